@@ -1,0 +1,73 @@
+"""Where tokens live between calls and between processes.
+
+A :class:`TokenStore` keeps one grant. The session manager reads it, and refreshes under
+``store.lock()`` so that several processes sharing one store make one refresh between them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Protocol, runtime_checkable
+
+from aries_async.auth.tokens import Token
+
+__all__ = ["MemoryTokenStore", "TokenStore"]
+
+
+@runtime_checkable
+class TokenStore(Protocol):
+    """What the session manager needs from a token store.
+
+    Implement these four methods to keep tokens elsewhere (a key ring, a shared cache for a fleet).
+    ``lock()`` must exclude every other user of the same store, in any process or on any host that
+    shares it, for as long as it is held: the session manager holds it while it re-reads the store
+    and, when the token there is still due, refreshes it and saves the result. ``load()`` and
+    ``save()`` are called with the lock held during a refresh and without it otherwise.
+    """
+
+    async def load(self) -> Token | None:
+        """The saved token, or None."""
+        ...
+
+    async def save(self, token: Token) -> None:
+        """Replace the saved token (atomically: a reader sees the old or the new one)."""
+        ...
+
+    async def clear(self) -> None:
+        """Forget the token (logout)."""
+        ...
+
+    def lock(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """An exclusive lock around a refresh, shared by every user of this store."""
+        ...
+
+
+class MemoryTokenStore:
+    """Keeps the token in this process only; the default store.
+
+    Example:
+        >>> store = MemoryTokenStore()
+    """
+
+    def __init__(self, token: Token | None = None) -> None:
+        self._token = token
+        self._lock = asyncio.Lock()
+
+    async def load(self) -> Token | None:
+        return self._token
+
+    async def save(self, token: Token) -> None:
+        self._token = token
+
+    async def clear(self) -> None:
+        self._token = None
+
+    @contextlib.asynccontextmanager
+    async def lock(self) -> AsyncIterator[None]:
+        async with self._lock:
+            yield
+
+    def __repr__(self) -> str:
+        return f"MemoryTokenStore(token={self._token!r})"

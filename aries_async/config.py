@@ -1,0 +1,184 @@
+"""Client settings: URLs (production by default), credentials, timeouts, pool and retry policy."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+import attrs
+
+from aries_async.errors import ConfigurationError
+
+__all__ = [
+    "DEFAULT_SCOPES",
+    "PRODUCTION",
+    "ClientConfig",
+    "Endpoints",
+    "RetryPolicy",
+]
+
+DEFAULT_SCOPES: tuple[str, ...] = (
+    "user:information",
+    "account:information",
+    "position:information",
+    "order:information",
+    "order:execution",
+    "market:information",
+    "market:supplemental",
+)
+"""Scopes the quickstart path needs: accounts, positions, orders, quotes, market status."""
+
+
+@attrs.frozen(kw_only=True)
+class Endpoints:
+    """Every URL the client talks to."""
+
+    base_url: str = "https://api.aries.com"
+    authorize_url: str = "https://app.aries.com/oauth2/authorize"
+    token_url: str = "https://api.aries.com/v1/oauth2/token"
+    market_ws_url: str = "wss://api.aries.com/v1/market/ws"
+    accounts_ws_url: str = "wss://api.aries.com/v1/accounts/ws"
+    charts_ws_url: str = "wss://api.aries.com/v1/charts/ws"
+
+
+PRODUCTION = Endpoints()
+"""The production Aries endpoints."""
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """When and how long to retry idempotent calls.
+
+    Attributes:
+        max_attempts: total attempts including the first (1 disables retries).
+        initial_backoff: the first wait, in seconds; it grows by ``multiplier`` per attempt.
+        max_backoff: the cap of one computed wait.
+        multiplier: exponential growth factor.
+        jitter: fraction of the wait that is randomised (0.25 -> the wait is 75% to 100%).
+        retry_after_cap: the longest ``Retry-After`` we honour; a longer one raises instead.
+        retry_statuses: statuses retried on idempotent calls.
+    """
+
+    max_attempts: int = 4
+    initial_backoff: float = 0.5
+    max_backoff: float = 8.0
+    multiplier: float = 2.0
+    jitter: float = 0.25
+    retry_after_cap: float = 30.0
+    retry_statuses: frozenset[int] = frozenset({408, 429, 500, 502, 503, 504})
+
+
+def _env_float(env: Mapping[str, str], key: str, default: float) -> float:
+    raw = env.get(key)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{key} must be a number, got {raw!r}") from None
+
+
+@attrs.frozen(kw_only=True)
+class ClientConfig:
+    """Everything an :class:`~aries_async.AriesClient` needs besides its token store.
+
+    Attributes:
+        client_id: the OAuth client id of your app.
+        client_secret: the client secret (confidential apps); not needed with PKCE.
+        redirect_uri: the redirect URI registered for your app.
+        scopes: scopes requested by the login flow.
+        endpoints: the URLs; production by default.
+        timeout: default total timeout of one HTTP call, in seconds.
+        connect_timeout: timeout for opening a connection.
+        pool_size: maximum simultaneous connections (hundreds of concurrent calls are fine).
+        pool_size_per_host: per-host limit (0: same as pool_size).
+        retry: the retry policy for idempotent calls.
+        refresh_skew: refresh a token this many seconds before it expires.
+        quote_chunk_size: symbols per ``/v1/chart/quotes`` request in ``market.quotes()``.
+        user_agent: the User-Agent header.
+    """
+
+    client_id: str | None = None
+    client_secret: str | None = attrs.field(default=None, repr=False)
+    redirect_uri: str | None = None
+    scopes: tuple[str, ...] = DEFAULT_SCOPES
+    endpoints: Endpoints = PRODUCTION
+    timeout: float = 30.0
+    connect_timeout: float = 10.0
+    pool_size: int = 256
+    pool_size_per_host: int = 0
+    retry: RetryPolicy = RetryPolicy()
+    refresh_skew: float = 60.0
+    quote_chunk_size: int = 100
+    user_agent: str = "aries-async/0.1.0"
+
+    def __attrs_post_init__(self) -> None:
+        if self.timeout <= 0 or self.connect_timeout <= 0:
+            raise ConfigurationError("timeouts must be positive")
+        if self.pool_size < 1:
+            raise ConfigurationError("pool_size must be at least 1")
+        if self.quote_chunk_size < 1:
+            raise ConfigurationError("quote_chunk_size must be at least 1")
+        if self.retry.max_attempts < 1:
+            raise ConfigurationError("retry.max_attempts must be at least 1")
+
+    @classmethod
+    def for_base_url(cls, base_url: str, **kwargs: object) -> ClientConfig:
+        """Settings whose every URL lives on one host (the simulator, a proxy, a test server).
+
+        ``http://127.0.0.1:8080`` gives REST there, the token URL at ``/v1/oauth2/token``, the
+        authorize page at ``/oauth2/authorize`` and the websockets on ``ws://`` at the same host.
+        """
+        base = base_url.rstrip("/")
+        ws_base = "wss://" + base[len("https://"):] if base.startswith("https://") else (
+            "ws://" + base[len("http://"):] if base.startswith("http://") else base
+        )
+        endpoints = Endpoints(
+            base_url=base,
+            authorize_url=f"{base}/oauth2/authorize",
+            token_url=f"{base}/v1/oauth2/token",
+            market_ws_url=f"{ws_base}/v1/market/ws",
+            accounts_ws_url=f"{ws_base}/v1/accounts/ws",
+            charts_ws_url=f"{ws_base}/v1/charts/ws",
+        )
+        return cls(endpoints=endpoints, **kwargs)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> ClientConfig:
+        """Read settings from the environment.
+
+        Variables: ``ARIES_CLIENT_ID``, ``ARIES_CLIENT_SECRET``, ``ARIES_REDIRECT_URI``,
+        ``ARIES_SCOPES`` (space separated), ``ARIES_BASE_URL`` (moves every URL to that host, as
+        :meth:`for_base_url`), then ``ARIES_AUTHORIZE_URL``, ``ARIES_TOKEN_URL``,
+        ``ARIES_MARKET_WS_URL``, ``ARIES_ACCOUNTS_WS_URL``, ``ARIES_CHARTS_WS_URL`` for single
+        URLs, ``ARIES_TIMEOUT`` and ``ARIES_POOL_SIZE``. Keyword overrides win.
+
+        Raises:
+            ConfigurationError: a value cannot be read.
+        """
+        env = os.environ if env is None else env
+        base_url = env.get("ARIES_BASE_URL")
+        endpoints = cls.for_base_url(base_url).endpoints if base_url else PRODUCTION
+        url_keys = {
+            "authorize_url": "ARIES_AUTHORIZE_URL",
+            "token_url": "ARIES_TOKEN_URL",
+            "market_ws_url": "ARIES_MARKET_WS_URL",
+            "accounts_ws_url": "ARIES_ACCOUNTS_WS_URL",
+            "charts_ws_url": "ARIES_CHARTS_WS_URL",
+        }
+        changes = {field: env[key] for field, key in url_keys.items() if env.get(key)}
+        if changes:
+            endpoints = attrs.evolve(endpoints, **changes)
+        values: dict[str, object] = {
+            "client_id": env.get("ARIES_CLIENT_ID") or None,
+            "client_secret": env.get("ARIES_CLIENT_SECRET") or None,
+            "redirect_uri": env.get("ARIES_REDIRECT_URI") or None,
+            "endpoints": endpoints,
+            "timeout": _env_float(env, "ARIES_TIMEOUT", 30.0),
+        }
+        if env.get("ARIES_SCOPES"):
+            values["scopes"] = tuple(env["ARIES_SCOPES"].split())
+        if env.get("ARIES_POOL_SIZE"):
+            values["pool_size"] = int(_env_float(env, "ARIES_POOL_SIZE", 256))
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,411 @@
+"""The one exception tree of aries-async. Catch :class:`AriesError` to catch everything we raise.
+
+::
+
+    AriesError
+    ├── ConfigurationError            bad settings, missing credentials
+    ├── ValidationError (ValueError)  bad input, raised before anything is sent
+    ├── AuthError                     OAuth flow problems (no request or a token-endpoint reply)
+    │   ├── StateMismatchError        callback ``state`` differs from the one we issued
+    │   ├── AuthorizationDeniedError  the user refused consent (``error=access_denied``)
+    │   ├── NotSignedInError          no token in the store; run the login flow
+    │   └── ReauthenticationRequired  ``invalid_grant`` on refresh: sign in again
+    ├── TransportError                nothing usable came back
+    │   ├── ConnectionFailedError     connect/reset/DNS; wraps the aiohttp error
+    │   └── RequestTimeoutError       the call ran out of time
+    ├── OrderOutcomeUnknownError      an order write may or may not have landed; carries client_id
+    ├── ResponseFormatError           a 2xx body we could not read (also ``s: "error"`` in a 200)
+    ├── APIError                      the server answered with an error status
+    │   ├── BadRequestError           400
+    │   ├── AuthenticationError       401
+    │   ├── PermissionDeniedError     403 (``missing_scope`` when known)
+    │   ├── NotFoundError             404
+    │   ├── ConflictError             409
+    │   ├── RateLimitError            429 (``retry_after`` seconds)
+    │   ├── ServerError               5xx
+    │   └── (plain APIError)          any other 4xx
+    └── StreamError                   websocket streams
+        ├── StreamAuthError           the stream refused our credentials (fatal)
+        ├── StreamClosedError         the stream was closed and will not come back
+        └── StreamOverflowError       an account-event buffer overflowed (no event is dropped silently)
+
+Messages never contain tokens or secrets; the raw body is kept on :attr:`APIError.body` for you
+to inspect, and is not part of ``str(error)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+
+__all__ = [
+    "APIError",
+    "AriesError",
+    "AuthError",
+    "AuthenticationError",
+    "AuthorizationDeniedError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "ConnectionFailedError",
+    "NotFoundError",
+    "NotSignedInError",
+    "OrderOutcomeUnknownError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ReauthenticationRequired",
+    "RequestTimeoutError",
+    "ResponseFormatError",
+    "ServerError",
+    "StateMismatchError",
+    "StreamAuthError",
+    "StreamClosedError",
+    "StreamError",
+    "StreamOverflowError",
+    "TransportError",
+    "ValidationError",
+    "api_error_from_response",
+    "parse_retry_after",
+]
+
+
+class AriesError(Exception):
+    """Root of every exception raised by aries-async."""
+
+
+class ConfigurationError(AriesError):
+    """Settings are missing or inconsistent (for example no client id)."""
+
+
+class ValidationError(AriesError, ValueError):
+    """Input was rejected before any request was sent.
+
+    Attributes:
+        field: the offending field, when one is to blame.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class AuthError(AriesError):
+    """Something went wrong in the OAuth flow.
+
+    Attributes:
+        error: the RFC 6749 error code (``invalid_grant``...), when the server sent one.
+        status: the HTTP status of the token endpoint, when there was a reply.
+    """
+
+    def __init__(self, message: str, *, error: str | None = None, status: int | None = None) -> None:
+        super().__init__(message)
+        self.error = error
+        self.status = status
+
+
+class StateMismatchError(AuthError):
+    """The ``state`` in the callback is not the one issued; possible CSRF. Nothing was sent."""
+
+
+class AuthorizationDeniedError(AuthError):
+    """The user (or the server) refused the authorization request."""
+
+
+class NotSignedInError(AuthError):
+    """There is no token to use; sign in first (``aries-async login``)."""
+
+
+class ReauthenticationRequired(AuthError):
+    """The refresh token was refused (``invalid_grant``): the grant is gone, sign in again."""
+
+
+class TransportError(AriesError):
+    """The request did not produce a usable HTTP response."""
+
+
+class ConnectionFailedError(TransportError):
+    """Connecting, sending or reading failed; ``__cause__`` is the aiohttp/OS error."""
+
+
+class RequestTimeoutError(TransportError):
+    """The request did not finish within its timeout."""
+
+
+class OrderOutcomeUnknownError(AriesError):
+    """An order write may have reached the server, but no answer says whether it landed.
+
+    The order was **not** retried. Call ``await client.orders.find_by_client_id(account_id,
+    client_id)`` to learn whether it exists before sending anything again.
+
+    Attributes:
+        client_id: the ``clientId`` tag the order was sent with.
+        account_id: the trading account the order was for.
+    """
+
+    def __init__(self, message: str, *, client_id: str, account_id: str) -> None:
+        super().__init__(message)
+        self.client_id = client_id
+        self.account_id = account_id
+
+
+class ResponseFormatError(AriesError):
+    """A successful response whose body we could not use, or an in-band error (``s: "error"``).
+
+    Attributes:
+        body: the raw response body.
+    """
+
+    def __init__(self, message: str, *, body: bytes | None = None) -> None:
+        super().__init__(message)
+        self.body = body
+
+
+class APIError(AriesError):
+    """The server answered with an error status.
+
+    Attributes:
+        status: the HTTP status code.
+        code: the machine-readable error code when the body had one (``MISSING_SYMBOLS``...).
+        error_type: the nested envelope's ``type`` (``VALIDATION``, ``RATE_LIMIT``...).
+        message: the human message from the body, or the HTTP reason.
+        request_id: the server's request id when the body had one.
+        body: the raw body bytes (may be empty).
+        details: field-level details (``codes`` of the flat envelope, ``details`` of the nested).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        code: str | None = None,
+        error_type: str | None = None,
+        request_id: str | None = None,
+        body: bytes = b"",
+        details: Any = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.status = status
+        self.code = code
+        self.error_type = error_type
+        self.message = message
+        self.request_id = request_id
+        self.body = body
+        self.details = details
+        self.method = method
+        self.path = path
+        where = f" ({method} {path})" if method and path else ""
+        extra = f" [code={code}]" if code else ""
+        rid = f" [request_id={request_id}]" if request_id else ""
+        super().__init__(f"HTTP {status}{where}: {message}{extra}{rid}")
+
+
+class BadRequestError(APIError):
+    """400: the request was malformed or failed server-side validation."""
+
+
+class AuthenticationError(APIError):
+    """401: the access token was missing, invalid or expired (after one refresh and replay)."""
+
+
+class PermissionDeniedError(APIError):
+    """403: the token lacks a scope or permission.
+
+    Attributes:
+        missing_scope: the scope the server named, when it named one.
+    """
+
+    def __init__(self, message: str, *, missing_scope: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.missing_scope = missing_scope
+
+
+class NotFoundError(APIError):
+    """404: the resource does not exist or is not visible to this token."""
+
+
+class ConflictError(APIError):
+    """409: the request conflicts with the resource's state."""
+
+
+class RateLimitError(APIError):
+    """429: too many requests.
+
+    Attributes:
+        retry_after: seconds the server asked us to wait, when it said.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class ServerError(APIError):
+    """5xx: the server or an upstream failed."""
+
+
+class StreamError(AriesError):
+    """A websocket stream failed."""
+
+
+class StreamAuthError(StreamError):
+    """The stream refused our credentials, or the grant is gone. Not retried."""
+
+
+class StreamClosedError(StreamError):
+    """The stream is closed for good (you left its context, or it failed fatally)."""
+
+
+class StreamOverflowError(StreamError):
+    """An account-event consumer fell so far behind that its bounded buffer overflowed.
+
+    Account events are never dropped silently: this is raised to that consumer instead.
+    """
+
+
+def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
+    """Seconds to wait from ``Retry-After`` (seconds or HTTP date) or ``retry-after-ms``."""
+    raw_ms = headers.get("retry-after-ms") or headers.get("Retry-After-Ms")
+    if raw_ms:
+        try:
+            return max(0.0, float(raw_ms) / 1000.0)
+        except ValueError:
+            pass
+    raw = headers.get("Retry-After") or headers.get("retry-after")
+    if not raw:
+        return None
+    raw = raw.strip()
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+    import time
+
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+def _decode_body(body: bytes) -> Any:
+    if not body:
+        return None
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+
+
+_STATUS_CLASSES: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+}
+
+_SCOPE_PREFIXES = (
+    "user:",
+    "account:",
+    "position:",
+    "order:",
+    "market:",
+    "options:",
+    "calendar:",
+    "analytics:",
+    "watchlist:",
+)
+
+
+def _find_scope(*texts: Any) -> str | None:
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        for word in text.replace(",", " ").replace("'", " ").replace('"', " ").split():
+            word = word.strip(".;:()[]")
+            if word.startswith(_SCOPE_PREFIXES) and word.count(":") == 1 and not word.endswith(":"):
+                return word
+    return None
+
+
+def api_error_from_response(
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    reason: str | None = None,
+    method: str | None = None,
+    path: str | None = None,
+) -> APIError:
+    """Map an error response to the right :class:`APIError` subclass.
+
+    Understands both documented envelopes: flat ``{"error": "text", "codes": [...]}`` and nested
+    ``{"error": {"type", "code", "message", "details", "request_id"}}``, plus RFC 6749 bodies
+    (``{"error": "invalid_grant", "error_description": ...}``), the legacy
+    ``{"error": ..., "message": ...}`` and empty or non-JSON bodies.
+    """
+    data = _decode_body(body)
+    message: str | None = None
+    code: str | None = None
+    error_type: str | None = None
+    request_id: str | None = None
+    details: Any = None
+    scope: str | None = None
+    if isinstance(data, dict):
+        err = data.get("error")
+        if isinstance(err, dict):
+            message = _as_str(err.get("message"))
+            code = _as_str(err.get("code"))
+            error_type = _as_str(err.get("type"))
+            request_id = _as_str(err.get("request_id") or err.get("requestId"))
+            details = err.get("details")
+            if isinstance(details, dict):
+                scope = _as_str(details.get("scope") or details.get("missing_scope"))
+        elif isinstance(err, str):
+            description = _as_str(data.get("error_description")) or _as_str(data.get("message"))
+            message = f"{err}: {description}" if description else err
+            codes = data.get("codes")
+            details = codes
+            if isinstance(codes, list) and codes and isinstance(codes[0], dict):
+                code = _as_str(codes[0].get("code"))
+            elif description:
+                code = err
+        else:
+            message = _as_str(data.get("message"))
+        request_id = request_id or _as_str(data.get("request_id") or data.get("requestId"))
+    if request_id is None:
+        request_id = headers.get("X-Request-Id") or headers.get("x-request-id")
+    text = message or reason or "error"
+    common: dict[str, Any] = {
+        "status": status,
+        "code": code,
+        "error_type": error_type,
+        "request_id": request_id,
+        "body": body,
+        "details": details,
+        "method": method,
+        "path": path,
+    }
+    if status == 403:
+        return PermissionDeniedError(
+            text, missing_scope=scope or _find_scope(message, code), **common
+        )
+    if status == 429:
+        return RateLimitError(text, retry_after=parse_retry_after(headers), **common)
+    if status >= 500:
+        return ServerError(text, **common)
+    cls = _STATUS_CLASSES.get(status, APIError)
+    return cls(text, **common)
+
+
+def _as_str(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return str(value)

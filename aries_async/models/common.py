@@ -1,0 +1,219 @@
+"""Building blocks shared by every model: open enums, wire-name metadata and value parsers.
+
+Wire rules (see ``shared/aries-api/conventions.md``):
+
+* trading and account values are decimal *strings*; ``""`` means absent;
+* market-data values are JSON numbers, converted to :class:`~decimal.Decimal` through their
+  shortest ``repr`` so ``189.49`` becomes ``Decimal("189.49")``, never ``189.4900000000000090...``;
+* date-times are RFC 3339 (with or without fraction, ``Z`` or an offset) or Unix epochs in
+  seconds, milliseconds, microseconds or nanoseconds; every parsed value is aware UTC;
+* enums are open: an unknown value becomes a pseudo-member that keeps the wire string.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import attrs
+
+__all__ = [
+    "OpenEnum",
+    "datetime_to_wire",
+    "decimal_to_wire",
+    "field_wire_name",
+    "parse_date",
+    "parse_datetime",
+    "parse_decimal",
+    "wire",
+]
+
+_E = TypeVar("_E", bound="OpenEnum")
+
+
+class OpenEnum(str, enum.Enum):
+    """A string enum that keeps values it does not know instead of raising.
+
+    ``OrderStatus("SOMETHING_NEW")`` returns a pseudo-member whose ``value`` is the wire string
+    and whose :attr:`is_known` is ``False``; it compares equal to that string like every member.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        upper = value.upper()
+        if upper != value:
+            # Wire values are upper case; "buy" is BUY, not a new value.
+            try:
+                return cls(upper)
+            except ValueError:
+                pass
+        member = str.__new__(cls, value)
+        member._name_ = value
+        member._value_ = value
+        return member
+
+    @property
+    def is_known(self) -> bool:
+        """Whether this value is one the SDK was built with."""
+        return self._name_ in type(self).__members__
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+def wire(name: str) -> dict[str, str]:
+    """Field metadata giving the exact wire name when the automatic camelCase rule is wrong.
+
+    Example: ``today_realized_pnl: Decimal | None = attrs.field(default=None,
+    metadata=wire("todayRealizedPnL"))``.
+    """
+    return {"wire": name}
+
+
+def parse_decimal(value: object) -> Decimal | None:
+    """Turn a wire number (decimal string, int or float) into a ``Decimal``; ``""``/None -> None.
+
+    Raises:
+        ValueError: the value is not a number.
+    """
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            result = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"not a decimal number: {value!r}") from None
+        if not result.is_finite():
+            raise ValueError(f"not a finite decimal number: {value!r}")
+        return result
+    if isinstance(value, bool):
+        raise ValueError(f"not a decimal number: {value!r}")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"not a finite decimal number: {value!r}")
+        return Decimal(repr(value))
+    raise ValueError(f"not a decimal number: {value!r}")
+
+
+def decimal_to_wire(value: Decimal) -> str:
+    """A plain decimal string, never exponent notation: ``Decimal("1E+2")`` -> ``"100"``."""
+    text = format(value, "f")
+    return "0" if text in ("-0", "-0.0") else text
+
+
+_EPOCH_NS = 10**17
+_EPOCH_US = 10**14
+_EPOCH_MS = 10**11
+
+
+def _from_epoch(number: float) -> datetime:
+    magnitude = abs(number)
+    if magnitude >= _EPOCH_NS:
+        seconds = number / 1e9
+    elif magnitude >= _EPOCH_US:
+        seconds = number / 1e6
+    elif magnitude >= _EPOCH_MS:
+        seconds = number / 1e3
+    else:
+        seconds = float(number)
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+def parse_datetime(value: object) -> datetime | None:
+    """Parse an RFC 3339 string or a Unix epoch (s, ms, us or ns, told apart by size) to aware UTC.
+
+    Naive strings are taken as UTC. ``""``/None -> None.
+
+    Raises:
+        ValueError: the value is not a date-time.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+    if isinstance(value, bool):
+        raise ValueError(f"not a date-time: {value!r}")
+    if isinstance(value, (int, float)):
+        return _from_epoch(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if text.lstrip("-").isdigit():
+            return _from_epoch(int(text))
+        return _parse_rfc3339(text)
+    raise ValueError(f"not a date-time: {value!r}")
+
+
+def _parse_rfc3339(text: str) -> datetime:
+    original = text
+    if text[-1] in "zZ":
+        text = text[:-1] + "+00:00"
+    text = text.replace("t", "T", 1) if "T" not in text else text
+    # Python 3.10's fromisoformat wants 3 or 6 fractional digits; trim or pad the fraction.
+    dot = text.find(".")
+    if dot != -1:
+        end = dot + 1
+        while end < len(text) and text[end].isdigit():
+            end += 1
+        fraction = text[dot + 1 : end][:6].ljust(6, "0")
+        text = f"{text[:dot]}.{fraction}{text[end:]}"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not an RFC 3339 date-time: {original!r}") from None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
+
+
+def parse_date(value: object) -> date | None:
+    """Parse ``YYYY-MM-DD`` (or the date part of a date-time); ``""``/None -> None."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            raise ValueError(f"not a date: {value!r}") from None
+    raise ValueError(f"not a date: {value!r}")
+
+
+def datetime_to_wire(value: datetime) -> str:
+    """RFC 3339 in UTC with a ``Z``: ``2026-01-15T14:30:05Z`` (fraction kept when present)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    text = value.astimezone(timezone.utc).isoformat()
+    return text.replace("+00:00", "Z")
+
+
+def field_wire_name(field: attrs.Attribute[Any], case: str) -> str:
+    """The wire name of an attrs field: its ``wire`` metadata, else camelCase or snake_case."""
+    explicit = field.metadata.get("wire")
+    if explicit:
+        return str(explicit)
+    name = field.name.rstrip("_")
+    if case == "snake":
+        return name
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)

@@ -1,0 +1,1 @@
+"""aries_async.streaming."""
