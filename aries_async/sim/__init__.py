@@ -1,1 +1,37 @@
-"""aries_async.sim."""
+"""A local Aries: an aiohttp server speaking the Aries REST, OAuth and websocket protocols.
+
+Use it to test bots without the live service or real money::
+
+    from aries_async.sim import Simulator, ManualClock, RateLimitFault
+
+    async with Simulator(seed=1, clock=ManualClock()) as sim:
+        ...  # point a client at sim.client_config(), sim.issue_token()
+        sim.advance(30)  # 30 simulated seconds of prices and fills, no sleeping
+
+Parts: :mod:`~aries_async.sim.symbols` (the universe), :mod:`~aries_async.sim.feed` (prices,
+bars, clocks), :mod:`~aries_async.sim.state` (accounts and matching),
+:mod:`~aries_async.sim.auth` (OAuth), :mod:`~aries_async.sim.faults` (fault injection),
+:mod:`~aries_async.sim.context` (what the HTTP app and websockets share),
+:mod:`~aries_async.sim.app` (routes), :mod:`~aries_async.sim.server` (:class:`Simulator`) and
+:mod:`~aries_async.sim.cli` (``aries-async sim``).
+"""
+
+from aries_async.sim.context import SimContext, SimSettings
+from aries_async.sim.faults import Faults, RateLimitFault, ServerErrorFault
+from aries_async.sim.feed import Clock, ManualClock, QuoteSnapshot, SystemClock
+from aries_async.sim.server import Simulator
+from aries_async.sim.state import AccountEvent
+
+__all__ = [
+    "AccountEvent",
+    "Clock",
+    "Faults",
+    "ManualClock",
+    "QuoteSnapshot",
+    "RateLimitFault",
+    "ServerErrorFault",
+    "SimContext",
+    "SimSettings",
+    "Simulator",
+    "SystemClock",
+]

@@ -1,0 +1,153 @@
+"""What every part of a running simulator shares: :class:`SimContext`.
+
+The HTTP app (:mod:`aries_async.sim.app`) and the websocket module (:mod:`aries_async.sim.ws`)
+receive the same context object. Its API is stable; the websocket module relies on:
+
+* ``ctx.clock.now()`` -- Unix seconds (manual in tests);
+* ``ctx.feed`` -- :class:`~aries_async.sim.feed.Feed`: ``quote(symbol)``, ``has(symbol)``,
+  ``watch(symbol)``/``unwatch(symbol)`` and ``listen(callback) -> remove`` for every step of
+  a watched symbol (``QuoteSnapshot.quote_data()`` / ``trade_data()`` give wire ``data``);
+* ``ctx.state`` -- :class:`~aries_async.sim.state.State`: ``accounts``,
+  ``listen(account_id, callback) -> remove`` for :class:`~aries_async.sim.state.AccountEvent`
+  (``account.order`` / ``account.position`` / ``account.balance``) and ``snapshot(account_id)``
+  -> ``{"account", "positions", "ordersV2"}`` in wire form;
+* ``ctx.authenticate(token, scopes)`` -- an :class:`~aries_async.sim.auth.AccessGrant` or a
+  :class:`~aries_async.sim.auth.TokenProblem` (unknown, expired, revoked, missing scope);
+* ``ctx.faults`` -- :class:`~aries_async.sim.faults.Faults` (read ``ws_drop_after``,
+  ``ws_malformed_every``, ``ws_stall`` on every send);
+* ``ctx.settings`` -- :class:`SimSettings` (websocket timings are there);
+* ``ctx.market_status()`` -- the ``marketStatus`` object (``exchange``, ``isOpen``,
+  ``session``, ``timestamp``, ``timezone``) for the market socket's first push;
+* ``ctx.tick()`` -- advance the feed to the clock and run matching (the ticker calls it).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime, time
+
+import attrs
+
+from aries_async.sim.auth import AccessGrant, AuthServer, TokenProblem
+from aries_async.sim.faults import Faults
+from aries_async.sim.feed import NEW_YORK, Clock, Feed
+from aries_async.sim.state import State
+
+__all__ = ["HOLIDAYS", "SimContext", "SimSettings"]
+
+HOLIDAYS: tuple[tuple[str, str, str], ...] = (
+    ("New Year's Day", "2026-01-01", ""),
+    ("Martin Luther King, Jr. Day", "2026-01-19", ""),
+    ("Washington's Birthday", "2026-02-16", ""),
+    ("Good Friday", "2026-04-03", ""),
+    ("Memorial Day", "2026-05-25", ""),
+    ("Juneteenth National Independence Day", "2026-06-19", ""),
+    ("Independence Day (observed)", "2026-07-03", ""),
+    ("Labor Day", "2026-09-07", ""),
+    ("Thanksgiving Day", "2026-11-26", ""),
+    ("Thanksgiving Day", "2026-11-27", "09:30-13:00"),
+    ("Christmas", "2026-12-24", "09:30-13:00"),
+    ("Christmas", "2026-12-25", ""),
+    ("New Year's Day", "2027-01-01", ""),
+    ("Martin Luther King, Jr. Day", "2027-01-18", ""),
+    ("Washington's Birthday", "2027-02-15", ""),
+    ("Good Friday", "2027-03-26", ""),
+    ("Memorial Day", "2027-05-31", ""),
+    ("Juneteenth National Independence Day (observed)", "2027-06-18", ""),
+    ("Independence Day (observed)", "2027-07-05", ""),
+    ("Labor Day", "2027-09-06", ""),
+    ("Thanksgiving Day", "2027-11-25", ""),
+    ("Thanksgiving Day", "2027-11-26", "09:30-13:00"),
+    ("Christmas (observed)", "2027-12-24", ""),
+)
+"""US market holidays (NYSE calendar): name, date, trading hours on an early close."""
+
+
+@attrs.define(kw_only=True)
+class SimSettings:
+    """Switches that choose between documented variants, and websocket timings.
+
+    Attributes:
+        quote_symbol_in: ``"n"``: quote items carry the symbol in ``n`` and ``"ok"`` in ``s``
+            (TradingView UDF, the default); ``"s"``: the symbol in ``s`` and the name in ``n``
+            (the SDK reading) -- rest.md section 8 CONFLICT.
+        auto_approve: the authorize page redirects at once instead of showing a consent page.
+        market_open: force the market status (None: follow the New York clock and calendar).
+        ws_auth_timeout: seconds an account socket may stay unauthenticated.
+        ws_session_ttl: seconds a websocket session lasts before ``authExpired``.
+        ws_refresh_warning: seconds before expiry at which ``refreshAuth`` is sent.
+        ws_send_acks: acknowledge subscriptions with ``{"type": "subscribed"}``.
+    """
+
+    quote_symbol_in: str = "n"
+    auto_approve: bool = True
+    market_open: bool | None = None
+    ws_auth_timeout: float = 5.0
+    ws_session_ttl: float = 3900.0
+    ws_refresh_warning: float = 300.0
+    ws_send_acks: bool = True
+
+
+@attrs.define(kw_only=True, eq=False)
+class SimContext:
+    """The simulator's shared state (see the module docstring for the stable API).
+
+    Attributes:
+        requests: request counts keyed by ``(METHOD, concrete path)`` and by
+            ``(METHOD, route template)`` (e.g. ``("GET", "/v2/accounts/{id}/orders")``).
+        token_requests: how many ``POST /v1/oauth2/token`` calls arrived.
+    """
+
+    clock: Clock
+    feed: Feed
+    state: State
+    auth: AuthServer
+    faults: Faults
+    settings: SimSettings
+    requests: Counter[tuple[str, str]] = attrs.Factory(Counter)
+    token_requests: int = 0
+    authenticated_requests: int = 0
+
+    def authenticate(self, token: str, scopes: Iterable[str] = ()) -> AccessGrant | TokenProblem:
+        """Validate a raw access token; ``scopes`` lists acceptable scopes (any one suffices)."""
+        return self.auth.check_token(token, scopes)
+
+    def tick(self) -> int:
+        """Advance watched symbols to the clock (matching runs on each step); returns steps."""
+        return self.feed.advance_to()
+
+    def market_status(self, exchange: str = "US") -> dict[str, object]:
+        """The ``MarketStatus`` object for ``exchange`` at the clock's time."""
+        now = self.clock.now()
+        local = datetime.fromtimestamp(now, NEW_YORK)
+        session = self._session(local)
+        return {
+            "exchange": exchange.upper(),
+            "isOpen": session == "regular",
+            "session": session,
+            "timestamp": int(now),
+            "timezone": "America/New_York",
+        }
+
+    def _session(self, local: datetime) -> str:
+        forced = self.settings.market_open
+        if forced is not None:
+            return "regular" if forced else ""
+        holiday = {d: hours for _, d, hours in HOLIDAYS}.get(local.date().isoformat())
+        if local.weekday() >= 5 or holiday == "":
+            return ""
+        close = time(13, 0) if holiday else time(16, 0)
+        now = local.time()
+        if time(9, 30) <= now < close:
+            return "regular"
+        if time(4, 0) <= now < time(9, 30):
+            return "pre-market"
+        if close <= now < time(20, 0):
+            return "after-hours"
+        return ""
+
+    def is_trading_day(self, day: date) -> bool:
+        """Weekday and not a full-day holiday."""
+        full = {d for _, d, hours in HOLIDAYS if not hours}
+        return day.weekday() < 5 and day.isoformat() not in full
