@@ -1,5 +1,90 @@
-"""pytest fixtures for testing bots against the local simulator (filled in by the simulator work)."""
+"""pytest fixtures for testing your own bots against the local Aries simulator.
+
+Installed with aries-async as a pytest plugin (entry point ``pytest11``), so the fixtures are
+available in every test once the package is installed; nothing runs unless a test asks for them.
+Async fixtures need pytest-asyncio (``asyncio_mode = "auto"`` or ``@pytest.mark.asyncio``).
+
+Fixtures (function scoped: every test gets a fresh market, accounts and order book):
+
+``aries_sim``
+    A running :class:`aries_async.sim.Simulator` on 127.0.0.1 with a fixed seed (0) and the
+    wall clock (a background ticker moves prices and fills orders). Set faults on
+    ``aries_sim.faults``; read ``aries_sim.state`` / ``aries_sim.requests`` to check what your
+    bot did. Accounts: ``TEST-ACCOUNT-001`` (live-looking) and ``TEST-SIM-001`` (``is_sim``).
+
+``aries_client``
+    An entered :class:`aries_async.AriesClient` bound to ``aries_sim`` with a server-issued token
+    holding every scope.
+
+Options: ``--aries-sim-seed N`` changes the seed. For full control build the simulator yourself,
+e.g. with a manual clock so time only moves when you say so::
+
+    from aries_async.sim import ManualClock, RateLimitFault, Simulator
+
+    async def test_my_bot_survives_rate_limits(aries_sim, aries_client):
+        aries_sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(count=1, retry_after=0)
+        quotes = await aries_client.market.quotes(["AAPL"])
+        assert aries_sim.requests[("GET", "/v1/chart/quotes")] == 2
+
+    async def test_limit_order_fills_when_price_crosses():
+        async with Simulator(seed=3, clock=ManualClock()) as sim:
+            ...  # place an order through your bot, then
+            sim.advance(60)  # one simulated minute of prices and matching, no sleeping
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import importlib
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from aries_async.sim.server import Simulator
+
+if TYPE_CHECKING:
+    _async_fixture = pytest.fixture
+else:
+    try:  # pytest-asyncio's decorator works in strict mode too; fall back if it is absent
+        import pytest_asyncio
+
+        _async_fixture = pytest_asyncio.fixture
+    except ImportError:  # pragma: no cover - only without pytest-asyncio
+        _async_fixture = pytest.fixture
+
+__all__ = ["aries_client", "aries_sim", "pytest_addoption"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register ``--aries-sim-seed``."""
+    group = parser.getgroup("aries-async")
+    group.addoption(
+        "--aries-sim-seed",
+        type=int,
+        default=0,
+        help="seed of the aries_sim fixture's price walk (default 0)",
+    )
+
+
+@_async_fixture
+async def aries_sim(request: pytest.FixtureRequest) -> AsyncIterator[Simulator]:
+    """A running simulator (fixed seed, wall clock), stopped after the test."""
+    from aries_async.sim.server import Simulator
+
+    seed = request.config.getoption("--aries-sim-seed", default=0)
+    async with Simulator(seed=int(seed or 0)) as sim:
+        yield sim
+
+
+@_async_fixture
+async def aries_client(aries_sim: Simulator) -> AsyncIterator[Any]:
+    """An entered ``AriesClient`` bound to ``aries_sim`` with a token holding every scope."""
+    try:
+        client_module = importlib.import_module("aries_async.client")
+    except ImportError as exc:  # the client is part of the package; this guards partial installs
+        pytest.skip(f"aries_async.client is not available: {exc}")
+    client_class = client_module.AriesClient
+    config = aries_sim.client_config()
+    async with client_class(config=config, token=aries_sim.issue_token()) as client:
+        yield client

@@ -44,7 +44,8 @@ __all__ = ["CONTEXT_KEY", "ROUTE_SCOPES", "build_app", "flat_error", "nested_err
 CONTEXT_KEY: web.AppKey[SimContext] = web.AppKey("aries_sim_context", SimContext)
 """``app[CONTEXT_KEY]`` is the :class:`SimContext` of the app."""
 
-_GRANT_KEY = "aries_sim_grant"
+_GRANT_KEY: web.RequestKey[AccessGrant] = web.RequestKey("aries_sim_grant", AccessGrant)
+_REQUEST_ID_KEY: web.RequestKey[str] = web.RequestKey("aries_request_id", str)
 
 _MARKET_INFO = ("market:information",)
 _SUPPLEMENTAL = ("market:supplemental",)
@@ -135,7 +136,7 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
 
 
 def _request_id(request: web.Request) -> str:
-    value = request.get("aries_request_id")
+    value = request.get(_REQUEST_ID_KEY)
     return value if isinstance(value, str) else "req-unknown"
 
 
@@ -197,7 +198,7 @@ def _validation(
 @web.middleware
 async def _count_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     ctx = _ctx(request)
-    request["aries_request_id"] = "req-" + secrets.token_hex(6)
+    request[_REQUEST_ID_KEY] = "req-" + secrets.token_hex(6)
     template = _template(request)
     ctx.requests[(request.method, request.path)] += 1
     if template != request.path:

@@ -1,0 +1,208 @@
+"""``aries-async sim``: run the simulator until interrupted.
+
+The ``aries-async`` command calls :func:`add_arguments` to build its ``sim`` sub-command and
+:func:`run` to execute it; ``python -m aries_async.sim.cli`` does the same on its own.
+
+On start it prints one JSON line with ``base_url``, ``authorize_url``, ``token_url``,
+``market_ws_url``, ``accounts_ws_url``, ``charts_ws_url``, ``client_id``, ``client_secret`` (a
+local test secret) and ``redirect_uri``, then serves until SIGINT/SIGTERM or cancellation.
+
+Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/path`` or ``*``)::
+
+    --rate-limit ROUTE[=COUNT[:RETRY_AFTER]]    429 + Retry-After for COUNT requests (* = always)
+    --server-errors ROUTE[=COUNT[:STATUS]]      a burst of COUNT 5xx (default 1 x 503)
+    --empty-error-bodies                        those 5xx have no body
+    --latency SECONDS                           delay every response
+    --swallow-orders N                          execute N order POSTs but drop their responses
+    --swallow-mode drop|hang                    close the connection, or never answer
+    --positions-unavailable                     positions answer 503
+    --active-orders-empty-list                  empty active orders as [] instead of null
+    --revoke-tokens-after N                     revoke every token after N API requests
+    --ws-drop-after N / --ws-malformed-every N / --ws-stall   websocket faults
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import signal
+import sys
+from decimal import Decimal
+
+from aries_async.sim.faults import Faults, RateLimitFault, ServerErrorFault
+from aries_async.sim.server import DEFAULT_REDIRECT_URI, Simulator
+
+__all__ = ["add_arguments", "build_faults", "build_simulator", "main", "run"]
+
+
+def _count(text: str) -> int | None:
+    return None if text in ("*", "") else int(text)
+
+
+def _rate_limit(spec: str) -> tuple[str, RateLimitFault]:
+    route, _, rest = spec.partition("=")
+    count, _, retry = rest.partition(":")
+    return route.strip(), RateLimitFault(
+        count=_count(count) if rest else 1, retry_after=float(retry) if retry else 1.0
+    )
+
+
+def _server_error(spec: str, empty: bool) -> tuple[str, ServerErrorFault]:
+    route, _, rest = spec.partition("=")
+    count, _, status = rest.partition(":")
+    return route.strip(), ServerErrorFault(
+        count=_count(count) if rest else 1, status=int(status) if status else 503, empty_body=empty
+    )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``sim`` options (server, OAuth, switches and faults) to ``parser``."""
+    server = parser.add_argument_group("server")
+    server.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    server.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    server.add_argument("--seed", type=int, default=0, help="price-walk seed (default 0)")
+    server.add_argument(
+        "--step-seconds", type=float, default=0.5, help="market seconds per walk step"
+    )
+    server.add_argument(
+        "--tick-interval", type=float, default=0.05, help="seconds between feed ticks"
+    )
+    server.add_argument("--starting-cash", default="100000", help="cash per account")
+    oauth = parser.add_argument_group("oauth")
+    oauth.add_argument(
+        "--token-ttl", type=float, default=3600.0, help="access-token lifetime in seconds"
+    )
+    oauth.add_argument("--client-id", default="aries-sim-client")
+    oauth.add_argument("--client-secret", default=None, help="default: random per run")
+    oauth.add_argument(
+        "--redirect-uri",
+        action="append",
+        default=None,
+        help=f"registered redirect URI (repeatable; default {DEFAULT_REDIRECT_URI})",
+    )
+    oauth.add_argument(
+        "--consent-page", action="store_true", help="show the consent page (no auto-approve)"
+    )
+    oauth.add_argument(
+        "--no-refresh-rotation", action="store_true", help="keep refresh tokens on refresh"
+    )
+    switches = parser.add_argument_group("protocol variants")
+    switches.add_argument(
+        "--quote-symbol-in",
+        choices=("n", "s"),
+        default="n",
+        help="quote items carry the symbol in n (UDF, default) or s (SDK)",
+    )
+    switches.add_argument(
+        "--rejections-as-http", action="store_true", help="order rejections as HTTP 400"
+    )
+    switches.add_argument(
+        "--cancel-echo-id", action="store_true", help="cancel acks echo the order's clOrdId"
+    )
+    switches.add_argument(
+        "--market", choices=("auto", "open", "closed"), default="auto", help="market status"
+    )
+    faults = parser.add_argument_group("faults")
+    faults.add_argument("--rate-limit", action="append", default=[], metavar="ROUTE[=N[:SECS]]")
+    faults.add_argument(
+        "--server-errors", action="append", default=[], metavar="ROUTE[=N[:STATUS]]"
+    )
+    faults.add_argument("--empty-error-bodies", action="store_true")
+    faults.add_argument("--latency", type=float, default=0.0, metavar="SECONDS")
+    faults.add_argument("--swallow-orders", type=int, default=0, metavar="N")
+    faults.add_argument("--swallow-mode", choices=("drop", "hang"), default="drop")
+    faults.add_argument("--positions-unavailable", action="store_true")
+    faults.add_argument("--active-orders-empty-list", action="store_true")
+    faults.add_argument("--revoke-tokens-after", type=int, default=None, metavar="N")
+    faults.add_argument("--ws-drop-after", type=int, default=None, metavar="N")
+    faults.add_argument("--ws-malformed-every", type=int, default=None, metavar="N")
+    faults.add_argument("--ws-stall", action="store_true")
+
+
+def build_faults(args: argparse.Namespace) -> Faults:
+    """The :class:`Faults` described by parsed arguments."""
+    faults = Faults(
+        latency=args.latency,
+        swallow_order_response=args.swallow_orders,
+        swallow_mode=args.swallow_mode,
+        positions_unavailable=args.positions_unavailable,
+        null_active_orders=not args.active_orders_empty_list,
+        revoke_tokens_after=args.revoke_tokens_after,
+        ws_drop_after=args.ws_drop_after,
+        ws_malformed_every=args.ws_malformed_every,
+        ws_stall=args.ws_stall,
+    )
+    for spec in args.rate_limit:
+        route, limit = _rate_limit(spec)
+        faults.rate_limit[route] = limit
+    for spec in args.server_errors:
+        route, burst = _server_error(spec, args.empty_error_bodies)
+        faults.server_errors[route] = burst
+    return faults
+
+
+def build_simulator(args: argparse.Namespace) -> Simulator:
+    """A (not yet started) :class:`Simulator` configured from parsed arguments."""
+    return Simulator(
+        seed=args.seed,
+        token_ttl=args.token_ttl,
+        faults=build_faults(args),
+        auto_approve=not args.consent_page,
+        rotate_refresh_tokens=not args.no_refresh_rotation,
+        quote_symbol_in=args.quote_symbol_in,
+        host=args.host,
+        port=args.port,
+        tick_interval=args.tick_interval,
+        step_seconds=args.step_seconds,
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+        redirect_uris=args.redirect_uri or (DEFAULT_REDIRECT_URI,),
+        rejections_as_http=args.rejections_as_http,
+        cancel_assigns_new_id=not args.cancel_echo_id,
+        market_open={"auto": None, "open": True, "closed": False}[args.market],
+        starting_cash=Decimal(args.starting_cash),
+    )
+
+
+async def run(args: argparse.Namespace) -> int:
+    """Start the simulator, print its fields as one JSON line, serve until interrupted.
+
+    Returns:
+        The exit status (0 on a clean stop, 2 when the port cannot be bound).
+    """
+    sim = build_simulator(args)
+    try:
+        await sim.start()
+    except OSError as exc:
+        print(f"aries-async sim: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 2
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    try:
+        print(json.dumps(sim.info()), flush=True)
+        await stop.wait()
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(signum)
+        await sim.stop()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m aries_async.sim.cli``."""
+    parser = argparse.ArgumentParser(prog="aries-async sim", description="Run a local Aries.")
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    with contextlib.suppress(KeyboardInterrupt):
+        return asyncio.run(run(args))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,126 @@
+"""Run a :class:`~aries_async.sim.server.Simulator` on its own thread and event loop.
+
+Synchronous code -- a sync bot, a notebook, or the official ``finance-dev`` SDK, whose token
+hook makes *blocking* HTTP calls even from its async methods -- cannot talk to a simulator on
+its own event loop. :class:`ThreadedSimulator` starts one on a daemon thread::
+
+    with ThreadedSimulator(seed=1) as sim:
+        requests.get(sim.base_url + "/health")
+        sim.call(lambda: sim.simulator.revoke_tokens())
+
+Attribute reads (``base_url``, ``client_id``...) are safe from any thread; anything that changes
+state should go through :meth:`ThreadedSimulator.call`, which runs a function on the
+simulator's loop and returns its result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, TypeVar
+
+from aries_async.sim.server import Simulator
+
+__all__ = ["ThreadedSimulator"]
+
+T = TypeVar("T")
+
+
+class ThreadedSimulator:
+    """A simulator served from a background thread; a synchronous context manager.
+
+    Args:
+        **kwargs: passed to :class:`Simulator`.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._kwargs = kwargs
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._sim: Simulator | None = None
+        self._stop: asyncio.Event | None = None
+        self._ready = concurrent.futures.Future[None]()
+
+    @property
+    def simulator(self) -> Simulator:
+        """The running simulator (touch its state only through :meth:`call`).
+
+        Raises:
+            RuntimeError: not started.
+        """
+        if self._sim is None:
+            raise RuntimeError("the simulator is not running")
+        return self._sim
+
+    def __getattr__(self, name: str) -> Any:
+        # base_url, client_id, client_secret, token_url, faults... come from the simulator.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.simulator, name)
+
+    def start(self, timeout: float = 10.0) -> None:
+        """Start the thread and wait until the server listens.
+
+        Raises:
+            RuntimeError: already started.
+            OSError: the server could not bind.
+        """
+        if self._thread is not None:
+            raise RuntimeError("already started")
+        self._thread = threading.Thread(target=self._run, name="aries-sim", daemon=True)
+        self._thread.start()
+        self._ready.result(timeout)
+
+    def _run(self) -> None:
+        asyncio.run(self._main())
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        try:
+            sim = Simulator(**self._kwargs)
+            await sim.start()
+        except BaseException as exc:
+            self._ready.set_exception(exc)
+            return
+        self._sim = sim
+        self._ready.set_result(None)
+        try:
+            await self._stop.wait()
+        finally:
+            await sim.stop()
+
+    def call(self, function: Callable[[], T], timeout: float = 10.0) -> T:
+        """Run ``function()`` on the simulator's loop and return its result."""
+        loop = self._loop
+        if loop is None:
+            raise RuntimeError("the simulator is not running")
+
+        async def invoke() -> T:
+            return function()
+
+        return asyncio.run_coroutine_threadsafe(invoke(), loop).result(timeout)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the server and join the thread (idempotent)."""
+        if self._loop is not None and self._stop is not None and self._thread is not None:
+            self._loop.call_soon_threadsafe(self._stop.set)
+            self._thread.join(timeout)
+        self._thread = None
+        self._loop = None
+        self._sim = None
+
+    def __enter__(self) -> ThreadedSimulator:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

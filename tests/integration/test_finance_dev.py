@@ -1,0 +1,107 @@
+"""The official finance-dev SDK, unmodified, pointed at the simulator.
+
+finance-dev authenticates with ``client_credentials`` (form body) through a hook that makes
+blocking HTTP calls, so the simulator runs on its own thread here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from aries_async.sim.threaded import ThreadedSimulator
+
+pytestmark = pytest.mark.finance_dev
+
+ACCOUNT = "TEST-ACCOUNT-001"
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[ThreadedSimulator]:
+    with ThreadedSimulator(seed=11) as running:
+        yield running
+
+
+@pytest.fixture
+def sdk(sim: ThreadedSimulator) -> Iterator[Any]:
+    finance_dev = pytest.importorskip("finance_dev")
+    from finance_dev import models
+
+    security = models.Security(
+        client_id=sim.client_id, client_secret=sim.client_secret, token_url=sim.token_url
+    )
+    with finance_dev.FinanceDev(security=security, server_url=sim.base_url) as client:
+        yield client
+
+
+def test_accounts(sdk: Any, sim: ThreadedSimulator) -> None:
+    before = sim.token_requests
+    result = sdk.accounts.get_user_accounts().get_accounts_response
+    ids = {a.trading_account_id: a.is_sim for a in result.accounts}
+    assert ids == {ACCOUNT: False, "TEST-SIM-001": True}
+    assert sim.token_requests >= before  # tokens come from our token endpoint
+
+
+def test_balance(sdk: Any) -> None:
+    balance = sdk.accounts.get_account_balance(id=ACCOUNT).account_balance_v2
+    assert balance.account_id == ACCOUNT
+    assert float(balance.cash_balance) > 0
+    assert isinstance(balance.pending_orders_count, int)
+
+
+def test_positions(sdk: Any) -> None:
+    result = sdk.accounts.get_account_positions(id=ACCOUNT).get_positions_response
+    aapl = [p for p in result.positions if p.symbol == "AAPL"]
+    assert aapl
+    assert aapl[0].quantity == "50"
+
+
+def test_search_and_quotes(sdk: Any) -> None:
+    found = sdk.market.search_market_symbols(query="AAP", limit=5).search_symbol_response
+    assert found[0].symbol == "AAPL"
+    assert len(found) <= 5
+    by_name = sdk.market.search_market_symbols(query="Microsoft").search_symbol_response
+    assert by_name[0].symbol == "MSFT"
+    quotes = sdk.chart.get_quotes(symbols="AAPL,MSFT").quotes_response
+    assert quotes.s == "ok"
+    assert [item.n for item in quotes.d] == ["AAPL", "MSFT"]
+    assert quotes.d[0].v.lp > 0
+
+
+def test_place_list_and_cancel(sdk: Any, sim: ThreadedSimulator) -> None:
+    last = sim.call(lambda: sim.simulator.feed.quote("AAPL")).last
+    limit = f"{round(last * 0.8, 2):.2f}"
+    placed = sdk.orders.place_order(
+        request={
+            "trading_account_id": ACCOUNT,
+            "symbol": "AAPL",
+            "side": "BUY",
+            "type": "LIMIT",
+            "qty": "3",
+            "price": limit,
+            "time_in_force": "DAY",
+            "client_id": "fdev-test",
+        }
+    )
+    ack = placed.ord_response
+    assert ack.success is True
+    assert ack.status == "NEW"
+    page = sdk.orders.list_active_orders(id=ACCOUNT, limit=50).get_orders_v2_response
+    mine = [o for o in page.orders or [] if o.cl_ord_id == ack.cl_ord_id]
+    assert mine
+    assert mine[0].client_id == "fdev-test"
+    cancelled = sdk.orders.cancel_order(
+        request={
+            "orig_cl_ord_id": ack.cl_ord_id,
+            "trading_account_id": ACCOUNT,
+            "symbol": "AAPL",
+            "side": "BUY",
+        }
+    )
+    cancel = cancelled.cancel_ord_response
+    assert cancel.success is True
+    assert cancel.orig_cl_ord_id == ack.cl_ord_id
+    order = sim.call(lambda: sim.simulator.state.order(ACCOUNT, ack.cl_ord_id))
+    assert order.status == "CANCELED"
