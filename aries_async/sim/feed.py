@@ -280,6 +280,7 @@ class _Walker:
         self.avg_day_volume = int(setup.uniform(2e5, 3e7) if info.kind != "index" else 0)
         self.rng = random.Random(_stable_seed(seed, info.symbol, "live"))
         self.price = start
+        self.raw = float(start)  # unrounded, so sub-cent moves accumulate
         self.seq = 0
         self.volume = 0
         self.open = start
@@ -327,7 +328,8 @@ class _Walker:
     def step(self) -> None:
         rng = self.rng
         self.seq += 1
-        new = round_price(self.price * math.exp(rng.gauss(0.0, self.sigma)))
+        self.raw *= math.exp(rng.gauss(0.0, self.sigma))
+        new = round_price(self.raw)
         if new <= 0:
             new = self.price
         self.tick = "+" if new > self.price else "-" if new < self.price else "="

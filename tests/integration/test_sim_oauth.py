@@ -1,0 +1,249 @@
+"""OAuth against the in-process simulator: authorize page, token grants, scopes, expiry."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import AsyncIterator
+from urllib.parse import parse_qs, urlsplit
+
+import aiohttp
+import pytest
+
+from aries_async.sim import ManualClock, Simulator
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[Simulator]:
+    async with Simulator(seed=1, clock=ManualClock(), tick_interval=None, token_ttl=60) as s:
+        yield s
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+def _authorize_query(sim: Simulator, **extra: str) -> dict[str, str]:
+    query = {
+        "response_type": "code",
+        "client_id": sim.client_id,
+        "redirect_uri": sim.redirect_uri,
+        "scope": "account:information market:information",
+        "state": "st-123",
+    }
+    query.update(extra)
+    return query
+
+
+async def _code(sim: Simulator, http: aiohttp.ClientSession, **extra: str) -> str:
+    async with http.get(
+        sim.authorize_url, params=_authorize_query(sim, **extra), allow_redirects=False
+    ) as resp:
+        assert resp.status == 302
+        location = resp.headers["Location"]
+    assert location.startswith(sim.redirect_uri + "?")
+    params = parse_qs(urlsplit(location).query)
+    assert params["state"] == ["st-123"]
+    return params["code"][0]
+
+
+async def _token(
+    http: aiohttp.ClientSession, sim: Simulator, body: dict[str, str], *, form: bool = False
+) -> tuple[int, dict[str, object]]:
+    kwargs = {"data": body} if form else {"json": body}
+    async with http.post(sim.token_url, **kwargs) as resp:  # type: ignore[arg-type]
+        return resp.status, await resp.json()
+
+
+async def test_auto_approve_redirects_with_code_and_state(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    code = await _code(sim, http)
+    status, body = await _token(
+        http,
+        sim,
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "client_id": sim.client_id,
+            "client_secret": sim.client_secret,
+            "redirect_uri": sim.redirect_uri,
+        },
+    )
+    assert status == 200
+    assert body["token_type"] == "Bearer"
+    assert body["expires_in"] == 60
+    assert body["scope"] == "account:information market:information"
+    assert body["refresh_token"]
+    assert body["refresh_token_expires_in"] == 2592000
+    assert sim.token_requests == 1
+
+
+async def test_consent_page_approve_and_deny(http: aiohttp.ClientSession) -> None:
+    async with Simulator(auto_approve=False, tick_interval=None) as sim:
+        async with http.get(sim.authorize_url, params=_authorize_query(sim)) as resp:
+            assert resp.status == 200
+            page = await resp.text()
+        assert 'value="approve"' in page
+        assert 'value="deny"' in page
+        form = dict(_authorize_query(sim))
+        async with http.post(
+            sim.authorize_url, data={**form, "decision": "deny"}, allow_redirects=False
+        ) as resp:
+            assert resp.status == 302
+            denied = parse_qs(urlsplit(resp.headers["Location"]).query)
+        assert denied["error"] == ["access_denied"]
+        assert denied["state"] == ["st-123"]
+        assert "error_description" in denied
+        async with http.post(
+            sim.authorize_url, data={**form, "decision": "approve"}, allow_redirects=False
+        ) as resp:
+            approved = parse_qs(urlsplit(resp.headers["Location"]).query)
+        assert approved["code"]
+        assert approved["state"] == ["st-123"]
+
+
+async def test_authorize_rejects_unregistered_redirect_and_bad_params(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    query = _authorize_query(sim, redirect_uri="http://127.0.0.1:8765/callback/")
+    async with http.get(sim.authorize_url, params=query, allow_redirects=False) as resp:
+        assert resp.status == 400  # never redirect to an unregistered URI
+    query = _authorize_query(sim, response_type="token")
+    async with http.get(sim.authorize_url, params=query, allow_redirects=False) as resp:
+        assert resp.status == 302
+        assert "error=unsupported_response_type" in resp.headers["Location"]
+    query = _authorize_query(sim, scope="account:information bogus:scope")
+    async with http.get(sim.authorize_url, params=query, allow_redirects=False) as resp:
+        assert "error=invalid_scope" in resp.headers["Location"]
+
+
+async def test_pkce_s256_with_form_body_and_single_use_code(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    verifier = "v" * 20 + "-._~" + "x" * 30
+    challenge = (
+        base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    )
+    code = await _code(sim, http, code_challenge=challenge, code_challenge_method="S256")
+    wrong = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "client_id": sim.client_id,
+        "code_verifier": "w" * 50,
+        "redirect_uri": sim.redirect_uri,
+    }
+    status, body = await _token(http, sim, wrong, form=True)
+    assert (status, body["error"]) == (400, "invalid_grant")
+    good = dict(wrong, code_verifier=verifier)
+    status, body = await _token(http, sim, good, form=True)
+    assert status == 200, body
+    status, body = await _token(http, sim, good, form=True)
+    assert (status, body["error"]) == (400, "invalid_grant")  # codes are single use
+
+
+async def test_code_expires_and_redirect_uri_must_match(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    code = await _code(sim, http)
+    base = {
+        "grant_type": "code",
+        "code": code,
+        "client_id": sim.client_id,
+        "client_secret": sim.client_secret,
+    }
+    status, body = await _token(http, sim, dict(base, redirect_uri="http://127.0.0.1:9/other"))
+    assert (status, body["error"]) == (400, "invalid_grant")
+    sim.advance(601)
+    status, body = await _token(http, sim, dict(base, redirect_uri=sim.redirect_uri))
+    assert (status, body["error"]) == (400, "invalid_grant")
+    assert "expired" in str(body["error_description"])
+
+
+async def test_refresh_rotation_invalidates_old_refresh_token(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    first = sim.issue_token_response()
+    refresh = {
+        "grant_type": "refresh_token",
+        "refresh_token": str(first["refresh_token"]),
+        "client_id": sim.client_id,
+        "client_secret": sim.client_secret,
+    }
+    status, body = await _token(http, sim, refresh)
+    assert status == 200
+    assert body["refresh_token"] != first["refresh_token"]
+    status, body = await _token(http, sim, refresh)
+    assert (status, body["error"]) == (400, "invalid_grant")
+
+
+async def test_refresh_without_rotation_keeps_refresh_token(http: aiohttp.ClientSession) -> None:
+    async with Simulator(rotate_refresh_tokens=False, tick_interval=None) as sim:
+        first = sim.issue_token_response()
+        refresh = {
+            "grant_type": "refresh_token",
+            "refresh_token": str(first["refresh_token"]),
+            "client_id": sim.client_id,
+            "client_secret": sim.client_secret,
+        }
+        for _ in range(2):
+            status, body = await _token(http, sim, refresh, form=True)
+            assert status == 200
+            assert "refresh_token" not in body
+            assert body["access_token"] != first["access_token"]
+
+
+async def test_client_credentials_form_and_error_codes(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    status, body = await _token(
+        http,
+        sim,
+        {
+            "grant_type": "client_credentials",
+            "client_id": sim.client_id,
+            "client_secret": sim.client_secret,
+            "scope": "account:information",
+        },
+        form=True,
+    )
+    assert status == 200
+    assert "refresh_token" not in body
+    async with http.get(
+        sim.base_url + "/v2/users/me/accounts",
+        headers={"Authorization": f"Bearer {body['access_token']}"},
+    ) as resp:
+        assert resp.status == 200
+    status, body = await _token(
+        http,
+        sim,
+        {"grant_type": "client_credentials", "client_id": sim.client_id, "client_secret": "nope"},
+    )
+    assert (status, body["error"]) == (401, "invalid_client")
+    status, body = await _token(http, sim, {"grant_type": "password"})
+    assert (status, body["error"]) == (400, "unsupported_grant_type")
+
+
+async def test_expired_token_is_401_and_missing_scope_is_403(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    token = sim.issue_token(scopes=["account:information", "market:information"])
+    headers = {"Authorization": token.authorization}
+    async with http.get(sim.base_url + "/v1/market/status", headers=headers) as resp:
+        assert resp.status == 403
+        error = (await resp.json())["error"]
+    assert error["type"] == "AUTHORIZATION"
+    assert "market:supplemental" in error["message"]
+    async with http.get(sim.base_url + "/v2/users/me/accounts", headers=headers) as resp:
+        assert resp.status == 200
+    sim.advance(61)  # token_ttl is 60 s on the simulator's clock
+    async with http.get(sim.base_url + "/v2/users/me/accounts", headers=headers) as resp:
+        assert resp.status == 401
+        assert (await resp.json())["error"]["code"] == "TOKEN_EXPIRED"
+    async with http.get(sim.base_url + "/v2/users/me/accounts") as resp:
+        assert resp.status == 401
+        assert (await resp.json())["error"]["type"] == "AUTHENTICATION"
