@@ -12,8 +12,6 @@ import pytest
 
 from aries_async.sim import ManualClock, Simulator
 
-pytestmark = pytest.mark.asyncio
-
 
 @pytest.fixture
 async def sim() -> AsyncIterator[Simulator]:

@@ -11,7 +11,6 @@ import pytest
 
 from aries_async.sim import AccountEvent, ManualClock, Simulator
 
-pytestmark = pytest.mark.asyncio
 
 ACCOUNT = "TEST-SIM-001"
 
@@ -81,9 +80,7 @@ async def test_market_order_fills_at_the_touch_and_moves_cash(api: Api, sim: Sim
 async def test_limit_order_rests_then_fills_when_crossed(api: Api, sim: Simulator) -> None:
     snap = sim.feed.quote("PFE")
     limit = Decimal(repr(snap.ask)) + Decimal("0.05")  # marketable: fills at once
-    status, ack = await api.place(
-        symbol="PFE", side="BUY", type="LIMIT", qty="100", price=str(limit)
-    )
+    _, ack = await api.place(symbol="PFE", side="BUY", type="LIMIT", qty="100", price=str(limit))
     assert (await api.order(ack["clOrdId"]))["ordStatus"] == "FILLED"  # marketable at once
     below = Decimal(repr(snap.bid)) - Decimal("0.01")
     _status, ack = await api.place(
@@ -197,9 +194,7 @@ async def test_replace_cycles_the_id_and_cancel(api: Api, sim: Simulator) -> Non
 
 
 async def test_ioc_and_fok(api: Api, sim: Simulator) -> None:
-    status, ack = await api.place(
-        symbol="F", side="BUY", type="MARKET", qty="15000", timeInForce="FOK"
-    )
+    _, ack = await api.place(symbol="F", side="BUY", type="MARKET", qty="15000", timeInForce="FOK")
     assert sim.state.order(ACCOUNT, ack["clOrdId"]).status == "CANCELED"
     _status, ack = await api.place(
         symbol="F", side="BUY", type="MARKET", qty="5000", timeInForce="IOC"

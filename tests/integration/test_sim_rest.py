@@ -10,7 +10,6 @@ import pytest
 
 from aries_async.sim import ManualClock, Simulator
 
-pytestmark = pytest.mark.asyncio
 
 ACCOUNT = "TEST-ACCOUNT-001"
 
@@ -150,12 +149,8 @@ async def test_bars_follow_the_walk(api: Api, sim: Simulator) -> None:
     assert body["s"] == "ok"
     snap = sim.feed.quote("AAPL")
     assert body["c"][-1] == snap.last
-    assert all(
-        lo <= min(o, c) and hi >= max(o, c)
-        for o, h, lo, hi, c in zip(
-            body["o"], body["h"], body["l"], body["h"], body["c"], strict=False
-        )
-    )
+    for o, h, lo, c in zip(body["o"], body["h"], body["l"], body["c"], strict=True):
+        assert lo <= min(o, c) <= max(o, c) <= h
     status, daily = await api.call(
         "GET",
         "/v1/chart/history",

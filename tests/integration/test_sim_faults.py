@@ -1,0 +1,232 @@
+"""Every HTTP fault of the simulator, injected from Python, plus the CLI flags for all faults."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+
+from aries_async.sim import Faults, ManualClock, RateLimitFault, ServerErrorFault, Simulator
+from aries_async.sim.cli import add_arguments, build_faults
+
+
+ACCOUNT = "TEST-ACCOUNT-001"
+ORDER = {
+    "tradingAccountId": ACCOUNT,
+    "symbol": "KO",
+    "side": "BUY",
+    "type": "LIMIT",
+    "qty": "1",
+    "price": "10.00",
+    "timeInForce": "DAY",
+    "clientId": "swallow-1",
+}
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[Simulator]:
+    async with Simulator(seed=2, clock=ManualClock(), tick_interval=None) as s:
+        yield s
+
+
+@pytest.fixture
+async def http(sim: Simulator) -> AsyncIterator[aiohttp.ClientSession]:
+    headers = {"Authorization": sim.issue_token().authorization}
+    async with aiohttp.ClientSession(base_url=sim.base_url, headers=headers) as session:
+        yield session
+
+
+async def _get(http: aiohttp.ClientSession, path: str, **kwargs: Any) -> tuple[int, Any, Any]:
+    async with http.get(path, **kwargs) as resp:
+        body = await resp.read()
+        return resp.status, resp.headers, json.loads(body) if body else None
+
+
+async def test_rate_limit_per_route_with_retry_after(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(count=2, retry_after=1.5)
+    for _ in range(2):
+        status, headers, body = await _get(http, "/v1/chart/quotes", params={"symbols": "KO"})
+        assert status == 429
+        assert headers["Retry-After"] == "2"
+        assert headers["retry-after-ms"] == "1500"
+        assert (body["error"]["type"], body["error"]["code"]) == ("RATE_LIMIT", "RATE_LIMITED")
+    status, _, _ = await _get(http, "/v1/chart/quotes", params={"symbols": "KO"})
+    assert status == 200
+    status, _, _ = await _get(http, "/v2/users/me/accounts")  # other routes unaffected
+    assert status == 200
+    assert sim.requests[("GET", "/v1/chart/quotes")] == 3
+
+
+async def test_server_error_burst_and_empty_body(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    sim.faults.server_errors["/v2/accounts/{id}/balance"] = ServerErrorFault(count=2, status=502)
+    statuses = [(await _get(http, f"/v2/accounts/{ACCOUNT}/balance"))[0] for _ in range(3)]
+    assert statuses == [502, 502, 200]
+    sim.faults.server_errors["*"] = ServerErrorFault(count=1, status=500, empty_body=True)
+    status, _, body = await _get(http, "/v1/users/me")
+    assert (status, body) == (500, None)
+
+
+async def test_latency_delays_responses(sim: Simulator, http: aiohttp.ClientSession) -> None:
+    sim.faults.route_latency["/v1/market/status"] = 0.3
+    timeout = aiohttp.ClientTimeout(total=0.05)
+    with pytest.raises(asyncio.TimeoutError):
+        await _get(http, "/v1/market/status", timeout=timeout)
+    sim.faults.route_latency.clear()
+    sim.faults.latency = 0.05
+    started = time.monotonic()
+    status, _, _ = await _get(http, "/v1/market/status")
+    assert status == 200
+    assert time.monotonic() - started >= 0.05
+
+
+async def test_swallowed_order_response_still_places_the_order(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    sim.faults.swallow_order_response = 1
+    with pytest.raises(aiohttp.ClientError):
+        async with http.post("/v1/orders", json=ORDER) as resp:
+            await resp.read()
+    assert sim.requests[("POST", "/v1/orders")] == 1  # sent exactly once
+    orders = sim.state.find_by_client_id("swallow-1")
+    assert [o.status for o in orders] == ["NEW"]  # and it landed
+    async with http.post("/v1/orders", json=ORDER) as resp:  # the fault was used up
+        assert resp.status == 200
+
+
+async def test_swallow_hang_mode_never_answers(sim: Simulator, http: aiohttp.ClientSession) -> None:
+    sim.faults.swallow_order_response = 1
+    sim.faults.swallow_mode = "hang"
+    with pytest.raises(asyncio.TimeoutError):
+        async with http.post(
+            "/v1/orders", json=ORDER, timeout=aiohttp.ClientTimeout(total=0.2)
+        ) as resp:
+            await resp.read()
+    assert len(sim.state.find_by_client_id("swallow-1")) == 1
+
+
+async def test_positions_read_model_unavailable(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    sim.faults.positions_unavailable = True
+    status, _, body = await _get(http, f"/v1/accounts/{ACCOUNT}/positions")
+    assert status == 503
+    assert body["error"]["code"] == "POSITIONS_UNAVAILABLE"
+
+
+async def test_token_revocation(sim: Simulator, http: aiohttp.ClientSession) -> None:
+    sim.faults.revoke_tokens_after = 2
+    assert (await _get(http, "/v1/users/me"))[0] == 200
+    assert (await _get(http, "/v1/users/me"))[0] == 200
+    status, _, body = await _get(http, "/v1/users/me")
+    assert status == 401
+    assert body["error"]["code"] == "TOKEN_REVOKED"
+    fresh = sim.issue_token()
+    status, _, _ = await _get(http, "/v1/users/me", headers={"Authorization": fresh.authorization})
+    assert status == 200
+    assert sim.revoke_tokens() >= 1
+    status, _, _ = await _get(http, "/v1/users/me", headers={"Authorization": fresh.authorization})
+    assert status == 401
+
+
+async def test_faults_clear_resets_everything() -> None:
+    faults = Faults(latency=1.0, ws_stall=True, null_active_orders=False)
+    faults.rate_limit["*"] = RateLimitFault()
+    faults.clear()
+    assert faults == Faults()
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    return parser.parse_args(argv)
+
+
+async def test_cli_flags_build_every_fault() -> None:
+    args = _parse(
+        [
+            "--rate-limit",
+            "POST /v1/orders=3:2.5",
+            "--rate-limit",
+            "/v1/chart/quotes=*",
+            "--server-errors",
+            "*=2:504",
+            "--empty-error-bodies",
+            "--latency",
+            "0.2",
+            "--swallow-orders",
+            "1",
+            "--swallow-mode",
+            "hang",
+            "--positions-unavailable",
+            "--active-orders-empty-list",
+            "--revoke-tokens-after",
+            "7",
+            "--ws-drop-after",
+            "5",
+            "--ws-malformed-every",
+            "3",
+            "--ws-stall",
+        ]
+    )
+    faults = build_faults(args)
+    assert faults.rate_limit["POST /v1/orders"] == RateLimitFault(count=3, retry_after=2.5)
+    assert faults.rate_limit["/v1/chart/quotes"].count is None
+    assert faults.server_errors["*"] == ServerErrorFault(count=2, status=504, empty_body=True)
+    assert (faults.latency, faults.swallow_order_response, faults.swallow_mode) == (0.2, 1, "hang")
+    assert faults.positions_unavailable is True
+    assert faults.null_active_orders is False
+    assert faults.revoke_tokens_after == 7
+    assert (faults.ws_drop_after, faults.ws_malformed_every, faults.ws_stall) == (5, 3, True)
+
+
+def test_cli_serves_and_prints_one_json_line() -> None:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "aries_async.sim.cli",
+            "--seed",
+            "3",
+            "--token-ttl",
+            "5",
+            "--client-secret",
+            "local-secret",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        info = json.loads(proc.stdout.readline())
+        assert info["base_url"].startswith("http://127.0.0.1:")
+        assert info["market_ws_url"].startswith("ws://127.0.0.1:")
+        for key in ("accounts_ws_url", "authorize_url", "client_id", "redirect_uri"):
+            assert info[key]
+        import urllib.parse
+        import urllib.request
+
+        form = urllib.parse.urlencode(
+            {
+                "grant_type": "client_credentials",
+                "client_id": info["client_id"],
+                "client_secret": "local-secret",
+            }
+        ).encode()
+        with urllib.request.urlopen(info["base_url"] + "/v1/oauth2/token", form) as resp:  # noqa: S310
+            assert json.loads(resp.read())["expires_in"] == 5
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0
