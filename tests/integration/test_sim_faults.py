@@ -17,7 +17,6 @@ import pytest
 from aries_async.sim import Faults, ManualClock, RateLimitFault, ServerErrorFault, Simulator
 from aries_async.sim.cli import add_arguments, build_faults
 
-
 ACCOUNT = "TEST-ACCOUNT-001"
 ORDER = {
     "tradingAccountId": ACCOUNT,

@@ -11,7 +11,6 @@ import pytest
 
 from aries_async.sim import AccountEvent, ManualClock, Simulator
 
-
 ACCOUNT = "TEST-SIM-001"
 
 

@@ -10,7 +10,6 @@ import pytest
 
 from aries_async.sim import ManualClock, Simulator
 
-
 ACCOUNT = "TEST-ACCOUNT-001"
 
 
