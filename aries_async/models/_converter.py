@@ -27,6 +27,7 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from aries_async.models.common import (
     OpenEnum,
+    datetime_to_epoch,
     datetime_to_wire,
     decimal_to_wire,
     field_wire_name,
@@ -71,12 +72,26 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
 
     def _structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
         case = _wire_case(cls)
-        overrides = {
-            a.name: override(rename=field_wire_name(a, case)) for a in attrs.fields(cls)
+        fields = attrs.fields(cls)
+        overrides: dict[str, Any] = {
+            a.name: override(rename=field_wire_name(a, case)) for a in fields
         }
-        return make_dict_structure_fn(  # type: ignore[no-any-return]
+        inner = make_dict_structure_fn(
             cls, conv, _cattrs_forbid_extra_keys=forbid_extra_keys, **overrides
         )
+        # ``null`` for a field that has a default means "absent" (``"orders": null`` -> ``[]``).
+        defaulted = frozenset(
+            field_wire_name(a, case) for a in fields if a.default is not attrs.NOTHING
+        )
+
+        def structure_model(value: Any, type_: Any) -> Any:
+            if isinstance(value, dict) and any(
+                value[key] is None for key in defaulted.intersection(value)
+            ):
+                value = {k: v for k, v in value.items() if v is not None or k not in defaulted}
+            return inner(value, type_)
+
+        return structure_model
 
     def _unstructure_factory(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
         attrs.resolve_types(cls)
@@ -86,14 +101,19 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
         # Hooks are looked up on first use, so models that contain themselves do not recurse here.
         handlers: list[Callable[[Any], Any]] = []
 
+        def _handler(a: attrs.Attribute[Any]) -> Callable[[Any], Any]:
+            unit = a.metadata.get("epoch")
+            if unit:
+                return lambda value: datetime_to_epoch(value, unit)
+            if a.type is None:
+                return conv.unstructure
+            return conv.get_unstructure_hook(_strip_optional(a.type))
+
         def unstructure_model(obj: Any) -> dict[str, Any]:
             if not handlers:
-                handlers.extend(
-                    conv.get_unstructure_hook(_strip_optional(a.type)) if a.type else conv.unstructure
-                    for a in fields
-                )
+                handlers.extend(_handler(a) for a in fields)
             out: dict[str, Any] = {}
-            for (name, wire_name), handler in zip(names, handlers):
+            for (name, wire_name), handler in zip(names, handlers, strict=True):
                 value = getattr(obj, name)
                 if value is not None:
                     out[wire_name] = handler(value)

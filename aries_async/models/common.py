@@ -13,14 +13,16 @@ Wire rules (see ``shared/aries-api/conventions.md``):
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import attrs
 
 __all__ = [
     "OpenEnum",
+    "datetime_to_epoch",
     "datetime_to_wire",
     "decimal_to_wire",
     "field_wire_name",
@@ -36,21 +38,35 @@ _E = TypeVar("_E", bound="OpenEnum")
 class OpenEnum(str, enum.Enum):
     """A string enum that keeps values it does not know instead of raising.
 
-    ``OrderStatus("SOMETHING_NEW")`` returns a pseudo-member whose ``value`` is the wire string
-    and whose :attr:`is_known` is ``False``; it compares equal to that string like every member.
+    ``OrderStatus("SOMETHING_NEW")`` returns a pseudo-member whose ``value`` is the wire string,
+    unchanged, and whose :attr:`is_known` is ``False``; it compares equal to that string like
+    every member, so it round-trips to the wire as it came. Known values are matched without
+    regard to case (``"buy"`` is ``Side.BUY``), and a subclass may accept short aliases by
+    overriding :meth:`_wire_aliases` (``"ATO"`` is ``TimeInForce.AT_THE_OPENING``).
+
+    Example:
+        >>> class Color(OpenEnum):
+        ...     RED = "RED"
+        >>> Color("red") is Color.RED, Color("MAUVE").value, Color("MAUVE").is_known
+        (True, 'MAUVE', False)
     """
+
+    @classmethod
+    def _wire_aliases(cls) -> Mapping[str, str]:
+        """Upper-case alias -> canonical wire value; none by default."""
+        return {}
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
         if not isinstance(value, str):
             return None
         upper = value.upper()
-        if upper != value:
-            # Wire values are upper case; "buy" is BUY, not a new value.
-            try:
-                return cls(upper)
-            except ValueError:
-                pass
+        for member in cls.__members__.values():
+            if member.value.upper() == upper:
+                return member
+        target = cls._wire_aliases().get(upper)
+        if target is not None:
+            return cls(target)
         member = str.__new__(cls, value)
         member._name_ = value
         member._value_ = value
@@ -65,13 +81,23 @@ class OpenEnum(str, enum.Enum):
         return str(self.value)
 
 
-def wire(name: str) -> dict[str, str]:
-    """Field metadata giving the exact wire name when the automatic camelCase rule is wrong.
+def wire(name: str | None = None, *, epoch: Literal["s", "ms"] | None = None) -> dict[str, str]:
+    """Field metadata for the converter: an exact wire name and/or an epoch encoding.
+
+    Args:
+        name: the exact wire name, when the automatic camelCase/snake_case rule is wrong.
+        epoch: for ``datetime`` fields sent as Unix integers: ``"s"`` or ``"ms"``. Parsing
+            accepts any epoch or RFC 3339 anyway; this only decides how the value is written.
 
     Example: ``today_realized_pnl: Decimal | None = attrs.field(default=None,
     metadata=wire("todayRealizedPnL"))``.
     """
-    return {"wire": name}
+    meta: dict[str, str] = {}
+    if name:
+        meta["wire"] = name
+    if epoch:
+        meta["epoch"] = epoch
+    return meta
 
 
 def parse_decimal(value: object) -> Decimal | None:
@@ -205,6 +231,15 @@ def datetime_to_wire(value: datetime) -> str:
         value = value.replace(tzinfo=timezone.utc)
     text = value.astimezone(timezone.utc).isoformat()
     return text.replace("+00:00", "Z")
+
+
+def datetime_to_epoch(value: datetime, unit: str = "s") -> int:
+    """Unix seconds (``unit="s"``) or milliseconds (``"ms"``) of a datetime; naive means UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    delta = value - datetime(1970, 1, 1, tzinfo=timezone.utc)
+    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return micros // 1000 if unit == "ms" else micros // 1_000_000
 
 
 def field_wire_name(field: attrs.Attribute[Any], case: str) -> str:

@@ -1,0 +1,485 @@
+"""Market data over REST: symbol search, quotes, bars, market status, holidays and details.
+
+Market-data values are JSON numbers on the wire; they become ``Decimal`` through their shortest
+``repr`` (``175.4`` -> ``Decimal("175.4")``). Chart endpoints use TradingView UDF shapes, so
+quotes and bars have explicit parse/serialize functions instead of converter wire names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+import attrs
+
+from aries_async.errors import ResponseFormatError
+from aries_async.models.common import OpenEnum, parse_datetime, parse_decimal, wire
+
+__all__ = [
+    "Bar",
+    "EquityDetails",
+    "EquityDetailsResponse",
+    "Holiday",
+    "MarketStatus",
+    "OptionDetails",
+    "OptionDetailsResponse",
+    "Quote",
+    "SymbolError",
+    "SymbolMatch",
+    "SymbolType",
+    "bars_to_wire",
+    "parse_bars",
+    "parse_quotes_response",
+]
+
+
+class SymbolType(OpenEnum):
+    """Kind of a search result (lower case on the wire; open)."""
+
+    STOCK = "stock"
+    OPTION = "option"
+    INDEX = "index"
+    FUTURE = "future"
+
+
+@attrs.frozen(kw_only=True)
+class SymbolMatch:
+    """One result of ``GET /v1/marketdata/search``.
+
+    Attributes:
+        symbol: the ticker, OSI option symbol or ``/``-prefixed future.
+        description: a human description (``"Apple Inc."``).
+        tag: the venue tag (``XNAS``, ``OPRA``...).
+        type: ``stock``, ``option``... (open enum).
+    """
+
+    symbol: str | None = None
+    description: str | None = None
+    tag: str | None = None
+    type: SymbolType | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Quotes (GET /v1/chart/quotes)
+
+_ITEM_STATUSES = frozenset({"ok", "error"})
+
+# Quote attribute -> key inside the item's "v" object.
+_QUOTE_NUMBERS: tuple[tuple[str, str], ...] = (
+    ("last", "lp"),
+    ("bid", "bid"),
+    ("ask", "ask"),
+    ("change", "ch"),
+    ("change_percent", "chp"),
+    ("volume", "volume"),
+    ("open", "open_price"),
+    ("high", "high_price"),
+    ("low", "low_price"),
+    ("prev_close", "prev_close_price"),
+)
+_QUOTE_TEXTS: tuple[tuple[str, str], ...] = (
+    ("short_name", "short_name"),
+    ("description", "description"),
+    ("exchange", "exchange"),
+)
+
+
+def _json_number(value: Decimal) -> int | float:
+    """A ``Decimal`` as the JSON number the market-data endpoints send."""
+    if value == value.to_integral_value() and abs(value) < 10**15:
+        return int(value)
+    return float(value)
+
+
+def _number(value: object, what: str) -> Decimal | None:
+    try:
+        return parse_decimal(value)
+    except ValueError as exc:
+        raise ResponseFormatError(f"{what}: {exc}") from None
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+@attrs.frozen(kw_only=True)
+class Quote:
+    """A snapshot quote from ``GET /v1/chart/quotes``.
+
+    Prices are ``Decimal``; ``volume`` is a ``Decimal`` too (whole numbers for stocks, but the
+    wire type is a JSON number and fractional volumes exist), so nothing is ever rounded.
+
+    ``symbol`` is the quoted symbol and ``name`` the display name when the server sends one
+    apart from the symbol (see :meth:`from_chart_item` for the ``n``/``s`` rule).
+
+    Example:
+        >>> q = Quote.from_chart_item({"n": "AAPL", "s": "ok", "v": {"lp": 175.4}})
+        >>> q.symbol, q.last
+        ('AAPL', Decimal('175.4'))
+    """
+
+    symbol: str
+    name: str | None = None
+    last: Decimal | None = None
+    bid: Decimal | None = None
+    ask: Decimal | None = None
+    change: Decimal | None = None
+    change_percent: Decimal | None = None
+    volume: Decimal | None = None
+    open: Decimal | None = None
+    high: Decimal | None = None
+    low: Decimal | None = None
+    prev_close: Decimal | None = None
+    short_name: str | None = None
+    description: str | None = None
+    exchange: str | None = None
+
+    @property
+    def mid(self) -> Decimal | None:
+        """``(bid + ask) / 2`` when both are present."""
+        if self.bid is None or self.ask is None:
+            return None
+        return (self.bid + self.ask) / 2
+
+    @classmethod
+    def from_chart_item(cls, item: Mapping[str, Any], requested: str | None = None) -> Quote:
+        """Build a quote from one element of the ``d`` array.
+
+        The meaning of ``n`` and ``s`` differs between sources (rest.md §8). Rule: the symbol is
+        ``n`` unless ``s`` holds something other than ``ok``/``error``, in which case ``s`` is
+        the symbol and ``n`` the display name. If neither names a symbol, ``requested`` is used.
+
+        Args:
+            item: the decoded item ``{"n": ..., "s": ..., "v": {...}}``.
+            requested: the symbol the caller asked for, used in messages and as a fallback.
+
+        Raises:
+            ResponseFormatError: the item reports ``s == "error"`` or is malformed.
+        """
+        if not isinstance(item, Mapping):
+            raise ResponseFormatError(f"quote item is not an object: {item!r}")
+        n = _text(item.get("n")) or None
+        s = _text(item.get("s")) or None
+        status = s.lower() if s is not None else None
+        symbol: str | None
+        name: str | None
+        if s is not None and status not in _ITEM_STATUSES:
+            symbol, name = s, n
+        else:
+            symbol, name = n, None
+        if status == "error":
+            who = symbol or requested or "?"
+            values = item.get("v")
+            detail = values.get("errmsg") if isinstance(values, Mapping) else None
+            detail = detail or item.get("errmsg")
+            suffix = f": {detail}" if detail else ""
+            raise ResponseFormatError(f"quote for {who} failed{suffix}")
+        if not symbol:
+            if not requested:
+                raise ResponseFormatError("quote item names no symbol")
+            symbol = requested
+        values = item.get("v") or {}
+        if not isinstance(values, Mapping):
+            raise ResponseFormatError(f"quote values for {symbol} are not an object")
+        fields: dict[str, Any] = {
+            attr: _number(values.get(key), f"quote {symbol} {key}") for attr, key in _QUOTE_NUMBERS
+        }
+        fields.update({attr: _text(values.get(key)) for attr, key in _QUOTE_TEXTS})
+        return cls(symbol=symbol, name=name, **fields)
+
+    def to_chart_item(self, symbol_in: Literal["n", "s"] = "n") -> dict[str, Any]:
+        """The wire item for this quote (used by the simulator).
+
+        Args:
+            symbol_in: ``"n"`` for TradingView-UDF semantics (``n`` = symbol, ``s`` = ``"ok"``);
+                ``"s"`` for the SDK reading (``s`` = symbol, ``n`` = display name).
+        """
+        values: dict[str, Any] = {}
+        for attr, key in _QUOTE_NUMBERS:
+            number = getattr(self, attr)
+            if number is not None:
+                values[key] = _json_number(number)
+        for attr, key in _QUOTE_TEXTS:
+            text = getattr(self, attr)
+            if text is not None:
+                values[key] = text
+        if symbol_in == "s":
+            return {"n": self.name or self.symbol, "s": self.symbol, "v": values}
+        return {"n": self.symbol, "s": "ok", "v": values}
+
+
+def _check_status(data: object, what: str, allowed: Iterable[str]) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise ResponseFormatError(f"{what}: expected an object, got {type(data).__name__}")
+    status = data.get("s")
+    if status == "error":
+        message = data.get("errmsg") or "unknown error"
+        raise ResponseFormatError(f"{what}: server reported an error: {message}")
+    if status is not None and status not in allowed:
+        raise ResponseFormatError(f"{what}: unexpected status {status!r}")
+    return data
+
+
+def parse_quotes_response(data: object) -> list[Quote]:
+    """Parse a whole ``GET /v1/chart/quotes`` body.
+
+    Raises:
+        ResponseFormatError: top-level ``s == "error"`` (with the server's ``errmsg``), an item
+            with ``s == "error"``, or a malformed body.
+    """
+    body = _check_status(data, "quotes", ("ok",))
+    items = body.get("d") or []
+    if not isinstance(items, list):
+        raise ResponseFormatError("quotes: 'd' is not a list")
+    return [Quote.from_chart_item(item) for item in items]
+
+
+# --------------------------------------------------------------------------------------------
+# Bars (GET /v1/chart/history)
+
+
+@attrs.frozen(kw_only=True)
+class Bar:
+    """One OHLCV bar. ``time`` is the bar's open, aware UTC; ``volume`` is a ``Decimal``."""
+
+    time: datetime
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    close: Decimal
+    volume: Decimal | None = None
+
+
+def parse_bars(data: object) -> list[Bar]:
+    """Parse a ``GET /v1/chart/history`` (or tick-history) body into bars, oldest first.
+
+    ``t`` may be Unix seconds or milliseconds (told apart by size). ``s == "no_data"`` gives
+    ``[]``.
+
+    Raises:
+        ResponseFormatError: ``s == "error"``, arrays of different lengths, or bad values.
+    """
+    body = _check_status(data, "bars", ("ok", "no_data"))
+    if body.get("s") == "no_data":
+        return []
+    columns: dict[str, Sequence[Any]] = {}
+    for key in ("t", "o", "h", "l", "c", "v"):
+        column = body.get(key)
+        if column is None:
+            column = []
+        if not isinstance(column, list):
+            raise ResponseFormatError(f"bars: {key!r} is not a list")
+        columns[key] = column
+    length = len(columns["t"])
+    for key in ("o", "h", "l", "c"):
+        if len(columns[key]) != length:
+            raise ResponseFormatError(
+                f"bars: {key!r} has {len(columns[key])} values but 't' has {length}"
+            )
+    if columns["v"] and len(columns["v"]) != length:
+        raise ResponseFormatError(f"bars: 'v' has {len(columns['v'])} values but 't' has {length}")
+    bars = []
+    for i in range(length):
+        try:
+            when = parse_datetime(columns["t"][i])
+        except ValueError as exc:
+            raise ResponseFormatError(f"bars: t[{i}]: {exc}") from None
+        prices = [_number(columns[key][i], f"bars: {key}[{i}]") for key in ("o", "h", "l", "c")]
+        if when is None or any(p is None for p in prices):
+            raise ResponseFormatError(f"bars: bar {i} has empty values")
+        volume = _number(columns["v"][i], f"bars: v[{i}]") if columns["v"] else None
+        open_, high, low, close = (p for p in prices if p is not None)
+        bars.append(Bar(time=when, open=open_, high=high, low=low, close=close, volume=volume))
+    return bars
+
+
+def bars_to_wire(bars: Sequence[Bar], *, next_time: int | None = None) -> dict[str, Any]:
+    """The ``/v1/chart/history`` body for ``bars`` (``{"s": "no_data"}`` when empty).
+
+    Times are written as Unix seconds; numbers as JSON numbers.
+    """
+    if not bars:
+        out: dict[str, Any] = {"s": "no_data"}
+    else:
+        out = {
+            "s": "ok",
+            "t": [int(bar.time.timestamp()) for bar in bars],
+            "o": [_json_number(bar.open) for bar in bars],
+            "h": [_json_number(bar.high) for bar in bars],
+            "l": [_json_number(bar.low) for bar in bars],
+            "c": [_json_number(bar.close) for bar in bars],
+            "v": [_json_number(bar.volume) if bar.volume is not None else 0 for bar in bars],
+        }
+    if next_time is not None:
+        out["nextTime"] = next_time
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Market status and holidays
+
+
+@attrs.frozen(kw_only=True)
+class MarketStatus:
+    """``GET /v1/market/status``: whether an exchange is open now.
+
+    ``timestamp`` is the server time (a Unix integer on the wire, read as seconds, or
+    milliseconds if it is that large), aware UTC. ``session`` wording (e.g. ``regular``) is not
+    documented precisely; it is empty when closed.
+    """
+
+    exchange: str | None = None
+    is_open: bool | None = None
+    session: str | None = None
+    timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch="s"))
+    timezone: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Holiday:
+    """One market holiday from ``GET /v1/market/holiday``.
+
+    ``trading_hour`` is like ``"09:30-13:00"`` for an early close and empty for a full closure.
+    """
+
+    event_name: str | None = None
+    at_date: date | None = None
+    trading_hour: str | None = None
+
+    @property
+    def early_close(self) -> bool:
+        """Whether the market opens that day with shortened hours (not a full closure)."""
+        return bool(self.trading_hour and self.trading_hour.strip())
+
+
+# --------------------------------------------------------------------------------------------
+# Equity and option details (GET /v1/marketdata/equities/details, /options/details)
+
+
+@attrs.frozen(kw_only=True)
+class SymbolError:
+    """A per-symbol failure inside a batch details response."""
+
+    symbol: str | None = None
+    error: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class EquityDetails:
+    """Details of one equity (``EquityDetailsDTO``); numbers are ``Decimal``, all optional."""
+
+    symbol: str | None = None
+    name: str | None = None
+    type: str | None = None
+    instrument_type: str | None = None
+    price: Decimal | None = None
+    last_price: Decimal | None = None
+    bid_price: Decimal | None = None
+    bid_size: Decimal | None = None
+    bid_exchange: str | None = None
+    ask_price: Decimal | None = None
+    ask_size: Decimal | None = None
+    ask_exchange: str | None = None
+    mid_price: Decimal | None = None
+    spread: Decimal | None = None
+    open_price: Decimal | None = None
+    high_price: Decimal | None = None
+    low_price: Decimal | None = None
+    close_price: Decimal | None = None
+    net_change: Decimal | None = None
+    change_status: str | None = None
+    total_volume: Decimal | None = None
+    avg_volume_4_weeks: Decimal | None = attrs.field(default=None, metadata=wire("avgVolume4Weeks"))
+    size: Decimal | None = None
+    tick: str | None = None
+    trade_seq: Decimal | None = None
+    trade_exchange: str | None = None
+    trade_timestamp: datetime | None = None
+    quote_timestamp: datetime | None = None
+    high_52_week_price: Decimal | None = attrs.field(
+        default=None, metadata=wire("high52WeekPrice")
+    )
+    high_52_week_date: date | None = attrs.field(default=None, metadata=wire("high52WeekDate"))
+    low_52_week_price: Decimal | None = attrs.field(default=None, metadata=wire("low52WeekPrice"))
+    low_52_week_date: date | None = attrs.field(default=None, metadata=wire("low52WeekDate"))
+    ytd_high: Decimal | None = None
+    ytd_high_date: date | None = None
+    ytd_low: Decimal | None = None
+    ytd_low_date: date | None = None
+    year_end_close: Decimal | None = None
+    market_cap: Decimal | None = None
+    shares_outstanding: Decimal | None = None
+    beta: Decimal | None = None
+    pe: Decimal | None = attrs.field(default=None, metadata=wire("PE"))
+    eps_diluted: Decimal | None = attrs.field(default=None, metadata=wire("EPSDiluted"))
+    eps_latest_12_month: Decimal | None = attrs.field(
+        default=None, metadata=wire("EPSLatest12Month")
+    )
+    eps_3_year_growth_rate: Decimal | None = attrs.field(
+        default=None, metadata=wire("EPS3YearGrowthRate")
+    )
+    eps_5_year_growth_rate: Decimal | None = attrs.field(
+        default=None, metadata=wire("EPS5YearGrowthRate")
+    )
+    eps_current_qtr_mean_est: Decimal | None = attrs.field(
+        default=None, metadata=wire("EPSCurrentQtrMeanEst")
+    )
+    eps_current_year_mean_est: Decimal | None = attrs.field(
+        default=None, metadata=wire("EPSCurrentYearMeanEst")
+    )
+    dividend: Decimal | None = None
+    annual_yield: Decimal | None = None
+    assets: Decimal | None = None
+    liabilities: Decimal | None = None
+    long_term_debt: Decimal | None = None
+    pct_held_by_institution: Decimal | None = None
+    short_interest: Decimal | None = None
+    short_sale_restricted: bool | None = None
+    sic_code: str | None = None
+    has_options: bool | None = None
+    is_etf: bool | None = attrs.field(default=None, metadata=wire("isETF"))
+    underlying_symbol: str | None = None
+    strike_price: Decimal | None = None
+    expiration_date: date | None = None
+    put_call: str | None = None
+    open_interest: Decimal | None = None
+    advancers: Decimal | None = None
+    decliners: Decimal | None = None
+    unchanged: Decimal | None = None
+    total_symbols: Decimal | None = None
+    nasdaq_buy_volume: Decimal | None = None
+    nasdaq_sell_volume: Decimal | None = None
+    nasdaq_net_in_flow: Decimal | None = None
+    nyse_buy_volume: Decimal | None = None
+    nyse_sell_volume: Decimal | None = None
+    nyse_net_inflow: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
+class EquityDetailsResponse:
+    """``GET /v1/marketdata/equities/details``: details in input order plus per-symbol errors."""
+
+    data: list[EquityDetails] = attrs.Factory(list)
+    errors: list[SymbolError] = attrs.Factory(list)
+
+
+@attrs.frozen(kw_only=True)
+class OptionDetails:
+    """Prices of one option contract (bare OSI ``symbol``) from the option-details call."""
+
+    symbol: str | None = None
+    last_price: Decimal | None = None
+    bid_price: Decimal | None = None
+    ask_price: Decimal | None = None
+    mid_price: Decimal | None = None
+    close_price: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
+class OptionDetailsResponse:
+    """``GET /v1/marketdata/options/details``: details plus per-symbol errors."""
+
+    data: list[OptionDetails] = attrs.Factory(list)
+    errors: list[SymbolError] = attrs.Factory(list)
