@@ -398,9 +398,7 @@ class EquityDetails:
     trade_exchange: str | None = None
     trade_timestamp: datetime | None = None
     quote_timestamp: datetime | None = None
-    high_52_week_price: Decimal | None = attrs.field(
-        default=None, metadata=wire("high52WeekPrice")
-    )
+    high_52_week_price: Decimal | None = attrs.field(default=None, metadata=wire("high52WeekPrice"))
     high_52_week_date: date | None = attrs.field(default=None, metadata=wire("high52WeekDate"))
     low_52_week_price: Decimal | None = attrs.field(default=None, metadata=wire("low52WeekPrice"))
     low_52_week_date: date | None = attrs.field(default=None, metadata=wire("low52WeekDate"))

@@ -42,8 +42,10 @@ class OptionContract:
         """The bare OSI symbol (the ticker without its ``O:`` prefix), as orders use it."""
         if self.symbol is None:
             return None
-        return self.symbol[len(_TICKER_PREFIX) :] if self.symbol.startswith(_TICKER_PREFIX) else (
-            self.symbol
+        return (
+            self.symbol[len(_TICKER_PREFIX) :]
+            if self.symbol.startswith(_TICKER_PREFIX)
+            else self.symbol
         )
 
     @property

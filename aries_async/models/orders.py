@@ -493,8 +493,9 @@ def _maturity(value: date | str | None) -> date | None:
             parsed = None
         if parsed is not None and len(value.strip()) == 10:
             return parsed
-    raise ValidationError(f"maturity: expected a date or 'YYYY-MM-DD', got {value!r}",
-                          field="maturity")
+    raise ValidationError(
+        f"maturity: expected a date or 'YYYY-MM-DD', got {value!r}", field="maturity"
+    )
 
 
 def _symbol(value: str) -> str:
@@ -554,8 +555,9 @@ def _check_text(value: str | None, field: str, *, low: int, high: int) -> None:
             f"{field}: length must be {low}-{high} characters, got {len(value)}", field=field
         )
     if any(ch.isspace() or not ch.isprintable() for ch in value) and field != "client_id":
-        raise ValidationError(f"{field}: must not contain spaces or control characters",
-                              field=field)
+        raise ValidationError(
+            f"{field}: must not contain spaces or control characters", field=field
+        )
 
 
 def _check_symbol(value: str | None) -> None:
@@ -572,16 +574,18 @@ def _check_legs(legs: tuple[OrderLeg, ...]) -> None:
         raise ValidationError(f"legs: at most {MAX_LEGS} legs, got {len(legs)}", field="legs")
     for leg in legs:
         if not isinstance(leg, OrderLeg):
-            raise ValidationError(f"legs: expected OrderLeg, got {type(leg).__name__}",
-                                  field="legs")
+            raise ValidationError(
+                f"legs: expected OrderLeg, got {type(leg).__name__}", field="legs"
+            )
 
 
 def _is_option_order(symbol: str | None, legs: tuple[OrderLeg, ...]) -> bool:
     return bool(legs) or (symbol is not None and is_osi_symbol(symbol))
 
 
-def _check_option_tif(tif: TimeInForce | None, symbol: str | None,
-                      legs: tuple[OrderLeg, ...]) -> None:
+def _check_option_tif(
+    tif: TimeInForce | None, symbol: str | None, legs: tuple[OrderLeg, ...]
+) -> None:
     if tif is None or not _is_option_order(symbol, legs):
         return
     if tif not in (TimeInForce.DAY, TimeInForce.GTC):
@@ -591,8 +595,13 @@ def _check_option_tif(tif: TimeInForce | None, symbol: str | None,
         )
 
 
-def _check_prices_for_type(order_type: OrderType | None, price: Decimal | None,
-                           stop_price: Decimal | None, *, require: bool) -> None:
+def _check_prices_for_type(
+    order_type: OrderType | None,
+    price: Decimal | None,
+    stop_price: Decimal | None,
+    *,
+    require: bool,
+) -> None:
     if order_type is None:
         return
     needs_price = order_type in (OrderType.LIMIT, OrderType.STOP_LIMIT)
@@ -600,8 +609,9 @@ def _check_prices_for_type(order_type: OrderType | None, price: Decimal | None,
     if needs_price and price is None and require:
         raise ValidationError(f"price: required for {order_type.value} orders", field="price")
     if needs_stop and stop_price is None and require:
-        raise ValidationError(f"stop_price: required for {order_type.value} orders",
-                              field="stop_price")
+        raise ValidationError(
+            f"stop_price: required for {order_type.value} orders", field="stop_price"
+        )
     if not needs_price and price is not None:
         raise ValidationError(
             f"price: not allowed on {order_type.value} orders (use LIMIT or STOP_LIMIT)",

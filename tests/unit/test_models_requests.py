@@ -1,0 +1,419 @@
+"""Order, replace and cancel requests: every validation rule, and the exact wire bodies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+
+from aries_async.errors import ValidationError
+from aries_async.models import (
+    CancelRequest,
+    LegSecurityType,
+    LegSide,
+    OrderLeg,
+    OrderRequest,
+    OrderType,
+    PositionEffect,
+    PutCall,
+    ReplaceRequest,
+    Side,
+    TimeInForce,
+    is_osi_symbol,
+)
+
+ACCOUNT = "TEST-ACCOUNT-001"
+
+
+def option_leg(**changes: Any) -> OrderLeg:
+    base: dict[str, Any] = {
+        "security_type": "OPT",
+        "side": "BUY",
+        "position_effect": "OPEN",
+        "put_call": "CALL",
+        "strike_price": "150",
+        "maturity": "2026-06-18",
+    }
+    base.update(changes)
+    return OrderLeg(**base)
+
+
+def order(**changes: Any) -> OrderRequest:
+    base: dict[str, Any] = {
+        "account_id": ACCOUNT,
+        "symbol": "AAPL",
+        "side": "BUY",
+        "type": "LIMIT",
+        "qty": "10",
+        "price": "150.00",
+    }
+    base.update(changes)
+    return OrderRequest(**base)
+
+
+def replace(**changes: Any) -> ReplaceRequest:
+    base: dict[str, Any] = {
+        "orig_cl_ord_id": "ORDER-1",
+        "account_id": ACCOUNT,
+        "symbol": "AAPL",
+    }
+    base.update(changes)
+    return ReplaceRequest(**base)
+
+
+def cancel(**changes: Any) -> CancelRequest:
+    base: dict[str, Any] = {
+        "orig_cl_ord_id": "ORDER-1",
+        "account_id": ACCOUNT,
+        "symbol": "AAPL",
+        "side": "BUY",
+    }
+    base.update(changes)
+    return CancelRequest(**base)
+
+
+FOUR_LEGS = [option_leg(strike_price=str(150 + 5 * i)) for i in range(4)]
+
+# (id, builder, field the error must name)
+INVALID: list[tuple[str, Callable[[], Any], str]] = [
+    # quantity
+    ("qty zero", lambda: order(qty=0), "qty"),
+    ("qty negative", lambda: order(qty="-1"), "qty"),
+    ("qty float", lambda: order(qty=10.0), "qty"),
+    ("qty garbage", lambda: order(qty="ten"), "qty"),
+    ("qty nan", lambda: order(qty="NaN"), "qty"),
+    ("qty bool", lambda: order(qty=True), "qty"),
+    # prices
+    ("price float", lambda: order(price=150.5), "price"),
+    ("price zero", lambda: order(price="0"), "price"),
+    ("price negative", lambda: order(price="-1"), "price"),
+    ("price 6 decimals", lambda: order(price="1.123456"), "price"),
+    ("limit without price", lambda: order(price=None), "price"),
+    (
+        "stop_limit without price",
+        lambda: order(type="STOP_LIMIT", price=None, stop_price="9"),
+        "price",
+    ),
+    ("market with price", lambda: order(type="MARKET"), "price"),
+    ("stop with price", lambda: order(type="STOP", stop_price="140"), "price"),
+    ("stop without stop_price", lambda: order(type="STOP", price=None), "stop_price"),
+    ("stop_limit without stop_price", lambda: order(type="STOP_LIMIT"), "stop_price"),
+    (
+        "market with stop_price",
+        lambda: order(type="MARKET", price=None, stop_price="9"),
+        "stop_price",
+    ),
+    ("limit with stop_price", lambda: order(stop_price="9"), "stop_price"),
+    (
+        "stop_price 6 decimals",
+        lambda: order(type="STOP", price=None, stop_price="9.000001"),
+        "stop_price",
+    ),
+    ("stop_price float", lambda: order(type="STOP", price=None, stop_price=9.5), "stop_price"),
+    ("stop_price negative", lambda: order(type="STOP", price=None, stop_price=-9), "stop_price"),
+    # time in force
+    ("legs with IOC", lambda: order(legs=[option_leg()], time_in_force="IOC"), "time_in_force"),
+    (
+        "osi symbol with FOK",
+        lambda: order(symbol="AAPL240119C00150000", time_in_force="FOK"),
+        "time_in_force",
+    ),
+    (
+        "option with EXT alias",
+        lambda: order(symbol="aapl240119c00150000", time_in_force="EXT"),
+        "time_in_force",
+    ),
+    ("unknown tif", lambda: order(time_in_force="SOMETIMES"), "time_in_force"),
+    # legs
+    ("five legs", lambda: order(legs=[*FOUR_LEGS, option_leg()]), "legs"),
+    ("legs not OrderLeg", lambda: order(legs=[{"side": "BUY"}]), "legs"),
+    ("legs a string", lambda: order(legs="AAPL"), "legs"),
+    # symbol
+    ("empty symbol", lambda: order(symbol=""), "symbol"),
+    ("blank symbol", lambda: order(symbol="   "), "symbol"),
+    ("symbol 22 chars", lambda: order(symbol="A" * 22), "symbol"),
+    ("symbol with space", lambda: order(symbol="AA PL"), "symbol"),
+    ("symbol not str", lambda: order(symbol=123), "symbol"),
+    # ids and tags
+    ("client_id 51 chars", lambda: order(client_id="c" * 51), "client_id"),
+    ("empty account", lambda: order(account_id=""), "account_id"),
+    ("account 51 chars", lambda: order(account_id="A" * 51), "account_id"),
+    ("currency 4 letters", lambda: order(currency="USDT"), "currency"),
+    # enums
+    ("unknown side", lambda: order(side="HOLD"), "side"),
+    ("unknown type", lambda: order(type="TRAILING_STOP"), "type"),
+    ("side not str", lambda: order(side=1), "side"),
+    # with_client_id is validated too
+    ("with_client_id too long", lambda: order().with_client_id("x" * 51), "client_id"),
+    # legs themselves
+    ("leg without strike", lambda: option_leg(strike_price=None), "strike_price"),
+    ("leg without put_call", lambda: option_leg(put_call=None), "put_call"),
+    ("leg without maturity", lambda: option_leg(maturity=None), "maturity"),
+    ("leg bad maturity", lambda: option_leg(maturity="18/06/2026"), "maturity"),
+    ("leg strike float", lambda: option_leg(strike_price=150.0), "strike_price"),
+    ("leg strike 6 decimals", lambda: option_leg(strike_price="150.000001"), "strike_price"),
+    ("leg ratio zero", lambda: option_leg(ratio_qty=0), "ratio_qty"),
+    ("leg unknown side", lambda: option_leg(side="SELL_SHORT"), "side"),
+    ("leg unknown security type", lambda: option_leg(security_type="FUT"), "security_type"),
+    ("leg unknown effect", lambda: option_leg(position_effect="ROLL"), "position_effect"),
+    ("leg unknown put_call", lambda: option_leg(put_call="STRADDLE"), "put_call"),
+    # replace
+    ("replace empty orig id", lambda: replace(orig_cl_ord_id=""), "orig_cl_ord_id"),
+    ("replace orig id 101", lambda: replace(orig_cl_ord_id="x" * 101), "orig_cl_ord_id"),
+    ("replace empty account", lambda: replace(account_id=""), "account_id"),
+    ("replace long symbol", lambda: replace(symbol="A" * 22), "symbol"),
+    ("replace qty zero", lambda: replace(qty=0), "qty"),
+    ("replace qty float", lambda: replace(qty=1.5), "qty"),
+    ("replace price float", lambda: replace(price=1.5), "price"),
+    ("replace price 6 decimals", lambda: replace(price="1.000001"), "price"),
+    ("replace stop_price negative", lambda: replace(stop_price="-1"), "stop_price"),
+    ("replace market with price", lambda: replace(type="MARKET", price="1"), "price"),
+    ("replace limit with stop", lambda: replace(type="LIMIT", stop_price="1"), "stop_price"),
+    (
+        "replace option IOC",
+        lambda: replace(legs=[option_leg()], time_in_force="IOC"),
+        "time_in_force",
+    ),
+    ("replace five legs", lambda: replace(legs=[*FOUR_LEGS, option_leg()]), "legs"),
+    ("replace client_id 51", lambda: replace(client_id="c" * 51), "client_id"),
+    ("replace unknown side", lambda: replace(side="HOLD"), "side"),
+    # cancel
+    ("cancel empty orig id", lambda: cancel(orig_cl_ord_id=""), "orig_cl_ord_id"),
+    ("cancel empty account", lambda: cancel(account_id=""), "account_id"),
+    ("cancel empty symbol", lambda: cancel(symbol=""), "symbol"),
+    ("cancel unknown side", lambda: cancel(side="HOLD"), "side"),
+    ("cancel side missing", lambda: cancel(side=None), "side"),
+    ("cancel strike float", lambda: cancel(strike_price=1.5), "strike_price"),
+    ("cancel strike negative", lambda: cancel(strike_price="-5"), "strike_price"),
+    ("cancel bad put_call", lambda: cancel(put_call="X"), "put_call"),
+    ("cancel bad maturity", lambda: cancel(maturity="2026-6-1"), "maturity"),
+    ("cancel bad security type", lambda: cancel(security_type="BOND"), "security_type"),
+]
+
+
+@pytest.mark.parametrize(
+    ("build", "field"), [(b, f) for _, b, f in INVALID], ids=[i for i, _, _ in INVALID]
+)
+def test_invalid_requests_raise_naming_the_field(build: Callable[[], Any], field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        build()
+    assert caught.value.field == field
+    assert field in str(caught.value)
+    assert isinstance(caught.value, ValueError)
+
+
+# ---------------------------------------------------------------------------------------------
+# Valid requests and their bodies
+
+
+def test_minimal_limit_order_body() -> None:
+    assert order().to_wire() == {
+        "tradingAccountId": ACCOUNT,
+        "symbol": "AAPL",
+        "side": "BUY",
+        "type": "LIMIT",
+        "qty": "10",
+        "price": "150.00",
+        "timeInForce": "DAY",
+    }
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"type": "MARKET", "price": None}, {"type": "MARKET"}),
+        ({"type": "STOP", "price": None, "stop_price": 140}, {"type": "STOP", "stopPrice": "140"}),
+        (
+            {"type": "STOP_LIMIT", "stop_price": "149.5"},
+            {"type": "STOP_LIMIT", "price": "150.00", "stopPrice": "149.5"},
+        ),
+    ],
+)
+def test_order_types_body(changes: dict[str, Any], expected: dict[str, Any]) -> None:
+    body = order(**changes).to_wire()
+    for key, value in expected.items():
+        assert body[key] == value
+    if "price" not in expected:
+        assert "price" not in body
+    if "stopPrice" not in expected:
+        assert "stopPrice" not in body
+
+
+@pytest.mark.parametrize(
+    ("given", "wire"),
+    [
+        (Decimal("150.12345"), "150.12345"),
+        ("0.00001", "0.00001"),
+        (150, "150"),
+        (Decimal("1E+2"), "100"),
+        ("1.1000000", "1.1"),  # excess zeros: 1 fractional digit really
+        (Decimal("150.10"), "150.10"),
+    ],
+)
+def test_price_precision_and_plain_strings(given: Any, wire: str) -> None:
+    assert order(price=given).to_wire()["price"] == wire
+
+
+def test_numbers_are_decimals_and_symbol_upper_cased() -> None:
+    req = order(symbol=" aapl ", qty=3, side=Side.SELL_SHORT, currency="usd")
+    assert req.qty == Decimal(3)
+    assert isinstance(req.qty, Decimal)
+    assert req.symbol == "AAPL"
+    assert req.side is Side.SELL_SHORT
+    assert req.currency == "USD"
+    assert req.to_wire()["currency"] == "USD"
+
+
+def test_optional_fields_are_omitted_never_null() -> None:
+    body = order(type="MARKET", price=None).to_wire()
+    assert None not in body.values()
+    assert set(body) == {"tradingAccountId", "symbol", "side", "type", "qty", "timeInForce"}
+
+
+def test_tif_aliases_are_sent_as_long_names() -> None:
+    assert order(time_in_force="ATO").to_wire()["timeInForce"] == "AT_THE_OPENING"
+    assert order(time_in_force="ATC").time_in_force is TimeInForce.AT_THE_CLOSE
+    assert order(time_in_force="EXT").to_wire()["timeInForce"] == "EXTENDED_HOURS"
+
+
+@pytest.mark.parametrize("tif", ["DAY", "GTC"])
+def test_option_orders_allow_day_and_gtc(tif: str) -> None:
+    req = order(symbol="AAPL240119C00150000", time_in_force=tif, price="2.5")
+    assert req.is_option
+    assert req.to_wire()["timeInForce"] == tif
+    assert order(legs=[option_leg()], time_in_force=tif).is_option
+
+
+def test_equity_orders_allow_every_tif() -> None:
+    for tif in TimeInForce:
+        assert order(time_in_force=tif).time_in_force is tif
+    assert not order().is_option
+
+
+def test_symbol_of_21_chars_and_four_legs_are_fine() -> None:
+    assert order(symbol="A" * 21).symbol == "A" * 21
+    assert len(order(legs=FOUR_LEGS).to_wire()["legs"]) == 4
+
+
+def test_with_client_id() -> None:
+    base = order()
+    tagged = base.with_client_id("bot-7")
+    assert tagged.client_id == "bot-7"
+    assert tagged.to_wire()["clientId"] == "bot-7"
+    assert base.client_id is None
+    assert order().with_client_id("c" * 50).client_id == "c" * 50
+
+
+def test_requests_are_frozen() -> None:
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        order().qty = Decimal(1)  # type: ignore[misc]
+
+
+def test_leg_aliases_and_body() -> None:
+    leg = OrderLeg(
+        security_type=LegSecurityType.OPT,
+        side="S",
+        position_effect="C",
+        put_call="P",
+        strike_price=Decimal("152.50"),
+        maturity=date(2026, 6, 18),
+        ratio_qty=2,
+        symbol="aapl",
+    )
+    assert (leg.side, leg.position_effect, leg.put_call) == (
+        LegSide.SELL,
+        PositionEffect.CLOSE,
+        PutCall.PUT,
+    )
+    assert leg.to_wire() == {
+        "securityType": "OPT",
+        "side": "SELL",
+        "positionEffect": "CLOSE",
+        "ratioQty": "2",
+        "putCall": "PUT",
+        "strikePrice": "152.50",
+        "maturity": "2026-06-18",
+        "symbol": "AAPL",
+    }
+
+
+def test_option_leg_identified_by_osi_symbol_needs_no_fields() -> None:
+    leg = OrderLeg(
+        security_type="OPT", side="BUY", position_effect="OPEN", symbol="AAPL240119C00150000"
+    )
+    assert leg.to_wire() == {
+        "securityType": "OPT",
+        "side": "BUY",
+        "positionEffect": "OPEN",
+        "ratioQty": "1",
+        "symbol": "AAPL240119C00150000",
+    }
+
+
+def test_stock_leg_needs_no_option_fields() -> None:
+    leg = OrderLeg(security_type="CS", side="BUY", position_effect="OPEN", ratio_qty=100)
+    assert leg.to_wire()["securityType"] == "CS"
+    assert "putCall" not in leg.to_wire()
+
+
+def test_replace_body_only_sends_what_changes() -> None:
+    assert replace(price="148.5").to_wire() == {
+        "origClOrdId": "ORDER-1",
+        "tradingAccountId": ACCOUNT,
+        "symbol": "AAPL",
+        "price": "148.5",
+    }
+    body = replace(
+        type=OrderType.STOP_LIMIT,
+        price="1",
+        stop_price="2",
+        qty=3,
+        time_in_force="GTC",
+        client_id="tag",
+        legs=[option_leg()],
+    ).to_wire()
+    assert body["stopPrice"] == "2"
+    assert body["qty"] == "3"
+    assert body["timeInForce"] == "GTC"
+    assert body["legs"][0]["strikePrice"] == "150"
+
+
+def test_cancel_body_with_option_fields() -> None:
+    assert cancel(
+        symbol="AAPL",
+        side=Side.SELL,
+        security_type="OPT",
+        put_call="C",
+        strike_price="150",
+        maturity="2026-06-18",
+    ).to_wire() == {
+        "origClOrdId": "ORDER-1",
+        "tradingAccountId": ACCOUNT,
+        "symbol": "AAPL",
+        "side": "SELL",
+        "securityType": "OPT",
+        "putCall": "CALL",
+        "strikePrice": "150",
+        "maturity": "2026-06-18",
+    }
+
+
+@pytest.mark.parametrize(
+    ("symbol", "osi"),
+    [
+        ("AAPL240119C00150000", True),
+        ("aapl240119p00150000", True),
+        ("SPXW240119C05000000", True),
+        ("ABCDEFG240119C05000000", False),  # 7-character root is not OSI
+        ("BRK.B240119C00150000", True),
+        ("AAPL", False),
+        ("AAPL240119X00150000", False),
+        ("O:AAPL240119C00150000", False),
+    ],
+)
+def test_is_osi_symbol(symbol: str, osi: bool) -> None:
+    assert is_osi_symbol(symbol) is osi
