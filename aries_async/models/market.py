@@ -15,7 +15,13 @@ from typing import Any, Literal
 import attrs
 
 from aries_async.errors import ResponseFormatError
-from aries_async.models.common import OpenEnum, parse_datetime, parse_decimal, wire
+from aries_async.models.common import (
+    OpenEnum,
+    datetime_to_epoch,
+    parse_datetime,
+    parse_decimal,
+    wire,
+)
 
 __all__ = [
     "Bar",
@@ -295,17 +301,22 @@ def parse_bars(data: object) -> list[Bar]:
     return bars
 
 
-def bars_to_wire(bars: Sequence[Bar], *, next_time: int | None = None) -> dict[str, Any]:
+def bars_to_wire(
+    bars: Sequence[Bar], *, next_time: int | None = None, time_unit: Literal["s", "ms"] = "s"
+) -> dict[str, Any]:
     """The ``/v1/chart/history`` body for ``bars`` (``{"s": "no_data"}`` when empty).
 
-    Times are written as Unix seconds; numbers as JSON numbers.
+    Args:
+        bars: the bars, oldest first.
+        next_time: written as ``nextTime`` when given.
+        time_unit: ``"s"`` for chart history (Unix seconds), ``"ms"`` for tick history.
     """
     if not bars:
         out: dict[str, Any] = {"s": "no_data"}
     else:
         out = {
             "s": "ok",
-            "t": [int(bar.time.timestamp()) for bar in bars],
+            "t": [datetime_to_epoch(bar.time, time_unit) for bar in bars],
             "o": [_json_number(bar.open) for bar in bars],
             "h": [_json_number(bar.high) for bar in bars],
             "l": [_json_number(bar.low) for bar in bars],

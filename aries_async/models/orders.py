@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import attrs
 
 from aries_async.errors import ValidationError
+from aries_async.models._converter import unstructure
 from aries_async.models.accounts import SecurityType
 from aries_async.models.common import OpenEnum, parse_date, wire
 
@@ -633,8 +634,6 @@ def _plain(value: Decimal) -> Decimal:
 
 
 def _to_wire(obj: Any) -> dict[str, Any]:
-    from aries_async.models._converter import unstructure
-
     body: dict[str, Any] = unstructure(obj)
     if not body.get("legs"):
         body.pop("legs", None)

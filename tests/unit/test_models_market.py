@@ -216,6 +216,9 @@ def test_bars_to_wire_round_trip() -> None:
     assert wire == BARS_BODY
     assert parse_bars(wire) == bars
     assert bars_to_wire([]) == {"s": "no_data"}
+    ms = bars_to_wire(bars, time_unit="ms")
+    assert ms["t"] == [1672531200000, 1672534800000]
+    assert parse_bars(ms) == bars
 
 
 # ---------------------------------------------------------------------------------------------

@@ -299,3 +299,17 @@ def test_wire_case_snake_and_override() -> None:
     assert unstructure(Snake(some_field=1)) == {"some_field": 1}
     assert structure({"todayRealizedPnL": "3"}, Position).today_realized_pnl == Decimal(3)
     assert "todayRealizedPnL" in unstructure(Position(today_realized_pnl=Decimal(3)))
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["__init__", "common", "_converter", "users", "accounts", "orders", "market", "options"],
+)
+def test_exports_resolve(module: str) -> None:
+    import importlib
+
+    name = "aries_async.models" if module == "__init__" else f"aries_async.models.{module}"
+    mod = importlib.import_module(name)
+    assert mod.__all__
+    missing = [export for export in mod.__all__ if not hasattr(mod, export)]
+    assert missing == []
