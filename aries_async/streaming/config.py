@@ -1,0 +1,88 @@
+"""Stream settings: timeouts, keep-alive, staleness, reconnect backoff and buffer bounds."""
+
+from __future__ import annotations
+
+import attrs
+
+from aries_async.errors import ConfigurationError
+
+__all__ = ["StreamConfig"]
+
+
+@attrs.frozen(kw_only=True)
+class StreamConfig:
+    """How a stream connects, stays alive, reconnects and buffers.
+
+    The defaults reconnect forever with exponential backoff and jitter, ping every 15 s and
+    declare the connection dead after 30 s without any frame (data, pong, anything).
+
+    Example:
+        >>> cfg = StreamConfig(stale_after=10.0, max_attempts=5)
+        >>> cfg.reconnect, cfg.max_attempts
+        (True, 5)
+
+    Attributes:
+        open_timeout: seconds to open the websocket (TCP + HTTP upgrade).
+        auth_timeout: seconds to wait for ``authSuccess`` (the account server drops
+            unauthenticated sockets after 5 s).
+        close_timeout: seconds to wait for the closing handshake before aborting.
+        ping_interval: seconds between application ``ping`` messages.
+        pong_timeout: a ping not followed by *any* frame within this time means a dead link.
+        stale_after: no frame at all for this long means a dead link (the watchdog).
+        reconnect: reconnect after recoverable failures (False: the first failure ends the
+            stream with :class:`~aries_async.errors.StreamClosedError`).
+        max_attempts: consecutive failed attempts before giving up (None: never give up).
+        backoff_initial: the first reconnect delay, seconds.
+        backoff_max: the cap of one delay.
+        backoff_multiplier: growth factor per consecutive failure.
+        backoff_jitter: fraction of randomness (0.2: each delay is 80% to 120% of nominal).
+        backoff_reset_after: a connection that stayed up this long resets the backoff.
+        market_buffer: per market-data consumer, updates queued before conflation starts.
+        account_buffer: per account consumer, events queued before
+            :class:`~aries_async.errors.StreamOverflowError` (account events are never dropped).
+        status_buffer: per status consumer, status events kept (oldest dropped beyond this).
+        max_message_size: largest inbound frame in bytes.
+        subscribe_batch: symbols per market ``subscribe`` message.
+    """
+
+    open_timeout: float = 10.0
+    auth_timeout: float = 5.0
+    close_timeout: float = 2.0
+    ping_interval: float = 15.0
+    pong_timeout: float = 10.0
+    stale_after: float = 30.0
+    reconnect: bool = True
+    max_attempts: int | None = None
+    backoff_initial: float = 0.5
+    backoff_max: float = 30.0
+    backoff_multiplier: float = 2.0
+    backoff_jitter: float = 0.2
+    backoff_reset_after: float = 60.0
+    market_buffer: int = 10_000
+    account_buffer: int = 100_000
+    status_buffer: int = 1_000
+    max_message_size: int = 16 * 1024 * 1024
+    subscribe_batch: int = 500
+
+    def __attrs_post_init__(self) -> None:
+        positive = (
+            "open_timeout",
+            "auth_timeout",
+            "close_timeout",
+            "ping_interval",
+            "pong_timeout",
+            "stale_after",
+            "backoff_max",
+        )
+        for name in positive:
+            if getattr(self, name) <= 0:
+                raise ConfigurationError(f"StreamConfig.{name} must be positive")
+        if self.backoff_initial < 0 or self.backoff_multiplier < 1:
+            raise ConfigurationError("backoff_initial must be >= 0 and backoff_multiplier >= 1")
+        if not 0 <= self.backoff_jitter < 1:
+            raise ConfigurationError("backoff_jitter must be in [0, 1)")
+        if self.max_attempts is not None and self.max_attempts < 1:
+            raise ConfigurationError("max_attempts must be None or at least 1")
+        for name in ("market_buffer", "account_buffer", "status_buffer", "subscribe_batch"):
+            if getattr(self, name) < 1:
+                raise ConfigurationError(f"StreamConfig.{name} must be at least 1")
