@@ -1,0 +1,497 @@
+"""A reconnecting, re-authenticating websocket connection (the I/O layer of the streams).
+
+:class:`Connection` owns exactly one supervisor task, and while a socket is up, one keep-alive
+task and at most one re-auth task; all are cancelled and awaited by :meth:`Connection.close`.
+Each attempt:
+
+1. takes a fresh token from the provider (an :class:`~aries_async.errors.AuthError` from the
+   provider, such as a revoked grant, is fatal);
+2. opens the socket and sends ``POST /auth``; waits for ``authSuccess``. A refusal invalidates
+   the token (when an invalidator was given) and retries once at once; a second refusal in a
+   row is fatal (:class:`~aries_async.errors.StreamAuthError`);
+3. asks the handler for the frames that replay every desired subscription and sends them;
+4. reads frames, decodes them (:class:`~aries_async.streaming.protocol.Decoder`) and hands
+   every message to the handler, while the keep-alive task pings and runs the staleness
+   watchdog. ``refreshAuth`` re-authenticates on the live socket with a new token;
+   ``authExpired`` reconnects at once.
+
+Recoverable failures back off exponentially with jitter (reset after a stable period) and
+retry forever unless :attr:`StreamConfig.max_attempts` says otherwise. Each disconnect and
+reconnect reaches the handler as :class:`~aries_async.models.events.StreamDisconnected` and
+:class:`~aries_async.models.events.StreamConnected`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random as _random
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+import websockets
+from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import ConnectionClosed, InvalidURI, WebSocketException
+
+from aries_async.errors import AuthError, StreamAuthError, StreamClosedError, StreamError
+from aries_async.models.events import (
+    AuthExpired,
+    AuthFailure,
+    AuthSuccess,
+    Pong,
+    RefreshAuth,
+    ServerErrorMessage,
+    StreamConnected,
+    StreamDisconnected,
+)
+from aries_async.streaming.config import StreamConfig
+from aries_async.streaming.protocol import (
+    Backoff,
+    Decoder,
+    Heartbeat,
+    HeartbeatAction,
+    IdFactory,
+    encode_auth,
+    encode_ping,
+)
+
+__all__ = [
+    "Connection",
+    "ConnectionHandler",
+    "Connector",
+    "TokenInvalidator",
+    "TokenProvider",
+]
+
+log = logging.getLogger("aries_async.streaming")
+
+TokenProvider = Callable[[], Awaitable[str]]
+"""Returns a current access token (called before every connection attempt and re-auth)."""
+
+TokenInvalidator = Callable[[str], Awaitable[None]]
+"""Told which token the server refused, so the next provider call returns a fresh one."""
+
+Connector = Callable[..., Awaitable[ClientConnection]]
+"""``websockets.connect``-compatible coroutine (tests may wrap it)."""
+
+
+class ConnectionHandler(Protocol):
+    """What a stream face implements to use a :class:`Connection`."""
+
+    def on_open(self, connection: Connection) -> list[str]:
+        """Authenticated: return the frames that replay the desired subscriptions."""
+        ...
+
+    def on_message(self, message: Any) -> None:
+        """A decoded message that is not a connection control message."""
+        ...
+
+    def on_status(self, event: StreamConnected | StreamDisconnected) -> None:
+        """The connection went up or down."""
+        ...
+
+    def on_close(self) -> None:
+        """The current socket is gone (acknowledged subscriptions are void)."""
+        ...
+
+    def on_end(self, error: BaseException | None) -> None:
+        """The stream is over: ``None`` for a normal close, else the fatal error."""
+        ...
+
+
+class _Fatal(Exception):
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _AuthRefused(Exception):
+    pass
+
+
+_CONTROL = frozenset({Pong, AuthSuccess, AuthFailure, RefreshAuth, AuthExpired})
+
+
+class Connection:
+    """One logical stream connection that survives socket failures.
+
+    Args:
+        url: the ``ws://`` / ``wss://`` URL.
+        token_provider: async callable returning an access token.
+        handler: the stream face.
+        config: timeouts, keep-alive, backoff.
+        invalidate_token: async callable told about a refused token (optional).
+        sleep: ``asyncio.sleep``-compatible; backoff and keep-alive waits use it.
+        clock: monotonic seconds; heartbeat and backoff reset use it.
+        rand: uniform [0, 1) source for jitter.
+        connect: ``websockets.connect``-compatible opener.
+        name: used in logs and task names.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        token_provider: TokenProvider,
+        handler: ConnectionHandler,
+        *,
+        config: StreamConfig | None = None,
+        invalidate_token: TokenInvalidator | None = None,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rand: Callable[[], float] = _random.random,
+        connect: Connector | None = None,
+        name: str = "stream",
+    ) -> None:
+        self.url = url
+        self.config = config or StreamConfig()
+        self.decoder = Decoder()
+        self.ids = IdFactory()
+        self._provider = token_provider
+        self._invalidate = invalidate_token
+        self._handler = handler
+        self._sleep = sleep
+        self._clock = clock
+        self._rand = rand
+        self._connect: Connector = connect or websockets.connect
+        self._name = name
+        cfg = self.config
+        self._backoff = Backoff(
+            initial=cfg.backoff_initial,
+            maximum=cfg.backoff_max,
+            multiplier=cfg.backoff_multiplier,
+            jitter=cfg.backoff_jitter,
+            reset_after=cfg.backoff_reset_after,
+        )
+        self._ws: ClientConnection | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._children: set[asyncio.Task[None]] = set()
+        self._first_attempt = asyncio.Event()
+        self._first_error: BaseException | None = None
+        self._closing = False
+        self._ended = False
+        self._had_connection = False
+        self._refusals = 0
+        self._dead_reason: str | None = None
+        self._fatal: BaseException | None = None
+        self._reauth_id: str | None = None
+        self._heartbeat: Heartbeat | None = None
+        self.attempts = 0
+        self.connections = 0
+        self.reauths = 0
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    @property
+    def connected(self) -> bool:
+        """Whether a socket is authenticated and subscriptions were replayed."""
+        return self._ws is not None
+
+    async def start(self) -> None:
+        """Start the supervisor and wait for the first attempt's outcome.
+
+        Returns once connected, or after a first *recoverable* failure (it keeps retrying in
+        the background; watch the status events).
+
+        Raises:
+            StreamAuthError: the credentials were refused or the grant is gone.
+            StreamClosedError: the stream failed for good on its first attempt.
+        """
+        if self._task is not None:
+            raise StreamError("stream already started")
+        self._task = asyncio.create_task(self._run(), name=f"aries-{self._name}-supervisor")
+        await self._first_attempt.wait()
+        if self._first_error is not None:
+            error = self._first_error
+            await self.close()
+            raise error
+
+    async def close(self) -> None:
+        """Close the socket and stop every task (idempotent); ends consumers normally."""
+        self._closing = True
+        task = self._task
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self._stop_children()
+        self._end(None)
+
+    def _end(self, error: BaseException | None) -> None:
+        if self._ended:
+            return
+        self._ended = True
+        self._handler.on_end(error)
+
+    async def send(self, frame: str) -> bool:
+        """Send on the live socket; False when there is none (the replay will cover it)."""
+        ws = self._ws
+        if ws is None:
+            return False
+        try:
+            await ws.send(frame)
+        except ConnectionClosed:
+            return False
+        return True
+
+    # -- supervisor -----------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        failures = 0
+        try:
+            while not self._closing:
+                self.attempts += 1
+                try:
+                    reason, was_up, retry_now = await self._attempt()
+                except _Fatal as fatal:
+                    self._fail(fatal.error)
+                    return
+                now = self._clock()
+                self._backoff.disconnected(now)
+                failures = 0 if was_up else failures + 1
+                cfg = self.config
+                if not cfg.reconnect or (
+                    cfg.max_attempts is not None and failures >= cfg.max_attempts
+                ):
+                    why = reason if not cfg.reconnect else f"gave up after {failures} attempts"
+                    self._fail(StreamClosedError(f"{self._name} stream closed: {why}"), reason)
+                    return
+                delay = 0.0 if retry_now else self._backoff.next_delay(self._rand())
+                log.info(
+                    "%s stream disconnected (%s); retrying in %.2f s", self._name, reason, delay
+                )
+                self._handler.on_status(
+                    StreamDisconnected(reason=reason, will_reconnect=True, retry_in=delay, at=now)
+                )
+                self._first_attempt.set()
+                if delay > 0:
+                    await self._sleep(delay)
+        finally:
+            self._first_attempt.set()
+
+    def _fail(self, error: BaseException, reason: str | None = None) -> None:
+        log.warning("%s stream failed: %s", self._name, error)
+        self._handler.on_status(
+            StreamDisconnected(
+                reason=reason or str(error),
+                will_reconnect=False,
+                retry_in=None,
+                at=self._clock(),
+            )
+        )
+        if not self._first_attempt.is_set() and not self._had_connection:
+            self._first_error = error
+        self._end(error)
+
+    async def _token(self) -> str:
+        try:
+            return await self._provider()
+        except (AuthError, StreamAuthError) as exc:
+            raise _Fatal(StreamAuthError(f"no usable credentials: {exc}")) from exc
+
+    async def _attempt(self) -> tuple[str, bool, bool]:
+        """One connection; returns (reason it ended, whether it was up, retry at once)."""
+        try:
+            token = await self._token()
+        except _Fatal:
+            raise
+        except Exception as exc:  # a transient failure of the token source
+            return f"token provider failed: {type(exc).__name__}: {exc}", False, False
+        cfg = self.config
+        try:
+            ws = await self._connect(
+                self.url,
+                open_timeout=cfg.open_timeout,
+                close_timeout=cfg.close_timeout,
+                ping_interval=None,
+                max_size=cfg.max_message_size,
+                compression=None,
+            )
+        except InvalidURI as exc:
+            raise _Fatal(StreamClosedError(f"invalid stream URL: {exc}")) from exc
+        except (OSError, asyncio.TimeoutError, WebSocketException) as exc:
+            return f"connect failed: {type(exc).__name__}: {exc}", False, False
+        self._dead_reason = None
+        self._fatal = None
+        try:
+            try:
+                await self._authenticate(ws, token)
+            except _AuthRefused as exc:
+                self._refusals += 1
+                if self._refusals >= 2:
+                    raise _Fatal(
+                        StreamAuthError(f"the server refused the credentials: {exc}")
+                    ) from None
+                if self._invalidate is not None:
+                    await self._invalidate(token)
+                return f"credentials refused ({exc}); retrying with a fresh token", False, True
+            except (ConnectionClosed, asyncio.TimeoutError, OSError) as exc:
+                return f"authentication did not complete: {type(exc).__name__}", False, False
+            self._refusals = 0
+            return await self._serve(ws)
+        finally:
+            self._ws = None
+            self._heartbeat = None
+            await self._stop_children()
+            self._handler.on_close()
+            if self._closing:
+                ws.transport.abort()
+            else:
+                with contextlib.suppress(Exception):
+                    await ws.close()
+
+    async def _authenticate(self, ws: ClientConnection, token: str) -> None:
+        auth_id = self.ids("auth")
+        await ws.send(encode_auth(token, auth_id))
+        deadline = self._clock() + self.config.auth_timeout
+        while True:
+            remaining = max(0.001, deadline - self._clock())
+            frame = await asyncio.wait_for(ws.recv(), remaining)
+            for message in self.decoder.feed(frame):
+                kind = type(message)
+                if kind is AuthSuccess:
+                    if message.request_id in (None, auth_id):
+                        return
+                elif kind is AuthFailure or (
+                    kind is ServerErrorMessage and message.request_id in (auth_id, None)
+                ):
+                    raise _AuthRefused(message.error)
+                elif kind not in _CONTROL:
+                    self._handler.on_message(message)
+
+    async def _serve(self, ws: ClientConnection) -> tuple[str, bool, bool]:
+        now = self._clock()
+        cfg = self.config
+        heartbeat = Heartbeat(
+            ping_interval=cfg.ping_interval,
+            pong_timeout=cfg.pong_timeout,
+            stale_after=cfg.stale_after,
+            now=now,
+        )
+        self._heartbeat = heartbeat
+        self._ws = ws
+        frames = self._handler.on_open(self)
+        try:
+            for frame in frames:
+                await ws.send(frame)
+        except ConnectionClosed as exc:
+            return (
+                f"connection lost while subscribing ({exc.rcvd.code if exc.rcvd else 1006})",
+                False,
+                False,
+            )
+        self.connections += 1
+        self._backoff.connected(now)
+        self._handler.on_status(
+            StreamConnected(attempt=self.attempts, reconnect=self._had_connection, at=now)
+        )
+        self._had_connection = True
+        self._first_attempt.set()
+        self._spawn(self._keepalive(ws, heartbeat), "keepalive")
+        return await self._read(ws, heartbeat)
+
+    async def _read(self, ws: ClientConnection, heartbeat: Heartbeat) -> tuple[str, bool, bool]:
+        recv = ws.recv
+        feed = self.decoder.feed
+        on_message = self._handler.on_message
+        clock = self._clock
+        control = _CONTROL
+        while True:
+            try:
+                frame = await recv()
+            except ConnectionClosed as exc:
+                if self._fatal is not None:
+                    raise _Fatal(self._fatal) from None
+                code = exc.rcvd.code if exc.rcvd is not None else 1006
+                return self._dead_reason or f"server closed the connection ({code})", True, False
+            heartbeat.last_received = clock()
+            for message in feed(frame):
+                if type(message) in control:
+                    outcome = self._control(ws, message)
+                    if outcome is not None:
+                        return outcome
+                elif (
+                    type(message) is ServerErrorMessage
+                    and message.request_id is not None
+                    and message.request_id == self._reauth_id
+                ):
+                    self._reauth_id = None
+                    self._refusals = 1
+                    log.warning("%s re-authentication refused: %s", self._name, message.error)
+                    return "re-authentication refused", True, True
+                else:
+                    on_message(message)
+
+    def _control(self, ws: ClientConnection, message: Any) -> tuple[str, bool, bool] | None:
+        kind = type(message)
+        if kind is Pong:
+            return None
+        if kind is AuthSuccess:
+            if message.request_id is not None and message.request_id == self._reauth_id:
+                self._reauth_id = None
+                self.reauths += 1
+                log.debug("%s re-authenticated", self._name)
+            return None
+        if kind is RefreshAuth:
+            if self._reauth_id is None and not any(
+                t.get_name().endswith("reauth") for t in self._children
+            ):
+                self._spawn(self._reauthenticate(ws), "reauth")
+            return None
+        if kind is AuthExpired:
+            return "session expired (authExpired)", True, True
+        if kind is AuthFailure:
+            return f"server requires authentication ({message.action})", True, True
+        return None
+
+    # -- child tasks ----------------------------------------------------------------------------
+
+    def _spawn(self, coro: Awaitable[None], what: str) -> None:
+        task = asyncio.ensure_future(coro)
+        task.set_name(f"aries-{self._name}-{what}")
+        self._children.add(task)
+        task.add_done_callback(self._children.discard)
+
+    async def _stop_children(self) -> None:
+        children = list(self._children)
+        for task in children:
+            task.cancel()
+        for task in children:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._children.clear()
+
+    async def _keepalive(self, ws: ClientConnection, heartbeat: Heartbeat) -> None:
+        while True:
+            now = self._clock()
+            action = heartbeat.check(now)
+            if action is HeartbeatAction.DEAD:
+                self._dead_reason = heartbeat.reason
+                log.warning("%s stream is stale: %s; reconnecting", self._name, heartbeat.reason)
+                ws.transport.abort()
+                return
+            if action is HeartbeatAction.PING:
+                heartbeat.ping_sent(now)
+                try:
+                    await ws.send(encode_ping(self.ids("ping")))
+                except ConnectionClosed:
+                    return
+            await self._sleep(heartbeat.next_check(self._clock()))
+
+    async def _reauthenticate(self, ws: ClientConnection) -> None:
+        try:
+            token = await self._token()
+        except _Fatal as fatal:
+            self._fatal = fatal.error
+            ws.transport.abort()
+            return
+        except Exception as exc:
+            log.warning("%s re-auth token failed: %s; reconnecting", self._name, type(exc).__name__)
+            self._dead_reason = "re-authentication failed"
+            ws.transport.abort()
+            return
+        request_id = self.ids("auth")
+        self._reauth_id = request_id
+        with contextlib.suppress(ConnectionClosed):
+            await ws.send(encode_auth(token, request_id))

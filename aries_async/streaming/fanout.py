@@ -1,0 +1,274 @@
+"""Fan-out of stream items to any number of consumers, each with a bounded buffer and a policy.
+
+Policies:
+
+``conflate`` (market data)
+    Items queue in order up to ``limit``. Beyond that the consumer is *slow*: further items
+    are kept as the latest one per key (item type and symbol; partial quote/trade updates are
+    merged, so no field is lost, only intermediate values). :attr:`Consumer.conflated` counts
+    the updates replaced that way. Memory stays within ``limit`` plus one item per key.
+
+``lossless`` (account events)
+    Items queue in order up to ``limit``; one more and the consumer fails with
+    :class:`~aries_async.errors.StreamOverflowError` after delivering what it holds. Nothing is
+    dropped silently.
+
+``drop_oldest`` (status events)
+    A small ring buffer; :attr:`Consumer.dropped` counts what fell out.
+
+Consumers are held weakly by the hub: an iterator you stop using (``break`` out of
+``async for``) is unregistered as soon as it is garbage, and :meth:`Consumer.close` does it at
+once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import weakref
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+from aries_async.errors import StreamOverflowError
+
+__all__ = ["Consumer", "Hub"]
+
+T = TypeVar("T")
+
+_CONFLATE = "conflate"
+_LOSSLESS = "lossless"
+_DROP_OLDEST = "drop_oldest"
+
+
+class Consumer(Generic[T]):
+    """An async iterator over one consumer's share of a stream.
+
+    Iteration ends (``StopAsyncIteration``) when the stream is closed normally or
+    :meth:`close` is called; it raises the stream's fatal error (for example
+    :class:`~aries_async.errors.StreamAuthError`) after the buffered items were delivered.
+    See the module docstring for what a slow consumer loses under each policy.
+
+    Attributes:
+        conflated: updates replaced by a newer one for the same key (``conflate`` policy).
+        dropped: status events that fell out of the ring buffer (``drop_oldest`` policy).
+        delivered: items handed to you so far.
+    """
+
+    def __init__(
+        self,
+        hub: Hub,
+        types: Iterable[type[Any]],
+        *,
+        policy: str,
+        limit: int,
+        symbols: Iterable[str] | None = None,
+    ) -> None:
+        self._hub = hub
+        self.types = frozenset(types)
+        self.symbols = frozenset(symbols) if symbols is not None else None
+        self._policy = policy
+        self._limit = limit
+        self._queue: collections.deque[Any] = collections.deque()
+        self._overflow: dict[Any, Any] | None = None
+        self._waiter: asyncio.Future[None] | None = None
+        self._done = False
+        self._error: BaseException | None = None
+        self.conflated = 0
+        self.dropped = 0
+        self.delivered = 0
+        hub._register(self)
+
+    # -- producer side (called by the hub) --------------------------------------------------
+
+    def _put(self, item: Any) -> None:
+        if self._done:
+            return
+        symbols = self.symbols
+        if symbols is not None and getattr(item, "symbol", None) not in symbols:
+            return
+        queue = self._queue
+        if self._overflow is None and len(queue) < self._limit:
+            queue.append(item)
+        elif self._policy == _CONFLATE:
+            self._conflate(item)
+        elif self._policy == _DROP_OLDEST:
+            queue.append(item)
+            while len(queue) > self._limit:
+                queue.popleft()
+                self.dropped += 1
+        else:
+            self._finish(
+                StreamOverflowError(
+                    f"consumer fell {self._limit} events behind; raise "
+                    "StreamConfig.account_buffer or consume faster"
+                )
+            )
+            self._hub._unregister(self)
+            return
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def _conflate(self, item: Any) -> None:
+        overflow = self._overflow
+        if overflow is None:
+            overflow = self._overflow = {}
+        symbol = getattr(item, "symbol", None)
+        if symbol is None or not hasattr(item, "data"):
+            overflow[object()] = item  # status and error events are never conflated
+            return
+        key = (type(item), symbol)
+        previous = overflow.get(key)
+        if previous is None:
+            overflow[key] = item
+            return
+        self.conflated += 1
+        merge = getattr(previous, "merged", None)
+        overflow[key] = merge(item) if merge is not None else item
+
+    def _finish(self, error: BaseException | None) -> None:
+        if self._done:
+            return
+        self._done = True
+        self._error = error
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    # -- consumer side ------------------------------------------------------------------------
+
+    @property
+    def pending(self) -> int:
+        """Items buffered and not yet delivered."""
+        return len(self._queue) + (len(self._overflow) if self._overflow else 0)
+
+    def __aiter__(self) -> Consumer[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        while True:
+            queue = self._queue
+            if queue:
+                self.delivered += 1
+                item: T = queue.popleft()
+                return item
+            if self._overflow:
+                queue.extend(self._overflow.values())
+                self._overflow = None
+                continue
+            if self._done:
+                error, self._error = self._error, None
+                if error is not None:
+                    raise error
+                raise StopAsyncIteration
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiter = waiter
+            try:
+                await waiter
+            finally:
+                self._waiter = None
+
+    def get_nowait(self) -> T | None:
+        """The next buffered item, or None when nothing is buffered (never waits)."""
+        if self._queue or self._overflow:
+            if not self._queue and self._overflow:
+                self._queue.extend(self._overflow.values())
+                self._overflow = None
+            self.delivered += 1
+            item: T = self._queue.popleft()
+            return item
+        return None
+
+    def close(self) -> None:
+        """Stop receiving; a pending ``__anext__`` ends with ``StopAsyncIteration``."""
+        self._hub._unregister(self)
+        self._queue.clear()
+        self._overflow = None
+        self._finish(None)
+
+    async def aclose(self) -> None:
+        """Same as :meth:`close` (for ``contextlib.aclosing``)."""
+        self.close()
+
+    async def __aenter__(self) -> Consumer[T]:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class Hub:
+    """Routes each published item to the consumers registered for its type."""
+
+    def __init__(self) -> None:
+        self._consumers: dict[int, weakref.ref[Consumer[Any]]] = {}
+        self._routes: dict[type[Any], list[weakref.ref[Consumer[Any]]]] = {}
+        self._ended = False
+        self._error: BaseException | None = None
+
+    def _register(self, consumer: Consumer[Any]) -> None:
+        if self._ended:
+            consumer._finish(self._error)
+            return
+        key = id(consumer)
+
+        def gone(_ref: weakref.ref[Consumer[Any]], key: int = key) -> None:
+            self._consumers.pop(key, None)
+            self._routes.clear()
+
+        self._consumers[key] = weakref.ref(consumer, gone)
+        self._routes.clear()
+
+    def _unregister(self, consumer: Consumer[Any]) -> None:
+        if self._consumers.pop(id(consumer), None) is not None:
+            self._routes.clear()
+
+    def _route(self, kind: type[Any]) -> list[weakref.ref[Consumer[Any]]]:
+        refs = []
+        for ref in self._consumers.values():
+            consumer = ref()
+            if consumer is not None and kind in consumer.types:
+                refs.append(ref)
+        self._routes[kind] = refs
+        return refs
+
+    @property
+    def consumers(self) -> int:
+        """Live consumers."""
+        return len(self._consumers)
+
+    def wants(self, kind: type[Any]) -> bool:
+        """Whether any consumer takes items of ``kind``."""
+        routes = self._routes.get(kind)
+        if routes is None:
+            routes = self._route(kind)
+        return bool(routes)
+
+    def publish(self, item: Any) -> None:
+        """Hand ``item`` to every consumer that takes its type."""
+        routes = self._routes.get(type(item))
+        if routes is None:
+            routes = self._route(type(item))
+        for ref in routes:
+            consumer = ref()
+            if consumer is not None:
+                consumer._put(item)
+
+    def end(self, error: BaseException | None) -> None:
+        """End every consumer (after its buffer) with ``error`` or normally; idempotent."""
+        if self._ended:
+            return
+        self._ended = True
+        self._error = error
+        for ref in list(self._consumers.values()):
+            consumer = ref()
+            if consumer is not None:
+                consumer._finish(error)
+        self._consumers.clear()
+        self._routes.clear()

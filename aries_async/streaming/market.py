@@ -1,0 +1,402 @@
+"""The market-data stream face: ``async with MarketStream(...) as stream``.
+
+Example:
+    >>> async def main(client) -> None:                                  # doctest: +SKIP
+    ...     async with client.market_stream() as stream:
+    ...         await stream.subscribe(["AAPL", "MSFT"], channels=["quotes"])
+    ...         async for quote in stream.quotes():
+    ...             print(quote.symbol, quote.bid_price, quote.ask_price)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from types import TracebackType
+from typing import Any
+
+from aries_async.errors import StreamClosedError
+from aries_async.models.events import (
+    GreeksUpdate,
+    Level2Update,
+    MarketStatusUpdate,
+    QuoteUpdate,
+    ServerErrorMessage,
+    StreamConnected,
+    StreamDisconnected,
+    SubscribeAck,
+    TimeAndSalesUpdate,
+    TradeUpdate,
+    UnknownEvent,
+)
+from aries_async.streaming.config import StreamConfig
+from aries_async.streaming.connection import (
+    Connection,
+    Connector,
+    TokenInvalidator,
+    TokenProvider,
+)
+from aries_async.streaming.fanout import Consumer, Hub
+from aries_async.streaming.protocol import (
+    Channel,
+    MarketSubscription,
+    MarketSubscriptions,
+    encode_market_subscribe,
+    encode_market_unsubscribe,
+)
+
+__all__ = ["MarketStream", "market_stream"]
+
+_DATA_TYPES: tuple[type[Any], ...] = (
+    QuoteUpdate,
+    TradeUpdate,
+    TimeAndSalesUpdate,
+    Level2Update,
+    GreeksUpdate,
+    MarketStatusUpdate,
+)
+_STATUS_TYPES: tuple[type[Any], ...] = (StreamConnected, StreamDisconnected)
+_ALL_TYPES = _DATA_TYPES + _STATUS_TYPES + (ServerErrorMessage, UnknownEvent)
+
+
+class MarketStream:
+    """Live market data over ``/v1/market/ws`` with reconnects, replayed subscriptions and
+    per-consumer conflation.
+
+    Args:
+        url: the market websocket URL.
+        token_provider: async callable returning an access token (called per attempt).
+        config: timeouts, keep-alive, backoff, buffer bounds.
+        invalidate_token: async callable told about a refused token (optional).
+        sleep, clock, rand, connect: injectable for tests.
+
+    Any number of consumers may iterate at once; each receives every update for its filter.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        token_provider: TokenProvider,
+        *,
+        config: StreamConfig | None = None,
+        invalidate_token: TokenInvalidator | None = None,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rand: Callable[[], float] = random.random,
+        connect: Connector | None = None,
+    ) -> None:
+        self.config = config or StreamConfig()
+        self._hub = Hub()
+        self._subs = MarketSubscriptions()
+        self._latest: dict[str, QuoteUpdate] = {}
+        self._latest_trade: dict[str, TradeUpdate] = {}
+        self._market_status: MarketStatusUpdate | None = None
+        self._closed = False
+        self._connection = Connection(
+            url,
+            token_provider,
+            self,
+            config=self.config,
+            invalidate_token=invalidate_token,
+            sleep=sleep,
+            clock=clock,
+            rand=rand,
+            connect=connect,
+            name="market",
+        )
+
+    # -- context ----------------------------------------------------------------------------
+
+    async def __aenter__(self) -> MarketStream:
+        await self._connection.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the stream: the socket and every task stop, iterators end normally."""
+        self._closed = True
+        await self._connection.close()
+
+    # -- subscriptions ------------------------------------------------------------------------
+
+    async def subscribe(
+        self,
+        symbols: str | Iterable[str],
+        *,
+        channels: Iterable[Channel | str] = (Channel.QUOTES, Channel.TRADES),
+        quote_fields: Iterable[str] | str | None = None,
+        trade_fields: Iterable[str] | str | None = None,
+        time_and_sales_fields: Iterable[str] | str | None = None,
+        greeks_fields: Iterable[str] | str | None = None,
+        option: bool | None = None,
+    ) -> None:
+        """Add symbols (or channels/fields to symbols already subscribed).
+
+        The subscription is remembered and replayed after every reconnect. The server sends a
+        snapshot on subscribe (except level 2). Fire-and-forget: a refusal arrives as a
+        :class:`~aries_async.models.events.ServerErrorMessage` in :meth:`events`.
+
+        Args:
+            symbols: one symbol or several (tickers, indices, OSI option symbols).
+            channels: any of ``quotes``, ``trades``, ``level2``, ``timeAndSales``, ``greeks``.
+            quote_fields, trade_fields, time_and_sales_fields, greeks_fields: field
+                selection (None or ``"*"``: all fields).
+            option: force ``symbolType: "option"`` (OSI symbols are detected).
+
+        Raises:
+            StreamClosedError: the stream is closed.
+            ValueError: no channel given.
+        """
+        self._check_open()
+        names = [symbols] if isinstance(symbols, str) else list(symbols)
+        items = []
+        for symbol in names:
+            sub = MarketSubscription.build(
+                symbol,
+                channels,
+                option=option,
+                quote_fields=quote_fields,
+                trade_fields=trade_fields,
+                time_and_sales_fields=time_and_sales_fields,
+                greeks_fields=greeks_fields,
+            )
+            items.append(self._subs.add(sub).to_wire())
+        await self._send_subscribe(items)
+
+    async def unsubscribe(
+        self, symbols: str | Iterable[str], *, channels: Iterable[Channel | str] | None = None
+    ) -> None:
+        """Drop symbols (``channels`` None) or only some channels of them.
+
+        Raises:
+            StreamClosedError: the stream is closed.
+        """
+        self._check_open()
+        names = [symbols] if isinstance(symbols, str) else list(symbols)
+        wanted = list(channels) if channels is not None else None
+        items: list[str | dict[str, Any]] = []
+        for symbol in names:
+            item = self._subs.remove(symbol, wanted)
+            if item is not None:
+                items.append(item)
+            if not self._subs.wants(symbol):
+                self._latest.pop(symbol, None)
+                self._latest_trade.pop(symbol, None)
+        if items:
+            await self._connection.send(
+                encode_market_unsubscribe(self._connection.ids("unsub"), items)
+            )
+
+    async def _send_subscribe(self, items: list[dict[str, Any]]) -> None:
+        for frame in self._subscribe_frames(items):
+            if not await self._connection.send(frame):
+                return  # not connected: the replay on the next connection sends everything
+
+    def _subscribe_frames(self, items: list[dict[str, Any]]) -> list[str]:
+        frames = []
+        batch = self.config.subscribe_batch
+        for start in range(0, len(items), batch):
+            chunk = items[start : start + batch]
+            request_id = self._connection.ids("sub")
+            self._subs.sent(request_id, [item["symbol"] for item in chunk])
+            frames.append(encode_market_subscribe(request_id, chunk))
+        return frames
+
+    @property
+    def subscriptions(self) -> Mapping[str, MarketSubscription]:
+        """Desired subscriptions by symbol (replayed after every reconnect)."""
+        return dict(self._subs.desired)
+
+    @property
+    def acknowledged(self) -> frozenset[str]:
+        """Symbols the server acknowledged on the current connection."""
+        return frozenset(self._subs.acknowledged)
+
+    # -- state --------------------------------------------------------------------------------
+
+    @property
+    def connected(self) -> bool:
+        """Whether the socket is up, authenticated and subscriptions were replayed."""
+        return self._connection.connected
+
+    @property
+    def reconnects(self) -> int:
+        """Successful connections after the first one."""
+        return max(0, self._connection.connections - 1)
+
+    @property
+    def malformed(self) -> int:
+        """Malformed lines skipped so far (each is logged)."""
+        return self._connection.decoder.malformed
+
+    @property
+    def unknown(self) -> int:
+        """Messages delivered as :class:`UnknownEvent` so far."""
+        return self._connection.decoder.unknown
+
+    def latest(self, symbol: str) -> QuoteUpdate | None:
+        """The last known quote of ``symbol`` (partial updates merged), or None."""
+        return self._latest.get(symbol)
+
+    def latest_trade(self, symbol: str) -> TradeUpdate | None:
+        """The last known trade of ``symbol`` (partial updates merged), or None."""
+        return self._latest_trade.get(symbol)
+
+    @property
+    def market_status(self) -> MarketStatusUpdate | None:
+        """The last ``marketStatus`` push."""
+        return self._market_status
+
+    # -- consumers ----------------------------------------------------------------------------
+
+    def _consumer(
+        self, types: Iterable[type[Any]], symbols: str | Iterable[str] | None, limit: int | None
+    ) -> Consumer[Any]:
+        self._check_open()
+        wanted = [symbols] if isinstance(symbols, str) else symbols
+        return Consumer(
+            self._hub,
+            types,
+            policy="conflate",
+            limit=limit or self.config.market_buffer,
+            symbols=wanted,
+        )
+
+    def quotes(
+        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
+    ) -> Consumer[QuoteUpdate]:
+        """Quote updates (all subscribed symbols, or only ``symbols``).
+
+        Ends when the stream is closed; raises the stream's fatal error
+        (:class:`~aries_async.errors.StreamAuthError`, :class:`~aries_async.errors.
+        StreamClosedError`). Reconnects do not end it: see :meth:`status` for the gaps.
+        A slow consumer (more than ``buffer`` updates behind, default
+        :attr:`StreamConfig.market_buffer`) gets the latest update per symbol instead of every
+        update (partial updates merged); ``.conflated`` counts what was folded.
+        """
+        return self._consumer((QuoteUpdate,), symbols, buffer)
+
+    def trades(
+        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
+    ) -> Consumer[TradeUpdate]:
+        """Trade updates; ends, raises and conflates like :meth:`quotes`."""
+        return self._consumer((TradeUpdate,), symbols, buffer)
+
+    def level2(
+        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
+    ) -> Consumer[Level2Update]:
+        """Level 2 updates; ends, raises and conflates (latest book per symbol) like
+        :meth:`quotes`."""
+        return self._consumer((Level2Update,), symbols, buffer)
+
+    def time_and_sales(
+        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
+    ) -> Consumer[TimeAndSalesUpdate]:
+        """Time-and-sales prints; ends and raises like :meth:`quotes`. When the consumer is
+        slow, prints are conflated to the latest per symbol (intermediate prints are lost;
+        raise ``buffer`` if you need the full tape)."""
+        return self._consumer((TimeAndSalesUpdate,), symbols, buffer)
+
+    def greeks(
+        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
+    ) -> Consumer[GreeksUpdate]:
+        """Option greeks updates; ends, raises and conflates like :meth:`quotes`."""
+        return self._consumer((GreeksUpdate,), symbols, buffer)
+
+    def market_statuses(self) -> Consumer[MarketStatusUpdate]:
+        """``marketStatus`` pushes (one after each connection, then on change)."""
+        return self._consumer((MarketStatusUpdate,), None, None)
+
+    def events(
+        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
+    ) -> Consumer[Any]:
+        """Everything in arrival order: every update type, :class:`StreamConnected` /
+        :class:`StreamDisconnected` (the gap markers), server errors and unknown messages.
+
+        With ``symbols`` only per-symbol updates of those symbols are delivered. Ends and
+        raises like :meth:`quotes`; a slow consumer gets updates conflated per (type, symbol)
+        while status events are always kept in order.
+        """
+        types = _ALL_TYPES if symbols is None else _DATA_TYPES
+        return self._consumer(types, symbols, buffer)
+
+    def status(self) -> Consumer[StreamConnected | StreamDisconnected]:
+        """Connection status changes: every disconnect and reconnect, in order.
+
+        Ends when the stream is closed; raises its fatal error after the final
+        :class:`StreamDisconnected` (``will_reconnect=False``). Keeps the last
+        :attr:`StreamConfig.status_buffer` events (older ones counted in ``.dropped``).
+        """
+        self._check_open()
+        return Consumer(
+            self._hub, _STATUS_TYPES, policy="drop_oldest", limit=self.config.status_buffer
+        )
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StreamClosedError("the market stream is closed")
+
+    # -- ConnectionHandler ----------------------------------------------------------------------
+
+    def on_open(self, connection: Connection) -> list[str]:
+        """Replay every desired subscription (called by the connection)."""
+        return self._subscribe_frames(self._subs.replay())
+
+    def on_message(self, message: Any) -> None:
+        """Route one decoded message (called by the connection; hot path)."""
+        kind = type(message)
+        if kind is QuoteUpdate:
+            symbol = message.symbol
+            previous = self._latest.get(symbol)
+            self._latest[symbol] = message if previous is None else previous.merged(message)
+        elif kind is TradeUpdate:
+            symbol = message.symbol
+            previous_trade = self._latest_trade.get(symbol)
+            self._latest_trade[symbol] = (
+                message if previous_trade is None else previous_trade.merged(message)
+            )
+        elif kind is MarketStatusUpdate:
+            self._market_status = message
+        elif kind is SubscribeAck:
+            self._subs.acknowledge(message.request_id)
+            return
+        elif kind is ServerErrorMessage:
+            self._subs.reject(message.request_id)
+        self._hub.publish(message)
+
+    def on_status(self, event: StreamConnected | StreamDisconnected) -> None:
+        """Publish a status change to every consumer that takes it."""
+        self._hub.publish(event)
+
+    def on_close(self) -> None:
+        """The socket is gone: nothing is acknowledged any more."""
+        self._subs.reset()
+
+    def on_end(self, error: BaseException | None) -> None:
+        """End every consumer."""
+        self._closed = True
+        self._hub.end(error)
+
+
+def market_stream(
+    url: str,
+    token_provider: TokenProvider,
+    *,
+    config: StreamConfig | None = None,
+    invalidate_token: TokenInvalidator | None = None,
+    **kwargs: Any,
+) -> MarketStream:
+    """Factory for ``AriesClient.market_stream()``: ``market_stream(endpoints.market_ws_url,
+    client.auth.access_token, ...)``. Use the result with ``async with``."""
+    return MarketStream(
+        url, token_provider, config=config, invalidate_token=invalidate_token, **kwargs
+    )
