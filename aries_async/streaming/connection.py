@@ -348,17 +348,20 @@ class Connection:
         while True:
             remaining = max(0.001, deadline - self._clock())
             frame = await asyncio.wait_for(ws.recv(), remaining)
+            authenticated = False
             for message in self.decoder.feed(frame):
                 kind = type(message)
                 if kind is AuthSuccess:
                     if message.request_id in (None, auth_id):
-                        return
+                        authenticated = True  # keep going: the rest of the frame is data
                 elif kind is AuthFailure or (
                     kind is ServerErrorMessage and message.request_id in (auth_id, None)
                 ):
                     raise _AuthRefused(message.error)
                 elif kind not in _CONTROL:
                     self._handler.on_message(message)
+            if authenticated:
+                return
 
     async def _serve(self, ws: ClientConnection) -> tuple[str, bool, bool]:
         now = self._clock()
