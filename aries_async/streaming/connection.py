@@ -264,7 +264,8 @@ class Connection:
                 self._handler.on_status(
                     StreamDisconnected(reason=reason, will_reconnect=True, retry_in=delay, at=now)
                 )
-                self._first_attempt.set()
+                if not retry_now:  # an immediate retry is still part of the first verdict
+                    self._first_attempt.set()
                 if delay > 0:
                     await self._sleep(delay)
         finally:

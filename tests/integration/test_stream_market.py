@@ -1,0 +1,446 @@
+"""MarketStream against the simulator: subscriptions, fan-out, reconnects, re-auth, faults.
+
+Time never passes for real: the simulator runs on a ManualClock (prices move only on
+``sim.advance``), and the stream's keep-alive/backoff run on :class:`FakeTime`. The only waits
+are for socket traffic, each bounded by a timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import heapq
+import itertools
+from collections.abc import AsyncIterator, Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from aries_async.errors import ReauthenticationRequired, StreamAuthError
+from aries_async.models.events import (
+    QuoteUpdate,
+    StreamConnected,
+    StreamDisconnected,
+    TradeUpdate,
+    UnknownEvent,
+)
+from aries_async.sim import ManualClock, Simulator
+from aries_async.sim.ws import WsHub, hub_of
+from aries_async.streaming import MarketStream, StreamConfig
+
+FAST = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
+
+
+class FakeTime:
+    """A monotonic clock and a sleep that only move when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self._timers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._seq = itertools.count()
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, delay: float) -> None:
+        if delay <= 0:
+            await asyncio.sleep(0)
+            return
+        future = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._timers, (self.now + delay, next(self._seq), future))
+        await future
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+        while self._timers and self._timers[0][0] <= self.now:
+            _, _, future = heapq.heappop(self._timers)
+            if not future.done():
+                future.set_result(None)
+
+
+class Tokens:
+    """A token source backed by the simulator; ``invalidate`` mints a fresh token."""
+
+    def __init__(self, sim: Simulator, ttl: float | None = None) -> None:
+        self.sim = sim
+        self.ttl = ttl
+        self.current = sim.issue_token(ttl=ttl).access_token
+        self.calls = 0
+        self.invalidated = 0
+        self.grant_revoked = False
+        self.fresh_each_call = False
+
+    async def __call__(self) -> str:
+        self.calls += 1
+        if self.grant_revoked:
+            raise ReauthenticationRequired("the grant was revoked", error="invalid_grant")
+        if self.fresh_each_call:
+            self.current = self.sim.issue_token(ttl=self.ttl).access_token
+        return self.current
+
+    async def invalidate(self, token: str) -> None:
+        self.invalidated += 1
+        if not self.grant_revoked:
+            self.current = self.sim.issue_token(ttl=self.ttl).access_token
+
+
+async def until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait for socket traffic to make ``predicate`` true."""
+    async with asyncio.timeout(timeout):
+        while not predicate():  # noqa: ASYNC110 - polling socket-driven state
+            await asyncio.sleep(0.002)
+
+
+async def take(iterator: AsyncIterator[Any], count: int, timeout: float = 5.0) -> list[Any]:
+    out = []
+    async with asyncio.timeout(timeout):
+        async for item in iterator:
+            out.append(item)
+            if len(out) >= count:
+                break
+    return out
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[Simulator]:
+    async with Simulator(seed=4, clock=ManualClock(), tick_interval=None) as s:
+        yield s
+
+
+@pytest.fixture
+def hub(sim: Simulator) -> WsHub:
+    return hub_of(sim.app)
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    return FakeTime()
+
+
+async def subscribed(stream: MarketStream, *symbols: str) -> None:
+    """Wait until the server acknowledged ``symbols`` (it then steps them with the feed)."""
+    await until(lambda: set(symbols) <= stream.acknowledged)
+
+
+def make_stream(
+    sim: Simulator, tokens: Tokens, fake_time: FakeTime, config: StreamConfig = FAST
+) -> MarketStream:
+    return MarketStream(
+        sim.market_ws_url,
+        tokens,
+        config=config,
+        invalidate_token=tokens.invalidate,
+        sleep=fake_time.sleep,
+        clock=fake_time.clock,
+    )
+
+
+def _own_tasks() -> list[asyncio.Task[Any]]:
+    return [
+        t
+        for t in asyncio.all_tasks()
+        if t.get_name().startswith(("aries-market-", "aries-accounts-")) and not t.done()
+    ]
+
+
+async def test_subscribe_snapshot_typed_decimals_and_latest(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    async with make_stream(sim, Tokens(sim), fake_time) as stream:
+        assert stream.connected
+        assert stream.market_status is not None
+        assert stream.market_status.market in (
+            "open",
+            "closed",
+        )
+        quotes = stream.quotes()
+        await stream.subscribe(["AAPL", "MSFT"], channels=["quotes", "trades"])
+        first = await take(quotes, 2)  # the snapshots on subscribe
+        assert {q.symbol for q in first} == {"AAPL", "MSFT"}
+        for q in first:
+            assert isinstance(q.bid_price, Decimal)
+            assert isinstance(q.ask_price, Decimal)
+            assert q.bid_price < q.ask_price
+        sim.advance(0.5)  # one step of each symbol
+        more = await take(quotes, 2)
+        latest = stream.latest(more[-1].symbol)
+        assert latest is not None
+        assert latest.bid_price == more[-1].bid_price
+        assert stream.latest_trade("AAPL") is not None
+        await until(lambda: stream.acknowledged == {"AAPL", "MSFT"})
+
+
+async def test_field_selection_and_channels(sim: Simulator, fake_time: FakeTime) -> None:
+    async with make_stream(sim, Tokens(sim), fake_time) as stream:
+        events = stream.events()
+        await stream.subscribe("KO", channels=["quotes"], quote_fields=["bidPrice"])
+        await stream.subscribe("PFE", channels=["level2", "timeAndSales"])
+        await subscribed(stream, "KO", "PFE")
+        sim.advance(2.0)
+        got = await take(events, 6)
+        kinds = {(type(e).__name__, getattr(e, "symbol", None)) for e in got}
+        assert ("QuoteUpdate", "KO") in kinds
+        assert not any(isinstance(e, TradeUpdate) for e in got)
+        ko = next(e for e in got if isinstance(e, QuoteUpdate))
+        assert set(ko.data) == {"bidPrice"}
+        assert ko.ask_price is None
+        book = next(e for e in got if type(e).__name__ == "Level2Update")
+        assert book.order_book
+        assert book.quotes[0].exchange == "NSDQ"
+        await stream.unsubscribe("KO")
+        assert "KO" not in stream.subscriptions
+
+
+async def test_many_consumers_each_get_every_update(sim: Simulator, fake_time: FakeTime) -> None:
+    async with make_stream(sim, Tokens(sim), fake_time) as stream:
+        a, b = stream.trades(), stream.trades()
+        await stream.subscribe(["AAPL", "KO"], channels=["trades"])
+        await subscribed(stream, "AAPL", "KO")
+        sim.advance(5.0)  # ten steps per symbol
+        got_a = await take(a, 22)
+        got_b = await take(b, 22)
+        assert [(t.symbol, t.trade_seq) for t in got_a] == [(t.symbol, t.trade_seq) for t in got_b]
+
+
+async def test_drops_reconnect_replay_and_signal_every_gap(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    before = set(asyncio.all_tasks())
+    tokens = Tokens(sim)
+    async with make_stream(sim, tokens, fake_time) as stream:
+        status = stream.status()
+        events = stream.events()
+        await stream.subscribe(["AAPL", "MSFT", "KO"], channels=["trades"])
+        for i in range(3):
+            await until(lambda: stream.acknowledged == {"AAPL", "MSFT", "KO"})
+            sim.advance(1.0)
+            assert hub.drop("market") == 1
+            await until(lambda i=i: stream.reconnects == i + 1 and stream.connected)
+        sim.advance(1.0)
+        await until(lambda: stream.reconnects == 3)
+        changes = await take(status, 6)
+        assert [type(c) for c in changes] == [StreamDisconnected, StreamConnected] * 3
+        assert all(c.reconnect for c in changes if isinstance(c, StreamConnected))
+        assert tokens.calls == 4  # a fresh token for every attempt
+        # No duplicate delivery within one connection (the snapshot after a reconnect repeats
+        # the current trade, which is a new connection).
+        seen: set[tuple[str, int | None]] = set()
+        while (item := events.get_nowait()) is not None:
+            if isinstance(item, StreamConnected):
+                seen.clear()
+            elif isinstance(item, TradeUpdate):
+                key = (item.symbol, item.trade_seq)
+                assert key not in seen
+                seen.add(key)
+    await asyncio.sleep(0)
+    assert _own_tasks() == []
+    assert not [t for t in asyncio.all_tasks() - before if t.get_name().startswith("aries-m")]
+
+
+async def test_drop_after_fault_keeps_the_stream_going(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    async with make_stream(sim, Tokens(sim), fake_time) as stream:
+        trades = stream.trades()
+        await stream.subscribe(["AAPL", "MSFT"], channels=["trades"])
+        await subscribed(stream, "AAPL", "MSFT")
+        sim.faults.ws_drop_after = 12
+        for _ in range(4):
+            sim.advance(3.0)
+            await asyncio.sleep(0.02)
+        await until(lambda: stream.reconnects >= 2)
+        sim.faults.ws_drop_after = None
+        sim.advance(1.0)
+        got = await take(trades, 5)
+        assert got
+
+
+async def test_malformed_frames_and_unknown_types_do_not_end_the_stream(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    async with make_stream(sim, Tokens(sim), fake_time) as stream:
+        events = stream.events()
+        await stream.subscribe("AAPL", channels=["quotes"])
+        await subscribed(stream, "AAPL")
+        sim.faults.ws_malformed_every = 1
+        sim.advance(2.0)
+        await until(lambda: stream.malformed >= 1)
+        sim.faults.ws_malformed_every = None
+        hub.inject('{"type":"brandNew","payload":{"x":1}}\n[1,2]\nnot json')
+        await until(lambda: stream.unknown >= 1)
+        sim.advance(1.0)
+        await until(lambda: events.pending >= 3)
+        got = [events.get_nowait() for _ in range(events.pending)]
+        assert any(isinstance(e, UnknownEvent) and e.type == "brandNew" for e in got)
+        assert any(isinstance(e, QuoteUpdate) for e in got)
+        assert stream.connected
+        assert stream.reconnects == 0
+
+
+async def test_stall_is_detected_by_the_watchdog(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    config = StreamConfig(
+        ping_interval=5.0,
+        pong_timeout=3.0,
+        stale_after=20.0,
+        backoff_initial=1.0,
+        backoff_jitter=0.0,
+    )
+    async with make_stream(sim, Tokens(sim), fake_time, config) as stream:
+        status = stream.status()
+        await stream.subscribe("AAPL", channels=["quotes"])
+        await subscribed(stream, "AAPL")
+        sim.faults.ws_stall = True
+        for _ in range(12):  # ping at 5 s, no answer 3 s later: dead, never silent
+            fake_time.advance(1.0)
+            await asyncio.sleep(0.01)
+            if status.pending:
+                break
+        down = await take(status, 1)
+        assert isinstance(down[0], StreamDisconnected)
+        assert "ping" in down[0].reason
+        assert down[0].retry_in == 1.0
+        sim.faults.ws_stall = False
+        fake_time.advance(1.0)  # the backoff
+        up = await take(status, 1)
+        assert isinstance(up[0], StreamConnected)
+        assert up[0].reconnect
+        await until(lambda: "AAPL" in stream.acknowledged)
+
+
+async def test_refresh_auth_reauthenticates_on_the_live_socket(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    tokens = Tokens(sim)
+    tokens.fresh_each_call = True
+    async with make_stream(sim, tokens, fake_time) as stream:
+        assert hub.refresh_auth("market") == 1
+        await until(lambda: stream._connection.reauths == 1)
+        assert tokens.calls == 2
+        assert stream.reconnects == 0
+
+
+async def test_token_expiry_refresh_then_expired_session_reconnects(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    sim.settings.ws_refresh_warning = 10.0
+    tokens = Tokens(sim, ttl=60.0)
+    tokens.fresh_each_call = True
+    async with make_stream(sim, tokens, fake_time) as stream:
+        sim.advance(55.0)
+        hub.check_deadlines()  # token ends in 5 s: refreshAuth
+        await until(lambda: stream._connection.reauths == 1)
+        sim.advance(10.0)
+        hub.check_deadlines()  # the old token's expiry passed; the new session lives on
+        await asyncio.sleep(0.05)
+        assert stream.reconnects == 0
+        assert hub.expire("market") == 1  # server-side authExpired: reconnect at once
+        await until(lambda: stream.reconnects == 1 and stream.connected)
+
+
+async def test_revoked_token_is_replaced_then_revoked_grant_is_fatal(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    tokens = Tokens(sim)
+    async with make_stream(sim, tokens, fake_time) as stream:
+        quotes = stream.quotes()
+        status = stream.status()
+        sim.revoke_tokens()
+        hub.check_deadlines()  # revoked: authExpired + close
+        await until(lambda: stream.reconnects == 1 and stream.connected)
+        assert tokens.invalidated == 1  # refused once, fresh token, connected
+        tokens.grant_revoked = True
+        sim.revoke_tokens()
+        hub.check_deadlines()
+        with pytest.raises(StreamAuthError):
+            await take(quotes, 1)
+        changes: list[Any] = []
+
+        async def drain() -> None:
+            async for change in status:
+                changes.append(change)
+
+        with pytest.raises(StreamAuthError):  # the status iterator delivers, then raises
+            await drain()
+        assert isinstance(changes[-1], StreamDisconnected)
+        assert not changes[-1].will_reconnect
+    assert _own_tasks() == []
+
+
+async def test_refused_credentials_raise_on_enter(sim: Simulator, fake_time: FakeTime) -> None:
+    async def bad_token() -> str:
+        return "not-a-token"
+
+    stream = MarketStream(
+        sim.market_ws_url, bad_token, sleep=fake_time.sleep, clock=fake_time.clock
+    )
+    with pytest.raises(StreamAuthError):
+        async with stream:
+            pass
+    assert _own_tasks() == []
+
+
+async def test_slow_consumer_on_many_symbols_is_bounded_fast_one_gets_all(
+    sim: Simulator, fake_time: FakeTime
+) -> None:
+    symbols = [info.symbol for info in sim.feed.symbols][:1000]
+    async with make_stream(sim, Tokens(sim), fake_time) as stream:
+        slow = stream.quotes(buffer=100)
+        fast = stream.quotes()
+        received = 0
+
+        async def drain() -> None:
+            nonlocal received
+            async for _ in fast:
+                received += 1
+
+        reader = asyncio.create_task(drain())
+        await stream.subscribe(symbols, channels=["quotes"])
+        await subscribed(stream, *symbols)
+        steps = 0
+        for _ in range(5):
+            steps += sim.advance(0.5)
+            await asyncio.sleep(0.01)
+        expected = len(symbols) + steps  # one snapshot per symbol, then one per step
+        await until(lambda: received == expected, timeout=20)
+        assert slow.pending <= 100 + len(symbols)
+        assert slow.conflated >= expected - slow.pending - 100
+        reader.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await reader
+
+
+async def test_cancelled_consumer_and_context_exit_tear_down_cleanly(
+    sim: Simulator, fake_time: FakeTime
+) -> None:
+    stream = make_stream(sim, Tokens(sim), fake_time)
+    async with stream:
+        await stream.subscribe("AAPL", channels=["quotes"])
+        await subscribed(stream, "AAPL")
+
+        async def consume() -> int:
+            n = 0
+            async with stream.quotes() as quotes:
+                async for _ in quotes:
+                    n += 1
+            return n
+
+        cancelled = asyncio.create_task(consume())
+        survivor = asyncio.create_task(consume())
+        sim.advance(1.0)
+        await asyncio.sleep(0.05)
+        cancelled.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await cancelled
+        assert stream._hub.consumers == 1
+        abandoned = stream.quotes()  # a plain iterator that is dropped is unregistered too
+        assert stream._hub.consumers == 2
+        del abandoned
+        gc.collect()
+        assert stream._hub.consumers == 1
+        sim.advance(1.0)
+        await asyncio.sleep(0.02)
+    assert await asyncio.wait_for(survivor, 1) >= 2  # ended normally by the exit
+    assert _own_tasks() == []
