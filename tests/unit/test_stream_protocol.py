@@ -1,0 +1,210 @@
+"""Sans-I/O streaming protocol: encoders, decoder, subscription books, heartbeat, backoff."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import orjson
+import pytest
+
+from aries_async.models.events import (
+    AccountSnapshot,
+    AuthExpired,
+    AuthFailure,
+    AuthSuccess,
+    GreeksUpdate,
+    Level2Update,
+    MarketStatusUpdate,
+    OrderEvent,
+    Pong,
+    QuoteUpdate,
+    RefreshAuth,
+    ServerErrorMessage,
+    SubscribeAck,
+    TimeAndSalesUpdate,
+    TradeUpdate,
+    UnknownEvent,
+)
+from aries_async.streaming.protocol import (
+    AccountSubscriptions,
+    Backoff,
+    Channel,
+    Decoder,
+    Heartbeat,
+    HeartbeatAction,
+    MarketSubscription,
+    MarketSubscriptions,
+    encode_auth,
+    encode_market_subscribe,
+    encode_ping,
+)
+
+EXAMPLES = Path("/work/shared/aries-api/examples/ws")
+
+
+def _example(name: str) -> str:
+    return json.dumps(json.loads((EXAMPLES / name).read_text()))
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("market.quote.update.json", QuoteUpdate),
+        ("market.trade.update.json", TradeUpdate),
+        ("market.index.trade.update.json", TradeUpdate),
+        ("market.timeandsales.update.json", TimeAndSalesUpdate),
+        ("market.level2.update.json", Level2Update),
+        ("market.greeks.update.json", GreeksUpdate),
+        ("market.market_status.update.json", MarketStatusUpdate),
+        ("market.auth.success.json", AuthSuccess),
+        ("market.auth.error.json", ServerErrorMessage),
+        ("market.auth_required.event.json", AuthFailure),
+        ("market.refresh_auth.event.json", RefreshAuth),
+        ("market.auth_expired.event.json", AuthExpired),
+        ("market.pong.response.json", Pong),
+        ("market.subscribe.error.json", ServerErrorMessage),
+        ("accounts.account.snapshot.json", AccountSnapshot),
+        ("accounts.order.event.json", OrderEvent),
+        ("charts.quote.event.json", UnknownEvent),
+        ("market.legacy.pong.response.json", UnknownEvent),
+    ],
+)
+def test_every_spec_example_decodes_to_its_type(name: str, kind: type) -> None:
+    if not (EXAMPLES / name).exists():
+        pytest.skip("spec examples not available")
+    (message,) = Decoder().feed(_example(name))
+    assert type(message) is kind
+
+
+def test_quote_values_are_lazy_decimals() -> None:
+    (q,) = Decoder().feed(
+        '{"type":"event","payload":{"action":"update","type":"quote","symbol":"AAPL",'
+        '"data":{"bidPrice":189.49,"askPrice":"189.51","bidSize":300},"timestamp":1750839134330}}'
+    )
+    assert q.bid_price == Decimal("189.49")
+    assert q.ask_price == Decimal("189.51")
+    assert q.bid_price is q.bid_price  # cached
+    assert q.mid_price == Decimal("189.50")
+    assert q.ask_size is None
+    with pytest.raises(AttributeError):
+        q.symbol = "X"  # type: ignore[misc]
+
+
+def test_ndjson_frame_with_malformed_and_blank_lines_goes_on() -> None:
+    decoder = Decoder()
+    frame = '{"type":"pong","id":"1"}\n\n{not json\n[1]\n{"type":"subscribed","id":"s1"}\n'
+    out = decoder.feed(frame)
+    assert out == [Pong(request_id="1"), SubscribeAck(request_id="s1")]
+    assert decoder.malformed == 2
+
+
+def test_bytes_frames_and_unknown_update_kind_fall_back_on_contents() -> None:
+    frame = orjson.dumps(
+        {
+            "type": "event",
+            "payload": {
+                "action": "update",
+                "type": "mystery",
+                "symbol": "X",
+                "data": {"bidPrice": 1},
+            },
+        }
+    )
+    (q,) = Decoder().feed(frame + b"\n" + frame)[:1]
+    assert isinstance(q, QuoteUpdate)
+
+
+def test_partial_updates_merge() -> None:
+    old = QuoteUpdate("A", {"bidPrice": 1.0, "askPrice": 2.0})
+    new = QuoteUpdate("A", {"bidPrice": 1.5})
+    merged = old.merged(new)
+    assert (merged.bid_price, merged.ask_price) == (Decimal("1.5"), Decimal("2.0"))
+
+
+def test_level2_rows_parse_and_skip_junk() -> None:
+    update = Level2Update("A", {"orderBook": ["200:189.51:0", "bad"], "quotes": ["X:1:2:3:4"]})
+    assert update.order_book[0].price == Decimal("189.51")
+    assert len(update.order_book) == 1
+    assert update.quotes[0].bid_size == 4
+
+
+def test_encoders() -> None:
+    auth = orjson.loads(encode_auth("tok", "auth-1"))
+    assert auth["payload"]["body"] == {"token": "tok"}
+    assert auth["payload"]["path"] == "/auth"
+    assert orjson.loads(encode_ping("p-1")) == {"type": "ping", "id": "p-1"}
+    sub = MarketSubscription.build("AAPL", ["quotes"], quote_fields=["bidPrice"])
+    message = orjson.loads(encode_market_subscribe("s-1", [sub.to_wire()]))
+    assert message["payload"] == [{"symbol": "AAPL", "quoteFields": ["bidPrice"]}]
+
+
+def test_market_subscriptions_desired_vs_acknowledged() -> None:
+    book = MarketSubscriptions()
+    book.add(MarketSubscription.build("AAPL", ["quotes"], quote_fields="bidPrice"))
+    merged = book.add(MarketSubscription.build("AAPL", ["trades", "quotes"]))
+    assert merged.channels == {Channel.QUOTES, Channel.TRADES}
+    assert merged.quote_fields == {"*"}
+    book.sent("s-1", ["AAPL"])
+    assert book.acknowledge("s-1")
+    assert book.acknowledged == {"AAPL"}
+    book.reset()
+    assert book.acknowledged == set()
+    assert [i["symbol"] for i in book.replay()] == ["AAPL"]
+    assert book.remove("AAPL", ["quotes"]) == {"symbol": "AAPL", "quote": True}
+    assert book.remove("AAPL", ["trades"]) == "AAPL"
+    assert book.replay() == []
+
+
+def test_option_symbols_and_greeks_are_options() -> None:
+    sub = MarketSubscription.build("AAPL240119C00150000", ["greeks"])
+    assert sub.to_wire() == {
+        "symbol": "AAPL240119C00150000",
+        "symbolType": "option",
+        "greeksFields": ["*"],
+    }
+
+
+def test_account_subscriptions_keyed_by_topic_and_params() -> None:
+    book = AccountSubscriptions()
+    assert book.add("account", {"accountId": "A"})
+    assert not book.add("account", {"accountId": "A"})
+    assert book.add("account", {"accountId": "B"})
+    assert book.remove("account", {"accountId": "A"})
+    assert book.replay() == [("account", {"accountId": "B"})]
+
+
+def test_heartbeat_pings_then_declares_dead() -> None:
+    hb = Heartbeat(ping_interval=10, pong_timeout=5, stale_after=30, now=0)
+    assert hb.check(5) is HeartbeatAction.NOTHING
+    assert hb.next_check(5) == 5
+    assert hb.check(10) is HeartbeatAction.PING
+    hb.ping_sent(10)
+    assert hb.check(14) is HeartbeatAction.NOTHING
+    hb.last_received = 12  # any frame after the ping satisfies it
+    assert hb.check(16) is HeartbeatAction.NOTHING
+    assert hb.check(20) is HeartbeatAction.PING
+    hb.ping_sent(20)
+    assert hb.check(25) is HeartbeatAction.DEAD
+    assert "ping" in hb.reason
+
+
+def test_heartbeat_staleness_without_any_frame() -> None:
+    hb = Heartbeat(ping_interval=100, pong_timeout=100, stale_after=30, now=0)
+    assert hb.check(29.9) is HeartbeatAction.NOTHING
+    assert hb.check(30) is HeartbeatAction.DEAD
+    assert "no frames" in hb.reason
+
+
+def test_backoff_grows_caps_jitters_and_resets_after_a_stable_period() -> None:
+    b = Backoff(initial=1, maximum=8, multiplier=2, jitter=0.5, reset_after=60)
+    assert b.next_delay(0.5) == 1
+    assert b.next_delay(0.0) == 1  # 2 * (1 - 0.5)
+    assert b.next_delay(0.999) == pytest.approx(6, rel=0.01)
+    b.connected(100)
+    b.disconnected(120)  # 20 s up: not stable
+    assert b.failures == 3
+    b.connected(200)
+    b.disconnected(300)
+    assert b.failures == 0
