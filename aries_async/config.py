@@ -35,7 +35,7 @@ class Endpoints:
 
     base_url: str = "https://api.aries.com"
     authorize_url: str = "https://app.aries.com/oauth2/authorize"
-    token_url: str = "https://api.aries.com/v1/oauth2/token"
+    token_url: str = "https://api.aries.com/v1/oauth2/token"  # noqa: S105
     market_ws_url: str = "wss://api.aries.com/v1/market/ws"
     accounts_ws_url: str = "wss://api.aries.com/v1/accounts/ws"
     charts_ws_url: str = "wss://api.aries.com/v1/charts/ws"
@@ -130,8 +130,10 @@ class ClientConfig:
         authorize page at ``/oauth2/authorize`` and the websockets on ``ws://`` at the same host.
         """
         base = base_url.rstrip("/")
-        ws_base = "wss://" + base[len("https://"):] if base.startswith("https://") else (
-            "ws://" + base[len("http://"):] if base.startswith("http://") else base
+        ws_base = (
+            "wss://" + base[len("https://") :]
+            if base.startswith("https://")
+            else ("ws://" + base[len("http://") :] if base.startswith("http://") else base)
         )
         endpoints = Endpoints(
             base_url=base,

@@ -13,7 +13,7 @@
     ├── TransportError                nothing usable came back
     │   ├── ConnectionFailedError     connect/reset/DNS; wraps the aiohttp error
     │   └── RequestTimeoutError       the call ran out of time
-    ├── OrderOutcomeUnknownError      an order write may or may not have landed; carries client_id
+    ├── OrderOutcomeUnknownError      an order may or may not have landed; carries client_id
     ├── ResponseFormatError           a 2xx body we could not read (also ``s: "error"`` in a 200)
     ├── APIError                      the server answered with an error status
     │   ├── BadRequestError           400
@@ -99,7 +99,9 @@ class AuthError(AriesError):
         status: the HTTP status of the token endpoint, when there was a reply.
     """
 
-    def __init__(self, message: str, *, error: str | None = None, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, error: str | None = None, status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.error = error
         self.status = status
@@ -126,7 +128,16 @@ class TransportError(AriesError):
 
 
 class ConnectionFailedError(TransportError):
-    """Connecting, sending or reading failed; ``__cause__`` is the aiohttp/OS error."""
+    """Connecting, sending or reading failed; ``__cause__`` is the aiohttp/OS error.
+
+    Attributes:
+        request_sent: False only when the connection could not be opened, so the server
+            certainly did not see the request.
+    """
+
+    def __init__(self, message: str, *, request_sent: bool = True) -> None:
+        super().__init__(message)
+        self.request_sent = request_sent
 
 
 class RequestTimeoutError(TransportError):
@@ -282,8 +293,8 @@ def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -
         return max(0.0, float(raw))
     except ValueError:
         pass
-    from email.utils import parsedate_to_datetime
     import time
+    from email.utils import parsedate_to_datetime
 
     try:
         when = parsedate_to_datetime(raw)

@@ -1,1 +1,15 @@
-"""aries_async.auth."""
+"""OAuth, tokens, token stores and the refreshing session."""
+
+from aries_async.auth.oauth import AuthorizationRequest, OAuth
+from aries_async.auth.session import AuthSession
+from aries_async.auth.store import MemoryTokenStore, TokenStore
+from aries_async.auth.tokens import Token
+
+__all__ = [
+    "AuthSession",
+    "AuthorizationRequest",
+    "MemoryTokenStore",
+    "OAuth",
+    "Token",
+    "TokenStore",
+]

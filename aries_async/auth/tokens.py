@@ -34,7 +34,7 @@ class Token:
     """
 
     access_token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - a scheme name, not a secret
     expires_at: float | None = None
     refresh_token: str | None = None
     refresh_expires_at: float | None = None
@@ -42,8 +42,9 @@ class Token:
     obtained_at: float = 0.0
 
     @classmethod
-    def from_response(cls, data: Mapping[str, Any], *, now: float | None = None,
-                      previous: Token | None = None) -> Token:
+    def from_response(
+        cls, data: Mapping[str, Any], *, now: float | None = None, previous: Token | None = None
+    ) -> Token:
         """Build a token from a token-endpoint JSON body.
 
         When the response carries no ``refresh_token`` (no rotation) the previous one is kept.
@@ -77,7 +78,7 @@ class Token:
             scopes = frozenset()
         return cls(
             access_token=access,
-            token_type="Bearer",
+            token_type="Bearer",  # noqa: S106
             expires_at=None if expires_in is None else current + expires_in,
             refresh_token=str(refresh) if refresh else None,
             refresh_expires_at=refresh_expires_at,

@@ -1,0 +1,287 @@
+"""OAuth2: the authorize URL with ``state`` and PKCE, code exchange, refresh, client credentials."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import attrs
+
+from aries_async.auth.tokens import Token
+from aries_async.errors import (
+    APIError,
+    AuthError,
+    AuthorizationDeniedError,
+    ConfigurationError,
+    ReauthenticationRequired,
+    StateMismatchError,
+    ValidationError,
+)
+
+if TYPE_CHECKING:
+    from aries_async.auth.store import TokenStore
+    from aries_async.config import ClientConfig
+    from aries_async.http.transport import Transport
+
+__all__ = ["AuthorizationRequest", "OAuth", "make_pkce_pair"]
+
+log = logging.getLogger("aries_async.auth")
+
+
+def make_pkce_pair() -> tuple[str, str]:
+    """A fresh ``(code_verifier, code_challenge)`` pair: 64 URL-safe characters and their S256."""
+    verifier = secrets.token_urlsafe(48)  # 64 characters, inside RFC 7636's 43..128
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    return verifier, challenge
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class AuthorizationRequest:
+    """What the callback needs: keep it between sending the user away and the redirect back.
+
+    Attributes:
+        url: send the user's browser here.
+        state: the CSRF value the callback must echo.
+        code_verifier: the PKCE verifier (None without PKCE); sent instead of the secret.
+        redirect_uri: the redirect URI used (must be sent again at the exchange).
+        scopes: the scopes asked for.
+    """
+
+    url: str
+    state: str
+    redirect_uri: str
+    code_verifier: str | None = None
+    scopes: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"AuthorizationRequest(url={self.url!r}, redirect_uri={self.redirect_uri!r})"
+
+
+class OAuth:
+    """OAuth2 calls of one client (``client.oauth``). Successful grants are saved in the store."""
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        transport: Transport,
+        store: TokenStore,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._config = config
+        self._transport = transport
+        self._store = store
+        self._clock = clock
+
+    def authorization_url(
+        self,
+        redirect_uri: str | None = None,
+        scopes: Iterable[str] | None = None,
+        *,
+        pkce: bool = True,
+        state: str | None = None,
+    ) -> AuthorizationRequest:
+        """Build the browser URL with a fresh ``state`` and, by default, an S256 PKCE challenge.
+
+        Raises:
+            ConfigurationError: no client id, or no redirect URI given or configured.
+        """
+        client_id = self._require_client_id()
+        redirect = redirect_uri or self._config.redirect_uri
+        if not redirect:
+            raise ConfigurationError("a redirect_uri is required (argument or ARIES_REDIRECT_URI)")
+        scope_list = tuple(scopes) if scopes is not None else self._config.scopes
+        state_value = state or secrets.token_urlsafe(24)
+        query: dict[str, str] = {
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": redirect,
+            "scope": " ".join(scope_list),
+            "state": state_value,
+        }
+        verifier: str | None = None
+        if pkce:
+            verifier, challenge = make_pkce_pair()
+            query["code_challenge"] = challenge
+            query["code_challenge_method"] = "S256"
+        url = f"{self._config.endpoints.authorize_url}?{urlencode(query)}"
+        return AuthorizationRequest(
+            url=url,
+            state=state_value,
+            redirect_uri=redirect,
+            code_verifier=verifier,
+            scopes=scope_list,
+        )
+
+    async def exchange_code(
+        self,
+        callback: str,
+        request: AuthorizationRequest | None = None,
+        *,
+        state: str | None = None,
+        redirect_uri: str | None = None,
+        code_verifier: str | None = None,
+    ) -> Token:
+        """Exchange the authorization code and save the token.
+
+        Args:
+            callback: the full URL the browser was redirected to (``...?code=..&state=..``), or
+                the bare code.
+            request: the :class:`AuthorizationRequest` from :meth:`authorization_url`; gives
+                the expected state, the redirect URI and the PKCE verifier.
+
+        Raises:
+            StateMismatchError: the callback's ``state`` is not the one issued (nothing sent).
+            AuthorizationDeniedError: the callback carries ``error=...`` (nothing sent).
+            AuthError: the token endpoint refused the code.
+        """
+        expected_state = request.state if request else state
+        code = callback
+        if "?" in callback or callback.startswith(("http://", "https://")):
+            params = parse_qs(urlsplit(callback).query)
+            got_state = params.get("state", [None])[0]
+            error = params.get("error", [None])[0]
+            if expected_state is not None and (
+                got_state is None or not hmac.compare_digest(got_state, expected_state)
+            ):
+                raise StateMismatchError("the callback's state does not match; nothing was sent")
+            if error:
+                description = params.get("error_description", [""])[0]
+                raise AuthorizationDeniedError(
+                    f"authorization refused: {error}"
+                    + (f" ({description})" if description else ""),
+                    error=error,
+                )
+            codes = params.get("code")
+            if not codes:
+                raise ValidationError("the callback URL has no code", field="callback")
+            code = codes[0]
+        elif (
+            state is not None
+            and request is not None
+            and not hmac.compare_digest(state, request.state)
+        ):
+            raise StateMismatchError("the callback's state does not match; nothing was sent")
+        if not code:
+            raise ValidationError("an authorization code is required", field="callback")
+        redirect = (
+            redirect_uri or (request.redirect_uri if request else None) or self._config.redirect_uri
+        )
+        verifier = code_verifier or (request.code_verifier if request else None)
+        body: dict[str, str] = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "client_id": self._require_client_id(),
+        }
+        if redirect:
+            body["redirect_uri"] = redirect
+        if verifier:
+            body["code_verifier"] = verifier
+        else:
+            body["client_secret"] = self._require_secret()
+        token = await self._token_request(body, form=False)
+        await self._store.save(token)
+        return token
+
+    async def refresh(self, token: Token) -> Token:
+        """Trade the refresh token for a new access token (not saved; the session saves it).
+
+        Raises:
+            ReauthenticationRequired: the refresh token was refused (``invalid_grant``).
+            AuthError: another refusal from the token endpoint.
+        """
+        if not token.refresh_token:
+            raise ReauthenticationRequired("the token has no refresh token; sign in again")
+        body = {
+            "grant_type": "refresh_token",
+            "refresh_token": token.refresh_token,
+            "client_id": self._require_client_id(),
+        }
+        if self._config.client_secret:
+            body["client_secret"] = self._config.client_secret
+        return await self._token_request(body, form=False, previous=token)
+
+    async def client_credentials(self, scopes: Iterable[str] | None = None) -> Token:
+        """Get an app token with the client-credentials grant (form body, as the server expects)."""
+        body = {
+            "grant_type": "client_credentials",
+            "client_id": self._require_client_id(),
+            "client_secret": self._require_secret(),
+        }
+        if scopes is not None:
+            body["scope"] = " ".join(scopes)
+        token = await self._token_request(body, form=True)
+        await self._store.save(token)
+        return token
+
+    async def _token_request(
+        self, body: dict[str, str], *, form: bool, previous: Token | None = None
+    ) -> Token:
+        grant = body["grant_type"]
+        log.debug("token request: grant_type=%s", grant)
+        try:
+            response = await self._transport.request(
+                "POST",
+                self._config.endpoints.token_url,
+                idempotent=True,  # a refused grant is a 4xx (not retried); 5xx/timeouts retry
+                json=None if form else body,
+                data=body if form else None,
+            )
+        except APIError as exc:
+            error, description = _oauth_error(exc)
+            if exc.status in (400, 401) and error in ("invalid_grant", "invalid_token"):
+                raise ReauthenticationRequired(
+                    f"the {grant} grant was refused ({error}); sign in again",
+                    error=error,
+                    status=exc.status,
+                ) from exc
+            if exc.status < 500 and exc.status != 429:
+                raise AuthError(
+                    f"token endpoint refused {grant}: {error or exc.status}"
+                    + (f" ({description})" if description else ""),
+                    error=error,
+                    status=exc.status,
+                ) from exc
+            raise
+        data = response.json()
+        if not isinstance(data, dict):
+            raise AuthError("token endpoint returned no JSON object", status=response.status)
+        try:
+            return Token.from_response(data, now=self._clock(), previous=previous)
+        except ValueError as exc:
+            raise AuthError(f"unusable token response: {exc}", status=response.status) from exc
+
+    def _require_client_id(self) -> str:
+        if not self._config.client_id:
+            raise ConfigurationError("client_id is not configured (ARIES_CLIENT_ID)")
+        return self._config.client_id
+
+    def _require_secret(self) -> str:
+        if not self._config.client_secret:
+            raise ConfigurationError("client_secret is not configured (ARIES_CLIENT_SECRET)")
+        return self._config.client_secret
+
+
+def _oauth_error(exc: APIError) -> tuple[str | None, str | None]:
+    import orjson
+
+    try:
+        data: Any = orjson.loads(exc.body) if exc.body else None
+    except orjson.JSONDecodeError:
+        data = None
+    if isinstance(data, dict):
+        err = data.get("error")
+        if isinstance(err, str):
+            desc = data.get("error_description")
+            return err, desc if isinstance(desc, str) else None
+        if isinstance(err, dict):
+            code = err.get("code")
+            return (str(code).lower() if code else None), err.get("message")
+    return None, None

@@ -1,0 +1,199 @@
+"""``AriesClient``: the async context manager that owns the HTTP session, auth and resources."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Mapping
+from types import TracebackType
+from typing import Any
+
+import aiohttp
+import orjson
+
+from aries_async.auth.oauth import OAuth
+from aries_async.auth.session import AuthSession
+from aries_async.auth.store import MemoryTokenStore, TokenStore
+from aries_async.auth.tokens import Token
+from aries_async.config import ClientConfig
+from aries_async.errors import AuthenticationError, ResponseFormatError
+from aries_async.http.transport import Sleep, Transport
+from aries_async.resources.accounts import Accounts
+from aries_async.resources.market import Market
+from aries_async.resources.orders import Orders
+from aries_async.resources.users import Users
+from aries_async.streaming.accounts import AccountStream, account_stream
+from aries_async.streaming.market import MarketStream, market_stream
+
+__all__ = ["AriesClient"]
+
+log = logging.getLogger("aries_async")
+
+
+class AriesClient:
+    """The Aries API, awaitable and typed.
+
+    It never creates or runs an event loop: use it inside ``asyncio.run``, a running bot or a
+    notebook cell with top-level ``await``. All calls of one client share one connection pool.
+
+    Example:
+        >>> async def main() -> None:
+        ...     async with AriesClient.from_env() as client:
+        ...         accounts = await client.accounts.list()
+        ...         quote = await client.market.quote("AAPL")
+
+    Args:
+        config: URLs, credentials, timeouts, pool and retry policy (production by default).
+        token: a token to start with (saved into the store).
+        token_store: where tokens live; an in-memory store by default.
+        session: an aiohttp session to use instead of our own (we will not close it).
+        sleep: the sleep between retries (tests pass one that does not wait).
+        clock: wall clock in Unix seconds for token expiry (tests move it).
+    """
+
+    def __init__(
+        self,
+        config: ClientConfig | None = None,
+        *,
+        token: Token | None = None,
+        token_store: TokenStore | None = None,
+        session: aiohttp.ClientSession | None = None,
+        sleep: Sleep = asyncio.sleep,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.config = config or ClientConfig()
+        self._initial_token = token
+        self._store: TokenStore = token_store or MemoryTokenStore()
+        self._transport = Transport(self.config, session=session, sleep=sleep)
+        self.oauth = OAuth(self.config, self._transport, self._store, clock=clock)
+        self.auth = AuthSession(
+            self.oauth, self._store, refresh_skew=self.config.refresh_skew, clock=clock
+        )
+        self.users = Users(self)
+        self.accounts = Accounts(self)
+        self.orders = Orders(self)
+        self.market = Market(self)
+
+    @classmethod
+    def from_env(cls, **kwargs: Any) -> AriesClient:
+        """A client configured from ``ARIES_*`` environment variables (see ClientConfig.from_env)."""
+        return cls(ClientConfig.from_env(), **kwargs)
+
+    async def __aenter__(self) -> AriesClient:
+        if self._initial_token is not None:
+            await self.auth.set_token(self._initial_token)
+            self._initial_token = None
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool (done for you by ``async with``)."""
+        await self._transport.close()
+
+    def _url(self, path: str) -> str:
+        if path.startswith(("http://", "https://")):
+            return path
+        return self.config.endpoints.base_url.rstrip("/") + "/" + path.lstrip("/")
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+        timeout: float | None = None,
+        authenticated: bool = True,
+    ) -> Any:
+        """Call any endpoint (the long tail of ``endpoints-all.md``) with auth, retries and errors.
+
+        Args:
+            method: HTTP method.
+            path: ``/v1/...`` relative to the base URL, or an absolute URL (``nextUrl``).
+            params: query parameters (multi-values comma-joined, booleans ``"true"``).
+            json: a JSON body.
+            idempotent: whether retries are safe; default: True for GET/HEAD/PUT/DELETE/OPTIONS.
+            timeout: this call's total timeout in seconds (default: ``config.timeout``).
+            authenticated: send the bearer token (default True).
+
+        Returns:
+            The decoded JSON body (None when empty; text for ``text/plain`` bodies).
+
+        Raises:
+            APIError: error statuses (subclass per status), after retries where safe.
+            TransportError: connection problems and timeouts.
+            NotSignedInError, ReauthenticationRequired: no usable grant.
+        """
+        method = method.upper()
+        if idempotent is None:
+            idempotent = method in ("GET", "HEAD", "PUT", "DELETE", "OPTIONS")
+        url = self._url(path)
+        used: list[str] = []
+
+        async def auth_header() -> Mapping[str, str]:
+            if not authenticated:
+                return {}
+            token = await self.auth.token()
+            used.append(token.access_token)
+            return {"Authorization": token.authorization}
+
+        for attempt in (1, 2):
+            try:
+                response = await self._transport.request(
+                    method,
+                    url,
+                    idempotent=idempotent,
+                    params=params,
+                    json=json,
+                    header_factory=auth_header,
+                    timeout=timeout,
+                )
+                break
+            except AuthenticationError:
+                # A 401 means the request was refused unprocessed: refresh and replay once.
+                if attempt == 2 or not authenticated or not used:
+                    raise
+                log.info("401 on %s %s; refreshing the token and replaying once", method, path)
+                await self.auth.invalidate(used[-1])
+        if not response.body:
+            return None
+        content_type = response.headers.get("Content-Type", "")
+        if "json" not in content_type and response.body.lstrip()[:1] not in (b"{", b"["):
+            return response.body.decode("utf-8", "replace")
+        try:
+            return orjson.loads(response.body)
+        except orjson.JSONDecodeError as exc:
+            raise ResponseFormatError(
+                f"{method} {path}: the body is not JSON", body=response.body
+            ) from exc
+
+    def market_stream(self, **kwargs: Any) -> MarketStream:
+        """A market-data stream (use with ``async with``); see :class:`MarketStream`."""
+        return market_stream(
+            self.config.endpoints.market_ws_url,
+            self.auth.access_token,
+            invalidate_token=self.auth.invalidate,
+            **kwargs,
+        )
+
+    def account_stream(self, account_id: str, **kwargs: Any) -> AccountStream:
+        """An account-updates stream for one account (use with ``async with``)."""
+        return account_stream(
+            self.config.endpoints.accounts_ws_url,
+            self.auth.access_token,
+            account_id,
+            invalidate_token=self.auth.invalidate,
+            **kwargs,
+        )
+
+    def __repr__(self) -> str:
+        return f"AriesClient(base_url={self.config.endpoints.base_url!r})"

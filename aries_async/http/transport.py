@@ -1,0 +1,225 @@
+"""The aiohttp owner: one pooled session, bytes in and out, status mapped to the error tree.
+
+Resources never touch aiohttp; they call :meth:`Transport.request` and parse the bytes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import aiohttp
+import attrs
+import orjson
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+
+from aries_async.config import ClientConfig
+from aries_async.errors import (
+    AriesError,
+    ConnectionFailedError,
+    RequestTimeoutError,
+    api_error_from_response,
+)
+from aries_async.http.retry import retry_delay, should_retry
+
+__all__ = ["Response", "Sleep", "Transport"]
+
+log = logging.getLogger("aries_async.http")
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@attrs.frozen
+class Response:
+    """A raw HTTP response."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        """The body decoded with orjson (None for an empty body)."""
+        return orjson.loads(self.body) if self.body else None
+
+
+class _Attempt:
+    """Carries whether the request was written before a failure (decides retry safety)."""
+
+    sent = False
+
+
+class Transport:
+    """Owns the aiohttp session and sends requests with retries decided in :mod:`.retry`.
+
+    Args:
+        config: pool size, timeouts, retry policy, user agent.
+        session: an existing aiohttp session to use (not closed by us); default: our own.
+        sleep: the sleep used between retries (tests pass a recorder that does not wait).
+    """
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        sleep: Sleep = asyncio.sleep,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self._config = config
+        self._own_session = session is None
+        self._session = session
+        self._sleep = sleep
+        self._rand = rand
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        """The aiohttp session, created on first use inside the running loop."""
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(
+                limit=self._config.pool_size,
+                limit_per_host=self._config.pool_size_per_host,
+                ttl_dns_cache=300,
+            )
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                headers={"User-Agent": self._config.user_agent, "Accept": "application/json"},
+                json_serialize=lambda obj: orjson.dumps(obj).decode(),
+                timeout=aiohttp.ClientTimeout(
+                    total=self._config.timeout, connect=self._config.connect_timeout
+                ),
+            )
+            self._own_session = True
+        return self._session
+
+    async def close(self) -> None:
+        """Close the session if we created it."""
+        if self._session is not None and self._own_session and not self._session.closed:
+            await self._session.close()
+
+    async def send_once(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        data: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        attempt: _Attempt | None = None,
+    ) -> Response:
+        """One HTTP exchange, no retry. Raises the error tree for failures and error statuses."""
+        body: bytes | None = None
+        send_headers = dict(headers or {})
+        if json is not None:
+            body = orjson.dumps(json)
+            send_headers["Content-Type"] = "application/json"
+        request_timeout = aiohttp.ClientTimeout(total=timeout) if timeout is not None else None
+        tracker = attempt or _Attempt()
+        try:
+            async with self.session.request(
+                method,
+                url,
+                params=params,
+                data=body if body is not None else data,
+                headers=send_headers,
+                timeout=request_timeout
+                if request_timeout is not None
+                else aiohttp.helpers.sentinel,
+                allow_redirects=False,
+            ) as resp:
+                tracker.sent = True
+                payload = await resp.read()
+                status = resp.status
+                response_headers = resp.headers
+                reason = resp.reason
+        except asyncio.TimeoutError as exc:
+            raise RequestTimeoutError(f"{method} {_path(url)} timed out") from exc
+        except aiohttp.ClientConnectorError as exc:
+            # Could not connect: the request was certainly not sent.
+            raise ConnectionFailedError(
+                f"{method} {_path(url)}: cannot connect", request_sent=False
+            ) from exc
+        except (aiohttp.ClientError, OSError) as exc:
+            tracker.sent = True
+            raise ConnectionFailedError(
+                f"{method} {_path(url)}: connection failed ({type(exc).__name__})"
+            ) from exc
+        log.debug("%s %s -> %s (%d bytes)", method, _path(url), status, len(payload))
+        if status >= 400:
+            raise api_error_from_response(
+                status, response_headers, payload, reason=reason, method=method, path=_path(url)
+            )
+        return Response(status, response_headers, payload)
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        idempotent: bool,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        data: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        header_factory: Callable[[], Awaitable[Mapping[str, str]]] | None = None,
+        timeout: float | None = None,
+    ) -> Response:
+        """Send a request, retrying per the policy (see :func:`~.retry.should_retry`).
+
+        ``header_factory`` is awaited before every attempt (it supplies the bearer token).
+        """
+        policy = self._config.retry
+        tracker = _Attempt()
+
+        def _retryable(exc: BaseException) -> bool:
+            return should_retry(exc, idempotent=idempotent, sent=tracker.sent, policy=policy)
+
+        def _wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            delay = retry_delay(exc, state.attempt_number, policy, self._rand) if exc else 0.0
+            log.info(
+                "retrying %s %s after %s in %.2fs (attempt %d)",
+                method,
+                _path(url),
+                type(exc).__name__,
+                delay,
+                state.attempt_number + 1,
+            )
+            return delay
+
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(policy.max_attempts),
+            retry=retry_if_exception(_retryable),
+            wait=_wait,
+            sleep=self._sleep,
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                tracker.sent = False
+                all_headers = dict(headers or {})
+                if header_factory is not None:
+                    all_headers.update(await header_factory())
+                return await self.send_once(
+                    method,
+                    url,
+                    params=params,
+                    json=json,
+                    data=data,
+                    headers=all_headers,
+                    timeout=timeout,
+                    attempt=tracker,
+                )
+        raise AriesError("unreachable: retry loop ended without a result")  # pragma: no cover
+
+
+def _path(url: str) -> str:
+    """The path of a URL, for messages and logs (no query: it may carry identifiers)."""
+    rest = url.split("://", 1)[-1]
+    slash = rest.find("/")
+    path = rest[slash:] if slash != -1 else "/"
+    return path.split("?", 1)[0]

@@ -1,0 +1,49 @@
+"""What every resource shares: a handle on the client's authenticated call and the converter."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote
+
+import cattrs
+
+from aries_async.errors import ResponseFormatError, ValidationError
+from aries_async.models._converter import structure
+
+if TYPE_CHECKING:
+    from aries_async.client import AriesClient
+
+__all__ = ["Resource", "path_segment"]
+
+T = TypeVar("T")
+
+
+def path_segment(value: str, field: str) -> str:
+    """A non-empty identifier, percent-encoded for use inside a path.
+
+    Raises:
+        ValidationError: the value is empty or not a string.
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"{field} must be a non-empty string", field=field)
+    return quote(value.strip(), safe="")
+
+
+class Resource:
+    """Base of ``client.accounts``, ``client.orders``... (never touches aiohttp)."""
+
+    def __init__(self, client: AriesClient) -> None:
+        self._client = client
+
+    async def _get(
+        self, path: str, params: Mapping[str, str] | None = None, *, timeout: float | None = None
+    ) -> Any:
+        return await self._client.request("GET", path, params=params, timeout=timeout)
+
+    @staticmethod
+    def _parse(data: Any, cls: type[T], what: str) -> T:
+        try:
+            return structure(data, cls)
+        except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+            raise ResponseFormatError(f"unexpected {what} response: {exc}") from exc

@@ -1,0 +1,172 @@
+"""``client.market``: symbol search, quotes, bars, market status, holidays and options."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from aries_async.errors import ResponseFormatError, ValidationError
+from aries_async.models.market import (
+    Bar,
+    Holiday,
+    MarketStatus,
+    Quote,
+    SymbolMatch,
+    parse_bars,
+    parse_quotes_response,
+)
+from aries_async.models.options import OptionChain, OptionExpirations
+from aries_async.resources._base import Resource, path_segment
+
+__all__ = ["Market"]
+
+RESOLUTIONS = frozenset(
+    [
+        "1",
+        "3",
+        "5",
+        "15",
+        "30",
+        "45",
+        "60",
+        "120",
+        "180",
+        "240",
+        "D",
+        "1D",
+        "W",
+        "1W",
+        "M",
+        "1M",
+        "3M",
+        "6M",
+        "12M",
+        "1d",
+        "1w",
+        "1m",
+        "3m",
+        "6m",
+        "12m",
+    ]
+)
+
+
+def _symbol(value: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError("symbol must be a non-empty string", field="symbol")
+    return value.strip().upper()
+
+
+def _epoch(value: datetime | int, field: str) -> int:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValidationError(f"{field} must be timezone-aware", field=field)
+        return int(value.timestamp())
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(f"{field} must be an aware datetime or Unix seconds", field=field)
+    return value
+
+
+class Market(Resource):
+    """Market-data calls."""
+
+    async def search(self, query: str, *, limit: int = 20) -> list[SymbolMatch]:
+        """``GET /v1/marketdata/search``: stocks and indices by ticker prefix or name
+        (``.AAPL`` for options, ``/ES`` for futures)."""
+        if not isinstance(query, str) or not query.strip():
+            raise ValidationError("query must be a non-empty string", field="query")
+        if not 1 <= limit <= 100:
+            raise ValidationError("limit must be 1..100", field="limit")
+        data = await self._get(
+            "/v1/marketdata/search", {"query": query.strip(), "limit": str(limit)}
+        )
+        return self._parse(data or [], list[SymbolMatch], "search")
+
+    async def quote(self, symbol: str) -> Quote:
+        """One quote (``GET /v1/chart/quotes``).
+
+        Raises:
+            ResponseFormatError: the server reported an error for this symbol.
+        """
+        sym = _symbol(symbol)
+        quotes = await self._fetch_quotes([sym])
+        found = quotes.get(sym)
+        if found is None:
+            raise ResponseFormatError(f"no quote returned for {sym}")
+        return found
+
+    async def quotes(self, symbols: Iterable[str]) -> dict[str, Quote]:
+        """Quotes for many symbols, keyed by symbol. Long lists are split into chunks of
+        ``config.quote_chunk_size`` fetched concurrently. Duplicates are asked for once."""
+        wanted = list(dict.fromkeys(_symbol(s) for s in symbols))
+        if not wanted:
+            raise ValidationError("symbols must not be empty", field="symbols")
+        size = self._client.config.quote_chunk_size
+        chunks = [wanted[i : i + size] for i in range(0, len(wanted), size)]
+        results = await asyncio.gather(*(self._fetch_quotes(chunk) for chunk in chunks))
+        merged: dict[str, Quote] = {}
+        for part in results:
+            merged.update(part)
+        return merged
+
+    async def _fetch_quotes(self, symbols: list[str]) -> dict[str, Quote]:
+        data = await self._get("/v1/chart/quotes", {"symbols": ",".join(symbols)})
+        return {q.symbol or "": q for q in parse_quotes_response(data)}
+
+    async def bars(
+        self,
+        symbol: str,
+        resolution: str,
+        start: datetime | int,
+        end: datetime | int,
+        *,
+        include_extended: bool = False,
+    ) -> list[Bar]:
+        """Historical bars (``GET /v1/chart/history``); ``[]`` when there is no data.
+
+        Raises:
+            ValidationError: unknown resolution, naive datetimes, ``end`` not after ``start``.
+            ResponseFormatError: the server answered ``s: "error"`` inside a 200.
+        """
+        if resolution not in RESOLUTIONS:
+            raise ValidationError(f"unknown resolution {resolution!r}", field="resolution")
+        frm, to = _epoch(start, "start"), _epoch(end, "end")
+        if to <= frm:
+            raise ValidationError("end must be after start", field="end")
+        params = {
+            "symbol": _symbol(symbol),
+            "resolution": resolution,
+            "from": str(frm),
+            "to": str(to),
+        }
+        if include_extended:
+            params["includeExtended"] = "true"
+        return parse_bars(await self._get("/v1/chart/history", params))
+
+    async def status(self, exchange: str = "US") -> MarketStatus:
+        """``GET /v1/market/status`` (scope ``market:supplemental``)."""
+        return self._parse(
+            await self._get("/v1/market/status", {"exchange": exchange}), MarketStatus, "status"
+        )
+
+    async def holidays(self, exchange: str = "US") -> list[Holiday]:
+        """``GET /v1/market/holiday``."""
+        data: Any = await self._get("/v1/market/holiday", {"exchange": exchange})
+        items = data.get("holidays") if isinstance(data, dict) else None
+        return self._parse(items or [], list[Holiday], "holidays")
+
+    async def option_expirations(self, symbol: str) -> list[date]:
+        """Expiry dates of an underlying (``GET /v1/options/{symbol}/expiry-dates``)."""
+        seg = path_segment(_symbol(symbol), "symbol")
+        data = await self._get(f"/v1/options/{seg}/expiry-dates")
+        return self._parse(data, OptionExpirations, "expirations").expiry_dates
+
+    async def option_chain(self, symbol: str, expiry: date) -> OptionChain:
+        """Calls and puts of one expiry (``GET /v1/options/{symbol}/contracts/{expiry}``)."""
+        if not isinstance(expiry, date):
+            raise ValidationError("expiry must be a date", field="expiry")
+        seg = path_segment(_symbol(symbol), "symbol")
+        data = await self._get(f"/v1/options/{seg}/contracts/{expiry.isoformat()}")
+        return self._parse(data, OptionChain, "option chain")

@@ -1,0 +1,180 @@
+"""``client.orders``: read, place, preview, replace and cancel orders — never twice by accident.
+
+Aries has no idempotency key. :meth:`Orders.place` tags every order with a unique ``clientId``
+(unless you give one), never retries once the request may have reached the server, and turns an
+ambiguous outcome (timeout, reset, 5xx) into :class:`~aries_async.errors.OrderOutcomeUnknownError`
+carrying that id; :meth:`Orders.find_by_client_id` then tells whether the order landed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta, timezone
+from typing import Literal
+
+from aries_async.errors import (
+    ConnectionFailedError,
+    OrderOutcomeUnknownError,
+    RequestTimeoutError,
+    ServerError,
+    ValidationError,
+)
+from aries_async.models.orders import (
+    CancelAck,
+    CancelRequest,
+    Order,
+    OrderAck,
+    OrderPage,
+    OrderPreview,
+    OrderRequest,
+    ReplaceAck,
+    ReplaceRequest,
+)
+from aries_async.resources._base import Resource, path_segment
+
+__all__ = ["Orders", "new_client_id"]
+
+_MAX_LIMIT = 500
+_HISTORY_WINDOW = timedelta(days=90)
+
+
+def new_client_id() -> str:
+    """A unique order tag (``aa-`` and 32 hex digits; 35 characters, under the 50 allowed)."""
+    return f"aa-{uuid.uuid4().hex}"
+
+
+def _rfc3339(value: datetime, field: str) -> str:
+    if value.tzinfo is None:
+        raise ValidationError(f"{field} must be timezone-aware", field=field)
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+class Orders(Resource):
+    """Order calls."""
+
+    async def _pages(self, path: str, params: dict[str, str], limit: int) -> AsyncIterator[Order]:
+        if not 1 <= limit <= _MAX_LIMIT:
+            raise ValidationError(f"limit must be 1..{_MAX_LIMIT}", field="limit")
+        cursor = 0
+        while True:
+            query = dict(params, limit=str(limit))
+            if cursor:
+                query["cursor"] = str(cursor)
+            page = self._parse(await self._get(path, query), OrderPage, "orders")
+            for order in page.orders:
+                yield order
+            if not page.next_cursor or page.next_cursor == cursor or not page.orders:
+                return
+            cursor = page.next_cursor
+
+    async def active(self, account_id: str, *, page_size: int = 200) -> list[Order]:
+        """``GET /v2/accounts/{id}/orders``: open orders plus today's activity, every page."""
+        seg = path_segment(account_id, "account_id")
+        return [o async for o in self._pages(f"/v2/accounts/{seg}/orders", {}, page_size)]
+
+    def history(
+        self,
+        account_id: str,
+        start: datetime,
+        end: datetime | None = None,
+        *,
+        order_by: Literal["asc", "desc"] = "desc",
+        exclude_today: bool = False,
+        page_size: int = 200,
+    ) -> AsyncIterator[Order]:
+        """``GET /v2/accounts/{id}/orders/history`` as an async iterator over every page.
+
+        Raises:
+            ValidationError: naive datetimes, ``end`` before ``start`` or a window over 90 days
+                (checked before anything is sent, when iteration starts).
+        """
+        seg = path_segment(account_id, "account_id")
+        params = {"from": _rfc3339(start, "start"), "order_by": order_by}
+        if end is not None:
+            params["to"] = _rfc3339(end, "end")
+            if end < start:
+                raise ValidationError("end is before start", field="end")
+            if end - start > _HISTORY_WINDOW:
+                raise ValidationError("the history window is at most 90 days", field="end")
+        elif datetime.now(timezone.utc) - start > _HISTORY_WINDOW:
+            raise ValidationError("the history window is at most 90 days", field="start")
+        if order_by not in ("asc", "desc"):
+            raise ValidationError("order_by must be 'asc' or 'desc'", field="order_by")
+        if exclude_today:
+            params["exclude_today"] = "true"
+        return self._pages(f"/v2/accounts/{seg}/orders/history", params, page_size)
+
+    async def place(self, request: OrderRequest) -> OrderAck:
+        """``POST /v1/orders``. Sent once; never retried after it may have reached the server.
+
+        The order is tagged with ``request.client_id`` or a fresh :func:`new_client_id`. A
+        rejection in a 200 (``success: false``) is returned as the ack; check ``ack.accepted``.
+
+        Raises:
+            OrderOutcomeUnknownError: timeout, reset or 5xx after sending; carries the client id.
+            APIError: the server refused the order (4xx); it was not placed.
+        """
+        if request.client_id is None:
+            request = request.with_client_id(new_client_id())
+        client_id = request.client_id
+        assert client_id is not None
+        try:
+            data = await self._client.request(
+                "POST", "/v1/orders", json=request.to_wire(), idempotent=False
+            )
+        except (RequestTimeoutError, ServerError) as exc:
+            raise self._unknown(request, exc) from exc
+        except ConnectionFailedError as exc:
+            if not exc.request_sent:
+                raise
+            raise self._unknown(request, exc) from exc
+        return self._parse(data, OrderAck, "order ack")
+
+    @staticmethod
+    def _unknown(request: OrderRequest, exc: Exception) -> OrderOutcomeUnknownError:
+        return OrderOutcomeUnknownError(
+            f"the order may or may not have been placed ({type(exc).__name__}); it was not "
+            f"retried. Check with orders.find_by_client_id(account_id, {request.client_id!r})",
+            client_id=request.client_id or "",
+            account_id=request.account_id,
+        )
+
+    async def preview(self, request: OrderRequest) -> OrderPreview:
+        """``POST /v1/orders/preview`` (safe to retry: it places nothing)."""
+        data = await self._client.request(
+            "POST", "/v1/orders/preview", json=request.to_wire(), idempotent=True
+        )
+        return self._parse(data, OrderPreview, "order preview")
+
+    async def replace(self, request: ReplaceRequest) -> ReplaceAck:
+        """``POST /v1/orders/replace``; the ack's ``cl_ord_id`` is the new id. Not retried."""
+        data = await self._client.request(
+            "POST", "/v1/orders/replace", json=request.to_wire(), idempotent=False
+        )
+        return self._parse(data, ReplaceAck, "replace ack")
+
+    async def cancel(self, request: CancelRequest) -> CancelAck:
+        """``POST /v1/orders/cancel``. Not retried."""
+        data = await self._client.request(
+            "POST", "/v1/orders/cancel", json=request.to_wire(), idempotent=False
+        )
+        return self._parse(data, CancelAck, "cancel ack")
+
+    async def find_by_client_id(
+        self, account_id: str, client_id: str, *, lookback: timedelta = timedelta(days=1)
+    ) -> Order | None:
+        """Find the order tagged ``client_id`` among active orders, then recent history.
+
+        Use it after :class:`~aries_async.errors.OrderOutcomeUnknownError` before sending again.
+        """
+        if not client_id:
+            raise ValidationError("client_id is required", field="client_id")
+        for order in await self.active(account_id):
+            if order.client_id == client_id:
+                return order
+        start = datetime.now(timezone.utc) - lookback
+        async for order in self.history(account_id, start):
+            if order.client_id == client_id:
+                return order
+        return None
