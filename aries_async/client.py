@@ -77,7 +77,7 @@ class AriesClient:
 
     @classmethod
     def from_env(cls, **kwargs: Any) -> AriesClient:
-        """A client configured from ``ARIES_*`` environment variables (see ClientConfig.from_env)."""
+        """A client configured from ``ARIES_*`` environment variables (ClientConfig.from_env)."""
         return cls(ClientConfig.from_env(), **kwargs)
 
     async def __aenter__(self) -> AriesClient:

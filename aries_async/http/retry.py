@@ -57,7 +57,7 @@ def retry_delay(
     policy: RetryPolicy,
     rand: Callable[[], float] = random.random,
 ) -> float:
-    """How long to wait before the next attempt: ``Retry-After`` when the server said, else backoff."""
+    """Seconds before the next attempt: ``Retry-After`` when the server sent it, else backoff."""
     if isinstance(error, RateLimitError) and error.retry_after is not None:
         return min(error.retry_after, policy.retry_after_cap)
     return backoff_delay(attempt, policy, rand)
