@@ -27,7 +27,7 @@
     └── StreamError                   websocket streams
         ├── StreamAuthError           the stream refused our credentials (fatal)
         ├── StreamClosedError         the stream was closed and will not come back
-        └── StreamOverflowError       an account-event buffer overflowed (no event is dropped silently)
+        └── StreamOverflowError       an account-event buffer overflowed (never silent loss)
 
 Messages never contain tokens or secrets; the raw body is kept on :attr:`APIError.body` for you
 to inspect, and is not part of ``str(error)``.
