@@ -44,8 +44,9 @@ __all__ = ["CONTEXT_KEY", "ROUTE_SCOPES", "build_app", "flat_error", "nested_err
 CONTEXT_KEY: web.AppKey[SimContext] = web.AppKey("aries_sim_context", SimContext)
 """``app[CONTEXT_KEY]`` is the :class:`SimContext` of the app."""
 
-_GRANT_KEY: web.RequestKey[AccessGrant] = web.RequestKey("aries_sim_grant", AccessGrant)
-_REQUEST_ID_KEY: web.RequestKey[str] = web.RequestKey("aries_request_id", str)
+# Plain string keys: typed web.RequestKey exists only from aiohttp 3.14 on.
+_GRANT_KEY = "aries_sim_grant"
+_REQUEST_ID_KEY = "aries_request_id"
 
 _MARKET_INFO = ("market:information",)
 _SUPPLEMENTAL = ("market:supplemental",)

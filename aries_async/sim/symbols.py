@@ -83,38 +83,122 @@ class SymbolInfo:
 
 
 INDICES: tuple[SymbolInfo, ...] = (
-    SymbolInfo(symbol="SPX", name="S&P 500 Index", mic="XCBO", exchange="CBOE",
-               base_price=5750.0, kind="index"),
-    SymbolInfo(symbol="NDX", name="Nasdaq 100 Index", mic="XNAS", exchange="NASDAQ",
-               base_price=20100.0, kind="index"),
-    SymbolInfo(symbol="DJI", name="Dow Jones Industrial Average", mic="XNYS", exchange="NYSE",
-               base_price=42200.0, kind="index"),
-    SymbolInfo(symbol="VIX", name="CBOE Volatility Index", mic="XCBO", exchange="CBOE",
-               base_price=16.5, kind="index"),
-    SymbolInfo(symbol="RUT", name="Russell 2000 Index", mic="XCBO", exchange="CBOE",
-               base_price=2180.0, kind="index"),
-    SymbolInfo(symbol="COMP", name="Nasdaq Composite Index", mic="XNAS", exchange="NASDAQ",
-               base_price=18300.0, kind="index"),
+    SymbolInfo(
+        symbol="SPX",
+        name="S&P 500 Index",
+        mic="XCBO",
+        exchange="CBOE",
+        base_price=5750.0,
+        kind="index",
+    ),
+    SymbolInfo(
+        symbol="NDX",
+        name="Nasdaq 100 Index",
+        mic="XNAS",
+        exchange="NASDAQ",
+        base_price=20100.0,
+        kind="index",
+    ),
+    SymbolInfo(
+        symbol="DJI",
+        name="Dow Jones Industrial Average",
+        mic="XNYS",
+        exchange="NYSE",
+        base_price=42200.0,
+        kind="index",
+    ),
+    SymbolInfo(
+        symbol="VIX",
+        name="CBOE Volatility Index",
+        mic="XCBO",
+        exchange="CBOE",
+        base_price=16.5,
+        kind="index",
+    ),
+    SymbolInfo(
+        symbol="RUT",
+        name="Russell 2000 Index",
+        mic="XCBO",
+        exchange="CBOE",
+        base_price=2180.0,
+        kind="index",
+    ),
+    SymbolInfo(
+        symbol="COMP",
+        name="Nasdaq Composite Index",
+        mic="XNAS",
+        exchange="NASDAQ",
+        base_price=18300.0,
+        kind="index",
+    ),
 )
 """Index symbols: quotable and searchable, not tradable."""
 
 FUTURES: tuple[SymbolInfo, ...] = (
-    SymbolInfo(symbol="/ES", name="E-mini S&P 500 Futures", mic="XCME", exchange="CME",
-               base_price=5780.0, kind="future"),
-    SymbolInfo(symbol="/NQ", name="E-mini Nasdaq-100 Futures", mic="XCME", exchange="CME",
-               base_price=20200.0, kind="future"),
-    SymbolInfo(symbol="/YM", name="E-mini Dow Futures", mic="XCBT", exchange="CBOT",
-               base_price=42300.0, kind="future"),
-    SymbolInfo(symbol="/RTY", name="E-mini Russell 2000 Futures", mic="XCME", exchange="CME",
-               base_price=2190.0, kind="future"),
-    SymbolInfo(symbol="/CL", name="Crude Oil Futures", mic="XNYM", exchange="NYMEX",
-               base_price=71.4, kind="future"),
-    SymbolInfo(symbol="/GC", name="Gold Futures", mic="XCEC", exchange="COMEX",
-               base_price=2650.0, kind="future"),
-    SymbolInfo(symbol="/SI", name="Silver Futures", mic="XCEC", exchange="COMEX",
-               base_price=31.2, kind="future"),
-    SymbolInfo(symbol="/ZN", name="10-Year T-Note Futures", mic="XCBT", exchange="CBOT",
-               base_price=110.5, kind="future"),
+    SymbolInfo(
+        symbol="/ES",
+        name="E-mini S&P 500 Futures",
+        mic="XCME",
+        exchange="CME",
+        base_price=5780.0,
+        kind="future",
+    ),
+    SymbolInfo(
+        symbol="/NQ",
+        name="E-mini Nasdaq-100 Futures",
+        mic="XCME",
+        exchange="CME",
+        base_price=20200.0,
+        kind="future",
+    ),
+    SymbolInfo(
+        symbol="/YM",
+        name="E-mini Dow Futures",
+        mic="XCBT",
+        exchange="CBOT",
+        base_price=42300.0,
+        kind="future",
+    ),
+    SymbolInfo(
+        symbol="/RTY",
+        name="E-mini Russell 2000 Futures",
+        mic="XCME",
+        exchange="CME",
+        base_price=2190.0,
+        kind="future",
+    ),
+    SymbolInfo(
+        symbol="/CL",
+        name="Crude Oil Futures",
+        mic="XNYM",
+        exchange="NYMEX",
+        base_price=71.4,
+        kind="future",
+    ),
+    SymbolInfo(
+        symbol="/GC",
+        name="Gold Futures",
+        mic="XCEC",
+        exchange="COMEX",
+        base_price=2650.0,
+        kind="future",
+    ),
+    SymbolInfo(
+        symbol="/SI",
+        name="Silver Futures",
+        mic="XCEC",
+        exchange="COMEX",
+        base_price=31.2,
+        kind="future",
+    ),
+    SymbolInfo(
+        symbol="/ZN",
+        name="10-Year T-Note Futures",
+        mic="XCBT",
+        exchange="CBOT",
+        base_price=110.5,
+        kind="future",
+    ),
 )
 """Futures: searchable with a ``/`` prefix and quotable; not tradable through ``/v1/orders``."""
 
@@ -882,8 +966,16 @@ def _parse() -> tuple[SymbolInfo, ...]:
         parts = line.split("|")
         mic, exchange = _VENUES[parts[2]]
         kind = "etf" if len(parts) > 4 and parts[4] == "E" else "stock"
-        out.append(SymbolInfo(symbol=parts[0], name=parts[1], mic=mic, exchange=exchange,
-                              base_price=float(parts[3]), kind=kind))
+        out.append(
+            SymbolInfo(
+                symbol=parts[0],
+                name=parts[1],
+                mic=mic,
+                exchange=exchange,
+                base_price=float(parts[3]),
+                kind=kind,
+            )
+        )
     return tuple(out)
 
 

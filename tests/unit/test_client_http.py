@@ -232,7 +232,7 @@ async def test_quotes_are_chunked_and_merged() -> None:
         m.get(pattern, payload={"s": "ok", "d": [item(s) for s in symbols[2:4]]})
         m.get(pattern, payload={"s": "ok", "d": [item(symbols[4])]})
         async with make_client(quote_chunk_size=2) as client:
-            quotes = await client.market.quotes(symbols + ["s0"])
+            quotes = await client.market.quotes([*symbols, "s0"])
         asked = sorted(URL(str(k[1])).query["symbols"] for k, v in m.requests.items() for _ in v)
     assert asked == ["S0,S1", "S2,S3", "S4"]
     assert set(quotes) == set(symbols)

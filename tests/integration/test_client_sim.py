@@ -1,0 +1,160 @@
+"""The client against the in-process simulator: auth, refresh, replay, orders, secrets."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
+
+import aiohttp
+import pytest
+
+from aries_async import AriesClient, OrderRequest, Token
+from aries_async.errors import (
+    AuthorizationDeniedError,
+    NotSignedInError,
+    OrderOutcomeUnknownError,
+    PermissionDeniedError,
+    ReauthenticationRequired,
+    StateMismatchError,
+)
+from aries_async.sim import Simulator
+
+
+async def follow_consent(url: str) -> str:
+    """Play the browser: load the authorize URL and return where it redirects."""
+    async with aiohttp.ClientSession() as http, http.get(url, allow_redirects=False) as resp:
+        assert resp.status in (302, 303), resp.status
+        return resp.headers["Location"]
+
+
+async def test_pkce_login_flow_and_state_check() -> None:
+    async with Simulator(seed=3) as sim, AriesClient(sim.client_config()) as client:
+        with pytest.raises(NotSignedInError):
+            await client.accounts.list()
+        request = client.oauth.authorization_url()
+        query = parse_qs(urlsplit(request.url).query)
+        assert query["code_challenge_method"] == ["S256"]
+        assert query["state"] == [request.state]
+        callback = await follow_consent(request.url)
+        before = sim.token_requests
+        forged = callback.replace(request.state, "forged-state")
+        with pytest.raises(StateMismatchError):
+            await client.oauth.exchange_code(forged, request)
+        assert sim.token_requests == before  # nothing sent on a mismatch
+        token = await client.oauth.exchange_code(callback, request)
+        assert token.refresh_token
+        accounts = await client.accounts.list()
+        assert {a.is_sim for a in accounts} == {True, False}
+
+
+async def test_denied_consent_is_a_typed_error() -> None:
+    async with Simulator(seed=3) as sim, AriesClient(sim.client_config()) as client:
+        request = client.oauth.authorization_url()
+        denied = f"{request.redirect_uri}?error=access_denied&state={request.state}"
+        with pytest.raises(AuthorizationDeniedError):
+            await client.oauth.exchange_code(denied, request)
+
+
+async def test_thousand_concurrent_calls_on_an_expiring_token_make_one_refresh() -> None:
+    async with Simulator(seed=4) as sim:
+        token = sim.issue_token(ttl=30)  # inside the 60 s refresh skew: due now
+        async with AriesClient(sim.client_config(pool_size=100), token=token) as client:
+            before = sim.token_requests
+            results = await asyncio.gather(*(client.market.status() for _ in range(1000)))
+            assert sim.token_requests - before == 1
+            assert client.auth.refreshes == 1
+            assert len(results) == 1000
+            assert (await client.auth.token()).access_token != token.access_token
+
+
+async def test_401_invalidates_the_used_token_refreshes_and_replays_once() -> None:
+    async with (
+        Simulator(seed=5) as sim,
+        AriesClient(sim.client_config(), token=sim.issue_token()) as client,
+    ):
+        await client.accounts.list()
+        sim.revoke_tokens()  # the server now answers 401 to the cached token
+        before = sim.token_requests
+        accounts = await client.accounts.list()
+        assert accounts
+        assert sim.token_requests - before == 1
+
+
+async def test_dead_refresh_token_asks_to_sign_in_again() -> None:
+    async with (
+        Simulator(seed=6) as sim,
+        AriesClient(sim.client_config(), token=sim.issue_token(ttl=1)) as client,
+    ):
+        sim.revoke_tokens(refresh_tokens=True)
+        with pytest.raises(ReauthenticationRequired):
+            await client.accounts.list()
+
+
+async def test_missing_scope_is_named() -> None:
+    async with Simulator(seed=7) as sim:
+        token = sim.issue_token(scopes=["account:information"])
+        async with AriesClient(sim.client_config(), token=token) as client:
+            with pytest.raises(PermissionDeniedError) as info:
+                await client.market.status()
+    assert info.value.missing_scope == "market:supplemental"
+
+
+async def test_lost_order_response_is_unknown_outcome_then_reconciled() -> None:
+    async with (
+        Simulator(seed=8) as sim,
+        AriesClient(sim.client_config(timeout=5), token=sim.issue_token()) as client,
+    ):
+        account = (await client.accounts.list())[0].id
+        sim.faults.swallow_order_response = 1
+        request = OrderRequest(
+            account_id=account,
+            symbol="AAPL",
+            side="BUY",
+            type="LIMIT",
+            qty=2,
+            price=Decimal("1.00"),
+        )
+        with pytest.raises(OrderOutcomeUnknownError) as info:
+            await client.orders.place(request)
+        assert sim.requests[("POST", "/v1/orders")] == 1  # never sent twice
+        found = await client.orders.find_by_client_id(account, info.value.client_id)
+        assert found is not None
+        assert found.qty == Decimal("2")
+        assert await client.orders.find_by_client_id(account, "aa-not-there") is None
+
+
+async def test_secrets_never_reach_logs_reprs_or_errors(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with Simulator(seed=9) as sim:
+        token = sim.issue_token(ttl=30)
+        config = sim.client_config()
+        texts: list[str] = []
+        async with AriesClient(config, token=token) as client:
+            await client.accounts.list()  # forces a refresh
+            fresh = await client.auth.token()
+            sim.revoke_tokens(refresh_tokens=True)
+            try:
+                await client.auth.invalidate(fresh.access_token)
+                await client.accounts.list()
+            except ReauthenticationRequired as exc:
+                texts += [str(exc), repr(exc)]
+            texts += [repr(token), str(fresh), repr(config), repr(client), repr(client.auth.store)]
+        texts.append(caplog.text)
+        secrets = [
+            token.access_token,
+            token.refresh_token,
+            fresh.access_token,
+            fresh.refresh_token,
+            sim.client_secret,
+        ]
+        for secret in secrets:
+            assert secret
+            for text in texts:
+                assert secret not in text
+
+
+def test_token_repr_hides_secrets() -> None:
+    t = Token(access_token="A" * 40, refresh_token="R" * 40, expires_at=0)
+    assert "A" * 8 not in repr(t) and "R" * 8 not in repr(t)
