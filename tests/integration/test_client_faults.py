@@ -1,0 +1,69 @@
+"""How the client behaves under each HTTP fault of the simulator, and the pytest plugin."""
+
+from __future__ import annotations
+
+import pytest
+
+from aries_async import AriesClient, RetryPolicy
+from aries_async.errors import RateLimitError, RequestTimeoutError, ServerError
+from aries_async.sim import RateLimitFault, ServerErrorFault, Simulator
+
+
+class RecordingSleep:
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+async def test_plugin_fixtures_rate_limit_is_waited_out(
+    aries_sim: Simulator, aries_client: AriesClient
+) -> None:
+    aries_sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(count=1, retry_after=0)
+    quotes = await aries_client.market.quotes(["AAPL"])
+    assert quotes["AAPL"].last is not None
+    assert aries_sim.requests[("GET", "/v1/chart/quotes")] == 2
+
+
+async def test_retry_after_is_honoured_and_capped() -> None:
+    sleep = RecordingSleep()
+    policy = RetryPolicy(jitter=0.0, retry_after_cap=10.0)
+    async with Simulator(seed=1) as sim:
+        cfg = sim.client_config(retry=policy)
+        async with AriesClient(cfg, token=sim.issue_token(), sleep=sleep) as client:
+            sim.faults.rate_limit["/v2/users/me/accounts"] = RateLimitFault(count=2, retry_after=4)
+            assert await client.accounts.list()
+            assert sleep.waits == [4.0, 4.0]
+            sim.faults.rate_limit["/v2/users/me/accounts"] = RateLimitFault(count=1, retry_after=60)
+            with pytest.raises(RateLimitError) as info:
+                await client.accounts.list()
+            assert info.value.retry_after == 60.0
+
+
+@pytest.mark.parametrize("empty_body", [False, True])
+async def test_server_error_burst_is_retried_with_backoff(empty_body: bool) -> None:
+    sleep = RecordingSleep()
+    async with Simulator(seed=1) as sim:
+        cfg = sim.client_config(retry=RetryPolicy(jitter=0.0, max_attempts=4))
+        async with AriesClient(cfg, token=sim.issue_token(), sleep=sleep) as client:
+            sim.faults.server_errors["/v1/chart/quotes"] = ServerErrorFault(
+                count=3, status=503, empty_body=empty_body
+            )
+            assert (await client.market.quote("MSFT")).symbol == "MSFT"
+            assert sleep.waits == [0.5, 1.0, 2.0]
+            sim.faults.server_errors["/v1/chart/quotes"] = ServerErrorFault(count=4, status=502)
+            with pytest.raises(ServerError) as info:
+                await client.market.quote("MSFT")
+            assert info.value.status == 502
+
+
+async def test_latency_beyond_the_per_call_timeout_raises_timeout() -> None:
+    async with Simulator(seed=1) as sim:
+        cfg = sim.client_config(retry=RetryPolicy(max_attempts=1))
+        async with AriesClient(cfg, token=sim.issue_token()) as client:
+            sim.faults.route_latency["/v1/market/status"] = 0.3
+            with pytest.raises(RequestTimeoutError):
+                await client.request(
+                    "GET", "/v1/market/status", params={"exchange": "US"}, timeout=0.05
+                )
