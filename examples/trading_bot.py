@@ -1,7 +1,7 @@
 """A tiny trading bot: watch quotes, buy with a market order, await the fill on the account
 stream. Starts a local Aries simulator; run ``python examples/trading_bot.py`` (no arguments).
 
-The order goes over REST with ``client.orders.place`` (``POST /v1/orders``); its acknowledgement only says ``NEW`` -- fills
+The order goes over REST (``client.orders.place``); its acknowledgement only says ``NEW``; fills
 arrive on the account websocket, which the bot opened *before* placing the order, and
 ``wait_for_order`` also covers a fill that lands before we start waiting.
 """
