@@ -1,0 +1,114 @@
+"""``aries-async demo``: the Aries quickstart against an in-process simulator, step by step."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from decimal import Decimal
+
+import aiohttp
+
+from aries_async.client import AriesClient
+from aries_async.models.orders import OrderRequest, OrderStatus
+
+__all__ = ["run_demo"]
+
+
+async def run_demo(out: Callable[[str], None] = print, *, fill_timeout: float = 20.0) -> int:
+    """Walk the quickstart; returns 0 when the order filled.
+
+    Args:
+        out: where each line goes (``print`` by default).
+        fill_timeout: seconds to wait for the fill before giving up (exit status 1).
+    """
+    from aries_async.sim import Simulator
+
+    async with Simulator(seed=7, market_open=True) as sim:
+        out(f"Started a local Aries simulator at {sim.base_url}")
+        async with AriesClient(sim.client_config()) as client:
+            request = client.oauth.authorization_url()
+            out("1. Sign in: authorize URL with state and PKCE (S256)")
+            out(f"   {request.url[:96]}...")
+            async with (
+                aiohttp.ClientSession() as browser,
+                browser.get(request.url, allow_redirects=False) as consent,
+            ):
+                callback = consent.headers["Location"]
+            out("   consent approved; the browser came back with a code and the same state")
+            token = await client.oauth.exchange_code(callback, request)
+            left = token.seconds_left() or 0
+            out(f"   token received: {token!r} (valid {left:.0f} s)")
+
+            accounts = await client.accounts.list()
+            out("2. Accounts")
+            for account in accounts:
+                out(f"   {account.id:<18} status={account.status} is_sim={account.is_sim}")
+            account_id = next(str(a.id) for a in accounts if a.is_sim)
+
+            matches = await client.market.search("AAPL", limit=3)
+            out("3. Search 'AAPL'")
+            for match in matches:
+                out(f"   {match.symbol:<6} {match.description}")
+
+            quote = await client.market.quote("AAPL")
+            out(f"4. Quote AAPL: last {quote.last}  bid {quote.bid}  ask {quote.ask}")
+
+            async with (
+                client.market_stream() as market,
+                client.account_stream(account_id) as account_events,
+            ):
+                await market.subscribe(["AAPL"], channels=["quotes"])
+                out("5. Streaming quotes and order events (until the order fills)")
+
+                async def show_quotes() -> None:
+                    async for update in market.quotes("AAPL"):
+                        out(f"   quote AAPL bid {update.bid_price} ask {update.ask_price}")
+
+                async def show_orders() -> None:
+                    async for event in account_events.order_events():
+                        o = event.order
+                        out(f"   order {o.cl_ord_id}: {o.ord_status} filled {o.cum_qty}/{o.qty}")
+
+                watchers = [asyncio.create_task(show_quotes()), asyncio.create_task(show_orders())]
+                try:
+                    first = await anext(market.quotes("AAPL"))
+                    ask = first.ask_price or quote.ask
+                    assert ask is not None
+                    price = (ask + Decimal("0.05")).quantize(Decimal("0.01"))
+                    order = OrderRequest(
+                        account_id=account_id,
+                        symbol="AAPL",
+                        side="BUY",
+                        type="LIMIT",
+                        qty=10,
+                        price=price,
+                        time_in_force="DAY",
+                    )
+                    ack = await client.orders.place(order)
+                    out(
+                        f"6. Placed LIMIT BUY 10 AAPL @ {price} on {account_id}: {ack.status}, "
+                        f"clOrdId={ack.cl_ord_id} (tagged with a unique clientId)"
+                    )
+                    if not ack.accepted or ack.cl_ord_id is None:
+                        out(f"   rejected: {ack.text or ack.ord_rej_reason}")
+                        return 1
+
+                    filled = await account_events.wait_for_order(
+                        ack.cl_ord_id, OrderStatus.FILLED, timeout=fill_timeout
+                    )
+                except (asyncio.TimeoutError, TimeoutError):
+                    out("   the order did not fill in time")
+                    return 1
+                finally:
+                    for task in watchers:
+                        task.cancel()
+                    for task in watchers:
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await task
+                out(f"7. Filled: {filled.cum_qty} AAPL at {filled.avg_price} ({filled.ord_status})")
+                position = account_events.positions.get("AAPL")
+                if position is not None:
+                    out(f"   position now {position.quantity} AAPL, avg {position.average_price}")
+    out("Done.")
+    return 0

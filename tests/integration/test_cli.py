@@ -1,0 +1,84 @@
+"""The command line against a simulator in another thread: output, --json and exit codes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from aries_async.demo import run_demo
+from aries_async.sim.threaded import ThreadedSimulator
+
+
+@pytest.fixture
+def sim_env() -> Iterator[dict[str, str]]:
+    with ThreadedSimulator(seed=2) as sim:
+        token = sim.issue_token()
+        yield {
+            "ARIES_BASE_URL": sim.base_url,
+            "ARIES_CLIENT_ID": sim.client_id,
+            "ARIES_ACCESS_TOKEN": token.access_token,
+            "PATH": "/usr/bin:/bin",
+        }
+
+
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own CLI with our interpreter
+        [sys.executable, "-m", "aries_async.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_accounts_json(sim_env: dict[str, str]) -> None:
+    done = run_cli("accounts", "--json", env=sim_env)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert {a["trading_account_id"] for a in data} == {"TEST-ACCOUNT-001", "TEST-SIM-001"}
+
+
+def test_quote_text_and_json(sim_env: dict[str, str]) -> None:
+    done = run_cli("quote", "AAPL", "msft", "--json", env=sim_env)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert set(data) == {"AAPL", "MSFT"}
+    assert float(data["AAPL"]["ask"]) >= float(data["AAPL"]["bid"])
+    text = run_cli("quote", "AAPL", env=sim_env)
+    assert text.stdout.startswith("AAPL")
+
+
+def test_exit_codes(sim_env: dict[str, str]) -> None:
+    no_token = {k: v for k, v in sim_env.items() if k != "ARIES_ACCESS_TOKEN"}
+    assert run_cli("accounts", env=no_token).returncode == 3
+    bad = dict(sim_env, ARIES_BASE_URL="http://127.0.0.1:9", ARIES_TIMEOUT="2")
+    assert run_cli("accounts", env=bad).returncode == 1
+    assert run_cli("nonsense", env=sim_env).returncode == 2
+    secret = sim_env["ARIES_ACCESS_TOKEN"]
+    failed = run_cli("quote", "AAPL", env=dict(sim_env, ARIES_ACCESS_TOKEN=secret + "x"))
+    assert failed.returncode == 3
+    assert secret not in failed.stderr + failed.stdout
+
+
+async def test_demo_walks_the_quickstart_and_fills() -> None:
+    lines: list[str] = []
+    status = await asyncio.wait_for(run_demo(lines.append), timeout=30)
+    assert status == 0
+    text = "\n".join(lines)
+    for step in (
+        "1. Sign in",
+        "2. Accounts",
+        "3. Search",
+        "4. Quote AAPL",
+        "6. Placed LIMIT BUY",
+        "7. Filled: 10 AAPL",
+        "order ",
+    ):
+        assert step in text
+    assert "FILLED" in text
