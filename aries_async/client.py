@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
 from typing import Any
 
@@ -29,6 +31,10 @@ from aries_async.streaming.market import MarketStream, market_stream
 __all__ = ["AriesClient"]
 
 log = logging.getLogger("aries_async")
+
+_TIMEOUT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "aries_async_timeout", default=None
+)
 
 
 class AriesClient:
@@ -98,6 +104,28 @@ class AriesClient:
         """Close the connection pool (done for you by ``async with``)."""
         await self._transport.close()
 
+    @contextlib.contextmanager
+    def timeout(self, seconds: float) -> Iterator[None]:
+        """Override the per-call timeout for every call made inside the block (this task only).
+
+        Example:
+            >>> async def fast(client: AriesClient) -> None:
+            ...     with client.timeout(2.5):
+            ...         await client.market.quote("AAPL")
+
+        Raises:
+            ValidationError: ``seconds`` is not positive.
+        """
+        if not seconds > 0:
+            from aries_async.errors import ValidationError
+
+            raise ValidationError("timeout must be positive", field="timeout")
+        reset = _TIMEOUT.set(seconds)
+        try:
+            yield
+        finally:
+            _TIMEOUT.reset(reset)
+
     def _url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
             return path
@@ -122,7 +150,8 @@ class AriesClient:
             params: query parameters (multi-values comma-joined, booleans ``"true"``).
             json: a JSON body.
             idempotent: whether retries are safe; default: True for GET/HEAD/PUT/DELETE/OPTIONS.
-            timeout: this call's total timeout in seconds (default: ``config.timeout``).
+            timeout: this call's total timeout in seconds (default: the innermost
+                :meth:`timeout` block, else ``config.timeout``).
             authenticated: send the bearer token (default True).
 
         Returns:
@@ -134,6 +163,8 @@ class AriesClient:
             NotSignedInError, ReauthenticationRequired: no usable grant.
         """
         method = method.upper()
+        if timeout is None:
+            timeout = _TIMEOUT.get()
         if idempotent is None:
             idempotent = method in ("GET", "HEAD", "PUT", "DELETE", "OPTIONS")
         url = self._url(path)

@@ -67,3 +67,14 @@ async def test_latency_beyond_the_per_call_timeout_raises_timeout() -> None:
                 await client.request(
                     "GET", "/v1/market/status", params={"exchange": "US"}, timeout=0.05
                 )
+
+
+async def test_timeout_block_applies_to_resource_calls() -> None:
+    async with Simulator(seed=1) as sim:
+        cfg = sim.client_config(retry=RetryPolicy(max_attempts=1))
+        async with AriesClient(cfg, token=sim.issue_token()) as client:
+            sim.faults.route_latency["/v2/users/me/accounts"] = 0.3
+            with client.timeout(0.05), pytest.raises(RequestTimeoutError):
+                await client.accounts.list()
+            sim.faults.route_latency.clear()
+            assert await client.accounts.list()  # the override ended with the block
