@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +16,7 @@ from aries_async.sim.threaded import ThreadedSimulator
 
 
 @pytest.fixture
-def sim_env() -> Iterator[dict[str, str]]:
+def sim_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     with ThreadedSimulator(seed=2) as sim:
         token = sim.issue_token()
         yield {
@@ -23,6 +24,9 @@ def sim_env() -> Iterator[dict[str, str]]:
             "ARIES_CLIENT_ID": sim.client_id,
             "ARIES_ACCESS_TOKEN": token.access_token,
             "PATH": "/usr/bin:/bin",
+            # Never read or write the user's real token file.
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "HOME": str(tmp_path),
         }
 
 
@@ -60,6 +64,7 @@ def test_exit_codes(sim_env: dict[str, str]) -> None:
     bad = dict(sim_env, ARIES_BASE_URL="http://127.0.0.1:9", ARIES_TIMEOUT="2")
     assert run_cli("accounts", env=bad).returncode == 1
     assert run_cli("nonsense", env=sim_env).returncode == 2
+    assert run_cli("quote", env=sim_env).returncode == 2
     secret = sim_env["ARIES_ACCESS_TOKEN"]
     failed = run_cli("quote", "AAPL", env=dict(sim_env, ARIES_ACCESS_TOKEN=secret + "x"))
     assert failed.returncode == 3

@@ -1,0 +1,183 @@
+"""Interactive sign-in: authorize URL with state and PKCE, loopback callback or pasted URL.
+
+The browser comes back to the redirect URI (``http://127.0.0.1:8765/callback`` for instance);
+:func:`login` listens on that host and port for the one callback, answers the browser with a
+short page, exchanges the code and lets the client save the token in its store. Without a local
+browser (a server over SSH) the user opens the printed URL elsewhere and pastes the address the
+browser ended on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import sys
+import threading
+import webbrowser
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from aries_async.auth.tokens import Token
+from aries_async.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from aries_async.client import AriesClient
+
+__all__ = ["LOOPBACK_HOSTS", "login", "open_in_browser", "read_pasted_line"]
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+OpenUrl = Callable[[str], "Awaitable[object] | object"]
+ReadLine = Callable[[], Awaitable[str]]
+
+_DONE_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>aries-async</title></head>
+<body style="font-family: sans-serif; max-width: 34em; margin: 3em auto">
+<h1>{title}</h1><p>{text}</p></body></html>
+"""
+
+
+async def open_in_browser(url: str) -> None:
+    """Open ``url`` in the user's browser (in a thread: some browsers block the caller)."""
+    await asyncio.to_thread(webbrowser.open, url)
+
+
+async def read_pasted_line() -> str:
+    """One line from standard input, read in a daemon thread (never blocks interpreter exit)."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[str] = loop.create_future()
+
+    def deliver(line: str) -> None:
+        if not future.done():
+            future.set_result(line)
+
+    def read() -> None:
+        line = sys.stdin.readline()
+        with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits any more
+            loop.call_soon_threadsafe(deliver, line)
+
+    threading.Thread(target=read, name="aries-login-paste", daemon=True).start()
+    return await future
+
+
+async def _callback_server(
+    redirect_uri: str, received: asyncio.Future[str]
+) -> web.AppRunner | None:
+    """Listen on the redirect URI's loopback host and port; None when it is not a loopback URI."""
+    parts = urlsplit(redirect_uri)
+    host = parts.hostname or ""
+    if parts.scheme != "http" or host not in LOOPBACK_HOSTS:
+        return None
+    port = parts.port or 80
+    path = parts.path or "/"
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        query = request.query
+        if "code" not in query and "error" not in query:
+            raise web.HTTPNotFound()
+        if not received.done():
+            received.set_result(redirect_uri.split("?", 1)[0] + "?" + request.query_string)
+        if "error" in query:
+            title, text = "Sign-in cancelled", "You can close this tab."
+        else:
+            title, text = "Signed in", "You can close this tab and return to the terminal."
+        return web.Response(
+            text=_DONE_PAGE.format(title=title, text=text),
+            content_type="text/html",
+            headers={"Cache-Control": "no-store"},
+        )
+
+    app = web.Application()
+    app.router.add_get(path, handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as exc:
+        await runner.cleanup()
+        raise ConfigurationError(
+            f"cannot listen on {host}:{port} for the sign-in callback ({exc.strerror}); "
+            "free the port or use paste mode"
+        ) from None
+    return runner
+
+
+async def login(
+    client: AriesClient,
+    *,
+    redirect_uri: str | None = None,
+    scopes: tuple[str, ...] | None = None,
+    open_url: OpenUrl | None = open_in_browser,
+    listen: bool = True,
+    read_line: ReadLine | None = None,
+    out: Callable[[str], None] = print,
+    timeout: float = 300.0,
+) -> Token:
+    """Sign the user in and save the token in the client's store.
+
+    Args:
+        client: an open :class:`~aries_async.AriesClient` (its config gives client id and URLs).
+        redirect_uri: the registered redirect URI (default: the configured one).
+        scopes: the scopes to ask for (default: the configured ones).
+        open_url: opens the URL in a browser; None only prints it.
+        listen: wait for the callback on the redirect URI's loopback port.
+        read_line: reads a pasted callback URL (or code); None disables paste mode.
+        out: where instructions go.
+        timeout: seconds to wait for the callback.
+
+    Returns:
+        The token (already saved in the store).
+
+    Raises:
+        ConfigurationError: nothing can receive the callback (no loopback URI and no paste).
+        StateMismatchError, AuthorizationDeniedError, AuthError: the sign-in failed.
+        TimeoutError: no callback within ``timeout``.
+    """
+    request = client.oauth.authorization_url(redirect_uri=redirect_uri, scopes=scopes)
+    loop = asyncio.get_running_loop()
+    received: asyncio.Future[str] = loop.create_future()
+    runner = await _callback_server(request.redirect_uri, received) if listen else None
+    if runner is None and read_line is None:
+        raise ConfigurationError(
+            f"the redirect URI {request.redirect_uri} is not a local http address; "
+            "use paste mode (--paste)"
+        )
+    paste: asyncio.Future[str] | None = None
+    try:
+        out("Open this address in your browser to sign in to Aries:")
+        out(f"  {request.url}")
+        if open_url is not None:
+            opened = open_url(request.url)
+            if inspect.isawaitable(opened):
+                await opened
+        if runner is not None:
+            out(f"Waiting for the browser to come back to {request.redirect_uri} ...")
+        if read_line is not None:
+            out("Or paste the address the browser ended on (or the code) and press Enter:")
+            paste = asyncio.ensure_future(read_line())
+            # With a callback server listening, an empty stdin only means "no paste".
+            eof_is_error = runner is None
+            paste.add_done_callback(lambda t: _forward(t, received, eof_is_error))
+        callback = await asyncio.wait_for(received, timeout)
+    finally:
+        if paste is not None and not paste.done():
+            paste.cancel()
+        if runner is not None:
+            await runner.cleanup()
+    return await client.oauth.exchange_code(callback.strip(), request)
+
+
+def _forward(task: asyncio.Future[str], received: asyncio.Future[str], eof_is_error: bool) -> None:
+    if received.done() or task.cancelled():
+        return
+    exc = task.exception()
+    if exc is not None:
+        received.set_exception(exc)
+    elif task.result().strip():
+        received.set_result(task.result())
+    elif eof_is_error:
+        received.set_exception(EOFError("nothing was pasted"))

@@ -1,0 +1,216 @@
+"""Sign-in end to end: loopback callback and paste mode, token file, logout, exit codes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import stat
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from aries_async.auth.filestore import FileTokenStore
+from aries_async.auth.login import login
+from aries_async.cli import main
+from aries_async.client import AriesClient
+from aries_async.errors import ConfigurationError, StateMismatchError
+from aries_async.sim import Simulator
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[Simulator]:
+    redirect = f"http://127.0.0.1:{_free_port()}/callback"
+    async with Simulator(seed=3, redirect_uris=(redirect,)) as simulator:
+        yield simulator
+
+
+async def _consent(url: str) -> str:
+    """What the browser does: the authorize page redirects (auto-approve) to the callback."""
+    async with (
+        aiohttp.ClientSession() as browser,
+        browser.get(url, allow_redirects=False) as consent,
+    ):
+        assert consent.status == 302
+        return consent.headers["Location"]
+
+
+async def _browser(url: str) -> None:
+    location = await _consent(url)
+    async with aiohttp.ClientSession() as browser, browser.get(location) as page:
+        assert page.status == 200
+        assert "Signed in" in await page.text()
+
+
+async def test_login_loopback_saves_token(sim: Simulator, tmp_path: Path) -> None:
+    store = FileTokenStore(tmp_path / "token.json")
+    lines: list[str] = []
+    async with AriesClient(sim.client_config(), token_store=store) as client:
+        token = await login(client, open_url=_browser, out=lines.append, timeout=20)
+        accounts = await client.accounts.list()
+    assert accounts
+    saved = await store.load()
+    assert saved == token
+    assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
+    text = "\n".join(lines)
+    assert "code_challenge=" in text and "state=" in text
+    assert token.access_token not in text
+    # A fresh client in another "run" signs in from the file alone.
+    async with AriesClient(sim.client_config(), token_store=FileTokenStore(store.path)) as again:
+        assert await again.accounts.list()
+
+
+async def test_login_paste_mode_and_state_check(sim: Simulator, tmp_path: Path) -> None:
+    store = FileTokenStore(tmp_path / "token.json")
+    captured: list[str] = []
+
+    async def paste() -> str:
+        url = next(line.strip() for line in captured if "code_challenge=" in line)
+        return await _consent(url) + "\n"
+
+    async with AriesClient(sim.client_config(), token_store=store) as client:
+        token = await login(
+            client, open_url=None, listen=False, read_line=paste, out=captured.append, timeout=20
+        )
+        assert await store.load() == token
+
+        captured.clear()
+
+        async def forged() -> str:
+            location = await paste()
+            return location.replace("state=", "state=forged")
+
+        with pytest.raises(StateMismatchError):
+            await login(
+                client,
+                open_url=None,
+                listen=False,
+                read_line=forged,
+                out=captured.append,
+                timeout=20,
+            )
+
+
+async def test_login_needs_a_way_back(sim: Simulator) -> None:
+    async with AriesClient(sim.client_config()) as client:
+        with pytest.raises(ConfigurationError):
+            await login(client, redirect_uri="https://example.com/cb", open_url=None)
+
+
+async def test_cli_login_accounts_logout(sim: Simulator, tmp_path: Path) -> None:
+    env = {
+        "ARIES_BASE_URL": sim.base_url,
+        "ARIES_CLIENT_ID": sim.client_id,
+        "ARIES_CLIENT_SECRET": sim.client_secret,
+        "ARIES_REDIRECT_URI": sim.redirect_uri,
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "HOME": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+    }
+    token_file = tmp_path / "config" / "aries-async" / "token.json"
+
+    async def cli(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "aries_async.cli",
+            *args,
+            env=env,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(proc.communicate(stdin), 60)
+        assert proc.returncode is not None
+        return proc.returncode, out.decode(), err.decode()
+
+    code, _, err = await cli("accounts", "--json")
+    assert code == 3 and "aries-async login" in err
+
+    # --no-browser: the URL is printed; "the browser" (this test) follows it to the loopback port.
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "aries_async.cli",
+        "login",
+        "--no-browser",
+        "--json",
+        "--timeout",
+        "30",
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert proc.stderr is not None
+    url = ""
+    while not url:
+        line = (await asyncio.wait_for(proc.stderr.readline(), 30)).decode()
+        assert line, "the CLI exited before printing the URL"
+        if "code_challenge=" in line:
+            url = line.strip()
+    waiting = (await asyncio.wait_for(proc.stderr.readline(), 30)).decode()
+    assert "Waiting" in waiting  # the callback server is listening now
+    await _browser(url)
+    raw_out, raw_err = await asyncio.wait_for(proc.communicate(), 60)
+    out, err = raw_out.decode(), raw_err.decode()
+    assert proc.returncode == 0, err
+    data = json.loads(out)
+    assert data["signed_in"] is True and data["token_file"] == str(token_file)
+    assert stat.S_IMODE(os.stat(token_file).st_mode) == 0o600
+    saved = await FileTokenStore(token_file).load()
+    assert saved is not None and saved.access_token not in out + err
+
+    code, out, err = await cli("accounts", "--json")
+    assert code == 0, err
+    assert json.loads(out)
+
+    code, out, _ = await cli("logout", "--json")
+    assert code == 0 and json.loads(out)["had_token"] is True
+    assert not token_file.exists()
+    code, _, _ = await cli("quote", "AAPL")
+    assert code == 3
+
+    # Paste mode: nothing listens; the address the browser ended on comes on stdin.
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "aries_async.cli",
+        "login",
+        "--paste",
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    url = ""
+    while not url:
+        line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
+        assert line, "the CLI exited before printing the URL"
+        if "code_challenge=" in line:
+            url = line.strip()
+    location = await _consent(url)
+    raw_out, raw_err = await asyncio.wait_for(proc.communicate(location.encode() + b"\n"), 60)
+    assert proc.returncode == 0, raw_err.decode()
+    assert "Signed in" in raw_out.decode()
+    code, out, err = await cli("quote", "AAPL", "--json")
+    assert code == 0, err
+    assert "AAPL" in json.loads(out)
+
+
+def test_main_usage_errors_return_2() -> None:
+    assert main(["nonsense"]) == 2
+    assert main(["login", "--bogus"]) == 2
+    assert main(["--help"]) == 0
