@@ -188,6 +188,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_run(args))
     except KeyboardInterrupt:
         return EXIT_OK
+    except BrokenPipeError:  # the reader went away (``aries-async demo | head``)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_API
     except ConfigurationError as exc:
         sys.stderr.write(f"configuration error: {exc}\n")
         return EXIT_USAGE

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 
@@ -30,12 +31,20 @@ async def run_demo(out: Callable[[str], None] = print, *, fill_timeout: float = 
             request = client.oauth.authorization_url()
             out("1. Sign in: authorize URL with state and PKCE (S256)")
             out(f"   {request.url[:96]}...")
+            out("   following it as a browser would (the simulator approves the consent)")
             async with (
                 aiohttp.ClientSession() as browser,
                 browser.get(request.url, allow_redirects=False) as consent,
             ):
                 callback = consent.headers["Location"]
-            out("   consent approved; the browser came back with a code and the same state")
+            back = parse_qs(urlsplit(callback).query)
+            code = back.get("code", [""])[0]
+            same_state = back.get("state", [""])[0] == request.state
+            out(f"   consent approved: {consent.status} redirect to {request.redirect_uri}")
+            out(
+                f"   code received ({len(code)} characters, single use); "
+                f"state {'matches' if same_state else 'DOES NOT match'} the one we sent"
+            )
             token = await client.oauth.exchange_code(callback, request)
             left = token.seconds_left() or 0
             out(f"   token received: {token!r} (valid {left:.0f} s)")
