@@ -7,6 +7,8 @@ Example:
     ...         print(await client.market.quote("AAPL"))
 """
 
+from aries_async.auth.filestore import FileTokenStore
+from aries_async.auth.login import login
 from aries_async.auth.oauth import AuthorizationRequest
 from aries_async.auth.store import MemoryTokenStore, TokenStore
 from aries_async.auth.tokens import Token
@@ -42,6 +44,7 @@ __all__ = [
     "CancelRequest",
     "ClientConfig",
     "Endpoints",
+    "FileTokenStore",
     "MarketStream",
     "MemoryTokenStore",
     "OrderLeg",
@@ -59,6 +62,7 @@ __all__ = [
     "TokenStore",
     "ValidationError",
     "__version__",
+    "login",
 ]
 
 __version__ = "0.1.0"
