@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     proc = subprocess.Popen(
         [sys.executable, "-m", "aries_async.sim.cli", "--port", "0"],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     runs: dict[str, dict[str, float]] = {}
     try:
@@ -64,8 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         for name, code in (("aries-async", OURS), ("finance-dev", FD)):
             samples = []
             for _ in range(args.repeat):  # interleaving is not needed: each sample is cold
-                out = subprocess.run([sys.executable, "-c", code, line], capture_output=True,
-                                     text=True, check=True)
+                out = subprocess.run(  # noqa: S603 - our own interpreter and script
+                    [sys.executable, "-c", code, line], capture_output=True, text=True, check=True
+                )
                 samples.append(json.loads(out.stdout.strip().splitlines()[-1]))
             runs[name] = {
                 "cold_start_s": statistics.median(s[0] for s in samples),
@@ -79,8 +81,13 @@ def main(argv: list[str] | None = None) -> int:
     for name, r in runs.items():
         print(f"{name:<12} {r['cold_start_s']:>13.3f} {r['maxrss_kib'] / 1024:>11.1f}")
     print(f"cold start aries-async / finance-dev = {ratio:.2f}x (target <= 0.7x)")
-    out = {"python": platform.python_version(), "nproc": os.cpu_count(), "runs": runs,
-           "cold_start_ratio": ratio, "stream_5000_symbols": "not measured"}
+    out = {
+        "python": platform.python_version(),
+        "nproc": os.cpu_count(),
+        "runs": runs,
+        "cold_start_ratio": ratio,
+        "stream_5000_symbols": "not measured",
+    }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "footprint.json").write_text(json.dumps(out, indent=2))
     return 0
