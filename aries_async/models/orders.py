@@ -729,20 +729,7 @@ class OrderRequest:
     legs: tuple[OrderLeg, ...] = attrs.field(default=(), converter=_legs)
 
     def __attrs_post_init__(self) -> None:
-        _check_text(self.account_id, "account_id", low=1, high=MAX_ACCOUNT_ID_LENGTH)
-        _check_symbol(self.symbol)
-        _check_positive(self.qty, "qty")
-        _check_price(self.price, "price")
-        _check_price(self.stop_price, "stop_price")
-        _check_prices_for_type(self.type, self.price, self.stop_price, require=True)
-        _check_text(self.client_id, "client_id", low=0, high=MAX_CLIENT_ID_LENGTH)
-        _check_currency(self.currency)
-        _check_legs(self.legs)
-        _check_option_tif(self.time_in_force, self.symbol, self.legs)
-        for name in ("price", "stop_price"):
-            value = getattr(self, name)
-            if value is not None:
-                object.__setattr__(self, name, _plain(value))
+        _check_order_fields(self, require_prices=True)
 
     @property
     def is_option(self) -> bool:
@@ -756,6 +743,28 @@ class OrderRequest:
     def to_wire(self) -> dict[str, Any]:
         """The exact JSON body: camelCase keys, plain decimal strings, no nulls, no empty legs."""
         return _to_wire(self)
+
+
+def _check_order_fields(req: OrderRequest | ReplaceRequest, *, require_prices: bool) -> None:
+    """The rules shared by place and replace; then prices are stored as plain decimals.
+
+    ``require_prices``: whether the order type's prices must be present (place) or only must
+    not be wrong when given (replace, where omitted fields keep their value).
+    """
+    _check_text(req.account_id, "account_id", low=1, high=MAX_ACCOUNT_ID_LENGTH)
+    _check_symbol(req.symbol)
+    _check_positive(req.qty, "qty")
+    _check_price(req.price, "price")
+    _check_price(req.stop_price, "stop_price")
+    _check_prices_for_type(req.type, req.price, req.stop_price, require=require_prices)
+    _check_text(req.client_id, "client_id", low=0, high=MAX_CLIENT_ID_LENGTH)
+    _check_currency(req.currency)
+    _check_legs(req.legs)
+    _check_option_tif(req.time_in_force, req.symbol, req.legs)
+    for name in ("price", "stop_price"):
+        value = getattr(req, name)
+        if value is not None:
+            object.__setattr__(req, name, _plain(value))
 
 
 @attrs.frozen(kw_only=True)
@@ -787,20 +796,7 @@ class ReplaceRequest:
 
     def __attrs_post_init__(self) -> None:
         _check_text(self.orig_cl_ord_id, "orig_cl_ord_id", low=1, high=MAX_CL_ORD_ID_LENGTH)
-        _check_text(self.account_id, "account_id", low=1, high=MAX_ACCOUNT_ID_LENGTH)
-        _check_symbol(self.symbol)
-        _check_positive(self.qty, "qty")
-        _check_price(self.price, "price")
-        _check_price(self.stop_price, "stop_price")
-        _check_prices_for_type(self.type, self.price, self.stop_price, require=False)
-        _check_text(self.client_id, "client_id", low=0, high=MAX_CLIENT_ID_LENGTH)
-        _check_currency(self.currency)
-        _check_legs(self.legs)
-        _check_option_tif(self.time_in_force, self.symbol, self.legs)
-        for name in ("price", "stop_price"):
-            value = getattr(self, name)
-            if value is not None:
-                object.__setattr__(self, name, _plain(value))
+        _check_order_fields(self, require_prices=False)
 
     def to_wire(self) -> dict[str, Any]:
         """The exact JSON body: camelCase keys, plain decimal strings, no nulls."""
