@@ -756,8 +756,8 @@ def _search_results(ctx: SimContext, query: str, limit: int) -> list[dict[str, s
     ]
 
 
-async def _search(request: web.Request) -> web.StreamResponse:
-    ctx = _ctx(request)
+def _searched(request: web.Request) -> list[dict[str, str]] | web.StreamResponse:
+    """The search results for ``query`` and ``limit``, or the validation error response."""
     query = request.query.get("query", "")
     if not query.strip():
         return _validation(request, "MISSING_QUERY", "query is required", "query")
@@ -765,18 +765,18 @@ async def _search(request: web.Request) -> web.StreamResponse:
         limit = _int_param(request, "limit", 20, 1, 100)
     except ValueError as exc:
         return _validation(request, "INVALID_PARAMETER", str(exc), "limit")
-    return _json(_search_results(ctx, query.strip(), limit))
+    return _search_results(_ctx(request), query.strip(), limit)
+
+
+async def _search(request: web.Request) -> web.StreamResponse:
+    results = _searched(request)
+    return results if isinstance(results, web.StreamResponse) else _json(results)
 
 
 async def _chart_search(request: web.Request) -> web.StreamResponse:
-    ctx = _ctx(request)
-    query = request.query.get("query", "")
-    if not query.strip():
-        return _validation(request, "MISSING_QUERY", "query is required", "query")
-    try:
-        limit = _int_param(request, "limit", 20, 1, 100)
-    except ValueError as exc:
-        return _validation(request, "INVALID_PARAMETER", str(exc), "limit")
+    results = _searched(request)
+    if isinstance(results, web.StreamResponse):
+        return results
     return _json(
         [
             {
@@ -786,7 +786,7 @@ async def _chart_search(request: web.Request) -> web.StreamResponse:
                 "exchange": r["tag"],
                 "type": r["type"],
             }
-            for r in _search_results(ctx, query.strip(), limit)
+            for r in results
         ]
     )
 
