@@ -234,6 +234,11 @@ class MarketStream:
         return max(0, self._connection.connections - 1)
 
     @property
+    def reauths(self) -> int:
+        """Re-authentications on a live socket (after ``refreshAuth``) that succeeded."""
+        return self._connection.reauths
+
+    @property
     def malformed(self) -> int:
         """Malformed lines skipped so far (each is logged)."""
         return self._connection.decoder.malformed

@@ -129,3 +129,12 @@ async def test_account_consumer_overflow_is_a_typed_error(sim: Simulator) -> Non
         assert all(isinstance(e, OrderEvent) for e in got)
         with pytest.raises(StreamOverflowError):
             await anext(small)
+
+
+async def test_refresh_auth_is_counted_as_a_reauth(sim: Simulator, hub: WsHub) -> None:
+    async with make_stream(sim) as stream:
+        await until(lambda: stream.snapshot is not None)
+        assert stream.reauths == 0
+        assert hub.refresh_auth("accounts") == 1
+        await until(lambda: stream.reauths == 1)
+        assert stream.reconnects == 0

@@ -317,7 +317,7 @@ async def test_refresh_auth_reauthenticates_on_the_live_socket(
     tokens.fresh_each_call = True
     async with make_stream(sim, tokens, fake_time) as stream:
         assert hub.refresh_auth("market") == 1
-        await until(lambda: stream._connection.reauths == 1)
+        await until(lambda: stream.reauths == 1)
         assert tokens.calls == 2
         assert stream.reconnects == 0
 
@@ -331,7 +331,7 @@ async def test_token_expiry_refresh_then_expired_session_reconnects(
     async with make_stream(sim, tokens, fake_time) as stream:
         sim.advance(55.0)
         hub.check_deadlines()  # token ends in 5 s: refreshAuth
-        await until(lambda: stream._connection.reauths == 1)
+        await until(lambda: stream.reauths == 1)
         sim.advance(10.0)
         hub.check_deadlines()  # the old token's expiry passed; the new session lives on
         await asyncio.sleep(0.05)
