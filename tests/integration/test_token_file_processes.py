@@ -99,7 +99,7 @@ async def test_eight_processes_share_one_refresh(tmp_path: Path) -> None:
 
         failures = [
             (bot.returncode, err.decode()[-2000:])
-            for bot, (_, err) in zip(bots, outputs)
+            for bot, (_, err) in zip(bots, outputs, strict=True)
             if bot.returncode != 0
         ]
         assert not failures, failures
