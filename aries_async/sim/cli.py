@@ -17,6 +17,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --swallow-mode drop|hang                    close the connection, or never answer
     --positions-unavailable                     positions answer 503
     --active-orders-empty-list                  empty active orders as [] instead of null
+    --snapshot-working-orders-only              account ws snapshot without today's terminal orders
     --revoke-tokens-after N                     revoke every token after N API requests
     --ws-drop-after N / --ws-malformed-every N / --ws-stall   websocket faults
 """
@@ -115,6 +116,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--swallow-mode", choices=("drop", "hang"), default="drop")
     faults.add_argument("--positions-unavailable", action="store_true")
     faults.add_argument("--active-orders-empty-list", action="store_true")
+    faults.add_argument(
+        "--snapshot-working-orders-only",
+        action="store_true",
+        help="the account websocket snapshot lists only working orders (no terminal ones)",
+    )
     faults.add_argument("--revoke-tokens-after", type=int, default=None, metavar="N")
     faults.add_argument("--ws-drop-after", type=int, default=None, metavar="N")
     faults.add_argument("--ws-malformed-every", type=int, default=None, metavar="N")
@@ -129,6 +135,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         swallow_mode=args.swallow_mode,
         positions_unavailable=args.positions_unavailable,
         null_active_orders=not args.active_orders_empty_list,
+        snapshot_working_orders_only=args.snapshot_working_orders_only,
         revoke_tokens_after=args.revoke_tokens_after,
         ws_drop_after=args.ws_drop_after,
         ws_malformed_every=args.ws_malformed_every,
@@ -145,7 +152,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
 
 def build_simulator(args: argparse.Namespace) -> Simulator:
     """A (not yet started) :class:`Simulator` configured from parsed arguments."""
-    return Simulator(
+    sim = Simulator(
         seed=args.seed,
         token_ttl=args.token_ttl,
         faults=build_faults(args),
@@ -164,6 +171,8 @@ def build_simulator(args: argparse.Namespace) -> Simulator:
         market_open={"auto": None, "open": True, "closed": False}[args.market],
         starting_cash=Decimal(args.starting_cash),
     )
+    sim.state.faults = sim.faults  # the state reads snapshot_working_orders_only from them
+    return sim
 
 
 async def run(args: argparse.Namespace) -> int:

@@ -2,33 +2,40 @@
 
 :class:`Faults` is mutable on purpose: change it while the simulator runs and the next request
 sees the change. HTTP faults are applied by :mod:`aries_async.sim.app`; the ``ws_*`` ones by the
-websocket module (:mod:`aries_async.sim.ws`).
+websocket module (:mod:`aries_async.sim.ws`); ``snapshot_working_orders_only`` by the order book
+(:class:`aries_async.sim.state.State`, which holds the simulator's faults).
 
 Routes are named ``"METHOD /path"`` or ``"/path"`` (any method); the path may be the concrete
 path (``/v1/accounts/TEST-ACCOUNT-001/positions``) or the route template
 (``/v1/accounts/{id}/positions``); ``"*"`` matches every route except the OAuth ones.
 
-=============================  ===============================================================
-field                          effect
-=============================  ===============================================================
-``rate_limit``                 route -> :class:`RateLimitFault`: the next ``count`` requests get
-                               429, ``Retry-After`` and the nested ``RATE_LIMIT`` envelope
-``server_errors``              route -> :class:`ServerErrorFault`: a burst of ``count`` 5xx
-                               (nested ``INTERNAL`` envelope, or an empty body)
-``latency``                    seconds added to every HTTP response
-``route_latency``              route -> seconds, added on top of ``latency``
-``swallow_order_response``     the next N ``POST /v1/orders`` are executed (the order exists)
-                               but the connection is closed without a response
-                               (``swallow_mode="hang"``: never answered instead)
-``positions_unavailable``      ``GET /v1/accounts/{id}/positions`` answers 503 (read model down)
-``null_active_orders``         the active-orders list says ``"orders": null`` when empty
-                               (False: ``[]``) -- the documented CONFLICT, as a switch
-``revoke_tokens_after``        after N more authenticated REST requests every access token is
-                               revoked (once); ``Simulator.revoke_tokens()`` does it now
-``ws_drop_after``              websocket closes abruptly after N messages sent
-``ws_malformed_every``         every Nth websocket frame carries a malformed line
-``ws_stall``                   websocket stops sending and stops answering pings
-=============================  ===============================================================
+=================================  ==============================================================
+field                              effect
+=================================  ==============================================================
+``rate_limit``                     route -> :class:`RateLimitFault`: the next ``count`` requests
+                                   get 429, ``Retry-After`` and the nested ``RATE_LIMIT``
+                                   envelope
+``server_errors``                  route -> :class:`ServerErrorFault`: a burst of ``count`` 5xx
+                                   (nested ``INTERNAL`` envelope, or an empty body)
+``latency``                        seconds added to every HTTP response
+``route_latency``                  route -> seconds, added on top of ``latency``
+``swallow_order_response``         the next N ``POST /v1/orders`` are executed (the order
+                                   exists) but the connection is closed without a response
+                                   (``swallow_mode="hang"``: never answered instead)
+``positions_unavailable``          ``GET /v1/accounts/{id}/positions`` answers 503 (read model
+                                   down)
+``null_active_orders``             the active-orders list says ``"orders": null`` when empty
+                                   (False: ``[]``) -- the documented CONFLICT, as a switch
+``snapshot_working_orders_only``   the account websocket snapshot (``ordersV2``) lists only
+                                   working orders (True) instead of working plus today's
+                                   terminal ones (False) -- the UNCERTAIN variant, read by
+                                   :meth:`~aries_async.sim.state.State.snapshot` per subscribe
+``revoke_tokens_after``            after N more authenticated REST requests every access token
+                                   is revoked (once); ``Simulator.revoke_tokens()`` does it now
+``ws_drop_after``                  websocket closes abruptly after N messages sent
+``ws_malformed_every``             every Nth websocket frame carries a malformed line
+``ws_stall``                       websocket stops sending and stops answering pings
+=================================  ==============================================================
 """
 
 from __future__ import annotations
@@ -78,6 +85,7 @@ class Faults:
     swallow_mode: str = "drop"
     positions_unavailable: bool = False
     null_active_orders: bool = True
+    snapshot_working_orders_only: bool = False
     revoke_tokens_after: int | None = None
     ws_drop_after: int | None = None
     ws_malformed_every: int | None = None

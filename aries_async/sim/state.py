@@ -38,6 +38,7 @@ from typing import Any
 
 import attrs
 
+from aries_async.sim.faults import Faults
 from aries_async.sim.feed import NEW_YORK, Clock, Feed, QuoteSnapshot, UnknownSymbolError
 
 __all__ = [
@@ -303,6 +304,8 @@ class State:
             instead of returning a ``success: false`` acknowledgement.
         cancel_assigns_new_id: cancel acks carry a new ``clOrdId`` (DOCS-new) instead of
             echoing the order's id.
+        faults: the simulator's live faults (the state reads
+            ``snapshot_working_orders_only``); a private default set when not given.
     """
 
     def __init__(
@@ -314,8 +317,10 @@ class State:
         cancel_assigns_new_id: bool = True,
         starting_cash: Decimal = Decimal("100000"),
         user_id: int = 1001,
+        faults: Faults | None = None,
     ) -> None:
         self.feed = feed
+        self.faults = faults if faults is not None else Faults()
         self.clock = clock
         self.rejections_as_http = rejections_as_http
         self.cancel_assigns_new_id = cancel_assigns_new_id
@@ -546,13 +551,20 @@ class State:
     def snapshot(self, account_id: str) -> dict[str, Any]:
         """The account websocket snapshot ``{"account", "positions", "ordersV2"}``.
 
+        ``ordersV2`` holds what the active-orders list holds (working orders plus today's
+        terminal ones), or only the working orders when
+        ``faults.snapshot_working_orders_only`` is set (the spec leaves it UNCERTAIN).
+
         Raises:
             AccountNotFoundError: unknown account.
         """
+        orders = self.active_orders(account_id)
+        if self.faults.snapshot_working_orders_only:
+            orders = [o for o in orders if o.working]
         return {
             "account": self.balance_wire(account_id),
             "positions": self.positions_wire(account_id),
-            "ordersV2": [o.wire() for o in self.active_orders(account_id)],
+            "ordersV2": [o.wire() for o in orders],
         }
 
     def _today(self) -> date:
