@@ -8,8 +8,9 @@ carrying that id; :meth:`Orders.find_by_client_id` then tells whether the order 
 
 from __future__ import annotations
 
+import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Literal
 
@@ -53,7 +54,9 @@ def _rfc3339(value: datetime, field: str) -> str:
 class Orders(Resource):
     """Order calls."""
 
-    async def _pages(self, path: str, params: dict[str, str], limit: int) -> AsyncIterator[Order]:
+    async def _pages(
+        self, path: str, params: dict[str, str], limit: int
+    ) -> AsyncGenerator[Order, None]:
         if not 1 <= limit <= _MAX_LIMIT:
             raise ValidationError(f"limit must be 1..{_MAX_LIMIT}", field="limit")
         cursor = 0
@@ -82,7 +85,7 @@ class Orders(Resource):
         order_by: Literal["asc", "desc"] = "desc",
         exclude_today: bool = False,
         page_size: int = 200,
-    ) -> AsyncIterator[Order]:
+    ) -> AsyncGenerator[Order, None]:
         """``GET /v2/accounts/{id}/orders/history`` as an async iterator over every page.
 
         Raises:
@@ -178,3 +181,48 @@ class Orders(Resource):
             if order.client_id == client_id:
                 return order
         return None
+
+    async def reconcile(self, account_id: str, orders: Sequence[Order]) -> list[Order]:
+        """The current state of ``orders``, matched by ``clOrdId`` (those found).
+
+        The account stream's REST lookup (see
+        :data:`~aries_async.streaming.accounts.OrderLookup`) for orders that left the working
+        set while it was disconnected. One active-orders read (open orders plus today's
+        terminal activity, every page) finds what finished today; only the orders still
+        missing cost a history read, newest first from just before the oldest of them was
+        created (at most 90 days back), stopping once all are found.
+
+        Args:
+            account_id: the trading account.
+            orders: the orders' last known state (``cl_ord_id`` and ``created_at`` are used).
+
+        Returns:
+            The orders found, in their current state; an order found in neither list is left
+            out.
+
+        Raises:
+            APIError, TransportError: a read failed (after the client's own retries).
+        """
+        wanted = {o.cl_ord_id: o for o in orders if o.cl_ord_id}
+        if not wanted:
+            return []
+        found: dict[str, Order] = {}
+        for order in await self.active(account_id):
+            if order.cl_ord_id in wanted:
+                found[order.cl_ord_id] = order
+        missing = [o for key, o in wanted.items() if key not in found]
+        if not missing:
+            return list(found.values())
+        now = datetime.now(timezone.utc)
+        earliest = now - _HISTORY_WINDOW + timedelta(minutes=1)
+        created = [o.created_at for o in missing if o.created_at is not None]
+        start = earliest
+        if len(created) == len(missing):  # else: look back as far as the API allows
+            start = min(max(min(created) - timedelta(minutes=1), earliest), now)
+        async with contextlib.aclosing(self.history(account_id, start)) as history:
+            async for order in history:
+                if order.cl_ord_id in wanted and order.cl_ord_id not in found:
+                    found[order.cl_ord_id] = order
+                    if len(found) == len(wanted):
+                        break
+        return list(found.values())

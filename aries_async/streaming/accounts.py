@@ -13,18 +13,37 @@ Account events are never dropped: each consumer buffers up to
 :class:`~aries_async.models.events.AccountSnapshot` with ``resync=True``, followed by a
 synthesized :class:`~aries_async.models.events.OrderEvent` (``resync=True``) for every order
 that changed while the stream was down.
+
+Orders that finished while the stream was down may be missing from that snapshot (the spec
+leaves UNCERTAIN whether it lists today's terminal orders). Such an order -- known as working,
+absent from the resync snapshot -- is looked up over REST by the ``reconcile`` hook (for
+example ``client.orders.reconcile``) in a task the stream owns; what the lookup finds is
+published as ``OrderEvent(resync=True)`` after the snapshot and its changed-order events. An
+order that cannot be resolved (the lookup keeps failing, does not find it, or no hook was
+given) is published as :class:`OrderStateUnknown`, and :meth:`AccountStream.wait_for_order`
+raises :class:`OrderStateUnknownError` for it: a gap is never silent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
-from aries_async.errors import StreamClosedError, StreamError
+import attrs
+
+from aries_async.errors import (
+    AuthError,
+    ConfigurationError,
+    StreamClosedError,
+    StreamError,
+    ValidationError,
+)
 from aries_async.models.accounts import Balance, Position
 from aries_async.models.events import (
     AccountSnapshot,
@@ -46,14 +65,65 @@ from aries_async.streaming.connection import (
     TokenProvider,
 )
 from aries_async.streaming.fanout import Consumer, Hub
-from aries_async.streaming.protocol import AccountSubscriptions, encode_account_subscribe
+from aries_async.streaming.protocol import (
+    AccountSubscriptions,
+    Backoff,
+    encode_account_subscribe,
+)
 
-__all__ = ["AccountStream", "account_stream"]
+__all__ = [
+    "AccountStream",
+    "OrderLookup",
+    "OrderStateUnknown",
+    "OrderStateUnknownError",
+    "account_stream",
+]
 
+log = logging.getLogger("aries_async.streaming")
+
+OrderLookup = Callable[[str, Sequence[Order]], Awaitable[Iterable[Order]]]
+"""``reconcile(account_id, orders)``: the current state of ``orders`` (their last known state,
+keyed by ``clOrdId``) looked up over REST; it returns those it found and raises when the lookup
+itself failed. ``AriesClient.orders.reconcile`` is one."""
+
+
+@attrs.frozen(kw_only=True)
+class OrderStateUnknown(OrderEvent):
+    """An order left the working set while the stream was down and its state is unknown.
+
+    Delivered by :meth:`AccountStream.order_events` and :meth:`AccountStream.events` in place of
+    the event that was missed. ``order`` is the *last known* state (still working), not the
+    current one: ask the order history, or place nothing that depends on it.
+
+    Attributes:
+        reason: why it could not be resolved (no lookup configured, not found, or the error
+            of the last failed lookup).
+    """
+
+    resync: bool = True
+    reason: str = ""
+
+
+class OrderStateUnknownError(StreamError):
+    """:meth:`AccountStream.wait_for_order`: the order's state could not be determined.
+
+    Attributes:
+        cl_ord_id: the order.
+        last_known: its last state seen by the stream.
+    """
+
+    def __init__(self, message: str, *, cl_ord_id: str, last_known: Order) -> None:
+        super().__init__(message)
+        self.cl_ord_id = cl_ord_id
+        self.last_known = last_known
+
+
+_ORDER_TYPES: tuple[type[Any], ...] = (OrderEvent, OrderStateUnknown)
 _STATUS_TYPES: tuple[type[Any], ...] = (StreamConnected, StreamDisconnected)
 _ALL_TYPES: tuple[type[Any], ...] = (
     AccountSnapshot,
     OrderEvent,
+    OrderStateUnknown,
     PositionEvent,
     BalanceEvent,
     StreamConnected,
@@ -72,7 +142,15 @@ class AccountStream:
         account_id: the trading account id.
         config: timeouts, keep-alive, backoff, buffer bounds.
         invalidate_token: async callable told about a refused token (optional).
+        reconcile: looks up orders that left the working set while the stream was down
+            (see :data:`OrderLookup`); without it they are reported as
+            :class:`OrderStateUnknown` at once.
+        reconcile_attempts: failed lookups in a row (spaced by the reconnect backoff) before
+            the orders are reported as :class:`OrderStateUnknown`.
         sleep, clock, rand, connect: injectable for tests.
+
+    Raises:
+        ConfigurationError: ``reconcile_attempts`` below 1.
     """
 
     def __init__(
@@ -83,18 +161,28 @@ class AccountStream:
         *,
         config: StreamConfig | None = None,
         invalidate_token: TokenInvalidator | None = None,
+        reconcile: OrderLookup | None = None,
+        reconcile_attempts: int = 3,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
         rand: Callable[[], float] = random.random,
         connect: Connector | None = None,
     ) -> None:
+        if reconcile_attempts < 1:
+            raise ConfigurationError("reconcile_attempts must be at least 1")
         self.account_id = account_id
         self.config = config or StreamConfig()
+        self._reconcile = reconcile
+        self._reconcile_attempts = reconcile_attempts
+        self._reconcile_task: asyncio.Task[None] | None = None
+        self._sleep = sleep
+        self._rand = rand
         self._hub = Hub()
         self._topics = AccountSubscriptions()
         self._topics.add("account", {"accountId": account_id})
         self._orders: dict[str, Order] = {}
-        self._vanished: set[str] = set()
+        self._pending: dict[str, Order] = {}  # vanished, waiting for the lookup
+        self._unknown: dict[str, str] = {}  # vanished and unresolved: the reason
         self._positions: dict[str, Position] = {}
         self._balance: Balance | None = None
         self._snapshot: AccountSnapshot | None = None
@@ -133,6 +221,11 @@ class AccountStream:
         """Close the stream: the socket and every task stop, iterators end normally."""
         self._closed = True
         await self._connection.close()
+        task = self._reconcile_task
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     # -- state --------------------------------------------------------------------------------
 
@@ -155,6 +248,12 @@ class AccountStream:
     def malformed(self) -> int:
         """Malformed lines skipped so far (each is logged)."""
         return self._connection.decoder.malformed
+
+    @property
+    def reconciling(self) -> int:
+        """Orders that left the working set while the stream was down and are being looked
+        up over REST right now."""
+        return len(self._pending)
 
     @property
     def snapshot(self) -> AccountSnapshot | None:
@@ -186,8 +285,9 @@ class AccountStream:
         )
 
     def events(self, *, buffer: int | None = None) -> Consumer[Any]:
-        """Every account event in order: snapshots, order/position/balance events, status
-        changes (the gap markers), server errors and unknown messages.
+        """Every account event in order: snapshots, order/position/balance events (with
+        :class:`OrderStateUnknown` for a missed order change that could not be looked up),
+        status changes (the gap markers), server errors and unknown messages.
 
         Ends when the stream is closed; raises its fatal error
         (:class:`~aries_async.errors.StreamAuthError`, :class:`~aries_async.errors.
@@ -198,9 +298,10 @@ class AccountStream:
         return self._consumer(_ALL_TYPES, buffer)
 
     def order_events(self, *, buffer: int | None = None) -> Consumer[OrderEvent]:
-        """``account.order`` events (live and resync); ends, raises and bounds like
-        :meth:`events`."""
-        return self._consumer((OrderEvent,), buffer)
+        """``account.order`` events: live ones, resync ones (``resync=True``: the order changed
+        while the stream was down) and :class:`OrderStateUnknown` for an order whose missed
+        change could not be looked up. Ends, raises and bounds like :meth:`events`."""
+        return self._consumer(_ORDER_TYPES, buffer)
 
     def position_events(self, *, buffer: int | None = None) -> Consumer[PositionEvent]:
         """``account.position`` events; ends, raises and bounds like :meth:`events`."""
@@ -234,7 +335,8 @@ class AccountStream:
 
         Safe against races: an order that already reached the status (the fill came before
         you called) returns at once. Check ``order.ord_status``: a ``REJECTED`` or
-        ``CANCELED`` order is returned too, because it will never fill.
+        ``CANCELED`` order is returned too, because it will never fill. An order that finished
+        while the stream was down is returned once the REST lookup found it.
 
         Args:
             cl_ord_id: the id from the order acknowledgement.
@@ -243,8 +345,8 @@ class AccountStream:
 
         Raises:
             TimeoutError: ``timeout`` passed (``asyncio.TimeoutError`` on Python 3.10).
-            StreamError: the order left the working set while the stream was disconnected,
-                so its final state is unknown here (ask the order history).
+            OrderStateUnknownError: the order left the working set while the stream was
+                disconnected and the lookup could not tell its state (ask the order history).
             StreamAuthError, StreamClosedError: the stream failed or was closed.
         """
         wanted = (
@@ -261,10 +363,14 @@ class AccountStream:
                     and (status_now in wanted or status_now.is_terminal)
                 ):
                     return order
-                if cl_ord_id in self._vanished:
-                    raise StreamError(
+                reason = self._unknown.get(cl_ord_id)
+                if reason is not None and order is not None:
+                    raise OrderStateUnknownError(
                         f"order {cl_ord_id} left the working set while the stream was "
-                        "disconnected; check the order history"
+                        f"disconnected and its state is unknown ({reason}); check the order "
+                        "history",
+                        cl_ord_id=cl_ord_id,
+                        last_known=order,
                     )
                 if self._error is not None:
                     raise self._error
@@ -298,7 +404,8 @@ class AccountStream:
             order = message.order
             if order.cl_ord_id:
                 self._orders[order.cl_ord_id] = order
-                self._vanished.discard(order.cl_ord_id)
+                self._pending.pop(order.cl_ord_id, None)  # the live event tells the truth
+                self._unknown.pop(order.cl_ord_id, None)
         elif kind is PositionEvent:
             if message.position.symbol:
                 self._positions[message.position.symbol] = message.position
@@ -331,16 +438,111 @@ class AccountStream:
             if self._orders.get(order.cl_ord_id) != order:
                 changed.append(order)
             self._orders[order.cl_ord_id] = order
-            self._vanished.discard(order.cl_ord_id)
+            self._pending.pop(order.cl_ord_id, None)
+            self._unknown.pop(order.cl_ord_id, None)
+        vanished: dict[str, Order] = {}
         if resync:
+            # An order still unknown is looked up again after every reconnect (reported once
+            # when there is nothing to look it up with).
+            retry_unknown = self._reconcile is not None
             for cl_ord_id, known in self._orders.items():
                 status = known.ord_status
-                if cl_ord_id not in present and status is not None and not status.is_terminal:
-                    self._vanished.add(cl_ord_id)
+                if (
+                    cl_ord_id not in present
+                    and (retry_unknown or cl_ord_id not in self._unknown)
+                    and status is not None
+                    and not status.is_terminal
+                ):
+                    vanished[cl_ord_id] = known
         self._hub.publish(snapshot)
         if resync:
             for order in changed:
                 self._hub.publish(OrderEvent(order=order, resync=True))
+        if vanished:
+            if self._reconcile is None:
+                self._give_up(vanished, "no order lookup configured")
+            else:
+                self._pending.update(vanished)
+                for cl_ord_id in vanished:
+                    self._unknown.pop(cl_ord_id, None)
+                task = self._reconcile_task
+                if task is None or task.done():
+                    self._reconcile_task = asyncio.get_running_loop().create_task(
+                        self._reconcile_loop(self._reconcile),
+                        name="aries-accounts-reconcile",
+                    )
+        self._changed.set()
+
+    # -- REST reconcile -----------------------------------------------------------------------
+
+    async def _reconcile_loop(self, lookup: OrderLookup) -> None:
+        """Look up every pending order until none is left (orders that vanish during a
+        lookup are taken by the next one); failures back off like reconnects."""
+        cfg = self.config
+        backoff = Backoff(
+            initial=cfg.backoff_initial,
+            maximum=cfg.backoff_max,
+            multiplier=cfg.backoff_multiplier,
+            jitter=cfg.backoff_jitter,
+            reset_after=cfg.backoff_reset_after,
+        )
+        failures = 0
+        while self._pending:
+            batch = dict(self._pending)
+            try:
+                found = list(await lookup(self.account_id, list(batch.values())))
+            except Exception as exc:  # reported below: retried, then published as unknown
+                failures += 1
+                final = failures >= self._reconcile_attempts or isinstance(
+                    exc, (AuthError, ValidationError)
+                )
+                log.warning(
+                    "account %s: looking up %d order(s) missed while disconnected failed "
+                    "(%s, attempt %d)%s",
+                    self.account_id,
+                    len(batch),
+                    type(exc).__name__,
+                    failures,
+                    "; reporting them as unknown" if final else "; retrying",
+                )
+                if final:
+                    self._give_up(
+                        {k: v for k, v in batch.items() if k in self._pending},
+                        f"the order lookup failed: {type(exc).__name__}: {exc}",
+                    )
+                    failures = 0
+                    backoff.failures = 0
+                else:
+                    await self._sleep(backoff.next_delay(self._rand()))
+                continue
+            failures = 0
+            backoff.failures = 0
+            self._apply_lookup(batch, found)
+
+    def _apply_lookup(self, batch: Mapping[str, Order], found: Iterable[Order]) -> None:
+        resolved = {o.cl_ord_id: o for o in found if o.cl_ord_id is not None}
+        missing: dict[str, Order] = {}
+        for cl_ord_id, known in batch.items():
+            if cl_ord_id not in self._pending:
+                continue  # a live event or a later snapshot already told the state
+            current = resolved.get(cl_ord_id)
+            if current is None:
+                missing[cl_ord_id] = known
+                continue
+            del self._pending[cl_ord_id]
+            self._orders[cl_ord_id] = current
+            if current != known:
+                self._hub.publish(OrderEvent(order=current, resync=True))
+        if missing:
+            self._give_up(missing, "the order lookup did not find it")
+        self._changed.set()
+
+    def _give_up(self, orders: Mapping[str, Order], reason: str) -> None:
+        """Publish :class:`OrderStateUnknown` for each order; ``wait_for_order`` raises."""
+        for cl_ord_id, known in orders.items():
+            self._pending.pop(cl_ord_id, None)
+            self._unknown[cl_ord_id] = reason
+            self._hub.publish(OrderStateUnknown(order=known, reason=reason))
         self._changed.set()
 
     def on_status(self, event: StreamConnected | StreamDisconnected) -> None:
@@ -351,9 +553,12 @@ class AccountStream:
         """Nothing to reset: the snapshot after the next connect resyncs."""
 
     def on_end(self, error: BaseException | None) -> None:
-        """End every consumer and wake order waiters."""
+        """End every consumer, stop the order lookup and wake order waiters."""
         self._closed = True
         self._error = error
+        task = self._reconcile_task
+        if task is not None:
+            task.cancel()  # awaited by aclose()
         self._hub.end(error)
         self._changed.set()
 
@@ -365,15 +570,18 @@ def account_stream(
     *,
     config: StreamConfig | None = None,
     invalidate_token: TokenInvalidator | None = None,
+    reconcile: OrderLookup | None = None,
     **kwargs: Any,
 ) -> AccountStream:
     """Factory for ``AriesClient.account_stream(account_id)``: ``account_stream(endpoints.
-    accounts_ws_url, client.auth.access_token, account_id, ...)``. Use with ``async with``."""
+    accounts_ws_url, client.auth.access_token, account_id, reconcile=client.orders.reconcile,
+    ...)``. Use with ``async with``; see :class:`AccountStream` for the arguments."""
     return AccountStream(
         url,
         token_provider,
         account_id,
         config=config,
         invalidate_token=invalidate_token,
+        reconcile=reconcile,
         **kwargs,
     )

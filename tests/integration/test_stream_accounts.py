@@ -1,14 +1,19 @@
-"""AccountStream against the simulator: snapshot, typed events, wait_for_order, resync, bounds."""
+"""AccountStream against the simulator: snapshot, typed events, wait_for_order, resync, bounds,
+and the REST reconcile of orders that finished while the stream was down."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from datetime import datetime, timezone
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
-from aries_async.errors import StreamOverflowError
+from aries_async.client import AriesClient
+from aries_async.config import RetryPolicy
+from aries_async.errors import StreamError, StreamOverflowError
 from aries_async.models.events import (
     AccountSnapshot,
     BalanceEvent,
@@ -17,10 +22,16 @@ from aries_async.models.events import (
     StreamConnected,
     StreamDisconnected,
 )
-from aries_async.models.orders import OrderStatus
-from aries_async.sim import ManualClock, Simulator
+from aries_async.models.orders import Order, OrderStatus
+from aries_async.sim import ManualClock, ServerErrorFault, Simulator
+from aries_async.sim.cli import add_arguments, build_simulator
 from aries_async.sim.ws import WsHub, hub_of
 from aries_async.streaming import AccountStream, StreamConfig
+from aries_async.streaming.accounts import (
+    OrderLookup,
+    OrderStateUnknown,
+    OrderStateUnknownError,
+)
 
 ACCOUNT = "TEST-ACCOUNT-001"
 FAST = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
@@ -35,6 +46,7 @@ async def until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
 @pytest.fixture
 async def sim() -> AsyncIterator[Simulator]:
     async with Simulator(seed=9, clock=ManualClock(), tick_interval=None) as s:
+        s.state.faults = s.faults  # a no-op once Simulator hands its faults to State itself
         yield s
 
 
@@ -138,3 +150,324 @@ async def test_refresh_auth_is_counted_as_a_reauth(sim: Simulator, hub: WsHub) -
         assert hub.refresh_auth("accounts") == 1
         await until(lambda: stream.reauths == 1)
         assert stream.reconnects == 0
+
+
+# -- orders that finish while the stream is down -------------------------------------------------
+
+ACTIVE = ("GET", "/v2/accounts/{id}/orders")
+HISTORY = ("GET", "/v2/accounts/{id}/orders/history")
+
+
+class GatedTokens:
+    """A token provider whose calls wait while the gate is shut (holds a reconnect back)."""
+
+    def __init__(self, sim: Simulator) -> None:
+        self.token = sim.issue_token().access_token
+        self.calls = 0
+        self.gate = asyncio.Event()
+        self.gate.set()
+
+    async def __call__(self) -> str:
+        self.calls += 1
+        await self.gate.wait()
+        return self.token
+
+
+class CountingLookup:
+    """Wraps an order lookup and records what it was asked."""
+
+    def __init__(self, lookup: OrderLookup) -> None:
+        self.lookup = lookup
+        self.asked: list[list[str | None]] = []
+
+    async def __call__(self, account_id: str, orders: Sequence[Order]) -> Iterable[Order]:
+        assert account_id == ACCOUNT
+        self.asked.append([o.cl_ord_id for o in orders])
+        return await self.lookup(account_id, orders)
+
+
+@pytest.fixture
+async def client(sim: Simulator) -> AsyncIterator[AriesClient]:
+    config = sim.client_config(retry=RetryPolicy(max_attempts=1))
+    async with AriesClient(config, token=sim.issue_token()) as c:
+        yield c
+
+
+def reconciling_stream(
+    sim: Simulator, tokens: GatedTokens, lookup: OrderLookup | None, **kwargs: Any
+) -> AccountStream:
+    return AccountStream(
+        sim.accounts_ws_url, tokens, ACCOUNT, config=FAST, reconcile=lookup, **kwargs
+    )
+
+
+def fill_now(sim: Simulator, cl_ord_id: str) -> None:
+    """Make a resting limit buy marketable and run a matching pass: it fills at the ask."""
+    sim.state.order(ACCOUNT, cl_ord_id).price = Decimal(100_000)
+    sim.state.match()
+    assert sim.state.order(ACCOUNT, cl_ord_id).status == "FILLED"
+
+
+async def drop_and_hold(stream: AccountStream, hub: WsHub, tokens: GatedTokens) -> None:
+    """Kill the socket and keep the stream from reconnecting until ``tokens.gate`` opens."""
+    tokens.gate.clear()
+    calls = tokens.calls
+    assert hub.drop("accounts") == 1
+    await until(lambda: tokens.calls == calls + 1 and not stream.connected)
+
+
+def drain(consumer: Any) -> list[Any]:
+    return [consumer.get_nowait() for _ in range(consumer.pending)]
+
+
+async def fill_while_down(
+    sim: Simulator, hub: WsHub, stream: AccountStream, tokens: GatedTokens, *drained: Any
+) -> str:
+    """A resting buy the stream has seen (``drained`` consumers emptied after that), filled
+    while the socket is down; the stream reconnects once the caller opens ``tokens.gate``."""
+    await until(lambda: stream.snapshot is not None)
+    cl_ord_id = place(sim, symbol="KO", side="BUY", type="LIMIT", qty="2", price="1.00")
+    await until(lambda: cl_ord_id in stream.orders)
+    assert stream.orders[cl_ord_id].ord_status == OrderStatus.NEW
+    for consumer in drained:
+        drain(consumer)
+    await drop_and_hold(stream, hub, tokens)
+    fill_now(sim, cl_ord_id)
+    return cl_ord_id
+
+
+def own_tasks() -> list[asyncio.Task[Any]]:
+    return [
+        t for t in asyncio.all_tasks() if t.get_name().startswith("aries-accounts") and not t.done()
+    ]
+
+
+async def test_order_filled_while_down_is_looked_up_once_after_the_changed_orders(
+    sim: Simulator, hub: WsHub, client: AriesClient
+) -> None:
+    sim.faults.snapshot_working_orders_only = True
+    tokens = GatedTokens(sim)
+    lookup = CountingLookup(client.orders.reconcile)
+    async with reconciling_stream(sim, tokens, lookup) as stream:
+        events = stream.events()
+        orders = stream.order_events()
+        filled = await fill_while_down(sim, hub, stream, tokens, events, orders)
+        newer = place(sim, symbol="KO", side="BUY", type="LIMIT", qty="1", price="1.00")
+        tokens.gate.set()
+
+        order = await stream.wait_for_order(filled, OrderStatus.FILLED, timeout=5)
+        assert order.ord_status == OrderStatus.FILLED
+        assert order.cum_qty == Decimal(2)
+        await until(lambda: stream.reconciling == 0 and events.pending >= 4)
+        resync = stream.snapshot
+        assert resync is not None and resync.resync
+        assert filled not in {o.cl_ord_id for o in resync.orders}  # the switch is on
+        seen = [
+            e for e in drain(events) if not isinstance(e, (StreamConnected, StreamDisconnected))
+        ]
+        assert [type(e) for e in seen] == [AccountSnapshot, OrderEvent, OrderEvent]
+        assert [e.order.cl_ord_id for e in seen[1:]] == [newer, filled]
+        assert all(e.resync for e in seen)
+        assert lookup.asked == [[filled]]
+        assert sim.requests[ACTIVE] == 1
+        assert sim.requests[HISTORY] == 0
+
+        # Another gap: the order is terminal now, so nothing is looked up or repeated.
+        assert hub.drop("accounts") == 1
+        await until(lambda: stream.reconnects == 2 and stream.connected)
+        await until(lambda: stream.snapshot is not None and stream.snapshot is not resync)
+        fills = [e for e in drain(orders) if e.order.ord_status == OrderStatus.FILLED]
+        assert len(fills) == 1
+        assert type(fills[0]) is OrderEvent
+        assert fills[0].resync
+        assert lookup.asked == [[filled]]
+    await asyncio.sleep(0)
+    assert own_tasks() == []
+
+
+async def test_without_the_switch_the_snapshot_tells_and_nothing_is_looked_up(
+    sim: Simulator, hub: WsHub, client: AriesClient
+) -> None:
+    tokens = GatedTokens(sim)
+    lookup = CountingLookup(client.orders.reconcile)
+    async with reconciling_stream(sim, tokens, lookup) as stream:
+        orders = stream.order_events()
+        cl_ord_id = await fill_while_down(sim, hub, stream, tokens)
+        tokens.gate.set()
+        order = await stream.wait_for_order(cl_ord_id, OrderStatus.FILLED, timeout=5)
+        assert order.ord_status == OrderStatus.FILLED
+        resync = stream.snapshot
+        assert resync is not None and resync.resync
+        assert cl_ord_id in {o.cl_ord_id for o in resync.orders}
+        fills = [e for e in drain(orders) if e.order.ord_status == OrderStatus.FILLED]
+        assert [(type(e), e.resync) for e in fills] == [(OrderEvent, True)]
+        assert stream.reconciling == 0
+    assert lookup.asked == []
+    assert sim.requests[ACTIVE] == 0
+    assert sim.requests[HISTORY] == 0
+
+
+async def test_a_failing_lookup_is_retried_then_reported_and_retried_after_the_next_gap(
+    sim: Simulator, hub: WsHub, client: AriesClient
+) -> None:
+    sim.faults.snapshot_working_orders_only = True
+    tokens = GatedTokens(sim)
+    lookup = CountingLookup(client.orders.reconcile)
+    async with reconciling_stream(sim, tokens, lookup, reconcile_attempts=2) as stream:
+        orders = stream.order_events()
+        cl_ord_id = await fill_while_down(sim, hub, stream, tokens, orders)
+        sim.faults.server_errors["GET /v2/accounts/{id}/orders"] = ServerErrorFault(count=None)
+        tokens.gate.set()
+
+        with pytest.raises(OrderStateUnknownError) as info:
+            await stream.wait_for_order(cl_ord_id, OrderStatus.FILLED, timeout=5)
+        assert isinstance(info.value, StreamError)
+        assert info.value.cl_ord_id == cl_ord_id
+        assert info.value.last_known.ord_status == OrderStatus.NEW
+        assert "unknown" in str(info.value)
+        unknown = drain(orders)
+        assert [type(e) for e in unknown] == [OrderStateUnknown]
+        assert unknown[0].order.cl_ord_id == cl_ord_id
+        assert unknown[0].resync
+        assert "lookup failed" in unknown[0].reason
+        assert "ServerError" in unknown[0].reason
+        assert lookup.asked == [[cl_ord_id], [cl_ord_id]]  # reconcile_attempts
+        assert sim.requests[ACTIVE] == 2
+
+        # The server recovers; the next gap looks the order up again and resolves it.
+        sim.faults.server_errors.clear()
+        assert hub.drop("accounts") == 1
+        await until(lambda: stream.reconnects == 2 and orders.pending >= 1)
+        order = await stream.wait_for_order(cl_ord_id, OrderStatus.FILLED, timeout=5)
+        assert order.ord_status == OrderStatus.FILLED
+        assert [(type(e), e.order.ord_status) for e in drain(orders)] == [
+            (OrderEvent, OrderStatus.FILLED)
+        ]
+        assert len(lookup.asked) == 3
+
+
+async def test_an_order_the_lookup_does_not_find_is_reported_unknown(
+    sim: Simulator, hub: WsHub
+) -> None:
+    sim.faults.snapshot_working_orders_only = True
+    tokens = GatedTokens(sim)
+
+    async def finds_nothing(account_id: str, orders: Sequence[Order]) -> list[Order]:
+        return []
+
+    async with reconciling_stream(sim, tokens, finds_nothing) as stream:
+        orders = stream.order_events()
+        cl_ord_id = await fill_while_down(sim, hub, stream, tokens, orders)
+        tokens.gate.set()
+        with pytest.raises(OrderStateUnknownError):
+            await stream.wait_for_order(cl_ord_id, timeout=5)
+        unknown = drain(orders)
+        assert [type(e) for e in unknown] == [OrderStateUnknown]
+        assert "did not find" in unknown[0].reason
+
+
+async def test_without_a_lookup_the_gap_is_reported_once(sim: Simulator, hub: WsHub) -> None:
+    sim.faults.snapshot_working_orders_only = True
+    tokens = GatedTokens(sim)
+    async with reconciling_stream(sim, tokens, None) as stream:
+        orders = stream.order_events()
+        cl_ord_id = await fill_while_down(sim, hub, stream, tokens, orders)
+        tokens.gate.set()
+        with pytest.raises(OrderStateUnknownError) as info:
+            await stream.wait_for_order(cl_ord_id, timeout=5)
+        assert info.value.last_known.ord_status == OrderStatus.NEW
+        assert [(type(e), e.reason) for e in drain(orders)] == [
+            (OrderStateUnknown, "no order lookup configured")
+        ]
+        first_resync = stream.snapshot
+        assert hub.drop("accounts") == 1
+        await until(lambda: stream.reconnects == 2 and stream.snapshot is not first_resync)
+        assert orders.pending == 0  # not repeated after every reconnect
+    assert sim.requests[ACTIVE] == 0
+
+
+async def test_leaving_the_stream_cancels_and_awaits_a_pending_lookup(
+    sim: Simulator, hub: WsHub
+) -> None:
+    sim.faults.snapshot_working_orders_only = True
+    tokens = GatedTokens(sim)
+    started = asyncio.Event()
+    cancelled = asyncio.Event()
+
+    async def hangs(account_id: str, orders: Sequence[Order]) -> list[Order]:
+        started.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        return []
+
+    before = set(asyncio.all_tasks())
+    async with reconciling_stream(sim, tokens, hangs) as stream:
+        cl_ord_id = await fill_while_down(sim, hub, stream, tokens)
+        tokens.gate.set()
+        await asyncio.wait_for(started.wait(), 5)
+        assert stream.reconciling == 1
+        assert [t.get_name() for t in own_tasks() if "reconcile" in t.get_name()] == [
+            "aries-accounts-reconcile"
+        ]
+        waiter = asyncio.ensure_future(stream.wait_for_order(cl_ord_id))
+        await asyncio.sleep(0)  # the waiter runs up to its wait
+        assert not waiter.done()  # waits for the lookup, does not give up early
+    assert cancelled.is_set()
+    assert own_tasks() == []
+    new = [t.get_name() for t in asyncio.all_tasks() - before if not t.done()]
+    assert not [n for n in new if n.startswith("aries-") and not n.startswith("aries-sim")]
+    with pytest.raises(StreamError):
+        await asyncio.wait_for(waiter, 5)
+
+
+async def test_orders_reconcile_reads_active_then_history_for_older_orders() -> None:
+    async with Simulator(seed=9, tick_interval=None) as sim:  # the wall clock, as in production
+        config = sim.client_config(retry=RetryPolicy(max_attempts=1))
+        async with AriesClient(config, token=sim.issue_token()) as client:
+            today = place(sim, symbol="KO", side="BUY", type="LIMIT", qty="1", price="1.00")
+            fill_now(sim, today)
+            older = next(
+                o
+                for o in sim.state.orders[ACCOUNT]
+                if not o.working and o.status != "SUPERSEDED" and o.cl_ord_id != today
+                if o.cl_ord_id not in {a.cl_ord_id for a in sim.state.active_orders(ACCOUNT)}
+            )
+            created = datetime.fromtimestamp(older.created_at, timezone.utc)
+            asked = [
+                Order(cl_ord_id=today, ord_status=OrderStatus.NEW),
+                Order(cl_ord_id=older.cl_ord_id, ord_status=OrderStatus.NEW, created_at=created),
+                Order(cl_ord_id="NO-SUCH-ORDER", ord_status=OrderStatus.NEW, created_at=created),
+            ]
+            found = {o.cl_ord_id: o for o in await client.orders.reconcile(ACCOUNT, asked)}
+            assert set(found) == {today, older.cl_ord_id}
+            assert found[today].ord_status == OrderStatus.FILLED
+            assert found[older.cl_ord_id].ord_status == OrderStatus(older.status)
+            assert sim.requests[ACTIVE] == 1
+            assert sim.requests[HISTORY] >= 1
+
+            history_before = sim.requests[HISTORY]
+            assert await client.orders.reconcile(ACCOUNT, asked[:1]) == [found[today]]
+            assert sim.requests[HISTORY] == history_before  # found in the active list
+            assert sim.requests[ACTIVE] == 2
+            assert await client.orders.reconcile(ACCOUNT, []) == []
+            assert sim.requests[ACTIVE] == 2
+
+
+def test_sim_flag_switches_the_snapshot_variant() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    on = build_simulator(parser.parse_args(["--snapshot-working-orders-only"]))
+    off = build_simulator(parser.parse_args([]))
+    assert on.faults.snapshot_working_orders_only is True
+    assert off.faults.snapshot_working_orders_only is False
+    assert on.state.faults is on.faults
+    cl_ord_id = place(on, symbol="KO", side="BUY", type="MARKET", qty="1")
+    assert on.state.order(ACCOUNT, cl_ord_id).status == "FILLED"
+    assert cl_ord_id not in {o["clOrdId"] for o in on.state.snapshot(ACCOUNT)["ordersV2"]}
+    on.faults.snapshot_working_orders_only = False
+    assert cl_ord_id in {o["clOrdId"] for o in on.state.snapshot(ACCOUNT)["ordersV2"]}
