@@ -2,24 +2,33 @@
 
 The default file is ``$XDG_CONFIG_HOME/aries-async/token.json`` (``~/.config/aries-async/``
 when ``XDG_CONFIG_HOME`` is not set). Several processes may share it: ``lock()`` takes an
-``fcntl.flock`` on a sibling ``.lock`` file (in a worker thread, so the event loop keeps running)
-as well as an in-process :class:`asyncio.Lock`, so one refresh happens among all of them.
+exclusive lock on a sibling ``.lock`` file as well as an in-process :class:`asyncio.Lock`, so one
+refresh happens among all of them. The file lock is ``fcntl.flock`` on POSIX and
+``msvcrt.locking`` (first byte of the lock file) on Windows; a platform with neither cannot
+build a :class:`FileTokenStore` (:class:`~aries_async.errors.ConfigurationError`).
+
+Waiting for the file lock blocks a thread of its own, never one of the event loop's worker
+threads: the holder needs those to read and save the token, so waiters parked there could
+deadlock it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 import orjson
 
 from aries_async.auth.tokens import Token
+from aries_async.errors import ConfigurationError
 
 __all__ = ["FileTokenStore", "default_token_path"]
 
@@ -32,6 +41,87 @@ def default_token_path() -> Path:
     base = os.environ.get("XDG_CONFIG_HOME")
     root = Path(base) if base else Path.home() / ".config"
     return root / APP_DIR / TOKEN_FILE
+
+
+class _FileLocking(Protocol):
+    """An exclusive lock on an open file, held per open file (not per process)."""
+
+    def lock(self, fd: int) -> None:
+        """Block until this file descriptor holds the lock."""
+        ...
+
+    def unlock(self, fd: int) -> None:
+        """Release the lock held through this descriptor (never blocks)."""
+        ...
+
+
+if sys.platform != "win32":
+
+    class _FlockLocking:
+        """POSIX: ``flock``, per open file description (two opens in one process exclude too)."""
+
+        def lock(self, fd: int) -> None:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX)
+
+        def unlock(self, fd: int) -> None:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+class _Msvcrt(Protocol):
+    """The part of Windows' ``msvcrt`` module that :class:`_MsvcrtLocking` uses."""
+
+    @property
+    def LK_LOCK(self) -> int: ...
+
+    @property
+    def LK_UNLCK(self) -> int: ...
+
+    def locking(self, fd: int, mode: int, nbytes: int, /) -> None: ...
+
+
+class _MsvcrtLocking:
+    """Windows: ``msvcrt.locking`` on the first byte of the lock file (per file handle)."""
+
+    def __init__(self, msvcrt: _Msvcrt) -> None:
+        self._msvcrt = msvcrt
+
+    def lock(self, fd: int) -> None:
+        while True:
+            os.lseek(fd, 0, os.SEEK_SET)
+            try:
+                self._msvcrt.locking(fd, self._msvcrt.LK_LOCK, 1)
+            except OSError as exc:
+                # LK_LOCK gives up with EDEADLOCK after ten tries a second apart; unlike flock it
+                # does not wait for good, so ask again.
+                if exc.errno != errno.EDEADLOCK:
+                    raise
+            else:
+                return
+
+    def unlock(self, fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        self._msvcrt.locking(fd, self._msvcrt.LK_UNLCK, 1)
+
+
+def _platform_locking() -> _FileLocking | None:
+    # if/else, not an early return: mypy then checks each branch on its own platform only.
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import msvcrt
+
+        return _MsvcrtLocking(msvcrt)
+    else:
+        try:
+            import fcntl  # noqa: F401 - only checking that it exists
+        except ImportError:  # pragma: no cover - a platform with neither
+            return None
+        return _FlockLocking()
+
+
+_LOCKING: _FileLocking | None = _platform_locking()
 
 
 def _write_all(handle: IO[bytes], data: bytes) -> None:
@@ -51,9 +141,21 @@ class FileTokenStore:
 
     Args:
         path: the token file (default: :func:`default_token_path`).
+
+    Raises:
+        ConfigurationError: this platform has no file locking (neither ``fcntl`` nor
+            ``msvcrt``); use a :class:`~aries_async.auth.store.MemoryTokenStore` or a store of
+            your own.
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        locking = _LOCKING
+        if locking is None:
+            raise ConfigurationError(
+                f"FileTokenStore needs file locking (fcntl or msvcrt), which {sys.platform} "
+                "lacks: use MemoryTokenStore or a TokenStore of your own"
+            )
+        self._locking: _FileLocking = locking
         self.path = Path(path) if path is not None else default_token_path()
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self._lock = asyncio.Lock()
@@ -83,7 +185,8 @@ class FileTokenStore:
             prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
         )
         try:
-            os.fchmod(fd, 0o600)
+            if sys.platform != "win32":  # mkstemp made it owner-only; umask cannot widen that
+                os.fchmod(fd, 0o600)
             with os.fdopen(fd, "wb") as handle:
                 _write_all(handle, data)
             os.replace(tmp_name, self.path)
@@ -94,39 +197,75 @@ class FileTokenStore:
         self._fsync_dir()
 
     def _fsync_dir(self) -> None:
-        if sys.platform == "win32":  # pragma: no cover - no directory fds there
-            return
-        with contextlib.suppress(OSError):
-            dir_fd = os.open(self.path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+        if sys.platform != "win32":  # Windows has no directory descriptors
+            with contextlib.suppress(OSError):
+                dir_fd = os.open(self.path.parent, os.O_RDONLY)
+                try:
+                    os.fsync(dir_fd)
+                finally:
+                    os.close(dir_fd)
 
     def _remove(self) -> None:
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
 
-    def _acquire_file_lock(self) -> int:
-        import fcntl
-
+    def _open_and_lock(self) -> int:
+        """Open the lock file and wait for its lock (blocks: run it on a thread of its own)."""
         self._ensure_dir()
         fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            self._locking.lock(fd)
         except BaseException:
             os.close(fd)
             raise
         return fd
 
-    @staticmethod
-    def _release_file_lock(fd: int) -> None:
-        import fcntl
-
+    def _unlock(self, fd: int) -> None:
         try:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            self._locking.unlock(fd)
         finally:
             os.close(fd)
+
+    async def _acquire_file_lock(self) -> int:
+        """The lock file's descriptor, once its lock is ours.
+
+        The wait runs on a daemon thread of its own: a waiter in the loop's default executor
+        would hold a worker that the lock's holder may need (for ``load``/``save``), and a
+        process would not exit while such a worker still waits.
+        """
+        loop = asyncio.get_running_loop()
+        acquired: asyncio.Future[int] = loop.create_future()
+
+        def settle(fd: int | None, error: BaseException | None) -> None:
+            if acquired.done():  # the waiter gave up (cancelled): let go of what came late
+                if fd is not None:
+                    self._unlock(fd)
+            elif error is not None:
+                acquired.set_exception(error)
+            elif fd is not None:
+                acquired.set_result(fd)
+
+        def wait_for_lock() -> None:
+            fd: int | None = None
+            error: BaseException | None = None
+            try:
+                fd = self._open_and_lock()
+            except BaseException as exc:  # handed to the waiting task
+                error = exc
+            try:
+                loop.call_soon_threadsafe(settle, fd, error)
+            except RuntimeError:  # the loop is closed: nobody is waiting any more
+                if fd is not None:
+                    self._unlock(fd)
+
+        threading.Thread(target=wait_for_lock, name="aries-token-lock", daemon=True).start()
+        try:
+            return await acquired
+        except asyncio.CancelledError:
+            # Cancelled after the result was set but before we resumed: release it here.
+            if acquired.done() and not acquired.cancelled() and acquired.exception() is None:
+                self._unlock(acquired.result())
+            raise
 
     # -- TokenStore -----------------------------------------------------------------------------
 
@@ -146,23 +285,11 @@ class FileTokenStore:
     async def lock(self) -> AsyncIterator[None]:
         """Exclusive across tasks of this process and across processes sharing the file."""
         async with self._lock:
-            acquire = asyncio.ensure_future(asyncio.to_thread(self._acquire_file_lock))
-            try:
-                fd = await asyncio.shield(acquire)
-            except asyncio.CancelledError:
-                # The thread may still get the lock after we gave up: release it when it does.
-                acquire.add_done_callback(_release_when_acquired)
-                raise
+            fd = await self._acquire_file_lock()
             try:
                 yield
             finally:
-                await asyncio.to_thread(self._release_file_lock, fd)
+                self._unlock(fd)  # unlocking never blocks: no thread, nothing to cancel
 
     def __repr__(self) -> str:
         return f"FileTokenStore(path={str(self.path)!r})"
-
-
-def _release_when_acquired(future: asyncio.Future[int]) -> None:
-    if future.cancelled() or future.exception() is not None:
-        return
-    FileTokenStore._release_file_lock(future.result())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import errno
+import fcntl
 import os
 import stat
 import subprocess
@@ -17,6 +19,7 @@ from aries_async.auth import filestore
 from aries_async.auth.filestore import FileTokenStore, default_token_path
 from aries_async.auth.store import TokenStore
 from aries_async.auth.tokens import Token
+from aries_async.errors import ConfigurationError
 
 
 def _token(n: int) -> Token:
@@ -160,8 +163,8 @@ async def test_lock_excludes_another_process(tmp_path: Path) -> None:
     assert await asyncio.to_thread(_probe, store.lock_path) == "free"
 
 
-async def test_lock_waits_for_another_process_without_blocking_the_loop(tmp_path: Path) -> None:
-    store = FileTokenStore(tmp_path / "token.json")
+async def _hold_in_another_process(store: FileTokenStore) -> asyncio.subprocess.Process:
+    """A process holding ``store``'s lock until it reads a line."""
     holder = await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
@@ -170,9 +173,16 @@ async def test_lock_waits_for_another_process_without_blocking_the_loop(tmp_path
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
     )
+    assert holder.stdout is not None
+    assert await asyncio.wait_for(holder.stdout.readline(), 30) == b"held\n"
+    return holder
+
+
+async def test_lock_waits_for_another_process_without_blocking_the_loop(tmp_path: Path) -> None:
+    store = FileTokenStore(tmp_path / "token.json")
+    holder = await _hold_in_another_process(store)
     try:
         assert holder.stdout is not None and holder.stdin is not None
-        assert await asyncio.wait_for(holder.stdout.readline(), 30) == b"held\n"
         got = asyncio.Event()
 
         async def take() -> None:
@@ -197,3 +207,142 @@ async def test_lock_waits_for_another_process_without_blocking_the_loop(tmp_path
         if holder.returncode is None:
             holder.kill()
         await holder.wait()
+
+
+_BOTS_IN_ONE_PROCESS = textwrap.dedent(
+    """
+    import asyncio, sys
+    from concurrent.futures import ThreadPoolExecutor
+    from aries_async.auth.filestore import FileTokenStore
+    from aries_async.auth.tokens import Token
+
+    async def bump(path: str) -> None:
+        store = FileTokenStore(path)  # one store per bot: nothing shared but the file
+        async with store.lock():
+            token = await store.load()
+            count = int(token.access_token.split("-")[1]) if token else 0
+            await store.save(Token(access_token=f"n-{count + 1}-" + "x" * 30))
+
+    async def main() -> None:
+        # Fewer worker threads than bots waiting for the lock.
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=2))
+        await asyncio.gather(*(bump(sys.argv[1]) for _ in range(6)))
+        final = await FileTokenStore(sys.argv[1]).load()
+        print(final.access_token.split("-")[1] if final else "none")
+
+    asyncio.run(main())
+    """
+)
+
+
+def test_waiting_for_the_lock_leaves_the_default_executor_free(tmp_path: Path) -> None:
+    """Waiters must not sit in the loop's worker threads: the holder needs one to read and save.
+
+    Six stores on one file in one process, two worker threads: every bot gets the lock in turn
+    and no increment is lost. (When waiting took executor threads, this deadlocked.)
+    """
+    try:
+        done = subprocess.run(  # noqa: S603 - our interpreter, our snippet
+            [sys.executable, "-c", _BOTS_IN_ONE_PROCESS, str(tmp_path / "token.json")],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("bots waiting for the file lock starved the default executor (deadlock)")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "6"
+
+
+async def test_cancelled_waiter_lets_go_of_the_lock_it_gets_late(tmp_path: Path) -> None:
+    store = FileTokenStore(tmp_path / "token.json")
+    holder = await _hold_in_another_process(store)
+    try:
+        assert holder.stdin is not None and holder.stdout is not None
+
+        async def take() -> None:
+            async with store.lock():
+                pytest.fail("a cancelled waiter entered the lock")
+
+        waiter = asyncio.create_task(take())
+        for _ in range(5):
+            await asyncio.sleep(0)
+        waiter.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+        holder.stdin.write(b"\n")
+        await holder.stdin.drain()
+        assert await asyncio.wait_for(holder.stdout.readline(), 30) == b"released\n"
+        # The abandoned wait still gets the lock, then releases it: the store locks again.
+        relocked = asyncio.Event()
+
+        async def relock() -> None:
+            async with store.lock():
+                relocked.set()
+                assert await asyncio.to_thread(_probe, store.lock_path) == "busy"
+
+        await asyncio.wait_for(relock(), 30)
+        assert relocked.is_set()
+        assert await asyncio.to_thread(_probe, store.lock_path) == "free"
+    finally:
+        if holder.returncode is None:
+            holder.kill()
+        await holder.wait()
+
+
+def test_no_file_locking_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(filestore, "_LOCKING", None)
+    with pytest.raises(ConfigurationError, match=r"file locking.*MemoryTokenStore"):
+        FileTokenStore(tmp_path / "token.json")
+
+
+class _FakeMsvcrt:
+    """Windows' ``msvcrt.locking`` as far as the store uses it, backed by flock here.
+
+    ``LK_LOCK`` gives up with EDEADLOCK after ten tries on Windows; ``refusals`` plays that.
+    """
+
+    LK_UNLCK = 0
+    LK_LOCK = 1
+
+    def __init__(self, refusals: int = 0, error: int = errno.EDEADLOCK) -> None:
+        self.refusals = refusals
+        self.error = error
+        self.calls: list[tuple[int, int, int]] = []
+
+    def locking(self, fd: int, mode: int, nbytes: int, /) -> None:
+        self.calls.append((mode, nbytes, os.lseek(fd, 0, os.SEEK_CUR)))
+        if mode == self.LK_LOCK and self.refusals:
+            self.refusals -= 1
+            raise OSError(self.error, os.strerror(self.error))
+        fcntl.flock(fd, fcntl.LOCK_EX if mode == self.LK_LOCK else fcntl.LOCK_UN)
+
+
+async def test_windows_locking_asks_again_until_it_gets_the_byte(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    fake = _FakeMsvcrt(refusals=3)
+    monkeypatch.setattr(filestore, "_LOCKING", filestore._MsvcrtLocking(fake))
+    store = FileTokenStore(tmp_path / "token.json")
+    await asyncio.to_thread(store.lock_path.parent.mkdir, parents=True, exist_ok=True)
+    await asyncio.to_thread(store.lock_path.write_bytes, b"xyz")  # position must not matter
+    async with store.lock():
+        assert await asyncio.to_thread(_probe, store.lock_path) == "busy"
+    assert await asyncio.to_thread(_probe, store.lock_path) == "free"
+    # Four LK_LOCK calls (three refused), then LK_UNLCK; always one byte at offset 0.
+    assert fake.calls == [(1, 1, 0)] * 4 + [(0, 1, 0)]
+
+
+async def test_windows_locking_passes_other_errors_on(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    fake = _FakeMsvcrt(refusals=1, error=errno.EBADF)
+    monkeypatch.setattr(filestore, "_LOCKING", filestore._MsvcrtLocking(fake))
+    store = FileTokenStore(tmp_path / "token.json")
+    with pytest.raises(OSError, match=os.strerror(errno.EBADF)):
+        async with store.lock():
+            pytest.fail("entered without the lock")
+    async with store.lock():  # the failed attempt left nothing held
+        pass
+    assert fake.calls == [(1, 1, 0), (1, 1, 0), (0, 1, 0)]
