@@ -31,8 +31,9 @@ from aries_async.sim.app import build_app
 from aries_async.sim.auth import AuthServer
 from aries_async.sim.context import SimContext, SimSettings
 from aries_async.sim.faults import Faults
-from aries_async.sim.feed import Clock, Feed, ManualClock, SystemClock
+from aries_async.sim.feed import Clock, Feed, Firehose, ManualClock, SystemClock
 from aries_async.sim.state import State
+from aries_async.sim.ws import hub_of
 
 if TYPE_CHECKING:
     from aries_async.auth.tokens import Token
@@ -67,6 +68,9 @@ class Simulator:
         cancel_assigns_new_id: cancel acks carry a new ``clOrdId``.
         market_open: force the market status open/closed (None: follow the clock).
         starting_cash: cash of each account at start.
+        firehose: the market websocket's throughput mode (see
+            :class:`~aries_async.sim.feed.Firehose`); None: off. Also settable later through
+            :attr:`firehose`.
 
     Attributes:
         base_url, token_url, authorize_url, market_ws_url, accounts_ws_url, charts_ws_url:
@@ -96,6 +100,7 @@ class Simulator:
         cancel_assigns_new_id: bool = True,
         market_open: bool | None = None,
         starting_cash: Decimal = Decimal("100000"),
+        firehose: Firehose | None = None,
     ) -> None:
         if quote_symbol_in not in ("n", "s"):
             raise ValueError("quote_symbol_in must be 'n' or 's'")
@@ -133,6 +138,7 @@ class Simulator:
             settings=self.settings,
         )
         self.app = build_app(self.context)
+        hub_of(self.app).firehose = firehose
         self._runner: web.AppRunner | None = None
         self._ticker: asyncio.Task[None] | None = None
         self.base_url = ""
@@ -181,6 +187,15 @@ class Simulator:
     def charts_ws_url(self) -> str:
         """``ws://.../v1/charts/ws``."""
         return self._ws("/v1/charts/ws")
+
+    @property
+    def firehose(self) -> Firehose | None:
+        """The market websocket's throughput mode (None: off); assignable."""
+        return hub_of(self.app).firehose
+
+    @firehose.setter
+    def firehose(self, value: Firehose | None) -> None:
+        hub_of(self.app).firehose = value
 
     @property
     def requests(self) -> Counter[tuple[str, str]]:

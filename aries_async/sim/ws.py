@@ -21,6 +21,13 @@ Accounts: ``subscribe {topic: "account", params: {accountId}}`` -> ack, snapshot
 (``payload.topic = "account"``, ``data = {account, positions, ordersV2}``, ``id`` = the
 subscribe id), then ``account.order`` / ``account.position`` / ``account.balance`` events.
 
+Firehose (:attr:`WsHub.firehose`, a :class:`~aries_async.sim.feed.Firehose`, also
+``Simulator(firehose=...)``): a market socket that has subscribed to all the firehose's
+synthetic symbols gets precomputed quote frames back to back (its own task, writing straight to
+the socket, yielding to the event loop every :data:`FIREHOSE_YIELD_EVERY` frames) until the
+firehose's count or duration is reached. :attr:`WsHub.firehose_lines` counts the lines sent,
+:attr:`WsHub.firehose_runs` the completed runs.
+
 Faults (``ctx.faults``, read on every send): ``ws_drop_after`` closes a socket abruptly once it
 has sent that many lines; ``ws_malformed_every`` appends a malformed line to every Nth frame;
 ``ws_stall`` sends nothing and answers no ping while set.
@@ -46,10 +53,18 @@ from aiohttp import WSMsgType, web
 
 from aries_async.sim.auth import AccessGrant, TokenProblem
 from aries_async.sim.context import SimContext
-from aries_async.sim.feed import QuoteSnapshot
+from aries_async.sim.feed import Firehose, QuoteSnapshot
 from aries_async.sim.state import AccountEvent, AccountNotFoundError
 
-__all__ = ["HUB_KEY", "MAX_LINES_PER_FRAME", "POLL_INTERVAL", "WsHub", "hub_of", "setup"]
+__all__ = [
+    "FIREHOSE_YIELD_EVERY",
+    "HUB_KEY",
+    "MAX_LINES_PER_FRAME",
+    "POLL_INTERVAL",
+    "WsHub",
+    "hub_of",
+    "setup",
+]
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +73,9 @@ MAX_LINES_PER_FRAME = 200
 
 POLL_INTERVAL = 0.05
 """Seconds between background checks of session deadlines (real time)."""
+
+FIREHOSE_YIELD_EVERY = 8
+"""The firehose lets other tasks run (pings, subscribes) after this many frames."""
 
 MAX_PENDING_LINES = 200_000
 """A client this far behind is disconnected (as a real server would)."""
@@ -123,6 +141,8 @@ class _Session:
         self.market: dict[str, _MarketSub] = {}  # by the watched (underlying) symbol
         self.options: dict[str, list[_MarketSub]] = {}
         self.account_listeners: dict[str, Callable[[], None]] = {}
+        self.firehose_subs: set[str] = set()
+        self.firehose_task: asyncio.Task[None] | None = None
         self.closing = False
         self.closed = False
 
@@ -284,6 +304,9 @@ class _Session:
                 bad.append(str(item))
                 continue
             symbol = item["symbol"].upper()
+            if symbol in self.hub.firehose_names:
+                self.firehose_subs.add(symbol)
+                continue
             option = _osi_root(symbol)
             watched = option[0] if option else symbol
             if not feed.has(watched):
@@ -312,6 +335,7 @@ class _Session:
                 {"action": "error", "error": "invalid symbol", "id": request_id, "symbols": bad}
             )
         self.ack(request_id)
+        self._maybe_start_firehose()
         for sub in fresh:  # the snapshot on subscribe (never level 2 or time and sales)
             watched = sub.option[0] if sub.option else sub.symbol
             snap = feed.quote(watched)
@@ -356,6 +380,7 @@ class _Session:
         self.ack(request_id)
 
     def _drop_symbol(self, symbol: str) -> None:
+        self.firehose_subs.discard(symbol)
         option = _osi_root(symbol)
         watched = option[0] if option else symbol
         if option:
@@ -367,6 +392,52 @@ class _Session:
             self.market.pop(symbol, None)
         if watched not in self.market and watched not in self.options:
             self.hub.unwatch(self, watched)
+
+    # -- firehose -----------------------------------------------------------------------------
+
+    def _maybe_start_firehose(self) -> None:
+        firehose = self.hub.firehose
+        if (
+            firehose is None
+            or self.firehose_task is not None
+            or len(self.firehose_subs) < len(self.hub.firehose_names)
+        ):
+            return
+        self.firehose_task = asyncio.create_task(
+            self.run_firehose(firehose), name="aries-sim-ws-firehose"
+        )
+
+    async def run_firehose(self, firehose: Firehose) -> None:
+        """Send the precomputed frames back to back until the count or duration is reached."""
+        frames = self.hub.firehose_frames()
+        loop = asyncio.get_running_loop()
+        deadline = math.inf if firehose.duration is None else loop.time() + firehose.duration
+        remaining = math.inf if firehose.count is None else firehose.count
+        send = self.ws.send_frame
+        text = WSMsgType.TEXT
+        position = 0
+        total = len(frames)
+        sent_here = 0
+        try:
+            while not self.closed and remaining > 0:
+                frame, lines = frames[position]
+                position = position + 1 if position + 1 < total else 0
+                if lines > remaining:
+                    lines = int(remaining)
+                    frame = b"\n".join(frame.split(b"\n")[:lines])
+                await send(frame, text)
+                remaining -= lines
+                sent_here += 1
+                self.hub.firehose_lines += lines
+                self.lines_sent += lines
+                if sent_here % FIREHOSE_YIELD_EVERY == 0:
+                    await asyncio.sleep(0)
+                    if loop.time() >= deadline:
+                        break
+        except (ConnectionError, RuntimeError):
+            self.abort()
+            return
+        self.hub.firehose_runs += 1
 
     def on_step(self, snap: QuoteSnapshot) -> None:
         sub = self.market.get(snap.symbol)
@@ -493,6 +564,8 @@ class _Session:
 
     def release(self) -> None:
         self.closed = True
+        if self.firehose_task is not None:
+            self.firehose_task.cancel()
         for remove in self.account_listeners.values():
             remove()
         self.account_listeners.clear()
@@ -528,6 +601,33 @@ class WsHub:
         self._remove_listener: Callable[[], None] | None = None
         self._poller: asyncio.Task[None] | None = None
         self.connections = {"market": 0, "accounts": 0}
+        self._firehose: Firehose | None = None
+        self._firehose_frames: list[tuple[bytes, int]] | None = None
+        self.firehose_names: frozenset[str] = frozenset()
+        self.firehose_lines = 0
+        self.firehose_runs = 0
+
+    # -- firehose -----------------------------------------------------------------------------
+
+    @property
+    def firehose(self) -> Firehose | None:
+        """The market socket's throughput mode (None: off). Setting it applies to sockets
+        that complete their firehose subscription afterwards."""
+        return self._firehose
+
+    @firehose.setter
+    def firehose(self, value: Firehose | None) -> None:
+        self._firehose = value
+        self._firehose_frames = None
+        self.firehose_names = frozenset(value.names()) if value is not None else frozenset()
+
+    def firehose_frames(self) -> list[tuple[bytes, int]]:
+        """The precomputed firehose frames (built once per :attr:`firehose` setting)."""
+        if self._firehose is None:
+            return []
+        if self._firehose_frames is None:
+            self._firehose_frames = self._firehose.frames()
+        return self._firehose_frames
 
     # -- feed ---------------------------------------------------------------------------------
 
@@ -670,6 +770,9 @@ class WsHub:
             writer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await writer
+            if session.firehose_task is not None:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await session.firehose_task
         return ws
 
     async def _poll(self) -> None:
