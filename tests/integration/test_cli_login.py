@@ -53,6 +53,30 @@ async def _browser(url: str) -> None:
         assert "Signed in" in await page.text()
 
 
+async def _spawn_cli(*args: str, env: dict[str, str]) -> asyncio.subprocess.Process:
+    """``python -m aries_async.cli ARGS`` with every stream piped."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "aries_async.cli",
+        *args,
+        env=env,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def _authorize_url(stream: asyncio.StreamReader | None) -> str:
+    """The authorize URL the CLI prints (the line with ``code_challenge=``)."""
+    assert stream is not None
+    while True:
+        line = (await asyncio.wait_for(stream.readline(), 30)).decode()
+        assert line, "the CLI exited before printing the URL"
+        if "code_challenge=" in line:
+            return line.strip()
+
+
 async def test_login_loopback_saves_token(sim: Simulator, tmp_path: Path) -> None:
     store = FileTokenStore(tmp_path / "token.json")
     lines: list[str] = []
@@ -121,16 +145,7 @@ async def test_cli_login_accounts_logout(sim: Simulator, tmp_path: Path) -> None
     token_file = tmp_path / "config" / "aries-async" / "token.json"
 
     async def cli(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "aries_async.cli",
-            *args,
-            env=env,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
+        proc = await _spawn_cli(*args, env=env)
         out, err = await asyncio.wait_for(proc.communicate(stdin), 60)
         assert proc.returncode is not None
         return proc.returncode, out.decode(), err.decode()
@@ -139,27 +154,9 @@ async def test_cli_login_accounts_logout(sim: Simulator, tmp_path: Path) -> None
     assert code == 3 and "aries-async login" in err
 
     # --no-browser: the URL is printed; "the browser" (this test) follows it to the loopback port.
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "aries_async.cli",
-        "login",
-        "--no-browser",
-        "--json",
-        "--timeout",
-        "30",
-        env=env,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    proc = await _spawn_cli("login", "--no-browser", "--json", "--timeout", "30", env=env)
+    url = await _authorize_url(proc.stderr)
     assert proc.stderr is not None
-    url = ""
-    while not url:
-        line = (await asyncio.wait_for(proc.stderr.readline(), 30)).decode()
-        assert line, "the CLI exited before printing the URL"
-        if "code_challenge=" in line:
-            url = line.strip()
     waiting = (await asyncio.wait_for(proc.stderr.readline(), 30)).decode()
     assert "Waiting" in waiting  # the callback server is listening now
     await _browser(url)
@@ -183,24 +180,8 @@ async def test_cli_login_accounts_logout(sim: Simulator, tmp_path: Path) -> None
     assert code == 3
 
     # Paste mode: nothing listens; the address the browser ended on comes on stdin.
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "aries_async.cli",
-        "login",
-        "--paste",
-        env=env,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    assert proc.stdout is not None
-    url = ""
-    while not url:
-        line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
-        assert line, "the CLI exited before printing the URL"
-        if "code_challenge=" in line:
-            url = line.strip()
+    proc = await _spawn_cli("login", "--paste", env=env)
+    url = await _authorize_url(proc.stdout)
     location = await _consent(url)
     raw_out, raw_err = await asyncio.wait_for(proc.communicate(location.encode() + b"\n"), 60)
     assert proc.returncode == 0, raw_err.decode()

@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
 import aiohttp
 import pytest
+from sim_http import SimApi
 
-from aries_async.sim import AccountEvent, ManualClock, Simulator
+from aries_async.sim import AccountEvent, Simulator
 
 ACCOUNT = "TEST-SIM-001"
 
 
-class Api:
-    def __init__(self, sim: Simulator, session: aiohttp.ClientSession) -> None:
-        self.sim = sim
-        self.session = session
-        self.headers = {"Authorization": sim.issue_token().authorization}
+class Api(SimApi):
+    """Order calls on the simulation account; every answer must be JSON."""
 
-    async def call(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
-        async with self.session.request(
-            method, self.sim.base_url + path, headers=self.headers, **kwargs
-        ) as resp:
-            return resp.status, await resp.json()
+    json_only = True
 
     async def place(self, **fields: str) -> tuple[int, Any]:
         body = {"tradingAccountId": ACCOUNT, "timeInForce": "DAY", **fields}
@@ -39,15 +32,13 @@ class Api:
 
 
 @pytest.fixture
-async def sim() -> AsyncIterator[Simulator]:
-    async with Simulator(seed=9, clock=ManualClock(), tick_interval=None) as s:
-        yield s
+def sim_seed() -> int:
+    return 9
 
 
 @pytest.fixture
-async def api(sim: Simulator) -> AsyncIterator[Api]:
-    async with aiohttp.ClientSession() as session:
-        yield Api(sim, session)
+def api(sim: Simulator, http: aiohttp.ClientSession) -> Api:
+    return Api(sim, http)
 
 
 async def test_market_order_fills_at_the_touch_and_moves_cash(api: Api, sim: Simulator) -> None:

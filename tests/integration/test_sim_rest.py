@@ -2,46 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import pytest
+from sim_http import SimApi
 
 from aries_async.sim import ManualClock, Simulator
 
 ACCOUNT = "TEST-ACCOUNT-001"
 
 
-class Api:
-    def __init__(self, sim: Simulator, session: aiohttp.ClientSession) -> None:
-        self.sim = sim
-        self.session = session
-        self.headers = {"Authorization": sim.issue_token().authorization}
-
-    async def call(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
-        async with self.session.request(
-            method, self.sim.base_url + path, headers=self.headers, **kwargs
-        ) as resp:
-            body = await resp.read()
-            if resp.content_type == "application/json":
-                return resp.status, await resp.json()
-            return resp.status, body.decode()
-
-
 @pytest.fixture
-async def sim() -> AsyncIterator[Simulator]:
-    async with Simulator(seed=5, clock=ManualClock(), tick_interval=None) as s:
-        yield s
+def sim_seed() -> int:
+    return 5
 
 
-@pytest.fixture
-async def api(sim: Simulator) -> AsyncIterator[Api]:
-    async with aiohttp.ClientSession() as session:
-        yield Api(sim, session)
-
-
-async def test_accounts_user_balance_positions(api: Api) -> None:
+async def test_accounts_user_balance_positions(api: SimApi) -> None:
     status, body = await api.call("GET", "/v2/users/me/accounts")
     assert status == 200
     accounts = {a["trading_account_id"]: a for a in body["accounts"]}
@@ -65,14 +42,14 @@ async def test_accounts_user_balance_positions(api: Api) -> None:
     assert Decimal(balance["balance"]) == total
 
 
-async def test_unknown_account_is_nested_404(api: Api) -> None:
+async def test_unknown_account_is_nested_404(api: SimApi) -> None:
     status, body = await api.call("GET", "/v2/accounts/NOPE/balance")
     assert status == 404
     assert body["error"]["type"] == "NOT_FOUND"
     assert body["error"]["request_id"]
 
 
-async def test_quotes_udf_default_and_unknown_symbol(api: Api, sim: Simulator) -> None:
+async def test_quotes_udf_default_and_unknown_symbol(api: SimApi, sim: Simulator) -> None:
     status, body = await api.call("GET", "/v1/chart/quotes", params={"symbols": "AAPL,ZZZZ9"})
     assert status == 200
     assert body["s"] == "ok"
@@ -95,12 +72,14 @@ async def test_quotes_symbol_in_s_switch() -> None:
         Simulator(quote_symbol_in="s", tick_interval=None) as sim,
         aiohttp.ClientSession() as s,
     ):
-        status, body = await Api(sim, s).call("GET", "/v1/chart/quotes", params={"symbols": "MSFT"})
+        status, body = await SimApi(sim, s).call(
+            "GET", "/v1/chart/quotes", params={"symbols": "MSFT"}
+        )
     assert status == 200
     assert (body["d"][0]["s"], body["d"][0]["n"]) == ("MSFT", "Microsoft Corporation")
 
 
-async def test_search_prefix_name_limit_and_options(api: Api) -> None:
+async def test_search_prefix_name_limit_and_options(api: SimApi) -> None:
     status, body = await api.call("GET", "/v1/marketdata/search", params={"query": "NVD"})
     assert status == 200
     assert body[0] == {
@@ -136,46 +115,32 @@ async def test_universe_has_500_symbols() -> None:
     assert len({s.symbol for s in SYMBOLS}) == len(SYMBOLS)
 
 
-async def test_bars_follow_the_walk(api: Api, sim: Simulator) -> None:
+async def _bars(
+    api: SimApi, symbol: str, resolution: str, start: int | str, end: int | str
+) -> tuple[int, Any]:
+    """``GET /v1/chart/history`` for one symbol between ``start`` and ``end``."""
+    params = {"symbol": symbol, "resolution": resolution, "from": str(start), "to": str(end)}
+    return await api.call("GET", "/v1/chart/history", params=params)
+
+
+async def test_bars_follow_the_walk(api: SimApi, sim: Simulator) -> None:
     sim.advance(300)  # five minutes of live market
     now = int(sim.clock.now())
-    status, body = await api.call(
-        "GET",
-        "/v1/chart/history",
-        params={"symbol": "AAPL", "resolution": "1", "from": str(now - 600), "to": str(now)},
-    )
+    status, body = await _bars(api, "AAPL", "1", now - 600, now)
     assert status == 200
     assert body["s"] == "ok"
     snap = sim.feed.quote("AAPL")
     assert body["c"][-1] == snap.last
     for o, h, lo, c in zip(body["o"], body["h"], body["l"], body["c"], strict=True):
         assert lo <= min(o, c) <= max(o, c) <= h
-    status, daily = await api.call(
-        "GET",
-        "/v1/chart/history",
-        params={
-            "symbol": "AAPL",
-            "resolution": "1D",
-            "from": str(now - 40 * 86400),
-            "to": str(now * 1000),
-        },
-    )  # milliseconds are accepted
+    status, daily = await _bars(api, "AAPL", "1D", now - 40 * 86400, now * 1000)  # ms accepted
     assert daily["s"] == "ok"
     assert daily["c"][-1] == snap.last
     assert daily["c"][-2] == snap.prev_close
     assert daily["h"][-1] == snap.high
     # minute bars of one past session aggregate to that session's daily bar
     day_start = daily["t"][-3]
-    status, minutes = await api.call(
-        "GET",
-        "/v1/chart/history",
-        params={
-            "symbol": "AAPL",
-            "resolution": "1",
-            "from": str(day_start),
-            "to": str(day_start + 86399),
-        },
-    )
+    status, minutes = await _bars(api, "AAPL", "1", day_start, day_start + 86399)
     assert minutes["o"][0] == daily["o"][-3]
     assert minutes["c"][-1] == daily["c"][-3]
     assert max(minutes["h"]) == daily["h"][-3]
@@ -183,32 +148,22 @@ async def test_bars_follow_the_walk(api: Api, sim: Simulator) -> None:
     assert sum(minutes["v"]) == daily["v"][-3]
 
 
-async def test_bars_no_data_and_in_band_errors(api: Api) -> None:
-    status, body = await api.call(
-        "GET",
-        "/v1/chart/history",
-        params={"symbol": "AAPL", "resolution": "D", "from": "100", "to": "200"},
-    )
-    assert (status, body["s"]) == (200, "no_data")
-    status, body = await api.call(
-        "GET",
-        "/v1/chart/history",
-        params={"symbol": "AAPL", "resolution": "7X", "from": "100", "to": "200"},
-    )
-    assert (status, body["s"]) == (200, "error")
-    assert body["errmsg"]
-    status, body = await api.call(
-        "GET",
-        "/v1/chart/history",
-        params={"symbol": "NOPE1", "resolution": "D", "from": "100", "to": "200"},
-    )
-    assert (status, body["s"]) == (200, "error")
-    status, body = await api.call(
-        "GET",
-        "/v1/chart/history",
-        params={"symbol": "AAPL", "resolution": "D", "from": "200", "to": "100"},
-    )
-    assert body["s"] == "error"
+@pytest.mark.parametrize(
+    ("symbol", "resolution", "start", "end", "outcome"),
+    [
+        ("AAPL", "D", "100", "200", "no_data"),  # long before the walk began
+        ("AAPL", "7X", "100", "200", "error"),  # unknown resolution
+        ("NOPE1", "D", "100", "200", "error"),  # unknown symbol
+        ("AAPL", "D", "200", "100", "error"),  # from after to
+    ],
+)
+async def test_bars_no_data_and_in_band_errors(
+    api: SimApi, symbol: str, resolution: str, start: str, end: str, outcome: str
+) -> None:
+    status, body = await _bars(api, symbol, resolution, start, end)
+    assert (status, body["s"]) == (200, outcome)
+    if outcome == "error":
+        assert body["errmsg"]
 
 
 async def test_same_seed_same_walk() -> None:
@@ -224,7 +179,7 @@ async def test_same_seed_same_walk() -> None:
     assert other.feed.quote("KO") != lasts[0][1]
 
 
-async def test_market_status_holidays_and_options(api: Api, sim: Simulator) -> None:
+async def test_market_status_holidays_and_options(api: SimApi, sim: Simulator) -> None:
     status, body = await api.call("GET", "/v1/market/status")
     assert status == 200
     assert body == {
@@ -261,7 +216,7 @@ async def test_market_status_holidays_and_options(api: Api, sim: Simulator) -> N
     assert eq["errors"][0]["symbol"] == "ZZZZ9"
 
 
-async def test_etb_and_chart_helpers(api: Api) -> None:
+async def test_etb_and_chart_helpers(api: SimApi) -> None:
     status, body = await api.call("GET", "/v1/etb")
     assert body["count"] == len(body["symbols"]) > 400
     status, body = await api.call(
@@ -276,7 +231,7 @@ async def test_etb_and_chart_helpers(api: Api) -> None:
     assert cfg["supports_time"] is True
 
 
-async def test_order_history_filters_and_flat_errors(api: Api, sim: Simulator) -> None:
+async def test_order_history_filters_and_flat_errors(api: SimApi, sim: Simulator) -> None:
     path = f"/v2/accounts/{ACCOUNT}/orders/history"
     status, body = await api.call("GET", path)
     assert status == 400

@@ -1,0 +1,41 @@
+"""Shared setup of the integration tests: a simulator on a manual clock and raw calls to it.
+
+A module picks its price walk by overriding ``sim_seed``, and its own simulator by defining a
+``sim`` fixture (which ``api`` then uses).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from sim_http import SimApi
+
+from aries_async.sim import ManualClock, Simulator
+
+
+@pytest.fixture
+def sim_seed() -> int:
+    """The seed of ``sim``'s price walk (override it in a module for another walk)."""
+    return 0
+
+
+@pytest.fixture
+async def sim(sim_seed: int) -> AsyncIterator[Simulator]:
+    """A simulator on a :class:`ManualClock` with no ticker: time moves on ``sim.advance()``."""
+    async with Simulator(seed=sim_seed, clock=ManualClock(), tick_interval=None) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    """A plain aiohttp session for raw calls."""
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture
+def api(sim: Simulator, http: aiohttp.ClientSession) -> SimApi:
+    """Raw calls to ``sim`` with an all-scope token."""
+    return SimApi(sim, http)
