@@ -32,6 +32,8 @@ __all__ = ["AriesClient"]
 
 log = logging.getLogger("aries_async")
 
+_IDEMPOTENT = frozenset(("GET", "HEAD", "PUT", "DELETE", "OPTIONS"))
+
 _TIMEOUT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "aries_async_timeout", default=None
 )
@@ -166,14 +168,13 @@ class AriesClient:
         if timeout is None:
             timeout = _TIMEOUT.get()
         if idempotent is None:
-            idempotent = method in ("GET", "HEAD", "PUT", "DELETE", "OPTIONS")
+            idempotent = method in _IDEMPOTENT
         url = self._url(path)
         used: list[str] = []
+        auth = self.auth
 
         async def auth_header() -> Mapping[str, str]:
-            if not authenticated:
-                return {}
-            token = await self.auth.token()
+            token = auth.cached() or await auth.token()
             used.append(token.access_token)
             return {"Authorization": token.authorization}
 
@@ -185,7 +186,7 @@ class AriesClient:
                     idempotent=idempotent,
                     params=params,
                     json=json,
-                    header_factory=auth_header,
+                    header_factory=auth_header if authenticated else None,
                     timeout=timeout,
                 )
                 break
@@ -194,7 +195,7 @@ class AriesClient:
                 if attempt == 2 or not authenticated or not used:
                     raise
                 log.info("401 on %s %s; refreshing the token and replaying once", method, path)
-                await self.auth.invalidate(used[-1])
+                await auth.invalidate(used[-1])
         if not response.body:
             return None
         content_type = response.headers.get("Content-Type", "")

@@ -1,10 +1,23 @@
 """Quote polling: N quote requests at concurrency C against the simulator in its own process.
 
-Run: ``python -m benchmarks.quote_polling [--requests 2000 --concurrency 100]``. Writes
-``benchmarks/results/quote_polling.json``. Contenders run side by side in one run: raw aiohttp
-(same URL, same pool size, orjson decode), ``client.market.quote``, finance-dev
-``chart.get_quotes_async``. The sim's CPU time per contender is read from /proc to show whether
-the sim was the bottleneck (CPU seconds close to wall seconds means it was).
+Run: ``python -m benchmarks.quote_polling [--requests 2000 --concurrency 100 --rounds 5]``.
+Writes ``benchmarks/results/quote_polling.json``.
+
+Contenders, each with a connection pool of ``--pool`` connections (256, our default) to the same
+URL with the same query and the same bearer token:
+
+* raw aiohttp: ``session.get`` and ``orjson.loads`` of the body into plain dicts;
+* aries-async: ``client.market.quote``, which returns a typed ``Quote`` (``Decimal`` prices);
+* finance-dev: ``chart.get_quotes_async``, which returns its pydantic models (httpx pool limits
+  set to the same size).
+
+Fairness: building each client, fetching a token and opening the first connection happen
+before the clock starts (one untimed warm-up call). Rounds interleave the contenders and rotate
+their order, so slow drifts of a shared machine hit each one alike; the ratios reported are the
+medians of the per-round ratios. The sim's CPU time per contender is read from /proc: sim CPU
+close to wall time would mean the sim, not the client, set the pace. ``--sim-check`` also runs
+two raw clients at once in two processes: if together they get well above one raw client, the
+sim had headroom during the raw run.
 """
 
 from __future__ import annotations
@@ -14,9 +27,11 @@ import asyncio
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +40,20 @@ import orjson
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SYMBOL = "AAPL"
+POOL = 256
+
+Timed = Callable[[], Awaitable[None]]
+"""Runs the timed part of one contender (the requests), after its untimed set-up."""
 
 
 def sim_cpu(pid: int) -> float:
+    """User plus system CPU seconds used so far by process ``pid``."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def gather_limited(make, n: int, conc: int) -> None:
+async def gather_limited(make: Callable[[], Awaitable[Any]], n: int, conc: int) -> None:
+    """Run ``make()`` ``n`` times with at most ``conc`` in flight."""
     sem = asyncio.Semaphore(conc)
 
     async def one() -> None:
@@ -42,47 +63,74 @@ async def gather_limited(make, n: int, conc: int) -> None:
     await asyncio.gather(*(one() for _ in range(n)))
 
 
-async def raw(info: dict[str, Any], token: str, n: int, conc: int) -> None:
+async def raw(info: dict[str, Any], token: dict[str, Any], n: int, conc: int, clock: Timed) -> None:
+    """Raw aiohttp: the same URL, query, token and pool size; the body decoded with orjson."""
     url = info["base_url"].rstrip("/") + "/v1/chart/quotes"
-    headers = {"Authorization": f"Bearer {token}"}
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=256)) as s:
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=POOL)) as s:
 
-        async def call() -> None:
+        async def call() -> Any:
             async with s.get(url, params={"symbols": SYMBOL}, headers=headers) as r:
-                orjson.loads(await r.read())
+                return orjson.loads(await r.read())
 
+        await call()
+        await clock()
         await gather_limited(call, n, conc)
+        await clock()
 
 
-async def ours(info: dict[str, Any], token: dict[str, Any], n: int, conc: int) -> None:
+async def ours(
+    info: dict[str, Any], token: dict[str, Any], n: int, conc: int, clock: Timed
+) -> None:
+    """aries-async: ``client.market.quote`` returning typed quotes."""
     from aries_async.auth.tokens import Token
     from aries_async.client import AriesClient
     from aries_async.config import ClientConfig
 
     config = ClientConfig.for_base_url(
-        info["base_url"], client_id=info["client_id"], client_secret=info["client_secret"]
+        info["base_url"],
+        client_id=info["client_id"],
+        client_secret=info["client_secret"],
+        pool_size=POOL,
     )
     async with AriesClient(config, token=Token.from_response(token)) as client:
         await client.market.quote(SYMBOL)
+        await clock()
         await gather_limited(lambda: client.market.quote(SYMBOL), n, conc)
+        await clock()
 
 
-async def fd(info: dict[str, Any], n: int, conc: int) -> None:
+async def fd(info: dict[str, Any], token: dict[str, Any], n: int, conc: int, clock: Timed) -> None:
+    """finance-dev: ``chart.get_quotes_async`` returning its models (it fetches its own token)."""
+    import httpx
     from finance_dev import FinanceDev, models  # type: ignore[import-not-found]
 
-    sdk = FinanceDev(
-        security=models.Security(
-            client_id=info["client_id"],
-            client_secret=info["client_secret"],
-            token_url=info["token_url"],
-        ),
-        server_url=info["base_url"],
-    )
-    await sdk.chart.get_quotes_async(symbols=SYMBOL)
-    await gather_limited(lambda: sdk.chart.get_quotes_async(symbols=SYMBOL), n, conc)
+    limits = httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL)
+    async with httpx.AsyncClient(limits=limits, follow_redirects=True) as http:
+        sdk = FinanceDev(
+            security=models.Security(
+                client_id=info["client_id"],
+                client_secret=info["client_secret"],
+                token_url=info["token_url"],
+            ),
+            server_url=info["base_url"],
+            async_client=http,
+        )
+        await sdk.chart.get_quotes_async(symbols=SYMBOL)
+        await clock()
+        await gather_limited(lambda: sdk.chart.get_quotes_async(symbols=SYMBOL), n, conc)
+        await clock()
+
+
+CONTENDERS: dict[str, Callable[..., Awaitable[None]]] = {
+    "raw aiohttp": raw,
+    "aries-async": ours,
+    "finance-dev": fd,
+}
 
 
 async def get_token(info: dict[str, Any]) -> dict[str, Any]:
+    """A client-credentials token from the sim (shared by raw aiohttp and aries-async)."""
     async with aiohttp.ClientSession() as s:
         form = {
             "grant_type": "client_credentials",
@@ -90,56 +138,145 @@ async def get_token(info: dict[str, Any]) -> dict[str, Any]:
             "client_secret": info["client_secret"],
         }
         async with s.post(info["token_url"], data=form) as r:
-            return await r.json()
+            result: dict[str, Any] = await r.json()
+            return result
+
+
+def measure(
+    run: Callable[..., Awaitable[None]],
+    info: dict[str, Any],
+    token: dict[str, Any],
+    n: int,
+    conc: int,
+    sim_pid: int,
+) -> dict[str, float]:
+    """One timed run: wall seconds, client CPU seconds and sim CPU seconds of the requests."""
+    marks: list[tuple[float, float, float]] = []
+
+    async def clock() -> None:
+        marks.append((time.perf_counter(), time.process_time(), sim_cpu(sim_pid)))
+
+    asyncio.run(run(info, token, n, conc, clock))
+    (w0, c0, s0), (w1, c1, s1) = marks
+    wall = w1 - w0
+    return {
+        "req_per_s": n / wall,
+        "wall_s": wall,
+        "client_cpu_us_per_req": (c1 - c0) / n * 1e6,
+        "sim_cpu_s": s1 - s0,
+        "sim_cpu_share": (s1 - s0) / wall,
+    }
+
+
+def two_raw_clients(info: dict[str, Any], n: int, conc: int, sim_pid: int) -> dict[str, float]:
+    """Two raw clients in two processes at once: the sim's rate when pushed harder."""
+    code = (
+        "import asyncio, json, sys\n"
+        "from benchmarks.quote_polling import get_token, raw\n"
+        "info = json.loads(sys.argv[1]); n, c = int(sys.argv[2]), int(sys.argv[3])\n"
+        "async def nothing(): pass\n"
+        "token = asyncio.run(get_token(info))\n"
+        "asyncio.run(raw(info, token, n, c, nothing))\n"
+    )
+    args = [sys.executable, "-c", code, json.dumps(info), str(n), str(conc)]
+    root = str(Path(__file__).resolve().parent.parent)
+    s0, t0 = sim_cpu(sim_pid), time.perf_counter()
+    procs = [subprocess.Popen(args, cwd=root) for _ in range(2)]  # noqa: S603 - our interpreter
+    for proc in procs:
+        proc.wait(300)
+    wall = time.perf_counter() - t0
+    return {"req_per_s": 2 * n / wall, "sim_cpu_share": (sim_cpu(sim_pid) - s0) / wall}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """Run the benchmark and write its JSON results."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--skip-finance-dev", action="store_true")
+    parser.add_argument("--sim-check", action="store_true", help="also run two raw clients")
     args = parser.parse_args(argv)
     n, c = args.requests, args.concurrency
+    names = [k for k in CONTENDERS if not (args.skip_finance_dev and k == "finance-dev")]
     proc = subprocess.Popen(
         [sys.executable, "-m", "aries_async.sim.cli", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )
+    samples: dict[str, list[dict[str, float]]] = {name: [] for name in names}
+    skipped: dict[str, str] = {}
+    sim_check: dict[str, float] | None = None
     try:
         info = json.loads(proc.stdout.readline())  # type: ignore[union-attr]
         token = asyncio.run(get_token(info))
-        contenders: dict[str, Any] = {
-            "raw aiohttp": lambda: raw(info, token["access_token"], n, c),
-            "aries-async": lambda: ours(info, token, n, c),
-            "finance-dev": lambda: fd(info, n, c),
-        }
-        runs: dict[str, Any] = {}
-        for name, make in contenders.items():
-            try:
-                cpu0, t0 = sim_cpu(proc.pid), time.perf_counter()
-                asyncio.run(make())
-                wall = time.perf_counter() - t0
-                cpu = sim_cpu(proc.pid) - cpu0
-                runs[name] = {"req_per_s": n / wall, "wall_s": wall, "sim_cpu_s": cpu}
-            except ImportError as exc:
-                runs[name] = {"skipped": str(exc)}
+        for r in range(args.rounds):
+            order = names[r % len(names) :] + names[: r % len(names)]
+            for name in order:
+                if name in skipped:
+                    continue
+                try:
+                    samples[name].append(measure(CONTENDERS[name], info, token, n, c, proc.pid))
+                except ImportError as exc:
+                    skipped[name] = str(exc)
+        if args.sim_check:
+            sim_check = two_raw_clients(info, n, c, proc.pid)
     finally:
         proc.terminate()
         proc.wait(10)
-    base = runs["raw aiohttp"]["req_per_s"]
-    fdr = runs.get("finance-dev", {}).get("req_per_s")
-    print(f"{'contender':<12} {'req/s':>9} {'sim CPU/wall':>13} {'vs raw':>7} {'vs fd':>7}")
+    runs: dict[str, Any] = {}
+    base = samples["raw aiohttp"]
+    fds = samples.get("finance-dev") or []
+    for name in names:
+        if name in skipped:
+            runs[name] = {"skipped": skipped[name]}
+            continue
+        mine = samples[name]
+        summary: dict[str, Any] = {
+            key: statistics.median(s[key] for s in mine)
+            for key in ("req_per_s", "client_cpu_us_per_req", "sim_cpu_share")
+        }
+        summary["vs_raw"] = statistics.median(
+            a["req_per_s"] / b["req_per_s"] for a, b in zip(mine, base, strict=True)
+        )
+        summary["vs_raw_per_round"] = [
+            round(a["req_per_s"] / b["req_per_s"], 3) for a, b in zip(mine, base, strict=True)
+        ]
+        if fds:
+            summary["vs_finance_dev"] = statistics.median(
+                a["req_per_s"] / b["req_per_s"] for a, b in zip(mine, fds, strict=True)
+            )
+        summary["samples"] = mine
+        runs[name] = summary
+    print(
+        f"{'contender':<12} {'req/s':>8} {'client CPU/req':>15} {'sim CPU/wall':>13}"
+        f" {'vs raw':>7} {'vs fd':>7}"
+    )
     for name, r in runs.items():
         if "skipped" in r:
             print(f"{name:<12} skipped: {r['skipped']}")
             continue
-        r["vs_raw"] = r["req_per_s"] / base
-        r["vs_finance_dev"] = r["req_per_s"] / fdr if fdr else None
+        vs_fd = f"{r['vs_finance_dev']:>6.2f}x" if "vs_finance_dev" in r else f"{'-':>7}"
         print(
-            f"{name:<12} {r['req_per_s']:>9,.0f} {r['sim_cpu_s'] / r['wall_s']:>12.0%}"
-            f" {r['vs_raw']:>6.2f}x {r['vs_finance_dev'] or 0:>6.2f}x"
+            f"{name:<12} {r['req_per_s']:>8,.0f} {r['client_cpu_us_per_req']:>12.0f} us"
+            f" {r['sim_cpu_share']:>12.0%} {r['vs_raw']:>6.2f}x {vs_fd}"
         )
-    out = {"requests": n, "concurrency": c, "python": platform.python_version(),
-           "nproc": os.cpu_count(), "runs": runs}
+    if sim_check is not None:
+        print(
+            f"two raw clients at once: {sim_check['req_per_s']:,.0f} req/s in total,"
+            f" sim CPU/wall {sim_check['sim_cpu_share']:.0%}"
+        )
+    out = {
+        "requests": n,
+        "concurrency": c,
+        "rounds": args.rounds,
+        "pool": POOL,
+        "python": platform.python_version(),
+        "nproc": os.cpu_count(),
+        "loadavg_after": os.getloadavg(),
+        "runs": runs,
+        "two_raw_clients": sim_check,
+    }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "quote_polling.json").write_text(json.dumps(out, indent=2))
     return 0

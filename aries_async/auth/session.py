@@ -57,6 +57,21 @@ class AuthSession:
             and not token.needs_refresh(self._clock(), self._skew)
         )
 
+    def cached(self) -> Token | None:
+        """The token in memory when it is usable as it is (no refresh, no store, no await).
+
+        Returns:
+            The token :meth:`token` would return without refreshing, or None when :meth:`token`
+            has work to do (no token yet, refused, or within ``refresh_skew`` of expiry).
+        """
+        token = self._token
+        if token is None or token.access_token == self._invalid:
+            return None
+        expires_at = token.expires_at
+        if expires_at is not None and expires_at - self._clock() <= self._skew:
+            return None
+        return token
+
     async def token(self) -> Token:
         """A token that is valid for at least ``refresh_skew`` seconds, refreshing if needed.
 
@@ -64,9 +79,8 @@ class AuthSession:
             NotSignedInError: there is no token at all.
             ReauthenticationRequired: the refresh token was refused; sign in again.
         """
-        token = self._token
-        if self._usable(token):
-            assert token is not None
+        token = self.cached()
+        if token is not None:
             return token
         async with self._lock:
             token = self._token

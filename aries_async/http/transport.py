@@ -6,15 +6,15 @@ Resources never touch aiohttp; they call :meth:`Transport.request` and parse the
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import attrs
 import orjson
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from aries_async.config import ClientConfig
 from aries_async.errors import (
@@ -24,6 +24,9 @@ from aries_async.errors import (
     api_error_from_response,
 )
 from aries_async.http.retry import retry_delay, should_retry
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
 
 __all__ = ["Response", "Sleep", "Transport"]
 
@@ -112,23 +115,41 @@ class Transport:
         attempt: _Attempt | None = None,
     ) -> Response:
         """One HTTP exchange, no retry. Raises the error tree for failures and error statuses."""
-        body: bytes | None = None
-        send_headers = dict(headers or {})
+        return await self._send(
+            method,
+            url,
+            params,
+            json,
+            data,
+            dict(headers) if headers else {},
+            timeout,
+            attempt or _Attempt(),
+        )
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        json: Any,
+        data: Mapping[str, str] | None,
+        headers: dict[str, str],
+        timeout: float | None,
+        tracker: _Attempt,
+    ) -> Response:
+        """:meth:`send_once` without the argument copies (``headers`` is ours to change)."""
+        body: bytes | Mapping[str, str] | None = data
         if json is not None:
             body = orjson.dumps(json)
-            send_headers["Content-Type"] = "application/json"
-        request_timeout = aiohttp.ClientTimeout(total=timeout) if timeout is not None else None
-        tracker = attempt or _Attempt()
+            headers["Content-Type"] = "application/json"
         try:
             async with self.session.request(
                 method,
                 url,
                 params=params,
-                data=body if body is not None else data,
-                headers=send_headers,
-                timeout=request_timeout
-                if request_timeout is not None
-                else aiohttp.helpers.sentinel,
+                data=body,
+                headers=headers,
+                timeout=_SESSION_TIMEOUT if timeout is None else _client_timeout(timeout),
                 allow_redirects=False,
             ) as resp:
                 tracker.sent = True
@@ -148,12 +169,32 @@ class Transport:
             raise ConnectionFailedError(
                 f"{method} {_path(url)}: connection failed ({type(exc).__name__})"
             ) from exc
-        log.debug("%s %s -> %s (%d bytes)", method, _path(url), status, len(payload))
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%s %s -> %s (%d bytes)", method, _path(url), status, len(payload))
         if status >= 400:
             raise api_error_from_response(
                 status, response_headers, payload, reason=reason, method=method, path=_path(url)
             )
         return Response(status, response_headers, payload)
+
+    async def _attempt(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        json: Any,
+        data: Mapping[str, str] | None,
+        headers: Mapping[str, str] | None,
+        header_factory: Callable[[], Awaitable[Mapping[str, str]]] | None,
+        timeout: float | None,
+        tracker: _Attempt,
+    ) -> Response:
+        """One attempt of :meth:`request`: fresh headers (and token), then one exchange."""
+        tracker.sent = False
+        all_headers = dict(headers) if headers else {}
+        if header_factory is not None:
+            all_headers.update(await header_factory())
+        return await self._send(method, url, params, json, data, all_headers, timeout, tracker)
 
     async def request(
         self,
@@ -171,9 +212,47 @@ class Transport:
         """Send a request, retrying per the policy (see :func:`~.retry.should_retry`).
 
         ``header_factory`` is awaited before every attempt (it supplies the bearer token).
+
+        The first attempt runs without any retry machinery. When it fails with an error that
+        :func:`~.retry.should_retry` accepts, tenacity takes over: its loop first replays that
+        failure as attempt 1 (so waits, logs and the attempt limit are exactly those of a loop
+        that had run from the start), then sends attempts 2, 3...
         """
-        policy = self._config.retry
         tracker = _Attempt()
+        try:
+            all_headers = dict(headers) if headers else {}
+            if header_factory is not None:
+                all_headers.update(await header_factory())
+            return await self._send(method, url, params, json, data, all_headers, timeout, tracker)
+        except Exception as exc:
+            policy = self._config.retry
+            if not should_retry(exc, idempotent=idempotent, sent=tracker.sent, policy=policy):
+                raise
+            first = exc
+        return await self._retry(
+            first,
+            method,
+            url,
+            idempotent,
+            lambda: self._attempt(
+                method, url, params, json, data, headers, header_factory, timeout, tracker
+            ),
+            tracker,
+        )
+
+    async def _retry(
+        self,
+        first: Exception,
+        method: str,
+        url: str,
+        idempotent: bool,
+        again: Callable[[], Awaitable[Response]],
+        tracker: _Attempt,
+    ) -> Response:
+        """Attempts 2.. under tenacity, after ``first`` (a retryable failure) ended attempt 1."""
+        from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+
+        policy = self._config.retry
 
         def _retryable(exc: BaseException) -> bool:
             return should_retry(exc, idempotent=idempotent, sent=tracker.sent, policy=policy)
@@ -198,23 +277,26 @@ class Transport:
             sleep=self._sleep,
             reraise=True,
         )
+        replay: Exception | None = first
         async for attempt in retrying:
             with attempt:
-                tracker.sent = False
-                all_headers = dict(headers or {})
-                if header_factory is not None:
-                    all_headers.update(await header_factory())
-                return await self.send_once(
-                    method,
-                    url,
-                    params=params,
-                    json=json,
-                    data=data,
-                    headers=all_headers,
-                    timeout=timeout,
-                    attempt=tracker,
-                )
+                if replay is not None:
+                    # Attempt 1 already ran (the fast path in :meth:`request`): hand its failure
+                    # to tenacity as that attempt's outcome instead of sending again.
+                    failed, replay = replay, None
+                    raise failed
+                return await again()
         raise AriesError("unreachable: retry loop ended without a result")  # pragma: no cover
+
+
+_SESSION_TIMEOUT: Any = aiohttp.helpers.sentinel
+"""Tells aiohttp to use the session's timeout (``config.timeout``)."""
+
+
+@functools.lru_cache(maxsize=64)
+def _client_timeout(total: float) -> aiohttp.ClientTimeout:
+    """A per-call total timeout (cached: a handful of distinct values are reused for every call)."""
+    return aiohttp.ClientTimeout(total=total)
 
 
 def _path(url: str) -> str:

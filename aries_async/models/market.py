@@ -7,6 +7,7 @@ quotes and bars have explicit parse/serialize functions instead of converter wir
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -106,6 +107,24 @@ def _number(value: object, what: str) -> Decimal | None:
         raise ResponseFormatError(f"{what}: {exc}") from None
 
 
+_EXACT = decimal.Context()
+"""Passed to ``Decimal()`` so that building a quote does not look up (and, in every new asyncio
+task, create) the task's current decimal context. Converting an int or a float's ``repr`` is
+exact whatever the context, and neither can be malformed, so the result is the same."""
+
+
+def _quote_number(value: object, symbol: str, key: str) -> Decimal | None:
+    """:func:`_number` for quote values, with the common JSON float and int first."""
+    if type(value) is float:
+        if value - value == 0.0:  # finite: inf - inf and nan - nan are nan
+            return Decimal(repr(value), _EXACT)
+    elif type(value) is int:
+        return Decimal(value, _EXACT)
+    elif value is None:
+        return None
+    return _number(value, f"quote {symbol} {key}")
+
+
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
@@ -164,7 +183,7 @@ class Quote:
         Raises:
             ResponseFormatError: the item reports ``s == "error"`` or is malformed.
         """
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):
             raise ResponseFormatError(f"quote item is not an object: {item!r}")
         n = _text(item.get("n")) or None
         s = _text(item.get("s")) or None
@@ -187,12 +206,14 @@ class Quote:
                 raise ResponseFormatError("quote item names no symbol")
             symbol = requested
         values = item.get("v") or {}
-        if not isinstance(values, Mapping):
+        if type(values) is not dict and not isinstance(values, Mapping):
             raise ResponseFormatError(f"quote values for {symbol} are not an object")
-        fields: dict[str, Any] = {
-            attr: _number(values.get(key), f"quote {symbol} {key}") for attr, key in _QUOTE_NUMBERS
-        }
-        fields.update({attr: _text(values.get(key)) for attr, key in _QUOTE_TEXTS})
+        fields: dict[str, Any] = {}
+        for attr, key in _QUOTE_NUMBERS:
+            fields[attr] = _quote_number(values.get(key), symbol, key)
+        for attr, key in _QUOTE_TEXTS:
+            text = values.get(key)
+            fields[attr] = text if text is None or type(text) is str else str(text)
         return cls(symbol=symbol, name=name, **fields)
 
     def to_chart_item(self, symbol_in: Literal["n", "s"] = "n") -> dict[str, Any]:
@@ -217,7 +238,7 @@ class Quote:
 
 
 def _check_status(data: object, what: str, allowed: Iterable[str]) -> Mapping[str, Any]:
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):
         raise ResponseFormatError(f"{what}: expected an object, got {type(data).__name__}")
     status = data.get("s")
     if status == "error":

@@ -91,8 +91,11 @@ class Market(Resource):
             ResponseFormatError: the server reported an error for this symbol.
         """
         sym = _symbol(symbol)
-        quotes = await self._fetch_quotes([sym])
-        found = quotes.get(sym)
+        data = await self._client.request("GET", "/v1/chart/quotes", params={"symbols": sym})
+        found: Quote | None = None
+        for item in parse_quotes_response(data):
+            if item.symbol == sym:
+                found = item  # the last one wins, as in the dict that quotes() builds
         if found is None:
             raise ResponseFormatError(f"no quote returned for {sym}")
         return found

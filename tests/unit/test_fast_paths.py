@@ -1,0 +1,171 @@
+"""The shortcuts of the quote path behave exactly like the long way round.
+
+* A first attempt that succeeds (or fails for good) never builds tenacity machinery; a
+  retryable failure hands over to tenacity, which counts that failure as attempt 1.
+* ``AuthSession.cached()`` agrees with ``token()`` about when a token is usable.
+* Quote numbers: the float/int shortcut gives the values the general parser gives, and the
+  values it refuses still raise ``ResponseFormatError``.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import tenacity
+from aioresponses import aioresponses
+
+from aries_async import AriesClient, ClientConfig, RetryPolicy, Token
+from aries_async.auth.session import AuthSession
+from aries_async.auth.store import MemoryTokenStore
+from aries_async.errors import NotFoundError, ResponseFormatError, ServerError
+from aries_async.models.common import parse_decimal
+from aries_async.models.market import Quote
+
+BASE = "https://api.test"
+URL = BASE + "/v1/users/me"
+
+
+class RecordingSleep:
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+class CountingRetrying(tenacity.AsyncRetrying):
+    built = 0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        CountingRetrying.built += 1
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture
+def counting(monkeypatch: pytest.MonkeyPatch) -> type[CountingRetrying]:
+    CountingRetrying.built = 0
+    monkeypatch.setattr(tenacity, "AsyncRetrying", CountingRetrying)
+    return CountingRetrying
+
+
+def client(sleep: RecordingSleep, **config: Any) -> AriesClient:
+    cfg = ClientConfig.for_base_url(BASE, **config)
+    return AriesClient(cfg, token=Token(access_token="a" * 40, expires_at=4e9), sleep=sleep)
+
+
+async def test_a_first_attempt_that_succeeds_builds_no_retry_machinery(
+    counting: type[CountingRetrying],
+) -> None:
+    with aioresponses() as m:
+        m.get(URL, payload={"id": 1})
+        async with client(RecordingSleep()) as c:
+            assert await c.request("GET", "/v1/users/me") == {"id": 1}
+    assert counting.built == 0
+
+
+async def test_a_final_failure_is_raised_without_retry_machinery(
+    counting: type[CountingRetrying],
+) -> None:
+    with aioresponses() as m:
+        m.get(URL, status=404, payload={"error": "nope"})
+        async with client(RecordingSleep()) as c:
+            with pytest.raises(NotFoundError):
+                await c.request("GET", "/v1/users/me")
+    assert counting.built == 0
+
+
+async def test_a_retryable_failure_hands_over_to_tenacity_as_attempt_one(
+    counting: type[CountingRetrying], caplog: pytest.LogCaptureFixture
+) -> None:
+    sleep = RecordingSleep()
+    with aioresponses() as m, caplog.at_level(logging.INFO, "aries_async.http"):
+        m.get(URL, status=503)
+        m.get(URL, status=503)
+        m.get(URL, payload={"id": 1})
+        async with client(sleep, retry=RetryPolicy(jitter=0.0)) as c:
+            assert await c.request("GET", "/v1/users/me") == {"id": 1}
+        assert sum(len(calls) for calls in m.requests.values()) == 3
+    assert counting.built == 1
+    assert sleep.waits == [0.5, 1.0]
+    attempts = [r.getMessage() for r in caplog.records if "retrying" in r.getMessage()]
+    assert [a.rsplit("(", 1)[1] for a in attempts] == ["attempt 2)", "attempt 3)"]
+
+
+async def test_the_attempt_limit_counts_the_first_attempt(
+    counting: type[CountingRetrying],
+) -> None:
+    sleep = RecordingSleep()
+    with aioresponses() as m:
+        for _ in range(3):
+            m.get(URL, status=503)
+        async with client(sleep, retry=RetryPolicy(jitter=0.0, max_attempts=2)) as c:
+            with pytest.raises(ServerError):
+                await c.request("GET", "/v1/users/me")
+        assert sum(len(calls) for calls in m.requests.values()) == 2
+    assert sleep.waits == [0.5]
+
+
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize(
+    ("expires_at", "now", "usable"),
+    [
+        (None, 1e9, True),  # never expires
+        (1000.0, 900.0, True),  # 100 s left, skew 60
+        (1000.0, 940.0, False),  # exactly the skew left: due for refresh
+        (1000.0, 990.0, False),
+        (1000.0, 2000.0, False),  # expired
+    ],
+)
+async def test_cached_agrees_with_needs_refresh(
+    expires_at: float | None, now: float, usable: bool
+) -> None:
+    token = Token(access_token="t" * 40, expires_at=expires_at)
+    session = AuthSession(None, MemoryTokenStore(), refresh_skew=60.0, clock=Clock(now))  # type: ignore[arg-type]
+    await session.set_token(token)
+    assert (session.cached() is token) is usable
+    assert usable is not token.needs_refresh(now, 60.0)
+
+
+async def test_cached_is_none_for_a_refused_token_and_before_any_token() -> None:
+    session = AuthSession(None, MemoryTokenStore(), clock=Clock(0.0))  # type: ignore[arg-type]
+    assert session.cached() is None
+    token = Token(access_token="t" * 40)
+    await session.set_token(token)
+    assert session.cached() is token
+    await session.invalidate(token.access_token)
+    assert session.cached() is None
+
+
+@pytest.mark.parametrize(
+    "value", [175.4, 189.49, -0.46, 0.0, -0.0, 1e-7, 1e22, 123456789.125, 0, 7, -3, 10**20]
+)
+def test_quote_numbers_match_the_general_parser(value: float | int) -> None:
+    quote = Quote.from_chart_item({"n": "X", "s": "ok", "v": {"lp": value, "volume": value}})
+    expected = parse_decimal(value)
+    assert quote.last == expected and quote.volume == expected
+    assert str(quote.last) == str(expected)  # same digits and exponent, not only equal
+    assert isinstance(quote.last, Decimal)
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), True, "abc", [1]])
+def test_quote_numbers_still_refuse_what_the_parser_refuses(value: Any) -> None:
+    with pytest.raises(ResponseFormatError, match="quote X lp"):
+        Quote.from_chart_item({"n": "X", "s": "ok", "v": {"lp": value}})
+
+
+def test_quote_texts_and_strings() -> None:
+    quote = Quote.from_chart_item(
+        {"n": "X", "s": "ok", "v": {"bid": "1.50", "short_name": 7, "exchange": "NYSE"}}
+    )
+    assert quote.bid == Decimal("1.50")
+    assert quote.short_name == "7" and quote.exchange == "NYSE" and quote.description is None
