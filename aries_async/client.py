@@ -218,7 +218,12 @@ class AriesClient:
         )
 
     def account_stream(self, account_id: str, **kwargs: Any) -> AccountStream:
-        """An account-updates stream for one account (use with ``async with``)."""
+        """An account-updates stream for one account (use with ``async with``).
+
+        Orders that finish while the stream is disconnected, and that the resync snapshot leaves
+        out, are looked up with :meth:`Orders.reconcile` (pass ``reconcile=`` to override).
+        """
+        kwargs.setdefault("reconcile", self.orders.reconcile)
         return account_stream(
             self.config.endpoints.accounts_ws_url,
             self.auth.access_token,

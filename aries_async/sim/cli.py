@@ -171,7 +171,6 @@ def build_simulator(args: argparse.Namespace) -> Simulator:
         market_open={"auto": None, "open": True, "closed": False}[args.market],
         starting_cash=Decimal(args.starting_cash),
     )
-    sim.state.faults = sim.faults  # the state reads snapshot_working_orders_only from them
     return sim
 
 

@@ -113,6 +113,7 @@ class Simulator:
         self.state = State(
             feed=self.feed,
             clock=self.clock,
+            faults=self.faults,
             rejections_as_http=rejections_as_http,
             cancel_assigns_new_id=cancel_assigns_new_id,
             starting_cash=starting_cash,

@@ -46,7 +46,6 @@ async def until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
 @pytest.fixture
 async def sim() -> AsyncIterator[Simulator]:
     async with Simulator(seed=9, clock=ManualClock(), tick_interval=None) as s:
-        s.state.faults = s.faults  # a no-op once Simulator hands its faults to State itself
         yield s
 
 
@@ -471,3 +470,22 @@ def test_sim_flag_switches_the_snapshot_variant() -> None:
     assert cl_ord_id not in {o["clOrdId"] for o in on.state.snapshot(ACCOUNT)["ordersV2"]}
     on.faults.snapshot_working_orders_only = False
     assert cl_ord_id in {o["clOrdId"] for o in on.state.snapshot(ACCOUNT)["ordersV2"]}
+
+
+async def test_client_account_stream_reconciles_by_default(
+    sim: Simulator, hub: WsHub, client: AriesClient
+) -> None:
+    sim.faults.snapshot_working_orders_only = True
+    async with client.account_stream(ACCOUNT, config=FAST) as stream:
+        await until(lambda: stream.snapshot is not None)
+        cl_ord_id = place(sim, symbol="KO", side="BUY", type="LIMIT", qty="2", price="1.00")
+        await until(lambda: cl_ord_id in stream.orders)
+        assert hub.drop("accounts") == 1
+        fill_now(sim, cl_ord_id)  # no await in between: the fill happens while disconnected
+        order = await stream.wait_for_order(cl_ord_id, OrderStatus.FILLED, timeout=5)
+        assert order.cum_qty == Decimal(2)
+        assert stream.reconnects == 1
+        snapshot = stream.snapshot
+        assert snapshot is not None and snapshot.resync
+        assert cl_ord_id not in {o.cl_ord_id for o in snapshot.orders}
+        assert sim.requests[ACTIVE] == 1
