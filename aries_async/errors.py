@@ -27,7 +27,9 @@
     └── StreamError                   websocket streams
         ├── StreamAuthError           the stream refused our credentials (fatal)
         ├── StreamClosedError         the stream was closed and will not come back
-        └── StreamOverflowError       an account-event buffer overflowed (never silent loss)
+        ├── StreamOverflowError       an account-event buffer overflowed (never silent loss)
+        └── OrderStateUnknownError    an order finished unseen while the stream was down and
+                                      could not be looked up (carries its last known state)
 
 Messages never contain tokens or secrets; the raw body is kept on :attr:`APIError.body` for you
 to inspect, and is not part of ``str(error)``.
@@ -36,9 +38,12 @@ to inspect, and is not part of ``str(error)``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
+
+if TYPE_CHECKING:
+    from aries_async.models.orders import Order
 
 __all__ = [
     "APIError",
@@ -53,6 +58,7 @@ __all__ = [
     "NotFoundError",
     "NotSignedInError",
     "OrderOutcomeUnknownError",
+    "OrderStateUnknownError",
     "PermissionDeniedError",
     "RateLimitError",
     "ReauthenticationRequired",
@@ -275,6 +281,23 @@ class StreamOverflowError(StreamError):
 
     Account events are never dropped silently: this is raised to that consumer instead.
     """
+
+
+class OrderStateUnknownError(StreamError):
+    """``AccountStream.wait_for_order``: the order's state could not be determined.
+
+    It left the working set while the stream was disconnected, and the REST lookup failed or
+    did not find it. Check the order history before acting on it.
+
+    Attributes:
+        cl_ord_id: the order.
+        last_known: its last state seen by the stream (an :class:`~aries_async.models.Order`).
+    """
+
+    def __init__(self, message: str, *, cl_ord_id: str, last_known: Order) -> None:
+        super().__init__(message)
+        self.cl_ord_id = cl_ord_id
+        self.last_known = last_known
 
 
 def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -> float | None:

@@ -5,7 +5,12 @@ Layers: :mod:`.protocol` (sans-I/O), :mod:`.connection` (reconnecting socket),
 :class:`AccountStream`.
 """
 
-from aries_async.streaming.accounts import AccountStream, account_stream
+from aries_async.streaming.accounts import (
+    AccountStream,
+    OrderLookup,
+    OrderStateUnknown,
+    account_stream,
+)
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.fanout import Consumer
 from aries_async.streaming.market import MarketStream, market_stream
@@ -16,6 +21,8 @@ __all__ = [
     "Channel",
     "Consumer",
     "MarketStream",
+    "OrderLookup",
+    "OrderStateUnknown",
     "StreamConfig",
     "account_stream",
     "market_stream",

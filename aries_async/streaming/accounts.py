@@ -40,8 +40,8 @@ import attrs
 from aries_async.errors import (
     AuthError,
     ConfigurationError,
+    OrderStateUnknownError,
     StreamClosedError,
-    StreamError,
     ValidationError,
 )
 from aries_async.models.accounts import Balance, Position
@@ -102,20 +102,6 @@ class OrderStateUnknown(OrderEvent):
 
     resync: bool = True
     reason: str = ""
-
-
-class OrderStateUnknownError(StreamError):
-    """:meth:`AccountStream.wait_for_order`: the order's state could not be determined.
-
-    Attributes:
-        cl_ord_id: the order.
-        last_known: its last state seen by the stream.
-    """
-
-    def __init__(self, message: str, *, cl_ord_id: str, last_known: Order) -> None:
-        super().__init__(message)
-        self.cl_ord_id = cl_ord_id
-        self.last_known = last_known
 
 
 _ORDER_TYPES: tuple[type[Any], ...] = (OrderEvent, OrderStateUnknown)
