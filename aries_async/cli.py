@@ -1,6 +1,15 @@
-"""``aries-async``: the command line (demo, sim, login, logout, accounts, quote).
+"""``aries-async``: the Aries SDK from the command line.
 
-Exit codes: 0 ok, 1 API or transport error, 2 usage or configuration error, 3 not signed in.
+Commands: ``demo`` (the quickstart against an in-process simulator), ``sim`` (run a simulator),
+``login`` / ``logout``, ``doctor`` (check configuration, token, scopes, REST and both
+websockets), ``accounts``, ``quote SYMBOL...``, ``stream SYMBOL...`` (a live table, or NDJSON
+when piped), ``order preview|place|cancel|list|find``. Every command but ``demo`` and ``sim``
+takes ``--json``.
+
+Exit codes: 0 ok; 1 API or transport error (also a rejected order or an unknown outcome); 2 usage,
+input or configuration error (nothing was sent); 3 not signed in, or the token or its scopes
+were refused; 4 you answered no at a confirmation prompt (nothing was sent).
+
 Credentials and URLs come from the ``ARIES_*`` environment variables (see
 :meth:`aries_async.config.ClientConfig.from_env`). The token lives in the token file written by
 ``aries-async login`` (``$XDG_CONFIG_HOME/aries-async/token.json``; ``--token-file`` or
@@ -14,37 +23,58 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
 
-import orjson
-
-from aries_async.auth.store import TokenStore
-from aries_async.auth.tokens import Token
-from aries_async.errors import AriesError, AuthError, ConfigurationError, NotSignedInError
+from aries_async._cli.common import (
+    EXIT_API,
+    EXIT_AUTH,
+    EXIT_OK,
+    EXIT_USAGE,
+    emit,
+    err,
+    make_client,
+    say,
+    token_store,
+)
+from aries_async.errors import (
+    AriesError,
+    AuthError,
+    ConfigurationError,
+    NotSignedInError,
+    PermissionDeniedError,
+    StreamAuthError,
+    ValidationError,
+)
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_AUTH = 0, 1, 2, 3
+_EPILOG = """exit codes: 0 ok, 1 API or network error, 2 usage/input/configuration error,
+3 not signed in or refused, 4 declined at a prompt.
+environment: ARIES_CLIENT_ID, ARIES_CLIENT_SECRET, ARIES_REDIRECT_URI, ARIES_SCOPES,
+ARIES_BASE_URL (or ARIES_*_URL), ARIES_TIMEOUT, ARIES_TOKEN_FILE, ARIES_ACCESS_TOKEN."""
+
+
+def _json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="aries-async", description=__doc__.splitlines()[0])
+    from aries_async._cli import doctor, order, stream
+    from aries_async.sim.cli import add_arguments as add_sim_arguments
+
+    parser = argparse.ArgumentParser(
+        prog="aries-async",
+        description=__doc__.splitlines()[0] if __doc__ else None,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument(
         "--token-file",
         default=os.environ.get("ARIES_TOKEN_FILE") or None,
         help="where the token is kept (default: $XDG_CONFIG_HOME/aries-async/token.json)",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     sub.add_parser("demo", help="walk the quickstart against an in-process simulator")
-    sim = sub.add_parser("sim", help="run a local Aries simulator until interrupted")
-    from aries_async.sim.cli import add_arguments
-
-    add_arguments(sim)
-    accounts = sub.add_parser("accounts", help="list your accounts")
-    accounts.add_argument("--json", action="store_true", help="machine-readable output")
-    quote = sub.add_parser("quote", help="quotes for one or more symbols")
-    quote.add_argument("symbols", nargs="+")
-    quote.add_argument("--json", action="store_true", help="machine-readable output")
+    add_sim_arguments(sub.add_parser("sim", help="run a local Aries simulator until interrupted"))
     login = sub.add_parser("login", help="sign in with your browser and save the token")
     login.add_argument(
         "--no-browser",
@@ -59,72 +89,67 @@ def _parser() -> argparse.ArgumentParser:
     login.add_argument("--redirect-uri", help="the registered redirect URI (ARIES_REDIRECT_URI)")
     login.add_argument("--scopes", help="space-separated scopes (default: ARIES_SCOPES or all)")
     login.add_argument("--timeout", type=float, default=300.0, help="seconds to wait (300)")
-    login.add_argument("--json", action="store_true", help="machine-readable output")
-    logout = sub.add_parser("logout", help="forget the saved token")
-    logout.add_argument("--json", action="store_true", help="machine-readable output")
+    _json_flag(login)
+    _json_flag(sub.add_parser("logout", help="forget the saved token"))
+    doctor.add_arguments(
+        sub.add_parser(
+            "doctor",
+            help="check configuration, token, scopes, REST and both websockets",
+            description="One row per check, with what to do about each problem. Exit 0 when "
+            "nothing failed; 2 configuration, 3 sign-in, 1 network failures.",
+        )
+    )
+    _json_flag(sub.add_parser("accounts", help="list your accounts"))
+    quote = sub.add_parser("quote", help="quotes for one or more symbols")
+    quote.add_argument("symbols", nargs="+", metavar="SYMBOL")
+    _json_flag(quote)
+    stream.add_arguments(
+        sub.add_parser(
+            "stream",
+            help="live quotes and trades: a table updating in place, or NDJSON when piped",
+            description="Live quotes and trades until --count updates, --duration seconds or "
+            "Ctrl-C. On a terminal: a table redrawn in place with a status line; otherwise "
+            "(or with --json) one NDJSON object per update, status notices on stderr.",
+        )
+    )
+    order.add_arguments(
+        sub.add_parser(
+            "order",
+            help="preview, place (with confirmation), cancel, list or find orders",
+            description="Orders, never by accident: place previews and asks [y/N] on the "
+            "terminal (--yes for scripts); without a terminal and without --yes it refuses.",
+        )
+    )
     return parser
-
-
-def _store(args: argparse.Namespace) -> TokenStore:
-    from aries_async.auth.filestore import FileTokenStore
-
-    return FileTokenStore(args.token_file)
-
-
-def _client(args: argparse.Namespace) -> Any:
-    from aries_async.auth.store import MemoryTokenStore
-    from aries_async.client import AriesClient
-
-    access = os.environ.get("ARIES_ACCESS_TOKEN")
-    if access:
-        return AriesClient.from_env(token_store=MemoryTokenStore(Token(access_token=access)))
-    return AriesClient.from_env(token_store=_store(args))
-
-
-def _emit(data: Any, as_json: bool, text: str) -> None:
-    if as_json:
-        sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
-    else:
-        sys.stdout.write(text + "\n")
 
 
 async def _accounts(args: argparse.Namespace) -> int:
     from aries_async.models import unstructure
 
-    async with _client(args) as client:
+    async with make_client(args) as client:
         accounts = await client.accounts.list()
     lines = [f"{a.id:<20} {a.status!s:<8} {'sim' if a.is_sim else 'live'}" for a in accounts]
-    _emit([unstructure(a) for a in accounts], args.json, "\n".join(lines))
+    emit([unstructure(a) for a in accounts], args.json, "\n".join(lines))
     return EXIT_OK
 
 
 async def _quote(args: argparse.Namespace) -> int:
-    async with _client(args) as client:
+    async with make_client(args) as client:
         quotes = await client.market.quotes(args.symbols)
     data = {
         s: {"last": str(q.last), "bid": str(q.bid), "ask": str(q.ask), "volume": str(q.volume)}
         for s, q in quotes.items()
     }
     lines = [f"{s:<8} last {q.last}  bid {q.bid}  ask {q.ask}" for s, q in quotes.items()]
-    _emit(data, args.json, "\n".join(lines))
+    emit(data, args.json, "\n".join(lines))
     return EXIT_OK
-
-
-def _err(text: str) -> None:
-    sys.stderr.write(text + "\n")
-    sys.stderr.flush()
-
-
-def _say(text: str) -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()  # the user (or a script) must see the URL before we wait
 
 
 async def _login(args: argparse.Namespace) -> int:
     from aries_async.auth.login import login, open_in_browser, read_pasted_line
     from aries_async.client import AriesClient
 
-    store = _store(args)
+    store = token_store(args)
     scopes = tuple(args.scopes.split()) if args.scopes else None
     async with AriesClient.from_env(token_store=store) as client:
         token = await login(
@@ -134,7 +159,7 @@ async def _login(args: argparse.Namespace) -> int:
             open_url=None if args.no_browser or args.paste else open_in_browser,
             listen=not args.paste,
             read_line=read_pasted_line if args.no_browser or args.paste else None,
-            out=_err if args.json else _say,
+            out=err if args.json else say,
             timeout=args.timeout,
         )
     where = str(getattr(store, "path", ""))
@@ -146,21 +171,23 @@ async def _login(args: argparse.Namespace) -> int:
         "can_refresh": token.can_refresh,
         "token_file": where,
     }
-    _emit(data, args.json, f"Signed in; token saved to {where}")
+    emit(data, args.json, f"Signed in; token saved to {where}")
     return EXIT_OK
 
 
 async def _logout(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = token_store(args)
     had = await store.load() is not None
     await store.clear()
     where = str(getattr(store, "path", ""))
     text = f"Signed out; removed {where}" if had else "Not signed in; nothing to remove"
-    _emit({"signed_out": True, "had_token": had, "token_file": where}, args.json, text)
+    emit({"signed_out": True, "had_token": had, "token_file": where}, args.json, text)
     return EXIT_OK
 
 
 async def _run(args: argparse.Namespace) -> int:
+    from aries_async._cli import doctor, order, stream
+
     if args.command == "demo":
         from aries_async.demo import run_demo
 
@@ -169,17 +196,20 @@ async def _run(args: argparse.Namespace) -> int:
         from aries_async.sim.cli import run
 
         return await run(args)
-    if args.command == "accounts":
-        return await _accounts(args)
-    if args.command == "login":
-        return await _login(args)
-    if args.command == "logout":
-        return await _logout(args)
-    return await _quote(args)
+    commands = {
+        "accounts": _accounts,
+        "quote": _quote,
+        "login": _login,
+        "logout": _logout,
+        "doctor": doctor.run,
+        "stream": stream.run,
+        "order": order.run,
+    }
+    return await commands[args.command](args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status (see the module docstring)."""
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error (2)
@@ -192,20 +222,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_API
-    except ConfigurationError as exc:
-        sys.stderr.write(f"configuration error: {exc}\n")
+    except ValidationError as exc:
+        err(f"invalid input: {exc} (nothing was sent)")
         return EXIT_USAGE
-    except (NotSignedInError, AuthError) as exc:
-        sys.stderr.write(f"not signed in: {exc} (run: aries-async login)\n")
+    except ConfigurationError as exc:
+        err(f"configuration error: {exc}")
+        return EXIT_USAGE
+    except (NotSignedInError, AuthError, StreamAuthError) as exc:
+        err(f"not signed in: {exc} (run: aries-async login)")
+        return EXIT_AUTH
+    except PermissionDeniedError as exc:
+        scope = f" (missing scope {exc.missing_scope})" if exc.missing_scope else ""
+        err(f"refused: {exc}{scope}; sign in again with that scope (aries-async login)")
         return EXIT_AUTH
     except (TimeoutError, asyncio.TimeoutError):
-        sys.stderr.write("timed out waiting for the sign-in callback\n")
+        err("timed out waiting for the sign-in callback")
         return EXIT_AUTH
     except EOFError:
-        sys.stderr.write("nothing was pasted; not signed in\n")
+        err("nothing was pasted; not signed in")
         return EXIT_AUTH
     except AriesError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        err(f"error: {exc}")
         return EXIT_API
 
 

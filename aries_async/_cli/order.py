@@ -1,0 +1,356 @@
+"""``aries-async order preview|place|cancel|list|find``: orders, never placed by accident.
+
+``order place`` previews the order, shows the preview and asks ``Place this order? [y/N]`` on
+the terminal; only ``y``/``yes`` sends it. ``--yes`` skips the question (for scripts). Without a
+terminal on stdin and without ``--yes`` it refuses before sending anything (exit 2). A preview
+with blocking errors is never placed. ``order cancel`` looks the order up, shows it and asks
+likewise.
+
+Quantities and prices are parsed from the command line as ``Decimal`` (never float); the order
+is validated (:class:`~aries_async.models.orders.OrderRequest`) before anything is sent, and
+an invalid one exits 2 with the reason. Every order carries a client id (``--client-id`` or a
+fresh one), printed with the acknowledgement. When the outcome is unknown (a timeout or a
+dropped connection after sending) nothing is retried: the command prints the client id and the
+``aries-async order find`` command that tells whether the order landed, and exits 1.
+
+Exit status: 0 done; 1 the API or network failed, the order or cancel was rejected, the preview
+has blocking errors, the outcome is unknown, or (``find``) no such order; 2 bad input or no
+terminal to confirm on; 3 not signed in or refused; 4 you answered no (nothing was sent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from aries_async._cli.common import (
+    EXIT_API,
+    EXIT_DECLINED,
+    EXIT_OK,
+    EXIT_USAGE,
+    emit,
+    err,
+    make_client,
+    table,
+)
+from aries_async.errors import OrderOutcomeUnknownError, ServerError, TransportError
+from aries_async.models import unstructure
+from aries_async.models.orders import (
+    CancelRequest,
+    Order,
+    OrderAck,
+    OrderPreview,
+    OrderRequest,
+)
+
+__all__ = ["add_arguments", "build_request", "decimal_arg", "describe", "preview_lines", "run"]
+
+ORDER_TYPES = ("market", "limit", "stop", "stop_limit")
+TIME_IN_FORCE = ("day", "gtc", "ioc", "fok", "ext", "ato", "atc")
+
+
+def decimal_arg(text: str) -> Decimal:
+    """A quantity or price from argv, exactly (``"0.1"`` stays ``Decimal("0.1")``).
+
+    Raises:
+        argparse.ArgumentTypeError: not a finite number (the CLI exits 2).
+    """
+    try:
+        value = Decimal(text.strip().replace("_", ""))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value.is_finite():
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``order`` sub-commands."""
+    sub = parser.add_subparsers(dest="order_command", required=True, metavar="ACTION")
+    helps = {
+        "preview": "estimated cost, commission, fees and warnings; places nothing",
+        "place": "preview, confirm ([y/N] or --yes), then place",
+    }
+    for name, text in helps.items():
+        cmd = sub.add_parser(name, help=text, description=text)
+        cmd.add_argument("account", metavar="ACCOUNT", help="trading account id")
+        cmd.add_argument("symbol", metavar="SYMBOL")
+        cmd.add_argument("side", metavar="SIDE", help="buy, sell, sell_short or buy_to_cover")
+        cmd.add_argument("qty", metavar="QTY", type=decimal_arg, help="quantity (a decimal)")
+        cmd.add_argument(
+            "--type",
+            choices=ORDER_TYPES,
+            type=str.lower,
+            help="default: limit with --limit, stop with --stop, stop_limit with both, else market",
+        )
+        cmd.add_argument("--limit", type=decimal_arg, metavar="PRICE", help="limit price")
+        cmd.add_argument("--stop", type=decimal_arg, metavar="PRICE", help="stop (trigger) price")
+        cmd.add_argument(
+            "--tif", choices=TIME_IN_FORCE, type=str.lower, default="day", help="default day"
+        )
+        cmd.add_argument("--client-id", help="your tag for the order (default: a fresh one)")
+        cmd.add_argument("--json", action="store_true", help="machine-readable output")
+        if name == "place":
+            cmd.add_argument("--yes", action="store_true", help="place without asking")
+    cancel = sub.add_parser(
+        "cancel", help="look the order up, confirm, cancel", description="cancel an open order"
+    )
+    cancel.add_argument("account", metavar="ACCOUNT")
+    cancel.add_argument("order_id", metavar="ORDER_ID", help="the order's id (clOrdId)")
+    cancel.add_argument("--yes", action="store_true", help="cancel without asking")
+    cancel.add_argument("--json", action="store_true", help="machine-readable output")
+    listing = sub.add_parser("list", help="open orders and today's activity")
+    listing.add_argument("account", metavar="ACCOUNT")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    find = sub.add_parser("find", help="find an order by its client id (after an unknown outcome)")
+    find.add_argument("account", metavar="ACCOUNT")
+    find.add_argument("client_id", metavar="CLIENT_ID")
+    find.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def build_request(args: argparse.Namespace, client_id: str | None = None) -> OrderRequest:
+    """The validated order the arguments describe.
+
+    Raises:
+        ValidationError: the order breaks a rule (bad quantity, limit order without a price...).
+    """
+    order_type = args.type
+    if order_type is None:
+        order_type = {
+            (True, True): "stop_limit",
+            (True, False): "limit",
+            (False, True): "stop",
+            (False, False): "market",
+        }[(args.limit is not None, args.stop is not None)]
+    return OrderRequest(
+        account_id=args.account,
+        symbol=args.symbol,
+        side=args.side.strip().upper().replace("-", "_"),
+        type=order_type.upper(),
+        qty=args.qty,
+        price=args.limit,
+        stop_price=args.stop,
+        time_in_force=args.tif.upper(),
+        client_id=client_id,
+    )
+
+
+def describe(request: OrderRequest) -> str:
+    """``BUY 10 AAPL LIMIT @ 150.00 DAY on ACCOUNT`` (one line)."""
+    parts = [request.side.value, str(request.qty), request.symbol, request.type.value]
+    if request.price is not None:
+        parts.append(f"@ {request.price}")
+    if request.stop_price is not None:
+        parts.append(f"stop {request.stop_price}")
+    parts.append(request.time_in_force.value)
+    return " ".join(parts) + f" on {request.account_id}"
+
+
+def preview_lines(request: OrderRequest, preview: OrderPreview) -> list[str]:
+    """The preview as text lines: the order, the figures, warnings and blocking errors."""
+    figures = [
+        ("estimated cost", preview.estimated_cost),
+        ("commission", preview.commission),
+        ("fees", preview.fees),
+        ("buying power impact", preview.buying_power_impact),
+        ("estimated margin", preview.estimated_margin),
+        ("option premium", preview.option_premium),
+        ("option fees", preview.option_fees),
+        ("option requirement", preview.option_requirement),
+    ]
+    shown = [(n, str(v)) for n, v in figures if v is not None]
+    shown.append(("day trades", str(preview.num_day_trades)))
+    width = max(len(n) for n, _ in shown)
+    lines = [f"Preview: {describe(request)}"]
+    lines += [f"  {n.ljust(width)}  {v}" for n, v in shown]
+    lines += [f"  warning: {w}" for w in preview.warnings]
+    lines += [f"  BLOCKING: {e}" for e in preview.errors]
+    return lines
+
+
+def _can_confirm(args: argparse.Namespace, what: str) -> bool:
+    if args.yes or sys.stdin.isatty():
+        return True
+    err(
+        f"refusing to {what}: stdin is not a terminal, so nobody can confirm. "
+        "Pass --yes to go ahead without the prompt. Nothing was sent."
+    )
+    return False
+
+
+async def _confirm(question: str) -> bool:
+    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.flush()
+    answer = await asyncio.to_thread(sys.stdin.readline)
+    if not answer.endswith("\n"):
+        sys.stderr.write("\n")  # end of input: leave the terminal on a fresh line
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _show(lines: list[str], to_stderr: bool) -> None:
+    text = "\n".join(lines)
+    if to_stderr:
+        err(text)
+    else:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+
+
+def _ack_text(ack: OrderAck, client_id: str) -> str:
+    if ack.accepted:
+        return f"Placed: order {ack.cl_ord_id} (client id {client_id}), status {ack.status}"
+    reason = " ".join(str(x) for x in (ack.text, ack.ord_rej_reason) if x)
+    return f"Rejected: order {ack.cl_ord_id} (client id {client_id}): {reason or ack.status}"
+
+
+async def _preview(args: argparse.Namespace) -> int:
+    request = build_request(args, args.client_id)
+    async with make_client(args) as client:
+        preview = await client.orders.preview(request)
+    data = {"request": request.to_wire(), "preview": unstructure(preview), "ok": preview.ok}
+    emit(data, args.json, "\n".join(preview_lines(request, preview)))
+    return EXIT_OK if preview.ok else EXIT_API
+
+
+async def _place(args: argparse.Namespace) -> int:
+    from aries_async.resources.orders import new_client_id
+
+    request = build_request(args, args.client_id or new_client_id())
+    client_id = request.client_id or ""
+    if not _can_confirm(args, "place the order"):
+        return EXIT_USAGE
+    data: dict[str, Any] = {"client_id": client_id, "request": request.to_wire()}
+    async with make_client(args) as client:
+        preview = await client.orders.preview(request)
+        data["preview"] = unstructure(preview)
+        _show(preview_lines(request, preview), to_stderr=args.json)
+        if not preview.ok:
+            err("Not placed: the preview reports blocking errors.")
+            if args.json:
+                emit({**data, "outcome": "blocked", "ack": None}, True, "")
+            return EXIT_API
+        if not args.yes and not await _confirm("Place this order?"):
+            err("Not placed.")
+            if args.json:
+                emit({**data, "outcome": "declined", "ack": None}, True, "")
+            return EXIT_DECLINED
+        try:
+            ack = await client.orders.place(request)
+        except OrderOutcomeUnknownError as exc:
+            err(
+                f"The outcome is unknown: {exc}\nThe order was NOT retried. Its client id is "
+                f"{exc.client_id}. Before sending it again, check whether it landed:\n"
+                f"  aries-async order find {exc.account_id} {exc.client_id}"
+            )
+            if args.json:
+                emit({**data, "outcome": "unknown", "ack": None}, True, "")
+            return EXIT_API
+    outcome = "accepted" if ack.accepted else "rejected"
+    data.update(outcome=outcome, ack=unstructure(ack))
+    emit(data, args.json, _ack_text(ack, client_id))
+    return EXIT_OK if ack.accepted else EXIT_API
+
+
+def _order_line(order: Order) -> list[str]:
+    price = " ".join(
+        f"{label}{value}"
+        for label, value in (("", order.price), ("stop ", order.stop_price))
+        if value is not None
+    )
+    return [
+        order.cl_ord_id or "-",
+        order.client_id or "-",
+        order.symbol or "-",
+        str(order.side or "-"),
+        str(order.qty or "-"),
+        str(order.type or "-"),
+        price or "-",
+        str(order.ord_status or "-"),
+        str(order.cum_qty if order.cum_qty is not None else "-"),
+    ]
+
+
+_ORDER_HEADINGS = ["ORDER ID", "CLIENT ID", "SYMBOL", "SIDE", "QTY", "TYPE", "PRICE", "STATUS"]
+
+
+def _orders_table(orders: list[Order]) -> str:
+    return table([*_ORDER_HEADINGS, "FILLED"], [_order_line(o) for o in orders])
+
+
+async def _cancel(args: argparse.Namespace) -> int:
+    if not _can_confirm(args, "cancel the order"):
+        return EXIT_USAGE
+    async with make_client(args) as client:
+        orders = await client.orders.active(args.account)
+        order = next((o for o in orders if o.cl_ord_id == args.order_id), None)
+        if order is None:
+            err(
+                f"No order {args.order_id} among the open and today's orders of {args.account} "
+                f"(see: aries-async order list {args.account})."
+            )
+            return EXIT_API
+        if order.is_terminal:
+            err(f"Order {args.order_id} is {order.ord_status}: nothing to cancel.")
+            return EXIT_API
+        _show([_orders_table([order])], to_stderr=args.json)
+        if not args.yes and not await _confirm("Cancel this order?"):
+            err("Not cancelled.")
+            return EXIT_DECLINED
+        request = CancelRequest(
+            orig_cl_ord_id=order.cl_ord_id or args.order_id,
+            account_id=args.account,
+            symbol=order.symbol or "",
+            side=order.side.value if order.side is not None else "",
+        )
+        try:
+            ack = await client.orders.cancel(request)
+        except (TransportError, ServerError) as exc:
+            err(
+                f"The cancel may or may not have reached the server ({exc}); it was not "
+                f"retried. Check with: aries-async order list {args.account}"
+            )
+            return EXIT_API
+    if ack.accepted:
+        text = f"Cancel requested: order {ack.orig_cl_ord_id or args.order_id}, status {ack.status}"
+    else:
+        text = f"Cancel rejected: {ack.text or ack.status}"
+    emit({"order": unstructure(order), "ack": unstructure(ack)}, args.json, text)
+    return EXIT_OK if ack.accepted else EXIT_API
+
+
+async def _list(args: argparse.Namespace) -> int:
+    async with make_client(args) as client:
+        orders = await client.orders.active(args.account)
+    none = f"No open orders or activity today in {args.account}"
+    text = _orders_table(orders) if orders else none
+    emit([unstructure(o) for o in orders], args.json, text)
+    return EXIT_OK
+
+
+async def _find(args: argparse.Namespace) -> int:
+    async with make_client(args) as client:
+        order = await client.orders.find_by_client_id(args.account, args.client_id)
+    if order is None:
+        text = (
+            f"No order tagged {args.client_id} in {args.account}: it was not placed "
+            "(or is older than a day)."
+        )
+        emit(None, args.json, text)
+        return EXIT_API
+    emit(unstructure(order), args.json, _orders_table([order]))
+    return EXIT_OK
+
+
+async def run(args: argparse.Namespace) -> int:
+    """Run ``order <action>``; returns the exit status (see the module docstring)."""
+    actions = {
+        "preview": _preview,
+        "place": _place,
+        "cancel": _cancel,
+        "list": _list,
+        "find": _find,
+    }
+    return await actions[args.order_command](args)

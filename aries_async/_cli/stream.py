@@ -1,0 +1,322 @@
+"""``aries-async stream SYMBOL...``: live quotes and trades, as a table or as NDJSON.
+
+On a terminal the command draws a table that updates in place (ANSI cursor movement, at most
+ten redraws a second) with a status line: connection state, updates, reconnects and updates
+conflated because the screen could not keep up, and the latest notice (a disconnect and its
+reason, a refused symbol). When stdout is not a terminal, or with ``--json``, it prints one
+NDJSON object per update instead (``event``, ``symbol`` and the chosen fields, prices as exact
+decimal strings, times in ISO 8601 UTC); status notices then go to stderr, so stdout carries only
+data.
+
+It runs until ``--count`` updates, ``--duration`` seconds, or Ctrl-C (exit 0). A refused token
+exits 3; a stream that ends for good exits 1. Reconnects are automatic and shown.
+
+The frame is built by :func:`render_frame`, a pure function of :class:`StreamState`, so it can
+be checked without a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import sys
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from aries_async._cli.common import EXIT_OK, dumps, err, make_client
+from aries_async.models.events import (
+    QuoteUpdate,
+    ServerErrorMessage,
+    StreamConnected,
+    StreamDisconnected,
+    TradeUpdate,
+)
+
+__all__ = [
+    "DEFAULT_FIELDS",
+    "FIELDS",
+    "StreamState",
+    "add_arguments",
+    "parse_fields",
+    "redraw",
+    "render_frame",
+    "run",
+]
+
+FIELDS: dict[str, tuple[str, str | None]] = {
+    "bid": ("BID", "quote"),
+    "ask": ("ASK", "quote"),
+    "bid_size": ("BID SIZE", "quote"),
+    "ask_size": ("ASK SIZE", "quote"),
+    "last": ("LAST", "trade"),
+    "size": ("SIZE", "trade"),
+    "volume": ("VOLUME", "trade"),
+    "change": ("CHANGE", "trade"),
+    "time": ("TIME (UTC)", None),
+}
+"""Column name -> (heading, the channel it comes from; None: either)."""
+
+DEFAULT_FIELDS: tuple[str, ...] = ("bid", "ask", "last", "size", "volume", "time")
+
+REDRAW_INTERVAL = 0.1
+"""Seconds between two redraws on a terminal (at most ten a second)."""
+
+
+def parse_fields(text: str) -> tuple[str, ...]:
+    """``"bid,ask,last"`` -> ``("bid", "ask", "last")``.
+
+    Raises:
+        argparse.ArgumentTypeError: an unknown field name (the CLI exits 2).
+    """
+    names = tuple(n.strip().lower() for n in text.replace(" ", ",").split(",") if n.strip())
+    unknown = [n for n in names if n not in FIELDS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown field {', '.join(unknown) or '(none)'}; choose from {', '.join(FIELDS)}"
+        )
+    return tuple(dict.fromkeys(names))
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``stream`` arguments."""
+    parser.add_argument("symbols", nargs="+", metavar="SYMBOL", help="tickers or OSI options")
+    parser.add_argument(
+        "--fields",
+        type=parse_fields,
+        default=DEFAULT_FIELDS,
+        help=f"comma-separated columns from: {', '.join(FIELDS)} "
+        f"(default: {','.join(DEFAULT_FIELDS)})",
+    )
+    parser.add_argument("--count", type=_positive_int, help="stop after N updates")
+    parser.add_argument("--duration", type=_positive_float, help="stop after S seconds")
+    parser.add_argument(
+        "--json", action="store_true", help="NDJSON, one line per update (also when piped)"
+    )
+
+
+@attrs.define
+class StreamState:
+    """What the table shows: the latest values per symbol and the connection's state.
+
+    Attributes:
+        symbols: the rows, in the order asked for.
+        rows: symbol -> field -> value (``Decimal``, ``int``, aware ``datetime`` or None).
+        connected: whether the socket is up and authenticated.
+        reconnects: connections after the first.
+        conflated: updates folded into a newer one because we fell behind.
+        updates: quote and trade updates received.
+        notice: the latest status message.
+    """
+
+    symbols: list[str]
+    rows: dict[str, dict[str, Any]] = attrs.Factory(dict)
+    connected: bool = False
+    reconnects: int = 0
+    conflated: int = 0
+    updates: int = 0
+    notice: str = "connecting"
+
+    def apply(self, update: QuoteUpdate | TradeUpdate) -> dict[str, Any]:
+        """Merge one update (partial updates keep the fields they omit); returns the row."""
+        row = self.rows.setdefault(update.symbol, {})
+        if isinstance(update, QuoteUpdate):
+            values: dict[str, Any] = {
+                "bid": update.bid_price,
+                "ask": update.ask_price,
+                "bid_size": update.bid_size,
+                "ask_size": update.ask_size,
+                "time": update.quote_time,
+            }
+        else:
+            values = {
+                "last": update.last_price,
+                "size": update.size,
+                "volume": update.total_volume,
+                "change": update.net_change,
+                "time": update.trade_time,
+            }
+        if values["time"] is None and update.timestamp_ms is not None:
+            values["time"] = datetime.fromtimestamp(update.timestamp_ms / 1000, tz=timezone.utc)
+        row.update({k: v for k, v in values.items() if v is not None})
+        self.updates += 1
+        return row
+
+    def status(self, event: StreamConnected | StreamDisconnected) -> str:
+        """Record a connection change; returns the notice for it."""
+        if isinstance(event, StreamConnected):
+            self.connected = True
+            self.notice = "reconnected (snapshots follow)" if event.reconnect else "connected"
+        else:
+            self.connected = False
+            retry = f"; retrying in {event.retry_in:.1f} s" if event.retry_in is not None else ""
+            end = "" if event.will_reconnect else "; not reconnecting"
+            self.notice = f"disconnected: {event.reason}{retry}{end}"
+        return self.notice
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).strftime("%H:%M:%S")
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        utc = value.astimezone(timezone.utc)
+        return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def record(event: str, symbol: str, row: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    """The NDJSON object for one update: ``event``, ``symbol`` and ``fields`` (null if unknown)."""
+    data: dict[str, Any] = {"event": event, "symbol": symbol}
+    data.update({f: _json_value(row.get(f)) for f in fields})
+    return data
+
+
+def render_frame(state: StreamState, fields: Sequence[str]) -> str:
+    """The table and status line for ``state`` (plain text, no ANSI codes, no final newline).
+
+    Numbers are right-aligned; unknown values show as ``-``.
+    """
+    headings = ["SYMBOL", *(FIELDS[f][0] for f in fields)]
+    cells = [[s, *(_cell(state.rows.get(s, {}).get(f)) for f in fields)] for s in state.symbols]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headings)]
+
+    def line(row: Sequence[str]) -> str:
+        first = row[0].ljust(widths[0])
+        rest = (c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True))
+        return "  ".join([first, *rest]).rstrip()
+
+    mark = "connected" if state.connected else "not connected"
+    status = (
+        f"[{mark}] updates {state.updates} | reconnects {state.reconnects} | "
+        f"conflated {state.conflated} | {state.notice}"
+    )
+    return "\n".join([line(headings), *(line(r) for r in cells), "", status])
+
+
+def redraw(previous_lines: int, frame: str) -> str:
+    """The bytes that replace the last frame (``previous_lines`` tall) with ``frame``."""
+    up = f"\x1b[{previous_lines}A" if previous_lines else ""
+    return f"\r{up}\x1b[J{frame}\n"
+
+
+class _Screen:
+    """Draws frames on a terminal, at most every :data:`REDRAW_INTERVAL` seconds."""
+
+    def __init__(self, state: StreamState, fields: Sequence[str]) -> None:
+        self._state = state
+        self._fields = fields
+        self._lines = 0
+        self._drawn = -1
+        self._version = 0
+
+    def changed(self) -> None:
+        self._version += 1
+
+    def draw(self) -> None:
+        if self._drawn == self._version:
+            return
+        frame = render_frame(self._state, self._fields)
+        sys.stdout.write(redraw(self._lines, frame))
+        sys.stdout.flush()
+        self._lines = frame.count("\n") + 1
+        self._drawn = self._version
+
+    async def loop(self) -> None:
+        while True:
+            self.draw()
+            await asyncio.sleep(REDRAW_INTERVAL)
+
+
+def _channels(fields: Sequence[str]) -> list[str]:
+    wanted = {FIELDS[f][1] for f in fields}
+    channels = [c for c, k in (("quotes", "quote"), ("trades", "trade")) if k in wanted]
+    return channels or ["quotes", "trades"]
+
+
+async def _consume(
+    stream: Any, state: StreamState, screen: _Screen | None, args: argparse.Namespace
+) -> None:
+    fields: tuple[str, ...] = args.fields
+    events = stream.events()
+    async for event in events:
+        state.conflated = events.conflated
+        state.reconnects = stream.reconnects
+        if isinstance(event, (QuoteUpdate, TradeUpdate)):
+            row = state.apply(event)
+            if screen is None:
+                kind = "quote" if isinstance(event, QuoteUpdate) else "trade"
+                sys.stdout.write(dumps(record(kind, event.symbol, row, fields)) + "\n")
+                sys.stdout.flush()
+            if args.count is not None and state.updates >= args.count:
+                break
+        elif isinstance(event, (StreamConnected, StreamDisconnected)):
+            state.status(event)
+            if screen is None:
+                err(f"aries-async stream: {state.notice}")
+        elif isinstance(event, ServerErrorMessage):
+            state.notice = f"server error: {event.error}"
+            if screen is None:
+                err(f"aries-async stream: {state.notice}")
+        if screen is not None:
+            screen.changed()
+
+
+async def run(args: argparse.Namespace) -> int:
+    """Stream until ``--count``, ``--duration`` or Ctrl-C; returns the exit status."""
+    symbols = list(dict.fromkeys(s.strip().upper() for s in args.symbols))
+    state = StreamState(symbols)
+    screen = _Screen(state, args.fields) if sys.stdout.isatty() and not args.json else None
+    painter: asyncio.Task[None] | None = None
+    if screen is not None:
+        sys.stdout.write("\x1b[?25l")  # hide the cursor while drawing
+    try:
+        async with make_client(args) as client, client.market_stream() as stream:
+            await stream.subscribe(symbols, channels=_channels(args.fields))
+            if screen is not None:
+                painter = asyncio.create_task(screen.loop(), name="aries-cli-screen")
+            with contextlib.suppress(asyncio.TimeoutError):  # --duration is up
+                await asyncio.wait_for(_consume(stream, state, screen, args), args.duration)
+    finally:
+        if painter is not None:
+            painter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await painter
+        if screen is not None:
+            screen.draw()  # the final state stays on screen
+            sys.stdout.write("\x1b[?25h")
+            sys.stdout.flush()
+    return EXIT_OK

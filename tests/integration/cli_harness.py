@@ -1,0 +1,161 @@
+"""Running ``aries-async`` against a simulator: in process (``main()``) or as a subprocess.
+
+The simulator runs on its own thread (:class:`ThreadedSimulator`), so the synchronous
+``main()`` -- which calls ``asyncio.run`` -- can talk to it from the test's thread. The
+environment points every URL at it and keeps the token file inside the test's temporary
+directory, never the user's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import pytest
+
+from aries_async.auth.filestore import FileTokenStore
+from aries_async.auth.tokens import Token
+from aries_async.cli import main
+from aries_async.sim.threaded import ThreadedSimulator
+
+__all__ = ["Cli", "Result", "closed_port", "running_cli"]
+
+T = TypeVar("T")
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class _Stdin(io.StringIO):
+    """What the command reads its answers from; ``tty`` decides what ``isatty()`` says."""
+
+    def __init__(self, text: str, tty: bool) -> None:
+        super().__init__(text)
+        self._tty = tty
+
+    def isatty(self) -> bool:
+        return self._tty
+
+
+@attrs.frozen
+class Result:
+    """Exit status and output of one run."""
+
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        """stdout as one JSON document."""
+        return json.loads(self.out)
+
+    def ndjson(self) -> list[Any]:
+        """stdout as one JSON document per line."""
+        return [json.loads(line) for line in self.out.splitlines() if line.strip()]
+
+
+class Cli:
+    """The command line wired to one simulator and one temporary token file."""
+
+    def __init__(
+        self,
+        sim: ThreadedSimulator,
+        home: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        self.sim = sim
+        self.token_file = home / "config" / "aries-async" / "token.json"
+        self._monkeypatch = monkeypatch
+        self._capsys = capsys
+        self.env = {
+            "ARIES_BASE_URL": sim.base_url,
+            "ARIES_CLIENT_ID": sim.client_id,
+            "ARIES_CLIENT_SECRET": sim.client_secret,
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "HOME": str(home),
+        }
+        for name in list(os.environ):
+            if name.startswith("ARIES_"):
+                monkeypatch.delenv(name)
+        self.setenv(**self.env)
+
+    def setenv(self, **values: str) -> None:
+        """Set environment variables for the following in-process runs and spawns."""
+        for name, value in values.items():
+            self._monkeypatch.setenv(name, value)
+            self.env[name] = value
+
+    def sign_in(
+        self,
+        *,
+        scopes: list[str] | None = None,
+        ttl: float | None = None,
+        refresh: bool = True,
+        mode: int = 0o600,
+    ) -> Token:
+        """Save a token the simulator issued into the token file (as ``login`` would)."""
+        token: Token = self.sim.issue_token(scopes, ttl)
+        if not refresh:
+            token = attrs.evolve(token, refresh_token=None, refresh_expires_at=None)
+        asyncio.run(FileTokenStore(self.token_file).save(token))
+        os.chmod(self.token_file, mode)
+        return token
+
+    def __call__(self, *args: str, stdin: str = "", tty: bool = False) -> Result:
+        """Run ``main(args)`` here; ``stdin`` is what the user types, ``tty`` whether it is a
+        terminal."""
+        self._capsys.readouterr()
+        with self._monkeypatch.context() as patch:
+            patch.setattr(sys, "stdin", _Stdin(stdin, tty))
+            code = main(list(args))
+        captured = self._capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    def spawn(self, *args: str) -> subprocess.Popen[str]:
+        """Start ``python -m aries_async.cli args`` with this environment (pipes everywhere)."""
+        env = {"PATH": "/usr/bin:/bin", **self.env}
+        return subprocess.Popen(  # noqa: S603 - our own CLI with our interpreter
+            [sys.executable, "-m", "aries_async.cli", *args],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def on_sim(self, function: Callable[[], T]) -> T:
+        """Run ``function`` on the simulator's loop (to read or change its state)."""
+        return self.sim.call(function)
+
+    def requests(self, method: str, path: str) -> int:
+        """How many ``method path`` requests reached the simulator."""
+        count: int = self.on_sim(lambda: self.sim.requests[(method, path)])
+        return count
+
+
+@contextlib.contextmanager
+def running_cli(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    **sim_options: Any,
+) -> Iterator[Cli]:
+    """A :class:`Cli` on a fresh simulator (``sim_options`` go to the simulator)."""
+    with ThreadedSimulator(**{"seed": 4, **sim_options}) as sim:
+        yield Cli(sim, tmp_path, monkeypatch, capsys)

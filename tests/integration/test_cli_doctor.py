@@ -1,0 +1,223 @@
+"""``aries-async doctor`` against the simulator: the rows, ``--json`` and the exit status."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_harness import Cli, closed_port, running_cli
+
+from aries_async._cli.doctor import check_expiry, check_scopes, exit_status
+from aries_async.auth.tokens import Token
+
+
+@pytest.fixture
+def cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Cli]:
+    with running_cli(tmp_path, monkeypatch, capsys) as harness:
+        yield harness
+
+
+def rows(cli: Cli, *args: str) -> tuple[int, dict[str, dict[str, Any]]]:
+    done = cli("doctor", "--json", "--timeout", "3", *args)
+    return done.code, {row["check"]: row for row in done.json()}
+
+
+def statuses(found: dict[str, dict[str, Any]]) -> dict[str, str]:
+    return {name: row["status"] for name, row in found.items()}
+
+
+def test_good_setup_every_row_ok(cli: Cli) -> None:
+    cli.sign_in()
+    code, found = rows(cli)
+    assert code == 0
+    assert statuses(found) == {
+        "urls": "ok",
+        "client credentials": "ok",
+        "token file": "ok",
+        "token expiry": "ok",
+        "scopes": "ok",
+        "REST API": "ok",
+        "market websocket": "ok",
+        "accounts websocket": "ok",
+    }
+    assert "2 account(s)" in found["REST API"]["detail"]
+    assert "authenticated" in found["market websocket"]["detail"]
+    assert set(found["urls"]) == {"check", "status", "detail", "fix", "kind"}
+
+    text = cli("doctor")
+    assert text.code == 0
+    assert text.out.splitlines()[0].split() == ["CHECK", "STATUS", "DETAIL", "WHAT", "TO", "DO"]
+    assert "8 ok, 0 fail" in text.out
+    secret = cli.env["ARIES_CLIENT_SECRET"]
+    token = Path(cli.token_file).read_text()
+    assert secret not in text.out + text.err
+    assert all(part not in text.out for part in token.split('"') if len(part) > 30)
+
+
+def test_token_file_readable_by_others_warns_with_the_fix(cli: Cli) -> None:
+    cli.sign_in(mode=0o644)
+    code, found = rows(cli)
+    assert code == 0  # a warning is not a failure
+    row = found["token file"]
+    assert row["status"] == "warn" and "0644" in row["detail"]
+    assert row["fix"] == f"chmod 600 {cli.token_file}"
+    text = cli("doctor").out
+    assert "WARN" in text and "chmod 600" in text
+
+
+def test_not_signed_in_exits_3_but_still_reaches_the_servers(cli: Cli) -> None:
+    code, found = rows(cli)
+    assert code == 3
+    assert found["token file"]["status"] == "fail"
+    assert "aries-async login" in found["token file"]["fix"]
+    # No token to authenticate with, yet doctor says the servers are there.
+    assert found["REST API"]["status"] == "skip" and "answered" in found["REST API"]["detail"]
+    assert found["market websocket"]["status"] == "skip"
+    assert "opened" in found["accounts websocket"]["detail"]
+
+
+def test_expired_token_without_refresh_token_exits_3(cli: Cli) -> None:
+    cli.sign_in(ttl=30, refresh=False)  # inside the 60 s refresh margin: as good as expired
+    code, found = rows(cli)
+    assert code == 3
+    assert found["token expiry"]["status"] == "fail"
+    assert "no refresh token" in found["token expiry"]["detail"]
+    assert found["REST API"]["status"] == "fail" and found["REST API"]["kind"] == "auth"
+
+
+def test_expired_token_is_refreshed_by_the_check(cli: Cli) -> None:
+    before = cli.sign_in(ttl=30)
+    code, found = rows(cli)
+    assert code == 0, found
+    assert found["token expiry"]["status"] == "ok"
+    assert found["token expiry"]["detail"].startswith("refreshed by this check")
+    assert cli.on_sim(lambda: cli.sim.token_requests) == 1  # REST and sockets shared one refresh
+    assert before.access_token not in cli.token_file.read_text()
+
+
+def test_missing_scopes_warn_and_name_the_features(cli: Cli) -> None:
+    cli.sign_in(scopes=["account:information", "market:information", "order:information"])
+    code, found = rows(cli)
+    assert code == 0
+    row = found["scopes"]
+    assert row["status"] == "warn"
+    assert "order:execution for placing" in row["detail"]
+    assert "aries-async login" in row["fix"]
+
+
+def test_unreachable_rest_and_websockets_exit_1(cli: Cli) -> None:
+    cli.sign_in()
+    cli.setenv(ARIES_BASE_URL=f"http://127.0.0.1:{closed_port()}")
+    started = time.monotonic()
+    code, found = rows(cli)
+    assert time.monotonic() - started < 20  # every check has its timeout; no retries
+    assert code == 1
+    for name in ("REST API", "market websocket", "accounts websocket"):
+        assert found[name]["status"] == "fail" and found[name]["kind"] == "network", name
+        assert "check" in found[name]["fix"]
+
+
+def test_unreachable_market_websocket_only(cli: Cli) -> None:
+    cli.sign_in()
+    cli.setenv(ARIES_MARKET_WS_URL=f"ws://127.0.0.1:{closed_port()}/v1/market/ws")
+    code, found = rows(cli)
+    assert code == 1
+    assert found["market websocket"]["status"] == "fail"
+    assert found["accounts websocket"]["status"] == "ok"
+    assert found["REST API"]["status"] == "ok"
+
+
+def test_refused_token_exits_3(cli: Cli) -> None:
+    cli.sign_in()
+    cli.setenv(ARIES_ACCESS_TOKEN="not-a-token-the-simulator-issued")
+    code, found = rows(cli)
+    assert code == 3
+    assert found["token file"]["status"] == "skip"  # the override is used instead
+    assert found["REST API"]["status"] == "fail" and found["REST API"]["kind"] == "auth"
+    assert found["market websocket"]["status"] in ("fail", "skip")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("ARIES_TIMEOUT", "soon"), ("ARIES_MARKET_WS_URL", "http://127.0.0.1:1/v1/market/ws")],
+)
+def test_configuration_errors_exit_2(cli: Cli, variable: str, value: str) -> None:
+    cli.sign_in()
+    cli.setenv(**{variable: value})
+    code, found = rows(cli)
+    assert code == 2
+    assert any(r["status"] == "fail" and r["kind"] == "config" for r in found.values())
+
+
+def test_missing_client_id_fails_configuration(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli.sign_in()
+    monkeypatch.delenv("ARIES_CLIENT_ID")
+    code, found = rows(cli)
+    assert code == 2
+    assert found["client credentials"]["status"] == "fail"
+
+
+# -- the token checks as pure functions ---------------------------------------------------------
+
+NOW = 1_800_000_000.0
+
+
+def token(**values: Any) -> Token:
+    return Token(access_token="a" * 40, **values)
+
+
+@pytest.mark.parametrize(
+    ("values", "status", "words"),
+    [
+        ({"expires_at": NOW + 3600, "refresh_token": "r"}, "ok", "valid for 60 min"),
+        ({"expires_at": None, "refresh_token": "r"}, "ok", "does not expire"),
+        ({"expires_at": NOW + 3600}, "warn", "no refresh token"),
+        ({"expires_at": NOW - 10, "refresh_token": "r"}, "warn", "refreshed on the next call"),
+        ({"expires_at": NOW - 10}, "fail", "no refresh token"),
+        (
+            {"expires_at": NOW - 10, "refresh_token": "r", "refresh_expires_at": NOW - 1},
+            "fail",
+            "refresh token expired",
+        ),
+        (
+            {"expires_at": NOW + 3600, "refresh_token": "r", "refresh_expires_at": NOW + 86400},
+            "warn",
+            "refresh token ends in 24.0 h",
+        ),
+    ],
+)
+def test_check_expiry(values: dict[str, Any], status: str, words: str) -> None:
+    row = check_expiry(token(**values), now=NOW)
+    assert row.status == status
+    assert words in row.detail
+
+
+def test_check_scopes_positions_accept_either_scope() -> None:
+    everything = {
+        "account:information",
+        "order:information",
+        "order:execution",
+        "market:information",
+        "market:supplemental",
+        "user:information",
+    }
+    assert check_scopes(token(scopes=frozenset(everything))).status == "ok"
+    assert check_scopes(token(scopes=frozenset())).status == "warn"
+    assert check_scopes(None).status == "skip"
+
+
+def test_exit_status_order() -> None:
+    from aries_async._cli.doctor import Check
+
+    def row(status: str, kind: str) -> Check:
+        return Check(check="x", status=status, detail="", kind=kind)
+
+    assert exit_status([row("ok", "config"), row("warn", "auth")]) == 0
+    assert exit_status([row("fail", "network")]) == 1
+    assert exit_status([row("fail", "network"), row("fail", "auth")]) == 3
+    assert exit_status([row("fail", "auth"), row("fail", "config")]) == 2
