@@ -268,10 +268,9 @@ def _channels(fields: Sequence[str]) -> list[str]:
 
 
 async def _consume(
-    stream: Any, state: StreamState, screen: _Screen | None, args: argparse.Namespace
+    stream: Any, events: Any, state: StreamState, screen: _Screen | None, args: argparse.Namespace
 ) -> None:
     fields: tuple[str, ...] = args.fields
-    events = stream.events()
     async for event in events:
         state.conflated = events.conflated
         state.reconnects = stream.reconnects
@@ -305,11 +304,18 @@ async def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\x1b[?25l")  # hide the cursor while drawing
     try:
         async with make_client(args) as client, client.market_stream() as stream:
+            # The first connection was made on entry, before any consumer could see it.
+            state.connected = stream.connected
+            state.notice = "connected" if stream.connected else "not connected yet; retrying"
+            if screen is None:
+                err(f"aries-async stream: {state.notice}")
+            events = stream.events()  # before subscribing: the snapshots come at once
             await stream.subscribe(symbols, channels=_channels(args.fields))
             if screen is not None:
                 painter = asyncio.create_task(screen.loop(), name="aries-cli-screen")
+            consume = _consume(stream, events, state, screen, args)
             with contextlib.suppress(asyncio.TimeoutError):  # --duration is up
-                await asyncio.wait_for(_consume(stream, state, screen, args), args.duration)
+                await asyncio.wait_for(consume, args.duration)
     finally:
         if painter is not None:
             painter.cancel()

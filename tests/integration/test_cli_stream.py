@@ -1,0 +1,159 @@
+"""``aries-async stream``: NDJSON against the simulator, exit codes, Ctrl-C, and the table."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from cli_harness import Cli, running_cli
+
+from aries_async._cli.stream import StreamState, record, redraw, render_frame
+from aries_async.models.events import QuoteUpdate, StreamConnected, StreamDisconnected, TradeUpdate
+
+
+@pytest.fixture
+def cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Cli]:
+    with running_cli(tmp_path, monkeypatch, capsys) as harness:
+        yield harness
+
+
+def test_ndjson_lines_carry_decimal_strings(cli: Cli) -> None:
+    cli.sign_in()
+    done = cli("stream", "AAPL", "msft", "--count", "6")
+    assert done.code == 0, done.err
+    lines = done.ndjson()
+    assert len(lines) == 6  # stdout is not a terminal: one line per update, nothing else
+    assert {line["symbol"] for line in lines} <= {"AAPL", "MSFT"}
+    assert {line["event"] for line in lines} <= {"quote", "trade"}
+    for line in lines:
+        assert set(line) == {"event", "symbol", "bid", "ask", "last", "size", "volume", "time"}
+        for field in ("bid", "ask", "last"):
+            if line[field] is not None:
+                assert isinstance(line[field], str)
+                assert Decimal(line[field]) > 0
+        when = datetime.fromisoformat(line["time"].replace("Z", "+00:00"))
+        assert when.tzinfo is not None
+    quotes = [line for line in lines if line["event"] == "quote"]
+    assert quotes and all(Decimal(q["ask"]) >= Decimal(q["bid"]) for q in quotes)
+    assert "connected" in done.err  # status notices go to stderr
+
+
+def test_fields_choose_columns_and_channels(cli: Cli) -> None:
+    cli.sign_in()
+    done = cli("stream", "AAPL", "--json", "--fields", "bid,ask", "--count", "3")
+    assert done.code == 0, done.err
+    lines = done.ndjson()
+    assert len(lines) == 3
+    assert all(set(line) == {"event", "symbol", "bid", "ask"} for line in lines)
+    assert all(line["event"] == "quote" for line in lines)  # no trade subscription
+
+
+def test_duration_stops_the_stream(cli: Cli) -> None:
+    cli.sign_in()
+    done = cli("stream", "AAPL", "--duration", "0.5")
+    assert done.code == 0, done.err
+    assert done.ndjson()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("stream",),
+        ("stream", "AAPL", "--fields", "bid,colour"),
+        ("stream", "AAPL", "--count", "0"),
+        ("stream", "AAPL", "--duration", "-1"),
+    ],
+)
+def test_usage_errors_exit_2(cli: Cli, args: tuple[str, ...]) -> None:
+    assert cli(*args).code == 2
+
+
+def test_not_signed_in_exits_3(cli: Cli) -> None:
+    done = cli("stream", "AAPL", "--count", "1")
+    assert done.code == 3
+    assert "aries-async login" in done.err
+
+
+def test_ctrl_c_exits_0(cli: Cli) -> None:
+    cli.sign_in()
+    proc = cli.spawn("stream", "AAPL")
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert first.startswith("{"), proc.stderr.read() if proc.stderr else ""
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+# -- the terminal table as a pure function ------------------------------------------------------
+
+
+def quote(symbol: str, **data: object) -> QuoteUpdate:
+    return QuoteUpdate(symbol, data)
+
+
+def test_state_merges_partial_updates() -> None:
+    state = StreamState(["AAPL"])
+    state.apply(quote("AAPL", bidPrice=189.49, askPrice=189.51, quoteTimestamp=1_800_000_000_000))
+    row = state.apply(quote("AAPL", askPrice="189.52"))
+    assert row["bid"] == Decimal("189.49") and row["ask"] == Decimal("189.52")
+    row = state.apply(TradeUpdate("AAPL", {"lastPrice": 189.5, "size": 100, "totalVolume": 12345}))
+    assert row["last"] == Decimal("189.5") and row["volume"] == 12345
+    assert state.updates == 3
+    line = record("trade", "AAPL", row, ["bid", "last", "volume", "time"])
+    assert line == {
+        "event": "trade",
+        "symbol": "AAPL",
+        "bid": "189.49",
+        "last": "189.5",
+        "volume": 12345,
+        "time": "2027-01-15T08:00:00.000Z",
+    }
+
+
+def test_render_frame_table_and_status_line() -> None:
+    state = StreamState(["AAPL", "MSFT"])
+    state.rows["AAPL"] = {
+        "bid": Decimal("189.49"),
+        "ask": Decimal("189.51"),
+        "last": Decimal("189.50"),
+        "volume": 1234567,
+        "time": datetime(2026, 11, 28, 14, 30, 1, tzinfo=timezone.utc),
+    }
+    state.status(StreamConnected(attempt=1, reconnect=False, at=0.0))
+    state.updates, state.reconnects, state.conflated = 42, 1, 7
+    frame = render_frame(state, ["bid", "ask", "last", "volume", "time"])
+    lines = frame.splitlines()
+    assert lines[0].split() == ["SYMBOL", "BID", "ASK", "LAST", "VOLUME", "TIME", "(UTC)"]
+    assert lines[1].split() == ["AAPL", "189.49", "189.51", "189.50", "1,234,567", "14:30:01"]
+    assert lines[2].split() == ["MSFT", "-", "-", "-", "-", "-"]  # nothing yet
+    # Numbers are right-aligned under their heading.
+    assert lines[1].index("189.49") + len("189.49") == lines[0].index("BID") + len("BID")
+    assert lines[1].index("1,234,567") + 9 == lines[0].index("VOLUME") + len("VOLUME")
+    assert lines[3] == ""
+    assert lines[4] == ("[connected] updates 42 | reconnects 1 | conflated 7 | connected")
+    assert "\x1b" not in frame
+
+
+def test_status_line_shows_disconnects_and_the_redraw_moves_the_cursor() -> None:
+    state = StreamState(["AAPL"])
+    state.status(
+        StreamDisconnected(reason="server closed (1006)", will_reconnect=True, retry_in=0.5, at=1)
+    )
+    frame = render_frame(state, ["bid"])
+    assert frame.splitlines()[-1].startswith("[not connected]")
+    assert "disconnected: server closed (1006); retrying in 0.5 s" in frame
+    state.status(StreamConnected(attempt=2, reconnect=True, at=2.0))
+    assert "reconnected" in render_frame(state, ["bid"])
+    assert redraw(0, "a\nb") == "\r\x1b[Ja\nb\n"
+    assert redraw(4, "a\nb") == "\r\x1b[4A\x1b[Ja\nb\n"
