@@ -10,10 +10,11 @@ Each attempt:
    the token (when an invalidator was given) and retries once at once; a second refusal in a
    row is fatal (:class:`~aries_async.errors.StreamAuthError`);
 3. asks the handler for the frames that replay every desired subscription and sends them;
-4. reads frames, decodes them (:class:`~aries_async.streaming.protocol.Decoder`) and hands
-   every message to the handler, while the keep-alive task pings and runs the staleness
-   watchdog. ``refreshAuth`` re-authenticates on the live socket with a new token;
-   ``authExpired`` reconnects at once.
+4. reads frames (as bytes: no UTF-8 decode before the JSON parser), decodes them
+   (:class:`~aries_async.streaming.protocol.Decoder`) and hands the data messages of each frame
+   to the handler in one call (``on_messages``, else ``on_message`` per message), while the
+   keep-alive task pings and runs the staleness watchdog. ``refreshAuth`` re-authenticates on
+   the live socket with a new token; ``authExpired`` reconnects at once.
 
 Recoverable failures back off exponentially with jitter (reset after a stable period) and
 retry forever unless :attr:`StreamConfig.max_attempts` says otherwise. Each disconnect and
@@ -88,6 +89,9 @@ class ConnectionHandler(Protocol):
         """A decoded message that is not a connection control message."""
         ...
 
+    # Optional: ``on_messages(messages: list[Any]) -> None`` takes the data messages of one
+    # frame at once, in order (the connection prefers it to ``on_message`` when present).
+
     def on_status(self, event: StreamConnected | StreamDisconnected) -> None:
         """The connection went up or down."""
         ...
@@ -112,6 +116,7 @@ class _AuthRefused(Exception):
 
 
 _CONTROL = frozenset({Pong, AuthSuccess, AuthFailure, RefreshAuth, AuthExpired})
+_SPECIAL = _CONTROL | {ServerErrorMessage}  # frames holding one of these take the slow path
 
 
 class Connection:
@@ -395,23 +400,46 @@ class Connection:
         self._spawn(self._keepalive(ws, heartbeat), "keepalive")
         return await self._read(ws, heartbeat)
 
+    def _deliver(self) -> Callable[[list[Any]], None]:
+        batch: Callable[[list[Any]], None] | None = getattr(self._handler, "on_messages", None)
+        if batch is not None:
+            return batch
+        one = self._handler.on_message
+
+        def each(messages: list[Any]) -> None:
+            for message in messages:
+                one(message)
+
+        return each
+
     async def _read(self, ws: ClientConnection, heartbeat: Heartbeat) -> tuple[str, bool, bool]:
         recv = ws.recv
         feed = self.decoder.feed
-        on_message = self._handler.on_message
+        deliver = self._deliver()
         clock = self._clock
         control = _CONTROL
+        special = _SPECIAL
         while True:
             try:
-                frame = await recv()
+                frame = await recv(decode=False)
             except ConnectionClosed as exc:
                 if self._fatal is not None:
                     raise _Fatal(self._fatal) from None
                 code = exc.rcvd.code if exc.rcvd is not None else 1006
                 return self._dead_reason or f"server closed the connection ({code})", True, False
             heartbeat.last_received = clock()
-            for message in feed(frame):
+            messages = feed(frame)
+            if special.isdisjoint(map(type, messages)):
+                if messages:
+                    deliver(messages)
+                continue
+            # A control message or an error in the frame: keep the exact order around it.
+            data: list[Any] = []
+            for message in messages:
                 if type(message) in control:
+                    if data:
+                        deliver(data)
+                        data = []
                     outcome = self._control(ws, message)
                     if outcome is not None:
                         return outcome
@@ -420,12 +448,16 @@ class Connection:
                     and message.request_id is not None
                     and message.request_id == self._reauth_id
                 ):
+                    if data:
+                        deliver(data)
                     self._reauth_id = None
                     self._refusals = 1
                     log.warning("%s re-authentication refused: %s", self._name, message.error)
                     return "re-authentication refused", True, True
                 else:
-                    on_message(message)
+                    data.append(message)
+            if data:
+                deliver(data)
 
     def _control(self, ws: ClientConnection, message: Any) -> tuple[str, bool, bool] | None:
         kind = type(message)

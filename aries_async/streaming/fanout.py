@@ -16,6 +16,10 @@ Policies:
 ``drop_oldest`` (status events)
     A small ring buffer; :attr:`Consumer.dropped` counts what fell out.
 
+Delivery is batched where it can be: :meth:`Hub.publish_many` hands a whole decoded frame to
+each consumer at once (one buffer extend and one wake-up per frame instead of per item), with
+the same policies and order as publishing the items one by one.
+
 Consumers are held weakly by the hub: an iterator you stop using (``break`` out of
 ``async for``) is unregistered as soon as it is garbage, and :meth:`Consumer.close` does it at
 once.
@@ -90,9 +94,41 @@ class Consumer(Generic[T]):
         queue = self._queue
         if self._overflow is None and len(queue) < self._limit:
             queue.append(item)
-        elif self._policy == _CONFLATE:
+        elif not self._accept(item):
+            return
+        self._wake()
+
+    def _put_many(self, items: list[Any]) -> None:
+        """Like ``_put`` for each item in order, with one wake-up."""
+        if self._done:
+            return
+        symbols = self.symbols
+        if symbols is not None:
+            items = [item for item in items if getattr(item, "symbol", None) in symbols]
+            if not items:
+                return
+        queue = self._queue
+        if self._overflow is None and len(queue) + len(items) <= self._limit:
+            queue.extend(items)
+        else:
+            for item in items:
+                if self._overflow is None and len(queue) < self._limit:
+                    queue.append(item)
+                elif not self._accept(item):
+                    return
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def _accept(self, item: Any) -> bool:
+        """The buffer is full: apply the policy; False when the consumer failed."""
+        if self._policy == _CONFLATE:
             self._conflate(item)
         elif self._policy == _DROP_OLDEST:
+            queue = self._queue
             queue.append(item)
             while len(queue) > self._limit:
                 queue.popleft()
@@ -105,10 +141,8 @@ class Consumer(Generic[T]):
                 )
             )
             self._hub._unregister(self)
-            return
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
+            return False
+        return True
 
     def _conflate(self, item: Any) -> None:
         overflow = self._overflow
@@ -132,9 +166,7 @@ class Consumer(Generic[T]):
             return
         self._done = True
         self._error = error
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
+        self._wake()
 
     # -- consumer side ------------------------------------------------------------------------
 
@@ -259,6 +291,35 @@ class Hub:
             consumer = ref()
             if consumer is not None:
                 consumer._put(item)
+
+    def publish_many(self, items: list[Any]) -> None:
+        """Hand ``items`` (in order) to every consumer that takes their types; each consumer
+        receives its share as one batch (same result as :meth:`publish` item by item)."""
+        if len(items) < 2:
+            if items:
+                self.publish(items[0])
+            return
+        kinds = set(map(type, items))
+        if len(kinds) == 1:
+            kind = type(items[0])
+            routes = self._routes.get(kind)
+            if routes is None:
+                routes = self._route(kind)
+            for ref in routes:
+                consumer = ref()
+                if consumer is not None:
+                    consumer._put_many(items)
+            return
+        for ref in list(self._consumers.values()):
+            consumer = ref()
+            if consumer is None:
+                continue
+            types = consumer.types
+            if types.isdisjoint(kinds):
+                continue
+            share = [item for item in items if type(item) in types]
+            if share:
+                consumer._put_many(share)
 
     def end(self, error: BaseException | None) -> None:
         """End every consumer (after its buffer) with ``error`` or normally; idempotent."""

@@ -357,13 +357,31 @@ class MarketStream:
         return self._subscribe_frames(self._subs.replay())
 
     def on_message(self, message: Any) -> None:
-        """Route one decoded message (called by the connection; hot path)."""
-        kind = type(message)
-        if kind is QuoteUpdate:
-            symbol = message.symbol
-            previous = self._latest.get(symbol)
-            self._latest[symbol] = message if previous is None else previous.merged(message)
-        elif kind is TradeUpdate:
+        """Route one decoded message (called by the connection)."""
+        self.on_messages([message])
+
+    def on_messages(self, messages: list[Any]) -> None:
+        """Route the data messages of one frame, in order (called by the connection; the hot
+        path: same effect as :meth:`on_message` for each, published as one batch)."""
+        latest = self._latest
+        acks = False
+        for message in messages:
+            kind = type(message)
+            if kind is QuoteUpdate:
+                symbol = message.symbol
+                previous = latest.get(symbol)
+                latest[symbol] = message if previous is None else previous.merged(message)
+            elif kind is SubscribeAck:
+                self._subs.acknowledge(message.request_id)
+                acks = True
+            else:
+                self._track(kind, message)
+        if acks:
+            messages = [m for m in messages if type(m) is not SubscribeAck]
+        self._hub.publish_many(messages)
+
+    def _track(self, kind: type[Any], message: Any) -> None:
+        if kind is TradeUpdate:
             symbol = message.symbol
             previous_trade = self._latest_trade.get(symbol)
             self._latest_trade[symbol] = (
@@ -371,12 +389,8 @@ class MarketStream:
             )
         elif kind is MarketStatusUpdate:
             self._market_status = message
-        elif kind is SubscribeAck:
-            self._subs.acknowledge(message.request_id)
-            return
         elif kind is ServerErrorMessage:
             self._subs.reject(message.request_id)
-        self._hub.publish(message)
 
     def on_status(self, event: StreamConnected | StreamDisconnected) -> None:
         """Publish a status change to every consumer that takes it."""

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from decimal import Decimal
 from typing import Any
 
+import orjson
 import pytest
 
 from aries_async.errors import ReauthenticationRequired, StreamAuthError
@@ -444,3 +445,28 @@ async def test_cancelled_consumer_and_context_exit_tear_down_cleanly(
         await asyncio.sleep(0.02)
     assert await asyncio.wait_for(survivor, 1) >= 2  # ended normally by the exit
     assert _own_tasks() == []
+
+
+async def test_one_frame_of_data_and_control_is_delivered_in_order_and_merged(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    def partial_quote(bid: float) -> str:
+        payload = {"action": "update", "type": "quote", "symbol": "AAPL", "data": {"bidPrice": bid}}
+        return orjson.dumps({"type": "event", "payload": payload}).decode()
+
+    async with make_stream(sim, Tokens(sim), fake_time) as stream:
+        await stream.subscribe("AAPL", channels=["quotes"])
+        await subscribed(stream, "AAPL")
+        snapshot = stream.latest("AAPL")
+        assert snapshot is not None and snapshot.ask_price is not None
+        quotes = stream.quotes()
+        # Queued together, so the simulator sends them as one frame: data, refreshAuth, data.
+        hub.inject(partial_quote(1.25), "market")
+        hub.refresh_auth("market")
+        hub.inject(partial_quote(1.5), "market")
+        got = await take(quotes, 2)
+        assert [q.bid_price for q in got] == [Decimal("1.25"), Decimal("1.5")]
+        await until(lambda: stream.reauths == 1)
+        latest = stream.latest("AAPL")
+        assert latest is not None and latest.bid_price == Decimal("1.5")
+        assert latest.ask_price == snapshot.ask_price  # partial updates merged into the snapshot

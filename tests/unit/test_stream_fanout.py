@@ -1,14 +1,16 @@
-"""Fan-out policies: conflation, lossless overflow, drop-oldest, weak registration, ends."""
+"""Fan-out policies: conflation, lossless overflow, drop-oldest, weak registration, ends; and
+Hub.publish_many (one decoded frame at once) behaving exactly like publish() item by item."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
+from typing import Any
 
 import pytest
 
 from aries_async.errors import StreamAuthError, StreamOverflowError
-from aries_async.models.events import QuoteUpdate, StreamConnected
+from aries_async.models.events import QuoteUpdate, StreamConnected, TradeUpdate
 from aries_async.streaming.fanout import Consumer, Hub
 
 
@@ -107,5 +109,96 @@ def test_end_wakes_waiters_normally_or_with_the_error() -> None:
         late: Consumer[QuoteUpdate] = Consumer(hub2, [QuoteUpdate], policy="lossless", limit=2)
         with pytest.raises(StreamAuthError):
             await anext(late)
+
+    asyncio.run(run())
+
+
+def trade(symbol: str, price: float) -> TradeUpdate:
+    return TradeUpdate(symbol, {"price": price})
+
+
+def _consumers(hub: Hub) -> list[Consumer[Any]]:
+    return [
+        Consumer(hub, [QuoteUpdate], policy="conflate", limit=5),
+        Consumer(hub, [QuoteUpdate, TradeUpdate], policy="conflate", limit=50),
+        Consumer(hub, [TradeUpdate], policy="conflate", limit=3, symbols=["B"]),
+        Consumer(hub, [QuoteUpdate, StreamConnected], policy="drop_oldest", limit=4),
+    ]
+
+
+def _frames() -> list[list[Any]]:
+    frames: list[list[Any]] = []
+    for i in range(12):
+        frame: list[Any] = [quote(s, i) for s in ("A", "B", "C")]
+        if i % 3 == 0:
+            frame.insert(1, trade("B", i))
+        if i == 5:
+            frame.append(StreamConnected(attempt=2, reconnect=True, at=0))
+        frames.append(frame)
+    frames.append([quote("A", 99)])  # a one-item frame
+    frames.append([])
+    return frames
+
+
+def _observe(consumers: list[Consumer[Any]]) -> list[tuple[Any, ...]]:
+    return [
+        (
+            [(type(i).__name__, getattr(i, "symbol", None), id(i)) for i in drain(c)],
+            c.conflated,
+            c.dropped,
+        )
+        for c in consumers
+    ]
+
+
+def test_publish_many_matches_publish_item_by_item() -> None:
+    frames = _frames()
+    one_by_one, batched = Hub(), Hub()
+    a, b = _consumers(one_by_one), _consumers(batched)
+    for frame in frames:
+        for item in frame:
+            one_by_one.publish(item)
+        batched.publish_many(frame)
+    expected, got = _observe(a), _observe(b)
+    assert got == expected
+    assert any(conflated for _, conflated, _ in got)  # the policies were exercised
+    assert any(dropped for _, _, dropped in got)
+
+
+def test_batch_crossing_the_limit_queues_then_conflates() -> None:
+    hub = Hub()
+    c: Consumer[QuoteUpdate] = Consumer(hub, [QuoteUpdate], policy="conflate", limit=3)
+    hub.publish_many(
+        [quote("A", 1), quote("B", 1), quote("A", 2), quote("A", 3), quote("B", 2), quote("A", 4)]
+    )
+    assert c.conflated == 1  # A3 was replaced by A4 once the buffer was full
+    got = [(q.symbol, q.bid_price) for q in drain(c)]
+    assert got == [("A", 1), ("B", 1), ("A", 2), ("A", 4), ("B", 2)]
+
+
+def test_lossless_overflow_mid_batch_fails_after_what_fits() -> None:
+    hub = Hub()
+    c: Consumer[QuoteUpdate] = Consumer(hub, [QuoteUpdate], policy="lossless", limit=2)
+    hub.publish_many([quote("A", 1), quote("A", 2), quote("A", 3), quote("A", 4)])
+    assert hub.consumers == 0
+
+    async def run() -> list[QuoteUpdate]:
+        got = [await anext(c), await anext(c)]
+        with pytest.raises(StreamOverflowError):
+            await anext(c)
+        return got
+
+    assert [q.bid_price for q in asyncio.run(run())] == [1, 2]
+
+
+def test_one_wake_up_per_batch_and_waiter_sees_the_whole_frame() -> None:
+    async def run() -> None:
+        hub = Hub()
+        c: Consumer[QuoteUpdate] = Consumer(hub, [QuoteUpdate], policy="conflate", limit=100)
+        task = asyncio.create_task(anext(c))
+        await asyncio.sleep(0)
+        hub.publish_many([quote("A", 1), quote("B", 2)])
+        assert (await task).symbol == "A"
+        assert c.pending == 1 and c.delivered == 1
 
     asyncio.run(run())

@@ -1,0 +1,223 @@
+"""End-to-end stream throughput: the simulator's firehose over loopback, raw websockets vs ours.
+
+Run: ``python -m benchmarks.stream_throughput [--count 200000 --symbols 100 --frames 1,20
+--repeat 5]``. Writes ``benchmarks/results/stream_throughput.json``.
+
+The simulator runs in its own process in firehose mode (``benchmarks._sim_firehose``): once a
+connection has subscribed to every firehose symbol it gets ``--count`` quote update lines,
+``lines-per-frame`` per text frame, as fast as the socket takes them (frames are precomputed,
+so the sim does little more than write). Each run opens a fresh connection, authenticates,
+subscribes, and is timed from the first subscribe message to the last quote read.
+
+Contenders (interleaved in every repeat; medians of ``--repeat``):
+
+raw websockets
+    What a user of plain ``websockets`` must at least do: ``POST /auth`` and wait for
+    ``authSuccess``, subscribe, then ``async for frame in ws``, split each frame on newlines,
+    ``orjson.loads`` every line into a dict and read ``bidPrice``/``askPrice`` (floats) of every
+    quote. No reconnects, no keep-alive, no typed models, no Decimal.
+aries-async
+    ``client.market_stream()``, ``stream.subscribe(symbols, channels=["quotes"])`` and one
+    consumer ``async for q in stream.quotes()`` reading ``q.bid_price`` and ``q.ask_price``
+    (``Decimal``) of every quote. The consumer stops when delivered + conflated reaches the
+    count; the conflated count is reported (0 means every update was delivered).
+
+Two context rows (not targets; ``--no-diagnostics`` skips them): ``raw + Decimal`` is the raw
+loop plus ``Decimal(repr(float))`` of bid and ask (what a raw user pays for Decimal money), and
+``ours, .data floats`` is our consumer reading the wire floats from ``quote.data`` (our pipeline
+without the Decimal conversion).
+
+The sim's CPU seconds during each run (from /proc) over the run's wall time show whether the
+sim could have been the bottleneck (close to 100% means it was).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import json
+import os
+import platform
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import orjson
+import websockets
+
+from benchmarks import _sim_firehose
+
+RESULTS = Path(__file__).resolve().parent / "results"
+BATCH = 500  # symbols per subscribe message (StreamConfig.subscribe_batch)
+
+
+async def raw(info: dict[str, Any], count: int, *, decimal: bool = False) -> dict[str, Any]:
+    token = info["token"]["access_token"]
+    symbols = info["firehose_symbols"]
+    async with websockets.connect(
+        info["market_ws_url"], compression=None, max_size=16 * 1024 * 1024, close_timeout=0.2
+    ) as ws:
+        auth = {
+            "type": "request",
+            "id": "auth-1",
+            "payload": {"method": "POST", "path": "/auth", "body": {"token": token}},
+        }
+        await ws.send(orjson.dumps(auth).decode())
+        authenticated = False
+        while not authenticated:
+            for line in str(await ws.recv()).split("\n"):
+                message = orjson.loads(line)
+                payload = message.get("payload")
+                if isinstance(payload, dict) and payload.get("action") == "authSuccess":
+                    authenticated = True
+        t0 = time.perf_counter()
+        for start in range(0, len(symbols), BATCH):
+            items = [{"symbol": s, "quoteFields": "*"} for s in symbols[start : start + BATCH]]
+            await ws.send(orjson.dumps({"type": "subscribe", "id": f"s{start}", "payload": items}))
+        n = 0
+        async for frame in ws:
+            for line in frame.split("\n"):
+                message = orjson.loads(line)
+                payload = message.get("payload")
+                if payload is not None and payload.get("type") == "quote":
+                    data = payload["data"]
+                    bid, ask = data["bidPrice"], data["askPrice"]
+                    if decimal:
+                        bid, ask = Decimal(repr(bid)), Decimal(repr(ask))
+                    n += 1
+            if n >= count:
+                break
+        wall = time.perf_counter() - t0
+    return {"wall_s": wall, "quotes": n, "conflated": 0}
+
+
+async def ours(info: dict[str, Any], count: int, *, typed: bool = True) -> dict[str, Any]:
+    from aries_async.auth.tokens import Token
+    from aries_async.client import AriesClient
+    from aries_async.config import ClientConfig
+
+    config = ClientConfig.for_base_url(
+        info["base_url"], client_id=info["client_id"], client_secret=info["client_secret"]
+    )
+    async with (
+        AriesClient(config, token=Token.from_response(info["token"])) as client,
+        client.market_stream() as stream,
+    ):
+        quotes = stream.quotes()
+        t0 = time.perf_counter()
+        await stream.subscribe(info["firehose_symbols"], channels=["quotes"])
+        n = 0
+        async for quote in quotes:
+            if typed:
+                bid, ask = quote.bid_price, quote.ask_price
+            else:
+                data = quote.data
+                bid, ask = data["bidPrice"], data["askPrice"]  # noqa: F841
+            n += 1
+            if n + quotes.conflated >= count:
+                break
+        wall = time.perf_counter() - t0
+        return {"wall_s": wall, "quotes": n, "conflated": quotes.conflated}
+
+
+CONTENDERS: dict[str, Callable[[dict[str, Any], int], Awaitable[dict[str, Any]]]] = {
+    "raw websockets": raw,
+    "aries-async": ours,
+}
+DIAGNOSTICS: dict[str, Callable[[dict[str, Any], int], Awaitable[dict[str, Any]]]] = {
+    # What a raw user pays to get Decimal money too, and our pipeline without the conversion.
+    "raw + Decimal": functools.partial(raw, decimal=True),
+    "ours, .data floats": functools.partial(ours, typed=False),
+}
+
+
+def measure(lines_per_frame: int, args: argparse.Namespace) -> dict[str, Any]:
+    proc, info = _sim_firehose.start(args.symbols, lines_per_frame, count=args.count)
+    contenders = dict(CONTENDERS, **(DIAGNOSTICS if args.diagnostics else {}))
+    samples: dict[str, list[dict[str, Any]]] = {name: [] for name in contenders}
+    try:
+        asyncio.run(raw(info, min(args.count, 20_000)))  # warm up both sides
+        for _ in range(args.repeat):
+            for name, run in contenders.items():
+                cpu0 = _sim_firehose.sim_cpu(proc.pid)
+                result = asyncio.run(run(info, args.count))
+                result["sim_cpu_s"] = _sim_firehose.sim_cpu(proc.pid) - cpu0
+                result["quotes_per_s"] = args.count / result["wall_s"]
+                samples[name].append(result)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    summary: dict[str, Any] = {}
+    for name, runs in samples.items():
+        summary[name] = {
+            "quotes_per_s": statistics.median(r["quotes_per_s"] for r in runs),
+            "sim_cpu_share": statistics.median(r["sim_cpu_s"] / r["wall_s"] for r in runs),
+            "conflated": max(r["conflated"] for r in runs),
+            "runs": runs,
+        }
+    base = summary["raw websockets"]["quotes_per_s"]
+    with_decimal = summary.get("raw + Decimal", {}).get("quotes_per_s")
+    for entry in summary.values():
+        entry["vs_raw"] = entry["quotes_per_s"] / base
+        entry["vs_raw_decimal"] = entry["quotes_per_s"] / with_decimal if with_decimal else None
+    # Ratio of medians and median of the per-pair ratios (pairs ran back to back).
+    pairs = [
+        o["quotes_per_s"] / r["quotes_per_s"]
+        for r, o in zip(samples["raw websockets"], samples["aries-async"], strict=True)
+    ]
+    summary["aries-async"]["median_pair_ratio"] = statistics.median(pairs)
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=200_000)
+    parser.add_argument("--symbols", type=int, default=100)
+    parser.add_argument("--frames", default="1,20", help="lines per frame, comma separated")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--no-diagnostics",
+        dest="diagnostics",
+        action="store_false",
+        help="skip the two context rows (raw + Decimal, ours reading .data floats)",
+    )
+    args = parser.parse_args(argv)
+    results: dict[str, Any] = {}
+    print(
+        f"{'lines/frame':>11} {'contender':<19} {'quotes/s':>10} {'sim CPU/wall':>13}"
+        f" {'conflated':>9} {'vs raw':>7} {'vs raw+Dec':>10} {'pair med':>8}"
+    )
+    for lines in (int(x) for x in args.frames.split(",")):
+        summary = measure(lines, args)
+        results[str(lines)] = summary
+        for name, r in summary.items():
+            pair = r.get("median_pair_ratio")
+            print(
+                f"{lines:>11} {name:<19} {r['quotes_per_s']:>10,.0f} {r['sim_cpu_share']:>12.0%}"
+                f" {r['conflated']:>9} {r['vs_raw']:>6.2f}x"
+                + (f" {r['vs_raw_decimal']:>9.2f}x" if r["vs_raw_decimal"] else f" {'':>10}")
+                + (f" {pair:>7.2f}x" if pair is not None else "")
+            )
+    out = {
+        "count": args.count,
+        "symbols": args.symbols,
+        "repeat": args.repeat,
+        "python": platform.python_version(),
+        "websockets": version("websockets"),
+        "orjson": version("orjson"),
+        "nproc": os.cpu_count(),
+        "loadavg": os.getloadavg(),
+        "by_lines_per_frame": results,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "stream_throughput.json").write_text(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
