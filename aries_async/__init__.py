@@ -5,34 +5,46 @@ Example:
     >>> async def main() -> None:
     ...     async with aries_async.AriesClient.from_env() as client:
     ...         print(await client.market.quote("AAPL"))
+
+Importing the package is cheap: each public name is imported from its module on first use
+(PEP 562), so a program that only polls quotes never loads the streaming, order or login code.
+``from aries_async import X`` and ``aries_async.X`` work as usual, and type checkers read the
+imports below.
 """
 
-from aries_async.auth.filestore import FileTokenStore
-from aries_async.auth.login import login
-from aries_async.auth.oauth import AuthorizationRequest
-from aries_async.auth.store import MemoryTokenStore, TokenStore
-from aries_async.auth.tokens import Token
-from aries_async.client import AriesClient
-from aries_async.config import ClientConfig, Endpoints, RetryPolicy
-from aries_async.errors import (
-    APIError,
-    AriesError,
-    AuthError,
-    OrderOutcomeUnknownError,
-    ReauthenticationRequired,
-    ValidationError,
-)
-from aries_async.models import (
-    CancelRequest,
-    OrderLeg,
-    OrderRequest,
-    OrderStatus,
-    OrderType,
-    ReplaceRequest,
-    Side,
-    TimeInForce,
-)
-from aries_async.streaming import AccountStream, MarketStream, StreamConfig
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aries_async._lazy import lazy_getattr
+
+if TYPE_CHECKING:
+    from aries_async.auth.filestore import FileTokenStore
+    from aries_async.auth.login import login
+    from aries_async.auth.oauth import AuthorizationRequest
+    from aries_async.auth.store import MemoryTokenStore, TokenStore
+    from aries_async.auth.tokens import Token
+    from aries_async.client import AriesClient
+    from aries_async.config import ClientConfig, Endpoints, RetryPolicy
+    from aries_async.errors import (
+        APIError,
+        AriesError,
+        AuthError,
+        OrderOutcomeUnknownError,
+        ReauthenticationRequired,
+        ValidationError,
+    )
+    from aries_async.models.orders import (
+        CancelRequest,
+        OrderLeg,
+        OrderRequest,
+        OrderStatus,
+        OrderType,
+        ReplaceRequest,
+        Side,
+        TimeInForce,
+    )
+    from aries_async.streaming import AccountStream, MarketStream, StreamConfig
 
 __all__ = [
     "APIError",
@@ -66,3 +78,45 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+_ORDERS = "aries_async.models.orders"
+_ERRORS = "aries_async.errors"
+_STREAMING = "aries_async.streaming"
+
+_LAZY: dict[str, str] = {
+    "APIError": _ERRORS,
+    "AccountStream": _STREAMING,
+    "AriesClient": "aries_async.client",
+    "AriesError": _ERRORS,
+    "AuthError": _ERRORS,
+    "AuthorizationRequest": "aries_async.auth.oauth",
+    "CancelRequest": _ORDERS,
+    "ClientConfig": "aries_async.config",
+    "Endpoints": "aries_async.config",
+    "FileTokenStore": "aries_async.auth.filestore",
+    "MarketStream": _STREAMING,
+    "MemoryTokenStore": "aries_async.auth.store",
+    "OrderLeg": _ORDERS,
+    "OrderOutcomeUnknownError": _ERRORS,
+    "OrderRequest": _ORDERS,
+    "OrderStatus": _ORDERS,
+    "OrderType": _ORDERS,
+    "ReauthenticationRequired": _ERRORS,
+    "ReplaceRequest": _ORDERS,
+    "RetryPolicy": "aries_async.config",
+    "Side": _ORDERS,
+    "StreamConfig": _STREAMING,
+    "TimeInForce": _ORDERS,
+    "Token": "aries_async.auth.tokens",
+    "TokenStore": "aries_async.auth.store",
+    "ValidationError": _ERRORS,
+    "login": "aries_async.auth.login",
+}
+"""Public name -> the module that defines it (imported on first access)."""
+
+
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import orjson
@@ -21,12 +22,14 @@ from aries_async.auth.tokens import Token
 from aries_async.config import ClientConfig
 from aries_async.errors import AuthenticationError, ResponseFormatError
 from aries_async.http.transport import Sleep, Transport
-from aries_async.resources.accounts import Accounts
-from aries_async.resources.market import Market
-from aries_async.resources.orders import Orders
-from aries_async.resources.users import Users
-from aries_async.streaming.accounts import AccountStream, account_stream
-from aries_async.streaming.market import MarketStream, market_stream
+
+if TYPE_CHECKING:
+    from aries_async.resources.accounts import Accounts
+    from aries_async.resources.market import Market
+    from aries_async.resources.orders import Orders
+    from aries_async.resources.users import Users
+    from aries_async.streaming.accounts import AccountStream
+    from aries_async.streaming.market import MarketStream
 
 __all__ = ["AriesClient"]
 
@@ -78,10 +81,37 @@ class AriesClient:
         self.auth = AuthSession(
             self.oauth, self._store, refresh_skew=self.config.refresh_skew, clock=clock
         )
-        self.users = Users(self)
-        self.accounts = Accounts(self)
-        self.orders = Orders(self)
-        self.market = Market(self)
+
+    # The resources are built on first use: a program that only polls quotes never imports the
+    # order, account or user models.
+
+    @functools.cached_property
+    def users(self) -> Users:
+        """The signed-in user (:class:`~aries_async.resources.users.Users`)."""
+        from aries_async.resources.users import Users
+
+        return Users(self)
+
+    @functools.cached_property
+    def accounts(self) -> Accounts:
+        """Accounts, balances and positions (:class:`~aries_async.resources.accounts.Accounts`)."""
+        from aries_async.resources.accounts import Accounts
+
+        return Accounts(self)
+
+    @functools.cached_property
+    def orders(self) -> Orders:
+        """Place, replace, cancel, list (:class:`~aries_async.resources.orders.Orders`)."""
+        from aries_async.resources.orders import Orders
+
+        return Orders(self)
+
+    @functools.cached_property
+    def market(self) -> Market:
+        """Quotes, bars, search, market status (:class:`~aries_async.resources.market.Market`)."""
+        from aries_async.resources.market import Market
+
+        return Market(self)
 
     @classmethod
     def from_env(cls, **kwargs: Any) -> AriesClient:
@@ -210,6 +240,8 @@ class AriesClient:
 
     def market_stream(self, **kwargs: Any) -> MarketStream:
         """A market-data stream (use with ``async with``); see :class:`MarketStream`."""
+        from aries_async.streaming.market import market_stream
+
         return market_stream(
             self.config.endpoints.market_ws_url,
             self.auth.access_token,
@@ -224,6 +256,8 @@ class AriesClient:
         out, are looked up with :meth:`Orders.reconcile` (pass ``reconcile=`` to override).
         """
         kwargs.setdefault("reconcile", self.orders.reconcile)
+        from aries_async.streaming.accounts import account_stream
+
         return account_stream(
             self.config.endpoints.accounts_ws_url,
             self.auth.access_token,

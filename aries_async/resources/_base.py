@@ -6,10 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-import cattrs
-
 from aries_async.errors import ResponseFormatError, ValidationError
-from aries_async.models._converter import structure
 
 if TYPE_CHECKING:
     from aries_async.client import AriesClient
@@ -43,6 +40,11 @@ class Resource:
 
     @staticmethod
     def _parse(data: Any, cls: type[T], what: str) -> T:
+        # cattrs and the converter load on the first response that needs them (quotes do not).
+        import cattrs
+
+        from aries_async.models._converter import structure
+
         try:
             return structure(data, cls)
         except (cattrs.BaseValidationError, ValueError, TypeError) as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aries_async.errors import ResponseFormatError, ValidationError
 from aries_async.models.market import (
@@ -17,8 +17,10 @@ from aries_async.models.market import (
     parse_bars,
     parse_quotes_response,
 )
-from aries_async.models.options import OptionChain, OptionExpirations
 from aries_async.resources._base import Resource, path_segment
+
+if TYPE_CHECKING:
+    from aries_async.models.options import OptionChain
 
 __all__ = ["Market"]
 
@@ -162,6 +164,8 @@ class Market(Resource):
 
     async def option_expirations(self, symbol: str) -> list[date]:
         """Expiry dates of an underlying (``GET /v1/options/{symbol}/expiry-dates``)."""
+        from aries_async.models.options import OptionExpirations
+
         seg = path_segment(_symbol(symbol), "symbol")
         data = await self._get(f"/v1/options/{seg}/expiry-dates")
         return self._parse(data, OptionExpirations, "expirations").expiry_dates
@@ -170,6 +174,8 @@ class Market(Resource):
         """Calls and puts of one expiry (``GET /v1/options/{symbol}/contracts/{expiry}``)."""
         if not isinstance(expiry, date):
             raise ValidationError("expiry must be a date", field="expiry")
+        from aries_async.models.options import OptionChain
+
         seg = path_segment(_symbol(symbol), "symbol")
         data = await self._get(f"/v1/options/{seg}/contracts/{expiry.isoformat()}")
         return self._parse(data, OptionChain, "option chain")

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
+import json
 import pkgutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -36,3 +41,80 @@ def test_top_level_names() -> None:
         "OrderOutcomeUnknownError",
     ):
         assert name in aries_async.__all__
+
+
+def test_dir_lists_every_public_name() -> None:
+    assert set(aries_async.__all__) <= set(dir(aries_async))
+
+
+def test_unknown_names_still_raise_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no_such_name"):
+        aries_async.no_such_name  # noqa: B018
+    with pytest.raises(ImportError):
+        exec("from aries_async import no_such_name")  # noqa: S102
+
+
+@pytest.mark.parametrize("package", ["aries_async", "aries_async.models", "aries_async.resources"])
+def test_type_checkers_see_what_the_lazy_table_serves(package: str) -> None:
+    """Every lazily served name is imported under TYPE_CHECKING from the same module."""
+    module = importlib.import_module(package)
+    assert module.__file__ is not None
+    tree = ast.parse(Path(module.__file__).read_text())
+    seen: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for imp in node.body:
+                assert isinstance(imp, ast.ImportFrom) and imp.module is not None
+                seen.update({alias.name: imp.module for alias in imp.names})
+    lazy = module._LAZY
+    assert seen == lazy
+    assert set(lazy) == set(module.__all__) - {"__version__"}
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(json.loads(out.stdout.splitlines()[-1]))
+
+
+HEAVY = (
+    "aiohttp",
+    "cattrs",
+    "tenacity",
+    "websockets",
+    "aries_async.streaming",
+    "aries_async.models.orders",
+    "aries_async.models.events",
+    "aries_async.auth.login",
+    "aries_async.sim",
+)
+
+
+def test_importing_the_package_loads_nothing_heavy() -> None:
+    loaded = _modules_after("import aries_async")
+    assert [m for m in loaded if m.startswith(HEAVY)] == []
+
+
+def test_a_client_and_its_quote_path_load_only_what_a_quote_needs() -> None:
+    loaded = _modules_after(
+        "from aries_async import AriesClient, ClientConfig\n"
+        "client = AriesClient(ClientConfig.for_base_url('http://127.0.0.1:1'))\n"
+        "client.market\n"
+        "from aries_async.models.market import Quote\n"
+        "Quote.from_chart_item({'n': 'X', 's': 'ok', 'v': {'lp': 1.5}})\n"
+    )
+    assert "aiohttp" in loaded and "aries_async.resources.market" in loaded
+    assert [m for m in loaded if m.startswith(HEAVY[1:])] == []
+
+
+def test_submodules_are_reachable_as_attributes_after_a_bare_import() -> None:
+    loaded = _modules_after(
+        "import aries_async\n"
+        "assert aries_async.errors.NotFoundError.__name__ == 'NotFoundError'\n"
+        "assert aries_async.models.Quote.__name__ == 'Quote'\n"
+    )
+    assert "aries_async.errors" in loaded

@@ -1,0 +1,39 @@
+"""PEP 562 lazy exports: a package's public names imported from their modules on first use."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable, Mapping
+from typing import Any
+
+__all__ = ["lazy_getattr"]
+
+
+def lazy_getattr(
+    package: str, table: Mapping[str, str], namespace: dict[str, Any]
+) -> Callable[[str], Any]:
+    """A module ``__getattr__`` that imports ``name`` from ``table[name]`` on first access.
+
+    The value is then stored in ``namespace`` (the package's globals), so later lookups are
+    plain attribute reads. A name that is not in ``table`` but is a submodule of the package
+    (``aries_async.errors``) is imported too, so code that used to find submodules loaded as a
+    side effect of importing the package keeps working.
+
+    Args:
+        package: the package's ``__name__`` (for the error message).
+        table: public name -> the module that defines it.
+        namespace: the package's ``globals()``.
+    """
+
+    def __getattr__(name: str) -> Any:
+        module = table.get(name)
+        if module is None:
+            if not name.startswith("__") and importlib.util.find_spec(f"{package}.{name}"):
+                return importlib.import_module(f"{package}.{name}")
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        namespace[name] = value
+        return value
+
+    return __getattr__
