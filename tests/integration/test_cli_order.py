@@ -1,0 +1,218 @@
+"""``aries-async order``: preview, confirmation, ``--yes``, refusals, what reaches the sim."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_harness import Cli, running_cli
+
+ACCOUNT = "TEST-ACCOUNT-001"
+BUY_LIMIT = ("order", "place", ACCOUNT, "AAPL", "buy", "10", "--limit", "1.50")  # stays open
+PLACE = ("POST", "/v1/orders")
+PREVIEW = ("POST", "/v1/orders/preview")
+CANCEL = ("POST", "/v1/orders/cancel")
+
+
+@pytest.fixture
+def cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Cli]:
+    with running_cli(tmp_path, monkeypatch, capsys) as harness:
+        harness.sign_in()
+        yield harness
+
+
+def sim_orders(cli: Cli) -> list[Any]:
+    """The account's orders in the simulator, less the history it starts with."""
+    orders = cli.on_sim(lambda: list(cli.sim.state.orders[ACCOUNT]))
+    return [o for o in orders if not (o.client_id or "").startswith("seed-")]
+
+
+def test_preview_text_and_json(cli: Cli) -> None:
+    text = cli("order", "preview", ACCOUNT, "aapl", "BUY", "10", "--limit", "150")
+    assert text.code == 0, text.err
+    assert text.out.splitlines()[0] == f"Preview: BUY 10 AAPL LIMIT @ 150 DAY on {ACCOUNT}"
+    assert re.search(r"estimated cost\s+1500\.00", text.out)
+    assert re.search(r"commission\s+0\.00", text.out)
+
+    done = cli("order", "preview", ACCOUNT, "AAPL", "buy", "0.5", "--limit", "150.10", "--json")
+    assert done.code == 0, done.err
+    data = done.json()
+    assert data["ok"] is True
+    assert data["request"]["qty"] == "0.5" and data["request"]["price"] == "150.10"
+    assert Decimal(data["preview"]["estimatedCost"]) == Decimal("75.05")
+    assert cli.requests(*PREVIEW) == 2 and cli.requests(*PLACE) == 0
+    assert sim_orders(cli) == []
+
+
+def test_preview_with_blocking_errors_exits_1(cli: Cli) -> None:
+    done = cli("order", "preview", ACCOUNT, "AAPL", "buy", "1000000")  # far beyond the cash
+    assert done.code == 1
+    assert "BLOCKING: insufficient buying power" in done.out
+    assert "warning: market orders" in done.out
+
+
+def test_place_asks_and_sends_on_yes(cli: Cli) -> None:
+    done = cli(*BUY_LIMIT, stdin="y\n", tty=True)
+    assert done.code == 0, done.err
+    assert "Place this order? [y/N]" in done.err
+    assert "Preview: BUY 10 AAPL LIMIT @ 1.50 DAY" in done.out
+    placed = re.search(r"Placed: order (\S+) \(client id (\S+)\), status NEW", done.out)
+    assert placed is not None
+    (order,) = sim_orders(cli)
+    assert (order.cl_ord_id, order.client_id) == placed.groups()
+    assert order.qty == Decimal(10) and order.price == Decimal("1.50")
+
+
+@pytest.mark.parametrize("answer", ["n\n", "\n", "nope\n", ""])
+def test_place_sends_nothing_unless_yes(cli: Cli, answer: str) -> None:
+    done = cli(*BUY_LIMIT, stdin=answer, tty=True)
+    assert done.code == 4
+    assert "Not placed" in done.err
+    assert cli.requests(*PREVIEW) == 1  # the preview was shown
+    assert cli.requests(*PLACE) == 0 and sim_orders(cli) == []
+
+
+def test_place_refuses_without_a_terminal(cli: Cli) -> None:
+    done = cli(*BUY_LIMIT, stdin="y\n", tty=False)  # piped "y" is not a confirmation
+    assert done.code == 2
+    assert "--yes" in done.err and "Nothing was sent" in done.err
+    assert cli.requests(*PREVIEW) == 0 and cli.requests(*PLACE) == 0
+
+
+def test_place_yes_json(cli: Cli) -> None:
+    done = cli(*BUY_LIMIT, "--yes", "--json", "--client-id", "my-bot-1")
+    assert done.code == 0, done.err
+    data = done.json()
+    assert data["outcome"] == "accepted" and data["client_id"] == "my-bot-1"
+    assert data["ack"]["success"] is True and data["ack"]["status"] == "NEW"
+    assert data["preview"]["estimatedCost"] == "15.00"
+    assert "Preview:" in done.err  # the human preview stays off stdout
+    (order,) = sim_orders(cli)
+    assert order.client_id == "my-bot-1" and order.cl_ord_id == data["ack"]["clOrdId"]
+
+
+def test_place_blocked_by_the_preview_is_not_sent(cli: Cli) -> None:
+    done = cli("order", "place", ACCOUNT, "AAPL", "buy", "1000000", "--limit", "100", "--yes")
+    assert done.code == 1
+    assert "blocking errors" in done.err
+    assert cli.requests(*PLACE) == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("AAPL", "buy", "0", "--limit", "1"), "qty: must be greater than 0"),
+        (("AAPL", "buy", "-3"), "qty: must be greater than 0"),
+        (("AAPL", "buy", "10", "--type", "limit"), "price: required for LIMIT"),
+        (("AAPL", "buy", "10", "--type", "market", "--limit", "1"), "price: not allowed"),
+        (("AAPL", "buy", "10", "--type", "stop"), "stop_price: required for STOP"),
+        (("AAPL", "buy", "10", "--limit", "1.123456"), "at most 5 digits"),
+        (("AAPL", "hold", "10"), "side"),
+        (("AAPL", "buy", "ten"), "not a number: 'ten'"),
+        (("AAPL", "buy", "NaN"), "not a finite number"),
+        (("AAPL", "buy", "10", "--limit", "1,50"), "not a number: '1,50'"),
+        (("AAPL", "buy", "10", "--tif", "forever"), "invalid choice"),
+    ],
+)
+def test_invalid_orders_exit_2_and_send_nothing(
+    cli: Cli, args: tuple[str, ...], message: str
+) -> None:
+    for action in ("preview", "place"):
+        done = cli("order", action, ACCOUNT, *args, "--yes" if action == "place" else "--json")
+        assert done.code == 2, (action, done.err)
+        assert message in done.err
+    assert cli.requests(*PREVIEW) == 0 and cli.requests(*PLACE) == 0
+    assert sim_orders(cli) == []
+
+
+def test_unknown_outcome_prints_the_client_id_and_how_to_check(cli: Cli) -> None:
+    cli.on_sim(lambda: setattr(cli.sim.faults, "swallow_order_response", 1))
+    done = cli(*BUY_LIMIT, "--yes", "--client-id", "bot-42")
+    assert done.code == 1
+    assert "outcome is unknown" in done.err and "NOT retried" in done.err
+    assert f"aries-async order find {ACCOUNT} bot-42" in done.err
+    assert cli.requests(*PLACE) == 1  # sent once, never again
+
+    found = cli("order", "find", ACCOUNT, "bot-42", "--json")
+    assert found.code == 0, found.err
+    assert found.json()["clientId"] == "bot-42"
+    missing = cli("order", "find", ACCOUNT, "never-sent")
+    assert missing.code == 1 and "was not placed" in missing.out
+
+
+def test_unknown_outcome_json(cli: Cli) -> None:
+    cli.on_sim(lambda: setattr(cli.sim.faults, "swallow_order_response", 1))
+    done = cli(*BUY_LIMIT, "--yes", "--json")
+    assert done.code == 1
+    data = done.json()
+    assert data["outcome"] == "unknown" and data["ack"] is None
+    assert data["client_id"] in done.err
+
+
+def place_open_order(cli: Cli) -> str:
+    done = cli(*BUY_LIMIT, "--yes", "--json")
+    assert done.code == 0, done.err
+    order_id: str = done.json()["ack"]["clOrdId"]
+    return order_id
+
+
+def test_cancel_asks_then_cancels(cli: Cli) -> None:
+    order_id = place_open_order(cli)
+    declined = cli("order", "cancel", ACCOUNT, order_id, stdin="n\n", tty=True)
+    assert declined.code == 4
+    assert order_id in declined.out and "Cancel this order? [y/N]" in declined.err
+    assert cli.requests(*CANCEL) == 0
+
+    piped = cli("order", "cancel", ACCOUNT, order_id, stdin="y\n")
+    assert piped.code == 2 and cli.requests(*CANCEL) == 0
+
+    done = cli("order", "cancel", ACCOUNT, order_id, stdin="yes\n", tty=True)
+    assert done.code == 0, done.err
+    assert f"Cancel requested: order {order_id}" in done.out
+    (order,) = sim_orders(cli)
+    assert order.status == "CANCELED"
+
+    again = cli("order", "cancel", ACCOUNT, order_id, "--yes")
+    assert again.code == 1 and "nothing to cancel" in again.err
+
+
+def test_cancel_yes_json_and_unknown_order(cli: Cli) -> None:
+    order_id = place_open_order(cli)
+    done = cli("order", "cancel", ACCOUNT, order_id, "--yes", "--json")
+    assert done.code == 0, done.err
+    data = done.json()
+    assert data["ack"]["origClOrdId"] == order_id and data["order"]["clOrdId"] == order_id
+    unknown = cli("order", "cancel", ACCOUNT, "NO-SUCH-ORDER", "--yes")
+    assert unknown.code == 1 and "aries-async order list" in unknown.err
+    assert cli.requests(*CANCEL) == 1
+
+
+def test_list_text_and_json(cli: Cli) -> None:
+    empty = cli("order", "list", ACCOUNT)
+    assert empty.code == 0 and "No open orders" in empty.out
+    order_id = place_open_order(cli)
+    text = cli("order", "list", ACCOUNT)
+    assert text.out.splitlines()[0].split()[:3] == ["ORDER", "ID", "CLIENT"]
+    assert order_id in text.out and "1.50" in text.out
+    data = cli("order", "list", ACCOUNT, "--json").json()
+    assert [o["clOrdId"] for o in data] == [order_id]
+
+
+def test_not_signed_in_exits_3(cli: Cli) -> None:
+    cli.token_file.unlink()
+    done = cli(*BUY_LIMIT, "--yes")
+    assert done.code == 3 and "aries-async login" in done.err
+    assert cli.requests(*PREVIEW) == 0
+
+
+def test_missing_scope_exits_3(cli: Cli) -> None:
+    cli.sign_in(scopes=["account:information", "market:information"])
+    done = cli("order", "preview", ACCOUNT, "AAPL", "buy", "1")
+    assert done.code == 3
+    assert "order:execution" in done.err
