@@ -115,40 +115,38 @@ class Transport:
         attempt: _Attempt | None = None,
     ) -> Response:
         """One HTTP exchange, no retry. Raises the error tree for failures and error statuses."""
-        return await self._send(
-            method,
-            url,
-            params,
-            json,
-            data,
-            dict(headers) if headers else {},
-            timeout,
-            attempt or _Attempt(),
+        return await self._attempt(
+            method, url, params, json, data, headers, None, timeout, attempt or _Attempt()
         )
 
-    async def _send(
+    async def _attempt(
         self,
         method: str,
         url: str,
         params: Mapping[str, str] | None,
         json: Any,
         data: Mapping[str, str] | None,
-        headers: dict[str, str],
+        headers: Mapping[str, str] | None,
+        header_factory: Callable[[], Awaitable[Mapping[str, str]]] | None,
         timeout: float | None,
         tracker: _Attempt,
     ) -> Response:
-        """:meth:`send_once` without the argument copies (``headers`` is ours to change)."""
+        """One attempt of :meth:`request`: fresh headers (and token), then one exchange."""
+        tracker.sent = False
+        send_headers = dict(headers) if headers else {}
+        if header_factory is not None:
+            send_headers.update(await header_factory())
         body: bytes | Mapping[str, str] | None = data
         if json is not None:
             body = orjson.dumps(json)
-            headers["Content-Type"] = "application/json"
+            send_headers["Content-Type"] = "application/json"
         try:
             async with self.session.request(
                 method,
                 url,
                 params=params,
                 data=body,
-                headers=headers,
+                headers=send_headers,
                 timeout=_SESSION_TIMEOUT if timeout is None else _client_timeout(timeout),
                 allow_redirects=False,
             ) as resp:
@@ -177,25 +175,6 @@ class Transport:
             )
         return Response(status, response_headers, payload)
 
-    async def _attempt(
-        self,
-        method: str,
-        url: str,
-        params: Mapping[str, str] | None,
-        json: Any,
-        data: Mapping[str, str] | None,
-        headers: Mapping[str, str] | None,
-        header_factory: Callable[[], Awaitable[Mapping[str, str]]] | None,
-        timeout: float | None,
-        tracker: _Attempt,
-    ) -> Response:
-        """One attempt of :meth:`request`: fresh headers (and token), then one exchange."""
-        tracker.sent = False
-        all_headers = dict(headers) if headers else {}
-        if header_factory is not None:
-            all_headers.update(await header_factory())
-        return await self._send(method, url, params, json, data, all_headers, timeout, tracker)
-
     async def request(
         self,
         method: str,
@@ -220,10 +199,9 @@ class Transport:
         """
         tracker = _Attempt()
         try:
-            all_headers = dict(headers) if headers else {}
-            if header_factory is not None:
-                all_headers.update(await header_factory())
-            return await self._send(method, url, params, json, data, all_headers, timeout, tracker)
+            return await self._attempt(
+                method, url, params, json, data, headers, header_factory, timeout, tracker
+            )
         except Exception as exc:
             policy = self._config.retry
             if not should_retry(exc, idempotent=idempotent, sent=tracker.sent, policy=policy):

@@ -89,6 +89,8 @@ HEAVY = (
     "aries_async.streaming",
     "aries_async.models.orders",
     "aries_async.models.events",
+    "aries_async.models._market_details",
+    "aries_async.models._converter",
     "aries_async.auth.login",
     "aries_async.sim",
 )
