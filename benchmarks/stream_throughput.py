@@ -136,6 +136,59 @@ DIAGNOSTICS: dict[str, Callable[[dict[str, Any], int], Awaitable[dict[str, Any]]
 }
 
 
+def stages(lines_per_frame: int, frames: int = 5_000) -> dict[str, float]:
+    """Microseconds per quote of each stage of our consumer path, in-process (no socket),
+    best of 3, on the firehose's own frames; the raw loop's parse for comparison."""
+    from aries_async.models.events import QuoteUpdate
+    from aries_async.sim.feed import Firehose
+    from aries_async.streaming.market import MarketStream
+    from aries_async.streaming.protocol import Decoder
+
+    cycle = Firehose(symbols=100, lines_per_frame=lines_per_frame).frames()
+    data = [cycle[i % len(cycle)][0] for i in range(frames)]
+    lines = sum(frame.count(b"\n") + 1 for frame in data)
+
+    async def no_token() -> str:
+        return ""
+
+    def raw_parse() -> None:
+        for frame in data:
+            for line in frame.split(b"\n"):
+                payload = orjson.loads(line)["payload"]
+                if payload.get("type") == "quote":
+                    _ = payload["data"]["bidPrice"], payload["data"]["askPrice"]
+
+    def decode() -> None:
+        feed = Decoder().feed
+        for frame in data:
+            feed(frame)
+
+    def route(read: bool) -> None:
+        stream = MarketStream("ws://127.0.0.1:9/unused", no_token)
+        consumer = stream.quotes(buffer=lines + 1)
+        feed = stream._connection.decoder.feed
+        for frame in data:
+            stream.on_messages(feed(frame))
+            while (quote := consumer.get_nowait()) is not None:
+                if read and type(quote) is QuoteUpdate:
+                    _ = quote.bid_price, quote.ask_price
+
+    def best(fn: Callable[[], None]) -> float:
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+        return min(times) / lines * 1e6
+
+    return {
+        "raw: split + orjson per line + dict reads": best(raw_parse),
+        "ours: Decoder.feed (typed QuoteUpdate)": best(decode),
+        "ours: + on_messages, fan-out, consumer": best(lambda: route(False)),
+        "ours: + bid_price/ask_price (Decimal)": best(lambda: route(True)),
+    }
+
+
 def measure(lines_per_frame: int, args: argparse.Namespace) -> dict[str, Any]:
     proc, info = _sim_firehose.start(args.symbols, lines_per_frame, count=args.count)
     contenders = dict(CONTENDERS, **(DIAGNOSTICS if args.diagnostics else {}))
@@ -192,9 +245,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{'lines/frame':>11} {'contender':<19} {'quotes/s':>10} {'sim CPU/wall':>13}"
         f" {'conflated':>9} {'vs raw':>7} {'vs raw+Dec':>10} {'pair med':>8}"
     )
+    breakdown: dict[str, dict[str, float]] = {}
     for lines in (int(x) for x in args.frames.split(",")):
         summary = measure(lines, args)
         results[str(lines)] = summary
+        breakdown[str(lines)] = stages(lines)
         for name, r in summary.items():
             pair = r.get("median_pair_ratio")
             print(
@@ -203,7 +258,12 @@ def main(argv: list[str] | None = None) -> int:
                 + (f" {r['vs_raw_decimal']:>9.2f}x" if r["vs_raw_decimal"] else f" {'':>10}")
                 + (f" {pair:>7.2f}x" if pair is not None else "")
             )
+    print("\nIn-process cost per quote (µs, no socket, best of 3):")
+    for lines, costs in breakdown.items():
+        for stage, micros in costs.items():
+            print(f"{lines:>3} lines/frame  {stage:<45} {micros:>6.2f}")
     out = {
+        "stages_us_per_quote": breakdown,
         "count": args.count,
         "symbols": args.symbols,
         "repeat": args.repeat,

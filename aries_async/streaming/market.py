@@ -370,7 +370,10 @@ class MarketStream:
             if kind is QuoteUpdate:
                 symbol = message.symbol
                 previous = latest.get(symbol)
-                latest[symbol] = message if previous is None else previous.merged(message)
+                if previous is None or message.data.keys() >= previous.data.keys():
+                    latest[symbol] = message  # it sent every field the previous one had
+                else:
+                    latest[symbol] = previous.merged(message)
             elif kind is SubscribeAck:
                 self._subs.acknowledge(message.request_id)
                 acks = True
