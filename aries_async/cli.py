@@ -47,7 +47,14 @@ from aries_async.errors import (
 
 __all__ = ["main"]
 
-_EPILOG = """exit codes: 0 ok, 1 API or network error, 2 usage/input/configuration error,
+_EPILOG = """examples:
+  aries-async login                     sign in once (browser; --no-browser or --paste)
+  aries-async doctor                    is everything set up? what to fix
+  aries-async stream AAPL MSFT          live table (NDJSON when piped or with --json)
+  aries-async order place ACCOUNT AAPL buy 10 --limit 150.00
+                                        preview, confirm [y/N], place
+
+exit codes: 0 ok, 1 API or network error, 2 usage/input/configuration error,
 3 not signed in or refused, 4 declined at a prompt.
 environment: ARIES_CLIENT_ID, ARIES_CLIENT_SECRET, ARIES_REDIRECT_URI, ARIES_SCOPES,
 ARIES_BASE_URL (or ARIES_*_URL), ARIES_TIMEOUT, ARIES_TOKEN_FILE, ARIES_ACCESS_TOKEN."""
@@ -63,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="aries-async",
-        description=__doc__.splitlines()[0] if __doc__ else None,
+        description="aries-async: the Aries brokerage API from the command line.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

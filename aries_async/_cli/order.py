@@ -74,10 +74,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "preview": "estimated cost, commission, fees and warnings; places nothing",
         "place": "preview, confirm ([y/N] or --yes), then place",
     }
+    epilogs = {
+        "preview": "exit: 0 the order would be accepted, 1 the preview has blocking errors "
+        "or the API failed, 2 invalid order (nothing sent), 3 not signed in or refused",
+        "place": "Without a terminal on stdin and without --yes it refuses (exit 2) and sends "
+        "nothing. exit: 0 placed, 1 rejected, blocked by the preview, API error or unknown "
+        "outcome (the client id and the 'order find' command are printed), 2 invalid order, "
+        "3 not signed in or refused, 4 you answered no.",
+    }
     for name, text in helps.items():
-        cmd = sub.add_parser(name, help=text, description=text)
+        cmd = sub.add_parser(name, help=text, description=text, epilog=epilogs[name])
         cmd.add_argument("account", metavar="ACCOUNT", help="trading account id")
-        cmd.add_argument("symbol", metavar="SYMBOL")
+        cmd.add_argument("symbol", metavar="SYMBOL", help="ticker or OSI option symbol")
         cmd.add_argument("side", metavar="SIDE", help="buy, sell, sell_short or buy_to_cover")
         cmd.add_argument("qty", metavar="QTY", type=decimal_arg, help="quantity (a decimal)")
         cmd.add_argument(
@@ -89,7 +97,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         cmd.add_argument("--limit", type=decimal_arg, metavar="PRICE", help="limit price")
         cmd.add_argument("--stop", type=decimal_arg, metavar="PRICE", help="stop (trigger) price")
         cmd.add_argument(
-            "--tif", choices=TIME_IN_FORCE, type=str.lower, default="day", help="default day"
+            "--tif",
+            choices=TIME_IN_FORCE,
+            type=str.lower,
+            default="day",
+            help="time in force: day (default), gtc, ioc, fok, ext (extended hours), "
+            "ato (at the open), atc (at the close)",
         )
         cmd.add_argument("--client-id", help="your tag for the order (default: a fresh one)")
         cmd.add_argument("--json", action="store_true", help="machine-readable output")

@@ -112,8 +112,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"comma-separated columns from: {', '.join(FIELDS)} "
         f"(default: {','.join(DEFAULT_FIELDS)})",
     )
-    parser.add_argument("--count", type=_positive_int, help="stop after N updates")
-    parser.add_argument("--duration", type=_positive_float, help="stop after S seconds")
+    parser.add_argument("--count", type=_positive_int, metavar="N", help="stop after N updates")
+    parser.add_argument(
+        "--duration", type=_positive_float, metavar="SECONDS", help="stop after SECONDS"
+    )
     parser.add_argument(
         "--json", action="store_true", help="NDJSON, one line per update (also when piped)"
     )

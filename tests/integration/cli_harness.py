@@ -28,7 +28,7 @@ from aries_async.auth.tokens import Token
 from aries_async.cli import main
 from aries_async.sim.threaded import ThreadedSimulator
 
-__all__ = ["Cli", "Result", "closed_port", "running_cli"]
+__all__ = ["Cli", "Result", "cli_fixture", "closed_port", "running_cli"]
 
 T = TypeVar("T")
 
@@ -159,3 +159,12 @@ def running_cli(
     """A :class:`Cli` on a fresh simulator (``sim_options`` go to the simulator)."""
     with ThreadedSimulator(**{"seed": 4, **sim_options}) as sim:
         yield Cli(sim, tmp_path, monkeypatch, capsys)
+
+
+@pytest.fixture(name="cli")
+def cli_fixture(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Cli]:
+    """The ``cli`` fixture: import ``cli_fixture`` into a test module to use it."""
+    with running_cli(tmp_path, monkeypatch, capsys) as harness:
+        yield harness

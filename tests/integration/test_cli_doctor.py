@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_harness import Cli, closed_port, running_cli
+from cli_harness import Cli, cli_fixture, closed_port  # noqa: F401 - cli_fixture: `cli`
 
 from aries_async._cli.doctor import check_expiry, check_scopes, exit_status
 from aries_async.auth.tokens import Token
-
-
-@pytest.fixture
-def cli(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[Cli]:
-    with running_cli(tmp_path, monkeypatch, capsys) as harness:
-        yield harness
 
 
 def rows(cli: Cli, *args: str) -> tuple[int, dict[str, dict[str, Any]]]:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_harness import Cli, running_cli
+from cli_harness import Cli, cli_fixture  # noqa: F401 - cli_fixture is the `cli` fixture
 
 ACCOUNT = "TEST-ACCOUNT-001"
 BUY_LIMIT = ("order", "place", ACCOUNT, "AAPL", "buy", "10", "--limit", "1.50")  # stays open
@@ -18,13 +16,9 @@ PREVIEW = ("POST", "/v1/orders/preview")
 CANCEL = ("POST", "/v1/orders/cancel")
 
 
-@pytest.fixture
-def cli(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[Cli]:
-    with running_cli(tmp_path, monkeypatch, capsys) as harness:
-        harness.sign_in()
-        yield harness
+@pytest.fixture(autouse=True)
+def signed_in(cli: Cli) -> None:
+    cli.sign_in()
 
 
 def sim_orders(cli: Cli) -> list[Any]:

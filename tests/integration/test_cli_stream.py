@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from cli_harness import Cli, running_cli
+from cli_harness import Cli, cli_fixture  # noqa: F401 - cli_fixture is the `cli` fixture
 
 from aries_async._cli.stream import StreamState, record, redraw, render_frame
 from aries_async.models.events import QuoteUpdate, StreamConnected, StreamDisconnected, TradeUpdate
-
-
-@pytest.fixture
-def cli(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[Cli]:
-    with running_cli(tmp_path, monkeypatch, capsys) as harness:
-        yield harness
 
 
 def test_ndjson_lines_carry_decimal_strings(cli: Cli) -> None:
