@@ -289,7 +289,9 @@ async def _consume(
             if screen is None:
                 err(f"aries-async stream: {state.notice}")
         elif isinstance(event, ServerErrorMessage):
-            state.notice = f"server error: {event.error}"
+            refused = [s for s in state.symbols if s not in stream.acknowledged]
+            which = f" (not subscribed: {', '.join(refused)})" if refused else ""
+            state.notice = f"server error: {event.error}{which}"
             if screen is None:
                 err(f"aries-async stream: {state.notice}")
         if screen is not None:
@@ -312,7 +314,8 @@ async def run(args: argparse.Namespace) -> int:
             if screen is None:
                 err(f"aries-async stream: {state.notice}")
             events = stream.events()  # before subscribing: the snapshots come at once
-            await stream.subscribe(symbols, channels=_channels(args.fields))
+            for symbol in symbols:  # one request each: a refusal then names its symbol
+                await stream.subscribe(symbol, channels=_channels(args.fields))
             if screen is not None:
                 painter = asyncio.create_task(screen.loop(), name="aries-cli-screen")
             consume = _consume(stream, events, state, screen, args)

@@ -127,14 +127,18 @@ class Cli:
         captured = self._capsys.readouterr()
         return Result(code, captured.out, captured.err)
 
-    def spawn(self, *args: str) -> subprocess.Popen[str]:
-        """Start ``python -m aries_async.cli args`` with this environment (pipes everywhere)."""
+    def spawn(self, *args: str, stdout: int = subprocess.PIPE) -> subprocess.Popen[str]:
+        """Start ``python -m aries_async.cli args`` with this environment.
+
+        stdin and stderr are pipes; ``stdout`` too unless another file descriptor is given
+        (a pseudo-terminal, say).
+        """
         env = {"PATH": "/usr/bin:/bin", **self.env}
         return subprocess.Popen(  # noqa: S603 - our own CLI with our interpreter
             [sys.executable, "-m", "aries_async.cli", *args],
             env=env,
             stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
+            stdout=stdout,
             stderr=subprocess.PIPE,
             text=True,
         )

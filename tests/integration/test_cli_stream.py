@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
+import sys
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -62,6 +65,39 @@ def test_duration_stops_the_stream(cli: Cli) -> None:
 )
 def test_usage_errors_exit_2(cli: Cli, args: tuple[str, ...]) -> None:
     assert cli(*args).code == 2
+
+
+def test_refused_symbol_is_named(cli: Cli) -> None:
+    cli.sign_in()
+    done = cli("stream", "AAPL", "NOSUCHSYM", "--count", "4")
+    assert done.code == 0, done.err
+    assert "not subscribed: NOSUCHSYM" in done.err
+    assert {line["symbol"] for line in done.ndjson()} == {"AAPL"}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_on_a_terminal_the_table_is_redrawn_in_place(cli: Cli) -> None:
+    import pty
+
+    cli.sign_in()
+    leader, follower = pty.openpty()
+    proc = cli.spawn("stream", "AAPL", "MSFT", "--count", "8", stdout=follower)
+    os.close(follower)
+    output = b""
+    with contextlib.suppress(OSError):  # EIO once the command has exited
+        while chunk := os.read(leader, 65536):
+            output += chunk
+    os.close(leader)
+    assert proc.wait(timeout=30) == 0
+    text = output.decode()
+    assert "{" not in text  # no NDJSON on a terminal
+    assert text.startswith("\x1b[?25l") and text.rstrip().endswith("\x1b[?25h")
+    frames = text.split("\x1b[J")[1:]
+    assert len(frames) >= 2 and "\x1b[5A" in text  # up over the 5-line frame before
+    last = frames[-1].replace("\r", "").splitlines()
+    assert last[0].split()[:3] == ["SYMBOL", "BID", "ASK"]
+    assert last[1].startswith("AAPL") and last[2].startswith("MSFT")
+    assert last[4].startswith("[connected] updates 8 |")
 
 
 def test_not_signed_in_exits_3(cli: Cli) -> None:
