@@ -222,8 +222,13 @@ class Quote:
         if type(values) is not dict and not isinstance(values, Mapping):
             raise ResponseFormatError(f"quote values for {symbol} are not an object")
         fields: dict[str, Any] = {}
+        get = values.get
         for attr, key in _QUOTE_NUMBERS:
-            fields[attr] = _quote_number(values.get(key), symbol, key)
+            value = get(key)
+            if type(value) is float and value - value == 0.0:  # the common case, inlined
+                fields[attr] = Decimal(repr(value), _EXACT)
+            else:
+                fields[attr] = _quote_number(value, symbol, key)
         for attr, key in _QUOTE_TEXTS:
             text = values.get(key)
             fields[attr] = text if text is None or type(text) is str else str(text)
