@@ -127,17 +127,19 @@ class Cli:
         captured = self._capsys.readouterr()
         return Result(code, captured.out, captured.err)
 
-    def spawn(self, *args: str, stdout: int = subprocess.PIPE) -> subprocess.Popen[str]:
+    def spawn(
+        self, *args: str, stdin: int = subprocess.PIPE, stdout: int = subprocess.PIPE
+    ) -> subprocess.Popen[str]:
         """Start ``python -m aries_async.cli args`` with this environment.
 
-        stdin and stderr are pipes; ``stdout`` too unless another file descriptor is given
-        (a pseudo-terminal, say).
+        stderr is a pipe; so are ``stdin`` and ``stdout`` unless another file descriptor is
+        given (a pseudo-terminal, say).
         """
         env = {"PATH": "/usr/bin:/bin", **self.env}
         return subprocess.Popen(  # noqa: S603 - our own CLI with our interpreter
             [sys.executable, "-m", "aries_async.cli", *args],
             env=env,
-            stdin=subprocess.PIPE,
+            stdin=stdin,
             stdout=stdout,
             stderr=subprocess.PIPE,
             text=True,

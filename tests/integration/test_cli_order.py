@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import sys
 from decimal import Decimal
 from typing import Any
 
@@ -210,3 +213,25 @@ def test_missing_scope_exits_3(cli: Cli) -> None:
     done = cli("order", "preview", ACCOUNT, "AAPL", "buy", "1")
     assert done.code == 3
     assert "order:execution" in done.err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_ctrl_c_at_the_prompt_sends_nothing_and_does_not_hang(cli: Cli) -> None:
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = cli.spawn(*BUY_LIMIT, stdin=follower)
+    os.close(follower)
+    try:
+        assert proc.stderr is not None
+        prompt = proc.stderr.read(len("Place this order? [y/N] "))
+        assert prompt == "Place this order? [y/N] "
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0  # without anybody pressing Enter
+        assert "nothing was sent" in proc.stderr.read()
+    finally:
+        os.close(leader)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert cli.requests(*PREVIEW) == 1 and cli.requests(*PLACE) == 0
