@@ -255,6 +255,7 @@ def check_expiry(
     skew: float = 60.0,
     token_from_env: bool = False,
     refreshed: bool = False,
+    refresh_failed: bool = False,
 ) -> Check:
     """How long the access token lives and whether it can be refreshed.
 
@@ -264,6 +265,7 @@ def check_expiry(
         skew: the client refreshes this many seconds before expiry.
         token_from_env: the token came from ``ARIES_ACCESS_TOKEN`` (its expiry is unknown).
         refreshed: the network checks refreshed it.
+        refresh_failed: the network checks needed a refresh and were refused.
     """
     name = "token expiry"
     if token_from_env:
@@ -287,6 +289,10 @@ def check_expiry(
                 f"expired at {_utc(now + left)} and there is no refresh token",
                 _LOGIN,
                 "auth",
+            )
+        if refresh_failed:
+            return Check(
+                name, "fail", "expired, and the refresh was refused: sign in again", _LOGIN, "auth"
             )
         if refresh_left is not None and refresh_left <= 0:
             return Check(
@@ -576,6 +582,7 @@ async def _collect(args: argparse.Namespace) -> list[Check]:
             skew=config.refresh_skew,
             token_from_env=from_env,
             refreshed=refreshed,
+            refresh_failed=rest.status == "fail" and rest.kind == "auth",
         )
     )
     checks.append(check_scopes(token, token_from_env=from_env, requested=config.scopes))

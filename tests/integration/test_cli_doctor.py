@@ -91,6 +91,16 @@ def test_expired_token_is_refreshed_by_the_check(cli: Cli) -> None:
     assert before.access_token not in cli.token_file.read_text()
 
 
+def test_refused_refresh_exits_3_and_says_sign_in_again(cli: Cli) -> None:
+    cli.sign_in(ttl=30)
+    cli.on_sim(lambda: cli.sim.revoke_tokens(refresh_tokens=True))
+    code, found = rows(cli)
+    assert code == 3
+    assert found["token expiry"]["status"] == "fail"
+    assert "refresh was refused" in found["token expiry"]["detail"]
+    assert found["REST API"]["kind"] == "auth"
+
+
 def test_missing_scopes_warn_and_name_the_features(cli: Cli) -> None:
     cli.sign_in(scopes=["account:information", "market:information", "order:information"])
     code, found = rows(cli)
