@@ -32,13 +32,16 @@ never reach stream consumers.
 
 from __future__ import annotations
 
+import enum
 import functools
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import attrs
+import orjson
 
 from aries_async.models.accounts import Balance, Position
 from aries_async.models.common import parse_datetime
@@ -78,12 +81,39 @@ __all__ = [
 # -- value parsers (tolerant: number or string, "" is absent, junk is absent) ------------------
 
 
+# Quote prices repeat (a symbol's bid and ask move by a few ticks), and converting a float
+# costs several dict lookups, so floats already converted are remembered. Decimals are
+# immutable, so sharing one between updates is safe. The memo is emptied when it reaches
+# _FLOAT_MEMO_SIZE entries: its memory stays bounded (about 1.5 MB) whatever the stream sends.
+_FLOAT_MEMO_SIZE = 8192
+_float_memo: dict[float, Decimal] = {}
+_isfinite = math.isfinite
+_dumps = orjson.dumps
+
+
+def _float_decimal(value: float) -> Decimal | None:
+    """A float not in the memo as ``Decimal``, remembered; None for inf and nan.
+
+    orjson writes a float as the shortest text that reads back as the same float, which is
+    what ``repr`` writes (same digits; at most the exponent is spelled differently, ``1e-05``
+    against ``0.00001``), so the Decimal is the one ``Decimal(repr(value))`` gives: same
+    digits, same exponent. orjson does it in about a quarter of the time of ``repr``.
+    """
+    if not _isfinite(value):
+        return None
+    result = Decimal(_dumps(value).decode())
+    if value:  # 0.0 and -0.0 are one dict key: zero is never memoised, so its sign is kept
+        if len(_float_memo) >= _FLOAT_MEMO_SIZE:
+            _float_memo.clear()
+        _float_memo[value] = result
+    return result
+
+
 def _decimal(value: Any) -> Decimal | None:
     kind = type(value)
     if kind is float:
-        if value != value or value in (float("inf"), float("-inf")):
-            return None
-        return Decimal(repr(value))
+        found = _float_memo.get(value)
+        return found if found is not None else _float_decimal(value)
     if kind is int:
         return Decimal(value)
     if kind is str:
@@ -155,11 +185,166 @@ class _Wire:
         return self.data.get(wire_name, default)
 
 
-# -- market data ----------------------------------------------------------------------------
+# -- lazy fields ------------------------------------------------------------------------------
+#
+# A market-data model keeps the wire ``data`` and converts a field the first time it is read.
+# The converted values live in one private list slot, ``_cache``, indexed per field (the class
+# decorator ``_lazy_fields`` numbers the fields). Reading a field is one property call, without
+# the ``__getattr__`` that attrs generates to serve ``functools.cached_property`` on slotted
+# classes; building a model on the decoder's hot path (``_wire_factory``) fills four slots,
+# without attrs' generic ``__init__``. For the type checker a lazy field is a cached_property.
+
+
+class _Unset(enum.Enum):
+    """Marks a field not converted yet (an enum member, so a pickled model keeps the marker)."""
+
+    UNSET = "unset"
+
+
+_UNSET = _Unset.UNSET
+_T = TypeVar("_T")
+
+
+class _Pending:
+    """A lazy field waiting for ``_lazy_fields`` to give it its cache index."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[int, str], property]) -> None:
+        self.make = make
+
+
+def _named(read: Callable[[Any], Any], name: str, doc: str | None) -> property:
+    read.__name__ = read.__qualname__ = name
+    read.__doc__ = doc
+    return property(read)
+
+
+def _cached(compute: Callable[[Any], Any]) -> Callable[[int, str], property]:
+    def make(index: int, name: str) -> property:
+        def read(self: Any) -> Any:
+            cache = self._cache
+            value = cache[index]
+            if value is _UNSET:
+                value = cache[index] = compute(self)
+            return value
+
+        return _named(read, name, compute.__doc__)
+
+    return make
+
+
+def _wire_decimal(wire: str, doc: str) -> Callable[[int, str], property]:
+    # _cached(lambda self: _decimal(self.data.get(wire))) with the float memo's lookup inlined:
+    # prices are what a quote stream reads most, and a memo hit then costs no Python call
+    memo = _float_memo
+
+    def make(index: int, name: str) -> property:
+        def read(self: Any) -> Any:
+            cache = self._cache
+            value = cache[index]
+            if value is _UNSET:
+                raw = self.data.get(wire)
+                if type(raw) is float:
+                    value = memo.get(raw)
+                    if value is None:
+                        value = _float_decimal(raw)
+                else:
+                    value = _decimal(raw)
+                cache[index] = value
+            return value
+
+        return _named(read, name, doc)
+
+    return make
+
+
+if TYPE_CHECKING:
+    _lazy = functools.cached_property
+else:
+
+    def _lazy(compute: Callable[[Any], Any]) -> _Pending:
+        return _Pending(_cached(compute))
+
+
+def _field(wire: str, convert: Callable[[Any], _T], doc: str) -> _T:
+    """A lazy field: ``convert(data.get(wire))`` on first read, then cached.
+
+    Typed as the value it reads (like ``attrs.field``); the class decorator ``_lazy_fields``
+    turns it into a read-only property.
+    """
+    if convert is _decimal:
+        return cast(_T, _Pending(_wire_decimal(wire, doc)))
+
+    def compute(model: _LazyWire) -> Any:
+        return convert(model.data.get(wire))
+
+    compute.__doc__ = doc
+    return cast(_T, _Pending(_cached(compute)))
+
+
+_L = TypeVar("_L", bound="_LazyWire")
+
+
+def _lazy_fields(cls: type[_L]) -> type[_L]:
+    """Turns the ``_field`` values and ``@_lazy`` methods of ``cls`` into cached properties."""
+    index = cls._lazy_count
+    for name, value in list(vars(cls).items()):
+        if isinstance(value, _Pending):
+            setattr(cls, name, value.make(index, name))
+            index += 1
+    cls._lazy_count = index
+    return cls
+
+
+def _new_cache(model: _LazyWire) -> list[Any]:
+    return [_UNSET] * model._lazy_count
 
 
 @attrs.frozen(slots=True, weakref_slot=False)
-class QuoteUpdate(_Wire):
+class _LazyWire(_Wire):
+    """A per-symbol market-data update: the wire ``data``, converted field by field on read."""
+
+    _lazy_count: ClassVar[int] = 0
+    symbol: str
+    data: Mapping[str, Any] = attrs.field(repr=False)
+    timestamp_ms: int | None = attrs.field(default=None, repr=False)
+    _cache: list[Any] = attrs.field(
+        init=False, repr=False, eq=False, default=attrs.Factory(_new_cache, takes_self=True)
+    )
+
+
+def _wire_factory(cls: type[_L]) -> Callable[[str, Mapping[str, Any], Any], _L]:
+    """``cls(symbol, data, timestamp_ms)`` for the decoder's hot path, without attrs' ``__init__``.
+
+    The result is the same frozen model (same slots, same values) as the attrs constructor
+    builds; only the generic per-field ``object.__setattr__`` calls are skipped.
+    """
+    slots = vars(_LazyWire)
+    set_symbol = slots["symbol"].__set__
+    set_data = slots["data"].__set__
+    set_timestamp = slots["timestamp_ms"].__set__
+    set_cache = slots["_cache"].__set__
+    new = object.__new__
+    unset = [_UNSET] * cls._lazy_count
+
+    def build(symbol: str, data: Mapping[str, Any], timestamp_ms: Any) -> _L:
+        model = new(cls)
+        set_symbol(model, symbol)
+        set_data(model, data)
+        set_timestamp(model, timestamp_ms)
+        set_cache(model, unset.copy())
+        return model
+
+    return build
+
+
+# -- market data ----------------------------------------------------------------------------
+
+
+@_lazy_fields
+@attrs.frozen(slots=True, weakref_slot=False)
+class QuoteUpdate(_LazyWire):
     """A quote (top of book) update for one symbol.
 
     Example:
@@ -173,51 +358,16 @@ class QuoteUpdate(_Wire):
         timestamp_ms: the envelope timestamp (Unix ms), when sent.
     """
 
-    symbol: str
-    data: Mapping[str, Any] = attrs.field(repr=False)
-    timestamp_ms: int | None = attrs.field(default=None, repr=False)
+    bid_price = _field("bidPrice", _decimal, "``bidPrice``.")
+    ask_price = _field("askPrice", _decimal, "``askPrice``.")
+    bid_size = _field("bidSize", _int, "``bidSize``.")
+    ask_size = _field("askSize", _int, "``askSize``.")
+    bid_exchange = _field("bidExchange", _str, "``bidExchange``.")
+    ask_exchange = _field("askExchange", _str, "``askExchange``.")
+    bid_change = _field("bidChange", _decimal, "``bidChange``.")
+    ask_change = _field("askChange", _decimal, "``askChange``.")
 
-    @functools.cached_property
-    def bid_price(self) -> Decimal | None:
-        """``bidPrice``."""
-        return _decimal(self.data.get("bidPrice"))
-
-    @functools.cached_property
-    def ask_price(self) -> Decimal | None:
-        """``askPrice``."""
-        return _decimal(self.data.get("askPrice"))
-
-    @functools.cached_property
-    def bid_size(self) -> int | None:
-        """``bidSize``."""
-        return _int(self.data.get("bidSize"))
-
-    @functools.cached_property
-    def ask_size(self) -> int | None:
-        """``askSize``."""
-        return _int(self.data.get("askSize"))
-
-    @functools.cached_property
-    def bid_exchange(self) -> str | None:
-        """``bidExchange``."""
-        return _str(self.data.get("bidExchange"))
-
-    @functools.cached_property
-    def ask_exchange(self) -> str | None:
-        """``askExchange``."""
-        return _str(self.data.get("askExchange"))
-
-    @functools.cached_property
-    def bid_change(self) -> Decimal | None:
-        """``bidChange``."""
-        return _decimal(self.data.get("bidChange"))
-
-    @functools.cached_property
-    def ask_change(self) -> Decimal | None:
-        """``askChange``."""
-        return _decimal(self.data.get("askChange"))
-
-    @functools.cached_property
+    @_lazy
     def mid_price(self) -> Decimal | None:
         """``midPrice`` when sent, else the midpoint of bid and ask when both are known."""
         mid = _decimal(self.data.get("midPrice"))
@@ -225,7 +375,7 @@ class QuoteUpdate(_Wire):
             mid = (self.bid_price + self.ask_price) / 2
         return mid
 
-    @functools.cached_property
+    @_lazy
     def spread(self) -> Decimal | None:
         """``spread`` when sent, else ask minus bid when both are known."""
         value = _decimal(self.data.get("spread"))
@@ -233,10 +383,7 @@ class QuoteUpdate(_Wire):
             value = self.ask_price - self.bid_price
         return value
 
-    @functools.cached_property
-    def quote_time(self) -> datetime | None:
-        """``quoteTimestamp`` (exchange time) as aware UTC."""
-        return _time(self.data.get("quoteTimestamp"))
+    quote_time = _field("quoteTimestamp", _time, "``quoteTimestamp`` (exchange time) as aware UTC.")
 
     def merged(self, newer: QuoteUpdate) -> QuoteUpdate:
         """``newer`` with the fields it did not send taken from ``self`` (partial updates)."""
@@ -245,8 +392,9 @@ class QuoteUpdate(_Wire):
         return QuoteUpdate(newer.symbol, {**self.data, **newer.data}, newer.timestamp_ms)
 
 
+@_lazy_fields
 @attrs.frozen(slots=True, weakref_slot=False)
-class TradeUpdate(_Wire):
+class TradeUpdate(_LazyWire):
     """A last-trade update for one symbol (indices send only the price fields).
 
     Attributes:
@@ -255,81 +403,30 @@ class TradeUpdate(_Wire):
         timestamp_ms: the envelope timestamp (Unix ms), when sent.
     """
 
-    symbol: str
-    data: Mapping[str, Any] = attrs.field(repr=False)
-    timestamp_ms: int | None = attrs.field(default=None, repr=False)
-
-    @functools.cached_property
+    @_lazy
     def last_price(self) -> Decimal | None:
         """``lastPrice`` (falls back to ``price``)."""
         value = _decimal(self.data.get("lastPrice"))
         return value if value is not None else _decimal(self.data.get("price"))
 
-    @functools.cached_property
+    @_lazy
     def price(self) -> Decimal | None:
         """``price`` of this trade (falls back to ``lastPrice``)."""
         value = _decimal(self.data.get("price"))
         return value if value is not None else _decimal(self.data.get("lastPrice"))
 
-    @functools.cached_property
-    def size(self) -> int | None:
-        """``size``."""
-        return _int(self.data.get("size"))
-
-    @functools.cached_property
-    def total_volume(self) -> int | None:
-        """``totalVolume``."""
-        return _int(self.data.get("totalVolume"))
-
-    @functools.cached_property
-    def tick_volume(self) -> int | None:
-        """``tickVolume``."""
-        return _int(self.data.get("tickVolume"))
-
-    @functools.cached_property
-    def open_price(self) -> Decimal | None:
-        """``openPrice``."""
-        return _decimal(self.data.get("openPrice"))
-
-    @functools.cached_property
-    def high_price(self) -> Decimal | None:
-        """``highPrice``."""
-        return _decimal(self.data.get("highPrice"))
-
-    @functools.cached_property
-    def low_price(self) -> Decimal | None:
-        """``lowPrice``."""
-        return _decimal(self.data.get("lowPrice"))
-
-    @functools.cached_property
-    def net_change(self) -> Decimal | None:
-        """``netChange``."""
-        return _decimal(self.data.get("netChange"))
-
-    @functools.cached_property
-    def previous_close_price(self) -> Decimal | None:
-        """``previousClosePrice``."""
-        return _decimal(self.data.get("previousClosePrice"))
-
-    @functools.cached_property
-    def tick(self) -> str | None:
-        """``tick`` (``+``, ``-``, ``=``)."""
-        return _str(self.data.get("tick"))
-
-    @functools.cached_property
-    def trade_seq(self) -> int | None:
-        """``tradeSeq`` (exchange sequence)."""
-        return _int(self.data.get("tradeSeq"))
-
-    @functools.cached_property
-    def trade_exchange(self) -> str | None:
-        """``tradeExchange``."""
-        return _str(self.data.get("tradeExchange"))
-
-    @functools.cached_property
-    def trade_time(self) -> datetime | None:
-        """``tradeTimestamp`` as aware UTC."""
-        return _time(self.data.get("tradeTimestamp"))
+    size = _field("size", _int, "``size``.")
+    total_volume = _field("totalVolume", _int, "``totalVolume``.")
+    tick_volume = _field("tickVolume", _int, "``tickVolume``.")
+    open_price = _field("openPrice", _decimal, "``openPrice``.")
+    high_price = _field("highPrice", _decimal, "``highPrice``.")
+    low_price = _field("lowPrice", _decimal, "``lowPrice``.")
+    net_change = _field("netChange", _decimal, "``netChange``.")
+    previous_close_price = _field("previousClosePrice", _decimal, "``previousClosePrice``.")
+    tick = _field("tick", _str, "``tick`` (``+``, ``-``, ``=``).")
+    trade_seq = _field("tradeSeq", _int, "``tradeSeq`` (exchange sequence).")
+    trade_exchange = _field("tradeExchange", _str, "``tradeExchange``.")
+    trade_time = _field("tradeTimestamp", _time, "``tradeTimestamp`` as aware UTC.")
 
     def merged(self, newer: TradeUpdate) -> TradeUpdate:
         """``newer`` with the fields it did not send taken from ``self``."""
@@ -338,43 +435,17 @@ class TradeUpdate(_Wire):
         return TradeUpdate(newer.symbol, {**self.data, **newer.data}, newer.timestamp_ms)
 
 
+@_lazy_fields
 @attrs.frozen(slots=True, weakref_slot=False)
-class TimeAndSalesUpdate(_Wire):
+class TimeAndSalesUpdate(_LazyWire):
     """One time-and-sales print (the wire sends every value as a string)."""
 
-    symbol: str
-    data: Mapping[str, Any] = attrs.field(repr=False)
-    timestamp_ms: int | None = attrs.field(default=None, repr=False)
-
-    @functools.cached_property
-    def price(self) -> Decimal | None:
-        """``price``."""
-        return _decimal(self.data.get("price"))
-
-    @functools.cached_property
-    def size(self) -> int | None:
-        """``size``."""
-        return _int(self.data.get("size"))
-
-    @functools.cached_property
-    def tick(self) -> str | None:
-        """``tick``."""
-        return _str(self.data.get("tick"))
-
-    @functools.cached_property
-    def trade_seq(self) -> int | None:
-        """``tradeSeq``."""
-        return _int(self.data.get("tradeSeq"))
-
-    @functools.cached_property
-    def trade_exchange(self) -> str | None:
-        """``tradeExchange``."""
-        return _str(self.data.get("tradeExchange"))
-
-    @functools.cached_property
-    def trade_time(self) -> datetime | None:
-        """``tradeTimestamp`` as aware UTC."""
-        return _time(self.data.get("tradeTimestamp"))
+    price = _field("price", _decimal, "``price``.")
+    size = _field("size", _int, "``size``.")
+    tick = _field("tick", _str, "``tick``.")
+    trade_seq = _field("tradeSeq", _int, "``tradeSeq``.")
+    trade_exchange = _field("tradeExchange", _str, "``tradeExchange``.")
+    trade_time = _field("tradeTimestamp", _time, "``tradeTimestamp`` as aware UTC.")
 
 
 @attrs.frozen(kw_only=True)
@@ -403,18 +474,15 @@ def _rows(value: Any) -> list[list[str]]:
     return [str(row).split(":") for row in value if isinstance(row, str)]
 
 
+@_lazy_fields
 @attrs.frozen(slots=True, weakref_slot=False)
-class Level2Update(_Wire):
+class Level2Update(_LazyWire):
     """A level 2 (order book) update. Level 2 has no snapshot on subscribe (websocket.md 3.6).
 
     Rows that do not have the documented colon-separated shape are skipped.
     """
 
-    symbol: str
-    data: Mapping[str, Any] = attrs.field(repr=False)
-    timestamp_ms: int | None = attrs.field(default=None, repr=False)
-
-    @functools.cached_property
+    @_lazy
     def order_book(self) -> tuple[BookLevel, ...]:
         """``orderBook`` rows, parsed."""
         out: list[BookLevel] = []
@@ -427,7 +495,7 @@ class Level2Update(_Wire):
             out.append(BookLevel(price=price, ask_size=ask, bid_size=bid))
         return tuple(out)
 
-    @functools.cached_property
+    @_lazy
     def quotes(self) -> tuple[ExchangeQuote, ...]:
         """``quotes`` rows (per-exchange touch), parsed."""
         out: list[ExchangeQuote] = []
@@ -446,40 +514,18 @@ class Level2Update(_Wire):
         return tuple(out)
 
 
+@_lazy_fields
 @attrs.frozen(slots=True, weakref_slot=False)
-class GreeksUpdate(_Wire):
+class GreeksUpdate(_LazyWire):
     """Option greeks for one OSI symbol (key names beyond the five greeks are [UNKNOWN])."""
 
-    symbol: str
-    data: Mapping[str, Any] = attrs.field(repr=False)
-    timestamp_ms: int | None = attrs.field(default=None, repr=False)
+    delta = _field("delta", _decimal, "``delta``.")
+    gamma = _field("gamma", _decimal, "``gamma``.")
+    theta = _field("theta", _decimal, "``theta``.")
+    vega = _field("vega", _decimal, "``vega``.")
+    rho = _field("rho", _decimal, "``rho``.")
 
-    @functools.cached_property
-    def delta(self) -> Decimal | None:
-        """``delta``."""
-        return _decimal(self.data.get("delta"))
-
-    @functools.cached_property
-    def gamma(self) -> Decimal | None:
-        """``gamma``."""
-        return _decimal(self.data.get("gamma"))
-
-    @functools.cached_property
-    def theta(self) -> Decimal | None:
-        """``theta``."""
-        return _decimal(self.data.get("theta"))
-
-    @functools.cached_property
-    def vega(self) -> Decimal | None:
-        """``vega``."""
-        return _decimal(self.data.get("vega"))
-
-    @functools.cached_property
-    def rho(self) -> Decimal | None:
-        """``rho``."""
-        return _decimal(self.data.get("rho"))
-
-    @functools.cached_property
+    @_lazy
     def implied_volatility(self) -> Decimal | None:
         """``impliedVolatility`` (also read from ``iv``)."""
         value = _decimal(self.data.get("impliedVolatility"))

@@ -1,0 +1,245 @@
+"""The decoder's fast paths keep the contract: Decimal values, converted once, frozen models,
+bounded memory, and one bad line in a frame costs only that line."""
+
+from __future__ import annotations
+
+import pickle
+import random
+import struct
+from decimal import Decimal
+from typing import Any
+
+import orjson
+import pytest
+
+from aries_async.models import events
+from aries_async.models.events import (
+    GreeksUpdate,
+    Level2Update,
+    MarketStatusUpdate,
+    QuoteUpdate,
+    TimeAndSalesUpdate,
+    TradeUpdate,
+    UnknownEvent,
+)
+from aries_async.streaming.protocol import Decoder
+
+
+def _quote_line(symbol: str, bid: Any, ask: Any = 1.5, **payload: Any) -> str:
+    body: dict[str, Any] = {
+        "action": "update",
+        "type": "quote",
+        "symbol": symbol,
+        "data": {"bidPrice": bid, "askPrice": ask, "bidSize": 100},
+        "timestamp": 1750839134330,
+    }
+    body.update(payload)
+    return orjson.dumps({"type": "event", "payload": body}).decode()
+
+
+LAZY_MODELS = [QuoteUpdate, TradeUpdate, TimeAndSalesUpdate, Level2Update, GreeksUpdate]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        189.49,
+        0.1,
+        100.0,
+        1.0,
+        -1.5,
+        1e-05,
+        0.0001,
+        1e16,
+        1e22,
+        5e-324,
+        1.7976931348623157e308,
+        9007199254740993.0,
+        123456789012345678.0,
+        -0.0,
+        0.0,
+    ],
+)
+def test_a_float_becomes_the_decimal_of_its_repr(value: float) -> None:
+    events._float_memo.clear()
+    for _ in range(2):  # converted, then served from the memo
+        result = QuoteUpdate("A", {"bidPrice": value}).bid_price
+        assert result is not None
+        assert result.as_tuple() == Decimal(repr(value)).as_tuple()
+
+
+def test_random_floats_convert_like_repr() -> None:
+    rng = random.Random(6)
+    for _ in range(5000):
+        value = struct.unpack("<d", struct.pack("<Q", rng.getrandbits(64)))[0]
+        expected = Decimal(repr(value))
+        result = QuoteUpdate("A", {"askPrice": value}).ask_price
+        if not expected.is_finite():
+            assert result is None
+        else:
+            assert result is not None
+            assert result.as_tuple() == expected.as_tuple()
+
+
+def test_zero_keeps_its_sign_whatever_was_converted_before() -> None:
+    assert QuoteUpdate("A", {"bidPrice": 0.0}).bid_price == Decimal("0.0")
+    negative = QuoteUpdate("A", {"bidPrice": -0.0}).bid_price
+    assert negative is not None
+    assert negative.is_signed()
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf"), "junk", "", None])
+def test_values_that_are_not_numbers_read_as_none(value: Any) -> None:
+    assert QuoteUpdate("A", {"bidPrice": value}).bid_price is None
+
+
+def test_the_float_memo_is_bounded() -> None:
+    events._float_memo.clear()
+    decoder = Decoder()
+    size = events._FLOAT_MEMO_SIZE
+    lines = [_quote_line("A", 1 + i / 100, 2 + i / 100) for i in range(size + 500)]
+    seen = 0
+    for start in range(0, len(lines), 50):
+        for quote in decoder.feed("\n".join(lines[start : start + 50])):
+            index = seen
+            assert quote.bid_price == Decimal(repr(1 + index / 100))
+            assert quote.ask_price == Decimal(repr(2 + index / 100))
+            assert len(events._float_memo) <= size
+            seen += 1
+    assert seen == len(lines)
+    assert 0 < len(events._float_memo) <= size
+
+
+def test_memoised_decimals_are_shared_and_still_read_once_per_model() -> None:
+    first = QuoteUpdate("A", {"bidPrice": 42.42})
+    second = QuoteUpdate("B", {"bidPrice": 42.42})
+    assert first.bid_price is first.bid_price
+    assert first.bid_price == second.bid_price == Decimal("42.42")
+
+
+def test_a_frame_with_one_malformed_line_keeps_the_others() -> None:
+    decoder = Decoder()
+    good = [_quote_line(f"S{i}", 10 + i) for i in range(5)]
+    frame = "\n".join([*good[:2], '{"type": "event", "payload": {', *good[2:]])
+    out = decoder.feed(frame)
+    assert [q.symbol for q in out] == ["S0", "S1", "S2", "S3", "S4"]
+    assert [q.bid_price for q in out] == [Decimal(10 + i) for i in range(5)]
+    assert decoder.malformed == 1
+    assert decoder.lines == 5
+
+
+def test_a_frame_with_a_json_value_that_is_not_an_object_keeps_the_others() -> None:
+    decoder = Decoder()
+    frame = "\n".join([_quote_line("A", 1.25), "[1, 2]", "7", _quote_line("B", 2.5)])
+    out = decoder.feed(frame.encode())
+    assert [(q.symbol, q.bid_price) for q in out] == [("A", Decimal("1.25")), ("B", Decimal("2.5"))]
+    assert decoder.malformed == 2
+    assert decoder.lines == 2
+
+
+def test_decoded_models_equal_those_built_by_the_constructor() -> None:
+    (decoded,) = Decoder().feed(_quote_line("AAPL", 189.49, 189.51))
+    built = QuoteUpdate("AAPL", dict(decoded.data), 1750839134330)
+    assert type(decoded) is QuoteUpdate
+    assert decoded == built
+    assert repr(decoded) == repr(built) == "QuoteUpdate(symbol='AAPL')"
+    assert decoded.bid_price == built.bid_price == Decimal("189.49")
+    assert decoded.mid_price == Decimal("189.50")
+
+
+@pytest.mark.parametrize("model", LAZY_MODELS)
+def test_lazy_models_are_immutable(model: type[Any]) -> None:
+    update = model("A", {"price": 1.5, "bidPrice": 1.5, "delta": 0.5, "orderBook": []}, 1)
+    for name in ("symbol", "data", "timestamp_ms", "_cache", "anything_else"):
+        with pytest.raises(AttributeError):
+            setattr(update, name, "X")
+        with pytest.raises(AttributeError):
+            delattr(update, name)
+    lazy = next(
+        name for name in ("bid_price", "price", "delta", "order_book") if hasattr(model, name)
+    )
+    before = getattr(update, lazy)
+    with pytest.raises(AttributeError):
+        setattr(update, lazy, Decimal(0))
+    assert getattr(update, lazy) is before
+
+
+def test_market_status_is_immutable_too() -> None:
+    status = MarketStatusUpdate({"market": "open"})
+    with pytest.raises(AttributeError):
+        status.data = {}  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("model", LAZY_MODELS)
+def test_every_lazy_field_reads_the_same_object_twice(model: type[Any]) -> None:
+    data = {
+        "bidPrice": 1.25,
+        "askPrice": "1.5",
+        "price": "2.5",
+        "lastPrice": 2.5,
+        "size": "10",
+        "delta": 0.5,
+        "tick": "+",
+        "tradeTimestamp": 1750839134330,
+        "quoteTimestamp": "2025-06-25T08:12:14Z",
+        "orderBook": ["200:189.51:0"],
+        "quotes": ["X:1:2:3:4"],
+    }
+    update = model("A", data, 1750839134330)
+    names = [n for n, v in vars(model).items() if isinstance(v, property) and n != "time"]
+    assert names
+    for name in names:
+        assert getattr(update, name) is getattr(update, name), name
+
+
+def test_pickled_models_keep_values_and_stay_lazy() -> None:
+    quote = QuoteUpdate("A", {"bidPrice": 3.5, "askPrice": 3.75}, 12)
+    assert quote.bid_price == Decimal("3.5")  # one field converted before pickling
+    again = pickle.loads(pickle.dumps(quote))  # noqa: S301 - bytes made on the line itself
+    assert again == quote
+    assert (again.bid_price, again.ask_price, again.spread) == (
+        Decimal("3.5"),
+        Decimal("3.75"),
+        Decimal("0.25"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("payload", "kind"),
+    [
+        # the fast path does not take these; the general path still decodes them
+        (
+            {"action": "update", "type": "marketStatus", "data": {"market": "open"}},
+            MarketStatusUpdate,
+        ),
+        (
+            {"action": "update", "type": "quote", "data": {"symbol": "A", "bidPrice": 1}},
+            QuoteUpdate,
+        ),
+        (
+            {"action": "update", "type": ["quote"], "symbol": "A", "data": {"bidPrice": 1}},
+            QuoteUpdate,
+        ),
+        (
+            {"action": "update", "type": "quote", "symbol": "", "data": {"bidPrice": 1}},
+            UnknownEvent,
+        ),
+        ({"action": "update", "type": "quote", "symbol": 7, "data": {"bidPrice": 1}}, UnknownEvent),
+        ({"action": "update", "type": "quote", "symbol": "A", "data": [1]}, UnknownEvent),
+        ({"action": "update", "type": "quote", "symbol": "A"}, UnknownEvent),
+        ({"action": "update", "type": "news", "symbol": "A", "data": {"x": 1}}, UnknownEvent),
+    ],
+)
+def test_updates_the_fast_path_leaves_to_the_general_one(
+    payload: dict[str, Any], kind: type[Any]
+) -> None:
+    (message,) = Decoder().feed(orjson.dumps({"type": "event", "payload": payload}))
+    assert type(message) is kind
+
+
+@pytest.mark.parametrize("payload", [[1, 2], "text", None, 3])
+def test_payloads_of_other_json_types_become_unknown_events(payload: Any) -> None:
+    decoder = Decoder()
+    (message,) = decoder.feed(orjson.dumps({"type": "event", "payload": payload}))
+    assert type(message) is UnknownEvent
+    assert decoder.unknown == 1
