@@ -563,9 +563,7 @@ class _Session:
         )
 
     def release(self) -> None:
-        self.closed = True
-        if self.firehose_task is not None:
-            self.firehose_task.cancel()
+        self.closed = True  # also stops the firehose at its next frame
         for remove in self.account_listeners.values():
             remove()
         self.account_listeners.clear()
@@ -770,9 +768,14 @@ class WsHub:
             writer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await writer
-            if session.firehose_task is not None:
+            firehose = session.firehose_task
+            if firehose is not None:
+                # Let it see the closed flag or the write error itself: cancelling it inside
+                # aiohttp's drain leaves a "never retrieved" connection error behind.
+                await asyncio.wait({firehose}, timeout=1.0)
+                firehose.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await session.firehose_task
+                    await firehose
         return ws
 
     async def _poll(self) -> None:
