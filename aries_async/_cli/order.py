@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import sys
-import threading
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -196,37 +194,15 @@ def _can_confirm(args: argparse.Namespace, what: str) -> bool:
     return False
 
 
-async def _read_line() -> str:
-    """One line of stdin, read on a daemon thread of its own.
-
-    Not ``asyncio.to_thread``: after Ctrl-C, ``asyncio.run`` waits for its executor's threads,
-    and one blocked in ``readline`` would keep the command alive until Enter.
-    """
-    loop = asyncio.get_running_loop()
-    answer: asyncio.Future[str] = loop.create_future()
-    stdin = sys.stdin
-
-    def settle(line: str) -> None:
-        if not answer.done():
-            answer.set_result(line)
-
-    def read() -> None:
-        try:
-            line = stdin.readline()
-        except (OSError, ValueError):  # closed or unreadable stdin: no answer
-            line = ""
-        with contextlib.suppress(RuntimeError):  # the loop is gone: nobody is asking
-            loop.call_soon_threadsafe(settle, line)
-
-    threading.Thread(target=read, name="aries-cli-prompt", daemon=True).start()
-    return await answer
-
-
 async def _confirm(question: str) -> bool:
     sys.stderr.write(f"{question} [y/N] ")
     sys.stderr.flush()
+    from aries_async.auth.login import read_pasted_line
+
     try:
-        answer = await _read_line()
+        # On a daemon thread, not asyncio.to_thread: after Ctrl-C asyncio.run would wait for
+        # a worker blocked in readline until Enter.
+        answer = await read_pasted_line()
     except asyncio.CancelledError:  # Ctrl-C at the prompt
         err("\nInterrupted: nothing was sent.")
         raise
