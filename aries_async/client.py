@@ -200,15 +200,17 @@ class AriesClient:
         if idempotent is None:
             idempotent = method in _IDEMPOTENT
         url = self._url(path)
-        used: list[str] = []
+        used: str | None = None  # the access token of the latest attempt
         auth = self.auth
 
         async def auth_header() -> Mapping[str, str]:
+            nonlocal used
             token = auth.cached() or await auth.token()
-            used.append(token.access_token)
+            used = token.access_token
             return {"Authorization": token.authorization}
 
-        for attempt in (1, 2):
+        replayed = False  # a flag, not ``for attempt in (1, 2)``: no iterator kept per call
+        while True:
             try:
                 response = await self._transport.request(
                     method,
@@ -222,10 +224,11 @@ class AriesClient:
                 break
             except AuthenticationError:
                 # A 401 means the request was refused unprocessed: refresh and replay once.
-                if attempt == 2 or not authenticated or not used:
+                if replayed or not authenticated or used is None:
                     raise
+                replayed = True
                 log.info("401 on %s %s; refreshing the token and replaying once", method, path)
-                await auth.invalidate(used[-1])
+                await auth.invalidate(used)
         if not response.body:
             return None
         content_type = response.headers.get("Content-Type", "")

@@ -51,7 +51,10 @@ class Response:
 class _Attempt:
     """Carries whether the request was written before a failure (decides retry safety)."""
 
-    sent = False
+    __slots__ = ("sent",)
+
+    def __init__(self) -> None:
+        self.sent = False
 
 
 class Transport:
@@ -207,16 +210,21 @@ class Transport:
             if not should_retry(exc, idempotent=idempotent, sent=tracker.sent, policy=policy):
                 raise
             first = exc
-        return await self._retry(
-            first,
+        # A partial, not a lambda: a lambda would make every argument a closure cell on each
+        # call, retried or not (garbage-collector work on the hot path).
+        again = functools.partial(
+            self._attempt,
             method,
             url,
-            idempotent,
-            lambda: self._attempt(
-                method, url, params, json, data, headers, header_factory, timeout, tracker
-            ),
+            params,
+            json,
+            data,
+            headers,
+            header_factory,
+            timeout,
             tracker,
         )
+        return await self._retry(first, method, url, idempotent, again, tracker)
 
     async def _retry(
         self,
