@@ -28,7 +28,12 @@ loop plus ``Decimal(repr(float))`` of bid and ask (what a raw user pays for Deci
 without the Decimal conversion).
 
 The sim's CPU seconds during each run (from /proc) over the run's wall time show whether the
-sim could have been the bottleneck (close to 100% means it was).
+sim could have been the bottleneck (close to 100% means it was). ``vs raw`` is the ratio of the
+medians; ``pair med`` the median of the ratios of runs that ran back to back.
+
+Then, without a socket, the cost per quote of each stage of our consumer path on the same
+frames (decode into typed models; plus routing, fan-out and the consumer buffer; plus the two
+Decimal reads) next to the raw loop's split-and-parse, to show where the time goes.
 """
 
 from __future__ import annotations
@@ -138,7 +143,7 @@ DIAGNOSTICS: dict[str, Callable[[dict[str, Any], int], Awaitable[dict[str, Any]]
 
 def stages(lines_per_frame: int, frames: int = 5_000) -> dict[str, float]:
     """Microseconds per quote of each stage of our consumer path, in-process (no socket),
-    best of 3, on the firehose's own frames; the raw loop's parse for comparison."""
+    best of 5, on the firehose's own frames; the raw loop's parse for comparison."""
     from aries_async.models.events import QuoteUpdate
     from aries_async.sim.feed import Firehose
     from aries_async.streaming.market import MarketStream
@@ -175,7 +180,7 @@ def stages(lines_per_frame: int, frames: int = 5_000) -> dict[str, float]:
 
     def best(fn: Callable[[], None]) -> float:
         times = []
-        for _ in range(3):
+        for _ in range(5):
             t0 = time.perf_counter()
             fn()
             times.append(time.perf_counter() - t0)
@@ -258,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
                 + (f" {r['vs_raw_decimal']:>9.2f}x" if r["vs_raw_decimal"] else f" {'':>10}")
                 + (f" {pair:>7.2f}x" if pair is not None else "")
             )
-    print("\nIn-process cost per quote (µs, no socket, best of 3):")
+    print("\nIn-process cost per quote (µs, no socket, best of 5):")
     for lines, costs in breakdown.items():
         for stage, micros in costs.items():
             print(f"{lines:>3} lines/frame  {stage:<45} {micros:>6.2f}")
