@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import os
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Any
 from aries_async.sim import Simulator
 from aries_async.sim.feed import Firehose
 
-__all__ = ["main", "sim_cpu", "start"]
+__all__ = ["main", "sim_cpu", "start", "write_results"]
 
 
 def start(
@@ -41,6 +42,23 @@ def start(
         proc.kill()
         raise RuntimeError("the firehose simulator did not start")
     return proc, json.loads(line)
+
+
+def write_results(name: str, fields: dict[str, Any]) -> None:
+    """Write ``benchmarks/results/{name}.json``: ``fields`` plus the machine and versions."""
+    from importlib.metadata import version
+
+    out = {
+        **fields,
+        "python": platform.python_version(),
+        "websockets": version("websockets"),
+        "orjson": version("orjson"),
+        "nproc": os.cpu_count(),
+        "loadavg": os.getloadavg(),
+    }
+    results = Path(__file__).resolve().parent / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"{name}.json").write_text(json.dumps(out, indent=2))
 
 
 def sim_cpu(pid: int) -> float:

@@ -26,8 +26,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import subprocess
 import sys
 import time
@@ -37,7 +35,6 @@ from typing import Any
 
 from benchmarks import _sim_firehose
 
-RESULTS = Path(__file__).resolve().parent / "results"
 MB = 1024 * 1024
 
 
@@ -143,17 +140,13 @@ def main(argv: list[str] | None = None) -> int:
                     f" {p['conflated']:>9,} {p['pending']:>7,} {p['VmHWM']:>8.1f}"
                     f" {p['VmRSS']:>8.1f} " + (f"{traced:>14.1f}" if traced is not None else "")
                 )
-    out = {
+    fields = {
         "seconds": args.seconds,
         "lines_per_frame": args.lines_per_frame,
         "slow_consumer": "one quote every 0.1 s",
-        "python": platform.python_version(),
-        "nproc": os.cpu_count(),
-        "loadavg": os.getloadavg(),
         "by_symbols": results,
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "stream_memory.json").write_text(json.dumps(out, indent=2))
+    _sim_firehose.write_results("stream_memory", fields)
     return 0
 
 

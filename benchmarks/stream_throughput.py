@@ -41,15 +41,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
-import json
-import os
-import platform
 import statistics
 import time
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
-from importlib.metadata import version
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -57,7 +52,6 @@ import websockets
 
 from benchmarks import _sim_firehose
 
-RESULTS = Path(__file__).resolve().parent / "results"
 BATCH = 500  # symbols per subscribe message (StreamConfig.subscribe_batch)
 
 
@@ -267,20 +261,14 @@ def main(argv: list[str] | None = None) -> int:
     for lines, costs in breakdown.items():
         for stage, micros in costs.items():
             print(f"{lines:>3} lines/frame  {stage:<45} {micros:>6.2f}")
-    out = {
+    fields = {
         "stages_us_per_quote": breakdown,
         "count": args.count,
         "symbols": args.symbols,
         "repeat": args.repeat,
-        "python": platform.python_version(),
-        "websockets": version("websockets"),
-        "orjson": version("orjson"),
-        "nproc": os.cpu_count(),
-        "loadavg": os.getloadavg(),
         "by_lines_per_frame": results,
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "stream_throughput.json").write_text(json.dumps(out, indent=2))
+    _sim_firehose.write_results("stream_throughput", fields)
     return 0
 
 
