@@ -159,9 +159,12 @@ class AriesClient:
             _TIMEOUT.reset(reset)
 
     def _url(self, path: str) -> str:
+        base = self.config.endpoints.base_url
+        if path[:1] == "/" and path[1:2] != "/" and base[-1:] != "/":
+            return base + path  # the usual case, without the strips below
         if path.startswith(("http://", "https://")):
             return path
-        return self.config.endpoints.base_url.rstrip("/") + "/" + path.lstrip("/")
+        return base.rstrip("/") + "/" + path.lstrip("/")
 
     async def request(
         self,

@@ -169,3 +169,20 @@ def test_quote_texts_and_strings() -> None:
     )
     assert quote.bid == Decimal("1.50")
     assert quote.short_name == "7" and quote.exchange == "NYSE" and quote.description is None
+
+
+@pytest.mark.parametrize("base", ["http://h", "http://h/", "http://h:8080/prefix", "http://h/p//"])
+@pytest.mark.parametrize(
+    "path", ["/v1/x", "v1/x", "//v1/x", "/", "", "https://o/v1?a=1", "http://o"]
+)
+def test_url_shortcut_matches_the_general_join(base: str, path: str) -> None:
+    import attrs
+
+    config = ClientConfig.for_base_url("http://unused")
+    config = attrs.evolve(config, endpoints=attrs.evolve(config.endpoints, base_url=base))
+    expected = (
+        path
+        if path.startswith(("http://", "https://"))
+        else base.rstrip("/") + "/" + path.lstrip("/")
+    )
+    assert AriesClient(config)._url(path) == expected
