@@ -1,7 +1,8 @@
 """Market data over REST: symbol search, quotes, bars, market status, holidays and details.
 
-Equity and option details (:class:`EquityDetails`, :class:`OptionDetails` and their responses)
-are defined in a private module and imported on first use of their names here.
+Only :class:`Quote` and its parser are defined here. Every other name of ``__all__`` (symbol
+search, bars, status, holidays, equity and option details) is defined in a private module and
+imported on first use, so that polling quotes does not build those classes at import.
 
 Market-data values are JSON numbers on the wire; they become ``Decimal`` through their shortest
 ``repr`` (``175.4`` -> ``Decimal("175.4")``). Chart endpoints use TradingView UDF shapes, so
@@ -11,8 +12,7 @@ quotes and bars have explicit parse/serialize functions instead of converter wir
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -20,21 +20,22 @@ import attrs
 
 from aries_async._lazy import lazy_getattr
 from aries_async.errors import ResponseFormatError
-from aries_async.models.common import (
-    OpenEnum,
-    datetime_to_epoch,
-    parse_datetime,
-    parse_decimal,
-    wire,
-)
+from aries_async.models.common import parse_decimal
 
 if TYPE_CHECKING:
-    from aries_async.models._market_details import (
+    from aries_async.models._market_other import (
+        Bar,
         EquityDetails,
         EquityDetailsResponse,
+        Holiday,
+        MarketStatus,
         OptionDetails,
         OptionDetailsResponse,
         SymbolError,
+        SymbolMatch,
+        SymbolType,
+        bars_to_wire,
+        parse_bars,
     )
 
 __all__ = [
@@ -53,32 +54,6 @@ __all__ = [
     "parse_bars",
     "parse_quotes_response",
 ]
-
-
-class SymbolType(OpenEnum):
-    """Kind of a search result (lower case on the wire; open)."""
-
-    STOCK = "stock"
-    OPTION = "option"
-    INDEX = "index"
-    FUTURE = "future"
-
-
-@attrs.frozen(kw_only=True)
-class SymbolMatch:
-    """One result of ``GET /v1/marketdata/search``.
-
-    Attributes:
-        symbol: the ticker, OSI option symbol or ``/``-prefixed future.
-        description: a human description (``"Apple Inc."``).
-        tag: the venue tag (``XNAS``, ``OPRA``...).
-        type: ``stock``, ``option``... (open enum).
-    """
-
-    symbol: str | None = None
-    description: str | None = None
-    tag: str | None = None
-    type: SymbolType | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -281,138 +256,7 @@ def parse_quotes_response(data: object) -> list[Quote]:
     return [Quote.from_chart_item(item) for item in items]
 
 
-# --------------------------------------------------------------------------------------------
-# Bars (GET /v1/chart/history)
-
-
-@attrs.frozen(kw_only=True)
-class Bar:
-    """One OHLCV bar. ``time`` is the bar's open, aware UTC; ``volume`` is a ``Decimal``."""
-
-    time: datetime
-    open: Decimal
-    high: Decimal
-    low: Decimal
-    close: Decimal
-    volume: Decimal | None = None
-
-
-def parse_bars(data: object) -> list[Bar]:
-    """Parse a ``GET /v1/chart/history`` (or tick-history) body into bars, oldest first.
-
-    ``t`` may be Unix seconds or milliseconds (told apart by size). ``s == "no_data"`` gives
-    ``[]``.
-
-    Raises:
-        ResponseFormatError: ``s == "error"``, arrays of different lengths, or bad values.
-    """
-    body = _check_status(data, "bars", ("ok", "no_data"))
-    if body.get("s") == "no_data":
-        return []
-    columns: dict[str, Sequence[Any]] = {}
-    for key in ("t", "o", "h", "l", "c", "v"):
-        column = body.get(key)
-        if column is None:
-            column = []
-        if not isinstance(column, list):
-            raise ResponseFormatError(f"bars: {key!r} is not a list")
-        columns[key] = column
-    length = len(columns["t"])
-    for key in ("o", "h", "l", "c"):
-        if len(columns[key]) != length:
-            raise ResponseFormatError(
-                f"bars: {key!r} has {len(columns[key])} values but 't' has {length}"
-            )
-    if columns["v"] and len(columns["v"]) != length:
-        raise ResponseFormatError(f"bars: 'v' has {len(columns['v'])} values but 't' has {length}")
-    bars = []
-    for i in range(length):
-        try:
-            when = parse_datetime(columns["t"][i])
-        except ValueError as exc:
-            raise ResponseFormatError(f"bars: t[{i}]: {exc}") from None
-        prices = [_number(columns[key][i], f"bars: {key}[{i}]") for key in ("o", "h", "l", "c")]
-        if when is None or any(p is None for p in prices):
-            raise ResponseFormatError(f"bars: bar {i} has empty values")
-        volume = _number(columns["v"][i], f"bars: v[{i}]") if columns["v"] else None
-        open_, high, low, close = (p for p in prices if p is not None)
-        bars.append(Bar(time=when, open=open_, high=high, low=low, close=close, volume=volume))
-    return bars
-
-
-def bars_to_wire(
-    bars: Sequence[Bar], *, next_time: int | None = None, time_unit: Literal["s", "ms"] = "s"
-) -> dict[str, Any]:
-    """The ``/v1/chart/history`` body for ``bars`` (``{"s": "no_data"}`` when empty).
-
-    Args:
-        bars: the bars, oldest first.
-        next_time: written as ``nextTime`` when given.
-        time_unit: ``"s"`` for chart history (Unix seconds), ``"ms"`` for tick history.
-    """
-    if not bars:
-        out: dict[str, Any] = {"s": "no_data"}
-    else:
-        out = {
-            "s": "ok",
-            "t": [datetime_to_epoch(bar.time, time_unit) for bar in bars],
-            "o": [_json_number(bar.open) for bar in bars],
-            "h": [_json_number(bar.high) for bar in bars],
-            "l": [_json_number(bar.low) for bar in bars],
-            "c": [_json_number(bar.close) for bar in bars],
-            "v": [_json_number(bar.volume) if bar.volume is not None else 0 for bar in bars],
-        }
-    if next_time is not None:
-        out["nextTime"] = next_time
-    return out
-
-
-# --------------------------------------------------------------------------------------------
-# Market status and holidays
-
-
-@attrs.frozen(kw_only=True)
-class MarketStatus:
-    """``GET /v1/market/status``: whether an exchange is open now.
-
-    ``timestamp`` is the server time (a Unix integer on the wire, read as seconds, or
-    milliseconds if it is that large), aware UTC. ``session`` wording (e.g. ``regular``) is not
-    documented precisely; it is empty when closed.
-    """
-
-    exchange: str | None = None
-    is_open: bool | None = None
-    session: str | None = None
-    timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch="s"))
-    timezone: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class Holiday:
-    """One market holiday from ``GET /v1/market/holiday``.
-
-    ``trading_hour`` is like ``"09:30-13:00"`` for an early close and empty for a full closure.
-    """
-
-    event_name: str | None = None
-    at_date: date | None = None
-    trading_hour: str | None = None
-
-    @property
-    def early_close(self) -> bool:
-        """Whether the market opens that day with shortened hours (not a full closure)."""
-        return bool(self.trading_hour and self.trading_hour.strip())
-
-
-_DETAILS = "aries_async.models._market_details"
+_OTHER = "aries_async.models._market_other"
 __getattr__ = lazy_getattr(
-    __name__,
-    {
-        "EquityDetails": _DETAILS,
-        "EquityDetailsResponse": _DETAILS,
-        "OptionDetails": _DETAILS,
-        "OptionDetailsResponse": _DETAILS,
-        "SymbolError": _DETAILS,
-    },
-    globals(),
+    __name__, {name: _OTHER for name in __all__ if name not in globals()}, globals()
 )

@@ -8,18 +8,11 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from aries_async.errors import ResponseFormatError, ValidationError
-from aries_async.models.market import (
-    Bar,
-    Holiday,
-    MarketStatus,
-    Quote,
-    SymbolMatch,
-    parse_bars,
-    parse_quotes_response,
-)
+from aries_async.models.market import Quote, parse_quotes_response
 from aries_async.resources._base import Resource, path_segment
 
 if TYPE_CHECKING:
+    from aries_async.models.market import Bar, Holiday, MarketStatus, SymbolMatch
     from aries_async.models.options import OptionChain
 
 __all__ = ["Market"]
@@ -77,6 +70,8 @@ class Market(Resource):
     async def search(self, query: str, *, limit: int = 20) -> list[SymbolMatch]:
         """``GET /v1/marketdata/search``: stocks and indices by ticker prefix or name
         (``.AAPL`` for options, ``/ES`` for futures)."""
+        from aries_async.models.market import SymbolMatch
+
         if not isinstance(query, str) or not query.strip():
             raise ValidationError("query must be a non-empty string", field="query")
         if not 1 <= limit <= 100:
@@ -135,6 +130,8 @@ class Market(Resource):
             ValidationError: unknown resolution, naive datetimes, ``end`` not after ``start``.
             ResponseFormatError: the server answered ``s: "error"`` inside a 200.
         """
+        from aries_async.models.market import parse_bars
+
         if resolution not in RESOLUTIONS:
             raise ValidationError(f"unknown resolution {resolution!r}", field="resolution")
         frm, to = _epoch(start, "start"), _epoch(end, "end")
@@ -152,12 +149,16 @@ class Market(Resource):
 
     async def status(self, exchange: str = "US") -> MarketStatus:
         """``GET /v1/market/status`` (scope ``market:supplemental``)."""
+        from aries_async.models.market import MarketStatus
+
         return self._parse(
             await self._get("/v1/market/status", {"exchange": exchange}), MarketStatus, "status"
         )
 
     async def holidays(self, exchange: str = "US") -> list[Holiday]:
         """``GET /v1/market/holiday``."""
+        from aries_async.models.market import Holiday
+
         data: Any = await self._get("/v1/market/holiday", {"exchange": exchange})
         items = data.get("holidays") if isinstance(data, dict) else None
         return self._parse(items or [], list[Holiday], "holidays")

@@ -89,7 +89,7 @@ HEAVY = (
     "aries_async.streaming",
     "aries_async.models.orders",
     "aries_async.models.events",
-    "aries_async.models._market_details",
+    "aries_async.models._market_other",
     "aries_async.models._converter",
     "aries_async.auth.login",
     "aries_async.sim",
