@@ -42,6 +42,7 @@ from aries_async.models.events import (
     TimeAndSalesUpdate,
     TradeUpdate,
     UnknownEvent,
+    _convert_quote_prices,
     _wire_factory,
 )
 from aries_async.models.orders import Order
@@ -65,6 +66,7 @@ __all__ = [
 ]
 
 log = logging.getLogger("aries_async.streaming")
+_loads = orjson.loads
 
 
 def _dumps(message: Mapping[str, Any]) -> str:
@@ -423,32 +425,47 @@ class Decoder:
 
     def feed(self, frame: str | bytes) -> list[Any]:
         """Decode one frame; never raises for bad content."""
-        loads = orjson.loads
-        messages: list[Any]
-        nl = b"\n" if isinstance(frame, bytes) else "\n"
-        if nl not in frame:  # type: ignore[operator]
-            try:
-                messages = [loads(frame)]
-            except orjson.JSONDecodeError:
-                messages = self._slow(frame)
-        else:
-            try:
-                # Every line is one JSON value and JSON strings cannot hold a raw newline, so
-                # the frame is a JSON array once the newlines become commas: one parse call.
-                if isinstance(frame, bytes):
-                    messages = loads(b"[" + frame.strip().replace(b"\n", b",") + b"]")
+        parsed: list[Any]
+        try:
+            # Every line is one JSON value and JSON strings cannot hold a raw newline, so a
+            # frame of several lines is a JSON array once its newlines become commas: one
+            # parse call per frame. If any line is bad, _slow parses line by line instead.
+            if isinstance(frame, str):
+                if "\n" in frame:
+                    parsed = _loads("[" + frame.strip().replace("\n", ",") + "]")
                 else:
-                    messages = loads("[" + frame.strip().replace("\n", ",") + "]")
-            except orjson.JSONDecodeError:
-                messages = self._slow(frame)
-        self.lines += len(messages)
+                    parsed = [_loads(frame)]
+            elif b"\n" in frame:
+                parsed = _loads(b"[" + frame.strip().replace(b"\n", b",") + b"]")
+            else:
+                parsed = [_loads(frame)]
+        except orjson.JSONDecodeError:
+            parsed = self._slow(frame)
+        self.lines += len(parsed)
         out: list[Any] = []
         append = out.append
-        for message in messages:
+        updates = _UPDATE_TYPES
+        for message in parsed:
             if type(message) is not dict:
                 self._bad(message)
                 continue
+            # The fast path, for a well-formed market-data update (nearly every message of a
+            # busy stream): subscripts cost a third of a dict.get call. Whatever it does not
+            # take (a missing key, another JSON type, another message) goes to message().
+            try:
+                payload = message["payload"]
+                if payload["action"] == "update" and message["type"] == "event":
+                    build = updates[payload["type"]]
+                    data = payload["data"]
+                    symbol = payload["symbol"]
+                    if type(data) is dict and type(symbol) is str and symbol:
+                        append(build(symbol, data, payload.get("timestamp")))
+                        continue
+            except (KeyError, TypeError):  # TypeError: payload or its type of another JSON type
+                pass
             append(self.message(message))
+        if len(out) > 1:  # for a single quote, converting on read costs less
+            _convert_quote_prices(out)
         return out
 
     def _slow(self, frame: str | bytes) -> list[Any]:
@@ -477,22 +494,6 @@ class Decoder:
 
     def message(self, message: dict[str, Any]) -> Any:
         """Decode one parsed JSON object."""
-        # The fast path: a well-formed market-data update (nearly every message of a busy
-        # stream), read with subscripts, which cost a third of a dict.get call. Anything it
-        # does not take, or any key it lacks, goes to the general and tolerant path below.
-        try:
-            payload = message["payload"]
-            if payload["action"] == "update" and message["type"] == "event":
-                build = _UPDATE_TYPES[payload["type"]]
-                data = payload["data"]
-                symbol = payload["symbol"]
-                if type(data) is dict and type(symbol) is str and symbol:
-                    return build(symbol, data, payload.get("timestamp"))
-        except (KeyError, TypeError):  # TypeError: payload or payload.type of another JSON type
-            pass
-        return self._message(message)
-
-    def _message(self, message: dict[str, Any]) -> Any:
         kind = message.get("type")
         payload = message.get("payload")
         if kind == "event" and type(payload) is dict:

@@ -1,5 +1,5 @@
-"""The decoder's fast paths keep the contract: Decimal values, converted once, frozen models,
-bounded memory, and one bad line in a frame costs only that line."""
+"""The decoder's fast paths keep the contract: Decimal values (the Decimal of the float's
+repr), converted once, frozen models, and one bad line in a frame costs only that line."""
 
 from __future__ import annotations
 
@@ -61,11 +61,13 @@ LAZY_MODELS = [QuoteUpdate, TradeUpdate, TimeAndSalesUpdate, Level2Update, Greek
     ],
 )
 def test_a_float_becomes_the_decimal_of_its_repr(value: float) -> None:
-    events._float_memo.clear()
-    for _ in range(2):  # converted, then served from the memo
-        result = QuoteUpdate("A", {"bidPrice": value}).bid_price
-        assert result is not None
-        assert result.as_tuple() == Decimal(repr(value)).as_tuple()
+    expected = Decimal(repr(value)).as_tuple()
+    lazy = QuoteUpdate("A", {"bidPrice": value, "askPrice": value})
+    # two quotes in one frame: their prices are converted per frame, in one batch
+    batch = Decoder().feed(_quote_line("A", value, value) + "\n" + _quote_line("B", 1.5, value))
+    for price in (lazy.bid_price, lazy.ask_price, batch[0].bid_price, batch[1].ask_price):
+        assert price is not None
+        assert price.as_tuple() == expected
 
 
 def test_random_floats_convert_like_repr() -> None:
@@ -93,28 +95,47 @@ def test_values_that_are_not_numbers_read_as_none(value: Any) -> None:
     assert QuoteUpdate("A", {"bidPrice": value}).bid_price is None
 
 
-def test_the_float_memo_is_bounded() -> None:
-    events._float_memo.clear()
-    decoder = Decoder()
-    size = events._FLOAT_MEMO_SIZE
-    lines = [_quote_line("A", 1 + i / 100, 2 + i / 100) for i in range(size + 500)]
-    seen = 0
-    for start in range(0, len(lines), 50):
-        for quote in decoder.feed("\n".join(lines[start : start + 50])):
-            index = seen
-            assert quote.bid_price == Decimal(repr(1 + index / 100))
-            assert quote.ask_price == Decimal(repr(2 + index / 100))
-            assert len(events._float_memo) <= size
-            seen += 1
-    assert seen == len(lines)
-    assert 0 < len(events._float_memo) <= size
+def test_a_frame_of_quotes_converts_their_prices_once_in_one_batch() -> None:
+    rng = random.Random(1)
+    prices = [(round(rng.uniform(5, 900), 2), round(rng.uniform(5, 900), 4)) for _ in range(50)]
+    frame = "\n".join(_quote_line(f"S{i}", bid, ask) for i, (bid, ask) in enumerate(prices))
+    quotes = Decoder().feed(frame)
+    index = QuoteUpdate._lazy_slots
+    for quote, (bid, ask) in zip(quotes, prices, strict=True):
+        # already converted by the decoder, before any read
+        assert quote._cache[index["bid_price"]] == Decimal(repr(bid))
+        assert quote._cache[index["ask_price"]] == Decimal(repr(ask))
+        assert quote._cache[index["bid_size"]] is events._UNSET  # other fields stay lazy
+        assert quote.bid_price is quote.bid_price
+        assert quote.ask_price == Decimal(repr(ask))
+        assert quote.bid_size == 100
 
 
-def test_memoised_decimals_are_shared_and_still_read_once_per_model() -> None:
-    first = QuoteUpdate("A", {"bidPrice": 42.42})
-    second = QuoteUpdate("B", {"bidPrice": 42.42})
-    assert first.bid_price is first.bid_price
-    assert first.bid_price == second.bid_price == Decimal("42.42")
+def test_quotes_whose_prices_are_not_floats_are_left_to_lazy_reads() -> None:
+    frame = "\n".join(
+        [
+            _quote_line("A", "189.49", 189.51),
+            _quote_line("B", 7, 8.25),
+            _quote_line("C", None, "junk"),
+            _quote_line("D", 1.25, 1.5),
+        ]
+    )
+    a, b, c, d = Decoder().feed(frame)
+    assert a._cache[QuoteUpdate._lazy_slots["bid_price"]] is events._UNSET
+    assert (a.bid_price, a.ask_price) == (Decimal("189.49"), Decimal("189.51"))
+    assert (b.bid_price, b.ask_price) == (Decimal(7), Decimal("8.25"))
+    assert (c.bid_price, c.ask_price) == (None, None)
+    assert (d.bid_price, d.ask_price) == (Decimal("1.25"), Decimal("1.5"))
+
+
+def test_a_batch_with_an_infinite_price_leaves_it_to_the_lazy_read() -> None:
+    quotes = [
+        QuoteUpdate("A", {"bidPrice": 1.5, "askPrice": 2.5}),
+        QuoteUpdate("B", {"bidPrice": float("inf"), "askPrice": 3.5}),
+    ]
+    events._convert_quote_prices(quotes)
+    assert (quotes[0].bid_price, quotes[0].ask_price) == (Decimal("1.5"), Decimal("2.5"))
+    assert (quotes[1].bid_price, quotes[1].ask_price) == (None, Decimal("3.5"))
 
 
 def test_a_frame_with_one_malformed_line_keeps_the_others() -> None:
