@@ -9,7 +9,9 @@ URL with the same query and the same bearer token:
 * raw aiohttp: ``session.get`` and ``orjson.loads`` of the body into plain dicts;
 * aries-async: ``client.market.quote``, which returns a typed ``Quote`` (``Decimal`` prices);
 * finance-dev: ``chart.get_quotes_async``, which returns its pydantic models (httpx pool limits
-  set to the same size).
+  set to the same size);
+* aries (dicts), a diagnostic: ``client.request`` on the same URL, returning the decoded JSON
+  (auth, retry policy and error mapping included, no typed quotes).
 
 Fairness: building each client, fetching a token and opening the first connection happen
 before the clock starts (one untimed warm-up call). Rounds interleave the contenders and rotate
@@ -100,6 +102,26 @@ async def ours(
         await clock()
 
 
+async def ours_json(
+    info: dict[str, Any], token: dict[str, Any], n: int, conc: int, clock: Timed
+) -> None:
+    """aries-async's request path alone: ``client.request`` returning the decoded JSON (a
+    diagnostic: the difference to ``client.market.quote`` is the cost of the typed quotes)."""
+    from aries_async.auth.tokens import Token
+    from aries_async.client import AriesClient
+    from aries_async.config import ClientConfig
+
+    config = ClientConfig.for_base_url(info["base_url"], pool_size=POOL)
+    params = {"symbols": SYMBOL}
+    async with AriesClient(config, token=Token.from_response(token)) as client:
+        await client.request("GET", "/v1/chart/quotes", params=params)
+        await clock()
+        await gather_limited(
+            lambda: client.request("GET", "/v1/chart/quotes", params=params), n, conc
+        )
+        await clock()
+
+
 async def fd(info: dict[str, Any], token: dict[str, Any], n: int, conc: int, clock: Timed) -> None:
     """finance-dev: ``chart.get_quotes_async`` returning its models (it fetches its own token)."""
     import httpx
@@ -126,6 +148,7 @@ CONTENDERS: dict[str, Callable[..., Awaitable[None]]] = {
     "raw aiohttp": raw,
     "aries-async": ours,
     "finance-dev": fd,
+    "aries (dicts)": ours_json,
 }
 
 
@@ -249,16 +272,16 @@ def main(argv: list[str] | None = None) -> int:
         summary["samples"] = mine
         runs[name] = summary
     print(
-        f"{'contender':<12} {'req/s':>8} {'client CPU/req':>15} {'sim CPU/wall':>13}"
+        f"{'contender':<14} {'req/s':>8} {'client CPU/req':>15} {'sim CPU/wall':>13}"
         f" {'vs raw':>7} {'vs fd':>7}"
     )
     for name, r in runs.items():
         if "skipped" in r:
-            print(f"{name:<12} skipped: {r['skipped']}")
+            print(f"{name:<14} skipped: {r['skipped']}")
             continue
         vs_fd = f"{r['vs_finance_dev']:>6.2f}x" if "vs_finance_dev" in r else f"{'-':>7}"
         print(
-            f"{name:<12} {r['req_per_s']:>8,.0f} {r['client_cpu_us_per_req']:>12.0f} us"
+            f"{name:<14} {r['req_per_s']:>8,.0f} {r['client_cpu_us_per_req']:>12.0f} us"
             f" {r['sim_cpu_share']:>12.0%} {r['vs_raw']:>6.2f}x {vs_fd}"
         )
     if sim_check is not None:
