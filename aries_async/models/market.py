@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
+import orjson
 
 from aries_async._lazy import lazy_getattr
 from aries_async.errors import ResponseFormatError
@@ -113,6 +114,32 @@ def _quote_number(value: object, symbol: str, key: str) -> Decimal | None:
     return _number(value, f"quote {symbol} {key}")
 
 
+_QUOTE_ATTRS = tuple(attr for attr, _ in _QUOTE_NUMBERS)
+_QUOTE_KEYS = tuple(key for _, key in _QUOTE_NUMBERS)
+_NOT_NUMBER_TEXT = str.maketrans("", "", "0123456789.-+e,")
+"""Deletes every character of comma-separated JSON numbers; whatever is left is not one."""
+
+
+def _quote_numbers_at_once(numbers: list[object]) -> dict[str, Any] | None:
+    """All quote numbers converted in one go, or None unless each is a finite float or an int.
+
+    orjson writes the numbers as their shortest text (the digits of ``repr``, so the same
+    ``Decimal``), all at once in C, and the context builds every ``Decimal`` from its text: one
+    call for the batch instead of a ``repr`` and a ``Decimal`` per field. ``None``, NaN and
+    infinity (written as ``null``), strings, booleans and anything orjson cannot write make it
+    return None, and the caller converts (or refuses) the values one by one.
+    """
+    try:
+        text = orjson.dumps(numbers).decode()[1:-1]
+    except orjson.JSONEncodeError:  # a Decimal, an int beyond 64 bits...
+        return None
+    if text.translate(_NOT_NUMBER_TEXT):
+        return None
+    # Exact: a float's shortest text has at most 17 digits and orjson's ints at most 20, so the
+    # 28-digit context never rounds.
+    return dict(zip(_QUOTE_ATTRS, map(_EXACT.create_decimal, text.split(",")), strict=True))
+
+
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
@@ -196,14 +223,12 @@ class Quote:
         values = item.get("v") or {}
         if type(values) is not dict and not isinstance(values, Mapping):
             raise ResponseFormatError(f"quote values for {symbol} are not an object")
-        fields: dict[str, Any] = {}
         get = values.get
-        for attr, key in _QUOTE_NUMBERS:
-            value = get(key)
-            if type(value) is float and value - value == 0.0:  # the common case, inlined
-                fields[attr] = Decimal(repr(value), _EXACT)
-            else:
-                fields[attr] = _quote_number(value, symbol, key)
+        fields = _quote_numbers_at_once([get(key) for key in _QUOTE_KEYS])
+        if fields is None:  # something else than plain JSON numbers: one by one
+            fields = {}
+            for attr, key in _QUOTE_NUMBERS:
+                fields[attr] = _quote_number(get(key), symbol, key)
         for attr, key in _QUOTE_TEXTS:
             text = values.get(key)
             fields[attr] = text if text is None or type(text) is str else str(text)

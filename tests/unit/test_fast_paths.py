@@ -186,3 +186,53 @@ def test_url_shortcut_matches_the_general_join(base: str, path: str) -> None:
         else base.rstrip("/") + "/" + path.lstrip("/")
     )
     assert AriesClient(config)._url(path) == expected
+
+
+KEYS = ("lp", "bid", "ask", "ch", "chp", "volume", "open_price", "high_price", "low_price")
+AWKWARD = [1e-7, 1e22, -0.0, 0, 10**19, 1e16, 0.1 + 0.2, 175.4, -3, 123456789.125]
+
+
+@pytest.mark.parametrize("shift", range(len(AWKWARD)))
+def test_a_quote_with_every_number_converts_them_all_at_once_exactly(shift: int) -> None:
+    numbers = AWKWARD[shift:] + AWKWARD[:shift]
+    values = dict(zip((*KEYS, "prev_close_price"), numbers, strict=True))
+    quote = Quote.from_chart_item({"n": "X", "s": "ok", "v": values})
+    got = [
+        quote.last,
+        quote.bid,
+        quote.ask,
+        quote.change,
+        quote.change_percent,
+        quote.volume,
+        quote.open,
+        quote.high,
+        quote.low,
+        quote.prev_close,
+    ]
+    expected = [parse_decimal(n) for n in numbers]
+    assert [str(g) for g in got] == [str(e) for e in expected]
+
+
+@pytest.mark.parametrize(
+    ("odd", "expected"),
+    [
+        (None, None),
+        ("12.50", Decimal("12.50")),
+        (10**30, Decimal(10**30)),  # beyond what orjson writes: converted one by one
+    ],
+)
+def test_a_value_the_batch_cannot_take_falls_back_to_one_by_one(
+    odd: object, expected: Decimal | None
+) -> None:
+    values: dict[str, object] = dict.fromkeys((*KEYS, "prev_close_price"), 1.25)
+    values["ask"] = odd
+    quote = Quote.from_chart_item({"n": "X", "s": "ok", "v": values})
+    assert quote.ask == expected and quote.bid == Decimal("1.25")
+
+
+@pytest.mark.parametrize("odd", [True, float("nan"), float("inf"), [1], {"a": 1}])
+def test_a_bad_value_among_good_ones_is_still_refused(odd: object) -> None:
+    values: dict[str, object] = dict.fromkeys((*KEYS, "prev_close_price"), 1.25)
+    values["high_price"] = odd
+    with pytest.raises(ResponseFormatError, match="quote X high_price"):
+        Quote.from_chart_item({"n": "X", "s": "ok", "v": values})
