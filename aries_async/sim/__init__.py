@@ -18,7 +18,7 @@ bars, clocks), :mod:`~aries_async.sim.state` (accounts and matching),
 
 from aries_async.sim.context import SimContext, SimSettings
 from aries_async.sim.faults import Faults, RateLimitFault, ServerErrorFault
-from aries_async.sim.feed import Clock, ManualClock, QuoteSnapshot, SystemClock
+from aries_async.sim.feed import Clock, Firehose, ManualClock, QuoteSnapshot, SystemClock
 from aries_async.sim.server import Simulator
 from aries_async.sim.state import AccountEvent
 
@@ -26,6 +26,7 @@ __all__ = [
     "AccountEvent",
     "Clock",
     "Faults",
+    "Firehose",
     "ManualClock",
     "QuoteSnapshot",
     "RateLimitFault",
