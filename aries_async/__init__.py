@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         AriesError,
         AuthError,
         OrderOutcomeUnknownError,
+        OrderStateUnknownError,
         ReauthenticationRequired,
         ValidationError,
     )
@@ -62,6 +63,7 @@ __all__ = [
     "OrderLeg",
     "OrderOutcomeUnknownError",
     "OrderRequest",
+    "OrderStateUnknownError",
     "OrderStatus",
     "OrderType",
     "ReauthenticationRequired",
@@ -99,6 +101,7 @@ _LAZY: dict[str, str] = {
     "OrderLeg": _ORDERS,
     "OrderOutcomeUnknownError": _ERRORS,
     "OrderRequest": _ORDERS,
+    "OrderStateUnknownError": _ERRORS,
     "OrderStatus": _ORDERS,
     "OrderType": _ORDERS,
     "ReauthenticationRequired": _ERRORS,

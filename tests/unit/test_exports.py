@@ -39,6 +39,7 @@ def test_top_level_names() -> None:
         "login",
         "AriesError",
         "OrderOutcomeUnknownError",
+        "OrderStateUnknownError",
     ):
         assert name in aries_async.__all__
 
