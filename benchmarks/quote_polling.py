@@ -40,18 +40,15 @@ from typing import Any
 import aiohttp
 import orjson
 
+from benchmarks import _simproc
+from benchmarks._simproc import sim_cpu
+
 RESULTS = Path(__file__).resolve().parent / "results"
 SYMBOL = "AAPL"
 POOL = 256
 
 Timed = Callable[[], Awaitable[None]]
 """Runs the timed part of one contender (the requests), after its untimed set-up."""
-
-
-def sim_cpu(pid: int) -> float:
-    """User plus system CPU seconds used so far by process ``pid``."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def gather_limited(make: Callable[[], Awaitable[Any]], n: int, conc: int) -> None:
@@ -192,23 +189,34 @@ def measure(
 
 
 def two_raw_clients(info: dict[str, Any], n: int, conc: int, sim_pid: int) -> dict[str, float]:
-    """Two raw clients in two processes at once: the sim's rate when pushed harder."""
+    """Two raw clients in two processes at once: the sim's rate when pushed harder.
+
+    Each child marks the wall clock and the sim's CPU time right before its first timed
+    request and right after its last one, so process start-up is not counted."""
     code = (
-        "import asyncio, json, sys\n"
+        "import asyncio, json, sys, time\n"
         "from benchmarks.quote_polling import get_token, raw\n"
-        "info = json.loads(sys.argv[1]); n, c = int(sys.argv[2]), int(sys.argv[3])\n"
-        "async def nothing(): pass\n"
+        "from benchmarks._simproc import sim_cpu\n"
+        "info = json.loads(sys.argv[1]); n, c, pid = map(int, sys.argv[2:5])\n"
+        "marks = []\n"
+        "async def clock(): marks.append((time.time(), sim_cpu(pid)))\n"
         "token = asyncio.run(get_token(info))\n"
-        "asyncio.run(raw(info, token, n, c, nothing))\n"
+        "asyncio.run(raw(info, token, n, c, clock))\n"
+        "print(json.dumps(marks))\n"
     )
-    args = [sys.executable, "-c", code, json.dumps(info), str(n), str(conc)]
+    args = [sys.executable, "-c", code, json.dumps(info), str(n), str(conc), str(sim_pid)]
     root = str(Path(__file__).resolve().parent.parent)
-    s0, t0 = sim_cpu(sim_pid), time.perf_counter()
-    procs = [subprocess.Popen(args, cwd=root) for _ in range(2)]  # noqa: S603 - our interpreter
-    for proc in procs:
-        proc.wait(300)
-    wall = time.perf_counter() - t0
-    return {"req_per_s": 2 * n / wall, "sim_cpu_share": (sim_cpu(sim_pid) - s0) / wall}
+    procs = [
+        subprocess.Popen(args, cwd=root, stdout=subprocess.PIPE, text=True)  # noqa: S603
+        for _ in range(2)
+    ]
+    marks = [json.loads(proc.communicate(timeout=300)[0]) for proc in procs]
+    starts = [m[0] for m in marks]
+    ends = [m[1] for m in marks]
+    wall = max(t for t, _ in ends) - min(t for t, _ in starts)
+    sim = max(c for _, c in ends) - min(c for _, c in starts)
+    overlap = min(t for t, _ in ends) - max(t for t, _ in starts)
+    return {"req_per_s": 2 * n / wall, "sim_cpu_share": sim / wall, "overlap_s": overlap}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -222,16 +230,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     n, c = args.requests, args.concurrency
     names = [k for k in CONTENDERS if not (args.skip_finance_dev and k == "finance-dev")]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "aries_async.sim.cli", "--port", "0"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    proc, info = _simproc.start()
     samples: dict[str, list[dict[str, float]]] = {name: [] for name in names}
     skipped: dict[str, str] = {}
     sim_check: dict[str, float] | None = None
     try:
-        info = json.loads(proc.stdout.readline())  # type: ignore[union-attr]
         token = asyncio.run(get_token(info))
         for r in range(args.rounds):
             order = names[r % len(names) :] + names[: r % len(names)]
@@ -288,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"two raw clients at once: {sim_check['req_per_s']:,.0f} req/s in total,"
             f" sim CPU/wall {sim_check['sim_cpu_share']:.0%}"
+            f" (the two overlapped for {sim_check['overlap_s']:.2f} s)"
         )
     out = {
         "requests": n,

@@ -1,44 +1,52 @@
 """Refresh storm: 1,000 concurrent quote calls on an expired token; token requests at the sim.
 
 Run: ``python -m benchmarks.refresh_storm [--calls 1000]``. Writes
-``benchmarks/results/refresh_storm.json``. The simulator runs in a thread of this process
-(``ThreadedSimulator``) because its token-request counter is not exposed over HTTP; only counts
-are reported here, no timings that a shared process would distort.
+``benchmarks/results/refresh_storm.json``. The simulator runs in its own process
+(``benchmarks._simproc``), which reports how many requests reached its token endpoint. Only
+counts are reported, no timings: the target is one token request however many calls wait.
+
+Contenders:
+* aries-async: a client holding a token that it believes expired (the sim still accepts it),
+  then ``client.market.quote`` 1,000 times at once;
+* finance-dev: ``chart.get_quotes_async`` once (it fetches its client-credentials token), its
+  cached token marked expired, then 1,000 calls at once.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import platform
+import subprocess
 import time
-from pathlib import Path
 from typing import Any
 
 import attrs
 
-from aries_async.sim.threaded import ThreadedSimulator
-
-RESULTS = Path(__file__).resolve().parent / "results"
+from benchmarks import _simproc
 
 
-async def ours(sim: ThreadedSimulator, calls: int) -> dict[str, Any]:
+async def ours(info: dict[str, Any], proc: subprocess.Popen[str], calls: int) -> dict[str, Any]:
+    from aries_async.auth.tokens import Token
     from aries_async.client import AriesClient
+    from aries_async.config import ClientConfig
 
-    token = sim.call(lambda: sim.simulator.issue_token())
-    expired = attrs.evolve(token, expires_at=time.time() - 10)
-    before = sim.call(lambda: sim.simulator.token_requests)
-    async with AriesClient(sim.client_config(), token=expired) as client:
+    config = ClientConfig.for_base_url(
+        info["base_url"], client_id=info["client_id"], client_secret=info["client_secret"]
+    )
+    expired = attrs.evolve(Token.from_response(info["token"]), expires_at=time.time() - 10)
+    before = _simproc.counters(proc)["token_requests"]
+    async with AriesClient(config, token=expired) as client:
         results = await asyncio.gather(
             *(client.market.quote("AAPL") for _ in range(calls)), return_exceptions=True
         )
     errors = sum(isinstance(r, BaseException) for r in results)
-    after = sim.call(lambda: sim.simulator.token_requests)
+    after = _simproc.counters(proc)["token_requests"]
     return {"token_requests": after - before, "errors": errors}
 
 
-async def finance_dev(sim: ThreadedSimulator, calls: int) -> dict[str, Any]:
+async def finance_dev(
+    info: dict[str, Any], proc: subprocess.Popen[str], calls: int
+) -> dict[str, Any]:
     from finance_dev import FinanceDev, models  # type: ignore[import-not-found]
     from finance_dev._hooks.clientcredentials import (  # type: ignore[import-not-found]
         ClientCredentialsHook,
@@ -46,40 +54,45 @@ async def finance_dev(sim: ThreadedSimulator, calls: int) -> dict[str, Any]:
 
     sdk = FinanceDev(
         security=models.Security(
-            client_id=sim.client_id, client_secret=sim.client_secret, token_url=sim.token_url
+            client_id=info["client_id"],
+            client_secret=info["client_secret"],
+            token_url=info["token_url"],
         ),
-        server_url=sim.base_url,
+        server_url=info["base_url"],
     )
     await sdk.chart.get_quotes_async(symbols="AAPL")  # obtain a token, then expire it
     for sessions in ClientCredentialsHook._sessions.values():
         for session in sessions.values():
             session.expires_at = int(time.time()) - 10
-    before = sim.call(lambda: sim.simulator.token_requests)
+    before = _simproc.counters(proc)["token_requests"]
     results = await asyncio.gather(
         *(sdk.chart.get_quotes_async(symbols="AAPL") for _ in range(calls)),
         return_exceptions=True,
     )
     errors = sum(isinstance(r, BaseException) for r in results)
-    after = sim.call(lambda: sim.simulator.token_requests)
+    after = _simproc.counters(proc)["token_requests"]
     return {"token_requests": after - before, "errors": errors}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--calls", type=int, default=1000)
     args = parser.parse_args(argv)
-    out: dict[str, Any] = {"calls": args.calls, "python": platform.python_version(), "runs": {}}
-    with ThreadedSimulator() as sim:
+    runs: dict[str, Any] = {}
+    proc, info = _simproc.start()
+    try:
         for name, fn in (("aries-async", ours), ("finance-dev", finance_dev)):
             try:
-                out["runs"][name] = asyncio.run(fn(sim, args.calls))
+                runs[name] = asyncio.run(fn(info, proc, args.calls))
             except ImportError as exc:
-                out["runs"][name] = {"skipped": str(exc)}
+                runs[name] = {"skipped": str(exc)}
+    finally:
+        proc.terminate()
+        proc.wait(10)
     print(f"{'contender':<12} {'token requests':>15} {'errors':>7}  (target: 1 token request)")
-    for name, r in out["runs"].items():
+    for name, r in runs.items():
         print(f"{name:<12} {r.get('token_requests', '-')!s:>15} {r.get('errors', '-')!s:>7}")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "refresh_storm.json").write_text(json.dumps(out, indent=2))
+    _simproc.write_results("refresh_storm", {"calls": args.calls, "runs": runs})
     return 0
 
 

@@ -33,7 +33,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
-from benchmarks import _sim_firehose
+from benchmarks import _simproc
 
 MB = 1024 * 1024
 
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         f" {'VmHWM MB':>8} {'VmRSS MB':>8} {'traced peak MB':>14}"
     )
     for count in (int(x) for x in args.symbols.split(",")):
-        proc, info = _sim_firehose.start(count, args.lines_per_frame)
+        proc, info = _simproc.start(count, args.lines_per_frame)
         try:
             runs = {
                 "rss": run_child(info, args.seconds, traced=False),
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         "slow_consumer": "one quote every 0.1 s",
         "by_symbols": results,
     }
-    _sim_firehose.write_results("stream_memory", fields)
+    _simproc.write_results("stream_memory", fields)
     return 0
 
 

@@ -3,7 +3,7 @@
 Run: ``python -m benchmarks.stream_throughput [--count 200000 --symbols 100 --frames 1,20
 --repeat 5]``. Writes ``benchmarks/results/stream_throughput.json``.
 
-The simulator runs in its own process in firehose mode (``benchmarks._sim_firehose``): once a
+The simulator runs in its own process in firehose mode (``benchmarks._simproc``): once a
 connection has subscribed to every firehose symbol it gets ``--count`` quote update lines,
 ``lines-per-frame`` per text frame, as fast as the socket takes them (frames are precomputed,
 so the sim does little more than write). Each run opens a fresh connection, authenticates,
@@ -50,7 +50,7 @@ from typing import Any
 import orjson
 import websockets
 
-from benchmarks import _sim_firehose
+from benchmarks import _simproc
 
 BATCH = 500  # symbols per subscribe message (StreamConfig.subscribe_batch)
 
@@ -189,16 +189,16 @@ def stages(lines_per_frame: int, frames: int = 5_000) -> dict[str, float]:
 
 
 def measure(lines_per_frame: int, args: argparse.Namespace) -> dict[str, Any]:
-    proc, info = _sim_firehose.start(args.symbols, lines_per_frame, count=args.count)
+    proc, info = _simproc.start(args.symbols, lines_per_frame, count=args.count)
     contenders = dict(CONTENDERS, **(DIAGNOSTICS if args.diagnostics else {}))
     samples: dict[str, list[dict[str, Any]]] = {name: [] for name in contenders}
     try:
         asyncio.run(raw(info, min(args.count, 20_000)))  # warm up both sides
         for _ in range(args.repeat):
             for name, run in contenders.items():
-                cpu0 = _sim_firehose.sim_cpu(proc.pid)
+                cpu0 = _simproc.sim_cpu(proc.pid)
                 result = asyncio.run(run(info, args.count))
-                result["sim_cpu_s"] = _sim_firehose.sim_cpu(proc.pid) - cpu0
+                result["sim_cpu_s"] = _simproc.sim_cpu(proc.pid) - cpu0
                 result["quotes_per_s"] = args.count / result["wall_s"]
                 samples[name].append(result)
     finally:
@@ -268,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         "repeat": args.repeat,
         "by_lines_per_frame": results,
     }
-    _sim_firehose.write_results("stream_throughput", fields)
+    _simproc.write_results("stream_throughput", fields)
     return 0
 
 

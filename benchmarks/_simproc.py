@@ -1,0 +1,141 @@
+"""Run the simulator in its own process for the benchmarks, so it does not share the client's.
+
+Run: ``python -m benchmarks._simproc [--symbols 100 --lines-per-frame 20 --count 200000]``.
+Prints one JSON line (the simulator's URLs and local client credentials, plus a pre-issued
+``token`` response) and serves until terminated or until its standard input closes.
+
+With ``--symbols`` the market websocket is a firehose: every connection that subscribes to all
+the firehose symbols (``FH00000``...) gets ``--count`` quote lines (or ``--duration`` seconds of
+them) back to back; see :class:`aries_async.sim.feed.Firehose`. Without it, the simulator is
+the usual one.
+
+The parent can ask for the simulator's counters: a line ``counters`` on the child's standard
+input is answered by one JSON line on its standard output (see :func:`counters`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from aries_async.sim import Simulator
+from aries_async.sim.feed import Firehose
+
+__all__ = ["counters", "main", "sim_cpu", "start", "write_results"]
+
+
+def start(
+    symbols: int | None = None,
+    lines_per_frame: int = 20,
+    count: int | None = None,
+    duration: float | None = None,
+) -> tuple[subprocess.Popen[str], dict[str, Any]]:
+    """Start a simulator in a child process (a firehose when ``symbols`` is given); returns the
+    process and its JSON info line."""
+    cmd = [sys.executable, "-m", "benchmarks._simproc"]
+    if symbols is not None:
+        cmd += ["--symbols", str(symbols), "--lines-per-frame", str(lines_per_frame)]
+    if count is not None:
+        cmd += ["--count", str(count)]
+    if duration is not None:
+        cmd += ["--duration", str(duration)]
+    proc = subprocess.Popen(  # noqa: S603 - our own interpreter
+        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    line = proc.stdout.readline() if proc.stdout is not None else ""
+    if not line:
+        proc.kill()
+        raise RuntimeError("the simulator process did not start")
+    return proc, json.loads(line)
+
+
+def counters(proc: subprocess.Popen[str]) -> dict[str, int]:
+    """The simulator's counters, asked over the child's standard input: ``token_requests``
+    (requests to the token endpoint so far)."""
+    if proc.stdin is None or proc.stdout is None:
+        raise ValueError("the simulator process was not started by start()")
+    proc.stdin.write("counters\n")
+    proc.stdin.flush()
+    answer: dict[str, int] = json.loads(proc.stdout.readline())
+    return answer
+
+
+def write_results(name: str, fields: dict[str, Any]) -> None:
+    """Write ``benchmarks/results/{name}.json``: ``fields`` plus the machine and versions."""
+    from importlib.metadata import version
+
+    out = {
+        **fields,
+        "python": platform.python_version(),
+        "websockets": version("websockets"),
+        "orjson": version("orjson"),
+        "nproc": os.cpu_count(),
+        "loadavg": os.getloadavg(),
+    }
+    results = Path(__file__).resolve().parent / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"{name}.json").write_text(json.dumps(out, indent=2))
+
+
+def sim_cpu(pid: int) -> float:
+    """User + system CPU seconds used so far by process ``pid`` (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _answer(sim: Simulator) -> None:
+    """Answer ``counters`` lines on standard input until it closes."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    while line := await reader.readline():
+        if line.strip() == b"counters":
+            answer = {"token_requests": sim.token_requests}
+            sys.stdout.write(json.dumps(answer) + "\n")
+            sys.stdout.flush()
+
+
+async def serve(firehose: Firehose | None) -> None:
+    async with Simulator(tick_interval=None, firehose=firehose, token_ttl=86_400) as sim:
+        info = dict(sim.info(), token=sim.issue_token_response())
+        if firehose is not None:
+            info["firehose_symbols"] = firehose.names()
+        sys.stdout.write(json.dumps(info) + "\n")
+        sys.stdout.flush()
+        if sys.stdin is None or sys.stdin.isatty():
+            await sim.serve_forever()
+        else:
+            await _answer(sim)  # serves until the parent closes our standard input
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the settings and serve until killed."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--symbols", type=int, default=None, help="firehose symbols (default: off)")
+    parser.add_argument("--lines-per-frame", type=int, default=20)
+    parser.add_argument("--count", type=int, default=None)
+    parser.add_argument("--duration", type=float, default=None)
+    args = parser.parse_args(argv)
+    firehose = None
+    if args.symbols is not None:
+        firehose = Firehose(
+            symbols=args.symbols,
+            lines_per_frame=args.lines_per_frame,
+            count=args.count,
+            duration=args.duration,
+        )
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(firehose))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
