@@ -8,8 +8,8 @@ time of that window (steadier than wall time when other jobs share the machine) 
 ru_maxrss. A third contender, raw aiohttp doing the same token request and quote, shows the
 floor that any aiohttp-based client starts from. Samples rotate the order of the contenders.
 Before measuring, the package's bytecode is compiled (as installing a wheel does), so no sample
-pays for compiling our sources. The 5,000-symbol stream subscription memory measurement is NOT
-implemented (see README).
+pays for compiling our sources. The memory of a 5,000-symbol subscription with a slow consumer
+is measured by ``python -m benchmarks.stream_memory``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
+
+from benchmarks import _simproc
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -91,15 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run(  # noqa: S603 - our own interpreter
         [sys.executable, "-m", "compileall", "-q", str(package)], check=True
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "aries_async.sim.cli", "--port", "0"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    proc, info = _simproc.start()
+    line = json.dumps(info)
     contenders = (("aries-async", OURS), ("finance-dev", FD), ("raw aiohttp", RAW))
     samples: dict[str, list[list[float]]] = {name: [] for name, _ in contenders}
     try:
-        line = proc.stdout.readline()  # type: ignore[union-attr]
         for i in range(args.repeat):
             # Rotate the order so that drifts of a shared machine hit every contender alike.
             for name, code in contenders[i % 3 :] + contenders[: i % 3]:
@@ -155,7 +153,6 @@ def main(argv: list[str] | None = None) -> int:
         "cold_start_ratio_per_pair": ratios,
         "cpu_ratio": statistics.median(cpu_ratios),
         "raw_aiohttp_floor_ratio": floor,
-        "stream_5000_symbols": "not measured",
     }
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "footprint.json").write_text(json.dumps(out, indent=2))
