@@ -1,8 +1,10 @@
 """Stream decoding: NDJSON market-data quote lines -> typed objects, side by side.
 
-Run: ``python -m benchmarks.stream_decode [--lines 200000] [--repeat 5]``. Writes
-``benchmarks/results/stream_decode.json``. Every contender reads the bid and ask of every quote,
-so lazy conversion is charged for the Decimals it hands out.
+Run: ``python -m benchmarks.stream_decode [--lines 200000] [--repeat 5]``, or
+``python -m benchmarks.stream_decode --instructions [--lines 20000]``. Writes
+``benchmarks/results/stream_decode.json`` (``stream_decode_instructions.json`` with
+``--instructions``). Every contender reads the bid and ask of every quote, so lazy conversion is
+charged for the Decimals it hands out.
 
 Contenders:
 * ``aries-async``: our ``Decoder.feed`` (frame -> NDJSON split -> orjson -> ``QuoteUpdate``),
@@ -17,23 +19,41 @@ The finance-dev contenders are skipped when the package is not installed. Conten
 interleaved rounds (``--repeat``); the table shows medians of the rates and of the per-round
 ratios. Time is this process's CPU time by default (``--clock process``): on a machine shared
 with other jobs, time spent descheduled would otherwise be charged to whichever contender ran.
+
+``--instructions`` counts instructions per line instead of timing: on a small shared VM the time
+ratios move by +-15% between runs, while an instruction count under ``valgrind --tool=callgrind``
+is the same from run to run, so its ratios are reproducible (it weighs every instruction alike,
+so cache misses and branch mispredictions do not show). Each contender runs once over all the
+frames in a fresh interpreter under callgrind; a baseline interpreter does everything the same
+(same imports, including finance-dev for every contender, the same lines and frames, the same
+seed, ``PYTHONHASHSEED=0``) but skips the run, and its total is subtracted. What is counted is
+thus the contender's decoding and reading of the bid and ask, including the Python interpreter's
+own work (bytecode dispatch, allocation, garbage collection) and any first-use cost, but not
+interpreter start-up, imports or generating the lines. Two callgrind children run at a time.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import importlib.metadata
 import json
 import os
 import platform
 import random
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-RESULTS = Path(__file__).resolve().parent / "results"
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
 
 
 def make_lines(count: int, seed: int = 1) -> list[str]:
@@ -99,7 +119,7 @@ def stdlib(frames: list[str]) -> int:
 
 def fd_codec(frames: list[str]) -> int:
     """finance-dev's codec alone: ``decode_frame`` into its pydantic message models."""
-    from finance_dev.websocket.codec import decode_frame  # type: ignore[import-not-found]
+    from finance_dev.websocket.codec import decode_frame
 
     seen = 0
     for frame in frames:
@@ -188,9 +208,203 @@ def interleaved(
     return samples
 
 
+CONTENDERS: dict[str, Callable[[list[str]], int]] = {
+    "aries-async": ours,
+    "json.loads": stdlib,
+    "finance-dev": fd_stream,
+    "finance-dev codec": fd_codec,
+}
+FD_CONTENDERS = ("finance-dev", "finance-dev codec")
+BASES = ("json.loads", "finance-dev", "finance-dev codec")
+FRAME_SIZES = (1, 20)
+# Every module a contender imports, imported up front by each worker whatever it runs.
+MODULES = ("json", "aries_async.models.events", "aries_async.streaming.protocol")
+FD_MODULES = ("finance_dev", "finance_dev.websocket.codec")
+
+
+def import_contender_modules() -> bool:
+    """Import the modules of every contender; False when finance-dev is not installed."""
+    for name in MODULES:
+        importlib.import_module(name)
+    try:
+        for name in FD_MODULES:
+            importlib.import_module(name)
+    except ImportError:
+        return False
+    return True
+
+
+def available_contenders() -> dict[str, Callable[[list[str]], int]]:
+    if import_contender_modules():
+        return dict(CONTENDERS)
+    print("finance-dev not installed: pip install -e '.[compare]'", file=sys.stderr)
+    return {name: fn for name, fn in CONTENDERS.items() if name not in FD_CONTENDERS}
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def environment() -> dict[str, Any]:
+    """Where the figures were taken: interpreter, machine, package versions."""
+    return {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "loadavg": os.getloadavg(),
+        "versions": {dist: _version(dist) for dist in ("aries-async", "orjson", "finance-dev")},
+    }
+
+
+def print_header(unit: str) -> None:
+    header = ("frame", "contender", unit, "vs json.loads", "vs finance-dev", "vs fd codec")
+    print(
+        f"{header[0]:>6} {header[1]:<18} {header[2]:>10} {header[3]:>14} {header[4]:>15}"
+        f" {header[5]:>11}"
+    )
+
+
+def print_row(per_frame: int, name: str, value: float, ratios: dict[str, float]) -> None:
+    cells = [f"{ratios[f'vs {base}']:.2f}x" if f"vs {base}" in ratios else "-" for base in BASES]
+    print(
+        f"{per_frame:>5}l {name:<18} {value:>10,.0f} {cells[0]:>14} {cells[1]:>15} {cells[2]:>11}"
+    )
+
+
+def worker(name: str, per_frame: int, count: int, skip_run: bool) -> int:
+    """One callgrind child: the same imports, lines and frames as every other, then one run."""
+    fns = {fn.__name__: fn for fn in CONTENDERS.values()}
+    have_fd = import_contender_modules()
+    frames = frames_of(make_lines(count), per_frame)
+    fn = fns[name]
+    if skip_run:
+        return 0
+    if not have_fd and fn in (fd_stream, fd_codec):
+        raise SystemExit("finance-dev is not installed")
+    seen = fn(frames)
+    if seen != count:
+        raise SystemExit(f"{name} decoded {seen} of {count} quotes")
+    return 0
+
+
+def callgrind_total(path: Path) -> int:
+    """Total instructions (Ir) from a callgrind output file's ``totals:``/``summary:`` line."""
+    for line in path.read_text().splitlines():
+        if line.startswith(("totals:", "summary:")):
+            return int(line.split()[1])
+    raise SystemExit(f"no totals: or summary: line in {path}")
+
+
+def count_instructions(
+    valgrind: str, outdir: Path, fn_name: str, per_frame: int, count: int, skip_run: bool
+) -> int:
+    """Instructions executed by one worker process under callgrind."""
+    label = f"{fn_name}-{per_frame}-{'baseline' if skip_run else 'run'}"
+    cmd = [
+        valgrind,
+        "--tool=callgrind",
+        f"--callgrind-out-file={outdir / label}.%p",
+        sys.executable,
+        "-m",
+        "benchmarks.stream_decode",
+        "--worker",
+        fn_name,
+        "--per-frame",
+        str(per_frame),
+        "--lines",
+        str(count),
+    ]
+    if skip_run:
+        cmd.append("--skip-run")
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    done = subprocess.run(  # noqa: S603 - valgrind on our own interpreter and script
+        cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{label} failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    outputs = list(outdir.glob(f"{label}.*"))
+    if len(outputs) != 1:
+        raise SystemExit(f"expected one callgrind output for {label}, found {outputs}")
+    return callgrind_total(outputs[0])
+
+
+def instructions(count: int) -> int:
+    """Instructions per line of every contender under callgrind, minus a no-run baseline."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        print("valgrind not found: --instructions needs valgrind on PATH", file=sys.stderr)
+        return 2
+    # Also compiles any stale .pyc here, so no child pays for it.
+    contenders = available_contenders()
+    version = subprocess.run(  # noqa: S603 - valgrind itself
+        [valgrind, "--version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    jobs = [
+        (fn.__name__, per_frame, skip_run)
+        for per_frame in FRAME_SIZES
+        for fn, skip_run in [(stdlib, True), *((fn, False) for fn in contenders.values())]
+    ]
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=2) as pool:
+        totals_list = list(
+            pool.map(
+                lambda job: count_instructions(valgrind, Path(tmp), job[0], job[1], count, job[2]),
+                jobs,
+            )
+        )
+    elapsed = time.perf_counter() - started
+    totals = dict(zip(jobs, totals_list, strict=True))
+    results: dict[str, Any] = {
+        "lines": count,
+        **environment(),
+        "tool": "valgrind --tool=callgrind",
+        "valgrind": version,
+        "statistic": (
+            "instructions per line: (total of a run - total of a no-run baseline) / lines;"
+            " ratios are base instructions / contender instructions (>1: fewer than the base)"
+        ),
+        "seconds": round(elapsed, 1),
+        "totals": {},
+        "instructions_per_line": {},
+        "ratios": {},
+    }
+    print_header("instr/line")
+    for per_frame in FRAME_SIZES:
+        key = f"{per_frame}_per_frame"
+        baseline = totals[(stdlib.__name__, per_frame, True)]
+        run_totals = {
+            name: totals[(fn.__name__, per_frame, False)] for name, fn in contenders.items()
+        }
+        for name, total in run_totals.items():
+            if total <= baseline:
+                raise SystemExit(
+                    f"{name} at {per_frame} line(s)/frame executed {total:,} instructions,"
+                    f" not more than the no-run baseline's {baseline:,}"
+                )
+        per_line = {name: (total - baseline) / count for name, total in run_totals.items()}
+        ratios = {
+            name: {f"vs {base}": per_line[base] / mine for base in BASES if base in per_line}
+            for name, mine in per_line.items()
+        }
+        results["totals"][key] = {"baseline": baseline, **run_totals}
+        results["instructions_per_line"][key] = per_line
+        results["ratios"][key] = ratios
+        for name, value in per_line.items():
+            print_row(per_frame, name, value, ratios[name])
+    print(f"{len(jobs)} callgrind runs in {elapsed:.0f} s")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "stream_decode_instructions.json").write_text(json.dumps(results, indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lines", type=int, default=200_000)
+    parser.add_argument(
+        "--lines", type=int, default=None, help="default 200000 (20000 with --instructions)"
+    )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
         "--clock",
@@ -198,35 +412,40 @@ def main(argv: list[str] | None = None) -> int:
         default="process",
         help="process: CPU time of this process (robust on a shared machine); wall: elapsed",
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count instructions per line under valgrind's callgrind instead of timing",
+    )
+    # The callgrind child of --instructions.
+    parser.add_argument(
+        "--worker", choices=[fn.__name__ for fn in CONTENDERS.values()], help=argparse.SUPPRESS
+    )
+    parser.add_argument("--per-frame", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--skip-run", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.worker is not None:
+        if args.lines is None:
+            parser.error("--worker needs --lines")
+        return worker(args.worker, args.per_frame, args.lines, args.skip_run)
+    if args.instructions:
+        return instructions(20_000 if args.lines is None else args.lines)
+    if args.lines is None:
+        args.lines = 200_000
     lines = make_lines(args.lines)
-    contenders: dict[str, Callable[[list[str]], int]] = {"aries-async": ours, "json.loads": stdlib}
-    try:
-        import finance_dev  # type: ignore[import-not-found]  # noqa: F401
-
-        contenders["finance-dev"] = fd_stream
-        contenders["finance-dev codec"] = fd_codec
-    except ImportError:
-        print("finance-dev not installed: pip install -e '.[compare]'", file=sys.stderr)
+    contenders = available_contenders()
     results: dict[str, Any] = {
         "lines": args.lines,
         "repeat": args.repeat,
         "clock": args.clock,
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "cpus": os.cpu_count(),
-        "loadavg": os.getloadavg(),
+        **environment(),
         "statistic": "median of interleaved rounds; ratios are medians of per-round ratios",
         "runs": {},
         "ratios": {},
         "samples": {},
     }
-    header = ("frame", "contender", "lines/s", "vs json.loads", "vs finance-dev", "vs fd codec")
-    print(
-        f"{header[0]:>6} {header[1]:<18} {header[2]:>10} {header[3]:>14} {header[4]:>15}"
-        f" {header[5]:>11}"
-    )
-    for per_frame in (1, 20):
+    print_header("lines/s")
+    for per_frame in FRAME_SIZES:
         key = f"{per_frame}_per_frame"
         samples = interleaved(
             contenders, frames_of(lines, per_frame), args.lines, args.repeat, CLOCKS[args.clock]
@@ -238,21 +457,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"vs {base}": statistics.median(
                     mine / theirs for mine, theirs in zip(values, samples[base], strict=True)
                 )
-                for base in ("json.loads", "finance-dev", "finance-dev codec")
+                for base in BASES
                 if base in samples
             }
         results["runs"][key] = rates
         results["ratios"][key] = ratios
         results["samples"][key] = samples
         for name, rate in rates.items():
-            cells = [
-                f"{ratios[name][col]:.2f}x" if col in ratios[name] else "-"
-                for col in ("vs json.loads", "vs finance-dev", "vs finance-dev codec")
-            ]
-            print(
-                f"{per_frame:>5}l {name:<18} {rate:>10,.0f} {cells[0]:>14} {cells[1]:>15}"
-                f" {cells[2]:>11}"
-            )
+            print_row(per_frame, name, rate, ratios[name])
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "stream_decode.json").write_text(json.dumps(results, indent=2))
     return 0
