@@ -116,35 +116,46 @@ def _quote_number(value: object, symbol: str, key: str) -> Decimal | None:
 
 _QUOTE_ATTRS = tuple(attr for attr, _ in _QUOTE_NUMBERS)
 _QUOTE_KEYS = tuple(key for _, key in _QUOTE_NUMBERS)
-_NOT_NUMBER_TEXT = str.maketrans("", "", "0123456789.-+e,")
-"""Deletes every character of comma-separated JSON numbers; whatever is left is not one."""
+_new = object.__new__
+_create = _EXACT.create_decimal
 
 
-def _quote_numbers_at_once(numbers: list[object]) -> dict[str, Any] | None:
-    """All quote numbers converted in one go, or None unless each is a finite float or an int.
+def _quote_numbers_at_once(numbers: list[object]) -> list[Decimal | None] | None:
+    """All quote numbers converted in one go, or None unless each is None, an int or a finite
+    float (what JSON numbers decode to).
 
     orjson writes the numbers as their shortest text (the digits of ``repr``, so the same
     ``Decimal``), all at once in C, and the context builds every ``Decimal`` from its text: one
-    call for the batch instead of a ``repr`` and a ``Decimal`` per field. ``None``, NaN and
-    infinity (written as ``null``), strings, booleans and anything orjson cannot write make it
-    return None, and the caller converts (or refuses) the values one by one.
+    call for the batch instead of a ``repr`` and a ``Decimal`` per field. ``null`` parts are the
+    ``None`` values, unless there are more of them than ``None`` values (NaN and infinity are
+    written as ``null`` too). Anything else that is not a JSON number (a string, a boolean, an
+    object) is written as text that is not a decimal number, which the context refuses, and
+    then the caller converts (or refuses) the values one by one.
     """
     try:
-        text = orjson.dumps(numbers).decode()[1:-1]
+        text = orjson.dumps(numbers).decode()
     except orjson.JSONEncodeError:  # a Decimal, an int beyond 64 bits...
         return None
-    if text.translate(_NOT_NUMBER_TEXT):
+    parts = text[1:-1].split(",")
+    if len(parts) != len(numbers):  # a string or a list holding a comma
         return None
     # Exact: a float's shortest text has at most 17 digits and orjson's ints at most 20, so the
     # 28-digit context never rounds.
-    return dict(zip(_QUOTE_ATTRS, map(_EXACT.create_decimal, text.split(",")), strict=True))
+    try:
+        if "null" not in text:
+            return list(map(_create, parts))
+        if text.count("null") != numbers.count(None):
+            return None  # NaN or an infinity
+        return [None if part == "null" else _create(part) for part in parts]
+    except (decimal.InvalidOperation, ValueError):  # not a number: a string, true, {}...
+        return None
 
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Quote:
     """A snapshot quote from ``GET /v1/chart/quotes``.
 
@@ -200,15 +211,18 @@ class Quote:
         """
         if type(item) is not dict and not isinstance(item, Mapping):
             raise ResponseFormatError(f"quote item is not an object: {item!r}")
-        n = _text(item.get("n")) or None
-        s = _text(item.get("s")) or None
-        status = s.lower() if s is not None else None
-        symbol: str | None
-        name: str | None
-        if s is not None and status not in _ITEM_STATUSES:
-            symbol, name = s, n
-        else:
-            symbol, name = n, None
+        symbol: str | None = item.get("n")
+        name: str | None = None
+        s = item.get("s")
+        status = s
+        if s != "ok" or type(symbol) is not str:  # anything but the usual {"n": ..., "s": "ok"}
+            n = _text(symbol) or None
+            s = _text(s) or None
+            status = s.lower() if s is not None else None
+            if s is not None and status not in _ITEM_STATUSES:
+                symbol, name = s, n
+            else:
+                symbol = n
         if status == "error":
             who = symbol or requested or "?"
             values = item.get("v")
@@ -224,15 +238,22 @@ class Quote:
         if type(values) is not dict and not isinstance(values, Mapping):
             raise ResponseFormatError(f"quote values for {symbol} are not an object")
         get = values.get
-        fields = _quote_numbers_at_once([get(key) for key in _QUOTE_KEYS])
-        if fields is None:  # something else than plain JSON numbers: one by one
-            fields = {}
-            for attr, key in _QUOTE_NUMBERS:
-                fields[attr] = _quote_number(get(key), symbol, key)
+        state: dict[str, Any] = {"symbol": symbol, "name": name}
         for attr, key in _QUOTE_TEXTS:
-            text = values.get(key)
-            fields[attr] = text if text is None or type(text) is str else str(text)
-        return cls(symbol=symbol, name=name, **fields)
+            text = get(key)
+            state[attr] = text if text is None or type(text) is str else str(text)
+        numbers = _quote_numbers_at_once(list(map(get, _QUOTE_KEYS)))
+        if numbers is None:  # something else than plain JSON numbers: one by one
+            for attr, key in _QUOTE_NUMBERS:
+                state[attr] = _quote_number(get(key), symbol, key)
+            return cls(**state)
+        # The values are checked and converted: fill the frozen instance's dict in one call
+        # instead of one object.__setattr__ per field in attrs' __init__.
+        quote = _new(cls)
+        fields = quote.__dict__
+        fields.update(state)
+        fields.update(zip(_QUOTE_ATTRS, numbers))  # noqa: B905 - same length, checked
+        return quote
 
     def to_chart_item(self, symbol_in: Literal["n", "s"] = "n") -> dict[str, Any]:
         """The wire item for this quote (used by the simulator).

@@ -230,9 +230,50 @@ def test_a_value_the_batch_cannot_take_falls_back_to_one_by_one(
     assert quote.ask == expected and quote.bid == Decimal("1.25")
 
 
-@pytest.mark.parametrize("odd", [True, float("nan"), float("inf"), [1], {"a": 1}])
+@pytest.mark.parametrize(
+    "odd", [True, float("nan"), float("inf"), [1], {"a": 1}, "1,5", "null", [None], {"a": None}]
+)
 def test_a_bad_value_among_good_ones_is_still_refused(odd: object) -> None:
     values: dict[str, object] = dict.fromkeys((*KEYS, "prev_close_price"), 1.25)
     values["high_price"] = odd
     with pytest.raises(ResponseFormatError, match="quote X high_price"):
         Quote.from_chart_item({"n": "X", "s": "ok", "v": values})
+
+
+@pytest.mark.parametrize("missing", [(), ("bid",), ("bid", "ask", "volume")])
+def test_a_quote_built_the_short_way_is_the_model_the_constructor_builds(
+    missing: tuple[str, ...],
+) -> None:
+    import pickle
+
+    import attrs
+
+    values: dict[str, object] = dict(zip((*KEYS, "prev_close_price"), AWKWARD, strict=True))
+    values.update(short_name="X", description="Ex Corp", exchange="NYSE")
+    for key in missing:
+        values[key] = None
+    quote = Quote.from_chart_item({"n": "X", "s": "ok", "v": values})
+    long_way = Quote(
+        symbol="X",
+        last=parse_decimal(values["lp"]),
+        bid=parse_decimal(values["bid"]),
+        ask=parse_decimal(values["ask"]),
+        change=parse_decimal(values["ch"]),
+        change_percent=parse_decimal(values["chp"]),
+        volume=parse_decimal(values["volume"]),
+        open=parse_decimal(values["open_price"]),
+        high=parse_decimal(values["high_price"]),
+        low=parse_decimal(values["low_price"]),
+        prev_close=parse_decimal(values["prev_close_price"]),
+        short_name="X",
+        description="Ex Corp",
+        exchange="NYSE",
+    )
+    assert quote == long_way and hash(quote) == hash(long_way)
+    assert repr(quote) == repr(long_way)
+    assert attrs.asdict(quote) == attrs.asdict(long_way)
+    assert pickle.loads(pickle.dumps(quote)) == quote  # noqa: S301 - our own bytes
+    assert attrs.evolve(quote, bid=Decimal(1)).bid == Decimal(1)
+    assert all(getattr(quote, key) is None for key in missing)  # wire key = attribute here
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        quote.bid = Decimal(1)  # type: ignore[misc]
