@@ -20,6 +20,14 @@ medians of the per-round ratios. The sim's CPU time per contender is read from /
 close to wall time would mean the sim, not the client, set the pace. ``--sim-check`` also runs
 two raw clients at once in two processes: if together they get well above one raw client, the
 sim had headroom during the raw run.
+
+``--instructions`` counts instead of timing (written to ``quote_polling_instructions.json``): each
+contender runs in a child under ``valgrind --tool=callgrind`` twice, with 200 and 1,200
+requests (finance-dev: 20 and 120), and the difference of the two totals over the 1,000 (100)
+extra requests is the client's instructions per request: start-up, imports, the token and the
+warm-up call cancel out. The sim runs natively in its own process. The counts repeat to within a
+fraction of a percent, where the rates above move by 10% on a shared machine; they measure the
+client's CPU work only (not the sockets' waiting), which is what limits it here.
 """
 
 from __future__ import annotations
@@ -32,15 +40,17 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import orjson
 
-from benchmarks import _simproc
+from benchmarks import _callgrind, _simproc
 from benchmarks._simproc import sim_cpu
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -219,6 +229,72 @@ def two_raw_clients(info: dict[str, Any], n: int, conc: int, sim_pid: int) -> di
     return {"req_per_s": 2 * n / wall, "sim_cpu_share": sim / wall, "overlap_s": overlap}
 
 
+def worker(name: str, n: int, conc: int, info_json: str) -> int:
+    """One callgrind child of ``--instructions``: a token, one warm-up call, ``n`` requests."""
+    info = json.loads(info_json)
+    token = asyncio.run(get_token(info))
+
+    async def nothing() -> None:
+        pass
+
+    asyncio.run(CONTENDERS[name](info, token, n, conc, nothing))
+    return 0
+
+
+def instructions(names: list[str], n: int, conc: int) -> int:
+    """Client instructions per request of each contender under callgrind: a run of ``n`` more
+    requests than another, the difference divided by ``n`` (finance-dev: ``n // 10``, it is
+    slow under valgrind), so start-up, imports, the token and the warm-up call cancel out. The
+    sim runs natively in its own process."""
+    found = _callgrind.find_valgrind()
+    if found is None:
+        return 2
+    valgrind, version = found
+    proc, info = _simproc.start()
+    sizes = {name: (n // 10 if name == "finance-dev" else n) for name in names}
+    jobs = [(name, low) for name in names for low in (True, False)]
+
+    def run(job: tuple[str, bool]) -> int:
+        name, low = job
+        count = sizes[name] // 5 if low else sizes[name] + sizes[name] // 5
+        label = f"{name.replace(' ', '_')}-{count}"
+        args = ["-m", "benchmarks.quote_polling", "--worker", name, "--requests", str(count)]
+        args += ["--concurrency", str(conc), "--info", json.dumps(info)]
+        return _callgrind.count(valgrind, Path(tmp), label, args)
+
+    try:
+        with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=2) as pool:
+            totals = dict(zip(jobs, pool.map(run, jobs), strict=True))
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    per_request = {
+        name: (totals[(name, False)] - totals[(name, True)]) / sizes[name] for name in names
+    }
+    print(f"{'contender':<14} {'instr/request':>14} {'vs raw':>7} {'vs fd':>7}")
+    ratios: dict[str, dict[str, float]] = {}
+    for name, mine in per_request.items():
+        ratios[name] = {"vs raw": per_request["raw aiohttp"] / mine}
+        if "finance-dev" in per_request:
+            ratios[name]["vs finance-dev"] = per_request["finance-dev"] / mine
+        vs_fd = ratios[name].get("vs finance-dev")
+        fd_text = f"{vs_fd:>6.2f}x" if vs_fd is not None else f"{'-':>7}"
+        print(f"{name:<14} {mine:>14,.0f} {ratios[name]['vs raw']:>6.2f}x {fd_text}")
+    out = {
+        "requests": sizes,
+        "concurrency": conc,
+        "tool": "valgrind --tool=callgrind",
+        "valgrind": version,
+        "statistic": "client instructions per request; ratios: theirs / ours (>1: fewer)",
+        "python": platform.python_version(),
+        "instructions_per_request": per_request,
+        "ratios": ratios,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "quote_polling_instructions.json").write_text(json.dumps(out, indent=2))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and write its JSON results."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
@@ -227,9 +303,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--skip-finance-dev", action="store_true")
     parser.add_argument("--sim-check", action="store_true", help="also run two raw clients")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count client instructions per request under valgrind's callgrind instead of timing",
+    )
+    # The callgrind child of --instructions.
+    parser.add_argument("--worker", choices=list(CONTENDERS), help=argparse.SUPPRESS)
+    parser.add_argument("--info", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     n, c = args.requests, args.concurrency
+    if args.worker is not None:
+        return worker(args.worker, n, c, args.info)
     names = [k for k in CONTENDERS if not (args.skip_finance_dev and k == "finance-dev")]
+    if args.instructions:
+        return instructions(names, 1000 if n == parser.get_default("requests") else n, c)
     proc, info = _simproc.start()
     samples: dict[str, list[dict[str, float]]] = {name: [] for name in names}
     skipped: dict[str, str] = {}

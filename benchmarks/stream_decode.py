@@ -41,9 +41,7 @@ import json
 import os
 import platform
 import random
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -52,8 +50,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
+from benchmarks import _callgrind
+
+RESULTS = _callgrind.ROOT / "benchmarks" / "results"
 
 
 def make_lines(count: int, seed: int = 1) -> list[str]:
@@ -290,58 +289,26 @@ def worker(name: str, per_frame: int, count: int, skip_run: bool) -> int:
     return 0
 
 
-def callgrind_total(path: Path) -> int:
-    """Total instructions (Ir) from a callgrind output file's ``totals:``/``summary:`` line."""
-    for line in path.read_text().splitlines():
-        if line.startswith(("totals:", "summary:")):
-            return int(line.split()[1])
-    raise SystemExit(f"no totals: or summary: line in {path}")
-
-
 def count_instructions(
     valgrind: str, outdir: Path, fn_name: str, per_frame: int, count: int, skip_run: bool
 ) -> int:
     """Instructions executed by one worker process under callgrind."""
     label = f"{fn_name}-{per_frame}-{'baseline' if skip_run else 'run'}"
-    cmd = [
-        valgrind,
-        "--tool=callgrind",
-        f"--callgrind-out-file={outdir / label}.%p",
-        sys.executable,
-        "-m",
-        "benchmarks.stream_decode",
-        "--worker",
-        fn_name,
-        "--per-frame",
-        str(per_frame),
-        "--lines",
-        str(count),
-    ]
+    args = ["-m", "benchmarks.stream_decode", "--worker", fn_name]
+    args += ["--per-frame", str(per_frame), "--lines", str(count)]
     if skip_run:
-        cmd.append("--skip-run")
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    done = subprocess.run(  # noqa: S603 - valgrind on our own interpreter and script
-        cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"{label} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    outputs = list(outdir.glob(f"{label}.*"))
-    if len(outputs) != 1:
-        raise SystemExit(f"expected one callgrind output for {label}, found {outputs}")
-    return callgrind_total(outputs[0])
+        args.append("--skip-run")
+    return _callgrind.count(valgrind, outdir, label, args)
 
 
 def instructions(count: int) -> int:
     """Instructions per line of every contender under callgrind, minus a no-run baseline."""
-    valgrind = shutil.which("valgrind")
-    if valgrind is None:
-        print("valgrind not found: --instructions needs valgrind on PATH", file=sys.stderr)
+    found = _callgrind.find_valgrind()
+    if found is None:
         return 2
+    valgrind, version = found
     # Also compiles any stale .pyc here, so no child pays for it.
     contenders = available_contenders()
-    version = subprocess.run(  # noqa: S603 - valgrind itself
-        [valgrind, "--version"], capture_output=True, text=True, check=True
-    ).stdout.strip()
     jobs = [
         (fn.__name__, per_frame, skip_run)
         for per_frame in FRAME_SIZES
