@@ -8,7 +8,8 @@ takes ``--json``.
 
 Exit codes: 0 ok; 1 API or transport error (also a rejected order or an unknown outcome); 2 usage,
 input or configuration error (nothing was sent); 3 not signed in, or the token or its scopes
-were refused; 4 you answered no at a confirmation prompt (nothing was sent).
+were refused; 4 you answered no at a confirmation prompt (nothing was sent); 130 interrupted
+with Ctrl-C (``stream`` exits 0: Ctrl-C is how it stops).
 
 Credentials and URLs come from the ``ARIES_*`` environment variables (see
 :meth:`aries_async.config.ClientConfig.from_env`). The token lives in the token file written by
@@ -27,6 +28,7 @@ from collections.abc import Sequence
 from aries_async._cli.common import (
     EXIT_API,
     EXIT_AUTH,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
     emit,
@@ -37,6 +39,7 @@ from aries_async._cli.common import (
 )
 from aries_async.errors import (
     AriesError,
+    AuthenticationError,
     AuthError,
     ConfigurationError,
     NotSignedInError,
@@ -55,7 +58,7 @@ _EPILOG = """examples:
                                         preview, confirm [y/N], place
 
 exit codes: 0 ok, 1 API or network error, 2 usage/input/configuration error,
-3 not signed in or refused, 4 declined at a prompt.
+3 not signed in or refused, 4 declined at a prompt, 130 Ctrl-C (stream: 0).
 environment: ARIES_CLIENT_ID, ARIES_CLIENT_SECRET, ARIES_REDIRECT_URI, ARIES_SCOPES,
 ARIES_BASE_URL (or ARIES_*_URL), ARIES_TIMEOUT, ARIES_TOKEN_FILE, ARIES_ACCESS_TOKEN."""
 
@@ -224,7 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return asyncio.run(_run(args))
     except KeyboardInterrupt:
-        return EXIT_OK
+        # Ctrl-C is how a live stream is meant to end; anywhere else it cut the work short.
+        return EXIT_OK if args.command == "stream" else EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader went away (``aries-async demo | head``)
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -235,7 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigurationError as exc:
         err(f"configuration error: {exc}")
         return EXIT_USAGE
-    except (NotSignedInError, AuthError, StreamAuthError) as exc:
+    except (NotSignedInError, AuthError, StreamAuthError, AuthenticationError) as exc:
         err(f"not signed in: {exc} (run: aries-async login)")
         return EXIT_AUTH
     except PermissionDeniedError as exc:

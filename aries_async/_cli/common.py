@@ -19,6 +19,7 @@ __all__ = [
     "EXIT_API",
     "EXIT_AUTH",
     "EXIT_DECLINED",
+    "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
     "dumps",
@@ -38,9 +39,13 @@ EXIT_API = 1
 EXIT_USAGE = 2
 """Bad arguments, bad input or bad configuration: nothing was sent."""
 EXIT_AUTH = 3
-"""Not signed in, or the credentials were refused (401, 403, a dead refresh token)."""
+"""Not signed in, or the credentials were refused (401 after a refresh, 403, a dead refresh
+token)."""
 EXIT_DECLINED = 4
 """You answered no at a confirmation prompt: nothing was sent."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C (128 + SIGINT, as shells report it); ``stream`` exits 0 instead, as Ctrl-C is how it
+is meant to stop."""
 
 
 def _default(value: Any) -> Any:

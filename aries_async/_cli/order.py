@@ -15,7 +15,9 @@ dropped connection after sending) nothing is retried: the command prints the cli
 
 Exit status: 0 done; 1 the API or network failed, the order or cancel was rejected, the preview
 has blocking errors, the outcome is unknown, or (``find``) no such order; 2 bad input or no
-terminal to confirm on; 3 not signed in or refused; 4 you answered no (nothing was sent).
+terminal to confirm on; 3 not signed in or refused; 4 you answered no (nothing was sent); 130
+Ctrl-C (at the prompt nothing was sent; while placing, the client id and ``order find`` are
+printed, as for an unknown outcome).
 """
 
 from __future__ import annotations
@@ -36,7 +38,11 @@ from aries_async._cli.common import (
     make_client,
     table,
 )
-from aries_async.errors import OrderOutcomeUnknownError, ServerError, TransportError
+from aries_async.errors import (
+    OrderOutcomeUnknownError,
+    ServerError,
+    TransportError,
+)
 from aries_async.models import unstructure
 from aries_async.models.orders import (
     CancelRequest,
@@ -261,18 +267,28 @@ async def _place(args: argparse.Namespace) -> int:
         try:
             ack = await client.orders.place(request)
         except OrderOutcomeUnknownError as exc:
-            err(
-                f"The outcome is unknown: {exc}\nThe order was NOT retried. Its client id is "
-                f"{exc.client_id}. Before sending it again, check whether it landed:\n"
-                f"  aries-async order find {exc.account_id} {exc.client_id}"
-            )
-            if args.json:
-                emit({**data, "outcome": "unknown", "ack": None}, True, "")
+            _outcome_unknown(args, data, str(exc), exc.account_id, exc.client_id)
             return EXIT_API
+        except asyncio.CancelledError:  # Ctrl-C while the order was on its way
+            _outcome_unknown(args, data, "interrupted", request.account_id, client_id)
+            raise
     outcome = "accepted" if ack.accepted else "rejected"
     data.update(outcome=outcome, ack=unstructure(ack))
     emit(data, args.json, _ack_text(ack, client_id))
     return EXIT_OK if ack.accepted else EXIT_API
+
+
+def _outcome_unknown(
+    args: argparse.Namespace, data: dict[str, Any], why: str, account_id: str, client_id: str
+) -> None:
+    """Tell the user that an order may or may not have landed, and how to find out."""
+    err(
+        f"The outcome is unknown: {why}\nThe order was NOT retried. Its client id is "
+        f"{client_id}. Before sending it again, check whether it landed:\n"
+        f"  aries-async order find {account_id} {client_id}"
+    )
+    if args.json:
+        emit({**data, "outcome": "unknown", "ack": None}, True, "")
 
 
 def _order_line(order: Order) -> list[str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -85,6 +85,9 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
         )
 
         def structure_model(value: Any, type_: Any) -> Any:
+            if not isinstance(value, Mapping):
+                # cattrs would read a string's fields with ``in`` and build an empty model.
+                raise TypeError(f"expected a JSON object for {cls.__name__}, got {value!r:.80}")
             if isinstance(value, dict) and any(
                 value[key] is None for key in defaulted.intersection(value)
             ):

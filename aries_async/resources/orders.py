@@ -18,6 +18,7 @@ from aries_async.errors import (
     ConnectionFailedError,
     OrderOutcomeUnknownError,
     RequestTimeoutError,
+    ResponseFormatError,
     ServerError,
     ValidationError,
 )
@@ -115,7 +116,8 @@ class Orders(Resource):
         rejection in a 200 (``success: false``) is returned as the ack; check ``ack.accepted``.
 
         Raises:
-            OrderOutcomeUnknownError: timeout, reset or 5xx after sending; carries the client id.
+            OrderOutcomeUnknownError: timeout, reset, 5xx or an unreadable answer after sending;
+                carries the client id.
             APIError: the server refused the order (4xx); it was not placed.
         """
         if request.client_id is None:
@@ -126,13 +128,13 @@ class Orders(Resource):
             data = await self._client.request(
                 "POST", "/v1/orders", json=request.to_wire(), idempotent=False
             )
-        except (RequestTimeoutError, ServerError) as exc:
+            return self._parse(data, OrderAck, "order ack")
+        except (RequestTimeoutError, ServerError, ResponseFormatError) as exc:
             raise self._unknown(request, exc) from exc
         except ConnectionFailedError as exc:
             if not exc.request_sent:
                 raise
             raise self._unknown(request, exc) from exc
-        return self._parse(data, OrderAck, "order ack")
 
     @staticmethod
     def _unknown(request: OrderRequest, exc: Exception) -> OrderOutcomeUnknownError:

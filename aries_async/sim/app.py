@@ -643,6 +643,10 @@ def _order_call(operation: str) -> Handler:
             ctx.faults.swallow_order_response -= 1
             if ctx.faults.swallow_mode == "hang":
                 await asyncio.Event().wait()
+            if ctx.faults.swallow_mode == "garble":  # answered, but not with an order ack
+                return web.Response(
+                    status=200, body=b"<html>upstream error</html>", content_type="text/html"
+                )
             transport = request.transport
             if transport is not None:
                 transport.abort()

@@ -113,7 +113,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--empty-error-bodies", action="store_true")
     faults.add_argument("--latency", type=float, default=0.0, metavar="SECONDS")
     faults.add_argument("--swallow-orders", type=int, default=0, metavar="N")
-    faults.add_argument("--swallow-mode", choices=("drop", "hang"), default="drop")
+    faults.add_argument("--swallow-mode", choices=("drop", "hang", "garble"), default="drop")
     faults.add_argument("--positions-unavailable", action="store_true")
     faults.add_argument("--active-orders-empty-list", action="store_true")
     faults.add_argument(

@@ -21,7 +21,8 @@ field                              effect
 ``route_latency``                  route -> seconds, added on top of ``latency``
 ``swallow_order_response``         the next N ``POST /v1/orders`` are executed (the order
                                    exists) but the connection is closed without a response
-                                   (``swallow_mode="hang"``: never answered instead)
+                                   (``swallow_mode="hang"``: never answered instead;
+                                   ``"garble"``: a 200 whose body is an HTML page)
 ``positions_unavailable``          ``GET /v1/accounts/{id}/positions`` answers 503 (read model
                                    down)
 ``null_active_orders``             the active-orders list says ``"orders": null`` when empty

@@ -6,6 +6,7 @@ import os
 import re
 import signal
 import sys
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -152,6 +153,31 @@ def test_unknown_outcome_json(cli: Cli) -> None:
     assert data["client_id"] in done.err
 
 
+def test_ctrl_c_while_placing_prints_the_client_id_and_exits_130(cli: Cli) -> None:
+    def hang_next_order() -> None:
+        cli.sim.faults.swallow_order_response = 1
+        cli.sim.faults.swallow_mode = "hang"  # executed, never answered
+
+    cli.on_sim(hang_next_order)
+    proc = cli.spawn(*BUY_LIMIT, "--yes", "--client-id", "bot-77")
+    try:
+        deadline = time.monotonic() + 30
+        while cli.requests(*PLACE) == 0:  # wait for the order to reach the sim
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 130
+        assert proc.stderr is not None
+        err = proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "outcome is unknown: interrupted" in err
+    assert f"aries-async order find {ACCOUNT} bot-77" in err
+    assert cli.requests(*PLACE) == 1
+
+
 def place_open_order(cli: Cli) -> str:
     done = cli(*BUY_LIMIT, "--yes", "--json")
     assert done.code == 0, done.err
@@ -227,7 +253,7 @@ def test_ctrl_c_at_the_prompt_sends_nothing_and_does_not_hang(cli: Cli) -> None:
         prompt = proc.stderr.read(len("Place this order? [y/N] "))
         assert prompt == "Place this order? [y/N] "
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 0  # without anybody pressing Enter
+        assert proc.wait(timeout=30) == 130  # without anybody pressing Enter
         assert "nothing was sent" in proc.stderr.read()
     finally:
         os.close(leader)

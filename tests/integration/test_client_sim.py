@@ -125,6 +125,22 @@ async def test_lost_order_response_is_unknown_outcome_then_reconciled() -> None:
         assert await client.orders.find_by_client_id(account, "aa-not-there") is None
 
 
+async def test_an_unreadable_order_ack_is_an_unknown_outcome_not_a_format_error() -> None:
+    async with (
+        Simulator(seed=8) as sim,
+        AriesClient(sim.client_config(timeout=5), token=sim.issue_token()) as client,
+    ):
+        account = (await client.accounts.list())[0].id
+        sim.faults.swallow_order_response = 1
+        sim.faults.swallow_mode = "garble"  # executed, then a 200 with an HTML page
+        request = OrderRequest(account_id=account, symbol="AAPL", side="BUY", type="MARKET", qty=3)
+        with pytest.raises(OrderOutcomeUnknownError) as info:
+            await client.orders.place(request)
+        assert sim.requests[("POST", "/v1/orders")] == 1
+        found = await client.orders.find_by_client_id(account, info.value.client_id)
+        assert found is not None and found.qty == Decimal("3")
+
+
 async def test_secrets_never_reach_logs_reprs_or_errors(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     async with Simulator(seed=9) as sim:
