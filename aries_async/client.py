@@ -133,7 +133,12 @@ class AriesClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool (done for you by ``async with``)."""
+        """Close the connection pool (done for you by ``async with``).
+
+        A token refresh still in flight (its caller timed out or was cancelled) is allowed to
+        finish first, so that a rotated refresh token is saved, not lost.
+        """
+        await self.auth.settle()
         await self._transport.close()
 
     @contextlib.contextmanager

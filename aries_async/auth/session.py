@@ -24,6 +24,12 @@ __all__ = ["AuthSession"]
 log = logging.getLogger("aries_async.auth")
 
 
+def _retrieve(task: asyncio.Future[Token]) -> None:
+    """Mark a refresh's failure as seen when every caller that waited on it was cancelled."""
+    if not task.cancelled():
+        task.exception()
+
+
 class AuthSession:
     """Hands out valid access tokens (``client.auth``)."""
 
@@ -42,6 +48,8 @@ class AuthSession:
         self._token: Token | None = None
         self._invalid: str | None = None
         self._lock = asyncio.Lock()
+        self._refreshing: asyncio.Future[Token] | None = None
+        """The latest refresh (a strong reference, so the loop cannot drop it mid-flight)."""
         self.refreshes = 0
         """How many refresh grants this session sent."""
 
@@ -92,27 +100,41 @@ class AuthSession:
                 assert stored is not None
                 self._token = stored
                 return stored
-            async with self._store.lock():
-                # Another process may have refreshed while we waited for its lock.
-                stored = await self._store.load()
-                if self._usable(stored):
-                    assert stored is not None
-                    self._token = stored
-                    return stored
-                base = stored or token
-                if base is None:
-                    raise NotSignedInError("no token: sign in first (aries-async login)")
-                if not base.can_refresh:
-                    raise NotSignedInError(
-                        "the token expired and has no refresh token; sign in again"
-                    )
-                log.debug("refreshing the access token")
-                fresh = await self._oauth.refresh(base)
-                self.refreshes += 1
-                await self._store.save(fresh)
-                self._token = fresh
-                self._invalid = None
-                return fresh
+            # The refresh runs in a task of its own, shielded: a caller's timeout or
+            # cancellation must not stop it between the grant and the save, or the rotated
+            # refresh token would be lost and the user signed out. A cancelled caller leaves
+            # it to finish; the next caller waits for the store's lock it holds.
+            task = asyncio.ensure_future(self._refresh_under_store_lock(token))
+            self._refreshing = task
+            task.add_done_callback(_retrieve)
+            return await asyncio.shield(task)
+
+    async def _refresh_under_store_lock(self, token: Token | None) -> Token:
+        async with self._store.lock():
+            # Another process may have refreshed while we waited for its lock.
+            stored = await self._store.load()
+            if self._usable(stored):
+                assert stored is not None
+                self._token = stored
+                return stored
+            base = stored or token
+            if base is None:
+                raise NotSignedInError("no token: sign in first (aries-async login)")
+            if not base.can_refresh:
+                raise NotSignedInError("the token expired and has no refresh token; sign in again")
+            log.debug("refreshing the access token")
+            fresh = await self._oauth.refresh(base)
+            self.refreshes += 1
+            await self._store.save(fresh)
+            self._token = fresh
+            self._invalid = None
+            return fresh
+
+    async def settle(self) -> None:
+        """Wait for a refresh still in flight whose callers were cancelled (never raises)."""
+        task = self._refreshing
+        if task is not None and not task.done():
+            await asyncio.wait([task])
 
     async def access_token(self) -> str:
         """The access token string (a token provider for the streams)."""

@@ -78,3 +78,25 @@ async def test_timeout_block_applies_to_resource_calls() -> None:
                 await client.accounts.list()
             sim.faults.route_latency.clear()
             assert await client.accounts.list()  # the override ended with the block
+
+
+async def test_a_caller_timing_out_mid_refresh_does_not_lose_the_rotated_refresh_token() -> None:
+    import asyncio
+
+    from aries_async import MemoryTokenStore
+
+    async with Simulator(seed=3) as sim:
+        old = sim.issue_token(ttl=30)  # inside the 60 s refresh skew: the next call refreshes
+        store = MemoryTokenStore(old)
+        async with AriesClient(sim.client_config(), token_store=store) as client:
+            sim.faults.route_latency["POST /v1/oauth2/token"] = 0.3
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(client.auth.token(), timeout=0.05)
+            await client.auth.settle()  # the refresh went on without its caller
+            saved = await store.load()
+            assert saved is not None and saved.access_token != old.access_token
+            assert sim.token_requests == 1
+            sim.faults.route_latency.clear()
+            # The rotated refresh token was saved: no second grant, no sign-in needed.
+            assert await client.accounts.list()
+            assert sim.token_requests == 1
