@@ -94,6 +94,7 @@ FEATURE_SCOPES: tuple[tuple[str, tuple[str, ...]], ...] = (
 """What each SDK feature needs: any one of the listed scopes suffices (oauth.md §4)."""
 
 _LOGIN = "run: aries-async login"
+_FIX_UNREADABLE = "make it a file you own (or pass --token-file), then run: aries-async login"
 _LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -563,7 +564,11 @@ async def _collect(args: argparse.Namespace) -> list[Check]:
         check_token_file(file_store.path, token_from_env=from_env),
     ]
     store: TokenStore = MemoryTokenStore(override) if override is not None else file_store
-    signed_in = await store.load() is not None
+    try:
+        signed_in = await store.load() is not None
+    except ConfigurationError as exc:  # there but unreadable: go on as if not signed in
+        checks[-1] = Check("token file", "fail", str(exc), _FIX_UNREADABLE, "auth")
+        store, signed_in = MemoryTokenStore(), False
     if not signed_in and checks[-1].status != "fail" and not from_env:
         checks[-1] = Check(
             "token file", "fail", f"{file_store.path} does not hold a saved token", _LOGIN, "auth"

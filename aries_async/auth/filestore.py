@@ -270,22 +270,50 @@ class FileTokenStore:
     # -- TokenStore -----------------------------------------------------------------------------
 
     async def load(self) -> Token | None:
-        """The saved token; None when there is no file or it cannot be read as a token."""
-        return await asyncio.to_thread(self._read)
+        """The saved token; None when there is no file or it does not hold a token.
+
+        Raises:
+            ConfigurationError: the file exists but cannot be read (permissions, a directory).
+        """
+        try:
+            return await asyncio.to_thread(self._read)
+        except OSError as exc:
+            raise self._os_error("read", exc) from exc
 
     async def save(self, token: Token) -> None:
-        """Replace the file atomically (temporary file, fsync, ``os.replace``), mode 0600."""
-        await asyncio.to_thread(self._write, token)
+        """Replace the file atomically (temporary file, fsync, ``os.replace``), mode 0600.
+
+        Raises:
+            ConfigurationError: the file or its directory cannot be written.
+        """
+        try:
+            await asyncio.to_thread(self._write, token)
+        except OSError as exc:
+            raise self._os_error("write", exc) from exc
 
     async def clear(self) -> None:
-        """Delete the token file (logout)."""
-        await asyncio.to_thread(self._remove)
+        """Delete the token file (logout).
+
+        Raises:
+            ConfigurationError: the file cannot be deleted.
+        """
+        try:
+            await asyncio.to_thread(self._remove)
+        except OSError as exc:
+            raise self._os_error("delete", exc) from exc
+
+    def _os_error(self, what: str, exc: OSError) -> ConfigurationError:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        return ConfigurationError(f"cannot {what} the token file {self.path}: {reason}")
 
     @contextlib.asynccontextmanager
     async def lock(self) -> AsyncIterator[None]:
         """Exclusive across tasks of this process and across processes sharing the file."""
         async with self._lock:
-            fd = await self._acquire_file_lock()
+            try:
+                fd = await self._acquire_file_lock()
+            except OSError as exc:
+                raise self._os_error(f"lock ({self.lock_path.name}) next to", exc) from exc
             try:
                 yield
             finally:

@@ -125,9 +125,11 @@ class AuthSession:
             log.debug("refreshing the access token")
             fresh = await self._oauth.refresh(base)
             self.refreshes += 1
-            await self._store.save(fresh)
+            # In memory first: if saving fails (its error is raised), this process still has
+            # the new grant, whose refresh token the server has just rotated.
             self._token = fresh
             self._invalid = None
+            await self._store.save(fresh)
             return fresh
 
     async def settle(self) -> None:

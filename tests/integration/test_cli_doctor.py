@@ -72,6 +72,18 @@ def test_not_signed_in_exits_3_but_still_reaches_the_servers(cli: Cli) -> None:
     assert "opened" in found["accounts websocket"]["detail"]
 
 
+def test_an_unreadable_token_file_is_a_failed_row_not_a_traceback(cli: Cli) -> None:
+    Path(cli.token_file).mkdir(parents=True)  # a directory where the file should be
+    code, found = rows(cli)
+    assert code == 3
+    row = found["token file"]
+    assert row["status"] == "fail" and "cannot read the token file" in row["detail"]
+    assert "--token-file" in row["fix"]
+    assert found["REST API"]["status"] == "skip"  # the servers are still checked
+    listed = cli("accounts")
+    assert listed.code == 2 and "cannot read the token file" in listed.err
+
+
 def test_expired_token_without_refresh_token_exits_3(cli: Cli) -> None:
     cli.sign_in(ttl=30, refresh=False)  # inside the 60 s refresh margin: as good as expired
     code, found = rows(cli)

@@ -100,3 +100,21 @@ async def test_a_caller_timing_out_mid_refresh_does_not_lose_the_rotated_refresh
             # The rotated refresh token was saved: no second grant, no sign-in needed.
             assert await client.accounts.list()
             assert sim.token_requests == 1
+
+
+async def test_a_token_that_cannot_be_saved_is_still_used_by_this_process() -> None:
+    from aries_async import MemoryTokenStore
+    from aries_async.auth.tokens import Token
+    from aries_async.errors import ConfigurationError
+
+    class ReadOnlyStore(MemoryTokenStore):
+        async def save(self, token: Token) -> None:
+            raise ConfigurationError("cannot write the token file: Read-only file system")
+
+    async with Simulator(seed=4) as sim:
+        store = ReadOnlyStore(sim.issue_token(ttl=30))  # due for a refresh
+        async with AriesClient(sim.client_config(), token_store=store) as client:
+            with pytest.raises(ConfigurationError, match="Read-only"):
+                await client.accounts.list()  # the save failed: said loudly
+            assert await client.accounts.list()  # and the new grant is kept in memory
+            assert sim.token_requests == 1  # the rotated refresh token was not lost

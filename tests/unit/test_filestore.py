@@ -82,7 +82,7 @@ async def test_crash_mid_write_keeps_previous_token(
         raise OSError("disk vanished")
 
     monkeypatch.setattr(filestore, "_write_all", write_then_crash)
-    with pytest.raises(OSError, match="disk vanished"):
+    with pytest.raises(ConfigurationError, match=r"cannot write the token file.*disk vanished"):
         await store.save(_token(2))
     assert await store.load() == _token(1)
     assert sorted(await asyncio.to_thread(os.listdir, tmp_path)) == ["token.json"]
@@ -340,9 +340,10 @@ async def test_windows_locking_passes_other_errors_on(
     fake = _FakeMsvcrt(refusals=1, error=errno.EBADF)
     monkeypatch.setattr(filestore, "_LOCKING", filestore._MsvcrtLocking(fake))
     store = FileTokenStore(tmp_path / "token.json")
-    with pytest.raises(OSError, match=os.strerror(errno.EBADF)):
+    with pytest.raises(ConfigurationError, match=os.strerror(errno.EBADF)) as info:
         async with store.lock():
             pytest.fail("entered without the lock")
+    assert isinstance(info.value.__cause__, OSError)
     async with store.lock():  # the failed attempt left nothing held
         pass
     assert fake.calls == [(1, 1, 0), (1, 1, 0), (0, 1, 0)]
