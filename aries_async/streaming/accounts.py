@@ -38,9 +38,11 @@ from typing import Any
 import attrs
 
 from aries_async.errors import (
+    AuthenticationError,
     AuthError,
     ConfigurationError,
     OrderStateUnknownError,
+    PermissionDeniedError,
     StreamClosedError,
     ValidationError,
 )
@@ -169,6 +171,7 @@ class AccountStream:
         self._orders: dict[str, Order] = {}
         self._pending: dict[str, Order] = {}  # vanished, waiting for the lookup
         self._unknown: dict[str, str] = {}  # vanished and unresolved: the reason
+        self._reported: set[str] = set()  # OrderStateUnknown published, not resolved since
         self._positions: dict[str, Position] = {}
         self._balance: Balance | None = None
         self._snapshot: AccountSnapshot | None = None
@@ -392,6 +395,7 @@ class AccountStream:
                 self._orders[order.cl_ord_id] = order
                 self._pending.pop(order.cl_ord_id, None)  # the live event tells the truth
                 self._unknown.pop(order.cl_ord_id, None)
+                self._reported.discard(order.cl_ord_id)
         elif kind is PositionEvent:
             if message.position.symbol:
                 self._positions[message.position.symbol] = message.position
@@ -426,6 +430,7 @@ class AccountStream:
             self._orders[order.cl_ord_id] = order
             self._pending.pop(order.cl_ord_id, None)
             self._unknown.pop(order.cl_ord_id, None)
+            self._reported.discard(order.cl_ord_id)
         vanished: dict[str, Order] = {}
         if resync:
             # An order still unknown is looked up again after every reconnect (reported once
@@ -479,8 +484,9 @@ class AccountStream:
                 found = list(await lookup(self.account_id, list(batch.values())))
             except Exception as exc:  # reported below: retried, then published as unknown
                 failures += 1
+                # Refused credentials or a bad request will not get better by retrying.
                 final = failures >= self._reconcile_attempts or isinstance(
-                    exc, (AuthError, ValidationError)
+                    exc, (AuthError, AuthenticationError, PermissionDeniedError, ValidationError)
                 )
                 log.warning(
                     "account %s: looking up %d order(s) missed while disconnected failed "
@@ -516,6 +522,7 @@ class AccountStream:
                 missing[cl_ord_id] = known
                 continue
             del self._pending[cl_ord_id]
+            self._reported.discard(cl_ord_id)
             self._orders[cl_ord_id] = current
             if current != known:
                 self._hub.publish(OrderEvent(order=current, resync=True))
@@ -524,11 +531,15 @@ class AccountStream:
         self._changed.set()
 
     def _give_up(self, orders: Mapping[str, Order], reason: str) -> None:
-        """Publish :class:`OrderStateUnknown` for each order; ``wait_for_order`` raises."""
+        """Publish :class:`OrderStateUnknown` for each order (once, until its state is known
+        again: a lookup that fails again after a later gap says nothing new);
+        ``wait_for_order`` raises."""
         for cl_ord_id, known in orders.items():
             self._pending.pop(cl_ord_id, None)
             self._unknown[cl_ord_id] = reason
-            self._hub.publish(OrderStateUnknown(order=known, reason=reason))
+            if cl_ord_id not in self._reported:
+                self._reported.add(cl_ord_id)
+                self._hub.publish(OrderStateUnknown(order=known, reason=reason))
         self._changed.set()
 
     def on_status(self, event: StreamConnected | StreamDisconnected) -> None:

@@ -333,16 +333,23 @@ async def test_a_failing_lookup_is_retried_then_reported_and_retried_after_the_n
         assert lookup.asked == [[cl_ord_id], [cl_ord_id]]  # reconcile_attempts
         assert sim.requests[ACTIVE] == 2
 
+        # Another gap, still failing: looked up again, but consumers are not told twice.
+        assert hub.drop("accounts") == 1
+        await until(lambda: stream.reconnects == 2 and len(lookup.asked) == 4)
+        with pytest.raises(OrderStateUnknownError):
+            await stream.wait_for_order(cl_ord_id, OrderStatus.FILLED, timeout=5)
+        assert drain(orders) == []
+
         # The server recovers; the next gap looks the order up again and resolves it.
         sim.faults.server_errors.clear()
         assert hub.drop("accounts") == 1
-        await until(lambda: stream.reconnects == 2 and orders.pending >= 1)
+        await until(lambda: stream.reconnects == 3 and orders.pending >= 1)
         order = await stream.wait_for_order(cl_ord_id, OrderStatus.FILLED, timeout=5)
         assert order.ord_status == OrderStatus.FILLED
         assert [(type(e), e.order.ord_status) for e in drain(orders)] == [
             (OrderEvent, OrderStatus.FILLED)
         ]
-        assert len(lookup.asked) == 3
+        assert len(lookup.asked) == 5
 
 
 async def test_an_order_the_lookup_does_not_find_is_reported_unknown(
