@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aries_async._lazy import lazy_getattr
+from aries_async._lazy import lazy_dir, lazy_getattr
 
 if TYPE_CHECKING:
     from aries_async.auth.filestore import FileTokenStore
@@ -120,6 +120,4 @@ _LAZY: dict[str, str] = {
 
 __getattr__ = lazy_getattr(__name__, _LAZY, globals())
 
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__dir__ = lazy_dir(globals(), __all__)

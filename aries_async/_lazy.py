@@ -7,7 +7,7 @@ import importlib.util
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["lazy_getattr"]
+__all__ = ["lazy_dir", "lazy_getattr"]
 
 
 def lazy_getattr(
@@ -29,11 +29,25 @@ def lazy_getattr(
     def __getattr__(name: str) -> Any:
         module = table.get(name)
         if module is None:
-            if not name.startswith("__") and importlib.util.find_spec(f"{package}.{name}"):
-                return importlib.import_module(f"{package}.{name}")
+            if name.isidentifier() and not name.startswith("__"):
+                try:
+                    if importlib.util.find_spec(f"{package}.{name}"):
+                        return importlib.import_module(f"{package}.{name}")
+                except ImportError:  # a module, not a package: no submodules to find
+                    pass
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
         value = getattr(importlib.import_module(module), name)
         namespace[name] = value
         return value
 
     return __getattr__
+
+
+def lazy_dir(namespace: dict[str, Any], public: list[str]) -> Callable[[], list[str]]:
+    """A module ``__dir__`` that lists the lazily served names too (for ``dir()`` and tab
+    completion in notebooks), not only those imported so far."""
+
+    def __dir__() -> list[str]:
+        return sorted(set(namespace) | set(public))
+
+    return __dir__

@@ -303,13 +303,8 @@ def check_expiry(
                 _LOGIN,
                 "auth",
             )
-        return Check(
-            name,
-            "warn",
-            f"expired {_span(left)} ago; it will be refreshed on the next call",
-            "",
-            "auth",
-        )
+        when = f"expired {_span(-left)} ago" if left <= 0 else f"expires in {_span(left)}"
+        return Check(name, "warn", f"{when}; it will be refreshed on the next call", "", "auth")
     lives = (
         "does not expire" if left is None else f"valid for {_span(left)} (until {_utc(now + left)})"
     )

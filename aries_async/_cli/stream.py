@@ -29,6 +29,7 @@ from typing import Any
 import attrs
 
 from aries_async._cli.common import EXIT_OK, dumps, err, make_client
+from aries_async.errors import ValidationError
 from aries_async.models.events import (
     QuoteUpdate,
     ServerErrorMessage,
@@ -162,8 +163,8 @@ class StreamState:
                 "change": update.net_change,
                 "time": update.trade_time,
             }
-        if values["time"] is None and update.timestamp_ms is not None:
-            values["time"] = datetime.fromtimestamp(update.timestamp_ms / 1000, tz=timezone.utc)
+        if values["time"] is None:
+            values["time"] = update.time  # the envelope's timestamp, whatever form it came in
         row.update({k: v for k, v in values.items() if v is not None})
         self.updates += 1
         return row
@@ -301,6 +302,8 @@ async def _consume(
 async def run(args: argparse.Namespace) -> int:
     """Stream until ``--count``, ``--duration`` or Ctrl-C; returns the exit status."""
     symbols = list(dict.fromkeys(s.strip().upper() for s in args.symbols))
+    if "" in symbols:
+        raise ValidationError("a symbol is empty", field="symbols")
     state = StreamState(symbols)
     screen = _Screen(state, args.fields) if sys.stdout.isatty() and not args.json else None
     painter: asyncio.Task[None] | None = None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aries_async._lazy import lazy_getattr
+from aries_async._lazy import lazy_dir, lazy_getattr
 
 if TYPE_CHECKING:
     from aries_async.models._converter import converter, structure, unstructure
@@ -176,3 +176,4 @@ _LAZY: dict[str, str] = {
 
 
 __getattr__ = lazy_getattr(__name__, _LAZY, globals())
+__dir__ = lazy_dir(globals(), __all__)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import orjson
 
-from aries_async._lazy import lazy_getattr
+from aries_async._lazy import lazy_dir, lazy_getattr
 from aries_async.errors import ResponseFormatError
 from aries_async.models.common import parse_decimal
 
@@ -306,3 +306,4 @@ _OTHER = "aries_async.models._market_other"
 __getattr__ = lazy_getattr(
     __name__, {name: _OTHER for name in __all__ if name not in globals()}, globals()
 )
+__dir__ = lazy_dir(globals(), __all__)

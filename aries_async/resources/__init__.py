@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aries_async._lazy import lazy_getattr
+from aries_async._lazy import lazy_dir, lazy_getattr
 
 if TYPE_CHECKING:
     from aries_async.resources.accounts import Accounts
@@ -23,3 +23,4 @@ _LAZY = {
 
 
 __getattr__ = lazy_getattr(__name__, _LAZY, globals())
+__dir__ = lazy_dir(globals(), __all__)

@@ -61,6 +61,7 @@ def test_duration_stops_the_stream(cli: Cli) -> None:
         ("stream", "AAPL", "--fields", "bid,colour"),
         ("stream", "AAPL", "--count", "0"),
         ("stream", "AAPL", "--duration", "-1"),
+        ("stream", "AAPL", " "),
     ],
 )
 def test_usage_errors_exit_2(cli: Cli, args: tuple[str, ...]) -> None:
@@ -145,6 +146,15 @@ def test_state_merges_partial_updates() -> None:
         "volume": 12345,
         "time": "2027-01-15T08:00:00.000Z",
     }
+
+
+@pytest.mark.parametrize("stamp", [1_800_000_000_000, "2027-01-15T08:00:00Z", "not a time", None])
+def test_the_envelope_timestamp_in_any_form_never_breaks_the_table(stamp: object) -> None:
+    state = StreamState(["AAPL"])
+    row = state.apply(QuoteUpdate("AAPL", {"bidPrice": 1.5}, stamp))
+    when = datetime(2027, 1, 15, 8, tzinfo=timezone.utc)
+    expected = None if stamp in ("not a time", None) else when
+    assert row.get("time") == expected
 
 
 def test_render_frame_table_and_status_line() -> None:

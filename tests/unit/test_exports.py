@@ -9,6 +9,7 @@ import pkgutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,8 +45,22 @@ def test_top_level_names() -> None:
         assert name in aries_async.__all__
 
 
-def test_dir_lists_every_public_name() -> None:
-    assert set(aries_async.__all__) <= set(dir(aries_async))
+@pytest.mark.parametrize(
+    "package",
+    ["aries_async", "aries_async.models", "aries_async.resources", "aries_async.models.market"],
+)
+def test_dir_lists_every_public_name_before_it_is_imported(package: str) -> None:
+    missing = _last_json(
+        f"import importlib, json\nm = importlib.import_module({package!r})\n"
+        "print(json.dumps(sorted(set(m.__all__) - set(dir(m)))))\n"
+    )
+    assert missing == []
+
+
+def test_odd_attribute_names_raise_attribute_error() -> None:
+    for name in ("a.b", "models.nothing", "", "1x"):
+        assert getattr(aries_async, name, "missing") == "missing"
+    assert getattr(aries_async.models.market, "sub.module", "missing") == "missing"
 
 
 def test_unknown_names_still_raise_attribute_error() -> None:
@@ -72,14 +87,16 @@ def test_type_checkers_see_what_the_lazy_table_serves(package: str) -> None:
     assert set(lazy) == set(module.__all__) - {"__version__"}
 
 
-def _modules_after(code: str) -> set[str]:
+def _last_json(code: str) -> Any:
+    """The JSON value printed last by ``code`` in a fresh interpreter."""
     out = subprocess.run(  # noqa: S603 - our own interpreter
-        [sys.executable, "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
-        capture_output=True,
-        text=True,
-        check=True,
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
-    return set(json.loads(out.stdout.splitlines()[-1]))
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def _modules_after(code: str) -> set[str]:
+    return set(_last_json(code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"))
 
 
 HEAVY = (
