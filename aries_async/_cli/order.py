@@ -335,6 +335,8 @@ async def _cancel(args: argparse.Namespace) -> int:
         _show([_orders_table([order])], to_stderr=args.json)
         if not args.yes and not await _confirm("Cancel this order?"):
             err("Not cancelled.")
+            if args.json:
+                emit({"order": unstructure(order), "outcome": "declined", "ack": None}, True, "")
             return EXIT_DECLINED
         request = CancelRequest(
             orig_cl_ord_id=order.cl_ord_id or args.order_id,

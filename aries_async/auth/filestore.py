@@ -10,6 +10,11 @@ build a :class:`FileTokenStore` (:class:`~aries_async.errors.ConfigurationError`
 Waiting for the file lock blocks a thread of its own, never one of the event loop's worker
 threads: the holder needs those to read and save the token, so waiters parked there could
 deadlock it.
+
+On Windows, mode bits mean little: the file gets the access control list it inherits from its
+directory (under the user's profile that is normally the user only), and ``os.replace`` fails
+while another process has the file open, which surfaces as a
+:class:`~aries_async.errors.ConfigurationError` from ``save``. Tested on Linux only.
 """
 
 from __future__ import annotations
@@ -132,7 +137,8 @@ def _write_all(handle: IO[bytes], data: bytes) -> None:
 
 
 class FileTokenStore:
-    """Keeps the token in a JSON file only the user can read; implements ``TokenStore``.
+    """Keeps the token in a JSON file only the user can read (POSIX mode 0600; see the module
+    notes for Windows); implements ``TokenStore``.
 
     Example:
         >>> store = FileTokenStore("/tmp/aries-example/token.json")
@@ -185,7 +191,7 @@ class FileTokenStore:
             prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
         )
         try:
-            if sys.platform != "win32":  # mkstemp made it owner-only; umask cannot widen that
+            if sys.platform != "win32":  # Windows: the directory's inherited access list applies
                 os.fchmod(fd, 0o600)
             with os.fdopen(fd, "wb") as handle:
                 _write_all(handle, data)

@@ -191,6 +191,11 @@ def test_cancel_asks_then_cancels(cli: Cli) -> None:
     assert declined.code == 4
     assert order_id in declined.out and "Cancel this order? [y/N]" in declined.err
     assert cli.requests(*CANCEL) == 0
+    declined_json = cli("order", "cancel", ACCOUNT, order_id, "--json", stdin="n\n", tty=True)
+    assert declined_json.code == 4
+    assert declined_json.json()["outcome"] == "declined"
+    assert declined_json.json()["order"]["clOrdId"] == order_id
+    assert cli.requests(*CANCEL) == 0
 
     piped = cli("order", "cancel", ACCOUNT, order_id, stdin="y\n")
     assert piped.code == 2 and cli.requests(*CANCEL) == 0
