@@ -75,6 +75,7 @@ def write_results(name: str, fields: dict[str, Any]) -> None:
     out = {
         **fields,
         "python": platform.python_version(),
+        "aiohttp": version("aiohttp"),
         "websockets": version("websockets"),
         "orjson": version("orjson"),
         "nproc": os.cpu_count(),

@@ -35,8 +35,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -53,7 +51,6 @@ import orjson
 from benchmarks import _callgrind, _simproc
 from benchmarks._simproc import sim_cpu
 
-RESULTS = Path(__file__).resolve().parent / "results"
 SYMBOL = "AAPL"
 POOL = 256
 
@@ -286,12 +283,10 @@ def instructions(names: list[str], n: int, conc: int) -> int:
         "tool": "valgrind --tool=callgrind",
         "valgrind": version,
         "statistic": "client instructions per request; ratios: theirs / ours (>1: fewer)",
-        "python": platform.python_version(),
         "instructions_per_request": per_request,
         "ratios": ratios,
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "quote_polling_instructions.json").write_text(json.dumps(out, indent=2))
+    _simproc.write_results("quote_polling_instructions", out)
     return 0
 
 
@@ -386,14 +381,10 @@ def main(argv: list[str] | None = None) -> int:
         "concurrency": c,
         "rounds": args.rounds,
         "pool": POOL,
-        "python": platform.python_version(),
-        "nproc": os.cpu_count(),
-        "loadavg_after": os.getloadavg(),
         "runs": runs,
         "two_raw_clients": sim_check,
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "quote_polling.json").write_text(json.dumps(out, indent=2))
+    _simproc.write_results("quote_polling", out)
     return 0
 
 
