@@ -102,11 +102,13 @@ class AuthSession:
                 return stored
             # The refresh runs in a task of its own, shielded: a caller's timeout or
             # cancellation must not stop it between the grant and the save, or the rotated
-            # refresh token would be lost and the user signed out. A cancelled caller leaves
-            # it to finish; the next caller waits for the store's lock it holds.
-            task = asyncio.ensure_future(self._refresh_under_store_lock(token))
-            self._refreshing = task
-            task.add_done_callback(_retrieve)
+            # refresh token would be lost and the user signed out. A caller that comes while
+            # one whose first caller gave up is still running waits for that one.
+            task = self._refreshing
+            if task is None or task.done():
+                task = asyncio.ensure_future(self._refresh_under_store_lock(token))
+                task.add_done_callback(_retrieve)
+                self._refreshing = task
             return await asyncio.shield(task)
 
     async def _refresh_under_store_lock(self, token: Token | None) -> Token:

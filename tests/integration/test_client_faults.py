@@ -118,3 +118,28 @@ async def test_a_token_that_cannot_be_saved_is_still_used_by_this_process() -> N
                 await client.accounts.list()  # the save failed: said loudly
             assert await client.accounts.list()  # and the new grant is kept in memory
             assert sim.token_requests == 1  # the rotated refresh token was not lost
+
+
+async def test_callers_after_a_cancelled_one_join_its_refresh_not_start_another() -> None:
+    import asyncio
+    import contextlib
+    from collections.abc import AsyncIterator
+
+    from aries_async import MemoryTokenStore
+
+    class UnlockedStore(MemoryTokenStore):  # a store of one's own, with no lock of its own
+        @contextlib.asynccontextmanager
+        async def lock(self) -> AsyncIterator[None]:
+            yield
+
+    async with Simulator(seed=5) as sim:
+        store = UnlockedStore(sim.issue_token(ttl=30))  # due for a refresh
+        async with AriesClient(sim.client_config(), token_store=store) as client:
+            sim.faults.route_latency["POST /v1/oauth2/token"] = 0.3
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(client.auth.token(), timeout=0.05)
+            # The refresh is still on its way; these callers wait for it instead of sending
+            # the refresh token again (the server rotates it: a second grant would fail).
+            tokens = await asyncio.gather(*(client.auth.token() for _ in range(20)))
+            assert len({t.access_token for t in tokens}) == 1
+            assert sim.token_requests == 1
