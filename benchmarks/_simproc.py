@@ -29,7 +29,7 @@ from typing import Any
 from aries_async.sim import Simulator
 from aries_async.sim.feed import Firehose
 
-__all__ = ["counters", "main", "sim_cpu", "start", "write_results"]
+__all__ = ["counters", "finance_dev_client", "main", "sim_cpu", "start", "write_results"]
 
 
 def start(
@@ -66,6 +66,19 @@ def counters(proc: subprocess.Popen[str]) -> dict[str, int]:
     proc.stdin.flush()
     answer: dict[str, int] = json.loads(proc.stdout.readline())
     return answer
+
+
+def finance_dev_client(info: dict[str, Any], **options: Any) -> Any:
+    """The official ``finance-dev`` SDK pointed at the simulator of ``info``, signing in with
+    the simulator's client credentials (``options`` go to ``FinanceDev``)."""
+    from finance_dev import FinanceDev, models
+
+    security = models.Security(
+        client_id=info["client_id"],
+        client_secret=info["client_secret"],
+        token_url=info["token_url"],
+    )
+    return FinanceDev(security=security, server_url=info["base_url"], **options)
 
 
 def write_results(name: str, fields: dict[str, Any]) -> None:

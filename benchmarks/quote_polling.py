@@ -129,19 +129,10 @@ async def ours_json(
 async def fd(info: dict[str, Any], token: dict[str, Any], n: int, conc: int, clock: Timed) -> None:
     """finance-dev: ``chart.get_quotes_async`` returning its models (it fetches its own token)."""
     import httpx
-    from finance_dev import FinanceDev, models  # type: ignore[import-not-found]
 
     limits = httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL)
     async with httpx.AsyncClient(limits=limits, follow_redirects=True) as http:
-        sdk = FinanceDev(
-            security=models.Security(
-                client_id=info["client_id"],
-                client_secret=info["client_secret"],
-                token_url=info["token_url"],
-            ),
-            server_url=info["base_url"],
-            async_client=http,
-        )
+        sdk = _simproc.finance_dev_client(info, async_client=http)
         await sdk.chart.get_quotes_async(symbols=SYMBOL)
         await clock()
         await gather_limited(lambda: sdk.chart.get_quotes_async(symbols=SYMBOL), n, conc)

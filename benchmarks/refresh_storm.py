@@ -47,19 +47,9 @@ async def ours(info: dict[str, Any], proc: subprocess.Popen[str], calls: int) ->
 async def finance_dev(
     info: dict[str, Any], proc: subprocess.Popen[str], calls: int
 ) -> dict[str, Any]:
-    from finance_dev import FinanceDev, models  # type: ignore[import-not-found]
-    from finance_dev._hooks.clientcredentials import (  # type: ignore[import-not-found]
-        ClientCredentialsHook,
-    )
+    from finance_dev._hooks.clientcredentials import ClientCredentialsHook
 
-    sdk = FinanceDev(
-        security=models.Security(
-            client_id=info["client_id"],
-            client_secret=info["client_secret"],
-            token_url=info["token_url"],
-        ),
-        server_url=info["base_url"],
-    )
+    sdk = _simproc.finance_dev_client(info)
     await sdk.chart.get_quotes_async(symbols="AAPL")  # obtain a token, then expire it
     for sessions in ClientCredentialsHook._sessions.values():
         for session in sessions.values():
