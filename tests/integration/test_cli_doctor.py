@@ -152,7 +152,7 @@ def test_refused_token_exits_3(cli: Cli) -> None:
     assert code == 3
     assert found["token file"]["status"] == "skip"  # the override is used instead
     assert found["REST API"]["status"] == "fail" and found["REST API"]["kind"] == "auth"
-    assert found["market websocket"]["status"] in ("fail", "skip")
+    assert found["market websocket"]["status"] == "fail"
 
 
 @pytest.mark.parametrize(
@@ -222,6 +222,14 @@ def test_check_scopes_positions_accept_either_scope() -> None:
         "user:information",
     }
     assert check_scopes(token(scopes=frozenset(everything))).status == "ok"
+    # account:information is in everything: positions are covered without position:information
+    assert "position:information" not in everything
+    only_positions = (everything - {"account:information"}) | {"position:information"}
+    row = check_scopes(token(scopes=frozenset(only_positions)))
+    assert "positions" not in row.detail  # positions covered by the other scope
+    without_either = everything - {"account:information"}
+    row = check_scopes(token(scopes=frozenset(without_either)))
+    assert row.status == "warn" and "positions" in row.detail
     assert check_scopes(token(scopes=frozenset())).status == "warn"
     assert check_scopes(None).status == "skip"
 

@@ -96,9 +96,10 @@ async def test_firehose_waits_for_every_symbol_and_duration_stops_it() -> None:
             assert hub.firehose_lines == 0  # three of four symbols: not started
             await _auth_and_subscribe(ws, token, firehose.names()[3:], batch=10)
             async with asyncio.timeout(10):
-                while hub.firehose_runs == 0:
+                while hub.firehose_runs == 0:  # a run ends only by its duration (no count)
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(ws.recv(), 0.01)
+    assert hub.firehose_runs == 1
     assert hub.firehose_lines > 0
 
 

@@ -335,8 +335,10 @@ async def test_token_expiry_refresh_then_expired_session_reconnects(
         await until(lambda: stream.reauths == 1)
         sim.advance(10.0)
         hub.check_deadlines()  # the old token's expiry passed; the new session lives on
-        await asyncio.sleep(0.05)
-        assert stream.reconnects == 0
+        # A round trip after the deadline check: an authExpired would have come before its ack.
+        await stream.subscribe("MSFT", channels=["quotes"])
+        await subscribed(stream, "MSFT")
+        assert stream.connected and stream.reconnects == 0
         assert hub.expire("market") == 1  # server-side authExpired: reconnect at once
         await until(lambda: stream.reconnects == 1 and stream.connected)
 
@@ -421,17 +423,19 @@ async def test_cancelled_consumer_and_context_exit_tear_down_cleanly(
         await stream.subscribe("AAPL", channels=["quotes"])
         await subscribed(stream, "AAPL")
 
-        async def consume() -> int:
-            n = 0
+        seen = {"cancelled": 0, "survivor": 0}
+
+        async def consume(name: str) -> int:
             async with stream.quotes() as quotes:
                 async for _ in quotes:
-                    n += 1
-            return n
+                    seen[name] += 1
+            return seen[name]
 
-        cancelled = asyncio.create_task(consume())
-        survivor = asyncio.create_task(consume())
+        cancelled = asyncio.create_task(consume("cancelled"))
+        survivor = asyncio.create_task(consume("survivor"))
+        await until(lambda: stream._hub.consumers == 2)
         sim.advance(1.0)
-        await asyncio.sleep(0.05)
+        await until(lambda: seen["cancelled"] >= 1 and seen["survivor"] >= 1)
         cancelled.cancel()
         with pytest.raises(asyncio.CancelledError):
             await cancelled
@@ -442,7 +446,7 @@ async def test_cancelled_consumer_and_context_exit_tear_down_cleanly(
         gc.collect()
         assert stream._hub.consumers == 1
         sim.advance(1.0)
-        await asyncio.sleep(0.02)
+        await until(lambda: seen["survivor"] >= 2)
     assert await asyncio.wait_for(survivor, 1) >= 2  # ended normally by the exit
     assert _own_tasks() == []
 

@@ -205,12 +205,36 @@ def test_every_lazy_field_reads_the_same_object_twice(model: type[Any]) -> None:
         "quoteTimestamp": "2025-06-25T08:12:14Z",
         "orderBook": ["200:189.51:0"],
         "quotes": ["X:1:2:3:4"],
+        # every other field of every model, so that ``is`` below compares real values
+        "bidSize": 100,
+        "askSize": "200",
+        "bidExchange": "NSDQ",
+        "askExchange": "ARCA",
+        "bidChange": 0.01,
+        "askChange": "-0.02",
+        "totalVolume": 12345,
+        "tickVolume": 7,
+        "openPrice": 2.4,
+        "highPrice": "2.6",
+        "lowPrice": 2.3,
+        "netChange": -0.1,
+        "previousClosePrice": 2.6,
+        "tradeSeq": 42,
+        "tradeExchange": "XNYS",
+        "gamma": 0.01,
+        "theta": "-0.02",
+        "vega": 0.1,
+        "rho": 0.05,
+        "iv": 0.3,
     }
     update = model("A", data, 1750839134330)
     names = [n for n, v in vars(model).items() if isinstance(v, property) and n != "time"]
     assert names
     for name in names:
         assert getattr(update, name) is getattr(update, name), name
+    # ``is`` proves nothing for None: every field must have been filled from the data above.
+    filled = [name for name in names if getattr(update, name) is not None]
+    assert filled == names, (model.__name__, sorted(set(names) - set(filled)))
 
 
 def test_pickled_models_keep_values_and_stay_lazy() -> None:
