@@ -170,8 +170,7 @@ class AccountStream:
         self._topics.add("account", {"accountId": account_id})
         self._orders: dict[str, Order] = {}
         self._pending: dict[str, Order] = {}  # vanished, waiting for the lookup
-        self._unknown: dict[str, str] = {}  # vanished and unresolved: the reason
-        self._reported: set[str] = set()  # OrderStateUnknown published, not resolved since
+        self._unknown: dict[str, str] = {}  # reported unknown, not resolved since: the reason
         self._positions: dict[str, Position] = {}
         self._balance: Balance | None = None
         self._snapshot: AccountSnapshot | None = None
@@ -353,7 +352,7 @@ class AccountStream:
                 ):
                     return order
                 reason = self._unknown.get(cl_ord_id)
-                if reason is not None and order is not None:
+                if reason is not None and order is not None and cl_ord_id not in self._pending:
                     raise OrderStateUnknownError(
                         f"order {cl_ord_id} left the working set while the stream was "
                         f"disconnected and its state is unknown ({reason}); check the order "
@@ -393,9 +392,7 @@ class AccountStream:
             order = message.order
             if order.cl_ord_id:
                 self._orders[order.cl_ord_id] = order
-                self._pending.pop(order.cl_ord_id, None)  # the live event tells the truth
-                self._unknown.pop(order.cl_ord_id, None)
-                self._reported.discard(order.cl_ord_id)
+                self._known(order.cl_ord_id)  # the live event tells the truth
         elif kind is PositionEvent:
             if message.position.symbol:
                 self._positions[message.position.symbol] = message.position
@@ -428,9 +425,7 @@ class AccountStream:
             if self._orders.get(order.cl_ord_id) != order:
                 changed.append(order)
             self._orders[order.cl_ord_id] = order
-            self._pending.pop(order.cl_ord_id, None)
-            self._unknown.pop(order.cl_ord_id, None)
-            self._reported.discard(order.cl_ord_id)
+            self._known(order.cl_ord_id)
         vanished: dict[str, Order] = {}
         if resync:
             # An order still unknown is looked up again after every reconnect (reported once
@@ -453,9 +448,7 @@ class AccountStream:
             if self._reconcile is None:
                 self._give_up(vanished, "no order lookup configured")
             else:
-                self._pending.update(vanished)
-                for cl_ord_id in vanished:
-                    self._unknown.pop(cl_ord_id, None)
+                self._pending.update(vanished)  # an unknown one stays unknown until found
                 task = self._reconcile_task
                 if task is None or task.done():
                     self._reconcile_task = asyncio.get_running_loop().create_task(
@@ -521,8 +514,7 @@ class AccountStream:
             if current is None:
                 missing[cl_ord_id] = known
                 continue
-            del self._pending[cl_ord_id]
-            self._reported.discard(cl_ord_id)
+            self._known(cl_ord_id)
             self._orders[cl_ord_id] = current
             if current != known:
                 self._hub.publish(OrderEvent(order=current, resync=True))
@@ -530,16 +522,20 @@ class AccountStream:
             self._give_up(missing, "the order lookup did not find it")
         self._changed.set()
 
+    def _known(self, cl_ord_id: str) -> None:
+        """The order's state is known again: no lookup pending, no longer unknown."""
+        self._pending.pop(cl_ord_id, None)
+        self._unknown.pop(cl_ord_id, None)
+
     def _give_up(self, orders: Mapping[str, Order], reason: str) -> None:
         """Publish :class:`OrderStateUnknown` for each order (once, until its state is known
         again: a lookup that fails again after a later gap says nothing new);
         ``wait_for_order`` raises."""
         for cl_ord_id, known in orders.items():
             self._pending.pop(cl_ord_id, None)
-            self._unknown[cl_ord_id] = reason
-            if cl_ord_id not in self._reported:
-                self._reported.add(cl_ord_id)
+            if cl_ord_id not in self._unknown:
                 self._hub.publish(OrderStateUnknown(order=known, reason=reason))
+            self._unknown[cl_ord_id] = reason
         self._changed.set()
 
     def on_status(self, event: StreamConnected | StreamDisconnected) -> None:
