@@ -85,7 +85,7 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
         )
 
         def structure_model(value: Any, type_: Any) -> Any:
-            if not isinstance(value, Mapping):
+            if type(value) is not dict and not isinstance(value, Mapping):
                 # cattrs would read a string's fields with ``in`` and build an empty model.
                 raise TypeError(f"expected a JSON object for {cls.__name__}, got {value!r:.80}")
             if isinstance(value, dict) and any(
