@@ -81,18 +81,28 @@ def finance_dev_client(info: dict[str, Any], **options: Any) -> Any:
     return FinanceDev(security=security, server_url=info["base_url"], **options)
 
 
-def write_results(name: str, fields: dict[str, Any]) -> None:
-    """Write ``benchmarks/results/{name}.json``: ``fields`` plus the machine and versions."""
-    from importlib.metadata import version
+def _version(dist: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return None
+
+
+def write_results(name: str, fields: dict[str, Any]) -> None:
+    """Write ``benchmarks/results/{name}.json``: ``fields`` plus where the figures were taken
+    (interpreter, machine, load, package versions; None for a package not installed)."""
     out = {
         **fields,
         "python": platform.python_version(),
-        "aiohttp": version("aiohttp"),
-        "websockets": version("websockets"),
-        "orjson": version("orjson"),
+        "machine": platform.machine(),
         "nproc": os.cpu_count(),
         "loadavg": os.getloadavg(),
+        "versions": {
+            dist: _version(dist)
+            for dist in ("aries-async", "aiohttp", "websockets", "orjson", "finance-dev")
+        },
     }
     results = Path(__file__).resolve().parent / "results"
     results.mkdir(exist_ok=True)

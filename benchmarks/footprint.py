@@ -16,16 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 
 from benchmarks import _simproc
-
-RESULTS = Path(__file__).resolve().parent / "results"
 
 OURS = """
 import time
@@ -146,16 +142,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"floor: raw aiohttp / finance-dev = {floor:.2f}x (no SDK built on aiohttp gets below)")
     out = {
-        "python": platform.python_version(),
-        "nproc": os.cpu_count(),
         "runs": runs,
         "cold_start_ratio": ratio,
         "cold_start_ratio_per_pair": ratios,
         "cpu_ratio": statistics.median(cpu_ratios),
         "raw_aiohttp_floor_ratio": floor,
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "footprint.json").write_text(json.dumps(out, indent=2))
+    _simproc.write_results("footprint", out)
     return 0
 
 

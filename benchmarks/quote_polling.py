@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import statistics
 import subprocess
@@ -242,17 +243,18 @@ def instructions(names: list[str], n: int, conc: int) -> int:
     sizes = {name: (n // 10 if name == "finance-dev" else n) for name in names}
     jobs = [(name, low) for name in names for low in (True, False)]
 
-    def run(job: tuple[str, bool]) -> int:
+    def run(outdir: Path, job: tuple[str, bool]) -> int:
         name, low = job
         count = sizes[name] // 5 if low else sizes[name] + sizes[name] // 5
         label = f"{name.replace(' ', '_')}-{count}"
         args = ["-m", "benchmarks.quote_polling", "--worker", name, "--requests", str(count)]
         args += ["--concurrency", str(conc), "--info", json.dumps(info)]
-        return _callgrind.count(valgrind, Path(tmp), label, args)
+        return _callgrind.count(valgrind, outdir, label, args)
 
     try:
         with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=2) as pool:
-            totals = dict(zip(jobs, pool.map(run, jobs), strict=True))
+            counted = pool.map(functools.partial(run, Path(tmp)), jobs)
+            totals = dict(zip(jobs, counted, strict=True))
     finally:
         proc.terminate()
         proc.wait(10)

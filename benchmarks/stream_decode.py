@@ -36,10 +36,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.metadata
 import json
-import os
-import platform
 import random
 import statistics
 import sys
@@ -50,9 +47,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from benchmarks import _callgrind
-
-RESULTS = _callgrind.ROOT / "benchmarks" / "results"
+from benchmarks import _callgrind, _simproc
 
 
 def make_lines(count: int, seed: int = 1) -> list[str]:
@@ -240,24 +235,6 @@ def available_contenders() -> dict[str, Callable[[list[str]], int]]:
     return {name: fn for name, fn in CONTENDERS.items() if name not in FD_CONTENDERS}
 
 
-def _version(dist: str) -> str | None:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return None
-
-
-def environment() -> dict[str, Any]:
-    """Where the figures were taken: interpreter, machine, package versions."""
-    return {
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "cpus": os.cpu_count(),
-        "loadavg": os.getloadavg(),
-        "versions": {dist: _version(dist) for dist in ("aries-async", "orjson", "finance-dev")},
-    }
-
-
 def print_header(unit: str) -> None:
     header = ("frame", "contender", unit, "vs json.loads", "vs finance-dev", "vs fd codec")
     print(
@@ -326,7 +303,6 @@ def instructions(count: int) -> int:
     totals = dict(zip(jobs, totals_list, strict=True))
     results: dict[str, Any] = {
         "lines": count,
-        **environment(),
         "tool": "valgrind --tool=callgrind",
         "valgrind": version,
         "statistic": (
@@ -362,8 +338,7 @@ def instructions(count: int) -> int:
         for name, value in per_line.items():
             print_row(per_frame, name, value, ratios[name])
     print(f"{len(jobs)} callgrind runs in {elapsed:.0f} s")
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "stream_decode_instructions.json").write_text(json.dumps(results, indent=2))
+    _simproc.write_results("stream_decode_instructions", results)
     return 0
 
 
@@ -405,7 +380,6 @@ def main(argv: list[str] | None = None) -> int:
         "lines": args.lines,
         "repeat": args.repeat,
         "clock": args.clock,
-        **environment(),
         "statistic": "median of interleaved rounds; ratios are medians of per-round ratios",
         "runs": {},
         "ratios": {},
@@ -432,8 +406,7 @@ def main(argv: list[str] | None = None) -> int:
         results["samples"][key] = samples
         for name, rate in rates.items():
             print_row(per_frame, name, rate, ratios[name])
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "stream_decode.json").write_text(json.dumps(results, indent=2))
+    _simproc.write_results("stream_decode", results)
     return 0
 
 
