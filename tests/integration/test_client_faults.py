@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
 import pytest
 
-from aries_async import AriesClient, RetryPolicy
-from aries_async.errors import RateLimitError, RequestTimeoutError, ServerError
+from aries_async import AriesClient, MemoryTokenStore, RetryPolicy
+from aries_async.auth.tokens import Token
+from aries_async.errors import (
+    ConfigurationError,
+    RateLimitError,
+    RequestTimeoutError,
+    ServerError,
+)
 from aries_async.sim import RateLimitFault, ServerErrorFault, Simulator
 
 
@@ -81,10 +91,6 @@ async def test_timeout_block_applies_to_resource_calls() -> None:
 
 
 async def test_a_caller_timing_out_mid_refresh_does_not_lose_the_rotated_refresh_token() -> None:
-    import asyncio
-
-    from aries_async import MemoryTokenStore
-
     async with Simulator(seed=3) as sim:
         old = sim.issue_token(ttl=30)  # inside the 60 s refresh skew: the next call refreshes
         store = MemoryTokenStore(old)
@@ -103,10 +109,6 @@ async def test_a_caller_timing_out_mid_refresh_does_not_lose_the_rotated_refresh
 
 
 async def test_a_token_that_cannot_be_saved_is_still_used_by_this_process() -> None:
-    from aries_async import MemoryTokenStore
-    from aries_async.auth.tokens import Token
-    from aries_async.errors import ConfigurationError
-
     class ReadOnlyStore(MemoryTokenStore):
         async def save(self, token: Token) -> None:
             raise ConfigurationError("cannot write the token file: Read-only file system")
@@ -121,12 +123,6 @@ async def test_a_token_that_cannot_be_saved_is_still_used_by_this_process() -> N
 
 
 async def test_callers_after_a_cancelled_one_join_its_refresh_not_start_another() -> None:
-    import asyncio
-    import contextlib
-    from collections.abc import AsyncIterator
-
-    from aries_async import MemoryTokenStore
-
     class UnlockedStore(MemoryTokenStore):  # a store of one's own, with no lock of its own
         @contextlib.asynccontextmanager
         async def lock(self) -> AsyncIterator[None]:

@@ -14,6 +14,7 @@ from aries_async.models import (
     Balance,
     MarketStatus,
     Order,
+    OrderAck,
     OrderPage,
     OrderStatus,
     Position,
@@ -317,9 +318,6 @@ def test_exports_resolve(module: str) -> None:
 
 @pytest.mark.parametrize("wire", ["<html>upstream error</html>", "success", [1, 2], 5, True])
 def test_a_model_is_never_built_from_something_that_is_not_an_object(wire: Any) -> None:
-    from aries_async.models._converter import structure
-    from aries_async.models.orders import OrderAck
-
     # A string used to pass: cattrs looked its keys up with ``in`` and built an empty model.
     with pytest.raises((TypeError, cattrs.BaseValidationError)):
         structure(wire, OrderAck)
