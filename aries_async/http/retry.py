@@ -20,9 +20,7 @@ from aries_async.errors import (
 __all__ = ["backoff_delay", "retry_delay", "should_retry"]
 
 
-def should_retry(
-    error: BaseException, *, idempotent: bool, sent: bool, policy: RetryPolicy
-) -> bool:
+def should_retry(error: BaseException, *, idempotent: bool, policy: RetryPolicy) -> bool:
     """Whether ``error`` may be retried.
 
     * A connection error before the request was sent is always safe to retry.
@@ -31,7 +29,7 @@ def should_retry(
     * A 429 whose ``Retry-After`` is longer than the policy's cap is raised, not waited out.
     """
     if isinstance(error, ConnectionFailedError):
-        return idempotent or not sent
+        return idempotent or not error.request_sent
     if isinstance(error, RequestTimeoutError):
         return idempotent
     if isinstance(error, APIError):

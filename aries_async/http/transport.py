@@ -9,7 +9,7 @@ import asyncio
 import functools
 import logging
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -35,9 +35,13 @@ log = logging.getLogger("aries_async.http")
 Sleep = Callable[[float], Awaitable[None]]
 
 
-@attrs.frozen
+@attrs.define
 class Response:
-    """A raw HTTP response."""
+    """A raw HTTP response (treat it as read-only).
+
+    Not frozen: a frozen class sets each field through ``object.__setattr__``, which costs
+    twice as much for an object built on every request.
+    """
 
     status: int
     headers: Mapping[str, str]
@@ -46,15 +50,6 @@ class Response:
     def json(self) -> Any:
         """The body decoded with orjson (None for an empty body)."""
         return orjson.loads(self.body) if self.body else None
-
-
-class _Attempt:
-    """Carries whether the request was written before a failure (decides retry safety)."""
-
-    __slots__ = ("sent",)
-
-    def __init__(self) -> None:
-        self.sent = False
 
 
 class Transport:
@@ -105,21 +100,32 @@ class Transport:
         if self._session is not None and self._own_session and not self._session.closed:
             await self._session.close()
 
-    async def send_once(
+    def request(
         self,
         method: str,
         url: str,
         *,
+        idempotent: bool,
         params: Mapping[str, str] | None = None,
         json: Any = None,
         data: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
+        header_factory: Callable[[], Awaitable[Mapping[str, str]]] | None = None,
         timeout: float | None = None,
-        attempt: _Attempt | None = None,
-    ) -> Response:
-        """One HTTP exchange, no retry. Raises the error tree for failures and error statuses."""
-        return await self._attempt(
-            method, url, params, json, data, headers, None, timeout, attempt or _Attempt()
+    ) -> Coroutine[Any, Any, Response]:
+        """Send a request, retrying per the policy (see :func:`~.retry.should_retry`); await it.
+
+        ``header_factory`` is awaited before every attempt (it supplies the bearer token).
+
+        The first attempt runs without any retry machinery. When it fails with an error that
+        :func:`~.retry.should_retry` accepts, tenacity takes over: its loop first replays that
+        failure as attempt 1 (so waits, logs and the attempt limit are exactly those of a loop
+        that had run from the start), then sends attempts 2, 3...
+        """
+        # A plain function returning the first attempt's coroutine: one coroutine fewer for
+        # every resumption of the request to pass through.
+        return self._attempt(
+            method, url, params, json, data, headers, header_factory, timeout, idempotent
         )
 
     async def _attempt(
@@ -132,99 +138,63 @@ class Transport:
         headers: Mapping[str, str] | None,
         header_factory: Callable[[], Awaitable[Mapping[str, str]]] | None,
         timeout: float | None,
-        tracker: _Attempt,
+        idempotent: bool | None,
     ) -> Response:
-        """One attempt of :meth:`request`: fresh headers (and token), then one exchange."""
-        tracker.sent = False
-        send_headers = dict(headers) if headers else {}
-        if header_factory is not None:
-            send_headers.update(await header_factory())
-        body: bytes | Mapping[str, str] | None = data
-        if json is not None:
-            body = orjson.dumps(json)
-            send_headers["Content-Type"] = "application/json"
+        """One attempt: fresh headers (and token), then one exchange. ``idempotent`` is None
+        for attempts 2.. (tenacity's loop decides on those); for the first attempt, a failure
+        that may be retried hands over to :meth:`_retry`."""
         try:
-            async with self.session.request(
-                method,
-                url,
-                params=params,
-                data=body,
-                headers=send_headers,
-                timeout=_SESSION_TIMEOUT if timeout is None else _client_timeout(timeout),
-                allow_redirects=False,
-            ) as resp:
-                tracker.sent = True
-                payload = await resp.read()
-                status = resp.status
-                response_headers = resp.headers
-                reason = resp.reason
-        except asyncio.TimeoutError as exc:
-            raise RequestTimeoutError(f"{method} {_path(url)} timed out") from exc
-        except aiohttp.ClientConnectorError as exc:
-            # Could not connect: the request was certainly not sent.
-            raise ConnectionFailedError(
-                f"{method} {_path(url)}: cannot connect", request_sent=False
-            ) from exc
-        except (aiohttp.ClientError, OSError) as exc:
-            tracker.sent = True
-            raise ConnectionFailedError(
-                f"{method} {_path(url)}: connection failed ({type(exc).__name__})"
-            ) from exc
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("%s %s -> %s (%d bytes)", method, _path(url), status, len(payload))
-        if status >= 400:
-            raise api_error_from_response(
-                status, response_headers, payload, reason=reason, method=method, path=_path(url)
-            )
-        return Response(status, response_headers, payload)
-
-    async def request(
-        self,
-        method: str,
-        url: str,
-        *,
-        idempotent: bool,
-        params: Mapping[str, str] | None = None,
-        json: Any = None,
-        data: Mapping[str, str] | None = None,
-        headers: Mapping[str, str] | None = None,
-        header_factory: Callable[[], Awaitable[Mapping[str, str]]] | None = None,
-        timeout: float | None = None,
-    ) -> Response:
-        """Send a request, retrying per the policy (see :func:`~.retry.should_retry`).
-
-        ``header_factory`` is awaited before every attempt (it supplies the bearer token).
-
-        The first attempt runs without any retry machinery. When it fails with an error that
-        :func:`~.retry.should_retry` accepts, tenacity takes over: its loop first replays that
-        failure as attempt 1 (so waits, logs and the attempt limit are exactly those of a loop
-        that had run from the start), then sends attempts 2, 3...
-        """
-        tracker = _Attempt()
-        try:
-            return await self._attempt(
-                method, url, params, json, data, headers, header_factory, timeout, tracker
-            )
+            send_headers = dict(headers) if headers else {}
+            if header_factory is not None:
+                send_headers.update(await header_factory())
+            body: bytes | Mapping[str, str] | None = data
+            if json is not None:
+                body = orjson.dumps(json)
+                send_headers["Content-Type"] = "application/json"
+            try:
+                async with self.session.request(
+                    method,
+                    url,
+                    params=params,
+                    data=body,
+                    headers=send_headers,
+                    timeout=_SESSION_TIMEOUT if timeout is None else _client_timeout(timeout),
+                    allow_redirects=False,
+                ) as resp:
+                    payload = await resp.read()
+                    status = resp.status
+                    response_headers = resp.headers
+                    reason = resp.reason if status >= 400 else None
+            except asyncio.TimeoutError as exc:
+                raise RequestTimeoutError(f"{method} {_path(url)} timed out") from exc
+            except aiohttp.ClientConnectorError as exc:
+                # Could not connect: the request was certainly not sent.
+                raise ConnectionFailedError(
+                    f"{method} {_path(url)}: cannot connect", request_sent=False
+                ) from exc
+            except (aiohttp.ClientError, OSError) as exc:
+                raise ConnectionFailedError(
+                    f"{method} {_path(url)}: connection failed ({type(exc).__name__})"
+                ) from exc
+            if log.isEnabledFor(logging.DEBUG):
+                log.debug("%s %s -> %s (%d bytes)", method, _path(url), status, len(payload))
+            if status >= 400:
+                raise api_error_from_response(
+                    status, response_headers, payload, reason=reason, method=method, path=_path(url)
+                )
+            return Response(status, response_headers, payload)
         except Exception as exc:
             policy = self._config.retry
-            if not should_retry(exc, idempotent=idempotent, sent=tracker.sent, policy=policy):
+            if idempotent is None or not should_retry(exc, idempotent=idempotent, policy=policy):
                 raise
             first = exc
-        # A partial, not a lambda: a lambda would make every argument a closure cell on each
+        # Outside the except block, so that the retries' errors do not chain to this one. A
+        # partial, not a lambda: a lambda would make every argument a closure cell on each
         # call, retried or not (garbage-collector work on the hot path).
         again = functools.partial(
-            self._attempt,
-            method,
-            url,
-            params,
-            json,
-            data,
-            headers,
-            header_factory,
-            timeout,
-            tracker,
+            self._attempt, method, url, params, json, data, headers, header_factory, timeout, None
         )
-        return await self._retry(first, method, url, idempotent, again, tracker)
+        return await self._retry(first, method, url, idempotent, again)
 
     async def _retry(
         self,
@@ -233,7 +203,6 @@ class Transport:
         url: str,
         idempotent: bool,
         again: Callable[[], Awaitable[Response]],
-        tracker: _Attempt,
     ) -> Response:
         """Attempts 2.. under tenacity, after ``first`` (a retryable failure) ended attempt 1."""
         from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
@@ -241,7 +210,7 @@ class Transport:
         policy = self._config.retry
 
         def _retryable(exc: BaseException) -> bool:
-            return should_retry(exc, idempotent=idempotent, sent=tracker.sent, policy=policy)
+            return should_retry(exc, idempotent=idempotent, policy=policy)
 
         def _wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None

@@ -23,6 +23,7 @@ from aries_async.errors import (
     ServerError,
     ValidationError,
 )
+from aries_async.http.retry import should_retry
 from aries_async.models import CancelRequest, ReplaceRequest
 
 BASE = "https://api.test"
@@ -382,6 +383,34 @@ async def test_connection_refused_is_not_an_unknown_outcome() -> None:
                 OrderRequest(account_id="A1", symbol="AAPL", side="BUY", type="MARKET", qty=1)
             )
     assert info.value.request_sent is False
+
+
+async def test_place_is_retried_when_the_connection_could_not_be_opened() -> None:
+    import types
+
+    import aiohttp
+
+    key = types.SimpleNamespace(host="127.0.0.1", port=9, ssl=None)
+    refused = aiohttp.ClientConnectorError(key, ConnectionRefusedError(111, "refused"))  # type: ignore[arg-type]
+    sleep = RecordingSleep()
+    with aioresponses() as m:
+        m.post(BASE + "/v1/orders", exception=refused)
+        m.post(BASE + "/v1/orders", payload={"success": True, "clOrdId": "C1"})
+        async with make_client(sleep, retry=RetryPolicy(jitter=0.0)) as client:
+            ack = await client.orders.place(
+                OrderRequest(account_id="A1", symbol="AAPL", side="BUY", type="MARKET", qty=1)
+            )
+        assert len(sent(m, "POST", BASE + "/v1/orders")) == 2
+    assert ack.cl_ord_id == "C1" and len(sleep.waits) == 1
+
+
+def test_only_a_connection_never_opened_is_retried_for_a_write() -> None:
+    policy = RetryPolicy()
+    never_sent = ConnectionFailedError("x", request_sent=False)
+    maybe_sent = ConnectionFailedError("x")
+    assert should_retry(never_sent, idempotent=False, policy=policy)
+    assert not should_retry(maybe_sent, idempotent=False, policy=policy)
+    assert should_retry(maybe_sent, idempotent=True, policy=policy)
 
 
 async def test_chart_error_inside_200_maps_to_the_tree() -> None:
