@@ -12,6 +12,7 @@ quotes and bars have explicit parse/serialize functions instead of converter wir
 from __future__ import annotations
 
 import decimal
+import operator
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
@@ -117,6 +118,7 @@ def _quote_number(value: object, symbol: str, key: str) -> Decimal | None:
 _QUOTE_ATTRS = tuple(attr for attr, _ in _QUOTE_NUMBERS)
 _QUOTE_KEYS = tuple(key for _, key in _QUOTE_NUMBERS)
 _new = object.__new__
+_setattr = object.__setattr__
 _create = _EXACT.create_decimal
 
 
@@ -238,17 +240,43 @@ class Quote:
         if type(values) is not dict and not isinstance(values, Mapping):
             raise ResponseFormatError(f"quote values for {symbol} are not an object")
         get = values.get
-        state: dict[str, Any] = {"symbol": symbol, "name": name}
-        for attr, key in _QUOTE_TEXTS:
-            text = get(key)
-            state[attr] = text if text is None or type(text) is str else str(text)
+        short_name, description, exchange = get("short_name"), get("description"), get("exchange")
+        if not (
+            (short_name is None or type(short_name) is str)
+            and (description is None or type(description) is str)
+            and (exchange is None or type(exchange) is str)
+        ):  # a number or another JSON value where a text belongs: its text
+            short_name, description, exchange = (
+                _text(short_name),
+                _text(description),
+                _text(exchange),
+            )
+        state: dict[str, Any] = {
+            "symbol": symbol,
+            "name": name,
+            "short_name": short_name,
+            "description": description,
+            "exchange": exchange,
+        }
+        try:
+            wire: tuple[object, ...] = _NUMBER_VALUES(values)
+            text = orjson.dumps(wire)
+        except (KeyError, orjson.JSONEncodeError):  # a number is missing, or a huge int...
+            text = b"-"
+        if not text[1:-1].translate(None, _PLAIN_NUMBER_BYTES) and text[:1] == b"[":
+            # Every number is there and is a finite int or float (see _PLAIN_NUMBER_BYTES):
+            # they are kept as they are, each becomes a Decimal on first read (_LazyNumber).
+            # The instance is the frozen model the constructor builds, with ``state`` as its
+            # dict: one call instead of fifteen setattrs.
+            state[_WIRE] = wire
+            quote = _new(cls)
+            _setattr(quote, "__dict__", state)
+            return quote
         numbers = _quote_numbers_at_once(list(map(get, _QUOTE_KEYS)))
         if numbers is None:  # something else than plain JSON numbers: one by one
             for attr, key in _QUOTE_NUMBERS:
                 state[attr] = _quote_number(get(key), symbol, key)
             return cls(**state)
-        # The values are checked and converted: fill the frozen instance's dict in one call
-        # instead of one object.__setattr__ per field in attrs' __init__.
         quote = _new(cls)
         fields = quote.__dict__
         fields.update(state)
@@ -276,6 +304,48 @@ class Quote:
         return {"n": self.symbol, "s": "ok", "v": values}
 
 
+_WIRE = "_wire_numbers"
+"""Key, in the dict of a quote built by :meth:`Quote.from_chart_item`, of the wire numbers not
+read yet (a tuple in the order of ``_QUOTE_NUMBERS``)."""
+_NUMBER_VALUES = operator.itemgetter(*_QUOTE_KEYS)
+
+
+_PLAIN_NUMBER_BYTES = b"0123456789.,-+e"
+"""What orjson writes between the brackets of a list of ints and finite floats, and nothing else
+does: it writes a string with a quote, a boolean with a ``t`` or an ``f``, None, NaN and the
+infinities as ``null``, an object with braces and a list with brackets."""
+
+
+class _LazyNumber:
+    """A ``Quote`` number converted on first read, then kept in the instance dict.
+
+    A non-data descriptor: once the instance dict holds the name (a quote built by the
+    constructor, or one read before), Python finds the value there and never calls this. The
+    ``Decimal`` is the one the eager path builds: orjson's shortest text of a float (the digits
+    of ``repr``), or the int exactly.
+    """
+
+    __slots__ = ("_index", "_name")
+
+    def __init__(self, name: str, index: int) -> None:
+        self._name = name
+        self._index = index
+
+    def __get__(self, quote: Quote | None, owner: type[Quote] | None = None) -> Any:
+        if quote is None:
+            return self
+        fields = quote.__dict__
+        value = fields[_WIRE][self._index]
+        number = _create(orjson.dumps(value).decode()) if type(value) is float else Decimal(value)
+        fields[self._name] = number
+        return number
+
+
+for _index, _attr in enumerate(_QUOTE_ATTRS):
+    setattr(Quote, _attr, _LazyNumber(_attr, _index))
+del _index, _attr
+
+
 def _check_status(data: object, what: str, allowed: Iterable[str]) -> Mapping[str, Any]:
     if type(data) is not dict and not isinstance(data, Mapping):
         raise ResponseFormatError(f"{what}: expected an object, got {type(data).__name__}")
@@ -295,11 +365,12 @@ def parse_quotes_response(data: object) -> list[Quote]:
         ResponseFormatError: top-level ``s == "error"`` (with the server's ``errmsg``), an item
             with ``s == "error"``, or a malformed body.
     """
-    body = _check_status(data, "quotes", ("ok",))
-    items = body.get("d") or []
+    if type(data) is not dict or data.get("s") != "ok":  # the usual body needs no other check
+        data = _check_status(data, "quotes", ("ok",))
+    items = data.get("d") or []
     if not isinstance(items, list):
         raise ResponseFormatError("quotes: 'd' is not a list")
-    return [Quote.from_chart_item(item) for item in items]
+    return list(map(Quote.from_chart_item, items))
 
 
 _OTHER = "aries_async.models._market_other"

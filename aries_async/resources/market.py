@@ -49,9 +49,10 @@ RESOLUTIONS = frozenset(
 
 
 def _symbol(value: str) -> str:
-    if not isinstance(value, str) or not value.strip():
+    symbol = value.strip().upper() if isinstance(value, str) else ""
+    if not symbol:
         raise ValidationError("symbol must be a non-empty string", field="symbol")
-    return value.strip().upper()
+    return symbol
 
 
 def _epoch(value: datetime | int, field: str) -> int:

@@ -277,3 +277,27 @@ def test_a_quote_built_the_short_way_is_the_model_the_constructor_builds(
     assert all(getattr(quote, key) is None for key in missing)  # wire key = attribute here
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         quote.bid = Decimal(1)  # type: ignore[misc]
+
+
+def test_quote_numbers_are_converted_on_first_read_and_kept() -> None:
+    import copy
+    import pickle
+
+    values: dict[str, object] = dict(zip((*KEYS, "prev_close_price"), AWKWARD, strict=True))
+    quote = Quote.from_chart_item({"n": "X", "s": "ok", "v": values})
+    # Not converted yet: pickling and copying keep the wire numbers and convert them later.
+    assert "last" not in vars(quote) and "bid" not in vars(quote)
+    unpickled = pickle.loads(pickle.dumps(quote))  # noqa: S301 - our own bytes
+    copied = copy.copy(quote)
+    values["lp"] = 999.0  # the caller's dict changing afterwards changes nothing
+    first = quote.last
+    assert "last" in vars(quote) and "bid" not in vars(quote)
+    assert quote.last is first  # one Decimal, kept
+    assert str(first) == str(parse_decimal(AWKWARD[0]))
+    assert unpickled.last == first and copied.last == first
+    assert unpickled == quote == copied
+    assert [str(getattr(unpickled, attr)) for attr in ("bid", "volume", "prev_close")] == [
+        str(parse_decimal(AWKWARD[1])),
+        str(parse_decimal(AWKWARD[5])),
+        str(parse_decimal(AWKWARD[9])),
+    ]
