@@ -11,7 +11,10 @@ URL with the same query and the same bearer token:
 * finance-dev: ``chart.get_quotes_async``, which returns its pydantic models (httpx pool limits
   set to the same size);
 * aries (dicts), a diagnostic: ``client.request`` on the same URL, returning the decoded JSON
-  (auth, retry policy and error mapping included, no typed quotes).
+  (auth, retry policy and error mapping included, no typed quotes);
+* aries (3 reads), a diagnostic: ``client.market.quote`` and then ``last``, ``bid`` and ``ask``
+  read from each quote (a quote's numbers become ``Decimal`` on first read, so this is what
+  a caller who uses three of them pays; raw aiohttp still reads nothing).
 
 Fairness: building each client, fetching a token and opening the first connection happen
 before the clock starts (one untimed warm-up call). Rounds interleave the contenders and rotate
@@ -87,9 +90,16 @@ async def raw(info: dict[str, Any], token: dict[str, Any], n: int, conc: int, cl
 
 
 async def ours(
-    info: dict[str, Any], token: dict[str, Any], n: int, conc: int, clock: Timed
+    info: dict[str, Any],
+    token: dict[str, Any],
+    n: int,
+    conc: int,
+    clock: Timed,
+    *,
+    reads: bool = False,
 ) -> None:
-    """aries-async: ``client.market.quote`` returning typed quotes."""
+    """aries-async: ``client.market.quote`` returning typed quotes; with ``reads``, the quote's
+    ``last``, ``bid`` and ``ask`` are read too (each ``Decimal`` is built on first read)."""
     from aries_async.auth.tokens import Token
     from aries_async.client import AriesClient
     from aries_async.config import ClientConfig
@@ -101,9 +111,16 @@ async def ours(
         pool_size=POOL,
     )
     async with AriesClient(config, token=Token.from_response(token)) as client:
-        await client.market.quote(SYMBOL)
+
+        async def call() -> Any:
+            quote = await client.market.quote(SYMBOL)
+            if reads:
+                return quote.last, quote.bid, quote.ask
+            return quote
+
+        await call()
         await clock()
-        await gather_limited(lambda: client.market.quote(SYMBOL), n, conc)
+        await gather_limited(call, n, conc)
         await clock()
 
 
@@ -145,6 +162,7 @@ CONTENDERS: dict[str, Callable[..., Awaitable[None]]] = {
     "aries-async": ours,
     "finance-dev": fd,
     "aries (dicts)": ours_json,
+    "aries (3 reads)": functools.partial(ours, reads=True),
 }
 
 

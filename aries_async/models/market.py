@@ -164,6 +164,12 @@ class Quote:
     Prices are ``Decimal``; ``volume`` is a ``Decimal`` too (whole numbers for stocks, but the
     wire type is a JSON number and fractional volumes exist), so nothing is ever rounded.
 
+    A quote parsed from the wire converts each number on first read and keeps the result, so
+    polling many symbols pays only for the fields you use. The values are checked when the
+    quote is built (a malformed number raises :class:`~aries_async.errors.ResponseFormatError`
+    then, not when read), and equality, hashing, ``repr``, pickling and ``attrs.evolve``
+    behave as for an eagerly built quote.
+
     ``symbol`` is the quoted symbol and ``name`` the display name when the server sends one
     apart from the symbol (see :meth:`from_chart_item` for the ``n``/``s`` rule).
 
