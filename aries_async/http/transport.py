@@ -88,9 +88,7 @@ class Transport:
                 connector=connector,
                 headers={"User-Agent": self._config.user_agent, "Accept": "application/json"},
                 json_serialize=lambda obj: orjson.dumps(obj).decode(),
-                timeout=aiohttp.ClientTimeout(
-                    total=self._config.timeout, connect=self._config.connect_timeout
-                ),
+                timeout=_client_timeout(self._config.timeout, self._config.connect_timeout),
             )
             self._own_session = True
         return self._session
@@ -158,7 +156,9 @@ class Transport:
                     params=params,
                     data=body,
                     headers=send_headers,
-                    timeout=_SESSION_TIMEOUT if timeout is None else _client_timeout(timeout),
+                    timeout=_SESSION_TIMEOUT
+                    if timeout is None
+                    else _client_timeout(timeout, self._config.connect_timeout),
                     allow_redirects=False,
                 ) as resp:
                     payload = await resp.read()
@@ -249,9 +249,16 @@ _SESSION_TIMEOUT: Any = aiohttp.helpers.sentinel
 
 
 @functools.lru_cache(maxsize=64)
-def _client_timeout(total: float) -> aiohttp.ClientTimeout:
-    """A per-call total timeout (cached: a handful of distinct values are reused for every call)."""
-    return aiohttp.ClientTimeout(total=total)
+def _client_timeout(total: float, connect: float) -> aiohttp.ClientTimeout:
+    """A total timeout, and ``connect`` (at most ``total``) for opening a new connection (cached:
+    a handful of distinct values are reused for every call).
+
+    The connect timeout is aiohttp's ``sock_connect``, which bounds the TCP (and TLS) connect
+    of a new connection only. aiohttp's ``connect`` would also bound the wait for a free pooled
+    connection, turning a busy pool into a "cannot connect" error, and it arms a timer on every
+    request, pooled connection or not.
+    """
+    return aiohttp.ClientTimeout(total=total, sock_connect=min(connect, total))
 
 
 def _path(url: str) -> str:

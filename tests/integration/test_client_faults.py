@@ -79,6 +79,30 @@ async def test_latency_beyond_the_per_call_timeout_raises_timeout() -> None:
                 )
 
 
+async def test_waiting_for_a_busy_pool_is_not_a_connect_timeout() -> None:
+    # One pooled connection, held 0.2 s by a slow answer: the second call waits for it far
+    # longer than the connect timeout, which bounds opening a connection, not that wait.
+    sleep = RecordingSleep()
+    async with Simulator(seed=1) as sim:
+        cfg = sim.client_config(pool_size=1, connect_timeout=0.02)
+        async with AriesClient(cfg, token=sim.issue_token(), sleep=sleep) as client:
+            sim.faults.route_latency["GET /v1/chart/quotes"] = 0.2
+            first, second = await asyncio.gather(
+                client.market.quote("AAPL"), client.market.quote("MSFT")
+            )
+    assert (first.symbol, second.symbol) == ("AAPL", "MSFT")
+    assert sleep.waits == []  # nothing failed and was retried
+    assert sim.requests[("GET", "/v1/chart/quotes")] == 2
+
+
+def test_the_connect_timeout_survives_a_per_call_timeout() -> None:
+    from aries_async.http.transport import _client_timeout
+
+    assert _client_timeout(5.0, 2.0).sock_connect == 2.0
+    assert _client_timeout(1.0, 2.0).sock_connect == 1.0  # never beyond the call's total
+    assert _client_timeout(5.0, 2.0).connect is None  # no bound on waiting for the pool
+
+
 async def test_timeout_block_applies_to_resource_calls() -> None:
     async with Simulator(seed=1) as sim:
         cfg = sim.client_config(retry=RetryPolicy(max_attempts=1))
