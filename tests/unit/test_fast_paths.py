@@ -1,10 +1,12 @@
 """The shortcuts of the quote path behave exactly like the long way round.
 
 * A first attempt that succeeds (or fails for good) never builds tenacity machinery; a
-  retryable failure hands over to tenacity, which counts that failure as attempt 1.
+  retryable failure hands over to tenacity, which counts that failure as attempt 1 (against
+  the simulator and its server-error fault).
 * ``AuthSession.cached()`` agrees with ``token()`` about when a token is usable.
-* Quote numbers: the float/int shortcut gives the values the general parser gives, and the
-  values it refuses still raise ``ResponseFormatError``.
+* Quote numbers: the float/int shortcut (kept as they are, converted on first read) gives the
+  values the general parser gives, and the values it refuses still raise
+  ``ResponseFormatError`` when the quote is built.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from typing import Any
 
 import pytest
 import tenacity
-from aioresponses import aioresponses
 
 from aries_async import AriesClient, ClientConfig, RetryPolicy, Token
 from aries_async.auth.session import AuthSession
@@ -23,9 +24,9 @@ from aries_async.auth.store import MemoryTokenStore
 from aries_async.errors import NotFoundError, ResponseFormatError, ServerError
 from aries_async.models.common import parse_decimal
 from aries_async.models.market import Quote
+from aries_async.sim import ServerErrorFault, Simulator
 
-BASE = "https://api.test"
-URL = BASE + "/v1/users/me"
+ME = "/v1/users/me"
 
 
 class RecordingSleep:
@@ -51,29 +52,25 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> type[CountingRetrying]:
     return CountingRetrying
 
 
-def client(sleep: RecordingSleep, **config: Any) -> AriesClient:
-    cfg = ClientConfig.for_base_url(BASE, **config)
-    return AriesClient(cfg, token=Token(access_token="a" * 40, expires_at=4e9), sleep=sleep)
+def client(sim: Simulator, sleep: RecordingSleep, **config: Any) -> AriesClient:
+    return AriesClient(sim.client_config(**config), token=sim.issue_token(), sleep=sleep)
 
 
 async def test_a_first_attempt_that_succeeds_builds_no_retry_machinery(
     counting: type[CountingRetrying],
 ) -> None:
-    with aioresponses() as m:
-        m.get(URL, payload={"id": 1})
-        async with client(RecordingSleep()) as c:
-            assert await c.request("GET", "/v1/users/me") == {"id": 1}
-    assert counting.built == 0
+    async with Simulator(seed=1) as sim, client(sim, RecordingSleep()) as c:
+        me = await c.request("GET", ME)
+    assert me["id"] == 1001 and counting.built == 0
 
 
 async def test_a_final_failure_is_raised_without_retry_machinery(
     counting: type[CountingRetrying],
 ) -> None:
-    with aioresponses() as m:
-        m.get(URL, status=404, payload={"error": "nope"})
-        async with client(RecordingSleep()) as c:
-            with pytest.raises(NotFoundError):
-                await c.request("GET", "/v1/users/me")
+    async with Simulator(seed=1) as sim, client(sim, RecordingSleep()) as c:
+        with pytest.raises(NotFoundError):
+            await c.request("GET", "/v1/no/such/path")
+        assert sim.requests[("GET", "/v1/no/such/path")] == 1
     assert counting.built == 0
 
 
@@ -81,13 +78,12 @@ async def test_a_retryable_failure_hands_over_to_tenacity_as_attempt_one(
     counting: type[CountingRetrying], caplog: pytest.LogCaptureFixture
 ) -> None:
     sleep = RecordingSleep()
-    with aioresponses() as m, caplog.at_level(logging.INFO, "aries_async.http"):
-        m.get(URL, status=503)
-        m.get(URL, status=503)
-        m.get(URL, payload={"id": 1})
-        async with client(sleep, retry=RetryPolicy(jitter=0.0)) as c:
-            assert await c.request("GET", "/v1/users/me") == {"id": 1}
-        assert sum(len(calls) for calls in m.requests.values()) == 3
+    async with Simulator(seed=1) as sim:
+        sim.faults.server_errors["GET " + ME] = ServerErrorFault(count=2, status=503)
+        with caplog.at_level(logging.INFO, "aries_async.http"):
+            async with client(sim, sleep, retry=RetryPolicy(jitter=0.0)) as c:
+                assert (await c.request("GET", ME))["id"] == 1001
+        assert sim.requests[("GET", ME)] == 3
     assert counting.built == 1
     assert sleep.waits == [0.5, 1.0]
     attempts = [r.getMessage() for r in caplog.records if "retrying" in r.getMessage()]
@@ -98,13 +94,12 @@ async def test_the_attempt_limit_counts_the_first_attempt(
     counting: type[CountingRetrying],
 ) -> None:
     sleep = RecordingSleep()
-    with aioresponses() as m:
-        for _ in range(3):
-            m.get(URL, status=503)
-        async with client(sleep, retry=RetryPolicy(jitter=0.0, max_attempts=2)) as c:
+    async with Simulator(seed=1) as sim:
+        sim.faults.server_errors["GET " + ME] = ServerErrorFault(count=3, status=503)
+        async with client(sim, sleep, retry=RetryPolicy(jitter=0.0, max_attempts=2)) as c:
             with pytest.raises(ServerError):
-                await c.request("GET", "/v1/users/me")
-        assert sum(len(calls) for calls in m.requests.values()) == 2
+                await c.request("GET", ME)
+        assert sim.requests[("GET", ME)] == 2
     assert sleep.waits == [0.5]
 
 
