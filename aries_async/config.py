@@ -68,6 +68,17 @@ class RetryPolicy:
     retry_statuses: frozenset[int] = frozenset({408, 429, 500, 502, 503, 504})
 
 
+def _env_int(env: Mapping[str, str], key: str) -> int:
+    raw = env[key]
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigurationError(f"{key} must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise ConfigurationError(f"{key} must be at least 1, got {raw!r}")
+    return value
+
+
 def _env_float(env: Mapping[str, str], key: str, default: float) -> float:
     raw = env.get(key)
     if raw is None or raw == "":
@@ -153,7 +164,9 @@ class ClientConfig:
         ``ARIES_SCOPES`` (space separated), ``ARIES_BASE_URL`` (moves every URL to that host, as
         :meth:`for_base_url`), then ``ARIES_AUTHORIZE_URL``, ``ARIES_TOKEN_URL``,
         ``ARIES_MARKET_WS_URL``, ``ARIES_ACCOUNTS_WS_URL``, ``ARIES_CHARTS_WS_URL`` for single
-        URLs, ``ARIES_TIMEOUT`` and ``ARIES_POOL_SIZE``. Keyword overrides win.
+        URLs, ``ARIES_TIMEOUT``, ``ARIES_CONNECT_TIMEOUT``, ``ARIES_POOL_SIZE`` and
+        ``ARIES_MAX_ATTEMPTS`` (attempts of a retried call, the first included; 1 turns
+        retries off). Keyword overrides win.
 
         Raises:
             ConfigurationError: a value cannot be read.
@@ -181,6 +194,10 @@ class ClientConfig:
         if env.get("ARIES_SCOPES"):
             values["scopes"] = tuple(env["ARIES_SCOPES"].split())
         if env.get("ARIES_POOL_SIZE"):
-            values["pool_size"] = int(_env_float(env, "ARIES_POOL_SIZE", 256))
+            values["pool_size"] = _env_int(env, "ARIES_POOL_SIZE")
+        if env.get("ARIES_CONNECT_TIMEOUT"):
+            values["connect_timeout"] = _env_float(env, "ARIES_CONNECT_TIMEOUT", 10.0)
+        if env.get("ARIES_MAX_ATTEMPTS"):
+            values["retry"] = RetryPolicy(max_attempts=_env_int(env, "ARIES_MAX_ATTEMPTS"))
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

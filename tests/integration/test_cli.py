@@ -62,7 +62,8 @@ def test_quote_text_and_json(sim_env: dict[str, str]) -> None:
 def test_exit_codes(sim_env: dict[str, str]) -> None:
     no_token = {k: v for k, v in sim_env.items() if k != "ARIES_ACCESS_TOKEN"}
     assert run_cli("accounts", env=no_token).returncode == 3
-    bad = dict(sim_env, ARIES_BASE_URL=f"http://127.0.0.1:{closed_port()}", ARIES_TIMEOUT="2")
+    closed = f"http://127.0.0.1:{closed_port()}"
+    bad = dict(sim_env, ARIES_BASE_URL=closed, ARIES_TIMEOUT="2", ARIES_MAX_ATTEMPTS="1")
     assert run_cli("accounts", env=bad).returncode == 1
     assert run_cli("nonsense", env=sim_env).returncode == 2
     assert run_cli("quote", env=sim_env).returncode == 2
