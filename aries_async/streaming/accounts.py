@@ -82,6 +82,8 @@ __all__ = [
 ]
 
 log = logging.getLogger("aries_async.streaming")
+_RELOOKUP_MAX_DOUBLINGS = 6
+"""An unknown order is looked up again at least once every 2**6 = 64 reconnects."""
 
 OrderLookup = Callable[[str, Sequence[Order]], Awaitable[Iterable[Order]]]
 """``reconcile(account_id, orders)``: the current state of ``orders`` (their last known state,
@@ -134,7 +136,9 @@ class AccountStream:
             (see :data:`OrderLookup`); without it they are reported as
             :class:`OrderStateUnknown` at once.
         reconcile_attempts: failed lookups in a row (spaced by the reconnect backoff) before
-            the orders are reported as :class:`OrderStateUnknown`.
+            the orders are reported as :class:`OrderStateUnknown`. An order reported so is
+            looked up again at the next reconnect, then with 2, 4, 8... up to 64 reconnects
+            in between, until its state is known.
         sleep, clock, rand, connect: injectable for tests.
 
     Raises:
@@ -171,6 +175,8 @@ class AccountStream:
         self._orders: dict[str, Order] = {}
         self._pending: dict[str, Order] = {}  # vanished, waiting for the lookup
         self._unknown: dict[str, str] = {}  # reported unknown, not resolved since: the reason
+        # per unknown order: (lookups again so far, resyncs still to skip before the next one)
+        self._relookups: dict[str, tuple[int, int]] = {}
         self._positions: dict[str, Position] = {}
         self._balance: Balance | None = None
         self._snapshot: AccountSnapshot | None = None
@@ -428,17 +434,14 @@ class AccountStream:
             self._known(order.cl_ord_id)
         vanished: dict[str, Order] = {}
         if resync:
-            # An order still unknown is looked up again after every reconnect (reported once
-            # when there is nothing to look it up with).
+            # An order still unknown is looked up again after later reconnects, spaced out
+            # (see _due_again); reported once when there is nothing to look it up with.
             retry_unknown = self._reconcile is not None
             for cl_ord_id, known in self._orders.items():
                 status = known.ord_status
-                if (
-                    cl_ord_id not in present
-                    and (retry_unknown or cl_ord_id not in self._unknown)
-                    and status is not None
-                    and not status.is_terminal
-                ):
+                if cl_ord_id in present or status is None or status.is_terminal:
+                    continue
+                if cl_ord_id not in self._unknown or (retry_unknown and self._due_again(cl_ord_id)):
                     vanished[cl_ord_id] = known
         self._hub.publish(snapshot)
         if resync:
@@ -526,6 +529,21 @@ class AccountStream:
         """The order's state is known again: no lookup pending, no longer unknown."""
         self._pending.pop(cl_ord_id, None)
         self._unknown.pop(cl_ord_id, None)
+        self._relookups.pop(cl_ord_id, None)
+
+    def _due_again(self, cl_ord_id: str) -> bool:
+        """Whether an order reported unknown is looked up again at this resync.
+
+        At the next reconnect, then with 2, 4, 8... up to 64 reconnects between lookups: a
+        flapping connection does not repeat the lookup (for an order without a creation time,
+        a paged history scan) on every reconnect, and the order's state is still found.
+        """
+        done, skip = self._relookups.get(cl_ord_id, (0, 0))
+        if skip:
+            self._relookups[cl_ord_id] = (done, skip - 1)
+            return False
+        self._relookups[cl_ord_id] = (done + 1, 2 ** min(done, _RELOOKUP_MAX_DOUBLINGS) - 1)
+        return True
 
     def _give_up(self, orders: Mapping[str, Order], reason: str) -> None:
         """Publish :class:`OrderStateUnknown` for each order (once, until its state is known

@@ -352,6 +352,50 @@ async def test_a_failing_lookup_is_retried_then_reported_and_retried_after_the_n
         assert len(lookup.asked) == 5
 
 
+async def test_an_unknown_order_is_looked_up_again_less_often_on_a_flapping_connection(
+    sim: Simulator, hub: WsHub, client: AriesClient
+) -> None:
+    sim.faults.snapshot_working_orders_only = True
+    tokens = GatedTokens(sim)
+    lookup = CountingLookup(client.orders.reconcile)
+    async with reconciling_stream(sim, tokens, lookup, reconcile_attempts=1) as stream:
+        orders = stream.order_events()
+        cl_ord_id = await fill_while_down(sim, hub, stream, tokens, orders)
+        sim.faults.server_errors["GET /v2/accounts/{id}/orders"] = ServerErrorFault(count=None)
+        tokens.gate.set()
+        with pytest.raises(OrderStateUnknownError):
+            await stream.wait_for_order(cl_ord_id, OrderStatus.FILLED, timeout=5)
+        assert len(lookup.asked) == 1  # at the gap of the fill itself
+        looked_up_at = [1]
+        for gap in range(2, 11):
+            snapshot = stream.snapshot
+            assert hub.drop("accounts") == 1
+            await until(
+                lambda gap=gap, snapshot=snapshot: stream.reconnects == gap
+                and stream.snapshot is not snapshot
+                and stream.reconciling == 0
+            )
+            if len(lookup.asked) > len(looked_up_at):
+                looked_up_at.append(gap)
+        # The next gap, then with 2, 4, 8... gaps in between (the lookup kept failing).
+        assert looked_up_at == [1, 2, 3, 5, 9]
+        assert [type(e) for e in drain(orders)] == [OrderStateUnknown]  # told once
+
+        # Recovered: the order is found at the next lookup it is due for.
+        sim.faults.server_errors.clear()
+        for gap in range(11, 18):
+            snapshot = stream.snapshot
+            assert hub.drop("accounts") == 1
+            await until(
+                lambda gap=gap, snapshot=snapshot: stream.reconnects == gap
+                and stream.snapshot is not snapshot
+                and stream.reconciling == 0
+            )
+        order = await stream.wait_for_order(cl_ord_id, OrderStatus.FILLED, timeout=5)
+        assert order.ord_status == OrderStatus.FILLED
+        assert len(lookup.asked) == 6  # found at gap 17
+
+
 async def test_an_order_the_lookup_does_not_find_is_reported_unknown(
     sim: Simulator, hub: WsHub
 ) -> None:
