@@ -371,9 +371,11 @@ async def test_an_unknown_order_is_looked_up_again_less_often_on_a_flapping_conn
             snapshot = stream.snapshot
             assert hub.drop("accounts") == 1
             await until(
-                lambda gap=gap, snapshot=snapshot: stream.reconnects == gap
-                and stream.snapshot is not snapshot
-                and stream.reconciling == 0
+                lambda gap=gap, snapshot=snapshot: (
+                    stream.reconnects == gap
+                    and stream.snapshot is not snapshot
+                    and stream.reconciling == 0
+                )
             )
             if len(lookup.asked) > len(looked_up_at):
                 looked_up_at.append(gap)
@@ -387,9 +389,11 @@ async def test_an_unknown_order_is_looked_up_again_less_often_on_a_flapping_conn
             snapshot = stream.snapshot
             assert hub.drop("accounts") == 1
             await until(
-                lambda gap=gap, snapshot=snapshot: stream.reconnects == gap
-                and stream.snapshot is not snapshot
-                and stream.reconciling == 0
+                lambda gap=gap, snapshot=snapshot: (
+                    stream.reconnects == gap
+                    and stream.snapshot is not snapshot
+                    and stream.reconciling == 0
+                )
             )
         order = await stream.wait_for_order(cl_ord_id, OrderStatus.FILLED, timeout=5)
         assert order.ord_status == OrderStatus.FILLED
