@@ -342,7 +342,10 @@ class _LazyNumber:
             return self
         fields = quote.__dict__
         value = fields[_WIRE][self._index]
-        number = _create(orjson.dumps(value).decode()) if type(value) is float else Decimal(value)
+        if type(value) is float:
+            number = _create(orjson.dumps(value).decode())
+        else:  # an int of at most 64 bits (orjson writes no larger one): exact
+            number = Decimal(value, _EXACT)
         fields[self._name] = number
         return number
 
