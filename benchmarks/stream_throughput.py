@@ -22,10 +22,11 @@ aries-async
     (``Decimal``) of every quote. The consumer stops when delivered + conflated reaches the
     count; the conflated count is reported (0 means every update was delivered).
 
-Two context rows (not targets; ``--no-diagnostics`` skips them): ``raw + Decimal`` is the raw
-loop plus ``Decimal(repr(float))`` of bid and ask (what a raw user pays for Decimal money), and
+Three context rows (not targets; ``--no-diagnostics`` skips them): ``raw + Decimal`` is the raw
+loop plus ``Decimal(repr(float))`` of bid and ask (what a raw user pays for Decimal money),
 ``ours, .data floats`` is our consumer reading the wire floats from ``quote.data`` (our pipeline
-without the Decimal conversion).
+without the Decimal conversion), and ``raw aiohttp ws`` is the raw loop on aiohttp's websocket
+client (the per-frame cost of the other websocket stack the project depends on).
 
 The sim's CPU seconds during each run (from /proc) over the run's wall time show whether the
 sim could have been the bottleneck (close to 100% means it was). ``vs raw`` is the ratio of the
@@ -43,7 +44,7 @@ import asyncio
 import functools
 import statistics
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
@@ -55,42 +56,85 @@ from benchmarks import _simproc
 BATCH = 500  # symbols per subscribe message (StreamConfig.subscribe_batch)
 
 
-async def raw(info: dict[str, Any], count: int, *, decimal: bool = False) -> dict[str, Any]:
+def _auth_text(info: dict[str, Any]) -> str:
     token = info["token"]["access_token"]
+    auth = {
+        "type": "request",
+        "id": "auth-1",
+        "payload": {"method": "POST", "path": "/auth", "body": {"token": token}},
+    }
+    return orjson.dumps(auth).decode()
+
+
+def _authenticated(frame: str) -> bool:
+    for line in frame.split("\n"):
+        payload = orjson.loads(line).get("payload")
+        if isinstance(payload, dict) and payload.get("action") == "authSuccess":
+            return True
+    return False
+
+
+def _subscribe_texts(info: dict[str, Any]) -> list[str]:
     symbols = info["firehose_symbols"]
+    texts = []
+    for start in range(0, len(symbols), BATCH):
+        items = [{"symbol": s, "quoteFields": "*"} for s in symbols[start : start + BATCH]]
+        message = {"type": "subscribe", "id": f"s{start}", "payload": items}
+        texts.append(orjson.dumps(message).decode())
+    return texts
+
+
+async def _read_quotes(frames: AsyncIterator[str], count: int, decimal: bool) -> int:
+    """The raw receive loop: split each frame, parse each line, read bid and ask of each quote
+    (as ``Decimal`` too when ``decimal``) until ``count`` quotes; returns how many were read."""
+    n = 0
+    async for frame in frames:
+        for line in frame.split("\n"):
+            message = orjson.loads(line)
+            payload = message.get("payload")
+            if payload is not None and payload.get("type") == "quote":
+                data = payload["data"]
+                bid, ask = data["bidPrice"], data["askPrice"]
+                if decimal:
+                    bid, ask = Decimal(repr(bid)), Decimal(repr(ask))
+                n += 1
+        if n >= count:
+            break
+    return n
+
+
+async def raw(info: dict[str, Any], count: int, *, decimal: bool = False) -> dict[str, Any]:
     async with websockets.connect(
         info["market_ws_url"], compression=None, max_size=16 * 1024 * 1024, close_timeout=0.2
     ) as ws:
-        auth = {
-            "type": "request",
-            "id": "auth-1",
-            "payload": {"method": "POST", "path": "/auth", "body": {"token": token}},
-        }
-        await ws.send(orjson.dumps(auth).decode())
-        authenticated = False
-        while not authenticated:
-            for line in str(await ws.recv()).split("\n"):
-                message = orjson.loads(line)
-                payload = message.get("payload")
-                if isinstance(payload, dict) and payload.get("action") == "authSuccess":
-                    authenticated = True
+        await ws.send(_auth_text(info))
+        while not _authenticated(str(await ws.recv())):
+            pass
         t0 = time.perf_counter()
-        for start in range(0, len(symbols), BATCH):
-            items = [{"symbol": s, "quoteFields": "*"} for s in symbols[start : start + BATCH]]
-            await ws.send(orjson.dumps({"type": "subscribe", "id": f"s{start}", "payload": items}))
-        n = 0
-        async for frame in ws:
-            for line in frame.split("\n"):
-                message = orjson.loads(line)
-                payload = message.get("payload")
-                if payload is not None and payload.get("type") == "quote":
-                    data = payload["data"]
-                    bid, ask = data["bidPrice"], data["askPrice"]
-                    if decimal:
-                        bid, ask = Decimal(repr(bid)), Decimal(repr(ask))
-                    n += 1
-            if n >= count:
-                break
+        for text in _subscribe_texts(info):
+            await ws.send(text)
+        n = await _read_quotes(ws, count, decimal)  # type: ignore[arg-type]  # text frames
+        wall = time.perf_counter() - t0
+    return {"wall_s": wall, "quotes": n, "conflated": 0}
+
+
+async def raw_aiohttp(info: dict[str, Any], count: int) -> dict[str, Any]:
+    """The raw loop on aiohttp's websocket client instead of ``websockets`` (a diagnostic: the
+    per-frame cost of the other websocket stack this project already depends on). Its frames
+    pass through one more async generator than the ``websockets`` ones, a cost on its side."""
+    import aiohttp
+
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(info["market_ws_url"], compress=0, max_msg_size=16 * 1024 * 1024) as ws,
+    ):
+        await ws.send_str(_auth_text(info))
+        while not _authenticated((await ws.receive()).data):
+            pass
+        t0 = time.perf_counter()
+        for text in _subscribe_texts(info):
+            await ws.send_str(text)
+        n = await _read_quotes((message.data async for message in ws), count, False)
         wall = time.perf_counter() - t0
     return {"wall_s": wall, "quotes": n, "conflated": 0}
 
@@ -132,6 +176,7 @@ DIAGNOSTICS: dict[str, Callable[[dict[str, Any], int], Awaitable[dict[str, Any]]
     # What a raw user pays to get Decimal money too, and our pipeline without the conversion.
     "raw + Decimal": functools.partial(raw, decimal=True),
     "ours, .data floats": functools.partial(ours, typed=False),
+    "raw aiohttp ws": raw_aiohttp,
 }
 
 
@@ -236,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-diagnostics",
         dest="diagnostics",
         action="store_false",
-        help="skip the two context rows (raw + Decimal, ours reading .data floats)",
+        help="skip the context rows (raw + Decimal, ours reading .data floats, raw aiohttp ws)",
     )
     args = parser.parse_args(argv)
     results: dict[str, Any] = {}

@@ -235,6 +235,30 @@ async def fill_while_down(
     return cl_ord_id
 
 
+async def fill_while_down_then_fail_lookups(
+    sim: Simulator, hub: WsHub, stream: AccountStream, tokens: GatedTokens, orders: Any
+) -> str:
+    """``fill_while_down``; then every order lookup over REST fails, and the stream may
+    reconnect."""
+    cl_ord_id = await fill_while_down(sim, hub, stream, tokens, orders)
+    sim.faults.server_errors["GET /v2/accounts/{id}/orders"] = ServerErrorFault(count=None)
+    tokens.gate.set()
+    return cl_ord_id
+
+
+async def next_gap(stream: AccountStream, hub: WsHub) -> None:
+    """Drop the socket and wait until the stream has resynced and finished any lookup."""
+    reconnects, snapshot = stream.reconnects, stream.snapshot
+    assert hub.drop("accounts") == 1
+    await until(
+        lambda: (
+            stream.reconnects == reconnects + 1
+            and stream.snapshot is not snapshot
+            and stream.reconciling == 0
+        )
+    )
+
+
 def own_tasks() -> list[asyncio.Task[Any]]:
     return [
         t for t in asyncio.all_tasks() if t.get_name().startswith("aries-accounts") and not t.done()
@@ -314,9 +338,7 @@ async def test_a_failing_lookup_is_retried_then_reported_and_retried_after_the_n
     lookup = CountingLookup(client.orders.reconcile)
     async with reconciling_stream(sim, tokens, lookup, reconcile_attempts=2) as stream:
         orders = stream.order_events()
-        cl_ord_id = await fill_while_down(sim, hub, stream, tokens, orders)
-        sim.faults.server_errors["GET /v2/accounts/{id}/orders"] = ServerErrorFault(count=None)
-        tokens.gate.set()
+        cl_ord_id = await fill_while_down_then_fail_lookups(sim, hub, stream, tokens, orders)
 
         with pytest.raises(OrderStateUnknownError) as info:
             await stream.wait_for_order(cl_ord_id, OrderStatus.FILLED, timeout=5)
@@ -360,44 +382,27 @@ async def test_an_unknown_order_is_looked_up_again_less_often_on_a_flapping_conn
     lookup = CountingLookup(client.orders.reconcile)
     async with reconciling_stream(sim, tokens, lookup, reconcile_attempts=1) as stream:
         orders = stream.order_events()
-        cl_ord_id = await fill_while_down(sim, hub, stream, tokens, orders)
-        sim.faults.server_errors["GET /v2/accounts/{id}/orders"] = ServerErrorFault(count=None)
-        tokens.gate.set()
+        cl_ord_id = await fill_while_down_then_fail_lookups(sim, hub, stream, tokens, orders)
         with pytest.raises(OrderStateUnknownError):
             await stream.wait_for_order(cl_ord_id, OrderStatus.FILLED, timeout=5)
         assert len(lookup.asked) == 1  # at the gap of the fill itself
         looked_up_at = [1]
         for gap in range(2, 11):
-            snapshot = stream.snapshot
-            assert hub.drop("accounts") == 1
-            await until(
-                lambda gap=gap, snapshot=snapshot: (
-                    stream.reconnects == gap
-                    and stream.snapshot is not snapshot
-                    and stream.reconciling == 0
-                )
-            )
+            await next_gap(stream, hub)
             if len(lookup.asked) > len(looked_up_at):
                 looked_up_at.append(gap)
         # The next gap, then with 2, 4, 8... gaps in between (the lookup kept failing).
         assert looked_up_at == [1, 2, 3, 5, 9]
         assert [type(e) for e in drain(orders)] == [OrderStateUnknown]  # told once
 
-        # Recovered: the order is found at the next lookup it is due for.
+        # Recovered: the order is found at the next lookup it is due for (gap 17).
         sim.faults.server_errors.clear()
-        for gap in range(11, 18):
-            snapshot = stream.snapshot
-            assert hub.drop("accounts") == 1
-            await until(
-                lambda gap=gap, snapshot=snapshot: (
-                    stream.reconnects == gap
-                    and stream.snapshot is not snapshot
-                    and stream.reconciling == 0
-                )
-            )
+        for _ in range(11, 18):
+            await next_gap(stream, hub)
+        assert stream.reconnects == 17
         order = await stream.wait_for_order(cl_ord_id, OrderStatus.FILLED, timeout=5)
         assert order.ord_status == OrderStatus.FILLED
-        assert len(lookup.asked) == 6  # found at gap 17
+        assert len(lookup.asked) == 6
 
 
 async def test_an_order_the_lookup_does_not_find_is_reported_unknown(
