@@ -4,6 +4,7 @@ and the REST reconcile of orders that finished while the stream was down."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -235,15 +236,23 @@ async def fill_while_down(
     return cl_ord_id
 
 
-async def fill_while_down_then_fail_lookups(
-    sim: Simulator, hub: WsHub, stream: AccountStream, tokens: GatedTokens, orders: Any
-) -> str:
-    """``fill_while_down``; then every order lookup over REST fails, and the stream may
-    reconnect."""
-    cl_ord_id = await fill_while_down(sim, hub, stream, tokens, orders)
-    sim.faults.server_errors["GET /v2/accounts/{id}/orders"] = ServerErrorFault(count=None)
-    tokens.gate.set()
-    return cl_ord_id
+@contextlib.asynccontextmanager
+async def failing_lookups(
+    sim: Simulator, hub: WsHub, client: AriesClient, reconcile_attempts: int
+) -> AsyncIterator[tuple[AccountStream, Any, CountingLookup, str]]:
+    """A stream whose snapshots list working orders only, an order filled while it was down,
+    and every order lookup over REST failing from then on: ``(stream, order_events(), the
+    lookup, the order's clOrdId)``, the stream free to reconnect."""
+    sim.faults.snapshot_working_orders_only = True
+    tokens = GatedTokens(sim)
+    lookup = CountingLookup(client.orders.reconcile)
+    stream = reconciling_stream(sim, tokens, lookup, reconcile_attempts=reconcile_attempts)
+    async with stream:
+        orders = stream.order_events()
+        cl_ord_id = await fill_while_down(sim, hub, stream, tokens, orders)
+        sim.faults.server_errors["GET /v2/accounts/{id}/orders"] = ServerErrorFault(count=None)
+        tokens.gate.set()
+        yield stream, orders, lookup, cl_ord_id
 
 
 async def next_gap(stream: AccountStream, hub: WsHub) -> None:
@@ -333,13 +342,7 @@ async def test_without_the_switch_the_snapshot_tells_and_nothing_is_looked_up(
 async def test_a_failing_lookup_is_retried_then_reported_and_retried_after_the_next_gap(
     sim: Simulator, hub: WsHub, client: AriesClient
 ) -> None:
-    sim.faults.snapshot_working_orders_only = True
-    tokens = GatedTokens(sim)
-    lookup = CountingLookup(client.orders.reconcile)
-    async with reconciling_stream(sim, tokens, lookup, reconcile_attempts=2) as stream:
-        orders = stream.order_events()
-        cl_ord_id = await fill_while_down_then_fail_lookups(sim, hub, stream, tokens, orders)
-
+    async with failing_lookups(sim, hub, client, 2) as (stream, orders, lookup, cl_ord_id):
         with pytest.raises(OrderStateUnknownError) as info:
             await stream.wait_for_order(cl_ord_id, OrderStatus.FILLED, timeout=5)
         assert isinstance(info.value, StreamError)
@@ -377,12 +380,7 @@ async def test_a_failing_lookup_is_retried_then_reported_and_retried_after_the_n
 async def test_an_unknown_order_is_looked_up_again_less_often_on_a_flapping_connection(
     sim: Simulator, hub: WsHub, client: AriesClient
 ) -> None:
-    sim.faults.snapshot_working_orders_only = True
-    tokens = GatedTokens(sim)
-    lookup = CountingLookup(client.orders.reconcile)
-    async with reconciling_stream(sim, tokens, lookup, reconcile_attempts=1) as stream:
-        orders = stream.order_events()
-        cl_ord_id = await fill_while_down_then_fail_lookups(sim, hub, stream, tokens, orders)
+    async with failing_lookups(sim, hub, client, 1) as (stream, orders, lookup, cl_ord_id):
         with pytest.raises(OrderStateUnknownError):
             await stream.wait_for_order(cl_ord_id, OrderStatus.FILLED, timeout=5)
         assert len(lookup.asked) == 1  # at the gap of the fill itself
