@@ -247,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         scope = f" (missing scope {exc.missing_scope})" if exc.missing_scope else ""
         err(f"refused: {exc}{scope}; sign in again with that scope (aries-async login)")
         return EXIT_AUTH
-    except (TimeoutError, asyncio.TimeoutError):
+    except TimeoutError:
         err("timed out waiting for the sign-in callback")
         return EXIT_AUTH
     except EOFError:

@@ -106,7 +106,7 @@ async def run_demo(out: Callable[[str], None] = print, *, fill_timeout: float = 
                     filled = await account_events.wait_for_order(
                         ack.cl_ord_id, OrderStatus.FILLED, timeout=fill_timeout
                     )
-                except (asyncio.TimeoutError, TimeoutError):
+                except TimeoutError:
                     out("   the order did not fill in time")
                     return 1
                 finally:

@@ -39,7 +39,7 @@ import stat
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -246,7 +246,7 @@ def _span(seconds: float) -> str:
 
 
 def _utc(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%d %H:%M:%SZ")
 
 
 def check_expiry(
@@ -404,7 +404,7 @@ async def _check_rest(client: Any, signed_in: bool, timeout: float) -> Check:
     start = time.perf_counter()
     try:
         count = await asyncio.wait_for(_rest_call(client, signed_in, timeout), timeout + 1)
-    except (AriesError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, AriesError) as exc:
         return _rest_failure(exc, base)
     latency = _ms(start)
     if count is None:
@@ -475,7 +475,7 @@ async def probe_websocket(name: str, url: str, token: str | None, timeout: float
         return await asyncio.wait_for(_handshake(name, url, token, timeout), timeout)
     except InvalidURI as exc:
         return Check(name, "fail", str(exc), "fix the URL", "config")
-    except asyncio.TimeoutError:
+    except TimeoutError:
         detail = f"{url}: no answer within {timeout:g} s"
     except (OSError, WebSocketException) as exc:
         detail = f"{url}: {type(exc).__name__}: {exc}"
@@ -493,7 +493,7 @@ async def _check_websockets(client: Any, signed_in: bool, timeout: float) -> lis
     if signed_in:
         try:
             token = await asyncio.wait_for(client.auth.access_token(), timeout)
-        except (AriesError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, AriesError) as exc:
             why = f"no usable token ({type(exc).__name__})"
             return [
                 Check(n, "skip", why, _LOGIN, "auth")

@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import sys
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -186,7 +186,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime("%H:%M:%S")
+        return value.astimezone(UTC).strftime("%H:%M:%S")
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
@@ -194,7 +194,7 @@ def _cell(value: Any) -> str:
 
 def _json_value(value: Any) -> Any:
     if isinstance(value, datetime):
-        utc = value.astimezone(timezone.utc)
+        utc = value.astimezone(UTC)
         return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     if isinstance(value, Decimal):
         return str(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import attrs
@@ -107,7 +107,7 @@ class Token:
         """The expiry as an aware UTC datetime."""
         if self.expires_at is None:
             return None
-        return datetime.fromtimestamp(self.expires_at, tz=timezone.utc)
+        return datetime.fromtimestamp(self.expires_at, tz=UTC)
 
     @property
     def authorization(self) -> str:

@@ -165,7 +165,7 @@ class Transport:
                     status = resp.status
                     response_headers = resp.headers
                     reason = resp.reason if status >= 400 else None
-            except asyncio.TimeoutError as exc:
+            except TimeoutError as exc:
                 raise RequestTimeoutError(f"{method} {_path(url)} timed out") from exc
             except aiohttp.ClientConnectorError as exc:
                 # Could not connect: the request was certainly not sent.

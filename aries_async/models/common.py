@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, TypeVar
 
@@ -153,7 +153,7 @@ def _from_epoch(number: float) -> datetime:
         seconds = number / 1e3
     else:
         seconds = float(number)
-    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    return datetime.fromtimestamp(seconds, tz=UTC)
 
 
 def parse_datetime(value: object) -> datetime | None:
@@ -168,8 +168,8 @@ def parse_datetime(value: object) -> datetime | None:
         return None
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
     if isinstance(value, bool):
         raise ValueError(f"not a date-time: {value!r}")
     if isinstance(value, (int, float)):
@@ -202,8 +202,8 @@ def _parse_rfc3339(text: str) -> datetime:
     except ValueError:
         raise ValueError(f"not an RFC 3339 date-time: {original!r}") from None
     if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
 
 
 def parse_date(value: object) -> date | None:
@@ -228,16 +228,16 @@ def parse_date(value: object) -> date | None:
 def datetime_to_wire(value: datetime) -> str:
     """RFC 3339 in UTC with a ``Z``: ``2026-01-15T14:30:05Z`` (fraction kept when present)."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    text = value.astimezone(timezone.utc).isoformat()
+        value = value.replace(tzinfo=UTC)
+    text = value.astimezone(UTC).isoformat()
     return text.replace("+00:00", "Z")
 
 
 def datetime_to_epoch(value: datetime, unit: str = "s") -> int:
     """Unix seconds (``unit="s"``) or milliseconds (``"ms"``) of a datetime; naive means UTC."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    delta = value - datetime(1970, 1, 1, tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
+    delta = value - datetime(1970, 1, 1, tzinfo=UTC)
     micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
     return micros // 1000 if unit == "ms" else micros // 1_000_000
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import AsyncGenerator, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from aries_async.errors import (
@@ -49,7 +49,7 @@ def new_client_id() -> str:
 def _rfc3339(value: datetime, field: str) -> str:
     if value.tzinfo is None:
         raise ValidationError(f"{field} must be timezone-aware", field=field)
-    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 class Orders(Resource):
@@ -101,7 +101,7 @@ class Orders(Resource):
                 raise ValidationError("end is before start", field="end")
             if end - start > _HISTORY_WINDOW:
                 raise ValidationError("the history window is at most 90 days", field="end")
-        elif datetime.now(timezone.utc) - start > _HISTORY_WINDOW:
+        elif datetime.now(UTC) - start > _HISTORY_WINDOW:
             raise ValidationError("the history window is at most 90 days", field="start")
         if order_by not in ("asc", "desc"):
             raise ValidationError("order_by must be 'asc' or 'desc'", field="order_by")
@@ -178,7 +178,7 @@ class Orders(Resource):
         for order in await self.active(account_id):
             if order.client_id == client_id:
                 return order
-        start = datetime.now(timezone.utc) - lookback
+        start = datetime.now(UTC) - lookback
         async for order in self.history(account_id, start):
             if order.client_id == client_id:
                 return order
@@ -215,7 +215,7 @@ class Orders(Resource):
         missing = [o for key, o in wanted.items() if key not in found]
         if not missing:
             return list(found.values())
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         earliest = now - _HISTORY_WINDOW + timedelta(minutes=1)
         created = [o.created_at for o in missing if o.created_at is not None]
         start = earliest

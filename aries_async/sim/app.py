@@ -20,7 +20,7 @@ import html
 import math
 import secrets
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -551,7 +551,7 @@ def _parse_time(text: str) -> datetime:
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         raise ValueError("time zone required")
-    return parsed.astimezone(timezone.utc)
+    return parsed.astimezone(UTC)
 
 
 async def _order_history(request: web.Request) -> web.StreamResponse:
@@ -566,7 +566,7 @@ async def _order_history(request: web.Request) -> web.StreamResponse:
         start = _parse_time(query["from"])
     except ValueError:
         return flat_error(400, "from must be an RFC 3339 date-time with a zone", "from")
-    now = datetime.fromtimestamp(ctx.clock.now(), timezone.utc).replace(second=0, microsecond=0)
+    now = datetime.fromtimestamp(ctx.clock.now(), UTC).replace(second=0, microsecond=0)
     if query.get("to"):
         try:
             end = _parse_time(query["to"])
@@ -581,7 +581,7 @@ async def _order_history(request: web.Request) -> web.StreamResponse:
         local_midnight = datetime.fromtimestamp(ctx.clock.now(), NEW_YORK).replace(
             hour=0, minute=0, second=0, microsecond=0
         )
-        end = min(end, local_midnight.astimezone(timezone.utc) - timedelta(microseconds=1))
+        end = min(end, local_midnight.astimezone(UTC) - timedelta(microseconds=1))
     if end < start:
         return flat_error(400, "to must not be before from", "to")
     if end - start > timedelta(days=90):
@@ -888,7 +888,7 @@ async def _equity_details(request: web.Request) -> web.StreamResponse:
             errors.append({"symbol": symbol, "error": "symbol not found"})
             continue
         snap = ctx.feed.quote(info.symbol)
-        stamp = datetime.fromtimestamp(snap.time, timezone.utc).isoformat().replace("+00:00", "Z")
+        stamp = datetime.fromtimestamp(snap.time, UTC).isoformat().replace("+00:00", "Z")
         data.append(
             {
                 "symbol": info.symbol,

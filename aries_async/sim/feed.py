@@ -39,7 +39,7 @@ import math
 import random
 import time
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -65,7 +65,7 @@ __all__ = [
 
 NEW_YORK = ZoneInfo("America/New_York")
 
-DEFAULT_START = datetime(2026, 1, 15, 15, 0, tzinfo=timezone.utc).timestamp()
+DEFAULT_START = datetime(2026, 1, 15, 15, 0, tzinfo=UTC).timestamp()
 """Start of a :class:`ManualClock`: Thursday 2026-01-15 10:00 New York, the market is open."""
 
 _SESSION_MINUTES = 390
@@ -729,16 +729,16 @@ class Feed:
 
 
 def _day_epoch(day: date) -> int:
-    return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
 
 
 def _week_start(t: int) -> int:
-    day = datetime.fromtimestamp(t, timezone.utc).date()
+    day = datetime.fromtimestamp(t, UTC).date()
     return _day_epoch(day - timedelta(days=day.weekday()))
 
 
 def _month_start(t: int, months: int) -> int:
-    day = datetime.fromtimestamp(t, timezone.utc).date()
+    day = datetime.fromtimestamp(t, UTC).date()
     index = (day.year * 12 + day.month - 1) // months * months
     return _day_epoch(date(index // 12, index % 12 + 1, 1))
 

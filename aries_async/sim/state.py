@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -84,9 +84,7 @@ def _px(value: float) -> Decimal:
 
 def _rfc3339(when: float) -> str:
     return (
-        datetime.fromtimestamp(when, timezone.utc)
-        .isoformat(timespec="milliseconds")
-        .replace("+00:00", "Z")
+        datetime.fromtimestamp(when, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     )
 
 
@@ -620,7 +618,7 @@ class State:
 
     def _next_ids(self) -> tuple[str, str]:
         self._ids += 1
-        stamp = datetime.fromtimestamp(self.clock.now(), timezone.utc).strftime("%Y%m%d")
+        stamp = datetime.fromtimestamp(self.clock.now(), UTC).strftime("%Y%m%d")
         return f"SIM-{stamp}-{self._ids:06d}", f"ord-{self._ids:08x}"
 
     def _account_field(self, body: Mapping[str, Any]) -> str:
@@ -1174,7 +1172,7 @@ class State:
             price = _px(close)
             self._ids += 1
             self._seq += 1
-            stamp = datetime.fromtimestamp(when, timezone.utc).strftime("%Y%m%d")
+            stamp = datetime.fromtimestamp(when, UTC).strftime("%Y%m%d")
             order = SimOrder(
                 cl_ord_id=f"SIM-{stamp}-{self._ids:06d}",
                 ord_id=f"ord-{self._ids:08x}",

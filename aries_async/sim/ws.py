@@ -45,7 +45,7 @@ import contextlib
 import logging
 import math
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -663,7 +663,7 @@ class WsHub:
             "exchanges": {"nasdaq": venue, "nyse": venue, "otc": venue},
             "indicesGroups": {"dow_jones": venue, "nasdaq": venue, "s_and_p": venue},
             "market": venue,
-            "serverTime": datetime.fromtimestamp(now, timezone.utc)
+            "serverTime": datetime.fromtimestamp(now, UTC)
             .isoformat(timespec="milliseconds")
             .replace("+00:00", "Z"),
         }

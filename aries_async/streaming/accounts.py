@@ -338,7 +338,7 @@ class AccountStream:
             timeout: seconds to wait (None: forever).
 
         Raises:
-            TimeoutError: ``timeout`` passed (``asyncio.TimeoutError`` on Python 3.10).
+            TimeoutError: ``timeout`` passed.
             OrderStateUnknownError: the order left the working set while the stream was
                 disconnected and the lookup could not tell its state (ask the order history).
             StreamAuthError, StreamClosedError: the stream failed or was closed.

@@ -316,7 +316,7 @@ class Connection:
             )
         except InvalidURI as exc:
             raise _Fatal(StreamClosedError(f"invalid stream URL: {exc}")) from exc
-        except (OSError, asyncio.TimeoutError, WebSocketException) as exc:
+        except (TimeoutError, OSError, WebSocketException) as exc:
             return f"connect failed: {type(exc).__name__}: {exc}", False, False
         self._dead_reason = None
         self._fatal = None
@@ -332,7 +332,7 @@ class Connection:
                 if self._invalidate is not None:
                     await self._invalidate(token)
                 return f"credentials refused ({exc}); retrying with a fresh token", False, True
-            except (ConnectionClosed, asyncio.TimeoutError, OSError) as exc:
+            except (TimeoutError, ConnectionClosed, OSError) as exc:
                 return f"authentication did not complete: {type(exc).__name__}", False, False
             self._refusals = 0
             return await self._serve(ws)

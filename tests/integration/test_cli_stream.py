@@ -6,7 +6,7 @@ import contextlib
 import os
 import signal
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -152,7 +152,7 @@ def test_state_merges_partial_updates() -> None:
 def test_the_envelope_timestamp_in_any_form_never_breaks_the_table(stamp: object) -> None:
     state = StreamState(["AAPL"])
     row = state.apply(QuoteUpdate("AAPL", {"bidPrice": 1.5}, stamp))
-    when = datetime(2027, 1, 15, 8, tzinfo=timezone.utc)
+    when = datetime(2027, 1, 15, 8, tzinfo=UTC)
     expected = None if stamp in ("not a time", None) else when
     assert row.get("time") == expected
 
@@ -164,7 +164,7 @@ def test_render_frame_table_and_status_line() -> None:
         "ask": Decimal("189.51"),
         "last": Decimal("189.50"),
         "volume": 1234567,
-        "time": datetime(2026, 11, 28, 14, 30, 1, tzinfo=timezone.utc),
+        "time": datetime(2026, 11, 28, 14, 30, 1, tzinfo=UTC),
     }
     state.status(StreamConnected(attempt=1, reconnect=False, at=0.0))
     state.updates, state.reconnects, state.conflated = 42, 1, 7

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -492,7 +492,7 @@ async def test_orders_reconcile_reads_active_then_history_for_older_orders() -> 
                 if not o.working and o.status != "SUPERSEDED" and o.cl_ord_id != today
                 if o.cl_ord_id not in {a.cl_ord_id for a in sim.state.active_orders(ACCOUNT)}
             )
-            created = datetime.fromtimestamp(older.created_at, timezone.utc)
+            created = datetime.fromtimestamp(older.created_at, UTC)
             asked = [
                 Order(cl_ord_id=today, ord_status=OrderStatus.NEW),
                 Order(cl_ord_id=older.cl_ord_id, ord_status=OrderStatus.NEW, created_at=created),

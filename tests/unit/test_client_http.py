@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -202,7 +202,7 @@ async def test_replace_cancel_preview_bodies() -> None:
 
 async def test_history_iterates_every_page() -> None:
     order = {"clOrdId": "X", "accountId": "A1", "symbol": "AAPL", "qty": "1"}
-    start = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 1, tzinfo=UTC)
     with aioresponses() as m:
         pattern = re.compile(re.escape(BASE) + r"/v2/accounts/A1/orders/history\?.*")
         m.get(pattern, payload={"orders": [order, order], "nextCursor": 7})
@@ -265,7 +265,7 @@ async def test_bad_input_raises_before_sending(call: Any, field: str) -> None:
 async def test_history_window_checked_before_sending() -> None:
     with aioresponses() as m:
         async with make_client() as client:
-            start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+            start = datetime(2026, 1, 1, tzinfo=UTC)
             with pytest.raises(ValidationError):
                 client.orders.history("A1", start, start + timedelta(days=91))
             with pytest.raises(ValidationError):

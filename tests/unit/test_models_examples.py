@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -62,8 +62,6 @@ EXAMPLES = Path(os.environ.get("ARIES_API_EXAMPLES", "/work/shared/aries-api/exa
 pytestmark = pytest.mark.skipif(
     not EXAMPLES.is_dir(), reason=f"wire-spec examples not found at {EXAMPLES}"
 )
-
-UTC = timezone.utc
 
 
 def load(name: str) -> Any:

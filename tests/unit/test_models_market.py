@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,8 +19,6 @@ from aries_async.models import (
     parse_bars,
     parse_quotes_response,
 )
-
-UTC = timezone.utc
 
 VALUES = {
     "lp": 175.4,

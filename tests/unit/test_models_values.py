@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -34,9 +34,6 @@ from aries_async.models.common import (
     parse_datetime,
     parse_decimal,
 )
-
-UTC = timezone.utc
-
 
 # ---------------------------------------------------------------------------------------------
 # Decimals
