@@ -30,7 +30,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import weakref
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
@@ -189,17 +189,61 @@ class Consumer(Generic[T]):
                 queue.extend(self._overflow.values())
                 self._overflow = None
                 continue
-            if self._done:
-                error, self._error = self._error, None
-                if error is not None:
-                    raise error
-                raise StopAsyncIteration
-            waiter = asyncio.get_running_loop().create_future()
-            self._waiter = waiter
+            await self._wait()
+
+    async def next_batch(self, limit: int | None = None) -> list[T]:
+        """Everything buffered (at most ``limit`` items), waiting for the first item.
+
+        The items and their order are those that ``async for`` would deliver one by one; a
+        batch takes the queued items, or, once those are gone, the conflated latest ones. One
+        wait per batch instead of one ``async for`` step per item is cheaper for a consumer
+        that keeps up with a busy stream.
+
+        Raises:
+            StopAsyncIteration: the stream ended normally and nothing is left.
+            ValueError: ``limit`` is below 1.
+            StreamError: the stream's fatal error, once nothing is left (as ``async for``).
+        """
+        if limit is not None and limit < 1:
+            raise ValueError("limit must be at least 1")
+        while True:
+            queue = self._queue
+            if not queue and self._overflow:
+                queue.extend(self._overflow.values())
+                self._overflow = None
+            if queue:
+                if limit is None or len(queue) <= limit:
+                    batch = list(queue)
+                    queue.clear()
+                else:
+                    batch = [queue.popleft() for _ in range(limit)]
+                self.delivered += len(batch)
+                return batch
+            await self._wait()
+
+    async def _wait(self) -> None:
+        """Nothing is buffered: end (normally or with the stream's error), or wait for more."""
+        if self._done:
+            error, self._error = self._error, None
+            if error is not None:
+                raise error
+            raise StopAsyncIteration
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiter = waiter
+        try:
+            await waiter
+        finally:
+            self._waiter = None
+
+    async def batches(self, limit: int | None = None) -> AsyncIterator[list[T]]:
+        """``async for batch in consumer.batches():`` lists of items (see :meth:`next_batch`),
+        until the stream ends; the stream's fatal error is raised as ``async for`` would."""
+        while True:
             try:
-                await waiter
-            finally:
-                self._waiter = None
+                batch = await self.next_batch(limit)
+            except StopAsyncIteration:
+                return
+            yield batch
 
     def get_nowait(self) -> T | None:
         """The next buffered item, or None when nothing is buffered (never waits)."""

@@ -172,6 +172,26 @@ async def test_subscribe_snapshot_typed_decimals_and_latest(
         await until(lambda: stream.acknowledged == {"AAPL", "MSFT"})
 
 
+async def test_batches_from_a_live_stream_match_one_by_one(
+    sim: Simulator, fake_time: FakeTime
+) -> None:
+    async with make_stream(sim, Tokens(sim), fake_time) as stream:
+        one_by_one = stream.quotes()
+        batched = stream.quotes()
+        await stream.subscribe(["AAPL", "MSFT", "KO"], channels=["quotes"])
+        await subscribed(stream, "AAPL", "MSFT", "KO")
+        sim.advance(0.5)  # one more quote of each symbol
+        expected = await take(one_by_one, 6)
+        got: list[QuoteUpdate] = []
+        batches = batched.batches()
+        async with asyncio.timeout(5):
+            while len(got) < 6:
+                got.extend(await anext(batches))
+        assert [(q.symbol, q.data) for q in got] == [(q.symbol, q.data) for q in expected]
+        assert all(isinstance(q.bid_price, Decimal) for q in got)
+        assert batched.delivered == 6
+
+
 async def test_field_selection_and_channels(sim: Simulator, fake_time: FakeTime) -> None:
     async with make_stream(sim, Tokens(sim), fake_time) as stream:
         events = stream.events()

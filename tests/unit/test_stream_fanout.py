@@ -202,3 +202,70 @@ def test_one_wake_up_per_batch_and_waiter_sees_the_whole_frame() -> None:
         assert c.pending == 1 and c.delivered == 1
 
     asyncio.run(run())
+
+
+async def _items_one_by_one(consumer: Consumer[Any]) -> list[Any]:
+    return [item async for item in consumer]
+
+
+async def _items_in_batches(consumer: Consumer[Any], limit: int | None) -> list[Any]:
+    out: list[Any] = []
+    async for batch in consumer.batches(limit):
+        assert batch and (limit is None or len(batch) <= limit)
+        out.extend(batch)
+    return out
+
+
+@pytest.mark.parametrize("limit", [None, 1, 2, 7])
+def test_batches_deliver_what_async_for_delivers_in_the_same_order(limit: int | None) -> None:
+    async def run() -> None:
+        observed = []
+        for by_batch in (False, True):
+            hub = Hub()
+            consumers = _consumers(hub)
+            for frame in _frames():  # more than the smaller buffers hold: conflation too
+                hub.publish_many(frame)
+            hub.end(None)
+            got = []
+            for c in consumers:
+                items = await (_items_in_batches(c, limit) if by_batch else _items_one_by_one(c))
+                seen = [
+                    (type(i).__name__, getattr(i, "symbol", None), getattr(i, "data", None) or i)
+                    for i in items
+                ]
+                got.append((seen, c.delivered, c.conflated, c.dropped))
+            observed.append(got)
+        assert observed[0] == observed[1]
+        assert any(conflated for _, _, conflated, _ in observed[0])
+
+    asyncio.run(run())
+
+
+def test_a_batch_waits_for_the_first_item_and_takes_the_whole_frame() -> None:
+    async def run() -> None:
+        hub = Hub()
+        c: Consumer[QuoteUpdate] = Consumer(hub, [QuoteUpdate], policy="conflate", limit=100)
+        task = asyncio.create_task(c.next_batch())
+        await asyncio.sleep(0)
+        assert not task.done()
+        hub.publish_many([quote("A", 1), quote("B", 2), quote("C", 3)])
+        assert [q.symbol for q in await task] == ["A", "B", "C"]
+        assert c.pending == 0 and c.delivered == 3
+        with pytest.raises(ValueError, match="limit"):
+            await c.next_batch(0)
+
+    asyncio.run(run())
+
+
+def test_batches_end_with_the_stream_error_after_the_buffered_items() -> None:
+    async def run() -> None:
+        hub = Hub()
+        c: Consumer[QuoteUpdate] = Consumer(hub, [QuoteUpdate], policy="lossless", limit=10)
+        hub.publish_many([quote("A", 1), quote("B", 2)])
+        hub.end(StreamAuthError("refused"))
+        batches = c.batches()
+        assert [q.symbol for q in await anext(batches)] == ["A", "B"]
+        with pytest.raises(StreamAuthError):
+            await anext(batches)
+
+    asyncio.run(run())
