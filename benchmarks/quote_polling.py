@@ -1,6 +1,6 @@
 """Quote polling: N quote requests at concurrency C against the simulator in its own process.
 
-Run: ``python -m benchmarks.quote_polling [--requests 2000 --concurrency 100 --rounds 5]``.
+Run: ``python -m benchmarks.quote_polling [--requests 2000 --concurrency 100 --rounds 11]``.
 Writes ``benchmarks/results/quote_polling.json``.
 
 Contenders, each with a connection pool of ``--pool`` connections (256, our default) to the same
@@ -306,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=11)
     parser.add_argument("--skip-finance-dev", action="store_true")
     parser.add_argument("--sim-check", action="store_true", help="also run two raw clients")
     parser.add_argument(
