@@ -34,7 +34,7 @@ from collections.abc import AsyncIterator, Iterable
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-from aries_async.errors import StreamOverflowError
+from aries_async.errors import StreamOverflowError, ValidationError
 
 __all__ = ["Consumer", "Hub"]
 
@@ -201,11 +201,11 @@ class Consumer(Generic[T]):
 
         Raises:
             StopAsyncIteration: the stream ended normally and nothing is left.
-            ValueError: ``limit`` is below 1.
+            ValidationError: ``limit`` is below 1.
             StreamError: the stream's fatal error, once nothing is left (as ``async for``).
         """
         if limit is not None and limit < 1:
-            raise ValueError("limit must be at least 1")
+            raise ValidationError("limit must be at least 1", field="limit")
         while True:
             queue = self._queue
             if not queue and self._overflow:

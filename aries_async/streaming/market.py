@@ -43,6 +43,7 @@ from aries_async.streaming.protocol import (
     Channel,
     MarketSubscription,
     MarketSubscriptions,
+    channel_of,
     encode_market_subscribe,
     encode_market_unsubscribe,
 )
@@ -154,13 +155,14 @@ class MarketStream:
 
         Raises:
             StreamClosedError: the stream is closed.
-            ValueError: no channel given.
+            ValidationError: an empty or non-text symbol, no channel or an unknown one; then
+                nothing is subscribed, not even the valid symbols.
         """
         self._check_open()
         names = [symbols] if isinstance(symbols, str) else list(symbols)
-        items = []
-        for symbol in names:
-            sub = MarketSubscription.build(
+        channels = list(channels)  # an iterator is read once per symbol below
+        subs = [
+            MarketSubscription.build(
                 symbol,
                 channels,
                 option=option,
@@ -169,7 +171,9 @@ class MarketStream:
                 time_and_sales_fields=time_and_sales_fields,
                 greeks_fields=greeks_fields,
             )
-            items.append(self._subs.add(sub).to_wire())
+            for symbol in names
+        ]
+        items = [self._subs.add(sub).to_wire() for sub in subs]
         await self._send_subscribe(items)
 
     async def unsubscribe(
@@ -179,10 +183,11 @@ class MarketStream:
 
         Raises:
             StreamClosedError: the stream is closed.
+            ValidationError: an unknown channel (then nothing is dropped).
         """
         self._check_open()
         names = [symbols] if isinstance(symbols, str) else list(symbols)
-        wanted = list(channels) if channels is not None else None
+        wanted = [channel_of(c) for c in channels] if channels is not None else None
         items: list[str | dict[str, Any]] = []
         for symbol in names:
             item = self._subs.remove(symbol, wanted)

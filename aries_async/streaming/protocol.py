@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 import orjson
 
+from aries_async.errors import ValidationError
 from aries_async.models._converter import structure
 from aries_async.models.accounts import Balance, Position
 from aries_async.models.events import (
@@ -57,6 +58,7 @@ __all__ = [
     "IdFactory",
     "MarketSubscription",
     "MarketSubscriptions",
+    "channel_of",
     "encode_account_subscribe",
     "encode_account_unsubscribe",
     "encode_auth",
@@ -158,6 +160,17 @@ _UNSUB_KEYS = {
 }
 
 
+def channel_of(value: Channel | str) -> Channel:
+    """``Channel(value)``, or a :class:`~aries_async.errors.ValidationError` naming the channels."""
+    try:
+        return Channel(value)
+    except ValueError:
+        known = ", ".join(c.value for c in Channel)
+        raise ValidationError(
+            f"unknown channel {value!r} (one of {known})", field="channels"
+        ) from None
+
+
 def _fields(value: Iterable[str] | str | None) -> frozenset[str]:
     if value is None:
         return frozenset({"*"})
@@ -207,10 +220,18 @@ class MarketSubscription:
         time_and_sales_fields: Iterable[str] | str | None = None,
         greeks_fields: Iterable[str] | str | None = None,
     ) -> MarketSubscription:
-        """Normalise user input (``None`` fields mean all; OSI symbols are options)."""
-        chans = frozenset(Channel(c) for c in channels)
+        """Normalise user input (``None`` fields mean all; OSI symbols are options).
+
+        Raises:
+            ValidationError: an empty or non-text symbol, no channel, or an unknown channel.
+        """
+        if not isinstance(symbol, str) or not symbol.strip():
+            raise ValidationError(
+                f"symbol must be a non-empty string, got {symbol!r}", field="symbol"
+            )
+        chans = frozenset(channel_of(c) for c in channels)
         if not chans:
-            raise ValueError("at least one channel is needed")
+            raise ValidationError("at least one channel is needed", field="channels")
         is_option = option if option is not None else _looks_like_osi(symbol)
         return cls(
             symbol=symbol,
@@ -293,7 +314,7 @@ class MarketSubscriptions:
             del self.desired[symbol]
             self.acknowledged.discard(symbol)
             return symbol
-        drop = frozenset(Channel(c) for c in channels) & current.channels
+        drop = frozenset(channel_of(c) for c in channels) & current.channels
         if not drop:
             return None
         left = current.channels - drop

@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 import pytest
 
-from aries_async.errors import ReauthenticationRequired, StreamAuthError
+from aries_async.errors import ReauthenticationRequired, StreamAuthError, ValidationError
 from aries_async.models.events import (
     QuoteUpdate,
     StreamConnected,
@@ -29,6 +29,7 @@ from aries_async.models.events import (
 from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.ws import WsHub, hub_of
 from aries_async.streaming import MarketStream, StreamConfig
+from aries_async.streaming.protocol import Channel
 
 FAST = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
 
@@ -190,6 +191,27 @@ async def test_batches_from_a_live_stream_match_one_by_one(
         assert [(q.symbol, q.data) for q in got] == [(q.symbol, q.data) for q in expected]
         assert all(isinstance(q.bid_price, Decimal) for q in got)
         assert batched.delivered == 6
+
+
+async def test_a_bad_symbol_subscribes_nothing_and_channels_may_be_an_iterator(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    async with make_stream(sim, Tokens(sim), fake_time) as stream:
+        with pytest.raises(ValidationError) as info:
+            await stream.subscribe(["AAPL", " "], channels=["quotes"])
+        assert info.value.field == "symbol"
+        with pytest.raises(ValidationError, match="unknown channel"):
+            await stream.subscribe("AAPL", channels=["quote"])
+        assert dict(stream.subscriptions) == {}
+        await stream.subscribe(["AAPL", "MSFT"], channels=(c for c in ["quotes"]))
+        assert {s: set(sub.channels) for s, sub in stream.subscriptions.items()} == {
+            "AAPL": {Channel.QUOTES},
+            "MSFT": {Channel.QUOTES},
+        }
+        await subscribed(stream, "AAPL", "MSFT")
+        with pytest.raises(ValidationError, match="unknown channel"):
+            await stream.unsubscribe(["AAPL", "MSFT"], channels=["quotes", "nope"])
+        assert set(stream.subscriptions) == {"AAPL", "MSFT"}  # nothing dropped
 
 
 async def test_field_selection_and_channels(sim: Simulator, fake_time: FakeTime) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
 
+from aries_async.errors import ValidationError
 from aries_async.models.events import (
     AccountSnapshot,
     AuthExpired,
@@ -208,3 +210,21 @@ def test_backoff_grows_caps_jitters_and_resets_after_a_stable_period() -> None:
     b.connected(200)
     b.disconnected(300)
     assert b.failures == 0
+
+
+@pytest.mark.parametrize(
+    ("symbol", "channels", "field", "message"),
+    [
+        ("", ["quotes"], "symbol", "non-empty"),
+        ("   ", ["quotes"], "symbol", "non-empty"),
+        (7, ["quotes"], "symbol", "non-empty"),
+        ("AAPL", [], "channels", "at least one channel"),
+        ("AAPL", ["quotes", "nope"], "channels", "unknown channel 'nope'"),
+    ],
+)
+def test_a_bad_subscription_is_a_validation_error(
+    symbol: Any, channels: list[str], field: str, message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message) as info:
+        MarketSubscription.build(symbol, channels)
+    assert info.value.field == field
