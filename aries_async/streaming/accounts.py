@@ -275,7 +275,10 @@ class AccountStream:
         if self._closed:
             raise StreamClosedError("the account stream is closed")
         return Consumer(
-            self._hub, types, policy="lossless", limit=limit or self.config.account_buffer
+            self._hub,
+            types,
+            policy="lossless",
+            limit=self.config.account_buffer if limit is None else limit,
         )
 
     def events(self, *, buffer: int | None = None) -> Consumer[Any]:

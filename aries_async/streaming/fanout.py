@@ -72,6 +72,10 @@ class Consumer(Generic[T]):
         self.types = frozenset(types)
         self.symbols = frozenset(symbols) if symbols is not None else None
         self._policy = policy
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValidationError(
+                f"buffer must be a whole number of at least 1, got {limit!r}", field="buffer"
+            )
         self._limit = limit
         self._queue: collections.deque[Any] = collections.deque()
         self._overflow: dict[Any, Any] | None = None

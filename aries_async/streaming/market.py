@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
-from aries_async.errors import StreamClosedError
+from aries_async.errors import StreamClosedError, ValidationError
 from aries_async.models.events import (
     GreeksUpdate,
     Level2Update,
@@ -273,11 +273,17 @@ class MarketStream:
     ) -> Consumer[Any]:
         self._check_open()
         wanted = [symbols] if isinstance(symbols, str) else symbols
+        if wanted is not None:
+            wanted = list(wanted)
+            if not all(isinstance(s, str) and s.strip() for s in wanted):
+                raise ValidationError(
+                    f"symbols must be non-empty strings, got {wanted!r}", field="symbols"
+                )
         return Consumer(
             self._hub,
             types,
             policy="conflate",
-            limit=limit or self.config.market_buffer,
+            limit=self.config.market_buffer if limit is None else limit,
             symbols=wanted,
         )
 

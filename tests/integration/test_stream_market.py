@@ -212,6 +212,10 @@ async def test_a_bad_symbol_subscribes_nothing_and_channels_may_be_an_iterator(
         with pytest.raises(ValidationError, match="unknown channel"):
             await stream.unsubscribe(["AAPL", "MSFT"], channels=["quotes", "nope"])
         assert set(stream.subscriptions) == {"AAPL", "MSFT"}  # nothing dropped
+        with pytest.raises(ValidationError, match="buffer"):
+            stream.quotes(buffer=0)  # 0 used to mean "the default" silently
+        with pytest.raises(ValidationError, match="symbols"):
+            stream.quotes(["AAPL", ""])
 
 
 async def test_field_selection_and_channels(sim: Simulator, fake_time: FakeTime) -> None:

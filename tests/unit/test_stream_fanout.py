@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from aries_async.errors import StreamAuthError, StreamOverflowError
+from aries_async.errors import StreamAuthError, StreamOverflowError, ValidationError
 from aries_async.models.events import QuoteUpdate, StreamConnected, TradeUpdate
 from aries_async.streaming.fanout import Consumer, Hub
 
@@ -269,3 +269,12 @@ def test_batches_end_with_the_stream_error_after_the_buffered_items() -> None:
             await anext(batches)
 
     asyncio.run(run())
+
+
+@pytest.mark.parametrize("limit", [0, -1, 2.5, True, None])
+def test_a_buffer_below_one_or_not_a_whole_number_is_refused(limit: Any) -> None:
+    hub = Hub()
+    with pytest.raises(ValidationError, match="buffer") as info:
+        Consumer(hub, [QuoteUpdate], policy="conflate", limit=limit)
+    assert info.value.field == "buffer"
+    assert hub.consumers == 0
