@@ -51,7 +51,9 @@ RESOLUTIONS = frozenset(
 def _symbol(value: str) -> str:
     symbol = value.strip().upper() if isinstance(value, str) else ""
     if not symbol:
-        raise ValidationError("symbol must be a non-empty string", field="symbol")
+        raise ValidationError(f"symbol must be a non-empty string, got {value!r}", field="symbol")
+    if "," in symbol:  # the quotes endpoint takes a comma-separated list
+        raise ValidationError(f"one symbol per item, got {value!r}", field="symbol")
     return symbol
 
 
@@ -98,10 +100,16 @@ class Market(Resource):
             raise ResponseFormatError(f"no quote returned for {sym}")
         return found
 
-    async def quotes(self, symbols: Iterable[str]) -> dict[str, Quote]:
+    async def quotes(self, symbols: str | Iterable[str]) -> dict[str, Quote]:
         """Quotes for many symbols, keyed by symbol. Long lists are split into chunks of
-        ``config.quote_chunk_size`` fetched concurrently. Duplicates are asked for once."""
-        wanted = list(dict.fromkeys(_symbol(s) for s in symbols))
+        ``config.quote_chunk_size`` fetched concurrently. Duplicates are asked for once; a
+        single string is one symbol (not its letters).
+
+        Raises:
+            ValidationError: no symbol, or an empty one or one holding a comma.
+        """
+        names = [symbols] if isinstance(symbols, str) else symbols
+        wanted = list(dict.fromkeys(_symbol(s) for s in names))
         if not wanted:
             raise ValidationError("symbols must not be empty", field="symbols")
         size = self._client.config.quote_chunk_size

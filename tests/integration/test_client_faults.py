@@ -95,6 +95,14 @@ async def test_waiting_for_a_busy_pool_is_not_a_connect_timeout() -> None:
     assert sim.requests[("GET", "/v1/chart/quotes")] == 2
 
 
+async def test_quotes_of_one_string_is_one_symbol_not_its_letters() -> None:
+    async with Simulator(seed=1) as sim:
+        async with AriesClient(sim.client_config(), token=sim.issue_token()) as client:
+            quotes = await client.market.quotes("aapl")
+        assert list(quotes) == ["AAPL"]
+        assert sim.requests[("GET", "/v1/chart/quotes")] == 1
+
+
 def test_the_connect_timeout_survives_a_per_call_timeout() -> None:
     from aries_async.http.transport import _client_timeout
 

@@ -250,6 +250,9 @@ async def test_quotes_are_chunked_and_merged() -> None:
         (lambda c: c.market.bars("AAPL", "D", datetime(2026, 1, 1), 2), "start"),
         (lambda c: c.market.bars("AAPL", "D", 5, 5), "end"),
         (lambda c: c.market.quotes([]), "symbols"),
+        (lambda c: c.market.quotes(["AAPL", " "]), "symbol"),
+        (lambda c: c.market.quotes(["AAPL,MSFT"]), "symbol"),
+        (lambda c: c.market.quote("AAPL,MSFT"), "symbol"),
         (lambda c: c.orders.find_by_client_id("A1", ""), "client_id"),
     ],
 )
