@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import attrs
 
@@ -15,6 +15,7 @@ __all__ = [
     "ClientConfig",
     "Endpoints",
     "RetryPolicy",
+    "scope_names",
 ]
 
 DEFAULT_SCOPES: tuple[str, ...] = (
@@ -68,6 +69,14 @@ class RetryPolicy:
     retry_statuses: frozenset[int] = frozenset({408, 429, 500, 502, 503, 504})
 
 
+def scope_names(scopes: str | Iterable[str]) -> tuple[str, ...]:
+    """Scope names from a space-separated string (the OAuth form) or from names; a string is
+    never taken letter by letter."""
+    if isinstance(scopes, str):
+        return tuple(scopes.split())
+    return tuple(scope for name in scopes for scope in str(name).split())
+
+
 def _env_int(env: Mapping[str, str], key: str) -> int:
     raw = env[key]
     try:
@@ -112,7 +121,7 @@ class ClientConfig:
     client_id: str | None = None
     client_secret: str | None = attrs.field(default=None, repr=False)
     redirect_uri: str | None = None
-    scopes: tuple[str, ...] = DEFAULT_SCOPES
+    scopes: tuple[str, ...] = attrs.field(default=DEFAULT_SCOPES, converter=scope_names)
     endpoints: Endpoints = PRODUCTION
     timeout: float = 30.0
     connect_timeout: float = 10.0

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import attrs
 
 from aries_async.auth.tokens import Token
+from aries_async.config import scope_names
 from aries_async.errors import (
     APIError,
     AuthError,
@@ -83,7 +84,7 @@ class OAuth:
     def authorization_url(
         self,
         redirect_uri: str | None = None,
-        scopes: Iterable[str] | None = None,
+        scopes: str | Iterable[str] | None = None,
         *,
         pkce: bool = True,
         state: str | None = None,
@@ -97,7 +98,7 @@ class OAuth:
         redirect = redirect_uri or self._config.redirect_uri
         if not redirect:
             raise ConfigurationError("a redirect_uri is required (argument or ARIES_REDIRECT_URI)")
-        scope_list = tuple(scopes) if scopes is not None else self._config.scopes
+        scope_list = scope_names(scopes) if scopes is not None else self._config.scopes
         state_value = state or secrets.token_urlsafe(24)
         query: dict[str, str] = {
             "response_type": "code",
@@ -208,15 +209,18 @@ class OAuth:
             body["client_secret"] = self._config.client_secret
         return await self._token_request(body, form=False, previous=token)
 
-    async def client_credentials(self, scopes: Iterable[str] | None = None) -> Token:
-        """Get an app token with the client-credentials grant (form body, as the server expects)."""
+    async def client_credentials(self, scopes: str | Iterable[str] | None = None) -> Token:
+        """Get an app token with the client-credentials grant (form body, as the server expects).
+
+        ``scopes``: the scopes to ask for, as names or one space-separated string.
+        """
         body = {
             "grant_type": "client_credentials",
             "client_id": self._require_client_id(),
             "client_secret": self._require_secret(),
         }
         if scopes is not None:
-            body["scope"] = " ".join(scopes)
+            body["scope"] = " ".join(scope_names(scopes))
         token = await self._token_request(body, form=True)
         await self._store.save(token)
         return token

@@ -49,6 +49,18 @@ async def test_pkce_login_flow_and_state_check() -> None:
         assert {a.is_sim for a in accounts} == {True, False}
 
 
+async def test_scopes_given_as_one_string_are_split_on_spaces_not_letters() -> None:
+    config_scopes = "market:information account:information"
+    async with Simulator(seed=3) as sim:
+        config = sim.client_config(scopes=config_scopes)
+        assert config.scopes == ("market:information", "account:information")
+        async with AriesClient(config) as client:
+            request = client.oauth.authorization_url(scopes="market:information")
+            assert parse_qs(urlsplit(request.url).query)["scope"] == ["market:information"]
+            token = await client.oauth.client_credentials(scopes="market:information")
+        assert token.scopes == frozenset({"market:information"})
+
+
 async def test_denied_consent_is_a_typed_error() -> None:
     async with Simulator(seed=3) as sim, AriesClient(sim.client_config()) as client:
         request = client.oauth.authorization_url()
