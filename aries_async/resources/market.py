@@ -57,6 +57,15 @@ def _symbol(value: str) -> str:
     return symbol
 
 
+def _exchange(value: str) -> str:
+    exchange = value.strip().upper() if isinstance(value, str) else ""
+    if not exchange:
+        raise ValidationError(
+            f"exchange must be a code such as 'US', got {value!r}", field="exchange"
+        )
+    return exchange
+
+
 def _epoch(value: datetime | int, field: str) -> int:
     if isinstance(value, datetime):
         if value.tzinfo is None:
@@ -77,8 +86,10 @@ class Market(Resource):
 
         if not isinstance(query, str) or not query.strip():
             raise ValidationError("query must be a non-empty string", field="query")
-        if not 1 <= limit <= 100:
-            raise ValidationError("limit must be 1..100", field="limit")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
+            raise ValidationError(
+                f"limit must be a whole number 1..100, got {limit!r}", field="limit"
+            )
         data = await self._get(
             "/v1/marketdata/search", {"query": query.strip(), "limit": str(limit)}
         )
@@ -160,15 +171,14 @@ class Market(Resource):
         """``GET /v1/market/status`` (scope ``market:supplemental``)."""
         from aries_async.models.market import MarketStatus
 
-        return self._parse(
-            await self._get("/v1/market/status", {"exchange": exchange}), MarketStatus, "status"
-        )
+        params = {"exchange": _exchange(exchange)}
+        return self._parse(await self._get("/v1/market/status", params), MarketStatus, "status")
 
     async def holidays(self, exchange: str = "US") -> list[Holiday]:
         """``GET /v1/market/holiday``."""
         from aries_async.models.market import Holiday
 
-        data: Any = await self._get("/v1/market/holiday", {"exchange": exchange})
+        data: Any = await self._get("/v1/market/holiday", {"exchange": _exchange(exchange)})
         items = data.get("holidays") if isinstance(data, dict) else None
         return self._parse(items or [], list[Holiday], "holidays")
 

@@ -58,8 +58,9 @@ class Orders(Resource):
     async def _pages(
         self, path: str, params: dict[str, str], limit: int
     ) -> AsyncGenerator[Order, None]:
-        if not 1 <= limit <= _MAX_LIMIT:
-            raise ValidationError(f"limit must be 1..{_MAX_LIMIT}", field="limit")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= _MAX_LIMIT:
+            message = f"page_size must be a whole number 1..{_MAX_LIMIT}, got {limit!r}"
+            raise ValidationError(message, field="page_size")
         cursor = 0
         while True:
             query = dict(params, limit=str(limit))
@@ -173,8 +174,8 @@ class Orders(Resource):
 
         Use it after :class:`~aries_async.errors.OrderOutcomeUnknownError` before sending again.
         """
-        if not client_id:
-            raise ValidationError("client_id is required", field="client_id")
+        if not isinstance(client_id, str) or not client_id.strip():
+            raise ValidationError("client_id must be a non-empty string", field="client_id")
         for order in await self.active(account_id):
             if order.client_id == client_id:
                 return order

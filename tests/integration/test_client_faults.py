@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,7 @@ from aries_async.errors import (
     RateLimitError,
     RequestTimeoutError,
     ServerError,
+    ValidationError,
 )
 from aries_async.sim import RateLimitFault, ServerErrorFault, Simulator
 
@@ -101,6 +103,37 @@ async def test_quotes_of_one_string_is_one_symbol_not_its_letters() -> None:
             quotes = await client.market.quotes("aapl")
         assert list(quotes) == ["AAPL"]
         assert sim.requests[("GET", "/v1/chart/quotes")] == 1
+
+
+async def _called(call: Any, client: AriesClient) -> None:
+    """Call, and await what a coroutine function returned (stream factories are plain)."""
+    result = call(client)
+    if asyncio.iscoroutine(result):
+        await result
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda c: c.market.search("a", limit=True), "limit"),
+        (lambda c: c.market.status(""), "exchange"),
+        (lambda c: c.market.holidays(-1), "exchange"),
+        (lambda c: c.orders.find_by_client_id("TEST-SIM-001", " "), "client_id"),
+        (lambda c: c.orders.active("TEST-SIM-001", page_size=0), "page_size"),
+        (lambda c: c.account_stream(""), "account_id"),
+        (lambda c: c.account_stream(5), "account_id"),
+    ],
+)
+async def test_bad_input_is_refused_before_anything_reaches_the_simulator(
+    call: Any, field: str
+) -> None:
+    async with Simulator(seed=1) as sim:
+        async with AriesClient(sim.client_config(), token=sim.issue_token()) as client:
+            before = sum(sim.requests.values())
+            with pytest.raises(ValidationError) as info:
+                await _called(call, client)
+        assert info.value.field == field
+        assert sum(sim.requests.values()) == before
 
 
 def test_the_connect_timeout_survives_a_per_call_timeout() -> None:
