@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-from aries_async.errors import ResponseFormatError, ValidationError
+from aries_async.errors import ResponseFormatError, require_text
 
 if TYPE_CHECKING:
     from aries_async.client import AriesClient
@@ -22,9 +22,7 @@ def path_segment(value: str, field: str) -> str:
     Raises:
         ValidationError: the value is empty or not a string.
     """
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationError(f"{field} must be a non-empty string", field=field)
-    return quote(value.strip(), safe="")
+    return quote(require_text(value, field), safe="")
 
 
 class Resource:

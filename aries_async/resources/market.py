@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from aries_async.errors import ResponseFormatError, ValidationError
+from aries_async.errors import ResponseFormatError, ValidationError, require_count, require_text
 from aries_async.models.market import Quote, parse_quotes_response
 from aries_async.resources._base import Resource, path_segment
 
@@ -49,21 +49,10 @@ RESOLUTIONS = frozenset(
 
 
 def _symbol(value: str) -> str:
-    symbol = value.strip().upper() if isinstance(value, str) else ""
-    if not symbol:
-        raise ValidationError(f"symbol must be a non-empty string, got {value!r}", field="symbol")
+    symbol = require_text(value, "symbol").upper()
     if "," in symbol:  # the quotes endpoint takes a comma-separated list
         raise ValidationError(f"one symbol per item, got {value!r}", field="symbol")
     return symbol
-
-
-def _exchange(value: str) -> str:
-    exchange = value.strip().upper() if isinstance(value, str) else ""
-    if not exchange:
-        raise ValidationError(
-            f"exchange must be a code such as 'US', got {value!r}", field="exchange"
-        )
-    return exchange
 
 
 def _epoch(value: datetime | int, field: str) -> int:
@@ -84,15 +73,9 @@ class Market(Resource):
         (``.AAPL`` for options, ``/ES`` for futures)."""
         from aries_async.models.market import SymbolMatch
 
-        if not isinstance(query, str) or not query.strip():
-            raise ValidationError("query must be a non-empty string", field="query")
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
-            raise ValidationError(
-                f"limit must be a whole number 1..100, got {limit!r}", field="limit"
-            )
-        data = await self._get(
-            "/v1/marketdata/search", {"query": query.strip(), "limit": str(limit)}
-        )
+        query = require_text(query, "query")
+        require_count(limit, "limit", 100)
+        data = await self._get("/v1/marketdata/search", {"query": query, "limit": str(limit)})
         return self._parse(data or [], list[SymbolMatch], "search")
 
     async def quote(self, symbol: str) -> Quote:
@@ -171,14 +154,16 @@ class Market(Resource):
         """``GET /v1/market/status`` (scope ``market:supplemental``)."""
         from aries_async.models.market import MarketStatus
 
-        params = {"exchange": _exchange(exchange)}
+        params = {"exchange": require_text(exchange, "exchange").upper()}
         return self._parse(await self._get("/v1/market/status", params), MarketStatus, "status")
 
     async def holidays(self, exchange: str = "US") -> list[Holiday]:
         """``GET /v1/market/holiday``."""
         from aries_async.models.market import Holiday
 
-        data: Any = await self._get("/v1/market/holiday", {"exchange": _exchange(exchange)})
+        data: Any = await self._get(
+            "/v1/market/holiday", {"exchange": require_text(exchange, "exchange").upper()}
+        )
         items = data.get("holidays") if isinstance(data, dict) else None
         return self._parse(items or [], list[Holiday], "holidays")
 

@@ -21,6 +21,8 @@ from aries_async.errors import (
     ResponseFormatError,
     ServerError,
     ValidationError,
+    require_count,
+    require_text,
 )
 from aries_async.models.orders import (
     CancelAck,
@@ -58,9 +60,7 @@ class Orders(Resource):
     async def _pages(
         self, path: str, params: dict[str, str], limit: int
     ) -> AsyncGenerator[Order, None]:
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= _MAX_LIMIT:
-            message = f"page_size must be a whole number 1..{_MAX_LIMIT}, got {limit!r}"
-            raise ValidationError(message, field="page_size")
+        require_count(limit, "page_size", _MAX_LIMIT)
         cursor = 0
         while True:
             query = dict(params, limit=str(limit))
@@ -174,8 +174,7 @@ class Orders(Resource):
 
         Use it after :class:`~aries_async.errors.OrderOutcomeUnknownError` before sending again.
         """
-        if not isinstance(client_id, str) or not client_id.strip():
-            raise ValidationError("client_id must be a non-empty string", field="client_id")
+        require_text(client_id, "client_id")
         for order in await self.active(account_id):
             if order.client_id == client_id:
                 return order

@@ -45,6 +45,7 @@ from aries_async.errors import (
     PermissionDeniedError,
     StreamClosedError,
     ValidationError,
+    require_text,
 )
 from aries_async.models.accounts import Balance, Position
 from aries_async.models.events import (
@@ -162,9 +163,7 @@ class AccountStream:
     ) -> None:
         if reconcile_attempts < 1:
             raise ConfigurationError("reconcile_attempts must be at least 1")
-        if not isinstance(account_id, str) or not account_id.strip():
-            message = f"account_id must be a non-empty string, got {account_id!r}"
-            raise ValidationError(message, field="account_id")
+        require_text(account_id, "account_id")
         self.account_id = account_id
         self.config = config or StreamConfig()
         self._reconcile = reconcile

@@ -34,7 +34,7 @@ from collections.abc import AsyncIterator, Iterable
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-from aries_async.errors import StreamOverflowError, ValidationError
+from aries_async.errors import StreamOverflowError, ValidationError, require_count
 
 __all__ = ["Consumer", "Hub"]
 
@@ -72,11 +72,7 @@ class Consumer(Generic[T]):
         self.types = frozenset(types)
         self.symbols = frozenset(symbols) if symbols is not None else None
         self._policy = policy
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise ValidationError(
-                f"buffer must be a whole number of at least 1, got {limit!r}", field="buffer"
-            )
-        self._limit = limit
+        self._limit = require_count(limit, "buffer")
         self._queue: collections.deque[Any] = collections.deque()
         self._overflow: dict[Any, Any] | None = None
         self._waiter: asyncio.Future[None] | None = None

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
-from aries_async.errors import StreamClosedError, ValidationError
+from aries_async.errors import StreamClosedError, require_text
 from aries_async.models.events import (
     GreeksUpdate,
     Level2Update,
@@ -275,10 +275,8 @@ class MarketStream:
         wanted = [symbols] if isinstance(symbols, str) else symbols
         if wanted is not None:
             wanted = list(wanted)
-            if not all(isinstance(s, str) and s.strip() for s in wanted):
-                raise ValidationError(
-                    f"symbols must be non-empty strings, got {wanted!r}", field="symbols"
-                )
+            for symbol in wanted:
+                require_text(symbol, "symbols")
         return Consumer(
             self._hub,
             types,

@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 import orjson
 
-from aries_async.errors import ValidationError
+from aries_async.errors import ValidationError, require_text
 from aries_async.models._converter import structure
 from aries_async.models.accounts import Balance, Position
 from aries_async.models.events import (
@@ -225,10 +225,7 @@ class MarketSubscription:
         Raises:
             ValidationError: an empty or non-text symbol, no channel, or an unknown channel.
         """
-        if not isinstance(symbol, str) or not symbol.strip():
-            raise ValidationError(
-                f"symbol must be a non-empty string, got {symbol!r}", field="symbol"
-            )
+        require_text(symbol, "symbol")
         chans = frozenset(channel_of(c) for c in channels)
         if not chans:
             raise ValidationError("at least one channel is needed", field="channels")
