@@ -185,9 +185,7 @@ class Consumer(Generic[T]):
                 self.delivered += 1
                 item: T = queue.popleft()
                 return item
-            if self._overflow:
-                queue.extend(self._overflow.values())
-                self._overflow = None
+            if self._refill():
                 continue
             await self._wait()
 
@@ -208,10 +206,7 @@ class Consumer(Generic[T]):
             raise ValidationError("limit must be at least 1", field="limit")
         while True:
             queue = self._queue
-            if not queue and self._overflow:
-                queue.extend(self._overflow.values())
-                self._overflow = None
-            if queue:
+            if queue or self._refill():
                 if limit is None or len(queue) <= limit:
                     batch = list(queue)
                     queue.clear()
@@ -220,6 +215,15 @@ class Consumer(Generic[T]):
                 self.delivered += len(batch)
                 return batch
             await self._wait()
+
+    def _refill(self) -> bool:
+        """The queue is empty: move the conflated latest items into it; whether there were any."""
+        overflow = self._overflow
+        if not overflow:
+            return False
+        self._queue.extend(overflow.values())
+        self._overflow = None
+        return True
 
     async def _wait(self) -> None:
         """Nothing is buffered: end (normally or with the stream's error), or wait for more."""
@@ -247,10 +251,7 @@ class Consumer(Generic[T]):
 
     def get_nowait(self) -> T | None:
         """The next buffered item, or None when nothing is buffered (never waits)."""
-        if self._queue or self._overflow:
-            if not self._queue and self._overflow:
-                self._queue.extend(self._overflow.values())
-                self._overflow = None
+        if self._queue or self._refill():
             self.delivered += 1
             item: T = self._queue.popleft()
             return item
