@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any, Literal, TypeVar
 
 import attrs
@@ -31,6 +31,13 @@ __all__ = [
     "parse_decimal",
     "wire",
 ]
+
+EXACT = Context()
+"""A decimal context for converting wire numbers without looking up (and, in every new asyncio
+task, creating) the current one on each call: ``Decimal(value, EXACT)`` for an int or a
+float's text, ``EXACT.create_decimal(text)`` for the shortest text of a float (at most 17
+digits, a float's exponent, so its 28 digits never round). Either gives exactly the Decimal
+that ``Decimal(text)`` gives."""
 
 _E = TypeVar("_E", bound="OpenEnum")
 

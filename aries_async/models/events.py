@@ -40,14 +40,14 @@ import functools
 import math
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from decimal import Context, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import attrs
 import orjson
 
 from aries_async.models.accounts import Balance, Position
-from aries_async.models.common import parse_datetime
+from aries_async.models.common import EXACT, parse_datetime
 from aries_async.models.orders import Order
 
 __all__ = [
@@ -86,10 +86,7 @@ __all__ = [
 
 _isfinite = math.isfinite
 _dumps = orjson.dumps
-_exact = Context().create_decimal
-"""``Decimal(text)`` for the text of a float, without looking up the thread's or task's decimal
-context on every call: at most 17 digits and an exponent within a float's, so a default
-context (28 digits) builds exactly the ``Decimal`` that ``Decimal(text)`` builds."""
+_exact = EXACT.create_decimal  # see EXACT: no context lookup per price
 
 
 def _float_decimal(value: float) -> Decimal | None:

@@ -22,7 +22,7 @@ import orjson
 
 from aries_async._lazy import lazy_dir, lazy_getattr
 from aries_async.errors import ResponseFormatError
-from aries_async.models.common import parse_decimal
+from aries_async.models.common import EXACT, parse_decimal
 
 if TYPE_CHECKING:
     from aries_async.models._market_other import (
@@ -97,19 +97,13 @@ def _number(value: object, what: str) -> Decimal | None:
         raise ResponseFormatError(f"{what}: {exc}") from None
 
 
-_EXACT = decimal.Context()
-"""Passed to ``Decimal()`` so that building a quote does not look up (and, in every new asyncio
-task, create) the task's current decimal context. Converting an int or a float's ``repr`` is
-exact whatever the context, and neither can be malformed, so the result is the same."""
-
-
 def _quote_number(value: object, symbol: str, key: str) -> Decimal | None:
     """:func:`_number` for quote values, with the common JSON float and int first."""
     if type(value) is float:
         if value - value == 0.0:  # finite: inf - inf and nan - nan are nan
-            return Decimal(repr(value), _EXACT)
+            return Decimal(repr(value), EXACT)
     elif type(value) is int:
-        return Decimal(value, _EXACT)
+        return Decimal(value, EXACT)
     elif value is None:
         return None
     return _number(value, f"quote {symbol} {key}")
@@ -119,7 +113,7 @@ _QUOTE_ATTRS = tuple(attr for attr, _ in _QUOTE_NUMBERS)
 _QUOTE_KEYS = tuple(key for _, key in _QUOTE_NUMBERS)
 _new = object.__new__
 _setattr = object.__setattr__
-_create = _EXACT.create_decimal
+_create = EXACT.create_decimal
 
 
 def _quote_numbers_at_once(numbers: list[object]) -> list[Decimal | None] | None:
@@ -345,7 +339,7 @@ class _LazyNumber:
         if type(value) is float:
             number = _create(orjson.dumps(value).decode())
         else:  # an int of at most 64 bits (orjson writes no larger one): exact
-            number = Decimal(value, _EXACT)
+            number = Decimal(value, EXACT)
         fields[self._name] = number
         return number
 
