@@ -8,7 +8,7 @@ import contextvars
 import functools
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +21,7 @@ from aries_async.auth.store import MemoryTokenStore, TokenStore
 from aries_async.auth.tokens import Token
 from aries_async.config import ClientConfig
 from aries_async.errors import AuthenticationError, ResponseFormatError
-from aries_async.http.transport import Sleep, Transport
+from aries_async.http.transport import Query, Sleep, Transport
 
 if TYPE_CHECKING:
     from aries_async.resources.accounts import Accounts
@@ -36,6 +36,35 @@ __all__ = ["AriesClient"]
 log = logging.getLogger("aries_async")
 
 _IDEMPOTENT = frozenset(("GET", "HEAD", "PUT", "DELETE", "OPTIONS"))
+_URL_CACHE_SIZE = 64
+
+
+class _Bearer:
+    """The ``Authorization`` header for each attempt of one call (the transport's header
+    factory), remembering the access token it last handed out: a 401 invalidates that one.
+
+    With a usable token in memory (nearly every call) the header comes back at once, with no
+    coroutine to create and await; otherwise it is an awaitable that gets a token first.
+    """
+
+    __slots__ = ("auth", "used")
+
+    def __init__(self, auth: AuthSession) -> None:
+        self.auth = auth
+        self.used: str | None = None
+
+    def __call__(self) -> dict[str, str] | Awaitable[dict[str, str]]:
+        token = self.auth.cached()
+        if token is None:
+            return self._refreshed()
+        self.used = token.access_token
+        return {"Authorization": token.authorization}
+
+    async def _refreshed(self) -> dict[str, str]:
+        token = await self.auth.token()
+        self.used = token.access_token
+        return {"Authorization": token.authorization}
+
 
 _TIMEOUT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "aries_async_timeout", default=None
@@ -75,6 +104,7 @@ class AriesClient:
     ) -> None:
         self.config = config or ClientConfig()
         self._initial_token = token
+        self._urls: dict[str, str] = {}
         self._store: TokenStore = token_store or MemoryTokenStore()
         self._transport = Transport(self.config, session=session, sleep=sleep)
         self.oauth = OAuth(self.config, self._transport, self._store, clock=clock)
@@ -164,19 +194,26 @@ class AriesClient:
             _TIMEOUT.reset(reset)
 
     def _url(self, path: str) -> str:
+        url = self._urls.get(path)
+        if url is not None:
+            return url
         base = self.config.endpoints.base_url
-        if path[:1] == "/" and path[1:2] != "/" and base[-1:] != "/":
-            return base + path  # the usual case, without the strips below
         if path.startswith(("http://", "https://")):
             return path
-        return base.rstrip("/") + "/" + path.lstrip("/")
+        if path[:1] == "/" and path[1:2] != "/" and base[-1:] != "/":
+            url = base + path  # the usual case, without the strips below
+        else:
+            url = base.rstrip("/") + "/" + path.lstrip("/")
+        if len(self._urls) < _URL_CACHE_SIZE:  # the fixed paths; not every order id
+            self._urls[path] = url
+        return url
 
     async def request(
         self,
         method: str,
         path: str,
         *,
-        params: Mapping[str, str] | None = None,
+        params: Query | None = None,
         json: Any = None,
         idempotent: bool | None = None,
         timeout: float | None = None,
@@ -187,7 +224,9 @@ class AriesClient:
         Args:
             method: HTTP method.
             path: ``/v1/...`` relative to the base URL, or an absolute URL (``nextUrl``).
-            params: query parameters (multi-values comma-joined, booleans ``"true"``).
+            params: query parameters (multi-values comma-joined, booleans ``"true"``), or a
+                query string as aiohttp takes it (``"symbols=AAPL"``: ``&`` and ``=`` separate,
+                other characters are percent-encoded for you).
             json: a JSON body.
             idempotent: whether retries are safe; default: True for GET/HEAD/PUT/DELETE/OPTIONS.
             timeout: this call's total timeout in seconds (default: the innermost
@@ -208,15 +247,7 @@ class AriesClient:
         if idempotent is None:
             idempotent = method in _IDEMPOTENT
         url = self._url(path)
-        used: str | None = None  # the access token of the latest attempt
-        auth = self.auth
-
-        async def auth_header() -> Mapping[str, str]:
-            nonlocal used
-            token = auth.cached() or await auth.token()
-            used = token.access_token
-            return {"Authorization": token.authorization}
-
+        bearer = _Bearer(self.auth) if authenticated else None
         replayed = False  # a flag, not ``for attempt in (1, 2)``: no iterator kept per call
         while True:
             try:
@@ -226,17 +257,17 @@ class AriesClient:
                     idempotent=idempotent,
                     params=params,
                     json=json,
-                    header_factory=auth_header if authenticated else None,
+                    header_factory=bearer,
                     timeout=timeout,
                 )
                 break
             except AuthenticationError:
                 # A 401 means the request was refused unprocessed: refresh and replay once.
-                if replayed or not authenticated or used is None:
+                if replayed or bearer is None or bearer.used is None:
                     raise
                 replayed = True
                 log.info("401 on %s %s; refreshing the token and replaying once", method, path)
-                await auth.invalidate(used)
+                await self.auth.invalidate(bearer.used)
         if not response.body:
             return None
         content_type = response.headers.get("Content-Type", "")

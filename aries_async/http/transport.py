@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import attrs
 import orjson
+import yarl
 
 from aries_async.config import ClientConfig
 from aries_async.errors import (
@@ -28,11 +29,18 @@ from aries_async.http.retry import retry_delay, should_retry
 if TYPE_CHECKING:
     from tenacity import RetryCallState
 
-__all__ = ["Response", "Sleep", "Transport"]
+__all__ = ["HeaderFactory", "Query", "Response", "Sleep", "Transport"]
 
 log = logging.getLogger("aries_async.http")
 
 Sleep = Callable[[float], Awaitable[None]]
+
+Query = Mapping[str, str] | str
+"""Query parameters: a mapping, or a query string as aiohttp takes it (``"symbols=AAPL"``)."""
+
+HeaderFactory = Callable[[], "dict[str, str] | Awaitable[Mapping[str, str]]"]
+"""Called before every attempt for headers to add (the bearer token): a new dict, or an
+awaitable of the headers when it has to wait for them first."""
 
 
 @attrs.define
@@ -74,6 +82,7 @@ class Transport:
         self._session = session
         self._sleep = sleep
         self._rand = rand
+        self._targets: dict[tuple[str, str], yarl.URL] = {}
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -104,16 +113,17 @@ class Transport:
         url: str,
         *,
         idempotent: bool,
-        params: Mapping[str, str] | None = None,
+        params: Query | None = None,
         json: Any = None,
         data: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
-        header_factory: Callable[[], Awaitable[Mapping[str, str]]] | None = None,
+        header_factory: HeaderFactory | None = None,
         timeout: float | None = None,
     ) -> Coroutine[Any, Any, Response]:
         """Send a request, retrying per the policy (see :func:`~.retry.should_retry`); await it.
 
-        ``header_factory`` is awaited before every attempt (it supplies the bearer token).
+        ``header_factory`` is called before every attempt (it supplies the bearer token); what
+        it returns is awaited unless it is already the headers.
 
         The first attempt runs without any retry machinery. When it fails with an error that
         :func:`~.retry.should_retry` accepts, tenacity takes over: its loop first replays that
@@ -130,11 +140,11 @@ class Transport:
         self,
         method: str,
         url: str,
-        params: Mapping[str, str] | None,
+        params: Query | None,
         json: Any,
         data: Mapping[str, str] | None,
         headers: Mapping[str, str] | None,
-        header_factory: Callable[[], Awaitable[Mapping[str, str]]] | None,
+        header_factory: HeaderFactory | None,
         timeout: float | None,
         idempotent: bool | None,
     ) -> Response:
@@ -142,18 +152,30 @@ class Transport:
         for attempts 2.. (tenacity's loop decides on those); for the first attempt, a failure
         that may be retried hands over to :meth:`_retry`."""
         try:
-            send_headers = dict(headers) if headers else {}
-            if header_factory is not None:
-                send_headers.update(await header_factory())
+            if header_factory is None:
+                send_headers = dict(headers) if headers else {}
+            else:
+                extra = header_factory()
+                if not isinstance(extra, dict):  # an awaitable: the factory has work to do first
+                    extra = dict(await extra)
+                send_headers = {**headers, **extra} if headers else extra
             body: bytes | Mapping[str, str] | None = data
             if json is not None:
                 body = orjson.dumps(json)
                 send_headers["Content-Type"] = "application/json"
+            query: Query | None = params
+            target: str | yarl.URL = url
+            if type(params) is str:  # see _target
+                target = self._targets.get((url, params)) or self._target(url, params)
+                query = None
             try:
-                async with self.session.request(
+                session = self._session
+                if session is None or session.closed:
+                    session = self.session
+                async with session.request(
                     method,
-                    url,
-                    params=params,
+                    target,
+                    params=query,
                     data=body,
                     headers=send_headers,
                     timeout=_SESSION_TIMEOUT
@@ -195,6 +217,15 @@ class Transport:
             self._attempt, method, url, params, json, data, headers, header_factory, timeout, None
         )
         return await self._retry(first, method, url, idempotent, again)
+
+    def _target(self, url: str, query: str) -> yarl.URL:
+        """The URL with a ready query string, parsed once: a URL object keeps what aiohttp
+        derives from it on every request (host, port, path and query), so a poller asking for
+        the same quotes again skips that work. Up to ``_TARGETS`` of them are kept."""
+        target = yarl.URL(url).extend_query(query)  # what aiohttp does with params=query
+        if len(self._targets) < _TARGETS:
+            self._targets[url, query] = target
+        return target
 
     async def _retry(
         self,
@@ -243,6 +274,9 @@ class Transport:
                 return await again()
         raise AriesError("unreachable: retry loop ended without a result")  # pragma: no cover
 
+
+_TARGETS = 1024
+"""How many parsed URLs with a query string a transport keeps (about 600 bytes each)."""
 
 _SESSION_TIMEOUT: Any = aiohttp.helpers.sentinel
 """Tells aiohttp to use the session's timeout (``config.timeout``)."""

@@ -49,6 +49,8 @@ RESOLUTIONS = frozenset(
 
 
 def _symbol(value: str) -> str:
+    if type(value) is str and value.isalnum():  # the usual symbol: no space, no comma
+        return value.upper()
     symbol = require_text(value, "symbol").upper()
     if "," in symbol:  # the quotes endpoint takes a comma-separated list
         raise ValidationError(f"one symbol per item, got {value!r}", field="symbol")
@@ -85,7 +87,9 @@ class Market(Resource):
             ResponseFormatError: the server reported an error for this symbol.
         """
         sym = _symbol(symbol)
-        data = await self._client.request("GET", "/v1/chart/quotes", params={"symbols": sym})
+        # Letters and digits need no escaping: a ready query string spares encoding a dict.
+        query = "symbols=" + sym if sym.isascii() and sym.isalnum() else {"symbols": sym}
+        data = await self._client.request("GET", "/v1/chart/quotes", params=query)
         found: Quote | None = None
         for item in parse_quotes_response(data):
             if item.symbol == sym:

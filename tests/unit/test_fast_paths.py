@@ -12,9 +12,11 @@
 from __future__ import annotations
 
 import logging
+import time
 from decimal import Decimal
 from typing import Any
 
+import aiohttp
 import pytest
 import tenacity
 
@@ -22,6 +24,7 @@ from aries_async import AriesClient, ClientConfig, RetryPolicy, Token
 from aries_async.auth.session import AuthSession
 from aries_async.auth.store import MemoryTokenStore
 from aries_async.errors import NotFoundError, ResponseFormatError, ServerError
+from aries_async.http import transport
 from aries_async.models.common import parse_decimal
 from aries_async.models.market import Quote
 from aries_async.sim import ServerErrorFault, Simulator
@@ -180,7 +183,69 @@ def test_url_shortcut_matches_the_general_join(base: str, path: str) -> None:
         if path.startswith(("http://", "https://"))
         else base.rstrip("/") + "/" + path.lstrip("/")
     )
-    assert AriesClient(config)._url(path) == expected
+    client = AriesClient(config)
+    assert client._url(path) == expected
+    assert client._url(path) == expected  # again, from the cache of joined paths
+
+
+async def test_a_query_string_reaches_the_server_as_aiohttp_sends_it() -> None:
+    """A query given as text goes out as aiohttp sends it (the first time and from the kept
+    URL); for letters and digits that is what the mapping gives."""
+    quotes = "/v1/chart/quotes"
+
+    def names(body: Any) -> list[str]:
+        return [item["n"] for item in body["d"]]
+
+    async with (
+        Simulator(seed=1) as sim,
+        client(sim, RecordingSleep()) as c,
+        aiohttp.ClientSession() as plain,
+    ):
+        auth = {"Authorization": sim.issue_token().authorization}
+        for text in ("symbols=AAPL", "symbols=aapl,MSFT", "symbols=A%26B", "symbols=X Y&a=1"):
+            async with plain.get(sim.base_url + quotes, params=text, headers=auth) as r:
+                expected = names(await r.json())
+            assert names(await c.request("GET", quotes, params=text)) == expected
+            assert names(await c.request("GET", quotes, params=text)) == expected
+        assert expected == ["X Y"]  # the last: "&" and "=" separate parameters
+        for symbols in ("AAPL", "AAPL,MSFT"):
+            by_dict = await c.request("GET", quotes, params={"symbols": symbols})
+            by_text = await c.request("GET", quotes, params="symbols=" + symbols)
+            assert names(by_dict) == names(by_text) == symbols.split(",")
+
+
+async def test_quote_takes_any_symbol_and_keeps_a_bounded_number_of_parsed_urls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(transport, "_TARGETS", 2)
+    async with Simulator(seed=1) as sim, client(sim, RecordingSleep()) as c:
+        for symbol in ("aapl", "MSFT", "AAPL", "nvda", "NVDA", " tsla "):
+            assert (await c.market.quote(symbol)).symbol == symbol.strip().upper()
+        kept = c._transport._targets
+        assert sorted(query for _, query in kept) == ["symbols=AAPL", "symbols=MSFT"]
+        assert sim.requests[("GET", "/v1/chart/quotes")] == 6
+
+
+async def test_a_retry_after_the_token_expired_sends_a_refreshed_token() -> None:
+    """The header factory answers at once with a usable token, and waits for a refresh
+    otherwise: here the wait between two attempts outlives the token."""
+    clock = Clock(time.time())
+
+    class ExpiringSleep(RecordingSleep):
+        async def __call__(self, seconds: float) -> None:
+            await super().__call__(seconds)
+            clock.now += 7200
+
+    async with Simulator(seed=1) as sim:
+        sim.faults.server_errors["GET " + ME] = ServerErrorFault(count=1, status=503)
+        config = sim.client_config(retry=RetryPolicy(jitter=0.0))
+        async with AriesClient(
+            config, token=sim.issue_token(), sleep=ExpiringSleep(), clock=clock
+        ) as c:
+            before = sim.token_requests
+            assert (await c.request("GET", ME))["id"] == 1001
+            assert sim.token_requests - before == 1
+            assert sim.requests[("GET", ME)] == 2
 
 
 KEYS = ("lp", "bid", "ask", "ch", "chp", "volume", "open_price", "high_price", "low_price")
