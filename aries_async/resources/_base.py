@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
@@ -10,6 +9,7 @@ from aries_async.errors import ResponseFormatError, require_text
 
 if TYPE_CHECKING:
     from aries_async.client import AriesClient
+    from aries_async.http.transport import Query
 
 __all__ = ["Resource", "path_segment"]
 
@@ -32,7 +32,7 @@ class Resource:
         self._client = client
 
     async def _get(
-        self, path: str, params: Mapping[str, str] | None = None, *, timeout: float | None = None
+        self, path: str, params: Query | None = None, *, timeout: float | None = None
     ) -> Any:
         return await self._client.request("GET", path, params=params, timeout=timeout)
 

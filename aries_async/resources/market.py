@@ -12,6 +12,7 @@ from aries_async.models.market import Quote, parse_quotes_response
 from aries_async.resources._base import Resource, path_segment
 
 if TYPE_CHECKING:
+    from aries_async.http.transport import Query
     from aries_async.models.market import Bar, Holiday, MarketStatus, SymbolMatch
     from aries_async.models.options import OptionChain
 
@@ -57,6 +58,14 @@ def _symbol(value: str) -> str:
     return symbol
 
 
+def _symbols_query(symbols: str) -> Query:
+    """The quotes query for comma-separated symbols: a ready query string when they are ASCII
+    letters and digits (nothing to escape; the transport keeps its parsed URL), else a dict."""
+    if symbols.isascii() and symbols.replace(",", "").isalnum():
+        return "symbols=" + symbols
+    return {"symbols": symbols}
+
+
 def _epoch(value: datetime | int, field: str) -> int:
     if isinstance(value, datetime):
         if value.tzinfo is None:
@@ -87,9 +96,7 @@ class Market(Resource):
             ResponseFormatError: the server reported an error for this symbol.
         """
         sym = _symbol(symbol)
-        # Letters and digits need no escaping: a ready query string spares encoding a dict.
-        query = "symbols=" + sym if sym.isascii() and sym.isalnum() else {"symbols": sym}
-        data = await self._client.request("GET", "/v1/chart/quotes", params=query)
+        data = await self._client.request("GET", "/v1/chart/quotes", params=_symbols_query(sym))
         found: Quote | None = None
         for item in parse_quotes_response(data):
             if item.symbol == sym:
@@ -119,7 +126,7 @@ class Market(Resource):
         return merged
 
     async def _fetch_quotes(self, symbols: list[str]) -> dict[str, Quote]:
-        data = await self._get("/v1/chart/quotes", {"symbols": ",".join(symbols)})
+        data = await self._get("/v1/chart/quotes", _symbols_query(",".join(symbols)))
         return {q.symbol or "": q for q in parse_quotes_response(data)}
 
     async def bars(

@@ -226,6 +226,19 @@ async def test_quote_takes_any_symbol_and_keeps_a_bounded_number_of_parsed_urls(
         assert sim.requests[("GET", "/v1/chart/quotes")] == 6
 
 
+async def test_quotes_of_plain_symbols_use_the_kept_url_and_others_the_mapping() -> None:
+    async with Simulator(seed=1) as sim, client(sim, RecordingSleep(), quote_chunk_size=2) as c:
+        for _ in range(2):
+            quotes = await c.market.quotes(["aapl", "MSFT", "nvda"])
+            assert sorted(quotes) == ["AAPL", "MSFT", "NVDA"]
+        kept = sorted(query for _, query in c._transport._targets)
+        assert kept == ["symbols=AAPL,MSFT", "symbols=NVDA"]
+        with pytest.raises(ResponseFormatError):  # an unknown symbol, sent through the mapping
+            await c.market.quotes(["AAPL", "NO SUCH"])
+        assert len(c._transport._targets) == 2
+        assert sim.requests[("GET", "/v1/chart/quotes")] == 5
+
+
 async def test_a_retry_after_the_token_expired_sends_a_refreshed_token() -> None:
     """The header factory answers at once with a usable token, and waits for a refresh
     otherwise: here the wait between two attempts outlives the token."""
