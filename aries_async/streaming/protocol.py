@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 import itertools
 import logging
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -718,7 +719,11 @@ class Backoff:
 
     def next_delay(self, rand: float) -> float:
         """The delay before the next attempt; ``rand`` is uniform in [0, 1)."""
-        nominal = min(self.maximum, self.initial * self.multiplier**self.failures)
+        try:
+            growth = float(self.multiplier) ** self.failures
+        except OverflowError:  # after a thousand failures in a row, or so
+            growth = math.inf
+        nominal = min(self.maximum, self.initial * growth) if self.initial > 0 else 0.0
         self.failures += 1
         return max(0.0, nominal * (1.0 + self.jitter * (2.0 * rand - 1.0)))
 

@@ -212,6 +212,16 @@ def test_backoff_grows_caps_jitters_and_resets_after_a_stable_period() -> None:
     assert b.failures == 0
 
 
+@pytest.mark.parametrize("initial", [0.0, 0.5])
+def test_backoff_keeps_going_after_thousands_of_failures_in_a_row(initial: float) -> None:
+    """The exponent once overflowed a float after about a thousand failures (2 ** 1024),
+    which ended the stream's supervisor with OverflowError."""
+    b = Backoff(initial=initial, maximum=30, multiplier=2, jitter=0.0, reset_after=60)
+    delays = [b.next_delay(0.5) for _ in range(3000)]
+    assert delays[-1] == (30 if initial else 0)
+    assert b.failures == 3000
+
+
 @pytest.mark.parametrize(
     ("symbol", "channels", "field", "message"),
     [
