@@ -10,8 +10,10 @@ Each attempt:
    the token (when an invalidator was given) and retries once at once; a second refusal in a
    row is fatal (:class:`~aries_async.errors.StreamAuthError`);
 3. asks the handler for the frames that replay every desired subscription and sends them;
-4. reads frames (as bytes: no UTF-8 decode before the JSON parser), decodes them
-   (:class:`~aries_async.streaming.protocol.Decoder`) and hands the data messages of each frame
+4. decodes each frame as it arrives (as bytes: no UTF-8 decode before the JSON parser; from
+   the socket's receiving callback, with no task woken per frame: see
+   :mod:`~aries_async.streaming.socket`) with the
+   :class:`~aries_async.streaming.protocol.Decoder`, and hands the data messages of each frame
    to the handler in one call (``on_messages``, else ``on_message`` per message), while the
    keep-alive task pings and runs the staleness watchdog. ``refreshAuth`` re-authenticates on
    the live socket with a new token; ``authExpired`` reconnects at once.
@@ -32,8 +34,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-import websockets
 from websockets.asyncio.client import ClientConnection
+from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, InvalidURI, WebSocketException
 
 from aries_async.errors import AuthError, StreamAuthError, StreamClosedError, StreamError
@@ -57,6 +59,7 @@ from aries_async.streaming.protocol import (
     encode_auth,
     encode_ping,
 )
+from aries_async.streaming.socket import FrameSocket, Inbox, SocketLost, pump
 
 __all__ = [
     "Connection",
@@ -75,7 +78,8 @@ TokenInvalidator = Callable[[str], Awaitable[None]]
 """Told which token the server refused, so the next provider call returns a fresh one."""
 
 Connector = Callable[..., Awaitable[ClientConnection]]
-"""``websockets.connect``-compatible coroutine (tests may wrap it)."""
+"""``websockets.asyncio.client.connect``-compatible coroutine (tests may wrap it); it is given
+``create_connection=FrameSocket``, and a socket of another class is read with ``recv()``."""
 
 
 class ConnectionHandler(Protocol):
@@ -159,7 +163,7 @@ class Connection:
         self._sleep = sleep
         self._clock = clock
         self._rand = rand
-        self._connect: Connector = connect or websockets.connect
+        self._connect: Connector = connect or ws_connect
         self._name = name
         cfg = self.config
         self._backoff = Backoff(
@@ -252,6 +256,17 @@ class Connection:
                 except _Fatal as fatal:
                     self._fail(fatal.error)
                     return
+                except (
+                    Exception
+                ) as exc:  # a bug: end the consumers with it, never leave them waiting
+                    log.exception("%s stream: unexpected error", self._name)
+                    error = StreamClosedError(
+                        f"{self._name} stream stopped by an unexpected error: "
+                        f"{type(exc).__name__}: {exc}"
+                    )
+                    error.__cause__ = exc
+                    self._fail(error)
+                    return
                 now = self._clock()
                 self._backoff.disconnected(now)
                 failures = 0 if was_up else failures + 1
@@ -313,6 +328,7 @@ class Connection:
                 ping_interval=None,
                 max_size=cfg.max_message_size,
                 compression=None,
+                create_connection=FrameSocket,
             )
         except InvalidURI as exc:
             raise _Fatal(StreamClosedError(f"invalid stream URL: {exc}")) from exc
@@ -320,9 +336,14 @@ class Connection:
             return f"connect failed: {type(exc).__name__}: {exc}", False, False
         self._dead_reason = None
         self._fatal = None
+        if isinstance(ws, FrameSocket):
+            inbox = ws.inbox
+        else:
+            inbox = Inbox()
+            self._spawn(pump(ws, inbox), "receive")
         try:
             try:
-                await self._authenticate(ws, token)
+                await self._authenticate(ws, inbox, token)
             except _AuthRefused as exc:
                 self._refusals += 1
                 if self._refusals >= 2:
@@ -332,10 +353,10 @@ class Connection:
                 if self._invalidate is not None:
                     await self._invalidate(token)
                 return f"credentials refused ({exc}); retrying with a fresh token", False, True
-            except (TimeoutError, ConnectionClosed, OSError) as exc:
+            except (TimeoutError, ConnectionClosed, SocketLost, OSError) as exc:
                 return f"authentication did not complete: {type(exc).__name__}", False, False
             self._refusals = 0
-            return await self._serve(ws)
+            return await self._serve(ws, inbox)
         finally:
             self._ws = None
             self._heartbeat = None
@@ -347,13 +368,13 @@ class Connection:
                 with contextlib.suppress(Exception):
                     await ws.close()
 
-    async def _authenticate(self, ws: ClientConnection, token: str) -> None:
+    async def _authenticate(self, ws: ClientConnection, inbox: Inbox, token: str) -> None:
         auth_id = self.ids("auth")
         await ws.send(encode_auth(token, auth_id))
         deadline = self._clock() + self.config.auth_timeout
         while True:
             remaining = max(0.001, deadline - self._clock())
-            frame = await asyncio.wait_for(ws.recv(), remaining)
+            frame = await asyncio.wait_for(inbox.get(), remaining)
             authenticated = False
             for message in self.decoder.feed(frame):
                 kind = type(message)
@@ -369,7 +390,7 @@ class Connection:
             if authenticated:
                 return
 
-    async def _serve(self, ws: ClientConnection) -> tuple[str, bool, bool]:
+    async def _serve(self, ws: ClientConnection, inbox: Inbox) -> tuple[str, bool, bool]:
         now = self._clock()
         cfg = self.config
         heartbeat = Heartbeat(
@@ -398,7 +419,7 @@ class Connection:
         self._had_connection = True
         self._first_attempt.set()
         self._spawn(self._keepalive(ws, heartbeat), "keepalive")
-        return await self._read(ws, heartbeat)
+        return await self._read(ws, inbox, heartbeat)
 
     def _deliver(self) -> Callable[[list[Any]], None]:
         batch: Callable[[list[Any]], None] | None = getattr(self._handler, "on_messages", None)
@@ -412,52 +433,84 @@ class Connection:
 
         return each
 
-    async def _read(self, ws: ClientConnection, heartbeat: Heartbeat) -> tuple[str, bool, bool]:
-        recv = ws.recv
+    async def _read(
+        self, ws: ClientConnection, inbox: Inbox, heartbeat: Heartbeat
+    ) -> tuple[str, bool, bool]:
+        """Decode and deliver every frame as it arrives (from the socket's receiving callback)
+        until the socket closes or a control message ends the connection."""
+        ended: asyncio.Future[tuple[str, bool, bool] | None]
+        ended = asyncio.get_running_loop().create_future()
         feed = self.decoder.feed
         deliver = self._deliver()
         clock = self._clock
-        control = _CONTROL
         special = _SPECIAL
-        while True:
-            try:
-                frame = await recv(decode=False)
-            except ConnectionClosed as exc:
-                if self._fatal is not None:
-                    raise _Fatal(self._fatal) from None
-                code = exc.rcvd.code if exc.rcvd is not None else 1006
-                return self._dead_reason or f"server closed the connection ({code})", True, False
+
+        def on_frame(frame: bytes) -> None:
             heartbeat.last_received = clock()
-            messages = feed(frame)
-            if special.isdisjoint(map(type, messages)):
-                if messages:
-                    deliver(messages)
-                continue
-            # A control message or an error in the frame: keep the exact order around it.
-            data: list[Any] = []
-            for message in messages:
-                if type(message) in control:
-                    if data:
-                        deliver(data)
-                        data = []
-                    outcome = self._control(ws, message)
-                    if outcome is not None:
-                        return outcome
-                elif (
-                    type(message) is ServerErrorMessage
-                    and message.request_id is not None
-                    and message.request_id == self._reauth_id
-                ):
-                    if data:
-                        deliver(data)
-                    self._reauth_id = None
-                    self._refusals = 1
-                    log.warning("%s re-authentication refused: %s", self._name, message.error)
-                    return "re-authentication refused", True, True
-                else:
-                    data.append(message)
-            if data:
-                deliver(data)
+            try:
+                messages = feed(frame)
+                if len(messages) == 1:  # the usual frame: one update
+                    if type(messages[0]) not in special:
+                        deliver(messages)
+                        return
+                elif special.isdisjoint(map(type, messages)):
+                    if messages:
+                        deliver(messages)
+                    return
+                outcome = self._mixed(ws, messages, deliver)
+                if outcome is None:
+                    return
+                ended.set_result(outcome)
+            except Exception as exc:  # a bug of ours or of a handler: the reading task raises it
+                ended.set_exception(exc)
+            inbox.stop()  # the connection ends here: the frames after this one are not read
+
+        def on_lost() -> None:
+            if not ended.done():
+                ended.set_result(None)
+
+        inbox.serve(on_frame, on_lost)
+        try:
+            outcome = await ended
+        finally:
+            inbox.stop()
+        if outcome is not None:
+            return outcome
+        if self._fatal is not None:
+            raise _Fatal(self._fatal)
+        code = ws.protocol.close_code or 1006
+        return self._dead_reason or f"server closed the connection ({code})", True, False
+
+    def _mixed(
+        self, ws: ClientConnection, messages: list[Any], deliver: Callable[[list[Any]], None]
+    ) -> tuple[str, bool, bool] | None:
+        """A frame holding a control message or an error: the data around them is delivered
+        in the exact order; returns how the connection ends, when one of them ends it."""
+        data: list[Any] = []
+        for message in messages:
+            if type(message) in _CONTROL:
+                if data:
+                    deliver(data)
+                    data = []
+                outcome = self._control(ws, message)
+                if outcome is not None:
+                    return outcome
+            elif (
+                type(message) is ServerErrorMessage
+                and message.request_id is not None
+                and message.request_id == self._reauth_id
+            ):
+                if data:
+                    deliver(data)
+                self._reauth_id = None
+                self._refusals = 1
+                log.warning("%s re-authentication refused: %s", self._name, message.error)
+                return "re-authentication refused", True, True
+            else:
+                data.append(message)
+        if data:
+            deliver(data)
+        return None
 
     def _control(self, ws: ClientConnection, message: Any) -> tuple[str, bool, bool] | None:
         kind = type(message)

@@ -17,8 +17,14 @@ from typing import Any
 
 import orjson
 import pytest
+from websockets.asyncio.client import connect as ws_connect
 
-from aries_async.errors import ReauthenticationRequired, StreamAuthError, ValidationError
+from aries_async.errors import (
+    ReauthenticationRequired,
+    StreamAuthError,
+    StreamClosedError,
+    ValidationError,
+)
 from aries_async.models.events import (
     QuoteUpdate,
     StreamConnected,
@@ -30,6 +36,7 @@ from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.ws import WsHub, hub_of
 from aries_async.streaming import MarketStream, StreamConfig
 from aries_async.streaming.protocol import Channel
+from aries_async.streaming.socket import FrameSocket
 
 FAST = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
 
@@ -520,3 +527,69 @@ async def test_one_frame_of_data_and_control_is_delivered_in_order_and_merged(
         latest = stream.latest("AAPL")
         assert latest is not None and latest.bid_price == Decimal("1.5")
         assert latest.ask_price == snapshot.ask_price  # partial updates merged into the snapshot
+
+
+async def test_a_socket_from_another_opener_is_read_with_recv_in_the_same_order(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """An opener that does not build the FrameSocket it is asked for still gets a working
+    stream, its socket read by a receiving task, across a reconnect."""
+
+    def plain(uri: str, **kwargs: Any) -> Any:
+        assert kwargs.pop("create_connection") is FrameSocket
+        return ws_connect(uri, **kwargs)
+
+    tokens = Tokens(sim)
+    stream = MarketStream(
+        sim.market_ws_url,
+        tokens,
+        config=FAST,
+        sleep=fake_time.sleep,
+        clock=fake_time.clock,
+        connect=plain,
+    )
+    async with stream:
+        assert not isinstance(stream._connection._ws, FrameSocket)
+        assert any(t.get_name() == "aries-market-receive" for t in _own_tasks())
+        events = stream.events()
+        await stream.subscribe("AAPL", channels=["quotes"])
+        await subscribed(stream, "AAPL")
+        hub.inject('{"type":"brandNew","payload":{"n":1}}\n{"type":"brandNew","payload":{"n":2}}')
+        hub.inject('{"type":"brandNew","payload":{"n":3}}')
+        unknown: list[UnknownEvent] = []
+        async with asyncio.timeout(5):
+            async for event in events:
+                if isinstance(event, UnknownEvent):
+                    unknown.append(event)
+                    if len(unknown) == 3:
+                        break
+        assert [e.raw["payload"]["n"] for e in unknown] == [1, 2, 3]
+        sim.faults.ws_drop_after = 8  # counted from the session's first line (authSuccess)
+        for _ in range(6):
+            sim.advance(1.0)
+            await asyncio.sleep(0.02)
+        await until(lambda: stream.reconnects >= 1)
+        sim.faults.ws_drop_after = None
+        await subscribed(stream, "AAPL")
+        sim.advance(1.0)
+        assert any(isinstance(e, QuoteUpdate) for e in await take(events, 3))
+
+
+async def test_an_error_while_handling_a_frame_ends_the_consumers_with_it(
+    sim: Simulator, fake_time: FakeTime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in handling a frame fails the stream (consumers raise) instead of leaving them
+    waiting for updates that will never come."""
+
+    def broken(self: MarketStream, messages: list[Any]) -> None:
+        if any(isinstance(m, QuoteUpdate) for m in messages):
+            raise RuntimeError("handler bug")
+
+    monkeypatch.setattr(MarketStream, "on_messages", broken)
+    async with make_stream(sim, Tokens(sim), fake_time) as stream:
+        quotes = stream.quotes()
+        await stream.subscribe("AAPL", channels=["quotes"])
+        sim.advance(1.0)
+        with pytest.raises(StreamClosedError, match="RuntimeError: handler bug"):
+            await take(quotes, 1)
+        assert not stream.connected

@@ -1,0 +1,79 @@
+"""FrameSocket and Inbox: frames reach the stream in order, whole, queued or handed over."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.asyncio.server import ServerConnection, serve
+
+from aries_async.streaming.socket import FrameSocket, Inbox, SocketLost
+
+
+async def test_queued_then_served_frames_keep_their_order_and_fragments_are_joined() -> None:
+    async def send(ws: ServerConnection) -> None:
+        await ws.send("one")
+        await ws.send(["fr", "ag", "ment"])  # one text message in three frames
+        await ws.send(b"\x00two")
+        await ws.ping()
+        await ws.send("three")
+        await ws.close()
+
+    async with serve(send, "127.0.0.1", 0) as server:
+        port = next(iter(server.sockets)).getsockname()[1]
+        ws = await connect(f"ws://127.0.0.1:{port}", create_connection=FrameSocket)
+        assert isinstance(ws, FrameSocket)
+        inbox = ws.inbox
+        queued = [await inbox.get()]
+        served: list[bytes] = []
+        lost = asyncio.Event()
+        inbox.serve(served.append, lost.set)
+        async with asyncio.timeout(5):
+            await lost.wait()
+        await ws.close()
+    assert queued + served == [b"one", b"fragment", b"\x00two", b"three"]
+    assert ws.protocol.close_code == 1000
+
+
+async def test_stopping_during_the_hand_over_leaves_the_rest_queued() -> None:
+    inbox = Inbox()
+    for frame in (b"a", b"b", b"c"):
+        inbox.put(frame)
+    seen: list[bytes] = []
+
+    def take(frame: bytes) -> None:
+        seen.append(frame)
+        if frame == b"b":
+            inbox.stop()
+
+    inbox.serve(take, lambda: None)
+    inbox.put(b"d")
+    assert seen == [b"a", b"b"]
+    assert [await inbox.get(), await inbox.get()] == [b"c", b"d"]
+
+
+async def test_a_socket_lost_before_serving_is_reported_at_once_and_get_raises() -> None:
+    inbox = Inbox()
+    inbox.put(b"last")
+    inbox.lost()
+    inbox.lost()  # idempotent
+    assert await inbox.get() == b"last"
+    with pytest.raises(SocketLost):
+        await inbox.get()
+    told: list[str] = []
+    inbox.serve(lambda frame: told.append("frame"), lambda: told.append("lost"))
+    assert told == ["lost"]
+
+
+async def test_a_waiting_get_wakes_for_a_frame_and_for_the_loss() -> None:
+    inbox = Inbox()
+    waiting = asyncio.ensure_future(inbox.get())
+    await asyncio.sleep(0)
+    inbox.put(b"x")
+    assert await waiting == b"x"
+    waiting = asyncio.ensure_future(inbox.get())
+    await asyncio.sleep(0)
+    inbox.lost()
+    with pytest.raises(SocketLost):
+        await waiting
