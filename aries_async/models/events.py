@@ -228,7 +228,7 @@ def _cached(compute: Callable[[Any], Any]) -> Callable[[int, str], property]:
 def _wire_decimal(wire: str, doc: str) -> Callable[[int, str], property]:
     # _cached(lambda self: _decimal(self.data.get(wire))) with the float case inlined: prices
     # are what a stream reads most, and this saves two Python calls per price
-    isfinite, dumps, exact = _isfinite, _dumps, _exact
+    dumps, exact = _dumps, _exact
 
     def make(index: int, name: str) -> property:
         def read(self: Any) -> Any:
@@ -237,7 +237,10 @@ def _wire_decimal(wire: str, doc: str) -> Callable[[int, str], property]:
             if value is _UNSET:
                 raw = self.data.get(wire)
                 if type(raw) is float:
-                    value = exact(dumps(raw).decode()) if isfinite(raw) else None
+                    try:
+                        value = exact(dumps(raw).decode())
+                    except ArithmeticError:  # inf or nan, which orjson writes as null
+                        value = None
                 else:
                     value = _decimal(raw)
                 cache[index] = value

@@ -96,7 +96,9 @@ class Consumer(Generic[T]):
             queue.append(item)
         elif not self._accept(item):
             return
-        self._wake()
+        waiter = self._waiter  # _wake(), inlined: this runs for every item of a stream
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def _put_many(self, items: list[Any]) -> None:
         """Like ``_put`` for each item in order, with one wake-up."""

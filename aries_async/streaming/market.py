@@ -390,7 +390,10 @@ class MarketStream:
                 self._track(kind, message)
         if acks:
             messages = [m for m in messages if type(m) is not SubscribeAck]
-        self._hub.publish_many(messages)
+        if len(messages) == 1:  # one call less for a frame of one update
+            self._hub.publish(messages[0])
+        else:
+            self._hub.publish_many(messages)
 
     def _track(self, kind: type[Any], message: Any) -> None:
         if kind is TradeUpdate:

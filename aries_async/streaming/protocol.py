@@ -444,6 +444,23 @@ class Decoder:
 
     def feed(self, frame: str | bytes) -> list[Any]:
         """Decode one frame; never raises for bad content."""
+        if type(frame) is bytes and b"\n" not in frame:
+            # One line (a busy stream's usual frame, as the socket hands it over): the fast
+            # path of the loop below, without the loop.
+            try:
+                message = _loads(frame)
+                payload = message["payload"]
+                if payload["action"] == "update" and message["type"] == "event":
+                    data = payload["data"]
+                    symbol = payload["symbol"]
+                    if type(data) is dict and type(symbol) is str and symbol:
+                        update = _UPDATE_TYPES[payload["type"]](
+                            symbol, data, payload.get("timestamp")
+                        )
+                        self.lines += 1
+                        return [update]
+            except (KeyError, TypeError, orjson.JSONDecodeError):
+                pass
         parsed: list[Any]
         try:
             # Every line is one JSON value and JSON strings cannot hold a raw newline, so a

@@ -288,3 +288,32 @@ def test_payloads_of_other_json_types_become_unknown_events(payload: Any) -> Non
     (message,) = decoder.feed(orjson.dumps({"type": "event", "payload": payload}))
     assert type(message) is UnknownEvent
     assert decoder.unknown == 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b'{"type":"event","payload":{"action":"update","type":"quote","symbol":"A",'
+        b'"data":{"bidPrice":1.5,"askPrice":1.6},"timestamp":7}}',
+        b'{"type":"event","payload":{"action":"update","type":"trade","symbol":"A",'
+        b'"data":{"lastPrice":2}}}',
+        b'{"type":"event","payload":{"action":"update","type":"quote","symbol":"A","data":[1]}}',
+        b'{"type":"event","payload":{"action":"authSuccess"},"id":"auth-1"}',
+        b'{"type":"response","id":"s1","payload":{"action":"subscribe","status":"ok"}}',
+        b'{"type":"brandNew","payload":{"x":1}}',
+        b'{"type":"event","payload":3}',
+        b'{"type":"event"}',
+        b"[1,2]",
+        b'"text"',
+        b'{"type":"event","payload":{"action":"upd',
+        b"",
+    ],
+)
+def test_a_one_line_frame_decodes_as_the_general_path_decodes_it(line: bytes) -> None:
+    fast, general = Decoder(), Decoder()
+    got = fast.feed(line)  # bytes without a newline: the one-line path
+    expected = general.feed(line.decode())  # text: the general path
+    assert got == expected
+    assert [type(m) for m in got] == [type(m) for m in expected]
+    counters = ("lines", "malformed", "invalid", "unknown")
+    assert [getattr(fast, c) for c in counters] == [getattr(general, c) for c in counters]
