@@ -27,7 +27,6 @@ once.
 
 from __future__ import annotations
 
-import asyncio
 import collections
 import weakref
 from collections.abc import AsyncIterator, Iterable
@@ -35,6 +34,7 @@ from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 from aries_async.errors import StreamOverflowError, ValidationError, require_count
+from aries_async.streaming._parking import Parking
 
 __all__ = ["Consumer", "Hub"]
 
@@ -45,7 +45,7 @@ _LOSSLESS = "lossless"
 _DROP_OLDEST = "drop_oldest"
 
 
-class Consumer(Generic[T]):
+class Consumer(Parking, Generic[T]):
     """An async iterator over one consumer's share of a stream.
 
     Iteration ends (``StopAsyncIteration``) when the stream is closed normally or
@@ -75,7 +75,7 @@ class Consumer(Generic[T]):
         self._limit = require_count(limit, "buffer")
         self._queue: collections.deque[Any] = collections.deque()
         self._overflow: dict[Any, Any] | None = None
-        self._waiter: asyncio.Future[None] | None = None
+        Parking.__init__(self)
         self._done = False
         self._error: BaseException | None = None
         self.conflated = 0
@@ -119,11 +119,6 @@ class Consumer(Generic[T]):
                 elif not self._accept(item):
                     return
         self._wake()
-
-    def _wake(self) -> None:
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
 
     def _accept(self, item: Any) -> bool:
         """The buffer is full: apply the policy; False when the consumer failed."""
@@ -234,12 +229,7 @@ class Consumer(Generic[T]):
             if error is not None:
                 raise error
             raise StopAsyncIteration
-        waiter = asyncio.get_running_loop().create_future()
-        self._waiter = waiter
-        try:
-            await waiter
-        finally:
-            self._waiter = None
+        await self._park()
 
     async def batches(self, limit: int | None = None) -> AsyncIterator[list[T]]:
         """``async for batch in consumer.batches():`` lists of items (see :meth:`next_batch`),

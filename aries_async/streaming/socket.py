@@ -16,7 +16,6 @@ same order, same callbacks.
 
 from __future__ import annotations
 
-import asyncio
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +23,8 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import Frame, Opcode
+
+from aries_async.streaming._parking import Parking
 
 __all__ = ["FrameSocket", "Inbox", "SocketLost", "pump"]
 
@@ -34,15 +35,15 @@ class SocketLost(Exception):
     """The socket closed while a frame was awaited."""
 
 
-class Inbox:
+class Inbox(Parking):
     """The received frames of one socket, in order: queued until :meth:`serve`, then handed
     to its callback as they arrive."""
 
-    __slots__ = ("_frames", "_on_frame", "_on_lost", "_waiter", "closed")
+    __slots__ = ("_frames", "_on_frame", "_on_lost", "closed")
 
     def __init__(self) -> None:
+        super().__init__()
         self._frames: deque[bytes] = deque()
-        self._waiter: asyncio.Future[None] | None = None
         self._on_frame: Callable[[bytes], None] | None = None
         self._on_lost: Callable[[], None] | None = None
         self.closed = False
@@ -75,12 +76,7 @@ class Inbox:
         while not frames:
             if self.closed:
                 raise SocketLost
-            waiter = asyncio.get_running_loop().create_future()
-            self._waiter = waiter
-            try:
-                await waiter
-            finally:
-                self._waiter = None
+            await self._park()
         return frames.popleft()
 
     def serve(self, on_frame: Callable[[bytes], None], on_lost: Callable[[], None]) -> None:
@@ -98,11 +94,6 @@ class Inbox:
         """Queue frames again instead of handing them over."""
         self._on_frame = None
         self._on_lost = None
-
-    def _wake(self) -> None:
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
 
 
 class FrameSocket(ClientConnection):
