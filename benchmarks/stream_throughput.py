@@ -37,6 +37,14 @@ medians; ``pair med`` the median of the ratios of runs that ran back to back.
 Then, without a socket, the cost per quote of each stage of our consumer path on the same
 frames (decode into typed models; plus routing, fan-out and the consumer buffer; plus the two
 Decimal reads) next to the raw loop's split-and-parse, to show where the time goes.
+
+``--instructions`` counts instead of timing (``stream_throughput_instructions.json``): each
+contender runs in a child under ``valgrind --tool=callgrind`` twice, reading ``--count`` / 10
+and ``--count`` / 2 quotes (1 line a frame; else ``--count`` / 2 and ``--count``),
+against one native firehose simulator per frame size that sends until the socket closes; the
+difference of the two totals over the extra quotes is the client's instructions per quote
+(start-up, imports, connecting and subscribing cancel out). Like the timed runs, the client
+is the bottleneck: it reads what the socket holds, the simulator waits on the socket.
 """
 
 from __future__ import annotations
@@ -44,16 +52,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import json
 import statistics
+import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import orjson
 import websockets
 
-from benchmarks import _simproc
+from benchmarks import _callgrind, _simproc
 
 BATCH = 500  # symbols per subscribe message (StreamConfig.subscribe_batch)
 
@@ -246,6 +258,69 @@ def stages(lines_per_frame: int, frames: int = 5_000) -> dict[str, float]:
     }
 
 
+INSTRUCTION_CONTENDERS = ("raw websockets", "aries-async", "raw + Decimal")
+
+
+def worker(name: str, count: int, info_json: str) -> int:
+    """One callgrind child of ``--instructions``: read ``count`` quotes with one contender."""
+    run = dict(CONTENDERS, **DIAGNOSTICS)[name]
+    result = asyncio.run(run(json.loads(info_json), count))
+    return 0 if result["quotes"] + result["conflated"] >= count else 1
+
+
+def _count_one(
+    valgrind: str, outdir: Path, lines: int, info: dict[str, Any], job: tuple[str, int]
+) -> int:
+    """Instructions of one callgrind child reading ``job = (contender, quotes)``."""
+    name, n = job
+    label = f"{name.replace(' ', '_').replace('+', 'plus')}-{lines}-{n}"
+    cmd = ["-m", "benchmarks.stream_throughput", "--worker", name]
+    cmd += ["--count", str(n), "--info", json.dumps(info)]
+    return _callgrind.count(valgrind, outdir, label, cmd)
+
+
+def instructions(args: argparse.Namespace) -> int:
+    """Client instructions per quote of each contender under callgrind (see the module doc)."""
+    found = _callgrind.find_valgrind()
+    if found is None:
+        return 2
+    valgrind, version = found
+    results: dict[str, Any] = {
+        "tool": "valgrind --tool=callgrind",
+        "valgrind": version,
+        "statistic": "client instructions per quote; ratios: raw websockets / contender",
+        "by_lines_per_frame": {},
+    }
+    print(f"{'lines/frame':>11} {'contender':<15} {'instr/quote':>12} {'vs raw':>7}")
+    for lines in (int(x) for x in args.frames.split(",")):
+        low, high = (
+            (args.count // 10, args.count // 2) if lines == 1 else (args.count // 2, args.count)
+        )
+        proc, info = _simproc.start(args.symbols, lines)  # sends until each socket closes
+        jobs = [(name, n) for name in INSTRUCTION_CONTENDERS for n in (low, high)]
+        try:
+            with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=2) as pool:
+                count = functools.partial(_count_one, valgrind, Path(tmp), lines, info)
+                totals = dict(zip(jobs, pool.map(count, jobs), strict=True))
+        finally:
+            proc.terminate()
+            proc.wait(10)
+        per_quote = {
+            name: (totals[name, high] - totals[name, low]) / (high - low)
+            for name in INSTRUCTION_CONTENDERS
+        }
+        base = per_quote["raw websockets"]
+        results["by_lines_per_frame"][str(lines)] = {
+            "quotes": [low, high],
+            "instructions_per_quote": per_quote,
+            "vs_raw": {name: base / value for name, value in per_quote.items()},
+        }
+        for name, value in per_quote.items():
+            print(f"{lines:>11} {name:<15} {value:>12,.0f} {base / value:>6.2f}x")
+    _simproc.write_results("stream_throughput_instructions", results)
+    return 0
+
+
 def measure(lines_per_frame: int, args: argparse.Namespace) -> dict[str, Any]:
     proc, info = _simproc.start(args.symbols, lines_per_frame, count=args.count)
     contenders = dict(CONTENDERS, **(DIAGNOSTICS if args.diagnostics else {}))
@@ -286,7 +361,9 @@ def measure(lines_per_frame: int, args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=200_000)
+    parser.add_argument(
+        "--count", type=int, default=None, help="default 200000 (50000 with --instructions)"
+    )
     parser.add_argument("--symbols", type=int, default=100)
     parser.add_argument("--frames", default="1,20", help="lines per frame, comma separated")
     parser.add_argument("--repeat", type=int, default=5)
@@ -296,7 +373,21 @@ def main(argv: list[str] | None = None) -> int:
         action="store_false",
         help="skip the context rows (raw + Decimal, ours reading floats or batches, aiohttp ws)",
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count client instructions per quote under valgrind's callgrind instead of timing",
+    )
+    # The callgrind child of --instructions.
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--info", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.worker is not None:
+        return worker(args.worker, args.count, args.info)
+    if args.count is None:
+        args.count = 50_000 if args.instructions else 200_000
+    if args.instructions:
+        return instructions(args)
     results: dict[str, Any] = {}
     print(
         f"{'lines/frame':>11} {'contender':<19} {'quotes/s':>10} {'sim CPU/wall':>13}"
