@@ -256,9 +256,8 @@ class Connection:
                 except _Fatal as fatal:
                     self._fail(fatal.error)
                     return
-                except (
-                    Exception
-                ) as exc:  # a bug: end the consumers with it, never leave them waiting
+                except Exception as exc:
+                    # A bug: end the consumers with it rather than leave them waiting.
                     log.exception("%s stream: unexpected error", self._name)
                     error = StreamClosedError(
                         f"{self._name} stream stopped by an unexpected error: "
