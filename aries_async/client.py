@@ -204,8 +204,8 @@ class AriesClient:
             url = base + path  # the usual case, without the strips below
         else:
             url = base.rstrip("/") + "/" + path.lstrip("/")
-        if len(self._urls) < _URL_CACHE_SIZE:  # the fixed paths; not every order id
-            self._urls[path] = url
+        if len(self._urls) < _URL_CACHE_SIZE:  # the first 64 paths; later ones are joined
+            self._urls[path] = url  # on every call (cheap: bounded for order-id paths)
         return url
 
     async def request(
