@@ -126,6 +126,27 @@ def test_quotes_whose_prices_are_not_floats_are_left_to_lazy_reads() -> None:
     assert (b.bid_price, b.ask_price) == (Decimal(7), Decimal("8.25"))
     assert (c.bid_price, c.ask_price) == (None, None)
     assert (d.bid_price, d.ask_price) == (Decimal("1.25"), Decimal("1.5"))
+    # a frame with other prices still converts the quotes whose prices are both floats
+    assert d._cache[QuoteUpdate._lazy_slots["ask_price"]] == Decimal("1.5")
+
+
+def test_each_quote_of_a_mixed_frame_gets_its_own_prices() -> None:
+    messages: list[Any] = [
+        QuoteUpdate("A", {"bidPrice": 1.5, "askPrice": 2.5}),
+        TradeUpdate("A", {"lastPrice": 9.75}),
+        QuoteUpdate("B", {"bidPrice": 3.25, "askPrice": 4.125}),
+        UnknownEvent(raw={"type": "x"}),
+        QuoteUpdate("C", {"bidPrice": 1e-07, "askPrice": 1e22}),
+    ]
+    events._convert_quote_prices(messages)
+    bid, ask = QuoteUpdate._lazy_slots["bid_price"], QuoteUpdate._lazy_slots["ask_price"]
+    cached = [(m._cache[bid], m._cache[ask]) for m in messages if type(m) is QuoteUpdate]
+    assert cached == [
+        (Decimal("1.5"), Decimal("2.5")),
+        (Decimal("3.25"), Decimal("4.125")),
+        (Decimal("1E-7"), Decimal("1E+22")),
+    ]
+    assert messages[1]._cache[TradeUpdate._lazy_slots["last_price"]] is events._UNSET
 
 
 def test_a_batch_with_an_infinite_price_leaves_it_to_the_lazy_read() -> None:
