@@ -85,15 +85,21 @@ class Inbox(Parking):
         self._on_frame = on_frame
         self._on_lost = on_lost
         frames = self._frames
-        while frames and self._on_frame is on_frame:  # on_frame may stop() the serving
+        while frames and self._on_frame is on_frame:  # on_frame may stop() the inbox
             on_frame(frames.popleft())
         if self.closed and self._on_lost is on_lost:
             on_lost()
 
     def stop(self) -> None:
-        """Queue frames again instead of handing them over."""
-        self._on_frame = None
+        """The connection is done with this socket: drop the frames still queued and every
+        later one (until the socket is closed, a busy stream keeps sending)."""
+        self._frames.clear()
+        self._on_frame = _drop
         self._on_lost = None
+
+
+def _drop(frame: bytes) -> None:
+    """What a stopped inbox does with a frame."""
 
 
 class FrameSocket(ClientConnection):
