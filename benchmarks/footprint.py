@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from benchmarks import _simproc
 
@@ -141,14 +142,14 @@ def main(argv: list[str] | None = None) -> int:
         a[0] / b[0] for a, b in zip(samples["raw aiohttp"], samples["finance-dev"], strict=True)
     )
     print(f"floor: raw aiohttp / finance-dev = {floor:.2f}x (no SDK built on aiohttp gets below)")
-    out = {
+    results: dict[str, Any] = {
         "runs": runs,
         "cold_start_ratio": ratio,
         "cold_start_ratio_per_pair": ratios,
         "cpu_ratio": statistics.median(cpu_ratios),
         "raw_aiohttp_floor_ratio": floor,
     }
-    _simproc.write_results("footprint", out)
+    _simproc.write_results("footprint", results)
     return 0
 
 

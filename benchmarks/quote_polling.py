@@ -44,7 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -157,7 +157,7 @@ async def fd(info: dict[str, Any], token: dict[str, Any], n: int, conc: int, clo
         await clock()
 
 
-CONTENDERS: dict[str, Callable[..., Awaitable[None]]] = {
+CONTENDERS: dict[str, Callable[..., Coroutine[Any, Any, None]]] = {
     "raw aiohttp": raw,
     "aries-async": ours,
     "finance-dev": fd,
@@ -180,7 +180,7 @@ async def get_token(info: dict[str, Any]) -> dict[str, Any]:
 
 
 def measure(
-    run: Callable[..., Awaitable[None]],
+    run: Callable[..., Coroutine[Any, Any, None]],
     info: dict[str, Any],
     token: dict[str, Any],
     n: int,

@@ -101,7 +101,8 @@ def run_child(info: dict[str, Any], seconds: float, traced: bool) -> dict[str, A
     cmd = [sys.executable, "-m", "benchmarks.stream_memory", "--child", json.dumps(info)]
     cmd += ["--seconds", str(seconds)] + (["--traced"] if traced else [])
     done = subprocess.run(cmd, capture_output=True, text=True, check=True)  # noqa: S603
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -56,7 +56,7 @@ import json
 import statistics
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
@@ -192,11 +192,13 @@ async def ours(
         return {"wall_s": wall, "quotes": n, "conflated": quotes.conflated}
 
 
-CONTENDERS: dict[str, Callable[[dict[str, Any], int], Awaitable[dict[str, Any]]]] = {
+Contender = Callable[[dict[str, Any], int], Coroutine[Any, Any, dict[str, Any]]]
+
+CONTENDERS: dict[str, Contender] = {
     "raw websockets": raw,
     "aries-async": ours,
 }
-DIAGNOSTICS: dict[str, Callable[[dict[str, Any], int], Awaitable[dict[str, Any]]]] = {
+DIAGNOSTICS: dict[str, Contender] = {
     # What a raw user pays to get Decimal money too, and our pipeline without the conversion.
     "raw + Decimal": functools.partial(raw, decimal=True),
     "ours, .data floats": functools.partial(ours, typed=False),
@@ -407,9 +409,9 @@ def main(argv: list[str] | None = None) -> int:
                 + (f" {pair:>7.2f}x" if pair is not None else "")
             )
     print("\nIn-process cost per quote (µs, no socket, best of 5):")
-    for lines, costs in breakdown.items():
+    for frame_size, costs in breakdown.items():
         for stage, micros in costs.items():
-            print(f"{lines:>3} lines/frame  {stage:<45} {micros:>6.2f}")
+            print(f"{frame_size:>3} lines/frame  {stage:<45} {micros:>6.2f}")
     fields = {
         "stages_us_per_quote": breakdown,
         "count": args.count,
