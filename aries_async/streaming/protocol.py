@@ -70,6 +70,10 @@ __all__ = [
 
 log = logging.getLogger("aries_async.streaming")
 _loads = orjson.loads
+_NEWLINE = ord("\n")
+"""``_NEWLINE in frame`` finds a newline byte in a few dozen nanoseconds. ``b"\n" in frame``
+takes five times as long: ``bytes.__contains__`` first tries its argument as an integer, and a
+bytes argument raises (and clears) a TypeError every time."""
 
 
 def _dumps(message: Mapping[str, Any]) -> str:
@@ -444,7 +448,7 @@ class Decoder:
 
     def feed(self, frame: str | bytes) -> list[Any]:
         """Decode one frame; never raises for bad content."""
-        if type(frame) is bytes and b"\n" not in frame:
+        if type(frame) is bytes and _NEWLINE not in frame:
             # One line (a busy stream's usual frame, as the socket hands it over): the fast
             # path of the loop below, without the loop.
             try:
@@ -471,7 +475,7 @@ class Decoder:
                     parsed = _loads("[" + frame.strip().replace("\n", ",") + "]")
                 else:
                     parsed = [_loads(frame)]
-            elif b"\n" in frame:
+            elif _NEWLINE in frame:
                 parsed = _loads(b"[" + frame.strip().replace(b"\n", b",") + b"]")
             else:
                 parsed = [_loads(frame)]

@@ -118,15 +118,18 @@ class FrameSocket(ClientConnection):
             return
         opcode = event.opcode
         if opcode is _TEXT or opcode is _BINARY:
+            data = event.data
+            if type(data) is not bytes:  # bytes(data) costs a type call even for bytes
+                data = bytes(data)
             if event.fin:
                 inbox = self.inbox
                 on_frame = inbox._on_frame  # Inbox.put, inlined for a served stream
                 if on_frame is not None:
-                    on_frame(bytes(event.data))
+                    on_frame(data)
                 else:
-                    inbox.put(bytes(event.data))
+                    inbox.put(data)
             else:
-                self._parts = [bytes(event.data)]
+                self._parts = [data]
         elif opcode is _CONT and self._parts is not None:
             self._parts.append(bytes(event.data))
             if event.fin:
