@@ -40,8 +40,8 @@ Decimal reads) next to the raw loop's split-and-parse, to show where the time go
 
 ``--instructions`` counts instead of timing (``stream_throughput_instructions.json``): each
 contender runs in a child under ``valgrind --tool=callgrind`` twice, reading ``--count`` / 10
-and ``--count`` / 2 quotes (1 line a frame; else ``--count`` / 2 and ``--count``),
-against one native firehose simulator per frame size that sends until the socket closes; the
+and ``--count`` / 2 quotes (1 line a frame; else ``--count`` / 2 and ``--count``), each
+child from a native firehose simulator of its own that sends until the socket closes; the
 difference of the two totals over the extra quotes is the client's instructions per quote
 (start-up, imports, connecting and subscribing cancel out). Like the timed runs, the client
 is the bottleneck: it reads what the socket holds, the simulator waits on the socket.
@@ -270,15 +270,20 @@ def worker(name: str, count: int, info_json: str) -> int:
     return 0 if result["quotes"] + result["conflated"] >= count else 1
 
 
-def _count_one(
-    valgrind: str, outdir: Path, lines: int, info: dict[str, Any], job: tuple[str, int]
-) -> int:
-    """Instructions of one callgrind child reading ``job = (contender, quotes)``."""
+def _count_one(valgrind: str, outdir: Path, symbols: int, lines: int, job: tuple[str, int]) -> int:
+    """Instructions of one callgrind child reading ``job = (contender, quotes)`` from a
+    firehose simulator of its own (two children sharing one would get smaller bursts, and so
+    more wake-ups per quote, than a child alone)."""
     name, n = job
     label = f"{name.replace(' ', '_').replace('+', 'plus')}-{lines}-{n}"
-    cmd = ["-m", "benchmarks.stream_throughput", "--worker", name]
-    cmd += ["--count", str(n), "--info", json.dumps(info)]
-    return _callgrind.count(valgrind, outdir, label, cmd)
+    proc, info = _simproc.start(symbols, lines)  # sends until the socket closes
+    try:
+        cmd = ["-m", "benchmarks.stream_throughput", "--worker", name]
+        cmd += ["--count", str(n), "--info", json.dumps(info)]
+        return _callgrind.count(valgrind, outdir, label, cmd)
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 def instructions(args: argparse.Namespace) -> int:
@@ -298,15 +303,10 @@ def instructions(args: argparse.Namespace) -> int:
         low, high = (
             (args.count // 10, args.count // 2) if lines == 1 else (args.count // 2, args.count)
         )
-        proc, info = _simproc.start(args.symbols, lines)  # sends until each socket closes
         jobs = [(name, n) for name in INSTRUCTION_CONTENDERS for n in (low, high)]
-        try:
-            with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=2) as pool:
-                count = functools.partial(_count_one, valgrind, Path(tmp), lines, info)
-                totals = dict(zip(jobs, pool.map(count, jobs), strict=True))
-        finally:
-            proc.terminate()
-            proc.wait(10)
+        with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=2) as pool:
+            count = functools.partial(_count_one, valgrind, Path(tmp), args.symbols, lines)
+            totals = dict(zip(jobs, pool.map(count, jobs), strict=True))
         per_quote = {
             name: (totals[name, high] - totals[name, low]) / (high - low)
             for name in INSTRUCTION_CONTENDERS
