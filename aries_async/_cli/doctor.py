@@ -425,13 +425,13 @@ async def _check_rest(client: Any, signed_in: bool, timeout: float) -> Check:
 
 
 async def _handshake(name: str, url: str, token: str | None, timeout: float) -> Check:
-    import websockets
+    from websockets.asyncio.client import connect
 
     from aries_async.models.events import AuthFailure, AuthSuccess, ServerErrorMessage
     from aries_async.streaming.protocol import Decoder, encode_auth
 
     start = time.perf_counter()
-    async with websockets.connect(url, open_timeout=timeout, ping_interval=None) as ws:
+    async with connect(url, open_timeout=timeout, ping_interval=None) as ws:
         opened = _ms(start)
         if token is None:
             return Check(

@@ -135,7 +135,8 @@ class Connection:
         sleep: ``asyncio.sleep``-compatible; backoff and keep-alive waits use it.
         clock: monotonic seconds; heartbeat and backoff reset use it.
         rand: uniform [0, 1) source for jitter.
-        connect: ``websockets.connect``-compatible opener.
+        connect: ``websockets.asyncio.client.connect``-compatible opener (see
+            :data:`Connector`).
         name: used in logs and task names.
     """
 
