@@ -36,7 +36,6 @@ __all__ = ["AriesClient"]
 log = logging.getLogger("aries_async")
 
 _IDEMPOTENT = frozenset(("GET", "HEAD", "PUT", "DELETE", "OPTIONS"))
-_URL_CACHE_SIZE = 64
 
 
 class _Bearer:
@@ -104,7 +103,6 @@ class AriesClient:
     ) -> None:
         self.config = config or ClientConfig()
         self._initial_token = token
-        self._urls: dict[str, str] = {}
         self._store: TokenStore = token_store or MemoryTokenStore()
         self._transport = Transport(self.config, session=session, sleep=sleep)
         self.oauth = OAuth(self.config, self._transport, self._store, clock=clock)
@@ -194,19 +192,12 @@ class AriesClient:
             _TIMEOUT.reset(reset)
 
     def _url(self, path: str) -> str:
-        url = self._urls.get(path)
-        if url is not None:
-            return url
         base = self.config.endpoints.base_url
+        if path[:1] == "/" and path[1:2] != "/" and base[-1:] != "/":
+            return base + path  # the usual case, without the strips below
         if path.startswith(("http://", "https://")):
             return path
-        if path[:1] == "/" and path[1:2] != "/" and base[-1:] != "/":
-            url = base + path  # the usual case, without the strips below
-        else:
-            url = base.rstrip("/") + "/" + path.lstrip("/")
-        if len(self._urls) < _URL_CACHE_SIZE:  # the first 64 paths; later ones are joined
-            self._urls[path] = url  # on every call (cheap: bounded for order-id paths)
-        return url
+        return base.rstrip("/") + "/" + path.lstrip("/")
 
     async def request(
         self,

@@ -390,10 +390,7 @@ class MarketStream:
                 self._track(kind, message)
         if acks:
             messages = [m for m in messages if type(m) is not SubscribeAck]
-        if len(messages) == 1:  # one call less for a frame of one update
-            self._hub.publish(messages[0])
-        else:
-            self._hub.publish_many(messages)
+        self._hub.publish_many(messages)
 
     def _track(self, kind: type[Any], message: Any) -> None:
         if kind is TradeUpdate:

@@ -185,7 +185,7 @@ def test_url_shortcut_matches_the_general_join(base: str, path: str) -> None:
     )
     client = AriesClient(config)
     assert client._url(path) == expected
-    assert client._url(path) == expected  # again, from the cache of joined paths
+    assert client._url(path) == expected  # again: the same join
 
 
 async def test_a_query_string_reaches_the_server_as_aiohttp_sends_it() -> None:
