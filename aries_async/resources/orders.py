@@ -8,7 +8,9 @@ carrying that id; :meth:`Orders.find_by_client_id` then tells whether the order 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 import uuid
 from collections.abc import AsyncGenerator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -38,6 +40,8 @@ from aries_async.models.orders import (
 from aries_async.resources._base import Resource, path_segment
 
 __all__ = ["Orders", "new_client_id"]
+
+log = logging.getLogger("aries_async")
 
 _MAX_LIMIT = 500
 _HISTORY_WINDOW = timedelta(days=90)
@@ -120,6 +124,12 @@ class Orders(Resource):
             OrderOutcomeUnknownError: timeout, reset, 5xx or an unreadable answer after sending;
                 carries the client id.
             APIError: the server refused the order (4xx); it was not placed.
+            asyncio.CancelledError: the call was cancelled (``asyncio.timeout``, ``wait_for``,
+                task cancellation) before the answer arrived. The order may have been placed:
+                a warning is logged and a note added to the exception, both naming the client
+                id to check with :meth:`find_by_client_id`. Give ``client_id`` yourself to
+                know it without them; prefer the client's own ``timeout``, which raises
+                :class:`~aries_async.errors.OrderOutcomeUnknownError`.
         """
         if request.client_id is None:
             request = request.with_client_id(new_client_id())
@@ -136,6 +146,18 @@ class Orders(Resource):
             if not exc.request_sent:
                 raise
             raise self._unknown(request, exc) from exc
+        except asyncio.CancelledError as exc:
+            # Cancellation must go on as CancelledError (asyncio.timeout relies on it), but
+            # whoever cancelled would otherwise not learn that the order may exist, nor under
+            # which client id when it was generated here.
+            message = (
+                "orders.place() was cancelled before its answer arrived; the order may have "
+                f"been placed. Check with orders.find_by_client_id({request.account_id!r}, "
+                f"{client_id!r})"
+            )
+            log.warning(message)
+            exc.add_note(message)
+            raise
 
     @staticmethod
     def _unknown(request: OrderRequest, exc: Exception) -> OrderOutcomeUnknownError:

@@ -147,6 +147,36 @@ async def test_a_lost_or_unreadable_order_answer_is_an_unknown_outcome_then_reco
         assert await client.orders.find_by_client_id(account, "aa-not-there") is None
 
 
+async def test_a_place_cancelled_in_flight_names_the_client_id_to_check(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with (
+        Simulator(seed=9) as sim,
+        AriesClient(sim.client_config(timeout=30), token=sim.issue_token()) as client,
+    ):
+        account = (await client.accounts.list())[0].id
+        sim.faults.swallow_order_response = 1
+        sim.faults.swallow_mode = "hang"  # executed, then never answered
+        request = OrderRequest(account_id=account, symbol="AAPL", side="BUY", type="MARKET", qty=3)
+        task = asyncio.create_task(client.orders.place(request))
+        for _ in range(100_000):  # until the simulator holds the order (no timer involved)
+            if sim.requests[("POST", "/v1/orders")]:
+                break
+            await asyncio.sleep(0)
+        assert sim.requests[("POST", "/v1/orders")] == 1
+        with caplog.at_level(logging.WARNING, logger="aries_async"):
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError) as info:
+                await task
+        (record,) = [r for r in caplog.records if "cancelled" in r.getMessage()]
+        client_id = record.getMessage().split("'")[-2]
+        assert client_id.startswith("aa-")
+        assert any(client_id in note for note in getattr(info.value, "__notes__", []))
+        found = await client.orders.find_by_client_id(account, client_id)
+        assert found is not None and found.qty == Decimal("3")
+        assert sim.requests[("POST", "/v1/orders")] == 1
+
+
 async def test_secrets_never_reach_logs_reprs_or_errors(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     async with Simulator(seed=9) as sim:
