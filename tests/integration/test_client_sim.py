@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
@@ -113,6 +115,21 @@ async def test_missing_scope_is_named() -> None:
     assert info.value.missing_scope == "market:supplemental"
 
 
+@contextlib.asynccontextmanager
+async def order_answer_lost(mode: str) -> AsyncIterator[tuple[Simulator, AriesClient, str]]:
+    """A simulator whose next order is executed but answered per ``mode`` (``swallow_mode``),
+    a client on it and the simulated account's id."""
+    async with (
+        Simulator(seed=8) as sim,
+        AriesClient(sim.client_config(timeout=5), token=sim.issue_token()) as client,
+    ):
+        account = (await client.accounts.list())[0].id
+        assert account is not None
+        sim.faults.swallow_order_response = 1
+        sim.faults.swallow_mode = mode
+        yield sim, client, account
+
+
 @pytest.mark.parametrize(
     "mode",
     [
@@ -123,13 +140,7 @@ async def test_missing_scope_is_named() -> None:
 async def test_a_lost_or_unreadable_order_answer_is_an_unknown_outcome_then_reconciled(
     mode: str,
 ) -> None:
-    async with (
-        Simulator(seed=8) as sim,
-        AriesClient(sim.client_config(timeout=5), token=sim.issue_token()) as client,
-    ):
-        account = (await client.accounts.list())[0].id
-        sim.faults.swallow_order_response = 1
-        sim.faults.swallow_mode = mode
+    async with order_answer_lost(mode) as (sim, client, account):
         request = OrderRequest(
             account_id=account,
             symbol="AAPL",
@@ -150,13 +161,7 @@ async def test_a_lost_or_unreadable_order_answer_is_an_unknown_outcome_then_reco
 async def test_a_place_cancelled_in_flight_names_the_client_id_to_check(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    async with (
-        Simulator(seed=9) as sim,
-        AriesClient(sim.client_config(timeout=30), token=sim.issue_token()) as client,
-    ):
-        account = (await client.accounts.list())[0].id
-        sim.faults.swallow_order_response = 1
-        sim.faults.swallow_mode = "hang"  # executed, then never answered
+    async with order_answer_lost("hang") as (sim, client, account):  # executed, never answered
         request = OrderRequest(account_id=account, symbol="AAPL", side="BUY", type="MARKET", qty=3)
         task = asyncio.create_task(client.orders.place(request))
         for _ in range(100_000):  # until the simulator holds the order (no timer involved)
