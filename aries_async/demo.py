@@ -53,7 +53,7 @@ async def run_demo(out: Callable[[str], None] = print, *, fill_timeout: float = 
             out("2. Accounts")
             for account in accounts:
                 out(f"   {account.id:<18} status={account.status} is_sim={account.is_sim}")
-            account_id = next(str(a.id) for a in accounts if a.is_sim)
+            account_id = next(a.id for a in accounts if a.is_sim)
 
             matches = await client.market.search("AAPL", limit=3)
             out("3. Search 'AAPL'")

@@ -67,9 +67,11 @@ class Account:
     account_class: str | None = None
 
     @property
-    def id(self) -> str | None:
-        """The id to use in paths and order bodies: :attr:`trading_account_id`."""
-        return self.trading_account_id
+    def id(self) -> str:
+        """The id to use in paths and order bodies: :attr:`trading_account_id`, or ``""`` for
+        an account without one (yet), which every call refuses with
+        :class:`~aries_async.errors.ValidationError` before sending anything."""
+        return self.trading_account_id or ""
 
 
 @attrs.frozen(kw_only=True)

@@ -193,6 +193,25 @@ def test_accounts_example_values() -> None:
     assert live.account_class == "MARGIN"
 
 
+@pytest.mark.parametrize(
+    "item", [{"is_sim": True}, {"trading_account_id": None}, {"trading_account_id": ""}]
+)
+async def test_an_account_without_a_trading_account_id_has_an_empty_id_calls_refuse(
+    item: dict[str, Any],
+) -> None:
+    from aries_async import AriesClient, ClientConfig
+    from aries_async.errors import ValidationError
+
+    account = structure(item, Account)
+    assert account.id == ""
+    assert f"{account.id:<20}|" == " " * 20 + "|"  # listings format it like any other id
+    config = ClientConfig.for_base_url("http://127.0.0.1:9")  # never reached
+    async with AriesClient(config, token=Token(access_token="x" * 30)) as client:
+        with pytest.raises(ValidationError) as info:
+            await client.accounts.balance(account.id)
+    assert info.value.field == "account_id"
+
+
 def test_balance_example_values() -> None:
     bal = structure(load("accounts.balance.response.json"), Balance)
     assert bal.net_buying_power == Decimal("125000.50")
