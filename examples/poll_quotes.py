@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from decimal import Decimal
 
 from aries_async import AriesClient
 from aries_async.sim import Simulator
@@ -25,7 +26,8 @@ async def main() -> None:
                 started = time.perf_counter()
                 singles = await asyncio.gather(*(client.market.quote(s) for s in symbols[:200]))
                 each = time.perf_counter() - started
-                movers = sorted(quotes.values(), key=lambda q: abs(q.change_percent or 0))[-3:]
+                by_move = sorted(quotes.values(), key=lambda q: abs(q.change_percent or Decimal(0)))
+                movers = by_move[-3:]
                 print(
                     f"round {round_no}: {len(quotes)} quotes in {batch * 1000:.0f} ms (chunked), "
                     f"{len(singles)} single calls in {each * 1000:.0f} ms; movers: "

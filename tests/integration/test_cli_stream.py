@@ -151,7 +151,7 @@ def test_state_merges_partial_updates() -> None:
 @pytest.mark.parametrize("stamp", [1_800_000_000_000, "2027-01-15T08:00:00Z", "not a time", None])
 def test_the_envelope_timestamp_in_any_form_never_breaks_the_table(stamp: object) -> None:
     state = StreamState(["AAPL"])
-    row = state.apply(QuoteUpdate("AAPL", {"bidPrice": 1.5}, stamp))
+    row = state.apply(QuoteUpdate("AAPL", {"bidPrice": 1.5}, stamp))  # type: ignore[arg-type]
     when = datetime(2027, 1, 15, 8, tzinfo=UTC)
     expected = None if stamp in ("not a time", None) else when
     assert row.get("time") == expected

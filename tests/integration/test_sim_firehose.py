@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from typing import Any
 
 import orjson
 import pytest
@@ -32,8 +33,10 @@ async def _auth_and_subscribe(
         await ws.send(orjson.dumps({"type": "subscribe", "id": f"s{start}", "payload": items}))
 
 
-async def _quotes(ws: websockets.ClientConnection, count: int) -> tuple[list[dict], list[int]]:
-    quotes: list[dict] = []
+async def _quotes(
+    ws: websockets.ClientConnection, count: int
+) -> tuple[list[dict[str, Any]], list[int]]:
+    quotes: list[dict[str, Any]] = []
     frame_sizes: list[int] = []
     async with asyncio.timeout(10):
         while len(quotes) < count:

@@ -19,7 +19,7 @@ class Api(SimApi):
 
     json_only = True
 
-    async def place(self, **fields: str) -> tuple[int, Any]:
+    async def place(self, **fields: Any) -> tuple[int, Any]:
         body = {"tradingAccountId": ACCOUNT, "timeInForce": "DAY", **fields}
         return await self.call("POST", "/v1/orders", json=body)
 

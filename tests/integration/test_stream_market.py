@@ -270,7 +270,11 @@ async def test_drops_reconnect_replay_and_signal_every_gap(
             await until(lambda: stream.acknowledged == {"AAPL", "MSFT", "KO"})
             sim.advance(1.0)
             assert hub.drop("market") == 1
-            await until(lambda i=i: stream.reconnects == i + 1 and stream.connected)
+
+            def reconnected(times: int = i + 1) -> bool:
+                return stream.reconnects == times and stream.connected
+
+            await until(reconnected)
         sim.advance(1.0)
         await until(lambda: stream.reconnects == 3)
         changes = await take(status, 6)

@@ -91,7 +91,7 @@ def test_quote_values_are_lazy_decimals() -> None:
     assert q.mid_price == Decimal("189.50")
     assert q.ask_size is None
     with pytest.raises(AttributeError):
-        q.symbol = "X"  # type: ignore[misc]
+        q.symbol = "X"
 
 
 def test_ndjson_frame_with_malformed_and_blank_lines_goes_on() -> None:
