@@ -99,12 +99,12 @@ async def run_demo(out: Callable[[str], None] = print, *, fill_timeout: float = 
                         f"6. Placed LIMIT BUY 10 AAPL @ {price} on {account_id}: {ack.status}, "
                         f"clOrdId={ack.cl_ord_id} (tagged with a unique clientId)"
                     )
-                    if not ack.accepted or ack.cl_ord_id is None:
-                        out(f"   rejected: {ack.text or ack.ord_rej_reason}")
+                    if not ack.accepted or not ack.cl_ord_id:
+                        out(f"   rejected: {ack.ord_rej_reason or ack.text}")
                         return 1
 
                     filled = await account_events.wait_for_order(
-                        ack.cl_ord_id, OrderStatus.FILLED, timeout=fill_timeout
+                        ack, OrderStatus.FILLED, timeout=fill_timeout
                     )
                 except TimeoutError:
                     out("   the order did not fill in time")

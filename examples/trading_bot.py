@@ -33,9 +33,8 @@ async def main() -> None:
             OrderRequest(account_id=ACCOUNT, symbol=SYMBOL, side="BUY", type="MARKET", qty=5)
         )
         print("ack:", ack.status, ack.cl_ord_id)
-        assert ack.cl_ord_id is not None
 
-        order = await account.wait_for_order(ack.cl_ord_id, OrderStatus.FILLED, timeout=30)
+        order = await account.wait_for_order(ack, OrderStatus.FILLED, timeout=30)
         print(f"order {order.cl_ord_id}: {order.ord_status} {order.cum_qty} @ {order.avg_price}")
         position = account.positions.get(SYMBOL)
         print("position:", position.quantity if position else 0)

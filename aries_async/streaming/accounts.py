@@ -4,7 +4,7 @@ Example:
     >>> async def main(client, account_id) -> None:                        # doctest: +SKIP
     ...     async with client.account_stream(account_id) as stream:
     ...         ack = await client.orders.place(...)
-    ...         order = await stream.wait_for_order(ack.cl_ord_id, OrderStatus.FILLED)
+    ...         order = await stream.wait_for_order(ack, OrderStatus.FILLED)
 
 Account events are never dropped: each consumer buffers up to
 :attr:`StreamConfig.account_buffer` events and fails with
@@ -59,7 +59,7 @@ from aries_async.models.events import (
     SubscribeAck,
     UnknownEvent,
 )
-from aries_async.models.orders import Order, OrderStatus
+from aries_async.models.orders import Order, OrderAck, OrderStatus
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.connection import (
     Connection,
@@ -122,6 +122,21 @@ _ALL_TYPES: tuple[type[Any], ...] = (
     ServerErrorMessage,
     UnknownEvent,
 )
+
+
+def _order_id(order: OrderAck | str) -> str:
+    """The ``clOrdId`` to wait for: ``order`` itself, or the one of an acknowledgement that
+    does not say the order was rejected."""
+    if not isinstance(order, OrderAck):
+        return require_text(order, "order")
+    if order.success is False or order.status == OrderStatus.REJECTED or not order.cl_ord_id:
+        reason = "; ".join(filter(None, (order.ord_rej_reason, order.text))) or "no reason given"
+        raise ValidationError(
+            f"the order was not accepted (status {order.status}, clOrdId {order.cl_ord_id!r}: "
+            f"{reason}); there is nothing to wait for",
+            field="order",
+        )
+    return order.cl_ord_id
 
 
 class AccountStream:
@@ -325,12 +340,12 @@ class AccountStream:
 
     async def wait_for_order(
         self,
-        cl_ord_id: str,
+        order: OrderAck | str,
         status: OrderStatus | str | Iterable[OrderStatus | str] = OrderStatus.FILLED,
         *,
         timeout: float | None = None,
     ) -> Order:
-        """Wait until order ``cl_ord_id`` reaches ``status`` (or any terminal status).
+        """Wait until ``order`` reaches ``status`` (or any terminal status).
 
         Safe against races: an order that already reached the status (the fill came before
         you called) returns at once. Check ``order.ord_status``: a ``REJECTED`` or
@@ -338,16 +353,20 @@ class AccountStream:
         while the stream was down is returned once the REST lookup found it.
 
         Args:
-            cl_ord_id: the id from the order acknowledgement.
+            order: the acknowledgement ``orders.place()`` returned, or an order's ``clOrdId``.
             status: one status or several (default ``FILLED``).
             timeout: seconds to wait (None: forever).
 
         Raises:
+            ValidationError: before waiting, for an empty id or an acknowledgement that says
+                the order was rejected or carries no ``clOrdId`` (there is nothing to wait for;
+                the message has the server's reason).
             TimeoutError: ``timeout`` passed.
             OrderStateUnknownError: the order left the working set while the stream was
                 disconnected and the lookup could not tell its state (ask the order history).
             StreamAuthError, StreamClosedError: the stream failed or was closed.
         """
+        cl_ord_id = _order_id(order)
         wanted = (
             {OrderStatus(status)} if isinstance(status, str) else {OrderStatus(s) for s in status}
         )

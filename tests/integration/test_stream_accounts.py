@@ -14,7 +14,7 @@ import pytest
 
 from aries_async.client import AriesClient
 from aries_async.config import RetryPolicy
-from aries_async.errors import StreamError, StreamOverflowError
+from aries_async.errors import StreamError, StreamOverflowError, ValidationError
 from aries_async.models.events import (
     AccountSnapshot,
     BalanceEvent,
@@ -23,7 +23,7 @@ from aries_async.models.events import (
     StreamConnected,
     StreamDisconnected,
 )
-from aries_async.models.orders import Order, OrderStatus
+from aries_async.models.orders import Order, OrderAck, OrderRequest, OrderStatus
 from aries_async.sim import ManualClock, ServerErrorFault, Simulator
 from aries_async.sim.cli import add_arguments, build_simulator
 from aries_async.sim.ws import WsHub, hub_of
@@ -547,3 +547,26 @@ async def test_client_account_stream_reconciles_by_default(
         assert snapshot is not None and snapshot.resync
         assert cl_ord_id not in {o.cl_ord_id for o in snapshot.orders}
         assert sim.requests[ACTIVE] == 1
+
+
+async def test_wait_for_order_takes_the_acknowledgement_and_refuses_a_rejected_one(
+    sim: Simulator, client: AriesClient
+) -> None:
+    async with client.account_stream(ACCOUNT, config=FAST) as stream:
+        await until(lambda: stream.snapshot is not None)
+        ack = await client.orders.place(
+            OrderRequest(account_id=ACCOUNT, symbol="KO", side="BUY", type="MARKET", qty=4)
+        )
+        order = await stream.wait_for_order(ack, OrderStatus.FILLED, timeout=5)
+        assert order.cl_ord_id == ack.cl_ord_id and order.cum_qty == Decimal(4)
+
+        rejected = await client.orders.place(
+            OrderRequest(account_id=ACCOUNT, symbol="NOSUCH", side="BUY", type="MARKET", qty=1)
+        )
+        assert not rejected.accepted
+        with pytest.raises(ValidationError, match="unknown symbol NOSUCH") as info:
+            await stream.wait_for_order(rejected)  # no timeout: it must not wait at all
+        assert info.value.field == "order"
+        for bad in (OrderAck(success=True, status=OrderStatus.NEW), " "):
+            with pytest.raises(ValidationError):
+                await stream.wait_for_order(bad)
