@@ -8,7 +8,10 @@ charged for the Decimals it hands out.
 
 Contenders:
 * ``aries-async``: our ``Decoder.feed`` (frame -> NDJSON split -> orjson -> ``QuoteUpdate``),
-  then ``update.bid_price`` / ``update.ask_price`` as ``Decimal``;
+  then ``update.bid_price`` / ``update.ask_price`` as ``Decimal``, on text frames like the
+  others;
+* ``aries-async, bytes``: the same on the frames' UTF-8 bytes, which is what our streams' socket
+  hands the decoder (a frame is never decoded to text), so the path a stream runs;
 * ``json.loads``: stdlib parse of each line into plain dicts, floats read from the dicts;
 * ``finance-dev``: what the official package's stream runs per message (its read loop:
   ``decode_frame`` into pydantic message models, then ``model_dump`` and routing checks), floats
@@ -29,12 +32,17 @@ frames in a fresh interpreter under callgrind; a baseline interpreter does every
 seed, ``PYTHONHASHSEED=0``) but skips the run, and its total is subtracted. What is counted is
 thus the contender's decoding and reading of the bid and ask, including the Python interpreter's
 own work (bytecode dispatch, allocation, garbage collection) and any first-use cost, but not
-interpreter start-up, imports or generating the lines. Two callgrind children run at a time.
+interpreter start-up, imports or generating the lines. Before the run every child (the baseline
+too) collects and then freezes its heap (``gc.freeze()``), so the collector's full collections
+walk only what the run allocates: otherwise where they fall depends on the size of the import
+heap and moved the count by about 1,000 instructions a line between runs. Two callgrind children
+run at a time.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import json
 import random
@@ -42,7 +50,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -84,7 +92,7 @@ def frames_of(lines: list[str], per_frame: int) -> list[str]:
     return ["\n".join(lines[i : i + per_frame]) for i in range(0, len(lines), per_frame)]
 
 
-def ours(frames: list[str]) -> int:
+def ours(frames: Sequence[str | bytes]) -> int:
     from aries_async.models.events import QuoteUpdate
     from aries_async.streaming.protocol import Decoder
 
@@ -97,6 +105,11 @@ def ours(frames: list[str]) -> int:
                 item.ask_price  # noqa: B018
                 seen += 1
     return seen
+
+
+def ours_bytes(frames: Sequence[str | bytes]) -> int:
+    """``ours`` given bytes frames (see :func:`frames_for`)."""
+    return ours(frames)
 
 
 def stdlib(frames: list[str]) -> int:
@@ -170,6 +183,12 @@ CLOCKS: dict[str, Callable[[], float]] = {
 }
 
 
+def frames_for(fn: Callable[[list[str]], int], frames: list[str], encoded: list[bytes]) -> Any:
+    """The frames ``fn`` is given: their bytes for ``ours_bytes`` (encoded before any timing or
+    counting starts), the text for every other contender."""
+    return encoded if fn is ours_bytes else frames
+
+
 def timed(
     fn: Callable[[list[str]], int], frames: list[str], lines: int, clock: Callable[[], float]
 ) -> float:
@@ -194,16 +213,19 @@ def interleaved(
     Ratios are taken within a round (same machine load), then their median across rounds.
     """
     names = list(contenders)
+    encoded = [frame.encode() for frame in frames]
     samples: dict[str, list[float]] = {name: [] for name in names}
     for round_no in range(repeat):
         shift = round_no % len(names)
         for name in names[shift:] + names[:shift]:
-            samples[name].append(timed(contenders[name], frames, lines, clock))
+            fn = contenders[name]
+            samples[name].append(timed(fn, frames_for(fn, frames, encoded), lines, clock))
     return samples
 
 
 CONTENDERS: dict[str, Callable[[list[str]], int]] = {
     "aries-async": ours,
+    "aries-async, bytes": ours_bytes,
     "json.loads": stdlib,
     "finance-dev": fd_stream,
     "finance-dev codec": fd_codec,
@@ -255,12 +277,18 @@ def worker(name: str, per_frame: int, count: int, skip_run: bool) -> int:
     fns = {fn.__name__: fn for fn in CONTENDERS.values()}
     have_fd = import_contender_modules()
     frames = frames_of(make_lines(count), per_frame)
+    encoded = [frame.encode() for frame in frames]  # in every child, so the baseline too
     fn = fns[name]
+    # The set-up (imports, lines, frames) stays out of the collector's way: a full collection
+    # then walks what the run allocates, not the import heap, whose size otherwise decides
+    # where full collections fall (about 1,000 instructions a line between runs).
+    gc.collect()
+    gc.freeze()
     if skip_run:
         return 0
     if not have_fd and fn in (fd_stream, fd_codec):
         raise SystemExit("finance-dev is not installed")
-    seen = fn(frames)
+    seen = fn(frames_for(fn, frames, encoded))
     if seen != count:
         raise SystemExit(f"{name} decoded {seen} of {count} quotes")
     return 0
