@@ -16,7 +16,7 @@ bars, clocks), :mod:`~aries_async.sim.state` (accounts and matching),
 :mod:`~aries_async.sim.cli` (``aries-async sim``).
 """
 
-from aries_async.sim.context import SimContext, SimSettings
+from aries_async.sim.context import RecordedRequest, SimContext, SimSettings
 from aries_async.sim.faults import Faults, RateLimitFault, ServerErrorFault
 from aries_async.sim.feed import Clock, Firehose, ManualClock, QuoteSnapshot, SystemClock
 from aries_async.sim.server import Simulator
@@ -30,6 +30,7 @@ __all__ = [
     "ManualClock",
     "QuoteSnapshot",
     "RateLimitFault",
+    "RecordedRequest",
     "ServerErrorFault",
     "SimContext",
     "SimSettings",

@@ -3,7 +3,8 @@
 :func:`build_app` wires every route onto a :class:`~aries_async.sim.context.SimContext` and
 calls :func:`aries_async.sim.ws.setup` for the websockets. Middlewares, outermost first:
 
-1. counting (``ctx.requests``), a request id (``X-Request-Id``) and JSON 404/405 envelopes;
+1. counting (``ctx.requests``), the journal of requests as received (``ctx.journal``; no
+   headers, no OAuth bodies), a request id (``X-Request-Id``) and JSON 404/405 envelopes;
 2. faults: latency, 429 with ``Retry-After``, 5xx bursts (see :mod:`aries_async.sim.faults`);
 3. bearer-token and scope checks (401 for missing/expired/revoked tokens, 403 naming the
    missing scope), using :data:`ROUTE_SCOPES` (oauth.md section 4).
@@ -29,7 +30,7 @@ from aiohttp import web
 
 from aries_async.sim import ws
 from aries_async.sim.auth import AccessGrant, OAuthError, TokenProblem
-from aries_async.sim.context import HOLIDAYS, SimContext
+from aries_async.sim.context import HOLIDAYS, RecordedRequest, SimContext
 from aries_async.sim.faults import route_matches
 from aries_async.sim.feed import NEW_YORK, UnknownSymbolError, parse_resolution, round_price
 from aries_async.sim.state import (
@@ -204,6 +205,17 @@ async def _count_middleware(request: web.Request, handler: Handler) -> web.Strea
     ctx.requests[(request.method, request.path)] += 1
     if template != request.path:
         ctx.requests[(request.method, template)] += 1
+    secret = request.path.startswith(("/v1/oauth2", "/oauth2"))
+    body = await request.read() if request.can_read_body and not secret else b""
+    ctx.journal.append(
+        RecordedRequest(
+            request.method,
+            request.rel_url.raw_path,
+            tuple(request.query.items()),
+            body,
+            request.content_type if body else "",
+        )
+    )
     try:
         response = await handler(request)
     except web.HTTPNotFound:

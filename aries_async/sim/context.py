@@ -23,18 +23,56 @@ receive the same context object. Its API is stable; the websocket module relies 
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable
 from datetime import date, datetime, time
+from typing import Any
 
 import attrs
+import orjson
 
 from aries_async.sim.auth import AccessGrant, AuthServer, TokenProblem
 from aries_async.sim.faults import Faults
 from aries_async.sim.feed import NEW_YORK, Clock, Feed
 from aries_async.sim.state import State
 
-__all__ = ["HOLIDAYS", "SimContext", "SimSettings"]
+__all__ = ["HOLIDAYS", "JOURNAL_SIZE", "RecordedRequest", "SimContext", "SimSettings"]
+
+JOURNAL_SIZE = 10_000
+"""How many of the latest HTTP requests :attr:`SimContext.journal` keeps."""
+
+
+@attrs.frozen
+class RecordedRequest:
+    """One HTTP request as the simulator received it (``Simulator.journal``).
+
+    Nothing secret is kept: no headers (the bearer token is checked, not stored) and no body
+    for the OAuth endpoints (client secrets, codes, refresh tokens).
+
+    Attributes:
+        method: ``GET``, ``POST``...
+        raw_path: the path as sent, percent-encoded, without the query
+            (``/v2/accounts/A%201/balance``).
+        query: the query's decoded ``(name, value)`` pairs, in order.
+        body: the raw body (``b""`` when none, and for the OAuth endpoints).
+        content_type: the body's media type (``application/json``), ``""`` when none.
+    """
+
+    method: str
+    raw_path: str
+    query: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+    content_type: str = ""
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The query as a dict (the last value of a repeated name)."""
+        return dict(self.query)
+
+    def json(self) -> Any:
+        """The body parsed as JSON (None when there is no body)."""
+        return orjson.loads(self.body) if self.body else None
+
 
 HOLIDAYS: tuple[tuple[str, str, str], ...] = (
     ("New Year's Day", "2026-01-01", ""),
@@ -97,6 +135,8 @@ class SimContext:
         requests: request counts keyed by ``(METHOD, concrete path)`` and by
             ``(METHOD, route template)`` (e.g. ``("GET", "/v2/accounts/{id}/orders")``).
         token_requests: how many ``POST /v1/oauth2/token`` calls arrived.
+        journal: the latest :data:`JOURNAL_SIZE` HTTP requests, oldest first
+            (:class:`RecordedRequest`).
     """
 
     clock: Clock
@@ -106,6 +146,7 @@ class SimContext:
     faults: Faults
     settings: SimSettings
     requests: Counter[tuple[str, str]] = attrs.Factory(Counter)
+    journal: deque[RecordedRequest] = attrs.Factory(lambda: deque(maxlen=JOURNAL_SIZE))
     token_requests: int = 0
     authenticated_requests: int = 0
 

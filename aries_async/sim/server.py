@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable
 from decimal import Decimal
 from types import TracebackType
@@ -29,7 +29,7 @@ from aiohttp import web
 
 from aries_async.sim.app import build_app
 from aries_async.sim.auth import AuthServer
-from aries_async.sim.context import SimContext, SimSettings
+from aries_async.sim.context import RecordedRequest, SimContext, SimSettings
 from aries_async.sim.faults import Faults
 from aries_async.sim.feed import Clock, Feed, Firehose, ManualClock, SystemClock
 from aries_async.sim.state import State
@@ -202,6 +202,13 @@ class Simulator:
     def requests(self) -> Counter[tuple[str, str]]:
         """Request counts by ``(METHOD, path)`` and ``(METHOD, route template)``."""
         return self.context.requests
+
+    @property
+    def journal(self) -> deque[RecordedRequest]:
+        """The latest HTTP requests as received, oldest first (see
+        :class:`~aries_async.sim.context.RecordedRequest`; no headers, no OAuth bodies).
+        ``journal[-1]`` is the last one; ``journal.clear()`` starts afresh."""
+        return self.context.journal
 
     @property
     def token_requests(self) -> int:

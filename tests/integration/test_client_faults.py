@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -105,6 +106,9 @@ async def test_quotes_of_one_string_is_one_symbol_not_its_letters() -> None:
         assert sim.requests[("GET", "/v1/chart/quotes")] == 1
 
 
+START = datetime.now(UTC) - timedelta(days=1)
+
+
 async def _called(call: Any, client: AriesClient) -> None:
     """Call, and await what a coroutine function returned (stream factories are plain)."""
     result = call(client)
@@ -122,6 +126,20 @@ async def _called(call: Any, client: AriesClient) -> None:
         (lambda c: c.orders.active("TEST-SIM-001", page_size=0), "page_size"),
         (lambda c: c.account_stream(""), "account_id"),
         (lambda c: c.account_stream(5), "account_id"),
+        (lambda c: c.accounts.balance(""), "account_id"),
+        (lambda c: c.market.search(""), "query"),
+        (lambda c: c.market.search("a", limit=0), "limit"),
+        (lambda c: c.market.bars("AAPL", "7", 1, 2), "resolution"),
+        (lambda c: c.market.bars("AAPL", "D", datetime(2026, 1, 1), 2), "start"),
+        (lambda c: c.market.bars("AAPL", "D", 5, 5), "end"),
+        (lambda c: c.market.quotes([]), "symbols"),
+        (lambda c: c.market.quotes(["AAPL", " "]), "symbol"),
+        (lambda c: c.market.quotes(["AAPL,MSFT"]), "symbol"),
+        (lambda c: c.market.quote("AAPL,MSFT"), "symbol"),
+        (lambda c: c.orders.find_by_client_id("TEST-SIM-001", ""), "client_id"),
+        (lambda c: c.orders.history("TEST-SIM-001", START, START + timedelta(days=91)), "end"),
+        (lambda c: c.orders.history("TEST-SIM-001", START - timedelta(days=365)), "start"),
+        (lambda c: c.orders.history("TEST-SIM-001", datetime(2026, 1, 1)), "start"),
     ],
 )
 async def test_bad_input_is_refused_before_anything_reaches_the_simulator(
