@@ -436,19 +436,20 @@ class Connection:
     async def _read(
         self, ws: ClientConnection, inbox: Inbox, heartbeat: Heartbeat
     ) -> tuple[str, bool, bool]:
-        """Decode and deliver every frame as it arrives (from the socket's receiving callback)
-        until the socket closes or a control message ends the connection."""
+        """Decode and deliver the frames as they arrive (from the socket's receiving callback,
+        those of one socket read together) until the socket closes or a control message ends
+        the connection."""
         ended: asyncio.Future[tuple[str, bool, bool] | None]
         ended = asyncio.get_running_loop().create_future()
-        feed = self.decoder.feed
+        feed = self.decoder.feed_many
         deliver = self._deliver()
         clock = self._clock
         special = _SPECIAL
 
-        def on_frame(frame: bytes) -> None:
+        def on_frames(frames: list[bytes]) -> None:
             heartbeat.last_received = clock()
             try:
-                messages = feed(frame)
+                messages = feed(frames)
                 if len(messages) == 1:  # the usual frame: one update
                     if type(messages[0]) not in special:
                         deliver(messages)
@@ -463,13 +464,13 @@ class Connection:
                 ended.set_result(outcome)
             except Exception as exc:  # a bug of ours or of a handler: the reading task raises it
                 ended.set_exception(exc)
-            inbox.stop()  # the connection ends here: the frames after this one are not read
+            inbox.stop()  # the connection ends here: the frames after this message are not read
 
         def on_lost() -> None:
             if not ended.done():
                 ended.set_result(None)
 
-        inbox.serve(on_frame, on_lost)
+        inbox.serve(on_frames, on_lost)
         try:
             outcome = await ended
         finally:

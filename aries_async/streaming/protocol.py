@@ -508,6 +508,21 @@ class Decoder:
             _convert_quote_prices(out)
         return out
 
+    def feed_many(self, frames: list[bytes]) -> list[Any]:
+        """Decode the frames of one socket read, in order: the items :meth:`feed` gives for
+        each, in one list; never raises for bad content."""
+        if len(frames) == 1:
+            return self.feed(frames[0])
+        # Frame by frame rather than one parse for the read: the JSON objects of a frame are
+        # garbage as soon as it is decoded, so the collector does not walk a read's worth of
+        # them (a read can bring a thousand frames; one parse measured 5% more instructions
+        # a quote at 20 lines a frame, all of it garbage collection).
+        feed = self.feed
+        out: list[Any] = []
+        for frame in frames:
+            out += feed(frame)
+        return out
+
     def _slow(self, frame: str | bytes) -> list[Any]:
         lines = frame.splitlines()
         parsed: list[Any] = []

@@ -311,25 +311,25 @@ def test_payloads_of_other_json_types_become_unknown_events(payload: Any) -> Non
     assert decoder.unknown == 1
 
 
-@pytest.mark.parametrize(
-    "line",
-    [
-        b'{"type":"event","payload":{"action":"update","type":"quote","symbol":"A",'
-        b'"data":{"bidPrice":1.5,"askPrice":1.6},"timestamp":7}}',
-        b'{"type":"event","payload":{"action":"update","type":"trade","symbol":"A",'
-        b'"data":{"lastPrice":2}}}',
-        b'{"type":"event","payload":{"action":"update","type":"quote","symbol":"A","data":[1]}}',
-        b'{"type":"event","payload":{"action":"authSuccess"},"id":"auth-1"}',
-        b'{"type":"response","id":"s1","payload":{"action":"subscribe","status":"ok"}}',
-        b'{"type":"brandNew","payload":{"x":1}}',
-        b'{"type":"event","payload":3}',
-        b'{"type":"event"}',
-        b"[1,2]",
-        b'"text"',
-        b'{"type":"event","payload":{"action":"upd',
-        b"",
-    ],
-)
+ONE_LINE_FRAMES = [
+    b'{"type":"event","payload":{"action":"update","type":"quote","symbol":"A",'
+    b'"data":{"bidPrice":1.5,"askPrice":1.6},"timestamp":7}}',
+    b'{"type":"event","payload":{"action":"update","type":"trade","symbol":"A",'
+    b'"data":{"lastPrice":2}}}',
+    b'{"type":"event","payload":{"action":"update","type":"quote","symbol":"A","data":[1]}}',
+    b'{"type":"event","payload":{"action":"authSuccess"},"id":"auth-1"}',
+    b'{"type":"response","id":"s1","payload":{"action":"subscribe","status":"ok"}}',
+    b'{"type":"brandNew","payload":{"x":1}}',
+    b'{"type":"event","payload":3}',
+    b'{"type":"event"}',
+    b"[1,2]",
+    b'"text"',
+    b'{"type":"event","payload":{"action":"upd',
+    b"",
+]
+
+
+@pytest.mark.parametrize("line", ONE_LINE_FRAMES)
 def test_a_one_line_frame_decodes_as_the_general_path_decodes_it(line: bytes) -> None:
     fast, general = Decoder(), Decoder()
     got = fast.feed(line)  # bytes without a newline: the one-line path
@@ -338,3 +338,29 @@ def test_a_one_line_frame_decodes_as_the_general_path_decodes_it(line: bytes) ->
     assert [type(m) for m in got] == [type(m) for m in expected]
     counters = ("lines", "malformed", "invalid", "unknown")
     assert [getattr(fast, c) for c in counters] == [getattr(general, c) for c in counters]
+
+
+def test_the_frames_of_one_read_decode_as_each_frame_alone() -> None:
+    quotes = [_quote_line(f"S{i}", 10 + i / 8).encode() for i in range(6)]
+    reads = [
+        quotes[:3],  # one-line frames
+        [quotes[3], b"\n".join(quotes[4:6]), quotes[0]],  # a frame of two lines among them
+        [quotes[1] + b"\n", quotes[2]],  # a newline at a frame's end
+        [quotes[3], b"", quotes[4]],  # an empty frame
+        [quotes[5], b"\n\n".join(quotes[:2])],  # a blank line inside a frame
+        ONE_LINE_FRAMES,  # every kind of message, malformed ones included
+        [quotes[0]],
+    ]
+    counters = ("lines", "malformed", "invalid", "unknown")
+    together, alone = Decoder(), Decoder()
+    for frames in reads:
+        got = together.feed_many(list(frames))
+        expected = [item for frame in frames for item in alone.feed(frame)]
+        assert got == expected
+        assert [type(m) for m in got] == [type(m) for m in expected]
+        assert [getattr(together, c) for c in counters] == [getattr(alone, c) for c in counters]
+        quotes_got = [m for m in got if type(m) is QuoteUpdate]
+        assert [(q.bid_price, q.ask_price) for q in quotes_got] == [
+            (q.bid_price, q.ask_price) for q in expected if type(q) is QuoteUpdate
+        ]
+    assert together.malformed > 0 and together.unknown > 0  # the bad frames were in it

@@ -1,4 +1,5 @@
-"""FrameSocket and Inbox: frames reach the stream in order, whole, queued or handed over."""
+"""FrameSocket and Inbox: frames reach the stream in order, whole, queued or handed over, the
+frames of one socket read together."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ async def test_queued_then_served_frames_keep_their_order_and_fragments_are_join
         queued = [await inbox.get()]
         served: list[bytes] = []
         lost = asyncio.Event()
-        inbox.serve(served.append, lost.set)
+        inbox.serve(served.extend, lost.set)
         async with asyncio.timeout(5):
             await lost.wait()
         await ws.close()
@@ -43,10 +44,12 @@ async def test_a_stopped_inbox_drops_the_rest_and_every_later_frame() -> None:
     seen: list[bytes] = []
     lost: list[bool] = []
 
-    def take(frame: bytes) -> None:
-        seen.append(frame)
-        if frame == b"b":
-            inbox.stop()  # as the connection does when a frame ends it
+    def take(frames: list[bytes]) -> None:
+        for frame in frames:
+            seen.append(frame)
+            if frame == b"b":
+                inbox.stop()  # as the connection does when a frame ends it
+                return
 
     inbox.serve(take, lambda: lost.append(True))
     for frame in (b"d", b"e"):
@@ -67,7 +70,7 @@ async def test_a_socket_lost_before_serving_is_reported_at_once_and_get_raises()
     with pytest.raises(SocketLost):
         await inbox.get()
     told: list[str] = []
-    inbox.serve(lambda frame: told.append("frame"), lambda: told.append("lost"))
+    inbox.serve(lambda frames: told.append("frames"), lambda: told.append("lost"))
     assert told == ["lost"]
 
 
@@ -82,3 +85,47 @@ async def test_a_waiting_get_wakes_for_a_frame_and_for_the_loss() -> None:
     inbox.lost()
     with pytest.raises(SocketLost):
         await waiting
+
+
+async def test_the_frames_of_one_read_arrive_as_one_list() -> None:
+    burst = [f"frame {i}" for i in range(50)]
+    release = asyncio.Event()
+
+    async def send(ws: ServerConnection) -> None:
+        await ws.send("hello")
+        await release.wait()
+        # all in one write: the client's socket read gets many frames at once
+        ws.protocol.send_text(b"first")
+        for text in burst[1:]:
+            ws.protocol.send_text(text.encode())
+        ws.send_data()
+        await ws.close()
+
+    async with serve(send, "127.0.0.1", 0) as server:
+        port = next(iter(server.sockets)).getsockname()[1]
+        ws = await connect(f"ws://127.0.0.1:{port}", create_connection=FrameSocket)
+        assert isinstance(ws, FrameSocket)
+        assert await ws.inbox.get() == b"hello"
+        batches: list[list[bytes]] = []
+        lost = asyncio.Event()
+        ws.inbox.serve(batches.append, lost.set)
+        release.set()
+        async with asyncio.timeout(5):
+            await lost.wait()
+        await ws.close()
+    frames = [frame for batch in batches for frame in batch]
+    assert frames == [b"first", *(text.encode() for text in burst[1:])]
+    assert len(batches) < len(frames)  # whole reads, not one call per frame
+    assert all(batches)
+
+
+async def test_frames_put_together_while_queued_are_served_in_order() -> None:
+    inbox = Inbox()
+    inbox.put(b"a")
+    inbox.put_many([b"b", b"c"])
+    assert await inbox.get() == b"a"
+    batches: list[list[bytes]] = []
+    inbox.serve(batches.append, lambda: None)
+    inbox.put_many([b"d", b"e"])
+    inbox.put(b"f")
+    assert batches == [[b"b", b"c"], [b"d", b"e"], [b"f"]]
