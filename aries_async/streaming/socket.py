@@ -5,8 +5,8 @@ is woken once per message. A busy market stream receives tens of thousands of fr
 and that wake-up costs about as much as decoding a small frame. :class:`FrameSocket` collects
 the complete messages that one socket read brings instead (websockets parses them in
 ``data_received``) and hands them to its :class:`Inbox` together, when the read is parsed:
-the frames of one read are decoded in one parse call and routed in one go, a consumer is woken
-once for all of them, and an update reaches it one event-loop turn sooner.
+the frames of one read are decoded and routed in one go, a consumer is woken once for all of
+them, and an update reaches it one event-loop turn sooner.
 
 The connection reads through the inbox: until the stream is served, frames queue in it (the
 authentication awaits :meth:`Inbox.get`); :meth:`Inbox.serve` then hands the queued frames, and
