@@ -450,7 +450,7 @@ class Connection:
             heartbeat.last_received = clock()
             try:
                 messages = feed(frames)
-                if len(messages) == 1:  # the usual frame: one update
+                if len(messages) == 1:  # one update (a quiet stream's usual read)
                     if type(messages[0]) not in special:
                         deliver(messages)
                         return
