@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from recording_sleep import RecordingSleep
 
 from aries_async import AriesClient, MemoryTokenStore, RetryPolicy
 from aries_async.auth.tokens import Token
@@ -20,14 +21,6 @@ from aries_async.errors import (
     ValidationError,
 )
 from aries_async.sim import RateLimitFault, ServerErrorFault, Simulator
-
-
-class RecordingSleep:
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
 
 
 async def test_plugin_fixtures_rate_limit_is_waited_out(

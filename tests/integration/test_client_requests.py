@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from recording_sleep import RecordingSleep
 
 from aries_async import AriesClient, OrderRequest, RetryPolicy
 from aries_async.errors import (
@@ -27,14 +28,6 @@ from aries_async.sim.context import JOURNAL_SIZE
 
 ACCOUNT = "TEST-SIM-001"
 NOW = datetime(2026, 1, 15, 15, tzinfo=UTC)  # the manual clock's start
-
-
-class RecordingSleep:
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
 
 
 @pytest.fixture
