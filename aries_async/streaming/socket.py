@@ -56,12 +56,7 @@ class Inbox(Parking):
     def put(self, frame: bytes) -> None:
         """A complete message arrived (called by :func:`pump`, or by the socket outside a
         read)."""
-        on_frames = self._on_frames
-        if on_frames is not None:
-            on_frames([frame])
-            return
-        self._frames.append(frame)
-        self._wake()
+        self.put_many([frame])
 
     def put_many(self, frames: list[bytes]) -> None:
         """The complete messages of one socket read arrived, in order (called by the socket;
@@ -151,11 +146,7 @@ class FrameSocket(ClientConnection):
             if type(data) is not bytes:  # bytes(data) costs a type call even for bytes
                 data = bytes(data)
             if event.fin:
-                batch = self._batch  # _message(), inlined: this runs for every frame
-                if batch is not None:
-                    batch.append(data)
-                else:
-                    self.inbox.put(data)
+                self._message(data)
             else:
                 self._parts = [data]
         elif opcode is _CONT and self._parts is not None:
