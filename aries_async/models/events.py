@@ -6,9 +6,10 @@ Market data (``/v1/market/ws``)
     These are frozen, slotted and *lazy*: they keep the decoded wire ``data`` and turn a
     field into :class:`~decimal.Decimal` / :class:`~datetime.datetime` only when you read it
     (then cached: a value read twice is the same object). The exception is the bid and ask
-    of the quotes of a frame holding several messages: the decoder converts those in one
-    batch per frame, since nearly every quote's prices are read. Numbers may arrive as JSON
-    numbers or strings, timestamps as epoch milliseconds or RFC 3339: every form is accepted.
+    of the quotes of a frame, or of a socket read, that holds several messages: the decoder
+    converts those in one batch, since nearly every quote's prices are read. Numbers may
+    arrive as JSON numbers or strings, timestamps as epoch milliseconds or RFC 3339: every
+    form is accepted.
     Floats become ``Decimal`` through their shortest ``repr`` (``189.49`` ->
     ``Decimal("189.49")``). Updates may be partial: a field
     that was not sent is ``None``; :meth:`QuoteUpdate.merged` folds a newer partial update
@@ -183,7 +184,7 @@ class _Wire:
 # the ``__getattr__`` that attrs generates to serve ``functools.cached_property`` on slotted
 # classes; building a model on the decoder's hot path (``_wire_factory``) fills four slots,
 # without attrs' generic ``__init__``; ``_convert_quote_prices`` fills the bid and ask of a
-# frame's quotes in one batch. For the type checker a lazy field is a cached_property.
+# quotes of a frame or read in one batch. For the type checker a lazy field is a cached_property.
 
 
 class _Unset(enum.Enum):
@@ -392,9 +393,9 @@ _BID, _ASK = QuoteUpdate._lazy_slots["bid_price"], QuoteUpdate._lazy_slots["ask_
 
 
 def _convert_quote_prices(messages: list[Any]) -> None:
-    """Converts the bid and ask prices of the quotes of one frame, in one batch.
+    """Converts the bid and ask prices of the quotes of one frame or socket read, in one batch.
 
-    The prices of nearly every quote are read, so the decoder converts them per frame rather
+    The prices of nearly every quote are read, so the decoder converts them per batch rather
     than per field: one ``orjson.dumps`` of all the frame's float prices, one split, and
     ``Decimal`` mapped over the parts in C, instead of a Python call, a dumps and a decode per
     price. The Decimals are the ones a lazy read gives (see :func:`_float_decimal`), stored

@@ -448,6 +448,13 @@ class Decoder:
 
     def feed(self, frame: str | bytes) -> list[Any]:
         """Decode one frame; never raises for bad content."""
+        out = self._decode(frame)
+        if len(out) > 1:  # for a single quote, converting on read costs less
+            _convert_quote_prices(out)
+        return out
+
+    def _decode(self, frame: str | bytes) -> list[Any]:
+        """:meth:`feed` without the batch conversion of the quotes' prices."""
         if type(frame) is bytes and _NEWLINE not in frame:
             # One line (a busy stream's usual frame, as the socket hands it over): the fast
             # path of the loop below, without the loop.
@@ -504,8 +511,6 @@ class Decoder:
             except (KeyError, TypeError):  # TypeError: payload or its type of another JSON type
                 pass
             append(self.message(message))
-        if len(out) > 1:  # for a single quote, converting on read costs less
-            _convert_quote_prices(out)
         return out
 
     def feed_many(self, frames: list[bytes]) -> list[Any]:
@@ -516,11 +521,14 @@ class Decoder:
         # Frame by frame rather than one parse for the read: the JSON objects of a frame are
         # garbage as soon as it is decoded, so the collector does not walk a read's worth of
         # them (a read can bring a thousand frames; one parse measured 5% more instructions
-        # a quote at 20 lines a frame, all of it garbage collection).
-        feed = self.feed
+        # a quote at 20 lines a frame, all of it garbage collection). The prices are
+        # converted once for the read, a batch even when every frame holds one quote.
+        decode = self._decode
         out: list[Any] = []
         for frame in frames:
-            out += feed(frame)
+            out += decode(frame)
+        if len(out) > 1:
+            _convert_quote_prices(out)
         return out
 
     def _slow(self, frame: str | bytes) -> list[Any]:

@@ -63,7 +63,7 @@ LAZY_MODELS = [QuoteUpdate, TradeUpdate, TimeAndSalesUpdate, Level2Update, Greek
 def test_a_float_becomes_the_decimal_of_its_repr(value: float) -> None:
     expected = Decimal(repr(value)).as_tuple()
     lazy = QuoteUpdate("A", {"bidPrice": value, "askPrice": value})
-    # two quotes in one frame: their prices are converted per frame, in one batch
+    # two quotes in one frame: their prices are converted together, in one batch
     batch = Decoder().feed(_quote_line("A", value, value) + "\n" + _quote_line("B", 1.5, value))
     for price in (lazy.bid_price, lazy.ask_price, batch[0].bid_price, batch[1].ask_price):
         assert price is not None
@@ -364,3 +364,17 @@ def test_the_frames_of_one_read_decode_as_each_frame_alone() -> None:
             (q.bid_price, q.ask_price) for q in expected if type(q) is QuoteUpdate
         ]
     assert together.malformed > 0 and together.unknown > 0  # the bad frames were in it
+
+
+def test_a_read_of_one_line_frames_converts_their_prices_in_one_batch() -> None:
+    prices = [(10 + i / 8, 10.5 + i / 4) for i in range(5)]
+    frames = [_quote_line(f"S{i}", bid, ask).encode() for i, (bid, ask) in enumerate(prices)]
+    index = QuoteUpdate._lazy_slots
+    (alone,) = Decoder().feed(frames[0])  # one quote: left to the lazy read
+    assert alone._cache[index["bid_price"]] is events._UNSET
+    quotes = Decoder().feed_many(frames)
+    for quote, (bid, ask) in zip(quotes, prices, strict=True):
+        assert quote._cache[index["bid_price"]] == Decimal(repr(bid))  # before any read
+        assert quote._cache[index["ask_price"]] == Decimal(repr(ask))
+        assert quote._cache[index["bid_size"]] is events._UNSET
+        assert (quote.bid_price, quote.ask_price) == (Decimal(repr(bid)), Decimal(repr(ask)))
