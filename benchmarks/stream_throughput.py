@@ -25,7 +25,9 @@ aries-async
 Four context rows (not targets; ``--no-diagnostics`` skips them): ``raw + Decimal`` is the raw
 loop plus ``Decimal(repr(float))`` of bid and ask (what a raw user pays for Decimal money),
 ``ours, .data floats`` is our consumer reading the wire floats from ``quote.data`` (our pipeline
-without the Decimal conversion), ``ours, batches`` is our consumer taking
+without the Decimal reads; with several quotes in a read the decoder still converts their bid
+and ask in one batch before anyone reads, so only at a read of one quote does it skip the
+conversion too), ``ours, batches`` is our consumer taking
 ``quotes.batches()`` (a list per wake-up instead of one ``async for`` step per quote) and
 reading the same ``Decimal`` prices, and ``raw aiohttp ws`` is the raw loop on aiohttp's
 websocket client (the per-frame cost of the other websocket stack the project depends on).
@@ -44,7 +46,10 @@ and ``--count`` / 2 quotes (1 line a frame; else ``--count`` / 2 and ``--count``
 child from a native firehose simulator of its own that sends until the socket closes; the
 difference of the two totals over the extra quotes is the client's instructions per quote
 (start-up, imports, connecting and subscribing cancel out). Like the timed runs, the client
-is the bottleneck: it reads what the socket holds, the simulator waits on the socket.
+is the bottleneck: it reads what the socket holds, the simulator waits on the socket. Unless
+``--no-diagnostics``, it then counts the in-process stages too (20,000 quote lines each, a
+child that runs the stage less one that only sets it up), with one more diagnostic stage: the
+decoder with its batch conversion of bid and ask switched off, to show what that costs.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import gc
 import json
 import statistics
 import tempfile
@@ -199,7 +205,7 @@ CONTENDERS: dict[str, Contender] = {
     "aries-async": ours,
 }
 DIAGNOSTICS: dict[str, Contender] = {
-    # What a raw user pays to get Decimal money too, and our pipeline without the conversion.
+    # What a raw user pays to get Decimal money too, and our pipeline without the Decimal reads.
     "raw + Decimal": functools.partial(raw, decimal=True),
     "ours, .data floats": functools.partial(ours, typed=False),
     "ours, batches": functools.partial(ours, batches=True),
@@ -224,14 +230,24 @@ def _reads(frames: list[bytes]) -> list[list[bytes]]:
     return reads
 
 
-def stages(lines_per_frame: int, frames: int = 5_000) -> dict[str, float]:
-    """Microseconds per quote of each stage of our consumer path, in-process (no socket),
-    best of 5, on the firehose's own frames; the raw loop's parse for comparison. Routing
-    takes the frames in reads of up to 256 KiB, as the stream does."""
+STAGE_RAW = "raw: split + orjson per line + dict reads"
+STAGE_DECODE = "ours: Decoder.feed_many (typed QuoteUpdate)"
+STAGE_NO_BATCH = "ours: Decoder.feed_many, no batch price conversion"
+STAGE_ROUTE = "ours: + on_messages, fan-out, consumer"
+STAGE_READ = "ours: + bid_price/ask_price (Decimal)"
+
+
+def _stage_runs(lines_per_frame: int, frames: int) -> tuple[int, dict[str, Callable[[], None]]]:
+    """``(quote lines, {stage: run})``: each stage of our consumer path, in process (no
+    socket), on ``frames`` of the firehose's own frames, and the raw loop's parse. Routing
+    takes the frames in reads of up to 256 KiB, as the stream does. A stage includes the ones
+    above it; ``STAGE_NO_BATCH`` is a diagnostic (the decoder with its per-frame conversion of
+    bid and ask switched off, which the package never does) and only ``--instructions`` runs it.
+    """
     from aries_async.models.events import QuoteUpdate
     from aries_async.sim.feed import Firehose
+    from aries_async.streaming import protocol
     from aries_async.streaming.market import MarketStream
-    from aries_async.streaming.protocol import Decoder
 
     cycle = Firehose(symbols=100, lines_per_frame=lines_per_frame).frames()
     data = [cycle[i % len(cycle)][0] for i in range(frames)]
@@ -249,9 +265,18 @@ def stages(lines_per_frame: int, frames: int = 5_000) -> dict[str, float]:
                     _ = payload["data"]["bidPrice"], payload["data"]["askPrice"]
 
     def decode() -> None:
-        feed = Decoder().feed
-        for frame in data:
-            feed(frame)
+        feed = protocol.Decoder().feed_many
+        for frames in reads:
+            feed(frames)
+
+    def decode_no_batch() -> None:
+        namespace = vars(protocol)  # where Decoder.feed looks the function up
+        convert = namespace["_convert_quote_prices"]
+        namespace["_convert_quote_prices"] = lambda messages: None
+        try:
+            decode()
+        finally:
+            namespace["_convert_quote_prices"] = convert
 
     def route(read: bool) -> None:
         stream = MarketStream("ws://127.0.0.1:9/unused", no_token)
@@ -263,6 +288,19 @@ def stages(lines_per_frame: int, frames: int = 5_000) -> dict[str, float]:
                 if read and type(quote) is QuoteUpdate:
                     _ = quote.bid_price, quote.ask_price
 
+    return lines, {
+        STAGE_RAW: raw_parse,
+        STAGE_DECODE: decode,
+        STAGE_NO_BATCH: decode_no_batch,
+        STAGE_ROUTE: lambda: route(False),
+        STAGE_READ: lambda: route(True),
+    }
+
+
+def stages(lines_per_frame: int, frames: int = 5_000) -> dict[str, float]:
+    """Microseconds per quote of each stage (see :func:`_stage_runs`), best of 5."""
+    lines, runs = _stage_runs(lines_per_frame, frames)
+
     def best(fn: Callable[[], None]) -> float:
         times = []
         for _ in range(5):
@@ -271,15 +309,45 @@ def stages(lines_per_frame: int, frames: int = 5_000) -> dict[str, float]:
             times.append(time.perf_counter() - t0)
         return min(times) / lines * 1e6
 
-    return {
-        "raw: split + orjson per line + dict reads": best(raw_parse),
-        "ours: Decoder.feed (typed QuoteUpdate)": best(decode),
-        "ours: + on_messages, fan-out, consumer": best(lambda: route(False)),
-        "ours: + bid_price/ask_price (Decimal)": best(lambda: route(True)),
-    }
+    return {name: best(fn) for name, fn in runs.items() if name != STAGE_NO_BATCH}
+
+
+def stage_worker(name: str, lines_per_frame: int, quotes: int, skip_run: bool) -> int:
+    """One callgrind child of the stage counts: the same set-up whether or not it runs."""
+    runs = _stage_runs(lines_per_frame, quotes // lines_per_frame)[1]
+    # As in stream_decode: the set-up heap stays out of the collector's way, so where its full
+    # collections fall does not depend on the size of the imports.
+    gc.collect()
+    gc.freeze()
+    if not skip_run:
+        runs[name]()
+    return 0
+
+
+def _count_stage(
+    valgrind: str, outdir: Path, lines: int, quotes: int, job: tuple[str, bool]
+) -> int:
+    name, skip = job
+    label = f"stage{list(STAGE_NAMES).index(name)}-{lines}-{'skip' if skip else 'run'}"
+    cmd = ["-m", "benchmarks.stream_throughput", "--stage", name, "--frames", str(lines)]
+    cmd += ["--count", str(quotes)] + (["--skip-run"] if skip else [])
+    return _callgrind.count(valgrind, outdir, label, cmd)
+
+
+STAGE_NAMES = (STAGE_RAW, STAGE_DECODE, STAGE_NO_BATCH, STAGE_ROUTE, STAGE_READ)
+
+
+def count_stages(valgrind: str, lines: int, quotes: int) -> dict[str, float]:
+    """Instructions per quote of each stage: a child that runs it less one that does not."""
+    jobs = [(name, skip) for name in STAGE_NAMES for skip in (False, True)]
+    with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=2) as pool:
+        count = functools.partial(_count_stage, valgrind, Path(tmp), lines, quotes)
+        totals = dict(zip(jobs, pool.map(count, jobs), strict=True))
+    return {name: (totals[name, False] - totals[name, True]) / quotes for name in STAGE_NAMES}
 
 
 INSTRUCTION_CONTENDERS = ("raw websockets", "aries-async", "raw + Decimal")
+STAGE_QUOTES = 20_000  # quote lines per stage count (in process, no socket)
 
 
 def worker(name: str, count: int, info_json: str) -> int:
@@ -338,6 +406,15 @@ def instructions(args: argparse.Namespace) -> int:
         }
         for name, value in per_quote.items():
             print(f"{lines:>11} {name:<15} {value:>12,.0f} {base / value:>6.2f}x")
+        if args.diagnostics:
+            quotes = STAGE_QUOTES // lines * lines
+            costs = count_stages(valgrind, lines, quotes)
+            results["by_lines_per_frame"][str(lines)]["stages"] = {
+                "quotes": quotes,
+                "instructions_per_quote": costs,
+            }
+            for stage, value in costs.items():
+                print(f"{lines:>11}   stage: {stage:<52} {value:>8,.0f}")
     _simproc.write_results("stream_throughput_instructions", results)
     return 0
 
@@ -399,12 +476,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="count client instructions per quote under valgrind's callgrind instead of timing",
     )
-    # The callgrind child of --instructions.
+    # The callgrind children of --instructions.
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--info", help=argparse.SUPPRESS)
+    parser.add_argument("--stage", help=argparse.SUPPRESS)
+    parser.add_argument("--skip-run", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker is not None:
         return worker(args.worker, args.count, args.info)
+    if args.stage is not None:
+        return stage_worker(args.stage, int(args.frames), args.count, args.skip_run)
     if args.count is None:
         args.count = 50_000 if args.instructions else 200_000
     if args.instructions:
