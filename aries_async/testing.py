@@ -16,6 +16,14 @@ Fixtures (function scoped: every test gets a fresh market, accounts and order bo
     An entered :class:`aries_async.AriesClient` bound to ``aries_sim`` with a server-issued token
     holding every scope.
 
+Helpers:
+
+``RecordingSleep``
+    A stand-in for ``asyncio.sleep`` that records the waits instead of waiting. Give it to the
+    client (``AriesClient(config, sleep=RecordingSleep())``) and retries after a rate limit or a
+    5xx take no real time, while the test can still check how long the client would have
+    waited (``sleep.waits``).
+
 Options: ``--aries-sim-seed N`` changes the seed. For full control build the simulator yourself,
 e.g. with a manual clock so time only moves when you say so::
 
@@ -53,7 +61,26 @@ else:
     except ImportError:  # pragma: no cover - only without pytest-asyncio
         _async_fixture = pytest.fixture
 
-__all__ = ["aries_client", "aries_sim", "pytest_addoption"]
+__all__ = ["RecordingSleep", "aries_client", "aries_sim", "pytest_addoption"]
+
+
+class RecordingSleep:
+    """An ``asyncio.sleep`` stand-in for the client's ``sleep=``: it records each wait in
+    :attr:`waits` (seconds, in order) and returns at once.
+
+    Example:
+        >>> import asyncio
+        >>> sleep = RecordingSleep()
+        >>> asyncio.run(sleep(1.5))
+        >>> sleep.waits
+        [1.5]
+    """
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from recording_sleep import RecordingSleep
 
 from aries_async import AriesClient, MemoryTokenStore, RetryPolicy
 from aries_async.auth.tokens import Token
@@ -21,6 +20,7 @@ from aries_async.errors import (
     ValidationError,
 )
 from aries_async.sim import RateLimitFault, ServerErrorFault, Simulator
+from aries_async.testing import RecordingSleep
 
 
 async def test_plugin_fixtures_rate_limit_is_waited_out(

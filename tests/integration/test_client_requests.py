@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from recording_sleep import RecordingSleep
 
 from aries_async import AriesClient, OrderRequest, RetryPolicy
 from aries_async.errors import (
@@ -25,6 +24,7 @@ from aries_async.errors import (
 from aries_async.models import CancelRequest, ReplaceRequest
 from aries_async.sim import RateLimitFault, RecordedRequest, ServerErrorFault, Simulator
 from aries_async.sim.context import JOURNAL_SIZE
+from aries_async.testing import RecordingSleep
 
 ACCOUNT = "TEST-SIM-001"
 NOW = datetime(2026, 1, 15, 15, tzinfo=UTC)  # the manual clock's start

@@ -17,7 +17,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from aries_async.sim import ManualClock, Simulator
+from aries_async import AriesClient
+from aries_async.sim import ManualClock, RateLimitFault, Simulator
+from aries_async.testing import RecordingSleep
 
 ACCOUNT = "TEST-ACCOUNT-001"
 
@@ -39,11 +41,25 @@ async def test_aries_sim_fixture_serves(aries_sim: Simulator) -> None:
     assert config.client_secret == aries_sim.client_secret
 
 
+async def test_recording_sleep_lets_a_bot_test_check_the_wait_without_waiting(
+    aries_sim: Simulator,
+) -> None:
+    # the README's example: the rate limit asks for 20 s, the test records it and goes on
+    aries_sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(count=1, retry_after=20)
+    sleep = RecordingSleep()
+    token = aries_sim.issue_token()
+    async with AriesClient(aries_sim.client_config(), token=token, sleep=sleep) as client:
+        quotes = await client.market.quotes(["AAPL"])
+    assert quotes["AAPL"].last is not None
+    assert sleep.waits == [20]
+    assert aries_sim.requests[("GET", "/v1/chart/quotes")] == 2
+
+
 def test_testing_plugin_imports_without_the_simulator() -> None:
     code = (
         "import sys, aries_async.testing as t; "
         "assert 'aries_async.sim.server' not in sys.modules, 'plugin imported the simulator'; "
-        "assert {'aries_sim', 'aries_client'} <= set(t.__all__)"
+        "assert {'aries_sim', 'aries_client', 'RecordingSleep'} <= set(t.__all__)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)  # noqa: S603
 

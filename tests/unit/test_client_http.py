@@ -17,17 +17,10 @@ from aries_async.errors import (
     OrderOutcomeUnknownError,
 )
 from aries_async.http.retry import should_retry
+from aries_async.testing import RecordingSleep
 
 BASE = "https://api.test"
 ACCESS = "access-token-value-0123456789abcdef"
-
-
-class RecordingSleep:
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
 
 
 def make_client(sleep: RecordingSleep | None = None, **config: Any) -> AriesClient:
