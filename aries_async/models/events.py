@@ -183,7 +183,7 @@ class _Wire:
 # decorator ``_lazy_fields`` numbers the fields). Reading a field is one property call, without
 # the ``__getattr__`` that attrs generates to serve ``functools.cached_property`` on slotted
 # classes; building a model on the decoder's hot path (``_wire_factory``) fills four slots,
-# without attrs' generic ``__init__``; ``_convert_quote_prices`` fills the bid and ask of a
+# without attrs' generic ``__init__``; ``_convert_quote_prices`` fills the bid and ask of the
 # quotes of a frame or read in one batch. For the type checker a lazy field is a cached_property.
 
 
@@ -396,7 +396,7 @@ def _convert_quote_prices(messages: list[Any]) -> None:
     """Converts the bid and ask prices of the quotes of one frame or socket read, in one batch.
 
     The prices of nearly every quote are read, so the decoder converts them per batch rather
-    than per field: one ``orjson.dumps`` of all the frame's float prices, one split, and
+    than per field: one ``orjson.dumps`` of all the batch's float prices, one split, and
     ``Decimal`` mapped over the parts in C, instead of a Python call, a dumps and a decode per
     price. The Decimals are the ones a lazy read gives (see :func:`_float_decimal`), stored
     in the same cache, so a read still hands out one object. Other fields, and prices that
