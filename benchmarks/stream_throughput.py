@@ -235,14 +235,16 @@ STAGE_DECODE = "ours: Decoder.feed_many (typed QuoteUpdate)"
 STAGE_NO_BATCH = "ours: Decoder.feed_many, no batch price conversion"
 STAGE_ROUTE = "ours: + on_messages, fan-out, consumer"
 STAGE_READ = "ours: + bid_price/ask_price (Decimal)"
+STAGE_NAMES = (STAGE_RAW, STAGE_DECODE, STAGE_NO_BATCH, STAGE_ROUTE, STAGE_READ)
 
 
 def _stage_runs(lines_per_frame: int, frames: int) -> tuple[int, dict[str, Callable[[], None]]]:
     """``(quote lines, {stage: run})``: each stage of our consumer path, in process (no
     socket), on ``frames`` of the firehose's own frames, and the raw loop's parse. Routing
-    takes the frames in reads of up to 256 KiB, as the stream does. A stage includes the ones
-    above it; ``STAGE_NO_BATCH`` is a diagnostic (the decoder with its per-frame conversion of
-    bid and ask switched off, which the package never does) and only ``--instructions`` runs it.
+    takes the frames in reads of up to 256 KiB, as the stream does. Decode, route and read each
+    include the stage before; ``STAGE_NO_BATCH`` is a diagnostic (the decoder with its batch
+    conversion of bid and ask switched off, which the package never does) that only
+    ``--instructions`` runs.
     """
     from aries_async.models.events import QuoteUpdate
     from aries_async.sim.feed import Firehose
@@ -270,7 +272,7 @@ def _stage_runs(lines_per_frame: int, frames: int) -> tuple[int, dict[str, Calla
             feed(frames)
 
     def decode_no_batch() -> None:
-        namespace = vars(protocol)  # where Decoder.feed looks the function up
+        namespace = vars(protocol)  # where the Decoder looks the function up
         convert = namespace["_convert_quote_prices"]
         namespace["_convert_quote_prices"] = lambda messages: None
         try:
@@ -328,13 +330,10 @@ def _count_stage(
     valgrind: str, outdir: Path, lines: int, quotes: int, job: tuple[str, bool]
 ) -> int:
     name, skip = job
-    label = f"stage{list(STAGE_NAMES).index(name)}-{lines}-{'skip' if skip else 'run'}"
+    label = f"stage{STAGE_NAMES.index(name)}-{lines}-{'skip' if skip else 'run'}"
     cmd = ["-m", "benchmarks.stream_throughput", "--stage", name, "--frames", str(lines)]
     cmd += ["--count", str(quotes)] + (["--skip-run"] if skip else [])
     return _callgrind.count(valgrind, outdir, label, cmd)
-
-
-STAGE_NAMES = (STAGE_RAW, STAGE_DECODE, STAGE_NO_BATCH, STAGE_ROUTE, STAGE_READ)
 
 
 def count_stages(valgrind: str, lines: int, quotes: int) -> dict[str, float]:
