@@ -129,6 +129,8 @@ def _order_id(order: OrderAck | str) -> str:
     does not say the order was rejected."""
     if not isinstance(order, OrderAck):
         return require_text(order, "order")
+    # Not ``order.accepted``: that also refuses an acknowledgement that omits ``success``, whose
+    # order may well be working; only a rejection said outright means there is nothing to wait for.
     if order.success is False or order.status == OrderStatus.REJECTED or not order.cl_ord_id:
         reason = "; ".join(filter(None, (order.ord_rej_reason, order.text))) or "no reason given"
         raise ValidationError(
