@@ -31,7 +31,7 @@ from aiohttp import web
 from aries_async.sim import ws
 from aries_async.sim.auth import AccessGrant, OAuthError, TokenProblem
 from aries_async.sim.context import HOLIDAYS, RecordedRequest, SimContext
-from aries_async.sim.faults import route_matches
+from aries_async.sim.faults import is_oauth_path, route_matches
 from aries_async.sim.feed import NEW_YORK, UnknownSymbolError, parse_resolution, round_price
 from aries_async.sim.state import (
     AccountNotFoundError,
@@ -205,7 +205,7 @@ async def _count_middleware(request: web.Request, handler: Handler) -> web.Strea
     ctx.requests[(request.method, request.path)] += 1
     if template != request.path:
         ctx.requests[(request.method, template)] += 1
-    secret = request.path.startswith(("/v1/oauth2", "/oauth2"))
+    secret = is_oauth_path(request.path)
     body = await request.read() if request.can_read_body and not secret else b""
     ctx.journal.append(
         RecordedRequest(

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import attrs
 
-__all__ = ["Faults", "RateLimitFault", "ServerErrorFault", "route_matches"]
+__all__ = ["Faults", "RateLimitFault", "ServerErrorFault", "is_oauth_path", "route_matches"]
 
 
 @attrs.define(kw_only=True)
@@ -99,10 +99,16 @@ class Faults:
             setattr(self, field.name, getattr(fresh, field.name))
 
 
+def is_oauth_path(path: str) -> bool:
+    """Whether ``path`` is one of the OAuth endpoints (token, authorize): ``*`` faults spare
+    them and the request journal keeps no body of theirs."""
+    return path.startswith(("/v1/oauth2", "/oauth2"))
+
+
 def route_matches(key: str, method: str, path: str, template: str) -> bool:
     """Whether the fault key ``key`` names this request."""
     if key == "*":
-        return not path.startswith(("/v1/oauth2", "/oauth2"))
+        return not is_oauth_path(path)
     want_method, _, want_path = key.partition(" ")
     if not want_path:
         want_method, want_path = "", key
