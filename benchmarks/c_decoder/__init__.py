@@ -1,0 +1,435 @@
+"""A prototype compiled quote decoder, to measure what compiled code would give the stream.
+
+Benchmark tooling only, not part of the package: whether aries-async ships compiled code is a
+packaging decision for the team (see benchmarks/README.md, end-to-end stream throughput).
+
+``_fastquotes.c`` builds the :class:`~aries_async.models.events.QuoteUpdate` of every
+well-formed quote line of a parsed frame in C and converts its bid and ask to ``Decimal`` there
+(the digits ``repr`` writes, found without a float-to-text conversion; see ``price()`` in the C
+file), leaving every other message to the package's Python decoder. :func:`install` puts it
+in place of the decoder's per-frame loop for the current process.
+
+Run ``python -m benchmarks.c_decoder`` to build it (gcc and the Python headers are needed) and
+check it against the package: every price of ``--prices`` random ones equal to
+``Decimal(repr(x))``, digits and exponent, and the decoded frames of the firehose and of a
+mix of other and malformed messages equal to what the Python decoder gives. Then
+``python -m benchmarks.stream_throughput --c-decoder`` counts or times it (see there).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import random
+import shutil
+import subprocess
+import sys
+import sysconfig
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+HERE = Path(__file__).resolve().parent
+SOURCE = HERE / "_fastquotes.c"
+_SKIP = object()  # what Decoder._fallback returns for a line it drops
+
+
+def library() -> Path:
+    """Where :func:`build` writes the extension (next to its source, ignored by git)."""
+    return HERE / f"_fastquotes{sysconfig.get_config_var('EXT_SUFFIX')}"
+
+
+def build() -> Path:
+    """Compiles the extension unless it is newer than its source; raises when it cannot.
+
+    Benchmark children only load it (:func:`install`), so a parent builds it first.
+    """
+    target = library()
+    if target.exists() and target.stat().st_mtime >= SOURCE.stat().st_mtime:
+        return target
+    compiler = shutil.which("gcc") or shutil.which("cc")
+    if compiler is None:
+        raise RuntimeError("no C compiler (gcc or cc) on PATH")
+    include = sysconfig.get_paths()["include"]
+    partial = target.with_name(target.name + ".tmp")
+    cmd = [compiler, "-shared", "-fPIC", "-O2", "-Wall", "-Werror", f"-I{include}"]
+    cmd += [str(SOURCE), "-o", str(partial)]
+    subprocess.run(cmd, check=True)  # noqa: S603 (fixed arguments)
+    partial.replace(target)  # a process loading it meanwhile sees the old file or the new one
+    return target
+
+
+def _module() -> Any:
+    """The built extension, configured for the package's QuoteUpdate."""
+    name = "benchmarks.c_decoder._fastquotes"
+    if name in sys.modules:
+        return sys.modules[name]
+    if not library().exists():
+        raise RuntimeError("build it first: python -m benchmarks.c_decoder")
+    spec = importlib.util.spec_from_file_location(name, library())
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"cannot load {library()}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules[name] = module
+
+    from aries_async.models import events
+
+    quote = events.QuoteUpdate
+    slots = vars(events._LazyWire)
+    module.configure(
+        quote,
+        events._UNSET,
+        events._exact,
+        _SKIP,
+        quote._lazy_count,
+        events._BID,
+        events._ASK,
+        slots["symbol"],
+        slots["data"],
+        slots["timestamp_ms"],
+        slots["_cache"],
+    )
+    return module
+
+
+PARTS = ("decode", "route", "read", "decimal", "consumer")
+
+
+def install(parts: tuple[str, ...] = ("decode",)) -> Callable[[], None]:
+    """Puts the extension in place of parts of the package for this process; returns the undo.
+
+    ``decode``: decoders build quotes and convert their bid and ask in C. ``route``: market
+    streams keep their latest-quote cache in C (the rest of the routing stays Python).
+    ``read``: ``QuoteUpdate.bid_price`` and ``ask_price`` read a converted value in C.
+    ``decimal``: the C code builds its ``Decimal`` values from coefficient and exponent, writing
+    CPython's private ``Decimal`` object layout, instead of from text (raises RuntimeError
+    when this interpreter's ``Decimal`` does not match that layout). ``consumer``: a
+    consumer's ``async for`` step hands out a buffered item without a coroutine.
+    """
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        raise ValueError(f"unknown parts {sorted(unknown)}; choose from {PARTS}")
+    module = _module()
+    undo = [_install_decode(module)] if "decode" in parts else []
+    if "route" in parts:
+        undo.append(_install_route(module))
+    if "read" in parts:
+        undo.append(_install_read(module))
+    if "decimal" in parts:
+        if not module.layout(True):
+            raise RuntimeError("this Python's Decimal objects are not laid out as expected")
+        undo.append(lambda: module.layout(False))
+    if "consumer" in parts:
+        undo.append(_install_consumer(module))
+
+    def undo_all() -> None:
+        for step in reversed(undo):
+            step()
+
+    return undo_all
+
+
+def _install_decode(module: Any) -> Callable[[], None]:
+    from aries_async.streaming import protocol
+
+    fast = module.decode
+    decoder = protocol.Decoder
+    loads = orjson.loads
+    newline = ord("\n")
+
+    def _decode(self: protocol.Decoder, frame: str | bytes) -> list[Any]:
+        parsed: list[Any]
+        try:  # the package's parse: one call per frame
+            if isinstance(frame, str):
+                parsed = (
+                    loads("[" + frame.strip().replace("\n", ",") + "]")
+                    if "\n" in frame
+                    else [loads(frame)]
+                )
+            elif newline in frame:
+                parsed = loads(b"[" + frame.strip().replace(b"\n", b",") + b"]")
+            else:
+                parsed = [loads(frame)]
+        except orjson.JSONDecodeError:
+            parsed = self._slow(frame)
+        self.lines += len(parsed)
+        result: list[Any] = fast(parsed, self)
+        return result
+
+    def _fallback(self: protocol.Decoder, message: Any) -> Any:
+        if type(message) is not dict:
+            self._bad(message)
+            return _SKIP
+        return self.message(message)
+
+    namespace = vars(protocol)
+    saved = decoder._decode, namespace["_convert_quote_prices"]
+    decoder._decode = _decode  # type: ignore[method-assign]
+    decoder._fallback = _fallback  # type: ignore[attr-defined]
+    # The extension converted the prices it could; the rest convert on first read.
+    namespace["_convert_quote_prices"] = lambda messages: None
+
+    def undo() -> None:
+        decoder._decode, namespace["_convert_quote_prices"] = saved  # type: ignore[method-assign]
+        del decoder._fallback  # type: ignore[attr-defined]
+
+    return undo
+
+
+def _install_route(module: Any) -> Callable[[], None]:
+    from aries_async.models.events import SubscribeAck
+    from aries_async.streaming.market import MarketStream
+
+    route = module.route
+    original = MarketStream.on_messages
+
+    def on_messages(self: MarketStream, messages: list[Any]) -> None:
+        others = route(messages, self._latest)  # the quotes' part, in C
+        acks = False
+        for message in others:
+            kind = type(message)
+            if kind is SubscribeAck:
+                self._subs.acknowledge(message.request_id)
+                acks = True
+            else:
+                self._track(kind, message)
+        if acks:
+            messages = [m for m in messages if type(m) is not SubscribeAck]
+        self._hub.publish_many(messages)
+
+    MarketStream.on_messages = on_messages  # type: ignore[method-assign]
+
+    def undo() -> None:
+        MarketStream.on_messages = original  # type: ignore[method-assign]
+
+    return undo
+
+
+def _install_read(module: Any) -> Callable[[], None]:
+    from aries_async.models.events import QuoteUpdate
+
+    names = ("bid_price", "ask_price")
+    saved = {name: vars(QuoteUpdate)[name] for name in names}
+    for name, prop in saved.items():
+        index = QuoteUpdate._lazy_slots[name]
+        setattr(QuoteUpdate, name, module.CachedField(index, prop.fget))
+
+    def undo() -> None:
+        for name, prop in saved.items():
+            setattr(QuoteUpdate, name, prop)
+
+    return undo
+
+
+def _install_consumer(module: Any) -> Callable[[], None]:
+    from aries_async.streaming.fanout import Consumer
+
+    original = vars(Consumer)["__anext__"]
+    Consumer.__anext__ = module.consumer_anext(Consumer, original)  # type: ignore[method-assign]
+
+    def undo() -> None:
+        Consumer.__anext__ = original  # type: ignore[method-assign]
+
+    return undo
+
+
+def check_consumer() -> int:
+    """``async for`` over a consumer delivers alike with and without the ``consumer`` part:
+    buffered items, items published while it waits, the end of the stream and its error, and
+    the ``delivered`` count; raises AssertionError, else returns the items compared."""
+    import asyncio
+
+    from aries_async.errors import StreamClosedError
+    from aries_async.streaming.fanout import Consumer, Hub
+
+    async def scenario() -> list[Any]:
+        hub = Hub()
+        consumer: Consumer[Any] = Consumer(hub, [int, str], policy="conflate", limit=50)
+        seen: list[Any] = []
+
+        async def publish() -> None:
+            for burst in range(20):
+                hub.publish_many(list(range(burst * 7, burst * 7 + 7)))
+                hub.publish(f"status {burst}")
+                await asyncio.sleep(0)
+            hub.end(StreamClosedError("gone"))
+
+        hub.publish_many([-1, -2, -3])
+        task = asyncio.ensure_future(publish())
+        try:
+            async for item in consumer:
+                seen.append(item)
+        except StreamClosedError as error:
+            seen.append(f"error {error}")
+        await task
+        seen.append(("delivered", consumer.delivered, consumer.conflated))
+        return seen
+
+    want = asyncio.run(scenario())
+    undo = install(("consumer",))
+    try:
+        got = asyncio.run(scenario())
+    finally:
+        undo()
+    if got != want:
+        raise AssertionError(f"async for delivered {got} against {want}")
+    return len(want)
+
+
+def _prices(count: int, rng: random.Random) -> list[float]:
+    """Prices as feeds send them (cents, sub-penny, large, tiny, negative changes), and any
+    double at all, which the extension must either get right or leave to Python."""
+    out: list[float] = [10.0, 0.5, -0.0, 1e-05, 1.2e-05, 9_999_999.99, 1e7, 0.1 + 0.2]
+    while len(out) < count:
+        kind = rng.randrange(5)
+        if kind == 0:
+            out.append(rng.randrange(1, 10**7) / 100)
+        elif kind == 1:
+            out.append(rng.randrange(1, 10**8) / 10 ** rng.randrange(1, 9))
+        elif kind == 2:
+            out.append(-rng.randrange(1, 10**5) / 10 ** rng.randrange(1, 5))
+        elif kind == 3:
+            out.append(rng.uniform(-1e8, 1e8))
+        else:
+            out.append(rng.expovariate(1.0) * 10 ** rng.randrange(-9, 9))
+    return out
+
+
+def check_prices(count: int, seed: int = 1, layout: bool = False) -> tuple[int, int]:
+    """``(converted, left to Python)`` over ``count`` prices; raises on the first difference
+    from ``Decimal(repr(x))`` in digits, exponent, text, hash or arithmetic. ``layout``: the
+    Decimals are built from coefficient and exponent (``install(("decimal",))``)."""
+    module = _module()
+    if layout and not module.layout(True):
+        raise RuntimeError("this Python's Decimal objects are not laid out as expected")
+    converted = 0
+    try:
+        for x in _prices(count, random.Random(seed)):
+            got = module.convert(x)
+            if got is None:
+                continue
+            want = Decimal(repr(x))
+            same = (
+                got.as_tuple() == want.as_tuple()
+                and str(got) == str(want)
+                and hash(got) == hash(want)
+                and (got + want) / 3 == (want + want) / 3
+                and (got * want).as_tuple() == (want * want).as_tuple()
+            )
+            if not same:
+                raise AssertionError(f"{x!r}: {got!r} against {want!r}")
+            converted += 1
+    finally:
+        module.layout(False)
+    return converted, count - converted
+
+
+def _frames(rng: random.Random) -> list[bytes]:
+    """The firehose's frames and frames that mix in every other kind of line."""
+    from aries_async.sim.feed import Firehose
+
+    frames = [frame for frame, _ in Firehose(symbols=20, lines_per_frame=5).frames()]
+    other = [
+        b'{"type":"event","payload":{"action":"update","type":"trade","symbol":"A",'
+        b'"data":{"lastPrice":1.5}}}',
+        b'{"type":"event","payload":{"action":"update","type":"quote","symbol":"",'
+        b'"data":{"bidPrice":1.5,"askPrice":1.6}}}',
+        b'{"type":"event","payload":{"action":"update","type":"quote","symbol":"B",'
+        b'"data":{"bidPrice":"1.50","askPrice":1.6}}}',
+        b'{"type":"event","payload":{"action":"update","symbol":"C","data":{"bidPrice":2.5}}}',
+        b'{"type":"event","payload":{"action":"authSuccess","data":{"expiresIn":1000}}}',
+        b'{"type":"event","payload":["not","a","dict"]}',
+        b'{"type":"pong","requestId":"7"}',
+        b'{"type":"event","payload":{"action":"update","type":"quote","symbol":"FH00001",'
+        b'"data":{"bidPrice":9.5}}}',
+        b'{"type":"subscribed","payload":{"status":200},"requestId":"3"}',
+        b"[1,2,3]",
+        b"not json",
+        b'{"type":"event","payload":{"action":"update","type":"quote","symbol":"D",'
+        b'"data":{"bidPrice":1e300,"askPrice":-0.0}}}',
+    ]
+    mixed = []
+    for _ in range(200):
+        lines = [rng.choice(other) for _ in range(rng.randrange(1, 4))]
+        lines.insert(rng.randrange(len(lines) + 1), rng.choice(frames))
+        mixed.append(b"\n".join(lines))
+    return frames + mixed
+
+
+def _view(item: Any) -> Any:
+    """What a consumer can see of a decoded item, prices with their exact digits."""
+    from aries_async.models.events import QuoteUpdate
+
+    if type(item) is QuoteUpdate:
+        prices = [item.bid_price, item.ask_price, item.mid_price]
+        return (
+            "quote",
+            item.symbol,
+            item.data,
+            item.timestamp_ms,
+            [None if p is None else p.as_tuple() for p in prices],
+        )
+    return repr(item)
+
+
+def check_stream(parts: tuple[str, ...] = PARTS, seed: int = 1) -> int:
+    """The same frames through a market stream with and without ``parts`` of the extension:
+    the same items delivered to a consumer, the same latest-quote cache and the same decoder
+    counters, or an AssertionError; returns how many frames were compared."""
+    from aries_async.streaming.market import MarketStream
+
+    frames = _frames(random.Random(seed))
+
+    async def no_token() -> str:
+        return ""
+
+    def run() -> tuple[list[Any], dict[str, Any], list[int]]:
+        stream = MarketStream("ws://127.0.0.1:9/unused", no_token)
+        consumer = stream.quotes(buffer=len(frames) * 10)
+        decoder = stream._connection.decoder
+        delivered = []
+        for frame in frames:
+            stream.on_messages(decoder.feed(frame))
+            while (item := consumer.get_nowait()) is not None:
+                delivered.append(_view(item))
+        latest = {symbol: _view(quote) for symbol, quote in stream._latest.items()}
+        counters = [decoder.lines, decoder.malformed, decoder.invalid, decoder.unknown]
+        return delivered, latest, counters
+
+    want = run()
+    undo = install(parts)
+    try:
+        got = run()
+    finally:
+        undo()
+    for index, (a, b) in enumerate(zip(want[0], got[0], strict=True)):
+        if a != b:
+            raise AssertionError(f"item {index}: {b} against {a}")
+    if want[1] != got[1]:
+        raise AssertionError("the latest-quote caches differ")
+    if want[2] != got[2]:
+        raise AssertionError(f"decoder counters {got[2]} against {want[2]}")
+    return len(frames)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--prices", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    # The mixed frames' malformed lines are logged one by one; the counters are compared.
+    logging.getLogger("aries_async").setLevel(logging.ERROR)
+    print(f"built {build()}")
+    for layout in (False, True):
+        converted, left = check_prices(args.prices, layout=layout)
+        how = "from their layout" if layout else "from text"
+        print(f"prices built {how}: {converted:,} equal to Decimal(repr(x)), {left:,} left")
+    for parts in (("decode",), ("decode", "route", "read"), PARTS):
+        print(f"{' + '.join(parts)}: {check_stream(parts):,} frames delivered alike")
+    print(f"consumer: {check_consumer():,} items delivered alike by async for")
+    return 0
