@@ -50,6 +50,17 @@ is the bottleneck: it reads what the socket holds, the simulator waits on the so
 ``--no-diagnostics``, it then counts the in-process stages too (20,000 quote lines each, a
 child that runs the stage less one that only sets it up), with one more diagnostic stage: the
 decoder with its batch conversion of bid and ask switched off, to show what that costs.
+
+``--c-decoder`` adds what compiled code would give, in both modes, with the prototype of
+``benchmarks.c_decoder`` (it needs gcc and the Python headers, and is not part of the package):
+our consumer with the decoder compiled (``ours, C decode``: quote models built and their bid
+and ask converted in C), with the latest-quote cache and the two price reads compiled too
+(``ours, C +cache+reads``), with the C code's ``Decimal`` values built from CPython's
+private object layout instead of parsed from text (``ours, C +Decimal``), and with the
+consumer's ``async for`` step handing out a buffered update without a coroutine (``ours, C
++async for``); the rest of routing and the fan-out stay Python. Four more stages count
+decoding, and decoding with routing and the reads, in process (the stages take updates with
+``get_nowait()``, so the ``async for`` step is in the end-to-end counts only).
 """
 
 from __future__ import annotations
@@ -160,8 +171,21 @@ async def raw_aiohttp(info: dict[str, Any], count: int) -> dict[str, Any]:
 
 
 async def ours(
-    info: dict[str, Any], count: int, *, typed: bool = True, batches: bool = False
+    info: dict[str, Any],
+    count: int,
+    *,
+    typed: bool = True,
+    batches: bool = False,
+    c_parts: tuple[str, ...] = (),
 ) -> dict[str, Any]:
+    if c_parts:
+        from benchmarks import c_decoder as prototype
+
+        undo = prototype.install(c_parts)
+        try:
+            return await ours(info, count, typed=typed, batches=batches)
+        finally:
+            undo()
     from aries_async.auth.tokens import Token
     from aries_async.client import AriesClient
     from aries_async.config import ClientConfig
@@ -211,6 +235,17 @@ DIAGNOSTICS: dict[str, Contender] = {
     "ours, batches": functools.partial(ours, batches=True),
     "raw aiohttp ws": raw_aiohttp,
 }
+# With --c-decoder: our consumer with parts of it compiled (the prototype in
+# benchmarks/c_decoder, see c_decoder.install): the decoder; then the latest-quote cache and
+# the two price reads too; then also Decimals built from their layout rather than from text.
+C_DIAGNOSTICS: dict[str, Contender] = {
+    "ours, C decode": functools.partial(ours, c_parts=("decode",)),
+    "ours, C +cache+reads": functools.partial(ours, c_parts=("decode", "route", "read")),
+    "ours, C +Decimal": functools.partial(ours, c_parts=("decode", "route", "read", "decimal")),
+    "ours, C +async for": functools.partial(
+        ours, c_parts=("decode", "route", "read", "decimal", "consumer")
+    ),
+}
 
 
 READ_SIZE = 262_144  # asyncio's socket transport reads up to 256 KiB; busy streams fill them
@@ -235,7 +270,18 @@ STAGE_DECODE = "ours: Decoder.feed_many (typed QuoteUpdate)"
 STAGE_NO_BATCH = "ours: Decoder.feed_many, no batch price conversion"
 STAGE_ROUTE = "ours: + on_messages, fan-out, consumer"
 STAGE_READ = "ours: + bid_price/ask_price (Decimal)"
+STAGE_C_DECODE = "C: decode"
+STAGE_C_DECODE_D = "C: decode, Decimal layout"
+STAGE_C_READ = "C: + routing + reads (C cache, C reads)"
+STAGE_C_READ_D = "C: + routing + reads, Decimal layout"
 STAGE_NAMES = (STAGE_RAW, STAGE_DECODE, STAGE_NO_BATCH, STAGE_ROUTE, STAGE_READ)
+# With --c-decoder: the prototype's parts each of these runs with (c_decoder.install).
+C_STAGES = {
+    STAGE_C_DECODE: ("decode",),
+    STAGE_C_DECODE_D: ("decode", "decimal"),
+    STAGE_C_READ: ("decode", "route", "read"),
+    STAGE_C_READ_D: ("decode", "route", "read", "decimal"),
+}
 
 
 def _stage_runs(lines_per_frame: int, frames: int) -> tuple[int, dict[str, Callable[[], None]]]:
@@ -244,7 +290,8 @@ def _stage_runs(lines_per_frame: int, frames: int) -> tuple[int, dict[str, Calla
     takes the frames in reads of up to 256 KiB, as the stream does. Decode, route and read each
     include the stage before; ``STAGE_NO_BATCH`` is a diagnostic (the decoder with its batch
     conversion of bid and ask switched off, which the package never does) that only
-    ``--instructions`` runs.
+    ``--instructions`` runs. The ``C_STAGES`` repeat decode and read, and are the prototype's
+    figures only while its parts are installed (``c_decoder.install(C_STAGES[name])``).
     """
     from aries_async.models.events import QuoteUpdate
     from aries_async.sim.feed import Firehose
@@ -296,10 +343,14 @@ def _stage_runs(lines_per_frame: int, frames: int) -> tuple[int, dict[str, Calla
         STAGE_NO_BATCH: decode_no_batch,
         STAGE_ROUTE: lambda: route(False),
         STAGE_READ: lambda: route(True),
+        STAGE_C_DECODE: decode,
+        STAGE_C_DECODE_D: decode,
+        STAGE_C_READ: lambda: route(True),
+        STAGE_C_READ_D: lambda: route(True),
     }
 
 
-def stages(lines_per_frame: int, frames: int = 5_000) -> dict[str, float]:
+def stages(lines_per_frame: int, frames: int = 5_000, c_decoder: bool = False) -> dict[str, float]:
     """Microseconds per quote of each stage (see :func:`_stage_runs`), best of 5."""
     lines, runs = _stage_runs(lines_per_frame, frames)
 
@@ -311,12 +362,26 @@ def stages(lines_per_frame: int, frames: int = 5_000) -> dict[str, float]:
             times.append(time.perf_counter() - t0)
         return min(times) / lines * 1e6
 
-    return {name: best(fn) for name, fn in runs.items() if name != STAGE_NO_BATCH}
+    result = {name: best(runs[name]) for name in STAGE_NAMES if name != STAGE_NO_BATCH}
+    if c_decoder:
+        from benchmarks import c_decoder as prototype
+
+        for name, parts in C_STAGES.items():
+            undo = prototype.install(parts)
+            try:
+                result[name] = best(runs[name])
+            finally:
+                undo()
+    return result
 
 
 def stage_worker(name: str, lines_per_frame: int, quotes: int, skip_run: bool) -> int:
     """One callgrind child of the stage counts: the same set-up whether or not it runs."""
     runs = _stage_runs(lines_per_frame, quotes // lines_per_frame)[1]
+    if name in C_STAGES:
+        from benchmarks import c_decoder as prototype
+
+        prototype.install(C_STAGES[name])
     # As in stream_decode: the set-up heap stays out of the collector's way, so where its full
     # collections fall does not depend on the size of the imports.
     gc.collect()
@@ -330,19 +395,21 @@ def _count_stage(
     valgrind: str, outdir: Path, lines: int, quotes: int, job: tuple[str, bool]
 ) -> int:
     name, skip = job
-    label = f"stage{STAGE_NAMES.index(name)}-{lines}-{'skip' if skip else 'run'}"
+    label = f"stage{(*STAGE_NAMES, *C_STAGES).index(name)}-{lines}-{'skip' if skip else 'run'}"
     cmd = ["-m", "benchmarks.stream_throughput", "--stage", name, "--frames", str(lines)]
     cmd += ["--count", str(quotes)] + (["--skip-run"] if skip else [])
     return _callgrind.count(valgrind, outdir, label, cmd)
 
 
-def count_stages(valgrind: str, lines: int, quotes: int) -> dict[str, float]:
+def count_stages(
+    valgrind: str, lines: int, quotes: int, names: tuple[str, ...] = STAGE_NAMES
+) -> dict[str, float]:
     """Instructions per quote of each stage: a child that runs it less one that does not."""
-    jobs = [(name, skip) for name in STAGE_NAMES for skip in (False, True)]
+    jobs = [(name, skip) for name in names for skip in (False, True)]
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=2) as pool:
         count = functools.partial(_count_stage, valgrind, Path(tmp), lines, quotes)
         totals = dict(zip(jobs, pool.map(count, jobs), strict=True))
-    return {name: (totals[name, False] - totals[name, True]) / quotes for name in STAGE_NAMES}
+    return {name: (totals[name, False] - totals[name, True]) / quotes for name in names}
 
 
 INSTRUCTION_CONTENDERS = ("raw websockets", "aries-async", "raw + Decimal")
@@ -351,7 +418,7 @@ STAGE_QUOTES = 20_000  # quote lines per stage count (in process, no socket)
 
 def worker(name: str, count: int, info_json: str) -> int:
     """One callgrind child of ``--instructions``: read ``count`` quotes with one contender."""
-    run = dict(CONTENDERS, **DIAGNOSTICS)[name]
+    run = dict(CONTENDERS, **DIAGNOSTICS, **C_DIAGNOSTICS)[name]
     result = asyncio.run(run(json.loads(info_json), count))
     return 0 if result["quotes"] + result["conflated"] >= count else 1
 
@@ -384,18 +451,19 @@ def instructions(args: argparse.Namespace) -> int:
         "statistic": "client instructions per quote; ratios: raw websockets / contender",
         "by_lines_per_frame": {},
     }
-    print(f"{'lines/frame':>11} {'contender':<15} {'instr/quote':>12} {'vs raw':>7}")
+    contenders = INSTRUCTION_CONTENDERS + (tuple(C_DIAGNOSTICS) if args.c_decoder else ())
+    stage_names = STAGE_NAMES + (tuple(C_STAGES) if args.c_decoder else ())
+    print(f"{'lines/frame':>11} {'contender':<20} {'instr/quote':>12} {'vs raw':>7}")
     for lines in (int(x) for x in args.frames.split(",")):
         low, high = (
             (args.count // 10, args.count // 2) if lines == 1 else (args.count // 2, args.count)
         )
-        jobs = [(name, n) for name in INSTRUCTION_CONTENDERS for n in (low, high)]
+        jobs = [(name, n) for name in contenders for n in (low, high)]
         with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=2) as pool:
             count = functools.partial(_count_one, valgrind, Path(tmp), args.symbols, lines)
             totals = dict(zip(jobs, pool.map(count, jobs), strict=True))
         per_quote = {
-            name: (totals[name, high] - totals[name, low]) / (high - low)
-            for name in INSTRUCTION_CONTENDERS
+            name: (totals[name, high] - totals[name, low]) / (high - low) for name in contenders
         }
         base = per_quote["raw websockets"]
         results["by_lines_per_frame"][str(lines)] = {
@@ -404,10 +472,10 @@ def instructions(args: argparse.Namespace) -> int:
             "vs_raw": {name: base / value for name, value in per_quote.items()},
         }
         for name, value in per_quote.items():
-            print(f"{lines:>11} {name:<15} {value:>12,.0f} {base / value:>6.2f}x")
+            print(f"{lines:>11} {name:<20} {value:>12,.0f} {base / value:>6.2f}x")
         if args.diagnostics:
             quotes = STAGE_QUOTES // lines * lines
-            costs = count_stages(valgrind, lines, quotes)
+            costs = count_stages(valgrind, lines, quotes, stage_names)
             results["by_lines_per_frame"][str(lines)]["stages"] = {
                 "quotes": quotes,
                 "instructions_per_quote": costs,
@@ -421,6 +489,8 @@ def instructions(args: argparse.Namespace) -> int:
 def measure(lines_per_frame: int, args: argparse.Namespace) -> dict[str, Any]:
     proc, info = _simproc.start(args.symbols, lines_per_frame, count=args.count)
     contenders = dict(CONTENDERS, **(DIAGNOSTICS if args.diagnostics else {}))
+    if args.c_decoder:
+        contenders.update(C_DIAGNOSTICS)
     samples: dict[str, list[dict[str, Any]]] = {name: [] for name in contenders}
     try:
         asyncio.run(raw(info, min(args.count, 20_000)))  # warm up both sides
@@ -475,6 +545,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="count client instructions per quote under valgrind's callgrind instead of timing",
     )
+    parser.add_argument(
+        "--c-decoder",
+        action="store_true",
+        help="add the prototype compiled decoder (benchmarks/c_decoder; builds it with gcc)",
+    )
     # The callgrind children of --instructions.
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--info", help=argparse.SUPPRESS)
@@ -487,22 +562,26 @@ def main(argv: list[str] | None = None) -> int:
         return stage_worker(args.stage, int(args.frames), args.count, args.skip_run)
     if args.count is None:
         args.count = 50_000 if args.instructions else 200_000
+    if args.c_decoder:
+        from benchmarks import c_decoder as prototype
+
+        prototype.build()  # here, before the children import it
     if args.instructions:
         return instructions(args)
     results: dict[str, Any] = {}
     print(
-        f"{'lines/frame':>11} {'contender':<19} {'quotes/s':>10} {'sim CPU/wall':>13}"
+        f"{'lines/frame':>11} {'contender':<20} {'quotes/s':>10} {'sim CPU/wall':>13}"
         f" {'conflated':>9} {'vs raw':>7} {'vs raw+Dec':>10} {'pair med':>8}"
     )
     breakdown: dict[str, dict[str, float]] = {}
     for lines in (int(x) for x in args.frames.split(",")):
         summary = measure(lines, args)
         results[str(lines)] = summary
-        breakdown[str(lines)] = stages(lines)
+        breakdown[str(lines)] = stages(lines, c_decoder=args.c_decoder)
         for name, r in summary.items():
             pair = r.get("median_pair_ratio")
             print(
-                f"{lines:>11} {name:<19} {r['quotes_per_s']:>10,.0f} {r['sim_cpu_share']:>12.0%}"
+                f"{lines:>11} {name:<20} {r['quotes_per_s']:>10,.0f} {r['sim_cpu_share']:>12.0%}"
                 f" {r['conflated']:>9} {r['vs_raw']:>6.2f}x"
                 + (f" {r['vs_raw_decimal']:>9.2f}x" if r["vs_raw_decimal"] else f" {'':>10}")
                 + (f" {pair:>7.2f}x" if pair is not None else "")
