@@ -34,7 +34,6 @@ import orjson
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "_fastquotes.c"
-_SKIP = object()  # what Decoder._fallback returns for a line it drops
 
 
 def library() -> Path:
@@ -77,6 +76,8 @@ def _module() -> Any:
     sys.modules[name] = module
 
     from aries_async.models import events
+    from aries_async.streaming.fanout import Consumer
+    from aries_async.streaming.protocol import Decoder
 
     quote = events.QuoteUpdate
     slots = vars(events._LazyWire)
@@ -84,7 +85,6 @@ def _module() -> Any:
         quote,
         events._UNSET,
         events._exact,
-        _SKIP,
         quote._lazy_count,
         events._BID,
         events._ASK,
@@ -92,6 +92,14 @@ def _module() -> Any:
         slots["data"],
         slots["timestamp_ms"],
         slots["_cache"],
+    )
+    # What the C methods hand over to: the package's own code, saved before any install().
+    module.configure_stream(
+        orjson.loads,
+        orjson.JSONDecodeError,
+        vars(Decoder)["_decode"],
+        events.SubscribeAck,
+        vars(Consumer)["__anext__"],
     )
     return module
 
@@ -102,8 +110,9 @@ PARTS = ("decode", "route", "read", "decimal", "consumer")
 def install(parts: tuple[str, ...] = ("decode",)) -> Callable[[], None]:
     """Puts the extension in place of parts of the package for this process; returns the undo.
 
-    ``decode``: decoders build quotes and convert their bid and ask in C. ``route``: market
-    streams keep their latest-quote cache in C (the rest of the routing stays Python).
+    ``decode``: decoders parse frames, build quotes and convert their bid and ask in C.
+    ``route``: market streams route in C up to the hub's ``publish_many`` (Python): the
+    latest-quote cache, acknowledgements and the other messages' tracking.
     ``read``: ``QuoteUpdate.bid_price`` and ``ask_price`` read a converted value in C.
     ``decimal``: the C code builds its ``Decimal`` values from coefficient and exponent, writing
     CPython's private ``Decimal`` object layout, instead of from text (raises RuntimeError
@@ -133,108 +142,55 @@ def install(parts: tuple[str, ...] = ("decode",)) -> Callable[[], None]:
     return undo_all
 
 
+def _swap(owner: Any, name: str, value: Any) -> Callable[[], None]:
+    """Sets ``owner.name`` (a class attribute) to ``value``; returns the undo."""
+    saved = vars(owner)[name]
+    setattr(owner, name, value)
+    return lambda: setattr(owner, name, saved)
+
+
 def _install_decode(module: Any) -> Callable[[], None]:
     from aries_async.streaming import protocol
 
-    fast = module.decode
-    decoder = protocol.Decoder
-    loads = orjson.loads
-    newline = ord("\n")
-
-    def _decode(self: protocol.Decoder, frame: str | bytes) -> list[Any]:
-        parsed: list[Any]
-        try:  # the package's parse: one call per frame
-            if isinstance(frame, str):
-                parsed = (
-                    loads("[" + frame.strip().replace("\n", ",") + "]")
-                    if "\n" in frame
-                    else [loads(frame)]
-                )
-            elif newline in frame:
-                parsed = loads(b"[" + frame.strip().replace(b"\n", b",") + b"]")
-            else:
-                parsed = [loads(frame)]
-        except orjson.JSONDecodeError:
-            parsed = self._slow(frame)
-        self.lines += len(parsed)
-        result: list[Any] = fast(parsed, self)
-        return result
-
-    def _fallback(self: protocol.Decoder, message: Any) -> Any:
-        if type(message) is not dict:
-            self._bad(message)
-            return _SKIP
-        return self.message(message)
-
-    namespace = vars(protocol)
-    saved = decoder._decode, namespace["_convert_quote_prices"]
-    decoder._decode = _decode  # type: ignore[method-assign]
-    decoder._fallback = _fallback  # type: ignore[attr-defined]
+    undo = _swap(protocol.Decoder, "_decode", module.method("decode", protocol.Decoder))
     # The extension converted the prices it could; the rest convert on first read.
+    namespace = vars(protocol)
+    convert = namespace["_convert_quote_prices"]
     namespace["_convert_quote_prices"] = lambda messages: None
 
-    def undo() -> None:
-        decoder._decode, namespace["_convert_quote_prices"] = saved  # type: ignore[method-assign]
-        del decoder._fallback  # type: ignore[attr-defined]
+    def undo_all() -> None:
+        namespace["_convert_quote_prices"] = convert
+        undo()
 
-    return undo
+    return undo_all
 
 
 def _install_route(module: Any) -> Callable[[], None]:
-    from aries_async.models.events import SubscribeAck
     from aries_async.streaming.market import MarketStream
 
-    route = module.route
-    original = MarketStream.on_messages
-
-    def on_messages(self: MarketStream, messages: list[Any]) -> None:
-        others = route(messages, self._latest)  # the quotes' part, in C
-        acks = False
-        for message in others:
-            kind = type(message)
-            if kind is SubscribeAck:
-                self._subs.acknowledge(message.request_id)
-                acks = True
-            else:
-                self._track(kind, message)
-        if acks:
-            messages = [m for m in messages if type(m) is not SubscribeAck]
-        self._hub.publish_many(messages)
-
-    MarketStream.on_messages = on_messages  # type: ignore[method-assign]
-
-    def undo() -> None:
-        MarketStream.on_messages = original  # type: ignore[method-assign]
-
-    return undo
+    return _swap(MarketStream, "on_messages", module.method("on_messages", MarketStream))
 
 
 def _install_read(module: Any) -> Callable[[], None]:
     from aries_async.models.events import QuoteUpdate
 
-    names = ("bid_price", "ask_price")
-    saved = {name: vars(QuoteUpdate)[name] for name in names}
-    for name, prop in saved.items():
-        index = QuoteUpdate._lazy_slots[name]
-        setattr(QuoteUpdate, name, module.CachedField(index, prop.fget))
+    undo = []
+    for name in ("bid_price", "ask_price"):
+        getter = vars(QuoteUpdate)[name]
+        read = module.field_reader(QuoteUpdate._lazy_slots[name], getter.fget)
+        undo.append(_swap(QuoteUpdate, name, property(read, doc=getter.__doc__)))
 
-    def undo() -> None:
-        for name, prop in saved.items():
-            setattr(QuoteUpdate, name, prop)
+    def undo_all() -> None:
+        for step in undo:
+            step()
 
-    return undo
+    return undo_all
 
 
 def _install_consumer(module: Any) -> Callable[[], None]:
     from aries_async.streaming.fanout import Consumer
 
-    original = vars(Consumer)["__anext__"]
-    Consumer.__anext__ = module.consumer_anext(Consumer, original)  # type: ignore[method-assign]
-
-    def undo() -> None:
-        Consumer.__anext__ = original  # type: ignore[method-assign]
-
-    return undo
+    return _swap(Consumer, "__anext__", module.method("anext", Consumer))
 
 
 def check_consumer() -> int:
@@ -328,8 +284,9 @@ def check_prices(count: int, seed: int = 1, layout: bool = False) -> tuple[int, 
     return converted, count - converted
 
 
-def _frames(rng: random.Random) -> list[bytes]:
-    """The firehose's frames and frames that mix in every other kind of line."""
+def _frames(rng: random.Random) -> list[bytes | str]:
+    """The firehose's frames and frames that mix in every other kind of line, some of them
+    with blank space around them or as text (``str``) frames."""
     from aries_async.sim.feed import Firehose
 
     frames = [frame for frame, _ in Firehose(symbols=20, lines_per_frame=5).frames()]
@@ -352,12 +309,15 @@ def _frames(rng: random.Random) -> list[bytes]:
         b'{"type":"event","payload":{"action":"update","type":"quote","symbol":"D",'
         b'"data":{"bidPrice":1e300,"askPrice":-0.0}}}',
     ]
-    mixed = []
+    mixed: list[bytes | str] = []
     for _ in range(200):
         lines = [rng.choice(other) for _ in range(rng.randrange(1, 4))]
         lines.insert(rng.randrange(len(lines) + 1), rng.choice(frames))
-        mixed.append(b"\n".join(lines))
-    return frames + mixed
+        frame = b"\n".join(lines)
+        if rng.random() < 0.2:
+            frame = b" \r\n" + frame + b"\n\t"
+        mixed.append(frame.decode() if rng.random() < 0.2 else frame)
+    return [*frames, *mixed]
 
 
 def _view(item: Any) -> Any:
@@ -378,18 +338,24 @@ def _view(item: Any) -> Any:
 
 def check_stream(parts: tuple[str, ...] = PARTS, seed: int = 1) -> int:
     """The same frames through a market stream with and without ``parts`` of the extension:
-    the same items delivered to a consumer, the same latest-quote cache and the same decoder
-    counters, or an AssertionError; returns how many frames were compared."""
+    the same items delivered to a consumer of every kind the frames decode into, the same
+    latest quotes and trades, market status and decoder counters, or an AssertionError;
+    returns how many frames were compared."""
+    from aries_async.streaming.fanout import Consumer
     from aries_async.streaming.market import MarketStream
+    from aries_async.streaming.protocol import Decoder
 
     frames = _frames(random.Random(seed))
+    kinds = {type(item) for frame in frames for item in Decoder().feed(frame)}
 
     async def no_token() -> str:
         return ""
 
-    def run() -> tuple[list[Any], dict[str, Any], list[int]]:
+    def run() -> tuple[list[Any], dict[str, Any], list[Any]]:
         stream = MarketStream("ws://127.0.0.1:9/unused", no_token)
-        consumer = stream.quotes(buffer=len(frames) * 10)
+        consumer: Consumer[Any] = Consumer(
+            stream._hub, kinds, policy="conflate", limit=len(frames) * 10
+        )
         decoder = stream._connection.decoder
         delivered = []
         for frame in frames:
@@ -397,8 +363,13 @@ def check_stream(parts: tuple[str, ...] = PARTS, seed: int = 1) -> int:
             while (item := consumer.get_nowait()) is not None:
                 delivered.append(_view(item))
         latest = {symbol: _view(quote) for symbol, quote in stream._latest.items()}
-        counters = [decoder.lines, decoder.malformed, decoder.invalid, decoder.unknown]
-        return delivered, latest, counters
+        state: list[Any] = [
+            repr(stream._latest_trade),
+            repr(stream.market_status),
+            stream.acknowledged,
+        ]
+        state += [decoder.lines, decoder.malformed, decoder.invalid, decoder.unknown]
+        return delivered, latest, state
 
     want = run()
     undo = install(parts)
@@ -412,7 +383,7 @@ def check_stream(parts: tuple[str, ...] = PARTS, seed: int = 1) -> int:
     if want[1] != got[1]:
         raise AssertionError("the latest-quote caches differ")
     if want[2] != got[2]:
-        raise AssertionError(f"decoder counters {got[2]} against {want[2]}")
+        raise AssertionError(f"stream state and decoder counters {got[2]} against {want[2]}")
     return len(frames)
 
 

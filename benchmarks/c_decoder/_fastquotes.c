@@ -1,20 +1,22 @@
 /*
- * Prototype, benchmark only: what the stream's per-quote decoding costs when it is compiled.
+ * Prototype, benchmark only: what the stream's hot path costs when it is compiled.
  *
- * decode(parsed, decoder) takes the list orjson parsed from one frame and returns the list
- * Decoder._decode returns: a QuoteUpdate for every well-formed quote update, built here, and
- * decoder._fallback(message) for anything else (the package's own Python code). The bid and
- * ask of each quote built here are converted to Decimal and stored in the model's cache, as
- * the package's batch conversion does, when the fast conversion below is exact; otherwise
- * they stay unset and the first read converts them in Python.
- *
- * route(messages, latest) does the latest-quote cache's part of MarketStream.on_messages for
- * every QuoteUpdate of a batch and returns the other messages, in order, for the Python code.
- * CachedField(index, read) is a read-only descriptor for a lazy model field: the value in the
- * model's cache, or read(model) (the package's property getter) while it is unset.
- * consumer_anext(Consumer, fallback) is a Consumer.__anext__ that hands out a buffered item
- * without a coroutine (an awaitable that is ready at once), and calls fallback(consumer),
- * the package's own __anext__, when nothing is buffered.
+ * Each part stands in for a piece of the package and can be installed on its own (see
+ * benchmarks/c_decoder/__init__.py, install()):
+ * - Decoder._decode (method("decode", Decoder)): one orjson call per frame, as the package
+ *   parses, then a QuoteUpdate built here for every well-formed quote update, its bid and ask
+ *   converted to Decimal and stored in the model's cache (when price() is exact; else they
+ *   stay unset and the first read converts them in Python); every other message goes to
+ *   the decoder's own Python code (message(), _bad(), _slow(), and str frames to the
+ *   package's _decode).
+ * - MarketStream.on_messages (method("on_messages", MarketStream)): the latest-quote cache,
+ *   acknowledgements, the other messages' tracking, then the hub's publish_many() (Python).
+ * - QuoteUpdate.bid_price and ask_price (field_reader()): the value in the model's cache, or
+ *   the package's getter while it is unset, behind a plain property.
+ * - Consumer.__anext__ (method("anext", Consumer)): a buffered item handed out without a
+ *   coroutine (an awaitable that is ready at once); the package's __anext__ when nothing is
+ *   buffered.
+ * - Decimals built from coefficient and exponent instead of text (layout(True)).
  *
  * Not part of the package: the team has not decided to ship compiled code (benchmarks/README).
  */
@@ -26,13 +28,19 @@
 static PyObject *quote_type;      /* aries_async.models.events.QuoteUpdate */
 static PyObject *unset_value;     /* the lazy cache's "not converted yet" marker */
 static PyObject *create_decimal;  /* EXACT.create_decimal, as the package converts */
-static PyObject *skip_value;      /* what decoder._fallback returns for a line it drops */
-static PyObject *fallback_name;
+static PyObject *loads_function;  /* orjson.loads */
+static PyObject *decode_error;    /* orjson.JSONDecodeError */
+static PyObject *python_decode;   /* the package's Decoder._decode, for str frames */
+static PyObject *python_anext;    /* the package's Consumer.__anext__ */
+static PyObject *ack_type;        /* SubscribeAck */
 static Py_ssize_t cache_size, bid_index, ask_index;
 static Py_ssize_t symbol_offset, data_offset, timestamp_offset, cache_offset;
 
 static PyObject *s_payload, *s_action, *s_type, *s_data, *s_symbol, *s_timestamp;
 static PyObject *s_update, *s_event, *s_quote, *s_bid, *s_ask;
+static PyObject *s_lines, *s_slow, *s_bad, *s_message, *s_latest, *s_subs, *s_acknowledge;
+static PyObject *s_request_id, *s_track, *s_hub, *s_publish_many;
+static PyObject *s_queue, *s_popleft, *s_delivered, *one;
 
 static const double powers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
 
@@ -215,53 +223,122 @@ quote(PyObject *message)
     return model;
 }
 
+/* The frame's JSON values as a new list, parsed as the package parses (bytes frames). */
 static PyObject *
-decode(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+parse(PyObject *decoder, PyObject *frame)
 {
-    if (nargs != 2 || !PyList_CheckExact(args[0])) {
-        PyErr_SetString(PyExc_TypeError, "decode(parsed: list, decoder)");
+    const char *data = PyBytes_AS_STRING(frame);
+    Py_ssize_t size = PyBytes_GET_SIZE(frame);
+    PyObject *parsed;
+    if (memchr(data, '\n', (size_t)size) == NULL) {
+        PyObject *value = PyObject_CallOneArg(loads_function, frame);
+        if (value != NULL) {
+            parsed = PyList_New(1);
+            if (parsed == NULL) {
+                Py_DECREF(value);
+                return NULL;
+            }
+            PyList_SET_ITEM(parsed, 0, value);
+            return parsed;
+        }
+    }
+    else {
+        /* b"[" + frame.strip().replace(b"\n", b",") + b"]": one parse call per frame */
+        Py_ssize_t start = 0, end = size;
+        while (start < end && Py_ISSPACE(data[start])) {
+            start++;
+        }
+        while (end > start && Py_ISSPACE(data[end - 1])) {
+            end--;
+        }
+        PyObject *array = PyBytes_FromStringAndSize(NULL, end - start + 2);
+        if (array == NULL) {
+            return NULL;
+        }
+        char *out = PyBytes_AS_STRING(array);
+        out[0] = '[';
+        for (Py_ssize_t i = start; i < end; i++) {
+            out[i - start + 1] = data[i] == '\n' ? ',' : data[i];
+        }
+        out[end - start + 1] = ']';
+        parsed = PyObject_CallOneArg(loads_function, array);
+        Py_DECREF(array);
+        if (parsed != NULL) {
+            return parsed;
+        }
+    }
+    if (!PyErr_ExceptionMatches(decode_error)) {
         return NULL;
     }
-    if (quote_type == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "configure() first");
+    PyErr_Clear();
+    return PyObject_CallMethodOneArg(decoder, s_slow, frame);
+}
+
+static PyObject *
+decode_impl(PyObject *decoder, PyObject *frame)
+{
+    if (!PyBytes_CheckExact(frame)) {
+        return PyObject_CallFunctionObjArgs(python_decode, decoder, frame, NULL);
+    }
+    PyObject *parsed = parse(decoder, frame);
+    if (parsed == NULL) {
         return NULL;
     }
-    PyObject *parsed = args[0];
-    PyObject *decoder = args[1];
-    Py_ssize_t n = PyList_GET_SIZE(parsed);
-    PyObject *out = PyList_New(0);
+    PyObject *out = NULL;
+    if (!PyList_CheckExact(parsed)) {
+        PyErr_SetString(PyExc_TypeError, "a frame parsed into something other than a list");
+        goto done;
+    }
+    PyObject *lines = PyObject_GetAttr(decoder, s_lines);
+    if (lines == NULL) {
+        goto done;
+    }
+    PyObject *count = PyLong_FromSsize_t(PyList_GET_SIZE(parsed));
+    PyObject *total = count == NULL ? NULL : PyNumber_Add(lines, count);
+    Py_DECREF(lines);
+    Py_XDECREF(count);
+    int failed = total == NULL || PyObject_SetAttr(decoder, s_lines, total) < 0;
+    Py_XDECREF(total);
+    if (failed) {
+        goto done;
+    }
+    out = PyList_New(0);
     if (out == NULL) {
-        return NULL;
+        goto done;
     }
-    for (Py_ssize_t i = 0; i < n; i++) {
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(parsed); i++) {
         PyObject *message = PyList_GET_ITEM(parsed, i);
         PyObject *item = NULL;
-        if (PyDict_CheckExact(message)) {
-            item = quote(message);
+        if (!PyDict_CheckExact(message)) {
+            PyObject *none = PyObject_CallMethodOneArg(decoder, s_bad, message);
+            if (none == NULL) {
+                goto error;
+            }
+            Py_DECREF(none);
+            continue;
         }
+        item = quote(message);
         if (item == NULL) {
             if (PyErr_Occurred()) {
                 goto error;
             }
-            item = PyObject_CallMethodOneArg(decoder, fallback_name, message);
+            item = PyObject_CallMethodOneArg(decoder, s_message, message);
             if (item == NULL) {
                 goto error;
             }
-            if (item == skip_value) {
-                Py_DECREF(item);
-                continue;
-            }
         }
-        int failed = PyList_Append(out, item);
+        failed = PyList_Append(out, item);
         Py_DECREF(item);
         if (failed) {
             goto error;
         }
     }
-    return out;
+    goto done;
 error:
-    Py_DECREF(out);
-    return NULL;
+    Py_CLEAR(out);
+done:
+    Py_DECREF(parsed);
+    return out;
 }
 
 /* 1 when newer's data has every key of previous's data, 0 when not, -1 on an error. */
@@ -298,129 +375,149 @@ covers(PyObject *newer, PyObject *previous)
     return answer;
 }
 
-static PyObject *
-route(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+static int
+call_method(PyObject *owner, PyObject *name, PyObject *arg)
 {
-    if (nargs != 2 || !PyList_CheckExact(args[0]) || !PyDict_CheckExact(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "route(messages: list, latest: dict)");
+    PyObject *result = PyObject_CallMethodOneArg(owner, name, arg);
+    Py_XDECREF(result);
+    return result == NULL ? -1 : 0;
+}
+
+/* The latest-quote cache's step for one QuoteUpdate. */
+static int
+remember(PyObject *latest, PyObject *message)
+{
+    PyObject *symbol = *(PyObject **)((char *)message + symbol_offset);
+    PyObject *previous = PyDict_GetItemWithError(latest, symbol);
+    if (previous == NULL) {
+        return PyErr_Occurred() ? -1 : PyDict_SetItem(latest, symbol, message);
+    }
+    int whole = covers(message, previous);
+    if (whole < 0) {
+        return -1;
+    }
+    if (whole) { /* it sent every field the previous one had */
+        return PyDict_SetItem(latest, symbol, message);
+    }
+    PyObject *merged = PyObject_CallMethod(previous, "merged", "O", message);
+    if (merged == NULL) {
+        return -1;
+    }
+    int stored = PyDict_SetItem(latest, symbol, merged);
+    Py_DECREF(merged);
+    return stored;
+}
+
+static PyObject *
+on_messages_impl(PyObject *stream, PyObject *messages)
+{
+    if (!PyList_CheckExact(messages)) {
+        PyErr_SetString(PyExc_TypeError, "on_messages(messages: list)");
         return NULL;
     }
-    PyObject *messages = args[0];
-    PyObject *latest = args[1];
-    PyObject *others = PyList_New(0);
-    if (others == NULL) {
+    PyObject *latest = PyObject_GetAttr(stream, s_latest);
+    if (latest == NULL) {
         return NULL;
     }
+    PyObject *publish = NULL;
+    int acks = 0;
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(messages); i++) {
         PyObject *message = PyList_GET_ITEM(messages, i);
-        if (!Py_IS_TYPE(message, (PyTypeObject *)quote_type)) {
-            if (PyList_Append(others, message) < 0) {
-                goto error;
+        PyTypeObject *kind = Py_TYPE(message);
+        if (kind == (PyTypeObject *)quote_type) {
+            if (remember(latest, message) < 0) {
+                goto done;
             }
-            continue;
         }
-        PyObject *symbol = *(PyObject **)((char *)message + symbol_offset);
-        PyObject *previous = PyDict_GetItemWithError(latest, symbol);
-        int stored;
-        if (previous == NULL) {
-            if (PyErr_Occurred()) {
-                goto error;
+        else if (kind == (PyTypeObject *)ack_type) {
+            PyObject *subs = PyObject_GetAttr(stream, s_subs);
+            PyObject *request = subs == NULL ? NULL : PyObject_GetAttr(message, s_request_id);
+            int failed = request == NULL || call_method(subs, s_acknowledge, request) < 0;
+            Py_XDECREF(subs);
+            Py_XDECREF(request);
+            if (failed) {
+                goto done;
             }
-            stored = PyDict_SetItem(latest, symbol, message);
+            acks = 1;
         }
         else {
-            int whole = covers(message, previous);
-            if (whole < 0) {
-                goto error;
+            PyObject *args[] = {stream, (PyObject *)kind, message};
+            PyObject *result = PyObject_VectorcallMethod(
+                s_track, args, 3, NULL);
+            if (result == NULL) {
+                goto done;
             }
-            if (whole) {
-                stored = PyDict_SetItem(latest, symbol, message);
-            }
-            else {
-                PyObject *merged = PyObject_CallMethod(previous, "merged", "O", message);
-                if (merged == NULL) {
-                    goto error;
-                }
-                stored = PyDict_SetItem(latest, symbol, merged);
-                Py_DECREF(merged);
-            }
-        }
-        if (stored < 0) {
-            goto error;
+            Py_DECREF(result);
         }
     }
-    return others;
-error:
-    Py_DECREF(others);
+    if (acks) {
+        publish = PyList_New(0);
+        for (Py_ssize_t i = 0; publish != NULL && i < PyList_GET_SIZE(messages); i++) {
+            PyObject *message = PyList_GET_ITEM(messages, i);
+            if (Py_TYPE(message) != (PyTypeObject *)ack_type &&
+                PyList_Append(publish, message) < 0) {
+                Py_CLEAR(publish);
+            }
+        }
+        if (publish == NULL) {
+            goto done;
+        }
+    }
+    else {
+        publish = Py_NewRef(messages);
+    }
+    PyObject *hub = PyObject_GetAttr(stream, s_hub);
+    int failed = hub == NULL || call_method(hub, s_publish_many, publish) < 0;
+    Py_XDECREF(hub);
+    Py_DECREF(publish);
+    Py_DECREF(latest);
+    if (failed) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+done:
+    Py_XDECREF(publish);
+    Py_DECREF(latest);
     return NULL;
 }
 
-typedef struct {
-    PyObject_HEAD
-    Py_ssize_t index;
-    PyObject *read;
-} CachedField;
-
+/* A lazy field's getter: the value in a QuoteUpdate's cache, else the package's getter. */
 static PyObject *
-field_get(PyObject *self, PyObject *model, PyObject *type)
+read_impl(PyObject *field, PyObject *model)
 {
-    if (model == NULL || model == Py_None) {
-        return Py_NewRef(self);
-    }
-    CachedField *field = (CachedField *)self;
+    /* field: (cache index, the package's getter) */
     if (Py_IS_TYPE(model, (PyTypeObject *)quote_type)) {
         PyObject *cache = *(PyObject **)((char *)model + cache_offset);
-        if (cache != NULL && PyList_CheckExact(cache) && field->index < PyList_GET_SIZE(cache)) {
-            PyObject *value = PyList_GET_ITEM(cache, field->index);
+        Py_ssize_t index = PyLong_AsSsize_t(PyTuple_GET_ITEM(field, 0));
+        if (cache != NULL && PyList_CheckExact(cache) && index >= 0 &&
+            index < PyList_GET_SIZE(cache)) {
+            PyObject *value = PyList_GET_ITEM(cache, index);
             if (value != unset_value) {
                 return Py_NewRef(value);
             }
         }
     }
-    return PyObject_CallOneArg(field->read, model);
+    return PyObject_CallOneArg(PyTuple_GET_ITEM(field, 1), model);
 }
 
-static int
-field_set(PyObject *self, PyObject *model, PyObject *value)
-{
-    PyErr_SetString(PyExc_AttributeError, "read-only field");
-    return -1;
-}
+static PyMethodDef read_def = {"read", read_impl, METH_O, NULL};
 
+/* field_reader(index, getter): a function to give property() as a lazy field's getter. */
 static PyObject *
-field_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+field_reader(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    Py_ssize_t index;
-    PyObject *read;
-    if (!PyArg_ParseTuple(args, "nO:CachedField", &index, &read)) {
+    if (nargs != 2 || !PyLong_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "field_reader(index: int, getter)");
         return NULL;
     }
-    CachedField *field = (CachedField *)type->tp_alloc(type, 0);
+    PyObject *field = PyTuple_Pack(2, args[0], args[1]);
     if (field == NULL) {
         return NULL;
     }
-    field->index = index;
-    field->read = Py_NewRef(read);
-    return (PyObject *)field;
+    PyObject *reader = PyCFunction_New(&read_def, field);
+    Py_DECREF(field);
+    return reader;
 }
-
-static void
-field_dealloc(PyObject *self)
-{
-    Py_XDECREF(((CachedField *)self)->read);
-    Py_TYPE(self)->tp_free(self);
-}
-
-static PyTypeObject CachedFieldType = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "_fastquotes.CachedField",
-    .tp_basicsize = sizeof(CachedField),
-    .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_new = field_new,
-    .tp_dealloc = field_dealloc,
-    .tp_descr_get = field_get,
-    .tp_descr_set = field_set,
-};
 
 /* An awaitable whose await gives value at once, without suspending. */
 typedef struct {
@@ -475,9 +572,6 @@ static PyTypeObject ReadyType = {
     .tp_iternext = ready_next,
 };
 
-static PyObject *anext_fallback; /* the package's Consumer.__anext__ */
-static PyObject *s_queue, *s_popleft, *s_delivered, *one;
-
 static PyObject *
 anext_impl(PyObject *consumer, PyObject *unused)
 {
@@ -488,7 +582,7 @@ anext_impl(PyObject *consumer, PyObject *unused)
     Py_ssize_t size = PyObject_Length(queue);
     if (size <= 0) {
         Py_DECREF(queue);
-        return size < 0 ? NULL : PyObject_CallOneArg(anext_fallback, consumer);
+        return size < 0 ? NULL : PyObject_CallOneArg(python_anext, consumer);
     }
     PyObject *item = PyObject_CallMethodNoArgs(queue, s_popleft);
     Py_DECREF(queue);
@@ -513,18 +607,49 @@ anext_impl(PyObject *consumer, PyObject *unused)
     return (PyObject *)ready;
 }
 
-static PyMethodDef anext_def = {"__anext__", anext_impl, METH_NOARGS, NULL};
+static PyMethodDef method_defs[] = {
+    {"decode", decode_impl, METH_O, NULL},
+    {"on_messages", on_messages_impl, METH_O, NULL},
+    {"anext", anext_impl, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
 
-/* consumer_anext(Consumer, fallback): the method descriptor to set as Consumer.__anext__. */
+/* method(name, cls): the C method to set on cls in place of the package's (see the top). */
 static PyObject *
-consumer_anext(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+method(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2 || !PyType_Check(args[0])) {
-        PyErr_SetString(PyExc_TypeError, "consumer_anext(Consumer, fallback)");
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyType_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "method(name: str, cls: type)");
         return NULL;
     }
-    Py_XSETREF(anext_fallback, Py_NewRef(args[1]));
-    return PyDescr_NewMethod((PyTypeObject *)args[0], &anext_def);
+    if (loads_function == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "configure_stream() first");
+        return NULL;
+    }
+    for (PyMethodDef *def = method_defs; def->ml_name != NULL; def++) {
+        if (PyUnicode_CompareWithASCIIString(args[0], def->ml_name) == 0) {
+            return PyDescr_NewMethod((PyTypeObject *)args[1], def);
+        }
+    }
+    PyErr_Format(PyExc_ValueError, "no C method %R", args[0]);
+    return NULL;
+}
+
+/* configure_stream(orjson.loads, JSONDecodeError, Decoder._decode, SubscribeAck,
+                    Consumer.__anext__): what the C methods hand over to. */
+static PyObject *
+configure_stream(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5 || !PyType_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "configure_stream() takes 5 arguments");
+        return NULL;
+    }
+    Py_XSETREF(loads_function, Py_NewRef(args[0]));
+    Py_XSETREF(decode_error, Py_NewRef(args[1]));
+    Py_XSETREF(python_decode, Py_NewRef(args[2]));
+    Py_XSETREF(ack_type, Py_NewRef(args[3]));
+    Py_XSETREF(python_anext, Py_NewRef(args[4]));
+    Py_RETURN_NONE;
 }
 
 static PyObject *
@@ -597,22 +722,22 @@ offset(PyObject *descriptor)
 static PyObject *
 configure(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    /* configure(QuoteUpdate, unset, create_decimal, skip, cache_size, bid_index, ask_index,
+    /* configure(QuoteUpdate, unset, create_decimal, cache_size, bid_index, ask_index,
                  symbol_slot, data_slot, timestamp_slot, cache_slot) */
-    if (nargs != 11 || !PyType_Check(args[0])) {
-        PyErr_SetString(PyExc_TypeError, "configure() takes 11 arguments");
+    if (nargs != 10 || !PyType_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "configure() takes 10 arguments");
         return NULL;
     }
     Py_ssize_t sizes[3];
     for (int i = 0; i < 3; i++) {
-        sizes[i] = PyLong_AsSsize_t(args[4 + i]);
+        sizes[i] = PyLong_AsSsize_t(args[3 + i]);
         if (sizes[i] == -1 && PyErr_Occurred()) {
             return NULL;
         }
     }
     Py_ssize_t offsets[4];
     for (int i = 0; i < 4; i++) {
-        offsets[i] = offset(args[7 + i]);
+        offsets[i] = offset(args[6 + i]);
         if (offsets[i] < 0) {
             return NULL;
         }
@@ -620,7 +745,6 @@ configure(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_XSETREF(quote_type, Py_NewRef(args[0]));
     Py_XSETREF(unset_value, Py_NewRef(args[1]));
     Py_XSETREF(create_decimal, Py_NewRef(args[2]));
-    Py_XSETREF(skip_value, Py_NewRef(args[3]));
     cache_size = sizes[0];
     bid_index = sizes[1];
     ask_index = sizes[2];
@@ -654,11 +778,11 @@ layout(PyObject *module, PyObject *arg)
 
 static PyMethodDef methods[] = {
     {"configure", (PyCFunction)(void (*)(void))configure, METH_FASTCALL, NULL},
-    {"decode", (PyCFunction)(void (*)(void))decode, METH_FASTCALL, NULL},
-    {"route", (PyCFunction)(void (*)(void))route, METH_FASTCALL, NULL},
+    {"configure_stream", (PyCFunction)(void (*)(void))configure_stream, METH_FASTCALL, NULL},
+    {"method", (PyCFunction)(void (*)(void))method, METH_FASTCALL, NULL},
+    {"field_reader", (PyCFunction)(void (*)(void))field_reader, METH_FASTCALL, NULL},
     {"convert", convert, METH_O, NULL},
     {"layout", layout, METH_O, NULL},
-    {"consumer_anext", (PyCFunction)(void (*)(void))consumer_anext, METH_FASTCALL, NULL},
     {NULL, NULL, 0, NULL},
 };
 
@@ -669,12 +793,18 @@ static struct PyModuleDef module_def = {
 PyMODINIT_FUNC
 PyInit__fastquotes(void)
 {
-    const char *names[] = {"payload", "action", "type",      "data",     "symbol",
-                           "timestamp", "update", "event",   "quote",    "bidPrice",
-                           "askPrice", "_fallback", "_queue", "popleft", "delivered"};
-    PyObject **slots[] = {&s_payload,  &s_action, &s_type,        &s_data,   &s_symbol,
-                          &s_timestamp, &s_update, &s_event,       &s_quote,  &s_bid,
-                          &s_ask,       &fallback_name, &s_queue, &s_popleft, &s_delivered};
+    const char *names[] = {
+        "payload", "action", "type", "data", "symbol", "timestamp", "update", "event",
+        "quote", "bidPrice", "askPrice", "lines", "_slow", "_bad", "message", "_latest",
+        "_subs", "acknowledge", "request_id", "_track", "_hub", "publish_many", "_queue",
+        "popleft", "delivered",
+    };
+    PyObject **slots[] = {
+        &s_payload, &s_action, &s_type, &s_data, &s_symbol, &s_timestamp, &s_update, &s_event,
+        &s_quote, &s_bid, &s_ask, &s_lines, &s_slow, &s_bad, &s_message, &s_latest,
+        &s_subs, &s_acknowledge, &s_request_id, &s_track, &s_hub, &s_publish_many, &s_queue,
+        &s_popleft, &s_delivered,
+    };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         *slots[i] = PyUnicode_InternFromString(names[i]);
         if (*slots[i] == NULL) {
@@ -682,16 +812,8 @@ PyInit__fastquotes(void)
         }
     }
     one = PyLong_FromLong(1);
-    if (one == NULL || PyType_Ready(&CachedFieldType) < 0 || PyType_Ready(&ReadyType) < 0) {
+    if (one == NULL || PyType_Ready(&ReadyType) < 0) {
         return NULL;
     }
-    PyObject *module = PyModule_Create(&module_def);
-    if (module == NULL) {
-        return NULL;
-    }
-    if (PyModule_AddObjectRef(module, "CachedField", (PyObject *)&CachedFieldType) < 0) {
-        Py_DECREF(module);
-        return NULL;
-    }
-    return module;
+    return PyModule_Create(&module_def);
 }
