@@ -52,15 +52,15 @@ child that runs the stage less one that only sets it up), with one more diagnost
 decoder with its batch conversion of bid and ask switched off, to show what that costs.
 
 ``--c-decoder`` adds what compiled code would give, in both modes, with the prototype of
-``benchmarks.c_decoder`` (it needs gcc and the Python headers, and is not part of the package):
-our consumer with the decoder compiled (``ours, C decode``: quote models built and their bid
-and ask converted in C), with the latest-quote cache and the two price reads compiled too
-(``ours, C +cache+reads``), with the C code's ``Decimal`` values built from CPython's
-private object layout instead of parsed from text (``ours, C +Decimal``), and with the
-consumer's ``async for`` step handing out a buffered update without a coroutine (``ours, C
-+async for``); the rest of routing and the fan-out stay Python. Four more stages count
-decoding, and decoding with routing and the reads, in process (the stages take updates with
-``get_nowait()``, so the ``async for`` step is in the end-to-end counts only).
+``benchmarks.c_decoder`` (it needs gcc and the Python headers, and is not part of the
+package): our consumer with the decoder compiled (``ours, C decode``: each frame parsed with
+one orjson call, quote models built and their bid and ask converted in C), with the stream's
+routing and the two price reads compiled too (``ours, C +cache+reads``), with the C code's
+``Decimal`` values built from CPython's private object layout instead of parsed from text
+(``ours, C +Decimal``), and with the consumer's ``async for`` step handing out a buffered
+update without a coroutine (``ours, C +async for``); the fan-out stays Python. Four more
+stages count decoding, and decoding with routing and the reads, in process (the stages take
+updates with ``get_nowait()``, so the ``async for`` step is in the end-to-end counts only).
 """
 
 from __future__ import annotations
@@ -272,7 +272,7 @@ STAGE_ROUTE = "ours: + on_messages, fan-out, consumer"
 STAGE_READ = "ours: + bid_price/ask_price (Decimal)"
 STAGE_C_DECODE = "C: decode"
 STAGE_C_DECODE_D = "C: decode, Decimal layout"
-STAGE_C_READ = "C: + routing + reads (C cache, C reads)"
+STAGE_C_READ = "C: + routing + reads"
 STAGE_C_READ_D = "C: + routing + reads, Decimal layout"
 STAGE_NAMES = (STAGE_RAW, STAGE_DECODE, STAGE_NO_BATCH, STAGE_ROUTE, STAGE_READ)
 # With --c-decoder: the prototype's parts each of these runs with (c_decoder.install).
