@@ -290,6 +290,7 @@ def _frames(rng: random.Random) -> list[bytes | str]:
     from aries_async.sim.feed import Firehose
 
     frames = [frame for frame, _ in Firehose(symbols=20, lines_per_frame=5).frames()]
+    frames += [frame for frame, _ in Firehose(symbols=7, lines_per_frame=1).frames()]
     other = [
         b'{"type":"event","payload":{"action":"update","type":"trade","symbol":"A",'
         b'"data":{"lastPrice":1.5}}}',
@@ -317,6 +318,7 @@ def _frames(rng: random.Random) -> list[bytes | str]:
         if rng.random() < 0.2:
             frame = b" \r\n" + frame + b"\n\t"
         mixed.append(frame.decode() if rng.random() < 0.2 else frame)
+    mixed += other  # one line a frame
     return [*frames, *mixed]
 
 

@@ -256,11 +256,15 @@ parse(PyObject *decoder, PyObject *frame)
             return NULL;
         }
         char *out = PyBytes_AS_STRING(array);
+        char *body = out + 1;
+        size_t length = (size_t)(end - start);
         out[0] = '[';
-        for (Py_ssize_t i = start; i < end; i++) {
-            out[i - start + 1] = data[i] == '\n' ? ',' : data[i];
+        memcpy(body, data + start, length);
+        out[length + 1] = ']';
+        for (char *p = memchr(body, '\n', length); p != NULL;
+             p = memchr(p + 1, '\n', length - (size_t)(p + 1 - body))) {
+            *p = ',';
         }
-        out[end - start + 1] = ']';
         parsed = PyObject_CallOneArg(loads_function, array);
         Py_DECREF(array);
         if (parsed != NULL) {
