@@ -236,15 +236,17 @@ DIAGNOSTICS: dict[str, Contender] = {
     "raw aiohttp ws": raw_aiohttp,
 }
 # With --c-decoder: our consumer with parts of it compiled (the prototype in
-# benchmarks/c_decoder, see c_decoder.install): the decoder; then the latest-quote cache and
-# the two price reads too; then also Decimals built from their layout rather than from text.
+# benchmarks/c_decoder, see c_decoder.install): the decoder; then the stream's routing and the
+# two price reads too; then also Decimals built from their layout rather than from text; then
+# also the consumer's async-for step.
+C_CONTENDER_PARTS = {
+    "ours, C decode": ("decode",),
+    "ours, C +cache+reads": ("decode", "route", "read"),
+    "ours, C +Decimal": ("decode", "route", "read", "decimal"),
+    "ours, C +async for": ("decode", "route", "read", "decimal", "consumer"),
+}
 C_DIAGNOSTICS: dict[str, Contender] = {
-    "ours, C decode": functools.partial(ours, c_parts=("decode",)),
-    "ours, C +cache+reads": functools.partial(ours, c_parts=("decode", "route", "read")),
-    "ours, C +Decimal": functools.partial(ours, c_parts=("decode", "route", "read", "decimal")),
-    "ours, C +async for": functools.partial(
-        ours, c_parts=("decode", "route", "read", "decimal", "consumer")
-    ),
+    name: functools.partial(ours, c_parts=parts) for name, parts in C_CONTENDER_PARTS.items()
 }
 
 
@@ -350,6 +352,15 @@ def _stage_runs(lines_per_frame: int, frames: int) -> tuple[int, dict[str, Calla
     }
 
 
+def _c_usable(names: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The names (of ``C_CONTENDER_PARTS`` or ``C_STAGES``) this Python can run: with the
+    ``decimal`` part only where ``Decimal`` has the layout the prototype writes."""
+    from benchmarks import c_decoder as prototype
+
+    layout = prototype.layout_available()
+    return tuple(name for name, parts in names.items() if layout or "decimal" not in parts)
+
+
 def stages(lines_per_frame: int, frames: int = 5_000, c_decoder: bool = False) -> dict[str, float]:
     """Microseconds per quote of each stage (see :func:`_stage_runs`), best of 5."""
     lines, runs = _stage_runs(lines_per_frame, frames)
@@ -366,8 +377,8 @@ def stages(lines_per_frame: int, frames: int = 5_000, c_decoder: bool = False) -
     if c_decoder:
         from benchmarks import c_decoder as prototype
 
-        for name, parts in C_STAGES.items():
-            undo = prototype.install(parts)
+        for name in _c_usable(C_STAGES):
+            undo = prototype.install(C_STAGES[name])
             try:
                 result[name] = best(runs[name])
             finally:
@@ -451,8 +462,8 @@ def instructions(args: argparse.Namespace) -> int:
         "statistic": "client instructions per quote; ratios: raw websockets / contender",
         "by_lines_per_frame": {},
     }
-    contenders = INSTRUCTION_CONTENDERS + (tuple(C_DIAGNOSTICS) if args.c_decoder else ())
-    stage_names = STAGE_NAMES + (tuple(C_STAGES) if args.c_decoder else ())
+    contenders = INSTRUCTION_CONTENDERS + (_c_usable(C_CONTENDER_PARTS) if args.c_decoder else ())
+    stage_names = STAGE_NAMES + (_c_usable(C_STAGES) if args.c_decoder else ())
     print(f"{'lines/frame':>11} {'contender':<20} {'instr/quote':>12} {'vs raw':>7}")
     for lines in (int(x) for x in args.frames.split(",")):
         low, high = (
@@ -490,7 +501,7 @@ def measure(lines_per_frame: int, args: argparse.Namespace) -> dict[str, Any]:
     proc, info = _simproc.start(args.symbols, lines_per_frame, count=args.count)
     contenders = dict(CONTENDERS, **(DIAGNOSTICS if args.diagnostics else {}))
     if args.c_decoder:
-        contenders.update(C_DIAGNOSTICS)
+        contenders.update((name, C_DIAGNOSTICS[name]) for name in _c_usable(C_CONTENDER_PARTS))
     samples: dict[str, list[dict[str, Any]]] = {name: [] for name in contenders}
     try:
         asyncio.run(raw(info, min(args.count, 20_000)))  # warm up both sides
@@ -548,7 +559,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--c-decoder",
         action="store_true",
-        help="add the prototype compiled decoder (benchmarks/c_decoder; builds it with gcc)",
+        help="add the prototype compiled hot path (benchmarks/c_decoder; builds it with gcc)",
     )
     # The callgrind children of --instructions.
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -566,6 +577,8 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import c_decoder as prototype
 
         prototype.build()  # here, before the children import it
+        if not prototype.layout_available():
+            print("this Python's Decimal is laid out differently: no Decimal-layout rows")
     if args.instructions:
         return instructions(args)
     results: dict[str, Any] = {}

@@ -1,18 +1,20 @@
-"""A prototype compiled quote decoder, to measure what compiled code would give the stream.
+"""A prototype of the stream's hot path in C, to measure what compiled code would give.
 
 Benchmark tooling only, not part of the package: whether aries-async ships compiled code is a
 packaging decision for the team (see benchmarks/README.md, end-to-end stream throughput).
 
-``_fastquotes.c`` builds the :class:`~aries_async.models.events.QuoteUpdate` of every
-well-formed quote line of a parsed frame in C and converts its bid and ask to ``Decimal`` there
-(the digits ``repr`` writes, found without a float-to-text conversion; see ``price()`` in the C
-file), leaving every other message to the package's Python decoder. :func:`install` puts it
-in place of the decoder's per-frame loop for the current process.
+``_fastquotes.c`` holds C versions of the decoder's per-frame step (parse, build each quote's
+:class:`~aries_async.models.events.QuoteUpdate`, convert its bid and ask to the ``Decimal``
+that ``repr``'s digits give, found without a float-to-text conversion), of the market stream's
+routing, of the two price getters and of a consumer's ``async for`` step, and a way to build
+``Decimal`` values from CPython's private object layout. :func:`install` puts any of these
+parts in place of the package's code for the current process; everything they do not handle
+goes to the package's own Python code.
 
 Run ``python -m benchmarks.c_decoder`` to build it (gcc and the Python headers are needed) and
-check it against the package: every price of ``--prices`` random ones equal to
-``Decimal(repr(x))``, digits and exponent, and the decoded frames of the firehose and of a
-mix of other and malformed messages equal to what the Python decoder gives. Then
+check it against the package: ``--prices`` random prices equal to ``Decimal(repr(x))``, and
+the firehose's frames, mixed with every other kind of message and malformed lines, delivered
+alike through a market stream and ``async for``. Then
 ``python -m benchmarks.stream_throughput --c-decoder`` counts or times it (see there).
 """
 
@@ -105,6 +107,14 @@ def _module() -> Any:
 
 
 PARTS = ("decode", "route", "read", "decimal", "consumer")
+
+
+def layout_available() -> bool:
+    """Whether this interpreter's ``Decimal`` has the layout the ``decimal`` part writes."""
+    module = _module()
+    usable = bool(module.layout(True))
+    module.layout(False)
+    return usable
 
 
 def install(parts: tuple[str, ...] = ("decode",)) -> Callable[[], None]:
@@ -398,11 +408,15 @@ def main(argv: list[str] | None = None) -> int:
     # The mixed frames' malformed lines are logged one by one; the counters are compared.
     logging.getLogger("aries_async").setLevel(logging.ERROR)
     print(f"built {build()}")
-    for layout in (False, True):
-        converted, left = check_prices(args.prices, layout=layout)
-        how = "from their layout" if layout else "from text"
+    layout = layout_available()
+    if not layout:
+        print("this Python's Decimal is laid out differently: the decimal part is not checked")
+    for from_layout in (False, True) if layout else (False,):
+        converted, left = check_prices(args.prices, layout=from_layout)
+        how = "from their layout" if from_layout else "from text"
         print(f"prices built {how}: {converted:,} equal to Decimal(repr(x)), {left:,} left")
-    for parts in (("decode",), ("decode", "route", "read"), PARTS):
+    everything = PARTS if layout else tuple(p for p in PARTS if p != "decimal")
+    for parts in (("decode",), ("decode", "route", "read"), everything):
         print(f"{' + '.join(parts)}: {check_stream(parts):,} frames delivered alike")
     print(f"consumer: {check_consumer():,} items delivered alike by async for")
     return 0
