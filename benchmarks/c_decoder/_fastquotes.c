@@ -4,11 +4,11 @@
  * Each part stands in for a piece of the package and can be installed on its own (see
  * benchmarks/c_decoder/__init__.py, install()):
  * - Decoder._decode (method("decode", Decoder)): one orjson call per frame, as the package
- *   parses, then a QuoteUpdate built here for every well-formed quote update, its bid and ask
- *   converted to Decimal and stored in the model's cache (when price() is exact; else they
- *   stay unset and the first read converts them in Python); every other message goes to
- *   the decoder's own Python code (message(), _bad(), _slow(), and str frames to the
- *   package's _decode).
+ *   parses, then a QuoteUpdate built here (outside the garbage collector's tracking) for
+ *   every well-formed quote update, its bid and ask converted to Decimal and stored in the
+ *   model's cache (when price() is exact; else they stay unset and the first read converts
+ *   them in Python); every other message goes to the decoder's own Python code (message(),
+ *   _bad(), _slow(), and str frames to the package's _decode).
  * - MarketStream.on_messages (method("on_messages", MarketStream)): the latest-quote cache,
  *   acknowledgements, the other messages' tracking, then the hub's publish_many() (Python).
  * - QuoteUpdate.bid_price and ask_price (field_reader()): the value in the model's cache, or
@@ -220,6 +220,11 @@ quote(PyObject *message)
     *(PyObject **)(base + data_offset) = Py_NewRef(data);
     *(PyObject **)(base + timestamp_offset) = Py_NewRef(timestamp);
     *(PyObject **)(base + cache_offset) = cache;
+    /* Neither can be part of a reference cycle: a frozen model of a JSON object's values and
+       a cache of the values converted from them. Untracked, the garbage collector does not
+       walk the updates that wait in a consumer's buffer (refcounting still frees them). */
+    PyObject_GC_UnTrack(cache);
+    PyObject_GC_UnTrack(model);
     return model;
 }
 
