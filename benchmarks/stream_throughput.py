@@ -181,11 +181,8 @@ async def ours(
     if c_parts:
         from benchmarks import c_decoder as prototype
 
-        undo = prototype.install(c_parts)
-        try:
+        with prototype.installed(c_parts):
             return await ours(info, count, typed=typed, batches=batches)
-        finally:
-            undo()
     from aries_async.auth.tokens import Token
     from aries_async.client import AriesClient
     from aries_async.config import ClientConfig
@@ -378,11 +375,8 @@ def stages(lines_per_frame: int, frames: int = 5_000, c_decoder: bool = False) -
         from benchmarks import c_decoder as prototype
 
         for name in _c_usable(C_STAGES):
-            undo = prototype.install(C_STAGES[name])
-            try:
+            with prototype.installed(C_STAGES[name]):
                 result[name] = best(runs[name])
-            finally:
-                undo()
     return result
 
 

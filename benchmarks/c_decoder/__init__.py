@@ -20,6 +20,7 @@ alike through a market stream and ``async for``. Then
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import logging
 import random
@@ -27,7 +28,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,11 @@ def layout_available() -> bool:
     return usable
 
 
+def _use_layout(module: Any) -> None:
+    if not module.layout(True):
+        raise RuntimeError("this Python's Decimal objects are not laid out as expected")
+
+
 def install(parts: tuple[str, ...] = ("decode",)) -> Callable[[], None]:
     """Puts the extension in place of parts of the package for this process; returns the undo.
 
@@ -139,11 +145,25 @@ def install(parts: tuple[str, ...] = ("decode",)) -> Callable[[], None]:
     if "read" in parts:
         undo.append(_install_read(module))
     if "decimal" in parts:
-        if not module.layout(True):
-            raise RuntimeError("this Python's Decimal objects are not laid out as expected")
+        _use_layout(module)
         undo.append(lambda: module.layout(False))
     if "consumer" in parts:
         undo.append(_install_consumer(module))
+    return _chain(undo)
+
+
+@contextlib.contextmanager
+def installed(parts: tuple[str, ...]) -> Iterator[None]:
+    """:func:`install` for the ``with`` block only."""
+    undo = install(parts)
+    try:
+        yield
+    finally:
+        undo()
+
+
+def _chain(undo: list[Callable[[], None]]) -> Callable[[], None]:
+    """One undo for several, run in the reverse order of what they undo."""
 
     def undo_all() -> None:
         for step in reversed(undo):
@@ -153,7 +173,7 @@ def install(parts: tuple[str, ...] = ("decode",)) -> Callable[[], None]:
 
 
 def _swap(owner: Any, name: str, value: Any) -> Callable[[], None]:
-    """Sets ``owner.name`` (a class attribute) to ``value``; returns the undo."""
+    """Sets ``owner.name`` (an attribute of a class or module) to ``value``; returns the undo."""
     saved = vars(owner)[name]
     setattr(owner, name, value)
     return lambda: setattr(owner, name, saved)
@@ -162,17 +182,13 @@ def _swap(owner: Any, name: str, value: Any) -> Callable[[], None]:
 def _install_decode(module: Any) -> Callable[[], None]:
     from aries_async.streaming import protocol
 
-    undo = _swap(protocol.Decoder, "_decode", module.method("decode", protocol.Decoder))
-    # The extension converted the prices it could; the rest convert on first read.
-    namespace = vars(protocol)
-    convert = namespace["_convert_quote_prices"]
-    namespace["_convert_quote_prices"] = lambda messages: None
-
-    def undo_all() -> None:
-        namespace["_convert_quote_prices"] = convert
-        undo()
-
-    return undo_all
+    return _chain(
+        [
+            _swap(protocol.Decoder, "_decode", module.method("decode", protocol.Decoder)),
+            # The extension converted the prices it could; the rest convert on first read.
+            _swap(protocol, "_convert_quote_prices", lambda messages: None),
+        ]
+    )
 
 
 def _install_route(module: Any) -> Callable[[], None]:
@@ -189,12 +205,7 @@ def _install_read(module: Any) -> Callable[[], None]:
         getter = vars(QuoteUpdate)[name]
         read = module.field_reader(QuoteUpdate._lazy_slots[name], getter.fget)
         undo.append(_swap(QuoteUpdate, name, property(read, doc=getter.__doc__)))
-
-    def undo_all() -> None:
-        for step in undo:
-            step()
-
-    return undo_all
+    return _chain(undo)
 
 
 def _install_consumer(module: Any) -> Callable[[], None]:
@@ -236,11 +247,8 @@ def check_consumer() -> int:
         return seen
 
     want = asyncio.run(scenario())
-    undo = install(("consumer",))
-    try:
+    with installed(("consumer",)):
         got = asyncio.run(scenario())
-    finally:
-        undo()
     if got != want:
         raise AssertionError(f"async for delivered {got} against {want}")
     return len(want)
@@ -270,8 +278,8 @@ def check_prices(count: int, seed: int = 1, layout: bool = False) -> tuple[int, 
     from ``Decimal(repr(x))`` in digits, exponent, text, hash or arithmetic. ``layout``: the
     Decimals are built from coefficient and exponent (``install(("decimal",))``)."""
     module = _module()
-    if layout and not module.layout(True):
-        raise RuntimeError("this Python's Decimal objects are not laid out as expected")
+    if layout:
+        _use_layout(module)
     converted = 0
     try:
         for x in _prices(count, random.Random(seed)):
@@ -384,11 +392,8 @@ def check_stream(parts: tuple[str, ...] = PARTS, seed: int = 1) -> int:
         return delivered, latest, state
 
     want = run()
-    undo = install(parts)
-    try:
+    with installed(parts):
         got = run()
-    finally:
-        undo()
     for index, (a, b) in enumerate(zip(want[0], got[0], strict=True)):
         if a != b:
             raise AssertionError(f"item {index}: {b} against {a}")

@@ -40,7 +40,7 @@ static PyObject *s_payload, *s_action, *s_type, *s_data, *s_symbol, *s_timestamp
 static PyObject *s_update, *s_event, *s_quote, *s_bid, *s_ask;
 static PyObject *s_lines, *s_slow, *s_bad, *s_message, *s_latest, *s_subs, *s_acknowledge;
 static PyObject *s_request_id, *s_track, *s_hub, *s_publish_many;
-static PyObject *s_queue, *s_popleft, *s_delivered, *one;
+static PyObject *s_queue, *s_popleft, *s_delivered;
 
 static const double powers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
 
@@ -283,6 +283,29 @@ parse(PyObject *decoder, PyObject *frame)
     return PyObject_CallMethodOneArg(decoder, s_slow, frame);
 }
 
+/* owner.name(arg), its result dropped; -1 on an error. */
+static int
+call_method(PyObject *owner, PyObject *name, PyObject *arg)
+{
+    PyObject *result = PyObject_CallMethodOneArg(owner, name, arg);
+    Py_XDECREF(result);
+    return result == NULL ? -1 : 0;
+}
+
+/* owner.name += amount (a counter attribute of a Python object); -1 on an error. */
+static int
+add_to(PyObject *owner, PyObject *name, Py_ssize_t amount)
+{
+    PyObject *value = PyObject_GetAttr(owner, name);
+    PyObject *step = value == NULL ? NULL : PyLong_FromSsize_t(amount);
+    PyObject *total = step == NULL ? NULL : PyNumber_Add(value, step);
+    Py_XDECREF(value);
+    Py_XDECREF(step);
+    int failed = total == NULL || PyObject_SetAttr(owner, name, total) < 0;
+    Py_XDECREF(total);
+    return failed ? -1 : 0;
+}
+
 static PyObject *
 decode_impl(PyObject *decoder, PyObject *frame)
 {
@@ -298,17 +321,7 @@ decode_impl(PyObject *decoder, PyObject *frame)
         PyErr_SetString(PyExc_TypeError, "a frame parsed into something other than a list");
         goto done;
     }
-    PyObject *lines = PyObject_GetAttr(decoder, s_lines);
-    if (lines == NULL) {
-        goto done;
-    }
-    PyObject *count = PyLong_FromSsize_t(PyList_GET_SIZE(parsed));
-    PyObject *total = count == NULL ? NULL : PyNumber_Add(lines, count);
-    Py_DECREF(lines);
-    Py_XDECREF(count);
-    int failed = total == NULL || PyObject_SetAttr(decoder, s_lines, total) < 0;
-    Py_XDECREF(total);
-    if (failed) {
+    if (add_to(decoder, s_lines, PyList_GET_SIZE(parsed)) < 0) {
         goto done;
     }
     out = PyList_New(0);
@@ -319,11 +332,9 @@ decode_impl(PyObject *decoder, PyObject *frame)
         PyObject *message = PyList_GET_ITEM(parsed, i);
         PyObject *item = NULL;
         if (!PyDict_CheckExact(message)) {
-            PyObject *none = PyObject_CallMethodOneArg(decoder, s_bad, message);
-            if (none == NULL) {
+            if (call_method(decoder, s_bad, message) < 0) {
                 goto error;
             }
-            Py_DECREF(none);
             continue;
         }
         item = quote(message);
@@ -336,7 +347,7 @@ decode_impl(PyObject *decoder, PyObject *frame)
                 goto error;
             }
         }
-        failed = PyList_Append(out, item);
+        int failed = PyList_Append(out, item);
         Py_DECREF(item);
         if (failed) {
             goto error;
@@ -384,14 +395,6 @@ covers(PyObject *newer, PyObject *previous)
     return answer;
 }
 
-static int
-call_method(PyObject *owner, PyObject *name, PyObject *arg)
-{
-    PyObject *result = PyObject_CallMethodOneArg(owner, name, arg);
-    Py_XDECREF(result);
-    return result == NULL ? -1 : 0;
-}
-
 /* The latest-quote cache's step for one QuoteUpdate. */
 static int
 remember(PyObject *latest, PyObject *message)
@@ -429,6 +432,7 @@ on_messages_impl(PyObject *stream, PyObject *messages)
         return NULL;
     }
     PyObject *publish = NULL;
+    PyObject *result = NULL;
     int acks = 0;
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(messages); i++) {
         PyObject *message = PyList_GET_ITEM(messages, i);
@@ -451,12 +455,11 @@ on_messages_impl(PyObject *stream, PyObject *messages)
         }
         else {
             PyObject *args[] = {stream, (PyObject *)kind, message};
-            PyObject *result = PyObject_VectorcallMethod(
-                s_track, args, 3, NULL);
-            if (result == NULL) {
+            PyObject *tracked = PyObject_VectorcallMethod(s_track, args, 3, NULL);
+            if (tracked == NULL) {
                 goto done;
             }
-            Py_DECREF(result);
+            Py_DECREF(tracked);
         }
     }
     if (acks) {
@@ -476,18 +479,14 @@ on_messages_impl(PyObject *stream, PyObject *messages)
         publish = Py_NewRef(messages);
     }
     PyObject *hub = PyObject_GetAttr(stream, s_hub);
-    int failed = hub == NULL || call_method(hub, s_publish_many, publish) < 0;
-    Py_XDECREF(hub);
-    Py_DECREF(publish);
-    Py_DECREF(latest);
-    if (failed) {
-        return NULL;
+    if (hub != NULL && call_method(hub, s_publish_many, publish) == 0) {
+        result = Py_NewRef(Py_None);
     }
-    Py_RETURN_NONE;
+    Py_XDECREF(hub);
 done:
     Py_XDECREF(publish);
     Py_DECREF(latest);
-    return NULL;
+    return result;
 }
 
 /* A lazy field's getter: the value in a QuoteUpdate's cache, else the package's getter. */
@@ -598,15 +597,10 @@ anext_impl(PyObject *consumer, PyObject *unused)
     if (item == NULL) {
         return NULL;
     }
-    PyObject *delivered = PyObject_GetAttr(consumer, s_delivered);
-    PyObject *more = delivered == NULL ? NULL : PyNumber_Add(delivered, one);
-    Py_XDECREF(delivered);
-    if (more == NULL || PyObject_SetAttr(consumer, s_delivered, more) < 0) {
-        Py_XDECREF(more);
+    if (add_to(consumer, s_delivered, 1) < 0) {
         Py_DECREF(item);
         return NULL;
     }
-    Py_DECREF(more);
     Ready *ready = PyObject_New(Ready, &ReadyType);
     if (ready == NULL) {
         Py_DECREF(item);
@@ -820,8 +814,7 @@ PyInit__fastquotes(void)
             return NULL;
         }
     }
-    one = PyLong_FromLong(1);
-    if (one == NULL || PyType_Ready(&ReadyType) < 0) {
+    if (PyType_Ready(&ReadyType) < 0) {
         return NULL;
     }
     return PyModule_Create(&module_def);
