@@ -158,6 +158,19 @@ is(PyObject *value, PyObject *literal)
            (value != NULL && PyUnicode_CheckExact(value) && PyUnicode_Compare(value, literal) == 0);
 }
 
+/* items[index] = the Decimal of a float price when price() knows it (else left unset for the
+   lazy read); -1 on an error. */
+static int
+store_price(PyObject **items, Py_ssize_t index, PyObject *number)
+{
+    PyObject *value = price(PyFloat_AS_DOUBLE(number));
+    if (value == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    Py_SETREF(items[index], value);
+    return 0;
+}
+
 /* A new QuoteUpdate, or NULL without an error set when message is not a plain quote update. */
 static PyObject *
 quote(PyObject *message)
@@ -192,21 +205,9 @@ quote(PyObject *message)
     PyObject *bid = PyDict_GetItemWithError(data, s_bid);
     PyObject *ask = PyDict_GetItemWithError(data, s_ask);
     if (bid != NULL && ask != NULL && PyFloat_CheckExact(bid) && PyFloat_CheckExact(ask)) {
-        PyObject *value = price(PyFloat_AS_DOUBLE(bid));
-        if (value == NULL && PyErr_Occurred()) {
+        if (store_price(items, bid_index, bid) < 0 || store_price(items, ask_index, ask) < 0) {
             Py_DECREF(cache);
             return NULL;
-        }
-        if (value != NULL) {
-            Py_SETREF(items[bid_index], value);
-        }
-        value = price(PyFloat_AS_DOUBLE(ask));
-        if (value == NULL && PyErr_Occurred()) {
-            Py_DECREF(cache);
-            return NULL;
-        }
-        if (value != NULL) {
-            Py_SETREF(items[ask_index], value);
         }
     }
     PyTypeObject *type = (PyTypeObject *)quote_type;
