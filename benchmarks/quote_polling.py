@@ -31,6 +31,10 @@ extra requests is the client's instructions per request: start-up, imports, the 
 warm-up call cancel out. The sim runs natively in its own process. The counts repeat to within a
 fraction of a percent, where the rates above move by 10% on a shared machine; they measure the
 client's CPU work only (not the sockets' waiting), which is what limits it here.
+
+``--profile`` runs ``--requests`` x ``--rounds`` requests of aries-async alone under
+pyinstrument and writes where the time goes to ``benchmarks/results/quote_polling.*`` (see
+``benchmarks._profile``).
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ from typing import Any
 import aiohttp
 import orjson
 
-from benchmarks import _callgrind, _simproc
+from benchmarks import _callgrind, _profile, _simproc
 from benchmarks._simproc import sim_cpu
 
 SYMBOL = "AAPL"
@@ -301,6 +305,27 @@ def instructions(names: list[str], n: int, conc: int) -> int:
     return 0
 
 
+def profile(n: int, conc: int) -> int:
+    """``--profile``: ``n`` requests of ``client.market.quote`` under pyinstrument."""
+    proc, info = _simproc.start()
+    try:
+        token = asyncio.run(get_token(info))
+
+        async def nothing() -> None:
+            pass
+
+        def run(requests: int) -> None:
+            asyncio.run(ours(info, token, requests, conc, nothing))
+
+        run(conc)  # imports and first-call set-up stay out of the profile
+        print(f"aries-async, {n:,} requests at concurrency {conc}")
+        _profile.profile("quote_polling", functools.partial(run, n))
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and write its JSON results."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
@@ -314,6 +339,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="count client instructions per request under valgrind's callgrind instead of timing",
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile aries-async's requests with pyinstrument instead (results/quote_polling.*)",
+    )
     # The callgrind child of --instructions.
     parser.add_argument("--worker", choices=list(CONTENDERS), help=argparse.SUPPRESS)
     parser.add_argument("--info", help=argparse.SUPPRESS)
@@ -324,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     names = [k for k in CONTENDERS if not (args.skip_finance_dev and k == "finance-dev")]
     if args.instructions:
         return instructions(names, 1000 if n == parser.get_default("requests") else n, c)
+    if args.profile:
+        return profile(n * args.rounds, c)
     proc, info = _simproc.start()
     samples: dict[str, list[dict[str, float]]] = {name: [] for name in names}
     skipped: dict[str, str] = {}

@@ -37,11 +37,16 @@ too) collects and then freezes its heap (``gc.freeze()``), so the collector's fu
 walk only what the run allocates: otherwise where they fall depends on the size of the import
 heap and moved the count by about 1,000 instructions a line between runs. Two callgrind children
 run at a time.
+
+``--profile`` runs our decode path alone under pyinstrument, once per frame size, and writes
+where its time goes to ``benchmarks/results/stream_decode_<n>_per_frame.*`` (see
+``benchmarks._profile``).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import importlib
 import json
@@ -55,7 +60,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from benchmarks import _callgrind, _simproc
+from benchmarks import _callgrind, _profile, _simproc
 
 
 def make_lines(count: int, seed: int = 1) -> list[str]:
@@ -370,6 +375,16 @@ def instructions(count: int) -> int:
     return 0
 
 
+def profile(lines: list[str]) -> int:
+    """``--profile``: our decode path (bytes frames, as our streams get them), per frame size."""
+    for per_frame in FRAME_SIZES:
+        encoded = [frame.encode() for frame in frames_of(lines, per_frame)]
+        ours_bytes(encoded[:10])  # imports and first-call set-up stay out of the profile
+        name = f"stream_decode_{per_frame}_per_frame"
+        _profile.profile(name, functools.partial(ours_bytes, encoded))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -387,6 +402,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="count instructions per line under valgrind's callgrind instead of timing",
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile our decode path with pyinstrument instead (results/stream_decode_*.txt)",
+    )
     # The callgrind child of --instructions.
     parser.add_argument(
         "--worker", choices=[fn.__name__ for fn in CONTENDERS.values()], help=argparse.SUPPRESS
@@ -403,6 +423,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.lines is None:
         args.lines = 200_000
     lines = make_lines(args.lines)
+    if args.profile:
+        return profile(lines)
     contenders = available_contenders()
     results: dict[str, Any] = {
         "lines": args.lines,

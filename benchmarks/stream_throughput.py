@@ -61,6 +61,11 @@ routing and the two price reads compiled too (``ours, C +cache+reads``), with th
 update without a coroutine (``ours, C +async for``); the fan-out stays Python. Four more
 stages count decoding, and decoding with routing and the reads, in process (the stages take
 updates with ``get_nowait()``, so the ``async for`` step is in the end-to-end counts only).
+
+``--profile`` runs our consumer alone against the firehose (``--count`` quotes, once per frame
+size; with ``--c-decoder``, the last prototype contender) under pyinstrument and writes where
+the time goes to ``benchmarks/results/stream_throughput_<n>_per_frame.*`` (see
+``benchmarks._profile``).
 """
 
 from __future__ import annotations
@@ -82,7 +87,7 @@ from typing import Any
 import orjson
 import websockets
 
-from benchmarks import _callgrind, _simproc
+from benchmarks import _callgrind, _profile, _simproc
 
 BATCH = 500  # symbols per subscribe message (StreamConfig.subscribe_batch)
 
@@ -531,6 +536,30 @@ def measure(lines_per_frame: int, args: argparse.Namespace) -> dict[str, Any]:
     return summary
 
 
+def _run_once(run: Contender, info: dict[str, Any], count: int) -> None:
+    asyncio.run(run(info, count))
+
+
+def profile(args: argparse.Namespace) -> int:
+    """``--profile``: our consumer (``aries-async``, or with ``--c-decoder`` the prototype's
+    last contender) against the firehose, once per frame size, under pyinstrument."""
+    name, run = "aries-async", CONTENDERS["aries-async"]
+    if args.c_decoder:
+        name = _c_usable(C_CONTENDER_PARTS)[-1]
+        run = C_DIAGNOSTICS[name]
+    for lines in (int(x) for x in args.frames.split(",")):
+        proc, info = _simproc.start(args.symbols, lines, count=args.count)
+        try:
+            asyncio.run(run(info, min(args.count, 20_000)))  # imports, first connection
+            title = f"stream_throughput_{lines}_per_frame" + ("_c" if args.c_decoder else "")
+            print(f"\n{lines} lines a frame, {name}, {args.count:,} quotes")
+            _profile.profile(title, functools.partial(_run_once, run, info, args.count))
+        finally:
+            proc.terminate()
+            proc.wait(10)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -555,6 +584,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="add the prototype compiled hot path (benchmarks/c_decoder; builds it with gcc)",
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile our consumer with pyinstrument instead (results/stream_throughput_*.txt)",
+    )
     # The callgrind children of --instructions.
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--info", help=argparse.SUPPRESS)
@@ -575,6 +609,8 @@ def main(argv: list[str] | None = None) -> int:
             print("this Python's Decimal is laid out differently: no Decimal-layout rows")
     if args.instructions:
         return instructions(args)
+    if args.profile:
+        return profile(args)
     results: dict[str, Any] = {}
     print(
         f"{'lines/frame':>11} {'contender':<20} {'quotes/s':>10} {'sim CPU/wall':>13}"
