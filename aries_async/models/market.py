@@ -260,14 +260,19 @@ class Quote:
         }
         try:
             wire: tuple[object, ...] = _NUMBER_VALUES(values)
+        except KeyError:  # a number left out reads as None, as one sent as null does
+            wire = tuple(map(get, _QUOTE_KEYS))
+        try:
             text = orjson.dumps(wire)
-        except (KeyError, orjson.JSONEncodeError):  # a number is missing, or a huge int...
+        except orjson.JSONEncodeError:  # an int beyond 64 bits, a Decimal...
             text = b"-"
-        if not text[1:-1].translate(None, _PLAIN_NUMBER_BYTES) and text[:1] == b"[":
-            # Every number is there and is a finite int or float (see _PLAIN_NUMBER_BYTES):
-            # they are kept as they are, each becomes a Decimal on first read (_LazyNumber).
-            # The instance is the frozen model the constructor builds, with ``state`` as its
-            # dict: one call instead of fifteen setattrs.
+        rest = text[1:-1].translate(None, _PLAIN_NUMBER_BYTES)
+        if text[:1] == b"[" and (not rest or rest == b"null" * wire.count(None)):
+            # Every number is a finite int or float, or None (see _PLAIN_NUMBER_BYTES; orjson
+            # writes NaN and the infinities as null too, hence the count): they are kept as
+            # they are, each becomes a Decimal on first read (_LazyNumber). The instance is the
+            # frozen model the constructor builds, with ``state`` as its dict: one call
+            # instead of fifteen setattrs.
             state[_WIRE] = wire
             quote = _new(cls)
             _setattr(quote, "__dict__", state)
@@ -322,7 +327,7 @@ class _LazyNumber:
     A non-data descriptor: once the instance dict holds the name (a quote built by the
     constructor, or one read before), Python finds the value there and never calls this. The
     ``Decimal`` is the one the eager path builds: orjson's shortest text of a float (the digits
-    of ``repr``), or the int exactly.
+    of ``repr``), or the int exactly; a number sent as null or not sent at all reads as None.
     """
 
     __slots__ = ("_index", "_name")
@@ -336,8 +341,11 @@ class _LazyNumber:
             return self
         fields = quote.__dict__
         value = fields[_WIRE][self._index]
+        number: Decimal | None
         if type(value) is float:
             number = _create(orjson.dumps(value).decode())
+        elif value is None:
+            number = None
         else:  # an int of at most 64 bits (orjson writes no larger one): exact
             number = Decimal(value, EXACT)
         fields[self._name] = number

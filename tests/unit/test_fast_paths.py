@@ -26,7 +26,7 @@ from aries_async.auth.store import MemoryTokenStore
 from aries_async.errors import NotFoundError, ResponseFormatError, ServerError
 from aries_async.http import transport
 from aries_async.models.common import parse_decimal
-from aries_async.models.market import Quote
+from aries_async.models.market import _QUOTE_NUMBERS, Quote
 from aries_async.sim import ServerErrorFault, Simulator
 
 ME = "/v1/users/me"
@@ -350,6 +350,37 @@ def test_a_quote_built_the_short_way_is_the_model_the_constructor_builds(
     assert all(getattr(quote, key) is None for key in missing)  # wire key = attribute here
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         quote.bid = Decimal(1)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("sent", "left_out"),
+    [((), ("bid",)), (("ask",), ()), (("bid", "ask"), ("volume", "prev_close_price"))],
+)
+def test_a_quote_with_numbers_null_or_left_out_is_still_built_lazily(
+    sent: tuple[str, ...], left_out: tuple[str, ...]
+) -> None:
+    values: dict[str, object] = dict(zip((*KEYS, "prev_close_price"), AWKWARD, strict=True))
+    for key in sent:
+        values[key] = None
+    for key in left_out:
+        del values[key]
+    quote = Quote.from_chart_item({"n": "X", "s": "ok", "v": values})
+    assert "last" not in vars(quote)  # nothing converted yet: the lazy path took it
+    assert str(quote.last) == str(parse_decimal(AWKWARD[0]))
+    attribute = {key: name for name, key in _QUOTE_NUMBERS}
+    for key in (*sent, *left_out):
+        assert getattr(quote, attribute[key]) is None
+    assert str(quote.high) == str(parse_decimal(AWKWARD[7]))
+
+
+@pytest.mark.parametrize("odd", [float("nan"), float("inf"), float("-inf")])
+def test_a_null_beside_a_nan_is_not_taken_for_two_nones(odd: float) -> None:
+    # orjson writes NaN and the infinities as null too: the lazy path counts the Nones
+    values: dict[str, object] = dict.fromkeys((*KEYS, "prev_close_price"), 1.25)
+    values["bid"] = None
+    values["high_price"] = odd
+    with pytest.raises(ResponseFormatError, match="quote X high_price"):
+        Quote.from_chart_item({"n": "X", "s": "ok", "v": values})
 
 
 def test_quote_numbers_are_converted_on_first_read_and_kept() -> None:
