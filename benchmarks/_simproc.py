@@ -23,13 +23,22 @@ import os
 import platform
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from aries_async.sim import Simulator
 from aries_async.sim.feed import Firehose
 
-__all__ = ["counters", "finance_dev_client", "main", "sim_cpu", "start", "write_results"]
+__all__ = [
+    "counters",
+    "finance_dev_client",
+    "main",
+    "running",
+    "sim_cpu",
+    "start",
+    "write_results",
+]
 
 
 def start(
@@ -55,6 +64,22 @@ def start(
         proc.kill()
         raise RuntimeError("the simulator process did not start")
     return proc, json.loads(line)
+
+
+@contextlib.contextmanager
+def running(
+    symbols: int | None = None,
+    lines_per_frame: int = 20,
+    count: int | None = None,
+    duration: float | None = None,
+) -> Iterator[tuple[subprocess.Popen[str], dict[str, Any]]]:
+    """:func:`start` for a ``with`` block: the simulator is terminated when the block ends."""
+    proc, info = start(symbols, lines_per_frame, count, duration)
+    try:
+        yield proc, info
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 def counters(proc: subprocess.Popen[str]) -> dict[str, int]:

@@ -90,11 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run(  # noqa: S603 - our own interpreter
         [sys.executable, "-m", "compileall", "-q", str(package)], check=True
     )
-    proc, info = _simproc.start()
-    line = json.dumps(info)
     contenders = (("aries-async", OURS), ("finance-dev", FD), ("raw aiohttp", RAW))
     samples: dict[str, list[list[float]]] = {name: [] for name, _ in contenders}
-    try:
+    with _simproc.running() as (_, info):
+        line = json.dumps(info)
         for i in range(args.repeat):
             # Rotate the order so that drifts of a shared machine hit every contender alike.
             for name, code in contenders[i % 3 :] + contenders[: i % 3]:
@@ -102,9 +101,6 @@ def main(argv: list[str] | None = None) -> int:
                     [sys.executable, "-c", code, line], capture_output=True, text=True, check=True
                 )
                 samples[name].append(json.loads(out.stdout.strip().splitlines()[-1]))
-    finally:
-        proc.terminate()
-        proc.wait(10)
     runs: dict[str, dict[str, float]] = {
         name: {
             "cold_start_s": statistics.median(s[0] for s in mine),

@@ -240,15 +240,15 @@ def two_raw_clients(info: dict[str, Any], n: int, conc: int, sim_pid: int) -> di
     return {"req_per_s": 2 * n / wall, "sim_cpu_share": sim / wall, "overlap_s": overlap}
 
 
+async def _no_clock() -> None:
+    """The ``clock`` of a run that is counted or profiled, not timed."""
+
+
 def worker(name: str, n: int, conc: int, info_json: str) -> int:
     """One callgrind child of ``--instructions``: a token, one warm-up call, ``n`` requests."""
     info = json.loads(info_json)
     token = asyncio.run(get_token(info))
-
-    async def nothing() -> None:
-        pass
-
-    asyncio.run(CONTENDERS[name](info, token, n, conc, nothing))
+    asyncio.run(CONTENDERS[name](info, token, n, conc, _no_clock))
     return 0
 
 
@@ -261,11 +261,10 @@ def instructions(names: list[str], n: int, conc: int) -> int:
     if found is None:
         return 2
     valgrind, version = found
-    proc, info = _simproc.start()
     sizes = {name: (n // 10 if name == "finance-dev" else n) for name in names}
     jobs = [(name, low) for name in names for low in (True, False)]
 
-    def run(outdir: Path, job: tuple[str, bool]) -> int:
+    def run(info: dict[str, Any], outdir: Path, job: tuple[str, bool]) -> int:
         name, low = job
         count = sizes[name] // 5 if low else sizes[name] + sizes[name] // 5
         label = f"{name.replace(' ', '_')}-{count}"
@@ -273,13 +272,13 @@ def instructions(names: list[str], n: int, conc: int) -> int:
         args += ["--concurrency", str(conc), "--info", json.dumps(info)]
         return _callgrind.count(valgrind, outdir, label, args)
 
-    try:
-        with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=2) as pool:
-            counted = pool.map(functools.partial(run, Path(tmp)), jobs)
-            totals = dict(zip(jobs, counted, strict=True))
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    with (
+        _simproc.running() as (_, info),
+        tempfile.TemporaryDirectory() as tmp,
+        ThreadPoolExecutor(max_workers=2) as pool,
+    ):
+        counted = pool.map(functools.partial(run, info, Path(tmp)), jobs)
+        totals = dict(zip(jobs, counted, strict=True))
     per_request = {
         name: (totals[(name, False)] - totals[(name, True)]) / sizes[name] for name in names
     }
@@ -307,22 +306,15 @@ def instructions(names: list[str], n: int, conc: int) -> int:
 
 def profile(n: int, conc: int) -> int:
     """``--profile``: ``n`` requests of ``client.market.quote`` under pyinstrument."""
-    proc, info = _simproc.start()
-    try:
+    with _simproc.running() as (_, info):
         token = asyncio.run(get_token(info))
 
-        async def nothing() -> None:
-            pass
-
         def run(requests: int) -> None:
-            asyncio.run(ours(info, token, requests, conc, nothing))
+            asyncio.run(ours(info, token, requests, conc, _no_clock))
 
         run(conc)  # imports and first-call set-up stay out of the profile
         print(f"aries-async, {n:,} requests at concurrency {conc}")
         _profile.profile("quote_polling", functools.partial(run, n))
-    finally:
-        proc.terminate()
-        proc.wait(10)
     return 0
 
 
@@ -356,11 +348,10 @@ def main(argv: list[str] | None = None) -> int:
         return instructions(names, 1000 if n == parser.get_default("requests") else n, c)
     if args.profile:
         return profile(n * args.rounds, c)
-    proc, info = _simproc.start()
     samples: dict[str, list[dict[str, float]]] = {name: [] for name in names}
     skipped: dict[str, str] = {}
     sim_check: dict[str, float] | None = None
-    try:
+    with _simproc.running() as (proc, info):
         token = asyncio.run(get_token(info))
         for r in range(args.rounds):
             order = names[r % len(names) :] + names[: r % len(names)]
@@ -373,9 +364,6 @@ def main(argv: list[str] | None = None) -> int:
                     skipped[name] = str(exc)
         if args.sim_check:
             sim_check = two_raw_clients(info, n, c, proc.pid)
-    finally:
-        proc.terminate()
-        proc.wait(10)
     runs: dict[str, Any] = {}
     base = samples["raw aiohttp"]
     fds = samples.get("finance-dev") or []

@@ -69,16 +69,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=1000)
     args = parser.parse_args(argv)
     runs: dict[str, Any] = {}
-    proc, info = _simproc.start()
-    try:
+    with _simproc.running() as (proc, info):
         for name, fn in (("aries-async", ours), ("finance-dev", finance_dev)):
             try:
                 runs[name] = asyncio.run(fn(info, proc, args.calls))
             except ImportError as exc:
                 runs[name] = {"skipped": str(exc)}
-    finally:
-        proc.terminate()
-        proc.wait(10)
     print(f"{'contender':<12} {'token requests':>15} {'errors':>7}  (target: 1 token request)")
     for name, r in runs.items():
         print(f"{name:<12} {r.get('token_requests', '-')!s:>15} {r.get('errors', '-')!s:>7}")

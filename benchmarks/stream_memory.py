@@ -123,15 +123,11 @@ def main(argv: list[str] | None = None) -> int:
         f" {'VmHWM MB':>8} {'VmRSS MB':>8} {'traced peak MB':>14}"
     )
     for count in (int(x) for x in args.symbols.split(",")):
-        proc, info = _simproc.start(count, args.lines_per_frame)
-        try:
+        with _simproc.running(count, args.lines_per_frame) as (_, info):
             runs = {
                 "rss": run_child(info, args.seconds, traced=False),
                 "tracemalloc": run_child(info, args.seconds, traced=True),
             }
-        finally:
-            proc.terminate()
-            proc.wait(10)
         results[str(count)] = runs
         for mode, points in runs.items():
             for at, p in points.items():

@@ -439,14 +439,10 @@ def _count_one(valgrind: str, outdir: Path, symbols: int, lines: int, job: tuple
     more wake-ups per quote, than a child alone)."""
     name, n = job
     label = f"{name.replace(' ', '_').replace('+', 'plus')}-{lines}-{n}"
-    proc, info = _simproc.start(symbols, lines)  # sends until the socket closes
-    try:
+    with _simproc.running(symbols, lines) as (_, info):  # sends until the socket closes
         cmd = ["-m", "benchmarks.stream_throughput", "--worker", name]
         cmd += ["--count", str(n), "--info", json.dumps(info)]
         return _callgrind.count(valgrind, outdir, label, cmd)
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def instructions(args: argparse.Namespace) -> int:
@@ -497,12 +493,11 @@ def instructions(args: argparse.Namespace) -> int:
 
 
 def measure(lines_per_frame: int, args: argparse.Namespace) -> dict[str, Any]:
-    proc, info = _simproc.start(args.symbols, lines_per_frame, count=args.count)
     contenders = dict(CONTENDERS, **(DIAGNOSTICS if args.diagnostics else {}))
     if args.c_decoder:
         contenders.update((name, C_DIAGNOSTICS[name]) for name in _c_usable(C_CONTENDER_PARTS))
     samples: dict[str, list[dict[str, Any]]] = {name: [] for name in contenders}
-    try:
+    with _simproc.running(args.symbols, lines_per_frame, count=args.count) as (proc, info):
         asyncio.run(raw(info, min(args.count, 20_000)))  # warm up both sides
         for _ in range(args.repeat):
             for name, run in contenders.items():
@@ -511,9 +506,6 @@ def measure(lines_per_frame: int, args: argparse.Namespace) -> dict[str, Any]:
                 result["sim_cpu_s"] = _simproc.sim_cpu(proc.pid) - cpu0
                 result["quotes_per_s"] = args.count / result["wall_s"]
                 samples[name].append(result)
-    finally:
-        proc.terminate()
-        proc.wait(10)
     summary: dict[str, Any] = {}
     for name, runs in samples.items():
         summary[name] = {
@@ -548,15 +540,11 @@ def profile(args: argparse.Namespace) -> int:
         name = _c_usable(C_CONTENDER_PARTS)[-1]
         run = C_DIAGNOSTICS[name]
     for lines in (int(x) for x in args.frames.split(",")):
-        proc, info = _simproc.start(args.symbols, lines, count=args.count)
-        try:
+        with _simproc.running(args.symbols, lines, count=args.count) as (_, info):
             asyncio.run(run(info, min(args.count, 20_000)))  # imports, first connection
             title = f"stream_throughput_{lines}_per_frame" + ("_c" if args.c_decoder else "")
             print(f"\n{lines} lines a frame, {name}, {args.count:,} quotes")
             _profile.profile(title, functools.partial(_run_once, run, info, args.count))
-        finally:
-            proc.terminate()
-            proc.wait(10)
     return 0
 
 
