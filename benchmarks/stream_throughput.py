@@ -51,19 +51,8 @@ is the bottleneck: it reads what the socket holds, the simulator waits on the so
 child that runs the stage less one that only sets it up), with one more diagnostic stage: the
 decoder with its batch conversion of bid and ask switched off, to show what that costs.
 
-``--c-decoder`` adds what compiled code would give, in both modes, with the prototype of
-``benchmarks.c_decoder`` (it needs gcc and the Python headers, and is not part of the
-package): our consumer with the decoder compiled (``ours, C decode``: each frame parsed with
-one orjson call, quote models built and their bid and ask converted in C), with the stream's
-routing and the two price reads compiled too (``ours, C +cache+reads``), with the C code's
-``Decimal`` values built from CPython's private object layout instead of parsed from text
-(``ours, C +Decimal``), and with the consumer's ``async for`` step handing out a buffered
-update without a coroutine (``ours, C +async for``); the fan-out stays Python. Four more
-stages count decoding, and decoding with routing and the reads, in process (the stages take
-updates with ``get_nowait()``, so the ``async for`` step is in the end-to-end counts only).
-
 ``--profile`` runs our consumer alone against the firehose (``--count`` quotes, once per frame
-size; with ``--c-decoder``, the last prototype contender) under pyinstrument and writes where
+size) under pyinstrument and writes where
 the time goes to ``benchmarks/results/stream_throughput_<n>_per_frame.*`` (see
 ``benchmarks._profile``).
 """
@@ -181,13 +170,7 @@ async def ours(
     *,
     typed: bool = True,
     batches: bool = False,
-    c_parts: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    if c_parts:
-        from benchmarks import c_decoder as prototype
-
-        with prototype.installed(c_parts):
-            return await ours(info, count, typed=typed, batches=batches)
     from aries_async.auth.tokens import Token
     from aries_async.client import AriesClient
     from aries_async.config import ClientConfig
@@ -237,19 +220,6 @@ DIAGNOSTICS: dict[str, Contender] = {
     "ours, batches": functools.partial(ours, batches=True),
     "raw aiohttp ws": raw_aiohttp,
 }
-# With --c-decoder: our consumer with parts of it compiled (the prototype in
-# benchmarks/c_decoder, see c_decoder.install): the decoder; then the stream's routing and the
-# two price reads too; then also Decimals built from their layout rather than from text; then
-# also the consumer's async-for step.
-C_CONTENDER_PARTS = {
-    "ours, C decode": ("decode",),
-    "ours, C +cache+reads": ("decode", "route", "read"),
-    "ours, C +Decimal": ("decode", "route", "read", "decimal"),
-    "ours, C +async for": ("decode", "route", "read", "decimal", "consumer"),
-}
-C_DIAGNOSTICS: dict[str, Contender] = {
-    name: functools.partial(ours, c_parts=parts) for name, parts in C_CONTENDER_PARTS.items()
-}
 
 
 READ_SIZE = 262_144  # asyncio's socket transport reads up to 256 KiB; busy streams fill them
@@ -274,18 +244,7 @@ STAGE_DECODE = "ours: Decoder.feed_many (typed QuoteUpdate)"
 STAGE_NO_BATCH = "ours: Decoder.feed_many, no batch price conversion"
 STAGE_ROUTE = "ours: + on_messages, fan-out, consumer"
 STAGE_READ = "ours: + bid_price/ask_price (Decimal)"
-STAGE_C_DECODE = "C: decode"
-STAGE_C_DECODE_D = "C: decode, Decimal layout"
-STAGE_C_READ = "C: + routing + reads"
-STAGE_C_READ_D = "C: + routing + reads, Decimal layout"
 STAGE_NAMES = (STAGE_RAW, STAGE_DECODE, STAGE_NO_BATCH, STAGE_ROUTE, STAGE_READ)
-# With --c-decoder: the prototype's parts each of these runs with (c_decoder.install).
-C_STAGES = {
-    STAGE_C_DECODE: ("decode",),
-    STAGE_C_DECODE_D: ("decode", "decimal"),
-    STAGE_C_READ: ("decode", "route", "read"),
-    STAGE_C_READ_D: ("decode", "route", "read", "decimal"),
-}
 
 
 def _stage_runs(lines_per_frame: int, frames: int) -> tuple[int, dict[str, Callable[[], None]]]:
@@ -294,8 +253,7 @@ def _stage_runs(lines_per_frame: int, frames: int) -> tuple[int, dict[str, Calla
     takes the frames in reads of up to 256 KiB, as the stream does. Decode, route and read each
     include the stage before; ``STAGE_NO_BATCH`` is a diagnostic (the decoder with its batch
     conversion of bid and ask switched off, which the package never does) that only
-    ``--instructions`` runs. The ``C_STAGES`` repeat decode and read, and are the prototype's
-    figures only while its parts are installed (``c_decoder.install(C_STAGES[name])``).
+    ``--instructions`` runs.
     """
     from aries_async.models.events import QuoteUpdate
     from aries_async.sim.feed import Firehose
@@ -347,23 +305,10 @@ def _stage_runs(lines_per_frame: int, frames: int) -> tuple[int, dict[str, Calla
         STAGE_NO_BATCH: decode_no_batch,
         STAGE_ROUTE: lambda: route(False),
         STAGE_READ: lambda: route(True),
-        STAGE_C_DECODE: decode,
-        STAGE_C_DECODE_D: decode,
-        STAGE_C_READ: lambda: route(True),
-        STAGE_C_READ_D: lambda: route(True),
     }
 
 
-def _c_usable(names: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """The names (of ``C_CONTENDER_PARTS`` or ``C_STAGES``) this Python can run: with the
-    ``decimal`` part only where ``Decimal`` has the layout the prototype writes."""
-    from benchmarks import c_decoder as prototype
-
-    layout = prototype.layout_available()
-    return tuple(name for name, parts in names.items() if layout or "decimal" not in parts)
-
-
-def stages(lines_per_frame: int, frames: int = 5_000, c_decoder: bool = False) -> dict[str, float]:
+def stages(lines_per_frame: int, frames: int = 5_000) -> dict[str, float]:
     """Microseconds per quote of each stage (see :func:`_stage_runs`), best of 5."""
     lines, runs = _stage_runs(lines_per_frame, frames)
 
@@ -376,22 +321,12 @@ def stages(lines_per_frame: int, frames: int = 5_000, c_decoder: bool = False) -
         return min(times) / lines * 1e6
 
     result = {name: best(runs[name]) for name in STAGE_NAMES if name != STAGE_NO_BATCH}
-    if c_decoder:
-        from benchmarks import c_decoder as prototype
-
-        for name in _c_usable(C_STAGES):
-            with prototype.installed(C_STAGES[name]):
-                result[name] = best(runs[name])
     return result
 
 
 def stage_worker(name: str, lines_per_frame: int, quotes: int, skip_run: bool) -> int:
     """One callgrind child of the stage counts: the same set-up whether or not it runs."""
     runs = _stage_runs(lines_per_frame, quotes // lines_per_frame)[1]
-    if name in C_STAGES:
-        from benchmarks import c_decoder as prototype
-
-        prototype.install(C_STAGES[name])
     # As in stream_decode: the set-up heap stays out of the collector's way, so where its full
     # collections fall does not depend on the size of the imports.
     gc.collect()
@@ -405,7 +340,7 @@ def _count_stage(
     valgrind: str, outdir: Path, lines: int, quotes: int, job: tuple[str, bool]
 ) -> int:
     name, skip = job
-    label = f"stage{(*STAGE_NAMES, *C_STAGES).index(name)}-{lines}-{'skip' if skip else 'run'}"
+    label = f"stage{STAGE_NAMES.index(name)}-{lines}-{'skip' if skip else 'run'}"
     cmd = ["-m", "benchmarks.stream_throughput", "--stage", name, "--frames", str(lines)]
     cmd += ["--count", str(quotes)] + (["--skip-run"] if skip else [])
     return _callgrind.count(valgrind, outdir, label, cmd)
@@ -428,7 +363,7 @@ STAGE_QUOTES = 20_000  # quote lines per stage count (in process, no socket)
 
 def worker(name: str, count: int, info_json: str) -> int:
     """One callgrind child of ``--instructions``: read ``count`` quotes with one contender."""
-    run = dict(CONTENDERS, **DIAGNOSTICS, **C_DIAGNOSTICS)[name]
+    run = dict(CONTENDERS, **DIAGNOSTICS)[name]
     result = asyncio.run(run(json.loads(info_json), count))
     return 0 if result["quotes"] + result["conflated"] >= count else 1
 
@@ -457,8 +392,7 @@ def instructions(args: argparse.Namespace) -> int:
         "statistic": "client instructions per quote; ratios: raw websockets / contender",
         "by_lines_per_frame": {},
     }
-    contenders = INSTRUCTION_CONTENDERS + (_c_usable(C_CONTENDER_PARTS) if args.c_decoder else ())
-    stage_names = STAGE_NAMES + (_c_usable(C_STAGES) if args.c_decoder else ())
+    contenders = INSTRUCTION_CONTENDERS
     print(f"{'lines/frame':>11} {'contender':<20} {'instr/quote':>12} {'vs raw':>7}")
     for lines in (int(x) for x in args.frames.split(",")):
         low, high = (
@@ -481,7 +415,7 @@ def instructions(args: argparse.Namespace) -> int:
             print(f"{lines:>11} {name:<20} {value:>12,.0f} {base / value:>6.2f}x")
         if args.diagnostics:
             quotes = STAGE_QUOTES // lines * lines
-            costs = count_stages(valgrind, lines, quotes, stage_names)
+            costs = count_stages(valgrind, lines, quotes)
             results["by_lines_per_frame"][str(lines)]["stages"] = {
                 "quotes": quotes,
                 "instructions_per_quote": costs,
@@ -494,8 +428,6 @@ def instructions(args: argparse.Namespace) -> int:
 
 def measure(lines_per_frame: int, args: argparse.Namespace) -> dict[str, Any]:
     contenders = dict(CONTENDERS, **(DIAGNOSTICS if args.diagnostics else {}))
-    if args.c_decoder:
-        contenders.update((name, C_DIAGNOSTICS[name]) for name in _c_usable(C_CONTENDER_PARTS))
     samples: dict[str, list[dict[str, Any]]] = {name: [] for name in contenders}
     with _simproc.running(args.symbols, lines_per_frame, count=args.count) as (proc, info):
         asyncio.run(raw(info, min(args.count, 20_000)))  # warm up both sides
@@ -533,16 +465,12 @@ def _run_once(run: Contender, info: dict[str, Any], count: int) -> None:
 
 
 def profile(args: argparse.Namespace) -> int:
-    """``--profile``: our consumer (``aries-async``, or with ``--c-decoder`` the prototype's
-    last contender) against the firehose, once per frame size, under pyinstrument."""
+    """``--profile``: our consumer against the firehose, once per frame size, under pyinstrument."""
     name, run = "aries-async", CONTENDERS["aries-async"]
-    if args.c_decoder:
-        name = _c_usable(C_CONTENDER_PARTS)[-1]
-        run = C_DIAGNOSTICS[name]
     for lines in (int(x) for x in args.frames.split(",")):
         with _simproc.running(args.symbols, lines, count=args.count) as (_, info):
             asyncio.run(run(info, min(args.count, 20_000)))  # imports, first connection
-            title = f"stream_throughput_{lines}_per_frame" + ("_c" if args.c_decoder else "")
+            title = f"stream_throughput_{lines}_per_frame"
             print(f"\n{lines} lines a frame, {name}, {args.count:,} quotes")
             _profile.profile(title, functools.partial(_run_once, run, info, args.count))
     return 0
@@ -568,11 +496,6 @@ def main(argv: list[str] | None = None) -> int:
         help="count client instructions per quote under valgrind's callgrind instead of timing",
     )
     parser.add_argument(
-        "--c-decoder",
-        action="store_true",
-        help="add the prototype compiled hot path (benchmarks/c_decoder; builds it with gcc)",
-    )
-    parser.add_argument(
         "--profile",
         action="store_true",
         help="profile our consumer with pyinstrument instead (results/stream_throughput_*.txt)",
@@ -589,12 +512,6 @@ def main(argv: list[str] | None = None) -> int:
         return stage_worker(args.stage, int(args.frames), args.count, args.skip_run)
     if args.count is None:
         args.count = 50_000 if args.instructions else 200_000
-    if args.c_decoder:
-        from benchmarks import c_decoder as prototype
-
-        prototype.build()  # here, before the children import it
-        if not prototype.layout_available():
-            print("this Python's Decimal is laid out differently: no Decimal-layout rows")
     if args.instructions:
         return instructions(args)
     if args.profile:
@@ -608,7 +525,7 @@ def main(argv: list[str] | None = None) -> int:
     for lines in (int(x) for x in args.frames.split(",")):
         summary = measure(lines, args)
         results[str(lines)] = summary
-        breakdown[str(lines)] = stages(lines, c_decoder=args.c_decoder)
+        breakdown[str(lines)] = stages(lines)
         for name, r in summary.items():
             pair = r.get("median_pair_ratio")
             print(
