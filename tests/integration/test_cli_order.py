@@ -153,6 +153,26 @@ def test_unknown_outcome_json(cli: Cli) -> None:
     assert data["client_id"] in done.err
 
 
+@pytest.mark.parametrize("mode", ["empty", "message", "envelope", "garble"])
+def test_a_2xx_that_is_not_an_ack_prints_an_unknown_outcome_never_rejected(
+    cli: Cli, mode: str
+) -> None:
+    def answer_without_an_ack() -> None:
+        cli.sim.faults.swallow_order_response = 2
+        cli.sim.faults.swallow_mode = mode
+
+    cli.on_sim(answer_without_an_ack)
+    done = cli(*BUY_LIMIT, "--yes", "--client-id", "bot-43")
+    assert done.code == 1
+    assert "Rejected" not in done.out + done.err
+    assert "outcome is unknown" in done.err and "NOT retried" in done.err
+    assert f"aries-async order find {ACCOUNT} bot-43" in done.err
+    data = cli(*BUY_LIMIT, "--yes", "--json").json()
+    assert data["outcome"] == "unknown" and data["ack"] is None
+    assert cli.requests(*PLACE) == 2
+    assert len(sim_orders(cli)) == 2  # both landed; neither was reported rejected
+
+
 def test_ctrl_c_while_placing_prints_the_client_id_and_exits_130(cli: Cli) -> None:
     def hang_next_order() -> None:
         cli.sim.faults.swallow_order_response = 1
