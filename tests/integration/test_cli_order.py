@@ -262,6 +262,24 @@ def test_not_signed_in_exits_3(cli: Cli) -> None:
     assert cli.requests(*PREVIEW) == 0
 
 
+def test_token_endpoint_down_says_nothing_was_sent(cli: Cli) -> None:
+    from aries_async.sim import ServerErrorFault
+
+    cli.sign_in(ttl=1)  # inside the refresh skew: the first call must refresh
+    cli.setenv(ARIES_MAX_ATTEMPTS="1")  # no retry waits
+
+    def token_endpoint_down() -> None:
+        cli.sim.faults.server_errors["POST /v1/oauth2/token"] = ServerErrorFault(count=None)
+
+    cli.on_sim(token_endpoint_down)
+    done = cli(*BUY_LIMIT, "--yes", "--client-id", "bot-44")
+    assert done.code == 1, done.err
+    assert "request was not sent" in done.err and "try again later" in done.err
+    assert "login" not in done.err  # signing in again would not help
+    assert "outcome is unknown" not in done.err
+    assert cli.requests(*PLACE) == 0 and sim_orders(cli) == []
+
+
 def test_missing_scope_exits_3(cli: Cli) -> None:
     cli.sign_in(scopes=["account:information", "market:information"])
     done = cli("order", "preview", ACCOUNT, "AAPL", "buy", "1")
