@@ -575,9 +575,13 @@ async def test_wait_for_order_takes_the_acknowledgement_and_refuses_a_rejected_o
 # -- orders the stream never saw -------------------------------------------------------------
 
 
-async def filled_before_the_stream(sim: Simulator, client: AriesClient) -> OrderAck:
-    """An order placed and filled over REST before any stream opens; snapshots then list
-    working orders only, so no stream will ever see it."""
+@contextlib.asynccontextmanager
+async def stream_after_a_fill(
+    sim: Simulator, client: AriesClient
+) -> AsyncIterator[tuple[AccountStream, OrderAck]]:
+    """An order placed and filled over REST before the stream opened, whose snapshots list
+    working orders only (so it never sees the order): ``(stream, the order's ack)``, the
+    first snapshot in."""
     sim.faults.snapshot_working_orders_only = True
     ack = await client.orders.place(
         OrderRequest(account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", qty=3, price=1)
@@ -585,17 +589,17 @@ async def filled_before_the_stream(sim: Simulator, client: AriesClient) -> Order
     assert ack.accepted and ack.cl_ord_id
     fill_now(sim, ack.cl_ord_id)
     sim.advance(1)
-    return ack
+    async with client.account_stream(ACCOUNT, config=FAST) as stream:
+        await until(lambda: stream.snapshot is not None)
+        assert stream.snapshot is not None
+        assert ack.cl_ord_id not in {o.cl_ord_id for o in stream.snapshot.orders}
+        yield stream, ack
 
 
 async def test_wait_for_an_order_that_finished_before_the_stream_opened_looks_it_up(
     sim: Simulator, client: AriesClient
 ) -> None:
-    ack = await filled_before_the_stream(sim, client)
-    async with client.account_stream(ACCOUNT, config=FAST) as stream:
-        await until(lambda: stream.snapshot is not None)
-        assert stream.snapshot is not None
-        assert ack.cl_ord_id not in {o.cl_ord_id for o in stream.snapshot.orders}
+    async with stream_after_a_fill(sim, client) as (stream, ack):
         looked_up = sim.requests[ACTIVE]
         order = await stream.wait_for_order(ack, OrderStatus.FILLED, timeout=5)
         assert order.ord_status == OrderStatus.FILLED and order.cum_qty == Decimal(3)
@@ -608,9 +612,7 @@ async def test_wait_for_an_order_that_finished_before_the_stream_opened_looks_it
 async def test_wait_for_an_unseen_order_whose_lookup_fails_raises_state_unknown_promptly(
     sim: Simulator, client: AriesClient
 ) -> None:
-    ack = await filled_before_the_stream(sim, client)
-    async with client.account_stream(ACCOUNT, config=FAST) as stream:
-        await until(lambda: stream.snapshot is not None)
+    async with stream_after_a_fill(sim, client) as (stream, ack):
         sim.faults.server_errors["GET /v2/accounts/{id}/orders"] = ServerErrorFault(count=None)
         with pytest.raises(OrderStateUnknownError) as info:
             await stream.wait_for_order(ack, OrderStatus.FILLED, timeout=5)
