@@ -376,8 +376,9 @@ class AccountStream:
         snapshot lists working orders only, or its first event is still on its way) is looked
         up over REST with the ``reconcile`` hook once the snapshot is in, and again after each
         resync snapshot that still lacks it: found finished, it is returned; found working,
-        the stream follows it. Without a hook such an order is waited for on the stream only
-        (give ``timeout``).
+        the stream follows it. That costs one lookup (an active-orders read) when you wait
+        right after placing, before the order's first event has arrived. Without a hook such
+        an order is waited for on the stream only (give ``timeout``).
 
         Args:
             order: the acknowledgement ``orders.place()`` returned, or an order's ``clOrdId``.
@@ -446,7 +447,7 @@ class AccountStream:
         self, lookup: OrderLookup, cl_ord_id: str, hint: Order
     ) -> Order | None:
         """The current state of an order the stream has not seen, from ``lookup``; None when
-        the stream saw it meanwhile.
+        the lookup failed or found nothing but the stream has seen the order meanwhile.
 
         Raises:
             OrderStateUnknownError: the lookup failed or did not find the order.
