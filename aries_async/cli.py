@@ -45,6 +45,7 @@ from aries_async.errors import (
     NotSignedInError,
     PermissionDeniedError,
     StreamAuthError,
+    TokenRefreshError,
     ValidationError,
 )
 
@@ -240,6 +241,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigurationError as exc:
         err(f"configuration error: {exc}")
         return EXIT_USAGE
+    except TokenRefreshError as exc:  # the sign-in is fine; the token endpoint is not
+        err(f"error: {exc}; try again later")
+        return EXIT_API
     except (NotSignedInError, AuthError, StreamAuthError, AuthenticationError) as exc:
         err(f"not signed in: {exc} (run: aries-async login)")
         return EXIT_AUTH

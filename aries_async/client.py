@@ -20,7 +20,13 @@ from aries_async.auth.session import AuthSession
 from aries_async.auth.store import MemoryTokenStore, TokenStore
 from aries_async.auth.tokens import Token
 from aries_async.config import ClientConfig
-from aries_async.errors import AuthenticationError, ResponseFormatError
+from aries_async.errors import (
+    APIError,
+    AuthenticationError,
+    ResponseFormatError,
+    TokenRefreshError,
+    TransportError,
+)
 from aries_async.http.transport import Query, Sleep, Transport
 
 if TYPE_CHECKING:
@@ -60,7 +66,16 @@ class _Bearer:
         return {"Authorization": token.authorization}
 
     async def _refreshed(self) -> dict[str, str]:
-        token = await self.auth.token()
+        try:
+            token = await self.auth.token()
+        except (TransportError, APIError) as exc:
+            # Raised as the call's own error, a token endpoint's 503 or timeout would read as
+            # the call's: for an order, "may have been placed", when nothing was sent at all.
+            raise TokenRefreshError(
+                f"could not get a fresh access token ({type(exc).__name__}: {exc}); the "
+                "request was not sent",
+                status=exc.status if isinstance(exc, APIError) else None,
+            ) from exc
         self.used = token.access_token
         return {"Authorization": token.authorization}
 
@@ -231,6 +246,8 @@ class AriesClient:
             APIError: error statuses (subclass per status), after retries where safe.
             TransportError: connection problems and timeouts.
             NotSignedInError, ReauthenticationRequired: no usable grant.
+            TokenRefreshError: the token endpoint failed while getting a fresh access token;
+                the request was not sent.
         """
         method = method.upper()
         if timeout is None:

@@ -9,7 +9,8 @@
     │   ├── StateMismatchError        callback ``state`` differs from the one we issued
     │   ├── AuthorizationDeniedError  the user refused consent (``error=access_denied``)
     │   ├── NotSignedInError          no token in the store; run the login flow
-    │   └── ReauthenticationRequired  ``invalid_grant`` on refresh: sign in again
+    │   ├── ReauthenticationRequired  ``invalid_grant`` on refresh: sign in again
+    │   └── TokenRefreshError         the token endpoint failed; the call was not sent
     ├── TransportError                nothing usable came back
     │   ├── ConnectionFailedError     connect/reset/DNS; wraps the aiohttp error
     │   └── RequestTimeoutError       the call ran out of time
@@ -70,6 +71,7 @@ __all__ = [
     "StreamClosedError",
     "StreamError",
     "StreamOverflowError",
+    "TokenRefreshError",
     "TransportError",
     "ValidationError",
     "api_error_from_response",
@@ -156,6 +158,16 @@ class NotSignedInError(AuthError):
 
 class ReauthenticationRequired(AuthError):
     """The refresh token was refused (``invalid_grant``): the grant is gone, sign in again."""
+
+
+class TokenRefreshError(AuthError):
+    """A call needed a fresh access token and the token endpoint did not give one: it was
+    unreachable, timed out, or answered 429 or 5xx (after the client's retries). The call itself
+    was **not** sent, so an order was certainly not placed; try again later.
+
+    ``__cause__`` is the transport or API error of the token request; ``status`` is its HTTP
+    status when there was one.
+    """
 
 
 class TransportError(AriesError):

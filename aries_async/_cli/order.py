@@ -9,8 +9,9 @@ likewise.
 Quantities and prices are parsed from the command line as ``Decimal`` (never float); the order
 is validated (:class:`~aries_async.models.orders.OrderRequest`) before anything is sent, and
 an invalid one exits 2 with the reason. Every order carries a client id (``--client-id`` or a
-fresh one), printed with the acknowledgement. When the outcome is unknown (a timeout or a
-dropped connection after sending) nothing is retried: the command prints the client id and the
+fresh one), printed with the acknowledgement. When the outcome is unknown (a timeout, a
+dropped connection after sending, or a 2xx answer that is not an order acknowledgement: only
+an answer saying so is a rejection) nothing is retried: the command prints the client id and the
 ``aries-async order find`` command that tells whether the order landed, and exits 1.
 
 Exit status: 0 done; 1 the API or network failed, the order or cancel was rejected, the preview
@@ -40,6 +41,7 @@ from aries_async._cli.common import (
 )
 from aries_async.errors import (
     OrderOutcomeUnknownError,
+    ResponseFormatError,
     ServerError,
     TransportError,
 )
@@ -346,7 +348,7 @@ async def _cancel(args: argparse.Namespace) -> int:
         )
         try:
             ack = await client.orders.cancel(request)
-        except (TransportError, ServerError) as exc:
+        except (TransportError, ServerError, ResponseFormatError) as exc:
             err(
                 f"The cancel may or may not have reached the server ({exc}); it was not "
                 f"retried. Check with: aries-async order list {args.account}"

@@ -6,8 +6,10 @@ Responses (rest.md §5, §6): :class:`Order` (``TradeOrderV2``), :class:`OrderPa
 Requests (rest.md §6.1-§6.4): :class:`OrderRequest`, :class:`ReplaceRequest`,
 :class:`CancelRequest` and :class:`OrderLeg`. They validate in their constructor and raise
 :class:`aries_async.errors.ValidationError` (with ``field`` set) on bad input, so nothing
-invalid is ever sent. Numbers are accepted as ``Decimal``, ``int`` or ``str``, never ``float``;
-:meth:`OrderRequest.to_wire` gives the exact JSON body.
+invalid is ever sent. Numbers are accepted as ``Decimal``, ``int`` or ``str``, never ``float``,
+and only when they reach the server exactly (finite, below 10**15, at most 15 significant
+digits and 15 decimals; prices 5 decimals); :meth:`OrderRequest.to_wire` gives the exact JSON
+body, numbers as plain decimal strings.
 """
 
 from __future__ import annotations
@@ -55,6 +57,14 @@ DecimalInput = Decimal | int | str
 """Numbers accepted by request models. ``float`` is refused: it cannot hold money exactly."""
 
 MAX_PRICE_DECIMALS = 5
+MAX_SIGNIFICANT_DIGITS = 15
+"""Significant digits a request number may have (trailing zeros do not count): 15 is what an
+IEEE-754 double, the narrowest number a JSON server may parse into, keeps exactly."""
+MAX_INTEGER_DIGITS = 15
+"""Digits before the decimal point: request numbers are below 10**15."""
+MAX_FRACTION_DIGITS = 15
+"""Digits after the decimal point (trailing zeros do not count); prices allow only
+:data:`MAX_PRICE_DECIMALS`."""
 MAX_LEGS = 4
 MAX_SYMBOL_LENGTH = 21
 MAX_ACCOUNT_ID_LENGTH = 50
@@ -396,7 +406,48 @@ def _decimal(value: object, field: str) -> Decimal:
         raise ValidationError(f"{field}: not a number: {value!r}", field=field) from None
     if not result.is_finite():
         raise ValidationError(f"{field}: not a finite number: {value!r}", field=field)
-    return result
+    return _wire_exact(result, field)
+
+
+def _wire_exact(value: Decimal, field: str) -> Decimal:
+    """``value`` when its plain decimal string reaches any server exactly, else refused.
+
+    Within :data:`MAX_SIGNIFICANT_DIGITS`, :data:`MAX_INTEGER_DIGITS` and
+    :data:`MAX_FRACTION_DIGITS` the body is at most a few dozen characters and means the same
+    number to a server that parses doubles as to one that parses decimals. Beyond them a
+    number would be rounded somewhere (``1.00000000000000000000000000001`` becomes ``1`` in
+    a 28-digit context) or blow up the body (``1e400000000`` is 400 million digits written
+    out). Trailing zeros only are dropped when beyond the fraction limit: the same number.
+
+    The checks read the digit tuple and never round or write the number out.
+    """
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # finite: checked by the caller
+    end = len(digits)
+    while end > 1 and digits[end - 1] == 0:
+        end -= 1
+    significant, scale = end, exponent + len(digits) - end
+    if digits[:end] == (0,):
+        return Decimal((sign, (0,), 0))  # zero: the field's own check says whether it may be
+    if significant > MAX_SIGNIFICANT_DIGITS:
+        raise ValidationError(
+            f"{field}: {significant} significant digits, at most {MAX_SIGNIFICANT_DIGITS} "
+            "reach the server exactly",
+            field=field,
+        )
+    if scale + significant > MAX_INTEGER_DIGITS:
+        raise ValidationError(
+            f"{field}: too large, at most {MAX_INTEGER_DIGITS} digits before the decimal point",
+            field=field,
+        )
+    if -scale > MAX_FRACTION_DIGITS:
+        raise ValidationError(
+            f"{field}: at most {MAX_FRACTION_DIGITS} digits after the decimal point",
+            field=field,
+        )
+    if -exponent > MAX_FRACTION_DIGITS:
+        return Decimal((sign, digits[:end], scale))
+    return value
 
 
 def _opt_decimal(value: object, field: str) -> Decimal | None:
@@ -698,7 +749,10 @@ class OrderRequest:
 
     Rules checked here: ``qty > 0``; ``price`` is required for LIMIT and STOP_LIMIT and refused
     for MARKET and STOP; ``stop_price`` is required for STOP and STOP_LIMIT and refused for
-    MARKET and LIMIT; prices are positive with at most 5 decimals; option orders (legs, or an
+    MARKET and LIMIT; prices are positive with at most 5 decimals; every number (``qty``,
+    prices, a leg's ``ratio_qty`` and ``strike_price``) is finite, below 10**15, with at most
+    15 significant digits and 15 decimals, so that the server reads exactly the number given
+    (see :data:`MAX_SIGNIFICANT_DIGITS`); option orders (legs, or an
     OSI symbol such as ``AAPL240119C00150000``) take only DAY or GTC; at most 4 legs; symbol
     1-21 characters (upper-cased); ``client_id`` at most 50 characters; account id 1-50
     characters. Unknown enum values are refused (they are accepted in responses only).

@@ -14,7 +14,7 @@ import logging
 import uuid
 from collections.abc import AsyncGenerator, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from aries_async.errors import (
     ConnectionFailedError,
@@ -56,6 +56,41 @@ def _rfc3339(value: datetime, field: str) -> str:
     if value.tzinfo is None:
         raise ValidationError(f"{field} must be timezone-aware", field=field)
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+class _NotAnAck(ResponseFormatError):
+    """A 2xx answer to an order write whose body is not an acknowledgement."""
+
+
+def _acknowledgement(data: Any, what: str) -> dict[str, Any]:
+    """``data`` when it is an acknowledgement (rest.md §6.1, §6.3, §6.4): a JSON object that
+    says ``success`` as a boolean, or ``status: "REJECTED"``. An accepting one must also carry
+    the ``clOrdId`` to follow the order by.
+
+    Anything else (``{}``, ``{"message": "ok"}``, an envelope ``{"data": {...}}``, a list, text,
+    no body) says neither that the write was accepted nor that it was refused; reading it as an
+    ack would turn it into a rejection (``success`` omitted), inviting the user to send again.
+
+    Raises:
+        _NotAnAck: the body is not an acknowledgement.
+    """
+    if isinstance(data, dict):
+        success = data.get("success")
+        if success is False or data.get("status") == "REJECTED":
+            return data
+        cl_ord_id = data.get("clOrdId")
+        if success is True and isinstance(cl_ord_id, str) and cl_ord_id.strip():
+            return data
+    if data is None:
+        shape = "no body"
+    elif isinstance(data, str):
+        shape = "a body that is not JSON"
+    elif isinstance(data, dict):
+        keys = ", ".join(sorted(str(key)[:40] for key in data)[:5])
+        shape = f"an object with keys {keys}" if keys else "an empty object"
+    else:
+        shape = f"a JSON {type(data).__name__}"
+    raise _NotAnAck(f"the 2xx answer is not {what} acknowledgement: {shape}")
 
 
 class Orders(Resource):
@@ -121,9 +156,15 @@ class Orders(Resource):
         rejection in a 200 (``success: false``) is returned as the ack; check ``ack.accepted``.
 
         Raises:
-            OrderOutcomeUnknownError: timeout, reset, 5xx or an unreadable answer after sending;
-                carries the client id.
+            OrderOutcomeUnknownError: timeout, reset, 5xx, or a 2xx that is not an order
+                acknowledgement (``{}``, ``{"message": "ok"}``, an envelope, a list, no JSON:
+                only a body saying ``success: false`` or ``status: REJECTED`` is a rejection,
+                and an accepting one must carry ``clOrdId``); carries the client id.
             APIError: the server refused the order (4xx); it was not placed.
+            AuthError: no usable token, found before anything was sent (the order was not
+                placed): :class:`~aries_async.errors.NotSignedInError`,
+                :class:`~aries_async.errors.ReauthenticationRequired` or, when the token
+                endpoint failed, :class:`~aries_async.errors.TokenRefreshError`.
             asyncio.CancelledError: the call was cancelled (``asyncio.timeout``, ``wait_for``,
                 task cancellation) before the answer arrived. The order may have been placed:
                 a warning is logged and a note added to the exception, both naming the client
@@ -139,7 +180,7 @@ class Orders(Resource):
             data = await self._client.request(
                 "POST", "/v1/orders", json=request.to_wire(), idempotent=False
             )
-            return self._parse(data, OrderAck, "order ack")
+            return self._parse(_acknowledgement(data, "an order"), OrderAck, "order ack")
         except (RequestTimeoutError, ServerError, ResponseFormatError) as exc:
             raise self._unknown(request, exc) from exc
         except ConnectionFailedError as exc:
@@ -161,8 +202,9 @@ class Orders(Resource):
 
     @staticmethod
     def _unknown(request: OrderRequest, exc: Exception) -> OrderOutcomeUnknownError:
+        why = str(exc) if isinstance(exc, _NotAnAck) else type(exc).__name__
         return OrderOutcomeUnknownError(
-            f"the order may or may not have been placed ({type(exc).__name__}); it was not "
+            f"the order may or may not have been placed ({why}); it was not "
             f"retried. Check with orders.find_by_client_id(account_id, {request.client_id!r})",
             client_id=request.client_id or "",
             account_id=request.account_id,
@@ -176,18 +218,28 @@ class Orders(Resource):
         return self._parse(data, OrderPreview, "order preview")
 
     async def replace(self, request: ReplaceRequest) -> ReplaceAck:
-        """``POST /v1/orders/replace``; the ack's ``cl_ord_id`` is the new id. Not retried."""
+        """``POST /v1/orders/replace``; the ack's ``cl_ord_id`` is the new id. Not retried.
+
+        Raises:
+            ResponseFormatError: a 2xx that is not a replace acknowledgement (the replace may
+                or may not have been applied; look at the order).
+        """
         data = await self._client.request(
             "POST", "/v1/orders/replace", json=request.to_wire(), idempotent=False
         )
-        return self._parse(data, ReplaceAck, "replace ack")
+        return self._parse(_acknowledgement(data, "a replace"), ReplaceAck, "replace ack")
 
     async def cancel(self, request: CancelRequest) -> CancelAck:
-        """``POST /v1/orders/cancel``. Not retried."""
+        """``POST /v1/orders/cancel``. Not retried.
+
+        Raises:
+            ResponseFormatError: a 2xx that is not a cancel acknowledgement (the cancel may or
+                may not have been applied; look at the order).
+        """
         data = await self._client.request(
             "POST", "/v1/orders/cancel", json=request.to_wire(), idempotent=False
         )
-        return self._parse(data, CancelAck, "cancel ack")
+        return self._parse(_acknowledgement(data, "a cancel"), CancelAck, "cancel ack")
 
     async def find_by_client_id(
         self, account_id: str, client_id: str, *, lookback: timedelta = timedelta(days=1)

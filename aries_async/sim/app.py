@@ -31,7 +31,7 @@ from aiohttp import web
 from aries_async.sim import ws
 from aries_async.sim.auth import AccessGrant, OAuthError, TokenProblem
 from aries_async.sim.context import HOLIDAYS, RecordedRequest, SimContext
-from aries_async.sim.faults import is_oauth_path, route_matches
+from aries_async.sim.faults import NON_ACK_MODES, is_oauth_path, route_matches
 from aries_async.sim.feed import NEW_YORK, UnknownSymbolError, parse_resolution, round_price
 from aries_async.sim.state import (
     AccountNotFoundError,
@@ -655,10 +655,8 @@ def _order_call(operation: str) -> Handler:
             ctx.faults.swallow_order_response -= 1
             if ctx.faults.swallow_mode == "hang":
                 await asyncio.Event().wait()
-            if ctx.faults.swallow_mode == "garble":  # answered, but not with an order ack
-                return web.Response(
-                    status=200, body=b"<html>upstream error</html>", content_type="text/html"
-                )
+            if ctx.faults.swallow_mode in NON_ACK_MODES:  # answered, but not with an ack
+                return _non_ack(ctx.faults.swallow_mode, result)
             transport = request.transport
             if transport is not None:
                 transport.abort()
@@ -669,6 +667,25 @@ def _order_call(operation: str) -> Handler:
 
 
 # -- market data -------------------------------------------------------------------------------
+
+
+def _non_ack(mode: str, ack: Any) -> web.Response:
+    """A 200 to an executed order whose body is not an order acknowledgement (see
+    :data:`~aries_async.sim.faults.NON_ACK_MODES`)."""
+    if mode == "garble":
+        return web.Response(
+            status=200, body=b"<html>upstream error</html>", content_type="text/html"
+        )
+    if mode == "blank":
+        return web.Response(status=200)
+    bodies: dict[str, Any] = {
+        "empty": {},
+        "message": {"message": "ok"},
+        "envelope": {"data": ack},
+        "array": [],
+        "null": None,
+    }
+    return _json(bodies[mode])
 
 
 def _symbols_param(request: web.Request) -> list[str]:

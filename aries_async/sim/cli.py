@@ -14,7 +14,8 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --empty-error-bodies                        those 5xx have no body
     --latency SECONDS                           delay every response
     --swallow-orders N                          execute N order POSTs but drop their responses
-    --swallow-mode drop|hang                    close the connection, or never answer
+    --swallow-mode drop|hang|garble|empty|...   close the connection, never answer, or answer
+                                                200 with a body that is not an order ack
     --positions-unavailable                     positions answer 503
     --active-orders-empty-list                  empty active orders as [] instead of null
     --snapshot-working-orders-only              account ws snapshot without today's terminal orders
@@ -32,7 +33,7 @@ import signal
 import sys
 from decimal import Decimal
 
-from aries_async.sim.faults import Faults, RateLimitFault, ServerErrorFault
+from aries_async.sim.faults import SWALLOW_MODES, Faults, RateLimitFault, ServerErrorFault
 from aries_async.sim.server import DEFAULT_REDIRECT_URI, Simulator
 
 __all__ = ["add_arguments", "build_faults", "build_simulator", "main", "run"]
@@ -113,7 +114,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--empty-error-bodies", action="store_true")
     faults.add_argument("--latency", type=float, default=0.0, metavar="SECONDS")
     faults.add_argument("--swallow-orders", type=int, default=0, metavar="N")
-    faults.add_argument("--swallow-mode", choices=("drop", "hang", "garble"), default="drop")
+    faults.add_argument("--swallow-mode", choices=SWALLOW_MODES, default="drop")
     faults.add_argument("--positions-unavailable", action="store_true")
     faults.add_argument("--active-orders-empty-list", action="store_true")
     faults.add_argument(

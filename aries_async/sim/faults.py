@@ -21,8 +21,13 @@ field                              effect
 ``route_latency``                  route -> seconds, added on top of ``latency``
 ``swallow_order_response``         the next N ``POST /v1/orders`` are executed (the order
                                    exists) but the connection is closed without a response
-                                   (``swallow_mode="hang"``: never answered instead;
-                                   ``"garble"``: a 200 whose body is an HTML page)
+                                   (``swallow_mode="hang"``: never answered instead); the
+                                   other modes (:data:`NON_ACK_MODES`) answer 200 with a
+                                   body that is not an order acknowledgement: ``"garble"``
+                                   an HTML page, ``"empty"`` ``{}``, ``"message"``
+                                   ``{"message": "ok"}``, ``"envelope"`` the ack wrapped in
+                                   ``{"data": ...}``, ``"array"`` ``[]``, ``"null"``
+                                   ``null``, ``"blank"`` no body at all
 ``positions_unavailable``          ``GET /v1/accounts/{id}/positions`` answers 503 (read model
                                    down)
 ``null_active_orders``             the active-orders list says ``"orders": null`` when empty
@@ -43,7 +48,22 @@ from __future__ import annotations
 
 import attrs
 
-__all__ = ["Faults", "RateLimitFault", "ServerErrorFault", "is_oauth_path", "route_matches"]
+__all__ = [
+    "NON_ACK_MODES",
+    "SWALLOW_MODES",
+    "Faults",
+    "RateLimitFault",
+    "ServerErrorFault",
+    "is_oauth_path",
+    "route_matches",
+]
+
+NON_ACK_MODES = ("garble", "empty", "message", "envelope", "array", "null", "blank")
+"""``swallow_mode`` values that execute the order and answer 200 with a body that is not an
+order acknowledgement (one per shape a misbehaving gateway has been seen to send)."""
+
+SWALLOW_MODES = ("drop", "hang", *NON_ACK_MODES)
+"""Every ``swallow_mode``."""
 
 
 @attrs.define(kw_only=True)

@@ -141,6 +141,24 @@ def _order_id(order: OrderAck | str) -> str:
     return order.cl_ord_id
 
 
+def _last_known(order: OrderAck | str, cl_ord_id: str) -> Order:
+    """What is known of an order before the stream has seen it: its id, and what its
+    acknowledgement said (its creation time narrows the REST lookup)."""
+    if not isinstance(order, OrderAck):
+        return Order(cl_ord_id=cl_ord_id)
+    return Order(
+        cl_ord_id=cl_ord_id,
+        symbol=order.symbol,
+        side=order.side,
+        qty=order.qty,
+        ord_status=order.status,
+        cum_qty=order.cum_qty,
+        leaves_qty=order.leaves_qty,
+        avg_price=order.avg_price,
+        created_at=order.transact_time,
+    )
+
+
 class AccountStream:
     """Orders, positions and balance of one account over ``/v1/accounts/ws``.
 
@@ -354,6 +372,14 @@ class AccountStream:
         ``CANCELED`` order is returned too, because it will never fill. An order that finished
         while the stream was down is returned once the REST lookup found it.
 
+        An order the stream has not seen (it finished before the stream opened and the
+        snapshot lists working orders only, or its first event is still on its way) is looked
+        up over REST with the ``reconcile`` hook once the snapshot is in, and again after each
+        resync snapshot that still lacks it: found finished, it is returned; found working,
+        the stream follows it. That costs one lookup (an active-orders read) when you wait
+        right after placing, before the order's first event has arrived. Without a hook such
+        an order is waited for on the stream only (give ``timeout``).
+
         Args:
             order: the acknowledgement ``orders.place()`` returned, or an order's ``clOrdId``.
             status: one status or several (default ``FILLED``).
@@ -365,24 +391,38 @@ class AccountStream:
                 the message has the server's reason).
             TimeoutError: ``timeout`` passed.
             OrderStateUnknownError: the order left the working set while the stream was
-                disconnected and the lookup could not tell its state (ask the order history).
+                disconnected and the lookup could not tell its state, or the stream has not
+                seen it and its lookup failed or did not find it (ask the order history).
             StreamAuthError, StreamClosedError: the stream failed or was closed.
         """
         cl_ord_id = _order_id(order)
+        order_hint = _last_known(order, cl_ord_id)
         wanted = (
             {OrderStatus(status)} if isinstance(status, str) else {OrderStatus(s) for s in status}
         )
 
+        def done(order: Order | None) -> bool:
+            status_now = order.ord_status if order is not None else None
+            return status_now is not None and (status_now in wanted or status_now.is_terminal)
+
         async def wait() -> Order:
+            looked_up: AccountSnapshot | None = None  # the snapshot after which we asked REST
             while True:
                 order = self._orders.get(cl_ord_id)
-                status_now = order.ord_status if order is not None else None
-                if (
-                    order is not None
-                    and status_now is not None
-                    and (status_now in wanted or status_now.is_terminal)
-                ):
+                if order is not None and done(order):
                     return order
+                snapshot = self._snapshot
+                if (
+                    order is None
+                    and self._reconcile is not None
+                    and snapshot is not None
+                    and snapshot is not looked_up
+                ):
+                    looked_up = snapshot
+                    found = await self._look_up_unseen(self._reconcile, cl_ord_id, order_hint)
+                    if found is not None and done(found) and cl_ord_id not in self._orders:
+                        return found
+                    continue  # the stream may have told more while we asked
                 reason = self._unknown.get(cl_ord_id)
                 if reason is not None and order is not None and cl_ord_id not in self._pending:
                     raise OrderStateUnknownError(
@@ -402,6 +442,43 @@ class AccountStream:
         if timeout is None:
             return await wait()
         return await asyncio.wait_for(wait(), timeout)
+
+    async def _look_up_unseen(
+        self, lookup: OrderLookup, cl_ord_id: str, hint: Order
+    ) -> Order | None:
+        """The current state of an order the stream has not seen, from ``lookup``; None when
+        the lookup failed or found nothing but the stream has seen the order meanwhile.
+
+        Raises:
+            OrderStateUnknownError: the lookup failed or did not find the order.
+        """
+        try:
+            found = [o for o in await lookup(self.account_id, [hint]) if o.cl_ord_id == cl_ord_id]
+        except Exception as exc:  # any failure: the state is unknown, said once to the waiter
+            if cl_ord_id in self._orders:
+                return None
+            log.warning(
+                "account %s: looking up order %s, which the stream has not seen, failed (%s)",
+                self.account_id,
+                cl_ord_id,
+                type(exc).__name__,
+            )
+            raise OrderStateUnknownError(
+                f"order {cl_ord_id} is not on the account stream and looking it up failed "
+                f"({type(exc).__name__}: {exc}); check the order history",
+                cl_ord_id=cl_ord_id,
+                last_known=hint,
+            ) from exc
+        if found:
+            return found[0]
+        if cl_ord_id in self._orders:
+            return None
+        raise OrderStateUnknownError(
+            f"order {cl_ord_id} is not on the account stream and the order lookup did not find "
+            "it; check the order history",
+            cl_ord_id=cl_ord_id,
+            last_known=hint,
+        )
 
     # -- ConnectionHandler ----------------------------------------------------------------------
 

@@ -114,6 +114,9 @@ def test_place_blocked_by_the_preview_is_not_sent(cli: Cli) -> None:
         (("AAPL", "hold", "10"), "side"),
         (("AAPL", "buy", "ten"), "not a number: 'ten'"),
         (("AAPL", "buy", "NaN"), "not a finite number"),
+        (("AAPL", "buy", "1e400000000"), "qty: too large"),
+        (("AAPL", "buy", "1.00000000000000000000000000001"), "qty: 30 significant digits"),
+        (("AAPL", "buy", "1", "--limit", "150.000000000000000000000000001"), "price: 30 sig"),
         (("AAPL", "buy", "10", "--limit", "1,50"), "not a number: '1,50'"),
         (("AAPL", "buy", "10", "--tif", "forever"), "invalid choice"),
     ],
@@ -151,6 +154,26 @@ def test_unknown_outcome_json(cli: Cli) -> None:
     data = done.json()
     assert data["outcome"] == "unknown" and data["ack"] is None
     assert data["client_id"] in done.err
+
+
+@pytest.mark.parametrize("mode", ["empty", "message", "envelope", "garble"])
+def test_a_2xx_that_is_not_an_ack_prints_an_unknown_outcome_never_rejected(
+    cli: Cli, mode: str
+) -> None:
+    def answer_without_an_ack() -> None:
+        cli.sim.faults.swallow_order_response = 2
+        cli.sim.faults.swallow_mode = mode
+
+    cli.on_sim(answer_without_an_ack)
+    done = cli(*BUY_LIMIT, "--yes", "--client-id", "bot-43")
+    assert done.code == 1
+    assert "Rejected" not in done.out + done.err
+    assert "outcome is unknown" in done.err and "NOT retried" in done.err
+    assert f"aries-async order find {ACCOUNT} bot-43" in done.err
+    data = cli(*BUY_LIMIT, "--yes", "--json").json()
+    assert data["outcome"] == "unknown" and data["ack"] is None
+    assert cli.requests(*PLACE) == 2
+    assert len(sim_orders(cli)) == 2  # both landed; neither was reported rejected
 
 
 def test_ctrl_c_while_placing_prints_the_client_id_and_exits_130(cli: Cli) -> None:
@@ -237,6 +260,24 @@ def test_not_signed_in_exits_3(cli: Cli) -> None:
     done = cli(*BUY_LIMIT, "--yes")
     assert done.code == 3 and "aries-async login" in done.err
     assert cli.requests(*PREVIEW) == 0
+
+
+def test_token_endpoint_down_says_nothing_was_sent(cli: Cli) -> None:
+    from aries_async.sim import ServerErrorFault
+
+    cli.sign_in(ttl=1)  # inside the refresh skew: the first call must refresh
+    cli.setenv(ARIES_MAX_ATTEMPTS="1")  # no retry waits
+
+    def token_endpoint_down() -> None:
+        cli.sim.faults.server_errors["POST /v1/oauth2/token"] = ServerErrorFault(count=None)
+
+    cli.on_sim(token_endpoint_down)
+    done = cli(*BUY_LIMIT, "--yes", "--client-id", "bot-44")
+    assert done.code == 1, done.err
+    assert "request was not sent" in done.err and "try again later" in done.err
+    assert "login" not in done.err  # signing in again would not help
+    assert "outcome is unknown" not in done.err
+    assert cli.requests(*PLACE) == 0 and sim_orders(cli) == []
 
 
 def test_missing_scope_exits_3(cli: Cli) -> None:

@@ -22,6 +22,7 @@ from aries_async.errors import (
     StateMismatchError,
 )
 from aries_async.sim import Simulator
+from aries_async.sim.faults import NON_ACK_MODES
 
 
 async def follow_consent(url: str) -> str:
@@ -134,7 +135,9 @@ async def order_answer_lost(mode: str) -> AsyncIterator[tuple[Simulator, AriesCl
     "mode",
     [
         "drop",  # executed, then the connection closes without an answer
-        "garble",  # executed, then a 200 whose body is an HTML page, not an order ack
+        # executed, then a 200 whose body is not an order ack: HTML, {}, {"message": "ok"},
+        # {"data": ack}, [], null, nothing
+        *NON_ACK_MODES,
     ],
 )
 async def test_a_lost_or_unreadable_order_answer_is_an_unknown_outcome_then_reconciled(
@@ -151,6 +154,9 @@ async def test_a_lost_or_unreadable_order_answer_is_an_unknown_outcome_then_reco
         )
         with pytest.raises(OrderOutcomeUnknownError) as info:
             await client.orders.place(request)
+        assert info.value.client_id.startswith("aa-") and info.value.account_id == account
+        if mode in NON_ACK_MODES:
+            assert "not an order acknowledgement" in str(info.value)
         assert sim.requests[("POST", "/v1/orders")] == 1  # never sent twice
         found = await client.orders.find_by_client_id(account, info.value.client_id)
         assert found is not None

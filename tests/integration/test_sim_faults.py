@@ -115,6 +115,41 @@ async def test_swallow_hang_mode_never_answers(sim: Simulator, http: aiohttp.Cli
     assert len(sim.state.find_by_client_id("swallow-1")) == 1
 
 
+@pytest.mark.parametrize(
+    ("mode", "body"),
+    [
+        ("garble", b"<html>upstream error</html>"),
+        ("empty", b"{}"),
+        ("message", b'{"message":"ok"}'),
+        ("array", b"[]"),
+        ("null", b"null"),
+        ("blank", b""),
+    ],
+)
+async def test_non_ack_modes_execute_the_order_and_answer_200_with_that_body(
+    sim: Simulator, http: aiohttp.ClientSession, mode: str, body: bytes
+) -> None:
+    sim.faults.swallow_order_response = 1
+    sim.faults.swallow_mode = mode
+    async with http.post("/v1/orders", json=ORDER) as resp:
+        assert (resp.status, await resp.read()) == (200, body)
+    assert [o.status for o in sim.state.find_by_client_id("swallow-1")] == ["NEW"]
+
+
+async def test_non_ack_envelope_mode_wraps_the_acknowledgement(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    sim.faults.swallow_order_response = 1
+    sim.faults.swallow_mode = "envelope"
+    async with http.post("/v1/orders", json=ORDER) as resp:
+        assert resp.status == 200
+        data = json.loads(await resp.read())
+    assert list(data) == ["data"]
+    assert data["data"]["success"] is True
+    (order,) = sim.state.find_by_client_id("swallow-1")
+    assert data["data"]["clOrdId"] == order.cl_ord_id
+
+
 async def test_positions_read_model_unavailable(
     sim: Simulator, http: aiohttp.ClientSession
 ) -> None:

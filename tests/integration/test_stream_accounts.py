@@ -570,3 +570,83 @@ async def test_wait_for_order_takes_the_acknowledgement_and_refuses_a_rejected_o
         for bad in (OrderAck(success=True, status=OrderStatus.NEW), " "):
             with pytest.raises(ValidationError):
                 await stream.wait_for_order(bad)
+
+
+# -- orders the stream never saw -------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def stream_after_a_fill(
+    sim: Simulator, client: AriesClient
+) -> AsyncIterator[tuple[AccountStream, OrderAck]]:
+    """An order placed and filled over REST before the stream opened, whose snapshots list
+    working orders only (so it never sees the order): ``(stream, the order's ack)``, the
+    first snapshot in."""
+    sim.faults.snapshot_working_orders_only = True
+    ack = await client.orders.place(
+        OrderRequest(account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", qty=3, price=1)
+    )
+    assert ack.accepted and ack.cl_ord_id
+    fill_now(sim, ack.cl_ord_id)
+    sim.advance(1)
+    async with client.account_stream(ACCOUNT, config=FAST) as stream:
+        await until(lambda: stream.snapshot is not None)
+        assert stream.snapshot is not None
+        assert ack.cl_ord_id not in {o.cl_ord_id for o in stream.snapshot.orders}
+        yield stream, ack
+
+
+async def test_wait_for_an_order_that_finished_before_the_stream_opened_looks_it_up(
+    sim: Simulator, client: AriesClient
+) -> None:
+    async with stream_after_a_fill(sim, client) as (stream, ack):
+        looked_up = sim.requests[ACTIVE]
+        order = await stream.wait_for_order(ack, OrderStatus.FILLED, timeout=5)
+        assert order.ord_status == OrderStatus.FILLED and order.cum_qty == Decimal(3)
+        assert sim.requests[ACTIVE] == looked_up + 1
+        # by its id too
+        again = await stream.wait_for_order(ack.cl_ord_id or "", timeout=5)
+        assert again.ord_status == OrderStatus.FILLED
+
+
+async def test_wait_for_an_unseen_order_whose_lookup_fails_raises_state_unknown_promptly(
+    sim: Simulator, client: AriesClient
+) -> None:
+    async with stream_after_a_fill(sim, client) as (stream, ack):
+        sim.faults.server_errors["GET /v2/accounts/{id}/orders"] = ServerErrorFault(count=None)
+        with pytest.raises(OrderStateUnknownError) as info:
+            await stream.wait_for_order(ack, OrderStatus.FILLED, timeout=5)
+        assert info.value.cl_ord_id == ack.cl_ord_id
+        assert info.value.last_known.cl_ord_id == ack.cl_ord_id
+        assert info.value.last_known.ord_status == ack.status  # what the ack said, no more
+        assert "ServerError" in str(info.value)
+        assert stream.connected  # the stream itself is fine
+
+
+async def test_wait_for_an_order_nobody_knows_raises_state_unknown(sim: Simulator) -> None:
+    asked: list[list[str | None]] = []
+
+    async def finds_nothing(account_id: str, orders: Sequence[Order]) -> list[Order]:
+        asked.append([o.cl_ord_id for o in orders])
+        return []
+
+    async with reconciling_stream(sim, GatedTokens(sim), finds_nothing) as stream:
+        await until(lambda: stream.snapshot is not None)
+        with pytest.raises(OrderStateUnknownError, match="did not find") as info:
+            await stream.wait_for_order("NO-SUCH-ORDER", timeout=5)
+    assert info.value.last_known.cl_ord_id == "NO-SUCH-ORDER"
+    assert asked == [["NO-SUCH-ORDER"]]
+
+
+async def test_an_unseen_order_found_working_is_then_followed_on_the_stream(
+    sim: Simulator, client: AriesClient
+) -> None:
+    async with client.account_stream(ACCOUNT, config=FAST) as stream:
+        await until(lambda: stream.snapshot is not None)
+        cl_ord_id = place(sim, symbol="KO", side="BUY", type="LIMIT", qty="2", price="1.00")
+        waiter = asyncio.ensure_future(stream.wait_for_order(cl_ord_id, timeout=5))
+        await until(lambda: cl_ord_id in stream.orders)
+        assert not waiter.done()  # found working (over REST or on the stream): still waiting
+        fill_now(sim, cl_ord_id)
+        order = await waiter
+        assert order.ord_status == OrderStatus.FILLED

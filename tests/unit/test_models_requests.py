@@ -417,3 +417,63 @@ def test_cancel_body_with_option_fields() -> None:
 )
 def test_is_osi_symbol(symbol: str, osi: bool) -> None:
     assert is_osi_symbol(symbol) is osi
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers that would not reach the server exactly are refused (nothing is ever sent rounded)
+
+THIRTY_DIGITS = "1.00000000000000000000000000001"  # rounds to 1 in a 28-digit context
+
+INEXACT = [
+    ("qty 30 digits", lambda: order(qty=THIRTY_DIGITS), "qty"),
+    ("qty 16 digits", lambda: order(qty="1234567890.123456"), "qty"),
+    ("price 30 digits", lambda: order(price="150.000000000000000000000000001"), "price"),
+    ("stop 30 digits", lambda: order(type="STOP_LIMIT", stop_price=THIRTY_DIGITS), "stop_price"),
+    ("qty absurd exponent", lambda: order(qty=Decimal("1e400000000")), "qty"),
+    ("price absurd exponent", lambda: order(price="1e400000000"), "price"),
+    ("qty absurd negative exponent", lambda: order(qty="1e-400000000"), "qty"),
+    ("qty 1e15", lambda: order(qty=10**15), "qty"),
+    ("price 1e20", lambda: order(price=Decimal("1E+20")), "price"),
+    ("qty many digits", lambda: order(qty="9" * 5000), "qty"),
+    ("qty NaN", lambda: order(qty="NaN"), "qty"),
+    ("qty sNaN", lambda: order(qty=Decimal("sNaN")), "qty"),
+    ("price Infinity", lambda: order(price="Infinity"), "price"),
+    ("qty -Infinity", lambda: order(qty=Decimal("-Infinity")), "qty"),
+    ("qty zero", lambda: order(qty="0"), "qty"),
+    ("qty negative zero", lambda: order(qty="-0.000"), "qty"),
+    ("price negative", lambda: order(price="-1.5"), "price"),
+    ("replace qty 30 digits", lambda: replace(qty=THIRTY_DIGITS), "qty"),
+    ("replace price absurd", lambda: replace(price="1e400000000"), "price"),
+    ("leg ratio 30 digits", lambda: option_leg(ratio_qty=THIRTY_DIGITS), "ratio_qty"),
+    ("leg strike 30 digits", lambda: option_leg(strike_price=THIRTY_DIGITS), "strike_price"),
+    ("cancel strike absurd", lambda: cancel(strike_price="1e400000000"), "strike_price"),
+]
+
+
+@pytest.mark.parametrize(
+    ("build", "field"), [(b, f) for _, b, f in INEXACT], ids=[i for i, _, _ in INEXACT]
+)
+def test_numbers_that_would_not_survive_the_wire_are_refused(
+    build: Callable[[], Any], field: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        build()
+    assert caught.value.field == field
+    assert len(str(caught.value)) < 300  # the message quotes no 400-million-digit number
+
+
+@pytest.mark.parametrize(
+    ("qty", "wire"),
+    [
+        ("123456789012345", "123456789012345"),  # 15 significant digits: kept exactly
+        ("0.000000000000001", "0.000000000000001"),
+        ("12345.6789012345", "12345.6789012345"),
+        ("10.00", "10.00"),
+        ("10." + "0" * 40, "10"),  # only zeros beyond the limit: the same number, sent short
+        (Decimal("2.5E+3"), "2500"),
+    ],
+)
+def test_exact_quantities_are_sent_exactly(qty: Any, wire: str) -> None:
+    body = order(qty=qty).to_wire()
+    assert body["qty"] == wire
+    assert Decimal(body["qty"]) == Decimal(qty)
