@@ -250,3 +250,65 @@ async def test_sim_subcommand_then_in_process_main(
     finally:
         proc.terminate()
         assert await asyncio.wait_for(proc.wait(), 30) == 0
+
+
+async def test_login_callback_ignores_a_request_with_the_wrong_state(sim: Simulator) -> None:
+    """A forged or stale callback gets 400 and the sign-in keeps waiting for the real one."""
+    answers: list[int] = []
+
+    async def attacker_then_browser(url: str) -> None:
+        async with aiohttp.ClientSession() as other:
+            for query in (
+                "code=evil-code&state=forged",
+                "code=evil-code",
+                "error=access_denied&state=forged",
+                "code=evil-code&state=%C3%A9t%C3%A9",  # not ASCII
+            ):
+                async with other.get(f"{sim.redirect_uri}?{query}") as forged:
+                    answers.append(forged.status)
+                    assert "Signed in" not in await forged.text()
+        await _browser(url)
+
+    async with AriesClient(sim.client_config()) as client:
+        token = await login(client, open_url=attacker_then_browser, out=lambda _: None, timeout=20)
+        assert await client.accounts.list()
+    assert answers == [400, 400, 400, 400]
+    assert token.refresh_token
+    assert sim.token_requests == 1  # the forged code was never exchanged
+
+
+async def test_from_env_uses_the_token_file_of_cli_login(
+    sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """README's "Use" snippet right after ``aries-async login``: no store passed anywhere."""
+    env = {
+        "ARIES_BASE_URL": sim.base_url,
+        "ARIES_CLIENT_ID": sim.client_id,
+        "ARIES_CLIENT_SECRET": sim.client_secret,
+        "ARIES_REDIRECT_URI": sim.redirect_uri,
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "HOME": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+    }
+    proc = await _spawn_cli("login", "--no-browser", "--json", "--timeout", "30", env=env)
+    url = await _authorize_url(proc.stderr)
+    assert proc.stderr is not None
+    assert "Waiting" in (await asyncio.wait_for(proc.stderr.readline(), 30)).decode()
+    await _browser(url)
+    _, raw_err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, raw_err.decode()
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    async with AriesClient.from_env() as client:
+        assert await client.accounts.list()
+    # ARIES_TOKEN_FILE moves it, for the CLI and the library alike.
+    token_file = tmp_path / "config" / "aries-async" / "token.json"
+    moved = tmp_path / "elsewhere.json"
+    token_file.rename(moved)
+    monkeypatch.setenv("ARIES_TOKEN_FILE", str(moved))
+    client = AriesClient.from_env()
+    try:
+        assert await client.accounts.list()  # and without ``async with``
+    finally:
+        await client.aclose()
