@@ -55,7 +55,7 @@ from aries_async._cli.common import (
     table,
 )
 from aries_async.auth.store import MemoryTokenStore, TokenStore
-from aries_async.auth.tokens import Token
+from aries_async.auth.tokens import CLIENT_CREDENTIALS, Token
 from aries_async.config import ClientConfig, Endpoints, RetryPolicy
 from aries_async.errors import (
     AriesError,
@@ -285,7 +285,7 @@ def check_expiry(
     left = token.seconds_left(now)
     refresh_left = None if token.refresh_expires_at is None else token.refresh_expires_at - now
     if left is not None and token.needs_refresh(now, skew):
-        if not token.can_refresh:
+        if not token.renewable:
             return Check(
                 name,
                 "fail",
@@ -310,6 +310,14 @@ def check_expiry(
     lives = (
         "does not expire" if left is None else f"valid for {_span(left)} (until {_utc(now + left)})"
     )
+    if token.grant_type == CLIENT_CREDENTIALS:
+        return Check(
+            name,
+            "ok",
+            f"{prefix}{lives}; an app token, renewed with the client credentials",
+            "",
+            "auth",
+        )
     if not token.can_refresh:
         return Check(
             name,

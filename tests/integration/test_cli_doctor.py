@@ -197,6 +197,12 @@ def token(**values: Any) -> Token:
         ({"expires_at": NOW - 10, "refresh_token": "r"}, "warn", "expired 10 s ago"),
         ({"expires_at": NOW + 30, "refresh_token": "r"}, "warn", "expires in 30 s; it will"),
         ({"expires_at": NOW - 10}, "fail", "no refresh token"),
+        ({"expires_at": NOW + 3600, "grant_type": "client_credentials"}, "ok", "app token"),
+        (
+            {"expires_at": NOW - 10, "grant_type": "client_credentials"},
+            "warn",
+            "refreshed on the next call",
+        ),
         (
             {"expires_at": NOW - 10, "refresh_token": "r", "refresh_expires_at": NOW - 1},
             "fail",
