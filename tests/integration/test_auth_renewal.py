@@ -16,7 +16,7 @@ import pytest
 
 from aries_async import AriesClient, Token
 from aries_async.auth.filestore import FileTokenStore
-from aries_async.auth.store import MemoryTokenStore
+from aries_async.auth.store import MemoryTokenStore, sign_out
 from aries_async.errors import AuthError, NotSignedInError, ReauthenticationRequired
 from aries_async.sim import ManualClock, Simulator
 
@@ -210,45 +210,47 @@ async def test_not_signed_in_names_the_store_not_a_command(tmp_path: Path) -> No
 # -- 7. logout during another process's refresh stays a logout -----------------------------
 
 
+@contextlib.asynccontextmanager
+async def renewal_held_at_server(
+    path: Path,
+) -> AsyncIterator[tuple[AriesClient, asyncio.Future[object], Held]]:
+    """A bot on the token file ``path`` whose call is renewing an expired token, the token
+    request held at the simulator until the gate is set; yields the bot, the call and the
+    gate. Exactly one token request is made in all."""
+    async with manual_sim() as sim:
+        await FileTokenStore(path).save(user_token(sim))
+        sim.advance(3600)
+        release = Held()
+        sim.faults.hold_token_requests = release
+        async with client_on(sim, token_store=FileTokenStore(path)) as bot:
+            call: asyncio.Future[object] = asyncio.ensure_future(bot.accounts.list())
+            await release.arrived.wait()  # the refresh is at the server
+            yield bot, call, release
+        assert sim.token_requests == 1
+
+
 async def test_a_refresh_does_not_write_back_a_token_file_cleared_meanwhile(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "token.json"
-    async with manual_sim() as sim:
-        await FileTokenStore(path).save(user_token(sim))
-        sim.advance(3600)
-        release = Held()
-        sim.faults.hold_token_requests = release
-        async with client_on(sim, token_store=FileTokenStore(path)) as bot:
-            call = asyncio.ensure_future(bot.accounts.list())
-            await release.arrived.wait()  # the refresh is at the server
-            # Another process signs out (without taking the lock, as older versions did).
-            await FileTokenStore(path).clear()
-            release.set()
-            with pytest.raises(NotSignedInError, match="signed out"):
-                await call
-            assert not path.exists()
-            with pytest.raises(NotSignedInError):
-                await bot.accounts.list()
-            assert sim.token_requests == 1
+    async with renewal_held_at_server(path) as (bot, call, release):
+        # Another process signs out (without taking the lock, as older versions did).
+        await FileTokenStore(path).clear()
+        release.set()
+        with pytest.raises(NotSignedInError, match="signed out"):
+            await call
         assert not path.exists()
+        with pytest.raises(NotSignedInError):
+            await bot.accounts.list()
+    assert not path.exists()
 
 
 async def test_logout_waits_for_a_refresh_in_flight_then_wins(tmp_path: Path) -> None:
-    from aries_async.auth.store import sign_out
-
     path = tmp_path / "token.json"
-    async with manual_sim() as sim:
-        await FileTokenStore(path).save(user_token(sim))
-        sim.advance(3600)
-        release = Held()
-        sim.faults.hold_token_requests = release
-        async with client_on(sim, token_store=FileTokenStore(path)) as bot:
-            call = asyncio.ensure_future(bot.accounts.list())
-            await release.arrived.wait()
-            logout = asyncio.ensure_future(sign_out(FileTokenStore(path)))
-            release.set()
-            assert await logout is True
-            with contextlib.suppress(NotSignedInError):
-                await call
-        assert not path.exists()
+    async with renewal_held_at_server(path) as (_, call, release):
+        logout = asyncio.ensure_future(sign_out(FileTokenStore(path)))
+        release.set()
+        assert await logout is True
+        with contextlib.suppress(NotSignedInError):
+            await call
+    assert not path.exists()

@@ -67,6 +67,34 @@ async def _spawn_cli(*args: str, env: dict[str, str]) -> asyncio.subprocess.Proc
     )
 
 
+def _cli_env(sim: Simulator, home: Path) -> dict[str, str]:
+    """The environment of a CLI run against ``sim`` with its config under ``home``."""
+    return {
+        "ARIES_BASE_URL": sim.base_url,
+        "ARIES_CLIENT_ID": sim.client_id,
+        "ARIES_CLIENT_SECRET": sim.client_secret,
+        "ARIES_REDIRECT_URI": sim.redirect_uri,
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "HOME": str(home),
+        "PATH": "/usr/bin:/bin",
+    }
+
+
+async def _cli_login(env: dict[str, str]) -> tuple[str, str]:
+    """``aries-async login --no-browser --json`` in a process of its own, this test playing the
+    browser that follows the printed URL to the loopback port; returns stdout and stderr."""
+    proc = await _spawn_cli("login", "--no-browser", "--json", "--timeout", "30", env=env)
+    url = await _authorize_url(proc.stderr)
+    assert proc.stderr is not None
+    waiting = (await asyncio.wait_for(proc.stderr.readline(), 30)).decode()
+    assert "Waiting" in waiting  # the callback server is listening now
+    await _browser(url)
+    raw_out, raw_err = await asyncio.wait_for(proc.communicate(), 60)
+    out, err = raw_out.decode(), raw_err.decode()
+    assert proc.returncode == 0, err
+    return out, err
+
+
 async def _authorize_url(stream: asyncio.StreamReader | None) -> str:
     """The authorize URL the CLI prints (the line with ``code_challenge=``)."""
     assert stream is not None
@@ -133,15 +161,7 @@ async def test_login_needs_a_way_back(sim: Simulator) -> None:
 
 
 async def test_cli_login_accounts_logout(sim: Simulator, tmp_path: Path) -> None:
-    env = {
-        "ARIES_BASE_URL": sim.base_url,
-        "ARIES_CLIENT_ID": sim.client_id,
-        "ARIES_CLIENT_SECRET": sim.client_secret,
-        "ARIES_REDIRECT_URI": sim.redirect_uri,
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "HOME": str(tmp_path),
-        "PATH": "/usr/bin:/bin",
-    }
+    env = _cli_env(sim, tmp_path)
     token_file = tmp_path / "config" / "aries-async" / "token.json"
 
     async def cli(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
@@ -153,16 +173,7 @@ async def test_cli_login_accounts_logout(sim: Simulator, tmp_path: Path) -> None
     code, _, err = await cli("accounts", "--json")
     assert code == 3 and "aries-async login" in err
 
-    # --no-browser: the URL is printed; "the browser" (this test) follows it to the loopback port.
-    proc = await _spawn_cli("login", "--no-browser", "--json", "--timeout", "30", env=env)
-    url = await _authorize_url(proc.stderr)
-    assert proc.stderr is not None
-    waiting = (await asyncio.wait_for(proc.stderr.readline(), 30)).decode()
-    assert "Waiting" in waiting  # the callback server is listening now
-    await _browser(url)
-    raw_out, raw_err = await asyncio.wait_for(proc.communicate(), 60)
-    out, err = raw_out.decode(), raw_err.decode()
-    assert proc.returncode == 0, err
+    out, err = await _cli_login(env)
     data = json.loads(out)
     assert data["signed_in"] is True and data["token_file"] == str(token_file)
     assert stat.S_IMODE(os.stat(token_file).st_mode) == 0o600
@@ -281,22 +292,8 @@ async def test_from_env_uses_the_token_file_of_cli_login(
     sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """README's "Use" snippet right after ``aries-async login``: no store passed anywhere."""
-    env = {
-        "ARIES_BASE_URL": sim.base_url,
-        "ARIES_CLIENT_ID": sim.client_id,
-        "ARIES_CLIENT_SECRET": sim.client_secret,
-        "ARIES_REDIRECT_URI": sim.redirect_uri,
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "HOME": str(tmp_path),
-        "PATH": "/usr/bin:/bin",
-    }
-    proc = await _spawn_cli("login", "--no-browser", "--json", "--timeout", "30", env=env)
-    url = await _authorize_url(proc.stderr)
-    assert proc.stderr is not None
-    assert "Waiting" in (await asyncio.wait_for(proc.stderr.readline(), 30)).decode()
-    await _browser(url)
-    _, raw_err = await asyncio.wait_for(proc.communicate(), 60)
-    assert proc.returncode == 0, raw_err.decode()
+    env = _cli_env(sim, tmp_path)
+    await _cli_login(env)
 
     for name, value in env.items():
         monkeypatch.setenv(name, value)
