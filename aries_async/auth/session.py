@@ -30,8 +30,11 @@ __all__ = ["AuthSession"]
 
 log = logging.getLogger("aries_async.auth")
 
-_DEAD_CLIENT = frozenset({"invalid_client", "unauthorized_client"})
-"""Token-endpoint errors that no retry with the same configuration can cure."""
+_REFUSED_FOR_GOOD = frozenset(
+    {"invalid_client", "unauthorized_client", "invalid_scope", "unsupported_grant_type"}
+)
+"""Token-endpoint errors (besides ``invalid_grant``) that asking again with the same grant and
+configuration cannot cure."""
 
 
 def _retrieve(task: asyncio.Future[Token]) -> None:
@@ -203,7 +206,7 @@ class AuthSession:
             try:
                 fresh = await self._oauth.renew(stored)
             except AuthError as exc:
-                if isinstance(exc, ReauthenticationRequired) or exc.error in _DEAD_CLIENT:
+                if isinstance(exc, ReauthenticationRequired) or exc.error in _REFUSED_FOR_GOOD:
                     self._refused = (stored, exc)
                 raise
             self.refreshes += 1
