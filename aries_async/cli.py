@@ -188,9 +188,10 @@ async def _login(args: argparse.Namespace) -> int:
 
 
 async def _logout(args: argparse.Namespace) -> int:
+    from aries_async.auth.store import sign_out
+
     store = token_store(args)
-    had = await store.load() is not None
-    await store.clear()
+    had = await sign_out(store)
     where = str(getattr(store, "path", ""))
     text = f"Signed out; removed {where}" if had else "Not signed in; nothing to remove"
     emit({"signed_out": True, "had_token": had, "token_file": where}, args.json, text)

@@ -99,8 +99,10 @@ class AriesClient:
 
     Args:
         config: URLs, credentials, timeouts, pool and retry policy (production by default).
-        token: a token to start with (saved into the store).
-        token_store: where tokens live; an in-memory store by default.
+        token: a token to start with (saved into the store on entering ``async with``, or by
+            the first call that needs the store; usable at once either way).
+        token_store: where tokens live; an in-memory store by default
+            (:meth:`from_env`: the token file of ``aries-async login``).
         session: an aiohttp session to use instead of our own (we will not close it).
         sleep: the sleep between retries (tests pass one that does not wait).
         clock: wall clock in Unix seconds for token expiry (tests move it).
@@ -117,12 +119,15 @@ class AriesClient:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.config = config or ClientConfig()
-        self._initial_token = token
         self._store: TokenStore = token_store or MemoryTokenStore()
         self._transport = Transport(self.config, session=session, sleep=sleep)
         self.oauth = OAuth(self.config, self._transport, self._store, clock=clock)
         self.auth = AuthSession(
-            self.oauth, self._store, refresh_skew=self.config.refresh_skew, clock=clock
+            self.oauth,
+            self._store,
+            refresh_skew=self.config.refresh_skew,
+            clock=clock,
+            token=token,
         )
 
     # The resources are built on first use: a program that only polls quotes never imports the
@@ -158,13 +163,24 @@ class AriesClient:
 
     @classmethod
     def from_env(cls, **kwargs: Any) -> AriesClient:
-        """A client configured from ``ARIES_*`` environment variables (ClientConfig.from_env)."""
+        """A client configured from ``ARIES_*`` environment variables (ClientConfig.from_env),
+        signed in as ``aries-async login`` left it.
+
+        Unless ``token_store`` is given, tokens live where the command line keeps them (see
+        :func:`~aries_async.auth.filestore.token_store_from_env`): ``ARIES_ACCESS_TOKEN`` when
+        set, else the token file ``ARIES_TOKEN_FILE``, else the default token file.
+
+        Raises:
+            ConfigurationError: an ``ARIES_*`` variable cannot be read.
+        """
+        if kwargs.get("token_store") is None:
+            from aries_async.auth.filestore import token_store_from_env
+
+            kwargs["token_store"] = token_store_from_env()
         return cls(ClientConfig.from_env(), **kwargs)
 
     async def __aenter__(self) -> AriesClient:
-        if self._initial_token is not None:
-            await self.auth.set_token(self._initial_token)
-            self._initial_token = None
+        await self.auth.save_initial()
         return self
 
     async def __aexit__(

@@ -153,11 +153,16 @@ class AuthorizationDeniedError(AuthError):
 
 
 class NotSignedInError(AuthError):
-    """There is no token to use; sign in first (``aries-async login``)."""
+    """There is no token to use (the token store is empty or was cleared by a logout), or it
+    expired and cannot be renewed: sign in (:meth:`OAuth.exchange_code`, ``login()``, or the
+    ``aries-async login`` command, whose token file :meth:`AriesClient.from_env` reads)."""
 
 
 class ReauthenticationRequired(AuthError):
-    """The refresh token was refused (``invalid_grant``): the grant is gone, sign in again."""
+    """The refresh token was refused (``invalid_grant``): the grant is gone, sign in again.
+
+    The refused grant is not sent again: later calls raise this at once, until a new token is
+    set (``client.auth.set_token``) or saved in the token store (a sign-in elsewhere)."""
 
 
 class TokenRefreshError(AuthError):

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from aries_async.auth.store import MemoryTokenStore, TokenStore
+from aries_async.auth.store import TokenStore
 from aries_async.auth.tokens import Token
 
 __all__ = [
@@ -139,10 +139,9 @@ def make_client(args: argparse.Namespace, **config: Any) -> Any:
     Raises:
         ConfigurationError: an ``ARIES_*`` variable cannot be read.
     """
+    from aries_async.auth.filestore import token_store_from_env
     from aries_async.client import AriesClient
     from aries_async.config import ClientConfig
 
     settings = ClientConfig.from_env(**config)
-    override = env_token()
-    store = MemoryTokenStore(override) if override is not None else token_store(args)
-    return AriesClient(settings, token_store=store)
+    return AriesClient(settings, token_store=token_store_from_env(path=args.token_file))

@@ -8,7 +8,7 @@ Checks, in order:
 ``client credentials`` a client id is set (login and refresh need it); a client secret is set
                        (the refresh grant needs it). Secrets are never printed.
 ``token file``         the token file exists and only you can read it (mode 0600); a file that
-                       the group or others may read warns, with the ``chmod`` that fixes it
+                       the group or others may read warns (reading it makes it private)
 ``token expiry``       how long the access token lives and whether it can be refreshed
 ``scopes``             the granted scopes against those the SDK's features use (oauth.md §4)
 ``REST API``           an authenticated ``GET /v2/users/me/accounts``, with its latency
@@ -34,7 +34,6 @@ import argparse
 import asyncio
 import contextlib
 import os
-import shlex
 import stat
 import sys
 import time
@@ -56,7 +55,7 @@ from aries_async._cli.common import (
     table,
 )
 from aries_async.auth.store import MemoryTokenStore, TokenStore
-from aries_async.auth.tokens import Token
+from aries_async.auth.tokens import CLIENT_CREDENTIALS, Token
 from aries_async.config import ClientConfig, Endpoints, RetryPolicy
 from aries_async.errors import (
     AriesError,
@@ -224,11 +223,14 @@ def check_token_file(path: Path, *, token_from_env: bool) -> Check:
     except OSError as exc:
         return Check("token file", "fail", f"cannot read {path}: {exc.strerror}", _LOGIN, "auth")
     if sys.platform != "win32" and mode & 0o077:
+        # Reading the token next makes the file private; the warning stays, since the token
+        # may have been read meanwhile.
         return Check(
             "token file",
             "warn",
-            f"{path} has mode {mode:04o}: the group or others can read your token",
-            f"chmod 600 {shlex.quote(str(path))}",
+            f"{path} had mode {mode:04o}: the group or others could read your token; "
+            "made it private (0600)",
+            "if others may have read it, sign in again (aries-async login)",
             "auth",
         )
     return Check("token file", "ok", f"{path} (mode {mode:04o})", "", "auth")
@@ -282,8 +284,8 @@ def check_expiry(
     prefix = "refreshed by this check; " if refreshed else ""
     left = token.seconds_left(now)
     refresh_left = None if token.refresh_expires_at is None else token.refresh_expires_at - now
-    if left is not None and left <= skew:
-        if not token.can_refresh:
+    if left is not None and token.needs_refresh(now, skew):
+        if not token.renewable:
             return Check(
                 name,
                 "fail",
@@ -308,6 +310,14 @@ def check_expiry(
     lives = (
         "does not expire" if left is None else f"valid for {_span(left)} (until {_utc(now + left)})"
     )
+    if token.grant_type == CLIENT_CREDENTIALS:
+        return Check(
+            name,
+            "ok",
+            f"{prefix}{lives}; an app token, renewed with the client credentials",
+            "",
+            "auth",
+        )
     if not token.can_refresh:
         return Check(
             name,

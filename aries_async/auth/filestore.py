@@ -7,6 +7,10 @@ refresh happens among all of them. The file lock is ``fcntl.flock`` on POSIX and
 ``msvcrt.locking`` (first byte of the lock file) on Windows; a platform with neither cannot
 build a :class:`FileTokenStore` (:class:`~aries_async.errors.ConfigurationError`).
 
+A token file that group or others may read (a copy, a restored backup) is made private
+(owner-only) when it is read, with a warning on the ``aries_async.auth`` logger. The lock file is
+opened with ``O_NOFOLLOW``: a symbolic link planted at its path is refused, never followed.
+
 Waiting for the file lock blocks a thread of its own, never one of the event loop's worker
 threads: the holder needs those to read and save the token, so waiters parked there could
 deadlock it.
@@ -22,20 +26,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import logging
 import os
+import stat
 import sys
 import tempfile
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import IO, Protocol
 
 import orjson
 
+from aries_async.auth.store import MemoryTokenStore, TokenStore
 from aries_async.auth.tokens import Token
 from aries_async.errors import ConfigurationError
 
-__all__ = ["FileTokenStore", "default_token_path"]
+__all__ = ["FileTokenStore", "default_token_path", "token_store_from_env"]
+
+log = logging.getLogger("aries_async.auth")
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # Windows has no symbolic-link flag to open with
 
 APP_DIR = "aries-async"
 TOKEN_FILE = "token.json"  # noqa: S105 - a file name
@@ -46,6 +57,25 @@ def default_token_path() -> Path:
     base = os.environ.get("XDG_CONFIG_HOME")
     root = Path(base) if base else Path.home() / ".config"
     return root / APP_DIR / TOKEN_FILE
+
+
+def token_store_from_env(
+    env: Mapping[str, str] | None = None, *, path: str | os.PathLike[str] | None = None
+) -> TokenStore:
+    """Where the command line and :meth:`AriesClient.from_env` keep the token.
+
+    ``ARIES_ACCESS_TOKEN``, when set, is the token (in memory, for this run; never renewed);
+    otherwise the token file: ``path``, else ``ARIES_TOKEN_FILE``, else
+    :func:`default_token_path`.
+
+    Raises:
+        ConfigurationError: this platform has no file locking (see :class:`FileTokenStore`).
+    """
+    env = os.environ if env is None else env
+    access = env.get("ARIES_ACCESS_TOKEN")
+    if access:
+        return MemoryTokenStore(Token(access_token=access))
+    return FileTokenStore(path or env.get("ARIES_TOKEN_FILE") or None)
 
 
 class _FileLocking(Protocol):
@@ -173,7 +203,9 @@ class FileTokenStore:
 
     def _read(self) -> Token | None:
         try:
-            raw = self.path.read_bytes()
+            with open(self.path, "rb") as handle:
+                self._make_private(handle.fileno())
+                raw = handle.read()
         except FileNotFoundError:
             return None
         try:
@@ -183,6 +215,30 @@ class FileTokenStore:
             return Token.from_dict(data)
         except (orjson.JSONDecodeError, ValueError):
             return None
+
+    def _make_private(self, fd: int) -> None:
+        """Take group and other permissions off the open token file, saying so (POSIX)."""
+        if sys.platform == "win32":  # Windows: the directory's inherited access list applies
+            return
+        mode = stat.S_IMODE(os.fstat(fd).st_mode)
+        if mode & 0o077:
+            try:
+                os.fchmod(fd, mode & 0o700)
+            except OSError as exc:  # not our file: say so, and go on reading it
+                log.warning(
+                    "the token file %s can be read by other users (mode %o) and cannot be made "
+                    "private: %s",
+                    self.path,
+                    mode,
+                    exc.strerror or exc,
+                )
+                return
+            log.warning(
+                "the token file %s could be read by other users (mode %o); made it private (%o)",
+                self.path,
+                mode,
+                mode & 0o700,
+            )
 
     def _write(self, token: Token) -> None:
         self._ensure_dir()
@@ -218,7 +274,9 @@ class FileTokenStore:
     def _open_and_lock(self) -> int:
         """Open the lock file and wait for its lock (blocks: run it on a thread of its own)."""
         self._ensure_dir()
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        # Never through a symbolic link: one planted at the lock path would have us create or
+        # lock a file of someone else's choosing.
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
         try:
             self._locking.lock(fd)
         except BaseException:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import logging
 import sys
 import threading
 import webbrowser
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from aries_async.auth.oauth import same_state
 from aries_async.auth.tokens import Token
 from aries_async.errors import ConfigurationError
 
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
     from aries_async.client import AriesClient
 
 __all__ = ["LOOPBACK_HOSTS", "login", "open_in_browser", "read_pasted_line"]
+
+log = logging.getLogger("aries_async.auth")
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -64,10 +68,24 @@ async def read_pasted_line() -> str:
     return await future
 
 
+def _page(title: str, text: str, status: int = 200) -> web.Response:
+    return web.Response(
+        status=status,
+        text=_DONE_PAGE.format(title=title, text=text),
+        content_type="text/html",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
 async def _callback_server(
-    redirect_uri: str, received: asyncio.Future[str]
+    redirect_uri: str, state: str, received: asyncio.Future[str]
 ) -> web.AppRunner | None:
-    """Listen on the redirect URI's loopback host and port; None when it is not a loopback URI."""
+    """Listen on the redirect URI's loopback host and port; None when it is not a loopback URI.
+
+    Only a callback carrying ``state`` ends the wait. Any other (a stale tab, a forged link,
+    another program on this machine) is answered 400 and ignored: it must not be able to end
+    or spoil the sign-in in progress.
+    """
     parts = urlsplit(redirect_uri)
     host = parts.hostname or ""
     if parts.scheme != "http" or host not in LOOPBACK_HOSTS:
@@ -79,17 +97,18 @@ async def _callback_server(
         query = request.query
         if "code" not in query and "error" not in query:
             raise web.HTTPNotFound()
+        if not same_state(query.get("state"), state):
+            log.warning("ignored a sign-in callback whose state is not the one issued")
+            return _page(
+                "Not this sign-in",
+                "This address does not belong to the sign-in in progress; it was ignored.",
+                400,
+            )
         if not received.done():
             received.set_result(redirect_uri.split("?", 1)[0] + "?" + request.query_string)
         if "error" in query:
-            title, text = "Sign-in cancelled", "You can close this tab."
-        else:
-            title, text = "Signed in", "You can close this tab and return to the terminal."
-        return web.Response(
-            text=_DONE_PAGE.format(title=title, text=text),
-            content_type="text/html",
-            headers={"Cache-Control": "no-store"},
-        )
+            return _page("Sign-in cancelled", "You can close this tab.")
+        return _page("Signed in", "You can close this tab and return to the terminal.")
 
     app = web.Application()
     app.router.add_get(path, handle)
@@ -127,7 +146,8 @@ async def login(
         listen: wait for the callback on the redirect URI's loopback port.
         read_line: reads a pasted callback URL (or code); None disables paste mode.
         out: where instructions go.
-        timeout: seconds to wait for the callback.
+        timeout: seconds to wait for the callback; a callback with another ``state`` is
+            answered 400 and the wait goes on.
 
     Returns:
         The token (already saved in the store).
@@ -140,7 +160,9 @@ async def login(
     request = client.oauth.authorization_url(redirect_uri=redirect_uri, scopes=scopes)
     loop = asyncio.get_running_loop()
     received: asyncio.Future[str] = loop.create_future()
-    runner = await _callback_server(request.redirect_uri, received) if listen else None
+    runner = (
+        await _callback_server(request.redirect_uri, request.state, received) if listen else None
+    )
     if runner is None and read_line is None:
         raise ConfigurationError(
             f"the redirect URI {request.redirect_uri} is not a local http address; "

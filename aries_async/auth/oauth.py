@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import attrs
 
-from aries_async.auth.tokens import Token
+from aries_async.auth.tokens import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, Token
 from aries_async.config import scope_names
 from aries_async.errors import (
     APIError,
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from aries_async.config import ClientConfig
     from aries_async.http.transport import Transport
 
-__all__ = ["AuthorizationRequest", "OAuth", "make_pkce_pair"]
+__all__ = ["AuthorizationRequest", "OAuth", "make_pkce_pair", "same_state"]
 
 log = logging.getLogger("aries_async.auth")
 
@@ -42,6 +42,13 @@ def make_pkce_pair() -> tuple[str, str]:
     digest = hashlib.sha256(verifier.encode("ascii")).digest()
     challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
     return verifier, challenge
+
+
+def same_state(received: str | None, expected: str) -> bool:
+    """Whether a callback's ``state`` is the one issued (constant time; any text accepted)."""
+    if received is None:
+        return False
+    return hmac.compare_digest(received.encode("utf-8", "replace"), expected.encode("utf-8"))
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -149,9 +156,7 @@ class OAuth:
             params = parse_qs(urlsplit(callback).query)
             got_state = params.get("state", [None])[0]
             error = params.get("error", [None])[0]
-            if expected_state is not None and (
-                got_state is None or not hmac.compare_digest(got_state, expected_state)
-            ):
+            if expected_state is not None and not same_state(got_state, expected_state):
                 raise StateMismatchError("the callback's state does not match; nothing was sent")
             if error:
                 description = params.get("error_description", [""])[0]
@@ -164,11 +169,7 @@ class OAuth:
             if not codes:
                 raise ValidationError("the callback URL has no code", field="callback")
             code = codes[0]
-        elif (
-            state is not None
-            and request is not None
-            and not hmac.compare_digest(state, request.state)
-        ):
+        elif state is not None and request is not None and not same_state(state, request.state):
             raise StateMismatchError("the callback's state does not match; nothing was sent")
         if not code:
             raise ValidationError("an authorization code is required", field="callback")
@@ -188,8 +189,28 @@ class OAuth:
         else:
             body["client_secret"] = self._require_secret()
         token = await self._token_request(body, form=False)
-        await self._store.save(token)
+        await self._save(token)
         return token
+
+    async def _save(self, token: Token) -> None:
+        # Under the store's lock: a renewal in flight in another process then sees this token
+        # when it looks at the store again, and leaves it alone.
+        async with self._store.lock():
+            await self._store.save(token)
+
+    async def renew(self, token: Token) -> Token:
+        """A new access token for ``token``'s grant (not saved; the session saves it): an app
+        token (``grant_type`` client credentials) gets a new one with the same scopes,
+        anything else is refreshed with its refresh token.
+
+        Raises:
+            ReauthenticationRequired: the refresh token was refused (``invalid_grant``).
+            ConfigurationError: an app token, but no client secret is configured.
+            AuthError: another refusal from the token endpoint.
+        """
+        if token.grant_type == CLIENT_CREDENTIALS:
+            return await self._client_credentials(token.scopes or None)
+        return await self.refresh(token)
 
     async def refresh(self, token: Token) -> Token:
         """Trade the refresh token for a new access token (not saved; the session saves it).
@@ -212,8 +233,15 @@ class OAuth:
     async def client_credentials(self, scopes: str | Iterable[str] | None = None) -> Token:
         """Get an app token with the client-credentials grant (form body, as the server expects).
 
-        ``scopes``: the scopes to ask for, as names or one space-separated string.
+        ``scopes``: the scopes to ask for, as names or one space-separated string. The token is
+        saved in the store; when it expires (or is refused with a 401) the client gets a new
+        one the same way, with the same scopes.
         """
+        token = await self._client_credentials(scopes)
+        await self._save(token)
+        return token
+
+    async def _client_credentials(self, scopes: str | Iterable[str] | None) -> Token:
         body = {
             "grant_type": "client_credentials",
             "client_id": self._require_client_id(),
@@ -221,9 +249,7 @@ class OAuth:
         }
         if scopes is not None:
             body["scope"] = " ".join(scope_names(scopes))
-        token = await self._token_request(body, form=True)
-        await self._store.save(token)
-        return token
+        return await self._token_request(body, form=True)
 
     async def _token_request(
         self, body: dict[str, str], *, form: bool, previous: Token | None = None
@@ -258,7 +284,12 @@ class OAuth:
         if not isinstance(data, dict):
             raise AuthError("token endpoint returned no JSON object", status=response.status)
         try:
-            return Token.from_response(data, now=self._clock(), previous=previous)
+            return Token.from_response(
+                data,
+                now=self._clock(),
+                previous=previous,
+                grant_type=grant if grant in (AUTHORIZATION_CODE, CLIENT_CREDENTIALS) else None,
+            )
         except ValueError as exc:
             raise AuthError(f"unusable token response: {exc}", status=response.status) from exc
 

@@ -1,10 +1,17 @@
-"""The token cache: one refresh for any number of concurrent callers, and 401 recovery.
+"""The token cache: one renewal for any number of concurrent callers, and 401 recovery.
 
-A token is read from memory; when it is within ``refresh_skew`` of expiry, the first caller takes
-the asyncio lock, looks again (another caller may have refreshed meanwhile), then takes the store's
-lock (shared with other processes), reads the store once more, and only then refreshes and saves.
-After a 401, :meth:`AuthSession.invalidate` drops exactly the token that was used, so a stale 401
-cannot throw away a newer token.
+A token is read from memory; when it is due for renewal (``refresh_skew`` before expiry, or
+halfway through a short life), the first caller takes the asyncio lock, looks again (another
+caller may have renewed meanwhile), then takes the store's lock (shared with other processes),
+reads the store once more, and only then renews and saves. A user's token is renewed with its
+refresh token, an app token (client credentials) with the client credentials. After a 401,
+:meth:`AuthSession.invalidate` drops exactly the token that was used, so a stale 401 cannot throw
+away a newer token.
+
+The store is the truth. A store found empty means signed out (a logout in another process is
+not undone); a renewal whose store was cleared or replaced while it was in flight does not save
+its result. A grant the token endpoint refused is not sent again: later calls raise the same
+error at once, until a new token is set here or appears in the store.
 """
 
 from __future__ import annotations
@@ -15,19 +22,34 @@ import time
 from collections.abc import Callable
 
 from aries_async.auth.oauth import OAuth
-from aries_async.auth.store import TokenStore
+from aries_async.auth.store import TokenStore, sign_out
 from aries_async.auth.tokens import Token
-from aries_async.errors import NotSignedInError
+from aries_async.errors import AuthError, NotSignedInError, ReauthenticationRequired
 
 __all__ = ["AuthSession"]
 
 log = logging.getLogger("aries_async.auth")
+
+_REFUSED_FOR_GOOD = frozenset(
+    {"invalid_client", "unauthorized_client", "invalid_scope", "unsupported_grant_type"}
+)
+"""Token-endpoint errors (besides ``invalid_grant``) that asking again with the same grant and
+configuration cannot cure."""
 
 
 def _retrieve(task: asyncio.Future[Token]) -> None:
     """Mark a refresh's failure as seen when every caller that waited on it was cancelled."""
     if not task.cancelled():
         task.exception()
+
+
+def _same_grant(a: Token, b: Token) -> bool:
+    return a.access_token == b.access_token and a.refresh_token == b.refresh_token
+
+
+def _where(store: TokenStore) -> str:
+    path = getattr(store, "path", None)
+    return f"in the token file {path}" if path is not None else "in the token store"
 
 
 class AuthSession:
@@ -40,23 +62,37 @@ class AuthSession:
         *,
         refresh_skew: float = 60.0,
         clock: Callable[[], float] = time.time,
+        token: Token | None = None,
     ) -> None:
         self._oauth = oauth
         self._store = store
         self._skew = refresh_skew
         self._clock = clock
         self._token: Token | None = None
+        self._due: float | None = None
+        """When ``_token`` is due for renewal (None: never)."""
         self._invalid: str | None = None
+        self._unsaved: Token | None = token
+        """A token given to the constructor, saved to the store by the first call that needs
+        the store (or by ``async with``)."""
+        self._refused: tuple[Token, AuthError] | None = None
+        """The grant the token endpoint refused for good, and how."""
         self._lock = asyncio.Lock()
         self._refreshing: asyncio.Future[Token] | None = None
         """The latest refresh (a strong reference, so the loop cannot drop it mid-flight)."""
         self.refreshes = 0
-        """How many refresh grants this session sent."""
+        """How many renewal grants (refresh or client credentials) this session sent."""
+        if token is not None:
+            self._adopt(token)
 
     @property
     def store(self) -> TokenStore:
         """The token store."""
         return self._store
+
+    def _adopt(self, token: Token | None) -> None:
+        self._token = token
+        self._due = None if token is None else token.refresh_due(self._skew)
 
     def _usable(self, token: Token | None) -> bool:
         return (
@@ -69,28 +105,32 @@ class AuthSession:
         """The token in memory when it is usable as it is (no refresh, no store, no await).
 
         Returns:
-            The token :meth:`token` would return without refreshing, or None when :meth:`token`
-            has work to do (no token yet, refused, or within ``refresh_skew`` of expiry).
+            The token :meth:`token` would return without renewing, or None when :meth:`token`
+            has work to do (no token yet, refused, or due for renewal).
         """
         token = self._token
-        if token is None or token.access_token == self._invalid:
+        if token is None or token.access_token == self._invalid or self._unsaved is not None:
             return None
-        expires_at = token.expires_at
-        if expires_at is not None and expires_at - self._clock() <= self._skew:
+        due = self._due
+        if due is not None and self._clock() >= due:
             return None
         return token
 
     async def token(self) -> Token:
-        """A token that is valid for at least ``refresh_skew`` seconds, refreshing if needed.
+        """A token that is not due for renewal, renewing it if needed.
 
         Raises:
-            NotSignedInError: there is no token at all.
-            ReauthenticationRequired: the refresh token was refused; sign in again.
+            NotSignedInError: there is no token at all (the store is empty), or it expired and
+                cannot be renewed.
+            ReauthenticationRequired: the refresh token was refused; sign in again. Raised again
+                without asking the server until a new token is set or saved in the store.
+            AuthError: the client credentials were refused (also remembered, as above).
         """
         token = self.cached()
         if token is not None:
             return token
         async with self._lock:
+            await self._save_unsaved()
             token = self._token
             if self._usable(token):
                 assert token is not None
@@ -98,39 +138,97 @@ class AuthSession:
             stored = await self._store.load()
             if self._usable(stored):
                 assert stored is not None
-                self._token = stored
+                self._revive(stored)
                 return stored
+            if stored is None:
+                if token is None:  # never signed in: nothing to renew, no lock to take
+                    raise NotSignedInError(f"no token {_where(self._store)}: sign in first")
+            else:
+                self._raise_if_refused(stored)
             # The refresh runs in a task of its own, shielded: a caller's timeout or
             # cancellation must not stop it between the grant and the save, or the rotated
             # refresh token would be lost and the user signed out. A caller that comes while
             # one whose first caller gave up is still running waits for that one.
             task = self._refreshing
             if task is None or task.done():
-                task = asyncio.ensure_future(self._refresh_under_store_lock(token))
+                task = asyncio.ensure_future(self._renew_under_store_lock())
                 task.add_done_callback(_retrieve)
                 self._refreshing = task
             return await asyncio.shield(task)
 
-    async def _refresh_under_store_lock(self, token: Token | None) -> Token:
+    async def _save_unsaved(self) -> None:
+        token = self._unsaved
+        if token is not None:
+            async with self._store.lock():
+                await self._store.save(token)
+            self._unsaved = None
+
+    def _revive(self, token: Token) -> None:
+        """Use ``token``, found in the store: a grant refused before is no longer in the way."""
+        self._adopt(token)
+        self._refused = None
+
+    def _raise_if_refused(self, token: Token) -> None:
+        refused = self._refused
+        if refused is None:
+            return
+        dead, error = refused
+        if not _same_grant(token, dead):
+            self._refused = None  # another grant: give it its chance
+            return
+        raise type(error)(
+            f"{error} (not sent again until a new token is set)",
+            error=error.error,
+            status=error.status,
+        )
+
+    async def _renew_under_store_lock(self) -> Token:
         async with self._store.lock():
-            # Another process may have refreshed while we waited for its lock.
+            # Another process may have renewed (or signed out) while we waited for its lock.
             stored = await self._store.load()
             if self._usable(stored):
                 assert stored is not None
-                self._token = stored
+                self._revive(stored)
                 return stored
-            base = stored or token
-            if base is None:
-                raise NotSignedInError("no token: sign in first (aries-async login)")
-            if not base.can_refresh:
-                raise NotSignedInError("the token expired and has no refresh token; sign in again")
-            log.debug("refreshing the access token")
-            fresh = await self._oauth.refresh(base)
+            if stored is None:
+                signed_out = self._token is not None
+                self._adopt(None)
+                raise NotSignedInError(
+                    f"no token {_where(self._store)}: "
+                    + ("it was cleared (signed out)" if signed_out else "sign in first")
+                )
+            self._raise_if_refused(stored)
+            if not stored.renewable:
+                raise NotSignedInError(
+                    "the token expired and cannot be renewed (no refresh token); sign in again"
+                )
+            log.debug("renewing the access token")
+            try:
+                fresh = await self._oauth.renew(stored)
+            except AuthError as exc:
+                if isinstance(exc, ReauthenticationRequired) or exc.error in _REFUSED_FOR_GOOD:
+                    self._refused = (stored, exc)
+                raise
             self.refreshes += 1
+            # The store may have changed while the grant was in flight, by a writer that did
+            # not take the lock: it wins. Cleared is a logout, not to be undone; replaced is a
+            # newer sign-in, not to be overwritten.
+            current = await self._store.load()
+            if current is None:
+                self._adopt(None)
+                raise NotSignedInError(
+                    f"signed out while the token was being renewed: the token {_where(self._store)}"
+                    " was cleared, and the new token was not saved"
+                )
+            if current != stored:
+                if self._usable(current):
+                    self._revive(current)
+                    return current
+                self._adopt(fresh)
+                return fresh
             # In memory first: if saving fails (its error is raised), this process still has
             # the new grant, whose refresh token the server has just rotated.
-            self._token = fresh
-            self._invalid = None
+            self._adopt(fresh)
             await self._store.save(fresh)
             return fresh
 
@@ -151,12 +249,21 @@ class AuthSession:
             self._invalid = access_token
 
     async def set_token(self, token: Token) -> None:
-        """Use and save ``token`` (after a login)."""
-        await self._store.save(token)
-        self._token = token
+        """Use and save ``token`` (after a login); a grant refused before is forgotten."""
+        async with self._store.lock():
+            await self._store.save(token)
+        self._unsaved = None
+        self._revive(token)
         self._invalid = None
 
+    async def save_initial(self) -> None:
+        """Save the token given to the constructor now, if it is not saved yet."""
+        async with self._lock:
+            await self._save_unsaved()
+
     async def clear(self) -> None:
-        """Forget the token here and in the store."""
-        self._token = None
-        await self._store.clear()
+        """Forget the token here and in the store (waiting for a renewal in flight)."""
+        self._unsaved = None
+        await sign_out(self._store)
+        self._adopt(None)
+        self._refused = None

@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 
 from aries_async.auth.tokens import Token
 
-__all__ = ["MemoryTokenStore", "TokenStore"]
+__all__ = ["MemoryTokenStore", "TokenStore", "sign_out"]
 
 
 @runtime_checkable
@@ -25,6 +25,10 @@ class TokenStore(Protocol):
     shares it, for as long as it is held: the session manager holds it while it re-reads the store
     and, when the token there is still due, refreshes it and saves the result. ``load()`` and
     ``save()`` are called with the lock held during a refresh and without it otherwise.
+
+    The store is the truth: an empty store means signed out. A session that finds its store
+    cleared (a logout elsewhere) stops using its token instead of renewing it, and a renewal
+    whose store changed while it was in flight does not overwrite the change.
     """
 
     async def load(self) -> Token | None:
@@ -71,3 +75,16 @@ class MemoryTokenStore:
 
     def __repr__(self) -> str:
         return f"MemoryTokenStore(token={self._token!r})"
+
+
+async def sign_out(store: TokenStore) -> bool:
+    """Forget the saved token (logout), waiting for a renewal in flight to finish first, so that
+    the renewal cannot write its token back afterwards.
+
+    Returns:
+        Whether there was a token to forget.
+    """
+    async with store.lock():
+        had = await store.load() is not None
+        await store.clear()
+    return had

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import math
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -9,10 +11,28 @@ from typing import Any
 
 import attrs
 
-__all__ = ["DEFAULT_REFRESH_SKEW", "Token", "redact"]
+__all__ = [
+    "AUTHORIZATION_CODE",
+    "CLIENT_CREDENTIALS",
+    "DEFAULT_REFRESH_SKEW",
+    "MAX_LIFETIME",
+    "Token",
+    "redact",
+]
+
+log = logging.getLogger("aries_async.auth")
 
 DEFAULT_REFRESH_SKEW = 60.0
-"""Seconds before expiry at which a token counts as due for refresh (the official SDK uses 60)."""
+"""Seconds before expiry at which a token counts as due for refresh (the official SDK uses 60).
+A token that lives less than twice this long is renewed halfway through its life instead."""
+
+MAX_LIFETIME = 10 * 365 * 86400.0
+"""The longest ``expires_in`` taken at its word (ten years); a longer one means no known expiry."""
+
+AUTHORIZATION_CODE = "authorization_code"
+"""``Token.grant_type`` of a user's sign-in (renewed with its refresh token)."""
+CLIENT_CREDENTIALS = "client_credentials"
+"""``Token.grant_type`` of an app token (renewed with the client credentials)."""
 
 
 def redact(secret: str | None) -> str:
@@ -25,7 +45,20 @@ class Token:
     """An OAuth access token, with its refresh token, expiry and granted scopes.
 
     Times are Unix seconds (wall clock) so that a token saved by one process is understood by
-    another. ``repr()`` and ``str()`` never show the tokens.
+    another. ``repr()`` and ``str()`` never show the tokens, and never raise.
+
+    ``expires_in`` in a token response is read as follows: a positive number of seconds up to
+    :data:`MAX_LIFETIME` is the lifetime; 0 or a negative number means expired on arrival;
+    a missing value, anything that is not a finite number (``"NaN"``, ``"inf"``) or more than
+    :data:`MAX_LIFETIME` (``1e12``) means no known expiry: the token is used until the server
+    refuses it (401), then renewed.
+
+    ``grant_type`` records how the grant was obtained (:data:`AUTHORIZATION_CODE` or
+    :data:`CLIENT_CREDENTIALS`) and is kept across refreshes and in token files, so that an app
+    token is renewed with the client credentials. It is None when unknown (a token built by
+    hand or saved by an older version); such a token is renewed with its refresh token if it
+    has one, and is never swapped for an app token: that could change whose accounts a program
+    acts on.
 
     Example:
         >>> t = Token.from_response({"access_token": "a" * 40, "expires_in": 3600}, now=0)
@@ -40,15 +73,22 @@ class Token:
     refresh_expires_at: float | None = None
     scopes: frozenset[str] = frozenset()
     obtained_at: float = 0.0
+    grant_type: str | None = None
 
     @classmethod
     def from_response(
-        cls, data: Mapping[str, Any], *, now: float | None = None, previous: Token | None = None
+        cls,
+        data: Mapping[str, Any],
+        *,
+        now: float | None = None,
+        previous: Token | None = None,
+        grant_type: str | None = None,
     ) -> Token:
         """Build a token from a token-endpoint JSON body.
 
         When the response carries no ``refresh_token`` (no rotation) the previous one is kept.
-        A response without ``expires_in`` never expires, as in the official SDK.
+        A response without ``expires_in`` never expires, as in the official SDK (see the class
+        notes for odd values). ``grant_type`` defaults to the previous token's.
 
         Raises:
             ValueError: ``access_token`` is missing or ``token_type`` is not Bearer.
@@ -60,9 +100,9 @@ class Token:
         token_type = str(data.get("token_type") or "Bearer")
         if token_type.lower() != "bearer":
             raise ValueError(f"unsupported token_type {token_type!r}")
-        expires_in = _number(data.get("expires_in"))
+        expires_in = _lifetime(data.get("expires_in"), "expires_in")
         refresh = data.get("refresh_token") or (previous.refresh_token if previous else None)
-        refresh_in = _number(data.get("refresh_token_expires_in"))
+        refresh_in = _lifetime(data.get("refresh_token_expires_in"), "refresh_token_expires_in")
         if refresh_in is not None:
             refresh_expires_at: float | None = current + refresh_in
         elif previous is not None and refresh == previous.refresh_token:
@@ -84,6 +124,7 @@ class Token:
             refresh_expires_at=refresh_expires_at,
             scopes=scopes,
             obtained_at=current,
+            grant_type=grant_type or (previous.grant_type if previous else None),
         )
 
     def seconds_left(self, now: float | None = None) -> float | None:
@@ -92,10 +133,24 @@ class Token:
             return None
         return self.expires_at - (time.time() if now is None else now)
 
+    def refresh_due(self, skew: float = DEFAULT_REFRESH_SKEW) -> float | None:
+        """When the token is due for renewal (Unix seconds); None if it never expires.
+
+        That is ``skew`` seconds before expiry, but never earlier than halfway through the
+        token's life (when its issue time is known): a 60-second token is renewed after 30
+        seconds, not on every call.
+        """
+        expires_at = self.expires_at
+        if expires_at is None:
+            return None
+        if self.obtained_at > 0:
+            skew = min(skew, max(expires_at - self.obtained_at, 0.0) / 2)
+        return expires_at - skew
+
     def needs_refresh(self, now: float | None = None, skew: float = DEFAULT_REFRESH_SKEW) -> bool:
-        """Whether the access token is expired or within ``skew`` seconds of expiring."""
-        left = self.seconds_left(now)
-        return left is not None and left <= skew
+        """Whether the access token is expired or due for renewal (see :meth:`refresh_due`)."""
+        due = self.refresh_due(skew)
+        return due is not None and (time.time() if now is None else now) >= due
 
     @property
     def can_refresh(self) -> bool:
@@ -103,11 +158,21 @@ class Token:
         return bool(self.refresh_token)
 
     @property
+    def renewable(self) -> bool:
+        """Whether the client can get a new access token for this grant by itself: with the
+        refresh token, or with the client credentials for an app token."""
+        return self.can_refresh or self.grant_type == CLIENT_CREDENTIALS
+
+    @property
     def expires_at_datetime(self) -> datetime | None:
-        """The expiry as an aware UTC datetime."""
+        """The expiry as an aware UTC datetime (None when it never expires or is not a time a
+        datetime can hold)."""
         if self.expires_at is None:
             return None
-        return datetime.fromtimestamp(self.expires_at, tz=UTC)
+        try:
+            return datetime.fromtimestamp(self.expires_at, tz=UTC)
+        except (OverflowError, ValueError, OSError):
+            return None
 
     @property
     def authorization(self) -> str:
@@ -124,6 +189,7 @@ class Token:
             "refresh_expires_at": self.refresh_expires_at,
             "scope": " ".join(sorted(self.scopes)),
             "obtained_at": self.obtained_at,
+            "grant_type": self.grant_type,
         }
 
     @classmethod
@@ -140,19 +206,21 @@ class Token:
         return cls(
             access_token=access,
             token_type=str(data.get("token_type") or "Bearer"),
-            expires_at=_number(data.get("expires_at")),
+            expires_at=_timestamp(data.get("expires_at")),
             refresh_token=data.get("refresh_token") or None,
-            refresh_expires_at=_number(data.get("refresh_expires_at")),
+            refresh_expires_at=_timestamp(data.get("refresh_expires_at")),
             scopes=frozenset(str(scope).split()),
-            obtained_at=_number(data.get("obtained_at")) or 0.0,
+            obtained_at=_timestamp(data.get("obtained_at")) or 0.0,
+            grant_type=_text(data.get("grant_type")),
         )
 
     def __repr__(self) -> str:
         expiry = self.expires_at_datetime
+        shown = expiry.isoformat() if expiry else self.expires_at
         return (
             f"Token(access_token={redact(self.access_token)}, "
             f"refresh_token={redact(self.refresh_token)}, "
-            f"expires_at={expiry.isoformat() if expiry else None}, "
+            f"expires_at={shown}, "
             f"scopes={sorted(self.scopes)})"
         )
 
@@ -160,9 +228,36 @@ class Token:
 
 
 def _number(value: Any) -> float | None:
+    """A finite float, or None for anything else (missing, text, NaN, infinities, booleans)."""
     if value is None or value == "" or isinstance(value, bool):
         return None
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if math.isfinite(number) else None
+
+
+def _lifetime(value: Any, name: str) -> float | None:
+    """Seconds from a token response: None when unknown, 0 for zero or negative."""
+    number = _number(value)
+    if number is None or number > MAX_LIFETIME:
+        if value is not None:
+            log.warning("the token response's %s (%.40r) is no lifetime: no expiry", name, value)
+        return None
+    return max(number, 0.0)
+
+
+def _timestamp(value: Any) -> float | None:
+    """A saved time that a datetime can hold (year 1 to 9999), else None."""
+    number = _number(value)
+    if number is None or abs(number) > _LAST_TIMESTAMP:
+        return None
+    return number
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+_LAST_TIMESTAMP = 253_402_300_799.0  # 9999-12-31T23:59:59Z

@@ -444,6 +444,9 @@ async def _authorize_decision(request: web.Request) -> web.StreamResponse:
 async def _token(request: web.Request) -> web.StreamResponse:
     ctx = _ctx(request)
     ctx.token_requests += 1
+    hold = ctx.faults.hold_token_requests
+    if hold is not None:
+        await hold.wait()
     fields: dict[str, str] = {}
     try:
         if request.content_type == "application/json":

@@ -41,10 +41,15 @@ field                              effect
 ``ws_drop_after``                  websocket closes abruptly after N messages sent
 ``ws_malformed_every``             every Nth websocket frame carries a malformed line
 ``ws_stall``                       websocket stops sending and stops answering pings
+``hold_token_requests``            an :class:`asyncio.Event`: token requests are counted, then
+                                   wait until it is set (Python only: holds a renewal at the
+                                   server while a test acts as another process)
 =================================  ==============================================================
 """
 
 from __future__ import annotations
+
+import asyncio
 
 import attrs
 
@@ -111,6 +116,8 @@ class Faults:
     ws_drop_after: int | None = None
     ws_malformed_every: int | None = None
     ws_stall: bool = False
+    # Sign-in and tokens
+    hold_token_requests: asyncio.Event | None = None
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import time
 from pathlib import Path
 from typing import Any
@@ -56,9 +58,10 @@ def test_token_file_readable_by_others_warns_with_the_fix(cli: Cli) -> None:
     assert code == 0  # a warning is not a failure
     row = found["token file"]
     assert row["status"] == "warn" and "0644" in row["detail"]
-    assert row["fix"] == f"chmod 600 {cli.token_file}"
-    text = cli("doctor").out
-    assert "WARN" in text and "chmod 600" in text
+    assert "made it private" in row["detail"] and "aries-async login" in row["fix"]
+    assert stat.S_IMODE(os.stat(cli.token_file).st_mode) == 0o600
+    _, again = rows(cli)
+    assert again["token file"]["status"] == "ok"
 
 
 def test_not_signed_in_exits_3_but_still_reaches_the_servers(cli: Cli) -> None:
@@ -85,7 +88,7 @@ def test_an_unreadable_token_file_is_a_failed_row_not_a_traceback(cli: Cli) -> N
 
 
 def test_expired_token_without_refresh_token_exits_3(cli: Cli) -> None:
-    cli.sign_in(ttl=30, refresh=False)  # inside the 60 s refresh margin: as good as expired
+    cli.sign_in(ttl=0, refresh=False)  # expired on arrival
     code, found = rows(cli)
     assert code == 3
     assert found["token expiry"]["status"] == "fail"
@@ -94,7 +97,7 @@ def test_expired_token_without_refresh_token_exits_3(cli: Cli) -> None:
 
 
 def test_expired_token_is_refreshed_by_the_check(cli: Cli) -> None:
-    before = cli.sign_in(ttl=30)
+    before = cli.sign_in(ttl=0)
     code, found = rows(cli)
     assert code == 0, found
     assert found["token expiry"]["status"] == "ok"
@@ -104,7 +107,7 @@ def test_expired_token_is_refreshed_by_the_check(cli: Cli) -> None:
 
 
 def test_refused_refresh_exits_3_and_says_sign_in_again(cli: Cli) -> None:
-    cli.sign_in(ttl=30)
+    cli.sign_in(ttl=0)
     cli.on_sim(lambda: cli.sim.revoke_tokens(refresh_tokens=True))
     code, found = rows(cli)
     assert code == 3
@@ -194,6 +197,12 @@ def token(**values: Any) -> Token:
         ({"expires_at": NOW - 10, "refresh_token": "r"}, "warn", "expired 10 s ago"),
         ({"expires_at": NOW + 30, "refresh_token": "r"}, "warn", "expires in 30 s; it will"),
         ({"expires_at": NOW - 10}, "fail", "no refresh token"),
+        ({"expires_at": NOW + 3600, "grant_type": "client_credentials"}, "ok", "app token"),
+        (
+            {"expires_at": NOW - 10, "grant_type": "client_credentials"},
+            "warn",
+            "refreshed on the next call",
+        ),
         (
             {"expires_at": NOW - 10, "refresh_token": "r", "refresh_expires_at": NOW - 1},
             "fail",

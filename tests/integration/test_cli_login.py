@@ -67,6 +67,34 @@ async def _spawn_cli(*args: str, env: dict[str, str]) -> asyncio.subprocess.Proc
     )
 
 
+def _cli_env(sim: Simulator, home: Path) -> dict[str, str]:
+    """The environment of a CLI run against ``sim`` with its config under ``home``."""
+    return {
+        "ARIES_BASE_URL": sim.base_url,
+        "ARIES_CLIENT_ID": sim.client_id,
+        "ARIES_CLIENT_SECRET": sim.client_secret,
+        "ARIES_REDIRECT_URI": sim.redirect_uri,
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "HOME": str(home),
+        "PATH": "/usr/bin:/bin",
+    }
+
+
+async def _cli_login(env: dict[str, str]) -> tuple[str, str]:
+    """``aries-async login --no-browser --json`` in a process of its own, this test playing the
+    browser that follows the printed URL to the loopback port; returns stdout and stderr."""
+    proc = await _spawn_cli("login", "--no-browser", "--json", "--timeout", "30", env=env)
+    url = await _authorize_url(proc.stderr)
+    assert proc.stderr is not None
+    waiting = (await asyncio.wait_for(proc.stderr.readline(), 30)).decode()
+    assert "Waiting" in waiting  # the callback server is listening now
+    await _browser(url)
+    raw_out, raw_err = await asyncio.wait_for(proc.communicate(), 60)
+    out, err = raw_out.decode(), raw_err.decode()
+    assert proc.returncode == 0, err
+    return out, err
+
+
 async def _authorize_url(stream: asyncio.StreamReader | None) -> str:
     """The authorize URL the CLI prints (the line with ``code_challenge=``)."""
     assert stream is not None
@@ -133,15 +161,7 @@ async def test_login_needs_a_way_back(sim: Simulator) -> None:
 
 
 async def test_cli_login_accounts_logout(sim: Simulator, tmp_path: Path) -> None:
-    env = {
-        "ARIES_BASE_URL": sim.base_url,
-        "ARIES_CLIENT_ID": sim.client_id,
-        "ARIES_CLIENT_SECRET": sim.client_secret,
-        "ARIES_REDIRECT_URI": sim.redirect_uri,
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "HOME": str(tmp_path),
-        "PATH": "/usr/bin:/bin",
-    }
+    env = _cli_env(sim, tmp_path)
     token_file = tmp_path / "config" / "aries-async" / "token.json"
 
     async def cli(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
@@ -153,16 +173,7 @@ async def test_cli_login_accounts_logout(sim: Simulator, tmp_path: Path) -> None
     code, _, err = await cli("accounts", "--json")
     assert code == 3 and "aries-async login" in err
 
-    # --no-browser: the URL is printed; "the browser" (this test) follows it to the loopback port.
-    proc = await _spawn_cli("login", "--no-browser", "--json", "--timeout", "30", env=env)
-    url = await _authorize_url(proc.stderr)
-    assert proc.stderr is not None
-    waiting = (await asyncio.wait_for(proc.stderr.readline(), 30)).decode()
-    assert "Waiting" in waiting  # the callback server is listening now
-    await _browser(url)
-    raw_out, raw_err = await asyncio.wait_for(proc.communicate(), 60)
-    out, err = raw_out.decode(), raw_err.decode()
-    assert proc.returncode == 0, err
+    out, err = await _cli_login(env)
     data = json.loads(out)
     assert data["signed_in"] is True and data["token_file"] == str(token_file)
     assert stat.S_IMODE(os.stat(token_file).st_mode) == 0o600
@@ -250,3 +261,51 @@ async def test_sim_subcommand_then_in_process_main(
     finally:
         proc.terminate()
         assert await asyncio.wait_for(proc.wait(), 30) == 0
+
+
+async def test_login_callback_ignores_a_request_with_the_wrong_state(sim: Simulator) -> None:
+    """A forged or stale callback gets 400 and the sign-in keeps waiting for the real one."""
+    answers: list[int] = []
+
+    async def attacker_then_browser(url: str) -> None:
+        async with aiohttp.ClientSession() as other:
+            for query in (
+                "code=evil-code&state=forged",
+                "code=evil-code",
+                "error=access_denied&state=forged",
+                "code=evil-code&state=%C3%A9t%C3%A9",  # not ASCII
+            ):
+                async with other.get(f"{sim.redirect_uri}?{query}") as forged:
+                    answers.append(forged.status)
+                    assert "Signed in" not in await forged.text()
+        await _browser(url)
+
+    async with AriesClient(sim.client_config()) as client:
+        token = await login(client, open_url=attacker_then_browser, out=lambda _: None, timeout=20)
+        assert await client.accounts.list()
+    assert answers == [400, 400, 400, 400]
+    assert token.refresh_token
+    assert sim.token_requests == 1  # the forged code was never exchanged
+
+
+async def test_from_env_uses_the_token_file_of_cli_login(
+    sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """README's "Use" snippet right after ``aries-async login``: no store passed anywhere."""
+    env = _cli_env(sim, tmp_path)
+    await _cli_login(env)
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    async with AriesClient.from_env() as client:
+        assert await client.accounts.list()
+    # ARIES_TOKEN_FILE moves it, for the CLI and the library alike.
+    token_file = tmp_path / "config" / "aries-async" / "token.json"
+    moved = tmp_path / "elsewhere.json"
+    token_file.rename(moved)
+    monkeypatch.setenv("ARIES_TOKEN_FILE", str(moved))
+    client = AriesClient.from_env()
+    try:
+        assert await client.accounts.list()  # and without ``async with``
+    finally:
+        await client.aclose()

@@ -168,7 +168,7 @@ async def test_timeout_block_applies_to_resource_calls() -> None:
 
 async def test_a_caller_timing_out_mid_refresh_does_not_lose_the_rotated_refresh_token() -> None:
     async with Simulator(seed=3) as sim:
-        old = sim.issue_token(ttl=30)  # inside the 60 s refresh skew: the next call refreshes
+        old = sim.issue_token(ttl=0)  # expired on arrival: the next call refreshes
         store = MemoryTokenStore(old)
         async with AriesClient(sim.client_config(), token_store=store) as client:
             sim.faults.route_latency["POST /v1/oauth2/token"] = 0.3
@@ -190,7 +190,7 @@ async def test_a_token_that_cannot_be_saved_is_still_used_by_this_process() -> N
             raise ConfigurationError("cannot write the token file: Read-only file system")
 
     async with Simulator(seed=4) as sim:
-        store = ReadOnlyStore(sim.issue_token(ttl=30))  # due for a refresh
+        store = ReadOnlyStore(sim.issue_token(ttl=0))  # due for a refresh
         async with AriesClient(sim.client_config(), token_store=store) as client:
             with pytest.raises(ConfigurationError, match="Read-only"):
                 await client.accounts.list()  # the save failed: said loudly
@@ -205,7 +205,7 @@ async def test_callers_after_a_cancelled_one_join_its_refresh_not_start_another(
             yield
 
     async with Simulator(seed=5) as sim:
-        store = UnlockedStore(sim.issue_token(ttl=30))  # due for a refresh
+        store = UnlockedStore(sim.issue_token(ttl=0))  # due for a refresh
         async with AriesClient(sim.client_config(), token_store=store) as client:
             sim.faults.route_latency["POST /v1/oauth2/token"] = 0.3
             with pytest.raises(asyncio.TimeoutError):

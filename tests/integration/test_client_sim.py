@@ -74,7 +74,7 @@ async def test_denied_consent_is_a_typed_error() -> None:
 
 async def test_thousand_concurrent_calls_on_an_expiring_token_make_one_refresh() -> None:
     async with Simulator(seed=4) as sim:
-        token = sim.issue_token(ttl=30)  # inside the 60 s refresh skew: due now
+        token = sim.issue_token(ttl=0)  # expired on arrival: due now
         async with AriesClient(sim.client_config(pool_size=100), token=token) as client:
             before = sim.token_requests
             results = await asyncio.gather(*(client.market.status() for _ in range(1000)))
@@ -191,7 +191,7 @@ async def test_a_place_cancelled_in_flight_names_the_client_id_to_check(
 async def test_secrets_never_reach_logs_reprs_or_errors(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     async with Simulator(seed=9) as sim:
-        token = sim.issue_token(ttl=30)
+        token = sim.issue_token(ttl=0)
         config = sim.client_config()
         texts: list[str] = []
         async with AriesClient(config, token=token) as client:

@@ -347,3 +347,46 @@ async def test_windows_locking_passes_other_errors_on(
     async with store.lock():  # the failed attempt left nothing held
         pass
     assert fake.calls == [(1, 1, 0), (1, 1, 0), (0, 1, 0)]
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660, 0o666])
+async def test_a_file_others_can_read_is_made_private_with_a_warning(
+    tmp_path: Path, mode: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = FileTokenStore(tmp_path / "token.json")
+    await store.save(_token(1))
+    os.chmod(store.path, mode)
+    with caplog.at_level("WARNING", logger="aries_async.auth"):
+        assert await FileTokenStore(store.path).load() == _token(1)
+    assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1
+    message = warnings[0].getMessage()
+    assert str(store.path) in message and oct(mode)[2:] in message
+    assert "access-" not in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="aries_async.auth"):
+        await FileTokenStore(store.path).load()  # private now: nothing to say
+    assert not caplog.records
+
+
+@pytest.mark.parametrize("target_exists", [False, True])
+async def test_the_lock_file_is_never_followed_through_a_symlink(
+    tmp_path: Path, target_exists: bool
+) -> None:
+    store = FileTokenStore(tmp_path / "token.json")
+    target = tmp_path / "elsewhere" / "victim"
+    target.parent.mkdir()
+    if target_exists:
+        target.write_bytes(b"precious")
+        os.chmod(target, 0o644)
+    store.lock_path.symlink_to(target)
+    with pytest.raises(ConfigurationError, match="lock"):
+        async with store.lock():
+            pass
+    if target_exists:
+        assert target.read_bytes() == b"precious"
+        assert stat.S_IMODE(os.stat(target).st_mode) == 0o644
+    else:
+        assert not target.exists()  # O_CREAT did not create the file the link points at
+    assert store.lock_path.is_symlink()

@@ -1,0 +1,256 @@
+"""Token renewal a bot can leave running: app tokens, short lifetimes, dead grants, logout.
+
+Every simulator here runs on a :class:`ManualClock` and every client reads the same clock, so
+tokens expire when the test moves time, never by waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Literal
+
+import pytest
+
+from aries_async import AriesClient, Token
+from aries_async.auth.filestore import FileTokenStore
+from aries_async.auth.store import MemoryTokenStore, sign_out
+from aries_async.errors import AuthError, NotSignedInError, ReauthenticationRequired
+from aries_async.sim import ManualClock, Simulator
+
+ACCOUNTS = ("GET", "/v2/users/me/accounts")
+
+
+@contextlib.asynccontextmanager
+async def manual_sim(token_ttl: float = 3600.0) -> AsyncIterator[Simulator]:
+    async with Simulator(
+        seed=11, clock=ManualClock(), tick_interval=None, token_ttl=token_ttl
+    ) as sim:
+        yield sim
+
+
+def client_on(sim: Simulator, **kwargs: object) -> AriesClient:
+    """A client whose token clock is the simulator's."""
+    return AriesClient(sim.client_config(pool_size=100), clock=sim.clock.now, **kwargs)  # type: ignore[arg-type]
+
+
+def user_token(sim: Simulator, ttl: float | None = None) -> Token:
+    """A refreshable user token the simulator issued, timed on the simulator's clock."""
+    return Token.from_response(sim.issue_token_response(ttl=ttl), now=sim.clock.now())
+
+
+class Held(asyncio.Event):
+    """The ``hold_token_requests`` gate: ``arrived`` is set once a token request waits on it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.arrived = asyncio.Event()
+
+    async def wait(self) -> Literal[True]:
+        self.arrived.set()
+        return await super().wait()
+
+
+# -- 1. client-credentials tokens renew themselves ------------------------------------------
+
+
+async def test_app_token_renews_at_expiry_once_for_a_thousand_callers() -> None:
+    async with manual_sim() as sim, client_on(sim) as client:
+        first = await client.oauth.client_credentials()
+        assert first.refresh_token is None
+        await client.accounts.list()
+        sim.advance(3600)  # expired on both sides
+        before = sim.token_requests
+        results = await asyncio.gather(*(client.market.status() for _ in range(1000)))
+        assert len(results) == 1000
+        assert sim.token_requests - before == 1
+        fresh = await client.auth.token()
+        assert fresh.access_token != first.access_token
+        assert fresh.refresh_token is None
+
+
+async def test_app_token_refused_with_401_is_renewed_once_and_the_call_replayed() -> None:
+    async with manual_sim() as sim, client_on(sim) as client:
+        await client.oauth.client_credentials()
+        await client.accounts.list()
+        sim.revoke_tokens()
+        before, calls = sim.token_requests, sim.requests[ACCOUNTS]
+        assert await client.accounts.list()
+        assert sim.token_requests - before == 1
+        assert sim.requests[ACCOUNTS] - calls == 2  # the refused call and its one replay
+
+
+async def test_app_token_saved_in_a_file_renews_after_reload(tmp_path: Path) -> None:
+    path = tmp_path / "token.json"
+    async with manual_sim() as sim:
+        async with client_on(sim, token_store=FileTokenStore(path)) as first:
+            await first.oauth.client_credentials(scopes="account:information")
+        sim.advance(4000)
+        # Another run of the bot: only the file and the client's configuration.
+        async with client_on(sim, token_store=FileTokenStore(path)) as again:
+            before = sim.token_requests
+            assert await again.accounts.list()
+            assert sim.token_requests - before == 1
+        saved = await FileTokenStore(path).load()
+        assert saved is not None and not saved.needs_refresh(sim.clock.now())
+        assert saved.scopes == frozenset({"account:information"})
+
+
+# -- 2. a short lifetime is not a refresh per call ---------------------------------------------
+
+
+async def test_token_ttl_60_is_not_a_refresh_per_call() -> None:
+    async with manual_sim(token_ttl=60) as sim, client_on(sim, token=user_token(sim)) as client:
+        before = sim.token_requests
+        for _ in range(10):
+            await client.accounts.list()
+            sim.advance(2.9)  # 29 s in all: inside half the lifetime
+        assert sim.token_requests == before
+        sim.advance(1.1)
+        for _ in range(10):
+            await client.accounts.list()
+        assert sim.token_requests - before == 1
+
+
+# -- 3. a dead grant is reported, not hammered ----------------------------------------------
+
+
+async def test_refused_refresh_token_is_not_sent_again() -> None:
+    async with manual_sim() as sim, client_on(sim, token=user_token(sim)) as client:
+        sim.advance(3600)
+        sim.revoke_tokens(refresh_tokens=True)
+        before = sim.token_requests
+        with pytest.raises(ReauthenticationRequired):
+            await client.accounts.list()
+        assert sim.token_requests - before == 1
+        for _ in range(5):
+            with pytest.raises(ReauthenticationRequired):
+                await client.accounts.list()
+        with pytest.raises(ReauthenticationRequired):
+            await client.auth.token()
+        assert sim.token_requests - before == 1
+        # A new sign-in brings it back.
+        await client.auth.set_token(user_token(sim))
+        assert await client.accounts.list()
+
+
+async def test_token_saved_by_another_process_revives_a_dead_grant(tmp_path: Path) -> None:
+    path = tmp_path / "token.json"
+    async with manual_sim() as sim:
+        await FileTokenStore(path).save(user_token(sim))
+        async with client_on(sim, token_store=FileTokenStore(path)) as client:
+            sim.advance(3600)
+            sim.revoke_tokens(refresh_tokens=True)
+            with pytest.raises(ReauthenticationRequired):
+                await client.accounts.list()
+            before = sim.token_requests
+            with pytest.raises(ReauthenticationRequired):
+                await client.accounts.list()
+            assert sim.token_requests == before
+            # ``aries-async login`` in another process writes a fresh grant into the file.
+            await FileTokenStore(path).save(user_token(sim))
+            assert await client.accounts.list()
+            assert sim.token_requests == before
+
+
+async def test_refused_client_secret_is_not_sent_again(tmp_path: Path) -> None:
+    path = tmp_path / "token.json"
+    async with manual_sim() as sim:
+        async with client_on(sim, token_store=FileTokenStore(path)) as app:
+            await app.oauth.client_credentials()
+        sim.advance(3600)
+        config = sim.client_config(client_secret="not-the-secret")
+        async with AriesClient(
+            config, token_store=FileTokenStore(path), clock=sim.clock.now
+        ) as bad:
+            before = sim.token_requests
+            for _ in range(3):
+                with pytest.raises(AuthError) as info:
+                    await bad.accounts.list()
+                assert info.value.error == "invalid_client"
+            assert sim.token_requests - before == 1
+
+
+# -- 5. token= without ``async with`` -----------------------------------------------------------
+
+
+async def test_token_argument_works_without_async_with() -> None:
+    async with manual_sim() as sim:
+        client = client_on(sim, token=user_token(sim))
+        try:
+            assert await client.accounts.list()
+        finally:
+            await client.aclose()
+
+
+async def test_token_argument_is_saved_to_the_store_on_first_use(tmp_path: Path) -> None:
+    async with manual_sim() as sim:
+        token = user_token(sim)
+        store = FileTokenStore(tmp_path / "token.json")
+        client = client_on(sim, token=token, token_store=store)
+        try:
+            assert await client.accounts.list()
+        finally:
+            await client.aclose()
+        assert await store.load() == token
+
+
+async def test_not_signed_in_names_the_store_not_a_command(tmp_path: Path) -> None:
+    async with manual_sim() as sim:
+        for store in (MemoryTokenStore(), FileTokenStore(tmp_path / "token.json")):
+            async with client_on(sim, token_store=store) as client:
+                with pytest.raises(NotSignedInError) as info:
+                    await client.accounts.list()
+            assert "aries-async" not in str(info.value)
+        assert str(tmp_path / "token.json") in str(info.value)
+
+
+# -- 7. logout during another process's refresh stays a logout -----------------------------
+
+
+@contextlib.asynccontextmanager
+async def renewal_held_at_server(
+    path: Path,
+) -> AsyncIterator[tuple[AriesClient, asyncio.Future[object], Held]]:
+    """A bot on the token file ``path`` whose call is renewing an expired token, the token
+    request held at the simulator until the gate is set; yields the bot, the call and the
+    gate. Exactly one token request is made in all."""
+    async with manual_sim() as sim:
+        await FileTokenStore(path).save(user_token(sim))
+        sim.advance(3600)
+        release = Held()
+        sim.faults.hold_token_requests = release
+        async with client_on(sim, token_store=FileTokenStore(path)) as bot:
+            call: asyncio.Future[object] = asyncio.ensure_future(bot.accounts.list())
+            await release.arrived.wait()  # the refresh is at the server
+            yield bot, call, release
+        assert sim.token_requests == 1
+
+
+async def test_a_refresh_does_not_write_back_a_token_file_cleared_meanwhile(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "token.json"
+    async with renewal_held_at_server(path) as (bot, call, release):
+        # Another process signs out (without taking the lock, as older versions did).
+        await FileTokenStore(path).clear()
+        release.set()
+        with pytest.raises(NotSignedInError, match="signed out"):
+            await call
+        assert not path.exists()
+        with pytest.raises(NotSignedInError):
+            await bot.accounts.list()
+    assert not path.exists()
+
+
+async def test_logout_waits_for_a_refresh_in_flight_then_wins(tmp_path: Path) -> None:
+    path = tmp_path / "token.json"
+    async with renewal_held_at_server(path) as (_, call, release):
+        logout = asyncio.ensure_future(sign_out(FileTokenStore(path)))
+        release.set()
+        assert await logout is True
+        with contextlib.suppress(NotSignedInError):
+            await call
+    assert not path.exists()
