@@ -265,7 +265,7 @@ def test_not_signed_in_exits_3(cli: Cli) -> None:
 def test_token_endpoint_down_says_nothing_was_sent(cli: Cli) -> None:
     from aries_async.sim import ServerErrorFault
 
-    cli.sign_in(ttl=1)  # inside the refresh skew: the first call must refresh
+    cli.sign_in(ttl=0)  # expired: the first call must refresh
     cli.setenv(ARIES_MAX_ATTEMPTS="1")  # no retry waits
 
     def token_endpoint_down() -> None:
