@@ -36,6 +36,12 @@ field                              effect
 ``ws_drop_after``                  websocket closes abruptly after N messages sent
 ``ws_malformed_every``             every Nth websocket frame carries a malformed line
 ``ws_stall``                       websocket stops sending and stops answering pings
+``ws_expire_after_auth``           right after every ``authSuccess`` on a new socket the server
+                                   sends this action and closes: ``"authExpired"`` (a session
+                                   that ends at once) or ``"authRequired"``; None: off
+``ws_close_after_accept``          every socket is closed (1000) right after the server accepted
+                                   its authentication (``authSuccess`` and, on the market
+                                   socket, the ``marketStatus`` push are sent first)
 =================================  ==============================================================
 """
 
@@ -91,6 +97,9 @@ class Faults:
     ws_drop_after: int | None = None
     ws_malformed_every: int | None = None
     ws_stall: bool = False
+    # Websocket servers that accept and then end every connection (reconnect backoff).
+    ws_expire_after_auth: str | None = None
+    ws_close_after_accept: bool = False
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""
