@@ -163,6 +163,11 @@ class AccountStream:
         ConfigurationError: ``reconcile_attempts`` below 1.
     """
 
+    data_types: frozenset[type[Any]] = frozenset(
+        {AccountSnapshot, OrderEvent, PositionEvent, BalanceEvent}
+    )
+    """Messages that make a connection healthy (see :mod:`~aries_async.streaming.connection`)."""
+
     def __init__(
         self,
         url: str,

@@ -76,6 +76,9 @@ class MarketStream:
     Any number of consumers may iterate at once; each receives every update for its filter.
     """
 
+    data_types: frozenset[type[Any]] = frozenset(_DATA_TYPES) - {MarketStatusUpdate}
+    """Messages that make a connection healthy (the server pushes a market status unasked)."""
+
     def __init__(
         self,
         url: str,

@@ -736,7 +736,7 @@ class Heartbeat:
 
 
 class Backoff:
-    """Exponential reconnect delays with jitter; a connection that lasted resets them.
+    """Exponential reconnect delays with jitter; a healthy connection resets them.
 
     Example:
         >>> b = Backoff(initial=1.0, maximum=8.0, multiplier=2.0, jitter=0.0, reset_after=60)
@@ -775,8 +775,12 @@ class Backoff:
         """A connection is up (authenticated and subscribed) at ``now``."""
         self._connected_at = now
 
-    def disconnected(self, now: float) -> None:
-        """The connection ended at ``now``; resets the delays if it had been stable."""
-        if self._connected_at is not None and now - self._connected_at >= self.reset_after:
-            self.failures = 0
+    def disconnected(self, now: float, *, healthy: bool = False) -> bool:
+        """The connection ended at ``now``; resets the delays if it was ``healthy`` (it
+        delivered data, say) or had been up for ``reset_after``. Returns whether it reset."""
+        stable = self._connected_at is not None and now - self._connected_at >= self.reset_after
         self._connected_at = None
+        if healthy or stable:
+            self.failures = 0
+            return True
+        return False
