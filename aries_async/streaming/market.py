@@ -341,7 +341,8 @@ class MarketStream:
 
         With ``symbols`` only per-symbol updates of those symbols are delivered. Ends and
         raises like :meth:`quotes`; a slow consumer gets updates conflated per (type, symbol)
-        while status events are always kept in order.
+        while items without a symbol (status events, server errors, unknown messages) are kept
+        in order, the newest ``buffer`` of them (``.dropped`` counts older ones that fell out).
         """
         types = _ALL_TYPES if symbols is None else _DATA_TYPES
         return self._consumer(types, symbols, buffer)
