@@ -66,6 +66,7 @@ __all__ = [
     "encode_market_subscribe",
     "encode_market_unsubscribe",
     "encode_ping",
+    "normalize_symbol",
 ]
 
 log = logging.getLogger("aries_async.streaming")
@@ -74,6 +75,16 @@ _NEWLINE = ord("\n")
 """``_NEWLINE in frame`` finds a newline byte in a few dozen nanoseconds. ``b"\n" in frame``
 takes five times as long: ``bytes.__contains__`` first tries its argument as an integer, and a
 bytes argument raises (and clears) a TypeError every time."""
+
+
+def normalize_symbol(value: object, field: str = "symbol") -> str:
+    """A stream symbol as the server names it: stripped and upper-cased, as the REST calls
+    send theirs (``"aapl"`` is ``"AAPL"``).
+
+    Raises:
+        ValidationError: ``value`` is not a string with more than white space in it.
+    """
+    return require_text(value, field).upper()
 
 
 def _dumps(message: Mapping[str, Any]) -> str:
@@ -230,7 +241,7 @@ class MarketSubscription:
         Raises:
             ValidationError: an empty or non-text symbol, no channel, or an unknown channel.
         """
-        require_text(symbol, "symbol")
+        symbol = normalize_symbol(symbol)
         chans = frozenset(channel_of(c) for c in channels)
         if not chans:
             raise ValidationError("at least one channel is needed", field="channels")
@@ -330,9 +341,10 @@ class MarketSubscriptions:
             item[_UNSUB_KEYS[channel]] = True
         return item
 
-    def wants(self, symbol: str) -> bool:
-        """Whether ``symbol`` is desired."""
-        return symbol in self.desired
+    def wants(self, symbol: str, channel: Channel | None = None) -> bool:
+        """Whether ``symbol`` is desired (on ``channel``, when given)."""
+        current = self.desired.get(symbol)
+        return current is not None and (channel is None or channel in current.channels)
 
     def replay(self) -> list[dict[str, Any]]:
         """Subscribe items for everything desired (after a reconnect)."""
