@@ -44,6 +44,7 @@ from typing import Any, Protocol
 from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, InvalidURI, WebSocketException
+from websockets.frames import Frame
 
 from aries_async.errors import AuthError, StreamAuthError, StreamClosedError, StreamError
 from aries_async.models.events import (
@@ -77,6 +78,26 @@ __all__ = [
 ]
 
 log = logging.getLogger("aries_async.streaming")
+
+
+class _FrameLog(logging.LoggerAdapter[logging.Logger]):
+    """The logger our sockets give websockets: at DEBUG it logs every frame, and those of our
+    ``POST /auth`` requests carry the access token; such a frame is logged by its size only.
+    Nothing changes while DEBUG is off (websockets then formats no frame at all)."""
+
+    def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
+        if args:
+            args = tuple(_without_token(arg) for arg in args)
+        super().log(level, msg, *args, **kwargs)
+
+
+def _without_token(arg: object) -> object:
+    if isinstance(arg, Frame) and b'"token"' in arg.data:
+        return f"{arg.opcode.name} [a request carrying a token, {len(arg.data)} bytes, not shown]"
+    return arg
+
+
+_WS_LOG = _FrameLog(logging.getLogger("websockets.client"))
 
 TokenProvider = Callable[[], Awaitable[str]]
 """Returns a current access token (called before every connection attempt and re-auth)."""
@@ -347,6 +368,7 @@ class Connection:
                 max_size=cfg.max_message_size,
                 compression=None,
                 create_connection=FrameSocket,
+                logger=_WS_LOG,
             )
         except InvalidURI as exc:
             raise _Fatal(StreamClosedError(f"invalid stream URL: {exc}")) from exc
@@ -461,6 +483,7 @@ class Connection:
         feed = self.decoder.feed_many
         handed_on = self._deliver()
         data_types = self._data_types
+        deliver = handed_on
 
         def watching(messages: list[Any]) -> None:
             # Until the connection has delivered data; then ``deliver`` is ``handed_on`` itself.
