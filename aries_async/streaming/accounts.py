@@ -72,6 +72,7 @@ from aries_async.streaming.protocol import (
     AccountSubscriptions,
     Backoff,
     encode_account_subscribe,
+    prepare_account_decoding,
 )
 
 __all__ = [
@@ -627,3 +628,6 @@ def account_stream(
         reconcile=reconcile,
         **kwargs,
     )
+
+
+prepare_account_decoding()

@@ -23,7 +23,7 @@ import attrs
 import orjson
 
 from aries_async.errors import ValidationError, require_text
-from aries_async.models._converter import structure
+from aries_async.models._converter import converter, structure
 from aries_async.models.accounts import Balance, Position
 from aries_async.models.events import (
     AccountSnapshot,
@@ -67,6 +67,7 @@ __all__ = [
     "encode_market_unsubscribe",
     "encode_ping",
     "normalize_symbol",
+    "prepare_account_decoding",
 ]
 
 log = logging.getLogger("aries_async.streaming")
@@ -85,6 +86,15 @@ def normalize_symbol(value: object, field: str = "symbol") -> str:
         ValidationError: ``value`` is not a string with more than white space in it.
     """
     return require_text(value, field).upper()
+
+
+def prepare_account_decoding() -> None:
+    """Build the converter's decoders of the account messages (orders, positions, balance)
+    now. cattrs writes and compiles them on first use, some 20 ms of CPU: the account stream's
+    module does it at import (which the client runs in a worker thread) rather than at the
+    first snapshot, on the event loop."""
+    for cls in (list[Order], list[Position], Order, Position, Balance):
+        converter.get_structure_hook(cls)
 
 
 def _dumps(message: Mapping[str, Any]) -> str:
