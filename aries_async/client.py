@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import aiohttp
 import orjson
@@ -41,18 +41,7 @@ log = logging.getLogger("aries_async")
 _IDEMPOTENT = frozenset(("GET", "HEAD", "PUT", "DELETE", "OPTIONS"))
 
 
-class _Stream(Protocol):
-    async def __aenter__(self) -> Any: ...
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-
-S = TypeVar("S", bound=_Stream)
+S = TypeVar("S", bound=contextlib.AbstractAsyncContextManager[Any])
 
 
 def _import(modules: list[str]) -> None:
@@ -95,14 +84,9 @@ class StreamOpener(Generic[S]):
         entered: S = await stream.__aenter__()
         return entered
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: Any) -> None:
         if self._stream is not None:
-            await self._stream.__aexit__(exc_type, exc, tb)
+            await self._stream.__aexit__(*exc_info)
 
 
 class _Bearer:

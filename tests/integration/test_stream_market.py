@@ -31,7 +31,7 @@ from aries_async.models.events import (
     UnknownEvent,
 )
 from aries_async.sim import ManualClock, Simulator
-from aries_async.sim.ws import WsHub, hub_of
+from aries_async.sim.ws import WsHub
 from aries_async.streaming import MarketStream, StreamConfig
 from aries_async.streaming.protocol import Channel
 from aries_async.streaming.socket import FrameSocket
@@ -43,16 +43,6 @@ FAST = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
 async def sim() -> AsyncIterator[Simulator]:
     async with Simulator(seed=4, clock=ManualClock(), tick_interval=None) as s:
         yield s
-
-
-@pytest.fixture
-def hub(sim: Simulator) -> WsHub:
-    return hub_of(sim.app)
-
-
-@pytest.fixture
-def fake_time() -> FakeTime:
-    return FakeTime()
 
 
 async def subscribed(stream: MarketStream, *symbols: str) -> None:

@@ -22,8 +22,8 @@ from stream_helpers import FakeTime, Tokens, own_tasks, take, until
 from aries_async.client import AriesClient
 from aries_async.errors import StreamClosedError
 from aries_async.models.events import StreamDisconnected, UnknownEvent
-from aries_async.sim import ManualClock, Simulator
-from aries_async.sim.ws import WsHub, hub_of
+from aries_async.sim import Simulator
+from aries_async.sim.ws import WsHub
 from aries_async.streaming import AccountStream, MarketStream, StreamConfig
 
 ACCOUNT = "TEST-ACCOUNT-001"
@@ -31,22 +31,6 @@ KINDS = ("market", "accounts")
 BACKOFF = StreamConfig(
     backoff_initial=0.5, backoff_max=4.0, backoff_multiplier=2.0, backoff_jitter=0.0
 )
-
-
-@pytest.fixture
-async def sim() -> AsyncIterator[Simulator]:
-    async with Simulator(seed=4, clock=ManualClock(), tick_interval=None) as s:
-        yield s
-
-
-@pytest.fixture
-def hub(sim: Simulator) -> WsHub:
-    return hub_of(sim.app)
-
-
-@pytest.fixture
-def fake_time() -> FakeTime:
-    return FakeTime()
 
 
 def make(
