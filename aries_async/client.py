@@ -23,7 +23,12 @@ from aries_async.auth.session import AuthSession
 from aries_async.auth.store import MemoryTokenStore, TokenStore
 from aries_async.auth.tokens import Token
 from aries_async.config import ClientConfig
-from aries_async.errors import AuthenticationError, ResponseFormatError, require_text
+from aries_async.errors import (
+    AuthenticationError,
+    ResponseFormatError,
+    ValidationError,
+    require_text,
+)
 from aries_async.http.transport import Query, Sleep, Transport
 
 if TYPE_CHECKING:
@@ -233,8 +238,6 @@ class AriesClient:
             ValidationError: ``seconds`` is not positive.
         """
         if not seconds > 0:
-            from aries_async.errors import ValidationError
-
             raise ValidationError("timeout must be positive", field="timeout")
         reset = _TIMEOUT.set(seconds)
         try:

@@ -16,7 +16,7 @@ Each attempt:
    :class:`~aries_async.streaming.protocol.Decoder`, and hands the data messages of each frame
    to the handler in one call (``on_messages``, else ``on_message`` per message), while the
    keep-alive task pings and runs the staleness watchdog. ``refreshAuth`` re-authenticates on
-   the live socket with a new token; ``authExpired`` reconnects at once.
+   the live socket with a new token; ``authExpired`` ends the connection (a reconnect follows).
 
 Every reconnect waits for the backoff, which grows exponentially (with jitter) up to its cap and
 is reset only by a *healthy* connection: one that delivered data (a message of the handler's
@@ -26,9 +26,14 @@ accepting it (``authExpired`` at once, a close) is retried ever more slowly, and
 busy stream now and then is rejoined quickly every time. The only retry without a wait is the one
 with a fresh token after the server refused one (a second refusal in a row is fatal). Reconnects
 go on forever unless :attr:`StreamConfig.max_attempts` (consecutive unhealthy attempts) says
-otherwise. Each disconnect and
-reconnect reaches the handler as :class:`~aries_async.models.events.StreamDisconnected` and
+otherwise. Each disconnect and reconnect reaches the handler as
+:class:`~aries_async.models.events.StreamDisconnected` and
 :class:`~aries_async.models.events.StreamConnected`.
+
+A :meth:`Connection.start` that is cancelled (the caller's timeout, a cancelled task) closes the
+connection before it returns: nothing it began goes on connecting. websockets is given a logger
+that shows the frames of our ``POST /auth`` requests by their size only (at DEBUG it logs every
+frame, and those carry the access token).
 """
 
 from __future__ import annotations
