@@ -363,16 +363,21 @@ def check_stream(parts: tuple[str, ...] = PARTS, seed: int = 1) -> int:
     returns how many frames were compared."""
     from aries_async.streaming.fanout import Consumer
     from aries_async.streaming.market import MarketStream
-    from aries_async.streaming.protocol import Decoder
+    from aries_async.streaming.protocol import Decoder, MarketSubscription
 
     frames = _frames(random.Random(seed))
-    kinds = {type(item) for frame in frames for item in Decoder().feed(frame)}
+    items = [item for frame in frames for item in Decoder().feed(frame)]
+    kinds = {type(item) for item in items}
+    # Every symbol but one is subscribed: the latest caches keep only subscribed symbols.
+    symbols = sorted({s for item in items if (s := getattr(item, "symbol", None))} - {"B"})
 
     async def no_token() -> str:
         return ""
 
     def run() -> tuple[list[Any], dict[str, Any], list[Any]]:
         stream = MarketStream("ws://127.0.0.1:9/unused", no_token)
+        for symbol in symbols:
+            stream._subs.add(MarketSubscription.build(symbol, ["quotes", "trades"]))
         consumer: Consumer[Any] = Consumer(
             stream._hub, kinds, policy="conflate", limit=len(frames) * 10
         )

@@ -396,14 +396,29 @@ covers(PyObject *newer, PyObject *previous)
     return answer;
 }
 
-/* The latest-quote cache's step for one QuoteUpdate. */
+/* The latest-quote cache's step for one QuoteUpdate. A symbol not kept so far is kept only
+ * while its quotes are subscribed (MarketStream.on_messages asks _subs.wants() the same). */
 static int
-remember(PyObject *latest, PyObject *message)
+remember(PyObject *stream, PyObject *latest, PyObject *message)
 {
     PyObject *symbol = *(PyObject **)((char *)message + symbol_offset);
     PyObject *previous = PyDict_GetItemWithError(latest, symbol);
     if (previous == NULL) {
-        return PyErr_Occurred() ? -1 : PyDict_SetItem(latest, symbol, message);
+        if (PyErr_Occurred()) {
+            return -1;
+        }
+        PyObject *subs = PyObject_GetAttr(stream, s_subs);
+        if (subs == NULL) {
+            return -1;
+        }
+        PyObject *wanted = PyObject_CallMethod(subs, "wants", "Os", symbol, "quotes");
+        Py_DECREF(subs);
+        if (wanted == NULL) {
+            return -1;
+        }
+        int keep = PyObject_IsTrue(wanted);
+        Py_DECREF(wanted);
+        return keep <= 0 ? keep : PyDict_SetItem(latest, symbol, message);
     }
     int whole = covers(message, previous);
     if (whole < 0) {
@@ -439,7 +454,7 @@ on_messages_impl(PyObject *stream, PyObject *messages)
         PyObject *message = PyList_GET_ITEM(messages, i);
         PyTypeObject *kind = Py_TYPE(message);
         if (kind == (PyTypeObject *)quote_type) {
-            if (remember(latest, message) < 0) {
+            if (remember(stream, latest, message) < 0) {
                 goto done;
             }
         }
