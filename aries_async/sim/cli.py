@@ -21,6 +21,8 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --snapshot-working-orders-only              account ws snapshot without today's terminal orders
     --revoke-tokens-after N                     revoke every token after N API requests
     --ws-drop-after N / --ws-malformed-every N / --ws-stall   websocket faults
+    --ws-expire-after-auth authExpired|authRequired   end each socket right after authSuccess
+    --ws-close-after-accept                     close each socket right after authSuccess
 """
 
 from __future__ import annotations
@@ -126,6 +128,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--ws-drop-after", type=int, default=None, metavar="N")
     faults.add_argument("--ws-malformed-every", type=int, default=None, metavar="N")
     faults.add_argument("--ws-stall", action="store_true")
+    faults.add_argument(
+        "--ws-expire-after-auth", choices=("authExpired", "authRequired"), default=None
+    )
+    faults.add_argument("--ws-close-after-accept", action="store_true")
 
 
 def build_faults(args: argparse.Namespace) -> Faults:
@@ -141,6 +147,8 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_drop_after=args.ws_drop_after,
         ws_malformed_every=args.ws_malformed_every,
         ws_stall=args.ws_stall,
+        ws_expire_after_auth=args.ws_expire_after_auth,
+        ws_close_after_accept=args.ws_close_after_accept,
     )
     for spec in args.rate_limit:
         route, limit = _rate_limit(spec)

@@ -44,6 +44,12 @@ field                              effect
 ``hold_token_requests``            an :class:`asyncio.Event`: token requests are counted, then
                                    wait until it is set (Python only: holds a renewal at the
                                    server while a test acts as another process)
+``ws_expire_after_auth``           right after every ``authSuccess`` on a new socket the server
+                                   sends this action and closes: ``"authExpired"`` (a session
+                                   that ends at once) or ``"authRequired"``; None: off
+``ws_close_after_accept``          every socket is closed (1000) right after the server accepted
+                                   its authentication (``authSuccess`` and, on the market
+                                   socket, the ``marketStatus`` push are sent first)
 =================================  ==============================================================
 """
 
@@ -118,6 +124,9 @@ class Faults:
     ws_stall: bool = False
     # Sign-in and tokens
     hold_token_requests: asyncio.Event | None = None
+    # Websocket servers that accept and then end every connection (reconnect backoff).
+    ws_expire_after_auth: str | None = None
+    ws_close_after_accept: bool = False
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""

@@ -30,7 +30,9 @@ firehose's count or duration is reached. :attr:`WsHub.firehose_lines` counts the
 
 Faults (``ctx.faults``, read on every send): ``ws_drop_after`` closes a socket abruptly once it
 has sent that many lines; ``ws_malformed_every`` appends a malformed line to every Nth frame;
-``ws_stall`` sends nothing and answers no ping while set.
+``ws_stall`` sends nothing and answers no ping while set. Read at each socket's first
+``authSuccess``: ``ws_expire_after_auth`` follows it with that action and a close;
+``ws_close_after_accept`` with a close.
 
 Tests drive time through :class:`WsHub` (``hub_of(sim.app)``): :meth:`WsHub.check_deadlines`
 runs the session timers against the simulator clock at once (a background poll also does it
@@ -145,6 +147,9 @@ class _Session:
         self.firehose_task: asyncio.Task[None] | None = None
         self.closing = False
         self.closed = False
+        # Set by the ws_expire_after_auth / ws_close_after_accept faults: once what is pending
+        # went out, send this action (if any) in a frame of its own, then close.
+        self.end_after_flush: str | None = None
 
     # -- output -------------------------------------------------------------------------------
 
@@ -206,6 +211,13 @@ class _Session:
                     self.abort()
                     return
                 self.lines_sent += len(batch)
+            if self.end_after_flush is not None and not self.pending and not self.closed:
+                if self.end_after_flush:
+                    with contextlib.suppress(ConnectionError, RuntimeError):
+                        message = {"type": "event", "payload": {"action": self.end_after_flush}}
+                        await self.ws.send_str(orjson.dumps(message).decode())
+                self.end_after_flush = None
+                self.closing = True
             if self.closing and not self.pending:
                 with contextlib.suppress(Exception):
                     await self.ws.close()
@@ -286,6 +298,10 @@ class _Session:
         )
         if first and self.kind == "market":
             self.event({"action": "update", "type": "marketStatus", "data": self.hub.status()})
+        faults = self.hub.ctx.faults
+        if first and (faults.ws_expire_after_auth or faults.ws_close_after_accept):
+            self.end_after_flush = faults.ws_expire_after_auth or ""
+            self.wake.set()
 
     def ack(self, request_id: str | None) -> None:
         if self.hub.ctx.settings.ws_send_acks and request_id is not None:

@@ -72,6 +72,7 @@ from aries_async.streaming.protocol import (
     AccountSubscriptions,
     Backoff,
     encode_account_subscribe,
+    prepare_account_decoding,
 )
 
 __all__ = [
@@ -180,6 +181,11 @@ class AccountStream:
     Raises:
         ConfigurationError: ``reconcile_attempts`` below 1.
     """
+
+    data_types: frozenset[type[Any]] = frozenset(
+        {AccountSnapshot, OrderEvent, PositionEvent, BalanceEvent}
+    )
+    """Messages that make a connection healthy (see :mod:`~aries_async.streaming.connection`)."""
 
     def __init__(
         self,
@@ -699,3 +705,6 @@ def account_stream(
         reconcile=reconcile,
         **kwargs,
     )
+
+
+prepare_account_decoding()

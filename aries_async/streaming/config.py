@@ -31,12 +31,15 @@ class StreamConfig:
         stale_after: no frame at all for this long means a dead link (the watchdog).
         reconnect: reconnect after recoverable failures (False: the first failure ends the
             stream with :class:`~aries_async.errors.StreamClosedError`).
-        max_attempts: consecutive failed attempts before giving up (None: never give up).
+        max_attempts: consecutive unhealthy attempts before giving up (None: never give up);
+            an attempt is healthy when its connection delivered data or stayed up for
+            ``backoff_reset_after``.
         backoff_initial: the first reconnect delay, seconds.
         backoff_max: the cap of one delay.
         backoff_multiplier: growth factor per consecutive failure.
         backoff_jitter: fraction of randomness (0.2: each delay is 80% to 120% of nominal).
-        backoff_reset_after: a connection that stayed up this long resets the backoff.
+        backoff_reset_after: a connection that stayed up this long resets the backoff, as one
+            that delivered data does (every reconnect waits at least ``backoff_initial``).
         market_buffer: per market-data consumer, updates queued before conflation starts.
         account_buffer: per account consumer, events queued before
             :class:`~aries_async.errors.StreamOverflowError` (account events are never dropped).
@@ -57,7 +60,7 @@ class StreamConfig:
     backoff_max: float = 30.0
     backoff_multiplier: float = 2.0
     backoff_jitter: float = 0.2
-    backoff_reset_after: float = 60.0
+    backoff_reset_after: float = 30.0
     market_buffer: int = 10_000
     account_buffer: int = 100_000
     status_buffer: int = 1_000

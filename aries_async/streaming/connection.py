@@ -16,12 +16,24 @@ Each attempt:
    :class:`~aries_async.streaming.protocol.Decoder`, and hands the data messages of each frame
    to the handler in one call (``on_messages``, else ``on_message`` per message), while the
    keep-alive task pings and runs the staleness watchdog. ``refreshAuth`` re-authenticates on
-   the live socket with a new token; ``authExpired`` reconnects at once.
+   the live socket with a new token; ``authExpired`` ends the connection (a reconnect follows).
 
-Recoverable failures back off exponentially with jitter (reset after a stable period) and
-retry forever unless :attr:`StreamConfig.max_attempts` says otherwise. Each disconnect and
-reconnect reaches the handler as :class:`~aries_async.models.events.StreamDisconnected` and
+Every reconnect waits for the backoff, which grows exponentially (with jitter) up to its cap and
+is reset only by a *healthy* connection: one that delivered data (a message of the handler's
+``data_types``, not an acknowledgement or a status push) or stayed up for
+:attr:`StreamConfig.backoff_reset_after`. So a server that ends every connection right after
+accepting it (``authExpired`` at once, a close) is retried ever more slowly, and one that drops a
+busy stream now and then is rejoined quickly every time. The only retry without a wait is the one
+with a fresh token after the server refused one (a second refusal in a row is fatal). Reconnects
+go on forever unless :attr:`StreamConfig.max_attempts` (consecutive unhealthy attempts) says
+otherwise. Each disconnect and reconnect reaches the handler as
+:class:`~aries_async.models.events.StreamDisconnected` and
 :class:`~aries_async.models.events.StreamConnected`.
+
+A :meth:`Connection.start` that is cancelled (the caller's timeout, a cancelled task) closes the
+connection before it returns: nothing it began goes on connecting. websockets is given a logger
+that shows the frames of our ``POST /auth`` requests by their size only (at DEBUG it logs every
+frame, and those carry the access token).
 """
 
 from __future__ import annotations
@@ -37,6 +49,7 @@ from typing import Any, Protocol
 from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, InvalidURI, WebSocketException
+from websockets.frames import Frame
 
 from aries_async.errors import AuthError, StreamAuthError, StreamClosedError, StreamError
 from aries_async.models.events import (
@@ -71,6 +84,26 @@ __all__ = [
 
 log = logging.getLogger("aries_async.streaming")
 
+
+class _FrameLog(logging.LoggerAdapter[logging.Logger]):
+    """The logger our sockets give websockets: at DEBUG it logs every frame, and those of our
+    ``POST /auth`` requests carry the access token; such a frame is logged by its size only.
+    Nothing changes while DEBUG is off (websockets then formats no frame at all)."""
+
+    def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
+        if args:
+            args = tuple(_without_token(arg) for arg in args)
+        super().log(level, msg, *args, **kwargs)
+
+
+def _without_token(arg: object) -> object:
+    if isinstance(arg, Frame) and b'"token"' in arg.data:
+        return f"{arg.opcode.name} [a request carrying a token, {len(arg.data)} bytes, not shown]"
+    return arg
+
+
+_WS_LOG = _FrameLog(logging.getLogger("websockets.client"))
+
 TokenProvider = Callable[[], Awaitable[str]]
 """Returns a current access token (called before every connection attempt and re-auth)."""
 
@@ -95,6 +128,8 @@ class ConnectionHandler(Protocol):
 
     # Optional: ``on_messages(messages: list[Any]) -> None`` takes the data messages of one
     # frame at once, in order (the connection prefers it to ``on_message`` when present).
+    # Optional: ``data_types: frozenset[type]``, the messages that make a connection healthy
+    # (see the module docstring); without it any message handed on does.
 
     def on_status(self, event: StreamConnected | StreamDisconnected) -> None:
         """The connection went up or down."""
@@ -179,6 +214,8 @@ class Connection:
         self._children: set[asyncio.Task[None]] = set()
         self._first_attempt = asyncio.Event()
         self._first_error: BaseException | None = None
+        self._data_types: frozenset[type[Any]] | None = getattr(handler, "data_types", None)
+        self._delivered = False  # the current connection handed on data (it is healthy)
         self._closing = False
         self._ended = False
         self._had_connection = False
@@ -211,7 +248,13 @@ class Connection:
         if self._task is not None:
             raise StreamError("stream already started")
         self._task = asyncio.create_task(self._run(), name=f"aries-{self._name}-supervisor")
-        await self._first_attempt.wait()
+        try:
+            await self._first_attempt.wait()
+        except asyncio.CancelledError:
+            # The caller gave up on entering (a timeout, a cancelled task): nothing it started
+            # may go on connecting behind its back.
+            await self.close()
+            raise
         if self._first_error is not None:
             error = self._first_error
             await self.close()
@@ -252,8 +295,9 @@ class Connection:
         try:
             while not self._closing:
                 self.attempts += 1
+                self._delivered = False
                 try:
-                    reason, was_up, retry_now = await self._attempt()
+                    reason, retry_now = await self._attempt()
                 except _Fatal as fatal:
                     self._fail(fatal.error)
                     return
@@ -268,8 +312,8 @@ class Connection:
                     self._fail(error)
                     return
                 now = self._clock()
-                self._backoff.disconnected(now)
-                failures = 0 if was_up else failures + 1
+                healthy = self._backoff.disconnected(now, healthy=self._delivered)
+                failures = 0 if healthy else failures + 1
                 cfg = self.config
                 if not cfg.reconnect or (
                     cfg.max_attempts is not None and failures >= cfg.max_attempts
@@ -311,14 +355,14 @@ class Connection:
         except (AuthError, StreamAuthError) as exc:
             raise _Fatal(StreamAuthError(f"no usable credentials: {exc}")) from exc
 
-    async def _attempt(self) -> tuple[str, bool, bool]:
-        """One connection; returns (reason it ended, whether it was up, retry at once)."""
+    async def _attempt(self) -> tuple[str, bool]:
+        """One connection; returns (reason it ended, retry at once)."""
         try:
             token = await self._token()
         except _Fatal:
             raise
         except Exception as exc:  # a transient failure of the token source
-            return f"token provider failed: {type(exc).__name__}: {exc}", False, False
+            return f"token provider failed: {type(exc).__name__}: {exc}", False
         cfg = self.config
         try:
             ws = await self._connect(
@@ -329,11 +373,12 @@ class Connection:
                 max_size=cfg.max_message_size,
                 compression=None,
                 create_connection=FrameSocket,
+                logger=_WS_LOG,
             )
         except InvalidURI as exc:
             raise _Fatal(StreamClosedError(f"invalid stream URL: {exc}")) from exc
         except (TimeoutError, OSError, WebSocketException) as exc:
-            return f"connect failed: {type(exc).__name__}: {exc}", False, False
+            return f"connect failed: {type(exc).__name__}: {exc}", False
         self._dead_reason = None
         self._fatal = None
         if isinstance(ws, FrameSocket):
@@ -352,9 +397,9 @@ class Connection:
                     ) from None
                 if self._invalidate is not None:
                     await self._invalidate(token)
-                return f"credentials refused ({exc}); retrying with a fresh token", False, True
+                return f"credentials refused ({exc}); retrying with a fresh token", True
             except (TimeoutError, ConnectionClosed, SocketLost, OSError) as exc:
-                return f"authentication did not complete: {type(exc).__name__}", False, False
+                return f"authentication did not complete: {type(exc).__name__}", False
             self._refusals = 0
             return await self._serve(ws, inbox)
         finally:
@@ -390,7 +435,7 @@ class Connection:
             if authenticated:
                 return
 
-    async def _serve(self, ws: ClientConnection, inbox: Inbox) -> tuple[str, bool, bool]:
+    async def _serve(self, ws: ClientConnection, inbox: Inbox) -> tuple[str, bool]:
         now = self._clock()
         cfg = self.config
         heartbeat = Heartbeat(
@@ -408,7 +453,6 @@ class Connection:
         except ConnectionClosed as exc:
             return (
                 f"connection lost while subscribing ({exc.rcvd.code if exc.rcvd else 1006})",
-                False,
                 False,
             )
         self.connections += 1
@@ -435,14 +479,26 @@ class Connection:
 
     async def _read(
         self, ws: ClientConnection, inbox: Inbox, heartbeat: Heartbeat
-    ) -> tuple[str, bool, bool]:
+    ) -> tuple[str, bool]:
         """Decode and deliver the frames as they arrive (from the socket's receiving callback,
         those of one socket read together) until the socket closes or a control message ends
         the connection."""
-        ended: asyncio.Future[tuple[str, bool, bool] | None]
+        ended: asyncio.Future[tuple[str, bool] | None]
         ended = asyncio.get_running_loop().create_future()
         feed = self.decoder.feed_many
-        deliver = self._deliver()
+        handed_on = self._deliver()
+        data_types = self._data_types
+        deliver = handed_on
+
+        def watching(messages: list[Any]) -> None:
+            # Until the connection has delivered data; then ``deliver`` is ``handed_on`` itself.
+            nonlocal deliver
+            handed_on(messages)
+            if data_types is None or not data_types.isdisjoint(map(type, messages)):
+                self._delivered = True
+                deliver = handed_on
+
+        deliver = watching
         clock = self._clock
         special = _SPECIAL
 
@@ -480,11 +536,11 @@ class Connection:
         if self._fatal is not None:
             raise _Fatal(self._fatal)
         code = ws.protocol.close_code or 1006
-        return self._dead_reason or f"server closed the connection ({code})", True, False
+        return self._dead_reason or f"server closed the connection ({code})", False
 
     def _mixed(
         self, ws: ClientConnection, messages: list[Any], deliver: Callable[[list[Any]], None]
-    ) -> tuple[str, bool, bool] | None:
+    ) -> tuple[str, bool] | None:
         """A frame holding a control message or an error: the data around them is delivered
         in the exact order; returns how the connection ends, when one of them ends it."""
         data: list[Any] = []
@@ -506,14 +562,14 @@ class Connection:
                 self._reauth_id = None
                 self._refusals = 1
                 log.warning("%s re-authentication refused: %s", self._name, message.error)
-                return "re-authentication refused", True, True
+                return "re-authentication refused", False
             else:
                 data.append(message)
         if data:
             deliver(data)
         return None
 
-    def _control(self, ws: ClientConnection, message: Any) -> tuple[str, bool, bool] | None:
+    def _control(self, ws: ClientConnection, message: Any) -> tuple[str, bool] | None:
         kind = type(message)
         if kind is Pong:
             return None
@@ -530,9 +586,9 @@ class Connection:
                 self._spawn(self._reauthenticate(ws), "reauth")
             return None
         if kind is AuthExpired:
-            return "session expired (authExpired)", True, True
+            return "session expired (authExpired)", False
         if kind is AuthFailure:
-            return f"server requires authentication ({message.action})", True, True
+            return f"server requires authentication ({message.action})", False
         return None
 
     # -- child tasks ----------------------------------------------------------------------------

@@ -6,7 +6,10 @@ Policies:
     Items queue in order up to ``limit``. Beyond that the consumer is *slow*: further items
     are kept as the latest one per key (item type and symbol; partial quote/trade updates are
     merged, so no field is lost, only intermediate values). :attr:`Consumer.conflated` counts
-    the updates replaced that way. Memory stays within ``limit`` plus one item per key.
+    the updates replaced that way. Items without a symbol (status changes, server errors,
+    unknown messages) cannot be conflated: the newest ``limit`` of them are kept, in order, and
+    :attr:`Consumer.dropped` counts the older ones that fell out. Memory stays within twice
+    ``limit`` plus one item per key.
 
 ``lossless`` (account events)
     Items queue in order up to ``limit``; one more and the consumer fails with
@@ -55,7 +58,8 @@ class Consumer(Parking, Generic[T]):
 
     Attributes:
         conflated: updates replaced by a newer one for the same key (``conflate`` policy).
-        dropped: status events that fell out of the ring buffer (``drop_oldest`` policy).
+        dropped: items that fell out of the buffer: status events (``drop_oldest`` policy),
+            or, once a ``conflate`` consumer is slow, items without a symbol beyond ``limit``.
         delivered: items handed to you so far.
     """
 
@@ -75,6 +79,7 @@ class Consumer(Parking, Generic[T]):
         self._limit = require_count(limit, "buffer")
         self._queue: collections.deque[Any] = collections.deque()
         self._overflow: dict[Any, Any] | None = None
+        self._unkeyed: collections.deque[object] | None = None  # overflow keys, oldest first
         Parking.__init__(self)
         self._done = False
         self._error: BaseException | None = None
@@ -147,7 +152,16 @@ class Consumer(Parking, Generic[T]):
             overflow = self._overflow = {}
         symbol = getattr(item, "symbol", None)
         if symbol is None or not hasattr(item, "data"):
-            overflow[object()] = item  # status and error events are never conflated
+            # Status and error events are never conflated: the newest ``limit`` are kept.
+            unkeyed = self._unkeyed
+            if unkeyed is None:
+                unkeyed = self._unkeyed = collections.deque()
+            key = object()
+            overflow[key] = item
+            unkeyed.append(key)
+            if len(unkeyed) > self._limit:
+                del overflow[unkeyed.popleft()]
+                self.dropped += 1
             return
         key = (type(item), symbol)
         previous = overflow.get(key)
@@ -220,6 +234,7 @@ class Consumer(Parking, Generic[T]):
             return False
         self._queue.extend(overflow.values())
         self._overflow = None
+        self._unkeyed = None
         return True
 
     async def _wait(self) -> None:
@@ -254,6 +269,7 @@ class Consumer(Parking, Generic[T]):
         self._hub._unregister(self)
         self._queue.clear()
         self._overflow = None
+        self._unkeyed = None
         self._finish(None)
 
     async def aclose(self) -> None:

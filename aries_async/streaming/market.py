@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
-from aries_async.errors import StreamClosedError, require_text
+from aries_async.errors import StreamClosedError
 from aries_async.models.events import (
     GreeksUpdate,
     Level2Update,
@@ -46,6 +46,7 @@ from aries_async.streaming.protocol import (
     channel_of,
     encode_market_subscribe,
     encode_market_unsubscribe,
+    normalize_symbol,
 )
 
 __all__ = ["MarketStream", "market_stream"]
@@ -75,6 +76,9 @@ class MarketStream:
 
     Any number of consumers may iterate at once; each receives every update for its filter.
     """
+
+    data_types: frozenset[type[Any]] = frozenset(_DATA_TYPES) - {MarketStatusUpdate}
+    """Messages that make a connection healthy (the server pushes a market status unasked)."""
 
     def __init__(
         self,
@@ -147,7 +151,8 @@ class MarketStream:
         :class:`~aries_async.models.events.ServerErrorMessage` in :meth:`events`.
 
         Args:
-            symbols: one symbol or several (tickers, indices, OSI option symbols).
+            symbols: one symbol or several (tickers, indices, OSI option symbols), in any
+                case: they are stripped and upper-cased, as the REST calls do.
             channels: any of ``quotes``, ``trades``, ``level2``, ``timeAndSales``, ``greeks``.
             quote_fields, trade_fields, time_and_sales_fields, greeks_fields: field
                 selection (None or ``"*"``: all fields).
@@ -181,20 +186,26 @@ class MarketStream:
     ) -> None:
         """Drop symbols (``channels`` None) or only some channels of them.
 
+        Symbols are matched as :meth:`subscribe` stored them (upper case). :meth:`latest` and
+        :meth:`latest_trade` forget a symbol whose quotes or trades are no longer subscribed.
+
         Raises:
             StreamClosedError: the stream is closed.
-            ValidationError: an unknown channel (then nothing is dropped).
+            ValidationError: an empty or non-text symbol, or an unknown channel (then nothing
+                is dropped).
         """
         self._check_open()
         names = [symbols] if isinstance(symbols, str) else list(symbols)
+        names = [normalize_symbol(symbol) for symbol in names]
         wanted = [channel_of(c) for c in channels] if channels is not None else None
         items: list[str | dict[str, Any]] = []
         for symbol in names:
             item = self._subs.remove(symbol, wanted)
             if item is not None:
                 items.append(item)
-            if not self._subs.wants(symbol):
+            if not self._subs.wants(symbol, Channel.QUOTES):
                 self._latest.pop(symbol, None)
+            if not self._subs.wants(symbol, Channel.TRADES):
                 self._latest_trade.pop(symbol, None)
         if items:
             await self._connection.send(
@@ -254,12 +265,14 @@ class MarketStream:
         return self._connection.decoder.unknown
 
     def latest(self, symbol: str) -> QuoteUpdate | None:
-        """The last known quote of ``symbol`` (partial updates merged), or None."""
-        return self._latest.get(symbol)
+        """The last known quote of ``symbol`` (partial updates merged), or None; only while
+        its quotes are subscribed."""
+        return self._latest.get(normalize_symbol(symbol))
 
     def latest_trade(self, symbol: str) -> TradeUpdate | None:
-        """The last known trade of ``symbol`` (partial updates merged), or None."""
-        return self._latest_trade.get(symbol)
+        """The last known trade of ``symbol`` (partial updates merged), or None; only while
+        its trades are subscribed."""
+        return self._latest_trade.get(normalize_symbol(symbol))
 
     @property
     def market_status(self) -> MarketStatusUpdate | None:
@@ -274,9 +287,7 @@ class MarketStream:
         self._check_open()
         wanted = [symbols] if isinstance(symbols, str) else symbols
         if wanted is not None:
-            wanted = list(wanted)
-            for symbol in wanted:
-                require_text(symbol, "symbols")
+            wanted = [normalize_symbol(symbol, "symbols") for symbol in wanted]
         return Consumer(
             self._hub,
             types,
@@ -338,7 +349,8 @@ class MarketStream:
 
         With ``symbols`` only per-symbol updates of those symbols are delivered. Ends and
         raises like :meth:`quotes`; a slow consumer gets updates conflated per (type, symbol)
-        while status events are always kept in order.
+        while items without a symbol (status events, server errors, unknown messages) are kept
+        in order, the newest ``buffer`` of them (``.dropped`` counts older ones that fell out).
         """
         types = _ALL_TYPES if symbols is None else _DATA_TYPES
         return self._consumer(types, symbols, buffer)
@@ -379,7 +391,12 @@ class MarketStream:
             if kind is QuoteUpdate:
                 symbol = message.symbol
                 previous = latest.get(symbol)
-                if previous is None or message.data.keys() >= previous.data.keys():
+                if previous is None:
+                    # Not one kept so far: an update that was on its way when the symbol was
+                    # unsubscribed does not bring it back.
+                    if self._subs.wants(symbol, Channel.QUOTES):
+                        latest[symbol] = message
+                elif message.data.keys() >= previous.data.keys():
                     latest[symbol] = message  # it sent every field the previous one had
                 else:
                     latest[symbol] = previous.merged(message)
@@ -396,9 +413,10 @@ class MarketStream:
         if kind is TradeUpdate:
             symbol = message.symbol
             previous_trade = self._latest_trade.get(symbol)
-            self._latest_trade[symbol] = (
-                message if previous_trade is None else previous_trade.merged(message)
-            )
+            if previous_trade is not None:
+                self._latest_trade[symbol] = previous_trade.merged(message)
+            elif self._subs.wants(symbol, Channel.TRADES):
+                self._latest_trade[symbol] = message
         elif kind is MarketStatusUpdate:
             self._market_status = message
         elif kind is ServerErrorMessage:

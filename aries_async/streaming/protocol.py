@@ -23,7 +23,7 @@ import attrs
 import orjson
 
 from aries_async.errors import ValidationError, require_text
-from aries_async.models._converter import structure
+from aries_async.models._converter import converter, structure
 from aries_async.models.accounts import Balance, Position
 from aries_async.models.events import (
     AccountSnapshot,
@@ -66,6 +66,8 @@ __all__ = [
     "encode_market_subscribe",
     "encode_market_unsubscribe",
     "encode_ping",
+    "normalize_symbol",
+    "prepare_account_decoding",
 ]
 
 log = logging.getLogger("aries_async.streaming")
@@ -74,6 +76,25 @@ _NEWLINE = ord("\n")
 """``_NEWLINE in frame`` finds a newline byte in a few dozen nanoseconds. ``b"\n" in frame``
 takes five times as long: ``bytes.__contains__`` first tries its argument as an integer, and a
 bytes argument raises (and clears) a TypeError every time."""
+
+
+def normalize_symbol(value: object, field: str = "symbol") -> str:
+    """A stream symbol as the server names it: stripped and upper-cased, as the REST calls
+    send theirs (``"aapl"`` is ``"AAPL"``).
+
+    Raises:
+        ValidationError: ``value`` is not a string with more than white space in it.
+    """
+    return require_text(value, field).upper()
+
+
+def prepare_account_decoding() -> None:
+    """Build the converter's decoders of the account messages (orders, positions, balance)
+    now. cattrs writes and compiles them on first use, some 20 ms of CPU: the account stream's
+    module does it at import (which the client runs in a worker thread) rather than at the
+    first snapshot, on the event loop."""
+    for cls in (list[Order], list[Position], Order, Position, Balance):
+        converter.get_structure_hook(cls)
 
 
 def _dumps(message: Mapping[str, Any]) -> str:
@@ -230,7 +251,7 @@ class MarketSubscription:
         Raises:
             ValidationError: an empty or non-text symbol, no channel, or an unknown channel.
         """
-        require_text(symbol, "symbol")
+        symbol = normalize_symbol(symbol)
         chans = frozenset(channel_of(c) for c in channels)
         if not chans:
             raise ValidationError("at least one channel is needed", field="channels")
@@ -330,9 +351,10 @@ class MarketSubscriptions:
             item[_UNSUB_KEYS[channel]] = True
         return item
 
-    def wants(self, symbol: str) -> bool:
-        """Whether ``symbol`` is desired."""
-        return symbol in self.desired
+    def wants(self, symbol: str, channel: Channel | None = None) -> bool:
+        """Whether ``symbol`` is desired (on ``channel``, when given)."""
+        current = self.desired.get(symbol)
+        return current is not None and (channel is None or channel in current.channels)
 
     def replay(self) -> list[dict[str, Any]]:
         """Subscribe items for everything desired (after a reconnect)."""
@@ -736,7 +758,7 @@ class Heartbeat:
 
 
 class Backoff:
-    """Exponential reconnect delays with jitter; a connection that lasted resets them.
+    """Exponential reconnect delays with jitter; a healthy connection resets them.
 
     Example:
         >>> b = Backoff(initial=1.0, maximum=8.0, multiplier=2.0, jitter=0.0, reset_after=60)
@@ -775,8 +797,12 @@ class Backoff:
         """A connection is up (authenticated and subscribed) at ``now``."""
         self._connected_at = now
 
-    def disconnected(self, now: float) -> None:
-        """The connection ended at ``now``; resets the delays if it had been stable."""
-        if self._connected_at is not None and now - self._connected_at >= self.reset_after:
-            self.failures = 0
+    def disconnected(self, now: float, *, healthy: bool = False) -> bool:
+        """The connection ended at ``now``; resets the delays if it was ``healthy`` (it
+        delivered data, say) or had been up for ``reset_after``. Returns whether it reset."""
+        stable = self._connected_at is not None and now - self._connected_at >= self.reset_after
         self._connected_at = None
+        if healthy or stable:
+            self.failures = 0
+            return True
+        return False

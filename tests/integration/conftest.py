@@ -11,8 +11,10 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 from sim_http import SimApi
+from stream_helpers import FakeTime
 
 from aries_async.sim import ManualClock, Simulator
+from aries_async.sim.ws import WsHub, hub_of
 
 
 @pytest.fixture
@@ -39,3 +41,15 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 def api(sim: Simulator, http: aiohttp.ClientSession) -> SimApi:
     """Raw calls to ``sim`` with an all-scope token."""
     return SimApi(sim, http)
+
+
+@pytest.fixture
+def hub(sim: Simulator) -> WsHub:
+    """The websocket hub of ``sim`` (triggers drops, expiries, injected lines)."""
+    return hub_of(sim.app)
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    """A monotonic clock and sleep for the streams that move only on ``advance``."""
+    return FakeTime()

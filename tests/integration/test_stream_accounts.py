@@ -26,7 +26,7 @@ from aries_async.models.events import (
 from aries_async.models.orders import Order, OrderAck, OrderRequest, OrderStatus
 from aries_async.sim import ManualClock, ServerErrorFault, Simulator
 from aries_async.sim.cli import add_arguments, build_simulator
-from aries_async.sim.ws import WsHub, hub_of
+from aries_async.sim.ws import WsHub
 from aries_async.streaming import AccountStream, StreamConfig
 from aries_async.streaming.accounts import (
     OrderLookup,
@@ -48,11 +48,6 @@ async def until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
 async def sim() -> AsyncIterator[Simulator]:
     async with Simulator(seed=9, clock=ManualClock(), tick_interval=None) as s:
         yield s
-
-
-@pytest.fixture
-def hub(sim: Simulator) -> WsHub:
-    return hub_of(sim.app)
 
 
 def make_stream(sim: Simulator, config: StreamConfig = FAST) -> AccountStream:

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import heapq
-import itertools
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
 import orjson
 import pytest
+from stream_helpers import FakeTime, Tokens, own_tasks, take, until
 from websockets.asyncio.client import connect as ws_connect
 
 from aries_async.errors import (
-    ReauthenticationRequired,
     StreamAuthError,
     StreamClosedError,
     ValidationError,
@@ -33,7 +31,7 @@ from aries_async.models.events import (
     UnknownEvent,
 )
 from aries_async.sim import ManualClock, Simulator
-from aries_async.sim.ws import WsHub, hub_of
+from aries_async.sim.ws import WsHub
 from aries_async.streaming import MarketStream, StreamConfig
 from aries_async.streaming.protocol import Channel
 from aries_async.streaming.socket import FrameSocket
@@ -41,90 +39,10 @@ from aries_async.streaming.socket import FrameSocket
 FAST = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
 
 
-class FakeTime:
-    """A monotonic clock and a sleep that only move when the test says so."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self._timers: list[tuple[float, int, asyncio.Future[None]]] = []
-        self._seq = itertools.count()
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, delay: float) -> None:
-        if delay <= 0:
-            await asyncio.sleep(0)
-            return
-        future = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._timers, (self.now + delay, next(self._seq), future))
-        await future
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-        while self._timers and self._timers[0][0] <= self.now:
-            _, _, future = heapq.heappop(self._timers)
-            if not future.done():
-                future.set_result(None)
-
-
-class Tokens:
-    """A token source backed by the simulator; ``invalidate`` mints a fresh token."""
-
-    def __init__(self, sim: Simulator, ttl: float | None = None) -> None:
-        self.sim = sim
-        self.ttl = ttl
-        self.current = sim.issue_token(ttl=ttl).access_token
-        self.calls = 0
-        self.invalidated = 0
-        self.grant_revoked = False
-        self.fresh_each_call = False
-
-    async def __call__(self) -> str:
-        self.calls += 1
-        if self.grant_revoked:
-            raise ReauthenticationRequired("the grant was revoked", error="invalid_grant")
-        if self.fresh_each_call:
-            self.current = self.sim.issue_token(ttl=self.ttl).access_token
-        return self.current
-
-    async def invalidate(self, token: str) -> None:
-        self.invalidated += 1
-        if not self.grant_revoked:
-            self.current = self.sim.issue_token(ttl=self.ttl).access_token
-
-
-async def until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Wait for socket traffic to make ``predicate`` true."""
-    async with asyncio.timeout(timeout):
-        while not predicate():  # noqa: ASYNC110 - polling socket-driven state
-            await asyncio.sleep(0.002)
-
-
-async def take(iterator: AsyncIterator[Any], count: int, timeout: float = 5.0) -> list[Any]:
-    out = []
-    async with asyncio.timeout(timeout):
-        async for item in iterator:
-            out.append(item)
-            if len(out) >= count:
-                break
-    return out
-
-
 @pytest.fixture
 async def sim() -> AsyncIterator[Simulator]:
     async with Simulator(seed=4, clock=ManualClock(), tick_interval=None) as s:
         yield s
-
-
-@pytest.fixture
-def hub(sim: Simulator) -> WsHub:
-    return hub_of(sim.app)
-
-
-@pytest.fixture
-def fake_time() -> FakeTime:
-    return FakeTime()
 
 
 async def subscribed(stream: MarketStream, *symbols: str) -> None:
@@ -143,14 +61,6 @@ def make_stream(
         sleep=fake_time.sleep,
         clock=fake_time.clock,
     )
-
-
-def _own_tasks() -> list[asyncio.Task[Any]]:
-    return [
-        t
-        for t in asyncio.all_tasks()
-        if t.get_name().startswith(("aries-market-", "aries-accounts-")) and not t.done()
-    ]
 
 
 async def test_subscribe_snapshot_typed_decimals_and_latest(
@@ -292,7 +202,7 @@ async def test_drops_reconnect_replay_and_signal_every_gap(
                 assert key not in seen
                 seen.add(key)
     await asyncio.sleep(0)
-    assert _own_tasks() == []
+    assert own_tasks() == []
     assert not [t for t in asyncio.all_tasks() - before if t.get_name().startswith("aries-m")]
 
 
@@ -426,7 +336,7 @@ async def test_revoked_token_is_replaced_then_revoked_grant_is_fatal(
             await drain()
         assert isinstance(changes[-1], StreamDisconnected)
         assert not changes[-1].will_reconnect
-    assert _own_tasks() == []
+    assert own_tasks() == []
 
 
 async def test_refused_credentials_raise_on_enter(sim: Simulator, fake_time: FakeTime) -> None:
@@ -439,7 +349,7 @@ async def test_refused_credentials_raise_on_enter(sim: Simulator, fake_time: Fak
     with pytest.raises(StreamAuthError):
         async with stream:
             pass
-    assert _own_tasks() == []
+    assert own_tasks() == []
 
 
 async def test_slow_consumer_on_many_symbols_is_bounded_fast_one_gets_all(
@@ -505,7 +415,7 @@ async def test_cancelled_consumer_and_context_exit_tear_down_cleanly(
         sim.advance(1.0)
         await until(lambda: seen["survivor"] >= 2)
     assert await asyncio.wait_for(survivor, 1) >= 2  # ended normally by the exit
-    assert _own_tasks() == []
+    assert own_tasks() == []
 
 
 async def test_one_frame_of_data_and_control_is_delivered_in_order_and_merged(
@@ -554,7 +464,7 @@ async def test_a_socket_from_another_opener_is_read_with_recv_in_the_same_order(
     )
     async with stream:
         assert not isinstance(stream._connection._ws, FrameSocket)
-        assert any(t.get_name() == "aries-market-receive" for t in _own_tasks())
+        assert any(t.get_name() == "aries-market-receive" for t in own_tasks())
         events = stream.events()
         await stream.subscribe("AAPL", channels=["quotes"])
         await subscribed(stream, "AAPL")

@@ -53,11 +53,12 @@ def test_slow_consumer_conflates_per_symbol_and_stays_bounded() -> None:
 
 def test_status_events_are_never_conflated() -> None:
     hub = Hub()
-    c: Consumer[object] = Consumer(hub, [QuoteUpdate, StreamConnected], policy="conflate", limit=1)
+    c: Consumer[object] = Consumer(hub, [QuoteUpdate, StreamConnected], policy="conflate", limit=2)
     hub.publish(quote("A", 1))
-    hub.publish(StreamConnected(attempt=2, reconnect=True, at=0))
-    hub.publish(StreamConnected(attempt=3, reconnect=True, at=0))
-    assert len(drain(c)) == 3
+    for attempt in range(2, 5):
+        hub.publish(StreamConnected(attempt=attempt, reconnect=True, at=0))
+    assert len(drain(c)) == 4
+    assert (c.conflated, c.dropped) == (0, 0)
 
 
 def test_lossless_consumer_raises_overflow_after_delivering_what_it_holds() -> None:

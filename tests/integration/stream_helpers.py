@@ -1,0 +1,96 @@
+"""Shared by the stream tests: a fake monotonic clock and sleep, a simulator-backed token source,
+bounded waits for socket traffic and the streams' own tasks."""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from aries_async.errors import ReauthenticationRequired
+from aries_async.sim import Simulator
+
+
+class FakeTime:
+    """A monotonic clock and a sleep that only move when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self._timers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._seq = itertools.count()
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, delay: float) -> None:
+        if delay <= 0:
+            await asyncio.sleep(0)
+            return
+        future = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._timers, (self.now + delay, next(self._seq), future))
+        await future
+
+    def waiting(self) -> list[float]:
+        """The delays of the sleeps pending now (from the current time)."""
+        return [at - self.now for at, _, future in self._timers if not future.done()]
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+        while self._timers and self._timers[0][0] <= self.now:
+            _, _, future = heapq.heappop(self._timers)
+            if not future.done():
+                future.set_result(None)
+
+
+class Tokens:
+    """A token source backed by the simulator; ``invalidate`` mints a fresh token."""
+
+    def __init__(self, sim: Simulator, ttl: float | None = None) -> None:
+        self.sim = sim
+        self.ttl = ttl
+        self.current = sim.issue_token(ttl=ttl).access_token
+        self.calls = 0
+        self.invalidated = 0
+        self.grant_revoked = False
+        self.fresh_each_call = False
+
+    async def __call__(self) -> str:
+        self.calls += 1
+        if self.grant_revoked:
+            raise ReauthenticationRequired("the grant was revoked", error="invalid_grant")
+        if self.fresh_each_call:
+            self.current = self.sim.issue_token(ttl=self.ttl).access_token
+        return self.current
+
+    async def invalidate(self, token: str) -> None:
+        self.invalidated += 1
+        if not self.grant_revoked:
+            self.current = self.sim.issue_token(ttl=self.ttl).access_token
+
+
+async def until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait for socket traffic to make ``predicate`` true."""
+    async with asyncio.timeout(timeout):
+        while not predicate():  # noqa: ASYNC110 - polling socket-driven state
+            await asyncio.sleep(0.002)
+
+
+async def take(iterator: AsyncIterator[Any], count: int, timeout: float = 5.0) -> list[Any]:
+    out = []
+    async with asyncio.timeout(timeout):
+        async for item in iterator:
+            out.append(item)
+            if len(out) >= count:
+                break
+    return out
+
+
+def own_tasks() -> list[asyncio.Task[Any]]:
+    """The streams' tasks still running (supervisor, keep-alive, re-auth, reconcile)."""
+    return [
+        t
+        for t in asyncio.all_tasks()
+        if t.get_name().startswith(("aries-market-", "aries-accounts-")) and not t.done()
+    ]

@@ -1,0 +1,362 @@
+"""Streams left running unattended against misbehaving servers: reconnect backoff, cancelled
+entry, symbol case, no secret in any log record, no import on the event loop at stream open.
+
+Time never passes for real: the streams' backoff and keep-alive run on :class:`FakeTime`, the
+simulator on a ManualClock; the only waits are for socket traffic, each bounded by a timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from stream_helpers import FakeTime, Tokens, own_tasks, take, until
+
+from aries_async.client import AriesClient
+from aries_async.errors import StreamClosedError
+from aries_async.models.events import StreamDisconnected, UnknownEvent
+from aries_async.sim import Simulator
+from aries_async.sim.ws import WsHub
+from aries_async.streaming import AccountStream, MarketStream, StreamConfig
+
+ACCOUNT = "TEST-ACCOUNT-001"
+KINDS = ("market", "accounts")
+BACKOFF = StreamConfig(
+    backoff_initial=0.5, backoff_max=4.0, backoff_multiplier=2.0, backoff_jitter=0.0
+)
+
+
+def make(
+    kind: str, sim: Simulator, fake_time: FakeTime, config: StreamConfig = BACKOFF
+) -> MarketStream | AccountStream:
+    tokens = Tokens(sim)
+    options: dict[str, Any] = {
+        "config": config,
+        "invalidate_token": tokens.invalidate,
+        "sleep": fake_time.sleep,
+        "clock": fake_time.clock,
+    }
+    if kind == "market":
+        return MarketStream(sim.market_ws_url, tokens, **options)
+    return AccountStream(sim.accounts_ws_url, tokens, ACCOUNT, **options)
+
+
+async def next_disconnect(status: AsyncIterator[Any], fake_time: FakeTime) -> StreamDisconnected:
+    """The next StreamDisconnected; its backoff sleep (if any) is let through at once."""
+    async with asyncio.timeout(5):
+        async for event in status:
+            if isinstance(event, StreamDisconnected):
+                delay = event.retry_in
+                if event.will_reconnect and delay:
+                    await until(lambda: delay in fake_time.waiting())  # noqa: B023 - awaited here
+                    fake_time.advance(delay)
+                return event
+    raise AssertionError("the status consumer ended")
+
+
+# -- 17: reconnects always back off; a healthy connection resets the backoff ---------------------
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("fault", ["authExpired", "authRequired", "close"])
+async def test_a_server_ending_every_connection_at_once_gets_growing_delays_up_to_the_cap(
+    kind: str, fault: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    if fault == "close":
+        sim.faults.ws_close_after_accept = True
+    else:
+        sim.faults.ws_expire_after_auth = fault
+    stream = make(kind, sim, fake_time)
+    status = stream.status()
+    async with stream:
+        delays = [(await next_disconnect(status, fake_time)).retry_in for _ in range(20)]
+    assert delays == [0.5, 1.0, 2.0] + [4.0] * 17
+    assert 20 <= hub.connections[kind] <= 21  # one attempt per delay (and one in flight)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_drops_after_data_reset_the_backoff_every_time(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    stream = make(kind, sim, fake_time)
+    status = stream.status()
+    if isinstance(stream, MarketStream):
+        await stream.subscribe("AAPL", channels=["quotes"])
+        data: AsyncIterator[Any] = stream.quotes()
+    else:
+        data = stream.snapshots()
+    async with stream:
+        delays = []
+        for _ in range(6):
+            await take(data, 1)  # this connection delivered data (a snapshot of its subscription)
+            assert hub.drop(kind) == 1
+            delays.append((await next_disconnect(status, fake_time)).retry_in)
+    assert delays == [0.5] * 6
+
+
+async def test_a_connection_that_stayed_up_resets_the_backoff_and_one_that_did_not_does_not(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    quiet = StreamConfig(  # no ping or staleness check within the test's fake minutes
+        backoff_initial=0.5,
+        backoff_max=4.0,
+        backoff_jitter=0.0,
+        backoff_reset_after=30.0,
+        ping_interval=1000.0,
+        pong_timeout=1000.0,
+        stale_after=1000.0,
+    )
+    stream = make("market", sim, fake_time, quiet)
+    status = stream.status()
+    sim.faults.ws_close_after_accept = True
+    async with stream:
+        grown = [(await next_disconnect(status, fake_time)).retry_in for _ in range(3)]
+        sim.faults.ws_close_after_accept = False
+        await until(lambda: stream.connected)
+        fake_time.advance(31.0)  # up, without data, for longer than backoff_reset_after
+        assert hub.drop("market") == 1
+        after_stable = (await next_disconnect(status, fake_time)).retry_in
+        await until(lambda: stream.connected)
+        fake_time.advance(5.0)
+        assert hub.drop("market") == 1
+        after_short = (await next_disconnect(status, fake_time)).retry_in
+    assert grown == [0.5, 1.0, 2.0]
+    assert (after_stable, after_short) == (0.5, 1.0)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_max_attempts_counts_connections_that_ended_before_delivering_data(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    sim.faults.ws_close_after_accept = True
+    stream = make(kind, sim, fake_time, StreamConfig(max_attempts=3, backoff_jitter=0.0))
+    status = stream.status()
+    async with stream:
+        ends = [await next_disconnect(status, fake_time) for _ in range(3)]
+    assert [e.will_reconnect for e in ends] == [True, True, False]
+    assert hub.connections[kind] == 3
+    with pytest.raises(StreamClosedError, match="gave up after 3 attempts"):
+        await take(status, 1)
+
+
+# -- 20: a cancelled entry leaves nothing behind -----------------------------------------------
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_cancelling_the_entry_leaves_no_task_and_opens_no_more_sockets(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    sim.faults.ws_stall = True  # the socket opens, authentication never completes
+    stream = make(kind, sim, fake_time)
+
+    async def enter() -> None:
+        async with stream:
+            raise AssertionError("entered a stream whose server never answered")
+
+    entering = asyncio.create_task(enter())
+    await until(lambda: hub.open_sessions(kind) == 1)
+    entering.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await entering
+    assert own_tasks() == []
+    await until(lambda: hub.open_sessions(kind) == 0)  # the socket was closed
+    for _ in range(5):
+        fake_time.advance(60.0)
+        await asyncio.sleep(0.01)
+    assert hub.connections[kind] == 1
+    assert own_tasks() == []
+
+
+# -- 21: symbols are case-normalised; latest() forgets what is unsubscribed --------------------
+
+
+async def test_symbols_are_upper_cased_and_latest_forgets_unsubscribed_symbols(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    stream = make("market", sim, fake_time)
+    assert isinstance(stream, MarketStream)
+    async with stream:
+        quotes = stream.quotes("aapl")
+        await stream.subscribe(" aapl ", channels=["quotes", "trades"])
+        assert list(stream.subscriptions) == ["AAPL"]
+        await until(lambda: stream.acknowledged == {"AAPL"})
+        (quote,) = await take(quotes, 1)
+        assert quote.symbol == "AAPL"
+        await until(lambda: stream.latest_trade("aapl") is not None)
+        assert stream.latest("aapl") is stream.latest("AAPL") is not None
+
+        await stream.unsubscribe("Aapl", channels=["quotes"])
+        assert stream.latest("AAPL") is None
+        assert stream.latest_trade("AAPL") is not None
+        await stream.unsubscribe("aapl")
+        assert stream.subscriptions == {}
+        assert stream.latest_trade("AAPL") is None
+
+        # An update already on its way when the symbol was dropped does not bring it back.
+        late = {"action": "update", "type": "quote", "symbol": "AAPL", "data": {"bid": 1.5}}
+        seen = stream.unknown
+        hub.inject(orjson.dumps({"type": "event", "payload": late}).decode(), "market")
+        hub.inject('{"type":"event","payload":{"action":"novel"}}', "market")
+        await until(lambda: stream.unknown > seen)
+        assert stream.latest("AAPL") is None
+
+
+# -- 19: a market consumer of symbol-less items is bounded -------------------------------------
+
+
+async def test_symbol_less_items_keep_a_slow_market_consumer_bounded(sim: Simulator) -> None:
+    stream = MarketStream(sim.market_ws_url, Tokens(sim))
+    events = stream.events(buffer=100)
+    for i in range(50_000):
+        stream.on_messages([UnknownEvent(raw={"type": "novel", "n": i})])
+    assert events.pending <= 200
+    assert events.dropped == 50_000 - events.pending
+    items = await events.next_batch()
+    items += await events.next_batch()
+    assert [item.raw["n"] for item in items[:100]] == list(range(100))  # the queue, in order
+    assert [item.raw["n"] for item in items[100:]] == list(range(50_000 - len(items) + 100, 50_000))
+    assert events.get_nowait() is None
+
+
+# -- 8: no secret in any log record -------------------------------------------------------------
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def every_record() -> Iterator[_Records]:
+    """Every record of every logger at DEBUG, as ``logging.basicConfig(level=DEBUG)`` gives."""
+    root = logging.getLogger()
+    handler = _Records()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+def _leaks(text: str, secret: str, window: int = 12) -> bool:
+    """Whether ``text`` shows ``secret`` or any ``window`` characters of it in a row."""
+    return any(secret[i : i + window] in text for i in range(max(1, len(secret) - window + 1)))
+
+
+async def test_no_secret_reaches_any_log_record_in_a_session_with_streams(
+    sim: Simulator, hub: WsHub, every_record: _Records
+) -> None:
+    token = sim.issue_token()
+    secrets = {sim.client_secret, token.access_token, token.refresh_token or ""}
+    async with AriesClient(sim.client_config(), token=token) as client:
+        async with client.market_stream() as market, client.account_stream(ACCOUNT) as account:
+            quotes = market.quotes()
+            await market.subscribe(["AAPL", "NOPE1"], channels=["quotes"])  # one refused
+            await take(quotes, 1)
+            await until(lambda: account.snapshot is not None)
+            sim.revoke_tokens()  # the streams get authExpired; REST a 401, then a refresh
+            await client.market.quote("MSFT")
+            await until(lambda: market.reconnects >= 1 and account.reconnects >= 1)
+            hub.drop()
+            await until(lambda: market.reconnects >= 2 and account.reconnects >= 2)
+            await take(quotes, 1)
+        current = await client.auth.token()
+        secrets |= {current.access_token, current.refresh_token or ""}
+    assert current.access_token != token.access_token  # the session did refresh
+    secrets.discard("")
+    names = {record.name.split(".")[0] for record in every_record.records}
+    assert {"websockets", "aries_async"} <= names  # the third-party frame logs were captured
+    formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
+    for record in every_record.records:
+        text = formatter.format(record) + repr(record.args)
+        leaked = [s[:6] for s in secrets if _leaks(text, s)]
+        assert not leaked, f"{record.name}: {record.getMessage()[:200]}"
+    assert any("carrying a token" in record.getMessage() for record in every_record.records)
+
+
+# -- 22: opening the first streams imports nothing on the event loop ----------------------------
+
+_CHILD = r"""
+import asyncio, json, sys, threading, time
+from aries_async import AriesClient, ClientConfig
+
+info = json.loads(sys.argv[1])
+loop_thread = threading.get_ident()
+watching = False
+imported = []
+
+
+def audit(event, args):
+    if event == "import" and watching and threading.get_ident() == loop_thread:
+        imported.append(args[0])
+
+
+sys.addaudithook(audit)
+
+
+async def lag(record):
+    loop = asyncio.get_running_loop()
+    while True:
+        before = loop.time()
+        await asyncio.sleep(0)
+        record.append(loop.time() - before)
+
+
+async def main():
+    global watching
+    config = ClientConfig.for_base_url(
+        info["base_url"], client_id=info["client_id"], client_secret=info["client_secret"]
+    )
+    async with AriesClient(config) as client:
+        await client.auth.set_token(await client.oauth.client_credentials())
+        await client.market.quote("AAPL")
+        gaps = []
+        probe = asyncio.create_task(lag(gaps))
+        await asyncio.sleep(0)  # the probe is running
+        watching = True
+        async with client.market_stream() as stream:
+            await stream.subscribe("aapl", channels=["quotes"])
+            async for quote in stream.quotes():
+                break
+        async with client.account_stream(info["account"]) as account:
+            async for snapshot in account.snapshots():
+                break
+        watching = False
+        probe.cancel()
+    print(json.dumps({"imported": imported, "max_gap_ms": 1000 * max(gaps)}))
+
+
+asyncio.run(main())
+"""
+
+
+async def test_opening_the_first_streams_imports_nothing_on_the_event_loop(sim: Simulator) -> None:
+    info = {**sim.info(), "account": ACCOUNT}
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        _CHILD,
+        json.dumps(info),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        cwd=Path(__file__).parent,
+    )
+    async with asyncio.timeout(60):
+        out, err = await child.communicate()
+    assert child.returncode == 0, err.decode()[-2000:]
+    result = json.loads(out)
+    assert result["imported"] == [], result
