@@ -20,6 +20,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --snapshot-working-orders-only              account ws snapshot without today's terminal orders
     --revoke-tokens-after N                     revoke every token after N API requests
     --ws-drop-after N / --ws-malformed-every N / --ws-stall   websocket faults
+    --huge-body ROUTE=BYTES                     blow the route's JSON answer up to BYTES
 """
 
 from __future__ import annotations
@@ -125,6 +126,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--ws-drop-after", type=int, default=None, metavar="N")
     faults.add_argument("--ws-malformed-every", type=int, default=None, metavar="N")
     faults.add_argument("--ws-stall", action="store_true")
+    faults.add_argument("--huge-body", action="append", default=[], metavar="ROUTE=BYTES")
 
 
 def build_faults(args: argparse.Namespace) -> Faults:
@@ -147,6 +149,9 @@ def build_faults(args: argparse.Namespace) -> Faults:
     for spec in args.server_errors:
         route, burst = _server_error(spec, args.empty_error_bodies)
         faults.server_errors[route] = burst
+    for spec in args.huge_body:
+        route, _, size = spec.rpartition("=")
+        faults.huge_body[route.strip()] = int(size)
     return faults
 
 

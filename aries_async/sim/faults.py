@@ -36,6 +36,9 @@ field                              effect
 ``ws_drop_after``                  websocket closes abruptly after N messages sent
 ``ws_malformed_every``             every Nth websocket frame carries a malformed line
 ``ws_stall``                       websocket stops sending and stops answering pings
+``huge_body``                      route -> bytes: the JSON answer is blown up to at least that
+                                   size by repeating each of its top-level lists (a body that is
+                                   a list is repeated itself), so it keeps its documented shape
 =================================  ==============================================================
 """
 
@@ -91,6 +94,9 @@ class Faults:
     ws_drop_after: int | None = None
     ws_malformed_every: int | None = None
     ws_stall: bool = False
+    # A response-size switch: a legitimately shaped answer of any size (size caps, a parse that
+    # must not block the event loop).
+    huge_body: dict[str, int] = attrs.Factory(dict)
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""

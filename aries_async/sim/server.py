@@ -215,6 +215,13 @@ class Simulator:
         """How many ``POST /v1/oauth2/token`` calls arrived."""
         return self.context.token_requests
 
+    @property
+    def open_connections(self) -> int:
+        """TCP connections the server holds right now (HTTP keep-alive and websockets): 0
+        once every client has closed its pool and streams."""
+        server = self._runner.server if self._runner is not None else None
+        return len(server.connections) if server is not None else 0
+
     def info(self) -> dict[str, str]:
         """The connection fields the CLI prints (includes the local client secret)."""
         return {
