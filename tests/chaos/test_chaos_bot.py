@@ -1,0 +1,881 @@
+"""Chaos: a bot trades for a simulated minute while every fault of the simulator comes and goes.
+
+The bot places orders the SDK's safe way (``orders.place``; on an unknown outcome
+``orders.find_by_client_id`` before sending again), keeps an account stream and a market stream
+open, and polls quotes, positions and the balance. A seeded schedule switches every fault in
+:data:`FAULTS` on and off at random times during the first :data:`FAULT_WINDOW` simulated
+seconds; the rest of the minute is quiet, so that the bot can recover. Then the run is checked:
+
+* **no duplicate order**: every order intent (one ``clientId``) is at most one order at the
+  simulator, and the simulator has no order of the run that the bot did not intend;
+* **no lost account event**: the bot's mirror of the orders, built only from what the account
+  stream delivered (snapshots, live and resync events), equals the simulator's book for every
+  order of the run. An order the stream reported as :class:`OrderStateUnknown` (a gap it could
+  not close itself) counts as reported, not lost: the bot then asks
+  ``orders.reconcile``, as the SDK documents, and the answer must match too. The SDK's own view
+  (``stream.orders``) must match as well;
+* **no leaked task or connection**: after the client and streams are closed the loop has the
+  tasks it had before, the simulator holds no connection and no websocket, and no aiohttp
+  session or connector is reported unclosed;
+* **no secret in any log record**: every record of every logger, captured at DEBUG for the whole
+  run, is free of the access and refresh tokens the client held and of the client secret;
+* **memory bounded**: traced memory grows by less than :data:`MEMORY_GROWTH_MB` over the
+  second half of the run, and no consumer buffer or timer list holds more than its bound;
+* **typed errors only**: everything the SDK raised to the bot is an ``AriesError``.
+
+Time is the simulator's :class:`~aries_async.sim.ManualClock`: the client's clock and every
+sleep the SDK takes (retries, reconnect backoff, keep-alive) are :class:`VirtualTime`, which
+wakes sleepers when the driver moves the clock, so a simulated minute takes a few seconds.
+What the SDK times with the loop's own clock stays in real time and is configured short: HTTP
+timeouts (``ClientConfig.timeout``), the websocket open and auth waits.
+
+The simulator runs on its own thread and loop (:class:`~aries_async.sim.threaded.
+ThreadedSimulator`): the tasks on this loop are the bot's and the SDK's only.
+
+Seeds: :data:`SEEDS`, or ``CHAOS_SEED=7`` (or ``7,8,9``) in the environment (not an
+``ARIES_*`` name: tests/conftest.py removes those). A failure names its seed and the schedule.
+
+A new fault is one :class:`FaultKind` line in :data:`FAULTS`. A fault that breaks an invariant
+because of a defect not fixed yet goes in :data:`PENDING` (left out of the schedule, with the
+reason); ``CHAOS_PENDING=1`` puts the pending ones back in to see them fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import heapq
+import itertools
+import logging
+import os
+import random
+import re
+import time as wall_time
+import tracemalloc
+import warnings
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import attrs
+import pytest
+
+from aries_async.auth.store import MemoryTokenStore
+from aries_async.auth.tokens import Token
+from aries_async.client import AriesClient
+from aries_async.errors import (
+    AriesError,
+    AuthError,
+    ConnectionFailedError,
+    OrderOutcomeUnknownError,
+    ServerError,
+)
+from aries_async.errors import APIError as _APIError
+from aries_async.models.events import AccountSnapshot, OrderEvent
+from aries_async.models.orders import Order, OrderRequest
+from aries_async.sim import ManualClock, RateLimitFault, ServerErrorFault, Simulator
+from aries_async.sim.threaded import ThreadedSimulator
+from aries_async.sim.ws import hub_of
+from aries_async.streaming import AccountStream, MarketStream, StreamConfig
+from aries_async.streaming.accounts import OrderStateUnknown
+
+T = TypeVar("T")
+
+SEEDS: tuple[int, ...] = (1, 2, 3)
+"""The seeds run by default (each a different schedule, order flow and price walk)."""
+
+SIM_SECONDS = 60.0
+"""Simulated seconds of the run (faults, then quiet)."""
+
+FAULT_WINDOW = 45.0
+"""Every fault is switched off by this simulated second."""
+
+SETTLE_SECONDS = 30.0
+"""After the run, simulated seconds allowed for the streams to be connected and resynced."""
+
+STEP = 0.25
+"""Simulated seconds per driver step."""
+
+REAL_PAUSE = 0.004
+"""Real seconds the driver yields per step, for the sockets to carry what the step caused."""
+
+MEMORY_GROWTH_MB = 8.0
+"""Traced memory may grow by this much between the middle and the end of the run."""
+
+ACCOUNT = "TEST-ACCOUNT-001"
+SYMBOLS = ("AAPL", "MSFT", "KO", "SPY")
+
+PENDING: dict[str, str] = {}
+"""Fault kinds left out of the schedule until a known defect is fixed: name -> why."""
+
+PENDING_INVARIANTS: dict[str, str] = {
+    "no secret in logs": "issue 17 #8: websockets logs our auth frame at DEBUG, token included",
+}
+"""Invariants that fail on every run until a known defect is fixed: name -> why. They are
+checked; a failure makes the test xfail, a pass makes it fail (remove the entry)."""
+
+
+def _seeds() -> tuple[int, ...]:
+    chosen = os.environ.get("CHAOS_SEED", "").strip()
+    return tuple(int(s) for s in chosen.split(",") if s.strip()) if chosen else SEEDS
+
+
+# -- simulated time ------------------------------------------------------------------------------
+
+
+class VirtualTime:
+    """The simulator's manual clock as the SDK's clock, and a sleep that ends when the driver
+    has moved that clock far enough (:meth:`wake`)."""
+
+    def __init__(self, clock: ManualClock) -> None:
+        self._clock = clock
+        self._timers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    def now(self) -> float:
+        return self._clock.now()
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._timers, (self.now() + seconds, next(self._order), future))
+        await future
+
+    def wake(self) -> None:
+        now = self.now()
+        while self._timers and self._timers[0][0] <= now:
+            _, _, future = heapq.heappop(self._timers)
+            if not future.done():
+                future.set_result(None)
+
+    @property
+    def timers(self) -> int:
+        return len(self._timers)
+
+
+# -- the faults ------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class FaultKind:
+    """One fault: how to switch it on (``apply``, on the simulator's loop) and off again.
+
+    A trigger (a dropped socket, a clock jump) has nothing to switch off: ``clear`` is None.
+    ``seconds`` is the range of simulated seconds it stays on; ``once``: not drawn again.
+    """
+
+    name: str
+    apply: Callable[[Simulator, random.Random], None]
+    clear: Callable[[Simulator], None] | None = None
+    seconds: tuple[float, float] = (1.0, 5.0)
+    once: bool = False
+
+
+def _set(**values: Any) -> Callable[[Simulator], None]:
+    def apply(sim: Simulator) -> None:
+        for name, value in values.items():
+            setattr(sim.faults, name, value)
+
+    return apply
+
+
+def _pop(table: str, key: str) -> Callable[[Simulator], None]:
+    return lambda sim: getattr(sim.faults, table).pop(key, None)
+
+
+def _swallow(mode: str) -> Callable[[Simulator, random.Random], None]:
+    return lambda sim, rng: _set(swallow_order_response=1, swallow_mode=mode)(sim)
+
+
+FAULTS: tuple[FaultKind, ...] = (
+    FaultKind(
+        "rate_limit_quotes",
+        lambda s, r: s.faults.rate_limit.__setitem__(
+            "GET /v1/chart/quotes", RateLimitFault(count=r.randint(1, 3), retry_after=1.0)
+        ),
+        _pop("rate_limit", "GET /v1/chart/quotes"),
+    ),
+    FaultKind(
+        "rate_limit_orders",
+        lambda s, r: s.faults.rate_limit.__setitem__(
+            "POST /v1/orders", RateLimitFault(count=r.randint(1, 2), retry_after=1.0)
+        ),
+        _pop("rate_limit", "POST /v1/orders"),
+    ),
+    FaultKind(
+        "rate_limit_everything",
+        lambda s, r: s.faults.rate_limit.__setitem__(
+            "*", RateLimitFault(count=r.randint(2, 6), retry_after=0.5)
+        ),
+        _pop("rate_limit", "*"),
+    ),
+    FaultKind(
+        "server_errors_everything",
+        lambda s, r: s.faults.server_errors.__setitem__(
+            "*",
+            ServerErrorFault(
+                count=r.randint(2, 5),
+                status=r.choice((500, 502, 503, 504)),
+                empty_body=r.random() < 0.5,
+            ),
+        ),
+        _pop("server_errors", "*"),
+    ),
+    FaultKind(
+        "server_errors_orders",
+        lambda s, r: s.faults.server_errors.__setitem__(
+            "POST /v1/orders", ServerErrorFault(count=r.randint(1, 2), status=503)
+        ),
+        _pop("server_errors", "POST /v1/orders"),
+    ),
+    FaultKind("latency", lambda s, r: _set(latency=r.uniform(0.005, 0.03))(s), _set(latency=0.0)),
+    FaultKind("swallow_order_drop", _swallow("drop"), _set(swallow_order_response=0)),
+    FaultKind("swallow_order_hang", _swallow("hang"), _set(swallow_order_response=0)),
+    FaultKind("swallow_order_garble", _swallow("garble"), _set(swallow_order_response=0)),
+    FaultKind(
+        "positions_unavailable",
+        lambda s, r: _set(positions_unavailable=True)(s),
+        _set(positions_unavailable=False),
+    ),
+    FaultKind(
+        "active_orders_empty_list",
+        lambda s, r: _set(null_active_orders=False)(s),
+        _set(null_active_orders=True),
+    ),
+    FaultKind(
+        # A resync during it: the snapshot leaves out the orders that finished meanwhile.
+        "snapshot_working_orders_only",
+        lambda s, r: (
+            _set(snapshot_working_orders_only=True)(s),
+            hub_of(s.app).drop("accounts"),
+        )
+        and None,
+        _set(snapshot_working_orders_only=False),
+        (3.0, 8.0),
+    ),
+    # Every access token revoked, now or after a few more requests; once a run, as a real
+    # revocation is rare (two in a row would rightly end a stream: its fresh token refused).
+    FaultKind(
+        "revoke_tokens",
+        lambda s, r: _set(revoke_tokens_after=r.randint(1, 5))(s)
+        if r.random() < 0.5
+        else s.revoke_tokens() and None,
+        _set(revoke_tokens_after=None),
+        once=True,
+    ),
+    FaultKind(
+        "ws_drop_after",
+        lambda s, r: _set(ws_drop_after=r.randint(1, 20))(s),
+        _set(ws_drop_after=None),
+    ),
+    FaultKind(
+        "ws_malformed_every",
+        lambda s, r: _set(ws_malformed_every=r.randint(1, 3))(s),
+        _set(ws_malformed_every=None),
+    ),
+    # Long enough for a live stream to notice (keep-alive ping, then its pong timeout): the
+    # simulator drops what it would have sent meanwhile, as a dead link loses it.
+    FaultKind(
+        "ws_stall", lambda s, r: _set(ws_stall=True)(s), _set(ws_stall=False), (6.0, 9.0)
+    ),
+    FaultKind("ws_drop_now", lambda s, r: hub_of(s.app).drop() and None),
+    FaultKind("ws_auth_expired_now", lambda s, r: hub_of(s.app).expire() and None),
+    FaultKind("ws_refresh_auth_now", lambda s, r: hub_of(s.app).refresh_auth() and None),
+    FaultKind(
+        "ws_garbage_lines",
+        lambda s, r: (
+            hub_of(s.app).inject('{"type":"event","payload":{"action":"mystery"}}'),
+            hub_of(s.app).inject('{"type":"event","payload":{"action":"error","error":"x"}}'),
+            hub_of(s.app).inject("{not json"),
+        )
+        and None,
+    ),
+    FaultKind(
+        "huge_quotes_answer",
+        lambda s, r: s.faults.huge_body.__setitem__("GET /v1/chart/quotes", 2_000_000),
+        _pop("huge_body", "GET /v1/chart/quotes"),
+    ),
+    # A clock edge: time jumps (tokens come close to or past expiry between two calls).
+    FaultKind("clock_jump", lambda s, r: s.advance(r.uniform(4.0, 12.0)) and None),
+)
+"""Every fault the chaos run switches on and off; one line per fault."""
+
+
+@attrs.frozen
+class Event:
+    at: float
+    kind: FaultKind
+    on: bool
+
+
+def schedule(rng: random.Random, kinds: Iterable[FaultKind]) -> list[Event]:
+    """Every kind once at a random time in the fault window, plus as many again drawn at
+    random; each switched off after its duration (by the end of the window at the latest)."""
+    chosen = list(kinds)
+    again = [k for k in chosen if not k.once]
+    draws = chosen + [rng.choice(again) for _ in range(len(chosen))]
+    events: list[Event] = []
+    for kind in draws:
+        start = rng.uniform(1.0, FAULT_WINDOW - 2.0)
+        events.append(Event(start, kind, True))
+        if kind.clear is not None:
+            end = min(start + rng.uniform(*kind.seconds), FAULT_WINDOW)
+            events.append(Event(end, kind, False))
+    return sorted(events, key=lambda e: (e.at, e.on))
+
+
+# -- the bot ------------------------------------------------------------------------------------
+
+
+@attrs.define
+class Intent:
+    client_id: str
+    request: OrderRequest
+    outcome: str = "pending"
+    sends: int = 0
+
+
+def _refused_unprocessed(exc: Exception) -> bool:
+    """The SDK says the order was certainly not placed: safe to send it again."""
+    if isinstance(exc, ConnectionFailedError):
+        return not exc.request_sent
+    if isinstance(exc, _APIError) and not isinstance(exc, ServerError):
+        return exc.status < 500
+    return isinstance(exc, AuthError)
+
+
+class Bot:
+    """Places orders safely, mirrors the account from its stream, polls and streams quotes."""
+
+    def __init__(self, client: AriesClient, time: VirtualTime, rng: random.Random, seed: int):
+        self.client = client
+        self.time = time
+        self.rng = rng
+        self.prefix = f"chaos{seed}-"
+        self.intents: dict[str, Intent] = {}
+        self.mirror: dict[str, Order] = {}
+        self.unknown: set[str] = set()
+        self.errors: Counter[str] = Counter()
+        self.untyped: list[str] = []
+        self.counts: Counter[str] = Counter()
+        self.stream_ends: list[str] = []
+        self.account: AccountStream | None = None
+        self.market: MarketStream | None = None
+        self.consumers: list[Any] = []
+        self.trading = True
+
+    def _error(self, where: str, exc: BaseException) -> None:
+        self.errors[f"{where}: {type(exc).__name__}"] += 1
+        if not isinstance(exc, AriesError):
+            self.untyped.append(f"{where}: {type(exc).__name__}: {exc}")
+
+    # orders -------------------------------------------------------------------------------
+
+    def _new_intent(self) -> Intent:
+        client_id = f"{self.prefix}{len(self.intents):04d}"
+        symbol = self.rng.choice(SYMBOLS)
+        side = self.rng.choice(("BUY", "SELL"))
+        # Prices around the market: some fill at once, some rest and fill as the walk moves,
+        # some IOC remainders are cancelled.
+        base = {"AAPL": 190, "MSFT": 410, "KO": 68, "SPY": 590}[symbol]
+        price = Decimal(base) * Decimal(1 + self.rng.uniform(-0.01, 0.01))
+        request = OrderRequest(
+            account_id=ACCOUNT,
+            symbol=symbol,
+            side=side,
+            type="LIMIT",
+            qty=self.rng.randint(1, 5),
+            price=price.quantize(Decimal("0.01")),
+            time_in_force=self.rng.choice(("DAY", "DAY", "IOC")),
+            client_id=client_id,
+        )
+        intent = Intent(client_id, request)
+        self.intents[client_id] = intent
+        return intent
+
+    async def place(self, intent: Intent) -> None:
+        """Send until the SDK says placed, rejected or found; never twice without asking."""
+        for _ in range(8):
+            intent.sends += 1
+            try:
+                ack = await self.client.orders.place(intent.request)
+            except Exception as exc:
+                self._error("place", exc)
+                if _refused_unprocessed(exc):
+                    await self.time.sleep(1.0)
+                    continue
+                found = await self.find(intent)
+                if found is None:
+                    continue  # certainly not placed: send again
+                intent.outcome = "found" if found else "unresolved"
+                return
+            intent.outcome = "accepted" if ack.accepted else "rejected"
+            return
+        intent.outcome = "abandoned"
+
+    async def find(self, intent: Intent) -> bool | None:
+        """True: the order exists; None: it does not; False: the lookups kept failing."""
+        for _ in range(10):
+            try:
+                order = await self.client.orders.find_by_client_id(ACCOUNT, intent.client_id)
+            except Exception as exc:
+                self._error("find_by_client_id", exc)
+                await self.time.sleep(1.0)
+                continue
+            return None if order is None else True
+        return False
+
+    async def trade(self) -> None:
+        while self.trading:
+            await self.time.sleep(self.rng.uniform(0.5, 2.0))
+            if self.trading:
+                await self.place(self._new_intent())
+
+    # polling ------------------------------------------------------------------------------
+
+    async def poll(self, every: float, what: str, call: Callable[[], Awaitable[Any]]) -> None:
+        while True:
+            await self.time.sleep(every)
+            try:
+                await call()
+                self.counts[what] += 1
+            except Exception as exc:
+                self._error(what, exc)
+
+    # streams ------------------------------------------------------------------------------
+
+    def _apply(self, event: Any) -> None:
+        if isinstance(event, AccountSnapshot):
+            for order in event.orders:
+                if order.cl_ord_id:
+                    self.mirror[order.cl_ord_id] = order
+                    self.unknown.discard(order.cl_ord_id)
+        elif isinstance(event, OrderStateUnknown):
+            if event.order.cl_ord_id:
+                self.unknown.add(event.order.cl_ord_id)
+        elif isinstance(event, OrderEvent) and event.order.cl_ord_id:
+            self.mirror[event.order.cl_ord_id] = event.order
+            self.unknown.discard(event.order.cl_ord_id)
+
+    async def account_stream(self, config: StreamConfig) -> None:
+        """The account stream, opened again should it end (a month-long bot would)."""
+        while True:
+            try:
+                async with self.client.account_stream(
+                    ACCOUNT, config=config, sleep=self.time.sleep, clock=self.time.now
+                ) as stream:
+                    self.account = stream
+                    events = stream.events()
+                    self.consumers.append(events)
+                    async for event in events:
+                        self.counts[type(event).__name__] += 1
+                        self._apply(event)
+            except Exception as exc:
+                self._error("account stream", exc)
+                self.stream_ends.append(f"account: {type(exc).__name__}: {exc}")
+            await self.time.sleep(1.0)
+
+    async def market_stream(self, config: StreamConfig) -> None:
+        while True:
+            try:
+                async with self.client.market_stream(
+                    config=config, sleep=self.time.sleep, clock=self.time.now
+                ) as stream:
+                    self.market = stream
+                    await stream.subscribe(list(SYMBOLS), channels=["quotes"])
+                    quotes = stream.quotes()
+                    self.consumers.append(quotes)
+                    async for _ in quotes:
+                        self.counts["quote update"] += 1
+            except Exception as exc:
+                self._error("market stream", exc)
+                self.stream_ends.append(f"market: {type(exc).__name__}: {exc}")
+            await self.time.sleep(1.0)
+
+
+# -- capture ----------------------------------------------------------------------------------
+
+
+class Capture(logging.Handler):
+    """Every record of every logger, formatted (message, arguments, traceback)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@contextlib.contextmanager
+def all_logs_at_debug() -> Any:
+    root = logging.getLogger()
+    capture = Capture()
+    level = root.level
+    root.addHandler(capture)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield capture
+    finally:
+        root.removeHandler(capture)
+        root.setLevel(level)
+
+
+class RecordingStore(MemoryTokenStore):
+    """A token store that remembers every token the client held (the secrets to look for)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[Token] = []
+
+    async def save(self, token: Token) -> None:
+        self.seen.append(token)
+        await super().save(token)
+
+
+def secret_pieces(tokens: Iterable[Token], client_secret: str) -> set[str]:
+    """What must never be logged, not even in part: each access token's signature, each
+    refresh token and the client secret. (A JWT's header and the start of its claims are the
+    same for every token: not secret.)"""
+    pieces = {client_secret.removeprefix("sim-secret-")}
+    for token in tokens:
+        pieces.add(token.access_token.rsplit(".", 1)[-1])
+        if token.refresh_token:
+            pieces.add(token.refresh_token.removeprefix("sim_rt_"))
+    return pieces
+
+
+_RUN = re.compile(r"[A-Za-z0-9_-]{12,}")
+
+
+def leaks(line: str, pieces: set[str]) -> bool:
+    """Whether ``line`` holds 12 or more characters of a secret in a row (a log that cuts a
+    long message short may show only the end of a token)."""
+    return any(run in piece or piece in run for run in _RUN.findall(line) for piece in pieces)
+
+
+# -- the run ------------------------------------------------------------------------------------
+
+
+@attrs.define
+class Report:
+    seed: int
+    schedule: list[Event]
+    failures: list[tuple[str, str]] = attrs.Factory(list)  # (invariant, detail)
+    notes: list[str] = attrs.Factory(list)
+
+    def check(self, invariant: str, ok: bool, detail: Callable[[], str]) -> None:
+        if not ok:
+            self.failures.append((invariant, detail()))
+
+    def text(self) -> str:
+        lines = [f"chaos seed {self.seed} (rerun: CHAOS_SEED={self.seed})"]
+        lines += [f"  {name}: {detail}" for name, detail in self.failures]
+        lines.append("  schedule:")
+        lines += [
+            f"    {e.at:6.2f}s {'on ' if e.on else 'off'} {e.kind.name}" for e in self.schedule
+        ]
+        lines += [f"  {note}" for note in self.notes]
+        return "\n".join(lines)
+
+
+class Driver:
+    """Moves simulated time: applies the schedule, advances the simulator, wakes sleepers."""
+
+    def __init__(self, sim: ThreadedSimulator, time: VirtualTime, rng: random.Random) -> None:
+        self.sim = sim
+        self.time = time
+        self.rng = rng
+
+    def call(self, function: Callable[[Simulator], T]) -> T:
+        simulator = self.sim.simulator
+        return self.sim.call(lambda: function(simulator))
+
+    async def step(self, seconds: float = STEP) -> None:
+        def advance(sim: Simulator) -> None:
+            sim.advance(seconds)
+            hub_of(sim.app).check_deadlines()
+
+        self.call(advance)
+        self.time.wake()
+        await asyncio.sleep(REAL_PAUSE)
+
+    async def run(self, events: list[Event], until: float, at: Callable[[float], None]) -> None:
+        start = self.time.now()
+        pending = list(events)
+        while (elapsed := self.time.now() - start) < until:
+            while pending and pending[0].at <= elapsed:
+                event = pending.pop(0)
+                if event.on:
+                    rng = random.Random(self.rng.random())
+                    self.call(lambda sim, e=event, r=rng: e.kind.apply(sim, r))  # type: ignore[misc]
+                elif event.kind.clear is not None:
+                    self.call(event.kind.clear)
+            at(elapsed)
+            await self.step()
+        self.call(lambda sim: sim.faults.clear())
+
+
+STREAMS = StreamConfig(
+    open_timeout=2.0,
+    auth_timeout=0.5,  # real seconds (the loop's clock): a stalled server costs this much
+    close_timeout=0.2,
+    ping_interval=2.0,
+    pong_timeout=2.0,
+    stale_after=4.0,
+    backoff_initial=0.25,
+    backoff_max=4.0,
+    backoff_reset_after=5.0,
+    market_buffer=500,
+    account_buffer=5_000,
+)
+
+
+async def run_chaos(seed: int, kinds: Iterable[FaultKind]) -> Report:
+    rng = random.Random(seed)
+    report = Report(seed, schedule(rng, kinds))
+    before = asyncio.all_tasks()
+    with (
+        warnings.catch_warnings(record=True) as caught,
+        all_logs_at_debug() as logs,
+        # Starting at the wall clock's time: the SDK's order lookups measure their history
+        # window from the wall clock (datetime.now), as a bot talking to Aries would.
+        ThreadedSimulator(
+            seed=seed,
+            clock=ManualClock(start=round(wall_time.time())),
+            tick_interval=None,
+            token_ttl=20.0,
+        ) as threaded,
+    ):
+        warnings.simplefilter("always")
+        time = VirtualTime(threaded.simulator.clock)  # type: ignore[arg-type]
+        driver = Driver(threaded, time, rng)
+        driver.call(lambda sim: setattr(sim.settings, "ws_refresh_warning", 5.0))
+        secret = threaded.simulator.client_secret
+        store = RecordingStore()
+        first = driver.call(lambda sim: sim.issue_token_response())
+        token = Token.from_response(first, now=time.now())
+        config = driver.call(
+            lambda sim: sim.client_config(timeout=2.0, connect_timeout=1.0, refresh_skew=5.0)
+        )
+        tracemalloc.start()
+        memory: dict[str, int] = {}
+        try:
+            client = AriesClient(
+                config, token=token, token_store=store, sleep=time.sleep, clock=time.now
+            )
+            async with client:
+                bot = Bot(client, time, rng, seed)
+                tasks = [
+                    asyncio.create_task(bot.account_stream(STREAMS), name="bot-account"),
+                    asyncio.create_task(bot.market_stream(STREAMS), name="bot-market"),
+                    asyncio.create_task(bot.trade(), name="bot-trade"),
+                    asyncio.create_task(
+                        bot.poll(1.0, "quotes", lambda: client.market.quotes(SYMBOLS)),
+                        name="bot-quotes",
+                    ),
+                    asyncio.create_task(
+                        bot.poll(5.0, "positions", lambda: client.accounts.positions(ACCOUNT)),
+                        name="bot-positions",
+                    ),
+                    asyncio.create_task(
+                        bot.poll(5.0, "balance", lambda: client.accounts.balance(ACCOUNT)),
+                        name="bot-balance",
+                    ),
+                ]
+
+                def sample(elapsed: float) -> None:
+                    if "middle" not in memory and elapsed >= SIM_SECONDS / 2:
+                        gc.collect()
+                        memory["middle"] = tracemalloc.get_traced_memory()[0]
+
+                try:
+                    await driver.run(report.schedule, SIM_SECONDS, sample)
+                    bot.trading = False
+                    await settle(driver, bot, tasks[2])
+                    gc.collect()
+                    memory["end"] = tracemalloc.get_traced_memory()[0]
+                    await check_account(report, driver, bot, client)
+                finally:
+                    for task in tasks:
+                        task.cancel()
+                    await asyncio.gather(*tasks, return_exceptions=True)
+            report.check(
+                "memory bounded",
+                memory["end"] - memory["middle"] < MEMORY_GROWTH_MB * 2**20,
+                lambda: f"traced memory grew {(memory['end'] - memory['middle']) / 2**20:.1f}"
+                f" MB over the second half (bound {MEMORY_GROWTH_MB} MB)",
+            )
+            report.check(
+                "memory bounded",
+                time.timers < 1_000 and all(c.pending <= 5_000 for c in bot.consumers),
+                lambda: f"timers {time.timers}, buffers {[c.pending for c in bot.consumers]}",
+            )
+            report.check(
+                "typed errors only", not bot.untyped, lambda: "; ".join(bot.untyped[:5])
+            )
+            report.check(
+                "streams survive", not bot.stream_ends, lambda: "; ".join(bot.stream_ends[:5])
+            )
+            report.notes.append(f"errors seen by the bot: {dict(bot.errors)}")
+            report.notes.append(f"counts: {dict(bot.counts)}")
+            report.notes.append(
+                "intents: "
+                + str(Counter(i.outcome for i in bot.intents.values()))
+                + f", unknown reported {len(bot.unknown)}"
+            )
+            await check_leaks(report, driver, before)
+        finally:
+            tracemalloc.stop()
+        gc.collect()
+        unclosed = [str(w.message) for w in caught if "nclosed" in str(w.message)]
+        report.check("no leaked connection", not unclosed, lambda: "; ".join(unclosed[:3]))
+        pieces = secret_pieces([token, *store.seen], secret)
+        leaked = [line for line in logs.lines if leaks(line, pieces)]
+        report.check(
+            "no secret in logs",
+            not leaked,
+            lambda: f"{len(leaked)} of {len(logs.lines)} records, e.g. {leaked[0][:200]!r}",
+        )
+    return report
+
+
+async def settle(driver: Driver, bot: Bot, trader: asyncio.Task[None]) -> None:
+    """Let the last order finish and the streams come back, in simulated time."""
+    start = driver.time.now()
+    while driver.time.now() - start < SETTLE_SECONDS:
+        account = bot.account
+        ready = (
+            trader.done() or bot.intents and all(i.outcome != "pending" for i in bot.intents.values())
+        ) and (account is not None and account.connected and not account.reconciling)
+        if ready and bot.market is not None and bot.market.connected:
+            break
+        await driver.step()
+    trader.cancel()
+    # The book is still now; what the last steps sent reaches the stream in real time.
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+
+
+def _state(order: Any) -> tuple[str, Decimal]:
+    status = order.ord_status.value if hasattr(order, "ord_status") else order.status
+    cum = order.cum_qty if order.cum_qty is not None else Decimal(0)
+    return str(status), Decimal(cum)
+
+
+async def check_account(report: Report, driver: Driver, bot: Bot, client: AriesClient) -> None:
+    prefix = bot.prefix
+    book = driver.call(
+        lambda sim: [
+            (o.cl_ord_id, o.client_id, o.status, o.cum_qty)
+            for o in sim.state.orders[ACCOUNT]
+            if o.client_id.startswith(prefix)
+        ]
+    )
+    per_intent = Counter(client_id for _, client_id, _, _ in book)
+    duplicates = {cid: n for cid, n in per_intent.items() if n > 1}
+    report.check("no duplicate order", not duplicates, lambda: f"{duplicates}")
+    strangers = set(per_intent) - set(bot.intents)
+    report.check("no duplicate order", not strangers, lambda: f"unintended {strangers}")
+    sim_state = {cl: (status, cum) for cl, _, status, cum in book}
+    # Gaps the stream reported are closed the documented way before comparing.
+    if bot.unknown:
+        report.notes.append(f"reported unknown, then reconciled: {sorted(bot.unknown)}")
+        try:
+            found = await client.orders.reconcile(ACCOUNT, [bot.mirror[c] for c in bot.unknown])
+        except AriesError as exc:
+            report.check("no lost account event", False, lambda: f"reconcile failed: {exc!r}")
+            found = []
+        for order in found:
+            if order.cl_ord_id:
+                bot.mirror[order.cl_ord_id] = order
+    mine = {cl: _state(o) for cl, o in bot.mirror.items() if (o.client_id or "").startswith(prefix)}
+    wrong = {
+        cl: (mine.get(cl), state) for cl, state in sim_state.items() if mine.get(cl) != state
+    }
+    report.check(
+        "no lost account event",
+        not wrong,
+        lambda: f"{len(wrong)} of {len(sim_state)} orders differ (bot, sim): "
+        + str(dict(itertools.islice(wrong.items(), 4))),
+    )
+    extra = set(mine) - set(sim_state)
+    report.check("no lost account event", not extra, lambda: f"bot has unknown orders {extra}")
+    if bot.account is not None:
+        sdk = {
+            cl: _state(o)
+            for cl, o in bot.account.orders.items()
+            if (o.client_id or "").startswith(prefix) and cl not in bot.unknown
+        }
+        off = {cl: (s, sim_state.get(cl)) for cl, s in sdk.items() if sim_state.get(cl) != s}
+        report.check(
+            "no lost account event", not off, lambda: f"stream.orders differs: {off}"
+        )
+    report.notes.append(f"orders at the simulator: {len(sim_state)}")
+
+
+async def check_leaks(report: Report, driver: Driver, before: set[asyncio.Task[Any]]) -> None:
+    """After every close: the loop's tasks are those of before; the simulator holds nothing."""
+    for _ in range(100):
+        left = driver.call(lambda sim: (sim.open_connections, hub_of(sim.app).open_sessions()))
+        tasks = asyncio.all_tasks() - before - {asyncio.current_task()}
+        if left == (0, 0) and not tasks:
+            break
+        await asyncio.sleep(0.02)
+    names = sorted(t.get_name() for t in tasks)
+    report.check("no leaked task", not tasks, lambda: f"{names}")
+    report.check(
+        "no leaked connection",
+        left == (0, 0),
+        lambda: f"the simulator still holds {left[0]} connections, {left[1]} websockets: "
+        + driver.call(_connections),
+    )
+
+
+def _connections(sim: Simulator) -> str:
+    runner = sim._runner
+    server = runner.server if runner is not None else None
+    if server is None:
+        return ""
+    return "; ".join(
+        f"{h!r} request={getattr(h, '_current_request', None)!r}" for h in server.connections
+    )
+
+
+def _kinds() -> list[FaultKind]:
+    include_pending = os.environ.get("CHAOS_PENDING") == "1"
+    return [k for k in FAULTS if include_pending or k.name not in PENDING]
+
+
+@pytest.mark.parametrize("seed", _seeds())
+async def test_a_bot_survives_a_minute_of_every_fault(seed: int) -> None:
+    report = await run_chaos(seed, _kinds())
+    print(report.text())
+    real = [(n, d) for n, d in report.failures if n not in PENDING_INVARIANTS]
+    if real:
+        pytest.fail(report.text(), pytrace=False)
+    failed = {n for n, _ in report.failures}
+    fixed = set(PENDING_INVARIANTS) - failed
+    if fixed:
+        pytest.fail(
+            f"seed {seed}: {sorted(fixed)} now hold: remove them from PENDING_INVARIANTS",
+            pytrace=False,
+        )
+    if failed:
+        pytest.xfail("; ".join(f"{n}: {PENDING_INVARIANTS[n]}" for n in sorted(failed)))
+
+
+def test_every_fault_is_scheduled_for_every_seed() -> None:
+    for seed in _seeds():
+        events = schedule(random.Random(seed), FAULTS)
+        assert {e.kind.name for e in events if e.on} == {k.name for k in FAULTS}
+        assert all(e.at <= FAULT_WINDOW for e in events)
+        switched = [e for e in events if e.kind.clear is not None]
+        ons = Counter(e.kind.name for e in switched if e.on)
+        offs = Counter(e.kind.name for e in switched if not e.on)
+        assert ons == offs, f"seed {seed}: a fault is left on"
