@@ -65,17 +65,16 @@ import pytest
 from aries_async.auth.store import MemoryTokenStore
 from aries_async.auth.tokens import Token
 from aries_async.client import AriesClient
+from aries_async.errors import APIError as _APIError
 from aries_async.errors import (
     AriesError,
     AuthError,
     ConnectionFailedError,
-    OrderOutcomeUnknownError,
     ServerError,
 )
-from aries_async.errors import APIError as _APIError
 from aries_async.models.events import AccountSnapshot, OrderEvent
 from aries_async.models.orders import Order, OrderRequest
-from aries_async.sim import ManualClock, RateLimitFault, ServerErrorFault, Simulator
+from aries_async.sim import Faults, ManualClock, RateLimitFault, ServerErrorFault, Simulator
 from aries_async.sim.threaded import ThreadedSimulator
 from aries_async.sim.ws import hub_of
 from aries_async.streaming import AccountStream, MarketStream, StreamConfig
@@ -169,138 +168,124 @@ class FaultKind:
     """
 
     name: str
-    apply: Callable[[Simulator, random.Random], None]
-    clear: Callable[[Simulator], None] | None = None
+    apply: Callable[[Simulator, random.Random], object]
+    clear: Callable[[Simulator], object] | None = None
     seconds: tuple[float, float] = (1.0, 5.0)
     once: bool = False
 
 
-def _set(**values: Any) -> Callable[[Simulator], None]:
-    def apply(sim: Simulator) -> None:
-        for name, value in values.items():
-            setattr(sim.faults, name, value)
-
-    return apply
-
-
-def _pop(table: str, key: str) -> Callable[[Simulator], None]:
-    return lambda sim: getattr(sim.faults, table).pop(key, None)
+def switch(name: str, field: str, value: Callable[[random.Random], object], **kw: Any) -> FaultKind:
+    """A :class:`~aries_async.sim.Faults` field set to ``value(rng)``, then back to its default."""
+    return FaultKind(
+        name, lambda sim, rng: setattr(sim.faults, field, value(rng)), reset(field), **kw
+    )
 
 
-def _swallow(mode: str) -> Callable[[Simulator, random.Random], None]:
-    return lambda sim, rng: _set(swallow_order_response=1, swallow_mode=mode)(sim)
+def reset(field: str) -> Callable[[Simulator], None]:
+    """Puts a :class:`~aries_async.sim.Faults` field back to its default."""
+    return lambda sim: setattr(sim.faults, field, getattr(Faults(), field))
 
+
+def on_route(
+    name: str, table: str, route: str, fault: Callable[[random.Random], object], **kw: Any
+) -> FaultKind:
+    """An entry of a per-route fault table (``rate_limit``, ``server_errors``...), then gone."""
+
+    def apply(sim: Simulator, rng: random.Random) -> None:
+        getattr(sim.faults, table)[route] = fault(rng)
+
+    def clear(sim: Simulator) -> None:
+        getattr(sim.faults, table).pop(route, None)
+
+    return FaultKind(name, apply, clear, **kw)
+
+
+def swallow(mode: str) -> FaultKind:
+    """The next order's answer is lost (``drop``, ``hang``) or not an acknowledgement."""
+
+    def apply(sim: Simulator, rng: random.Random) -> None:
+        sim.faults.swallow_mode = mode
+        sim.faults.swallow_order_response = 1
+
+    def clear(sim: Simulator) -> None:
+        sim.faults.swallow_mode = "drop"
+        sim.faults.swallow_order_response = 0
+
+    return FaultKind(f"swallow_order_{mode}", apply, clear)
+
+
+def _resync_without_finished_orders(sim: Simulator, rng: random.Random) -> None:
+    # The account sockets drop at once: the resync happens while the switch is on.
+    sim.faults.snapshot_working_orders_only = True
+    hub_of(sim.app).drop("accounts")
+
+
+def _garbage_lines(sim: Simulator, rng: random.Random) -> None:
+    hub = hub_of(sim.app)
+    hub.inject('{"type":"event","payload":{"action":"mystery"}}')  # an unknown message
+    hub.inject('{"type":"event","payload":{"action":"error","error":"simulated"}}')
+    hub.inject("{not json")
+
+
+def _revoke(sim: Simulator, rng: random.Random) -> None:
+    if rng.random() < 0.5:
+        sim.faults.revoke_tokens_after = rng.randint(1, 5)
+    else:
+        sim.revoke_tokens()
+
+
+def _status(rng: random.Random) -> int:
+    return rng.choice((500, 502, 503, 504))
+
+
+QUOTES = "GET /v1/chart/quotes"
+ORDERS = "POST /v1/orders"
 
 FAULTS: tuple[FaultKind, ...] = (
-    FaultKind(
-        "rate_limit_quotes",
-        lambda s, r: s.faults.rate_limit.__setitem__(
-            "GET /v1/chart/quotes", RateLimitFault(count=r.randint(1, 3), retry_after=1.0)
-        ),
-        _pop("rate_limit", "GET /v1/chart/quotes"),
-    ),
-    FaultKind(
-        "rate_limit_orders",
-        lambda s, r: s.faults.rate_limit.__setitem__(
-            "POST /v1/orders", RateLimitFault(count=r.randint(1, 2), retry_after=1.0)
-        ),
-        _pop("rate_limit", "POST /v1/orders"),
-    ),
-    FaultKind(
+    on_route("rate_limit_quotes", "rate_limit", QUOTES, lambda r: RateLimitFault(count=2)),
+    on_route("rate_limit_orders", "rate_limit", ORDERS, lambda r: RateLimitFault(count=1)),
+    on_route(
         "rate_limit_everything",
-        lambda s, r: s.faults.rate_limit.__setitem__(
-            "*", RateLimitFault(count=r.randint(2, 6), retry_after=0.5)
-        ),
-        _pop("rate_limit", "*"),
+        "rate_limit",
+        "*",
+        lambda r: RateLimitFault(count=r.randint(2, 6), retry_after=0.5),
     ),
-    FaultKind(
+    on_route(
         "server_errors_everything",
-        lambda s, r: s.faults.server_errors.__setitem__(
-            "*",
-            ServerErrorFault(
-                count=r.randint(2, 5),
-                status=r.choice((500, 502, 503, 504)),
-                empty_body=r.random() < 0.5,
-            ),
+        "server_errors",
+        "*",
+        lambda r: ServerErrorFault(
+            count=r.randint(2, 5), status=_status(r), empty_body=r.random() < 0.5
         ),
-        _pop("server_errors", "*"),
     ),
+    on_route("server_errors_orders", "server_errors", ORDERS, lambda r: ServerErrorFault(count=2)),
+    switch("latency", "latency", lambda r: r.uniform(0.005, 0.03)),  # real seconds
+    swallow("drop"),
+    swallow("hang"),  # costs one client timeout of real time
+    swallow("garble"),
+    switch("positions_unavailable", "positions_unavailable", lambda r: True),
+    switch("active_orders_empty_list", "null_active_orders", lambda r: False),
     FaultKind(
-        "server_errors_orders",
-        lambda s, r: s.faults.server_errors.__setitem__(
-            "POST /v1/orders", ServerErrorFault(count=r.randint(1, 2), status=503)
-        ),
-        _pop("server_errors", "POST /v1/orders"),
-    ),
-    FaultKind("latency", lambda s, r: _set(latency=r.uniform(0.005, 0.03))(s), _set(latency=0.0)),
-    FaultKind("swallow_order_drop", _swallow("drop"), _set(swallow_order_response=0)),
-    FaultKind("swallow_order_hang", _swallow("hang"), _set(swallow_order_response=0)),
-    FaultKind("swallow_order_garble", _swallow("garble"), _set(swallow_order_response=0)),
-    FaultKind(
-        "positions_unavailable",
-        lambda s, r: _set(positions_unavailable=True)(s),
-        _set(positions_unavailable=False),
-    ),
-    FaultKind(
-        "active_orders_empty_list",
-        lambda s, r: _set(null_active_orders=False)(s),
-        _set(null_active_orders=True),
-    ),
-    FaultKind(
-        # A resync during it: the snapshot leaves out the orders that finished meanwhile.
         "snapshot_working_orders_only",
-        lambda s, r: (
-            _set(snapshot_working_orders_only=True)(s),
-            hub_of(s.app).drop("accounts"),
-        )
-        and None,
-        _set(snapshot_working_orders_only=False),
+        _resync_without_finished_orders,
+        reset("snapshot_working_orders_only"),
         (3.0, 8.0),
     ),
-    # Every access token revoked, now or after a few more requests; once a run, as a real
-    # revocation is rare (two in a row would rightly end a stream: its fresh token refused).
-    FaultKind(
-        "revoke_tokens",
-        lambda s, r: _set(revoke_tokens_after=r.randint(1, 5))(s)
-        if r.random() < 0.5
-        else s.revoke_tokens() and None,
-        _set(revoke_tokens_after=None),
-        once=True,
-    ),
-    FaultKind(
-        "ws_drop_after",
-        lambda s, r: _set(ws_drop_after=r.randint(1, 20))(s),
-        _set(ws_drop_after=None),
-    ),
-    FaultKind(
-        "ws_malformed_every",
-        lambda s, r: _set(ws_malformed_every=r.randint(1, 3))(s),
-        _set(ws_malformed_every=None),
-    ),
+    # Once a run, as a real revocation is rare: two in a row would rightly end a stream (the
+    # fresh token it got after the first refusal refused too).
+    FaultKind("revoke_tokens", _revoke, reset("revoke_tokens_after"), once=True),
+    switch("ws_drop_after", "ws_drop_after", lambda r: r.randint(1, 20)),
+    switch("ws_malformed_every", "ws_malformed_every", lambda r: r.randint(1, 3)),
     # Long enough for a live stream to notice (keep-alive ping, then its pong timeout): the
     # simulator drops what it would have sent meanwhile, as a dead link loses it.
-    FaultKind(
-        "ws_stall", lambda s, r: _set(ws_stall=True)(s), _set(ws_stall=False), (6.0, 9.0)
-    ),
-    FaultKind("ws_drop_now", lambda s, r: hub_of(s.app).drop() and None),
-    FaultKind("ws_auth_expired_now", lambda s, r: hub_of(s.app).expire() and None),
-    FaultKind("ws_refresh_auth_now", lambda s, r: hub_of(s.app).refresh_auth() and None),
-    FaultKind(
-        "ws_garbage_lines",
-        lambda s, r: (
-            hub_of(s.app).inject('{"type":"event","payload":{"action":"mystery"}}'),
-            hub_of(s.app).inject('{"type":"event","payload":{"action":"error","error":"x"}}'),
-            hub_of(s.app).inject("{not json"),
-        )
-        and None,
-    ),
-    FaultKind(
-        "huge_quotes_answer",
-        lambda s, r: s.faults.huge_body.__setitem__("GET /v1/chart/quotes", 2_000_000),
-        _pop("huge_body", "GET /v1/chart/quotes"),
-    ),
+    switch("ws_stall", "ws_stall", lambda r: True, seconds=(6.0, 9.0)),
+    FaultKind("ws_drop_now", lambda s, r: hub_of(s.app).drop()),
+    FaultKind("ws_auth_expired_now", lambda s, r: hub_of(s.app).expire()),
+    FaultKind("ws_refresh_auth_now", lambda s, r: hub_of(s.app).refresh_auth()),
+    FaultKind("ws_garbage_lines", _garbage_lines),
+    on_route("huge_quotes_answer", "huge_body", QUOTES, lambda r: 2_000_000),
     # A clock edge: time jumps (tokens come close to or past expiry between two calls).
-    FaultKind("clock_jump", lambda s, r: s.advance(r.uniform(4.0, 12.0)) and None),
+    FaultKind("clock_jump", lambda s, r: s.advance(r.uniform(4.0, 12.0))),
 )
 """Every fault the chaos run switches on and off; one line per fault."""
 
@@ -708,17 +693,17 @@ async def run_chaos(seed: int, kinds: Iterable[FaultKind]) -> Report:
             report.check(
                 "memory bounded",
                 memory["end"] - memory["middle"] < MEMORY_GROWTH_MB * 2**20,
-                lambda: f"traced memory grew {(memory['end'] - memory['middle']) / 2**20:.1f}"
-                f" MB over the second half (bound {MEMORY_GROWTH_MB} MB)",
+                lambda: (
+                    f"traced memory grew {(memory['end'] - memory['middle']) / 2**20:.1f}"
+                    f" MB over the second half (bound {MEMORY_GROWTH_MB} MB)"
+                ),
             )
             report.check(
                 "memory bounded",
                 time.timers < 1_000 and all(c.pending <= 5_000 for c in bot.consumers),
                 lambda: f"timers {time.timers}, buffers {[c.pending for c in bot.consumers]}",
             )
-            report.check(
-                "typed errors only", not bot.untyped, lambda: "; ".join(bot.untyped[:5])
-            )
+            report.check("typed errors only", not bot.untyped, lambda: "; ".join(bot.untyped[:5]))
             report.check(
                 "streams survive", not bot.stream_ends, lambda: "; ".join(bot.stream_ends[:5])
             )
@@ -749,74 +734,88 @@ async def settle(driver: Driver, bot: Bot, trader: asyncio.Task[None]) -> None:
     """Let the last order finish and the streams come back, in simulated time."""
     start = driver.time.now()
     while driver.time.now() - start < SETTLE_SECONDS:
-        account = bot.account
-        ready = (
-            trader.done() or bot.intents and all(i.outcome != "pending" for i in bot.intents.values())
-        ) and (account is not None and account.connected and not account.reconciling)
-        if ready and bot.market is not None and bot.market.connected:
+        account, market = bot.account, bot.market
+        if (
+            (trader.done() or all(i.outcome != "pending" for i in bot.intents.values()))
+            and account is not None
+            and account.connected
+            and not account.reconciling
+            and market is not None
+            and market.connected
+        ):
             break
         await driver.step()
     trader.cancel()
-    # The book is still now; what the last steps sent reaches the stream in real time.
-    for _ in range(20):
-        await asyncio.sleep(0.01)
 
 
-def _state(order: Any) -> tuple[str, Decimal]:
-    status = order.ord_status.value if hasattr(order, "ord_status") else order.status
-    cum = order.cum_qty if order.cum_qty is not None else Decimal(0)
-    return str(status), Decimal(cum)
+def _state(order: Order) -> tuple[str, Decimal]:
+    return str(order.ord_status), order.cum_qty or Decimal(0)
+
+
+def _differences(
+    orders: dict[str, Order], book: dict[str, tuple[str, Decimal]], prefix: str, skip: set[str]
+) -> dict[str, tuple[Any, Any]]:
+    """Orders of the run whose (status, filled quantity) differ: ``(ours, the simulator's)``."""
+    ours = {
+        cl: _state(o)
+        for cl, o in orders.items()
+        if (o.client_id or "").startswith(prefix) and cl not in skip
+    }
+    keys = (set(book) | set(ours)) - skip
+    return {cl: (ours.get(cl), book.get(cl)) for cl in sorted(keys) if ours.get(cl) != book.get(cl)}
 
 
 async def check_account(report: Report, driver: Driver, bot: Bot, client: AriesClient) -> None:
     prefix = bot.prefix
-    book = driver.call(
+    rows = driver.call(
         lambda sim: [
             (o.cl_ord_id, o.client_id, o.status, o.cum_qty)
             for o in sim.state.orders[ACCOUNT]
             if o.client_id.startswith(prefix)
         ]
     )
-    per_intent = Counter(client_id for _, client_id, _, _ in book)
+    per_intent = Counter(client_id for _, client_id, _, _ in rows)
     duplicates = {cid: n for cid, n in per_intent.items() if n > 1}
     report.check("no duplicate order", not duplicates, lambda: f"{duplicates}")
     strangers = set(per_intent) - set(bot.intents)
     report.check("no duplicate order", not strangers, lambda: f"unintended {strangers}")
-    sim_state = {cl: (status, cum) for cl, _, status, cum in book}
-    # Gaps the stream reported are closed the documented way before comparing.
+    book = {cl: (status, cum) for cl, _, status, cum in rows}
+    report.notes.append(f"orders at the simulator: {len(book)}")
+    # The book no longer moves; what its last changes sent reaches the stream in real time.
+    for _ in range(300):
+        if not _differences(bot.mirror, book, prefix, bot.unknown):
+            break
+        await asyncio.sleep(0.01)
+    # Gaps the stream reported are closed the documented way (a REST lookup) before comparing.
     if bot.unknown:
-        report.notes.append(f"reported unknown, then reconciled: {sorted(bot.unknown)}")
+        report.notes.append(f"reported unknown, then looked up: {sorted(bot.unknown)}")
         try:
             found = await client.orders.reconcile(ACCOUNT, [bot.mirror[c] for c in bot.unknown])
         except AriesError as exc:
-            report.check("no lost account event", False, lambda: f"reconcile failed: {exc!r}")
+            failure = repr(exc)
+            report.check("no lost account event", False, lambda: f"lookup failed: {failure}")
             found = []
         for order in found:
             if order.cl_ord_id:
                 bot.mirror[order.cl_ord_id] = order
-    mine = {cl: _state(o) for cl, o in bot.mirror.items() if (o.client_id or "").startswith(prefix)}
-    wrong = {
-        cl: (mine.get(cl), state) for cl, state in sim_state.items() if mine.get(cl) != state
-    }
+    wrong = _differences(bot.mirror, book, prefix, set())
     report.check(
         "no lost account event",
         not wrong,
-        lambda: f"{len(wrong)} of {len(sim_state)} orders differ (bot, sim): "
-        + str(dict(itertools.islice(wrong.items(), 4))),
+        lambda: (
+            f"{len(wrong)} of {len(book)} orders differ (bot, simulator): "
+            + str(dict(itertools.islice(wrong.items(), 4)))
+        ),
     )
-    extra = set(mine) - set(sim_state)
-    report.check("no lost account event", not extra, lambda: f"bot has unknown orders {extra}")
-    if bot.account is not None:
-        sdk = {
-            cl: _state(o)
-            for cl, o in bot.account.orders.items()
-            if (o.client_id or "").startswith(prefix) and cl not in bot.unknown
-        }
-        off = {cl: (s, sim_state.get(cl)) for cl, s in sdk.items() if sim_state.get(cl) != s}
-        report.check(
-            "no lost account event", not off, lambda: f"stream.orders differs: {off}"
-        )
-    report.notes.append(f"orders at the simulator: {len(sim_state)}")
+    stream = bot.account
+    if stream is not None:
+        off = _differences(dict(stream.orders), book, prefix, bot.unknown)
+        report.check("no lost account event", not off, lambda: f"stream.orders differs: {off}")
+    report.check(
+        "streams survive",
+        stream is not None and stream.connected and bot.market is not None and bot.market.connected,
+        lambda: "a stream was not connected again after the faults",
+    )
 
 
 async def check_leaks(report: Report, driver: Driver, before: set[asyncio.Task[Any]]) -> None:
@@ -832,8 +831,10 @@ async def check_leaks(report: Report, driver: Driver, before: set[asyncio.Task[A
     report.check(
         "no leaked connection",
         left == (0, 0),
-        lambda: f"the simulator still holds {left[0]} connections, {left[1]} websockets: "
-        + driver.call(_connections),
+        lambda: (
+            f"the simulator still holds {left[0]} connections, {left[1]} websockets: "
+            + driver.call(_connections)
+        ),
     )
 
 
