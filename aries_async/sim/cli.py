@@ -36,7 +36,7 @@ from decimal import Decimal
 from aries_async.sim.faults import Faults, RateLimitFault, ServerErrorFault
 from aries_async.sim.server import DEFAULT_REDIRECT_URI, Simulator
 
-__all__ = ["add_arguments", "build_faults", "build_simulator", "main", "run"]
+__all__ = ["add_arguments", "build_faults", "build_simulator", "huge_body", "main", "run"]
 
 
 def _count(text: str) -> int | None:
@@ -57,6 +57,12 @@ def _server_error(spec: str, empty: bool) -> tuple[str, ServerErrorFault]:
     return route.strip(), ServerErrorFault(
         count=_count(count) if rest else 1, status=int(status) if status else 503, empty_body=empty
     )
+
+
+def huge_body(spec: str) -> tuple[str, int]:
+    """``ROUTE=BYTES`` (``--huge-body``) as the ``huge_body`` fault's route and size."""
+    route, _, size = spec.rpartition("=")
+    return route.strip(), int(size)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -149,9 +155,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
     for spec in args.server_errors:
         route, burst = _server_error(spec, args.empty_error_bodies)
         faults.server_errors[route] = burst
-    for spec in args.huge_body:
-        route, _, size = spec.rpartition("=")
-        faults.huge_body[route.strip()] = int(size)
+    faults.huge_body.update(huge_body(spec) for spec in args.huge_body)
     return faults
 
 
