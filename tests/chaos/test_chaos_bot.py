@@ -6,8 +6,10 @@ open, and polls quotes, positions and the balance. A seeded schedule switches ev
 :data:`FAULTS` on and off at random times during the first :data:`FAULT_WINDOW` simulated
 seconds; the rest of the minute is quiet, so that the bot can recover. Then the run is checked:
 
-* **no duplicate order**: every order intent (one ``clientId``) is at most one order at the
-  simulator, and the simulator has no order of the run that the bot did not intend;
+* **no duplicate order**: every order intent is at most one order at the simulator that it
+  did not reject (the bot sends an intent again, under the same ``clientId``, only when the
+  SDK says it was certainly not placed or a lookup did not find it, and as a new order after
+  a rejection), and the simulator has no order of the run that the bot did not intend;
 * **no lost account event**: the bot's mirror of the orders, built only from what the account
   stream delivered (snapshots, live and resync events), equals the simulator's book for every
   order of the run. An order the stream reported as :class:`OrderStateUnknown` (a gap it could
@@ -21,7 +23,9 @@ seconds; the rest of the minute is quiet, so that the bot can recover. Then the 
   run, is free of the access and refresh tokens the client held and of the client secret;
 * **memory bounded**: traced memory grows by less than :data:`MEMORY_GROWTH_MB` over the
   second half of the run, and no consumer buffer or timer list holds more than its bound;
-* **typed errors only**: everything the SDK raised to the bot is an ``AriesError``.
+* **typed errors only**: everything the SDK raised to the bot is an ``AriesError``;
+* **streams survive and reconnects back off**: neither stream ends, both are connected again
+  after the faults, and each kind opened at most :data:`MAX_CONNECTIONS` sockets.
 
 Time is the simulator's :class:`~aries_async.sim.ManualClock`: the client's clock and every
 sleep the SDK takes (retries, reconnect backoff, keep-alive) are :class:`VirtualTime`, which
@@ -57,7 +61,7 @@ import warnings
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import attrs
 import pytest
@@ -70,7 +74,10 @@ from aries_async.errors import (
     AriesError,
     AuthError,
     ConnectionFailedError,
+    OrderStateUnknownError,
     ServerError,
+    StreamClosedError,
+    StreamError,
 )
 from aries_async.models.events import AccountSnapshot, OrderEvent
 from aries_async.models.orders import Order, OrderRequest
@@ -102,6 +109,10 @@ REAL_PAUSE = 0.004
 
 MEMORY_GROWTH_MB = 8.0
 """Traced memory may grow by this much between the middle and the end of the run."""
+
+MAX_CONNECTIONS = 60
+"""Websocket connections of one kind a run may open: a few per fault that drops sockets, not a
+reconnect storm (issue 17 point 17: hundreds a second)."""
 
 ACCOUNT = "TEST-ACCOUNT-001"
 SYMBOLS = ("AAPL", "MSFT", "KO", "SPY")
@@ -318,10 +329,14 @@ def schedule(rng: random.Random, kinds: Iterable[FaultKind]) -> list[Event]:
 
 @attrs.define
 class Intent:
+    """One order the bot wants: ``client_id`` names it; a retry after a rejection is a new
+    order tagged ``{client_id}.{n}``."""
+
     client_id: str
     request: OrderRequest
     outcome: str = "pending"
     sends: int = 0
+    rejections: int = 0
 
 
 def _refused_unprocessed(exc: Exception) -> bool:
@@ -351,6 +366,7 @@ class Bot:
         self.account: AccountStream | None = None
         self.market: MarketStream | None = None
         self.consumers: list[Any] = []
+        self.followers: dict[str, asyncio.Task[None]] = {}
         self.trading = True
 
     def _error(self, where: str, exc: BaseException) -> None:
@@ -397,22 +413,70 @@ class Bot:
                 if found is None:
                     continue  # certainly not placed: send again
                 intent.outcome = "found" if found else "unresolved"
+                if found and found.cl_ord_id:
+                    self.follow(found.cl_ord_id)
                 return
-            intent.outcome = "accepted" if ack.accepted else "rejected"
-            return
+            if ack.accepted:
+                intent.outcome = "accepted"
+                if ack.cl_ord_id:
+                    self.follow(ack.cl_ord_id)
+                return
+            # The rejection is the order's last state: the bot knows it from the answer.
+            if ack.cl_ord_id:
+                self.mirror.setdefault(
+                    ack.cl_ord_id,
+                    Order(
+                        cl_ord_id=ack.cl_ord_id,
+                        client_id=intent.request.client_id,
+                        ord_status=ack.status,
+                        cum_qty=ack.cum_qty,
+                    ),
+                )
+            # A bot tries a rejected order again (a new order): safe only when the answer
+            # really was a rejection (issue 17 point 15).
+            intent.rejections += 1
+            if intent.rejections > 2:
+                intent.outcome = "rejected"
+                return
+            retry = f"{intent.client_id}.{intent.rejections}"
+            intent.request = intent.request.with_client_id(retry)
+            await self.time.sleep(1.0)
         intent.outcome = "abandoned"
 
-    async def find(self, intent: Intent) -> bool | None:
-        """True: the order exists; None: it does not; False: the lookups kept failing."""
+    async def find(self, intent: Intent) -> Order | Literal[False] | None:
+        """The order; None: it does not exist; False: the lookups kept failing."""
         for _ in range(10):
             try:
-                order = await self.client.orders.find_by_client_id(ACCOUNT, intent.client_id)
+                client_id = intent.request.client_id or ""
+                return await self.client.orders.find_by_client_id(ACCOUNT, client_id)
             except Exception as exc:
                 self._error("find_by_client_id", exc)
                 await self.time.sleep(1.0)
-                continue
-            return None if order is None else True
         return False
+
+    def follow(self, cl_ord_id: str) -> None:
+        """Follow a placed order to its end with ``wait_for_order``, as a bot does."""
+        task = asyncio.create_task(self._follow(cl_ord_id), name=f"bot-follow-{cl_ord_id}")
+        self.followers[cl_ord_id] = task
+
+    async def _follow(self, cl_ord_id: str) -> None:
+        while True:
+            stream = self.account
+            try:
+                if stream is None:
+                    raise StreamClosedError("not open yet")
+                order = await stream.wait_for_order(cl_ord_id)
+            except OrderStateUnknownError:
+                self.unknown.add(cl_ord_id)  # a reported gap: looked up at the end
+                return
+            except StreamError:  # the stream is being opened again
+                await self.time.sleep(1.0)
+                continue
+            except Exception as exc:
+                self._error("wait_for_order", exc)
+                return
+            self.mirror[cl_ord_id] = order
+            return
 
     async def trade(self) -> None:
         while self.trading:
@@ -695,6 +759,7 @@ async def run_chaos(seed: int, kinds: Iterable[FaultKind]) -> Report:
                     memory["end"] = tracemalloc.get_traced_memory()[0]
                     await check_account(report, driver, bot, client)
                 finally:
+                    tasks += bot.followers.values()
                     for task in tasks:
                         task.cancel()
                     await asyncio.gather(*tasks, return_exceptions=True)
@@ -722,6 +787,13 @@ async def run_chaos(seed: int, kinds: Iterable[FaultKind]) -> Report:
                 + str(Counter(i.outcome for i in bot.intents.values()))
                 + f", unknown reported {len(bot.unknown)}"
             )
+            opened = driver.call(lambda sim: dict(hub_of(sim.app).connections))
+            report.notes.append(f"websocket connections opened: {opened}")
+            report.check(
+                "reconnects back off",
+                max(opened.values()) <= MAX_CONNECTIONS,
+                lambda: f"{opened} websocket connections in the run (bound {MAX_CONNECTIONS})",
+            )
             await check_leaks(report, driver, before)
         finally:
             tracemalloc.stop()
@@ -739,12 +811,17 @@ async def run_chaos(seed: int, kinds: Iterable[FaultKind]) -> Report:
 
 
 async def settle(driver: Driver, bot: Bot, trader: asyncio.Task[None]) -> None:
-    """Let the last order finish and the streams come back, in simulated time."""
+    """Let the last order be placed, the streams come back and every order that ended be
+    seen to end by its follower, in simulated time."""
     start = driver.time.now()
     while driver.time.now() - start < SETTLE_SECONDS:
         account, market = bot.account, bot.market
+        ended = driver.call(
+            lambda sim: {o.cl_ord_id for o in sim.state.orders[ACCOUNT] if not o.working}
+        )
         if (
             (trader.done() or all(i.outcome != "pending" for i in bot.intents.values()))
+            and all(task.done() for cl, task in bot.followers.items() if cl in ended)
             and account is not None
             and account.connected
             and not account.reconciling
@@ -782,10 +859,12 @@ async def check_account(report: Report, driver: Driver, bot: Bot, client: AriesC
             if o.client_id.startswith(prefix)
         ]
     )
-    per_intent = Counter(client_id for _, client_id, _, _ in rows)
+    # At most one order per intent that the simulator did not reject.
+    intent_of = {cl: client_id.split(".")[0] for cl, client_id, _, _ in rows}
+    per_intent = Counter(intent_of[cl] for cl, _, status, _ in rows if status != "REJECTED")
     duplicates = {cid: n for cid, n in per_intent.items() if n > 1}
     report.check("no duplicate order", not duplicates, lambda: f"{duplicates}")
-    strangers = set(per_intent) - set(bot.intents)
+    strangers = set(intent_of.values()) - set(bot.intents)
     report.check("no duplicate order", not strangers, lambda: f"unintended {strangers}")
     book = {cl: (status, cum) for cl, _, status, cum in rows}
     report.notes.append(f"orders at the simulator: {len(book)}")
@@ -817,7 +896,11 @@ async def check_account(report: Report, driver: Driver, bot: Bot, client: AriesC
     )
     stream = bot.account
     if stream is not None:
-        off = _differences(dict(stream.orders), book, prefix, bot.unknown)
+        # The stream's own view is never stale; an order it never saw (one that began and
+        # ended while it was down) is what wait_for_order is for.
+        known = dict(stream.orders)
+        seen = {cl: state for cl, state in book.items() if cl in known}
+        off = _differences(known, seen, prefix, bot.unknown)
         report.check("no lost account event", not off, lambda: f"stream.orders differs: {off}")
     report.check(
         "streams survive",
