@@ -82,6 +82,7 @@ from aries_async.errors import (
 from aries_async.models.events import AccountSnapshot, OrderEvent
 from aries_async.models.orders import Order, OrderRequest
 from aries_async.sim import Faults, ManualClock, RateLimitFault, ServerErrorFault, Simulator
+from aries_async.sim.state import ACTIVE_STATUSES
 from aries_async.sim.threaded import ThreadedSimulator
 from aries_async.sim.ws import hub_of
 from aries_async.streaming import AccountStream, MarketStream, StreamConfig
@@ -101,6 +102,9 @@ FAULT_WINDOW = 45.0
 SETTLE_SECONDS = 30.0
 """After the run, simulated seconds allowed for the streams to be connected and resynced."""
 
+SETTLE_REAL_SECONDS = 10.0
+"""... and at least this many real seconds, for calls waiting out a real-time timeout."""
+
 STEP = 0.25
 """Simulated seconds per driver step."""
 
@@ -117,7 +121,11 @@ reconnect storm (issue 17 point 17: hundreds a second)."""
 ACCOUNT = "TEST-ACCOUNT-001"
 SYMBOLS = ("AAPL", "MSFT", "KO", "SPY")
 
-PENDING: dict[str, str] = {}
+PENDING: dict[str, str] = {
+    "snapshot_working_orders_only": "issue 17 #18: wait_for_order waits forever for an order "
+    "that began and ended while the account stream was down (the resync snapshot lists only "
+    "working orders, so the stream never sees it)",
+}
 """Fault kinds left out of the schedule until a known defect is fixed: name -> why."""
 
 PENDING_INVARIANTS: dict[str, str] = {
@@ -813,8 +821,10 @@ async def run_chaos(seed: int, kinds: Iterable[FaultKind]) -> Report:
 async def settle(driver: Driver, bot: Bot, trader: asyncio.Task[None]) -> None:
     """Let the last order be placed, the streams come back and every order that ended be
     seen to end by its follower, in simulated time."""
-    start = driver.time.now()
-    while driver.time.now() - start < SETTLE_SECONDS:
+    start, deadline = driver.time.now(), wall_time.monotonic() + SETTLE_REAL_SECONDS
+    # Bounded in real time too: a call waiting out a real-time timeout (a hung answer) must
+    # end before the bot is stopped, however much simulated time passes meanwhile.
+    while driver.time.now() - start < SETTLE_SECONDS or wall_time.monotonic() < deadline:
         account, market = bot.account, bot.market
         ended = driver.call(
             lambda sim: {o.cl_ord_id for o in sim.state.orders[ACCOUNT] if not o.working}
@@ -868,6 +878,10 @@ async def check_account(report: Report, driver: Driver, bot: Bot, client: AriesC
     report.check("no duplicate order", not strangers, lambda: f"unintended {strangers}")
     book = {cl: (status, cum) for cl, _, status, cum in rows}
     report.notes.append(f"orders at the simulator: {len(book)}")
+    ended = {cl for cl, (status, _) in book.items() if status not in ACTIVE_STATUSES}
+    waiting = sorted(cl for cl, task in bot.followers.items() if cl in ended and not task.done())
+    if waiting:
+        report.notes.append(f"wait_for_order still waiting for ended orders: {waiting}")
     # The book no longer moves; what its last changes sent reaches the stream in real time.
     for _ in range(300):
         if not _differences(bot.mirror, book, prefix, bot.unknown):
@@ -886,12 +900,17 @@ async def check_account(report: Report, driver: Driver, bot: Bot, client: AriesC
             if order.cl_ord_id:
                 bot.mirror[order.cl_ord_id] = order
     wrong = _differences(bot.mirror, book, prefix, set())
+
+    def outcome(cl: str) -> str:
+        intent = bot.intents.get(intent_of.get(cl, ""))
+        return "no intent" if intent is None else f"{intent.client_id} {intent.outcome}"
+
     report.check(
         "no lost account event",
         not wrong,
         lambda: (
             f"{len(wrong)} of {len(book)} orders differ (bot, simulator): "
-            + str(dict(itertools.islice(wrong.items(), 4)))
+            + "; ".join(f"{cl} {v} ({outcome(cl)})" for cl, v in itertools.islice(wrong.items(), 6))
         ),
     )
     stream = bot.account
