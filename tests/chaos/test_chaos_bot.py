@@ -242,7 +242,9 @@ def _resync_without_finished_orders(sim: Simulator, rng: random.Random) -> None:
 def _garbage_lines(sim: Simulator, rng: random.Random) -> None:
     hub = hub_of(sim.app)
     hub.inject('{"type":"event","payload":{"action":"mystery"}}')  # an unknown message
-    hub.inject('{"type":"event","payload":{"action":"error","error":"simulated"}}')
+    # With an id that answers nothing: an error without one, arriving while a socket
+    # authenticates, is taken as the answer to the auth request (a refusal).
+    hub.inject('{"type":"event","id":"chaos","payload":{"action":"error","error":"simulated"}}')
     hub.inject("{not json")
 
 
