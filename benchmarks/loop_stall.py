@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import time
 from collections.abc import AsyncIterator
 from decimal import Decimal
@@ -130,17 +131,9 @@ async def session(info: dict[str, Any], dog: Watchdog, stream_seconds: float) ->
         await dog.enter("account stream")
         account = await stack.enter_async_context(client.account_stream(account_id))
         events = account.events()
-        ask = quote.ask or Decimal(200)
-        ack = await client.orders.place(
-            OrderRequest(
-                account_id=account_id,
-                symbol="AAPL",
-                side="BUY",
-                type="LIMIT",
-                qty=1,
-                price=(ask + Decimal("0.05")).quantize(Decimal("0.01")),
-            )
-        )
+        price = ((quote.ask or Decimal(200)) + Decimal("0.05")).quantize(Decimal("0.01"))
+        buy = functools.partial(OrderRequest, symbol="AAPL", side="BUY", type="LIMIT", qty=1)
+        ack = await client.orders.place(buy(account_id=account_id, price=price))
         counts["order"] = str(ack.status)
         await asyncio.gather(
             drain(events, stream_seconds, "account_events"),
