@@ -810,6 +810,11 @@ async def run_chaos(seed: int, kinds: Iterable[FaultKind]) -> Report:
         gc.collect()
         unclosed = [str(w.message) for w in caught if "nclosed" in str(w.message)]
         report.check("no leaked connection", not unclosed, lambda: "; ".join(unclosed[:3]))
+        # A coroutine never awaited, a task destroyed while pending or whose error nobody
+        # retrieved: asyncio says so in a warning or a log record.
+        lost = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+        lost += [line for line in logs.lines if line.startswith("asyncio ERROR")]
+        report.check("no leaked task", not lost, lambda: "; ".join(x[:200] for x in lost[:3]))
         pieces = secret_pieces([token, *store.seen], secret)
         leaked = [line for line in logs.lines if leaks(line, pieces)]
         report.check(
