@@ -11,11 +11,12 @@ seconds; the rest of the minute is quiet, so that the bot can recover. Then the 
   SDK says it was certainly not placed or a lookup did not find it, and as a new order after
   a rejection), and the simulator has no order of the run that the bot did not intend;
 * **no lost account event**: the bot's mirror of the orders, built only from what the account
-  stream delivered (snapshots, live and resync events), equals the simulator's book for every
-  order of the run. An order the stream reported as :class:`OrderStateUnknown` (a gap it could
-  not close itself) counts as reported, not lost: the bot then asks
-  ``orders.reconcile``, as the SDK documents, and the answer must match too. The SDK's own view
-  (``stream.orders``) must match as well;
+  stream delivered (snapshots, live and resync events, ``wait_for_order`` on each order it
+  placed) and from rejections it was answered, equals the simulator's book for every order of
+  the run. An order the stream reported as :class:`OrderStateUnknown` (a gap it could not
+  close itself) counts as reported, not lost: the bot then asks ``orders.reconcile``, as the
+  SDK documents, and the answer must match too. The SDK's own view (``stream.orders``) must
+  match for every order it knows;
 * **no leaked task or connection**: after the client and streams are closed the loop has the
   tasks it had before, the simulator holds no connection and no websocket, and no aiohttp
   session or connector is reported unclosed;
@@ -38,6 +39,8 @@ ThreadedSimulator`): the tasks on this loop are the bot's and the SDK's only.
 
 Seeds: :data:`SEEDS`, or ``CHAOS_SEED=7`` (or ``7,8,9``) in the environment (not an
 ``ARIES_*`` name: tests/conftest.py removes those). A failure names its seed and the schedule.
+A seed fixes the schedule, the bot's choices and the price walk; what happens between two
+steps still depends on real timing, so a rerun is close to, not exactly, the failed run.
 
 A new fault is one :class:`FaultKind` line in :data:`FAULTS`. A fault that breaks an invariant
 because of a defect not fixed yet goes in :data:`PENDING` (left out of the schedule, with the
