@@ -1,6 +1,8 @@
 """Run the simulator in its own process for the benchmarks, so it does not share the client's.
 
-Run: ``python -m benchmarks._simproc [--symbols 100 --lines-per-frame 20 --count 200000]``.
+Run: ``python -m benchmarks._simproc [--symbols 100 --lines-per-frame 20 --count 200000]``
+(``--tick-interval 0.05``: prices move and orders fill on the wall clock; ``--huge-body
+ROUTE=BYTES``: the simulator's ``huge_body`` fault).
 Prints one JSON line (the simulator's URLs and local client credentials, plus a pre-issued
 ``token`` response) and serves until terminated or until its standard input closes.
 
@@ -23,11 +25,12 @@ import os
 import platform
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from aries_async.sim import Simulator
+from aries_async.sim import Faults, Simulator
+from aries_async.sim.cli import huge_body
 from aries_async.sim.feed import Firehose
 
 __all__ = [
@@ -46,10 +49,11 @@ def start(
     lines_per_frame: int = 20,
     count: int | None = None,
     duration: float | None = None,
+    options: Sequence[str] = (),
 ) -> tuple[subprocess.Popen[str], dict[str, Any]]:
     """Start a simulator in a child process (a firehose when ``symbols`` is given); returns the
-    process and its JSON info line."""
-    cmd = [sys.executable, "-m", "benchmarks._simproc"]
+    process and its JSON info line. ``options``: more command-line options of this module."""
+    cmd = [sys.executable, "-m", "benchmarks._simproc", *options]
     if symbols is not None:
         cmd += ["--symbols", str(symbols), "--lines-per-frame", str(lines_per_frame)]
     if count is not None:
@@ -72,9 +76,10 @@ def running(
     lines_per_frame: int = 20,
     count: int | None = None,
     duration: float | None = None,
+    options: Sequence[str] = (),
 ) -> Iterator[tuple[subprocess.Popen[str], dict[str, Any]]]:
     """:func:`start` for a ``with`` block: the simulator is terminated when the block ends."""
-    proc, info = start(symbols, lines_per_frame, count, duration)
+    proc, info = start(symbols, lines_per_frame, count, duration, options)
     try:
         yield proc, info
     finally:
@@ -152,8 +157,12 @@ async def _answer(sim: Simulator) -> None:
             sys.stdout.flush()
 
 
-async def serve(firehose: Firehose | None) -> None:
-    async with Simulator(tick_interval=None, firehose=firehose, token_ttl=86_400) as sim:
+async def serve(
+    firehose: Firehose | None, tick_interval: float | None = None, faults: Faults | None = None
+) -> None:
+    async with Simulator(
+        tick_interval=tick_interval, firehose=firehose, token_ttl=86_400, faults=faults
+    ) as sim:
         info = dict(sim.info(), token=sim.issue_token_response())
         if firehose is not None:
             info["firehose_symbols"] = firehose.names()
@@ -172,7 +181,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lines-per-frame", type=int, default=20)
     parser.add_argument("--count", type=int, default=None)
     parser.add_argument("--duration", type=float, default=None)
+    parser.add_argument("--tick-interval", type=float, default=None)
+    parser.add_argument("--huge-body", action="append", default=[], metavar="ROUTE=BYTES")
     args = parser.parse_args(argv)
+    faults = Faults(huge_body=dict(huge_body(spec) for spec in args.huge_body))
     firehose = None
     if args.symbols is not None:
         firehose = Firehose(
@@ -182,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
             duration=args.duration,
         )
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(firehose))
+        asyncio.run(serve(firehose, args.tick_interval, faults))
     return 0
 
 

@@ -276,7 +276,37 @@ async def _fault_middleware(request: web.Request, handler: Handler) -> web.Strea
             return nested_error(
                 request, burst.status, kind, "SIMULATED_FAILURE", "simulated server failure"
             )
-    return await handler(request)
+    response = await handler(request)
+    size = next(
+        (n for key, n in faults.huge_body.items() if route_matches(key, method, path, template)),
+        None,
+    )
+    if size is not None and isinstance(response, web.Response) and response.status == 200:
+        return _blown_up(response, size)
+    return response
+
+
+def _blown_up(response: web.Response, size: int) -> web.Response:
+    """``response`` with each top-level list of its JSON body repeated until the body holds at
+    least ``size`` bytes (the ``huge_body`` fault); a body that is not JSON is left alone."""
+    body = response.body
+    if not isinstance(body, bytes) or not body or response.content_type != "application/json":
+        return response
+    data = orjson.loads(body)
+    if not isinstance(data, list) and not (
+        isinstance(data, dict) and any(isinstance(v, list) and v for v in data.values())
+    ):
+        return response  # nothing to repeat
+    times = 1
+    while len(body) < size:
+        times = max(times + 1, -(-times * size // len(body)))  # the fixed part: a few rounds
+        if isinstance(data, list):
+            grown: Any = data * times
+        else:
+            grown = {k: v * times if isinstance(v, list) else v for k, v in data.items()}
+        body = orjson.dumps(grown)
+    response.body = body
+    return response
 
 
 @web.middleware

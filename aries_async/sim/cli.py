@@ -23,6 +23,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --ws-drop-after N / --ws-malformed-every N / --ws-stall   websocket faults
     --ws-expire-after-auth authExpired|authRequired   end each socket right after authSuccess
     --ws-close-after-accept                     close each socket right after authSuccess
+    --huge-body ROUTE=BYTES                     blow the route's JSON answer up to BYTES
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from decimal import Decimal
 from aries_async.sim.faults import SWALLOW_MODES, Faults, RateLimitFault, ServerErrorFault
 from aries_async.sim.server import DEFAULT_REDIRECT_URI, Simulator
 
-__all__ = ["add_arguments", "build_faults", "build_simulator", "main", "run"]
+__all__ = ["add_arguments", "build_faults", "build_simulator", "huge_body", "main", "run"]
 
 
 def _count(text: str) -> int | None:
@@ -59,6 +60,12 @@ def _server_error(spec: str, empty: bool) -> tuple[str, ServerErrorFault]:
     return route.strip(), ServerErrorFault(
         count=_count(count) if rest else 1, status=int(status) if status else 503, empty_body=empty
     )
+
+
+def huge_body(spec: str) -> tuple[str, int]:
+    """``ROUTE=BYTES`` (``--huge-body``) as the ``huge_body`` fault's route and size."""
+    route, _, size = spec.rpartition("=")
+    return route.strip(), int(size)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -132,6 +139,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--ws-expire-after-auth", choices=("authExpired", "authRequired"), default=None
     )
     faults.add_argument("--ws-close-after-accept", action="store_true")
+    faults.add_argument("--huge-body", action="append", default=[], metavar="ROUTE=BYTES")
 
 
 def build_faults(args: argparse.Namespace) -> Faults:
@@ -156,6 +164,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
     for spec in args.server_errors:
         route, burst = _server_error(spec, args.empty_error_bodies)
         faults.server_errors[route] = burst
+    faults.huge_body.update(huge_body(spec) for spec in args.huge_body)
     return faults
 
 

@@ -50,6 +50,9 @@ field                              effect
 ``ws_close_after_accept``          every socket is closed (1000) right after the server accepted
                                    its authentication (``authSuccess`` and, on the market
                                    socket, the ``marketStatus`` push are sent first)
+``huge_body``                      route -> bytes: the JSON answer is blown up to at least that
+                                   size by repeating each of its top-level lists (a body that is
+                                   a list is repeated itself), so it keeps its documented shape
 =================================  ==============================================================
 """
 
@@ -127,6 +130,9 @@ class Faults:
     # Websocket servers that accept and then end every connection (reconnect backoff).
     ws_expire_after_auth: str | None = None
     ws_close_after_accept: bool = False
+    # A response-size switch: a legitimately shaped answer of any size (size caps, a parse that
+    # must not block the event loop).
+    huge_body: dict[str, int] = attrs.Factory(dict)
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""

@@ -215,6 +215,16 @@ class Simulator:
         """How many ``POST /v1/oauth2/token`` calls arrived."""
         return self.context.token_requests
 
+    @property
+    def open_connections(self) -> int:
+        """TCP connections open right now (HTTP keep-alive and websockets): 0 once every
+        client has closed its pool and streams. A connection the client closed while its
+        request is still being handled (the ``hang`` fault) is not counted."""
+        server = self._runner.server if self._runner is not None else None
+        if server is None:
+            return 0
+        return sum(1 for handler in server.connections if handler.transport is not None)
+
     def info(self) -> dict[str, str]:
         """The connection fields the CLI prints (includes the local client secret)."""
         return {

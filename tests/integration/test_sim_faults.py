@@ -174,9 +174,43 @@ async def test_token_revocation(sim: Simulator, http: aiohttp.ClientSession) -> 
     assert status == 401
 
 
+async def test_huge_body_keeps_the_answer_shape(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    _, _, normal = await _get(http, "/v1/chart/quotes", params={"symbols": "KO"})
+    sim.faults.huge_body["GET /v1/chart/quotes"] = 1_000_000
+    async with http.get("/v1/chart/quotes", params={"symbols": "KO"}) as resp:
+        raw = await resp.read()
+        assert resp.headers["Content-Type"].startswith("application/json")
+    assert len(raw) >= 1_000_000
+    body = json.loads(raw)
+    assert body["s"] == normal["s"] == "ok"
+    assert len(body["d"]) > 1000
+    assert {item["n"] for item in body["d"]} == {"KO"}
+    sim.faults.huge_body["*"] = 1_000_000  # an answer without a list is left alone
+    status, _, small = await _get(http, "/v1/users/me")
+    assert status == 200
+    assert len(json.dumps(small)) < 10_000
+
+
+async def test_open_connections_drop_to_zero_when_the_client_closes(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    assert sim.open_connections == 0
+    assert (await _get(http, "/v1/users/me"))[0] == 200
+    assert sim.open_connections == 1  # the keep-alive connection of ``http``
+    await http.close()
+    for _ in range(100):
+        if sim.open_connections == 0:
+            break
+        await asyncio.sleep(0.01)
+    assert sim.open_connections == 0
+
+
 async def test_faults_clear_resets_everything() -> None:
     faults = Faults(latency=1.0, ws_stall=True, null_active_orders=False)
     faults.rate_limit["*"] = RateLimitFault()
+    faults.huge_body["*"] = 1
     faults.clear()
     assert faults == Faults()
 
@@ -212,6 +246,8 @@ async def test_cli_flags_build_every_fault() -> None:
             "--ws-malformed-every",
             "3",
             "--ws-stall",
+            "--huge-body",
+            "GET /v1/chart/quotes=20000000",
         ]
     )
     faults = build_faults(args)
@@ -223,6 +259,7 @@ async def test_cli_flags_build_every_fault() -> None:
     assert faults.null_active_orders is False
     assert faults.revoke_tokens_after == 7
     assert (faults.ws_drop_after, faults.ws_malformed_every, faults.ws_stall) == (5, 3, True)
+    assert faults.huge_body == {"GET /v1/chart/quotes": 20_000_000}
 
 
 def test_cli_serves_and_prints_one_json_line() -> None:
