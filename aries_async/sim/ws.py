@@ -299,7 +299,13 @@ class _Session:
         if first and self.kind == "market":
             self.event({"action": "update", "type": "marketStatus", "data": self.hub.status()})
         faults = self.hub.ctx.faults
-        if first and (faults.ws_expire_after_auth or faults.ws_close_after_accept):
+        # A stalled socket dropped the authSuccess: an expiry after it would read as the
+        # answer to the authentication.
+        if (
+            first
+            and not faults.ws_stall
+            and (faults.ws_expire_after_auth or faults.ws_close_after_accept)
+        ):
             self.end_after_flush = faults.ws_expire_after_auth or ""
             self.wake.set()
 

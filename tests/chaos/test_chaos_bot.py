@@ -85,6 +85,7 @@ from aries_async.errors import (
 from aries_async.models.events import AccountSnapshot, OrderEvent
 from aries_async.models.orders import Order, OrderRequest
 from aries_async.sim import Faults, ManualClock, RateLimitFault, ServerErrorFault, Simulator
+from aries_async.sim.faults import NON_ACK_MODES
 from aries_async.sim.state import ACTIVE_STATUSES
 from aries_async.sim.threaded import ThreadedSimulator
 from aries_async.sim.ws import hub_of
@@ -124,16 +125,10 @@ reconnect storm (issue 17 point 17: hundreds a second)."""
 ACCOUNT = "TEST-ACCOUNT-001"
 SYMBOLS = ("AAPL", "MSFT", "KO", "SPY")
 
-PENDING: dict[str, str] = {
-    "snapshot_working_orders_only": "issue 17 #18: wait_for_order waits forever for an order "
-    "that began and ended while the account stream was down (the resync snapshot lists only "
-    "working orders, so the stream never sees it)",
-}
+PENDING: dict[str, str] = {}
 """Fault kinds left out of the schedule until a known defect is fixed: name -> why."""
 
-PENDING_INVARIANTS: dict[str, str] = {
-    "no secret in logs": "issue 17 #8: websockets logs our auth frame at DEBUG, token included",
-}
+PENDING_INVARIANTS: dict[str, str] = {}
 """Invariants that fail on every run until a known defect is fixed: name -> why. They are
 checked; a failure makes the test xfail, a pass makes it fail (remove the entry)."""
 
@@ -264,6 +259,8 @@ def _status(rng: random.Random) -> int:
 
 QUOTES = "GET /v1/chart/quotes"
 ORDERS = "POST /v1/orders"
+TOKEN = "POST /v1/oauth2/token"
+EXPIRE_ACTIONS = ("authExpired", "authRequired")
 
 FAULTS: tuple[FaultKind, ...] = (
     on_route("rate_limit_quotes", "rate_limit", QUOTES, lambda r: RateLimitFault(count=2)),
@@ -282,11 +279,12 @@ FAULTS: tuple[FaultKind, ...] = (
             count=r.randint(2, 5), status=_status(r), empty_body=r.random() < 0.5
         ),
     ),
+    on_route("token_endpoint_down", "server_errors", TOKEN, lambda r: ServerErrorFault(count=3)),
     on_route("server_errors_orders", "server_errors", ORDERS, lambda r: ServerErrorFault(count=2)),
     switch("latency", "latency", lambda r: r.uniform(0.005, 0.03)),  # real seconds
     swallow("drop"),
     swallow("hang"),  # costs one client timeout of real time
-    swallow("garble"),
+    *(swallow(mode) for mode in NON_ACK_MODES),
     switch("positions_unavailable", "positions_unavailable", lambda r: True),
     switch("active_orders_empty_list", "null_active_orders", lambda r: False),
     FaultKind(
@@ -300,6 +298,8 @@ FAULTS: tuple[FaultKind, ...] = (
     FaultKind("revoke_tokens", _revoke, reset("revoke_tokens_after"), once=True),
     switch("ws_drop_after", "ws_drop_after", lambda r: r.randint(1, 20)),
     switch("ws_malformed_every", "ws_malformed_every", lambda r: r.randint(1, 3)),
+    switch("ws_expire_after_auth", "ws_expire_after_auth", lambda r: r.choice(EXPIRE_ACTIONS)),
+    switch("ws_close_after_accept", "ws_close_after_accept", lambda r: True),
     # Long enough for a live stream to notice (keep-alive ping, then its pong timeout): the
     # simulator drops what it would have sent meanwhile, as a dead link loses it.
     switch("ws_stall", "ws_stall", lambda r: True, seconds=(6.0, 9.0)),

@@ -301,3 +301,19 @@ def test_cli_serves_and_prints_one_json_line() -> None:
     finally:
         proc.terminate()
         assert proc.wait(timeout=10) == 0
+
+
+async def test_a_stalled_socket_sends_no_expiry_after_the_auth_it_swallowed(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    """A stall drops the ``authSuccess``; the expiry that would follow it must not go out
+    either, or a client would read it as the answer to its authentication (a refusal)."""
+    sim.faults.ws_stall = True
+    sim.faults.ws_expire_after_auth = "authRequired"
+    token = sim.issue_token().access_token
+    auth = {"type": "request", "id": "a1", "payload": {"method": "POST", "path": "/auth"}}
+    auth["payload"]["body"] = {"token": token}  # type: ignore[index]
+    async with http.ws_connect(sim.market_ws_url) as ws:
+        await ws.send_str(json.dumps(auth))
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(ws.receive(), 0.2)
