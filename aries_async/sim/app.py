@@ -45,9 +45,18 @@ __all__ = ["CONTEXT_KEY", "ROUTE_SCOPES", "build_app", "flat_error", "nested_err
 CONTEXT_KEY: web.AppKey[SimContext] = web.AppKey("aries_sim_context", SimContext)
 """``app[CONTEXT_KEY]`` is the :class:`SimContext` of the app."""
 
-# Plain string keys: typed web.RequestKey exists only from aiohttp 3.14 on.
-_GRANT_KEY = "aries_sim_grant"
-_REQUEST_ID_KEY = "aries_request_id"
+
+
+def _request_key(name: str, kind: type) -> Any:
+    """A key for a request's storage: ``web.RequestKey`` where aiohttp has it (3.14 on, which
+    warns with ``NotAppKeyWarning`` about a plain string key, and under ``-W error`` that warning
+    turns the request into a 500), else the string, as older versions expect."""
+    typed = getattr(web, "RequestKey", None)
+    return name if typed is None else typed(name, kind)
+
+
+_GRANT_KEY = _request_key("aries_sim_grant", AccessGrant)
+_REQUEST_ID_KEY = _request_key("aries_request_id", str)
 
 _MARKET_INFO = ("market:information",)
 _SUPPLEMENTAL = ("market:supplemental",)
