@@ -40,5 +40,10 @@ def test_requests_succeed_with_warnings_as_errors() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [
-        "/health", "200", "/v2/users/me/accounts", "200", "/v1/chart/quotes?symbols=AAPL", "200"
+        "/health",
+        "200",
+        "/v2/users/me/accounts",
+        "200",
+        "/v1/chart/quotes?symbols=AAPL",
+        "200",
     ]
