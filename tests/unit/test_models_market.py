@@ -40,12 +40,14 @@ VALUES = {
 @pytest.mark.parametrize(
     ("item", "symbol", "name"),
     [
-        ({"n": "AAPL", "s": "ok", "v": VALUES}, "AAPL", None),  # TradingView UDF
-        ({"n": "AAPL", "s": "OK", "v": VALUES}, "AAPL", None),
-        ({"n": "AAPL", "v": VALUES}, "AAPL", None),  # no status at all
-        ({"n": "Apple Inc.", "s": "AAPL", "v": VALUES}, "AAPL", "Apple Inc."),  # SDK reading
-        ({"s": "AAPL", "v": VALUES}, "AAPL", None),
-        ({"n": "", "s": "ok", "v": VALUES}, "REQ", None),  # falls back to requested
+        # n carries the symbol (TradingView UDF): the name is the item's description
+        ({"n": "AAPL", "s": "ok", "v": VALUES}, "AAPL", "Apple Inc."),
+        ({"n": "AAPL", "s": "OK", "v": VALUES}, "AAPL", "Apple Inc."),
+        ({"n": "AAPL", "v": VALUES}, "AAPL", "Apple Inc."),  # no status at all
+        ({"n": "Apple Inc", "s": "AAPL", "v": VALUES}, "AAPL", "Apple Inc"),  # SDK reading
+        ({"s": "AAPL", "v": VALUES}, "AAPL", "Apple Inc."),
+        ({"n": "", "s": "ok", "v": VALUES}, "REQ", "Apple Inc."),  # falls back to requested
+        ({"n": "AAPL", "s": "ok", "v": {"lp": 175.4}}, "AAPL", None),  # no description either
     ],
 )
 def test_quote_symbol_rule(item: dict[str, Any], symbol: str, name: str | None) -> None:
@@ -110,7 +112,7 @@ def test_quote_chart_item_round_trip(symbol_in: Any) -> None:
     assert item["v"] == VALUES  # the same JSON numbers
     if symbol_in == "n":
         assert (item["n"], item["s"]) == ("AAPL", "ok")
-        assert Quote.from_chart_item(item) == attrs.evolve(original, name=None)
+        assert Quote.from_chart_item(item) == attrs.evolve(original, name=original.description)
     else:
         assert (item["n"], item["s"]) == ("Apple Inc.", "AAPL")
         assert Quote.from_chart_item(item) == original
