@@ -67,29 +67,9 @@ class SymbolMatch:
 # Bars (GET /v1/chart/history)
 
 
-Resolution = Literal[
-    "1",
-    "3",
-    "5",
-    "15",
-    "30",
-    "45",
-    "60",
-    "120",
-    "180",
-    "240",
-    "D",
-    "1D",
-    "1d",
-    "W",
-    "1W",
-    "1w",
-    "M",
-    "1M",
-    "3M",
-    "6M",
-    "12M",
-]
+_Minutes = Literal["1", "3", "5", "15", "30", "45", "60", "120", "180", "240"]
+_DaysAndLonger = Literal["D", "1D", "1d", "W", "1W", "1w", "M", "1M", "3M", "6M", "12M"]
+Resolution = Literal[_Minutes, _DaysAndLonger]
 """A bar size of ``market.bars()``: minutes as a bare number (``"1"`` ... ``"240"``: ``"60"``
 is an hour), ``D``/``1D`` a day, ``W``/``1W`` a week, ``M``/``1M``/``3M``/``6M``/``12M``
 months (rest.md section 9a).
