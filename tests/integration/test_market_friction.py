@@ -10,7 +10,13 @@ from decimal import Decimal
 import pytest
 
 from aries_async import AriesClient, RetryPolicy
-from aries_async.errors import NotFoundError, QuoteError, ResponseFormatError, ValidationError
+from aries_async.errors import (
+    BadRequestError,
+    NotFoundError,
+    QuoteError,
+    ResponseFormatError,
+    ValidationError,
+)
 from aries_async.sim import Simulator
 from aries_async.testing import RecordingSleep
 
@@ -29,7 +35,7 @@ async def client(sim: Simulator) -> AsyncIterator[AriesClient]:
 
 @pytest.mark.parametrize(
     ("unknown", "symbol_in"),
-    [("item", "n"), ("item", "s"), ("omit", "n"), ("404", "n")],
+    [("item", "n"), ("item", "s"), ("omit", "n"), ("400", "n"), ("404", "n")],
 )
 async def test_quotes_keep_the_good_ones_and_report_each_bad_one(
     sim: Simulator, client: AriesClient, unknown: str, symbol_in: str
@@ -44,8 +50,8 @@ async def test_quotes_keep_the_good_ones_and_report_each_bad_one(
     assert isinstance(error, QuoteError)
     assert error.symbol == BAD
     assert BAD in str(error)
-    if unknown == "404":
-        assert isinstance(error.__cause__, NotFoundError)
+    if unknown in ("400", "404"):
+        assert isinstance(error.__cause__, BadRequestError if unknown == "400" else NotFoundError)
     with pytest.raises(QuoteError) as info:
         await client.market.quote(BAD)
     assert info.value.symbol == BAD
@@ -118,3 +124,20 @@ async def test_a_continuation_that_does_not_advance_is_an_error(
     with pytest.raises(ResponseFormatError, match="does not advance"):
         await client.market.bars("AAPL", "1", start, end)
     assert sim.requests[("GET", "/v1/chart/history")] == 1
+
+
+def test_the_sim_command_line_sets_the_market_variants_and_faults() -> None:
+    import argparse
+
+    from aries_async.sim.cli import add_arguments, build_simulator
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    flags = ["--quote-unknown", "404", "--history-page-size", "50"]
+    flags += ["--history-stuck-continuation", "--drop-connection", "GET /v1/chart/quotes=2"]
+    sim = build_simulator(parser.parse_args(flags))
+    assert (sim.settings.quote_unknown, sim.settings.history_page_size) == ("404", 50)
+    assert sim.faults.history_stuck_continuation is True
+    assert sim.faults.drop_connection == {"GET /v1/chart/quotes": 2}
+    default = build_simulator(parser.parse_args(["--history-page-size", "0"]))
+    assert (default.settings.quote_unknown, default.settings.history_page_size) == ("item", None)

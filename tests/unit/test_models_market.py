@@ -9,14 +9,16 @@ from typing import Any
 import attrs
 import pytest
 
-from aries_async.errors import ResponseFormatError
+from aries_async.errors import QuoteError, ResponseFormatError
 from aries_async.models import (
     Bar,
     Holiday,
     OptionContract,
     Quote,
+    QuoteBatch,
     bars_to_wire,
     parse_bars,
+    parse_quote_batch,
     parse_quotes_response,
 )
 
@@ -125,6 +127,36 @@ def test_parse_quotes_response() -> None:
     assert [q.symbol for q in quotes] == ["AAPL", "MSFT"]
     assert parse_quotes_response({"s": "ok", "d": []}) == []
     assert parse_quotes_response({"s": "ok"}) == []
+
+
+def test_a_quote_batch_sorts_quotes_from_errors_and_names_the_missing() -> None:
+    body = {
+        "s": "ok",
+        "d": [
+            {"n": "AAPL", "s": "ok", "v": VALUES},
+            {"n": "BAD1", "s": "error", "errmsg": "unknown symbol"},
+            {"s": "error", "v": {"errmsg": "halted"}},  # names no symbol
+        ],
+    }
+    quotes, errors = parse_quote_batch(body, ["AAPL", "BAD1", "GONE"])
+    assert list(quotes) == ["AAPL"]
+    assert (errors["BAD1"].symbol, errors["BAD1"].reason) == ("BAD1", "unknown symbol")
+    assert (errors["GONE"].symbol, errors["GONE"].reason) == ("GONE", "halted")
+    everything_bad = {"s": "error", "d": [{"n": "X", "s": "error"}]}
+    assert list(parse_quote_batch(everything_bad, ["X"])[1]) == ["X"]
+    with pytest.raises(ResponseFormatError, match="no symbols"):  # the whole request refused
+        parse_quote_batch({"s": "error", "errmsg": "no symbols"}, ["X"])
+
+
+def test_a_quote_batch_is_the_dict_of_its_quotes_with_errors_beside() -> None:
+    import pickle
+
+    quote = Quote.from_chart_item({"n": "AAPL", "s": "ok", "v": VALUES})
+    batch = QuoteBatch({"AAPL": quote}, {"BAD": QuoteError("BAD", "unknown symbol")})
+    assert batch == {"AAPL": quote} and isinstance(batch, dict)
+    assert "errors={'BAD': QuoteError(" in repr(batch)
+    again = pickle.loads(pickle.dumps(batch))  # noqa: S301 - our own bytes
+    assert again == batch and list(again.errors) == ["BAD"]
 
 
 @pytest.mark.parametrize(
