@@ -6,10 +6,11 @@ websockets), ``accounts``, ``quote SYMBOL...``, ``stream SYMBOL...`` (a live tab
 when piped), ``order preview|place|cancel|list|find``. Every command but ``demo`` and ``sim``
 takes ``--json``.
 
-Exit codes: 0 ok; 1 API or transport error (also a rejected order or an unknown outcome); 2 usage,
-input or configuration error (nothing was sent); 3 not signed in, or the token or its scopes
-were refused; 4 you answered no at a confirmation prompt (nothing was sent); 130 interrupted
-with Ctrl-C (``stream`` exits 0: Ctrl-C is how it stops).
+Exit codes: 0 ok; 1 API or transport error (also a rejected order, an unknown outcome, or a
+symbol ``quote`` got no quote for, after printing the others); 2 usage, input or configuration
+error (nothing was sent); 3 not signed in, or the token or its scopes were refused; 4 you
+answered no at a confirmation prompt (nothing was sent); 130 interrupted with Ctrl-C
+(``stream`` exits 0: Ctrl-C is how it stops).
 
 Credentials and URLs come from the ``ARIES_*`` environment variables (see
 :meth:`aries_async.config.ClientConfig.from_env`). The token lives in the token file written by
@@ -112,7 +113,9 @@ def _parser() -> argparse.ArgumentParser:
         )
     )
     _json_flag(sub.add_parser("accounts", help="list your accounts"))
-    quote = sub.add_parser("quote", help="quotes for one or more symbols")
+    quote = sub.add_parser(
+        "quote", help="quotes for one or more symbols (exit 1 when one of them has none)"
+    )
     quote.add_argument("symbols", nargs="+", metavar="SYMBOL")
     _json_flag(quote)
     stream.add_arguments(
@@ -146,15 +149,23 @@ async def _accounts(args: argparse.Namespace) -> int:
 
 
 async def _quote(args: argparse.Namespace) -> int:
+    """Every symbol asked for, in order: its quote, or the reason it has none (then exit 1)."""
     async with make_client(args) as client:
-        quotes = await client.market.quotes(args.symbols)
-    data = {
-        s: {"last": str(q.last), "bid": str(q.bid), "ask": str(q.ask), "volume": str(q.volume)}
-        for s, q in quotes.items()
-    }
-    lines = [f"{s:<8} last {q.last}  bid {q.bid}  ask {q.ask}" for s, q in quotes.items()]
+        batch = await client.market.quotes(args.symbols)
+    data: dict[str, dict[str, str]] = {}
+    lines = []
+    for symbol in dict.fromkeys(s.strip().upper() for s in args.symbols):
+        quote, error = batch.get(symbol), batch.errors.get(symbol)
+        if quote is not None:
+            last, bid, ask, volume = quote.last, quote.bid, quote.ask, quote.volume
+            data[symbol] = {"last": str(last), "bid": str(bid), "ask": str(ask)}
+            data[symbol]["volume"] = str(volume)
+            lines.append(f"{symbol:<8} last {last}  bid {bid}  ask {ask}")
+        elif error is not None:
+            data[symbol] = {"error": str(error)}
+            lines.append(f"{symbol:<8} error: {error}")
     emit(data, args.json, "\n".join(lines))
-    return EXIT_OK
+    return EXIT_API if batch.errors else EXIT_OK
 
 
 async def _login(args: argparse.Namespace) -> int:

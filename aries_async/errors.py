@@ -16,6 +16,7 @@
     │   └── RequestTimeoutError       the call ran out of time
     ├── OrderOutcomeUnknownError      an order may or may not have landed; carries client_id
     ├── ResponseFormatError           a 2xx body we could not read (also ``s: "error"`` in a 200)
+    │   └── QuoteError                one symbol could not be quoted (``market.quotes().errors``)
     ├── APIError                      the server answered with an error status
     │   ├── BadRequestError           400
     │   ├── AuthenticationError       401
@@ -61,6 +62,7 @@ __all__ = [
     "OrderOutcomeUnknownError",
     "OrderStateUnknownError",
     "PermissionDeniedError",
+    "QuoteError",
     "RateLimitError",
     "ReauthenticationRequired",
     "RequestTimeoutError",
@@ -223,6 +225,29 @@ class ResponseFormatError(AriesError):
     def __init__(self, message: str, *, body: bytes | None = None) -> None:
         super().__init__(message)
         self.body = body
+
+
+class QuoteError(ResponseFormatError):
+    """The server would not quote one symbol (an unknown symbol, most often).
+
+    :meth:`Market.quote() <aries_async.resources.market.Market.quote>` raises it;
+    :meth:`Market.quotes() <aries_async.resources.market.Market.quotes>` returns the good quotes
+    and one of these per bad symbol in ``errors``. The server may say so in any of the ways the
+    API leaves open: an item with ``s: "error"``, no item for the symbol, or a 400/404 for a
+    request naming it (then ``__cause__`` is that :class:`APIError`).
+
+    Attributes:
+        symbol: the symbol as sent (upper case).
+        reason: the server's message, when it sent one.
+    """
+
+    def __init__(
+        self, symbol: str, reason: str | None = None, *, body: bytes | None = None
+    ) -> None:
+        suffix = f": {reason}" if reason else ""
+        super().__init__(f"no quote for {symbol}{suffix}", body=body)
+        self.symbol = symbol
+        self.reason = reason
 
 
 class APIError(AriesError):

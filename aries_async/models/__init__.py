@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from aries_async.models.accounts import Account, AccountStatus, Balance, Position, SecurityType
     from aries_async.models.common import OpenEnum, wire
     from aries_async.models.market import (
+        RESOLUTIONS,
         Bar,
         EquityDetails,
         EquityDetailsResponse,
@@ -28,11 +29,14 @@ if TYPE_CHECKING:
         OptionDetails,
         OptionDetailsResponse,
         Quote,
+        QuoteBatch,
+        Resolution,
         SymbolError,
         SymbolMatch,
         SymbolType,
         bars_to_wire,
         parse_bars,
+        parse_quote_batch,
         parse_quotes_response,
     )
     from aries_async.models.options import OptionChain, OptionContract, OptionExpirations
@@ -64,6 +68,7 @@ if TYPE_CHECKING:
     from aries_async.models.users import AccountApplication, User
 
 __all__ = [
+    "RESOLUTIONS",
     "Account",
     "AccountApplication",
     "AccountStatus",
@@ -99,8 +104,10 @@ __all__ = [
     "PositionEffect",
     "PutCall",
     "Quote",
+    "QuoteBatch",
     "ReplaceAck",
     "ReplaceRequest",
+    "Resolution",
     "SecurityType",
     "Side",
     "SymbolError",
@@ -112,6 +119,7 @@ __all__ = [
     "converter",
     "is_osi_symbol",
     "parse_bars",
+    "parse_quote_batch",
     "parse_quotes_response",
     "structure",
     "unstructure",
@@ -154,6 +162,9 @@ _LAZY: dict[str, str] = {
     "PositionEffect": "aries_async.models.orders",
     "PutCall": "aries_async.models.orders",
     "Quote": "aries_async.models.market",
+    "QuoteBatch": "aries_async.models.market",
+    "RESOLUTIONS": "aries_async.models.market",
+    "Resolution": "aries_async.models.market",
     "ReplaceAck": "aries_async.models.orders",
     "ReplaceRequest": "aries_async.models.orders",
     "SecurityType": "aries_async.models.accounts",
@@ -167,6 +178,7 @@ _LAZY: dict[str, str] = {
     "converter": "aries_async.models._converter",
     "is_osi_symbol": "aries_async.models.orders",
     "parse_bars": "aries_async.models.market",
+    "parse_quote_batch": "aries_async.models.market",
     "parse_quotes_response": "aries_async.models.market",
     "structure": "aries_async.models._converter",
     "unstructure": "aries_async.models._converter",

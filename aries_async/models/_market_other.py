@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import attrs
 
@@ -20,6 +20,7 @@ from aries_async.models.common import OpenEnum, datetime_to_epoch, parse_datetim
 from aries_async.models.market import _check_status, _json_number, _number
 
 __all__ = [
+    "RESOLUTIONS",
     "Bar",
     "EquityDetails",
     "EquityDetailsResponse",
@@ -27,6 +28,7 @@ __all__ = [
     "MarketStatus",
     "OptionDetails",
     "OptionDetailsResponse",
+    "Resolution",
     "SymbolError",
     "SymbolMatch",
     "SymbolType",
@@ -63,6 +65,21 @@ class SymbolMatch:
 
 # --------------------------------------------------------------------------------------------
 # Bars (GET /v1/chart/history)
+
+
+_Minutes = Literal["1", "3", "5", "15", "30", "45", "60", "120", "180", "240"]
+_DaysAndLonger = Literal["D", "1D", "1d", "W", "1W", "1w", "M", "1M", "3M", "6M", "12M"]
+Resolution = Literal[_Minutes, _DaysAndLonger]
+"""A bar size of ``market.bars()``: minutes as a bare number (``"1"`` ... ``"240"``: ``"60"``
+is an hour), ``D``/``1D`` a day, ``W``/``1W`` a week, ``M``/``1M``/``3M``/``6M``/``12M``
+months (rest.md section 9a).
+
+The API also takes ``1m``, ``3m``, ``6m`` and ``12m``, but as months, which is not how they
+read: the SDK refuses them (and ``5m``, ``1h``...) with a hint instead of asking for monthly
+bars when minutes were meant."""
+
+RESOLUTIONS: frozenset[str] = frozenset(get_args(Resolution))
+"""Every :data:`Resolution`."""
 
 
 @attrs.frozen(kw_only=True)

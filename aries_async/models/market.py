@@ -21,11 +21,12 @@ import attrs
 import orjson
 
 from aries_async._lazy import lazy_dir, lazy_getattr
-from aries_async.errors import ResponseFormatError
+from aries_async.errors import QuoteError, ResponseFormatError
 from aries_async.models.common import EXACT, parse_decimal
 
 if TYPE_CHECKING:
     from aries_async.models._market_other import (
+        RESOLUTIONS,
         Bar,
         EquityDetails,
         EquityDetailsResponse,
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
         MarketStatus,
         OptionDetails,
         OptionDetailsResponse,
+        Resolution,
         SymbolError,
         SymbolMatch,
         SymbolType,
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "RESOLUTIONS",
     "Bar",
     "EquityDetails",
     "EquityDetailsResponse",
@@ -49,11 +52,14 @@ __all__ = [
     "OptionDetails",
     "OptionDetailsResponse",
     "Quote",
+    "QuoteBatch",
+    "Resolution",
     "SymbolError",
     "SymbolMatch",
     "SymbolType",
     "bars_to_wire",
     "parse_bars",
+    "parse_quote_batch",
     "parse_quotes_response",
 ]
 
@@ -62,6 +68,8 @@ __all__ = [
 # Quotes (GET /v1/chart/quotes)
 
 _ITEM_STATUSES = frozenset({"ok", "error"})
+_NO_SYMBOL = "?"
+"""The symbol of a :class:`QuoteError` for an error item that names none."""
 
 # Quote attribute -> key inside the item's "v" object.
 _QUOTE_NUMBERS: tuple[tuple[str, str], ...] = (
@@ -164,8 +172,9 @@ class Quote:
     then, not when read), and equality, hashing, ``repr``, pickling and ``attrs.evolve``
     behave as for an eagerly built quote.
 
-    ``symbol`` is the quoted symbol and ``name`` the display name when the server sends one
-    apart from the symbol (see :meth:`from_chart_item` for the ``n``/``s`` rule).
+    ``symbol`` is the quoted symbol and ``name`` the display name: the one the server sends
+    apart from the symbol, else the item's ``description`` (see :meth:`from_chart_item` for the
+    ``n``/``s`` rule).
 
     Example:
         >>> q = Quote.from_chart_item({"n": "AAPL", "s": "ok", "v": {"lp": 175.4}})
@@ -203,13 +212,16 @@ class Quote:
         The meaning of ``n`` and ``s`` differs between sources (rest.md §8). Rule: the symbol is
         ``n`` unless ``s`` holds something other than ``ok``/``error``, in which case ``s`` is
         the symbol and ``n`` the display name. If neither names a symbol, ``requested`` is used.
+        Without a display name apart from the symbol, ``name`` is the item's ``description``.
 
         Args:
             item: the decoded item ``{"n": ..., "s": ..., "v": {...}}``.
             requested: the symbol the caller asked for, used in messages and as a fallback.
 
         Raises:
-            ResponseFormatError: the item reports ``s == "error"`` or is malformed.
+            QuoteError: the item reports ``s == "error"`` (``symbol`` is None when the item
+                names none and none was requested).
+            ResponseFormatError: the item is malformed.
         """
         if type(item) is not dict and not isinstance(item, Mapping):
             raise ResponseFormatError(f"quote item is not an object: {item!r}")
@@ -226,12 +238,10 @@ class Quote:
             else:
                 symbol = n
         if status == "error":
-            who = symbol or requested or "?"
             values = item.get("v")
             detail = values.get("errmsg") if isinstance(values, Mapping) else None
-            detail = detail or item.get("errmsg")
-            suffix = f": {detail}" if detail else ""
-            raise ResponseFormatError(f"quote for {who} failed{suffix}")
+            detail = _text(detail or item.get("errmsg")) or "the server reported an error"
+            raise QuoteError(symbol or requested or _NO_SYMBOL, detail)
         if not symbol:
             if not requested:
                 raise ResponseFormatError("quote item names no symbol")
@@ -253,7 +263,7 @@ class Quote:
             )
         state: dict[str, Any] = {
             "symbol": symbol,
-            "name": name,
+            "name": description if name is None else name,
             "short_name": short_name,
             "description": description,
             "exchange": exchange,
@@ -382,6 +392,93 @@ def parse_quotes_response(data: object) -> list[Quote]:
     if not isinstance(items, list):
         raise ResponseFormatError("quotes: 'd' is not a list")
     return list(map(Quote.from_chart_item, items))
+
+
+class QuoteBatch(dict[str, Quote]):
+    """What :meth:`Market.quotes() <aries_async.resources.market.Market.quotes>` returns: the
+    quotes that came back, keyed by symbol (it is the ``dict`` of them), and in :attr:`errors`
+    each symbol that got none, with its :class:`~aries_async.errors.QuoteError`.
+
+    One bad symbol does not cost the others::
+
+        batch = await client.market.quotes(["AAPL", "NOSUCH", "MSFT"])
+        for symbol, quote in batch.items():       # AAPL, MSFT
+            ...
+        for symbol, error in batch.errors.items():  # NOSUCH: no quote for NOSUCH: ...
+            log.warning("%s", error)
+
+    It compares equal to the plain dict of its quotes; ``errors`` is in its ``repr``.
+
+    Attributes:
+        errors: symbol -> :class:`~aries_async.errors.QuoteError`, in the order asked.
+    """
+
+    __slots__ = ("errors",)
+
+    def __init__(
+        self,
+        quotes: Mapping[str, Quote] | Iterable[tuple[str, Quote]] = (),
+        errors: Mapping[str, QuoteError] | None = None,
+    ) -> None:
+        super().__init__(quotes)
+        self.errors: dict[str, QuoteError] = dict(errors or {})
+
+    def __repr__(self) -> str:
+        return f"QuoteBatch({dict.__repr__(self)}, errors={self.errors!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (dict(self), self.errors))
+
+
+def parse_quote_batch(
+    data: object, requested: Iterable[str]
+) -> tuple[dict[str, Quote], dict[str, QuoteError]]:
+    """Parse a ``GET /v1/chart/quotes`` body into its quotes and its per-symbol errors.
+
+    Each requested symbol the body neither quotes nor reports gets a :class:`QuoteError`
+    too (a server may leave an unknown symbol out). An error item naming no symbol is
+    charged to the requested symbols left without an answer.
+
+    Raises:
+        ResponseFormatError: a malformed body, or a top-level ``s == "error"`` without items
+            (the whole request refused: which symbol is to blame cannot be told from it).
+    """
+    body: Mapping[str, Any]
+    status = data.get("s") if type(data) is dict else None
+    if type(data) is dict and (status == "ok" or (status == "error" and _has_items(data))):
+        body = data  # "error" with items: the server's way of saying that none was quoted
+    else:
+        body = _check_status(data, "quotes", ("ok",))
+    items = body.get("d") or []
+    if not isinstance(items, list):
+        raise ResponseFormatError("quotes: 'd' is not a list")
+    errors: dict[str, QuoteError] = {}
+    nameless: list[QuoteError] = []
+    try:  # the usual body: every item a quote
+        quotes = {quote.symbol: quote for quote in map(Quote.from_chart_item, items)}
+    except QuoteError:
+        quotes = {}
+        for item in items:
+            try:
+                quote = Quote.from_chart_item(item)
+            except QuoteError as exc:
+                if exc.symbol == _NO_SYMBOL:
+                    nameless.append(exc)
+                else:
+                    errors.setdefault(exc.symbol, exc)
+            else:
+                quotes[quote.symbol] = quote
+    missing = [s for s in requested if s not in quotes and s not in errors]
+    if missing:
+        reasons = {exc.reason for exc in nameless}
+        reason = reasons.pop() if len(reasons) == 1 else "the server sent no quote for it"
+        errors.update((symbol, QuoteError(symbol, reason)) for symbol in missing)
+    return quotes, errors
+
+
+def _has_items(data: Mapping[str, Any]) -> bool:
+    items = data.get("d")
+    return isinstance(items, list) and bool(items)
 
 
 _OTHER = "aries_async.models._market_other"

@@ -3,50 +3,70 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+import re
+from collections.abc import AsyncIterator, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from aries_async.errors import ResponseFormatError, ValidationError, require_count, require_text
-from aries_async.models.market import Quote, parse_quotes_response
+from aries_async.errors import (
+    BadRequestError,
+    NotFoundError,
+    QuoteError,
+    ResponseFormatError,
+    ValidationError,
+    require_count,
+    require_text,
+)
+from aries_async.models.market import Quote, QuoteBatch, parse_quote_batch, parse_quotes_response
 from aries_async.resources._base import Resource, path_segment
 
 if TYPE_CHECKING:
     from aries_async.http.transport import Query
-    from aries_async.models.market import Bar, Holiday, MarketStatus, SymbolMatch
+    from aries_async.models.market import Bar, Holiday, MarketStatus, Resolution, SymbolMatch
     from aries_async.models.options import OptionChain
 
 __all__ = ["Market"]
 
-RESOLUTIONS = frozenset(
-    [
-        "1",
-        "3",
-        "5",
-        "15",
-        "30",
-        "45",
-        "60",
-        "120",
-        "180",
-        "240",
-        "D",
-        "1D",
-        "W",
-        "1W",
-        "M",
-        "1M",
-        "3M",
-        "6M",
-        "12M",
-        "1d",
-        "1w",
-        "1m",
-        "3m",
-        "6m",
-        "12m",
-    ]
-)
+_REFUSALS = (BadRequestError, NotFoundError)
+"""The statuses with which a server may refuse a quotes request for a bad symbol in it."""
+
+
+_MINUTES = re.compile(r"(\d+)\s*(?:m|min|mins|minutes?)", re.IGNORECASE)
+_HOURS = re.compile(r"(\d+)\s*(?:h|hr|hrs|hours?)", re.IGNORECASE)
+
+
+def _resolution(value: object, allowed: frozenset[str]) -> str:
+    """``value`` when it is an allowed bar size.
+
+    Raises:
+        ValidationError: for anything else, with a hint for a size written another way.
+    """
+    if isinstance(value, str) and value in allowed:
+        return value
+    text = value.strip() if isinstance(value, str) else str(value)
+    minutes = _MINUTES.fullmatch(text)
+    hours = _HOURS.fullmatch(text)
+    if text.lower() in ("1m", "3m", "6m", "12m"):
+        hint = (
+            f"{text!r} means {text[:-1]} month(s) on this API, though it reads as minutes: one "
+            f'minute is "1", one month "1M"'
+        )
+    elif minutes and minutes.group(1).lstrip("0") in allowed:
+        hint = f'minutes are bare numbers: "{minutes.group(1).lstrip("0")}"'
+    elif hours and str(int(hours.group(1)) * 60) in allowed:
+        hint = f'hours are minutes: "{int(hours.group(1)) * 60}"'
+    elif text.upper().endswith("T") and text[:-1].isdigit():
+        hint = "tick bars are not served by bars()"
+    else:
+        hint = "allowed: " + ", ".join(sorted(allowed, key=_resolution_order))
+    raise ValidationError(f"bad resolution {value!r}: {hint}", field="resolution")
+
+
+def _resolution_order(value: str) -> tuple[int, int, str]:
+    unit = value[-1].upper()
+    rank = 0 if unit.isdigit() else "DWM".index(unit) + 1
+    count = int(value if unit.isdigit() else value[:-1] or 1)
+    return rank, count, value
 
 
 def _symbol(value: str) -> str:
@@ -76,6 +96,25 @@ def _epoch(value: datetime | int, field: str) -> int:
     return value
 
 
+def _next_time(data: Any) -> int | None:
+    """The ``nextTime`` of a bars body in Unix seconds, if it has one."""
+    value = data.get("nextTime") if isinstance(data, dict) else None
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ResponseFormatError(f"bars: nextTime is not a Unix time: {value!r}")
+    return value // 1000 if value >= 10**11 else value  # milliseconds, as the server accepts
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _refuses_batch(data: Any) -> bool:
+    """Whether a quotes body refuses the whole request: ``s: "error"`` and no items."""
+    return type(data) is dict and data.get("s") == "error" and not data.get("d")
+
+
 class Market(Resource):
     """Market-data calls."""
 
@@ -93,22 +132,44 @@ class Market(Resource):
         """One quote (``GET /v1/chart/quotes``).
 
         Raises:
-            ResponseFormatError: the server reported an error for this symbol.
+            QuoteError: the server would not quote this symbol (unknown...), whichever way it
+                said so (see :class:`~aries_async.errors.QuoteError`).
         """
         sym = _symbol(symbol)
-        data = await self._client.request("GET", "/v1/chart/quotes", params=_symbols_query(sym))
+        try:
+            data = await self._client.request("GET", "/v1/chart/quotes", params=_symbols_query(sym))
+        except _REFUSALS as exc:
+            raise QuoteError(sym, exc.message, body=exc.body) from exc
         found: Quote | None = None
-        for item in parse_quotes_response(data):
-            if item.symbol == sym:
-                found = item  # the last one wins, as in the dict that quotes() builds
+        try:
+            for item in parse_quotes_response(data):
+                if item.symbol == sym:
+                    found = item  # the last one wins, as in the dict that quotes() builds
+        except ResponseFormatError:  # an error item or a refusal (or a malformed body)
+            if _refuses_batch(data):
+                raise QuoteError(sym, _text(data.get("errmsg"))) from None
+            quotes, errors = parse_quote_batch(data, [sym])
+            if sym in errors:
+                raise errors[sym] from None
+            found = quotes.get(sym)
         if found is None:
-            raise ResponseFormatError(f"no quote returned for {sym}")
+            raise QuoteError(sym, "the server sent no quote for it")
         return found
 
-    async def quotes(self, symbols: str | Iterable[str]) -> dict[str, Quote]:
-        """Quotes for many symbols, keyed by symbol. Long lists are split into chunks of
-        ``config.quote_chunk_size`` fetched concurrently. Duplicates are asked for once; a
-        single string is one symbol (not its letters).
+    async def quotes(self, symbols: str | Iterable[str]) -> QuoteBatch:
+        """Quotes for many symbols: the ones that came back, keyed by symbol, and in
+        ``.errors`` a :class:`~aries_async.errors.QuoteError` for each that did not (an
+        unknown symbol does not fail the others).
+
+        Long lists are split into chunks of ``config.quote_chunk_size`` fetched concurrently.
+        Duplicates are asked for once; a single string is one symbol (not its letters). When the
+        server refuses a whole chunk (a 400/404, or ``s: "error"`` without items) for a bad
+        symbol in it, each symbol of that chunk is asked for alone to tell which.
+
+        Example:
+            >>> batch = await client.market.quotes(["AAPL", "NOSUCH"])  # doctest: +SKIP
+            >>> list(batch), list(batch.errors)  # doctest: +SKIP
+            (['AAPL'], ['NOSUCH'])
 
         Raises:
             ValidationError: no symbol, or an empty one or one holding a comma.
@@ -120,46 +181,116 @@ class Market(Resource):
         size = self._client.config.quote_chunk_size
         chunks = [wanted[i : i + size] for i in range(0, len(wanted), size)]
         results = await asyncio.gather(*(self._fetch_quotes(chunk) for chunk in chunks))
-        merged: dict[str, Quote] = {}
-        for part in results:
-            merged.update(part)
-        return merged
+        batch = QuoteBatch()
+        errors: dict[str, QuoteError] = {}
+        for quotes, failed in results:
+            batch.update(quotes)
+            errors.update(failed)
+        batch.errors = {s: errors[s] for s in wanted if s in errors}
+        return batch
 
-    async def _fetch_quotes(self, symbols: list[str]) -> dict[str, Quote]:
-        data = await self._get("/v1/chart/quotes", _symbols_query(",".join(symbols)))
-        return {q.symbol or "": q for q in parse_quotes_response(data)}
+    async def _fetch_quotes(
+        self, symbols: list[str]
+    ) -> tuple[dict[str, Quote], dict[str, QuoteError]]:
+        try:
+            data = await self._get("/v1/chart/quotes", _symbols_query(",".join(symbols)))
+        except _REFUSALS as exc:
+            return await self._one_by_one(symbols, exc.message, exc)
+        if _refuses_batch(data):
+            return await self._one_by_one(symbols, _text(data.get("errmsg")), None)
+        return parse_quote_batch(data, symbols)
+
+    async def _one_by_one(
+        self, symbols: list[str], reason: str | None, cause: BaseException | None
+    ) -> tuple[dict[str, Quote], dict[str, QuoteError]]:
+        """The server refused a whole request: each symbol alone tells which is to blame."""
+        if len(symbols) == 1:
+            error = QuoteError(symbols[0], reason)
+            error.__cause__ = cause
+            return {}, {symbols[0]: error}
+        quotes: dict[str, Quote] = {}
+        errors: dict[str, QuoteError] = {}
+        for good, bad in await asyncio.gather(*(self._fetch_quotes([s]) for s in symbols)):
+            quotes.update(good)
+            errors.update(bad)
+        return quotes, errors
 
     async def bars(
         self,
         symbol: str,
-        resolution: str,
+        resolution: Resolution,
         start: datetime | int,
         end: datetime | int,
         *,
         include_extended: bool = False,
     ) -> list[Bar]:
-        """Historical bars (``GET /v1/chart/history``); ``[]`` when there is no data.
+        """Historical bars (``GET /v1/chart/history``) from ``start`` to ``end``, oldest first;
+        ``[]`` when there is no data.
+
+        A range longer than one answer of the server is fetched page after page (following
+        ``nextTime``), so nothing is cut off; :meth:`iter_bars` yields them as they come.
+
+        Args:
+            symbol: the ticker.
+            resolution: the bar size, one of :data:`~aries_async.models.market.Resolution`:
+                minutes as a bare number (``"5"``; ``"60"`` is an hour), ``"D"``, ``"W"``,
+                ``"1M"`` (a month)...
+            start, end: aware datetimes or Unix seconds; bars whose open lies between them.
+            include_extended: include pre- and after-market bars.
 
         Raises:
-            ValidationError: unknown resolution, naive datetimes, ``end`` not after ``start``.
-            ResponseFormatError: the server answered ``s: "error"`` inside a 200.
+            ValidationError: a resolution not in the set (``"1m"``, which this API reads as a
+                month, ``"5m"``, ``"1h"``... with a hint), naive datetimes, ``end`` not after
+                ``start``. Nothing is sent.
+            ResponseFormatError: the server answered ``s: "error"`` inside a 200, or a
+                continuation that does not advance.
         """
-        from aries_async.models.market import parse_bars
+        pages = self.iter_bars(symbol, resolution, start, end, include_extended=include_extended)
+        return [bar async for bar in pages]
 
-        if resolution not in RESOLUTIONS:
-            raise ValidationError(f"unknown resolution {resolution!r}", field="resolution")
+    def iter_bars(
+        self,
+        symbol: str,
+        resolution: Resolution,
+        start: datetime | int,
+        end: datetime | int,
+        *,
+        include_extended: bool = False,
+    ) -> AsyncIterator[Bar]:
+        """The bars of :meth:`bars`, oldest first, one page of the server at a time (the input
+        is checked here, before anything is sent)."""
+        from aries_async.models.market import RESOLUTIONS
+
+        size = _resolution(resolution, RESOLUTIONS)
         frm, to = _epoch(start, "start"), _epoch(end, "end")
         if to <= frm:
             raise ValidationError("end must be after start", field="end")
-        params = {
-            "symbol": _symbol(symbol),
-            "resolution": resolution,
-            "from": str(frm),
-            "to": str(to),
-        }
+        params = {"symbol": _symbol(symbol), "resolution": size, "from": str(frm), "to": str(to)}
         if include_extended:
             params["includeExtended"] = "true"
-        return parse_bars(await self._get("/v1/chart/history", params))
+        return self._bar_pages(params, to)
+
+    async def _bar_pages(self, params: dict[str, str], to: int) -> AsyncIterator[Bar]:
+        from aries_async.models.market import parse_bars
+
+        while True:
+            data = await self._get("/v1/chart/history", params)
+            bars = parse_bars(data)
+            for bar in bars:
+                yield bar
+            following = _next_time(data)
+            if not bars or following is None or following > to:
+                return
+            first, last = (int(bar.time.timestamp()) for bar in (bars[0], bars[-1]))
+            if following < first:  # UDF: where older data is, not a continuation of this range
+                return
+            if following <= last:
+                raise ResponseFormatError(
+                    f"bars: the server's continuation (nextTime {following}) does not advance "
+                    f"past the bar at {last}"
+                )
+            # A follow-up request of the series, as the TradingView flag says.
+            params = {**params, "from": str(following), "firstDataRequest": "0"}
 
     async def status(self, exchange: str = "US") -> MarketStatus:
         """``GET /v1/market/status`` (scope ``market:supplemental``)."""

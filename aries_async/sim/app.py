@@ -22,7 +22,7 @@ import math
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlencode
 
 import orjson
@@ -45,9 +45,17 @@ __all__ = ["CONTEXT_KEY", "ROUTE_SCOPES", "build_app", "flat_error", "nested_err
 CONTEXT_KEY: web.AppKey[SimContext] = web.AppKey("aries_sim_context", SimContext)
 """``app[CONTEXT_KEY]`` is the :class:`SimContext` of the app."""
 
-# Plain string keys: typed web.RequestKey exists only from aiohttp 3.14 on.
-_GRANT_KEY = "aries_sim_grant"
-_REQUEST_ID_KEY = "aries_request_id"
+
+def _request_key(name: str, kind: type) -> Any:
+    """A key for a request's storage: ``web.RequestKey`` where aiohttp has it (3.14 on, which
+    warns with ``NotAppKeyWarning`` about a plain string key, and under ``-W error`` that warning
+    turns the request into a 500), else the string, as older versions expect."""
+    typed = getattr(web, "RequestKey", None)
+    return name if typed is None else typed(name, kind)
+
+
+_GRANT_KEY = _request_key("aries_sim_grant", AccessGrant)
+_REQUEST_ID_KEY = _request_key("aries_request_id", str)
 
 _MARKET_INFO = ("market:information",)
 _SUPPLEMENTAL = ("market:supplemental",)
@@ -234,6 +242,14 @@ def _retry_after_headers(seconds: float) -> dict[str, str]:
     return headers
 
 
+def _drop(request: web.Request) -> NoReturn:
+    """Close the request's connection without an answer (the client sees a reset)."""
+    transport = request.transport
+    if transport is not None:
+        transport.abort()
+    raise asyncio.CancelledError
+
+
 @web.middleware
 async def _fault_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     ctx = _ctx(request)
@@ -260,6 +276,13 @@ async def _fault_middleware(request: web.Request, handler: Handler) -> web.Strea
                 "too many requests (simulated)",
                 headers=_retry_after_headers(limit.retry_after),
             )
+    for key, left in list(faults.drop_connection.items()):
+        if route_matches(key, method, path, template) and left > 0:
+            if left == 1:
+                faults.drop_connection.pop(key, None)
+            else:
+                faults.drop_connection[key] = left - 1
+            _drop(request)
     for key, burst in list(faults.server_errors.items()):
         if route_matches(key, method, path, template) and (burst.count is None or burst.count > 0):
             if burst.count is not None:
@@ -690,10 +713,7 @@ def _order_call(operation: str) -> Handler:
                 await asyncio.Event().wait()
             if ctx.faults.swallow_mode in NON_ACK_MODES:  # answered, but not with an ack
                 return _non_ack(ctx.faults.swallow_mode, result)
-            transport = request.transport
-            if transport is not None:
-                transport.abort()
-            raise asyncio.CancelledError  # the order exists; nobody hears about it
+            _drop(request)  # the order exists; nobody hears about it
         return _json(result)
 
     return handler
@@ -750,15 +770,26 @@ async def _quotes(request: web.Request) -> web.StreamResponse:
     symbols = _symbols_param(request)
     if not symbols:
         return _validation(request, "MISSING_SYMBOLS", "symbols is required", "symbols")
+    unknown = ctx.settings.quote_unknown
+    missing = [s for s in symbols if ctx.feed.symbols.get(s) is None]
+    if unknown in ("400", "404") and missing:
+        bad = ",".join(missing)
+        if unknown == "400":
+            return _validation(request, "INVALID_SYMBOL", f"unknown symbol {bad}", "symbols")
+        return nested_error(request, 404, "NOT_FOUND", "SYMBOL_NOT_FOUND", f"unknown symbol {bad}")
     items: list[dict[str, Any]] = []
     for symbol in symbols:
         info = ctx.feed.symbols.get(symbol)
         if info is None:
-            items.append({"n": symbol, "s": "error", "v": {}})
+            if unknown != "omit":
+                error = f"unknown symbol {symbol}"
+                items.append({"n": symbol, "s": "error", "errmsg": error, "v": {}})
         elif ctx.settings.quote_symbol_in == "s":
             items.append({"n": info.name, "s": info.symbol, "v": _quote_values(ctx, info)})
         else:
             items.append({"n": info.symbol, "s": "ok", "v": _quote_values(ctx, info)})
+    if not items:
+        return _json({"s": "error", "errmsg": "no known symbol"})
     ok = any(item["s"] != "error" for item in items)
     return _json({"s": "ok" if ok else "error", "d": items})
 
@@ -800,17 +831,25 @@ async def _history(request: web.Request) -> web.StreamResponse:
         if earlier:
             body["nextTime"] = earlier[-1].time
         return _json(body)
-    return _json(
-        {
-            "s": "ok",
-            "t": [b.time for b in bars],
-            "o": [b.open for b in bars],
-            "h": [b.high for b in bars],
-            "l": [b.low for b in bars],
-            "c": [b.close for b in bars],
-            "v": [b.volume for b in bars],
-        }
-    )
+    page = ctx.settings.history_page_size
+    next_time: int | None = None
+    if page is not None and len(bars) > page:
+        # The rest of the range is there: the next bar's time, where the next page starts (as
+        # in the documented example, nextTime = the last bar + one bar).
+        next_time = bars[0].time if ctx.faults.history_stuck_continuation else bars[page].time
+        bars = bars[:page]
+    body = {
+        "s": "ok",
+        "t": [b.time for b in bars],
+        "o": [b.open for b in bars],
+        "h": [b.high for b in bars],
+        "l": [b.low for b in bars],
+        "c": [b.close for b in bars],
+        "v": [b.volume for b in bars],
+    }
+    if next_time is not None:
+        body["nextTime"] = next_time
+    return _json(body)
 
 
 def _search_results(ctx: SimContext, query: str, limit: int) -> list[dict[str, str]]:

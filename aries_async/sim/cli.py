@@ -20,6 +20,8 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --active-orders-empty-list                  empty active orders as [] instead of null
     --snapshot-working-orders-only              account ws snapshot without today's terminal orders
     --revoke-tokens-after N                     revoke every token after N API requests
+    --history-stuck-continuation                bars pages name their own first bar as nextTime
+    --drop-connection ROUTE[=COUNT]             close COUNT connections without an answer
     --ws-drop-after N / --ws-malformed-every N / --ws-stall   websocket faults
     --ws-expire-after-auth authExpired|authRequired   end each socket right after authSuccess
     --ws-close-after-accept                     close each socket right after authSuccess
@@ -36,6 +38,7 @@ import signal
 import sys
 from decimal import Decimal
 
+from aries_async.sim.context import QUOTE_UNKNOWN
 from aries_async.sim.faults import SWALLOW_MODES, Faults, RateLimitFault, ServerErrorFault
 from aries_async.sim.server import DEFAULT_REDIRECT_URI, Simulator
 
@@ -107,6 +110,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="quote items carry the symbol in n (UDF, default) or s (SDK)",
     )
     switches.add_argument(
+        "--quote-unknown",
+        choices=QUOTE_UNKNOWN,
+        default="item",
+        help="an unknown symbol in a quotes request: an error item (default), no item, or the "
+        "whole request refused with 400 or 404",
+    )
+    switches.add_argument(
+        "--history-page-size",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="most bars per /v1/chart/history answer; the rest is announced with nextTime "
+        "(0: no limit; default 1000)",
+    )
+    switches.add_argument(
         "--rejections-as-http", action="store_true", help="order rejections as HTTP 400"
     )
     switches.add_argument(
@@ -132,6 +150,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the account websocket snapshot lists only working orders (no terminal ones)",
     )
     faults.add_argument("--revoke-tokens-after", type=int, default=None, metavar="N")
+    faults.add_argument(
+        "--history-stuck-continuation",
+        action="store_true",
+        help="a bars page cut short names its own first bar as nextTime",
+    )
+    faults.add_argument(
+        "--drop-connection",
+        action="append",
+        default=[],
+        metavar="ROUTE[=N]",
+        help="close the connection of the next N requests (default 1) without an answer",
+    )
     faults.add_argument("--ws-drop-after", type=int, default=None, metavar="N")
     faults.add_argument("--ws-malformed-every", type=int, default=None, metavar="N")
     faults.add_argument("--ws-stall", action="store_true")
@@ -152,6 +182,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         null_active_orders=not args.active_orders_empty_list,
         snapshot_working_orders_only=args.snapshot_working_orders_only,
         revoke_tokens_after=args.revoke_tokens_after,
+        history_stuck_continuation=args.history_stuck_continuation,
         ws_drop_after=args.ws_drop_after,
         ws_malformed_every=args.ws_malformed_every,
         ws_stall=args.ws_stall,
@@ -161,6 +192,9 @@ def build_faults(args: argparse.Namespace) -> Faults:
     for spec in args.rate_limit:
         route, limit = _rate_limit(spec)
         faults.rate_limit[route] = limit
+    for spec in args.drop_connection:
+        route, _, count = spec.partition("=")
+        faults.drop_connection[route.strip()] = int(count or 1)
     for spec in args.server_errors:
         route, burst = _server_error(spec, args.empty_error_bodies)
         faults.server_errors[route] = burst
@@ -177,6 +211,8 @@ def build_simulator(args: argparse.Namespace) -> Simulator:
         auto_approve=not args.consent_page,
         rotate_refresh_tokens=not args.no_refresh_rotation,
         quote_symbol_in=args.quote_symbol_in,
+        quote_unknown=args.quote_unknown,
+        history_page_size=args.history_page_size or None,
         host=args.host,
         port=args.port,
         tick_interval=args.tick_interval,

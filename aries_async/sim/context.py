@@ -36,7 +36,17 @@ from aries_async.sim.faults import Faults
 from aries_async.sim.feed import NEW_YORK, Clock, Feed
 from aries_async.sim.state import State
 
-__all__ = ["HOLIDAYS", "JOURNAL_SIZE", "RecordedRequest", "SimContext", "SimSettings"]
+__all__ = [
+    "HOLIDAYS",
+    "JOURNAL_SIZE",
+    "QUOTE_UNKNOWN",
+    "RecordedRequest",
+    "SimContext",
+    "SimSettings",
+]
+
+QUOTE_UNKNOWN = ("item", "omit", "400", "404")
+"""The ways :attr:`SimSettings.quote_unknown` can answer an unknown symbol."""
 
 JOURNAL_SIZE = 10_000
 """How many of the latest HTTP requests :attr:`SimContext.journal` keeps."""
@@ -110,6 +120,12 @@ class SimSettings:
         quote_symbol_in: ``"n"``: quote items carry the symbol in ``n`` and ``"ok"`` in ``s``
             (TradingView UDF, the default); ``"s"``: the symbol in ``s`` and the name in ``n``
             (the SDK reading) -- rest.md section 8 CONFLICT.
+        quote_unknown: how the quotes call answers an unknown symbol -- rest.md section 8
+            leaves it open: ``"item"`` (default) an item ``{"n": sym, "s": "error", "errmsg"}``;
+            ``"omit"`` no item for it; ``"400"`` / ``"404"`` the whole request refused with
+            that status.
+        history_page_size: most bars in one ``/v1/chart/history`` answer; a longer range is
+            cut there and ``nextTime`` names the next bar (None: never cut).
         auto_approve: the authorize page redirects at once instead of showing a consent page.
         market_open: force the market status (None: follow the New York clock and calendar).
         ws_auth_timeout: seconds an account socket may stay unauthenticated.
@@ -119,6 +135,8 @@ class SimSettings:
     """
 
     quote_symbol_in: str = "n"
+    quote_unknown: str = "item"
+    history_page_size: int | None = 1000
     auto_approve: bool = True
     market_open: bool | None = None
     ws_auth_timeout: float = 5.0

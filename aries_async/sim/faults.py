@@ -38,6 +38,10 @@ field                              effect
                                    :meth:`~aries_async.sim.state.State.snapshot` per subscribe
 ``revoke_tokens_after``            after N more authenticated REST requests every access token
                                    is revoked (once); ``Simulator.revoke_tokens()`` does it now
+``history_stuck_continuation``     a ``/v1/chart/history`` page cut short names its own first
+                                   bar as ``nextTime``: a continuation that does not advance
+``drop_connection``                route -> count: the next ``count`` requests are read and
+                                   their connection is closed without an answer (a reset)
 ``ws_drop_after``                  websocket closes abruptly after N messages sent
 ``ws_malformed_every``             every Nth websocket frame carries a malformed line
 ``ws_stall``                       websocket stops sending and stops answering pings
@@ -122,6 +126,9 @@ class Faults:
     null_active_orders: bool = True
     snapshot_working_orders_only: bool = False
     revoke_tokens_after: int | None = None
+    # Market data and resets (everyday friction).
+    history_stuck_continuation: bool = False
+    drop_connection: dict[str, int] = attrs.Factory(dict)
     ws_drop_after: int | None = None
     ws_malformed_every: int | None = None
     ws_stall: bool = False

@@ -29,7 +29,7 @@ from aiohttp import web
 
 from aries_async.sim.app import build_app
 from aries_async.sim.auth import AuthServer
-from aries_async.sim.context import RecordedRequest, SimContext, SimSettings
+from aries_async.sim.context import QUOTE_UNKNOWN, RecordedRequest, SimContext, SimSettings
 from aries_async.sim.faults import Faults
 from aries_async.sim.feed import Clock, Feed, Firehose, ManualClock, SystemClock
 from aries_async.sim.state import State
@@ -57,6 +57,10 @@ class Simulator:
         auto_approve: the authorize page redirects at once (False: a consent page).
         rotate_refresh_tokens: issue a new refresh token on each refresh, killing the old one.
         quote_symbol_in: ``"n"`` or ``"s"``: where quote items carry the symbol.
+        quote_unknown: how an unknown symbol is quoted: ``"item"``, ``"omit"``, ``"400"`` or
+            ``"404"`` (see :class:`~aries_async.sim.context.SimSettings`).
+        history_page_size: most bars per ``/v1/chart/history`` answer (None: no limit); the
+            rest of a range is announced with ``nextTime``.
         host, port: where to listen (port 0 picks a free port).
         clock: the time source; default the wall clock.
         tick_interval: seconds between background feed steps (None: no ticker).
@@ -101,9 +105,13 @@ class Simulator:
         market_open: bool | None = None,
         starting_cash: Decimal = Decimal("100000"),
         firehose: Firehose | None = None,
+        quote_unknown: str = "item",
+        history_page_size: int | None = 1000,
     ) -> None:
         if quote_symbol_in not in ("n", "s"):
             raise ValueError("quote_symbol_in must be 'n' or 's'")
+        if quote_unknown not in QUOTE_UNKNOWN:
+            raise ValueError(f"quote_unknown must be one of {', '.join(QUOTE_UNKNOWN)}")
         self.host = host
         self.port = port
         self.tick_interval = tick_interval
@@ -128,7 +136,11 @@ class Simulator:
             rotate_refresh_tokens=rotate_refresh_tokens,
         )
         self.settings = SimSettings(
-            quote_symbol_in=quote_symbol_in, auto_approve=auto_approve, market_open=market_open
+            quote_symbol_in=quote_symbol_in,
+            quote_unknown=quote_unknown,
+            history_page_size=history_page_size,
+            auto_approve=auto_approve,
+            market_open=market_open,
         )
         self.context = SimContext(
             clock=self.clock,

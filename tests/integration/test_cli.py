@@ -59,6 +59,20 @@ def test_quote_text_and_json(sim_env: dict[str, str]) -> None:
     assert text.stdout.startswith("AAPL")
 
 
+def test_quote_prints_the_good_symbols_and_the_bad_ones(sim_env: dict[str, str]) -> None:
+    text = run_cli("quote", "AAPL", "BADSYM", env=sim_env)
+    assert text.returncode == 1, text.stderr  # something failed: a script must notice
+    lines = text.stdout.splitlines()
+    assert lines[0].startswith("AAPL") and "last" in lines[0]
+    assert lines[1].startswith("BADSYM") and "error" in lines[1]
+    done = run_cli("quote", "AAPL", "BADSYM", "--json", env=sim_env)
+    assert done.returncode == 1
+    data = json.loads(done.stdout)
+    assert list(data) == ["AAPL", "BADSYM"]
+    assert float(data["AAPL"]["last"]) > 0
+    assert "BADSYM" in data["BADSYM"]["error"]
+
+
 def test_exit_codes(sim_env: dict[str, str]) -> None:
     no_token = {k: v for k, v in sim_env.items() if k != "ARIES_ACCESS_TOKEN"}
     assert run_cli("accounts", env=no_token).returncode == 3

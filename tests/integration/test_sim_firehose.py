@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 import pytest
-import websockets
+from websockets.asyncio.client import ClientConnection, connect
 
 from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.feed import Firehose
@@ -16,7 +16,7 @@ from aries_async.sim.ws import hub_of
 
 
 async def _auth_and_subscribe(
-    ws: websockets.ClientConnection, token: str, symbols: list[str], batch: int
+    ws: ClientConnection, token: str, symbols: list[str], batch: int
 ) -> None:
     auth = {
         "type": "request",
@@ -33,9 +33,7 @@ async def _auth_and_subscribe(
         await ws.send(orjson.dumps({"type": "subscribe", "id": f"s{start}", "payload": items}))
 
 
-async def _quotes(
-    ws: websockets.ClientConnection, count: int
-) -> tuple[list[dict[str, Any]], list[int]]:
+async def _quotes(ws: ClientConnection, count: int) -> tuple[list[dict[str, Any]], list[int]]:
     quotes: list[dict[str, Any]] = []
     frame_sizes: list[int] = []
     async with asyncio.timeout(10):
@@ -57,7 +55,7 @@ async def test_firehose_sends_exactly_count_wellformed_quotes(
     async with Simulator(clock=ManualClock(), tick_interval=None, firehose=firehose) as sim:
         hub = hub_of(sim.app)
         token = sim.issue_token().access_token
-        async with websockets.connect(sim.market_ws_url, compression=None) as ws:
+        async with connect(sim.market_ws_url, compression=None) as ws:
             await _auth_and_subscribe(ws, token, firehose.names(), batch=500)
             quotes, sizes = await _quotes(ws, count)
             # Nothing beyond the count: a ping is answered next, with no quote in between.
@@ -90,7 +88,7 @@ async def test_firehose_waits_for_every_symbol_and_duration_stops_it() -> None:
         hub = hub_of(sim.app)
         token = sim.issue_token().access_token
         # The client stops reading mid-stream: do not wait for a closing handshake.
-        async with websockets.connect(sim.market_ws_url, compression=None, close_timeout=0.1) as ws:
+        async with connect(sim.market_ws_url, compression=None, close_timeout=0.1) as ws:
             await _auth_and_subscribe(ws, token, firehose.names()[:3], batch=10)
             await ws.send(orjson.dumps({"type": "ping", "id": "p1"}).decode())
             async with asyncio.timeout(5):

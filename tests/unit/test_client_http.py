@@ -1,137 +1,130 @@
-"""The client at the transport seam (aioresponses), for what the simulator cannot do: a 408, a
-sequence of different 5xx, a reset or a timeout of one request, a 400 on a read, a connection
-refused then accepted. Exact requests, and the failures the simulator injects, are tested
-against it in ``tests/integration/test_client_requests.py`` and ``test_client_faults.py``."""
+"""The retry table at the transport seam, against the simulator's faults: a 408, a sequence of
+different 5xx, a reset or a timeout of one request, a 400 on a read, a connection refused then
+accepted. The other failures the simulator injects are in
+``tests/integration/test_client_requests.py`` and ``test_client_faults.py``."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aioresponses import aioresponses
 
-from aries_async import AriesClient, ClientConfig, OrderRequest, RetryPolicy, Token
+from aries_async import AriesClient, OrderRequest, RetryPolicy
 from aries_async.errors import (
     BadRequestError,
     ConnectionFailedError,
     OrderOutcomeUnknownError,
+    RequestTimeoutError,
 )
 from aries_async.http.retry import should_retry
+from aries_async.sim import ServerErrorFault, Simulator
 from aries_async.testing import RecordingSleep
 
-BASE = "https://api.test"
-ACCESS = "access-token-value-0123456789abcdef"
+ACCOUNTS = ("GET", "/v2/users/me/accounts")
+PLACE = ("POST", "/v1/orders")
+ACCOUNT = "TEST-SIM-001"
 
 
-def make_client(sleep: RecordingSleep | None = None, **config: Any) -> AriesClient:
-    cfg = ClientConfig.for_base_url(BASE, client_id="cid", client_secret="csecret", **config)
-    token = Token(access_token=ACCESS, expires_at=4e9, refresh_token="refresh-value-xyz")
-    return AriesClient(cfg, token=token, sleep=sleep or RecordingSleep())
+@pytest.fixture
+async def sim() -> AsyncIterator[Simulator]:
+    async with Simulator(tick_interval=None) as simulator:
+        yield simulator
 
 
-def sent(m: aioresponses, method: str, url: str) -> list[Any]:
-    return [
-        call
-        for key, calls in m.requests.items()
-        if key[0] == method and str(key[1]).split("?")[0] == url
-        for call in calls
-    ]
+def make_client(sim: Simulator, sleep: RecordingSleep, **config: Any) -> AriesClient:
+    cfg = sim.client_config(**{"retry": RetryPolicy(jitter=0.0), **config})
+    return AriesClient(cfg, token=sim.issue_token(), sleep=sleep)
 
 
-ACCOUNT = {
-    "trading_account_id": "A1",
-    "broker_account_id": "",
-    "status": "OPEN",
-    "is_sim": True,
-    "account_type": "",
-    "account_class": "",
-}
+def order(client_id: str | None = None) -> OrderRequest:
+    return OrderRequest(
+        account_id=ACCOUNT, symbol="AAPL", side="BUY", type="MARKET", qty=1, client_id=client_id
+    )
 
 
 @pytest.mark.parametrize(
     ("failures", "expect_error", "attempts", "waits"),
     [
-        ([dict(status=408)], None, 2, [0.5]),
-        ([dict(status=502), dict(status=504)], None, 3, [0.5, 1.0]),
-        ([dict(exception=ConnectionResetError("reset"))], None, 2, [0.5]),
-        ([dict(status=400, payload={"error": "bad", "codes": []})], BadRequestError, 1, []),
+        ([408], None, 2, [0.5]),
+        ([502, 504], None, 3, [0.5, 1.0]),
+        ([400], BadRequestError, 1, []),
     ],
 )
 async def test_retry_table_for_idempotent_calls(
-    failures: list[dict[str, Any]],
+    sim: Simulator,
+    failures: list[int],
     expect_error: type[Exception] | None,
     attempts: int,
     waits: list[float],
 ) -> None:
+    # Each failure under its own spelling of the route: the fault middleware answers with the
+    # first one that still has a count, so they come one after the other.
+    routes = iter(["GET /v2/users/me/accounts", "/v2/users/me/accounts"])
+    for status in failures:
+        sim.faults.server_errors[next(routes)] = ServerErrorFault(count=1, status=status)
     sleep = RecordingSleep()
-    url = BASE + "/v2/users/me/accounts"
-    with aioresponses() as m:
-        for failure in failures:
-            m.get(url, **failure)
-        m.get(url, payload={"accounts": [ACCOUNT]})
-        async with make_client(sleep, retry=RetryPolicy(jitter=0.0)) as client:
-            if expect_error is None:
-                accounts = await client.accounts.list()
-                assert accounts[0].id == "A1"
-            else:
-                with pytest.raises(expect_error):
-                    await client.accounts.list()
-        assert len(sent(m, "GET", url)) == attempts
+    async with make_client(sim, sleep) as client:
+        if expect_error is None:
+            accounts = await client.accounts.list()
+            assert accounts[0].id
+        else:
+            with pytest.raises(expect_error):
+                await client.accounts.list()
+    assert sim.requests[ACCOUNTS] == attempts
     assert sleep.waits == waits
 
 
-@pytest.mark.parametrize(
-    "failure",
-    [dict(exception=ConnectionResetError("x")), dict(exception=TimeoutError())],
-)
-async def test_place_is_never_retried_after_sending(failure: dict[str, Any]) -> None:
+async def test_a_reset_read_is_retried_after_a_wait(sim: Simulator) -> None:
+    # aiohttp itself sends an idempotent request again, at once, when its connection closes
+    # unanswered (from 3.10 on): two resets in a row reach the client's retry policy.
+    sim.faults.drop_connection["GET /v2/users/me/accounts"] = 2
     sleep = RecordingSleep()
-    with aioresponses() as m:
-        m.post(BASE + "/v1/orders", **failure)
-        m.post(BASE + "/v1/orders", payload={"success": True, "clOrdId": "DUP"})
-        async with make_client(sleep) as client:
-            req = OrderRequest(
-                account_id="A1",
-                symbol="AAPL",
-                side="BUY",
-                type="MARKET",
-                qty=1,
-                client_id="my-tag-1",
-            )
-            with pytest.raises(OrderOutcomeUnknownError) as info:
-                await client.orders.place(req)
-        assert len(sent(m, "POST", BASE + "/v1/orders")) == 1
-    assert info.value.client_id == "my-tag-1" and info.value.account_id == "A1"
+    async with make_client(sim, sleep) as client:
+        assert (await client.accounts.list())[0].id
+    assert sim.requests[ACCOUNTS] == 3
+    assert sleep.waits[0] == 0.5
+
+
+@pytest.mark.parametrize("mode", ["drop", "hang"])
+async def test_place_is_never_retried_after_sending(sim: Simulator, mode: str) -> None:
+    sim.faults.swallow_order_response = 1
+    sim.faults.swallow_mode = mode
+    sleep = RecordingSleep()
+    async with make_client(sim, sleep) as client:
+        with client.timeout(0.2), pytest.raises(OrderOutcomeUnknownError) as info:
+            await client.orders.place(order("my-tag-1"))
+    assert sim.requests[PLACE] == 1
+    assert info.value.client_id == "my-tag-1" and info.value.account_id == ACCOUNT
+    if mode == "hang":
+        assert isinstance(info.value.__cause__, RequestTimeoutError)
     assert sleep.waits == []
+    assert len(sim.state.find_by_client_id("my-tag-1")) == 1  # it did land
 
 
-async def test_connection_refused_is_not_an_unknown_outcome() -> None:
-    cfg = ClientConfig.for_base_url("http://127.0.0.1:9", retry=RetryPolicy(max_attempts=1))
-    async with AriesClient(cfg, token=Token(access_token="x" * 30)) as client:
+async def test_connection_refused_is_not_an_unknown_outcome(sim: Simulator) -> None:
+    await sim.stop()  # nothing listens on its port now
+    async with make_client(sim, RecordingSleep(), retry=RetryPolicy(max_attempts=1)) as client:
         with pytest.raises(ConnectionFailedError) as info:
-            await client.orders.place(
-                OrderRequest(account_id="A1", symbol="AAPL", side="BUY", type="MARKET", qty=1)
-            )
+            await client.orders.place(order())
     assert info.value.request_sent is False
 
 
-async def test_place_is_retried_when_the_connection_could_not_be_opened() -> None:
-    import types
+async def test_place_is_retried_when_the_connection_could_not_be_opened(sim: Simulator) -> None:
+    await sim.stop()
 
-    import aiohttp
+    class StartOnWait(RecordingSleep):
+        """The wait before the retry brings the server up: refused, then accepted."""
 
-    key = types.SimpleNamespace(host="127.0.0.1", port=9, ssl=None)
-    refused = aiohttp.ClientConnectorError(key, ConnectionRefusedError(111, "refused"))  # type: ignore[arg-type]
-    sleep = RecordingSleep()
-    with aioresponses() as m:
-        m.post(BASE + "/v1/orders", exception=refused)
-        m.post(BASE + "/v1/orders", payload={"success": True, "clOrdId": "C1"})
-        async with make_client(sleep, retry=RetryPolicy(jitter=0.0)) as client:
-            ack = await client.orders.place(
-                OrderRequest(account_id="A1", symbol="AAPL", side="BUY", type="MARKET", qty=1)
-            )
-        assert len(sent(m, "POST", BASE + "/v1/orders")) == 2
-    assert ack.cl_ord_id == "C1" and len(sleep.waits) == 1
+        async def __call__(self, seconds: float) -> None:
+            await super().__call__(seconds)
+            await sim.start()
+
+    sleep = StartOnWait()
+    async with make_client(sim, sleep) as client:
+        ack = await client.orders.place(order())
+    assert ack.cl_ord_id and len(sleep.waits) == 1
+    assert sim.requests[PLACE] == 1
 
 
 def test_only_a_connection_never_opened_is_retried_for_a_write() -> None:

@@ -233,8 +233,9 @@ async def test_quotes_of_plain_symbols_use_the_kept_url_and_others_the_mapping()
             assert sorted(quotes) == ["AAPL", "MSFT", "NVDA"]
         kept = sorted(query for _, query in c._transport._targets)
         assert kept == ["symbols=AAPL,MSFT", "symbols=NVDA"]
-        with pytest.raises(ResponseFormatError):  # an unknown symbol, sent through the mapping
-            await c.market.quotes(["AAPL", "NO SUCH"])
+        # an unknown symbol, sent through the mapping
+        partial = await c.market.quotes(["AAPL", "NO SUCH"])
+        assert list(partial) == ["AAPL"] and list(partial.errors) == ["NO SUCH"]
         assert len(c._transport._targets) == 2
         assert sim.requests[("GET", "/v1/chart/quotes")] == 5
 
@@ -328,6 +329,7 @@ def test_a_quote_built_the_short_way_is_the_model_the_constructor_builds(
     quote = Quote.from_chart_item({"n": "X", "s": "ok", "v": values})
     long_way = Quote(
         symbol="X",
+        name="Ex Corp",  # n carries the symbol: the name is the description
         last=parse_decimal(values["lp"]),
         bid=parse_decimal(values["bid"]),
         ask=parse_decimal(values["ask"]),

@@ -9,14 +9,16 @@ from typing import Any
 import attrs
 import pytest
 
-from aries_async.errors import ResponseFormatError
+from aries_async.errors import QuoteError, ResponseFormatError
 from aries_async.models import (
     Bar,
     Holiday,
     OptionContract,
     Quote,
+    QuoteBatch,
     bars_to_wire,
     parse_bars,
+    parse_quote_batch,
     parse_quotes_response,
 )
 
@@ -40,12 +42,14 @@ VALUES = {
 @pytest.mark.parametrize(
     ("item", "symbol", "name"),
     [
-        ({"n": "AAPL", "s": "ok", "v": VALUES}, "AAPL", None),  # TradingView UDF
-        ({"n": "AAPL", "s": "OK", "v": VALUES}, "AAPL", None),
-        ({"n": "AAPL", "v": VALUES}, "AAPL", None),  # no status at all
-        ({"n": "Apple Inc.", "s": "AAPL", "v": VALUES}, "AAPL", "Apple Inc."),  # SDK reading
-        ({"s": "AAPL", "v": VALUES}, "AAPL", None),
-        ({"n": "", "s": "ok", "v": VALUES}, "REQ", None),  # falls back to requested
+        # n carries the symbol (TradingView UDF): the name is the item's description
+        ({"n": "AAPL", "s": "ok", "v": VALUES}, "AAPL", "Apple Inc."),
+        ({"n": "AAPL", "s": "OK", "v": VALUES}, "AAPL", "Apple Inc."),
+        ({"n": "AAPL", "v": VALUES}, "AAPL", "Apple Inc."),  # no status at all
+        ({"n": "Apple Inc", "s": "AAPL", "v": VALUES}, "AAPL", "Apple Inc"),  # SDK reading
+        ({"s": "AAPL", "v": VALUES}, "AAPL", "Apple Inc."),
+        ({"n": "", "s": "ok", "v": VALUES}, "REQ", "Apple Inc."),  # falls back to requested
+        ({"n": "AAPL", "s": "ok", "v": {"lp": 175.4}}, "AAPL", None),  # no description either
     ],
 )
 def test_quote_symbol_rule(item: dict[str, Any], symbol: str, name: str | None) -> None:
@@ -110,7 +114,7 @@ def test_quote_chart_item_round_trip(symbol_in: Any) -> None:
     assert item["v"] == VALUES  # the same JSON numbers
     if symbol_in == "n":
         assert (item["n"], item["s"]) == ("AAPL", "ok")
-        assert Quote.from_chart_item(item) == attrs.evolve(original, name=None)
+        assert Quote.from_chart_item(item) == attrs.evolve(original, name=original.description)
     else:
         assert (item["n"], item["s"]) == ("Apple Inc.", "AAPL")
         assert Quote.from_chart_item(item) == original
@@ -123,6 +127,36 @@ def test_parse_quotes_response() -> None:
     assert [q.symbol for q in quotes] == ["AAPL", "MSFT"]
     assert parse_quotes_response({"s": "ok", "d": []}) == []
     assert parse_quotes_response({"s": "ok"}) == []
+
+
+def test_a_quote_batch_sorts_quotes_from_errors_and_names_the_missing() -> None:
+    body = {
+        "s": "ok",
+        "d": [
+            {"n": "AAPL", "s": "ok", "v": VALUES},
+            {"n": "BAD1", "s": "error", "errmsg": "unknown symbol"},
+            {"s": "error", "v": {"errmsg": "halted"}},  # names no symbol
+        ],
+    }
+    quotes, errors = parse_quote_batch(body, ["AAPL", "BAD1", "GONE"])
+    assert list(quotes) == ["AAPL"]
+    assert (errors["BAD1"].symbol, errors["BAD1"].reason) == ("BAD1", "unknown symbol")
+    assert (errors["GONE"].symbol, errors["GONE"].reason) == ("GONE", "halted")
+    everything_bad = {"s": "error", "d": [{"n": "X", "s": "error"}]}
+    assert list(parse_quote_batch(everything_bad, ["X"])[1]) == ["X"]
+    with pytest.raises(ResponseFormatError, match="no symbols"):  # the whole request refused
+        parse_quote_batch({"s": "error", "errmsg": "no symbols"}, ["X"])
+
+
+def test_a_quote_batch_is_the_dict_of_its_quotes_with_errors_beside() -> None:
+    import pickle
+
+    quote = Quote.from_chart_item({"n": "AAPL", "s": "ok", "v": VALUES})
+    batch = QuoteBatch({"AAPL": quote}, {"BAD": QuoteError("BAD", "unknown symbol")})
+    assert batch == {"AAPL": quote} and isinstance(batch, dict)
+    assert "errors={'BAD': QuoteError(" in repr(batch)
+    again = pickle.loads(pickle.dumps(batch))  # noqa: S301 - our own bytes
+    assert again == batch and list(again.errors) == ["BAD"]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,143 @@
+"""Everyday market-data friction: a batch of quotes with a bad symbol in it, bar resolutions
+that read as something else, and bars over a range longer than one page of the server."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from aries_async import AriesClient, RetryPolicy
+from aries_async.errors import (
+    BadRequestError,
+    NotFoundError,
+    QuoteError,
+    ResponseFormatError,
+    ValidationError,
+)
+from aries_async.sim import Simulator
+from aries_async.testing import RecordingSleep
+
+BAD = "ZZZZ9"
+
+
+@pytest.fixture
+async def client(sim: Simulator) -> AsyncIterator[AriesClient]:
+    config = sim.client_config(retry=RetryPolicy(jitter=0.0))
+    async with AriesClient(config, token=sim.issue_token(), sleep=RecordingSleep()) as aries:
+        yield aries
+
+
+# -- quotes with a bad symbol --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("unknown", "symbol_in"),
+    [("item", "n"), ("item", "s"), ("omit", "n"), ("400", "n"), ("404", "n")],
+)
+async def test_quotes_keep_the_good_ones_and_report_each_bad_one(
+    sim: Simulator, client: AriesClient, unknown: str, symbol_in: str
+) -> None:
+    sim.settings.quote_unknown = unknown
+    sim.settings.quote_symbol_in = symbol_in
+    quotes = await client.market.quotes(["AAPL", BAD, "msft"])
+    assert sorted(quotes) == ["AAPL", "MSFT"]
+    assert quotes["AAPL"].last == Decimal(str(sim.feed.quote("AAPL").last))
+    assert list(quotes.errors) == [BAD]
+    error = quotes.errors[BAD]
+    assert isinstance(error, QuoteError)
+    assert error.symbol == BAD
+    assert BAD in str(error)
+    if unknown in ("400", "404"):
+        assert isinstance(error.__cause__, BadRequestError if unknown == "400" else NotFoundError)
+    with pytest.raises(QuoteError) as info:
+        await client.market.quote(BAD)
+    assert info.value.symbol == BAD
+    assert (await client.market.quote("AAPL")).symbol == "AAPL"
+
+
+async def test_a_batch_of_only_bad_symbols_is_all_errors(
+    sim: Simulator, client: AriesClient
+) -> None:
+    quotes = await client.market.quotes([BAD, "QQQQ8"])
+    assert dict(quotes) == {}
+    assert sorted(quotes.errors) == ["QQQQ8", BAD]
+
+
+async def test_quote_name_falls_back_to_the_description(client: AriesClient) -> None:
+    quote = await client.market.quote("AAPL")  # UDF: n carries the symbol, not a name
+    assert quote.name == "Apple Inc." == quote.description
+
+
+# -- bar resolutions ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("resolution", "hint"),
+    [
+        ("1m", 'one minute is "1"'),
+        ("5m", 'minutes are bare numbers: "5"'),
+        ("15min", 'minutes are bare numbers: "15"'),
+        ("1h", '"60"'),
+        ("2H", '"120"'),
+        ("7", "allowed"),
+    ],
+)
+async def test_resolutions_that_read_as_something_else_are_refused(
+    sim: Simulator, client: AriesClient, resolution: str, hint: str
+) -> None:
+    with pytest.raises(ValidationError, match="resolution") as info:
+        await client.market.bars("AAPL", resolution, 1768000000, 1768489200)  # type: ignore[arg-type]
+    assert info.value.field == "resolution"
+    assert hint in str(info.value)
+    assert sim.requests[("GET", "/v1/chart/history")] == 0
+
+
+# -- bars over many pages -------------------------------------------------------------------------
+
+
+async def test_bars_follow_the_continuation_over_every_page(
+    sim: Simulator, client: AriesClient
+) -> None:
+    sim.settings.history_page_size = 100
+    now = int(sim.clock.now())
+    start, end = now - 3 * 86400, now
+    bars = await client.market.bars("AAPL", "1", start, end)
+    expected = sim.feed.bars("AAPL", ("min", 1), start, end)
+    assert len(expected) > 300  # more than three pages
+    assert [int(b.time.timestamp()) for b in bars] == [b.time for b in expected]
+    pages = sim.requests[("GET", "/v1/chart/history")]
+    assert pages == -(-len(expected) // 100)
+    collected = [bar async for bar in client.market.iter_bars("AAPL", "1", start, end)]
+    assert collected == bars
+
+
+async def test_a_continuation_that_does_not_advance_is_an_error(
+    sim: Simulator, client: AriesClient
+) -> None:
+    sim.settings.history_page_size = 100
+    sim.faults.history_stuck_continuation = True
+    end = int(sim.clock.now())
+    start = end - int(timedelta(days=3).total_seconds())
+    with pytest.raises(ResponseFormatError, match="does not advance"):
+        await client.market.bars("AAPL", "1", start, end)
+    assert sim.requests[("GET", "/v1/chart/history")] == 1
+
+
+def test_the_sim_command_line_sets_the_market_variants_and_faults() -> None:
+    import argparse
+
+    from aries_async.sim.cli import add_arguments, build_simulator
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    flags = ["--quote-unknown", "404", "--history-page-size", "50"]
+    flags += ["--history-stuck-continuation", "--drop-connection", "GET /v1/chart/quotes=2"]
+    sim = build_simulator(parser.parse_args(flags))
+    assert (sim.settings.quote_unknown, sim.settings.history_page_size) == ("404", 50)
+    assert sim.faults.history_stuck_continuation is True
+    assert sim.faults.drop_connection == {"GET /v1/chart/quotes": 2}
+    default = build_simulator(parser.parse_args(["--history-page-size", "0"]))
+    assert (default.settings.quote_unknown, default.settings.history_page_size) == ("item", None)
