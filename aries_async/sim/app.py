@@ -276,7 +276,63 @@ async def _fault_middleware(request: web.Request, handler: Handler) -> web.Strea
             return nested_error(
                 request, burst.status, kind, "SIMULATED_FAILURE", "simulated server failure"
             )
-    return await handler(request)
+    response = await handler(request)
+    for key, size in faults.huge_body.items():
+        if route_matches(key, method, path, template) and isinstance(response, web.Response):
+            return await _huge(request, response, size, chunked=faults.huge_body_chunked)
+    for key, gap in faults.trickle_body.items():
+        if route_matches(key, method, path, template) and isinstance(response, web.Response):
+            return await _trickle(request, response, gap)
+    return response
+
+
+def _body_of(response: web.Response) -> bytes:
+    body = response.body
+    return body if isinstance(body, bytes) else b""
+
+
+def _stream_like(response: web.Response) -> web.StreamResponse:
+    stream = web.StreamResponse(status=response.status, headers=response.headers)
+    stream.headers.popall("Content-Length", None)
+    stream.content_type = response.content_type
+    return stream
+
+
+async def _huge(
+    request: web.Request, response: web.Response, size: int, *, chunked: bool
+) -> web.StreamResponse:
+    """``response`` padded with trailing white space to ``size`` bytes (valid JSON still)."""
+    body = _body_of(response)
+    padding = max(0, size - len(body))
+    if not chunked:
+        response.body = body + b" " * padding
+        return response
+    stream = _stream_like(response)
+    stream.enable_chunked_encoding()
+    await stream.prepare(request)
+    await stream.write(body)
+    piece = b" " * 65536
+    while padding > 0:
+        await stream.write(piece[:padding])
+        padding -= len(piece)
+    await stream.write_eof()
+    return stream
+
+
+async def _trickle(request: web.Request, response: web.Response, gap: float) -> web.StreamResponse:
+    """``response`` sent one byte every ``gap`` seconds (its Content-Length announced)."""
+    body = _body_of(response)
+    stream = _stream_like(response)
+    stream.content_length = len(body)
+    await stream.prepare(request)
+    try:
+        for index in range(len(body)):
+            await stream.write(body[index : index + 1])
+            await asyncio.sleep(gap)
+        await stream.write_eof()
+    except ConnectionError:  # the client gave up: that is what the fault is for
+        pass
+    return stream
 
 
 @web.middleware
@@ -532,10 +588,13 @@ def _int_param(request: web.Request, name: str, default: int, low: int, high: in
     return value
 
 
-def _page(orders: list[Any], cursor: int, limit: int) -> tuple[list[Any], int]:
+def _page(orders: list[Any], cursor: int, limit: int, *, cycle: bool) -> tuple[list[Any], int]:
     chunk = orders[cursor : cursor + limit]
     following = cursor + limit
-    return chunk, following if following < len(orders) else 0
+    if following < len(orders):
+        return chunk, following
+    # Faults.cycle_cursors: the last page sends the client back to the second one.
+    return chunk, limit if cycle and len(orders) > limit else 0
 
 
 async def _active_orders(request: web.Request) -> web.StreamResponse:
@@ -549,7 +608,7 @@ async def _active_orders(request: web.Request) -> web.StreamResponse:
         return _validation(request, "INVALID_PARAMETER", str(exc))
     ctx = _ctx(request)
     orders = ctx.state.active_orders(account)
-    chunk, following = _page(orders, cursor, limit)
+    chunk, following = _page(orders, cursor, limit, cycle=ctx.faults.cycle_cursors)
     listed: list[Any] | None = [o.wire() for o in chunk]
     if not listed and ctx.faults.null_active_orders:
         listed = None
@@ -611,7 +670,7 @@ async def _order_history(request: web.Request) -> web.StreamResponse:
     orders = ctx.state.history(
         account, start.timestamp(), end.timestamp(), ascending=order_by == "asc"
     )
-    chunk, following = _page(orders, cursor, limit)
+    chunk, following = _page(orders, cursor, limit, cycle=ctx.faults.cycle_cursors)
     return _json({"orders": [o.wire() for o in chunk], "nextCursor": following})
 
 

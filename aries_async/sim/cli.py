@@ -20,6 +20,10 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --snapshot-working-orders-only              account ws snapshot without today's terminal orders
     --revoke-tokens-after N                     revoke every token after N API requests
     --ws-drop-after N / --ws-malformed-every N / --ws-stall   websocket faults
+    --trickle-body ROUTE=SECONDS                send those bodies a byte at a time
+    --huge-body ROUTE=BYTES                     pad those JSON bodies to BYTES
+    --huge-body-chunked                         send padded bodies without Content-Length
+    --cycle-cursors                             order pages that never end
 """
 
 from __future__ import annotations
@@ -125,6 +129,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--ws-drop-after", type=int, default=None, metavar="N")
     faults.add_argument("--ws-malformed-every", type=int, default=None, metavar="N")
     faults.add_argument("--ws-stall", action="store_true")
+    faults.add_argument("--trickle-body", action="append", default=[], metavar="ROUTE=SECONDS")
+    faults.add_argument("--huge-body", action="append", default=[], metavar="ROUTE=BYTES")
+    faults.add_argument("--huge-body-chunked", action="store_true")
+    faults.add_argument("--cycle-cursors", action="store_true")
 
 
 def build_faults(args: argparse.Namespace) -> Faults:
@@ -140,7 +148,15 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_drop_after=args.ws_drop_after,
         ws_malformed_every=args.ws_malformed_every,
         ws_stall=args.ws_stall,
+        huge_body_chunked=args.huge_body_chunked,
+        cycle_cursors=args.cycle_cursors,
     )
+    for spec in args.trickle_body:
+        route, _, gap = spec.rpartition("=")
+        faults.trickle_body[route.strip()] = float(gap)
+    for spec in args.huge_body:
+        route, _, size = spec.rpartition("=")
+        faults.huge_body[route.strip()] = int(size)
     for spec in args.rate_limit:
         route, limit = _rate_limit(spec)
         faults.rate_limit[route] = limit

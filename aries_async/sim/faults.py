@@ -36,6 +36,14 @@ field                              effect
 ``ws_drop_after``                  websocket closes abruptly after N messages sent
 ``ws_malformed_every``             every Nth websocket frame carries a malformed line
 ``ws_stall``                       websocket stops sending and stops answering pings
+``trickle_body``                   route -> seconds: the answer's body is sent one byte at a
+                                   time, that long apart (a server that never quite stalls)
+``huge_body``                      route -> bytes: the answer's JSON body is padded with
+                                   trailing white space to that size (still valid JSON)
+``huge_body_chunked``              send those padded bodies chunked, without
+                                   ``Content-Length`` (True) or with it (False)
+``cycle_cursors``                  the order lists' last page (of two or more) names the second
+                                   page as ``nextCursor`` instead of 0: the pages never end
 =================================  ==============================================================
 """
 
@@ -91,6 +99,11 @@ class Faults:
     ws_drop_after: int | None = None
     ws_malformed_every: int | None = None
     ws_stall: bool = False
+    # Misbehaving bodies and paging (the client's time budget, size cap and page trail).
+    trickle_body: dict[str, float] = attrs.Factory(dict)
+    huge_body: dict[str, int] = attrs.Factory(dict)
+    huge_body_chunked: bool = False
+    cycle_cursors: bool = False
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""
