@@ -13,8 +13,11 @@
     ├── TransportError                nothing usable came back
     │   ├── ConnectionFailedError     connect/reset/DNS; wraps the aiohttp error
     │   └── RequestTimeoutError       the call ran out of time
+    ├── ClientClosedError             the client was closed (aclose); the call was not retried
     ├── OrderOutcomeUnknownError      an order may or may not have landed; carries client_id
     ├── ResponseFormatError           a 2xx body we could not read (also ``s: "error"`` in a 200)
+    │   ├── ResponseTooLargeError     the body exceeded ``config.max_response_bytes``
+    │   └── PaginationError           the server repeated a page cursor or ``nextUrl``
     ├── APIError                      the server answered with an error status
     │   ├── BadRequestError           400
     │   ├── AuthenticationError       401
@@ -52,6 +55,7 @@ __all__ = [
     "AuthenticationError",
     "AuthorizationDeniedError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "ConnectionFailedError",
@@ -59,11 +63,13 @@ __all__ = [
     "NotSignedInError",
     "OrderOutcomeUnknownError",
     "OrderStateUnknownError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
     "ReauthenticationRequired",
     "RequestTimeoutError",
     "ResponseFormatError",
+    "ResponseTooLargeError",
     "ServerError",
     "StateMismatchError",
     "StreamAuthError",
@@ -179,6 +185,16 @@ class RequestTimeoutError(TransportError):
     """The request did not finish within its timeout."""
 
 
+class ClientClosedError(AriesError):
+    """The client was closed (:meth:`~aries_async.AriesClient.aclose`, or the end of its
+    ``async with``): a call in flight was ended and not retried, and no call can start.
+
+    A closed client stays closed; build a new one. An order write in flight when the client
+    closed may have reached the server: ``orders.place()`` reports it as
+    :class:`OrderOutcomeUnknownError`.
+    """
+
+
 class OrderOutcomeUnknownError(AriesError):
     """An order write may have reached the server, but no answer says whether it landed.
 
@@ -206,6 +222,26 @@ class ResponseFormatError(AriesError):
     def __init__(self, message: str, *, body: bytes | None = None) -> None:
         super().__init__(message)
         self.body = body
+
+
+class ResponseTooLargeError(ResponseFormatError):
+    """The response body was larger than ``ClientConfig.max_response_bytes``; reading stopped
+    there (the connection is dropped, not reused). Not retried.
+
+    Attributes:
+        limit: the cap in bytes.
+        status: the HTTP status of the response.
+    """
+
+    def __init__(self, message: str, *, limit: int, status: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.status = status
+
+
+class PaginationError(ResponseFormatError):
+    """The server sent a page cursor or ``nextUrl`` it had already sent during this iteration:
+    following it would loop forever. The items yielded before it were each yielded once."""
 
 
 class APIError(AriesError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
@@ -32,9 +34,24 @@ class Resource:
         self._client = client
 
     async def _get(
-        self, path: str, params: Query | None = None, *, timeout: float | None = None
+        self,
+        path: str,
+        params: Query | None = None,
+        *,
+        timeout: float | None = None,
+        parse: Callable[[Any], T] | None = None,
     ) -> Any:
-        return await self._client.request("GET", path, params=params, timeout=timeout)
+        """``GET path``: the decoded body, or what ``parse`` makes of it (off the event loop
+        with a large body, see ``AriesClient.request``)."""
+        return await self._client.request("GET", path, params=params, timeout=timeout, parse=parse)
+
+    async def _get_as(self, path: str, cls: type[T], what: str, params: Query | None = None) -> T:
+        """``GET path`` structured as ``cls``: decoding and structuring both run off the
+        event loop when the body is large."""
+        parsed: T = await self._get(
+            path, params, parse=functools.partial(self._parse, cls=cls, what=what)
+        )
+        return parsed
 
     @staticmethod
     def _parse(data: Any, cls: type[T], what: str) -> T:

@@ -159,7 +159,8 @@ class Market(Resource):
         }
         if include_extended:
             params["includeExtended"] = "true"
-        return parse_bars(await self._get("/v1/chart/history", params))
+        bars: list[Bar] = await self._get("/v1/chart/history", params, parse=parse_bars)
+        return bars
 
     async def status(self, exchange: str = "US") -> MarketStatus:
         """``GET /v1/market/status`` (scope ``market:supplemental``)."""
@@ -193,5 +194,5 @@ class Market(Resource):
         from aries_async.models.options import OptionChain
 
         seg = path_segment(_symbol(symbol), "symbol")
-        data = await self._get(f"/v1/options/{seg}/contracts/{expiry.isoformat()}")
-        return self._parse(data, OptionChain, "option chain")
+        path = f"/v1/options/{seg}/contracts/{expiry.isoformat()}"
+        return await self._get_as(path, OptionChain, "option chain")
