@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-from aries_async.errors import ResponseFormatError, require_text
+from aries_async.errors import ResponseFormatError, ValidationError, require_text
 
 if TYPE_CHECKING:
     from aries_async.client import AriesClient
@@ -19,12 +19,19 @@ T = TypeVar("T")
 
 
 def path_segment(value: str, field: str) -> str:
-    """A non-empty identifier, percent-encoded for use inside a path.
+    """An identifier as one path segment: stripped, then percent-encoded with nothing left
+    as it is (``/``, ``?``, ``#`` and ``%`` included), so it can never reach another path.
+
+    Every path built from user input goes through here.
 
     Raises:
-        ValidationError: the value is empty or not a string.
+        ValidationError: the value is empty or not a string, or ``.`` or ``..``, which URL
+            normalisation would turn into "this" or "the parent" path (nothing is sent).
     """
-    return quote(require_text(value, field), safe="")
+    text = require_text(value, field)
+    if text in (".", ".."):
+        raise ValidationError(f"{field} must not be {text!r}", field=field)
+    return quote(text, safe="")
 
 
 class Resource:

@@ -26,6 +26,7 @@ from aries_async.errors import (
     require_count,
     require_text,
 )
+from aries_async.http.pagination import cursor_pages
 from aries_async.models.orders import (
     CancelAck,
     CancelRequest,
@@ -61,21 +62,17 @@ def _rfc3339(value: datetime, field: str) -> str:
 class Orders(Resource):
     """Order calls."""
 
-    async def _pages(
-        self, path: str, params: dict[str, str], limit: int
-    ) -> AsyncGenerator[Order, None]:
+    def _pages(self, path: str, params: dict[str, str], limit: int) -> AsyncGenerator[Order, None]:
         require_count(limit, "page_size", _MAX_LIMIT)
-        cursor = 0
-        while True:
+
+        async def fetch(cursor: int) -> tuple[list[Order], int]:
             query = dict(params, limit=str(limit))
             if cursor:
                 query["cursor"] = str(cursor)
-            page = self._parse(await self._get(path, query), OrderPage, "orders")
-            for order in page.orders:
-                yield order
-            if not page.next_cursor or page.next_cursor == cursor or not page.orders:
-                return
-            cursor = page.next_cursor
+            page = await self._get_as(path, OrderPage, "orders", query)
+            return page.orders, page.next_cursor
+
+        return cursor_pages(fetch, "orders")
 
     async def active(self, account_id: str, *, page_size: int = 200) -> list[Order]:
         """``GET /v2/accounts/{id}/orders``: open orders plus today's activity, every page."""
