@@ -9,8 +9,9 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
+from sim_http import SimApi
 
-from aries_async.sim import ManualClock, Simulator
+from aries_async.sim import Simulator
 from aries_async.sim.cli import add_arguments, build_faults
 
 ACCOUNT = "TEST-SIM-001"
@@ -18,15 +19,11 @@ QUOTES = "/v1/chart/quotes?symbols=KO"
 
 
 @pytest.fixture
-async def sim() -> AsyncIterator[Simulator]:
-    async with Simulator(seed=2, clock=ManualClock(), tick_interval=None) as s:
-        yield s
-
-
-@pytest.fixture
 async def http(sim: Simulator) -> AsyncIterator[aiohttp.ClientSession]:
-    headers = {"Authorization": sim.issue_token().authorization}
-    async with aiohttp.ClientSession(base_url=sim.base_url, headers=headers) as session:
+    """A raw session to ``sim`` sending an all-scope token (``SimApi``'s), for raw reads."""
+    api = SimApi(sim, aiohttp.ClientSession(base_url=sim.base_url))
+    async with api.session as session:
+        session.headers.update(api.headers)
         yield session
 
 
