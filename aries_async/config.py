@@ -126,7 +126,10 @@ class ClientConfig:
             it is announced or read that far. The default, 64 MiB, is many times the largest
             documented payload (a full option chain or a long range of bars).
         offload_parse_bytes: bodies of at least this many bytes are decoded (and turned into
-            models) in a worker thread, so that the event loop is not blocked meanwhile.
+            models) in a worker thread, so that the event loop is not blocked meanwhile. The
+            default, 32 KiB, keeps each parse on the loop to a few milliseconds: decoding
+            JSON costs about a nanosecond a byte, but building models (bars, orders) some
+            200 ns a byte.
         user_agent: the User-Agent header.
     """
 
@@ -144,7 +147,7 @@ class ClientConfig:
     refresh_skew: float = 60.0
     quote_chunk_size: int = 100
     max_response_bytes: int = 64 * 2**20
-    offload_parse_bytes: int = 2**20
+    offload_parse_bytes: int = 32 * 2**10
     user_agent: str = "aries-async/0.1.0"
 
     def __attrs_post_init__(self) -> None:

@@ -192,7 +192,15 @@ class ClientClosedError(AriesError):
     A closed client stays closed; build a new one. An order write in flight when the client
     closed may have reached the server: ``orders.place()`` reports it as
     :class:`OrderOutcomeUnknownError`.
+
+    Attributes:
+        request_sent: False when the call ended before its request could be sent (the client
+            was already closed, or closed during a wait before a retry).
     """
+
+    def __init__(self, message: str, *, request_sent: bool = False) -> None:
+        super().__init__(message)
+        self.request_sent = request_sent
 
 
 class OrderOutcomeUnknownError(AriesError):

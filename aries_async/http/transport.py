@@ -302,7 +302,10 @@ class Transport:
     def _failure(self, exc: BaseException, method: str, url: str) -> AriesError:
         """The error of ours for an aiohttp or OS failure of one attempt."""
         if self._closed:  # close() cut the connection: not a network failure to retry
-            return ClientClosedError(f"{method} {_path(url)}: the client was closed")
+            return ClientClosedError(
+                f"{method} {_path(url)}: the client was closed",
+                request_sent=not isinstance(exc, aiohttp.ClientConnectorError),
+            )
         if isinstance(exc, TimeoutError):
             return RequestTimeoutError(f"{method} {_path(url)} timed out")
         if isinstance(exc, aiohttp.ClientConnectorError):

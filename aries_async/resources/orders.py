@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from aries_async.errors import (
+    ClientClosedError,
     ConnectionFailedError,
     OrderOutcomeUnknownError,
     RequestTimeoutError,
@@ -118,8 +119,9 @@ class Orders(Resource):
         rejection in a 200 (``success: false``) is returned as the ack; check ``ack.accepted``.
 
         Raises:
-            OrderOutcomeUnknownError: timeout, reset, 5xx or an unreadable answer after sending;
-                carries the client id.
+            OrderOutcomeUnknownError: timeout, reset, 5xx, an unreadable answer or the
+                client closed (``aclose``) after sending; carries the client id.
+            ClientClosedError: the client was closed before the order was sent.
             APIError: the server refused the order (4xx); it was not placed.
             asyncio.CancelledError: the call was cancelled (``asyncio.timeout``, ``wait_for``,
                 task cancellation) before the answer arrived. The order may have been placed:
@@ -139,7 +141,7 @@ class Orders(Resource):
             return self._parse(data, OrderAck, "order ack")
         except (RequestTimeoutError, ServerError, ResponseFormatError) as exc:
             raise self._unknown(request, exc) from exc
-        except ConnectionFailedError as exc:
+        except (ConnectionFailedError, ClientClosedError) as exc:
             if not exc.request_sent:
                 raise
             raise self._unknown(request, exc) from exc

@@ -6,12 +6,11 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from aries_async import AriesClient, RetryPolicy
+from aries_async import AriesClient, OrderOutcomeUnknownError, OrderRequest, RetryPolicy
 from aries_async.errors import (
     ClientClosedError,
     RateLimitError,
@@ -25,7 +24,6 @@ from aries_async.testing import RecordingSleep
 
 ACCOUNT = "TEST-SIM-001"
 STATUS = "/v1/market/status"
-NOW = datetime(2026, 1, 15, 15, tzinfo=UTC)  # the manual clock's start
 
 
 class FakeTime:
@@ -235,3 +233,26 @@ async def test_a_large_body_is_decoded_and_parsed_off_the_event_loop(sim: Simula
 
 async def _expiry(client: AriesClient) -> Any:
     return (await client.market.option_expirations("AAPL"))[0]
+
+
+async def test_an_order_in_flight_when_the_client_closes_is_an_unknown_outcome(
+    sim: Simulator,
+) -> None:
+    # The order reached the server (which executes it and never answers): closing the client
+    # must not make it look like an order that was never sent.
+    client = AriesClient(sim.client_config(), token=sim.issue_token())
+    await client.__aenter__()
+    sim.faults.swallow_order_response = 1
+    sim.faults.swallow_mode = "hang"
+    order = OrderRequest(
+        account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", qty=1, price="1.00"
+    )
+    call = asyncio.create_task(client.orders.place(order))
+    await _arrived(sim, "/v1/orders")
+    await client.aclose()
+    with pytest.raises(OrderOutcomeUnknownError) as info:
+        await asyncio.wait_for(call, 1.0)
+    assert isinstance(info.value.__cause__, ClientClosedError)
+    with pytest.raises(ClientClosedError):  # after close nothing is sent: not unknown
+        await client.orders.place(order)
+    assert requests_to(sim, "/v1/orders") == 1
