@@ -429,8 +429,10 @@ class Transport:
             finally:
                 if not sleeper.done():
                     sleeper.cancel()
-        if self._closed:
-            raise ClientClosedError("the client was closed during a retry wait")
+            if not self._closed:
+                sleeper.result()  # the sleep's own failure, if it had one
+                return
+        raise ClientClosedError("the client was closed during a retry wait")
 
 
 _TARGETS = 1024
