@@ -120,6 +120,7 @@ class AriesClient:
         self._transport = Transport(self.config, session=session, sleep=sleep, monotonic=monotonic)
         self._origin = yarl.URL(self.config.endpoints.base_url).origin()
         self._offload = self.config.offload_parse_bytes
+        self._budget = self.config.timeout
         self.oauth = OAuth(self.config, self._transport, self._store, clock=clock)
         self.auth = AuthSession(
             self.oauth, self._store, refresh_skew=self.config.refresh_skew, clock=clock
@@ -292,8 +293,7 @@ class AriesClient:
             idempotent = method in _IDEMPOTENT
         url = self._url(path, authenticated)
         bearer = _Bearer(self.auth) if authenticated else None
-        # The deadline of a replay after a 401 is the first attempt's: one budget per call.
-        deadline = self._monotonic() + (self.config.timeout if timeout is None else timeout)
+        started = self._monotonic()  # a replay after a 401 gets what is left of the budget
         replayed = False  # a flag, not ``for attempt in (1, 2)``: no iterator kept per call
         while True:
             try:
@@ -305,7 +305,7 @@ class AriesClient:
                     json=json,
                     header_factory=bearer,
                     timeout=timeout,
-                    deadline=deadline if replayed else None,
+                    deadline=None if not replayed else started + (timeout or self._budget),
                 )
                 break
             except AuthenticationError:

@@ -17,6 +17,7 @@ import aiohttp
 import attrs
 import orjson
 import yarl
+from aiohttp import hdrs
 
 from aries_async.config import ClientConfig
 from aries_async.errors import (
@@ -99,6 +100,7 @@ class Transport:
         self._monotonic = monotonic
         self._targets: dict[tuple[str, str], yarl.URL] = {}
         self._max_body = config.max_response_bytes
+        self._budget = config.timeout
         self._first_timeout: Any = (
             _SESSION_TIMEOUT
             if config.attempt_timeout is None
@@ -179,18 +181,17 @@ class Transport:
         """
         # A plain function returning the first attempt's coroutine: one coroutine fewer for
         # every resumption of the request to pass through.
-        config = self._config
         if deadline is not None:
             attempt_timeout: Any = self._remaining(deadline, method, url)
+        elif timeout is None:
+            attempt_timeout = self._first_timeout
+            deadline = self._monotonic() + self._budget
         else:
-            if timeout is None:
-                attempt_timeout = self._first_timeout
-                deadline = self._monotonic() + config.timeout
-            else:
-                deadline = self._monotonic() + timeout
-                if config.attempt_timeout is not None:
-                    timeout = min(timeout, config.attempt_timeout)
-                attempt_timeout = _client_timeout(timeout, config.connect_timeout)
+            deadline = self._monotonic() + timeout
+            config = self._config
+            if config.attempt_timeout is not None:
+                timeout = min(timeout, config.attempt_timeout)
+            attempt_timeout = _client_timeout(timeout, config.connect_timeout)
         return self._attempt(
             method,
             url,
@@ -269,7 +270,7 @@ class Transport:
                     if (
                         length is not None
                         and length <= self._max_body
-                        and "Content-Encoding" not in resp.headers
+                        and hdrs.CONTENT_ENCODING not in resp.headers
                     ):
                         payload = await resp.read()  # exactly ``length`` bytes
                     else:
