@@ -11,12 +11,13 @@ import importlib
 import logging
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import aiohttp
 import orjson
+import yarl
 
 from aries_async.auth.oauth import OAuth
 from aries_async.auth.session import AuthSession
@@ -26,13 +27,14 @@ from aries_async.config import ClientConfig
 from aries_async.errors import (
     APIError,
     AuthenticationError,
+    ClientClosedError,
     ResponseFormatError,
     TokenRefreshError,
     TransportError,
     ValidationError,
     require_text,
 )
-from aries_async.http.transport import Query, Sleep, Transport
+from aries_async.http.transport import Clock, Query, Sleep, Transport
 
 if TYPE_CHECKING:
     from aries_async.resources.accounts import Accounts
@@ -45,6 +47,9 @@ if TYPE_CHECKING:
 __all__ = ["AriesClient", "StreamOpener"]
 
 log = logging.getLogger("aries_async")
+
+Parse = Callable[[Any], Any]
+"""Turns a decoded body into what a call returns (run off the loop with a large body)."""
 
 _IDEMPOTENT = frozenset(("GET", "HEAD", "PUT", "DELETE", "OPTIONS"))
 
@@ -159,6 +164,8 @@ class AriesClient:
         session: an aiohttp session to use instead of our own (we will not close it).
         sleep: the sleep between retries (tests pass one that does not wait).
         clock: wall clock in Unix seconds for token expiry (tests move it).
+        monotonic: the clock of each call's time budget (``config.timeout``); tests pass one
+            that moves with their ``sleep``.
     """
 
     def __init__(
@@ -170,10 +177,15 @@ class AriesClient:
         session: aiohttp.ClientSession | None = None,
         sleep: Sleep = asyncio.sleep,
         clock: Callable[[], float] = time.time,
+        monotonic: Clock = time.monotonic,
     ) -> None:
         self.config = config or ClientConfig()
         self._store: TokenStore = token_store or MemoryTokenStore()
-        self._transport = Transport(self.config, session=session, sleep=sleep)
+        self._monotonic = monotonic
+        self._transport = Transport(self.config, session=session, sleep=sleep, monotonic=monotonic)
+        self._origin = yarl.URL(self.config.endpoints.base_url).origin()
+        self._offload = self.config.offload_parse_bytes
+        self._budget = self.config.timeout
         self.oauth = OAuth(self.config, self._transport, self._store, clock=clock)
         self.auth = AuthSession(
             self.oauth,
@@ -233,6 +245,8 @@ class AriesClient:
         return cls(ClientConfig.from_env(), **kwargs)
 
     async def __aenter__(self) -> AriesClient:
+        if self._transport.closed:
+            raise ClientClosedError("the client is closed; create a new one")
         await self.auth.save_initial()
         return self
 
@@ -245,10 +259,13 @@ class AriesClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool (done for you by ``async with``).
+        """Close the client for good (done for you by ``async with``); closing twice is fine.
 
-        A token refresh still in flight (its caller timed out or was cancelled) is allowed to
-        finish first, so that a rotated refresh token is saved, not lost.
+        Calls in flight end at once with :class:`~aries_async.errors.ClientClosedError` (they
+        are not retried), and so does every later call: a closed client never opens a new
+        connection pool. A token refresh still in flight (its caller timed out or was
+        cancelled) is allowed to finish first, so that a rotated refresh token is saved, not
+        lost.
         """
         await self.auth.settle()
         await self._transport.close()
@@ -273,13 +290,36 @@ class AriesClient:
         finally:
             _TIMEOUT.reset(reset)
 
-    def _url(self, path: str) -> str:
+    def _url(self, path: str, authenticated: bool) -> str:
         base = self.config.endpoints.base_url
         if path[:1] == "/" and path[1:2] != "/" and base[-1:] != "/":
             return base + path  # the usual case, without the strips below
         if path.startswith(("http://", "https://")):
+            if authenticated:
+                self._check_origin(path)
             return path
         return base.rstrip("/") + "/" + path.lstrip("/")
+
+    def _check_origin(self, url: str) -> None:
+        """Refuse to send the bearer token anywhere but the API's origin (scheme, host, port).
+
+        Raises:
+            ValidationError: ``url`` is on another origin (a typo, or a ``nextUrl`` that a
+                misbehaving or hostile server pointed elsewhere) or carries credentials of
+                its own (``user@host``). Nothing is sent.
+        """
+        try:
+            parsed = yarl.URL(url)
+            origin = None if parsed.raw_user is not None else parsed.origin()
+        except ValueError:
+            origin = None
+        if origin != self._origin:
+            raise ValidationError(
+                f"refusing to send the access token to {url.split('?', 1)[0]!r}: it is not on "
+                f"the API's origin {str(self._origin)!r} (pass authenticated=False to call it "
+                "without the token)",
+                field="path",
+            )
 
     async def request(
         self,
@@ -291,27 +331,37 @@ class AriesClient:
         idempotent: bool | None = None,
         timeout: float | None = None,
         authenticated: bool = True,
+        parse: Parse | None = None,
     ) -> Any:
         """Call any endpoint (the long tail of ``endpoints-all.md``) with auth, retries and errors.
 
         Args:
             method: HTTP method.
-            path: ``/v1/...`` relative to the base URL, or an absolute URL (``nextUrl``).
+            path: ``/v1/...`` relative to the base URL, or an absolute URL (``nextUrl``) on
+                the base URL's origin (scheme, host and port): the access token is sent
+                nowhere else. With ``authenticated=False`` any URL is allowed.
             params: query parameters (multi-values comma-joined, booleans ``"true"``), or a
                 query string as aiohttp takes it (``"symbols=AAPL"``: ``&`` and ``=`` separate,
                 other characters are percent-encoded for you).
             json: a JSON body.
             idempotent: whether retries are safe; default: True for GET/HEAD/PUT/DELETE/OPTIONS.
-            timeout: this call's total timeout in seconds (default: the innermost
-                :meth:`timeout` block, else ``config.timeout``).
+            timeout: this call's time budget in seconds, retries and their waits included
+                (default: the innermost :meth:`timeout` block, else ``config.timeout``).
             authenticated: send the bearer token (default True).
+            parse: applied to the decoded body to give the result; with a body of at least
+                ``config.offload_parse_bytes`` the decoding and ``parse`` run in a worker
+                thread, leaving the event loop free.
 
         Returns:
-            The decoded JSON body (None when empty; text for ``text/plain`` bodies).
+            The decoded JSON body (None when empty; text for ``text/plain`` bodies), or what
+            ``parse`` made of it.
 
         Raises:
             APIError: error statuses (subclass per status), after retries where safe.
             TransportError: connection problems and timeouts.
+            ResponseTooLargeError: the body exceeds ``config.max_response_bytes``.
+            ClientClosedError: the client is closed, or was closed during the call.
+            ValidationError: an absolute URL on another origin (authenticated calls).
             NotSignedInError, ReauthenticationRequired: no usable grant.
             TokenRefreshError: the token endpoint failed while getting a fresh access token;
                 the request was not sent.
@@ -321,8 +371,9 @@ class AriesClient:
             timeout = _TIMEOUT.get()
         if idempotent is None:
             idempotent = method in _IDEMPOTENT
-        url = self._url(path)
+        url = self._url(path, authenticated)
         bearer = _Bearer(self.auth) if authenticated else None
+        started = self._monotonic()  # a replay after a 401 gets what is left of the budget
         replayed = False  # a flag, not ``for attempt in (1, 2)``: no iterator kept per call
         while True:
             try:
@@ -334,6 +385,7 @@ class AriesClient:
                     json=json,
                     header_factory=bearer,
                     timeout=timeout,
+                    deadline=None if not replayed else started + (timeout or self._budget),
                 )
                 break
             except AuthenticationError:
@@ -343,17 +395,10 @@ class AriesClient:
                 replayed = True
                 log.info("401 on %s %s; refreshing the token and replaying once", method, path)
                 await self.auth.invalidate(bearer.used)
-        if not response.body:
-            return None
-        content_type = response.headers.get("Content-Type", "")
-        if "json" not in content_type and response.body.lstrip()[:1] not in (b"{", b"["):
-            return response.body.decode("utf-8", "replace")
-        try:
-            return orjson.loads(response.body)
-        except orjson.JSONDecodeError as exc:
-            raise ResponseFormatError(
-                f"{method} {path}: the body is not JSON", body=response.body
-            ) from exc
+        body = response.body
+        if len(body) < self._offload:
+            return _decoded(body, response.headers, method, path, parse)
+        return await asyncio.to_thread(_decoded, body, response.headers, method, path, parse)
 
     def market_stream(self, **kwargs: Any) -> StreamOpener[MarketStream]:
         """A market-data stream: ``async with client.market_stream() as stream`` gives a
@@ -403,3 +448,22 @@ class AriesClient:
 
     def __repr__(self) -> str:
         return f"AriesClient(base_url={self.config.endpoints.base_url!r})"
+
+
+def _decoded(
+    body: bytes, headers: Mapping[str, str], method: str, path: str, parse: Parse | None
+) -> Any:
+    """A response body decoded (JSON, else text; None when empty), then ``parse``d if given."""
+    data: Any = None
+    if body:
+        content_type = headers.get("Content-Type", "")
+        if "json" not in content_type and body.lstrip()[:1] not in (b"{", b"["):
+            data = body.decode("utf-8", "replace")
+        else:
+            try:
+                data = orjson.loads(body)
+            except orjson.JSONDecodeError as exc:
+                raise ResponseFormatError(
+                    f"{method} {path}: the body is not JSON", body=body
+                ) from exc
+    return data if parse is None else parse(data)

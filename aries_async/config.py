@@ -108,13 +108,28 @@ class ClientConfig:
         redirect_uri: the redirect URI registered for your app.
         scopes: scopes requested by the login flow.
         endpoints: the URLs; production by default.
-        timeout: default total timeout of one HTTP call, in seconds.
-        connect_timeout: timeout for opening a connection.
+        timeout: the time budget of one call, in seconds: every attempt, the waits between
+            them (backoff, ``Retry-After``) and the reading of the body included. A retry
+            whose wait would end past the budget is not made: the last failure is raised.
+            ``client.timeout(...)`` and ``request(timeout=...)`` set it per call.
+        attempt_timeout: the longest one attempt may take, in seconds, within that budget
+            (None: an attempt may use all of what is left). Set it below ``timeout`` to leave
+            time for a retry after an attempt that hangs.
+        connect_timeout: timeout for opening a connection (within the attempt's time).
         pool_size: maximum simultaneous connections (hundreds of concurrent calls are fine).
         pool_size_per_host: per-host limit (0: same as pool_size).
         retry: the retry policy for idempotent calls.
         refresh_skew: refresh a token this many seconds before it expires.
         quote_chunk_size: symbols per ``/v1/chart/quotes`` request in ``market.quotes()``.
+        max_response_bytes: the largest response body read, in bytes (after decompression);
+            a larger one raises :class:`~aries_async.errors.ResponseTooLargeError` as soon as
+            it is announced or read that far. The default, 64 MiB, is many times the largest
+            documented payload (a full option chain or a long range of bars).
+        offload_parse_bytes: bodies of at least this many bytes are decoded (and turned into
+            models) in a worker thread, so that the event loop is not blocked meanwhile. The
+            default, 32 KiB, keeps each parse on the loop to a few milliseconds: decoding
+            JSON costs about a nanosecond a byte, but building models (bars, orders) some
+            200 ns a byte.
         user_agent: the User-Agent header.
     """
 
@@ -124,17 +139,26 @@ class ClientConfig:
     scopes: tuple[str, ...] = attrs.field(default=DEFAULT_SCOPES, converter=scope_names)
     endpoints: Endpoints = PRODUCTION
     timeout: float = 30.0
+    attempt_timeout: float | None = None
     connect_timeout: float = 10.0
     pool_size: int = 256
     pool_size_per_host: int = 0
     retry: RetryPolicy = RetryPolicy()
     refresh_skew: float = 60.0
     quote_chunk_size: int = 100
+    max_response_bytes: int = 64 * 2**20
+    offload_parse_bytes: int = 32 * 2**10
     user_agent: str = "aries-async/0.1.0"
 
     def __attrs_post_init__(self) -> None:
-        if self.timeout <= 0 or self.connect_timeout <= 0:
+        if not (self.timeout > 0 and self.connect_timeout > 0):
             raise ConfigurationError("timeouts must be positive")
+        if self.attempt_timeout is not None and not self.attempt_timeout > 0:
+            raise ConfigurationError("attempt_timeout must be positive (or None)")
+        if self.max_response_bytes < 1 or self.offload_parse_bytes < 0:
+            raise ConfigurationError(
+                "max_response_bytes must be at least 1, offload_parse_bytes at least 0"
+            )
         if self.pool_size < 1:
             raise ConfigurationError("pool_size must be at least 1")
         if self.quote_chunk_size < 1:

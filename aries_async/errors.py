@@ -14,9 +14,12 @@
     ├── TransportError                nothing usable came back
     │   ├── ConnectionFailedError     connect/reset/DNS; wraps the aiohttp error
     │   └── RequestTimeoutError       the call ran out of time
+    ├── ClientClosedError             the client was closed (aclose); the call was not retried
     ├── OrderOutcomeUnknownError      an order may or may not have landed; carries client_id
     ├── ResponseFormatError           a 2xx body we could not read (also ``s: "error"`` in a 200)
-    │   └── QuoteError                one symbol could not be quoted (``market.quotes().errors``)
+    │   ├── QuoteError                one symbol could not be quoted (``market.quotes().errors``)
+    │   ├── ResponseTooLargeError     the body exceeded ``config.max_response_bytes``
+    │   └── PaginationError           the server repeated a page cursor or ``nextUrl``
     ├── APIError                      the server answered with an error status
     │   ├── BadRequestError           400
     │   ├── AuthenticationError       401
@@ -54,6 +57,7 @@ __all__ = [
     "AuthenticationError",
     "AuthorizationDeniedError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "ConnectionFailedError",
@@ -61,12 +65,14 @@ __all__ = [
     "NotSignedInError",
     "OrderOutcomeUnknownError",
     "OrderStateUnknownError",
+    "PaginationError",
     "PermissionDeniedError",
     "QuoteError",
     "RateLimitError",
     "ReauthenticationRequired",
     "RequestTimeoutError",
     "ResponseFormatError",
+    "ResponseTooLargeError",
     "ServerError",
     "StateMismatchError",
     "StreamAuthError",
@@ -198,6 +204,24 @@ class RequestTimeoutError(TransportError):
     """The request did not finish within its timeout."""
 
 
+class ClientClosedError(AriesError):
+    """The client was closed (:meth:`~aries_async.AriesClient.aclose`, or the end of its
+    ``async with``): a call in flight was ended and not retried, and no call can start.
+
+    A closed client stays closed; build a new one. An order write in flight when the client
+    closed may have reached the server: ``orders.place()`` reports it as
+    :class:`OrderOutcomeUnknownError`.
+
+    Attributes:
+        request_sent: False when the call ended before its request could be sent (the client
+            was already closed, or closed during a wait before a retry).
+    """
+
+    def __init__(self, message: str, *, request_sent: bool = False) -> None:
+        super().__init__(message)
+        self.request_sent = request_sent
+
+
 class OrderOutcomeUnknownError(AriesError):
     """An order write may have reached the server, but no answer says whether it landed.
 
@@ -248,6 +272,26 @@ class QuoteError(ResponseFormatError):
         super().__init__(f"no quote for {symbol}{suffix}", body=body)
         self.symbol = symbol
         self.reason = reason
+
+
+class ResponseTooLargeError(ResponseFormatError):
+    """The response body was larger than ``ClientConfig.max_response_bytes``; reading stopped
+    there (the connection is dropped, not reused). Not retried.
+
+    Attributes:
+        limit: the cap in bytes.
+        status: the HTTP status of the response.
+    """
+
+    def __init__(self, message: str, *, limit: int, status: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.status = status
+
+
+class PaginationError(ResponseFormatError):
+    """The server sent a page cursor or ``nextUrl`` it had already sent during this iteration:
+    following it would loop forever. The items yielded before it were each yielded once."""
 
 
 class APIError(AriesError):

@@ -9,6 +9,7 @@ import asyncio
 import functools
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -16,12 +17,15 @@ import aiohttp
 import attrs
 import orjson
 import yarl
+from aiohttp import hdrs
 
 from aries_async.config import ClientConfig
 from aries_async.errors import (
     AriesError,
+    ClientClosedError,
     ConnectionFailedError,
     RequestTimeoutError,
+    ResponseTooLargeError,
     api_error_from_response,
 )
 from aries_async.http.retry import retry_delay, should_retry
@@ -29,11 +33,14 @@ from aries_async.http.retry import retry_delay, should_retry
 if TYPE_CHECKING:
     from tenacity import RetryCallState
 
-__all__ = ["HeaderFactory", "Query", "Response", "Sleep", "Transport"]
+__all__ = ["Clock", "HeaderFactory", "Query", "Response", "Sleep", "Transport"]
 
 log = logging.getLogger("aries_async.http")
 
 Sleep = Callable[[float], Awaitable[None]]
+
+Clock = Callable[[], float]
+"""A monotonic clock in seconds (``time.monotonic``), for the deadline of each call."""
 
 Query = Mapping[str, str] | str
 """Query parameters: a mapping, or a query string as aiohttp takes it (``"symbols=AAPL"``)."""
@@ -63,10 +70,17 @@ class Response:
 class Transport:
     """Owns the aiohttp session and sends requests with retries decided in :mod:`.retry`.
 
+    Every call has a deadline, ``timeout`` seconds after it starts: attempts, the waits
+    between them and the reading of bodies all fit in it (see ``ClientConfig.timeout``).
+
+    Once :meth:`close` has run the transport is closed for good: calls in flight end with
+    :class:`~aries_async.errors.ClientClosedError` (never retried) and so do new ones.
+
     Args:
-        config: pool size, timeouts, retry policy, user agent.
+        config: pool size, timeouts, retry policy, size cap, user agent.
         session: an existing aiohttp session to use (not closed by us); default: our own.
         sleep: the sleep used between retries (tests pass a recorder that does not wait).
+        monotonic: the clock of the deadlines (tests pass one that moves with their sleep).
     """
 
     def __init__(
@@ -76,18 +90,44 @@ class Transport:
         session: aiohttp.ClientSession | None = None,
         sleep: Sleep = asyncio.sleep,
         rand: Callable[[], float] = random.random,
+        monotonic: Clock = time.monotonic,
     ) -> None:
         self._config = config
         self._own_session = session is None
         self._session = session
         self._sleep = sleep
         self._rand = rand
+        self._monotonic = monotonic
         self._targets: dict[tuple[str, str], yarl.URL] = {}
+        self._max_body = config.max_response_bytes
+        self._budget = config.timeout
+        self._first_timeout: Any = (
+            _SESSION_TIMEOUT
+            if config.attempt_timeout is None
+            else _client_timeout(
+                min(config.timeout, config.attempt_timeout), config.connect_timeout
+            )
+        )
+        self._closed = False
+        self._closing: asyncio.Future[None] | None = None  # set when closed; ends retry waits
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` has run (a closed transport never opens a session again)."""
+        return self._closed
 
     @property
     def session(self) -> aiohttp.ClientSession:
-        """The aiohttp session, created on first use inside the running loop."""
-        if self._session is None or self._session.closed:
+        """The aiohttp session, created on first use inside the running loop.
+
+        Raises:
+            ClientClosedError: the transport was closed, or the session given to it was.
+        """
+        if self._closed:
+            raise ClientClosedError("the client is closed; create a new one")
+        if self._session is not None and self._session.closed:
+            raise ClientClosedError("the aiohttp session given to the client is closed")
+        if self._session is None:
             connector = aiohttp.TCPConnector(
                 limit=self._config.pool_size,
                 limit_per_host=self._config.pool_size_per_host,
@@ -103,7 +143,11 @@ class Transport:
         return self._session
 
     async def close(self) -> None:
-        """Close the session if we created it."""
+        """Close for good: end calls in flight and retry waits, close the session if we
+        created it (idempotent)."""
+        self._closed = True
+        if self._closing is not None and not self._closing.done():
+            self._closing.set_result(None)
         if self._session is not None and self._own_session and not self._session.closed:
             await self._session.close()
 
@@ -119,11 +163,16 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         header_factory: HeaderFactory | None = None,
         timeout: float | None = None,
+        deadline: float | None = None,
     ) -> Coroutine[Any, Any, Response]:
         """Send a request, retrying per the policy (see :func:`~.retry.should_retry`); await it.
 
         ``header_factory`` is called before every attempt (it supplies the bearer token); what
         it returns is awaited unless it is already the headers.
+
+        The call must end within ``timeout`` seconds (default ``config.timeout``), retries
+        included, or by ``deadline`` (on the ``monotonic`` clock) when given: a call that
+        continues an earlier one (a replay after a 401) passes the deadline it had.
 
         The first attempt runs without any retry machinery. When it fails with an error that
         :func:`~.retry.should_retry` accepts, tenacity takes over: its loop first replays that
@@ -132,9 +181,44 @@ class Transport:
         """
         # A plain function returning the first attempt's coroutine: one coroutine fewer for
         # every resumption of the request to pass through.
+        if deadline is not None:
+            attempt_timeout: Any = self._remaining(deadline, method, url)
+        elif timeout is None:
+            attempt_timeout = self._first_timeout
+            deadline = self._monotonic() + self._budget
+        else:
+            deadline = self._monotonic() + timeout
+            config = self._config
+            if config.attempt_timeout is not None:
+                timeout = min(timeout, config.attempt_timeout)
+            attempt_timeout = _client_timeout(timeout, config.connect_timeout)
         return self._attempt(
-            method, url, params, json, data, headers, header_factory, timeout, idempotent
+            method,
+            url,
+            params,
+            json,
+            data,
+            headers,
+            header_factory,
+            attempt_timeout,
+            deadline,
+            idempotent,
         )
+
+    def _remaining(self, deadline: float, method: str, url: str) -> aiohttp.ClientTimeout:
+        """The timeout of an attempt starting now: what is left before ``deadline``, at most
+        ``config.attempt_timeout``.
+
+        Raises:
+            RequestTimeoutError: nothing is left.
+        """
+        left = deadline - self._monotonic()
+        if left <= 0:
+            raise RequestTimeoutError(f"{method} {_path(url)} ran out of time")
+        config = self._config
+        if config.attempt_timeout is not None:
+            left = min(left, config.attempt_timeout)
+        return aiohttp.ClientTimeout(total=left, sock_connect=min(config.connect_timeout, left))
 
     async def _attempt(
         self,
@@ -145,7 +229,8 @@ class Transport:
         data: Mapping[str, str] | None,
         headers: Mapping[str, str] | None,
         header_factory: HeaderFactory | None,
-        timeout: float | None,
+        timeout: Any,
+        deadline: float,
         idempotent: bool | None,
     ) -> Response:
         """One attempt: fresh headers (and token), then one exchange. ``idempotent`` is None
@@ -170,7 +255,7 @@ class Transport:
                 query = None
             try:
                 session = self._session
-                if session is None or session.closed:
+                if session is None or session.closed or self._closed:
                     session = self.session
                 async with session.request(
                     method,
@@ -178,26 +263,23 @@ class Transport:
                     params=query,
                     data=body,
                     headers=send_headers,
-                    timeout=_SESSION_TIMEOUT
-                    if timeout is None
-                    else _client_timeout(timeout, self._config.connect_timeout),
+                    timeout=timeout,
                     allow_redirects=False,
                 ) as resp:
-                    payload = await resp.read()
+                    length = resp.content_length
+                    if (
+                        length is not None
+                        and length <= self._max_body
+                        and hdrs.CONTENT_ENCODING not in resp.headers
+                    ):
+                        payload = await resp.read()  # exactly ``length`` bytes
+                    else:
+                        payload = await self._read_capped(resp, method, url)
                     status = resp.status
                     response_headers = resp.headers
                     reason = resp.reason if status >= 400 else None
-            except TimeoutError as exc:
-                raise RequestTimeoutError(f"{method} {_path(url)} timed out") from exc
-            except aiohttp.ClientConnectorError as exc:
-                # Could not connect: the request was certainly not sent.
-                raise ConnectionFailedError(
-                    f"{method} {_path(url)}: cannot connect", request_sent=False
-                ) from exc
-            except (aiohttp.ClientError, OSError) as exc:
-                raise ConnectionFailedError(
-                    f"{method} {_path(url)}: connection failed ({type(exc).__name__})"
-                ) from exc
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                raise self._failure(exc, method, url) from exc
             if log.isEnabledFor(logging.DEBUG):
                 log.debug("%s %s -> %s (%d bytes)", method, _path(url), status, len(payload))
             if status >= 400:
@@ -214,9 +296,53 @@ class Transport:
         # partial, not a lambda: a lambda would make every argument a closure cell on each
         # call, retried or not (garbage-collector work on the hot path).
         again = functools.partial(
-            self._attempt, method, url, params, json, data, headers, header_factory, timeout, None
+            self._attempt, method, url, params, json, data, headers, header_factory
         )
-        return await self._retry(first, method, url, idempotent, again)
+        return await self._retry(first, method, url, idempotent, deadline, again)
+
+    def _failure(self, exc: BaseException, method: str, url: str) -> AriesError:
+        """The error of ours for an aiohttp or OS failure of one attempt."""
+        if self._closed:  # close() cut the connection: not a network failure to retry
+            return ClientClosedError(
+                f"{method} {_path(url)}: the client was closed",
+                request_sent=not isinstance(exc, aiohttp.ClientConnectorError),
+            )
+        if isinstance(exc, TimeoutError):
+            return RequestTimeoutError(f"{method} {_path(url)} timed out")
+        if isinstance(exc, aiohttp.ClientConnectorError):
+            # Could not connect: the request was certainly not sent.
+            return ConnectionFailedError(
+                f"{method} {_path(url)}: cannot connect", request_sent=False
+            )
+        return ConnectionFailedError(
+            f"{method} {_path(url)}: connection failed ({type(exc).__name__})"
+        )
+
+    async def _read_capped(self, resp: aiohttp.ClientResponse, method: str, url: str) -> bytes:
+        """The body of a response without a usable ``Content-Length`` (chunked, compressed)
+        or announcing more than the cap, read no further than ``config.max_response_bytes``.
+
+        Raises:
+            ResponseTooLargeError: the body is larger than the cap (the connection is closed).
+        """
+        cap = self._max_body
+        length = resp.content_length
+        size = 0
+        chunks: list[bytes] = []
+        if length is None or length <= cap:
+            async for chunk in resp.content.iter_any():
+                size += len(chunk)
+                if size > cap:
+                    break
+                chunks.append(chunk)
+            else:
+                return b"".join(chunks)
+        resp.close()  # the rest is never read: drop the connection rather than reuse it
+        raise ResponseTooLargeError(
+            f"{method} {_path(url)}: the response body is larger than max_response_bytes={cap}",
+            limit=cap,
+            status=resp.status,
+        )
 
     def _target(self, url: str, query: str) -> yarl.URL:
         """The URL with a ready query string, parsed once: a URL object keeps what aiohttp
@@ -233,10 +359,14 @@ class Transport:
         method: str,
         url: str,
         idempotent: bool,
-        again: Callable[[], Awaitable[Response]],
+        deadline: float,
+        again: Callable[[Any, float, None], Awaitable[Response]],
     ) -> Response:
-        """Attempts 2.. under tenacity, after ``first`` (a retryable failure) ended attempt 1."""
-        from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+        """Attempts 2.. under tenacity, after ``first`` (a retryable failure) ended attempt 1.
+
+        Tenacity computes each wait before asking whether to stop (tenacity >= 8.3), so a
+        retry whose wait would end at or past ``deadline`` is never begun."""
+        from tenacity import AsyncRetrying, retry_if_exception
 
         policy = self._config.retry
 
@@ -245,22 +375,33 @@ class Transport:
 
         def _wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
-            delay = retry_delay(exc, state.attempt_number, policy, self._rand) if exc else 0.0
+            return retry_delay(exc, state.attempt_number, policy, self._rand) if exc else 0.0
+
+        def _stop(state: RetryCallState) -> bool:
+            if state.attempt_number >= policy.max_attempts:
+                return True
+            late = self._monotonic() + (state.upcoming_sleep or 0.0) >= deadline
+            if late:
+                log.info("giving up %s %s: its timeout would pass", method, _path(url))
+            return late
+
+        def _before_sleep(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
             log.info(
                 "retrying %s %s after %s in %.2fs (attempt %d)",
                 method,
                 _path(url),
                 type(exc).__name__,
-                delay,
+                state.upcoming_sleep,
                 state.attempt_number + 1,
             )
-            return delay
 
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(policy.max_attempts),
+            stop=_stop,
             retry=retry_if_exception(_retryable),
             wait=_wait,
-            sleep=self._sleep,
+            sleep=self._pause,
+            before_sleep=_before_sleep,
             reraise=True,
         )
         replay: Exception | None = first
@@ -271,8 +412,28 @@ class Transport:
                     # to tenacity as that attempt's outcome instead of sending again.
                     failed, replay = replay, None
                     raise failed
-                return await again()
+                return await again(self._remaining(deadline, method, url), deadline, None)
         raise AriesError("unreachable: retry loop ended without a result")  # pragma: no cover
+
+    async def _pause(self, seconds: float) -> None:
+        """The wait before a retry, cut short by :meth:`close`.
+
+        Raises:
+            ClientClosedError: the transport is or was closed during the wait.
+        """
+        if self._closing is None:
+            self._closing = asyncio.get_running_loop().create_future()
+        if not self._closed:
+            sleeper = asyncio.ensure_future(self._sleep(seconds))
+            try:
+                await asyncio.wait((sleeper, self._closing), return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                if not sleeper.done():
+                    sleeper.cancel()
+            if not self._closed:
+                sleeper.result()  # the sleep's own failure, if it had one
+                return
+        raise ClientClosedError("the client was closed during a retry wait")
 
 
 _TARGETS = 1024

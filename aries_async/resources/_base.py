@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-from aries_async.errors import ResponseFormatError, require_text
+from aries_async.errors import ResponseFormatError, ValidationError, require_text
 
 if TYPE_CHECKING:
     from aries_async.client import AriesClient
@@ -17,12 +19,19 @@ T = TypeVar("T")
 
 
 def path_segment(value: str, field: str) -> str:
-    """A non-empty identifier, percent-encoded for use inside a path.
+    """An identifier as one path segment: stripped, then percent-encoded with nothing left
+    as it is (``/``, ``?``, ``#`` and ``%`` included), so it can never reach another path.
+
+    Every path built from user input goes through here.
 
     Raises:
-        ValidationError: the value is empty or not a string.
+        ValidationError: the value is empty or not a string, or ``.`` or ``..``, which URL
+            normalisation would turn into "this" or "the parent" path (nothing is sent).
     """
-    return quote(require_text(value, field), safe="")
+    text = require_text(value, field)
+    if text in (".", ".."):
+        raise ValidationError(f"{field} must not be {text!r}", field=field)
+    return quote(text, safe="")
 
 
 class Resource:
@@ -32,9 +41,24 @@ class Resource:
         self._client = client
 
     async def _get(
-        self, path: str, params: Query | None = None, *, timeout: float | None = None
+        self,
+        path: str,
+        params: Query | None = None,
+        *,
+        timeout: float | None = None,
+        parse: Callable[[Any], T] | None = None,
     ) -> Any:
-        return await self._client.request("GET", path, params=params, timeout=timeout)
+        """``GET path``: the decoded body, or what ``parse`` makes of it (off the event loop
+        with a large body, see ``AriesClient.request``)."""
+        return await self._client.request("GET", path, params=params, timeout=timeout, parse=parse)
+
+    async def _get_as(self, path: str, cls: type[T], what: str, params: Query | None = None) -> T:
+        """``GET path`` structured as ``cls``: decoding and structuring both run off the
+        event loop when the body is large."""
+        parsed: T = await self._get(
+            path, params, parse=functools.partial(self._parse, cls=cls, what=what)
+        )
+        return parsed
 
     @staticmethod
     def _parse(data: Any, cls: type[T], what: str) -> T:

@@ -17,7 +17,12 @@ from aries_async.errors import (
     require_count,
     require_text,
 )
-from aries_async.models.market import Quote, QuoteBatch, parse_quote_batch, parse_quotes_response
+from aries_async.models.market import (
+    Quote,
+    QuoteBatch,
+    parse_quote_batch,
+    parse_quotes_response,
+)
 from aries_async.resources._base import Resource, path_segment
 
 if TYPE_CHECKING:
@@ -104,6 +109,13 @@ def _next_time(data: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ResponseFormatError(f"bars: nextTime is not a Unix time: {value!r}")
     return value // 1000 if value >= 10**11 else value  # milliseconds, as the server accepts
+
+
+def _bar_page(data: Any) -> tuple[list[Bar], int | None]:
+    """One page of bars and its continuation (run off the event loop for a large page)."""
+    from aries_async.models.market import parse_bars  # not on the quote path
+
+    return parse_bars(data), _next_time(data)
 
 
 def _text(value: object) -> str | None:
@@ -271,14 +283,10 @@ class Market(Resource):
         return self._bar_pages(params, to)
 
     async def _bar_pages(self, params: dict[str, str], to: int) -> AsyncIterator[Bar]:
-        from aries_async.models.market import parse_bars
-
         while True:
-            data = await self._get("/v1/chart/history", params)
-            bars = parse_bars(data)
+            bars, following = await self._get("/v1/chart/history", params, parse=_bar_page)
             for bar in bars:
                 yield bar
-            following = _next_time(data)
             if not bars or following is None or following > to:
                 return
             first, last = (int(bar.time.timestamp()) for bar in (bars[0], bars[-1]))
@@ -324,5 +332,5 @@ class Market(Resource):
         from aries_async.models.options import OptionChain
 
         seg = path_segment(_symbol(symbol), "symbol")
-        data = await self._get(f"/v1/options/{seg}/contracts/{expiry.isoformat()}")
-        return self._parse(data, OptionChain, "option chain")
+        path = f"/v1/options/{seg}/contracts/{expiry.isoformat()}"
+        return await self._get_as(path, OptionChain, "option chain")

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from aries_async.errors import (
+    ClientClosedError,
     ConnectionFailedError,
     OrderOutcomeUnknownError,
     RequestTimeoutError,
@@ -26,6 +27,7 @@ from aries_async.errors import (
     require_count,
     require_text,
 )
+from aries_async.http.pagination import cursor_pages
 from aries_async.models.orders import (
     CancelAck,
     CancelRequest,
@@ -96,21 +98,17 @@ def _acknowledgement(data: Any, what: str) -> dict[str, Any]:
 class Orders(Resource):
     """Order calls."""
 
-    async def _pages(
-        self, path: str, params: dict[str, str], limit: int
-    ) -> AsyncGenerator[Order, None]:
+    def _pages(self, path: str, params: dict[str, str], limit: int) -> AsyncGenerator[Order, None]:
         require_count(limit, "page_size", _MAX_LIMIT)
-        cursor = 0
-        while True:
+
+        async def fetch(cursor: int) -> tuple[list[Order], int]:
             query = dict(params, limit=str(limit))
             if cursor:
                 query["cursor"] = str(cursor)
-            page = self._parse(await self._get(path, query), OrderPage, "orders")
-            for order in page.orders:
-                yield order
-            if not page.next_cursor or page.next_cursor == cursor or not page.orders:
-                return
-            cursor = page.next_cursor
+            page = await self._get_as(path, OrderPage, "orders", query)
+            return page.orders, page.next_cursor
+
+        return cursor_pages(fetch, "orders")
 
     async def active(self, account_id: str, *, page_size: int = 200) -> list[Order]:
         """``GET /v2/accounts/{id}/orders``: open orders plus today's activity, every page."""
@@ -156,10 +154,12 @@ class Orders(Resource):
         rejection in a 200 (``success: false``) is returned as the ack; check ``ack.accepted``.
 
         Raises:
-            OrderOutcomeUnknownError: timeout, reset, 5xx, or a 2xx that is not an order
-                acknowledgement (``{}``, ``{"message": "ok"}``, an envelope, a list, no JSON:
-                only a body saying ``success: false`` or ``status: REJECTED`` is a rejection,
-                and an accepting one must carry ``clOrdId``); carries the client id.
+            OrderOutcomeUnknownError: timeout, reset, 5xx, the client closed (``aclose``) after
+                sending, or a 2xx that is not an order acknowledgement (``{}``,
+                ``{"message": "ok"}``, an envelope, a list, no JSON: only a body saying
+                ``success: false`` or ``status: REJECTED`` is a rejection, and an accepting one
+                must carry ``clOrdId``); carries the client id.
+            ClientClosedError: the client was closed before the order was sent.
             APIError: the server refused the order (4xx); it was not placed.
             AuthError: no usable token, found before anything was sent (the order was not
                 placed): :class:`~aries_async.errors.NotSignedInError`,
@@ -183,7 +183,7 @@ class Orders(Resource):
             return self._parse(_acknowledgement(data, "an order"), OrderAck, "order ack")
         except (RequestTimeoutError, ServerError, ResponseFormatError) as exc:
             raise self._unknown(request, exc) from exc
-        except ConnectionFailedError as exc:
+        except (ConnectionFailedError, ClientClosedError) as exc:
             if not exc.request_sent:
                 raise
             raise self._unknown(request, exc) from exc

@@ -300,36 +300,92 @@ async def _fault_middleware(request: web.Request, handler: Handler) -> web.Strea
                 request, burst.status, kind, "SIMULATED_FAILURE", "simulated server failure"
             )
     response = await handler(request)
-    size = next(
-        (n for key, n in faults.huge_body.items() if route_matches(key, method, path, template)),
-        None,
-    )
-    if size is not None and isinstance(response, web.Response) and response.status == 200:
-        return _blown_up(response, size)
+    for key, size in faults.huge_body.items():
+        if (
+            route_matches(key, method, path, template)
+            and isinstance(response, web.Response)
+            and response.status == 200
+        ):
+            return await _huge(request, response, size, chunked=faults.huge_body_chunked)
+    for key, gap in faults.trickle_body.items():
+        if route_matches(key, method, path, template) and isinstance(response, web.Response):
+            return await _trickle(request, response, gap)
     return response
 
 
-def _blown_up(response: web.Response, size: int) -> web.Response:
-    """``response`` with each top-level list of its JSON body repeated until the body holds at
-    least ``size`` bytes (the ``huge_body`` fault); a body that is not JSON is left alone."""
+def _body_of(response: web.Response) -> bytes:
     body = response.body
-    if not isinstance(body, bytes) or not body or response.content_type != "application/json":
-        return response
+    return body if isinstance(body, bytes) else b""
+
+
+def _stream_like(response: web.Response) -> web.StreamResponse:
+    stream = web.StreamResponse(status=response.status, headers=response.headers)
+    stream.headers.popall("Content-Length", None)
+    stream.content_type = response.content_type
+    return stream
+
+
+def _grown(body: bytes, size: int) -> bytes:
+    """A JSON ``body`` grown towards ``size`` bytes by repeating each of its top-level lists (a
+    body that is a list is repeated itself), so that it keeps its documented shape; at most
+    ``size`` bytes unless the body was larger already. Other bodies come back as they are."""
     data = orjson.loads(body)
     if not isinstance(data, list) and not (
         isinstance(data, dict) and any(isinstance(v, list) and v for v in data.values())
     ):
-        return response  # nothing to repeat
-    times = 1
-    while len(body) < size:
-        times = max(times + 1, -(-times * size // len(body)))  # the fixed part: a few rounds
+        return body  # nothing to repeat
+
+    def repeated(times: int) -> bytes:
         if isinstance(data, list):
-            grown: Any = data * times
-        else:
-            grown = {k: v * times if isinstance(v, list) else v for k, v in data.items()}
-        body = orjson.dumps(grown)
-    response.body = body
-    return response
+            return orjson.dumps(data * times)
+        return orjson.dumps({k: v * times if isinstance(v, list) else v for k, v in data.items()})
+
+    times = max(1, size // len(body))
+    grown = repeated(times)
+    while len(grown) > size and times > 1:  # the fixed part of the body: a round or two
+        times = max(1, times * size // len(grown) - 1)
+        grown = repeated(times)
+    return grown if len(grown) <= size else body
+
+
+async def _huge(
+    request: web.Request, response: web.Response, size: int, *, chunked: bool
+) -> web.StreamResponse:
+    """``response`` grown to ``size`` bytes (the ``huge_body`` fault): lists repeated, then
+    trailing white space (valid JSON still); sent with ``Content-Length`` or chunked."""
+    body = _body_of(response)
+    if body and response.content_type == "application/json":
+        body = _grown(body, size)
+    padding = max(0, size - len(body))
+    if not chunked:
+        response.body = body + b" " * padding
+        return response
+    stream = _stream_like(response)
+    stream.enable_chunked_encoding()
+    await stream.prepare(request)
+    await stream.write(body)
+    piece = b" " * 65536
+    while padding > 0:
+        await stream.write(piece[:padding])
+        padding -= len(piece)
+    await stream.write_eof()
+    return stream
+
+
+async def _trickle(request: web.Request, response: web.Response, gap: float) -> web.StreamResponse:
+    """``response`` sent one byte every ``gap`` seconds (its Content-Length announced)."""
+    body = _body_of(response)
+    stream = _stream_like(response)
+    stream.content_length = len(body)
+    await stream.prepare(request)
+    try:
+        for index in range(len(body)):
+            await stream.write(body[index : index + 1])
+            await asyncio.sleep(gap)
+        await stream.write_eof()
+    except ConnectionError:  # the client gave up: that is what the fault is for
+        pass
+    return stream
 
 
 @web.middleware
@@ -588,10 +644,13 @@ def _int_param(request: web.Request, name: str, default: int, low: int, high: in
     return value
 
 
-def _page(orders: list[Any], cursor: int, limit: int) -> tuple[list[Any], int]:
+def _page(orders: list[Any], cursor: int, limit: int, *, cycle: bool) -> tuple[list[Any], int]:
     chunk = orders[cursor : cursor + limit]
     following = cursor + limit
-    return chunk, following if following < len(orders) else 0
+    if following < len(orders):
+        return chunk, following
+    # Faults.cycle_cursors: the last page sends the client back to the second one.
+    return chunk, limit if cycle and len(orders) > limit else 0
 
 
 async def _active_orders(request: web.Request) -> web.StreamResponse:
@@ -605,7 +664,7 @@ async def _active_orders(request: web.Request) -> web.StreamResponse:
         return _validation(request, "INVALID_PARAMETER", str(exc))
     ctx = _ctx(request)
     orders = ctx.state.active_orders(account)
-    chunk, following = _page(orders, cursor, limit)
+    chunk, following = _page(orders, cursor, limit, cycle=ctx.faults.cycle_cursors)
     listed: list[Any] | None = [o.wire() for o in chunk]
     if not listed and ctx.faults.null_active_orders:
         listed = None
@@ -667,7 +726,7 @@ async def _order_history(request: web.Request) -> web.StreamResponse:
     orders = ctx.state.history(
         account, start.timestamp(), end.timestamp(), ascending=order_by == "asc"
     )
-    chunk, following = _page(orders, cursor, limit)
+    chunk, following = _page(orders, cursor, limit, cycle=ctx.faults.cycle_cursors)
     return _json({"orders": [o.wire() for o in chunk], "nextCursor": following})
 
 

@@ -25,7 +25,10 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --ws-drop-after N / --ws-malformed-every N / --ws-stall   websocket faults
     --ws-expire-after-auth authExpired|authRequired   end each socket right after authSuccess
     --ws-close-after-accept                     close each socket right after authSuccess
-    --huge-body ROUTE=BYTES                     blow the route's JSON answer up to BYTES
+    --trickle-body ROUTE=SECONDS                send those bodies a byte at a time
+    --huge-body ROUTE=BYTES                     grow those JSON answers to BYTES
+    --huge-body-chunked                         send padded bodies without Content-Length
+    --cycle-cursors                             order pages that never end
 """
 
 from __future__ import annotations
@@ -169,7 +172,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--ws-expire-after-auth", choices=("authExpired", "authRequired"), default=None
     )
     faults.add_argument("--ws-close-after-accept", action="store_true")
+    faults.add_argument("--trickle-body", action="append", default=[], metavar="ROUTE=SECONDS")
     faults.add_argument("--huge-body", action="append", default=[], metavar="ROUTE=BYTES")
+    faults.add_argument("--huge-body-chunked", action="store_true")
+    faults.add_argument("--cycle-cursors", action="store_true")
 
 
 def build_faults(args: argparse.Namespace) -> Faults:
@@ -188,7 +194,12 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_stall=args.ws_stall,
         ws_expire_after_auth=args.ws_expire_after_auth,
         ws_close_after_accept=args.ws_close_after_accept,
+        huge_body_chunked=args.huge_body_chunked,
+        cycle_cursors=args.cycle_cursors,
     )
+    for spec in args.trickle_body:
+        route, _, gap = spec.rpartition("=")
+        faults.trickle_body[route.strip()] = float(gap)
     for spec in args.rate_limit:
         route, limit = _rate_limit(spec)
         faults.rate_limit[route] = limit

@@ -54,9 +54,15 @@ field                              effect
 ``ws_close_after_accept``          every socket is closed (1000) right after the server accepted
                                    its authentication (``authSuccess`` and, on the market
                                    socket, the ``marketStatus`` push are sent first)
-``huge_body``                      route -> bytes: the JSON answer is blown up to at least that
-                                   size by repeating each of its top-level lists (a body that is
-                                   a list is repeated itself), so it keeps its documented shape
+``trickle_body``                   route -> seconds: the answer's body is sent one byte at a
+                                   time, that long apart (a server that never quite stalls)
+``huge_body``                      route -> bytes: the JSON answer grows to that size: its
+                                   top-level lists repeated (so it keeps its documented shape),
+                                   then trailing white space to the exact size
+``huge_body_chunked``              send those padded bodies chunked, without
+                                   ``Content-Length`` (True) or with it (False)
+``cycle_cursors``                  the order lists' last page (of two or more) names the second
+                                   page as ``nextCursor`` instead of 0: the pages never end
 =================================  ==============================================================
 """
 
@@ -137,9 +143,11 @@ class Faults:
     # Websocket servers that accept and then end every connection (reconnect backoff).
     ws_expire_after_auth: str | None = None
     ws_close_after_accept: bool = False
-    # A response-size switch: a legitimately shaped answer of any size (size caps, a parse that
-    # must not block the event loop).
+    # Misbehaving bodies and paging (the client's time budget, size cap and page trail).
+    trickle_body: dict[str, float] = attrs.Factory(dict)
     huge_body: dict[str, int] = attrs.Factory(dict)
+    huge_body_chunked: bool = False
+    cycle_cursors: bool = False
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""

@@ -184,8 +184,8 @@ def test_url_shortcut_matches_the_general_join(base: str, path: str) -> None:
         else base.rstrip("/") + "/" + path.lstrip("/")
     )
     client = AriesClient(config)
-    assert client._url(path) == expected
-    assert client._url(path) == expected  # again: the same join
+    assert client._url(path, False) == expected  # False: no origin check here
+    assert client._url(path, False) == expected  # again: the same join
 
 
 async def test_a_query_string_reaches_the_server_as_aiohttp_sends_it() -> None:

@@ -1,0 +1,114 @@
+"""The simulator's misbehaving-body and paging faults, seen with a raw aiohttp client."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from sim_http import SimApi
+
+from aries_async.sim import Simulator
+from aries_async.sim.cli import add_arguments, build_faults
+
+ACCOUNT = "TEST-SIM-001"
+QUOTES = "/v1/chart/quotes?symbols=KO"
+
+
+@pytest.fixture
+async def http(sim: Simulator) -> AsyncIterator[aiohttp.ClientSession]:
+    """A raw session to ``sim`` sending an all-scope token (``SimApi``'s), for raw reads."""
+    api = SimApi(sim, aiohttp.ClientSession(base_url=sim.base_url))
+    async with api.session as session:
+        session.headers.update(api.headers)
+        yield session
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+async def test_huge_body_pads_valid_json(
+    sim: Simulator, http: aiohttp.ClientSession, chunked: bool
+) -> None:
+    sim.faults.huge_body["GET /v1/chart/quotes"] = 300_000
+    sim.faults.huge_body_chunked = chunked
+    async with http.get(QUOTES) as resp:
+        body = await resp.read()
+        length = resp.content_length
+    assert len(body) == 300_000
+    assert length == (None if chunked else 300_000)
+    assert json.loads(body)["d"][0]["n"] == "KO"
+
+
+async def test_trickle_body_sends_a_byte_at_a_time(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    sim.faults.trickle_body["/v1/market/status"] = 0.001
+    async with http.get("/v1/market/status", params={"exchange": "US"}) as resp:
+        sizes = [len(chunk) async for chunk in resp.content.iter_any()]
+    assert len(sizes) > 10 and max(sizes) < sum(sizes)  # many small arrivals, not one body
+
+
+async def test_trickle_survives_a_client_that_gives_up(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    sim.faults.trickle_body["/v1/market/status"] = 0.05
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        async with http.get(
+            "/v1/market/status",
+            params={"exchange": "US"},
+            timeout=aiohttp.ClientTimeout(total=0.1),
+        ) as resp:
+            await resp.read()
+    sim.faults.trickle_body.clear()
+    async with http.get("/v1/market/status", params={"exchange": "US"}) as resp:
+        assert resp.status == 200
+    assert time.monotonic() - started < 5
+
+
+async def test_cycle_cursors_send_the_last_page_back_to_the_second(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    for i in range(5):
+        sim.state.place(
+            {
+                "tradingAccountId": ACCOUNT,
+                "symbol": "KO",
+                "side": "BUY",
+                "type": "LIMIT",
+                "qty": "1",
+                "price": f"1.0{i}",
+                "timeInForce": "DAY",
+            }
+        )
+    sim.faults.cycle_cursors = True
+    path = f"/v2/accounts/{ACCOUNT}/orders"
+    cursors = []
+    cursor = 0
+    for _ in range(4):
+        async with http.get(path, params={"limit": "2", "cursor": str(cursor)}) as resp:
+            cursor = (await resp.json())["nextCursor"]
+            cursors.append(cursor)
+    assert cursors == [2, 4, 2, 4]
+
+
+def test_cli_flags_for_body_and_paging_faults() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args(
+        [
+            "--trickle-body",
+            "GET /v1/chart/quotes=0.5",
+            "--huge-body",
+            "*=1000000",
+            "--huge-body-chunked",
+            "--cycle-cursors",
+        ]
+    )
+    faults = build_faults(args)
+    assert faults.trickle_body == {"GET /v1/chart/quotes": 0.5}
+    assert faults.huge_body == {"*": 1_000_000}
+    assert faults.huge_body_chunked is True
+    assert faults.cycle_cursors is True

@@ -1,0 +1,258 @@
+"""The transport under misbehaving servers and hostile input: the call's time budget, a closed
+client, the token's origin, ids in paths, the response size cap and pages that never end."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from aries_async import AriesClient, OrderOutcomeUnknownError, OrderRequest, RetryPolicy
+from aries_async.errors import (
+    ClientClosedError,
+    RateLimitError,
+    RequestTimeoutError,
+    ResponseTooLargeError,
+    ServerError,
+    ValidationError,
+)
+from aries_async.sim import RateLimitFault, ServerErrorFault, Simulator
+from aries_async.testing import RecordingSleep
+
+ACCOUNT = "TEST-SIM-001"
+STATUS = "/v1/market/status"
+
+
+class FakeTime:
+    """A monotonic clock that only moves when the client sleeps (its ``sleep``)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.waits: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.now += seconds
+
+
+def requests_to(sim: Simulator, path: str) -> int:
+    return sum(1 for r in sim.journal if r.raw_path == path)
+
+
+# -- 9. timeout is the whole call's budget ---------------------------------------------------
+
+
+async def test_retries_and_waits_stay_inside_the_timeout(sim: Simulator) -> None:
+    fake = FakeTime()
+    cfg = sim.client_config(retry=RetryPolicy(jitter=0.0, max_attempts=4), timeout=1.0)
+    async with AriesClient(cfg, token=sim.issue_token(), sleep=fake.sleep, monotonic=fake) as c:
+        sim.faults.server_errors[STATUS] = ServerErrorFault(count=4, status=503)
+        with pytest.raises(ServerError):
+            await c.market.status()
+    # 0.5 s fits in the 1 s budget; the next wait (1 s) would not: the last error is raised.
+    assert fake.waits == [0.5]
+    assert requests_to(sim, STATUS) == 2
+
+
+async def test_a_retry_after_beyond_the_budget_is_not_waited_for(sim: Simulator) -> None:
+    fake = FakeTime()
+    cfg = sim.client_config(retry=RetryPolicy(jitter=0.0), timeout=2.0)
+    async with AriesClient(cfg, token=sim.issue_token(), sleep=fake.sleep, monotonic=fake) as c:
+        sim.faults.rate_limit[STATUS] = RateLimitFault(count=1, retry_after=5)
+        with pytest.raises(RateLimitError):
+            await c.market.status()
+        with c.timeout(10):  # a block's timeout is a budget too: now the wait fits
+            sim.faults.rate_limit[STATUS] = RateLimitFault(count=1, retry_after=5)
+            assert await c.market.status()
+    assert fake.waits == [5.0]
+
+
+async def test_a_byte_at_a_time_server_cannot_hold_a_call_past_its_timeout(
+    sim: Simulator,
+) -> None:
+    # A real, short timeout firing: each attempt would time out after 0.3 s and be retried.
+    cfg = sim.client_config(retry=RetryPolicy(max_attempts=4), timeout=0.3)
+    async with AriesClient(cfg, token=sim.issue_token(), sleep=RecordingSleep()) as client:
+        sim.faults.trickle_body[STATUS] = 0.02
+        started = time.monotonic()
+        with pytest.raises(RequestTimeoutError):
+            await client.market.status()
+        elapsed = time.monotonic() - started
+    assert elapsed < 0.6
+    assert requests_to(sim, STATUS) == 1
+
+
+async def test_attempt_timeout_leaves_room_for_a_retry(sim: Simulator) -> None:
+    cfg = sim.client_config(retry=RetryPolicy(max_attempts=2), timeout=5.0, attempt_timeout=0.15)
+    sleep = RecordingSleep()
+    async with AriesClient(cfg, token=sim.issue_token(), sleep=sleep) as client:
+        sim.faults.trickle_body[STATUS] = 0.02
+        with pytest.raises(RequestTimeoutError):
+            await client.market.status()
+    assert requests_to(sim, STATUS) == 2
+    assert len(sleep.waits) == 1
+
+
+# -- 10. aclose() means closed -----------------------------------------------------------------
+
+
+async def _arrived(sim: Simulator, path: str) -> None:
+    """Wait (by polling the journal, not the clock) until ``path`` reached the simulator."""
+    for _ in range(2000):
+        if requests_to(sim, path):
+            return
+        await asyncio.sleep(0.001)
+    raise AssertionError(f"{path} never arrived")
+
+
+async def test_aclose_ends_an_in_flight_call_with_a_typed_error_not_a_retry(
+    sim: Simulator,
+) -> None:
+    sleep = RecordingSleep()
+    client = AriesClient(sim.client_config(), token=sim.issue_token(), sleep=sleep)
+    await client.__aenter__()
+    sim.faults.route_latency[STATUS] = 2.0
+    call = asyncio.create_task(client.market.status())
+    await _arrived(sim, STATUS)
+    started = time.monotonic()
+    await client.aclose()
+    with pytest.raises(ClientClosedError):
+        await asyncio.wait_for(call, 1.5)
+    assert time.monotonic() - started < 0.5
+    assert requests_to(sim, STATUS) == 1
+    assert sleep.waits == []
+
+
+async def test_aclose_ends_a_retry_wait_at_once(sim: Simulator) -> None:
+    client = AriesClient(sim.client_config(retry=RetryPolicy(jitter=0.0, initial_backoff=30)))
+    await client.auth.set_token(sim.issue_token())
+    sim.faults.server_errors[STATUS] = ServerErrorFault(count=1)
+    call = asyncio.create_task(client.market.status())
+    await _arrived(sim, STATUS)
+    for _ in range(20):  # let the 503 arrive and the 30 s wait begin
+        await asyncio.sleep(0.01)
+    await client.aclose()
+    with pytest.raises(ClientClosedError):
+        await asyncio.wait_for(call, 1.0)
+    assert requests_to(sim, STATUS) == 1
+
+
+async def test_a_call_after_aclose_raises_and_opens_no_pool(sim: Simulator) -> None:
+    async with AriesClient(sim.client_config(), token=sim.issue_token()) as client:
+        await client.market.status()
+    session = client._transport._session
+    with pytest.raises(ClientClosedError):
+        await client.market.status()
+    with pytest.raises(ClientClosedError):
+        await client.request("GET", STATUS, params={"exchange": "US"})
+    assert client._transport._session is session and session is not None and session.closed
+    assert requests_to(sim, STATUS) == 1
+    await client.aclose()  # closing twice is fine
+    with pytest.raises(ClientClosedError):
+        async with client:
+            pass
+
+
+# -- 11. the bearer token goes only to the API origin ---------------------------------------
+
+
+async def test_an_absolute_url_on_another_origin_is_refused_before_sending(
+    sim: Simulator,
+) -> None:
+    # localhost and 127.0.0.1 reach the same simulator but are different origins.
+    foreign = sim.base_url.replace("127.0.0.1", "localhost") + "/v1/users/me"
+    async with AriesClient(sim.client_config(), token=sim.issue_token()) as client:
+        for url in (
+            foreign,
+            sim.base_url.replace("http://", "https://") + "/v1/users/me",
+            "http://127.0.0.1:1/v1/users/me",
+            sim.base_url + "@localhost:1/v1/users/me",  # the host is localhost
+            sim.base_url.replace("://", "://user@") + "/v1/users/me",  # credentials of its own
+        ):
+            with pytest.raises(ValidationError) as info:
+                await client.request("GET", url)
+            assert info.value.field == "path"
+        assert requests_to(sim, "/v1/users/me") == 0
+        assert await client.request("GET", sim.base_url + "/v1/users/me")  # same origin: fine
+        # Without the token any URL may be called.
+        health = foreign.replace("/v1/users/me", "/health")
+        assert await client.request("GET", health, authenticated=False) == {"status": "ok"}
+    assert [r.raw_path for r in sim.journal] == ["/v1/users/me", "/health"]
+
+
+# -- 13. responses have a size cap; big bodies are parsed off the loop -----------------------
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+async def test_a_body_over_the_cap_raises_while_reading(sim: Simulator, chunked: bool) -> None:
+    cfg = sim.client_config(max_response_bytes=100_000)
+    async with AriesClient(cfg, token=sim.issue_token(), sleep=RecordingSleep()) as client:
+        sim.faults.huge_body[STATUS] = 5_000_000
+        sim.faults.huge_body_chunked = chunked
+        with pytest.raises(ResponseTooLargeError) as info:
+            await client.market.status()
+        assert info.value.limit == 100_000
+        sim.faults.huge_body[STATUS] = 99_000  # under the cap: fine
+        assert await client.market.status()
+    assert requests_to(sim, STATUS) == 2  # not retried
+
+
+async def test_the_default_cap_refuses_a_body_announced_larger(sim: Simulator) -> None:
+    async with AriesClient(sim.client_config(), token=sim.issue_token()) as client:
+        sim.faults.huge_body[STATUS] = 65 * 2**20
+        with pytest.raises(ResponseTooLargeError):
+            await client.market.status()
+
+
+async def test_a_large_body_is_decoded_and_parsed_off_the_event_loop(sim: Simulator) -> None:
+    threads: list[int] = []
+
+    def spy(data: Any) -> Any:
+        threads.append(threading.get_ident())
+        return data
+
+    cfg = sim.client_config(offload_parse_bytes=50_000)
+    params = {"exchange": "US"}
+    async with AriesClient(cfg, token=sim.issue_token()) as client:
+        small = await client.request("GET", STATUS, params=params, parse=spy)
+        sim.faults.huge_body[STATUS] = 200_000
+        large = await client.request("GET", STATUS, params=params, parse=spy)
+        chain = await client.market.option_chain("AAPL", (await _expiry(client)))
+    assert small["exchange"] == large["exchange"] == "US"
+    assert chain.calls
+    loop_thread = threading.get_ident()
+    assert threads[0] == loop_thread  # a small body is parsed in place...
+    assert threads[1] != loop_thread  # ...a large one in a worker thread
+
+
+async def _expiry(client: AriesClient) -> Any:
+    return (await client.market.option_expirations("AAPL"))[0]
+
+
+async def test_an_order_in_flight_when_the_client_closes_is_an_unknown_outcome(
+    sim: Simulator,
+) -> None:
+    # The order reached the server (which executes it and never answers): closing the client
+    # must not make it look like an order that was never sent.
+    client = AriesClient(sim.client_config(), token=sim.issue_token())
+    await client.__aenter__()
+    sim.faults.swallow_order_response = 1
+    sim.faults.swallow_mode = "hang"
+    order = OrderRequest(
+        account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", qty=1, price="1.00"
+    )
+    call = asyncio.create_task(client.orders.place(order))
+    await _arrived(sim, "/v1/orders")
+    await client.aclose()
+    with pytest.raises(OrderOutcomeUnknownError) as info:
+        await asyncio.wait_for(call, 1.0)
+    assert isinstance(info.value.__cause__, ClientClosedError)
+    with pytest.raises(ClientClosedError):  # after close nothing is sent: not unknown
+        await client.orders.place(order)
+    assert requests_to(sim, "/v1/orders") == 1
