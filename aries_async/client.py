@@ -11,12 +11,11 @@ import importlib
 import logging
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import aiohttp
-import orjson
 import yarl
 
 from aries_async.auth.oauth import OAuth
@@ -28,12 +27,12 @@ from aries_async.errors import (
     APIError,
     AuthenticationError,
     ClientClosedError,
-    ResponseFormatError,
     TokenRefreshError,
     TransportError,
     ValidationError,
     require_text,
 )
+from aries_async.http.decode import Parse, decode_body
 from aries_async.http.transport import Clock, Query, Sleep, Transport
 
 if TYPE_CHECKING:
@@ -47,9 +46,6 @@ if TYPE_CHECKING:
 __all__ = ["AriesClient", "StreamOpener"]
 
 log = logging.getLogger("aries_async")
-
-Parse = Callable[[Any], Any]
-"""Turns a decoded body into what a call returns (run off the loop with a large body)."""
 
 _IDEMPOTENT = frozenset(("GET", "HEAD", "PUT", "DELETE", "OPTIONS"))
 
@@ -397,8 +393,8 @@ class AriesClient:
                 await self.auth.invalidate(bearer.used)
         body = response.body
         if len(body) < self._offload:
-            return _decoded(body, response.headers, method, path, parse)
-        return await asyncio.to_thread(_decoded, body, response.headers, method, path, parse)
+            return decode_body(body, response.headers, method, path, parse)
+        return await asyncio.to_thread(decode_body, body, response.headers, method, path, parse)
 
     def market_stream(self, **kwargs: Any) -> StreamOpener[MarketStream]:
         """A market-data stream: ``async with client.market_stream() as stream`` gives a
@@ -448,22 +444,3 @@ class AriesClient:
 
     def __repr__(self) -> str:
         return f"AriesClient(base_url={self.config.endpoints.base_url!r})"
-
-
-def _decoded(
-    body: bytes, headers: Mapping[str, str], method: str, path: str, parse: Parse | None
-) -> Any:
-    """A response body decoded (JSON, else text; None when empty), then ``parse``d if given."""
-    data: Any = None
-    if body:
-        content_type = headers.get("Content-Type", "")
-        if "json" not in content_type and body.lstrip()[:1] not in (b"{", b"["):
-            data = body.decode("utf-8", "replace")
-        else:
-            try:
-                data = orjson.loads(body)
-            except orjson.JSONDecodeError as exc:
-                raise ResponseFormatError(
-                    f"{method} {path}: the body is not JSON", body=body
-                ) from exc
-    return data if parse is None else parse(data)

@@ -118,6 +118,12 @@ def _bar_page(data: Any) -> tuple[list[Bar], int | None]:
     return parse_bars(data), _next_time(data)
 
 
+async def _flat(pages: AsyncIterator[list[Bar]]) -> AsyncIterator[Bar]:
+    async for page in pages:
+        for bar in page:
+            yield bar
+
+
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
@@ -257,8 +263,13 @@ class Market(Resource):
             ResponseFormatError: the server answered ``s: "error"`` inside a 200, or a
                 continuation that does not advance.
         """
-        pages = self.iter_bars(symbol, resolution, start, end, include_extended=include_extended)
-        return [bar async for bar in pages]
+        bars: list[Bar] = []
+        # A page at a time: a large page is one list extension, not an async step per bar.
+        async for page in self._bar_pages(
+            self._bar_query(symbol, resolution, start, end, include_extended)
+        ):
+            bars += page
+        return bars
 
     def iter_bars(
         self,
@@ -271,6 +282,18 @@ class Market(Resource):
     ) -> AsyncIterator[Bar]:
         """The bars of :meth:`bars`, oldest first, one page of the server at a time (the input
         is checked here, before anything is sent)."""
+        return _flat(
+            self._bar_pages(self._bar_query(symbol, resolution, start, end, include_extended))
+        )
+
+    @staticmethod
+    def _bar_query(
+        symbol: str,
+        resolution: Resolution,
+        start: datetime | int,
+        end: datetime | int,
+        include_extended: bool,
+    ) -> dict[str, str]:
         from aries_async.models.market import RESOLUTIONS
 
         size = _resolution(resolution, RESOLUTIONS)
@@ -280,13 +303,13 @@ class Market(Resource):
         params = {"symbol": _symbol(symbol), "resolution": size, "from": str(frm), "to": str(to)}
         if include_extended:
             params["includeExtended"] = "true"
-        return self._bar_pages(params, to)
+        return params
 
-    async def _bar_pages(self, params: dict[str, str], to: int) -> AsyncIterator[Bar]:
+    async def _bar_pages(self, params: dict[str, str]) -> AsyncIterator[list[Bar]]:
+        to = int(params["to"])
         while True:
             bars, following = await self._get("/v1/chart/history", params, parse=_bar_page)
-            for bar in bars:
-                yield bar
+            yield bars
             if not bars or following is None or following > to:
                 return
             first, last = (int(bar.time.timestamp()) for bar in (bars[0], bars[-1]))

@@ -1,0 +1,82 @@
+"""Large bodies decoded a slice at a time give exactly what orjson gives."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import orjson
+import pytest
+
+from aries_async.errors import ResponseFormatError
+from aries_async.http import decode
+from aries_async.http.decode import SLICED_BYTES, decode_body, loads_in_slices
+
+JSON = {"Content-Type": "application/json"}
+
+
+def _document(seed: int, items: int) -> Any:
+    rand = random.Random(seed)
+    row = {
+        "price": 187.25,
+        "tiny": 1e-7,
+        "huge": 1.5e300,
+        "qty": 10,
+        "neg": -(2**62),
+        "max": 2**63 - 1,
+        "text": 'é "quoted" \\ \n\t ☃ 𝄞',
+        "none": None,
+        "flags": [True, False],
+        "nested": {"a": [], "b": {}, "c": [[1, 2.5], {"d": "e"}]},
+    }
+    return {
+        "s": "ok",
+        "rows": [dict(row, i=i, r=rand.random()) for i in range(items)],
+        "t": [rand.randrange(10**10) for _ in range(items)],
+    }
+
+
+@pytest.mark.parametrize("items", [0, 1, 3_000])  # 3,000 rows span many slices
+def test_slices_decode_to_what_orjson_decodes(items: int) -> None:
+    body = orjson.dumps(_document(items, items))
+    assert loads_in_slices(body) == orjson.loads(body)
+    assert loads_in_slices(b"  [1, 2.0, -3]  \n") == [1, 2.0, -3]
+    assert [type(v) for v in loads_in_slices(b"[1, 2.0]")] == [int, float]
+
+
+def test_what_the_incremental_parser_refuses_orjson_decides() -> None:
+    assert loads_in_slices(b"[-9223372036854775808, 1]") == [-(2**63), 1]
+
+
+def test_a_body_split_inside_a_token_still_decodes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(decode, "_SLICE", 7)  # slices end inside strings, numbers and escapes
+    body = orjson.dumps(_document(1, 40))
+    assert loads_in_slices(body) == orjson.loads(body)
+
+
+@pytest.mark.parametrize(
+    "body", [b'{"a": [1, 2', b"[1] [2]", b"[NaN]", b"{'a': 1}", b"", b"[1,]"]
+)
+def test_what_is_not_one_json_document_is_refused(body: bytes) -> None:
+    with pytest.raises(orjson.JSONDecodeError):
+        loads_in_slices(body)
+
+
+def test_decode_body_takes_the_sliced_path_for_large_bodies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sliced: list[int] = []
+
+    def spy(body: bytes) -> Any:
+        sliced.append(len(body))
+        return loads_in_slices(body)
+
+    monkeypatch.setattr(decode, "loads_in_slices", spy)
+    small = orjson.dumps(_document(2, 10))
+    large = orjson.dumps(_document(3, 5_000))
+    assert len(small) < SLICED_BYTES <= len(large)
+    assert decode_body(small, JSON, "GET", "/x", None) == orjson.loads(small)
+    assert decode_body(large, JSON, "GET", "/x", len) == 3  # parse gets the decoded document
+    assert sliced == [len(large)]
+    with pytest.raises(ResponseFormatError, match="not JSON"):
+        decode_body(large[:-1], JSON, "GET", "/x", None)
