@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -13,9 +14,13 @@ if TYPE_CHECKING:
     from aries_async.client import AriesClient
     from aries_async.http.transport import Query
 
-__all__ = ["Resource", "path_segment"]
+__all__ = ["BUILT_TYPES", "Resource", "path_segment"]
 
 T = TypeVar("T")
+
+BUILT_TYPES: set[Any] = set()
+"""The types the converter has built in this process (cattrs has generated their code); a test
+clears it to see a type built for the first time."""
 
 
 def path_segment(value: str, field: str) -> str:
@@ -54,11 +59,27 @@ class Resource:
 
     async def _get_as(self, path: str, cls: type[T], what: str, params: Query | None = None) -> T:
         """``GET path`` structured as ``cls``: decoding and structuring both run off the
-        event loop when the body is large."""
+        event loop when the body is large, or when ``cls`` is built for the first time."""
+        if cls not in BUILT_TYPES:
+            return await self._structure(await self._get(path, params), cls, what)
         parsed: T = await self._get(
             path, params, parse=functools.partial(self._parse, cls=cls, what=what)
         )
         return parsed
+
+    async def _structure(self, data: Any, cls: type[T], what: str) -> T:
+        """``data`` as ``cls``. The first time a type is built in this process, cattrs writes
+        and compiles its code (milliseconds, more for nested models): that runs in a worker
+        thread, so the event loop goes on meanwhile.
+
+        Raises:
+            ResponseFormatError: the data does not fit ``cls``.
+        """
+        if cls in BUILT_TYPES:
+            return self._parse(data, cls, what)
+        built = await asyncio.to_thread(self._parse, data, cls, what)
+        BUILT_TYPES.add(cls)
+        return built
 
     @staticmethod
     def _parse(data: Any, cls: type[T], what: str) -> T:

@@ -18,7 +18,7 @@ class Accounts(Resource):
     async def list(self) -> builtins.list[Account]:
         """``GET /v2/users/me/accounts``: every account of the user (live and ``is_sim``)."""
         data = await self._get("/v2/users/me/accounts")
-        return self._parse(_field(data, "accounts"), builtins.list[Account], "accounts")
+        return await self._structure(_field(data, "accounts"), builtins.list[Account], "accounts")
 
     async def balance(self, account_id: str) -> Balance:
         """``GET /v2/accounts/{id}/balance``.
@@ -28,15 +28,16 @@ class Accounts(Resource):
             ServerError: 503 when the balance read model is unavailable (retried first).
         """
         seg = path_segment(account_id, "account_id")
-        return self._parse(await self._get(f"/v2/accounts/{seg}/balance"), Balance, "balance")
+        return await self._get_as(f"/v2/accounts/{seg}/balance", Balance, "balance")
 
     async def positions(self, account_id: str) -> builtins.list[Position]:
         """``GET /v1/accounts/{id}/positions``."""
         seg = path_segment(account_id, "account_id")
         data = await self._get(f"/v1/accounts/{seg}/positions")
         if isinstance(data, list):  # the oldest documented shape was a bare array
-            return self._parse(data, builtins.list[Position], "positions")
-        return self._parse(_field(data, "positions") or [], builtins.list[Position], "positions")
+            return await self._structure(data, builtins.list[Position], "positions")
+        positions = _field(data, "positions") or []
+        return await self._structure(positions, builtins.list[Position], "positions")
 
 
 def _field(data: Any, name: str) -> Any:

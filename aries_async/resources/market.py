@@ -144,7 +144,7 @@ class Market(Resource):
         query = require_text(query, "query")
         require_count(limit, "limit", 100)
         data = await self._get("/v1/marketdata/search", {"query": query, "limit": str(limit)})
-        return self._parse(data or [], list[SymbolMatch], "search")
+        return await self._structure(data or [], list[SymbolMatch], "search")
 
     async def quote(self, symbol: str) -> Quote:
         """One quote (``GET /v1/chart/quotes``).
@@ -328,7 +328,7 @@ class Market(Resource):
         from aries_async.models.market import MarketStatus
 
         params = {"exchange": require_text(exchange, "exchange").upper()}
-        return self._parse(await self._get("/v1/market/status", params), MarketStatus, "status")
+        return await self._get_as("/v1/market/status", MarketStatus, "status", params)
 
     async def holidays(self, exchange: str = "US") -> list[Holiday]:
         """``GET /v1/market/holiday``."""
@@ -338,7 +338,7 @@ class Market(Resource):
             "/v1/market/holiday", {"exchange": require_text(exchange, "exchange").upper()}
         )
         items = data.get("holidays") if isinstance(data, dict) else None
-        return self._parse(items or [], list[Holiday], "holidays")
+        return await self._structure(items or [], list[Holiday], "holidays")
 
     async def option_expirations(self, symbol: str) -> list[date]:
         """Expiry dates of an underlying (``GET /v1/options/{symbol}/expiry-dates``)."""
@@ -346,7 +346,7 @@ class Market(Resource):
 
         seg = path_segment(_symbol(symbol), "symbol")
         data = await self._get(f"/v1/options/{seg}/expiry-dates")
-        return self._parse(data, OptionExpirations, "expirations").expiry_dates
+        return (await self._structure(data, OptionExpirations, "expirations")).expiry_dates
 
     async def option_chain(self, symbol: str, expiry: date) -> OptionChain:
         """Calls and puts of one expiry (``GET /v1/options/{symbol}/contracts/{expiry}``)."""

@@ -180,7 +180,7 @@ class Orders(Resource):
             data = await self._client.request(
                 "POST", "/v1/orders", json=request.to_wire(), idempotent=False
             )
-            return self._parse(_acknowledgement(data, "an order"), OrderAck, "order ack")
+            return await self._structure(_acknowledgement(data, "an order"), OrderAck, "order ack")
         except (RequestTimeoutError, ServerError, ResponseFormatError) as exc:
             raise self._unknown(request, exc) from exc
         except (ConnectionFailedError, ClientClosedError) as exc:
@@ -215,7 +215,7 @@ class Orders(Resource):
         data = await self._client.request(
             "POST", "/v1/orders/preview", json=request.to_wire(), idempotent=True
         )
-        return self._parse(data, OrderPreview, "order preview")
+        return await self._structure(data, OrderPreview, "order preview")
 
     async def replace(self, request: ReplaceRequest) -> ReplaceAck:
         """``POST /v1/orders/replace``; the ack's ``cl_ord_id`` is the new id. Not retried.
@@ -227,7 +227,7 @@ class Orders(Resource):
         data = await self._client.request(
             "POST", "/v1/orders/replace", json=request.to_wire(), idempotent=False
         )
-        return self._parse(_acknowledgement(data, "a replace"), ReplaceAck, "replace ack")
+        return await self._structure(_acknowledgement(data, "a replace"), ReplaceAck, "replace ack")
 
     async def cancel(self, request: CancelRequest) -> CancelAck:
         """``POST /v1/orders/cancel``. Not retried.
@@ -239,7 +239,7 @@ class Orders(Resource):
         data = await self._client.request(
             "POST", "/v1/orders/cancel", json=request.to_wire(), idempotent=False
         )
-        return self._parse(_acknowledgement(data, "a cancel"), CancelAck, "cancel ack")
+        return await self._structure(_acknowledgement(data, "a cancel"), CancelAck, "cancel ack")
 
     async def find_by_client_id(
         self, account_id: str, client_id: str, *, lookback: timedelta = timedelta(days=1)

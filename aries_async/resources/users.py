@@ -13,4 +13,4 @@ class Users(Resource):
 
     async def me(self) -> User:
         """``GET /v1/users/me``: the signed-in user's profile."""
-        return self._parse(await self._get("/v1/users/me"), User, "user")
+        return await self._get_as("/v1/users/me", User, "user")

@@ -231,6 +231,33 @@ async def test_a_large_body_is_decoded_and_parsed_off_the_event_loop(sim: Simula
     assert threads[1] != loop_thread  # ...a large one in a worker thread
 
 
+async def test_a_type_built_for_the_first_time_is_built_off_the_event_loop(
+    sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """cattrs writes and compiles a type's code the first time it is built: not on the loop."""
+    from aries_async.resources import _base
+
+    threads: list[tuple[str, int]] = []
+    parse = _base.Resource._parse
+
+    def spy(data: Any, cls: Any, what: str) -> Any:
+        threads.append((what, threading.get_ident()))
+        return parse(data, cls, what)
+
+    monkeypatch.setattr(_base, "BUILT_TYPES", set())  # every type cold, as in a new process
+    monkeypatch.setattr(_base.Resource, "_parse", staticmethod(spy))
+    async with AriesClient(sim.client_config(), token=sim.issue_token()) as client:
+        for _ in range(2):
+            await client.users.me()
+            await client.market.search("AAPL")
+            await client.accounts.list()
+    loop_thread = threading.get_ident()
+    first, again = threads[:3], threads[3:]
+    assert [what for what, _ in first] == ["user", "search", "accounts"]
+    assert all(thread != loop_thread for _, thread in first)
+    assert [thread for _, thread in again] == [loop_thread] * 3  # built: cheap, in place
+
+
 async def _expiry(client: AriesClient) -> Any:
     return (await client.market.option_expirations("AAPL"))[0]
 
