@@ -54,9 +54,7 @@ def test_a_body_split_inside_a_token_still_decodes(monkeypatch: pytest.MonkeyPat
     assert loads_in_slices(body) == orjson.loads(body)
 
 
-@pytest.mark.parametrize(
-    "body", [b'{"a": [1, 2', b"[1] [2]", b"[NaN]", b"{'a': 1}", b"", b"[1,]"]
-)
+@pytest.mark.parametrize("body", [b'{"a": [1, 2', b"[1] [2]", b"[NaN]", b"{'a': 1}", b"", b"[1,]"])
 def test_what_is_not_one_json_document_is_refused(body: bytes) -> None:
     with pytest.raises(orjson.JSONDecodeError):
         loads_in_slices(body)
