@@ -1,13 +1,18 @@
-"""PEP 562 lazy exports: a package's public names imported from their modules on first use."""
+"""Code loaded on first use: PEP 562 lazy exports (a package's public names imported from
+their modules on first use), and :func:`load`, which imports modules off the event loop."""
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures.thread  # noqa: F401 - see load()
 import importlib
 import importlib.util
+import sys
+import types
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["lazy_dir", "lazy_getattr"]
+__all__ = ["lazy_dir", "lazy_getattr", "load"]
 
 
 def lazy_getattr(
@@ -51,3 +56,25 @@ def lazy_dir(namespace: dict[str, Any], public: list[str]) -> Callable[[], list[
         return sorted(set(namespace) | set(public))
 
     return __dir__
+
+
+async def load(module: str) -> types.ModuleType:
+    """``module``, imported in a worker thread the first time it is asked for.
+
+    Importing runs the module's top level on the calling thread: defining a few dozen attrs
+    classes takes milliseconds. An SDK call that needs code not loaded yet awaits this rather
+    than importing on the event loop, which would stall every other task meanwhile. The first
+    call for a module goes through the thread even when the module is in ``sys.modules``: it
+    may be there half-initialised, while another thread (a stream opening) imports it. (The
+    default executor imports its thread pool's module on first use: this module imports it
+    beforehand, so that import is not paid on the loop.)
+    """
+    if module in _LOADED:
+        return sys.modules[module]
+    found = await asyncio.to_thread(importlib.import_module, module)
+    _LOADED.add(module)
+    return found
+
+
+_LOADED: set[str] = set()
+"""Modules :func:`load` has seen completely imported."""

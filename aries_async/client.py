@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures.thread  # noqa: F401 - see StreamOpener.__aenter__
 import contextlib
 import contextvars
 import functools
-import importlib
 import logging
-import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from types import TracebackType
@@ -18,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import aiohttp
 import yarl
 
+from aries_async._lazy import load
 from aries_async.auth.oauth import OAuth
 from aries_async.auth.session import AuthSession
 from aries_async.auth.store import MemoryTokenStore, TokenStore
@@ -35,11 +33,14 @@ from aries_async.errors import (
 from aries_async.http.decode import Parse, decode_body
 from aries_async.http.transport import Clock, Query, Sleep, Transport
 
+# The resources are small (their models load on first use, off the event loop): imported here,
+# so that a first ``client.orders`` imports nothing on the loop.
+from aries_async.resources.accounts import Accounts
+from aries_async.resources.market import Market
+from aries_async.resources.orders import Orders
+from aries_async.resources.users import Users
+
 if TYPE_CHECKING:
-    from aries_async.resources.accounts import Accounts
-    from aries_async.resources.market import Market
-    from aries_async.resources.orders import Orders
-    from aries_async.resources.users import Users
     from aries_async.streaming.accounts import AccountStream
     from aries_async.streaming.market import MarketStream
 
@@ -51,11 +52,6 @@ _IDEMPOTENT = frozenset(("GET", "HEAD", "PUT", "DELETE", "OPTIONS"))
 
 
 S = TypeVar("S", bound=contextlib.AbstractAsyncContextManager[Any])
-
-
-def _import(modules: list[str]) -> None:
-    for module in modules:
-        importlib.import_module(module)
 
 
 class StreamOpener(Generic[S]):
@@ -83,12 +79,8 @@ class StreamOpener(Generic[S]):
     async def __aenter__(self) -> S:
         if self._stream is not None:
             raise RuntimeError("a stream opener is entered once; call the client again")
-        missing = [module for module in self._modules if module not in sys.modules]
-        if missing:
-            # The default executor that runs this imports its thread pool's module on first
-            # use; this module imports it beforehand (about 1 ms, and aiohttp creates that
-            # executor anyway at the first host name it resolves).
-            await asyncio.to_thread(_import, missing)
+        for module in self._modules:
+            await load(module)
         stream = self._stream = self._build()
         entered: S = await stream.__aenter__()
         return entered
@@ -197,29 +189,21 @@ class AriesClient:
     @functools.cached_property
     def users(self) -> Users:
         """The signed-in user (:class:`~aries_async.resources.users.Users`)."""
-        from aries_async.resources.users import Users
-
         return Users(self)
 
     @functools.cached_property
     def accounts(self) -> Accounts:
         """Accounts, balances and positions (:class:`~aries_async.resources.accounts.Accounts`)."""
-        from aries_async.resources.accounts import Accounts
-
         return Accounts(self)
 
     @functools.cached_property
     def orders(self) -> Orders:
         """Place, replace, cancel, list (:class:`~aries_async.resources.orders.Orders`)."""
-        from aries_async.resources.orders import Orders
-
         return Orders(self)
 
     @functools.cached_property
     def market(self) -> Market:
         """Quotes, bars, search, market status (:class:`~aries_async.resources.market.Market`)."""
-        from aries_async.resources.market import Market
-
         return Market(self)
 
     @classmethod

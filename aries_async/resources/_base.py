@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import types
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote
 
 from aries_async.errors import ResponseFormatError, ValidationError, require_text
@@ -14,13 +15,18 @@ if TYPE_CHECKING:
     from aries_async.client import AriesClient
     from aries_async.http.transport import Query
 
-__all__ = ["BUILT_TYPES", "Resource", "path_segment"]
+__all__ = ["BUILT_TYPES", "Resource", "list_of", "path_segment"]
 
 T = TypeVar("T")
 
 BUILT_TYPES: set[Any] = set()
 """The types the converter has built in this process (cattrs has generated their code); a test
 clears it to see a type built for the first time."""
+
+
+def list_of(item: type[T]) -> type[list[T]]:
+    """``list[item]``, for a model class loaded at run time (see :func:`aries_async._lazy.load`)."""
+    return cast("type[list[T]]", types.GenericAlias(list, (item,)))
 
 
 def path_segment(value: str, field: str) -> str:

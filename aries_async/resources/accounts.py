@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import builtins
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from aries_async._lazy import load
 from aries_async.errors import ResponseFormatError
-from aries_async.models.accounts import Account, Balance, Position
-from aries_async.resources._base import Resource, path_segment
+from aries_async.resources._base import Resource, list_of, path_segment
+
+if TYPE_CHECKING:
+    from aries_async.models.accounts import Account, Balance, Position
+
+_MODELS = "aries_async.models.accounts"
 
 __all__ = ["Accounts"]
 
@@ -17,8 +22,13 @@ class Accounts(Resource):
 
     async def list(self) -> builtins.list[Account]:
         """``GET /v2/users/me/accounts``: every account of the user (live and ``is_sim``)."""
+        models = await load(_MODELS)
         data = await self._get("/v2/users/me/accounts")
-        return await self._structure(_field(data, "accounts"), builtins.list[Account], "accounts")
+        accounts = _field(data, "accounts")
+        found: builtins.list[Account] = await self._structure(
+            accounts, list_of(models.Account), "accounts"
+        )
+        return found
 
     async def balance(self, account_id: str) -> Balance:
         """``GET /v2/accounts/{id}/balance``.
@@ -28,16 +38,23 @@ class Accounts(Resource):
             ServerError: 503 when the balance read model is unavailable (retried first).
         """
         seg = path_segment(account_id, "account_id")
-        return await self._get_as(f"/v2/accounts/{seg}/balance", Balance, "balance")
+        models = await load(_MODELS)
+        balance: Balance = await self._get_as(
+            f"/v2/accounts/{seg}/balance", models.Balance, "balance"
+        )
+        return balance
 
     async def positions(self, account_id: str) -> builtins.list[Position]:
         """``GET /v1/accounts/{id}/positions``."""
         seg = path_segment(account_id, "account_id")
+        models = await load(_MODELS)
         data = await self._get(f"/v1/accounts/{seg}/positions")
-        if isinstance(data, list):  # the oldest documented shape was a bare array
-            return await self._structure(data, builtins.list[Position], "positions")
-        positions = _field(data, "positions") or []
-        return await self._structure(positions, builtins.list[Position], "positions")
+        if not isinstance(data, list):  # the oldest documented shape was a bare array
+            data = _field(data, "positions") or []
+        found: builtins.list[Position] = await self._structure(
+            data, list_of(models.Position), "positions"
+        )
+        return found
 
 
 def _field(data: Any, name: str) -> Any:

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from aries_async._lazy import load
 from aries_async.errors import (
     BadRequestError,
     NotFoundError,
@@ -111,6 +112,11 @@ def _next_time(data: Any) -> int | None:
     return value // 1000 if value >= 10**11 else value  # milliseconds, as the server accepts
 
 
+_OTHER = "aries_async.models._market_other"
+"""Where the market models other than quotes live (search, status, holidays, bars)."""
+_OPTIONS = "aries_async.models.options"
+
+
 def _bar_page(data: Any) -> tuple[list[Bar], int | None]:
     """One page of bars and its continuation (run off the event loop for a large page)."""
     from aries_async.models.market import parse_bars  # not on the quote path
@@ -139,10 +145,11 @@ class Market(Resource):
     async def search(self, query: str, *, limit: int = 20) -> list[SymbolMatch]:
         """``GET /v1/marketdata/search``: stocks and indices by ticker prefix or name
         (``.AAPL`` for options, ``/ES`` for futures)."""
-        from aries_async.models.market import SymbolMatch
-
         query = require_text(query, "query")
         require_count(limit, "limit", 100)
+        await load(_OTHER)
+        from aries_async.models.market import SymbolMatch
+
         data = await self._get("/v1/marketdata/search", {"query": query, "limit": str(limit)})
         return await self._structure(data or [], list[SymbolMatch], "search")
 
@@ -263,6 +270,7 @@ class Market(Resource):
             ResponseFormatError: the server answered ``s: "error"`` inside a 200, or a
                 continuation that does not advance.
         """
+        await load(_OTHER)
         bars: list[Bar] = []
         # A page at a time: a large page is one list extension, not an async step per bar.
         async for page in self._bar_pages(
@@ -325,26 +333,28 @@ class Market(Resource):
 
     async def status(self, exchange: str = "US") -> MarketStatus:
         """``GET /v1/market/status`` (scope ``market:supplemental``)."""
+        params = {"exchange": require_text(exchange, "exchange").upper()}
+        await load(_OTHER)
         from aries_async.models.market import MarketStatus
 
-        params = {"exchange": require_text(exchange, "exchange").upper()}
         return await self._get_as("/v1/market/status", MarketStatus, "status", params)
 
     async def holidays(self, exchange: str = "US") -> list[Holiday]:
         """``GET /v1/market/holiday``."""
+        params = {"exchange": require_text(exchange, "exchange").upper()}
+        await load(_OTHER)
         from aries_async.models.market import Holiday
 
-        data: Any = await self._get(
-            "/v1/market/holiday", {"exchange": require_text(exchange, "exchange").upper()}
-        )
+        data: Any = await self._get("/v1/market/holiday", params)
         items = data.get("holidays") if isinstance(data, dict) else None
         return await self._structure(items or [], list[Holiday], "holidays")
 
     async def option_expirations(self, symbol: str) -> list[date]:
         """Expiry dates of an underlying (``GET /v1/options/{symbol}/expiry-dates``)."""
+        seg = path_segment(_symbol(symbol), "symbol")
+        await load(_OPTIONS)
         from aries_async.models.options import OptionExpirations
 
-        seg = path_segment(_symbol(symbol), "symbol")
         data = await self._get(f"/v1/options/{seg}/expiry-dates")
         return (await self._structure(data, OptionExpirations, "expirations")).expiry_dates
 
@@ -352,8 +362,9 @@ class Market(Resource):
         """Calls and puts of one expiry (``GET /v1/options/{symbol}/contracts/{expiry}``)."""
         if not isinstance(expiry, date):
             raise ValidationError("expiry must be a date", field="expiry")
+        seg = path_segment(_symbol(symbol), "symbol")
+        await load(_OPTIONS)
         from aries_async.models.options import OptionChain
 
-        seg = path_segment(_symbol(symbol), "symbol")
         path = f"/v1/options/{seg}/contracts/{expiry.isoformat()}"
         return await self._get_as(path, OptionChain, "option chain")

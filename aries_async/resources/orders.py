@@ -14,8 +14,9 @@ import logging
 import uuid
 from collections.abc import AsyncGenerator, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from aries_async._lazy import load
 from aries_async.errors import (
     ClientClosedError,
     ConnectionFailedError,
@@ -28,18 +29,22 @@ from aries_async.errors import (
     require_text,
 )
 from aries_async.http.pagination import cursor_pages
-from aries_async.models.orders import (
-    CancelAck,
-    CancelRequest,
-    Order,
-    OrderAck,
-    OrderPage,
-    OrderPreview,
-    OrderRequest,
-    ReplaceAck,
-    ReplaceRequest,
-)
 from aries_async.resources._base import Resource, path_segment
+
+if TYPE_CHECKING:
+    from aries_async.models.orders import (
+        CancelAck,
+        CancelRequest,
+        Order,
+        OrderAck,
+        OrderPreview,
+        OrderRequest,
+        ReplaceAck,
+        ReplaceRequest,
+    )
+
+_MODELS = "aries_async.models.orders"
+"""Loaded by the first call that needs it, off the event loop (see ``_lazy.load``)."""
 
 __all__ = ["Orders", "new_client_id"]
 
@@ -105,7 +110,8 @@ class Orders(Resource):
             query = dict(params, limit=str(limit))
             if cursor:
                 query["cursor"] = str(cursor)
-            page = await self._get_as(path, OrderPage, "orders", query)
+            models = await load(_MODELS)
+            page = await self._get_as(path, models.OrderPage, "orders", query)
             return page.orders, page.next_cursor
 
         return cursor_pages(fetch, "orders")
@@ -176,11 +182,13 @@ class Orders(Resource):
             request = request.with_client_id(new_client_id())
         client_id = request.client_id
         assert client_id is not None
+        models = await load(_MODELS)
         try:
             data = await self._client.request(
                 "POST", "/v1/orders", json=request.to_wire(), idempotent=False
             )
-            return await self._structure(_acknowledgement(data, "an order"), OrderAck, "order ack")
+            ack = _acknowledgement(data, "an order")
+            return await self._structure(ack, models.OrderAck, "order ack")
         except (RequestTimeoutError, ServerError, ResponseFormatError) as exc:
             raise self._unknown(request, exc) from exc
         except (ConnectionFailedError, ClientClosedError) as exc:
@@ -212,10 +220,11 @@ class Orders(Resource):
 
     async def preview(self, request: OrderRequest) -> OrderPreview:
         """``POST /v1/orders/preview`` (safe to retry: it places nothing)."""
+        models = await load(_MODELS)
         data = await self._client.request(
             "POST", "/v1/orders/preview", json=request.to_wire(), idempotent=True
         )
-        return await self._structure(data, OrderPreview, "order preview")
+        return await self._structure(data, models.OrderPreview, "order preview")
 
     async def replace(self, request: ReplaceRequest) -> ReplaceAck:
         """``POST /v1/orders/replace``; the ack's ``cl_ord_id`` is the new id. Not retried.
@@ -224,10 +233,12 @@ class Orders(Resource):
             ResponseFormatError: a 2xx that is not a replace acknowledgement (the replace may
                 or may not have been applied; look at the order).
         """
+        models = await load(_MODELS)
         data = await self._client.request(
             "POST", "/v1/orders/replace", json=request.to_wire(), idempotent=False
         )
-        return await self._structure(_acknowledgement(data, "a replace"), ReplaceAck, "replace ack")
+        ack = _acknowledgement(data, "a replace")
+        return await self._structure(ack, models.ReplaceAck, "replace ack")
 
     async def cancel(self, request: CancelRequest) -> CancelAck:
         """``POST /v1/orders/cancel``. Not retried.
@@ -236,10 +247,12 @@ class Orders(Resource):
             ResponseFormatError: a 2xx that is not a cancel acknowledgement (the cancel may or
                 may not have been applied; look at the order).
         """
+        models = await load(_MODELS)
         data = await self._client.request(
             "POST", "/v1/orders/cancel", json=request.to_wire(), idempotent=False
         )
-        return await self._structure(_acknowledgement(data, "a cancel"), CancelAck, "cancel ack")
+        ack = _acknowledgement(data, "a cancel")
+        return await self._structure(ack, models.CancelAck, "cancel ack")
 
     async def find_by_client_id(
         self, account_id: str, client_id: str, *, lookback: timedelta = timedelta(days=1)

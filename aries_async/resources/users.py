@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from aries_async.models.users import User
+from typing import TYPE_CHECKING
+
+from aries_async._lazy import load
 from aries_async.resources._base import Resource
+
+if TYPE_CHECKING:
+    from aries_async.models.users import User
 
 __all__ = ["Users"]
 
@@ -13,4 +18,6 @@ class Users(Resource):
 
     async def me(self) -> User:
         """``GET /v1/users/me``: the signed-in user's profile."""
-        return await self._get_as("/v1/users/me", User, "user")
+        models = await load("aries_async.models.users")
+        user: User = await self._get_as("/v1/users/me", models.User, "user")
+        return user

@@ -1,0 +1,85 @@
+"""No REST call imports code on the event loop: what a first call needs loads in a thread.
+
+Importing runs a module's top level on the importing thread (defining a few dozen attrs classes
+takes milliseconds), so an import on the loop stalls every other task of the program. A fresh
+interpreter watches the import audit events of its loop thread through a session of REST calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from aries_async.sim import Simulator
+
+ACCOUNT = "TEST-ACCOUNT-001"
+
+_CHILD = r"""
+import asyncio, json, sys, threading, time
+from decimal import Decimal
+from aries_async import AriesClient, ClientConfig, OrderRequest
+
+info = json.loads(sys.argv[1])
+loop_thread = threading.get_ident()
+watching = False
+imported = []
+
+
+def audit(event, args):
+    if event == "import" and watching and threading.get_ident() == loop_thread:
+        imported.append(args[0])
+
+
+sys.addaudithook(audit)
+
+
+async def main():
+    global watching
+    config = ClientConfig.for_base_url(
+        info["base_url"], client_id=info["client_id"], client_secret=info["client_secret"]
+    )
+    order = OrderRequest(account_id=info["account"], symbol="AAPL", side="BUY", type="LIMIT",
+                         qty=1, price=Decimal("1.50"))
+    async with AriesClient(config) as client:
+        await client.auth.set_token(await client.oauth.client_credentials())
+        watching = True
+        await client.users.me()
+        await client.accounts.list()
+        await client.accounts.balance(info["account"])
+        await client.accounts.positions(info["account"])
+        await client.market.quote("AAPL")
+        await client.market.search("AAPL")
+        await client.market.status()
+        await client.market.holidays()
+        now = int(time.time())
+        await client.market.bars("AAPL", "D", now - 86_400 * 20, now)
+        expiry = (await client.market.option_expirations("AAPL"))[0]
+        await client.market.option_chain("AAPL", expiry)
+        await client.orders.active(info["account"])
+        await client.orders.preview(order)
+        watching = False
+    print(json.dumps({"imported": imported}))
+
+
+asyncio.run(main())
+"""
+
+
+async def test_rest_calls_import_nothing_on_the_event_loop(sim: Simulator) -> None:
+    info = {**sim.info(), "account": ACCOUNT}
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        _CHILD,
+        json.dumps(info),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        cwd=Path(__file__).parent,
+    )
+    async with asyncio.timeout(60):
+        out, err = await child.communicate()
+    assert child.returncode == 0, err.decode()[-2000:]
+    imported = json.loads(out)["imported"]
+    assert imported == [], imported
