@@ -308,6 +308,11 @@ FAULTS: tuple[FaultKind, ...] = (
     FaultKind("ws_refresh_auth_now", lambda s, r: hub_of(s.app).refresh_auth()),
     FaultKind("ws_garbage_lines", _garbage_lines),
     on_route("huge_quotes_answer", "huge_body", QUOTES, lambda r: 2_000_000),
+    switch("huge_answers_chunked", "huge_body_chunked", lambda r: True),
+    # Real seconds: a call on a trickling answer ends at its (real) time budget.
+    on_route("trickle_quotes_answer", "trickle_body", QUOTES, lambda r: 0.01, once=True),
+    on_route("drop_quotes_connection", "drop_connection", QUOTES, lambda r: 2),
+    on_route("drop_order_connection", "drop_connection", ORDERS, lambda r: 1),
     # A clock edge: time jumps (tokens come close to or past expiry between two calls).
     FaultKind("clock_jump", lambda s, r: s.advance(r.uniform(4.0, 12.0))),
 )
