@@ -34,7 +34,6 @@ import asyncio
 import random
 import statistics
 import sys
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -43,6 +42,7 @@ from typing import Any
 import orjson
 
 from benchmarks import _simproc
+from benchmarks._clock import CLOCKS, add_clock_option
 
 ACCOUNT = "TEST-ACCOUNT-001"
 POSITIONS_PATH = f"/v1/accounts/{ACCOUNT}/positions"
@@ -213,7 +213,6 @@ CONTENDERS: dict[str, dict[str, Contender]] = {
 }
 PRE_DECODED = ("aries structure",)
 FINANCE_DEV = "finance-dev"
-CLOCKS: dict[str, Callable[[], float]] = {"process": time.process_time, "wall": time.perf_counter}
 
 
 def interleaved(
@@ -244,12 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--positions", type=int, default=20_000)
     parser.add_argument("--orders", type=int, default=5_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument(
-        "--clock",
-        choices=sorted(CLOCKS),
-        default="process",
-        help="process: CPU time of this process (robust on a shared machine); wall: elapsed",
-    )
+    add_clock_option(parser)
     args = parser.parse_args(argv)
     try:
         import finance_dev  # noqa: F401
