@@ -61,6 +61,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import _callgrind, _profile, _simproc
+from benchmarks._clock import CLOCKS, add_clock_option
 
 
 def make_lines(count: int, seed: int = 1) -> list[str]:
@@ -180,12 +181,6 @@ def fd_stream(frames: list[str]) -> int:
             data["askPrice"]
             seen += 1
     return seen
-
-
-CLOCKS: dict[str, Callable[[], float]] = {
-    "process": time.process_time,
-    "wall": time.perf_counter,
-}
 
 
 def frames_for(fn: Callable[[list[str]], int], frames: list[str], encoded: list[bytes]) -> Any:
@@ -391,12 +386,7 @@ def main(argv: list[str] | None = None) -> int:
         "--lines", type=int, default=None, help="default 200000 (20000 with --instructions)"
     )
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument(
-        "--clock",
-        choices=sorted(CLOCKS),
-        default="process",
-        help="process: CPU time of this process (robust on a shared machine); wall: elapsed",
-    )
+    add_clock_option(parser)
     parser.add_argument(
         "--instructions",
         action="store_true",

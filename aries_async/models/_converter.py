@@ -10,6 +10,10 @@ Rules, applied to every attrs model without per-class code:
 * ``datetime`` from RFC 3339 or epochs, always aware UTC; out as RFC 3339 with ``Z``;
 * ``date`` as ``YYYY-MM-DD``; open enums keep unknown values;
 * on the way out, attributes that are ``None`` are omitted, as the server and the SDK do.
+
+Each model's structure function is made by cattrs on first use, with the conversion of every
+field chosen once for its type; data that does not fit is structured again by cattrs' detailed
+path, so the error names the field (and the index in a list) that is wrong.
 """
 
 from __future__ import annotations
@@ -17,8 +21,8 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 import attrs
@@ -55,6 +59,120 @@ def _strip_optional(tp: Any) -> Any:
     return tp
 
 
+_Hook = Callable[[Any, Any], Any]
+
+
+def _null_of(a: attrs.Attribute[Any], optional: bool) -> Callable[[], Any] | None:
+    """What ``null`` on the wire gives for field ``a``: its default (``null`` means absent),
+    ``None`` for an optional field, or None to let the type's own hook decide."""
+    default: Any = a.default
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        factory: Callable[[], Any] = default.factory
+        return factory
+    if default is not attrs.NOTHING:
+        return lambda: default
+    if optional:
+        return lambda: None
+    return None
+
+
+def _takes_self(a: attrs.Attribute[Any]) -> bool:
+    default: Any = a.default
+    return isinstance(default, attrs.Factory) and bool(default.takes_self)  # type: ignore[arg-type]
+
+
+def _field_hook(conv: cattrs.Converter, a: attrs.Attribute[Any]) -> _Hook | None:
+    """A structure hook for one field, with its type's conversion and its ``null`` rule chosen
+    once: exact ``str``, ``int`` and ``bool`` values and well-formed decimal strings, RFC 3339
+    times and known enum values take a short path, anything else the general parser, which
+    gives the same value or raises. None when the field needs cattrs' own handling."""
+    declared = a.type
+    inner = _strip_optional(declared)
+    optional = inner is not declared
+    if _takes_self(a):
+        return None
+    null_of = _null_of(a, optional)
+    general: _Hook = conv.get_structure_hook(inner)
+    if null_of is None:
+
+        def null() -> Any:
+            return general(None, inner)
+
+    else:
+        null = null_of
+
+    if inner is Decimal:
+
+        def structure_decimal(value: Any, _type: Any) -> Any:
+            if value.__class__ is str:
+                try:
+                    number = Decimal(value)
+                except InvalidOperation:
+                    pass
+                else:
+                    if number.is_finite():
+                        return number
+            elif value is None:
+                return null()
+            return parse_decimal(value)
+
+        return structure_decimal
+
+    if inner is datetime:
+
+        def structure_datetime(value: Any, _type: Any) -> Any:
+            if value.__class__ is str:
+                try:
+                    parsed = datetime.fromisoformat(value)
+                except ValueError:
+                    pass
+                else:
+                    # A naive result may be an epoch in digits (``"20260115"``): the parser
+                    # below tells those apart.
+                    zone = parsed.tzinfo
+                    if zone is UTC:
+                        return parsed
+                    if zone is not None:
+                        return parsed.astimezone(UTC)
+            elif value is None:
+                return null()
+            return parse_datetime(value)
+
+        return structure_datetime
+
+    if isinstance(inner, type) and issubclass(inner, OpenEnum):
+        members: dict[str, OpenEnum] = {member.value: member for member in inner}
+
+        def structure_enum(value: Any, _type: Any) -> Any:
+            if value.__class__ is str:
+                member = members.get(value)
+                if member is not None:
+                    return member
+            elif value is None:
+                return null()
+            return general(value, inner)
+
+        return structure_enum
+
+    if inner in (str, int, bool):
+
+        def structure_exact(value: Any, _type: Any) -> Any:
+            if value.__class__ is inner:
+                return value
+            if value is None:
+                return null()
+            return general(value, inner)
+
+        return structure_exact
+
+    def structure_other(value: Any, _type: Any) -> Any:
+        if value is None:
+            return null()
+        return general(value, inner)
+
+    return structure_other
+
+
 def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Converter:
     conv.register_structure_hook(Decimal, lambda value, _type: parse_decimal(value))
     conv.register_unstructure_hook(Decimal, decimal_to_wire)
@@ -70,7 +188,8 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
     conv.register_structure_hook(OpenEnum, _structure_enum)
     conv.register_unstructure_hook(OpenEnum, lambda value: value.value)
 
-    def _structure_factory(cls: type[Any]) -> Callable[[Any, Any], Any]:
+    def _detailed_structure_fn(cls: type[Any]) -> _Hook:
+        """cattrs' own structuring of ``cls``, which says which field is wrong and why."""
         case = _wire_case(cls)
         fields = attrs.fields(cls)
         overrides: dict[str, Any] = {
@@ -84,15 +203,50 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
             field_wire_name(a, case) for a in fields if a.default is not attrs.NOTHING
         )
 
-        def structure_model(value: Any, type_: Any) -> Any:
-            if type(value) is not dict and not isinstance(value, Mapping):
-                # cattrs would read a string's fields with ``in`` and build an empty model.
-                raise TypeError(f"expected a JSON object for {cls.__name__}, got {value!r:.80}")
+        def structure_detailed(value: Any, type_: Any) -> Any:
             if isinstance(value, dict) and any(
                 value[key] is None for key in defaulted.intersection(value)
             ):
                 value = {k: v for k, v in value.items() if v is not None or k not in defaulted}
             return inner(value, type_)
+
+        return structure_detailed
+
+    def _structure_factory(cls: type[Any]) -> _Hook:
+        attrs.resolve_types(cls)
+        case = _wire_case(cls)
+        fields = [a for a in attrs.fields(cls) if a.init]
+        hooks = {a.name: _field_hook(conv, a) for a in fields}
+        fast: _Hook | None = None
+        if all(hook is not None for hook in hooks.values()):
+            # Every value is converted by a hook chosen here, once, for its field: the
+            # generated function does no per-value dispatch, and does not collect errors.
+            overrides: dict[str, Any] = {
+                a.name: override(rename=field_wire_name(a, case), struct_hook=hooks[a.name])
+                for a in fields
+            }
+            fast = make_dict_structure_fn(
+                cls,
+                conv,
+                _cattrs_forbid_extra_keys=forbid_extra_keys,
+                _cattrs_detailed_validation=False,
+                **overrides,
+            )
+        detailed: list[_Hook] = []
+
+        def structure_model(value: Any, type_: Any) -> Any:
+            if value.__class__ is not dict and not isinstance(value, Mapping):
+                # cattrs would read a string's fields with ``in`` and build an empty model.
+                raise TypeError(f"expected a JSON object for {cls.__name__}, got {value!r:.80}")
+            if fast is not None:
+                try:
+                    return fast(value, type_)
+                except Exception:  # noqa: S110 - the detailed pass below raises it, described
+                    pass
+            # Built on first need: bad data is rare, and building it costs as much as the above.
+            if not detailed:
+                detailed.append(_detailed_structure_fn(cls))
+            return detailed[0](value, type_)
 
         return structure_model
 

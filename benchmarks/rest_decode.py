@@ -1,0 +1,297 @@
+"""REST decoding in bulk: a large positions answer and order-history page into models, side by side.
+
+Run: ``python -m benchmarks.rest_decode [--positions 20000 --orders 5000 --repeat 5]``.
+Writes ``benchmarks/results/rest_decode.json``.
+
+The bodies are bytes, as the wire carries them. They are built from a live simulator's own
+answers: an in-process :class:`~aries_async.sim.Simulator` fills and rests a few orders, its
+``GET /v1/accounts/{id}/positions`` and ``GET /v2/accounts/{id}/orders/history`` answers are the
+templates, and copies of them with other ids, symbols, quantities and prices make up the
+bodies. Both bodies are validated with finance-dev's pydantic models first, so both sides decode
+the same thing.
+
+Contenders, per body:
+
+* ``aries-async``: what ``client.accounts.positions`` / ``client.orders.history`` do with a body:
+  ``decode_body`` (orjson, or ijson a slice at a time for a body of a megabyte and more), then
+  the converter's ``structure`` into ``list[Position]`` / ``OrderPage``;
+* ``aries structure``, a diagnostic: ``structure`` alone, on JSON decoded before the clock starts;
+* ``finance-dev``: what the official package does with a 200 answer (``unmarshal_json_response``:
+  the body's text, then ``unmarshal_json`` into ``GetPositionsResponse`` / ``GetOrdersV2Response``,
+  its pydantic models; amounts stay strings there, times become datetimes);
+* ``orjson.loads``, a diagnostic: the JSON alone, into plain dicts.
+
+Contenders run in interleaved rounds (``--repeat``), their order rotating per round; the table
+shows medians of the microseconds per item and of the per-round ratios (finance-dev's time over
+the contender's: above 1 is faster than finance-dev). Time is this process's CPU time by default
+(``--clock process``), which time spent descheduled on a shared machine does not inflate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+from benchmarks import _simproc
+from benchmarks._clock import CLOCKS, add_clock_option
+
+ACCOUNT = "TEST-ACCOUNT-001"
+POSITIONS_PATH = f"/v1/accounts/{ACCOUNT}/positions"
+HISTORY_PATH = f"/v2/accounts/{ACCOUNT}/orders/history"
+HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+SYMBOLS = ("AAPL", "MSFT", "KO", "NVDA", "AMZN", "TSLA", "JPM", "XOM", "SPY", "QQQ")
+
+_ORDERS = (
+    {"symbol": "KO", "side": "BUY", "type": "MARKET", "qty": "40"},
+    {"symbol": "NVDA", "side": "BUY", "type": "MARKET", "qty": "12"},
+    {"symbol": "MSFT", "side": "BUY", "type": "LIMIT", "qty": "5", "price": "10.00"},
+    {"symbol": "JPM", "side": "BUY", "type": "STOP", "qty": "3", "stopPrice": "9999.00"},
+)
+
+
+async def _sim_answers() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The positions and the order history of a simulator that filled and rested a few orders."""
+    import aiohttp
+
+    from aries_async.sim import ManualClock, Simulator
+
+    async with Simulator(seed=1, clock=ManualClock(), tick_interval=None) as sim:
+        headers = {"Authorization": sim.issue_token().authorization}
+        async with aiohttp.ClientSession(base_url=sim.base_url, headers=headers) as http:
+            for order in _ORDERS:
+                body = {"tradingAccountId": ACCOUNT, "timeInForce": "DAY", **order}
+                async with http.post("/v1/orders", json=body) as resp:
+                    resp.raise_for_status()
+            sim.advance(30)
+            async with http.get(POSITIONS_PATH) as resp:
+                resp.raise_for_status()
+                positions = (await resp.json())["positions"]
+            now = datetime.fromtimestamp(sim.clock.now(), UTC)
+            since = (now - timedelta(days=89)).isoformat().replace("+00:00", "Z")
+            query = {"from": since, "limit": "500"}
+            async with http.get(HISTORY_PATH, params=query) as resp:
+                resp.raise_for_status()
+                orders = (await resp.json())["orders"]
+    if not positions or not orders:
+        raise SystemExit("the simulator answered without positions or orders")
+    return positions, orders
+
+
+def _vary(template: dict[str, Any], i: int, rng: random.Random, ids: tuple[str, ...]) -> Any:
+    """A copy of ``template`` with its ``ids`` made unique, another symbol and other amounts
+    (decimal strings stay decimal strings, with the same number of decimals)."""
+    item = dict(template)
+    scale = Decimal(rng.randrange(50, 200)) / 100
+    for key, value in template.items():
+        if key in ids and isinstance(value, str) and value:
+            item[key] = f"{value}-{i}"
+        elif key == "symbol" and template.get("securityType", "EQUITY") == "EQUITY":
+            item[key] = SYMBOLS[i % len(SYMBOLS)]
+        elif isinstance(value, str) and value[:1].isdigit() and "T" not in value:
+            amount = Decimal(value)
+            exponent = amount.as_tuple().exponent
+            step = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
+            item[key] = str((amount * scale).quantize(step))
+    return item
+
+
+def make_bodies(positions: int, orders: int, seed: int = 1) -> tuple[bytes, bytes]:
+    """A ``GET .../positions`` body with ``positions`` positions and an order-history page body
+    with ``orders`` orders, built from a simulator's answers."""
+    position_templates, order_templates = asyncio.run(_sim_answers())
+    rng = random.Random(seed)
+    position_items = [
+        _vary(position_templates[i % len(position_templates)], i, rng, ()) for i in range(positions)
+    ]
+    order_items = [
+        _vary(order_templates[i % len(order_templates)], i, rng, ("clOrdId", "ordId", "clientId"))
+        for i in range(orders)
+    ]
+    return (
+        orjson.dumps({"positions": position_items}),
+        orjson.dumps({"orders": order_items, "nextCursor": 0}),
+    )
+
+
+def validate(positions_body: bytes, orders_body: bytes, positions: int, orders: int) -> None:
+    """Both bodies pass finance-dev's models and ours, with every item."""
+    from finance_dev import models
+
+    from aries_async.models import OrderPage, Position, structure
+
+    fd_positions = models.GetPositionsResponse.model_validate_json(positions_body).positions
+    fd_orders = models.GetOrdersV2Response.model_validate_json(orders_body).orders
+    ours = structure(orjson.loads(positions_body)["positions"], list[Position])
+    page = structure(orjson.loads(orders_body), OrderPage)
+    counts = (len(fd_positions or []), len(fd_orders or []), len(ours), len(page.orders))
+    if counts != (positions, orders, positions, orders):
+        raise SystemExit(f"bodies decoded to {counts} items, expected {positions}/{orders}")
+
+
+# -- contenders: each takes the body and returns how many items it decoded ----------------------
+
+
+def ours_positions(body: bytes) -> int:
+    """``client.accounts.positions`` on a body: decode, take ``positions``, structure."""
+    from aries_async.http.decode import decode_body
+    from aries_async.models import Position, structure
+
+    data = decode_body(body, HEADERS, "GET", POSITIONS_PATH, None)
+    return len(structure(data["positions"], list[Position]))
+
+
+def ours_orders(body: bytes) -> int:
+    """``client.orders.history`` on one page body: decode, structure into ``OrderPage``."""
+    from aries_async.http.decode import decode_body
+    from aries_async.models import OrderPage, structure
+
+    page = decode_body(body, HEADERS, "GET", HISTORY_PATH, lambda data: structure(data, OrderPage))
+    return len(page.orders)
+
+
+def structure_positions(data: Any) -> int:
+    from aries_async.models import Position, structure
+
+    return len(structure(data["positions"], list[Position]))
+
+
+def structure_orders(data: Any) -> int:
+    from aries_async.models import OrderPage, structure
+
+    return len(structure(data, OrderPage).orders)
+
+
+def fd_positions(body: bytes) -> int:
+    """finance-dev's ``unmarshal_json_response`` for ``accounts.get_positions``."""
+    from finance_dev import models
+    from finance_dev.utils.serializers import unmarshal_json
+
+    answer = unmarshal_json(body.decode(), models.GetPositionsResponse | None)
+    return len(answer.positions)
+
+
+def fd_orders(body: bytes) -> int:
+    """finance-dev's ``unmarshal_json_response`` for ``orders.list_order_history``."""
+    from finance_dev import models
+    from finance_dev.utils.serializers import unmarshal_json
+
+    answer = unmarshal_json(body.decode(), models.GetOrdersV2Response | None)
+    return len(answer.orders)
+
+
+def json_positions(body: bytes) -> int:
+    return len(orjson.loads(body)["positions"])
+
+
+def json_orders(body: bytes) -> int:
+    return len(orjson.loads(body)["orders"])
+
+
+Contender = Callable[[Any], int]
+CONTENDERS: dict[str, dict[str, Contender]] = {
+    "positions": {
+        "aries-async": ours_positions,
+        "aries structure": structure_positions,
+        "finance-dev": fd_positions,
+        "orjson.loads": json_positions,
+    },
+    "orders": {
+        "aries-async": ours_orders,
+        "aries structure": structure_orders,
+        "finance-dev": fd_orders,
+        "orjson.loads": json_orders,
+    },
+}
+PRE_DECODED = ("aries structure",)
+FINANCE_DEV = "finance-dev"
+
+
+def interleaved(
+    contenders: dict[str, Contender],
+    body: bytes,
+    items: int,
+    repeat: int,
+    clock: Callable[[], float],
+) -> dict[str, list[float]]:
+    """Microseconds per item of each contender in ``repeat`` rounds, the order rotating."""
+    names = list(contenders)
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    for round_no in range(repeat):
+        shift = round_no % len(names)
+        for name in names[shift:] + names[:shift]:
+            given: Any = orjson.loads(body) if name in PRE_DECODED else body
+            started = clock()
+            seen = contenders[name](given)
+            elapsed = clock() - started
+            if seen != items:
+                raise SystemExit(f"{name} decoded {seen} of {items} items")
+            samples[name].append(elapsed / items * 1e6)
+    return samples
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--positions", type=int, default=20_000)
+    parser.add_argument("--orders", type=int, default=5_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    add_clock_option(parser)
+    args = parser.parse_args(argv)
+    try:
+        import finance_dev  # noqa: F401
+    except ImportError:
+        print("finance-dev not installed: pip install -e '.[compare]'", file=sys.stderr)
+        return 2
+    positions_body, orders_body = make_bodies(args.positions, args.orders)
+    validate(positions_body, orders_body, args.positions, args.orders)
+    bodies = {
+        "positions": (positions_body, args.positions),
+        "orders": (orders_body, args.orders),
+    }
+    # First use builds the converter's hooks and finance-dev's validators: not what is measured.
+    for name, (body, _items) in bodies.items():
+        for fn_name, fn in CONTENDERS[name].items():
+            fn(orjson.loads(body) if fn_name in PRE_DECODED else body)
+    results: dict[str, Any] = {
+        "positions": args.positions,
+        "orders": args.orders,
+        "bytes": {name: len(body) for name, (body, _items) in bodies.items()},
+        "repeat": args.repeat,
+        "clock": args.clock,
+        "statistic": (
+            "median of interleaved rounds, microseconds per item; ratios are medians of"
+            " per-round finance-dev time / contender time (>1: faster than finance-dev)"
+        ),
+        "us_per_item": {},
+        "vs_finance_dev": {},
+        "samples": {},
+    }
+    print(f"{'body':<16} {'contender':<16} {'us/item':>9} {'vs finance-dev':>15}")
+    for name, (body, items) in bodies.items():
+        samples = interleaved(CONTENDERS[name], body, items, args.repeat, CLOCKS[args.clock])
+        base = samples[FINANCE_DEV]
+        per_item = {who: statistics.median(values) for who, values in samples.items()}
+        ratios = {
+            who: statistics.median(b / mine for b, mine in zip(base, values, strict=True))
+            for who, values in samples.items()
+        }
+        results["us_per_item"][name] = per_item
+        results["vs_finance_dev"][name] = ratios
+        results["samples"][name] = samples
+        label = f"{name} {items:,}"
+        for who, value in per_item.items():
+            print(f"{label:<16} {who:<16} {value:>9.2f} {ratios[who]:>14.2f}x")
+    _simproc.write_results("rest_decode", results)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
