@@ -575,13 +575,7 @@ class AccountStream:
         """Look up every pending order until none is left (orders that vanish during a
         lookup are taken by the next one); failures back off like reconnects."""
         cfg = self.config
-        backoff = Backoff(
-            initial=cfg.backoff_initial,
-            maximum=cfg.backoff_max,
-            multiplier=cfg.backoff_multiplier,
-            jitter=cfg.backoff_jitter,
-            reset_after=cfg.backoff_reset_after,
-        )
+        backoff = Backoff.from_config(cfg)
         failures = 0
         while self._pending:
             batch = dict(self._pending)

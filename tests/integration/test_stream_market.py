@@ -463,7 +463,6 @@ async def test_a_socket_from_another_opener_is_read_with_recv_in_the_same_order(
         connect=plain,
     )
     async with stream:
-        assert not isinstance(stream._connection._ws, FrameSocket)
         assert any(t.get_name() == "aries-market-receive" for t in own_tasks())
         events = stream.events()
         await stream.subscribe("AAPL", channels=["quotes"])
