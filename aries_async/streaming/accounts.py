@@ -27,13 +27,10 @@ raises :class:`OrderStateUnknownError` for it: a gap is never silent.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
-import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from types import TracebackType
-from typing import Any
+from typing import Any, Unpack
 
 import attrs
 
@@ -60,14 +57,15 @@ from aries_async.models.events import (
     UnknownEvent,
 )
 from aries_async.models.orders import Order, OrderAck, OrderStatus
+from aries_async.streaming.base import StreamBase, StreamOptions
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.connection import (
     Connection,
-    Connector,
     TokenInvalidator,
     TokenProvider,
 )
-from aries_async.streaming.fanout import Consumer, Hub
+from aries_async.streaming.fanout import Consumer
+from aries_async.streaming.mirror import AccountMirror
 from aries_async.streaming.protocol import (
     AccountSubscriptions,
     Backoff,
@@ -84,8 +82,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("aries_async.streaming")
-_RELOOKUP_MAX_DOUBLINGS = 6
-"""An unknown order is looked up again at least once every 2**6 = 64 reconnects."""
 
 OrderLookup = Callable[[str, Sequence[Order]], Awaitable[Iterable[Order]]]
 """``reconcile(account_id, orders)``: the current state of ``orders`` (their last known state,
@@ -111,7 +107,6 @@ class OrderStateUnknown(OrderEvent):
 
 
 _ORDER_TYPES: tuple[type[Any], ...] = (OrderEvent, OrderStateUnknown)
-_STATUS_TYPES: tuple[type[Any], ...] = (StreamConnected, StreamDisconnected)
 _ALL_TYPES: tuple[type[Any], ...] = (
     AccountSnapshot,
     OrderEvent,
@@ -160,7 +155,7 @@ def _last_known(order: OrderAck | str, cl_ord_id: str) -> Order:
     )
 
 
-class AccountStream:
+class AccountStream(StreamBase):
     """Orders, positions and balance of one account over ``/v1/accounts/ws``.
 
     Args:
@@ -187,136 +182,67 @@ class AccountStream:
     )
     """Messages that make a connection healthy (see :mod:`~aries_async.streaming.connection`)."""
 
+    _kind = "account"
+    _task_prefix = "accounts"
+
     def __init__(
         self,
         url: str,
         token_provider: TokenProvider,
         account_id: str,
         *,
-        config: StreamConfig | None = None,
-        invalidate_token: TokenInvalidator | None = None,
         reconcile: OrderLookup | None = None,
         reconcile_attempts: int = 3,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        rand: Callable[[], float] = random.random,
-        connect: Connector | None = None,
+        **options: Unpack[StreamOptions],
     ) -> None:
         if reconcile_attempts < 1:
             raise ConfigurationError("reconcile_attempts must be at least 1")
         require_text(account_id, "account_id")
+        super().__init__(url, token_provider, **options)
         self.account_id = account_id
-        self.config = config or StreamConfig()
         self._reconcile = reconcile
         self._reconcile_attempts = reconcile_attempts
         self._reconcile_task: asyncio.Task[None] | None = None
-        self._sleep = sleep
-        self._rand = rand
-        self._hub = Hub()
+        self._sleep = options.get("sleep", asyncio.sleep)
+        self._rand = options.get("rand", random.random)
         self._topics = AccountSubscriptions()
         self._topics.add("account", {"accountId": account_id})
-        self._orders: dict[str, Order] = {}
-        self._pending: dict[str, Order] = {}  # vanished, waiting for the lookup
-        self._unknown: dict[str, str] = {}  # reported unknown, not resolved since: the reason
-        # per unknown order: (lookups again so far, resyncs still to skip before the next one)
-        self._relookups: dict[str, tuple[int, int]] = {}
-        self._positions: dict[str, Position] = {}
-        self._balance: Balance | None = None
-        self._snapshot: AccountSnapshot | None = None
+        self._mirror = AccountMirror()
         self._changed = asyncio.Event()
-        self._snapshots = 0
-        self._closed = False
         self._error: BaseException | None = None
-        self._connection = Connection(
-            url,
-            token_provider,
-            self,
-            config=self.config,
-            invalidate_token=invalidate_token,
-            sleep=sleep,
-            clock=clock,
-            rand=rand,
-            connect=connect,
-            name="accounts",
-        )
-
-    # -- context ----------------------------------------------------------------------------
-
-    async def __aenter__(self) -> AccountStream:
-        await self._connection.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the stream: the socket and every task stop, iterators end normally."""
-        self._closed = True
-        await self._connection.close()
-        task = self._reconcile_task
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
     # -- state --------------------------------------------------------------------------------
-
-    @property
-    def connected(self) -> bool:
-        """Whether the socket is up, authenticated and the topic re-subscribed."""
-        return self._connection.connected
-
-    @property
-    def reconnects(self) -> int:
-        """Successful connections after the first one."""
-        return max(0, self._connection.connections - 1)
-
-    @property
-    def reauths(self) -> int:
-        """Re-authentications on a live socket (after ``refreshAuth``) that succeeded."""
-        return self._connection.reauths
-
-    @property
-    def malformed(self) -> int:
-        """Malformed lines skipped so far (each is logged)."""
-        return self._connection.decoder.malformed
 
     @property
     def reconciling(self) -> int:
         """Orders that left the working set while the stream was down and are being looked
         up over REST right now."""
-        return len(self._pending)
+        return len(self._mirror.pending)
 
     @property
     def snapshot(self) -> AccountSnapshot | None:
         """The latest snapshot (None until the first arrives)."""
-        return self._snapshot
+        return self._mirror.snapshot
 
     @property
     def orders(self) -> Mapping[str, Order]:
         """Every order seen (snapshot plus events) by ``clOrdId``, in its latest state."""
-        return dict(self._orders)
+        return dict(self._mirror.orders)
 
     @property
     def positions(self) -> Mapping[str, Position]:
         """Positions by symbol, latest state."""
-        return dict(self._positions)
+        return dict(self._mirror.positions)
 
     @property
     def balance(self) -> Balance | None:
         """The latest balance."""
-        return self._balance
+        return self._mirror.balance
 
     # -- consumers ----------------------------------------------------------------------------
 
     def _consumer(self, types: Iterable[type[Any]], limit: int | None = None) -> Consumer[Any]:
-        if self._closed:
-            raise StreamClosedError("the account stream is closed")
+        self._check_open()
         return Consumer(
             self._hub,
             types,
@@ -354,15 +280,6 @@ class AccountStream:
     def snapshots(self) -> Consumer[AccountSnapshot]:
         """Snapshots: the first, then one after every reconnect (``resync=True``)."""
         return self._consumer((AccountSnapshot,))
-
-    def status(self) -> Consumer[StreamConnected | StreamDisconnected]:
-        """Connection status changes (every disconnect and reconnect), in order; ends and
-        raises like :meth:`events`; keeps the last :attr:`StreamConfig.status_buffer`."""
-        if self._closed:
-            raise StreamClosedError("the account stream is closed")
-        return Consumer(
-            self._hub, _STATUS_TYPES, policy="drop_oldest", limit=self.config.status_buffer
-        )
 
     async def wait_for_order(
         self,
@@ -413,11 +330,12 @@ class AccountStream:
 
         async def wait() -> Order:
             looked_up: AccountSnapshot | None = None  # the snapshot after which we asked REST
+            mirror = self._mirror
             while True:
-                order = self._orders.get(cl_ord_id)
+                order = mirror.orders.get(cl_ord_id)
                 if order is not None and done(order):
                     return order
-                snapshot = self._snapshot
+                snapshot = mirror.snapshot
                 if (
                     order is None
                     and self._reconcile is not None
@@ -426,11 +344,11 @@ class AccountStream:
                 ):
                     looked_up = snapshot
                     found = await self._look_up_unseen(self._reconcile, cl_ord_id, order_hint)
-                    if found is not None and done(found) and cl_ord_id not in self._orders:
+                    if found is not None and done(found) and cl_ord_id not in mirror.orders:
                         return found
                     continue  # the stream may have told more while we asked
-                reason = self._unknown.get(cl_ord_id)
-                if reason is not None and order is not None and cl_ord_id not in self._pending:
+                reason = mirror.unknown.get(cl_ord_id)
+                if reason is not None and order is not None and cl_ord_id not in mirror.pending:
                     raise OrderStateUnknownError(
                         f"order {cl_ord_id} left the working set while the stream was "
                         f"disconnected and its state is unknown ({reason}); check the order "
@@ -461,7 +379,7 @@ class AccountStream:
         try:
             found = [o for o in await lookup(self.account_id, [hint]) if o.cl_ord_id == cl_ord_id]
         except Exception as exc:  # any failure: the state is unknown, said once to the waiter
-            if cl_ord_id in self._orders:
+            if cl_ord_id in self._mirror.orders:
                 return None
             log.warning(
                 "account %s: looking up order %s, which the stream has not seen, failed (%s)",
@@ -477,7 +395,7 @@ class AccountStream:
             ) from exc
         if found:
             return found[0]
-        if cl_ord_id in self._orders:
+        if cl_ord_id in self._mirror.orders:
             return None
         raise OrderStateUnknownError(
             f"order {cl_ord_id} is not on the account stream and the order lookup did not find "
@@ -503,69 +421,27 @@ class AccountStream:
         if kind is AccountSnapshot:
             self._on_snapshot(message)
             return
-        if kind is OrderEvent:
-            order = message.order
-            if order.cl_ord_id:
-                self._orders[order.cl_ord_id] = order
-                self._known(order.cl_ord_id)  # the live event tells the truth
-        elif kind is PositionEvent:
-            if message.position.symbol:
-                self._positions[message.position.symbol] = message.position
-        elif kind is BalanceEvent:
-            self._balance = message.balance
+        if kind is OrderEvent or kind is PositionEvent or kind is BalanceEvent:
+            self._mirror.apply(message)
         self._hub.publish(message)
         self._changed.set()
 
     def _on_snapshot(self, snapshot: AccountSnapshot) -> None:
-        resync = self._snapshots > 0
-        self._snapshots += 1
-        if resync:
-            snapshot = AccountSnapshot(
-                account_id=snapshot.account_id,
-                balance=snapshot.balance,
-                positions=snapshot.positions,
-                orders=snapshot.orders,
-                resync=True,
-                raw=snapshot.raw,
-            )
-        self._snapshot = snapshot
-        self._balance = snapshot.balance
-        self._positions = {p.symbol: p for p in snapshot.positions if p.symbol}
-        changed: list[Order] = []
-        present: set[str] = set()
-        for order in snapshot.orders:
-            if not order.cl_ord_id:
-                continue
-            present.add(order.cl_ord_id)
-            if self._orders.get(order.cl_ord_id) != order:
-                changed.append(order)
-            self._orders[order.cl_ord_id] = order
-            self._known(order.cl_ord_id)
-        vanished: dict[str, Order] = {}
-        if resync:
-            # An order still unknown is looked up again after later reconnects, spaced out
-            # (see _due_again); reported once when there is nothing to look it up with.
-            retry_unknown = self._reconcile is not None
-            for cl_ord_id, known in self._orders.items():
-                status = known.ord_status
-                if cl_ord_id in present or status is None or status.is_terminal:
-                    continue
-                if cl_ord_id not in self._unknown or (retry_unknown and self._due_again(cl_ord_id)):
-                    vanished[cl_ord_id] = known
-        self._hub.publish(snapshot)
-        if resync:
-            for order in changed:
-                self._hub.publish(OrderEvent(order=order, resync=True))
-        if vanished:
+        # An order still unknown is looked up again after later reconnects, spaced out;
+        # reported once when there is nothing to look it up with.
+        resync = self._mirror.apply_snapshot(snapshot, relook_unknown=self._reconcile is not None)
+        self._hub.publish(resync.snapshot)
+        for order in resync.changed:
+            self._hub.publish(OrderEvent(order=order, resync=True))
+        if resync.vanished:
             if self._reconcile is None:
-                self._give_up(vanished, "no order lookup configured")
+                self._give_up(resync.vanished, "no order lookup configured")
             else:
-                self._pending.update(vanished)  # an unknown one stays unknown until found
+                self._mirror.pending.update(resync.vanished)  # unknown until found
                 task = self._reconcile_task
                 if task is None or task.done():
-                    self._reconcile_task = asyncio.get_running_loop().create_task(
-                        self._reconcile_loop(self._reconcile),
-                        name="aries-accounts-reconcile",
+                    self._reconcile_task = self._connection.spawn(
+                        self._reconcile_loop(self._reconcile), "reconcile"
                     )
         self._changed.set()
 
@@ -577,8 +453,8 @@ class AccountStream:
         cfg = self.config
         backoff = Backoff.from_config(cfg)
         failures = 0
-        while self._pending:
-            batch = dict(self._pending)
+        while self._mirror.pending:
+            batch = dict(self._mirror.pending)
             try:
                 found = list(await lookup(self.account_id, list(batch.values())))
             except Exception as exc:  # reported below: retried, then published as unknown
@@ -598,7 +474,7 @@ class AccountStream:
                 )
                 if final:
                     self._give_up(
-                        {k: v for k, v in batch.items() if k in self._pending},
+                        {k: v for k, v in batch.items() if k in self._mirror.pending},
                         f"the order lookup failed: {type(exc).__name__}: {exc}",
                     )
                     failures = 0
@@ -608,72 +484,25 @@ class AccountStream:
                 continue
             failures = 0
             backoff.failures = 0
-            self._apply_lookup(batch, found)
-
-    def _apply_lookup(self, batch: Mapping[str, Order], found: Iterable[Order]) -> None:
-        resolved = {o.cl_ord_id: o for o in found if o.cl_ord_id is not None}
-        missing: dict[str, Order] = {}
-        for cl_ord_id, known in batch.items():
-            if cl_ord_id not in self._pending:
-                continue  # a live event or a later snapshot already told the state
-            current = resolved.get(cl_ord_id)
-            if current is None:
-                missing[cl_ord_id] = known
-                continue
-            self._known(cl_ord_id)
-            self._orders[cl_ord_id] = current
-            if current != known:
-                self._hub.publish(OrderEvent(order=current, resync=True))
-        if missing:
-            self._give_up(missing, "the order lookup did not find it")
-        self._changed.set()
-
-    def _known(self, cl_ord_id: str) -> None:
-        """The order's state is known again: no lookup pending, no longer unknown."""
-        self._pending.pop(cl_ord_id, None)
-        self._unknown.pop(cl_ord_id, None)
-        self._relookups.pop(cl_ord_id, None)
-
-    def _due_again(self, cl_ord_id: str) -> bool:
-        """Whether an order reported unknown is looked up again at this resync.
-
-        At the next reconnect, then with 2, 4, 8... up to 64 reconnects between lookups: a
-        flapping connection does not repeat the lookup (for an order without a creation time,
-        a paged history scan) on every reconnect, and the order's state is still found.
-        """
-        done, skip = self._relookups.get(cl_ord_id, (0, 0))
-        if skip:
-            self._relookups[cl_ord_id] = (done, skip - 1)
-            return False
-        self._relookups[cl_ord_id] = (done + 1, 2 ** min(done, _RELOOKUP_MAX_DOUBLINGS) - 1)
-        return True
+            result = self._mirror.apply_lookup(batch, found)
+            for order in result.updated:
+                self._hub.publish(OrderEvent(order=order, resync=True))
+            if result.missing:
+                self._give_up(result.missing, "the order lookup did not find it")
+            self._changed.set()
 
     def _give_up(self, orders: Mapping[str, Order], reason: str) -> None:
-        """Publish :class:`OrderStateUnknown` for each order (once, until its state is known
-        again: a lookup that fails again after a later gap says nothing new);
+        """Publish :class:`OrderStateUnknown` for each order not reported so already;
         ``wait_for_order`` raises."""
-        for cl_ord_id, known in orders.items():
-            self._pending.pop(cl_ord_id, None)
-            if cl_ord_id not in self._unknown:
-                self._hub.publish(OrderStateUnknown(order=known, reason=reason))
-            self._unknown[cl_ord_id] = reason
+        for order in self._mirror.give_up(orders, reason):
+            self._hub.publish(OrderStateUnknown(order=order, reason=reason))
         self._changed.set()
 
-    def on_status(self, event: StreamConnected | StreamDisconnected) -> None:
-        """Publish a status change."""
-        self._hub.publish(event)
-
-    def on_close(self) -> None:
-        """Nothing to reset: the snapshot after the next connect resyncs."""
-
     def on_end(self, error: BaseException | None) -> None:
-        """End every consumer, stop the order lookup and wake order waiters."""
-        self._closed = True
+        """End every consumer and wake order waiters (the order lookup, a task of the
+        connection, stops with it)."""
+        super().on_end(error)
         self._error = error
-        task = self._reconcile_task
-        if task is not None:
-            task.cancel()  # awaited by aclose()
-        self._hub.end(error)
         self._changed.set()
 
 
