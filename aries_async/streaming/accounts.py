@@ -29,19 +29,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any, Unpack
 
-import attrs
-
 from aries_async.errors import (
-    AuthenticationError,
-    AuthError,
     ConfigurationError,
     OrderStateUnknownError,
-    PermissionDeniedError,
     StreamClosedError,
-    ValidationError,
     require_text,
 )
 from aries_async.models.accounts import Balance, Position
@@ -65,10 +59,16 @@ from aries_async.streaming.connection import (
     TokenProvider,
 )
 from aries_async.streaming.fanout import Consumer
+from aries_async.streaming.lookup import (
+    OrderLookup,
+    OrderStateUnknown,
+    Reconciler,
+    last_known,
+    order_id_to_wait_for,
+)
 from aries_async.streaming.mirror import AccountMirror
 from aries_async.streaming.protocol import (
     AccountSubscriptions,
-    Backoff,
     encode_account_subscribe,
     prepare_account_decoding,
 )
@@ -83,29 +83,6 @@ __all__ = [
 
 log = logging.getLogger("aries_async.streaming")
 
-OrderLookup = Callable[[str, Sequence[Order]], Awaitable[Iterable[Order]]]
-"""``reconcile(account_id, orders)``: the current state of ``orders`` (their last known state,
-keyed by ``clOrdId``) looked up over REST; it returns those it found and raises when the lookup
-itself failed. ``AriesClient.orders.reconcile`` is one."""
-
-
-@attrs.frozen(kw_only=True)
-class OrderStateUnknown(OrderEvent):
-    """An order left the working set while the stream was down and its state is unknown.
-
-    Delivered by :meth:`AccountStream.order_events` and :meth:`AccountStream.events` in place of
-    the event that was missed. ``order`` is the *last known* state (still working), not the
-    current one: ask the order history, or place nothing that depends on it.
-
-    Attributes:
-        reason: why it could not be resolved (no lookup configured, not found, or the error
-            of the last failed lookup).
-    """
-
-    resync: bool = True
-    reason: str = ""
-
-
 _ORDER_TYPES: tuple[type[Any], ...] = (OrderEvent, OrderStateUnknown)
 _ALL_TYPES: tuple[type[Any], ...] = (
     AccountSnapshot,
@@ -118,41 +95,6 @@ _ALL_TYPES: tuple[type[Any], ...] = (
     ServerErrorMessage,
     UnknownEvent,
 )
-
-
-def _order_id(order: OrderAck | str) -> str:
-    """The ``clOrdId`` to wait for: ``order`` itself, or the one of an acknowledgement that
-    does not say the order was rejected."""
-    if not isinstance(order, OrderAck):
-        return require_text(order, "order")
-    # Not ``order.accepted``: that also refuses an acknowledgement that omits ``success``, whose
-    # order may well be working; only a rejection said outright means there is nothing to wait for.
-    if order.success is False or order.status == OrderStatus.REJECTED or not order.cl_ord_id:
-        reason = "; ".join(filter(None, (order.ord_rej_reason, order.text))) or "no reason given"
-        raise ValidationError(
-            f"the order was not accepted (status {order.status}, clOrdId {order.cl_ord_id!r}: "
-            f"{reason}); there is nothing to wait for",
-            field="order",
-        )
-    return order.cl_ord_id
-
-
-def _last_known(order: OrderAck | str, cl_ord_id: str) -> Order:
-    """What is known of an order before the stream has seen it: its id, and what its
-    acknowledgement said (its creation time narrows the REST lookup)."""
-    if not isinstance(order, OrderAck):
-        return Order(cl_ord_id=cl_ord_id)
-    return Order(
-        cl_ord_id=cl_ord_id,
-        symbol=order.symbol,
-        side=order.side,
-        qty=order.qty,
-        ord_status=order.status,
-        cum_qty=order.cum_qty,
-        leaves_qty=order.leaves_qty,
-        avg_price=order.avg_price,
-        created_at=order.transact_time,
-    )
 
 
 class AccountStream(StreamBase):
@@ -200,15 +142,27 @@ class AccountStream(StreamBase):
         require_text(account_id, "account_id")
         super().__init__(url, token_provider, **options)
         self.account_id = account_id
-        self._reconcile = reconcile
-        self._reconcile_attempts = reconcile_attempts
         self._reconcile_task: asyncio.Task[None] | None = None
-        self._sleep = options.get("sleep", asyncio.sleep)
-        self._rand = options.get("rand", random.random)
+        self._changed = asyncio.Event()
         self._topics = AccountSubscriptions()
         self._topics.add("account", {"accountId": account_id})
         self._mirror = AccountMirror()
-        self._changed = asyncio.Event()
+        self._reconciler = (
+            None
+            if reconcile is None
+            else Reconciler(
+                reconcile,
+                account_id,
+                self._mirror,
+                attempts=reconcile_attempts,
+                config=self.config,
+                sleep=options.get("sleep", asyncio.sleep),
+                rand=options.get("rand", random.random),
+                publish=self._hub.publish,
+                give_up=self._give_up,
+                changed=self._changed.set,
+            )
+        )
         self._error: BaseException | None = None
 
     # -- state --------------------------------------------------------------------------------
@@ -318,8 +272,8 @@ class AccountStream(StreamBase):
                 seen it and its lookup failed or did not find it (ask the order history).
             StreamAuthError, StreamClosedError: the stream failed or was closed.
         """
-        cl_ord_id = _order_id(order)
-        order_hint = _last_known(order, cl_ord_id)
+        cl_ord_id = order_id_to_wait_for(order)
+        order_hint = last_known(order, cl_ord_id)
         wanted = (
             {OrderStatus(status)} if isinstance(status, str) else {OrderStatus(s) for s in status}
         )
@@ -338,12 +292,12 @@ class AccountStream(StreamBase):
                 snapshot = mirror.snapshot
                 if (
                     order is None
-                    and self._reconcile is not None
+                    and self._reconciler is not None
                     and snapshot is not None
                     and snapshot is not looked_up
                 ):
                     looked_up = snapshot
-                    found = await self._look_up_unseen(self._reconcile, cl_ord_id, order_hint)
+                    found = await self._reconciler.look_up_unseen(cl_ord_id, order_hint)
                     if found is not None and done(found) and cl_ord_id not in mirror.orders:
                         return found
                     continue  # the stream may have told more while we asked
@@ -366,43 +320,6 @@ class AccountStream(StreamBase):
         if timeout is None:
             return await wait()
         return await asyncio.wait_for(wait(), timeout)
-
-    async def _look_up_unseen(
-        self, lookup: OrderLookup, cl_ord_id: str, hint: Order
-    ) -> Order | None:
-        """The current state of an order the stream has not seen, from ``lookup``; None when
-        the lookup failed or found nothing but the stream has seen the order meanwhile.
-
-        Raises:
-            OrderStateUnknownError: the lookup failed or did not find the order.
-        """
-        try:
-            found = [o for o in await lookup(self.account_id, [hint]) if o.cl_ord_id == cl_ord_id]
-        except Exception as exc:  # any failure: the state is unknown, said once to the waiter
-            if cl_ord_id in self._mirror.orders:
-                return None
-            log.warning(
-                "account %s: looking up order %s, which the stream has not seen, failed (%s)",
-                self.account_id,
-                cl_ord_id,
-                type(exc).__name__,
-            )
-            raise OrderStateUnknownError(
-                f"order {cl_ord_id} is not on the account stream and looking it up failed "
-                f"({type(exc).__name__}: {exc}); check the order history",
-                cl_ord_id=cl_ord_id,
-                last_known=hint,
-            ) from exc
-        if found:
-            return found[0]
-        if cl_ord_id in self._mirror.orders:
-            return None
-        raise OrderStateUnknownError(
-            f"order {cl_ord_id} is not on the account stream and the order lookup did not find "
-            "it; check the order history",
-            cl_ord_id=cl_ord_id,
-            last_known=hint,
-        )
 
     # -- ConnectionHandler ----------------------------------------------------------------------
 
@@ -429,67 +346,21 @@ class AccountStream(StreamBase):
     def _on_snapshot(self, snapshot: AccountSnapshot) -> None:
         # An order still unknown is looked up again after later reconnects, spaced out;
         # reported once when there is nothing to look it up with.
-        resync = self._mirror.apply_snapshot(snapshot, relook_unknown=self._reconcile is not None)
+        resync = self._mirror.apply_snapshot(snapshot, relook_unknown=self._reconciler is not None)
         self._hub.publish(resync.snapshot)
         for order in resync.changed:
             self._hub.publish(OrderEvent(order=order, resync=True))
         if resync.vanished:
-            if self._reconcile is None:
+            if self._reconciler is None:
                 self._give_up(resync.vanished, "no order lookup configured")
             else:
                 self._mirror.pending.update(resync.vanished)  # unknown until found
                 task = self._reconcile_task
                 if task is None or task.done():
                     self._reconcile_task = self._connection.spawn(
-                        self._reconcile_loop(self._reconcile), "reconcile"
+                        self._reconciler.run(), "reconcile"
                     )
         self._changed.set()
-
-    # -- REST reconcile -----------------------------------------------------------------------
-
-    async def _reconcile_loop(self, lookup: OrderLookup) -> None:
-        """Look up every pending order until none is left (orders that vanish during a
-        lookup are taken by the next one); failures back off like reconnects."""
-        cfg = self.config
-        backoff = Backoff.from_config(cfg)
-        failures = 0
-        while self._mirror.pending:
-            batch = dict(self._mirror.pending)
-            try:
-                found = list(await lookup(self.account_id, list(batch.values())))
-            except Exception as exc:  # reported below: retried, then published as unknown
-                failures += 1
-                # Refused credentials or a bad request will not get better by retrying.
-                final = failures >= self._reconcile_attempts or isinstance(
-                    exc, (AuthError, AuthenticationError, PermissionDeniedError, ValidationError)
-                )
-                log.warning(
-                    "account %s: looking up %d order(s) missed while disconnected failed "
-                    "(%s, attempt %d)%s",
-                    self.account_id,
-                    len(batch),
-                    type(exc).__name__,
-                    failures,
-                    "; reporting them as unknown" if final else "; retrying",
-                )
-                if final:
-                    self._give_up(
-                        {k: v for k, v in batch.items() if k in self._mirror.pending},
-                        f"the order lookup failed: {type(exc).__name__}: {exc}",
-                    )
-                    failures = 0
-                    backoff.failures = 0
-                else:
-                    await self._sleep(backoff.next_delay(self._rand()))
-                continue
-            failures = 0
-            backoff.failures = 0
-            result = self._mirror.apply_lookup(batch, found)
-            for order in result.updated:
-                self._hub.publish(OrderEvent(order=order, resync=True))
-            if result.missing:
-                self._give_up(result.missing, "the order lookup did not find it")
-            self._changed.set()
 
     def _give_up(self, orders: Mapping[str, Order], reason: str) -> None:
         """Publish :class:`OrderStateUnknown` for each order not reported so already;

@@ -21,15 +21,13 @@ ones'; this module carries out what they decide. Each attempt:
    keep-alive task pings and runs the staleness watchdog. ``refreshAuth`` re-authenticates on
    the live socket with a new token; ``authExpired`` ends the connection (a reconnect follows).
 
-Every reconnect waits for the backoff, which grows exponentially (with jitter) up to its cap and
-is reset only by a *healthy* connection: one that delivered data (a message of the handler's
-``data_types``, not an acknowledgement or a status push) or stayed up for
-:attr:`StreamConfig.backoff_reset_after`. So a server that ends every connection right after
-accepting it is retried ever more slowly, and one that drops a busy stream now and then is
-rejoined quickly every time. The only retry without a wait is the one with a fresh token after
-the server refused one. Reconnects go on forever unless :attr:`StreamConfig.max_attempts`
-(consecutive unhealthy attempts) says otherwise. Each disconnect and reconnect reaches the
-handler as :class:`~aries_async.models.events.StreamDisconnected` and
+Every reconnect waits for the backoff (exponential, with jitter, up to its cap), reset only by
+a *healthy* connection: one that delivered data (a message of the handler's ``data_types``) or
+stayed up for :attr:`StreamConfig.backoff_reset_after`; a server that ends every connection at
+once is retried ever more slowly. The one retry without a wait is the one with a fresh token
+after a refusal. :attr:`StreamConfig.max_attempts` bounds the consecutive unhealthy attempts.
+Each disconnect and reconnect reaches the handler as
+:class:`~aries_async.models.events.StreamDisconnected` and
 :class:`~aries_async.models.events.StreamConnected`.
 
 A socket is closed with websockets' closing handshake (a peer that does not answer is cut
@@ -57,15 +55,14 @@ from aries_async.errors import AuthError, StreamAuthError, StreamClosedError, St
 from aries_async.models.events import StreamConnected, StreamDisconnected
 from aries_async.streaming._tasks import Spawn, leaf_error, task_group
 from aries_async.streaming.config import StreamConfig
-from aries_async.streaming.link import Link, LinkFatal
+from aries_async.streaming.link import Link, LinkFatal, authenticate, deliverer
 from aries_async.streaming.protocol import Backoff, Decoder, Heartbeat, IdFactory, Session
-from aries_async.streaming.protocol.session import Deliver, End, Opened
+from aries_async.streaming.protocol.session import End
 from aries_async.streaming.socket import (
     ABNORMAL_CLOSURE,
     WS_LOG,
     FrameSocket,
     Inbox,
-    SocketLost,
     pump,
 )
 
@@ -347,7 +344,15 @@ class Connection:
                 else:
                     inbox = Inbox()
                     spawn(pump(ws, inbox), "receive")
-                end = await self._authenticate(ws, inbox, token)
+                end = await authenticate(
+                    ws,
+                    inbox,
+                    token,
+                    session=self.session,
+                    decoder=self.decoder,
+                    clock=self._clock,
+                    on_message=self._handler.on_message,
+                )
                 if end is None:
                     end = await self._serve(ws, inbox, spawn)
         finally:
@@ -359,25 +364,6 @@ class Connection:
         if end.invalidate and self._invalidate is not None:
             await self._invalidate(token)
         return end
-
-    async def _authenticate(self, ws: ClientConnection, inbox: Inbox, token: str) -> End | None:
-        """None once the server accepted ``token``, else how the connection ends."""
-        session = self.session
-        try:
-            await ws.send(session.connect(token, self._clock()).frame)
-            while True:
-                async with asyncio.timeout(max(0.001, session.time_left(self._clock()))):
-                    frame = await inbox.get()
-                for action in session.receive(self.decoder.feed(frame)):
-                    if type(action) is Deliver:
-                        for message in action.messages:
-                            self._handler.on_message(message)
-                    elif type(action) is End:
-                        return action
-                    elif type(action) is Opened:
-                        return None  # after the whole frame: the rest of it is data
-        except (TimeoutError, ConnectionClosed, SocketLost, OSError) as exc:
-            return End(f"authentication did not complete: {type(exc).__name__}")
 
     async def _serve(self, ws: ClientConnection, inbox: Inbox, spawn: Spawn) -> End:
         now = self._clock()
@@ -402,7 +388,7 @@ class Connection:
             decoder=self.decoder,
             ids=self.ids,
             heartbeat=Heartbeat.from_config(self.config, now),
-            deliver=self._deliver(),
+            deliver=deliverer(self._handler),
             data_types=self._data_types,
             on_data=self._healthy,
             token=self._token,
@@ -415,15 +401,3 @@ class Connection:
 
     def _healthy(self) -> None:
         self._delivered = True
-
-    def _deliver(self) -> Callable[[list[Any]], None]:
-        batch: Callable[[list[Any]], None] | None = getattr(self._handler, "on_messages", None)
-        if batch is not None:
-            return batch
-        one = self._handler.on_message
-
-        def each(messages: list[Any]) -> None:
-            for message in messages:
-                one(message)
-
-        return each

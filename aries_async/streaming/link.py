@@ -18,10 +18,17 @@ from websockets.exceptions import ConnectionClosed
 from aries_async.streaming._tasks import Spawn
 from aries_async.streaming.protocol import Decoder, Heartbeat, HeartbeatAction, IdFactory, Session
 from aries_async.streaming.protocol.frames import encode_ping
-from aries_async.streaming.protocol.session import SPECIAL_TYPES, Action, Deliver, End, FetchToken
-from aries_async.streaming.socket import Inbox
+from aries_async.streaming.protocol.session import (
+    SPECIAL_TYPES,
+    Action,
+    Deliver,
+    End,
+    FetchToken,
+    Opened,
+)
+from aries_async.streaming.socket import Inbox, SocketLost
 
-__all__ = ["Link", "TokenSource"]
+__all__ = ["Link", "LinkFatal", "TokenSource", "authenticate", "deliverer"]
 
 log = logging.getLogger("aries_async.streaming")
 
@@ -35,6 +42,50 @@ class LinkFatal(Exception):
     def __init__(self, error: BaseException) -> None:
         super().__init__(str(error))
         self.error = error
+
+
+async def authenticate(
+    ws: ClientConnection,
+    inbox: Inbox,
+    token: str,
+    *,
+    session: Session,
+    decoder: Decoder,
+    clock: Callable[[], float],
+    on_message: Callable[[Any], None],
+) -> End | None:
+    """Authenticate a new socket with ``token``: None once the server accepted it, else how
+    the connection ends. Data that comes first goes to ``on_message``."""
+    try:
+        await ws.send(session.connect(token, clock()).frame)
+        while True:
+            async with asyncio.timeout(max(0.001, session.time_left(clock()))):
+                frame = await inbox.get()
+            for action in session.receive(decoder.feed(frame)):
+                if type(action) is Deliver:
+                    for message in action.messages:
+                        on_message(message)
+                elif type(action) is End:
+                    return action
+                elif type(action) is Opened:
+                    return None  # after the whole frame: the rest of it is data
+    except (TimeoutError, ConnectionClosed, SocketLost, OSError) as exc:
+        return End(f"authentication did not complete: {type(exc).__name__}")
+
+
+def deliverer(handler: Any) -> Callable[[list[Any]], None]:
+    """How the data messages of one read reach ``handler``: its ``on_messages`` when it has
+    one, else ``on_message`` for each."""
+    batch: Callable[[list[Any]], None] | None = getattr(handler, "on_messages", None)
+    if batch is not None:
+        return batch
+    one = handler.on_message
+
+    def each(messages: list[Any]) -> None:
+        for message in messages:
+            one(message)
+
+    return each
 
 
 class Link:
