@@ -99,6 +99,11 @@ class StreamBase:
         """Malformed lines skipped so far (each is logged)."""
         return self._connection.decoder.malformed
 
+    @property
+    def consumers(self) -> int:
+        """Consumers registered on the stream: those not closed, ended or garbage collected."""
+        return self._hub.consumers
+
     # -- consumers ----------------------------------------------------------------------------
 
     def status(self) -> Consumer[StreamConnected | StreamDisconnected]:

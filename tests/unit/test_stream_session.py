@@ -55,8 +55,7 @@ def test_data_around_auth_success_is_delivered_and_another_request_id_is_ignored
     actions = session.receive(
         [Pong(request_id=None), AuthSuccess(request_id=request.request_id), late]
     )
-    assert actions == [Deliver([late]), Opened()]
-    assert session.phase is Phase.OPEN
+    assert (actions, session.phase) == ([Deliver([late]), Opened()], Phase.OPEN)
 
 
 def test_a_refusal_retries_at_once_with_a_fresh_token_and_a_second_in_a_row_is_fatal() -> None:
