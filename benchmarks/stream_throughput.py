@@ -257,8 +257,8 @@ def _stage_runs(lines_per_frame: int, frames: int) -> tuple[int, dict[str, Calla
     """
     from aries_async.models.events import QuoteUpdate
     from aries_async.sim.feed import Firehose
-    from aries_async.streaming import protocol
     from aries_async.streaming.market import MarketStream
+    from aries_async.streaming.protocol import decoder as protocol
 
     cycle = Firehose(symbols=100, lines_per_frame=lines_per_frame).frames()
     data = [cycle[i % len(cycle)][0] for i in range(frames)]

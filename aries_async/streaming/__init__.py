@@ -1,8 +1,10 @@
 """Websocket streams: market data and account updates (see :mod:`.market`, :mod:`.accounts`).
 
-Layers: :mod:`.protocol` (sans-I/O), :mod:`.connection` (reconnecting socket),
-:mod:`.fanout` (bounded per-consumer buffers), and the faces :class:`MarketStream` and
-:class:`AccountStream`.
+Layers: :mod:`.protocol` (sans-I/O: frames, decoder, subscriptions, the authentication
+session, heartbeat and backoff), :mod:`.connection` and :mod:`.link` (the reconnecting socket and
+its tasks), :mod:`.fanout` (bounded per-consumer buffers), :mod:`.mirror` (the account state),
+and the faces :class:`MarketStream` and :class:`AccountStream` on :mod:`.base`. See
+``docs/architecture.md``.
 """
 
 from aries_async.streaming.accounts import (

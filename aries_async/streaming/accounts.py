@@ -27,24 +27,15 @@ raises :class:`OrderStateUnknownError` for it: a gap is never silent.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
-import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from types import TracebackType
-from typing import Any
-
-import attrs
+from collections.abc import Iterable, Mapping
+from typing import Any, Unpack
 
 from aries_async.errors import (
-    AuthenticationError,
-    AuthError,
     ConfigurationError,
     OrderStateUnknownError,
-    PermissionDeniedError,
     StreamClosedError,
-    ValidationError,
     require_text,
 )
 from aries_async.models.accounts import Balance, Position
@@ -60,17 +51,24 @@ from aries_async.models.events import (
     UnknownEvent,
 )
 from aries_async.models.orders import Order, OrderAck, OrderStatus
+from aries_async.streaming.base import StreamBase, StreamOptions
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.connection import (
     Connection,
-    Connector,
     TokenInvalidator,
     TokenProvider,
 )
-from aries_async.streaming.fanout import Consumer, Hub
+from aries_async.streaming.fanout import Consumer
+from aries_async.streaming.lookup import (
+    OrderLookup,
+    OrderStateUnknown,
+    Reconciler,
+    last_known,
+    order_id_to_wait_for,
+)
+from aries_async.streaming.mirror import AccountMirror
 from aries_async.streaming.protocol import (
     AccountSubscriptions,
-    Backoff,
     encode_account_subscribe,
     prepare_account_decoding,
 )
@@ -84,34 +82,8 @@ __all__ = [
 ]
 
 log = logging.getLogger("aries_async.streaming")
-_RELOOKUP_MAX_DOUBLINGS = 6
-"""An unknown order is looked up again at least once every 2**6 = 64 reconnects."""
-
-OrderLookup = Callable[[str, Sequence[Order]], Awaitable[Iterable[Order]]]
-"""``reconcile(account_id, orders)``: the current state of ``orders`` (their last known state,
-keyed by ``clOrdId``) looked up over REST; it returns those it found and raises when the lookup
-itself failed. ``AriesClient.orders.reconcile`` is one."""
-
-
-@attrs.frozen(kw_only=True)
-class OrderStateUnknown(OrderEvent):
-    """An order left the working set while the stream was down and its state is unknown.
-
-    Delivered by :meth:`AccountStream.order_events` and :meth:`AccountStream.events` in place of
-    the event that was missed. ``order`` is the *last known* state (still working), not the
-    current one: ask the order history, or place nothing that depends on it.
-
-    Attributes:
-        reason: why it could not be resolved (no lookup configured, not found, or the error
-            of the last failed lookup).
-    """
-
-    resync: bool = True
-    reason: str = ""
-
 
 _ORDER_TYPES: tuple[type[Any], ...] = (OrderEvent, OrderStateUnknown)
-_STATUS_TYPES: tuple[type[Any], ...] = (StreamConnected, StreamDisconnected)
 _ALL_TYPES: tuple[type[Any], ...] = (
     AccountSnapshot,
     OrderEvent,
@@ -125,42 +97,7 @@ _ALL_TYPES: tuple[type[Any], ...] = (
 )
 
 
-def _order_id(order: OrderAck | str) -> str:
-    """The ``clOrdId`` to wait for: ``order`` itself, or the one of an acknowledgement that
-    does not say the order was rejected."""
-    if not isinstance(order, OrderAck):
-        return require_text(order, "order")
-    # Not ``order.accepted``: that also refuses an acknowledgement that omits ``success``, whose
-    # order may well be working; only a rejection said outright means there is nothing to wait for.
-    if order.success is False or order.status == OrderStatus.REJECTED or not order.cl_ord_id:
-        reason = "; ".join(filter(None, (order.ord_rej_reason, order.text))) or "no reason given"
-        raise ValidationError(
-            f"the order was not accepted (status {order.status}, clOrdId {order.cl_ord_id!r}: "
-            f"{reason}); there is nothing to wait for",
-            field="order",
-        )
-    return order.cl_ord_id
-
-
-def _last_known(order: OrderAck | str, cl_ord_id: str) -> Order:
-    """What is known of an order before the stream has seen it: its id, and what its
-    acknowledgement said (its creation time narrows the REST lookup)."""
-    if not isinstance(order, OrderAck):
-        return Order(cl_ord_id=cl_ord_id)
-    return Order(
-        cl_ord_id=cl_ord_id,
-        symbol=order.symbol,
-        side=order.side,
-        qty=order.qty,
-        ord_status=order.status,
-        cum_qty=order.cum_qty,
-        leaves_qty=order.leaves_qty,
-        avg_price=order.avg_price,
-        created_at=order.transact_time,
-    )
-
-
-class AccountStream:
+class AccountStream(StreamBase):
     """Orders, positions and balance of one account over ``/v1/accounts/ws``.
 
     Args:
@@ -187,136 +124,79 @@ class AccountStream:
     )
     """Messages that make a connection healthy (see :mod:`~aries_async.streaming.connection`)."""
 
+    _kind = "account"
+    _task_prefix = "accounts"
+
     def __init__(
         self,
         url: str,
         token_provider: TokenProvider,
         account_id: str,
         *,
-        config: StreamConfig | None = None,
-        invalidate_token: TokenInvalidator | None = None,
         reconcile: OrderLookup | None = None,
         reconcile_attempts: int = 3,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        rand: Callable[[], float] = random.random,
-        connect: Connector | None = None,
+        **options: Unpack[StreamOptions],
     ) -> None:
         if reconcile_attempts < 1:
             raise ConfigurationError("reconcile_attempts must be at least 1")
         require_text(account_id, "account_id")
+        super().__init__(url, token_provider, **options)
         self.account_id = account_id
-        self.config = config or StreamConfig()
-        self._reconcile = reconcile
-        self._reconcile_attempts = reconcile_attempts
         self._reconcile_task: asyncio.Task[None] | None = None
-        self._sleep = sleep
-        self._rand = rand
-        self._hub = Hub()
+        self._changed = asyncio.Event()
         self._topics = AccountSubscriptions()
         self._topics.add("account", {"accountId": account_id})
-        self._orders: dict[str, Order] = {}
-        self._pending: dict[str, Order] = {}  # vanished, waiting for the lookup
-        self._unknown: dict[str, str] = {}  # reported unknown, not resolved since: the reason
-        # per unknown order: (lookups again so far, resyncs still to skip before the next one)
-        self._relookups: dict[str, tuple[int, int]] = {}
-        self._positions: dict[str, Position] = {}
-        self._balance: Balance | None = None
-        self._snapshot: AccountSnapshot | None = None
-        self._changed = asyncio.Event()
-        self._snapshots = 0
-        self._closed = False
-        self._error: BaseException | None = None
-        self._connection = Connection(
-            url,
-            token_provider,
-            self,
-            config=self.config,
-            invalidate_token=invalidate_token,
-            sleep=sleep,
-            clock=clock,
-            rand=rand,
-            connect=connect,
-            name="accounts",
+        self._mirror = AccountMirror()
+        self._reconciler = (
+            None
+            if reconcile is None
+            else Reconciler(
+                reconcile,
+                account_id,
+                self._mirror,
+                attempts=reconcile_attempts,
+                config=self.config,
+                sleep=options.get("sleep", asyncio.sleep),
+                rand=options.get("rand", random.random),
+                publish=self._hub.publish,
+                give_up=self._give_up,
+                changed=self._changed.set,
+            )
         )
-
-    # -- context ----------------------------------------------------------------------------
-
-    async def __aenter__(self) -> AccountStream:
-        await self._connection.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the stream: the socket and every task stop, iterators end normally."""
-        self._closed = True
-        await self._connection.close()
-        task = self._reconcile_task
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        self._error: BaseException | None = None
 
     # -- state --------------------------------------------------------------------------------
-
-    @property
-    def connected(self) -> bool:
-        """Whether the socket is up, authenticated and the topic re-subscribed."""
-        return self._connection.connected
-
-    @property
-    def reconnects(self) -> int:
-        """Successful connections after the first one."""
-        return max(0, self._connection.connections - 1)
-
-    @property
-    def reauths(self) -> int:
-        """Re-authentications on a live socket (after ``refreshAuth``) that succeeded."""
-        return self._connection.reauths
-
-    @property
-    def malformed(self) -> int:
-        """Malformed lines skipped so far (each is logged)."""
-        return self._connection.decoder.malformed
 
     @property
     def reconciling(self) -> int:
         """Orders that left the working set while the stream was down and are being looked
         up over REST right now."""
-        return len(self._pending)
+        return len(self._mirror.pending)
 
     @property
     def snapshot(self) -> AccountSnapshot | None:
         """The latest snapshot (None until the first arrives)."""
-        return self._snapshot
+        return self._mirror.snapshot
 
     @property
     def orders(self) -> Mapping[str, Order]:
         """Every order seen (snapshot plus events) by ``clOrdId``, in its latest state."""
-        return dict(self._orders)
+        return dict(self._mirror.orders)
 
     @property
     def positions(self) -> Mapping[str, Position]:
         """Positions by symbol, latest state."""
-        return dict(self._positions)
+        return dict(self._mirror.positions)
 
     @property
     def balance(self) -> Balance | None:
         """The latest balance."""
-        return self._balance
+        return self._mirror.balance
 
     # -- consumers ----------------------------------------------------------------------------
 
     def _consumer(self, types: Iterable[type[Any]], limit: int | None = None) -> Consumer[Any]:
-        if self._closed:
-            raise StreamClosedError("the account stream is closed")
+        self._check_open()
         return Consumer(
             self._hub,
             types,
@@ -355,15 +235,6 @@ class AccountStream:
         """Snapshots: the first, then one after every reconnect (``resync=True``)."""
         return self._consumer((AccountSnapshot,))
 
-    def status(self) -> Consumer[StreamConnected | StreamDisconnected]:
-        """Connection status changes (every disconnect and reconnect), in order; ends and
-        raises like :meth:`events`; keeps the last :attr:`StreamConfig.status_buffer`."""
-        if self._closed:
-            raise StreamClosedError("the account stream is closed")
-        return Consumer(
-            self._hub, _STATUS_TYPES, policy="drop_oldest", limit=self.config.status_buffer
-        )
-
     async def wait_for_order(
         self,
         order: OrderAck | str,
@@ -401,8 +272,8 @@ class AccountStream:
                 seen it and its lookup failed or did not find it (ask the order history).
             StreamAuthError, StreamClosedError: the stream failed or was closed.
         """
-        cl_ord_id = _order_id(order)
-        order_hint = _last_known(order, cl_ord_id)
+        cl_ord_id = order_id_to_wait_for(order)
+        order_hint = last_known(order, cl_ord_id)
         wanted = (
             {OrderStatus(status)} if isinstance(status, str) else {OrderStatus(s) for s in status}
         )
@@ -413,24 +284,25 @@ class AccountStream:
 
         async def wait() -> Order:
             looked_up: AccountSnapshot | None = None  # the snapshot after which we asked REST
+            mirror = self._mirror
             while True:
-                order = self._orders.get(cl_ord_id)
+                order = mirror.orders.get(cl_ord_id)
                 if order is not None and done(order):
                     return order
-                snapshot = self._snapshot
+                snapshot = mirror.snapshot
                 if (
                     order is None
-                    and self._reconcile is not None
+                    and self._reconciler is not None
                     and snapshot is not None
                     and snapshot is not looked_up
                 ):
                     looked_up = snapshot
-                    found = await self._look_up_unseen(self._reconcile, cl_ord_id, order_hint)
-                    if found is not None and done(found) and cl_ord_id not in self._orders:
+                    found = await self._reconciler.look_up_unseen(cl_ord_id, order_hint)
+                    if found is not None and done(found) and cl_ord_id not in mirror.orders:
                         return found
                     continue  # the stream may have told more while we asked
-                reason = self._unknown.get(cl_ord_id)
-                if reason is not None and order is not None and cl_ord_id not in self._pending:
+                reason = mirror.unknown.get(cl_ord_id)
+                if reason is not None and order is not None and cl_ord_id not in mirror.pending:
                     raise OrderStateUnknownError(
                         f"order {cl_ord_id} left the working set while the stream was "
                         f"disconnected and its state is unknown ({reason}); check the order "
@@ -449,43 +321,6 @@ class AccountStream:
             return await wait()
         return await asyncio.wait_for(wait(), timeout)
 
-    async def _look_up_unseen(
-        self, lookup: OrderLookup, cl_ord_id: str, hint: Order
-    ) -> Order | None:
-        """The current state of an order the stream has not seen, from ``lookup``; None when
-        the lookup failed or found nothing but the stream has seen the order meanwhile.
-
-        Raises:
-            OrderStateUnknownError: the lookup failed or did not find the order.
-        """
-        try:
-            found = [o for o in await lookup(self.account_id, [hint]) if o.cl_ord_id == cl_ord_id]
-        except Exception as exc:  # any failure: the state is unknown, said once to the waiter
-            if cl_ord_id in self._orders:
-                return None
-            log.warning(
-                "account %s: looking up order %s, which the stream has not seen, failed (%s)",
-                self.account_id,
-                cl_ord_id,
-                type(exc).__name__,
-            )
-            raise OrderStateUnknownError(
-                f"order {cl_ord_id} is not on the account stream and looking it up failed "
-                f"({type(exc).__name__}: {exc}); check the order history",
-                cl_ord_id=cl_ord_id,
-                last_known=hint,
-            ) from exc
-        if found:
-            return found[0]
-        if cl_ord_id in self._orders:
-            return None
-        raise OrderStateUnknownError(
-            f"order {cl_ord_id} is not on the account stream and the order lookup did not find "
-            "it; check the order history",
-            cl_ord_id=cl_ord_id,
-            last_known=hint,
-        )
-
     # -- ConnectionHandler ----------------------------------------------------------------------
 
     def on_open(self, connection: Connection) -> list[str]:
@@ -503,183 +338,42 @@ class AccountStream:
         if kind is AccountSnapshot:
             self._on_snapshot(message)
             return
-        if kind is OrderEvent:
-            order = message.order
-            if order.cl_ord_id:
-                self._orders[order.cl_ord_id] = order
-                self._known(order.cl_ord_id)  # the live event tells the truth
-        elif kind is PositionEvent:
-            if message.position.symbol:
-                self._positions[message.position.symbol] = message.position
-        elif kind is BalanceEvent:
-            self._balance = message.balance
+        if kind is OrderEvent or kind is PositionEvent or kind is BalanceEvent:
+            self._mirror.apply(message)
         self._hub.publish(message)
         self._changed.set()
 
     def _on_snapshot(self, snapshot: AccountSnapshot) -> None:
-        resync = self._snapshots > 0
-        self._snapshots += 1
-        if resync:
-            snapshot = AccountSnapshot(
-                account_id=snapshot.account_id,
-                balance=snapshot.balance,
-                positions=snapshot.positions,
-                orders=snapshot.orders,
-                resync=True,
-                raw=snapshot.raw,
-            )
-        self._snapshot = snapshot
-        self._balance = snapshot.balance
-        self._positions = {p.symbol: p for p in snapshot.positions if p.symbol}
-        changed: list[Order] = []
-        present: set[str] = set()
-        for order in snapshot.orders:
-            if not order.cl_ord_id:
-                continue
-            present.add(order.cl_ord_id)
-            if self._orders.get(order.cl_ord_id) != order:
-                changed.append(order)
-            self._orders[order.cl_ord_id] = order
-            self._known(order.cl_ord_id)
-        vanished: dict[str, Order] = {}
-        if resync:
-            # An order still unknown is looked up again after later reconnects, spaced out
-            # (see _due_again); reported once when there is nothing to look it up with.
-            retry_unknown = self._reconcile is not None
-            for cl_ord_id, known in self._orders.items():
-                status = known.ord_status
-                if cl_ord_id in present or status is None or status.is_terminal:
-                    continue
-                if cl_ord_id not in self._unknown or (retry_unknown and self._due_again(cl_ord_id)):
-                    vanished[cl_ord_id] = known
-        self._hub.publish(snapshot)
-        if resync:
-            for order in changed:
-                self._hub.publish(OrderEvent(order=order, resync=True))
-        if vanished:
-            if self._reconcile is None:
-                self._give_up(vanished, "no order lookup configured")
+        # An order still unknown is looked up again after later reconnects, spaced out;
+        # reported once when there is nothing to look it up with.
+        resync = self._mirror.apply_snapshot(snapshot, relook_unknown=self._reconciler is not None)
+        self._hub.publish(resync.snapshot)
+        for order in resync.changed:
+            self._hub.publish(OrderEvent(order=order, resync=True))
+        if resync.vanished:
+            if self._reconciler is None:
+                self._give_up(resync.vanished, "no order lookup configured")
             else:
-                self._pending.update(vanished)  # an unknown one stays unknown until found
+                self._mirror.pending.update(resync.vanished)  # unknown until found
                 task = self._reconcile_task
                 if task is None or task.done():
-                    self._reconcile_task = asyncio.get_running_loop().create_task(
-                        self._reconcile_loop(self._reconcile),
-                        name="aries-accounts-reconcile",
+                    self._reconcile_task = self._connection.spawn(
+                        self._reconciler.run(), "reconcile"
                     )
         self._changed.set()
-
-    # -- REST reconcile -----------------------------------------------------------------------
-
-    async def _reconcile_loop(self, lookup: OrderLookup) -> None:
-        """Look up every pending order until none is left (orders that vanish during a
-        lookup are taken by the next one); failures back off like reconnects."""
-        cfg = self.config
-        backoff = Backoff(
-            initial=cfg.backoff_initial,
-            maximum=cfg.backoff_max,
-            multiplier=cfg.backoff_multiplier,
-            jitter=cfg.backoff_jitter,
-            reset_after=cfg.backoff_reset_after,
-        )
-        failures = 0
-        while self._pending:
-            batch = dict(self._pending)
-            try:
-                found = list(await lookup(self.account_id, list(batch.values())))
-            except Exception as exc:  # reported below: retried, then published as unknown
-                failures += 1
-                # Refused credentials or a bad request will not get better by retrying.
-                final = failures >= self._reconcile_attempts or isinstance(
-                    exc, (AuthError, AuthenticationError, PermissionDeniedError, ValidationError)
-                )
-                log.warning(
-                    "account %s: looking up %d order(s) missed while disconnected failed "
-                    "(%s, attempt %d)%s",
-                    self.account_id,
-                    len(batch),
-                    type(exc).__name__,
-                    failures,
-                    "; reporting them as unknown" if final else "; retrying",
-                )
-                if final:
-                    self._give_up(
-                        {k: v for k, v in batch.items() if k in self._pending},
-                        f"the order lookup failed: {type(exc).__name__}: {exc}",
-                    )
-                    failures = 0
-                    backoff.failures = 0
-                else:
-                    await self._sleep(backoff.next_delay(self._rand()))
-                continue
-            failures = 0
-            backoff.failures = 0
-            self._apply_lookup(batch, found)
-
-    def _apply_lookup(self, batch: Mapping[str, Order], found: Iterable[Order]) -> None:
-        resolved = {o.cl_ord_id: o for o in found if o.cl_ord_id is not None}
-        missing: dict[str, Order] = {}
-        for cl_ord_id, known in batch.items():
-            if cl_ord_id not in self._pending:
-                continue  # a live event or a later snapshot already told the state
-            current = resolved.get(cl_ord_id)
-            if current is None:
-                missing[cl_ord_id] = known
-                continue
-            self._known(cl_ord_id)
-            self._orders[cl_ord_id] = current
-            if current != known:
-                self._hub.publish(OrderEvent(order=current, resync=True))
-        if missing:
-            self._give_up(missing, "the order lookup did not find it")
-        self._changed.set()
-
-    def _known(self, cl_ord_id: str) -> None:
-        """The order's state is known again: no lookup pending, no longer unknown."""
-        self._pending.pop(cl_ord_id, None)
-        self._unknown.pop(cl_ord_id, None)
-        self._relookups.pop(cl_ord_id, None)
-
-    def _due_again(self, cl_ord_id: str) -> bool:
-        """Whether an order reported unknown is looked up again at this resync.
-
-        At the next reconnect, then with 2, 4, 8... up to 64 reconnects between lookups: a
-        flapping connection does not repeat the lookup (for an order without a creation time,
-        a paged history scan) on every reconnect, and the order's state is still found.
-        """
-        done, skip = self._relookups.get(cl_ord_id, (0, 0))
-        if skip:
-            self._relookups[cl_ord_id] = (done, skip - 1)
-            return False
-        self._relookups[cl_ord_id] = (done + 1, 2 ** min(done, _RELOOKUP_MAX_DOUBLINGS) - 1)
-        return True
 
     def _give_up(self, orders: Mapping[str, Order], reason: str) -> None:
-        """Publish :class:`OrderStateUnknown` for each order (once, until its state is known
-        again: a lookup that fails again after a later gap says nothing new);
+        """Publish :class:`OrderStateUnknown` for each order not reported so already;
         ``wait_for_order`` raises."""
-        for cl_ord_id, known in orders.items():
-            self._pending.pop(cl_ord_id, None)
-            if cl_ord_id not in self._unknown:
-                self._hub.publish(OrderStateUnknown(order=known, reason=reason))
-            self._unknown[cl_ord_id] = reason
+        for order in self._mirror.give_up(orders, reason):
+            self._hub.publish(OrderStateUnknown(order=order, reason=reason))
         self._changed.set()
 
-    def on_status(self, event: StreamConnected | StreamDisconnected) -> None:
-        """Publish a status change."""
-        self._hub.publish(event)
-
-    def on_close(self) -> None:
-        """Nothing to reset: the snapshot after the next connect resyncs."""
-
     def on_end(self, error: BaseException | None) -> None:
-        """End every consumer, stop the order lookup and wake order waiters."""
-        self._closed = True
+        """End every consumer and wake order waiters (the order lookup, a task of the
+        connection, stops with it)."""
+        super().on_end(error)
         self._error = error
-        task = self._reconcile_task
-        if task is not None:
-            task.cancel()  # awaited by aclose()
-        self._hub.end(error)
         self._changed.set()
 
 

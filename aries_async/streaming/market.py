@@ -10,35 +10,28 @@ Example:
 
 from __future__ import annotations
 
-import asyncio
-import random
-import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from types import TracebackType
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Unpack
 
-from aries_async.errors import StreamClosedError
 from aries_async.models.events import (
     GreeksUpdate,
     Level2Update,
     MarketStatusUpdate,
     QuoteUpdate,
     ServerErrorMessage,
-    StreamConnected,
-    StreamDisconnected,
     SubscribeAck,
     TimeAndSalesUpdate,
     TradeUpdate,
     UnknownEvent,
 )
+from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.connection import (
     Connection,
-    Connector,
     TokenInvalidator,
     TokenProvider,
 )
-from aries_async.streaming.fanout import Consumer, Hub
+from aries_async.streaming.fanout import Consumer
 from aries_async.streaming.protocol import (
     Channel,
     MarketSubscription,
@@ -59,11 +52,10 @@ _DATA_TYPES: tuple[type[Any], ...] = (
     GreeksUpdate,
     MarketStatusUpdate,
 )
-_STATUS_TYPES: tuple[type[Any], ...] = (StreamConnected, StreamDisconnected)
-_ALL_TYPES = _DATA_TYPES + _STATUS_TYPES + (ServerErrorMessage, UnknownEvent)
+_ALL_TYPES = _DATA_TYPES + STATUS_TYPES + (ServerErrorMessage, UnknownEvent)
 
 
-class MarketStream:
+class MarketStream(StreamBase):
     """Live market data over ``/v1/market/ws`` with reconnects, replayed subscriptions and
     per-consumer conflation.
 
@@ -80,56 +72,17 @@ class MarketStream:
     data_types: frozenset[type[Any]] = frozenset(_DATA_TYPES) - {MarketStatusUpdate}
     """Messages that make a connection healthy (the server pushes a market status unasked)."""
 
+    _kind = "market"
+    _task_prefix = "market"
+
     def __init__(
-        self,
-        url: str,
-        token_provider: TokenProvider,
-        *,
-        config: StreamConfig | None = None,
-        invalidate_token: TokenInvalidator | None = None,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        rand: Callable[[], float] = random.random,
-        connect: Connector | None = None,
+        self, url: str, token_provider: TokenProvider, **options: Unpack[StreamOptions]
     ) -> None:
-        self.config = config or StreamConfig()
-        self._hub = Hub()
+        super().__init__(url, token_provider, **options)
         self._subs = MarketSubscriptions()
         self._latest: dict[str, QuoteUpdate] = {}
         self._latest_trade: dict[str, TradeUpdate] = {}
         self._market_status: MarketStatusUpdate | None = None
-        self._closed = False
-        self._connection = Connection(
-            url,
-            token_provider,
-            self,
-            config=self.config,
-            invalidate_token=invalidate_token,
-            sleep=sleep,
-            clock=clock,
-            rand=rand,
-            connect=connect,
-            name="market",
-        )
-
-    # -- context ----------------------------------------------------------------------------
-
-    async def __aenter__(self) -> MarketStream:
-        await self._connection.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the stream: the socket and every task stop, iterators end normally."""
-        self._closed = True
-        await self._connection.close()
 
     # -- subscriptions ------------------------------------------------------------------------
 
@@ -240,26 +193,6 @@ class MarketStream:
     # -- state --------------------------------------------------------------------------------
 
     @property
-    def connected(self) -> bool:
-        """Whether the socket is up, authenticated and subscriptions were replayed."""
-        return self._connection.connected
-
-    @property
-    def reconnects(self) -> int:
-        """Successful connections after the first one."""
-        return max(0, self._connection.connections - 1)
-
-    @property
-    def reauths(self) -> int:
-        """Re-authentications on a live socket (after ``refreshAuth``) that succeeded."""
-        return self._connection.reauths
-
-    @property
-    def malformed(self) -> int:
-        """Malformed lines skipped so far (each is logged)."""
-        return self._connection.decoder.malformed
-
-    @property
     def unknown(self) -> int:
         """Messages delivered as :class:`UnknownEvent` so far."""
         return self._connection.decoder.unknown
@@ -355,22 +288,6 @@ class MarketStream:
         types = _ALL_TYPES if symbols is None else _DATA_TYPES
         return self._consumer(types, symbols, buffer)
 
-    def status(self) -> Consumer[StreamConnected | StreamDisconnected]:
-        """Connection status changes: every disconnect and reconnect, in order.
-
-        Ends when the stream is closed; raises its fatal error after the final
-        :class:`StreamDisconnected` (``will_reconnect=False``). Keeps the last
-        :attr:`StreamConfig.status_buffer` events (older ones counted in ``.dropped``).
-        """
-        self._check_open()
-        return Consumer(
-            self._hub, _STATUS_TYPES, policy="drop_oldest", limit=self.config.status_buffer
-        )
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise StreamClosedError("the market stream is closed")
-
     # -- ConnectionHandler ----------------------------------------------------------------------
 
     def on_open(self, connection: Connection) -> list[str]:
@@ -422,18 +339,9 @@ class MarketStream:
         elif kind is ServerErrorMessage:
             self._subs.reject(message.request_id)
 
-    def on_status(self, event: StreamConnected | StreamDisconnected) -> None:
-        """Publish a status change to every consumer that takes it."""
-        self._hub.publish(event)
-
     def on_close(self) -> None:
         """The socket is gone: nothing is acknowledged any more."""
         self._subs.reset()
-
-    def on_end(self, error: BaseException | None) -> None:
-        """End every consumer."""
-        self._closed = True
-        self._hub.end(error)
 
 
 def market_stream(

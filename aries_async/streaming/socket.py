@@ -1,22 +1,22 @@
-"""Frames from the socket to the stream without a task wake-up for each one.
+"""Frames from the socket to the stream through websockets' public API, one socket read at a
+time.
 
-websockets queues every message it receives for ``recv()``, and the task awaiting ``recv()``
-is woken once per message. A busy market stream receives tens of thousands of frames a second,
-and that wake-up costs about as much as decoding a small frame. :class:`FrameSocket` collects
-the complete messages that one socket read brings instead (websockets parses them in
-``data_received``) and hands them to its :class:`Inbox` together, when the read is parsed:
-the frames of one read are decoded and routed in one go, a consumer is woken once for all of
-them, and an update reaches it one event-loop turn sooner.
+A reader task (:func:`pump`) awaits ``ws.recv(decode=False)`` in a loop. websockets parses a
+whole socket read before the reader runs, and ``recv()`` returns a queued message without
+suspending, so the reader takes every message of a read in one run. The :class:`Inbox`
+gathers them and hands them on together, from a callback scheduled when the first one
+arrives: the frames of one read are decoded and routed in one go and a consumer is woken once
+for all of them, instead of once a frame.
 
-The connection reads through the inbox: until the stream is served, frames queue in it (the
-authentication awaits :meth:`Inbox.get`); :meth:`Inbox.serve` then hands the queued frames, and
-every later batch as it arrives, to a callback, always as a list in the order received. A
-connection from an opener that does not build a :class:`FrameSocket` is fed by a task that
-awaits ``recv()`` (:func:`pump`): same frames, same order, same callback, one frame a list.
+Until the stream is served, frames queue in the inbox (the authentication awaits
+:meth:`Inbox.get`); :meth:`Inbox.serve` then hands the queued frames, and every later read
+as it arrives, to a callback, always as a list in the order received.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -27,7 +27,11 @@ from websockets.frames import Frame, Opcode
 
 from aries_async.streaming._parking import Parking
 
-__all__ = ["FrameSocket", "Inbox", "SocketLost", "pump"]
+__all__ = ["ABNORMAL_CLOSURE", "WS_LOG", "FrameSocket", "Inbox", "SocketLost", "pump"]
+
+ABNORMAL_CLOSURE = 1006
+"""The close code of a socket that closed without a closing handshake (RFC 6455)."""
+
 
 _TEXT, _BINARY, _CONT = Opcode.TEXT, Opcode.BINARY, Opcode.CONT
 
@@ -42,37 +46,65 @@ FramesCallback = Callable[[list[bytes]], None]
 
 class Inbox(Parking):
     """The received frames of one socket, in order: queued until :meth:`serve`, then handed
-    to its callback as they arrive, the frames of one socket read in one list."""
+    to its callback as they arrive, the frames of one socket read in one list.
 
-    __slots__ = ("_frames", "_on_frames", "_on_lost", "closed")
+    Attributes:
+        closed: the socket closed (no more frames).
+        close_code: the code of the server's close frame (1006 without one).
+    """
+
+    __slots__ = ("_batch", "_frames", "_on_frames", "_on_lost", "close_code", "closed")
 
     def __init__(self) -> None:
         super().__init__()
         self._frames: deque[bytes] = deque()
+        self._batch: list[bytes] | None = None  # the frames of the read being taken
         self._on_frames: FramesCallback | None = None
         self._on_lost: Callable[[], None] | None = None
         self.closed = False
+        self.close_code = ABNORMAL_CLOSURE
 
     def put(self, frame: bytes) -> None:
-        """A complete message arrived (called by :func:`pump`, or by the socket outside a
-        read)."""
-        self.put_many([frame])
+        """A complete message arrived."""
+        if self._on_frames is None:
+            self._frames.append(frame)
+            self._wake()
+            return
+        batch = self._batch
+        if batch is None:
+            # The reader takes the rest of this read before it next suspends; the callback
+            # then runs with all of it.
+            self._batch = [frame]
+            asyncio.get_running_loop().call_soon(self._flush)
+        else:
+            batch.append(frame)
 
     def put_many(self, frames: list[bytes]) -> None:
-        """The complete messages of one socket read arrived, in order (called by the socket;
+        """The complete messages of one socket read, in order (from :class:`FrameSocket`;
         ``frames`` is the inbox's from then on)."""
         on_frames = self._on_frames
         if on_frames is not None:
+            self._flush()  # what the reader took before, if anything
             on_frames(frames)
             return
         self._frames.extend(frames)
         self._wake()
 
-    def lost(self) -> None:
-        """The socket closed: no more frames (idempotent)."""
+    def _flush(self) -> None:
+        batch = self._batch
+        self._batch = None
+        on_frames = self._on_frames
+        if batch and on_frames is not None:
+            on_frames(batch)
+
+    def lost(self, close_code: int = ABNORMAL_CLOSURE) -> None:
+        """The socket closed with ``close_code``: no more frames (idempotent). The frames
+        taken before are handed on first."""
         if self.closed:
             return
         self.closed = True
+        self.close_code = close_code
+        self._flush()
         self._wake()
         if self._on_lost is not None:
             self._on_lost()
@@ -106,6 +138,7 @@ class Inbox(Parking):
         """The connection is done with this socket: drop the frames still queued and every
         later one (until the socket is closed, a busy stream keeps sending)."""
         self._frames.clear()
+        self._batch = None
         self._on_frames = _drop
         self._on_lost = None
 
@@ -115,10 +148,17 @@ def _drop(frames: list[bytes]) -> None:
 
 
 class FrameSocket(ClientConnection):
-    """websockets' client connection, putting the complete text and binary messages of each
-    socket read into :attr:`inbox`, together, as soon as the read is parsed, instead of
-    queueing them for ``recv()`` (which is not used). Pings, pongs and the closing handshake
-    are websockets' as usual."""
+    """websockets' client connection, handing the complete text and binary messages of each
+    socket read to :attr:`inbox` together, as soon as the read is parsed, instead of queueing
+    them for ``recv()`` (which is then not used). Pings, pongs and the closing handshake are
+    websockets' as usual.
+
+    This is the one place that depends on websockets' internals (``process_event``, called for
+    each parsed frame; ``data_received`` and ``connection_lost`` are asyncio's protocol hooks):
+    it saves the reader task's wake-up on every socket read, which the public ``recv()`` path
+    (:func:`pump`) pays, and keeps the end-to-end target at one line a frame (see
+    ``docs/architecture.md``). The websockets major version it was tested with is pinned.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -167,15 +207,37 @@ class FrameSocket(ClientConnection):
 
     def connection_lost(self, exc: Exception | None) -> None:
         super().connection_lost(exc)
-        self.inbox.lost()
+        self.inbox.lost(self.close_code or ABNORMAL_CLOSURE)
+
+
+class _FrameLog(logging.LoggerAdapter[logging.Logger]):
+    """The logger our sockets give websockets: at DEBUG it logs every frame, and those of our
+    ``POST /auth`` requests carry the access token; such a frame is logged by its size only.
+    Nothing changes while DEBUG is off (websockets then formats no frame at all)."""
+
+    def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
+        if args:
+            args = tuple(_without_token(arg) for arg in args)
+        super().log(level, msg, *args, **kwargs)
+
+
+def _without_token(arg: object) -> object:
+    if isinstance(arg, Frame) and b'"token"' in arg.data:
+        return f"{arg.opcode.name} [a request carrying a token, {len(arg.data)} bytes, not shown]"
+    return arg
+
+
+WS_LOG = _FrameLog(logging.getLogger("websockets.client"))
 
 
 async def pump(ws: ClientConnection, inbox: Inbox) -> None:
-    """Feed ``inbox`` from ``ws.recv()`` until the socket closes (for other openers' sockets)."""
+    """Feed ``inbox`` from ``ws.recv()`` until the socket closes."""
+    code = ABNORMAL_CLOSURE
     try:
         while True:
             inbox.put(await ws.recv(decode=False))
-    except ConnectionClosed:
-        pass
+    except ConnectionClosed as exc:
+        if exc.rcvd is not None:
+            code = exc.rcvd.code
     finally:
-        inbox.lost()
+        inbox.lost(code)

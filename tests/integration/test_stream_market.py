@@ -400,18 +400,18 @@ async def test_cancelled_consumer_and_context_exit_tear_down_cleanly(
 
         cancelled = asyncio.create_task(consume("cancelled"))
         survivor = asyncio.create_task(consume("survivor"))
-        await until(lambda: stream._hub.consumers == 2)
+        await until(lambda: stream.consumers == 2)
         sim.advance(1.0)
         await until(lambda: seen["cancelled"] >= 1 and seen["survivor"] >= 1)
         cancelled.cancel()
         with pytest.raises(asyncio.CancelledError):
             await cancelled
-        assert stream._hub.consumers == 1
+        assert stream.consumers == 1
         abandoned = stream.quotes()  # a plain iterator that is dropped is unregistered too
-        assert stream._hub.consumers == 2
+        assert stream.consumers == 2
         del abandoned
         gc.collect()
-        assert stream._hub.consumers == 1
+        assert stream.consumers == 1
         sim.advance(1.0)
         await until(lambda: seen["survivor"] >= 2)
     assert await asyncio.wait_for(survivor, 1) >= 2  # ended normally by the exit
@@ -463,7 +463,6 @@ async def test_a_socket_from_another_opener_is_read_with_recv_in_the_same_order(
         connect=plain,
     )
     async with stream:
-        assert not isinstance(stream._connection._ws, FrameSocket)
         assert any(t.get_name() == "aries-market-receive" for t in own_tasks())
         events = stream.events()
         await stream.subscribe("AAPL", channels=["quotes"])

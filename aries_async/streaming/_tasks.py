@@ -1,0 +1,41 @@
+"""Task ownership for the streams: every child task belongs to an :class:`asyncio.TaskGroup`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
+
+__all__ = ["Spawn", "leaf_error", "task_group"]
+
+Spawn = Callable[[Coroutine[Any, Any, None], str], "asyncio.Task[None]"]
+"""Starts a named child task in a :func:`task_group`."""
+
+
+@contextlib.asynccontextmanager
+async def task_group(prefix: str) -> AsyncIterator[Spawn]:
+    """A TaskGroup whose children are cancelled when the block ends, normally too: the block
+    decides when they are done, the group guarantees they are awaited (and that a child's
+    error is not lost). Task names are ``prefix-what``."""
+    children: list[asyncio.Task[None]] = []
+    async with asyncio.TaskGroup() as group:
+
+        def spawn(coro: Coroutine[Any, Any, None], what: str) -> asyncio.Task[None]:
+            task = group.create_task(coro, name=f"{prefix}-{what}")
+            children.append(task)
+            task.add_done_callback(children.remove)
+            return task
+
+        try:
+            yield spawn
+        finally:
+            for task in children:
+                task.cancel()
+
+
+def leaf_error(error: BaseException) -> BaseException:
+    """The one error TaskGroups wrapped (a group of several is kept whole)."""
+    while isinstance(error, BaseExceptionGroup) and len(error.exceptions) == 1:
+        error = error.exceptions[0]
+    return error

@@ -1,0 +1,145 @@
+"""What the market and account stream faces share: their connection, ``async with``, the
+counters, the status consumer, and the connection's status and end callbacks."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Any, ClassVar, Self, TypedDict, Unpack
+
+from aries_async.errors import StreamClosedError
+from aries_async.models.events import StreamConnected, StreamDisconnected
+from aries_async.streaming.config import StreamConfig
+from aries_async.streaming.connection import (
+    Connection,
+    Connector,
+    TokenInvalidator,
+    TokenProvider,
+)
+from aries_async.streaming.fanout import Consumer, Hub
+
+__all__ = ["STATUS_TYPES", "StreamBase", "StreamOptions"]
+
+STATUS_TYPES: tuple[type[Any], ...] = (StreamConnected, StreamDisconnected)
+
+
+class StreamOptions(TypedDict, total=False):
+    """The keyword arguments every stream takes (see :class:`StreamBase`)."""
+
+    config: StreamConfig | None
+    invalidate_token: TokenInvalidator | None
+    sleep: Callable[[float], Awaitable[Any]]
+    clock: Callable[[], float]
+    rand: Callable[[], float]
+    connect: Connector | None
+
+
+class StreamBase:
+    """A stream face over one :class:`~aries_async.streaming.connection.Connection`.
+
+    Args:
+        url: the websocket URL.
+        token_provider: async callable returning an access token (called per attempt).
+        config: timeouts, keep-alive, backoff, buffer bounds.
+        invalidate_token: async callable told about a refused token (optional).
+        sleep, clock, rand, connect: injectable for tests.
+    """
+
+    _kind: ClassVar[str]
+    """The stream's name in messages ("market", "account")."""
+    _task_prefix: ClassVar[str]
+    """Its connection's name in logs and task names ("market", "accounts")."""
+
+    def __init__(
+        self, url: str, token_provider: TokenProvider, **options: Unpack[StreamOptions]
+    ) -> None:
+        self.config = options["config"] = options.get("config") or StreamConfig()
+        self._hub = Hub()
+        self._closed = False
+        self._connection = Connection(url, token_provider, self, name=self._task_prefix, **options)
+
+    # -- context ----------------------------------------------------------------------------
+
+    async def __aenter__(self) -> Self:
+        await self._connection.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the stream: the socket and every task stop, iterators end normally."""
+        self._closed = True
+        await self._connection.close()
+
+    # -- state --------------------------------------------------------------------------------
+
+    @property
+    def connected(self) -> bool:
+        """Whether the socket is up, authenticated and the subscriptions were replayed."""
+        return self._connection.connected
+
+    @property
+    def reconnects(self) -> int:
+        """Successful connections after the first one."""
+        return max(0, self._connection.connections - 1)
+
+    @property
+    def reauths(self) -> int:
+        """Re-authentications on a live socket (after ``refreshAuth``) that succeeded."""
+        return self._connection.reauths
+
+    @property
+    def malformed(self) -> int:
+        """Malformed lines skipped so far (each is logged)."""
+        return self._connection.decoder.malformed
+
+    @property
+    def consumers(self) -> int:
+        """Consumers registered on the stream: those not closed, ended or garbage collected."""
+        return self._hub.consumers
+
+    # -- consumers ----------------------------------------------------------------------------
+
+    def status(self) -> Consumer[StreamConnected | StreamDisconnected]:
+        """Connection status changes: every disconnect and reconnect, in order.
+
+        Ends when the stream is closed; raises its fatal error after the final
+        :class:`StreamDisconnected` (``will_reconnect=False``). Keeps the last
+        :attr:`StreamConfig.status_buffer` events (older ones counted in ``.dropped``).
+        """
+        self._check_open()
+        return Consumer(
+            self._hub, STATUS_TYPES, policy="drop_oldest", limit=self.config.status_buffer
+        )
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StreamClosedError(f"the {self._kind} stream is closed")
+
+    # -- ConnectionHandler ----------------------------------------------------------------------
+
+    def on_open(self, connection: Connection) -> list[str]:
+        """Authenticated: the frames that replay the desired subscriptions."""
+        raise NotImplementedError
+
+    def on_message(self, message: Any) -> None:
+        """Track and publish one decoded message."""
+        raise NotImplementedError
+
+    def on_close(self) -> None:
+        """The socket is gone (nothing to reset unless a face says so)."""
+
+    def on_status(self, event: StreamConnected | StreamDisconnected) -> None:
+        """Publish a status change to every consumer that takes it."""
+        self._hub.publish(event)
+
+    def on_end(self, error: BaseException | None) -> None:
+        """End every consumer."""
+        self._closed = True
+        self._hub.end(error)

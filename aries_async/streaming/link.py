@@ -1,0 +1,236 @@
+"""One authenticated socket of a :class:`~aries_async.streaming.connection.Connection`, from
+the replayed subscriptions to its end: it decodes and delivers the frames of each socket read,
+runs the keep-alive, and carries out what the
+:class:`~aries_async.streaming.protocol.session.Session` decides about the control messages
+(re-authenticate, end the connection)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from websockets.asyncio.client import ClientConnection
+from websockets.exceptions import ConnectionClosed
+
+from aries_async.streaming._tasks import Spawn
+from aries_async.streaming.protocol import Decoder, Heartbeat, HeartbeatAction, IdFactory, Session
+from aries_async.streaming.protocol.frames import encode_ping
+from aries_async.streaming.protocol.session import (
+    SPECIAL_TYPES,
+    Action,
+    Deliver,
+    End,
+    FetchToken,
+    Opened,
+)
+from aries_async.streaming.socket import Inbox, SocketLost
+
+__all__ = ["Link", "LinkFatal", "TokenSource", "authenticate", "deliverer"]
+
+log = logging.getLogger("aries_async.streaming")
+
+TokenSource = Callable[[], Awaitable[str]]
+"""A token for a re-authentication; raises :class:`LinkFatal` when the grant is gone."""
+
+
+class LinkFatal(Exception):
+    """Raised by a :data:`TokenSource`: the stream cannot go on with ``error``."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+async def authenticate(
+    ws: ClientConnection,
+    inbox: Inbox,
+    token: str,
+    *,
+    session: Session,
+    decoder: Decoder,
+    clock: Callable[[], float],
+    on_message: Callable[[Any], None],
+) -> End | None:
+    """Authenticate a new socket with ``token``: None once the server accepted it, else how
+    the connection ends. Data that comes first goes to ``on_message``."""
+    try:
+        await ws.send(session.connect(token, clock()).frame)
+        while True:
+            async with asyncio.timeout(max(0.001, session.time_left(clock()))):
+                frame = await inbox.get()
+            for action in session.receive(decoder.feed(frame)):
+                if type(action) is Deliver:
+                    for message in action.messages:
+                        on_message(message)
+                elif type(action) is End:
+                    return action
+                elif type(action) is Opened:
+                    return None  # after the whole frame: the rest of it is data
+    except (TimeoutError, ConnectionClosed, SocketLost, OSError) as exc:
+        return End(f"authentication did not complete: {type(exc).__name__}")
+
+
+def deliverer(handler: Any) -> Callable[[list[Any]], None]:
+    """How the data messages of one read reach ``handler``: its ``on_messages`` when it has
+    one, else ``on_message`` for each."""
+    batch: Callable[[list[Any]], None] | None = getattr(handler, "on_messages", None)
+    if batch is not None:
+        return batch
+    one = handler.on_message
+
+    def each(messages: list[Any]) -> None:
+        for message in messages:
+            one(message)
+
+    return each
+
+
+class Link:
+    """The life of one authenticated socket; :meth:`run` returns how it ended.
+
+    Args:
+        ws, inbox: the socket and its received frames.
+        session: the stream's authentication state machine.
+        decoder, ids: the stream's decoder and correlation ids.
+        heartbeat: the keep-alive schedule of this socket.
+        deliver: hands the data messages of one read on, in order.
+        on_data: called once, when a message of ``data_types`` (any, when None) is delivered.
+        token: see :data:`TokenSource`.
+        clock, sleep: time, as the connection was given it.
+        spawn: starts a child task owned by this socket's task group.
+        name: for logs.
+    """
+
+    def __init__(
+        self,
+        ws: ClientConnection,
+        inbox: Inbox,
+        *,
+        session: Session,
+        decoder: Decoder,
+        ids: IdFactory,
+        heartbeat: Heartbeat,
+        deliver: Callable[[list[Any]], None],
+        data_types: frozenset[type[Any]] | None,
+        on_data: Callable[[], None],
+        token: TokenSource,
+        clock: Callable[[], float],
+        sleep: Callable[[float], Awaitable[Any]],
+        spawn: Spawn,
+        name: str,
+    ) -> None:
+        self._ws = ws
+        self._inbox = inbox
+        self._session = session
+        self._decoder = decoder
+        self._ids = ids
+        self._heartbeat = heartbeat
+        self._handed_on = deliver
+        self._data_types = data_types
+        self._on_data = on_data
+        self._token = token
+        self._clock = clock
+        self._sleep = sleep
+        self._spawn = spawn
+        self._name = name
+        self._ended: asyncio.Future[End | None] = asyncio.get_running_loop().create_future()
+
+    async def run(self) -> End:
+        """Serve the socket until it closes or the session (or the keep-alive) ends it."""
+        self._spawn(self._keepalive(), "keepalive")
+        self._inbox.serve(self._reader(), self._lost)
+        end = await self._ended
+        return end or End(f"server closed the connection ({self._inbox.close_code})")
+
+    def _finish(self, end: End) -> None:
+        if not self._ended.done():
+            self._ended.set_result(end)
+        self._inbox.stop()  # the connection ends here: the frames after this are not read
+
+    def _lost(self) -> None:
+        if not self._ended.done():
+            self._ended.set_result(None)
+
+    def _reader(self) -> Callable[[list[bytes]], None]:
+        """The inbox callback: decode and deliver the frames of one socket read."""
+        feed = self._decoder.feed_many
+        handed_on = self._handed_on
+        data_types = self._data_types
+        deliver = handed_on
+
+        def watching(messages: list[Any]) -> None:
+            # Until the connection has delivered data; then ``deliver`` is ``handed_on`` itself.
+            nonlocal deliver
+            handed_on(messages)
+            if data_types is None or not data_types.isdisjoint(map(type, messages)):
+                self._on_data()
+                deliver = handed_on
+
+        deliver = watching
+        heartbeat = self._heartbeat
+        clock = self._clock
+        special = SPECIAL_TYPES
+
+        def on_frames(frames: list[bytes]) -> None:
+            heartbeat.last_received = clock()
+            try:
+                messages = feed(frames)
+                if len(messages) == 1:  # one update (a quiet stream's usual read)
+                    if type(messages[0]) not in special:
+                        deliver(messages)
+                        return
+                elif special.isdisjoint(map(type, messages)):
+                    if messages:
+                        deliver(messages)
+                    return
+                for action in self._session.receive(messages):
+                    self._act(action, deliver)
+            except Exception as exc:  # a bug of ours or of a handler: run() raises it
+                if not self._ended.done():
+                    self._ended.set_exception(exc)
+                self._inbox.stop()
+
+        return on_frames
+
+    def _act(self, action: Action, deliver: Callable[[list[Any]], None]) -> None:
+        if type(action) is Deliver:
+            deliver(action.messages)
+        elif type(action) is FetchToken:
+            self._spawn(self._reauthenticate(), "reauth")
+        elif type(action) is End:
+            self._finish(action)
+
+    async def _keepalive(self) -> None:
+        heartbeat = self._heartbeat
+        while True:
+            now = self._clock()
+            action = heartbeat.check(now)
+            if action is HeartbeatAction.DEAD:
+                log.warning("%s stream is stale: %s; reconnecting", self._name, heartbeat.reason)
+                self._finish(End(heartbeat.reason))
+                return
+            if action is HeartbeatAction.PING:
+                heartbeat.ping_sent(now)
+                try:
+                    await self._ws.send(encode_ping(self._ids("ping")))
+                except ConnectionClosed:
+                    return
+            await self._sleep(heartbeat.next_check(self._clock()))
+
+    async def _reauthenticate(self) -> None:
+        try:
+            token = await self._token()
+        except LinkFatal as fatal:
+            self._finish(self._session.token_failed(fatal.error))
+            return
+        except Exception as exc:
+            log.warning("%s re-auth token failed: %s; reconnecting", self._name, type(exc).__name__)
+            self._finish(self._session.token_failed())
+            return
+        request = self._session.reauthenticate(token)
+        if request is not None:
+            with contextlib.suppress(ConnectionClosed):
+                await self._ws.send(request.frame)

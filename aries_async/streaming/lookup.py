@@ -1,0 +1,212 @@
+"""REST lookups for the account stream: orders that left the working set while the stream was
+down (:class:`Reconciler`), and orders a waiter asks for that the stream has not seen."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from aries_async.errors import (
+    AuthenticationError,
+    AuthError,
+    OrderStateUnknownError,
+    PermissionDeniedError,
+    ValidationError,
+    require_text,
+)
+from aries_async.models.events import OrderEvent
+from aries_async.models.orders import Order, OrderAck, OrderStatus
+from aries_async.streaming.config import StreamConfig
+from aries_async.streaming.mirror import AccountMirror
+from aries_async.streaming.protocol import Backoff
+
+__all__ = [
+    "OrderLookup",
+    "OrderStateUnknown",
+    "Reconciler",
+    "last_known",
+    "order_id_to_wait_for",
+]
+
+log = logging.getLogger("aries_async.streaming")
+
+OrderLookup = Callable[[str, Sequence[Order]], Awaitable[Iterable[Order]]]
+"""``reconcile(account_id, orders)``: the current state of ``orders`` (their last known state,
+keyed by ``clOrdId``) looked up over REST; it returns those it found and raises when the lookup
+itself failed. ``AriesClient.orders.reconcile`` is one."""
+
+
+@attrs.frozen(kw_only=True)
+class OrderStateUnknown(OrderEvent):
+    """An order left the working set while the stream was down and its state is unknown.
+
+    Delivered by :meth:`AccountStream.order_events` and :meth:`AccountStream.events` in place of
+    the event that was missed. ``order`` is the *last known* state (still working), not the
+    current one: ask the order history, or place nothing that depends on it.
+
+    Attributes:
+        reason: why it could not be resolved (no lookup configured, not found, or the error
+            of the last failed lookup).
+    """
+
+    resync: bool = True
+    reason: str = ""
+
+
+def order_id_to_wait_for(order: OrderAck | str) -> str:
+    """The ``clOrdId`` to wait for: ``order`` itself, or the one of an acknowledgement that
+    does not say the order was rejected."""
+    if not isinstance(order, OrderAck):
+        return require_text(order, "order")
+    # Not ``order.accepted``: that also refuses an acknowledgement that omits ``success``, whose
+    # order may well be working; only a rejection said outright means there is nothing to wait for.
+    if order.success is False or order.status == OrderStatus.REJECTED or not order.cl_ord_id:
+        reason = "; ".join(filter(None, (order.ord_rej_reason, order.text))) or "no reason given"
+        raise ValidationError(
+            f"the order was not accepted (status {order.status}, clOrdId {order.cl_ord_id!r}: "
+            f"{reason}); there is nothing to wait for",
+            field="order",
+        )
+    return order.cl_ord_id
+
+
+def last_known(order: OrderAck | str, cl_ord_id: str) -> Order:
+    """What is known of an order before the stream has seen it: its id, and what its
+    acknowledgement said (its creation time narrows the REST lookup)."""
+    if not isinstance(order, OrderAck):
+        return Order(cl_ord_id=cl_ord_id)
+    return Order(
+        cl_ord_id=cl_ord_id,
+        symbol=order.symbol,
+        side=order.side,
+        qty=order.qty,
+        ord_status=order.status,
+        cum_qty=order.cum_qty,
+        leaves_qty=order.leaves_qty,
+        avg_price=order.avg_price,
+        created_at=order.transact_time,
+    )
+
+
+class Reconciler:
+    """Looks up, over REST, the orders the :class:`AccountMirror` holds as pending.
+
+    Args:
+        lookup: see :data:`OrderLookup`.
+        account_id: the account.
+        mirror: the stream's account mirror.
+        attempts: failed lookups in a row before the orders are reported unknown.
+        config: its backoff spaces the attempts.
+        sleep, rand: as the stream was given them.
+        publish: publishes an event to the stream's consumers.
+        give_up: reports orders as of unknown state, with the reason.
+        changed: wakes the order waiters.
+    """
+
+    def __init__(
+        self,
+        lookup: OrderLookup,
+        account_id: str,
+        mirror: AccountMirror,
+        *,
+        attempts: int,
+        config: StreamConfig,
+        sleep: Callable[[float], Awaitable[Any]],
+        rand: Callable[[], float],
+        publish: Callable[[Any], None],
+        give_up: Callable[[Mapping[str, Order], str], None],
+        changed: Callable[[], None],
+    ) -> None:
+        self.account_id = account_id
+        self._lookup = lookup
+        self._mirror = mirror
+        self._attempts = attempts
+        self._config = config
+        self._sleep = sleep
+        self._rand = rand
+        self._publish = publish
+        self._give_up = give_up
+        self._changed = changed
+
+    async def run(self) -> None:
+        """Look up every pending order until none is left (orders that vanish during a
+        lookup are taken by the next one); failures back off like reconnects."""
+        backoff = Backoff.from_config(self._config)
+        failures = 0
+        while self._mirror.pending:
+            batch = dict(self._mirror.pending)
+            try:
+                found = list(await self._lookup(self.account_id, list(batch.values())))
+            except Exception as exc:  # reported below: retried, then published as unknown
+                failures += 1
+                # Refused credentials or a bad request will not get better by retrying.
+                final = failures >= self._attempts or isinstance(
+                    exc, (AuthError, AuthenticationError, PermissionDeniedError, ValidationError)
+                )
+                log.warning(
+                    "account %s: looking up %d order(s) missed while disconnected failed "
+                    "(%s, attempt %d)%s",
+                    self.account_id,
+                    len(batch),
+                    type(exc).__name__,
+                    failures,
+                    "; reporting them as unknown" if final else "; retrying",
+                )
+                if final:
+                    self._give_up(
+                        {k: v for k, v in batch.items() if k in self._mirror.pending},
+                        f"the order lookup failed: {type(exc).__name__}: {exc}",
+                    )
+                    failures = 0
+                    backoff.failures = 0
+                else:
+                    await self._sleep(backoff.next_delay(self._rand()))
+                continue
+            failures = 0
+            backoff.failures = 0
+            result = self._mirror.apply_lookup(batch, found)
+            for order in result.updated:
+                self._publish(OrderEvent(order=order, resync=True))
+            if result.missing:
+                self._give_up(result.missing, "the order lookup did not find it")
+            self._changed()
+
+    async def look_up_unseen(self, cl_ord_id: str, hint: Order) -> Order | None:
+        """The current state of an order the stream has not seen; None when the lookup failed
+        or found nothing but the stream has seen the order meanwhile.
+
+        Raises:
+            OrderStateUnknownError: the lookup failed or did not find the order.
+        """
+        try:
+            found = [
+                o for o in await self._lookup(self.account_id, [hint]) if o.cl_ord_id == cl_ord_id
+            ]
+        except Exception as exc:  # any failure: the state is unknown, said once to the waiter
+            if cl_ord_id in self._mirror.orders:
+                return None
+            log.warning(
+                "account %s: looking up order %s, which the stream has not seen, failed (%s)",
+                self.account_id,
+                cl_ord_id,
+                type(exc).__name__,
+            )
+            raise OrderStateUnknownError(
+                f"order {cl_ord_id} is not on the account stream and looking it up failed "
+                f"({type(exc).__name__}: {exc}); check the order history",
+                cl_ord_id=cl_ord_id,
+                last_known=hint,
+            ) from exc
+        if found:
+            return found[0]
+        if cl_ord_id in self._mirror.orders:
+            return None
+        raise OrderStateUnknownError(
+            f"order {cl_ord_id} is not on the account stream and the order lookup did not find "
+            "it; check the order history",
+            cl_ord_id=cl_ord_id,
+            last_known=hint,
+        )

@@ -1,0 +1,54 @@
+"""The streaming protocol without I/O: frames in, typed events and actions out; time is passed
+in.
+
+* :mod:`.frames`: encoders of the client's messages (auth, ping, market and account
+  subscribe/unsubscribe) and correlation ids;
+* :mod:`.decoder`: :class:`Decoder`, one pass from a websocket frame to typed events;
+* :mod:`.subscriptions`: what we want (desired) versus what the server confirmed on the
+  current connection (acknowledged);
+* :mod:`.session`: authentication, control messages and re-authentication as a state machine;
+* :mod:`.heartbeat`: ping schedule, pong timeout, staleness watchdog and reconnect backoff.
+"""
+
+from aries_async.streaming.protocol.decoder import Decoder, prepare_account_decoding
+from aries_async.streaming.protocol.frames import (
+    IdFactory,
+    encode_account_subscribe,
+    encode_account_unsubscribe,
+    encode_auth,
+    encode_market_subscribe,
+    encode_market_unsubscribe,
+    encode_ping,
+)
+from aries_async.streaming.protocol.heartbeat import Backoff, Heartbeat, HeartbeatAction
+from aries_async.streaming.protocol.session import Session
+from aries_async.streaming.protocol.subscriptions import (
+    AccountSubscriptions,
+    Channel,
+    MarketSubscription,
+    MarketSubscriptions,
+    channel_of,
+    normalize_symbol,
+)
+
+__all__ = [
+    "AccountSubscriptions",
+    "Backoff",
+    "Channel",
+    "Decoder",
+    "Heartbeat",
+    "HeartbeatAction",
+    "IdFactory",
+    "MarketSubscription",
+    "MarketSubscriptions",
+    "Session",
+    "channel_of",
+    "encode_account_subscribe",
+    "encode_account_unsubscribe",
+    "encode_auth",
+    "encode_market_subscribe",
+    "encode_market_unsubscribe",
+    "encode_ping",
+    "normalize_symbol",
+    "prepare_account_decoding",
+]

@@ -1,0 +1,156 @@
+"""Keep-alive and reconnect timing, given ``now``: :class:`Heartbeat` (ping schedule, pong
+timeout, staleness watchdog) and :class:`Backoff` (exponential delays with jitter and reset)."""
+
+from __future__ import annotations
+
+import enum
+import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aries_async.streaming.config import StreamConfig
+
+__all__ = ["Backoff", "Heartbeat", "HeartbeatAction"]
+
+
+class HeartbeatAction(enum.Enum):
+    """What the heartbeat wants done now."""
+
+    NOTHING = "nothing"
+    PING = "ping"
+    DEAD = "dead"
+
+
+class Heartbeat:
+    """Ping schedule, pong timeout and staleness watchdog for one connection.
+
+    The reader sets :attr:`last_received` on every frame (any frame proves the link is alive,
+    so a pong without an id, or data queued ahead of the pong, satisfies a ping).
+
+    Args:
+        ping_interval: seconds between pings.
+        pong_timeout: a ping with no frame after it for this long means dead.
+        stale_after: no frame for this long means dead.
+        now: the connection's start time.
+    """
+
+    def __init__(
+        self, *, ping_interval: float, pong_timeout: float, stale_after: float, now: float
+    ) -> None:
+        self.ping_interval = ping_interval
+        self.pong_timeout = pong_timeout
+        self.stale_after = stale_after
+        self.last_received = now
+        self.last_ping: float | None = None
+        self._started = now
+        self.reason = ""
+
+    @classmethod
+    def from_config(cls, config: StreamConfig, now: float) -> Heartbeat:
+        """The heartbeat of a connection that started at ``now``, timed by ``config``."""
+        return cls(
+            ping_interval=config.ping_interval,
+            pong_timeout=config.pong_timeout,
+            stale_after=config.stale_after,
+            now=now,
+        )
+
+    def ping_sent(self, now: float) -> None:
+        """Record a ping sent at ``now``."""
+        self.last_ping = now
+
+    def _outstanding(self) -> float | None:
+        ping = self.last_ping
+        if ping is not None and self.last_received < ping:
+            return ping
+        return None
+
+    def check(self, now: float) -> HeartbeatAction:
+        """Decide what to do at ``now``; on DEAD, :attr:`reason` says why."""
+        if now - self.last_received >= self.stale_after:
+            self.reason = f"no frames for {now - self.last_received:.1f} s"
+            return HeartbeatAction.DEAD
+        outstanding = self._outstanding()
+        if outstanding is not None and now - outstanding >= self.pong_timeout:
+            self.reason = f"no answer to ping within {self.pong_timeout:.1f} s"
+            return HeartbeatAction.DEAD
+        base = self.last_ping if self.last_ping is not None else self._started
+        if outstanding is None and now - base >= self.ping_interval:
+            return HeartbeatAction.PING
+        return HeartbeatAction.NOTHING
+
+    def next_check(self, now: float) -> float:
+        """Seconds until :meth:`check` can next return something new (at least 0)."""
+        deadlines = [self.last_received + self.stale_after]
+        outstanding = self._outstanding()
+        if outstanding is not None:
+            deadlines.append(outstanding + self.pong_timeout)
+        else:
+            base = self.last_ping if self.last_ping is not None else self._started
+            deadlines.append(base + self.ping_interval)
+        return max(0.0, min(deadlines) - now)
+
+
+# -- reconnect backoff ------------------------------------------------------------------------
+
+
+class Backoff:
+    """Exponential reconnect delays with jitter; a healthy connection resets them.
+
+    Example:
+        >>> b = Backoff(initial=1.0, maximum=8.0, multiplier=2.0, jitter=0.0, reset_after=60)
+        >>> [b.next_delay(0.5) for _ in range(5)]
+        [1.0, 2.0, 4.0, 8.0, 8.0]
+    """
+
+    def __init__(
+        self,
+        *,
+        initial: float,
+        maximum: float,
+        multiplier: float,
+        jitter: float,
+        reset_after: float,
+    ) -> None:
+        self.initial = initial
+        self.maximum = maximum
+        self.multiplier = multiplier
+        self.jitter = jitter
+        self.reset_after = reset_after
+        self.failures = 0
+        self._connected_at: float | None = None
+
+    @classmethod
+    def from_config(cls, config: StreamConfig) -> Backoff:
+        """The backoff ``config`` describes."""
+        return cls(
+            initial=config.backoff_initial,
+            maximum=config.backoff_max,
+            multiplier=config.backoff_multiplier,
+            jitter=config.backoff_jitter,
+            reset_after=config.backoff_reset_after,
+        )
+
+    def next_delay(self, rand: float) -> float:
+        """The delay before the next attempt; ``rand`` is uniform in [0, 1)."""
+        try:
+            growth = float(self.multiplier) ** self.failures
+        except OverflowError:  # after a thousand failures in a row, or so
+            growth = math.inf
+        nominal = min(self.maximum, self.initial * growth) if self.initial > 0 else 0.0
+        self.failures += 1
+        return max(0.0, nominal * (1.0 + self.jitter * (2.0 * rand - 1.0)))
+
+    def connected(self, now: float) -> None:
+        """A connection is up (authenticated and subscribed) at ``now``."""
+        self._connected_at = now
+
+    def disconnected(self, now: float, *, healthy: bool = False) -> bool:
+        """The connection ended at ``now``; resets the delays if it was ``healthy`` (it
+        delivered data, say) or had been up for ``reset_after``. Returns whether it reset."""
+        stable = self._connected_at is not None and now - self._connected_at >= self.reset_after
+        self._connected_at = None
+        if healthy or stable:
+            self.failures = 0
+            return True
+        return False

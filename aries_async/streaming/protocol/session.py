@@ -1,0 +1,281 @@
+"""Authentication, control messages and re-authentication of a stream, without I/O.
+
+:class:`Session` is fed the decoded messages of the frames that carry a control message (the
+connection hands pure data frames straight on) and answers with :data:`Action` values for the
+connection to carry out: send a frame, deliver data, the socket is open, fetch a token for a
+re-authentication, or end the connection. Time is passed in. One session lives as long as the
+stream: a refusal of the credentials counts across connections (two in a row are fatal).
+
+Example:
+    >>> from aries_async.models.events import AuthSuccess
+    >>> session = Session(IdFactory(), auth_timeout=5.0)
+    >>> session.connect("secret", now=0.0).request_id
+    'auth-1'
+    >>> session.receive([AuthSuccess(request_id="auth-1")])
+    [Opened()]
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import attrs
+
+from aries_async.errors import StreamAuthError
+from aries_async.models.events import (
+    AuthExpired,
+    AuthFailure,
+    AuthSuccess,
+    Pong,
+    RefreshAuth,
+    ServerErrorMessage,
+)
+from aries_async.streaming.protocol.frames import IdFactory, encode_auth
+
+__all__ = [
+    "CONTROL_TYPES",
+    "SPECIAL_TYPES",
+    "Action",
+    "Deliver",
+    "End",
+    "FetchToken",
+    "Opened",
+    "Phase",
+    "SendAuth",
+    "Session",
+]
+
+CONTROL_TYPES: frozenset[type[Any]] = frozenset(
+    {Pong, AuthSuccess, AuthFailure, RefreshAuth, AuthExpired}
+)
+"""Messages the session consumes (never handed to the stream face)."""
+
+SPECIAL_TYPES: frozenset[type[Any]] = CONTROL_TYPES | {ServerErrorMessage}
+"""Messages that make a frame go through :meth:`Session.receive` (an error may answer our
+authentication)."""
+
+
+class Phase(enum.Enum):
+    """Where the session is."""
+
+    IDLE = "idle"
+    """No socket (before the first connection, between connections)."""
+    AUTHENTICATING = "authenticating"
+    """``POST /auth`` sent on a new socket, no answer yet."""
+    OPEN = "open"
+    """Authenticated: data flows."""
+
+
+@attrs.frozen
+class SendAuth:
+    """Send ``frame`` (a ``POST /auth`` request: it carries the token, never log it)."""
+
+    frame: str = attrs.field(repr=False)
+    request_id: str
+
+
+@attrs.frozen
+class Deliver:
+    """Hand these data messages to the stream face, in order."""
+
+    messages: list[Any]
+
+
+@attrs.frozen
+class Opened:
+    """The server accepted the credentials: replay the subscriptions, start the keep-alive."""
+
+
+@attrs.frozen
+class FetchToken:
+    """The server asked for a re-authentication: get a token and pass it to
+    :meth:`Session.reauthenticate` (or tell :meth:`Session.token_failed`)."""
+
+
+@attrs.frozen
+class End:
+    """End this connection.
+
+    Attributes:
+        reason: why, for the status event and the logs.
+        retry_now: reconnect without the backoff (a refused token, to be replaced).
+        invalidate: tell the token source the token was refused.
+        fatal: the stream is over with this error (no reconnect).
+    """
+
+    reason: str
+    retry_now: bool = False
+    invalidate: bool = False
+    fatal: BaseException | None = None
+
+
+Action = SendAuth | Deliver | Opened | FetchToken | End
+
+
+class Session:
+    """The authentication state of one stream across its connections.
+
+    Args:
+        ids: the stream's correlation ids.
+        auth_timeout: seconds an authentication may take.
+
+    Attributes:
+        phase: see :class:`Phase`.
+        reauths: re-authentications on a live socket that succeeded.
+    """
+
+    def __init__(self, ids: IdFactory, *, auth_timeout: float) -> None:
+        self.phase = Phase.IDLE
+        self.reauths = 0
+        self._ids = ids
+        self._auth_timeout = auth_timeout
+        self._auth_id: str | None = None
+        self._deadline = 0.0
+        self._refusals = 0  # refused authentications in a row
+        self._reauth_id: str | None = None
+        self._fetching = False  # a token for a re-authentication is being fetched
+
+    # -- the connection's events --------------------------------------------------------------
+
+    def connect(self, token: str, now: float) -> SendAuth:
+        """A socket opened at ``now``: authenticate with ``token``."""
+        self.phase = Phase.AUTHENTICATING
+        self._auth_id = self._ids("auth")
+        self._deadline = now + self._auth_timeout
+        self._reauth_id = None
+        self._fetching = False
+        return SendAuth(encode_auth(token, self._auth_id), self._auth_id)
+
+    def time_left(self, now: float) -> float:
+        """Seconds the authentication may still take (0 once it is late)."""
+        return max(0.0, self._deadline - now)
+
+    def timed_out(self) -> End:
+        """The authentication did not complete in time."""
+        self.phase = Phase.IDLE
+        return End("authentication did not complete: TimeoutError")
+
+    def disconnected(self) -> None:
+        """The socket is gone."""
+        self.phase = Phase.IDLE
+        self._auth_id = None
+        self._reauth_id = None
+        self._fetching = False
+
+    def receive(self, messages: list[Any]) -> list[Action]:
+        """The decoded messages of one frame (or of one socket read), in order.
+
+        Returns the actions in order: data around a control message is delivered before it
+        takes effect, and nothing after an :class:`End` is looked at.
+        """
+        if self.phase is Phase.AUTHENTICATING:
+            return self._authenticating(messages)
+        if self.phase is Phase.OPEN:
+            return self._open(messages)
+        return []
+
+    def reauthenticate(self, token: str) -> SendAuth | None:
+        """The token for a re-authentication: the request to send (None when the socket it
+        was asked for is gone)."""
+        self._fetching = False
+        if self.phase is not Phase.OPEN:
+            return None
+        self._reauth_id = self._ids("auth")
+        return SendAuth(encode_auth(token, self._reauth_id), self._reauth_id)
+
+    def token_failed(self, fatal: BaseException | None = None) -> End:
+        """No token for a re-authentication: ``fatal`` when the grant is gone for good."""
+        self._fetching = False
+        if fatal is not None:
+            return End(str(fatal), fatal=fatal)
+        return End("re-authentication failed")
+
+    # -- the phases ---------------------------------------------------------------------------
+
+    def _authenticating(self, messages: list[Any]) -> list[Action]:
+        data: list[Any] = []
+        authenticated = False
+        for message in messages:
+            kind = type(message)
+            if kind is AuthSuccess:
+                if message.request_id in (None, self._auth_id):
+                    authenticated = True  # keep going: the rest of the frame is data
+            elif kind is AuthFailure or (
+                kind is ServerErrorMessage and message.request_id in (self._auth_id, None)
+            ):
+                return _with_data(data, self._refused(message.error))
+            elif kind not in CONTROL_TYPES:
+                data.append(message)
+        if not authenticated:
+            return _with_data(data)
+        self.phase = Phase.OPEN
+        self._refusals = 0
+        return _with_data(data, Opened())
+
+    def _refused(self, error: str) -> End:
+        self.phase = Phase.IDLE
+        self._refusals += 1
+        if self._refusals >= 2:
+            fatal = StreamAuthError(f"the server refused the credentials: {error}")
+            return End(str(fatal), fatal=fatal)
+        return End(
+            f"credentials refused ({error}); retrying with a fresh token",
+            retry_now=True,
+            invalidate=True,
+        )
+
+    def _open(self, messages: list[Any]) -> list[Action]:
+        actions: list[Action] = []
+        data: list[Any] = []
+        for message in messages:
+            kind = type(message)
+            if kind in CONTROL_TYPES:
+                action = self._control(kind, message)
+                if action is None:
+                    continue
+                if data:
+                    actions.append(Deliver(data))
+                    data = []
+                actions.append(action)
+                if type(action) is End:
+                    self.phase = Phase.IDLE
+                    return actions
+            elif (
+                kind is ServerErrorMessage
+                and message.request_id is not None
+                and message.request_id == self._reauth_id
+            ):
+                self._reauth_id = None
+                self._refusals = 1  # one more refusal on the next connection is fatal
+                self.phase = Phase.IDLE
+                return _with_data(data, End("re-authentication refused"))
+            else:
+                data.append(message)
+        if data:
+            actions.append(Deliver(data))
+        return actions
+
+    def _control(self, kind: type[Any], message: Any) -> Action | None:
+        if kind is AuthSuccess:
+            if message.request_id is not None and message.request_id == self._reauth_id:
+                self._reauth_id = None
+                self.reauths += 1
+            return None
+        if kind is RefreshAuth:
+            if self._reauth_id is None and not self._fetching:
+                self._fetching = True
+                return FetchToken()
+            return None
+        if kind is AuthExpired:
+            return End("session expired (authExpired)")
+        if kind is AuthFailure:
+            return End(f"server requires authentication ({message.action})")
+        return None  # Pong: any frame already proved the link alive
+
+
+def _with_data(data: list[Any], action: Action | None = None) -> list[Action]:
+    actions: list[Action] = [Deliver(data)] if data else []
+    if action is not None:
+        actions.append(action)
+    return actions

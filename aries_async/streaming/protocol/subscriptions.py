@@ -1,0 +1,277 @@
+"""What a stream wants (desired) versus what the server confirmed on the current connection
+(acknowledged): market subscriptions per symbol and account topics."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+import orjson
+
+from aries_async.errors import ValidationError, require_text
+
+__all__ = [
+    "AccountSubscriptions",
+    "Channel",
+    "MarketSubscription",
+    "MarketSubscriptions",
+    "channel_of",
+    "normalize_symbol",
+]
+
+
+def normalize_symbol(value: object, field: str = "symbol") -> str:
+    """A stream symbol as the server names it: stripped and upper-cased, as the REST calls
+    send theirs (``"aapl"`` is ``"AAPL"``).
+
+    Raises:
+        ValidationError: ``value`` is not a string with more than white space in it.
+    """
+    return require_text(value, field).upper()
+
+
+class Channel(str, enum.Enum):
+    """Market-data channels of one symbol."""
+
+    QUOTES = "quotes"
+    TRADES = "trades"
+    LEVEL2 = "level2"
+    TIME_AND_SALES = "timeAndSales"
+    GREEKS = "greeks"
+
+
+_UNSUB_KEYS = {
+    Channel.QUOTES: "quote",
+    Channel.TRADES: "trade",
+    Channel.LEVEL2: "level2",
+    Channel.TIME_AND_SALES: "timeAndSales",
+    Channel.GREEKS: "greeks",
+}
+
+
+def channel_of(value: Channel | str) -> Channel:
+    """``Channel(value)``, or a :class:`~aries_async.errors.ValidationError` naming the channels."""
+    try:
+        return Channel(value)
+    except ValueError:
+        known = ", ".join(c.value for c in Channel)
+        raise ValidationError(
+            f"unknown channel {value!r} (one of {known})", field="channels"
+        ) from None
+
+
+def _fields(value: Iterable[str] | str | None) -> frozenset[str]:
+    if value is None:
+        return frozenset({"*"})
+    if isinstance(value, str):
+        return frozenset({value})
+    found = frozenset(value)
+    return found or frozenset({"*"})
+
+
+def _merge_fields(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
+    return frozenset({"*"}) if "*" in a or "*" in b else a | b
+
+
+def _wire_fields(fields: frozenset[str]) -> list[str]:
+    return ["*"] if "*" in fields else sorted(fields)
+
+
+@attrs.frozen(kw_only=True)
+class MarketSubscription:
+    """What we want for one symbol.
+
+    Attributes:
+        symbol: ticker, index or OSI option symbol.
+        channels: the channels wanted.
+        option: send ``symbolType: "option"`` (needed for OSI symbols and greeks).
+        quote_fields, trade_fields, time_and_sales_fields, greeks_fields: field selections
+            (``{"*"}`` = all).
+    """
+
+    symbol: str
+    channels: frozenset[Channel]
+    option: bool = False
+    quote_fields: frozenset[str] = frozenset({"*"})
+    trade_fields: frozenset[str] = frozenset({"*"})
+    time_and_sales_fields: frozenset[str] = frozenset({"*"})
+    greeks_fields: frozenset[str] = frozenset({"*"})
+
+    @classmethod
+    def build(
+        cls,
+        symbol: str,
+        channels: Iterable[Channel | str] = (Channel.QUOTES, Channel.TRADES),
+        *,
+        option: bool | None = None,
+        quote_fields: Iterable[str] | str | None = None,
+        trade_fields: Iterable[str] | str | None = None,
+        time_and_sales_fields: Iterable[str] | str | None = None,
+        greeks_fields: Iterable[str] | str | None = None,
+    ) -> MarketSubscription:
+        """Normalise user input (``None`` fields mean all; OSI symbols are options).
+
+        Raises:
+            ValidationError: an empty or non-text symbol, no channel, or an unknown channel.
+        """
+        symbol = normalize_symbol(symbol)
+        chans = frozenset(channel_of(c) for c in channels)
+        if not chans:
+            raise ValidationError("at least one channel is needed", field="channels")
+        is_option = option if option is not None else _looks_like_osi(symbol)
+        return cls(
+            symbol=symbol,
+            channels=chans,
+            option=is_option or Channel.GREEKS in chans,
+            quote_fields=_fields(quote_fields),
+            trade_fields=_fields(trade_fields),
+            time_and_sales_fields=_fields(time_and_sales_fields),
+            greeks_fields=_fields(greeks_fields),
+        )
+
+    def merge(self, other: MarketSubscription) -> MarketSubscription:
+        """The union of two subscriptions of the same symbol."""
+        return MarketSubscription(
+            symbol=self.symbol,
+            channels=self.channels | other.channels,
+            option=self.option or other.option,
+            quote_fields=_merge_fields(self.quote_fields, other.quote_fields),
+            trade_fields=_merge_fields(self.trade_fields, other.trade_fields),
+            time_and_sales_fields=_merge_fields(
+                self.time_and_sales_fields, other.time_and_sales_fields
+            ),
+            greeks_fields=_merge_fields(self.greeks_fields, other.greeks_fields),
+        )
+
+    def to_wire(self) -> dict[str, Any]:
+        """The per-symbol subscribe object; field lists are always explicit."""
+        item: dict[str, Any] = {"symbol": self.symbol}
+        if self.option:
+            item["symbolType"] = "option"
+        if Channel.QUOTES in self.channels:
+            item["quoteFields"] = _wire_fields(self.quote_fields)
+        if Channel.TRADES in self.channels:
+            item["tradeFields"] = _wire_fields(self.trade_fields)
+        if Channel.LEVEL2 in self.channels:
+            item["level2"] = True
+        if Channel.TIME_AND_SALES in self.channels:
+            item["timeAndSales"] = True
+            item["timeAndSalesFields"] = _wire_fields(self.time_and_sales_fields)
+        if Channel.GREEKS in self.channels:
+            item["greeksFields"] = _wire_fields(self.greeks_fields)
+        return item
+
+
+def _looks_like_osi(symbol: str) -> bool:
+    return len(symbol) >= 16 and symbol[-9] in "CP" and symbol[-8:].isdigit()
+
+
+class MarketSubscriptions:
+    """Desired market subscriptions and which of them the current connection acknowledged.
+
+    The desired set survives reconnects (:meth:`replay`); the acknowledged set is cleared by
+    :meth:`reset` when a connection ends.
+    """
+
+    def __init__(self) -> None:
+        self.desired: dict[str, MarketSubscription] = {}
+        self.acknowledged: set[str] = set()
+        self._pending: dict[str, tuple[str, ...]] = {}
+
+    def add(self, subscription: MarketSubscription) -> MarketSubscription:
+        """Merge ``subscription`` into the desired set; returns what to send for the symbol."""
+        current = self.desired.get(subscription.symbol)
+        merged = subscription if current is None else current.merge(subscription)
+        self.desired[subscription.symbol] = merged
+        return merged
+
+    def remove(
+        self, symbol: str, channels: Iterable[Channel | str] | None = None
+    ) -> str | dict[str, Any] | None:
+        """Drop a whole symbol (``channels`` None) or some channels of it.
+
+        Returns:
+            The unsubscribe item to send, or None when nothing was subscribed.
+        """
+        current = self.desired.get(symbol)
+        if current is None:
+            return None
+        if channels is None:
+            del self.desired[symbol]
+            self.acknowledged.discard(symbol)
+            return symbol
+        drop = frozenset(channel_of(c) for c in channels) & current.channels
+        if not drop:
+            return None
+        left = current.channels - drop
+        if not left:
+            del self.desired[symbol]
+            self.acknowledged.discard(symbol)
+            return symbol
+        self.desired[symbol] = attrs.evolve(current, channels=left)
+        item: dict[str, Any] = {"symbol": symbol}
+        for channel in drop:
+            item[_UNSUB_KEYS[channel]] = True
+        return item
+
+    def wants(self, symbol: str, channel: Channel | None = None) -> bool:
+        """Whether ``symbol`` is desired (on ``channel``, when given)."""
+        current = self.desired.get(symbol)
+        return current is not None and (channel is None or channel in current.channels)
+
+    def replay(self) -> list[dict[str, Any]]:
+        """Subscribe items for everything desired (after a reconnect)."""
+        return [sub.to_wire() for sub in self.desired.values()]
+
+    def sent(self, request_id: str, symbols: Iterable[str]) -> None:
+        """Remember that ``request_id`` subscribed ``symbols``."""
+        self._pending[request_id] = tuple(symbols)
+
+    def acknowledge(self, request_id: str | None) -> bool:
+        """Mark a request as confirmed; returns whether the id was ours."""
+        if request_id is None or request_id not in self._pending:
+            return False
+        symbols = self._pending.pop(request_id)
+        self.acknowledged.update(s for s in symbols if s in self.desired)
+        return True
+
+    def reject(self, request_id: str | None) -> tuple[str, ...]:
+        """The server refused a request; returns the symbols it carried (they stay desired)."""
+        if request_id is None:
+            return ()
+        return self._pending.pop(request_id, ())
+
+    def reset(self) -> None:
+        """The connection ended: nothing is acknowledged any more."""
+        self.acknowledged.clear()
+        self._pending.clear()
+
+
+class AccountSubscriptions:
+    """Desired account-socket topics, keyed ``topic:params``."""
+
+    def __init__(self) -> None:
+        self.desired: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    @staticmethod
+    def key(topic: str, params: Mapping[str, Any] | None) -> str:
+        """``topic:{sorted params}``."""
+        return topic + ":" + orjson.dumps(dict(params or {}), option=orjson.OPT_SORT_KEYS).decode()
+
+    def add(self, topic: str, params: Mapping[str, Any] | None = None) -> bool:
+        """Add a topic; returns False when it was already desired."""
+        key = self.key(topic, params)
+        if key in self.desired:
+            return False
+        self.desired[key] = (topic, dict(params or {}))
+        return True
+
+    def remove(self, topic: str, params: Mapping[str, Any] | None = None) -> bool:
+        """Remove exactly this topic+params; returns whether it was desired."""
+        return self.desired.pop(self.key(topic, params), None) is not None
+
+    def replay(self) -> list[tuple[str, dict[str, Any]]]:
+        """Everything desired, to re-send after a reconnect."""
+        return list(self.desired.values())

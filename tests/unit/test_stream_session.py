@@ -1,0 +1,147 @@
+"""The stream's authentication state machine, without a socket: messages in, actions out."""
+
+from __future__ import annotations
+
+from aries_async.errors import StreamAuthError
+from aries_async.models.events import (
+    AuthExpired,
+    AuthFailure,
+    AuthSuccess,
+    Pong,
+    QuoteUpdate,
+    RefreshAuth,
+    ServerErrorMessage,
+    SubscribeAck,
+)
+from aries_async.streaming.protocol import IdFactory, Session
+from aries_async.streaming.protocol.session import (
+    Deliver,
+    End,
+    FetchToken,
+    Opened,
+    Phase,
+    SendAuth,
+)
+
+
+def _quote(symbol: str = "AAPL") -> QuoteUpdate:
+    return QuoteUpdate(symbol, {"bidPrice": 1.5}, None)
+
+
+def _open_session() -> Session:
+    session = Session(IdFactory(), auth_timeout=5.0)
+    request = session.connect("tok", now=100.0)
+    assert session.receive([AuthSuccess(request_id=request.request_id)]) == [Opened()]
+    return session
+
+
+def test_connect_sends_the_token_once_and_counts_the_deadline_from_now() -> None:
+    session = Session(IdFactory(), auth_timeout=5.0)
+    request = session.connect("s3cret", now=100.0)
+    assert isinstance(request, SendAuth)
+    assert '"token":"s3cret"' in request.frame
+    assert "s3cret" not in repr(request)  # the frame is never shown
+    assert session.phase is Phase.AUTHENTICATING
+    assert session.time_left(102.0) == 3.0
+    assert session.time_left(106.0) == 0.0
+
+
+def test_data_around_auth_success_is_delivered_and_another_request_id_is_ignored() -> None:
+    session = Session(IdFactory(), auth_timeout=5.0)
+    request = session.connect("tok", now=0.0)
+    early, late = _quote("A"), _quote("B")
+    assert session.receive([AuthSuccess(request_id="someone-else"), early]) == [Deliver([early])]
+    assert session.phase is Phase.AUTHENTICATING
+    actions = session.receive(
+        [Pong(request_id=None), AuthSuccess(request_id=request.request_id), late]
+    )
+    assert (actions, session.phase) == ([Deliver([late]), Opened()], Phase.OPEN)
+
+
+def test_a_refusal_retries_at_once_with_a_fresh_token_and_a_second_in_a_row_is_fatal() -> None:
+    session = Session(IdFactory(), auth_timeout=5.0)
+    session.connect("one", now=0.0)
+    [end] = session.receive(
+        [AuthFailure(action="authRequired", error="bad token", request_id=None)]
+    )
+    assert end == End(
+        "credentials refused (bad token); retrying with a fresh token",
+        retry_now=True,
+        invalidate=True,
+    )
+    session.disconnected()
+    request = session.connect("two", now=1.0)
+    [end] = session.receive([ServerErrorMessage(error="nope", request_id=request.request_id)])
+    assert isinstance(end, End) and isinstance(end.fatal, StreamAuthError)
+    assert "nope" in str(end.fatal)
+
+
+def test_a_success_in_between_resets_the_refusals() -> None:
+    session = Session(IdFactory(), auth_timeout=5.0)
+    session.connect("one", now=0.0)
+    session.receive([AuthFailure(action="authRequired", error="x", request_id=None)])
+    request = session.connect("two", now=1.0)
+    session.receive([AuthSuccess(request_id=request.request_id)])
+    session.disconnected()
+    session.connect("three", now=2.0)
+    [end] = session.receive([AuthFailure(action="authRequired", error="x", request_id=None)])
+    assert isinstance(end, End) and end.fatal is None and end.retry_now
+
+
+def test_refresh_auth_asks_for_one_token_and_the_answer_counts_a_reauth() -> None:
+    session = _open_session()
+    quote = _quote()
+    assert session.receive([quote, RefreshAuth(), RefreshAuth()]) == [
+        Deliver([quote]),
+        FetchToken(),
+    ]
+    request = session.reauthenticate("fresh")
+    assert request is not None and '"token":"fresh"' in request.frame
+    assert session.receive([RefreshAuth()]) == []  # the answer is still awaited
+    assert session.receive([AuthSuccess(request_id=request.request_id), quote]) == [
+        Deliver([quote])
+    ]
+    assert session.reauths == 1
+    assert session.receive([RefreshAuth()]) == [FetchToken()]
+
+
+def test_a_refused_reauth_ends_the_connection_and_the_next_refusal_is_fatal() -> None:
+    session = _open_session()
+    session.receive([RefreshAuth()])
+    request = session.reauthenticate("fresh")
+    assert request is not None
+    ack = SubscribeAck(request_id="sub-1", status=200)
+    actions = session.receive(
+        [ack, ServerErrorMessage(error="denied", request_id=request.request_id)]
+    )
+    assert actions == [Deliver([ack]), End("re-authentication refused")]
+    session.disconnected()
+    session.connect("again", now=5.0)
+    [end] = session.receive([AuthFailure(action="authRequired", error="x", request_id=None)])
+    assert isinstance(end, End) and isinstance(end.fatal, StreamAuthError)
+
+
+def test_expiry_and_a_demand_for_auth_end_the_connection_and_later_data_is_not_read() -> None:
+    session = _open_session()
+    first, second = _quote("A"), _quote("B")
+    actions = session.receive([first, AuthExpired(), second])
+    assert actions == [Deliver([first]), End("session expired (authExpired)")]
+    session = _open_session()
+    [end] = session.receive([AuthFailure(action="authTimeout", error="late", request_id=None)])
+    assert end == End("server requires authentication (authTimeout)")
+
+
+def test_a_token_failure_during_reauth_ends_the_connection_fatal_or_not() -> None:
+    session = _open_session()
+    session.receive([RefreshAuth()])
+    assert session.token_failed() == End("re-authentication failed")
+    gone = StreamAuthError("no usable credentials: revoked")
+    assert session.token_failed(gone) == End(str(gone), fatal=gone)
+
+
+def test_a_token_that_arrives_after_the_socket_is_gone_is_not_sent() -> None:
+    session = _open_session()
+    session.receive([RefreshAuth()])
+    session.disconnected()
+    assert session.reauthenticate("late") is None
+    assert session.receive([_quote()]) == []  # no socket, nothing to deliver
