@@ -280,6 +280,12 @@ class Transport:
                     reason = resp.reason if status >= 400 else None
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                 raise self._failure(exc, method, url) from exc
+            except Exception as exc:
+                if not self._closed or isinstance(exc, AriesError):
+                    raise
+                # A session closed under a request in flight fails it from inside aiohttp,
+                # with errors that differ by version (3.11: AttributeError on the connector).
+                raise self._failure(exc, method, url) from exc
             if log.isEnabledFor(logging.DEBUG):
                 log.debug("%s %s -> %s (%d bytes)", method, _path(url), status, len(payload))
             if status >= 400:

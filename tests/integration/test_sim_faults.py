@@ -304,7 +304,7 @@ def test_cli_serves_and_prints_one_json_line() -> None:
 
 
 async def test_a_stalled_socket_sends_no_expiry_after_the_auth_it_swallowed(
-    sim: Simulator, http: aiohttp.ClientSession
+    sim: Simulator,
 ) -> None:
     """A stall drops the ``authSuccess``; the expiry that would follow it must not go out
     either, or a client would read it as the answer to its authentication (a refusal)."""
@@ -313,7 +313,9 @@ async def test_a_stalled_socket_sends_no_expiry_after_the_auth_it_swallowed(
     token = sim.issue_token().access_token
     auth = {"type": "request", "id": "a1", "payload": {"method": "POST", "path": "/auth"}}
     auth["payload"]["body"] = {"token": token}  # type: ignore[index]
-    async with http.ws_connect(sim.market_ws_url) as ws:
+    # A session of its own: the ``http`` fixture's has a base URL, and aiohttp before 3.12
+    # refuses an absolute URL beside one.
+    async with aiohttp.ClientSession() as session, session.ws_connect(sim.market_ws_url) as ws:
         await ws.send_str(json.dumps(auth))
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(ws.receive(), 0.2)
