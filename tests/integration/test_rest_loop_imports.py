@@ -7,10 +7,7 @@ interpreter watches the import audit events of its loop thread through a session
 
 from __future__ import annotations
 
-import asyncio
-import json
-import sys
-from pathlib import Path
+from child_process import run_child
 
 from aries_async.sim import Simulator
 
@@ -68,18 +65,5 @@ asyncio.run(main())
 
 
 async def test_rest_calls_import_nothing_on_the_event_loop(sim: Simulator) -> None:
-    info = {**sim.info(), "account": ACCOUNT}
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        _CHILD,
-        json.dumps(info),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        cwd=Path(__file__).parent,
-    )
-    async with asyncio.timeout(60):
-        out, err = await child.communicate()
-    assert child.returncode == 0, err.decode()[-2000:]
-    imported = json.loads(out)["imported"]
-    assert imported == [], imported
+    result = await run_child(_CHILD, {**sim.info(), "account": ACCOUNT})
+    assert result["imported"] == [], result

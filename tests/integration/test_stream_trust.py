@@ -8,15 +8,13 @@ simulator on a ManualClock; the only waits are for socket traffic, each bounded 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-import sys
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+from child_process import run_child
 from stream_helpers import FakeTime, Tokens, own_tasks, take, until
 
 from aries_async.client import AriesClient
@@ -345,18 +343,5 @@ asyncio.run(main())
 
 
 async def test_opening_the_first_streams_imports_nothing_on_the_event_loop(sim: Simulator) -> None:
-    info = {**sim.info(), "account": ACCOUNT}
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        _CHILD,
-        json.dumps(info),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        cwd=Path(__file__).parent,
-    )
-    async with asyncio.timeout(60):
-        out, err = await child.communicate()
-    assert child.returncode == 0, err.decode()[-2000:]
-    result = json.loads(out)
+    result = await run_child(_CHILD, {**sim.info(), "account": ACCOUNT})
     assert result["imported"] == [], result
