@@ -155,10 +155,13 @@ async def json_body(request: web.Request) -> dict[str, Any] | web.Response:
     return data
 
 
-def symbols_param(request: web.Request) -> list[str]:
-    """The ``symbols`` query parameter as upper-case tickers."""
+def symbols_param(request: web.Request) -> list[str] | web.Response:
+    """The ``symbols`` query parameter as upper-case tickers, or the 400 when there are none."""
     raw = request.query.get("symbols", "")
-    return [s.strip().upper() for s in raw.split(",") if s.strip()]
+    symbols = [s.strip().upper() for s in raw.split(",") if s.strip()]
+    if not symbols:
+        return validation_error(request, "MISSING_SYMBOLS", "symbols is required", "symbols")
+    return symbols
 
 
 def grant_of(request: web.Request) -> AccessGrant | None:

@@ -44,8 +44,8 @@ def _quote_values(ctx: SimContext, info: SymbolInfo) -> dict[str, Any]:
 async def _quotes(request: web.Request) -> web.StreamResponse:
     ctx = context_of(request)
     symbols = symbols_param(request)
-    if not symbols:
-        return validation_error(request, "MISSING_SYMBOLS", "symbols is required", "symbols")
+    if isinstance(symbols, web.Response):
+        return symbols
     unknown = ctx.settings.quote_unknown
     missing = [s for s in symbols if ctx.feed.symbols.get(s) is None]
     if unknown in ("400", "404") and missing:

@@ -98,8 +98,8 @@ async def _search(request: web.Request) -> web.StreamResponse:
 async def _equity_details(request: web.Request) -> web.StreamResponse:
     ctx = context_of(request)
     symbols = symbols_param(request)
-    if not symbols:
-        return validation_error(request, "MISSING_SYMBOLS", "symbols is required", "symbols")
+    if isinstance(symbols, web.Response):
+        return symbols
     data: list[dict[str, Any]] = []
     errors: list[dict[str, str]] = []
     for symbol in symbols:

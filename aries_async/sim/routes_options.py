@@ -142,8 +142,8 @@ def _option_price(spot: float, strike: float, years: float, vol: float, call: bo
 async def _option_details(request: web.Request) -> web.StreamResponse:
     ctx = context_of(request)
     symbols = symbols_param(request)
-    if not symbols:
-        return validation_error(request, "MISSING_SYMBOLS", "symbols is required", "symbols")
+    if isinstance(symbols, web.Response):
+        return symbols
     data: list[dict[str, Any]] = []
     errors: list[dict[str, str]] = []
     for symbol in symbols:
