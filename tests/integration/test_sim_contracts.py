@@ -15,11 +15,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import aiohttp
@@ -88,9 +89,14 @@ def _strict(data: Any, cls: Any) -> Any:
     return strict_converter().structure(data, cls)
 
 
-@pytest.fixture
-async def wire() -> AsyncIterator[dict[str, Any]]:
-    """One response of each kind, taken from a live simulator."""
+@pytest.fixture(scope="module")
+def wire() -> dict[str, Any]:
+    """One response of each kind, taken from a live simulator (once for the module: the tests
+    only read it)."""
+    return asyncio.run(_collect_wire())
+
+
+async def _collect_wire() -> dict[str, Any]:
     async with Simulator(seed=4, clock=ManualClock(), tick_interval=None) as sim:
         headers = {"Authorization": sim.issue_token().authorization}
         out: dict[str, Any] = {}
@@ -171,7 +177,7 @@ async def wire() -> AsyncIterator[dict[str, Any]]:
             if route.method != "HEAD" and route.resource is not None
         }
         out["routes"] = {"served": served, "hit": set(sim.requests)}
-        yield out
+    return out
 
 
 @pytest.mark.parametrize(
@@ -345,9 +351,13 @@ def _auth(token: str) -> dict[str, Any]:
     return {"type": "request", "id": "a1", "payload": payload}
 
 
-@pytest.fixture
-async def stream_wire() -> AsyncIterator[list[str]]:
-    """Every kind of message the two simulator sockets send, as lines."""
+@pytest.fixture(scope="module")
+def stream_wire() -> list[str]:
+    """Every kind of message the two simulator sockets send, as lines (once for the module)."""
+    return asyncio.run(_collect_stream())
+
+
+async def _collect_stream() -> list[str]:
     async with Simulator(seed=4, clock=ManualClock(), tick_interval=None) as sim:
         hub = hub_of(sim.app)
         token = sim.issue_token().access_token
@@ -416,7 +426,7 @@ async def stream_wire() -> AsyncIterator[list[str]]:
                 sim.advance(sim.context.settings.ws_auth_timeout + 1)
                 hub.check_deadlines()
                 lines += await _lines_until_close(late)
-        yield lines
+    return lines
 
 
 def _kind(line: str) -> str:
