@@ -27,9 +27,17 @@ from aries_async.sim import (
 )
 from aries_async.sim.context import SimContext
 from aries_async.sim.middleware import MIDDLEWARES, ROUTE_SCOPES
-from aries_async.sim.responses import CONTEXT_KEY, flat_error, grant_of, nested_error
+from aries_async.sim.responses import CONTEXT_KEY, Handler, flat_error, grant_of, nested_error
 
-__all__ = ["CONTEXT_KEY", "ROUTE_SCOPES", "build_app", "flat_error", "grant_of", "nested_error"]
+__all__ = [
+    "CONTEXT_KEY",
+    "ROUTE_SCOPES",
+    "Handler",
+    "build_app",
+    "flat_error",
+    "grant_of",
+    "nested_error",
+]
 
 
 def build_app(ctx: SimContext) -> web.Application:
