@@ -22,9 +22,9 @@ Orders (rest.md 6.5/6.6):
 * fills move cash and positions (average price, realized P&L) and emit account events.
 
 The parts: :mod:`~aries_async.sim.records` (accounts, positions, orders, wire helpers),
-:mod:`~aries_async.sim.intake` (request validation), :mod:`~aries_async.sim.ledger` (the books and
-their wire views), :mod:`~aries_async.sim.matching` (fills) and this module (the order
-operations on top).
+:mod:`~aries_async.sim.intake` (request validation), :mod:`~aries_async.sim.ledger` (the books
+and their wire views, valued by :mod:`~aries_async.sim.valuation`),
+:mod:`~aries_async.sim.matching` (fills) and this module (the order operations on top).
 
 Account events (for ``/v1/accounts/ws``):
     ``remove = state.listen(account_id, callback)`` calls ``callback(event)`` synchronously
