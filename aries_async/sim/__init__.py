@@ -8,11 +8,18 @@ Use it to test bots without the live service or real money::
         ...  # point a client at sim.client_config(), sim.issue_token()
         sim.advance(30)  # 30 simulated seconds of prices and fills, no sleeping
 
-Parts: :mod:`~aries_async.sim.symbols` (the universe), :mod:`~aries_async.sim.feed` (prices,
-bars, clocks), :mod:`~aries_async.sim.state` (accounts and matching),
-:mod:`~aries_async.sim.auth` (OAuth), :mod:`~aries_async.sim.faults` (fault injection),
+Parts: :mod:`~aries_async.sim.symbols` (the universe, read from ``data/symbols.csv``),
+:mod:`~aries_async.sim.feed` (prices and bars: :mod:`~aries_async.sim.clock`,
+:mod:`~aries_async.sim.walk`, :mod:`~aries_async.sim.bars`, :mod:`~aries_async.sim.firehose`),
+:mod:`~aries_async.sim.state` (accounts and orders: :mod:`~aries_async.sim.records`,
+:mod:`~aries_async.sim.intake`, :mod:`~aries_async.sim.ledger`, :mod:`~aries_async.sim.valuation`,
+:mod:`~aries_async.sim.matching`, :mod:`~aries_async.sim.seed`), :mod:`~aries_async.sim.auth`
+(OAuth, records in :mod:`~aries_async.sim.grants`), :mod:`~aries_async.sim.faults` (faults),
 :mod:`~aries_async.sim.context` (what the HTTP app and websockets share),
-:mod:`~aries_async.sim.app` (routes), :mod:`~aries_async.sim.server` (:class:`Simulator`) and
+:mod:`~aries_async.sim.app` (the HTTP app: :mod:`~aries_async.sim.middleware`, the
+``routes_*`` modules and :mod:`~aries_async.sim.responses`), :mod:`~aries_async.sim.ws`
+(websockets: :mod:`~aries_async.sim.ws_session`, :mod:`~aries_async.sim.ws_market`,
+:mod:`~aries_async.sim.ws_account`), :mod:`~aries_async.sim.server` (:class:`Simulator`) and
 :mod:`~aries_async.sim.cli` (``aries-async sim``).
 """
 

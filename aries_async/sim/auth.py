@@ -1,6 +1,7 @@
 """The simulator's OAuth server: clients, authorization codes, PKCE, tokens, scopes, revocation.
 
-Pure state, no HTTP: :mod:`aries_async.sim.app` maps requests onto it. Times come from the
+Pure state, no HTTP: :mod:`aries_async.sim.routes_oauth` maps requests onto it; the records
+are in :mod:`~aries_async.sim.grants`. Times come from the
 simulator clock, so a :class:`~aries_async.sim.feed.ManualClock` can expire tokens without
 sleeping.
 
@@ -29,9 +30,16 @@ import json
 import secrets
 from collections.abc import Iterable
 
-import attrs
-
-from aries_async.sim.feed import Clock
+from aries_async.sim.clock import Clock
+from aries_async.sim.grants import (
+    ALL_SCOPES,
+    AccessGrant,
+    AuthorizationCode,
+    OAuthError,
+    RefreshGrant,
+    RegisteredClient,
+    TokenProblem,
+)
 
 __all__ = [
     "ALL_SCOPES",
@@ -41,99 +49,6 @@ __all__ = [
     "RegisteredClient",
     "TokenProblem",
 ]
-
-ALL_SCOPES: tuple[str, ...] = (
-    "user:information",
-    "user:management",
-    "account:information",
-    "position:information",
-    "order:information",
-    "order:execution",
-    "market:information",
-    "market:supplemental",
-    "options:information",
-    "calendar:information",
-    "analytics:information",
-    "watchlist:information",
-    "watchlist:management",
-)
-"""Every scope of the SDK's ``OAuth2Scope`` enum (oauth.md section 4)."""
-
-
-class OAuthError(Exception):
-    """A token-endpoint or authorize failure in RFC 6749 terms.
-
-    Attributes:
-        error: the RFC 6749 code (``invalid_grant``, ``invalid_client``...).
-        description: human text for ``error_description``.
-        status: the HTTP status (400, or 401 for ``invalid_client``).
-    """
-
-    def __init__(self, error: str, description: str, status: int = 400) -> None:
-        super().__init__(f"{error}: {description}")
-        self.error = error
-        self.description = description
-        self.status = status
-
-    def body(self) -> dict[str, str]:
-        """The JSON error body."""
-        return {"error": self.error, "error_description": self.description}
-
-
-@attrs.define(kw_only=True)
-class RegisteredClient:
-    """An OAuth client known to the simulator."""
-
-    client_id: str
-    client_secret: str = attrs.field(repr=False)
-    redirect_uris: list[str]
-    scopes: frozenset[str] = frozenset(ALL_SCOPES)
-    name: str = "Aries Simulator App"
-
-
-@attrs.define(kw_only=True)
-class AccessGrant:
-    """What an access token stands for."""
-
-    token: str = attrs.field(repr=False)
-    client_id: str
-    user_id: int
-    scopes: frozenset[str]
-    expires_at: float
-    refresh_token: str | None = attrs.field(default=None, repr=False)
-    revoked: bool = False
-
-
-@attrs.define(kw_only=True)
-class _RefreshGrant:
-    token: str = attrs.field(repr=False)
-    client_id: str
-    user_id: int
-    scopes: frozenset[str]
-    expires_at: float
-    valid: bool = True
-
-
-@attrs.define(kw_only=True)
-class _Code:
-    code: str = attrs.field(repr=False)
-    client_id: str
-    redirect_uri: str
-    scopes: frozenset[str]
-    expires_at: float
-    challenge: str | None
-    method: str | None
-    used: bool = False
-
-
-@attrs.frozen
-class TokenProblem:
-    """Why a request is refused: ``status`` 401 or 403, a nested-envelope code and message."""
-
-    status: int
-    code: str
-    message: str
-    missing_scope: str | None = None
 
 
 class AuthServer:
@@ -173,8 +88,8 @@ class AuthServer:
         self.user_id = user_id
         self._signing_key = secrets.token_bytes(32)
         self._access: dict[str, AccessGrant] = {}
-        self._refresh: dict[str, _RefreshGrant] = {}
-        self._codes: dict[str, _Code] = {}
+        self._refresh: dict[str, RefreshGrant] = {}
+        self._codes: dict[str, AuthorizationCode] = {}
 
     # -- clients and the authorize step -------------------------------------------------------
 
@@ -210,7 +125,7 @@ class AuthServer:
         """Create a single-use authorization code (after consent)."""
         code = "sim_code_" + secrets.token_urlsafe(24)
         method = code_challenge_method or ("plain" if code_challenge else None)
-        self._codes[code] = _Code(
+        self._codes[code] = AuthorizationCode(
             code=code,
             client_id=client_id,
             redirect_uri=redirect_uri,
@@ -344,7 +259,7 @@ class AuthServer:
         )
         if with_refresh:
             refresh = "sim_rt_" + secrets.token_urlsafe(32)
-            self._refresh[refresh] = _RefreshGrant(
+            self._refresh[refresh] = RefreshGrant(
                 token=refresh,
                 client_id=client_id,
                 user_id=self.user_id,

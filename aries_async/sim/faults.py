@@ -1,9 +1,10 @@
 """Faults the simulator can inject, set from Python (``sim.faults.<name> = ...``) or CLI flags.
 
 :class:`Faults` is mutable on purpose: change it while the simulator runs and the next request
-sees the change. HTTP faults are applied by :mod:`aries_async.sim.app`; the ``ws_*`` ones by the
-websocket module (:mod:`aries_async.sim.ws`); ``snapshot_working_orders_only`` by the order book
-(:class:`aries_async.sim.state.State`, which holds the simulator's faults).
+sees the change. HTTP faults are applied by :mod:`aries_async.sim.middleware` (the order-response
+ones by :mod:`aries_async.sim.routes_trading`); the ``ws_*`` ones by the websocket sessions
+(:mod:`aries_async.sim.ws_session`); ``snapshot_working_orders_only`` by the books
+(:class:`aries_async.sim.ledger.Ledger`, which holds the simulator's faults).
 
 Routes are named ``"METHOD /path"`` or ``"/path"`` (any method); the path may be the concrete
 path (``/v1/accounts/TEST-ACCOUNT-001/positions``) or the route template

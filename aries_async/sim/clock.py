@@ -1,0 +1,72 @@
+"""The simulator's clocks: everything reads an injectable :class:`Clock` (Unix seconds).
+
+:class:`ManualClock` lets tests move time with :meth:`ManualClock.advance` instead of sleeping;
+:class:`SystemClock` follows the wall clock (the CLI and the pytest fixture use it, with a
+background ticker).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+__all__ = ["DEFAULT_START", "NEW_YORK", "Clock", "ManualClock", "SystemClock"]
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+DEFAULT_START = datetime(2026, 1, 15, 15, 0, tzinfo=UTC).timestamp()
+"""Start of a :class:`ManualClock`: Thursday 2026-01-15 10:00 New York, the market is open."""
+
+
+class Clock(Protocol):
+    """A source of Unix time in seconds."""
+
+    def now(self) -> float:
+        """The current time, Unix seconds."""
+        ...
+
+
+class SystemClock:
+    """The wall clock."""
+
+    def now(self) -> float:
+        """``time.time()``."""
+        return time.time()
+
+
+class ManualClock:
+    """A clock that only moves when told to; tests use it to control time without sleeping.
+
+    Example:
+        >>> clock = ManualClock(start=100.0)
+        >>> clock.advance(2.5)
+        >>> clock.now()
+        102.5
+    """
+
+    def __init__(self, start: float = DEFAULT_START) -> None:
+        self._now = float(start)
+
+    def now(self) -> float:
+        """The current (manual) time."""
+        return self._now
+
+    def advance(self, seconds: float) -> None:
+        """Move time forward.
+
+        Raises:
+            ValueError: ``seconds`` is negative.
+        """
+        if seconds < 0:
+            raise ValueError("time only moves forward")
+        self._now += seconds
+
+    def set(self, when: float) -> None:
+        """Jump to ``when`` (not before the current time).
+
+        Raises:
+            ValueError: ``when`` is in the past.
+        """
+        self.advance(when - self._now)

@@ -1,0 +1,325 @@
+"""The simulated brokerage's books: one user, two accounts, cash, positions and orders.
+
+Reading (wire views of accounts, positions, balances and order lists), bookkeeping (fills move
+cash and positions, average price and realized P&L) and account events. Order intake lives in
+:mod:`~aries_async.sim.state`, matching in :mod:`~aries_async.sim.matching`; everything here
+returns wire form (rest.md sections 2-6, websocket.md section 4).
+
+Account events (for ``/v1/accounts/ws``):
+    ``remove = ledger.listen(account_id, callback)`` calls ``callback(event)`` synchronously
+    with an :class:`~aries_async.sim.records.AccountEvent` (``name`` is ``account.order``,
+    ``account.position`` or ``account.balance``; ``data`` is the wire object) for every change
+    of that account. ``ledger.snapshot(account_id)`` gives ``{"account", "positions",
+    "ordersV2"}`` in wire form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from aries_async.sim import valuation
+from aries_async.sim.faults import Faults
+from aries_async.sim.feed import NEW_YORK, Clock, Feed, QuoteSnapshot, UnknownSymbolError
+from aries_async.sim.records import (
+    AccountEvent,
+    AccountNotFoundError,
+    OrderNotFoundError,
+    SimAccount,
+    SimOrder,
+    SimPosition,
+    rfc3339,
+)
+
+__all__ = ["Ledger"]
+
+
+class Ledger:
+    """Accounts, positions and orders of the simulated user, and their wire views.
+
+    Args:
+        feed: prices for valuations.
+        clock: the time source (the feed's clock).
+        starting_cash: each account's cash before the seeded history.
+        user_id: the ``id`` of ``GET /v1/users/me``.
+        faults: the simulator's live faults (the ledger reads
+            ``snapshot_working_orders_only``); a private default set when not given.
+    """
+
+    def __init__(
+        self,
+        *,
+        feed: Feed,
+        clock: Clock,
+        starting_cash: Decimal = Decimal("100000"),
+        user_id: int = 1001,
+        faults: Faults | None = None,
+    ) -> None:
+        self.feed = feed
+        self.faults = faults if faults is not None else Faults()
+        self.clock = clock
+        self.user_id = user_id
+        self.user_email = "trader@sim.aries.local"
+        self.accounts: dict[str, SimAccount] = {
+            "TEST-ACCOUNT-001": SimAccount(
+                account_id="TEST-ACCOUNT-001",
+                broker_account_id="5SIM0001",
+                is_sim=False,
+                account_type="INDIVIDUAL",
+                account_class="MARGIN",
+                cash=starting_cash,
+                start_of_day_cash=starting_cash,
+            ),
+            "TEST-SIM-001": SimAccount(
+                account_id="TEST-SIM-001",
+                broker_account_id="",
+                is_sim=True,
+                account_type="",
+                account_class="",
+                cash=starting_cash,
+                start_of_day_cash=starting_cash,
+            ),
+        }
+        self.positions: dict[str, dict[str, SimPosition]] = {a: {} for a in self.accounts}
+        self.orders: dict[str, list[SimOrder]] = {a: [] for a in self.accounts}
+        self._by_id: dict[tuple[str, str], SimOrder] = {}
+        self._listeners: dict[str, list[Callable[[AccountEvent], None]]] = {}
+        self._seq = 0
+        self._ids = 0
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def listen(
+        self, account_id: str, callback: Callable[[AccountEvent], None]
+    ) -> Callable[[], None]:
+        """Call ``callback(event)`` for every change of ``account_id``.
+
+        Returns:
+            A function that removes the listener (idempotent).
+
+        Raises:
+            AccountNotFoundError: unknown account.
+        """
+        self.account(account_id)
+        self._listeners.setdefault(account_id, []).append(callback)
+
+        def remove() -> None:
+            callbacks = self._listeners.get(account_id, [])
+            if callback in callbacks:
+                callbacks.remove(callback)
+
+        return remove
+
+    def emit(self, account_id: str, name: str, data: dict[str, Any]) -> None:
+        """Tell the account's listeners about a change."""
+        event = AccountEvent(name, account_id, data, self.clock.now())
+        for callback in list(self._listeners.get(account_id, [])):
+            callback(event)
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def account(self, account_id: str) -> SimAccount:
+        """The account.
+
+        Raises:
+            AccountNotFoundError: unknown account.
+        """
+        found = self.accounts.get(account_id)
+        if found is None:
+            raise AccountNotFoundError(account_id)
+        return found
+
+    def user(self) -> dict[str, Any]:
+        """``GET /v1/users/me``."""
+        return {
+            "id": self.user_id,
+            "email": self.user_email,
+            "email_verified": True,
+            "country": "USA",
+            "avatar_url": "",
+            "primary_phone_number": "+15555550123",
+            "plaid_status": "VERIFIED",
+            "account_application": {
+                "id": 4242,
+                "status": "APPROVED",
+                "can_submit": False,
+                "missing_fields": [],
+                "plaid_link_token": "",
+            },
+            "created_at": "2025-06-02T14:11:05.157503Z",
+            "updated_at": rfc3339(self.feed.t0),
+        }
+
+    def quote_or_none(self, symbol: str) -> QuoteSnapshot | None:
+        """The symbol's current quote, or None for a symbol the feed does not know."""
+        try:
+            return self.feed.quote(symbol)
+        except UnknownSymbolError:
+            return None
+
+    def position_wire(self, pos: SimPosition) -> dict[str, Any]:
+        """An ``AccountPosition`` object."""
+        return valuation.position_wire(
+            pos, self.quote_or_none(pos.symbol) if pos.quantity else None
+        )
+
+    def positions_wire(self, account_id: str) -> list[dict[str, Any]]:
+        """Every open position of the account.
+
+        Raises:
+            AccountNotFoundError: unknown account.
+        """
+        self.account(account_id)
+        return [self.position_wire(p) for p in self.positions[account_id].values() if p.quantity]
+
+    def balance_wire(self, account_id: str) -> dict[str, Any]:
+        """The ``AccountBalanceV2`` object, computed from cash, positions and working orders.
+
+        Raises:
+            AccountNotFoundError: unknown account.
+        """
+        return valuation.balance_wire(
+            self.account(account_id),
+            self.positions[account_id].values(),
+            self.orders[account_id],
+            self.quote_or_none,
+            self.today(),
+            self.midnight_ny(),
+        )
+
+    def snapshot(self, account_id: str) -> dict[str, Any]:
+        """The account websocket snapshot ``{"account", "positions", "ordersV2"}``.
+
+        ``ordersV2`` holds what the active-orders list holds (working orders plus today's
+        terminal ones), or only the working orders when
+        ``faults.snapshot_working_orders_only`` is set (the spec leaves it UNCERTAIN).
+
+        Raises:
+            AccountNotFoundError: unknown account.
+        """
+        orders = self.active_orders(account_id)
+        if self.faults.snapshot_working_orders_only:
+            orders = [o for o in orders if o.working]
+        return {
+            "account": self.balance_wire(account_id),
+            "positions": self.positions_wire(account_id),
+            "ordersV2": [o.wire() for o in orders],
+        }
+
+    def today(self) -> date:
+        """The trading day (New York) at the clock's time."""
+        return datetime.fromtimestamp(self.clock.now(), NEW_YORK).date()
+
+    def midnight_ny(self) -> float:
+        """Unix seconds of the start of today in New York."""
+        today = self.today()
+        return datetime.combine(today, time(0), tzinfo=NEW_YORK).timestamp()
+
+    def active_orders(self, account_id: str) -> list[SimOrder]:
+        """Working orders plus today's terminal activity, newest first (``/v2/.../orders``).
+
+        Raises:
+            AccountNotFoundError: unknown account.
+        """
+        self.account(account_id)
+        midnight = self.midnight_ny()
+        orders = [o for o in self.orders[account_id] if o.working or o.updated_at >= midnight]
+        return sorted(orders, key=lambda o: (o.created_at, o.seq), reverse=True)
+
+    def history(
+        self, account_id: str, start: float, end: float, *, ascending: bool
+    ) -> list[SimOrder]:
+        """Orders created in ``[start, end]``, without ``SUPERSEDED`` rows.
+
+        Raises:
+            AccountNotFoundError: unknown account.
+        """
+        self.account(account_id)
+        orders = [
+            o
+            for o in self.orders[account_id]
+            if start <= o.created_at <= end and o.status != "SUPERSEDED"
+        ]
+        return sorted(orders, key=lambda o: (o.created_at, o.seq), reverse=not ascending)
+
+    def order(self, account_id: str, cl_ord_id: str) -> SimOrder:
+        """An order by its current ``clOrdId``.
+
+        Raises:
+            OrderNotFoundError: no such order in the account.
+        """
+        found = self._by_id.get((account_id, cl_ord_id))
+        if found is None:
+            raise OrderNotFoundError(cl_ord_id)
+        return found
+
+    def find_by_client_id(self, client_id: str) -> list[SimOrder]:
+        """Every order (all accounts) tagged with ``clientId``."""
+        return [o for orders in self.orders.values() for o in orders if o.client_id == client_id]
+
+    # -- writing --------------------------------------------------------------------------------
+
+    # -- bookkeeping ----------------------------------------------------------------------------
+
+    def next_ids(self) -> tuple[str, str]:
+        """A fresh ``(clOrdId, ordId)`` pair."""
+        self._ids += 1
+        stamp = datetime.fromtimestamp(self.clock.now(), UTC).strftime("%Y%m%d")
+        return f"SIM-{stamp}-{self._ids:06d}", f"ord-{self._ids:08x}"
+
+    def next_serial(self) -> int:
+        """The next number of the id sequence (cancel acks derive their ids from it)."""
+        self._ids += 1
+        return self._ids
+
+    def add_order(self, order: SimOrder) -> None:
+        """Put an order in its account's book, stamped with the next sequence number."""
+        self._seq += 1
+        order.seq = self._seq
+        self.orders[order.account_id].append(order)
+        self._by_id[(order.account_id, order.cl_ord_id)] = order
+
+    def apply_fill(
+        self, account_id: str, symbol: str, delta: Decimal, price: Decimal
+    ) -> SimPosition:
+        """Move cash and the position by a fill of ``delta`` shares at ``price``."""
+        acct = self.accounts[account_id]
+        book = self.positions[account_id]
+        pos = book.get(symbol)
+        now = self.clock.now()
+        if pos is None or not pos.quantity:
+            pos = SimPosition(
+                account_id=account_id,
+                symbol=symbol,
+                quantity=Decimal(0),
+                average_price=Decimal(0),
+                created_at=now,
+                today_realized=pos.today_realized if pos else Decimal(0),
+            )
+            book[symbol] = pos
+        old = pos.quantity
+        new = old + delta
+        if old == 0 or (old > 0) == (delta > 0):
+            pos.average_price = (
+                ((abs(old) * pos.average_price + abs(delta) * price) / abs(new))
+                .quantize(Decimal("0.00001"))
+                .normalize()
+            )
+        else:
+            closed = min(abs(delta), abs(old))
+            realized = (price - pos.average_price) * closed * (1 if old > 0 else -1)
+            acct.realized_pl += realized
+            acct.day_realized_pl += realized
+            pos.today_realized += realized
+            if new != 0 and (new > 0) != (old > 0):
+                pos.average_price = price
+                pos.created_at = now
+        pos.quantity = new
+        acct.cash -= delta * price
+        if delta > 0:
+            acct.value_bought += delta * price
+        else:
+            acct.value_sold += -delta * price
+        return pos

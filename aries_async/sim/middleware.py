@@ -1,0 +1,283 @@
+"""The simulator's HTTP middlewares, outermost first.
+
+1. counting (``ctx.requests``), the journal of requests as received (``ctx.journal``; no
+   headers, no OAuth bodies), a request id (``X-Request-Id``) and JSON 404/405 envelopes;
+2. faults: latency, 429 with ``Retry-After``, 5xx bursts, dropped connections, huge and
+   trickled bodies (see :mod:`aries_async.sim.faults`);
+3. bearer-token and scope checks (401 for missing/expired/revoked tokens, 403 naming the
+   missing scope), using :data:`ROUTE_SCOPES` (oauth.md section 4).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import secrets
+
+import orjson
+from aiohttp import web
+
+from aries_async.sim.auth import TokenProblem
+from aries_async.sim.context import RecordedRequest
+from aries_async.sim.faults import is_oauth_path, route_matches
+from aries_async.sim.responses import (
+    GRANT_KEY,
+    REQUEST_ID_KEY,
+    Handler,
+    context_of,
+    drop_connection,
+    nested_error,
+    request_id,
+    route_template,
+)
+
+__all__ = ["MIDDLEWARES", "ROUTE_SCOPES", "auth_middleware", "count_middleware", "fault_middleware"]
+
+_MARKET_INFO = ("market:information",)
+_SUPPLEMENTAL = ("market:supplemental",)
+ROUTE_SCOPES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("GET", "/v1/users/me"): ("user:information",),
+    ("GET", "/v2/users/me/accounts"): ("account:information",),
+    ("GET", "/v2/accounts/{id}/balance"): ("account:information",),
+    ("GET", "/v1/accounts/{id}/positions"): ("position:information", "account:information"),
+    ("GET", "/v2/accounts/{id}/orders"): ("order:information",),
+    ("GET", "/v2/accounts/{id}/orders/history"): ("order:information",),
+    ("POST", "/v1/orders"): ("order:execution",),
+    ("POST", "/v1/orders/preview"): ("order:execution",),
+    ("POST", "/v1/orders/replace"): ("order:execution",),
+    ("POST", "/v1/orders/cancel"): ("order:execution",),
+    ("GET", "/v1/marketdata/search"): _MARKET_INFO,
+    ("GET", "/v1/marketdata/equities/details"): _MARKET_INFO,
+    ("GET", "/v1/marketdata/options/details"): _MARKET_INFO,
+    ("GET", "/v1/chart/search"): _MARKET_INFO,
+    ("GET", "/v1/chart/quotes"): _MARKET_INFO,
+    ("GET", "/v1/chart/history"): _MARKET_INFO,
+    ("GET", "/v1/chart/config"): _MARKET_INFO,
+    ("GET", "/v1/chart/symbols"): _MARKET_INFO,
+    ("GET", "/v1/chart/time"): _MARKET_INFO,
+    ("GET", "/v1/etb"): _MARKET_INFO,
+    ("POST", "/v1/etb/search"): _MARKET_INFO,
+    ("GET", "/v1/market/status"): _SUPPLEMENTAL,
+    ("GET", "/v1/market/holiday"): _SUPPLEMENTAL,
+    ("GET", "/v1/options/{symbol}/expiry-dates"): _SUPPLEMENTAL,
+    ("GET", "/v1/options/{symbol}/contracts/{expiryDate}"): _SUPPLEMENTAL,
+}
+"""Scopes accepted per route (any one suffices). Routes not listed need no token."""
+
+
+@web.middleware
+async def count_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Count and journal the request, give it an id, answer unrouted requests in JSON."""
+    ctx = context_of(request)
+    request[REQUEST_ID_KEY] = "req-" + secrets.token_hex(6)
+    template = route_template(request)
+    ctx.requests[(request.method, request.path)] += 1
+    if template != request.path:
+        ctx.requests[(request.method, template)] += 1
+    secret = is_oauth_path(request.path)
+    body = await request.read() if request.can_read_body and not secret else b""
+    ctx.journal.append(
+        RecordedRequest(
+            request.method,
+            request.rel_url.raw_path,
+            tuple(request.query.items()),
+            body,
+            request.content_type if body else "",
+        )
+    )
+    try:
+        response = await handler(request)
+    except web.HTTPNotFound:
+        return nested_error(request, 404, "NOT_FOUND", "ROUTE_NOT_FOUND", "no such route")
+    except web.HTTPMethodNotAllowed:
+        return nested_error(request, 405, "BAD_REQUEST", "METHOD_NOT_ALLOWED", "method not allowed")
+    if not response.prepared:
+        response.headers.setdefault("X-Request-Id", request_id(request))
+    return response
+
+
+def _retry_after_headers(seconds: float) -> dict[str, str]:
+    headers = {"Retry-After": str(max(0, math.ceil(seconds)))}
+    if seconds != int(seconds):
+        headers["retry-after-ms"] = str(int(seconds * 1000))
+    return headers
+
+
+@web.middleware
+async def fault_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Apply the HTTP faults that match the request's route."""
+    ctx = context_of(request)
+    faults = ctx.faults
+    method, path, template = request.method, request.path, route_template(request)
+    delay = faults.latency + sum(
+        seconds
+        for key, seconds in faults.route_latency.items()
+        if route_matches(key, method, path, template)
+    )
+    if delay > 0:
+        await asyncio.sleep(delay)
+    for key, limit in list(faults.rate_limit.items()):
+        if route_matches(key, method, path, template) and (limit.count is None or limit.count > 0):
+            if limit.count is not None:
+                limit.count -= 1
+                if limit.count == 0:
+                    faults.rate_limit.pop(key, None)
+            return nested_error(
+                request,
+                429,
+                "RATE_LIMIT",
+                "RATE_LIMITED",
+                "too many requests (simulated)",
+                headers=_retry_after_headers(limit.retry_after),
+            )
+    for key, left in list(faults.drop_connection.items()):
+        if route_matches(key, method, path, template) and left > 0:
+            if left == 1:
+                faults.drop_connection.pop(key, None)
+            else:
+                faults.drop_connection[key] = left - 1
+            drop_connection(request)
+    for key, burst in list(faults.server_errors.items()):
+        if route_matches(key, method, path, template) and (burst.count is None or burst.count > 0):
+            if burst.count is not None:
+                burst.count -= 1
+                if burst.count == 0:
+                    faults.server_errors.pop(key, None)
+            if burst.empty_body:
+                return web.Response(status=burst.status)
+            kind = (
+                "SERVICE_UNAVAILABLE"
+                if burst.status == 503
+                else ("TIMEOUT" if burst.status == 504 else "INTERNAL")
+            )
+            return nested_error(
+                request, burst.status, kind, "SIMULATED_FAILURE", "simulated server failure"
+            )
+    response = await handler(request)
+    for key, size in faults.huge_body.items():
+        if (
+            route_matches(key, method, path, template)
+            and isinstance(response, web.Response)
+            and response.status == 200
+        ):
+            return await _huge(request, response, size, chunked=faults.huge_body_chunked)
+    for key, gap in faults.trickle_body.items():
+        if route_matches(key, method, path, template) and isinstance(response, web.Response):
+            return await _trickle(request, response, gap)
+    return response
+
+
+def _body_of(response: web.Response) -> bytes:
+    body = response.body
+    return body if isinstance(body, bytes) else b""
+
+
+def _stream_like(response: web.Response) -> web.StreamResponse:
+    stream = web.StreamResponse(status=response.status, headers=response.headers)
+    stream.headers.popall("Content-Length", None)
+    stream.content_type = response.content_type
+    return stream
+
+
+def _grown(body: bytes, size: int) -> bytes:
+    """A JSON ``body`` grown towards ``size`` bytes by repeating each of its top-level lists (a
+    body that is a list is repeated itself), so that it keeps its documented shape; at most
+    ``size`` bytes unless the body was larger already. Other bodies come back as they are."""
+    data = orjson.loads(body)
+    if not isinstance(data, list) and not (
+        isinstance(data, dict) and any(isinstance(v, list) and v for v in data.values())
+    ):
+        return body  # nothing to repeat
+
+    def repeated(times: int) -> bytes:
+        if isinstance(data, list):
+            return orjson.dumps(data * times)
+        return orjson.dumps({k: v * times if isinstance(v, list) else v for k, v in data.items()})
+
+    times = max(1, size // len(body))
+    grown = repeated(times)
+    while len(grown) > size and times > 1:  # the fixed part of the body: a round or two
+        times = max(1, times * size // len(grown) - 1)
+        grown = repeated(times)
+    return grown if len(grown) <= size else body
+
+
+async def _huge(
+    request: web.Request, response: web.Response, size: int, *, chunked: bool
+) -> web.StreamResponse:
+    """``response`` grown to ``size`` bytes (the ``huge_body`` fault): lists repeated, then
+    trailing white space (valid JSON still); sent with ``Content-Length`` or chunked."""
+    body = _body_of(response)
+    if body and response.content_type == "application/json":
+        body = _grown(body, size)
+    padding = max(0, size - len(body))
+    if not chunked:
+        response.body = body + b" " * padding
+        return response
+    stream = _stream_like(response)
+    stream.enable_chunked_encoding()
+    await stream.prepare(request)
+    await stream.write(body)
+    piece = b" " * 65536
+    while padding > 0:
+        await stream.write(piece[:padding])
+        padding -= len(piece)
+    await stream.write_eof()
+    return stream
+
+
+async def _trickle(request: web.Request, response: web.Response, gap: float) -> web.StreamResponse:
+    """``response`` sent one byte every ``gap`` seconds (its Content-Length announced)."""
+    body = _body_of(response)
+    stream = _stream_like(response)
+    stream.content_length = len(body)
+    await stream.prepare(request)
+    try:
+        for index in range(len(body)):
+            await stream.write(body[index : index + 1])
+            await asyncio.sleep(gap)
+        await stream.write_eof()
+    except ConnectionError:  # the client gave up: that is what the fault is for
+        pass
+    return stream
+
+
+@web.middleware
+async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Check the bearer token and the route's scopes; keep the grant on the request."""
+    ctx = context_of(request)
+    scopes = ROUTE_SCOPES.get((request.method, route_template(request)))
+    if scopes is None:
+        return await handler(request)
+    result = ctx.auth.check(request.headers.get("Authorization"), scopes)
+    if isinstance(result, TokenProblem):
+        if result.status == 403:
+            return nested_error(
+                request,
+                403,
+                "AUTHORIZATION",
+                result.code,
+                result.message,
+                {"required_scope": result.missing_scope},
+            )
+        return nested_error(
+            request,
+            401,
+            "AUTHENTICATION",
+            result.code,
+            result.message,
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
+    request[GRANT_KEY] = result
+    ctx.authenticated_requests += 1
+    faults = ctx.faults
+    if faults.revoke_tokens_after is not None:
+        faults.revoke_tokens_after -= 1
+        if faults.revoke_tokens_after <= 0:
+            faults.revoke_tokens_after = None
+            ctx.auth.revoke_all()
+    return await handler(request)
+
+
+MIDDLEWARES = (count_middleware, fault_middleware, auth_middleware)
+"""The middlewares in the order the app applies them (outermost first)."""

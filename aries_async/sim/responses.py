@@ -1,0 +1,170 @@
+"""What the simulator's HTTP handlers share: the app and request keys, JSON answers, the error
+envelopes of conventions.md section 5 and the common parameter readers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, NoReturn
+
+import orjson
+from aiohttp import web
+
+from aries_async.sim.auth import AccessGrant
+from aries_async.sim.context import SimContext
+
+__all__ = [
+    "CONTEXT_KEY",
+    "GRANT_KEY",
+    "REQUEST_ID_KEY",
+    "Handler",
+    "context_of",
+    "drop_connection",
+    "flat_error",
+    "grant_of",
+    "int_param",
+    "json_body",
+    "json_response",
+    "nested_error",
+    "request_id",
+    "request_key",
+    "route_template",
+    "symbols_param",
+    "validation_error",
+]
+
+CONTEXT_KEY: web.AppKey[SimContext] = web.AppKey("aries_sim_context", SimContext)
+"""``app[CONTEXT_KEY]`` is the :class:`SimContext` of the app."""
+
+
+def request_key(name: str, kind: type) -> Any:
+    """A key for a request's storage: ``web.RequestKey`` where aiohttp has it (3.14 on, which
+    warns with ``NotAppKeyWarning`` about a plain string key, and under ``-W error`` that warning
+    turns the request into a 500), else the string, as older versions expect."""
+    typed = getattr(web, "RequestKey", None)
+    return name if typed is None else typed(name, kind)
+
+
+GRANT_KEY = request_key("aries_sim_grant", AccessGrant)
+REQUEST_ID_KEY = request_key("aries_request_id", str)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def json_response(
+    data: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    """``data`` as a JSON answer (orjson)."""
+    return web.Response(
+        body=orjson.dumps(data), status=status, content_type="application/json", headers=headers
+    )
+
+
+def request_id(request: web.Request) -> str:
+    """The request id the counting middleware gave the request."""
+    value = request.get(REQUEST_ID_KEY)
+    return value if isinstance(value, str) else "req-unknown"
+
+
+def nested_error(
+    request: web.Request,
+    status: int,
+    type_: str,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> web.Response:
+    """The nested envelope ``{"error": {"type", "code", "message", "details", "request_id"}}``."""
+    body = {
+        "error": {
+            "type": type_,
+            "code": code,
+            "message": message,
+            "details": details or {},
+            "request_id": request_id(request),
+        },
+        "meta": {},
+    }
+    return json_response(body, status, headers)
+
+
+def flat_error(
+    status: int, message: str, field: str | None = None, code: str = "INVALID_PARAMETER"
+) -> web.Response:
+    """The flat envelope ``{"error": "...", "codes": [...]}`` (order-history validation)."""
+    body: dict[str, Any] = {"error": message}
+    if field:
+        body["codes"] = [{"code": code, "description": message, "field": field}]
+    return json_response(body, status)
+
+
+def context_of(request: web.Request) -> SimContext:
+    """The :class:`~aries_async.sim.context.SimContext` serving the request."""
+    return request.app[CONTEXT_KEY]
+
+
+def route_template(request: web.Request) -> str:
+    """The route's template (``/v2/accounts/{id}/balance``), or the path when unrouted."""
+    resource = request.match_info.route.resource
+    if resource is None:
+        return request.path
+    return resource.canonical
+
+
+def validation_error(
+    request: web.Request, code: str, message: str, field: str | None = None
+) -> web.Response:
+    """A 400 ``VALIDATION`` nested error naming the field at fault."""
+    return nested_error(
+        request, 400, "VALIDATION", code, message, {"field": field} if field else None
+    )
+
+
+def drop_connection(request: web.Request) -> NoReturn:
+    """Close the request's connection without an answer (the client sees a reset)."""
+    transport = request.transport
+    if transport is not None:
+        transport.abort()
+    raise asyncio.CancelledError
+
+
+def int_param(request: web.Request, name: str, default: int, low: int, high: int) -> int:
+    """An integer query parameter in ``[low, high]``; ValueError when malformed."""
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return default
+    value = int(raw)  # ValueError handled by the callers
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}")
+    return value
+
+
+async def json_body(request: web.Request) -> dict[str, Any] | web.Response:
+    """The request's JSON object body, or the 400 answer to send instead."""
+    try:
+        data = orjson.loads(await request.read())
+    except orjson.JSONDecodeError:
+        return nested_error(
+            request, 400, "BAD_REQUEST", "MALFORMED_JSON", "request body is not valid JSON"
+        )
+    if not isinstance(data, dict):
+        return nested_error(
+            request, 400, "BAD_REQUEST", "MALFORMED_JSON", "request body must be an object"
+        )
+    return data
+
+
+def symbols_param(request: web.Request) -> list[str] | web.Response:
+    """The ``symbols`` query parameter as upper-case tickers, or the 400 when there are none."""
+    raw = request.query.get("symbols", "")
+    symbols = [s.strip().upper() for s in raw.split(",") if s.strip()]
+    if not symbols:
+        return validation_error(request, "MISSING_SYMBOLS", "symbols is required", "symbols")
+    return symbols
+
+
+def grant_of(request: web.Request) -> AccessGrant | None:
+    """The validated token grant of an authenticated request (None on public routes)."""
+    grant = request.get(GRANT_KEY)
+    return grant if isinstance(grant, AccessGrant) else None

@@ -1,0 +1,216 @@
+"""The simulator's market routes: symbol search, equity details, market status, holidays and
+easy-to-borrow lists (rest.md sections 7-9); the chart routes are in
+:mod:`~aries_async.sim.routes_chart`, the option ones in :mod:`~aries_async.sim.routes_options`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+
+from aries_async.sim.context import HOLIDAYS, SimContext
+from aries_async.sim.feed import NEW_YORK
+from aries_async.sim.responses import (
+    context_of,
+    int_param,
+    json_body,
+    json_response,
+    symbols_param,
+    validation_error,
+)
+from aries_async.sim.routes_options import option_search
+
+__all__ = ["add_routes", "searched"]
+
+_EXCHANGES = frozenset(
+    [
+        "US",
+        "L",
+        "T",
+        "HK",
+        "TO",
+        "V",
+        "PA",
+        "DE",
+        "F",
+        "MI",
+        "MC",
+        "AS",
+        "BR",
+        "SW",
+        "ST",
+        "CO",
+        "OL",
+        "HE",
+        "VI",
+        "LS",
+        "IR",
+        "WA",
+        "AX",
+        "NZ",
+        "SS",
+        "SZ",
+        "KS",
+        "KQ",
+        "TW",
+        "SI",
+        "BK",
+        "JK",
+        "KL",
+        "NS",
+        "BO",
+        "SA",
+        "MX",
+        "JO",
+        "TA",
+        "SR",
+    ]
+)
+
+
+def _search_results(ctx: SimContext, query: str, limit: int) -> list[dict[str, str]]:
+    if query.startswith("."):
+        return option_search(ctx, query[1:].upper(), limit)
+    return [
+        {"symbol": i.symbol, "description": i.name, "tag": i.mic, "type": i.search_type}
+        for i in ctx.feed.symbols.search(query, limit)
+    ]
+
+
+def searched(request: web.Request) -> list[dict[str, str]] | web.StreamResponse:
+    """The search results for ``query`` and ``limit``, or the validation error response."""
+    query = request.query.get("query", "")
+    if not query.strip():
+        return validation_error(request, "MISSING_QUERY", "query is required", "query")
+    try:
+        limit = int_param(request, "limit", 20, 1, 100)
+    except ValueError as exc:
+        return validation_error(request, "INVALID_PARAMETER", str(exc), "limit")
+    return _search_results(context_of(request), query.strip(), limit)
+
+
+async def _search(request: web.Request) -> web.StreamResponse:
+    results = searched(request)
+    return results if isinstance(results, web.StreamResponse) else json_response(results)
+
+
+async def _equity_details(request: web.Request) -> web.StreamResponse:
+    ctx = context_of(request)
+    symbols = symbols_param(request)
+    if isinstance(symbols, web.Response):
+        return symbols
+    data: list[dict[str, Any]] = []
+    errors: list[dict[str, str]] = []
+    for symbol in symbols:
+        info = ctx.feed.symbols.get(symbol)
+        if info is None:
+            errors.append({"symbol": symbol, "error": "symbol not found"})
+            continue
+        snap = ctx.feed.quote(info.symbol)
+        stamp = datetime.fromtimestamp(snap.time, UTC).isoformat().replace("+00:00", "Z")
+        data.append(
+            {
+                "symbol": info.symbol,
+                "name": info.name,
+                "instrumentType": "Index" if info.kind == "index" else "Equity",
+                "price": snap.last,
+                "lastPrice": snap.last,
+                "bidPrice": snap.bid,
+                "bidSize": snap.bid_size,
+                "askPrice": snap.ask,
+                "askSize": snap.ask_size,
+                "midPrice": snap.mid,
+                "spread": round(snap.ask - snap.bid, 4),
+                "openPrice": snap.open,
+                "highPrice": snap.high,
+                "lowPrice": snap.low,
+                "closePrice": snap.prev_close,
+                "netChange": snap.change,
+                "totalVolume": snap.volume,
+                "tradeTimestamp": stamp,
+                "quoteTimestamp": stamp,
+                "hasOptions": info.optionable,
+                "isETF": info.is_etf,
+            }
+        )
+    return json_response({"data": data, "errors": errors})
+
+
+def _exchange_param(request: web.Request) -> str | web.Response:
+    exchange = request.query.get("exchange", "US").strip().upper() or "US"
+    if exchange not in _EXCHANGES:
+        return validation_error(
+            request,
+            "UNSUPPORTED_EXCHANGE",
+            f"unsupported exchange {exchange}; supported: {', '.join(sorted(_EXCHANGES))}",
+            "exchange",
+        )
+    return exchange
+
+
+async def _market_status(request: web.Request) -> web.StreamResponse:
+    exchange = _exchange_param(request)
+    if isinstance(exchange, web.Response):
+        return exchange
+    return json_response(context_of(request).market_status(exchange))
+
+
+async def _holidays(request: web.Request) -> web.StreamResponse:
+    exchange = _exchange_param(request)
+    if isinstance(exchange, web.Response):
+        return exchange
+    ctx = context_of(request)
+    today = datetime.fromtimestamp(ctx.clock.now(), NEW_YORK).date().isoformat()
+    rows = (
+        [
+            {"eventName": name, "atDate": day, "tradingHour": hours}
+            for name, day, hours in HOLIDAYS
+            if day >= today
+        ]
+        if exchange == "US"
+        else []
+    )
+    return json_response({"holidays": rows})
+
+
+def _etb_symbols(ctx: SimContext) -> list[str]:
+    return sorted(i.symbol for i in ctx.feed.symbols if i.tradable and i.base_price >= 5)
+
+
+async def _etb(request: web.Request) -> web.StreamResponse:
+    symbols = _etb_symbols(context_of(request))
+    return json_response({"count": len(symbols), "symbols": symbols})
+
+
+async def _etb_search(request: web.Request) -> web.StreamResponse:
+    body = await json_body(request)
+    if isinstance(body, web.Response):
+        return body
+    raw = body.get("symbols")
+    wanted = (
+        sorted({str(s).strip().upper() for s in raw if str(s).strip()})
+        if isinstance(raw, list)
+        else []
+    )
+    if not wanted:
+        return validation_error(
+            request, "MISSING_SYMBOLS", "at least one non-blank symbol is required", "symbols"
+        )
+    known = set(_etb_symbols(context_of(request)))
+    return json_response({"count": len(wanted), "results": {s: s in known for s in wanted}})
+
+
+async def _health(request: web.Request) -> web.StreamResponse:
+    return json_response({"status": "ok"})
+
+
+def add_routes(router: web.UrlDispatcher) -> None:
+    """Serve the market routes on ``router``."""
+    router.add_get("/health", _health)
+    router.add_get("/v1/marketdata/search", _search)
+    router.add_get("/v1/marketdata/equities/details", _equity_details)
+    router.add_get("/v1/etb", _etb)
+    router.add_post("/v1/etb/search", _etb_search)
+    router.add_get("/v1/market/status", _market_status)
+    router.add_get("/v1/market/holiday", _holidays)

@@ -1,0 +1,183 @@
+"""The simulator's OAuth routes (oauth.md): the authorization page, its decision, the token."""
+
+from __future__ import annotations
+
+import base64
+import html
+from typing import Any
+from urllib.parse import urlencode
+
+import orjson
+from aiohttp import web
+
+from aries_async.sim.auth import OAuthError
+from aries_async.sim.context import SimContext
+from aries_async.sim.responses import context_of, json_response
+
+__all__ = ["add_routes"]
+
+
+def _redirect(uri: str, params: dict[str, str]) -> web.Response:
+    separator = "&" if "?" in uri else "?"
+    location = uri + separator + urlencode(params)
+    return web.Response(status=302, headers={"Location": location})
+
+
+def _authorize_params(params: Any, ctx: SimContext) -> tuple[dict[str, str], web.Response | None]:
+    """Validate an authorization request; returns (params, error response or None)."""
+    values = {
+        k: str(params.get(k, ""))
+        for k in (
+            "response_type",
+            "client_id",
+            "redirect_uri",
+            "scope",
+            "state",
+            "code_challenge",
+            "code_challenge_method",
+        )
+    }
+    client = ctx.auth.client_for(values["client_id"])
+    if client is None:
+        return values, json_response(
+            {"error": "invalid_client", "error_description": "unknown client_id"}, 400
+        )
+    if values["redirect_uri"] not in client.redirect_uris:
+        return values, json_response(
+            {
+                "error": "invalid_request",
+                "error_description": "redirect_uri is not registered for this client",
+            },
+            400,
+        )
+
+    def fail(error: str, description: str) -> web.Response:
+        params = {"error": error, "error_description": description}
+        if values["state"]:
+            params["state"] = values["state"]
+        return _redirect(values["redirect_uri"], params)
+
+    if values["response_type"] != "code":
+        return values, fail("unsupported_response_type", "response_type must be code")
+    if not values["state"]:
+        return values, fail("invalid_request", "state is required")
+    try:
+        ctx.auth.parse_scopes(values["scope"], required=True)
+    except OAuthError as exc:
+        return values, fail(exc.error, exc.description)
+    method = values["code_challenge_method"]
+    if values["code_challenge"] and method not in ("", "S256", "plain"):
+        return values, fail("invalid_request", "code_challenge_method must be S256 or plain")
+    if method and not values["code_challenge"]:
+        return values, fail(
+            "invalid_request", "code_challenge is required with code_challenge_method"
+        )
+    return values, None
+
+
+def _approve(ctx: SimContext, values: dict[str, str]) -> web.Response:
+    scopes = ctx.auth.parse_scopes(values["scope"], required=True)
+    code = ctx.auth.issue_code(
+        client_id=values["client_id"],
+        redirect_uri=values["redirect_uri"],
+        scopes=scopes,
+        code_challenge=values["code_challenge"] or None,
+        code_challenge_method=values["code_challenge_method"] or None,
+    )
+    return _redirect(values["redirect_uri"], {"code": code, "state": values["state"]})
+
+
+_CONSENT_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Aries Simulator - authorize</title></head>
+<body style="font-family: sans-serif; max-width: 34em; margin: 3em auto">
+<h1>Authorize {client_name}</h1>
+<p>{client_name} asks for access to your simulated Aries accounts:</p>
+<ul>{scope_items}</ul>
+<form method="post" action="/oauth2/authorize">
+{hidden}
+<button type="submit" name="decision" value="approve">Approve</button>
+<button type="submit" name="decision" value="deny">Deny</button>
+</form>
+<p><small>Local simulator: no real account or money is involved.</small></p>
+</body></html>
+"""
+
+
+async def _authorize_page(request: web.Request) -> web.StreamResponse:
+    ctx = context_of(request)
+    values, error = _authorize_params(request.query, ctx)
+    if error is not None:
+        return error
+    if ctx.settings.auto_approve:
+        return _approve(ctx, values)
+    hidden = "\n".join(
+        f'<input type="hidden" name="{k}" value="{html.escape(v, quote=True)}">'
+        for k, v in values.items()
+        if v
+    )
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in values["scope"].split())
+    page = _CONSENT_PAGE.format(
+        client_name=html.escape(ctx.auth.client.name), scope_items=items, hidden=hidden
+    )
+    return web.Response(text=page, content_type="text/html")
+
+
+async def _authorize_decision(request: web.Request) -> web.StreamResponse:
+    ctx = context_of(request)
+    form = await request.post()
+    values, error = _authorize_params(form, ctx)
+    if error is not None:
+        return error
+    if form.get("decision") != "approve":
+        return _redirect(
+            values["redirect_uri"],
+            {
+                "error": "access_denied",
+                "error_description": "the user denied access",
+                "state": values["state"],
+            },
+        )
+    return _approve(ctx, values)
+
+
+async def _token(request: web.Request) -> web.StreamResponse:
+    ctx = context_of(request)
+    ctx.token_requests += 1
+    hold = ctx.faults.hold_token_requests
+    if hold is not None:
+        await hold.wait()
+    fields: dict[str, str] = {}
+    try:
+        if request.content_type == "application/json":
+            data = orjson.loads(await request.read())
+            if not isinstance(data, dict):
+                raise ValueError("body must be an object")
+            fields = {str(k): str(v) for k, v in data.items() if v is not None}
+        else:
+            form = await request.post()
+            fields = {k: str(v) for k, v in form.items()}
+    except ValueError:
+        return json_response(
+            {"error": "invalid_request", "error_description": "malformed body"}, 400
+        )
+    basic = request.headers.get("Authorization", "")
+    if basic.lower().startswith("basic "):
+        try:
+            user, _, password = base64.b64decode(basic[6:]).decode().partition(":")
+        except ValueError:
+            user, password = "", ""
+        fields.setdefault("client_id", user)
+        fields.setdefault("client_secret", password)
+    headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+    try:
+        body = ctx.auth.token_request(fields)
+    except OAuthError as exc:
+        return json_response(exc.body(), exc.status, headers)
+    return json_response(body, 200, headers)
+
+
+def add_routes(router: web.UrlDispatcher) -> None:
+    """Serve the OAuth routes on ``router``."""
+    router.add_get("/oauth2/authorize", _authorize_page)
+    router.add_post("/oauth2/authorize", _authorize_decision)
+    router.add_post("/v1/oauth2/token", _token)

@@ -1,0 +1,222 @@
+"""The simulator's user, account and order routes (rest.md sections 2-6), mapped onto
+:class:`~aries_async.sim.state.State`."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiohttp import web
+
+from aries_async.sim.faults import NON_ACK_MODES
+from aries_async.sim.feed import NEW_YORK
+from aries_async.sim.records import AccountNotFoundError, OrderNotFoundError, OrderRequestError
+from aries_async.sim.responses import (
+    Handler,
+    context_of,
+    drop_connection,
+    flat_error,
+    int_param,
+    json_body,
+    json_response,
+    nested_error,
+    validation_error,
+)
+
+__all__ = ["add_routes"]
+
+
+async def _users_me(request: web.Request) -> web.StreamResponse:
+    return json_response(context_of(request).state.user())
+
+
+async def _accounts(request: web.Request) -> web.StreamResponse:
+    state = context_of(request).state
+    return json_response({"accounts": [a.wire() for a in state.accounts.values()]})
+
+
+def _account_or_error(request: web.Request) -> str | web.Response:
+    account_id = request.match_info["id"]
+    if not account_id or len(account_id) > 50:
+        return validation_error(
+            request, "INVALID_ACCOUNT_ID", "account id must be 1-50 characters", "id"
+        )
+    if account_id not in context_of(request).state.accounts:
+        return nested_error(
+            request, 404, "NOT_FOUND", "ACCOUNT_NOT_FOUND", f"account {account_id} not found"
+        )
+    return account_id
+
+
+async def _balance(request: web.Request) -> web.StreamResponse:
+    account = _account_or_error(request)
+    if isinstance(account, web.Response):
+        return account
+    return json_response(context_of(request).state.balance_wire(account))
+
+
+async def _positions(request: web.Request) -> web.StreamResponse:
+    account = _account_or_error(request)
+    if isinstance(account, web.Response):
+        return account
+    ctx = context_of(request)
+    if ctx.faults.positions_unavailable:
+        return nested_error(
+            request,
+            503,
+            "SERVICE_UNAVAILABLE",
+            "POSITIONS_UNAVAILABLE",
+            "position read model unavailable",
+        )
+    return json_response({"positions": ctx.state.positions_wire(account)})
+
+
+def _page(orders: list[Any], cursor: int, limit: int, *, cycle: bool) -> tuple[list[Any], int]:
+    chunk = orders[cursor : cursor + limit]
+    following = cursor + limit
+    if following < len(orders):
+        return chunk, following
+    # Faults.cycle_cursors: the last page sends the client back to the second one.
+    return chunk, limit if cycle and len(orders) > limit else 0
+
+
+async def _active_orders(request: web.Request) -> web.StreamResponse:
+    account = _account_or_error(request)
+    if isinstance(account, web.Response):
+        return account
+    try:
+        limit = int_param(request, "limit", 50, 1, 500)
+        cursor = int_param(request, "cursor", 0, 0, 2**62)
+    except ValueError as exc:
+        return validation_error(request, "INVALID_PARAMETER", str(exc))
+    ctx = context_of(request)
+    orders = ctx.state.active_orders(account)
+    chunk, following = _page(orders, cursor, limit, cycle=ctx.faults.cycle_cursors)
+    listed: list[Any] | None = [o.wire() for o in chunk]
+    if not listed and ctx.faults.null_active_orders:
+        listed = None
+    return json_response({"orders": listed, "nextCursor": following})
+
+
+def _parse_time(text: str) -> datetime:
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError("time zone required")
+    return parsed.astimezone(UTC)
+
+
+async def _order_history(request: web.Request) -> web.StreamResponse:
+    account = _account_or_error(request)
+    if isinstance(account, web.Response):
+        return account
+    ctx = context_of(request)
+    query = request.query
+    if not query.get("from"):
+        return flat_error(400, "from is required", "from", "MISSING_PARAMETER")
+    try:
+        start = _parse_time(query["from"])
+    except ValueError:
+        return flat_error(400, "from must be an RFC 3339 date-time with a zone", "from")
+    now = datetime.fromtimestamp(ctx.clock.now(), UTC).replace(second=0, microsecond=0)
+    if query.get("to"):
+        try:
+            end = _parse_time(query["to"])
+        except ValueError:
+            return flat_error(400, "to must be an RFC 3339 date-time with a zone", "to")
+    else:
+        end = now
+    exclude_today = query.get("exclude_today", "false").lower()
+    if exclude_today not in ("true", "false", "1", "0"):
+        return flat_error(400, "exclude_today must be true or false", "exclude_today")
+    if exclude_today in ("true", "1"):
+        local_midnight = datetime.fromtimestamp(ctx.clock.now(), NEW_YORK).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        end = min(end, local_midnight.astimezone(UTC) - timedelta(microseconds=1))
+    if end < start:
+        return flat_error(400, "to must not be before from", "to")
+    if end - start > timedelta(days=90):
+        return flat_error(
+            400, "the range from..to must not exceed 90 days", "from", "RANGE_TOO_LARGE"
+        )
+    order_by = query.get("order_by", "desc").lower()
+    if order_by not in ("asc", "desc"):
+        return flat_error(400, "order_by must be asc or desc", "order_by")
+    try:
+        limit = int_param(request, "limit", 50, 1, 500)
+        cursor = int_param(request, "cursor", 0, 0, 2**62)
+    except ValueError as exc:
+        return flat_error(400, str(exc), "limit")
+    orders = ctx.state.history(
+        account, start.timestamp(), end.timestamp(), ascending=order_by == "asc"
+    )
+    chunk, following = _page(orders, cursor, limit, cycle=ctx.faults.cycle_cursors)
+    return json_response({"orders": [o.wire() for o in chunk], "nextCursor": following})
+
+
+def _order_call(operation: str) -> Handler:
+    async def handler(request: web.Request) -> web.StreamResponse:
+        ctx = context_of(request)
+        body = await json_body(request)
+        if isinstance(body, web.Response):
+            return body
+        action = getattr(ctx.state, operation)
+        try:
+            result = action(body)
+        except OrderRequestError as exc:
+            return validation_error(request, exc.code, exc.message, exc.field)
+        except AccountNotFoundError as exc:
+            return nested_error(
+                request, 404, "NOT_FOUND", "ACCOUNT_NOT_FOUND", f"account {exc.args[0]} not found"
+            )
+        except OrderNotFoundError as exc:
+            return nested_error(
+                request, 404, "NOT_FOUND", "ORDER_NOT_FOUND", f"order {exc.args[0]} not found"
+            )
+        if operation == "place" and ctx.faults.swallow_order_response > 0:
+            ctx.faults.swallow_order_response -= 1
+            if ctx.faults.swallow_mode == "hang":
+                await asyncio.Event().wait()
+            if ctx.faults.swallow_mode in NON_ACK_MODES:  # answered, but not with an ack
+                return _non_ack(ctx.faults.swallow_mode, result)
+            drop_connection(request)  # the order exists; nobody hears about it
+        return json_response(result)
+
+    return handler
+
+
+def _non_ack(mode: str, ack: Any) -> web.Response:
+    """A 200 to an executed order whose body is not an order acknowledgement (see
+    :data:`~aries_async.sim.faults.NON_ACK_MODES`)."""
+    if mode == "garble":
+        return web.Response(
+            status=200, body=b"<html>upstream error</html>", content_type="text/html"
+        )
+    if mode == "blank":
+        return web.Response(status=200)
+    bodies: dict[str, Any] = {
+        "empty": {},
+        "message": {"message": "ok"},
+        "envelope": {"data": ack},
+        "array": [],
+        "null": None,
+    }
+    return json_response(bodies[mode])
+
+
+def add_routes(router: web.UrlDispatcher) -> None:
+    """Serve the user, account and order routes on ``router``."""
+    router.add_get("/v1/users/me", _users_me)
+    router.add_get("/v2/users/me/accounts", _accounts)
+    router.add_get("/v2/accounts/{id}/balance", _balance)
+    router.add_get("/v1/accounts/{id}/positions", _positions)
+    router.add_get("/v2/accounts/{id}/orders", _active_orders)
+    router.add_get("/v2/accounts/{id}/orders/history", _order_history)
+    router.add_post("/v1/orders", _order_call("place"))
+    router.add_post("/v1/orders/preview", _order_call("preview"))
+    router.add_post("/v1/orders/replace", _order_call("replace"))
+    router.add_post("/v1/orders/cancel", _order_call("cancel"))

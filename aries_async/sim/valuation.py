@@ -1,0 +1,133 @@
+"""The simulator's valuations: positions and balances in wire form at the current quotes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from aries_async.sim.records import (
+    SimAccount,
+    SimOrder,
+    SimPosition,
+    decimal_text,
+    money,
+    price_decimal,
+    rfc3339,
+)
+from aries_async.sim.walk import QuoteSnapshot
+
+__all__ = ["balance_wire", "position_wire"]
+
+
+def position_wire(pos: SimPosition, snap: QuoteSnapshot | None) -> dict[str, Any]:
+    """An ``AccountPosition`` object, valued at ``snap`` (None: not priced)."""
+    out: dict[str, Any] = {
+        "accountId": pos.account_id,
+        "symbol": pos.symbol,
+        "securityType": pos.security_type,
+        "quantity": decimal_text(pos.quantity),
+        "averagePrice": decimal_text(pos.average_price),
+    }
+    if snap is not None:
+        price = price_decimal(snap.last)
+        ref = price_decimal(snap.prev_close)
+        out["price"] = decimal_text(price)
+        out["marketValue"] = money(pos.quantity * price)
+        out["costBasis"] = money(pos.quantity * pos.average_price)
+        out["unrealizedPl"] = money(pos.quantity * (price - pos.average_price))
+        out["todayPl"] = money(pos.day_pnl(price, ref))
+    else:
+        out["costBasis"] = money(pos.quantity * pos.average_price)
+        out["unrealizedPl"] = "0.00"
+        out["todayPl"] = "0.00"
+    out["todayRealizedPnL"] = money(pos.today_realized)
+    out["createdAt"] = rfc3339(pos.created_at)
+    return out
+
+
+def balance_wire(
+    acct: SimAccount,
+    positions: Iterable[SimPosition],
+    orders: Iterable[SimOrder],
+    quote_or_none: Callable[[str], QuoteSnapshot | None],
+    today: date,
+    midnight: float,
+) -> dict[str, Any]:
+    """The ``AccountBalanceV2`` object of an account, computed from its cash, positions and
+    working orders; ``today`` and ``midnight`` (Unix seconds) are the New York trading day."""
+    long_value = short_value = cost = unrealized = day_open = sod_value = Decimal(0)
+    for pos in positions:
+        if not pos.quantity:
+            continue
+        snap = quote_or_none(pos.symbol)
+        price = price_decimal(snap.last) if snap else pos.average_price
+        prev = price_decimal(snap.prev_close) if snap else pos.average_price
+        value = pos.quantity * price
+        if value >= 0:
+            long_value += value
+        else:
+            short_value += -value
+        cost += abs(pos.quantity) * pos.average_price
+        unrealized += pos.quantity * (price - pos.average_price)
+        sod_value += pos.sod_quantity * prev
+        day_open += pos.day_pnl(price, prev)
+    equity = acct.cash + long_value - short_value
+    working = [o for o in orders if o.working and o.security_type == "EQUITY"]
+    pending_margin = sum(
+        (
+            o.leaves_qty * (o.price or o.stop_price or Decimal(0))
+            for o in working
+            if o.side in ("BUY", "BUY_TO_COVER")
+        ),
+        Decimal(0),
+    )
+    margin = acct.account_class == "MARGIN" or acct.is_sim
+    maint = (long_value + short_value) * Decimal("0.25")
+    excess = max(Decimal(0), equity - maint)
+    buying_power = excess * 2 if margin else max(Decimal(0), acct.cash)
+    sod_equity = acct.start_of_day_cash + sod_value
+    return {
+        "accountId": acct.account_id,
+        "balance": money(equity),
+        "cashBalance": money(acct.cash),
+        "netBuyingPower": money(buying_power),
+        "stockBuyingPower": money(buying_power),
+        "optionBuyingPower": money(excess if margin else max(Decimal(0), acct.cash)),
+        "dayTradeBuyingPower": money(excess * 4 if margin else Decimal(0)),
+        "dayTradeOvernightRegTBuyingPower": money(buying_power),
+        "settledFunds": money(max(Decimal(0), acct.cash)),
+        "unsettledFunds": "0.00",
+        "heldBackFunds": "0.00",
+        "startOfDayCash": money(acct.start_of_day_cash),
+        "amountAvailableToWithdraw": money(max(Decimal(0), acct.cash)),
+        "fundsAvailableForWithdrawal": money(max(Decimal(0), acct.cash)),
+        "intradayMarginBalance": money(min(Decimal(0), acct.cash)),
+        "maintReq": money(maint),
+        "grossMargin": money(long_value + short_value),
+        "credit": "0.00",
+        "creditRemaining": "0.00",
+        "sma": money(excess),
+        "smaCreditRemaining": "0.00",
+        "pdt": "0.00",
+        "pdtCreditRemaining": "0.00",
+        "pendingOrdersCount": len(working),
+        "pendingOrdersMarginRequirements": money(pending_margin),
+        "costOfPositions": money(cost),
+        "openPnl": money(unrealized),
+        "unrealizedPl": money(unrealized),
+        "realizedPl": money(acct.realized_pl),
+        "dayOpenPnl": money(day_open),
+        "dayRealizedPnl": money(acct.day_realized_pl),
+        "dayTotalPnl": money(day_open + acct.day_realized_pl),
+        "valueBought": money(acct.value_bought),
+        "valueSold": money(acct.value_sold),
+        "sodPositionsMarketValue": money(sod_value),
+        "sodTtlEquity": money(sod_equity),
+        "sodTtlEquityUpdatedAt": rfc3339(midnight),
+        "sodFundsAvailableDate": today.isoformat(),
+        "sodGrossFundsAvailable": money(acct.start_of_day_cash),
+        "sodNetFundsAvailable": money(acct.start_of_day_cash),
+        "sodMarginTradeBalance": "0.00",
+    }

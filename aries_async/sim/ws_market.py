@@ -1,0 +1,331 @@
+"""The simulator's market websocket session (``/v1/market/ws``, websocket.md section 3).
+
+``marketStatus`` push after auth; subscribe with an array of per-symbol objects (``quoteFields``,
+``tradeFields``, legacy ``fields``, ``level2``, ``timeAndSales``, ``greeksFields`` for OSI
+option symbols); a snapshot of each symbol follows the subscription, then updates on every feed
+step. A subscription to every synthetic symbol of the hub's firehose gets precomputed quote
+frames back to back instead (its own task, writing straight to the socket, yielding to the
+event loop every :data:`FIREHOSE_YIELD_EVERY` frames) until the firehose's count or duration is
+reached.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from typing import Any
+
+from aiohttp import WSMsgType
+
+from aries_async.sim.feed import Firehose, QuoteSnapshot
+from aries_async.sim.ws_session import Session, ms
+
+__all__ = ["FIREHOSE_YIELD_EVERY", "MarketSession"]
+
+FIREHOSE_YIELD_EVERY = 8
+"""The firehose lets other tasks run (pings, subscribes) after this many frames."""
+
+
+def _fields(value: Any) -> frozenset[str] | None:
+    """None: not requested; ``{"*"}``: all."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return frozenset({value})
+    if isinstance(value, list):
+        return frozenset(str(v) for v in value) or frozenset({"*"})
+    return None
+
+
+def _select(data: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
+    if "*" in fields:
+        return data
+    return {k: v for k, v in data.items() if k in fields}
+
+
+def _osi_root(symbol: str) -> tuple[str, bool, float] | None:
+    if len(symbol) < 16 or symbol[-9] not in "CP" or not symbol[-8:].isdigit():
+        return None
+    return symbol[:-15], symbol[-9] == "C", int(symbol[-8:]) / 1000
+
+
+class _MarketSub:
+    __slots__ = ("greeks", "level2", "option", "quote", "symbol", "tas", "trade")
+
+    def __init__(self, symbol: str) -> None:
+        self.symbol = symbol
+        self.quote: frozenset[str] | None = None
+        self.trade: frozenset[str] | None = None
+        self.tas: frozenset[str] | None = None
+        self.level2 = False
+        self.greeks: frozenset[str] | None = None
+        self.option: tuple[str, bool, float] | None = None
+
+
+def _greeks(spot: float, option: tuple[str, bool, float]) -> dict[str, Any]:
+    _, call, strike = option
+    x = (spot - strike) / max(strike * 0.05, 0.01)
+    d = 1 / (1 + math.exp(-max(-50.0, min(50.0, x))))
+    delta = d if call else d - 1
+    gamma = d * (1 - d) / max(strike * 0.05, 0.01)
+    return {
+        "delta": round(delta, 4),
+        "gamma": round(gamma, 4),
+        "theta": round(-0.05 - 0.02 * d, 4),
+        "vega": round(0.2 * d * (1 - d) * 4, 4),
+        "rho": round(0.05 * delta, 4),
+        "impliedVolatility": 0.25,
+    }
+
+
+class MarketSession(Session):
+    """A ``/v1/market/ws`` socket: quote, trade, level 2, time and sales and greeks updates."""
+
+    kind = "market"
+    scopes = ("market:information",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.market: dict[str, _MarketSub] = {}  # by the watched (underlying) symbol
+        self.options: dict[str, list[_MarketSub]] = {}
+        self.firehose_subs: set[str] = set()
+        self.firehose_task: asyncio.Task[None] | None = None
+
+    def on_first_auth(self) -> None:
+        self.event({"action": "update", "type": "marketStatus", "data": self.hub.status()})
+
+    def subscribe(self, payload: Any, request_id: str | None) -> None:
+        """Subscribe to symbols; a snapshot of each follows the ack."""
+        if not isinstance(payload, list):
+            payload = [payload] if isinstance(payload, dict) else []
+        feed = self.hub.ctx.feed
+        bad: list[str] = []
+        fresh: list[_MarketSub] = []
+        for item in payload:
+            if not isinstance(item, dict) or not isinstance(item.get("symbol"), str):
+                bad.append(str(item))
+                continue
+            symbol = item["symbol"].upper()
+            if symbol in self.hub.firehose_names:
+                self.firehose_subs.add(symbol)
+                continue
+            option = _osi_root(symbol)
+            watched = option[0] if option else symbol
+            if not feed.has(watched):
+                bad.append(symbol)
+                continue
+            sub = _MarketSub(symbol)
+            sub.option = option
+            quote, trade = _fields(item.get("quoteFields")), _fields(item.get("tradeFields"))
+            sub.level2 = bool(item.get("level2"))
+            sub.tas = (
+                _fields(item.get("timeAndSalesFields")) or frozenset({"*"})
+                if item.get("timeAndSales")
+                else None
+            )
+            sub.greeks = _fields(item.get("greeksFields")) if option else None
+            legacy = _fields(item.get("fields"))
+            if quote is None and trade is None and legacy is not None:
+                quote = trade = legacy
+            if quote is None and trade is None and not (sub.level2 or sub.tas or sub.greeks):
+                quote = trade = frozenset({"*"})
+            sub.quote, sub.trade = quote, trade
+            self._add_market(watched, sub)
+            fresh.append(sub)
+        if bad:
+            self.event(
+                {"action": "error", "error": "invalid symbol", "id": request_id, "symbols": bad}
+            )
+        self.ack(request_id)
+        self._maybe_start_firehose()
+        for sub in fresh:  # the snapshot on subscribe (never level 2 or time and sales)
+            watched = sub.option[0] if sub.option else sub.symbol
+            snap = feed.quote(watched)
+            self.send_step(sub, snap, snapshot=True)
+
+    def _add_market(self, watched: str, sub: _MarketSub) -> None:
+        if sub.option is not None:
+            subs = self.options.setdefault(watched, [])
+            subs[:] = [s for s in subs if s.symbol != sub.symbol] + [sub]
+            if watched not in self.market:
+                self.hub.watch(self, watched)
+            return
+        if sub.symbol not in self.market and sub.symbol not in self.options:
+            self.hub.watch(self, sub.symbol)
+        self.market[sub.symbol] = sub
+
+    def unsubscribe(self, payload: Any, request_id: str | None) -> None:
+        """Drop symbols, or some of a symbol's channels."""
+        items = payload if isinstance(payload, list) else [payload]
+        for item in items:
+            if isinstance(item, str):
+                self._drop_symbol(item.upper())
+            elif isinstance(item, dict) and isinstance(item.get("symbol"), str):
+                symbol = item["symbol"].upper()
+                sub = self.market.get(symbol) or next(
+                    (s for subs in self.options.values() for s in subs if s.symbol == symbol),
+                    None,
+                )
+                if sub is None:
+                    continue
+                if item.get("quote"):
+                    sub.quote = None
+                if item.get("trade"):
+                    sub.trade = None
+                if item.get("level2"):
+                    sub.level2 = False
+                if item.get("timeAndSales"):
+                    sub.tas = None
+                if item.get("greeks"):
+                    sub.greeks = None
+                if not (sub.quote or sub.trade or sub.level2 or sub.tas or sub.greeks):
+                    self._drop_symbol(symbol)
+        self.ack(request_id)
+
+    def _drop_symbol(self, symbol: str) -> None:
+        self.firehose_subs.discard(symbol)
+        option = _osi_root(symbol)
+        watched = option[0] if option else symbol
+        if option:
+            subs = self.options.get(watched, [])
+            subs[:] = [s for s in subs if s.symbol != symbol]
+            if not subs:
+                self.options.pop(watched, None)
+        else:
+            self.market.pop(symbol, None)
+        if watched not in self.market and watched not in self.options:
+            self.hub.unwatch(self, watched)
+
+    # -- firehose -----------------------------------------------------------------------------
+
+    def _maybe_start_firehose(self) -> None:
+        firehose = self.hub.firehose
+        if (
+            firehose is None
+            or self.firehose_task is not None
+            or len(self.firehose_subs) < len(self.hub.firehose_names)
+        ):
+            return
+        self.firehose_task = asyncio.create_task(
+            self.run_firehose(firehose), name="aries-sim-ws-firehose"
+        )
+
+    async def run_firehose(self, firehose: Firehose) -> None:
+        """Send the precomputed frames back to back until the count or duration is reached."""
+        frames = self.hub.firehose_frames()
+        loop = asyncio.get_running_loop()
+        deadline = math.inf if firehose.duration is None else loop.time() + firehose.duration
+        remaining = math.inf if firehose.count is None else firehose.count
+        send = self.ws.send_frame
+        text = WSMsgType.TEXT
+        position = 0
+        total = len(frames)
+        sent_here = 0
+        try:
+            while not self.closed and remaining > 0:
+                frame, lines = frames[position]
+                position = position + 1 if position + 1 < total else 0
+                if lines > remaining:
+                    lines = int(remaining)
+                    frame = b"\n".join(frame.split(b"\n")[:lines])
+                await send(frame, text)
+                remaining -= lines
+                sent_here += 1
+                self.hub.firehose_lines += lines
+                self.lines_sent += lines
+                if sent_here % FIREHOSE_YIELD_EVERY == 0:
+                    await asyncio.sleep(0)
+                    if loop.time() >= deadline:
+                        break
+        except (ConnectionError, RuntimeError):
+            self.abort()
+            return
+        self.hub.firehose_runs += 1
+
+    def on_step(self, snap: QuoteSnapshot) -> None:
+        """A feed step of a watched symbol: send what its subscriptions ask for."""
+        sub = self.market.get(snap.symbol)
+        if sub is not None:
+            self.send_step(sub, snap, snapshot=False)
+        for option_sub in self.options.get(snap.symbol, ()):
+            self.send_step(option_sub, snap, snapshot=False)
+
+    def send_step(self, sub: _MarketSub, snap: QuoteSnapshot, *, snapshot: bool) -> None:
+        """The updates of one subscription for one step (a snapshot: quote and trade only)."""
+        stamp = ms(snap.time)
+        symbol = sub.symbol
+        if sub.option is not None:
+            if sub.greeks is not None:
+                data = _select(_greeks(snap.last, sub.option), sub.greeks)
+                self.event(
+                    {
+                        "action": "update",
+                        "type": "greeks",
+                        "symbol": symbol,
+                        "data": data,
+                        "timestamp": stamp,
+                    }
+                )
+            return
+        if sub.quote is not None:
+            self.event(
+                {
+                    "action": "update",
+                    "type": "quote",
+                    "symbol": symbol,
+                    "data": _select(snap.quote_data(), sub.quote),
+                    "timestamp": stamp,
+                }
+            )
+        if sub.trade is not None:
+            self.event(
+                {
+                    "action": "update",
+                    "type": "trade",
+                    "symbol": symbol,
+                    "data": _select(snap.trade_data(), sub.trade),
+                    "timestamp": stamp,
+                }
+            )
+        if snapshot:
+            return
+        if sub.level2:
+            data = {
+                "orderBook": [f"{snap.ask_size}:{snap.ask}:0", f"0:{snap.bid}:{snap.bid_size}"],
+                "quotes": [f"NSDQ:{snap.ask}:{snap.ask_size}:{snap.bid}:{snap.bid_size}"],
+            }
+            self.event(
+                {
+                    "action": "update",
+                    "type": "level2",
+                    "symbol": symbol,
+                    "data": data,
+                    "timestamp": stamp,
+                }
+            )
+        if sub.tas is not None and snap.last_size:
+            data = {
+                "symbol": symbol,
+                "price": f"{snap.last}",
+                "size": str(snap.last_size),
+                "tick": snap.tick,
+                "tradeSeq": str(snap.seq),
+                "tradeExchange": "NSDQ",
+                "tradeTimestamp": str(stamp),
+            }
+            self.event(
+                {
+                    "action": "update",
+                    "type": "timeAndSales",
+                    "symbol": symbol,
+                    "data": _select(data, sub.tas),
+                    "timestamp": stamp,
+                }
+            )
+
+    def release(self) -> None:
+        super().release()  # also stops the firehose at its next frame
+        for watched in set(self.market) | set(self.options):
+            self.hub.unwatch(self, watched)
+        self.market.clear()
+        self.options.clear()

@@ -1,0 +1,249 @@
+"""What the simulator's market and account websockets share: the envelope protocol.
+
+``POST /auth`` request first (``body.token``, any method casing, optional ``body.action``),
+``authSuccess`` with ``expiresIn`` (ms), ping/pong echoing the id; outgoing messages are queued
+and written as NDJSON, several lines a frame (up to :data:`MAX_LINES_PER_FRAME`), with the
+``ws_*`` faults applied on the way out. :class:`Session` is the base of
+:class:`~aries_async.sim.ws_market.MarketSession` and
+:class:`~aries_async.sim.ws_account.AccountSession`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import orjson
+from aiohttp import web
+
+from aries_async.sim.auth import AccessGrant, TokenProblem
+
+if TYPE_CHECKING:
+    from aries_async.sim.ws import WsHub
+
+__all__ = ["MAX_LINES_PER_FRAME", "MAX_PENDING_LINES", "Session", "ms"]
+
+log = logging.getLogger("aries_async.sim.ws")
+
+MAX_LINES_PER_FRAME = 200
+"""Most NDJSON lines in one outgoing frame."""
+
+MAX_PENDING_LINES = 200_000
+"""A client this far behind is disconnected (as a real server would)."""
+
+
+def ms(seconds: float) -> int:
+    """Seconds as whole milliseconds (the wire's timestamps)."""
+    return int(seconds * 1000)
+
+
+class Session:
+    """One open websocket: its queue, writer, authentication and timers.
+
+    Subclasses set :attr:`kind` and :attr:`scopes` and implement :meth:`subscribe` and
+    :meth:`unsubscribe`.
+    """
+
+    kind: ClassVar[str]
+    """``market`` or ``accounts``."""
+    scopes: ClassVar[tuple[str, ...]]
+    """Token scopes that open this socket (any one suffices)."""
+
+    def __init__(self, hub: WsHub, ws: web.WebSocketResponse, request: web.Request) -> None:
+        self.hub = hub
+        self.ws = ws
+        self.request = request
+        self.pending: list[str] = []
+        self.wake = asyncio.Event()
+        self.lines_sent = 0
+        self.frames_sent = 0
+        self.grant: AccessGrant | None = None
+        self.expires_at = math.inf
+        self.warned = False
+        self.opened_at = hub.ctx.clock.now()
+        self.closing = False
+        self.closed = False
+        # Set by the ws_expire_after_auth / ws_close_after_accept faults: once what is pending
+        # went out, send this action (if any) in a frame of its own, then close.
+        self.end_after_flush: str | None = None
+
+    # -- output -------------------------------------------------------------------------------
+
+    def push(self, message: dict[str, Any]) -> None:
+        """Queue a message for the writer."""
+        if self.closed or self.hub.ctx.faults.ws_stall:
+            return
+        self.pending.append(orjson.dumps(message).decode())
+        if len(self.pending) > MAX_PENDING_LINES:
+            log.warning("websocket client too slow; dropping it")
+            self.abort()
+            return
+        self.wake.set()
+
+    def event(self, payload: dict[str, Any], request_id: str | None = None) -> None:
+        """Queue an ``event`` envelope (stamped with the clock's time unless it has one)."""
+        payload.setdefault("timestamp", ms(self.hub.ctx.clock.now()))
+        message: dict[str, Any] = {"type": "event", "payload": payload}
+        if request_id is not None:
+            message["id"] = request_id
+        self.push(message)
+
+    def abort(self) -> None:
+        """Close the socket without a closing handshake."""
+        self.closed = True
+        transport = self.request.transport
+        if transport is not None:
+            transport.abort()
+        self.wake.set()
+
+    def close_after_flush(self) -> None:
+        """Close the socket once what is queued went out."""
+        self.closing = True
+        self.wake.set()
+
+    async def writer(self) -> None:
+        """Send queued lines in frames of up to :data:`MAX_LINES_PER_FRAME`, applying the faults."""
+        faults = self.hub.ctx.faults
+        while not self.closed:
+            await self.wake.wait()
+            self.wake.clear()
+            while self.pending and not self.closed:
+                if faults.ws_stall:
+                    self.pending.clear()
+                    break
+                batch = self.pending[:MAX_LINES_PER_FRAME]
+                del self.pending[:MAX_LINES_PER_FRAME]
+                limit = faults.ws_drop_after
+                if limit is not None and self.lines_sent + len(batch) >= limit:
+                    batch = batch[: max(0, limit - self.lines_sent)]
+                    if batch:
+                        await self.ws.send_str("\n".join(batch))
+                    self.lines_sent += len(batch)
+                    log.info("ws_drop_after: dropping a websocket after %d lines", limit)
+                    self.abort()
+                    return
+                self.frames_sent += 1
+                every = faults.ws_malformed_every
+                if every and self.frames_sent % every == 0:
+                    batch = [*batch, '{"type":"event","payload":{"action":"upd']
+                try:
+                    await self.ws.send_str("\n".join(batch))
+                except (ConnectionError, RuntimeError):
+                    self.abort()
+                    return
+                self.lines_sent += len(batch)
+            if self.end_after_flush is not None and not self.pending and not self.closed:
+                if self.end_after_flush:
+                    with contextlib.suppress(ConnectionError, RuntimeError):
+                        message = {"type": "event", "payload": {"action": self.end_after_flush}}
+                        await self.ws.send_str(orjson.dumps(message).decode())
+                self.end_after_flush = None
+                self.closing = True
+            if self.closing and not self.pending:
+                with contextlib.suppress(Exception):
+                    await self.ws.close()
+                self.closed = True
+                return
+
+    def handle(self, line: str) -> None:
+        """Act on one line the client sent."""
+        try:
+            message = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            self.event({"action": "error", "error": "invalid JSON"})
+            return
+        if not isinstance(message, dict):
+            self.event({"action": "error", "error": "message must be a JSON object"})
+            return
+        kind = message.get("type")
+        request_id = message.get("id")
+        request_id = None if request_id is None else str(request_id)
+        payload = message.get("payload")
+        if kind == "ping":
+            if not self.hub.ctx.faults.ws_stall:
+                self.push({"type": "pong", "id": request_id} if request_id else {"type": "pong"})
+            return
+        if kind == "request" and isinstance(payload, dict):
+            if str(payload.get("path", "")).rstrip("/") == "/auth" and (
+                str(payload.get("method", "")).upper() == "POST"
+            ):
+                self.authenticate(payload.get("body"), request_id)
+                return
+            if self.grant is None:
+                self.auth_required()
+                return
+            self.event({"action": "error", "error": "unsupported request", "id": request_id})
+            return
+        if kind in ("subscribe", "unsubscribe"):
+            if self.grant is None:
+                self.auth_required()
+                return
+            if kind == "subscribe":
+                self.subscribe(payload, request_id)
+            else:
+                self.unsubscribe(payload, request_id)
+            return
+        self.event({"action": "error", "error": f"unknown message type {kind!r}", "id": request_id})
+
+    def auth_required(self) -> None:
+        """Tell the client to authenticate first."""
+        self.event({"action": "authRequired", "error": "authentication required"})
+
+    def authenticate(self, body: Any, request_id: str | None) -> None:
+        """``POST /auth``: check the token, start or renew the session."""
+        token = body.get("token") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token:
+            self.event({"action": "error", "error": "token is required", "id": request_id})
+            return
+        result = self.hub.ctx.authenticate(token, self.scopes)
+        if isinstance(result, TokenProblem):
+            self.event({"action": "error", "error": "authentication failed", "id": request_id})
+            return
+        first = self.grant is None
+        self.grant = result
+        now = self.hub.ctx.clock.now()
+        settings = self.hub.ctx.settings
+        self.expires_at = min(now + settings.ws_session_ttl, result.expires_at)
+        self.warned = False
+        self.event(
+            {
+                "action": "authSuccess",
+                "id": request_id,
+                "data": {"expiresIn": max(0, ms(self.expires_at - now))},
+            }
+        )
+        if first:
+            self.on_first_auth()
+        faults = self.hub.ctx.faults
+        # A stalled socket dropped the authSuccess: an expiry after it would read as the
+        # answer to the authentication.
+        if (
+            first
+            and not faults.ws_stall
+            and (faults.ws_expire_after_auth or faults.ws_close_after_accept)
+        ):
+            self.end_after_flush = faults.ws_expire_after_auth or ""
+            self.wake.set()
+
+    def ack(self, request_id: str | None) -> None:
+        """Acknowledge a (un)subscribe when the simulator is set to."""
+        if self.hub.ctx.settings.ws_send_acks and request_id is not None:
+            self.push({"type": "subscribed", "id": request_id})
+
+    def on_first_auth(self) -> None:
+        """Called once, after the first ``authSuccess`` was queued."""
+
+    def subscribe(self, payload: Any, request_id: str | None) -> None:
+        """A ``subscribe`` message of an authenticated client."""
+        raise NotImplementedError
+
+    def unsubscribe(self, payload: Any, request_id: str | None) -> None:
+        """An ``unsubscribe`` message of an authenticated client."""
+        raise NotImplementedError
+
+    def release(self) -> None:
+        """The socket is gone: stop everything that feeds it."""
+        self.closed = True
