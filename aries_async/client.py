@@ -16,6 +16,7 @@ import aiohttp
 import yarl
 
 from aries_async._lazy import load
+from aries_async._validate import require_text
 from aries_async.auth.oauth import OAuth
 from aries_async.auth.session import AuthSession
 from aries_async.auth.store import MemoryTokenStore, TokenStore
@@ -28,7 +29,6 @@ from aries_async.errors import (
     TokenRefreshError,
     TransportError,
     ValidationError,
-    require_text,
 )
 from aries_async.http.decode import Parse, decode_body
 from aries_async.http.transport import Clock, Query, Sleep, Transport
