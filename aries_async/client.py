@@ -8,28 +8,21 @@ import contextvars
 import functools
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import yarl
 
-from aries_async._lazy import load
+from aries_async._validate import require_text
+from aries_async.auth.bearer import Bearer as _Bearer
 from aries_async.auth.oauth import OAuth
 from aries_async.auth.session import AuthSession
 from aries_async.auth.store import MemoryTokenStore, TokenStore
 from aries_async.auth.tokens import Token
 from aries_async.config import ClientConfig
-from aries_async.errors import (
-    APIError,
-    AuthenticationError,
-    ClientClosedError,
-    TokenRefreshError,
-    TransportError,
-    ValidationError,
-    require_text,
-)
+from aries_async.errors import AuthenticationError, ClientClosedError, ValidationError
 from aries_async.http.decode import Parse, decode_body
 from aries_async.http.transport import Clock, Query, Sleep, Transport
 
@@ -39,6 +32,7 @@ from aries_async.resources.accounts import Accounts
 from aries_async.resources.market import Market
 from aries_async.resources.orders import Orders
 from aries_async.resources.users import Users
+from aries_async.stream_opener import StreamOpener
 
 if TYPE_CHECKING:
     from aries_async.streaming.accounts import AccountStream
@@ -49,81 +43,6 @@ __all__ = ["AriesClient", "StreamOpener"]
 log = logging.getLogger("aries_async")
 
 _IDEMPOTENT = frozenset(("GET", "HEAD", "PUT", "DELETE", "OPTIONS"))
-
-
-S = TypeVar("S", bound=contextlib.AbstractAsyncContextManager[Any])
-
-
-class StreamOpener(Generic[S]):
-    """What :meth:`AriesClient.market_stream` and :meth:`AriesClient.account_stream` return:
-    ``async with`` it, and the block gets the stream (:class:`~aries_async.streaming.
-    MarketStream`, :class:`~aries_async.streaming.AccountStream`), closed when the block ends.
-
-    The streaming code (websockets, the event models) is imported on first use in a worker
-    thread: a program that never streams does not pay for it, and opening the first stream
-    does not hold up the event loop (the imports take some 50 ms of CPU).
-
-    Example:
-        >>> async def main(client: AriesClient) -> None:                    # doctest: +SKIP
-        ...     async with client.market_stream() as stream:
-        ...         await stream.subscribe("AAPL")
-    """
-
-    __slots__ = ("_build", "_modules", "_stream")
-
-    def __init__(self, modules: tuple[str, ...], build: Callable[[], S]) -> None:
-        self._modules = modules
-        self._build = build
-        self._stream: S | None = None
-
-    async def __aenter__(self) -> S:
-        if self._stream is not None:
-            raise RuntimeError("a stream opener is entered once; call the client again")
-        for module in self._modules:
-            await load(module)
-        stream = self._stream = self._build()
-        entered: S = await stream.__aenter__()
-        return entered
-
-    async def __aexit__(self, *exc_info: Any) -> None:
-        if self._stream is not None:
-            await self._stream.__aexit__(*exc_info)
-
-
-class _Bearer:
-    """The ``Authorization`` header for each attempt of one call (the transport's header
-    factory), remembering the access token it last handed out: a 401 invalidates that one.
-
-    With a usable token in memory (nearly every call) the header comes back at once, with no
-    coroutine to create and await; otherwise it is an awaitable that gets a token first.
-    """
-
-    __slots__ = ("auth", "used")
-
-    def __init__(self, auth: AuthSession) -> None:
-        self.auth = auth
-        self.used: str | None = None
-
-    def __call__(self) -> dict[str, str] | Awaitable[dict[str, str]]:
-        token = self.auth.cached()
-        if token is None:
-            return self._refreshed()
-        self.used = token.access_token
-        return {"Authorization": token.authorization}
-
-    async def _refreshed(self) -> dict[str, str]:
-        try:
-            token = await self.auth.token()
-        except (TransportError, APIError) as exc:
-            # Raised as the call's own error, a token endpoint's 503 or timeout would read as
-            # the call's: for an order, "may have been placed", when nothing was sent at all.
-            raise TokenRefreshError(
-                f"could not get a fresh access token ({type(exc).__name__}: {exc}); the "
-                "request was not sent",
-                status=exc.status if isinstance(exc, APIError) else None,
-            ) from exc
-        self.used = token.access_token
-        return {"Authorization": token.authorization}
 
 
 _TIMEOUT: contextvars.ContextVar[float | None] = contextvars.ContextVar(

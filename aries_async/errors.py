@@ -38,16 +38,21 @@
 
 Messages never contain tokens or secrets; the raw body is kept on :attr:`APIError.body` for you
 to inspect, and is not part of ``str(error)``.
+
+:func:`api_error_from_response`, :func:`parse_retry_after` and the input checks are served from
+here on first use; they live in modules that import this one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import orjson
+from aries_async._lazy import lazy_getattr
 
 if TYPE_CHECKING:
+    from aries_async._errors_wire import api_error_from_response, parse_retry_after
+    from aries_async._validate import require_count as require_count
+    from aries_async._validate import require_text as require_text
     from aries_async.models.orders import Order
 
 __all__ = [
@@ -105,35 +110,6 @@ class ValidationError(AriesError, ValueError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
-
-
-def require_text(value: object, field: str) -> str:
-    """``value`` stripped, when it is a string with more than white space in it.
-
-    Raises:
-        ValidationError: naming ``field``, for anything else (an empty string, None, a number).
-    """
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        raise ValidationError(f"{field} must be a non-empty string, got {value!r}", field=field)
-    return text
-
-
-def require_count(value: object, field: str, maximum: int | None = None) -> int:
-    """``value``, when it is a whole number from 1 up to ``maximum`` (a bool is not one).
-
-    Raises:
-        ValidationError: naming ``field``, for anything else.
-    """
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or value < 1
-        or (maximum is not None and value > maximum)
-    ):
-        span = "of at least 1" if maximum is None else f"1..{maximum}"
-        raise ValidationError(f"{field} must be a whole number {span}, got {value!r}", field=field)
-    return value
 
 
 class AuthError(AriesError):
@@ -415,146 +391,10 @@ class OrderStateUnknownError(StreamError):
         self.last_known = last_known
 
 
-def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
-    """Seconds to wait from ``Retry-After`` (seconds or HTTP date) or ``retry-after-ms``."""
-    raw_ms = headers.get("retry-after-ms") or headers.get("Retry-After-Ms")
-    if raw_ms:
-        try:
-            return max(0.0, float(raw_ms) / 1000.0)
-        except ValueError:
-            pass
-    raw = headers.get("Retry-After") or headers.get("retry-after")
-    if not raw:
-        return None
-    raw = raw.strip()
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        pass
-    import time
-    from email.utils import parsedate_to_datetime
-
-    try:
-        when = parsedate_to_datetime(raw)
-    except (TypeError, ValueError):
-        return None
-    current = time.time() if now is None else now
-    return max(0.0, when.timestamp() - current)
-
-
-def _decode_body(body: bytes) -> Any:
-    if not body:
-        return None
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return None
-
-
-_STATUS_CLASSES: dict[int, type[APIError]] = {
-    400: BadRequestError,
-    401: AuthenticationError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    429: RateLimitError,
+_LAZY: dict[str, str] = {
+    "api_error_from_response": "aries_async._errors_wire",
+    "parse_retry_after": "aries_async._errors_wire",
+    "require_count": "aries_async._validate",
+    "require_text": "aries_async._validate",
 }
-
-_SCOPE_PREFIXES = (
-    "user:",
-    "account:",
-    "position:",
-    "order:",
-    "market:",
-    "options:",
-    "calendar:",
-    "analytics:",
-    "watchlist:",
-)
-
-
-def _find_scope(*texts: Any) -> str | None:
-    for text in texts:
-        if not isinstance(text, str):
-            continue
-        for word in text.replace(",", " ").replace("'", " ").replace('"', " ").split():
-            word = word.strip(".;:()[]")
-            if word.startswith(_SCOPE_PREFIXES) and word.count(":") == 1 and not word.endswith(":"):
-                return word
-    return None
-
-
-def api_error_from_response(
-    status: int,
-    headers: Mapping[str, str],
-    body: bytes,
-    *,
-    reason: str | None = None,
-    method: str | None = None,
-    path: str | None = None,
-) -> APIError:
-    """Map an error response to the right :class:`APIError` subclass.
-
-    Understands both documented envelopes: flat ``{"error": "text", "codes": [...]}`` and nested
-    ``{"error": {"type", "code", "message", "details", "request_id"}}``, plus RFC 6749 bodies
-    (``{"error": "invalid_grant", "error_description": ...}``), the legacy
-    ``{"error": ..., "message": ...}`` and empty or non-JSON bodies.
-    """
-    data = _decode_body(body)
-    message: str | None = None
-    code: str | None = None
-    error_type: str | None = None
-    request_id: str | None = None
-    details: Any = None
-    scope: str | None = None
-    if isinstance(data, dict):
-        err = data.get("error")
-        if isinstance(err, dict):
-            message = _as_str(err.get("message"))
-            code = _as_str(err.get("code"))
-            error_type = _as_str(err.get("type"))
-            request_id = _as_str(err.get("request_id") or err.get("requestId"))
-            details = err.get("details")
-            if isinstance(details, dict):
-                scope = _as_str(details.get("scope") or details.get("missing_scope"))
-        elif isinstance(err, str):
-            description = _as_str(data.get("error_description")) or _as_str(data.get("message"))
-            message = f"{err}: {description}" if description else err
-            codes = data.get("codes")
-            details = codes
-            if isinstance(codes, list) and codes and isinstance(codes[0], dict):
-                code = _as_str(codes[0].get("code"))
-            elif description:
-                code = err
-        else:
-            message = _as_str(data.get("message"))
-        request_id = request_id or _as_str(data.get("request_id") or data.get("requestId"))
-    if request_id is None:
-        request_id = headers.get("X-Request-Id") or headers.get("x-request-id")
-    text = message or reason or "error"
-    common: dict[str, Any] = {
-        "status": status,
-        "code": code,
-        "error_type": error_type,
-        "request_id": request_id,
-        "body": body,
-        "details": details,
-        "method": method,
-        "path": path,
-    }
-    if status == 403:
-        return PermissionDeniedError(
-            text, missing_scope=scope or _find_scope(message, code), **common
-        )
-    if status == 429:
-        return RateLimitError(text, retry_after=parse_retry_after(headers), **common)
-    if status >= 500:
-        return ServerError(text, **common)
-    cls = _STATUS_CLASSES.get(status, APIError)
-    return cls(text, **common)
-
-
-def _as_str(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    return str(value)
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote
 
-from aries_async.errors import ResponseFormatError, ValidationError, require_text
+from aries_async._validate import require_text
+from aries_async.errors import ResponseFormatError, ValidationError
 
 if TYPE_CHECKING:
     from aries_async.client import AriesClient

@@ -9,14 +9,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from aries_async._lazy import load
+from aries_async._validate import require_count, require_text
 from aries_async.errors import (
     BadRequestError,
     NotFoundError,
     QuoteError,
     ResponseFormatError,
     ValidationError,
-    require_count,
-    require_text,
 )
 from aries_async.models.market import (
     Quote,

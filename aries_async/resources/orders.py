@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from aries_async._lazy import load
+from aries_async._validate import require_count, require_text
 from aries_async.errors import (
     ClientClosedError,
     ConnectionFailedError,
@@ -25,8 +26,6 @@ from aries_async.errors import (
     ResponseFormatError,
     ServerError,
     ValidationError,
-    require_count,
-    require_text,
 )
 from aries_async.http.pagination import cursor_pages
 from aries_async.resources._base import Resource, path_segment

@@ -32,11 +32,11 @@ import random
 from collections.abc import Iterable, Mapping
 from typing import Any, Unpack
 
+from aries_async._validate import require_text
 from aries_async.errors import (
     ConfigurationError,
     OrderStateUnknownError,
     StreamClosedError,
-    require_text,
 )
 from aries_async.models.accounts import Balance, Position
 from aries_async.models.events import (

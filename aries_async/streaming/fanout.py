@@ -36,7 +36,8 @@ from collections.abc import AsyncIterator, Iterable
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-from aries_async.errors import StreamOverflowError, ValidationError, require_count
+from aries_async._validate import require_count
+from aries_async.errors import StreamOverflowError, ValidationError
 from aries_async.streaming._parking import Parking
 
 __all__ = ["Consumer", "Hub"]

@@ -9,13 +9,13 @@ from typing import Any
 
 import attrs
 
+from aries_async._validate import require_text
 from aries_async.errors import (
     AuthenticationError,
     AuthError,
     OrderStateUnknownError,
     PermissionDeniedError,
     ValidationError,
-    require_text,
 )
 from aries_async.models.events import OrderEvent
 from aries_async.models.orders import Order, OrderAck, OrderStatus

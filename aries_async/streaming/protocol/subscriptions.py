@@ -10,7 +10,8 @@ from typing import Any
 import attrs
 import orjson
 
-from aries_async.errors import ValidationError, require_text
+from aries_async._validate import require_text
+from aries_async.errors import ValidationError
 
 __all__ = [
     "AccountSubscriptions",

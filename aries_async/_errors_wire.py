@@ -1,0 +1,171 @@
+"""Error responses read into the exception tree: an error status and its body become the right
+:class:`~aries_async.errors.APIError`, and ``Retry-After`` becomes seconds.
+
+Both names are public through :mod:`aries_async.errors`; they live here, beside the envelope
+parsing they need, so that the exception tree reads on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+
+from aries_async.errors import (
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ServerError,
+)
+
+__all__ = ["api_error_from_response", "parse_retry_after"]
+
+
+def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
+    """Seconds to wait from ``Retry-After`` (seconds or HTTP date) or ``retry-after-ms``."""
+    raw_ms = headers.get("retry-after-ms") or headers.get("Retry-After-Ms")
+    if raw_ms:
+        try:
+            return max(0.0, float(raw_ms) / 1000.0)
+        except ValueError:
+            pass
+    raw = headers.get("Retry-After") or headers.get("retry-after")
+    if not raw:
+        return None
+    raw = raw.strip()
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        pass
+    import time
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(raw)
+    except (TypeError, ValueError):
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+def _decode_body(body: bytes) -> Any:
+    if not body:
+        return None
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+
+
+_STATUS_CLASSES: dict[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+}
+
+_SCOPE_PREFIXES = (
+    "user:",
+    "account:",
+    "position:",
+    "order:",
+    "market:",
+    "options:",
+    "calendar:",
+    "analytics:",
+    "watchlist:",
+)
+
+
+def _find_scope(*texts: Any) -> str | None:
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        for word in text.replace(",", " ").replace("'", " ").replace('"', " ").split():
+            word = word.strip(".;:()[]")
+            if word.startswith(_SCOPE_PREFIXES) and word.count(":") == 1 and not word.endswith(":"):
+                return word
+    return None
+
+
+def api_error_from_response(
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    reason: str | None = None,
+    method: str | None = None,
+    path: str | None = None,
+) -> APIError:
+    """Map an error response to the right :class:`APIError` subclass.
+
+    Understands both documented envelopes: flat ``{"error": "text", "codes": [...]}`` and nested
+    ``{"error": {"type", "code", "message", "details", "request_id"}}``, plus RFC 6749 bodies
+    (``{"error": "invalid_grant", "error_description": ...}``), the legacy
+    ``{"error": ..., "message": ...}`` and empty or non-JSON bodies.
+    """
+    data = _decode_body(body)
+    message: str | None = None
+    code: str | None = None
+    error_type: str | None = None
+    request_id: str | None = None
+    details: Any = None
+    scope: str | None = None
+    if isinstance(data, dict):
+        err = data.get("error")
+        if isinstance(err, dict):
+            message = _as_str(err.get("message"))
+            code = _as_str(err.get("code"))
+            error_type = _as_str(err.get("type"))
+            request_id = _as_str(err.get("request_id") or err.get("requestId"))
+            details = err.get("details")
+            if isinstance(details, dict):
+                scope = _as_str(details.get("scope") or details.get("missing_scope"))
+        elif isinstance(err, str):
+            description = _as_str(data.get("error_description")) or _as_str(data.get("message"))
+            message = f"{err}: {description}" if description else err
+            codes = data.get("codes")
+            details = codes
+            if isinstance(codes, list) and codes and isinstance(codes[0], dict):
+                code = _as_str(codes[0].get("code"))
+            elif description:
+                code = err
+        else:
+            message = _as_str(data.get("message"))
+        request_id = request_id or _as_str(data.get("request_id") or data.get("requestId"))
+    if request_id is None:
+        request_id = headers.get("X-Request-Id") or headers.get("x-request-id")
+    text = message or reason or "error"
+    common: dict[str, Any] = {
+        "status": status,
+        "code": code,
+        "error_type": error_type,
+        "request_id": request_id,
+        "body": body,
+        "details": details,
+        "method": method,
+        "path": path,
+    }
+    if status == 403:
+        return PermissionDeniedError(
+            text, missing_scope=scope or _find_scope(message, code), **common
+        )
+    if status == 429:
+        return RateLimitError(text, retry_after=parse_retry_after(headers), **common)
+    if status >= 500:
+        return ServerError(text, **common)
+    cls = _STATUS_CLASSES.get(status, APIError)
+    return cls(text, **common)
+
+
+def _as_str(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return str(value)
