@@ -9,20 +9,18 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
-import orjson
 
+from aries_async.models._values import number_decimal, numbers_decimals
 from aries_async.models._wire import (
     LazyWire,
     Wire,
     lazy,
     lazy_field,
     lazy_fields,
-    to_decimal,
     to_int,
     to_str,
     to_time,
 )
-from aries_async.models.common import EXACT
 
 __all__ = [
     "BookLevel",
@@ -36,9 +34,6 @@ __all__ = [
     "TradeUpdate",
     "convert_quote_prices",
 ]
-
-_dumps = orjson.dumps
-_exact = EXACT.create_decimal
 
 
 @lazy_fields
@@ -57,19 +52,19 @@ class QuoteUpdate(LazyWire):
         timestamp_ms: the envelope timestamp (Unix ms), when sent.
     """
 
-    bid_price = lazy_field("bidPrice", to_decimal, "``bidPrice``.")
-    ask_price = lazy_field("askPrice", to_decimal, "``askPrice``.")
+    bid_price = lazy_field("bidPrice", number_decimal, "``bidPrice``.")
+    ask_price = lazy_field("askPrice", number_decimal, "``askPrice``.")
     bid_size = lazy_field("bidSize", to_int, "``bidSize``.")
     ask_size = lazy_field("askSize", to_int, "``askSize``.")
     bid_exchange = lazy_field("bidExchange", to_str, "``bidExchange``.")
     ask_exchange = lazy_field("askExchange", to_str, "``askExchange``.")
-    bid_change = lazy_field("bidChange", to_decimal, "``bidChange``.")
-    ask_change = lazy_field("askChange", to_decimal, "``askChange``.")
+    bid_change = lazy_field("bidChange", number_decimal, "``bidChange``.")
+    ask_change = lazy_field("askChange", number_decimal, "``askChange``.")
 
     @lazy
     def mid_price(self) -> Decimal | None:
         """``midPrice`` when sent, else the midpoint of bid and ask when both are known."""
-        mid = to_decimal(self.data.get("midPrice"))
+        mid = number_decimal(self.data.get("midPrice"))
         if mid is None and self.bid_price is not None and self.ask_price is not None:
             mid = (self.bid_price + self.ask_price) / 2
         return mid
@@ -77,7 +72,7 @@ class QuoteUpdate(LazyWire):
     @lazy
     def spread(self) -> Decimal | None:
         """``spread`` when sent, else ask minus bid when both are known."""
-        value = to_decimal(self.data.get("spread"))
+        value = number_decimal(self.data.get("spread"))
         if value is None and self.bid_price is not None and self.ask_price is not None:
             value = self.ask_price - self.bid_price
         return value
@@ -100,11 +95,11 @@ def convert_quote_prices(messages: list[Any]) -> None:
     """Converts the bid and ask prices of the quotes of one frame or socket read, in one batch.
 
     The prices of nearly every quote are read, so the decoder converts them per batch rather
-    than per field: one ``orjson.dumps`` of all the batch's float prices, one split, and
-    ``Decimal`` mapped over the parts in C, instead of a Python call, a dumps and a decode per
-    price. The Decimals are the ones a lazy read gives (see :func:`float_decimal`), stored
-    in the same cache, so a read still hands out one object. Other fields, and prices that
-    are not floats, are still converted on first read.
+    than per field, with :func:`~aries_async.models._values.numbers_decimals` (one call in C
+    for the batch instead of a Python call per price). The Decimals are the ones a lazy read
+    gives, stored in the same cache, so a read still hands out one object. Other fields, and
+    prices that are not floats, are still converted on first read; so is every price of a
+    batch that holds an inf or a nan.
     """
     floats: list[float] = []
     caches: list[list[Any]] = []
@@ -119,14 +114,14 @@ def convert_quote_prices(messages: list[Any]) -> None:
                 caches.append(message._cache)
     if not caches:
         return
-    values = map(_exact, _dumps(floats).decode()[1:-1].split(","))
-    try:
-        # two values per cache, bid then ask (zip's strict= keyword costs more than the loop)
-        for cache, bid_value, ask_value in zip(caches, values, values):  # noqa: B905
-            cache[_BID] = bid_value
-            cache[_ASK] = ask_value
-    except ArithmeticError:  # an inf or a nan (dumped as null): lazy reads give None for it
-        pass
+    values = numbers_decimals(floats)
+    if values is None:
+        return
+    prices = iter(values)
+    # two values per cache, bid then ask (zip's strict= keyword costs more than the loop)
+    for cache, bid_value, ask_value in zip(caches, prices, prices):  # noqa: B905
+        cache[_BID] = bid_value
+        cache[_ASK] = ask_value
 
 
 @lazy_fields
@@ -143,23 +138,25 @@ class TradeUpdate(LazyWire):
     @lazy
     def last_price(self) -> Decimal | None:
         """``lastPrice`` (falls back to ``price``)."""
-        value = to_decimal(self.data.get("lastPrice"))
-        return value if value is not None else to_decimal(self.data.get("price"))
+        value = number_decimal(self.data.get("lastPrice"))
+        return value if value is not None else number_decimal(self.data.get("price"))
 
     @lazy
     def price(self) -> Decimal | None:
         """``price`` of this trade (falls back to ``lastPrice``)."""
-        value = to_decimal(self.data.get("price"))
-        return value if value is not None else to_decimal(self.data.get("lastPrice"))
+        value = number_decimal(self.data.get("price"))
+        return value if value is not None else number_decimal(self.data.get("lastPrice"))
 
     size = lazy_field("size", to_int, "``size``.")
     total_volume = lazy_field("totalVolume", to_int, "``totalVolume``.")
     tick_volume = lazy_field("tickVolume", to_int, "``tickVolume``.")
-    open_price = lazy_field("openPrice", to_decimal, "``openPrice``.")
-    high_price = lazy_field("highPrice", to_decimal, "``highPrice``.")
-    low_price = lazy_field("lowPrice", to_decimal, "``lowPrice``.")
-    net_change = lazy_field("netChange", to_decimal, "``netChange``.")
-    previous_close_price = lazy_field("previousClosePrice", to_decimal, "``previousClosePrice``.")
+    open_price = lazy_field("openPrice", number_decimal, "``openPrice``.")
+    high_price = lazy_field("highPrice", number_decimal, "``highPrice``.")
+    low_price = lazy_field("lowPrice", number_decimal, "``lowPrice``.")
+    net_change = lazy_field("netChange", number_decimal, "``netChange``.")
+    previous_close_price = lazy_field(
+        "previousClosePrice", number_decimal, "``previousClosePrice``."
+    )
     tick = lazy_field("tick", to_str, "``tick`` (``+``, ``-``, ``=``).")
     trade_seq = lazy_field("tradeSeq", to_int, "``tradeSeq`` (exchange sequence).")
     trade_exchange = lazy_field("tradeExchange", to_str, "``tradeExchange``.")
@@ -177,7 +174,7 @@ class TradeUpdate(LazyWire):
 class TimeAndSalesUpdate(LazyWire):
     """One time-and-sales print (the wire sends every value as a string)."""
 
-    price = lazy_field("price", to_decimal, "``price``.")
+    price = lazy_field("price", number_decimal, "``price``.")
     size = lazy_field("size", to_int, "``size``.")
     tick = lazy_field("tick", to_str, "``tick``.")
     trade_seq = lazy_field("tradeSeq", to_int, "``tradeSeq``.")
@@ -226,7 +223,7 @@ class Level2Update(LazyWire):
         for row in _rows(self.data.get("orderBook")):
             if len(row) != 3:
                 continue
-            price, ask, bid = to_decimal(row[1]), to_int(row[0]), to_int(row[2])
+            price, ask, bid = number_decimal(row[1]), to_int(row[0]), to_int(row[2])
             if price is None or ask is None or bid is None:
                 continue
             out.append(BookLevel(price=price, ask_size=ask, bid_size=bid))
@@ -242,9 +239,9 @@ class Level2Update(LazyWire):
             out.append(
                 ExchangeQuote(
                     exchange=row[0],
-                    ask_price=to_decimal(row[1]),
+                    ask_price=number_decimal(row[1]),
                     ask_size=to_int(row[2]),
-                    bid_price=to_decimal(row[3]),
+                    bid_price=number_decimal(row[3]),
                     bid_size=to_int(row[4]),
                 )
             )
@@ -256,17 +253,17 @@ class Level2Update(LazyWire):
 class GreeksUpdate(LazyWire):
     """Option greeks for one OSI symbol (key names beyond the five greeks are [UNKNOWN])."""
 
-    delta = lazy_field("delta", to_decimal, "``delta``.")
-    gamma = lazy_field("gamma", to_decimal, "``gamma``.")
-    theta = lazy_field("theta", to_decimal, "``theta``.")
-    vega = lazy_field("vega", to_decimal, "``vega``.")
-    rho = lazy_field("rho", to_decimal, "``rho``.")
+    delta = lazy_field("delta", number_decimal, "``delta``.")
+    gamma = lazy_field("gamma", number_decimal, "``gamma``.")
+    theta = lazy_field("theta", number_decimal, "``theta``.")
+    vega = lazy_field("vega", number_decimal, "``vega``.")
+    rho = lazy_field("rho", number_decimal, "``rho``.")
 
     @lazy
     def implied_volatility(self) -> Decimal | None:
         """``impliedVolatility`` (also read from ``iv``)."""
-        value = to_decimal(self.data.get("impliedVolatility"))
-        return value if value is not None else to_decimal(self.data.get("iv"))
+        value = number_decimal(self.data.get("impliedVolatility"))
+        return value if value is not None else number_decimal(self.data.get("iv"))
 
 
 @attrs.frozen(slots=True, weakref_slot=False)

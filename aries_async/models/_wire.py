@@ -10,26 +10,22 @@ from __future__ import annotations
 
 import enum
 import functools
-import math
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import attrs
-import orjson
 
-from aries_async.models.common import EXACT, parse_datetime
+from aries_async.models._values import number_decimal
+from aries_async.models.common import parse_datetime
 
 __all__ = [
     "UNSET",
     "LazyWire",
     "Wire",
-    "float_decimal",
     "lazy",
     "lazy_field",
     "lazy_fields",
-    "to_decimal",
     "to_int",
     "to_str",
     "to_time",
@@ -38,40 +34,6 @@ __all__ = [
 
 
 # -- value parsers (tolerant: number or string, "" is absent, junk is absent) ------------------
-
-
-_isfinite = math.isfinite
-_dumps = orjson.dumps
-_exact = EXACT.create_decimal  # see EXACT: no context lookup per price
-
-
-def float_decimal(value: float) -> Decimal | None:
-    """A float as ``Decimal``; None for inf and nan.
-
-    orjson writes a float as the shortest text that reads back as the same float, which is
-    what ``repr`` writes (same digits; at most the exponent is spelled differently, ``1e-05``
-    against ``0.00001``), so the Decimal is the one ``Decimal(repr(value))`` gives: same
-    digits, same exponent. orjson does it in about a quarter of the time of ``repr``.
-    """
-    return _exact(_dumps(value).decode()) if _isfinite(value) else None
-
-
-def to_decimal(value: Any) -> Decimal | None:
-    kind = type(value)
-    if kind is float:
-        return float_decimal(value)
-    if kind is int:
-        return Decimal(value)
-    if kind is str:
-        text = value.strip()
-        if not text:
-            return None
-        try:
-            result = Decimal(text)
-        except ArithmeticError:
-            return None
-        return result if result.is_finite() else None
-    return None
 
 
 def to_int(value: Any) -> int | None:
@@ -85,7 +47,7 @@ def to_int(value: Any) -> int | None:
         try:
             return int(text)
         except ValueError:
-            dec = to_decimal(text)
+            dec = number_decimal(text)
             return int(dec) if dec is not None else None
     return None
 
@@ -170,32 +132,6 @@ def _cached(compute: Callable[[Any], Any]) -> Callable[[int, str], property]:
     return make
 
 
-def _wire_decimal(wire: str, doc: str) -> Callable[[int, str], property]:
-    # _cached(lambda self: to_decimal(self.data.get(wire))) with the float case inlined: prices
-    # are what a stream reads most, and this saves two Python calls per price
-    dumps, exact = _dumps, _exact
-
-    def make(index: int, name: str) -> property:
-        def read(self: Any) -> Any:
-            cache = self._cache
-            value = cache[index]
-            if value is UNSET:
-                raw = self.data.get(wire)
-                if type(raw) is float:
-                    try:
-                        value = exact(dumps(raw).decode())
-                    except ArithmeticError:  # inf or nan, which orjson writes as null
-                        value = None
-                else:
-                    value = to_decimal(raw)
-                cache[index] = value
-            return value
-
-        return _named(read, name, doc)
-
-    return make
-
-
 if TYPE_CHECKING:
     lazy = functools.cached_property
 else:
@@ -210,8 +146,6 @@ def lazy_field(wire: str, convert: Callable[[Any], _T], doc: str) -> _T:
     Typed as the value it reads (like ``attrs.field``); the class decorator ``lazy_fields``
     turns it into a read-only property.
     """
-    if convert is to_decimal:
-        return cast(_T, _Pending(_wire_decimal(wire, doc)))
 
     def compute(model: LazyWire) -> Any:
         return convert(model.data.get(wire))
