@@ -66,6 +66,8 @@ def number_decimal(value: Any) -> Decimal | None:
         except InvalidOperation:
             return None
         return result if result.is_finite() else None
+    if isinstance(value, str):
+        return number_decimal(str(value))
     if isinstance(value, float):
         return float_decimal(float(value))
     if isinstance(value, int) and not isinstance(value, bool):
@@ -116,31 +118,20 @@ def parse_decimal(value: object) -> Decimal | None:
     Raises:
         ValueError: the value is not a number.
     """
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
+    if value is None or isinstance(value, Decimal):
         return value
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"not a decimal number: {value!r}")
+    if isinstance(value, str) and not value.strip():
+        return None
+    number = number_decimal(value)
+    if number is None:
         try:
-            result = Decimal(text)
+            Decimal(value.strip() if isinstance(value, str) else value)
         except InvalidOperation:
             raise ValueError(f"not a decimal number: {value!r}") from None
-        if not result.is_finite():
-            raise ValueError(f"not a finite decimal number: {value!r}")
-        return result
-    if isinstance(value, bool):
-        raise ValueError(f"not a decimal number: {value!r}")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        number = float_decimal(value)
-        if number is None:
-            raise ValueError(f"not a finite decimal number: {value!r}")
-        return number
-    raise ValueError(f"not a decimal number: {value!r}")
+        raise ValueError(f"not a finite decimal number: {value!r}")
+    return number
 
 
 def response_decimal(value: object, what: str) -> Decimal | None:
