@@ -282,12 +282,12 @@ def _stage_runs(lines_per_frame: int, frames: int) -> tuple[int, dict[str, Calla
 
     def decode_no_batch() -> None:
         namespace = vars(protocol)  # where the Decoder looks the function up
-        convert = namespace["_convert_quote_prices"]
-        namespace["_convert_quote_prices"] = lambda messages: None
+        convert = namespace["convert_quote_prices"]
+        namespace["convert_quote_prices"] = lambda messages: None
         try:
             decode()
         finally:
-            namespace["_convert_quote_prices"] = convert
+            namespace["convert_quote_prices"] = convert
 
     def route(read: bool) -> None:
         stream = MarketStream("ws://127.0.0.1:9/unused", no_token)

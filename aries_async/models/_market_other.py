@@ -16,8 +16,9 @@ from typing import Any, Literal, get_args
 import attrs
 
 from aries_async.errors import ResponseFormatError
+from aries_async.models._values import json_number, response_decimal
 from aries_async.models.common import OpenEnum, datetime_to_epoch, parse_datetime, wire
-from aries_async.models.market import _check_status, _json_number, _number
+from aries_async.models.market import check_status
 
 __all__ = [
     "RESOLUTIONS",
@@ -103,7 +104,7 @@ def parse_bars(data: object) -> list[Bar]:
     Raises:
         ResponseFormatError: ``s == "error"``, arrays of different lengths, or bad values.
     """
-    body = _check_status(data, "bars", ("ok", "no_data"))
+    body = check_status(data, "bars", ("ok", "no_data"))
     if body.get("s") == "no_data":
         return []
     columns: dict[str, Sequence[Any]] = {}
@@ -128,10 +129,12 @@ def parse_bars(data: object) -> list[Bar]:
             when = parse_datetime(columns["t"][i])
         except ValueError as exc:
             raise ResponseFormatError(f"bars: t[{i}]: {exc}") from None
-        prices = [_number(columns[key][i], f"bars: {key}[{i}]") for key in ("o", "h", "l", "c")]
+        prices = [
+            response_decimal(columns[key][i], f"bars: {key}[{i}]") for key in ("o", "h", "l", "c")
+        ]
         if when is None or any(p is None for p in prices):
             raise ResponseFormatError(f"bars: bar {i} has empty values")
-        volume = _number(columns["v"][i], f"bars: v[{i}]") if columns["v"] else None
+        volume = response_decimal(columns["v"][i], f"bars: v[{i}]") if columns["v"] else None
         open_, high, low, close = (p for p in prices if p is not None)
         bars.append(Bar(time=when, open=open_, high=high, low=low, close=close, volume=volume))
     return bars
@@ -153,11 +156,11 @@ def bars_to_wire(
         out = {
             "s": "ok",
             "t": [datetime_to_epoch(bar.time, time_unit) for bar in bars],
-            "o": [_json_number(bar.open) for bar in bars],
-            "h": [_json_number(bar.high) for bar in bars],
-            "l": [_json_number(bar.low) for bar in bars],
-            "c": [_json_number(bar.close) for bar in bars],
-            "v": [_json_number(bar.volume) if bar.volume is not None else 0 for bar in bars],
+            "o": [json_number(bar.open) for bar in bars],
+            "h": [json_number(bar.high) for bar in bars],
+            "l": [json_number(bar.low) for bar in bars],
+            "c": [json_number(bar.close) for bar in bars],
+            "v": [json_number(bar.volume) if bar.volume is not None else 0 for bar in bars],
         }
     if next_time is not None:
         out["nextTime"] = next_time

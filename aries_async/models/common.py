@@ -15,10 +15,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from decimal import Context, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
 import attrs
+
+from aries_async.models._values import parse_decimal
 
 __all__ = [
     "OpenEnum",
@@ -31,13 +33,6 @@ __all__ = [
     "parse_decimal",
     "wire",
 ]
-
-EXACT = Context()
-"""A decimal context for converting wire numbers without looking up (and, in every new asyncio
-task, creating) the current one on each call: ``Decimal(value, EXACT)`` for an int or a
-float's text, ``EXACT.create_decimal(text)`` for the shortest text of a float (at most 17
-digits, a float's exponent, so its 28 digits never round). Either gives exactly the Decimal
-that ``Decimal(text)`` gives."""
 
 _E = TypeVar("_E", bound="OpenEnum")
 
@@ -105,38 +100,6 @@ def wire(name: str | None = None, *, epoch: Literal["s", "ms"] | None = None) ->
     if epoch:
         meta["epoch"] = epoch
     return meta
-
-
-def parse_decimal(value: object) -> Decimal | None:
-    """Turn a wire number (decimal string, int or float) into a ``Decimal``; ``""``/None -> None.
-
-    Raises:
-        ValueError: the value is not a number.
-    """
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        try:
-            result = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"not a decimal number: {value!r}") from None
-        if not result.is_finite():
-            raise ValueError(f"not a finite decimal number: {value!r}")
-        return result
-    if isinstance(value, bool):
-        raise ValueError(f"not a decimal number: {value!r}")
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"not a finite decimal number: {value!r}")
-        return Decimal(repr(value))
-    raise ValueError(f"not a decimal number: {value!r}")
 
 
 def decimal_to_wire(value: Decimal) -> str:

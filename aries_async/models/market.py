@@ -11,7 +11,6 @@ quotes and bars have explicit parse/serialize functions instead of converter wir
 
 from __future__ import annotations
 
-import decimal
 import operator
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -22,7 +21,7 @@ import orjson
 
 from aries_async._lazy import lazy_dir, lazy_getattr
 from aries_async.errors import QuoteError, ResponseFormatError
-from aries_async.models.common import EXACT, parse_decimal
+from aries_async.models._values import LazyNumber, json_number, number_decimal, response_decimal
 
 if TYPE_CHECKING:
     from aries_async.models._market_other import (
@@ -91,68 +90,16 @@ _QUOTE_TEXTS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _json_number(value: Decimal) -> int | float:
-    """A ``Decimal`` as the JSON number the market-data endpoints send."""
-    if value == value.to_integral_value() and abs(value) < 10**15:
-        return int(value)
-    return float(value)
-
-
-def _number(value: object, what: str) -> Decimal | None:
-    try:
-        return parse_decimal(value)
-    except ValueError as exc:
-        raise ResponseFormatError(f"{what}: {exc}") from None
-
-
 def _quote_number(value: object, symbol: str, key: str) -> Decimal | None:
-    """:func:`_number` for quote values, with the common JSON float and int first."""
-    if type(value) is float:
-        if value - value == 0.0:  # finite: inf - inf and nan - nan are nan
-            return Decimal(repr(value), EXACT)
-    elif type(value) is int:
-        return Decimal(value, EXACT)
-    elif value is None:
-        return None
-    return _number(value, f"quote {symbol} {key}")
+    number = number_decimal(value)
+    if number is None and value is not None:  # refused with the reason
+        return response_decimal(value, f"quote {symbol} {key}")
+    return number
 
 
-_QUOTE_ATTRS = tuple(attr for attr, _ in _QUOTE_NUMBERS)
 _QUOTE_KEYS = tuple(key for _, key in _QUOTE_NUMBERS)
 _new = object.__new__
 _setattr = object.__setattr__
-_create = EXACT.create_decimal
-
-
-def _quote_numbers_at_once(numbers: list[object]) -> list[Decimal | None] | None:
-    """All quote numbers converted in one go, or None unless each is None, an int or a finite
-    float (what JSON numbers decode to).
-
-    orjson writes the numbers as their shortest text (the digits of ``repr``, so the same
-    ``Decimal``), all at once in C, and the context builds every ``Decimal`` from its text: one
-    call for the batch instead of a ``repr`` and a ``Decimal`` per field. ``null`` parts are the
-    ``None`` values, unless there are more of them than ``None`` values (NaN and infinity are
-    written as ``null`` too). Anything else that is not a JSON number (a string, a boolean, an
-    object) is written as text that is not a decimal number, which the context refuses, and
-    then the caller converts (or refuses) the values one by one.
-    """
-    try:
-        text = orjson.dumps(numbers).decode()
-    except orjson.JSONEncodeError:  # a Decimal, an int beyond 64 bits...
-        return None
-    parts = text[1:-1].split(",")
-    if len(parts) != len(numbers):  # a string or a list holding a comma
-        return None
-    # Exact: a float's shortest text has at most 17 digits and orjson's ints at most 20, so the
-    # 28-digit context never rounds.
-    try:
-        if "null" not in text:
-            return list(map(_create, parts))
-        if text.count("null") != numbers.count(None):
-            return None  # NaN or an infinity
-        return [None if part == "null" else _create(part) for part in parts]
-    except (decimal.InvalidOperation, ValueError):  # not a number: a string, true, {}...
-        return None
 
 
 def _text(value: object) -> str | None:
@@ -280,23 +227,17 @@ class Quote:
         if text[:1] == b"[" and (not rest or rest == b"null" * wire.count(None)):
             # Every number is a finite int or float, or None (see _PLAIN_NUMBER_BYTES; orjson
             # writes NaN and the infinities as null too, hence the count): they are kept as
-            # they are, each becomes a Decimal on first read (_LazyNumber). The instance is the
+            # they are, each becomes a Decimal on first read (LazyNumber). The instance is the
             # frozen model the constructor builds, with ``state`` as its dict: one call
             # instead of fifteen setattrs.
             state[_WIRE] = wire
             quote = _new(cls)
             _setattr(quote, "__dict__", state)
             return quote
-        numbers = _quote_numbers_at_once(list(map(get, _QUOTE_KEYS)))
-        if numbers is None:  # something else than plain JSON numbers: one by one
-            for attr, key in _QUOTE_NUMBERS:
-                state[attr] = _quote_number(get(key), symbol, key)
-            return cls(**state)
-        quote = _new(cls)
-        fields = quote.__dict__
-        fields.update(state)
-        fields.update(zip(_QUOTE_ATTRS, numbers))  # noqa: B905 - same length, checked
-        return quote
+        # Something else than plain JSON numbers: each is converted, or refused, now.
+        for attr, key in _QUOTE_NUMBERS:
+            state[attr] = _quote_number(get(key), symbol, key)
+        return cls(**state)
 
     def to_chart_item(self, symbol_in: Literal["n", "s"] = "n") -> dict[str, Any]:
         """The wire item for this quote (used by the simulator).
@@ -309,7 +250,7 @@ class Quote:
         for attr, key in _QUOTE_NUMBERS:
             number = getattr(self, attr)
             if number is not None:
-                values[key] = _json_number(number)
+                values[key] = json_number(number)
         for attr, key in _QUOTE_TEXTS:
             text = getattr(self, attr)
             if text is not None:
@@ -321,7 +262,8 @@ class Quote:
 
 _WIRE = "_wire_numbers"
 """Key, in the dict of a quote built by :meth:`Quote.from_chart_item`, of the wire numbers not
-read yet (a tuple in the order of ``_QUOTE_NUMBERS``)."""
+read yet (a tuple in the order of ``_QUOTE_NUMBERS``), each read through its
+:class:`~aries_async.models._values.LazyNumber`."""
 _NUMBER_VALUES = operator.itemgetter(*_QUOTE_KEYS)
 
 
@@ -331,43 +273,12 @@ does: it writes a string with a quote, a boolean with a ``t`` or an ``f``, None,
 infinities as ``null``, an object with braces and a list with brackets."""
 
 
-class _LazyNumber:
-    """A ``Quote`` number converted on first read, then kept in the instance dict.
-
-    A non-data descriptor: once the instance dict holds the name (a quote built by the
-    constructor, or one read before), Python finds the value there and never calls this. The
-    ``Decimal`` is the one the eager path builds: orjson's shortest text of a float (the digits
-    of ``repr``), or the int exactly; a number sent as null or not sent at all reads as None.
-    """
-
-    __slots__ = ("_index", "_name")
-
-    def __init__(self, name: str, index: int) -> None:
-        self._name = name
-        self._index = index
-
-    def __get__(self, quote: Quote | None, owner: type[Quote] | None = None) -> Any:
-        if quote is None:
-            return self
-        fields = quote.__dict__
-        value = fields[_WIRE][self._index]
-        number: Decimal | None
-        if type(value) is float:
-            number = _create(orjson.dumps(value).decode())
-        elif value is None:
-            number = None
-        else:  # an int of at most 64 bits (orjson writes no larger one): exact
-            number = Decimal(value, EXACT)
-        fields[self._name] = number
-        return number
-
-
-for _index, _attr in enumerate(_QUOTE_ATTRS):
-    setattr(Quote, _attr, _LazyNumber(_attr, _index))
+for _index, (_attr, _) in enumerate(_QUOTE_NUMBERS):
+    setattr(Quote, _attr, LazyNumber(_attr, _WIRE, _index))
 del _index, _attr
 
 
-def _check_status(data: object, what: str, allowed: Iterable[str]) -> Mapping[str, Any]:
+def check_status(data: object, what: str, allowed: Iterable[str]) -> Mapping[str, Any]:
     if type(data) is not dict and not isinstance(data, Mapping):
         raise ResponseFormatError(f"{what}: expected an object, got {type(data).__name__}")
     status = data.get("s")
@@ -387,7 +298,7 @@ def parse_quotes_response(data: object) -> list[Quote]:
             with ``s == "error"``, or a malformed body.
     """
     if type(data) is not dict or data.get("s") != "ok":  # the usual body needs no other check
-        data = _check_status(data, "quotes", ("ok",))
+        data = check_status(data, "quotes", ("ok",))
     items = data.get("d") or []
     if not isinstance(items, list):
         raise ResponseFormatError("quotes: 'd' is not a list")
@@ -448,7 +359,7 @@ def parse_quote_batch(
     if type(data) is dict and (status == "ok" or (status == "error" and _has_items(data))):
         body = data  # "error" with items: the server's way of saying that none was quoted
     else:
-        body = _check_status(data, "quotes", ("ok",))
+        body = check_status(data, "quotes", ("ok",))
     items = body.get("d") or []
     if not isinstance(items, list):
         raise ResponseFormatError("quotes: 'd' is not a list")

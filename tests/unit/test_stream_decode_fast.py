@@ -12,7 +12,8 @@ from typing import Any
 import orjson
 import pytest
 
-from aries_async.models import events
+from aries_async.models._market_events import convert_quote_prices
+from aries_async.models._wire import UNSET
 from aries_async.models.events import (
     GreeksUpdate,
     Level2Update,
@@ -105,7 +106,7 @@ def test_a_frame_of_quotes_converts_their_prices_once_in_one_batch() -> None:
         # already converted by the decoder, before any read
         assert quote._cache[index["bid_price"]] == Decimal(repr(bid))
         assert quote._cache[index["ask_price"]] == Decimal(repr(ask))
-        assert quote._cache[index["bid_size"]] is events._UNSET  # other fields stay lazy
+        assert quote._cache[index["bid_size"]] is UNSET  # other fields stay lazy
         assert quote.bid_price is quote.bid_price
         assert quote.ask_price == Decimal(repr(ask))
         assert quote.bid_size == 100
@@ -121,7 +122,7 @@ def test_quotes_whose_prices_are_not_floats_are_left_to_lazy_reads() -> None:
         ]
     )
     a, b, c, d = Decoder().feed(frame)
-    assert a._cache[QuoteUpdate._lazy_slots["bid_price"]] is events._UNSET
+    assert a._cache[QuoteUpdate._lazy_slots["bid_price"]] is UNSET
     assert (a.bid_price, a.ask_price) == (Decimal("189.49"), Decimal("189.51"))
     assert (b.bid_price, b.ask_price) == (Decimal(7), Decimal("8.25"))
     assert (c.bid_price, c.ask_price) == (None, None)
@@ -138,7 +139,7 @@ def test_each_quote_of_a_mixed_frame_gets_its_own_prices() -> None:
         UnknownEvent(raw={"type": "x"}),
         QuoteUpdate("C", {"bidPrice": 1e-07, "askPrice": 1e22}),
     ]
-    events._convert_quote_prices(messages)
+    convert_quote_prices(messages)
     bid, ask = QuoteUpdate._lazy_slots["bid_price"], QuoteUpdate._lazy_slots["ask_price"]
     cached = [(m._cache[bid], m._cache[ask]) for m in messages if type(m) is QuoteUpdate]
     assert cached == [
@@ -146,7 +147,7 @@ def test_each_quote_of_a_mixed_frame_gets_its_own_prices() -> None:
         (Decimal("3.25"), Decimal("4.125")),
         (Decimal("1E-7"), Decimal("1E+22")),
     ]
-    assert messages[1]._cache[TradeUpdate._lazy_slots["last_price"]] is events._UNSET
+    assert messages[1]._cache[TradeUpdate._lazy_slots["last_price"]] is UNSET
 
 
 def test_a_batch_with_an_infinite_price_leaves_it_to_the_lazy_read() -> None:
@@ -154,7 +155,7 @@ def test_a_batch_with_an_infinite_price_leaves_it_to_the_lazy_read() -> None:
         QuoteUpdate("A", {"bidPrice": 1.5, "askPrice": 2.5}),
         QuoteUpdate("B", {"bidPrice": float("inf"), "askPrice": 3.5}),
     ]
-    events._convert_quote_prices(quotes)
+    convert_quote_prices(quotes)
     assert (quotes[0].bid_price, quotes[0].ask_price) == (Decimal("1.5"), Decimal("2.5"))
     assert (quotes[1].bid_price, quotes[1].ask_price) == (None, Decimal("3.5"))
 
@@ -371,10 +372,10 @@ def test_a_read_of_one_line_frames_converts_their_prices_in_one_batch() -> None:
     frames = [_quote_line(f"S{i}", bid, ask).encode() for i, (bid, ask) in enumerate(prices)]
     index = QuoteUpdate._lazy_slots
     (alone,) = Decoder().feed(frames[0])  # one quote: left to the lazy read
-    assert alone._cache[index["bid_price"]] is events._UNSET
+    assert alone._cache[index["bid_price"]] is UNSET
     quotes = Decoder().feed_many(frames)
     for quote, (bid, ask) in zip(quotes, prices, strict=True):
         assert quote._cache[index["bid_price"]] == Decimal(repr(bid))  # before any read
         assert quote._cache[index["ask_price"]] == Decimal(repr(ask))
-        assert quote._cache[index["bid_size"]] is events._UNSET
+        assert quote._cache[index["bid_size"]] is UNSET
         assert (quote.bid_price, quote.ask_price) == (Decimal(repr(bid)), Decimal(repr(ask)))

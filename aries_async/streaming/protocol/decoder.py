@@ -11,6 +11,8 @@ from typing import Any
 import orjson
 
 from aries_async.models._converter import converter, structure
+from aries_async.models._market_events import convert_quote_prices
+from aries_async.models._wire import wire_factory
 from aries_async.models.accounts import Balance, Position
 from aries_async.models.events import (
     AccountSnapshot,
@@ -31,8 +33,6 @@ from aries_async.models.events import (
     TimeAndSalesUpdate,
     TradeUpdate,
     UnknownEvent,
-    _convert_quote_prices,
-    _wire_factory,
 )
 from aries_async.models.orders import Order
 
@@ -56,9 +56,9 @@ def prepare_account_decoding() -> None:
 
 
 _Factory = Callable[[str, Mapping[str, Any], Any], Any]
-_quote, _trade = _wire_factory(QuoteUpdate), _wire_factory(TradeUpdate)
-_time_and_sales, _level2 = _wire_factory(TimeAndSalesUpdate), _wire_factory(Level2Update)
-_greeks = _wire_factory(GreeksUpdate)
+_quote, _trade = wire_factory(QuoteUpdate), wire_factory(TradeUpdate)
+_time_and_sales, _level2 = wire_factory(TimeAndSalesUpdate), wire_factory(Level2Update)
+_greeks = wire_factory(GreeksUpdate)
 
 # payload.type -> the model's fast constructor (one dict lookup instead of a chain of tests)
 _UPDATE_TYPES: dict[str, _Factory] = {
@@ -113,7 +113,7 @@ class Decoder:
         """Decode one frame; never raises for bad content."""
         out = self._decode(frame)
         if len(out) > 1:  # for a single quote, converting on read costs less
-            _convert_quote_prices(out)
+            convert_quote_prices(out)
         return out
 
     def _decode(self, frame: str | bytes) -> list[Any]:
@@ -191,7 +191,7 @@ class Decoder:
         for frame in frames:
             out += decode(frame)
         if len(out) > 1:
-            _convert_quote_prices(out)
+            convert_quote_prices(out)
         return out
 
     def _slow(self, frame: str | bytes) -> list[Any]:

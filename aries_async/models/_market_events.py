@@ -1,0 +1,313 @@
+"""Market-data stream updates (websocket.md section 3), served by
+:mod:`aries_async.models.events`: see its docstring for how values are converted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from aries_async.models._values import number_decimal, numbers_decimals
+from aries_async.models._wire import (
+    LazyWire,
+    Wire,
+    lazy,
+    lazy_field,
+    lazy_fields,
+    to_int,
+    to_str,
+    to_time,
+)
+
+__all__ = [
+    "BookLevel",
+    "ExchangeQuote",
+    "GreeksUpdate",
+    "Level2Update",
+    "MarketDataUpdate",
+    "MarketStatusUpdate",
+    "QuoteUpdate",
+    "TimeAndSalesUpdate",
+    "TradeUpdate",
+    "convert_quote_prices",
+]
+
+
+@lazy_fields
+@attrs.frozen(slots=True, weakref_slot=False)
+class QuoteUpdate(LazyWire):
+    """A quote (top of book) update for one symbol.
+
+    Example:
+        >>> q = QuoteUpdate("AAPL", {"bidPrice": 189.49, "askPrice": 189.51})
+        >>> q.bid_price, q.ask_price, q.bid_size
+        (Decimal('189.49'), Decimal('189.51'), None)
+
+    Attributes:
+        symbol: the ticker or OSI option symbol.
+        data: the wire ``data`` object, unchanged (treat it as read-only).
+        timestamp_ms: the envelope timestamp (Unix ms), when sent.
+    """
+
+    bid_price = lazy_field("bidPrice", number_decimal, "``bidPrice``.")
+    ask_price = lazy_field("askPrice", number_decimal, "``askPrice``.")
+    bid_size = lazy_field("bidSize", to_int, "``bidSize``.")
+    ask_size = lazy_field("askSize", to_int, "``askSize``.")
+    bid_exchange = lazy_field("bidExchange", to_str, "``bidExchange``.")
+    ask_exchange = lazy_field("askExchange", to_str, "``askExchange``.")
+    bid_change = lazy_field("bidChange", number_decimal, "``bidChange``.")
+    ask_change = lazy_field("askChange", number_decimal, "``askChange``.")
+
+    @lazy
+    def mid_price(self) -> Decimal | None:
+        """``midPrice`` when sent, else the midpoint of bid and ask when both are known."""
+        mid = number_decimal(self.data.get("midPrice"))
+        if mid is None and self.bid_price is not None and self.ask_price is not None:
+            mid = (self.bid_price + self.ask_price) / 2
+        return mid
+
+    @lazy
+    def spread(self) -> Decimal | None:
+        """``spread`` when sent, else ask minus bid when both are known."""
+        value = number_decimal(self.data.get("spread"))
+        if value is None and self.bid_price is not None and self.ask_price is not None:
+            value = self.ask_price - self.bid_price
+        return value
+
+    quote_time = lazy_field(
+        "quoteTimestamp", to_time, "``quoteTimestamp`` (exchange time) as aware UTC."
+    )
+
+    def merged(self, newer: QuoteUpdate) -> QuoteUpdate:
+        """``newer`` with the fields it did not send taken from ``self`` (partial updates)."""
+        if newer.data.keys() >= self.data.keys():
+            return newer
+        return QuoteUpdate(newer.symbol, {**self.data, **newer.data}, newer.timestamp_ms)
+
+
+_BID, _ASK = QuoteUpdate._lazy_slots["bid_price"], QuoteUpdate._lazy_slots["ask_price"]
+
+
+def convert_quote_prices(messages: list[Any]) -> None:
+    """Converts the bid and ask prices of the quotes of one frame or socket read, in one batch.
+
+    The prices of nearly every quote are read, so the decoder converts them per batch rather
+    than per field, with :func:`~aries_async.models._values.numbers_decimals` (one call in C
+    for the batch instead of a Python call per price). The Decimals are the ones a lazy read
+    gives, stored in the same cache, so a read still hands out one object. Other fields, and
+    prices that are not floats, are still converted on first read; so is every price of a
+    batch that holds an inf or a nan.
+    """
+    floats: list[float] = []
+    caches: list[list[Any]] = []
+    for message in messages:
+        if type(message) is QuoteUpdate:
+            data = message.data
+            bid = data.get("bidPrice")
+            ask = data.get("askPrice")
+            if type(bid) is float and type(ask) is float:
+                floats.append(bid)
+                floats.append(ask)
+                caches.append(message._cache)
+    if not caches:
+        return
+    values = numbers_decimals(floats)
+    if values is None:
+        return
+    prices = iter(values)
+    # two values per cache, bid then ask (zip's strict= keyword costs more than the loop)
+    for cache, bid_value, ask_value in zip(caches, prices, prices):  # noqa: B905
+        cache[_BID] = bid_value
+        cache[_ASK] = ask_value
+
+
+@lazy_fields
+@attrs.frozen(slots=True, weakref_slot=False)
+class TradeUpdate(LazyWire):
+    """A last-trade update for one symbol (indices send only the price fields).
+
+    Attributes:
+        symbol: the ticker.
+        data: the wire ``data`` object, unchanged.
+        timestamp_ms: the envelope timestamp (Unix ms), when sent.
+    """
+
+    @lazy
+    def last_price(self) -> Decimal | None:
+        """``lastPrice`` (falls back to ``price``)."""
+        value = number_decimal(self.data.get("lastPrice"))
+        return value if value is not None else number_decimal(self.data.get("price"))
+
+    @lazy
+    def price(self) -> Decimal | None:
+        """``price`` of this trade (falls back to ``lastPrice``)."""
+        value = number_decimal(self.data.get("price"))
+        return value if value is not None else number_decimal(self.data.get("lastPrice"))
+
+    size = lazy_field("size", to_int, "``size``.")
+    total_volume = lazy_field("totalVolume", to_int, "``totalVolume``.")
+    tick_volume = lazy_field("tickVolume", to_int, "``tickVolume``.")
+    open_price = lazy_field("openPrice", number_decimal, "``openPrice``.")
+    high_price = lazy_field("highPrice", number_decimal, "``highPrice``.")
+    low_price = lazy_field("lowPrice", number_decimal, "``lowPrice``.")
+    net_change = lazy_field("netChange", number_decimal, "``netChange``.")
+    previous_close_price = lazy_field(
+        "previousClosePrice", number_decimal, "``previousClosePrice``."
+    )
+    tick = lazy_field("tick", to_str, "``tick`` (``+``, ``-``, ``=``).")
+    trade_seq = lazy_field("tradeSeq", to_int, "``tradeSeq`` (exchange sequence).")
+    trade_exchange = lazy_field("tradeExchange", to_str, "``tradeExchange``.")
+    trade_time = lazy_field("tradeTimestamp", to_time, "``tradeTimestamp`` as aware UTC.")
+
+    def merged(self, newer: TradeUpdate) -> TradeUpdate:
+        """``newer`` with the fields it did not send taken from ``self``."""
+        if newer.data.keys() >= self.data.keys():
+            return newer
+        return TradeUpdate(newer.symbol, {**self.data, **newer.data}, newer.timestamp_ms)
+
+
+@lazy_fields
+@attrs.frozen(slots=True, weakref_slot=False)
+class TimeAndSalesUpdate(LazyWire):
+    """One time-and-sales print (the wire sends every value as a string)."""
+
+    price = lazy_field("price", number_decimal, "``price``.")
+    size = lazy_field("size", to_int, "``size``.")
+    tick = lazy_field("tick", to_str, "``tick``.")
+    trade_seq = lazy_field("tradeSeq", to_int, "``tradeSeq``.")
+    trade_exchange = lazy_field("tradeExchange", to_str, "``tradeExchange``.")
+    trade_time = lazy_field("tradeTimestamp", to_time, "``tradeTimestamp`` as aware UTC.")
+
+
+@attrs.frozen(kw_only=True)
+class BookLevel:
+    """One ``orderBook`` row ``askSize:price:bidSize``."""
+
+    price: Decimal
+    ask_size: int
+    bid_size: int
+
+
+@attrs.frozen(kw_only=True)
+class ExchangeQuote:
+    """One ``quotes`` row ``exchange:askPrice:askSize:bidPrice:bidSize``."""
+
+    exchange: str
+    ask_price: Decimal | None
+    ask_size: int | None
+    bid_price: Decimal | None
+    bid_size: int | None
+
+
+def _rows(value: Any) -> list[list[str]]:
+    if not isinstance(value, list):
+        return []
+    return [str(row).split(":") for row in value if isinstance(row, str)]
+
+
+@lazy_fields
+@attrs.frozen(slots=True, weakref_slot=False)
+class Level2Update(LazyWire):
+    """A level 2 (order book) update. Level 2 has no snapshot on subscribe (websocket.md 3.6).
+
+    Rows that do not have the documented colon-separated shape are skipped.
+    """
+
+    @lazy
+    def order_book(self) -> tuple[BookLevel, ...]:
+        """``orderBook`` rows, parsed."""
+        out: list[BookLevel] = []
+        for row in _rows(self.data.get("orderBook")):
+            if len(row) != 3:
+                continue
+            price, ask, bid = number_decimal(row[1]), to_int(row[0]), to_int(row[2])
+            if price is None or ask is None or bid is None:
+                continue
+            out.append(BookLevel(price=price, ask_size=ask, bid_size=bid))
+        return tuple(out)
+
+    @lazy
+    def quotes(self) -> tuple[ExchangeQuote, ...]:
+        """``quotes`` rows (per-exchange touch), parsed."""
+        out: list[ExchangeQuote] = []
+        for row in _rows(self.data.get("quotes")):
+            if len(row) != 5:
+                continue
+            out.append(
+                ExchangeQuote(
+                    exchange=row[0],
+                    ask_price=number_decimal(row[1]),
+                    ask_size=to_int(row[2]),
+                    bid_price=number_decimal(row[3]),
+                    bid_size=to_int(row[4]),
+                )
+            )
+        return tuple(out)
+
+
+@lazy_fields
+@attrs.frozen(slots=True, weakref_slot=False)
+class GreeksUpdate(LazyWire):
+    """Option greeks for one OSI symbol (key names beyond the five greeks are [UNKNOWN])."""
+
+    delta = lazy_field("delta", number_decimal, "``delta``.")
+    gamma = lazy_field("gamma", number_decimal, "``gamma``.")
+    theta = lazy_field("theta", number_decimal, "``theta``.")
+    vega = lazy_field("vega", number_decimal, "``vega``.")
+    rho = lazy_field("rho", number_decimal, "``rho``.")
+
+    @lazy
+    def implied_volatility(self) -> Decimal | None:
+        """``impliedVolatility`` (also read from ``iv``)."""
+        value = number_decimal(self.data.get("impliedVolatility"))
+        return value if value is not None else number_decimal(self.data.get("iv"))
+
+
+@attrs.frozen(slots=True, weakref_slot=False)
+class MarketStatusUpdate(Wire):
+    """The ``marketStatus`` push: once after auth, then whenever a field changes.
+
+    Venue maps are open (``exchanges``, ``currencies``, ``indicesGroups`` keep unknown keys).
+    """
+
+    data: Mapping[str, Any] = attrs.field(repr=False)
+    timestamp_ms: int | None = attrs.field(default=None, repr=False)
+    symbol: str = attrs.field(default="", repr=False)
+
+    @property
+    def market(self) -> str | None:
+        """``market`` (``open``, ``closed``...)."""
+        return to_str(self.data.get("market"))
+
+    @property
+    def is_open(self) -> bool:
+        """Whether ``market`` says ``open``."""
+        return (self.market or "").lower() == "open"
+
+    @property
+    def early_hours(self) -> bool:
+        """``earlyHours``."""
+        return bool(self.data.get("earlyHours"))
+
+    @property
+    def after_hours(self) -> bool:
+        """``afterHours``."""
+        return bool(self.data.get("afterHours"))
+
+    @property
+    def exchanges(self) -> Mapping[str, str]:
+        """``exchanges``: venue -> status."""
+        value = self.data.get("exchanges")
+        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+    @property
+    def server_time(self) -> datetime | None:
+        """``serverTime``."""
+        return to_time(self.data.get("serverTime"))
+
+
+MarketDataUpdate = QuoteUpdate | TradeUpdate | TimeAndSalesUpdate | Level2Update | GreeksUpdate
+"""A per-symbol market-data update."""

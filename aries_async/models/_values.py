@@ -1,0 +1,169 @@
+"""Wire numbers as ``Decimal``: the one conversion every model uses.
+
+Market data sends JSON numbers; a float becomes the ``Decimal`` of its shortest text, the digits
+``repr`` writes (``189.49`` -> ``Decimal("189.49")``, never ``189.4900000000000090...``).
+:func:`number_decimal` converts one value and :func:`numbers_decimals` a list of them in one
+go; :func:`parse_decimal` is the strict form for REST models, which refuses what is not a number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Context, Decimal, InvalidOperation
+from typing import Any
+
+import orjson
+
+from aries_async.errors import ResponseFormatError
+
+__all__ = [
+    "EXACT",
+    "LazyNumber",
+    "float_decimal",
+    "json_number",
+    "number_decimal",
+    "numbers_decimals",
+    "parse_decimal",
+    "response_decimal",
+]
+
+EXACT = Context()
+"""A decimal context for converting wire numbers without looking up (and, in every new asyncio
+task, creating) the current one on each call: ``Decimal(value, EXACT)`` for an int or a
+float's text, ``EXACT.create_decimal(text)`` for the shortest text of a float (at most 17
+digits, a float's exponent, so its 28 digits never round). Either gives exactly the Decimal
+that ``Decimal(text)`` gives."""
+
+_create = EXACT.create_decimal
+_dumps = orjson.dumps
+
+
+def float_decimal(value: float) -> Decimal | None:
+    """A float as ``Decimal``; None for inf and nan.
+
+    orjson writes a float as the shortest text that reads back as the same float, which is
+    what ``repr`` writes (same digits; at most the exponent is spelled differently, ``1e-05``
+    against ``0.00001``), so the Decimal is the one ``Decimal(repr(value))`` gives: same
+    digits, same exponent, in about a quarter of the time of ``repr``.
+    """
+    try:
+        return _create(_dumps(value).decode())
+    except InvalidOperation:  # inf or nan, which orjson writes as null
+        return None
+
+
+def number_decimal(value: Any) -> Decimal | None:
+    """A market-data value as ``Decimal``, tolerantly: a JSON number, or a decimal string as
+    some messages send; None for ``""``, inf, nan and anything that is not a number."""
+    kind = type(value)
+    if kind is float:
+        return float_decimal(value)
+    if kind is int:
+        return Decimal(value, EXACT)
+    if kind is str:
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation:
+            return None
+        return result if result.is_finite() else None
+    if isinstance(value, str):
+        return number_decimal(str(value))
+    if isinstance(value, float):
+        return float_decimal(float(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(int(value), EXACT)
+    return None
+
+
+def numbers_decimals(numbers: Sequence[object]) -> list[Decimal | None] | None:
+    """Every value of ``numbers`` as :func:`number_decimal` gives it, converted in one go, or
+    None unless each is None, an int or a finite float (what JSON numbers decode to).
+
+    orjson writes the numbers as their shortest text, all at once in C, and the context builds
+    every ``Decimal`` from its text: one call for the batch instead of a Python call per value.
+    ``null`` parts are the ``None`` values, unless there are more of them than ``None`` values
+    (NaN and infinity are written as ``null`` too). Anything else that is not a JSON number (a
+    string, a boolean, an object) is written as text that is not a decimal number, which the
+    context refuses; the caller then converts (or refuses) the values one by one.
+    """
+    try:
+        text = _dumps(numbers).decode()
+    except orjson.JSONEncodeError:  # a Decimal, an int beyond 64 bits...
+        return None
+    parts = text[1:-1].split(",")
+    if len(parts) != len(numbers):  # a string or a list holding a comma
+        return None
+    # Exact: a float's shortest text has at most 17 digits and orjson's ints at most 20, so the
+    # 28-digit context never rounds.
+    try:
+        if "null" not in text:
+            return list(map(_create, parts))
+        if text.count("null") != numbers.count(None):
+            return None  # NaN or an infinity
+        return [None if part == "null" else _create(part) for part in parts]
+    except (InvalidOperation, ValueError):  # not a number: a string, true, {}...
+        return None
+
+
+def json_number(value: Decimal) -> int | float:
+    """A ``Decimal`` as the JSON number the market-data endpoints send."""
+    if value == value.to_integral_value() and abs(value) < 10**15:
+        return int(value)
+    return float(value)
+
+
+def parse_decimal(value: object) -> Decimal | None:
+    """Turn a wire number (decimal string, int or float) into a ``Decimal``; ``""``/None -> None.
+
+    Raises:
+        ValueError: the value is not a number.
+    """
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"not a decimal number: {value!r}")
+    if isinstance(value, str) and not value.strip():
+        return None
+    number = number_decimal(value)
+    if number is None:
+        try:
+            Decimal(value.strip() if isinstance(value, str) else value)
+        except InvalidOperation:
+            raise ValueError(f"not a decimal number: {value!r}") from None
+        raise ValueError(f"not a finite decimal number: {value!r}")
+    return number
+
+
+def response_decimal(value: object, what: str) -> Decimal | None:
+    """:func:`parse_decimal` for a market-data answer: a value that is not a number is a
+    :class:`~aries_async.errors.ResponseFormatError` naming ``what``."""
+    try:
+        return parse_decimal(value)
+    except ValueError as exc:
+        raise ResponseFormatError(f"{what}: {exc}") from None
+
+
+class LazyNumber:
+    """A model's number converted on first read (with :func:`number_decimal`), then kept in
+    the instance dict.
+
+    The wire values wait, unconverted, in a tuple stored in the instance dict under
+    ``wire_key``; this descriptor reads the one at ``index``. A non-data descriptor: once the
+    instance dict holds the name (a model built by its constructor, or one read before),
+    Python finds the value there and never calls this. A number sent as null or not sent at
+    all reads as None.
+    """
+
+    __slots__ = ("_index", "_name", "_wire_key")
+
+    def __init__(self, name: str, wire_key: str, index: int) -> None:
+        self._name = name
+        self._wire_key = wire_key
+        self._index = index
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        fields = instance.__dict__
+        number = fields[self._name] = number_decimal(fields[self._wire_key][self._index])
+        return number
