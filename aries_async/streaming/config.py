@@ -41,7 +41,7 @@ class StreamConfig:
         backoff_jitter: fraction of randomness (0.2: each delay is 80% to 100% of nominal,
             the rule of HTTP retries; see :attr:`retry_policy`).
         backoff_reset_after: a connection that stayed up this long resets the backoff, as one
-            that delivered data does (every reconnect waits at least ``backoff_initial``).
+            that delivered data does (every reconnect still waits the first delay).
         market_buffer: per market-data consumer, updates queued before conflation starts.
         account_buffer: per account consumer, events queued before
             :class:`~aries_async.errors.StreamOverflowError` (account events are never dropped).
