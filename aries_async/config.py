@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable, Mapping
 
@@ -48,7 +49,9 @@ PRODUCTION = Endpoints()
 
 @attrs.frozen(kw_only=True)
 class RetryPolicy:
-    """When and how long to retry idempotent calls.
+    """When and how long to retry: the one backoff of HTTP retries, stream reconnects
+    (:attr:`StreamConfig.retry_policy <aries_async.streaming.StreamConfig.retry_policy>`) and
+    the account stream's order lookups. :meth:`delay` is its one backoff rule.
 
     Attributes:
         max_attempts: total attempts including the first (1 disables retries).
@@ -67,6 +70,26 @@ class RetryPolicy:
     jitter: float = 0.25
     retry_after_cap: float = 30.0
     retry_statuses: frozenset[int] = frozenset({408, 429, 500, 502, 503, 504})
+
+    def delay(self, attempt: int, rand: float) -> float:
+        """The wait before retry number ``attempt`` (1: the first retry), ``rand`` uniform in
+        [0, 1): ``initial_backoff * multiplier ** (attempt - 1)``, at most ``max_backoff``,
+        shortened by up to ``jitter`` of itself.
+
+        Jitter only shortens a wait, so ``max_backoff`` bounds every one of them.
+
+        Example:
+            >>> policy = RetryPolicy(initial_backoff=1.0, max_backoff=8.0, jitter=0.25)
+            >>> [policy.delay(n, 0.0) for n in range(1, 6)], policy.delay(1, 0.5)
+            ([1.0, 2.0, 4.0, 8.0, 8.0], 0.875)
+        """
+        if self.initial_backoff <= 0:
+            return 0.0
+        try:
+            growth = float(self.multiplier) ** (attempt - 1)
+        except OverflowError:  # after a thousand failures in a row (a stream that never gives up)
+            growth = math.inf
+        return min(self.max_backoff, self.initial_backoff * growth) * (1.0 - self.jitter * rand)
 
 
 def scope_names(scopes: str | Iterable[str]) -> tuple[str, ...]:

@@ -1,13 +1,16 @@
 """The one place that decides whether a failed call is retried, and how long to wait first.
 
-Pure logic: it takes the failure and the attempt number and returns data. The transport wraps
-calls in tenacity with these functions; the sleep is injectable so tests never wait.
+Pure logic: it takes the failure and the attempt number and returns data. The transport and the
+account stream's order lookups run their retries in tenacity with these functions (the waits
+are :meth:`RetryPolicy.delay`, the one backoff rule, which stream reconnects use too); the sleep
+is injectable so tests never wait.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from aries_async.config import RetryPolicy
 from aries_async.errors import (
@@ -17,7 +20,10 @@ from aries_async.errors import (
     RequestTimeoutError,
 )
 
-__all__ = ["backoff_delay", "retry_delay", "should_retry"]
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
+
+__all__ = ["backoff_wait", "retry_delay", "should_retry"]
 
 
 def should_retry(error: BaseException, *, idempotent: bool, policy: RetryPolicy) -> bool:
@@ -41,12 +47,15 @@ def should_retry(error: BaseException, *, idempotent: bool, policy: RetryPolicy)
     return False
 
 
-def backoff_delay(
-    attempt: int, policy: RetryPolicy, rand: Callable[[], float] = random.random
-) -> float:
-    """Exponential backoff with jitter for retry number ``attempt`` (1 = first retry)."""
-    base = min(policy.max_backoff, policy.initial_backoff * policy.multiplier ** (attempt - 1))
-    return base * (1.0 - policy.jitter * rand())
+def backoff_wait(
+    policy: RetryPolicy, rand: Callable[[], float] = random.random
+) -> Callable[[RetryCallState], float]:
+    """A tenacity ``wait`` that waits :meth:`RetryPolicy.delay` after each failed attempt."""
+
+    def wait(state: RetryCallState) -> float:
+        return policy.delay(state.attempt_number, rand())
+
+    return wait
 
 
 def retry_delay(
@@ -58,4 +67,4 @@ def retry_delay(
     """Seconds before the next attempt: ``Retry-After`` when the server sent it, else backoff."""
     if isinstance(error, RateLimitError) and error.retry_after is not None:
         return min(error.retry_after, policy.retry_after_cap)
-    return backoff_delay(attempt, policy, rand)
+    return policy.delay(attempt, rand())

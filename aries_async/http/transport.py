@@ -101,8 +101,10 @@ class Transport:
         self._targets: dict[tuple[str, str], yarl.URL] = {}
         self._max_body = config.max_response_bytes
         self._budget = config.timeout
-        self._first_timeout: Any = (
-            _SESSION_TIMEOUT
+        # The first attempt of a call with the default timeout: the session's own timeout
+        # (the one we create ours with, or the one of the session given to us).
+        self._first_timeout = (
+            (session.timeout if session is not None else _session_timeout(config))
             if config.attempt_timeout is None
             else _client_timeout(
                 min(config.timeout, config.attempt_timeout), config.connect_timeout
@@ -137,7 +139,7 @@ class Transport:
                 connector=connector,
                 headers={"User-Agent": self._config.user_agent, "Accept": "application/json"},
                 json_serialize=lambda obj: orjson.dumps(obj).decode(),
-                timeout=_client_timeout(self._config.timeout, self._config.connect_timeout),
+                timeout=_session_timeout(self._config),
             )
             self._own_session = True
         return self._session
@@ -182,7 +184,7 @@ class Transport:
         # A plain function returning the first attempt's coroutine: one coroutine fewer for
         # every resumption of the request to pass through.
         if deadline is not None:
-            attempt_timeout: Any = self._remaining(deadline, method, url)
+            attempt_timeout = self._remaining(deadline, method, url)
         elif timeout is None:
             attempt_timeout = self._first_timeout
             deadline = self._monotonic() + self._budget
@@ -229,7 +231,7 @@ class Transport:
         data: Mapping[str, str] | None,
         headers: Mapping[str, str] | None,
         header_factory: HeaderFactory | None,
-        timeout: Any,
+        timeout: aiohttp.ClientTimeout,
         deadline: float,
         idempotent: bool | None,
     ) -> Response:
@@ -366,7 +368,7 @@ class Transport:
         url: str,
         idempotent: bool,
         deadline: float,
-        again: Callable[[Any, float, None], Awaitable[Response]],
+        again: Callable[[aiohttp.ClientTimeout, float, None], Awaitable[Response]],
     ) -> Response:
         """Attempts 2.. under tenacity, after ``first`` (a retryable failure) ended attempt 1.
 
@@ -445,9 +447,6 @@ class Transport:
 _TARGETS = 1024
 """How many parsed URLs with a query string a transport keeps (about 600 bytes each)."""
 
-_SESSION_TIMEOUT: Any = aiohttp.helpers.sentinel
-"""Tells aiohttp to use the session's timeout (``config.timeout``)."""
-
 
 @functools.lru_cache(maxsize=64)
 def _client_timeout(total: float, connect: float) -> aiohttp.ClientTimeout:
@@ -460,6 +459,11 @@ def _client_timeout(total: float, connect: float) -> aiohttp.ClientTimeout:
     request, pooled connection or not.
     """
     return aiohttp.ClientTimeout(total=total, sock_connect=min(connect, total))
+
+
+def _session_timeout(config: ClientConfig) -> aiohttp.ClientTimeout:
+    """The timeout of the session we create: the call's budget, the connect timeout in it."""
+    return _client_timeout(config.timeout, config.connect_timeout)
 
 
 def _path(url: str) -> str:

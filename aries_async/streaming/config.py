@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from aries_async.config import RetryPolicy
 from aries_async.errors import ConfigurationError
 
 __all__ = ["StreamConfig"]
@@ -37,9 +38,10 @@ class StreamConfig:
         backoff_initial: the first reconnect delay, seconds.
         backoff_max: the cap of one delay.
         backoff_multiplier: growth factor per consecutive failure.
-        backoff_jitter: fraction of randomness (0.2: each delay is 80% to 120% of nominal).
+        backoff_jitter: fraction of randomness (0.2: each delay is 80% to 100% of nominal,
+            the rule of HTTP retries; see :attr:`retry_policy`).
         backoff_reset_after: a connection that stayed up this long resets the backoff, as one
-            that delivered data does (every reconnect waits at least ``backoff_initial``).
+            that delivered data does (every reconnect still waits the first delay).
         market_buffer: per market-data consumer, updates queued before conflation starts.
         account_buffer: per account consumer, events queued before
             :class:`~aries_async.errors.StreamOverflowError` (account events are never dropped).
@@ -89,3 +91,16 @@ class StreamConfig:
         for name in ("market_buffer", "account_buffer", "status_buffer", "subscribe_batch"):
             if getattr(self, name) < 1:
                 raise ConfigurationError(f"StreamConfig.{name} must be at least 1")
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The ``backoff_*`` settings as the :class:`~aries_async.config.RetryPolicy` whose
+        :meth:`~aries_async.config.RetryPolicy.delay` spaces reconnects and order lookups (its
+        attempt limit and statuses are the HTTP client's; a stream counts attempts with
+        :attr:`max_attempts`)."""
+        return RetryPolicy(
+            initial_backoff=self.backoff_initial,
+            max_backoff=self.backoff_max,
+            multiplier=self.backoff_multiplier,
+            jitter=self.backoff_jitter,
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -17,11 +17,14 @@ from aries_async.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from aries_async.http.retry import backoff_wait
 from aries_async.models.events import OrderEvent
 from aries_async.models.orders import Order, OrderAck, OrderStatus
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.mirror import AccountMirror
-from aries_async.streaming.protocol import Backoff
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
 
 __all__ = [
     "OrderLookup",
@@ -99,7 +102,7 @@ class Reconciler:
         account_id: the account.
         mirror: the stream's account mirror.
         attempts: failed lookups in a row before the orders are reported unknown.
-        config: its backoff spaces the attempts.
+        config: its :attr:`~StreamConfig.retry_policy` spaces the attempts.
         sleep, rand: as the stream was given them.
         publish: publishes an event to the stream's consumers.
         give_up: reports orders as of unknown state, with the reason.
@@ -134,45 +137,54 @@ class Reconciler:
     async def run(self) -> None:
         """Look up every pending order until none is left (orders that vanish during a
         lookup are taken by the next one); failures back off like reconnects."""
-        backoff = Backoff.from_config(self._config)
-        failures = 0
+        # Imported here: tenacity is only needed once a stream has missed orders.
+        from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+
         while self._mirror.pending:
-            batch = dict(self._mirror.pending)
+            batch: dict[str, Order] = {}
+            retrying = AsyncRetrying(
+                stop=stop_after_attempt(self._attempts),
+                retry=retry_if_exception(_worth_retrying),
+                wait=backoff_wait(self._config.retry_policy, self._rand),
+                sleep=self._sleep,
+                before_sleep=self._log_retry,
+                reraise=True,
+            )
             try:
-                found = list(await self._lookup(self.account_id, list(batch.values())))
-            except Exception as exc:  # reported below: retried, then published as unknown
-                failures += 1
-                # Refused credentials or a bad request will not get better by retrying.
-                final = failures >= self._attempts or isinstance(
-                    exc, (AuthError, AuthenticationError, PermissionDeniedError, ValidationError)
+                async for attempt in retrying:
+                    with attempt:
+                        batch = dict(self._mirror.pending)
+                        found = list(await self._lookup(self.account_id, list(batch.values())))
+            except Exception as exc:  # retried above, now published as unknown
+                self._log_failure(exc, len(batch), retrying.statistics.get("attempt_number"))
+                self._give_up(
+                    {k: v for k, v in batch.items() if k in self._mirror.pending},
+                    f"the order lookup failed: {type(exc).__name__}: {exc}",
                 )
-                log.warning(
-                    "account %s: looking up %d order(s) missed while disconnected failed "
-                    "(%s, attempt %d)%s",
-                    self.account_id,
-                    len(batch),
-                    type(exc).__name__,
-                    failures,
-                    "; reporting them as unknown" if final else "; retrying",
-                )
-                if final:
-                    self._give_up(
-                        {k: v for k, v in batch.items() if k in self._mirror.pending},
-                        f"the order lookup failed: {type(exc).__name__}: {exc}",
-                    )
-                    failures = 0
-                    backoff.failures = 0
-                else:
-                    await self._sleep(backoff.next_delay(self._rand()))
                 continue
-            failures = 0
-            backoff.failures = 0
             result = self._mirror.apply_lookup(batch, found)
             for order in result.updated:
                 self._publish(OrderEvent(order=order, resync=True))
             if result.missing:
                 self._give_up(result.missing, "the order lookup did not find it")
             self._changed()
+
+    def _log_retry(self, state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        self._log_failure(exc, len(self._mirror.pending), state.attempt_number, final=False)
+
+    def _log_failure(
+        self, exc: BaseException | None, orders: int, attempt: int | None, *, final: bool = True
+    ) -> None:
+        log.warning(
+            "account %s: looking up %d order(s) missed while disconnected failed "
+            "(%s, attempt %s)%s",
+            self.account_id,
+            orders,
+            type(exc).__name__,
+            attempt,
+            "; reporting them as unknown" if final else "; retrying",
+        )
 
     async def look_up_unseen(self, cl_ord_id: str, hint: Order) -> Order | None:
         """The current state of an order the stream has not seen; None when the lookup failed
@@ -210,3 +222,11 @@ class Reconciler:
             cl_ord_id=cl_ord_id,
             last_known=hint,
         )
+
+
+def _worth_retrying(exc: BaseException) -> bool:
+    """Whether a failed lookup is tried again: refused credentials or a bad request will not
+    get better by retrying (and a cancellation is not a failure)."""
+    return isinstance(exc, Exception) and not isinstance(
+        exc, (AuthError, AuthenticationError, PermissionDeniedError, ValidationError)
+    )

@@ -12,14 +12,16 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from aries_async.config import RetryPolicy
 from aries_async.models.accounts import Balance, Position
 from aries_async.models.events import AccountSnapshot, BalanceEvent, OrderEvent, PositionEvent
 from aries_async.models.orders import Order
 
 __all__ = ["AccountMirror", "LookupResult", "Resync"]
 
-_RELOOKUP_MAX_DOUBLINGS = 6
-"""An unknown order is looked up again at least once every 2**6 = 64 reconnects."""
+_RELOOKUP = RetryPolicy(initial_backoff=1.0, max_backoff=64.0, multiplier=2.0, jitter=0.0)
+"""Reconnects between lookups of an unknown order: the reconnect backoff's rule, counted in
+reconnects (1, 2, 4 ... 64), without jitter, since reconnects come at jittered times already."""
 
 
 @attrs.frozen
@@ -162,5 +164,5 @@ class AccountMirror:
         if skip:
             self._relookups[cl_ord_id] = (done, skip - 1)
             return False
-        self._relookups[cl_ord_id] = (done + 1, 2 ** min(done, _RELOOKUP_MAX_DOUBLINGS) - 1)
+        self._relookups[cl_ord_id] = (done + 1, int(_RELOOKUP.delay(done + 1, 0.0)) - 1)
         return True

@@ -32,7 +32,11 @@ BACKOFF = StreamConfig(
 
 
 def make(
-    kind: str, sim: Simulator, fake_time: FakeTime, config: StreamConfig = BACKOFF
+    kind: str,
+    sim: Simulator,
+    fake_time: FakeTime,
+    config: StreamConfig = BACKOFF,
+    **extra: Any,
 ) -> MarketStream | AccountStream:
     tokens = Tokens(sim)
     options: dict[str, Any] = {
@@ -40,6 +44,7 @@ def make(
         "invalidate_token": tokens.invalidate,
         "sleep": fake_time.sleep,
         "clock": fake_time.clock,
+        **extra,
     }
     if kind == "market":
         return MarketStream(sim.market_ws_url, tokens, **options)
@@ -77,6 +82,23 @@ async def test_a_server_ending_every_connection_at_once_gets_growing_delays_up_t
         delays = [(await next_disconnect(status, fake_time)).retry_in for _ in range(20)]
     assert delays == [0.5, 1.0, 2.0] + [4.0] * 17
     assert 20 <= hub.connections[kind] <= 21  # one attempt per delay (and one in flight)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_jitter_only_shortens_a_delay_so_the_cap_is_a_cap(
+    kind: str, sim: Simulator, fake_time: FakeTime
+) -> None:
+    """Reconnect delays jitter as HTTP retries do: down by up to ``backoff_jitter`` of the
+    nominal delay, never above it, so ``backoff_max`` bounds every wait."""
+    sim.faults.ws_close_after_accept = True
+    config = StreamConfig(backoff_initial=0.5, backoff_max=4.0, backoff_jitter=0.25)
+    rands = iter([0.75, 0.0] * 10)  # values whose delays are exact in binary
+    stream = make(kind, sim, fake_time, config, rand=lambda: next(rands))
+    status = stream.status()
+    async with stream:
+        delays = [(await next_disconnect(status, fake_time)).retry_in for _ in range(8)]
+    assert max(d or 0.0 for d in delays) <= 4.0
+    assert delays == [0.5 * 0.8125, 1.0, 2.0 * 0.8125, 4.0, 4.0 * 0.8125, 4.0, 4.0 * 0.8125, 4.0]
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import orjson
 import pytest
 
+from aries_async.config import RetryPolicy
 from aries_async.errors import ValidationError
 from aries_async.models.events import (
     AccountSnapshot,
@@ -200,10 +202,11 @@ def test_heartbeat_staleness_without_any_frame() -> None:
 
 
 def test_backoff_grows_caps_jitters_and_resets_after_a_stable_period() -> None:
-    b = Backoff(initial=1, maximum=8, multiplier=2, jitter=0.5, reset_after=60)
-    assert b.next_delay(0.5) == 1
-    assert b.next_delay(0.0) == 1  # 2 * (1 - 0.5)
-    assert b.next_delay(0.999) == pytest.approx(6, rel=0.01)
+    policy = RetryPolicy(initial_backoff=1, max_backoff=8, multiplier=2, jitter=0.5)
+    b = Backoff(policy, reset_after=60)
+    assert b.next_delay(0.5) == 0.75  # 1 * (1 - 0.5 * 0.5): jitter only shortens a delay
+    assert b.next_delay(0.0) == 2
+    assert b.next_delay(0.999) == pytest.approx(2, rel=0.01)  # 4 * (1 - 0.5 * 0.999)
     b.connected(100)
     b.disconnected(120)  # 20 s up: not stable
     assert b.failures == 3
@@ -216,7 +219,8 @@ def test_backoff_grows_caps_jitters_and_resets_after_a_stable_period() -> None:
 def test_backoff_keeps_going_after_thousands_of_failures_in_a_row(initial: float) -> None:
     """The exponent once overflowed a float after about a thousand failures (2 ** 1024),
     which ended the stream's supervisor with OverflowError."""
-    b = Backoff(initial=initial, maximum=30, multiplier=2, jitter=0.0, reset_after=60)
+    policy = RetryPolicy(initial_backoff=initial, max_backoff=30, multiplier=2, jitter=0.0)
+    b = Backoff(policy, reset_after=60)
     delays = [b.next_delay(0.5) for _ in range(3000)]
     assert delays[-1] == (30 if initial else 0)
     assert b.failures == 3000
@@ -238,3 +242,29 @@ def test_a_bad_subscription_is_a_validation_error(
     with pytest.raises(ValidationError, match=message) as info:
         MarketSubscription.build(symbol, channels)
     assert info.value.field == field
+
+
+def test_streams_http_and_lookups_back_off_by_one_rule() -> None:
+    """One policy type and one jitter rule: the stream's backoff settings are a RetryPolicy,
+    and the reconnect delays are the delays an HTTP retry with that policy waits."""
+    from aries_async.http.retry import retry_delay
+    from aries_async.streaming import StreamConfig
+
+    config = StreamConfig(
+        backoff_initial=0.5, backoff_max=4.0, backoff_multiplier=2.0, backoff_jitter=0.2
+    )
+    policy = config.retry_policy
+    assert (policy.initial_backoff, policy.max_backoff, policy.multiplier, policy.jitter) == (
+        0.5,
+        4.0,
+        2.0,
+        0.2,
+    )
+    backoff = Backoff.from_config(config)
+    for attempt, rand in enumerate([0.0, 0.5, 0.999, 0.3, 0.7, 0.0], start=1):
+        delay = backoff.next_delay(rand)
+        assert delay == policy.delay(attempt, rand)
+        assert delay == retry_delay(
+            RuntimeError("down"), attempt, policy, itertools.repeat(rand).__next__
+        )
+    assert RetryPolicy().delay(3, 0.0) == 2.0

@@ -29,3 +29,23 @@ def test_defaults_are_generous_for_size_and_strict_for_blocking() -> None:
     assert config.attempt_timeout is None
     assert config.max_response_bytes == 64 * 2**20
     assert config.offload_parse_bytes == 32 * 2**10
+
+
+def test_the_package_uses_no_private_aiohttp_name() -> None:
+    """aiohttp is used through its public API only: nothing from ``aiohttp.helpers`` (its
+    ``sentinel`` included), which may change in any release."""
+    import ast
+    from pathlib import Path
+
+    import aries_async
+
+    private = []
+    for path in Path(aries_async.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "aiohttp.helpers"
+            ):
+                private.append(f"{path.name}:{node.lineno}")
+            if isinstance(node, ast.Attribute) and ast.unparse(node).startswith("aiohttp.helpers"):
+                private.append(f"{path.name}:{node.lineno}")
+    assert private == []

@@ -1,13 +1,13 @@
 """Keep-alive and reconnect timing, given ``now``: :class:`Heartbeat` (ping schedule, pong
-timeout, staleness watchdog) and :class:`Backoff` (exponential delays with jitter and reset)."""
+timeout, staleness watchdog) and :class:`Backoff` (reconnect delays with reset)."""
 
 from __future__ import annotations
 
 import enum
-import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from aries_async.config import RetryPolicy
     from aries_async.streaming.config import StreamConfig
 
 __all__ = ["Backoff", "Heartbeat", "HeartbeatAction"]
@@ -95,27 +95,23 @@ class Heartbeat:
 
 
 class Backoff:
-    """Exponential reconnect delays with jitter; a healthy connection resets them.
+    """Reconnect delays by :meth:`RetryPolicy.delay <aries_async.config.RetryPolicy.delay>`,
+    counting unhealthy connections in a row; a healthy connection resets them.
+
+    A reconnect loop rather than tenacity: tenacity counts the attempts of one call that either
+    fails or succeeds, while a connection can end well (it delivered data, or stayed up for
+    ``reset_after``) and start the count again, and every end needs its status event.
 
     Example:
-        >>> b = Backoff(initial=1.0, maximum=8.0, multiplier=2.0, jitter=0.0, reset_after=60)
+        >>> from aries_async.config import RetryPolicy
+        >>> policy = RetryPolicy(initial_backoff=1.0, max_backoff=8.0, jitter=0.0)
+        >>> b = Backoff(policy, reset_after=60)
         >>> [b.next_delay(0.5) for _ in range(5)]
         [1.0, 2.0, 4.0, 8.0, 8.0]
     """
 
-    def __init__(
-        self,
-        *,
-        initial: float,
-        maximum: float,
-        multiplier: float,
-        jitter: float,
-        reset_after: float,
-    ) -> None:
-        self.initial = initial
-        self.maximum = maximum
-        self.multiplier = multiplier
-        self.jitter = jitter
+    def __init__(self, policy: RetryPolicy, *, reset_after: float) -> None:
+        self.policy = policy
         self.reset_after = reset_after
         self.failures = 0
         self._connected_at: float | None = None
@@ -123,23 +119,12 @@ class Backoff:
     @classmethod
     def from_config(cls, config: StreamConfig) -> Backoff:
         """The backoff ``config`` describes."""
-        return cls(
-            initial=config.backoff_initial,
-            maximum=config.backoff_max,
-            multiplier=config.backoff_multiplier,
-            jitter=config.backoff_jitter,
-            reset_after=config.backoff_reset_after,
-        )
+        return cls(config.retry_policy, reset_after=config.backoff_reset_after)
 
     def next_delay(self, rand: float) -> float:
         """The delay before the next attempt; ``rand`` is uniform in [0, 1)."""
-        try:
-            growth = float(self.multiplier) ** self.failures
-        except OverflowError:  # after a thousand failures in a row, or so
-            growth = math.inf
-        nominal = min(self.maximum, self.initial * growth) if self.initial > 0 else 0.0
         self.failures += 1
-        return max(0.0, nominal * (1.0 + self.jitter * (2.0 * rand - 1.0)))
+        return self.policy.delay(self.failures, rand)
 
     def connected(self, now: float) -> None:
         """A connection is up (authenticated and subscribed) at ``now``."""
