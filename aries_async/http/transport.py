@@ -14,7 +14,6 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
-import attrs
 import orjson
 import yarl
 from aiohttp import hdrs
@@ -23,10 +22,16 @@ from aries_async.config import ClientConfig
 from aries_async.errors import (
     AriesError,
     ClientClosedError,
-    ConnectionFailedError,
     RequestTimeoutError,
-    ResponseTooLargeError,
     api_error_from_response,
+)
+from aries_async.http.exchange import (
+    Response,
+    client_timeout,
+    failure,
+    path_of,
+    read_capped,
+    session_timeout,
 )
 from aries_async.http.retry import retry_delay, should_retry
 
@@ -48,23 +53,6 @@ Query = Mapping[str, str] | str
 HeaderFactory = Callable[[], "dict[str, str] | Awaitable[Mapping[str, str]]"]
 """Called before every attempt for headers to add (the bearer token): a new dict, or an
 awaitable of the headers when it has to wait for them first."""
-
-
-@attrs.define
-class Response:
-    """A raw HTTP response (treat it as read-only).
-
-    Not frozen: a frozen class sets each field through ``object.__setattr__``, which costs
-    twice as much for an object built on every request.
-    """
-
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        """The body decoded with orjson (None for an empty body)."""
-        return orjson.loads(self.body) if self.body else None
 
 
 class Transport:
@@ -104,11 +92,9 @@ class Transport:
         # The first attempt of a call with the default timeout: the session's own timeout
         # (the one we create ours with, or the one of the session given to us).
         self._first_timeout = (
-            (session.timeout if session is not None else _session_timeout(config))
+            (session.timeout if session is not None else session_timeout(config))
             if config.attempt_timeout is None
-            else _client_timeout(
-                min(config.timeout, config.attempt_timeout), config.connect_timeout
-            )
+            else client_timeout(min(config.timeout, config.attempt_timeout), config.connect_timeout)
         )
         self._closed = False
         self._closing: asyncio.Future[None] | None = None  # set when closed; ends retry waits
@@ -139,7 +125,7 @@ class Transport:
                 connector=connector,
                 headers={"User-Agent": self._config.user_agent, "Accept": "application/json"},
                 json_serialize=lambda obj: orjson.dumps(obj).decode(),
-                timeout=_session_timeout(self._config),
+                timeout=session_timeout(self._config),
             )
             self._own_session = True
         return self._session
@@ -193,7 +179,7 @@ class Transport:
             config = self._config
             if config.attempt_timeout is not None:
                 timeout = min(timeout, config.attempt_timeout)
-            attempt_timeout = _client_timeout(timeout, config.connect_timeout)
+            attempt_timeout = client_timeout(timeout, config.connect_timeout)
         return self._attempt(
             method,
             url,
@@ -216,7 +202,7 @@ class Transport:
         """
         left = deadline - self._monotonic()
         if left <= 0:
-            raise RequestTimeoutError(f"{method} {_path(url)} ran out of time")
+            raise RequestTimeoutError(f"{method} {path_of(url)} ran out of time")
         config = self._config
         if config.attempt_timeout is not None:
             left = min(left, config.attempt_timeout)
@@ -276,23 +262,28 @@ class Transport:
                     ):
                         payload = await resp.read()  # exactly ``length`` bytes
                     else:
-                        payload = await self._read_capped(resp, method, url)
+                        payload = await read_capped(resp, self._max_body, method, url)
                     status = resp.status
                     response_headers = resp.headers
                     reason = resp.reason if status >= 400 else None
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-                raise self._failure(exc, method, url) from exc
+                raise failure(exc, method, url, closed=self._closed) from exc
             except Exception as exc:
                 if not self._closed or isinstance(exc, AriesError):
                     raise
                 # A session closed under a request in flight fails it from inside aiohttp,
                 # with errors that differ by version (3.11: AttributeError on the connector).
-                raise self._failure(exc, method, url) from exc
+                raise failure(exc, method, url, closed=self._closed) from exc
             if log.isEnabledFor(logging.DEBUG):
-                log.debug("%s %s -> %s (%d bytes)", method, _path(url), status, len(payload))
+                log.debug("%s %s -> %s (%d bytes)", method, path_of(url), status, len(payload))
             if status >= 400:
                 raise api_error_from_response(
-                    status, response_headers, payload, reason=reason, method=method, path=_path(url)
+                    status,
+                    response_headers,
+                    payload,
+                    reason=reason,
+                    method=method,
+                    path=path_of(url),
                 )
             return Response(status, response_headers, payload)
         except Exception as exc:
@@ -307,50 +298,6 @@ class Transport:
             self._attempt, method, url, params, json, data, headers, header_factory
         )
         return await self._retry(first, method, url, idempotent, deadline, again)
-
-    def _failure(self, exc: BaseException, method: str, url: str) -> AriesError:
-        """The error of ours for an aiohttp or OS failure of one attempt."""
-        if self._closed:  # close() cut the connection: not a network failure to retry
-            return ClientClosedError(
-                f"{method} {_path(url)}: the client was closed",
-                request_sent=not isinstance(exc, aiohttp.ClientConnectorError),
-            )
-        if isinstance(exc, TimeoutError):
-            return RequestTimeoutError(f"{method} {_path(url)} timed out")
-        if isinstance(exc, aiohttp.ClientConnectorError):
-            # Could not connect: the request was certainly not sent.
-            return ConnectionFailedError(
-                f"{method} {_path(url)}: cannot connect", request_sent=False
-            )
-        return ConnectionFailedError(
-            f"{method} {_path(url)}: connection failed ({type(exc).__name__})"
-        )
-
-    async def _read_capped(self, resp: aiohttp.ClientResponse, method: str, url: str) -> bytes:
-        """The body of a response without a usable ``Content-Length`` (chunked, compressed)
-        or announcing more than the cap, read no further than ``config.max_response_bytes``.
-
-        Raises:
-            ResponseTooLargeError: the body is larger than the cap (the connection is closed).
-        """
-        cap = self._max_body
-        length = resp.content_length
-        size = 0
-        chunks: list[bytes] = []
-        if length is None or length <= cap:
-            async for chunk in resp.content.iter_any():
-                size += len(chunk)
-                if size > cap:
-                    break
-                chunks.append(chunk)
-            else:
-                return b"".join(chunks)
-        resp.close()  # the rest is never read: drop the connection rather than reuse it
-        raise ResponseTooLargeError(
-            f"{method} {_path(url)}: the response body is larger than max_response_bytes={cap}",
-            limit=cap,
-            status=resp.status,
-        )
 
     def _target(self, url: str, query: str) -> yarl.URL:
         """The URL with a ready query string, parsed once: a URL object keeps what aiohttp
@@ -390,7 +337,7 @@ class Transport:
                 return True
             late = self._monotonic() + (state.upcoming_sleep or 0.0) >= deadline
             if late:
-                log.info("giving up %s %s: its timeout would pass", method, _path(url))
+                log.info("giving up %s %s: its timeout would pass", method, path_of(url))
             return late
 
         def _before_sleep(state: RetryCallState) -> None:
@@ -398,7 +345,7 @@ class Transport:
             log.info(
                 "retrying %s %s after %s in %.2fs (attempt %d)",
                 method,
-                _path(url),
+                path_of(url),
                 type(exc).__name__,
                 state.upcoming_sleep,
                 state.attempt_number + 1,
@@ -446,29 +393,3 @@ class Transport:
 
 _TARGETS = 1024
 """How many parsed URLs with a query string a transport keeps (about 600 bytes each)."""
-
-
-@functools.lru_cache(maxsize=64)
-def _client_timeout(total: float, connect: float) -> aiohttp.ClientTimeout:
-    """A total timeout, and ``connect`` (at most ``total``) for opening a new connection (cached:
-    a handful of distinct values are reused for every call).
-
-    The connect timeout is aiohttp's ``sock_connect``, which bounds the TCP (and TLS) connect
-    of a new connection only. aiohttp's ``connect`` would also bound the wait for a free pooled
-    connection, turning a busy pool into a "cannot connect" error, and it arms a timer on every
-    request, pooled connection or not.
-    """
-    return aiohttp.ClientTimeout(total=total, sock_connect=min(connect, total))
-
-
-def _session_timeout(config: ClientConfig) -> aiohttp.ClientTimeout:
-    """The timeout of the session we create: the call's budget, the connect timeout in it."""
-    return _client_timeout(config.timeout, config.connect_timeout)
-
-
-def _path(url: str) -> str:
-    """The path of a URL, for messages and logs (no query: it may carry identifiers)."""
-    rest = url.split("://", 1)[-1]
-    slash = rest.find("/")
-    path = rest[slash:] if slash != -1 else "/"
-    return path.split("?", 1)[0]

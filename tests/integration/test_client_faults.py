@@ -148,11 +148,11 @@ async def test_bad_input_is_refused_before_anything_reaches_the_simulator(
 
 
 def test_the_connect_timeout_survives_a_per_call_timeout() -> None:
-    from aries_async.http.transport import _client_timeout
+    from aries_async.http.exchange import client_timeout
 
-    assert _client_timeout(5.0, 2.0).sock_connect == 2.0
-    assert _client_timeout(1.0, 2.0).sock_connect == 1.0  # never beyond the call's total
-    assert _client_timeout(5.0, 2.0).connect is None  # no bound on waiting for the pool
+    assert client_timeout(5.0, 2.0).sock_connect == 2.0
+    assert client_timeout(1.0, 2.0).sock_connect == 1.0  # never beyond the call's total
+    assert client_timeout(5.0, 2.0).connect is None  # no bound on waiting for the pool
 
 
 async def test_timeout_block_applies_to_resource_calls() -> None:

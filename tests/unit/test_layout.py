@@ -14,17 +14,9 @@ PACKAGE = Path(aries_async.__file__).parent
 
 MAX_LINES = 400
 
-AWAITING_SPLIT = frozenset(
-    {
-        "http/transport.py",
-        "models/events.py",
-        "models/market.py",
-        "models/orders.py",
-        "streaming/accounts.py",
-        "streaming/connection.py",
-    }
-)
-"""Modules over the limit whose split is under way elsewhere (the retry and models work)."""
+AWAITING_SPLIT = frozenset({"streaming/accounts.py", "streaming/connection.py"})
+"""Modules still over the limit (by a few lines), to split next; each is checked to be over
+it, so an entry goes when its module is split."""
 
 
 def _modules() -> dict[str, Path]:
@@ -37,15 +29,26 @@ def _modules() -> dict[str, Path]:
     return found
 
 
+def _lines(path: str) -> int:
+    return len((PACKAGE / path).read_text().splitlines())
+
+
 @pytest.mark.parametrize(
     "path",
-    sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")),
+    sorted(
+        p.relative_to(PACKAGE).as_posix()
+        for p in PACKAGE.rglob("*.py")
+        if p.relative_to(PACKAGE).as_posix() not in AWAITING_SPLIT
+    ),
 )
 def test_a_module_holds_at_most_400_lines(path: str) -> None:
-    if path in AWAITING_SPLIT:
-        pytest.skip("split under way")
-    lines = len((PACKAGE / path).read_text().splitlines())
-    assert lines <= MAX_LINES, f"{path} has {lines} lines"
+    assert _lines(path) <= MAX_LINES, f"{path} has {_lines(path)} lines"
+
+
+def test_the_modules_awaiting_a_split_are_still_over_the_limit() -> None:
+    assert {path: _lines(path) > MAX_LINES for path in AWAITING_SPLIT} == dict.fromkeys(
+        AWAITING_SPLIT, True
+    )
 
 
 def _imports_at_load(module: str, path: Path, known: dict[str, Path]) -> set[str]:

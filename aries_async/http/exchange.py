@@ -1,0 +1,113 @@
+"""The pieces of one HTTP exchange: the raw response, its timeouts, a body read under the
+size cap, and an aiohttp or OS failure turned into the error of ours that says whether the
+request was sent.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+import attrs
+import orjson
+
+from aries_async.config import ClientConfig
+from aries_async.errors import (
+    AriesError,
+    ClientClosedError,
+    ConnectionFailedError,
+    RequestTimeoutError,
+    ResponseTooLargeError,
+)
+
+__all__ = ["Response", "client_timeout", "failure", "path_of", "read_capped", "session_timeout"]
+
+
+@attrs.define
+class Response:
+    """A raw HTTP response (treat it as read-only).
+
+    Not frozen: a frozen class sets each field through ``object.__setattr__``, which costs
+    twice as much for an object built on every request.
+    """
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        """The body decoded with orjson (None for an empty body)."""
+        return orjson.loads(self.body) if self.body else None
+
+
+def failure(exc: BaseException, method: str, url: str, *, closed: bool) -> AriesError:
+    """The error of ours for an aiohttp or OS failure of one attempt (``closed``: the
+    transport was closed meanwhile)."""
+    if closed:  # close() cut the connection: not a network failure to retry
+        return ClientClosedError(
+            f"{method} {path_of(url)}: the client was closed",
+            request_sent=not isinstance(exc, aiohttp.ClientConnectorError),
+        )
+    if isinstance(exc, TimeoutError):
+        return RequestTimeoutError(f"{method} {path_of(url)} timed out")
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        # Could not connect: the request was certainly not sent.
+        return ConnectionFailedError(f"{method} {path_of(url)}: cannot connect", request_sent=False)
+    return ConnectionFailedError(
+        f"{method} {path_of(url)}: connection failed ({type(exc).__name__})"
+    )
+
+
+async def read_capped(resp: aiohttp.ClientResponse, cap: int, method: str, url: str) -> bytes:
+    """The body of a response without a usable ``Content-Length`` (chunked, compressed) or
+    announcing more than the cap, read no further than ``cap`` bytes (the client's
+    ``max_response_bytes``).
+
+    Raises:
+        ResponseTooLargeError: the body is larger than the cap (the connection is closed).
+    """
+    length = resp.content_length
+    size = 0
+    chunks: list[bytes] = []
+    if length is None or length <= cap:
+        async for chunk in resp.content.iter_any():
+            size += len(chunk)
+            if size > cap:
+                break
+            chunks.append(chunk)
+        else:
+            return b"".join(chunks)
+    resp.close()  # the rest is never read: drop the connection rather than reuse it
+    raise ResponseTooLargeError(
+        f"{method} {path_of(url)}: the response body is larger than max_response_bytes={cap}",
+        limit=cap,
+        status=resp.status,
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def client_timeout(total: float, connect: float) -> aiohttp.ClientTimeout:
+    """A total timeout, and ``connect`` (at most ``total``) for opening a new connection (cached:
+    a handful of distinct values are reused for every call).
+
+    The connect timeout is aiohttp's ``sock_connect``, which bounds the TCP (and TLS) connect
+    of a new connection only. aiohttp's ``connect`` would also bound the wait for a free pooled
+    connection, turning a busy pool into a "cannot connect" error, and it arms a timer on every
+    request, pooled connection or not.
+    """
+    return aiohttp.ClientTimeout(total=total, sock_connect=min(connect, total))
+
+
+def session_timeout(config: ClientConfig) -> aiohttp.ClientTimeout:
+    """The timeout of the session we create: the call's budget, the connect timeout in it."""
+    return client_timeout(config.timeout, config.connect_timeout)
+
+
+def path_of(url: str) -> str:
+    """The path of a URL, for messages and logs (no query: it may carry identifiers)."""
+    rest = url.split("://", 1)[-1]
+    slash = rest.find("/")
+    path = rest[slash:] if slash != -1 else "/"
+    return path.split("?", 1)[0]
