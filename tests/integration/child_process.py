@@ -12,7 +12,26 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["run_child"]
+__all__ = ["WATCH_LOOP_IMPORTS", "run_child"]
+
+WATCH_LOOP_IMPORTS = r"""
+import json, sys, threading
+
+info = json.loads(sys.argv[1])
+loop_thread = threading.get_ident()
+watching = False
+imported = []
+
+
+def audit(event, args):
+    if event == "import" and watching and threading.get_ident() == loop_thread:
+        imported.append(args[0])
+
+
+sys.addaudithook(audit)
+"""
+"""A script's preamble: ``info`` is the JSON argument, and while ``watching`` is true every
+module imported on the main thread (the event loop's) is appended to ``imported``."""
 
 
 async def run_child(script: str, info: dict[str, Any], timeout: float = 60) -> Any:

@@ -7,29 +7,19 @@ interpreter watches the import audit events of its loop thread through a session
 
 from __future__ import annotations
 
-from child_process import run_child
+from child_process import WATCH_LOOP_IMPORTS, run_child
 
 from aries_async.sim import Simulator
 
 ACCOUNT = "TEST-ACCOUNT-001"
 
-_CHILD = r"""
+_CHILD = (
+    WATCH_LOOP_IMPORTS
+    + r"""
 import asyncio, json, sys, threading, time
 from decimal import Decimal
 from aries_async import AriesClient, ClientConfig, OrderRequest
 
-info = json.loads(sys.argv[1])
-loop_thread = threading.get_ident()
-watching = False
-imported = []
-
-
-def audit(event, args):
-    if event == "import" and watching and threading.get_ident() == loop_thread:
-        imported.append(args[0])
-
-
-sys.addaudithook(audit)
 
 
 async def main():
@@ -62,6 +52,7 @@ async def main():
 
 asyncio.run(main())
 """
+)
 
 
 async def test_rest_calls_import_nothing_on_the_event_loop(sim: Simulator) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 import pytest
-from child_process import run_child
+from child_process import WATCH_LOOP_IMPORTS, run_child
 from stream_helpers import FakeTime, Tokens, own_tasks, take, until
 
 from aries_async.client import AriesClient
@@ -310,22 +310,12 @@ async def test_no_secret_reaches_any_log_record_in_a_session_with_streams(
 
 # -- 22: opening the first streams imports nothing on the event loop ----------------------------
 
-_CHILD = r"""
+_CHILD = (
+    WATCH_LOOP_IMPORTS
+    + r"""
 import asyncio, json, sys, threading, time
 from aries_async import AriesClient, ClientConfig
 
-info = json.loads(sys.argv[1])
-loop_thread = threading.get_ident()
-watching = False
-imported = []
-
-
-def audit(event, args):
-    if event == "import" and watching and threading.get_ident() == loop_thread:
-        imported.append(args[0])
-
-
-sys.addaudithook(audit)
 
 
 async def lag(record):
@@ -362,6 +352,7 @@ async def main():
 
 asyncio.run(main())
 """
+)
 
 
 async def test_opening_the_first_streams_imports_nothing_on_the_event_loop(sim: Simulator) -> None:
