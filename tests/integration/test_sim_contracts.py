@@ -363,8 +363,10 @@ async def _collect_stream() -> list[str]:
         token = sim.issue_token().access_token
         headers = {"Authorization": f"Bearer {token}"}
         lines: list[str] = []
-        async with aiohttp.ClientSession(base_url=sim.base_url, headers=headers) as http:
-            async with http.get("/v1/options/AAPL/expiry-dates") as resp:
+        # No base URL: aiohttp before 3.12 refuses an absolute (websocket) URL beside one.
+        async with aiohttp.ClientSession(headers=headers) as http:
+            base = sim.base_url
+            async with http.get(base + "/v1/options/AAPL/expiry-dates") as resp:
                 expiry = (await resp.json())["expiryDates"][0]
             option = f"AAPL{expiry.replace('-', '')[2:]}C00230000"
             async with http.ws_connect(sim.market_ws_url) as market:
@@ -401,7 +403,7 @@ async def _collect_stream() -> list[str]:
                 "qty": "1",
                 "timeInForce": "GTC",
             }
-            async with http.post("/v1/orders", json=resting) as resp:  # for the snapshot
+            async with http.post(base + "/v1/orders", json=resting) as resp:  # for the snapshot
                 assert resp.status == 200
             async with http.ws_connect(sim.accounts_ws_url) as accounts:
                 lines += await _answers(accounts, _auth(token))
@@ -417,7 +419,7 @@ async def _collect_stream() -> list[str]:
                     "qty": "1",
                     "timeInForce": "DAY",
                 }
-                async with http.post("/v1/orders", json=order) as resp:
+                async with http.post(base + "/v1/orders", json=order) as resp:
                     assert resp.status == 200
                 hub.expire()
                 lines += await _lines_until_close(accounts)
