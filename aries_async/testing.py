@@ -24,6 +24,15 @@ Helpers:
     5xx take no real time, while the test can still check how long the client would have
     waited (``sleep.waits``).
 
+``capture_logs()`` and ``shows_secret()``
+    Every record of every logger at DEBUG (as ``logging.basicConfig(level=DEBUG)`` would show
+    them, third-party loggers included), and whether a text shows a secret or any 12
+    characters of it in a row, to check that your bot logs no token::
+
+        with capture_logs() as logs:
+            ...  # run the bot
+        assert not any(shows_secret(line, token.access_token) for line in logs.lines)
+
 Options: ``--aries-sim-seed N`` changes the seed. For full control build the simulator yourself,
 e.g. with a manual clock so time only moves when you say so::
 
@@ -42,8 +51,10 @@ e.g. with a manual clock so time only moves when you say so::
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -61,7 +72,15 @@ else:
     except ImportError:  # pragma: no cover - only without pytest-asyncio
         _async_fixture = pytest.fixture
 
-__all__ = ["RecordingSleep", "aries_client", "aries_sim", "pytest_addoption"]
+__all__ = [
+    "LogCapture",
+    "RecordingSleep",
+    "aries_client",
+    "aries_sim",
+    "capture_logs",
+    "pytest_addoption",
+    "shows_secret",
+]
 
 
 class RecordingSleep:
@@ -81,6 +100,45 @@ class RecordingSleep:
 
     async def __call__(self, seconds: float) -> None:
         self.waits.append(seconds)
+
+
+class LogCapture(logging.Handler):
+    """The records :func:`capture_logs` collected, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    @property
+    def lines(self) -> list[str]:
+        """Each record as ``"logger LEVEL message"``, with its arguments and traceback."""
+        return [self.format(record) for record in self.records]
+
+
+@contextlib.contextmanager
+def capture_logs() -> Iterator[LogCapture]:
+    """Every record of every logger at DEBUG while the block runs (the root logger's level is
+    set back afterwards)."""
+    root = logging.getLogger()
+    capture = LogCapture()
+    level = root.level
+    root.addHandler(capture)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield capture
+    finally:
+        root.removeHandler(capture)
+        root.setLevel(level)
+
+
+def shows_secret(text: str, secret: str, window: int = 12) -> bool:
+    """Whether ``text`` shows ``secret``, or any ``window`` characters of it in a row (a log
+    that cuts a long message short may show only a token's end)."""
+    return any(secret[i : i + window] in text for i in range(max(1, len(secret) - window + 1)))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -50,14 +50,11 @@ reason); ``CHAOS_PENDING=1`` puts the pending ones back in to see them fail.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import heapq
 import itertools
-import logging
 import os
 import random
-import re
 import time as wall_time
 import tracemalloc
 import warnings
@@ -91,6 +88,7 @@ from aries_async.sim.threaded import ThreadedSimulator
 from aries_async.sim.ws import hub_of
 from aries_async.streaming import AccountStream, MarketStream, StreamConfig
 from aries_async.streaming.accounts import OrderStateUnknown
+from aries_async.testing import capture_logs, shows_secret
 
 T = TypeVar("T")
 
@@ -567,32 +565,6 @@ class Bot:
 # -- capture ----------------------------------------------------------------------------------
 
 
-class Capture(logging.Handler):
-    """Every record of every logger, formatted (message, arguments, traceback)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(self.format(record))
-
-
-@contextlib.contextmanager
-def all_logs_at_debug() -> Any:
-    root = logging.getLogger()
-    capture = Capture()
-    level = root.level
-    root.addHandler(capture)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield capture
-    finally:
-        root.removeHandler(capture)
-        root.setLevel(level)
-
-
 class RecordingStore(MemoryTokenStore):
     """A token store that remembers every token the client held (the secrets to look for)."""
 
@@ -615,15 +587,6 @@ def secret_pieces(tokens: Iterable[Token], client_secret: str) -> set[str]:
         if token.refresh_token:
             pieces.add(token.refresh_token.removeprefix("sim_rt_"))
     return pieces
-
-
-_RUN = re.compile(r"[A-Za-z0-9_-]{12,}")
-
-
-def leaks(line: str, pieces: set[str]) -> bool:
-    """Whether ``line`` holds 12 or more characters of a secret in a row (a log that cuts a
-    long message short may show only the end of a token)."""
-    return any(run in piece or piece in run for run in _RUN.findall(line) for piece in pieces)
 
 
 # -- the run ------------------------------------------------------------------------------------
@@ -714,7 +677,7 @@ async def run_chaos(seed: int, kinds: Iterable[FaultKind]) -> Report:
     before = asyncio.all_tasks()
     with (
         warnings.catch_warnings(record=True) as caught,
-        all_logs_at_debug() as logs,
+        capture_logs() as logs,
         # Starting at the wall clock's time: the SDK's order lookups measure their history
         # window from the wall clock (datetime.now), as a bot talking to Aries would.
         ThreadedSimulator(
@@ -824,11 +787,12 @@ async def run_chaos(seed: int, kinds: Iterable[FaultKind]) -> Report:
         lost += [line for line in logs.lines if line.startswith("asyncio ERROR")]
         report.check("no leaked task", not lost, lambda: "; ".join(x[:200] for x in lost[:3]))
         pieces = secret_pieces([token, *store.seen], secret)
-        leaked = [line for line in logs.lines if leaks(line, pieces)]
+        lines = logs.lines
+        leaked = [line for line in lines if any(shows_secret(line, p) for p in pieces)]
         report.check(
             "no secret in logs",
             not leaked,
-            lambda: f"{len(leaked)} of {len(logs.lines)} records, e.g. {leaked[0][:200]!r}",
+            lambda: f"{len(leaked)} of {len(lines)} records, e.g. {leaked[0][:200]!r}",
         )
     return report
 

@@ -23,6 +23,7 @@ from aries_async.models.events import StreamDisconnected, UnknownEvent
 from aries_async.sim import Simulator
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import AccountStream, MarketStream, StreamConfig
+from aries_async.testing import LogCapture, capture_logs, shows_secret
 
 ACCOUNT = "TEST-ACCOUNT-001"
 KINDS = ("market", "accounts")
@@ -248,37 +249,15 @@ async def test_symbol_less_items_keep_a_slow_market_consumer_bounded(sim: Simula
 # -- 8: no secret in any log record -------------------------------------------------------------
 
 
-class _Records(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
 @pytest.fixture
-def every_record() -> Iterator[_Records]:
+def every_record() -> Iterator[LogCapture]:
     """Every record of every logger at DEBUG, as ``logging.basicConfig(level=DEBUG)`` gives."""
-    root = logging.getLogger()
-    handler = _Records()
-    level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield handler
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
-
-
-def _leaks(text: str, secret: str, window: int = 12) -> bool:
-    """Whether ``text`` shows ``secret`` or any ``window`` characters of it in a row."""
-    return any(secret[i : i + window] in text for i in range(max(1, len(secret) - window + 1)))
+    with capture_logs() as capture:
+        yield capture
 
 
 async def test_no_secret_reaches_any_log_record_in_a_session_with_streams(
-    sim: Simulator, hub: WsHub, every_record: _Records
+    sim: Simulator, hub: WsHub, every_record: LogCapture
 ) -> None:
     token = sim.issue_token()
     secrets = {sim.client_secret, token.access_token, token.refresh_token or ""}
@@ -303,7 +282,7 @@ async def test_no_secret_reaches_any_log_record_in_a_session_with_streams(
     formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
     for record in every_record.records:
         text = formatter.format(record) + repr(record.args)
-        leaked = [s[:6] for s in secrets if _leaks(text, s)]
+        leaked = [s[:6] for s in secrets if shows_secret(text, s)]
         assert not leaked, f"{record.name}: {record.getMessage()[:200]}"
     assert any("carrying a token" in record.getMessage() for record in every_record.records)
 
