@@ -26,6 +26,7 @@ __all__ = [
     "json_body",
     "json_response",
     "nested_error",
+    "per_symbol_response",
     "request_id",
     "request_key",
     "route_template",
@@ -162,6 +163,26 @@ def symbols_param(request: web.Request) -> list[str] | web.Response:
     if not symbols:
         return validation_error(request, "MISSING_SYMBOLS", "symbols is required", "symbols")
     return symbols
+
+
+def per_symbol_response(
+    request: web.Request, detail: Callable[[str], dict[str, Any] | str]
+) -> web.Response:
+    """The answer of a ``?symbols=`` details route: ``{"data": [...], "errors": [...]}``, with
+    ``detail(symbol)`` giving each symbol's item, or the text of its error (the 400 when no
+    symbol is given)."""
+    symbols = symbols_param(request)
+    if isinstance(symbols, web.Response):
+        return symbols
+    data: list[dict[str, Any]] = []
+    errors: list[dict[str, str]] = []
+    for symbol in symbols:
+        item = detail(symbol)
+        if isinstance(item, str):
+            errors.append({"symbol": symbol, "error": item})
+        else:
+            data.append(item)
+    return json_response({"data": data, "errors": errors})
 
 
 def grant_of(request: web.Request) -> AccessGrant | None:

@@ -16,7 +16,7 @@ from aries_async.sim.responses import (
     int_param,
     json_body,
     json_response,
-    symbols_param,
+    per_symbol_response,
     validation_error,
 )
 from aries_async.sim.routes_options import option_search
@@ -97,44 +97,38 @@ async def _search(request: web.Request) -> web.StreamResponse:
 
 async def _equity_details(request: web.Request) -> web.StreamResponse:
     ctx = context_of(request)
-    symbols = symbols_param(request)
-    if isinstance(symbols, web.Response):
-        return symbols
-    data: list[dict[str, Any]] = []
-    errors: list[dict[str, str]] = []
-    for symbol in symbols:
+
+    def detail(symbol: str) -> dict[str, Any] | str:
         info = ctx.feed.symbols.get(symbol)
         if info is None:
-            errors.append({"symbol": symbol, "error": "symbol not found"})
-            continue
+            return "symbol not found"
         snap = ctx.feed.quote(info.symbol)
         stamp = datetime.fromtimestamp(snap.time, UTC).isoformat().replace("+00:00", "Z")
-        data.append(
-            {
-                "symbol": info.symbol,
-                "name": info.name,
-                "instrumentType": "Index" if info.kind == "index" else "Equity",
-                "price": snap.last,
-                "lastPrice": snap.last,
-                "bidPrice": snap.bid,
-                "bidSize": snap.bid_size,
-                "askPrice": snap.ask,
-                "askSize": snap.ask_size,
-                "midPrice": snap.mid,
-                "spread": round(snap.ask - snap.bid, 4),
-                "openPrice": snap.open,
-                "highPrice": snap.high,
-                "lowPrice": snap.low,
-                "closePrice": snap.prev_close,
-                "netChange": snap.change,
-                "totalVolume": snap.volume,
-                "tradeTimestamp": stamp,
-                "quoteTimestamp": stamp,
-                "hasOptions": info.optionable,
-                "isETF": info.is_etf,
-            }
-        )
-    return json_response({"data": data, "errors": errors})
+        return {
+            "symbol": info.symbol,
+            "name": info.name,
+            "instrumentType": "Index" if info.kind == "index" else "Equity",
+            "price": snap.last,
+            "lastPrice": snap.last,
+            "bidPrice": snap.bid,
+            "bidSize": snap.bid_size,
+            "askPrice": snap.ask,
+            "askSize": snap.ask_size,
+            "midPrice": snap.mid,
+            "spread": round(snap.ask - snap.bid, 4),
+            "openPrice": snap.open,
+            "highPrice": snap.high,
+            "lowPrice": snap.low,
+            "closePrice": snap.prev_close,
+            "netChange": snap.change,
+            "totalVolume": snap.volume,
+            "tradeTimestamp": stamp,
+            "quoteTimestamp": stamp,
+            "hasOptions": info.optionable,
+            "isETF": info.is_etf,
+        }
+
+    return per_symbol_response(request, detail)
 
 
 def _exchange_param(request: web.Request) -> str | web.Response:

@@ -16,7 +16,7 @@ from aries_async.sim.responses import (
     context_of,
     json_response,
     nested_error,
-    symbols_param,
+    per_symbol_response,
     validation_error,
 )
 
@@ -141,17 +141,12 @@ def _option_price(spot: float, strike: float, years: float, vol: float, call: bo
 
 async def _option_details(request: web.Request) -> web.StreamResponse:
     ctx = context_of(request)
-    symbols = symbols_param(request)
-    if isinstance(symbols, web.Response):
-        return symbols
-    data: list[dict[str, Any]] = []
-    errors: list[dict[str, str]] = []
-    for symbol in symbols:
+
+    def detail(symbol: str) -> dict[str, Any] | str:
         match = _OPTION_SYMBOL.match(symbol)
         info = ctx.feed.symbols.get(match.group(1)) if match else None
         if match is None or info is None or not info.optionable:
-            errors.append({"symbol": symbol, "error": "option not found"})
-            continue
+            return "option not found"
         expiry = datetime.strptime(match.group(2), "%y%m%d").date()
         strike = int(match.group(4)) / 1000
         snap = ctx.feed.quote(info.symbol)
@@ -160,17 +155,16 @@ async def _option_details(request: web.Request) -> web.StreamResponse:
         theo = _option_price(snap.last, strike, years, 0.3, match.group(3) == "C")
         mid = max(0.01, round(theo, 2))
         half = max(0.01, round(mid * 0.02, 2))
-        data.append(
-            {
-                "symbol": symbol.removeprefix("O:"),
-                "lastPrice": mid,
-                "bidPrice": round(max(0.0, mid - half), 2),
-                "askPrice": round(mid + half, 2),
-                "midPrice": mid,
-                "closePrice": round_price(mid * 0.98),
-            }
-        )
-    return json_response({"data": data, "errors": errors})
+        return {
+            "symbol": symbol.removeprefix("O:"),
+            "lastPrice": mid,
+            "bidPrice": round(max(0.0, mid - half), 2),
+            "askPrice": round(mid + half, 2),
+            "midPrice": mid,
+            "closePrice": round_price(mid * 0.98),
+        }
+
+    return per_symbol_response(request, detail)
 
 
 def add_routes(router: web.UrlDispatcher) -> None:
