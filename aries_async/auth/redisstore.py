@@ -97,9 +97,9 @@ class _Lease:
 
 
 # Per task: the session renews in a task of its own, and what it loads under the lock is what
-# its save is checked against.
-_LEASE: contextvars.ContextVar[_Lease | None] = contextvars.ContextVar(
-    "aries_async_redis_lease", default=None
+# its save is checked against. A stack, for a task that holds the locks of several stores.
+_LEASES: contextvars.ContextVar[tuple[_Lease, ...]] = contextvars.ContextVar(
+    "aries_async_redis_leases", default=()
 )
 
 
@@ -221,8 +221,8 @@ class RedisTokenStore:
         raw, version = await self._run(
             "read", self._redis.hmget(self.token_key, ["token", "version"])
         )
-        lease = _LEASE.get()
-        if lease is not None and lease.store is self:
+        lease = self._lease()
+        if lease is not None:
             lease.version = int(version or 0)
         if raw is None:
             return None
@@ -240,9 +240,7 @@ class RedisTokenStore:
         Raises:
             TokenStoreError: Redis could not be reached or refused the command.
         """
-        lease = _LEASE.get()
-        if lease is not None and lease.store is not self:
-            lease = None
+        lease = self._lease()
         expected = "" if lease is None or lease.version is None else str(lease.version)
         data = orjson.dumps(token.to_dict())
         version = int(
@@ -269,8 +267,8 @@ class RedisTokenStore:
             TokenStoreError: Redis could not be reached or refused the command.
         """
         version = await self._run("delete", self._clear_script(keys=[self.token_key]))
-        lease = _LEASE.get()
-        if lease is not None and lease.store is self:
+        lease = self._lease()
+        if lease is not None:
             lease.version = int(version)
 
     @contextlib.asynccontextmanager
@@ -283,13 +281,17 @@ class RedisTokenStore:
         """
         async with self._lock:
             lease = _Lease(self, await self._acquire())
-            reset = _LEASE.set(lease)
+            reset = _LEASES.set((*_LEASES.get(), lease))
             try:
                 yield
             finally:
-                _LEASE.reset(reset)
+                _LEASES.reset(reset)
                 # Shielded: a second cancellation must not leave the lock to its lease.
                 await asyncio.shield(self._release(lease.owner))
+
+    def _lease(self) -> _Lease | None:
+        """This store's lock as held by the current task, if it is."""
+        return next((lease for lease in _LEASES.get() if lease.store is self), None)
 
     async def lock_owner(self) -> str | None:
         """Who holds the refresh lock now, as ``"<host>:<pid>:<random>"`` (None: nobody).

@@ -1,4 +1,4 @@
-"""Start and stop a local ``redis-server`` for the fleet tests (see ``conftest.py``)."""
+"""Start and stop a local ``redis-server`` for the fleet tests (see ``tests/fleet/conftest.py``)."""
 
 from __future__ import annotations
 
