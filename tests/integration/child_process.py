@@ -12,7 +12,6 @@ import json
 import os
 import sys
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from aries_async.sim import Simulator
@@ -137,12 +136,7 @@ class Bots:
             answers.append((bot.returncode, answer, err.decode()[-2000:]))
         return answers
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         for bot in self.processes:
             if bot.returncode is None:
                 bot.kill()

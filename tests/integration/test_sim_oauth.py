@@ -61,6 +61,16 @@ async def _token(
         return resp.status, await resp.json()
 
 
+def _refresh_body(sim: Simulator, issued: dict[str, object]) -> dict[str, str]:
+    """A refresh-token grant for a token response the simulator issued."""
+    return {
+        "grant_type": "refresh_token",
+        "refresh_token": str(issued["refresh_token"]),
+        "client_id": sim.client_id,
+        "client_secret": sim.client_secret,
+    }
+
+
 async def test_auto_approve_redirects_with_code_and_state(
     sim: Simulator, http: aiohttp.ClientSession
 ) -> None:
@@ -170,12 +180,7 @@ async def test_refresh_rotation_invalidates_old_refresh_token(
     sim: Simulator, http: aiohttp.ClientSession
 ) -> None:
     first = sim.issue_token_response()
-    refresh = {
-        "grant_type": "refresh_token",
-        "refresh_token": str(first["refresh_token"]),
-        "client_id": sim.client_id,
-        "client_secret": sim.client_secret,
-    }
+    refresh = _refresh_body(sim, first)
     status, body = await _token(http, sim, refresh)
     assert status == 200
     assert body["refresh_token"] != first["refresh_token"]
@@ -186,12 +191,7 @@ async def test_refresh_rotation_invalidates_old_refresh_token(
 async def test_refresh_without_rotation_keeps_refresh_token(http: aiohttp.ClientSession) -> None:
     async with Simulator(rotate_refresh_tokens=False, tick_interval=None) as sim:
         first = sim.issue_token_response()
-        refresh = {
-            "grant_type": "refresh_token",
-            "refresh_token": str(first["refresh_token"]),
-            "client_id": sim.client_id,
-            "client_secret": sim.client_secret,
-        }
+        refresh = _refresh_body(sim, first)
         for _ in range(2):
             status, body = await _token(http, sim, refresh, form=True)
             assert status == 200
@@ -255,12 +255,7 @@ async def test_stalled_token_requests_are_never_answered_nor_spend_the_grant(
     sim: Simulator, http: aiohttp.ClientSession
 ) -> None:
     first = sim.issue_token_response()
-    refresh = {
-        "grant_type": "refresh_token",
-        "refresh_token": str(first["refresh_token"]),
-        "client_id": sim.client_id,
-        "client_secret": sim.client_secret,
-    }
+    refresh = _refresh_body(sim, first)
     sim.faults.stall_token_requests = 1
     stalled = asyncio.ensure_future(_token(http, sim, refresh))
     await until(lambda: sim.token_requests == 1)
