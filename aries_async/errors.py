@@ -5,7 +5,6 @@
     AriesError
     ├── ConfigurationError            bad settings, missing credentials
     ├── ValidationError (ValueError)  bad input, raised before anything is sent
-    ├── TokenStoreError               a shared token store (Redis) could not be read or written
     ├── AuthError                     OAuth flow problems (no request or a token-endpoint reply)
     │   ├── StateMismatchError        callback ``state`` differs from the one we issued
     │   ├── AuthorizationDeniedError  the user refused consent (``error=access_denied``)
@@ -86,7 +85,6 @@ __all__ = [
     "StreamError",
     "StreamOverflowError",
     "TokenRefreshError",
-    "TokenStoreError",
     "TransportError",
     "ValidationError",
     "api_error_from_response",
@@ -112,12 +110,6 @@ class ValidationError(AriesError, ValueError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
-
-
-class TokenStoreError(AriesError):
-    """A token store outside this process (:class:`~aries_async.auth.RedisTokenStore`) could not
-    be reached, read or written; ``__cause__`` is the store's own error. A call that needed the
-    store was not sent to Aries."""
 
 
 class AuthError(AriesError):

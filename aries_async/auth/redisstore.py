@@ -49,7 +49,7 @@ import orjson
 import yarl
 
 from aries_async.auth.tokens import Token
-from aries_async.errors import ConfigurationError, TokenStoreError
+from aries_async.errors import AriesError, ConfigurationError, ConnectionFailedError
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -174,6 +174,11 @@ class RedisTokenStore:
         if not (lease > 0 and poll_interval > 0):
             raise ConfigurationError("lease and poll_interval must be positive")
         self._error: type[Exception] = module.RedisError
+        self._unreachable: tuple[type[Exception], ...] = (
+            module.ConnectionError,
+            module.TimeoutError,
+        )
+        self._refused: type[Exception] = module.AuthenticationError
         if isinstance(redis, str):
             self._where = _shown_url(redis)
             try:
@@ -201,14 +206,23 @@ class RedisTokenStore:
         self._releases: set[asyncio.Future[None]] = set()
 
     async def _run(self, what: str, call: Any) -> Any:
-        """Await a Redis command, its failure raised as :class:`TokenStoreError`."""
+        """Await a Redis command; its failure raised as one of ours (see :meth:`_failure`)."""
         try:
             return await call
         except self._error as exc:
-            raise TokenStoreError(
-                f"cannot {what} the token in Redis at {self._where} ({self.token_key}): "
-                f"{type(exc).__name__}: {exc}"
-            ) from exc
+            raise self._failure(what, exc) from exc
+
+    def _failure(self, what: str, exc: Exception) -> AriesError:
+        """Redis down or timing out: :class:`ConnectionFailedError` (nothing was sent to Aries,
+        so try again later); anything else (a refused password, a key of another type):
+        :class:`ConfigurationError`."""
+        message = (
+            f"cannot {what} the token in Redis at {self._where} ({self.token_key}): "
+            f"{type(exc).__name__}: {exc}"
+        )
+        if isinstance(exc, self._unreachable) and not isinstance(exc, self._refused):
+            return ConnectionFailedError(message, request_sent=False)
+        return ConfigurationError(message)
 
     # -- TokenStore -----------------------------------------------------------------------------
 
@@ -216,7 +230,8 @@ class RedisTokenStore:
         """The saved token; None when there is none or it cannot be read as a token.
 
         Raises:
-            TokenStoreError: Redis could not be reached or refused the command.
+            ConnectionFailedError: Redis could not be reached (or timed out).
+            ConfigurationError: Redis refused the password or the command.
         """
         raw, version = await self._run(
             "read", self._redis.hmget(self.token_key, ["token", "version"])
@@ -238,7 +253,8 @@ class RedisTokenStore:
         still the one that load saw (else the newer one is kept, with a warning).
 
         Raises:
-            TokenStoreError: Redis could not be reached or refused the command.
+            ConnectionFailedError: Redis could not be reached (or timed out).
+            ConfigurationError: Redis refused the password or the command.
         """
         lease = self._lease()
         expected = "" if lease is None or lease.version is None else str(lease.version)
@@ -264,7 +280,8 @@ class RedisTokenStore:
         """Forget the token (logout), whatever was read before.
 
         Raises:
-            TokenStoreError: Redis could not be reached or refused the command.
+            ConnectionFailedError: Redis could not be reached (or timed out).
+            ConfigurationError: Redis refused the password or the command.
         """
         version = await self._run("delete", self._clear_script(keys=[self.token_key]))
         lease = self._lease()
@@ -277,7 +294,8 @@ class RedisTokenStore:
         same Redis and keys, for at most ``lease`` seconds.
 
         Raises:
-            TokenStoreError: Redis could not be reached while taking the lock.
+            ConnectionFailedError: Redis could not be reached (or timed out).
+            ConfigurationError: Redis refused the password or the command.
         """
         async with self._lock:
             lease = _Lease(self, await self._acquire())
@@ -297,7 +315,7 @@ class RedisTokenStore:
         """Who holds the refresh lock now, as ``"<host>:<pid>:<random>"`` (None: nobody).
 
         Raises:
-            TokenStoreError: Redis could not be reached.
+            ConnectionFailedError: Redis could not be reached (or timed out).
         """
         owner = await self._run("read the lock of", self._redis.get(self.lock_key))
         return None if owner is None else bytes(owner).decode(errors="replace")

@@ -21,7 +21,7 @@ from stream_helpers import until
 from aries_async import AriesClient
 from aries_async.auth.redisstore import RedisTokenStore
 from aries_async.auth.tokens import Token
-from aries_async.errors import ConfigurationError, TokenStoreError
+from aries_async.errors import ConfigurationError, ConnectionFailedError
 from aries_async.sim import Simulator
 from aries_async.testing import capture_logs, shows_secret
 
@@ -183,18 +183,19 @@ async def test_a_client_of_yours_stays_open_and_a_url_hides_its_password(redis_u
     assert not shows_secret(repr(tls), "pw-secret-123456")
 
 
-async def test_an_unreachable_redis_is_a_token_store_error_without_the_password(
+async def test_an_unreachable_redis_or_a_wrong_password_is_a_typed_error_without_it(
     redis_url: str,
 ) -> None:
     url = "redis://:pw-secret-123456@127.0.0.1:1/0"  # nothing listens on port 1
     async with RedisTokenStore(url, client_id="app") as store:
-        with pytest.raises(TokenStoreError) as raised:
+        with pytest.raises(ConnectionFailedError) as raised:
             await store.load()
+    assert raised.value.request_sent is False
     assert "127.0.0.1:1" in str(raised.value)
     assert not shows_secret(str(raised.value), "pw-secret-123456")
     wrong = redis_url.replace(redis_url.split(":")[2].split("@")[0], "wrong-password-1234")
     async with RedisTokenStore(wrong, client_id="app") as store:
-        with pytest.raises(TokenStoreError, match="AuthenticationError"):
+        with pytest.raises(ConfigurationError, match="AuthenticationError"):
             async with store.lock():
                 pass
 
