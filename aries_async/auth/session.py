@@ -51,7 +51,10 @@ def _same_grant(a: Token, b: Token) -> bool:
 
 def _where(store: TokenStore) -> str:
     path = getattr(store, "path", None)
-    return f"in the token file {path}" if path is not None else "in the token store"
+    if path is not None:
+        return f"in the token file {path}"
+    key = getattr(store, "token_key", None)  # a RedisTokenStore
+    return f"in Redis at {key}" if key is not None else "in the token store"
 
 
 class AuthSession:

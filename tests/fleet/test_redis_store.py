@@ -21,7 +21,7 @@ from stream_helpers import until
 from aries_async import AriesClient
 from aries_async.auth.redisstore import RedisTokenStore
 from aries_async.auth.tokens import Token
-from aries_async.errors import ConfigurationError, ConnectionFailedError
+from aries_async.errors import ConfigurationError, ConnectionFailedError, NotSignedInError
 from aries_async.sim import Simulator
 from aries_async.testing import capture_logs, shows_secret
 
@@ -255,3 +255,19 @@ async def test_a_renewal_refused_because_the_next_holder_rotated_takes_its_token
             assert (late.auth.refreshes, other.auth.refreshes) == (0, 1)
             assert await late_store.load() == renewed
         assert sim.token_requests == 2
+
+
+async def test_a_value_that_is_no_token_loads_as_none_and_signed_out_names_the_key(
+    redis_url: str, raw: redis.asyncio.Redis
+) -> None:
+    async with (
+        Simulator(seed=3, tick_interval=None) as sim,
+        RedisTokenStore(redis_url, client_id=sim.client_id) as store,
+    ):
+        await raw.hset(store.token_key, mapping={"token": "not json", "version": "3"})
+        with capture_logs() as logs:
+            assert await store.load() is None
+        assert any("is not a saved token" in line for line in logs.lines)
+        async with AriesClient(sim.client_config(), token_store=store) as client:
+            with pytest.raises(NotSignedInError, match=r"in Redis at aries-async:\{"):
+                await client.accounts.list()
