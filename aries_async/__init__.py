@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from aries_async.auth.filestore import FileTokenStore
     from aries_async.auth.login import login
     from aries_async.auth.oauth import AuthorizationRequest
+    from aries_async.auth.redisstore import RedisTokenStore
     from aries_async.auth.store import MemoryTokenStore, TokenStore
     from aries_async.auth.tokens import Token
     from aries_async.client import AriesClient
@@ -67,6 +68,7 @@ __all__ = [
     "OrderStatus",
     "OrderType",
     "ReauthenticationRequired",
+    "RedisTokenStore",
     "ReplaceRequest",
     "RetryPolicy",
     "Side",
@@ -105,6 +107,7 @@ _LAZY: dict[str, str] = {
     "OrderStatus": _ORDERS,
     "OrderType": _ORDERS,
     "ReauthenticationRequired": _ERRORS,
+    "RedisTokenStore": "aries_async.auth.redisstore",
     "ReplaceRequest": _ORDERS,
     "RetryPolicy": "aries_async.config",
     "Side": _ORDERS,

@@ -10,7 +10,9 @@ away a newer token.
 
 The store is the truth. A store found empty means signed out (a logout in another process is
 not undone); a renewal whose store was cleared or replaced while it was in flight does not save
-its result. A grant the token endpoint refused is not sent again: later calls raise the same
+its result. A refresh refused because another process renewed meanwhile (its refresh token
+rotated away while a store lock's lease ran out) takes that process's token from the store. A
+grant the token endpoint refused is not sent again: later calls raise the same
 error at once, until a new token is set here or appears in the store.
 """
 
@@ -49,7 +51,10 @@ def _same_grant(a: Token, b: Token) -> bool:
 
 def _where(store: TokenStore) -> str:
     path = getattr(store, "path", None)
-    return f"in the token file {path}" if path is not None else "in the token store"
+    if path is not None:
+        return f"in the token file {path}"
+    key = getattr(store, "token_key", None)  # a RedisTokenStore
+    return f"in Redis at {key}" if key is not None else "in the token store"
 
 
 class AuthSession:
@@ -206,6 +211,15 @@ class AuthSession:
             try:
                 fresh = await self._oauth.renew(stored)
             except AuthError as exc:
+                if isinstance(exc, ReauthenticationRequired):
+                    # Refused because another process renewed while this grant was in flight
+                    # (a store lock with a lease that ran out), rotating the refresh token we
+                    # sent: its token is in the store, and nobody is signed out.
+                    current = await self._store.load()
+                    if current is not None and current != stored and self._usable(current):
+                        log.debug("the grant was renewed elsewhere meanwhile; using that token")
+                        self._revive(current)
+                        return current
                 if isinstance(exc, ReauthenticationRequired) or exc.error in _REFUSED_FOR_GOOD:
                     self._refused = (stored, exc)
                 raise

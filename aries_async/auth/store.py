@@ -20,7 +20,8 @@ __all__ = ["MemoryTokenStore", "TokenStore", "sign_out"]
 class TokenStore(Protocol):
     """What the session manager needs from a token store.
 
-    Implement these four methods to keep tokens elsewhere (a key ring, a shared cache for a fleet).
+    Implement these four methods to keep tokens elsewhere (a key ring, a secrets service); for a
+    fleet on several hosts, :class:`~aries_async.auth.redisstore.RedisTokenStore` is one on Redis.
     ``lock()`` must exclude every other user of the same store, in any process or on any host that
     shares it, for as long as it is held: the session manager holds it while it re-reads the store
     and, when the token there is still due, refreshes it and saves the result. ``load()`` and

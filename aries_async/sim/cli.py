@@ -29,6 +29,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --huge-body ROUTE=BYTES                     grow those JSON answers to BYTES
     --huge-body-chunked                         send padded bodies without Content-Length
     --cycle-cursors                             order pages that never end
+    --stall-token-requests N                    never answer the next N token requests
 """
 
 from __future__ import annotations
@@ -176,6 +177,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--huge-body", action="append", default=[], metavar="ROUTE=BYTES")
     faults.add_argument("--huge-body-chunked", action="store_true")
     faults.add_argument("--cycle-cursors", action="store_true")
+    faults.add_argument(
+        "--stall-token-requests",
+        type=int,
+        default=0,
+        metavar="N",
+        help="never answer (nor process) the next N token requests",
+    )
 
 
 def build_faults(args: argparse.Namespace) -> Faults:
@@ -196,6 +204,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_close_after_accept=args.ws_close_after_accept,
         huge_body_chunked=args.huge_body_chunked,
         cycle_cursors=args.cycle_cursors,
+        stall_token_requests=args.stall_token_requests,
     )
     for spec in args.trickle_body:
         route, _, gap = spec.rpartition("=")

@@ -64,6 +64,9 @@ field                              effect
                                    ``Content-Length`` (True) or with it (False)
 ``cycle_cursors``                  the order lists' last page (of two or more) names the second
                                    page as ``nextCursor`` instead of 0: the pages never end
+``stall_token_requests``           the next N token requests are counted and never answered nor
+                                   processed (a renewal stuck at the server: its refresh token
+                                   is not used up)
 =================================  ==============================================================
 """
 
@@ -149,6 +152,8 @@ class Faults:
     huge_body: dict[str, int] = attrs.Factory(dict)
     huge_body_chunked: bool = False
     cycle_cursors: bool = False
+    # A fleet's refresh lock holder stuck at the token endpoint (killed there, in tests).
+    stall_token_requests: int = 0
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 from typing import Any
@@ -143,6 +144,9 @@ async def _authorize_decision(request: web.Request) -> web.StreamResponse:
 async def _token(request: web.Request) -> web.StreamResponse:
     ctx = context_of(request)
     ctx.token_requests += 1
+    if ctx.faults.stall_token_requests > 0:
+        ctx.faults.stall_token_requests -= 1
+        await asyncio.Event().wait()  # never answered, the grant never read
     hold = ctx.faults.hold_token_requests
     if hold is not None:
         await hold.wait()

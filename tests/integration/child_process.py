@@ -1,18 +1,25 @@
-"""Run a Python script in a fresh interpreter beside a simulator and read its JSON answer.
+"""Run Python in fresh interpreters beside a simulator and read their JSON answers.
 
-For what one process cannot show of itself once its modules are loaded: what importing, or
-opening the first stream, does in a program that has not done it yet.
+For what one process cannot show of itself once its modules are loaded (what importing, or
+opening the first stream, does in a program that has not done it yet), and for what only several
+processes show (:class:`Bots`: processes sharing one token store).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["WATCH_LOOP_IMPORTS", "run_child"]
+from aries_async.sim import Simulator
+
+__all__ = ["TOKEN_BOT", "WATCH_LOOP_IMPORTS", "BotAnswer", "Bots", "run_child", "sim_env"]
+
+TOKEN_BOT = Path(__file__).with_name("token_bot.py")
+"""The bot script of :class:`Bots` (see its docstring for its argument and answer)."""
 
 WATCH_LOOP_IMPORTS = r"""
 import json, sys, threading
@@ -52,3 +59,85 @@ async def run_child(script: str, info: dict[str, Any], timeout: float = 60) -> A
         out, err = await child.communicate()
     assert child.returncode == 0, err.decode()[-2000:]
     return json.loads(out.splitlines()[-1])
+
+
+def sim_env(sim: Simulator, home: Path) -> dict[str, str]:
+    """This environment without ``ARIES_*``, plus the simulator's URL and client credentials,
+    and ``home`` as the home and config directory."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ARIES_")}
+    env.update(
+        ARIES_BASE_URL=sim.base_url,
+        ARIES_CLIENT_ID=sim.client_id,
+        ARIES_CLIENT_SECRET=sim.client_secret,
+        XDG_CONFIG_HOME=str(home / "config"),
+        HOME=str(home),
+    )
+    return env
+
+
+BotAnswer = tuple[int, Any, str]
+"""A bot's exit status, its JSON answer (None when it printed none) and the end of its stderr."""
+
+
+class Bots:
+    """:data:`TOKEN_BOT` processes, one per JSON argument, started together.
+
+    ``async with`` starts them and returns once each has said ``ready`` (its client is entered);
+    :meth:`go` lets them all make their call at once; :meth:`finish` collects their answers.
+    Bots still running when the block ends are killed.
+    """
+
+    def __init__(self, infos: list[dict[str, Any]], env: dict[str, str]) -> None:
+        self._infos = infos
+        self._env = env
+        self.processes: list[asyncio.subprocess.Process] = []
+
+    async def __aenter__(self) -> Bots:
+        for info in self._infos:
+            self.processes.append(
+                await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    str(TOKEN_BOT),
+                    json.dumps(info),
+                    env=self._env,
+                    stdin=asyncio.subprocess.PIPE,
+                    stdout=asyncio.subprocess.PIPE,
+                    stderr=asyncio.subprocess.PIPE,
+                )
+            )
+        for bot in self.processes:
+            assert bot.stdout is not None
+            ready = await asyncio.wait_for(bot.stdout.readline(), 60)
+            assert ready == b"ready\n", (await bot.communicate())[1].decode()[-2000:]
+        return self
+
+    async def go(self) -> None:
+        """Release every bot (each waits on its stdin)."""
+        for bot in self.processes:
+            assert bot.stdin is not None
+            bot.stdin.write(b"go\n")
+        await asyncio.gather(*(bot.stdin.drain() for bot in self.processes if bot.stdin))
+
+    def by_pid(self, pid: int) -> asyncio.subprocess.Process:
+        """The bot with this process id."""
+        (bot,) = [bot for bot in self.processes if bot.pid == pid]
+        return bot
+
+    async def finish(self, timeout: float = 60) -> list[BotAnswer]:
+        """Wait for every bot to exit; their answers, in start order."""
+        outputs = await asyncio.wait_for(
+            asyncio.gather(*(bot.communicate() for bot in self.processes)), timeout
+        )
+        answers: list[BotAnswer] = []
+        for bot, (out, err) in zip(self.processes, outputs, strict=True):
+            lines = out.splitlines()
+            answer = json.loads(lines[-1]) if lines else None
+            assert bot.returncode is not None
+            answers.append((bot.returncode, answer, err.decode()[-2000:]))
+        return answers
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        for bot in self.processes:
+            if bot.returncode is None:
+                bot.kill()
+                await bot.wait()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import base64
 import hashlib
 from collections.abc import AsyncIterator
@@ -9,8 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import pytest
+from stream_helpers import until
 
 from aries_async.sim import ManualClock, Simulator
+from aries_async.sim.cli import add_arguments, build_faults
 
 
 @pytest.fixture
@@ -55,6 +59,16 @@ async def _token(
     kwargs = {"data": body} if form else {"json": body}
     async with http.post(sim.token_url, **kwargs) as resp:  # type: ignore[arg-type]
         return resp.status, await resp.json()
+
+
+def _refresh_body(sim: Simulator, issued: dict[str, object]) -> dict[str, str]:
+    """A refresh-token grant for a token response the simulator issued."""
+    return {
+        "grant_type": "refresh_token",
+        "refresh_token": str(issued["refresh_token"]),
+        "client_id": sim.client_id,
+        "client_secret": sim.client_secret,
+    }
 
 
 async def test_auto_approve_redirects_with_code_and_state(
@@ -166,12 +180,7 @@ async def test_refresh_rotation_invalidates_old_refresh_token(
     sim: Simulator, http: aiohttp.ClientSession
 ) -> None:
     first = sim.issue_token_response()
-    refresh = {
-        "grant_type": "refresh_token",
-        "refresh_token": str(first["refresh_token"]),
-        "client_id": sim.client_id,
-        "client_secret": sim.client_secret,
-    }
+    refresh = _refresh_body(sim, first)
     status, body = await _token(http, sim, refresh)
     assert status == 200
     assert body["refresh_token"] != first["refresh_token"]
@@ -182,12 +191,7 @@ async def test_refresh_rotation_invalidates_old_refresh_token(
 async def test_refresh_without_rotation_keeps_refresh_token(http: aiohttp.ClientSession) -> None:
     async with Simulator(rotate_refresh_tokens=False, tick_interval=None) as sim:
         first = sim.issue_token_response()
-        refresh = {
-            "grant_type": "refresh_token",
-            "refresh_token": str(first["refresh_token"]),
-            "client_id": sim.client_id,
-            "client_secret": sim.client_secret,
-        }
+        refresh = _refresh_body(sim, first)
         for _ in range(2):
             status, body = await _token(http, sim, refresh, form=True)
             assert status == 200
@@ -245,3 +249,29 @@ async def test_expired_token_is_401_and_missing_scope_is_403(
     async with http.get(sim.base_url + "/v2/users/me/accounts") as resp:
         assert resp.status == 401
         assert (await resp.json())["error"]["type"] == "AUTHENTICATION"
+
+
+async def test_stalled_token_requests_are_never_answered_nor_spend_the_grant(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    first = sim.issue_token_response()
+    refresh = _refresh_body(sim, first)
+    sim.faults.stall_token_requests = 1
+    stalled = asyncio.ensure_future(_token(http, sim, refresh))
+    await until(lambda: sim.token_requests == 1)
+    # The stalled request did not trade the refresh token in: the next one still can.
+    status, body = await _token(http, sim, refresh)
+    assert (status, sim.token_requests, sim.faults.stall_token_requests) == (200, 2, 0)
+    assert body["refresh_token"] != first["refresh_token"]
+    assert not stalled.done()
+    stalled.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await stalled
+
+
+def test_cli_flag_for_stalled_token_requests() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    stalled = build_faults(parser.parse_args(["--stall-token-requests", "2"]))
+    assert stalled.stall_token_requests == 2
+    assert build_faults(parser.parse_args([])).stall_token_requests == 0

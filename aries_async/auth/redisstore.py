@@ -1,0 +1,375 @@
+"""A token store on Redis: one grant shared by a fleet of processes on any number of hosts.
+
+Needs the ``redis`` extra (``pip install 'aries-async[redis]'``: redis-py 5 or later, whose
+asyncio client it uses); without it, building a :class:`RedisTokenStore` raises
+:class:`~aries_async.errors.ConfigurationError` naming the extra. Importing this module does not
+import redis.
+
+Two keys per grant (``prefix`` defaults to ``aries-async``)::
+
+    <prefix>:{<client_id>/<grant>}:token   a hash: "token" (the token as JSON) and "version"
+    <prefix>:{<client_id>/<grant>}:lock    the refresh lock: "<host>:<pid>:<random>", a lease
+
+A grant is named by the app's ``client_id`` and a name of your choosing, ``grant`` (default
+``"user"``): one name per signed-in user when one app acts for several, ``"app"`` for an app
+token (client credentials), and so on. The braces are a Redis Cluster hash tag: both keys of a
+grant live on one shard.
+
+The refresh lock is a lease: ``SET NX PX`` with an owner string, released by a script that
+deletes the key only while it still names that owner. A holder that dies (SIGKILL, a lost host)
+frees the lock when its lease ends; one whose lease ran out cannot release the next holder's
+lock. Every save and clear increments the hash's ``version``, and a save made under the lock
+after a load under the same lock is a check-and-set (one Lua script): when the version moved
+since that load (the lease ran out and another process renewed meanwhile, or a sign-in replaced
+the token), the save is skipped with a warning, so a late holder never overwrites a newer
+token. Other saves (a sign-in, ``set_token``) replace the token unconditionally, and a clear
+(logout) always wins.
+
+The lease (``lease``, 60 seconds by default) should outlast a token request, retries included
+(``ClientConfig.timeout``, 30 seconds by default): then a live holder never loses the lock, and
+after a crash the others wait at most that long. Waiting for the lock polls Redis every
+``poll_interval`` seconds or so. Tokens, the URL's password and the owner strings' randomness
+never appear in logs, reprs or errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import logging
+import os
+import random
+import secrets
+import socket
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+import orjson
+import yarl
+
+from aries_async.auth.tokens import Token
+from aries_async.errors import AriesError, ConfigurationError, ConnectionFailedError
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+__all__ = ["RedisTokenStore"]
+
+log = logging.getLogger("aries_async.auth")
+
+_SAVE = """
+local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if ARGV[2] ~= '' and tonumber(ARGV[2]) ~= version then
+    return -1
+end
+version = version + 1
+redis.call('HSET', KEYS[1], 'token', ARGV[1], 'version', version)
+return version
+"""
+"""Save ARGV[1] when ARGV[2] is empty or the current version; the new version, or -1."""
+
+_CLEAR = """
+redis.call('HDEL', KEYS[1], 'token')
+return redis.call('HINCRBY', KEYS[1], 'version', 1)
+"""
+"""Forget the token but keep counting versions, so a holder that read a version before the
+logout cannot match a later sign-in's version and write over it."""
+
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+    return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+"""Delete the lock only while it still names this owner."""
+
+
+class _Lease:
+    """The refresh lock held by the current task, and the version its last load saw."""
+
+    __slots__ = ("owner", "store", "version")
+
+    def __init__(self, store: RedisTokenStore, owner: str) -> None:
+        self.store = store
+        self.owner = owner
+        self.version: int | None = None
+
+
+# Per task: the session renews in a task of its own, and what it loads under the lock is what
+# its save is checked against. A stack, for a task that holds the locks of several stores.
+_LEASES: contextvars.ContextVar[tuple[_Lease, ...]] = contextvars.ContextVar(
+    "aries_async_redis_leases", default=()
+)
+
+
+def _redis_module() -> Any:
+    try:
+        import redis.asyncio
+    except ImportError as exc:
+        raise ConfigurationError(
+            "RedisTokenStore needs redis-py, the redis extra: pip install 'aries-async[redis]'"
+        ) from exc
+    return redis
+
+
+def _shown_url(url: str) -> str:
+    """The URL without its user, password or query (which may carry a password)."""
+    try:
+        parsed = yarl.URL(url)
+    except (TypeError, ValueError):
+        return "<unreadable Redis URL>"
+    if parsed.scheme == "unix":
+        return f"unix://{parsed.path}"
+    port = f":{parsed.explicit_port}" if parsed.explicit_port else ""
+    return f"{parsed.scheme}://{parsed.host or ''}{port}{parsed.path}"
+
+
+def _shown_client(client: Redis) -> str:
+    kwargs = client.connection_pool.connection_kwargs
+    if "path" in kwargs:
+        return f"unix://{kwargs['path']}"
+    scheme = "rediss" if "SSL" in client.connection_pool.connection_class.__name__ else "redis"
+    host, port, db = kwargs.get("host", "localhost"), kwargs.get("port", 6379), kwargs.get("db", 0)
+    return f"{scheme}://{host}:{port}/{db}"
+
+
+class RedisTokenStore:
+    """Keeps one grant's token in Redis for every process that shares it; implements
+    ``TokenStore`` (see the module notes for keys, the lease and the check-and-set).
+
+    Example:
+        >>> store = RedisTokenStore("redis://localhost:6379/0", client_id="my-app")
+        >>> store.token_key
+        'aries-async:{my-app/user}:token'
+
+    Args:
+        redis: a Redis URL (``redis://``, ``rediss://`` for TLS, ``unix://``; a password as
+            ``redis://:PASSWORD@host`` or ``redis://USER:PASSWORD@host``), or a
+            ``redis.asyncio.Redis`` client of yours (then you close it; the store does not).
+        client_id: the app whose grant this is.
+        grant: which of the app's grants (default ``"user"``).
+        prefix: the start of every key.
+        lease: seconds a refresh lock is held at most (a dead holder's lock ends then).
+        poll_interval: about how often a process waiting for the lock asks again, in seconds.
+
+    Raises:
+        ConfigurationError: redis-py is not installed (the ``redis`` extra), the URL is not a
+            Redis URL, or an argument is out of range.
+    """
+
+    def __init__(
+        self,
+        redis: str | Redis,
+        *,
+        client_id: str,
+        grant: str = "user",
+        prefix: str = "aries-async",
+        lease: float = 60.0,
+        poll_interval: float = 0.05,
+    ) -> None:
+        module = _redis_module()
+        if not client_id or not grant or {"{", "}"} & set(client_id + grant):
+            raise ConfigurationError("client_id and grant must be non-empty and without braces")
+        if not (lease > 0 and poll_interval > 0):
+            raise ConfigurationError("lease and poll_interval must be positive")
+        self._error: type[Exception] = module.RedisError
+        self._unreachable: tuple[type[Exception], ...] = (
+            module.ConnectionError,
+            module.TimeoutError,
+        )
+        self._refused: type[Exception] = module.AuthenticationError
+        if isinstance(redis, str):
+            self._where = _shown_url(redis)
+            try:
+                self._redis: Redis = module.asyncio.Redis.from_url(redis)
+            except ValueError:
+                raise ConfigurationError(
+                    f"not a Redis URL (redis://, rediss:// or unix://): {self._where}"
+                ) from None  # its message may quote the URL, password included
+            self._owned = True
+        else:
+            self._redis = redis
+            self._where = _shown_client(redis)
+            self._owned = False
+        tag = f"{prefix}:{{{client_id}/{grant}}}"
+        self.token_key = f"{tag}:token"
+        """The hash that holds the token and its version."""
+        self.lock_key = f"{tag}:lock"
+        """The refresh lock's key."""
+        self.lease = lease
+        self.poll_interval = poll_interval
+        self._save_script = self._redis.register_script(_SAVE)
+        self._clear_script = self._redis.register_script(_CLEAR)
+        self._release_script = self._redis.register_script(_RELEASE)
+        self._lock = asyncio.Lock()
+        self._releases: set[asyncio.Future[None]] = set()
+
+    async def _run(self, what: str, call: Any) -> Any:
+        """Await a Redis command; its failure raised as one of ours (see :meth:`_failure`)."""
+        try:
+            return await call
+        except self._error as exc:
+            raise self._failure(what, exc) from exc
+
+    def _failure(self, what: str, exc: Exception) -> AriesError:
+        """Redis down or timing out: :class:`ConnectionFailedError` (nothing was sent to Aries,
+        so try again later); anything else (a refused password, a key of another type):
+        :class:`ConfigurationError`."""
+        message = (
+            f"cannot {what} the token in Redis at {self._where} ({self.token_key}): "
+            f"{type(exc).__name__}: {exc}"
+        )
+        if isinstance(exc, self._unreachable) and not isinstance(exc, self._refused):
+            return ConnectionFailedError(message, request_sent=False)
+        return ConfigurationError(message)
+
+    # -- TokenStore -----------------------------------------------------------------------------
+
+    async def load(self) -> Token | None:
+        """The saved token; None when there is none or it cannot be read as a token.
+
+        Raises:
+            ConnectionFailedError: Redis could not be reached (or timed out).
+            ConfigurationError: Redis refused the password or the command.
+        """
+        raw, version = await self._run(
+            "read", self._redis.hmget(self.token_key, ["token", "version"])
+        )
+        lease = self._lease()
+        if lease is not None:
+            lease.version = int(version or 0)
+        if raw is None:
+            return None
+        try:
+            data = orjson.loads(raw)
+            return Token.from_dict(data) if isinstance(data, dict) else None
+        except (orjson.JSONDecodeError, ValueError):
+            log.warning("the value at %s is not a saved token: treated as none", self.token_key)
+            return None
+
+    async def save(self, token: Token) -> None:
+        """Replace the saved token; under the lock, after a load under it, only if the token is
+        still the one that load saw (else the newer one is kept, with a warning).
+
+        Raises:
+            ConnectionFailedError: Redis could not be reached (or timed out).
+            ConfigurationError: Redis refused the password or the command.
+        """
+        lease = self._lease()
+        expected = "" if lease is None or lease.version is None else str(lease.version)
+        data = orjson.dumps(token.to_dict())
+        version = int(
+            await self._run(
+                "write", self._save_script(keys=[self.token_key], args=[data, expected])
+            )
+        )
+        if version < 0:
+            log.warning(
+                "the token at %s changed after this process read it under the refresh lock "
+                "(its lease of %gs ran out, and another process saved meanwhile): kept the "
+                "newer token, did not save this one",
+                self.token_key,
+                self.lease,
+            )
+            return
+        if lease is not None:
+            lease.version = version
+
+    async def clear(self) -> None:
+        """Forget the token (logout), whatever was read before.
+
+        Raises:
+            ConnectionFailedError: Redis could not be reached (or timed out).
+            ConfigurationError: Redis refused the password or the command.
+        """
+        version = await self._run("delete", self._clear_script(keys=[self.token_key]))
+        lease = self._lease()
+        if lease is not None:
+            lease.version = int(version)
+
+    @contextlib.asynccontextmanager
+    async def lock(self) -> AsyncIterator[None]:
+        """The refresh lock: exclusive across this process's tasks and every process on the
+        same Redis and keys, for at most ``lease`` seconds.
+
+        Raises:
+            ConnectionFailedError: Redis could not be reached (or timed out).
+            ConfigurationError: Redis refused the password or the command.
+        """
+        async with self._lock:
+            lease = _Lease(self, await self._acquire())
+            reset = _LEASES.set((*_LEASES.get(), lease))
+            try:
+                yield
+            finally:
+                _LEASES.reset(reset)
+                # Shielded: a second cancellation must not leave the lock to its lease.
+                await asyncio.shield(self._release(lease.owner))
+
+    def _lease(self) -> _Lease | None:
+        """This store's lock as held by the current task, if it is."""
+        return next((lease for lease in _LEASES.get() if lease.store is self), None)
+
+    async def lock_owner(self) -> str | None:
+        """Who holds the refresh lock now, as ``"<host>:<pid>:<random>"`` (None: nobody).
+
+        Raises:
+            ConnectionFailedError: Redis could not be reached (or timed out).
+        """
+        owner = await self._run("read the lock of", self._redis.get(self.lock_key))
+        return None if owner is None else bytes(owner).decode(errors="replace")
+
+    async def _acquire(self) -> str:
+        owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(8)}"
+        lease_ms = max(1, round(self.lease * 1000))
+        while True:
+            try:
+                taken = await self._run(
+                    "lock", self._redis.set(self.lock_key, owner, nx=True, px=lease_ms)
+                )
+            except asyncio.CancelledError:
+                # The SET may have reached Redis: free the lock now rather than at lease end.
+                release = asyncio.ensure_future(self._release(owner))
+                self._releases.add(release)
+                release.add_done_callback(self._releases.discard)
+                raise
+            if taken:
+                return owner
+            # Jittered, so that waiting processes do not ask in lockstep.
+            await asyncio.sleep(self.poll_interval * (0.5 + random.random()))
+
+    async def _release(self, owner: str) -> None:
+        try:
+            released = await self._release_script(keys=[self.lock_key], args=[owner])
+        except self._error as exc:
+            log.warning(
+                "could not release the refresh lock %s (%s); it ends with its lease",
+                self.lock_key,
+                type(exc).__name__,
+            )
+            return
+        if not released:
+            log.warning(
+                "the refresh lock %s was held longer than its lease (%gs); another process "
+                "may have taken it meanwhile",
+                self.lock_key,
+                self.lease,
+            )
+
+    # -- lifetime -------------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the Redis connections the store opened from a URL (a client you gave stays
+        open)."""
+        if self._owned:
+            await self._redis.aclose()
+
+    async def __aenter__(self) -> RedisTokenStore:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"RedisTokenStore({self._where}, key={self.token_key!r}, lease={self.lease:g}s)"

@@ -1,0 +1,273 @@
+"""RedisTokenStore on a real redis-server: keys, URLs, the lease, the check-and-set, failures.
+
+The lease ending is Redis's own expiry, brought forward with ``PEXPIRE`` where a test needs it
+now (a holder that "died"), so no test waits for a lease to run out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+
+import pytest
+import redis.asyncio
+from stream_helpers import until
+
+from aries_async import AriesClient
+from aries_async.auth.redisstore import RedisTokenStore
+from aries_async.auth.tokens import Token
+from aries_async.errors import ConfigurationError, ConnectionFailedError, NotSignedInError
+from aries_async.sim import Simulator
+from aries_async.testing import capture_logs, shows_secret
+
+
+def _token(n: int) -> Token:
+    return Token(
+        access_token=f"access-{n}-" + "a" * 40,
+        refresh_token=f"refresh-{n}-" + "r" * 40,
+        expires_at=2_000_000_000.0,
+    )
+
+
+@pytest.fixture
+async def raw(redis_url: str) -> AsyncIterator[redis.asyncio.Redis]:
+    """A plain client of the test server, to look at keys as an operator would."""
+    client = redis.asyncio.Redis.from_url(redis_url, decode_responses=True)
+    yield client
+    await client.aclose()
+
+
+async def _lease_ends(raw: redis.asyncio.Redis, store: RedisTokenStore) -> None:
+    """Bring the lock's lease to its end now (its holder "died" long ago)."""
+    await raw.pexpire(store.lock_key, 1)
+    async with asyncio.timeout(5):
+        while await raw.exists(store.lock_key):  # noqa: ASYNC110 - Redis expiring a key
+            await asyncio.sleep(0.002)
+
+
+async def test_one_hash_per_grant_under_the_prefix(
+    redis_url: str, raw: redis.asyncio.Redis
+) -> None:
+    async with (
+        RedisTokenStore(redis_url, client_id="app-1") as user,
+        RedisTokenStore(redis_url, client_id="app-1", grant="app") as app,
+        RedisTokenStore(redis_url, client_id="app-2", prefix="bots") as other,
+    ):
+        await user.save(_token(1))
+        await app.save(_token(2))
+        assert await other.load() is None
+        assert (user.token_key, user.lock_key) == (
+            "aries-async:{app-1/user}:token",
+            "aries-async:{app-1/user}:lock",
+        )
+        assert other.token_key == "bots:{app-2/user}:token"
+        keys = sorted(await raw.keys("*"))
+        assert keys == ["aries-async:{app-1/app}:token", "aries-async:{app-1/user}:token"]
+        saved = await raw.hgetall(user.token_key)
+        assert saved["version"] == "1"
+        assert json.loads(saved["token"])["access_token"] == _token(1).access_token
+        assert await app.load() == _token(2)
+
+
+async def test_the_lock_is_a_lease_naming_its_holder(
+    redis_url: str, raw: redis.asyncio.Redis
+) -> None:
+    async with RedisTokenStore(redis_url, client_id="app", lease=7.5) as store:
+        assert await store.lock_owner() is None
+        async with store.lock():
+            ttl = await raw.pttl(store.lock_key)
+            owner = await store.lock_owner()
+        assert 7000 < ttl <= 7500
+        assert owner is not None
+        host, pid, _ = owner.split(":")
+        assert (host, int(pid)) == (socket.gethostname(), os.getpid())
+        assert await raw.exists(store.lock_key) == 0
+
+
+async def test_a_dead_holders_lock_is_free_when_its_lease_ends(
+    redis_url: str, raw: redis.asyncio.Redis
+) -> None:
+    async with (
+        RedisTokenStore(redis_url, client_id="app") as dead,
+        RedisTokenStore(redis_url, client_id="app", poll_interval=0.005) as other,
+    ):
+        held = dead.lock()
+        await held.__aenter__()  # and never leaves: the process "died" holding it
+
+        async def take() -> None:
+            async with other.lock():
+                await other.save(_token(2))
+
+        waiting = asyncio.ensure_future(take())
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert not waiting.done()
+        await _lease_ends(raw, dead)
+        await asyncio.wait_for(waiting, 5)
+        assert await other.load() == _token(2)
+
+
+async def test_a_holder_whose_lease_ran_out_does_not_overwrite_the_next_holders_token(
+    redis_url: str, raw: redis.asyncio.Redis
+) -> None:
+    async with (
+        RedisTokenStore(redis_url, client_id="app") as late,
+        RedisTokenStore(redis_url, client_id="app") as next_holder,
+    ):
+        await late.save(_token(1))
+        with capture_logs() as logs:
+            async with late.lock():
+                assert await late.load() == _token(1)
+                await _lease_ends(raw, late)
+                async with next_holder.lock():
+                    assert await next_holder.load() == _token(1)
+                    await next_holder.save(_token(2))
+                    await late.save(_token(3))  # too late: skipped
+                    assert await next_holder.lock_owner() is not None
+                # late's release finds the lock gone (or another's) and leaves it alone
+            assert await late.load() == _token(2)
+        warnings = [line for line in logs.lines if "WARNING" in line]
+        assert any("kept the newer token" in line for line in warnings), warnings
+        assert any("longer than its lease" in line for line in warnings), warnings
+
+
+async def test_a_logout_is_not_undone_by_a_holder_that_read_before_it(
+    redis_url: str,
+) -> None:
+    async with (
+        RedisTokenStore(redis_url, client_id="app") as holder,
+        RedisTokenStore(redis_url, client_id="app") as elsewhere,
+    ):
+        await holder.save(_token(1))
+        async with holder.lock():
+            await holder.load()
+            await elsewhere.clear()  # a logout that did not wait for the lock
+            await elsewhere.save(_token(5))  # and a sign-in: the version is not the one read
+            await elsewhere.clear()
+            await holder.save(_token(2))
+        assert await elsewhere.load() is None
+
+
+async def test_saves_outside_a_load_under_the_lock_always_replace(redis_url: str) -> None:
+    async with (
+        RedisTokenStore(redis_url, client_id="app") as one,
+        RedisTokenStore(redis_url, client_id="app") as two,
+    ):
+        await one.save(_token(1))
+        async with one.lock():
+            await two.save(_token(2))
+            await one.save(_token(3))  # a sign-in under the lock: nothing read, so it wins
+        assert await two.load() == _token(3)
+
+
+async def test_a_client_of_yours_stays_open_and_a_url_hides_its_password(redis_url: str) -> None:
+    password = redis_url.split(":")[2].split("@")[0]
+    client = redis.asyncio.Redis.from_url(redis_url)
+    async with RedisTokenStore(client, client_id="app") as given:
+        await given.save(_token(1))
+        assert "127.0.0.1" in repr(given)
+    assert await client.ping()  # not closed by the store
+    await client.aclose()
+    for url in (redis_url, redis_url.replace("redis://:", "rediss://user:") + "?password=x"):
+        store = RedisTokenStore(url, client_id="app")
+        assert not shows_secret(repr(store), password), repr(store)
+        await store.aclose()
+    tls = RedisTokenStore("rediss://:pw-secret-123456@cache.example:6380/2", client_id="a")
+    assert repr(tls).startswith("RedisTokenStore(rediss://cache.example:6380/2,")
+    assert "SSL" in tls._redis.connection_pool.connection_class.__name__
+    assert not shows_secret(repr(tls), "pw-secret-123456")
+
+
+async def test_an_unreachable_redis_or_a_wrong_password_is_a_typed_error_without_it(
+    redis_url: str,
+) -> None:
+    url = "redis://:pw-secret-123456@127.0.0.1:1/0"  # nothing listens on port 1
+    async with RedisTokenStore(url, client_id="app") as store:
+        with pytest.raises(ConnectionFailedError) as raised:
+            await store.load()
+    assert raised.value.request_sent is False
+    assert "127.0.0.1:1" in str(raised.value)
+    assert not shows_secret(str(raised.value), "pw-secret-123456")
+    wrong = redis_url.replace(redis_url.split(":")[2].split("@")[0], "wrong-password-1234")
+    async with RedisTokenStore(wrong, client_id="app") as store:
+        with pytest.raises(ConfigurationError, match="AuthenticationError"):
+            async with store.lock():
+                pass
+
+
+def test_bad_arguments_are_configuration_errors() -> None:
+    with pytest.raises(ConfigurationError, match="not a Redis URL"):
+        RedisTokenStore("http://:secret-password@host/", client_id="app")
+    with pytest.raises(ConfigurationError, match="braces"):
+        RedisTokenStore("redis://localhost", client_id="a{b}")
+    with pytest.raises(ConfigurationError, match="positive"):
+        RedisTokenStore("redis://localhost", client_id="app", lease=0)
+
+
+def test_without_redis_py_the_error_names_the_extra() -> None:
+    script = (
+        "import sys; sys.modules['redis'] = None\n"
+        "import aries_async\n"
+        "from aries_async.auth import RedisTokenStore\n"
+        "try:\n"
+        "    RedisTokenStore('redis://localhost', client_id='app')\n"
+        "except aries_async.errors.ConfigurationError as exc:\n"
+        "    print(exc)\n"
+    )
+    out = subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    assert "pip install 'aries-async[redis]'" in out
+
+
+async def test_a_renewal_refused_because_the_next_holder_rotated_takes_its_token(
+    redis_url: str, raw: redis.asyncio.Redis
+) -> None:
+    """The lease ran out while a renewal was at the server; another process renewed (rotating
+    the refresh token), so the late renewal is refused: it takes the other's token, and its
+    call succeeds instead of signing out."""
+    async with Simulator(seed=3, rotate_refresh_tokens=True, tick_interval=None) as sim:
+        late_store = RedisTokenStore(redis_url, client_id=sim.client_id)
+        next_store = RedisTokenStore(redis_url, client_id=sim.client_id)
+        await late_store.save(sim.issue_token(ttl=0))
+        hold = asyncio.Event()
+        sim.faults.hold_token_requests = hold
+        async with (
+            late_store,
+            next_store,
+            AriesClient(sim.client_config(), token_store=late_store) as late,
+            AriesClient(sim.client_config(), token_store=next_store) as other,
+        ):
+            call = asyncio.ensure_future(late.accounts.list())
+            await until(lambda: sim.token_requests == 1)
+            sim.faults.hold_token_requests = None  # the next renewal goes through
+            await _lease_ends(raw, late_store)
+            assert await other.accounts.list()
+            renewed = await next_store.load()
+            hold.set()  # the late renewal reaches the grant: its refresh token is spent
+            assert await asyncio.wait_for(call, 10)
+            assert (await late.auth.token()) == renewed
+            assert (late.auth.refreshes, other.auth.refreshes) == (0, 1)
+            assert await late_store.load() == renewed
+        assert sim.token_requests == 2
+
+
+async def test_a_value_that_is_no_token_loads_as_none_and_signed_out_names_the_key(
+    redis_url: str, raw: redis.asyncio.Redis
+) -> None:
+    async with (
+        Simulator(seed=3, tick_interval=None) as sim,
+        RedisTokenStore(redis_url, client_id=sim.client_id) as store,
+    ):
+        await raw.hset(store.token_key, mapping={"token": "not json", "version": "3"})
+        with capture_logs() as logs:
+            assert await store.load() is None
+        assert any("is not a saved token" in line for line in logs.lines)
+        async with AriesClient(sim.client_config(), token_store=store) as client:
+            with pytest.raises(NotSignedInError, match=r"in Redis at aries-async:\{"):
+                await client.accounts.list()
