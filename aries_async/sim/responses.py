@@ -23,6 +23,7 @@ __all__ = [
     "flat_error",
     "grant_of",
     "int_param",
+    "json_array_body",
     "json_body",
     "json_response",
     "nested_error",
@@ -141,19 +142,30 @@ def int_param(request: web.Request, name: str, default: int, low: int, high: int
     return value
 
 
-async def json_body(request: web.Request) -> dict[str, Any] | web.Response:
-    """The request's JSON object body, or the 400 answer to send instead."""
+async def _json_of(request: web.Request, kind: type, what: str) -> Any:
     try:
         data = orjson.loads(await request.read())
     except orjson.JSONDecodeError:
         return nested_error(
             request, 400, "BAD_REQUEST", "MALFORMED_JSON", "request body is not valid JSON"
         )
-    if not isinstance(data, dict):
+    if not isinstance(data, kind):
         return nested_error(
-            request, 400, "BAD_REQUEST", "MALFORMED_JSON", "request body must be an object"
+            request, 400, "BAD_REQUEST", "MALFORMED_JSON", f"request body must be {what}"
         )
     return data
+
+
+async def json_body(request: web.Request) -> dict[str, Any] | web.Response:
+    """The request's JSON object body, or the 400 answer to send instead."""
+    body: dict[str, Any] | web.Response = await _json_of(request, dict, "an object")
+    return body
+
+
+async def json_array_body(request: web.Request) -> list[Any] | web.Response:
+    """The request's JSON array body, or the 400 answer to send instead."""
+    body: list[Any] | web.Response = await _json_of(request, list, "an array")
+    return body
 
 
 def symbols_param(request: web.Request) -> list[str] | web.Response:
