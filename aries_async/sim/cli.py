@@ -29,6 +29,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --huge-body ROUTE=BYTES                     grow those JSON answers to BYTES
     --huge-body-chunked                         send padded bodies without Content-Length
     --cycle-cursors                             order pages that never end
+    --swallow-prediction-orders N               place N prediction orders, drop their answers
 """
 
 from __future__ import annotations
@@ -176,6 +177,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--huge-body", action="append", default=[], metavar="ROUTE=BYTES")
     faults.add_argument("--huge-body-chunked", action="store_true")
     faults.add_argument("--cycle-cursors", action="store_true")
+    faults.add_argument("--swallow-prediction-orders", type=int, default=0, metavar="N")
 
 
 def build_faults(args: argparse.Namespace) -> Faults:
@@ -196,6 +198,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_close_after_accept=args.ws_close_after_accept,
         huge_body_chunked=args.huge_body_chunked,
         cycle_cursors=args.cycle_cursors,
+        swallow_prediction_orders=args.swallow_prediction_orders,
     )
     for spec in args.trickle_body:
         route, _, gap = spec.rpartition("=")

@@ -2,9 +2,10 @@
 
 :class:`Faults` is mutable on purpose: change it while the simulator runs and the next request
 sees the change. HTTP faults are applied by :mod:`aries_async.sim.middleware` (the order-response
-ones by :mod:`aries_async.sim.routes_trading`); the ``ws_*`` ones by the websocket sessions
-(:mod:`aries_async.sim.ws_session`); ``snapshot_working_orders_only`` by the books
-(:class:`aries_async.sim.ledger.Ledger`, which holds the simulator's faults).
+ones by :mod:`aries_async.sim.routes_trading` and :mod:`aries_async.sim.routes_predictions`);
+the ``ws_*`` ones by the websocket sessions (:mod:`aries_async.sim.ws_session`);
+``snapshot_working_orders_only`` by the books (:class:`aries_async.sim.ledger.Ledger`, which
+holds the simulator's faults).
 
 Routes are named ``"METHOD /path"`` or ``"/path"`` (any method); the path may be the concrete
 path (``/v1/accounts/TEST-ACCOUNT-001/positions``) or the route template
@@ -64,6 +65,9 @@ field                              effect
                                    ``Content-Length`` (True) or with it (False)
 ``cycle_cursors``                  the order lists' last page (of two or more) names the second
                                    page as ``nextCursor`` instead of 0: the pages never end
+``swallow_prediction_orders``      the next N ``POST /v1/predictions/orders`` that place an
+                                   order place it and close the connection without an answer
+                                   (a retry with the same ``Idempotency-Key`` gets that order)
 =================================  ==============================================================
 """
 
@@ -149,6 +153,8 @@ class Faults:
     huge_body: dict[str, int] = attrs.Factory(dict)
     huge_body_chunked: bool = False
     cycle_cursors: bool = False
+    # Prediction orders: a placement made whose answer is lost (idempotent retries).
+    swallow_prediction_orders: int = 0
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""

@@ -61,8 +61,19 @@ ROUTE_SCOPES: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/v1/market/holiday"): _SUPPLEMENTAL,
     ("GET", "/v1/options/{symbol}/expiry-dates"): _SUPPLEMENTAL,
     ("GET", "/v1/options/{symbol}/contracts/{expiryDate}"): _SUPPLEMENTAL,
+    ("GET", "/v1/config/watchlist"): ("watchlist:information",),
+    ("GET", "/v1/config/watchlist/{watchlist_id}"): ("watchlist:information",),
+    ("POST", "/v1/config/watchlist"): ("watchlist:management",),
+    ("PUT", "/v1/config/watchlist"): ("watchlist:management",),
+    ("PATCH", "/v1/config/watchlist/{watchlist_id}"): ("watchlist:management",),
+    ("DELETE", "/v1/config/watchlist/{watchlist_id}"): ("watchlist:management",),
+    # Prediction orders need a token but no scope (a closed beta; endpoints-all.md).
+    ("GET", "/v1/predictions/orders"): (),
+    ("POST", "/v1/predictions/orders"): (),
+    ("GET", "/v1/predictions/orders/{orderId}"): (),
 }
-"""Scopes accepted per route (any one suffices). Routes not listed need no token."""
+"""Scopes accepted per route (any one suffices; ``()``: a token, no scope). Routes not listed
+need no token."""
 
 
 @web.middleware
