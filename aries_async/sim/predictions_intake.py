@@ -9,7 +9,7 @@ from collections.abc import Collection, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from aries_async.sim.records import parse_rfc3339
+from aries_async.sim.records import RefusedRequest, parse_rfc3339
 
 __all__ = [
     "MAX_LIMIT",
@@ -52,17 +52,10 @@ _OPTIONAL = ("clientOrderRef", "expireTime", "price", "stopPx")
 _SYMBOL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}")
 
 
-class PredictionOrderError(Exception):
-    """A refused request: ``status``, ``code`` and ``message`` for the error envelope."""
+class PredictionOrderError(RefusedRequest):
+    """A refused prediction-order request (``status`` 400, 404 or 409)."""
 
     TYPES = {400: "bad_request", 404: "not_found", 409: "conflict"}
-
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.field = field
 
     @property
     def type(self) -> str:

@@ -22,6 +22,7 @@ __all__ = [
     "AccountNotFoundError",
     "OrderNotFoundError",
     "OrderRequestError",
+    "RefusedRequest",
     "SimAccount",
     "SimOrder",
     "SimPosition",
@@ -77,6 +78,18 @@ def parse_rfc3339(text: str) -> datetime:
     if parsed.tzinfo is None:
         raise ValueError("time zone required")
     return parsed.astimezone(UTC)
+
+
+class RefusedRequest(Exception):
+    """A request the simulator refuses: the HTTP ``status``, the envelope's ``code`` and
+    ``message``, and the ``field`` at fault (None: the request as a whole)."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
 
 
 class OrderRequestError(Exception):

@@ -8,11 +8,13 @@ Bad bodies and ids get the nested ``VALIDATION`` envelope (conventions.md sectio
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 
 from aries_async.sim.responses import (
+    Handler,
     context_of,
     grant_of,
     json_array_body,
@@ -25,17 +27,25 @@ from aries_async.sim.watchlists import SimWatchlist, WatchlistError, Watchlists
 __all__ = ["add_routes"]
 
 
-def _user(request: web.Request) -> tuple[Watchlists, int]:
-    """The watchlists and the id of the token's user (the auth middleware kept the grant)."""
-    state = context_of(request).state
-    grant = grant_of(request)
-    return state.watchlists, grant.user_id if grant is not None else state.user_id
+Call = Callable[[web.Request, Watchlists, int], Awaitable[web.StreamResponse]]
 
 
-def _refused(request: web.Request, exc: WatchlistError) -> web.Response:
-    kind = "NOT_FOUND" if exc.status == 404 else "VALIDATION"
-    details = {"field": exc.field} if exc.field else None
-    return nested_error(request, exc.status, kind, exc.code, exc.message, details)
+def _route(call: Call) -> Handler:
+    """A handler calling ``call(request, watchlists, user_id)`` for the token's user (the auth
+    middleware kept the grant), a :class:`WatchlistError` answered in the nested envelope."""
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        state = context_of(request).state
+        grant = grant_of(request)
+        user_id = grant.user_id if grant is not None else state.user_id
+        try:
+            return await call(request, state.watchlists, user_id)
+        except WatchlistError as exc:
+            kind = "NOT_FOUND" if exc.status == 404 else "VALIDATION"
+            details = {"field": exc.field} if exc.field else None
+            return nested_error(request, exc.status, kind, exc.code, exc.message, details)
+
+    return handler
 
 
 def _text(body: dict[str, Any], key: str) -> str | None:
@@ -74,61 +84,44 @@ def _listing(user_id: int, lists: list[SimWatchlist]) -> dict[str, Any]:
     return {"user_id": user_id, "watchlist": [w.wire() for w in lists]}
 
 
-async def _list(request: web.Request) -> web.StreamResponse:
-    books, user_id = _user(request)
+async def _list(request: web.Request, books: Watchlists, user_id: int) -> web.StreamResponse:
     return json_response(_listing(user_id, books.all(user_id)))
 
 
-async def _get(request: web.Request) -> web.StreamResponse:
-    books, user_id = _user(request)
-    try:
-        return json_response(books.get(user_id, _watchlist_id(request)).wire())
-    except WatchlistError as exc:
-        return _refused(request, exc)
+async def _get(request: web.Request, books: Watchlists, user_id: int) -> web.StreamResponse:
+    return json_response(books.get(user_id, _watchlist_id(request)).wire())
 
 
-async def _create(request: web.Request) -> web.StreamResponse:
+async def _create(request: web.Request, books: Watchlists, user_id: int) -> web.StreamResponse:
     body = await json_body(request)
     if isinstance(body, web.Response):
         return body
-    books, user_id = _user(request)
-    try:
-        created, invalid = books.create(user_id, _name(body), _symbols(body, "symbols") or [])
-    except WatchlistError as exc:
-        return _refused(request, exc)
+    created, invalid = books.create(user_id, _name(body), _symbols(body, "symbols") or [])
     return json_response(created.wire(invalid), 201)
 
 
-async def _update(request: web.Request) -> web.StreamResponse:
+async def _update(request: web.Request, books: Watchlists, user_id: int) -> web.StreamResponse:
     body = await json_body(request)
     if isinstance(body, web.Response):
         return body
-    books, user_id = _user(request)
-    try:
-        watchlist_id = _watchlist_id(request)
-        name = _text(body, "name")
-        add, remove = _symbols(body, "add_symbols"), _symbols(body, "remove_symbols")
-        if name is None and add is None and remove is None:
-            raise WatchlistError(
-                400,
-                "MISSING_FIELDS",
-                "include at least one of name, add_symbols or remove_symbols",
-                "name",
-            )
-        updated, invalid = books.update(
-            user_id, watchlist_id, name=name, add=add or [], remove=remove or []
+    watchlist_id = _watchlist_id(request)
+    name = _text(body, "name")
+    add, remove = _symbols(body, "add_symbols"), _symbols(body, "remove_symbols")
+    if name is None and add is None and remove is None:
+        raise WatchlistError(
+            400,
+            "MISSING_FIELDS",
+            "include at least one of name, add_symbols or remove_symbols",
+            "name",
         )
-    except WatchlistError as exc:
-        return _refused(request, exc)
+    updated, invalid = books.update(
+        user_id, watchlist_id, name=name, add=add or [], remove=remove or []
+    )
     return json_response(updated.wire(invalid))
 
 
-async def _delete(request: web.Request) -> web.StreamResponse:
-    books, user_id = _user(request)
-    try:
-        return json_response(books.delete(user_id, _watchlist_id(request)).wire())
-    except WatchlistError as exc:
-        return _refused(request, exc)
+async def _delete(request: web.Request, books: Watchlists, user_id: int) -> web.StreamResponse:
+    return json_response(books.delete(user_id, _watchlist_id(request)).wire())
 
 
 def _entries(body: list[Any]) -> list[tuple[str, list[str] | None]]:
@@ -153,23 +146,19 @@ def _entries(body: list[Any]) -> list[tuple[str, list[str] | None]]:
     return entries
 
 
-async def _replace_all(request: web.Request) -> web.StreamResponse:
+async def _replace_all(request: web.Request, books: Watchlists, user_id: int) -> web.StreamResponse:
     body = await json_array_body(request)
     if isinstance(body, web.Response):
         return body
-    books, user_id = _user(request)
-    try:
-        entries = _entries(body)
-    except WatchlistError as exc:
-        return _refused(request, exc)
+    entries = _entries(body)
     return json_response(_listing(user_id, books.replace_all(user_id, entries)), 201)
 
 
 def add_routes(router: web.UrlDispatcher) -> None:
     """Serve the six watchlist operations on ``router``."""
-    router.add_get("/v1/config/watchlist", _list)
-    router.add_post("/v1/config/watchlist", _create)
-    router.add_put("/v1/config/watchlist", _replace_all)
-    router.add_get("/v1/config/watchlist/{watchlist_id}", _get)
-    router.add_patch("/v1/config/watchlist/{watchlist_id}", _update)
-    router.add_delete("/v1/config/watchlist/{watchlist_id}", _delete)
+    router.add_get("/v1/config/watchlist", _route(_list))
+    router.add_post("/v1/config/watchlist", _route(_create))
+    router.add_put("/v1/config/watchlist", _route(_replace_all))
+    router.add_get("/v1/config/watchlist/{watchlist_id}", _route(_get))
+    router.add_patch("/v1/config/watchlist/{watchlist_id}", _route(_update))
+    router.add_delete("/v1/config/watchlist/{watchlist_id}", _route(_delete))

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 import attrs
 
 from aries_async.sim.feed import Clock
+from aries_async.sim.records import RefusedRequest
 from aries_async.sim.symbols import SymbolTable
 
 __all__ = ["CHANGE_KINDS", "DEFAULT_NAME", "WatchlistChange", "WatchlistError", "Watchlists"]
@@ -48,15 +49,8 @@ CHANGE_KINDS = ("created", "updated", "deleted")
 """The ``kind`` of a :class:`WatchlistChange`."""
 
 
-class WatchlistError(Exception):
-    """A refused request: ``status`` (400 or 404), ``code`` and ``message`` for the envelope."""
-
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.field = field
+class WatchlistError(RefusedRequest):
+    """A refused watchlist request (``status`` 400 or 404)."""
 
 
 @attrs.define

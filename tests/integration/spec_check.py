@@ -3,22 +3,26 @@
 :func:`check_answer` validates a body against the JSON Schema of an operation's response,
 strictly: no object may carry a field the schema does not name (a misspelt field would
 otherwise pass as an unknown one), and the official ``finance-dev`` model parses it when that
-package is installed.
+package is installed. :func:`official_client` is that package's client on a simulator.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import importlib
+from collections.abc import Iterator
 from typing import Any
 
 import jsonschema
+import pytest
 
 from aries_async.apispec import operations, schemas
 from aries_async.sim.records import parse_rfc3339
+from aries_async.sim.threaded import ThreadedSimulator
 
-__all__ = ["check_answer", "operation", "parse_official"]
+__all__ = ["check_answer", "official_client", "operation", "parse_official"]
 
 
 def operation(operation_id: str) -> dict[str, Any]:
@@ -81,3 +85,15 @@ def check_answer(operation_id: str, status: int, body: Any) -> None:
     except ImportError:  # the compare extra is optional; its own tests skip without it
         return
     parse_official(operation_id, body)
+
+
+@contextlib.contextmanager
+def official_client(sim: ThreadedSimulator) -> Iterator[Any]:
+    """The official ``finance-dev`` client, unmodified, signing in to ``sim`` with client
+    credentials (the test skips when the package is not installed)."""
+    finance_dev = pytest.importorskip("finance_dev")
+    security = finance_dev.models.Security(
+        client_id=sim.client_id, client_secret=sim.client_secret, token_url=sim.token_url
+    )
+    with finance_dev.FinanceDev(security=security, server_url=sim.base_url) as client:
+        yield client
