@@ -26,6 +26,7 @@ from aries_async.sim.responses import (
     Handler,
     context_of,
     drop_connection,
+    fault_error,
     nested_error,
     request_id,
     route_template,
@@ -133,7 +134,7 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
                 limit.count -= 1
                 if limit.count == 0:
                     faults.rate_limit.pop(key, None)
-            return nested_error(
+            return fault_error(
                 request,
                 429,
                 "RATE_LIMIT",
@@ -161,7 +162,7 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
                 if burst.status == 503
                 else ("TIMEOUT" if burst.status == 504 else "INTERNAL")
             )
-            return nested_error(
+            return fault_error(
                 request, burst.status, kind, "SIMULATED_FAILURE", "simulated server failure"
             )
     response = await handler(request)

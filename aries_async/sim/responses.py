@@ -20,6 +20,7 @@ __all__ = [
     "Handler",
     "context_of",
     "drop_connection",
+    "fault_error",
     "flat_error",
     "grant_of",
     "int_param",
@@ -28,6 +29,7 @@ __all__ = [
     "json_response",
     "nested_error",
     "per_symbol_response",
+    "prediction_order_error",
     "request_id",
     "request_key",
     "route_template",
@@ -89,6 +91,54 @@ def nested_error(
         "meta": {},
     }
     return json_response(body, status, headers)
+
+
+PREDICTION_ORDERS = "/v1/predictions/orders"
+"""Where the prediction-order service answers (its own envelope, conventions.md section 5 C)."""
+
+_PREDICTION_TYPES = {
+    "RATE_LIMIT": "rate_limit",
+    "SERVICE_UNAVAILABLE": "unavailable",
+    "TIMEOUT": "timeout",
+}
+
+
+def prediction_order_error(
+    request: web.Request,
+    status: int,
+    type_: str,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> web.Response:
+    """The prediction-order envelope ``{"success": false, "error": {"type", "code",
+    "message", "details", "request_id"}}`` (``type`` lower-case: ``bad_request``...)."""
+    error = {
+        "type": type_,
+        "code": code,
+        "message": message,
+        "details": details or {},
+        "request_id": request_id(request),
+    }
+    return json_response({"success": False, "error": error}, status, headers)
+
+
+def fault_error(
+    request: web.Request,
+    status: int,
+    type_: str,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+) -> web.Response:
+    """An injected failure in the envelope of the service behind the path: the nested one,
+    or the prediction-order one (its ``type`` lower-cased) under ``/v1/predictions/orders``."""
+    path = request.path
+    if path == PREDICTION_ORDERS or path.startswith(PREDICTION_ORDERS + "/"):
+        kind = _PREDICTION_TYPES.get(type_, "internal")
+        return prediction_order_error(request, status, kind, code, message, headers=headers)
+    return nested_error(request, status, type_, code, message, headers=headers)
 
 
 def flat_error(

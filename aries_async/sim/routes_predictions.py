@@ -3,7 +3,8 @@
 
 Answers use the prediction envelope: ``{"success": true, "data": ...}``, and refusals
 ``{"success": false, "error": {"type", "code", "message", "details", "request_id"}}`` with the
-lower-case types of conventions.md section 5, C (``bad_request``, ``not_found``, ``conflict``).
+lower-case types of conventions.md section 5, C (``bad_request``, ``not_found``, ``conflict``;
+the injected 429 and 5xx of :mod:`~aries_async.sim.middleware` use it here too).
 The ``swallow_prediction_orders`` fault drops the answer to a placement that was made.
 """
 
@@ -21,7 +22,7 @@ from aries_async.sim.responses import (
     grant_of,
     json_body,
     json_response,
-    request_id,
+    prediction_order_error,
 )
 
 __all__ = ["add_routes", "prediction_error"]
@@ -32,15 +33,8 @@ MAX_IDEMPOTENCY_KEY = 255
 
 def prediction_error(request: web.Request, exc: PredictionOrderError) -> web.Response:
     """The prediction-order error envelope for ``exc``."""
-    details: dict[str, Any] = {"field": exc.field} if exc.field else {}
-    error = {
-        "type": exc.type,
-        "code": exc.code,
-        "message": exc.message,
-        "details": details,
-        "request_id": request_id(request),
-    }
-    return json_response({"success": False, "error": error}, exc.status)
+    details = {"field": exc.field} if exc.field else None
+    return prediction_order_error(request, exc.status, exc.type, exc.code, exc.message, details)
 
 
 def _user(request: web.Request) -> tuple[PredictionOrders, int]:

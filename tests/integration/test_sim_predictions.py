@@ -14,7 +14,7 @@ import pytest
 from sim_http import SimApi
 from spec_check import check_answer
 
-from aries_async.sim import Simulator
+from aries_async.sim import RateLimitFault, ServerErrorFault, Simulator
 from aries_async.sim.cli import add_arguments, build_faults
 from aries_async.sim.feed import NEW_YORK
 from aries_async.sim.predictions import ACK_DELAY, FILL_INTERVAL, LOT
@@ -70,7 +70,7 @@ def _refused(status: int, body: Any, want: int, code: str) -> None:
     assert (status, body["error"]["code"]) == (want, code), body
     kinds = {400: "bad_request", 404: "not_found", 409: "conflict"}
     assert body["success"] is False
-    assert body["error"]["type"] == kinds[want]
+    assert body["error"]["type"] == kinds.get(want, body["error"]["type"])
     finance_dev = pytest.importorskip("finance_dev")
     parsed = finance_dev.errors.PredOrdersErrorEnvelopeData.model_validate(body)
     assert parsed.error.code == code
@@ -378,3 +378,30 @@ def test_the_lost_answer_fault_has_a_cli_flag() -> None:
     flagged = build_faults(parser.parse_args(["--swallow-prediction-orders", "2"]))
     assert flagged.swallow_prediction_orders == 2
     assert build_faults(parser.parse_args([])).swallow_prediction_orders == 0
+
+
+@pytest.mark.parametrize(
+    ("fault", "status", "kind"),
+    [
+        (RateLimitFault(retry_after=2), 429, "rate_limit"),
+        (ServerErrorFault(status=503), 503, "unavailable"),
+        (ServerErrorFault(status=504), 504, "timeout"),
+        (ServerErrorFault(status=500), 500, "internal"),
+    ],
+)
+async def test_injected_failures_use_the_prediction_order_envelope(
+    api: SimApi, sim: Simulator, fault: RateLimitFault | ServerErrorFault, status: int, kind: str
+) -> None:
+    route = f"POST {ORDERS}"
+    if isinstance(fault, RateLimitFault):
+        sim.faults.rate_limit[route] = fault
+    else:
+        sim.faults.server_errors[route] = fault
+    answer = await _refusal(api, _terms())
+    assert answer[1]["error"]["type"] == kind
+    _refused(*answer, status, "RATE_LIMITED" if status == 429 else "SIMULATED_FAILURE")
+    assert (await _page(api))["orders"] == []  # refused before anything was placed
+    # Elsewhere the nested envelope stays.
+    sim.faults.server_errors["GET /v1/users/me"] = ServerErrorFault(status=503)
+    status, body = await api.call("GET", "/v1/users/me")
+    assert (status, body["error"]["type"]) == (503, "SERVICE_UNAVAILABLE")
