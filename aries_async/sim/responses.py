@@ -80,17 +80,20 @@ def nested_error(
     headers: dict[str, str] | None = None,
 ) -> web.Response:
     """The nested envelope ``{"error": {"type", "code", "message", "details", "request_id"}}``."""
-    body = {
-        "error": {
-            "type": type_,
-            "code": code,
-            "message": message,
-            "details": details or {},
-            "request_id": request_id(request),
-        },
-        "meta": {},
-    }
+    body = {"error": _error_object(request, type_, code, message, details), "meta": {}}
     return json_response(body, status, headers)
+
+
+def _error_object(
+    request: web.Request, type_: str, code: str, message: str, details: dict[str, Any] | None
+) -> dict[str, Any]:
+    return {
+        "type": type_,
+        "code": code,
+        "message": message,
+        "details": details or {},
+        "request_id": request_id(request),
+    }
 
 
 PREDICTION_ORDERS = "/v1/predictions/orders"
@@ -114,13 +117,7 @@ def prediction_order_error(
 ) -> web.Response:
     """The prediction-order envelope ``{"success": false, "error": {"type", "code",
     "message", "details", "request_id"}}`` (``type`` lower-case: ``bad_request``...)."""
-    error = {
-        "type": type_,
-        "code": code,
-        "message": message,
-        "details": details or {},
-        "request_id": request_id(request),
-    }
+    error = _error_object(request, type_, code, message, details)
     return json_response({"success": False, "error": error}, status, headers)
 
 
