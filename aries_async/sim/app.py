@@ -4,8 +4,9 @@
 calls :func:`aries_async.sim.ws.setup` for the websockets. The parts:
 :mod:`~aries_async.sim.middleware` (counting, faults, token and scope checks),
 :mod:`~aries_async.sim.routes_oauth`, :mod:`~aries_async.sim.routes_trading`,
-:mod:`~aries_async.sim.routes_market`, :mod:`~aries_async.sim.routes_chart` and
-:mod:`~aries_async.sim.routes_options` (the routes),
+:mod:`~aries_async.sim.routes_market`, :mod:`~aries_async.sim.routes_chart`,
+:mod:`~aries_async.sim.routes_options`, :mod:`~aries_async.sim.routes_watchlists` and
+:mod:`~aries_async.sim.routes_predictions` (the routes),
 and :mod:`~aries_async.sim.responses` (what they share).
 
 Error bodies follow conventions.md section 5: the flat ``{"error": "..."}`` shape for order
@@ -22,7 +23,9 @@ from aries_async.sim import (
     routes_market,
     routes_oauth,
     routes_options,
+    routes_predictions,
     routes_trading,
+    routes_watchlists,
     ws,
 )
 from aries_async.sim.context import SimContext
@@ -44,7 +47,15 @@ def build_app(ctx: SimContext) -> web.Application:
     """The aiohttp application serving ``ctx`` (REST, OAuth and, via ``ws.setup``, websockets)."""
     app = web.Application(middlewares=MIDDLEWARES)
     app[CONTEXT_KEY] = ctx
-    for routes in (routes_market, routes_chart, routes_oauth, routes_trading, routes_options):
+    for routes in (
+        routes_market,
+        routes_chart,
+        routes_oauth,
+        routes_trading,
+        routes_options,
+        routes_watchlists,
+        routes_predictions,
+    ):
         routes.add_routes(app.router)
     ws.setup(app, ctx)
     return app

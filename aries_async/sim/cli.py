@@ -30,6 +30,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --huge-body-chunked                         send padded bodies without Content-Length
     --cycle-cursors                             order pages that never end
     --stall-token-requests N                    never answer the next N token requests
+    --swallow-prediction-orders N               place N prediction orders, drop their answers
 """
 
 from __future__ import annotations
@@ -184,6 +185,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="never answer (nor process) the next N token requests",
     )
+    faults.add_argument("--swallow-prediction-orders", type=int, default=0, metavar="N")
 
 
 def build_faults(args: argparse.Namespace) -> Faults:
@@ -205,6 +207,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         huge_body_chunked=args.huge_body_chunked,
         cycle_cursors=args.cycle_cursors,
         stall_token_requests=args.stall_token_requests,
+        swallow_prediction_orders=args.swallow_prediction_orders,
     )
     for spec in args.trickle_body:
         route, _, gap = spec.rpartition("=")

@@ -2,9 +2,10 @@
 
 :class:`Faults` is mutable on purpose: change it while the simulator runs and the next request
 sees the change. HTTP faults are applied by :mod:`aries_async.sim.middleware` (the order-response
-ones by :mod:`aries_async.sim.routes_trading`); the ``ws_*`` ones by the websocket sessions
-(:mod:`aries_async.sim.ws_session`); ``snapshot_working_orders_only`` by the books
-(:class:`aries_async.sim.ledger.Ledger`, which holds the simulator's faults).
+ones by :mod:`aries_async.sim.routes_trading` and :mod:`aries_async.sim.routes_predictions`);
+the ``ws_*`` ones by the websocket sessions (:mod:`aries_async.sim.ws_session`);
+``snapshot_working_orders_only`` by the books (:class:`aries_async.sim.ledger.Ledger`, which
+holds the simulator's faults).
 
 Routes are named ``"METHOD /path"`` or ``"/path"`` (any method); the path may be the concrete
 path (``/v1/accounts/TEST-ACCOUNT-001/positions``) or the route template
@@ -67,6 +68,9 @@ field                              effect
 ``stall_token_requests``           the next N token requests are counted and never answered nor
                                    processed (a renewal stuck at the server: its refresh token
                                    is not used up)
+``swallow_prediction_orders``      the next N ``POST /v1/predictions/orders`` that place an
+                                   order place it and close the connection without an answer
+                                   (a retry with the same ``Idempotency-Key`` gets that order)
 =================================  ==============================================================
 """
 
@@ -154,6 +158,8 @@ class Faults:
     cycle_cursors: bool = False
     # A fleet's refresh lock holder stuck at the token endpoint (killed there, in tests).
     stall_token_requests: int = 0
+    # Prediction orders: a placement made whose answer is lost (idempotent retries).
+    swallow_prediction_orders: int = 0
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""

@@ -26,6 +26,7 @@ from aries_async.sim.responses import (
     Handler,
     context_of,
     drop_connection,
+    fault_error,
     nested_error,
     request_id,
     route_template,
@@ -61,8 +62,19 @@ ROUTE_SCOPES: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/v1/market/holiday"): _SUPPLEMENTAL,
     ("GET", "/v1/options/{symbol}/expiry-dates"): _SUPPLEMENTAL,
     ("GET", "/v1/options/{symbol}/contracts/{expiryDate}"): _SUPPLEMENTAL,
+    ("GET", "/v1/config/watchlist"): ("watchlist:information",),
+    ("GET", "/v1/config/watchlist/{watchlist_id}"): ("watchlist:information",),
+    ("POST", "/v1/config/watchlist"): ("watchlist:management",),
+    ("PUT", "/v1/config/watchlist"): ("watchlist:management",),
+    ("PATCH", "/v1/config/watchlist/{watchlist_id}"): ("watchlist:management",),
+    ("DELETE", "/v1/config/watchlist/{watchlist_id}"): ("watchlist:management",),
+    # Prediction orders need a token but no scope (a closed beta; endpoints-all.md).
+    ("GET", "/v1/predictions/orders"): (),
+    ("POST", "/v1/predictions/orders"): (),
+    ("GET", "/v1/predictions/orders/{orderId}"): (),
 }
-"""Scopes accepted per route (any one suffices). Routes not listed need no token."""
+"""Scopes accepted per route (any one suffices; ``()``: a token, no scope). Routes not listed
+need no token."""
 
 
 @web.middleware
@@ -122,7 +134,7 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
                 limit.count -= 1
                 if limit.count == 0:
                     faults.rate_limit.pop(key, None)
-            return nested_error(
+            return fault_error(
                 request,
                 429,
                 "RATE_LIMIT",
@@ -150,7 +162,7 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
                 if burst.status == 503
                 else ("TIMEOUT" if burst.status == 504 else "INTERNAL")
             )
-            return nested_error(
+            return fault_error(
                 request, burst.status, kind, "SIMULATED_FAILURE", "simulated server failure"
             )
     response = await handler(request)

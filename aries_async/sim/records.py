@@ -22,11 +22,13 @@ __all__ = [
     "AccountNotFoundError",
     "OrderNotFoundError",
     "OrderRequestError",
+    "RefusedRequest",
     "SimAccount",
     "SimOrder",
     "SimPosition",
     "decimal_text",
     "money",
+    "parse_rfc3339",
     "price_decimal",
     "rfc3339",
 ]
@@ -61,6 +63,33 @@ def rfc3339(when: float) -> str:
     return (
         datetime.fromtimestamp(when, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     )
+
+
+def parse_rfc3339(text: str) -> datetime:
+    """An RFC 3339 date-time (``Z`` or an offset) as an aware UTC datetime.
+
+    Raises:
+        ValueError: not a date-time, or one without a zone.
+    """
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError("time zone required")
+    return parsed.astimezone(UTC)
+
+
+class RefusedRequest(Exception):
+    """A request the simulator refuses: the HTTP ``status``, the envelope's ``code`` and
+    ``message``, and the ``field`` at fault (None: the request as a whole)."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
 
 
 class OrderRequestError(Exception):

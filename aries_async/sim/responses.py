@@ -20,13 +20,16 @@ __all__ = [
     "Handler",
     "context_of",
     "drop_connection",
+    "fault_error",
     "flat_error",
     "grant_of",
     "int_param",
+    "json_array_body",
     "json_body",
     "json_response",
     "nested_error",
     "per_symbol_response",
+    "prediction_order_error",
     "request_id",
     "request_key",
     "route_template",
@@ -77,17 +80,62 @@ def nested_error(
     headers: dict[str, str] | None = None,
 ) -> web.Response:
     """The nested envelope ``{"error": {"type", "code", "message", "details", "request_id"}}``."""
-    body = {
-        "error": {
-            "type": type_,
-            "code": code,
-            "message": message,
-            "details": details or {},
-            "request_id": request_id(request),
-        },
-        "meta": {},
-    }
+    body = {"error": _error_object(request, type_, code, message, details), "meta": {}}
     return json_response(body, status, headers)
+
+
+def _error_object(
+    request: web.Request, type_: str, code: str, message: str, details: dict[str, Any] | None
+) -> dict[str, Any]:
+    return {
+        "type": type_,
+        "code": code,
+        "message": message,
+        "details": details or {},
+        "request_id": request_id(request),
+    }
+
+
+PREDICTION_ORDERS = "/v1/predictions/orders"
+"""Where the prediction-order service answers (its own envelope, conventions.md section 5 C)."""
+
+_PREDICTION_TYPES = {
+    "RATE_LIMIT": "rate_limit",
+    "SERVICE_UNAVAILABLE": "unavailable",
+    "TIMEOUT": "timeout",
+}
+
+
+def prediction_order_error(
+    request: web.Request,
+    status: int,
+    type_: str,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> web.Response:
+    """The prediction-order envelope ``{"success": false, "error": {"type", "code",
+    "message", "details", "request_id"}}`` (``type`` lower-case: ``bad_request``...)."""
+    error = _error_object(request, type_, code, message, details)
+    return json_response({"success": False, "error": error}, status, headers)
+
+
+def fault_error(
+    request: web.Request,
+    status: int,
+    type_: str,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+) -> web.Response:
+    """An injected failure in the envelope of the service behind the path: the nested one,
+    or the prediction-order one (its ``type`` lower-cased) under ``/v1/predictions/orders``."""
+    path = request.path
+    if path == PREDICTION_ORDERS or path.startswith(PREDICTION_ORDERS + "/"):
+        kind = _PREDICTION_TYPES.get(type_, "internal")
+        return prediction_order_error(request, status, kind, code, message, headers=headers)
+    return nested_error(request, status, type_, code, message, headers=headers)
 
 
 def flat_error(
@@ -141,19 +189,30 @@ def int_param(request: web.Request, name: str, default: int, low: int, high: int
     return value
 
 
-async def json_body(request: web.Request) -> dict[str, Any] | web.Response:
-    """The request's JSON object body, or the 400 answer to send instead."""
+async def _json_of(request: web.Request, kind: type, what: str) -> Any:
     try:
         data = orjson.loads(await request.read())
     except orjson.JSONDecodeError:
         return nested_error(
             request, 400, "BAD_REQUEST", "MALFORMED_JSON", "request body is not valid JSON"
         )
-    if not isinstance(data, dict):
+    if not isinstance(data, kind):
         return nested_error(
-            request, 400, "BAD_REQUEST", "MALFORMED_JSON", "request body must be an object"
+            request, 400, "BAD_REQUEST", "MALFORMED_JSON", f"request body must be {what}"
         )
     return data
+
+
+async def json_body(request: web.Request) -> dict[str, Any] | web.Response:
+    """The request's JSON object body, or the 400 answer to send instead."""
+    body: dict[str, Any] | web.Response = await _json_of(request, dict, "an object")
+    return body
+
+
+async def json_array_body(request: web.Request) -> list[Any] | web.Response:
+    """The request's JSON array body, or the 400 answer to send instead."""
+    body: list[Any] | web.Response = await _json_of(request, list, "an array")
+    return body
 
 
 def symbols_param(request: web.Request) -> list[str] | web.Response:

@@ -11,7 +11,12 @@ from aiohttp import web
 
 from aries_async.sim.faults import NON_ACK_MODES
 from aries_async.sim.feed import NEW_YORK
-from aries_async.sim.records import AccountNotFoundError, OrderNotFoundError, OrderRequestError
+from aries_async.sim.records import (
+    AccountNotFoundError,
+    OrderNotFoundError,
+    OrderRequestError,
+    parse_rfc3339,
+)
 from aries_async.sim.responses import (
     Handler,
     context_of,
@@ -99,16 +104,6 @@ async def _active_orders(request: web.Request) -> web.StreamResponse:
     return json_response({"orders": listed, "nextCursor": following})
 
 
-def _parse_time(text: str) -> datetime:
-    value = text.strip()
-    if value.endswith(("Z", "z")):
-        value = value[:-1] + "+00:00"
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        raise ValueError("time zone required")
-    return parsed.astimezone(UTC)
-
-
 async def _order_history(request: web.Request) -> web.StreamResponse:
     account = _account_or_error(request)
     if isinstance(account, web.Response):
@@ -118,13 +113,13 @@ async def _order_history(request: web.Request) -> web.StreamResponse:
     if not query.get("from"):
         return flat_error(400, "from is required", "from", "MISSING_PARAMETER")
     try:
-        start = _parse_time(query["from"])
+        start = parse_rfc3339(query["from"])
     except ValueError:
         return flat_error(400, "from must be an RFC 3339 date-time with a zone", "from")
     now = datetime.fromtimestamp(ctx.clock.now(), UTC).replace(second=0, microsecond=0)
     if query.get("to"):
         try:
-            end = _parse_time(query["to"])
+            end = parse_rfc3339(query["to"])
         except ValueError:
             return flat_error(400, "to must be an RFC 3339 date-time with a zone", "to")
     else:

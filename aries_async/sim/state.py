@@ -31,6 +31,10 @@ Account events (for ``/v1/accounts/ws``):
     with an :class:`AccountEvent` (``name`` is ``account.order``, ``account.position`` or
     ``account.balance``; ``data`` is the wire object) for every change of that account.
     ``state.snapshot(account_id)`` gives ``{"account", "positions", "ordersV2"}`` in wire form.
+
+Also here, per user: ``state.watchlists`` (:class:`~aries_async.sim.watchlists.Watchlists`,
+with ``subscribe(callback)`` for watchlist changes) and ``state.predictions``
+(:class:`~aries_async.sim.predictions.PredictionOrders`).
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from aries_async.sim.feed import Clock, Feed
 from aries_async.sim.intake import SIDES, parse_account_field, parse_enum, parse_order
 from aries_async.sim.ledger import Ledger
 from aries_async.sim.matching import Matcher
+from aries_async.sim.predictions import PredictionOrders
 from aries_async.sim.records import (
     ACTIVE_STATUSES,
     CENT,
@@ -60,6 +65,7 @@ from aries_async.sim.records import (
     rfc3339,
 )
 from aries_async.sim.seed import seed_history
+from aries_async.sim.watchlists import Watchlists
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -107,6 +113,8 @@ class State(Ledger):
         self.rejections_as_http = rejections_as_http
         self.cancel_assigns_new_id = cancel_assigns_new_id
         self.matcher = Matcher(self)
+        self.watchlists = Watchlists(clock=clock, symbols=feed.symbols)
+        self.predictions = PredictionOrders(clock=clock, seed=feed.seed)
         seed_history(self)
 
     def new_order(

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from spec_check import official_client
 
 from aries_async.sim.threaded import ThreadedSimulator
 
@@ -26,13 +27,7 @@ def sim() -> Iterator[ThreadedSimulator]:
 
 @pytest.fixture
 def sdk(sim: ThreadedSimulator) -> Iterator[Any]:
-    finance_dev = pytest.importorskip("finance_dev")
-    from finance_dev import models
-
-    security = models.Security(
-        client_id=sim.client_id, client_secret=sim.client_secret, token_url=sim.token_url
-    )
-    with finance_dev.FinanceDev(security=security, server_url=sim.base_url) as client:
+    with official_client(sim) as client:
         yield client
 
 

@@ -544,6 +544,17 @@ COVERED_ELSEWHERE = frozenset(
         ("POST", "/v1/oauth2/token"),  # test_token_answer_fields_all_reach_the_token
         ("GET", "/v1/market/ws"),  # the stream tests
         ("GET", "/v1/accounts/ws"),
+        # test_sim_watchlists.py and test_sim_predictions.py: each answer against the API
+        # description's schema and finance-dev's model (spec_check.check_answer).
+        ("GET", "/v1/config/watchlist"),
+        ("POST", "/v1/config/watchlist"),
+        ("PUT", "/v1/config/watchlist"),
+        ("GET", "/v1/config/watchlist/{watchlist_id}"),
+        ("PATCH", "/v1/config/watchlist/{watchlist_id}"),
+        ("DELETE", "/v1/config/watchlist/{watchlist_id}"),
+        ("GET", "/v1/predictions/orders"),
+        ("POST", "/v1/predictions/orders"),
+        ("GET", "/v1/predictions/orders/{orderId}"),
     }
 )
 
