@@ -5,7 +5,8 @@
 2. faults: latency, 429 with ``Retry-After``, 5xx bursts, dropped connections, huge and
    trickled bodies (see :mod:`aries_async.sim.faults`);
 3. bearer-token and scope checks (401 for missing/expired/revoked tokens, 403 naming the
-   missing scope), using :data:`ROUTE_SCOPES` (oauth.md section 4).
+   missing scope), using :data:`~aries_async.auth.scopes.ROUTE_SCOPES`, the client's table of
+   the scopes each operation needs (endpoints-all.md, oauth.md section 4).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import secrets
 import orjson
 from aiohttp import web
 
+from aries_async.auth.scopes import ROUTE_SCOPES
 from aries_async.sim.auth import TokenProblem
 from aries_async.sim.context import RecordedRequest
 from aries_async.sim.faults import is_oauth_path, route_matches
@@ -32,37 +34,6 @@ from aries_async.sim.responses import (
 )
 
 __all__ = ["MIDDLEWARES", "ROUTE_SCOPES", "auth_middleware", "count_middleware", "fault_middleware"]
-
-_MARKET_INFO = ("market:information",)
-_SUPPLEMENTAL = ("market:supplemental",)
-ROUTE_SCOPES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("GET", "/v1/users/me"): ("user:information",),
-    ("GET", "/v2/users/me/accounts"): ("account:information",),
-    ("GET", "/v2/accounts/{id}/balance"): ("account:information",),
-    ("GET", "/v1/accounts/{id}/positions"): ("position:information", "account:information"),
-    ("GET", "/v2/accounts/{id}/orders"): ("order:information",),
-    ("GET", "/v2/accounts/{id}/orders/history"): ("order:information",),
-    ("POST", "/v1/orders"): ("order:execution",),
-    ("POST", "/v1/orders/preview"): ("order:execution",),
-    ("POST", "/v1/orders/replace"): ("order:execution",),
-    ("POST", "/v1/orders/cancel"): ("order:execution",),
-    ("GET", "/v1/marketdata/search"): _MARKET_INFO,
-    ("GET", "/v1/marketdata/equities/details"): _MARKET_INFO,
-    ("GET", "/v1/marketdata/options/details"): _MARKET_INFO,
-    ("GET", "/v1/chart/search"): _MARKET_INFO,
-    ("GET", "/v1/chart/quotes"): _MARKET_INFO,
-    ("GET", "/v1/chart/history"): _MARKET_INFO,
-    ("GET", "/v1/chart/config"): _MARKET_INFO,
-    ("GET", "/v1/chart/symbols"): _MARKET_INFO,
-    ("GET", "/v1/chart/time"): _MARKET_INFO,
-    ("GET", "/v1/etb"): _MARKET_INFO,
-    ("POST", "/v1/etb/search"): _MARKET_INFO,
-    ("GET", "/v1/market/status"): _SUPPLEMENTAL,
-    ("GET", "/v1/market/holiday"): _SUPPLEMENTAL,
-    ("GET", "/v1/options/{symbol}/expiry-dates"): _SUPPLEMENTAL,
-    ("GET", "/v1/options/{symbol}/contracts/{expiryDate}"): _SUPPLEMENTAL,
-}
-"""Scopes accepted per route (any one suffices). Routes not listed need no token."""
 
 
 @web.middleware
