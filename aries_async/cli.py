@@ -266,8 +266,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         err(f"not signed in: {exc} (run: aries-async login)")
         return EXIT_AUTH
     except PermissionDeniedError as exc:
-        scope = f" (missing scope {exc.missing_scope})" if exc.missing_scope else ""
-        err(f"refused: {exc}{scope}; sign in again with that scope (aries-async login)")
+        # The error names the scopes the operation needs when they are known.
+        hint = "" if exc.required_scopes else "; sign in again with the scope (aries-async login)"
+        err(f"refused: {exc}{hint}")
         return EXIT_AUTH
     except TimeoutError:
         err("timed out waiting for the sign-in callback")

@@ -1,7 +1,7 @@
 """The simulator's HTTP middlewares, outermost first.
 
 1. counting (``ctx.requests``), the journal of requests as received (``ctx.journal``; no
-   headers, no OAuth bodies), a request id (``X-Request-Id``) and JSON 404/405 envelopes;
+   credentials, no OAuth bodies), a request id (``X-Request-Id``) and JSON 404/405 envelopes;
 2. faults: latency, 429 with ``Retry-After``, 5xx bursts, dropped connections, huge and
    trickled bodies (see :mod:`aries_async.sim.faults`);
 3. bearer-token and scope checks (401 for missing/expired/revoked tokens, 403 naming the
@@ -36,6 +36,10 @@ from aries_async.sim.responses import (
 __all__ = ["MIDDLEWARES", "ROUTE_SCOPES", "auth_middleware", "count_middleware", "fault_middleware"]
 
 
+_SECRET_HEADERS = frozenset(("authorization", "proxy-authorization", "cookie"))
+"""Headers the journal never keeps."""
+
+
 @web.middleware
 async def count_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Count and journal the request, give it an id, answer unrouted requests in JSON."""
@@ -54,6 +58,7 @@ async def count_middleware(request: web.Request, handler: Handler) -> web.Stream
             tuple(request.query.items()),
             body,
             request.content_type if body else "",
+            tuple((k, v) for k, v in request.headers.items() if k.lower() not in _SECRET_HEADERS),
         )
     )
     try:
