@@ -164,5 +164,8 @@ def test_a_concrete_path_finds_its_operation(
     method: str, path: str, template: str | None, scopes: tuple[str, ...] | None
 ) -> None:
     assert route_template(method, path) == template
-    expected = ROUTE_SCOPES[(method.upper(), template)] if scopes is None else scopes
+    expected = scopes
+    if expected is None:
+        assert template is not None
+        expected = ROUTE_SCOPES[(method.upper(), template)]
     assert required_scopes(method, path) == expected
