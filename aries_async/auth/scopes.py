@@ -34,14 +34,9 @@ __all__ = [
 ]
 
 ALL_SCOPES: tuple[str, ...] = (
-    "user:information",
+    DEFAULT_SCOPES[0],  # user:information
     "user:management",
-    "account:information",
-    "position:information",
-    "order:information",
-    "order:execution",
-    "market:information",
-    "market:supplemental",
+    *DEFAULT_SCOPES[1:],  # accounts, positions, orders, market data
     "options:information",
     "calendar:information",
     "analytics:information",

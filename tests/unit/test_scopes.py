@@ -76,6 +76,7 @@ def test_each_group_of_operations_is_a_scope_group_with_exactly_what_it_needs() 
 
 
 def test_purpose_groups() -> None:
+    assert len(set(ALL_SCOPES)) == len(ALL_SCOPES) == 13
     assert expand_scopes("all") == [s for s in ALL_SCOPES if s != "user:management"]
     assert expand_scopes(["default"]) == list(DEFAULT_SCOPES)
     read = expand_scopes("read")
