@@ -28,7 +28,7 @@ Decimals = Literal["decimal", "float"]
 """How :func:`to_frame` writes ``Decimal`` values: kept exact (``"decimal"``, columns of
 ``object`` dtype holding ``Decimal``) or converted (``"float"``, ``float64`` columns)."""
 
-Kind = Literal["datetime", "date", "decimal", "enum", "nested", "other"]
+_Kind = Literal["datetime", "date", "decimal", "enum", "nested", "other"]
 
 
 @attrs.frozen
@@ -37,7 +37,7 @@ class _Column:
 
     name: str
     path: tuple[str, ...]
-    kind: Kind
+    kind: _Kind
 
 
 def to_frame(
@@ -71,7 +71,8 @@ def to_frame(
         rows: attrs model instances (a list, an iterator, or a mapping such as a
             :class:`~aries_async.models.QuoteBatch`, whose values are taken). A single model
             gives its list when it has exactly one field that is a list of models (a response
-            such as ``{"results": [...], "nextUrl": ...}``), else a one-row frame.
+            such as ``{"results": [...], "nextUrl": ...}``; empty, it still has the columns
+            of its items), else a one-row frame.
         model: the model class, for the columns (and their dtypes) of an empty ``rows``;
             default: the class of the rows (of several classes, the union of their fields).
         decimals: ``"decimal"`` (default) or ``"float"``.
@@ -86,7 +87,8 @@ def to_frame(
             f"decimals must be 'decimal' or 'float', got {decimals!r}", field="decimals"
         )
     pandas = _pandas()
-    items = _items(rows)
+    items, listed = _items(rows)
+    model = model or listed
     for position, row in enumerate(items):
         if not attrs.has(type(row)):
             raise ValidationError(
@@ -134,23 +136,32 @@ def _pandas() -> Any:
     return pandas
 
 
-def _items(rows: Any) -> list[Any]:
+def _items(rows: Any) -> tuple[list[Any], type | None]:
+    """The rows, and their model class when a response model's field type names it."""
     if isinstance(rows, Mapping):
-        return list(rows.values())
+        return list(rows.values()), None
     if attrs.has(type(rows)):
         lists = [
-            value
-            for field in attrs.fields(type(rows))
-            if isinstance(value := getattr(rows, field.name), list)
-            and value
-            and attrs.has(type(value[0]))
+            (value, _list_item(hint))
+            for name, _, hint in _fields(type(rows), bare=False)
+            if isinstance(value := getattr(rows, name), list)
+            and (_list_item(hint) is not None or (value and attrs.has(type(value[0]))))
         ]
-        return lists[0] if len(lists) == 1 else [rows]
+        return lists[0] if len(lists) == 1 else ([rows], None)
     if isinstance(rows, str | bytes) or not isinstance(rows, Iterable):
         raise ValidationError(
             f"to_frame takes a list of models, got {type(rows).__name__}", field="rows"
         )
-    return list(rows)
+    return list(rows), None
+
+
+def _list_item(hint: Any) -> type | None:
+    """``X`` of a ``list[X]`` (or ``list[X] | None``) field whose ``X`` is a model."""
+    hint = _optional(hint)
+    if typing.get_origin(hint) is not list:
+        return None
+    (item,) = typing.get_args(hint) or (None,)
+    return item if isinstance(item, type) and attrs.has(item) else None
 
 
 def _item_type(cls: type) -> type | None:
@@ -183,29 +194,37 @@ def _plan(cls: type) -> tuple[_Column, ...]:
 _PLANS: dict[type, tuple[_Column, ...]] = {}
 
 
-def _fields(cls: type) -> list[tuple[str, Kind, type | None]]:
+def _fields(cls: type, *, bare: bool = True) -> list[tuple[str, _Kind, Any]]:
+    """``(name, kind, type)`` of each public field; the type without ``| None`` (``bare``), or
+    as annotated."""
     try:
         hints = typing.get_type_hints(cls)
     except Exception:  # a name only imported for type checkers: judge by the values instead
         hints = {}
-    found: list[tuple[str, Kind, type | None]] = []
+    found: list[tuple[str, _Kind, Any]] = []
     for field in attrs.fields(cls):
         if field.name.startswith("_"):
             continue
         hint = _bare(hints.get(field.name, field.type))
-        found.append((field.name, _kind(hint), hint))
+        found.append((field.name, _kind(hint), hint if bare else hints.get(field.name)))
     return found
 
 
-def _bare(hint: Any) -> type | None:
-    """``X`` of ``X``, ``X | None`` or ``Optional[X]``; None for anything else."""
+def _optional(hint: Any) -> Any:
+    """``X`` of ``X | None`` or ``Optional[X]`` (None for another union), else ``hint``."""
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(hint) if a is not type(None)]
-        hint = args[0] if len(args) == 1 else None
+        return args[0] if len(args) == 1 else None
+    return hint
+
+
+def _bare(hint: Any) -> type | None:
+    """The class of ``X``, ``X | None`` or ``Optional[X]``; None for anything else."""
+    hint = _optional(hint)
     return hint if isinstance(hint, type) else None
 
 
-def _kind(hint: type | None) -> Kind:
+def _kind(hint: type | None) -> _Kind:
     if hint is None:
         return "other"
     if attrs.has(hint):
@@ -217,11 +236,11 @@ def _kind(hint: type | None) -> Kind:
         ("enum", enum.Enum),
     ):
         if issubclass(hint, cls):
-            return typing.cast("Kind", kind)
+            return typing.cast("_Kind", kind)
     return "other"
 
 
-def _value_kind(values: list[Any]) -> Kind:
+def _value_kind(values: list[Any]) -> _Kind:
     """The kind of a column whose field type says nothing, from its first value."""
     first = next((v for v in values if v is not None), None)
     return _kind(type(first)) if first is not None else "other"

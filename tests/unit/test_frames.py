@@ -149,8 +149,11 @@ def test_unresolvable_annotations_fall_back_on_the_values() -> None:
 def test_a_response_with_one_list_of_models_gives_its_rows() -> None:
     page = Page(results=[Snapshot(ticker="A"), Snapshot(ticker="B")], next_url="https://x")
     assert to_frame(page)["ticker"].tolist() == ["A", "B"]
-    single = to_frame(Snapshot(ticker="C"))
+    empty = to_frame(Page(next_url=None))  # an empty page: the columns of its items
+    assert empty.empty and list(empty.columns)[:2] == ["ticker", "side"]
+    single = to_frame(Snapshot(ticker="C"))  # tags is a list, but not of models
     assert single["ticker"].tolist() == ["C"]
+    assert to_frame(Loose())["price"].tolist() == [None]
 
 
 def test_rows_of_several_models_get_the_union_of_their_columns() -> None:
