@@ -319,7 +319,7 @@ class AriesClient:
             except PermissionDeniedError as exc:
                 from aries_async._errors_wire import name_required_scopes
 
-                token = self.auth.cached()
+                token = self.auth.cached() if bearer is not None else None
                 granted = token.scopes if token is not None else ()
                 name_required_scopes(
                     exc, method, url, scopes=scopes, granted=granted, operation=operation
