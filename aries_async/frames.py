@@ -65,7 +65,9 @@ def to_frame(
     * A field holding a model is flattened one level, with dotted names (``greeks.delta``);
       deeper models and lists stay Python objects in their cell.
     * Only the model's fields become columns: what the wire sent besides them is not kept by
-      the models anyway. Fields whose name starts with ``_`` are left out.
+      the models anyway. Fields whose name starts with ``_`` are left out. A stream update
+      (:class:`~aries_async.models.events.QuoteUpdate`...) gives its fields read from the wire
+      (``bid_price``, ``mid_price``...), not its raw ``data``.
 
     Args:
         rows: attrs model instances (a list, an iterator, or a mapping such as a
@@ -201,13 +203,22 @@ def _fields(cls: type, *, bare: bool = True) -> list[tuple[str, _Kind, Any]]:
         hints = typing.get_type_hints(cls)
     except Exception:  # a name only imported for type checkers: judge by the values instead
         hints = {}
+    lazy = _lazy_names(cls)
     found: list[tuple[str, _Kind, Any]] = []
     for field in attrs.fields(cls):
-        if field.name.startswith("_"):
+        if field.name.startswith("_") or (lazy and field.name == "data"):
             continue
         hint = _bare(hints.get(field.name, field.type))
         found.append((field.name, _kind(hint), hint if bare else hints.get(field.name)))
-    return found
+    return found + [(name, "other", None) for name in lazy]
+
+
+def _lazy_names(cls: type) -> list[str]:
+    """The fields a stream update reads from its wire ``data`` on first use (``bid_price``...):
+    its columns instead of ``data`` itself."""
+    from aries_async.models._wire import LazyWire
+
+    return list(cls._lazy_slots) if issubclass(cls, LazyWire) else []
 
 
 def _optional(hint: Any) -> Any:

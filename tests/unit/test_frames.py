@@ -17,6 +17,7 @@ from aries_async import MissingDependencyError, to_frame
 from aries_async.errors import ConfigurationError, ValidationError
 from aries_async.frames import FrameRows
 from aries_async.models import Bar, Quote, QuoteBatch
+from aries_async.models.events import QuoteUpdate
 from aries_async.models.orders import Side
 
 pd = pytest.importorskip("pandas")
@@ -209,3 +210,15 @@ def test_without_pandas_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatc
     assert "pip install 'aries-async[pandas]'" in str(info.value)
     with pytest.raises(MissingDependencyError):
         QuoteBatch().to_frame()
+
+
+def test_stream_updates_give_their_fields_not_the_raw_data() -> None:
+    updates = [
+        QuoteUpdate("AAPL", {"bidPrice": 189.49, "askPrice": 189.51, "quoteTimestamp": 1.767e12}),
+        QuoteUpdate("MSFT", {"bidPrice": 1}),
+    ]
+    frame = to_frame(updates)
+    assert "data" not in frame.columns
+    assert frame["bid_price"].tolist() == [Decimal("189.49"), Decimal(1)]
+    assert frame["mid_price"].tolist() == [Decimal("189.50"), None]
+    assert str(frame["quote_time"].dtype) == "datetime64[ns, UTC]"
