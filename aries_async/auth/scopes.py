@@ -15,7 +15,6 @@ that any table of operations can share it.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Iterable, Mapping
@@ -349,6 +348,8 @@ def expand_scopes(names: str | Iterable[str]) -> list[str]:
 
 
 def _unknown(word: str) -> str:
+    import difflib
+
     kind, valid = ("scope", ALL_SCOPES) if ":" in word else ("scope group", tuple(SCOPE_GROUPS))
     close = difflib.get_close_matches(word.lower(), valid, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""

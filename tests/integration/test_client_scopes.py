@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import date
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import attrs
 import pytest
 
 from aries_async import AriesClient, OrderRequest, Token
 from aries_async._errors_wire import api_error_from_response
+from aries_async.auth.scopes import expand_scopes
 from aries_async.errors import PermissionDeniedError, ValidationError
 from aries_async.sim import RecordedRequest
 from aries_async.sim.faults import ServerErrorFault
@@ -158,6 +160,23 @@ def test_the_scope_in_the_details_of_a_403_is_read() -> None:
     error = api_error_from_response(403, {}, body, method="POST", path="/v1/config/watchlist")
     assert isinstance(error, PermissionDeniedError)
     assert error.missing_scope == "watchlist:management"
+
+
+async def test_the_oauth_calls_take_scope_groups(sim: ThreadedSimulator) -> None:
+    config = sim.client_config(scopes=["chart", "orders"])
+    async with AriesClient(config) as client:
+        request = client.oauth.authorization_url()
+        asked = parse_qs(urlsplit(request.url).query)["scope"][0].split()
+        assert asked == ["market:information", "order:information", "order:execution"]
+        assert request.scopes == tuple(asked)
+        request = client.oauth.authorization_url(scopes="watchlists")
+        assert request.scopes == ("watchlist:information", "watchlist:management")
+        token = await client.oauth.client_credentials(scopes="analytics")
+        assert token.scopes == frozenset(expand_scopes("analytics"))
+        with pytest.raises(ValidationError, match="unknown scope group 'analytix'"):
+            await client.oauth.client_credentials(scopes="analytix")
+        with pytest.raises(ValidationError, match="unknown scope group 'bogus'"):
+            client.oauth.authorization_url(scopes=["market", "bogus"])
 
 
 # -- headers= ---------------------------------------------------------------------------------
