@@ -31,11 +31,14 @@ if TYPE_CHECKING:
         APIError,
         AriesError,
         AuthError,
+        MissingDependencyError,
         OrderOutcomeUnknownError,
         OrderStateUnknownError,
+        PermissionDeniedError,
         ReauthenticationRequired,
         ValidationError,
     )
+    from aries_async.frames import to_frame
     from aries_async.models.orders import (
         CancelRequest,
         OrderLeg,
@@ -61,12 +64,14 @@ __all__ = [
     "FileTokenStore",
     "MarketStream",
     "MemoryTokenStore",
+    "MissingDependencyError",
     "OrderLeg",
     "OrderOutcomeUnknownError",
     "OrderRequest",
     "OrderStateUnknownError",
     "OrderStatus",
     "OrderType",
+    "PermissionDeniedError",
     "ReauthenticationRequired",
     "RedisTokenStore",
     "ReplaceRequest",
@@ -79,6 +84,7 @@ __all__ = [
     "ValidationError",
     "__version__",
     "login",
+    "to_frame",
 ]
 
 __version__ = "0.1.0"
@@ -100,12 +106,14 @@ _LAZY: dict[str, str] = {
     "FileTokenStore": "aries_async.auth.filestore",
     "MarketStream": _STREAMING,
     "MemoryTokenStore": "aries_async.auth.store",
+    "MissingDependencyError": _ERRORS,
     "OrderLeg": _ORDERS,
     "OrderOutcomeUnknownError": _ERRORS,
     "OrderRequest": _ORDERS,
     "OrderStateUnknownError": _ERRORS,
     "OrderStatus": _ORDERS,
     "OrderType": _ORDERS,
+    "PermissionDeniedError": _ERRORS,
     "ReauthenticationRequired": _ERRORS,
     "RedisTokenStore": "aries_async.auth.redisstore",
     "ReplaceRequest": _ORDERS,
@@ -117,6 +125,7 @@ _LAZY: dict[str, str] = {
     "TokenStore": "aries_async.auth.store",
     "ValidationError": _ERRORS,
     "login": "aries_async.auth.login",
+    "to_frame": "aries_async.frames",
 }
 """Public name -> the module that defines it (imported on first access)."""
 

@@ -7,7 +7,7 @@ parsing they need, so that the exception tree reads on its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -23,7 +23,7 @@ from aries_async.errors import (
     ServerError,
 )
 
-__all__ = ["api_error_from_response", "parse_retry_after"]
+__all__ = ["api_error_from_response", "name_required_scopes", "parse_retry_after"]
 
 
 def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
@@ -127,7 +127,11 @@ def api_error_from_response(
             request_id = _as_str(err.get("request_id") or err.get("requestId"))
             details = err.get("details")
             if isinstance(details, dict):
-                scope = _as_str(details.get("scope") or details.get("missing_scope"))
+                scope = _as_str(
+                    details.get("scope")
+                    or details.get("missing_scope")
+                    or details.get("required_scope")
+                )
         elif isinstance(err, str):
             description = _as_str(data.get("error_description")) or _as_str(data.get("message"))
             message = f"{err}: {description}" if description else err
@@ -169,3 +173,36 @@ def _as_str(value: Any) -> str | None:
     if value is None or value == "":
         return None
     return str(value)
+
+
+def name_required_scopes(
+    error: PermissionDeniedError,
+    method: str,
+    path: str,
+    *,
+    scopes: Sequence[str] | None = None,
+    granted: Collection[str] = (),
+    operation: str | None = None,
+) -> PermissionDeniedError:
+    """``error`` (changed in place) naming what its operation needs: ``required_scopes``
+    (``scopes``, else those of ``method path`` in :data:`~aries_async.auth.scopes.ROUTE_SCOPES`),
+    ``operation``, and ``missing_scope`` when the token's ``granted`` scopes are known and
+    lack them all; its message says which scopes and whether the token has one."""
+    from aries_async.auth.scopes import required_scopes, route_template
+
+    required = tuple(scopes) if scopes is not None else required_scopes(method, path)
+    error.operation = operation or f"{method} {route_template(method, path) or path}"
+    error.required_scopes = required
+    if not required:
+        return error
+    who = f"{operation}()" if operation else error.operation
+    needs = f"{who} needs the scope {'one of ' if len(required) > 1 else ''}{', '.join(required)}"
+    if not granted:
+        note = ""  # a token without its scope list (ARIES_ACCESS_TOKEN): cannot tell
+    elif granted_one := next((s for s in required if s in granted), None):
+        note = f", which this token has ({granted_one}): the refusal is not about scopes"
+    else:
+        error.missing_scope = error.missing_scope or required[0]
+        note = ", not granted to this token: sign in again with it (aries-async login --scopes)"
+    error.args = (f"{error.args[0]}; {needs}{note}",)
+    return error

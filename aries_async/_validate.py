@@ -3,9 +3,12 @@ is sent."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 from aries_async.errors import ValidationError
 
-__all__ = ["require_count", "require_text"]
+__all__ = ["require_count", "require_headers", "require_text"]
 
 
 def require_text(value: object, field: str) -> str:
@@ -35,3 +38,56 @@ def require_count(value: object, field: str, maximum: int | None = None) -> int:
         span = "of at least 1" if maximum is None else f"1..{maximum}"
         raise ValidationError(f"{field} must be a whole number {span}, got {value!r}", field=field)
     return value
+
+
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+"""An HTTP field name: one RFC 9110 token."""
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+"""Characters no field value may hold: CR and LF (which would start another header or the
+body: header injection), NUL and the other controls; a tab is allowed."""
+_RESERVED_HEADERS = frozenset(("authorization", "host", "content-length", "transfer-encoding"))
+"""Set by the client and aiohttp alone: the bearer token and the message framing."""
+
+
+def require_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Extra request headers, checked: names are HTTP tokens, each at most once (names are
+    case-insensitive), values are strings without control characters, and none of
+    ``Authorization``, ``Host``, ``Content-Length``, ``Transfer-Encoding`` is among them.
+
+    Raises:
+        ValidationError: naming the header at fault (its value is never shown: it may be a
+            secret).
+    """
+    if not isinstance(headers, Mapping):
+        raise ValidationError(
+            f"headers must be a mapping of names to values, got {type(headers).__name__}",
+            field="headers",
+        )
+    checked: dict[str, str] = {}
+    seen: set[str] = set()
+    for name, value in headers.items():
+        if not isinstance(name, str) or not _HEADER_NAME.fullmatch(name):
+            raise ValidationError(
+                f"header name {name!r} is not a valid HTTP field name", field="headers"
+            )
+        lower = name.lower()
+        if lower in _RESERVED_HEADERS:
+            raise ValidationError(
+                f"header {name!r} cannot be given: the client sets it (Authorization: the "
+                "bearer token of the signed-in session)",
+                field="headers",
+            )
+        if lower in seen:
+            raise ValidationError(
+                f"header {name!r} is given twice (names ignore case)", field="headers"
+            )
+        if not isinstance(value, str) or _CONTROL.search(value):
+            kind = (
+                "a string"
+                if not isinstance(value, str)
+                else "a value without control characters (CR, LF...)"
+            )
+            raise ValidationError(f"header {name!r} must be {kind}", field="headers")
+        seen.add(lower)
+        checked[name] = value
+    return checked

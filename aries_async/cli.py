@@ -100,7 +100,12 @@ def _parser() -> argparse.ArgumentParser:
         help="do not listen on the redirect URI's port: only paste the callback address",
     )
     login.add_argument("--redirect-uri", help="the registered redirect URI (ARIES_REDIRECT_URI)")
-    login.add_argument("--scopes", help="space-separated scopes (default: ARIES_SCOPES or all)")
+    login.add_argument(
+        "--scopes",
+        help="scopes and scope groups, space or comma separated: all, default, read, trading, "
+        "market, analytics, watchlist... (aries_async.auth.scopes.SCOPE_GROUPS; default: "
+        "ARIES_SCOPES, else the default group)",
+    )
     login.add_argument("--timeout", type=float, default=300.0, help="seconds to wait (300)")
     _json_flag(login)
     _json_flag(sub.add_parser("logout", help="forget the saved token"))
@@ -170,10 +175,11 @@ async def _quote(args: argparse.Namespace) -> int:
 
 async def _login(args: argparse.Namespace) -> int:
     from aries_async.auth.login import login, open_in_browser, read_pasted_line
+    from aries_async.auth.scopes import expand_scopes
     from aries_async.client import AriesClient
 
     store = token_store(args)
-    scopes = tuple(args.scopes.split()) if args.scopes else None
+    scopes = tuple(expand_scopes(args.scopes)) if args.scopes and args.scopes.strip() else None
     async with AriesClient.from_env(token_store=store) as client:
         token = await login(
             client,
@@ -260,8 +266,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         err(f"not signed in: {exc} (run: aries-async login)")
         return EXIT_AUTH
     except PermissionDeniedError as exc:
-        scope = f" (missing scope {exc.missing_scope})" if exc.missing_scope else ""
-        err(f"refused: {exc}{scope}; sign in again with that scope (aries-async login)")
+        # The error names the scopes the operation needs when they are known.
+        hint = "" if exc.required_scopes else "; sign in again with the scope (aries-async login)"
+        err(f"refused: {exc}{hint}")
         return EXIT_AUTH
     except TimeoutError:
         err("timed out waiting for the sign-in callback")

@@ -8,21 +8,26 @@ import contextvars
 import functools
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import yarl
 
-from aries_async._validate import require_text
+from aries_async._validate import require_headers, require_text
 from aries_async.auth.bearer import Bearer as _Bearer
 from aries_async.auth.oauth import OAuth
 from aries_async.auth.session import AuthSession
 from aries_async.auth.store import MemoryTokenStore, TokenStore
 from aries_async.auth.tokens import Token
 from aries_async.config import ClientConfig
-from aries_async.errors import AuthenticationError, ClientClosedError, ValidationError
+from aries_async.errors import (
+    AuthenticationError,
+    ClientClosedError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from aries_async.http.decode import Parse, decode_body
 from aries_async.http.transport import Clock, Query, Sleep, Transport
 
@@ -227,10 +232,13 @@ class AriesClient:
         *,
         params: Query | None = None,
         json: Any = None,
+        headers: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
         timeout: float | None = None,
         authenticated: bool = True,
         parse: Parse | None = None,
+        scopes: Sequence[str] | None = None,
+        operation: str | None = None,
     ) -> Any:
         """Call any endpoint (the long tail of ``endpoints-all.md``) with auth, retries and errors.
 
@@ -243,6 +251,10 @@ class AriesClient:
                 query string as aiohttp takes it (``"symbols=AAPL"``: ``&`` and ``=`` separate,
                 other characters are percent-encoded for you).
             json: a JSON body.
+            headers: extra request headers (``Idempotency-Key``...), sent with every attempt.
+                They may not set ``Authorization`` (the client sends the bearer token),
+                ``Host``, ``Content-Length`` or ``Transfer-Encoding``, nor hold CR, LF or other
+                control characters. A ``Content-Type`` given here is sent with ``json``.
             idempotent: whether retries are safe; default: True for GET/HEAD/PUT/DELETE/OPTIONS.
             timeout: this call's time budget in seconds, retries and their waits included
                 (default: the innermost :meth:`timeout` block, else ``config.timeout``).
@@ -250,6 +262,10 @@ class AriesClient:
             parse: applied to the decoded body to give the result; with a body of at least
                 ``config.offload_parse_bytes`` the decoding and ``parse`` run in a worker
                 thread, leaving the event loop free.
+            scopes: the scopes that open the operation (any one suffices), named by a 403;
+                default: those :mod:`aries_async.auth.scopes` lists for ``method path``.
+            operation: the name of the method making the call (``market.status``), named by
+                a 403 (typed methods pass theirs).
 
         Returns:
             The decoded JSON body (None when empty; text for ``text/plain`` bodies), or what
@@ -260,7 +276,10 @@ class AriesClient:
             TransportError: connection problems and timeouts.
             ResponseTooLargeError: the body exceeds ``config.max_response_bytes``.
             ClientClosedError: the client is closed, or was closed during the call.
-            ValidationError: an absolute URL on another origin (authenticated calls).
+            PermissionDeniedError: a 403; it names the scopes the operation needs
+                (``required_scopes``) and, when the token lacks them, ``missing_scope``.
+            ValidationError: an absolute URL on another origin (authenticated calls), or
+                ``headers`` that break the rules above; nothing is sent.
             NotSignedInError, ReauthenticationRequired: no usable grant.
             TokenRefreshError: the token endpoint failed while getting a fresh access token;
                 the request was not sent.
@@ -271,6 +290,8 @@ class AriesClient:
         if idempotent is None:
             idempotent = method in _IDEMPOTENT
         url = self._url(path, authenticated)
+        if headers is not None:
+            headers = require_headers(headers)
         bearer = _Bearer(self.auth) if authenticated else None
         started = self._monotonic()  # a replay after a 401 gets what is left of the budget
         replayed = False  # a flag, not ``for attempt in (1, 2)``: no iterator kept per call
@@ -282,6 +303,7 @@ class AriesClient:
                     idempotent=idempotent,
                     params=params,
                     json=json,
+                    headers=headers,
                     header_factory=bearer,
                     timeout=timeout,
                     deadline=None if not replayed else started + (timeout or self._budget),
@@ -294,6 +316,15 @@ class AriesClient:
                 replayed = True
                 log.info("401 on %s %s; refreshing the token and replaying once", method, path)
                 await self.auth.invalidate(bearer.used)
+            except PermissionDeniedError as exc:
+                from aries_async._errors_wire import name_required_scopes
+
+                token = self.auth.cached() if bearer is not None else None
+                granted = token.scopes if token is not None else ()
+                name_required_scopes(
+                    exc, method, url, scopes=scopes, granted=granted, operation=operation
+                )
+                raise
         body = response.body
         if len(body) < self._offload:
             return decode_body(body, response.headers, method, path, parse)

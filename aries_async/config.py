@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from aries_async.errors import ConfigurationError
+from aries_async.errors import ConfigurationError, ValidationError
 
 __all__ = [
     "DEFAULT_SCOPES",
@@ -217,12 +217,13 @@ class ClientConfig:
         """Read settings from the environment.
 
         Variables: ``ARIES_CLIENT_ID``, ``ARIES_CLIENT_SECRET``, ``ARIES_REDIRECT_URI``,
-        ``ARIES_SCOPES`` (space separated), ``ARIES_BASE_URL`` (moves every URL to that host, as
-        :meth:`for_base_url`), then ``ARIES_AUTHORIZE_URL``, ``ARIES_TOKEN_URL``,
-        ``ARIES_MARKET_WS_URL``, ``ARIES_ACCOUNTS_WS_URL``, ``ARIES_CHARTS_WS_URL`` for single
-        URLs, ``ARIES_TIMEOUT``, ``ARIES_CONNECT_TIMEOUT``, ``ARIES_POOL_SIZE`` and
-        ``ARIES_MAX_ATTEMPTS`` (attempts of a retried call, the first included; 1 turns
-        retries off). Keyword overrides win.
+        ``ARIES_SCOPES`` (scopes and scope groups such as ``analytics`` or ``all``, space or
+        comma separated: :data:`~aries_async.auth.scopes.SCOPE_GROUPS`), ``ARIES_BASE_URL``
+        (moves every URL to that host, as :meth:`for_base_url`), then ``ARIES_AUTHORIZE_URL``,
+        ``ARIES_TOKEN_URL``, ``ARIES_MARKET_WS_URL``, ``ARIES_ACCOUNTS_WS_URL``,
+        ``ARIES_CHARTS_WS_URL`` for single URLs, ``ARIES_TIMEOUT``, ``ARIES_CONNECT_TIMEOUT``,
+        ``ARIES_POOL_SIZE`` and ``ARIES_MAX_ATTEMPTS`` (attempts of a retried call, the first
+        included; 1 turns retries off). Keyword overrides win.
 
         Raises:
             ConfigurationError: a value cannot be read.
@@ -248,7 +249,12 @@ class ClientConfig:
             "timeout": _env_float(env, "ARIES_TIMEOUT", 30.0),
         }
         if env.get("ARIES_SCOPES"):
-            values["scopes"] = tuple(env["ARIES_SCOPES"].split())
+            from aries_async.auth.scopes import expand_scopes
+
+            try:
+                values["scopes"] = tuple(expand_scopes(env["ARIES_SCOPES"]))
+            except ValidationError as exc:
+                raise ConfigurationError(f"ARIES_SCOPES: {exc}") from None
         if env.get("ARIES_POOL_SIZE"):
             values["pool_size"] = _env_int(env, "ARIES_POOL_SIZE")
         if env.get("ARIES_CONNECT_TIMEOUT"):

@@ -4,6 +4,7 @@
 
     AriesError
     ├── ConfigurationError            bad settings, missing credentials
+    │   └── MissingDependencyError    an optional extra is not installed (also an ImportError)
     ├── ValidationError (ValueError)  bad input, raised before anything is sent
     ├── AuthError                     OAuth flow problems (no request or a token-endpoint reply)
     │   ├── StateMismatchError        callback ``state`` differs from the one we issued
@@ -23,7 +24,7 @@
     ├── APIError                      the server answered with an error status
     │   ├── BadRequestError           400
     │   ├── AuthenticationError       401
-    │   ├── PermissionDeniedError     403 (``missing_scope`` when known)
+    │   ├── PermissionDeniedError     403 (``required_scopes``, ``missing_scope``)
     │   ├── NotFoundError             404
     │   ├── ConflictError             409
     │   ├── RateLimitError            429 (``retry_after`` seconds)
@@ -66,6 +67,7 @@ __all__ = [
     "ConfigurationError",
     "ConflictError",
     "ConnectionFailedError",
+    "MissingDependencyError",
     "NotFoundError",
     "NotSignedInError",
     "OrderOutcomeUnknownError",
@@ -100,12 +102,14 @@ class ConfigurationError(AriesError):
     """Settings are missing or inconsistent (for example no client id)."""
 
 
-class ValidationError(AriesError, ValueError):
-    """Input was rejected before any request was sent.
+class MissingDependencyError(ConfigurationError, ImportError):
+    """An optional dependency is not installed; the message names the extra that brings it
+    (``pip install 'aries-async[pandas]'``), ``name`` the missing module."""
 
-    Attributes:
-        field: the offending field, when one is to blame.
-    """
+
+class ValidationError(AriesError, ValueError):
+    """Input was rejected before any request was sent; ``field`` names the offending field,
+    when one is to blame."""
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
@@ -143,20 +147,16 @@ class NotSignedInError(AuthError):
 
 
 class ReauthenticationRequired(AuthError):
-    """The refresh token was refused (``invalid_grant``): the grant is gone, sign in again.
-
-    The refused grant is not sent again: later calls raise this at once, until a new token is
-    set (``client.auth.set_token``) or saved in the token store (a sign-in elsewhere)."""
+    """The refresh token was refused (``invalid_grant``): the grant is gone, sign in again. The
+    refused grant is not sent again: later calls raise this at once, until a new token is set
+    (``client.auth.set_token``) or saved in the token store (a sign-in elsewhere)."""
 
 
 class TokenRefreshError(AuthError):
     """A call needed a fresh access token and the token endpoint did not give one: it was
     unreachable, timed out, or answered 429 or 5xx (after the client's retries). The call itself
-    was **not** sent, so an order was certainly not placed; try again later.
-
-    ``__cause__`` is the transport or API error of the token request; ``status`` is its HTTP
-    status when there was one.
-    """
+    was **not** sent, so an order was certainly not placed; try again later. ``__cause__`` is
+    the transport or API error of the token request; ``status`` its HTTP status, if any."""
 
 
 class TransportError(AriesError):
@@ -182,11 +182,9 @@ class RequestTimeoutError(TransportError):
 
 class ClientClosedError(AriesError):
     """The client was closed (:meth:`~aries_async.AriesClient.aclose`, or the end of its
-    ``async with``): a call in flight was ended and not retried, and no call can start.
-
-    A closed client stays closed; build a new one. An order write in flight when the client
-    closed may have reached the server: ``orders.place()`` reports it as
-    :class:`OrderOutcomeUnknownError`.
+    ``async with``): a call in flight was ended and not retried, and no call can start. A closed
+    client stays closed; build a new one. An order write in flight when the client closed may
+    have reached the server: ``orders.place()`` reports it as :class:`OrderOutcomeUnknownError`.
 
     Attributes:
         request_sent: False when the call ended before its request could be sent (the client
@@ -199,9 +197,8 @@ class ClientClosedError(AriesError):
 
 
 class OrderOutcomeUnknownError(AriesError):
-    """An order write may have reached the server, but no answer says whether it landed.
-
-    The order was **not** retried. Call ``await client.orders.find_by_client_id(account_id,
+    """An order write may have reached the server, but no answer says whether it landed. The
+    order was **not** retried. Call ``await client.orders.find_by_client_id(account_id,
     client_id)`` to learn whether it exists before sending anything again.
 
     Attributes:
@@ -320,11 +317,19 @@ class AuthenticationError(APIError):
 
 
 class PermissionDeniedError(APIError):
-    """403: the token lacks a scope or permission.
+    """403: the token lacks a scope or permission; the message names the scopes the operation
+    needs and whether the token has them.
 
     Attributes:
-        missing_scope: the scope the server named, when it named one.
+        missing_scope: the scope the token lacks: the one the server named, else the one the
+            operation needs when the token's granted scopes are known and lack it.
+        required_scopes: the scopes that open the operation (any one suffices), per
+            :mod:`aries_async.auth.scopes`; ``()`` when not known.
+        operation: the method refused (``market.status``), else ``GET /v1/path template``.
     """
+
+    required_scopes: tuple[str, ...] = ()
+    operation: str | None = None
 
     def __init__(self, message: str, *, missing_scope: str | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
@@ -340,11 +345,8 @@ class ConflictError(APIError):
 
 
 class RateLimitError(APIError):
-    """429: too many requests.
-
-    Attributes:
-        retry_after: seconds the server asked us to wait, when it said.
-    """
+    """429: too many requests. ``retry_after``: the seconds the server asked us to wait, when
+    it said."""
 
     def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
@@ -369,16 +371,13 @@ class StreamClosedError(StreamError):
 
 class StreamOverflowError(StreamError):
     """An account-event consumer fell so far behind that its bounded buffer overflowed.
-
-    Account events are never dropped silently: this is raised to that consumer instead.
-    """
+    Account events are never dropped silently: this is raised to that consumer instead."""
 
 
 class OrderStateUnknownError(StreamError):
-    """``AccountStream.wait_for_order``: the order's state could not be determined.
-
-    It left the working set while the stream was disconnected, and the REST lookup failed or
-    did not find it. Check the order history before acting on it.
+    """``AccountStream.wait_for_order``: the order's state could not be determined. It left
+    the working set while the stream was disconnected, and the REST lookup failed or did not
+    find it. Check the order history before acting on it.
 
     Attributes:
         cl_ord_id: the order.

@@ -98,14 +98,20 @@ class OAuth:
     ) -> AuthorizationRequest:
         """Build the browser URL with a fresh ``state`` and, by default, an S256 PKCE challenge.
 
+        ``scopes`` (default: the configured ones) may name scope groups (``analytics``,
+        ``all``: :data:`~aries_async.auth.scopes.SCOPE_GROUPS`) besides scopes.
+
         Raises:
             ConfigurationError: no client id, or no redirect URI given or configured.
+            ValidationError: a scope or group name is unknown.
         """
         client_id = self._require_client_id()
         redirect = redirect_uri or self._config.redirect_uri
         if not redirect:
             raise ConfigurationError("a redirect_uri is required (argument or ARIES_REDIRECT_URI)")
-        scope_list = scope_names(scopes) if scopes is not None else self._config.scopes
+        from aries_async.auth.scopes import expand_scopes  # the table loads when it is needed
+
+        scope_list = tuple(expand_scopes(scopes if scopes is not None else self._config.scopes))
         state_value = state or secrets.token_urlsafe(24)
         query: dict[str, str] = {
             "response_type": "code",
@@ -233,11 +239,19 @@ class OAuth:
     async def client_credentials(self, scopes: str | Iterable[str] | None = None) -> Token:
         """Get an app token with the client-credentials grant (form body, as the server expects).
 
-        ``scopes``: the scopes to ask for, as names or one space-separated string. The token is
-        saved in the store; when it expires (or is refused with a 401) the client gets a new
-        one the same way, with the same scopes.
+        ``scopes``: the scopes to ask for, as names or one space-separated string, scope groups
+        included (:func:`~aries_async.auth.scopes.expand_scopes`). The token is saved in the
+        store; when it expires (or is refused with a 401) the client gets a new one the same
+        way, with the same scopes.
+
+        Raises:
+            ValidationError: a scope or group name is unknown (nothing is sent).
         """
-        token = await self._client_credentials(scopes)
+        from aries_async.auth.scopes import expand_scopes
+
+        token = await self._client_credentials(
+            expand_scopes(scopes) if scopes is not None else None
+        )
         await self._save(token)
         return token
 

@@ -235,7 +235,9 @@ class Transport:
             body: bytes | Mapping[str, str] | None = data
             if json is not None:
                 body = orjson.dumps(json)
-                send_headers["Content-Type"] = "application/json"
+                # A Content-Type of the caller's wins (names are case-insensitive: one only).
+                if not headers or not any(k.lower() == "content-type" for k in headers):
+                    send_headers["Content-Type"] = "application/json"
             query: Query | None = params
             target: str | yarl.URL = url
             if type(params) is str:  # see _target

@@ -21,6 +21,7 @@ import orjson
 
 from aries_async._lazy import lazy_dir, lazy_getattr
 from aries_async.errors import QuoteError, ResponseFormatError
+from aries_async.frames import FrameRows
 from aries_async.models._values import LazyNumber, json_number, number_decimal, response_decimal
 
 if TYPE_CHECKING:
@@ -305,7 +306,7 @@ def parse_quotes_response(data: object) -> list[Quote]:
     return list(map(Quote.from_chart_item, items))
 
 
-class QuoteBatch(dict[str, Quote]):
+class QuoteBatch(FrameRows, dict[str, Quote]):
     """What :meth:`Market.quotes() <aries_async.resources.market.Market.quotes>` returns: the
     quotes that came back, keyed by symbol (it is the ``dict`` of them), and in :attr:`errors`
     each symbol that got none, with its :class:`~aries_async.errors.QuoteError`.
@@ -318,7 +319,7 @@ class QuoteBatch(dict[str, Quote]):
         for symbol, error in batch.errors.items():  # NOSUCH: no quote for NOSUCH: ...
             log.warning("%s", error)
 
-    It compares equal to the plain dict of its quotes; ``errors`` is in its ``repr``.
+    It equals the plain dict of its quotes; ``errors`` is in its ``repr``; ``to_frame()``.
 
     Attributes:
         errors: symbol -> :class:`~aries_async.errors.QuoteError`, in the order asked.

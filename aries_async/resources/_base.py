@@ -59,19 +59,31 @@ class Resource:
         *,
         timeout: float | None = None,
         parse: Callable[[Any], T] | None = None,
+        operation: str | None = None,
     ) -> Any:
         """``GET path``: the decoded body, or what ``parse`` makes of it (off the event loop
-        with a large body, see ``AriesClient.request``)."""
-        return await self._client.request("GET", path, params=params, timeout=timeout, parse=parse)
+        with a large body, see ``AriesClient.request``); ``operation`` names the method in a
+        403's message."""
+        return await self._client.request(
+            "GET", path, params=params, timeout=timeout, parse=parse, operation=operation
+        )
 
-    async def _get_as(self, path: str, cls: type[T], what: str, params: Query | None = None) -> T:
+    async def _get_as(
+        self,
+        path: str,
+        cls: type[T],
+        what: str,
+        params: Query | None = None,
+        *,
+        operation: str | None = None,
+    ) -> T:
         """``GET path`` structured as ``cls``: decoding and structuring both run off the
         event loop when the body is large, or when ``cls`` is built for the first time."""
         if cls not in BUILT_TYPES:
-            return await self._structure(await self._get(path, params), cls, what)
-        parsed: T = await self._get(
-            path, params, parse=functools.partial(self._parse, cls=cls, what=what)
-        )
+            data = await self._get(path, params, operation=operation)
+            return await self._structure(data, cls, what)
+        parse = functools.partial(self._parse, cls=cls, what=what)
+        parsed: T = await self._get(path, params, parse=parse, operation=operation)
         return parsed
 
     async def _structure(self, data: Any, cls: type[T], what: str) -> T:

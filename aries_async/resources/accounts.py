@@ -23,7 +23,7 @@ class Accounts(Resource):
     async def list(self) -> builtins.list[Account]:
         """``GET /v2/users/me/accounts``: every account of the user (live and ``is_sim``)."""
         models = await load(_MODELS)
-        data = await self._get("/v2/users/me/accounts")
+        data = await self._get("/v2/users/me/accounts", operation="accounts.list")
         accounts = _field(data, "accounts")
         found: builtins.list[Account] = await self._structure(
             accounts, list_of(models.Account), "accounts"
@@ -40,7 +40,7 @@ class Accounts(Resource):
         seg = path_segment(account_id, "account_id")
         models = await load(_MODELS)
         balance: Balance = await self._get_as(
-            f"/v2/accounts/{seg}/balance", models.Balance, "balance"
+            f"/v2/accounts/{seg}/balance", models.Balance, "balance", operation="accounts.balance"
         )
         return balance
 
@@ -48,7 +48,7 @@ class Accounts(Resource):
         """``GET /v1/accounts/{id}/positions``."""
         seg = path_segment(account_id, "account_id")
         models = await load(_MODELS)
-        data = await self._get(f"/v1/accounts/{seg}/positions")
+        data = await self._get(f"/v1/accounts/{seg}/positions", operation="accounts.positions")
         if not isinstance(data, list):  # the oldest documented shape was a bare array
             data = _field(data, "positions") or []
         found: builtins.list[Position] = await self._structure(

@@ -149,7 +149,8 @@ class Market(Resource):
         await load(_OTHER)
         from aries_async.models.market import SymbolMatch
 
-        data = await self._get("/v1/marketdata/search", {"query": query, "limit": str(limit)})
+        params = {"query": query, "limit": str(limit)}
+        data = await self._get("/v1/marketdata/search", params, operation="market.search")
         return await self._structure(data or [], list[SymbolMatch], "search")
 
     async def quote(self, symbol: str) -> Quote:
@@ -161,7 +162,9 @@ class Market(Resource):
         """
         sym = _symbol(symbol)
         try:
-            data = await self._client.request("GET", "/v1/chart/quotes", params=_symbols_query(sym))
+            data = await self._client.request(
+                "GET", "/v1/chart/quotes", params=_symbols_query(sym), operation="market.quote"
+            )
         except _REFUSALS as exc:
             raise QuoteError(sym, exc.message, body=exc.body) from exc
         found: Quote | None = None
@@ -217,7 +220,8 @@ class Market(Resource):
         self, symbols: list[str]
     ) -> tuple[dict[str, Quote], dict[str, QuoteError]]:
         try:
-            data = await self._get("/v1/chart/quotes", _symbols_query(",".join(symbols)))
+            query = _symbols_query(",".join(symbols))
+            data = await self._get("/v1/chart/quotes", query, operation="market.quotes")
         except _REFUSALS as exc:
             return await self._one_by_one(symbols, exc.message, exc)
         if _refuses_batch(data):
@@ -315,7 +319,9 @@ class Market(Resource):
     async def _bar_pages(self, params: dict[str, str]) -> AsyncIterator[list[Bar]]:
         to = int(params["to"])
         while True:
-            bars, following = await self._get("/v1/chart/history", params, parse=_bar_page)
+            bars, following = await self._get(
+                "/v1/chart/history", params, parse=_bar_page, operation="market.bars"
+            )
             yield bars
             if not bars or following is None or following > to:
                 return
@@ -336,7 +342,9 @@ class Market(Resource):
         await load(_OTHER)
         from aries_async.models.market import MarketStatus
 
-        return await self._get_as("/v1/market/status", MarketStatus, "status", params)
+        return await self._get_as(
+            "/v1/market/status", MarketStatus, "status", params, operation="market.status"
+        )
 
     async def holidays(self, exchange: str = "US") -> list[Holiday]:
         """``GET /v1/market/holiday``."""
@@ -344,7 +352,7 @@ class Market(Resource):
         await load(_OTHER)
         from aries_async.models.market import Holiday
 
-        data: Any = await self._get("/v1/market/holiday", params)
+        data: Any = await self._get("/v1/market/holiday", params, operation="market.holidays")
         items = data.get("holidays") if isinstance(data, dict) else None
         return await self._structure(items or [], list[Holiday], "holidays")
 
@@ -354,7 +362,8 @@ class Market(Resource):
         await load(_OPTIONS)
         from aries_async.models.options import OptionExpirations
 
-        data = await self._get(f"/v1/options/{seg}/expiry-dates")
+        path = f"/v1/options/{seg}/expiry-dates"
+        data = await self._get(path, operation="market.option_expirations")
         return (await self._structure(data, OptionExpirations, "expirations")).expiry_dates
 
     async def option_chain(self, symbol: str, expiry: date) -> OptionChain:
@@ -366,4 +375,6 @@ class Market(Resource):
         from aries_async.models.options import OptionChain
 
         path = f"/v1/options/{seg}/contracts/{expiry.isoformat()}"
-        return await self._get_as(path, OptionChain, "option chain")
+        return await self._get_as(
+            path, OptionChain, "option chain", operation="market.option_chain"
+        )

@@ -102,7 +102,9 @@ def _acknowledgement(data: Any, what: str) -> dict[str, Any]:
 class Orders(Resource):
     """Order calls."""
 
-    def _pages(self, path: str, params: dict[str, str], limit: int) -> AsyncGenerator[Order, None]:
+    def _pages(
+        self, path: str, params: dict[str, str], limit: int, operation: str
+    ) -> AsyncGenerator[Order, None]:
         require_count(limit, "page_size", _MAX_LIMIT)
 
         async def fetch(cursor: int) -> tuple[list[Order], int]:
@@ -110,7 +112,7 @@ class Orders(Resource):
             if cursor:
                 query["cursor"] = str(cursor)
             models = await load(_MODELS)
-            page = await self._get_as(path, models.OrderPage, "orders", query)
+            page = await self._get_as(path, models.OrderPage, "orders", query, operation=operation)
             return page.orders, page.next_cursor
 
         return cursor_pages(fetch, "orders")
@@ -118,7 +120,10 @@ class Orders(Resource):
     async def active(self, account_id: str, *, page_size: int = 200) -> list[Order]:
         """``GET /v2/accounts/{id}/orders``: open orders plus today's activity, every page."""
         seg = path_segment(account_id, "account_id")
-        return [o async for o in self._pages(f"/v2/accounts/{seg}/orders", {}, page_size)]
+        return [
+            o
+            async for o in self._pages(f"/v2/accounts/{seg}/orders", {}, page_size, "orders.active")
+        ]
 
     def history(
         self,
@@ -150,7 +155,8 @@ class Orders(Resource):
             raise ValidationError("order_by must be 'asc' or 'desc'", field="order_by")
         if exclude_today:
             params["exclude_today"] = "true"
-        return self._pages(f"/v2/accounts/{seg}/orders/history", params, page_size)
+        path = f"/v2/accounts/{seg}/orders/history"
+        return self._pages(path, params, page_size, "orders.history")
 
     async def place(self, request: OrderRequest) -> OrderAck:
         """``POST /v1/orders``. Sent once; never retried after it may have reached the server.
@@ -184,7 +190,11 @@ class Orders(Resource):
         models = await load(_MODELS)
         try:
             data = await self._client.request(
-                "POST", "/v1/orders", json=request.to_wire(), idempotent=False
+                "POST",
+                "/v1/orders",
+                json=request.to_wire(),
+                idempotent=False,
+                operation="orders.place",
             )
             ack = _acknowledgement(data, "an order")
             return await self._structure(ack, models.OrderAck, "order ack")
@@ -221,7 +231,11 @@ class Orders(Resource):
         """``POST /v1/orders/preview`` (safe to retry: it places nothing)."""
         models = await load(_MODELS)
         data = await self._client.request(
-            "POST", "/v1/orders/preview", json=request.to_wire(), idempotent=True
+            "POST",
+            "/v1/orders/preview",
+            json=request.to_wire(),
+            idempotent=True,
+            operation="orders.preview",
         )
         return await self._structure(data, models.OrderPreview, "order preview")
 
@@ -234,7 +248,11 @@ class Orders(Resource):
         """
         models = await load(_MODELS)
         data = await self._client.request(
-            "POST", "/v1/orders/replace", json=request.to_wire(), idempotent=False
+            "POST",
+            "/v1/orders/replace",
+            json=request.to_wire(),
+            idempotent=False,
+            operation="orders.replace",
         )
         ack = _acknowledgement(data, "a replace")
         return await self._structure(ack, models.ReplaceAck, "replace ack")
@@ -248,7 +266,11 @@ class Orders(Resource):
         """
         models = await load(_MODELS)
         data = await self._client.request(
-            "POST", "/v1/orders/cancel", json=request.to_wire(), idempotent=False
+            "POST",
+            "/v1/orders/cancel",
+            json=request.to_wire(),
+            idempotent=False,
+            operation="orders.cancel",
         )
         ack = _acknowledgement(data, "a cancel")
         return await self._structure(ack, models.CancelAck, "cancel ack")

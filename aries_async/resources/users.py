@@ -19,5 +19,5 @@ class Users(Resource):
     async def me(self) -> User:
         """``GET /v1/users/me``: the signed-in user's profile."""
         models = await load("aries_async.models.users")
-        user: User = await self._get_as("/v1/users/me", models.User, "user")
+        user: User = await self._get_as("/v1/users/me", models.User, "user", operation="users.me")
         return user

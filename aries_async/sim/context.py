@@ -56,8 +56,9 @@ JOURNAL_SIZE = 10_000
 class RecordedRequest:
     """One HTTP request as the simulator received it (``Simulator.journal``).
 
-    Nothing secret is kept: no headers (the bearer token is checked, not stored) and no body
-    for the OAuth endpoints (client secrets, codes, refresh tokens).
+    Nothing secret is kept: no ``Authorization``, ``Proxy-Authorization`` or ``Cookie`` header
+    (the bearer token is checked, not stored) and no body for the OAuth endpoints (client
+    secrets, codes, refresh tokens).
 
     Attributes:
         method: ``GET``, ``POST``...
@@ -66,6 +67,7 @@ class RecordedRequest:
         query: the query's decoded ``(name, value)`` pairs, in order.
         body: the raw body (``b""`` when none, and for the OAuth endpoints).
         content_type: the body's media type (``application/json``), ``""`` when none.
+        headers: the other headers, ``(name, value)`` pairs as received, in order.
     """
 
     method: str
@@ -73,6 +75,12 @@ class RecordedRequest:
     query: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
     content_type: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def header(self, name: str) -> str | None:
+        """The value of header ``name`` (any case), None when absent (or not kept)."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key.lower() == wanted), None)
 
     @property
     def params(self) -> dict[str, str]:

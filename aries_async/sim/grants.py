@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import attrs
 
+from aries_async.auth.scopes import ALL_SCOPES
+
 __all__ = [
     "ALL_SCOPES",
     "AccessGrant",
@@ -17,23 +19,6 @@ __all__ = [
     "RegisteredClient",
     "TokenProblem",
 ]
-
-ALL_SCOPES: tuple[str, ...] = (
-    "user:information",
-    "user:management",
-    "account:information",
-    "position:information",
-    "order:information",
-    "order:execution",
-    "market:information",
-    "market:supplemental",
-    "options:information",
-    "calendar:information",
-    "analytics:information",
-    "watchlist:information",
-    "watchlist:management",
-)
-"""Every scope of the SDK's ``OAuth2Scope`` enum (oauth.md section 4)."""
 
 
 class OAuthError(Exception):

@@ -1,11 +1,12 @@
 """The simulator's HTTP middlewares, outermost first.
 
 1. counting (``ctx.requests``), the journal of requests as received (``ctx.journal``; no
-   headers, no OAuth bodies), a request id (``X-Request-Id``) and JSON 404/405 envelopes;
+   credentials, no OAuth bodies), a request id (``X-Request-Id``) and JSON 404/405 envelopes;
 2. faults: latency, 429 with ``Retry-After``, 5xx bursts, dropped connections, huge and
    trickled bodies (see :mod:`aries_async.sim.faults`);
 3. bearer-token and scope checks (401 for missing/expired/revoked tokens, 403 naming the
-   missing scope), using :data:`ROUTE_SCOPES` (oauth.md section 4).
+   missing scope), using :data:`~aries_async.auth.scopes.ROUTE_SCOPES`, the client's table of
+   the scopes each operation needs (endpoints-all.md, oauth.md section 4).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import secrets
 import orjson
 from aiohttp import web
 
+from aries_async.auth.scopes import ROUTE_SCOPES
 from aries_async.sim.auth import TokenProblem
 from aries_async.sim.context import RecordedRequest
 from aries_async.sim.faults import is_oauth_path, route_matches
@@ -34,47 +36,9 @@ from aries_async.sim.responses import (
 
 __all__ = ["MIDDLEWARES", "ROUTE_SCOPES", "auth_middleware", "count_middleware", "fault_middleware"]
 
-_MARKET_INFO = ("market:information",)
-_SUPPLEMENTAL = ("market:supplemental",)
-ROUTE_SCOPES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("GET", "/v1/users/me"): ("user:information",),
-    ("GET", "/v2/users/me/accounts"): ("account:information",),
-    ("GET", "/v2/accounts/{id}/balance"): ("account:information",),
-    ("GET", "/v1/accounts/{id}/positions"): ("position:information", "account:information"),
-    ("GET", "/v2/accounts/{id}/orders"): ("order:information",),
-    ("GET", "/v2/accounts/{id}/orders/history"): ("order:information",),
-    ("POST", "/v1/orders"): ("order:execution",),
-    ("POST", "/v1/orders/preview"): ("order:execution",),
-    ("POST", "/v1/orders/replace"): ("order:execution",),
-    ("POST", "/v1/orders/cancel"): ("order:execution",),
-    ("GET", "/v1/marketdata/search"): _MARKET_INFO,
-    ("GET", "/v1/marketdata/equities/details"): _MARKET_INFO,
-    ("GET", "/v1/marketdata/options/details"): _MARKET_INFO,
-    ("GET", "/v1/chart/search"): _MARKET_INFO,
-    ("GET", "/v1/chart/quotes"): _MARKET_INFO,
-    ("GET", "/v1/chart/history"): _MARKET_INFO,
-    ("GET", "/v1/chart/config"): _MARKET_INFO,
-    ("GET", "/v1/chart/symbols"): _MARKET_INFO,
-    ("GET", "/v1/chart/time"): _MARKET_INFO,
-    ("GET", "/v1/etb"): _MARKET_INFO,
-    ("POST", "/v1/etb/search"): _MARKET_INFO,
-    ("GET", "/v1/market/status"): _SUPPLEMENTAL,
-    ("GET", "/v1/market/holiday"): _SUPPLEMENTAL,
-    ("GET", "/v1/options/{symbol}/expiry-dates"): _SUPPLEMENTAL,
-    ("GET", "/v1/options/{symbol}/contracts/{expiryDate}"): _SUPPLEMENTAL,
-    ("GET", "/v1/config/watchlist"): ("watchlist:information",),
-    ("GET", "/v1/config/watchlist/{watchlist_id}"): ("watchlist:information",),
-    ("POST", "/v1/config/watchlist"): ("watchlist:management",),
-    ("PUT", "/v1/config/watchlist"): ("watchlist:management",),
-    ("PATCH", "/v1/config/watchlist/{watchlist_id}"): ("watchlist:management",),
-    ("DELETE", "/v1/config/watchlist/{watchlist_id}"): ("watchlist:management",),
-    # Prediction orders need a token but no scope (a closed beta; endpoints-all.md).
-    ("GET", "/v1/predictions/orders"): (),
-    ("POST", "/v1/predictions/orders"): (),
-    ("GET", "/v1/predictions/orders/{orderId}"): (),
-}
-"""Scopes accepted per route (any one suffices; ``()``: a token, no scope). Routes not listed
-need no token."""
+
+_SECRET_HEADERS = frozenset(("authorization", "proxy-authorization", "cookie"))
+"""Headers the journal never keeps."""
 
 
 @web.middleware
@@ -95,6 +59,7 @@ async def count_middleware(request: web.Request, handler: Handler) -> web.Stream
             tuple(request.query.items()),
             body,
             request.content_type if body else "",
+            tuple((k, v) for k, v in request.headers.items() if k.lower() not in _SECRET_HEADERS),
         )
     )
     try:

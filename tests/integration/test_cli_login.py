@@ -16,6 +16,7 @@ import pytest
 
 from aries_async.auth.filestore import FileTokenStore
 from aries_async.auth.login import login
+from aries_async.auth.scopes import expand_scopes
 from aries_async.cli import main
 from aries_async.client import AriesClient
 from aries_async.errors import ConfigurationError, StateMismatchError
@@ -80,10 +81,11 @@ def _cli_env(sim: Simulator, home: Path) -> dict[str, str]:
     }
 
 
-async def _cli_login(env: dict[str, str]) -> tuple[str, str]:
-    """``aries-async login --no-browser --json`` in a process of its own, this test playing the
-    browser that follows the printed URL to the loopback port; returns stdout and stderr."""
-    proc = await _spawn_cli("login", "--no-browser", "--json", "--timeout", "30", env=env)
+async def _cli_login(env: dict[str, str], *args: str) -> tuple[str, str]:
+    """``aries-async login --no-browser --json ARGS`` in a process of its own, this test
+    playing the browser that follows the printed URL to the loopback port; returns stdout and
+    stderr."""
+    proc = await _spawn_cli("login", "--no-browser", "--json", "--timeout", "30", *args, env=env)
     url = await _authorize_url(proc.stderr)
     assert proc.stderr is not None
     waiting = (await asyncio.wait_for(proc.stderr.readline(), 30)).decode()
@@ -200,6 +202,22 @@ async def test_cli_login_accounts_logout(sim: Simulator, tmp_path: Path) -> None
     code, out, err = await cli("quote", "AAPL", "--json")
     assert code == 0, err
     assert "AAPL" in json.loads(out)
+
+
+async def test_cli_login_asks_for_the_scopes_of_groups(sim: Simulator, tmp_path: Path) -> None:
+    out, _ = await _cli_login(_cli_env(sim, tmp_path), "--scopes", "analytics, orders")
+    expected = expand_scopes(["analytics", "orders"])
+    assert "analytics:information" in expected and "order:execution" in expected
+    assert json.loads(out)["scopes"] == sorted(expected)
+    saved = await FileTokenStore(tmp_path / "config" / "aries-async" / "token.json").load()
+    assert saved is not None and saved.scopes == frozenset(expected)
+
+
+def test_cli_login_refuses_an_unknown_scope_group(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["login", "--paste", "--scopes", "market analytix"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown scope group 'analytix'" in err and "nothing was sent" in err
+    assert "all, alternative_data, analytics" in err  # the valid groups are listed
 
 
 def test_main_usage_errors_return_2() -> None:

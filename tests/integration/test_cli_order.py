@@ -284,7 +284,7 @@ def test_missing_scope_exits_3(cli: Cli) -> None:
     cli.sign_in(scopes=["account:information", "market:information"])
     done = cli("order", "preview", ACCOUNT, "AAPL", "buy", "1")
     assert done.code == 3
-    assert "order:execution" in done.err
+    assert "orders.preview() needs the scope order:execution" in done.err
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
