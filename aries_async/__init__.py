@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from aries_async.auth.store import MemoryTokenStore, TokenStore
     from aries_async.auth.tokens import Token
     from aries_async.client import AriesClient
-    from aries_async.config import ClientConfig, Endpoints, RetryPolicy
+    from aries_async.config import ClientConfig, Endpoints, RateLimit, RetryPolicy
     from aries_async.errors import (
         APIError,
         AriesError,
@@ -66,6 +66,7 @@ __all__ = [
     "OrderStateUnknownError",
     "OrderStatus",
     "OrderType",
+    "RateLimit",
     "ReauthenticationRequired",
     "ReplaceRequest",
     "RetryPolicy",
@@ -104,6 +105,7 @@ _LAZY: dict[str, str] = {
     "OrderStateUnknownError": _ERRORS,
     "OrderStatus": _ORDERS,
     "OrderType": _ORDERS,
+    "RateLimit": "aries_async.config",
     "ReauthenticationRequired": _ERRORS,
     "ReplaceRequest": _ORDERS,
     "RetryPolicy": "aries_async.config",

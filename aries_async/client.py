@@ -22,7 +22,12 @@ from aries_async.auth.session import AuthSession
 from aries_async.auth.store import MemoryTokenStore, TokenStore
 from aries_async.auth.tokens import Token
 from aries_async.config import ClientConfig
-from aries_async.errors import AuthenticationError, ClientClosedError, ValidationError
+from aries_async.errors import (
+    AuthenticationError,
+    ClientClosedError,
+    ConfigurationError,
+    ValidationError,
+)
 from aries_async.http.decode import Parse, decode_body
 from aries_async.http.transport import Clock, Query, Sleep, Transport
 
@@ -35,6 +40,7 @@ from aries_async.resources.users import Users
 from aries_async.stream_opener import StreamOpener
 
 if TYPE_CHECKING:
+    from aries_async.http.budget import RateBudget
     from aries_async.streaming.accounts import AccountStream
     from aries_async.streaming.market import MarketStream
 
@@ -73,6 +79,12 @@ class AriesClient:
         clock: wall clock in Unix seconds for token expiry (tests move it).
         monotonic: the clock of each call's time budget (``config.timeout``); tests pass one
             that moves with their ``sleep``.
+        rate_budget: where the buckets of ``config.rate_limit`` live: give every client of a
+            fleet the same shared one (:class:`~aries_async.http.budget_redis.RedisRateBudget`;
+            not closed by the client). Default: this client's own.
+
+    Raises:
+        ConfigurationError: ``rate_budget`` without ``config.rate_limit``.
     """
 
     def __init__(
@@ -85,11 +97,24 @@ class AriesClient:
         sleep: Sleep = asyncio.sleep,
         clock: Callable[[], float] = time.time,
         monotonic: Clock = time.monotonic,
+        rate_budget: RateBudget | None = None,
     ) -> None:
         self.config = config or ClientConfig()
         self._store: TokenStore = token_store or MemoryTokenStore()
         self._monotonic = monotonic
-        self._transport = Transport(self.config, session=session, sleep=sleep, monotonic=monotonic)
+        pacer = None
+        limit = self.config.rate_limit
+        if limit is not None:
+            from aries_async.http.budget import LocalRateBudget, Pacer
+
+            budget = rate_budget or LocalRateBudget(sleep=sleep, monotonic=monotonic)
+            app = self.config.client_id or "app"
+            pacer = Pacer(limit, budget, app=app, sleep=sleep, monotonic=monotonic)
+        elif rate_budget is not None:
+            raise ConfigurationError("a rate_budget needs config.rate_limit (calls a second)")
+        self._transport = Transport(
+            self.config, session=session, sleep=sleep, monotonic=monotonic, pacer=pacer
+        )
         self._origin = yarl.URL(self.config.endpoints.base_url).origin()
         self._offload = self.config.offload_parse_bytes
         self._budget = self.config.timeout

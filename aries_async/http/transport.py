@@ -22,11 +22,16 @@ from aries_async.config import ClientConfig
 from aries_async.errors import (
     AriesError,
     ClientClosedError,
+    RateLimitError,
     RequestTimeoutError,
     api_error_from_response,
 )
 from aries_async.http.exchange import (
+    Clock,
+    HeaderFactory,
+    Query,
     Response,
+    Sleep,
     client_timeout,
     failure,
     path_of,
@@ -38,21 +43,11 @@ from aries_async.http.retry import retry_delay, should_retry
 if TYPE_CHECKING:
     from tenacity import RetryCallState
 
+    from aries_async.http.budget import Pacer
+
 __all__ = ["Clock", "HeaderFactory", "Query", "Response", "Sleep", "Transport"]
 
 log = logging.getLogger("aries_async.http")
-
-Sleep = Callable[[float], Awaitable[None]]
-
-Clock = Callable[[], float]
-"""A monotonic clock in seconds (``time.monotonic``), for the deadline of each call."""
-
-Query = Mapping[str, str] | str
-"""Query parameters: a mapping, or a query string as aiohttp takes it (``"symbols=AAPL"``)."""
-
-HeaderFactory = Callable[[], "dict[str, str] | Awaitable[Mapping[str, str]]"]
-"""Called before every attempt for headers to add (the bearer token): a new dict, or an
-awaitable of the headers when it has to wait for them first."""
 
 
 class Transport:
@@ -69,6 +64,7 @@ class Transport:
         session: an existing aiohttp session to use (not closed by us); default: our own.
         sleep: the sleep used between retries (tests pass a recorder that does not wait).
         monotonic: the clock of the deadlines (tests pass one that moves with their sleep).
+        pacer: paces every attempt under the rate limit, in the call's time; None: no limit.
     """
 
     def __init__(
@@ -79,8 +75,10 @@ class Transport:
         sleep: Sleep = asyncio.sleep,
         rand: Callable[[], float] = random.random,
         monotonic: Clock = time.monotonic,
+        pacer: Pacer | None = None,
     ) -> None:
         self._config = config
+        self._pacer = pacer
         self._own_session = session is None
         self._session = session
         self._sleep = sleep
@@ -223,7 +221,10 @@ class Transport:
     ) -> Response:
         """One attempt: fresh headers (and token), then one exchange. ``idempotent`` is None
         for attempts 2.. (tenacity's loop decides on those); for the first attempt, a failure
-        that may be retried hands over to :meth:`_retry`."""
+        that may be retried hands over to :meth:`_retry`. A call that gets no turn under the
+        rate limit in time is not retried: its pacing is outside the try (and tenacity's)."""
+        if idempotent is not None and self._pacer is not None:
+            await self._pacer.wait(method, url, deadline)
         try:
             if header_factory is None:
                 send_headers = dict(headers) if headers else {}
@@ -287,6 +288,8 @@ class Transport:
                 )
             return Response(status, response_headers, payload)
         except Exception as exc:
+            if self._pacer is not None and isinstance(exc, RateLimitError):
+                await self._pacer.rate_limited(method, url, exc.retry_after)
             policy = self._config.retry
             if idempotent is None or not should_retry(exc, idempotent=idempotent, policy=policy):
                 raise
@@ -361,6 +364,8 @@ class Transport:
         )
         replay: Exception | None = first
         async for attempt in retrying:
+            if replay is None and self._pacer is not None:
+                await self._pacer.wait(method, url, deadline)
             with attempt:
                 if replay is not None:
                     # Attempt 1 already ran (the fast path in :meth:`request`): hand its failure
