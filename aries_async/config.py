@@ -174,9 +174,10 @@ class RateLimit:
     Attributes:
         per_second: the sustained rate of calls (more than 0). To leave room for the network's
             jitter, set it at or a little below the server's limit.
-        burst: how many calls may go at once after a quiet spell (1: evenly spaced). A burst
-            larger than one makes the budget less tolerant of jitter between our clock and
-            the server's.
+        burst: how many calls may go at once after a quiet spell; default a tenth of a
+            second's worth (at least 1), so that turns a busy process was late for are made
+            up. 1 spaces every call evenly. A server that allows ``per_second`` at once
+            tolerates ``1 - burst / per_second`` seconds of network jitter.
         routes: per-route budgets, ``{"METHOD /path": rate}`` (a number or a
             :class:`RateLimit`): calls whose path is the prefix or below it spend that budget
             instead of this one (the longest matching prefix wins; the method may be left
@@ -187,7 +188,9 @@ class RateLimit:
     """
 
     per_second: float = attrs.field(converter=_per_second)
-    burst: int = attrs.field(default=1)
+    burst: int = attrs.field(
+        default=attrs.Factory(lambda self: max(1, int(self.per_second // 10)), takes_self=True)
+    )
     routes: tuple[tuple[str, RateLimit], ...] = attrs.field(default=(), converter=_routes)
     priority: tuple[str, ...] = attrs.field(default=("POST /v1/orders",), converter=_priority)
 

@@ -24,6 +24,13 @@ Helpers:
     5xx take no real time, while the test can still check how long the client would have
     waited (``sleep.waits``).
 
+``redis_server()``
+    A throwaway ``redis-server`` (found on ``PATH``) on a free loopback port, in a temporary
+    directory, without persistence, for tests of a fleet sharing Redis::
+
+        with redis_server() as url:  # "redis://127.0.0.1:PORT/0"
+            ...  # RedisRateBudget(url), one per simulated process
+
 ``capture_logs()`` and ``shows_secret()``
     Every record of every logger at DEBUG (as ``logging.basicConfig(level=DEBUG)`` would show
     them, third-party loggers included), and whether a text shows a secret or any 12
@@ -54,6 +61,11 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +91,7 @@ __all__ = [
     "aries_sim",
     "capture_logs",
     "pytest_addoption",
+    "redis_server",
     "shows_secret",
 ]
 
@@ -133,6 +146,42 @@ def capture_logs() -> Iterator[LogCapture]:
     finally:
         root.removeHandler(capture)
         root.setLevel(level)
+
+
+@contextlib.contextmanager
+def redis_server(binary: str | None = None) -> Iterator[str]:
+    """Run a ``redis-server`` for as long as the block lasts; yields its ``redis://`` URL.
+
+    Raises:
+        FileNotFoundError: no ``redis-server`` on ``PATH`` (and no ``binary`` given).
+        RuntimeError: it did not start listening within 10 seconds.
+    """
+    binary = binary or shutil.which("redis-server")
+    if binary is None:
+        raise FileNotFoundError("redis-server is not installed (Debian: apt install redis-server)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    with tempfile.TemporaryDirectory(prefix="aries-redis-") as workdir:
+        args = [binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", workdir]
+        args += ["--save", "", "--appendonly", "no", "--daemonize", "no"]
+        server = subprocess.Popen(  # noqa: S603 - the redis-server asked for
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        )
+        try:
+            deadline = time.monotonic() + 10
+            while True:  # until it accepts connections: it starts in milliseconds
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("redis-server did not start") from None
+                    time.sleep(0.01)
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            server.terminate()
+            server.wait(10)
 
 
 def shows_secret(text: str, secret: str, window: int = 12) -> bool:

@@ -43,6 +43,17 @@ def test_client_config_checks_its_rate_limit(value: object) -> None:
         ClientConfig(rate_limit=value)
 
 
+def test_the_default_burst_is_a_tenth_of_a_second_s_worth() -> None:
+    assert [RateLimit(per_second=rate).burst for rate in (0.5, 5, 19.9, 100, 250)] == [
+        1,
+        1,
+        1,
+        10,
+        25,
+    ]
+    assert RateLimit(per_second=100, burst=1).burst == 1
+
+
 def test_a_number_is_calls_a_second() -> None:
     assert ClientConfig(rate_limit=12).rate_limit == RateLimit(per_second=12.0)
     assert ClientConfig().rate_limit is None
