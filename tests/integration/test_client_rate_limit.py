@@ -72,6 +72,13 @@ async def test_first_come_first_served_without_priority(fake_time: FakeTime) -> 
     assert done == ["quote", "quote2", "order"]
 
 
+async def _rate_limited(sim: Simulator, client: AriesClient, retry_after: float) -> None:
+    """One quote answered 429 with ``retry_after``: the client records the pause."""
+    sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(count=1, retry_after=retry_after)
+    with pytest.raises(RateLimitError):
+        await client.market.quote("AAPL")
+
+
 @pytest.fixture
 async def paced(sim: Simulator, fake_time: FakeTime) -> tuple[Simulator, AriesClient, FakeTime]:
     """A client paced at 1000 calls a second, without retries, on ``fake_time``."""
@@ -91,9 +98,7 @@ async def test_a_429_holds_back_the_next_calls_for_its_retry_after(
 ) -> None:
     sim, client, fake_time = paced
     async with client:
-        sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(count=1, retry_after=5)
-        with pytest.raises(RateLimitError):
-            await client.market.quote("AAPL")
+        await _rate_limited(sim, client, 5)
         assert sim.requests[QUOTES] == 1
         later = asyncio.create_task(client.market.quote("MSFT"))
         await _settle()
@@ -112,9 +117,7 @@ async def test_a_pause_longer_than_the_timeout_fails_the_call_at_once_unsent(
 ) -> None:
     sim, client, fake_time = paced
     async with client:
-        sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(count=1, retry_after=8)
-        with pytest.raises(RateLimitError):
-            await client.market.quote("AAPL")
+        await _rate_limited(sim, client, 8)
         with client.timeout(5), pytest.raises(RequestTimeoutError, match="rate limit"):
             await client.market.quote("MSFT")
         assert sim.requests[QUOTES] == 1
@@ -126,9 +129,7 @@ async def test_a_call_waiting_behind_another_times_out_at_its_deadline(
 ) -> None:
     sim, client, fake_time = paced
     async with client:
-        sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(count=1, retry_after=10)
-        with pytest.raises(RateLimitError):
-            await client.market.quote("AAPL")
+        await _rate_limited(sim, client, 10)
         holder = asyncio.create_task(client.market.quote("MSFT"))  # waits out the pause
         await _settle()
 
@@ -153,9 +154,7 @@ async def test_route_budgets_are_separate(sim: Simulator, fake_time: FakeTime) -
     async with AriesClient(
         config, token=sim.issue_token(), sleep=fake_time.sleep, monotonic=fake_time.clock
     ) as client:
-        sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(count=1, retry_after=5)
-        with pytest.raises(RateLimitError):
-            await client.market.quote("AAPL")
+        await _rate_limited(sim, client, 5)
         # The quotes' budget is paused; the default budget is not.
         assert (await client.market.status()) is not None
         with client.timeout(1), pytest.raises(RequestTimeoutError):
