@@ -109,7 +109,8 @@ class AriesClient:
 
             budget = rate_budget or LocalRateBudget(sleep=sleep, monotonic=monotonic)
             app = self.config.client_id or "app"
-            pacer = Pacer(limit, budget, app=app, sleep=sleep, monotonic=monotonic)
+            unpaced = (self.config.endpoints.token_url,)
+            pacer = Pacer(limit, budget, app=app, unpaced=unpaced, sleep=sleep, monotonic=monotonic)
         elif rate_budget is not None:
             raise ConfigurationError("a rate_budget needs config.rate_limit (calls a second)")
         self._transport = Transport(

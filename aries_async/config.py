@@ -181,7 +181,7 @@ class RateLimit:
         routes: per-route budgets, ``{"METHOD /path": rate}`` (a number or a
             :class:`RateLimit`): calls whose path is the prefix or below it spend that budget
             instead of this one (the longest matching prefix wins; the method may be left
-            out). Stored as ``(route, RateLimit)`` pairs.
+            out). Stored as ``(route, RateLimit)`` pairs; their own ``priority`` is not used.
         priority: routes whose waiting calls go before the other calls waiting for the same
             budget in this process; by default order writes (place, preview, replace, cancel)
             go before market data polls. ``()``: first come, first served.
@@ -389,7 +389,10 @@ class ClientConfig:
         if env.get("ARIES_CONNECT_TIMEOUT"):
             values["connect_timeout"] = _env_float(env, "ARIES_CONNECT_TIMEOUT", 10.0)
         if env.get("ARIES_RATE_LIMIT"):
-            values["rate_limit"] = _env_float(env, "ARIES_RATE_LIMIT", 0.0)
+            rate = _env_float(env, "ARIES_RATE_LIMIT", 0.0)
+            if not (rate > 0 and math.isfinite(rate)):
+                raise ConfigurationError(f"ARIES_RATE_LIMIT must be positive, got {rate!r}")
+            values["rate_limit"] = rate
         if env.get("ARIES_MAX_ATTEMPTS"):
             values["retry"] = RetryPolicy(max_attempts=_env_int(env, "ARIES_MAX_ATTEMPTS"))
         values.update(overrides)

@@ -15,7 +15,7 @@ import heapq
 import itertools
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Protocol, runtime_checkable
 
 from aiolimiter import AsyncLimiter
@@ -132,6 +132,7 @@ class Pacer:
         budget: where the buckets live.
         app: the name of the buckets' owner (the OAuth client id): processes of one app share
             its buckets.
+        unpaced: URLs that never wait (the token endpoint's).
         sleep, monotonic: the client's; they bound the waits by each call's deadline.
     """
 
@@ -141,12 +142,14 @@ class Pacer:
         budget: RateBudget,
         *,
         app: str,
+        unpaced: Iterable[str] = (),
         sleep: Sleep = asyncio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.limit = limit
         self.budget = budget
         self._app = app
+        self._unpaced = frozenset(unpaced)
         self._sleep = sleep
         self._monotonic = monotonic
         self._lanes: dict[str, _Lane] = {}
@@ -163,9 +166,9 @@ class Pacer:
             RequestTimeoutError: the turn cannot come before ``deadline`` (on ``monotonic``);
                 the call was not sent.
         """
-        path = path_of(url)
-        if path.startswith("/v1/oauth2"):
+        if url in self._unpaced:
             return  # a token request never waits behind the calls that need its token
+        path = path_of(url)
         bucket, limit = self._bucket(method, path)
         lane = self._lanes.get(bucket) or self._lanes.setdefault(bucket, _Lane())
         taken = False

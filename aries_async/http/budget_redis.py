@@ -28,10 +28,11 @@ __all__ = ["RedisRateBudget"]
 # KEYS: the bucket's next free turn (microseconds, Redis time), its pause.
 # ARGV: microseconds between turns, the burst, the longest wait accepted (microseconds).
 # Returns {reserved (1/0), microseconds to wait}. A turn is reserved only when its wait is
-# accepted; a pause reserves nothing (the caller waits it out and asks again).
+# accepted; a pause reserves nothing (the caller waits it out, rounded up to the next
+# millisecond so that it is over, and asks again).
 _RESERVE = """
 local pause = redis.call('PTTL', KEYS[2])
-if pause > 0 then return {0, pause * 1000} end
+if pause > 0 then return {0, (pause + 1) * 1000} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local interval = tonumber(ARGV[1])

@@ -8,7 +8,9 @@ Redis server, as processes on different hosts would.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import socket
+import time
 import uuid
 from collections.abc import AsyncIterator
 
@@ -25,24 +27,27 @@ QUOTES = ("GET", "/v1/chart/quotes")
 
 
 async def test_turns_are_spaced_across_the_fleet(redis_url: str) -> None:
-    waits: list[float] = []
+    waited = [0.0]
 
     async def record(seconds: float) -> None:
-        waits.append(seconds)  # the turn is reserved: no need to wait for it here
+        waited[0] = seconds  # the turn is reserved: no need to wait for it here
 
     bucket = "fleet:" + uuid.uuid4().hex
     members = [RedisRateBudget(redis_url, sleep=record) for _ in range(4)]
+    turns: list[tuple[float, float]] = []  # each turn's earliest and latest possible time
     try:
         for _ in range(2):
             for member in members:
-                assert await member.acquire(bucket, 20, 1, 5.0)
+                waited[0] = 0.0
+                before = time.monotonic()
+                assert await member.acquire(bucket, 5, 1, 5.0)
+                turns.append((before + waited[0], time.monotonic() + waited[0]))
     finally:
         for member in members:
             await member.aclose()
-    # The first turn is now; each next one 50 ms after the one before, whoever takes it.
-    assert len(waits) == 7
-    gaps = [later - earlier for earlier, later in zip([0.0, *waits], waits, strict=False)]
-    assert all(0.04 <= gap <= 0.051 for gap in gaps), waits
+    # The first turn is now; each next one 200 ms after the one before, whoever takes it.
+    for (early, late), (next_early, next_late) in itertools.pairwise(turns):
+        assert next_early - late - 0.001 <= 0.2 <= next_late - early + 0.001, turns
 
 
 async def test_an_unreachable_redis_fails_the_call_unsent() -> None:
@@ -85,8 +90,10 @@ async def test_a_429_seen_by_one_member_holds_back_the_others(
         started = loop.time()
         quotes = await asyncio.gather(*(c.market.quote("MSFT") for c in clients[1:]))
         assert [q.symbol for q in quotes] == ["MSFT", "MSFT"]
-        assert loop.time() - started >= 0.25
-        assert during == [1, 1]  # only the first member's request came during the pause
+        assert loop.time() - started >= 0.2
+        # Only the first member's request came during the pause.
+        assert len(during) >= 2
+        assert set(during) == {1}
         assert sim.requests[QUOTES] == 3
     finally:
         for client in clients:

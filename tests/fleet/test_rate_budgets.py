@@ -72,13 +72,12 @@ async def test_the_turn_after_a_burst_comes_one_interval_later(
 ) -> None:
     rates, sleeps = budget
     bucket = _bucket()
-    assert await rates.acquire(bucket, 50, 1, 1.0)
     started = time.monotonic()
     assert await rates.acquire(bucket, 50, 1, 1.0)
+    assert await rates.acquire(bucket, 50, 1, 1.0)
     # The local budget waits on the event loop's clock, the Redis one with its sleep.
-    waited = time.monotonic() - started
-    assert 0.01 <= waited <= 0.2
-    assert all(0.01 <= wait <= 0.021 for wait in sleeps.waits)
+    assert 0.019 <= time.monotonic() - started <= 0.5
+    assert all(0 < wait <= 0.021 for wait in sleeps.waits)
 
 
 async def test_buckets_are_independent(budget: tuple[RateBudget, Sleeps]) -> None:
@@ -110,5 +109,5 @@ async def test_a_pause_within_the_timeout_is_waited_out_first(
     await rates.pause(bucket, 0.05)
     assert await rates.acquire(bucket, 100, 5, 2.0)
     assert sleeps.waits
-    assert 0.03 <= sleeps.waits[0] <= 0.05
+    assert 0 < sleeps.waits[0] <= 0.051
     assert sum(sleeps.waits) <= 0.06

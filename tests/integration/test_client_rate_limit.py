@@ -124,6 +124,18 @@ async def test_a_pause_longer_than_the_timeout_fails_the_call_at_once_unsent(
         assert fake_time.waiting() == []
 
 
+async def test_token_requests_do_not_wait_for_the_budget(
+    paced: tuple[Simulator, AriesClient, FakeTime],
+) -> None:
+    sim, client, fake_time = paced
+    async with client:
+        await _rate_limited(sim, client, 20)
+        token = await client.oauth.client_credentials()  # while the calls' budget is paused
+        assert token.access_token
+        assert sim.token_requests == 1
+        assert fake_time.waiting() == []
+
+
 async def test_a_call_waiting_behind_another_times_out_at_its_deadline(
     paced: tuple[Simulator, AriesClient, FakeTime],
 ) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from aries_async import ClientConfig, RateLimit
-from aries_async.errors import ValidationError
+from aries_async.errors import ConfigurationError, ValidationError
 
 
 @pytest.mark.parametrize(
@@ -60,6 +60,12 @@ def test_a_number_is_calls_a_second() -> None:
     env = {"ARIES_RATE_LIMIT": "7.5"}
     assert ClientConfig.from_env(env).rate_limit == RateLimit(per_second=7.5)
     assert hash(ClientConfig(rate_limit=RateLimit(per_second=1, routes={"/v1": 2})))
+
+
+@pytest.mark.parametrize("raw", ["fast", "0", "-1", "nan"])
+def test_a_bad_aries_rate_limit_is_a_configuration_error(raw: str) -> None:
+    with pytest.raises(ConfigurationError, match="ARIES_RATE_LIMIT"):
+        ClientConfig.from_env({"ARIES_RATE_LIMIT": raw})
 
 
 LIMIT = RateLimit(
