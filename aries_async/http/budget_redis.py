@@ -59,7 +59,9 @@ class RedisRateBudget:
     """A :class:`~aries_async.http.budget.RateBudget` on Redis, shared by every client that
     uses the same server and ``prefix``.
 
-    Give it to each client of the fleet, with the same ``ClientConfig.rate_limit``:
+    Give it to each client of the fleet, with the same ``ClientConfig.rate_limit``. A call
+    cancelled while it waits for its reserved turn leaves that turn unused: the fleet may
+    send less than its budget then, never more.
 
     Example:
         >>> async def bot(config: ClientConfig) -> None:                 # doctest: +SKIP
