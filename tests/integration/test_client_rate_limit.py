@@ -4,6 +4,7 @@ timeout; order writes go first; a 429's ``Retry-After`` holds back the calls tha
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import pytest
 from stream_helpers import FakeTime
@@ -80,84 +81,82 @@ async def _rate_limited(sim: Simulator, client: AriesClient, retry_after: float)
 
 
 @pytest.fixture
-async def paced(sim: Simulator, fake_time: FakeTime) -> tuple[Simulator, AriesClient, FakeTime]:
-    """A client paced at 1000 calls a second, without retries, on ``fake_time``."""
+async def paced(
+    sim: Simulator, fake_time: FakeTime
+) -> AsyncIterator[tuple[Simulator, AriesClient, FakeTime]]:
+    """An entered client paced at 1000 calls a second, without retries, on ``fake_time``."""
     config = sim.client_config(
         rate_limit=RateLimit(per_second=1000, burst=100),
         retry=RetryPolicy(max_attempts=1),
         timeout=30,
     )
-    client = AriesClient(
+    async with AriesClient(
         config, token=sim.issue_token(), sleep=fake_time.sleep, monotonic=fake_time.clock
-    )
-    return sim, client, fake_time
+    ) as client:
+        yield sim, client, fake_time
 
 
 async def test_a_429_holds_back_the_next_calls_for_its_retry_after(
     paced: tuple[Simulator, AriesClient, FakeTime],
 ) -> None:
     sim, client, fake_time = paced
-    async with client:
-        await _rate_limited(sim, client, 5)
-        assert sim.requests[QUOTES] == 1
-        later = asyncio.create_task(client.market.quote("MSFT"))
-        await _settle()
-        assert fake_time.waiting() == [5.0]
-        assert sim.requests[QUOTES] == 1  # nothing sent during the pause
-        fake_time.advance(4.9)
-        await _settle()
-        assert sim.requests[QUOTES] == 1
-        fake_time.advance(0.1)
-        assert (await later).symbol == "MSFT"
-        assert sim.requests[QUOTES] == 2
+    await _rate_limited(sim, client, 5)
+    assert sim.requests[QUOTES] == 1
+    later = asyncio.create_task(client.market.quote("MSFT"))
+    await _settle()
+    assert fake_time.waiting() == [5.0]
+    assert sim.requests[QUOTES] == 1  # nothing sent during the pause
+    fake_time.advance(4.9)
+    await _settle()
+    assert sim.requests[QUOTES] == 1
+    fake_time.advance(0.1)
+    assert (await later).symbol == "MSFT"
+    assert sim.requests[QUOTES] == 2
 
 
 async def test_a_pause_longer_than_the_timeout_fails_the_call_at_once_unsent(
     paced: tuple[Simulator, AriesClient, FakeTime],
 ) -> None:
     sim, client, fake_time = paced
-    async with client:
-        await _rate_limited(sim, client, 8)
-        with client.timeout(5), pytest.raises(RequestTimeoutError, match="rate limit"):
-            await client.market.quote("MSFT")
-        assert sim.requests[QUOTES] == 1
-        assert fake_time.waiting() == []
+    await _rate_limited(sim, client, 8)
+    with client.timeout(5), pytest.raises(RequestTimeoutError, match="rate limit"):
+        await client.market.quote("MSFT")
+    assert sim.requests[QUOTES] == 1
+    assert fake_time.waiting() == []
 
 
 async def test_token_requests_do_not_wait_for_the_budget(
     paced: tuple[Simulator, AriesClient, FakeTime],
 ) -> None:
     sim, client, fake_time = paced
-    async with client:
-        await _rate_limited(sim, client, 20)
-        token = await client.oauth.client_credentials()  # while the calls' budget is paused
-        assert token.access_token
-        assert sim.token_requests == 1
-        assert fake_time.waiting() == []
+    await _rate_limited(sim, client, 20)
+    token = await client.oauth.client_credentials()  # while the calls' budget is paused
+    assert token.access_token
+    assert sim.token_requests == 1
+    assert fake_time.waiting() == []
 
 
 async def test_a_call_waiting_behind_another_times_out_at_its_deadline(
     paced: tuple[Simulator, AriesClient, FakeTime],
 ) -> None:
     sim, client, fake_time = paced
-    async with client:
-        await _rate_limited(sim, client, 10)
-        holder = asyncio.create_task(client.market.quote("MSFT"))  # waits out the pause
-        await _settle()
+    await _rate_limited(sim, client, 10)
+    holder = asyncio.create_task(client.market.quote("MSFT"))  # waits out the pause
+    await _settle()
 
-        async def short() -> object:
-            with client.timeout(2):
-                return await client.market.quote("NVDA")
+    async def short() -> object:
+        with client.timeout(2):
+            return await client.market.quote("NVDA")
 
-        waiter = asyncio.create_task(short())
-        await _settle()
-        fake_time.advance(2)
-        with pytest.raises(RequestTimeoutError, match="rate limit"):
-            await waiter
-        assert sim.requests[QUOTES] == 1
-        fake_time.advance(8)
-        assert (await holder).symbol == "MSFT"
-        assert sim.requests[QUOTES] == 2
+    waiter = asyncio.create_task(short())
+    await _settle()
+    fake_time.advance(2)
+    with pytest.raises(RequestTimeoutError, match="rate limit"):
+        await waiter
+    assert sim.requests[QUOTES] == 1
+    fake_time.advance(8)
+    assert (await holder).symbol == "MSFT"
+    assert sim.requests[QUOTES] == 2
 
 
 async def test_route_budgets_are_separate(sim: Simulator, fake_time: FakeTime) -> None:
