@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from aries_async.auth.store import MemoryTokenStore, TokenStore
     from aries_async.auth.tokens import Token
     from aries_async.client import AriesClient
-    from aries_async.config import ClientConfig, Endpoints, RetryPolicy
+    from aries_async.config import ClientConfig, Endpoints, RateLimit, RetryPolicy
     from aries_async.errors import (
         APIError,
         AriesError,
@@ -72,6 +72,7 @@ __all__ = [
     "OrderStatus",
     "OrderType",
     "PermissionDeniedError",
+    "RateLimit",
     "ReauthenticationRequired",
     "RedisTokenStore",
     "ReplaceRequest",
@@ -114,6 +115,7 @@ _LAZY: dict[str, str] = {
     "OrderStatus": _ORDERS,
     "OrderType": _ORDERS,
     "PermissionDeniedError": _ERRORS,
+    "RateLimit": "aries_async.config",
     "ReauthenticationRequired": _ERRORS,
     "RedisTokenStore": "aries_async.auth.redisstore",
     "ReplaceRequest": _ORDERS,

@@ -40,6 +40,7 @@ from aries_async.resources.users import Users
 from aries_async.stream_opener import StreamOpener
 
 if TYPE_CHECKING:
+    from aries_async.http.budget import RateBudget
     from aries_async.streaming.accounts import AccountStream
     from aries_async.streaming.market import MarketStream
 
@@ -78,6 +79,12 @@ class AriesClient:
         clock: wall clock in Unix seconds for token expiry (tests move it).
         monotonic: the clock of each call's time budget (``config.timeout``); tests pass one
             that moves with their ``sleep``.
+        rate_budget: where the buckets of ``config.rate_limit`` live: give every client of a
+            fleet the same shared one (:class:`~aries_async.http.budget_redis.RedisRateBudget`;
+            not closed by the client). Default: this client's own.
+
+    Raises:
+        ConfigurationError: ``rate_budget`` without ``config.rate_limit``.
     """
 
     def __init__(
@@ -90,11 +97,19 @@ class AriesClient:
         sleep: Sleep = asyncio.sleep,
         clock: Callable[[], float] = time.time,
         monotonic: Clock = time.monotonic,
+        rate_budget: RateBudget | None = None,
     ) -> None:
         self.config = config or ClientConfig()
         self._store: TokenStore = token_store or MemoryTokenStore()
         self._monotonic = monotonic
-        self._transport = Transport(self.config, session=session, sleep=sleep, monotonic=monotonic)
+        pacer = None
+        if self.config.rate_limit is not None or rate_budget is not None:
+            from aries_async.http.budget import pacer_for  # aiolimiter only for paced clients
+
+            pacer = pacer_for(self.config, rate_budget, sleep=sleep, monotonic=monotonic)
+        self._transport = Transport(
+            self.config, session=session, sleep=sleep, monotonic=monotonic, pacer=pacer
+        )
         self._origin = yarl.URL(self.config.endpoints.base_url).origin()
         self._offload = self.config.offload_parse_bytes
         self._budget = self.config.timeout

@@ -9,12 +9,14 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from aries_async.errors import ConfigurationError, ValidationError
+from aries_async.rate_limit import RateLimit, rate_limit_setting
 
 __all__ = [
     "DEFAULT_SCOPES",
     "PRODUCTION",
     "ClientConfig",
     "Endpoints",
+    "RateLimit",
     "RetryPolicy",
     "scope_names",
 ]
@@ -154,6 +156,9 @@ class ClientConfig:
             JSON costs about a nanosecond a byte, but building models (bars, orders) some
             200 ns a byte.
         user_agent: the User-Agent header.
+        rate_limit: the request budget (a :class:`RateLimit`, or a number of calls a second);
+            None: calls are sent as they come. Shared by a fleet when the client is given a
+            shared ``rate_budget`` (:class:`~aries_async.http.budget_redis.RedisRateBudget`).
     """
 
     client_id: str | None = None
@@ -172,6 +177,7 @@ class ClientConfig:
     max_response_bytes: int = 64 * 2**20
     offload_parse_bytes: int = 32 * 2**10
     user_agent: str = "aries-async/0.1.0"
+    rate_limit: RateLimit | None = attrs.field(default=None, converter=rate_limit_setting)
 
     def __attrs_post_init__(self) -> None:
         if not (self.timeout > 0 and self.connect_timeout > 0):
@@ -223,7 +229,8 @@ class ClientConfig:
         ``ARIES_TOKEN_URL``, ``ARIES_MARKET_WS_URL``, ``ARIES_ACCOUNTS_WS_URL``,
         ``ARIES_CHARTS_WS_URL`` for single URLs, ``ARIES_TIMEOUT``, ``ARIES_CONNECT_TIMEOUT``,
         ``ARIES_POOL_SIZE`` and ``ARIES_MAX_ATTEMPTS`` (attempts of a retried call, the first
-        included; 1 turns retries off). Keyword overrides win.
+        included; 1 turns retries off) and ``ARIES_RATE_LIMIT`` (calls a second, see
+        :class:`RateLimit`). Keyword overrides win.
 
         Raises:
             ConfigurationError: a value cannot be read.
@@ -259,6 +266,11 @@ class ClientConfig:
             values["pool_size"] = _env_int(env, "ARIES_POOL_SIZE")
         if env.get("ARIES_CONNECT_TIMEOUT"):
             values["connect_timeout"] = _env_float(env, "ARIES_CONNECT_TIMEOUT", 10.0)
+        if env.get("ARIES_RATE_LIMIT"):
+            rate = _env_float(env, "ARIES_RATE_LIMIT", 0.0)
+            if not (rate > 0 and math.isfinite(rate)):
+                raise ConfigurationError(f"ARIES_RATE_LIMIT must be positive, got {rate!r}")
+            values["rate_limit"] = rate
         if env.get("ARIES_MAX_ATTEMPTS"):
             values["retry"] = RetryPolicy(max_attempts=_env_int(env, "ARIES_MAX_ATTEMPTS"))
         values.update(overrides)

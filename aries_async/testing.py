@@ -24,6 +24,13 @@ Helpers:
     5xx take no real time, while the test can still check how long the client would have
     waited (``sleep.waits``).
 
+``redis_server()``
+    A throwaway ``redis-server`` (found on ``PATH``) on a free loopback port, in a temporary
+    directory, without persistence, for tests of a fleet sharing Redis::
+
+        with redis_server() as url:  # "redis://127.0.0.1:PORT/0"
+            ...  # RedisRateBudget(url), one per simulated process
+
 ``capture_logs()`` and ``shows_secret()``
     Every record of every logger at DEBUG (as ``logging.basicConfig(level=DEBUG)`` would show
     them, third-party loggers included), and whether a text shows a secret or any 12
@@ -54,6 +61,12 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +92,8 @@ __all__ = [
     "aries_sim",
     "capture_logs",
     "pytest_addoption",
+    "redis_server",
+    "redis_server_binary",
     "shows_secret",
 ]
 
@@ -133,6 +148,58 @@ def capture_logs() -> Iterator[LogCapture]:
     finally:
         root.removeHandler(capture)
         root.setLevel(level)
+
+
+@contextlib.contextmanager
+def redis_server(binary: str | None = None, *, password: str | None = None) -> Iterator[str]:
+    """Run a ``redis-server`` for as long as the block lasts, on a free loopback port, in a
+    temporary directory, with no persistence; yields its ``redis://`` URL (with ``password``,
+    when given, which the server then requires).
+
+    Raises:
+        FileNotFoundError: no ``redis-server`` on ``PATH`` or where Debian puts it (and no
+            ``binary`` given).
+        RuntimeError: it did not start listening within 10 seconds.
+    """
+    binary = binary or redis_server_binary()
+    if binary is None:
+        raise FileNotFoundError("redis-server is not installed (Debian: apt install redis-server)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    with tempfile.TemporaryDirectory(prefix="aries-redis-") as workdir:
+        args = [binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", workdir]
+        args += ["--save", "", "--appendonly", "no", "--daemonize", "no"]
+        args += ["--requirepass", password] if password else []
+        server = subprocess.Popen(  # noqa: S603 - the redis-server asked for
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        )
+        try:
+            deadline = time.monotonic() + 10
+            while True:  # until it accepts connections: it starts in milliseconds
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("redis-server did not start") from None
+                    time.sleep(0.01)
+            auth = f":{password}@" if password else ""
+            yield f"redis://{auth}127.0.0.1:{port}/0"
+        finally:
+            server.terminate()
+            server.wait(10)
+
+
+def redis_server_binary() -> str | None:
+    """``redis-server`` on ``PATH``, or where the Debian package puts it, or None."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    for candidate in ("/usr/bin/redis-server", "/usr/sbin/redis-server"):
+        if os.access(candidate, os.X_OK):
+            return candidate
+    return None
 
 
 def shows_secret(text: str, secret: str, window: int = 12) -> bool:

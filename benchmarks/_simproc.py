@@ -2,7 +2,8 @@
 
 Run: ``python -m benchmarks._simproc [--symbols 100 --lines-per-frame 20 --count 200000]``
 (``--tick-interval 0.05``: prices move and orders fill on the wall clock; ``--huge-body
-ROUTE=BYTES``: the simulator's ``huge_body`` fault).
+ROUTE=BYTES``: the simulator's ``huge_body`` fault; ``--rate-limit N``: the app's sustained
+limit of N requests a second).
 Prints one JSON line (the simulator's URLs and local client credentials, plus a pre-issued
 ``token`` response) and serves until terminated or until its standard input closes.
 
@@ -29,7 +30,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from aries_async.sim import Faults, Simulator
+from aries_async.sim import AppRateLimit, Faults, Simulator
 from aries_async.sim.cli import huge_body
 from aries_async.sim.feed import Firehose
 
@@ -89,7 +90,8 @@ def running(
 
 def counters(proc: subprocess.Popen[str]) -> dict[str, int]:
     """The simulator's counters, asked over the child's standard input: ``token_requests``
-    (requests to the token endpoint so far)."""
+    (requests to the token endpoint so far), ``quote_requests`` (to ``/v1/chart/quotes``) and
+    ``refused`` (429s of ``--rate-limit``)."""
     if proc.stdin is None or proc.stdout is None:
         raise ValueError("the simulator process was not started by start()")
     proc.stdin.write("counters\n")
@@ -152,7 +154,12 @@ async def _answer(sim: Simulator) -> None:
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     while line := await reader.readline():
         if line.strip() == b"counters":
-            answer = {"token_requests": sim.token_requests}
+            limit = sim.faults.app_rate_limit
+            answer = {
+                "token_requests": sim.token_requests,
+                "quote_requests": sim.requests["GET", "/v1/chart/quotes"],
+                "refused": limit.refused if limit is not None else 0,
+            }
             sys.stdout.write(json.dumps(answer) + "\n")
             sys.stdout.flush()
 
@@ -183,8 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=None)
     parser.add_argument("--tick-interval", type=float, default=None)
     parser.add_argument("--huge-body", action="append", default=[], metavar="ROUTE=BYTES")
+    parser.add_argument("--rate-limit", type=float, default=None, metavar="N")
     args = parser.parse_args(argv)
     faults = Faults(huge_body=dict(huge_body(spec) for spec in args.huge_body))
+    if args.rate_limit is not None:
+        faults.app_rate_limit = AppRateLimit(per_second=args.rate_limit)
     firehose = None
     if args.symbols is not None:
         firehose = Firehose(

@@ -6,7 +6,7 @@ request was sent.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import aiohttp
@@ -22,7 +22,30 @@ from aries_async.errors import (
     ResponseTooLargeError,
 )
 
-__all__ = ["Response", "client_timeout", "failure", "path_of", "read_capped", "session_timeout"]
+__all__ = [
+    "Clock",
+    "HeaderFactory",
+    "Query",
+    "Response",
+    "Sleep",
+    "client_timeout",
+    "failure",
+    "path_of",
+    "read_capped",
+    "session_timeout",
+]
+
+Sleep = Callable[[float], Awaitable[None]]
+
+Clock = Callable[[], float]
+"""A monotonic clock in seconds (``time.monotonic``), for the deadline of each call."""
+
+Query = Mapping[str, str] | str
+"""Query parameters: a mapping, or a query string as aiohttp takes it (``"symbols=AAPL"``)."""
+
+HeaderFactory = Callable[[], "dict[str, str] | Awaitable[Mapping[str, str]]"]
+"""Called before every attempt for headers to add (the bearer token): a new dict, or an
+awaitable of the headers when it has to wait for them first."""
 
 
 @attrs.define

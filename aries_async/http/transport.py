@@ -1,7 +1,5 @@
-"""The aiohttp owner: one pooled session, bytes in and out, status mapped to the error tree.
-
-Resources never touch aiohttp; they call :meth:`Transport.request` and parse the bytes.
-"""
+"""The aiohttp owner: one pooled session, bytes in and out, status mapped to the error tree
+(resources never touch aiohttp: they call :meth:`Transport.request` and parse the bytes)."""
 
 from __future__ import annotations
 
@@ -22,11 +20,16 @@ from aries_async.config import ClientConfig
 from aries_async.errors import (
     AriesError,
     ClientClosedError,
+    RateLimitError,
     RequestTimeoutError,
     api_error_from_response,
 )
 from aries_async.http.exchange import (
+    Clock,
+    HeaderFactory,
+    Query,
     Response,
+    Sleep,
     client_timeout,
     failure,
     path_of,
@@ -38,21 +41,11 @@ from aries_async.http.retry import retry_delay, should_retry
 if TYPE_CHECKING:
     from tenacity import RetryCallState
 
+    from aries_async.http.budget import Pacer
+
 __all__ = ["Clock", "HeaderFactory", "Query", "Response", "Sleep", "Transport"]
 
 log = logging.getLogger("aries_async.http")
-
-Sleep = Callable[[float], Awaitable[None]]
-
-Clock = Callable[[], float]
-"""A monotonic clock in seconds (``time.monotonic``), for the deadline of each call."""
-
-Query = Mapping[str, str] | str
-"""Query parameters: a mapping, or a query string as aiohttp takes it (``"symbols=AAPL"``)."""
-
-HeaderFactory = Callable[[], "dict[str, str] | Awaitable[Mapping[str, str]]"]
-"""Called before every attempt for headers to add (the bearer token): a new dict, or an
-awaitable of the headers when it has to wait for them first."""
 
 
 class Transport:
@@ -69,6 +62,7 @@ class Transport:
         session: an existing aiohttp session to use (not closed by us); default: our own.
         sleep: the sleep used between retries (tests pass a recorder that does not wait).
         monotonic: the clock of the deadlines (tests pass one that moves with their sleep).
+        pacer: paces every attempt under the rate limit, in the call's time; None: no limit.
     """
 
     def __init__(
@@ -79,8 +73,10 @@ class Transport:
         sleep: Sleep = asyncio.sleep,
         rand: Callable[[], float] = random.random,
         monotonic: Clock = time.monotonic,
+        pacer: Pacer | None = None,
     ) -> None:
         self._config = config
+        self._pacer = pacer
         self._own_session = session is None
         self._session = session
         self._sleep = sleep
@@ -221,9 +217,11 @@ class Transport:
         deadline: float,
         idempotent: bool | None,
     ) -> Response:
-        """One attempt: fresh headers (and token), then one exchange. ``idempotent`` is None
-        for attempts 2.. (tenacity's loop decides on those); for the first attempt, a failure
-        that may be retried hands over to :meth:`_retry`."""
+        """One attempt: its turn under the rate limit (outside the try: no turn in time is
+        not retried), fresh headers (and token), one exchange. ``idempotent`` is None for
+        attempts 2.. (tenacity decides); on attempt 1 a retryable failure goes to :meth:`_retry`."""
+        if idempotent is not None and self._pacer is not None:
+            await self._pacer.wait(method, url, deadline)
         try:
             if header_factory is None:
                 send_headers = dict(headers) if headers else {}
@@ -235,7 +233,7 @@ class Transport:
             body: bytes | Mapping[str, str] | None = data
             if json is not None:
                 body = orjson.dumps(json)
-                # A Content-Type of the caller's wins (names are case-insensitive: one only).
+                # A caller's Content-Type wins (names are case-insensitive: one only).
                 if not headers or not any(k.lower() == "content-type" for k in headers):
                     send_headers["Content-Type"] = "application/json"
             query: Query | None = params
@@ -289,6 +287,8 @@ class Transport:
                 )
             return Response(status, response_headers, payload)
         except Exception as exc:
+            if self._pacer is not None and isinstance(exc, RateLimitError):
+                await self._pacer.rate_limited(method, url, exc.retry_after)
             policy = self._config.retry
             if idempotent is None or not should_retry(exc, idempotent=idempotent, policy=policy):
                 raise
@@ -363,6 +363,8 @@ class Transport:
         )
         replay: Exception | None = first
         async for attempt in retrying:
+            if replay is None and self._pacer is not None:
+                await self._pacer.wait(method, url, deadline)
             with attempt:
                 if replay is not None:
                     # Attempt 1 already ran (the fast path in :meth:`request`): hand its failure

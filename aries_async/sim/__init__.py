@@ -26,13 +26,14 @@ Parts: :mod:`~aries_async.sim.symbols` (the universe, read from ``data/symbols.c
 """
 
 from aries_async.sim.context import RecordedRequest, SimContext, SimSettings
-from aries_async.sim.faults import Faults, RateLimitFault, ServerErrorFault
+from aries_async.sim.faults import AppRateLimit, Faults, RateLimitFault, ServerErrorFault
 from aries_async.sim.feed import Clock, Firehose, ManualClock, QuoteSnapshot, SystemClock
 from aries_async.sim.server import Simulator
 from aries_async.sim.state import AccountEvent
 
 __all__ = [
     "AccountEvent",
+    "AppRateLimit",
     "Clock",
     "Faults",
     "Firehose",

@@ -9,6 +9,8 @@ local test secret) and ``redirect_uri``, then serves until SIGINT/SIGTERM or can
 
 Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/path`` or ``*``)::
 
+    --rate-limit N                              the app's sustained limit: N requests a second
+                                                across its tokens and connections (429 beyond)
     --rate-limit ROUTE[=COUNT[:RETRY_AFTER]]    429 + Retry-After for COUNT requests (* = always)
     --server-errors ROUTE[=COUNT[:STATUS]]      a burst of COUNT 5xx (default 1 x 503)
     --empty-error-bodies                        those 5xx have no body
@@ -39,12 +41,19 @@ import argparse
 import asyncio
 import contextlib
 import json
+import math
 import signal
 import sys
 from decimal import Decimal
 
 from aries_async.sim.context import QUOTE_UNKNOWN
-from aries_async.sim.faults import SWALLOW_MODES, Faults, RateLimitFault, ServerErrorFault
+from aries_async.sim.faults import (
+    SWALLOW_MODES,
+    AppRateLimit,
+    Faults,
+    RateLimitFault,
+    ServerErrorFault,
+)
 from aries_async.sim.server import DEFAULT_REDIRECT_URI, Simulator
 
 __all__ = ["add_arguments", "build_faults", "build_simulator", "huge_body", "main", "run"]
@@ -54,12 +63,31 @@ def _count(text: str) -> int | None:
     return None if text in ("*", "") else int(text)
 
 
-def _rate_limit(spec: str) -> tuple[str, RateLimitFault]:
+def _rate_limit(spec: str) -> float | tuple[str, RateLimitFault]:
+    """``--rate-limit``: a bare number is the app's sustained limit in requests a second;
+    ``ROUTE[=COUNT[:RETRY_AFTER]]`` the route's :class:`RateLimitFault`.
+
+    Raises:
+        argparse.ArgumentTypeError: a rate that is not a positive number, or a count or
+            ``Retry-After`` that cannot be read (the command exits 2).
+    """
+    try:
+        per_second = float(spec)
+    except ValueError:
+        per_second = None
+    if per_second is not None:
+        if not (per_second > 0 and math.isfinite(per_second)):
+            raise argparse.ArgumentTypeError(f"the rate must be a positive number, got {spec!r}")
+        return per_second
     route, _, rest = spec.partition("=")
     count, _, retry = rest.partition(":")
-    return route.strip(), RateLimitFault(
-        count=_count(count) if rest else 1, retry_after=float(retry) if retry else 1.0
-    )
+    try:
+        return route.strip(), RateLimitFault(
+            count=_count(count) if rest else 1, retry_after=float(retry) if retry else 1.0
+        )
+    except ValueError:
+        expected = "ROUTE[=COUNT[:SECONDS]] or a number"
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {spec!r}") from None
 
 
 def _server_error(spec: str, empty: bool) -> tuple[str, ServerErrorFault]:
@@ -139,7 +167,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--market", choices=("auto", "open", "closed"), default="auto", help="market status"
     )
     faults = parser.add_argument_group("faults")
-    faults.add_argument("--rate-limit", action="append", default=[], metavar="ROUTE[=N[:SECS]]")
+    faults.add_argument(
+        "--rate-limit",
+        action="append",
+        default=[],
+        type=_rate_limit,
+        metavar="N | ROUTE[=N[:SECS]]",
+        help="a bare number: the app's sustained limit in requests a second (429 beyond it); "
+        "ROUTE=N:SECS: the next N requests of ROUTE get 429 with Retry-After SECS",
+    )
     faults.add_argument(
         "--server-errors", action="append", default=[], metavar="ROUTE[=N[:STATUS]]"
     )
@@ -212,9 +248,11 @@ def build_faults(args: argparse.Namespace) -> Faults:
     for spec in args.trickle_body:
         route, _, gap = spec.rpartition("=")
         faults.trickle_body[route.strip()] = float(gap)
-    for spec in args.rate_limit:
-        route, limit = _rate_limit(spec)
-        faults.rate_limit[route] = limit
+    for limit in args.rate_limit:
+        if isinstance(limit, float):
+            faults.app_rate_limit = AppRateLimit(per_second=limit)
+        else:
+            faults.rate_limit[limit[0]] = limit[1]
     for spec in args.drop_connection:
         route, _, count = spec.partition("=")
         faults.drop_connection[route.strip()] = int(count or 1)

@@ -71,6 +71,11 @@ field                              effect
 ``swallow_prediction_orders``      the next N ``POST /v1/predictions/orders`` that place an
                                    order place it and close the connection without an answer
                                    (a retry with the same ``Idempotency-Key`` gets that order)
+``app_rate_limit``                 an :class:`AppRateLimit`: the app's sustained budget of
+                                   requests a second, across all its tokens and connections;
+                                   a request over it gets 429 and ``Retry-After`` (the time
+                                   until the budget has room again). ``Simulator(rate_limit=N)``
+                                   and ``aries-async sim --rate-limit N`` set it
 =================================  ==============================================================
 """
 
@@ -83,6 +88,7 @@ import attrs
 __all__ = [
     "NON_ACK_MODES",
     "SWALLOW_MODES",
+    "AppRateLimit",
     "Faults",
     "RateLimitFault",
     "ServerErrorFault",
@@ -109,6 +115,42 @@ class RateLimitFault:
 
     count: int | None = 1
     retry_after: float = 1.0
+
+
+@attrs.define(kw_only=True)
+class AppRateLimit:
+    """The app's sustained request budget: a token bucket holding at most ``per_second``
+    requests (one second's worth) and refilled at ``per_second`` a second, on the simulator's
+    clock. Every REST request but the OAuth ones takes one; websockets are not counted.
+
+    Attributes:
+        per_second: the sustained rate, requests a second (positive).
+        refused: how many requests were answered 429 so far.
+    """
+
+    per_second: float = attrs.field()
+    refused: int = 0
+    _tokens: float | None = attrs.field(default=None, alias="_tokens", repr=False)
+    _at: float = attrs.field(default=0.0, alias="_at", repr=False)
+
+    @per_second.validator
+    def _positive(self, _: object, value: float) -> None:
+        if not value > 0:
+            raise ValueError("per_second must be positive")
+
+    def take(self, now: float) -> float | None:
+        """Take one request's worth at ``now`` (Unix seconds); None when there was room, else
+        the seconds until there is (the request is refused and counted in ``refused``)."""
+        capacity = max(1.0, self.per_second)
+        tokens = capacity if self._tokens is None else self._tokens
+        tokens = min(capacity, tokens + max(0.0, now - self._at) * self.per_second)
+        self._at = now
+        if tokens >= 1.0:
+            self._tokens = tokens - 1.0
+            return None
+        self._tokens = tokens
+        self.refused += 1
+        return (1.0 - tokens) / self.per_second
 
 
 @attrs.define(kw_only=True)
@@ -160,6 +202,8 @@ class Faults:
     stall_token_requests: int = 0
     # Prediction orders: a placement made whose answer is lost (idempotent retries).
     swallow_prediction_orders: int = 0
+    # A sustained per-app rate limit (fleets of bots sharing one budget).
+    app_rate_limit: AppRateLimit | None = None
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""

@@ -2,8 +2,8 @@
 
 1. counting (``ctx.requests``), the journal of requests as received (``ctx.journal``; no
    credentials, no OAuth bodies), a request id (``X-Request-Id``) and JSON 404/405 envelopes;
-2. faults: latency, 429 with ``Retry-After``, 5xx bursts, dropped connections, huge and
-   trickled bodies (see :mod:`aries_async.sim.faults`);
+2. faults: latency, the app's sustained rate limit and per-route 429s with ``Retry-After``, 5xx
+   bursts, dropped connections, huge and trickled bodies (see :mod:`aries_async.sim.faults`);
 3. bearer-token and scope checks (401 for missing/expired/revoked tokens, 403 naming the
    missing scope), using :data:`~aries_async.auth.scopes.ROUTE_SCOPES`, the client's table of
    the scopes each operation needs (endpoints-all.md, oauth.md section 4).
@@ -80,6 +80,21 @@ def _retry_after_headers(seconds: float) -> dict[str, str]:
     return headers
 
 
+_WEBSOCKETS = frozenset(("/v1/market/ws", "/v1/accounts/ws", "/v1/charts/ws"))
+"""Websocket paths: not counted by the app's rate limit (streams are not REST calls)."""
+
+
+def _rate_limited(request: web.Request, retry_after: float) -> web.Response:
+    return fault_error(
+        request,
+        429,
+        "RATE_LIMIT",
+        "RATE_LIMITED",
+        "too many requests (simulated)",
+        headers=_retry_after_headers(retry_after),
+    )
+
+
 @web.middleware
 async def fault_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Apply the HTTP faults that match the request's route."""
@@ -93,20 +108,18 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
     )
     if delay > 0:
         await asyncio.sleep(delay)
+    budget = faults.app_rate_limit
+    if budget is not None and not is_oauth_path(path) and path not in _WEBSOCKETS:
+        wait = budget.take(ctx.clock.now())
+        if wait is not None:
+            return _rate_limited(request, wait)
     for key, limit in list(faults.rate_limit.items()):
         if route_matches(key, method, path, template) and (limit.count is None or limit.count > 0):
             if limit.count is not None:
                 limit.count -= 1
                 if limit.count == 0:
                     faults.rate_limit.pop(key, None)
-            return fault_error(
-                request,
-                429,
-                "RATE_LIMIT",
-                "RATE_LIMITED",
-                "too many requests (simulated)",
-                headers=_retry_after_headers(limit.retry_after),
-            )
+            return _rate_limited(request, limit.retry_after)
     for key, left in list(faults.drop_connection.items()):
         if route_matches(key, method, path, template) and left > 0:
             if left == 1:

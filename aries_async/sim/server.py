@@ -30,7 +30,7 @@ from aiohttp import web
 from aries_async.sim.app import build_app
 from aries_async.sim.auth import AuthServer
 from aries_async.sim.context import QUOTE_UNKNOWN, RecordedRequest, SimContext, SimSettings
-from aries_async.sim.faults import Faults
+from aries_async.sim.faults import AppRateLimit, Faults
 from aries_async.sim.feed import Clock, Feed, Firehose, ManualClock, SystemClock
 from aries_async.sim.state import State
 from aries_async.sim.ws import hub_of
@@ -75,6 +75,10 @@ class Simulator:
         firehose: the market websocket's throughput mode (see
             :class:`~aries_async.sim.feed.Firehose`); None: off. Also settable later through
             :attr:`firehose`.
+        rate_limit: the app's sustained limit in requests a second, across all its tokens and
+            connections (REST only, OAuth excepted); a request over it gets 429 with
+            ``Retry-After``. None: no limit. Sets ``faults.app_rate_limit`` (see
+            :class:`~aries_async.sim.faults.AppRateLimit`), measured on ``clock``.
 
     Attributes:
         base_url, token_url, authorize_url, market_ws_url, accounts_ws_url, charts_ws_url:
@@ -107,6 +111,7 @@ class Simulator:
         firehose: Firehose | None = None,
         quote_unknown: str = "item",
         history_page_size: int | None = 1000,
+        rate_limit: float | None = None,
     ) -> None:
         if quote_symbol_in not in ("n", "s"):
             raise ValueError("quote_symbol_in must be 'n' or 's'")
@@ -117,6 +122,8 @@ class Simulator:
         self.tick_interval = tick_interval
         self.clock: Clock = clock or SystemClock()
         self.faults = faults if faults is not None else Faults()
+        if rate_limit is not None:
+            self.faults.app_rate_limit = AppRateLimit(per_second=rate_limit)
         self.feed = Feed(seed=seed, clock=self.clock, step_seconds=step_seconds)
         self.state = State(
             feed=self.feed,

@@ -1,10 +1,10 @@
 """A real ``redis-server`` for the fleet tests, on a free loopback port, without persistence.
 
-``redis_url`` starts one server per session (in a temporary directory, ``--save ''
---appendonly no``, a random password in the URL, so AUTH is exercised), waits until it answers,
-and stops it at the end; every test that uses it starts on an empty database. Without a
-``redis-server`` binary those tests are skipped, unless ``ARIES_REQUIRE_REDIS=1`` (``.ci/run``
-sets it), which makes them fail instead.
+``redis_url`` starts one server per session (:func:`aries_async.testing.redis_server`: a
+temporary directory, ``--save '' --appendonly no``, a random password in the URL, so AUTH is
+exercised) and stops it at the end; every test that uses it starts on an empty database.
+Without a ``redis-server`` binary those tests are skipped, unless ``ARIES_REQUIRE_REDIS=1``
+(``.ci/run`` sets it), which makes them fail instead.
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ import secrets
 from collections.abc import Iterator
 
 import pytest
-from redis_server import REQUIRED, flush, redis_server_binary, start_redis, stop_redis
+from redis_server import REQUIRED, flush
+
+from aries_async.testing import redis_server, redis_server_binary
 
 
 @pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def redis_url() -> Iterator[str]:
     """The URL of a running ``redis-server`` (with its password) for this test session."""
     binary = redis_server_binary()
     if binary is None:
@@ -25,11 +27,8 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if REQUIRED:
             pytest.fail(f"ARIES_REQUIRE_REDIS=1 but {message}")
         pytest.skip(message)
-    server, url = start_redis(binary, tmp_path_factory.mktemp("redis"), secrets.token_hex(16))
-    try:
+    with redis_server(binary, password=secrets.token_hex(16)) as url:
         yield url
-    finally:
-        stop_redis(server)
 
 
 @pytest.fixture(autouse=True)

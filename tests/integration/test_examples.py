@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 import asyncio
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +37,23 @@ def test_example_script_runs(script: str, expect: str) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert expect in done.stdout
+
+
+def test_fleet_example_shares_one_budget_between_four_processes() -> None:
+    if not (os.environ.get("REDIS_URL") or shutil.which("redis-server")):
+        pytest.skip("no redis-server binary")
+    done = subprocess.run(  # noqa: S603 - our own example with our interpreter
+        [sys.executable, str(EXAMPLES / "fleet_bots.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    fleet = done.stdout.splitlines()[-1]
+    assert fleet.startswith("fleet: ")
+    assert int(fleet.split()[1]) > 0
+    assert fleet.endswith(" 0 rate-limited (429) at the simulator")
 
 
 async def test_notebook_cells_run_with_top_level_await() -> None:

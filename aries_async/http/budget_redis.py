@@ -1,0 +1,157 @@
+"""A rate budget shared by every process and host of a fleet, on Redis (``aries-async[redis]``).
+
+Each bucket is one Redis key holding its next free turn (the generic cell rate algorithm,
+GCRA), updated by one Lua script. A call reserves its turn in one round trip and learns how
+long to wait for it, so the processes of a fleet neither poll nor stampede; times come from
+the Redis server's clock, so the hosts' clocks need not agree. A 429's pause is a second key
+that expires with the pause.
+
+We use one script rather than the ``limits`` library: its Redis windows count whole seconds
+on each process's own clock, and it answers "refused" rather than "your turn is in 40 ms",
+so waiting calls would have to poll.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+
+import redis.asyncio as redis
+from redis.exceptions import RedisError
+
+from aries_async.errors import ConnectionFailedError
+
+__all__ = ["RedisRateBudget"]
+
+# KEYS: the bucket's next free turn (microseconds, Redis time), its pause.
+# ARGV: microseconds between turns, the burst, the longest wait accepted (microseconds).
+# Returns {reserved (1/0), microseconds to wait}. A turn is reserved only when its wait is
+# accepted; a pause reserves nothing (the caller waits it out, rounded up to the next
+# millisecond so that it is over, and asks again).
+_RESERVE = """
+local pause = redis.call('PTTL', KEYS[2])
+if pause > 0 then return {0, (pause + 1) * 1000} end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local interval = tonumber(ARGV[1])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local wait = tat + interval - tonumber(ARGV[2]) * interval - now
+if wait < 0 then wait = 0 end
+if wait > tonumber(ARGV[3]) then return {0, wait} end
+local ttl = math.ceil((tat + interval - now) / 1000) + 1000
+redis.call('SET', KEYS[1], string.format('%.0f', tat + interval), 'PX', ttl)
+return {1, wait}
+"""
+
+# KEYS: the pause. ARGV: its length in milliseconds; a longer pause already there stays.
+_PAUSE = """
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+end
+return 0
+"""
+
+
+class RedisRateBudget:
+    """A :class:`~aries_async.http.budget.RateBudget` on Redis, shared by every client that
+    uses the same server and ``prefix``.
+
+    Give it to each client of the fleet, with the same ``ClientConfig.rate_limit``. A call
+    cancelled while it waits for its reserved turn leaves that turn unused: the fleet may
+    send less than its budget then, never more.
+
+    Example:
+        >>> async def bot(config: ClientConfig) -> None:                 # doctest: +SKIP
+        ...     async with RedisRateBudget("redis://cache:6379/0") as budget:
+        ...         async with AriesClient(config, rate_budget=budget) as client:
+        ...             await client.market.quote("AAPL")
+
+    Args:
+        url: a Redis URL (``redis://``, ``rediss://`` for TLS, user and password in it for
+            AUTH), or a ``redis.asyncio.Redis`` client (not closed by us).
+        prefix: the start of every key (``{prefix}{app:route}:turn`` and ``...:pause``).
+        sleep: the waits for turns and pauses (tests pass one that does not wait).
+    """
+
+    def __init__(
+        self,
+        url: str | redis.Redis,
+        *,
+        prefix: str = "aries:rate:",
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._own = isinstance(url, str)
+        self.redis = redis.Redis.from_url(url) if isinstance(url, str) else url
+        self.prefix = prefix
+        self._sleep = sleep
+        self._reserve = self.redis.register_script(_RESERVE)
+        self._pause = self.redis.register_script(_PAUSE)
+
+    def _keys(self, bucket: str) -> tuple[str, str]:
+        # One hash tag for both keys: a Redis cluster keeps them on one node for the script.
+        return f"{self.prefix}{{{bucket}}}:turn", f"{self.prefix}{{{bucket}}}:pause"
+
+    async def acquire(self, bucket: str, per_second: float, burst: int, timeout: float) -> bool:
+        """See :meth:`~aries_async.http.budget.RateBudget.acquire`.
+
+        Raises:
+            ConnectionFailedError: Redis cannot be reached (the call was not sent).
+        """
+        keys = self._keys(bucket)
+        interval = max(1, round(1_000_000 / per_second))
+        while True:
+            limit = max(0, math.floor(timeout * 1_000_000))
+            try:
+                reserved, wait = await self._reserve(keys=keys, args=[interval, burst, limit])
+            except RedisError as exc:
+                raise _unreachable(exc) from exc
+            seconds = int(wait) / 1_000_000
+            if reserved:
+                if seconds > 0:
+                    await self._sleep(seconds)
+                return True
+            if seconds >= timeout:
+                return False
+            await self._sleep(seconds)  # a pause: wait it out, then ask for a turn
+            timeout -= seconds
+
+    async def pause(self, bucket: str, seconds: float) -> None:
+        """See :meth:`~aries_async.http.budget.RateBudget.pause`.
+
+        Raises:
+            ConnectionFailedError: Redis cannot be reached.
+        """
+        try:
+            millis = max(1, math.ceil(seconds * 1000))
+            await self._pause(keys=[self._keys(bucket)[1]], args=[millis])
+        except RedisError as exc:
+            raise _unreachable(exc) from exc
+
+    async def aclose(self) -> None:
+        """Close the Redis client if we made it from a URL."""
+        if self._own:
+            await self.redis.aclose()
+
+    async def __aenter__(self) -> RedisRateBudget:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        # The URL may carry a password: not shown.
+        return f"RedisRateBudget(prefix={self.prefix!r})"
+
+
+def _unreachable(exc: RedisError) -> ConnectionFailedError:
+    return ConnectionFailedError(
+        f"the shared rate budget (Redis) failed: {type(exc).__name__}", request_sent=False
+    )

@@ -1,0 +1,131 @@
+"""A fleet's rate budget on a real Redis: turns spaced across processes, a 429 that holds
+back every member, no 429 from a simulator limited to the fleet's budget.
+
+Each client here has its own Redis connection and its own pacer: they share nothing but the
+Redis server, as processes on different hosts would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import socket
+import time
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+
+from aries_async import AriesClient, RateLimit
+from aries_async.config import RetryPolicy
+from aries_async.errors import ConnectionFailedError, RateLimitError
+from aries_async.http.budget import LocalRateBudget, RateBudget
+from aries_async.http.budget_redis import RedisRateBudget
+from aries_async.sim import RateLimitFault, Simulator
+
+QUOTES = ("GET", "/v1/chart/quotes")
+
+
+async def test_turns_are_spaced_across_the_fleet(redis_url: str) -> None:
+    waited = [0.0]
+
+    async def record(seconds: float) -> None:
+        waited[0] = seconds  # the turn is reserved: no need to wait for it here
+
+    bucket = "fleet:" + uuid.uuid4().hex
+    members = [RedisRateBudget(redis_url, sleep=record) for _ in range(4)]
+    turns: list[tuple[float, float]] = []  # each turn's earliest and latest possible time
+    try:
+        for _ in range(2):
+            for member in members:
+                waited[0] = 0.0
+                before = time.monotonic()
+                assert await member.acquire(bucket, 5, 1, 5.0)
+                turns.append((before + waited[0], time.monotonic() + waited[0]))
+    finally:
+        for member in members:
+            await member.aclose()
+    # The first turn is now; each next one 200 ms after the one before, whoever takes it.
+    for (early, late), (next_early, next_late) in itertools.pairwise(turns):
+        assert next_early - late - 0.001 <= 0.2 <= next_late - early + 0.001, turns
+
+
+async def test_an_unreachable_redis_fails_the_call_unsent() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with RedisRateBudget(f"redis://127.0.0.1:{port}/0") as budget:
+        with pytest.raises(ConnectionFailedError) as info:
+            await budget.acquire("x", 1, 1, 1.0)
+    assert info.value.request_sent is False
+    assert "password" not in repr(RedisRateBudget("redis://u:password@127.0.0.1:1/0"))
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[Simulator]:
+    async with Simulator(tick_interval=None) as simulator:
+        yield simulator
+
+
+async def test_a_429_seen_by_one_member_holds_back_the_others(
+    sim: Simulator, redis_url: str
+) -> None:
+    prefix = f"test:{uuid.uuid4().hex}:"
+    limit = RateLimit(per_second=1000, burst=100)
+    config = sim.client_config(rate_limit=limit, retry=RetryPolicy(max_attempts=1))
+    during: list[int] = []
+
+    async def watched(seconds: float) -> None:
+        # A member waiting out the pause: count what reached the simulator meanwhile.
+        await asyncio.sleep(seconds)
+        during.append(sim.requests[QUOTES])
+
+    budgets = [RedisRateBudget(redis_url, prefix=prefix, sleep=watched) for _ in range(3)]
+    clients = [AriesClient(config, token=sim.issue_token(), rate_budget=b) for b in budgets]
+    try:
+        sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(count=1, retry_after=0.3)
+        with pytest.raises(RateLimitError):
+            await clients[0].market.quote("AAPL")
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        quotes = await asyncio.gather(*(c.market.quote("MSFT") for c in clients[1:]))
+        assert [q.symbol for q in quotes] == ["MSFT", "MSFT"]
+        assert loop.time() - started >= 0.2
+        # Only the first member's request came during the pause.
+        assert len(during) >= 2
+        assert set(during) == {1}
+        assert sim.requests[QUOTES] == 3
+    finally:
+        for client in clients:
+            await client.aclose()
+        for budget in budgets:
+            await budget.aclose()
+
+
+@pytest.mark.parametrize("shared", ["local", "redis"])
+async def test_members_sharing_the_budget_get_no_429(
+    shared: str, request: pytest.FixtureRequest
+) -> None:
+    async with Simulator(tick_interval=None, rate_limit=100) as sim:
+        config = sim.client_config(rate_limit=100, retry=RetryPolicy(max_attempts=1))
+        prefix = f"test:{uuid.uuid4().hex}:"
+        budgets: list[RateBudget] = (
+            [LocalRateBudget()] * 3
+            if shared == "local"
+            else [
+                RedisRateBudget(request.getfixturevalue("redis_url"), prefix=prefix)
+                for _ in range(3)
+            ]
+        )
+        clients = [AriesClient(config, token=sim.issue_token(), rate_budget=b) for b in budgets]
+        try:
+            await asyncio.gather(*(c.market.quote("AAPL") for c in clients for _ in range(15)))
+        finally:
+            for client in clients:
+                await client.aclose()
+            for budget in budgets:
+                if isinstance(budget, RedisRateBudget):
+                    await budget.aclose()
+        assert sim.requests[QUOTES] == 45
+        assert sim.faults.app_rate_limit is not None
+        assert sim.faults.app_rate_limit.refused == 0

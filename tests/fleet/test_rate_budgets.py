@@ -1,0 +1,113 @@
+"""One contract for every :class:`RateBudget`: this process's (aiolimiter) and the fleet's
+(Redis, a real server). Each test draws from buckets of its own."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+
+from aries_async.http.budget import LocalRateBudget, RateBudget
+from aries_async.http.budget_redis import RedisRateBudget
+
+
+class Sleeps:
+    """The budget's sleep: records each wait, then lets it pass (``then``)."""
+
+    def __init__(self, then: Callable[[float], Awaitable[None]]) -> None:
+        self.waits: list[float] = []
+        self._then = then
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        await self._then(seconds)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(params=["local", "redis"])
+async def budget(
+    request: pytest.FixtureRequest,
+) -> AsyncIterator[tuple[RateBudget, Sleeps]]:
+    """A budget and its recorded sleeps. The local one's pauses run on a clock that moves with
+    its sleep; Redis's on the server's clock, so its sleeps really wait (briefly)."""
+    if request.param == "local":
+        clock = Clock()
+        sleeps = Sleeps(clock.sleep)
+        yield LocalRateBudget(sleep=sleeps, monotonic=clock), sleeps
+        return
+    sleeps = Sleeps(asyncio.sleep)
+    async with RedisRateBudget(request.getfixturevalue("redis_url"), sleep=sleeps) as shared:
+        yield shared, sleeps
+
+
+def _bucket() -> str:
+    return "test:" + uuid.uuid4().hex
+
+
+async def test_a_burst_goes_at_once_then_the_next_turn_is_not_within_a_short_timeout(
+    budget: tuple[RateBudget, Sleeps],
+) -> None:
+    rates, sleeps = budget
+    bucket = _bucket()
+    assert [await rates.acquire(bucket, 10, 3, 1.0) for _ in range(3)] == [True] * 3
+    assert sleeps.waits == []
+    assert await rates.acquire(bucket, 10, 3, 0.001) is False
+
+
+async def test_the_turn_after_a_burst_comes_one_interval_later(
+    budget: tuple[RateBudget, Sleeps],
+) -> None:
+    rates, sleeps = budget
+    bucket = _bucket()
+    started = time.monotonic()
+    assert await rates.acquire(bucket, 50, 1, 1.0)
+    assert await rates.acquire(bucket, 50, 1, 1.0)
+    # The local budget waits on the event loop's clock, the Redis one with its sleep.
+    assert 0.019 <= time.monotonic() - started <= 0.5
+    assert all(0 < wait <= 0.021 for wait in sleeps.waits)
+
+
+async def test_buckets_are_independent(budget: tuple[RateBudget, Sleeps]) -> None:
+    rates, _ = budget
+    first, second = _bucket(), _bucket()
+    assert await rates.acquire(first, 1, 1, 1.0)
+    assert await rates.acquire(first, 1, 1, 0.001) is False
+    assert await rates.acquire(second, 1, 1, 0.001)
+
+
+async def test_a_pause_longer_than_the_timeout_refuses_at_once(
+    budget: tuple[RateBudget, Sleeps],
+) -> None:
+    rates, sleeps = budget
+    bucket = _bucket()
+    await rates.pause(bucket, 5.0)
+    await rates.pause(bucket, 0.01)  # a shorter pause does not cut the longer one
+    started = time.monotonic()
+    assert await rates.acquire(bucket, 100, 5, 1.0) is False
+    assert time.monotonic() - started < 0.5
+    assert sleeps.waits == []
+
+
+async def test_a_pause_within_the_timeout_is_waited_out_first(
+    budget: tuple[RateBudget, Sleeps],
+) -> None:
+    rates, sleeps = budget
+    bucket = _bucket()
+    await rates.pause(bucket, 0.05)
+    assert await rates.acquire(bucket, 100, 5, 2.0)
+    assert sleeps.waits
+    assert 0 < sleeps.waits[0] <= 0.051
+    assert sum(sleeps.waits) <= 0.06

@@ -1,0 +1,177 @@
+"""``ClientConfig(rate_limit=...)`` in one process: calls wait for their turn, within their
+timeout; order writes go first; a 429's ``Retry-After`` holds back the calls that follow."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from stream_helpers import FakeTime
+
+from aries_async import AriesClient, RateLimit
+from aries_async.config import RetryPolicy
+from aries_async.errors import ConfigurationError, RateLimitError, RequestTimeoutError
+from aries_async.http.budget import LocalRateBudget, Pacer
+from aries_async.sim import RateLimitFault, Simulator
+
+QUOTES = ("GET", "/v1/chart/quotes")
+
+
+async def _settle() -> None:
+    for _ in range(20):
+        await asyncio.sleep(0)
+
+
+async def test_an_order_waiting_goes_before_the_quote_polls_waiting(fake_time: FakeTime) -> None:
+    budget = LocalRateBudget(sleep=fake_time.sleep, monotonic=fake_time.clock)
+    pacer = Pacer(
+        RateLimit(per_second=1000, burst=100),
+        budget,
+        app="app",
+        sleep=fake_time.sleep,
+        monotonic=fake_time.clock,
+    )
+    await budget.pause("app:*", 1.0)  # the first call holds its turn through the pause
+    done: list[str] = []
+    deadline = fake_time.now + 30
+
+    async def call(name: str, method: str, path: str) -> None:
+        await pacer.wait(method, "http://h" + path, deadline)
+        done.append(name)
+
+    tasks = [asyncio.create_task(call(f"quote{n}", *QUOTES)) for n in range(3)]
+    await _settle()
+    tasks.append(asyncio.create_task(call("order", "POST", "/v1/orders")))
+    tasks.append(asyncio.create_task(call("cancel", "POST", "/v1/orders/cancel")))
+    await _settle()
+    assert done == []
+    fake_time.advance(1.0)
+    await asyncio.gather(*tasks)
+    assert done == ["quote0", "order", "cancel", "quote1", "quote2"]
+
+
+async def test_first_come_first_served_without_priority(fake_time: FakeTime) -> None:
+    budget = LocalRateBudget(sleep=fake_time.sleep, monotonic=fake_time.clock)
+    limit = RateLimit(per_second=1000, burst=100, priority=())
+    pacer = Pacer(limit, budget, app="a", sleep=fake_time.sleep, monotonic=fake_time.clock)
+    await budget.pause("a:*", 1.0)
+    done: list[str] = []
+
+    async def call(name: str, method: str, path: str) -> None:
+        await pacer.wait(method, "http://h" + path, fake_time.now + 30)
+        done.append(name)
+
+    first = asyncio.create_task(call("quote", *QUOTES))
+    await _settle()
+    second = asyncio.create_task(call("quote2", *QUOTES))
+    await _settle()
+    third = asyncio.create_task(call("order", "POST", "/v1/orders"))
+    await _settle()
+    fake_time.advance(1.0)
+    await asyncio.gather(first, second, third)
+    assert done == ["quote", "quote2", "order"]
+
+
+async def _rate_limited(sim: Simulator, client: AriesClient, retry_after: float) -> None:
+    """One quote answered 429 with ``retry_after``: the client records the pause."""
+    sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(count=1, retry_after=retry_after)
+    with pytest.raises(RateLimitError):
+        await client.market.quote("AAPL")
+
+
+@pytest.fixture
+async def paced(
+    sim: Simulator, fake_time: FakeTime
+) -> AsyncIterator[tuple[Simulator, AriesClient, FakeTime]]:
+    """An entered client paced at 1000 calls a second, without retries, on ``fake_time``."""
+    config = sim.client_config(
+        rate_limit=RateLimit(per_second=1000, burst=100),
+        retry=RetryPolicy(max_attempts=1),
+        timeout=30,
+    )
+    async with AriesClient(
+        config, token=sim.issue_token(), sleep=fake_time.sleep, monotonic=fake_time.clock
+    ) as client:
+        yield sim, client, fake_time
+
+
+async def test_a_429_holds_back_the_next_calls_for_its_retry_after(
+    paced: tuple[Simulator, AriesClient, FakeTime],
+) -> None:
+    sim, client, fake_time = paced
+    await _rate_limited(sim, client, 5)
+    assert sim.requests[QUOTES] == 1
+    later = asyncio.create_task(client.market.quote("MSFT"))
+    await _settle()
+    assert fake_time.waiting() == [5.0]
+    assert sim.requests[QUOTES] == 1  # nothing sent during the pause
+    fake_time.advance(4.9)
+    await _settle()
+    assert sim.requests[QUOTES] == 1
+    fake_time.advance(0.1)
+    assert (await later).symbol == "MSFT"
+    assert sim.requests[QUOTES] == 2
+
+
+async def test_a_pause_longer_than_the_timeout_fails_the_call_at_once_unsent(
+    paced: tuple[Simulator, AriesClient, FakeTime],
+) -> None:
+    sim, client, fake_time = paced
+    await _rate_limited(sim, client, 8)
+    with client.timeout(5), pytest.raises(RequestTimeoutError, match="rate limit"):
+        await client.market.quote("MSFT")
+    assert sim.requests[QUOTES] == 1
+    assert fake_time.waiting() == []
+
+
+async def test_token_requests_do_not_wait_for_the_budget(
+    paced: tuple[Simulator, AriesClient, FakeTime],
+) -> None:
+    sim, client, fake_time = paced
+    await _rate_limited(sim, client, 20)
+    token = await client.oauth.client_credentials()  # while the calls' budget is paused
+    assert token.access_token
+    assert sim.token_requests == 1
+    assert fake_time.waiting() == []
+
+
+async def test_a_call_waiting_behind_another_times_out_at_its_deadline(
+    paced: tuple[Simulator, AriesClient, FakeTime],
+) -> None:
+    sim, client, fake_time = paced
+    await _rate_limited(sim, client, 10)
+    holder = asyncio.create_task(client.market.quote("MSFT"))  # waits out the pause
+    await _settle()
+
+    async def short() -> object:
+        with client.timeout(2):
+            return await client.market.quote("NVDA")
+
+    waiter = asyncio.create_task(short())
+    await _settle()
+    fake_time.advance(2)
+    with pytest.raises(RequestTimeoutError, match="rate limit"):
+        await waiter
+    assert sim.requests[QUOTES] == 1
+    fake_time.advance(8)
+    assert (await holder).symbol == "MSFT"
+    assert sim.requests[QUOTES] == 2
+
+
+async def test_route_budgets_are_separate(sim: Simulator, fake_time: FakeTime) -> None:
+    limit = RateLimit(per_second=1000, burst=100, routes={"/v1/chart": 1000})
+    config = sim.client_config(rate_limit=limit, retry=RetryPolicy(max_attempts=1))
+    async with AriesClient(
+        config, token=sim.issue_token(), sleep=fake_time.sleep, monotonic=fake_time.clock
+    ) as client:
+        await _rate_limited(sim, client, 5)
+        # The quotes' budget is paused; the default budget is not.
+        assert (await client.market.status()) is not None
+        with client.timeout(1), pytest.raises(RequestTimeoutError):
+            await client.market.quote("AAPL")
+
+
+def test_a_rate_budget_needs_a_rate_limit() -> None:
+    with pytest.raises(ConfigurationError, match="rate_limit"):
+        AriesClient(rate_budget=LocalRateBudget())
