@@ -8,7 +8,7 @@ import contextvars
 import functools
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ from aries_async.http.transport import Clock, Query, Sleep, Transport
 # The resources are small (their models load on first use, off the event loop): imported here,
 # so that a first ``client.orders`` imports nothing on the loop.
 from aries_async.resources.accounts import Accounts
+from aries_async.resources.generated import Groups
 from aries_async.resources.market import Market
 from aries_async.resources.orders import Orders
 from aries_async.resources.users import Users
@@ -50,8 +51,13 @@ _TIMEOUT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 )
 
 
-class AriesClient:
+class AriesClient(Groups):
     """The Aries API, awaitable and typed.
+
+    Every operation of the API is a method of a group: ``client.accounts``, ``client.orders``,
+    ``client.market`` (hand-written), and ``client.analytics``, ``client.stocks``,
+    ``client.watchlists``, ``client.predictions.markets``... (generated from the API's
+    description, :mod:`aries_async.apispec`); a paginated one also has an ``iter_`` form.
 
     It never creates or runs an event loop: use it inside ``asyncio.run``, a running bot or a
     notebook cell with top-level ``await``. All calls of one client share one connection pool.
@@ -231,6 +237,7 @@ class AriesClient:
         timeout: float | None = None,
         authenticated: bool = True,
         parse: Parse | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """Call any endpoint (the long tail of ``endpoints-all.md``) with auth, retries and errors.
 
@@ -250,6 +257,7 @@ class AriesClient:
             parse: applied to the decoded body to give the result; with a body of at least
                 ``config.offload_parse_bytes`` the decoding and ``parse`` run in a worker
                 thread, leaving the event loop free.
+            headers: extra request headers, the same on every attempt (``Idempotency-Key``).
 
         Returns:
             The decoded JSON body (None when empty; text for ``text/plain`` bodies), or what
@@ -282,6 +290,7 @@ class AriesClient:
                     idempotent=idempotent,
                     params=params,
                     json=json,
+                    headers=headers,
                     header_factory=bearer,
                     timeout=timeout,
                     deadline=None if not replayed else started + (timeout or self._budget),

@@ -9,6 +9,8 @@ Rules, applied to every attrs model without per-class code:
 * ``Decimal`` from decimal strings or JSON numbers (``""`` is absent), out as plain strings;
 * ``datetime`` from RFC 3339 or epochs, always aware UTC; out as RFC 3339 with ``Z``;
 * ``date`` as ``YYYY-MM-DD``; open enums keep unknown values;
+* a union of models that each set ``__wire_tag__ = (field, value)`` (the generated models of a
+  ``oneOf``) is read as the member whose tag the data carries;
 * on the way out, attributes that are ``None`` are omitted, as the server and the SDK do.
 
 Each model's structure function is made by cattrs on first use, with the conversion of every
@@ -173,6 +175,33 @@ def _field_hook(conv: cattrs.Converter, a: attrs.Attribute[Any]) -> _Hook | None
     return structure_other
 
 
+def _is_tagged_union(tp: Any) -> bool:
+    """A union of models that all carry a ``__wire_tag__``."""
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return False
+    members = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+    return bool(members) and all(hasattr(arg, "__wire_tag__") for arg in members)
+
+
+def _tagged_union_factory(conv: cattrs.Converter) -> Callable[[Any], _Hook]:
+    def factory(tp: Any) -> _Hook:
+        members = {arg.__wire_tag__: arg for arg in typing.get_args(tp) if arg is not type(None)}
+
+        def structure_tagged(value: Any, _type: Any) -> Any:
+            if value is None and type(None) in typing.get_args(tp):
+                return None
+            if isinstance(value, Mapping):
+                for (field, tag), cls in members.items():
+                    if value.get(field) == tag:
+                        return conv.structure(value, cls)
+            tags = ", ".join(sorted(f"{field}={tag!r}" for field, tag in members))
+            raise ValueError(f"expected an object with one of {tags}, got {value!r:.80}")
+
+        return structure_tagged
+
+    return factory
+
+
 def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Converter:
     conv.register_structure_hook(Decimal, lambda value, _type: parse_decimal(value))
     conv.register_unstructure_hook(Decimal, decimal_to_wire)
@@ -278,6 +307,7 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
 
         return unstructure_model
 
+    conv.register_structure_hook_factory(_is_tagged_union, _tagged_union_factory(conv))
     conv.register_structure_hook_factory(attrs.has, _structure_factory)
     conv.register_unstructure_hook_factory(attrs.has, _unstructure_factory)
     return conv
