@@ -3,7 +3,8 @@
 
 * a wire field becomes snake_case (``isETF`` -> ``is_etf``, ``add_symbols`` stays); a Python
   keyword gets a trailing ``_`` (``from`` -> ``from_``); leading digits move behind the first
-  word (``52WeekHigh`` -> ``week52_high``), since a name cannot start with one;
+  word (``52WeekHigh`` -> ``week52_high``); digits keep the small letters after
+  them (``avg_return_1m``), since a name cannot start with one;
 * :data:`FIELD_NAMES` names the fields the rule would make collide (``T`` and ``t``);
 * :data:`DECIMAL_STRINGS` lists the string-typed fields that carry exact numbers: those are
   ``Decimal`` in Python (see its docstring for why);
@@ -64,7 +65,7 @@ quantities are ``Decimal`` in this package, so these are read from and written a
 strings. Numbers sent as strings elsewhere (options activity's ``price``, tender offers'
 amounts) are free text in the notes and stay ``str``."""
 
-_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+[a-z]*")
 
 
 def field_name(wire: str, owner: str = "") -> str:
@@ -75,7 +76,7 @@ def field_name(wire: str, owner: str = "") -> str:
     words = [w.lower() for w in _WORD.findall(wire)]
     if not words:
         raise ValueError(f"no Python name for wire field {wire!r}")
-    if words[0].isdigit() and len(words) > 1:
+    if words[0][0].isdigit() and len(words) > 1:
         words = [words[1] + words[0], *words[2:]]
     name = "_".join(words)
     return f"{name}_" if keyword.iskeyword(name) or name in ("self", "cls") else name

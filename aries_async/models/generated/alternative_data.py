@@ -488,7 +488,7 @@ class VisaApplicationsResponseData:
     employer_name: str | None = None
     end_date: str | None = None
     full_time_position: str | None = None
-    h_1_b_dependent: str | None = attrs.field(default=None, metadata=wire('h1bDependent'))
+    h_1b_dependent: str | None = None
     job_title: str | None = None
     quarter: int | None = None
     received_date: str | None = None

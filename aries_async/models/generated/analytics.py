@@ -158,43 +158,31 @@ class Rating:
 class RatingsAccuracy:
     """The ``RatingsAccuracy`` object."""
     __wire_case__ = "snake"
-    avg_return_1_m: Decimal | None = attrs.field(default=None, metadata=wire('avg_return_1m'))
-    avg_return_1_y: Decimal | None = attrs.field(default=None, metadata=wire('avg_return_1y'))
-    avg_return_2_y: Decimal | None = attrs.field(default=None, metadata=wire('avg_return_2y'))
-    avg_return_3_m: Decimal | None = attrs.field(default=None, metadata=wire('avg_return_3m'))
-    avg_return_3_y: Decimal | None = attrs.field(default=None, metadata=wire('avg_return_3y'))
-    avg_return_9_m: Decimal | None = attrs.field(default=None, metadata=wire('avg_return_9m'))
-    gain_count_1_m: int | None = attrs.field(default=None, metadata=wire('gain_count_1m'))
-    gain_count_1_y: int | None = attrs.field(default=None, metadata=wire('gain_count_1y'))
-    gain_count_2_y: int | None = attrs.field(default=None, metadata=wire('gain_count_2y'))
-    gain_count_3_m: int | None = attrs.field(default=None, metadata=wire('gain_count_3m'))
-    gain_count_3_y: int | None = attrs.field(default=None, metadata=wire('gain_count_3y'))
-    gain_count_9_m: int | None = attrs.field(default=None, metadata=wire('gain_count_9m'))
-    loss_count_1_m: int | None = attrs.field(default=None, metadata=wire('loss_count_1m'))
-    loss_count_1_y: int | None = attrs.field(default=None, metadata=wire('loss_count_1y'))
-    loss_count_2_y: int | None = attrs.field(default=None, metadata=wire('loss_count_2y'))
-    loss_count_3_m: int | None = attrs.field(default=None, metadata=wire('loss_count_3m'))
-    loss_count_3_y: int | None = attrs.field(default=None, metadata=wire('loss_count_3y'))
-    loss_count_9_m: int | None = attrs.field(default=None, metadata=wire('loss_count_9m'))
+    avg_return_1m: Decimal | None = None
+    avg_return_1y: Decimal | None = None
+    avg_return_2y: Decimal | None = None
+    avg_return_3m: Decimal | None = None
+    avg_return_3y: Decimal | None = None
+    avg_return_9m: Decimal | None = None
+    gain_count_1m: int | None = None
+    gain_count_1y: int | None = None
+    gain_count_2y: int | None = None
+    gain_count_3m: int | None = None
+    gain_count_3y: int | None = None
+    gain_count_9m: int | None = None
+    loss_count_1m: int | None = None
+    loss_count_1y: int | None = None
+    loss_count_2y: int | None = None
+    loss_count_3m: int | None = None
+    loss_count_3y: int | None = None
+    loss_count_9m: int | None = None
     smart_score: Decimal | None = None
-    std_dev_return_1_m: Decimal | None = attrs.field(
-        default=None, metadata=wire('std_dev_return_1m')
-    )
-    std_dev_return_1_y: Decimal | None = attrs.field(
-        default=None, metadata=wire('std_dev_return_1y')
-    )
-    std_dev_return_2_y: Decimal | None = attrs.field(
-        default=None, metadata=wire('std_dev_return_2y')
-    )
-    std_dev_return_3_m: Decimal | None = attrs.field(
-        default=None, metadata=wire('std_dev_return_3m')
-    )
-    std_dev_return_3_y: Decimal | None = attrs.field(
-        default=None, metadata=wire('std_dev_return_3y')
-    )
-    std_dev_return_9_m: Decimal | None = attrs.field(
-        default=None, metadata=wire('std_dev_return_9m')
-    )
+    std_dev_return_1m: Decimal | None = None
+    std_dev_return_1y: Decimal | None = None
+    std_dev_return_2y: Decimal | None = None
+    std_dev_return_3m: Decimal | None = None
+    std_dev_return_3y: Decimal | None = None
+    std_dev_return_9m: Decimal | None = None
     success_rate: Decimal | None = None
     total_ratings: int | None = None
 

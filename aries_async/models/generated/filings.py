@@ -8,8 +8,6 @@ from decimal import Decimal
 
 import attrs
 
-from aries_async.models.common import wire
-
 __all__ = [
     "FilingSimilarityRecord",
     "FilingsSimilarityIndexDataWrapper",
@@ -29,10 +27,10 @@ class FilingSimilarityRecord:
     filing_url: str | None = None
     form: str | None = None
     item_1: Decimal | None = None
-    item_1_a: Decimal | None = attrs.field(default=None, metadata=wire('item1a'))
+    item_1a: Decimal | None = None
     item_2: Decimal | None = None
     item_7: Decimal | None = None
-    item_7_a: Decimal | None = attrs.field(default=None, metadata=wire('item7a'))
+    item_7a: Decimal | None = None
     report_url: str | None = None
 
 

@@ -1,0 +1,221 @@
+"""The generated half of the client: current with its description, one typed method and model per
+operation of ``endpoints-all.md`` (151 of 151), discoverable signatures, and models that read the
+wire as the rest of the package does."""
+
+from __future__ import annotations
+
+import builtins
+import collections.abc
+import datetime as dt
+import importlib.util
+import inspect
+import os
+import re
+import typing
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+import aries_async.models
+import aries_async.models.generated as generated
+from aries_async import AriesClient, ClientConfig
+from aries_async.apispec import operations
+from aries_async.models._converter import structure, unstructure
+from aries_async.models.common import OpenEnum
+
+ROOT = Path(__file__).resolve().parents[2]
+ENDPOINTS = Path(os.environ.get("ARIES_API_ENDPOINTS", "/work/shared/aries-api/endpoints-all.md"))
+
+
+def _generator() -> Any:
+    spec = importlib.util.spec_from_file_location("generate_api", ROOT / "tools/generate_api.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_committed_generated_code_is_what_the_generator_writes_now() -> None:
+    files = _generator().render()
+    stale = [path for path, text in files.items() if (ROOT / path).read_text() != text]
+    on_disk = {
+        p.relative_to(ROOT).as_posix()
+        for folder in ("aries_async/models/generated", "aries_async/resources/generated")
+        for p in (ROOT / folder).glob("*.py")
+    }
+    assert stale == [], "run: python tools/generate_api.py"
+    assert on_disk == set(files), "run: python tools/generate_api.py"
+
+
+# -- every operation: its method and its model ---------------------------------------------
+
+
+def _rows() -> list[tuple[str, str, str]]:
+    """(operationId, method, path) of every row of endpoints-all.md."""
+    rows = []
+    for line in ENDPOINTS.read_text().splitlines():
+        if re.match(r"\| \d+ \|", line):
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            rows.append((cells[5], cells[1], cells[2].strip("`")))
+    return rows
+
+
+def _names() -> dict[str, Any]:
+    """Every model name the methods' annotations may use."""
+    names: dict[str, Any] = {"builtins": builtins, "date": dt.date, "datetime": dt.datetime}
+    names.update({name: getattr(generated, name) for name in generated.__all__})
+    names.update({name: getattr(aries_async.models, name) for name in aries_async.models.__all__})
+    for module in ("aries_async.models.options", "aries_async.models.market"):
+        loaded = importlib.import_module(module)
+        names.update({n: getattr(loaded, n) for n in dir(loaded) if n[:1].isupper()})
+    return names
+
+
+def _method(client: AriesClient, dotted: str) -> Callable[..., Any]:
+    target: Any = client
+    for part in dotted.split("."):
+        target = getattr(target, part)
+    assert callable(target), dotted
+    return typing.cast(Callable[..., Any], target)
+
+
+def _is_model(tp: Any) -> bool:
+    """A model, a list or async iterator of models, or a time (``text/plain`` answers)."""
+    origin = typing.get_origin(tp)
+    if origin in (list, collections.abc.AsyncIterator, collections.abc.AsyncGenerator):
+        return _is_model(typing.get_args(tp)[0])
+    if origin in (typing.Union, type(int | None)):
+        return all(_is_model(arg) for arg in typing.get_args(tp))
+    if isinstance(tp, type) and issubclass(tp, dict):  # QuoteBatch: a dict of models
+        return any(_is_model(typing.get_args(b)[-1]) for b in getattr(tp, "__orig_bases__", ()))
+    return attrs.has(tp) or tp in (dt.datetime, dt.date)
+
+
+@pytest.mark.skipif(not ENDPOINTS.is_file(), reason=f"{ENDPOINTS} not found")
+async def test_every_operation_of_endpoints_all_has_a_typed_method_and_model() -> None:
+    by_id = {op["id"]: op for op in operations()}
+    names = _names()
+    found = []
+    async with AriesClient(ClientConfig.for_base_url("http://127.0.0.1:9")) as client:
+        for op_id, method, path in _rows():
+            op = by_id[op_id]
+            assert (op["method"], op["path"]) == (method, path), op_id
+            dotted = op["covered_by"] or f"{op['group']}.{op['name']}"
+            function = _method(client, dotted)
+            returns = typing.get_type_hints(function, localns=names)["return"]
+            assert _is_model(returns), f"{dotted} returns {returns}"
+            if not op["covered_by"]:
+                assert inspect.iscoroutinefunction(function), dotted
+                model = op["response"]["schema"] and re.findall(
+                    r"\$defs/(\w+)", str(op["response"]["schema"])
+                )
+                assert not model or all(attrs.has(names[m]) for m in model), dotted
+                if op["pagination"]:
+                    pages = _method(client, f"{op['group']}.iter_{op['name']}")
+                    items = typing.get_type_hints(pages, localns=names)["return"]
+                    assert _is_model(items), f"iter_{op['name']} yields {items}"
+            found.append(op_id)
+    assert len(found) == len(set(found)) == len(operations()) == 151
+
+
+async def test_a_method_shows_its_parameters_wire_names_scope_and_paging() -> None:
+    async with AriesClient(ClientConfig.for_base_url("http://127.0.0.1:9")) as client:
+        method = client.stocks.trades
+        signature = inspect.signature(method)
+        doc = inspect.getdoc(method) or ""
+    assert list(signature.parameters)[:1] == ["ticker"]
+    optional = [p for p in signature.parameters.values() if p.default is None]
+    assert optional and all(p.kind is p.KEYWORD_ONLY for p in optional)
+    assert "timestamp_from: query ``timestamp.gte``" in doc or "query ``timestamp" in doc
+    assert "``GET /v1/stocks/trades``" in doc and "market:supplemental" in doc
+    assert ":meth:`iter_trades`" in doc and "one of 'asc', 'desc'" in doc
+
+
+async def test_the_groups_are_those_of_the_official_package() -> None:
+    async with AriesClient(ClientConfig.for_base_url("http://127.0.0.1:9")) as client:
+        assert callable(client.analytics.top_gainers)
+        assert callable(client.watchlists.create)
+        assert callable(client.stocks.snapshots)
+        assert callable(client.predictions.orders.place)
+        assert callable(client.predictions.markets.categories)
+        assert callable(client.market.equity_details)  # generated, beside the hand-written
+        assert callable(client.market.quote)
+        assert client.analytics is client.analytics  # built once
+
+
+# -- models --------------------------------------------------------------------------------
+
+
+def test_wire_names_that_are_not_identifiers_or_collide_get_python_names() -> None:
+    metric = structure(
+        {"52WeekHigh": 199.62, "10DayAverageTradingVolume": 5, "x": 1}, generated.Metric
+    )
+    assert metric.week52_high == Decimal("199.62")
+    assert metric.day10_average_trading_volume == Decimal(5)
+    bar = structure({"T": "AAPL", "t": 1736951400000, "l": 1.5, "vw": 2.25}, generated.StockOhlcBar)
+    assert (bar.ticker_symbol, bar.t, bar.l, bar.vw) == (
+        "AAPL",
+        1736951400000,
+        Decimal("1.5"),
+        Decimal("2.25"),
+    )
+    assert unstructure(bar) == {"T": "AAPL", "t": 1736951400000, "l": "1.5", "vw": "2.25"}
+    accuracy = structure({"avg_return_1m": 0.5, "analyst_id": "x"}, generated.RatingsAccuracy)
+    assert accuracy.avg_return_1m == Decimal("0.5")  # a snake_case object stays snake_case
+    assert unstructure(accuracy) == {"avg_return_1m": "0.5"}
+
+
+def test_numbers_are_decimals_and_times_aware_utc() -> None:
+    details = structure(
+        {
+            "data": [
+                {
+                    "symbol": "AAPL",
+                    "price": 175.4,
+                    "quoteTimestamp": "2026-01-15T09:30:05-05:00",
+                    "high52WeekDate": "2025-12-14",
+                    "isETF": False,
+                    "novel": {"a": 1},
+                }
+            ]
+        },
+        generated.GetEquityDetailsResponse,
+    )
+    (row,) = details.data
+    assert row.price == Decimal("175.4") and isinstance(row.price, Decimal)
+    assert row.quote_timestamp == dt.datetime(2026, 1, 15, 14, 30, 5, tzinfo=dt.UTC)
+    assert row.is_etf is False
+
+
+def test_decimal_strings_of_the_prediction_venue_are_decimals() -> None:
+    tick = structure(
+        {"timestamp": "2026-01-15T15:00:00Z", "yesPrice": "0.43", "noPrice": "0.57", "quantity": 3},
+        generated.PredMdTick,
+    )
+    assert (tick.yes_price, tick.no_price) == (Decimal("0.43"), Decimal("0.57"))
+    assert tick.timestamp == dt.datetime(2026, 1, 15, 15, tzinfo=dt.UTC)
+
+
+def test_a_one_of_result_is_read_by_its_tag_and_open_enums_keep_unknown_values() -> None:
+    hit = {
+        "baseEventId": "B1",
+        "eventId": "E1",
+        "state": "OPEN",
+        "symbol": "S",
+        "symbolSubTypes": [],
+        "tickSize": "0.01",
+        "tradable": True,
+    }
+    body = {
+        "success": True,
+        "data": {"type": "contracts", "found": 1, "hits": [hit], "page": 1, "perPage": 20},
+    }
+    found = structure(body, generated.SearchResponseBody)
+    assert isinstance(found.data, generated.PredMdContractSearchResult)
+    assert found.data.hits[0].tick_size == Decimal("0.01")
+    kind = generated.PredMdContractSearchResultType("something-new")
+    assert isinstance(kind, OpenEnum) and kind.value == "something-new" and not kind.is_known
