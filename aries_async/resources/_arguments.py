@@ -24,10 +24,17 @@ def invalid(method: str, name: str, why: str) -> ValidationError:
     return ValidationError(f"{method}(): {name} {why}", field=name)
 
 
-def _number(method: str, name: str, value: Any) -> Decimal:
-    number = None if isinstance(value, bool) else number_decimal(value)
-    if number is None or isinstance(value, str):
-        raise invalid(method, name, f"must be a number, got {value!r}")
+def _number(method: str, name: str, value: Any, text: bool = False) -> Decimal:
+    """``value`` as a finite Decimal (from a Decimal, an int, a float; a decimal string too
+    when ``text``)."""
+    if isinstance(value, Decimal):
+        number: Decimal | None = value if value.is_finite() else None
+    elif isinstance(value, bool) or (isinstance(value, str) and not text):
+        number = None
+    else:
+        number = number_decimal(value)
+    if number is None:
+        raise invalid(method, name, f"must be a decimal number, got {value!r}")
     return number
 
 
@@ -102,10 +109,7 @@ def body_value(
     if ref_name(kind):
         raise invalid(method, name, f"must be a {ref_name(kind)} or a mapping, got {value!r}")
     if kind.get("type") == "string" and is_decimal_string(owner, wire):
-        number = None if isinstance(value, bool) else number_decimal(value)
-        if number is None:
-            raise invalid(method, name, f"must be a decimal number, got {value!r}")
-        return decimal_to_wire(number)
+        return decimal_to_wire(_number(method, name, value, text=True))
     if kind.get("format") == "date-time":
         if not isinstance(value, datetime) or value.tzinfo is None:
             raise invalid(method, name, f"must be a timezone-aware datetime, got {value!r}")
