@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestServer
+from aiohttp.test_utils import BaseTestServer, TestServer
 
 from aries_async import AriesClient, ClientConfig, RetryPolicy
 from aries_async.auth.tokens import Token
@@ -29,7 +29,7 @@ class Api:
         self.seen: list[web.Request] = []
         self.fail_next: list[int] = []  # statuses to answer with before the real answer
         self.next_urls: list[str] = []  # the trades route's nextUrl, page after page
-        self.server: TestServer | None = None
+        self.server: BaseTestServer | None = None
         self.bodies: list[Any] = []
 
     @property
