@@ -9,7 +9,8 @@ Output (committed; a test fails when it is stale):
   without a hand-written method answers with or takes in its body (schemas used by several
   groups in ``_shared.py``); ``__init__.py`` exports them all;
 * ``aries_async/resources/generated/<group>.py``: a class per group with one typed async method
-  per operation (and an ``iter_<name>`` async iterator for each paginated one); each method's
+  per operation (a paginated one returns :class:`~aries_async.http.pagination.Paged`: awaited,
+  one page; iterated with ``async for``, every item); each method's
   body is one call into :mod:`aries_async.resources._operation`, which does the work;
 * ``aries_async/resources/generated/__init__.py``: the client's group properties.
 
@@ -71,7 +72,12 @@ LIST_WIRES = frozenset(
 TEXT_RESULTS = {"getChartTime": "datetime"}
 """``text/plain`` answers and the type their text is read as."""
 
-_CONTINUATION = {"page": "page", "next_url": "next", "next_page": "nextPage", "cursor": "cursor"}
+_PAGING = {
+    "page": "page numbers: ``page`` counts up",
+    "next_url": "each page's ``nextUrl`` is followed",
+    "next_page": "each page's ``nextPage`` token is sent back",
+    "cursor": "each page's ``nextCursor`` is sent back",
+}
 
 
 def _wrap(text: str, indent: str, width: int = 100) -> list[str]:
@@ -514,11 +520,16 @@ def _method(op: dict[str, Any], types: Types) -> list[str]:
     if op["idempotency_key"]:
         facts += " (one ``Idempotency-Key`` across the retries)"
     if paging:
-        facts += f"; one page ({paging['style'].replace('_', ' ')} paging): every item with "
-        facts += f":meth:`iter_{op['name']}`"
+        item = _items(op, types)
+        facts += f"; paged ({_PAGING[paging['style']]} for you)"
+        returned = (
+            f"awaited, one page ({returned}); with ``async for``, every :class:`{item}` of every "
+            "page, fetched as the loop goes on"
+        )
+        returns = f"Paged[{returns}, {item}]"
     else:
         facts += "; not paged"
-    lines = _def(op["name"], params, returns, True)
+    lines = _def(op["name"], params, returns, not paging)
     lines.append(f'        """{doc[0]}')
     lines += ["", *_wrap(facts + ".", " " * 8)]
     if arg_docs:
@@ -530,28 +541,18 @@ def _method(op: dict[str, Any], types: Types) -> list[str]:
         "            ValidationError: a parameter is missing, of the wrong type or not an",
         "                allowed value (nothing is sent).",
         "            PermissionDeniedError: 403; the message names the scope this method needs.",
-        '        """',
-        f'        return cast("{returns}", await self._call("{op["id"]}", locals()))',
     ]
     if paging:
-        item = _items(op, types)
-        types.names.add("AsyncIterator")
-        cont = _CONTINUATION[paging["style"]]
-        lines += [""]
-        lines += _def(f"iter_{op['name']}", params, f"AsyncIterator[{item}]", False)
         lines += [
-            f'        """Every item of :meth:`{op["name"]}`, page after page ({paging["style"]}',
-            "        paging), as an async iterator. Same parameters; the pages are fetched as the",
-            f"        loop goes on (``{cont}`` is followed for you; a given one is the start).",
-            "",
-            "        Raises:",
-            "            ValidationError: as :meth:`"
-            + op["name"]
-            + "`, at this call (nothing sent).",
-            "            PaginationError: the server sent a continuation twice, or a ``nextUrl``",
-            "                off the API's origin (not followed).",
+            "            PaginationError: while iterating, the server sent a continuation twice,",
+            "                or a ``nextUrl`` off the API's origin (not followed).",
             '        """',
-            f'        return self._pages("{op["id"]}", locals())',
+            f'        return self._paged("{op["id"]}", locals())',
+        ]
+    else:
+        lines += [
+            '        """',
+            f'        return cast("{returns}", await self._call("{op["id"]}", locals()))',
         ]
     return lines
 
@@ -573,7 +574,13 @@ def _resource_module(group: str, ops: list[dict[str, Any]], owners: dict[str, st
     blocks = [
         (["import builtins"] if "builtins." in body else [])
         + _import_lines(body + "\nTYPE_CHECKING", _STDLIB),
-        ["from aries_async.resources._operation import Operations"],
+        _import_lines(
+            body,
+            {
+                "aries_async.http.pagination": ["Paged"],
+                "aries_async.resources._operation": ["Operations"],
+            },
+        ),
         ["if TYPE_CHECKING:", *_import_lines(body, dict(sorted(by_module.items())), "    ")],
     ]
     doc = f"{label}: the operations of the ``{group}`` group. {HEADER}"

@@ -11,6 +11,9 @@ four styles (conventions.md section 11), and paging that always ends.
 An empty page ends every style. :func:`paginate` runs the loop, :func:`following` says what comes
 after a page. Every continuation a server hands out may be followed once per iteration.
 
+A paginated method returns a :class:`Paged`: ``await`` it for one page, or iterate it with
+``async for`` for every item of every page.
+
 A server that hands one out again (a bug, a proxy replaying a cached page, a hostile server)
 would otherwise keep an ``async for`` loop running forever, yielding the same items again;
 :class:`PageTrail` turns that into :class:`~aries_async.errors.PaginationError`. Every pager
@@ -19,17 +22,61 @@ of the SDK keeps one.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable, Sequence
-from typing import Any, TypeVar
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Hashable,
+    Sequence,
+)
+from typing import Any, Generic, TypeVar
 
 from aries_async.errors import PaginationError
 
-__all__ = ["STYLES", "PageTrail", "following", "paginate"]
+__all__ = ["STYLES", "PageTrail", "Paged", "following", "paginate"]
 
 STYLES = ("cursor", "next_url", "page", "next_page")
 """The pagination styles of the API, as the description (``aries_async.apispec``) names them."""
 
 T = TypeVar("T")
+P = TypeVar("P")
+I = TypeVar("I")  # noqa: E741 - the item type, beside P, the page type
+
+
+class Paged(Generic[P, I]):
+    """What a paginated method returns: ``await`` it for one page (the page model, with its
+    continuation), or iterate it with ``async for`` for every item of every page, fetched as
+    the loop goes on.
+
+    Example:
+        >>> async def show(client: AriesClient) -> None:
+        ...     page = await client.stocks.trades("AAPL", limit=100)  # one page
+        ...     async for trade in client.stocks.trades("AAPL", limit=100):  # every trade
+        ...         print(trade.price)
+
+    The arguments were checked when the method was called; each ``await`` and each loop sends
+    its own requests.
+    """
+
+    __slots__ = ("_items", "_page")
+
+    def __init__(
+        self, page: Callable[[], Awaitable[P]], items: Callable[[], AsyncIterator[I]]
+    ) -> None:
+        self._page = page
+        self._items = items
+
+    def __await__(self) -> Generator[Any, None, P]:
+        return _await(self._page()).__await__()
+
+    def __aiter__(self) -> AsyncIterator[I]:
+        return self._items()
+
+
+async def _await(page: Awaitable[P]) -> P:
+    return await page
 
 
 class PageTrail:

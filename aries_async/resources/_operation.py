@@ -25,7 +25,7 @@ from aries_async._lazy import load
 from aries_async.apispec import operations, schemas
 from aries_async.apispec.naming import field_name, ref_name, variants
 from aries_async.errors import PaginationError, PermissionDeniedError, ResponseFormatError
-from aries_async.http.pagination import following, paginate
+from aries_async.http.pagination import Paged, following, paginate
 from aries_async.models.common import parse_datetime
 from aries_async.resources._arguments import body_value, invalid, query_value
 from aries_async.resources._base import Resource, list_of, path_segment
@@ -180,7 +180,7 @@ def plan(op_id: str) -> Plan:
 
 class Operations(Resource):
     """Base of the generated resource classes: one method per operation calls :meth:`_call`
-    (or :meth:`_pages` for its ``iter_`` form)."""
+    (or :meth:`_paged` for a paginated one)."""
 
     async def _call(self, op_id: str, values: Mapping[str, Any]) -> Any:
         """Call ``op_id`` with the method's arguments ``values``; its answer as a model."""
@@ -215,11 +215,15 @@ class Operations(Resource):
         except PermissionDeniedError as exc:
             raise denied(exc, op["scopes"], steps.name) from exc
 
-    def _pages(self, op_id: str, values: Mapping[str, Any]) -> AsyncIterator[Any]:
-        """Every item of ``op_id``'s pages (see :mod:`aries_async.http.pagination`); the
-        arguments are checked now, the pages fetched as the iteration goes."""
+    def _paged(self, op_id: str, values: Mapping[str, Any]) -> Paged[Any, Any]:
+        """``op_id``'s first page when awaited, every item of its pages when iterated (see
+        :mod:`aries_async.http.pagination`); the arguments are checked now."""
         steps = plan(op_id)
         first = steps.build(values)
+        return Paged(lambda: self._send(steps, first), lambda: self._items(steps, first))
+
+    def _items(self, steps: Plan, first: Request) -> AsyncIterator[Any]:
+        """Every item of the pages that ``first`` starts."""
         paging = steps.op["pagination"]
         style = paging["style"]
         cont_wire = {"page": "page", "next_page": "nextPage", "cursor": "cursor"}.get(style)

@@ -375,11 +375,11 @@ async def test_bad_arguments_are_refused_by_name_before_anything_is_sent(
     assert list(sim.journal) == []
 
 
-async def test_a_paged_iterator_checks_its_arguments_when_it_is_made(
+async def test_a_paged_method_checks_its_arguments_when_it_is_called(
     client: AriesClient, sim: Simulator
 ) -> None:
     with pytest.raises(ValidationError, match="page_size"):
-        client.analytics.iter_ratings(page_size="50")  # type: ignore[arg-type]
+        client.analytics.ratings(page_size="50")  # type: ignore[arg-type]
     assert list(sim.journal) == []
 
 

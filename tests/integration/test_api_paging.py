@@ -5,7 +5,7 @@ that names the scope, the ``text/plain`` server time."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -147,7 +147,7 @@ async def client(api: Api) -> AsyncIterator[AriesClient]:
         yield aries
 
 
-async def _collect(items: AsyncIterator[Any], into: list[Any]) -> None:
+async def _collect(items: AsyncIterable[Any], into: list[Any]) -> None:
     async for item in items:
         into.append(item)
 
@@ -160,16 +160,23 @@ def _queries(api: Api, path: str) -> list[dict[str, str]]:
 
 
 async def test_page_numbers_stop_on_a_short_page(api: Api, client: AriesClient) -> None:
-    ids = [r.id async for r in client.analytics.iter_ratings(page_size=2)]
+    ids = [r.id async for r in client.analytics.ratings(page_size=2)]
     assert ids == ITEMS
     pages = [q.get("page") for q in _queries(api, "/v1/analytics/ratings")]
     assert pages == [None, "2", "3", "4"]  # 2+2+2+1: the fourth is short, so the last
 
 
+async def test_awaited_a_paged_method_gives_one_page(api: Api, client: AriesClient) -> None:
+    api.next_urls = [f"{api.origin}/v1/stocks/trades?cursor=p2"]
+    page = await client.stocks.trades("AAPL", limit=2)
+    assert [t.id for t in page.results] == ITEMS[:2]
+    assert page.next_url == api.next_urls[0] and len(api.seen) == 1
+
+
 async def test_page_numbers_start_where_asked_and_stop_on_an_empty_page(
     api: Api, client: AriesClient
 ) -> None:
-    ids = [r.id async for r in client.analytics.iter_ratings(page=2)]  # no size: until empty
+    ids = [r.id async for r in client.analytics.ratings(page=2)]  # no size: until empty
     assert ids == ITEMS[3:]
     assert [q.get("page") for q in _queries(api, "/v1/analytics/ratings")] == ["2", "3", "4"]
 
@@ -180,7 +187,7 @@ async def test_next_urls_are_followed_short_pages_included(api: Api, client: Ari
         "/v1/stocks/trades?cursor=p3",  # relative to the base URL
         f"{api.origin}/v1/stocks/trades?cursor=p4",
     ]
-    ids = [t.id async for t in client.stocks.iter_trades("AAPL", limit=2)]
+    ids = [t.id async for t in client.stocks.trades("AAPL", limit=2)]
     assert ids == ITEMS
     assert _queries(api, "/v1/stocks/trades") == [
         {"ticker": "AAPL", "limit": "2"},
@@ -208,7 +215,7 @@ async def test_a_next_url_off_the_api_origin_is_not_followed(
     ]
     seen: list[Any] = []
     with pytest.raises(PaginationError, match="not on the API's origin"):
-        await _collect(client.stocks.iter_trades("AAPL"), seen)
+        await _collect(client.stocks.trades("AAPL"), seen)
     assert len(seen) == 2 and len(api.seen) == 1  # the first page only; nothing sent elsewhere
 
 
@@ -216,11 +223,11 @@ async def test_a_next_url_sent_twice_ends_the_loop(api: Api, client: AriesClient
     again = f"{api.origin}/v1/stocks/trades?cursor=p2"
     api.next_urls = [again, again]
     with pytest.raises(PaginationError, match="sent before"):
-        [t async for t in client.stocks.iter_trades("AAPL")]
+        [t async for t in client.stocks.trades("AAPL")]
 
 
 async def test_next_page_tokens_are_sent_back_until_empty(api: Api, client: AriesClient) -> None:
-    symbols = [i.symbol async for i in client.indices.iter_list("Equity", page_size=2)]
+    symbols = [i.symbol async for i in client.indices.list("Equity", page_size=2)]
     assert symbols == ITEMS[:5]
     tokens = [q.get("nextPage") for q in _queries(api, "/v1/indices/list")]
     assert tokens == [None, "t2", "t3"]  # the short page carried "t3": it was followed

@@ -5,10 +5,11 @@ tools/generate_api.py from aries_async/apispec: do not edit.
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, cast
 
+from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ __all__ = ["Analytics"]
 class Analytics(Operations):
     """``client.analytics``: the ``analytics`` operations."""
 
-    async def analyst_insights(
+    def analyst_insights(
         self,
         *,
         page: int | None = None,
@@ -43,11 +44,11 @@ class Analytics(Operations):
         rating_id: str | None = None,
         search_keys_type: Literal["firm_id", "firm"] | None = None,
         search_keys: str | Sequence[str] | None = None,
-    ) -> AnalystInsightsResponse:
+    ) -> Paged[AnalystInsightsResponse, AnalystInsightItem]:
         """Get Analyst Insights.
 
-        ``GET /v1/analytics/insights``; scope ``analytics:information``; retried when safe; one page
-        (page paging): every item with :meth:`iter_analyst_insights`.
+        ``GET /v1/analytics/insights``; scope ``analytics:information``; retried when safe; paged
+        (page numbers: ``page`` counts up for you).
 
         Args:
             page: query ``page``, integer; optional.
@@ -59,36 +60,17 @@ class Analytics(Operations):
             search_keys: query ``searchKeys``, string; optional.
 
         Returns:
-            :class:`AnalystInsightsResponse`.
+            awaited, one page (:class:`AnalystInsightsResponse`); with ``async for``, every
+            :class:`AnalystInsightItem` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("AnalystInsightsResponse", await self._call("getAnalystInsights", locals()))
-
-    def iter_analyst_insights(
-        self,
-        *,
-        page: int | None = None,
-        page_size: int | None = None,
-        symbols: str | Sequence[str] | None = None,
-        analyst: str | None = None,
-        rating_id: str | None = None,
-        search_keys_type: Literal["firm_id", "firm"] | None = None,
-        search_keys: str | Sequence[str] | None = None,
-    ) -> AsyncIterator[AnalystInsightItem]:
-        """Every item of :meth:`analyst_insights`, page after page (page
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``page`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`analyst_insights`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getAnalystInsights", locals())
+        return self._paged("getAnalystInsights", locals())
 
     async def etfs_top_volume(
         self,
@@ -148,7 +130,7 @@ class Analytics(Operations):
         """
         return cast("NetInflowResponse", await self._call("getNetInflow", locals()))
 
-    async def ratings(
+    def ratings(
         self,
         *,
         tickers: str | Sequence[str] | None = None,
@@ -161,11 +143,11 @@ class Analytics(Operations):
         action: str | None = None,
         analyst_id: str | None = None,
         firm_id: str | None = None,
-    ) -> GetRatingsResponse:
+    ) -> Paged[GetRatingsResponse, Rating]:
         """Get Analyst Ratings.
 
-        ``GET /v1/analytics/ratings``; scope ``analytics:information``; retried when safe; one page
-        (page paging): every item with :meth:`iter_ratings`.
+        ``GET /v1/analytics/ratings``; scope ``analytics:information``; retried when safe; paged
+        (page numbers: ``page`` counts up for you).
 
         Args:
             tickers: query ``tickers``, string; optional.
@@ -180,39 +162,17 @@ class Analytics(Operations):
             firm_id: query ``firmId``, string; optional.
 
         Returns:
-            :class:`GetRatingsResponse`.
+            awaited, one page (:class:`GetRatingsResponse`); with ``async for``, every
+            :class:`Rating` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("GetRatingsResponse", await self._call("getRatings", locals()))
-
-    def iter_ratings(
-        self,
-        *,
-        tickers: str | Sequence[str] | None = None,
-        page: int | None = None,
-        page_size: int | None = None,
-        date_: date | None = None,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        importance: int | None = None,
-        action: str | None = None,
-        analyst_id: str | None = None,
-        firm_id: str | None = None,
-    ) -> AsyncIterator[Rating]:
-        """Every item of :meth:`ratings`, page after page (page
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``page`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`ratings`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getRatings", locals())
+        return self._paged("getRatings", locals())
 
     async def sector_tickers(
         self,

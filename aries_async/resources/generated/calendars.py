@@ -5,10 +5,11 @@ tools/generate_api.py from aries_async/apispec: do not edit.
 from __future__ import annotations
 
 import builtins
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, cast
 
+from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ __all__ = ["Calendars"]
 class Calendars(Operations):
     """``client.calendars``: the ``calendars`` operations."""
 
-    async def conference_calls(
+    def conference_calls(
         self,
         *,
         date_from: date | None = None,
@@ -36,11 +37,11 @@ class Calendars(Operations):
         tickers: str | Sequence[str] | None = None,
         page: int | None = None,
         page_size: int | None = None,
-    ) -> ConferenceCallsResponse:
+    ) -> Paged[ConferenceCallsResponse, ConferenceCall]:
         """Get Conference Calls.
 
         ``GET /v1/calendars/conference-calls``; scope ``calendar:information``; retried when safe;
-        one page (page paging): every item with :meth:`iter_conference_calls`.
+        paged (page numbers: ``page`` counts up for you).
 
         Args:
             date_from: query ``dateFrom``, date; optional.
@@ -50,34 +51,17 @@ class Calendars(Operations):
             page_size: query ``pageSize``, integer; optional.
 
         Returns:
-            :class:`ConferenceCallsResponse`.
+            awaited, one page (:class:`ConferenceCallsResponse`); with ``async for``, every
+            :class:`ConferenceCall` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("ConferenceCallsResponse", await self._call("getConferenceCalls", locals()))
-
-    def iter_conference_calls(
-        self,
-        *,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        tickers: str | Sequence[str] | None = None,
-        page: int | None = None,
-        page_size: int | None = None,
-    ) -> AsyncIterator[ConferenceCall]:
-        """Every item of :meth:`conference_calls`, page after page (page
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``page`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`conference_calls`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getConferenceCalls", locals())
+        return self._paged("getConferenceCalls", locals())
 
     async def earnings(
         self,
@@ -161,7 +145,7 @@ class Calendars(Operations):
             await self._call("getEconomicsCalendar", locals()),
         )
 
-    async def mergers_and_acquisitions(
+    def mergers_and_acquisitions(
         self,
         *,
         date_from: date | None = None,
@@ -169,11 +153,11 @@ class Calendars(Operations):
         tickers: str | Sequence[str] | None = None,
         page: int | None = None,
         page_size: int | None = None,
-    ) -> MergersAndAcquisitionsResponse:
+    ) -> Paged[MergersAndAcquisitionsResponse, MergersAcquisition]:
         """Get Mergers & Acquisitions.
 
         ``GET /v1/calendars/mergers-acquisitions``; scope ``calendar:information``; retried when
-        safe; one page (page paging): every item with :meth:`iter_mergers_and_acquisitions`.
+        safe; paged (page numbers: ``page`` counts up for you).
 
         Args:
             date_from: query ``dateFrom``, date; optional.
@@ -183,34 +167,14 @@ class Calendars(Operations):
             page_size: query ``pageSize``, integer; optional.
 
         Returns:
-            :class:`MergersAndAcquisitionsResponse`.
+            awaited, one page (:class:`MergersAndAcquisitionsResponse`); with ``async for``, every
+            :class:`MergersAcquisition` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast(
-            "MergersAndAcquisitionsResponse",
-            await self._call("getMergersAndAcquisitions", locals()),
-        )
-
-    def iter_mergers_and_acquisitions(
-        self,
-        *,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        tickers: str | Sequence[str] | None = None,
-        page: int | None = None,
-        page_size: int | None = None,
-    ) -> AsyncIterator[MergersAcquisition]:
-        """Every item of :meth:`mergers_and_acquisitions`, page after page (page
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``page`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`mergers_and_acquisitions`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getMergersAndAcquisitions", locals())
+        return self._paged("getMergersAndAcquisitions", locals())

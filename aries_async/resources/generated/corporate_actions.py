@@ -4,10 +4,11 @@ tools/generate_api.py from aries_async/apispec: do not edit.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Literal, cast
 
+from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ __all__ = ["CorporateActions"]
 class CorporateActions(Operations):
     """``client.corporate_actions``: the ``corporate_actions`` operations."""
 
-    async def dividends(
+    def dividends(
         self,
         *,
         ticker: str | None = None,
@@ -57,11 +58,11 @@ class CorporateActions(Operations):
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
-    ) -> DividendsResponse:
+    ) -> Paged[DividendsResponse, DividendItem]:
         """Get Dividend History.
 
         ``GET /v1/corporate-actions/dividends``; scope ``market:supplemental``; retried when safe;
-        one page (next url paging): every item with :meth:`iter_dividends`.
+        paged (each page's ``nextUrl`` is followed for you).
 
         Args:
             ticker: query ``ticker``, string; optional.
@@ -88,56 +89,17 @@ class CorporateActions(Operations):
             next: query ``next``, string; optional.
 
         Returns:
-            :class:`DividendsResponse`.
+            awaited, one page (:class:`DividendsResponse`); with ``async for``, every
+            :class:`DividendItem` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("DividendsResponse", await self._call("getDividends", locals()))
-
-    def iter_dividends(
-        self,
-        *,
-        ticker: str | None = None,
-        tickers_any_of: str | Sequence[str] | None = None,
-        ticker_from: str | None = None,
-        ticker_after: str | None = None,
-        ticker_to: str | None = None,
-        ticker_before: str | None = None,
-        ex_dividend_date: date | None = None,
-        ex_dividend_date_from: date | None = None,
-        ex_dividend_date_after: date | None = None,
-        ex_dividend_date_to: date | None = None,
-        ex_dividend_date_before: date | None = None,
-        frequency: int | None = None,
-        frequency_min: int | None = None,
-        frequency_above: int | None = None,
-        frequency_max: int | None = None,
-        frequency_below: int | None = None,
-        distribution_type: Literal[
-            "recurring",
-            "special",
-            "supplemental",
-            "irregular",
-            "unknown",
-        ] | None = None,
-        distribution_types: str | Sequence[str] | None = None,
-        limit: int | None = None,
-        sort: str | None = None,
-        next: str | None = None,
-    ) -> AsyncIterator[DividendItem]:
-        """Every item of :meth:`dividends`, page after page (next_url
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``next`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`dividends`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getDividends", locals())
+        return self._paged("getDividends", locals())
 
     async def ipo_calendar(self, from_: date, to: date) -> IpoCalendarResponse:
         """Get IPO Calendar.
@@ -196,7 +158,7 @@ class CorporateActions(Operations):
         """
         return cast("SpinoffsResponse", await self._call("getSpinoffs", locals()))
 
-    async def stock_splits(
+    def stock_splits(
         self,
         *,
         ticker: str | None = None,
@@ -215,11 +177,11 @@ class CorporateActions(Operations):
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
-    ) -> StockSplitsResponse:
+    ) -> Paged[StockSplitsResponse, StockSplitsResponseResult]:
         """Get Stock Split History.
 
-        ``GET /v1/stock/split``; scope ``market:supplemental``; retried when safe; one page (next
-        url paging): every item with :meth:`iter_stock_splits`.
+        ``GET /v1/stock/split``; scope ``market:supplemental``; retried when safe; paged (each
+        page's ``nextUrl`` is followed for you).
 
         Args:
             ticker: query ``ticker``, string; optional.
@@ -241,45 +203,17 @@ class CorporateActions(Operations):
             next: query ``next``, string; optional.
 
         Returns:
-            :class:`StockSplitsResponse`.
+            awaited, one page (:class:`StockSplitsResponse`); with ``async for``, every
+            :class:`StockSplitsResponseResult` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("StockSplitsResponse", await self._call("getStockSplits", locals()))
-
-    def iter_stock_splits(
-        self,
-        *,
-        ticker: str | None = None,
-        tickers_any_of: str | Sequence[str] | None = None,
-        ticker_from: str | None = None,
-        ticker_after: str | None = None,
-        ticker_to: str | None = None,
-        ticker_before: str | None = None,
-        execution_date: date | None = None,
-        execution_date_from: date | None = None,
-        execution_date_after: date | None = None,
-        execution_date_to: date | None = None,
-        execution_date_before: date | None = None,
-        adjustment_type: Literal["forward_split", "reverse_split", "stock_dividend"] | None = None,
-        adjustment_types: str | Sequence[str] | None = None,
-        limit: int | None = None,
-        sort: str | None = None,
-        next: str | None = None,
-    ) -> AsyncIterator[StockSplitsResponseResult]:
-        """Every item of :meth:`stock_splits`, page after page (next_url
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``next`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`stock_splits`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getStockSplits", locals())
+        return self._paged("getStockSplits", locals())
 
     async def tender_offers(
         self,

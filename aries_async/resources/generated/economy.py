@@ -4,10 +4,11 @@ from aries_async/apispec: do not edit.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
+from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ __all__ = ["Economy"]
 class Economy(Operations):
     """``client.economy``: the ``economy`` operations."""
 
-    async def inflation(
+    def inflation(
         self,
         *,
         date_: date | None = None,
@@ -38,11 +39,11 @@ class Economy(Operations):
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
-    ) -> InflationResponse:
+    ) -> Paged[InflationResponse, InflationResponseResult]:
         """Get Latest Inflation Data.
 
-        ``GET /v1/economy/inflation``; scope ``market:supplemental``; retried when safe; one page
-        (next url paging): every item with :meth:`iter_inflation`.
+        ``GET /v1/economy/inflation``; scope ``market:supplemental``; retried when safe; paged (each
+        page's ``nextUrl`` is followed for you).
 
         Args:
             date_: query ``date``, date; optional.
@@ -56,16 +57,19 @@ class Economy(Operations):
             next: query ``next``, string; optional.
 
         Returns:
-            :class:`InflationResponse`.
+            awaited, one page (:class:`InflationResponse`); with ``async for``, every
+            :class:`InflationResponseResult` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("InflationResponse", await self._call("getInflation", locals()))
+        return self._paged("getInflation", locals())
 
-    def iter_inflation(
+    def inflation_expectations(
         self,
         *,
         date_: date | None = None,
@@ -77,35 +81,11 @@ class Economy(Operations):
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
-    ) -> AsyncIterator[InflationResponseResult]:
-        """Every item of :meth:`inflation`, page after page (next_url
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``next`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`inflation`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getInflation", locals())
-
-    async def inflation_expectations(
-        self,
-        *,
-        date_: date | None = None,
-        dates: str | Sequence[str] | None = None,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        date_after: date | None = None,
-        date_before: date | None = None,
-        limit: int | None = None,
-        sort: str | None = None,
-        next: str | None = None,
-    ) -> InflationExpectationsResponse:
+    ) -> Paged[InflationExpectationsResponse, InflationExpectationsResponseResult]:
         """Get Latest Inflation Expectations.
 
         ``GET /v1/economy/inflation-expectations``; scope ``market:supplemental``; retried when
-        safe; one page (next url paging): every item with :meth:`iter_inflation_expectations`.
+        safe; paged (each page's ``nextUrl`` is followed for you).
 
         Args:
             date_: query ``date``, date; optional.
@@ -119,19 +99,19 @@ class Economy(Operations):
             next: query ``next``, string; optional.
 
         Returns:
-            :class:`InflationExpectationsResponse`.
+            awaited, one page (:class:`InflationExpectationsResponse`); with ``async for``, every
+            :class:`InflationExpectationsResponseResult` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast(
-            "InflationExpectationsResponse",
-            await self._call("getInflationExpectations", locals()),
-        )
+        return self._paged("getInflationExpectations", locals())
 
-    def iter_inflation_expectations(
+    def treasury_yields(
         self,
         *,
         date_: date | None = None,
@@ -143,35 +123,11 @@ class Economy(Operations):
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
-    ) -> AsyncIterator[InflationExpectationsResponseResult]:
-        """Every item of :meth:`inflation_expectations`, page after page (next_url
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``next`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`inflation_expectations`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getInflationExpectations", locals())
-
-    async def treasury_yields(
-        self,
-        *,
-        date_: date | None = None,
-        dates: str | Sequence[str] | None = None,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        date_after: date | None = None,
-        date_before: date | None = None,
-        limit: int | None = None,
-        sort: str | None = None,
-        next: str | None = None,
-    ) -> TreasuryYieldsResponse:
+    ) -> Paged[TreasuryYieldsResponse, TreasuryYieldsResponseResult]:
         """Get Latest Treasury Yields.
 
-        ``GET /v1/economy/treasury-yields``; scope ``market:supplemental``; retried when safe; one
-        page (next url paging): every item with :meth:`iter_treasury_yields`.
+        ``GET /v1/economy/treasury-yields``; scope ``market:supplemental``; retried when safe; paged
+        (each page's ``nextUrl`` is followed for you).
 
         Args:
             date_: query ``date``, date; optional.
@@ -185,35 +141,14 @@ class Economy(Operations):
             next: query ``next``, string; optional.
 
         Returns:
-            :class:`TreasuryYieldsResponse`.
+            awaited, one page (:class:`TreasuryYieldsResponse`); with ``async for``, every
+            :class:`TreasuryYieldsResponseResult` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("TreasuryYieldsResponse", await self._call("getTreasuryYields", locals()))
-
-    def iter_treasury_yields(
-        self,
-        *,
-        date_: date | None = None,
-        dates: str | Sequence[str] | None = None,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        date_after: date | None = None,
-        date_before: date | None = None,
-        limit: int | None = None,
-        sort: str | None = None,
-        next: str | None = None,
-    ) -> AsyncIterator[TreasuryYieldsResponseResult]:
-        """Every item of :meth:`treasury_yields`, page after page (next_url
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``next`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`treasury_yields`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getTreasuryYields", locals())
+        return self._paged("getTreasuryYields", locals())

@@ -4,11 +4,12 @@ tools/generate_api.py from aries_async/apispec: do not edit.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, cast
 
+from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ __all__ = ["Financials"]
 class Financials(Operations):
     """``client.financials``: the ``financials`` operations."""
 
-    async def cash_flow_statements(
+    def cash_flow_statements(
         self,
         *,
         cik: str | None = None,
@@ -87,11 +88,11 @@ class Financials(Operations):
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
-    ) -> CashFlowStatementsResponse:
+    ) -> Paged[CashFlowStatementsResponse, CashFlowStatement]:
         """Get Cash Flow Statements.
 
         ``GET /v1/financials/cash-flow-statements``; scope ``market:supplemental``; retried when
-        safe; one page (next url paging): every item with :meth:`iter_cash_flow_statements`.
+        safe; paged (each page's ``nextUrl`` is followed for you).
 
         Args:
             cik: query ``cik``, string; optional.
@@ -146,19 +147,19 @@ class Financials(Operations):
             next: query ``next``, string; optional.
 
         Returns:
-            :class:`CashFlowStatementsResponse`.
+            awaited, one page (:class:`CashFlowStatementsResponse`); with ``async for``, every
+            :class:`CashFlowStatement` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast(
-            "CashFlowStatementsResponse",
-            await self._call("getCashFlowStatements", locals()),
-        )
+        return self._paged("getCashFlowStatements", locals())
 
-    def iter_cash_flow_statements(
+    def income_statements(
         self,
         *,
         cik: str | None = None,
@@ -211,76 +212,11 @@ class Financials(Operations):
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
-    ) -> AsyncIterator[CashFlowStatement]:
-        """Every item of :meth:`cash_flow_statements`, page after page (next_url
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``next`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`cash_flow_statements`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getCashFlowStatements", locals())
-
-    async def income_statements(
-        self,
-        *,
-        cik: str | None = None,
-        ciks: str | Sequence[str] | None = None,
-        cik_after: str | None = None,
-        cik_from: str | None = None,
-        cik_before: str | None = None,
-        cik_to: str | None = None,
-        period_end: date | None = None,
-        period_end_after: date | None = None,
-        period_end_from: date | None = None,
-        period_end_before: date | None = None,
-        period_end_to: date | None = None,
-        filing_date: date | None = None,
-        filing_date_after: date | None = None,
-        filing_date_from: date | None = None,
-        filing_date_before: date | None = None,
-        filing_date_to: date | None = None,
-        tickers: str | Sequence[str] | None = None,
-        tickers_all_of: str | Sequence[str] | None = None,
-        tickers_any_of: str | Sequence[str] | None = None,
-        fiscal_year: Decimal | float | None = None,
-        fiscal_year_above: Decimal | float | None = None,
-        fiscal_year_min: Decimal | float | None = None,
-        fiscal_year_below: Decimal | float | None = None,
-        fiscal_year_max: Decimal | float | None = None,
-        fiscal_quarter: Decimal | float | None = None,
-        fiscal_quarter_above: Decimal | float | None = None,
-        fiscal_quarter_min: Decimal | float | None = None,
-        fiscal_quarter_below: Decimal | float | None = None,
-        fiscal_quarter_max: Decimal | float | None = None,
-        timeframe: str | None = None,
-        timeframe_any_of: str | Sequence[str] | None = None,
-        timeframe_after: str | None = None,
-        timeframe_from: str | None = None,
-        timeframe_before: str | None = None,
-        timeframe_to: str | None = None,
-        max_ticker: str | None = None,
-        max_ticker_any_of: str | Sequence[str] | None = None,
-        max_ticker_after: str | None = None,
-        max_ticker_from: str | None = None,
-        max_ticker_before: str | None = None,
-        max_ticker_to: str | None = None,
-        min_ticker: str | None = None,
-        min_ticker_any_of: str | Sequence[str] | None = None,
-        min_ticker_after: str | None = None,
-        min_ticker_from: str | None = None,
-        min_ticker_before: str | None = None,
-        min_ticker_to: str | None = None,
-        limit: int | None = None,
-        sort: str | None = None,
-        next: str | None = None,
-    ) -> IncomeStatementsResponse:
+    ) -> Paged[IncomeStatementsResponse, IncomeStatement]:
         """Get Income Statements.
 
         ``GET /v1/financials/income-statements``; scope ``market:supplemental``; retried when safe;
-        one page (next url paging): every item with :meth:`iter_income_statements`.
+        paged (each page's ``nextUrl`` is followed for you).
 
         Args:
             cik: query ``cik``, string; optional.
@@ -335,81 +271,19 @@ class Financials(Operations):
             next: query ``next``, string; optional.
 
         Returns:
-            :class:`IncomeStatementsResponse`.
+            awaited, one page (:class:`IncomeStatementsResponse`); with ``async for``, every
+            :class:`IncomeStatement` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("IncomeStatementsResponse", await self._call("getIncomeStatements", locals()))
+        return self._paged("getIncomeStatements", locals())
 
-    def iter_income_statements(
-        self,
-        *,
-        cik: str | None = None,
-        ciks: str | Sequence[str] | None = None,
-        cik_after: str | None = None,
-        cik_from: str | None = None,
-        cik_before: str | None = None,
-        cik_to: str | None = None,
-        period_end: date | None = None,
-        period_end_after: date | None = None,
-        period_end_from: date | None = None,
-        period_end_before: date | None = None,
-        period_end_to: date | None = None,
-        filing_date: date | None = None,
-        filing_date_after: date | None = None,
-        filing_date_from: date | None = None,
-        filing_date_before: date | None = None,
-        filing_date_to: date | None = None,
-        tickers: str | Sequence[str] | None = None,
-        tickers_all_of: str | Sequence[str] | None = None,
-        tickers_any_of: str | Sequence[str] | None = None,
-        fiscal_year: Decimal | float | None = None,
-        fiscal_year_above: Decimal | float | None = None,
-        fiscal_year_min: Decimal | float | None = None,
-        fiscal_year_below: Decimal | float | None = None,
-        fiscal_year_max: Decimal | float | None = None,
-        fiscal_quarter: Decimal | float | None = None,
-        fiscal_quarter_above: Decimal | float | None = None,
-        fiscal_quarter_min: Decimal | float | None = None,
-        fiscal_quarter_below: Decimal | float | None = None,
-        fiscal_quarter_max: Decimal | float | None = None,
-        timeframe: str | None = None,
-        timeframe_any_of: str | Sequence[str] | None = None,
-        timeframe_after: str | None = None,
-        timeframe_from: str | None = None,
-        timeframe_before: str | None = None,
-        timeframe_to: str | None = None,
-        max_ticker: str | None = None,
-        max_ticker_any_of: str | Sequence[str] | None = None,
-        max_ticker_after: str | None = None,
-        max_ticker_from: str | None = None,
-        max_ticker_before: str | None = None,
-        max_ticker_to: str | None = None,
-        min_ticker: str | None = None,
-        min_ticker_any_of: str | Sequence[str] | None = None,
-        min_ticker_after: str | None = None,
-        min_ticker_from: str | None = None,
-        min_ticker_before: str | None = None,
-        min_ticker_to: str | None = None,
-        limit: int | None = None,
-        sort: str | None = None,
-        next: str | None = None,
-    ) -> AsyncIterator[IncomeStatement]:
-        """Every item of :meth:`income_statements`, page after page (next_url
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``next`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`income_statements`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getIncomeStatements", locals())
-
-    async def ratios(
+    def ratios(
         self,
         *,
         ticker: str | None = None,
@@ -467,11 +341,11 @@ class Financials(Operations):
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
-    ) -> FinancialRatiosResponse:
+    ) -> Paged[FinancialRatiosResponse, FinancialRatiosResponseResult]:
         """Get Financial Ratios.
 
-        ``GET /v1/financials/ratios``; scope ``market:supplemental``; retried when safe; one page
-        (next url paging): every item with :meth:`iter_ratios`.
+        ``GET /v1/financials/ratios``; scope ``market:supplemental``; retried when safe; paged (each
+        page's ``nextUrl`` is followed for you).
 
         Args:
             ticker: query ``ticker``, string; optional.
@@ -531,84 +405,17 @@ class Financials(Operations):
             next: query ``next``, string; optional.
 
         Returns:
-            :class:`FinancialRatiosResponse`.
+            awaited, one page (:class:`FinancialRatiosResponse`); with ``async for``, every
+            :class:`FinancialRatiosResponseResult` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("FinancialRatiosResponse", await self._call("getFinancialRatios", locals()))
-
-    def iter_ratios(
-        self,
-        *,
-        ticker: str | None = None,
-        tickers_any_of: str | Sequence[str] | None = None,
-        ticker_after: str | None = None,
-        ticker_from: str | None = None,
-        ticker_before: str | None = None,
-        ticker_to: str | None = None,
-        cik: str | None = None,
-        ciks: str | Sequence[str] | None = None,
-        cik_after: str | None = None,
-        cik_from: str | None = None,
-        cik_before: str | None = None,
-        cik_to: str | None = None,
-        price: Decimal | float | None = None,
-        price_above: Decimal | float | None = None,
-        price_min: Decimal | float | None = None,
-        price_below: Decimal | float | None = None,
-        price_max: Decimal | float | None = None,
-        average_volume: Decimal | float | None = None,
-        average_volume_above: Decimal | float | None = None,
-        average_volume_min: Decimal | float | None = None,
-        average_volume_below: Decimal | float | None = None,
-        average_volume_max: Decimal | float | None = None,
-        market_cap: Decimal | float | None = None,
-        market_cap_above: Decimal | float | None = None,
-        market_cap_min: Decimal | float | None = None,
-        market_cap_below: Decimal | float | None = None,
-        market_cap_max: Decimal | float | None = None,
-        eps: Decimal | float | None = None,
-        eps_above: Decimal | float | None = None,
-        eps_min: Decimal | float | None = None,
-        eps_below: Decimal | float | None = None,
-        eps_max: Decimal | float | None = None,
-        pe_ratio: Decimal | float | None = None,
-        pe_ratio_above: Decimal | float | None = None,
-        pe_ratio_min: Decimal | float | None = None,
-        pe_ratio_below: Decimal | float | None = None,
-        pe_ratio_max: Decimal | float | None = None,
-        pb_ratio: Decimal | float | None = None,
-        pb_ratio_above: Decimal | float | None = None,
-        pb_ratio_min: Decimal | float | None = None,
-        pb_ratio_below: Decimal | float | None = None,
-        pb_ratio_max: Decimal | float | None = None,
-        ps_ratio: Decimal | float | None = None,
-        ps_ratio_above: Decimal | float | None = None,
-        ps_ratio_min: Decimal | float | None = None,
-        ps_ratio_below: Decimal | float | None = None,
-        ps_ratio_max: Decimal | float | None = None,
-        pcf_ratio: Decimal | float | None = None,
-        pcf_ratio_above: Decimal | float | None = None,
-        pcf_ratio_min: Decimal | float | None = None,
-        pcf_ratio_below: Decimal | float | None = None,
-        pcf_ratio_max: Decimal | float | None = None,
-        limit: int | None = None,
-        sort: str | None = None,
-        next: str | None = None,
-    ) -> AsyncIterator[FinancialRatiosResponseResult]:
-        """Every item of :meth:`ratios`, page after page (next_url
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``next`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`ratios`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getFinancialRatios", locals())
+        return self._paged("getFinancialRatios", locals())
 
     async def reported(
         self,
@@ -674,7 +481,7 @@ class Financials(Operations):
             await self._call("getRevenueBreakdown", locals()),
         )
 
-    async def short_interest(
+    def short_interest(
         self,
         *,
         ticker: str | None = None,
@@ -704,11 +511,11 @@ class Financials(Operations):
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
-    ) -> ShortInterestResponse:
+    ) -> Paged[ShortInterestResponse, ShortInterestResponseResult]:
         """Get Short Interest Data.
 
-        ``GET /v1/financials/short-interest``; scope ``market:supplemental``; retried when safe; one
-        page (next url paging): every item with :meth:`iter_short_interest`.
+        ``GET /v1/financials/short-interest``; scope ``market:supplemental``; retried when safe;
+        paged (each page's ``nextUrl`` is followed for you).
 
         Args:
             ticker: query ``ticker``, string; optional.
@@ -740,58 +547,19 @@ class Financials(Operations):
             next: query ``next``, string; optional.
 
         Returns:
-            :class:`ShortInterestResponse`.
+            awaited, one page (:class:`ShortInterestResponse`); with ``async for``, every
+            :class:`ShortInterestResponseResult` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("ShortInterestResponse", await self._call("getShortInterest", locals()))
+        return self._paged("getShortInterest", locals())
 
-    def iter_short_interest(
-        self,
-        *,
-        ticker: str | None = None,
-        tickers_any_of: str | Sequence[str] | None = None,
-        ticker_after: str | None = None,
-        ticker_from: str | None = None,
-        ticker_before: str | None = None,
-        ticker_to: str | None = None,
-        days_to_cover: Decimal | float | None = None,
-        days_to_cover_list: str | Sequence[str] | None = None,
-        days_to_cover_above: Decimal | float | None = None,
-        days_to_cover_min: Decimal | float | None = None,
-        days_to_cover_below: Decimal | float | None = None,
-        days_to_cover_max: Decimal | float | None = None,
-        settlement_date: date | None = None,
-        settlement_dates: str | Sequence[str] | None = None,
-        settlement_date_after: date | None = None,
-        settlement_date_from: date | None = None,
-        settlement_date_before: date | None = None,
-        settlement_date_to: date | None = None,
-        avg_daily_volume: int | None = None,
-        avg_daily_volume_list: str | Sequence[str] | None = None,
-        avg_daily_volume_above: int | None = None,
-        avg_daily_volume_min: int | None = None,
-        avg_daily_volume_below: int | None = None,
-        avg_daily_volume_max: int | None = None,
-        limit: int | None = None,
-        sort: str | None = None,
-        next: str | None = None,
-    ) -> AsyncIterator[ShortInterestResponseResult]:
-        """Every item of :meth:`short_interest`, page after page (next_url
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``next`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`short_interest`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getShortInterest", locals())
-
-    async def short_volume(
+    def short_volume(
         self,
         *,
         ticker: str | None = None,
@@ -821,11 +589,11 @@ class Financials(Operations):
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
-    ) -> ShortVolumeResponse:
+    ) -> Paged[ShortVolumeResponse, ShortVolumeResponseResult]:
         """Get Short Volume Data.
 
-        ``GET /v1/financials/short-volume``; scope ``market:supplemental``; retried when safe; one
-        page (next url paging): every item with :meth:`iter_short_volume`.
+        ``GET /v1/financials/short-volume``; scope ``market:supplemental``; retried when safe; paged
+        (each page's ``nextUrl`` is followed for you).
 
         Args:
             ticker: query ``ticker``, string; optional.
@@ -857,56 +625,17 @@ class Financials(Operations):
             next: query ``next``, string; optional.
 
         Returns:
-            :class:`ShortVolumeResponse`.
+            awaited, one page (:class:`ShortVolumeResponse`); with ``async for``, every
+            :class:`ShortVolumeResponseResult` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("ShortVolumeResponse", await self._call("getShortVolume", locals()))
-
-    def iter_short_volume(
-        self,
-        *,
-        ticker: str | None = None,
-        tickers_any_of: str | Sequence[str] | None = None,
-        ticker_after: str | None = None,
-        ticker_from: str | None = None,
-        ticker_before: str | None = None,
-        ticker_to: str | None = None,
-        date_: date | None = None,
-        dates: str | Sequence[str] | None = None,
-        date_after: date | None = None,
-        date_from: date | None = None,
-        date_before: date | None = None,
-        date_to: date | None = None,
-        short_volume_ratio: Decimal | float | None = None,
-        short_volume_ratio_list: str | Sequence[str] | None = None,
-        short_volume_ratio_above: Decimal | float | None = None,
-        short_volume_ratio_min: Decimal | float | None = None,
-        short_volume_ratio_below: Decimal | float | None = None,
-        short_volume_ratio_max: Decimal | float | None = None,
-        total_volume: int | None = None,
-        total_volume_list: str | Sequence[str] | None = None,
-        total_volume_above: int | None = None,
-        total_volume_min: int | None = None,
-        total_volume_below: int | None = None,
-        total_volume_max: int | None = None,
-        limit: int | None = None,
-        sort: str | None = None,
-        next: str | None = None,
-    ) -> AsyncIterator[ShortVolumeResponseResult]:
-        """Every item of :meth:`short_volume`, page after page (next_url
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``next`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`short_volume`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getShortVolume", locals())
+        return self._paged("getShortVolume", locals())
 
     async def statements(
         self,

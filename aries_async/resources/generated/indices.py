@@ -4,9 +4,10 @@ from aries_async/apispec: do not edit.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal, cast
 
+from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
 
 if TYPE_CHECKING:
@@ -189,17 +190,17 @@ class Indices(Operations):
         """
         return cast("IndexGroupsResponse", await self._call("listIndexGroups", locals()))
 
-    async def list(
+    def list(
         self,
         index_group: str,
         *,
         page_size: int | None = None,
         next_page: str | None = None,
-    ) -> IndexListResponse:
+    ) -> Paged[IndexListResponse, IndexListResponseIndex]:
         """Get Index List.
 
-        ``GET /v1/indices/list``; scope ``market:supplemental``; retried when safe; one page (next
-        page paging): every item with :meth:`iter_list`.
+        ``GET /v1/indices/list``; scope ``market:supplemental``; retried when safe; paged (each
+        page's ``nextPage`` token is sent back for you).
 
         Args:
             index_group: query ``indexGroup``, string; required.
@@ -207,32 +208,17 @@ class Indices(Operations):
             next_page: query ``nextPage``, string; optional.
 
         Returns:
-            :class:`IndexListResponse`.
+            awaited, one page (:class:`IndexListResponse`); with ``async for``, every
+            :class:`IndexListResponseIndex` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("IndexListResponse", await self._call("listIndices", locals()))
-
-    def iter_list(
-        self,
-        index_group: str,
-        *,
-        page_size: int | None = None,
-        next_page: str | None = None,
-    ) -> AsyncIterator[IndexListResponseIndex]:
-        """Every item of :meth:`list`, page after page (next_page
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``nextPage`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`list`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("listIndices", locals())
+        return self._paged("listIndices", locals())
 
     async def realtime_values(
         self,

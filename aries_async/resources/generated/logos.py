@@ -4,9 +4,10 @@ aries_async/apispec: do not edit.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal, cast
 
+from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class Logos(Operations):
         """
         return cast("LogoSearchResponse", await self._call("searchLogos", locals()))
 
-    async def sync(
+    def sync(
         self,
         fields: str | Sequence[str],
         *,
@@ -65,11 +66,11 @@ class Logos(Operations):
         scale: str | None = None,
         page: int | None = None,
         page_size: int | None = None,
-    ) -> LogoSyncResponse:
+    ) -> Paged[LogoSyncResponse, LogoSyncResponseData]:
         """Sync Company Logos.
 
-        ``GET /v1/logos/sync``; scope ``market:supplemental``; retried when safe; one page (page
-        paging): every item with :meth:`iter_sync`.
+        ``GET /v1/logos/sync``; scope ``market:supplemental``; retried when safe; paged (page
+        numbers: ``page`` counts up for you).
 
         Args:
             fields: query ``fields``, string; required.
@@ -81,33 +82,14 @@ class Logos(Operations):
             page_size: query ``pageSize``, integer; optional.
 
         Returns:
-            :class:`LogoSyncResponse`.
+            awaited, one page (:class:`LogoSyncResponse`); with ``async for``, every
+            :class:`LogoSyncResponseData` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("LogoSyncResponse", await self._call("syncLogos", locals()))
-
-    def iter_sync(
-        self,
-        fields: str | Sequence[str],
-        *,
-        updated_since: int | None = None,
-        composite_auto: bool | None = None,
-        composite_radius: int | None = None,
-        scale: str | None = None,
-        page: int | None = None,
-        page_size: int | None = None,
-    ) -> AsyncIterator[LogoSyncResponseData]:
-        """Every item of :meth:`sync`, page after page (page
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``page`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`sync`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("syncLogos", locals())
+        return self._paged("syncLogos", locals())

@@ -4,10 +4,11 @@ from aries_async/apispec: do not edit.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Literal, cast
 
+from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ __all__ = ["Options"]
 class Options(Operations):
     """``client.options``: the ``options`` operations."""
 
-    async def activity(
+    def activity(
         self,
         *,
         date_from: date | None = None,
@@ -41,11 +42,11 @@ class Options(Operations):
         tickers: str | Sequence[str] | None = None,
         page: int | None = None,
         page_size: int | None = None,
-    ) -> OptionsActivityResponse:
+    ) -> Paged[OptionsActivityResponse, Activity]:
         """Get Options Activity.
 
-        ``GET /v1/options/activity``; scope ``market:supplemental``; retried when safe; one page
-        (page paging): every item with :meth:`iter_activity`.
+        ``GET /v1/options/activity``; scope ``market:supplemental``; retried when safe; paged (page
+        numbers: ``page`` counts up for you).
 
         Args:
             date_from: query ``dateFrom``, date; optional.
@@ -55,36 +56,19 @@ class Options(Operations):
             page_size: query ``pageSize``, integer; optional.
 
         Returns:
-            :class:`OptionsActivityResponse`.
+            awaited, one page (:class:`OptionsActivityResponse`); with ``async for``, every
+            :class:`Activity` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("OptionsActivityResponse", await self._call("getOptionsActivity", locals()))
+        return self._paged("getOptionsActivity", locals())
 
-    def iter_activity(
-        self,
-        *,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        tickers: str | Sequence[str] | None = None,
-        page: int | None = None,
-        page_size: int | None = None,
-    ) -> AsyncIterator[Activity]:
-        """Every item of :meth:`activity`, page after page (page
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``page`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`activity`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getOptionsActivity", locals())
-
-    async def chain_snapshot(
+    def chain_snapshot(
         self,
         underlying_asset: str,
         *,
@@ -103,11 +87,11 @@ class Options(Operations):
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
-    ) -> OptionChainSnapshotResponse:
+    ) -> Paged[OptionChainSnapshotResponse, OptionContractSnapshotRow]:
         """Get option chain snapshot.
 
         ``GET /v1/options/snapshot/chain/{underlyingAsset}``; scope ``market:supplemental``; retried
-        when safe; one page (next url paging): every item with :meth:`iter_chain_snapshot`.
+        when safe; paged (each page's ``nextUrl`` is followed for you).
 
         Args:
             underlying_asset: path ``underlyingAsset``, string; required.
@@ -128,48 +112,17 @@ class Options(Operations):
             next: query ``next``, string; optional.
 
         Returns:
-            :class:`OptionChainSnapshotResponse`.
+            awaited, one page (:class:`OptionChainSnapshotResponse`); with ``async for``, every
+            :class:`OptionContractSnapshotRow` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast(
-            "OptionChainSnapshotResponse",
-            await self._call("getOptionChainSnapshot", locals()),
-        )
-
-    def iter_chain_snapshot(
-        self,
-        underlying_asset: str,
-        *,
-        strike_price: str | None = None,
-        expiration_date: date | None = None,
-        contract_type: str | None = None,
-        strike_price_gte: str | None = None,
-        strike_price_gt: str | None = None,
-        strike_price_lte: str | None = None,
-        strike_price_lt: str | None = None,
-        expiration_date_gte: str | None = None,
-        expiration_date_gt: str | None = None,
-        expiration_date_lte: str | None = None,
-        expiration_date_lt: str | None = None,
-        order: Literal["asc", "desc"] | None = None,
-        limit: int | None = None,
-        sort: str | None = None,
-        next: str | None = None,
-    ) -> AsyncIterator[OptionContractSnapshotRow]:
-        """Every item of :meth:`chain_snapshot`, page after page (next_url
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``next`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`chain_snapshot`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getOptionChainSnapshot", locals())
+        return self._paged("getOptionChainSnapshot", locals())
 
     async def contract_snapshot(
         self,
@@ -254,7 +207,7 @@ class Options(Operations):
         """
         return cast("OptionPreviousDayResponse", await self._call("getOptionPreviousDay", locals()))
 
-    async def quotes(
+    def quotes(
         self,
         ticker: str,
         *,
@@ -267,11 +220,11 @@ class Options(Operations):
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
-    ) -> OptionQuotesResponse:
+    ) -> Paged[OptionQuotesResponse, OptionQuotesResponseResult]:
         """Get Options Quotes.
 
-        ``GET /v1/options/quotes``; scope ``market:supplemental``; retried when safe; one page (next
-        url paging): every item with :meth:`iter_quotes`.
+        ``GET /v1/options/quotes``; scope ``market:supplemental``; retried when safe; paged (each
+        page's ``nextUrl`` is followed for you).
 
         Args:
             ticker: query ``ticker``, string; required.
@@ -286,16 +239,19 @@ class Options(Operations):
             next: query ``next``, string; optional.
 
         Returns:
-            :class:`OptionQuotesResponse`.
+            awaited, one page (:class:`OptionQuotesResponse`); with ``async for``, every
+            :class:`OptionQuotesResponseResult` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("OptionQuotesResponse", await self._call("getOptionQuotes", locals()))
+        return self._paged("getOptionQuotes", locals())
 
-    def iter_quotes(
+    def trades(
         self,
         ticker: str,
         *,
@@ -308,36 +264,11 @@ class Options(Operations):
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
-    ) -> AsyncIterator[OptionQuotesResponseResult]:
-        """Every item of :meth:`quotes`, page after page (next_url
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``next`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`quotes`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getOptionQuotes", locals())
-
-    async def trades(
-        self,
-        ticker: str,
-        *,
-        timestamp: str | None = None,
-        timestamp_from: str | None = None,
-        timestamp_after: str | None = None,
-        timestamp_to: str | None = None,
-        timestamp_before: str | None = None,
-        order: Literal["asc", "desc"] | None = None,
-        limit: int | None = None,
-        sort: str | None = None,
-        next: str | None = None,
-    ) -> OptionTradesResponse:
+    ) -> Paged[OptionTradesResponse, OptionTradesResponseResult]:
         """Get Options Trades.
 
-        ``GET /v1/options/trades``; scope ``market:supplemental``; retried when safe; one page (next
-        url paging): every item with :meth:`iter_trades`.
+        ``GET /v1/options/trades``; scope ``market:supplemental``; retried when safe; paged (each
+        page's ``nextUrl`` is followed for you).
 
         Args:
             ticker: query ``ticker``, string; required.
@@ -352,39 +283,17 @@ class Options(Operations):
             next: query ``next``, string; optional.
 
         Returns:
-            :class:`OptionTradesResponse`.
+            awaited, one page (:class:`OptionTradesResponse`); with ``async for``, every
+            :class:`OptionTradesResponseResult` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("OptionTradesResponse", await self._call("getOptionTrades", locals()))
-
-    def iter_trades(
-        self,
-        ticker: str,
-        *,
-        timestamp: str | None = None,
-        timestamp_from: str | None = None,
-        timestamp_after: str | None = None,
-        timestamp_to: str | None = None,
-        timestamp_before: str | None = None,
-        order: Literal["asc", "desc"] | None = None,
-        limit: int | None = None,
-        sort: str | None = None,
-        next: str | None = None,
-    ) -> AsyncIterator[OptionTradesResponseResult]:
-        """Every item of :meth:`trades`, page after page (next_url
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``next`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`trades`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getOptionTrades", locals())
+        return self._paged("getOptionTrades", locals())
 
     async def unusual_activity(
         self,

@@ -4,9 +4,9 @@ tools/generate_api.py from aries_async/apispec: do not edit.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Literal, cast
 
+from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class PredictionsMarkets(Operations):
             await self._call("getEventContracts", locals()),
         )
 
-    async def search(
+    def search(
         self,
         *,
         type: Literal["contracts", "events", "base-events"] | None = None,
@@ -94,11 +94,11 @@ class PredictionsMarkets(Operations):
         tradable: bool | None = None,
         page: int | None = None,
         per_page: int | None = None,
-    ) -> SearchResponseBody:
+    ) -> Paged[SearchResponseBody, PredMdBaseEventHit | PredMdContractHit | PredMdEventHit]:
         """Search contracts, events or base events.
 
-        ``GET /v1/predictions/search``; no token needed; retried when safe; one page (page paging):
-        every item with :meth:`iter_search`.
+        ``GET /v1/predictions/search``; no token needed; retried when safe; paged (page numbers:
+        ``page`` counts up for you).
 
         Args:
             type: query ``type``, string, one of 'contracts', 'events', 'base-events'; optional.
@@ -112,35 +112,15 @@ class PredictionsMarkets(Operations):
             per_page: query ``perPage``, integer; optional.
 
         Returns:
-            :class:`SearchResponseBody`.
+            awaited, one page (:class:`SearchResponseBody`); with ``async for``, every
+            :class:`PredMdBaseEventHit | PredMdContractHit | PredMdEventHit` of every page, fetched
+            as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("SearchResponseBody", await self._call("search", locals()))
-
-    def iter_search(
-        self,
-        *,
-        type: Literal["contracts", "events", "base-events"] | None = None,
-        q: str | None = None,
-        state: str | None = None,
-        base_event_id: str | None = None,
-        event_id: str | None = None,
-        category: str | None = None,
-        tradable: bool | None = None,
-        page: int | None = None,
-        per_page: int | None = None,
-    ) -> AsyncIterator[PredMdBaseEventHit | PredMdContractHit | PredMdEventHit]:
-        """Every item of :meth:`search`, page after page (page
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``page`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`search`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("search", locals())
+        return self._paged("search", locals())

@@ -4,9 +4,10 @@ from aries_async/apispec: do not edit.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING, cast
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
 
 if TYPE_CHECKING:
@@ -18,17 +19,17 @@ __all__ = ["Signals"]
 class Signals(Operations):
     """``client.signals``: the ``signals`` operations."""
 
-    async def bull_bear_analysis(
+    def bull_bear_analysis(
         self,
         symbols: str | Sequence[str],
         *,
         page: int | None = None,
         page_size: int | None = None,
-    ) -> BullBearAnalysisResponse:
+    ) -> Paged[BullBearAnalysisResponse, BullBearCase]:
         """Get Bull & Bear Analysis.
 
-        ``GET /v1/signals/bull-bear``; scope ``market:supplemental``; retried when safe; one page
-        (page paging): every item with :meth:`iter_bull_bear_analysis`.
+        ``GET /v1/signals/bull-bear``; scope ``market:supplemental``; retried when safe; paged (page
+        numbers: ``page`` counts up for you).
 
         Args:
             symbols: query ``symbols``, string; required.
@@ -36,29 +37,14 @@ class Signals(Operations):
             page_size: query ``pageSize``, integer; optional.
 
         Returns:
-            :class:`BullBearAnalysisResponse`.
+            awaited, one page (:class:`BullBearAnalysisResponse`); with ``async for``, every
+            :class:`BullBearCase` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("BullBearAnalysisResponse", await self._call("getBullBearAnalysis", locals()))
-
-    def iter_bull_bear_analysis(
-        self,
-        symbols: str | Sequence[str],
-        *,
-        page: int | None = None,
-        page_size: int | None = None,
-    ) -> AsyncIterator[BullBearCase]:
-        """Every item of :meth:`bull_bear_analysis`, page after page (page
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``page`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`bull_bear_analysis`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getBullBearAnalysis", locals())
+        return self._paged("getBullBearAnalysis", locals())

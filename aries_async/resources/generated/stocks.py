@@ -4,10 +4,11 @@ from aries_async/apispec: do not edit.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Literal, cast
 
+from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
 
 if TYPE_CHECKING:
@@ -187,7 +188,7 @@ class Stocks(Operations):
         """
         return cast("StockPreviousDayResponse", await self._call("getStockPreviousDay", locals()))
 
-    async def quotes(
+    def quotes(
         self,
         ticker: str,
         *,
@@ -200,11 +201,11 @@ class Stocks(Operations):
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
-    ) -> StockQuotesResponse:
+    ) -> Paged[StockQuotesResponse, StockQuotesResponseResult]:
         """Get Stock Quotes (NBBO).
 
-        ``GET /v1/stocks/quotes``; scope ``market:supplemental``; retried when safe; one page (next
-        url paging): every item with :meth:`iter_quotes`.
+        ``GET /v1/stocks/quotes``; scope ``market:supplemental``; retried when safe; paged (each
+        page's ``nextUrl`` is followed for you).
 
         Args:
             ticker: query ``ticker``, string; required.
@@ -219,39 +220,17 @@ class Stocks(Operations):
             next: query ``next``, string; optional.
 
         Returns:
-            :class:`StockQuotesResponse`.
+            awaited, one page (:class:`StockQuotesResponse`); with ``async for``, every
+            :class:`StockQuotesResponseResult` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("StockQuotesResponse", await self._call("getStockQuotes", locals()))
-
-    def iter_quotes(
-        self,
-        ticker: str,
-        *,
-        timestamp: str | None = None,
-        timestamp_from: str | None = None,
-        timestamp_after: str | None = None,
-        timestamp_to: str | None = None,
-        timestamp_before: str | None = None,
-        order: Literal["asc", "desc"] | None = None,
-        limit: int | None = None,
-        sort: str | None = None,
-        next: str | None = None,
-    ) -> AsyncIterator[StockQuotesResponseResult]:
-        """Every item of :meth:`quotes`, page after page (next_url
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``next`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`quotes`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getStockQuotes", locals())
+        return self._paged("getStockQuotes", locals())
 
     async def snapshots(
         self,
@@ -277,7 +256,7 @@ class Stocks(Operations):
         """
         return cast("StockSnapshotsResponse", await self._call("getStockSnapshots", locals()))
 
-    async def trades(
+    def trades(
         self,
         ticker: str,
         *,
@@ -290,11 +269,11 @@ class Stocks(Operations):
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
-    ) -> StockTradesResponse:
+    ) -> Paged[StockTradesResponse, StockTradesResponseResult]:
         """Get Stock Trades.
 
-        ``GET /v1/stocks/trades``; scope ``market:supplemental``; retried when safe; one page (next
-        url paging): every item with :meth:`iter_trades`.
+        ``GET /v1/stocks/trades``; scope ``market:supplemental``; retried when safe; paged (each
+        page's ``nextUrl`` is followed for you).
 
         Args:
             ticker: query ``ticker``, string; required.
@@ -309,41 +288,19 @@ class Stocks(Operations):
             next: query ``next``, string; optional.
 
         Returns:
-            :class:`StockTradesResponse`.
+            awaited, one page (:class:`StockTradesResponse`); with ``async for``, every
+            :class:`StockTradesResponseResult` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("StockTradesResponse", await self._call("getStockTrades", locals()))
+        return self._paged("getStockTrades", locals())
 
-    def iter_trades(
-        self,
-        ticker: str,
-        *,
-        timestamp: str | None = None,
-        timestamp_from: str | None = None,
-        timestamp_after: str | None = None,
-        timestamp_to: str | None = None,
-        timestamp_before: str | None = None,
-        order: Literal["asc", "desc"] | None = None,
-        limit: int | None = None,
-        sort: str | None = None,
-        next: str | None = None,
-    ) -> AsyncIterator[StockTradesResponseResult]:
-        """Every item of :meth:`trades`, page after page (next_url
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``next`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`trades`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getStockTrades", locals())
-
-    async def unified_snapshot(
+    def unified_snapshot(
         self,
         *,
         type: Literal["stocks", "options", "fx", "crypto", "indices"] | None = None,
@@ -357,11 +314,11 @@ class Stocks(Operations):
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
-    ) -> UnifiedSnapshotResponse:
+    ) -> Paged[UnifiedSnapshotResponse, UnifiedSnapshotResponseResult]:
         """Get Unified Snapshot.
 
-        ``GET /v1/stocks/unified-snapshot``; scope ``market:supplemental``; retried when safe; one
-        page (next url paging): every item with :meth:`iter_unified_snapshot`.
+        ``GET /v1/stocks/unified-snapshot``; scope ``market:supplemental``; retried when safe; paged
+        (each page's ``nextUrl`` is followed for you).
 
         Args:
             type: query ``type``, string, one of 'stocks', 'options', 'fx', 'crypto', 'indices';
@@ -378,37 +335,14 @@ class Stocks(Operations):
             next: query ``next``, string; optional.
 
         Returns:
-            :class:`UnifiedSnapshotResponse`.
+            awaited, one page (:class:`UnifiedSnapshotResponse`); with ``async for``, every
+            :class:`UnifiedSnapshotResponseResult` of every page, fetched as the loop goes on.
 
         Raises:
             ValidationError: a parameter is missing, of the wrong type or not an
                 allowed value (nothing is sent).
             PermissionDeniedError: 403; the message names the scope this method needs.
+            PaginationError: while iterating, the server sent a continuation twice,
+                or a ``nextUrl`` off the API's origin (not followed).
         """
-        return cast("UnifiedSnapshotResponse", await self._call("getUnifiedSnapshot", locals()))
-
-    def iter_unified_snapshot(
-        self,
-        *,
-        type: Literal["stocks", "options", "fx", "crypto", "indices"] | None = None,
-        ticker: str | None = None,
-        tickers_any_of: str | Sequence[str] | None = None,
-        ticker_from: str | None = None,
-        ticker_after: str | None = None,
-        ticker_to: str | None = None,
-        ticker_before: str | None = None,
-        order: Literal["asc", "desc"] | None = None,
-        limit: int | None = None,
-        sort: str | None = None,
-        next: str | None = None,
-    ) -> AsyncIterator[UnifiedSnapshotResponseResult]:
-        """Every item of :meth:`unified_snapshot`, page after page (next_url
-        paging), as an async iterator. Same parameters; the pages are fetched as the
-        loop goes on (``next`` is followed for you; a given one is the start).
-
-        Raises:
-            ValidationError: as :meth:`unified_snapshot`, at this call (nothing sent).
-            PaginationError: the server sent a continuation twice, or a ``nextUrl``
-                off the API's origin (not followed).
-        """
-        return self._pages("getUnifiedSnapshot", locals())
+        return self._paged("getUnifiedSnapshot", locals())
