@@ -19,8 +19,10 @@ import re
 from typing import Any
 
 __all__ = [
+    "BODY_PARAMS",
     "DECIMAL_STRINGS",
     "FIELD_NAMES",
+    "TIME_TEXT",
     "field_name",
     "group_class",
     "group_module",
@@ -64,6 +66,15 @@ that hold exact numbers. The description types them ``string`` as the wire does;
 quantities are ``Decimal`` in this package, so these are read from and written as decimal
 strings. Numbers sent as strings elsewhere (options activity's ``price``, tender offers'
 amounts) are free text in the notes and stay ``str``."""
+
+BODY_PARAMS: dict[str, str] = {"replaceConfigWatchlists": "watchlists"}
+"""Operation id -> the parameter that holds its body when the body is a JSON array (the
+method's only body parameter; ``body`` when not listed). An object body's fields are
+parameters of their own."""
+
+TIME_TEXT = frozenset({"getChartTime"})
+"""Operations whose ``text/plain`` answer is a time: read as an aware UTC ``datetime``
+(other text answers are returned as ``str``)."""
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+[a-z]*")
 

@@ -23,7 +23,7 @@ import yarl
 
 from aries_async._lazy import load
 from aries_async.apispec import operations, schemas
-from aries_async.apispec.naming import field_name, ref_name, variants
+from aries_async.apispec.naming import BODY_PARAMS, TIME_TEXT, field_name, ref_name, variants
 from aries_async.errors import PaginationError, PermissionDeniedError, ResponseFormatError
 from aries_async.http.pagination import Paged, following, paginate
 from aries_async.models.common import parse_datetime
@@ -118,7 +118,7 @@ class Plan:
             return None
         schema = spec["schema"]
         if schema.get("type") == "array":
-            name = "watchlists" if self.op["id"] == "replaceConfigWatchlists" else "body"
+            name = BODY_PARAMS.get(self.op["id"], "body")
             items = values.get(name)
             if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Sequence):
                 raise invalid(self.name, name, "must be a list of models or mappings")
@@ -151,6 +151,10 @@ class Plan:
 
     def parse(self, data: Any, cls: Any, what: str) -> Any:
         """The answer as the method's result (``null`` is ``[]`` for a list)."""
+        if self.text and self.op["id"] not in TIME_TEXT:
+            if not isinstance(data, str):
+                raise ResponseFormatError(f"unexpected {self.what} response: not text")
+            return data
         if self.text:
             try:
                 parsed = parse_datetime(data.strip() if isinstance(data, str) else data)
