@@ -201,14 +201,34 @@ def _is_model(defs: dict[str, Any], name: str) -> bool:
     return name != "Unset" and ("properties" in target or "enum" in target)
 
 
+def _target(defs: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema``, or the named schema it refers to."""
+    name = ref_name(schema)
+    return defs[name] if name else schema
+
+
+def _answers(ops: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Schema name -> the methods that answer with it (or a list of it)."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for op in ops:
+        for alt in variants(op["response"]["schema"] or {}):
+            name = ref_name(alt.get("items", alt))
+            if name:
+                found[name].append(f"client.{op['group']}.{op['name']}")
+    return found
+
+
 def _owners(ops: list[dict[str, Any]], defs: dict[str, Any]) -> dict[str, str]:
     """Schema name -> the module of its model (its group's, or ``_shared``)."""
     groups: dict[str, set[str]] = defaultdict(set)
     for op in ops:
         found: set[str] = set()
-        _closure([op["response"]["schema"], op["body"]], defs, found)
+        body = op["body"]["schema"] if op["body"] else {}
+        # The alternatives of an ``anyOf`` body become the method's parameters, not models.
+        parts = [_target(defs, alt).get("properties") for alt in variants(body)]
+        _closure([op["response"]["schema"], parts if "anyOf" in body else body], defs, found)
         for name in found:
-            if _is_model(defs, name) and not name.startswith(("StockScreenerRequest", "Update")):
+            if _is_model(defs, name):
                 groups[name].add(group_module(op["group"]))
     return {
         name: next(iter(mods)) if len(mods) == 1 else "_shared"
@@ -227,7 +247,7 @@ def _tag(defs: dict[str, Any], schema: dict[str, Any]) -> tuple[str, str] | None
     return None
 
 
-def _model(name: str, defs: dict[str, Any], types: Types) -> list[str]:
+def _model(name: str, defs: dict[str, Any], types: Types, answers: list[str]) -> list[str]:
     schema = defs[name]
     if "enum" in schema:
         types.names.add("OpenEnum")
@@ -236,7 +256,15 @@ def _model(name: str, defs: dict[str, Any], types: Types) -> list[str]:
             member = "".join(c if c.isalnum() else "_" for c in str(value)).upper()
             lines.append(f"    {member} = {json.dumps(value)}")
         return lines
-    lines = ["@attrs.frozen(kw_only=True)", f"class {name}:", f'    """The ``{name}`` object."""']
+    lines = ["@attrs.frozen(kw_only=True)", f"class {name}:"]
+    head = f"The ``{name}`` object"
+    calls = ", ".join(f"``{a}()``" for a in answers)
+    if not answers:
+        lines.append(f'    """{head}."""')
+    elif len(f'    """{head} answered by {calls}."""') <= 100:
+        lines.append(f'    """{head} answered by {calls}."""')
+    else:
+        lines += [f'    """{head}.', "", *_wrap(f"Answered by {calls}.", " " * 4), '    """']
     tag = _tag(defs, schema)
     if tag:
         types.names.add("ClassVar")
@@ -334,10 +362,16 @@ def _all(names: list[str]) -> list[str]:
 
 
 def _model_module(
-    module: str, names: list[str], defs: dict[str, Any], owners: dict[str, str]
+    module: str,
+    names: list[str],
+    defs: dict[str, Any],
+    owners: dict[str, str],
+    answers: dict[str, list[str]],
 ) -> str:
     types = Types(defs)
-    body = "\n\n\n".join("\n".join(_model(name, defs, types)) for name in names)
+    body = "\n\n\n".join(
+        "\n".join(_model(name, defs, types, answers.get(name, []))) for name in names
+    )
     what = "several groups" if module == "_shared" else f"``client.{module}``"
     shared = sorted(n for n in types.used if owners.get(n) == "_shared" and n not in names)
     stdlib = {module: [n for n in names if n in types.names] for module, names in _STDLIB.items()}
@@ -714,12 +748,13 @@ def render() -> dict[str, str]:
     ops = [op for op in operations() if not op["covered_by"]]
     defs = schemas()
     owners = _owners(ops, defs)
+    answers = _answers(ops)
     files: dict[str, str] = {}
     by_module: dict[str, list[str]] = defaultdict(list)
     for name, module in owners.items():
         by_module[module].append(name)
     for module, names in by_module.items():
-        files[f"{MODELS}/{module}.py"] = _model_module(module, names, defs, owners)
+        files[f"{MODELS}/{module}.py"] = _model_module(module, names, defs, owners, answers)
     files[f"{MODELS}/__init__.py"] = _models_index(owners)
     by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for op in ops:

@@ -54,7 +54,10 @@ __all__ = [
 
 @attrs.frozen(kw_only=True)
 class BankBranchesResponse:
-    """The ``BankBranchesResponse`` object."""
+    """The ``BankBranchesResponse`` object.
+
+    Answered by ``client.alternative_data.bank_branches()``.
+    """
     data: list[BankBranchesResponseData] = attrs.field(factory=list)
     symbol: str | None = None
 
@@ -71,7 +74,7 @@ class BankBranchesResponseData:
 
 @attrs.frozen(kw_only=True)
 class CompanyEsgResponse:
-    """The ``CompanyEsgResponse`` object."""
+    """The ``CompanyEsgResponse`` object answered by ``client.alternative_data.company_esg()``."""
     data: CompanyEsgResponseData | None = None
     environment_score: Decimal | None = None
     governance_score: Decimal | None = None
@@ -124,14 +127,20 @@ class CompanyEsgResponseData:
 
 @attrs.frozen(kw_only=True)
 class CompanyPresentationResponse:
-    """The ``CompanyPresentationResponse`` object."""
+    """The ``CompanyPresentationResponse`` object.
+
+    Answered by ``client.alternative_data.company_presentation()``.
+    """
     res: list[Re] = attrs.field(factory=list)
     symbol: str | None = None
 
 
 @attrs.frozen(kw_only=True)
 class CongressionalTradingResponse:
-    """The ``CongressionalTradingResponse`` object."""
+    """The ``CongressionalTradingResponse`` object.
+
+    Answered by ``client.alternative_data.congressional_trading()``.
+    """
     data: list[CongressionalTradingResponseData] = attrs.field(factory=list)
     symbol: str | None = None
 
@@ -153,7 +162,10 @@ class CongressionalTradingResponseData:
 
 @attrs.frozen(kw_only=True)
 class Covid19UsCasesResponse:
-    """The ``Covid19UsCasesResponse`` object."""
+    """The ``Covid19UsCasesResponse`` object.
+
+    Answered by ``client.alternative_data.covid19_us_cases()``.
+    """
     data: list[Covid19UsCasesResponseData] = attrs.field(factory=list)
 
 
@@ -168,13 +180,19 @@ class Covid19UsCasesResponseData:
 
 @attrs.frozen(kw_only=True)
 class EarningsCallLiveResponse:
-    """The ``EarningsCallLiveResponse`` object."""
+    """The ``EarningsCallLiveResponse`` object.
+
+    Answered by ``client.alternative_data.earnings_call_live()``.
+    """
     event: list[Event] = attrs.field(factory=list)
 
 
 @attrs.frozen(kw_only=True)
 class EarningsQualityScoreResponse:
-    """The ``EarningsQualityScoreResponse`` object."""
+    """The ``EarningsQualityScoreResponse`` object.
+
+    Answered by ``client.alternative_data.earnings_quality_score()``.
+    """
     data: list[EarningsQualityScoreResponseData] = attrs.field(factory=list)
     freq: str | None = None
     symbol: str | None = None
@@ -206,7 +224,10 @@ class Event:
 
 @attrs.frozen(kw_only=True)
 class FdaAdvisoryCommitteeCalendarResponse:
-    """The ``FdaAdvisoryCommitteeCalendarResponse`` object."""
+    """The ``FdaAdvisoryCommitteeCalendarResponse`` object.
+
+    Answered by ``client.alternative_data.fda_advisory_committee_calendar()``.
+    """
     data: list[FdaAdvisoryCommitteeCalendarResponseData] = attrs.field(factory=list)
 
 
@@ -221,7 +242,10 @@ class FdaAdvisoryCommitteeCalendarResponseData:
 
 @attrs.frozen(kw_only=True)
 class HistoricalEsgResponse:
-    """The ``HistoricalEsgResponse`` object."""
+    """The ``HistoricalEsgResponse`` object.
+
+    Answered by ``client.alternative_data.historical_esg()``.
+    """
     data: list[HistoricalEsgResponseData] = attrs.field(factory=list)
     symbol: str | None = None
 
@@ -281,7 +305,10 @@ class HistoricalEsgResponseDataData:
 
 @attrs.frozen(kw_only=True)
 class InvestmentThemeResponse:
-    """The ``InvestmentThemeResponse`` object."""
+    """The ``InvestmentThemeResponse`` object.
+
+    Answered by ``client.alternative_data.investment_theme()``.
+    """
     data: list[InvestmentThemeResponseData] = attrs.field(factory=list)
     theme: str | None = None
 
@@ -294,7 +321,7 @@ class InvestmentThemeResponseData:
 
 @attrs.frozen(kw_only=True)
 class LobbyingResponse:
-    """The ``LobbyingResponse`` object."""
+    """The ``LobbyingResponse`` object answered by ``client.alternative_data.lobbying()``."""
     data: list[LobbyingResponseData] = attrs.field(factory=list)
     symbol: str | None = None
 
@@ -339,7 +366,10 @@ class Re:
 
 @attrs.frozen(kw_only=True)
 class SocialSentimentResponse:
-    """The ``SocialSentimentResponse`` object."""
+    """The ``SocialSentimentResponse`` object.
+
+    Answered by ``client.alternative_data.social_sentiment()``.
+    """
     data: list[SocialSentimentResponseData] = attrs.field(factory=list)
     symbol: str | None = None
 
@@ -358,7 +388,7 @@ class SocialSentimentResponseData:
 
 @attrs.frozen(kw_only=True)
 class SupplyChainResponse:
-    """The ``SupplyChainResponse`` object."""
+    """The ``SupplyChainResponse`` object answered by ``client.alternative_data.supply_chain()``."""
     data: list[SupplyChainResponseData] = attrs.field(factory=list)
     symbol: str | None = None
 
@@ -382,7 +412,7 @@ class SupplyChainResponseData:
 
 @attrs.frozen(kw_only=True)
 class TranscriptResponse:
-    """The ``TranscriptResponse`` object."""
+    """The ``TranscriptResponse`` object answered by ``client.alternative_data.transcript()``."""
     audio: str | None = None
     id: str | None = None
     participant: list[Participant] = attrs.field(factory=list)
@@ -404,7 +434,10 @@ class TranscriptResponseTranscript:
 
 @attrs.frozen(kw_only=True)
 class TranscriptsResponse:
-    """The ``TranscriptsResponse`` object."""
+    """The ``TranscriptsResponse`` object.
+
+    Answered by ``client.alternative_data.list_transcripts()``.
+    """
     symbol: str | None = None
     transcripts: list[TranscriptsResponseTranscript] = attrs.field(factory=list)
 
@@ -421,7 +454,7 @@ class TranscriptsResponseTranscript:
 
 @attrs.frozen(kw_only=True)
 class UsaSpendingResponse:
-    """The ``UsaSpendingResponse`` object."""
+    """The ``UsaSpendingResponse`` object answered by ``client.alternative_data.usa_spending()``."""
     data: list[UsaSpendingResponseData] = attrs.field(factory=list)
     symbol: str | None = None
 
@@ -453,7 +486,10 @@ class UsaSpendingResponseData:
 
 @attrs.frozen(kw_only=True)
 class UsptoPatentsResponse:
-    """The ``UsptoPatentsResponse`` object."""
+    """The ``UsptoPatentsResponse`` object.
+
+    Answered by ``client.alternative_data.uspto_patents()``.
+    """
     data: list[UsptoPatentsResponseData] = attrs.field(factory=list)
     symbol: str | None = None
 
@@ -474,7 +510,10 @@ class UsptoPatentsResponseData:
 
 @attrs.frozen(kw_only=True)
 class VisaApplicationsResponse:
-    """The ``VisaApplicationsResponse`` object."""
+    """The ``VisaApplicationsResponse`` object.
+
+    Answered by ``client.alternative_data.visa_applications()``.
+    """
     data: list[VisaApplicationsResponseData] = attrs.field(factory=list)
     symbol: str | None = None
 

@@ -60,13 +60,16 @@ class AnalystInsightItemSecurity:
 
 @attrs.frozen(kw_only=True)
 class AnalystInsightsResponse:
-    """The ``AnalystInsightsResponse`` object."""
+    """The ``AnalystInsightsResponse`` object.
+
+    Answered by ``client.analytics.analyst_insights()``.
+    """
     insights: list[AnalystInsightItem] = attrs.field(factory=list)
 
 
 @attrs.frozen(kw_only=True)
 class GetRatingsResponse:
-    """The ``GetRatingsResponse`` object."""
+    """The ``GetRatingsResponse`` object answered by ``client.analytics.ratings()``."""
     ratings: list[Rating] = attrs.field(factory=list)
 
 
@@ -85,7 +88,7 @@ class MarketBreadth:
 
 @attrs.frozen(kw_only=True)
 class MarketBreadthResponse:
-    """The ``MarketBreadthResponse`` object."""
+    """The ``MarketBreadthResponse`` object answered by ``client.analytics.market_breadth()``."""
     data: MarketBreadth | None = None
     success: bool | None = None
 
@@ -102,14 +105,18 @@ class NetInflow:
 
 @attrs.frozen(kw_only=True)
 class NetInflowResponse:
-    """The ``NetInflowResponse`` object."""
+    """The ``NetInflowResponse`` object answered by ``client.analytics.net_inflow()``."""
     data: NetInflow | None = None
     success: bool | None = None
 
 
 @attrs.frozen(kw_only=True)
 class OptionsScreenerItem:
-    """The ``OptionsScreenerItem`` object."""
+    """The ``OptionsScreenerItem`` object.
+
+    Answered by ``client.analytics.etfs_top_volume()``, ``client.analytics.stocks_top_gainers()``,
+    ``client.analytics.stocks_top_volume()``.
+    """
     ask: Decimal | None = None
     bid: Decimal | None = None
     change: Decimal | None = None
@@ -204,14 +211,14 @@ class ScreenGroup:
 
 @attrs.frozen(kw_only=True)
 class SectorAvgChange:
-    """The ``SectorAvgChange`` object."""
+    """The ``SectorAvgChange`` object answered by ``client.analytics.sector_wise_change()``."""
     avg_change: Decimal | None = None
     sector: str | None = None
 
 
 @attrs.frozen(kw_only=True)
 class StockScreenerResponse:
-    """The ``StockScreenerResponse`` object."""
+    """The ``StockScreenerResponse`` object answered by ``client.analytics.stock_screener()``."""
     data: list[StockScreenerResponseData] = attrs.field(factory=list)
     security: StockScreenerResponseSecurity | None = None
 
@@ -247,7 +254,11 @@ class StockScreenerResponseSecurity:
 
 @attrs.frozen(kw_only=True)
 class SymbolDetails:
-    """The ``SymbolDetails`` object."""
+    """The ``SymbolDetails`` object.
+
+    Answered by ``client.analytics.sector_tickers()``, ``client.analytics.top_gainers()``,
+    ``client.analytics.top_losers()``, ``client.analytics.top_most_active()``.
+    """
     change: Decimal | None = None
     change_percent: Decimal | None = None
     is_etf: bool | None = attrs.field(default=None, metadata=wire('isETF'))

@@ -57,13 +57,16 @@ class ConferenceCall:
 
 @attrs.frozen(kw_only=True)
 class ConferenceCallsResponse:
-    """The ``ConferenceCallsResponse`` object."""
+    """The ``ConferenceCallsResponse`` object.
+
+    Answered by ``client.calendars.conference_calls()``.
+    """
     conference_calls: list[ConferenceCall] = attrs.field(factory=list)
 
 
 @attrs.frozen(kw_only=True)
 class EarningRelease:
-    """The ``EarningRelease`` object."""
+    """The ``EarningRelease`` object answered by ``client.calendars.earnings()``."""
     analyst_rating: AnalystRating | None = None
     date: str | None = None
     eps_actual: Decimal | None = None
@@ -109,7 +112,7 @@ class EconomicsCalendarEvent:
 
 @attrs.frozen(kw_only=True)
 class EconomicsIndicator:
-    """The ``EconomicsIndicator`` object."""
+    """The ``EconomicsIndicator`` object answered by ``client.calendars.economic_history()``."""
     category: str | None = None
     country: str | None = None
     date_time: str | None = None
@@ -121,7 +124,7 @@ class EconomicsIndicator:
 
 @attrs.frozen(kw_only=True)
 class GetEconomicsCalendarResponse:
-    """The ``GetEconomicsCalendarResponse`` object."""
+    """The ``GetEconomicsCalendarResponse`` object answered by ``client.calendars.economics()``."""
     events: list[EconomicsCalendarEvent] = attrs.field(factory=list)
     important_dates: list[str] = attrs.field(factory=list)
 
@@ -157,5 +160,8 @@ class MergersAcquisition:
 
 @attrs.frozen(kw_only=True)
 class MergersAndAcquisitionsResponse:
-    """The ``MergersAndAcquisitionsResponse`` object."""
+    """The ``MergersAndAcquisitionsResponse`` object.
+
+    Answered by ``client.calendars.mergers_and_acquisitions()``.
+    """
     mergers_acquisitions: list[MergersAcquisition] = attrs.field(factory=list)

@@ -13,7 +13,7 @@ __all__ = ["ChartConfig", "SearchSymbolItem", "Subsession", "SymbolInfo", "TickC
 
 @attrs.frozen(kw_only=True)
 class ChartConfig:
-    """The ``ChartConfig`` object."""
+    """The ``ChartConfig`` object answered by ``client.chart.config()``."""
     __wire_case__ = "snake"
     daily_multipliers: list[str]
     has_daily: bool
@@ -32,7 +32,7 @@ class ChartConfig:
 
 @attrs.frozen(kw_only=True)
 class SearchSymbolItem:
-    """The ``SearchSymbolItem`` object."""
+    """The ``SearchSymbolItem`` object answered by ``client.chart.search_symbols()``."""
     description: str | None = None
     exchange: str | None = None
     symbol: str | None = None
@@ -50,7 +50,7 @@ class Subsession:
 
 @attrs.frozen(kw_only=True)
 class SymbolInfo:
-    """The ``SymbolInfo`` object."""
+    """The ``SymbolInfo`` object answered by ``client.chart.symbol_info()``."""
     __wire_case__ = "snake"
     daily_multipliers: list[str]
     description: str
@@ -81,7 +81,7 @@ class SymbolInfo:
 
 @attrs.frozen(kw_only=True)
 class TickChartBars:
-    """The ``TickChartBars`` object."""
+    """The ``TickChartBars`` object answered by ``client.chart.tick_history()``."""
     c: list[Decimal] = attrs.field(factory=list)
     errmsg: str | None = None
     h: list[Decimal] = attrs.field(factory=list)

@@ -33,7 +33,7 @@ class Annual:
 
 @attrs.frozen(kw_only=True)
 class BasicFinancials:
-    """The ``BasicFinancials`` object."""
+    """The ``BasicFinancials`` object answered by ``client.company.metrics()``."""
     metric: Metric | None = None
     metric_type: str | None = None
     series: Series | None = None
@@ -54,19 +54,19 @@ class CompanyExecutive:
 
 @attrs.frozen(kw_only=True)
 class CompanyExecutiveResponse:
-    """The ``CompanyExecutiveResponse`` object."""
+    """The ``CompanyExecutiveResponse`` object answered by ``client.company.executives()``."""
     executives: list[CompanyExecutive] = attrs.field(factory=list)
 
 
 @attrs.frozen(kw_only=True)
 class CompanyPeersResponse:
-    """The ``CompanyPeersResponse`` object."""
+    """The ``CompanyPeersResponse`` object answered by ``client.company.peers()``."""
     peers: list[str] = attrs.field(factory=list)
 
 
 @attrs.frozen(kw_only=True)
 class CompanyProfile:
-    """The ``CompanyProfile`` object."""
+    """The ``CompanyProfile`` object answered by ``client.company.profile()``."""
     address: str | None = None
     alias: str | None = None
     city: str | None = None

@@ -44,7 +44,7 @@ class DividendItem:
 
 @attrs.frozen(kw_only=True)
 class DividendsResponse:
-    """The ``DividendsResponse`` object."""
+    """The ``DividendsResponse`` object answered by ``client.corporate_actions.dividends()``."""
     next_url: str | None = None
     request_id: str | None = None
     results: list[DividendItem] = attrs.field(factory=list)
@@ -53,7 +53,10 @@ class DividendsResponse:
 
 @attrs.frozen(kw_only=True)
 class IpoCalendarResponse:
-    """The ``IpoCalendarResponse`` object."""
+    """The ``IpoCalendarResponse`` object.
+
+    Answered by ``client.corporate_actions.ipo_calendar()``.
+    """
     ipos: list[IpoItem] = attrs.field(factory=list)
 
 
@@ -106,13 +109,16 @@ class Spinoff:
 
 @attrs.frozen(kw_only=True)
 class SpinoffsResponse:
-    """The ``SpinoffsResponse`` object."""
+    """The ``SpinoffsResponse`` object answered by ``client.corporate_actions.spinoffs()``."""
     spinoffs: list[Spinoff] = attrs.field(factory=list)
 
 
 @attrs.frozen(kw_only=True)
 class StockSplitsResponse:
-    """The ``StockSplitsResponse`` object."""
+    """The ``StockSplitsResponse`` object.
+
+    Answered by ``client.corporate_actions.stock_splits()``.
+    """
     next_url: str | None = None
     request_id: str | None = None
     results: list[StockSplitsResponseResult]
@@ -168,7 +174,10 @@ class TenderOffer:
 
 @attrs.frozen(kw_only=True)
 class TenderOffersResponse:
-    """The ``TenderOffersResponse`` object."""
+    """The ``TenderOffersResponse`` object.
+
+    Answered by ``client.corporate_actions.tender_offers()``.
+    """
     security: TenderOffersResponseSecurity | None = None
     tender_offers: list[TenderOffer]
 

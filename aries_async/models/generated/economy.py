@@ -20,7 +20,10 @@ __all__ = [
 
 @attrs.frozen(kw_only=True)
 class InflationExpectationsResponse:
-    """The ``InflationExpectationsResponse`` object."""
+    """The ``InflationExpectationsResponse`` object.
+
+    Answered by ``client.economy.inflation_expectations()``.
+    """
     next_url: str | None = None
     request_id: str | None = None
     results: list[InflationExpectationsResponseResult] = attrs.field(factory=list)
@@ -42,7 +45,7 @@ class InflationExpectationsResponseResult:
 
 @attrs.frozen(kw_only=True)
 class InflationResponse:
-    """The ``InflationResponse`` object."""
+    """The ``InflationResponse`` object answered by ``client.economy.inflation()``."""
     next_url: str | None = None
     request_id: str | None = None
     results: list[InflationResponseResult] = attrs.field(factory=list)
@@ -63,7 +66,7 @@ class InflationResponseResult:
 
 @attrs.frozen(kw_only=True)
 class TreasuryYieldsResponse:
-    """The ``TreasuryYieldsResponse`` object."""
+    """The ``TreasuryYieldsResponse`` object answered by ``client.economy.treasury_yields()``."""
     next_url: str | None = None
     request_id: str | None = None
     results: list[TreasuryYieldsResponseResult] = attrs.field(factory=list)

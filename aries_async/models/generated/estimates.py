@@ -44,7 +44,10 @@ class EarningSurprise:
 
 @attrs.frozen(kw_only=True)
 class EarningsSurprisesResponse:
-    """The ``EarningsSurprisesResponse`` object."""
+    """The ``EarningsSurprisesResponse`` object.
+
+    Answered by ``client.estimates.earnings_surprises()``.
+    """
     earning_surprises: list[EarningSurprise] = attrs.field(factory=list)
 
 
@@ -58,7 +61,7 @@ class EbitEstimates:
 
 @attrs.frozen(kw_only=True)
 class EbitEstimatesResponse:
-    """The ``EbitEstimatesResponse`` object."""
+    """The ``EbitEstimatesResponse`` object answered by ``client.estimates.ebit_estimates()``."""
     ebit_estimates: EbitEstimates | None = None
 
 
@@ -84,7 +87,10 @@ class EbitdaEstimates:
 
 @attrs.frozen(kw_only=True)
 class EbitdaEstimatesResponse:
-    """The ``EbitdaEstimatesResponse`` object."""
+    """The ``EbitdaEstimatesResponse`` object.
+
+    Answered by ``client.estimates.ebitda_estimates()``.
+    """
     ebitda_estimates: EbitdaEstimates | None = None
 
 
@@ -110,7 +116,7 @@ class EpsEstimates:
 
 @attrs.frozen(kw_only=True)
 class EpsEstimatesResponse:
-    """The ``EpsEstimatesResponse`` object."""
+    """The ``EpsEstimatesResponse`` object answered by ``client.estimates.eps_estimates()``."""
     eps_estimates: EpsEstimates | None = None
 
 
@@ -128,7 +134,7 @@ class EpsEstimatesResponseData:
 
 @attrs.frozen(kw_only=True)
 class PriceTargetResponse:
-    """The ``PriceTargetResponse`` object."""
+    """The ``PriceTargetResponse`` object answered by ``client.estimates.price_target()``."""
     last_updated: str | None = None
     number_analysts: int | None = None
     symbol: str | None = None
@@ -148,7 +154,10 @@ class RevenueEstimates:
 
 @attrs.frozen(kw_only=True)
 class RevenueEstimatesResponse:
-    """The ``RevenueEstimatesResponse`` object."""
+    """The ``RevenueEstimatesResponse`` object.
+
+    Answered by ``client.estimates.revenue_estimates()``.
+    """
     revenue_estimates: RevenueEstimates | None = None
 
 
@@ -166,7 +175,10 @@ class RevenueEstimatesResponseData:
 
 @attrs.frozen(kw_only=True)
 class UpgradesDowngradesResponse:
-    """The ``UpgradesDowngradesResponse`` object."""
+    """The ``UpgradesDowngradesResponse`` object.
+
+    Answered by ``client.estimates.upgrades_downgrades()``.
+    """
     data: list[UpgradesDowngradesResponseData] = attrs.field(factory=list)
 
 

@@ -33,7 +33,10 @@ class CountryExposure:
 
 @attrs.frozen(kw_only=True)
 class EtfCountryAllocationResponse:
-    """The ``EtfCountryAllocationResponse`` object."""
+    """The ``EtfCountryAllocationResponse`` object.
+
+    Answered by ``client.etf.country_allocation()``.
+    """
     data: EtfCountryAllocationResponseData | None = None
 
 
@@ -46,7 +49,7 @@ class EtfCountryAllocationResponseData:
 
 @attrs.frozen(kw_only=True)
 class EtfHoldingsResponse:
-    """The ``EtfHoldingsResponse`` object."""
+    """The ``EtfHoldingsResponse`` object answered by ``client.etf.holdings()``."""
     data: EtfHoldingsResponseData | None = None
 
 
@@ -60,7 +63,7 @@ class EtfHoldingsResponseData:
 
 @attrs.frozen(kw_only=True)
 class EtfProfileResponse:
-    """The ``EtfProfileResponse`` object."""
+    """The ``EtfProfileResponse`` object answered by ``client.etf.profile()``."""
     data: EtfProfileResponseData | None = None
 
 
@@ -73,7 +76,7 @@ class EtfProfileResponseData:
 
 @attrs.frozen(kw_only=True)
 class EtfSectorAllocationResponse:
-    """The ``EtfSectorAllocationResponse`` object."""
+    """The ``EtfSectorAllocationResponse`` object answered by ``client.etf.sector_allocation()``."""
     data: EtfSectorAllocationResponseData | None = None
 
 

@@ -44,7 +44,10 @@ class FilingsSimilarityIndexDataWrapper:
 
 @attrs.frozen(kw_only=True)
 class FilingsSimilarityIndexResponse:
-    """The ``FilingsSimilarityIndexResponse`` object."""
+    """The ``FilingsSimilarityIndexResponse`` object.
+
+    Answered by ``client.filings.similarity_index()``.
+    """
     data: FilingsSimilarityIndexDataWrapper | None = None
 
 
@@ -63,5 +66,5 @@ class SecFiling:
 
 @attrs.frozen(kw_only=True)
 class SecFilingsResponse:
-    """The ``SecFilingsResponse`` object."""
+    """The ``SecFilingsResponse`` object answered by ``client.filings.sec()``."""
     filings: list[SecFiling] = attrs.field(factory=list)

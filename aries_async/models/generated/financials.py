@@ -77,7 +77,10 @@ class CashFlowStatement:
 
 @attrs.frozen(kw_only=True)
 class CashFlowStatementsResponse:
-    """The ``CashFlowStatementsResponse`` object."""
+    """The ``CashFlowStatementsResponse`` object.
+
+    Answered by ``client.financials.cash_flow_statements()``.
+    """
     next_url: str | None = None
     request_id: str | None = None
     results: list[CashFlowStatement] = attrs.field(factory=list)
@@ -86,7 +89,7 @@ class CashFlowStatementsResponse:
 
 @attrs.frozen(kw_only=True)
 class FinancialRatiosResponse:
-    """The ``FinancialRatiosResponse`` object."""
+    """The ``FinancialRatiosResponse`` object answered by ``client.financials.ratios()``."""
     next_url: str | None = None
     request_id: str | None = None
     results: list[FinancialRatiosResponseResult] = attrs.field(factory=list)
@@ -154,7 +157,7 @@ class FinancialsReportedDataWrapper:
 
 @attrs.frozen(kw_only=True)
 class FinancialsReportedResponse:
-    """The ``FinancialsReportedResponse`` object."""
+    """The ``FinancialsReportedResponse`` object answered by ``client.financials.reported()``."""
     data: FinancialsReportedDataWrapper | None = None
 
 
@@ -168,7 +171,10 @@ class FinancialsRevenueBreakdownDataWrapper:
 
 @attrs.frozen(kw_only=True)
 class FinancialsRevenueBreakdownResponse:
-    """The ``FinancialsRevenueBreakdownResponse`` object."""
+    """The ``FinancialsRevenueBreakdownResponse`` object.
+
+    Answered by ``client.financials.revenue_breakdown()``.
+    """
     data: FinancialsRevenueBreakdownDataWrapper | None = None
 
 
@@ -181,7 +187,10 @@ class FinancialsStatementsDataWrapper:
 
 @attrs.frozen(kw_only=True)
 class FinancialsStatementsResponse:
-    """The ``FinancialsStatementsResponse`` object."""
+    """The ``FinancialsStatementsResponse`` object.
+
+    Answered by ``client.financials.statements()``.
+    """
     data: FinancialsStatementsDataWrapper | None = None
 
 
@@ -226,7 +235,10 @@ class IncomeStatement:
 
 @attrs.frozen(kw_only=True)
 class IncomeStatementsResponse:
-    """The ``IncomeStatementsResponse`` object."""
+    """The ``IncomeStatementsResponse`` object.
+
+    Answered by ``client.financials.income_statements()``.
+    """
     next_url: str | None = None
     request_id: str | None = None
     results: list[IncomeStatement] = attrs.field(factory=list)
@@ -302,7 +314,7 @@ class RevenueBreakdownInner:
 
 @attrs.frozen(kw_only=True)
 class ShortInterestResponse:
-    """The ``ShortInterestResponse`` object."""
+    """The ``ShortInterestResponse`` object answered by ``client.financials.short_interest()``."""
     next_url: str | None = None
     request_id: str | None = None
     results: list[ShortInterestResponseResult] = attrs.field(factory=list)
@@ -321,7 +333,7 @@ class ShortInterestResponseResult:
 
 @attrs.frozen(kw_only=True)
 class ShortVolumeResponse:
-    """The ``ShortVolumeResponse`` object."""
+    """The ``ShortVolumeResponse`` object answered by ``client.financials.short_volume()``."""
     next_url: str | None = None
     request_id: str | None = None
     results: list[ShortVolumeResponseResult] = attrs.field(factory=list)

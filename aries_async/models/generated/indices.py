@@ -54,7 +54,7 @@ class ChartBar:
 
 @attrs.frozen(kw_only=True)
 class IndexBarResponse:
-    """The ``IndexBarResponse`` object."""
+    """The ``IndexBarResponse`` object answered by ``client.indices.bar()``."""
     bar: IndexBarResponseBar | None = None
     index: IndexBarResponseIndex | None = None
 
@@ -86,7 +86,7 @@ class IndexBarResponseIndex:
 
 @attrs.frozen(kw_only=True)
 class IndexBarsResponse:
-    """The ``IndexBarsResponse`` object."""
+    """The ``IndexBarsResponse`` object answered by ``client.indices.bars()``."""
     bars: list[IndexBarsResponseBar] = attrs.field(factory=list)
 
 
@@ -106,7 +106,7 @@ class IndexBarsResponseBar:
 
 @attrs.frozen(kw_only=True)
 class IndexChartBarsResponse:
-    """The ``IndexChartBarsResponse`` object."""
+    """The ``IndexChartBarsResponse`` object answered by ``client.indices.chart_bars()``."""
     chart_bars: list[ChartBar] = attrs.field(factory=list)
     currency: str | None = None
     index_group: str | None = None
@@ -125,13 +125,13 @@ class IndexGroup:
 
 @attrs.frozen(kw_only=True)
 class IndexGroupsResponse:
-    """The ``IndexGroupsResponse`` object."""
+    """The ``IndexGroupsResponse`` object answered by ``client.indices.groups()``."""
     index_groups: list[IndexGroup] = attrs.field(factory=list)
 
 
 @attrs.frozen(kw_only=True)
 class IndexListResponse:
-    """The ``IndexListResponse`` object."""
+    """The ``IndexListResponse`` object answered by ``client.indices.list()``."""
     indices: list[IndexListResponseIndex] = attrs.field(factory=list)
     next_page: str | None = None
 
@@ -147,7 +147,7 @@ class IndexListResponseIndex:
 
 @attrs.frozen(kw_only=True)
 class IndexSearchResponse:
-    """The ``IndexSearchResponse`` object."""
+    """The ``IndexSearchResponse`` object answered by ``client.indices.search()``."""
     indices: list[IndexSearchResponseIndex] = attrs.field(factory=list)
 
 
@@ -163,7 +163,7 @@ class IndexSearchResponseIndex:
 
 @attrs.frozen(kw_only=True)
 class IndicesByGroupResponse:
-    """The ``IndicesByGroupResponse`` object."""
+    """The ``IndicesByGroupResponse`` object answered by ``client.indices.by_group()``."""
     indices: list[IndicesByGroupResponseIndex] = attrs.field(factory=list)
 
 
@@ -220,5 +220,8 @@ class IndicesRealtimeValuesItem:
 
 @attrs.frozen(kw_only=True)
 class IndicesRealtimeValuesResponse:
-    """The ``IndicesRealtimeValuesResponse`` object."""
+    """The ``IndicesRealtimeValuesResponse`` object.
+
+    Answered by ``client.indices.realtime_values()``.
+    """
     items: list[IndicesRealtimeValuesItem] = attrs.field(factory=list)

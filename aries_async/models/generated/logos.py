@@ -21,7 +21,7 @@ __all__ = [
 
 @attrs.frozen(kw_only=True)
 class LogoSearchResponse:
-    """The ``LogoSearchResponse`` object."""
+    """The ``LogoSearchResponse`` object answered by ``client.logos.search()``."""
     data: list[LogoSearchResponseData] = attrs.field(factory=list)
     ok: bool | None = None
 
@@ -48,7 +48,7 @@ class LogoSearchResponseFiles:
 
 @attrs.frozen(kw_only=True)
 class LogoSyncResponse:
-    """The ``LogoSyncResponse`` object."""
+    """The ``LogoSyncResponse`` object answered by ``client.logos.sync()``."""
     data: list[LogoSyncResponseData] = attrs.field(factory=list)
     has_more: bool | None = None
     ok: bool | None = None

@@ -112,28 +112,28 @@ class EquityDetailsDTO:
 
 @attrs.frozen(kw_only=True)
 class EtbListResponse:
-    """The ``EtbListResponse`` object."""
+    """The ``EtbListResponse`` object answered by ``client.market.etb_list()``."""
     count: int | None = None
     symbols: list[str] = attrs.field(factory=list)
 
 
 @attrs.frozen(kw_only=True)
 class EtbSearchResponse:
-    """The ``EtbSearchResponse`` object."""
+    """The ``EtbSearchResponse`` object answered by ``client.market.search_etb_symbols()``."""
     count: int | None = None
     results: dict[str, bool] | None = None
 
 
 @attrs.frozen(kw_only=True)
 class GetEquityDetailsResponse:
-    """The ``GetEquityDetailsResponse`` object."""
+    """The ``GetEquityDetailsResponse`` object answered by ``client.market.equity_details()``."""
     data: list[EquityDetailsDTO] = attrs.field(factory=list)
     errors: list[SymbolError] = attrs.field(factory=list)
 
 
 @attrs.frozen(kw_only=True)
 class GetOptionDetailsResponse:
-    """The ``GetOptionDetailsResponse`` object."""
+    """The ``GetOptionDetailsResponse`` object answered by ``client.market.option_details()``."""
     data: list[OptionDetailsDTO] = attrs.field(factory=list)
     errors: list[SymbolError] = attrs.field(factory=list)
 

@@ -36,7 +36,7 @@ class News:
 
 @attrs.frozen(kw_only=True)
 class NewsItem:
-    """The ``NewsItem`` object."""
+    """The ``NewsItem`` object answered by ``client.news.get()``."""
     __wire_case__ = "snake"
     action: str | None = None
     authors: list[str] = attrs.field(factory=list)
@@ -50,13 +50,13 @@ class NewsItem:
 
 @attrs.frozen(kw_only=True)
 class NewsListResponse:
-    """The ``NewsListResponse`` object."""
+    """The ``NewsListResponse`` object answered by ``client.news.list()``."""
     news: list[News] = attrs.field(factory=list)
 
 
 @attrs.frozen(kw_only=True)
 class NewsSentimentResponse:
-    """The ``NewsSentimentResponse`` object."""
+    """The ``NewsSentimentResponse`` object answered by ``client.news.sentiment()``."""
     buzz: Buzz | None = None
     company_news_score: Decimal | None = None
     sector_average_bullish_percent: Decimal | None = None

@@ -71,7 +71,10 @@ class Activity:
 
 @attrs.frozen(kw_only=True)
 class OptionChainSnapshotResponse:
-    """The ``OptionChainSnapshotResponse`` object."""
+    """The ``OptionChainSnapshotResponse`` object.
+
+    Answered by ``client.options.chain_snapshot()``.
+    """
     next_url: str | None = None
     request_id: str | None = None
     results: list[OptionContractSnapshotRow] = attrs.field(factory=list)
@@ -80,7 +83,10 @@ class OptionChainSnapshotResponse:
 
 @attrs.frozen(kw_only=True)
 class OptionContractSnapshotResponse:
-    """The ``OptionContractSnapshotResponse`` object."""
+    """The ``OptionContractSnapshotResponse`` object.
+
+    Answered by ``client.options.contract_snapshot()``.
+    """
     next_url: str | None = None
     request_id: str | None = None
     results: OptionContractSnapshotRow | None = None
@@ -105,7 +111,7 @@ class OptionContractSnapshotRow:
 
 @attrs.frozen(kw_only=True)
 class OptionLastTradeResponse:
-    """The ``OptionLastTradeResponse`` object."""
+    """The ``OptionLastTradeResponse`` object answered by ``client.options.last_trade()``."""
     request_id: str | None = None
     results: OptionLastTradeResponseResults | None = None
     status: str | None = None
@@ -131,7 +137,7 @@ class OptionLastTradeResponseResults:
 
 @attrs.frozen(kw_only=True)
 class OptionOpenCloseResponse:
-    """The ``OptionOpenCloseResponse`` object."""
+    """The ``OptionOpenCloseResponse`` object answered by ``client.options.open_close()``."""
     after_hours: Decimal | None = None
     close: Decimal | None = None
     date: str | None = None
@@ -145,7 +151,7 @@ class OptionOpenCloseResponse:
 
 @attrs.frozen(kw_only=True)
 class OptionPreviousDayResponse:
-    """The ``OptionPreviousDayResponse`` object."""
+    """The ``OptionPreviousDayResponse`` object answered by ``client.options.previous_day()``."""
     close: Decimal
     high: Decimal
     low: Decimal
@@ -159,7 +165,7 @@ class OptionPreviousDayResponse:
 
 @attrs.frozen(kw_only=True)
 class OptionQuotesResponse:
-    """The ``OptionQuotesResponse`` object."""
+    """The ``OptionQuotesResponse`` object answered by ``client.options.quotes()``."""
     next_url: str | None = None
     request_id: str | None = None
     results: list[OptionQuotesResponseResult] = attrs.field(factory=list)
@@ -181,7 +187,7 @@ class OptionQuotesResponseResult:
 
 @attrs.frozen(kw_only=True)
 class OptionTradesResponse:
-    """The ``OptionTradesResponse`` object."""
+    """The ``OptionTradesResponse`` object answered by ``client.options.trades()``."""
     next_url: str | None = None
     request_id: str | None = None
     results: list[OptionTradesResponseResult] = attrs.field(factory=list)
@@ -202,13 +208,16 @@ class OptionTradesResponseResult:
 
 @attrs.frozen(kw_only=True)
 class OptionsActivityResponse:
-    """The ``OptionsActivityResponse`` object."""
+    """The ``OptionsActivityResponse`` object answered by ``client.options.activity()``."""
     activities: list[Activity] = attrs.field(factory=list)
 
 
 @attrs.frozen(kw_only=True)
 class OptionsUnusualActivityResponse:
-    """The ``OptionsUnusualActivityResponse`` object."""
+    """The ``OptionsUnusualActivityResponse`` object.
+
+    Answered by ``client.options.unusual_activity()``.
+    """
     __wire_case__ = "snake"
     next_page: str | None = None
     trades: list[OptionsUnusualActivityTrade] = attrs.field(factory=list)

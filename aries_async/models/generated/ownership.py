@@ -34,7 +34,10 @@ class InsiderTransaction:
 
 @attrs.frozen(kw_only=True)
 class InsiderTransactionsResponse:
-    """The ``InsiderTransactionsResponse`` object."""
+    """The ``InsiderTransactionsResponse`` object.
+
+    Answered by ``client.ownership.insider_transactions()``.
+    """
     transactions: list[InsiderTransaction] = attrs.field(factory=list)
 
 
@@ -52,19 +55,28 @@ class InstitutionalHolding:
 
 @attrs.frozen(kw_only=True)
 class InstitutionalOwnershipResponse:
-    """The ``InstitutionalOwnershipResponse`` object."""
+    """The ``InstitutionalOwnershipResponse`` object.
+
+    Answered by ``client.ownership.institutional_ownership()``.
+    """
     data: list[InstitutionalHolding] = attrs.field(factory=list)
 
 
 @attrs.frozen(kw_only=True)
 class InstitutionalPortfolioResponse:
-    """The ``InstitutionalPortfolioResponse`` object."""
+    """The ``InstitutionalPortfolioResponse`` object.
+
+    Answered by ``client.ownership.institutional_portfolio()``.
+    """
     holdings: list[InstitutionalHolding] = attrs.field(factory=list)
 
 
 @attrs.frozen(kw_only=True)
 class OwnershipDataResponse:
-    """The ``OwnershipDataResponse`` object."""
+    """The ``OwnershipDataResponse`` object.
+
+    Answered by ``client.ownership.fund_ownership()``, ``client.ownership.ownership_data()``.
+    """
     data: list[OwnershipRecord] = attrs.field(factory=list)
 
 

@@ -21,14 +21,20 @@ __all__ = [
 
 @attrs.frozen(kw_only=True)
 class GetHistoryBatchResponseBody:
-    """The ``GetHistoryBatchResponseBody`` object."""
+    """The ``GetHistoryBatchResponseBody`` object.
+
+    Answered by ``client.predictions.history.history_batch()``.
+    """
     data: PredMdBatchHistoryResponse | None = None
     success: bool
 
 
 @attrs.frozen(kw_only=True)
 class GetHistoryResponseBody:
-    """The ``GetHistoryResponseBody`` object."""
+    """The ``GetHistoryResponseBody`` object.
+
+    Answered by ``client.predictions.history.history()``.
+    """
     data: PredMdHistoryResponse | None = None
     success: bool
 

@@ -38,14 +38,20 @@ __all__ = [
 
 @attrs.frozen(kw_only=True)
 class GetBaseEventResponseBody:
-    """The ``GetBaseEventResponseBody`` object."""
+    """The ``GetBaseEventResponseBody`` object.
+
+    Answered by ``client.predictions.markets.base_event()``.
+    """
     data: PredMdBaseEventWithEvents | None = None
     success: bool
 
 
 @attrs.frozen(kw_only=True)
 class GetEventContractsResponseBody:
-    """The ``GetEventContractsResponseBody`` object."""
+    """The ``GetEventContractsResponseBody`` object.
+
+    Answered by ``client.predictions.markets.event_contracts()``.
+    """
     data: PredMdEventWithContracts | None = None
     success: bool
 
@@ -58,7 +64,10 @@ class ListCategoriesData:
 
 @attrs.frozen(kw_only=True)
 class ListCategoriesResponseBody:
-    """The ``ListCategoriesResponseBody`` object."""
+    """The ``ListCategoriesResponseBody`` object.
+
+    Answered by ``client.predictions.markets.categories()``.
+    """
     data: ListCategoriesData | None = None
     success: bool
 
@@ -234,7 +243,7 @@ class PredMdEventWithContracts:
 
 @attrs.frozen(kw_only=True)
 class SearchResponseBody:
-    """The ``SearchResponseBody`` object."""
+    """The ``SearchResponseBody`` object answered by ``client.predictions.markets.search()``."""
     data: (
         PredMdBaseEventSearchResult | PredMdContractSearchResult | PredMdEventSearchResult | None
     ) = None

@@ -22,21 +22,30 @@ __all__ = [
 
 @attrs.frozen(kw_only=True)
 class GetPredictionOrderResponseBody:
-    """The ``GetPredictionOrderResponseBody`` object."""
+    """The ``GetPredictionOrderResponseBody`` object.
+
+    Answered by ``client.predictions.orders.get()``.
+    """
     data: PredOrdersOrderDetail | None = None
     success: bool
 
 
 @attrs.frozen(kw_only=True)
 class ListPredictionOrdersResponseBody:
-    """The ``ListPredictionOrdersResponseBody`` object."""
+    """The ``ListPredictionOrdersResponseBody`` object.
+
+    Answered by ``client.predictions.orders.list()``.
+    """
     data: PredOrdersOrderPage | None = None
     success: bool
 
 
 @attrs.frozen(kw_only=True)
 class PlacePredictionOrderResponseBody:
-    """The ``PlacePredictionOrderResponseBody`` object."""
+    """The ``PlacePredictionOrderResponseBody`` object.
+
+    Answered by ``client.predictions.orders.place()``.
+    """
     data: PredOrdersOrder | None = None
     success: bool
 

@@ -11,7 +11,10 @@ __all__ = ["BullBearAnalysisResponse", "BullBearAnalysisResponseSecurity", "Bull
 
 @attrs.frozen(kw_only=True)
 class BullBearAnalysisResponse:
-    """The ``BullBearAnalysisResponse`` object."""
+    """The ``BullBearAnalysisResponse`` object.
+
+    Answered by ``client.signals.bull_bear_analysis()``.
+    """
     bull_bear_cases: list[BullBearCase] = attrs.field(factory=list)
 
 

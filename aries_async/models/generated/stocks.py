@@ -47,7 +47,10 @@ __all__ = [
 
 @attrs.frozen(kw_only=True)
 class DailyMarketSummaryResponse:
-    """The ``DailyMarketSummaryResponse`` object."""
+    """The ``DailyMarketSummaryResponse`` object.
+
+    Answered by ``client.stocks.daily_market_summary()``.
+    """
     adjusted: bool | None = None
     query_count: int | None = None
     request_id: str | None = None
@@ -127,7 +130,7 @@ class PrevDay:
 
 @attrs.frozen(kw_only=True)
 class StockAggregatesResponse:
-    """The ``StockAggregatesResponse`` object."""
+    """The ``StockAggregatesResponse`` object answered by ``client.stocks.aggregates()``."""
     adjusted: bool | None = None
     next_url: str | None = None
     query_count: int | None = None
@@ -140,7 +143,7 @@ class StockAggregatesResponse:
 
 @attrs.frozen(kw_only=True)
 class StockLastQuoteResponse:
-    """The ``StockLastQuoteResponse`` object."""
+    """The ``StockLastQuoteResponse`` object answered by ``client.stocks.last_quote()``."""
     request_id: str | None = None
     results: StockLastQuoteResponseResults | None = None
     status: str | None = None
@@ -167,7 +170,7 @@ class StockLastQuoteResponseResults:
 
 @attrs.frozen(kw_only=True)
 class StockLastTradeResponse:
-    """The ``StockLastTradeResponse`` object."""
+    """The ``StockLastTradeResponse`` object answered by ``client.stocks.last_trade()``."""
     request_id: str | None = None
     results: StockLastTradeResponseResults | None = None
     status: str | None = None
@@ -207,7 +210,7 @@ class StockOhlcBar:
 
 @attrs.frozen(kw_only=True)
 class StockOpenCloseResponse:
-    """The ``StockOpenCloseResponse`` object."""
+    """The ``StockOpenCloseResponse`` object answered by ``client.stocks.open_close()``."""
     after_hours: Decimal | None = None
     close: Decimal | None = None
     from_: str | None = None
@@ -223,7 +226,7 @@ class StockOpenCloseResponse:
 
 @attrs.frozen(kw_only=True)
 class StockPreviousDayResponse:
-    """The ``StockPreviousDayResponse`` object."""
+    """The ``StockPreviousDayResponse`` object answered by ``client.stocks.previous_day()``."""
     adjusted: bool | None = None
     query_count: int | None = None
     request_id: str | None = None
@@ -235,7 +238,7 @@ class StockPreviousDayResponse:
 
 @attrs.frozen(kw_only=True)
 class StockQuotesResponse:
-    """The ``StockQuotesResponse`` object."""
+    """The ``StockQuotesResponse`` object answered by ``client.stocks.quotes()``."""
     next_url: str | None = None
     request_id: str | None = None
     results: list[StockQuotesResponseResult] = attrs.field(factory=list)
@@ -262,7 +265,7 @@ class StockQuotesResponseResult:
 
 @attrs.frozen(kw_only=True)
 class StockSnapshotsResponse:
-    """The ``StockSnapshotsResponse`` object."""
+    """The ``StockSnapshotsResponse`` object answered by ``client.stocks.snapshots()``."""
     count: int | None = None
     status: str | None = None
     tickers: list[Ticker] = attrs.field(factory=list)
@@ -270,7 +273,7 @@ class StockSnapshotsResponse:
 
 @attrs.frozen(kw_only=True)
 class StockTradesResponse:
-    """The ``StockTradesResponse`` object."""
+    """The ``StockTradesResponse`` object answered by ``client.stocks.trades()``."""
     next_url: str | None = None
     request_id: str | None = None
     results: list[StockTradesResponseResult] = attrs.field(factory=list)
@@ -310,7 +313,7 @@ class Ticker:
 
 @attrs.frozen(kw_only=True)
 class UnifiedSnapshotResponse:
-    """The ``UnifiedSnapshotResponse`` object."""
+    """The ``UnifiedSnapshotResponse`` object answered by ``client.stocks.unified_snapshot()``."""
     next_url: str | None = None
     request_id: str | None = None
     results: list[UnifiedSnapshotResponseResult] = attrs.field(factory=list)

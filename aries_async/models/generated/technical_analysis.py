@@ -27,7 +27,10 @@ __all__ = [
 
 @attrs.frozen(kw_only=True)
 class AggregateTechnicalIndicatorsResponse:
-    """The ``AggregateTechnicalIndicatorsResponse`` object."""
+    """The ``AggregateTechnicalIndicatorsResponse`` object.
+
+    Answered by ``client.technical_analysis.aggregate_indicators()``.
+    """
     data: AggregateTechnicalIndicatorsResponseData | None = None
 
 
@@ -79,7 +82,10 @@ class Point:
 
 @attrs.frozen(kw_only=True)
 class SupportResistanceLevelsResponse:
-    """The ``SupportResistanceLevelsResponse`` object."""
+    """The ``SupportResistanceLevelsResponse`` object.
+
+    Answered by ``client.technical_analysis.support_resistance()``.
+    """
     data: SupportResistanceLevelsResponseData | None = None
 
 
@@ -98,14 +104,20 @@ class TechnicalAnalysis:
 
 @attrs.frozen(kw_only=True)
 class TechnicalIndicatorResponse:
-    """The ``TechnicalIndicatorResponse`` object."""
+    """The ``TechnicalIndicatorResponse`` object.
+
+    Answered by ``client.technical_analysis.indicator()``.
+    """
     sma: list[Decimal] = attrs.field(factory=list)
     t: list[int] = attrs.field(factory=list)
 
 
 @attrs.frozen(kw_only=True)
 class TechnicalPatternsResponse:
-    """The ``TechnicalPatternsResponse`` object."""
+    """The ``TechnicalPatternsResponse`` object.
+
+    Answered by ``client.technical_analysis.patterns()``.
+    """
     data: TechnicalPatternsResponseData | None = None
 
 

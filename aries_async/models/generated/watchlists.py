@@ -11,7 +11,11 @@ __all__ = ["Watchlist", "WatchlistRequest", "WatchlistResponse"]
 
 @attrs.frozen(kw_only=True)
 class Watchlist:
-    """The ``Watchlist`` object."""
+    """The ``Watchlist`` object.
+
+    Answered by ``client.watchlists.create()``, ``client.watchlists.delete()``,
+    ``client.watchlists.get()``, ``client.watchlists.update()``.
+    """
     __wire_case__ = "snake"
     id: int | None = None
     invalid_symbols: list[str] = attrs.field(factory=list)
@@ -28,7 +32,10 @@ class WatchlistRequest:
 
 @attrs.frozen(kw_only=True)
 class WatchlistResponse:
-    """The ``WatchlistResponse`` object."""
+    """The ``WatchlistResponse`` object.
+
+    Answered by ``client.watchlists.list()``, ``client.watchlists.replace_all()``.
+    """
     __wire_case__ = "snake"
     user_id: int | None = None
     watchlist: list[Watchlist] = attrs.field(factory=list)
