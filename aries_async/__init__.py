@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         ReauthenticationRequired,
         ValidationError,
     )
+    from aries_async.http.pagination import Paged
     from aries_async.models.orders import (
         CancelRequest,
         OrderLeg,
@@ -66,6 +67,7 @@ __all__ = [
     "OrderStateUnknownError",
     "OrderStatus",
     "OrderType",
+    "Paged",
     "ReauthenticationRequired",
     "ReplaceRequest",
     "RetryPolicy",
@@ -104,6 +106,7 @@ _LAZY: dict[str, str] = {
     "OrderStateUnknownError": _ERRORS,
     "OrderStatus": _ORDERS,
     "OrderType": _ORDERS,
+    "Paged": "aries_async.http.pagination",
     "ReauthenticationRequired": _ERRORS,
     "ReplaceRequest": _ORDERS,
     "RetryPolicy": "aries_async.config",

@@ -269,6 +269,10 @@ def _model(name: str, defs: dict[str, Any], types: Types, answers: list[str]) ->
     if tag:
         types.names.add("ClassVar")
         lines.append(f"    __wire_tag__: ClassVar[tuple[str, str]] = {tag!r}")
+    open_object = bool(schema.get("additionalProperties"))
+    if open_object:
+        types.names.update({"Any", "ClassVar"})
+        lines.append('    __wire_extra__: ClassVar[str] = "extra"')
     required = set(schema.get("required", []))
     props = schema.get("properties", {})
     snake = sum(field_name(w, name) == w for w in props) > sum(
@@ -276,7 +280,7 @@ def _model(name: str, defs: dict[str, Any], types: Types, answers: list[str]) ->
     )
     if snake:
         lines.append('    __wire_case__ = "snake"')
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = {"extra": "additionalProperties"} if open_object else {}
     for wire_name, prop in schema.get("properties", {}).items():
         py = field_name(wire_name, name)
         if py in seen:
@@ -307,6 +311,9 @@ def _model(name: str, defs: dict[str, Any], types: Types, answers: list[str]) ->
             if len(line) > 100:
                 line = f"    {py}: {annotation} = attrs.field(\n        {', '.join(options)}\n    )"
             lines.append(line)
+    if open_object:
+        lines.append("    extra: dict[str, Any] = attrs.field(factory=dict)")
+        lines.append('    """The wire keys no field above names (numbers as ``Decimal``)."""')
     if not schema.get("properties"):
         lines.append("")
     return lines

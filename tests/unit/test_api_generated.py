@@ -227,3 +227,16 @@ def test_a_one_of_result_is_read_by_its_tag_and_open_enums_keep_unknown_values()
     assert found.data.hits[0].tick_size == Decimal("0.01")
     kind = generated.PredMdContractSearchResultType("something-new")
     assert isinstance(kind, OpenEnum) and str(kind) == "something-new" and not kind.is_known
+
+
+def test_an_open_object_keeps_the_keys_it_does_not_name() -> None:
+    wire = {"52WeekHigh": 199.62, "peTTM": 28.7, "currency": "USD", "flag": True}
+    metric = structure(wire, generated.Metric)
+    assert metric.week52_high == Decimal("199.62")
+    assert metric.extra == {"peTTM": Decimal("28.7"), "currency": "USD", "flag": True}
+    assert unstructure(metric) == {
+        "52WeekHigh": "199.62",
+        "peTTM": "28.7",
+        "currency": "USD",
+        "flag": True,
+    }

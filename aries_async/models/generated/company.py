@@ -5,6 +5,7 @@ edit.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, ClassVar
 
 import attrs
 
@@ -105,6 +106,7 @@ class CompanyProfile:
 @attrs.frozen(kw_only=True)
 class Metric:
     """The ``Metric`` object."""
+    __wire_extra__: ClassVar[str] = "extra"
     day10_average_trading_volume: Decimal | None = attrs.field(
         default=None, metadata=wire('10DayAverageTradingVolume')
     )
@@ -116,6 +118,8 @@ class Metric:
         default=None, metadata=wire('52WeekPriceReturnDaily')
     )
     beta: Decimal | None = None
+    extra: dict[str, Any] = attrs.field(factory=dict)
+    """The wire keys no field above names (numbers as ``Decimal``)."""
 
 
 @attrs.frozen(kw_only=True)
