@@ -123,30 +123,32 @@ class Plan:
             if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Sequence):
                 raise invalid(self.name, name, "must be a list of models or mappings")
             return [body_value(self.name, name, item, schema["items"], "") for item in items]
-        alternatives = [schema] if "properties" in schema else variants(schema)
+        # An object body's fields are parameters; an ``anyOf`` body's alternatives share them,
+        # and the body must then carry what one of them requires.
+        parts = [
+            (ref_name(alt) or self.op["id"], _target(alt))
+            for alt in ([schema] if "properties" in schema else variants(schema))
+        ]
         body: dict[str, Any] = {}
-        for alt in alternatives:
-            owner = ref_name(alt) or self.op["id"]
-            target = schemas()[owner] if ref_name(alt) else alt
+        for owner, target in parts:
             for wire, prop in target["properties"].items():
                 name = field_name(wire, owner)
                 value = values.get(name)
                 if value is not None and wire not in body:
                     body[wire] = body_value(self.name, name, value, prop, owner, wire)
-        required = [
-            (
-                ref_name(alt) or self.op["id"],
-                (schemas()[str(ref_name(alt))] if ref_name(alt) else alt),
-            )
-            for alt in alternatives
+        if not body and not spec["required"]:
+            return None
+        missing = [
+            [field_name(w, owner) for w in target.get("required", []) if w not in body]
+            for owner, target in parts
         ]
-        if not any(set(target.get("required", [])) <= set(body) for _, target in required):
+        if all(missing):
             need = " or ".join(
-                " and ".join(field_name(w, owner) for w in target.get("required", []))
-                for owner, target in required
+                " and ".join(field_name(w, owner) for w in target["required"])
+                for owner, target in parts
             )
-            first = field_name(required[0][1]["required"][0], required[0][0])
-            raise invalid(self.name, first, f"is missing: the body needs {need}")
+            first = min(missing, key=len)[0]
+            raise invalid(self.name, first, f"is required (the body needs {need})")
         return body
 
     def parse(self, data: Any, cls: Any, what: str) -> Any:
@@ -168,6 +170,13 @@ class Plan:
                 raise ResponseFormatError(f"unexpected {self.what} response: null")
             data = []
         return Resource._parse(data, cls, what)
+
+
+def _target(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema``, or the named schema it refers to."""
+    name = ref_name(schema)
+    found: dict[str, Any] = schemas()[name] if name else schema
+    return found
 
 
 @functools.cache
@@ -230,7 +239,8 @@ class Operations(Resource):
         """Every item of the pages that ``first`` starts."""
         paging = steps.op["pagination"]
         style = paging["style"]
-        cont_wire = {"page": "page", "next_page": "nextPage", "cursor": "cursor"}.get(style)
+        # What goes back on the wire: a query parameter, or (nextUrl) the whole URL.
+        cont_wire = None if style == "next_url" else paging["param"]
         size_wire = paging.get("size")
         size = int(first.query[size_wire]) if size_wire and size_wire in first.query else None
         start: Hashable | None = first.query.get(cont_wire) if cont_wire else None
@@ -271,8 +281,8 @@ def _same_origin(url: str, base: yarl.URL, what: str) -> str:
     """
     try:
         target = yarl.URL(url)
-        if not target.is_absolute():
-            target = base.join(target) if url.startswith("/") else yarl.URL(f"{base}/{url}")
+        if not target.is_absolute():  # relative to the base URL, as the client joins paths
+            target = yarl.URL(f"{str(base).rstrip('/')}/{url.lstrip('/')}")
         ok = target.raw_user is None and target.origin() == base.origin()
     except ValueError:
         ok = False
