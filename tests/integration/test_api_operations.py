@@ -26,6 +26,16 @@ Call = Callable[[AriesClient], Awaitable[Any]]
 D = date(2026, 1, 5)
 E = date(2026, 1, 9)
 
+ORDER: dict[str, Any] = {
+    "account_id": "A1",
+    "order_type": "LIMIT",
+    "outcome": "YES",
+    "quantity": Decimal("10"),
+    "side": "BUY",
+    "symbol": "KX-1",
+    "time_in_force": "DAY",
+}
+
 # call -> (method, raw path, query pairs, JSON body or None)
 SAMPLES: list[tuple[Call, tuple[str, str, list[tuple[str, str]], Any]]] = [
     (
@@ -254,15 +264,7 @@ WRITES: list[tuple[Call, tuple[str, str, list[tuple[str, str]], Any]]] = [
     ),
     (
         lambda c: c.predictions.orders.place(
-            account_id="A1",
-            order_type="LIMIT",
-            outcome="YES",
-            quantity=Decimal("10"),
-            side="BUY",
-            symbol="KX-1",
-            time_in_force="DAY",
-            price=Decimal("0.43"),
-            expire_time=datetime(2026, 1, 6, 21, tzinfo=UTC),
+            **ORDER, price=Decimal("0.43"), expire_time=datetime(2026, 1, 6, 21, tzinfo=UTC)
         ),
         (
             "POST",
@@ -347,18 +349,7 @@ REFUSED: list[tuple[Call, str]] = [
     (lambda c: c.watchlists.create(name=None), "name"),  # type: ignore[arg-type]
     (lambda c: c.watchlists.update(7), "name"),  # at least one change
     (lambda c: c.watchlists.replace_all(watchlists="Tech"), "watchlists"),  # type: ignore[arg-type]
-    (
-        lambda c: c.predictions.orders.place(
-            account_id="A1",
-            order_type="LIMIT",
-            outcome="YES",
-            quantity="ten",
-            side="BUY",
-            symbol="KX-1",
-            time_in_force="DAY",
-        ),
-        "quantity",
-    ),
+    (lambda c: c.predictions.orders.place(**{**ORDER, "quantity": "ten"}), "quantity"),
     (lambda c: c.predictions.history.history_batch(queries=[42]), "queries"),  # type: ignore[list-item]
 ]
 
