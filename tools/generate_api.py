@@ -707,11 +707,20 @@ PREDICTIONS_DOC = "Prediction markets: ``.markets``, ``.history`` and ``.orders`
 def _property(group: str, attr: str) -> list[str]:
     cls = group_class(group)
     owner = "self._client" if "." in group else 'cast("AriesClient", self)'
+    methods = ", ".join(
+        f"``{op['name']}``" for op in operations() if op["group"] == group and not op["covered_by"]
+    )
+    text = f"The ``{group}`` operations (:class:`{cls}`): {methods}."
+    doc = [f'        """{text}"""']
+    if len(doc[0]) > 100:
+        opening = '        """'
+        doc = [*textwrap.wrap(text, 100, initial_indent=opening, subsequent_indent=" " * 8)]
+        doc.append('        """')
     return [
         "",
         "    @functools.cached_property",
         f"    def {attr}(self) -> {cls}:",
-        f'        """The ``{group}`` operations (:class:`{cls}`)."""',
+        *doc,
         f"        from .{group_module(group)} import {cls}",
         "",
         f"        return {cls}({owner})",

@@ -45,21 +45,27 @@ class Predictions:
 
     @functools.cached_property
     def history(self) -> PredictionsHistory:
-        """The ``predictions.history`` operations (:class:`PredictionsHistory`)."""
+        """The ``predictions.history`` operations (:class:`PredictionsHistory`): ``history``,
+        ``history_batch``.
+        """
         from .predictions_history import PredictionsHistory
 
         return PredictionsHistory(self._client)
 
     @functools.cached_property
     def markets(self) -> PredictionsMarkets:
-        """The ``predictions.markets`` operations (:class:`PredictionsMarkets`)."""
+        """The ``predictions.markets`` operations (:class:`PredictionsMarkets`): ``base_event``,
+        ``categories``, ``event_contracts``, ``search``.
+        """
         from .predictions_markets import PredictionsMarkets
 
         return PredictionsMarkets(self._client)
 
     @functools.cached_property
     def orders(self) -> PredictionsOrders:
-        """The ``predictions.orders`` operations (:class:`PredictionsOrders`)."""
+        """The ``predictions.orders`` operations (:class:`PredictionsOrders`): ``get``, ``list``,
+        ``place``.
+        """
         from .predictions_orders import PredictionsOrders
 
         return PredictionsOrders(self._client)
@@ -70,112 +76,148 @@ class Groups:
 
     @functools.cached_property
     def alternative_data(self) -> AlternativeData:
-        """The ``alternative_data`` operations (:class:`AlternativeData`)."""
+        """The ``alternative_data`` operations (:class:`AlternativeData`): ``bank_branches``,
+        ``company_esg``, ``company_presentation``, ``congressional_trading``, ``covid19_us_cases``,
+        ``earnings_call_live``, ``earnings_quality_score``, ``fda_advisory_committee_calendar``,
+        ``historical_esg``, ``investment_theme``, ``list_transcripts``, ``lobbying``,
+        ``social_sentiment``, ``supply_chain``, ``transcript``, ``usa_spending``, ``uspto_patents``,
+        ``visa_applications``.
+        """
         from .alternative_data import AlternativeData
 
         return AlternativeData(cast("AriesClient", self))
 
     @functools.cached_property
     def analytics(self) -> Analytics:
-        """The ``analytics`` operations (:class:`Analytics`)."""
+        """The ``analytics`` operations (:class:`Analytics`): ``analyst_insights``,
+        ``etfs_top_volume``, ``market_breadth``, ``net_inflow``, ``ratings``, ``sector_tickers``,
+        ``sector_wise_change``, ``stock_screener``, ``stocks_top_gainers``, ``stocks_top_volume``,
+        ``top_gainers``, ``top_losers``, ``top_most_active``.
+        """
         from .analytics import Analytics
 
         return Analytics(cast("AriesClient", self))
 
     @functools.cached_property
     def calendars(self) -> Calendars:
-        """The ``calendars`` operations (:class:`Calendars`)."""
+        """The ``calendars`` operations (:class:`Calendars`): ``conference_calls``, ``earnings``,
+        ``economic_history``, ``economics``, ``mergers_and_acquisitions``.
+        """
         from .calendars import Calendars
 
         return Calendars(cast("AriesClient", self))
 
     @functools.cached_property
     def chart(self) -> Chart:
-        """The ``chart`` operations (:class:`Chart`)."""
+        """The ``chart`` operations (:class:`Chart`): ``config``, ``search_symbols``,
+        ``server_time``, ``symbol_info``, ``tick_history``.
+        """
         from .chart import Chart
 
         return Chart(cast("AriesClient", self))
 
     @functools.cached_property
     def company(self) -> Company:
-        """The ``company`` operations (:class:`Company`)."""
+        """The ``company`` operations (:class:`Company`): ``executives``, ``metrics``, ``peers``,
+        ``profile``.
+        """
         from .company import Company
 
         return Company(cast("AriesClient", self))
 
     @functools.cached_property
     def corporate_actions(self) -> CorporateActions:
-        """The ``corporate_actions`` operations (:class:`CorporateActions`)."""
+        """The ``corporate_actions`` operations (:class:`CorporateActions`): ``dividends``,
+        ``ipo_calendar``, ``spinoffs``, ``stock_splits``, ``tender_offers``.
+        """
         from .corporate_actions import CorporateActions
 
         return CorporateActions(cast("AriesClient", self))
 
     @functools.cached_property
     def economy(self) -> Economy:
-        """The ``economy`` operations (:class:`Economy`)."""
+        """The ``economy`` operations (:class:`Economy`): ``inflation``, ``inflation_expectations``,
+        ``treasury_yields``.
+        """
         from .economy import Economy
 
         return Economy(cast("AriesClient", self))
 
     @functools.cached_property
     def estimates(self) -> Estimates:
-        """The ``estimates`` operations (:class:`Estimates`)."""
+        """The ``estimates`` operations (:class:`Estimates`): ``earnings_surprises``,
+        ``ebit_estimates``, ``ebitda_estimates``, ``eps_estimates``, ``price_target``,
+        ``revenue_estimates``, ``upgrades_downgrades``.
+        """
         from .estimates import Estimates
 
         return Estimates(cast("AriesClient", self))
 
     @functools.cached_property
     def etf(self) -> Etf:
-        """The ``etf`` operations (:class:`Etf`)."""
+        """The ``etf`` operations (:class:`Etf`): ``country_allocation``, ``holdings``, ``profile``,
+        ``sector_allocation``.
+        """
         from .etf import Etf
 
         return Etf(cast("AriesClient", self))
 
     @functools.cached_property
     def filings(self) -> Filings:
-        """The ``filings`` operations (:class:`Filings`)."""
+        """The ``filings`` operations (:class:`Filings`): ``sec``, ``similarity_index``."""
         from .filings import Filings
 
         return Filings(cast("AriesClient", self))
 
     @functools.cached_property
     def financials(self) -> Financials:
-        """The ``financials`` operations (:class:`Financials`)."""
+        """The ``financials`` operations (:class:`Financials`): ``cash_flow_statements``,
+        ``income_statements``, ``ratios``, ``reported``, ``revenue_breakdown``, ``short_interest``,
+        ``short_volume``, ``statements``.
+        """
         from .financials import Financials
 
         return Financials(cast("AriesClient", self))
 
     @functools.cached_property
     def indices(self) -> Indices:
-        """The ``indices`` operations (:class:`Indices`)."""
+        """The ``indices`` operations (:class:`Indices`): ``bar``, ``bars``, ``by_group``,
+        ``chart_bars``, ``groups``, ``list``, ``realtime_values``, ``search``.
+        """
         from .indices import Indices
 
         return Indices(cast("AriesClient", self))
 
     @functools.cached_property
     def logos(self) -> Logos:
-        """The ``logos`` operations (:class:`Logos`)."""
+        """The ``logos`` operations (:class:`Logos`): ``search``, ``sync``."""
         from .logos import Logos
 
         return Logos(cast("AriesClient", self))
 
     @functools.cached_property
     def news(self) -> News:
-        """The ``news`` operations (:class:`News`)."""
+        """The ``news`` operations (:class:`News`): ``get``, ``list``, ``sentiment``."""
         from .news import News
 
         return News(cast("AriesClient", self))
 
     @functools.cached_property
     def options(self) -> Options:
-        """The ``options`` operations (:class:`Options`)."""
+        """The ``options`` operations (:class:`Options`): ``activity``, ``chain_snapshot``,
+        ``contract_snapshot``, ``last_trade``, ``open_close``, ``previous_day``, ``quotes``,
+        ``trades``, ``unusual_activity``.
+        """
         from .options import Options
 
         return Options(cast("AriesClient", self))
 
     @functools.cached_property
     def ownership(self) -> Ownership:
-        """The ``ownership`` operations (:class:`Ownership`)."""
+        """The ``ownership`` operations (:class:`Ownership`): ``fund_ownership``,
+        ``insider_transactions``, ``institutional_ownership``, ``institutional_portfolio``,
+        ``ownership_data``.
+        """
         from .ownership import Ownership
 
         return Ownership(cast("AriesClient", self))
@@ -187,28 +229,35 @@ class Groups:
 
     @functools.cached_property
     def signals(self) -> Signals:
-        """The ``signals`` operations (:class:`Signals`)."""
+        """The ``signals`` operations (:class:`Signals`): ``bull_bear_analysis``."""
         from .signals import Signals
 
         return Signals(cast("AriesClient", self))
 
     @functools.cached_property
     def stocks(self) -> Stocks:
-        """The ``stocks`` operations (:class:`Stocks`)."""
+        """The ``stocks`` operations (:class:`Stocks`): ``aggregates``, ``daily_market_summary``,
+        ``last_quote``, ``last_trade``, ``open_close``, ``previous_day``, ``quotes``, ``snapshots``,
+        ``trades``, ``unified_snapshot``.
+        """
         from .stocks import Stocks
 
         return Stocks(cast("AriesClient", self))
 
     @functools.cached_property
     def technical_analysis(self) -> TechnicalAnalysis:
-        """The ``technical_analysis`` operations (:class:`TechnicalAnalysis`)."""
+        """The ``technical_analysis`` operations (:class:`TechnicalAnalysis`):
+        ``aggregate_indicators``, ``indicator``, ``patterns``, ``support_resistance``.
+        """
         from .technical_analysis import TechnicalAnalysis
 
         return TechnicalAnalysis(cast("AriesClient", self))
 
     @functools.cached_property
     def watchlists(self) -> Watchlists:
-        """The ``watchlists`` operations (:class:`Watchlists`)."""
+        """The ``watchlists`` operations (:class:`Watchlists`): ``create``, ``delete``, ``get``,
+        ``list``, ``replace_all``, ``update``.
+        """
         from .watchlists import Watchlists
 
         return Watchlists(cast("AriesClient", self))
