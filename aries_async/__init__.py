@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         ValidationError,
     )
     from aries_async.frames import to_frame
+    from aries_async.http.pagination import Paged
     from aries_async.models.orders import (
         CancelRequest,
         OrderLeg,
@@ -71,6 +72,7 @@ __all__ = [
     "OrderStateUnknownError",
     "OrderStatus",
     "OrderType",
+    "Paged",
     "PermissionDeniedError",
     "RateLimit",
     "ReauthenticationRequired",
@@ -116,6 +118,7 @@ _LAZY: dict[str, str] = {
     "OrderType": _ORDERS,
     "PermissionDeniedError": _ERRORS,
     "RateLimit": "aries_async.config",
+    "Paged": "aries_async.http.pagination",
     "ReauthenticationRequired": _ERRORS,
     "RedisTokenStore": "aries_async.auth.redisstore",
     "ReplaceRequest": _ORDERS,

@@ -34,6 +34,7 @@ from aries_async.http.transport import Clock, Query, Sleep, Transport
 # The resources are small (their models load on first use, off the event loop): imported here,
 # so that a first ``client.orders`` imports nothing on the loop.
 from aries_async.resources.accounts import Accounts
+from aries_async.resources.generated import Groups
 from aries_async.resources.market import Market
 from aries_async.resources.orders import Orders
 from aries_async.resources.users import Users
@@ -56,8 +57,12 @@ _TIMEOUT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 )
 
 
-class AriesClient:
+class AriesClient(Groups):
     """The Aries API, awaitable and typed.
+
+    Every operation of the API is a method of a group: ``client.accounts``, ``client.orders``,
+    ``client.market`` (hand-written), ``client.analytics``, ``client.stocks``,
+    ``client.predictions.markets``... (generated from :mod:`aries_async.apispec`).
 
     It never creates or runs an event loop: use it inside ``asyncio.run``, a running bot or a
     notebook cell with top-level ``await``. All calls of one client share one connection pool.

@@ -1,5 +1,18 @@
-"""Paging that always ends: every continuation a server hands out (an int64 cursor, a
-``nextUrl``, an opaque token) may be followed once per iteration.
+"""The one pager: every item of a paginated operation, page after page, in any of the API's
+four styles (conventions.md section 11), and paging that always ends.
+
+* ``cursor``: an int64 ``cursor``, 0 first; the page's ``nextCursor`` is the next one, 0 ends;
+* ``next_url``: the page's ``nextUrl`` is fetched as it is (on the API's origin only); absent
+  or empty ends;
+* ``page``: ``page`` numbers from the one asked for (1 when none), next ``page + 1``; an empty
+  page, or one shorter than the page size asked for, ends;
+* ``next_page``: the page's ``nextPage`` token goes back as ``nextPage``; absent or empty ends.
+
+An empty page ends every style. :func:`paginate` runs the loop, :func:`following` says what comes
+after a page. Every continuation a server hands out may be followed once per iteration.
+
+A paginated method returns a :class:`Paged`: ``await`` it for one page, or iterate it with
+``async for`` for every item of every page.
 
 A server that hands one out again (a bug, a proxy replaying a cached page, a hostile server)
 would otherwise keep an ``async for`` loop running forever, yielding the same items again;
@@ -9,14 +22,61 @@ of the SDK keeps one.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable, Sequence
-from typing import TypeVar
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Hashable,
+    Sequence,
+)
+from typing import Any, Generic, TypeVar
 
 from aries_async.errors import PaginationError
 
-__all__ = ["PageTrail", "cursor_pages"]
+__all__ = ["STYLES", "PageTrail", "Paged", "following", "paginate"]
+
+STYLES = ("cursor", "next_url", "page", "next_page")
+"""The pagination styles of the API, as the description (``aries_async.apispec``) names them."""
 
 T = TypeVar("T")
+P = TypeVar("P")
+I = TypeVar("I")  # noqa: E741 - the item type, beside P, the page type
+
+
+class Paged(Generic[P, I]):
+    """What a paginated method returns: ``await`` it for one page (the page model, with its
+    continuation), or iterate it with ``async for`` for every item of every page, fetched as
+    the loop goes on.
+
+    Example:
+        >>> async def show(client: AriesClient) -> None:
+        ...     page = await client.stocks.trades("AAPL", limit=100)  # one page
+        ...     async for trade in client.stocks.trades("AAPL", limit=100):  # every trade
+        ...         print(trade.price)
+
+    The arguments were checked when the method was called; each ``await`` and each loop sends
+    its own requests.
+    """
+
+    __slots__ = ("_items", "_page")
+
+    def __init__(
+        self, page: Callable[[], Awaitable[P]], items: Callable[[], AsyncIterator[I]]
+    ) -> None:
+        self._page = page
+        self._items = items
+
+    def __await__(self) -> Generator[Any, None, P]:
+        return _await(self._page()).__await__()
+
+    def __aiter__(self) -> AsyncIterator[I]:
+        return self._items()
+
+
+async def _await(page: Awaitable[P]) -> P:
+    return await page
 
 
 class PageTrail:
@@ -47,24 +107,50 @@ class PageTrail:
         self._seen.add(continuation)
 
 
-async def cursor_pages(
-    fetch: Callable[[int], Awaitable[tuple[Sequence[T], int]]], what: str
-) -> AsyncGenerator[T, None]:
-    """Every item of int64-cursor pages (conventions.md section 11, style 1).
+def following(
+    style: str, *, sent: Any, count: int, current: Hashable | None, size: int | None
+) -> Hashable | None:
+    """The continuation after a page of ``count`` items, or None when the paging is over.
 
-    ``fetch(cursor)`` returns one page's items and its ``nextCursor``; the first page is
-    cursor 0. Iteration ends at ``nextCursor`` 0 or an empty page.
+    Args:
+        style: one of :data:`STYLES`.
+        sent: what the page says comes next (``nextCursor``, ``nextUrl``, ``nextPage``);
+            unused by the ``page`` style.
+        count: the page's number of items.
+        current: the continuation that fetched this page (None for the first).
+        size: the page size asked for, when one was (``page`` style: a shorter page ends).
+    """
+    if not count:
+        return None
+    if style == "page":
+        if size is not None and count < size:
+            return None
+        return (current if isinstance(current, int) else 1) + 1
+    if style == "cursor":
+        return sent if isinstance(sent, int) and not isinstance(sent, bool) and sent else None
+    if style in ("next_url", "next_page"):
+        return sent if isinstance(sent, str) and sent.strip() else None
+    raise ValueError(f"unknown pagination style {style!r}")
+
+
+async def paginate(
+    fetch: Callable[[Hashable | None], Awaitable[tuple[Sequence[T], Hashable | None]]],
+    what: str,
+    start: Hashable | None = None,
+) -> AsyncGenerator[T, None]:
+    """Every item of every page: ``fetch(continuation)`` returns a page's items and the
+    continuation after it (:func:`following`), None when there is none; ``start`` fetches
+    the first page.
 
     Raises:
-        PaginationError: a ``nextCursor`` came back twice.
+        PaginationError: a continuation came back twice.
     """
     trail = PageTrail(what)
-    cursor = 0
+    continuation = start
     while True:
-        items, following = await fetch(cursor)
+        items, continuation = await fetch(continuation)
         for item in items:
             yield item
-        if not following or not items:
+        if continuation is None or not items:
             return
-        trail.follow(following)
-        cursor = following
+        trail.follow(continuation)

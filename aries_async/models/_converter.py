@@ -9,6 +9,10 @@ Rules, applied to every attrs model without per-class code:
 * ``Decimal`` from decimal strings or JSON numbers (``""`` is absent), out as plain strings;
 * ``datetime`` from RFC 3339 or epochs, always aware UTC; out as RFC 3339 with ``Z``;
 * ``date`` as ``YYYY-MM-DD``; open enums keep unknown values;
+* a model that sets ``__wire_extra__ = "name"`` (an object with ``additionalProperties``) keeps
+  the wire keys it does not name in that ``dict`` field, numbers as ``Decimal``;
+* a union of models that each set ``__wire_tag__ = (field, value)`` (the generated models of a
+  ``oneOf``) is read as the member whose tag the data carries;
 * on the way out, attributes that are ``None`` are omitted, as the server and the SDK do.
 
 Each model's structure function is made by cattrs on first use, with the conversion of every
@@ -29,6 +33,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
+from aries_async.models._values import number_decimal
 from aries_async.models.common import (
     OpenEnum,
     datetime_to_epoch,
@@ -173,6 +178,40 @@ def _field_hook(conv: cattrs.Converter, a: attrs.Attribute[Any]) -> _Hook | None
     return structure_other
 
 
+def _loose(value: Any) -> Any:
+    """A value of an open object's unnamed keys: a number as ``Decimal``, the rest as is."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number_decimal(value)
+    return value
+
+
+def _is_tagged_union(tp: Any) -> bool:
+    """A union of models that all carry a ``__wire_tag__``."""
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return False
+    members = [arg for arg in typing.get_args(tp) if arg is not type(None)]
+    return bool(members) and all(hasattr(arg, "__wire_tag__") for arg in members)
+
+
+def _tagged_union_factory(conv: cattrs.Converter) -> Callable[[Any], _Hook]:
+    def factory(tp: Any) -> _Hook:
+        members = {arg.__wire_tag__: arg for arg in typing.get_args(tp) if arg is not type(None)}
+
+        def structure_tagged(value: Any, _type: Any) -> Any:
+            if value is None and type(None) in typing.get_args(tp):
+                return None
+            if isinstance(value, Mapping):
+                for (field, tag), cls in members.items():
+                    if value.get(field) == tag:
+                        return conv.structure(value, cls)
+            tags = ", ".join(sorted(f"{field}={tag!r}" for field, tag in members))
+            raise ValueError(f"expected an object with one of {tags}, got {value!r:.80}")
+
+        return structure_tagged
+
+    return factory
+
+
 def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Converter:
     conv.register_structure_hook(Decimal, lambda value, _type: parse_decimal(value))
     conv.register_unstructure_hook(Decimal, decimal_to_wire)
@@ -248,12 +287,26 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
                 detailed.append(_detailed_structure_fn(cls))
             return detailed[0](value, type_)
 
-        return structure_model
+        extra = getattr(cls, "__wire_extra__", None)
+        if extra is None:
+            return structure_model
+        known = frozenset(field_wire_name(a, case) for a in fields if a.name != extra)
+
+        def structure_open_model(value: Any, type_: Any) -> Any:
+            if not isinstance(value, Mapping):
+                return structure_model(value, type_)
+            model = structure_model({k: v for k, v in value.items() if k in known}, type_)
+            rest = {k: _loose(v) for k, v in value.items() if k not in known}
+            return attrs.evolve(model, **{extra: rest})
+
+        return structure_open_model
 
     def _unstructure_factory(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
         attrs.resolve_types(cls)
         case = _wire_case(cls)
         fields = attrs.fields(cls)
+        extra = getattr(cls, "__wire_extra__", None)
+        fields = tuple(a for a in fields if a.name != extra)
         names = [(a.name, field_wire_name(a, case)) for a in fields]
         # Hooks are looked up on first use, so models that contain themselves do not recurse here.
         handlers: list[Callable[[Any], Any]] = []
@@ -274,10 +327,13 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
                 value = getattr(obj, name)
                 if value is not None:
                     out[wire_name] = handler(value)
+            if extra is not None:
+                out.update(conv.unstructure(getattr(obj, extra)))
             return out
 
         return unstructure_model
 
+    conv.register_structure_hook_factory(_is_tagged_union, _tagged_union_factory(conv))
     conv.register_structure_hook_factory(attrs.has, _structure_factory)
     conv.register_unstructure_hook_factory(attrs.has, _unstructure_factory)
     return conv

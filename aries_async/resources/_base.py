@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import types
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -79,14 +78,39 @@ class Resource:
     ) -> T:
         """``GET path`` structured as ``cls``: decoding and structuring both run off the
         event loop when the body is large, or when ``cls`` is built for the first time."""
+        return await self._request_as(
+            "GET", path, cls, what, params=params, operation=operation
+        )
+
+    async def _request_as(
+        self,
+        method: str,
+        path: str,
+        cls: type[T],
+        what: str,
+        *,
+        parse: Callable[[Any, type[T], str], T] | None = None,
+        **kwargs: Any,
+    ) -> T:
+        """``client.request(method, path, **kwargs)`` structured as ``cls`` (by ``parse``,
+        :meth:`_parse` by default), as :meth:`_get_as` does it."""
+        request = self._client.request
         if cls not in BUILT_TYPES:
-            data = await self._get(path, params, operation=operation)
-            return await self._structure(data, cls, what)
-        parse = functools.partial(self._parse, cls=cls, what=what)
-        parsed: T = await self._get(path, params, parse=parse, operation=operation)
+            data = await request(method, path, **kwargs)
+            return await self._structure(data, cls, what, parse)
+        chosen = parse or self._parse
+        parsed: T = await request(
+            method, path, parse=lambda data: chosen(data, cls, what), **kwargs
+        )
         return parsed
 
-    async def _structure(self, data: Any, cls: type[T], what: str) -> T:
+    async def _structure(
+        self,
+        data: Any,
+        cls: type[T],
+        what: str,
+        parse: Callable[[Any, type[T], str], T] | None = None,
+    ) -> T:
         """``data`` as ``cls``. The first time a type is built in this process, cattrs writes
         and compiles its code (milliseconds, more for nested models): that runs in a worker
         thread, so the event loop goes on meanwhile.
@@ -94,9 +118,10 @@ class Resource:
         Raises:
             ResponseFormatError: the data does not fit ``cls``.
         """
+        parse = parse or self._parse
         if cls in BUILT_TYPES:
-            return self._parse(data, cls, what)
-        built = await asyncio.to_thread(self._parse, data, cls, what)
+            return parse(data, cls, what)
+        built = await asyncio.to_thread(parse, data, cls, what)
         BUILT_TYPES.add(cls)
         return built
 

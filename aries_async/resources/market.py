@@ -23,7 +23,8 @@ from aries_async.models.market import (
     parse_quote_batch,
     parse_quotes_response,
 )
-from aries_async.resources._base import Resource, path_segment
+from aries_async.resources._base import path_segment
+from aries_async.resources.generated.market import MarketOperations
 
 if TYPE_CHECKING:
     from aries_async.http.transport import Query
@@ -138,8 +139,8 @@ def _refuses_batch(data: Any) -> bool:
     return type(data) is dict and data.get("s") == "error" and not data.get("d")
 
 
-class Market(Resource):
-    """Market-data calls."""
+class Market(MarketOperations):
+    """Market-data calls (the generated ones come from :class:`MarketOperations`)."""
 
     async def search(self, query: str, *, limit: int = 20) -> list[SymbolMatch]:
         """``GET /v1/marketdata/search``: stocks and indices by ticker prefix or name

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Hashable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,7 +27,7 @@ from aries_async.errors import (
     ServerError,
     ValidationError,
 )
-from aries_async.http.pagination import cursor_pages
+from aries_async.http.pagination import following, paginate
 from aries_async.resources._base import Resource, path_segment
 
 if TYPE_CHECKING:
@@ -107,15 +107,19 @@ class Orders(Resource):
     ) -> AsyncGenerator[Order, None]:
         require_count(limit, "page_size", _MAX_LIMIT)
 
-        async def fetch(cursor: int) -> tuple[list[Order], int]:
+        async def fetch(cursor: Hashable | None) -> tuple[list[Order], Hashable | None]:
             query = dict(params, limit=str(limit))
             if cursor:
                 query["cursor"] = str(cursor)
             models = await load(_MODELS)
             page = await self._get_as(path, models.OrderPage, "orders", query, operation=operation)
-            return page.orders, page.next_cursor
+            count = len(page.orders)
+            after = following(
+                "cursor", sent=page.next_cursor, count=count, current=cursor, size=None
+            )
+            return page.orders, after
 
-        return cursor_pages(fetch, "orders")
+        return paginate(fetch, "orders")
 
     async def active(self, account_id: str, *, page_size: int = 200) -> list[Order]:
         """``GET /v2/accounts/{id}/orders``: open orders plus today's activity, every page."""

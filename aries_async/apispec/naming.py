@@ -1,0 +1,124 @@
+"""How the description's wire names become Python names, shared by the generator
+(``tools/generate_api.py``) and the client's runtime (:mod:`aries_async.resources._operation`).
+
+* a wire field becomes snake_case (``isETF`` -> ``is_etf``, ``add_symbols`` stays); a Python
+  keyword gets a trailing ``_`` (``from`` -> ``from_``); leading digits move behind the first
+  word (``52WeekHigh`` -> ``week52_high``); digits keep the small letters after
+  them (``avg_return_1m``), since a name cannot start with one;
+* :data:`FIELD_NAMES` names the fields the rule would make collide (``T`` and ``t``);
+* :data:`DECIMAL_STRINGS` lists the string-typed fields that carry exact numbers: those are
+  ``Decimal`` in Python (see its docstring for why);
+* a group ``predictions.orders`` lives in module ``predictions_orders``, class
+  ``PredictionsOrders``.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from typing import Any
+
+__all__ = [
+    "BODY_PARAMS",
+    "DECIMAL_STRINGS",
+    "FIELD_NAMES",
+    "TIME_TEXT",
+    "field_name",
+    "group_class",
+    "group_module",
+    "is_decimal_string",
+    "ref_name",
+    "variants",
+]
+
+FIELD_NAMES: dict[tuple[str, str], str] = {
+    # ``T`` (the ticker) and ``t`` (the time) are both ``t`` in snake_case; the official
+    # package calls the first ``ticker_symbol``.
+    ("StockOhlcBar", "T"): "ticker_symbol",
+}
+"""(schema or operation id, wire name) -> Python name, where the rule above is not enough."""
+
+DECIMAL_STRINGS: dict[str, frozenset[str]] = {
+    # The prediction venue sends prices and quantities as decimal strings "so no client parses
+    # them through a float" (the official package's own words; it types some as Decimal): a
+    # str would leave the user to convert, a float would round.
+    "PredMdContract": frozenset({"tickSize", "minTradeQty", "strikeValue"}),
+    "PredMdContractHit": frozenset({"tickSize", "strikeValue"}),
+    "PredMdTick": frozenset({"yesPrice", "noPrice"}),
+    "PredOrdersOrder": frozenset(
+        {
+            "avgPx",
+            "cumQty",
+            "leavesQty",
+            "price",
+            "quantity",
+            "stopPx",
+            "workingPrice",
+            "workingQuantity",
+        }
+    ),
+    "PredOrdersOrderReport": frozenset({"avgPx", "cumQty", "lastPx", "lastQty", "leavesQty"}),
+    # The order's body: the same venue reads them back as exact decimal strings.
+    "placePredictionOrder": frozenset({"quantity", "price", "stopPx"}),
+}
+"""Schema name (or operation id, for an inline body) -> the wire names of its string fields
+that hold exact numbers. The description types them ``string`` as the wire does; money and
+quantities are ``Decimal`` in this package, so these are read from and written as decimal
+strings. Numbers sent as strings elsewhere (options activity's ``price``, tender offers'
+amounts) are free text in the notes and stay ``str``."""
+
+BODY_PARAMS: dict[str, str] = {"replaceConfigWatchlists": "watchlists"}
+"""Operation id -> the parameter that holds its body when the body is a JSON array (the
+method's only body parameter; ``body`` when not listed). An object body's fields are
+parameters of their own."""
+
+TIME_TEXT = frozenset({"getChartTime"})
+"""Operations whose ``text/plain`` answer is a time: read as an aware UTC ``datetime``
+(other text answers are returned as ``str``)."""
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+[a-z]*")
+
+
+def field_name(wire: str, owner: str = "") -> str:
+    """The Python name of wire field ``wire`` of schema (or operation) ``owner``."""
+    explicit = FIELD_NAMES.get((owner, wire))
+    if explicit:
+        return explicit
+    words = [w.lower() for w in _WORD.findall(wire)]
+    if not words:
+        raise ValueError(f"no Python name for wire field {wire!r}")
+    if words[0][0].isdigit() and len(words) > 1:
+        words = [words[1] + words[0], *words[2:]]
+    name = "_".join(words)
+    return f"{name}_" if keyword.iskeyword(name) or name in ("self", "cls") else name
+
+
+def is_decimal_string(owner: str, wire: str) -> bool:
+    """Whether string field ``wire`` of ``owner`` carries an exact number (a ``Decimal``)."""
+    return wire in DECIMAL_STRINGS.get(owner, frozenset())
+
+
+def group_module(group: str) -> str:
+    """``predictions.orders`` -> ``predictions_orders``."""
+    return group.replace(".", "_")
+
+
+def group_class(group: str) -> str:
+    """``corporate_actions`` -> ``CorporateActions``; ``predictions.orders`` ->
+    ``PredictionsOrders``."""
+    return "".join(part.capitalize() for part in re.split(r"[._]", group))
+
+
+def ref_name(schema: dict[str, Any]) -> str | None:
+    """The schema name a ``{"$ref": "#/$defs/NAME"}`` points at, else None."""
+    ref = schema.get("$ref")
+    return str(ref).rsplit("/", 1)[1] if ref else None
+
+
+def variants(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The alternatives of an ``anyOf``/``oneOf`` schema (the schema itself when it has none)."""
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            found: list[dict[str, Any]] = schema[key]
+            return found
+    return [schema]

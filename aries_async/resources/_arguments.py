@@ -1,0 +1,125 @@
+"""The arguments of the generated methods, checked against the description's JSON Schemas and
+rendered as the wire wants them; anything else is a :class:`ValidationError` naming the
+parameter (and the method), raised before anything is sent."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from aries_async.apispec.naming import is_decimal_string, ref_name, variants
+from aries_async.errors import ValidationError
+from aries_async.models._values import number_decimal
+from aries_async.models.common import datetime_to_wire, decimal_to_wire
+
+__all__ = ["body_value", "invalid", "query_value"]
+
+
+def invalid(method: str, name: str, why: str) -> ValidationError:
+    """``ValidationError("analytics.ratings(): page_size must be integer, got 'x'")``."""
+    return ValidationError(f"{method}(): {name} {why}", field=name)
+
+
+def _number(method: str, name: str, value: Any, text: bool = False) -> Decimal:
+    """``value`` as a finite Decimal (from a Decimal, an int, a float; a decimal string too
+    when ``text``)."""
+    if isinstance(value, Decimal):
+        number: Decimal | None = value if value.is_finite() else None
+    elif isinstance(value, bool) or (isinstance(value, str) and not text):
+        number = None
+    else:
+        number = number_decimal(value)
+    if number is None:
+        raise invalid(method, name, f"must be a decimal number, got {value!r}")
+    return number
+
+
+def _scalar(method: str, name: str, value: Any, schema: Mapping[str, Any]) -> str:
+    kind = schema.get("type")
+    allowed = schema.get("enum")
+    if allowed is not None:
+        if not isinstance(value, str) or str(value) not in allowed:
+            choices = ", ".join(repr(v) for v in allowed)
+            raise invalid(method, name, f"must be one of {choices}, got {value!r}")
+        return str(value)
+    if schema.get("format") == "date":
+        if not isinstance(value, date) or isinstance(value, datetime):
+            raise invalid(method, name, f"must be a datetime.date, got {value!r}")
+        return value.isoformat()
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise invalid(method, name, f"must be True or False, got {value!r}")
+        return "true" if value else "false"
+    if kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise invalid(method, name, f"must be a whole number, got {value!r}")
+        return str(value)
+    if kind == "number":
+        return decimal_to_wire(_number(method, name, value))
+    if isinstance(value, str):
+        if not value.strip():
+            raise invalid(method, name, "must not be empty")
+        return value
+    if isinstance(value, datetime):
+        return datetime_to_wire(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return decimal_to_wire(Decimal(value))
+    raise invalid(method, name, f"must be a string, got {value!r}")
+
+
+def query_value(method: str, name: str, value: Any, schema: Mapping[str, Any]) -> str:
+    """A query or path value as text; a list (for a parameter of comma-separated values) is
+    joined with commas."""
+    if (
+        schema.get("type") == "string"
+        and "format" not in schema
+        and "enum" not in schema
+        and not isinstance(value, (str, bytes, Mapping))
+        and isinstance(value, Sequence)
+    ):
+        if not value:
+            raise invalid(method, name, "must not be empty")
+        return ",".join(_scalar(method, name, item, schema) for item in value)
+    return _scalar(method, name, value, schema)
+
+
+def body_value(
+    method: str, name: str, value: Any, schema: dict[str, Any], owner: str, wire: str = ""
+) -> Any:
+    """A body value as JSON, checked against its schema: an attrs model through the
+    converter, a mapping as given (wire names), a list item by item."""
+    kinds = [alt for alt in variants(schema) if alt.get("type") != "null"]
+    kind = kinds[0] if kinds else {}
+    if attrs.has(type(value)) or isinstance(value, Mapping):
+        if not (ref_name(kind) or kind.get("type") == "object"):
+            raise invalid(method, name, f"must be {kind.get('type', 'a value')}, got a mapping")
+        from aries_async.models._converter import unstructure
+
+        return unstructure(value)
+    if kind.get("type") == "array":
+        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+            raise invalid(method, name, f"must be a list, got {value!r}")
+        return [body_value(method, name, item, kind.get("items", {}), owner) for item in value]
+    if ref_name(kind):
+        raise invalid(method, name, f"must be a {ref_name(kind)} or a mapping, got {value!r}")
+    if kind.get("type") == "string" and is_decimal_string(owner, wire):
+        return decimal_to_wire(_number(method, name, value, text=True))
+    if kind.get("format") == "date-time":
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            raise invalid(method, name, f"must be a timezone-aware datetime, got {value!r}")
+        return datetime_to_wire(value)
+    if kind.get("type") == "number":
+        return float(_number(method, name, value))
+    expected: dict[str, type | tuple[type, ...]] = {"string": str, "integer": int, "boolean": bool}
+    wanted = expected.get(str(kind.get("type")))
+    if wanted is not None and (
+        not isinstance(value, wanted) or (isinstance(value, bool) and kind["type"] != "boolean")
+    ):
+        raise invalid(method, name, f"must be {kind['type']}, got {value!r}")
+    return value

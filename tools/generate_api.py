@@ -1,0 +1,459 @@
+"""Write the typed models and methods of every operation from ``aries_async/apispec``.
+
+    python tools/generate_api.py          # rewrite the generated modules
+    python tools/generate_api.py --check  # exit 1 when the committed ones are stale
+
+Output (committed; a test fails when it is stale):
+
+* ``aries_async/models/generated/<group>.py``: an attrs model for every schema that an operation
+  without a hand-written method answers with or takes in its body (schemas used by several
+  groups in ``_shared.py``); ``__init__.py`` exports them all;
+* ``aries_async/resources/generated/<group>.py``: a class per group with one typed async method
+  per operation (a paginated one returns :class:`~aries_async.http.pagination.Paged`: awaited,
+  one page; iterated with ``async for``, every item); each method's
+  body is one call into :mod:`aries_async.resources._operation`, which does the work;
+* ``aries_async/resources/generated/__init__.py``: the client's group properties.
+
+Operations with ``covered_by`` keep their hand-written methods and get nothing here.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+import sys
+import textwrap
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from aries_async.apispec import operations, schemas  # noqa: E402
+from aries_async.apispec.naming import (  # noqa: E402
+    BODY_PARAMS,
+    TIME_TEXT,
+    field_name,
+    group_class,
+    group_module,
+    ref_name,
+    variants,
+)
+from tools.apigen_models import (  # noqa: E402
+    HEADER,
+    STDLIB,
+    Types,
+    all_lines,
+    answers_of,
+    docline,
+    import_lines,
+    model_module,
+    models_index,
+    module_text,
+    owners_of,
+    wrap,
+)
+
+MODELS = "aries_async/models/generated"
+RESOURCES = "aries_async/resources/generated"
+
+HAND_WRITTEN = {"market": "aries_async.resources.market"}
+"""Groups whose resource class is hand-written: it inherits the generated methods."""
+
+
+LIST_PARAMS = ("AnyOf", "AllOf", "List")
+LIST_WIRES = frozenset(
+    {
+        "symbols",
+        "tickers",
+        "identifiers",
+        "ciks",
+        "dates",
+        "fields",
+        "topics",
+        "searchKeys",
+        "adjustmentTypes",
+        "distributionTypes",
+        "settlementDates",
+    }
+)
+"""String parameters that carry comma-separated lists: they also take a sequence."""
+
+
+_PAGING = {
+    "page": "page numbers: ``page`` counts up",
+    "next_url": "each page's ``nextUrl`` is followed",
+    "next_page": "each page's ``nextPage`` token is sent back",
+    "cursor": "each page's ``nextCursor`` is sent back",
+}
+
+
+def _arg(text: str) -> list[str]:
+    """An ``Args:`` entry, its continuation lines indented under it."""
+    lines = textwrap.wrap(text, 100, initial_indent=" " * 12, subsequent_indent=" " * 16)
+    return lines
+
+
+# -- operations -> methods ------------------------------------------------------------------
+
+
+def _param_type(param: dict[str, Any]) -> str:
+    schema = param["schema"]
+    kind = schema.get("type")
+    if "enum" in schema:
+        return "Literal[" + ", ".join(json.dumps(v) for v in schema["enum"]) + "]"
+    if kind == "string":
+        if schema.get("format") == "date":
+            return "date"
+        if param["wire"] in LIST_WIRES or param["wire"].endswith(LIST_PARAMS):
+            return "str | Sequence[str]"
+        return "str"
+    return {"integer": "int", "number": "Decimal | float", "boolean": "bool"}[kind]
+
+
+def _body_params(op: dict[str, Any], types: Types) -> list[tuple[str, str, bool, str]]:
+    """(python name, annotation, required, wire description) of the body's parameters."""
+    body = op["body"]
+    if not body:
+        return []
+    schema = body["schema"]
+    if schema.get("type") == "array":
+        item = ref_name(schema["items"])
+        types.used.add(str(item))
+        name = BODY_PARAMS.get(op["id"], "body")
+        return [(name, f"Sequence[{item} | Mapping[str, Any]]", True, "the JSON array body")]
+    found: dict[str, tuple[str, str, bool, str]] = {}
+    alternatives = [schema] if "properties" in schema else variants(schema)
+    for alt in alternatives:
+        owner = ref_name(alt) or op["id"]
+        target = types.defs[owner] if ref_name(alt) else alt
+        required = set(target.get("required", [])) if len(alternatives) == 1 else set()
+        for wire_name, prop in target["properties"].items():
+            py = field_name(wire_name, owner)
+            annotation, _ = types.annotation(prop, owner, wire_name)
+            annotation = annotation.replace("list[", "Sequence[")
+            for model in types.used:
+                annotation = annotation.replace(f"[{model}]", f"[{model} | Mapping[str, Any]]")
+            if annotation == "Decimal":
+                annotation = "Decimal | int | str"
+            found.setdefault(py, (py, annotation, wire_name in required, f"body ``{wire_name}``"))
+    return list(found.values())
+
+
+def _result(op: dict[str, Any], types: Types) -> tuple[str, str]:
+    """(return annotation, what the docstring says is returned)."""
+    if op["response"]["content_type"].startswith("text/"):
+        kind = "datetime" if op["id"] in TIME_TEXT else "str"
+        types.names.add(kind)
+        return kind, f"the server's answer (``text/plain``) as an aware UTC ``{kind}``"
+    alts, _ = types._flat(op["response"]["schema"])
+    alt = alts[0]
+    if alt.get("type") == "array":
+        item = ref_name(alt["items"])
+        types.used.add(str(item))
+        return f"builtins.list[{item}]", f"a list of :class:`{item}` (``[]`` for ``null``)"
+    name = str(ref_name(alt))
+    types.used.add(name)
+    return name, f":class:`{name}`"
+
+
+def _items(op: dict[str, Any], types: Types) -> str:
+    """The annotation of one item of a paginated operation's pages."""
+    page_schema = types._flat(op["response"]["schema"])[0][0]
+    current = [types.defs[str(ref_name(page_schema))]]
+    path = op["pagination"]["items"].split(".")
+    for step in path:
+        nxt = []
+        for schema in current:
+            for alt in types._flat(schema["properties"][step])[0]:
+                if alt.get("type") == "array":
+                    alt = alt["items"]
+                name = ref_name(alt)
+                nxt.append(types.defs[str(name)])
+                types.used.add(str(name))
+                if step == path[-1]:
+                    nxt[-1] = {"name": name}
+        current = nxt
+    return " | ".join(dict.fromkeys(str(c["name"]) for c in current))
+
+
+def _signature(op: dict[str, Any], types: Types) -> tuple[list[str], list[str]]:
+    """The parameter lines and the ``Args:`` lines of an operation's method."""
+    params = sorted(op["params"], key=lambda p: (not p["required"], p["in"] != "path"))
+    positional, keyword_only, docs = [], [], []
+    for param in params:
+        annotation = _param_type(param)
+        if any(name in annotation for name in ("date", "Decimal", "Sequence", "Literal")):
+            types.names.update(
+                n for n in ("date", "Decimal", "Sequence", "Literal") if n in annotation
+            )
+        where = f"{param['in']} ``{param['wire']}``"
+        if param["required"]:
+            positional.append(f"{param['name']}: {annotation}")
+        else:
+            keyword_only.append(f"{param['name']}: {annotation} | None = None")
+        schema = param["schema"]
+        kind = schema.get("format", schema["type"])
+        extra = ", one of " + ", ".join(repr(v) for v in schema["enum"]) if "enum" in schema else ""
+        need = "required" if param["required"] else "optional"
+        docs += _arg(f"{param['name']}: {where}, {kind}{extra}; {need}.")
+    for name, annotation, required, where in _body_params(op, types):
+        types.names.update(
+            n for n in ("Sequence", "Mapping", "Any", "datetime", "Decimal") if n in annotation
+        )
+        if required:  # keyword-only, as the official package has them: the wire order is arbitrary
+            keyword_only.append(f"{name}: {annotation}")
+        else:
+            keyword_only.append(f"{name}: {annotation} | None = None")
+        need = "required" if required else "optional"
+        docs += _arg(f"{name}: {where}; {need}.")
+    if op["idempotency_key"]:
+        keyword_only.append("idempotency_key: str | None = None")
+        docs += _arg(
+            "idempotency_key: the ``Idempotency-Key`` header, the same on every retry of this "
+            "call (a fresh UUID when not given)."
+        )
+    lines = ["self", *positional]
+    if keyword_only:
+        lines += ["*", *sorted(keyword_only, key=lambda p: p.endswith("= None"))]
+    return lines, docs
+
+
+def _def(name: str, params: list[str], returns: str, is_async: bool) -> list[str]:
+    head = f"    {'async ' if is_async else ''}def {name}("
+    one = head + ", ".join(params) + f") -> {returns}:"
+    if len(one) <= 100:
+        return [one]
+    return [head, *[f"        {p}," for p in params], f"    ) -> {returns}:"]
+
+
+def _method(op: dict[str, Any], types: Types) -> list[str]:
+    params, arg_docs = _signature(op, types)
+    returns, returned = _result(op, types)
+    scopes = ", ".join(f"``{s}``" for s in op["scopes"]) or "none"
+    auth = "no token needed" if op["auth"] == "none" else f"scope {scopes}"
+    paging = op["pagination"]
+    doc = [f"{op['summary']}."]
+    facts = f"``{op['method']} {op['path']}``; {auth}; "
+    facts += "retried when safe" if op["retry"] else "never retried"
+    if op["idempotency_key"]:
+        facts += " (one ``Idempotency-Key`` across the retries)"
+    if paging:
+        item = _items(op, types)
+        facts += f"; paged ({_PAGING[paging['style']]} for you)"
+        returned = (
+            f"awaited, one page ({returned}); with ``async for``, every :class:`{item}` of every "
+            "page, fetched as the loop goes on"
+        )
+        returns = f"Paged[{returns}, {item}]"
+    else:
+        facts += "; not paged"
+    lines = _def(op["name"], params, returns, not paging)
+    lines.append(f'        """{doc[0]}')
+    lines += ["", *wrap(facts + ".", " " * 8)]
+    if arg_docs:
+        lines += ["", "        Args:", *arg_docs]
+    lines += ["", "        Returns:", *wrap(returned + ".", " " * 12)]
+    lines += [
+        "",
+        "        Raises:",
+        "            ValidationError: a parameter is missing, of the wrong type or not an",
+        "                allowed value (nothing is sent).",
+        "            PermissionDeniedError: 403; the message names the scope this method needs.",
+    ]
+    if paging:
+        lines += [
+            "            PaginationError: while iterating, the server sent a continuation twice,",
+            "                or a ``nextUrl`` off the API's origin (not followed).",
+            '        """',
+            f'        return self._paged("{op["id"]}", locals())',
+        ]
+    else:
+        lines += [
+            '        """',
+            f'        return cast("{returns}", await self._call("{op["id"]}", locals()))',
+        ]
+    return lines
+
+
+def _resource_module(group: str, ops: list[dict[str, Any]], owners: dict[str, str]) -> str:
+    types = Types(schemas())
+    lines: list[str] = []
+    for op in ops:
+        lines += ["", *_method(op, types)]
+    cls = group_class(group) + ("Operations" if group in HAND_WRITTEN else "")
+    label = f"``client.{group}``"
+    methods = _wrap_imports("\n".join(lines))
+    body = "\n".join(
+        [f"class {cls}(Operations):", f'    """{label}: the ``{group}`` operations."""', methods]
+    )
+    by_module: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(types.used):
+        by_module[f"aries_async.models.generated.{owners[name]}"].append(name)
+    blocks = [
+        (["import builtins"] if "builtins." in body else [])
+        + import_lines(body + "\nTYPE_CHECKING", STDLIB),
+        import_lines(
+            body,
+            {
+                "aries_async.http.pagination": ["Paged"],
+                "aries_async.resources._operation": ["Operations"],
+            },
+        ),
+        ["if TYPE_CHECKING:", *import_lines(body, dict(sorted(by_module.items())), "    ")],
+    ]
+    doc = f"{label}: the operations of the ``{group}`` group. {HEADER}"
+    return module_text(doc, body, blocks, all_lines([cls]))
+
+
+def _wrap_imports(text: str) -> str:
+    out = []
+    for line in text.splitlines():
+        stripped = line.lstrip()
+        indent = line[: len(line) - len(stripped)]
+        if stripped.startswith("return cast(") and len(line) > 100:
+            head, call = stripped[len("return cast(") : -1].split(", ", 1)
+            out += [f"{indent}return cast(", f"{indent}    {head},", f"{indent}    {call},"]
+            out += [f"{indent})"]
+            continue
+        indent = line[: len(line) - len(stripped)]
+        if len(line) > 100 and stripped.startswith("from ") and " import " in stripped:
+            head, names = stripped.split(" import ", 1)
+            out += [f"{indent}{head} import ("]
+            out += [f"{indent}    {n}," for n in names.split(", ")]
+            out += [f"{indent})"]
+        elif len(line) > 100 and "Literal[" in line:
+            out += _split_literal(line)
+        else:
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _split_literal(line: str) -> list[str]:
+    """A parameter line whose ``Literal[...]`` is too long, one value a line."""
+    indent = line[: len(line) - len(line.lstrip())]
+    head, rest = line.split("Literal[", 1)
+    values, tail = rest.split("]", 1)
+    items = values.split(", ")
+    return [f"{head}Literal[", *[f"{indent}    {v}," for v in items], f"{indent}]{tail}"]
+
+
+def _groups_module(groups: list[str]) -> str:
+    top = sorted({g.split(".")[0] for g in groups if g not in HAND_WRITTEN})
+    lines = [
+        *docline(f"The client's operation groups. {HEADER}"),
+        "",
+        "from __future__ import annotations",
+        "",
+        "import functools",
+        "from typing import TYPE_CHECKING, cast",
+        "",
+        "if TYPE_CHECKING:",
+        "    from aries_async.client import AriesClient",
+        "",
+    ]
+    for group in sorted(g for g in groups if g not in HAND_WRITTEN):
+        module = group_module(group)
+        lines.append(f"    from .{module} import {group_class(group)}")
+    lines += ["", '__all__ = ["Groups", "Predictions"]', "", ""]
+    subs = sorted(g for g in groups if g.startswith("predictions."))
+    lines += [
+        "class Predictions:",
+        '    """``client.predictions``: prediction markets (reference data needs no token)."""',
+        "",
+        "    def __init__(self, client: AriesClient) -> None:",
+        "        self._client = client",
+    ]
+    for group in subs:
+        lines += _property(group, group.split(".")[1])
+    lines += ["", "", "class Groups:", '    """The generated groups of ``AriesClient``."""']
+    for name in top:
+        if name == "predictions":
+            lines += [
+                "",
+                "    @functools.cached_property",
+                "    def predictions(self) -> Predictions:",
+                f'        """{PREDICTIONS_DOC}"""',
+                '        return Predictions(cast("AriesClient", self))',
+            ]
+            continue
+        lines += _property(name, name)
+    return "\n".join(lines) + "\n"
+
+
+PREDICTIONS_DOC = "Prediction markets: ``.markets``, ``.history`` and ``.orders``."
+
+
+def _property(group: str, attr: str) -> list[str]:
+    cls = group_class(group)
+    owner = "self._client" if "." in group else 'cast("AriesClient", self)'
+    methods = ", ".join(
+        f"``{op['name']}``" for op in operations() if op["group"] == group and not op["covered_by"]
+    )
+    text = f"The ``{group}`` operations (:class:`{cls}`): {methods}."
+    doc = [f'        """{text}"""']
+    if len(doc[0]) > 100:
+        opening = '        """'
+        doc = [*textwrap.wrap(text, 100, initial_indent=opening, subsequent_indent=" " * 8)]
+        doc.append('        """')
+    return [
+        "",
+        "    @functools.cached_property",
+        f"    def {attr}(self) -> {cls}:",
+        *doc,
+        f"        from .{group_module(group)} import {cls}",
+        "",
+        f"        return {cls}({owner})",
+    ]
+
+
+def render() -> dict[str, str]:
+    """Relative path -> text of every generated file."""
+    ops = [op for op in operations() if not op["covered_by"]]
+    defs = schemas()
+    owners = owners_of(ops, defs)
+    answers = answers_of(ops)
+    files: dict[str, str] = {}
+    by_module: dict[str, list[str]] = defaultdict(list)
+    for name, module in owners.items():
+        by_module[module].append(name)
+    for module, names in by_module.items():
+        files[f"{MODELS}/{module}.py"] = model_module(module, names, defs, owners, answers)
+    files[f"{MODELS}/__init__.py"] = models_index(owners)
+    by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for op in ops:
+        by_group[op["group"]].append(op)
+    for group, group_ops in by_group.items():
+        files[f"{RESOURCES}/{group_module(group)}.py"] = _resource_module(group, group_ops, owners)
+    files[f"{RESOURCES}/__init__.py"] = _groups_module(sorted(by_group))
+    assert not any(keyword.iskeyword(group_module(g)) for g in by_group)
+    return files
+
+
+def main() -> None:
+    files = render()
+    stale = [path for path, text in files.items() if _read(ROOT / path) != text]
+    for directory in (MODELS, RESOURCES):
+        for path in sorted((ROOT / directory).glob("*.py")):
+            rel = path.relative_to(ROOT).as_posix()
+            if rel not in files:
+                stale.append(rel)
+                if "--check" not in sys.argv:
+                    path.unlink()
+    if "--check" in sys.argv:
+        if stale:
+            raise SystemExit("stale generated files: " + ", ".join(sorted(stale)))
+        return
+    for rel, text in files.items():
+        (ROOT / rel).parent.mkdir(parents=True, exist_ok=True)
+        (ROOT / rel).write_text(text)
+    print(f"{len(files)} files written; {len(stale)} changed")
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text() if path.exists() else None
+
+
+if __name__ == "__main__":
+    main()
