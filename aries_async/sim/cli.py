@@ -29,6 +29,9 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --huge-body ROUTE=BYTES                     grow those JSON answers to BYTES
     --huge-body-chunked                         send padded bodies without Content-Length
     --cycle-cursors                             order pages that never end
+    --ws-ignore-requests                        leave market-socket requests unanswered
+    --ws-response-shape data|body|flat          where a socket request's answer sits
+    --ws-topic-shape sdk|object|list|legacy     pnl/watchlist/news payload variant
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ from decimal import Decimal
 from aries_async.sim.context import QUOTE_UNKNOWN
 from aries_async.sim.faults import SWALLOW_MODES, Faults, RateLimitFault, ServerErrorFault
 from aries_async.sim.server import DEFAULT_REDIRECT_URI, Simulator
+from aries_async.sim.ws_requests import RESPONSE_SHAPES
+from aries_async.sim.ws_topics import TOPIC_SHAPES
 
 __all__ = ["add_arguments", "build_faults", "build_simulator", "huge_body", "main", "run"]
 
@@ -172,6 +177,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--ws-expire-after-auth", choices=("authExpired", "authRequired"), default=None
     )
     faults.add_argument("--ws-close-after-accept", action="store_true")
+    faults.add_argument("--ws-ignore-requests", action="store_true")
+    faults.add_argument("--ws-response-shape", choices=RESPONSE_SHAPES, default="data")
+    faults.add_argument("--ws-topic-shape", choices=TOPIC_SHAPES, default="sdk")
     faults.add_argument("--trickle-body", action="append", default=[], metavar="ROUTE=SECONDS")
     faults.add_argument("--huge-body", action="append", default=[], metavar="ROUTE=BYTES")
     faults.add_argument("--huge-body-chunked", action="store_true")
@@ -196,6 +204,9 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_close_after_accept=args.ws_close_after_accept,
         huge_body_chunked=args.huge_body_chunked,
         cycle_cursors=args.cycle_cursors,
+        ws_ignore_requests=args.ws_ignore_requests,
+        ws_response_shape=args.ws_response_shape,
+        ws_topic_shape=args.ws_topic_shape,
     )
     for spec in args.trickle_body:
         route, _, gap = spec.rpartition("=")

@@ -64,6 +64,19 @@ field                              effect
                                    ``Content-Length`` (True) or with it (False)
 ``cycle_cursors``                  the order lists' last page (of two or more) names the second
                                    page as ``nextCursor`` instead of 0: the pages never end
+``ws_ignore_requests``             the market socket leaves every request (expiry dates,
+                                   contracts, equity snapshot) unanswered
+``ws_response_shape``              where a socket request's answer sits in its ``response``
+                                   payload (UNKNOWN): ``"data"`` (default), ``"body"`` or
+                                   ``"flat"`` (beside ``status``); see :mod:`~aries_async.sim.
+                                   ws_requests`
+``ws_topic_shape``                 the account socket's ``pnl``/``watchlist``/``news`` payloads
+                                   (UNKNOWN): ``"sdk"`` (default: a candle object, lists of
+                                   watchlists and news items), ``"object"`` (one object each),
+                                   ``"list"`` (lists, candles with short keys and numbers) or
+                                   ``"legacy"`` (the older topic names ``accUpdates``,
+                                   ``pnlCandle``, ``watchlistUpdates``); see
+                                   :mod:`~aries_async.sim.ws_topics`
 =================================  ==============================================================
 """
 
@@ -149,6 +162,10 @@ class Faults:
     huge_body: dict[str, int] = attrs.Factory(dict)
     huge_body_chunked: bool = False
     cycle_cursors: bool = False
+    # Socket requests and the account socket's topics (UNKNOWN payload variants).
+    ws_ignore_requests: bool = False
+    ws_response_shape: str = "data"
+    ws_topic_shape: str = "sdk"
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""
