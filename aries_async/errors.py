@@ -33,6 +33,9 @@
         ├── StreamAuthError           the stream refused our credentials (fatal)
         ├── StreamClosedError         the stream was closed and will not come back
         ├── StreamOverflowError       an account-event buffer overflowed (never silent loss)
+        ├── StreamRequestError        a socket request was refused (``status``, ``code``)
+        │   ├── StreamRequestTimeout      no answer in time (also a ``TimeoutError``)
+        │   └── StreamRequestInterrupted  the socket dropped with it in flight, not resent
         └── OrderStateUnknownError    an order finished unseen while the stream was down and
                                       could not be looked up (carries its last known state)
 
@@ -84,6 +87,9 @@ __all__ = [
     "StreamClosedError",
     "StreamError",
     "StreamOverflowError",
+    "StreamRequestError",
+    "StreamRequestInterrupted",
+    "StreamRequestTimeout",
     "TokenRefreshError",
     "TransportError",
     "ValidationError",
@@ -372,6 +378,39 @@ class StreamOverflowError(StreamError):
 
     Account events are never dropped silently: this is raised to that consumer instead.
     """
+
+
+class StreamRequestError(StreamError):
+    """A request over a stream's socket (``MarketStream.expiry_dates()``...) failed: the server
+    refused it.
+
+    Attributes:
+        request_id: the request's correlation id.
+        status: the HTTP-like status the server answered with, when it sent one.
+        code: the server's error code, when it sent one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        request_id: str | None = None,
+        status: int | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.request_id = request_id
+        self.status = status
+        self.code = code
+
+
+class StreamRequestTimeout(StreamRequestError, TimeoutError):
+    """No answer to a socket request came in time (a resent request included)."""
+
+
+class StreamRequestInterrupted(StreamRequestError):
+    """The socket dropped while the request was in flight and it was not resent (it was not
+    safe to, or it had been resent once already)."""
 
 
 class OrderStateUnknownError(StreamError):

@@ -94,6 +94,8 @@ class WsHub:
         self.firehose_names: frozenset[str] = frozenset()
         self.firehose_lines = 0
         self.firehose_runs = 0
+        self.requests = 0
+        """Requests (other than ``POST /auth``) the market sockets received."""
         self.topics = AccountTopics(self)
         """The account socket's ``pnl``/``watchlist``/``news`` topics and their test hooks."""
 

@@ -67,6 +67,7 @@ def _route(session: Session, method: str, path: str) -> dict[str, Any]:
 
 def answer_request(session: Session, payload: dict[str, Any], request_id: str | None) -> None:
     """Answer a request of an authenticated market socket (see the module docstring)."""
+    session.hub.requests += 1
     faults = session.hub.ctx.faults
     if faults.ws_ignore_requests:
         return
