@@ -59,7 +59,7 @@ async def test_expiry_dates_and_contracts_are_typed_in_every_answer_shape(
     chain = await stream.contract_symbols("AAPL", dates[0])
     body = contracts_body(sim.context, "AAPL", wanted[0])
     assert [c.symbol for c in chain.calls] == [c["symbol"] for c in body["calls"]]
-    assert [c.osi for c in chain.puts][0] == body["puts"][0]["symbol"].removeprefix("O:")
+    assert chain.puts[0].osi == body["puts"][0]["symbol"].removeprefix("O:")
     assert chain.expiry_date == dates[0]
     assert all(isinstance(c.strike_price, Decimal) for c in chain.calls)
 
