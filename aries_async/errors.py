@@ -42,8 +42,9 @@
 Messages never contain tokens or secrets; the raw body is kept on :attr:`APIError.body` for you
 to inspect, and is not part of ``str(error)``.
 
-:func:`api_error_from_response`, :func:`parse_retry_after` and the input checks are served from
-here on first use; they live in modules that import this one.
+:func:`api_error_from_response`, :func:`parse_retry_after`, the input checks and the stream
+errors below :class:`StreamOverflowError` are served from here on first use; they live in
+modules that import this one.
 """
 
 from __future__ import annotations
@@ -53,10 +54,15 @@ from typing import TYPE_CHECKING, Any
 from aries_async._lazy import lazy_getattr
 
 if TYPE_CHECKING:
+    from aries_async._errors_stream import (
+        OrderStateUnknownError,
+        StreamRequestError,
+        StreamRequestInterrupted,
+        StreamRequestTimeout,
+    )
     from aries_async._errors_wire import api_error_from_response, parse_retry_after
     from aries_async._validate import require_count as require_count
     from aries_async._validate import require_text as require_text
-    from aries_async.models.orders import Order
 
 __all__ = [
     "APIError",
@@ -380,57 +386,11 @@ class StreamOverflowError(StreamError):
     """
 
 
-class StreamRequestError(StreamError):
-    """A request over a stream's socket (``MarketStream.expiry_dates()``...) failed: the server
-    refused it.
-
-    Attributes:
-        request_id: the request's correlation id.
-        status: the HTTP-like status the server answered with, when it sent one.
-        code: the server's error code, when it sent one.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        request_id: str | None = None,
-        status: int | None = None,
-        code: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.request_id = request_id
-        self.status = status
-        self.code = code
-
-
-class StreamRequestTimeout(StreamRequestError, TimeoutError):
-    """No answer to a socket request came in time (a resent request included)."""
-
-
-class StreamRequestInterrupted(StreamRequestError):
-    """The socket dropped while the request was in flight and it was not resent (it was not
-    safe to, or it had been resent once already)."""
-
-
-class OrderStateUnknownError(StreamError):
-    """``AccountStream.wait_for_order``: the order's state could not be determined.
-
-    It left the working set while the stream was disconnected, and the REST lookup failed or
-    did not find it. Check the order history before acting on it.
-
-    Attributes:
-        cl_ord_id: the order.
-        last_known: its last state seen by the stream (an :class:`~aries_async.models.Order`).
-    """
-
-    def __init__(self, message: str, *, cl_ord_id: str, last_known: Order) -> None:
-        super().__init__(message)
-        self.cl_ord_id = cl_ord_id
-        self.last_known = last_known
-
-
 _LAZY: dict[str, str] = {
+    "OrderStateUnknownError": "aries_async._errors_stream",
+    "StreamRequestError": "aries_async._errors_stream",
+    "StreamRequestInterrupted": "aries_async._errors_stream",
+    "StreamRequestTimeout": "aries_async._errors_stream",
     "api_error_from_response": "aries_async._errors_wire",
     "parse_retry_after": "aries_async._errors_wire",
     "require_count": "aries_async._validate",
