@@ -63,6 +63,10 @@ def place(sim: Simulator, account: str, **fields: str) -> str:
     return str(ack["clOrdId"])
 
 
+def drained(consumer: Any) -> list[Any]:
+    return [consumer.get_nowait() for _ in range(consumer.pending)]
+
+
 def topic_sessions(hub: WsHub) -> list[Any]:
     return [s for s in hub.sessions if s.kind == "accounts" and not s.closed]
 
@@ -92,8 +96,7 @@ async def test_pnl_candles_follow_prices_and_positions(
     assert candle.time.timestamp() % 60 == 0
     sim.advance(30)  # AAPL is held: its steps move the P&L
     await until(lambda: candles.pending > 0)
-    moved = [candles.get_nowait() for _ in range(candles.pending)]
-    last = moved[-1].candle
+    last = drained(candles)[-1].candle
     assert last is not None
     assert last.close == day_pnl(sim)
     assert last.high is not None and last.low is not None
@@ -102,7 +105,7 @@ async def test_pnl_candles_follow_prices_and_positions(
     # A fill changes the positions: the candle follows at once.
     place(sim, MAIN, symbol="KO", side="BUY", type="MARKET", qty="10")
     await until(lambda: candles.pending > 0)
-    after_fill = [candles.get_nowait() for _ in range(candles.pending)][-1].candle
+    after_fill = drained(candles)[-1].candle
     assert after_fill is not None
     assert after_fill.close == day_pnl(sim)
 
@@ -165,8 +168,9 @@ async def test_two_accounts_on_one_socket(
     assert hub.open_sessions("accounts") == 1
     assert stream.account_ids == (MAIN, OTHER)
     assert stream.snapshot is stream.account(MAIN).snapshot
-    assert stream.account(OTHER).snapshot is not None
-    assert stream.account(OTHER).snapshot.account_id == OTHER
+    other = stream.account(OTHER).snapshot
+    assert other is not None
+    assert other.account_id == OTHER
     main_order = place(sim, MAIN, symbol="KO", side="BUY", type="MARKET", qty="2")
     other_order = place(sim, OTHER, symbol="KO", side="BUY", type="MARKET", qty="3")
     done = await stream.wait_for_order(other_order, timeout=5)
@@ -208,7 +212,7 @@ async def test_reconnect_in_the_middle_of_every_topic(
     other_order = place(sim, OTHER, symbol="KO", side="BUY", type="LIMIT", qty="1", price="1.00")
     await until(lambda: main_order in stream.orders and other_order in stream.account(OTHER).orders)
     await until(lambda: events.pending > 0)
-    before = [events.get_nowait() for _ in range(events.pending)]
+    before = drained(events)
     last_candle = [e for e in before if type(e) is PnlEvent and e.account_id == MAIN][-1].candle
 
     await reconnect(stream, hub, tokens)
@@ -242,8 +246,11 @@ async def test_reconnect_in_the_middle_of_every_topic(
     candles = [e for e in seen if type(e) is PnlEvent and e.account_id == MAIN]
     # Resubscribed from the last candle seen: that minute's candle comes again, then the
     # newer ones.
-    assert candles[0].candle.time == last_candle.time
-    assert candles[-1].candle.time > last_candle.time
+    times = [e.candle.time for e in candles if e.candle is not None and e.candle.time]
+    assert last_candle is not None
+    assert last_candle.time is not None
+    assert times[0] == last_candle.time
+    assert times[-1] > last_candle.time
     assert {e.interval for e in seen if type(e) is PnlEvent and e.account_id == OTHER} == {"5m"}
     assert WatchlistEvent in kinds
 
