@@ -193,3 +193,48 @@ def test_status_line_shows_disconnects_and_the_redraw_moves_the_cursor() -> None
     assert "reconnected" in render_frame(state, ["bid"])
     assert redraw(0, "a\nb") == "\r\x1b[Ja\nb\n"
     assert redraw(4, "a\nb") == "\r\x1b[4A\x1b[Ja\nb\n"
+
+
+# -- the account socket -------------------------------------------------------------------------
+
+
+def test_account_topics_as_ndjson(cli: Cli) -> None:
+    cli.sign_in()
+    done = cli(
+        "stream",
+        "--account",
+        "TEST-ACCOUNT-001",
+        "--account",
+        "TEST-SIM-001",
+        "--topics",
+        "pnl,snapshots",
+        "--interval",
+        "15s",
+        "--count",
+        "4",
+    )
+    assert done.code == 0, done.err
+    lines = done.ndjson()
+    assert len(lines) == 4
+    snapshots = [line for line in lines if line["event"] == "snapshot"]
+    assert {s["account"] for s in snapshots} == {"TEST-ACCOUNT-001", "TEST-SIM-001"}
+    candles = [line for line in lines if line["event"] == "pnl"]
+    assert candles
+    for candle in candles:
+        assert candle["interval"] == "15s"
+        assert isinstance(candle["close"], str)
+        Decimal(candle["close"])
+        assert datetime.fromisoformat(candle["time"].replace("Z", "+00:00")).tzinfo is not None
+    assert "connected" in done.err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("stream", "--account", "TEST-ACCOUNT-001", "--topics", "pnl,gossip"),
+        ("stream", "AAPL", "--topics", "pnl"),
+        ("stream", "--account", "TEST-ACCOUNT-001", "--interval", "2m"),
+    ],
+)
+def test_account_usage_errors_exit_2(cli: Cli, args: tuple[str, ...]) -> None:
+    assert cli(*args).code == 2
