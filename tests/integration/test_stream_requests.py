@@ -3,6 +3,7 @@ the simulator: typed results, typed errors, the timeout, and a socket drop in fl
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import date
@@ -20,6 +21,7 @@ from aries_async.errors import (
 )
 from aries_async.models.events import StreamConnected, StreamDisconnected
 from aries_async.sim import ManualClock, Simulator
+from aries_async.sim.cli import add_arguments, build_faults
 from aries_async.sim.routes_options import contracts_body, expiry_dates_body
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import MarketStream, StreamConfig
@@ -162,3 +164,17 @@ async def test_closing_the_stream_fails_the_requests_waiting(
         await task
     with pytest.raises(StreamClosedError):
         await stream.expiry_dates("AAPL")
+
+
+def test_the_request_and_topic_switches_are_cli_flags() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    defaults = build_faults(parser.parse_args([]))
+    assert (defaults.ws_ignore_requests, defaults.ws_response_shape) == (False, "data")
+    assert defaults.ws_topic_shape == "sdk"
+    args = ["--ws-ignore-requests", "--ws-response-shape", "flat", "--ws-topic-shape", "legacy"]
+    faults = build_faults(parser.parse_args(args))
+    assert faults.ws_ignore_requests is True
+    assert (faults.ws_response_shape, faults.ws_topic_shape) == ("flat", "legacy")
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--ws-topic-shape", "xml"])
