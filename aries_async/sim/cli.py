@@ -32,6 +32,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --ws-ignore-requests                        leave market-socket requests unanswered
     --ws-response-shape data|body|flat          where a socket request's answer sits
     --ws-topic-shape sdk|object|list|legacy     pnl/watchlist/news payload variant
+    --ws-watchlist-auto                         watchlist changes without a subscription
 """
 
 from __future__ import annotations
@@ -180,6 +181,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--ws-ignore-requests", action="store_true")
     faults.add_argument("--ws-response-shape", choices=RESPONSE_SHAPES, default="data")
     faults.add_argument("--ws-topic-shape", choices=TOPIC_SHAPES, default="sdk")
+    faults.add_argument("--ws-watchlist-auto", action="store_true")
     faults.add_argument("--trickle-body", action="append", default=[], metavar="ROUTE=SECONDS")
     faults.add_argument("--huge-body", action="append", default=[], metavar="ROUTE=BYTES")
     faults.add_argument("--huge-body-chunked", action="store_true")
@@ -207,6 +209,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_ignore_requests=args.ws_ignore_requests,
         ws_response_shape=args.ws_response_shape,
         ws_topic_shape=args.ws_topic_shape,
+        ws_watchlist_auto=args.ws_watchlist_auto,
     )
     for spec in args.trickle_body:
         route, _, gap = spec.rpartition("=")

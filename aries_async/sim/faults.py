@@ -77,6 +77,10 @@ field                              effect
                                    ``"legacy"`` (the older topic names ``accUpdates``,
                                    ``pnlCandle``, ``watchlistUpdates``); see
                                    :mod:`~aries_async.sim.ws_topics`
+``ws_watchlist_auto``              every account socket gets the watchlist changes from its
+                                   authentication on, unasked (the watchlist page's reading,
+                                   websocket.md 10.7), besides an explicit ``watchlist``
+                                   subscription
 =================================  ==============================================================
 """
 
@@ -166,6 +170,7 @@ class Faults:
     ws_ignore_requests: bool = False
     ws_response_shape: str = "data"
     ws_topic_shape: str = "sdk"
+    ws_watchlist_auto: bool = False
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""

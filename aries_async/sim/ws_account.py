@@ -35,6 +35,11 @@ class AccountSession(Session):
         self.account_listeners: dict[str, Callable[[], None]] = {}
         self.topics = TopicSubscriptions()
 
+    def on_first_auth(self) -> None:
+        """With ``faults.ws_watchlist_auto``, the watchlist changes come unasked."""
+        if self.hub.ctx.faults.ws_watchlist_auto:
+            self.topics.watchlist = True
+
     def _topic(self) -> str:
         return wire_topic(self.hub.ctx.faults.ws_topic_shape, "account")
 

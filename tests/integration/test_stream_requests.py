@@ -173,7 +173,8 @@ def test_the_request_and_topic_switches_are_cli_flags() -> None:
     assert (defaults.ws_ignore_requests, defaults.ws_response_shape) == (False, "data")
     assert defaults.ws_topic_shape == "sdk"
     args = ["--ws-ignore-requests", "--ws-response-shape", "flat", "--ws-topic-shape", "legacy"]
-    faults = build_faults(parser.parse_args(args))
+    faults = build_faults(parser.parse_args([*args, "--ws-watchlist-auto"]))
+    assert faults.ws_watchlist_auto is True
     assert faults.ws_ignore_requests is True
     assert (faults.ws_response_shape, faults.ws_topic_shape) == ("flat", "legacy")
     with pytest.raises(SystemExit):

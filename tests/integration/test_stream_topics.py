@@ -147,6 +147,22 @@ async def test_every_payload_variant_is_typed(
     assert info.data["status"] == "OPEN"
 
 
+async def test_watchlist_changes_without_a_subscription_when_the_server_sends_them(
+    sim: Simulator, hub: WsHub, tokens: GatedTokens
+) -> None:
+    sim.faults.ws_watchlist_auto = True  # the watchlist page's reading (websocket.md 10.7)
+    async with AccountStream(sim.accounts_ws_url, tokens, MAIN, config=FAST) as stream:
+        watchlists = stream.watchlist_events()
+        await until(lambda: stream.snapshot is not None)
+        assert hub.topics.watchlist_changed(MAIN, {"id": "w9", "symbols": ["KO"]}) == 1
+        [event] = await take(watchlists, 1)
+        assert event.watchlists[0].symbols == ("KO",)
+    sim.faults.ws_watchlist_auto = False
+    async with AccountStream(sim.accounts_ws_url, tokens, MAIN, config=FAST) as stream:
+        await until(lambda: stream.snapshot is not None)
+        assert hub.topics.watchlist_changed(MAIN, {"id": "w9", "symbols": ["KO"]}) == 0
+
+
 async def test_news_is_filtered_by_symbols_and_topics(
     sim: Simulator, hub: WsHub, stream: AccountStream
 ) -> None:
