@@ -238,3 +238,27 @@ def test_account_topics_as_ndjson(cli: Cli) -> None:
 )
 def test_account_usage_errors_exit_2(cli: Cli, args: tuple[str, ...]) -> None:
     assert cli(*args).code == 2
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_account_events_on_a_terminal_are_table_lines(cli: Cli) -> None:
+    import pty
+
+    cli.sign_in()
+    leader, follower = pty.openpty()
+    args = ("--account", "TEST-ACCOUNT-001", "--topics", "snapshots,pnl", "--count", "2")
+    proc = cli.spawn("stream", *args, stdout=follower)
+    os.close(follower)
+    output = b""
+    with contextlib.suppress(OSError):  # EIO once the command has exited
+        while chunk := os.read(leader, 65536):
+            output += chunk
+    os.close(leader)
+    assert proc.wait(timeout=30) == 0
+    lines = output.decode().replace("\r", "").splitlines()
+    assert "{" not in "".join(lines)  # no NDJSON on a terminal
+    assert lines[0].split()[:5] == ["TIME", "(UTC)", "ACCOUNT", "EVENT", "DETAILS"]
+    assert any("connected" in line for line in lines)
+    events = [line.split()[2] for line in lines[1:] if "TEST-ACCOUNT-001" in line]
+    assert events[0] == "snapshot"
+    assert "pnl" in events
