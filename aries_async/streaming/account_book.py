@@ -49,7 +49,9 @@ def account_of(message: Any) -> str | None:
     """The account an account-topic message is about, when it says."""
     kind = type(message)
     if kind is AccountSnapshot:
-        return message.account_id or message.balance.account_id or None
+        listed = (*message.positions, *message.orders)
+        found = message.account_id or message.balance.account_id
+        return found or next((item.account_id for item in listed if item.account_id), None)
     if kind is OrderEvent or kind is OrderStateUnknown:
         return message.order.account_id  # type: ignore[no-any-return]
     if kind is PositionEvent:
@@ -234,9 +236,16 @@ class AccountBooks:
         account = account_of(message)
         if account is None and len(self._books) == 1:
             return self._books[self.account_id]
+        books = self._books.values()
+        if account is None and type(message) is OrderEvent:  # the book that knows the order
+            account = next(
+                (b.account_id for b in books if message.order.cl_ord_id in b.orders), None
+            )
         book = self._books.get(account or "")
         if book is None:
-            log.warning("account event for an account the stream does not follow: %s", account)
+            log.warning(
+                "account event the stream cannot place (account %s): published only", account
+            )
         return book
 
 
