@@ -298,7 +298,12 @@ class Decoder:
         stamp = stamp if isinstance(stamp, int) else None
         topic = topic_of(payload.get("topic"))
         if topic is not None and topic != "account":
-            event = decode_topic_event(topic, payload)
+            try:
+                event = decode_topic_event(topic, payload)
+            except Exception as exc:  # tolerant readers; should one still fail, the stream goes on
+                self.invalid += 1
+                log.warning("%s event did not fit its model: %s", topic, type(exc).__name__)
+                event = None
             return self._unknown(message) if event is None else event
         if topic is None or not isinstance(data, dict):
             return self._unknown(message)
