@@ -76,13 +76,13 @@ def test_refused_symbol_is_named(cli: Cli) -> None:
     assert {line["symbol"] for line in done.ndjson()} == {"AAPL"}
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
-def test_on_a_terminal_the_table_is_redrawn_in_place(cli: Cli) -> None:
+def on_a_terminal(cli: Cli, *args: str) -> str:
+    """What ``aries-async stream ARGS`` wrote to a pseudo-terminal (it must exit 0)."""
     import pty
 
     cli.sign_in()
     leader, follower = pty.openpty()
-    proc = cli.spawn("stream", "AAPL", "MSFT", "--count", "8", stdout=follower)
+    proc = cli.spawn("stream", *args, stdout=follower)
     os.close(follower)
     output = b""
     with contextlib.suppress(OSError):  # EIO once the command has exited
@@ -90,7 +90,12 @@ def test_on_a_terminal_the_table_is_redrawn_in_place(cli: Cli) -> None:
             output += chunk
     os.close(leader)
     assert proc.wait(timeout=30) == 0
-    text = output.decode()
+    return output.decode()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_on_a_terminal_the_table_is_redrawn_in_place(cli: Cli) -> None:
+    text = on_a_terminal(cli, "AAPL", "MSFT", "--count", "8")
     assert "{" not in text  # no NDJSON on a terminal
     assert text.startswith("\x1b[?25l") and text.rstrip().endswith("\x1b[?25h")
     frames = text.split("\x1b[J")[1:]
@@ -242,20 +247,8 @@ def test_account_usage_errors_exit_2(cli: Cli, args: tuple[str, ...]) -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_account_events_on_a_terminal_are_table_lines(cli: Cli) -> None:
-    import pty
-
-    cli.sign_in()
-    leader, follower = pty.openpty()
     args = ("--account", "TEST-ACCOUNT-001", "--topics", "snapshots,pnl", "--count", "2")
-    proc = cli.spawn("stream", *args, stdout=follower)
-    os.close(follower)
-    output = b""
-    with contextlib.suppress(OSError):  # EIO once the command has exited
-        while chunk := os.read(leader, 65536):
-            output += chunk
-    os.close(leader)
-    assert proc.wait(timeout=30) == 0
-    lines = output.decode().replace("\r", "").splitlines()
+    lines = on_a_terminal(cli, *args).replace("\r", "").splitlines()
     assert "{" not in "".join(lines)  # no NDJSON on a terminal
     assert lines[0].split()[:5] == ["TIME", "(UTC)", "ACCOUNT", "EVENT", "DETAILS"]
     assert any("connected" in line for line in lines)
