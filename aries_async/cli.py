@@ -56,6 +56,8 @@ _EPILOG = """examples:
   aries-async login                     sign in once (browser; --no-browser or --paste)
   aries-async doctor                    is everything set up? what to fix
   aries-async stream AAPL MSFT          live table (NDJSON when piped or with --json)
+  aries-async stream --account ID --topics pnl,orders
+                                        account events (table, or NDJSON when piped)
   aries-async order place ACCOUNT AAPL buy 10 --limit 150.00
                                         preview, confirm [y/N], place
 

@@ -367,8 +367,10 @@ class AriesClient(Groups):
 
         return StreamOpener(("aries_async.streaming.market",), build)
 
-    def account_stream(self, account_id: str, **kwargs: Any) -> StreamOpener[AccountStream]:
-        """An account-updates stream for one account: ``async with
+    def account_stream(
+        self, account_id: str, *more_accounts: str, **kwargs: Any
+    ) -> StreamOpener[AccountStream]:
+        """An account-updates stream for one account or several on one socket: ``async with
         client.account_stream(account_id) as stream`` gives an
         :class:`~aries_async.streaming.AccountStream` (``kwargs`` go to it); see
         :class:`StreamOpener`.
@@ -377,9 +379,9 @@ class AriesClient(Groups):
         out, are looked up with :meth:`Orders.reconcile` (pass ``reconcile=`` to override).
 
         Raises:
-            ValidationError: ``account_id`` is empty or not a string.
+            ValidationError: an account id is empty or not a string.
         """
-        require_text(account_id, "account_id")
+        accounts = [require_text(a, "account_id") for a in (account_id, *more_accounts)]
 
         def build() -> AccountStream:
             from aries_async.streaming.accounts import account_stream
@@ -388,7 +390,7 @@ class AriesClient(Groups):
             return account_stream(
                 self.config.endpoints.accounts_ws_url,
                 self.auth.access_token,
-                account_id,
+                accounts,
                 invalidate_token=self.auth.invalidate,
                 **kwargs,
             )

@@ -34,14 +34,18 @@
         ├── StreamAuthError           the stream refused our credentials (fatal)
         ├── StreamClosedError         the stream was closed and will not come back
         ├── StreamOverflowError       an account-event buffer overflowed (never silent loss)
+        ├── StreamRequestError        a socket request was refused (``status``, ``code``)
+        │   ├── StreamRequestTimeout      no answer in time (also a ``TimeoutError``)
+        │   └── StreamRequestInterrupted  the socket dropped with it in flight, not resent
         └── OrderStateUnknownError    an order finished unseen while the stream was down and
                                       could not be looked up (carries its last known state)
 
 Messages never contain tokens or secrets; the raw body is kept on :attr:`APIError.body` for you
 to inspect, and is not part of ``str(error)``.
 
-:func:`api_error_from_response`, :func:`parse_retry_after` and the input checks are served from
-here on first use; they live in modules that import this one.
+:func:`api_error_from_response`, :func:`parse_retry_after`, the input checks and the stream
+errors below :class:`StreamOverflowError` are served from here on first use; they live in
+modules that import this one.
 """
 
 from __future__ import annotations
@@ -51,10 +55,15 @@ from typing import TYPE_CHECKING, Any
 from aries_async._lazy import lazy_getattr
 
 if TYPE_CHECKING:
+    from aries_async._errors_stream import (
+        OrderStateUnknownError,
+        StreamRequestError,
+        StreamRequestInterrupted,
+        StreamRequestTimeout,
+    )
     from aries_async._errors_wire import api_error_from_response, parse_retry_after
     from aries_async._validate import require_count as require_count
     from aries_async._validate import require_text as require_text
-    from aries_async.models.orders import Order
 
 __all__ = [
     "APIError",
@@ -86,6 +95,9 @@ __all__ = [
     "StreamClosedError",
     "StreamError",
     "StreamOverflowError",
+    "StreamRequestError",
+    "StreamRequestInterrupted",
+    "StreamRequestTimeout",
     "TokenRefreshError",
     "TransportError",
     "ValidationError",
@@ -374,23 +386,11 @@ class StreamOverflowError(StreamError):
     Account events are never dropped silently: this is raised to that consumer instead."""
 
 
-class OrderStateUnknownError(StreamError):
-    """``AccountStream.wait_for_order``: the order's state could not be determined. It left
-    the working set while the stream was disconnected, and the REST lookup failed or did not
-    find it. Check the order history before acting on it.
-
-    Attributes:
-        cl_ord_id: the order.
-        last_known: its last state seen by the stream (an :class:`~aries_async.models.Order`).
-    """
-
-    def __init__(self, message: str, *, cl_ord_id: str, last_known: Order) -> None:
-        super().__init__(message)
-        self.cl_ord_id = cl_ord_id
-        self.last_known = last_known
-
-
 _LAZY: dict[str, str] = {
+    "OrderStateUnknownError": "aries_async._errors_stream",
+    "StreamRequestError": "aries_async._errors_stream",
+    "StreamRequestInterrupted": "aries_async._errors_stream",
+    "StreamRequestTimeout": "aries_async._errors_stream",
     "api_error_from_response": "aries_async._errors_wire",
     "parse_retry_after": "aries_async._errors_wire",
     "require_count": "aries_async._validate",

@@ -1,4 +1,5 @@
-"""``aries-async stream SYMBOL...``: live quotes and trades, as a table or as NDJSON.
+"""``aries-async stream SYMBOL...``: live quotes and trades, as a table or as NDJSON
+(``--account ID``: the account socket's topics, see :mod:`.stream_account`).
 
 On a terminal the command draws a table that updates in place (ANSI cursor movement, at most
 ten redraws a second) with a status line: connection state, updates, reconnects and updates
@@ -29,6 +30,7 @@ from typing import Any
 import attrs
 
 from aries_async._cli.common import EXIT_OK, dumps, err, make_client
+from aries_async._cli.stream_account import add_account_arguments, run_account
 from aries_async.errors import ValidationError
 from aries_async.models.events import (
     QuoteUpdate,
@@ -105,7 +107,12 @@ def _positive_float(text: str) -> float:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``stream`` arguments."""
-    parser.add_argument("symbols", nargs="+", metavar="SYMBOL", help="tickers or OSI options")
+    parser.add_argument(
+        "symbols",
+        nargs="*",
+        metavar="SYMBOL",
+        help="tickers or OSI options (with --account: the symbols of --topics news)",
+    )
     parser.add_argument(
         "--fields",
         type=parse_fields,
@@ -120,6 +127,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json", action="store_true", help="NDJSON, one line per update (also when piped)"
     )
+    add_account_arguments(parser)
 
 
 @attrs.define
@@ -304,6 +312,12 @@ async def run(args: argparse.Namespace) -> int:
     symbols = list(dict.fromkeys(s.strip().upper() for s in args.symbols))
     if "" in symbols:
         raise ValidationError("a symbol is empty", field="symbols")
+    if args.account:
+        return await run_account(args)
+    if args.topics is not None:
+        raise ValidationError("--topics needs --account", field="topics")
+    if not symbols:
+        raise ValidationError("name a symbol, or an account with --account", field="symbols")
     state = StreamState(symbols)
     screen = _Screen(state, args.fields) if sys.stdout.isatty() and not args.json else None
     painter: asyncio.Task[None] | None = None

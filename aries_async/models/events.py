@@ -20,6 +20,9 @@ Account updates (``/v1/accounts/ws``)
     :class:`BalanceEvent`; their payloads are the REST models (:class:`~aries_async.models.
     orders.Order`, :class:`~aries_async.models.accounts.Position`,
     :class:`~aries_async.models.accounts.Balance`), structured with the one converter.
+    :class:`AccountInfoEvent`, and the other topics' :class:`PnlEvent`,
+    :class:`WatchlistEvent` and :class:`NewsEvent`, whose payloads the spec leaves UNKNOWN:
+    typed where the docs say something, an open mapping for the rest.
 
 Connection status (both streams)
     :class:`StreamConnected` and :class:`StreamDisconnected`: every gap in a stream is visible
@@ -41,6 +44,16 @@ from typing import Any
 
 import attrs
 
+from aries_async.models._account_topics import (
+    AccountInfoEvent,
+    NewsEvent,
+    NewsItem,
+    PnlCandle,
+    PnlEvent,
+    PnlInterval,
+    Watchlist,
+    WatchlistEvent,
+)
 from aries_async.models._market_events import (
     BookLevel,
     ExchangeQuote,
@@ -57,6 +70,7 @@ from aries_async.models.orders import Order
 
 __all__ = [
     "AccountEvent",
+    "AccountInfoEvent",
     "AccountSnapshot",
     "AuthExpired",
     "AuthFailure",
@@ -70,7 +84,12 @@ __all__ = [
     "MarketDataUpdate",
     "MarketEvent",
     "MarketStatusUpdate",
+    "NewsEvent",
+    "NewsItem",
     "OrderEvent",
+    "PnlCandle",
+    "PnlEvent",
+    "PnlInterval",
     "Pong",
     "PositionEvent",
     "QuoteUpdate",
@@ -83,6 +102,8 @@ __all__ = [
     "TimeAndSalesUpdate",
     "TradeUpdate",
     "UnknownEvent",
+    "Watchlist",
+    "WatchlistEvent",
 ]
 
 
@@ -206,10 +227,14 @@ class ServerErrorMessage:
     Attributes:
         error: the server's text (``"invalid symbol"``).
         request_id: the id of the request it answers, when echoed.
+        status: the HTTP-like status of a failed ``response`` (None for an error event).
+        code: the error code a ``response`` carried, when any.
     """
 
     error: str
     request_id: str | None = None
+    status: int | None = None
+    code: str | None = None
 
 
 MarketEvent = (
@@ -232,6 +257,10 @@ AccountEvent = (
     | OrderEvent
     | PositionEvent
     | BalanceEvent
+    | AccountInfoEvent
+    | PnlEvent
+    | WatchlistEvent
+    | NewsEvent
     | StreamConnected
     | StreamDisconnected
     | ServerErrorMessage
@@ -281,10 +310,12 @@ class Pong:
 
 @attrs.frozen(kw_only=True)
 class SubscribeAck:
-    """``subscribed`` / ``response`` acknowledgement of a request id."""
+    """``subscribed`` / ``response`` acknowledgement of a request id; ``payload`` is the
+    ``response`` payload (the answer to a socket request)."""
 
     request_id: str | None = None
     status: int | None = None
+    payload: Any = attrs.field(default=None, repr=False, eq=False)
 
 
 ControlMessage = AuthSuccess | AuthFailure | RefreshAuth | AuthExpired | Pong | SubscribeAck

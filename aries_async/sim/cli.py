@@ -33,6 +33,10 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --cycle-cursors                             order pages that never end
     --stall-token-requests N                    never answer the next N token requests
     --swallow-prediction-orders N               place N prediction orders, drop their answers
+    --ws-ignore-requests                        leave market-socket requests unanswered
+    --ws-response-shape data|body|flat          where a socket request's answer sits
+    --ws-topic-shape sdk|object|list|legacy     pnl/watchlist/news payload variant
+    --ws-watchlist-auto                         watchlist changes without a subscription
 """
 
 from __future__ import annotations
@@ -55,6 +59,8 @@ from aries_async.sim.faults import (
     ServerErrorFault,
 )
 from aries_async.sim.server import DEFAULT_REDIRECT_URI, Simulator
+from aries_async.sim.ws_requests import RESPONSE_SHAPES
+from aries_async.sim.ws_topics import TOPIC_SHAPES
 
 __all__ = ["add_arguments", "build_faults", "build_simulator", "huge_body", "main", "run"]
 
@@ -210,6 +216,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--ws-expire-after-auth", choices=("authExpired", "authRequired"), default=None
     )
     faults.add_argument("--ws-close-after-accept", action="store_true")
+    faults.add_argument("--ws-ignore-requests", action="store_true")
+    faults.add_argument("--ws-response-shape", choices=RESPONSE_SHAPES, default="data")
+    faults.add_argument("--ws-topic-shape", choices=TOPIC_SHAPES, default="sdk")
+    faults.add_argument("--ws-watchlist-auto", action="store_true")
     faults.add_argument("--trickle-body", action="append", default=[], metavar="ROUTE=SECONDS")
     faults.add_argument("--huge-body", action="append", default=[], metavar="ROUTE=BYTES")
     faults.add_argument("--huge-body-chunked", action="store_true")
@@ -244,6 +254,10 @@ def build_faults(args: argparse.Namespace) -> Faults:
         cycle_cursors=args.cycle_cursors,
         stall_token_requests=args.stall_token_requests,
         swallow_prediction_orders=args.swallow_prediction_orders,
+        ws_ignore_requests=args.ws_ignore_requests,
+        ws_response_shape=args.ws_response_shape,
+        ws_topic_shape=args.ws_topic_shape,
+        ws_watchlist_auto=args.ws_watchlist_auto,
     )
     for spec in args.trickle_body:
         route, _, gap = spec.rpartition("=")

@@ -76,6 +76,23 @@ field                              effect
                                    a request over it gets 429 and ``Retry-After`` (the time
                                    until the budget has room again). ``Simulator(rate_limit=N)``
                                    and ``aries-async sim --rate-limit N`` set it
+``ws_ignore_requests``             the market socket leaves every request (expiry dates,
+                                   contracts, equity snapshot) unanswered
+``ws_response_shape``              where a socket request's answer sits in its ``response``
+                                   payload (UNKNOWN): ``"data"`` (default), ``"body"`` or
+                                   ``"flat"`` (beside ``status``); see :mod:`~aries_async.sim.
+                                   ws_requests`
+``ws_topic_shape``                 the account socket's ``pnl``/``watchlist``/``news`` payloads
+                                   (UNKNOWN): ``"sdk"`` (default: a candle object, lists of
+                                   watchlists and news items), ``"object"`` (one object each),
+                                   ``"list"`` (lists, candles with short keys and numbers) or
+                                   ``"legacy"`` (the older topic names ``accUpdates``,
+                                   ``pnlCandle``, ``watchlistUpdates``); see
+                                   :mod:`~aries_async.sim.ws_topics`
+``ws_watchlist_auto``              every account socket gets the watchlist changes from its
+                                   authentication on, unasked (the watchlist page's reading,
+                                   websocket.md 10.7), besides an explicit ``watchlist``
+                                   subscription
 =================================  ==============================================================
 """
 
@@ -204,6 +221,11 @@ class Faults:
     swallow_prediction_orders: int = 0
     # A sustained per-app rate limit (fleets of bots sharing one budget).
     app_rate_limit: AppRateLimit | None = None
+    # Socket requests and the account socket's topics (UNKNOWN payload variants).
+    ws_ignore_requests: bool = False
+    ws_response_shape: str = "data"
+    ws_topic_shape: str = "sdk"
+    ws_watchlist_auto: bool = False
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""

@@ -20,7 +20,13 @@ from aries_async.sim.responses import (
     validation_error,
 )
 
-__all__ = ["add_routes", "option_search"]
+__all__ = [
+    "OptionsLookupError",
+    "add_routes",
+    "contracts_body",
+    "expiry_dates_body",
+    "option_search",
+]
 
 _OPTION_SYMBOL = re.compile(r"^(?:O:)?([A-Z]{1,6})(\d{6})([CP])(\d{8})$")
 
@@ -77,33 +83,48 @@ def option_search(ctx: SimContext, prefix: str, limit: int) -> list[dict[str, st
     return out
 
 
-async def _expiry_dates(request: web.Request) -> web.StreamResponse:
-    ctx = context_of(request)
-    info = ctx.feed.symbols.get(request.match_info["symbol"])
+class OptionsLookupError(Exception):
+    """An options lookup failed: the status, error code and message to answer with."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+def expiry_dates_body(ctx: SimContext, symbol: str) -> dict[str, Any]:
+    """The ``expiry-dates`` answer of ``symbol`` (REST and the market socket's request).
+
+    Raises:
+        OptionsLookupError: unknown symbol.
+    """
+    info = ctx.feed.symbols.get(symbol)
     if info is None:
-        return nested_error(request, 404, "NOT_FOUND", "SYMBOL_NOT_FOUND", "unknown symbol")
+        raise OptionsLookupError(404, "SYMBOL_NOT_FOUND", "unknown symbol")
     dates = [d.isoformat() for d in _expiries(ctx)] if info.optionable else []
-    return json_response({"symbol": info.symbol, "expiryDates": dates})
+    return {"symbol": info.symbol, "expiryDates": dates}
 
 
-async def _contracts(request: web.Request) -> web.StreamResponse:
-    ctx = context_of(request)
-    info = ctx.feed.symbols.get(request.match_info["symbol"])
+def contracts_body(ctx: SimContext, symbol: str, expiry_text: str) -> dict[str, Any]:
+    """The ``contracts/{expiryDate}`` answer (REST and the market socket's request).
+
+    Raises:
+        OptionsLookupError: unknown symbol, a malformed date or no such expiry.
+    """
+    info = ctx.feed.symbols.get(symbol)
     if info is None:
-        return nested_error(request, 404, "NOT_FOUND", "SYMBOL_NOT_FOUND", "unknown symbol")
+        raise OptionsLookupError(404, "SYMBOL_NOT_FOUND", "unknown symbol")
     try:
-        expiry = date.fromisoformat(request.match_info["expiryDate"])
+        expiry = date.fromisoformat(expiry_text)
     except ValueError:
-        return validation_error(
-            request, "INVALID_PARAMETER", "expiryDate must be YYYY-MM-DD", "expiryDate"
-        )
+        raise OptionsLookupError(
+            400, "INVALID_PARAMETER", "expiryDate must be YYYY-MM-DD", "expiryDate"
+        ) from None
     if not info.optionable or expiry not in _expiries(ctx):
-        return nested_error(
-            request,
-            404,
-            "NOT_FOUND",
-            "EXPIRY_NOT_FOUND",
-            f"no contracts for {info.symbol} on {expiry.isoformat()}",
+        raise OptionsLookupError(
+            404, "EXPIRY_NOT_FOUND", f"no contracts for {info.symbol} on {expiry.isoformat()}"
         )
     strikes = _strikes(ctx.feed.quote(info.symbol).last)
 
@@ -116,14 +137,35 @@ async def _contracts(request: web.Request) -> web.StreamResponse:
             for k in strikes
         ]
 
-    return json_response(
-        {
-            "symbol": info.symbol,
-            "expiryDate": expiry.isoformat(),
-            "calls": rows("C"),
-            "puts": rows("P"),
-        }
-    )
+    return {
+        "symbol": info.symbol,
+        "expiryDate": expiry.isoformat(),
+        "calls": rows("C"),
+        "puts": rows("P"),
+    }
+
+
+def _lookup_error(request: web.Request, error: OptionsLookupError) -> web.Response:
+    if error.status == 400:
+        return validation_error(request, error.code, error.message, error.field)
+    return nested_error(request, error.status, "NOT_FOUND", error.code, error.message)
+
+
+async def _expiry_dates(request: web.Request) -> web.StreamResponse:
+    try:
+        body = expiry_dates_body(context_of(request), request.match_info["symbol"])
+    except OptionsLookupError as error:
+        return _lookup_error(request, error)
+    return json_response(body)
+
+
+async def _contracts(request: web.Request) -> web.StreamResponse:
+    info = request.match_info
+    try:
+        body = contracts_body(context_of(request), info["symbol"], info["expiryDate"])
+    except OptionsLookupError as error:
+        return _lookup_error(request, error)
+    return json_response(body)
 
 
 def _option_price(spot: float, strike: float, years: float, vol: float, call: bool) -> float:

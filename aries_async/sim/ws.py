@@ -21,7 +21,9 @@ fields, ``level2``, ``timeAndSales``, ``greeksFields`` for OSI option symbols); 
 
 Accounts: ``subscribe {topic: "account", params: {accountId}}`` -> ack, snapshot event
 (``payload.topic = "account"``, ``data = {account, positions, ordersV2}``, ``id`` = the
-subscribe id), then ``account.order`` / ``account.position`` / ``account.balance`` events.
+subscribe id), then ``account.order`` / ``account.position`` / ``account.balance`` events;
+``pnl``, ``watchlist`` and ``news`` (:attr:`WsHub.topics`, :mod:`~aries_async.sim.ws_topics`).
+Market sockets answer requests (:mod:`~aries_async.sim.ws_requests`).
 
 Firehose (:attr:`WsHub.firehose`, a :class:`~aries_async.sim.feed.Firehose`, also
 ``Simulator(firehose=...)``): a market socket that has subscribed to all the firehose's
@@ -55,9 +57,11 @@ from aiohttp import WSMsgType, web
 
 from aries_async.sim.context import SimContext
 from aries_async.sim.feed import Firehose, QuoteSnapshot
+from aries_async.sim.watchlists import WatchlistChange
 from aries_async.sim.ws_account import AccountSession
 from aries_async.sim.ws_market import FIREHOSE_YIELD_EVERY, MarketSession
 from aries_async.sim.ws_session import MAX_LINES_PER_FRAME, MAX_PENDING_LINES, Session
+from aries_async.sim.ws_topics import AccountTopics
 
 __all__ = [
     "FIREHOSE_YIELD_EVERY",
@@ -82,7 +86,7 @@ class WsHub:
     def __init__(self, ctx: SimContext) -> None:
         self.ctx = ctx
         self.sessions: set[Session] = set()
-        self._by_symbol: dict[str, set[MarketSession]] = {}
+        self._by_symbol: dict[str, set[Session]] = {}
         self._remove_listener: Callable[[], None] | None = None
         self._poller: asyncio.Task[None] | None = None
         self.connections = {"market": 0, "accounts": 0}
@@ -91,6 +95,10 @@ class WsHub:
         self.firehose_names: frozenset[str] = frozenset()
         self.firehose_lines = 0
         self.firehose_runs = 0
+        self.requests = 0
+        """Requests (other than ``POST /auth``) the market sockets received."""
+        self.topics = AccountTopics(self)
+        """The account socket's ``pnl``/``watchlist``/``news`` topics and their test hooks."""
 
     # -- firehose -----------------------------------------------------------------------------
 
@@ -116,7 +124,7 @@ class WsHub:
 
     # -- feed ---------------------------------------------------------------------------------
 
-    def watch(self, session: MarketSession, symbol: str) -> None:
+    def watch(self, session: Session, symbol: str) -> None:
         """Send the session the steps of ``symbol`` (and keep the feed stepping it)."""
         if self._remove_listener is None:
             self._remove_listener = self.ctx.feed.listen(self._on_step)
@@ -125,7 +133,7 @@ class WsHub:
             sessions.add(session)
             self.ctx.feed.watch(symbol)
 
-    def unwatch(self, session: MarketSession, symbol: str) -> None:
+    def unwatch(self, session: Session, symbol: str) -> None:
         """Stop sending the session the steps of ``symbol``."""
         sessions = self._by_symbol.get(symbol)
         if sessions and session in sessions:
@@ -307,10 +315,18 @@ def hub_of(app: web.Application) -> WsHub:
 
 
 def setup(app: web.Application, ctx: SimContext) -> None:
-    """Register ``/v1/market/ws`` and ``/v1/accounts/ws`` on ``app``."""
+    """Register ``/v1/market/ws`` and ``/v1/accounts/ws`` on ``app``; watchlist changes made
+    over REST go to the account sockets' ``watchlist`` topic."""
     hub = WsHub(ctx)
     app[HUB_KEY] = hub
     app.router.add_get("/v1/market/ws", hub.market)
     app.router.add_get("/v1/accounts/ws", hub.accounts)
     app.on_startup.append(hub.on_startup)
     app.on_shutdown.append(hub.on_shutdown)
+
+    def push_watchlist(change: WatchlistChange) -> None:
+        # Watchlists belong to the user, the socket's topic to an account: the first one.
+        account = next(iter(ctx.state.accounts), "")
+        hub.topics.watchlist_changed(account, {**change.watchlist, "action": change.kind})
+
+    ctx.state.watchlists.subscribe(push_watchlist)

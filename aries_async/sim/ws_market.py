@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import WSMsgType
 
 from aries_async.sim.feed import Firehose, QuoteSnapshot
+from aries_async.sim.ws_requests import answer_request
 from aries_async.sim.ws_session import Session, ms
 
 __all__ = ["FIREHOSE_YIELD_EVERY", "MarketSession"]
@@ -142,6 +143,10 @@ class MarketSession(Session):
             watched = sub.option[0] if sub.option else sub.symbol
             snap = feed.quote(watched)
             self.send_step(sub, snap, snapshot=True)
+
+    def on_request(self, payload: dict[str, Any], request_id: str | None) -> None:
+        """A socket request (expiry dates, contract symbols, equity snapshot)."""
+        answer_request(self, payload, request_id)
 
     def _add_market(self, watched: str, sub: _MarketSub) -> None:
         if sub.option is not None:

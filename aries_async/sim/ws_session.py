@@ -22,6 +22,7 @@ from aiohttp import web
 from aries_async.sim.auth import AccessGrant, TokenProblem
 
 if TYPE_CHECKING:
+    from aries_async.sim.feed import QuoteSnapshot
     from aries_async.sim.ws import WsHub
 
 __all__ = ["MAX_LINES_PER_FRAME", "MAX_PENDING_LINES", "Session", "ms"]
@@ -175,7 +176,7 @@ class Session:
             if self.grant is None:
                 self.auth_required()
                 return
-            self.event({"action": "error", "error": "unsupported request", "id": request_id})
+            self.on_request(payload, request_id)
             return
         if kind in ("subscribe", "unsubscribe"):
             if self.grant is None:
@@ -235,6 +236,13 @@ class Session:
 
     def on_first_auth(self) -> None:
         """Called once, after the first ``authSuccess`` was queued."""
+
+    def on_request(self, payload: dict[str, Any], request_id: str | None) -> None:
+        """A ``request`` (other than ``POST /auth``) of an authenticated client."""
+        self.event({"action": "error", "error": "unsupported request", "id": request_id})
+
+    def on_step(self, snap: QuoteSnapshot) -> None:
+        """A feed step of a symbol the session watches (:meth:`WsHub.watch`)."""
 
     def subscribe(self, payload: Any, request_id: str | None) -> None:
         """A ``subscribe`` message of an authenticated client."""

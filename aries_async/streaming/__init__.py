@@ -1,4 +1,6 @@
-"""Websocket streams: market data and account updates (see :mod:`.market`, :mod:`.accounts`).
+"""Websocket streams: market data and account updates (see :mod:`.market`, :mod:`.accounts`),
+with the market socket's requests (:mod:`.socket_requests`) and the account socket's other
+topics (:mod:`.account_topics`) on several accounts (:mod:`.account_book`).
 
 Layers: :mod:`.protocol` (sans-I/O: frames, decoder, subscriptions, the authentication
 session, heartbeat and backoff), :mod:`.connection` and :mod:`.link` (the reconnecting socket and
@@ -17,11 +19,13 @@ from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.fanout import Consumer
 from aries_async.streaming.market import MarketStream, market_stream
 from aries_async.streaming.protocol import Channel
+from aries_async.streaming.socket_requests import EquitySnapshot
 
 __all__ = [
     "AccountStream",
     "Channel",
     "Consumer",
+    "EquitySnapshot",
     "MarketStream",
     "OrderLookup",
     "OrderStateUnknown",

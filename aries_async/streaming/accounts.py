@@ -1,4 +1,6 @@
-"""The account-updates stream face: ``async with AccountStream(...) as stream``.
+"""The account-updates stream face: ``async with AccountStream(...) as stream``, for one
+account or several on one socket, and the ``pnl``, ``watchlist`` and ``news`` topics
+(:mod:`~aries_async.streaming.account_topics`).
 
 Example:
     >>> async def main(client, account_id) -> None:                        # doctest: +SKIP
@@ -9,10 +11,11 @@ Example:
 Account events are never dropped: each consumer buffers up to
 :attr:`StreamConfig.account_buffer` events and fails with
 :class:`~aries_async.errors.StreamOverflowError` beyond that. After every reconnect the
-``account`` topic is re-subscribed; its fresh snapshot arrives as an
-:class:`~aries_async.models.events.AccountSnapshot` with ``resync=True``, followed by a
+``account`` topic of every account is re-subscribed; each account's fresh snapshot arrives as
+an :class:`~aries_async.models.events.AccountSnapshot` with ``resync=True``, followed by a
 synthesized :class:`~aries_async.models.events.OrderEvent` (``resync=True``) for every order
-that changed while the stream was down.
+of that account that changed while the stream was down (:mod:`~aries_async.streaming.
+account_book` keeps each account's state).
 
 Orders that finished while the stream was down may be missing from that snapshot (the spec
 leaves UNCERTAIN whether it lists today's terminal orders). Such an order -- known as working,
@@ -29,28 +32,32 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, Unpack
 
-from aries_async._validate import require_text
 from aries_async.errors import (
     ConfigurationError,
     OrderStateUnknownError,
     StreamClosedError,
 )
-from aries_async.models.accounts import Balance, Position
 from aries_async.models.events import (
+    AccountInfoEvent,
     AccountSnapshot,
     BalanceEvent,
+    NewsEvent,
     OrderEvent,
+    PnlEvent,
     PositionEvent,
     ServerErrorMessage,
     StreamConnected,
     StreamDisconnected,
     SubscribeAck,
     UnknownEvent,
+    WatchlistEvent,
 )
 from aries_async.models.orders import Order, OrderAck, OrderStatus
+from aries_async.streaming.account_book import AccountBooks, account_ids_of, wait_for
+from aries_async.streaming.account_topics import AccountTopics
 from aries_async.streaming.base import StreamBase, StreamOptions
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.connection import (
@@ -62,14 +69,11 @@ from aries_async.streaming.fanout import Consumer
 from aries_async.streaming.lookup import (
     OrderLookup,
     OrderStateUnknown,
-    Reconciler,
     last_known,
     order_id_to_wait_for,
 )
-from aries_async.streaming.mirror import AccountMirror
 from aries_async.streaming.protocol import (
     AccountSubscriptions,
-    encode_account_subscribe,
     prepare_account_decoding,
 )
 
@@ -84,12 +88,14 @@ __all__ = [
 log = logging.getLogger("aries_async.streaming")
 
 _ORDER_TYPES: tuple[type[Any], ...] = (OrderEvent, OrderStateUnknown)
+_TOPIC_TYPES: tuple[type[Any], ...] = (AccountInfoEvent, PnlEvent, WatchlistEvent, NewsEvent)
 _ALL_TYPES: tuple[type[Any], ...] = (
     AccountSnapshot,
     OrderEvent,
     OrderStateUnknown,
     PositionEvent,
     BalanceEvent,
+    *_TOPIC_TYPES,
     StreamConnected,
     StreamDisconnected,
     ServerErrorMessage,
@@ -97,13 +103,15 @@ _ALL_TYPES: tuple[type[Any], ...] = (
 )
 
 
-class AccountStream(StreamBase):
-    """Orders, positions and balance of one account over ``/v1/accounts/ws``.
+class AccountStream(StreamBase, AccountBooks, AccountTopics):
+    """Orders, positions and balance of one account or several over ``/v1/accounts/ws``, and
+    the ``pnl``, ``watchlist`` and ``news`` topics.
 
     Args:
         url: the accounts websocket URL.
         token_provider: async callable returning an access token (called per attempt).
-        account_id: the trading account id.
+        accounts: the trading account id, or several: each gets its ``account``
+            subscription on the one socket, re-sent after every reconnect.
         config: timeouts, keep-alive, backoff, buffer bounds.
         invalidate_token: async callable told about a refused token (optional).
         reconcile: looks up orders that left the working set while the stream was down
@@ -117,10 +125,11 @@ class AccountStream(StreamBase):
 
     Raises:
         ConfigurationError: ``reconcile_attempts`` below 1.
+        ValidationError: no account, or an empty account id.
     """
 
     data_types: frozenset[type[Any]] = frozenset(
-        {AccountSnapshot, OrderEvent, PositionEvent, BalanceEvent}
+        {AccountSnapshot, OrderEvent, PositionEvent, BalanceEvent, *_TOPIC_TYPES}
     )
     """Messages that make a connection healthy (see :mod:`~aries_async.streaming.connection`)."""
 
@@ -131,7 +140,7 @@ class AccountStream(StreamBase):
         self,
         url: str,
         token_provider: TokenProvider,
-        account_id: str,
+        accounts: str | Iterable[str],
         *,
         reconcile: OrderLookup | None = None,
         reconcile_attempts: int = 3,
@@ -139,59 +148,27 @@ class AccountStream(StreamBase):
     ) -> None:
         if reconcile_attempts < 1:
             raise ConfigurationError("reconcile_attempts must be at least 1")
-        require_text(account_id, "account_id")
+        ids = account_ids_of(accounts)
         super().__init__(url, token_provider, **options)
-        self.account_id = account_id
-        self._reconcile_task: asyncio.Task[None] | None = None
+        self.account_id = ids[0]
+        """The first account: the one :attr:`snapshot`, :attr:`orders`... describe."""
         self._changed = asyncio.Event()
         self._topics = AccountSubscriptions()
-        self._topics.add("account", {"accountId": account_id})
-        self._mirror = AccountMirror()
-        self._reconciler = (
-            None
-            if reconcile is None
-            else Reconciler(
-                reconcile,
-                account_id,
-                self._mirror,
-                attempts=reconcile_attempts,
-                config=self.config,
-                sleep=options.get("sleep", asyncio.sleep),
-                rand=options.get("rand", random.random),
-                publish=self._hub.publish,
-                give_up=self._give_up,
-                changed=self._changed.set,
-            )
-        )
+        self._pnl = {}
+        self._book_options: dict[str, Any] = {
+            "reconcile": reconcile,
+            "attempts": reconcile_attempts,
+            "config": self.config,
+            "sleep": options.get("sleep", asyncio.sleep),
+            "rand": options.get("rand", random.random),
+            "publish": self._hub.publish,
+            "changed": self._changed.set,
+            "spawn": self._connection.spawn,
+        }
+        self._books = {}
+        for account_id in ids:
+            self._add_book(account_id)
         self._error: BaseException | None = None
-
-    # -- state --------------------------------------------------------------------------------
-
-    @property
-    def reconciling(self) -> int:
-        """Orders that left the working set while the stream was down and are being looked
-        up over REST right now."""
-        return len(self._mirror.pending)
-
-    @property
-    def snapshot(self) -> AccountSnapshot | None:
-        """The latest snapshot (None until the first arrives)."""
-        return self._mirror.snapshot
-
-    @property
-    def orders(self) -> Mapping[str, Order]:
-        """Every order seen (snapshot plus events) by ``clOrdId``, in its latest state."""
-        return dict(self._mirror.orders)
-
-    @property
-    def positions(self) -> Mapping[str, Position]:
-        """Positions by symbol, latest state."""
-        return dict(self._mirror.positions)
-
-    @property
-    def balance(self) -> Balance | None:
-        """The latest balance."""
-        return self._mirror.balance
 
     # -- consumers ----------------------------------------------------------------------------
 
@@ -205,9 +182,10 @@ class AccountStream(StreamBase):
         )
 
     def events(self, *, buffer: int | None = None) -> Consumer[Any]:
-        """Every account event in order: snapshots, order/position/balance events (with
-        :class:`OrderStateUnknown` for a missed order change that could not be looked up),
-        status changes (the gap markers), server errors and unknown messages.
+        """Every account event in order, of every account: snapshots, order/position/balance
+        events (with :class:`OrderStateUnknown` for a missed order change that could not be
+        looked up), ``account.info``, the other topics' events, status changes (the gap
+        markers), server errors and unknown messages.
 
         Ends when the stream is closed; raises its fatal error
         (:class:`~aries_async.errors.StreamAuthError`, :class:`~aries_async.errors.
@@ -232,7 +210,8 @@ class AccountStream(StreamBase):
         return self._consumer((BalanceEvent,), buffer)
 
     def snapshots(self) -> Consumer[AccountSnapshot]:
-        """Snapshots: the first, then one after every reconnect (``resync=True``)."""
+        """Snapshots of every account: the first, then one after every reconnect
+        (``resync=True``)."""
         return self._consumer((AccountSnapshot,))
 
     async def wait_for_order(
@@ -242,7 +221,8 @@ class AccountStream(StreamBase):
         *,
         timeout: float | None = None,
     ) -> Order:
-        """Wait until ``order`` reaches ``status`` (or any terminal status).
+        """Wait until ``order`` (of any of the stream's accounts) reaches ``status`` (or any
+        terminal status).
 
         Safe against races: an order that already reached the status (the fill came before
         you called) returns at once. Check ``order.ord_status``: a ``REJECTED`` or
@@ -252,10 +232,11 @@ class AccountStream(StreamBase):
         An order the stream has not seen (it finished before the stream opened and the
         snapshot lists working orders only, or its first event is still on its way) is looked
         up over REST with the ``reconcile`` hook once the snapshot is in, and again after each
-        resync snapshot that still lacks it: found finished, it is returned; found working,
-        the stream follows it. That costs one lookup (an active-orders read) when you wait
-        right after placing, before the order's first event has arrived. Without a hook such
-        an order is waited for on the stream only (give ``timeout``).
+        resync snapshot that still lacks it (in each account, until one finds it): found
+        finished, it is returned; found working, the stream follows it. That costs one lookup
+        (an active-orders read) when you wait right after placing, before the order's first
+        event has arrived. Without a hook such an order is waited for on the stream only
+        (give ``timeout``).
 
         Args:
             order: the acknowledgement ``orders.place()`` returned, or an order's ``clOrdId``.
@@ -273,105 +254,60 @@ class AccountStream(StreamBase):
             StreamAuthError, StreamClosedError: the stream failed or was closed.
         """
         cl_ord_id = order_id_to_wait_for(order)
-        order_hint = last_known(order, cl_ord_id)
+        hint = last_known(order, cl_ord_id)
         wanted = (
             {OrderStatus(status)} if isinstance(status, str) else {OrderStatus(s) for s in status}
         )
 
-        def done(order: Order | None) -> bool:
-            status_now = order.ord_status if order is not None else None
+        def done(order: Order) -> bool:
+            status_now = order.ord_status
             return status_now is not None and (status_now in wanted or status_now.is_terminal)
 
-        async def wait() -> Order:
-            looked_up: AccountSnapshot | None = None  # the snapshot after which we asked REST
-            mirror = self._mirror
-            while True:
-                order = mirror.orders.get(cl_ord_id)
-                if order is not None and done(order):
-                    return order
-                snapshot = mirror.snapshot
-                if (
-                    order is None
-                    and self._reconciler is not None
-                    and snapshot is not None
-                    and snapshot is not looked_up
-                ):
-                    looked_up = snapshot
-                    found = await self._reconciler.look_up_unseen(cl_ord_id, order_hint)
-                    if found is not None and done(found) and cl_ord_id not in mirror.orders:
-                        return found
-                    continue  # the stream may have told more while we asked
-                reason = mirror.unknown.get(cl_ord_id)
-                if reason is not None and order is not None and cl_ord_id not in mirror.pending:
-                    raise OrderStateUnknownError(
-                        f"order {cl_ord_id} left the working set while the stream was "
-                        f"disconnected and its state is unknown ({reason}); check the order "
-                        "history",
-                        cl_ord_id=cl_ord_id,
-                        last_known=order,
-                    )
-                if self._error is not None:
-                    raise self._error
-                if self._closed:
-                    raise StreamClosedError("the account stream is closed")
-                self._changed.clear()
-                await self._changed.wait()
-
+        books = list(self._books.values())
+        waiting = wait_for(books, cl_ord_id, hint, done, changed=self._changed, check=self._check)
         if timeout is None:
-            return await wait()
-        return await asyncio.wait_for(wait(), timeout)
+            return await waiting
+        return await asyncio.wait_for(waiting, timeout)
+
+    def _check(self) -> None:
+        if self._error is not None:
+            raise self._error
+        if self._closed:
+            raise StreamClosedError("the account stream is closed")
 
     # -- ConnectionHandler ----------------------------------------------------------------------
 
     def on_open(self, connection: Connection) -> list[str]:
-        """Re-subscribe every desired topic (called by the connection)."""
-        return [
-            encode_account_subscribe(connection.ids("sub"), topic, params)
-            for topic, params in self._topics.replay()
-        ]
+        """Re-subscribe every account and topic (called by the connection)."""
+        return self._topic_frames(connection)
 
     def on_message(self, message: Any) -> None:
         """Track state and publish one decoded message (called by the connection)."""
         kind = type(message)
         if kind is SubscribeAck:
             return
-        if kind is AccountSnapshot:
-            self._on_snapshot(message)
-            return
-        if kind is OrderEvent or kind is PositionEvent or kind is BalanceEvent:
-            self._mirror.apply(message)
-        self._hub.publish(message)
-        self._changed.set()
-
-    def _on_snapshot(self, snapshot: AccountSnapshot) -> None:
-        # An order still unknown is looked up again after later reconnects, spaced out;
-        # reported once when there is nothing to look it up with.
-        resync = self._mirror.apply_snapshot(snapshot, relook_unknown=self._reconciler is not None)
-        self._hub.publish(resync.snapshot)
-        for order in resync.changed:
-            self._hub.publish(OrderEvent(order=order, resync=True))
-        if resync.vanished:
-            if self._reconciler is None:
-                self._give_up(resync.vanished, "no order lookup configured")
+        if (
+            kind is AccountSnapshot
+            or kind is OrderEvent
+            or kind is PositionEvent
+            or (kind is BalanceEvent)
+        ):
+            book = self._book_of(message)
+            if book is None:
+                self._hub.publish(message)
+            elif kind is AccountSnapshot:
+                book.on_snapshot(message)
             else:
-                self._mirror.pending.update(resync.vanished)  # unknown until found
-                task = self._reconcile_task
-                if task is None or task.done():
-                    self._reconcile_task = self._connection.spawn(
-                        self._reconciler.run(), "reconcile"
-                    )
-        self._changed.set()
-
-    def _give_up(self, orders: Mapping[str, Order], reason: str) -> None:
-        """Publish :class:`OrderStateUnknown` for each order not reported so already;
-        ``wait_for_order`` raises."""
-        for order in self._mirror.give_up(orders, reason):
-            self._hub.publish(OrderStateUnknown(order=order, reason=reason))
+                book.apply(message)
+        else:
+            if kind is PnlEvent:
+                self._track_pnl(message)
+            self._hub.publish(message)
         self._changed.set()
 
     def on_end(self, error: BaseException | None) -> None:
-        """End every consumer and wake order waiters (the order lookup, a task of the
-        connection, stops with it)."""
+        """End every consumer and wake order waiters (the order lookups, tasks of the
+        connection, stop with it)."""
         super().on_end(error)
         self._error = error
         self._changed.set()
@@ -380,20 +316,20 @@ class AccountStream(StreamBase):
 def account_stream(
     url: str,
     token_provider: TokenProvider,
-    account_id: str,
+    accounts: str | Iterable[str],
     *,
     config: StreamConfig | None = None,
     invalidate_token: TokenInvalidator | None = None,
     reconcile: OrderLookup | None = None,
     **kwargs: Any,
 ) -> AccountStream:
-    """Factory for ``AriesClient.account_stream(account_id)``: ``account_stream(endpoints.
-    accounts_ws_url, client.auth.access_token, account_id, reconcile=client.orders.reconcile,
+    """Factory for ``AriesClient.account_stream(account_id, ...)``: ``account_stream(endpoints.
+    accounts_ws_url, client.auth.access_token, accounts, reconcile=client.orders.reconcile,
     ...)``. Use with ``async with``; see :class:`AccountStream` for the arguments."""
     return AccountStream(
         url,
         token_provider,
-        account_id,
+        accounts,
         config=config,
         invalidate_token=invalidate_token,
         reconcile=reconcile,

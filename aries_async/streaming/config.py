@@ -48,6 +48,8 @@ class StreamConfig:
         status_buffer: per status consumer, status events kept (oldest dropped beyond this).
         max_message_size: largest inbound frame in bytes.
         subscribe_batch: symbols per market ``subscribe`` message.
+        request_timeout: seconds a socket request (``MarketStream.expiry_dates()``...) waits
+            for its answer, a resend after a reconnect included.
     """
 
     open_timeout: float = 10.0
@@ -68,6 +70,7 @@ class StreamConfig:
     status_buffer: int = 1_000
     max_message_size: int = 16 * 1024 * 1024
     subscribe_batch: int = 500
+    request_timeout: float = 10.0
 
     def __attrs_post_init__(self) -> None:
         positive = (
@@ -78,6 +81,7 @@ class StreamConfig:
             "pong_timeout",
             "stale_after",
             "backoff_max",
+            "request_timeout",
         )
         for name in positive:
             if getattr(self, name) <= 0:

@@ -10,6 +10,7 @@ Example:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping
 from typing import Any, Unpack
 
@@ -41,6 +42,7 @@ from aries_async.streaming.protocol import (
     encode_market_unsubscribe,
     normalize_symbol,
 )
+from aries_async.streaming.socket_requests import PendingRequests, SocketRequests
 
 __all__ = ["MarketStream", "market_stream"]
 
@@ -55,9 +57,11 @@ _DATA_TYPES: tuple[type[Any], ...] = (
 _ALL_TYPES = _DATA_TYPES + STATUS_TYPES + (ServerErrorMessage, UnknownEvent)
 
 
-class MarketStream(StreamBase):
+class MarketStream(StreamBase, SocketRequests):
     """Live market data over ``/v1/market/ws`` with reconnects, replayed subscriptions and
-    per-consumer conflation.
+    per-consumer conflation, and the socket's requests (:meth:`expiry_dates`,
+    :meth:`contract_symbols`, :meth:`equity_snapshot`; see
+    :mod:`~aries_async.streaming.socket_requests`).
 
     Args:
         url: the market websocket URL.
@@ -79,6 +83,8 @@ class MarketStream(StreamBase):
         self, url: str, token_provider: TokenProvider, **options: Unpack[StreamOptions]
     ) -> None:
         super().__init__(url, token_provider, **options)
+        self._requests = PendingRequests()
+        self._request_sleep = options.get("sleep") or asyncio.sleep
         self._subs = MarketSubscriptions()
         self._latest: dict[str, QuoteUpdate] = {}
         self._latest_trade: dict[str, TradeUpdate] = {}
@@ -291,8 +297,9 @@ class MarketStream(StreamBase):
     # -- ConnectionHandler ----------------------------------------------------------------------
 
     def on_open(self, connection: Connection) -> list[str]:
-        """Replay every desired subscription (called by the connection)."""
-        return self._subscribe_frames(self._subs.replay())
+        """Replay every desired subscription, then send the requests waiting for a
+        connection (called by the connection)."""
+        return self._subscribe_frames(self._subs.replay()) + self._requests.replay()
 
     def on_message(self, message: Any) -> None:
         """Route one decoded message (called by the connection)."""
@@ -318,7 +325,8 @@ class MarketStream(StreamBase):
                 else:
                     latest[symbol] = previous.merged(message)
             elif kind is SubscribeAck:
-                self._subs.acknowledge(message.request_id)
+                if not self._subs.acknowledge(message.request_id):
+                    self._requests.answer(message)
                 acks = True
             else:
                 self._track(kind, message)
@@ -338,10 +346,18 @@ class MarketStream(StreamBase):
             self._market_status = message
         elif kind is ServerErrorMessage:
             self._subs.reject(message.request_id)
+            self._requests.refuse(message)
 
     def on_close(self) -> None:
-        """The socket is gone: nothing is acknowledged any more."""
+        """The socket is gone: nothing is acknowledged any more; the requests in flight are
+        resent or fail."""
         self._subs.reset()
+        self._requests.lost()
+
+    def on_end(self, error: BaseException | None) -> None:
+        """End every consumer and every request still waiting."""
+        super().on_end(error)
+        self._requests.end()
 
 
 def market_stream(

@@ -70,6 +70,21 @@ class Tokens:
             self.current = self.sim.issue_token(ttl=self.ttl).access_token
 
 
+class GatedTokens:
+    """A token provider whose calls wait while the gate is shut (holds a reconnect back)."""
+
+    def __init__(self, sim: Simulator) -> None:
+        self.token = sim.issue_token().access_token
+        self.calls = 0
+        self.gate = asyncio.Event()
+        self.gate.set()
+
+    async def __call__(self) -> str:
+        self.calls += 1
+        await self.gate.wait()
+        return self.token
+
+
 async def until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
     """Wait for socket traffic to make ``predicate`` true."""
     async with asyncio.timeout(timeout):

@@ -76,13 +76,13 @@ def test_refused_symbol_is_named(cli: Cli) -> None:
     assert {line["symbol"] for line in done.ndjson()} == {"AAPL"}
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
-def test_on_a_terminal_the_table_is_redrawn_in_place(cli: Cli) -> None:
+def on_a_terminal(cli: Cli, *args: str) -> str:
+    """What ``aries-async stream ARGS`` wrote to a pseudo-terminal (it must exit 0)."""
     import pty
 
     cli.sign_in()
     leader, follower = pty.openpty()
-    proc = cli.spawn("stream", "AAPL", "MSFT", "--count", "8", stdout=follower)
+    proc = cli.spawn("stream", *args, stdout=follower)
     os.close(follower)
     output = b""
     with contextlib.suppress(OSError):  # EIO once the command has exited
@@ -90,7 +90,12 @@ def test_on_a_terminal_the_table_is_redrawn_in_place(cli: Cli) -> None:
             output += chunk
     os.close(leader)
     assert proc.wait(timeout=30) == 0
-    text = output.decode()
+    return output.decode()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_on_a_terminal_the_table_is_redrawn_in_place(cli: Cli) -> None:
+    text = on_a_terminal(cli, "AAPL", "MSFT", "--count", "8")
     assert "{" not in text  # no NDJSON on a terminal
     assert text.startswith("\x1b[?25l") and text.rstrip().endswith("\x1b[?25h")
     frames = text.split("\x1b[J")[1:]
@@ -193,3 +198,60 @@ def test_status_line_shows_disconnects_and_the_redraw_moves_the_cursor() -> None
     assert "reconnected" in render_frame(state, ["bid"])
     assert redraw(0, "a\nb") == "\r\x1b[Ja\nb\n"
     assert redraw(4, "a\nb") == "\r\x1b[4A\x1b[Ja\nb\n"
+
+
+# -- the account socket -------------------------------------------------------------------------
+
+
+def test_account_topics_as_ndjson(cli: Cli) -> None:
+    cli.sign_in()
+    done = cli(
+        "stream",
+        "--account",
+        "TEST-ACCOUNT-001",
+        "--account",
+        "TEST-SIM-001",
+        "--topics",
+        "pnl,snapshots",
+        "--interval",
+        "15s",
+        "--count",
+        "4",
+    )
+    assert done.code == 0, done.err
+    lines = done.ndjson()
+    assert len(lines) == 4
+    snapshots = [line for line in lines if line["event"] == "snapshot"]
+    assert {s["account"] for s in snapshots} == {"TEST-ACCOUNT-001", "TEST-SIM-001"}
+    candles = [line for line in lines if line["event"] == "pnl"]
+    assert candles
+    for candle in candles:
+        assert candle["interval"] == "15s"
+        assert isinstance(candle["close"], str)
+        Decimal(candle["close"])
+        assert datetime.fromisoformat(candle["time"].replace("Z", "+00:00")).tzinfo is not None
+    assert "connected" in done.err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("stream", "--account", "TEST-ACCOUNT-001", "--topics", "pnl,gossip"),
+        ("stream", "AAPL", "--topics", "pnl"),
+        ("stream", "--account", "TEST-ACCOUNT-001", "--interval", "2m"),
+    ],
+)
+def test_account_usage_errors_exit_2(cli: Cli, args: tuple[str, ...]) -> None:
+    assert cli(*args).code == 2
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_account_events_on_a_terminal_are_table_lines(cli: Cli) -> None:
+    args = ("--account", "TEST-ACCOUNT-001", "--topics", "snapshots,pnl", "--count", "2")
+    lines = on_a_terminal(cli, *args).replace("\r", "").splitlines()
+    assert "{" not in "".join(lines)  # no NDJSON on a terminal
+    assert lines[0].split()[:5] == ["TIME", "(UTC)", "ACCOUNT", "EVENT", "DETAILS"]
+    assert any("connected" in line for line in lines)
+    events = [line.split()[2] for line in lines[1:] if "TEST-ACCOUNT-001" in line]
+    assert events[0] == "snapshot"
+    assert "pnl" in events

@@ -6,13 +6,16 @@ blocking HTTP calls, so the simulator runs on its own thread here.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from spec_check import official_client
 
 from aries_async.sim.threaded import ThreadedSimulator
+from aries_async.sim.ws import hub_of
 
 pytestmark = pytest.mark.finance_dev
 
@@ -100,3 +103,84 @@ def test_place_list_and_cancel(sdk: Any, sim: ThreadedSimulator) -> None:
     assert cancel.orig_cl_ord_id == ack.cl_ord_id
     order = sim.call(lambda: sim.simulator.state.order(ACCOUNT, ack.cl_ord_id))
     assert order.status == "CANCELED"
+
+
+# -- its websocket clients, unmodified ----------------------------------------------------------
+
+
+async def _next_event(stream: Any, wanted: Any, timeout: float = 10.0) -> Any:
+    """The payload of the next event for which ``wanted(payload)`` holds."""
+    async with asyncio.timeout(timeout):
+        async for message in stream:
+            payload = getattr(message, "payload", None)
+            if isinstance(payload, dict) and wanted(payload):
+                return payload
+    raise AssertionError("the stream ended")
+
+
+async def test_its_account_client_subscribes_to_every_topic(
+    sdk: Any, sim: ThreadedSimulator
+) -> None:
+    from finance_dev.websocket.models import account as wire
+
+    token = sim.call(lambda: sim.simulator.issue_token().access_token)
+    topics = hub_of(sim.simulator.app).topics
+    now = sim.call(lambda: sim.simulator.clock.now())
+    start = datetime.fromtimestamp(now - 60, UTC)
+    connection = sdk.websocket.account.connect_async(access_token=token, url=sim.accounts_ws_url)
+    async with connection as stream:
+        # Each subscribe waits for the simulator's acknowledgement of its id.
+        for account in (ACCOUNT, "TEST-SIM-001"):
+            await stream.subscribe_account_async(account)
+        await stream.subscribe_pnl_async(ACCOUNT, start, interval="1m")
+        await stream.subscribe_watchlist_async()
+        await stream.subscribe_news_async(symbols=["AAPL"])
+        snapshots = set()
+        for _ in range(2):
+            payload = await _next_event(stream, lambda p: p.get("topic") == "account")
+            snapshot = wire.AccountSnapshot.model_validate(payload["data"])
+            snapshots.add(snapshot.account["accountId"])
+        assert snapshots == {ACCOUNT, "TEST-SIM-001"}
+        pnl = wire.PnlEvent.model_validate(
+            await _next_event(stream, lambda p: p.get("topic") == "pnl")
+        )
+        assert pnl.data["accountId"] == ACCOUNT
+        assert pnl.data["interval"] == "1m"
+        sim.call(lambda: topics.watchlist_changed(ACCOUNT, {"id": "w1", "symbols": ["AAPL"]}))
+        watchlist = wire.TopicEvent.model_validate(
+            await _next_event(stream, lambda p: p.get("topic") == "watchlist")
+        )
+        assert watchlist.data[0]["symbols"] == ["AAPL"]
+        sim.call(lambda: topics.news("Apple ships", symbols=["AAPL"]))
+        news = wire.TopicEvent.model_validate(
+            await _next_event(stream, lambda p: p.get("topic") == "news")
+        )
+        assert news.data[0]["headline"] == "Apple ships"
+        sim.call(lambda: topics.account_info(ACCOUNT))
+        info = wire.AccountEvent.model_validate(
+            await _next_event(stream, lambda p: p.get("name") == "account.info")
+        )
+        assert info.data["accountId"] == ACCOUNT
+        for unsubscribe in (
+            stream.unsubscribe_pnl_async(ACCOUNT),
+            stream.unsubscribe_watchlist_async(),
+            stream.unsubscribe_news_async(),
+            stream.unsubscribe_account_async("TEST-SIM-001"),
+        ):
+            await unsubscribe
+
+
+async def test_its_market_client_sends_socket_requests(sdk: Any, sim: ThreadedSimulator) -> None:
+    from finance_dev.websocket.errors import WebSocketRequestError
+
+    token = sim.call(lambda: sim.simulator.issue_token().access_token)
+    connection = sdk.websocket.market.connect_async(access_token=token, url=sim.market_ws_url)
+    async with connection as stream:
+        answer = await stream.get_option_expiry_dates_async("AAPL")
+        dates = answer["payload"]["data"]["expiryDates"]
+        assert dates
+        chain = await stream.get_option_contract_symbols_async("AAPL", dates[0])
+        assert chain["payload"]["data"]["calls"][0]["symbol"].startswith("O:AAPL")
+        with pytest.raises(WebSocketRequestError) as refused:
+            await stream.get_option_expiry_dates_async("NOPE")
+        assert refused.value.status == 404

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from stream_helpers import GatedTokens
 
 from aries_async.client import AriesClient
 from aries_async.config import RetryPolicy
@@ -151,21 +152,6 @@ async def test_refresh_auth_is_counted_as_a_reauth(sim: Simulator, hub: WsHub) -
 
 ACTIVE = ("GET", "/v2/accounts/{id}/orders")
 HISTORY = ("GET", "/v2/accounts/{id}/orders/history")
-
-
-class GatedTokens:
-    """A token provider whose calls wait while the gate is shut (holds a reconnect back)."""
-
-    def __init__(self, sim: Simulator) -> None:
-        self.token = sim.issue_token().access_token
-        self.calls = 0
-        self.gate = asyncio.Event()
-        self.gate.set()
-
-    async def __call__(self) -> str:
-        self.calls += 1
-        await self.gate.wait()
-        return self.token
 
 
 class CountingLookup:

@@ -14,7 +14,7 @@ PACKAGE = Path(aries_async.__file__).parent
 
 MAX_LINES = 400
 
-AWAITING_SPLIT = frozenset({"streaming/accounts.py", "streaming/connection.py"})
+AWAITING_SPLIT = frozenset({"streaming/connection.py"})
 """Modules still over the limit (by a few lines), to split next; each is checked to be over
 it, so an entry goes when its module is split."""
 
@@ -118,7 +118,16 @@ def test_no_module_imports_itself_back_at_load() -> None:
     [
         (
             "aries_async.errors",
-            ("api_error_from_response", "parse_retry_after", "require_text", "require_count"),
+            (
+                "api_error_from_response",
+                "parse_retry_after",
+                "require_text",
+                "require_count",
+                "OrderStateUnknownError",
+                "StreamRequestError",
+                "StreamRequestTimeout",
+                "StreamRequestInterrupted",
+            ),
         ),
         ("aries_async.client", ("AriesClient", "StreamOpener")),
         (

@@ -15,6 +15,7 @@ from aries_async.models._market_events import convert_quote_prices
 from aries_async.models._wire import wire_factory
 from aries_async.models.accounts import Balance, Position
 from aries_async.models.events import (
+    AccountInfoEvent,
     AccountSnapshot,
     AuthExpired,
     AuthFailure,
@@ -35,6 +36,7 @@ from aries_async.models.events import (
     UnknownEvent,
 )
 from aries_async.models.orders import Order
+from aries_async.streaming.protocol.topics import decode_topic_event, topic_of
 
 __all__ = ["Decoder", "prepare_account_decoding"]
 
@@ -223,6 +225,8 @@ class Decoder:
         kind = message.get("type")
         payload = message.get("payload")
         if kind == "event" and type(payload) is dict:
+            if "topic" in payload:
+                return self._account(message, payload)
             action = payload.get("action")
             if action == "update":
                 data = payload.get("data")
@@ -238,8 +242,6 @@ class Decoder:
                 if factory is None or type(symbol) is not str:
                     return self._unknown(message)
                 return factory(symbol, data, payload.get("timestamp"))
-            if "topic" in payload:
-                return self._account(message, payload)
             if action is not None:
                 return self._control(message, payload, str(action))
             return self._unknown(message)
@@ -250,12 +252,17 @@ class Decoder:
             status = body.get("status")
             if isinstance(status, int) and status >= 400:
                 error = body.get("message") or body.get("error") or f"status {status}"
+                code = body.get("code")
                 return ServerErrorMessage(
-                    error=str(error), request_id=_request_id(message, payload)
+                    error=str(error),
+                    request_id=_request_id(message, payload),
+                    status=status,
+                    code=None if code is None else str(code),
                 )
             return SubscribeAck(
                 request_id=_request_id(message, payload),
                 status=status if isinstance(status, int) else None,
+                payload=payload if kind == "response" else None,
             )
         return self._unknown(message)
 
@@ -289,9 +296,25 @@ class Decoder:
         name = payload.get("name")
         stamp = payload.get("timestamp")
         stamp = stamp if isinstance(stamp, int) else None
-        if payload.get("topic") != "account" or not isinstance(data, dict):
+        topic = topic_of(payload.get("topic"))
+        if topic is not None and topic != "account":
+            try:
+                event = decode_topic_event(topic, payload)
+            except Exception as exc:  # tolerant readers; should one still fail, the stream goes on
+                self.invalid += 1
+                log.warning("%s event did not fit its model: %s", topic, type(exc).__name__)
+                event = None
+            return self._unknown(message) if event is None else event
+        if topic is None or not isinstance(data, dict):
             return self._unknown(message)
         try:
+            if name == "account.info":
+                account = data.get("accountId")
+                return AccountInfoEvent(
+                    account_id=None if account is None else str(account),
+                    data=data,
+                    timestamp_ms=stamp,
+                )
             if name == "account.order":
                 return OrderEvent(order=structure(data, Order), timestamp_ms=stamp)
             if name == "account.position":

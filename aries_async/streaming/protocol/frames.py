@@ -1,5 +1,5 @@
-"""The client's messages as text frames (auth, ping, market and account subscribe/unsubscribe),
-and the correlation ids they carry."""
+"""The client's messages as text frames (auth, ping, requests, market and account
+subscribe/unsubscribe), and the correlation ids they carry."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ __all__ = [
     "encode_market_subscribe",
     "encode_market_unsubscribe",
     "encode_ping",
+    "encode_request",
 ]
 
 
@@ -50,6 +51,22 @@ def encode_auth(token: str, request_id: str) -> str:
             "payload": {"method": "POST", "path": "/auth", "body": {"token": token}},
         }
     )
+
+
+def encode_request(
+    request_id: str,
+    method: str,
+    path: str,
+    query: Mapping[str, Any] | None = None,
+    body: Any = None,
+) -> str:
+    """A REST-like ``request`` over the socket (websocket.md 2.7)."""
+    payload: dict[str, Any] = {"method": method, "path": path}
+    if query:
+        payload["query"] = dict(query)
+    if body is not None:
+        payload["body"] = body
+    return _dumps({"type": "request", "id": request_id, "payload": payload})
 
 
 def encode_ping(request_id: str) -> str:

@@ -1,0 +1,92 @@
+"""Requests over the simulator's market socket (websocket.md 2.7): REST-like ``GET`` calls
+answered on the socket, matched by the request id.
+
+========================================================  ==========================================
+path (``/v1`` prefix optional)                            answer ``data``
+========================================================  ==========================================
+``/options/{symbol}/expiry-dates``                        ``{symbol, expiryDates: [YYYY-MM-DD]}``
+``/options/{symbol}/contracts/{expiryDate}``              ``{symbol, expiryDate, calls, puts}``
+``/equities/{symbol}/snapshot`` (also ``/marketdata/      ``{symbol, ...quote fields, ...trade
+equities/{symbol}/snapshot``, ``/stocks/{symbol}/          fields}`` as the market updates send
+snapshot``; the real path is UNKNOWN)                     them
+========================================================  ==========================================
+
+A success is ``{"type": "response", "id", "payload": {"status": 200, "data": ...}}``. The spec
+leaves the payload UNKNOWN beyond ``status``; ``faults.ws_response_shape`` picks the variant:
+``"data"`` (above), ``"body"`` (the answer in ``payload.body``) or ``"flat"`` (its fields
+beside ``status`` in the payload). A failure is a ``response`` with ``status`` >= 400,
+``code`` and ``message`` (as the SDK reads them). ``faults.ws_ignore_requests`` leaves every
+request unanswered.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from aries_async.sim.routes_options import OptionsLookupError, contracts_body, expiry_dates_body
+
+if TYPE_CHECKING:
+    from aries_async.sim.ws_session import Session
+
+__all__ = ["RESPONSE_SHAPES", "answer_request"]
+
+RESPONSE_SHAPES = ("data", "body", "flat")
+"""``faults.ws_response_shape`` values."""
+
+_PREFIX = re.compile(r"^(?:/v1)?(?:/marketdata)?")
+_EXPIRY = re.compile(r"^/options/([^/]+)/expiry-dates$")
+_CONTRACTS = re.compile(r"^/options/([^/]+)/contracts/([^/]+)$")
+_SNAPSHOT = re.compile(r"^/(?:equities|stocks)/([^/]+)/snapshot$")
+
+
+def _snapshot(session: Session, symbol: str) -> dict[str, Any]:
+    feed = session.hub.ctx.feed
+    if not feed.has(symbol):
+        raise OptionsLookupError(404, "SYMBOL_NOT_FOUND", "unknown symbol")
+    snap = feed.quote(symbol)
+    return {"symbol": snap.symbol, **snap.quote_data(), **snap.trade_data()}
+
+
+def _route(session: Session, method: str, path: str) -> dict[str, Any]:
+    if method != "GET":
+        raise OptionsLookupError(405, "METHOD_NOT_ALLOWED", f"{method} is not supported")
+    path = _PREFIX.sub("", path.rstrip("/"), count=1)
+    ctx = session.hub.ctx
+    found = _EXPIRY.match(path)
+    if found:
+        return expiry_dates_body(ctx, found[1].upper())
+    found = _CONTRACTS.match(path)
+    if found:
+        return contracts_body(ctx, found[1].upper(), found[2])
+    found = _SNAPSHOT.match(path)
+    if found:
+        return _snapshot(session, found[1].upper())
+    raise OptionsLookupError(404, "NOT_FOUND", f"no such request path: {path}")
+
+
+def answer_request(session: Session, payload: dict[str, Any], request_id: str | None) -> None:
+    """Answer a request of an authenticated market socket (see the module docstring)."""
+    session.hub.requests += 1
+    faults = session.hub.ctx.faults
+    if faults.ws_ignore_requests:
+        return
+    method = str(payload.get("method", "GET")).upper()
+    try:
+        data = _route(session, method, str(payload.get("path", "")))
+    except OptionsLookupError as error:
+        answer: dict[str, Any] = {
+            "status": error.status,
+            "code": error.code,
+            "message": error.message,
+        }
+    else:
+        shape = faults.ws_response_shape
+        if shape == "flat":
+            answer = {"status": 200, **data}
+        else:
+            answer = {"status": 200, "body" if shape == "body" else "data": data}
+    message: dict[str, Any] = {"type": "response", "payload": answer}
+    if request_id is not None:
+        message["id"] = request_id
+    session.push(message)

@@ -1,0 +1,319 @@
+"""One account of an account stream (:class:`AccountBook`): its mirror, its snapshots and
+resyncs, and the REST lookups of its orders; and the wait for an order across the stream's
+accounts (:func:`wait_for`).
+
+A stream may follow several accounts on one socket; each has a book, and every snapshot,
+order, position and balance event goes to the book of its account. The snapshot after a
+reconnect resyncs that account alone: its changed orders are published, its vanished ones
+looked up with its own lookup task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
+from typing import Any
+
+from aries_async._validate import require_text
+from aries_async.errors import OrderStateUnknownError, ValidationError
+from aries_async.models.accounts import Balance, Position
+from aries_async.models.events import AccountSnapshot, BalanceEvent, OrderEvent, PositionEvent
+from aries_async.models.orders import Order
+from aries_async.streaming.config import StreamConfig
+from aries_async.streaming.lookup import OrderLookup, OrderStateUnknown, Reconciler
+from aries_async.streaming.mirror import AccountMirror
+from aries_async.streaming.protocol import AccountSubscriptions
+
+__all__ = ["AccountBook", "AccountBooks", "account_ids_of", "account_of", "wait_for"]
+
+log = logging.getLogger("aries_async.streaming")
+
+Spawn = Callable[[Coroutine[Any, Any, None], str], "asyncio.Task[None] | None"]
+
+
+def account_ids_of(accounts: str | Iterable[str]) -> list[str]:
+    """The account ids given (one or several), each once, in order.
+
+    Raises:
+        ValidationError: none, or an empty one.
+    """
+    items = [accounts] if isinstance(accounts, str) else list(accounts)
+    ids = list(dict.fromkeys(require_text(a, "account_id") for a in items))
+    if not ids:
+        raise ValidationError("at least one account id is needed", field="account_id")
+    return ids
+
+
+def account_of(message: Any) -> str | None:
+    """The account an account-topic message is about, when it says."""
+    kind = type(message)
+    if kind is AccountSnapshot:
+        listed = (*message.positions, *message.orders)
+        found = message.account_id or message.balance.account_id
+        return found or next((item.account_id for item in listed if item.account_id), None)
+    if kind is OrderEvent or kind is OrderStateUnknown:
+        return message.order.account_id  # type: ignore[no-any-return]
+    if kind is PositionEvent:
+        return message.position.account_id  # type: ignore[no-any-return]
+    if kind is BalanceEvent:
+        return message.balance.account_id  # type: ignore[no-any-return]
+    account = getattr(message, "account_id", None)
+    return account if isinstance(account, str) and account else None
+
+
+class AccountBook:
+    """The state of one account on the stream.
+
+    Args:
+        account_id: the account.
+        reconcile: the REST order lookup (None: missed orders are reported unknown at once).
+        attempts: failed lookups in a row before orders are reported unknown.
+        config, sleep, rand: as the stream was given them.
+        publish: publishes an event to the stream's consumers.
+        changed: wakes the order waiters.
+        spawn: starts a task owned by the stream's connection.
+    """
+
+    def __init__(
+        self,
+        account_id: str,
+        *,
+        reconcile: OrderLookup | None,
+        attempts: int,
+        config: StreamConfig,
+        sleep: Callable[[float], Awaitable[Any]],
+        rand: Callable[[], float],
+        publish: Callable[[Any], None],
+        changed: Callable[[], None],
+        spawn: Spawn,
+    ) -> None:
+        self.account_id = account_id
+        self.mirror = AccountMirror()
+        self._publish = publish
+        self._changed = changed
+        self._spawn = spawn
+        self._task: asyncio.Task[None] | None = None
+        self.reconciler = (
+            None
+            if reconcile is None
+            else Reconciler(
+                reconcile,
+                account_id,
+                self.mirror,
+                attempts=attempts,
+                config=config,
+                sleep=sleep,
+                rand=rand,
+                publish=publish,
+                give_up=self.give_up,
+                changed=changed,
+            )
+        )
+
+    @property
+    def snapshot(self) -> AccountSnapshot | None:
+        """The latest snapshot (None until the first arrives)."""
+        return self.mirror.snapshot
+
+    @property
+    def orders(self) -> Mapping[str, Order]:
+        """Every order seen (snapshot plus events) by ``clOrdId``, in its latest state."""
+        return dict(self.mirror.orders)
+
+    @property
+    def positions(self) -> Mapping[str, Position]:
+        """Positions by symbol, latest state."""
+        return dict(self.mirror.positions)
+
+    @property
+    def balance(self) -> Balance | None:
+        """The latest balance."""
+        return self.mirror.balance
+
+    def apply(self, message: OrderEvent | PositionEvent | BalanceEvent) -> None:
+        """A live order, position or balance event of this account (then published)."""
+        self.mirror.apply(message)
+        self._publish(message)
+
+    def on_snapshot(self, snapshot: AccountSnapshot) -> None:
+        """A snapshot of this account: published (``resync=True`` after the first), then an
+        :class:`OrderEvent` for each order that changed while the stream was down, and the
+        orders that vanished are looked up (or reported unknown)."""
+        # An order still unknown is looked up again after later reconnects, spaced out;
+        # reported once when there is nothing to look it up with.
+        resync = self.mirror.apply_snapshot(snapshot, relook_unknown=self.reconciler is not None)
+        self._publish(resync.snapshot)
+        for order in resync.changed:
+            self._publish(OrderEvent(order=order, resync=True))
+        if resync.vanished:
+            if self.reconciler is None:
+                self.give_up(resync.vanished, "no order lookup configured")
+            else:
+                self.mirror.pending.update(resync.vanished)  # unknown until found
+                if self._task is None or self._task.done():
+                    self._task = self._spawn(self.reconciler.run(), "reconcile")
+        self._changed()
+
+    def give_up(self, orders: Mapping[str, Order], reason: str) -> None:
+        """Publish :class:`OrderStateUnknown` for each order not reported so already;
+        ``wait_for_order`` raises."""
+        for order in self.mirror.give_up(orders, reason):
+            self._publish(OrderStateUnknown(order=order, reason=reason))
+        self._changed()
+
+
+class AccountBooks:
+    """The accounts of an account stream (a mixin of
+    :class:`~aries_async.streaming.accounts.AccountStream`): one :class:`AccountBook` each,
+    the first one the stream's own (:attr:`snapshot`, :attr:`orders`... describe it)."""
+
+    account_id: str
+    _books: dict[str, AccountBook]
+    _book_options: dict[str, Any]
+    _topics: AccountSubscriptions
+
+    def _add_book(self, account_id: str) -> bool:
+        if account_id in self._books:
+            return False
+        self._books[account_id] = AccountBook(account_id, **self._book_options)
+        self._topics.add("account", {"accountId": account_id})
+        return True
+
+    # -- accounts -------------------------------------------------------------------------------
+
+    @property
+    def account_ids(self) -> tuple[str, ...]:
+        """The accounts the stream follows, the first one first."""
+        return tuple(self._books)
+
+    def _drop_book(self, account_id: str) -> None:
+        self.account(account_id)
+        del self._books[account_id]
+
+    def account(self, account_id: str) -> AccountBook:
+        """The state of one of the stream's accounts (``snapshot``, ``orders``, ``positions``,
+        ``balance``).
+
+        Raises:
+            ValidationError: not one of :attr:`account_ids`.
+        """
+        book = self._books.get(account_id)
+        if book is None:
+            raise ValidationError(f"the stream does not follow {account_id!r}", field="account_id")
+        return book
+
+    # -- state --------------------------------------------------------------------------------
+
+    @property
+    def reconciling(self) -> int:
+        """Orders that left the working set while the stream was down and are being looked
+        up over REST right now (every account)."""
+        return sum(len(book.mirror.pending) for book in self._books.values())
+
+    @property
+    def snapshot(self) -> AccountSnapshot | None:
+        """The first account's latest snapshot (None until the first arrives)."""
+        return self._books[self.account_id].snapshot
+
+    @property
+    def orders(self) -> Mapping[str, Order]:
+        """Every order of the first account seen (snapshot plus events) by ``clOrdId``, in
+        its latest state (:meth:`account` for the others)."""
+        return self._books[self.account_id].orders
+
+    @property
+    def positions(self) -> Mapping[str, Position]:
+        """The first account's positions by symbol, latest state."""
+        return self._books[self.account_id].positions
+
+    @property
+    def balance(self) -> Balance | None:
+        """The first account's latest balance."""
+        return self._books[self.account_id].balance
+
+    def _book_of(self, message: Any) -> AccountBook | None:
+        account = account_of(message)
+        if account is None and len(self._books) == 1:
+            return self._books[self.account_id]
+        books = self._books.values()
+        if account is None and type(message) is OrderEvent:  # the book that knows the order
+            account = next(
+                (b.account_id for b in books if message.order.cl_ord_id in b.orders), None
+            )
+        book = self._books.get(account or "")
+        if book is None:
+            log.warning(
+                "account event the stream cannot place (account %s): published only", account
+            )
+        return book
+
+
+async def wait_for(
+    books: Sequence[AccountBook],
+    cl_ord_id: str,
+    hint: Order,
+    done: Callable[[Order], bool],
+    *,
+    changed: asyncio.Event,
+    check: Callable[[], None],
+) -> Order:
+    """Wait until an order of any of ``books`` is ``done`` (see
+    :meth:`AccountStream.wait_for_order`); ``check`` raises once the stream has ended."""
+    looked_up: dict[str, AccountSnapshot] = {}  # per account: the snapshot we asked REST after
+    while True:
+        book = next((b for b in books if cl_ord_id in b.mirror.orders), None)
+        order = book.mirror.orders[cl_ord_id] if book is not None else None
+        if order is not None and done(order):
+            return order
+        if book is None:
+            found, asked = await _look_up_unseen(books, cl_ord_id, hint, looked_up)
+            if found is not None and done(found) and all(cl_ord_id not in b.orders for b in books):
+                return found
+            if asked:
+                continue  # the stream may have told more while we asked
+        elif order is not None:
+            reason = book.mirror.unknown.get(cl_ord_id)
+            if reason is not None and cl_ord_id not in book.mirror.pending:
+                raise OrderStateUnknownError(
+                    f"order {cl_ord_id} left the working set while the stream was "
+                    f"disconnected and its state is unknown ({reason}); check the order "
+                    "history",
+                    cl_ord_id=cl_ord_id,
+                    last_known=order,
+                )
+        check()
+        changed.clear()
+        await changed.wait()
+
+
+async def _look_up_unseen(
+    books: Sequence[AccountBook],
+    cl_ord_id: str,
+    hint: Order,
+    looked_up: dict[str, AccountSnapshot],
+) -> tuple[Order | None, bool]:
+    """Look an order the stream has not seen up in each account whose snapshot came since
+    the last lookup: (what was found, whether anything was asked). Raises the lookup's
+    :class:`OrderStateUnknownError` when every account asked failed or did not find it."""
+    due = [
+        b
+        for b in books
+        if b.reconciler is not None
+        and b.snapshot is not None
+        and looked_up.get(b.account_id) is not b.snapshot
+    ]
+    errors: list[OrderStateUnknownError] = []
+    for book in due:
+        assert book.reconciler is not None
+        assert book.snapshot is not None
+        looked_up[book.account_id] = book.snapshot
+        try:
+            found = await book.reconciler.look_up_unseen(cl_ord_id, hint)
+        except OrderStateUnknownError as error:
+            errors.append(error)
+            continue
+        return found, True
+    if errors and len(errors) == len(due):
+        raise errors[0]
+    return None, bool(due)

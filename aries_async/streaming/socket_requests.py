@@ -1,0 +1,315 @@
+"""Requests over the market socket (websocket.md 2.7): ``await stream.expiry_dates("AAPL")``.
+
+A request is sent with a correlation id and its answer, a ``response`` with the same id, is
+matched to it by :class:`PendingRequests`. A ``status`` of 400 or more, or an ``error`` event
+with the id, fails it with :class:`~aries_async.errors.StreamRequestError` (``status`` and
+``code`` as the server sent them). No answer within ``timeout`` (default
+:attr:`StreamConfig.request_timeout`) raises :class:`~aries_async.errors.StreamRequestTimeout`.
+
+When the socket drops with a request in flight, a ``GET`` (every documented request reads) is
+sent again, once, right after the next connection is authenticated, within the same timeout;
+any other request, or a ``GET`` that was resent already, fails at once with
+:class:`~aries_async.errors.StreamRequestInterrupted`. A request made while the stream is
+between connections goes out with the next one.
+
+The answer's payload is UNKNOWN beyond ``status``: the object under ``data`` or ``body`` is
+taken, else the payload without ``status``, ``id``, ``code`` and ``message``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+
+from aries_async._validate import require_text
+from aries_async.errors import (
+    ResponseFormatError,
+    StreamClosedError,
+    StreamRequestError,
+    StreamRequestInterrupted,
+    StreamRequestTimeout,
+    ValidationError,
+)
+from aries_async.models.events import QuoteUpdate, ServerErrorMessage, SubscribeAck, TradeUpdate
+from aries_async.streaming.protocol.frames import encode_request
+
+if TYPE_CHECKING:
+    from aries_async.models.options import OptionChain, OptionExpirations
+    from aries_async.streaming.config import StreamConfig
+    from aries_async.streaming.connection import Connection
+
+__all__ = ["EquitySnapshot", "PendingRequests", "SocketRequests", "answer_data"]
+
+T = TypeVar("T")
+
+EQUITY_SNAPSHOT_PATH = "/equities/{symbol}/snapshot"
+"""The equity snapshot request's path: UNKNOWN in the spec (websocket.md 2.7), our guess."""
+
+_META = frozenset({"status", "id", "code", "message", "error"})
+
+
+@attrs.frozen(kw_only=True)
+class EquitySnapshot:
+    """``MarketStream.equity_snapshot()``: the current quote and last trade of a symbol, in the
+    market stream's own models (lazy ``Decimal`` fields, tolerant of numbers or strings).
+
+    Attributes:
+        symbol: the symbol.
+        quote: the quote fields of the answer (``bidPrice``, ``askPrice``...).
+        trade: the trade fields of the answer (``lastPrice``, ``totalVolume``...).
+        raw: the answer's data as sent.
+    """
+
+    symbol: str
+    quote: QuoteUpdate
+    trade: TradeUpdate
+    raw: Mapping[str, Any] = attrs.field(repr=False, eq=False)
+
+
+def answer_data(payload: Any) -> Any:
+    """The answer in a ``response`` payload (see the module docstring)."""
+    if not isinstance(payload, Mapping):
+        return payload
+    for key in ("data", "body", "result"):
+        if payload.get(key) is not None:
+            return payload[key]
+    return {k: v for k, v in payload.items() if k not in _META}
+
+
+@attrs.define
+class _Request:
+    frame: str = attrs.field(repr=False)
+    future: asyncio.Future[Any]
+    resend: bool
+    sends: int = 0
+    on_socket: bool = False
+
+
+class PendingRequests:
+    """Socket requests in flight by correlation id, across the stream's connections."""
+
+    def __init__(self) -> None:
+        self._open: dict[str, _Request] = {}
+
+    def __len__(self) -> int:
+        return len(self._open)
+
+    def add(self, request_id: str, frame: str, *, resend: bool) -> _Request:
+        """Track a new request (not sent yet)."""
+        request = _Request(frame, asyncio.get_running_loop().create_future(), resend)
+        self._open[request_id] = request
+        return request
+
+    def discard(self, request_id: str) -> None:
+        """Forget a request (answered, timed out or abandoned)."""
+        self._open.pop(request_id, None)
+
+    def answer(self, ack: SubscribeAck) -> bool:
+        """A ``response`` or ``subscribed`` message: whether it answered one of ours."""
+        request = self._open.pop(ack.request_id or "", None)
+        if request is None:
+            return False
+        if not request.future.done():
+            request.future.set_result(ack.payload)
+        return True
+
+    def refuse(self, error: ServerErrorMessage) -> bool:
+        """An error with an id: whether it answered one of ours (which then fails)."""
+        request_id = error.request_id or ""
+        request = self._open.pop(request_id, None)
+        if request is None:
+            return False
+        if not request.future.done():
+            request.future.set_exception(
+                StreamRequestError(
+                    f"the server refused request {request_id}: {error.error}",
+                    request_id=request_id,
+                    status=error.status,
+                    code=error.code,
+                )
+            )
+        return True
+
+    def lost(self) -> None:
+        """The socket is gone: what was in flight on it is resent once, or fails now."""
+        for request_id, request in list(self._open.items()):
+            if not request.on_socket:
+                continue
+            request.on_socket = False
+            if request.resend and request.sends < 2:
+                continue
+            del self._open[request_id]
+            if not request.future.done():
+                request.future.set_exception(
+                    StreamRequestInterrupted(
+                        f"the connection was lost while request {request_id} was in flight",
+                        request_id=request_id,
+                    )
+                )
+
+    def replay(self) -> list[str]:
+        """A new connection is authenticated: the frames of the requests to (re)send."""
+        frames = []
+        for request in self._open.values():
+            if not request.on_socket:
+                request.on_socket = True
+                request.sends += 1
+                frames.append(request.frame)
+        return frames
+
+    def end(self) -> None:
+        """The stream is over: every request left fails."""
+        for request_id, request in self._open.items():
+            if not request.future.done():
+                request.future.set_exception(
+                    StreamClosedError(f"the stream closed before request {request_id} was answered")
+                )
+        self._open.clear()
+
+
+class SocketRequests:
+    """The market stream's socket requests (a mixin of
+    :class:`~aries_async.streaming.market.MarketStream`)."""
+
+    config: StreamConfig
+    _connection: Connection
+    _requests: PendingRequests
+    _request_sleep: Callable[[float], Awaitable[Any]]
+
+    def _check_open(self) -> None:
+        raise NotImplementedError
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, Any] | None = None,
+        body: Any = None,
+        timeout: float | None = None,
+    ) -> Any:
+        """Send a REST-like request over the socket and return its answer's data (decoded
+        JSON; see the module docstring for where it is taken from).
+
+        Args:
+            method: ``GET`` (resent once after a reconnect) or another method (not resent).
+            path: the request path (``/options/AAPL/expiry-dates``).
+            query, body: sent as given, when given.
+            timeout: seconds to wait (default :attr:`StreamConfig.request_timeout`).
+
+        Raises:
+            ValidationError: an empty method or path, or a timeout that is not positive.
+            StreamRequestError: the server refused it (``status``, ``code``).
+            StreamRequestTimeout: no answer in time.
+            StreamRequestInterrupted: the socket dropped with it in flight (see above).
+            StreamClosedError: the stream is closed, or closed before the answer.
+        """
+        method = require_text(method, "method").upper()
+        path = require_text(path, "path")
+        wait = self.config.request_timeout if timeout is None else timeout
+        if not wait > 0:
+            raise ValidationError("timeout must be positive", field="timeout")
+        self._check_open()
+        connection = self._connection
+        request_id = connection.ids("req")
+        request = self._requests.add(
+            request_id,
+            encode_request(request_id, method, path, query, body),
+            resend=method == "GET",
+        )
+        try:
+            if connection.connected:
+                request.on_socket = True
+                request.sends = 1
+                if not await connection.send(request.frame):
+                    request.on_socket = False  # gone meanwhile: the next connection sends it
+                    request.sends = 0
+            timer = asyncio.ensure_future(self._request_sleep(wait))
+            try:
+                await asyncio.wait({request.future, timer}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                timer.cancel()
+            if not request.future.done():
+                raise StreamRequestTimeout(
+                    f"no answer to request {request_id} ({method} {path}) within {wait:g} s",
+                    request_id=request_id,
+                )
+            return answer_data(request.future.result())
+        finally:
+            self._requests.discard(request_id)
+
+    async def expiry_dates(self, symbol: str, *, timeout: float | None = None) -> list[date]:
+        """The option expiry dates of an underlying (``GET /options/{symbol}/expiry-dates``).
+
+        Raises:
+            ValidationError, StreamRequestError, StreamRequestTimeout,
+            StreamRequestInterrupted, StreamClosedError: see :meth:`request`;
+            ResponseFormatError: the answer does not fit.
+        """
+        from aries_async.models.options import OptionExpirations
+
+        symbol = _symbol(symbol)
+        data = await self.request("GET", f"/options/{symbol}/expiry-dates", timeout=timeout)
+        found: OptionExpirations = _structure(data, OptionExpirations, "expiry dates")
+        return found.expiry_dates
+
+    async def contract_symbols(
+        self, symbol: str, expiration: date, *, timeout: float | None = None
+    ) -> OptionChain:
+        """The option contracts of one expiry
+        (``GET /options/{symbol}/contracts/{YYYY-MM-DD}``): calls and puts.
+
+        Raises:
+            ValidationError: ``expiration`` is not a date; and as :meth:`expiry_dates`.
+        """
+        from aries_async.models.options import OptionChain
+
+        if not isinstance(expiration, date):
+            raise ValidationError("expiration must be a date", field="expiration")
+        path = f"/options/{_symbol(symbol)}/contracts/{expiration.isoformat()}"
+        data = await self.request("GET", path, timeout=timeout)
+        chain: OptionChain = _structure(data, OptionChain, "contract symbols")
+        return chain
+
+    async def equity_snapshot(self, symbol: str, *, timeout: float | None = None) -> EquitySnapshot:
+        """The current quote and last trade of a symbol (the path is UNKNOWN in the spec: we
+        send ``GET /equities/{symbol}/snapshot``).
+
+        Raises:
+            As :meth:`expiry_dates`.
+        """
+        symbol = _symbol(symbol)
+        path = EQUITY_SNAPSHOT_PATH.format(symbol=symbol)
+        data = await self.request("GET", path, timeout=timeout)
+        if not isinstance(data, Mapping):
+            raise ResponseFormatError(f"unexpected equity snapshot response: {data!r:.80}")
+        name = data.get("symbol")
+        name = name.upper() if isinstance(name, str) and name else symbol
+        return EquitySnapshot(
+            symbol=name,
+            quote=QuoteUpdate(symbol=name, data=data, timestamp_ms=None),
+            trade=TradeUpdate(symbol=name, data=data, timestamp_ms=None),
+            raw=data,
+        )
+
+
+def _symbol(symbol: str) -> str:
+    text = require_text(symbol, "symbol").upper()
+    if any(c in text for c in "/?#% "):
+        raise ValidationError(f"not a symbol: {symbol!r}", field="symbol")
+    return text
+
+
+def _structure(data: Any, cls: type[T], what: str) -> T:
+    import cattrs
+
+    from aries_async.models._converter import structure
+
+    try:
+        return structure(data, cls)
+    except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+        raise ResponseFormatError(f"unexpected {what} response: {exc}") from exc

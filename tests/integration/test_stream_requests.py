@@ -1,0 +1,181 @@
+"""Requests over the market socket (expiry dates, contract symbols, equity snapshot) against
+the simulator: typed results, typed errors, the timeout, and a socket drop in flight."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from stream_helpers import FakeTime, Tokens, until
+
+from aries_async.errors import (
+    StreamClosedError,
+    StreamRequestError,
+    StreamRequestInterrupted,
+    StreamRequestTimeout,
+    ValidationError,
+)
+from aries_async.models.events import StreamConnected, StreamDisconnected
+from aries_async.sim import ManualClock, Simulator
+from aries_async.sim.cli import add_arguments, build_faults
+from aries_async.sim.routes_options import contracts_body, expiry_dates_body
+from aries_async.sim.ws import WsHub
+from aries_async.streaming import MarketStream, StreamConfig
+
+FAST = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[Simulator]:
+    async with Simulator(seed=3, clock=ManualClock(), tick_interval=None) as s:
+        yield s
+
+
+@pytest.fixture
+async def stream(sim: Simulator, fake_time: FakeTime) -> AsyncIterator[MarketStream]:
+    tokens = Tokens(sim)
+    async with MarketStream(
+        sim.market_ws_url,
+        tokens,
+        config=FAST,
+        invalidate_token=tokens.invalidate,
+        sleep=fake_time.sleep,
+        clock=fake_time.clock,
+    ) as opened:
+        yield opened
+
+
+@pytest.mark.parametrize("shape", ["data", "body", "flat"])
+async def test_expiry_dates_and_contracts_are_typed_in_every_answer_shape(
+    sim: Simulator, stream: MarketStream, shape: str
+) -> None:
+    sim.faults.ws_response_shape = shape
+    dates = await stream.expiry_dates("aapl")
+    wanted = expiry_dates_body(sim.context, "AAPL")["expiryDates"]
+    assert [d.isoformat() for d in dates] == wanted
+    assert all(type(d) is date for d in dates)
+    chain = await stream.contract_symbols("AAPL", dates[0])
+    body = contracts_body(sim.context, "AAPL", wanted[0])
+    assert [c.symbol for c in chain.calls] == [c["symbol"] for c in body["calls"]]
+    assert chain.puts[0].osi == body["puts"][0]["symbol"].removeprefix("O:")
+    assert chain.expiry_date == dates[0]
+    assert all(isinstance(c.strike_price, Decimal) for c in chain.calls)
+
+
+async def test_equity_snapshot_follows_the_feed(sim: Simulator, stream: MarketStream) -> None:
+    snap = await stream.equity_snapshot("msft")
+    quote = sim.context.feed.quote("MSFT")
+    assert snap.symbol == "MSFT"
+    assert snap.quote.bid_price == Decimal(str(quote.bid))
+    assert snap.trade.last_price == Decimal(str(quote.last))
+    sim.advance(60)
+    later = await stream.equity_snapshot("MSFT")
+    assert later.trade.last_price == Decimal(str(sim.context.feed.quote("MSFT").last))
+
+
+async def test_refusals_are_typed_errors_with_status_and_code(stream: MarketStream) -> None:
+    with pytest.raises(StreamRequestError) as caught:
+        await stream.expiry_dates("NOPE")
+    assert caught.value.status == 404
+    assert caught.value.code == "SYMBOL_NOT_FOUND"
+    assert caught.value.request_id is not None
+    with pytest.raises(StreamRequestError) as bad_path:
+        await stream.request("GET", "/nothing/here")
+    assert bad_path.value.status == 404
+    assert stream.connected  # a refused request does not end the connection
+
+
+async def test_bad_input_is_refused_before_anything_is_sent(
+    hub: WsHub, stream: MarketStream
+) -> None:
+    for call in (
+        stream.expiry_dates(""),
+        stream.expiry_dates("AA/PL"),
+        stream.contract_symbols("AAPL", "2026-01-16"),  # type: ignore[arg-type]
+        stream.request("GET", "/options/AAPL/expiry-dates", timeout=0),
+    ):
+        with pytest.raises(ValidationError):
+            await call
+    assert hub.requests == 0
+
+
+async def test_no_answer_times_out_on_the_stream_clock(
+    sim: Simulator, hub: WsHub, stream: MarketStream, fake_time: FakeTime
+) -> None:
+    sim.faults.ws_ignore_requests = True
+    task = asyncio.create_task(stream.expiry_dates("AAPL", timeout=3.0))
+    await until(lambda: hub.requests == 1)
+    fake_time.advance(2.9)
+    await asyncio.sleep(0)
+    assert not task.done()
+    fake_time.advance(0.2)
+    with pytest.raises(StreamRequestTimeout) as caught:
+        await task
+    assert isinstance(caught.value, TimeoutError)
+
+
+async def test_a_get_in_flight_is_resent_once_after_a_reconnect(
+    sim: Simulator, hub: WsHub, stream: MarketStream
+) -> None:
+    statuses = stream.status()
+    sim.faults.ws_ignore_requests = True
+    task = asyncio.create_task(stream.expiry_dates("AAPL"))
+    await until(lambda: hub.requests == 1)
+    sim.faults.ws_ignore_requests = False
+    hub.drop("market")
+    dates = await asyncio.wait_for(task, 5)
+    assert dates and hub.requests == 2
+    assert stream.reconnects == 1
+    gap = [await statuses.__anext__(), await statuses.__anext__()]
+    assert [type(e) for e in gap] == [StreamDisconnected, StreamConnected]
+
+
+async def test_a_second_drop_or_a_non_get_fails_promptly(
+    sim: Simulator, hub: WsHub, stream: MarketStream
+) -> None:
+    sim.faults.ws_ignore_requests = True
+    resent = asyncio.create_task(stream.expiry_dates("AAPL"))
+    posted = asyncio.create_task(stream.request("POST", "/options/AAPL/expiry-dates"))
+    await until(lambda: hub.requests == 2)
+    hub.drop("market")
+    with pytest.raises(StreamRequestInterrupted):
+        await asyncio.wait_for(posted, 5)  # not safe to resend: fails at the drop
+    await until(lambda: hub.requests == 3)  # the GET went out again
+    assert not resent.done()
+    hub.drop("market")
+    with pytest.raises(StreamRequestInterrupted):
+        await asyncio.wait_for(resent, 5)
+
+
+async def test_closing_the_stream_fails_the_requests_waiting(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    sim.faults.ws_ignore_requests = True
+    tokens = Tokens(sim)
+    stream = MarketStream(sim.market_ws_url, tokens, config=FAST, sleep=fake_time.sleep)
+    async with stream:
+        task = asyncio.create_task(stream.equity_snapshot("AAPL"))
+        await until(lambda: hub.requests == 1)
+    with pytest.raises(StreamClosedError):
+        await task
+    with pytest.raises(StreamClosedError):
+        await stream.expiry_dates("AAPL")
+
+
+def test_the_request_and_topic_switches_are_cli_flags() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    defaults = build_faults(parser.parse_args([]))
+    assert (defaults.ws_ignore_requests, defaults.ws_response_shape) == (False, "data")
+    assert defaults.ws_topic_shape == "sdk"
+    args = ["--ws-ignore-requests", "--ws-response-shape", "flat", "--ws-topic-shape", "legacy"]
+    faults = build_faults(parser.parse_args([*args, "--ws-watchlist-auto"]))
+    assert faults.ws_watchlist_auto is True
+    assert faults.ws_ignore_requests is True
+    assert (faults.ws_response_shape, faults.ws_topic_shape) == ("flat", "legacy")
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--ws-topic-shape", "xml"])

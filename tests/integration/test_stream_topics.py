@@ -1,0 +1,325 @@
+"""AccountStream's other topics against the simulator: P&L candles that follow prices and
+positions, watchlist changes, news, ``account.info``, several accounts on one socket, every
+payload variant the simulator can send, and a reconnect in the middle of each."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from stream_helpers import GatedTokens, take, until
+
+from aries_async import AriesClient
+from aries_async.errors import StreamClosedError, ValidationError
+from aries_async.models.events import (
+    AccountInfoEvent,
+    AccountSnapshot,
+    NewsEvent,
+    OrderEvent,
+    PnlEvent,
+    ServerErrorMessage,
+    StreamConnected,
+    StreamDisconnected,
+    WatchlistEvent,
+)
+from aries_async.models.orders import OrderStatus
+from aries_async.sim import ManualClock, Simulator
+from aries_async.sim.ws import WsHub
+from aries_async.streaming import AccountStream, StreamConfig
+
+MAIN, OTHER = "TEST-ACCOUNT-001", "TEST-SIM-001"
+FAST = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[Simulator]:
+    async with Simulator(seed=5, clock=ManualClock(), tick_interval=None) as s:
+        yield s
+
+
+@pytest.fixture
+def tokens(sim: Simulator) -> GatedTokens:
+    return GatedTokens(sim)
+
+
+@pytest.fixture
+async def stream(sim: Simulator, tokens: GatedTokens) -> AsyncIterator[AccountStream]:
+    async with AccountStream(sim.accounts_ws_url, tokens, [MAIN, OTHER], config=FAST) as s:
+        await until(lambda: all(s.account(a).snapshot is not None for a in (MAIN, OTHER)))
+        yield s
+
+
+def day_pnl(sim: Simulator, account: str = MAIN) -> Decimal:
+    return Decimal(sim.state.balance_wire(account)["dayTotalPnl"])
+
+
+def place(sim: Simulator, account: str, **fields: str) -> str:
+    body = {"tradingAccountId": account, "timeInForce": "DAY", **fields}
+    ack = sim.state.place(body)
+    assert ack["success"] is True
+    return str(ack["clOrdId"])
+
+
+def drained(consumer: Any) -> list[Any]:
+    return [consumer.get_nowait() for _ in range(consumer.pending)]
+
+
+def topic_sessions(hub: WsHub) -> list[Any]:
+    return [s for s in hub.sessions if s.kind == "accounts" and not s.closed]
+
+
+async def reconnect(stream: AccountStream, hub: WsHub, tokens: GatedTokens) -> None:
+    """Drop the socket, hold the reconnect until the caller's changes are made, then let it."""
+    tokens.gate.clear()
+    calls = tokens.calls
+    assert hub.drop("accounts") == 1
+    await until(lambda: tokens.calls == calls + 1 and not stream.connected)
+
+
+async def test_pnl_candles_follow_prices_and_positions(
+    sim: Simulator, stream: AccountStream
+) -> None:
+    candles = stream.pnl_events()
+    await stream.subscribe_pnl(interval="1m")
+    first = (await take(candles, 1))[0]
+    assert first.account_id == MAIN
+    assert first.interval == "1m"
+    assert first.topic == "pnl"
+    candle = first.candle
+    assert candle is not None
+    assert candle.close == day_pnl(sim)
+    assert candle.time is not None
+    assert candle.time.tzinfo is not None
+    assert candle.time.timestamp() % 60 == 0
+    sim.advance(30)  # AAPL is held: its steps move the P&L
+    await until(lambda: candles.pending > 0)
+    last = drained(candles)[-1].candle
+    assert last is not None
+    assert last.close == day_pnl(sim)
+    assert last.high is not None and last.low is not None
+    assert last.low <= last.close <= last.high
+    assert last.open == candle.open  # the same minute: the candle is updated
+    # A fill changes the positions: the candle follows at once.
+    place(sim, MAIN, symbol="KO", side="BUY", type="MARKET", qty="10")
+    await until(lambda: candles.pending > 0)
+    after_fill = drained(candles)[-1].candle
+    assert after_fill is not None
+    assert after_fill.close == day_pnl(sim)
+
+
+@pytest.mark.parametrize("shape", ["sdk", "object", "list", "legacy"])
+async def test_every_payload_variant_is_typed(
+    sim: Simulator, hub: WsHub, tokens: GatedTokens, shape: str
+) -> None:
+    sim.faults.ws_topic_shape = shape
+    async with AccountStream(sim.accounts_ws_url, tokens, MAIN, config=FAST) as stream:
+        events = stream.events()
+        await stream.subscribe_pnl(interval="15s")
+        await stream.subscribe_watchlist()
+        await stream.subscribe_news()
+        await until(lambda: any(s.topics.news for s in topic_sessions(hub)))
+        hub.topics.watchlist_changed(MAIN, {"id": "w1", "name": "Tech", "symbols": ["aapl"]})
+        hub.topics.news("Apple ships a thing", symbols=["AAPL"], topics=["tech"])
+        hub.topics.account_info(MAIN)
+        got: dict[type, Any] = {}
+        async with asyncio.timeout(5):
+            async for event in events:
+                got.setdefault(type(event), event)
+                if {PnlEvent, WatchlistEvent, NewsEvent, AccountInfoEvent} <= set(got):
+                    break
+    assert isinstance(got[AccountSnapshot], AccountSnapshot)
+    pnl = got[PnlEvent]
+    assert (pnl.account_id, pnl.interval) == (MAIN, "15s")
+    assert pnl.candle.close == day_pnl(sim)
+    assert pnl.topic == ("pnlCandle" if shape == "legacy" else "pnl")
+    watchlist = got[WatchlistEvent]
+    assert [(w.id, w.name, w.symbols) for w in watchlist.watchlists] == [("w1", "Tech", ("AAPL",))]
+    assert watchlist.account_id == MAIN
+    news = got[NewsEvent].items[0]
+    assert news.headline == "Apple ships a thing"
+    assert news.symbols == ("AAPL",)
+    assert news.published_at is not None
+    info = got[AccountInfoEvent]
+    assert info.account_id == MAIN
+    assert info.data["status"] == "OPEN"
+
+
+async def test_watchlist_changes_without_a_subscription_when_the_server_sends_them(
+    sim: Simulator, hub: WsHub, tokens: GatedTokens
+) -> None:
+    sim.faults.ws_watchlist_auto = True  # the watchlist page's reading (websocket.md 10.7)
+    async with AccountStream(sim.accounts_ws_url, tokens, MAIN, config=FAST) as stream:
+        watchlists = stream.watchlist_events()
+        await until(lambda: stream.snapshot is not None)
+        assert hub.topics.watchlist_changed(MAIN, {"id": "w9", "symbols": ["KO"]}) == 1
+        [event] = await take(watchlists, 1)
+        assert event.watchlists[0].symbols == ("KO",)
+    sim.faults.ws_watchlist_auto = False
+    async with AccountStream(sim.accounts_ws_url, tokens, MAIN, config=FAST) as stream:
+        await until(lambda: stream.snapshot is not None)
+        assert hub.topics.watchlist_changed(MAIN, {"id": "w9", "symbols": ["KO"]}) == 0
+
+
+async def test_news_is_filtered_by_symbols_and_topics(
+    sim: Simulator, hub: WsHub, stream: AccountStream
+) -> None:
+    news = stream.news_events()
+    await stream.subscribe_news(symbols=["msft"], topics=["earnings"])
+    await until(lambda: any(s.topics.news for s in topic_sessions(hub)))
+    hub.topics.news("Oil moves", symbols=["XOM"])
+    hub.topics.news("Microsoft ships", symbols=["MSFT"])
+    hub.topics.news("Season starts", topics=["earnings"])
+    got = await take(news, 2)
+    assert [e.items[0].headline for e in got] == ["Microsoft ships", "Season starts"]
+    await stream.unsubscribe_news()
+    await until(lambda: not any(s.topics.news for s in topic_sessions(hub)))
+
+
+async def test_two_accounts_on_one_socket(
+    sim: Simulator, hub: WsHub, stream: AccountStream
+) -> None:
+    assert hub.open_sessions("accounts") == 1
+    assert stream.account_ids == (MAIN, OTHER)
+    assert stream.snapshot is stream.account(MAIN).snapshot
+    other = stream.account(OTHER).snapshot
+    assert other is not None
+    assert other.account_id == OTHER
+    main_order = place(sim, MAIN, symbol="KO", side="BUY", type="MARKET", qty="2")
+    other_order = place(sim, OTHER, symbol="KO", side="BUY", type="MARKET", qty="3")
+    done = await stream.wait_for_order(other_order, timeout=5)
+    assert done.ord_status == OrderStatus.FILLED
+    assert done.account_id == OTHER
+    await stream.wait_for_order(main_order, timeout=5)
+    assert other_order in stream.account(OTHER).orders
+    assert other_order not in stream.account(MAIN).orders
+    assert stream.account(OTHER).positions["KO"].quantity == Decimal(3)
+    with pytest.raises(ValidationError):
+        stream.account("NOPE")
+
+
+async def test_add_and_remove_an_account(sim: Simulator, hub: WsHub, tokens: GatedTokens) -> None:
+    async with AccountStream(sim.accounts_ws_url, tokens, MAIN, config=FAST) as stream:
+        snapshots = stream.snapshots()
+        await take(snapshots, 1)
+        await stream.add_account(OTHER)
+        added = (await take(snapshots, 1))[0]
+        assert added.account_id == OTHER
+        await stream.remove_account(OTHER)
+        assert stream.account_ids == (MAIN,)
+        session = topic_sessions(hub)[0]
+        await until(lambda: OTHER not in session.account_listeners)
+        with pytest.raises(ValidationError):
+            await stream.remove_account(MAIN)
+
+
+async def test_reconnect_in_the_middle_of_every_topic(
+    sim: Simulator, hub: WsHub, stream: AccountStream, tokens: GatedTokens
+) -> None:
+    events = stream.events()
+    await stream.subscribe_pnl(MAIN, interval="1m")
+    await stream.subscribe_pnl(OTHER, interval="5m")
+    await stream.subscribe_watchlist()
+    await stream.subscribe_news(symbols=["AAPL"])
+    await until(lambda: any(s.topics.news for s in topic_sessions(hub)))
+    main_order = place(sim, MAIN, symbol="KO", side="BUY", type="LIMIT", qty="1", price="1.00")
+    other_order = place(sim, OTHER, symbol="KO", side="BUY", type="LIMIT", qty="1", price="1.00")
+    await until(lambda: main_order in stream.orders and other_order in stream.account(OTHER).orders)
+    await until(lambda: events.pending > 0)
+    before = drained(events)
+    last_candle = [e for e in before if type(e) is PnlEvent and e.account_id == MAIN][-1].candle
+
+    await reconnect(stream, hub, tokens)
+    sim.advance(90)  # the next minute's candle, made while the stream is down
+    for account, order in ((MAIN, main_order), (OTHER, other_order)):
+        sim.state.order(account, order).price = Decimal(100_000)
+    sim.state.match()  # both orders fill while the stream is down
+    tokens.gate.set()
+
+    await until(lambda: stream.reconnects == 1)
+    session = topic_sessions(hub)[0]
+    await until(lambda: set(session.topics.pnl) == {MAIN, OTHER} and session.topics.news)
+    assert session.topics.watchlist
+    assert set(session.account_listeners) == {MAIN, OTHER}
+    hub.topics.watchlist_changed(MAIN, {"id": "w2", "symbols": ["KO"]})
+    hub.topics.news("After the gap", symbols=["AAPL"])
+    seen: list[Any] = []
+    async with asyncio.timeout(5):
+        async for event in events:
+            seen.append(event)
+            if type(event) is NewsEvent:
+                break
+    kinds = [type(e) for e in seen]
+    assert kinds[:2] == [StreamDisconnected, StreamConnected]  # the gap, signalled first
+    resynced = {e.account_id for e in seen if type(e) is AccountSnapshot and e.resync}
+    assert resynced == {MAIN, OTHER}
+    filled = {e.order.cl_ord_id for e in seen if type(e) is OrderEvent and e.resync}
+    assert filled == {main_order, other_order}  # no account event is lost
+    assert stream.orders[main_order].ord_status == OrderStatus.FILLED
+    assert stream.account(OTHER).orders[other_order].ord_status == OrderStatus.FILLED
+    candles = [e for e in seen if type(e) is PnlEvent and e.account_id == MAIN]
+    # Resubscribed from the last candle seen: that minute's candle comes again, then the
+    # newer ones.
+    times = [e.candle.time for e in candles if e.candle is not None and e.candle.time]
+    assert last_candle is not None
+    assert last_candle.time is not None
+    assert times[0] == last_candle.time
+    assert times[-1] > last_candle.time
+    assert {e.interval for e in seen if type(e) is PnlEvent and e.account_id == OTHER} == {"5m"}
+    assert WatchlistEvent in kinds
+
+
+async def test_bad_topic_input_is_refused_before_sending(hub: WsHub, stream: AccountStream) -> None:
+    session = topic_sessions(hub)[0]
+    with pytest.raises(ValidationError):
+        await stream.subscribe_pnl(interval="2m")
+    with pytest.raises(ValidationError):
+        await stream.subscribe_pnl(start_time=datetime(2026, 1, 1))
+    with pytest.raises(ValidationError):
+        await stream.subscribe_news(symbols=[""])
+    with pytest.raises(ValidationError):
+        AccountStream("ws://127.0.0.1:1", GatedTokens.__call__, [])  # type: ignore[arg-type]
+    assert session.topics.pnl == {}
+    assert session.topics.news is None
+
+
+async def test_a_refused_pnl_subscription_is_a_server_error(
+    sim: Simulator, stream: AccountStream
+) -> None:
+    events = stream.events()
+    await stream.subscribe_pnl("NO-SUCH-ACCOUNT")
+    start = datetime.fromtimestamp(sim.clock.now(), UTC) - timedelta(minutes=5)
+    await stream.subscribe_pnl(OTHER, interval="1h", start_time=start)
+    got = await take(events, 2)
+    assert [type(e) for e in got] == [ServerErrorMessage, PnlEvent]
+    assert got[0].error == "account not found"
+    assert got[1].account_id == OTHER
+    assert got[1].interval == "1h"
+
+
+async def test_closed_stream_refuses_topics(sim: Simulator, tokens: GatedTokens) -> None:
+    stream = AccountStream(sim.accounts_ws_url, tokens, MAIN, config=FAST)
+    async with stream:
+        pass
+    with pytest.raises(StreamClosedError):
+        await stream.subscribe_watchlist()
+    with pytest.raises(StreamClosedError):
+        stream.pnl_events()
+
+
+async def test_a_watchlist_made_over_rest_is_pushed_on_the_account_socket(
+    sim: Simulator, stream: AccountStream
+) -> None:
+    changes = stream.watchlist_events()
+    await stream.subscribe_watchlist()
+    async with AriesClient(sim.client_config(), token=sim.issue_token()) as client:
+        made = await client.watchlists.create(name="Semis", symbols=["NVDA", "AMD"])
+        assert made.id is not None
+        await client.watchlists.update(made.id, add_symbols=["INTC"])
+    created, updated = await take(changes, 2)
+    assert created.action == "created" and updated.action == "updated"
+    assert [w.name for w in created.watchlists] == ["Semis"]
+    assert list(updated.watchlists[0].symbols or ()) == ["NVDA", "AMD", "INTC"]
