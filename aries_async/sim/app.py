@@ -19,6 +19,7 @@ from aiohttp import web
 
 from aries_async.sim import (
     routes_chart,
+    routes_generic,
     routes_market,
     routes_oauth,
     routes_options,
@@ -46,5 +47,7 @@ def build_app(ctx: SimContext) -> web.Application:
     app[CONTEXT_KEY] = ctx
     for routes in (routes_market, routes_chart, routes_oauth, routes_trading, routes_options):
         routes.add_routes(app.router)
+    # Last: it serves every operation of the description that the routes above do not.
+    routes_generic.add_routes(app.router)
     ws.setup(app, ctx)
     return app

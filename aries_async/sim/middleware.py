@@ -17,6 +17,7 @@ import secrets
 import orjson
 from aiohttp import web
 
+from aries_async.apispec import operations
 from aries_async.sim.auth import TokenProblem
 from aries_async.sim.context import RecordedRequest
 from aries_async.sim.faults import is_oauth_path, route_matches
@@ -63,6 +64,11 @@ ROUTE_SCOPES: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/v1/options/{symbol}/contracts/{expiryDate}"): _SUPPLEMENTAL,
 }
 """Scopes accepted per route (any one suffices). Routes not listed need no token."""
+
+# The description's other bearer operations need a valid token; their scopes are not checked.
+for _op in operations():
+    if _op["auth"] == "bearer":
+        ROUTE_SCOPES.setdefault((_op["method"], _op["path"]), ())
 
 
 @web.middleware
