@@ -69,6 +69,7 @@ class Item:
         when: its time (aware UTC).
         seed: 32-bit seed of the item's draws (:meth:`unit`).
         option: the contract, for option operations.
+        trend: +1 (-1) when the item must have risen (fallen): top gainers (losers).
     """
 
     index: int
@@ -78,6 +79,7 @@ class Item:
     seed: int
     root: bool = False
     option: Contract | None = None
+    trend: int = 0
 
     def unit(self, name: str) -> float:
         """A number in [0, 1) fixed by the item and ``name`` (independent of call order)."""
@@ -93,6 +95,8 @@ class Item:
         base = self.option.premium if self.option is not None else self.price
         opened = base * self.between("~open", 0.985, 1.015)
         closed = base * self.between("~close", 0.985, 1.015)
+        if self.trend * (closed - opened) < 0:
+            opened, closed = closed, opened
         high = max(opened, closed) * self.between("~high", 1.0, 1.01)
         low = min(opened, closed) * self.between("~low", 0.99, 1.0)
         if self.option is not None:  # option prices are quoted in cents
@@ -140,6 +144,7 @@ class Answer:
         key = sorted((k, v) for k, v in params.items() if k not in ("next", "nextPage", "page"))
         self.seed = stable_seed(ctx.feed.seed, op["id"], key)
         self.chain = self._chain() if op["path"].startswith("/v1/options/") else []
+        self.trend = 1 if "gainers" in op["path"] else -1 if "losers" in op["path"] else 0
         self.total = len(self.chain) if paged and len(self.chain) > 1 else size
         self.root = self._item(0, root=True)
         self._items: dict[int, Item] = {}
@@ -206,6 +211,7 @@ class Answer:
             seed=(self.seed + index * 0x9E3779B1) & 0xFFFFFFFF,
             root=root,
             option=option,
+            trend=self.trend,
         )
 
     def price(self, symbol: str) -> float:

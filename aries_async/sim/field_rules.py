@@ -98,6 +98,15 @@ def _change(a: Answer, it: Item) -> float:
     return round(it.bar[3] - it.bar[0], 2)
 
 
+def _change_percent(a: Answer, it: Item) -> float:
+    return round((it.bar[3] - it.bar[0]) / it.bar[0] * 100, 2)
+
+
+def _is_etf(a: Answer, it: Item) -> bool:
+    info = a.ctx.feed.symbols.get(it.symbol)
+    return info is not None and info.is_etf
+
+
 def _greek(name: str) -> Rule:
     # (+ 0.0: no "-0.0" for a theta that rounds to nothing)
     return lambda a, it: round(getattr(it.option.greeks, name), 4) + 0.0 if it.option else OMIT
@@ -302,7 +311,10 @@ RULES: tuple[_Row, ...] = (
     (r"(?i)^(change|netChange|ch|todaysChange|changeFromOpen|changeFromPreviousClose|avgChange)$",
      "", _NUM, _r(_change)),
     (r"(?i)(changePerc|changePercent|^chp$|percentChange|todaysChangePerc)", "", _NUM,
-     _r(lambda a, it: round((it.bar[3] - it.bar[0]) / it.bar[0] * 100, 2))),
+     _r(_change_percent)),
+    (r"(?i)^(previousClose|prevClose|prev_close_price)$", "", _NUM, _r(lambda a, it: it.bar[0])),
+    (r"^isETF$", "", (), _r(_is_etf)),
+    (r"(?i)(sicCode|naics)", "", (), _r(lambda a, it: _hash(it, "sic", 4))),
     (r"(?i)(price|^(c|close|last|lp|nav|mark|fmv|midpoint|aprice|bprice|cprice|dprice|eprice|"
      r"previousClose|prevClose|yearEndClose|end_price|value)$)", "", _NUM,
      lambda name, kind: None if re.search(r"(?i)priceTo|scale|limit", name) else _price),

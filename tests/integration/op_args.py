@@ -62,6 +62,7 @@ OVERRIDES: dict[str, dict[str, str]] = {
         )
     },
     "getTechnicalIndicator": {"from": "1764547200", "to": "1767139200"},
+    "getOptionDetails": {"symbols": OPTION.removeprefix("O:")},
     "getAccountBalance": {"id": ACCOUNT},
     "getAccountPositions": {"id": ACCOUNT},
     "listActiveOrders": {"id": ACCOUNT},
