@@ -8,11 +8,21 @@ them for raw HTTP calls, the finance-dev test converts them to Python types.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from aries_async.apispec import operations
 
-__all__ = ["ACCOUNT", "BODIES", "OPTION", "VALUES", "op_by_id", "param_values", "wire_args"]
+__all__ = [
+    "ACCOUNT",
+    "BODIES",
+    "OPTION",
+    "VALUES",
+    "clock_values",
+    "op_by_id",
+    "param_values",
+    "wire_args",
+]
 
 ACCOUNT = "TEST-ACCOUNT-001"
 OPTION = "O:AAPL260320C00250000"
@@ -47,7 +57,6 @@ VALUES: dict[str, str] = {
     "optionContract": OPTION,
     "theme": "financialExchangesData",
     "metric": "all",
-    "expiryDate": "(the first listed expiry)",
 }
 
 OVERRIDES: dict[str, dict[str, str]] = {
@@ -66,7 +75,7 @@ OVERRIDES: dict[str, dict[str, str]] = {
     "getAccountBalance": {"id": ACCOUNT},
     "getAccountPositions": {"id": ACCOUNT},
     "listActiveOrders": {"id": ACCOUNT},
-    "listOrderHistory": {"id": ACCOUNT, "from": "2026-01-01T00:00:00Z"},
+    "listOrderHistory": {"id": ACCOUNT},
     "getChartHistory": {"from": "1768300000", "to": "1768480000"},
 }
 
@@ -88,7 +97,7 @@ _ORDER = {
 BODIES: dict[str, Any] = {
     "stockScreener": {
         "operator": "AND",
-        "clauses": [{"field": "marketCap", "operator": "gt", "value": 1000000000}],
+        "clauses": [{"field": "marketCap", "operator": "gt", "value": "1000000000"}],
     },
     "searchEtbSymbols": {"symbols": ["AAPL", "MSFT"]},
     "getHistoryBatch": {"queries": [{"symbol": "KXFED-26MAR-T4.00"}]},
@@ -96,11 +105,11 @@ BODIES: dict[str, Any] = {
         "accountId": ACCOUNT,
         "symbol": "KXFED-26MAR-T4.00",
         "side": "buy",
-        "outcome": "yes",
+        "outcome": "YES",
         "orderType": "limit",
         "quantity": "10",
         "timeInForce": "day",
-        "limitPrice": "0.42",
+        "price": "0.42",
     },
     "createConfigWatchlist": {"name": "Tech", "symbols": ["AAPL", "MSFT"]},
     "replaceConfigWatchlists": [{"name": "Tech", "symbols": ["AAPL", "MSFT"]}],
@@ -122,9 +131,20 @@ def op_by_id(op_id: str) -> dict[str, Any]:
     return next(o for o in operations() if o["id"] == op_id)
 
 
-def param_values(op: dict[str, Any]) -> dict[str, str]:
-    """Wire name -> wire value of the arguments ``op`` gets."""
-    chosen = {**OPTIONAL.get(op["id"], {}), **OVERRIDES.get(op["id"], {})}
+def clock_values(now: float, expiry: str) -> dict[str, dict[str, str]]:
+    """The arguments that depend on the simulator: its clock and its listed expiries."""
+    week_ago = datetime.fromtimestamp(now - 7 * 86400, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"listOrderHistory": {"from": week_ago}, "listOptionContracts": {"expiryDate": expiry}}
+
+
+def param_values(op: dict[str, Any], extra: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Wire name -> wire value of the arguments ``op`` gets (``extra``: from
+    :func:`clock_values`)."""
+    chosen = {
+        **OPTIONAL.get(op["id"], {}),
+        **OVERRIDES.get(op["id"], {}),
+        **extra.get(op["id"], {}),
+    }
     out: dict[str, str] = {}
     for param in op["params"]:
         wire = param["wire"]
@@ -136,9 +156,11 @@ def param_values(op: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def wire_args(op: dict[str, Any]) -> tuple[str, dict[str, str], Any]:
+def wire_args(
+    op: dict[str, Any], extra: dict[str, dict[str, str]]
+) -> tuple[str, dict[str, str], Any]:
     """``(path, query, body)`` of a raw call to ``op``."""
-    values = param_values(op)
+    values = param_values(op, extra)
     path = op["path"]
     query: dict[str, str] = {}
     for param in op["params"]:

@@ -16,7 +16,7 @@ from typing import Any
 import aiohttp
 import jsonschema
 import pytest
-from op_args import ACCOUNT, BODIES, op_by_id, wire_args
+from op_args import ACCOUNT, BODIES, clock_values, op_by_id, wire_args
 
 from aries_async.apispec import operations, schemas
 from aries_async.sim import ManualClock, Simulator
@@ -48,11 +48,11 @@ async def _collect() -> dict[str, Any]:
                 "replaceOrder": {**BODIES["replaceOrder"], "origClOrdId": placed[0]},
                 "cancelOrder": {**BODIES["cancelOrder"], "origClOrdId": placed[1]},
             }
+            extra = clock_values(sim.clock.now(), expiry)
             first: dict[str, tuple[int, str, Any]] = {}
             again: dict[str, tuple[int, str, Any]] = {}
             for op in operations():
-                path, query, body = wire_args(op)
-                path = path.replace("(the first listed expiry)", expiry)
+                path, query, body = wire_args(op, extra)
                 body = bodies.get(op["id"], body)
                 first[op["id"]] = await _call(http, op, path, query, body)
                 if op["method"] not in WRITES:
@@ -173,7 +173,7 @@ def test_statements_have_consistent_signs(wire: dict[str, Any]) -> None:
 
 async def test_another_seed_gives_other_data(wire: dict[str, Any]) -> None:
     op = op_by_id("getStockTrades")
-    path, query, _ = wire_args(op)
+    path, query, _ = wire_args(op, {})
     async with Simulator(seed=6, clock=ManualClock(), tick_interval=None) as sim:
         headers = {"Authorization": sim.issue_token().authorization}
         async with aiohttp.ClientSession(base_url=sim.base_url, headers=headers) as http:
