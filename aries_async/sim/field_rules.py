@@ -17,10 +17,12 @@ with outflows negative.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import zlib
 from collections.abc import Callable
 from datetime import timedelta
+from importlib.resources import files
 from typing import Any
 
 from aries_async.sim.answer import Answer, Item
@@ -28,16 +30,14 @@ from aries_async.sim.schema_walk import OMIT, Rule
 
 __all__ = ["RULES", "rule_for"]
 
-_SECTORS = (
-    ("Technology", "Software"),
-    ("Health Care", "Pharmaceuticals"),
-    ("Financials", "Banks"),
-    ("Consumer Discretionary", "Retail"),
-    ("Industrials", "Aerospace & Defense"),
-    ("Energy", "Oil & Gas"),
-)
-_PEOPLE = ("Avery Chen", "Jordan Patel", "Morgan Reyes", "Taylor Brooks", "Casey Nguyen")
-_RATINGS = ("Buy", "Outperform", "Hold", "Overweight", "Neutral")
+_VOCABULARY = json.loads(files("aries_async.sim").joinpath("data/words.json").read_text("utf-8"))
+_SECTORS: tuple[tuple[str, str], ...] = tuple(tuple(pair) for pair in _VOCABULARY["sectors"])
+_PEOPLE: tuple[str, ...] = tuple(_VOCABULARY["people"])
+_RATINGS: tuple[str, ...] = tuple(_VOCABULARY["ratings"])
+_PERSON = frozenset(_VOCABULARY["person_fields"])
+_TEXT = frozenset(_VOCABULARY["text_fields"])
+_WORDS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _VOCABULARY["words"].items()}
+"""Fields with a small vocabulary (``data/words.json``)."""
 
 
 def _pick(options: tuple[Any, ...]) -> Rule:
@@ -146,31 +146,10 @@ def _scale(it: Item) -> float:
     return (2e9 + it.price * 1e8) * (1 + 0.1 * (it.unit("~scale") - 0.5))
 
 
-_STATEMENT = (
-    (r"(?i)(costOf|cogs|costOfGoods)", 0.58),
-    (r"(?i)(grossProfit|grossIncome)", 0.42),
-    (r"(?i)(researchDevelopment)", 0.08),
-    (r"(?i)(sellingGeneral|sgaExpense)", 0.07),
-    (r"(?i)(operatingExpense|totalOperatingExpense|expenses)", 0.17),
-    (r"(?i)^(ebitda|ebitdaAvg|ebitdaHigh|ebitdaLow)$", 0.31),
-    (r"(?i)(operatingIncome|^ebit)", 0.25),
-    (r"(?i)(incomeBefore|pretax)", 0.24),
-    (r"(?i)(incomeTax|provisionfor)", 0.04),
-    (r"(?i)(netIncome|consolidatedNet|^income$)", 0.2),
-    (r"(?i)(depreciation|amortization)", 0.03),
-    (r"(?i)(interestExpense)", 0.01),
-    (r"(?i)netCashFromOperating|cashFromOperating", 0.28),
-    (r"(?i)netCashFromInvesting|purchaseOfProperty|otherInvesting", -0.09),
-    (r"(?i)netCashFromFinancing|dividendsPaid|Repayments|otherFinancing", -0.12),
-    (r"(?i)(freeCashFlow)", 0.19),
-    (r"(?i)(changeInCash)", 0.07),
-    (r"(?i)surprise", 0.01),
-    (r"(?i)(revenue|sales)(Estimate|Avg|Mean|Low)", 0.98),
-    (r"(?i)(revenue|sales|assets|marketCap|enterpriseValue|totalValue|aum)", 1.0),
-    (r"(?i)(interestIncome|otherIncome|OtherIncome|equityInAffiliates|otherCash)", 0.006),
-    (r"(?i)(discontinued|extraordinary|noncontrolling|preferredStock|nonRecurring)", 0.002),
-    (r"(?i)(liabilities|debt)", 0.45),
+_STATEMENT: tuple[tuple[str, float], ...] = tuple(
+    (pattern, share) for pattern, share in _VOCABULARY["statement_lines"]
 )
+"""A statement line's name pattern and its share of revenue (outflows negative)."""
 
 
 def _amount(a: Answer, it: Item, share: float) -> float:
@@ -246,6 +225,17 @@ def _times(factor: float) -> Callable[[str, str], Rule | None]:
     return _r(lambda a, it: round(it.price * factor, 2))
 
 
+def _word(name: str, kind: str) -> Rule | None:
+    """Names with a small vocabulary (:data:`_WORDS`), people and prose."""
+    if name in _WORDS:
+        return _pick(_WORDS[name])
+    if name in _PERSON:
+        return _pick(_PEOPLE)
+    if name in _TEXT:
+        return lambda a, it: f"{a.name_of(it.symbol)} ({it.symbol}): note {it.index + 1}."
+    return None
+
+
 def _headline(a: Answer, it: Item) -> str:
     return f"{a.name_of(it.symbol)} ({it.symbol}): update {it.index + 1}"
 
@@ -267,6 +257,7 @@ RULES: tuple[_Row, ...] = (
      _r(lambda a, it: "ok" if a.op["path"].startswith("/v1/chart") else "OK")),
     (r"^(success|ok|tradable|hasOptions|adjusted|isDefaultOption)$", "", ("boolean",),
      _r(_const(True))),
+    (r"", "", ("string",), _word),
     # symbols and names
     (r"^(ticker|symbol|underlyingSymbol)$", r"^underlyingAsset$", (), _r(lambda a, it: it.symbol)),
     (r"^(ticker|optionSymbol|contract)$", "", ("string",), _r(_osi_or_symbol)),
@@ -276,8 +267,8 @@ RULES: tuple[_Row, ...] = (
     (r"^(symbols|tickers|add_symbols)$", "", (), _r(lambda a, it: it.symbol)),
     (r"^(peers|constituents)$", "", (),
      _r(lambda a, it: a.symbols[(it.index + 1) % len(a.symbols)])),
-    (r"(?i)^(name|analyst|analyst_name|member|postedName|fullName|insiderName)$",
-     r"(?i)(executive|analyst|insider|transaction|member|congress|owner)", (), _r(_pick(_PEOPLE))),
+    (r"(?i)^(name|member)$", r"(?i)(executive|analyst|insider|transaction|member|congress|owner)",
+     (), _r(_pick(_PEOPLE))),
     (r"(?i)^(name|companyName|company|assetName|displayName|short_name|description|"
      r"acquirerName|targetName|registrant|issuer|employerName|recipientName|etfCompany|"
      r"indexName)$", "",
