@@ -33,13 +33,16 @@ from aries_async.sim.option_model import (
 )
 from aries_async.sim.walk import round_price, stable_seed
 
-__all__ = ["NESTED_ITEMS", "UNIVERSE", "Answer", "Contract", "Item"]
+__all__ = ["CONTRACTS", "NESTED_ITEMS", "UNIVERSE", "Answer", "Contract", "Item"]
 
 NESTED_ITEMS = 3
 """How many items an array inside an item has."""
 
 UNIVERSE = ("AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA", "AVGO", "JPM", "V", "XOM")
 """The tickers an answer is about when the request names none."""
+
+CONTRACTS = ("KXFED-26MAR-T4.00", "KXCPI-26FEB-T3.0", "KXGDP-26Q1-T2.0", "KXUNRATE-26MAR-T4.3")
+"""The prediction-market contracts an answer is about when the request names none."""
 
 
 @attrs.frozen
@@ -70,6 +73,7 @@ class Item:
         seed: 32-bit seed of the item's draws (:meth:`unit`).
         option: the contract, for option operations.
         trend: +1 (-1) when the item must have risen (fallen): top gainers (losers).
+        cents: its prices are in whole cents (options, prediction contracts).
     """
 
     index: int
@@ -80,6 +84,7 @@ class Item:
     root: bool = False
     option: Contract | None = None
     trend: int = 0
+    cents: bool = False
 
     def unit(self, name: str) -> float:
         """A number in [0, 1) fixed by the item and ``name`` (independent of call order)."""
@@ -99,7 +104,7 @@ class Item:
             opened, closed = closed, opened
         high = max(opened, closed) * self.between("~high", 1.0, 1.01)
         low = min(opened, closed) * self.between("~low", 0.99, 1.0)
-        if self.option is not None:  # option prices are quoted in cents
+        if self.cents:
             return round(opened, 2), round(high, 2), max(round(low, 2), 0.01), round(closed, 2)
         return round_price(opened), round_price(high), round_price(low), round_price(closed)
 
@@ -139,7 +144,10 @@ class Answer:
         self.indexes: Sequence[int] = range(size)
         self.extra: dict[str, Any] = {}
         self.now = datetime.fromtimestamp(ctx.clock.now(), UTC)
-        self.symbols = list(symbols) or list(UNIVERSE)
+        # Prediction contracts are priced as probabilities, not from the equity feed.
+        self.prediction = op["path"].startswith("/v1/predictions")
+        self.asked = len(symbols) > 0
+        self.symbols = list(symbols) or list(CONTRACTS if self.prediction else UNIVERSE)
         self.descending = params.get("order", params.get("sort", "")).lower().startswith("desc")
         key = sorted((k, v) for k, v in params.items() if k not in ("next", "nextPage", "page"))
         self.seed = stable_seed(ctx.feed.seed, op["id"], key)
@@ -155,6 +163,8 @@ class Answer:
         """The page's items under the root; a few items inheriting from ``item`` elsewhere (one
         for the tickers of an item, which are its own)."""
         if item.root:
+            if self.asked and name in ("symbols", "tickers"):  # echo the ones asked for
+                return [self.item(i) for i in range(len(self.symbols))]
             return [self.item(i) for i in self.indexes]
         count = 1 if name in ("symbols", "tickers") else NESTED_ITEMS
         return [
@@ -212,10 +222,14 @@ class Answer:
             root=root,
             option=option,
             trend=self.trend,
+            cents=self.prediction or option is not None,
         )
 
     def price(self, symbol: str) -> float:
-        """The symbol's last simulated price (a stable made-up one outside the universe)."""
+        """The symbol's last simulated price (a stable made-up one outside the universe, a
+        probability for a prediction contract)."""
+        if self.prediction:
+            return round(0.05 + stable_seed("odds", symbol) % 90 / 100, 2)
         if self.ctx.feed.has(symbol):
             return self.ctx.feed.quote(symbol).last
         return round(10 + stable_seed("price", symbol) % 29000 / 100, 2)

@@ -7,11 +7,10 @@ an operation's schema is compiled (:mod:`~aries_async.sim.schema_walk`). A rule 
 :class:`~aries_async.sim.answer.Answer` (the request) and the :class:`~aries_async.sim.answer.Item`
 (the element being built) and returns a plain value; the walker fits it to the field's type.
 
-The domain in a few lines: symbols echo the request; prices sit near the symbol's simulated
-price (open/high/low/close consistent); option fields come from the item's contract (strike,
-expiry, premium, greeks); volumes are positive integers; percentages stay in range; times fall
-in the requested window; ids are stable; statement amounts are fractions of one revenue figure,
-with outflows negative.
+The domain in short: symbols echo the request; prices sit near the symbol's simulated price
+(open/high/low/close consistent); option fields come from the item's contract (strike, expiry,
+premium, greeks); volumes are positive integers; percentages stay in range; times fall in the
+requested window; ids are stable; statement lines are shares of one revenue, outflows negative.
 """
 
 from __future__ import annotations
@@ -123,11 +122,13 @@ _OFFSETS = (("pay", 21), ("record", 2), ("declar", -14), ("announce", -14), ("ex
 
 def _when(name: str, kind: str) -> Rule:
     shift = next((days for word, days in _OFFSETS if word in name.lower()), 0)
+    start = re.match(r"(?i)^(from|start|begin)", name) is not None
 
     def rule(a: Answer, it: Item) -> Any:
         if it.option is not None and "expir" in name.lower():
             return it.option.expiry
-        when = it.when + timedelta(days=shift)
+        # the answer's own from/start is where its window starts (its items end at "to")
+        when = a.window[0] if it.root and start else it.when + timedelta(days=shift)
         if kind == "integer":
             seconds = int(when.timestamp())
             if _NANOS.match(name):
@@ -183,24 +184,18 @@ def _r(rule: Rule) -> Callable[[str, str], Rule | None]:
     return lambda name, kind: rule
 
 
-def _bid(a: Answer, it: Item) -> float:
-    return round(it.bar[3] * 0.9995, 2)
-
-
-def _ask(a: Answer, it: Item) -> float:
-    return round(it.bar[3] * 1.0005, 2)
+def _touch(factor: float) -> Callable[[str, str], Rule | None]:
+    """A row maker: the item's close times ``factor`` (a bid or an ask)."""
+    return _r(lambda a, it: round(it.bar[3] * factor, 2))
 
 
 def _typical(a: Answer, it: Item) -> float:
     return round(sum(it.bar[1:]) / 3, 2)
 
 
-def _sector(a: Answer, it: Item) -> str:
-    return _SECTORS[zlib.crc32(it.symbol.encode()) % len(_SECTORS)][0]
-
-
-def _industry(a: Answer, it: Item) -> str:
-    return _SECTORS[zlib.crc32(it.symbol.encode()) % len(_SECTORS)][1]
+def _sector(part: int) -> Callable[[str, str], Rule | None]:
+    """A row maker: the symbol's sector (``part`` 0) or industry (1)."""
+    return _r(lambda a, it: _SECTORS[zlib.crc32(it.symbol.encode()) % len(_SECTORS)][part])
 
 
 def _timeframe(a: Answer, it: Item) -> str:
@@ -215,9 +210,9 @@ def _put_call(a: Answer, it: Item) -> str:
     return "put" if it.option is not None and not it.option.call else "call"
 
 
-def _span(key: str, low: float, high: float, digits: int) -> Callable[[str, str], Rule | None]:
-    """A row maker: a number in [low, high) fixed by the item."""
-    return _r(lambda a, it: round(it.between(key, low, high), digits))
+def _span(low: float, high: float, digits: int) -> Callable[[str, str], Rule | None]:
+    """A row maker: a number in [low, high) fixed by the item and the field's name."""
+    return lambda name, kind: lambda a, it: round(it.between(name, low, high), digits)
 
 
 def _times(factor: float) -> Callable[[str, str], Rule | None]:
@@ -280,10 +275,16 @@ RULES: tuple[_Row, ...] = (
     (r"^sharesPerContract$", "", (), _r(_const(100))),
     (r"(?i)^(strike|strikePrice)$", "", (), _r(_strike)),
     (r"^(delta|gamma|theta|vega)$", "", (), lambda name, kind: _greek(name)),
-    (r"(?i)^(impliedVolatility|iv)$", "", (), _span("iv", 0.25, 0.35, 4)),
+    (r"(?i)^(impliedVolatility|iv)$", "", (), _span(0.25, 0.35, 4)),
     (r"^breakEvenPrice$", "", (), _r(_break_even)),
     (r"^changeToBreakEven$", "", (), _r(lambda a, it: round(_break_even(a, it) - it.price, 2))),
     (r"(?i)^(openInterest)$", "", (), _r(lambda a, it: int(it.between("oi", 100, 50_000)))),
+    (r"^noPrice$", "", (), _r(lambda a, it: round(1 - it.bar[3], 2))),
+    (r"(?i)^(cashAmount|splitAdjustedCashAmount|dividend|dividendPerShare)$", "", _NUM,
+     _r(lambda a, it: round(it.price * 0.0045, 2))),
+    (r"(?i)(adjustmentFactor|adjustmentRatio)$", "", _NUM, _r(_const(1.0))),
+    (r"^(frequency)$", "", ("integer",), _r(_const(4))),
+    (r"^utcOffset$", "", ("integer",), _r(_const(-5))),
     (r"^timeframe$", "", ("string",), _r(_timeframe)),
     (r"(?i)exchange|^tape$", "", ("integer",), _r(lambda a, it: 1 + int(it.unit("x") * 19))),
     (r"^conditions$", "", ("integer",), _r(lambda a, it: 1 + int(it.unit("cond") * 40))),
@@ -297,8 +298,8 @@ RULES: tuple[_Row, ...] = (
     (r"(?i)(high52|52WeekHigh|ytdHigh|targetHigh)", "", _NUM, _times(1.18)),
     (r"(?i)(low52|52WeekLow|ytdLow|targetLow)", "", _NUM, _times(0.78)),
     (r"(?i)(target|priceTarget|pt_current|pt_prior)", "", _NUM, _r(_target)),
-    (r"(?i)^(bid|bidPrice|bp)$", "", _NUM, _r(_bid)),
-    (r"(?i)^(ask|askPrice|ap)$", "", _NUM, _r(_ask)),
+    (r"(?i)^(bid|bidPrice|bp)$", "", _NUM, _touch(0.9995)),
+    (r"(?i)^(ask|askPrice|ap)$", "", _NUM, _touch(1.0005)),
     (r"(?i)^(change|netChange|ch|todaysChange|changeFromOpen|changeFromPreviousClose|avgChange)$",
      "", _NUM, _r(_change)),
     (r"(?i)(changePerc|changePercent|^chp$|percentChange|todaysChangePerc)", "", _NUM,
@@ -307,26 +308,26 @@ RULES: tuple[_Row, ...] = (
     (r"^isETF$", "", (), _r(_is_etf)),
     (r"(?i)(sicCode|naics)", "", (), _r(lambda a, it: _hash(it, "sic", 4))),
     (r"(?i)(price|^(c|close|last|lp|nav|mark|fmv|midpoint|aprice|bprice|cprice|dprice|eprice|"
-     r"previousClose|prevClose|yearEndClose|end_price|value)$)", "", _NUM,
+     r"previousClose|prevClose|yearEndClose|end_price|value)$|Px$)", "", _NUM,
      lambda name, kind: None if re.search(r"(?i)priceTo|scale|limit", name) else _price),
     (r"(?i)sharesOutstanding|shareOutstanding", "", _NUM, _r(lambda a, it: _shares(it))),
+    # percentages and ratios, in range
+    (r"(?i)(percent|percentage|pct)", "", ("number", "integer"), _span(1, 99, 2)),
+    (r"(?i)(yield|dividendYield)", "", ("number",), _span(0.4, 5.5, 3)),
+    (r"(?i)^(expenseRatio)$", "", (), _span(0.03, 0.9, 2)),
+    (r"(?i)(correlation)$", "", ("number",), _span(-0.9, 0.95, 3)),
+    (r"(?i)(sentiment|score)$", "", ("number",), _span(0.05, 0.95, 3)),
+    (r"(?i)(beta)$", "", ("number",), _span(0.6, 1.8, 2)),
     # sizes and counts: positive integers
     (r"(?i)(volume|^v$)", "", _NUM, _r(lambda a, it: int(it.between("vol", 2e5, 4e7)))),
-    (r"(?i)(size|qty|quantity|^n$|trades|transactions|count|numberOf|employee|shares)", "", _NUM,
-     _r(lambda a, it: int(it.between("size", 10, 5000)))),
-    # percentages and ratios, in range
-    (r"(?i)(percent|percentage|pct)", "", ("number", "integer"),
-     _span("pct", 1, 99, 2)),
-    (r"(?i)(yield|dividendYield)", "", ("number",), _span("y", 0.4, 5.5, 3)),
-    (r"(?i)^(expenseRatio)$", "", (), _span("er", 0.03, 0.9, 2)),
-    (r"(?i)(correlation|sentiment|score)$", "", ("number",), _span("score", 0.05, 0.95, 3)),
-    (r"(?i)(beta)$", "", ("number",), _span("beta", 0.6, 1.8, 2)),
+    (r"(?i)(size|qty|quantity|^n$|trades|transactions|count$|numberOf|employeeTotal|shares|"
+     r"mention)", "", _NUM, lambda name, kind: lambda a, it: int(it.between(name, 10, 5000))),
     (r"(?i)^(epsSurprise|surprise)$", "", _NUM, _r(lambda a, it: round(_eps(it) * 0.03, 2))),
     (r"(?i)(eps|EPS)(Estimate|Avg|Mean|Low)", "", _NUM,
      _r(lambda a, it: round(_eps(it) * 0.97, 2))),
     (r"(?i)(eps|earningsPerShare|EPS)", "", _NUM, _r(lambda a, it: _eps(it))),
     (r"(?i)(ratio|priceTo|margin|growth|return|leverage|^pe$|quick|current)", "", ("number",),
-     _span("ratio", 0.1, 3.0, 3)),
+     _span(0.1, 3.0, 3)),
     # times: in the requested window (see _when for units and offsets)
     (r"(?i)(date|time|At$|timestamp|updated|since|^t$|expiry|maturity|period|day$)", "", _TIMES,
      lambda name, kind: _when(name, kind)),
@@ -334,6 +335,8 @@ RULES: tuple[_Row, ...] = (
     (r"(?i)^(year|fiscalYear)$", "", (), _r(lambda a, it: it.when.year)),
     (r"(?i)^(quarter|fiscalQuarter)$", "", (), _r(lambda a, it: (it.when.month - 1) // 3 + 1)),
     # identifiers: stable
+    (r"(?i)^(accountId|tradingAccountId|trading_account_id)$", "", ("string",),
+     _r(lambda a, it: next(iter(a.ctx.state.accounts)))),
     (r"(?i)^cik$", "", (), _r(lambda a, it: _hash(it, "cik", 10))),
     (r"(?i)^cusip$", "", (), _r(lambda a, it: "0" + _hash(it, "cusip", 8))),
     (r"(?i)^isin$", "", (), _r(lambda a, it: "US0" + _hash(it, "cusip", 8) + "5")),
@@ -346,8 +349,8 @@ RULES: tuple[_Row, ...] = (
     (r"(?i)^(country|domicile)$", "", ("string",), _r(_const("US"))),
     (r"(?i)exchange", "", ("string",), _r(_const("NASDAQ"))),
     (r"(?i)^(timezone|tz)$", "", (), _r(_const("America/New_York"))),
-    (r"(?i)^(sector|gsector)$", "", ("string",), _r(_sector)),
-    (r"(?i)^(industry|gind|ggroup|gsubind)$", "", ("string",), _r(_industry)),
+    (r"(?i)^(sector|gsector)$", "", ("string",), _sector(0)),
+    (r"(?i)^(industry|gind|ggroup|gsubind)$", "", ("string",), _sector(1)),
     (r"(?i)(rating|grade)", "", ("string",), _r(_pick(_RATINGS))),
     (r"^side$", "", ("string",), _r(_pick(("buy", "sell")))),
     (r"(?i)^(signal|action)$", "", ("string",), _r(_pick(("buy", "neutral", "sell")))),
@@ -355,11 +358,13 @@ RULES: tuple[_Row, ...] = (
      _r(lambda a, it: f"https://example.com/{it.symbol.lower()}/{it.index}")),
     (r"(?i)^(freq|frequency)$", "", ("string",),
      lambda name, kind: _echo_or(_const("quarterly"))(name)),
-    (r"(?i)^(city)$", "", (), _r(_const("New York"))),
+    (r"(?i)city$", "", ("string",), _r(_const("New York"))),
+    (r"(?i)(zip|postal)", "", ("string",), _r(_const("10001"))),
     (r"^hour$", "", ("string",), _r(_pick(("bmo", "amc")))),
     (r"(?i)importance", "", ("integer",), _r(lambda a, it: 1 + it.index % 3)),
     (r"(?i)(return|rate)$", "", ("string",), _r(lambda a, it: f"{it.between('rr', 40, 80):.1f}%")),
-    (r"(?i)^(state)$", "", ("string",), _r(_const("NY"))),
+    (r"(?i)^(state|worksiteState|performanceState)$", "", ("string",),
+     _r(lambda a, it: "open" if a.prediction else "NY")),
 )
 # fmt: on
 
@@ -389,8 +394,6 @@ def _echoing(name: str, rule: Rule | None) -> Rule | None:
 
     def echo(a: Answer, it: Item) -> Any:
         value = a.params.get(name)
-        if value is not None:
-            return value
-        return rule(a, it) if rule is not None else None
+        return value if value is not None else rule(a, it) if rule is not None else None
 
     return echo

@@ -81,7 +81,7 @@ _SYMBOL_PARAMS = frozenset(
         "identifiers",
     }
 )
-_TICKER = re.compile(r"^/?[A-Z][A-Z0-9.]{0,20}$")
+_TICKER = re.compile(r"^/?[A-Z][A-Z0-9.\-]{0,40}$")  # prediction contracts carry dashes
 _LOW = re.compile(r"(?i)^(from|startDate|startTime|since|updatedSince)$|(From|Gte|Gt|After)$")
 _HIGH = re.compile(r"(?i)^(to|endDate|endTime)$|(To|Lte|Lt|Before)$")
 _TIMEY = re.compile(r"(?i)(date|time|stamp|^from$|^to$|since)")
@@ -295,7 +295,7 @@ def _page(
         start = (page - 1) * size
         answer.extra.update({"page": page, size_name: size})
     elif style == "cursor":
-        start = int(params.get("cursor") or 0)
+        start = max(0, int(params.get("cursor") or 0))
     else:
         token = params.get(paging["param"])
         found = _offset(token) if token else 0
