@@ -238,11 +238,15 @@ class _Compiler:
                 if not needed:
                     return OMIT
                 raw = _MISSING
+            if enum:  # a listed value: the rule's when it is one, else one by the item's index
+                index = getattr(item, "index", 0)
+                value = (
+                    raw if raw in enum else enum[index % len(enum) if isinstance(index, int) else 0]
+                )
+                return value if kind != "integer" else coerce(value, kind, fmt)
             if kind == "any":
                 return raw if raw is not _MISSING else walk.fallback(item, "string", name)
             value = coerce(raw, kind, fmt)
-            if enum:
-                return value if value in enum else enum[getattr(item, "index", 0) % len(enum)]
             if value is _MISSING:
                 value = coerce(walk.fallback(item, fmt or kind, name), kind, fmt)
             return value
