@@ -40,6 +40,7 @@ from aries_async.sim.answer import Answer
 from aries_async.sim.field_rules import rule_for
 from aries_async.sim.option_model import OPTION_SYMBOL
 from aries_async.sim.responses import (
+    Handler,
     context_of,
     json_response,
     request_id,
@@ -317,7 +318,8 @@ def _page(
     return None
 
 
-def _handler(op: dict[str, Any]) -> Any:
+def _handler(op: dict[str, Any]) -> Handler:
+    """The route handler answering ``op`` from its description."""
     paged = op["pagination"] is not None
     text = op["response"]["content_type"] == "text/plain"
 
