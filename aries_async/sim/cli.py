@@ -29,6 +29,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --huge-body ROUTE=BYTES                     grow those JSON answers to BYTES
     --huge-body-chunked                         send padded bodies without Content-Length
     --cycle-cursors                             order pages that never end
+    --short-pages N                             described listings: N items a page, continued
 """
 
 from __future__ import annotations
@@ -176,6 +177,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--huge-body", action="append", default=[], metavar="ROUTE=BYTES")
     faults.add_argument("--huge-body-chunked", action="store_true")
     faults.add_argument("--cycle-cursors", action="store_true")
+    faults.add_argument(
+        "--short-pages",
+        type=int,
+        default=None,
+        metavar="N",
+        help="listings answered from the API description carry N items a page, continued",
+    )
 
 
 def build_faults(args: argparse.Namespace) -> Faults:
@@ -196,6 +204,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_close_after_accept=args.ws_close_after_accept,
         huge_body_chunked=args.huge_body_chunked,
         cycle_cursors=args.cycle_cursors,
+        short_pages=args.short_pages,
     )
     for spec in args.trickle_body:
         route, _, gap = spec.rpartition("=")

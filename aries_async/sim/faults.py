@@ -64,6 +64,11 @@ field                              effect
                                    ``Content-Length`` (True) or with it (False)
 ``cycle_cursors``                  the order lists' last page (of two or more) names the second
                                    page as ``nextCursor`` instead of 0: the pages never end
+``short_pages``                    the listings answered from the API description (integer
+                                   cursor, ``nextUrl``, ``nextPage``) carry at most N items a
+                                   page, still with a continuation: a short page that is not
+                                   the last (page-number listings stay whole: for them a short
+                                   page is the end)
 =================================  ==============================================================
 """
 
@@ -149,6 +154,8 @@ class Faults:
     huge_body: dict[str, int] = attrs.Factory(dict)
     huge_body_chunked: bool = False
     cycle_cursors: bool = False
+    # Listings answered from the API description (routes_generic).
+    short_pages: int | None = None
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""

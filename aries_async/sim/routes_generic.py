@@ -19,7 +19,8 @@ one that answers from the description alone.
   (``page`` from 1 and a page size; the last page is short) and ``next_page`` (an opaque
   ``nextPage`` token); the token is absent on the last page. Other list answers carry
   :data:`LIST_SIZE` items, or as many as a ``limit``/``size``/``countback`` parameter asks (at
-  most :data:`MAX_ITEMS`).
+  most :data:`MAX_ITEMS`). The ``short_pages`` fault cuts the token-style pages short, with a
+  continuation.
 * ``text/plain`` operations answer the simulator's clock in Unix seconds.
 """
 
@@ -304,6 +305,9 @@ def _page(
             return _bad(request, op, "INVALID_PARAMETER", "unknown paging token", paging["param"])
         start = found
     end = min(start + size, total)
+    short = context_of(request).faults.short_pages
+    if short is not None and style != "page":  # a short page that is not the last
+        end = min(end, start + max(short, 1))
     answer.indexes = range(start, max(start, end))
     more = end < total
     if style == "cursor":

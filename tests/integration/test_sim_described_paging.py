@@ -51,6 +51,21 @@ async def test_next_url_pages_on_the_simulator_origin(api: SimApi, sim: Simulato
     assert len(seen) == 2
 
 
+async def test_short_pages_fault_keeps_the_continuation(api: SimApi, sim: Simulator) -> None:
+    sim.faults.short_pages = 3
+
+    def step(body: dict[str, Any]) -> dict[str, str] | None:
+        url = body.get("nextUrl")
+        return None if url is None else dict(URL(url).query)
+
+    pages = await _pages(api, TRADES, {"ticker": "AAPL", "limit": "10"}, step)
+    assert [len(p["results"]) for p in pages] == [3] * 8 + [1]
+    stamps = {row["sipTimestamp"] for page in pages for row in page["results"]}
+    assert len(stamps) == PAGED_TOTAL
+    _, body = await api.call("GET", "/v1/analytics/insights", params={"pageSize": "10"})
+    assert len(body["insights"]) == 10  # page numbers cannot continue a short page
+
+
 async def test_page_numbers_end_on_a_short_page(api: SimApi) -> None:
     sizes = []
     for page in (1, 2, 3, 4):
