@@ -34,6 +34,22 @@ async def _call(
         return resp.status, resp.content_type, await resp.text()
 
 
+async def _fresh(http: aiohttp.ClientSession, op_id: str) -> dict[str, dict[str, str]]:
+    """Ids a call needs made just before it (also right against stateful watchlist and
+    prediction-order routes, where a deleted watchlist is gone)."""
+    if op_id in (
+        "getConfigWatchlistById",
+        "updateConfigWatchlistById",
+        "deleteConfigWatchlistById",
+    ):
+        async with http.post("/v1/config/watchlist", json=BODIES["createConfigWatchlist"]) as resp:
+            return {op_id: {"watchlist_id": str((await resp.json())["id"])}}
+    if op_id == "getPredictionOrder":
+        async with http.post("/v1/predictions/orders", json=BODIES["placePredictionOrder"]) as resp:
+            return {op_id: {"orderId": (await resp.json())["data"]["orderId"]}}
+    return {}
+
+
 async def _collect() -> dict[str, Any]:
     async with Simulator(seed=5, clock=ManualClock(), tick_interval=None) as sim:
         headers = {"Authorization": sim.issue_token().authorization}
@@ -52,6 +68,7 @@ async def _collect() -> dict[str, Any]:
             first: dict[str, tuple[int, str, Any]] = {}
             again: dict[str, tuple[int, str, Any]] = {}
             for op in operations():
+                extra.update(await _fresh(http, op["id"]))
                 path, query, body = wire_args(op, extra)
                 body = bodies.get(op["id"], body)
                 first[op["id"]] = await _call(http, op, path, query, body)
