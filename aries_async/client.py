@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import yarl
 
-from aries_async._validate import require_headers, require_text
+from aries_async._validate import require_headers
 from aries_async.auth.bearer import Bearer as _Bearer
 from aries_async.auth.oauth import OAuth
 from aries_async.auth.session import AuthSession
@@ -38,12 +38,10 @@ from aries_async.resources.generated import Groups
 from aries_async.resources.market import Market
 from aries_async.resources.orders import Orders
 from aries_async.resources.users import Users
-from aries_async.stream_opener import StreamOpener
+from aries_async.stream_opener import StreamOpener, Streams
 
 if TYPE_CHECKING:
     from aries_async.http.budget import RateBudget
-    from aries_async.streaming.accounts import AccountStream
-    from aries_async.streaming.market import MarketStream
 
 __all__ = ["AriesClient", "StreamOpener"]
 
@@ -57,7 +55,7 @@ _TIMEOUT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 )
 
 
-class AriesClient(Groups):
+class AriesClient(Groups, Streams):
     """The Aries API, awaitable and typed.
 
     Every operation of the API is a method of a group: ``client.accounts``, ``client.orders``,
@@ -349,54 +347,6 @@ class AriesClient(Groups):
         if len(body) < self._offload:
             return decode_body(body, response.headers, method, path, parse)
         return await asyncio.to_thread(decode_body, body, response.headers, method, path, parse)
-
-    def market_stream(self, **kwargs: Any) -> StreamOpener[MarketStream]:
-        """A market-data stream: ``async with client.market_stream() as stream`` gives a
-        :class:`~aries_async.streaming.MarketStream` (``kwargs`` go to it); see
-        :class:`StreamOpener`."""
-
-        def build() -> MarketStream:
-            from aries_async.streaming.market import market_stream
-
-            return market_stream(
-                self.config.endpoints.market_ws_url,
-                self.auth.access_token,
-                invalidate_token=self.auth.invalidate,
-                **kwargs,
-            )
-
-        return StreamOpener(("aries_async.streaming.market",), build)
-
-    def account_stream(
-        self, account_id: str, *more_accounts: str, **kwargs: Any
-    ) -> StreamOpener[AccountStream]:
-        """An account-updates stream for one account or several on one socket: ``async with
-        client.account_stream(account_id) as stream`` gives an
-        :class:`~aries_async.streaming.AccountStream` (``kwargs`` go to it); see
-        :class:`StreamOpener`.
-
-        Orders that finish while the stream is disconnected, and that the resync snapshot leaves
-        out, are looked up with :meth:`Orders.reconcile` (pass ``reconcile=`` to override).
-
-        Raises:
-            ValidationError: an account id is empty or not a string.
-        """
-        accounts = [require_text(a, "account_id") for a in (account_id, *more_accounts)]
-
-        def build() -> AccountStream:
-            from aries_async.streaming.accounts import account_stream
-
-            kwargs.setdefault("reconcile", self.orders.reconcile)
-            return account_stream(
-                self.config.endpoints.accounts_ws_url,
-                self.auth.access_token,
-                accounts,
-                invalidate_token=self.auth.invalidate,
-                **kwargs,
-            )
-
-        modules = ("aries_async.streaming.accounts", "aries_async.resources.orders")
-        return StreamOpener(modules, build)
 
     def __repr__(self) -> str:
         return f"AriesClient(base_url={self.config.endpoints.base_url!r})"

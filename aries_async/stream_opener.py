@@ -1,15 +1,24 @@
 """``StreamOpener``: the ``async with`` handle that :class:`~aries_async.client.AriesClient`
-returns for a stream, loading the streaming code off the event loop on first use."""
+returns for a stream, loading the streaming code off the event loop on first use; ``Streams``:
+the client's methods that return them."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from aries_async._lazy import load
+from aries_async._validate import require_text
 
-__all__ = ["StreamOpener"]
+if TYPE_CHECKING:
+    from aries_async.auth.session import AuthSession
+    from aries_async.config import ClientConfig
+    from aries_async.resources.orders import Orders
+    from aries_async.streaming.accounts import AccountStream
+    from aries_async.streaming.market import MarketStream
+
+__all__ = ["StreamOpener", "Streams"]
 
 
 S = TypeVar("S", bound=contextlib.AbstractAsyncContextManager[Any])
@@ -50,3 +59,65 @@ class StreamOpener(Generic[S]):
     async def __aexit__(self, *exc_info: Any) -> None:
         if self._stream is not None:
             await self._stream.__aexit__(*exc_info)
+
+
+class Streams:
+    """The streams of :class:`~aries_async.client.AriesClient`, each opened with ``async with``."""
+
+    config: ClientConfig
+    auth: AuthSession
+
+    if TYPE_CHECKING:
+
+        @property
+        def orders(self) -> Orders:
+            """The client's orders resource (account streams reconcile with it)."""
+            ...
+
+    def market_stream(self, **kwargs: Any) -> StreamOpener[MarketStream]:
+        """A market-data stream: ``async with client.market_stream() as stream`` gives a
+        :class:`~aries_async.streaming.MarketStream` (``kwargs`` go to it); see
+        :class:`StreamOpener`."""
+
+        def build() -> MarketStream:
+            from aries_async.streaming.market import market_stream
+
+            return market_stream(
+                self.config.endpoints.market_ws_url,
+                self.auth.access_token,
+                invalidate_token=self.auth.invalidate,
+                **kwargs,
+            )
+
+        return StreamOpener(("aries_async.streaming.market",), build)
+
+    def account_stream(
+        self, account_id: str, *more_accounts: str, **kwargs: Any
+    ) -> StreamOpener[AccountStream]:
+        """An account-updates stream for one account or several on one socket: ``async with
+        client.account_stream(account_id) as stream`` gives an
+        :class:`~aries_async.streaming.AccountStream` (``kwargs`` go to it); see
+        :class:`StreamOpener`.
+
+        Orders that finish while the stream is disconnected, and that the resync snapshot leaves
+        out, are looked up with :meth:`Orders.reconcile` (pass ``reconcile=`` to override).
+
+        Raises:
+            ValidationError: an account id is empty or not a string.
+        """
+        accounts = [require_text(a, "account_id") for a in (account_id, *more_accounts)]
+
+        def build() -> AccountStream:
+            from aries_async.streaming.accounts import account_stream
+
+            kwargs.setdefault("reconcile", self.orders.reconcile)
+            return account_stream(
+                self.config.endpoints.accounts_ws_url,
+                self.auth.access_token,
+                accounts,
+                invalidate_token=self.auth.invalidate,
+                **kwargs,
+            )
+
+        modules = ("aries_async.streaming.accounts", "aries_async.resources.orders")
+        return StreamOpener(modules, build)

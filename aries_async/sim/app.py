@@ -20,6 +20,7 @@ from aiohttp import web
 
 from aries_async.sim import (
     routes_chart,
+    routes_generic,
     routes_market,
     routes_oauth,
     routes_options,
@@ -57,5 +58,7 @@ def build_app(ctx: SimContext) -> web.Application:
         routes_predictions,
     ):
         routes.add_routes(app.router)
+    # Last: it serves every operation of the description that the routes above do not.
+    routes_generic.add_routes(app.router)
     ws.setup(app, ctx)
     return app

@@ -37,6 +37,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --ws-response-shape data|body|flat          where a socket request's answer sits
     --ws-topic-shape sdk|object|list|legacy     pnl/watchlist/news payload variant
     --ws-watchlist-auto                         watchlist changes without a subscription
+    --short-pages N                             described listings: N items a page, continued
 """
 
 from __future__ import annotations
@@ -232,6 +233,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="never answer (nor process) the next N token requests",
     )
     faults.add_argument("--swallow-prediction-orders", type=int, default=0, metavar="N")
+    faults.add_argument(
+        "--short-pages",
+        type=int,
+        default=None,
+        metavar="N",
+        help="listings answered from the API description carry N items a page, continued",
+    )
 
 
 def build_faults(args: argparse.Namespace) -> Faults:
@@ -258,6 +266,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_response_shape=args.ws_response_shape,
         ws_topic_shape=args.ws_topic_shape,
         ws_watchlist_auto=args.ws_watchlist_auto,
+        short_pages=args.short_pages,
     )
     for spec in args.trickle_body:
         route, _, gap = spec.rpartition("=")

@@ -93,6 +93,11 @@ field                              effect
                                    authentication on, unasked (the watchlist page's reading,
                                    websocket.md 10.7), besides an explicit ``watchlist``
                                    subscription
+``short_pages``                    the listings answered from the API description (integer
+                                   cursor, ``nextUrl``, ``nextPage``) carry at most N items a
+                                   page, still with a continuation: a short page that is not
+                                   the last (page-number listings stay whole: for them a short
+                                   page is the end)
 =================================  ==============================================================
 """
 
@@ -226,6 +231,8 @@ class Faults:
     ws_response_shape: str = "data"
     ws_topic_shape: str = "sdk"
     ws_watchlist_auto: bool = False
+    # Listings answered from the API description (routes_generic).
+    short_pages: int | None = None
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""

@@ -3,15 +3,21 @@ and the option part of symbol search. Prices come from Black-Scholes at a flat 3
 
 from __future__ import annotations
 
-import math
-import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from aiohttp import web
 
 from aries_async.sim.context import SimContext
 from aries_async.sim.feed import NEW_YORK, round_price
+from aries_async.sim.option_model import (
+    OPTION_SYMBOL,
+    VOLATILITY,
+    expiries,
+    option_price,
+    osi,
+    strikes,
+)
 from aries_async.sim.responses import (
     context_of,
     json_response,
@@ -28,36 +34,9 @@ __all__ = [
     "option_search",
 ]
 
-_OPTION_SYMBOL = re.compile(r"^(?:O:)?([A-Z]{1,6})(\d{6})([CP])(\d{8})$")
-
 
 def _expiries(ctx: SimContext) -> list[date]:
-    today = datetime.fromtimestamp(ctx.clock.now(), NEW_YORK).date()
-    out: list[date] = []
-    day = today
-    while len(out) < 8:
-        day += timedelta(days=1)
-        if day.weekday() == 4:
-            out.append(day if ctx.is_trading_day(day) else day - timedelta(days=1))
-    for months in range(3, 13, 3):
-        year, month = divmod(today.month - 1 + months, 12)
-        first = date(today.year + year, month + 1, 1)
-        third_friday = first + timedelta(days=(4 - first.weekday()) % 7 + 14)
-        if not ctx.is_trading_day(third_friday):
-            third_friday -= timedelta(days=1)
-        if third_friday not in out:
-            out.append(third_friday)
-    return sorted(out)
-
-
-def _strikes(price: float) -> list[float]:
-    step = 1.0 if price < 50 else 5.0 if price < 250 else 10.0 if price < 1000 else 50.0
-    center = round(price / step) * step
-    return [center + step * i for i in range(-8, 9) if center + step * i > 0]
-
-
-def _osi(root: str, expiry: date, put_call: str, strike: float) -> str:
-    return f"{root}{expiry:%y%m%d}{put_call}{round(strike * 1000):08d}"
+    return expiries(datetime.fromtimestamp(ctx.clock.now(), NEW_YORK).date(), ctx.is_trading_day)
 
 
 def option_search(ctx: SimContext, prefix: str, limit: int) -> list[dict[str, str]]:
@@ -68,11 +47,11 @@ def option_search(ctx: SimContext, prefix: str, limit: int) -> list[dict[str, st
             continue
         expiry = _expiries(ctx)[0]
         price = ctx.feed.quote(info.symbol).last
-        for strike in _strikes(price):
+        for strike in strikes(price):
             for put_call, word in (("C", "Call"), ("P", "Put")):
                 out.append(
                     {
-                        "symbol": _osi(info.symbol, expiry, put_call, strike),
+                        "symbol": osi(info.symbol, expiry, put_call, strike),
                         "description": f"{info.symbol} {expiry:%b %d %Y} {strike:g} {word}",
                         "tag": "OPRA",
                         "type": "option",
@@ -126,15 +105,15 @@ def contracts_body(ctx: SimContext, symbol: str, expiry_text: str) -> dict[str, 
         raise OptionsLookupError(
             404, "EXPIRY_NOT_FOUND", f"no contracts for {info.symbol} on {expiry.isoformat()}"
         )
-    strikes = _strikes(ctx.feed.quote(info.symbol).last)
+    listed = strikes(ctx.feed.quote(info.symbol).last)
 
     def rows(put_call: str) -> list[dict[str, Any]]:
         return [
             {
-                "symbol": "O:" + _osi(info.symbol, expiry, put_call, k),
+                "symbol": "O:" + osi(info.symbol, expiry, put_call, k),
                 "strikePrice": int(k) if k == int(k) else k,
             }
-            for k in strikes
+            for k in listed
         ]
 
     return {
@@ -168,24 +147,11 @@ async def _contracts(request: web.Request) -> web.StreamResponse:
     return json_response(body)
 
 
-def _option_price(spot: float, strike: float, years: float, vol: float, call: bool) -> float:
-    years = max(years, 1 / 365)
-    d1 = (math.log(spot / strike) + 0.5 * vol * vol * years) / (vol * math.sqrt(years))
-    d2 = d1 - vol * math.sqrt(years)
-
-    def cdf(x: float) -> float:
-        return 0.5 * (1 + math.erf(x / math.sqrt(2)))
-
-    if call:
-        return spot * cdf(d1) - strike * cdf(d2)
-    return strike * cdf(-d2) - spot * cdf(-d1)
-
-
 async def _option_details(request: web.Request) -> web.StreamResponse:
     ctx = context_of(request)
 
     def detail(symbol: str) -> dict[str, Any] | str:
-        match = _OPTION_SYMBOL.match(symbol)
+        match = OPTION_SYMBOL.match(symbol)
         info = ctx.feed.symbols.get(match.group(1)) if match else None
         if match is None or info is None or not info.optionable:
             return "option not found"
@@ -194,7 +160,7 @@ async def _option_details(request: web.Request) -> web.StreamResponse:
         snap = ctx.feed.quote(info.symbol)
         today = datetime.fromtimestamp(ctx.clock.now(), NEW_YORK).date()
         years = (expiry - today).days / 365
-        theo = _option_price(snap.last, strike, years, 0.3, match.group(3) == "C")
+        theo = option_price(snap.last, strike, years, VOLATILITY, match.group(3) == "C")
         mid = max(0.01, round(theo, 2))
         half = max(0.01, round(mid * 0.02, 2))
         return {

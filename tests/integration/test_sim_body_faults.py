@@ -105,6 +105,8 @@ def test_cli_flags_for_body_and_paging_faults() -> None:
             "*=1000000",
             "--huge-body-chunked",
             "--cycle-cursors",
+            "--short-pages",
+            "3",
         ]
     )
     faults = build_faults(args)
@@ -112,3 +114,4 @@ def test_cli_flags_for_body_and_paging_faults() -> None:
     assert faults.huge_body == {"*": 1_000_000}
     assert faults.huge_body_chunked is True
     assert faults.cycle_cursors is True
+    assert faults.short_pages == 3

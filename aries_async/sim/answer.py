@@ -1,0 +1,285 @@
+"""The state of one description-driven answer: what was asked, and the items of its collection.
+
+:class:`Answer` is the :class:`~aries_async.sim.schema_walk.Walk` the field rules read from. An
+operation's list answer is a window onto a finite, seeded collection of :class:`Item`\\ s:
+item ``i`` depends only on the simulator's seed, the operation, the request's parameters (less
+the paging ones) and ``i``, so the same request gets the same answer and a later page continues
+an earlier one. Each item carries a symbol (the requested ones in turn, else a fixed universe),
+its reference price from the simulator's feed, a time inside the requested window, and for
+option operations a listed contract with its Black-Scholes premium and greeks.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
+from typing import Any
+
+import attrs
+
+from aries_async.sim.context import SimContext
+from aries_async.sim.feed import NEW_YORK
+from aries_async.sim.option_model import (
+    OPTION_SYMBOL,
+    VOLATILITY,
+    Greeks,
+    expiries,
+    greeks,
+    option_price,
+    osi,
+    strikes,
+)
+from aries_async.sim.walk import round_price, stable_seed
+
+__all__ = ["CONTRACTS", "NESTED_ITEMS", "UNIVERSE", "Answer", "Contract", "Item"]
+
+NESTED_ITEMS = 3
+"""How many items an array inside an item has."""
+
+UNIVERSE = ("AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA", "AVGO", "JPM", "V", "XOM")
+"""The tickers an answer is about when the request names none."""
+
+CONTRACTS = ("KXFED-26MAR-T4.00", "KXCPI-26FEB-T3.0", "KXGDP-26Q1-T2.0", "KXUNRATE-26MAR-T4.3")
+"""The prediction-market contracts an answer is about when the request names none."""
+
+
+@attrs.frozen
+class Contract:
+    """A listed option: ``premium`` is its theoretical value at the underlying's price."""
+
+    underlying: str
+    expiry: date
+    call: bool
+    strike: float
+    premium: float
+    greeks: Greeks
+
+    @property
+    def osi(self) -> str:
+        """The OSI symbol (``AAPL260116C00150000``)."""
+        return osi(self.underlying, self.expiry, "C" if self.call else "P", self.strike)
+
+
+@attrs.define(eq=False)
+class Item:
+    """One element of a collection (or the answer's root, ``root=True``).
+
+    Attributes:
+        index: the position in its collection.
+        symbol: the ticker it is about; ``price`` that ticker's reference price.
+        when: its time (aware UTC).
+        seed: 32-bit seed of the item's draws (:meth:`unit`).
+        option: the contract, for option operations.
+        trend: +1 (-1) when the item must have risen (fallen): top gainers (losers).
+        cents: its prices are in whole cents (options, prediction contracts).
+    """
+
+    index: int
+    symbol: str
+    price: float
+    when: datetime
+    seed: int
+    root: bool = False
+    option: Contract | None = None
+    trend: int = 0
+    cents: bool = False
+
+    def unit(self, name: str) -> float:
+        """A number in [0, 1) fixed by the item and ``name`` (independent of call order)."""
+        return zlib.crc32(name.encode(), self.seed) / 4294967296.0
+
+    def between(self, name: str, low: float, high: float) -> float:
+        """A number in [low, high) fixed by the item and ``name``."""
+        return low + (high - low) * self.unit(name)
+
+    @cached_property
+    def bar(self) -> tuple[float, float, float, float]:
+        """Open, high, low and close of the item's period, around its reference price."""
+        base = self.option.premium if self.option is not None else self.price
+        opened = base * self.between("~open", 0.985, 1.015)
+        closed = base * self.between("~close", 0.985, 1.015)
+        if self.trend * (closed - opened) < 0:
+            opened, closed = closed, opened
+        high = max(opened, closed) * self.between("~high", 1.0, 1.01)
+        low = min(opened, closed) * self.between("~low", 0.99, 1.0)
+        if self.cents:
+            return round(opened, 2), round(high, 2), max(round(low, 2), 0.01), round(closed, 2)
+        return round_price(opened), round_price(high), round_price(low), round_price(closed)
+
+
+class Answer:
+    """What the field rules know about a request, and the items of its answer.
+
+    Args:
+        ctx: the simulator.
+        op: the operation's description.
+        params: the request's parameters by wire name (path, query and top-level body fields).
+        symbols: the tickers asked for (empty: the universe).
+        window: the time range the answer's items fall in.
+        size: the size of the collection (a paged option chain has one item per contract).
+        paged: whether the operation pages.
+
+    Attributes:
+        total: the size of the collection.
+        indexes: the items of the collection this answer carries (the route sets its page).
+        extra: values of fields the route decides (paging links and numbers).
+    """
+
+    def __init__(
+        self,
+        ctx: SimContext,
+        op: dict[str, Any],
+        params: dict[str, str],
+        symbols: Sequence[str],
+        window: tuple[datetime, datetime],
+        size: int,
+        paged: bool,
+    ) -> None:
+        self.ctx = ctx
+        self.op = op
+        self.params = params
+        self.window = window
+        self.indexes: Sequence[int] = range(size)
+        self.extra: dict[str, Any] = {}
+        self.now = datetime.fromtimestamp(ctx.clock.now(), UTC)
+        # Prediction contracts are priced as probabilities, not from the equity feed.
+        self.prediction = op["path"].startswith("/v1/predictions")
+        self.asked = len(symbols) > 0
+        self.symbols = list(symbols) or list(CONTRACTS if self.prediction else UNIVERSE)
+        self.descending = params.get("order", params.get("sort", "")).lower().startswith("desc")
+        key = sorted((k, v) for k, v in params.items() if k not in ("next", "nextPage", "page"))
+        self.seed = stable_seed(ctx.feed.seed, op["id"], key)
+        self.chain = self._chain() if op["path"].startswith("/v1/options/") else []
+        self.trend = 1 if "gainers" in op["path"] else -1 if "losers" in op["path"] else 0
+        self.total = len(self.chain) if paged and len(self.chain) > 1 else size
+        self.root = self._item(0, root=True)
+        self._items: dict[int, Item] = {}
+
+    # -- the Walk protocol --------------------------------------------------------------------
+
+    def children(self, item: Item, name: str, depth: int) -> Sequence[Item]:
+        """The page's items under the root; a few items inheriting from ``item`` elsewhere (one
+        for the tickers of an item, which are its own)."""
+        if item.root:
+            if self.asked and name in ("symbols", "tickers"):  # echo the ones asked for
+                return [self.item(i) for i in range(len(self.symbols))]
+            return [self.item(i) for i in self.indexes]
+        count = 1 if name in ("symbols", "tickers") else NESTED_ITEMS
+        return [
+            attrs.evolve(
+                item,
+                index=j,
+                seed=zlib.crc32(f"{name}:{j}".encode(), item.seed),
+                when=item.when - timedelta(days=j),
+                root=False,
+            )
+            for j in range(count)
+        ]
+
+    def choose(self, item: Item, branches: Sequence[frozenset[str]]) -> int:
+        """The branch whose constants match a request parameter (else the first)."""
+        asked = set(self.params.values())
+        return next((i for i, marks in enumerate(branches) if marks & asked), 0)
+
+    def fallback(self, item: Item, kind: str, name: str) -> Any:
+        """A plain value of ``kind`` for a field no rule knows."""
+        if kind in ("date", "date-time"):
+            return item.when
+        if kind == "integer":
+            return 1 + int(item.unit(name) * 999)
+        if kind == "number":
+            return round(item.between(name, 1, 100), 2)
+        if kind == "boolean":
+            return item.unit(name) < 0.5
+        words = "".join(" " + c.lower() if c.isupper() else c for c in name).replace("_", " ")
+        return f"{item.symbol} {words.strip()}".strip()
+
+    # -- items --------------------------------------------------------------------------------
+
+    def item(self, index: int) -> Item:
+        """Item ``index`` of the collection (built once per answer)."""
+        found = self._items.get(index)
+        if found is None:
+            found = self._items[index] = self._item(index)
+        return found
+
+    def _item(self, index: int, *, root: bool = False) -> Item:
+        option = self.chain[index % len(self.chain)] if self.chain else None
+        symbol = option.underlying if option else self.symbols[index % len(self.symbols)]
+        start, end = self.window
+        position = (index + 0.5) / max(self.total, 1)
+        if self.descending:
+            position = 1 - position
+        when = end if root else start + (end - start) * position
+        return Item(
+            index=index,
+            symbol=symbol,
+            price=self.price(symbol),
+            when=when.replace(microsecond=0),
+            seed=(self.seed + index * 0x9E3779B1) & 0xFFFFFFFF,
+            root=root,
+            option=option,
+            trend=self.trend,
+            cents=self.prediction or option is not None,
+        )
+
+    def price(self, symbol: str) -> float:
+        """The symbol's last simulated price (a stable made-up one outside the universe, a
+        probability for a prediction contract)."""
+        if self.prediction:
+            return round(0.05 + stable_seed("odds", symbol) % 90 / 100, 2)
+        if self.ctx.feed.has(symbol):
+            return self.ctx.feed.quote(symbol).last
+        return round(10 + stable_seed("price", symbol) % 29000 / 100, 2)
+
+    def name_of(self, symbol: str) -> str:
+        """The company name of ``symbol``."""
+        info = self.ctx.feed.symbols.get(symbol)
+        return info.name if info is not None else f"{symbol.title()} Holdings Inc."
+
+    def _chain(self) -> list[Contract]:
+        """The listed contracts the request is about: one when it names a contract, else the
+        chain of the first symbol (two expiries), filtered by the request's contract type."""
+        today = self.now.astimezone(NEW_YORK).date()
+        named = [OPTION_SYMBOL.match(v) for v in self.params.values()]
+        match = next((m for m in named if m is not None), None)
+        if match is not None:
+            root = match.group(1)
+            picked = [
+                (
+                    datetime.strptime(match.group(2), "%y%m%d").date(),
+                    match.group(3) == "C",
+                    int(match.group(4)) / 1000,
+                )
+            ]
+        else:
+            root = self.symbols[0]
+            kind = self.params.get("contractType", "").lower()
+            # The second and fifth weekly: a chain a user trades, not one expiring tomorrow.
+            listed = expiries(today, self.ctx.is_trading_day)
+            dates = [listed[1], listed[4]]
+            picked = [
+                (expiry, call, strike)
+                for expiry in dates
+                for strike in strikes(self.price(root))
+                for call in (True, False)
+                if kind not in ("call", "put") or call == (kind == "call")
+            ]
+        spot = self.price(root)
+        contracts = []
+        for expiry, call, strike in picked:
+            years = max((expiry - today).days, 1) / 365
+            premium = option_price(spot, strike, years, VOLATILITY, call)
+            contracts.append(
+                Contract(
+                    root,
+                    expiry,
+                    call,
+                    strike,
+                    round(max(premium, 0.01), 2),
+                    greeks(spot, strike, years, VOLATILITY, call),
+                )
+            )
+        return contracts

@@ -1,0 +1,379 @@
+"""The simulator's answer to every operation of the API description that no route serves yet.
+
+:func:`add_routes` runs after the explicit routes (it must be the last to add routes): for each
+operation of :func:`aries_async.apispec.operations` whose method and path have no route, it adds
+one that answers from the description alone.
+
+* **Input** is checked as the API does (conventions.md section 5): a missing required parameter,
+  a value outside its enum, a malformed date, date-time, number or boolean, an unknown paging
+  token, or a missing or malformed required body is a 400 with the nested ``VALIDATION`` envelope
+  naming the field (the prediction-market envelope on ``/v1/predictions``).
+* **Auth**: the description's ``bearer`` operations need a valid token (401 otherwise, from the
+  auth middleware); ``none`` operations answer without one.
+* **Data** is generated from the operation's response schema by the walker
+  (:mod:`~aries_async.sim.schema_walk`) with the field rules (:mod:`~aries_async.sim.field_rules`)
+  over a seeded collection (:mod:`~aries_async.sim.answer`): same request, same answer.
+* **Paging** follows the operation's style over a finite collection of :data:`PAGED_TOTAL` items
+  (an option chain: its contracts): ``cursor`` (``nextCursor``, 0 at the end), ``next_url``
+  (an absolute ``nextUrl`` on the simulator's origin carrying the ``next`` token), ``page``
+  (``page`` from 1 and a page size; the last page is short) and ``next_page`` (an opaque
+  ``nextPage`` token); the token is absent on the last page. Other list answers carry
+  :data:`LIST_SIZE` items, or as many as a ``limit``/``size``/``countback`` parameter asks (at
+  most :data:`MAX_ITEMS`). The ``short_pages`` fault cuts the token-style pages short, with a
+  continuation.
+* ``text/plain`` operations answer the simulator's clock in Unix seconds.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from aries_async.apispec import operations, schemas
+from aries_async.sim.answer import Answer
+from aries_async.sim.field_rules import rule_for
+from aries_async.sim.option_model import OPTION_SYMBOL
+from aries_async.sim.responses import (
+    Handler,
+    context_of,
+    json_response,
+    request_id,
+    validation_error,
+)
+from aries_async.sim.schema_walk import OMIT, Gen, compile_schema
+
+__all__ = [
+    "LIST_SIZE",
+    "MAX_ITEMS",
+    "PAGED_TOTAL",
+    "add_routes",
+    "described_routes",
+    "generated_ids",
+]
+
+PAGED_TOTAL = 25
+"""Items in the collection behind a paginated operation (three pages at the default size)."""
+
+LIST_SIZE = 5
+"""Items in an answer's list when nothing asks for another count."""
+
+MAX_ITEMS = 50
+"""Most items a ``limit``/``size``/``countback`` parameter gets on an operation that does not
+page."""
+
+_DEFAULT_PAGE = 10
+_SYMBOL_PARAMS = frozenset(
+    {
+        "symbol",
+        "symbols",
+        "ticker",
+        "tickers",
+        "tickersAnyOf",
+        "tickersAllOf",
+        "underlyingAsset",
+        "optionContract",
+        "identifier",
+        "identifiers",
+    }
+)
+_TICKER = re.compile(r"^/?[A-Z][A-Z0-9.\-]{0,40}$")  # prediction contracts carry dashes
+_LOW = re.compile(r"(?i)^(from|startDate|startTime|since|updatedSince)$|(From|Gte|Gt|After)$")
+_HIGH = re.compile(r"(?i)^(to|endDate|endTime)$|(To|Lte|Lt|Before)$")
+_TIMEY = re.compile(r"(?i)(date|time|stamp|^from$|^to$|since)")
+_NOT_WINDOW = re.compile(r"(?i)(expir|maturity)")  # dates of the things listed, not of the list
+_COUNTS = ("limit", "size", "countback")
+_INDICES = ["SPX", "NDX", "DJI", "RUT", "VIX", "COMP"]
+
+
+@functools.cache
+def _generator(op_id: str) -> Gen:
+    """The compiled response schema of an operation (built on its first request)."""
+    op = next(o for o in operations() if o["id"] == op_id)
+    return compile_schema(op["response"]["schema"], schemas(), rule_for)
+
+
+def _bad(
+    request: web.Request, op: dict[str, Any], code: str, message: str, field: str
+) -> web.Response:
+    """The 400 for bad input, in the envelope of the operation's service."""
+    if not op["path"].startswith("/v1/predictions"):
+        return validation_error(request, code, message, field)
+    orders = op["path"].startswith("/v1/predictions/orders")
+    body = {
+        "success": False,
+        "error": {
+            "type": "bad_request" if orders else "VALIDATION",
+            "code": code,
+            "message": message,
+            "details": {"field": field},
+            "request_id": request_id(request),
+            "service": "prediction-orders" if orders else "prediction-markets",
+            "operation": op["id"],
+        },
+    }
+    return json_response(body, 400)
+
+
+def _parse_time(raw: str, upper: bool) -> datetime | None:
+    """A parameter value as a time: ``YYYY-MM-DD`` (its start, or its end when ``upper``),
+    RFC 3339, or Unix seconds / milliseconds / nanoseconds."""
+    text = raw.strip()
+    if text.lstrip("-").isdigit():
+        number = int(text)
+        while abs(number) > 10**11:
+            number //= 1000
+        return datetime.fromtimestamp(number, UTC)
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            return start + timedelta(hours=23, minutes=59) if upper else start
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _problem(schema: dict[str, Any], raw: str) -> str | None:
+    """Why ``raw`` does not fit a parameter's schema (None when it does)."""
+    kind, fmt = schema.get("type"), schema.get("format")
+    if "enum" in schema:
+        allowed = [str(v) for v in schema["enum"]]
+        if raw not in allowed and raw.lower() not in (v.lower() for v in allowed):
+            return f"must be one of {', '.join(allowed)}"
+    elif kind == "integer" and not raw.strip().lstrip("-").isdigit():
+        return "must be an integer"
+    elif kind == "number":
+        try:
+            float(raw)
+        except ValueError:
+            return "must be a number"
+    elif kind == "boolean" and raw.lower() not in ("true", "false"):
+        return "must be true or false"
+    elif fmt == "date" and (len(raw) != 10 or _parse_time(raw, False) is None):
+        if not raw.isdigit():
+            return "must be a date (YYYY-MM-DD)"
+    elif fmt == "date-time" and _parse_time(raw, False) is None:
+        return "must be an RFC 3339 date-time"
+    return None
+
+
+def _required_body(schema: dict[str, Any], body: Any) -> str | None:
+    """The first required field ``body`` lacks (of the alternative it fits best), if any."""
+    defs = schemas()
+    while "$ref" in schema:
+        schema = defs[schema["$ref"].rsplit("/", 1)[1]]
+    if schema.get("type") == "array":
+        return None if isinstance(body, list) else "body"
+    if not isinstance(body, dict):
+        return "body"
+    options = [
+        defs[alt["$ref"].rsplit("/", 1)[1]] if "$ref" in alt else alt
+        for alt in schema.get("anyOf", [schema])
+    ]
+    missing = [[f for f in alt.get("required", ()) if f not in body] for alt in options]
+    best = min(missing, key=len)
+    return best[0] if best else None
+
+
+async def _inputs(request: web.Request, op: dict[str, Any]) -> dict[str, str] | web.Response:
+    """The request's parameters by wire name, or the 400 answer for bad input."""
+    params: dict[str, str] = {}
+    for param in op["params"]:
+        wire = param["wire"]
+        source = request.match_info if param["in"] == "path" else request.query
+        raw = source.get(wire)
+        if raw is None or raw == "":
+            if param["required"]:
+                return _bad(request, op, "MISSING_PARAMETER", f"{wire} is required", wire)
+            continue
+        problem = _problem(param["schema"], raw)
+        if problem is not None:
+            return _bad(request, op, "INVALID_PARAMETER", f"{wire} {problem}", wire)
+        params[wire] = raw
+    if op["body"] is not None:
+        raw_body = await request.read()
+        try:
+            body = orjson.loads(raw_body) if raw_body else None
+        except orjson.JSONDecodeError:
+            return _bad(request, op, "MALFORMED_JSON", "request body is not valid JSON", "body")
+        if body is None and op["body"]["required"]:
+            return _bad(request, op, "MISSING_BODY", "a request body is required", "body")
+        missing = _required_body(op["body"]["schema"], body) if body is not None else None
+        if missing is not None:
+            return _bad(request, op, "MISSING_PARAMETER", f"{missing} is required", missing)
+        for key, value in body.items() if isinstance(body, dict) else ():
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                params.setdefault(key, str(value))
+            elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+                params.setdefault(key, ",".join(value))
+    return params
+
+
+def _symbols(params: dict[str, str]) -> list[str]:
+    found: list[str] = []
+    for name in _SYMBOL_PARAMS & params.keys():
+        for part in params[name].split(","):
+            match = OPTION_SYMBOL.match(part.strip().upper())
+            ticker = match.group(1) if match else part.strip().upper()
+            if _TICKER.match(ticker) and ticker not in found:
+                found.append(ticker)
+    return found
+
+
+def _in_window(name: str, formats: dict[str, str | None]) -> bool:
+    """Whether parameter ``name`` bounds the time of the answer's items."""
+    if name not in formats or _NOT_WINDOW.search(name):
+        return False
+    return bool(formats[name] or _TIMEY.search(name))
+
+
+def _window(
+    request: web.Request, op: dict[str, Any], params: dict[str, str], now: datetime
+) -> tuple[datetime, datetime] | web.Response:
+    """The time range the answer's items fall in: the request's bounds, else the last 30 days
+    (a 30-day span after a lone lower bound or before a lone upper one; the last day for an
+    operation without time parameters)."""
+    low: datetime | None = None
+    high: datetime | None = None
+    formats = {p["wire"]: p["schema"].get("format") for p in op["params"]}
+    for name, raw in params.items():
+        if not _in_window(name, formats):
+            continue
+        upper = bool(_HIGH.search(name))
+        when = _parse_time(raw, upper)
+        if when is None:
+            continue
+        if upper or not _LOW.search(name):
+            high = when if high is None else min(high, when)
+        if not upper:
+            low = when if low is None else max(low, when)
+    if low is not None and high is not None and low > high:
+        return _bad(request, op, "INVALID_RANGE", "the start of the range is after its end", "from")
+    # A history asked for without bounds covers a month; a snapshot-like answer the last day.
+    timey = any(_in_window(name, formats) for name in formats)
+    span = timedelta(days=30 if timey else 1)
+    if high is None:
+        high = low + span if low is not None else now
+    return (low if low is not None else high - span), high
+
+
+def _token(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+
+
+def _offset(token: str) -> int | None:
+    try:
+        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    kind, _, number = text.partition(":")
+    return int(number) if kind == "o" and number.isdigit() else None
+
+
+def _page(
+    request: web.Request, op: dict[str, Any], params: dict[str, str], answer: Answer
+) -> web.Response | None:
+    """Set the answer's page of its collection and its continuation (the 400 on a bad token)."""
+    paging = op["pagination"]
+    total = answer.total
+    if paging is None:
+        wanted = next((int(params[c]) for c in _COUNTS if c in params), LIST_SIZE)
+        answer.indexes = range(min(max(wanted, 1), MAX_ITEMS, total))
+        answer.total = len(answer.indexes)  # the whole collection is in this answer
+        return None
+    style = paging["style"]
+    size_name = paging.get("size", "pageSize" if style == "next_page" else "limit")
+    size = max(1, int(params.get(size_name) or _DEFAULT_PAGE))
+    if style == "page":
+        page = max(1, int(params.get("page") or 1))
+        start = (page - 1) * size
+        answer.extra.update({"page": page, size_name: size})
+    elif style == "cursor":
+        start = max(0, int(params.get("cursor") or 0))
+    else:
+        token = params.get(paging["param"])
+        found = _offset(token) if token else 0
+        if found is None:
+            return _bad(request, op, "INVALID_PARAMETER", "unknown paging token", paging["param"])
+        start = found
+    end = min(start + size, total)
+    short = context_of(request).faults.short_pages
+    if short is not None and style != "page":  # a short page that is not the last
+        end = min(end, start + max(short, 1))
+    answer.indexes = range(start, max(start, end))
+    more = end < total
+    if style == "cursor":
+        answer.extra[paging["next"]] = end if more else 0
+    elif style == "next_url" and more:
+        query = {k: v for k, v in request.query.items() if k != "next"}
+        query["next"] = _token(end)
+        url = request.url.origin().join(request.rel_url.with_query(query))
+        answer.extra[paging["next"]] = str(url)
+    elif style == "next_page":
+        answer.extra[paging["next"]] = _token(end) if more else OMIT
+    return None
+
+
+def _handler(op: dict[str, Any]) -> Handler:
+    """The route handler answering ``op`` from its description."""
+    paged = op["pagination"] is not None
+    text = op["response"]["content_type"] == "text/plain"
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        ctx = context_of(request)
+        if text:
+            return web.Response(text=str(int(ctx.clock.now())), content_type="text/plain")
+        params = await _inputs(request, op)
+        if isinstance(params, web.Response):
+            return params
+        now = datetime.fromtimestamp(ctx.clock.now(), UTC)
+        window = _window(request, op, params, now)
+        if isinstance(window, web.Response):
+            return window
+        symbols = _symbols(params) or (_INDICES if op["path"].startswith("/v1/indices") else [])
+        answer = Answer(ctx, op, params, symbols, window, PAGED_TOTAL, paged)
+        bad = _page(request, op, params, answer)
+        if bad is not None:
+            return bad
+        body = _generator(op["id"])(answer, answer.root, 0)
+        return json_response(body, op["response"]["status"])
+
+    handle.operation_id = op["id"]  # type: ignore[attr-defined]  # see described_routes()
+    return handle
+
+
+def described_routes(router: web.UrlDispatcher) -> dict[tuple[str, str], str]:
+    """``(method, path template)`` -> operation id of the routes :func:`add_routes` added."""
+    return {
+        (route.method, route.resource.canonical): str(getattr(route.handler, "operation_id", ""))
+        for route in router.routes()
+        if route.resource is not None and hasattr(route.handler, "operation_id")
+    }
+
+
+def generated_ids(router: web.UrlDispatcher) -> list[str]:
+    """The ids of the operations :func:`add_routes` would serve on ``router``: those whose
+    method and path have no route yet."""
+    served = {
+        (route.method, route.resource.canonical)
+        for route in router.routes()
+        if route.resource is not None
+    }
+    return [o["id"] for o in operations() if (o["method"], o["path"]) not in served]
+
+
+def add_routes(router: web.UrlDispatcher) -> None:
+    """Serve every operation without a route on ``router`` (call after the explicit routes)."""
+    wanted = set(generated_ids(router))
+    todo = [o for o in operations() if o["id"] in wanted]
+    # Fewer path parameters first: /snapshot/chain/{u} must win over /snapshot/{u}/{c}.
+    for op in sorted(todo, key=lambda o: o["path"].count("{")):
+        router.add_route(op["method"], op["path"], _handler(op))

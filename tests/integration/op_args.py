@@ -1,0 +1,173 @@
+"""Reasonable arguments for every operation of the API description, as a small table.
+
+A parameter gets its value from :data:`OVERRIDES` (per operation), else :data:`VALUES` (by wire
+name), else the first value of its enum; optional parameters are left out unless listed in
+:data:`OPTIONAL`. Bodies are in :data:`BODIES`. Values are wire strings; :func:`wire_args` gives
+them for raw HTTP calls, the finance-dev test converts them to Python types.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aries_async.apispec import operations
+
+__all__ = [
+    "ACCOUNT",
+    "BODIES",
+    "OPTION",
+    "VALUES",
+    "clock_values",
+    "op_by_id",
+    "param_values",
+    "wire_args",
+]
+
+ACCOUNT = "TEST-ACCOUNT-001"
+OPTION = "O:AAPL260320C00250000"
+
+VALUES: dict[str, str] = {
+    "symbol": "AAPL",
+    "symbols": "AAPL,MSFT",
+    "ticker": "AAPL",
+    "underlyingAsset": "AAPL",
+    "identifier": "SPX",
+    "identifiers": "SPX,NDX",
+    "cusip": "037833100",
+    "cik": "0000320193",
+    "from": "2025-12-01",
+    "to": "2025-12-31",
+    "startDate": "2025-12-01",
+    "endDate": "2025-12-31",
+    "startTime": "2025-12-01T14:30:00Z",
+    "endTime": "2025-12-05T21:00:00Z",
+    "date": "2025-12-03",
+    "multiplier": "1",
+    "query": "AAP",
+    "indexName": "S&P",
+    "indexGroup": "US",
+    "fields": "logo",
+    "searchKeys": "AAPL",
+    "id": "AAPL-2025-Q3",
+    "baseEventId": "be-fed-2026",
+    "eventId": "ev-fed-2026-03",
+    "orderId": "po-0001",
+    "watchlist_id": "1",
+    "optionContract": OPTION,
+    "theme": "financialExchangesData",
+    "metric": "all",
+}
+
+OVERRIDES: dict[str, dict[str, str]] = {
+    **{
+        op: {"ticker": OPTION}
+        for op in (
+            "getOptionLastTrade",
+            "getOptionOpenClose",
+            "getOptionPreviousDay",
+            "getOptionQuotes",
+            "getOptionTrades",
+        )
+    },
+    "getTechnicalIndicator": {"from": "1764547200", "to": "1767139200"},
+    "getOptionDetails": {"symbols": OPTION.removeprefix("O:")},
+    "getAccountBalance": {"id": ACCOUNT},
+    "getAccountPositions": {"id": ACCOUNT},
+    "listActiveOrders": {"id": ACCOUNT},
+    "listOrderHistory": {"id": ACCOUNT},
+    "getChartHistory": {"from": "1768300000", "to": "1768480000"},
+}
+
+OPTIONAL: dict[str, dict[str, str]] = {
+    "getEarningsCalendar": {"symbol": "AAPL"},
+    "getStockSnapshots": {"tickers": "AAPL,MSFT"},
+}
+
+_ORDER = {
+    "tradingAccountId": ACCOUNT,
+    "symbol": "AAPL",
+    "side": "BUY",
+    "type": "LIMIT",
+    "qty": "1",
+    "price": "1.00",
+    "timeInForce": "DAY",
+}
+
+BODIES: dict[str, Any] = {
+    "stockScreener": {
+        "operator": "AND",
+        "clauses": [{"field": "marketCap", "operator": "gt", "value": "1000000000"}],
+    },
+    "searchEtbSymbols": {"symbols": ["AAPL", "MSFT"]},
+    "getHistoryBatch": {"queries": [{"symbol": "KXFED-26MAR-T4.00"}]},
+    "placePredictionOrder": {
+        "accountId": ACCOUNT,
+        "symbol": "KXFED-26MAR-T4.00",
+        "side": "buy",
+        "outcome": "YES",
+        "orderType": "limit",
+        "quantity": "10",
+        "timeInForce": "day",
+        "price": "0.42",
+    },
+    "createConfigWatchlist": {"name": "Tech", "symbols": ["AAPL", "MSFT"]},
+    "replaceConfigWatchlists": [{"name": "Tech", "symbols": ["AAPL", "MSFT"]}],
+    "updateConfigWatchlistById": {"name": "Tech and chips", "add_symbols": ["NVDA"]},
+    "placeOrder": _ORDER,
+    "previewOrder": _ORDER,
+    "replaceOrder": {**_ORDER, "origClOrdId": "unknown-order", "qty": "2"},
+    "cancelOrder": {
+        "origClOrdId": "unknown-order",
+        "tradingAccountId": ACCOUNT,
+        "symbol": "AAPL",
+        "side": "BUY",
+    },
+}
+
+
+def op_by_id(op_id: str) -> dict[str, Any]:
+    """The description of one operation."""
+    return next(o for o in operations() if o["id"] == op_id)
+
+
+def clock_values(now: float, expiry: str) -> dict[str, dict[str, str]]:
+    """The arguments that depend on the simulator: its clock and its listed expiries."""
+    week_ago = datetime.fromtimestamp(now - 7 * 86400, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"listOrderHistory": {"from": week_ago}, "listOptionContracts": {"expiryDate": expiry}}
+
+
+def param_values(op: dict[str, Any], extra: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Wire name -> wire value of the arguments ``op`` gets (``extra``: from
+    :func:`clock_values`)."""
+    chosen = {
+        **OPTIONAL.get(op["id"], {}),
+        **OVERRIDES.get(op["id"], {}),
+        **extra.get(op["id"], {}),
+    }
+    out: dict[str, str] = {}
+    for param in op["params"]:
+        wire = param["wire"]
+        if wire in chosen:
+            out[wire] = chosen[wire]
+        elif param["required"]:
+            enum = param["schema"].get("enum")
+            out[wire] = str(enum[0]) if enum else VALUES[wire]
+    return out
+
+
+def wire_args(
+    op: dict[str, Any], extra: dict[str, dict[str, str]]
+) -> tuple[str, dict[str, str], Any]:
+    """``(path, query, body)`` of a raw call to ``op``."""
+    values = param_values(op, extra)
+    path = op["path"]
+    query: dict[str, str] = {}
+    for param in op["params"]:
+        if param["wire"] not in values:
+            continue
+        if param["in"] == "path":
+            path = path.replace("{" + param["wire"] + "}", values[param["wire"]])
+        else:
+            query[param["wire"]] = values[param["wire"]]
+    return path, query, BODIES.get(op["id"])
