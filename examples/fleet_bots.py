@@ -1,12 +1,14 @@
-"""Four bot processes share one rate budget on Redis, against a local simulator.
+"""Four bot processes share one grant and one rate budget on Redis, against a local simulator.
 
 The simulator allows the app 20 requests a second, across all its tokens and connections (as
 ``aries-async sim --rate-limit 20`` would). Each bot is its own process polling quotes as fast
-as it can; what turns a fleet into one careful client is three settings, the same in every bot:
+as it can; what turns a fleet into one careful client is the same few settings in every bot:
 
 * ``ARIES_RATE_LIMIT=20``: the app's budget, in calls a second;
 * a :class:`~aries_async.http.budget_redis.RedisRateBudget` on the fleet's Redis;
-* given to the client: ``AriesClient.from_env(rate_budget=budget)``.
+* a :class:`~aries_async.RedisTokenStore` on the same Redis, where the grant was saved once:
+  when the token expires one bot renews it and the others take the new one;
+* given to the client: ``AriesClient.from_env(rate_budget=budget, token_store=store)``.
 
 Between them the bots stay within the limit: the simulator answers no 429.
 
@@ -23,7 +25,7 @@ import sys
 import time
 from collections.abc import Iterator
 
-from aries_async import AriesClient
+from aries_async import AriesClient, RedisTokenStore
 from aries_async.http.budget_redis import RedisRateBudget
 from aries_async.sim import Simulator
 from aries_async.testing import redis_server
@@ -36,9 +38,11 @@ SECONDS = 3.0
 async def bot() -> None:
     """One bot: poll quotes with four concurrent calls for SECONDS; print how many came."""
     quotes = 0
+    url, client_id = os.environ["REDIS_URL"], os.environ["ARIES_CLIENT_ID"]
     async with (
-        RedisRateBudget(os.environ["REDIS_URL"]) as budget,
-        AriesClient.from_env(rate_budget=budget) as client,
+        RedisRateBudget(url) as budget,
+        RedisTokenStore(url, client_id=client_id) as store,
+        AriesClient.from_env(rate_budget=budget, token_store=store) as client,
     ):
         end = time.monotonic() + SECONDS
 
@@ -64,12 +68,16 @@ def redis() -> Iterator[str]:
 
 async def fleet(redis_url: str) -> None:
     async with Simulator(rate_limit=RATE) as sim:
+        # The grant, saved once where every bot finds it (after `aries-async login`, this would
+        # be the CLI's token: `await store.save(await FileTokenStore().load())`).
+        async with RedisTokenStore(redis_url, client_id=sim.client_id) as store:
+            await store.save(sim.issue_token())
         env = dict(
             os.environ,
             REDIS_URL=redis_url,
             ARIES_BASE_URL=sim.base_url,
             ARIES_CLIENT_ID=sim.client_id,
-            ARIES_ACCESS_TOKEN=sim.issue_token().access_token,
+            ARIES_CLIENT_SECRET=sim.client_secret,
             ARIES_RATE_LIMIT=str(RATE),
         )
         started = time.monotonic()
