@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import json
-from importlib.resources import files
 from typing import Any
 
 __all__ = ["operations", "schemas"]
@@ -26,13 +25,18 @@ __all__ = ["operations", "schemas"]
 @functools.cache
 def operations() -> tuple[dict[str, Any], ...]:
     """Every operation, sorted by group and method name."""
-    text = files(__package__).joinpath("operations.json").read_text(encoding="utf-8")
-    return tuple(json.loads(text))
+    return tuple(json.loads(_read("operations.json")))
 
 
 @functools.cache
 def schemas() -> dict[str, Any]:
     """The named JSON Schemas that ``{"$ref": "#/$defs/NAME"}`` refers to, by name."""
-    text = files(__package__).joinpath("schemas.json").read_text(encoding="utf-8")
-    loaded: dict[str, Any] = json.loads(text)
+    loaded: dict[str, Any] = json.loads(_read("schemas.json"))
     return loaded
+
+
+def _read(name: str) -> str:
+    # importlib.resources loads with the first call, not with every client's import.
+    from importlib.resources import files
+
+    return files(__package__).joinpath(name).read_text(encoding="utf-8")
