@@ -180,6 +180,11 @@ _NUM = ("number", "integer", "string")
 _TIMES = ("integer", "number", "string", "date", "date-time")
 
 
+def _contract_strike(a: Answer, it: Item) -> float:
+    found = re.search(r"-T(\d+(?:\.\d+)?)$", it.symbol)
+    return float(found.group(1)) if found else round(it.bar[3], 2)
+
+
 def _r(rule: Rule) -> Callable[[str, str], Rule | None]:
     return lambda name, kind: rule
 
@@ -274,6 +279,10 @@ RULES: tuple[_Row, ...] = (
     (r"^exerciseStyle$", "", (), _r(_const("american"))),
     (r"^sharesPerContract$", "", (), _r(_const(100))),
     (r"(?i)^(strike|strikePrice)$", "", (), _r(_strike)),
+    # prediction contracts: the strike their symbol names (KXFED-26MAR-T4.00), cent ticks
+    (r"^strikeValue$", "", _NUM, _r(_contract_strike)),
+    (r"^tickSize$", "", _NUM, _r(_const(0.01))),
+    (r"^minTradeQty$", "", _NUM, _r(_const(1))),
     (r"^(delta|gamma|theta|vega)$", "", (), lambda name, kind: _greek(name)),
     (r"(?i)^(impliedVolatility|iv)$", "", (), _span(0.25, 0.35, 4)),
     (r"^breakEvenPrice$", "", (), _r(_break_even)),

@@ -37,6 +37,7 @@ import orjson
 from aiohttp import web
 
 from aries_async.apispec import operations, schemas
+from aries_async.apispec.naming import is_decimal_string
 from aries_async.sim.answer import Answer
 from aries_async.sim.field_rules import rule_for
 from aries_async.sim.option_model import OPTION_SYMBOL
@@ -96,7 +97,7 @@ _INDICES = ["SPX", "NDX", "DJI", "RUT", "VIX", "COMP"]
 def _generator(op_id: str) -> Gen:
     """The compiled response schema of an operation (built on its first request)."""
     op = next(o for o in operations() if o["id"] == op_id)
-    return compile_schema(op["response"]["schema"], schemas(), rule_for)
+    return compile_schema(op["response"]["schema"], schemas(), rule_for, is_decimal_string)
 
 
 def _bad(
