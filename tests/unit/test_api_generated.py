@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 import pytest
+from op_args import endpoint_rows
 
 import aries_async.models
 import aries_async.models.generated as generated
@@ -53,16 +54,6 @@ def test_the_committed_generated_code_is_what_the_generator_writes_now() -> None
 
 
 # -- every operation: its method and its model ---------------------------------------------
-
-
-def _rows() -> list[tuple[str, str, str]]:
-    """(operationId, method, path) of every row of endpoints-all.md."""
-    rows = []
-    for line in ENDPOINTS.read_text().splitlines():
-        if re.match(r"\| \d+ \|", line):
-            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-            rows.append((cells[5], cells[1], cells[2].strip("`")))
-    return rows
 
 
 def _names() -> dict[str, Any]:
@@ -110,7 +101,7 @@ async def test_every_operation_of_endpoints_all_has_a_typed_method_and_model() -
     names = _names()
     found = []
     async with AriesClient(ClientConfig.for_base_url("http://127.0.0.1:9")) as client:
-        for op_id, method, path in _rows():
+        for op_id, method, path in endpoint_rows(ENDPOINTS):
             op = by_id[op_id]
             assert (op["method"], op["path"]) == (method, path), op_id
             dotted = op["covered_by"] or f"{op['group']}.{op['name']}"
