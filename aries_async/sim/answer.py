@@ -3,10 +3,11 @@
 :class:`Answer` is the :class:`~aries_async.sim.schema_walk.Walk` the field rules read from. An
 operation's list answer is a window onto a finite, seeded collection of :class:`Item`\\ s:
 item ``i`` depends only on the simulator's seed, the operation, the request's parameters (less
-the paging ones) and ``i``, so the same request gets the same answer and a later page continues
-an earlier one. Each item carries a symbol (the requested ones in turn, else a fixed universe),
-its reference price from the simulator's feed, a time inside the requested window, and for
-option operations a listed contract with its Black-Scholes premium and greeks.
+the paging ones: continuations and page sizes) and ``i``, so the same request gets the same
+answer, a later page continues an earlier one, and pages of any size show the same collection.
+Each item carries a symbol (the requested ones in turn, else a fixed universe), its reference
+price from the simulator's feed, a time inside the requested window, and for option operations
+a listed contract with its Black-Scholes premium and greeks.
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ UNIVERSE = ("AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA", "AVGO", "JP
 
 CONTRACTS = ("KXFED-26MAR-T4.00", "KXCPI-26FEB-T3.0", "KXGDP-26Q1-T2.0", "KXUNRATE-26MAR-T4.3")
 """The prediction-market contracts an answer is about when the request names none."""
+
+# Parameters that choose a window onto the collection, not the collection: a continuation or a
+# page size (a page of 10 shows the first 10 items of a page of 25).
+_PAGING = frozenset(
+    {"next", "nextPage", "page", "cursor", "limit", "size", "countback", "pageSize", "perPage"}
+)
 
 
 @attrs.frozen
@@ -149,7 +156,7 @@ class Answer:
         self.asked = len(symbols) > 0
         self.symbols = list(symbols) or list(CONTRACTS if self.prediction else UNIVERSE)
         self.descending = params.get("order", params.get("sort", "")).lower().startswith("desc")
-        key = sorted((k, v) for k, v in params.items() if k not in ("next", "nextPage", "page"))
+        key = sorted((k, v) for k, v in params.items() if k not in _PAGING)
         self.seed = stable_seed(ctx.feed.seed, op["id"], key)
         self.chain = self._chain() if op["path"].startswith("/v1/options/") else []
         self.trend = 1 if "gainers" in op["path"] else -1 if "losers" in op["path"] else 0
