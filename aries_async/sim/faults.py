@@ -94,10 +94,11 @@ field                              effect
                                    websocket.md 10.7), besides an explicit ``watchlist``
                                    subscription
 ``short_pages``                    the listings answered from the API description (integer
-                                   cursor, ``nextUrl``, ``nextPage``) carry at most N items a
-                                   page, still with a continuation: a short page that is not
-                                   the last (page-number listings stay whole: for them a short
-                                   page is the end)
+                                   cursor, ``nextUrl``, ``nextPage``) and the order listings
+                                   (active, history) carry at most N items a page, still with
+                                   a continuation: a short page that is not the last
+                                   (page-number listings stay whole: for them a short page is
+                                   the end)
 =================================  ==============================================================
 """
 
@@ -231,7 +232,7 @@ class Faults:
     ws_response_shape: str = "data"
     ws_topic_shape: str = "sdk"
     ws_watchlist_auto: bool = False
-    # Listings answered from the API description (routes_generic).
+    # Listings answered from the API description (routes_generic), and the order listings.
     short_pages: int | None = None
 
     def clear(self) -> None:
