@@ -135,6 +135,21 @@ async def test_a_method_shows_its_parameters_wire_names_scope_and_paging() -> No
     assert "with ``async for``, every :class:`StockTradesResponseResult`" in doc
 
 
+async def test_body_parameters_show_their_type_and_which_are_needed() -> None:
+    async with AriesClient(ClientConfig.for_base_url("http://127.0.0.1:9")) as client:
+        place = " ".join((inspect.getdoc(client.predictions.orders.place) or "").split())
+        screener = " ".join((inspect.getdoc(client.analytics.stock_screener) or "").split())
+        update = " ".join((inspect.getdoc(client.watchlists.update) or "").split())
+        batch = " ".join((inspect.getdoc(client.predictions.history.history_batch) or "").split())
+    assert "quantity: body ``quantity``, decimal; required." in place
+    assert "expire_time: body ``expireTime``, date-time; optional." in place
+    assert "a token of any scope" in place and "scope none" not in place
+    assert "clauses: body ``clauses``, list of :class:`ScreenClause`; optional." in screener
+    assert "The body needs clauses and operator, or groups and operator." in screener
+    assert "The body needs name, or add_symbols, or remove_symbols." in update
+    assert "queries: body ``queries``, list of :class:`PredMdHistoryRequest`; required." in batch
+
+
 async def test_the_groups_are_those_of_the_official_package() -> None:
     async with AriesClient(ClientConfig.for_base_url("http://127.0.0.1:9")) as client:
         assert callable(client.analytics.top_gainers)
