@@ -217,14 +217,19 @@ def _signature(op: dict[str, Any], types: Types) -> tuple[list[str], list[str]]:
                 n for n in ("date", "Decimal", "Sequence", "Literal") if n in annotation
             )
         where = f"{param['in']} ``{param['wire']}``"
-        if param["required"]:
+        schema = param["schema"]
+        only = schema["enum"][0] if len(schema.get("enum", ())) == 1 else None
+        if only is not None:  # a required value with one choice is not the caller's to give
+            keyword_only.append(f"{param['name']}: {annotation} = {json.dumps(only)}")
+        elif param["required"]:
             positional.append(f"{param['name']}: {annotation}")
         else:
             keyword_only.append(f"{param['name']}: {annotation} | None = None")
-        schema = param["schema"]
         kind = schema.get("format", schema["type"])
         extra = ", one of " + ", ".join(repr(v) for v in schema["enum"]) if "enum" in schema else ""
         need = "required" if param["required"] else "optional"
+        if only is not None:
+            extra, need = f", always {only!r}", "sent for you"
         docs += _arg(f"{param['name']}: {where}, {kind}{extra}; {need}.")
     for name, annotation, required, where in _body_params(op, types):
         types.names.update(

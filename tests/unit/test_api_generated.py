@@ -150,6 +150,16 @@ async def test_body_parameters_show_their_type_and_which_are_needed() -> None:
     assert "queries: body ``queries``, list of :class:`PredMdHistoryRequest`; required." in batch
 
 
+async def test_a_required_parameter_with_one_allowed_value_defaults_to_it() -> None:
+    async with AriesClient(ClientConfig.for_base_url("http://127.0.0.1:9")) as client:
+        signature = inspect.signature(client.company.metrics)
+        doc = " ".join((inspect.getdoc(client.company.metrics) or "").split())
+    assert list(signature.parameters) == ["symbol", "metric"]
+    assert signature.parameters["metric"].default == "all"
+    assert signature.parameters["metric"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert "metric: query ``metric``, string, always 'all'; sent for you." in doc
+
+
 async def test_the_groups_are_those_of_the_official_package() -> None:
     async with AriesClient(ClientConfig.for_base_url("http://127.0.0.1:9")) as client:
         assert callable(client.analytics.top_gainers)
