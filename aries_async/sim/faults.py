@@ -99,6 +99,10 @@ field                              effect
                                    a continuation: a short page that is not the last
                                    (page-number listings stay whole: for them a short page is
                                    the end)
+``unknown_fields``                 every object of the answers made from the API description
+                                   carries two keys no schema names (``simUnknownText``, a
+                                   string, and ``simUnknownNumber``, a number): a server newer
+                                   than the client
 =================================  ==============================================================
 """
 
@@ -234,6 +238,8 @@ class Faults:
     ws_watchlist_auto: bool = False
     # Listings answered from the API description (routes_generic), and the order listings.
     short_pages: int | None = None
+    # Answers made from the API description: fields a newer server would add.
+    unknown_fields: bool = False
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""
