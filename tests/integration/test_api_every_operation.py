@@ -14,6 +14,7 @@ misnames or lacks fails here. Writes make what they read first, as the other wal
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -29,7 +30,7 @@ from aries_async import AriesClient, CancelRequest, OrderRequest, ReplaceRequest
 from aries_async.apispec import operations
 from aries_async.apispec.naming import BODY_PARAMS, field_name, ref_name, variants
 from aries_async.http.pagination import Paged
-from aries_async.models._converter import strict_converter
+from aries_async.models._converter import strict_converter, unstructure
 from aries_async.resources._operation import plan
 from aries_async.sim import ManualClock, Simulator
 
@@ -262,3 +263,13 @@ def test_every_row_parses_into_our_model_with_data(
     if outcome.raw is not None:
         # The same answer read strictly: no wire key our model does not name.
         assert strict_converter().structure(outcome.raw, model) == result
+
+
+def test_equity_details_carry_every_field_of_the_spec_example(answers: dict[str, Outcome]) -> None:
+    example = json.loads(
+        (ENDPOINTS.parent / "examples/marketdata.equity_details.response.json").read_text()
+    )
+    documented = set(example["data"][0])
+    for item in answers["getEquityDetails"].result.data:
+        sent = {key for key, value in unstructure(item).items() if value is not None}
+        assert documented - sent == set(), item.symbol
