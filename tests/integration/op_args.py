@@ -8,6 +8,7 @@ them for raw HTTP calls, the finance-dev test converts them to Python types.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from aries_async.apispec import operations
 __all__ = [
     "ACCOUNT",
     "BODIES",
+    "ENDPOINTS",
     "OPTION",
     "VALUES",
     "clock_values",
@@ -28,6 +30,8 @@ __all__ = [
 ]
 
 ACCOUNT = "TEST-ACCOUNT-001"
+ENDPOINTS = Path(os.environ.get("ARIES_API_ENDPOINTS", "/work/shared/aries-api/endpoints-all.md"))
+"""The spec's table of every operation (``ARIES_API_ENDPOINTS`` to read another copy)."""
 OPTION = "O:AAPL260320C00250000"
 
 VALUES: dict[str, str] = {

@@ -9,7 +9,6 @@ import collections.abc
 import datetime as dt
 import importlib.util
 import inspect
-import os
 import re
 import typing
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from typing import Any
 
 import attrs
 import pytest
-from op_args import endpoint_rows
+from op_args import ENDPOINTS, endpoint_rows
 
 import aries_async.models
 import aries_async.models.generated as generated
@@ -30,7 +29,6 @@ from aries_async.models._converter import structure, unstructure
 from aries_async.models.common import OpenEnum
 
 ROOT = Path(__file__).resolve().parents[2]
-ENDPOINTS = Path(os.environ.get("ARIES_API_ENDPOINTS", "/work/shared/aries-api/endpoints-all.md"))
 
 
 def _generator() -> Any:
