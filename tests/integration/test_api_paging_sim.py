@@ -9,7 +9,7 @@ The collection is read first in one page as large as the collection; paging it i
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,7 +17,7 @@ import pytest
 
 from aries_async import AriesClient, OrderRequest
 from aries_async.http.pagination import Paged
-from aries_async.sim import ManualClock, Simulator
+from aries_async.sim import Simulator
 from aries_async.sim.routes_generic import PAGED_TOTAL
 
 ACCOUNT = "TEST-ACCOUNT-001"
@@ -37,12 +37,8 @@ LISTINGS: dict[str, tuple[List, str]] = {
 
 
 @pytest.fixture
-async def client() -> AsyncIterator[tuple[Simulator, AriesClient]]:
-    async with (
-        Simulator(seed=3, clock=ManualClock(), tick_interval=None) as sim,
-        AriesClient(sim.client_config(), token=sim.issue_token()) as aries,
-    ):
-        yield sim, aries
+def sim_seed() -> int:
+    return 3
 
 
 def _requests(sim: Simulator, path: str) -> int:
@@ -56,9 +52,8 @@ async def _everything(paged: Paged[Any, Any]) -> list[Any]:
 @pytest.mark.parametrize("style", ["next_url", "next_page"])
 @pytest.mark.parametrize("short", [None, 3])
 async def test_token_styles_give_every_item_once_in_order(
-    client: tuple[Simulator, AriesClient], style: str, short: int | None
+    sim: Simulator, aries: AriesClient, style: str, short: int | None
 ) -> None:
-    sim, aries = client
     listing, path = LISTINGS[style]
     whole = await listing(aries, PAGED_TOTAL)
     collection = whole.results if style == "next_url" else whole.indices
@@ -72,38 +67,25 @@ async def test_token_styles_give_every_item_once_in_order(
     assert _requests(sim, path) == (3 if short is None else 9)
 
 
-async def test_page_numbers_give_every_item_once_and_stop_on_the_short_last_page(
-    client: tuple[Simulator, AriesClient],
+@pytest.mark.parametrize(("size", "pages"), [(10, [None, "2", "3"]), (5, [None, *"23456"])])
+async def test_page_numbers_give_every_item_once_and_stop_on_the_last_page(
+    sim: Simulator, aries: AriesClient, size: int, pages: list[str | None]
 ) -> None:
-    sim, aries = client
     listing, path = LISTINGS["page"]
     collection = (await listing(aries, PAGED_TOTAL)).ratings
     assert len(collection) == PAGED_TOTAL
     sim.faults.short_pages = 3  # page-number listings stay whole: a short page is their end
     sim.journal.clear()
-    items = await _everything(listing(aries, 10))
-    assert items == collection
-    # pages 1, 2 (10 each) and 3 (5: short, the last); page 4 is never asked for
-    pages = [dict(r.query).get("page") for r in sim.journal if r.raw_path == path]
-    assert pages == [None, "2", "3"]
-
-
-async def test_page_numbers_on_an_exact_multiple_end_on_the_empty_page(
-    client: tuple[Simulator, AriesClient],
-) -> None:
-    sim, aries = client
-    listing, path = LISTINGS["page"]
-    collection = (await listing(aries, PAGED_TOTAL)).ratings
-    sim.journal.clear()
-    assert await _everything(listing(aries, 5)) == collection  # 5 full pages, then an empty one
-    assert _requests(sim, path) == 6
+    assert await _everything(listing(aries, size)) == collection
+    # pages of 10: 1, 2 and 3 (5 items: short, the last; page 4 is never asked for); pages of
+    # 5: five full ones, then the empty page 6 ends
+    assert [dict(r.query).get("page") for r in sim.journal if r.raw_path == path] == pages
 
 
 @pytest.mark.parametrize("short", [None, 2])
 async def test_integer_cursors_give_every_order_once_in_order(
-    client: tuple[Simulator, AriesClient], short: int | None
+    sim: Simulator, aries: AriesClient, short: int | None
 ) -> None:
-    sim, aries = client
     placed = []
     for i in range(ORDERS):
         order = OrderRequest(
@@ -123,9 +105,9 @@ async def test_integer_cursors_give_every_order_once_in_order(
 
 
 async def test_order_history_pages_by_cursor_through_short_pages(
-    client: tuple[Simulator, AriesClient],
+    sim: Simulator,
+    aries: AriesClient,
 ) -> None:
-    sim, aries = client
     for i in range(ORDERS):
         order = OrderRequest(
             account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", qty="1", price=f"2.0{i}"
