@@ -12,6 +12,7 @@ a listed contract with its Black-Scholes premium and greeks.
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -100,6 +101,15 @@ class Item:
     def between(self, name: str, low: float, high: float) -> float:
         """A number in [low, high) fixed by the item and ``name``."""
         return low + (high - low) * self.unit(name)
+
+    @property
+    def strike(self) -> float:
+        """Its option's strike, the strike its prediction contract names (``KXFED-26MAR-T4.00``:
+        4.00), else a round strike near its price."""
+        if self.option is not None:
+            return self.option.strike
+        named = re.search(r"-T(\d+(?:\.\d+)?)$", self.symbol)
+        return float(named.group(1)) if named else round(self.price / 5) * 5.0
 
     @cached_property
     def bar(self) -> tuple[float, float, float, float]:

@@ -62,8 +62,8 @@ async def test_token_styles_give_every_item_once_in_order(
     sim.journal.clear()
     items = await _everything(listing(aries, 10))
     assert items == collection
-    # pages of 10 (10, 10, 5), or of 3 under the fault: each a page shorter than asked for
-    # that still carried its continuation
+    # pages of 10 (10, 10, 5); under the fault 9 pages of at most 3, each but the last shorter
+    # than asked for and still carrying its continuation
     assert _requests(sim, path) == (3 if short is None else 9)
 
 
