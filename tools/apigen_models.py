@@ -273,8 +273,10 @@ def import_lines(body: str, modules: dict[str, list[str]], indent: str = "") -> 
     """``from module import names`` for the names ``body`` uses, one statement a module."""
     lines = []
     for module, names in modules.items():
+        # A hyphenated word of the docstrings ("date-time") is not a use of ``date``.
         used = sorted(
-            {n for n in names if re.search(rf"(?<![\w.]){re.escape(n)}\b", body)}, key=_natural
+            {n for n in names if re.search(rf"(?<![\w.-]){re.escape(n)}(?![\w-])", body)},
+            key=_natural,
         )
         if not used:
             continue

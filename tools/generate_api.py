@@ -37,6 +37,7 @@ from aries_async.apispec.naming import (  # noqa: E402
     field_name,
     group_class,
     group_module,
+    is_decimal_string,
     ref_name,
     variants,
 )
@@ -112,6 +113,32 @@ def _param_type(param: dict[str, Any]) -> str:
     return {"integer": "int", "number": "Decimal | float", "boolean": "bool"}[kind]
 
 
+def _kind(prop: dict[str, Any], owner: str = "", wire: str = "") -> str:
+    """What a body field is, in the words of the ``Args:`` section."""
+    if is_decimal_string(owner, wire):
+        return "decimal"
+    alt = next((a for a in variants(prop) if a.get("type") != "null"), {})
+    name = ref_name(alt)
+    if name:
+        return f":class:`{name}`"
+    if alt.get("type") == "array":
+        return "list of " + _kind(alt.get("items", {}))
+    return str(alt.get("format", alt.get("type", "any value")))
+
+
+def _body_needs(op: dict[str, Any], types: Types) -> str | None:
+    """``The body needs a and b, or c.`` for a body of alternative forms."""
+    body = op["body"]
+    if not body or "properties" in body["schema"] or body["schema"].get("type") == "array":
+        return None
+    forms = []
+    for alt in variants(body["schema"]):
+        owner = str(ref_name(alt))
+        wires = types.defs[owner].get("required", [])
+        forms.append(" and ".join(field_name(w, owner) for w in wires))
+    return f"The body needs {', or '.join(forms)}."
+
+
 def _body_params(op: dict[str, Any], types: Types) -> list[tuple[str, str, bool, str]]:
     """(python name, annotation, required, wire description) of the body's parameters."""
     body = op["body"]
@@ -137,7 +164,8 @@ def _body_params(op: dict[str, Any], types: Types) -> list[tuple[str, str, bool,
                 annotation = annotation.replace(f"[{model}]", f"[{model} | Mapping[str, Any]]")
             if annotation == "Decimal":
                 annotation = "Decimal | int | str"
-            found.setdefault(py, (py, annotation, wire_name in required, f"body ``{wire_name}``"))
+            where = f"body ``{wire_name}``, {_kind(prop, owner, wire_name)}"
+            found.setdefault(py, (py, annotation, wire_name in required, where))
     return list(found.values())
 
 
@@ -189,14 +217,19 @@ def _signature(op: dict[str, Any], types: Types) -> tuple[list[str], list[str]]:
                 n for n in ("date", "Decimal", "Sequence", "Literal") if n in annotation
             )
         where = f"{param['in']} ``{param['wire']}``"
-        if param["required"]:
+        schema = param["schema"]
+        only = schema["enum"][0] if len(schema.get("enum", ())) == 1 else None
+        if only is not None:  # a required value with one choice is not the caller's to give
+            keyword_only.append(f"{param['name']}: {annotation} = {json.dumps(only)}")
+        elif param["required"]:
             positional.append(f"{param['name']}: {annotation}")
         else:
             keyword_only.append(f"{param['name']}: {annotation} | None = None")
-        schema = param["schema"]
         kind = schema.get("format", schema["type"])
         extra = ", one of " + ", ".join(repr(v) for v in schema["enum"]) if "enum" in schema else ""
         need = "required" if param["required"] else "optional"
+        if only is not None:
+            extra, need = f", always {only!r}", "sent for you"
         docs += _arg(f"{param['name']}: {where}, {kind}{extra}; {need}.")
     for name, annotation, required, where in _body_params(op, types):
         types.names.update(
@@ -231,8 +264,9 @@ def _def(name: str, params: list[str], returns: str, is_async: bool) -> list[str
 def _method(op: dict[str, Any], types: Types) -> list[str]:
     params, arg_docs = _signature(op, types)
     returns, returned = _result(op, types)
-    scopes = ", ".join(f"``{s}``" for s in op["scopes"]) or "none"
-    auth = "no token needed" if op["auth"] == "none" else f"scope {scopes}"
+    scopes = ", ".join(f"``{s}``" for s in op["scopes"])
+    auth = f"scope {scopes}" if scopes else "a token of any scope"
+    auth = "no token needed" if op["auth"] == "none" else auth
     paging = op["pagination"]
     doc = [f"{op['summary']}."]
     facts = f"``{op['method']} {op['path']}``; {auth}; "
@@ -252,6 +286,9 @@ def _method(op: dict[str, Any], types: Types) -> list[str]:
     lines = _def(op["name"], params, returns, not paging)
     lines.append(f'        """{doc[0]}')
     lines += ["", *wrap(facts + ".", " " * 8)]
+    needs = _body_needs(op, types)
+    if needs:
+        lines += ["", *wrap(needs, " " * 8)]
     if arg_docs:
         lines += ["", "        Args:", *arg_docs]
     lines += ["", "        Returns:", *wrap(returned + ".", " " * 12)]

@@ -3,14 +3,16 @@
 :class:`Answer` is the :class:`~aries_async.sim.schema_walk.Walk` the field rules read from. An
 operation's list answer is a window onto a finite, seeded collection of :class:`Item`\\ s:
 item ``i`` depends only on the simulator's seed, the operation, the request's parameters (less
-the paging ones) and ``i``, so the same request gets the same answer and a later page continues
-an earlier one. Each item carries a symbol (the requested ones in turn, else a fixed universe),
-its reference price from the simulator's feed, a time inside the requested window, and for
-option operations a listed contract with its Black-Scholes premium and greeks.
+the paging ones: continuations and page sizes) and ``i``, so the same request gets the same
+answer, a later page continues an earlier one, and pages of any size show the same collection.
+Each item carries a symbol (the requested ones in turn, else a fixed universe), its reference
+price from the simulator's feed, a time inside the requested window, and for option operations
+a listed contract with its Black-Scholes premium and greeks.
 """
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -43,6 +45,12 @@ UNIVERSE = ("AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA", "AVGO", "JP
 
 CONTRACTS = ("KXFED-26MAR-T4.00", "KXCPI-26FEB-T3.0", "KXGDP-26Q1-T2.0", "KXUNRATE-26MAR-T4.3")
 """The prediction-market contracts an answer is about when the request names none."""
+
+# Parameters that choose a window onto the collection, not the collection: a continuation or a
+# page size (a page of 10 shows the first 10 items of a page of 25).
+_PAGING = frozenset(
+    {"next", "nextPage", "page", "cursor", "limit", "size", "countback", "pageSize", "perPage"}
+)
 
 
 @attrs.frozen
@@ -93,6 +101,15 @@ class Item:
     def between(self, name: str, low: float, high: float) -> float:
         """A number in [low, high) fixed by the item and ``name``."""
         return low + (high - low) * self.unit(name)
+
+    @property
+    def strike(self) -> float:
+        """Its option's strike, the strike its prediction contract names (``KXFED-26MAR-T4.00``:
+        4.00), else a round strike near its price."""
+        if self.option is not None:
+            return self.option.strike
+        named = re.search(r"-T(\d+(?:\.\d+)?)$", self.symbol)
+        return float(named.group(1)) if named else round(self.price / 5) * 5.0
 
     @cached_property
     def bar(self) -> tuple[float, float, float, float]:
@@ -149,7 +166,7 @@ class Answer:
         self.asked = len(symbols) > 0
         self.symbols = list(symbols) or list(CONTRACTS if self.prediction else UNIVERSE)
         self.descending = params.get("order", params.get("sort", "")).lower().startswith("desc")
-        key = sorted((k, v) for k, v in params.items() if k not in ("next", "nextPage", "page"))
+        key = sorted((k, v) for k, v in params.items() if k not in _PAGING)
         self.seed = stable_seed(ctx.feed.seed, op["id"], key)
         self.chain = self._chain() if op["path"].startswith("/v1/options/") else []
         self.trend = 1 if "gainers" in op["path"] else -1 if "losers" in op["path"] else 0

@@ -38,6 +38,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --ws-topic-shape sdk|object|list|legacy     pnl/watchlist/news payload variant
     --ws-watchlist-auto                         watchlist changes without a subscription
     --short-pages N                             described listings: N items a page, continued
+    --unknown-fields                            described answers: keys no schema names
 """
 
 from __future__ import annotations
@@ -240,6 +241,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="listings answered from the API description carry N items a page, continued",
     )
+    faults.add_argument(
+        "--unknown-fields",
+        action="store_true",
+        help="every object of the answers made from the API description has keys no schema names",
+    )
 
 
 def build_faults(args: argparse.Namespace) -> Faults:
@@ -267,6 +273,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_topic_shape=args.ws_topic_shape,
         ws_watchlist_auto=args.ws_watchlist_auto,
         short_pages=args.short_pages,
+        unknown_fields=args.unknown_fields,
     )
     for spec in args.trickle_body:
         route, _, gap = spec.rpartition("=")

@@ -94,10 +94,15 @@ field                              effect
                                    websocket.md 10.7), besides an explicit ``watchlist``
                                    subscription
 ``short_pages``                    the listings answered from the API description (integer
-                                   cursor, ``nextUrl``, ``nextPage``) carry at most N items a
-                                   page, still with a continuation: a short page that is not
-                                   the last (page-number listings stay whole: for them a short
-                                   page is the end)
+                                   cursor, ``nextUrl``, ``nextPage``) and the order listings
+                                   (active, history) carry at most N items a page, still with
+                                   a continuation: a short page that is not the last
+                                   (page-number listings stay whole: for them a short page is
+                                   the end)
+``unknown_fields``                 every object of the answers made from the API description
+                                   carries two keys no schema names (``simUnknownText``, a
+                                   string, and ``simUnknownNumber``, a number): a server newer
+                                   than the client
 =================================  ==============================================================
 """
 
@@ -231,8 +236,10 @@ class Faults:
     ws_response_shape: str = "data"
     ws_topic_shape: str = "sdk"
     ws_watchlist_auto: bool = False
-    # Listings answered from the API description (routes_generic).
+    # Listings answered from the API description (routes_generic), and the order listings.
     short_pages: int | None = None
+    # Answers made from the API description: fields a newer server would add.
+    unknown_fields: bool = False
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""

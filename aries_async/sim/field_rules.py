@@ -82,10 +82,6 @@ def _target(a: Answer, it: Item) -> float:
     return round(it.price * it.between("target", 1.0, 1.25), 2)
 
 
-def _strike(a: Answer, it: Item) -> float:
-    return it.option.strike if it.option else round(it.price / 5) * 5.0
-
-
 def _break_even(a: Answer, it: Item) -> float:
     if it.option is None:
         return it.price
@@ -273,7 +269,9 @@ RULES: tuple[_Row, ...] = (
     (r"^(contractType|putCall)$", "", ("string",), _r(_put_call)),
     (r"^exerciseStyle$", "", (), _r(_const("american"))),
     (r"^sharesPerContract$", "", (), _r(_const(100))),
-    (r"(?i)^(strike|strikePrice)$", "", (), _r(_strike)),
+    (r"(?i)^(strike|strikePrice|strikeValue)$", "", (), _r(lambda a, it: it.strike)),
+    # prediction contracts trade in cent ticks, from one contract
+    (r"^(tickSize|minTradeQty)$", "", _NUM, lambda name, _: _const(0.01 if "tick" in name else 1)),
     (r"^(delta|gamma|theta|vega)$", "", (), lambda name, kind: _greek(name)),
     (r"(?i)^(impliedVolatility|iv)$", "", (), _span(0.25, 0.35, 4)),
     (r"^breakEvenPrice$", "", (), _r(_break_even)),

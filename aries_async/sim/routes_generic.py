@@ -37,6 +37,7 @@ import orjson
 from aiohttp import web
 
 from aries_async.apispec import operations, schemas
+from aries_async.apispec.naming import is_decimal_string
 from aries_async.sim.answer import Answer
 from aries_async.sim.field_rules import rule_for
 from aries_async.sim.option_model import OPTION_SYMBOL
@@ -96,7 +97,7 @@ _INDICES = ["SPX", "NDX", "DJI", "RUT", "VIX", "COMP"]
 def _generator(op_id: str) -> Gen:
     """The compiled response schema of an operation (built on its first request)."""
     op = next(o for o in operations() if o["id"] == op_id)
-    return compile_schema(op["response"]["schema"], schemas(), rule_for)
+    return compile_schema(op["response"]["schema"], schemas(), rule_for, is_decimal_string)
 
 
 def _bad(
@@ -344,10 +345,23 @@ def _handler(op: dict[str, Any]) -> Handler:
         if bad is not None:
             return bad
         body = _generator(op["id"])(answer, answer.root, 0)
+        if ctx.faults.unknown_fields:
+            body = _with_unknown(body)
         return json_response(body, op["response"]["status"])
 
     handle.operation_id = op["id"]  # type: ignore[attr-defined]  # see described_routes()
     return handle
+
+
+def _with_unknown(value: Any) -> Any:
+    """``value`` with two keys no schema names in each of its objects (Faults.unknown_fields)."""
+    if isinstance(value, list):
+        return [_with_unknown(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: _with_unknown(v) for k, v in value.items()}
+    out.update(simUnknownText="added by a newer server", simUnknownNumber=1.25)
+    return out
 
 
 def described_routes(router: web.UrlDispatcher) -> dict[tuple[str, str], str]:

@@ -4,7 +4,8 @@ easy-to-borrow lists (rest.md sections 7-9); the chart routes are in
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import random
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -20,6 +21,8 @@ from aries_async.sim.responses import (
     validation_error,
 )
 from aries_async.sim.routes_options import option_search
+from aries_async.sim.symbols import SymbolInfo
+from aries_async.sim.walk import stable_seed
 
 __all__ = ["add_routes", "searched"]
 
@@ -95,6 +98,39 @@ async def _search(request: web.Request) -> web.StreamResponse:
     return results if isinstance(results, web.StreamResponse) else json_response(results)
 
 
+_VENUE_CODES = {"NASDAQ": "Q", "NYSE": "N", "ARCA": "P", "NYSE ARCA": "P", "CBOE": "W"}
+
+
+def _reference(info: SymbolInfo, last: float, now: float) -> dict[str, Any]:
+    """The equity-details fields the feed does not move: venues, 52-week range, size and
+    valuation (marketdata.equity_details.response.json), seeded by the symbol."""
+    draw = random.Random(stable_seed(info.symbol, "reference"))
+    today = datetime.fromtimestamp(now, UTC).date()
+    venue = _VENUE_CODES.get(info.exchange.upper(), "Z")
+    shares = draw.randrange(500, 16_000) * 1_000_000
+    out: dict[str, Any] = {
+        "bidExchange": venue,
+        "askExchange": venue,
+        "avgVolume4Weeks": draw.randrange(5_000, 80_000) * 1_000,
+        "high52WeekPrice": round(last * draw.uniform(1.05, 1.35), 2),
+        "high52WeekDate": (today - timedelta(days=draw.randrange(5, 120))).isoformat(),
+        "low52WeekPrice": round(last * draw.uniform(0.6, 0.92), 2),
+        "low52WeekDate": (today - timedelta(days=draw.randrange(150, 360))).isoformat(),
+    }
+    if info.kind == "index":
+        return out
+    dividend = round(last * draw.uniform(0.0, 0.01), 2)
+    return {
+        **out,
+        "marketCap": round(shares * last),
+        "sharesOutstanding": shares,
+        "beta": round(draw.uniform(0.6, 1.8), 2),
+        "PE": round(draw.uniform(12, 45), 1),
+        "dividend": dividend,
+        "annualYield": round(dividend * 4 / last * 100, 2),
+    }
+
+
 async def _equity_details(request: web.Request) -> web.StreamResponse:
     ctx = context_of(request)
 
@@ -126,6 +162,7 @@ async def _equity_details(request: web.Request) -> web.StreamResponse:
             "quoteTimestamp": stamp,
             "hasOptions": info.optionable,
             "isETF": info.is_etf,
+            **_reference(info, snap.last, snap.time),
         }
 
     return per_symbol_response(request, detail)

@@ -77,13 +77,17 @@ async def _positions(request: web.Request) -> web.StreamResponse:
     return json_response({"positions": ctx.state.positions_wire(account)})
 
 
-def _page(orders: list[Any], cursor: int, limit: int, *, cycle: bool) -> tuple[list[Any], int]:
-    chunk = orders[cursor : cursor + limit]
-    following = cursor + limit
+def _page(
+    orders: list[Any], cursor: int, limit: int, *, cycle: bool, short: int | None
+) -> tuple[list[Any], int]:
+    # Faults.short_pages: a page shorter than asked for that still carries the next cursor.
+    size = min(limit, max(short or limit, 1))
+    chunk = orders[cursor : cursor + size]
+    following = cursor + size
     if following < len(orders):
         return chunk, following
     # Faults.cycle_cursors: the last page sends the client back to the second one.
-    return chunk, limit if cycle and len(orders) > limit else 0
+    return chunk, size if cycle and len(orders) > size else 0
 
 
 async def _active_orders(request: web.Request) -> web.StreamResponse:
@@ -97,7 +101,9 @@ async def _active_orders(request: web.Request) -> web.StreamResponse:
         return validation_error(request, "INVALID_PARAMETER", str(exc))
     ctx = context_of(request)
     orders = ctx.state.active_orders(account)
-    chunk, following = _page(orders, cursor, limit, cycle=ctx.faults.cycle_cursors)
+    chunk, following = _page(
+        orders, cursor, limit, cycle=ctx.faults.cycle_cursors, short=ctx.faults.short_pages
+    )
     listed: list[Any] | None = [o.wire() for o in chunk]
     if not listed and ctx.faults.null_active_orders:
         listed = None
@@ -149,7 +155,9 @@ async def _order_history(request: web.Request) -> web.StreamResponse:
     orders = ctx.state.history(
         account, start.timestamp(), end.timestamp(), ascending=order_by == "asc"
     )
-    chunk, following = _page(orders, cursor, limit, cycle=ctx.faults.cycle_cursors)
+    chunk, following = _page(
+        orders, cursor, limit, cycle=ctx.faults.cycle_cursors, short=ctx.faults.short_pages
+    )
     return json_response({"orders": [o.wire() for o in chunk], "nextCursor": following})
 
 

@@ -111,18 +111,27 @@ def coerce(value: Any, kind: str, fmt: str | None) -> Any:
     return _MISSING
 
 
-def compile_schema(schema: dict[str, Any], defs: dict[str, Any], rule_for: RuleFor) -> Gen:
+def compile_schema(
+    schema: dict[str, Any],
+    defs: dict[str, Any],
+    rule_for: RuleFor,
+    exact: Callable[[str, str], bool] | None = None,
+) -> Gen:
     """Compile ``schema`` (``$ref``\\ s into ``defs``) into a generator; ``rule_for(name, parent,
     kind)`` picks the rule of each field from its property name, its parent property's name and
     its kind (a JSON type, ``array`` or ``object``, or the string format ``date`` /
-    ``date-time``)."""
-    return _Compiler(defs, rule_for).node(schema, "", "", True)
+    ``date-time``). ``exact(schema_name, field)`` says which string fields of a named schema
+    carry an exact number: they get a number rule and are sent as decimal text."""
+    return _Compiler(defs, rule_for, exact).node(schema, "", "", True)
 
 
 class _Compiler:
-    def __init__(self, defs: dict[str, Any], rule_for: RuleFor) -> None:
+    def __init__(
+        self, defs: dict[str, Any], rule_for: RuleFor, exact: Callable[[str, str], bool] | None
+    ) -> None:
         self.defs = defs
         self.rule_for = rule_for
+        self.exact = exact
         self.memo: dict[tuple[str, str, str, bool], Gen] = {}
 
     def node(self, schema: dict[str, Any], name: str, parent: str, needed: bool) -> Gen:
@@ -146,7 +155,11 @@ class _Compiler:
         if found is None:
             cell: list[Gen] = []
             self.memo[key] = lambda walk, item, depth: cell[0](walk, item, depth)
-            cell.append(self.node(self.defs[target], name, parent, needed))
+            schema = self.defs[target]
+            if schema.get("type") == "object" or "properties" in schema:
+                cell.append(self.obj(schema, name, target))
+            else:
+                cell.append(self.node(schema, name, parent, needed))
             found = self.memo[key] = cell[0]
         return found
 
@@ -186,10 +199,11 @@ class _Compiler:
         marks = [self.constants(branch) for branch in branches]
         return lambda walk, item, depth: gens[walk.choose(item, marks)](walk, item, depth)
 
-    def obj(self, schema: dict[str, Any], name: str) -> Gen:
+    def obj(self, schema: dict[str, Any], name: str, owner: str = "") -> Gen:
+        """``owner``: the name of the schema, when it is a named one."""
         required = set(schema.get("required", ()))
         props = [
-            (prop, self.node(sub, prop, name, prop in required), prop in required)
+            (prop, self.field(owner, sub, prop, name, prop in required), prop in required)
             for prop, sub in schema.get("properties", {}).items()
         ]
         free = not props and schema.get("additionalProperties") not in (None, False)
@@ -209,6 +223,21 @@ class _Compiler:
                 elif needed:
                     out[prop] = {}  # only an object past the depth limit gets here
             return out
+
+        return gen
+
+    def field(
+        self, owner: str, schema: dict[str, Any], name: str, parent: str, needed: bool
+    ) -> Gen:
+        """A property; one the schema says carries an exact number (``exact``) is generated as
+        a number and sent as its decimal text, since a client reads it as a ``Decimal``."""
+        if not (owner and self.exact is not None and self.exact(owner, name)):
+            return self.node(schema, name, parent, needed)
+        number = self.scalar({"type": "number"}, name, parent, needed)
+
+        def gen(walk: Walk, item: Any, depth: int) -> Any:
+            value = number(walk, item, depth)
+            return coerce(value, "string", None) if isinstance(value, (int, float)) else value
 
         return gen
 

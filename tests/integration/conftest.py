@@ -13,6 +13,7 @@ import pytest
 from sim_http import SimApi
 from stream_helpers import FakeTime
 
+from aries_async import AriesClient
 from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.ws import WsHub, hub_of
 
@@ -35,6 +36,13 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
     """A plain aiohttp session for raw calls."""
     async with aiohttp.ClientSession() as session:
         yield session
+
+
+@pytest.fixture
+async def aries(sim: Simulator) -> AsyncIterator[AriesClient]:
+    """The SDK's client on ``sim``, with an all-scope token."""
+    async with AriesClient(sim.client_config(), token=sim.issue_token()) as client:
+        yield client
 
 
 @pytest.fixture

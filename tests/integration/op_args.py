@@ -8,7 +8,10 @@ them for raw HTTP calls, the finance-dev test converts them to Python types.
 
 from __future__ import annotations
 
+import os
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from aries_async.apispec import operations
@@ -16,15 +19,19 @@ from aries_async.apispec import operations
 __all__ = [
     "ACCOUNT",
     "BODIES",
+    "ENDPOINTS",
     "OPTION",
     "VALUES",
     "clock_values",
+    "endpoint_rows",
     "op_by_id",
     "param_values",
     "wire_args",
 ]
 
 ACCOUNT = "TEST-ACCOUNT-001"
+ENDPOINTS = Path(os.environ.get("ARIES_API_ENDPOINTS", "/work/shared/aries-api/endpoints-all.md"))
+"""The spec's table of every operation (``ARIES_API_ENDPOINTS`` to read another copy)."""
 OPTION = "O:AAPL260320C00250000"
 
 VALUES: dict[str, str] = {
@@ -171,3 +178,13 @@ def wire_args(
         else:
             query[param["wire"]] = values[param["wire"]]
     return path, query, BODIES.get(op["id"])
+
+
+def endpoint_rows(endpoints: Path) -> list[tuple[str, str, str]]:
+    """``(operationId, method, path)`` of every row of ``endpoints-all.md``."""
+    rows = []
+    for line in endpoints.read_text().splitlines():
+        if re.match(r"\| \d+ \|", line):
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            rows.append((cells[5], cells[1], cells[2].strip("`")))
+    return rows

@@ -107,6 +107,7 @@ def test_cli_flags_for_body_and_paging_faults() -> None:
             "--cycle-cursors",
             "--short-pages",
             "3",
+            "--unknown-fields",
         ]
     )
     faults = build_faults(args)
@@ -115,3 +116,4 @@ def test_cli_flags_for_body_and_paging_faults() -> None:
     assert faults.huge_body_chunked is True
     assert faults.cycle_cursors is True
     assert faults.short_pages == 3
+    assert faults.unknown_fields is True

@@ -9,7 +9,6 @@ import collections.abc
 import datetime as dt
 import importlib.util
 import inspect
-import os
 import re
 import typing
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from typing import Any
 
 import attrs
 import pytest
+from op_args import ENDPOINTS, endpoint_rows
 
 import aries_async.models
 import aries_async.models.generated as generated
@@ -29,7 +29,6 @@ from aries_async.models._converter import structure, unstructure
 from aries_async.models.common import OpenEnum
 
 ROOT = Path(__file__).resolve().parents[2]
-ENDPOINTS = Path(os.environ.get("ARIES_API_ENDPOINTS", "/work/shared/aries-api/endpoints-all.md"))
 
 
 def _generator() -> Any:
@@ -53,16 +52,6 @@ def test_the_committed_generated_code_is_what_the_generator_writes_now() -> None
 
 
 # -- every operation: its method and its model ---------------------------------------------
-
-
-def _rows() -> list[tuple[str, str, str]]:
-    """(operationId, method, path) of every row of endpoints-all.md."""
-    rows = []
-    for line in ENDPOINTS.read_text().splitlines():
-        if re.match(r"\| \d+ \|", line):
-            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-            rows.append((cells[5], cells[1], cells[2].strip("`")))
-    return rows
 
 
 def _names() -> dict[str, Any]:
@@ -110,7 +99,7 @@ async def test_every_operation_of_endpoints_all_has_a_typed_method_and_model() -
     names = _names()
     found = []
     async with AriesClient(ClientConfig.for_base_url("http://127.0.0.1:9")) as client:
-        for op_id, method, path in _rows():
+        for op_id, method, path in endpoint_rows(ENDPOINTS):
             op = by_id[op_id]
             assert (op["method"], op["path"]) == (method, path), op_id
             dotted = op["covered_by"] or f"{op['group']}.{op['name']}"
@@ -142,6 +131,31 @@ async def test_a_method_shows_its_parameters_wire_names_scope_and_paging() -> No
     assert "paged (each page's ``nextUrl`` is followed for you)" in doc
     assert "one of 'asc', 'desc'" in doc
     assert "with ``async for``, every :class:`StockTradesResponseResult`" in doc
+
+
+async def test_body_parameters_show_their_type_and_which_are_needed() -> None:
+    async with AriesClient(ClientConfig.for_base_url("http://127.0.0.1:9")) as client:
+        place = " ".join((inspect.getdoc(client.predictions.orders.place) or "").split())
+        screener = " ".join((inspect.getdoc(client.analytics.stock_screener) or "").split())
+        update = " ".join((inspect.getdoc(client.watchlists.update) or "").split())
+        batch = " ".join((inspect.getdoc(client.predictions.history.history_batch) or "").split())
+    assert "quantity: body ``quantity``, decimal; required." in place
+    assert "expire_time: body ``expireTime``, date-time; optional." in place
+    assert "a token of any scope" in place and "scope none" not in place
+    assert "clauses: body ``clauses``, list of :class:`ScreenClause`; optional." in screener
+    assert "The body needs clauses and operator, or groups and operator." in screener
+    assert "The body needs name, or add_symbols, or remove_symbols." in update
+    assert "queries: body ``queries``, list of :class:`PredMdHistoryRequest`; required." in batch
+
+
+async def test_a_required_parameter_with_one_allowed_value_defaults_to_it() -> None:
+    async with AriesClient(ClientConfig.for_base_url("http://127.0.0.1:9")) as client:
+        signature = inspect.signature(client.company.metrics)
+        doc = " ".join((inspect.getdoc(client.company.metrics) or "").split())
+    assert list(signature.parameters) == ["symbol", "metric"]
+    assert signature.parameters["metric"].default == "all"
+    assert signature.parameters["metric"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert "metric: query ``metric``, string, always 'all'; sent for you." in doc
 
 
 async def test_the_groups_are_those_of_the_official_package() -> None:

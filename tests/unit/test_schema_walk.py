@@ -136,3 +136,21 @@ def test_recursive_schemas_stop_at_the_depth_limit() -> None:
 
     assert 3 <= depth(tree) <= 8
     assert len(tree["children"]) == 2
+
+
+def test_exact_string_fields_of_a_named_schema_are_decimal_text() -> None:
+    # The description types PredMdContract.strikeValue (a string on the wire) as Decimal: the
+    # walker must not fill it with prose a client cannot read as a number.
+    defs = {
+        **DEFS,
+        "Contract": {
+            "type": "object",
+            "properties": {"strikeValue": {"type": "string"}, "label": {"type": "string"}},
+        },
+    }
+    rules = _rules({"strikeValue": lambda w, it: 4.25, "label": lambda w, it: "text"})
+    exact = lambda owner, field: (owner, field) == ("Contract", "strikeValue")  # noqa: E731
+    gen = compile_schema({"$ref": "#/$defs/Contract"}, defs, rules, exact)
+    assert gen(FakeWalk(), "root", 0) == {"strikeValue": "4.25", "label": "text"}
+    fallback = compile_schema({"$ref": "#/$defs/Contract"}, defs, _rules({}), exact)
+    assert fallback(FakeWalk(), "root", 0)["strikeValue"] == "1.5"

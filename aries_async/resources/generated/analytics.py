@@ -256,14 +256,16 @@ class Analytics(Operations):
 
         ``POST /v1/stock/screener``; scope ``market:supplemental``; retried when safe; not paged.
 
+        The body needs clauses and operator, or groups and operator.
+
         Args:
             page_size: query ``page_size``, integer; optional.
             order_column: query ``order_column``, string; optional.
             order_direction: query ``order_direction``, string, one of 'asc', 'desc'; optional.
             primary_only: query ``primary_only``, string; optional.
-            clauses: body ``clauses``; optional.
-            groups: body ``groups``; optional.
-            operator: body ``operator``; optional.
+            clauses: body ``clauses``, list of :class:`ScreenClause`; optional.
+            groups: body ``groups``, list of :class:`ScreenGroup`; optional.
+            operator: body ``operator``, string; optional.
 
         Returns:
             a list of :class:`StockScreenerResponse` (``[]`` for ``null``).

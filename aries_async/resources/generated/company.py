@@ -40,14 +40,14 @@ class Company(Operations):
         """
         return cast("CompanyExecutiveResponse", await self._call("getCompanyExecutives", locals()))
 
-    async def metrics(self, symbol: str, metric: Literal["all"]) -> BasicFinancials:
+    async def metrics(self, symbol: str, *, metric: Literal["all"] = "all") -> BasicFinancials:
         """Get Company Financial Metrics.
 
         ``GET /v1/company/metrics``; scope ``market:supplemental``; retried when safe; not paged.
 
         Args:
             symbol: query ``symbol``, string; required.
-            metric: query ``metric``, string, one of 'all'; required.
+            metric: query ``metric``, string, always 'all'; sent for you.
 
         Returns:
             :class:`BasicFinancials`.

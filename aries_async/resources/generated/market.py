@@ -82,7 +82,7 @@ class MarketOperations(Operations):
         ``POST /v1/etb/search``; scope ``market:information``; retried when safe; not paged.
 
         Args:
-            symbols: body ``symbols``; required.
+            symbols: body ``symbols``, list of string; required.
 
         Returns:
             :class:`EtbSearchResponse`.

@@ -61,7 +61,7 @@ class PredictionsHistory(Operations):
         paged.
 
         Args:
-            queries: body ``queries``; required.
+            queries: body ``queries``, list of :class:`PredMdHistoryRequest`; required.
 
         Returns:
             :class:`GetHistoryBatchResponseBody`.

@@ -26,7 +26,8 @@ class PredictionsOrders(Operations):
     async def get(self, order_id: str) -> GetPredictionOrderResponseBody:
         """Get prediction order.
 
-        ``GET /v1/predictions/orders/{orderId}``; scope none; retried when safe; not paged.
+        ``GET /v1/predictions/orders/{orderId}``; a token of any scope; retried when safe; not
+        paged.
 
         Args:
             order_id: path ``orderId``, string; required.
@@ -55,7 +56,7 @@ class PredictionsOrders(Operations):
     ) -> ListPredictionOrdersResponseBody:
         """List prediction orders.
 
-        ``GET /v1/predictions/orders``; scope none; retried when safe; not paged.
+        ``GET /v1/predictions/orders``; a token of any scope; retried when safe; not paged.
 
         Args:
             status: query ``status``, string; optional.
@@ -95,21 +96,21 @@ class PredictionsOrders(Operations):
     ) -> PlacePredictionOrderResponseBody:
         """Place prediction order.
 
-        ``POST /v1/predictions/orders``; scope none; retried when safe (one ``Idempotency-Key``
-        across the retries); not paged.
+        ``POST /v1/predictions/orders``; a token of any scope; retried when safe (one
+        ``Idempotency-Key`` across the retries); not paged.
 
         Args:
-            account_id: body ``accountId``; required.
-            order_type: body ``orderType``; required.
-            outcome: body ``outcome``; required.
-            quantity: body ``quantity``; required.
-            side: body ``side``; required.
-            symbol: body ``symbol``; required.
-            time_in_force: body ``timeInForce``; required.
-            client_order_ref: body ``clientOrderRef``; optional.
-            expire_time: body ``expireTime``; optional.
-            price: body ``price``; optional.
-            stop_px: body ``stopPx``; optional.
+            account_id: body ``accountId``, string; required.
+            order_type: body ``orderType``, string; required.
+            outcome: body ``outcome``, string; required.
+            quantity: body ``quantity``, decimal; required.
+            side: body ``side``, string; required.
+            symbol: body ``symbol``, string; required.
+            time_in_force: body ``timeInForce``, string; required.
+            client_order_ref: body ``clientOrderRef``, string; optional.
+            expire_time: body ``expireTime``, date-time; optional.
+            price: body ``price``, decimal; optional.
+            stop_px: body ``stopPx``, decimal; optional.
             idempotency_key: the ``Idempotency-Key`` header, the same on every retry of this call (a
                 fresh UUID when not given).
 

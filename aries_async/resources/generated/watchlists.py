@@ -28,8 +28,8 @@ class Watchlists(Operations):
         ``POST /v1/config/watchlist``; scope ``watchlist:management``; never retried; not paged.
 
         Args:
-            name: body ``name``; required.
-            symbols: body ``symbols``; optional.
+            name: body ``name``, string; required.
+            symbols: body ``symbols``, list of string; optional.
 
         Returns:
             :class:`Watchlist`.
@@ -129,11 +129,13 @@ class Watchlists(Operations):
         ``PATCH /v1/config/watchlist/{watchlist_id}``; scope ``watchlist:management``; retried when
         safe; not paged.
 
+        The body needs name, or add_symbols, or remove_symbols.
+
         Args:
             watchlist_id: path ``watchlist_id``, integer; required.
-            add_symbols: body ``add_symbols``; optional.
-            name: body ``name``; optional.
-            remove_symbols: body ``remove_symbols``; optional.
+            add_symbols: body ``add_symbols``, list of string; optional.
+            name: body ``name``, string; optional.
+            remove_symbols: body ``remove_symbols``, list of string; optional.
 
         Returns:
             :class:`Watchlist`.

@@ -1,0 +1,125 @@
+"""The client's ``async for`` over a paginated method against the simulator itself, in each of
+the API's four styles: every item of the seeded collection exactly once and in order, with short
+pages that carry a continuation (``Faults.short_pages``) and, for page numbers, a stop on the
+short last page.
+
+The collection is read first in one page as large as the collection; paging it in small pages
+(and shorter ones under the fault) must give the same items in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from aries_async import AriesClient, OrderRequest
+from aries_async.http.pagination import Paged
+from aries_async.sim import Simulator
+from aries_async.sim.routes_generic import PAGED_TOTAL
+
+ACCOUNT = "TEST-ACCOUNT-001"
+ORDERS = 7  # resting orders of the cursor-style listings
+
+List = Callable[[AriesClient, int], Paged[Any, Any]]
+
+# style -> (the listing with a page size, the path it pages)
+LISTINGS: dict[str, tuple[List, str]] = {
+    "next_url": (lambda c, size: c.stocks.trades("AAPL", limit=size), "/v1/stocks/trades"),
+    "next_page": (lambda c, size: c.indices.list("US", page_size=size), "/v1/indices/list"),
+    "page": (
+        lambda c, size: c.analytics.ratings(tickers="AAPL", page_size=size),
+        "/v1/analytics/ratings",
+    ),
+}
+
+
+@pytest.fixture
+def sim_seed() -> int:
+    return 3
+
+
+def _requests(sim: Simulator, path: str) -> int:
+    return sum(1 for r in sim.journal if r.raw_path == path)
+
+
+async def _everything(paged: Paged[Any, Any]) -> list[Any]:
+    return [item async for item in paged]
+
+
+@pytest.mark.parametrize("style", ["next_url", "next_page"])
+@pytest.mark.parametrize("short", [None, 3])
+async def test_token_styles_give_every_item_once_in_order(
+    sim: Simulator, aries: AriesClient, style: str, short: int | None
+) -> None:
+    listing, path = LISTINGS[style]
+    whole = await listing(aries, PAGED_TOTAL)
+    collection = whole.results if style == "next_url" else whole.indices
+    assert len(collection) == PAGED_TOTAL
+    sim.faults.short_pages = short
+    sim.journal.clear()
+    items = await _everything(listing(aries, 10))
+    assert items == collection
+    # pages of 10 (10, 10, 5); under the fault 9 pages of at most 3, each but the last shorter
+    # than asked for and still carrying its continuation
+    assert _requests(sim, path) == (3 if short is None else 9)
+
+
+@pytest.mark.parametrize(("size", "pages"), [(10, [None, "2", "3"]), (5, [None, *"23456"])])
+async def test_page_numbers_give_every_item_once_and_stop_on_the_last_page(
+    sim: Simulator, aries: AriesClient, size: int, pages: list[str | None]
+) -> None:
+    listing, path = LISTINGS["page"]
+    collection = (await listing(aries, PAGED_TOTAL)).ratings
+    assert len(collection) == PAGED_TOTAL
+    sim.faults.short_pages = 3  # page-number listings stay whole: a short page is their end
+    sim.journal.clear()
+    assert await _everything(listing(aries, size)) == collection
+    # pages of 10: 1, 2 and 3 (5 items: short, the last; page 4 is never asked for); pages of
+    # 5: five full ones, then the empty page 6 ends
+    assert [dict(r.query).get("page") for r in sim.journal if r.raw_path == path] == pages
+
+
+@pytest.mark.parametrize("short", [None, 2])
+async def test_integer_cursors_give_every_order_once_in_order(
+    sim: Simulator, aries: AriesClient, short: int | None
+) -> None:
+    placed = []
+    for i in range(ORDERS):
+        order = OrderRequest(
+            account_id=ACCOUNT, symbol="AAPL", side="BUY", type="LIMIT", qty="1", price=f"1.0{i}"
+        )
+        placed.append((await aries.orders.place(order)).cl_ord_id)
+    collection = [o.cl_ord_id for o in await aries.orders.active(ACCOUNT, page_size=500)]
+    assert set(placed) <= set(collection)
+    sim.faults.short_pages = short
+    sim.journal.clear()
+    listed = [o.cl_ord_id for o in await aries.orders.active(ACCOUNT, page_size=3)]
+    assert listed == collection
+    pages = [dict(r.query).get("cursor") for r in sim.journal if r.raw_path.endswith("/orders")]
+    size = short or 3
+    assert len(pages) == -(-len(collection) // size)
+    assert pages[1:] == [str(i * size) for i in range(1, len(pages))]
+
+
+async def test_order_history_pages_by_cursor_through_short_pages(
+    sim: Simulator,
+    aries: AriesClient,
+) -> None:
+    for i in range(ORDERS):
+        order = OrderRequest(
+            account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", qty="1", price=f"2.0{i}"
+        )
+        await aries.orders.place(order)
+    now = datetime.fromtimestamp(sim.clock.now(), UTC)
+    window = (now - timedelta(days=1), now + timedelta(days=1))
+    collection = [o.cl_ord_id async for o in aries.orders.history(ACCOUNT, *window, page_size=200)]
+    assert len(collection) >= ORDERS
+    sim.faults.short_pages = 2
+    sim.journal.clear()
+    listed = [o.cl_ord_id async for o in aries.orders.history(ACCOUNT, *window, page_size=4)]
+    assert listed == collection
+    # pages of 2 though 4 were asked for, each but the last with its cursor
+    assert len(sim.journal) == -(-len(collection) // 2)
