@@ -78,9 +78,7 @@ class Resource:
     ) -> T:
         """``GET path`` structured as ``cls``: decoding and structuring both run off the
         event loop when the body is large, or when ``cls`` is built for the first time."""
-        return await self._request_as(
-            "GET", path, cls, what, params=params, operation=operation
-        )
+        return await self._request_as("GET", path, cls, what, params=params, operation=operation)
 
     async def _request_as(
         self,
