@@ -45,7 +45,7 @@ if TYPE_CHECKING:
         Side,
         TimeInForce,
     )
-    from aries_async.streaming import AccountStream, MarketStream, StreamConfig
+    from aries_async.streaming import AccountStream, ChartStream, MarketStream, StreamConfig
 
 __all__ = [
     "APIError",
@@ -55,6 +55,7 @@ __all__ = [
     "AuthError",
     "AuthorizationRequest",
     "CancelRequest",
+    "ChartStream",
     "ClientConfig",
     "Endpoints",
     "FileTokenStore",
@@ -93,6 +94,7 @@ _LAZY: dict[str, str] = {
     "AuthError": _ERRORS,
     "AuthorizationRequest": "aries_async.auth.oauth",
     "CancelRequest": _ORDERS,
+    "ChartStream": _STREAMING,
     "ClientConfig": "aries_async.config",
     "Endpoints": "aries_async.config",
     "FileTokenStore": "aries_async.auth.filestore",

@@ -36,6 +36,7 @@ from aries_async.stream_opener import StreamOpener
 
 if TYPE_CHECKING:
     from aries_async.streaming.accounts import AccountStream
+    from aries_async.streaming.charts import ChartStream
     from aries_async.streaming.market import MarketStream
 
 __all__ = ["AriesClient", "StreamOpener"]
@@ -315,6 +316,23 @@ class AriesClient:
             )
 
         return StreamOpener(("aries_async.streaming.market",), build)
+
+    def chart_stream(self, **kwargs: Any) -> StreamOpener[ChartStream]:
+        """A charts stream (TradingView-style quotes and trades): ``async with
+        client.chart_stream() as stream`` gives a :class:`~aries_async.streaming.ChartStream`
+        (``kwargs`` go to it); see :class:`StreamOpener`."""
+
+        def build() -> ChartStream:
+            from aries_async.streaming.charts import chart_stream
+
+            return chart_stream(
+                self.config.endpoints.charts_ws_url,
+                self.auth.access_token,
+                invalidate_token=self.auth.invalidate,
+                **kwargs,
+            )
+
+        return StreamOpener(("aries_async.streaming.charts",), build)
 
     def account_stream(self, account_id: str, **kwargs: Any) -> StreamOpener[AccountStream]:
         """An account-updates stream for one account: ``async with

@@ -15,13 +15,17 @@ Market data (``/v1/market/ws``)
     that was not sent is ``None``; :meth:`QuoteUpdate.merged` folds a newer partial update
     onto an older one.
 
+Charts (``/v1/charts/ws``)
+    :class:`ChartQuote` and :class:`ChartTrade`, TradingView field naming, lazy like the
+    market-data updates (:mod:`aries_async.models._chart_events`).
+
 Account updates (``/v1/accounts/ws``)
     :class:`AccountSnapshot`, :class:`OrderEvent`, :class:`PositionEvent`,
     :class:`BalanceEvent`; their payloads are the REST models (:class:`~aries_async.models.
     orders.Order`, :class:`~aries_async.models.accounts.Position`,
     :class:`~aries_async.models.accounts.Balance`), structured with the one converter.
 
-Connection status (both streams)
+Connection status (every stream)
     :class:`StreamConnected` and :class:`StreamDisconnected`: every gap in a stream is visible
     as a disconnect followed by a reconnect.
 
@@ -41,6 +45,7 @@ from typing import Any
 
 import attrs
 
+from aries_async.models._chart_events import ChartQuote, ChartTrade, ChartUpdate
 from aries_async.models._market_events import (
     BookLevel,
     ExchangeQuote,
@@ -63,6 +68,10 @@ __all__ = [
     "AuthSuccess",
     "BalanceEvent",
     "BookLevel",
+    "ChartEvent",
+    "ChartQuote",
+    "ChartTrade",
+    "ChartUpdate",
     "ControlMessage",
     "ExchangeQuote",
     "GreeksUpdate",
@@ -225,6 +234,17 @@ MarketEvent = (
     | UnknownEvent
 )
 """Everything :meth:`MarketStream.events() <aries_async.streaming.market.MarketStream.events>`
+can yield."""
+
+ChartEvent = (
+    ChartQuote
+    | ChartTrade
+    | StreamConnected
+    | StreamDisconnected
+    | ServerErrorMessage
+    | UnknownEvent
+)
+"""Everything :meth:`ChartStream.events() <aries_async.streaming.charts.ChartStream.events>`
 can yield."""
 
 AccountEvent = (

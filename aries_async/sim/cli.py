@@ -176,6 +176,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--huge-body", action="append", default=[], metavar="ROUTE=BYTES")
     faults.add_argument("--huge-body-chunked", action="store_true")
     faults.add_argument("--cycle-cursors", action="store_true")
+    faults.add_argument(
+        "--charts-trades",
+        choices=("separate", "with_quotes"),
+        default="separate",
+        help="charts socket: trades as their own subscription, or sent with the quotes",
+    )
+    faults.add_argument("--charts-envelope", choices=("plain", "typed"), default="plain")
+    faults.add_argument("--charts-trade-time", choices=("s", "ms", "iso"), default="s")
+    faults.add_argument("--charts-numbers", choices=("number", "string"), default="number")
+    faults.add_argument(
+        "--charts-ack", choices=("subscribed", "response", "none"), default="subscribed"
+    )
 
 
 def build_faults(args: argparse.Namespace) -> Faults:
@@ -196,6 +208,11 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_close_after_accept=args.ws_close_after_accept,
         huge_body_chunked=args.huge_body_chunked,
         cycle_cursors=args.cycle_cursors,
+        charts_trades=args.charts_trades,
+        charts_envelope=args.charts_envelope,
+        charts_trade_time=args.charts_trade_time,
+        charts_numbers=args.charts_numbers,
+        charts_ack=args.charts_ack,
     )
     for spec in args.trickle_body:
         route, _, gap = spec.rpartition("=")

@@ -1,9 +1,11 @@
-"""Websocket streams: market data and account updates (see :mod:`.market`, :mod:`.accounts`).
+"""Websocket streams: market data, charts and account updates (see :mod:`.market`,
+:mod:`.charts`, :mod:`.accounts`).
 
 Layers: :mod:`.protocol` (sans-I/O: frames, decoder, subscriptions, the authentication
 session, heartbeat and backoff), :mod:`.connection` and :mod:`.link` (the reconnecting socket and
 its tasks), :mod:`.fanout` (bounded per-consumer buffers), :mod:`.mirror` (the account state),
-and the faces :class:`MarketStream` and :class:`AccountStream` on :mod:`.base`. See
+and the faces :class:`MarketStream`, :class:`ChartStream` and :class:`AccountStream` on
+:mod:`.base`. See
 ``docs/architecture.md``.
 """
 
@@ -13,6 +15,7 @@ from aries_async.streaming.accounts import (
     OrderStateUnknown,
     account_stream,
 )
+from aries_async.streaming.charts import ChartStream, chart_stream
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.fanout import Consumer
 from aries_async.streaming.market import MarketStream, market_stream
@@ -21,11 +24,13 @@ from aries_async.streaming.protocol import Channel
 __all__ = [
     "AccountStream",
     "Channel",
+    "ChartStream",
     "Consumer",
     "MarketStream",
     "OrderLookup",
     "OrderStateUnknown",
     "StreamConfig",
     "account_stream",
+    "chart_stream",
     "market_stream",
 ]

@@ -214,21 +214,6 @@ class MarketStream(StreamBase):
 
     # -- consumers ----------------------------------------------------------------------------
 
-    def _consumer(
-        self, types: Iterable[type[Any]], symbols: str | Iterable[str] | None, limit: int | None
-    ) -> Consumer[Any]:
-        self._check_open()
-        wanted = [symbols] if isinstance(symbols, str) else symbols
-        if wanted is not None:
-            wanted = [normalize_symbol(symbol, "symbols") for symbol in wanted]
-        return Consumer(
-            self._hub,
-            types,
-            policy="conflate",
-            limit=self.config.market_buffer if limit is None else limit,
-            symbols=wanted,
-        )
-
     def quotes(
         self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
     ) -> Consumer[QuoteUpdate]:
@@ -241,20 +226,20 @@ class MarketStream(StreamBase):
         :attr:`StreamConfig.market_buffer`) gets the latest update per symbol instead of every
         update (partial updates merged); ``.conflated`` counts what was folded.
         """
-        return self._consumer((QuoteUpdate,), symbols, buffer)
+        return self._symbol_consumer((QuoteUpdate,), symbols, buffer)
 
     def trades(
         self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
     ) -> Consumer[TradeUpdate]:
         """Trade updates; ends, raises and conflates like :meth:`quotes`."""
-        return self._consumer((TradeUpdate,), symbols, buffer)
+        return self._symbol_consumer((TradeUpdate,), symbols, buffer)
 
     def level2(
         self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
     ) -> Consumer[Level2Update]:
         """Level 2 updates; ends, raises and conflates (latest book per symbol) like
         :meth:`quotes`."""
-        return self._consumer((Level2Update,), symbols, buffer)
+        return self._symbol_consumer((Level2Update,), symbols, buffer)
 
     def time_and_sales(
         self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
@@ -262,17 +247,17 @@ class MarketStream(StreamBase):
         """Time-and-sales prints; ends and raises like :meth:`quotes`. When the consumer is
         slow, prints are conflated to the latest per symbol (intermediate prints are lost;
         raise ``buffer`` if you need the full tape)."""
-        return self._consumer((TimeAndSalesUpdate,), symbols, buffer)
+        return self._symbol_consumer((TimeAndSalesUpdate,), symbols, buffer)
 
     def greeks(
         self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
     ) -> Consumer[GreeksUpdate]:
         """Option greeks updates; ends, raises and conflates like :meth:`quotes`."""
-        return self._consumer((GreeksUpdate,), symbols, buffer)
+        return self._symbol_consumer((GreeksUpdate,), symbols, buffer)
 
     def market_statuses(self) -> Consumer[MarketStatusUpdate]:
         """``marketStatus`` pushes (one after each connection, then on change)."""
-        return self._consumer((MarketStatusUpdate,), None, None)
+        return self._symbol_consumer((MarketStatusUpdate,), None, None)
 
     def events(
         self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
@@ -286,7 +271,7 @@ class MarketStream(StreamBase):
         in order, the newest ``buffer`` of them (``.dropped`` counts older ones that fell out).
         """
         types = _ALL_TYPES if symbols is None else _DATA_TYPES
-        return self._consumer(types, symbols, buffer)
+        return self._symbol_consumer(types, symbols, buffer)
 
     # -- ConnectionHandler ----------------------------------------------------------------------
 

@@ -135,23 +135,7 @@ class Decoder:
                         return [update]
             except (KeyError, TypeError, orjson.JSONDecodeError):
                 pass
-        parsed: list[Any]
-        try:
-            # Every line is one JSON value and JSON strings cannot hold a raw newline, so a
-            # frame of several lines is a JSON array once its newlines become commas: one
-            # parse call per frame. If any line is bad, _slow parses line by line instead.
-            if isinstance(frame, str):
-                if "\n" in frame:
-                    parsed = _loads("[" + frame.strip().replace("\n", ",") + "]")
-                else:
-                    parsed = [_loads(frame)]
-            elif _NEWLINE in frame:
-                parsed = _loads(b"[" + frame.strip().replace(b"\n", b",") + b"]")
-            else:
-                parsed = [_loads(frame)]
-        except orjson.JSONDecodeError:
-            parsed = self._slow(frame)
-        self.lines += len(parsed)
+        parsed = self.parse(frame)
         out: list[Any] = []
         append = out.append
         updates = _UPDATE_TYPES
@@ -193,6 +177,28 @@ class Decoder:
         if len(out) > 1:
             convert_quote_prices(out)
         return out
+
+    def parse(self, frame: str | bytes) -> list[Any]:
+        """The JSON values of a frame's lines (counted in :attr:`lines`); a line that is not
+        JSON is counted in :attr:`malformed`, logged and left out."""
+        parsed: list[Any]
+        try:
+            # Every line is one JSON value and JSON strings cannot hold a raw newline, so a
+            # frame of several lines is a JSON array once its newlines become commas: one
+            # parse call per frame. If any line is bad, _slow parses line by line instead.
+            if isinstance(frame, str):
+                if "\n" in frame:
+                    parsed = _loads("[" + frame.strip().replace("\n", ",") + "]")
+                else:
+                    parsed = [_loads(frame)]
+            elif _NEWLINE in frame:
+                parsed = _loads(b"[" + frame.strip().replace(b"\n", b",") + b"]")
+            else:
+                parsed = [_loads(frame)]
+        except orjson.JSONDecodeError:
+            parsed = self._slow(frame)
+        self.lines += len(parsed)
+        return parsed
 
     def _slow(self, frame: str | bytes) -> list[Any]:
         lines = frame.splitlines()

@@ -1,0 +1,309 @@
+"""The charts stream face: ``async with ChartStream(...) as stream`` (``/v1/charts/ws``,
+websocket.md section 5), quotes and last trades in TradingView field naming.
+
+It runs on the same :class:`~aries_async.streaming.connection.Connection` as the market and
+account streams (authentication, keep-alive, re-authentication on ``refreshAuth``, reconnects
+with backoff, replayed subscriptions, :class:`~aries_async.models.events.StreamConnected` /
+:class:`~aries_async.models.events.StreamDisconnected` gap markers) and fans out like the
+market stream (per-consumer buffers that conflate per symbol when a consumer falls behind).
+
+Example:
+    >>> async def main(client) -> None:                                  # doctest: +SKIP
+    ...     async with client.chart_stream() as stream:
+    ...         await stream.subscribe(["AAPL", "MSFT"])
+    ...         async for quote in stream.quotes():
+    ...             print(quote.symbol, quote.last_price, quote.change_percent)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any, Unpack
+
+from aries_async.models.events import (
+    ChartQuote,
+    ChartTrade,
+    ServerErrorMessage,
+    SubscribeAck,
+    UnknownEvent,
+)
+from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
+from aries_async.streaming.config import StreamConfig
+from aries_async.streaming.connection import Connection, TokenInvalidator, TokenProvider
+from aries_async.streaming.fanout import Consumer
+from aries_async.streaming.protocol import (
+    Channel,
+    encode_chart_subscribe,
+    encode_chart_unsubscribe,
+    normalize_symbol,
+)
+from aries_async.streaming.protocol.charts import (
+    CHART_CHANNELS,
+    ChartDecoder,
+    ChartSubscription,
+    ChartSubscriptions,
+    chart_channel,
+)
+
+__all__ = ["ChartStream", "chart_stream"]
+
+log = logging.getLogger("aries_async.streaming")
+
+_DATA_TYPES: tuple[type[Any], ...] = (ChartQuote, ChartTrade)
+_ALL_TYPES = _DATA_TYPES + STATUS_TYPES + (ServerErrorMessage, UnknownEvent)
+
+
+class ChartStream(StreamBase):
+    """Live chart quotes and trades over ``/v1/charts/ws`` with reconnects, replayed
+    subscriptions and per-consumer conflation.
+
+    Args:
+        url: the charts websocket URL.
+        token_provider: async callable returning an access token (called per attempt).
+        config: timeouts, keep-alive, backoff, buffer bounds.
+        invalidate_token: async callable told about a refused token (optional).
+        sleep, clock, rand, connect: injectable for tests.
+
+    Any number of consumers may iterate at once; each receives every update for its filter.
+    """
+
+    data_types: frozenset[type[Any]] = frozenset(_DATA_TYPES)
+    """Messages that make a connection healthy."""
+
+    _kind = "charts"
+    _task_prefix = "charts"
+    _decoder = ChartDecoder
+
+    def __init__(
+        self, url: str, token_provider: TokenProvider, **options: Unpack[StreamOptions]
+    ) -> None:
+        super().__init__(url, token_provider, **options)
+        self._subs = ChartSubscriptions()
+        self._latest: dict[str, ChartQuote] = {}
+        self._latest_trade: dict[str, ChartTrade] = {}
+
+    # -- subscriptions ------------------------------------------------------------------------
+
+    async def subscribe(
+        self,
+        symbols: str | Iterable[str],
+        *,
+        channels: Iterable[Channel | str] = CHART_CHANNELS,
+        option: bool | None = None,
+    ) -> None:
+        """Add symbols (or a channel to symbols already subscribed).
+
+        The subscription is remembered and replayed after every reconnect; the server sends a
+        quote on subscribe. Fire-and-forget: a refusal arrives as a
+        :class:`~aries_async.models.events.ServerErrorMessage` in :meth:`events`. A server that
+        refuses a ``trades`` subscription is taken to send trades with the quotes: the stream
+        subscribes quotes instead (and delivers only the channels you asked for).
+
+        Args:
+            symbols: one symbol or several (tickers, OSI option symbols), in any case.
+            channels: ``quotes`` and/or ``trades``.
+            option: force ``symbolType: "option"`` (OSI symbols are detected).
+
+        Raises:
+            StreamClosedError: the stream is closed.
+            ValidationError: an empty or non-text symbol, no channel or one the charts socket
+                does not have; then nothing is subscribed.
+        """
+        self._check_open()
+        names = [symbols] if isinstance(symbols, str) else list(symbols)
+        channels = list(channels)
+        subs = [ChartSubscription.build(symbol, channels, option=option) for symbol in names]
+        frames: list[str] = []
+        for sub in subs:
+            before = self._subs.wire_types(sub.symbol)
+            self._subs.add(sub)
+            frames += self._subscribe_frames(sub.symbol, self._subs.wire_types(sub.symbol) - before)
+        await self._send(frames)
+
+    async def unsubscribe(
+        self, symbols: str | Iterable[str], *, channels: Iterable[Channel | str] | None = None
+    ) -> None:
+        """Drop symbols (``channels`` None) or one channel of them; :meth:`latest` and
+        :meth:`latest_trade` forget what is no longer subscribed.
+
+        Raises:
+            StreamClosedError: the stream is closed.
+            ValidationError: an empty or non-text symbol, or an unknown channel (then nothing
+                is dropped).
+        """
+        self._check_open()
+        names = [symbols] if isinstance(symbols, str) else list(symbols)
+        names = [normalize_symbol(symbol) for symbol in names]
+        wanted = None if channels is None else [chart_channel(c) for c in channels]
+        frames = []
+        for symbol in names:
+            before = self._subs.wire_types(symbol)
+            self._subs.remove(symbol, wanted)
+            for kind in sorted(before - self._subs.wire_types(symbol)):
+                request_id = self._connection.ids("unsub")
+                frames.append(encode_chart_unsubscribe(request_id, kind, symbol))
+            if not self._subs.wants(symbol, Channel.QUOTES):
+                self._latest.pop(symbol, None)
+            if not self._subs.wants(symbol, Channel.TRADES):
+                self._latest_trade.pop(symbol, None)
+        await self._send(frames)
+
+    async def _send(self, frames: list[str]) -> None:
+        for frame in frames:
+            if not await self._connection.send(frame):
+                return  # not connected: the replay on the next connection sends everything
+
+    def _subscribe_frames(self, symbol: str, kinds: Iterable[str]) -> list[str]:
+        sub = self._subs.desired[symbol]
+        frames = []
+        for kind in sorted(kinds):
+            request_id = self._connection.ids("sub")
+            self._subs.sent_type(request_id, symbol, kind)
+            frames.append(encode_chart_subscribe(request_id, sub.to_wire(kind)))
+        return frames
+
+    @property
+    def subscriptions(self) -> Mapping[str, ChartSubscription]:
+        """Desired subscriptions by symbol (replayed after every reconnect)."""
+        return dict(self._subs.desired)
+
+    @property
+    def acknowledged(self) -> frozenset[str]:
+        """Symbols the server acknowledged on the current connection (empty when the server
+        sends no acknowledgements)."""
+        return frozenset(self._subs.acknowledged)
+
+    @property
+    def trades_in_quotes(self) -> bool:
+        """Whether the server was seen to refuse ``trades`` subscriptions (trades are then
+        taken from the quotes subscription)."""
+        return self._subs.trades_in_quotes
+
+    # -- state --------------------------------------------------------------------------------
+
+    @property
+    def unknown(self) -> int:
+        """Messages delivered as :class:`UnknownEvent` so far."""
+        return self._connection.decoder.unknown
+
+    def latest(self, symbol: str) -> ChartQuote | None:
+        """The last known quote of ``symbol`` (partial updates merged), or None; only while
+        its quotes are subscribed."""
+        return self._latest.get(normalize_symbol(symbol))
+
+    def latest_trade(self, symbol: str) -> ChartTrade | None:
+        """The last trade of ``symbol``, or None; only while its trades are subscribed."""
+        return self._latest_trade.get(normalize_symbol(symbol))
+
+    # -- consumers ----------------------------------------------------------------------------
+
+    def quotes(
+        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
+    ) -> Consumer[ChartQuote]:
+        """Chart quotes (all subscribed symbols, or only ``symbols``).
+
+        Ends when the stream is closed; raises the stream's fatal error
+        (:class:`~aries_async.errors.StreamAuthError`, :class:`~aries_async.errors.
+        StreamClosedError`). Reconnects do not end it: see :meth:`status` for the gaps. A slow
+        consumer (more than ``buffer`` updates behind, default
+        :attr:`StreamConfig.market_buffer`) gets the latest quote per symbol instead of every
+        one (partial updates merged); ``.conflated`` counts what was folded.
+        """
+        return self._symbol_consumer((ChartQuote,), symbols, buffer)
+
+    def trades(
+        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
+    ) -> Consumer[ChartTrade]:
+        """Chart trades; ends, raises and conflates like :meth:`quotes` (raise ``buffer`` if
+        you need every print)."""
+        return self._symbol_consumer((ChartTrade,), symbols, buffer)
+
+    def events(
+        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
+    ) -> Consumer[Any]:
+        """Everything in arrival order: quotes, trades, :class:`StreamConnected` /
+        :class:`StreamDisconnected` (the gap markers), server errors and unknown messages.
+
+        With ``symbols`` only the updates of those symbols are delivered. Ends, raises and
+        conflates like :meth:`~aries_async.streaming.MarketStream.events`.
+        """
+        types = _ALL_TYPES if symbols is None else _DATA_TYPES
+        return self._symbol_consumer(types, symbols, buffer)
+
+    # -- ConnectionHandler ----------------------------------------------------------------------
+
+    def on_open(self, connection: Connection) -> list[str]:
+        """Replay every desired subscription (called by the connection)."""
+        frames: list[str] = []
+        for symbol in self._subs.desired:
+            frames += self._subscribe_frames(symbol, self._subs.wire_types(symbol))
+        return frames
+
+    def on_message(self, message: Any) -> None:
+        """Route one decoded message (called by the connection)."""
+        self.on_messages([message])
+
+    def on_messages(self, messages: list[Any]) -> None:
+        """Track and publish the data messages of one socket read, in order: only the
+        channels subscribed (a server that sends trades with the quotes sends both)."""
+        subs = self._subs.desired
+        out: list[Any] = []
+        for message in messages:
+            kind = type(message)
+            if kind is ChartQuote:
+                sub = subs.get(message.symbol)
+                if sub is None or Channel.QUOTES not in sub.channels:
+                    continue  # on its way when unsubscribed, or a trades-only symbol's carrier
+                quote = self._latest.get(message.symbol)
+                self._latest[message.symbol] = message if quote is None else quote.merged(message)
+            elif kind is ChartTrade:
+                sub = subs.get(message.symbol)
+                if sub is None or Channel.TRADES not in sub.channels:
+                    continue  # on its way when unsubscribed, or sent with the quotes
+                trade = self._latest_trade.get(message.symbol)
+                self._latest_trade[message.symbol] = (
+                    message if trade is None else trade.merged(message)
+                )
+            elif kind is SubscribeAck:
+                self._subs.acknowledge(message.request_id)
+                continue
+            elif kind is ServerErrorMessage and self._refused(message):
+                continue
+            out.append(message)
+        self._hub.publish_many(out)
+
+    def _refused(self, error: ServerErrorMessage) -> bool:
+        """A refusal of one of our subscriptions; True when it was handled here (a refused
+        ``trades`` subscription: trades come with the quotes)."""
+        kind, _ = self._subs.refused(error.request_id)
+        if kind != Channel.TRADES.value or self._subs.trades_in_quotes:
+            return False
+        log.info("charts server refused a trades subscription (%s); using quotes", error.error)
+        before = {symbol: self._subs.wire_types(symbol) for symbol in self._subs.desired}
+        self._subs.trades_in_quotes = True
+        frames: list[str] = []
+        for symbol, kinds in before.items():
+            frames += self._subscribe_frames(symbol, self._subs.wire_types(symbol) - kinds)
+        if frames:
+            self._connection.spawn(self._send(frames), "subscribe")
+        return True
+
+    def on_close(self) -> None:
+        """The socket is gone: nothing is acknowledged any more."""
+        self._subs.reset()
+
+
+def chart_stream(
+    url: str,
+    token_provider: TokenProvider,
+    *,
+    config: StreamConfig | None = None,
+    invalidate_token: TokenInvalidator | None = None,
+    **kwargs: Any,
+) -> ChartStream:
+    """Factory for ``AriesClient.chart_stream()``: ``chart_stream(endpoints.charts_ws_url,
+    client.auth.access_token, ...)``. Use with ``async with``; see :class:`ChartStream`."""
+    return ChartStream(
+        url, token_provider, config=config, invalidate_token=invalidate_token, **kwargs
+    )
