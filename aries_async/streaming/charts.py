@@ -277,8 +277,10 @@ class ChartStream(StreamBase):
         """A refusal of one of our subscriptions; True when it was handled here (a refused
         ``trades`` subscription: trades come with the quotes)."""
         kind, _ = self._subs.refused(error.request_id)
-        if kind != Channel.TRADES.value or self._subs.trades_in_quotes:
+        if kind != Channel.TRADES.value:
             return False
+        if self._subs.trades_in_quotes:
+            return True  # sent before the first refusal came: its quotes were subscribed then
         log.info("charts server refused a trades subscription (%s); using quotes", error.error)
         before = {symbol: self._subs.wire_types(symbol) for symbol in self._subs.desired}
         self._subs.trades_in_quotes = True
