@@ -21,6 +21,13 @@ aries-async
     consumer ``async for q in stream.quotes()`` reading ``q.bid_price`` and ``q.ask_price``
     (``Decimal``) of every quote. The consumer stops when delivered + conflated reaches the
     count; the conflated count is reported (0 means every update was delivered).
+charts: raw websockets / charts: aries-async
+    The same pair on the charts socket (``/v1/charts/ws``), whose firehose sends the same
+    symbols' quotes in TradingView form (``payload {symbol, data: {s, n, v: {lp, bid, ask,
+    ...}}}``): the raw loop reads ``v.bid`` and ``v.ask`` (floats) of every quote,
+    ``client.chart_stream()`` reads ``quote.bid`` and ``quote.ask`` (``Decimal``). Each is
+    subscribed one symbol a message, as the charts socket's clients do. Their ``vs raw`` is
+    against the charts raw loop, in the same run as the market pair.
 
 Four context rows (not targets; ``--no-diagnostics`` skips them): ``raw + Decimal`` is the raw
 loop plus ``Decimal(repr(float))`` of bid and ask (what a raw user pays for Decimal money),
@@ -99,8 +106,15 @@ def _authenticated(frame: str) -> bool:
     return False
 
 
-def _subscribe_texts(info: dict[str, Any]) -> list[str]:
+def _subscribe_texts(info: dict[str, Any], charts: bool = False) -> list[str]:
     symbols = info["firehose_symbols"]
+    if charts:  # one symbol a message, as the charts socket's clients send them
+        return [
+            orjson.dumps(
+                {"type": "subscribe", "id": f"s{i}", "payload": {"type": "quotes", "symbol": s}}
+            ).decode()
+            for i, s in enumerate(symbols)
+        ]
     texts = []
     for start in range(0, len(symbols), BATCH):
         items = [{"symbol": s, "quoteFields": "*"} for s in symbols[start : start + BATCH]]
@@ -128,17 +142,41 @@ async def _read_quotes(frames: AsyncIterator[str], count: int, decimal: bool) ->
     return n
 
 
-async def raw(info: dict[str, Any], count: int, *, decimal: bool = False) -> dict[str, Any]:
+async def _read_chart_quotes(frames: AsyncIterator[str], count: int) -> int:
+    """:func:`_read_quotes` for the charts socket: a quote is an event whose ``data.v`` is an
+    object; its ``bid`` and ``ask`` are read."""
+    n = 0
+    async for frame in frames:
+        for line in frame.split("\n"):
+            payload = orjson.loads(line).get("payload")
+            if payload is not None:
+                data = payload.get("data")
+                if type(data) is dict and type(data.get("v")) is dict:
+                    values = data["v"]
+                    _ = values["bid"], values["ask"]
+                    n += 1
+        if n >= count:
+            break
+    return n
+
+
+async def raw(
+    info: dict[str, Any], count: int, *, decimal: bool = False, charts: bool = False
+) -> dict[str, Any]:
+    url = info["charts_ws_url" if charts else "market_ws_url"]
     async with websockets.connect(
-        info["market_ws_url"], compression=None, max_size=16 * 1024 * 1024, close_timeout=0.2
+        url, compression=None, max_size=16 * 1024 * 1024, close_timeout=0.2
     ) as ws:
         await ws.send(_auth_text(info))
         while not _authenticated(str(await ws.recv())):
             pass
         t0 = time.perf_counter()
-        for text in _subscribe_texts(info):
+        for text in _subscribe_texts(info, charts):
             await ws.send(text)
-        n = await _read_quotes(ws, count, decimal)  # type: ignore[arg-type]  # text frames
+        frames: Any = ws  # text frames
+        n = await (
+            _read_chart_quotes(frames, count) if charts else _read_quotes(frames, count, decimal)
+        )
         wall = time.perf_counter() - t0
     return {"wall_s": wall, "quotes": n, "conflated": 0}
 
@@ -170,6 +208,7 @@ async def ours(
     *,
     typed: bool = True,
     batches: bool = False,
+    charts: bool = False,
 ) -> dict[str, Any]:
     from aries_async.auth.tokens import Token
     from aries_async.client import AriesClient
@@ -180,13 +219,19 @@ async def ours(
     )
     async with (
         AriesClient(config, token=Token.from_response(info["token"])) as client,
-        client.market_stream() as stream,
+        client.chart_stream() if charts else client.market_stream() as stream,
     ):
-        quotes = stream.quotes()
+        quotes: Any = stream.quotes()
         t0 = time.perf_counter()
         await stream.subscribe(info["firehose_symbols"], channels=["quotes"])
         n = 0
-        if batches:
+        if charts:
+            async for quote in quotes:
+                _ = quote.bid, quote.ask
+                n += 1
+                if n + quotes.conflated >= count:
+                    break
+        elif batches:
             async for batch in quotes.batches():
                 for quote in batch:
                     bid, ask = quote.bid_price, quote.ask_price
@@ -212,7 +257,12 @@ Contender = Callable[[dict[str, Any], int], Coroutine[Any, Any, dict[str, Any]]]
 CONTENDERS: dict[str, Contender] = {
     "raw websockets": raw,
     "aries-async": ours,
+    # The charts socket (TradingView-style quotes), its ratio reported beside the market's.
+    "charts: raw websockets": functools.partial(raw, charts=True),
+    "charts: aries-async": functools.partial(ours, charts=True),
 }
+PAIRS = {"aries-async": "raw websockets", "charts: aries-async": "charts: raw websockets"}
+"""Each contender measured against its own socket's raw loop."""
 DIAGNOSTICS: dict[str, Contender] = {
     # What a raw user pays to get Decimal money too, and our pipeline without the Decimal reads.
     "raw + Decimal": functools.partial(raw, decimal=True),
@@ -446,17 +496,23 @@ def measure(lines_per_frame: int, args: argparse.Namespace) -> dict[str, Any]:
             "conflated": max(r["conflated"] for r in runs),
             "runs": runs,
         }
-    base = summary["raw websockets"]["quotes_per_s"]
     with_decimal = summary.get("raw + Decimal", {}).get("quotes_per_s")
-    for entry in summary.values():
-        entry["vs_raw"] = entry["quotes_per_s"] / base
-        entry["vs_raw_decimal"] = entry["quotes_per_s"] / with_decimal if with_decimal else None
+    for name, entry in summary.items():
+        # Against the raw loop of its own socket (the charts contenders against the charts one).
+        base = summary["charts: raw websockets" if name.startswith("charts") else "raw websockets"]
+        entry["vs_raw"] = entry["quotes_per_s"] / base["quotes_per_s"]
+        entry["vs_raw_decimal"] = (
+            entry["quotes_per_s"] / with_decimal
+            if with_decimal and not name.startswith("charts")
+            else None
+        )
     # Ratio of medians and median of the per-pair ratios (pairs ran back to back).
-    pairs = [
-        o["quotes_per_s"] / r["quotes_per_s"]
-        for r, o in zip(samples["raw websockets"], samples["aries-async"], strict=True)
-    ]
-    summary["aries-async"]["median_pair_ratio"] = statistics.median(pairs)
+    for ours_name, raw_name in PAIRS.items():
+        pairs = [
+            o["quotes_per_s"] / r["quotes_per_s"]
+            for r, o in zip(samples[raw_name], samples[ours_name], strict=True)
+        ]
+        summary[ours_name]["median_pair_ratio"] = statistics.median(pairs)
     return summary
 
 

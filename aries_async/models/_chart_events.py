@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from aries_async.models._market_events import fill_prices
 from aries_async.models._values import number_decimal
 from aries_async.models._wire import (
     LazyWire,
@@ -26,7 +27,7 @@ from aries_async.models._wire import (
     to_time,
 )
 
-__all__ = ["ChartQuote", "ChartTrade", "ChartUpdate"]
+__all__ = ["ChartQuote", "ChartTrade", "ChartUpdate", "convert_chart_prices"]
 
 
 @lazy_fields
@@ -78,10 +79,14 @@ class ChartQuote(LazyWire):
 
     def merged(self, newer: ChartQuote) -> ChartQuote:
         """``newer`` with the fields it did not send (also inside ``v``) taken from ``self``."""
-        old_values, new_values = self.values, newer.values
-        if newer.data.keys() >= self.data.keys() and new_values.keys() >= old_values.keys():
-            return newer
-        data = {**self.data, **newer.data, "v": {**old_values, **new_values}}
+        new, old = newer.data, self.data
+        if new.keys() >= old.keys():
+            old_values, new_values = old.get("v"), new.get("v")
+            if type(old_values) is not dict or (
+                type(new_values) is dict and new_values.keys() >= old_values.keys()
+            ):
+                return newer  # it sent every field the older one had (a busy stream's case)
+        data = {**old, **new, "v": {**self.values, **newer.values}}
         return ChartQuote(newer.symbol, data, newer.timestamp_ms)
 
 
@@ -124,3 +129,25 @@ class ChartTrade(LazyWire):
 
 ChartUpdate = ChartQuote | ChartTrade
 """A per-symbol update of the charts socket."""
+
+_BID, _ASK = ChartQuote._lazy_slots["bid"], ChartQuote._lazy_slots["ask"]
+
+
+def convert_chart_prices(messages: list[Any]) -> None:
+    """Converts the bid and ask of the chart quotes of one frame or socket read in one batch,
+    as :func:`~aries_async.models._market_events.convert_quote_prices` does for the market's
+    quotes (their prices are nearly always read)."""
+    floats: list[float] = []
+    caches: list[list[Any]] = []
+    for message in messages:
+        if type(message) is ChartQuote:
+            values = message.data.get("v")
+            if type(values) is dict:
+                bid = values.get("bid")
+                ask = values.get("ask")
+                if type(bid) is float and type(ask) is float:
+                    floats.append(bid)
+                    floats.append(ask)
+                    caches.append(message._cache)
+    if caches:
+        fill_prices(caches, floats, _BID, _ASK)

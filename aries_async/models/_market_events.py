@@ -33,6 +33,7 @@ __all__ = [
     "TimeAndSalesUpdate",
     "TradeUpdate",
     "convert_quote_prices",
+    "fill_prices",
 ]
 
 
@@ -112,16 +113,21 @@ def convert_quote_prices(messages: list[Any]) -> None:
                 floats.append(bid)
                 floats.append(ask)
                 caches.append(message._cache)
-    if not caches:
-        return
+    if caches:
+        fill_prices(caches, floats, _BID, _ASK)
+
+
+def fill_prices(caches: list[list[Any]], floats: list[float], bid: int, ask: int) -> None:
+    """Stores ``floats`` (a bid and an ask per cache, in order) as Decimals in the lazy caches'
+    slots ``bid`` and ``ask``, converted in one batch; nothing when one is an inf or a nan."""
     values = numbers_decimals(floats)
     if values is None:
         return
     prices = iter(values)
     # two values per cache, bid then ask (zip's strict= keyword costs more than the loop)
     for cache, bid_value, ask_value in zip(caches, prices, prices):  # noqa: B905
-        cache[_BID] = bid_value
-        cache[_ASK] = ask_value
+        cache[bid] = bid_value
+        cache[ask] = ask_value
 
 
 @lazy_fields

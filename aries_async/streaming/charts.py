@@ -247,19 +247,19 @@ class ChartStream(StreamBase):
     def on_messages(self, messages: list[Any]) -> None:
         """Track and publish the data messages of one socket read, in order: only the
         channels subscribed (a server that sends trades with the quotes sends both)."""
-        subs = self._subs.desired
+        wants_quotes, wants_trades = self._subs.quote_symbols, self._subs.trade_symbols
+        latest = self._latest
         out: list[Any] = []
         for message in messages:
             kind = type(message)
             if kind is ChartQuote:
-                sub = subs.get(message.symbol)
-                if sub is None or Channel.QUOTES not in sub.channels:
+                symbol = message.symbol
+                if symbol not in wants_quotes:
                     continue  # on its way when unsubscribed, or a trades-only symbol's carrier
-                quote = self._latest.get(message.symbol)
-                self._latest[message.symbol] = message if quote is None else quote.merged(message)
+                quote = latest.get(symbol)
+                latest[symbol] = message if quote is None else quote.merged(message)
             elif kind is ChartTrade:
-                sub = subs.get(message.symbol)
-                if sub is None or Channel.TRADES not in sub.channels:
+                if message.symbol not in wants_trades:
                     continue  # on its way when unsubscribed, or sent with the quotes
                 trade = self._latest_trade.get(message.symbol)
                 self._latest_trade[message.symbol] = (
@@ -271,7 +271,8 @@ class ChartStream(StreamBase):
             elif kind is ServerErrorMessage and self._refused(message):
                 continue
             out.append(message)
-        self._hub.publish_many(out)
+        if out:
+            self._hub.publish_many(out)
 
     def _refused(self, error: ServerErrorMessage) -> bool:
         """A refusal of one of our subscriptions; True when it was handled here (a refused

@@ -67,7 +67,7 @@ async def test_market_client_gets_every_channel(sdk: Any, sim: ThreadedSimulator
         TradeData,
     )
 
-    models = {
+    models: dict[str, Any] = {
         "quote": QuoteData,
         "trade": TradeData,
         "level2": Level2Data,
@@ -78,14 +78,18 @@ async def test_market_client_gets_every_channel(sdk: Any, sim: ThreadedSimulator
         assert stream.state == "READY"
         await stream.subscribe(
             [
-                MarketSubscription(
-                    symbol="AAPL",
-                    quote_fields="*",
-                    trade_fields="*",
-                    level2=True,
-                    time_and_sales=True,
+                MarketSubscription.model_validate(
+                    {
+                        "symbol": "AAPL",
+                        "quoteFields": "*",
+                        "tradeFields": "*",
+                        "level2": True,
+                        "timeAndSales": True,
+                    }
                 ),
-                MarketSubscription(symbol=OPTION, symbol_type="option", greeks_fields="*"),
+                MarketSubscription.model_validate(
+                    {"symbol": OPTION, "symbolType": "option", "greeksFields": "*"}
+                ),
             ]
         )
         await events_until(stream, lambda seen: any(p.get("type") == "greeks" for p in seen))
@@ -129,7 +133,7 @@ async def test_chart_client_gets_quotes_and_trades(sdk: Any, sim: ThreadedSimula
         assert {symbol for symbol, _ in quotes} == {"AAPL", OPTION}
         for symbol, quote in quotes:
             assert quote.status == "ok" and quote.name == symbol
-            assert quote.values is not None and quote.values.last_price > 0
-        assert trades and all(t.last_price > 0 and t.volume > 0 for t in trades)
+            assert quote.values is not None and (quote.values.last_price or 0) > 0
+        assert trades and all((t.last_price or 0) > 0 and (t.volume or 0) > 0 for t in trades)
         assert all(isinstance(t.timestamp, int) for t in trades)
         await stream.unsubscribe("AAPL")

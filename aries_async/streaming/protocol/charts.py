@@ -22,11 +22,12 @@ from collections.abc import Iterable
 from typing import Any
 
 import attrs
+import orjson
 
 from aries_async.errors import ValidationError
-from aries_async.models._chart_events import ChartQuote, ChartTrade
+from aries_async.models._chart_events import ChartQuote, ChartTrade, convert_chart_prices
 from aries_async.models._wire import to_time, wire_factory
-from aries_async.streaming.protocol.decoder import Decoder
+from aries_async.streaming.protocol.decoder import _NEWLINE, Decoder
 from aries_async.streaming.protocol.subscriptions import (
     Channel,
     SymbolSubscriptions,
@@ -46,6 +47,7 @@ __all__ = [
 CHART_CHANNELS = (Channel.QUOTES, Channel.TRADES)
 """The channels of the charts socket."""
 
+_loads = orjson.loads
 _quote, _trade = wire_factory(ChartQuote), wire_factory(ChartTrade)
 _BUILDERS = {"quote": _quote, "quotes": _quote, "trade": _trade, "trades": _trade}
 
@@ -84,21 +86,37 @@ class ChartDecoder(Decoder):
 
     def feed(self, frame: str | bytes) -> list[Any]:
         """Decode one frame; never raises for bad content."""
-        return self._decode(frame)
+        out = self._decode(frame)
+        if len(out) > 1:
+            convert_chart_prices(out)
+        return out
 
     def feed_many(self, frames: list[bytes]) -> list[Any]:
-        """Decode the frames of one socket read, in order."""
+        """Decode the frames of one socket read, in order (the quotes' bid and ask converted
+        in one batch, as the market decoder does)."""
         if len(frames) == 1:
-            return self._decode(frames[0])
+            return self.feed(frames[0])
+        decode = self._decode
         out: list[Any] = []
         for frame in frames:
-            out += self._decode(frame)
+            out += decode(frame)
+        if len(out) > 1:
+            convert_chart_prices(out)
         return out
 
     def _decode(self, frame: str | bytes) -> list[Any]:
+        if type(frame) is bytes and _NEWLINE not in frame:
+            # One line (a busy stream's usual frame): no list of lines to build.
+            try:
+                parsed = [_loads(frame)]
+                self.lines += 1
+            except orjson.JSONDecodeError:
+                parsed = self.parse(frame)
+        else:
+            parsed = self.parse(frame)
         out: list[Any] = []
         append = out.append
-        for message in self.parse(frame):
+        for message in parsed:
             if type(message) is not dict:
                 self._bad(message)
                 continue
@@ -205,12 +223,25 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
     Attributes:
         trades_in_quotes: the server refused a ``trades`` subscription: trades are taken
             from the ``quotes`` one (learned once, kept across reconnects).
+        quote_symbols, trade_symbols: the symbols whose quotes / trades are desired.
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.trades_in_quotes = False
+        self.quote_symbols: set[str] = set()
+        self.trade_symbols: set[str] = set()
         self._types: dict[str, str] = {}
+
+    def _desire(self, sub: ChartSubscription | None, symbol: str) -> None:
+        for channel, symbols in (
+            (Channel.QUOTES, self.quote_symbols),
+            (Channel.TRADES, self.trade_symbols),
+        ):
+            if sub is not None and channel in sub.channels:
+                symbols.add(symbol)
+            else:
+                symbols.discard(symbol)
 
     def wire_types(self, symbol: str) -> frozenset[str]:
         """What is subscribed on the wire for ``symbol`` now."""
@@ -232,6 +263,7 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
                 option=current.option or sub.option,
             )
         self.desired[sub.symbol] = sub
+        self._desire(sub, sub.symbol)
         return sub
 
     def remove(self, symbol: str, channels: Iterable[Channel] | None) -> None:
@@ -245,6 +277,7 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         else:
             del self.desired[symbol]
             self.acknowledged.discard(symbol)
+        self._desire(self.desired.get(symbol), symbol)
 
     def sent_type(self, request_id: str, symbol: str, kind: str) -> None:
         """Remember that ``request_id`` subscribed ``kind`` of ``symbol``."""

@@ -173,3 +173,25 @@ def test_wire_types_follow_what_the_server_accepts() -> None:
     assert subs.acknowledge("sub-2") and subs.acknowledged == {"MSFT"}
     subs.remove("MSFT", [Channel.QUOTES, Channel.TRADES])
     assert subs.wire_types("MSFT") == frozenset() and subs.acknowledged == set()
+
+
+def test_the_sim_cli_sets_every_charts_switch() -> None:
+    import argparse
+
+    from aries_async.sim.cli import add_arguments, build_faults
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    defaults = build_faults(parser.parse_args([]))
+    assert (defaults.charts_trades, defaults.charts_ack) == ("separate", "subscribed")
+    args = parser.parse_args(
+        "--charts-trades with_quotes --charts-envelope typed --charts-trade-time iso "
+        "--charts-numbers string --charts-ack none".split()
+    )
+    faults = build_faults(args)
+    assert (faults.charts_trades, faults.charts_envelope, faults.charts_trade_time) == (
+        "with_quotes",
+        "typed",
+        "iso",
+    )
+    assert (faults.charts_numbers, faults.charts_ack) == ("string", "none")
