@@ -323,9 +323,9 @@ class AriesClient:
         (``kwargs`` go to it); see :class:`StreamOpener`."""
 
         def build() -> ChartStream:
-            from aries_async.streaming.charts import chart_stream
+            from aries_async.streaming.charts import ChartStream
 
-            return chart_stream(
+            return ChartStream(
                 self.config.endpoints.charts_ws_url,
                 self.auth.access_token,
                 invalidate_token=self.auth.invalidate,

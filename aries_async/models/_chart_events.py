@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from aries_async.models._market_events import fill_prices
+from aries_async.models._market_events import price_converter
 from aries_async.models._values import number_decimal
 from aries_async.models._wire import (
     LazyWire,
@@ -130,24 +130,6 @@ class ChartTrade(LazyWire):
 ChartUpdate = ChartQuote | ChartTrade
 """A per-symbol update of the charts socket."""
 
-_BID, _ASK = ChartQuote._lazy_slots["bid"], ChartQuote._lazy_slots["ask"]
-
-
-def convert_chart_prices(messages: list[Any]) -> None:
-    """Converts the bid and ask of the chart quotes of one frame or socket read in one batch,
-    as :func:`~aries_async.models._market_events.convert_quote_prices` does for the market's
-    quotes (their prices are nearly always read)."""
-    floats: list[float] = []
-    caches: list[list[Any]] = []
-    for message in messages:
-        if type(message) is ChartQuote:
-            values = message.data.get("v")
-            if type(values) is dict:
-                bid = values.get("bid")
-                ask = values.get("ask")
-                if type(bid) is float and type(ask) is float:
-                    floats.append(bid)
-                    floats.append(ask)
-                    caches.append(message._cache)
-    if caches:
-        fill_prices(caches, floats, _BID, _ASK)
+convert_chart_prices = price_converter(ChartQuote, ("bid", "ask"), ("bid", "ask"), within="v")
+"""Converts the bid and ask of the :class:`ChartQuote` of one frame or socket read in one batch
+(see :func:`~aries_async.models._market_events.price_converter`)."""

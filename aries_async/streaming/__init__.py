@@ -15,7 +15,7 @@ from aries_async.streaming.accounts import (
     OrderStateUnknown,
     account_stream,
 )
-from aries_async.streaming.charts import ChartStream, chart_stream
+from aries_async.streaming.charts import ChartStream
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.fanout import Consumer
 from aries_async.streaming.market import MarketStream, market_stream
@@ -31,6 +31,5 @@ __all__ = [
     "OrderStateUnknown",
     "StreamConfig",
     "account_stream",
-    "chart_stream",
     "market_stream",
 ]

@@ -18,7 +18,7 @@ Example:
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, Unpack
 
 from aries_async.models.events import (
@@ -26,17 +26,13 @@ from aries_async.models.events import (
     ChartTrade,
     ServerErrorMessage,
     SubscribeAck,
-    UnknownEvent,
 )
-from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
-from aries_async.streaming.config import StreamConfig
-from aries_async.streaming.connection import Connection, TokenInvalidator, TokenProvider
-from aries_async.streaming.fanout import Consumer
+from aries_async.streaming.base import StreamOptions
+from aries_async.streaming.connection import Connection, TokenProvider
 from aries_async.streaming.protocol import (
     Channel,
     encode_chart_subscribe,
     encode_chart_unsubscribe,
-    normalize_symbol,
 )
 from aries_async.streaming.protocol.charts import (
     CHART_CHANNELS,
@@ -45,16 +41,16 @@ from aries_async.streaming.protocol.charts import (
     ChartSubscriptions,
     chart_channel,
 )
+from aries_async.streaming.symbols import SymbolStream
 
-__all__ = ["ChartStream", "chart_stream"]
+__all__ = ["ChartStream"]
 
 log = logging.getLogger("aries_async.streaming")
 
 _DATA_TYPES: tuple[type[Any], ...] = (ChartQuote, ChartTrade)
-_ALL_TYPES = _DATA_TYPES + STATUS_TYPES + (ServerErrorMessage, UnknownEvent)
 
 
-class ChartStream(StreamBase):
+class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
     """Live chart quotes and trades over ``/v1/charts/ws`` with reconnects, replayed
     subscriptions and per-consumer conflation.
 
@@ -74,14 +70,15 @@ class ChartStream(StreamBase):
     _kind = "charts"
     _task_prefix = "charts"
     _decoder = ChartDecoder
+    _quote_type = ChartQuote
+    _trade_type = ChartTrade
+    _symbol_types = _DATA_TYPES
+    _subs: ChartSubscriptions
 
     def __init__(
         self, url: str, token_provider: TokenProvider, **options: Unpack[StreamOptions]
     ) -> None:
-        super().__init__(url, token_provider, **options)
-        self._subs = ChartSubscriptions()
-        self._latest: dict[str, ChartQuote] = {}
-        self._latest_trade: dict[str, ChartTrade] = {}
+        super().__init__(url, token_provider, ChartSubscriptions(), **options)
 
     # -- subscriptions ------------------------------------------------------------------------
 
@@ -119,7 +116,7 @@ class ChartStream(StreamBase):
             before = self._subs.wire_types(sub.symbol)
             self._subs.add(sub)
             frames += self._subscribe_frames(sub.symbol, self._subs.wire_types(sub.symbol) - before)
-        await self._send(frames)
+        await self._send_frames(frames)
 
     async def unsubscribe(
         self, symbols: str | Iterable[str], *, channels: Iterable[Channel | str] | None = None
@@ -132,9 +129,7 @@ class ChartStream(StreamBase):
             ValidationError: an empty or non-text symbol, or an unknown channel (then nothing
                 is dropped).
         """
-        self._check_open()
-        names = [symbols] if isinstance(symbols, str) else list(symbols)
-        names = [normalize_symbol(symbol) for symbol in names]
+        names = self._unsubscribing(symbols)
         wanted = None if channels is None else [chart_channel(c) for c in channels]
         frames = []
         for symbol in names:
@@ -143,16 +138,8 @@ class ChartStream(StreamBase):
             for kind in sorted(before - self._subs.wire_types(symbol)):
                 request_id = self._connection.ids("unsub")
                 frames.append(encode_chart_unsubscribe(request_id, kind, symbol))
-            if not self._subs.wants(symbol, Channel.QUOTES):
-                self._latest.pop(symbol, None)
-            if not self._subs.wants(symbol, Channel.TRADES):
-                self._latest_trade.pop(symbol, None)
-        await self._send(frames)
-
-    async def _send(self, frames: list[str]) -> None:
-        for frame in frames:
-            if not await self._connection.send(frame):
-                return  # not connected: the replay on the next connection sends everything
+            self._forget(symbol)
+        await self._send_frames(frames)
 
     def _subscribe_frames(self, symbol: str, kinds: Iterable[str]) -> list[str]:
         sub = self._subs.desired[symbol]
@@ -164,72 +151,10 @@ class ChartStream(StreamBase):
         return frames
 
     @property
-    def subscriptions(self) -> Mapping[str, ChartSubscription]:
-        """Desired subscriptions by symbol (replayed after every reconnect)."""
-        return dict(self._subs.desired)
-
-    @property
-    def acknowledged(self) -> frozenset[str]:
-        """Symbols the server acknowledged on the current connection (empty when the server
-        sends no acknowledgements)."""
-        return frozenset(self._subs.acknowledged)
-
-    @property
     def trades_in_quotes(self) -> bool:
         """Whether the server was seen to refuse ``trades`` subscriptions (trades are then
         taken from the quotes subscription)."""
         return self._subs.trades_in_quotes
-
-    # -- state --------------------------------------------------------------------------------
-
-    @property
-    def unknown(self) -> int:
-        """Messages delivered as :class:`UnknownEvent` so far."""
-        return self._connection.decoder.unknown
-
-    def latest(self, symbol: str) -> ChartQuote | None:
-        """The last known quote of ``symbol`` (partial updates merged), or None; only while
-        its quotes are subscribed."""
-        return self._latest.get(normalize_symbol(symbol))
-
-    def latest_trade(self, symbol: str) -> ChartTrade | None:
-        """The last trade of ``symbol``, or None; only while its trades are subscribed."""
-        return self._latest_trade.get(normalize_symbol(symbol))
-
-    # -- consumers ----------------------------------------------------------------------------
-
-    def quotes(
-        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
-    ) -> Consumer[ChartQuote]:
-        """Chart quotes (all subscribed symbols, or only ``symbols``).
-
-        Ends when the stream is closed; raises the stream's fatal error
-        (:class:`~aries_async.errors.StreamAuthError`, :class:`~aries_async.errors.
-        StreamClosedError`). Reconnects do not end it: see :meth:`status` for the gaps. A slow
-        consumer (more than ``buffer`` updates behind, default
-        :attr:`StreamConfig.market_buffer`) gets the latest quote per symbol instead of every
-        one (partial updates merged); ``.conflated`` counts what was folded.
-        """
-        return self._symbol_consumer((ChartQuote,), symbols, buffer)
-
-    def trades(
-        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
-    ) -> Consumer[ChartTrade]:
-        """Chart trades; ends, raises and conflates like :meth:`quotes` (raise ``buffer`` if
-        you need every print)."""
-        return self._symbol_consumer((ChartTrade,), symbols, buffer)
-
-    def events(
-        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
-    ) -> Consumer[Any]:
-        """Everything in arrival order: quotes, trades, :class:`StreamConnected` /
-        :class:`StreamDisconnected` (the gap markers), server errors and unknown messages.
-
-        With ``symbols`` only the updates of those symbols are delivered. Ends, raises and
-        conflates like :meth:`~aries_async.streaming.MarketStream.events`.
-        """
-        types = _ALL_TYPES if symbols is None else _DATA_TYPES
-        return self._symbol_consumer(types, symbols, buffer)
 
     # -- ConnectionHandler ----------------------------------------------------------------------
 
@@ -239,10 +164,6 @@ class ChartStream(StreamBase):
         for symbol in self._subs.desired:
             frames += self._subscribe_frames(symbol, self._subs.wire_types(symbol))
         return frames
-
-    def on_message(self, message: Any) -> None:
-        """Route one decoded message (called by the connection)."""
-        self.on_messages([message])
 
     def on_messages(self, messages: list[Any]) -> None:
         """Track and publish the data messages of one socket read, in order: only the
@@ -289,24 +210,9 @@ class ChartStream(StreamBase):
         for symbol, kinds in before.items():
             frames += self._subscribe_frames(symbol, self._subs.wire_types(symbol) - kinds)
         if frames:
-            self._connection.spawn(self._send(frames), "subscribe")
+            self._connection.spawn(self._send_frames(frames), "subscribe")
         return True
 
     def on_close(self) -> None:
         """The socket is gone: nothing is acknowledged any more."""
         self._subs.reset()
-
-
-def chart_stream(
-    url: str,
-    token_provider: TokenProvider,
-    *,
-    config: StreamConfig | None = None,
-    invalidate_token: TokenInvalidator | None = None,
-    **kwargs: Any,
-) -> ChartStream:
-    """Factory for ``AriesClient.chart_stream()``: ``chart_stream(endpoints.charts_ws_url,
-    client.auth.access_token, ...)``. Use with ``async with``; see :class:`ChartStream`."""
-    return ChartStream(
-        url, token_provider, config=config, invalidate_token=invalidate_token, **kwargs
-    )

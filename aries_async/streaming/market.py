@@ -10,7 +10,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, Unpack
 
 from aries_async.models.events import (
@@ -22,9 +22,8 @@ from aries_async.models.events import (
     SubscribeAck,
     TimeAndSalesUpdate,
     TradeUpdate,
-    UnknownEvent,
 )
-from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
+from aries_async.streaming.base import StreamOptions
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.connection import (
     Connection,
@@ -39,8 +38,8 @@ from aries_async.streaming.protocol import (
     channel_of,
     encode_market_subscribe,
     encode_market_unsubscribe,
-    normalize_symbol,
 )
+from aries_async.streaming.symbols import SymbolStream
 
 __all__ = ["MarketStream", "market_stream"]
 
@@ -52,10 +51,9 @@ _DATA_TYPES: tuple[type[Any], ...] = (
     GreeksUpdate,
     MarketStatusUpdate,
 )
-_ALL_TYPES = _DATA_TYPES + STATUS_TYPES + (ServerErrorMessage, UnknownEvent)
 
 
-class MarketStream(StreamBase):
+class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate]):
     """Live market data over ``/v1/market/ws`` with reconnects, replayed subscriptions and
     per-consumer conflation.
 
@@ -75,13 +73,15 @@ class MarketStream(StreamBase):
     _kind = "market"
     _task_prefix = "market"
 
+    _quote_type = QuoteUpdate
+    _trade_type = TradeUpdate
+    _symbol_types = _DATA_TYPES
+    _subs: MarketSubscriptions
+
     def __init__(
         self, url: str, token_provider: TokenProvider, **options: Unpack[StreamOptions]
     ) -> None:
-        super().__init__(url, token_provider, **options)
-        self._subs = MarketSubscriptions()
-        self._latest: dict[str, QuoteUpdate] = {}
-        self._latest_trade: dict[str, TradeUpdate] = {}
+        super().__init__(url, token_provider, MarketSubscriptions(), **options)
         self._market_status: MarketStatusUpdate | None = None
 
     # -- subscriptions ------------------------------------------------------------------------
@@ -132,7 +132,7 @@ class MarketStream(StreamBase):
             for symbol in names
         ]
         items = [self._subs.add(sub).to_wire() for sub in subs]
-        await self._send_subscribe(items)
+        await self._send_frames(self._subscribe_frames(items))
 
     async def unsubscribe(
         self, symbols: str | Iterable[str], *, channels: Iterable[Channel | str] | None = None
@@ -147,28 +147,18 @@ class MarketStream(StreamBase):
             ValidationError: an empty or non-text symbol, or an unknown channel (then nothing
                 is dropped).
         """
-        self._check_open()
-        names = [symbols] if isinstance(symbols, str) else list(symbols)
-        names = [normalize_symbol(symbol) for symbol in names]
+        names = self._unsubscribing(symbols)
         wanted = [channel_of(c) for c in channels] if channels is not None else None
         items: list[str | dict[str, Any]] = []
         for symbol in names:
             item = self._subs.remove(symbol, wanted)
             if item is not None:
                 items.append(item)
-            if not self._subs.wants(symbol, Channel.QUOTES):
-                self._latest.pop(symbol, None)
-            if not self._subs.wants(symbol, Channel.TRADES):
-                self._latest_trade.pop(symbol, None)
+            self._forget(symbol)
         if items:
             await self._connection.send(
                 encode_market_unsubscribe(self._connection.ids("unsub"), items)
             )
-
-    async def _send_subscribe(self, items: list[dict[str, Any]]) -> None:
-        for frame in self._subscribe_frames(items):
-            if not await self._connection.send(frame):
-                return  # not connected: the replay on the next connection sends everything
 
     def _subscribe_frames(self, items: list[dict[str, Any]]) -> list[str]:
         frames = []
@@ -180,59 +170,14 @@ class MarketStream(StreamBase):
             frames.append(encode_market_subscribe(request_id, chunk))
         return frames
 
-    @property
-    def subscriptions(self) -> Mapping[str, MarketSubscription]:
-        """Desired subscriptions by symbol (replayed after every reconnect)."""
-        return dict(self._subs.desired)
-
-    @property
-    def acknowledged(self) -> frozenset[str]:
-        """Symbols the server acknowledged on the current connection."""
-        return frozenset(self._subs.acknowledged)
-
-    # -- state --------------------------------------------------------------------------------
-
-    @property
-    def unknown(self) -> int:
-        """Messages delivered as :class:`UnknownEvent` so far."""
-        return self._connection.decoder.unknown
-
-    def latest(self, symbol: str) -> QuoteUpdate | None:
-        """The last known quote of ``symbol`` (partial updates merged), or None; only while
-        its quotes are subscribed."""
-        return self._latest.get(normalize_symbol(symbol))
-
-    def latest_trade(self, symbol: str) -> TradeUpdate | None:
-        """The last known trade of ``symbol`` (partial updates merged), or None; only while
-        its trades are subscribed."""
-        return self._latest_trade.get(normalize_symbol(symbol))
+    # -- state (subscriptions, latest and latest_trade: see SymbolStream) ----------------------
 
     @property
     def market_status(self) -> MarketStatusUpdate | None:
         """The last ``marketStatus`` push."""
         return self._market_status
 
-    # -- consumers ----------------------------------------------------------------------------
-
-    def quotes(
-        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
-    ) -> Consumer[QuoteUpdate]:
-        """Quote updates (all subscribed symbols, or only ``symbols``).
-
-        Ends when the stream is closed; raises the stream's fatal error
-        (:class:`~aries_async.errors.StreamAuthError`, :class:`~aries_async.errors.
-        StreamClosedError`). Reconnects do not end it: see :meth:`status` for the gaps.
-        A slow consumer (more than ``buffer`` updates behind, default
-        :attr:`StreamConfig.market_buffer`) gets the latest update per symbol instead of every
-        update (partial updates merged); ``.conflated`` counts what was folded.
-        """
-        return self._symbol_consumer((QuoteUpdate,), symbols, buffer)
-
-    def trades(
-        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
-    ) -> Consumer[TradeUpdate]:
-        """Trade updates; ends, raises and conflates like :meth:`quotes`."""
-        return self._symbol_consumer((TradeUpdate,), symbols, buffer)
+    # -- consumers (quotes, trades and events: see SymbolStream) -----------------------------
 
     def level2(
         self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
@@ -259,29 +204,11 @@ class MarketStream(StreamBase):
         """``marketStatus`` pushes (one after each connection, then on change)."""
         return self._symbol_consumer((MarketStatusUpdate,), None, None)
 
-    def events(
-        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
-    ) -> Consumer[Any]:
-        """Everything in arrival order: every update type, :class:`StreamConnected` /
-        :class:`StreamDisconnected` (the gap markers), server errors and unknown messages.
-
-        With ``symbols`` only per-symbol updates of those symbols are delivered. Ends and
-        raises like :meth:`quotes`; a slow consumer gets updates conflated per (type, symbol)
-        while items without a symbol (status events, server errors, unknown messages) are kept
-        in order, the newest ``buffer`` of them (``.dropped`` counts older ones that fell out).
-        """
-        types = _ALL_TYPES if symbols is None else _DATA_TYPES
-        return self._symbol_consumer(types, symbols, buffer)
-
     # -- ConnectionHandler ----------------------------------------------------------------------
 
     def on_open(self, connection: Connection) -> list[str]:
         """Replay every desired subscription (called by the connection)."""
         return self._subscribe_frames(self._subs.replay())
-
-    def on_message(self, message: Any) -> None:
-        """Route one decoded message (called by the connection)."""
-        self.on_messages([message])
 
     def on_messages(self, messages: list[Any]) -> None:
         """Route the data messages of one frame, in order (called by the connection; the hot

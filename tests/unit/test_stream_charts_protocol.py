@@ -185,8 +185,18 @@ def test_the_sim_cli_sets_every_charts_switch() -> None:
     defaults = build_faults(parser.parse_args([]))
     assert (defaults.charts_trades, defaults.charts_ack) == ("separate", "subscribed")
     args = parser.parse_args(
-        "--charts-trades with_quotes --charts-envelope typed --charts-trade-time iso "
-        "--charts-numbers string --charts-ack none".split()
+        [
+            "--charts-trades",
+            "with_quotes",
+            "--charts-envelope",
+            "typed",
+            "--charts-trade-time",
+            "iso",
+            "--charts-numbers",
+            "string",
+            "--charts-ack",
+            "none",
+        ]
     )
     faults = build_faults(args)
     assert (faults.charts_trades, faults.charts_envelope, faults.charts_trade_time) == (

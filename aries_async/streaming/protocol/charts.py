@@ -22,12 +22,11 @@ from collections.abc import Iterable
 from typing import Any
 
 import attrs
-import orjson
 
 from aries_async.errors import ValidationError
 from aries_async.models._chart_events import ChartQuote, ChartTrade, convert_chart_prices
 from aries_async.models._wire import to_time, wire_factory
-from aries_async.streaming.protocol.decoder import _NEWLINE, Decoder
+from aries_async.streaming.protocol.decoder import Decoder
 from aries_async.streaming.protocol.subscriptions import (
     Channel,
     SymbolSubscriptions,
@@ -47,7 +46,6 @@ __all__ = [
 CHART_CHANNELS = (Channel.QUOTES, Channel.TRADES)
 """The channels of the charts socket."""
 
-_loads = orjson.loads
 _quote, _trade = wire_factory(ChartQuote), wire_factory(ChartTrade)
 _BUILDERS = {"quote": _quote, "quotes": _quote, "trade": _trade, "trades": _trade}
 
@@ -84,36 +82,12 @@ class ChartDecoder(Decoder):
     events become :class:`ChartQuote` / :class:`ChartTrade`; control messages, acks, errors and
     unknown messages are decoded as on the other sockets."""
 
-    def feed(self, frame: str | bytes) -> list[Any]:
-        """Decode one frame; never raises for bad content."""
-        out = self._decode(frame)
-        if len(out) > 1:
-            convert_chart_prices(out)
-        return out
-
-    def feed_many(self, frames: list[bytes]) -> list[Any]:
-        """Decode the frames of one socket read, in order (the quotes' bid and ask converted
-        in one batch, as the market decoder does)."""
-        if len(frames) == 1:
-            return self.feed(frames[0])
-        decode = self._decode
-        out: list[Any] = []
-        for frame in frames:
-            out += decode(frame)
-        if len(out) > 1:
-            convert_chart_prices(out)
-        return out
+    def convert_prices(self, messages: list[Any]) -> None:
+        """Converts the bid and ask of the chart quotes of a frame or read in one batch."""
+        convert_chart_prices(messages)
 
     def _decode(self, frame: str | bytes) -> list[Any]:
-        if type(frame) is bytes and _NEWLINE not in frame:
-            # One line (a busy stream's usual frame): no list of lines to build.
-            try:
-                parsed = [_loads(frame)]
-                self.lines += 1
-            except orjson.JSONDecodeError:
-                parsed = self.parse(frame)
-        else:
-            parsed = self.parse(frame)
+        parsed = self.parse(frame)
         out: list[Any] = []
         append = out.append
         for message in parsed:
@@ -247,11 +221,6 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         """What is subscribed on the wire for ``symbol`` now."""
         sub = self.desired.get(symbol)
         return frozenset() if sub is None else sub.wire_types(self.trades_in_quotes)
-
-    def wants(self, symbol: str, channel: Channel) -> bool:
-        """Whether ``channel`` of ``symbol`` is desired."""
-        sub = self.desired.get(symbol)
-        return sub is not None and channel in sub.channels
 
     def add(self, sub: ChartSubscription) -> ChartSubscription:
         """Merge ``sub`` into the desired set; returns the merged subscription."""

@@ -113,7 +113,7 @@ class Decoder:
         """Decode one frame; never raises for bad content."""
         out = self._decode(frame)
         if len(out) > 1:  # for a single quote, converting on read costs less
-            convert_quote_prices(out)
+            self.convert_prices(out)
         return out
 
     def _decode(self, frame: str | bytes) -> list[Any]:
@@ -160,6 +160,11 @@ class Decoder:
             append(self.message(message))
         return out
 
+    def convert_prices(self, messages: list[Any]) -> None:
+        """Converts the prices of the quotes of a frame or read in one batch (see
+        :func:`~aries_async.models._market_events.price_converter`)."""
+        convert_quote_prices(messages)
+
     def feed_many(self, frames: list[bytes]) -> list[Any]:
         """Decode the frames of one socket read, in order: the items :meth:`feed` gives for
         each, in one list; never raises for bad content."""
@@ -175,7 +180,7 @@ class Decoder:
         for frame in frames:
             out += decode(frame)
         if len(out) > 1:
-            convert_quote_prices(out)
+            self.convert_prices(out)
         return out
 
     def parse(self, frame: str | bytes) -> list[Any]:

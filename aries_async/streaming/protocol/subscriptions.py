@@ -188,6 +188,11 @@ class SymbolSubscriptions(Generic[S]):
         self.acknowledged: set[str] = set()
         self._pending: dict[str, tuple[str, ...]] = {}
 
+    def wants(self, symbol: str, channel: Channel | None = None) -> bool:
+        """Whether ``symbol`` is desired (on ``channel``, when given)."""
+        current: Any = self.desired.get(symbol)
+        return current is not None and (channel is None or channel in current.channels)
+
     def sent(self, request_id: str, symbols: Iterable[str]) -> None:
         """Remember that ``request_id`` subscribed ``symbols``."""
         self._pending[request_id] = tuple(symbols)
@@ -254,11 +259,6 @@ class MarketSubscriptions(SymbolSubscriptions[MarketSubscription]):
         for channel in drop:
             item[_UNSUB_KEYS[channel]] = True
         return item
-
-    def wants(self, symbol: str, channel: Channel | None = None) -> bool:
-        """Whether ``symbol`` is desired (on ``channel``, when given)."""
-        current = self.desired.get(symbol)
-        return current is not None and (channel is None or channel in current.channels)
 
     def replay(self) -> list[dict[str, Any]]:
         """Subscribe items for everything desired (after a reconnect)."""
