@@ -262,7 +262,14 @@ CONTENDERS: dict[str, Contender] = {
     "charts: aries-async": functools.partial(ours, charts=True),
 }
 PAIRS = {"aries-async": "raw websockets", "charts: aries-async": "charts: raw websockets"}
-"""Each contender measured against its own socket's raw loop."""
+"""Our contenders and the raw loops of their sockets (their runs are paired)."""
+
+
+def _raw_of(name: str) -> str:
+    """The raw loop a contender is measured against: its own socket's."""
+    return "charts: raw websockets" if name.startswith("charts") else "raw websockets"
+
+
 DIAGNOSTICS: dict[str, Contender] = {
     # What a raw user pays to get Decimal money too, and our pipeline without the Decimal reads.
     "raw + Decimal": functools.partial(raw, decimal=True),
@@ -407,7 +414,13 @@ def count_stages(
     return {name: (totals[name, False] - totals[name, True]) / quotes for name in names}
 
 
-INSTRUCTION_CONTENDERS = ("raw websockets", "aries-async", "raw + Decimal")
+INSTRUCTION_CONTENDERS = (
+    "raw websockets",
+    "aries-async",
+    "raw + Decimal",
+    "charts: raw websockets",
+    "charts: aries-async",
+)
 STAGE_QUOTES = 20_000  # quote lines per stage count (in process, no socket)
 
 
@@ -443,7 +456,7 @@ def instructions(args: argparse.Namespace) -> int:
         "by_lines_per_frame": {},
     }
     contenders = INSTRUCTION_CONTENDERS
-    print(f"{'lines/frame':>11} {'contender':<20} {'instr/quote':>12} {'vs raw':>7}")
+    print(f"{'lines/frame':>11} {'contender':<22} {'instr/quote':>12} {'vs raw':>7}")
     for lines in (int(x) for x in args.frames.split(",")):
         low, high = (
             (args.count // 10, args.count // 2) if lines == 1 else (args.count // 2, args.count)
@@ -455,14 +468,14 @@ def instructions(args: argparse.Namespace) -> int:
         per_quote = {
             name: (totals[name, high] - totals[name, low]) / (high - low) for name in contenders
         }
-        base = per_quote["raw websockets"]
+        vs_raw = {name: per_quote[_raw_of(name)] / value for name, value in per_quote.items()}
         results["by_lines_per_frame"][str(lines)] = {
             "quotes": [low, high],
             "instructions_per_quote": per_quote,
-            "vs_raw": {name: base / value for name, value in per_quote.items()},
+            "vs_raw": vs_raw,
         }
         for name, value in per_quote.items():
-            print(f"{lines:>11} {name:<20} {value:>12,.0f} {base / value:>6.2f}x")
+            print(f"{lines:>11} {name:<22} {value:>12,.0f} {vs_raw[name]:>6.2f}x")
         if args.diagnostics:
             quotes = STAGE_QUOTES // lines * lines
             costs = count_stages(valgrind, lines, quotes)
@@ -498,9 +511,7 @@ def measure(lines_per_frame: int, args: argparse.Namespace) -> dict[str, Any]:
         }
     with_decimal = summary.get("raw + Decimal", {}).get("quotes_per_s")
     for name, entry in summary.items():
-        # Against the raw loop of its own socket (the charts contenders against the charts one).
-        base = summary["charts: raw websockets" if name.startswith("charts") else "raw websockets"]
-        entry["vs_raw"] = entry["quotes_per_s"] / base["quotes_per_s"]
+        entry["vs_raw"] = entry["quotes_per_s"] / summary[_raw_of(name)]["quotes_per_s"]
         entry["vs_raw_decimal"] = (
             entry["quotes_per_s"] / with_decimal
             if with_decimal and not name.startswith("charts")
@@ -574,7 +585,7 @@ def main(argv: list[str] | None = None) -> int:
         return profile(args)
     results: dict[str, Any] = {}
     print(
-        f"{'lines/frame':>11} {'contender':<20} {'quotes/s':>10} {'sim CPU/wall':>13}"
+        f"{'lines/frame':>11} {'contender':<22} {'quotes/s':>10} {'sim CPU/wall':>13}"
         f" {'conflated':>9} {'vs raw':>7} {'vs raw+Dec':>10} {'pair med':>8}"
     )
     breakdown: dict[str, dict[str, float]] = {}
@@ -585,7 +596,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, r in summary.items():
             pair = r.get("median_pair_ratio")
             print(
-                f"{lines:>11} {name:<20} {r['quotes_per_s']:>10,.0f} {r['sim_cpu_share']:>12.0%}"
+                f"{lines:>11} {name:<22} {r['quotes_per_s']:>10,.0f} {r['sim_cpu_share']:>12.0%}"
                 f" {r['conflated']:>9} {r['vs_raw']:>6.2f}x"
                 + (f" {r['vs_raw_decimal']:>9.2f}x" if r["vs_raw_decimal"] else f" {'':>10}")
                 + (f" {pair:>7.2f}x" if pair is not None else "")

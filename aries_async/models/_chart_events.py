@@ -130,6 +130,8 @@ class ChartTrade(LazyWire):
 ChartUpdate = ChartQuote | ChartTrade
 """A per-symbol update of the charts socket."""
 
-convert_chart_prices = price_converter(ChartQuote, ("bid", "ask"), ("bid", "ask"), within="v")
+convert_chart_prices = price_converter(
+    "convert_chart_prices", ChartQuote, ("bid", "ask"), ("bid", "ask"), within="v"
+)
 """Converts the bid and ask of the :class:`ChartQuote` of one frame or socket read in one batch
 (see :func:`~aries_async.models._market_events.price_converter`)."""

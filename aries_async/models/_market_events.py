@@ -90,11 +90,15 @@ class QuoteUpdate(LazyWire):
 
 
 def price_converter(
-    cls: type[LazyWire], fields: tuple[str, str], wire: tuple[str, str], within: str | None = None
+    name: str,
+    cls: type[LazyWire],
+    fields: tuple[str, str],
+    wire: tuple[str, str],
+    within: str | None = None,
 ) -> Callable[[list[Any]], None]:
-    """A function that converts the bid and ask prices (the lazy ``fields`` of ``cls``, read
-    from the ``wire`` keys of ``data``, or of ``data[within]``) of the messages of one frame or
-    socket read, in one batch.
+    """A function (called ``name``, as profiles show it) that converts the bid and ask prices
+    (the lazy ``fields`` of ``cls``, read from the ``wire`` keys of ``data``, or of
+    ``data[within]``) of the messages of one frame or socket read, in one batch.
 
     The prices of nearly every quote are read, so the decoders convert them per batch rather
     than per field, with :func:`~aries_async.models._values.numbers_decimals` (one call in C
@@ -133,11 +137,13 @@ def price_converter(
             cache[bid_slot] = bid_value
             cache[ask_slot] = ask_value
 
+    convert.__name__ = convert.__qualname__ = name
+    convert.__code__ = convert.__code__.replace(co_name=name, co_qualname=name)  # for profilers
     return convert
 
 
 convert_quote_prices = price_converter(
-    QuoteUpdate, ("bid_price", "ask_price"), ("bidPrice", "askPrice")
+    "convert_quote_prices", QuoteUpdate, ("bid_price", "ask_price"), ("bidPrice", "askPrice")
 )
 """Converts the bid and ask prices of the :class:`QuoteUpdate` of one frame or socket read in
 one batch (see :func:`price_converter`)."""

@@ -23,6 +23,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
         ("poll_quotes.py", "500 quotes"),
         ("trading_bot.py", "FILLED"),
         ("stream_quotes.py", "AAPL"),
+        ("stream_charts.py", "latest AAPL: "),
     ],
 )
 def test_example_script_runs(script: str, expect: str) -> None:
