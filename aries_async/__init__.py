@@ -50,7 +50,7 @@ if TYPE_CHECKING:
         Side,
         TimeInForce,
     )
-    from aries_async.streaming import AccountStream, MarketStream, StreamConfig
+    from aries_async.streaming import AccountStream, ChartStream, MarketStream, StreamConfig
 
 __all__ = [
     "APIError",
@@ -60,6 +60,7 @@ __all__ = [
     "AuthError",
     "AuthorizationRequest",
     "CancelRequest",
+    "ChartStream",
     "ClientConfig",
     "Endpoints",
     "FileTokenStore",
@@ -104,6 +105,7 @@ _LAZY: dict[str, str] = {
     "AuthError": _ERRORS,
     "AuthorizationRequest": "aries_async.auth.oauth",
     "CancelRequest": _ORDERS,
+    "ChartStream": _STREAMING,
     "ClientConfig": "aries_async.config",
     "Endpoints": "aries_async.config",
     "FileTokenStore": "aries_async.auth.filestore",

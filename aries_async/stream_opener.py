@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from aries_async.config import ClientConfig
     from aries_async.resources.orders import Orders
     from aries_async.streaming.accounts import AccountStream
+    from aries_async.streaming.charts import ChartStream
     from aries_async.streaming.market import MarketStream
 
 __all__ = ["StreamOpener", "Streams"]
@@ -90,6 +91,23 @@ class Streams:
             )
 
         return StreamOpener(("aries_async.streaming.market",), build)
+
+    def chart_stream(self, **kwargs: Any) -> StreamOpener[ChartStream]:
+        """A charts stream (TradingView-style quotes and trades): ``async with
+        client.chart_stream() as stream`` gives a :class:`~aries_async.streaming.ChartStream`
+        (``kwargs`` go to it); see :class:`StreamOpener`."""
+
+        def build() -> ChartStream:
+            from aries_async.streaming.charts import ChartStream
+
+            return ChartStream(
+                self.config.endpoints.charts_ws_url,
+                self.auth.access_token,
+                invalidate_token=self.auth.invalidate,
+                **kwargs,
+            )
+
+        return StreamOpener(("aries_async.streaming.charts",), build)
 
     def account_stream(
         self, account_id: str, *more_accounts: str, **kwargs: Any

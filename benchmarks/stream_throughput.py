@@ -21,6 +21,13 @@ aries-async
     consumer ``async for q in stream.quotes()`` reading ``q.bid_price`` and ``q.ask_price``
     (``Decimal``) of every quote. The consumer stops when delivered + conflated reaches the
     count; the conflated count is reported (0 means every update was delivered).
+charts: raw websockets / charts: aries-async
+    The same pair on the charts socket (``/v1/charts/ws``), whose firehose sends the same
+    symbols' quotes in TradingView form (``payload {symbol, data: {s, n, v: {lp, bid, ask,
+    ...}}}``): the raw loop reads ``v.bid`` and ``v.ask`` (floats) of every quote,
+    ``client.chart_stream()`` reads ``quote.bid`` and ``quote.ask`` (``Decimal``). Each is
+    subscribed one symbol a message, as the charts socket's clients do. Their ``vs raw`` is
+    against the charts raw loop, in the same run as the market pair.
 
 Four context rows (not targets; ``--no-diagnostics`` skips them): ``raw + Decimal`` is the raw
 loop plus ``Decimal(repr(float))`` of bid and ask (what a raw user pays for Decimal money),
@@ -99,8 +106,15 @@ def _authenticated(frame: str) -> bool:
     return False
 
 
-def _subscribe_texts(info: dict[str, Any]) -> list[str]:
+def _subscribe_texts(info: dict[str, Any], charts: bool = False) -> list[str]:
     symbols = info["firehose_symbols"]
+    if charts:  # one symbol a message, as the charts socket's clients send them
+        return [
+            orjson.dumps(
+                {"type": "subscribe", "id": f"s{i}", "payload": {"type": "quotes", "symbol": s}}
+            ).decode()
+            for i, s in enumerate(symbols)
+        ]
     texts = []
     for start in range(0, len(symbols), BATCH):
         items = [{"symbol": s, "quoteFields": "*"} for s in symbols[start : start + BATCH]]
@@ -128,17 +142,41 @@ async def _read_quotes(frames: AsyncIterator[str], count: int, decimal: bool) ->
     return n
 
 
-async def raw(info: dict[str, Any], count: int, *, decimal: bool = False) -> dict[str, Any]:
+async def _read_chart_quotes(frames: AsyncIterator[str], count: int) -> int:
+    """:func:`_read_quotes` for the charts socket: a quote is an event whose ``data.v`` is an
+    object; its ``bid`` and ``ask`` are read."""
+    n = 0
+    async for frame in frames:
+        for line in frame.split("\n"):
+            payload = orjson.loads(line).get("payload")
+            if payload is not None:
+                data = payload.get("data")
+                if type(data) is dict and type(data.get("v")) is dict:
+                    values = data["v"]
+                    _ = values["bid"], values["ask"]
+                    n += 1
+        if n >= count:
+            break
+    return n
+
+
+async def raw(
+    info: dict[str, Any], count: int, *, decimal: bool = False, charts: bool = False
+) -> dict[str, Any]:
+    url = info["charts_ws_url" if charts else "market_ws_url"]
     async with websockets.connect(
-        info["market_ws_url"], compression=None, max_size=16 * 1024 * 1024, close_timeout=0.2
+        url, compression=None, max_size=16 * 1024 * 1024, close_timeout=0.2
     ) as ws:
         await ws.send(_auth_text(info))
         while not _authenticated(str(await ws.recv())):
             pass
         t0 = time.perf_counter()
-        for text in _subscribe_texts(info):
+        for text in _subscribe_texts(info, charts):
             await ws.send(text)
-        n = await _read_quotes(ws, count, decimal)  # type: ignore[arg-type]  # text frames
+        frames: Any = ws  # text frames
+        n = await (
+            _read_chart_quotes(frames, count) if charts else _read_quotes(frames, count, decimal)
+        )
         wall = time.perf_counter() - t0
     return {"wall_s": wall, "quotes": n, "conflated": 0}
 
@@ -170,6 +208,7 @@ async def ours(
     *,
     typed: bool = True,
     batches: bool = False,
+    charts: bool = False,
 ) -> dict[str, Any]:
     from aries_async.auth.tokens import Token
     from aries_async.client import AriesClient
@@ -180,13 +219,19 @@ async def ours(
     )
     async with (
         AriesClient(config, token=Token.from_response(info["token"])) as client,
-        client.market_stream() as stream,
+        client.chart_stream() if charts else client.market_stream() as stream,
     ):
-        quotes = stream.quotes()
+        quotes: Any = stream.quotes()
         t0 = time.perf_counter()
         await stream.subscribe(info["firehose_symbols"], channels=["quotes"])
         n = 0
-        if batches:
+        if charts:
+            async for quote in quotes:
+                _ = quote.bid, quote.ask
+                n += 1
+                if n + quotes.conflated >= count:
+                    break
+        elif batches:
             async for batch in quotes.batches():
                 for quote in batch:
                     bid, ask = quote.bid_price, quote.ask_price
@@ -212,7 +257,19 @@ Contender = Callable[[dict[str, Any], int], Coroutine[Any, Any, dict[str, Any]]]
 CONTENDERS: dict[str, Contender] = {
     "raw websockets": raw,
     "aries-async": ours,
+    # The charts socket (TradingView-style quotes), its ratio reported beside the market's.
+    "charts: raw websockets": functools.partial(raw, charts=True),
+    "charts: aries-async": functools.partial(ours, charts=True),
 }
+PAIRS = {"aries-async": "raw websockets", "charts: aries-async": "charts: raw websockets"}
+"""Our contenders and the raw loops of their sockets (their runs are paired)."""
+
+
+def _raw_of(name: str) -> str:
+    """The raw loop a contender is measured against: its own socket's."""
+    return "charts: raw websockets" if name.startswith("charts") else "raw websockets"
+
+
 DIAGNOSTICS: dict[str, Contender] = {
     # What a raw user pays to get Decimal money too, and our pipeline without the Decimal reads.
     "raw + Decimal": functools.partial(raw, decimal=True),
@@ -357,7 +414,13 @@ def count_stages(
     return {name: (totals[name, False] - totals[name, True]) / quotes for name in names}
 
 
-INSTRUCTION_CONTENDERS = ("raw websockets", "aries-async", "raw + Decimal")
+INSTRUCTION_CONTENDERS = (
+    "raw websockets",
+    "aries-async",
+    "raw + Decimal",
+    "charts: raw websockets",
+    "charts: aries-async",
+)
 STAGE_QUOTES = 20_000  # quote lines per stage count (in process, no socket)
 
 
@@ -393,7 +456,7 @@ def instructions(args: argparse.Namespace) -> int:
         "by_lines_per_frame": {},
     }
     contenders = INSTRUCTION_CONTENDERS
-    print(f"{'lines/frame':>11} {'contender':<20} {'instr/quote':>12} {'vs raw':>7}")
+    print(f"{'lines/frame':>11} {'contender':<22} {'instr/quote':>12} {'vs raw':>7}")
     for lines in (int(x) for x in args.frames.split(",")):
         low, high = (
             (args.count // 10, args.count // 2) if lines == 1 else (args.count // 2, args.count)
@@ -405,14 +468,14 @@ def instructions(args: argparse.Namespace) -> int:
         per_quote = {
             name: (totals[name, high] - totals[name, low]) / (high - low) for name in contenders
         }
-        base = per_quote["raw websockets"]
+        vs_raw = {name: per_quote[_raw_of(name)] / value for name, value in per_quote.items()}
         results["by_lines_per_frame"][str(lines)] = {
             "quotes": [low, high],
             "instructions_per_quote": per_quote,
-            "vs_raw": {name: base / value for name, value in per_quote.items()},
+            "vs_raw": vs_raw,
         }
         for name, value in per_quote.items():
-            print(f"{lines:>11} {name:<20} {value:>12,.0f} {base / value:>6.2f}x")
+            print(f"{lines:>11} {name:<22} {value:>12,.0f} {vs_raw[name]:>6.2f}x")
         if args.diagnostics:
             quotes = STAGE_QUOTES // lines * lines
             costs = count_stages(valgrind, lines, quotes)
@@ -446,17 +509,21 @@ def measure(lines_per_frame: int, args: argparse.Namespace) -> dict[str, Any]:
             "conflated": max(r["conflated"] for r in runs),
             "runs": runs,
         }
-    base = summary["raw websockets"]["quotes_per_s"]
     with_decimal = summary.get("raw + Decimal", {}).get("quotes_per_s")
-    for entry in summary.values():
-        entry["vs_raw"] = entry["quotes_per_s"] / base
-        entry["vs_raw_decimal"] = entry["quotes_per_s"] / with_decimal if with_decimal else None
+    for name, entry in summary.items():
+        entry["vs_raw"] = entry["quotes_per_s"] / summary[_raw_of(name)]["quotes_per_s"]
+        entry["vs_raw_decimal"] = (
+            entry["quotes_per_s"] / with_decimal
+            if with_decimal and not name.startswith("charts")
+            else None
+        )
     # Ratio of medians and median of the per-pair ratios (pairs ran back to back).
-    pairs = [
-        o["quotes_per_s"] / r["quotes_per_s"]
-        for r, o in zip(samples["raw websockets"], samples["aries-async"], strict=True)
-    ]
-    summary["aries-async"]["median_pair_ratio"] = statistics.median(pairs)
+    for ours_name, raw_name in PAIRS.items():
+        pairs = [
+            o["quotes_per_s"] / r["quotes_per_s"]
+            for r, o in zip(samples[raw_name], samples[ours_name], strict=True)
+        ]
+        summary[ours_name]["median_pair_ratio"] = statistics.median(pairs)
     return summary
 
 
@@ -518,7 +585,7 @@ def main(argv: list[str] | None = None) -> int:
         return profile(args)
     results: dict[str, Any] = {}
     print(
-        f"{'lines/frame':>11} {'contender':<20} {'quotes/s':>10} {'sim CPU/wall':>13}"
+        f"{'lines/frame':>11} {'contender':<22} {'quotes/s':>10} {'sim CPU/wall':>13}"
         f" {'conflated':>9} {'vs raw':>7} {'vs raw+Dec':>10} {'pair med':>8}"
     )
     breakdown: dict[str, dict[str, float]] = {}
@@ -529,7 +596,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, r in summary.items():
             pair = r.get("median_pair_ratio")
             print(
-                f"{lines:>11} {name:<20} {r['quotes_per_s']:>10,.0f} {r['sim_cpu_share']:>12.0%}"
+                f"{lines:>11} {name:<22} {r['quotes_per_s']:>10,.0f} {r['sim_cpu_share']:>12.0%}"
                 f" {r['conflated']:>9} {r['vs_raw']:>6.2f}x"
                 + (f" {r['vs_raw_decimal']:>9.2f}x" if r["vs_raw_decimal"] else f" {'':>10}")
                 + (f" {pair:>7.2f}x" if pair is not None else "")

@@ -1,6 +1,10 @@
 """``aries-async stream SYMBOL...``: live quotes and trades, as a table or as NDJSON
 (``--account ID``: the account socket's topics, see :mod:`.stream_account`).
 
+By default they come from the market socket; with ``--charts`` from the charts socket
+(TradingView-style quotes, which carry the last price, the change and the volume, and last
+trades), shown in the same columns and NDJSON fields.
+
 On a terminal the command draws a table that updates in place (ANSI cursor movement, at most
 ten redraws a second) with a status line: connection state, updates, reconnects and updates
 conflated because the screen could not keep up, and the latest notice (a disconnect and its
@@ -33,6 +37,8 @@ from aries_async._cli.common import EXIT_OK, dumps, err, make_client
 from aries_async._cli.stream_account import add_account_arguments, run_account
 from aries_async.errors import ValidationError
 from aries_async.models.events import (
+    ChartQuote,
+    ChartTrade,
     QuoteUpdate,
     ServerErrorMessage,
     StreamConnected,
@@ -128,6 +134,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--json", action="store_true", help="NDJSON, one line per update (also when piped)"
     )
     add_account_arguments(parser)
+    parser.add_argument(
+        "--charts",
+        action="store_true",
+        help="the charts socket's quotes and trades instead of the market socket's",
+    )
 
 
 @attrs.define
@@ -152,11 +163,22 @@ class StreamState:
     updates: int = 0
     notice: str = "connecting"
 
-    def apply(self, update: QuoteUpdate | TradeUpdate) -> dict[str, Any]:
+    def apply(self, update: QuoteUpdate | TradeUpdate | ChartQuote | ChartTrade) -> dict[str, Any]:
         """Merge one update (partial updates keep the fields they omit); returns the row."""
         row = self.rows.setdefault(update.symbol, {})
-        if isinstance(update, QuoteUpdate):
+        if isinstance(update, ChartQuote):
             values: dict[str, Any] = {
+                "bid": update.bid,
+                "ask": update.ask,
+                "last": update.last_price,
+                "volume": update.volume,
+                "change": update.change,
+                "time": None,
+            }
+        elif isinstance(update, ChartTrade):
+            values = {"last": update.price, "size": update.size, "time": update.trade_time}
+        elif isinstance(update, QuoteUpdate):
+            values = {
                 "bid": update.bid_price,
                 "ask": update.ask_price,
                 "bid_size": update.bid_size,
@@ -272,8 +294,13 @@ class _Screen:
             await asyncio.sleep(REDRAW_INTERVAL)
 
 
-def _channels(fields: Sequence[str]) -> list[str]:
-    wanted = {FIELDS[f][1] for f in fields}
+def _channels(fields: Sequence[str], charts: bool = False) -> list[str]:
+    if charts:  # a chart quote also carries the last price, the change and the volume
+        wanted = {"trade" if f in ("size", "time") else "quote" for f in fields}
+        if "last" in fields:
+            wanted.add("trade")
+    else:
+        wanted = {FIELDS[f][1] or "" for f in fields}
     channels = [c for c, k in (("quotes", "quote"), ("trades", "trade")) if k in wanted]
     return channels or ["quotes", "trades"]
 
@@ -285,10 +312,10 @@ async def _consume(
     async for event in events:
         state.conflated = events.conflated
         state.reconnects = stream.reconnects
-        if isinstance(event, (QuoteUpdate, TradeUpdate)):
+        if isinstance(event, (QuoteUpdate, TradeUpdate, ChartQuote, ChartTrade)):
             row = state.apply(event)
             if screen is None:
-                kind = "quote" if isinstance(event, QuoteUpdate) else "trade"
+                kind = "quote" if isinstance(event, (QuoteUpdate, ChartQuote)) else "trade"
                 sys.stdout.write(dumps(record(kind, event.symbol, row, fields)) + "\n")
                 sys.stdout.flush()
             if args.count is not None and state.updates >= args.count:
@@ -324,7 +351,10 @@ async def run(args: argparse.Namespace) -> int:
     if screen is not None:
         sys.stdout.write("\x1b[?25l")  # hide the cursor while drawing
     try:
-        async with make_client(args) as client, client.market_stream() as stream:
+        async with (
+            make_client(args) as client,
+            client.chart_stream() if args.charts else client.market_stream() as stream,
+        ):
             # The first connection was made on entry, before any consumer could see it.
             state.connected = stream.connected
             state.notice = "connected" if stream.connected else "not connected yet; retrying"
@@ -332,7 +362,7 @@ async def run(args: argparse.Namespace) -> int:
                 err(f"aries-async stream: {state.notice}")
             events = stream.events()  # before subscribing: the snapshots come at once
             for symbol in symbols:  # one request each: a refusal then names its symbol
-                await stream.subscribe(symbol, channels=_channels(args.fields))
+                await stream.subscribe(symbol, channels=_channels(args.fields, args.charts))
             if screen is not None:
                 painter = asyncio.create_task(screen.loop(), name="aries-cli-screen")
             consume = _consume(stream, events, state, screen, args)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -33,6 +33,7 @@ __all__ = [
     "TimeAndSalesUpdate",
     "TradeUpdate",
     "convert_quote_prices",
+    "price_converter",
 ]
 
 
@@ -88,40 +89,64 @@ class QuoteUpdate(LazyWire):
         return QuoteUpdate(newer.symbol, {**self.data, **newer.data}, newer.timestamp_ms)
 
 
-_BID, _ASK = QuoteUpdate._lazy_slots["bid_price"], QuoteUpdate._lazy_slots["ask_price"]
+def price_converter(
+    name: str,
+    cls: type[LazyWire],
+    fields: tuple[str, str],
+    wire: tuple[str, str],
+    within: str | None = None,
+) -> Callable[[list[Any]], None]:
+    """A function (called ``name``, as profiles show it) that converts the bid and ask prices
+    (the lazy ``fields`` of ``cls``, read from the ``wire`` keys of ``data``, or of
+    ``data[within]``) of the messages of one frame or socket read, in one batch.
 
-
-def convert_quote_prices(messages: list[Any]) -> None:
-    """Converts the bid and ask prices of the quotes of one frame or socket read, in one batch.
-
-    The prices of nearly every quote are read, so the decoder converts them per batch rather
+    The prices of nearly every quote are read, so the decoders convert them per batch rather
     than per field, with :func:`~aries_async.models._values.numbers_decimals` (one call in C
     for the batch instead of a Python call per price). The Decimals are the ones a lazy read
     gives, stored in the same cache, so a read still hands out one object. Other fields, and
     prices that are not floats, are still converted on first read; so is every price of a
     batch that holds an inf or a nan.
     """
-    floats: list[float] = []
-    caches: list[list[Any]] = []
-    for message in messages:
-        if type(message) is QuoteUpdate:
-            data = message.data
-            bid = data.get("bidPrice")
-            ask = data.get("askPrice")
-            if type(bid) is float and type(ask) is float:
-                floats.append(bid)
-                floats.append(ask)
-                caches.append(message._cache)
-    if not caches:
-        return
-    values = numbers_decimals(floats)
-    if values is None:
-        return
-    prices = iter(values)
-    # two values per cache, bid then ask (zip's strict= keyword costs more than the loop)
-    for cache, bid_value, ask_value in zip(caches, prices, prices):  # noqa: B905
-        cache[_BID] = bid_value
-        cache[_ASK] = ask_value
+    bid_slot, ask_slot = cls._lazy_slots[fields[0]], cls._lazy_slots[fields[1]]
+    bid_key, ask_key = wire
+
+    def convert(messages: list[Any]) -> None:
+        floats: list[float] = []
+        caches: list[list[Any]] = []
+        for message in messages:
+            if type(message) is cls:
+                data: Any = message.data
+                if within is not None:
+                    data = data.get(within)
+                    if type(data) is not dict:
+                        continue
+                bid = data.get(bid_key)
+                ask = data.get(ask_key)
+                if type(bid) is float and type(ask) is float:
+                    floats.append(bid)
+                    floats.append(ask)
+                    caches.append(message._cache)
+        if not caches:
+            return
+        values = numbers_decimals(floats)
+        if values is None:
+            return
+        prices = iter(values)
+        # two values per cache, bid then ask (zip's strict= keyword costs more than the loop)
+        for cache, bid_value, ask_value in zip(caches, prices, prices):  # noqa: B905
+            cache[bid_slot] = bid_value
+            cache[ask_slot] = ask_value
+
+    convert.__name__ = convert.__qualname__ = name
+    convert.__code__ = convert.__code__.replace(co_name=name, co_qualname=name)  # for profilers
+    return convert
+
+
+convert_quote_prices = price_converter(
+    "convert_quote_prices", QuoteUpdate, ("bid_price", "ask_price"), ("bidPrice", "askPrice")
+)
+"""Converts the bid and ask prices of the :class:`QuoteUpdate` of one frame or socket read in
+one batch (see :func:`price_converter`)."""
 
 
 @lazy_fields

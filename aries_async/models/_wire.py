@@ -140,15 +140,27 @@ else:
         return _Pending(_cached(compute))
 
 
-def lazy_field(wire: str, convert: Callable[[Any], _T], doc: str) -> _T:
+def lazy_field(
+    wire: str, convert: Callable[[Any], _T], doc: str, *, within: str | None = None
+) -> _T:
     """A lazy field: ``convert(data.get(wire))`` on first read, then cached.
 
-    Typed as the value it reads (like ``attrs.field``); the class decorator ``lazy_fields``
-    turns it into a read-only property.
+    With ``within`` the field is read from the object ``data[within]`` (None when that is not
+    an object). Typed as the value it reads (like ``attrs.field``); the class decorator
+    ``lazy_fields`` turns it into a read-only property.
     """
 
-    def compute(model: LazyWire) -> Any:
-        return convert(model.data.get(wire))
+    if within is None:
+
+        def compute(model: LazyWire) -> Any:
+            return convert(model.data.get(wire))
+
+    else:
+        outer = within
+
+        def compute(model: LazyWire) -> Any:
+            inner = model.data.get(outer)
+            return convert(inner.get(wire) if type(inner) is dict else None)
 
     compute.__doc__ = doc
     return cast(_T, _Pending(_cached(compute)))

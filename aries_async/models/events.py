@@ -15,6 +15,10 @@ Market data (``/v1/market/ws``)
     that was not sent is ``None``; :meth:`QuoteUpdate.merged` folds a newer partial update
     onto an older one.
 
+Charts (``/v1/charts/ws``)
+    :class:`ChartQuote` and :class:`ChartTrade`, TradingView field naming, lazy like the
+    market-data updates (:mod:`aries_async.models._chart_events`).
+
 Account updates (``/v1/accounts/ws``)
     :class:`AccountSnapshot`, :class:`OrderEvent`, :class:`PositionEvent`,
     :class:`BalanceEvent`; their payloads are the REST models (:class:`~aries_async.models.
@@ -24,7 +28,7 @@ Account updates (``/v1/accounts/ws``)
     :class:`WatchlistEvent` and :class:`NewsEvent`, whose payloads the spec leaves UNKNOWN:
     typed where the docs say something, an open mapping for the rest.
 
-Connection status (both streams)
+Connection status (every stream)
     :class:`StreamConnected` and :class:`StreamDisconnected`: every gap in a stream is visible
     as a disconnect followed by a reconnect.
 
@@ -54,6 +58,7 @@ from aries_async.models._account_topics import (
     Watchlist,
     WatchlistEvent,
 )
+from aries_async.models._chart_events import ChartQuote, ChartTrade, ChartUpdate
 from aries_async.models._market_events import (
     BookLevel,
     ExchangeQuote,
@@ -77,6 +82,10 @@ __all__ = [
     "AuthSuccess",
     "BalanceEvent",
     "BookLevel",
+    "ChartEvent",
+    "ChartQuote",
+    "ChartTrade",
+    "ChartUpdate",
     "ControlMessage",
     "ExchangeQuote",
     "GreeksUpdate",
@@ -250,6 +259,17 @@ MarketEvent = (
     | UnknownEvent
 )
 """Everything :meth:`MarketStream.events() <aries_async.streaming.market.MarketStream.events>`
+can yield."""
+
+ChartEvent = (
+    ChartQuote
+    | ChartTrade
+    | StreamConnected
+    | StreamDisconnected
+    | ServerErrorMessage
+    | UnknownEvent
+)
+"""Everything :meth:`ChartStream.events() <aries_async.streaming.charts.ChartStream.events>`
 can yield."""
 
 AccountEvent = (

@@ -246,6 +246,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="every object of the answers made from the API description has keys no schema names",
     )
+    faults.add_argument(
+        "--charts-trades",
+        choices=("separate", "with_quotes"),
+        default="separate",
+        help="charts socket: trades as their own subscription, or sent with the quotes",
+    )
+    faults.add_argument("--charts-envelope", choices=("plain", "typed"), default="plain")
+    faults.add_argument("--charts-trade-time", choices=("s", "ms", "iso"), default="s")
+    faults.add_argument("--charts-numbers", choices=("number", "string"), default="number")
+    faults.add_argument(
+        "--charts-ack", choices=("subscribed", "response", "none"), default="subscribed"
+    )
 
 
 def build_faults(args: argparse.Namespace) -> Faults:
@@ -274,6 +286,11 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_watchlist_auto=args.ws_watchlist_auto,
         short_pages=args.short_pages,
         unknown_fields=args.unknown_fields,
+        charts_trades=args.charts_trades,
+        charts_envelope=args.charts_envelope,
+        charts_trade_time=args.charts_trade_time,
+        charts_numbers=args.charts_numbers,
+        charts_ack=args.charts_ack,
     )
     for spec in args.trickle_body:
         route, _, gap = spec.rpartition("=")

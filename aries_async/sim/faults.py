@@ -3,7 +3,8 @@
 :class:`Faults` is mutable on purpose: change it while the simulator runs and the next request
 sees the change. HTTP faults are applied by :mod:`aries_async.sim.middleware` (the order-response
 ones by :mod:`aries_async.sim.routes_trading` and :mod:`aries_async.sim.routes_predictions`);
-the ``ws_*`` ones by the websocket sessions (:mod:`aries_async.sim.ws_session`);
+the ``ws_*`` ones by the websocket sessions (:mod:`aries_async.sim.ws_session`) and the
+``charts_*`` ones by the charts socket (:mod:`aries_async.sim.ws_charts`);
 ``snapshot_working_orders_only`` by the books (:class:`aries_async.sim.ledger.Ledger`, which
 holds the simulator's faults).
 
@@ -103,6 +104,18 @@ field                              effect
                                    carries two keys no schema names (``simUnknownText``, a
                                    string, and ``simUnknownNumber``, a number): a server newer
                                    than the client
+``charts_trades``                  charts socket, the UNCERTAIN ``payload.type`` values:
+                                   ``"separate"`` (``quotes`` and ``trades`` subscriptions) or
+                                   ``"with_quotes"`` (``trades`` refused with an error event; a
+                                   ``quotes`` subscription sends the trades too)
+``charts_envelope``                charts events as ``payload {symbol, data}`` (``"plain"``, the
+                                   SDK's shape) or ``"typed"``: ``payload {action: "update",
+                                   type: "quote"|"trade", symbol, data, timestamp}`` and an
+                                   RFC 3339 envelope ``timestamp``
+``charts_trade_time``              a chart trade's ``t``: epoch ``"s"``, ``"ms"`` or ``"iso"``
+``charts_numbers``                 chart numbers as JSON ``"number"`` or as ``"string"``
+``charts_ack``                     charts (un)subscribe acknowledgements: ``"subscribed"``,
+                                   ``"response"`` (``status: 200``) or ``"none"``
 =================================  ==============================================================
 """
 
@@ -240,6 +253,12 @@ class Faults:
     short_pages: int | None = None
     # Answers made from the API description: fields a newer server would add.
     unknown_fields: bool = False
+    # The charts socket's UNCERTAIN points (websocket.md 5, 10.13), one switch each.
+    charts_trades: str = "separate"
+    charts_envelope: str = "plain"
+    charts_trade_time: str = "s"
+    charts_numbers: str = "number"
+    charts_ack: str = "subscribed"
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""

@@ -31,6 +31,7 @@ __all__ = [
     "add_routes",
     "contracts_body",
     "expiry_dates_body",
+    "option_quote",
     "option_search",
 ]
 
@@ -147,30 +148,39 @@ async def _contracts(request: web.Request) -> web.StreamResponse:
     return json_response(body)
 
 
+def option_quote(ctx: SimContext, symbol: str, spot: float | None = None) -> dict[str, Any] | None:
+    """The quote of an OSI option symbol (``O:`` prefix allowed) at the underlying's price
+    (``spot``, default its current last), or None when it is not an option of a known,
+    optionable symbol: ``symbol``, ``lastPrice``, ``bidPrice``, ``askPrice``, ``midPrice``,
+    ``closePrice``."""
+    match = OPTION_SYMBOL.match(symbol)
+    info = ctx.feed.symbols.get(match.group(1)) if match else None
+    if match is None or info is None or not info.optionable:
+        return None
+    expiry = datetime.strptime(match.group(2), "%y%m%d").date()
+    strike = int(match.group(4)) / 1000
+    if spot is None:
+        spot = ctx.feed.quote(info.symbol).last
+    today = datetime.fromtimestamp(ctx.clock.now(), NEW_YORK).date()
+    years = (expiry - today).days / 365
+    theo = option_price(spot, strike, years, VOLATILITY, match.group(3) == "C")
+    mid = max(0.01, round(theo, 2))
+    half = max(0.01, round(mid * 0.02, 2))
+    return {
+        "symbol": symbol.removeprefix("O:"),
+        "lastPrice": mid,
+        "bidPrice": round(max(0.0, mid - half), 2),
+        "askPrice": round(mid + half, 2),
+        "midPrice": mid,
+        "closePrice": round_price(mid * 0.98),
+    }
+
+
 async def _option_details(request: web.Request) -> web.StreamResponse:
     ctx = context_of(request)
 
     def detail(symbol: str) -> dict[str, Any] | str:
-        match = OPTION_SYMBOL.match(symbol)
-        info = ctx.feed.symbols.get(match.group(1)) if match else None
-        if match is None or info is None or not info.optionable:
-            return "option not found"
-        expiry = datetime.strptime(match.group(2), "%y%m%d").date()
-        strike = int(match.group(4)) / 1000
-        snap = ctx.feed.quote(info.symbol)
-        today = datetime.fromtimestamp(ctx.clock.now(), NEW_YORK).date()
-        years = (expiry - today).days / 365
-        theo = option_price(snap.last, strike, years, VOLATILITY, match.group(3) == "C")
-        mid = max(0.01, round(theo, 2))
-        half = max(0.01, round(mid * 0.02, 2))
-        return {
-            "symbol": symbol.removeprefix("O:"),
-            "lastPrice": mid,
-            "bidPrice": round(max(0.0, mid - half), 2),
-            "askPrice": round(mid + half, 2),
-            "midPrice": mid,
-            "closePrice": round_price(mid * 0.98),
-        }
+        return option_quote(ctx, symbol) or "option not found"
 
     return per_symbol_response(request, detail)
 

@@ -1,6 +1,7 @@
-"""Simulator websockets: ``/v1/market/ws`` and ``/v1/accounts/ws`` (websocket.md sections 2-4).
+"""Simulator websockets: ``/v1/market/ws``, ``/v1/accounts/ws`` and ``/v1/charts/ws``
+(websocket.md sections 2-5).
 
-Both speak the envelope protocol: ``POST /auth`` request first (``body.token``, any method
+All speak the envelope protocol: ``POST /auth`` request first (``body.token``, any method
 casing, optional ``body.action``), ``authSuccess`` with ``expiresIn`` (ms), ping/pong echoing the
 id, ``refreshAuth`` ``ws_refresh_warning`` seconds before the session ends and ``authExpired`` +
 close at the end. The session ends at the earlier of ``ws_session_ttl`` after auth and the
@@ -8,8 +9,9 @@ token's expiry; re-auth on the live socket renews it. A revoked token ends its s
 ``authExpired``. Accounts sockets that do not authenticate within ``ws_auth_timeout`` get
 ``authTimeout`` and are closed. Outgoing messages are NDJSON: everything pending is sent in one
 frame (up to :data:`MAX_LINES_PER_FRAME` lines). The protocol is in
-:mod:`~aries_async.sim.ws_session`, the sessions in :mod:`~aries_async.sim.ws_market` and
-:mod:`~aries_async.sim.ws_account`; this module holds the hub.
+:mod:`~aries_async.sim.ws_session`, the sessions in :mod:`~aries_async.sim.ws_market`,
+:mod:`~aries_async.sim.ws_charts` and :mod:`~aries_async.sim.ws_account`; this module holds the
+hub.
 
 Market: ``marketStatus`` push after auth; subscribe with an array of per-symbol objects
 (``quoteFields``/``tradeFields`` string or list, ``"*"``, both omitted = all quote and trade
@@ -25,12 +27,16 @@ subscribe id), then ``account.order`` / ``account.position`` / ``account.balance
 ``pnl``, ``watchlist`` and ``news`` (:attr:`WsHub.topics`, :mod:`~aries_async.sim.ws_topics`).
 Market sockets answer requests (:mod:`~aries_async.sim.ws_requests`).
 
+Charts: see :mod:`~aries_async.sim.ws_charts` (quotes and trades in TradingView naming, the
+spec's open points as switches).
+
 Firehose (:attr:`WsHub.firehose`, a :class:`~aries_async.sim.feed.Firehose`, also
-``Simulator(firehose=...)``): a market socket that has subscribed to all the firehose's
-synthetic symbols gets precomputed quote frames back to back (its own task, writing straight to
-the socket, yielding to the event loop every :data:`FIREHOSE_YIELD_EVERY` frames) until the
-firehose's count or duration is reached. :attr:`WsHub.firehose_lines` counts the lines sent,
-:attr:`WsHub.firehose_runs` the completed runs.
+``Simulator(firehose=...)``): a market or charts socket that has subscribed to all the
+firehose's synthetic symbols gets precomputed quote frames (in its socket's form) back to back
+(its own task, writing straight to the socket, yielding to the event loop every
+:data:`FIREHOSE_YIELD_EVERY` frames) until the firehose's count or duration is reached.
+:attr:`WsHub.firehose_lines` counts the lines sent, :attr:`WsHub.firehose_runs` the completed
+runs.
 
 Faults (``ctx.faults``, read on every send): ``ws_drop_after`` closes a socket abruptly once it
 has sent that many lines; ``ws_malformed_every`` appends a malformed line to every Nth frame;
@@ -59,8 +65,14 @@ from aries_async.sim.context import SimContext
 from aries_async.sim.feed import Firehose, QuoteSnapshot
 from aries_async.sim.watchlists import WatchlistChange
 from aries_async.sim.ws_account import AccountSession
-from aries_async.sim.ws_market import FIREHOSE_YIELD_EVERY, MarketSession
-from aries_async.sim.ws_session import MAX_LINES_PER_FRAME, MAX_PENDING_LINES, Session
+from aries_async.sim.ws_charts import ChartSession
+from aries_async.sim.ws_market import MarketSession
+from aries_async.sim.ws_session import (
+    FIREHOSE_YIELD_EVERY,
+    MAX_LINES_PER_FRAME,
+    MAX_PENDING_LINES,
+    Session,
+)
 from aries_async.sim.ws_topics import AccountTopics
 
 __all__ = [
@@ -89,9 +101,9 @@ class WsHub:
         self._by_symbol: dict[str, set[Session]] = {}
         self._remove_listener: Callable[[], None] | None = None
         self._poller: asyncio.Task[None] | None = None
-        self.connections = {"market": 0, "accounts": 0}
+        self.connections = {"market": 0, "accounts": 0, "charts": 0}
         self._firehose: Firehose | None = None
-        self._firehose_frames: list[tuple[bytes, int]] | None = None
+        self._firehose_frames: dict[str, list[tuple[bytes, int]]] = {}
         self.firehose_names: frozenset[str] = frozenset()
         self.firehose_lines = 0
         self.firehose_runs = 0
@@ -111,16 +123,18 @@ class WsHub:
     @firehose.setter
     def firehose(self, value: Firehose | None) -> None:
         self._firehose = value
-        self._firehose_frames = None
+        self._firehose_frames = {}
         self.firehose_names = frozenset(value.names()) if value is not None else frozenset()
 
-    def firehose_frames(self) -> list[tuple[bytes, int]]:
-        """The precomputed firehose frames (built once per :attr:`firehose` setting)."""
+    def firehose_frames(self, socket: str = "market") -> list[tuple[bytes, int]]:
+        """The precomputed firehose frames of ``socket`` (``market`` or ``charts``; built once
+        per :attr:`firehose` setting)."""
         if self._firehose is None:
             return []
-        if self._firehose_frames is None:
-            self._firehose_frames = self._firehose.frames()
-        return self._firehose_frames
+        frames = self._firehose_frames.get(socket)
+        if frames is None:
+            frames = self._firehose_frames[socket] = self._firehose.frames(socket)
+        return frames
 
     # -- feed ---------------------------------------------------------------------------------
 
@@ -240,13 +254,15 @@ class WsHub:
         """Serve ``/v1/accounts/ws``."""
         return await self._serve(request, "accounts")
 
+    async def charts(self, request: web.Request) -> web.StreamResponse:
+        """Serve ``/v1/charts/ws``."""
+        return await self._serve(request, "charts")
+
     async def _serve(self, request: web.Request, kind: str) -> web.StreamResponse:
         ws = web.WebSocketResponse(autoping=True, max_msg_size=16 * 1024 * 1024)
         await ws.prepare(request)
         self.connections[kind] += 1
-        session: Session = (MarketSession if kind == "market" else AccountSession)(
-            self, ws, request
-        )
+        session: Session = _SESSIONS[kind](self, ws, request)
         self.sessions.add(session)
         writer = asyncio.create_task(session.writer(), name=f"aries-sim-ws-{kind}-writer")
         try:
@@ -269,7 +285,7 @@ class WsHub:
             writer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await writer
-            firehose = session.firehose_task if isinstance(session, MarketSession) else None
+            firehose = session.firehose_task
             if firehose is not None:
                 # Let it see the closed flag or the write error itself: cancelling it inside
                 # aiohttp's drain leaves a "never retrieved" connection error behind.
@@ -305,6 +321,12 @@ class WsHub:
             self._remove_listener = None
 
 
+_SESSIONS: dict[str, type[Session]] = {
+    "market": MarketSession,
+    "accounts": AccountSession,
+    "charts": ChartSession,
+}
+
 HUB_KEY: web.AppKey[WsHub] = web.AppKey("aries_sim_ws_hub", WsHub)
 """``app[HUB_KEY]`` is the :class:`WsHub` of a simulator app."""
 
@@ -315,12 +337,13 @@ def hub_of(app: web.Application) -> WsHub:
 
 
 def setup(app: web.Application, ctx: SimContext) -> None:
-    """Register ``/v1/market/ws`` and ``/v1/accounts/ws`` on ``app``; watchlist changes made
-    over REST go to the account sockets' ``watchlist`` topic."""
+    """Register ``/v1/market/ws``, ``/v1/accounts/ws`` and ``/v1/charts/ws`` on ``app``;
+    watchlist changes made over REST go to the account sockets' ``watchlist`` topic."""
     hub = WsHub(ctx)
     app[HUB_KEY] = hub
     app.router.add_get("/v1/market/ws", hub.market)
     app.router.add_get("/v1/accounts/ws", hub.accounts)
+    app.router.add_get("/v1/charts/ws", hub.charts)
     app.on_startup.append(hub.on_startup)
     app.on_shutdown.append(hub.on_shutdown)
 

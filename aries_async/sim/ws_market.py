@@ -4,27 +4,19 @@
 ``tradeFields``, legacy ``fields``, ``level2``, ``timeAndSales``, ``greeksFields`` for OSI
 option symbols); a snapshot of each symbol follows the subscription, then updates on every feed
 step. A subscription to every synthetic symbol of the hub's firehose gets precomputed quote
-frames back to back instead (its own task, writing straight to the socket, yielding to the
-event loop every :data:`FIREHOSE_YIELD_EVERY` frames) until the firehose's count or duration is
-reached.
+frames back to back instead (see :meth:`~aries_async.sim.ws_session.Session.run_firehose`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import math
 from typing import Any
 
-from aiohttp import WSMsgType
-
-from aries_async.sim.feed import Firehose, QuoteSnapshot
+from aries_async.sim.feed import QuoteSnapshot
 from aries_async.sim.ws_requests import answer_request
 from aries_async.sim.ws_session import Session, ms
 
-__all__ = ["FIREHOSE_YIELD_EVERY", "MarketSession"]
-
-FIREHOSE_YIELD_EVERY = 8
-"""The firehose lets other tasks run (pings, subscribes) after this many frames."""
+__all__ = ["MarketSession"]
 
 
 def _fields(value: Any) -> frozenset[str] | None:
@@ -89,8 +81,6 @@ class MarketSession(Session):
         super().__init__(*args, **kwargs)
         self.market: dict[str, _MarketSub] = {}  # by the watched (underlying) symbol
         self.options: dict[str, list[_MarketSub]] = {}
-        self.firehose_subs: set[str] = set()
-        self.firehose_task: asyncio.Task[None] | None = None
 
     def on_first_auth(self) -> None:
         self.event({"action": "update", "type": "marketStatus", "data": self.hub.status()})
@@ -107,8 +97,7 @@ class MarketSession(Session):
                 bad.append(str(item))
                 continue
             symbol = item["symbol"].upper()
-            if symbol in self.hub.firehose_names:
-                self.firehose_subs.add(symbol)
+            if self.firehose_symbol(symbol):
                 continue
             option = _osi_root(symbol)
             watched = option[0] if option else symbol
@@ -138,7 +127,7 @@ class MarketSession(Session):
                 {"action": "error", "error": "invalid symbol", "id": request_id, "symbols": bad}
             )
         self.ack(request_id)
-        self._maybe_start_firehose()
+        self.maybe_start_firehose()
         for sub in fresh:  # the snapshot on subscribe (never level 2 or time and sales)
             watched = sub.option[0] if sub.option else sub.symbol
             snap = feed.quote(watched)
@@ -200,52 +189,6 @@ class MarketSession(Session):
             self.market.pop(symbol, None)
         if watched not in self.market and watched not in self.options:
             self.hub.unwatch(self, watched)
-
-    # -- firehose -----------------------------------------------------------------------------
-
-    def _maybe_start_firehose(self) -> None:
-        firehose = self.hub.firehose
-        if (
-            firehose is None
-            or self.firehose_task is not None
-            or len(self.firehose_subs) < len(self.hub.firehose_names)
-        ):
-            return
-        self.firehose_task = asyncio.create_task(
-            self.run_firehose(firehose), name="aries-sim-ws-firehose"
-        )
-
-    async def run_firehose(self, firehose: Firehose) -> None:
-        """Send the precomputed frames back to back until the count or duration is reached."""
-        frames = self.hub.firehose_frames()
-        loop = asyncio.get_running_loop()
-        deadline = math.inf if firehose.duration is None else loop.time() + firehose.duration
-        remaining = math.inf if firehose.count is None else firehose.count
-        send = self.ws.send_frame
-        text = WSMsgType.TEXT
-        position = 0
-        total = len(frames)
-        sent_here = 0
-        try:
-            while not self.closed and remaining > 0:
-                frame, lines = frames[position]
-                position = position + 1 if position + 1 < total else 0
-                if lines > remaining:
-                    lines = int(remaining)
-                    frame = b"\n".join(frame.split(b"\n")[:lines])
-                await send(frame, text)
-                remaining -= lines
-                sent_here += 1
-                self.hub.firehose_lines += lines
-                self.lines_sent += lines
-                if sent_here % FIREHOSE_YIELD_EVERY == 0:
-                    await asyncio.sleep(0)
-                    if loop.time() >= deadline:
-                        break
-        except (ConnectionError, RuntimeError):
-            self.abort()
-            return
-        self.hub.firehose_runs += 1
 
     def on_step(self, snap: QuoteSnapshot) -> None:
         """A feed step of a watched symbol: send what its subscriptions ask for."""

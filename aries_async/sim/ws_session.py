@@ -17,15 +17,15 @@ import math
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import orjson
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 from aries_async.sim.auth import AccessGrant, TokenProblem
 
 if TYPE_CHECKING:
-    from aries_async.sim.feed import QuoteSnapshot
+    from aries_async.sim.feed import Firehose, QuoteSnapshot
     from aries_async.sim.ws import WsHub
 
-__all__ = ["MAX_LINES_PER_FRAME", "MAX_PENDING_LINES", "Session", "ms"]
+__all__ = ["FIREHOSE_YIELD_EVERY", "MAX_LINES_PER_FRAME", "MAX_PENDING_LINES", "Session", "ms"]
 
 log = logging.getLogger("aries_async.sim.ws")
 
@@ -34,6 +34,9 @@ MAX_LINES_PER_FRAME = 200
 
 MAX_PENDING_LINES = 200_000
 """A client this far behind is disconnected (as a real server would)."""
+
+FIREHOSE_YIELD_EVERY = 8
+"""The firehose lets other tasks run (pings, subscribes) after this many frames."""
 
 
 def ms(seconds: float) -> int:
@@ -70,6 +73,8 @@ class Session:
         # Set by the ws_expire_after_auth / ws_close_after_accept faults: once what is pending
         # went out, send this action (if any) in a frame of its own, then close.
         self.end_after_flush: str | None = None
+        self.firehose_subs: set[str] = set()
+        self.firehose_task: asyncio.Task[None] | None = None
 
     # -- output -------------------------------------------------------------------------------
 
@@ -148,6 +153,64 @@ class Session:
                     await self.ws.close()
                 self.closed = True
                 return
+
+    # -- firehose -----------------------------------------------------------------------------
+
+    def firehose_symbol(self, symbol: str) -> bool:
+        """Whether ``symbol`` is one of the firehose's (then it is noted as subscribed)."""
+        if symbol not in self.hub.firehose_names:
+            return False
+        self.firehose_subs.add(symbol)
+        return True
+
+    def maybe_start_firehose(self) -> None:
+        """Start the firehose once every one of its symbols is subscribed."""
+        firehose = self.hub.firehose
+        if (
+            firehose is None
+            or self.firehose_task is not None
+            or len(self.firehose_subs) < len(self.hub.firehose_names)
+        ):
+            return
+        self.firehose_task = asyncio.create_task(
+            self.run_firehose(firehose), name="aries-sim-ws-firehose"
+        )
+
+    async def run_firehose(self, firehose: Firehose) -> None:
+        """Send the precomputed frames (this socket's form) back to back, in a task of their
+        own writing straight to the socket and yielding to the event loop every
+        :data:`FIREHOSE_YIELD_EVERY` frames, until the count or duration is reached."""
+        frames = self.hub.firehose_frames(self.kind)
+        loop = asyncio.get_running_loop()
+        deadline = math.inf if firehose.duration is None else loop.time() + firehose.duration
+        remaining = math.inf if firehose.count is None else firehose.count
+        send = self.ws.send_frame
+        text = WSMsgType.TEXT
+        position = 0
+        total = len(frames)
+        sent_here = 0
+        try:
+            while not self.closed and remaining > 0:
+                frame, lines = frames[position]
+                position = position + 1 if position + 1 < total else 0
+                if lines > remaining:
+                    lines = int(remaining)
+                    frame = b"\n".join(frame.split(b"\n")[:lines])
+                await send(frame, text)
+                remaining -= lines
+                sent_here += 1
+                self.hub.firehose_lines += lines
+                self.lines_sent += lines
+                if sent_here % FIREHOSE_YIELD_EVERY == 0:
+                    await asyncio.sleep(0)
+                    if loop.time() >= deadline:
+                        break
+        except (ConnectionError, RuntimeError):
+            self.abort()
+            return
+        self.hub.firehose_runs += 1
+
+    # -- input ------------------------------------------------------------------------------
 
     def handle(self, line: str) -> None:
         """Act on one line the client sent."""

@@ -1,11 +1,13 @@
-"""Websocket streams: market data and account updates (see :mod:`.market`, :mod:`.accounts`),
-with the market socket's requests (:mod:`.socket_requests`) and the account socket's other
-topics (:mod:`.account_topics`) on several accounts (:mod:`.account_book`).
+"""Websocket streams: market data, charts and account updates (see :mod:`.market`,
+:mod:`.charts`, :mod:`.accounts`), with the market socket's requests (:mod:`.socket_requests`)
+and the account socket's other topics (:mod:`.account_topics`) on several accounts
+(:mod:`.account_book`).
 
 Layers: :mod:`.protocol` (sans-I/O: frames, decoder, subscriptions, the authentication
 session, heartbeat and backoff), :mod:`.connection` and :mod:`.link` (the reconnecting socket and
 its tasks), :mod:`.fanout` (bounded per-consumer buffers), :mod:`.mirror` (the account state),
-and the faces :class:`MarketStream` and :class:`AccountStream` on :mod:`.base`. See
+and the faces :class:`MarketStream`, :class:`ChartStream` and :class:`AccountStream` on
+:mod:`.base`. See
 ``docs/architecture.md``.
 """
 
@@ -15,6 +17,7 @@ from aries_async.streaming.accounts import (
     OrderStateUnknown,
     account_stream,
 )
+from aries_async.streaming.charts import ChartStream
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.fanout import Consumer
 from aries_async.streaming.market import MarketStream, market_stream
@@ -24,6 +27,7 @@ from aries_async.streaming.socket_requests import EquitySnapshot
 __all__ = [
     "AccountStream",
     "Channel",
+    "ChartStream",
     "Consumer",
     "EquitySnapshot",
     "MarketStream",

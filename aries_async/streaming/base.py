@@ -1,9 +1,10 @@
-"""What the market and account stream faces share: their connection, ``async with``, the
-counters, the status consumer, and the connection's status and end callbacks."""
+"""What the stream faces (market, charts, account) share: their connection, ``async with``,
+the counters, the status consumer, per-symbol consumers, and the connection's status and end
+callbacks."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from types import TracebackType
 from typing import Any, ClassVar, Self, TypedDict, Unpack
 
@@ -17,6 +18,7 @@ from aries_async.streaming.connection import (
     TokenProvider,
 )
 from aries_async.streaming.fanout import Consumer, Hub
+from aries_async.streaming.protocol import Decoder, normalize_symbol
 
 __all__ = ["STATUS_TYPES", "StreamBase", "StreamOptions"]
 
@@ -49,6 +51,8 @@ class StreamBase:
     """The stream's name in messages ("market", "account")."""
     _task_prefix: ClassVar[str]
     """Its connection's name in logs and task names ("market", "accounts")."""
+    _decoder: ClassVar[type[Decoder]] = Decoder
+    """What turns its frames into messages."""
 
     def __init__(
         self, url: str, token_provider: TokenProvider, **options: Unpack[StreamOptions]
@@ -56,7 +60,9 @@ class StreamBase:
         self.config = options["config"] = options.get("config") or StreamConfig()
         self._hub = Hub()
         self._closed = False
-        self._connection = Connection(url, token_provider, self, name=self._task_prefix, **options)
+        self._connection = Connection(
+            url, token_provider, self, name=self._task_prefix, decoder=self._decoder(), **options
+        )
 
     # -- context ----------------------------------------------------------------------------
 
@@ -116,6 +122,23 @@ class StreamBase:
         self._check_open()
         return Consumer(
             self._hub, STATUS_TYPES, policy="drop_oldest", limit=self.config.status_buffer
+        )
+
+    def _symbol_consumer(
+        self, types: Iterable[type[Any]], symbols: str | Iterable[str] | None, limit: int | None
+    ) -> Consumer[Any]:
+        """A conflating consumer of ``types`` (of ``symbols`` only, when given), bounded by
+        ``limit`` (default :attr:`StreamConfig.market_buffer`)."""
+        self._check_open()
+        wanted = [symbols] if isinstance(symbols, str) else symbols
+        if wanted is not None:
+            wanted = [normalize_symbol(symbol, "symbols") for symbol in wanted]
+        return Consumer(
+            self._hub,
+            types,
+            policy="conflate",
+            limit=self.config.market_buffer if limit is None else limit,
+            symbols=wanted,
         )
 
     def _check_open(self) -> None:

@@ -131,6 +131,7 @@ class Connection:
         connect: ``websockets.asyncio.client.connect``-compatible opener (see
             :data:`Connector`).
         name: used in logs and task names.
+        decoder: turns frames into messages (default: the market and account one).
     """
 
     def __init__(
@@ -146,10 +147,11 @@ class Connection:
         rand: Callable[[], float] = _random.random,
         connect: Connector | None = None,
         name: str = "stream",
+        decoder: Decoder | None = None,
     ) -> None:
         self.url = url
         self.config = cfg = config or StreamConfig()
-        self.decoder = Decoder()
+        self.decoder = decoder or Decoder()
         self.ids = IdFactory()
         self.session = Session(self.ids, auth_timeout=cfg.auth_timeout)
         self._provider = token_provider

@@ -11,7 +11,7 @@ Example:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, Unpack
 
 from aries_async.models.events import (
@@ -23,9 +23,8 @@ from aries_async.models.events import (
     SubscribeAck,
     TimeAndSalesUpdate,
     TradeUpdate,
-    UnknownEvent,
 )
-from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
+from aries_async.streaming.base import StreamOptions
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.connection import (
     Connection,
@@ -40,9 +39,9 @@ from aries_async.streaming.protocol import (
     channel_of,
     encode_market_subscribe,
     encode_market_unsubscribe,
-    normalize_symbol,
 )
 from aries_async.streaming.socket_requests import PendingRequests, SocketRequests
+from aries_async.streaming.symbols import SymbolStream
 
 __all__ = ["MarketStream", "market_stream"]
 
@@ -54,10 +53,9 @@ _DATA_TYPES: tuple[type[Any], ...] = (
     GreeksUpdate,
     MarketStatusUpdate,
 )
-_ALL_TYPES = _DATA_TYPES + STATUS_TYPES + (ServerErrorMessage, UnknownEvent)
 
 
-class MarketStream(StreamBase, SocketRequests):
+class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], SocketRequests):
     """Live market data over ``/v1/market/ws`` with reconnects, replayed subscriptions and
     per-consumer conflation, and the socket's requests (:meth:`expiry_dates`,
     :meth:`contract_symbols`, :meth:`equity_snapshot`; see
@@ -79,16 +77,18 @@ class MarketStream(StreamBase, SocketRequests):
     _kind = "market"
     _task_prefix = "market"
 
+    _quote_type = QuoteUpdate
+    _trade_type = TradeUpdate
+    _symbol_types = _DATA_TYPES
+    _subs: MarketSubscriptions
+
     def __init__(
         self, url: str, token_provider: TokenProvider, **options: Unpack[StreamOptions]
     ) -> None:
-        super().__init__(url, token_provider, **options)
+        super().__init__(url, token_provider, MarketSubscriptions(), **options)
+        self._market_status: MarketStatusUpdate | None = None
         self._requests = PendingRequests()
         self._request_sleep = options.get("sleep") or asyncio.sleep
-        self._subs = MarketSubscriptions()
-        self._latest: dict[str, QuoteUpdate] = {}
-        self._latest_trade: dict[str, TradeUpdate] = {}
-        self._market_status: MarketStatusUpdate | None = None
 
     # -- subscriptions ------------------------------------------------------------------------
 
@@ -138,7 +138,7 @@ class MarketStream(StreamBase, SocketRequests):
             for symbol in names
         ]
         items = [self._subs.add(sub).to_wire() for sub in subs]
-        await self._send_subscribe(items)
+        await self._send_frames(self._subscribe_frames(items))
 
     async def unsubscribe(
         self, symbols: str | Iterable[str], *, channels: Iterable[Channel | str] | None = None
@@ -153,28 +153,18 @@ class MarketStream(StreamBase, SocketRequests):
             ValidationError: an empty or non-text symbol, or an unknown channel (then nothing
                 is dropped).
         """
-        self._check_open()
-        names = [symbols] if isinstance(symbols, str) else list(symbols)
-        names = [normalize_symbol(symbol) for symbol in names]
+        names = self._unsubscribing(symbols)
         wanted = [channel_of(c) for c in channels] if channels is not None else None
         items: list[str | dict[str, Any]] = []
         for symbol in names:
             item = self._subs.remove(symbol, wanted)
             if item is not None:
                 items.append(item)
-            if not self._subs.wants(symbol, Channel.QUOTES):
-                self._latest.pop(symbol, None)
-            if not self._subs.wants(symbol, Channel.TRADES):
-                self._latest_trade.pop(symbol, None)
+            self._forget(symbol)
         if items:
             await self._connection.send(
                 encode_market_unsubscribe(self._connection.ids("unsub"), items)
             )
-
-    async def _send_subscribe(self, items: list[dict[str, Any]]) -> None:
-        for frame in self._subscribe_frames(items):
-            if not await self._connection.send(frame):
-                return  # not connected: the replay on the next connection sends everything
 
     def _subscribe_frames(self, items: list[dict[str, Any]]) -> list[str]:
         frames = []
@@ -186,81 +176,21 @@ class MarketStream(StreamBase, SocketRequests):
             frames.append(encode_market_subscribe(request_id, chunk))
         return frames
 
-    @property
-    def subscriptions(self) -> Mapping[str, MarketSubscription]:
-        """Desired subscriptions by symbol (replayed after every reconnect)."""
-        return dict(self._subs.desired)
-
-    @property
-    def acknowledged(self) -> frozenset[str]:
-        """Symbols the server acknowledged on the current connection."""
-        return frozenset(self._subs.acknowledged)
-
-    # -- state --------------------------------------------------------------------------------
-
-    @property
-    def unknown(self) -> int:
-        """Messages delivered as :class:`UnknownEvent` so far."""
-        return self._connection.decoder.unknown
-
-    def latest(self, symbol: str) -> QuoteUpdate | None:
-        """The last known quote of ``symbol`` (partial updates merged), or None; only while
-        its quotes are subscribed."""
-        return self._latest.get(normalize_symbol(symbol))
-
-    def latest_trade(self, symbol: str) -> TradeUpdate | None:
-        """The last known trade of ``symbol`` (partial updates merged), or None; only while
-        its trades are subscribed."""
-        return self._latest_trade.get(normalize_symbol(symbol))
+    # -- state (subscriptions, latest and latest_trade: see SymbolStream) ----------------------
 
     @property
     def market_status(self) -> MarketStatusUpdate | None:
         """The last ``marketStatus`` push."""
         return self._market_status
 
-    # -- consumers ----------------------------------------------------------------------------
-
-    def _consumer(
-        self, types: Iterable[type[Any]], symbols: str | Iterable[str] | None, limit: int | None
-    ) -> Consumer[Any]:
-        self._check_open()
-        wanted = [symbols] if isinstance(symbols, str) else symbols
-        if wanted is not None:
-            wanted = [normalize_symbol(symbol, "symbols") for symbol in wanted]
-        return Consumer(
-            self._hub,
-            types,
-            policy="conflate",
-            limit=self.config.market_buffer if limit is None else limit,
-            symbols=wanted,
-        )
-
-    def quotes(
-        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
-    ) -> Consumer[QuoteUpdate]:
-        """Quote updates (all subscribed symbols, or only ``symbols``).
-
-        Ends when the stream is closed; raises the stream's fatal error
-        (:class:`~aries_async.errors.StreamAuthError`, :class:`~aries_async.errors.
-        StreamClosedError`). Reconnects do not end it: see :meth:`status` for the gaps.
-        A slow consumer (more than ``buffer`` updates behind, default
-        :attr:`StreamConfig.market_buffer`) gets the latest update per symbol instead of every
-        update (partial updates merged); ``.conflated`` counts what was folded.
-        """
-        return self._consumer((QuoteUpdate,), symbols, buffer)
-
-    def trades(
-        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
-    ) -> Consumer[TradeUpdate]:
-        """Trade updates; ends, raises and conflates like :meth:`quotes`."""
-        return self._consumer((TradeUpdate,), symbols, buffer)
+    # -- consumers (quotes, trades and events: see SymbolStream) -----------------------------
 
     def level2(
         self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
     ) -> Consumer[Level2Update]:
         """Level 2 updates; ends, raises and conflates (latest book per symbol) like
         :meth:`quotes`."""
-        return self._consumer((Level2Update,), symbols, buffer)
+        return self._symbol_consumer((Level2Update,), symbols, buffer)
 
     def time_and_sales(
         self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
@@ -268,31 +198,17 @@ class MarketStream(StreamBase, SocketRequests):
         """Time-and-sales prints; ends and raises like :meth:`quotes`. When the consumer is
         slow, prints are conflated to the latest per symbol (intermediate prints are lost;
         raise ``buffer`` if you need the full tape)."""
-        return self._consumer((TimeAndSalesUpdate,), symbols, buffer)
+        return self._symbol_consumer((TimeAndSalesUpdate,), symbols, buffer)
 
     def greeks(
         self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
     ) -> Consumer[GreeksUpdate]:
         """Option greeks updates; ends, raises and conflates like :meth:`quotes`."""
-        return self._consumer((GreeksUpdate,), symbols, buffer)
+        return self._symbol_consumer((GreeksUpdate,), symbols, buffer)
 
     def market_statuses(self) -> Consumer[MarketStatusUpdate]:
         """``marketStatus`` pushes (one after each connection, then on change)."""
-        return self._consumer((MarketStatusUpdate,), None, None)
-
-    def events(
-        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
-    ) -> Consumer[Any]:
-        """Everything in arrival order: every update type, :class:`StreamConnected` /
-        :class:`StreamDisconnected` (the gap markers), server errors and unknown messages.
-
-        With ``symbols`` only per-symbol updates of those symbols are delivered. Ends and
-        raises like :meth:`quotes`; a slow consumer gets updates conflated per (type, symbol)
-        while items without a symbol (status events, server errors, unknown messages) are kept
-        in order, the newest ``buffer`` of them (``.dropped`` counts older ones that fell out).
-        """
-        types = _ALL_TYPES if symbols is None else _DATA_TYPES
-        return self._consumer(types, symbols, buffer)
+        return self._symbol_consumer((MarketStatusUpdate,), None, None)
 
     # -- ConnectionHandler ----------------------------------------------------------------------
 
@@ -300,10 +216,6 @@ class MarketStream(StreamBase, SocketRequests):
         """Replay every desired subscription, then send the requests waiting for a
         connection (called by the connection)."""
         return self._subscribe_frames(self._subs.replay()) + self._requests.replay()
-
-    def on_message(self, message: Any) -> None:
-        """Route one decoded message (called by the connection)."""
-        self.on_messages([message])
 
     def on_messages(self, messages: list[Any]) -> None:
         """Route the data messages of one frame, in order (called by the connection; the hot

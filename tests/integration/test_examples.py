@@ -26,6 +26,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
         ("trading_bot.py", "FILLED"),
         ("stream_quotes.py", "AAPL"),
         ("market_data.py", "delta"),
+        ("stream_charts.py", "latest AAPL: "),
     ],
 )
 def test_example_script_runs(script: str, expect: str) -> None:

@@ -1,7 +1,10 @@
-"""The official finance-dev SDK, unmodified, pointed at the simulator.
+"""The official finance-dev SDK, unmodified, pointed at the simulator: its REST calls, and its
+own websocket clients (market and charts), which subscribe to every channel the socket serves
+and receive events that fit the SDK's typed models.
 
 finance-dev authenticates with ``client_credentials`` (form body) through a hook that makes
-blocking HTTP calls, so the simulator runs on its own thread here.
+blocking HTTP calls, so the simulator runs on its own thread here. The websocket tests use a
+simulator of their own on a manual clock: prices move when the test advances it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 import pytest
 from spec_check import official_client
 
+from aries_async.sim import ManualClock
 from aries_async.sim.threaded import ThreadedSimulator
 from aries_async.sim.ws import hub_of
 
@@ -28,10 +32,15 @@ def sim() -> Iterator[ThreadedSimulator]:
         yield running
 
 
-@pytest.fixture
-def sdk(sim: ThreadedSimulator) -> Iterator[Any]:
+def finance_dev_client(sim: ThreadedSimulator) -> Iterator[Any]:
+    """finance-dev's client, signed in with ``client_credentials`` at ``sim``."""
     with official_client(sim) as client:
         yield client
+
+
+@pytest.fixture
+def sdk(sim: ThreadedSimulator) -> Iterator[Any]:
+    yield from finance_dev_client(sim)
 
 
 def test_accounts(sdk: Any, sim: ThreadedSimulator) -> None:
@@ -184,3 +193,118 @@ async def test_its_market_client_sends_socket_requests(sdk: Any, sim: ThreadedSi
         with pytest.raises(WebSocketRequestError) as refused:
             await stream.get_option_expiry_dates_async("NOPE")
         assert refused.value.status == 404
+
+
+# -- the websocket clients ----------------------------------------------------------------
+
+OPTION = "AAPL260116C00230000"
+
+
+@pytest.fixture(scope="module")
+def ws_sim() -> Iterator[ThreadedSimulator]:
+    with ThreadedSimulator(seed=11, clock=ManualClock(), tick_interval=None) as running:
+        yield running
+
+
+@pytest.fixture
+def ws_sdk(ws_sim: ThreadedSimulator) -> Iterator[Any]:
+    yield from finance_dev_client(ws_sim)
+
+
+def advance(sim: ThreadedSimulator, seconds: float) -> None:
+    sim.call(lambda: sim.simulator.advance(seconds))
+
+
+async def events_until(stream: Any, done: Any, limit: int = 200) -> list[dict[str, Any]]:
+    """The payloads of the stream's event messages until ``done(payloads)`` holds."""
+    from finance_dev.websocket.models import EventMessage
+
+    payloads: list[dict[str, Any]] = []
+    async with asyncio.timeout(10):
+        while not done(payloads) and len(payloads) < limit:
+            message = await stream.get_event()
+            if isinstance(message, EventMessage):
+                payloads.append(message.payload)
+    return payloads
+
+
+async def test_market_client_gets_every_channel(ws_sdk: Any, ws_sim: ThreadedSimulator) -> None:
+    from finance_dev.websocket.models import (
+        GreeksData,
+        Level2Data,
+        MarketSubscription,
+        QuoteData,
+        TimeAndSalesData,
+        TradeData,
+    )
+
+    models: dict[str, Any] = {
+        "quote": QuoteData,
+        "trade": TradeData,
+        "level2": Level2Data,
+        "timeAndSales": TimeAndSalesData,
+        "greeks": GreeksData,
+    }
+    async with ws_sdk.websocket.market.connect_async(url=ws_sim.market_ws_url) as stream:
+        assert stream.state == "READY"
+        await stream.subscribe(
+            [
+                MarketSubscription.model_validate(
+                    {
+                        "symbol": "AAPL",
+                        "quoteFields": "*",
+                        "tradeFields": "*",
+                        "level2": True,
+                        "timeAndSales": True,
+                    }
+                ),
+                MarketSubscription.model_validate(
+                    {"symbol": OPTION, "symbolType": "option", "greeksFields": "*"}
+                ),
+            ]
+        )
+        await events_until(stream, lambda seen: any(p.get("type") == "greeks" for p in seen))
+        advance(ws_sim, 2.0)
+        payloads = await events_until(
+            stream, lambda seen: set(models) <= {p.get("type") for p in seen}
+        )
+        typed = {p["type"]: models[p["type"]].model_validate(p["data"]) for p in payloads}
+        assert set(typed) == set(models)
+        assert typed["quote"].bid_price < typed["quote"].ask_price
+        assert typed["trade"].last_price > 0
+        assert typed["level2"].order_book
+        assert float(typed["timeAndSales"].price) > 0
+        assert typed["greeks"].model_dump().get("delta") is not None
+
+
+async def test_chart_client_gets_quotes_and_trades(ws_sdk: Any, ws_sim: ThreadedSimulator) -> None:
+    from finance_dev.websocket.models import ChartEvent, TradingViewQuote, TradingViewTrade
+
+    async with ws_sdk.websocket.chart.connect_async(url=ws_sim.charts_ws_url) as stream:
+        assert stream.state == "READY"
+        await stream.subscribe("AAPL")
+        await stream.subscribe("AAPL", data_type="trades")
+        await stream.subscribe(OPTION, symbol_type="option")
+
+        def quoted(seen: list[dict[str, Any]]) -> set[str]:
+            return {p["symbol"] for p in seen if isinstance(p["data"].get("v"), dict)}
+
+        await events_until(stream, lambda seen: quoted(seen) == {"AAPL", OPTION})
+        advance(ws_sim, 1.0)
+        payloads = await events_until(
+            stream, lambda seen: any("t" in p["data"] for p in seen) and len(quoted(seen)) == 2
+        )
+        events = [ChartEvent.model_validate(p) for p in payloads]
+        quotes = [
+            (e.symbol, TradingViewQuote.model_validate(e.data))
+            for e in events
+            if isinstance(e.data.get("v"), dict)
+        ]
+        trades = [TradingViewTrade.model_validate(e.data) for e in events if "t" in e.data]
+        assert {symbol for symbol, _ in quotes} == {"AAPL", OPTION}
+        for symbol, quote in quotes:
+            assert quote.status == "ok" and quote.name == symbol
+            assert quote.values is not None and (quote.values.last_price or 0) > 0
+        assert trades and all((t.last_price or 0) > 0 and (t.volume or 0) > 0 for t in trades)
+        assert all(isinstance(t.timestamp, int) for t in trades)
+        await stream.unsubscribe("AAPL")

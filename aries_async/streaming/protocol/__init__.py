@@ -4,6 +4,7 @@ in.
 * :mod:`.frames`: encoders of the client's messages (auth, ping, market and account
   subscribe/unsubscribe) and correlation ids;
 * :mod:`.decoder`: :class:`Decoder`, one pass from a websocket frame to typed events;
+* :mod:`.charts`: the charts socket's decoder and subscriptions;
 * :mod:`.subscriptions`: what we want (desired) versus what the server confirmed on the
   current connection (acknowledged);
 * :mod:`.session`: authentication, control messages and re-authentication as a state machine;
@@ -16,6 +17,8 @@ from aries_async.streaming.protocol.frames import (
     encode_account_subscribe,
     encode_account_unsubscribe,
     encode_auth,
+    encode_chart_subscribe,
+    encode_chart_unsubscribe,
     encode_market_subscribe,
     encode_market_unsubscribe,
     encode_ping,
@@ -27,7 +30,9 @@ from aries_async.streaming.protocol.subscriptions import (
     Channel,
     MarketSubscription,
     MarketSubscriptions,
+    SymbolSubscriptions,
     channel_of,
+    looks_like_osi,
     normalize_symbol,
 )
 
@@ -42,13 +47,17 @@ __all__ = [
     "MarketSubscription",
     "MarketSubscriptions",
     "Session",
+    "SymbolSubscriptions",
     "channel_of",
     "encode_account_subscribe",
     "encode_account_unsubscribe",
     "encode_auth",
+    "encode_chart_subscribe",
+    "encode_chart_unsubscribe",
     "encode_market_subscribe",
     "encode_market_unsubscribe",
     "encode_ping",
+    "looks_like_osi",
     "normalize_symbol",
     "prepare_account_decoding",
 ]

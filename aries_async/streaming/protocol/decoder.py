@@ -115,7 +115,7 @@ class Decoder:
         """Decode one frame; never raises for bad content."""
         out = self._decode(frame)
         if len(out) > 1:  # for a single quote, converting on read costs less
-            convert_quote_prices(out)
+            self.convert_prices(out)
         return out
 
     def _decode(self, frame: str | bytes) -> list[Any]:
@@ -137,23 +137,7 @@ class Decoder:
                         return [update]
             except (KeyError, TypeError, orjson.JSONDecodeError):
                 pass
-        parsed: list[Any]
-        try:
-            # Every line is one JSON value and JSON strings cannot hold a raw newline, so a
-            # frame of several lines is a JSON array once its newlines become commas: one
-            # parse call per frame. If any line is bad, _slow parses line by line instead.
-            if isinstance(frame, str):
-                if "\n" in frame:
-                    parsed = _loads("[" + frame.strip().replace("\n", ",") + "]")
-                else:
-                    parsed = [_loads(frame)]
-            elif _NEWLINE in frame:
-                parsed = _loads(b"[" + frame.strip().replace(b"\n", b",") + b"]")
-            else:
-                parsed = [_loads(frame)]
-        except orjson.JSONDecodeError:
-            parsed = self._slow(frame)
-        self.lines += len(parsed)
+        parsed = self.parse(frame)
         out: list[Any] = []
         append = out.append
         updates = _UPDATE_TYPES
@@ -178,6 +162,11 @@ class Decoder:
             append(self.message(message))
         return out
 
+    def convert_prices(self, messages: list[Any]) -> None:
+        """Converts the prices of the quotes of a frame or read in one batch (see
+        :func:`~aries_async.models._market_events.price_converter`)."""
+        convert_quote_prices(messages)
+
     def feed_many(self, frames: list[bytes]) -> list[Any]:
         """Decode the frames of one socket read, in order: the items :meth:`feed` gives for
         each, in one list; never raises for bad content."""
@@ -193,8 +182,30 @@ class Decoder:
         for frame in frames:
             out += decode(frame)
         if len(out) > 1:
-            convert_quote_prices(out)
+            self.convert_prices(out)
         return out
+
+    def parse(self, frame: str | bytes) -> list[Any]:
+        """The JSON values of a frame's lines (counted in :attr:`lines`); a line that is not
+        JSON is counted in :attr:`malformed`, logged and left out."""
+        parsed: list[Any]
+        try:
+            # Every line is one JSON value and JSON strings cannot hold a raw newline, so a
+            # frame of several lines is a JSON array once its newlines become commas: one
+            # parse call per frame. If any line is bad, _slow parses line by line instead.
+            if isinstance(frame, str):
+                if "\n" in frame:
+                    parsed = _loads("[" + frame.strip().replace("\n", ",") + "]")
+                else:
+                    parsed = [_loads(frame)]
+            elif _NEWLINE in frame:
+                parsed = _loads(b"[" + frame.strip().replace(b"\n", b",") + b"]")
+            else:
+                parsed = [_loads(frame)]
+        except orjson.JSONDecodeError:
+            parsed = self._slow(frame)
+        self.lines += len(parsed)
+        return parsed
 
     def _slow(self, frame: str | bytes) -> list[Any]:
         lines = frame.splitlines()

@@ -1,4 +1,4 @@
-"""The client's messages as text frames (auth, ping, requests, market and account
+"""The client's messages as text frames (auth, ping, requests, market, chart and account
 subscribe/unsubscribe), and the correlation ids they carry."""
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ __all__ = [
     "encode_account_subscribe",
     "encode_account_unsubscribe",
     "encode_auth",
+    "encode_chart_subscribe",
+    "encode_chart_unsubscribe",
     "encode_market_subscribe",
     "encode_market_unsubscribe",
     "encode_ping",
@@ -102,3 +104,15 @@ def encode_account_unsubscribe(
     if params:
         payload["params"] = dict(params)
     return _dumps({"type": "unsubscribe", "id": request_id, "payload": payload})
+
+
+def encode_chart_subscribe(request_id: str, payload: Mapping[str, Any]) -> str:
+    """A charts-socket ``subscribe``: one symbol, ``{type, symbol, symbolType?}``."""
+    return _dumps({"type": "subscribe", "id": request_id, "payload": dict(payload)})
+
+
+def encode_chart_unsubscribe(request_id: str, kind: str, symbol: str) -> str:
+    """A charts-socket ``unsubscribe`` of one ``payload.type`` of one symbol."""
+    return _dumps(
+        {"type": "unsubscribe", "id": request_id, "payload": {"type": kind, "symbol": symbol}}
+    )

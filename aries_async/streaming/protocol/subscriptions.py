@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import attrs
 import orjson
@@ -18,9 +18,14 @@ __all__ = [
     "Channel",
     "MarketSubscription",
     "MarketSubscriptions",
+    "SymbolSubscriptions",
     "channel_of",
+    "looks_like_osi",
     "normalize_symbol",
 ]
+
+
+S = TypeVar("S")
 
 
 def normalize_symbol(value: object, field: str = "symbol") -> str:
@@ -121,7 +126,7 @@ class MarketSubscription:
         chans = frozenset(channel_of(c) for c in channels)
         if not chans:
             raise ValidationError("at least one channel is needed", field="channels")
-        is_option = option if option is not None else _looks_like_osi(symbol)
+        is_option = option if option is not None else looks_like_osi(symbol)
         return cls(
             symbol=symbol,
             channels=chans,
@@ -165,21 +170,59 @@ class MarketSubscription:
         return item
 
 
-def _looks_like_osi(symbol: str) -> bool:
+def looks_like_osi(symbol: str) -> bool:
+    """Whether ``symbol`` has the shape of an OSI option symbol (``AAPL240119C00150000``)."""
     return len(symbol) >= 16 and symbol[-9] in "CP" and symbol[-8:].isdigit()
 
 
-class MarketSubscriptions:
+class SymbolSubscriptions(Generic[S]):
+    """Desired subscriptions by symbol and which symbols the current connection acknowledged
+    (the bookkeeping the market and chart streams share).
+
+    The desired set survives reconnects; the acknowledged set is cleared by :meth:`reset`
+    when a connection ends.
+    """
+
+    def __init__(self) -> None:
+        self.desired: dict[str, S] = {}
+        self.acknowledged: set[str] = set()
+        self._pending: dict[str, tuple[str, ...]] = {}
+
+    def wants(self, symbol: str, channel: Channel | None = None) -> bool:
+        """Whether ``symbol`` is desired (on ``channel``, when given)."""
+        current: Any = self.desired.get(symbol)
+        return current is not None and (channel is None or channel in current.channels)
+
+    def sent(self, request_id: str, symbols: Iterable[str]) -> None:
+        """Remember that ``request_id`` subscribed ``symbols``."""
+        self._pending[request_id] = tuple(symbols)
+
+    def acknowledge(self, request_id: str | None) -> bool:
+        """Mark a request as confirmed; returns whether the id was ours."""
+        if request_id is None or request_id not in self._pending:
+            return False
+        symbols = self._pending.pop(request_id)
+        self.acknowledged.update(s for s in symbols if s in self.desired)
+        return True
+
+    def reject(self, request_id: str | None) -> tuple[str, ...]:
+        """The server refused a request; returns the symbols it carried (they stay desired)."""
+        if request_id is None:
+            return ()
+        return self._pending.pop(request_id, ())
+
+    def reset(self) -> None:
+        """The connection ended: nothing is acknowledged any more."""
+        self.acknowledged.clear()
+        self._pending.clear()
+
+
+class MarketSubscriptions(SymbolSubscriptions[MarketSubscription]):
     """Desired market subscriptions and which of them the current connection acknowledged.
 
     The desired set survives reconnects (:meth:`replay`); the acknowledged set is cleared by
     :meth:`reset` when a connection ends.
     """
-
-    def __init__(self) -> None:
-        self.desired: dict[str, MarketSubscription] = {}
-        self.acknowledged: set[str] = set()
-        self._pending: dict[str, tuple[str, ...]] = {}
 
     def add(self, subscription: MarketSubscription) -> MarketSubscription:
         """Merge ``subscription`` into the desired set; returns what to send for the symbol."""
@@ -217,37 +260,9 @@ class MarketSubscriptions:
             item[_UNSUB_KEYS[channel]] = True
         return item
 
-    def wants(self, symbol: str, channel: Channel | None = None) -> bool:
-        """Whether ``symbol`` is desired (on ``channel``, when given)."""
-        current = self.desired.get(symbol)
-        return current is not None and (channel is None or channel in current.channels)
-
     def replay(self) -> list[dict[str, Any]]:
         """Subscribe items for everything desired (after a reconnect)."""
         return [sub.to_wire() for sub in self.desired.values()]
-
-    def sent(self, request_id: str, symbols: Iterable[str]) -> None:
-        """Remember that ``request_id`` subscribed ``symbols``."""
-        self._pending[request_id] = tuple(symbols)
-
-    def acknowledge(self, request_id: str | None) -> bool:
-        """Mark a request as confirmed; returns whether the id was ours."""
-        if request_id is None or request_id not in self._pending:
-            return False
-        symbols = self._pending.pop(request_id)
-        self.acknowledged.update(s for s in symbols if s in self.desired)
-        return True
-
-    def reject(self, request_id: str | None) -> tuple[str, ...]:
-        """The server refused a request; returns the symbols it carried (they stay desired)."""
-        if request_id is None:
-            return ()
-        return self._pending.pop(request_id, ())
-
-    def reset(self) -> None:
-        """The connection ended: nothing is acknowledged any more."""
-        self.acknowledged.clear()
-        self._pending.clear()
 
 
 class AccountSubscriptions:

@@ -1,0 +1,137 @@
+"""Charts-socket updates (``/v1/charts/ws``, websocket.md section 5): quotes and last trades in
+TradingView field naming, served by :mod:`aries_async.models.events`.
+
+Like the market-data updates they are lazy (the wire ``data`` is kept, a field is converted on
+first read), tolerate numbers sent as strings, and take a time as epoch seconds, milliseconds or
+RFC 3339 (the unit of a trade's ``t`` is not documented: it is told apart by size).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from aries_async.models._market_events import price_converter
+from aries_async.models._values import number_decimal
+from aries_async.models._wire import (
+    LazyWire,
+    lazy,
+    lazy_field,
+    lazy_fields,
+    to_int,
+    to_str,
+    to_time,
+)
+
+__all__ = ["ChartQuote", "ChartTrade", "ChartUpdate", "convert_chart_prices"]
+
+
+@lazy_fields
+@attrs.frozen(slots=True, weakref_slot=False)
+class ChartQuote(LazyWire):
+    """A quote of one symbol on the charts socket: ``{"s", "n", "v": {...}}``.
+
+    Example:
+        >>> q = ChartQuote("AAPL", {"s": "ok", "n": "AAPL", "v": {"lp": 189.5, "bid": "189.49"}})
+        >>> q.last_price, q.bid, q.ask
+        (Decimal('189.5'), Decimal('189.49'), None)
+
+    Attributes:
+        symbol: the ticker or OSI option symbol.
+        data: the wire ``data`` object, unchanged (treat it as read-only); :attr:`values` is
+            its ``v`` object, with the fields this model does not name.
+        timestamp_ms: the envelope timestamp (Unix ms), when sent.
+    """
+
+    status = lazy_field("s", to_str, "``s``: ``ok`` or ``error``.")
+    name = lazy_field("n", to_str, "``n``: the symbol as the server names it.")
+    last_price = lazy_field("lp", number_decimal, "``v.lp``: the last price.", within="v")
+    change = lazy_field(
+        "ch", number_decimal, "``v.ch``: change from the previous close.", within="v"
+    )
+    change_percent = lazy_field("chp", number_decimal, "``v.chp``: change in percent.", within="v")
+    bid = lazy_field("bid", number_decimal, "``v.bid``.", within="v")
+    ask = lazy_field("ask", number_decimal, "``v.ask``.", within="v")
+    open_price = lazy_field("open_price", number_decimal, "``v.open_price``.", within="v")
+    high_price = lazy_field("high_price", number_decimal, "``v.high_price``.", within="v")
+    low_price = lazy_field("low_price", number_decimal, "``v.low_price``.", within="v")
+    previous_close_price = lazy_field(
+        "prev_close_price", number_decimal, "``v.prev_close_price``.", within="v"
+    )
+    volume = lazy_field("volume", to_int, "``v.volume``: the session volume.", within="v")
+    exchange = lazy_field("exchange", to_str, "``v.exchange``.", within="v")
+    short_name = lazy_field("short_name", to_str, "``v.short_name``.", within="v")
+
+    @property
+    def ok(self) -> bool:
+        """Whether ``s`` is not ``error`` (an absent status counts as ok)."""
+        return (self.status or "ok").lower() != "error"
+
+    @property
+    def values(self) -> Mapping[str, Any]:
+        """The wire ``v`` object (empty when absent), for fields this model does not name."""
+        value = self.data.get("v")
+        return value if type(value) is dict else {}
+
+    def merged(self, newer: ChartQuote) -> ChartQuote:
+        """``newer`` with the fields it did not send (also inside ``v``) taken from ``self``."""
+        new, old = newer.data, self.data
+        if new.keys() >= old.keys():
+            old_values, new_values = old.get("v"), new.get("v")
+            if type(old_values) is not dict or (
+                type(new_values) is dict and new_values.keys() >= old_values.keys()
+            ):
+                return newer  # it sent every field the older one had (a busy stream's case)
+        data = {**old, **new, "v": {**self.values, **newer.values}}
+        return ChartQuote(newer.symbol, data, newer.timestamp_ms)
+
+
+@lazy_fields
+@attrs.frozen(slots=True, weakref_slot=False)
+class ChartTrade(LazyWire):
+    """A last-trade update of one symbol on the charts socket: ``{"s", "t", "lp", "v"}``.
+
+    Example:
+        >>> t = ChartTrade("AAPL", {"s": "ok", "t": 1750839134, "lp": 189.5, "v": 100})
+        >>> t.price, t.size, t.trade_time.isoformat()
+        (Decimal('189.5'), 100, '2025-06-25T08:12:14+00:00')
+
+    Attributes:
+        symbol: the ticker or OSI option symbol.
+        data: the wire ``data`` object, unchanged.
+        timestamp_ms: the envelope timestamp (Unix ms), when sent.
+    """
+
+    status = lazy_field("s", to_str, "``s``: ``ok`` or ``error``.")
+    price = lazy_field("lp", number_decimal, "``lp``: the trade's price.")
+    size = lazy_field("v", to_int, "``v``: the trade's size.")
+
+    @lazy
+    def trade_time(self) -> datetime | None:
+        """``t`` as aware UTC (epoch seconds or milliseconds, told apart by size, or RFC 3339)."""
+        return to_time(self.data.get("t"))
+
+    @property
+    def last_price(self) -> Decimal | None:
+        """The same as :attr:`price` (the name the market stream's trades use)."""
+        return self.price
+
+    def merged(self, newer: ChartTrade) -> ChartTrade:
+        """``newer`` with the fields it did not send taken from ``self``."""
+        if newer.data.keys() >= self.data.keys():
+            return newer
+        return ChartTrade(newer.symbol, {**self.data, **newer.data}, newer.timestamp_ms)
+
+
+ChartUpdate = ChartQuote | ChartTrade
+"""A per-symbol update of the charts socket."""
+
+convert_chart_prices = price_converter(
+    "convert_chart_prices", ChartQuote, ("bid", "ask"), ("bid", "ask"), within="v"
+)
+"""Converts the bid and ask of the :class:`ChartQuote` of one frame or socket read in one batch
+(see :func:`~aries_async.models._market_events.price_converter`)."""

@@ -1,0 +1,236 @@
+"""The simulator's charts websocket session (``/v1/charts/ws``, websocket.md section 5).
+
+``subscribe {type: "quotes"|"trades", symbol, symbolType?}`` (one symbol per message as the
+official SDK sends it; a ``payload`` array of such objects or a ``symbols`` list is accepted
+too) -> an acknowledgement, a quote at once (``quotes``), then a quote and/or a last trade on
+every feed step of the symbol. OSI option symbols of optionable symbols are priced from their
+underlying (Black-Scholes, as the option REST routes). ``unsubscribe {type, symbol}`` drops that
+type (without ``type``: the symbol).
+
+Events, TradingView field naming: quote ``{"s": "ok", "n": symbol, "v": {"lp", "ch", "chp",
+"bid", "ask", "open_price", "high_price", "low_price", "prev_close_price", "volume",
+"exchange", "short_name"}}``, trade ``{"s": "ok", "t", "lp", "v"}``.
+
+What the spec leaves open is switchable (``ctx.faults``, see :class:`~aries_async.sim.faults.
+Faults`): ``charts_trades`` (``"separate"``: a ``trades`` subscription; ``"with_quotes"``:
+``trades`` is refused and a quotes subscription sends the trades too), ``charts_envelope``
+(``"plain"``: ``payload {symbol, data}``; ``"typed"``: ``payload {action: "update", type:
+"quote"|"trade", symbol, data, timestamp}`` with an RFC 3339 envelope ``timestamp``),
+``charts_trade_time`` (``"s"``, ``"ms"``, ``"iso"``), ``charts_numbers`` (``"number"`` or
+``"string"``) and ``charts_ack`` (``"subscribed"``, ``"response"``, ``"none"``). The websocket
+faults (drops, stalls, malformed lines, expiry) apply as on the other sockets.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aries_async.sim.routes_options import option_quote
+from aries_async.sim.walk import QuoteSnapshot
+from aries_async.sim.ws_session import Session, ms
+
+__all__ = ["ChartSession"]
+
+_QUOTES, _TRADES = "quotes", "trades"
+_TYPES = {"quote": _QUOTES, "quotes": _QUOTES, "trade": _TRADES, "trades": _TRADES}
+
+
+def _iso(seconds: float) -> str:
+    return (
+        datetime.fromtimestamp(seconds, UTC)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    )
+
+
+def _strings(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: str(v) if isinstance(v, (int, float)) else v for k, v in values.items()}
+
+
+class _ChartSub:
+    __slots__ = ("option", "symbol", "types", "watched")
+
+    def __init__(self, symbol: str, watched: str, option: bool) -> None:
+        self.symbol = symbol
+        self.watched = watched
+        self.option = option
+        self.types: set[str] = set()
+
+
+class ChartSession(Session):
+    """A ``/v1/charts/ws`` socket: TradingView-style quotes and last trades."""
+
+    kind = "charts"
+    scopes = ("market:information",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.subs: dict[str, _ChartSub] = {}
+        self._by_watched: dict[str, set[str]] = {}
+
+    # -- requests -----------------------------------------------------------------------------
+
+    def subscribe(self, payload: Any, request_id: str | None) -> None:
+        """Subscribe to symbols; a quote of each follows the acknowledgement."""
+        faults = self.hub.ctx.faults
+        fresh: list[_ChartSub] = []
+        for item in _items(payload):
+            kind = _TYPES.get(str(item.get("type") or _QUOTES).lower())
+            symbol = item.get("symbol")
+            if kind is None or (kind == _TRADES and faults.charts_trades == "with_quotes"):
+                self._error(f"unsupported subscription type {item.get('type')!r}", request_id)
+                return
+            if not isinstance(symbol, str) or not symbol.strip():
+                self._error("symbol is required", request_id)
+                return
+            symbol = symbol.strip().upper()
+            if self.firehose_symbol(symbol):
+                continue
+            sub = self.subs.get(symbol) or self._new_sub(symbol)
+            if sub is None:
+                self._error("invalid symbol", request_id)
+                return
+            if kind == _QUOTES and kind not in sub.types:
+                fresh.append(sub)
+            sub.types.add(kind)
+        self._ack(request_id)
+        self.maybe_start_firehose()
+        for sub in fresh:  # the quote on subscribe
+            self._send(sub, self.hub.ctx.feed.quote(sub.watched), snapshot=True)
+
+    def _new_sub(self, symbol: str) -> _ChartSub | None:
+        option = option_quote(self.hub.ctx, symbol) is not None
+        watched = symbol[:-15] if option else symbol
+        if not option and not self.hub.ctx.feed.has(symbol):
+            return None
+        sub = self.subs[symbol] = _ChartSub(symbol, watched, option)
+        watchers = self._by_watched.setdefault(watched, set())
+        if not watchers:
+            self.hub.watch(self, watched)
+        watchers.add(symbol)
+        return sub
+
+    def unsubscribe(self, payload: Any, request_id: str | None) -> None:
+        """Drop a type of a symbol (all of it without ``type``)."""
+        for item in _items(payload):
+            symbol = str(item.get("symbol") or "").strip().upper()
+            sub = self.subs.get(symbol)
+            if sub is None:
+                continue
+            kind = _TYPES.get(str(item.get("type") or "").lower())
+            if kind is None or self.hub.ctx.faults.charts_trades == "with_quotes":
+                sub.types.clear()  # with_quotes: the quotes subscription carries everything
+            else:
+                sub.types.discard(kind)
+            if not sub.types:
+                self._drop(sub)
+        self._ack(request_id)
+
+    def _drop(self, sub: _ChartSub) -> None:
+        del self.subs[sub.symbol]
+        watchers = self._by_watched.get(sub.watched, set())
+        watchers.discard(sub.symbol)
+        if not watchers:
+            self._by_watched.pop(sub.watched, None)
+            self.hub.unwatch(self, sub.watched)
+
+    def _error(self, text: str, request_id: str | None) -> None:
+        self.event({"action": "error", "error": text, "id": request_id})
+
+    def _ack(self, request_id: str | None) -> None:
+        mode = self.hub.ctx.faults.charts_ack
+        if mode == "response" and request_id is not None and self.hub.ctx.settings.ws_send_acks:
+            self.push({"type": "response", "id": request_id, "payload": {"status": 200}})
+        elif mode == "subscribed":
+            self.ack(request_id)
+
+    # -- events -------------------------------------------------------------------------------
+
+    def on_step(self, snap: QuoteSnapshot) -> None:
+        """A feed step of a watched symbol: send what its subscriptions ask for."""
+        for symbol in sorted(self._by_watched.get(snap.symbol, ())):
+            self._send(self.subs[symbol], snap, snapshot=False)
+
+    def _send(self, sub: _ChartSub, snap: QuoteSnapshot, *, snapshot: bool) -> None:
+        faults = self.hub.ctx.faults
+        quote, trade = self._values(sub, snap)
+        if _QUOTES in sub.types:
+            self._event(sub.symbol, "quote", {"s": "ok", "n": sub.symbol, "v": quote}, snap)
+        trades = _TRADES in sub.types or (
+            faults.charts_trades == "with_quotes" and _QUOTES in sub.types
+        )
+        if trades and not snapshot and snap.last_size:
+            when: Any = {"s": int(snap.time), "ms": ms(snap.time)}.get(faults.charts_trade_time)
+            data = {"s": "ok", "t": _iso(snap.time) if when is None else when, **trade}
+            self._event(sub.symbol, "trade", data, snap)
+
+    def _values(self, sub: _ChartSub, snap: QuoteSnapshot) -> tuple[dict[str, Any], dict[str, Any]]:
+        if sub.option:
+            priced = option_quote(self.hub.ctx, sub.symbol, snap.last) or {}
+            last = priced.get("lastPrice", 0.0)
+            close = priced.get("closePrice", last)
+            quote = {
+                "lp": last,
+                "ch": round(last - close, 2),
+                "chp": round((last - close) / close * 100, 2) if close else 0.0,
+                "bid": priced.get("bidPrice"),
+                "ask": priced.get("askPrice"),
+                "prev_close_price": close,
+                "volume": snap.volume // 100,
+                "exchange": "OPRA",
+                "short_name": sub.symbol,
+            }
+            trade = {"lp": last, "v": max(1, snap.last_size // 100)}
+        else:
+            info = self.hub.ctx.feed.info(sub.watched)
+            quote = {
+                "ch": snap.change,
+                "chp": snap.change_percent,
+                "lp": snap.last,
+                "ask": snap.ask,
+                "bid": snap.bid,
+                "open_price": snap.open,
+                "high_price": snap.high,
+                "low_price": snap.low,
+                "prev_close_price": snap.prev_close,
+                "volume": snap.volume,
+                "exchange": info.exchange,
+                "short_name": sub.symbol,
+            }
+            trade = {"lp": snap.last, "v": snap.last_size}
+        if self.hub.ctx.faults.charts_numbers == "string":
+            return _strings(quote), _strings(trade)
+        return quote, trade
+
+    def _event(self, symbol: str, kind: str, data: dict[str, Any], snap: QuoteSnapshot) -> None:
+        if self.hub.ctx.faults.charts_envelope == "typed":
+            payload = {
+                "action": "update",
+                "type": kind,
+                "symbol": symbol,
+                "data": data,
+                "timestamp": ms(snap.time),
+            }
+            self.push({"type": "event", "timestamp": _iso(snap.time), "payload": payload})
+        else:
+            self.push({"type": "event", "payload": {"symbol": symbol, "data": data}})
+
+    def release(self) -> None:
+        super().release()
+        for watched in self._by_watched:
+            self.hub.unwatch(self, watched)
+        self._by_watched.clear()
+        self.subs.clear()
+
+
+def _items(payload: Any) -> list[dict[str, Any]]:
+    """The per-symbol objects of a (un)subscribe: one object, a list, or ``symbols``."""
+    if isinstance(payload, list):
+        return [item for item in payload if isinstance(item, dict)]
+    if not isinstance(payload, dict):
+        return [{}]
+    symbols = payload.get("symbols")
+    if isinstance(symbols, list):
+        return [{**payload, "symbol": symbol} for symbol in symbols]
+    return [payload]

@@ -1,0 +1,218 @@
+"""The charts stream face: ``async with ChartStream(...) as stream`` (``/v1/charts/ws``,
+websocket.md section 5), quotes and last trades in TradingView field naming.
+
+It runs on the same :class:`~aries_async.streaming.connection.Connection` as the market and
+account streams (authentication, keep-alive, re-authentication on ``refreshAuth``, reconnects
+with backoff, replayed subscriptions, :class:`~aries_async.models.events.StreamConnected` /
+:class:`~aries_async.models.events.StreamDisconnected` gap markers) and fans out like the
+market stream (per-consumer buffers that conflate per symbol when a consumer falls behind).
+
+Example:
+    >>> async def main(client) -> None:                                  # doctest: +SKIP
+    ...     async with client.chart_stream() as stream:
+    ...         await stream.subscribe(["AAPL", "MSFT"])
+    ...         async for quote in stream.quotes():
+    ...             print(quote.symbol, quote.last_price, quote.change_percent)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any, Unpack
+
+from aries_async.models.events import (
+    ChartQuote,
+    ChartTrade,
+    ServerErrorMessage,
+    SubscribeAck,
+)
+from aries_async.streaming.base import StreamOptions
+from aries_async.streaming.connection import Connection, TokenProvider
+from aries_async.streaming.protocol import (
+    Channel,
+    encode_chart_subscribe,
+    encode_chart_unsubscribe,
+)
+from aries_async.streaming.protocol.charts import (
+    CHART_CHANNELS,
+    ChartDecoder,
+    ChartSubscription,
+    ChartSubscriptions,
+    chart_channel,
+)
+from aries_async.streaming.symbols import SymbolStream
+
+__all__ = ["ChartStream"]
+
+log = logging.getLogger("aries_async.streaming")
+
+_DATA_TYPES: tuple[type[Any], ...] = (ChartQuote, ChartTrade)
+
+
+class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
+    """Live chart quotes and trades over ``/v1/charts/ws`` with reconnects, replayed
+    subscriptions and per-consumer conflation.
+
+    Args:
+        url: the charts websocket URL.
+        token_provider: async callable returning an access token (called per attempt).
+        config: timeouts, keep-alive, backoff, buffer bounds.
+        invalidate_token: async callable told about a refused token (optional).
+        sleep, clock, rand, connect: injectable for tests.
+
+    Any number of consumers may iterate at once; each receives every update for its filter.
+    """
+
+    data_types: frozenset[type[Any]] = frozenset(_DATA_TYPES)
+    """Messages that make a connection healthy."""
+
+    _kind = "charts"
+    _task_prefix = "charts"
+    _decoder = ChartDecoder
+    _quote_type = ChartQuote
+    _trade_type = ChartTrade
+    _symbol_types = _DATA_TYPES
+    _subs: ChartSubscriptions
+
+    def __init__(
+        self, url: str, token_provider: TokenProvider, **options: Unpack[StreamOptions]
+    ) -> None:
+        super().__init__(url, token_provider, ChartSubscriptions(), **options)
+
+    # -- subscriptions ------------------------------------------------------------------------
+
+    async def subscribe(
+        self,
+        symbols: str | Iterable[str],
+        *,
+        channels: Iterable[Channel | str] = CHART_CHANNELS,
+        option: bool | None = None,
+    ) -> None:
+        """Add symbols (or a channel to symbols already subscribed).
+
+        The subscription is remembered and replayed after every reconnect; the server sends a
+        quote on subscribe. Fire-and-forget: a refusal arrives as a
+        :class:`~aries_async.models.events.ServerErrorMessage` in :meth:`events`. A server that
+        refuses a ``trades`` subscription is taken to send trades with the quotes: the stream
+        subscribes quotes instead (and delivers only the channels you asked for).
+
+        Args:
+            symbols: one symbol or several (tickers, OSI option symbols), in any case.
+            channels: ``quotes`` and/or ``trades``.
+            option: force ``symbolType: "option"`` (OSI symbols are detected).
+
+        Raises:
+            StreamClosedError: the stream is closed.
+            ValidationError: an empty or non-text symbol, no channel or one the charts socket
+                does not have; then nothing is subscribed.
+        """
+        self._check_open()
+        names = [symbols] if isinstance(symbols, str) else list(symbols)
+        channels = list(channels)
+        subs = [ChartSubscription.build(symbol, channels, option=option) for symbol in names]
+        frames: list[str] = []
+        for sub in subs:
+            before = self._subs.wire_types(sub.symbol)
+            self._subs.add(sub)
+            frames += self._subscribe_frames(sub.symbol, self._subs.wire_types(sub.symbol) - before)
+        await self._send_frames(frames)
+
+    async def unsubscribe(
+        self, symbols: str | Iterable[str], *, channels: Iterable[Channel | str] | None = None
+    ) -> None:
+        """Drop symbols (``channels`` None) or one channel of them; :meth:`latest` and
+        :meth:`latest_trade` forget what is no longer subscribed.
+
+        Raises:
+            StreamClosedError: the stream is closed.
+            ValidationError: an empty or non-text symbol, or an unknown channel (then nothing
+                is dropped).
+        """
+        names = self._unsubscribing(symbols)
+        wanted = None if channels is None else [chart_channel(c) for c in channels]
+        frames = []
+        for symbol in names:
+            before = self._subs.wire_types(symbol)
+            self._subs.remove(symbol, wanted)
+            for kind in sorted(before - self._subs.wire_types(symbol)):
+                request_id = self._connection.ids("unsub")
+                frames.append(encode_chart_unsubscribe(request_id, kind, symbol))
+            self._forget(symbol)
+        await self._send_frames(frames)
+
+    def _subscribe_frames(self, symbol: str, kinds: Iterable[str]) -> list[str]:
+        sub = self._subs.desired[symbol]
+        frames = []
+        for kind in sorted(kinds):
+            request_id = self._connection.ids("sub")
+            self._subs.sent_type(request_id, symbol, kind)
+            frames.append(encode_chart_subscribe(request_id, sub.to_wire(kind)))
+        return frames
+
+    @property
+    def trades_in_quotes(self) -> bool:
+        """Whether the server was seen to refuse ``trades`` subscriptions (trades are then
+        taken from the quotes subscription)."""
+        return self._subs.trades_in_quotes
+
+    # -- ConnectionHandler ----------------------------------------------------------------------
+
+    def on_open(self, connection: Connection) -> list[str]:
+        """Replay every desired subscription (called by the connection)."""
+        frames: list[str] = []
+        for symbol in self._subs.desired:
+            frames += self._subscribe_frames(symbol, self._subs.wire_types(symbol))
+        return frames
+
+    def on_messages(self, messages: list[Any]) -> None:
+        """Track and publish the data messages of one socket read, in order: only the
+        channels subscribed (a server that sends trades with the quotes sends both)."""
+        wants_quotes, wants_trades = self._subs.quote_symbols, self._subs.trade_symbols
+        latest = self._latest
+        out: list[Any] = []
+        for message in messages:
+            kind = type(message)
+            if kind is ChartQuote:
+                symbol = message.symbol
+                if symbol not in wants_quotes:
+                    continue  # on its way when unsubscribed, or a trades-only symbol's carrier
+                quote = latest.get(symbol)
+                latest[symbol] = message if quote is None else quote.merged(message)
+            elif kind is ChartTrade:
+                if message.symbol not in wants_trades:
+                    continue  # on its way when unsubscribed, or sent with the quotes
+                trade = self._latest_trade.get(message.symbol)
+                self._latest_trade[message.symbol] = (
+                    message if trade is None else trade.merged(message)
+                )
+            elif kind is SubscribeAck:
+                self._subs.acknowledge(message.request_id)
+                continue
+            elif kind is ServerErrorMessage and self._refused(message):
+                continue
+            out.append(message)
+        if out:
+            self._hub.publish_many(out)
+
+    def _refused(self, error: ServerErrorMessage) -> bool:
+        """A refusal of one of our subscriptions; True when it was handled here (a refused
+        ``trades`` subscription: trades come with the quotes)."""
+        kind, _ = self._subs.refused(error.request_id)
+        if kind != Channel.TRADES.value:
+            return False
+        if self._subs.trades_in_quotes:
+            return True  # sent before the first refusal came: its quotes were subscribed then
+        log.info("charts server refused a trades subscription (%s); using quotes", error.error)
+        before = {symbol: self._subs.wire_types(symbol) for symbol in self._subs.desired}
+        self._subs.trades_in_quotes = True
+        frames: list[str] = []
+        for symbol, kinds in before.items():
+            frames += self._subscribe_frames(symbol, self._subs.wire_types(symbol) - kinds)
+        if frames:
+            self._connection.spawn(self._send_frames(frames), "subscribe")
+        return True
+
+    def on_close(self) -> None:
+        """The socket is gone: nothing is acknowledged any more."""
+        self._subs.reset()

@@ -1,0 +1,269 @@
+"""The charts socket's protocol without I/O (websocket.md section 5): its decoder, what a chart
+stream wants per symbol, and its subscribe/unsubscribe frames.
+
+What the spec leaves open, and how each variant is taken:
+
+* events carry no type: ``payload: {symbol, data}`` with a quote (``data.v`` an object) or a
+  trade (``data.t``/``data.lp``); an ``action: "update"`` with ``type: "quote(s)"`` /
+  ``"trade(s)"`` is read too, and a symbol missing from the payload is taken from ``data``;
+* the time of an event is ``payload.timestamp`` (epoch ms) or the envelope's RFC 3339
+  ``timestamp``; a trade's ``t`` is epoch seconds or milliseconds (told apart by size);
+* numbers may come as strings (the models convert either);
+* whether ``payload.type: "trades"`` is accepted is not documented: :class:`ChartSubscriptions`
+  learns from a refusal that trades come with the quotes subscription
+  (:attr:`ChartSubscriptions.trades_in_quotes`) and subscribes quotes for them instead;
+* acknowledgements may be ``subscribed``, ``response`` or absent (the shared decoder takes
+  the first two); one symbol is sent per message, as the official SDK does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from aries_async.errors import ValidationError
+from aries_async.models._chart_events import ChartQuote, ChartTrade, convert_chart_prices
+from aries_async.models._wire import to_time, wire_factory
+from aries_async.streaming.protocol.decoder import Decoder
+from aries_async.streaming.protocol.subscriptions import (
+    Channel,
+    SymbolSubscriptions,
+    channel_of,
+    looks_like_osi,
+    normalize_symbol,
+)
+
+__all__ = [
+    "CHART_CHANNELS",
+    "ChartDecoder",
+    "ChartSubscription",
+    "ChartSubscriptions",
+    "chart_channel",
+]
+
+CHART_CHANNELS = (Channel.QUOTES, Channel.TRADES)
+"""The channels of the charts socket."""
+
+_quote, _trade = wire_factory(ChartQuote), wire_factory(ChartTrade)
+_BUILDERS = {"quote": _quote, "quotes": _quote, "trade": _trade, "trades": _trade}
+
+
+def chart_channel(value: Channel | str) -> Channel:
+    """A charts channel (``quotes`` or ``trades``), or a :class:`ValidationError`."""
+    channel = channel_of(value)
+    if channel not in CHART_CHANNELS:
+        raise ValidationError(
+            f"the charts socket has no {channel.value!r} channel (quotes, trades)",
+            field="channels",
+        )
+    return channel
+
+
+def _shape(data: dict[str, Any]) -> Any:
+    if type(data.get("v")) is dict or "n" in data:
+        return _quote
+    if "lp" in data or "t" in data:
+        return _trade
+    return None
+
+
+def _stamp(payload: dict[str, Any], message: dict[str, Any]) -> int | None:
+    stamp = payload.get("timestamp", message.get("timestamp"))
+    if stamp is None or type(stamp) is int:
+        return stamp
+    when = to_time(stamp)
+    return None if when is None else int(when.timestamp() * 1000)
+
+
+class ChartDecoder(Decoder):
+    """The :class:`~aries_async.streaming.protocol.decoder.Decoder` of the charts socket: chart
+    events become :class:`ChartQuote` / :class:`ChartTrade`; control messages, acks, errors and
+    unknown messages are decoded as on the other sockets."""
+
+    def convert_prices(self, messages: list[Any]) -> None:
+        """Converts the bid and ask of the chart quotes of a frame or read in one batch."""
+        convert_chart_prices(messages)
+
+    def _decode(self, frame: str | bytes) -> list[Any]:
+        parsed = self.parse(frame)
+        out: list[Any] = []
+        append = out.append
+        for message in parsed:
+            if type(message) is not dict:
+                self._bad(message)
+                continue
+            # The fast path: the documented event shape, without an envelope timestamp.
+            try:
+                payload = message["payload"]
+                data = payload["data"]
+                symbol = payload["symbol"]
+                if (
+                    message["type"] == "event"
+                    and type(data) is dict
+                    and type(symbol) is str
+                    and symbol
+                    and "action" not in payload
+                    and "timestamp" not in message
+                ):
+                    stamp = payload.get("timestamp")
+                    if type(data.get("v")) is dict:
+                        if stamp is None or type(stamp) is int:
+                            append(_quote(symbol, data, stamp))
+                            continue
+                    elif ("lp" in data or "t" in data) and (stamp is None or type(stamp) is int):
+                        append(_trade(symbol, data, stamp))
+                        continue
+            except (KeyError, TypeError):
+                pass
+            append(self.message(message))
+        return out
+
+    def message(self, message: dict[str, Any]) -> Any:
+        """Decode one parsed JSON object."""
+        update = self._chart(message)
+        return update if update is not None else super().message(message)
+
+    def _chart(self, message: dict[str, Any]) -> Any:
+        payload = message.get("payload")
+        if message.get("type") != "event" or type(payload) is not dict or "topic" in payload:
+            return None
+        data = payload.get("data")
+        if payload.get("action") not in (None, "update") or type(data) is not dict:
+            return None
+        kind = payload.get("type")
+        build = _shape(data) if kind is None else _BUILDERS.get(kind)
+        if build is None:
+            return None
+        symbol = payload.get("symbol") or data.get("symbol") or data.get("n")
+        if type(symbol) is not str or not symbol:
+            return None
+        return build(symbol, data, _stamp(payload, message))
+
+
+@attrs.frozen(kw_only=True)
+class ChartSubscription:
+    """What a chart stream wants for one symbol.
+
+    Attributes:
+        symbol: ticker or OSI option symbol.
+        channels: ``quotes`` and/or ``trades``.
+        option: send ``symbolType: "option"`` (OSI symbols are detected).
+    """
+
+    symbol: str
+    channels: frozenset[Channel]
+    option: bool = False
+
+    @classmethod
+    def build(
+        cls, symbol: str, channels: Iterable[Channel | str], *, option: bool | None = None
+    ) -> ChartSubscription:
+        """Normalise user input.
+
+        Raises:
+            ValidationError: an empty or non-text symbol, no channel, or one the charts socket
+                does not have.
+        """
+        symbol = normalize_symbol(symbol)
+        chans = frozenset(chart_channel(c) for c in channels)
+        if not chans:
+            raise ValidationError("at least one channel is needed", field="channels")
+        return cls(
+            symbol=symbol,
+            channels=chans,
+            option=option if option is not None else looks_like_osi(symbol),
+        )
+
+    def wire_types(self, trades_in_quotes: bool) -> frozenset[str]:
+        """The ``payload.type`` values to subscribe: each channel's, or only ``quotes`` when
+        the server sends trades with the quotes."""
+        if trades_in_quotes:
+            return frozenset({Channel.QUOTES.value}) if self.channels else frozenset()
+        return frozenset(channel.value for channel in self.channels)
+
+    def to_wire(self, kind: str) -> dict[str, Any]:
+        """The ``subscribe`` payload of one ``payload.type``."""
+        payload: dict[str, Any] = {"type": kind, "symbol": self.symbol}
+        if self.option:
+            payload["symbolType"] = "option"
+        return payload
+
+
+class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
+    """Desired chart subscriptions by symbol, and what the server was seen to accept.
+
+    Attributes:
+        trades_in_quotes: the server refused a ``trades`` subscription: trades are taken
+            from the ``quotes`` one (learned once, kept across reconnects).
+        quote_symbols, trade_symbols: the symbols whose quotes / trades are desired.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trades_in_quotes = False
+        self.quote_symbols: set[str] = set()
+        self.trade_symbols: set[str] = set()
+        self._types: dict[str, str] = {}
+
+    def _desire(self, sub: ChartSubscription | None, symbol: str) -> None:
+        for channel, symbols in (
+            (Channel.QUOTES, self.quote_symbols),
+            (Channel.TRADES, self.trade_symbols),
+        ):
+            if sub is not None and channel in sub.channels:
+                symbols.add(symbol)
+            else:
+                symbols.discard(symbol)
+
+    def wire_types(self, symbol: str) -> frozenset[str]:
+        """What is subscribed on the wire for ``symbol`` now."""
+        sub = self.desired.get(symbol)
+        return frozenset() if sub is None else sub.wire_types(self.trades_in_quotes)
+
+    def add(self, sub: ChartSubscription) -> ChartSubscription:
+        """Merge ``sub`` into the desired set; returns the merged subscription."""
+        current = self.desired.get(sub.symbol)
+        if current is not None:
+            sub = ChartSubscription(
+                symbol=sub.symbol,
+                channels=current.channels | sub.channels,
+                option=current.option or sub.option,
+            )
+        self.desired[sub.symbol] = sub
+        self._desire(sub, sub.symbol)
+        return sub
+
+    def remove(self, symbol: str, channels: Iterable[Channel] | None) -> None:
+        """Drop ``channels`` of ``symbol`` (all of them when None)."""
+        current = self.desired.get(symbol)
+        if current is None:
+            return
+        left = frozenset() if channels is None else current.channels - frozenset(channels)
+        if left:
+            self.desired[symbol] = attrs.evolve(current, channels=left)
+        else:
+            del self.desired[symbol]
+            self.acknowledged.discard(symbol)
+        self._desire(self.desired.get(symbol), symbol)
+
+    def sent_type(self, request_id: str, symbol: str, kind: str) -> None:
+        """Remember that ``request_id`` subscribed ``kind`` of ``symbol``."""
+        self.sent(request_id, (symbol,))
+        self._types[request_id] = kind
+
+    def acknowledge(self, request_id: str | None) -> bool:
+        """Mark a request as confirmed; returns whether the id was ours."""
+        self._types.pop(request_id or "", None)
+        return super().acknowledge(request_id)
+
+    def refused(self, request_id: str | None) -> tuple[str | None, tuple[str, ...]]:
+        """The server refused a request: its ``payload.type`` and symbols (they stay desired)."""
+        kind = self._types.pop(request_id or "", None)
+        return kind, self.reject(request_id)
+
+    def reset(self) -> None:
+        """The connection ended: nothing is acknowledged any more."""
+        super().reset()
+        self._types.clear()

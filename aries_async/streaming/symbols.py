@@ -1,0 +1,147 @@
+"""What the per-symbol stream faces (market, charts) share on top of
+:class:`~aries_async.streaming.base.StreamBase`: the desired and acknowledged subscriptions,
+the latest quote and trade per symbol, and the quote, trade and event consumers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Generic, TypeVar, Unpack
+
+from aries_async.models.events import ServerErrorMessage, UnknownEvent
+from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
+from aries_async.streaming.connection import TokenProvider
+from aries_async.streaming.fanout import Consumer
+from aries_async.streaming.protocol import Channel, SymbolSubscriptions, normalize_symbol
+
+__all__ = ["SymbolStream"]
+
+S = TypeVar("S")
+Q = TypeVar("Q")
+T = TypeVar("T")
+
+
+class SymbolStream(StreamBase, Generic[S, Q, T]):
+    """A stream of per-symbol updates: subscriptions of type ``S``, quotes ``Q``, trades ``T``.
+
+    A face sets :attr:`_quote_type`, :attr:`_trade_type` and :attr:`_symbol_types`, and keeps
+    :attr:`_latest` / :attr:`_latest_trade` up to date from its ``on_messages``.
+    """
+
+    _quote_type: ClassVar[type[Any]]
+    _trade_type: ClassVar[type[Any]]
+    _symbol_types: ClassVar[tuple[type[Any], ...]]
+    """Every per-symbol update type (what :meth:`events` with ``symbols`` delivers)."""
+
+    def __init__(
+        self,
+        url: str,
+        token_provider: TokenProvider,
+        subscriptions: SymbolSubscriptions[S],
+        **options: Unpack[StreamOptions],
+    ) -> None:
+        super().__init__(url, token_provider, **options)
+        self._subs = subscriptions
+        self._latest: dict[str, Q] = {}
+        self._latest_trade: dict[str, T] = {}
+
+    # -- subscriptions ------------------------------------------------------------------------
+
+    @property
+    def subscriptions(self) -> Mapping[str, S]:
+        """Desired subscriptions by symbol (replayed after every reconnect)."""
+        return dict(self._subs.desired)
+
+    @property
+    def acknowledged(self) -> frozenset[str]:
+        """Symbols the server acknowledged on the current connection (none when the server
+        sends no acknowledgements)."""
+        return frozenset(self._subs.acknowledged)
+
+    def _unsubscribing(self, symbols: str | Iterable[str]) -> list[str]:
+        """The symbols of an ``unsubscribe`` call, as :meth:`subscribe` stored them.
+
+        Raises:
+            StreamClosedError: the stream is closed.
+            ValidationError: an empty or non-text symbol.
+        """
+        self._check_open()
+        names = [symbols] if isinstance(symbols, str) else list(symbols)
+        return [normalize_symbol(symbol) for symbol in names]
+
+    def _forget(self, symbol: str) -> None:
+        """Drop the latest quote / trade of ``symbol`` once that channel is not desired."""
+        if not self._subs.wants(symbol, Channel.QUOTES):
+            self._latest.pop(symbol, None)
+        if not self._subs.wants(symbol, Channel.TRADES):
+            self._latest_trade.pop(symbol, None)
+
+    async def _send_frames(self, frames: Iterable[str]) -> None:
+        for frame in frames:
+            if not await self._connection.send(frame):
+                return  # not connected: the replay on the next connection sends everything
+
+    # -- state --------------------------------------------------------------------------------
+
+    @property
+    def unknown(self) -> int:
+        """Messages delivered as :class:`~aries_async.models.events.UnknownEvent` so far."""
+        return self._connection.decoder.unknown
+
+    def latest(self, symbol: str) -> Q | None:
+        """The last known quote of ``symbol`` (partial updates merged), or None; only while
+        its quotes are subscribed."""
+        return self._latest.get(normalize_symbol(symbol))
+
+    def latest_trade(self, symbol: str) -> T | None:
+        """The last known trade of ``symbol`` (partial updates merged), or None; only while
+        its trades are subscribed."""
+        return self._latest_trade.get(normalize_symbol(symbol))
+
+    # -- consumers ----------------------------------------------------------------------------
+
+    def quotes(
+        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
+    ) -> Consumer[Q]:
+        """Quote updates (all subscribed symbols, or only ``symbols``).
+
+        Ends when the stream is closed; raises the stream's fatal error
+        (:class:`~aries_async.errors.StreamAuthError`, :class:`~aries_async.errors.
+        StreamClosedError`). Reconnects do not end it: see :meth:`status` for the gaps.
+        A slow consumer (more than ``buffer`` updates behind, default
+        :attr:`StreamConfig.market_buffer`) gets the latest update per symbol instead of every
+        update (partial updates merged); ``.conflated`` counts what was folded.
+        """
+        return self._symbol_consumer((self._quote_type,), symbols, buffer)
+
+    def trades(
+        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
+    ) -> Consumer[T]:
+        """Trade updates; ends, raises and conflates like :meth:`quotes` (raise ``buffer`` if
+        you need every print)."""
+        return self._symbol_consumer((self._trade_type,), symbols, buffer)
+
+    def events(
+        self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
+    ) -> Consumer[Any]:
+        """Everything in arrival order: every update type, :class:`StreamConnected` /
+        :class:`StreamDisconnected` (the gap markers), server errors and unknown messages.
+
+        With ``symbols`` only per-symbol updates of those symbols are delivered. Ends and
+        raises like :meth:`quotes`; a slow consumer gets updates conflated per (type, symbol)
+        while items without a symbol (status events, server errors, unknown messages) are kept
+        in order, the newest ``buffer`` of them (``.dropped`` counts older ones that fell out).
+        """
+        types = self._symbol_types
+        if symbols is None:
+            types = types + STATUS_TYPES + (ServerErrorMessage, UnknownEvent)
+        return self._symbol_consumer(types, symbols, buffer)
+
+    # -- ConnectionHandler ----------------------------------------------------------------------
+
+    def on_message(self, message: Any) -> None:
+        """Route one decoded message (called by the connection)."""
+        self.on_messages([message])
+
+    def on_messages(self, messages: list[Any]) -> None:
+        """Track and publish the data messages of one socket read, in order."""
+        raise NotImplementedError
