@@ -70,7 +70,9 @@ class Contract:
         return osi(self.underlying, self.expiry, "C" if self.call else "P", self.strike)
 
 
-@attrs.define(eq=False)
+# Not slotted: its cached_property needs a __dict__ (attrs before 23.2 gives a slotted class
+# none).
+@attrs.define(eq=False, slots=False)
 class Item:
     """One element of a collection (or the answer's root, ``root=True``).
 
