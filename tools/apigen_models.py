@@ -293,7 +293,7 @@ STDLIB = {
     "collections.abc": ["AsyncIterator", "Mapping", "Sequence"],
     "datetime": ["date", "datetime"],
     "decimal": ["Decimal"],
-    "typing": ["TYPE_CHECKING", "Any", "ClassVar", "Literal", "cast"],
+    "typing": ["TYPE_CHECKING", "Any", "ClassVar", "Literal", "Unpack", "cast"],
 }
 
 

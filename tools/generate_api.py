@@ -41,6 +41,7 @@ from aries_async.apispec.naming import (  # noqa: E402
     ref_name,
     variants,
 )
+from tools.apigen_filters import Filters  # noqa: E402
 from tools.apigen_models import (  # noqa: E402
     HEADER,
     STDLIB,
@@ -56,6 +57,7 @@ from tools.apigen_models import (  # noqa: E402
     wrap,
 )
 
+FILTERS = "aries_async.resources.generated._filters"
 MODELS = "aries_async/models/generated"
 RESOURCES = "aries_async/resources/generated"
 
@@ -206,9 +208,13 @@ def _items(op: dict[str, Any], types: Types) -> str:
     return " | ".join(dict.fromkeys(str(c["name"]) for c in current))
 
 
-def _signature(op: dict[str, Any], types: Types) -> tuple[list[str], list[str]]:
+def _signature(op: dict[str, Any], types: Types, filters: Filters) -> tuple[list[str], list[str]]:
     """The parameter lines and the ``Args:`` lines of an operation's method."""
-    params = sorted(op["params"], key=lambda p: (not p["required"], p["in"] != "path"))
+    shared = filters.method_params(op)
+    params = sorted(
+        (p for p in op["params"] if p["name"] not in shared),
+        key=lambda p: (not p["required"], p["in"] != "path"),
+    )
     positional, keyword_only, docs = [], [], []
     for param in params:
         annotation = _param_type(param)
@@ -250,6 +256,9 @@ def _signature(op: dict[str, Any], types: Types) -> tuple[list[str], list[str]]:
     lines = ["self", *positional]
     if keyword_only:
         lines += ["*", *sorted(keyword_only, key=lambda p: p.endswith("= None"))]
+    if shared:
+        lines.append(f"**filters: Unpack[{filters.of_method[op['id']]}]")
+        docs += _arg(filters.arg_doc(op))
     return lines, docs
 
 
@@ -261,8 +270,8 @@ def _def(name: str, params: list[str], returns: str, is_async: bool) -> list[str
     return [head, *[f"        {p}," for p in params], f"    ) -> {returns}:"]
 
 
-def _method(op: dict[str, Any], types: Types) -> list[str]:
-    params, arg_docs = _signature(op, types)
+def _method(op: dict[str, Any], types: Types, filters: Filters) -> list[str]:
+    params, arg_docs = _signature(op, types, filters)
     returns, returned = _result(op, types)
     scopes = ", ".join(f"``{s}``" for s in op["scopes"])
     auth = f"scope {scopes}" if scopes else "a token of any scope"
@@ -314,11 +323,13 @@ def _method(op: dict[str, Any], types: Types) -> list[str]:
     return lines
 
 
-def _resource_module(group: str, ops: list[dict[str, Any]], owners: dict[str, str]) -> str:
+def _resource_module(
+    group: str, ops: list[dict[str, Any]], owners: dict[str, str], filters: Filters
+) -> str:
     types = Types(schemas())
     lines: list[str] = []
     for op in ops:
-        lines += ["", *_method(op, types)]
+        lines += ["", *_method(op, types, filters)]
     cls = group_class(group) + ("Operations" if group in HAND_WRITTEN else "")
     label = f"``client.{group}``"
     methods = _wrap_imports("\n".join(lines))
@@ -328,6 +339,7 @@ def _resource_module(group: str, ops: list[dict[str, Any]], owners: dict[str, st
     by_module: dict[str, list[str]] = defaultdict(list)
     for name in sorted(types.used):
         by_module[f"aries_async.models.generated.{owners[name]}"].append(name)
+    by_module[FILTERS] = sorted(set(filters.of_method.values()))
     blocks = [
         (["import builtins"] if "builtins." in body else [])
         + import_lines(body + "\nTYPE_CHECKING", STDLIB),
@@ -461,8 +473,11 @@ def render() -> dict[str, str]:
     by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for op in ops:
         by_group[op["group"]].append(op)
+    filters = Filters(ops, _param_type)
     for group, group_ops in by_group.items():
-        files[f"{RESOURCES}/{group_module(group)}.py"] = _resource_module(group, group_ops, owners)
+        text = _resource_module(group, group_ops, owners, filters)
+        files[f"{RESOURCES}/{group_module(group)}.py"] = text
+    files[f"{RESOURCES}/_filters.py"] = filters.module()
     files[f"{RESOURCES}/__init__.py"] = _groups_module(sorted(by_group))
     assert not any(keyword.iskeyword(group_module(g)) for g in by_group)
     return files

@@ -64,6 +64,7 @@ class Plan:
             ValidationError: a parameter is missing, of the wrong type or not allowed.
         """
         op = self.op
+        values = self._with_filters(values)
         path = op["path"]
         query: dict[str, str] = {}
         for param in op["params"]:
@@ -87,6 +88,23 @@ class Plan:
                 raise invalid(self.name, "idempotency_key", "must be a non-empty string")
             headers = {"Idempotency-Key": key}
         return Request(path, query, self._body(values), headers)
+
+    def _with_filters(self, values: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``values`` with the keys of the method's ``**filters`` (a ``TypedDict`` of query
+        parameters that operations share) beside its other parameters.
+
+        Raises:
+            TypeError: a key that is none of the operation's parameters, as Python says of an
+                unknown keyword argument (a type checker says it first).
+        """
+        filters = values.get("filters")
+        if not filters:
+            return values
+        known = {param["name"] for param in self.op["params"]}
+        unknown = sorted(set(filters) - known)
+        if unknown:
+            raise TypeError(f"{self.name}() got an unexpected keyword argument {unknown[0]!r}")
+        return {**values, **filters}
 
     def _body(self, values: Mapping[str, Any]) -> Any:
         spec = self.op["body"]

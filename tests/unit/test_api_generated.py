@@ -27,6 +27,7 @@ from aries_async.apispec import operations
 from aries_async.http.pagination import Paged
 from aries_async.models._converter import structure, unstructure
 from aries_async.models.common import OpenEnum
+from aries_async.resources.generated import _filters as filters
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,6 +64,7 @@ def _names() -> dict[str, Any]:
         "Paged": Paged,
     }
     names.update({name: getattr(generated, name) for name in generated.__all__})
+    names.update({name: getattr(filters, name) for name in filters.__all__})
     names.update({name: getattr(aries_async.models, name) for name in aries_async.models.__all__})
     for module in ("aries_async.models.options", "aries_async.models.market"):
         loaded = importlib.import_module(module)
@@ -126,7 +128,12 @@ async def test_a_method_shows_its_parameters_wire_names_scope_and_paging() -> No
     assert list(signature.parameters)[:1] == ["ticker"]
     optional = [p for p in signature.parameters.values() if p.default is None]
     assert optional and all(p.kind is p.KEYWORD_ONLY for p in optional)
-    assert "timestamp_from: query ``timestampFrom``, string; optional." in doc
+    # the shared query filters are documented once, on the TypedDict the method names
+    assert "**filters: optional query filters, the keys of :class:`TimestampFilters`" in doc
+    assert signature.parameters["filters"].kind is inspect.Parameter.VAR_KEYWORD
+    shared = " ".join((inspect.getdoc(filters.TimestampFilters) or "").split())
+    assert "``timestampFrom``" in shared
+    assert "timestamp_from" in filters.TimestampFilters.__optional_keys__
     assert "``GET /v1/stocks/trades``" in doc and "market:supplemental" in doc
     assert "paged (each page's ``nextUrl`` is followed for you)" in doc
     assert "one of 'asc', 'desc'" in doc

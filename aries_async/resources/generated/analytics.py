@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from datetime import date
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, Unpack, cast
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
         StockScreenerResponse,
         SymbolDetails,
     )
+    from aries_async.resources.generated._filters import DateIsFromToFilters
 
 __all__ = ["Analytics"]
 
@@ -136,13 +136,11 @@ class Analytics(Operations):
         tickers: str | Sequence[str] | None = None,
         page: int | None = None,
         page_size: int | None = None,
-        date_: date | None = None,
-        date_from: date | None = None,
-        date_to: date | None = None,
         importance: int | None = None,
         action: str | None = None,
         analyst_id: str | None = None,
         firm_id: str | None = None,
+        **filters: Unpack[DateIsFromToFilters],
     ) -> Paged[GetRatingsResponse, Rating]:
         """Get Analyst Ratings.
 
@@ -153,13 +151,12 @@ class Analytics(Operations):
             tickers: query ``tickers``, string; optional.
             page: query ``page``, integer; optional.
             page_size: query ``pageSize``, integer; optional.
-            date_: query ``date``, date; optional.
-            date_from: query ``dateFrom``, date; optional.
-            date_to: query ``dateTo``, date; optional.
             importance: query ``importance``, integer; optional.
             action: query ``action``, string; optional.
             analyst_id: query ``analystId``, string; optional.
             firm_id: query ``firmId``, string; optional.
+            **filters: optional query filters, the keys of :class:`DateIsFromToFilters` (``None`` is
+                not sent).
 
         Returns:
             awaited, one page (:class:`GetRatingsResponse`); with ``async for``, every

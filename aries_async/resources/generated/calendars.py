@@ -7,7 +7,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Unpack, cast
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         MergersAcquisition,
         MergersAndAcquisitionsResponse,
     )
+    from aries_async.resources.generated._filters import DateFromToFilters
 
 __all__ = ["Calendars"]
 
@@ -32,11 +33,10 @@ class Calendars(Operations):
     def conference_calls(
         self,
         *,
-        date_from: date | None = None,
-        date_to: date | None = None,
         tickers: str | Sequence[str] | None = None,
         page: int | None = None,
         page_size: int | None = None,
+        **filters: Unpack[DateFromToFilters],
     ) -> Paged[ConferenceCallsResponse, ConferenceCall]:
         """Get Conference Calls.
 
@@ -44,11 +44,11 @@ class Calendars(Operations):
         paged (page numbers: ``page`` counts up for you).
 
         Args:
-            date_from: query ``dateFrom``, date; optional.
-            date_to: query ``dateTo``, date; optional.
             tickers: query ``tickers``, string; optional.
             page: query ``page``, integer; optional.
             page_size: query ``pageSize``, integer; optional.
+            **filters: optional query filters, the keys of :class:`DateFromToFilters` (``None`` is
+                not sent).
 
         Returns:
             awaited, one page (:class:`ConferenceCallsResponse`); with ``async for``, every
@@ -148,11 +148,10 @@ class Calendars(Operations):
     def mergers_and_acquisitions(
         self,
         *,
-        date_from: date | None = None,
-        date_to: date | None = None,
         tickers: str | Sequence[str] | None = None,
         page: int | None = None,
         page_size: int | None = None,
+        **filters: Unpack[DateFromToFilters],
     ) -> Paged[MergersAndAcquisitionsResponse, MergersAcquisition]:
         """Get Mergers & Acquisitions.
 
@@ -160,11 +159,11 @@ class Calendars(Operations):
         safe; paged (page numbers: ``page`` counts up for you).
 
         Args:
-            date_from: query ``dateFrom``, date; optional.
-            date_to: query ``dateTo``, date; optional.
             tickers: query ``tickers``, string; optional.
             page: query ``page``, integer; optional.
             page_size: query ``pageSize``, integer; optional.
+            **filters: optional query filters, the keys of :class:`DateFromToFilters` (``None`` is
+                not sent).
 
         Returns:
             awaited, one page (:class:`MergersAndAcquisitionsResponse`); with ``async for``, every

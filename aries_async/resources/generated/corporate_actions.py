@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal, Unpack, cast
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -21,6 +21,10 @@ if TYPE_CHECKING:
         StockSplitsResponseResult,
         TenderOffersResponse,
     )
+    from aries_async.resources.generated._filters import (
+        CorporateActionsDividendsFilters,
+        CorporateActionsStockSplitsFilters,
+    )
 
 __all__ = ["CorporateActions"]
 
@@ -31,22 +35,7 @@ class CorporateActions(Operations):
     def dividends(
         self,
         *,
-        ticker: str | None = None,
         tickers_any_of: str | Sequence[str] | None = None,
-        ticker_from: str | None = None,
-        ticker_after: str | None = None,
-        ticker_to: str | None = None,
-        ticker_before: str | None = None,
-        ex_dividend_date: date | None = None,
-        ex_dividend_date_from: date | None = None,
-        ex_dividend_date_after: date | None = None,
-        ex_dividend_date_to: date | None = None,
-        ex_dividend_date_before: date | None = None,
-        frequency: int | None = None,
-        frequency_min: int | None = None,
-        frequency_above: int | None = None,
-        frequency_max: int | None = None,
-        frequency_below: int | None = None,
         distribution_type: Literal[
             "recurring",
             "special",
@@ -58,6 +47,7 @@ class CorporateActions(Operations):
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[CorporateActionsDividendsFilters],
     ) -> Paged[DividendsResponse, DividendItem]:
         """Get Dividend History.
 
@@ -65,28 +55,15 @@ class CorporateActions(Operations):
         paged (each page's ``nextUrl`` is followed for you).
 
         Args:
-            ticker: query ``ticker``, string; optional.
             tickers_any_of: query ``tickersAnyOf``, string; optional.
-            ticker_from: query ``tickerFrom``, string; optional.
-            ticker_after: query ``tickerAfter``, string; optional.
-            ticker_to: query ``tickerTo``, string; optional.
-            ticker_before: query ``tickerBefore``, string; optional.
-            ex_dividend_date: query ``exDividendDate``, date; optional.
-            ex_dividend_date_from: query ``exDividendDateFrom``, date; optional.
-            ex_dividend_date_after: query ``exDividendDateAfter``, date; optional.
-            ex_dividend_date_to: query ``exDividendDateTo``, date; optional.
-            ex_dividend_date_before: query ``exDividendDateBefore``, date; optional.
-            frequency: query ``frequency``, integer; optional.
-            frequency_min: query ``frequencyMin``, integer; optional.
-            frequency_above: query ``frequencyAbove``, integer; optional.
-            frequency_max: query ``frequencyMax``, integer; optional.
-            frequency_below: query ``frequencyBelow``, integer; optional.
             distribution_type: query ``distributionType``, string, one of 'recurring', 'special',
                 'supplemental', 'irregular', 'unknown'; optional.
             distribution_types: query ``distributionTypes``, string; optional.
             limit: query ``limit``, integer; optional.
             sort: query ``sort``, string; optional.
             next: query ``next``, string; optional.
+            **filters: optional query filters, the keys of :class:`CorporateActionsDividendsFilters`
+                (``None`` is not sent).
 
         Returns:
             awaited, one page (:class:`DividendsResponse`); with ``async for``, every
@@ -161,22 +138,13 @@ class CorporateActions(Operations):
     def stock_splits(
         self,
         *,
-        ticker: str | None = None,
         tickers_any_of: str | Sequence[str] | None = None,
-        ticker_from: str | None = None,
-        ticker_after: str | None = None,
-        ticker_to: str | None = None,
-        ticker_before: str | None = None,
-        execution_date: date | None = None,
-        execution_date_from: date | None = None,
-        execution_date_after: date | None = None,
-        execution_date_to: date | None = None,
-        execution_date_before: date | None = None,
         adjustment_type: Literal["forward_split", "reverse_split", "stock_dividend"] | None = None,
         adjustment_types: str | Sequence[str] | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[CorporateActionsStockSplitsFilters],
     ) -> Paged[StockSplitsResponse, StockSplitsResponseResult]:
         """Get Stock Split History.
 
@@ -184,23 +152,15 @@ class CorporateActions(Operations):
         page's ``nextUrl`` is followed for you).
 
         Args:
-            ticker: query ``ticker``, string; optional.
             tickers_any_of: query ``tickersAnyOf``, string; optional.
-            ticker_from: query ``tickerFrom``, string; optional.
-            ticker_after: query ``tickerAfter``, string; optional.
-            ticker_to: query ``tickerTo``, string; optional.
-            ticker_before: query ``tickerBefore``, string; optional.
-            execution_date: query ``executionDate``, date; optional.
-            execution_date_from: query ``executionDateFrom``, date; optional.
-            execution_date_after: query ``executionDateAfter``, date; optional.
-            execution_date_to: query ``executionDateTo``, date; optional.
-            execution_date_before: query ``executionDateBefore``, date; optional.
             adjustment_type: query ``adjustmentType``, string, one of 'forward_split',
                 'reverse_split', 'stock_dividend'; optional.
             adjustment_types: query ``adjustmentTypes``, string; optional.
             limit: query ``limit``, integer; optional.
             sort: query ``sort``, string; optional.
             next: query ``next``, string; optional.
+            **filters: optional query filters, the keys of
+                :class:`CorporateActionsStockSplitsFilters` (``None`` is not sent).
 
         Returns:
             awaited, one page (:class:`StockSplitsResponse`); with ``async for``, every

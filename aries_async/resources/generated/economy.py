@@ -5,8 +5,7 @@ from aries_async/apispec: do not edit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
         TreasuryYieldsResponse,
         TreasuryYieldsResponseResult,
     )
+    from aries_async.resources.generated._filters import DateFilters
 
 __all__ = ["Economy"]
 
@@ -30,15 +30,11 @@ class Economy(Operations):
     def inflation(
         self,
         *,
-        date_: date | None = None,
         dates: str | Sequence[str] | None = None,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        date_after: date | None = None,
-        date_before: date | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[DateFilters],
     ) -> Paged[InflationResponse, InflationResponseResult]:
         """Get Latest Inflation Data.
 
@@ -46,15 +42,12 @@ class Economy(Operations):
         page's ``nextUrl`` is followed for you).
 
         Args:
-            date_: query ``date``, date; optional.
             dates: query ``dates``, string; optional.
-            date_from: query ``dateFrom``, date; optional.
-            date_to: query ``dateTo``, date; optional.
-            date_after: query ``dateAfter``, date; optional.
-            date_before: query ``dateBefore``, date; optional.
             limit: query ``limit``, integer; optional.
             sort: query ``sort``, string; optional.
             next: query ``next``, string; optional.
+            **filters: optional query filters, the keys of :class:`DateFilters` (``None`` is not
+                sent).
 
         Returns:
             awaited, one page (:class:`InflationResponse`); with ``async for``, every
@@ -72,15 +65,11 @@ class Economy(Operations):
     def inflation_expectations(
         self,
         *,
-        date_: date | None = None,
         dates: str | Sequence[str] | None = None,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        date_after: date | None = None,
-        date_before: date | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[DateFilters],
     ) -> Paged[InflationExpectationsResponse, InflationExpectationsResponseResult]:
         """Get Latest Inflation Expectations.
 
@@ -88,15 +77,12 @@ class Economy(Operations):
         safe; paged (each page's ``nextUrl`` is followed for you).
 
         Args:
-            date_: query ``date``, date; optional.
             dates: query ``dates``, string; optional.
-            date_from: query ``dateFrom``, date; optional.
-            date_to: query ``dateTo``, date; optional.
-            date_after: query ``dateAfter``, date; optional.
-            date_before: query ``dateBefore``, date; optional.
             limit: query ``limit``, integer; optional.
             sort: query ``sort``, string; optional.
             next: query ``next``, string; optional.
+            **filters: optional query filters, the keys of :class:`DateFilters` (``None`` is not
+                sent).
 
         Returns:
             awaited, one page (:class:`InflationExpectationsResponse`); with ``async for``, every
@@ -114,15 +100,11 @@ class Economy(Operations):
     def treasury_yields(
         self,
         *,
-        date_: date | None = None,
         dates: str | Sequence[str] | None = None,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        date_after: date | None = None,
-        date_before: date | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[DateFilters],
     ) -> Paged[TreasuryYieldsResponse, TreasuryYieldsResponseResult]:
         """Get Latest Treasury Yields.
 
@@ -130,15 +112,12 @@ class Economy(Operations):
         (each page's ``nextUrl`` is followed for you).
 
         Args:
-            date_: query ``date``, date; optional.
             dates: query ``dates``, string; optional.
-            date_from: query ``dateFrom``, date; optional.
-            date_to: query ``dateTo``, date; optional.
-            date_after: query ``dateAfter``, date; optional.
-            date_before: query ``dateBefore``, date; optional.
             limit: query ``limit``, integer; optional.
             sort: query ``sort``, string; optional.
             next: query ``next``, string; optional.
+            **filters: optional query filters, the keys of :class:`DateFilters` (``None`` is not
+                sent).
 
         Returns:
             awaited, one page (:class:`TreasuryYieldsResponse`); with ``async for``, every

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal, Unpack, cast
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -27,6 +27,11 @@ if TYPE_CHECKING:
         OptionTradesResponse,
         OptionTradesResponseResult,
     )
+    from aries_async.resources.generated._filters import (
+        DateFromToFilters,
+        OptionsChainSnapshotFilters,
+        TimestampFilters,
+    )
 
 __all__ = ["Options"]
 
@@ -37,11 +42,10 @@ class Options(Operations):
     def activity(
         self,
         *,
-        date_from: date | None = None,
-        date_to: date | None = None,
         tickers: str | Sequence[str] | None = None,
         page: int | None = None,
         page_size: int | None = None,
+        **filters: Unpack[DateFromToFilters],
     ) -> Paged[OptionsActivityResponse, Activity]:
         """Get Options Activity.
 
@@ -49,11 +53,11 @@ class Options(Operations):
         numbers: ``page`` counts up for you).
 
         Args:
-            date_from: query ``dateFrom``, date; optional.
-            date_to: query ``dateTo``, date; optional.
             tickers: query ``tickers``, string; optional.
             page: query ``page``, integer; optional.
             page_size: query ``pageSize``, integer; optional.
+            **filters: optional query filters, the keys of :class:`DateFromToFilters` (``None`` is
+                not sent).
 
         Returns:
             awaited, one page (:class:`OptionsActivityResponse`); with ``async for``, every
@@ -72,21 +76,12 @@ class Options(Operations):
         self,
         underlying_asset: str,
         *,
-        strike_price: str | None = None,
-        expiration_date: date | None = None,
         contract_type: str | None = None,
-        strike_price_gte: str | None = None,
-        strike_price_gt: str | None = None,
-        strike_price_lte: str | None = None,
-        strike_price_lt: str | None = None,
-        expiration_date_gte: str | None = None,
-        expiration_date_gt: str | None = None,
-        expiration_date_lte: str | None = None,
-        expiration_date_lt: str | None = None,
         order: Literal["asc", "desc"] | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[OptionsChainSnapshotFilters],
     ) -> Paged[OptionChainSnapshotResponse, OptionContractSnapshotRow]:
         """Get option chain snapshot.
 
@@ -95,21 +90,13 @@ class Options(Operations):
 
         Args:
             underlying_asset: path ``underlyingAsset``, string; required.
-            strike_price: query ``strikePrice``, string; optional.
-            expiration_date: query ``expirationDate``, date; optional.
             contract_type: query ``contractType``, string; optional.
-            strike_price_gte: query ``strikePriceGte``, string; optional.
-            strike_price_gt: query ``strikePriceGt``, string; optional.
-            strike_price_lte: query ``strikePriceLte``, string; optional.
-            strike_price_lt: query ``strikePriceLt``, string; optional.
-            expiration_date_gte: query ``expirationDateGte``, string; optional.
-            expiration_date_gt: query ``expirationDateGt``, string; optional.
-            expiration_date_lte: query ``expirationDateLte``, string; optional.
-            expiration_date_lt: query ``expirationDateLt``, string; optional.
             order: query ``order``, string, one of 'asc', 'desc'; optional.
             limit: query ``limit``, integer; optional.
             sort: query ``sort``, string; optional.
             next: query ``next``, string; optional.
+            **filters: optional query filters, the keys of :class:`OptionsChainSnapshotFilters`
+                (``None`` is not sent).
 
         Returns:
             awaited, one page (:class:`OptionChainSnapshotResponse`); with ``async for``, every
@@ -211,15 +198,11 @@ class Options(Operations):
         self,
         ticker: str,
         *,
-        timestamp: str | None = None,
-        timestamp_from: str | None = None,
-        timestamp_after: str | None = None,
-        timestamp_to: str | None = None,
-        timestamp_before: str | None = None,
         order: Literal["asc", "desc"] | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[TimestampFilters],
     ) -> Paged[OptionQuotesResponse, OptionQuotesResponseResult]:
         """Get Options Quotes.
 
@@ -228,15 +211,12 @@ class Options(Operations):
 
         Args:
             ticker: query ``ticker``, string; required.
-            timestamp: query ``timestamp``, string; optional.
-            timestamp_from: query ``timestampFrom``, string; optional.
-            timestamp_after: query ``timestampAfter``, string; optional.
-            timestamp_to: query ``timestampTo``, string; optional.
-            timestamp_before: query ``timestampBefore``, string; optional.
             order: query ``order``, string, one of 'asc', 'desc'; optional.
             limit: query ``limit``, integer; optional.
             sort: query ``sort``, string; optional.
             next: query ``next``, string; optional.
+            **filters: optional query filters, the keys of :class:`TimestampFilters` (``None`` is
+                not sent).
 
         Returns:
             awaited, one page (:class:`OptionQuotesResponse`); with ``async for``, every
@@ -255,15 +235,11 @@ class Options(Operations):
         self,
         ticker: str,
         *,
-        timestamp: str | None = None,
-        timestamp_from: str | None = None,
-        timestamp_after: str | None = None,
-        timestamp_to: str | None = None,
-        timestamp_before: str | None = None,
         order: Literal["asc", "desc"] | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[TimestampFilters],
     ) -> Paged[OptionTradesResponse, OptionTradesResponseResult]:
         """Get Options Trades.
 
@@ -272,15 +248,12 @@ class Options(Operations):
 
         Args:
             ticker: query ``ticker``, string; required.
-            timestamp: query ``timestamp``, string; optional.
-            timestamp_from: query ``timestampFrom``, string; optional.
-            timestamp_after: query ``timestampAfter``, string; optional.
-            timestamp_to: query ``timestampTo``, string; optional.
-            timestamp_before: query ``timestampBefore``, string; optional.
             order: query ``order``, string, one of 'asc', 'desc'; optional.
             limit: query ``limit``, integer; optional.
             sort: query ``sort``, string; optional.
             next: query ``next``, string; optional.
+            **filters: optional query filters, the keys of :class:`TimestampFilters` (``None`` is
+                not sent).
 
         Returns:
             awaited, one page (:class:`OptionTradesResponse`); with ``async for``, every

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal, Unpack, cast
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         UnifiedSnapshotResponse,
         UnifiedSnapshotResponseResult,
     )
+    from aries_async.resources.generated._filters import TickerFilters, TimestampFilters
 
 __all__ = ["Stocks"]
 
@@ -192,15 +193,11 @@ class Stocks(Operations):
         self,
         ticker: str,
         *,
-        timestamp: str | None = None,
-        timestamp_from: str | None = None,
-        timestamp_after: str | None = None,
-        timestamp_to: str | None = None,
-        timestamp_before: str | None = None,
         order: Literal["asc", "desc"] | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[TimestampFilters],
     ) -> Paged[StockQuotesResponse, StockQuotesResponseResult]:
         """Get Stock Quotes (NBBO).
 
@@ -209,15 +206,12 @@ class Stocks(Operations):
 
         Args:
             ticker: query ``ticker``, string; required.
-            timestamp: query ``timestamp``, string; optional.
-            timestamp_from: query ``timestampFrom``, string; optional.
-            timestamp_after: query ``timestampAfter``, string; optional.
-            timestamp_to: query ``timestampTo``, string; optional.
-            timestamp_before: query ``timestampBefore``, string; optional.
             order: query ``order``, string, one of 'asc', 'desc'; optional.
             limit: query ``limit``, integer; optional.
             sort: query ``sort``, string; optional.
             next: query ``next``, string; optional.
+            **filters: optional query filters, the keys of :class:`TimestampFilters` (``None`` is
+                not sent).
 
         Returns:
             awaited, one page (:class:`StockQuotesResponse`); with ``async for``, every
@@ -260,15 +254,11 @@ class Stocks(Operations):
         self,
         ticker: str,
         *,
-        timestamp: str | None = None,
-        timestamp_from: str | None = None,
-        timestamp_after: str | None = None,
-        timestamp_to: str | None = None,
-        timestamp_before: str | None = None,
         order: Literal["asc", "desc"] | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[TimestampFilters],
     ) -> Paged[StockTradesResponse, StockTradesResponseResult]:
         """Get Stock Trades.
 
@@ -277,15 +267,12 @@ class Stocks(Operations):
 
         Args:
             ticker: query ``ticker``, string; required.
-            timestamp: query ``timestamp``, string; optional.
-            timestamp_from: query ``timestampFrom``, string; optional.
-            timestamp_after: query ``timestampAfter``, string; optional.
-            timestamp_to: query ``timestampTo``, string; optional.
-            timestamp_before: query ``timestampBefore``, string; optional.
             order: query ``order``, string, one of 'asc', 'desc'; optional.
             limit: query ``limit``, integer; optional.
             sort: query ``sort``, string; optional.
             next: query ``next``, string; optional.
+            **filters: optional query filters, the keys of :class:`TimestampFilters` (``None`` is
+                not sent).
 
         Returns:
             awaited, one page (:class:`StockTradesResponse`); with ``async for``, every
@@ -304,16 +291,12 @@ class Stocks(Operations):
         self,
         *,
         type: Literal["stocks", "options", "fx", "crypto", "indices"] | None = None,
-        ticker: str | None = None,
         tickers_any_of: str | Sequence[str] | None = None,
-        ticker_from: str | None = None,
-        ticker_after: str | None = None,
-        ticker_to: str | None = None,
-        ticker_before: str | None = None,
         order: Literal["asc", "desc"] | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[TickerFilters],
     ) -> Paged[UnifiedSnapshotResponse, UnifiedSnapshotResponseResult]:
         """Get Unified Snapshot.
 
@@ -323,16 +306,13 @@ class Stocks(Operations):
         Args:
             type: query ``type``, string, one of 'stocks', 'options', 'fx', 'crypto', 'indices';
                 optional.
-            ticker: query ``ticker``, string; optional.
             tickers_any_of: query ``tickersAnyOf``, string; optional.
-            ticker_from: query ``tickerFrom``, string; optional.
-            ticker_after: query ``tickerAfter``, string; optional.
-            ticker_to: query ``tickerTo``, string; optional.
-            ticker_before: query ``tickerBefore``, string; optional.
             order: query ``order``, string, one of 'asc', 'desc'; optional.
             limit: query ``limit``, integer; optional.
             sort: query ``sort``, string; optional.
             next: query ``next``, string; optional.
+            **filters: optional query filters, the keys of :class:`TickerFilters` (``None`` is not
+                sent).
 
         Returns:
             awaited, one page (:class:`UnifiedSnapshotResponse`); with ``async for``, every

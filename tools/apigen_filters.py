@@ -1,0 +1,168 @@
+"""The query filters that operations share, for ``tools/generate_api.py``.
+
+Many operations take families of optional query parameters around one field: ``cik``,
+``cikAfter``, ``cikFrom``, ``cikBefore``, ``cikTo``; ``fiscalYear``, ``fiscalYearMin`` ...
+Spelled out in every signature and docstring they were most of the generated code, the same
+fifty lines in ``cash_flow_statements`` and ``income_statements``. Here each family becomes one
+``TypedDict`` (``aries_async/resources/generated/_filters.py``), each key typed and documented
+once; an operation with several families gets a ``TypedDict`` that inherits them (shared by
+every operation with the same families), and its method takes ``**filters: Unpack[...]``: the
+keyword names stay what they were, mypy checks them, and the runtime checks the values by name
+against the description as it does for every other parameter.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from aries_async.apispec.naming import group_class
+from tools.apigen_models import HEADER, all_lines, docline, import_lines, wrap
+
+MODULE = "aries_async.resources.generated._filters"
+
+SUFFIXES: tuple[str, ...] = ("AnyOf", "AllOf", "After", "From", "Before", "To", "Above", "Min")
+SUFFIXES += ("Below", "Max", "Gte", "Gt", "Lte", "Lt")
+"""The endings of a filter's variants (``tickerAnyOf``, ``priceAbove``, ``strikePriceGte``)."""
+
+
+def _stem(wire: str) -> str:
+    for suffix in SUFFIXES:
+        if wire.endswith(suffix) and len(wire) > len(suffix):
+            return wire[: -len(suffix)]
+    return wire
+
+
+def _camel(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+
+
+class Filters:
+    """The filter families of a set of operations, and the ``TypedDict`` each method takes."""
+
+    def __init__(self, ops: list[dict[str, Any]], param_type: Callable[[dict[str, Any]], str]):
+        self._type = param_type
+        # family key (the sorted (name, wire, annotation) of its keys) -> its params, in order
+        self.families: dict[tuple[tuple[str, str, str], ...], list[dict[str, Any]]] = {}
+        self.of_op: dict[str, list[tuple[tuple[str, str, str], ...]]] = {}
+        for op in ops:
+            stems: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for param in op["params"]:
+                if param["in"] == "query" and not param["required"]:
+                    stems[_stem(param["wire"])].append(param)
+            keys = []
+            for params in stems.values():
+                if len(params) > 1:
+                    key = tuple(sorted((p["name"], p["wire"], param_type(p)) for p in params))
+                    self.families.setdefault(key, params)
+                    keys.append(key)
+            if keys:
+                self.of_op[op["id"]] = keys
+        self.names = self._family_names()
+        # the TypedDict each method takes: its one family, or one that inherits its families
+        by_set: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+        for op in ops:
+            if op["id"] in self.of_op:
+                by_set[tuple(self.of_op[op["id"]])].append(op)
+        self.combined: dict[str, tuple[list[str], list[dict[str, Any]]]] = {}
+        self.of_method: dict[str, str] = {}
+        for family_keys, users in by_set.items():
+            if len(family_keys) == 1:
+                name = self.names[family_keys[0]]
+            else:
+                name = _combined_name(users)
+                assert name not in self.combined, name
+                assert name not in self.names.values(), name
+                self.combined[name] = ([self.names[k] for k in family_keys], users)
+            for op in users:
+                self.of_method[op["id"]] = name
+
+    def _family_names(self) -> dict[tuple[tuple[str, str, str], ...], str]:
+        """``CikFilters``; a stem with several families names the smaller ones by their
+        variants (``DateFromToFilters``)."""
+        by_stem: dict[str, list[tuple[tuple[str, str, str], ...]]] = defaultdict(list)
+        for key, params in self.families.items():
+            by_stem[_stem(params[0]["wire"])].append(key)
+        names = {}
+        for stem, keys in by_stem.items():
+            keys.sort(key=lambda k: (-len(k), k))
+            for index, key in enumerate(keys):
+                ends = [w[len(stem) :] or "Is" for _, w, _ in key] if index else []
+                variant = "".join(sorted(ends, key=lambda e: (e != "Is", e)))
+                names[key] = f"{stem[:1].upper()}{stem[1:]}{variant}Filters"
+        assert len(set(names.values())) == len(names), names
+        return names
+
+    def method_params(self, op: dict[str, Any]) -> set[str]:
+        """The Python names of ``op``'s parameters that its ``**filters`` carries."""
+        return {name for key in self.of_op.get(op["id"], []) for name, _, _ in key}
+
+    def arg_doc(self, op: dict[str, Any]) -> str:
+        name = self.of_method[op["id"]]
+        return (
+            f"**filters: optional query filters, the keys of :class:`{name}` (``None`` is "
+            "not sent)."
+        )
+
+    def module(self) -> str:
+        """``_filters.py``: every family, then the combinations methods take."""
+        body: list[str] = []
+        for key, name in sorted(self.names.items(), key=lambda item: item[1]):
+            params = self.families[key]
+            stem = _stem(params[0]["wire"])
+            kind = params[0]["schema"].get("format", params[0]["schema"]["type"])
+            wires = ", ".join(f"``{p['wire']}``" for p in params)
+            doc = f"The ``{stem}`` filters ({kind}); the keys are sent as {wires}."
+            body += ["", "", f"class {name}(TypedDict, total=False):"]
+            body += _doc(doc)
+            body += [f"    {p['name']}: {self._type(p)} | None" for p in params]
+        for name, (bases, users) in sorted(self.combined.items()):
+            methods = ", ".join(f"``{op['group']}.{op['name']}()``" for op in users)
+            head = f"class {name}({', '.join(bases)}, total=False):"
+            if len(head) > 100:
+                head = "\n".join(
+                    [f"class {name}(", *[f"    {b}," for b in bases], "    total=False,", "):"]
+                )
+            body += ["", "", head]
+            body += _doc(f"The query filters of {methods}.")
+        text = "\n".join(body)
+        stdlib = {
+            "collections.abc": ["Sequence"],
+            "datetime": ["date"],
+            "decimal": ["Decimal"],
+            "typing": ["Literal", "TypedDict"],
+        }
+        lines = [
+            *docline(
+                "Query filters that operations share, one ``TypedDict`` a family of "
+                "parameters: a method takes them as keyword arguments (``**filters``). "
+                f"{HEADER}"
+            ),
+            "",
+            "from __future__ import annotations",
+            "",
+            *import_lines(text, stdlib),
+            "",
+            *all_lines(sorted([*self.names.values(), *self.combined])),
+        ]
+        return "\n".join(lines) + "\n" + text + "\n"
+
+
+def _doc(text: str) -> list[str]:
+    one = f'    """{text}"""'
+    if len(one) <= 100:
+        return [one]
+    return [*wrap('"""' + text, " " * 4), '    """']
+
+
+def _combined_name(users: list[dict[str, Any]]) -> str:
+    """``FinancialsStatementsFilters`` for ``cash_flow_statements`` and ``income_statements``:
+    the group, and the words the methods' names end with (all of the first's when none)."""
+    words = [op["name"].split("_") for op in users]
+    common: list[str] = []
+    while (
+        all(len(w) > len(common) for w in words) and len({w[-len(common) - 1] for w in words}) == 1
+    ):
+        common.insert(0, words[0][-len(common) - 1])
+    return group_class(users[0]["group"]) + _camel("_".join(common or words[0])) + "Filters"
