@@ -98,13 +98,6 @@ class Filters:
         """The Python names of ``op``'s parameters that its ``**filters`` carries."""
         return {name for key in self.of_op.get(op["id"], []) for name, _, _ in key}
 
-    def arg_doc(self, op: dict[str, Any]) -> str:
-        name = self.of_method[op["id"]]
-        return (
-            f"**filters: optional query filters, the keys of :class:`{name}` (``None`` is "
-            "not sent)."
-        )
-
     def module(self) -> str:
         """``_filters.py``: every family, then the combinations methods take."""
         body: list[str] = []

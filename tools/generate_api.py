@@ -58,6 +58,7 @@ from tools.apigen_models import (  # noqa: E402
 )
 
 FILTERS = "aries_async.resources.generated._filters"
+OPERATIONS = "~aries_async.resources._operation.Operations"
 MODELS = "aries_async/models/generated"
 RESOURCES = "aries_async/resources/generated"
 
@@ -208,21 +209,24 @@ def _items(op: dict[str, Any], types: Types) -> str:
     return " | ".join(dict.fromkeys(str(c["name"]) for c in current))
 
 
-def _signature(op: dict[str, Any], types: Types, filters: Filters) -> tuple[list[str], list[str]]:
-    """The parameter lines and the ``Args:`` lines of an operation's method."""
+def _signature(
+    op: dict[str, Any], types: Types, filters: Filters
+) -> tuple[list[str], list[str], list[str]]:
+    """The parameter lines, the paragraph saying where the path and query parameters go, and
+    the ``Args:`` lines (the body's fields, which need words: their models, which are needed)."""
     shared = filters.method_params(op)
     params = sorted(
         (p for p in op["params"] if p["name"] not in shared),
         key=lambda p: (not p["required"], p["in"] != "path"),
     )
     positional, keyword_only, docs = [], [], []
+    places: dict[str, list[str]] = defaultdict(list)
     for param in params:
         annotation = _param_type(param)
         if any(name in annotation for name in ("date", "Decimal", "Sequence", "Literal")):
             types.names.update(
                 n for n in ("date", "Decimal", "Sequence", "Literal") if n in annotation
             )
-        where = f"{param['in']} ``{param['wire']}``"
         schema = param["schema"]
         only = schema["enum"][0] if len(schema.get("enum", ())) == 1 else None
         if only is not None:  # a required value with one choice is not the caller's to give
@@ -231,13 +235,19 @@ def _signature(op: dict[str, Any], types: Types, filters: Filters) -> tuple[list
             positional.append(f"{param['name']}: {annotation}")
         else:
             keyword_only.append(f"{param['name']}: {annotation} | None = None")
-        kind = schema.get("format", schema["type"])
-        extra = ", one of " + ", ".join(repr(v) for v in schema["enum"]) if "enum" in schema else ""
-        need = "required" if param["required"] else "optional"
+        # Types, choices and defaults are in the signature; the wire name where it is not the
+        # keyword (``Operations`` says the rule once).
+        item = f"``{param['name']}``"
+        if param["wire"] != param["name"]:
+            item += f" as ``{param['wire']}``"
         if only is not None:
-            extra, need = f", always {only!r}", "sent for you"
-        docs += _arg(f"{param['name']}: {where}, {kind}{extra}; {need}.")
-    for name, annotation, required, where in _body_params(op, types):
+            item += f", always {only!r}"
+        places[param["in"]].append(item)
+    if shared:
+        name = filters.of_method[op["id"]]
+        places["query"].append(f"the keys of :class:`{name}` (``**filters``)")
+    where = [f"In the {place}: {_and(items)}." for place, items in sorted(places.items()) if items]
+    for name, annotation, required, what in _body_params(op, types):
         types.names.update(
             n for n in ("Sequence", "Mapping", "Any", "datetime", "Decimal") if n in annotation
         )
@@ -246,7 +256,7 @@ def _signature(op: dict[str, Any], types: Types, filters: Filters) -> tuple[list
         else:
             keyword_only.append(f"{name}: {annotation} | None = None")
         need = "required" if required else "optional"
-        docs += _arg(f"{name}: {where}; {need}.")
+        docs += _arg(f"{name}: {what}; {need}.")
     if op["idempotency_key"]:
         keyword_only.append("idempotency_key: str | None = None")
         docs += _arg(
@@ -258,8 +268,11 @@ def _signature(op: dict[str, Any], types: Types, filters: Filters) -> tuple[list
         lines += ["*", *sorted(keyword_only, key=lambda p: p.endswith("= None"))]
     if shared:
         lines.append(f"**filters: Unpack[{filters.of_method[op['id']]}]")
-        docs += _arg(filters.arg_doc(op))
-    return lines, docs
+    return lines, where, docs
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _def(name: str, params: list[str], returns: str, is_async: bool) -> list[str]:
@@ -271,7 +284,7 @@ def _def(name: str, params: list[str], returns: str, is_async: bool) -> list[str
 
 
 def _method(op: dict[str, Any], types: Types, filters: Filters) -> list[str]:
-    params, arg_docs = _signature(op, types, filters)
+    params, where, arg_docs = _signature(op, types, filters)
     returns, returned = _result(op, types)
     scopes = ", ".join(f"``{s}``" for s in op["scopes"])
     auth = f"scope {scopes}" if scopes else "a token of any scope"
@@ -295,31 +308,19 @@ def _method(op: dict[str, Any], types: Types, filters: Filters) -> list[str]:
     lines = _def(op["name"], params, returns, not paging)
     lines.append(f'        """{doc[0]}')
     lines += ["", *wrap(facts + ".", " " * 8)]
-    needs = _body_needs(op, types)
-    if needs:
-        lines += ["", *wrap(needs, " " * 8)]
+    for paragraph in [*where, _body_needs(op, types)]:
+        if paragraph:
+            lines += ["", *wrap(paragraph, " " * 8)]
     if arg_docs:
         lines += ["", "        Args:", *arg_docs]
     lines += ["", "        Returns:", *wrap(returned + ".", " " * 12)]
-    lines += [
-        "",
-        "        Raises:",
-        "            ValidationError: a parameter is missing, of the wrong type or not an",
-        "                allowed value (nothing is sent).",
-        "            PermissionDeniedError: 403; the message names the scope this method needs.",
-    ]
+    raises = "ValidationError (nothing is sent), PermissionDeniedError (403)"
+    raises += " and, while iterating, PaginationError" if paging else ""
+    lines += ["", *wrap(f"Raises {raises}: see :class:`{OPERATIONS}`.", " " * 8), '        """']
     if paging:
-        lines += [
-            "            PaginationError: while iterating, the server sent a continuation twice,",
-            "                or a ``nextUrl`` off the API's origin (not followed).",
-            '        """',
-            f'        return self._paged("{op["id"]}", locals())',
-        ]
+        lines.append(f'        return self._paged("{op["id"]}", locals())')
     else:
-        lines += [
-            '        """',
-            f'        return cast("{returns}", await self._call("{op["id"]}", locals()))',
-        ]
+        lines.append(f'        return cast("{returns}", await self._call("{op["id"]}", locals()))')
     return lines
 
 

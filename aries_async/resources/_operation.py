@@ -187,7 +187,23 @@ def plan(op_id: str) -> Plan:
 
 class Operations(Resource):
     """Base of the generated resource classes: one method per operation calls :meth:`_call`
-    (or :meth:`_paged` for a paginated one)."""
+    (or :meth:`_paged` for a paginated one).
+
+    A method's docstring gives its operation's HTTP method and path, scope, retries and paging,
+    and where each parameter goes (path, query or body) under which wire name; its signature
+    gives each parameter's type, allowed values and whether it is needed. Query filters that
+    operations share are the keys of a ``TypedDict`` the method takes as ``**filters``
+    (:mod:`aries_async.resources.generated._filters`), each documented there once.
+
+    Raises (every method):
+        ValidationError: a parameter is missing, of the wrong type or not an allowed value;
+            the message names the method and the parameter, and nothing is sent.
+        PermissionDeniedError: 403; the message names the scope this method needs.
+        PaginationError: (a paged method, while iterating) the server sent a continuation
+            twice, or a ``nextUrl`` off the API's origin (not followed).
+        TypeError: a ``**filters`` key that is none of the operation's parameters, as for any
+            unknown keyword argument.
+    """
 
     async def _call(self, op_id: str, values: Mapping[str, Any]) -> Any:
         """Call ``op_id`` with the method's arguments ``values``; its answer as a model."""

@@ -129,14 +129,18 @@ async def test_a_method_shows_its_parameters_wire_names_scope_and_paging() -> No
     optional = [p for p in signature.parameters.values() if p.default is None]
     assert optional and all(p.kind is p.KEYWORD_ONLY for p in optional)
     # the shared query filters are documented once, on the TypedDict the method names
-    assert "**filters: optional query filters, the keys of :class:`TimestampFilters`" in doc
+    assert "In the query: ``ticker``, ``order``, ``limit``, ``sort``, ``next`` and the keys" in doc
+    assert ":class:`TimestampFilters` (``**filters``)" in doc
     assert signature.parameters["filters"].kind is inspect.Parameter.VAR_KEYWORD
     shared = " ".join((inspect.getdoc(filters.TimestampFilters) or "").split())
     assert "``timestampFrom``" in shared
     assert "timestamp_from" in filters.TimestampFilters.__optional_keys__
     assert "``GET /v1/stocks/trades``" in doc and "market:supplemental" in doc
     assert "paged (each page's ``nextUrl`` is followed for you)" in doc
-    assert "one of 'asc', 'desc'" in doc
+    # types and allowed values are in the signature, wire names in the docstring when they differ
+    assert "Literal['asc', 'desc']" in str(signature.parameters["order"].annotation)
+    holdings = " ".join((inspect.getdoc(client.etf.holdings) or "").split())
+    assert "``date_`` as ``date``" in holdings
     assert "with ``async for``, every :class:`StockTradesResponseResult`" in doc
 
 
@@ -162,7 +166,7 @@ async def test_a_required_parameter_with_one_allowed_value_defaults_to_it() -> N
     assert list(signature.parameters) == ["symbol", "metric"]
     assert signature.parameters["metric"].default == "all"
     assert signature.parameters["metric"].kind is inspect.Parameter.KEYWORD_ONLY
-    assert "metric: query ``metric``, string, always 'all'; sent for you." in doc
+    assert "In the query: ``symbol`` and ``metric``, always 'all'." in doc
 
 
 async def test_the_groups_are_those_of_the_official_package() -> None:

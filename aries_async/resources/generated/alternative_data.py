@@ -42,16 +42,13 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/bank-branch``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
+        In the query: ``symbol``.
 
         Returns:
             :class:`BankBranchesResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("BankBranchesResponse", await self._call("getBankBranches", locals()))
 
@@ -60,16 +57,13 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/esg``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
+        In the query: ``symbol``.
 
         Returns:
             :class:`CompanyEsgResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("CompanyEsgResponse", await self._call("getCompanyEsg", locals()))
 
@@ -78,16 +72,13 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/presentation``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
+        In the query: ``symbol``.
 
         Returns:
             :class:`CompanyPresentationResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "CompanyPresentationResponse",
@@ -105,18 +96,13 @@ class AlternativeData(Operations):
         ``GET /v1/stock/congressional-trading``; scope ``market:supplemental``; retried when safe;
         not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            from_: query ``from``, date; required.
-            to: query ``to``, date; required.
+        In the query: ``symbol``, ``from_`` as ``from`` and ``to``.
 
         Returns:
             :class:`CongressionalTradingResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "CongressionalTradingResponse",
@@ -131,10 +117,8 @@ class AlternativeData(Operations):
         Returns:
             :class:`Covid19UsCasesResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("Covid19UsCasesResponse", await self._call("getCovid19UsCases", locals()))
 
@@ -150,18 +134,13 @@ class AlternativeData(Operations):
         ``GET /v1/stock/earnings-call-live``; scope ``market:supplemental``; retried when safe; not
         paged.
 
-        Args:
-            from_: query ``from``, date; optional.
-            to: query ``to``, date; optional.
-            symbol: query ``symbol``, string; optional.
+        In the query: ``from_`` as ``from``, ``to`` and ``symbol``.
 
         Returns:
             :class:`EarningsCallLiveResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("EarningsCallLiveResponse", await self._call("getEarningsCallLive", locals()))
 
@@ -175,17 +154,13 @@ class AlternativeData(Operations):
         ``GET /v1/stock/earnings-quality-score``; scope ``market:supplemental``; retried when safe;
         not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            freq: query ``freq``, string, one of 'annual', 'quarterly'; required.
+        In the query: ``symbol`` and ``freq``.
 
         Returns:
             :class:`EarningsQualityScoreResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "EarningsQualityScoreResponse",
@@ -201,10 +176,8 @@ class AlternativeData(Operations):
         Returns:
             :class:`FdaAdvisoryCommitteeCalendarResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "FdaAdvisoryCommitteeCalendarResponse",
@@ -217,16 +190,13 @@ class AlternativeData(Operations):
         ``GET /v1/stock/historical-esg``; scope ``market:supplemental``; retried when safe; not
         paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
+        In the query: ``symbol``.
 
         Returns:
             :class:`HistoricalEsgResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("HistoricalEsgResponse", await self._call("getHistoricalEsg", locals()))
 
@@ -264,21 +234,13 @@ class AlternativeData(Operations):
         ``GET /v1/stock/investment-theme``; scope ``market:supplemental``; retried when safe; not
         paged.
 
-        Args:
-            theme: query ``theme``, string, one of 'financialExchangesData', 'futureFood',
-                '3dPrinting', 'ageingPopulation', 'ai', 'bigData', 'cloud', 'cyberSecurity',
-                'digitalisation', 'drones', 'fintech', 'founder', 'futureEntertainment',
-                'futureVehicles', 'gaming', 'globalCleanEnergy', 'globalWater',
-                'healthcareInnovation', 'hr', 'mobilePayment', 'organicFood', 'robotics',
-                'tobaccoAlcoholGambling', 'windEnergy'; required.
+        In the query: ``theme``.
 
         Returns:
             :class:`InvestmentThemeResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("InvestmentThemeResponse", await self._call("getInvestmentTheme", locals()))
 
@@ -288,16 +250,13 @@ class AlternativeData(Operations):
         ``GET /v1/stock/transcripts/list``; scope ``market:supplemental``; retried when safe; not
         paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
+        In the query: ``symbol``.
 
         Returns:
             :class:`TranscriptsResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("TranscriptsResponse", await self._call("listTranscripts", locals()))
 
@@ -306,18 +265,13 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/lobbying``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            from_: query ``from``, date; required.
-            to: query ``to``, date; required.
+        In the query: ``symbol``, ``from_`` as ``from`` and ``to``.
 
         Returns:
             :class:`LobbyingResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("LobbyingResponse", await self._call("getLobbying", locals()))
 
@@ -333,18 +287,13 @@ class AlternativeData(Operations):
         ``GET /v1/stock/social-sentiment``; scope ``market:supplemental``; retried when safe; not
         paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            from_: query ``from``, date; optional.
-            to: query ``to``, date; optional.
+        In the query: ``symbol``, ``from_`` as ``from`` and ``to``.
 
         Returns:
             :class:`SocialSentimentResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("SocialSentimentResponse", await self._call("getSocialSentiment", locals()))
 
@@ -353,16 +302,13 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/supply-chain``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
+        In the query: ``symbol``.
 
         Returns:
             :class:`SupplyChainResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("SupplyChainResponse", await self._call("getSupplyChain", locals()))
 
@@ -371,16 +317,13 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/transcripts``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            id: query ``id``, string; required.
+        In the query: ``id``.
 
         Returns:
             :class:`TranscriptResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("TranscriptResponse", await self._call("getTranscript", locals()))
 
@@ -389,18 +332,13 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/usa-spending``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            from_: query ``from``, date; required.
-            to: query ``to``, date; required.
+        In the query: ``symbol``, ``from_`` as ``from`` and ``to``.
 
         Returns:
             :class:`UsaSpendingResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("UsaSpendingResponse", await self._call("getUsaSpending", locals()))
 
@@ -409,18 +347,13 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/uspto-patent``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            from_: query ``from``, date; required.
-            to: query ``to``, date; required.
+        In the query: ``symbol``, ``from_`` as ``from`` and ``to``.
 
         Returns:
             :class:`UsptoPatentsResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("UsptoPatentsResponse", await self._call("getUsptoPatents", locals()))
 
@@ -435,17 +368,12 @@ class AlternativeData(Operations):
         ``GET /v1/stock/visa-application``; scope ``market:supplemental``; retried when safe; not
         paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            from_: query ``from``, date; required.
-            to: query ``to``, date; required.
+        In the query: ``symbol``, ``from_`` as ``from`` and ``to``.
 
         Returns:
             :class:`VisaApplicationsResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("VisaApplicationsResponse", await self._call("getVisaApplications", locals()))

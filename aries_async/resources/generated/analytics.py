@@ -50,25 +50,16 @@ class Analytics(Operations):
         ``GET /v1/analytics/insights``; scope ``analytics:information``; retried when safe; paged
         (page numbers: ``page`` counts up for you).
 
-        Args:
-            page: query ``page``, integer; optional.
-            page_size: query ``pageSize``, integer; optional.
-            symbols: query ``symbols``, string; optional.
-            analyst: query ``analyst``, string; optional.
-            rating_id: query ``ratingId``, string; optional.
-            search_keys_type: query ``searchKeysType``, string, one of 'firm_id', 'firm'; optional.
-            search_keys: query ``searchKeys``, string; optional.
+        In the query: ``page``, ``page_size`` as ``pageSize``, ``symbols``, ``analyst``,
+        ``rating_id`` as ``ratingId``, ``search_keys_type`` as ``searchKeysType`` and
+        ``search_keys`` as ``searchKeys``.
 
         Returns:
             awaited, one page (:class:`AnalystInsightsResponse`); with ``async for``, every
             :class:`AnalystInsightItem` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getAnalystInsights", locals())
 
@@ -82,16 +73,13 @@ class Analytics(Operations):
         ``GET /v1/options/etfs/top-volume``; scope ``options:information``; retried when safe; not
         paged.
 
-        Args:
-            size: query ``size``, integer; optional.
+        In the query: ``size``.
 
         Returns:
             a list of :class:`OptionsScreenerItem` (``[]`` for ``null``).
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "builtins.list[OptionsScreenerItem]",
@@ -107,10 +95,8 @@ class Analytics(Operations):
         Returns:
             :class:`MarketBreadthResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("MarketBreadthResponse", await self._call("getMarketBreadth", locals()))
 
@@ -123,10 +109,8 @@ class Analytics(Operations):
         Returns:
             :class:`NetInflowResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("NetInflowResponse", await self._call("getNetInflow", locals()))
 
@@ -147,27 +131,16 @@ class Analytics(Operations):
         ``GET /v1/analytics/ratings``; scope ``analytics:information``; retried when safe; paged
         (page numbers: ``page`` counts up for you).
 
-        Args:
-            tickers: query ``tickers``, string; optional.
-            page: query ``page``, integer; optional.
-            page_size: query ``pageSize``, integer; optional.
-            importance: query ``importance``, integer; optional.
-            action: query ``action``, string; optional.
-            analyst_id: query ``analystId``, string; optional.
-            firm_id: query ``firmId``, string; optional.
-            **filters: optional query filters, the keys of :class:`DateIsFromToFilters` (``None`` is
-                not sent).
+        In the query: ``tickers``, ``page``, ``page_size`` as ``pageSize``, ``importance``,
+        ``action``, ``analyst_id`` as ``analystId``, ``firm_id`` as ``firmId`` and the keys of
+        :class:`DateIsFromToFilters` (``**filters``).
 
         Returns:
             awaited, one page (:class:`GetRatingsResponse`); with ``async for``, every
             :class:`Rating` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getRatings", locals())
 
@@ -194,19 +167,13 @@ class Analytics(Operations):
         ``GET /v1/equity/sector-tickers``; scope ``market:information``; retried when safe; not
         paged.
 
-        Args:
-            sector: query ``sector``, string, one of 'HEALTHCARE', 'UTILITIES', 'CONSUMER CYCLICAL',
-                'INDUSTRIALS', 'CONSUMER DEFENSIVE', 'BASIC MATERIALS', 'COMMUNICATION SERVICES',
-                'FINANCIAL SERVICES', 'TECHNOLOGY', 'REAL ESTATE', 'NONE', 'OTHER', 'ENERGY';
-                required.
+        In the query: ``sector``.
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("builtins.list[SymbolDetails]", await self._call("getSectorTickers", locals()))
 
@@ -221,17 +188,13 @@ class Analytics(Operations):
         ``GET /v1/equity/sector-wise-change``; scope ``market:information``; retried when safe; not
         paged.
 
-        Args:
-            limit: query ``limit``, string; optional.
-            size: query ``size``, string; optional.
+        In the query: ``limit`` and ``size``.
 
         Returns:
             a list of :class:`SectorAvgChange` (``[]`` for ``null``).
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "builtins.list[SectorAvgChange]",
@@ -253,13 +216,11 @@ class Analytics(Operations):
 
         ``POST /v1/stock/screener``; scope ``market:supplemental``; retried when safe; not paged.
 
+        In the query: ``page_size``, ``order_column``, ``order_direction`` and ``primary_only``.
+
         The body needs clauses and operator, or groups and operator.
 
         Args:
-            page_size: query ``page_size``, integer; optional.
-            order_column: query ``order_column``, string; optional.
-            order_direction: query ``order_direction``, string, one of 'asc', 'desc'; optional.
-            primary_only: query ``primary_only``, string; optional.
             clauses: body ``clauses``, list of :class:`ScreenClause`; optional.
             groups: body ``groups``, list of :class:`ScreenGroup`; optional.
             operator: body ``operator``, string; optional.
@@ -267,10 +228,8 @@ class Analytics(Operations):
         Returns:
             a list of :class:`StockScreenerResponse` (``[]`` for ``null``).
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "builtins.list[StockScreenerResponse]",
@@ -287,16 +246,13 @@ class Analytics(Operations):
         ``GET /v1/options/stocks/top-gainers``; scope ``options:information``; retried when safe;
         not paged.
 
-        Args:
-            size: query ``size``, integer; optional.
+        In the query: ``size``.
 
         Returns:
             a list of :class:`OptionsScreenerItem` (``[]`` for ``null``).
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "builtins.list[OptionsScreenerItem]",
@@ -313,16 +269,13 @@ class Analytics(Operations):
         ``GET /v1/options/stocks/top-volume``; scope ``options:information``; retried when safe; not
         paged.
 
-        Args:
-            size: query ``size``, integer; optional.
+        In the query: ``size``.
 
         Returns:
             a list of :class:`OptionsScreenerItem` (``[]`` for ``null``).
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "builtins.list[OptionsScreenerItem]",
@@ -339,17 +292,13 @@ class Analytics(Operations):
 
         ``GET /v1/equity/top-gainers``; scope ``market:information``; retried when safe; not paged.
 
-        Args:
-            limit: query ``limit``, integer; optional.
-            size: query ``size``, integer; optional.
+        In the query: ``limit`` and ``size``.
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("builtins.list[SymbolDetails]", await self._call("getTopGainers", locals()))
 
@@ -363,17 +312,13 @@ class Analytics(Operations):
 
         ``GET /v1/equity/top-losers``; scope ``market:information``; retried when safe; not paged.
 
-        Args:
-            limit: query ``limit``, integer; optional.
-            size: query ``size``, integer; optional.
+        In the query: ``limit`` and ``size``.
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("builtins.list[SymbolDetails]", await self._call("getTopLosers", locals()))
 
@@ -388,16 +333,12 @@ class Analytics(Operations):
         ``GET /v1/equity/top-most-active``; scope ``market:information``; retried when safe; not
         paged.
 
-        Args:
-            limit: query ``limit``, integer; optional.
-            size: query ``size``, integer; optional.
+        In the query: ``limit`` and ``size``.
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("builtins.list[SymbolDetails]", await self._call("getTopMostActive", locals()))

@@ -43,23 +43,15 @@ class Calendars(Operations):
         ``GET /v1/calendars/conference-calls``; scope ``calendar:information``; retried when safe;
         paged (page numbers: ``page`` counts up for you).
 
-        Args:
-            tickers: query ``tickers``, string; optional.
-            page: query ``page``, integer; optional.
-            page_size: query ``pageSize``, integer; optional.
-            **filters: optional query filters, the keys of :class:`DateFromToFilters` (``None`` is
-                not sent).
+        In the query: ``tickers``, ``page``, ``page_size`` as ``pageSize`` and the keys of
+        :class:`DateFromToFilters` (``**filters``).
 
         Returns:
             awaited, one page (:class:`ConferenceCallsResponse`); with ``async for``, every
             :class:`ConferenceCall` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getConferenceCalls", locals())
 
@@ -75,18 +67,13 @@ class Calendars(Operations):
         ``GET /v1/calendars/earnings``; scope ``calendar:information``; retried when safe; not
         paged.
 
-        Args:
-            from_: query ``from``, date; required.
-            to: query ``to``, date; required.
-            symbol: query ``symbol``, string; optional.
+        In the query: ``from_`` as ``from``, ``to`` and ``symbol``.
 
         Returns:
             a list of :class:`EarningRelease` (``[]`` for ``null``).
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "builtins.list[EarningRelease]",
@@ -99,16 +86,13 @@ class Calendars(Operations):
         ``GET /v1/calendars/historical/{symbol}``; scope ``calendar:information``; retried when
         safe; not paged.
 
-        Args:
-            symbol: path ``symbol``, string; required.
+        In the path: ``symbol``.
 
         Returns:
             a list of :class:`EconomicsIndicator` (``[]`` for ``null``).
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "builtins.list[EconomicsIndicator]",
@@ -127,18 +111,13 @@ class Calendars(Operations):
         ``GET /v1/calendars/economics``; scope ``calendar:information``; retried when safe; not
         paged.
 
-        Args:
-            date_: query ``date``, date; optional.
-            from_: query ``from``, date; optional.
-            to: query ``to``, date; optional.
+        In the query: ``date_`` as ``date``, ``from_`` as ``from`` and ``to``.
 
         Returns:
             :class:`GetEconomicsCalendarResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "GetEconomicsCalendarResponse",
@@ -158,22 +137,14 @@ class Calendars(Operations):
         ``GET /v1/calendars/mergers-acquisitions``; scope ``calendar:information``; retried when
         safe; paged (page numbers: ``page`` counts up for you).
 
-        Args:
-            tickers: query ``tickers``, string; optional.
-            page: query ``page``, integer; optional.
-            page_size: query ``pageSize``, integer; optional.
-            **filters: optional query filters, the keys of :class:`DateFromToFilters` (``None`` is
-                not sent).
+        In the query: ``tickers``, ``page``, ``page_size`` as ``pageSize`` and the keys of
+        :class:`DateFromToFilters` (``**filters``).
 
         Returns:
             awaited, one page (:class:`MergersAndAcquisitionsResponse`); with ``async for``, every
             :class:`MergersAcquisition` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getMergersAndAcquisitions", locals())

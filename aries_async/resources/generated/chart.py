@@ -32,10 +32,8 @@ class Chart(Operations):
         Returns:
             :class:`ChartConfig`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("ChartConfig", await self._call("getChartConfig", locals()))
 
@@ -49,17 +47,13 @@ class Chart(Operations):
 
         ``GET /v1/chart/search``; scope ``market:information``; retried when safe; not paged.
 
-        Args:
-            query: query ``query``, string; required.
-            limit: query ``limit``, integer; optional.
+        In the query: ``query`` and ``limit``.
 
         Returns:
             a list of :class:`SearchSymbolItem` (``[]`` for ``null``).
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("builtins.list[SearchSymbolItem]", await self._call("searchSymbols", locals()))
 
@@ -71,10 +65,8 @@ class Chart(Operations):
         Returns:
             the server's answer (``text/plain``) as an aware UTC ``datetime``.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("datetime", await self._call("getChartTime", locals()))
 
@@ -83,16 +75,13 @@ class Chart(Operations):
 
         ``GET /v1/chart/symbols``; scope ``market:information``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
+        In the query: ``symbol``.
 
         Returns:
             :class:`SymbolInfo`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("SymbolInfo", await self._call("getSymbolInfo", locals()))
 
@@ -108,19 +97,12 @@ class Chart(Operations):
 
         ``GET /v1/chart/tick-history``; scope ``market:information``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            resolution: query ``resolution``, string, one of '1T', '5T', '10T', '25T', '50T',
-                '100T', '250T', '500T', '1000T'; required.
-            countback: query ``countback``, integer; optional.
-            cursor: query ``cursor``, string; optional.
+        In the query: ``symbol``, ``resolution``, ``countback`` and ``cursor``.
 
         Returns:
             :class:`TickChartBars`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("TickChartBars", await self._call("getTickHistory", locals()))

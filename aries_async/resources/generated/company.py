@@ -27,16 +27,13 @@ class Company(Operations):
 
         ``GET /v1/company/executive``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
+        In the query: ``symbol``.
 
         Returns:
             :class:`CompanyExecutiveResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("CompanyExecutiveResponse", await self._call("getCompanyExecutives", locals()))
 
@@ -45,17 +42,13 @@ class Company(Operations):
 
         ``GET /v1/company/metrics``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            metric: query ``metric``, string, always 'all'; sent for you.
+        In the query: ``symbol`` and ``metric``, always 'all'.
 
         Returns:
             :class:`BasicFinancials`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("BasicFinancials", await self._call("getCompanyMetrics", locals()))
 
@@ -64,16 +57,13 @@ class Company(Operations):
 
         ``GET /v1/company/peers``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
+        In the query: ``symbol``.
 
         Returns:
             :class:`CompanyPeersResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("CompanyPeersResponse", await self._call("getCompanyPeers", locals()))
 
@@ -88,17 +78,12 @@ class Company(Operations):
 
         ``GET /v1/company/profile``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; optional.
-            isin: query ``isin``, string; optional.
-            cusip: query ``cusip``, string; optional.
+        In the query: ``symbol``, ``isin`` and ``cusip``.
 
         Returns:
             :class:`CompanyProfile`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("CompanyProfile", await self._call("getCompanyProfile", locals()))

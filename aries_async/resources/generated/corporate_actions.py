@@ -54,27 +54,16 @@ class CorporateActions(Operations):
         ``GET /v1/corporate-actions/dividends``; scope ``market:supplemental``; retried when safe;
         paged (each page's ``nextUrl`` is followed for you).
 
-        Args:
-            tickers_any_of: query ``tickersAnyOf``, string; optional.
-            distribution_type: query ``distributionType``, string, one of 'recurring', 'special',
-                'supplemental', 'irregular', 'unknown'; optional.
-            distribution_types: query ``distributionTypes``, string; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
-            **filters: optional query filters, the keys of :class:`CorporateActionsDividendsFilters`
-                (``None`` is not sent).
+        In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``distribution_type`` as
+        ``distributionType``, ``distribution_types`` as ``distributionTypes``, ``limit``, ``sort``,
+        ``next`` and the keys of :class:`CorporateActionsDividendsFilters` (``**filters``).
 
         Returns:
             awaited, one page (:class:`DividendsResponse`); with ``async for``, every
             :class:`DividendItem` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getDividends", locals())
 
@@ -84,17 +73,13 @@ class CorporateActions(Operations):
         ``GET /v1/corporate-actions/ipo-calendar``; scope ``market:supplemental``; retried when
         safe; not paged.
 
-        Args:
-            from_: query ``from``, date; required.
-            to: query ``to``, date; required.
+        In the query: ``from_`` as ``from`` and ``to``.
 
         Returns:
             :class:`IpoCalendarResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("IpoCalendarResponse", await self._call("getIpoCalendar", locals()))
 
@@ -118,20 +103,14 @@ class CorporateActions(Operations):
         ``GET /v1/corporate-actions/spinoffs``; scope ``market:supplemental``; retried when safe;
         not paged.
 
-        Args:
-            identifier: query ``identifier``, string; required.
-            identifier_type: query ``identifierType``, string, one of 'Symbol', 'CUSIP', 'ISIN',
-                'SEDOL', 'Valoren', 'FIGI', 'CompositeFIGI'; required.
-            start_date: query ``startDate``, date; required.
-            end_date: query ``endDate``, date; required.
+        In the query: ``identifier``, ``identifier_type`` as ``identifierType``, ``start_date`` as
+        ``startDate`` and ``end_date`` as ``endDate``.
 
         Returns:
             :class:`SpinoffsResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("SpinoffsResponse", await self._call("getSpinoffs", locals()))
 
@@ -151,27 +130,16 @@ class CorporateActions(Operations):
         ``GET /v1/stock/split``; scope ``market:supplemental``; retried when safe; paged (each
         page's ``nextUrl`` is followed for you).
 
-        Args:
-            tickers_any_of: query ``tickersAnyOf``, string; optional.
-            adjustment_type: query ``adjustmentType``, string, one of 'forward_split',
-                'reverse_split', 'stock_dividend'; optional.
-            adjustment_types: query ``adjustmentTypes``, string; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
-            **filters: optional query filters, the keys of
-                :class:`CorporateActionsStockSplitsFilters` (``None`` is not sent).
+        In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``adjustment_type`` as
+        ``adjustmentType``, ``adjustment_types`` as ``adjustmentTypes``, ``limit``, ``sort``,
+        ``next`` and the keys of :class:`CorporateActionsStockSplitsFilters` (``**filters``).
 
         Returns:
             awaited, one page (:class:`StockSplitsResponse`); with ``async for``, every
             :class:`StockSplitsResponseResult` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getStockSplits", locals())
 
@@ -195,19 +163,13 @@ class CorporateActions(Operations):
         ``GET /v1/corporate-actions/tender-offers``; scope ``market:supplemental``; retried when
         safe; not paged.
 
-        Args:
-            identifier: query ``identifier``, string; required.
-            identifier_type: query ``identifierType``, string, one of 'Symbol', 'CUSIP', 'ISIN',
-                'SEDOL', 'Valoren', 'FIGI', 'CompositeFIGI'; required.
-            start_date: query ``startDate``, date; required.
-            end_date: query ``endDate``, date; required.
+        In the query: ``identifier``, ``identifier_type`` as ``identifierType``, ``start_date`` as
+        ``startDate`` and ``end_date`` as ``endDate``.
 
         Returns:
             :class:`TenderOffersResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("TenderOffersResponse", await self._call("getTenderOffers", locals()))

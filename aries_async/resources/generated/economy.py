@@ -41,24 +41,15 @@ class Economy(Operations):
         ``GET /v1/economy/inflation``; scope ``market:supplemental``; retried when safe; paged (each
         page's ``nextUrl`` is followed for you).
 
-        Args:
-            dates: query ``dates``, string; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
-            **filters: optional query filters, the keys of :class:`DateFilters` (``None`` is not
-                sent).
+        In the query: ``dates``, ``limit``, ``sort``, ``next`` and the keys of :class:`DateFilters`
+        (``**filters``).
 
         Returns:
             awaited, one page (:class:`InflationResponse`); with ``async for``, every
             :class:`InflationResponseResult` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getInflation", locals())
 
@@ -76,24 +67,15 @@ class Economy(Operations):
         ``GET /v1/economy/inflation-expectations``; scope ``market:supplemental``; retried when
         safe; paged (each page's ``nextUrl`` is followed for you).
 
-        Args:
-            dates: query ``dates``, string; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
-            **filters: optional query filters, the keys of :class:`DateFilters` (``None`` is not
-                sent).
+        In the query: ``dates``, ``limit``, ``sort``, ``next`` and the keys of :class:`DateFilters`
+        (``**filters``).
 
         Returns:
             awaited, one page (:class:`InflationExpectationsResponse`); with ``async for``, every
             :class:`InflationExpectationsResponseResult` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getInflationExpectations", locals())
 
@@ -111,23 +93,14 @@ class Economy(Operations):
         ``GET /v1/economy/treasury-yields``; scope ``market:supplemental``; retried when safe; paged
         (each page's ``nextUrl`` is followed for you).
 
-        Args:
-            dates: query ``dates``, string; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
-            **filters: optional query filters, the keys of :class:`DateFilters` (``None`` is not
-                sent).
+        In the query: ``dates``, ``limit``, ``sort``, ``next`` and the keys of :class:`DateFilters`
+        (``**filters``).
 
         Returns:
             awaited, one page (:class:`TreasuryYieldsResponse`); with ``async for``, every
             :class:`TreasuryYieldsResponseResult` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getTreasuryYields", locals())

@@ -36,17 +36,13 @@ class Estimates(Operations):
 
         ``GET /v1/stock/earnings``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            limit: query ``limit``, integer; optional.
+        In the query: ``symbol`` and ``limit``.
 
         Returns:
             :class:`EarningsSurprisesResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("EarningsSurprisesResponse", await self._call("getEarningsSurprises", locals()))
 
@@ -61,17 +57,13 @@ class Estimates(Operations):
         ``GET /v1/stock/ebit-estimate``; scope ``market:supplemental``; retried when safe; not
         paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            freq: query ``freq``, string, one of 'annual', 'quarterly'; optional.
+        In the query: ``symbol`` and ``freq``.
 
         Returns:
             :class:`EbitEstimatesResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("EbitEstimatesResponse", await self._call("getEbitEstimates", locals()))
 
@@ -86,17 +78,13 @@ class Estimates(Operations):
         ``GET /v1/stock/ebitda-estimate``; scope ``market:supplemental``; retried when safe; not
         paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            freq: query ``freq``, string, one of 'annual', 'quarterly'; optional.
+        In the query: ``symbol`` and ``freq``.
 
         Returns:
             :class:`EbitdaEstimatesResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("EbitdaEstimatesResponse", await self._call("getEbitdaEstimates", locals()))
 
@@ -110,17 +98,13 @@ class Estimates(Operations):
 
         ``GET /v1/stock/eps-estimate``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            freq: query ``freq``, string, one of 'annual', 'quarterly'; optional.
+        In the query: ``symbol`` and ``freq``.
 
         Returns:
             :class:`EpsEstimatesResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("EpsEstimatesResponse", await self._call("getEpsEstimates", locals()))
 
@@ -129,16 +113,13 @@ class Estimates(Operations):
 
         ``GET /v1/stock/price-target``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
+        In the query: ``symbol``.
 
         Returns:
             :class:`PriceTargetResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("PriceTargetResponse", await self._call("getPriceTarget", locals()))
 
@@ -153,17 +134,13 @@ class Estimates(Operations):
         ``GET /v1/stock/revenue-estimate``; scope ``market:supplemental``; retried when safe; not
         paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            freq: query ``freq``, string, one of 'annual', 'quarterly'; optional.
+        In the query: ``symbol`` and ``freq``.
 
         Returns:
             :class:`RevenueEstimatesResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("RevenueEstimatesResponse", await self._call("getRevenueEstimates", locals()))
 
@@ -179,18 +156,13 @@ class Estimates(Operations):
         ``GET /v1/stock/upgrade-downgrade``; scope ``market:supplemental``; retried when safe; not
         paged.
 
-        Args:
-            symbol: query ``symbol``, string; optional.
-            from_: query ``from``, date; optional.
-            to: query ``to``, date; optional.
+        In the query: ``symbol``, ``from_`` as ``from`` and ``to``.
 
         Returns:
             :class:`UpgradesDowngradesResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "UpgradesDowngradesResponse",

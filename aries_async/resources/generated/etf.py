@@ -33,17 +33,13 @@ class Etf(Operations):
 
         ``GET /v1/etf/country``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            isin: query ``isin``, string; optional.
+        In the query: ``symbol`` and ``isin``.
 
         Returns:
             :class:`EtfCountryAllocationResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "EtfCountryAllocationResponse",
@@ -62,19 +58,13 @@ class Etf(Operations):
 
         ``GET /v1/etf/holdings``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; optional.
-            isin: query ``isin``, string; optional.
-            skip: query ``skip``, integer; optional.
-            date_: query ``date``, date; optional.
+        In the query: ``symbol``, ``isin``, ``skip`` and ``date_`` as ``date``.
 
         Returns:
             :class:`EtfHoldingsResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("EtfHoldingsResponse", await self._call("getEtfHoldings", locals()))
 
@@ -83,17 +73,13 @@ class Etf(Operations):
 
         ``GET /v1/etf/profile``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            isin: query ``isin``, string; optional.
+        In the query: ``symbol`` and ``isin``.
 
         Returns:
             :class:`EtfProfileResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("EtfProfileResponse", await self._call("getEtfProfile", locals()))
 
@@ -107,17 +93,13 @@ class Etf(Operations):
 
         ``GET /v1/etf/sector``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            isin: query ``isin``, string; optional.
+        In the query: ``symbol`` and ``isin``.
 
         Returns:
             :class:`EtfSectorAllocationResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "EtfSectorAllocationResponse",

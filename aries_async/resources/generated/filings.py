@@ -35,21 +35,14 @@ class Filings(Operations):
 
         ``GET /v1/filings/sec``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; optional.
-            cik: query ``cik``, string; optional.
-            access_number: query ``accessNumber``, string; optional.
-            form: query ``form``, string; optional.
-            from_: query ``from``, date; optional.
-            to: query ``to``, date; optional.
+        In the query: ``symbol``, ``cik``, ``access_number`` as ``accessNumber``, ``form``,
+        ``from_`` as ``from`` and ``to``.
 
         Returns:
             :class:`SecFilingsResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("SecFilingsResponse", await self._call("getSecFilings", locals()))
 
@@ -65,18 +58,13 @@ class Filings(Operations):
         ``GET /v1/filings/similarity-index``; scope ``market:supplemental``; retried when safe; not
         paged.
 
-        Args:
-            symbol: query ``symbol``, string; optional.
-            cik: query ``cik``, string; optional.
-            freq: query ``freq``, string, one of 'annual', 'quarterly'; optional.
+        In the query: ``symbol``, ``cik`` and ``freq``.
 
         Returns:
             :class:`FilingsSimilarityIndexResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "FilingsSimilarityIndexResponse",

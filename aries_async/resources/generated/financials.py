@@ -54,24 +54,15 @@ class Financials(Operations):
         ``GET /v1/financials/cash-flow-statements``; scope ``market:supplemental``; retried when
         safe; paged (each page's ``nextUrl`` is followed for you).
 
-        Args:
-            ciks: query ``ciks``, string; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
-            **filters: optional query filters, the keys of :class:`FinancialsStatementsFilters`
-                (``None`` is not sent).
+        In the query: ``ciks``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`FinancialsStatementsFilters` (``**filters``).
 
         Returns:
             awaited, one page (:class:`CashFlowStatementsResponse`); with ``async for``, every
             :class:`CashFlowStatement` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getCashFlowStatements", locals())
 
@@ -89,24 +80,15 @@ class Financials(Operations):
         ``GET /v1/financials/income-statements``; scope ``market:supplemental``; retried when safe;
         paged (each page's ``nextUrl`` is followed for you).
 
-        Args:
-            ciks: query ``ciks``, string; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
-            **filters: optional query filters, the keys of :class:`FinancialsStatementsFilters`
-                (``None`` is not sent).
+        In the query: ``ciks``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`FinancialsStatementsFilters` (``**filters``).
 
         Returns:
             awaited, one page (:class:`IncomeStatementsResponse`); with ``async for``, every
             :class:`IncomeStatement` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getIncomeStatements", locals())
 
@@ -125,25 +107,15 @@ class Financials(Operations):
         ``GET /v1/financials/ratios``; scope ``market:supplemental``; retried when safe; paged (each
         page's ``nextUrl`` is followed for you).
 
-        Args:
-            tickers_any_of: query ``tickersAnyOf``, string; optional.
-            ciks: query ``ciks``, string; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
-            **filters: optional query filters, the keys of :class:`FinancialsRatiosFilters`
-                (``None`` is not sent).
+        In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``ciks``, ``limit``, ``sort``,
+        ``next`` and the keys of :class:`FinancialsRatiosFilters` (``**filters``).
 
         Returns:
             awaited, one page (:class:`FinancialRatiosResponse`); with ``async for``, every
             :class:`FinancialRatiosResponseResult` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getFinancialRatios", locals())
 
@@ -162,21 +134,14 @@ class Financials(Operations):
         ``GET /v1/financials/reported``; scope ``market:supplemental``; retried when safe; not
         paged.
 
-        Args:
-            symbol: query ``symbol``, string; optional.
-            cik: query ``cik``, string; optional.
-            access_number: query ``accessNumber``, string; optional.
-            freq: query ``freq``, string, one of 'annual', 'quarterly'; optional.
-            from_: query ``from``, date; optional.
-            to: query ``to``, date; optional.
+        In the query: ``symbol``, ``cik``, ``access_number`` as ``accessNumber``, ``freq``,
+        ``from_`` as ``from`` and ``to``.
 
         Returns:
             :class:`FinancialsReportedResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "FinancialsReportedResponse",
@@ -194,17 +159,13 @@ class Financials(Operations):
         ``GET /v1/financials/revenue-breakdown``; scope ``market:supplemental``; retried when safe;
         not paged.
 
-        Args:
-            symbol: query ``symbol``, string; optional.
-            cik: query ``cik``, string; optional.
+        In the query: ``symbol`` and ``cik``.
 
         Returns:
             :class:`FinancialsRevenueBreakdownResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "FinancialsRevenueBreakdownResponse",
@@ -228,27 +189,17 @@ class Financials(Operations):
         ``GET /v1/financials/short-interest``; scope ``market:supplemental``; retried when safe;
         paged (each page's ``nextUrl`` is followed for you).
 
-        Args:
-            tickers_any_of: query ``tickersAnyOf``, string; optional.
-            days_to_cover_list: query ``daysToCoverList``, string; optional.
-            settlement_dates: query ``settlementDates``, string; optional.
-            avg_daily_volume_list: query ``avgDailyVolumeList``, string; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
-            **filters: optional query filters, the keys of :class:`FinancialsShortInterestFilters`
-                (``None`` is not sent).
+        In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``days_to_cover_list`` as
+        ``daysToCoverList``, ``settlement_dates`` as ``settlementDates``, ``avg_daily_volume_list``
+        as ``avgDailyVolumeList``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`FinancialsShortInterestFilters` (``**filters``).
 
         Returns:
             awaited, one page (:class:`ShortInterestResponse`); with ``async for``, every
             :class:`ShortInterestResponseResult` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getShortInterest", locals())
 
@@ -269,27 +220,16 @@ class Financials(Operations):
         ``GET /v1/financials/short-volume``; scope ``market:supplemental``; retried when safe; paged
         (each page's ``nextUrl`` is followed for you).
 
-        Args:
-            tickers_any_of: query ``tickersAnyOf``, string; optional.
-            dates: query ``dates``, string; optional.
-            short_volume_ratio_list: query ``shortVolumeRatioList``, string; optional.
-            total_volume_list: query ``totalVolumeList``, string; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
-            **filters: optional query filters, the keys of :class:`FinancialsShortVolumeFilters`
-                (``None`` is not sent).
+        In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``dates``, ``short_volume_ratio_list``
+        as ``shortVolumeRatioList``, ``total_volume_list`` as ``totalVolumeList``, ``limit``,
+        ``sort``, ``next`` and the keys of :class:`FinancialsShortVolumeFilters` (``**filters``).
 
         Returns:
             awaited, one page (:class:`ShortVolumeResponse`); with ``async for``, every
             :class:`ShortVolumeResponseResult` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getShortVolume", locals())
 
@@ -306,19 +246,13 @@ class Financials(Operations):
         ``GET /v1/financials/statements``; scope ``market:supplemental``; retried when safe; not
         paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            statement: query ``statement``, string, one of 'bs', 'ic', 'cf'; required.
-            freq: query ``freq``, string, one of 'annual', 'quarterly'; required.
-            preliminary: query ``preliminary``, boolean; optional.
+        In the query: ``symbol``, ``statement``, ``freq`` and ``preliminary``.
 
         Returns:
             :class:`FinancialsStatementsResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "FinancialsStatementsResponse",

@@ -51,21 +51,14 @@ class Indices(Operations):
 
         ``GET /v1/indices/bar``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            identifier: query ``identifier``, string; required.
-            end_time: query ``endTime``, string; required.
-            identifier_type: query ``identifierType``, string, one of 'Symbol', 'CIK', 'CUSIP',
-                'ISIN', 'Valoren', 'SEDOL', 'FIGI', 'CompositeFIGI'; optional.
-            precision: query ``precision``, string, one of 'Minutes', 'Hours'; optional.
-            period: query ``period``, integer; optional.
+        In the query: ``identifier``, ``end_time`` as ``endTime``, ``identifier_type`` as
+        ``identifierType``, ``precision`` and ``period``.
 
         Returns:
             :class:`IndexBarResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("IndexBarResponse", await self._call("getIndexBar", locals()))
 
@@ -92,22 +85,14 @@ class Indices(Operations):
 
         ``GET /v1/indices/bars``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            identifier: query ``identifier``, string; required.
-            start_time: query ``startTime``, string; required.
-            end_time: query ``endTime``, string; required.
-            identifier_type: query ``identifierType``, string, one of 'Symbol', 'CIK', 'CUSIP',
-                'ISIN', 'Valoren', 'SEDOL', 'FIGI', 'CompositeFIGI'; optional.
-            precision: query ``precision``, string, one of 'Minutes', 'Hours'; optional.
-            period: query ``period``, integer; optional.
+        In the query: ``identifier``, ``start_time`` as ``startTime``, ``end_time`` as ``endTime``,
+        ``identifier_type`` as ``identifierType``, ``precision`` and ``period``.
 
         Returns:
             :class:`IndexBarsResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("IndexBarsResponse", await self._call("getIndexBars", locals()))
 
@@ -116,16 +101,13 @@ class Indices(Operations):
 
         ``GET /v1/indices/by-group``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            index_group: query ``indexGroup``, string; required.
+        In the query: ``index_group`` as ``indexGroup``.
 
         Returns:
             :class:`IndicesByGroupResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("IndicesByGroupResponse", await self._call("listIndicesByGroup", locals()))
 
@@ -154,24 +136,15 @@ class Indices(Operations):
 
         ``GET /v1/indices/chart-bars``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            identifier: query ``identifier``, string; required.
-            start_time: query ``startTime``, string; required.
-            end_time: query ``endTime``, string; required.
-            identifier_type: query ``identifierType``, string, one of 'Symbol', 'CIK', 'CUSIP',
-                'ISIN', 'Valoren', 'SEDOL', 'FIGI', 'CompositeFIGI'; optional.
-            precision: query ``precision``, string, one of 'Minute', 'Hour'; optional.
-            period: query ``period``, integer; optional.
-            adjustment_method: query ``adjustmentMethod``, string; optional.
-            include_extended: query ``includeExtended``, boolean; optional.
+        In the query: ``identifier``, ``start_time`` as ``startTime``, ``end_time`` as ``endTime``,
+        ``identifier_type`` as ``identifierType``, ``precision``, ``period``, ``adjustment_method``
+        as ``adjustmentMethod`` and ``include_extended`` as ``includeExtended``.
 
         Returns:
             :class:`IndexChartBarsResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("IndexChartBarsResponse", await self._call("getIndexChartBars", locals()))
 
@@ -183,10 +156,8 @@ class Indices(Operations):
         Returns:
             :class:`IndexGroupsResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("IndexGroupsResponse", await self._call("listIndexGroups", locals()))
 
@@ -202,21 +173,15 @@ class Indices(Operations):
         ``GET /v1/indices/list``; scope ``market:supplemental``; retried when safe; paged (each
         page's ``nextPage`` token is sent back for you).
 
-        Args:
-            index_group: query ``indexGroup``, string; required.
-            page_size: query ``pageSize``, integer; optional.
-            next_page: query ``nextPage``, string; optional.
+        In the query: ``index_group`` as ``indexGroup``, ``page_size`` as ``pageSize`` and
+        ``next_page`` as ``nextPage``.
 
         Returns:
             awaited, one page (:class:`IndexListResponse`); with ``async for``, every
             :class:`IndexListResponseIndex` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("listIndices", locals())
 
@@ -240,18 +205,13 @@ class Indices(Operations):
         ``GET /v1/indices/realtime/values``; scope ``market:supplemental``; retried when safe; not
         paged.
 
-        Args:
-            identifiers: query ``identifiers``, string; required.
-            identifier_type: query ``identifierType``, string, one of 'Symbol', 'CIK', 'CUSIP',
-                'ISIN', 'Valoren', 'SEDOL', 'FIGI', 'CompositeFIGI'; optional.
+        In the query: ``identifiers`` and ``identifier_type`` as ``identifierType``.
 
         Returns:
             :class:`IndicesRealtimeValuesResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "IndicesRealtimeValuesResponse",
@@ -263,15 +223,12 @@ class Indices(Operations):
 
         ``GET /v1/indices/search``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            index_name: query ``indexName``, string; required.
+        In the query: ``index_name`` as ``indexName``.
 
         Returns:
             :class:`IndexSearchResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("IndexSearchResponse", await self._call("searchIndices", locals()))

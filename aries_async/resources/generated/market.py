@@ -29,16 +29,13 @@ class MarketOperations(Operations):
         ``GET /v1/marketdata/equities/details``; scope ``market:information``; retried when safe;
         not paged.
 
-        Args:
-            symbols: query ``symbols``, string; required.
+        In the query: ``symbols``.
 
         Returns:
             :class:`GetEquityDetailsResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("GetEquityDetailsResponse", await self._call("getEquityDetails", locals()))
 
@@ -50,10 +47,8 @@ class MarketOperations(Operations):
         Returns:
             :class:`EtbListResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("EtbListResponse", await self._call("getEtbList", locals()))
 
@@ -63,16 +58,13 @@ class MarketOperations(Operations):
         ``GET /v1/marketdata/options/details``; scope ``market:information``; retried when safe; not
         paged.
 
-        Args:
-            symbols: query ``symbols``, string; required.
+        In the query: ``symbols``.
 
         Returns:
             :class:`GetOptionDetailsResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("GetOptionDetailsResponse", await self._call("getOptionDetails", locals()))
 
@@ -87,9 +79,7 @@ class MarketOperations(Operations):
         Returns:
             :class:`EtbSearchResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("EtbSearchResponse", await self._call("searchEtbSymbols", locals()))

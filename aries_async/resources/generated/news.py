@@ -23,17 +23,15 @@ class News(Operations):
 
         ``GET /v1/news/{id}``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            id: path ``id``, string; required.
-            news_type: query ``newsType``, string, one of 'news', 'press_release'; required.
+        In the path: ``id``.
+
+        In the query: ``news_type`` as ``newsType``.
 
         Returns:
             :class:`NewsItem`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("NewsItem", await self._call("getNewsById", locals()))
 
@@ -47,17 +45,13 @@ class News(Operations):
 
         ``GET /v1/news``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbols: query ``symbols``, string; optional.
-            topics: query ``topics``, string; optional.
+        In the query: ``symbols`` and ``topics``.
 
         Returns:
             :class:`NewsListResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("NewsListResponse", await self._call("getNews", locals()))
 
@@ -66,15 +60,12 @@ class News(Operations):
 
         ``GET /v1/news-sentiment``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
+        In the query: ``symbol``.
 
         Returns:
             :class:`NewsSentimentResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("NewsSentimentResponse", await self._call("getNewsSentiment", locals()))

@@ -52,23 +52,15 @@ class Options(Operations):
         ``GET /v1/options/activity``; scope ``market:supplemental``; retried when safe; paged (page
         numbers: ``page`` counts up for you).
 
-        Args:
-            tickers: query ``tickers``, string; optional.
-            page: query ``page``, integer; optional.
-            page_size: query ``pageSize``, integer; optional.
-            **filters: optional query filters, the keys of :class:`DateFromToFilters` (``None`` is
-                not sent).
+        In the query: ``tickers``, ``page``, ``page_size`` as ``pageSize`` and the keys of
+        :class:`DateFromToFilters` (``**filters``).
 
         Returns:
             awaited, one page (:class:`OptionsActivityResponse`); with ``async for``, every
             :class:`Activity` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getOptionsActivity", locals())
 
@@ -88,26 +80,17 @@ class Options(Operations):
         ``GET /v1/options/snapshot/chain/{underlyingAsset}``; scope ``market:supplemental``; retried
         when safe; paged (each page's ``nextUrl`` is followed for you).
 
-        Args:
-            underlying_asset: path ``underlyingAsset``, string; required.
-            contract_type: query ``contractType``, string; optional.
-            order: query ``order``, string, one of 'asc', 'desc'; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
-            **filters: optional query filters, the keys of :class:`OptionsChainSnapshotFilters`
-                (``None`` is not sent).
+        In the path: ``underlying_asset`` as ``underlyingAsset``.
+
+        In the query: ``contract_type`` as ``contractType``, ``order``, ``limit``, ``sort``,
+        ``next`` and the keys of :class:`OptionsChainSnapshotFilters` (``**filters``).
 
         Returns:
             awaited, one page (:class:`OptionChainSnapshotResponse`); with ``async for``, every
             :class:`OptionContractSnapshotRow` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getOptionChainSnapshot", locals())
 
@@ -121,17 +104,14 @@ class Options(Operations):
         ``GET /v1/options/snapshot/{underlyingAsset}/{optionContract}``; scope
         ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            underlying_asset: path ``underlyingAsset``, string; required.
-            option_contract: path ``optionContract``, string; required.
+        In the path: ``underlying_asset`` as ``underlyingAsset`` and ``option_contract`` as
+        ``optionContract``.
 
         Returns:
             :class:`OptionContractSnapshotResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "OptionContractSnapshotResponse",
@@ -143,16 +123,13 @@ class Options(Operations):
 
         ``GET /v1/options/last-trade``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            ticker: query ``ticker``, string; required.
+        In the query: ``ticker``.
 
         Returns:
             :class:`OptionLastTradeResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("OptionLastTradeResponse", await self._call("getOptionLastTrade", locals()))
 
@@ -161,17 +138,13 @@ class Options(Operations):
 
         ``GET /v1/options/open-close``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            ticker: query ``ticker``, string; required.
-            date_: query ``date``, date; required.
+        In the query: ``ticker`` and ``date_`` as ``date``.
 
         Returns:
             :class:`OptionOpenCloseResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("OptionOpenCloseResponse", await self._call("getOptionOpenClose", locals()))
 
@@ -181,16 +154,13 @@ class Options(Operations):
         ``GET /v1/options/previous-day``; scope ``market:supplemental``; retried when safe; not
         paged.
 
-        Args:
-            ticker: query ``ticker``, string; required.
+        In the query: ``ticker``.
 
         Returns:
             :class:`OptionPreviousDayResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("OptionPreviousDayResponse", await self._call("getOptionPreviousDay", locals()))
 
@@ -209,25 +179,15 @@ class Options(Operations):
         ``GET /v1/options/quotes``; scope ``market:supplemental``; retried when safe; paged (each
         page's ``nextUrl`` is followed for you).
 
-        Args:
-            ticker: query ``ticker``, string; required.
-            order: query ``order``, string, one of 'asc', 'desc'; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
-            **filters: optional query filters, the keys of :class:`TimestampFilters` (``None`` is
-                not sent).
+        In the query: ``ticker``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`TimestampFilters` (``**filters``).
 
         Returns:
             awaited, one page (:class:`OptionQuotesResponse`); with ``async for``, every
             :class:`OptionQuotesResponseResult` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getOptionQuotes", locals())
 
@@ -246,25 +206,15 @@ class Options(Operations):
         ``GET /v1/options/trades``; scope ``market:supplemental``; retried when safe; paged (each
         page's ``nextUrl`` is followed for you).
 
-        Args:
-            ticker: query ``ticker``, string; required.
-            order: query ``order``, string, one of 'asc', 'desc'; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
-            **filters: optional query filters, the keys of :class:`TimestampFilters` (``None`` is
-                not sent).
+        In the query: ``ticker``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`TimestampFilters` (``**filters``).
 
         Returns:
             awaited, one page (:class:`OptionTradesResponse`); with ``async for``, every
             :class:`OptionTradesResponseResult` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getOptionTrades", locals())
 
@@ -279,17 +229,15 @@ class Options(Operations):
         ``GET /v1/options/unusual_activity/{symbol}``; scope ``options:information``; retried when
         safe; not paged.
 
-        Args:
-            symbol: path ``symbol``, string; required.
-            source: query ``source``, string, one of 'realtime', 'delayed'; optional.
+        In the path: ``symbol``.
+
+        In the query: ``source``.
 
         Returns:
             :class:`OptionsUnusualActivityResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "OptionsUnusualActivityResponse",

@@ -33,17 +33,13 @@ class Ownership(Operations):
 
         ``GET /v1/ownership/fund``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            limit: query ``limit``, integer; optional.
+        In the query: ``symbol`` and ``limit``.
 
         Returns:
             :class:`OwnershipDataResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("OwnershipDataResponse", await self._call("getFundOwnership", locals()))
 
@@ -59,18 +55,13 @@ class Ownership(Operations):
         ``GET /v1/ownership/insider-transactions``; scope ``market:supplemental``; retried when
         safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            from_: query ``from``, date; optional.
-            to: query ``to``, date; optional.
+        In the query: ``symbol``, ``from_`` as ``from`` and ``to``.
 
         Returns:
             :class:`InsiderTransactionsResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "InsiderTransactionsResponse",
@@ -90,19 +81,13 @@ class Ownership(Operations):
         ``GET /v1/institutional/ownership``; scope ``market:supplemental``; retried when safe; not
         paged.
 
-        Args:
-            cusip: query ``cusip``, string; required.
-            from_: query ``from``, date; required.
-            to: query ``to``, date; required.
-            symbol: query ``symbol``, string; optional.
+        In the query: ``cusip``, ``from_`` as ``from``, ``to`` and ``symbol``.
 
         Returns:
             :class:`InstitutionalOwnershipResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "InstitutionalOwnershipResponse",
@@ -120,18 +105,13 @@ class Ownership(Operations):
         ``GET /v1/institutional/portfolio``; scope ``market:supplemental``; retried when safe; not
         paged.
 
-        Args:
-            cik: query ``cik``, string; required.
-            from_: query ``from``, date; required.
-            to: query ``to``, date; required.
+        In the query: ``cik``, ``from_`` as ``from`` and ``to``.
 
         Returns:
             :class:`InstitutionalPortfolioResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "InstitutionalPortfolioResponse",
@@ -148,16 +128,12 @@ class Ownership(Operations):
 
         ``GET /v1/ownership/data``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            limit: query ``limit``, integer; optional.
+        In the query: ``symbol`` and ``limit``.
 
         Returns:
             :class:`OwnershipDataResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("OwnershipDataResponse", await self._call("getOwnershipData", locals()))

@@ -34,19 +34,13 @@ class PredictionsHistory(Operations):
 
         ``GET /v1/predictions/historical-data``; no token needed; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            from_: query ``from``, string; optional.
-            to: query ``to``, string; optional.
-            limit: query ``limit``, integer; optional.
+        In the query: ``symbol``, ``from_`` as ``from``, ``to`` and ``limit``.
 
         Returns:
             :class:`GetHistoryResponseBody`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("GetHistoryResponseBody", await self._call("getHistory", locals()))
 
@@ -66,9 +60,7 @@ class PredictionsHistory(Operations):
         Returns:
             :class:`GetHistoryBatchResponseBody`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("GetHistoryBatchResponseBody", await self._call("getHistoryBatch", locals()))

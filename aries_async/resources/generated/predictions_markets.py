@@ -32,16 +32,13 @@ class PredictionsMarkets(Operations):
         ``GET /v1/predictions/base-events/{baseEventId}``; no token needed; retried when safe; not
         paged.
 
-        Args:
-            base_event_id: path ``baseEventId``, string; required.
+        In the path: ``base_event_id`` as ``baseEventId``.
 
         Returns:
             :class:`GetBaseEventResponseBody`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("GetBaseEventResponseBody", await self._call("getBaseEvent", locals()))
 
@@ -53,10 +50,8 @@ class PredictionsMarkets(Operations):
         Returns:
             :class:`ListCategoriesResponseBody`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("ListCategoriesResponseBody", await self._call("listCategories", locals()))
 
@@ -66,16 +61,13 @@ class PredictionsMarkets(Operations):
         ``GET /v1/predictions/events/{eventId}/contracts``; no token needed; retried when safe; not
         paged.
 
-        Args:
-            event_id: path ``eventId``, string; required.
+        In the path: ``event_id`` as ``eventId``.
 
         Returns:
             :class:`GetEventContractsResponseBody`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "GetEventContractsResponseBody",
@@ -100,27 +92,15 @@ class PredictionsMarkets(Operations):
         ``GET /v1/predictions/search``; no token needed; retried when safe; paged (page numbers:
         ``page`` counts up for you).
 
-        Args:
-            type: query ``type``, string, one of 'contracts', 'events', 'base-events'; optional.
-            q: query ``q``, string; optional.
-            state: query ``state``, string; optional.
-            base_event_id: query ``baseEventId``, string; optional.
-            event_id: query ``eventId``, string; optional.
-            category: query ``category``, string; optional.
-            tradable: query ``tradable``, boolean; optional.
-            page: query ``page``, integer; optional.
-            per_page: query ``perPage``, integer; optional.
+        In the query: ``type``, ``q``, ``state``, ``base_event_id`` as ``baseEventId``, ``event_id``
+        as ``eventId``, ``category``, ``tradable``, ``page`` and ``per_page`` as ``perPage``.
 
         Returns:
             awaited, one page (:class:`SearchResponseBody`); with ``async for``, every
             :class:`PredMdBaseEventHit | PredMdContractHit | PredMdEventHit` of every page, fetched
             as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("search", locals())

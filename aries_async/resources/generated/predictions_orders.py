@@ -29,16 +29,13 @@ class PredictionsOrders(Operations):
         ``GET /v1/predictions/orders/{orderId}``; a token of any scope; retried when safe; not
         paged.
 
-        Args:
-            order_id: path ``orderId``, string; required.
+        In the path: ``order_id`` as ``orderId``.
 
         Returns:
             :class:`GetPredictionOrderResponseBody`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "GetPredictionOrderResponseBody",
@@ -58,20 +55,14 @@ class PredictionsOrders(Operations):
 
         ``GET /v1/predictions/orders``; a token of any scope; retried when safe; not paged.
 
-        Args:
-            status: query ``status``, string; optional.
-            account_id: query ``accountId``, string; optional.
-            symbol: query ``symbol``, string; optional.
-            limit: query ``limit``, integer; optional.
-            cursor: query ``cursor``, string; optional.
+        In the query: ``status``, ``account_id`` as ``accountId``, ``symbol``, ``limit`` and
+        ``cursor``.
 
         Returns:
             :class:`ListPredictionOrdersResponseBody`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "ListPredictionOrdersResponseBody",
@@ -117,10 +108,8 @@ class PredictionsOrders(Operations):
         Returns:
             :class:`PlacePredictionOrderResponseBody`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "PlacePredictionOrderResponseBody",

@@ -52,25 +52,14 @@ class Stocks(Operations):
 
         ``GET /v1/stocks/aggs``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            ticker: query ``ticker``, string; required.
-            multiplier: query ``multiplier``, integer; required.
-            timespan: query ``timespan``, string, one of 'second', 'minute', 'hour', 'day', 'week',
-                'month', 'quarter', 'year'; required.
-            from_: query ``from``, string; required.
-            to: query ``to``, string; required.
-            adjusted: query ``adjusted``, boolean; optional.
-            sort: query ``sort``, string, one of 'asc', 'desc'; optional.
-            limit: query ``limit``, integer; optional.
-            next: query ``next``, string; optional.
+        In the query: ``ticker``, ``multiplier``, ``timespan``, ``from_`` as ``from``, ``to``,
+        ``adjusted``, ``sort``, ``limit`` and ``next``.
 
         Returns:
             :class:`StockAggregatesResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("StockAggregatesResponse", await self._call("getStockAggregates", locals()))
 
@@ -85,18 +74,13 @@ class Stocks(Operations):
 
         ``GET /v1/stocks/grouped``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            date_: query ``date``, date; required.
-            adjusted: query ``adjusted``, boolean; optional.
-            include_otc: query ``includeOtc``, boolean; optional.
+        In the query: ``date_`` as ``date``, ``adjusted`` and ``include_otc`` as ``includeOtc``.
 
         Returns:
             :class:`DailyMarketSummaryResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "DailyMarketSummaryResponse",
@@ -108,16 +92,13 @@ class Stocks(Operations):
 
         ``GET /v1/stocks/last-quote``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            ticker: query ``ticker``, string; required.
+        In the query: ``ticker``.
 
         Returns:
             :class:`StockLastQuoteResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("StockLastQuoteResponse", await self._call("getStockLastQuote", locals()))
 
@@ -126,16 +107,13 @@ class Stocks(Operations):
 
         ``GET /v1/stocks/last-trade``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            ticker: query ``ticker``, string; required.
+        In the query: ``ticker``.
 
         Returns:
             :class:`StockLastTradeResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("StockLastTradeResponse", await self._call("getStockLastTrade", locals()))
 
@@ -150,18 +128,13 @@ class Stocks(Operations):
 
         ``GET /v1/stocks/open-close``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            ticker: query ``ticker``, string; required.
-            date_: query ``date``, date; required.
-            adjusted: query ``adjusted``, boolean; optional.
+        In the query: ``ticker``, ``date_`` as ``date`` and ``adjusted``.
 
         Returns:
             :class:`StockOpenCloseResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("StockOpenCloseResponse", await self._call("getStockOpenClose", locals()))
 
@@ -175,17 +148,13 @@ class Stocks(Operations):
 
         ``GET /v1/stocks/prev``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            ticker: query ``ticker``, string; required.
-            adjusted: query ``adjusted``, boolean; optional.
+        In the query: ``ticker`` and ``adjusted``.
 
         Returns:
             :class:`StockPreviousDayResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("StockPreviousDayResponse", await self._call("getStockPreviousDay", locals()))
 
@@ -204,25 +173,15 @@ class Stocks(Operations):
         ``GET /v1/stocks/quotes``; scope ``market:supplemental``; retried when safe; paged (each
         page's ``nextUrl`` is followed for you).
 
-        Args:
-            ticker: query ``ticker``, string; required.
-            order: query ``order``, string, one of 'asc', 'desc'; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
-            **filters: optional query filters, the keys of :class:`TimestampFilters` (``None`` is
-                not sent).
+        In the query: ``ticker``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`TimestampFilters` (``**filters``).
 
         Returns:
             awaited, one page (:class:`StockQuotesResponse`); with ``async for``, every
             :class:`StockQuotesResponseResult` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getStockQuotes", locals())
 
@@ -236,17 +195,13 @@ class Stocks(Operations):
 
         ``GET /v1/stocks/snapshot``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            tickers: query ``tickers``, string; optional.
-            include_otc: query ``includeOtc``, boolean; optional.
+        In the query: ``tickers`` and ``include_otc`` as ``includeOtc``.
 
         Returns:
             :class:`StockSnapshotsResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("StockSnapshotsResponse", await self._call("getStockSnapshots", locals()))
 
@@ -265,25 +220,15 @@ class Stocks(Operations):
         ``GET /v1/stocks/trades``; scope ``market:supplemental``; retried when safe; paged (each
         page's ``nextUrl`` is followed for you).
 
-        Args:
-            ticker: query ``ticker``, string; required.
-            order: query ``order``, string, one of 'asc', 'desc'; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
-            **filters: optional query filters, the keys of :class:`TimestampFilters` (``None`` is
-                not sent).
+        In the query: ``ticker``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`TimestampFilters` (``**filters``).
 
         Returns:
             awaited, one page (:class:`StockTradesResponse`); with ``async for``, every
             :class:`StockTradesResponseResult` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getStockTrades", locals())
 
@@ -303,26 +248,14 @@ class Stocks(Operations):
         ``GET /v1/stocks/unified-snapshot``; scope ``market:supplemental``; retried when safe; paged
         (each page's ``nextUrl`` is followed for you).
 
-        Args:
-            type: query ``type``, string, one of 'stocks', 'options', 'fx', 'crypto', 'indices';
-                optional.
-            tickers_any_of: query ``tickersAnyOf``, string; optional.
-            order: query ``order``, string, one of 'asc', 'desc'; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
-            **filters: optional query filters, the keys of :class:`TickerFilters` (``None`` is not
-                sent).
+        In the query: ``type``, ``tickers_any_of`` as ``tickersAnyOf``, ``order``, ``limit``,
+        ``sort``, ``next`` and the keys of :class:`TickerFilters` (``**filters``).
 
         Returns:
             awaited, one page (:class:`UnifiedSnapshotResponse`); with ``async for``, every
             :class:`UnifiedSnapshotResponseResult` of every page, fetched as the loop goes on.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
+        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getUnifiedSnapshot", locals())

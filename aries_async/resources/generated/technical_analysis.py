@@ -32,18 +32,13 @@ class TechnicalAnalysis(Operations):
         ``GET /v1/scan/technical-indicator``; scope ``market:supplemental``; retried when safe; not
         paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            resolution: query ``resolution``, string, one of '1', '5', '15', '30', '60', 'D', 'W',
-                'M'; required.
+        In the query: ``symbol`` and ``resolution``.
 
         Returns:
             :class:`AggregateTechnicalIndicatorsResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "AggregateTechnicalIndicatorsResponse",
@@ -78,26 +73,14 @@ class TechnicalAnalysis(Operations):
 
         ``GET /v1/indicator``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            resolution: query ``resolution``, string, one of '1', '5', '15', '30', '60', 'D', 'W',
-                'M'; required.
-            indicator: query ``indicator``, string, one of 'sma', 'ema', 'rsi', 'macd', 'bbands',
-                'stoch', 'adx', 'cci', 'willr', 'mfi'; required.
-            from_: query ``from``, integer; required.
-            to: query ``to``, integer; required.
-            timeperiod: query ``timeperiod``, integer; optional.
-            fast_period: query ``fast_period``, integer; optional.
-            slow_period: query ``slow_period``, integer; optional.
-            signal_period: query ``signal_period``, integer; optional.
+        In the query: ``symbol``, ``resolution``, ``indicator``, ``from_`` as ``from``, ``to``,
+        ``timeperiod``, ``fast_period``, ``slow_period`` and ``signal_period``.
 
         Returns:
             :class:`TechnicalIndicatorResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "TechnicalIndicatorResponse",
@@ -113,18 +96,13 @@ class TechnicalAnalysis(Operations):
 
         ``GET /v1/scan/pattern``; scope ``market:supplemental``; retried when safe; not paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            resolution: query ``resolution``, string, one of '1', '5', '15', '30', '60', 'D', 'W',
-                'M'; required.
+        In the query: ``symbol`` and ``resolution``.
 
         Returns:
             :class:`TechnicalPatternsResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("TechnicalPatternsResponse", await self._call("getTechnicalPatterns", locals()))
 
@@ -138,18 +116,13 @@ class TechnicalAnalysis(Operations):
         ``GET /v1/scan/support-resistance``; scope ``market:supplemental``; retried when safe; not
         paged.
 
-        Args:
-            symbol: query ``symbol``, string; required.
-            resolution: query ``resolution``, string, one of '1', '5', '15', '30', '60', 'D', 'W',
-                'M'; required.
+        In the query: ``symbol`` and ``resolution``.
 
         Returns:
             :class:`SupportResistanceLevelsResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "SupportResistanceLevelsResponse",

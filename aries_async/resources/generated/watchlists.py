@@ -34,10 +34,8 @@ class Watchlists(Operations):
         Returns:
             :class:`Watchlist`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("Watchlist", await self._call("createConfigWatchlist", locals()))
 
@@ -47,16 +45,13 @@ class Watchlists(Operations):
         ``DELETE /v1/config/watchlist/{watchlist_id}``; scope ``watchlist:management``; retried when
         safe; not paged.
 
-        Args:
-            watchlist_id: path ``watchlist_id``, integer; required.
+        In the path: ``watchlist_id``.
 
         Returns:
             :class:`Watchlist`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("Watchlist", await self._call("deleteConfigWatchlistById", locals()))
 
@@ -66,16 +61,13 @@ class Watchlists(Operations):
         ``GET /v1/config/watchlist/{watchlist_id}``; scope ``watchlist:information``; retried when
         safe; not paged.
 
-        Args:
-            watchlist_id: path ``watchlist_id``, integer; required.
+        In the path: ``watchlist_id``.
 
         Returns:
             :class:`Watchlist`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("Watchlist", await self._call("getConfigWatchlistById", locals()))
 
@@ -87,10 +79,8 @@ class Watchlists(Operations):
         Returns:
             :class:`WatchlistResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("WatchlistResponse", await self._call("getConfigWatchlists", locals()))
 
@@ -109,10 +99,8 @@ class Watchlists(Operations):
         Returns:
             :class:`WatchlistResponse`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("WatchlistResponse", await self._call("replaceConfigWatchlists", locals()))
 
@@ -129,10 +117,11 @@ class Watchlists(Operations):
         ``PATCH /v1/config/watchlist/{watchlist_id}``; scope ``watchlist:management``; retried when
         safe; not paged.
 
+        In the path: ``watchlist_id``.
+
         The body needs name, or add_symbols, or remove_symbols.
 
         Args:
-            watchlist_id: path ``watchlist_id``, integer; required.
             add_symbols: body ``add_symbols``, list of string; optional.
             name: body ``name``, string; optional.
             remove_symbols: body ``remove_symbols``, list of string; optional.
@@ -140,9 +129,7 @@ class Watchlists(Operations):
         Returns:
             :class:`Watchlist`.
 
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
+        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
+        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("Watchlist", await self._call("updateConfigWatchlistById", locals()))
