@@ -41,6 +41,7 @@ from aries_async.apispec.naming import (  # noqa: E402
     ref_name,
     variants,
 )
+from tools.apigen_alias import aliases  # noqa: E402
 from tools.apigen_filters import Filters  # noqa: E402
 from tools.apigen_models import (  # noqa: E402
     HEADER,
@@ -48,11 +49,13 @@ from tools.apigen_models import (  # noqa: E402
     Types,
     all_lines,
     answers_of,
+    class_text,
     docline,
     import_lines,
     model_module,
     models_index,
     module_text,
+    natural,
     owners_of,
     wrap,
 )
@@ -468,8 +471,10 @@ def render() -> dict[str, str]:
     by_module: dict[str, list[str]] = defaultdict(list)
     for name, module in owners.items():
         by_module[module].append(name)
+    alias = aliases(owners, lambda name: class_text(name, defs), natural)
     for module, names in by_module.items():
-        files[f"{MODELS}/{module}.py"] = model_module(module, names, defs, owners, answers)
+        text = model_module(module, names, defs, owners, answers, alias)
+        files[f"{MODELS}/{module}.py"] = text
     files[f"{MODELS}/__init__.py"] = models_index(owners)
     by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for op in ops:

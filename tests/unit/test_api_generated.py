@@ -52,6 +52,18 @@ def test_the_committed_generated_code_is_what_the_generator_writes_now() -> None
     assert on_disk == set(files), "run: python tools/generate_api.py"
 
 
+def test_a_shape_the_schemas_name_twice_is_one_class_under_both_names() -> None:
+    assert generated.StockLastTradeResponse is generated.OptionLastTradeResponse
+    assert generated.IndicesByGroupResponse is generated.IndexSearchResponse
+    assert generated.IndicesRealtimeIndexInfo is generated.IndexBarResponseIndex
+    doc = " ".join((generated.OptionLastTradeResponse.__doc__ or "").split())
+    assert "(also ``StockLastTradeResponse``)" in doc
+    assert "``client.options.last_trade()``, ``client.stocks.last_trade()``" in doc
+    answer = {"status": "OK", "results": {"price": 1.5, "size": 3}}
+    results = structure(answer, generated.StockLastTradeResponse).results
+    assert results is not None and results.price == Decimal("1.5")
+
+
 # -- every operation: its method and its model ---------------------------------------------
 
 
