@@ -384,11 +384,10 @@ def models_index(owners: dict[str, str]) -> str:
         "",
         "if TYPE_CHECKING:",
     ]
-    by_module: dict[str, list[str]] = defaultdict(list)
-    for name, module in owners.items():
-        by_module[module].append(name)
-    modules = {f".{module}": names for module, names in sorted(by_module.items())}
-    lines += import_lines(" ".join(owners), modules, "    ")
+    # Each module's ``__all__`` says what it exports: the index re-exports it (for type
+    # checkers; at run time a name is imported on first use) rather than list it again.
+    for module in sorted(set(owners.values())):
+        lines.append(f"    from .{module} import *  # noqa: F403")
     lines += ["", "MODULES: dict[str, str] = {"]
     for name, module in sorted(owners.items()):
         lines.append(f'    "{name}": "aries_async.models.generated.{module}",')
@@ -396,7 +395,7 @@ def models_index(owners: dict[str, str]) -> str:
         "}",
         '"""Model name -> the module that defines it."""',
         "",
-        *all_lines(sorted(owners)),
+        "__all__ = sorted(MODULES)",
         "",
         "__getattr__ = lazy_getattr(__name__, MODULES, globals())",
         "__dir__ = lazy_dir(globals(), __all__)",

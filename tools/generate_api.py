@@ -310,16 +310,13 @@ def _method(op: dict[str, Any], types: Types, filters: Filters) -> list[str]:
         facts += "; not paged"
     lines = _def(op["name"], params, returns, not paging)
     lines.append(f'        """{doc[0]}')
-    lines += ["", *wrap(facts + ".", " " * 8)]
-    for paragraph in [*where, _body_needs(op, types)]:
-        if paragraph:
-            lines += ["", *wrap(paragraph, " " * 8)]
+    # One paragraph of what is particular to this operation; what every method shares (the
+    # errors, the naming of wire parameters) is said once, on ``Operations``.
+    said = [facts + ".", *where, _body_needs(op, types), f"Errors: see :class:`{OPERATIONS}`."]
+    lines += ["", *wrap(" ".join(s for s in said if s), " " * 8)]
     if arg_docs:
         lines += ["", "        Args:", *arg_docs]
-    lines += ["", "        Returns:", *wrap(returned + ".", " " * 12)]
-    raises = "ValidationError (nothing is sent), PermissionDeniedError (403)"
-    raises += " and, while iterating, PaginationError" if paging else ""
-    lines += ["", *wrap(f"Raises {raises}: see :class:`{OPERATIONS}`.", " " * 8), '        """']
+    lines += ["", "        Returns:", *wrap(returned + ".", " " * 12), '        """']
     if paging:
         lines.append(f'        return self._paged("{op["id"]}", locals())')
     else:

@@ -41,29 +41,21 @@ class AlternativeData(Operations):
         """Get Bank Branch.
 
         ``GET /v1/stock/bank-branch``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol``.
+        In the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`BankBranchesResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("BankBranchesResponse", await self._call("getBankBranches", locals()))
 
     async def company_esg(self, symbol: str) -> CompanyEsgResponse:
         """Get Company ESG.
 
-        ``GET /v1/stock/esg``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol``.
+        ``GET /v1/stock/esg``; scope ``market:supplemental``; retried when safe; not paged. In the
+        query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`CompanyEsgResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("CompanyEsgResponse", await self._call("getCompanyEsg", locals()))
 
@@ -71,14 +63,10 @@ class AlternativeData(Operations):
         """Get Company Presentation.
 
         ``GET /v1/stock/presentation``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol``.
+        In the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`CompanyPresentationResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "CompanyPresentationResponse",
@@ -94,15 +82,11 @@ class AlternativeData(Operations):
         """Get Congressional Trading.
 
         ``GET /v1/stock/congressional-trading``; scope ``market:supplemental``; retried when safe;
-        not paged.
-
-        In the query: ``symbol``, ``from_`` as ``from`` and ``to``.
+        not paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`CongressionalTradingResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "CongressionalTradingResponse",
@@ -113,12 +97,10 @@ class AlternativeData(Operations):
         """Get COVID-19 US.
 
         ``GET /v1/stock/covid19/us``; scope ``market:supplemental``; retried when safe; not paged.
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`Covid19UsCasesResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("Covid19UsCasesResponse", await self._call("getCovid19UsCases", locals()))
 
@@ -132,15 +114,11 @@ class AlternativeData(Operations):
         """Get Earnings Call Live.
 
         ``GET /v1/stock/earnings-call-live``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        In the query: ``from_`` as ``from``, ``to`` and ``symbol``.
+        paged. In the query: ``from_`` as ``from``, ``to`` and ``symbol``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EarningsCallLiveResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("EarningsCallLiveResponse", await self._call("getEarningsCallLive", locals()))
 
@@ -152,15 +130,11 @@ class AlternativeData(Operations):
         """Get Earnings Quality Score.
 
         ``GET /v1/stock/earnings-quality-score``; scope ``market:supplemental``; retried when safe;
-        not paged.
-
-        In the query: ``symbol`` and ``freq``.
+        not paged. In the query: ``symbol`` and ``freq``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EarningsQualityScoreResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "EarningsQualityScoreResponse",
@@ -171,13 +145,10 @@ class AlternativeData(Operations):
         """Get FDA Advisory Committee Calendar.
 
         ``GET /v1/stock/fda-advisory-committee-calendar``; scope ``market:supplemental``; retried
-        when safe; not paged.
+        when safe; not paged. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`FdaAdvisoryCommitteeCalendarResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "FdaAdvisoryCommitteeCalendarResponse",
@@ -188,15 +159,11 @@ class AlternativeData(Operations):
         """Get Historical ESG.
 
         ``GET /v1/stock/historical-esg``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        In the query: ``symbol``.
+        paged. In the query: ``symbol``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`HistoricalEsgResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("HistoricalEsgResponse", await self._call("getHistoricalEsg", locals()))
 
@@ -232,15 +199,11 @@ class AlternativeData(Operations):
         """Get Investment Theme.
 
         ``GET /v1/stock/investment-theme``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        In the query: ``theme``.
+        paged. In the query: ``theme``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`InvestmentThemeResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("InvestmentThemeResponse", await self._call("getInvestmentTheme", locals()))
 
@@ -248,30 +211,23 @@ class AlternativeData(Operations):
         """Get Transcripts List.
 
         ``GET /v1/stock/transcripts/list``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        In the query: ``symbol``.
+        paged. In the query: ``symbol``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`TranscriptsResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("TranscriptsResponse", await self._call("listTranscripts", locals()))
 
     async def lobbying(self, symbol: str, from_: date, to: date) -> LobbyingResponse:
         """Get Lobbying.
 
-        ``GET /v1/stock/lobbying``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol``, ``from_`` as ``from`` and ``to``.
+        ``GET /v1/stock/lobbying``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`LobbyingResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("LobbyingResponse", await self._call("getLobbying", locals()))
 
@@ -285,15 +241,11 @@ class AlternativeData(Operations):
         """Get Social Sentiment.
 
         ``GET /v1/stock/social-sentiment``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        In the query: ``symbol``, ``from_`` as ``from`` and ``to``.
+        paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`SocialSentimentResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("SocialSentimentResponse", await self._call("getSocialSentiment", locals()))
 
@@ -301,14 +253,10 @@ class AlternativeData(Operations):
         """Get Supply Chain.
 
         ``GET /v1/stock/supply-chain``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol``.
+        In the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`SupplyChainResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("SupplyChainResponse", await self._call("getSupplyChain", locals()))
 
@@ -316,14 +264,10 @@ class AlternativeData(Operations):
         """Get Transcript by ID.
 
         ``GET /v1/stock/transcripts``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``id``.
+        In the query: ``id``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`TranscriptResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("TranscriptResponse", await self._call("getTranscript", locals()))
 
@@ -331,14 +275,11 @@ class AlternativeData(Operations):
         """Get USA Spending.
 
         ``GET /v1/stock/usa-spending``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol``, ``from_`` as ``from`` and ``to``.
+        In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`UsaSpendingResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("UsaSpendingResponse", await self._call("getUsaSpending", locals()))
 
@@ -346,14 +287,11 @@ class AlternativeData(Operations):
         """Get USPTO Patent.
 
         ``GET /v1/stock/uspto-patent``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol``, ``from_`` as ``from`` and ``to``.
+        In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`UsptoPatentsResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("UsptoPatentsResponse", await self._call("getUsptoPatents", locals()))
 
@@ -366,14 +304,10 @@ class AlternativeData(Operations):
         """Get Visa Application (H1-B).
 
         ``GET /v1/stock/visa-application``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        In the query: ``symbol``, ``from_`` as ``from`` and ``to``.
+        paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`VisaApplicationsResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("VisaApplicationsResponse", await self._call("getVisaApplications", locals()))

@@ -48,18 +48,14 @@ class Analytics(Operations):
         """Get Analyst Insights.
 
         ``GET /v1/analytics/insights``; scope ``analytics:information``; retried when safe; paged
-        (page numbers: ``page`` counts up for you).
-
-        In the query: ``page``, ``page_size`` as ``pageSize``, ``symbols``, ``analyst``,
-        ``rating_id`` as ``ratingId``, ``search_keys_type`` as ``searchKeysType`` and
-        ``search_keys`` as ``searchKeys``.
+        (page numbers: ``page`` counts up for you). In the query: ``page``, ``page_size`` as
+        ``pageSize``, ``symbols``, ``analyst``, ``rating_id`` as ``ratingId``, ``search_keys_type``
+        as ``searchKeysType`` and ``search_keys`` as ``searchKeys``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`AnalystInsightsResponse`); with ``async for``, every
             :class:`AnalystInsightItem` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getAnalystInsights", locals())
 
@@ -71,15 +67,11 @@ class Analytics(Operations):
         """Get Top ETF Options by Volume.
 
         ``GET /v1/options/etfs/top-volume``; scope ``options:information``; retried when safe; not
-        paged.
-
-        In the query: ``size``.
+        paged. In the query: ``size``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`OptionsScreenerItem` (``[]`` for ``null``).
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "builtins.list[OptionsScreenerItem]",
@@ -90,13 +82,10 @@ class Analytics(Operations):
         """Get Market Breadth.
 
         ``GET /v1/analytics/market-breadth``; scope ``analytics:information``; retried when safe;
-        not paged.
+        not paged. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`MarketBreadthResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("MarketBreadthResponse", await self._call("getMarketBreadth", locals()))
 
@@ -104,13 +93,10 @@ class Analytics(Operations):
         """Get Net Inflow.
 
         ``GET /v1/analytics/net-inflow``; scope ``analytics:information``; retried when safe; not
-        paged.
+        paged. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`NetInflowResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("NetInflowResponse", await self._call("getNetInflow", locals()))
 
@@ -129,18 +115,14 @@ class Analytics(Operations):
         """Get Analyst Ratings.
 
         ``GET /v1/analytics/ratings``; scope ``analytics:information``; retried when safe; paged
-        (page numbers: ``page`` counts up for you).
-
-        In the query: ``tickers``, ``page``, ``page_size`` as ``pageSize``, ``importance``,
-        ``action``, ``analyst_id`` as ``analystId``, ``firm_id`` as ``firmId`` and the keys of
-        :class:`DateIsFromToFilters` (``**filters``).
+        (page numbers: ``page`` counts up for you). In the query: ``tickers``, ``page``,
+        ``page_size`` as ``pageSize``, ``importance``, ``action``, ``analyst_id`` as ``analystId``,
+        ``firm_id`` as ``firmId`` and the keys of :class:`DateIsFromToFilters` (``**filters``).
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`GetRatingsResponse`); with ``async for``, every
             :class:`Rating` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getRatings", locals())
 
@@ -165,15 +147,11 @@ class Analytics(Operations):
         """Get Sector Tickers.
 
         ``GET /v1/equity/sector-tickers``; scope ``market:information``; retried when safe; not
-        paged.
-
-        In the query: ``sector``.
+        paged. In the query: ``sector``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("builtins.list[SymbolDetails]", await self._call("getSectorTickers", locals()))
 
@@ -186,15 +164,11 @@ class Analytics(Operations):
         """Get Sector-wise Change.
 
         ``GET /v1/equity/sector-wise-change``; scope ``market:information``; retried when safe; not
-        paged.
-
-        In the query: ``limit`` and ``size``.
+        paged. In the query: ``limit`` and ``size``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`SectorAvgChange` (``[]`` for ``null``).
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "builtins.list[SectorAvgChange]",
@@ -214,11 +188,10 @@ class Analytics(Operations):
     ) -> builtins.list[StockScreenerResponse]:
         """Stock Screener.
 
-        ``POST /v1/stock/screener``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``page_size``, ``order_column``, ``order_direction`` and ``primary_only``.
-
-        The body needs clauses and operator, or groups and operator.
+        ``POST /v1/stock/screener``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``page_size``, ``order_column``, ``order_direction`` and ``primary_only``. The
+        body needs clauses and operator, or groups and operator. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Args:
             clauses: body ``clauses``, list of :class:`ScreenClause`; optional.
@@ -227,9 +200,6 @@ class Analytics(Operations):
 
         Returns:
             a list of :class:`StockScreenerResponse` (``[]`` for ``null``).
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "builtins.list[StockScreenerResponse]",
@@ -244,15 +214,11 @@ class Analytics(Operations):
         """Get Top Stock Options by Gains.
 
         ``GET /v1/options/stocks/top-gainers``; scope ``options:information``; retried when safe;
-        not paged.
-
-        In the query: ``size``.
+        not paged. In the query: ``size``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`OptionsScreenerItem` (``[]`` for ``null``).
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "builtins.list[OptionsScreenerItem]",
@@ -267,15 +233,11 @@ class Analytics(Operations):
         """Get Top Stock Options by Volume.
 
         ``GET /v1/options/stocks/top-volume``; scope ``options:information``; retried when safe; not
-        paged.
-
-        In the query: ``size``.
+        paged. In the query: ``size``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`OptionsScreenerItem` (``[]`` for ``null``).
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "builtins.list[OptionsScreenerItem]",
@@ -291,14 +253,11 @@ class Analytics(Operations):
         """Get Top Gaining Stocks.
 
         ``GET /v1/equity/top-gainers``; scope ``market:information``; retried when safe; not paged.
-
-        In the query: ``limit`` and ``size``.
+        In the query: ``limit`` and ``size``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("builtins.list[SymbolDetails]", await self._call("getTopGainers", locals()))
 
@@ -311,14 +270,11 @@ class Analytics(Operations):
         """Get Top Losing Stocks.
 
         ``GET /v1/equity/top-losers``; scope ``market:information``; retried when safe; not paged.
-
-        In the query: ``limit`` and ``size``.
+        In the query: ``limit`` and ``size``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("builtins.list[SymbolDetails]", await self._call("getTopLosers", locals()))
 
@@ -331,14 +287,10 @@ class Analytics(Operations):
         """Get Most Active Stocks.
 
         ``GET /v1/equity/top-most-active``; scope ``market:information``; retried when safe; not
-        paged.
-
-        In the query: ``limit`` and ``size``.
+        paged. In the query: ``limit`` and ``size``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("builtins.list[SymbolDetails]", await self._call("getTopMostActive", locals()))

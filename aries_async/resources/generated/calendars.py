@@ -41,17 +41,13 @@ class Calendars(Operations):
         """Get Conference Calls.
 
         ``GET /v1/calendars/conference-calls``; scope ``calendar:information``; retried when safe;
-        paged (page numbers: ``page`` counts up for you).
-
-        In the query: ``tickers``, ``page``, ``page_size`` as ``pageSize`` and the keys of
-        :class:`DateFromToFilters` (``**filters``).
+        paged (page numbers: ``page`` counts up for you). In the query: ``tickers``, ``page``,
+        ``page_size`` as ``pageSize`` and the keys of :class:`DateFromToFilters` (``**filters``).
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`ConferenceCallsResponse`); with ``async for``, every
             :class:`ConferenceCall` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getConferenceCalls", locals())
 
@@ -65,15 +61,11 @@ class Calendars(Operations):
         """Get Earnings Calendar.
 
         ``GET /v1/calendars/earnings``; scope ``calendar:information``; retried when safe; not
-        paged.
-
-        In the query: ``from_`` as ``from``, ``to`` and ``symbol``.
+        paged. In the query: ``from_`` as ``from``, ``to`` and ``symbol``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`EarningRelease` (``[]`` for ``null``).
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "builtins.list[EarningRelease]",
@@ -84,15 +76,11 @@ class Calendars(Operations):
         """Get Historical Economic Data.
 
         ``GET /v1/calendars/historical/{symbol}``; scope ``calendar:information``; retried when
-        safe; not paged.
-
-        In the path: ``symbol``.
+        safe; not paged. In the path: ``symbol``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`EconomicsIndicator` (``[]`` for ``null``).
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "builtins.list[EconomicsIndicator]",
@@ -109,15 +97,11 @@ class Calendars(Operations):
         """Get Economics Calendar.
 
         ``GET /v1/calendars/economics``; scope ``calendar:information``; retried when safe; not
-        paged.
-
-        In the query: ``date_`` as ``date``, ``from_`` as ``from`` and ``to``.
+        paged. In the query: ``date_`` as ``date``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`GetEconomicsCalendarResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "GetEconomicsCalendarResponse",
@@ -135,16 +119,12 @@ class Calendars(Operations):
         """Get Mergers & Acquisitions.
 
         ``GET /v1/calendars/mergers-acquisitions``; scope ``calendar:information``; retried when
-        safe; paged (page numbers: ``page`` counts up for you).
-
-        In the query: ``tickers``, ``page``, ``page_size`` as ``pageSize`` and the keys of
-        :class:`DateFromToFilters` (``**filters``).
+        safe; paged (page numbers: ``page`` counts up for you). In the query: ``tickers``, ``page``,
+        ``page_size`` as ``pageSize`` and the keys of :class:`DateFromToFilters` (``**filters``).
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`MergersAndAcquisitionsResponse`); with ``async for``, every
             :class:`MergersAcquisition` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getMergersAndAcquisitions", locals())

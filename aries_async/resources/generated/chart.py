@@ -28,12 +28,10 @@ class Chart(Operations):
         """Get Chart Configuration.
 
         ``GET /v1/chart/config``; scope ``market:information``; retried when safe; not paged.
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`ChartConfig`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("ChartConfig", await self._call("getChartConfig", locals()))
 
@@ -45,43 +43,34 @@ class Chart(Operations):
     ) -> builtins.list[SearchSymbolItem]:
         """Search Symbols.
 
-        ``GET /v1/chart/search``; scope ``market:information``; retried when safe; not paged.
-
-        In the query: ``query`` and ``limit``.
+        ``GET /v1/chart/search``; scope ``market:information``; retried when safe; not paged. In the
+        query: ``query`` and ``limit``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`SearchSymbolItem` (``[]`` for ``null``).
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("builtins.list[SearchSymbolItem]", await self._call("searchSymbols", locals()))
 
     async def server_time(self) -> datetime:
         """Get Server Time.
 
-        ``GET /v1/chart/time``; scope ``market:information``; retried when safe; not paged.
+        ``GET /v1/chart/time``; scope ``market:information``; retried when safe; not paged. Errors:
+        see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             the server's answer (``text/plain``) as an aware UTC ``datetime``.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("datetime", await self._call("getChartTime", locals()))
 
     async def symbol_info(self, symbol: str) -> SymbolInfo:
         """Get Symbol Information.
 
-        ``GET /v1/chart/symbols``; scope ``market:information``; retried when safe; not paged.
-
-        In the query: ``symbol``.
+        ``GET /v1/chart/symbols``; scope ``market:information``; retried when safe; not paged. In
+        the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`SymbolInfo`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("SymbolInfo", await self._call("getSymbolInfo", locals()))
 
@@ -96,13 +85,10 @@ class Chart(Operations):
         """Get Tick-Based Chart Data.
 
         ``GET /v1/chart/tick-history``; scope ``market:information``; retried when safe; not paged.
-
-        In the query: ``symbol``, ``resolution``, ``countback`` and ``cursor``.
+        In the query: ``symbol``, ``resolution``, ``countback`` and ``cursor``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`TickChartBars`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("TickChartBars", await self._call("getTickHistory", locals()))

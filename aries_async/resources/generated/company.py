@@ -26,44 +26,33 @@ class Company(Operations):
         """Get Company Executives.
 
         ``GET /v1/company/executive``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol``.
+        In the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`CompanyExecutiveResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("CompanyExecutiveResponse", await self._call("getCompanyExecutives", locals()))
 
     async def metrics(self, symbol: str, *, metric: Literal["all"] = "all") -> BasicFinancials:
         """Get Company Financial Metrics.
 
-        ``GET /v1/company/metrics``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol`` and ``metric``, always 'all'.
+        ``GET /v1/company/metrics``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``symbol`` and ``metric``, always 'all'. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`BasicFinancials`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("BasicFinancials", await self._call("getCompanyMetrics", locals()))
 
     async def peers(self, symbol: str) -> CompanyPeersResponse:
         """Get Company Peers.
 
-        ``GET /v1/company/peers``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol``.
+        ``GET /v1/company/peers``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`CompanyPeersResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("CompanyPeersResponse", await self._call("getCompanyPeers", locals()))
 
@@ -76,14 +65,11 @@ class Company(Operations):
     ) -> CompanyProfile:
         """Get Company Profile.
 
-        ``GET /v1/company/profile``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol``, ``isin`` and ``cusip``.
+        ``GET /v1/company/profile``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``symbol``, ``isin`` and ``cusip``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`CompanyProfile`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("CompanyProfile", await self._call("getCompanyProfile", locals()))

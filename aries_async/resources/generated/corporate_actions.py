@@ -52,18 +52,15 @@ class CorporateActions(Operations):
         """Get Dividend History.
 
         ``GET /v1/corporate-actions/dividends``; scope ``market:supplemental``; retried when safe;
-        paged (each page's ``nextUrl`` is followed for you).
-
-        In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``distribution_type`` as
-        ``distributionType``, ``distribution_types`` as ``distributionTypes``, ``limit``, ``sort``,
-        ``next`` and the keys of :class:`CorporateActionsDividendsFilters` (``**filters``).
+        paged (each page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
+        ``tickersAnyOf``, ``distribution_type`` as ``distributionType``, ``distribution_types`` as
+        ``distributionTypes``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`CorporateActionsDividendsFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`DividendsResponse`); with ``async for``, every
             :class:`DividendItem` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getDividends", locals())
 
@@ -71,15 +68,11 @@ class CorporateActions(Operations):
         """Get IPO Calendar.
 
         ``GET /v1/corporate-actions/ipo-calendar``; scope ``market:supplemental``; retried when
-        safe; not paged.
-
-        In the query: ``from_`` as ``from`` and ``to``.
+        safe; not paged. In the query: ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`IpoCalendarResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("IpoCalendarResponse", await self._call("getIpoCalendar", locals()))
 
@@ -101,16 +94,12 @@ class CorporateActions(Operations):
         """Get Corporate Spinoffs.
 
         ``GET /v1/corporate-actions/spinoffs``; scope ``market:supplemental``; retried when safe;
-        not paged.
-
-        In the query: ``identifier``, ``identifier_type`` as ``identifierType``, ``start_date`` as
-        ``startDate`` and ``end_date`` as ``endDate``.
+        not paged. In the query: ``identifier``, ``identifier_type`` as ``identifierType``,
+        ``start_date`` as ``startDate`` and ``end_date`` as ``endDate``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`SpinoffsResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("SpinoffsResponse", await self._call("getSpinoffs", locals()))
 
@@ -128,18 +117,15 @@ class CorporateActions(Operations):
         """Get Stock Split History.
 
         ``GET /v1/stock/split``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you).
-
-        In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``adjustment_type`` as
-        ``adjustmentType``, ``adjustment_types`` as ``adjustmentTypes``, ``limit``, ``sort``,
-        ``next`` and the keys of :class:`CorporateActionsStockSplitsFilters` (``**filters``).
+        page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
+        ``tickersAnyOf``, ``adjustment_type`` as ``adjustmentType``, ``adjustment_types`` as
+        ``adjustmentTypes``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`CorporateActionsStockSplitsFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`StockSplitsResponse`); with ``async for``, every
             :class:`StockSplitsResponseResult` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getStockSplits", locals())
 
@@ -161,15 +147,11 @@ class CorporateActions(Operations):
         """Get Tender Offers.
 
         ``GET /v1/corporate-actions/tender-offers``; scope ``market:supplemental``; retried when
-        safe; not paged.
-
-        In the query: ``identifier``, ``identifier_type`` as ``identifierType``, ``start_date`` as
-        ``startDate`` and ``end_date`` as ``endDate``.
+        safe; not paged. In the query: ``identifier``, ``identifier_type`` as ``identifierType``,
+        ``start_date`` as ``startDate`` and ``end_date`` as ``endDate``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`TenderOffersResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("TenderOffersResponse", await self._call("getTenderOffers", locals()))

@@ -39,17 +39,13 @@ class Economy(Operations):
         """Get Latest Inflation Data.
 
         ``GET /v1/economy/inflation``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you).
-
-        In the query: ``dates``, ``limit``, ``sort``, ``next`` and the keys of :class:`DateFilters`
-        (``**filters``).
+        page's ``nextUrl`` is followed for you). In the query: ``dates``, ``limit``, ``sort``,
+        ``next`` and the keys of :class:`DateFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`InflationResponse`); with ``async for``, every
             :class:`InflationResponseResult` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getInflation", locals())
 
@@ -65,17 +61,13 @@ class Economy(Operations):
         """Get Latest Inflation Expectations.
 
         ``GET /v1/economy/inflation-expectations``; scope ``market:supplemental``; retried when
-        safe; paged (each page's ``nextUrl`` is followed for you).
-
-        In the query: ``dates``, ``limit``, ``sort``, ``next`` and the keys of :class:`DateFilters`
-        (``**filters``).
+        safe; paged (each page's ``nextUrl`` is followed for you). In the query: ``dates``,
+        ``limit``, ``sort``, ``next`` and the keys of :class:`DateFilters` (``**filters``). Errors:
+        see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`InflationExpectationsResponse`); with ``async for``, every
             :class:`InflationExpectationsResponseResult` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getInflationExpectations", locals())
 
@@ -91,16 +83,12 @@ class Economy(Operations):
         """Get Latest Treasury Yields.
 
         ``GET /v1/economy/treasury-yields``; scope ``market:supplemental``; retried when safe; paged
-        (each page's ``nextUrl`` is followed for you).
-
-        In the query: ``dates``, ``limit``, ``sort``, ``next`` and the keys of :class:`DateFilters`
-        (``**filters``).
+        (each page's ``nextUrl`` is followed for you). In the query: ``dates``, ``limit``, ``sort``,
+        ``next`` and the keys of :class:`DateFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`TreasuryYieldsResponse`); with ``async for``, every
             :class:`TreasuryYieldsResponseResult` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getTreasuryYields", locals())

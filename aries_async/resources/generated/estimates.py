@@ -34,15 +34,12 @@ class Estimates(Operations):
     ) -> EarningsSurprisesResponse:
         """Get Earnings Surprises.
 
-        ``GET /v1/stock/earnings``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol`` and ``limit``.
+        ``GET /v1/stock/earnings``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``symbol`` and ``limit``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EarningsSurprisesResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("EarningsSurprisesResponse", await self._call("getEarningsSurprises", locals()))
 
@@ -55,15 +52,11 @@ class Estimates(Operations):
         """Get EBIT Estimates.
 
         ``GET /v1/stock/ebit-estimate``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        In the query: ``symbol`` and ``freq``.
+        paged. In the query: ``symbol`` and ``freq``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EbitEstimatesResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("EbitEstimatesResponse", await self._call("getEbitEstimates", locals()))
 
@@ -76,15 +69,11 @@ class Estimates(Operations):
         """Get EBITDA Estimates.
 
         ``GET /v1/stock/ebitda-estimate``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        In the query: ``symbol`` and ``freq``.
+        paged. In the query: ``symbol`` and ``freq``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EbitdaEstimatesResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("EbitdaEstimatesResponse", await self._call("getEbitdaEstimates", locals()))
 
@@ -97,14 +86,11 @@ class Estimates(Operations):
         """Get EPS Estimates.
 
         ``GET /v1/stock/eps-estimate``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol`` and ``freq``.
+        In the query: ``symbol`` and ``freq``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EpsEstimatesResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("EpsEstimatesResponse", await self._call("getEpsEstimates", locals()))
 
@@ -112,14 +98,10 @@ class Estimates(Operations):
         """Get Analyst Price Targets.
 
         ``GET /v1/stock/price-target``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol``.
+        In the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`PriceTargetResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("PriceTargetResponse", await self._call("getPriceTarget", locals()))
 
@@ -132,15 +114,11 @@ class Estimates(Operations):
         """Get Revenue Estimates.
 
         ``GET /v1/stock/revenue-estimate``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        In the query: ``symbol`` and ``freq``.
+        paged. In the query: ``symbol`` and ``freq``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`RevenueEstimatesResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("RevenueEstimatesResponse", await self._call("getRevenueEstimates", locals()))
 
@@ -154,15 +132,11 @@ class Estimates(Operations):
         """Get Analyst Upgrades & Downgrades.
 
         ``GET /v1/stock/upgrade-downgrade``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        In the query: ``symbol``, ``from_`` as ``from`` and ``to``.
+        paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`UpgradesDowngradesResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "UpgradesDowngradesResponse",

@@ -31,15 +31,12 @@ class Etf(Operations):
     ) -> EtfCountryAllocationResponse:
         """Get ETF Country Allocation.
 
-        ``GET /v1/etf/country``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol`` and ``isin``.
+        ``GET /v1/etf/country``; scope ``market:supplemental``; retried when safe; not paged. In the
+        query: ``symbol`` and ``isin``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EtfCountryAllocationResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "EtfCountryAllocationResponse",
@@ -56,30 +53,24 @@ class Etf(Operations):
     ) -> EtfHoldingsResponse:
         """Get ETF Holdings.
 
-        ``GET /v1/etf/holdings``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol``, ``isin``, ``skip`` and ``date_`` as ``date``.
+        ``GET /v1/etf/holdings``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``symbol``, ``isin``, ``skip`` and ``date_`` as ``date``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EtfHoldingsResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("EtfHoldingsResponse", await self._call("getEtfHoldings", locals()))
 
     async def profile(self, symbol: str, *, isin: str | None = None) -> EtfProfileResponse:
         """Get ETF Profile.
 
-        ``GET /v1/etf/profile``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol`` and ``isin``.
+        ``GET /v1/etf/profile``; scope ``market:supplemental``; retried when safe; not paged. In the
+        query: ``symbol`` and ``isin``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EtfProfileResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("EtfProfileResponse", await self._call("getEtfProfile", locals()))
 
@@ -91,15 +82,12 @@ class Etf(Operations):
     ) -> EtfSectorAllocationResponse:
         """Get ETF Sector Allocation.
 
-        ``GET /v1/etf/sector``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol`` and ``isin``.
+        ``GET /v1/etf/sector``; scope ``market:supplemental``; retried when safe; not paged. In the
+        query: ``symbol`` and ``isin``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EtfSectorAllocationResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "EtfSectorAllocationResponse",

@@ -33,16 +33,12 @@ class Filings(Operations):
     ) -> SecFilingsResponse:
         """Get SEC Filings.
 
-        ``GET /v1/filings/sec``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol``, ``cik``, ``access_number`` as ``accessNumber``, ``form``,
-        ``from_`` as ``from`` and ``to``.
+        ``GET /v1/filings/sec``; scope ``market:supplemental``; retried when safe; not paged. In the
+        query: ``symbol``, ``cik``, ``access_number`` as ``accessNumber``, ``form``, ``from_`` as
+        ``from`` and ``to``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`SecFilingsResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("SecFilingsResponse", await self._call("getSecFilings", locals()))
 
@@ -56,15 +52,11 @@ class Filings(Operations):
         """Get Filings Similarity Index.
 
         ``GET /v1/filings/similarity-index``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        In the query: ``symbol``, ``cik`` and ``freq``.
+        paged. In the query: ``symbol``, ``cik`` and ``freq``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`FilingsSimilarityIndexResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "FilingsSimilarityIndexResponse",

@@ -52,17 +52,13 @@ class Financials(Operations):
         """Get Cash Flow Statements.
 
         ``GET /v1/financials/cash-flow-statements``; scope ``market:supplemental``; retried when
-        safe; paged (each page's ``nextUrl`` is followed for you).
-
-        In the query: ``ciks``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`FinancialsStatementsFilters` (``**filters``).
+        safe; paged (each page's ``nextUrl`` is followed for you). In the query: ``ciks``,
+        ``limit``, ``sort``, ``next`` and the keys of :class:`FinancialsStatementsFilters`
+        (``**filters``). Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`CashFlowStatementsResponse`); with ``async for``, every
             :class:`CashFlowStatement` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getCashFlowStatements", locals())
 
@@ -78,17 +74,13 @@ class Financials(Operations):
         """Get Income Statements.
 
         ``GET /v1/financials/income-statements``; scope ``market:supplemental``; retried when safe;
-        paged (each page's ``nextUrl`` is followed for you).
-
-        In the query: ``ciks``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`FinancialsStatementsFilters` (``**filters``).
+        paged (each page's ``nextUrl`` is followed for you). In the query: ``ciks``, ``limit``,
+        ``sort``, ``next`` and the keys of :class:`FinancialsStatementsFilters` (``**filters``).
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`IncomeStatementsResponse`); with ``async for``, every
             :class:`IncomeStatement` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getIncomeStatements", locals())
 
@@ -105,17 +97,14 @@ class Financials(Operations):
         """Get Financial Ratios.
 
         ``GET /v1/financials/ratios``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you).
-
-        In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``ciks``, ``limit``, ``sort``,
-        ``next`` and the keys of :class:`FinancialsRatiosFilters` (``**filters``).
+        page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
+        ``tickersAnyOf``, ``ciks``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`FinancialsRatiosFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`FinancialRatiosResponse`); with ``async for``, every
             :class:`FinancialRatiosResponseResult` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getFinancialRatios", locals())
 
@@ -132,16 +121,12 @@ class Financials(Operations):
         """Get Reported Financials.
 
         ``GET /v1/financials/reported``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        In the query: ``symbol``, ``cik``, ``access_number`` as ``accessNumber``, ``freq``,
-        ``from_`` as ``from`` and ``to``.
+        paged. In the query: ``symbol``, ``cik``, ``access_number`` as ``accessNumber``, ``freq``,
+        ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`FinancialsReportedResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "FinancialsReportedResponse",
@@ -157,15 +142,11 @@ class Financials(Operations):
         """Get Revenue Breakdown.
 
         ``GET /v1/financials/revenue-breakdown``; scope ``market:supplemental``; retried when safe;
-        not paged.
-
-        In the query: ``symbol`` and ``cik``.
+        not paged. In the query: ``symbol`` and ``cik``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`FinancialsRevenueBreakdownResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "FinancialsRevenueBreakdownResponse",
@@ -187,19 +168,15 @@ class Financials(Operations):
         """Get Short Interest Data.
 
         ``GET /v1/financials/short-interest``; scope ``market:supplemental``; retried when safe;
-        paged (each page's ``nextUrl`` is followed for you).
-
-        In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``days_to_cover_list`` as
-        ``daysToCoverList``, ``settlement_dates`` as ``settlementDates``, ``avg_daily_volume_list``
-        as ``avgDailyVolumeList``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`FinancialsShortInterestFilters` (``**filters``).
+        paged (each page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
+        ``tickersAnyOf``, ``days_to_cover_list`` as ``daysToCoverList``, ``settlement_dates`` as
+        ``settlementDates``, ``avg_daily_volume_list`` as ``avgDailyVolumeList``, ``limit``,
+        ``sort``, ``next`` and the keys of :class:`FinancialsShortInterestFilters` (``**filters``).
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`ShortInterestResponse`); with ``async for``, every
             :class:`ShortInterestResponseResult` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getShortInterest", locals())
 
@@ -218,18 +195,15 @@ class Financials(Operations):
         """Get Short Volume Data.
 
         ``GET /v1/financials/short-volume``; scope ``market:supplemental``; retried when safe; paged
-        (each page's ``nextUrl`` is followed for you).
-
-        In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``dates``, ``short_volume_ratio_list``
-        as ``shortVolumeRatioList``, ``total_volume_list`` as ``totalVolumeList``, ``limit``,
-        ``sort``, ``next`` and the keys of :class:`FinancialsShortVolumeFilters` (``**filters``).
+        (each page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
+        ``tickersAnyOf``, ``dates``, ``short_volume_ratio_list`` as ``shortVolumeRatioList``,
+        ``total_volume_list`` as ``totalVolumeList``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`FinancialsShortVolumeFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`ShortVolumeResponse`); with ``async for``, every
             :class:`ShortVolumeResponseResult` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getShortVolume", locals())
 
@@ -244,15 +218,11 @@ class Financials(Operations):
         """Get Financial Statements.
 
         ``GET /v1/financials/statements``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        In the query: ``symbol``, ``statement``, ``freq`` and ``preliminary``.
+        paged. In the query: ``symbol``, ``statement``, ``freq`` and ``preliminary``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`FinancialsStatementsResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "FinancialsStatementsResponse",

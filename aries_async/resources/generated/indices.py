@@ -49,16 +49,13 @@ class Indices(Operations):
     ) -> IndexBarResponse:
         """Get Index Bar Data.
 
-        ``GET /v1/indices/bar``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``identifier``, ``end_time`` as ``endTime``, ``identifier_type`` as
-        ``identifierType``, ``precision`` and ``period``.
+        ``GET /v1/indices/bar``; scope ``market:supplemental``; retried when safe; not paged. In the
+        query: ``identifier``, ``end_time`` as ``endTime``, ``identifier_type`` as
+        ``identifierType``, ``precision`` and ``period``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`IndexBarResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("IndexBarResponse", await self._call("getIndexBar", locals()))
 
@@ -83,16 +80,13 @@ class Indices(Operations):
     ) -> IndexBarsResponse:
         """Get Index Bars Data.
 
-        ``GET /v1/indices/bars``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``identifier``, ``start_time`` as ``startTime``, ``end_time`` as ``endTime``,
-        ``identifier_type`` as ``identifierType``, ``precision`` and ``period``.
+        ``GET /v1/indices/bars``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``identifier``, ``start_time`` as ``startTime``, ``end_time`` as ``endTime``,
+        ``identifier_type`` as ``identifierType``, ``precision`` and ``period``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`IndexBarsResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("IndexBarsResponse", await self._call("getIndexBars", locals()))
 
@@ -100,14 +94,11 @@ class Indices(Operations):
         """Get Indices By Group.
 
         ``GET /v1/indices/by-group``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``index_group`` as ``indexGroup``.
+        In the query: ``index_group`` as ``indexGroup``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`IndicesByGroupResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("IndicesByGroupResponse", await self._call("listIndicesByGroup", locals()))
 
@@ -135,16 +126,13 @@ class Indices(Operations):
         """Get Index Chart Data.
 
         ``GET /v1/indices/chart-bars``; scope ``market:supplemental``; retried when safe; not paged.
-
         In the query: ``identifier``, ``start_time`` as ``startTime``, ``end_time`` as ``endTime``,
         ``identifier_type`` as ``identifierType``, ``precision``, ``period``, ``adjustment_method``
-        as ``adjustmentMethod`` and ``include_extended`` as ``includeExtended``.
+        as ``adjustmentMethod`` and ``include_extended`` as ``includeExtended``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`IndexChartBarsResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("IndexChartBarsResponse", await self._call("getIndexChartBars", locals()))
 
@@ -152,12 +140,10 @@ class Indices(Operations):
         """Get Index Groups.
 
         ``GET /v1/indices/groups``; scope ``market:supplemental``; retried when safe; not paged.
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`IndexGroupsResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("IndexGroupsResponse", await self._call("listIndexGroups", locals()))
 
@@ -171,17 +157,13 @@ class Indices(Operations):
         """Get Index List.
 
         ``GET /v1/indices/list``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextPage`` token is sent back for you).
-
-        In the query: ``index_group`` as ``indexGroup``, ``page_size`` as ``pageSize`` and
-        ``next_page`` as ``nextPage``.
+        page's ``nextPage`` token is sent back for you). In the query: ``index_group`` as
+        ``indexGroup``, ``page_size`` as ``pageSize`` and ``next_page`` as ``nextPage``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`IndexListResponse`); with ``async for``, every
             :class:`IndexListResponseIndex` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("listIndices", locals())
 
@@ -203,15 +185,11 @@ class Indices(Operations):
         """Get Realtime Indices Values.
 
         ``GET /v1/indices/realtime/values``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        In the query: ``identifiers`` and ``identifier_type`` as ``identifierType``.
+        paged. In the query: ``identifiers`` and ``identifier_type`` as ``identifierType``. Errors:
+        see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`IndicesRealtimeValuesResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "IndicesRealtimeValuesResponse",
@@ -221,14 +199,11 @@ class Indices(Operations):
     async def search(self, index_name: str) -> IndexSearchResponse:
         """Search Indices.
 
-        ``GET /v1/indices/search``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``index_name`` as ``indexName``.
+        ``GET /v1/indices/search``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``index_name`` as ``indexName``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`IndexSearchResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("IndexSearchResponse", await self._call("searchIndices", locals()))

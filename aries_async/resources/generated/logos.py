@@ -35,17 +35,14 @@ class Logos(Operations):
     ) -> LogoSearchResponse:
         """Search Company Logos.
 
-        ``GET /v1/logos/search``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``search_keys`` as ``searchKeys``, ``fields``, ``search_keys_type`` as
+        ``GET /v1/logos/search``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``search_keys`` as ``searchKeys``, ``fields``, ``search_keys_type`` as
         ``searchKeysType``, ``composite_auto`` as ``compositeAuto``, ``composite_radius`` as
-        ``compositeRadius`` and ``scale``.
+        ``compositeRadius`` and ``scale``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`LogoSearchResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("LogoSearchResponse", await self._call("searchLogos", locals()))
 
@@ -63,17 +60,13 @@ class Logos(Operations):
         """Sync Company Logos.
 
         ``GET /v1/logos/sync``; scope ``market:supplemental``; retried when safe; paged (page
-        numbers: ``page`` counts up for you).
-
-        In the query: ``fields``, ``updated_since`` as ``updatedSince``, ``composite_auto`` as
-        ``compositeAuto``, ``composite_radius`` as ``compositeRadius``, ``scale``, ``page`` and
-        ``page_size`` as ``pageSize``.
+        numbers: ``page`` counts up for you). In the query: ``fields``, ``updated_since`` as
+        ``updatedSince``, ``composite_auto`` as ``compositeAuto``, ``composite_radius`` as
+        ``compositeRadius``, ``scale``, ``page`` and ``page_size`` as ``pageSize``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`LogoSyncResponse`); with ``async for``, every
             :class:`LogoSyncResponseData` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("syncLogos", locals())

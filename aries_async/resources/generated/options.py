@@ -50,17 +50,13 @@ class Options(Operations):
         """Get Options Activity.
 
         ``GET /v1/options/activity``; scope ``market:supplemental``; retried when safe; paged (page
-        numbers: ``page`` counts up for you).
-
-        In the query: ``tickers``, ``page``, ``page_size`` as ``pageSize`` and the keys of
-        :class:`DateFromToFilters` (``**filters``).
+        numbers: ``page`` counts up for you). In the query: ``tickers``, ``page``, ``page_size`` as
+        ``pageSize`` and the keys of :class:`DateFromToFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`OptionsActivityResponse`); with ``async for``, every
             :class:`Activity` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getOptionsActivity", locals())
 
@@ -78,19 +74,15 @@ class Options(Operations):
         """Get option chain snapshot.
 
         ``GET /v1/options/snapshot/chain/{underlyingAsset}``; scope ``market:supplemental``; retried
-        when safe; paged (each page's ``nextUrl`` is followed for you).
-
-        In the path: ``underlying_asset`` as ``underlyingAsset``.
-
-        In the query: ``contract_type`` as ``contractType``, ``order``, ``limit``, ``sort``,
-        ``next`` and the keys of :class:`OptionsChainSnapshotFilters` (``**filters``).
+        when safe; paged (each page's ``nextUrl`` is followed for you). In the path:
+        ``underlying_asset`` as ``underlyingAsset``. In the query: ``contract_type`` as
+        ``contractType``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`OptionsChainSnapshotFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`OptionChainSnapshotResponse`); with ``async for``, every
             :class:`OptionContractSnapshotRow` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getOptionChainSnapshot", locals())
 
@@ -102,16 +94,12 @@ class Options(Operations):
         """Get option contract snapshot.
 
         ``GET /v1/options/snapshot/{underlyingAsset}/{optionContract}``; scope
-        ``market:supplemental``; retried when safe; not paged.
-
-        In the path: ``underlying_asset`` as ``underlyingAsset`` and ``option_contract`` as
-        ``optionContract``.
+        ``market:supplemental``; retried when safe; not paged. In the path: ``underlying_asset`` as
+        ``underlyingAsset`` and ``option_contract`` as ``optionContract``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`OptionContractSnapshotResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "OptionContractSnapshotResponse",
@@ -122,14 +110,10 @@ class Options(Operations):
         """Get Options Last Trade.
 
         ``GET /v1/options/last-trade``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``ticker``.
+        In the query: ``ticker``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`OptionLastTradeResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("OptionLastTradeResponse", await self._call("getOptionLastTrade", locals()))
 
@@ -137,14 +121,11 @@ class Options(Operations):
         """Get Option Open/Close Data.
 
         ``GET /v1/options/open-close``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``ticker`` and ``date_`` as ``date``.
+        In the query: ``ticker`` and ``date_`` as ``date``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`OptionOpenCloseResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("OptionOpenCloseResponse", await self._call("getOptionOpenClose", locals()))
 
@@ -152,15 +133,11 @@ class Options(Operations):
         """Get Previous Day Option Data.
 
         ``GET /v1/options/previous-day``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        In the query: ``ticker``.
+        paged. In the query: ``ticker``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`OptionPreviousDayResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("OptionPreviousDayResponse", await self._call("getOptionPreviousDay", locals()))
 
@@ -177,17 +154,13 @@ class Options(Operations):
         """Get Options Quotes.
 
         ``GET /v1/options/quotes``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you).
-
-        In the query: ``ticker``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`TimestampFilters` (``**filters``).
+        page's ``nextUrl`` is followed for you). In the query: ``ticker``, ``order``, ``limit``,
+        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`OptionQuotesResponse`); with ``async for``, every
             :class:`OptionQuotesResponseResult` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getOptionQuotes", locals())
 
@@ -204,17 +177,13 @@ class Options(Operations):
         """Get Options Trades.
 
         ``GET /v1/options/trades``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you).
-
-        In the query: ``ticker``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`TimestampFilters` (``**filters``).
+        page's ``nextUrl`` is followed for you). In the query: ``ticker``, ``order``, ``limit``,
+        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`OptionTradesResponse`); with ``async for``, every
             :class:`OptionTradesResponseResult` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getOptionTrades", locals())
 
@@ -227,17 +196,11 @@ class Options(Operations):
         """Get Options Unusual Activity by Symbol.
 
         ``GET /v1/options/unusual_activity/{symbol}``; scope ``options:information``; retried when
-        safe; not paged.
-
-        In the path: ``symbol``.
-
-        In the query: ``source``.
+        safe; not paged. In the path: ``symbol``. In the query: ``source``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`OptionsUnusualActivityResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "OptionsUnusualActivityResponse",

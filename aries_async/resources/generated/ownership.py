@@ -31,15 +31,12 @@ class Ownership(Operations):
     ) -> OwnershipDataResponse:
         """Get Fund Ownership Data.
 
-        ``GET /v1/ownership/fund``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol`` and ``limit``.
+        ``GET /v1/ownership/fund``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``symbol`` and ``limit``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`OwnershipDataResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("OwnershipDataResponse", await self._call("getFundOwnership", locals()))
 
@@ -53,15 +50,11 @@ class Ownership(Operations):
         """Get Insider Transactions.
 
         ``GET /v1/ownership/insider-transactions``; scope ``market:supplemental``; retried when
-        safe; not paged.
-
-        In the query: ``symbol``, ``from_`` as ``from`` and ``to``.
+        safe; not paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`InsiderTransactionsResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "InsiderTransactionsResponse",
@@ -79,15 +72,11 @@ class Ownership(Operations):
         """Get Institutional Ownership.
 
         ``GET /v1/institutional/ownership``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        In the query: ``cusip``, ``from_`` as ``from``, ``to`` and ``symbol``.
+        paged. In the query: ``cusip``, ``from_`` as ``from``, ``to`` and ``symbol``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`InstitutionalOwnershipResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "InstitutionalOwnershipResponse",
@@ -103,15 +92,11 @@ class Ownership(Operations):
         """Get Institutional Portfolio.
 
         ``GET /v1/institutional/portfolio``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        In the query: ``cik``, ``from_`` as ``from`` and ``to``.
+        paged. In the query: ``cik``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`InstitutionalPortfolioResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "InstitutionalPortfolioResponse",
@@ -126,14 +111,11 @@ class Ownership(Operations):
     ) -> OwnershipDataResponse:
         """Get Company Ownership Data.
 
-        ``GET /v1/ownership/data``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol`` and ``limit``.
+        ``GET /v1/ownership/data``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``symbol`` and ``limit``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`OwnershipDataResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("OwnershipDataResponse", await self._call("getOwnershipData", locals()))

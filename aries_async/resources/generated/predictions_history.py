@@ -32,15 +32,12 @@ class PredictionsHistory(Operations):
     ) -> GetHistoryResponseBody:
         """Get historical ticks for a single symbol.
 
-        ``GET /v1/predictions/historical-data``; no token needed; retried when safe; not paged.
-
-        In the query: ``symbol``, ``from_`` as ``from``, ``to`` and ``limit``.
+        ``GET /v1/predictions/historical-data``; no token needed; retried when safe; not paged. In
+        the query: ``symbol``, ``from_`` as ``from``, ``to`` and ``limit``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`GetHistoryResponseBody`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("GetHistoryResponseBody", await self._call("getHistory", locals()))
 
@@ -52,15 +49,12 @@ class PredictionsHistory(Operations):
         """Batch historical ticks for up to 5 symbols.
 
         ``POST /v1/predictions/historical-data/batch``; no token needed; retried when safe; not
-        paged.
+        paged. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Args:
             queries: body ``queries``, list of :class:`PredMdHistoryRequest`; required.
 
         Returns:
             :class:`GetHistoryBatchResponseBody`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("GetHistoryBatchResponseBody", await self._call("getHistoryBatch", locals()))

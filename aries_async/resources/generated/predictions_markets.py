@@ -30,28 +30,22 @@ class PredictionsMarkets(Operations):
         """Get a base event with its events and each event's contracts.
 
         ``GET /v1/predictions/base-events/{baseEventId}``; no token needed; retried when safe; not
-        paged.
-
-        In the path: ``base_event_id`` as ``baseEventId``.
+        paged. In the path: ``base_event_id`` as ``baseEventId``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`GetBaseEventResponseBody`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("GetBaseEventResponseBody", await self._call("getBaseEvent", locals()))
 
     async def categories(self) -> ListCategoriesResponseBody:
         """List prediction market categories.
 
-        ``GET /v1/predictions/categories``; no token needed; retried when safe; not paged.
+        ``GET /v1/predictions/categories``; no token needed; retried when safe; not paged. Errors:
+        see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`ListCategoriesResponseBody`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("ListCategoriesResponseBody", await self._call("listCategories", locals()))
 
@@ -59,15 +53,11 @@ class PredictionsMarkets(Operations):
         """Get an event and all contracts under it.
 
         ``GET /v1/predictions/events/{eventId}/contracts``; no token needed; retried when safe; not
-        paged.
-
-        In the path: ``event_id`` as ``eventId``.
+        paged. In the path: ``event_id`` as ``eventId``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`GetEventContractsResponseBody`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "GetEventContractsResponseBody",
@@ -90,17 +80,14 @@ class PredictionsMarkets(Operations):
         """Search contracts, events or base events.
 
         ``GET /v1/predictions/search``; no token needed; retried when safe; paged (page numbers:
-        ``page`` counts up for you).
-
-        In the query: ``type``, ``q``, ``state``, ``base_event_id`` as ``baseEventId``, ``event_id``
-        as ``eventId``, ``category``, ``tradable``, ``page`` and ``per_page`` as ``perPage``.
+        ``page`` counts up for you). In the query: ``type``, ``q``, ``state``, ``base_event_id`` as
+        ``baseEventId``, ``event_id`` as ``eventId``, ``category``, ``tradable``, ``page`` and
+        ``per_page`` as ``perPage``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`SearchResponseBody`); with ``async for``, every
             :class:`PredMdBaseEventHit | PredMdContractHit | PredMdEventHit` of every page, fetched
             as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("search", locals())

@@ -27,15 +27,11 @@ class PredictionsOrders(Operations):
         """Get prediction order.
 
         ``GET /v1/predictions/orders/{orderId}``; a token of any scope; retried when safe; not
-        paged.
-
-        In the path: ``order_id`` as ``orderId``.
+        paged. In the path: ``order_id`` as ``orderId``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`GetPredictionOrderResponseBody`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "GetPredictionOrderResponseBody",
@@ -53,16 +49,12 @@ class PredictionsOrders(Operations):
     ) -> ListPredictionOrdersResponseBody:
         """List prediction orders.
 
-        ``GET /v1/predictions/orders``; a token of any scope; retried when safe; not paged.
-
-        In the query: ``status``, ``account_id`` as ``accountId``, ``symbol``, ``limit`` and
-        ``cursor``.
+        ``GET /v1/predictions/orders``; a token of any scope; retried when safe; not paged. In the
+        query: ``status``, ``account_id`` as ``accountId``, ``symbol``, ``limit`` and ``cursor``.
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`ListPredictionOrdersResponseBody`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "ListPredictionOrdersResponseBody",
@@ -88,7 +80,8 @@ class PredictionsOrders(Operations):
         """Place prediction order.
 
         ``POST /v1/predictions/orders``; a token of any scope; retried when safe (one
-        ``Idempotency-Key`` across the retries); not paged.
+        ``Idempotency-Key`` across the retries); not paged. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Args:
             account_id: body ``accountId``, string; required.
@@ -107,9 +100,6 @@ class PredictionsOrders(Operations):
 
         Returns:
             :class:`PlacePredictionOrderResponseBody`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "PlacePredictionOrderResponseBody",

@@ -29,15 +29,11 @@ class Signals(Operations):
         """Get Bull & Bear Analysis.
 
         ``GET /v1/signals/bull-bear``; scope ``market:supplemental``; retried when safe; paged (page
-        numbers: ``page`` counts up for you).
-
-        In the query: ``symbols``, ``page`` and ``page_size`` as ``pageSize``.
+        numbers: ``page`` counts up for you). In the query: ``symbols``, ``page`` and ``page_size``
+        as ``pageSize``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`BullBearAnalysisResponse`); with ``async for``, every
             :class:`BullBearCase` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getBullBearAnalysis", locals())

@@ -50,16 +50,13 @@ class Stocks(Operations):
     ) -> StockAggregatesResponse:
         """Get Aggregate Bars.
 
-        ``GET /v1/stocks/aggs``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``ticker``, ``multiplier``, ``timespan``, ``from_`` as ``from``, ``to``,
-        ``adjusted``, ``sort``, ``limit`` and ``next``.
+        ``GET /v1/stocks/aggs``; scope ``market:supplemental``; retried when safe; not paged. In the
+        query: ``ticker``, ``multiplier``, ``timespan``, ``from_`` as ``from``, ``to``,
+        ``adjusted``, ``sort``, ``limit`` and ``next``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`StockAggregatesResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("StockAggregatesResponse", await self._call("getStockAggregates", locals()))
 
@@ -72,15 +69,12 @@ class Stocks(Operations):
     ) -> DailyMarketSummaryResponse:
         """Get Daily Market Summary.
 
-        ``GET /v1/stocks/grouped``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``date_`` as ``date``, ``adjusted`` and ``include_otc`` as ``includeOtc``.
+        ``GET /v1/stocks/grouped``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``date_`` as ``date``, ``adjusted`` and ``include_otc`` as ``includeOtc``.
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`DailyMarketSummaryResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "DailyMarketSummaryResponse",
@@ -91,14 +85,10 @@ class Stocks(Operations):
         """Get Last Quote (NBBO).
 
         ``GET /v1/stocks/last-quote``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``ticker``.
+        In the query: ``ticker``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`StockLastQuoteResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("StockLastQuoteResponse", await self._call("getStockLastQuote", locals()))
 
@@ -106,14 +96,10 @@ class Stocks(Operations):
         """Get Last Trade.
 
         ``GET /v1/stocks/last-trade``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``ticker``.
+        In the query: ``ticker``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`StockLastTradeResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("StockLastTradeResponse", await self._call("getStockLastTrade", locals()))
 
@@ -127,14 +113,11 @@ class Stocks(Operations):
         """Get Daily Ticker Summary.
 
         ``GET /v1/stocks/open-close``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``ticker``, ``date_`` as ``date`` and ``adjusted``.
+        In the query: ``ticker``, ``date_`` as ``date`` and ``adjusted``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`StockOpenCloseResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("StockOpenCloseResponse", await self._call("getStockOpenClose", locals()))
 
@@ -146,15 +129,12 @@ class Stocks(Operations):
     ) -> StockPreviousDayResponse:
         """Get Previous Day Bar.
 
-        ``GET /v1/stocks/prev``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``ticker`` and ``adjusted``.
+        ``GET /v1/stocks/prev``; scope ``market:supplemental``; retried when safe; not paged. In the
+        query: ``ticker`` and ``adjusted``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`StockPreviousDayResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("StockPreviousDayResponse", await self._call("getStockPreviousDay", locals()))
 
@@ -171,17 +151,13 @@ class Stocks(Operations):
         """Get Stock Quotes (NBBO).
 
         ``GET /v1/stocks/quotes``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you).
-
-        In the query: ``ticker``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`TimestampFilters` (``**filters``).
+        page's ``nextUrl`` is followed for you). In the query: ``ticker``, ``order``, ``limit``,
+        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`StockQuotesResponse`); with ``async for``, every
             :class:`StockQuotesResponseResult` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getStockQuotes", locals())
 
@@ -193,15 +169,12 @@ class Stocks(Operations):
     ) -> StockSnapshotsResponse:
         """Get Full Market Snapshot.
 
-        ``GET /v1/stocks/snapshot``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``tickers`` and ``include_otc`` as ``includeOtc``.
+        ``GET /v1/stocks/snapshot``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``tickers`` and ``include_otc`` as ``includeOtc``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`StockSnapshotsResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("StockSnapshotsResponse", await self._call("getStockSnapshots", locals()))
 
@@ -218,17 +191,13 @@ class Stocks(Operations):
         """Get Stock Trades.
 
         ``GET /v1/stocks/trades``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you).
-
-        In the query: ``ticker``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`TimestampFilters` (``**filters``).
+        page's ``nextUrl`` is followed for you). In the query: ``ticker``, ``order``, ``limit``,
+        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`StockTradesResponse`); with ``async for``, every
             :class:`StockTradesResponseResult` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getStockTrades", locals())
 
@@ -246,16 +215,13 @@ class Stocks(Operations):
         """Get Unified Snapshot.
 
         ``GET /v1/stocks/unified-snapshot``; scope ``market:supplemental``; retried when safe; paged
-        (each page's ``nextUrl`` is followed for you).
-
-        In the query: ``type``, ``tickers_any_of`` as ``tickersAnyOf``, ``order``, ``limit``,
-        ``sort``, ``next`` and the keys of :class:`TickerFilters` (``**filters``).
+        (each page's ``nextUrl`` is followed for you). In the query: ``type``, ``tickers_any_of`` as
+        ``tickersAnyOf``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`TickerFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`UnifiedSnapshotResponse`); with ``async for``, every
             :class:`UnifiedSnapshotResponseResult` of every page, fetched as the loop goes on.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403) and, while iterating,
-        PaginationError: see :class:`~aries_async.resources._operation.Operations`.
         """
         return self._paged("getUnifiedSnapshot", locals())

@@ -30,15 +30,11 @@ class TechnicalAnalysis(Operations):
         """Get Aggregate Technical Indicators.
 
         ``GET /v1/scan/technical-indicator``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        In the query: ``symbol`` and ``resolution``.
+        paged. In the query: ``symbol`` and ``resolution``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`AggregateTechnicalIndicatorsResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "AggregateTechnicalIndicatorsResponse",
@@ -71,16 +67,13 @@ class TechnicalAnalysis(Operations):
     ) -> TechnicalIndicatorResponse:
         """Get Technical Indicator Data.
 
-        ``GET /v1/indicator``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol``, ``resolution``, ``indicator``, ``from_`` as ``from``, ``to``,
-        ``timeperiod``, ``fast_period``, ``slow_period`` and ``signal_period``.
+        ``GET /v1/indicator``; scope ``market:supplemental``; retried when safe; not paged. In the
+        query: ``symbol``, ``resolution``, ``indicator``, ``from_`` as ``from``, ``to``,
+        ``timeperiod``, ``fast_period``, ``slow_period`` and ``signal_period``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`TechnicalIndicatorResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "TechnicalIndicatorResponse",
@@ -94,15 +87,12 @@ class TechnicalAnalysis(Operations):
     ) -> TechnicalPatternsResponse:
         """Get Technical Patterns.
 
-        ``GET /v1/scan/pattern``; scope ``market:supplemental``; retried when safe; not paged.
-
-        In the query: ``symbol`` and ``resolution``.
+        ``GET /v1/scan/pattern``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``symbol`` and ``resolution``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`TechnicalPatternsResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("TechnicalPatternsResponse", await self._call("getTechnicalPatterns", locals()))
 
@@ -114,15 +104,11 @@ class TechnicalAnalysis(Operations):
         """Get Support & Resistance Levels.
 
         ``GET /v1/scan/support-resistance``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        In the query: ``symbol`` and ``resolution``.
+        paged. In the query: ``symbol`` and ``resolution``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`SupportResistanceLevelsResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast(
             "SupportResistanceLevelsResponse",

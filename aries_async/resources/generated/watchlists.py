@@ -26,6 +26,7 @@ class Watchlists(Operations):
         """Create Watchlist.
 
         ``POST /v1/config/watchlist``; scope ``watchlist:management``; never retried; not paged.
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Args:
             name: body ``name``, string; required.
@@ -33,9 +34,6 @@ class Watchlists(Operations):
 
         Returns:
             :class:`Watchlist`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("Watchlist", await self._call("createConfigWatchlist", locals()))
 
@@ -43,15 +41,11 @@ class Watchlists(Operations):
         """Delete Watchlist.
 
         ``DELETE /v1/config/watchlist/{watchlist_id}``; scope ``watchlist:management``; retried when
-        safe; not paged.
-
-        In the path: ``watchlist_id``.
+        safe; not paged. In the path: ``watchlist_id``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`Watchlist`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("Watchlist", await self._call("deleteConfigWatchlistById", locals()))
 
@@ -59,15 +53,11 @@ class Watchlists(Operations):
         """Get Watchlist.
 
         ``GET /v1/config/watchlist/{watchlist_id}``; scope ``watchlist:information``; retried when
-        safe; not paged.
-
-        In the path: ``watchlist_id``.
+        safe; not paged. In the path: ``watchlist_id``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`Watchlist`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("Watchlist", await self._call("getConfigWatchlistById", locals()))
 
@@ -75,12 +65,10 @@ class Watchlists(Operations):
         """List Watchlists.
 
         ``GET /v1/config/watchlist``; scope ``watchlist:information``; retried when safe; not paged.
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`WatchlistResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("WatchlistResponse", await self._call("getConfigWatchlists", locals()))
 
@@ -92,15 +80,13 @@ class Watchlists(Operations):
         """Replace All Watchlists.
 
         ``PUT /v1/config/watchlist``; scope ``watchlist:management``; retried when safe; not paged.
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Args:
             watchlists: the JSON array body; required.
 
         Returns:
             :class:`WatchlistResponse`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("WatchlistResponse", await self._call("replaceConfigWatchlists", locals()))
 
@@ -115,11 +101,8 @@ class Watchlists(Operations):
         """Update Watchlist.
 
         ``PATCH /v1/config/watchlist/{watchlist_id}``; scope ``watchlist:management``; retried when
-        safe; not paged.
-
-        In the path: ``watchlist_id``.
-
-        The body needs name, or add_symbols, or remove_symbols.
+        safe; not paged. In the path: ``watchlist_id``. The body needs name, or add_symbols, or
+        remove_symbols. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Args:
             add_symbols: body ``add_symbols``, list of string; optional.
@@ -128,8 +111,5 @@ class Watchlists(Operations):
 
         Returns:
             :class:`Watchlist`.
-
-        Raises ValidationError (nothing is sent), PermissionDeniedError (403): see
-        :class:`~aries_async.resources._operation.Operations`.
         """
         return cast("Watchlist", await self._call("updateConfigWatchlistById", locals()))
