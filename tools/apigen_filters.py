@@ -13,6 +13,7 @@ against the description as it does for every other parameter.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -42,7 +43,9 @@ class Filters:
     """The filter families of a set of operations, and the ``TypedDict`` each method takes."""
 
     def __init__(self, ops: list[dict[str, Any]], param_type: Callable[[dict[str, Any]], str]):
-        self._type = param_type
+        self._literal = param_type
+        self.enums = _shared_enums(ops)
+        param_type = self.annotation
         # family key (the sorted (name, wire, annotation) of its keys) -> its params, in order
         self.families: dict[tuple[tuple[str, str, str], ...], list[dict[str, Any]]] = {}
         self.of_op: dict[str, list[tuple[tuple[str, str, str], ...]]] = {}
@@ -94,6 +97,10 @@ class Filters:
         assert len(set(names.values())) == len(names), names
         return names
 
+    def annotation(self, param: dict[str, Any]) -> str:
+        """A parameter's type: a shared ``Literal`` by its name, else spelled out."""
+        return self.enums.get(tuple(param["schema"].get("enum", ())), "") or self._literal(param)
+
     def method_params(self, op: dict[str, Any]) -> set[str]:
         """The Python names of ``op``'s parameters that its ``**filters`` carries."""
         return {name for key in self.of_op.get(op["id"], []) for name, _, _ in key}
@@ -109,7 +116,7 @@ class Filters:
             doc = f"The ``{stem}`` filters ({kind}); the keys are sent as {wires}."
             body += ["", "", f"class {name}(TypedDict, total=False):"]
             body += _doc(doc)
-            body += [f"    {p['name']}: {self._type(p)} | None" for p in params]
+            body += [f"    {p['name']}: {self.annotation(p)} | None" for p in params]
         for name, (bases, users) in sorted(self.combined.items()):
             methods = ", ".join(f"``{op['group']}.{op['name']}()``" for op in users)
             head = f"class {name}({', '.join(bases)}, total=False):"
@@ -119,17 +126,25 @@ class Filters:
                 )
             body += ["", "", head]
             body += _doc(f"The query filters of {methods}.")
-        text = "\n".join(body)
+        aliases = []
+        for values, name in sorted(self.enums.items(), key=lambda item: item[1]):
+            aliases += ["", f"{name}: TypeAlias = Literal["]
+            aliases += [*wrap(", ".join(json.dumps(v) for v in values) + ",", " " * 4), "]"]
+            aliases.append(
+                f'"""The values of ``{name}`` (a ``Literal`` several operations take)."""'
+            )
+        text = "\n".join([*aliases, *body])
         stdlib = {
             "collections.abc": ["Sequence"],
             "datetime": ["date"],
             "decimal": ["Decimal"],
-            "typing": ["Literal", "TypedDict"],
+            "typing": ["Literal", "TypeAlias", "TypedDict"],
         }
         lines = [
             *docline(
-                "Query filters that operations share, one ``TypedDict`` a family of "
-                "parameters: a method takes them as keyword arguments (``**filters``). "
+                "Query filters and parameter choices that operations share: one ``TypedDict`` a "
+                "family of filters, which a method takes as keyword arguments (``**filters``), "
+                "and one ``Literal`` a set of choices several parameters take. "
                 f"{HEADER}"
             ),
             "",
@@ -137,9 +152,29 @@ class Filters:
             "",
             *import_lines(text, stdlib),
             "",
-            *all_lines(sorted([*self.names.values(), *self.combined])),
+            *all_lines(sorted([*self.enums.values(), *self.names.values(), *self.combined])),
         ]
         return "\n".join(lines) + "\n" + text + "\n"
+
+
+def _shared_enums(ops: list[dict[str, Any]]) -> dict[tuple[str, ...], str]:
+    """The choices (three or more) that several parameters share -> the name of their
+    ``Literal``: the parameter's, with its first group's where two sets share a name."""
+    users: dict[tuple[str, ...], list[tuple[str, str]]] = defaultdict(list)
+    for op in ops:
+        for param in op["params"]:
+            values = tuple(param["schema"].get("enum", ()))
+            if len(values) > 2:
+                users[values].append((param["name"], op["group"]))
+    shared = {values: found for values, found in users.items() if len(found) > 1}
+    names: dict[tuple[str, ...], str] = {}
+    for values, found in shared.items():
+        name = _camel(found[0][0].rstrip("_"))
+        if sum(other[0][0] == found[0][0] for other in shared.values()) > 1:
+            name = group_class(found[0][1]) + name
+        names[values] = name
+    assert len(set(names.values())) == len(names), names
+    return names
 
 
 def _doc(text: str) -> list[str]:

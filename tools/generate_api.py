@@ -225,7 +225,7 @@ def _signature(
     positional, keyword_only, docs = [], [], []
     places: dict[str, list[str]] = defaultdict(list)
     for param in params:
-        annotation = _param_type(param)
+        annotation = filters.annotation(param)
         if any(name in annotation for name in ("date", "Decimal", "Sequence", "Literal")):
             types.names.update(
                 n for n in ("date", "Decimal", "Sequence", "Literal") if n in annotation
@@ -340,7 +340,7 @@ def _resource_module(
     by_module: dict[str, list[str]] = defaultdict(list)
     for name in sorted(types.used):
         by_module[f"aries_async.models.generated.{owners[name]}"].append(name)
-    by_module[FILTERS] = sorted(set(filters.of_method.values()))
+    by_module[FILTERS] = sorted({*filters.of_method.values(), *filters.enums.values()})
     blocks = [
         (["import builtins"] if "builtins." in body else [])
         + import_lines(body + "\nTYPE_CHECKING", STDLIB),

@@ -156,6 +156,15 @@ async def test_a_method_shows_its_parameters_wire_names_scope_and_paging() -> No
     assert "with ``async for``, every :class:`StockTradesResponseResult`" in doc
 
 
+async def test_choices_that_several_parameters_take_are_one_named_literal() -> None:
+    async with AriesClient(ClientConfig.for_base_url("http://127.0.0.1:9")) as client:
+        bars = inspect.signature(client.indices.bars).parameters["identifier_type"]
+        realtime = inspect.signature(client.indices.realtime_values).parameters["identifier_type"]
+    assert bars.annotation == realtime.annotation == "IndicesIdentifierType | None"
+    assert "CompositeFIGI" in typing.get_args(filters.IndicesIdentifierType)
+    assert typing.get_args(filters.Resolution) == ("1", "5", "15", "30", "60", "D", "W", "M")
+
+
 async def test_body_parameters_show_their_type_and_which_are_needed() -> None:
     async with AriesClient(ClientConfig.for_base_url("http://127.0.0.1:9")) as client:
         place = " ".join((inspect.getdoc(client.predictions.orders.place) or "").split())

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     )
     from aries_async.resources.generated._filters import (
         CorporateActionsDividendsFilters,
+        CorporateActionsIdentifierType,
         CorporateActionsStockSplitsFilters,
     )
 
@@ -79,15 +80,7 @@ class CorporateActions(Operations):
     async def spinoffs(
         self,
         identifier: str,
-        identifier_type: Literal[
-            "Symbol",
-            "CUSIP",
-            "ISIN",
-            "SEDOL",
-            "Valoren",
-            "FIGI",
-            "CompositeFIGI",
-        ],
+        identifier_type: CorporateActionsIdentifierType,
         start_date: date,
         end_date: date,
     ) -> SpinoffsResponse:
@@ -132,15 +125,7 @@ class CorporateActions(Operations):
     async def tender_offers(
         self,
         identifier: str,
-        identifier_type: Literal[
-            "Symbol",
-            "CUSIP",
-            "ISIN",
-            "SEDOL",
-            "Valoren",
-            "FIGI",
-            "CompositeFIGI",
-        ],
+        identifier_type: CorporateActionsIdentifierType,
         start_date: date,
         end_date: date,
     ) -> TenderOffersResponse:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         IndicesByGroupResponse,
         IndicesRealtimeValuesResponse,
     )
+    from aries_async.resources.generated._filters import IndicesIdentifierType
 
 __all__ = ["Indices"]
 
@@ -34,16 +35,7 @@ class Indices(Operations):
         identifier: str,
         end_time: str,
         *,
-        identifier_type: Literal[
-            "Symbol",
-            "CIK",
-            "CUSIP",
-            "ISIN",
-            "Valoren",
-            "SEDOL",
-            "FIGI",
-            "CompositeFIGI",
-        ] | None = None,
+        identifier_type: IndicesIdentifierType | None = None,
         precision: Literal["Minutes", "Hours"] | None = None,
         period: int | None = None,
     ) -> IndexBarResponse:
@@ -65,16 +57,7 @@ class Indices(Operations):
         start_time: str,
         end_time: str,
         *,
-        identifier_type: Literal[
-            "Symbol",
-            "CIK",
-            "CUSIP",
-            "ISIN",
-            "Valoren",
-            "SEDOL",
-            "FIGI",
-            "CompositeFIGI",
-        ] | None = None,
+        identifier_type: IndicesIdentifierType | None = None,
         precision: Literal["Minutes", "Hours"] | None = None,
         period: int | None = None,
     ) -> IndexBarsResponse:
@@ -108,16 +91,7 @@ class Indices(Operations):
         start_time: str,
         end_time: str,
         *,
-        identifier_type: Literal[
-            "Symbol",
-            "CIK",
-            "CUSIP",
-            "ISIN",
-            "Valoren",
-            "SEDOL",
-            "FIGI",
-            "CompositeFIGI",
-        ] | None = None,
+        identifier_type: IndicesIdentifierType | None = None,
         precision: Literal["Minute", "Hour"] | None = None,
         period: int | None = None,
         adjustment_method: str | None = None,
@@ -171,16 +145,7 @@ class Indices(Operations):
         self,
         identifiers: str | Sequence[str],
         *,
-        identifier_type: Literal[
-            "Symbol",
-            "CIK",
-            "CUSIP",
-            "ISIN",
-            "Valoren",
-            "SEDOL",
-            "FIGI",
-            "CompositeFIGI",
-        ] | None = None,
+        identifier_type: IndicesIdentifierType | None = None,
     ) -> IndicesRealtimeValuesResponse:
         """Get Realtime Indices Values.
 

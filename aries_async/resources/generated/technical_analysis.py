@@ -15,6 +15,7 @@ if TYPE_CHECKING:
         TechnicalIndicatorResponse,
         TechnicalPatternsResponse,
     )
+    from aries_async.resources.generated._filters import Resolution
 
 __all__ = ["TechnicalAnalysis"]
 
@@ -25,7 +26,7 @@ class TechnicalAnalysis(Operations):
     async def aggregate_indicators(
         self,
         symbol: str,
-        resolution: Literal["1", "5", "15", "30", "60", "D", "W", "M"],
+        resolution: Resolution,
     ) -> AggregateTechnicalIndicatorsResponse:
         """Get Aggregate Technical Indicators.
 
@@ -44,7 +45,7 @@ class TechnicalAnalysis(Operations):
     async def indicator(
         self,
         symbol: str,
-        resolution: Literal["1", "5", "15", "30", "60", "D", "W", "M"],
+        resolution: Resolution,
         indicator: Literal[
             "sma",
             "ema",
@@ -80,11 +81,7 @@ class TechnicalAnalysis(Operations):
             await self._call("getTechnicalIndicator", locals()),
         )
 
-    async def patterns(
-        self,
-        symbol: str,
-        resolution: Literal["1", "5", "15", "30", "60", "D", "W", "M"],
-    ) -> TechnicalPatternsResponse:
+    async def patterns(self, symbol: str, resolution: Resolution) -> TechnicalPatternsResponse:
         """Get Technical Patterns.
 
         ``GET /v1/scan/pattern``; scope ``market:supplemental``; retried when safe; not paged. In
@@ -99,7 +96,7 @@ class TechnicalAnalysis(Operations):
     async def support_resistance(
         self,
         symbol: str,
-        resolution: Literal["1", "5", "15", "30", "60", "D", "W", "M"],
+        resolution: Resolution,
     ) -> SupportResistanceLevelsResponse:
         """Get Support & Resistance Levels.
 
