@@ -112,8 +112,11 @@ class Filters:
             params = self.families[key]
             stem = _stem(params[0]["wire"])
             kind = params[0]["schema"].get("format", params[0]["schema"]["type"])
-            wires = ", ".join(f"``{p['wire']}``" for p in params)
-            doc = f"The ``{stem}`` filters ({kind}); the keys are sent as {wires}."
+            keys = ", ".join(
+                f"``{p['name']}``" + (f" (``{p['wire']}``)" if p["wire"] != p["name"] else "")
+                for p in params
+            )
+            doc = f"The ``{stem}`` filters ({kind}), keys (and wire names): {keys}."
             body += ["", "", f"class {name}(TypedDict, total=False):"]
             body += _doc(doc)
             body += [f"    {p['name']}: {self.annotation(p)} | None" for p in params]
@@ -125,7 +128,8 @@ class Filters:
                     [f"class {name}(", *[f"    {b}," for b in bases], "    total=False,", "):"]
                 )
             body += ["", "", head]
-            body += _doc(f"The query filters of {methods}.")
+            keys = ", ".join(f":class:`{base}`" for base in bases)
+            body += _doc(f"The query filters of {methods}: the keys of {keys}.")
         aliases = []
         for values, name in sorted(self.enums.items(), key=lambda item: item[1]):
             aliases += ["", f"{name}: TypeAlias = Literal["]

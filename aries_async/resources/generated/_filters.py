@@ -73,8 +73,10 @@ Resolution: TypeAlias = Literal[
 
 
 class AverageVolumeFilters(TypedDict, total=False):
-    """The ``averageVolume`` filters (number); the keys are sent as ``averageVolume``,
-    ``averageVolumeAbove``, ``averageVolumeMin``, ``averageVolumeBelow``, ``averageVolumeMax``.
+    """The ``averageVolume`` filters (number), keys (and wire names): ``average_volume``
+    (``averageVolume``), ``average_volume_above`` (``averageVolumeAbove``), ``average_volume_min``
+    (``averageVolumeMin``), ``average_volume_below`` (``averageVolumeBelow``),
+    ``average_volume_max`` (``averageVolumeMax``).
     """
     average_volume: Decimal | float | None
     average_volume_above: Decimal | float | None
@@ -84,8 +86,10 @@ class AverageVolumeFilters(TypedDict, total=False):
 
 
 class AvgDailyVolumeFilters(TypedDict, total=False):
-    """The ``avgDailyVolume`` filters (integer); the keys are sent as ``avgDailyVolume``,
-    ``avgDailyVolumeAbove``, ``avgDailyVolumeMin``, ``avgDailyVolumeBelow``, ``avgDailyVolumeMax``.
+    """The ``avgDailyVolume`` filters (integer), keys (and wire names): ``avg_daily_volume``
+    (``avgDailyVolume``), ``avg_daily_volume_above`` (``avgDailyVolumeAbove``),
+    ``avg_daily_volume_min`` (``avgDailyVolumeMin``), ``avg_daily_volume_below``
+    (``avgDailyVolumeBelow``), ``avg_daily_volume_max`` (``avgDailyVolumeMax``).
     """
     avg_daily_volume: int | None
     avg_daily_volume_above: int | None
@@ -95,8 +99,8 @@ class AvgDailyVolumeFilters(TypedDict, total=False):
 
 
 class CikFilters(TypedDict, total=False):
-    """The ``cik`` filters (string); the keys are sent as ``cik``, ``cikAfter``, ``cikFrom``,
-    ``cikBefore``, ``cikTo``.
+    """The ``cik`` filters (string), keys (and wire names): ``cik``, ``cik_after`` (``cikAfter``),
+    ``cik_from`` (``cikFrom``), ``cik_before`` (``cikBefore``), ``cik_to`` (``cikTo``).
     """
     cik: str | None
     cik_after: str | None
@@ -106,8 +110,9 @@ class CikFilters(TypedDict, total=False):
 
 
 class DateFilters(TypedDict, total=False):
-    """The ``date`` filters (date); the keys are sent as ``date``, ``dateFrom``, ``dateTo``,
-    ``dateAfter``, ``dateBefore``.
+    """The ``date`` filters (date), keys (and wire names): ``date_`` (``date``), ``date_from``
+    (``dateFrom``), ``date_to`` (``dateTo``), ``date_after`` (``dateAfter``), ``date_before``
+    (``dateBefore``).
     """
     date_: date | None
     date_from: date | None
@@ -117,21 +122,27 @@ class DateFilters(TypedDict, total=False):
 
 
 class DateFromToFilters(TypedDict, total=False):
-    """The ``date`` filters (date); the keys are sent as ``dateFrom``, ``dateTo``."""
+    """The ``date`` filters (date), keys (and wire names): ``date_from`` (``dateFrom``), ``date_to``
+    (``dateTo``).
+    """
     date_from: date | None
     date_to: date | None
 
 
 class DateIsFromToFilters(TypedDict, total=False):
-    """The ``date`` filters (date); the keys are sent as ``date``, ``dateFrom``, ``dateTo``."""
+    """The ``date`` filters (date), keys (and wire names): ``date_`` (``date``), ``date_from``
+    (``dateFrom``), ``date_to`` (``dateTo``).
+    """
     date_: date | None
     date_from: date | None
     date_to: date | None
 
 
 class DaysToCoverFilters(TypedDict, total=False):
-    """The ``daysToCover`` filters (number); the keys are sent as ``daysToCover``,
-    ``daysToCoverAbove``, ``daysToCoverMin``, ``daysToCoverBelow``, ``daysToCoverMax``.
+    """The ``daysToCover`` filters (number), keys (and wire names): ``days_to_cover``
+    (``daysToCover``), ``days_to_cover_above`` (``daysToCoverAbove``), ``days_to_cover_min``
+    (``daysToCoverMin``), ``days_to_cover_below`` (``daysToCoverBelow``), ``days_to_cover_max``
+    (``daysToCoverMax``).
     """
     days_to_cover: Decimal | float | None
     days_to_cover_above: Decimal | float | None
@@ -141,8 +152,8 @@ class DaysToCoverFilters(TypedDict, total=False):
 
 
 class EpsFilters(TypedDict, total=False):
-    """The ``eps`` filters (number); the keys are sent as ``eps``, ``epsAbove``, ``epsMin``,
-    ``epsBelow``, ``epsMax``.
+    """The ``eps`` filters (number), keys (and wire names): ``eps``, ``eps_above`` (``epsAbove``),
+    ``eps_min`` (``epsMin``), ``eps_below`` (``epsBelow``), ``eps_max`` (``epsMax``).
     """
     eps: Decimal | float | None
     eps_above: Decimal | float | None
@@ -152,8 +163,10 @@ class EpsFilters(TypedDict, total=False):
 
 
 class ExDividendDateFilters(TypedDict, total=False):
-    """The ``exDividendDate`` filters (date); the keys are sent as ``exDividendDate``,
-    ``exDividendDateFrom``, ``exDividendDateAfter``, ``exDividendDateTo``, ``exDividendDateBefore``.
+    """The ``exDividendDate`` filters (date), keys (and wire names): ``ex_dividend_date``
+    (``exDividendDate``), ``ex_dividend_date_from`` (``exDividendDateFrom``),
+    ``ex_dividend_date_after`` (``exDividendDateAfter``), ``ex_dividend_date_to``
+    (``exDividendDateTo``), ``ex_dividend_date_before`` (``exDividendDateBefore``).
     """
     ex_dividend_date: date | None
     ex_dividend_date_from: date | None
@@ -163,8 +176,10 @@ class ExDividendDateFilters(TypedDict, total=False):
 
 
 class ExecutionDateFilters(TypedDict, total=False):
-    """The ``executionDate`` filters (date); the keys are sent as ``executionDate``,
-    ``executionDateFrom``, ``executionDateAfter``, ``executionDateTo``, ``executionDateBefore``.
+    """The ``executionDate`` filters (date), keys (and wire names): ``execution_date``
+    (``executionDate``), ``execution_date_from`` (``executionDateFrom``), ``execution_date_after``
+    (``executionDateAfter``), ``execution_date_to`` (``executionDateTo``), ``execution_date_before``
+    (``executionDateBefore``).
     """
     execution_date: date | None
     execution_date_from: date | None
@@ -174,8 +189,10 @@ class ExecutionDateFilters(TypedDict, total=False):
 
 
 class ExpirationDateFilters(TypedDict, total=False):
-    """The ``expirationDate`` filters (date); the keys are sent as ``expirationDate``,
-    ``expirationDateGte``, ``expirationDateGt``, ``expirationDateLte``, ``expirationDateLt``.
+    """The ``expirationDate`` filters (date), keys (and wire names): ``expiration_date``
+    (``expirationDate``), ``expiration_date_gte`` (``expirationDateGte``), ``expiration_date_gt``
+    (``expirationDateGt``), ``expiration_date_lte`` (``expirationDateLte``), ``expiration_date_lt``
+    (``expirationDateLt``).
     """
     expiration_date: date | None
     expiration_date_gte: str | None
@@ -185,8 +202,9 @@ class ExpirationDateFilters(TypedDict, total=False):
 
 
 class FilingDateFilters(TypedDict, total=False):
-    """The ``filingDate`` filters (date); the keys are sent as ``filingDate``, ``filingDateAfter``,
-    ``filingDateFrom``, ``filingDateBefore``, ``filingDateTo``.
+    """The ``filingDate`` filters (date), keys (and wire names): ``filing_date`` (``filingDate``),
+    ``filing_date_after`` (``filingDateAfter``), ``filing_date_from`` (``filingDateFrom``),
+    ``filing_date_before`` (``filingDateBefore``), ``filing_date_to`` (``filingDateTo``).
     """
     filing_date: date | None
     filing_date_after: date | None
@@ -196,8 +214,10 @@ class FilingDateFilters(TypedDict, total=False):
 
 
 class FiscalQuarterFilters(TypedDict, total=False):
-    """The ``fiscalQuarter`` filters (number); the keys are sent as ``fiscalQuarter``,
-    ``fiscalQuarterAbove``, ``fiscalQuarterMin``, ``fiscalQuarterBelow``, ``fiscalQuarterMax``.
+    """The ``fiscalQuarter`` filters (number), keys (and wire names): ``fiscal_quarter``
+    (``fiscalQuarter``), ``fiscal_quarter_above`` (``fiscalQuarterAbove``), ``fiscal_quarter_min``
+    (``fiscalQuarterMin``), ``fiscal_quarter_below`` (``fiscalQuarterBelow``),
+    ``fiscal_quarter_max`` (``fiscalQuarterMax``).
     """
     fiscal_quarter: Decimal | float | None
     fiscal_quarter_above: Decimal | float | None
@@ -207,8 +227,9 @@ class FiscalQuarterFilters(TypedDict, total=False):
 
 
 class FiscalYearFilters(TypedDict, total=False):
-    """The ``fiscalYear`` filters (number); the keys are sent as ``fiscalYear``,
-    ``fiscalYearAbove``, ``fiscalYearMin``, ``fiscalYearBelow``, ``fiscalYearMax``.
+    """The ``fiscalYear`` filters (number), keys (and wire names): ``fiscal_year`` (``fiscalYear``),
+    ``fiscal_year_above`` (``fiscalYearAbove``), ``fiscal_year_min`` (``fiscalYearMin``),
+    ``fiscal_year_below`` (``fiscalYearBelow``), ``fiscal_year_max`` (``fiscalYearMax``).
     """
     fiscal_year: Decimal | float | None
     fiscal_year_above: Decimal | float | None
@@ -218,8 +239,9 @@ class FiscalYearFilters(TypedDict, total=False):
 
 
 class FrequencyFilters(TypedDict, total=False):
-    """The ``frequency`` filters (integer); the keys are sent as ``frequency``, ``frequencyMin``,
-    ``frequencyAbove``, ``frequencyMax``, ``frequencyBelow``.
+    """The ``frequency`` filters (integer), keys (and wire names): ``frequency``, ``frequency_min``
+    (``frequencyMin``), ``frequency_above`` (``frequencyAbove``), ``frequency_max``
+    (``frequencyMax``), ``frequency_below`` (``frequencyBelow``).
     """
     frequency: int | None
     frequency_min: int | None
@@ -229,8 +251,9 @@ class FrequencyFilters(TypedDict, total=False):
 
 
 class MarketCapFilters(TypedDict, total=False):
-    """The ``marketCap`` filters (number); the keys are sent as ``marketCap``, ``marketCapAbove``,
-    ``marketCapMin``, ``marketCapBelow``, ``marketCapMax``.
+    """The ``marketCap`` filters (number), keys (and wire names): ``market_cap`` (``marketCap``),
+    ``market_cap_above`` (``marketCapAbove``), ``market_cap_min`` (``marketCapMin``),
+    ``market_cap_below`` (``marketCapBelow``), ``market_cap_max`` (``marketCapMax``).
     """
     market_cap: Decimal | float | None
     market_cap_above: Decimal | float | None
@@ -240,8 +263,10 @@ class MarketCapFilters(TypedDict, total=False):
 
 
 class MaxTickerFilters(TypedDict, total=False):
-    """The ``maxTicker`` filters (string); the keys are sent as ``maxTicker``, ``maxTickerAnyOf``,
-    ``maxTickerAfter``, ``maxTickerFrom``, ``maxTickerBefore``, ``maxTickerTo``.
+    """The ``maxTicker`` filters (string), keys (and wire names): ``max_ticker`` (``maxTicker``),
+    ``max_ticker_any_of`` (``maxTickerAnyOf``), ``max_ticker_after`` (``maxTickerAfter``),
+    ``max_ticker_from`` (``maxTickerFrom``), ``max_ticker_before`` (``maxTickerBefore``),
+    ``max_ticker_to`` (``maxTickerTo``).
     """
     max_ticker: str | None
     max_ticker_any_of: str | Sequence[str] | None
@@ -252,8 +277,10 @@ class MaxTickerFilters(TypedDict, total=False):
 
 
 class MinTickerFilters(TypedDict, total=False):
-    """The ``minTicker`` filters (string); the keys are sent as ``minTicker``, ``minTickerAnyOf``,
-    ``minTickerAfter``, ``minTickerFrom``, ``minTickerBefore``, ``minTickerTo``.
+    """The ``minTicker`` filters (string), keys (and wire names): ``min_ticker`` (``minTicker``),
+    ``min_ticker_any_of`` (``minTickerAnyOf``), ``min_ticker_after`` (``minTickerAfter``),
+    ``min_ticker_from`` (``minTickerFrom``), ``min_ticker_before`` (``minTickerBefore``),
+    ``min_ticker_to`` (``minTickerTo``).
     """
     min_ticker: str | None
     min_ticker_any_of: str | Sequence[str] | None
@@ -264,8 +291,9 @@ class MinTickerFilters(TypedDict, total=False):
 
 
 class PbRatioFilters(TypedDict, total=False):
-    """The ``pbRatio`` filters (number); the keys are sent as ``pbRatio``, ``pbRatioAbove``,
-    ``pbRatioMin``, ``pbRatioBelow``, ``pbRatioMax``.
+    """The ``pbRatio`` filters (number), keys (and wire names): ``pb_ratio`` (``pbRatio``),
+    ``pb_ratio_above`` (``pbRatioAbove``), ``pb_ratio_min`` (``pbRatioMin``), ``pb_ratio_below``
+    (``pbRatioBelow``), ``pb_ratio_max`` (``pbRatioMax``).
     """
     pb_ratio: Decimal | float | None
     pb_ratio_above: Decimal | float | None
@@ -275,8 +303,9 @@ class PbRatioFilters(TypedDict, total=False):
 
 
 class PcfRatioFilters(TypedDict, total=False):
-    """The ``pcfRatio`` filters (number); the keys are sent as ``pcfRatio``, ``pcfRatioAbove``,
-    ``pcfRatioMin``, ``pcfRatioBelow``, ``pcfRatioMax``.
+    """The ``pcfRatio`` filters (number), keys (and wire names): ``pcf_ratio`` (``pcfRatio``),
+    ``pcf_ratio_above`` (``pcfRatioAbove``), ``pcf_ratio_min`` (``pcfRatioMin``),
+    ``pcf_ratio_below`` (``pcfRatioBelow``), ``pcf_ratio_max`` (``pcfRatioMax``).
     """
     pcf_ratio: Decimal | float | None
     pcf_ratio_above: Decimal | float | None
@@ -286,8 +315,9 @@ class PcfRatioFilters(TypedDict, total=False):
 
 
 class PeRatioFilters(TypedDict, total=False):
-    """The ``peRatio`` filters (number); the keys are sent as ``peRatio``, ``peRatioAbove``,
-    ``peRatioMin``, ``peRatioBelow``, ``peRatioMax``.
+    """The ``peRatio`` filters (number), keys (and wire names): ``pe_ratio`` (``peRatio``),
+    ``pe_ratio_above`` (``peRatioAbove``), ``pe_ratio_min`` (``peRatioMin``), ``pe_ratio_below``
+    (``peRatioBelow``), ``pe_ratio_max`` (``peRatioMax``).
     """
     pe_ratio: Decimal | float | None
     pe_ratio_above: Decimal | float | None
@@ -297,8 +327,9 @@ class PeRatioFilters(TypedDict, total=False):
 
 
 class PeriodEndFilters(TypedDict, total=False):
-    """The ``periodEnd`` filters (date); the keys are sent as ``periodEnd``, ``periodEndAfter``,
-    ``periodEndFrom``, ``periodEndBefore``, ``periodEndTo``.
+    """The ``periodEnd`` filters (date), keys (and wire names): ``period_end`` (``periodEnd``),
+    ``period_end_after`` (``periodEndAfter``), ``period_end_from`` (``periodEndFrom``),
+    ``period_end_before`` (``periodEndBefore``), ``period_end_to`` (``periodEndTo``).
     """
     period_end: date | None
     period_end_after: date | None
@@ -308,8 +339,9 @@ class PeriodEndFilters(TypedDict, total=False):
 
 
 class PriceFilters(TypedDict, total=False):
-    """The ``price`` filters (number); the keys are sent as ``price``, ``priceAbove``, ``priceMin``,
-    ``priceBelow``, ``priceMax``.
+    """The ``price`` filters (number), keys (and wire names): ``price``, ``price_above``
+    (``priceAbove``), ``price_min`` (``priceMin``), ``price_below`` (``priceBelow``), ``price_max``
+    (``priceMax``).
     """
     price: Decimal | float | None
     price_above: Decimal | float | None
@@ -319,8 +351,9 @@ class PriceFilters(TypedDict, total=False):
 
 
 class PsRatioFilters(TypedDict, total=False):
-    """The ``psRatio`` filters (number); the keys are sent as ``psRatio``, ``psRatioAbove``,
-    ``psRatioMin``, ``psRatioBelow``, ``psRatioMax``.
+    """The ``psRatio`` filters (number), keys (and wire names): ``ps_ratio`` (``psRatio``),
+    ``ps_ratio_above`` (``psRatioAbove``), ``ps_ratio_min`` (``psRatioMin``), ``ps_ratio_below``
+    (``psRatioBelow``), ``ps_ratio_max`` (``psRatioMax``).
     """
     ps_ratio: Decimal | float | None
     ps_ratio_above: Decimal | float | None
@@ -330,8 +363,10 @@ class PsRatioFilters(TypedDict, total=False):
 
 
 class SettlementDateFilters(TypedDict, total=False):
-    """The ``settlementDate`` filters (date); the keys are sent as ``settlementDate``,
-    ``settlementDateAfter``, ``settlementDateFrom``, ``settlementDateBefore``, ``settlementDateTo``.
+    """The ``settlementDate`` filters (date), keys (and wire names): ``settlement_date``
+    (``settlementDate``), ``settlement_date_after`` (``settlementDateAfter``),
+    ``settlement_date_from`` (``settlementDateFrom``), ``settlement_date_before``
+    (``settlementDateBefore``), ``settlement_date_to`` (``settlementDateTo``).
     """
     settlement_date: date | None
     settlement_date_after: date | None
@@ -341,9 +376,10 @@ class SettlementDateFilters(TypedDict, total=False):
 
 
 class ShortVolumeRatioFilters(TypedDict, total=False):
-    """The ``shortVolumeRatio`` filters (number); the keys are sent as ``shortVolumeRatio``,
-    ``shortVolumeRatioAbove``, ``shortVolumeRatioMin``, ``shortVolumeRatioBelow``,
-    ``shortVolumeRatioMax``.
+    """The ``shortVolumeRatio`` filters (number), keys (and wire names): ``short_volume_ratio``
+    (``shortVolumeRatio``), ``short_volume_ratio_above`` (``shortVolumeRatioAbove``),
+    ``short_volume_ratio_min`` (``shortVolumeRatioMin``), ``short_volume_ratio_below``
+    (``shortVolumeRatioBelow``), ``short_volume_ratio_max`` (``shortVolumeRatioMax``).
     """
     short_volume_ratio: Decimal | float | None
     short_volume_ratio_above: Decimal | float | None
@@ -353,8 +389,10 @@ class ShortVolumeRatioFilters(TypedDict, total=False):
 
 
 class StrikePriceFilters(TypedDict, total=False):
-    """The ``strikePrice`` filters (string); the keys are sent as ``strikePrice``,
-    ``strikePriceGte``, ``strikePriceGt``, ``strikePriceLte``, ``strikePriceLt``.
+    """The ``strikePrice`` filters (string), keys (and wire names): ``strike_price``
+    (``strikePrice``), ``strike_price_gte`` (``strikePriceGte``), ``strike_price_gt``
+    (``strikePriceGt``), ``strike_price_lte`` (``strikePriceLte``), ``strike_price_lt``
+    (``strikePriceLt``).
     """
     strike_price: str | None
     strike_price_gte: str | None
@@ -364,8 +402,9 @@ class StrikePriceFilters(TypedDict, total=False):
 
 
 class TickerFilters(TypedDict, total=False):
-    """The ``ticker`` filters (string); the keys are sent as ``ticker``, ``tickerFrom``,
-    ``tickerAfter``, ``tickerTo``, ``tickerBefore``.
+    """The ``ticker`` filters (string), keys (and wire names): ``ticker``, ``ticker_from``
+    (``tickerFrom``), ``ticker_after`` (``tickerAfter``), ``ticker_to`` (``tickerTo``),
+    ``ticker_before`` (``tickerBefore``).
     """
     ticker: str | None
     ticker_from: str | None
@@ -375,8 +414,8 @@ class TickerFilters(TypedDict, total=False):
 
 
 class TickersFilters(TypedDict, total=False):
-    """The ``tickers`` filters (string); the keys are sent as ``tickers``, ``tickersAllOf``,
-    ``tickersAnyOf``.
+    """The ``tickers`` filters (string), keys (and wire names): ``tickers``, ``tickers_all_of``
+    (``tickersAllOf``), ``tickers_any_of`` (``tickersAnyOf``).
     """
     tickers: str | Sequence[str] | None
     tickers_all_of: str | Sequence[str] | None
@@ -384,8 +423,10 @@ class TickersFilters(TypedDict, total=False):
 
 
 class TimeframeFilters(TypedDict, total=False):
-    """The ``timeframe`` filters (string); the keys are sent as ``timeframe``, ``timeframeAnyOf``,
-    ``timeframeAfter``, ``timeframeFrom``, ``timeframeBefore``, ``timeframeTo``.
+    """The ``timeframe`` filters (string), keys (and wire names): ``timeframe``,
+    ``timeframe_any_of`` (``timeframeAnyOf``), ``timeframe_after`` (``timeframeAfter``),
+    ``timeframe_from`` (``timeframeFrom``), ``timeframe_before`` (``timeframeBefore``),
+    ``timeframe_to`` (``timeframeTo``).
     """
     timeframe: str | None
     timeframe_any_of: str | Sequence[str] | None
@@ -396,8 +437,9 @@ class TimeframeFilters(TypedDict, total=False):
 
 
 class TimestampFilters(TypedDict, total=False):
-    """The ``timestamp`` filters (string); the keys are sent as ``timestamp``, ``timestampFrom``,
-    ``timestampAfter``, ``timestampTo``, ``timestampBefore``.
+    """The ``timestamp`` filters (string), keys (and wire names): ``timestamp``, ``timestamp_from``
+    (``timestampFrom``), ``timestamp_after`` (``timestampAfter``), ``timestamp_to``
+    (``timestampTo``), ``timestamp_before`` (``timestampBefore``).
     """
     timestamp: str | None
     timestamp_from: str | None
@@ -407,8 +449,10 @@ class TimestampFilters(TypedDict, total=False):
 
 
 class TotalVolumeFilters(TypedDict, total=False):
-    """The ``totalVolume`` filters (integer); the keys are sent as ``totalVolume``,
-    ``totalVolumeAbove``, ``totalVolumeMin``, ``totalVolumeBelow``, ``totalVolumeMax``.
+    """The ``totalVolume`` filters (integer), keys (and wire names): ``total_volume``
+    (``totalVolume``), ``total_volume_above`` (``totalVolumeAbove``), ``total_volume_min``
+    (``totalVolumeMin``), ``total_volume_below`` (``totalVolumeBelow``), ``total_volume_max``
+    (``totalVolumeMax``).
     """
     total_volume: int | None
     total_volume_above: int | None
@@ -423,11 +467,15 @@ class CorporateActionsDividendsFilters(
     FrequencyFilters,
     total=False,
 ):
-    """The query filters of ``corporate_actions.dividends()``."""
+    """The query filters of ``corporate_actions.dividends()``: the keys of :class:`TickerFilters`,
+    :class:`ExDividendDateFilters`, :class:`FrequencyFilters`.
+    """
 
 
 class CorporateActionsStockSplitsFilters(TickerFilters, ExecutionDateFilters, total=False):
-    """The query filters of ``corporate_actions.stock_splits()``."""
+    """The query filters of ``corporate_actions.stock_splits()``: the keys of
+    :class:`TickerFilters`, :class:`ExecutionDateFilters`.
+    """
 
 
 class FinancialsRatiosFilters(
@@ -443,7 +491,11 @@ class FinancialsRatiosFilters(
     PcfRatioFilters,
     total=False,
 ):
-    """The query filters of ``financials.ratios()``."""
+    """The query filters of ``financials.ratios()``: the keys of :class:`TickerFilters`,
+    :class:`CikFilters`, :class:`PriceFilters`, :class:`AverageVolumeFilters`,
+    :class:`MarketCapFilters`, :class:`EpsFilters`, :class:`PeRatioFilters`,
+    :class:`PbRatioFilters`, :class:`PsRatioFilters`, :class:`PcfRatioFilters`.
+    """
 
 
 class FinancialsShortInterestFilters(
@@ -453,7 +505,9 @@ class FinancialsShortInterestFilters(
     AvgDailyVolumeFilters,
     total=False,
 ):
-    """The query filters of ``financials.short_interest()``."""
+    """The query filters of ``financials.short_interest()``: the keys of :class:`TickerFilters`,
+    :class:`DaysToCoverFilters`, :class:`SettlementDateFilters`, :class:`AvgDailyVolumeFilters`.
+    """
 
 
 class FinancialsShortVolumeFilters(
@@ -463,7 +517,9 @@ class FinancialsShortVolumeFilters(
     TotalVolumeFilters,
     total=False,
 ):
-    """The query filters of ``financials.short_volume()``."""
+    """The query filters of ``financials.short_volume()``: the keys of :class:`TickerFilters`,
+    :class:`DateFilters`, :class:`ShortVolumeRatioFilters`, :class:`TotalVolumeFilters`.
+    """
 
 
 class FinancialsStatementsFilters(
@@ -479,9 +535,14 @@ class FinancialsStatementsFilters(
     total=False,
 ):
     """The query filters of ``financials.cash_flow_statements()``,
-    ``financials.income_statements()``.
+    ``financials.income_statements()``: the keys of :class:`CikFilters`, :class:`PeriodEndFilters`,
+    :class:`FilingDateFilters`, :class:`TickersFilters`, :class:`FiscalYearFilters`,
+    :class:`FiscalQuarterFilters`, :class:`TimeframeFilters`, :class:`MaxTickerFilters`,
+    :class:`MinTickerFilters`.
     """
 
 
 class OptionsChainSnapshotFilters(StrikePriceFilters, ExpirationDateFilters, total=False):
-    """The query filters of ``options.chain_snapshot()``."""
+    """The query filters of ``options.chain_snapshot()``: the keys of :class:`StrikePriceFilters`,
+    :class:`ExpirationDateFilters`.
+    """
