@@ -8,6 +8,7 @@ import json
 import re
 import textwrap
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from aries_async.apispec.naming import (
@@ -188,9 +189,16 @@ def _tag(defs: dict[str, Any], schema: dict[str, Any]) -> tuple[str, str] | None
     return None
 
 
-def _model(name: str, defs: dict[str, Any], types: Types, answers: list[str]) -> list[str]:
+def _model(
+    name: str,
+    defs: dict[str, Any],
+    types: Types,
+    answers: list[str],
+    also: Sequence[str] = (),
+) -> list[str]:
     """The class of schema ``name``: an ``OpenEnum``, or an attrs model whose fields are the
-    schema's properties (required ones without a default; lists default to ``[]``)."""
+    schema's properties (required ones without a default; lists default to ``[]``); ``also``
+    names its aliases."""
     schema = defs[name]
     if "enum" in schema:
         types.names.add("OpenEnum")
@@ -201,13 +209,17 @@ def _model(name: str, defs: dict[str, Any], types: Types, answers: list[str]) ->
         return lines
     lines = ["@attrs.frozen(kw_only=True)", f"class {name}:"]
     head = f"The ``{name}`` object"
+    if also:
+        head += " (also " + ", ".join(f"``{a}``" for a in also) + ")"
     calls = ", ".join(f"``{a}()``" for a in answers)
-    if not answers:
-        lines.append(f'    """{head}."""')
-    elif len(f'    """{head} answered by {calls}."""') <= 100:
-        lines.append(f'    """{head} answered by {calls}."""')
+    one = f'    """{head} answered by {calls}."""' if answers else f'    """{head}."""'
+    if len(one) <= 100:
+        lines.append(one)
     else:
-        lines += [f'    """{head}.', "", *wrap(f"Answered by {calls}.", " " * 4), '    """']
+        lines += wrap(f'"""{head}.', " " * 4)
+        if answers:
+            lines += ["", *wrap(f"Answered by {calls}.", " " * 4)]
+        lines.append('    """')
     tag = _tag(defs, schema)
     if tag:
         types.names.add("ClassVar")
@@ -262,7 +274,7 @@ def _model(name: str, defs: dict[str, Any], types: Types, answers: list[str]) ->
     return lines
 
 
-def _natural(name: str) -> list[Any]:
+def natural(name: str) -> list[Any]:
     """isort's order: constants, classes, then the rest; case-insensitive, numbers by value."""
     kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
     parts = [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)]
@@ -276,7 +288,7 @@ def import_lines(body: str, modules: dict[str, list[str]], indent: str = "") -> 
         # A hyphenated word of the docstrings ("date-time") is not a use of ``date``.
         used = sorted(
             {n for n in names if re.search(rf"(?<![\w.-]){re.escape(n)}(?![\w-])", body)},
-            key=_natural,
+            key=natural,
         )
         if not used:
             continue
@@ -293,7 +305,7 @@ STDLIB = {
     "collections.abc": ["AsyncIterator", "Mapping", "Sequence"],
     "datetime": ["date", "datetime"],
     "decimal": ["Decimal"],
-    "typing": ["TYPE_CHECKING", "Any", "ClassVar", "Literal", "cast"],
+    "typing": ["TYPE_CHECKING", "Any", "ClassVar", "Literal", "Unpack", "cast"],
 }
 
 
@@ -314,30 +326,46 @@ def all_lines(names: list[str]) -> list[str]:
     return ["__all__ = [", *[f"    {json.dumps(n)}," for n in names], "]"]
 
 
+def class_text(name: str, defs: dict[str, Any]) -> list[str]:
+    """The class of model ``name`` without its docstring: what makes two models the same."""
+    lines = _model(name, defs, Types(defs), [])
+    return [line for line in lines if not line.startswith(('    """The ``', '    """Values of'))]
+
+
 def model_module(
     module: str,
     names: list[str],
     defs: dict[str, Any],
     owners: dict[str, str],
     answers: dict[str, list[str]],
+    alias: dict[str, str],
 ) -> str:
-    """``models/generated/<module>.py``: the models of ``names``."""
+    """``models/generated/<module>.py``: the models of ``names`` (an alias as one line)."""
     types = Types(defs)
-    body = "\n\n\n".join(
-        "\n".join(_model(name, defs, types, answers.get(name, []))) for name in names
-    )
+    also: dict[str, list[str]] = defaultdict(list)
+    for other, name in sorted(alias.items(), key=lambda item: natural(item[0])):
+        also[name].append(other)
+    classes = []
+    for name in names:
+        if name not in alias:
+            said = [a for n in [name, *also[name]] for a in answers.get(n, [])]
+            classes.append("\n".join(_model(name, defs, types, said, also[name])))
+    same = [f"{name} = {alias[name]}" for name in names if name in alias]
+    body = "\n\n\n".join([*classes, "\n".join(same)] if same else classes)
     what = "several groups" if module == "_shared" else f"``client.{module}``"
     shared = sorted(n for n in types.used if owners.get(n) == "_shared" and n not in names)
+    elsewhere: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        if name in alias and owners[alias[name]] != module:
+            elsewhere[f"aries_async.models.generated.{owners[alias[name]]}"].append(alias[name])
+    elsewhere["aries_async.models.generated._shared"] += shared
     stdlib = {module: [n for n in names if n in types.names] for module, names in STDLIB.items()}
     blocks = [
         import_lines(body, stdlib),
         ["import attrs"],
         import_lines(
             body,
-            {
-                "aries_async.models.common": ["OpenEnum", "wire"],
-                "aries_async.models.generated._shared": shared,
-            },
+            {"aries_async.models.common": ["OpenEnum", "wire"], **dict(sorted(elsewhere.items()))},
         ),
     ]
     return module_text(f"Models of {what}. {HEADER}", body, blocks, all_lines(names))
@@ -356,11 +384,10 @@ def models_index(owners: dict[str, str]) -> str:
         "",
         "if TYPE_CHECKING:",
     ]
-    by_module: dict[str, list[str]] = defaultdict(list)
-    for name, module in owners.items():
-        by_module[module].append(name)
-    modules = {f".{module}": names for module, names in sorted(by_module.items())}
-    lines += import_lines(" ".join(owners), modules, "    ")
+    # Each module's ``__all__`` says what it exports: the index re-exports it (for type
+    # checkers; at run time a name is imported on first use) rather than list it again.
+    for module in sorted(set(owners.values())):
+        lines.append(f"    from .{module} import *  # noqa: F403")
     lines += ["", "MODULES: dict[str, str] = {"]
     for name, module in sorted(owners.items()):
         lines.append(f'    "{name}": "aries_async.models.generated.{module}",')
@@ -368,7 +395,7 @@ def models_index(owners: dict[str, str]) -> str:
         "}",
         '"""Model name -> the module that defines it."""',
         "",
-        *all_lines(sorted(owners)),
+        "__all__ = sorted(MODULES)",
         "",
         "__getattr__ = lazy_getattr(__name__, MODULES, globals())",
         "__dir__ = lazy_dir(globals(), __all__)",

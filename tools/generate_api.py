@@ -41,21 +41,27 @@ from aries_async.apispec.naming import (  # noqa: E402
     ref_name,
     variants,
 )
+from tools.apigen_alias import aliases  # noqa: E402
+from tools.apigen_filters import Filters  # noqa: E402
 from tools.apigen_models import (  # noqa: E402
     HEADER,
     STDLIB,
     Types,
     all_lines,
     answers_of,
+    class_text,
     docline,
     import_lines,
     model_module,
     models_index,
     module_text,
+    natural,
     owners_of,
     wrap,
 )
 
+FILTERS = "aries_async.resources.generated._filters"
+OPERATIONS = "~aries_async.resources._operation.Operations"
 MODELS = "aries_async/models/generated"
 RESOURCES = "aries_async/resources/generated"
 
@@ -206,17 +212,24 @@ def _items(op: dict[str, Any], types: Types) -> str:
     return " | ".join(dict.fromkeys(str(c["name"]) for c in current))
 
 
-def _signature(op: dict[str, Any], types: Types) -> tuple[list[str], list[str]]:
-    """The parameter lines and the ``Args:`` lines of an operation's method."""
-    params = sorted(op["params"], key=lambda p: (not p["required"], p["in"] != "path"))
+def _signature(
+    op: dict[str, Any], types: Types, filters: Filters
+) -> tuple[list[str], list[str], list[str]]:
+    """The parameter lines, the paragraph saying where the path and query parameters go, and
+    the ``Args:`` lines (the body's fields, which need words: their models, which are needed)."""
+    shared = filters.method_params(op)
+    params = sorted(
+        (p for p in op["params"] if p["name"] not in shared),
+        key=lambda p: (not p["required"], p["in"] != "path"),
+    )
     positional, keyword_only, docs = [], [], []
+    places: dict[str, list[str]] = defaultdict(list)
     for param in params:
-        annotation = _param_type(param)
+        annotation = filters.annotation(param)
         if any(name in annotation for name in ("date", "Decimal", "Sequence", "Literal")):
             types.names.update(
                 n for n in ("date", "Decimal", "Sequence", "Literal") if n in annotation
             )
-        where = f"{param['in']} ``{param['wire']}``"
         schema = param["schema"]
         only = schema["enum"][0] if len(schema.get("enum", ())) == 1 else None
         if only is not None:  # a required value with one choice is not the caller's to give
@@ -225,13 +238,19 @@ def _signature(op: dict[str, Any], types: Types) -> tuple[list[str], list[str]]:
             positional.append(f"{param['name']}: {annotation}")
         else:
             keyword_only.append(f"{param['name']}: {annotation} | None = None")
-        kind = schema.get("format", schema["type"])
-        extra = ", one of " + ", ".join(repr(v) for v in schema["enum"]) if "enum" in schema else ""
-        need = "required" if param["required"] else "optional"
+        # Types, choices and defaults are in the signature; the wire name where it is not the
+        # keyword (``Operations`` says the rule once).
+        item = f"``{param['name']}``"
+        if param["wire"] != param["name"]:
+            item += f" as ``{param['wire']}``"
         if only is not None:
-            extra, need = f", always {only!r}", "sent for you"
-        docs += _arg(f"{param['name']}: {where}, {kind}{extra}; {need}.")
-    for name, annotation, required, where in _body_params(op, types):
+            item += f", always {only!r}"
+        places[param["in"]].append(item)
+    if shared:
+        name = filters.of_method[op["id"]]
+        places["query"].append(f"the keys of :class:`{name}` (``**filters``)")
+    where = [f"In the {place}: {_and(items)}." for place, items in sorted(places.items()) if items]
+    for name, annotation, required, what in _body_params(op, types):
         types.names.update(
             n for n in ("Sequence", "Mapping", "Any", "datetime", "Decimal") if n in annotation
         )
@@ -240,7 +259,7 @@ def _signature(op: dict[str, Any], types: Types) -> tuple[list[str], list[str]]:
         else:
             keyword_only.append(f"{name}: {annotation} | None = None")
         need = "required" if required else "optional"
-        docs += _arg(f"{name}: {where}; {need}.")
+        docs += _arg(f"{name}: {what}; {need}.")
     if op["idempotency_key"]:
         keyword_only.append("idempotency_key: str | None = None")
         docs += _arg(
@@ -250,7 +269,13 @@ def _signature(op: dict[str, Any], types: Types) -> tuple[list[str], list[str]]:
     lines = ["self", *positional]
     if keyword_only:
         lines += ["*", *sorted(keyword_only, key=lambda p: p.endswith("= None"))]
-    return lines, docs
+    if shared:
+        lines.append(f"**filters: Unpack[{filters.of_method[op['id']]}]")
+    return lines, where, docs
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _def(name: str, params: list[str], returns: str, is_async: bool) -> list[str]:
@@ -261,8 +286,8 @@ def _def(name: str, params: list[str], returns: str, is_async: bool) -> list[str
     return [head, *[f"        {p}," for p in params], f"    ) -> {returns}:"]
 
 
-def _method(op: dict[str, Any], types: Types) -> list[str]:
-    params, arg_docs = _signature(op, types)
+def _method(op: dict[str, Any], types: Types, filters: Filters) -> list[str]:
+    params, where, arg_docs = _signature(op, types, filters)
     returns, returned = _result(op, types)
     scopes = ", ".join(f"``{s}``" for s in op["scopes"])
     auth = f"scope {scopes}" if scopes else "a token of any scope"
@@ -285,40 +310,27 @@ def _method(op: dict[str, Any], types: Types) -> list[str]:
         facts += "; not paged"
     lines = _def(op["name"], params, returns, not paging)
     lines.append(f'        """{doc[0]}')
-    lines += ["", *wrap(facts + ".", " " * 8)]
-    needs = _body_needs(op, types)
-    if needs:
-        lines += ["", *wrap(needs, " " * 8)]
+    # One paragraph of what is particular to this operation; what every method shares (the
+    # errors, the naming of wire parameters) is said once, on ``Operations``.
+    said = [facts + ".", *where, _body_needs(op, types), f"Errors: see :class:`{OPERATIONS}`."]
+    lines += ["", *wrap(" ".join(s for s in said if s), " " * 8)]
     if arg_docs:
         lines += ["", "        Args:", *arg_docs]
-    lines += ["", "        Returns:", *wrap(returned + ".", " " * 12)]
-    lines += [
-        "",
-        "        Raises:",
-        "            ValidationError: a parameter is missing, of the wrong type or not an",
-        "                allowed value (nothing is sent).",
-        "            PermissionDeniedError: 403; the message names the scope this method needs.",
-    ]
+    lines += ["", "        Returns:", *wrap(returned + ".", " " * 12), '        """']
     if paging:
-        lines += [
-            "            PaginationError: while iterating, the server sent a continuation twice,",
-            "                or a ``nextUrl`` off the API's origin (not followed).",
-            '        """',
-            f'        return self._paged("{op["id"]}", locals())',
-        ]
+        lines.append(f'        return self._paged("{op["id"]}", locals())')
     else:
-        lines += [
-            '        """',
-            f'        return cast("{returns}", await self._call("{op["id"]}", locals()))',
-        ]
+        lines.append(f'        return cast("{returns}", await self._call("{op["id"]}", locals()))')
     return lines
 
 
-def _resource_module(group: str, ops: list[dict[str, Any]], owners: dict[str, str]) -> str:
+def _resource_module(
+    group: str, ops: list[dict[str, Any]], owners: dict[str, str], filters: Filters
+) -> str:
     types = Types(schemas())
     lines: list[str] = []
     for op in ops:
-        lines += ["", *_method(op, types)]
+        lines += ["", *_method(op, types, filters)]
     cls = group_class(group) + ("Operations" if group in HAND_WRITTEN else "")
     label = f"``client.{group}``"
     methods = _wrap_imports("\n".join(lines))
@@ -328,6 +340,7 @@ def _resource_module(group: str, ops: list[dict[str, Any]], owners: dict[str, st
     by_module: dict[str, list[str]] = defaultdict(list)
     for name in sorted(types.used):
         by_module[f"aries_async.models.generated.{owners[name]}"].append(name)
+    by_module[FILTERS] = sorted({*filters.of_method.values(), *filters.enums.values()})
     blocks = [
         (["import builtins"] if "builtins." in body else [])
         + import_lines(body + "\nTYPE_CHECKING", STDLIB),
@@ -455,14 +468,19 @@ def render() -> dict[str, str]:
     by_module: dict[str, list[str]] = defaultdict(list)
     for name, module in owners.items():
         by_module[module].append(name)
+    alias = aliases(owners, lambda name: class_text(name, defs), natural)
     for module, names in by_module.items():
-        files[f"{MODELS}/{module}.py"] = model_module(module, names, defs, owners, answers)
+        text = model_module(module, names, defs, owners, answers, alias)
+        files[f"{MODELS}/{module}.py"] = text
     files[f"{MODELS}/__init__.py"] = models_index(owners)
     by_group: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for op in ops:
         by_group[op["group"]].append(op)
+    filters = Filters(ops, _param_type)
     for group, group_ops in by_group.items():
-        files[f"{RESOURCES}/{group_module(group)}.py"] = _resource_module(group, group_ops, owners)
+        text = _resource_module(group, group_ops, owners, filters)
+        files[f"{RESOURCES}/{group_module(group)}.py"] = text
+    files[f"{RESOURCES}/_filters.py"] = filters.module()
     files[f"{RESOURCES}/__init__.py"] = _groups_module(sorted(by_group))
     assert not any(keyword.iskeyword(group_module(g)) for g in by_group)
     return files

@@ -64,6 +64,7 @@ class Plan:
             ValidationError: a parameter is missing, of the wrong type or not allowed.
         """
         op = self.op
+        values = self._with_filters(values)
         path = op["path"]
         query: dict[str, str] = {}
         for param in op["params"]:
@@ -87,6 +88,23 @@ class Plan:
                 raise invalid(self.name, "idempotency_key", "must be a non-empty string")
             headers = {"Idempotency-Key": key}
         return Request(path, query, self._body(values), headers)
+
+    def _with_filters(self, values: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``values`` with the keys of the method's ``**filters`` (a ``TypedDict`` of query
+        parameters that operations share) beside its other parameters.
+
+        Raises:
+            TypeError: a key that is none of the operation's parameters, as Python says of an
+                unknown keyword argument (a type checker says it first).
+        """
+        filters = values.get("filters")
+        if not filters:
+            return values
+        known = {param["name"] for param in self.op["params"]}
+        unknown = sorted(set(filters) - known)
+        if unknown:
+            raise TypeError(f"{self.name}() got an unexpected keyword argument {unknown[0]!r}")
+        return {**values, **filters}
 
     def _body(self, values: Mapping[str, Any]) -> Any:
         spec = self.op["body"]
@@ -169,7 +187,23 @@ def plan(op_id: str) -> Plan:
 
 class Operations(Resource):
     """Base of the generated resource classes: one method per operation calls :meth:`_call`
-    (or :meth:`_paged` for a paginated one)."""
+    (or :meth:`_paged` for a paginated one).
+
+    A method's docstring gives its operation's HTTP method and path, scope, retries and paging,
+    and where each parameter goes (path, query or body) under which wire name; its signature
+    gives each parameter's type, allowed values and whether it is needed. Query filters that
+    operations share are the keys of a ``TypedDict`` the method takes as ``**filters``
+    (:mod:`aries_async.resources.generated._filters`), each documented there once.
+
+    Raises (every method):
+        ValidationError: a parameter is missing, of the wrong type or not an allowed value;
+            the message names the method and the parameter, and nothing is sent.
+        PermissionDeniedError: 403; the message names the scope this method needs.
+        PaginationError: (a paged method, while iterating) the server sent a continuation
+            twice, or a ``nextUrl`` off the API's origin (not followed).
+        TypeError: a ``**filters`` key that is none of the operation's parameters, as for any
+            unknown keyword argument.
+    """
 
     async def _call(self, op_id: str, values: Mapping[str, Any]) -> Any:
         """Call ``op_id`` with the method's arguments ``values``; its answer as a model."""

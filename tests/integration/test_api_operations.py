@@ -354,6 +354,9 @@ REFUSED: list[tuple[Call, str]] = [
     (lambda c: c.watchlists.replace_all(watchlists="Tech"), "watchlists"),  # type: ignore[arg-type]
     (lambda c: c.predictions.orders.place(**{**ORDER, "quantity": "ten"}), "quantity"),
     (lambda c: c.predictions.history.history_batch(queries=[42]), "queries"),  # type: ignore[list-item]
+    # a shared query filter (``**filters``) is checked like any other parameter
+    (lambda c: c.stocks.trades("AAPL", timestamp_from=True), "timestamp_from"),  # type: ignore[arg-type]
+    (lambda c: c.financials.ratios(price_min="1"), "price_min"),  # type: ignore[arg-type]
 ]
 
 
@@ -374,6 +377,20 @@ async def test_a_paged_method_checks_its_arguments_when_it_is_called(
 ) -> None:
     with pytest.raises(ValidationError, match="page_size"):
         client.analytics.ratings(page_size="50")  # type: ignore[arg-type]
+    assert list(sim.journal) == []
+
+
+async def test_an_unknown_filter_is_refused_as_python_refuses_a_keyword(
+    client: AriesClient, sim: Simulator
+) -> None:
+    # ``**filters`` takes the keys of its TypedDict only; a type checker says so first, and at
+    # run time a misspelt key is the TypeError an unknown keyword argument always was.
+    with pytest.raises(
+        TypeError, match=r"stocks\.trades\(\) got an unexpected keyword argument 'timestamp_fromm'"
+    ):
+        client.stocks.trades("AAPL", timestamp_fromm="x")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="'fiscal_yeer'"):
+        client.economy.inflation(fiscal_yeer=1)  # type: ignore[call-arg]
     assert list(sim.journal) == []
 
 

@@ -27,6 +27,7 @@ from aries_async.apispec import operations
 from aries_async.http.pagination import Paged
 from aries_async.models._converter import structure, unstructure
 from aries_async.models.common import OpenEnum
+from aries_async.resources.generated import _filters as filters
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,6 +52,18 @@ def test_the_committed_generated_code_is_what_the_generator_writes_now() -> None
     assert on_disk == set(files), "run: python tools/generate_api.py"
 
 
+def test_a_shape_the_schemas_name_twice_is_one_class_under_both_names() -> None:
+    assert generated.StockLastTradeResponse is generated.OptionLastTradeResponse
+    assert generated.IndicesByGroupResponse is generated.IndexSearchResponse
+    assert generated.IndicesRealtimeIndexInfo is generated.IndexBarResponseIndex
+    doc = " ".join((generated.OptionLastTradeResponse.__doc__ or "").split())
+    assert "(also ``StockLastTradeResponse``)" in doc
+    assert "``client.options.last_trade()``, ``client.stocks.last_trade()``" in doc
+    answer = {"status": "OK", "results": {"price": 1.5, "size": 3}}
+    results = structure(answer, generated.StockLastTradeResponse).results
+    assert results is not None and results.price == Decimal("1.5")
+
+
 # -- every operation: its method and its model ---------------------------------------------
 
 
@@ -63,6 +76,7 @@ def _names() -> dict[str, Any]:
         "Paged": Paged,
     }
     names.update({name: getattr(generated, name) for name in generated.__all__})
+    names.update({name: getattr(filters, name) for name in filters.__all__})
     names.update({name: getattr(aries_async.models, name) for name in aries_async.models.__all__})
     for module in ("aries_async.models.options", "aries_async.models.market"):
         loaded = importlib.import_module(module)
@@ -126,11 +140,29 @@ async def test_a_method_shows_its_parameters_wire_names_scope_and_paging() -> No
     assert list(signature.parameters)[:1] == ["ticker"]
     optional = [p for p in signature.parameters.values() if p.default is None]
     assert optional and all(p.kind is p.KEYWORD_ONLY for p in optional)
-    assert "timestamp_from: query ``timestampFrom``, string; optional." in doc
+    # the shared query filters are documented once, on the TypedDict the method names
+    assert "In the query: ``ticker``, ``order``, ``limit``, ``sort``, ``next`` and the keys" in doc
+    assert ":class:`TimestampFilters` (``**filters``)" in doc
+    assert signature.parameters["filters"].kind is inspect.Parameter.VAR_KEYWORD
+    shared = " ".join((inspect.getdoc(filters.TimestampFilters) or "").split())
+    assert "``timestampFrom``" in shared
+    assert "timestamp_from" in filters.TimestampFilters.__optional_keys__
     assert "``GET /v1/stocks/trades``" in doc and "market:supplemental" in doc
     assert "paged (each page's ``nextUrl`` is followed for you)" in doc
-    assert "one of 'asc', 'desc'" in doc
+    # types and allowed values are in the signature, wire names in the docstring when they differ
+    assert "Literal['asc', 'desc']" in str(signature.parameters["order"].annotation)
+    holdings = " ".join((inspect.getdoc(client.etf.holdings) or "").split())
+    assert "``date_`` as ``date``" in holdings
     assert "with ``async for``, every :class:`StockTradesResponseResult`" in doc
+
+
+async def test_choices_that_several_parameters_take_are_one_named_literal() -> None:
+    async with AriesClient(ClientConfig.for_base_url("http://127.0.0.1:9")) as client:
+        bars = inspect.signature(client.indices.bars).parameters["identifier_type"]
+        realtime = inspect.signature(client.indices.realtime_values).parameters["identifier_type"]
+    assert bars.annotation == realtime.annotation == "IndicesIdentifierType | None"
+    assert "CompositeFIGI" in typing.get_args(filters.IndicesIdentifierType)
+    assert typing.get_args(filters.Resolution) == ("1", "5", "15", "30", "60", "D", "W", "M")
 
 
 async def test_body_parameters_show_their_type_and_which_are_needed() -> None:
@@ -155,7 +187,7 @@ async def test_a_required_parameter_with_one_allowed_value_defaults_to_it() -> N
     assert list(signature.parameters) == ["symbol", "metric"]
     assert signature.parameters["metric"].default == "all"
     assert signature.parameters["metric"].kind is inspect.Parameter.KEYWORD_ONLY
-    assert "metric: query ``metric``, string, always 'all'; sent for you." in doc
+    assert "In the query: ``symbol`` and ``metric``, always 'all'." in doc
 
 
 async def test_the_groups_are_those_of_the_official_package() -> None:

@@ -21,8 +21,8 @@ it, so an entry goes when its module is split."""
 
 GENERATED = ("models/generated/", "resources/generated/")
 """Written by ``tools/generate_api.py`` from the API's description, one module per group: a
-group with many operations (financials: 8, each with dozens of filters documented one a line)
-is longer than a hand-written module may be, and is read as the description is, not as code."""
+group with many operations or models (alternative_data: 18 operations) is longer than a
+hand-written module may be, and is read as the description is, not as code."""
 
 
 def _modules() -> dict[str, Path]:

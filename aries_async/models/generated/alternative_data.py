@@ -85,7 +85,7 @@ class CompanyEsgResponse:
 
 @attrs.frozen(kw_only=True)
 class CompanyEsgResponseData:
-    """The ``CompanyEsgResponseData`` object."""
+    """The ``CompanyEsgResponseData`` object (also ``HistoricalEsgResponseDataData``)."""
     adult_content: bool | None = None
     alcoholic: bool | None = None
     animal_testing: bool | None = None
@@ -259,48 +259,6 @@ class HistoricalEsgResponseData:
     period: str | None = None
     social_score: Decimal | None = None
     total_esg_score: Decimal | None = attrs.field(default=None, metadata=wire('totalESGScore'))
-
-
-@attrs.frozen(kw_only=True)
-class HistoricalEsgResponseDataData:
-    """The ``HistoricalEsgResponseDataData`` object."""
-    adult_content: bool | None = None
-    alcoholic: bool | None = None
-    animal_testing: bool | None = None
-    antitrust: str | None = None
-    asian_employee_percentage: Decimal | None = None
-    asian_management_percentage: Decimal | None = None
-    black_employee_percentage: Decimal | None = None
-    black_management_percentage: Decimal | None = None
-    carbon_reduction_policy: str | None = None
-    catholic: bool | None = None
-    co_2_emission_scope_1: int | None = None
-    co_2_emission_scope_2: int | None = None
-    co_2_emission_scope_3: int | None = None
-    co_2_emission_total: int | None = None
-    coal_energy: bool | None = None
-    ecofriendly_packaging: bool | None = None
-    environmental_reporting: bool | None = None
-    firearms: bool | None = None
-    fuel_efficiency_consumption: bool | None = None
-    gambling: bool | None = None
-    gmo: bool | None = None
-    hazardous_substances: bool | None = None
-    hispanic_latino_employee_percentage: Decimal | None = None
-    hispanic_latino_management_percentage: Decimal | None = None
-    human_rights_policy: bool | None = None
-    military_contract: bool | None = None
-    nuclear: bool | None = None
-    pesticides: str | None = None
-    recall_policy_safety: bool | None = None
-    recycling_policy: bool | None = None
-    stakeholder_engagement: bool | None = None
-    tobacco: bool | None = None
-    total_women_percentage: int | None = None
-    water_efficiency_consumption: bool | None = None
-    white_employee_percentage: Decimal | None = None
-    white_management_percentage: Decimal | None = None
-    workplace_health_safety: bool | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -544,3 +502,6 @@ class VisaApplicationsResponseData:
     worksite_postal_code: str | None = None
     worksite_state: str | None = None
     year: int | None = None
+
+
+HistoricalEsgResponseDataData = CompanyEsgResponseData

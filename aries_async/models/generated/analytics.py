@@ -50,7 +50,7 @@ class AnalystInsightItem:
 
 @attrs.frozen(kw_only=True)
 class AnalystInsightItemSecurity:
-    """The ``AnalystInsightItemSecurity`` object."""
+    """The ``AnalystInsightItemSecurity`` object (also ``BullBearAnalysisResponseSecurity``)."""
     cik: str | None = None
     exchange: str | None = None
     isin: str | None = None

@@ -75,7 +75,7 @@ class IpoItem:
 
 @attrs.frozen(kw_only=True)
 class PaidSecurity:
-    """The ``PaidSecurity`` object."""
+    """The ``PaidSecurity`` object (also ``TenderOffersResponseSecurity``)."""
     cik: str | None = None
     composite_figi: str | None = None
     cusip: str | None = None
@@ -182,20 +182,4 @@ class TenderOffersResponse:
     tender_offers: list[TenderOffer]
 
 
-@attrs.frozen(kw_only=True)
-class TenderOffersResponseSecurity:
-    """The ``TenderOffersResponseSecurity`` object."""
-    cik: str | None = None
-    composite_figi: str | None = None
-    cusip: str | None = None
-    figi: str | None = None
-    industry: str | None = None
-    instrument_class: str | None = None
-    isin: str | None = None
-    market: str | None = None
-    market_identification_code: str | None = None
-    name: str | None = None
-    sector: str | None = None
-    sedol: str | None = None
-    symbol: str | None = None
-    valoren: str | None = None
+TenderOffersResponseSecurity = PaidSecurity

@@ -76,7 +76,9 @@ class IndexBarResponseBar:
 
 @attrs.frozen(kw_only=True)
 class IndexBarResponseIndex:
-    """The ``IndexBarResponseIndex`` object."""
+    """The ``IndexBarResponseIndex`` object (also ``IndexSearchResponseIndex``,
+    ``IndicesByGroupResponseIndex``, ``IndicesRealtimeIndexInfo``).
+    """
     currency: str | None = None
     index_group: str | None = None
     index_name: str | None = None
@@ -147,44 +149,11 @@ class IndexListResponseIndex:
 
 @attrs.frozen(kw_only=True)
 class IndexSearchResponse:
-    """The ``IndexSearchResponse`` object answered by ``client.indices.search()``."""
+    """The ``IndexSearchResponse`` object (also ``IndicesByGroupResponse``).
+
+    Answered by ``client.indices.search()``, ``client.indices.by_group()``.
+    """
     indices: list[IndexSearchResponseIndex] = attrs.field(factory=list)
-
-
-@attrs.frozen(kw_only=True)
-class IndexSearchResponseIndex:
-    """The ``IndexSearchResponseIndex`` object."""
-    currency: str | None = None
-    index_group: str | None = None
-    index_name: str | None = None
-    symbol: str | None = None
-    valoren: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class IndicesByGroupResponse:
-    """The ``IndicesByGroupResponse`` object answered by ``client.indices.by_group()``."""
-    indices: list[IndicesByGroupResponseIndex] = attrs.field(factory=list)
-
-
-@attrs.frozen(kw_only=True)
-class IndicesByGroupResponseIndex:
-    """The ``IndicesByGroupResponseIndex`` object."""
-    currency: str | None = None
-    index_group: str | None = None
-    index_name: str | None = None
-    symbol: str | None = None
-    valoren: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class IndicesRealtimeIndexInfo:
-    """The ``IndicesRealtimeIndexInfo`` object."""
-    currency: str | None = None
-    index_group: str | None = None
-    index_name: str | None = None
-    symbol: str | None = None
-    valoren: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -225,3 +194,9 @@ class IndicesRealtimeValuesResponse:
     Answered by ``client.indices.realtime_values()``.
     """
     items: list[IndicesRealtimeValuesItem] = attrs.field(factory=list)
+
+
+IndexSearchResponseIndex = IndexBarResponseIndex
+IndicesByGroupResponse = IndexSearchResponse
+IndicesByGroupResponseIndex = IndexBarResponseIndex
+IndicesRealtimeIndexInfo = IndexBarResponseIndex

@@ -22,21 +22,7 @@ class Buzz:
 
 @attrs.frozen(kw_only=True)
 class News:
-    """The ``News`` object."""
-    __wire_case__ = "snake"
-    action: str | None = None
-    authors: list[str] = attrs.field(factory=list)
-    body: str | None = None
-    id: int | None = None
-    news_type: str | None = None
-    symbols: list[str] = attrs.field(factory=list)
-    timestamp: datetime | None = None
-    title: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class NewsItem:
-    """The ``NewsItem`` object answered by ``client.news.get()``."""
+    """The ``News`` object (also ``NewsItem``) answered by ``client.news.get()``."""
     __wire_case__ = "snake"
     action: str | None = None
     authors: list[str] = attrs.field(factory=list)
@@ -70,3 +56,6 @@ class Sentiment:
     """The ``Sentiment`` object."""
     bearish_percent: int | None = None
     bullish_percent: int | None = None
+
+
+NewsItem = News

@@ -111,7 +111,10 @@ class OptionContractSnapshotRow:
 
 @attrs.frozen(kw_only=True)
 class OptionLastTradeResponse:
-    """The ``OptionLastTradeResponse`` object answered by ``client.options.last_trade()``."""
+    """The ``OptionLastTradeResponse`` object (also ``StockLastTradeResponse``).
+
+    Answered by ``client.options.last_trade()``, ``client.stocks.last_trade()``.
+    """
     request_id: str | None = None
     results: OptionLastTradeResponseResults | None = None
     status: str | None = None
@@ -119,7 +122,7 @@ class OptionLastTradeResponse:
 
 @attrs.frozen(kw_only=True)
 class OptionLastTradeResponseResults:
-    """The ``OptionLastTradeResponseResults`` object."""
+    """The ``OptionLastTradeResponseResults`` object (also ``StockLastTradeResponseResults``)."""
     conditions: list[int] = attrs.field(factory=list)
     correction: int | None = None
     exchange: int | None = None

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import attrs
 
+from aries_async.models.generated.analytics import AnalystInsightItemSecurity
+
 __all__ = ["BullBearAnalysisResponse", "BullBearAnalysisResponseSecurity", "BullBearCase"]
 
 
@@ -19,16 +21,6 @@ class BullBearAnalysisResponse:
 
 
 @attrs.frozen(kw_only=True)
-class BullBearAnalysisResponseSecurity:
-    """The ``BullBearAnalysisResponseSecurity`` object."""
-    cik: str | None = None
-    exchange: str | None = None
-    isin: str | None = None
-    name: str | None = None
-    symbol: str | None = None
-
-
-@attrs.frozen(kw_only=True)
 class BullBearCase:
     """The ``BullBearCase`` object."""
     bear_case: str | None = None
@@ -37,3 +29,6 @@ class BullBearCase:
     securities: list[BullBearAnalysisResponseSecurity] = attrs.field(factory=list)
     ticker: str | None = None
     updated: int | None = None
+
+
+BullBearAnalysisResponseSecurity = AnalystInsightItemSecurity

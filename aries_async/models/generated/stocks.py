@@ -17,6 +17,10 @@ from aries_async.models.generated._shared import (
     OptionSnapshotLastTrade,
     OptionSnapshotUnderlying,
 )
+from aries_async.models.generated.options import (
+    OptionLastTradeResponse,
+    OptionLastTradeResponseResults,
+)
 
 __all__ = [
     "DailyMarketSummaryResponse",
@@ -165,32 +169,6 @@ class StockLastQuoteResponseResults:
     sip_timestamp: int | None = None
     tape: int | None = None
     ticker: str | None = None
-    trf_timestamp: int | None = None
-
-
-@attrs.frozen(kw_only=True)
-class StockLastTradeResponse:
-    """The ``StockLastTradeResponse`` object answered by ``client.stocks.last_trade()``."""
-    request_id: str | None = None
-    results: StockLastTradeResponseResults | None = None
-    status: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class StockLastTradeResponseResults:
-    """The ``StockLastTradeResponseResults`` object."""
-    conditions: list[int] = attrs.field(factory=list)
-    correction: int | None = None
-    exchange: int | None = None
-    id: str | None = None
-    participant_timestamp: int | None = None
-    price: Decimal | None = None
-    sequence_number: int | None = None
-    sip_timestamp: int | None = None
-    size: Decimal | None = None
-    tape: int | None = None
-    ticker: str | None = None
-    trf_id: int | None = None
     trf_timestamp: int | None = None
 
 
@@ -344,3 +322,7 @@ class UnifiedSnapshotResponseResult:
     type: str | None = None
     underlying_asset: OptionSnapshotUnderlying | None = None
     value: Decimal | None = None
+
+
+StockLastTradeResponse = OptionLastTradeResponse
+StockLastTradeResponseResults = OptionLastTradeResponseResults

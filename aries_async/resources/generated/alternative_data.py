@@ -41,35 +41,21 @@ class AlternativeData(Operations):
         """Get Bank Branch.
 
         ``GET /v1/stock/bank-branch``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
+        In the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`BankBranchesResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("BankBranchesResponse", await self._call("getBankBranches", locals()))
 
     async def company_esg(self, symbol: str) -> CompanyEsgResponse:
         """Get Company ESG.
 
-        ``GET /v1/stock/esg``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
+        ``GET /v1/stock/esg``; scope ``market:supplemental``; retried when safe; not paged. In the
+        query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`CompanyEsgResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("CompanyEsgResponse", await self._call("getCompanyEsg", locals()))
 
@@ -77,17 +63,10 @@ class AlternativeData(Operations):
         """Get Company Presentation.
 
         ``GET /v1/stock/presentation``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
+        In the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`CompanyPresentationResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "CompanyPresentationResponse",
@@ -103,20 +82,11 @@ class AlternativeData(Operations):
         """Get Congressional Trading.
 
         ``GET /v1/stock/congressional-trading``; scope ``market:supplemental``; retried when safe;
-        not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            from_: query ``from``, date; required.
-            to: query ``to``, date; required.
+        not paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`CongressionalTradingResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "CongressionalTradingResponse",
@@ -127,14 +97,10 @@ class AlternativeData(Operations):
         """Get COVID-19 US.
 
         ``GET /v1/stock/covid19/us``; scope ``market:supplemental``; retried when safe; not paged.
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`Covid19UsCasesResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("Covid19UsCasesResponse", await self._call("getCovid19UsCases", locals()))
 
@@ -148,20 +114,11 @@ class AlternativeData(Operations):
         """Get Earnings Call Live.
 
         ``GET /v1/stock/earnings-call-live``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        Args:
-            from_: query ``from``, date; optional.
-            to: query ``to``, date; optional.
-            symbol: query ``symbol``, string; optional.
+        paged. In the query: ``from_`` as ``from``, ``to`` and ``symbol``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EarningsCallLiveResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("EarningsCallLiveResponse", await self._call("getEarningsCallLive", locals()))
 
@@ -173,19 +130,11 @@ class AlternativeData(Operations):
         """Get Earnings Quality Score.
 
         ``GET /v1/stock/earnings-quality-score``; scope ``market:supplemental``; retried when safe;
-        not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            freq: query ``freq``, string, one of 'annual', 'quarterly'; required.
+        not paged. In the query: ``symbol`` and ``freq``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EarningsQualityScoreResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "EarningsQualityScoreResponse",
@@ -196,15 +145,10 @@ class AlternativeData(Operations):
         """Get FDA Advisory Committee Calendar.
 
         ``GET /v1/stock/fda-advisory-committee-calendar``; scope ``market:supplemental``; retried
-        when safe; not paged.
+        when safe; not paged. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`FdaAdvisoryCommitteeCalendarResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "FdaAdvisoryCommitteeCalendarResponse",
@@ -215,18 +159,11 @@ class AlternativeData(Operations):
         """Get Historical ESG.
 
         ``GET /v1/stock/historical-esg``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
+        paged. In the query: ``symbol``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`HistoricalEsgResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("HistoricalEsgResponse", await self._call("getHistoricalEsg", locals()))
 
@@ -262,23 +199,11 @@ class AlternativeData(Operations):
         """Get Investment Theme.
 
         ``GET /v1/stock/investment-theme``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        Args:
-            theme: query ``theme``, string, one of 'financialExchangesData', 'futureFood',
-                '3dPrinting', 'ageingPopulation', 'ai', 'bigData', 'cloud', 'cyberSecurity',
-                'digitalisation', 'drones', 'fintech', 'founder', 'futureEntertainment',
-                'futureVehicles', 'gaming', 'globalCleanEnergy', 'globalWater',
-                'healthcareInnovation', 'hr', 'mobilePayment', 'organicFood', 'robotics',
-                'tobaccoAlcoholGambling', 'windEnergy'; required.
+        paged. In the query: ``theme``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`InvestmentThemeResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("InvestmentThemeResponse", await self._call("getInvestmentTheme", locals()))
 
@@ -286,38 +211,23 @@ class AlternativeData(Operations):
         """Get Transcripts List.
 
         ``GET /v1/stock/transcripts/list``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
+        paged. In the query: ``symbol``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`TranscriptsResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("TranscriptsResponse", await self._call("listTranscripts", locals()))
 
     async def lobbying(self, symbol: str, from_: date, to: date) -> LobbyingResponse:
         """Get Lobbying.
 
-        ``GET /v1/stock/lobbying``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            from_: query ``from``, date; required.
-            to: query ``to``, date; required.
+        ``GET /v1/stock/lobbying``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`LobbyingResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("LobbyingResponse", await self._call("getLobbying", locals()))
 
@@ -331,20 +241,11 @@ class AlternativeData(Operations):
         """Get Social Sentiment.
 
         ``GET /v1/stock/social-sentiment``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            from_: query ``from``, date; optional.
-            to: query ``to``, date; optional.
+        paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`SocialSentimentResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("SocialSentimentResponse", await self._call("getSocialSentiment", locals()))
 
@@ -352,17 +253,10 @@ class AlternativeData(Operations):
         """Get Supply Chain.
 
         ``GET /v1/stock/supply-chain``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
+        In the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`SupplyChainResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("SupplyChainResponse", await self._call("getSupplyChain", locals()))
 
@@ -370,17 +264,10 @@ class AlternativeData(Operations):
         """Get Transcript by ID.
 
         ``GET /v1/stock/transcripts``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            id: query ``id``, string; required.
+        In the query: ``id``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`TranscriptResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("TranscriptResponse", await self._call("getTranscript", locals()))
 
@@ -388,19 +275,11 @@ class AlternativeData(Operations):
         """Get USA Spending.
 
         ``GET /v1/stock/usa-spending``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            from_: query ``from``, date; required.
-            to: query ``to``, date; required.
+        In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`UsaSpendingResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("UsaSpendingResponse", await self._call("getUsaSpending", locals()))
 
@@ -408,19 +287,11 @@ class AlternativeData(Operations):
         """Get USPTO Patent.
 
         ``GET /v1/stock/uspto-patent``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            from_: query ``from``, date; required.
-            to: query ``to``, date; required.
+        In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`UsptoPatentsResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("UsptoPatentsResponse", await self._call("getUsptoPatents", locals()))
 
@@ -433,19 +304,10 @@ class AlternativeData(Operations):
         """Get Visa Application (H1-B).
 
         ``GET /v1/stock/visa-application``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            from_: query ``from``, date; required.
-            to: query ``to``, date; required.
+        paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`VisaApplicationsResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("VisaApplicationsResponse", await self._call("getVisaApplications", locals()))

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from datetime import date
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, Unpack, cast
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
         StockScreenerResponse,
         SymbolDetails,
     )
+    from aries_async.resources.generated._filters import DateIsFromToFilters
 
 __all__ = ["Analytics"]
 
@@ -48,27 +48,14 @@ class Analytics(Operations):
         """Get Analyst Insights.
 
         ``GET /v1/analytics/insights``; scope ``analytics:information``; retried when safe; paged
-        (page numbers: ``page`` counts up for you).
-
-        Args:
-            page: query ``page``, integer; optional.
-            page_size: query ``pageSize``, integer; optional.
-            symbols: query ``symbols``, string; optional.
-            analyst: query ``analyst``, string; optional.
-            rating_id: query ``ratingId``, string; optional.
-            search_keys_type: query ``searchKeysType``, string, one of 'firm_id', 'firm'; optional.
-            search_keys: query ``searchKeys``, string; optional.
+        (page numbers: ``page`` counts up for you). In the query: ``page``, ``page_size`` as
+        ``pageSize``, ``symbols``, ``analyst``, ``rating_id`` as ``ratingId``, ``search_keys_type``
+        as ``searchKeysType`` and ``search_keys`` as ``searchKeys``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`AnalystInsightsResponse`); with ``async for``, every
             :class:`AnalystInsightItem` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getAnalystInsights", locals())
 
@@ -80,18 +67,11 @@ class Analytics(Operations):
         """Get Top ETF Options by Volume.
 
         ``GET /v1/options/etfs/top-volume``; scope ``options:information``; retried when safe; not
-        paged.
-
-        Args:
-            size: query ``size``, integer; optional.
+        paged. In the query: ``size``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`OptionsScreenerItem` (``[]`` for ``null``).
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "builtins.list[OptionsScreenerItem]",
@@ -102,15 +82,10 @@ class Analytics(Operations):
         """Get Market Breadth.
 
         ``GET /v1/analytics/market-breadth``; scope ``analytics:information``; retried when safe;
-        not paged.
+        not paged. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`MarketBreadthResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("MarketBreadthResponse", await self._call("getMarketBreadth", locals()))
 
@@ -118,15 +93,10 @@ class Analytics(Operations):
         """Get Net Inflow.
 
         ``GET /v1/analytics/net-inflow``; scope ``analytics:information``; retried when safe; not
-        paged.
+        paged. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`NetInflowResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("NetInflowResponse", await self._call("getNetInflow", locals()))
 
@@ -136,41 +106,23 @@ class Analytics(Operations):
         tickers: str | Sequence[str] | None = None,
         page: int | None = None,
         page_size: int | None = None,
-        date_: date | None = None,
-        date_from: date | None = None,
-        date_to: date | None = None,
         importance: int | None = None,
         action: str | None = None,
         analyst_id: str | None = None,
         firm_id: str | None = None,
+        **filters: Unpack[DateIsFromToFilters],
     ) -> Paged[GetRatingsResponse, Rating]:
         """Get Analyst Ratings.
 
         ``GET /v1/analytics/ratings``; scope ``analytics:information``; retried when safe; paged
-        (page numbers: ``page`` counts up for you).
-
-        Args:
-            tickers: query ``tickers``, string; optional.
-            page: query ``page``, integer; optional.
-            page_size: query ``pageSize``, integer; optional.
-            date_: query ``date``, date; optional.
-            date_from: query ``dateFrom``, date; optional.
-            date_to: query ``dateTo``, date; optional.
-            importance: query ``importance``, integer; optional.
-            action: query ``action``, string; optional.
-            analyst_id: query ``analystId``, string; optional.
-            firm_id: query ``firmId``, string; optional.
+        (page numbers: ``page`` counts up for you). In the query: ``tickers``, ``page``,
+        ``page_size`` as ``pageSize``, ``importance``, ``action``, ``analyst_id`` as ``analystId``,
+        ``firm_id`` as ``firmId`` and the keys of :class:`DateIsFromToFilters` (``**filters``).
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`GetRatingsResponse`); with ``async for``, every
             :class:`Rating` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getRatings", locals())
 
@@ -195,21 +147,11 @@ class Analytics(Operations):
         """Get Sector Tickers.
 
         ``GET /v1/equity/sector-tickers``; scope ``market:information``; retried when safe; not
-        paged.
-
-        Args:
-            sector: query ``sector``, string, one of 'HEALTHCARE', 'UTILITIES', 'CONSUMER CYCLICAL',
-                'INDUSTRIALS', 'CONSUMER DEFENSIVE', 'BASIC MATERIALS', 'COMMUNICATION SERVICES',
-                'FINANCIAL SERVICES', 'TECHNOLOGY', 'REAL ESTATE', 'NONE', 'OTHER', 'ENERGY';
-                required.
+        paged. In the query: ``sector``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("builtins.list[SymbolDetails]", await self._call("getSectorTickers", locals()))
 
@@ -222,19 +164,11 @@ class Analytics(Operations):
         """Get Sector-wise Change.
 
         ``GET /v1/equity/sector-wise-change``; scope ``market:information``; retried when safe; not
-        paged.
-
-        Args:
-            limit: query ``limit``, string; optional.
-            size: query ``size``, string; optional.
+        paged. In the query: ``limit`` and ``size``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`SectorAvgChange` (``[]`` for ``null``).
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "builtins.list[SectorAvgChange]",
@@ -254,26 +188,18 @@ class Analytics(Operations):
     ) -> builtins.list[StockScreenerResponse]:
         """Stock Screener.
 
-        ``POST /v1/stock/screener``; scope ``market:supplemental``; retried when safe; not paged.
-
-        The body needs clauses and operator, or groups and operator.
+        ``POST /v1/stock/screener``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``page_size``, ``order_column``, ``order_direction`` and ``primary_only``. The
+        body needs clauses and operator, or groups and operator. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Args:
-            page_size: query ``page_size``, integer; optional.
-            order_column: query ``order_column``, string; optional.
-            order_direction: query ``order_direction``, string, one of 'asc', 'desc'; optional.
-            primary_only: query ``primary_only``, string; optional.
             clauses: body ``clauses``, list of :class:`ScreenClause`; optional.
             groups: body ``groups``, list of :class:`ScreenGroup`; optional.
             operator: body ``operator``, string; optional.
 
         Returns:
             a list of :class:`StockScreenerResponse` (``[]`` for ``null``).
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "builtins.list[StockScreenerResponse]",
@@ -288,18 +214,11 @@ class Analytics(Operations):
         """Get Top Stock Options by Gains.
 
         ``GET /v1/options/stocks/top-gainers``; scope ``options:information``; retried when safe;
-        not paged.
-
-        Args:
-            size: query ``size``, integer; optional.
+        not paged. In the query: ``size``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`OptionsScreenerItem` (``[]`` for ``null``).
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "builtins.list[OptionsScreenerItem]",
@@ -314,18 +233,11 @@ class Analytics(Operations):
         """Get Top Stock Options by Volume.
 
         ``GET /v1/options/stocks/top-volume``; scope ``options:information``; retried when safe; not
-        paged.
-
-        Args:
-            size: query ``size``, integer; optional.
+        paged. In the query: ``size``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`OptionsScreenerItem` (``[]`` for ``null``).
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "builtins.list[OptionsScreenerItem]",
@@ -341,18 +253,11 @@ class Analytics(Operations):
         """Get Top Gaining Stocks.
 
         ``GET /v1/equity/top-gainers``; scope ``market:information``; retried when safe; not paged.
-
-        Args:
-            limit: query ``limit``, integer; optional.
-            size: query ``size``, integer; optional.
+        In the query: ``limit`` and ``size``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("builtins.list[SymbolDetails]", await self._call("getTopGainers", locals()))
 
@@ -365,18 +270,11 @@ class Analytics(Operations):
         """Get Top Losing Stocks.
 
         ``GET /v1/equity/top-losers``; scope ``market:information``; retried when safe; not paged.
-
-        Args:
-            limit: query ``limit``, integer; optional.
-            size: query ``size``, integer; optional.
+        In the query: ``limit`` and ``size``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("builtins.list[SymbolDetails]", await self._call("getTopLosers", locals()))
 
@@ -389,18 +287,10 @@ class Analytics(Operations):
         """Get Most Active Stocks.
 
         ``GET /v1/equity/top-most-active``; scope ``market:information``; retried when safe; not
-        paged.
-
-        Args:
-            limit: query ``limit``, integer; optional.
-            size: query ``size``, integer; optional.
+        paged. In the query: ``limit`` and ``size``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("builtins.list[SymbolDetails]", await self._call("getTopMostActive", locals()))

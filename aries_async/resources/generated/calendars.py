@@ -7,7 +7,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Unpack, cast
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         MergersAcquisition,
         MergersAndAcquisitionsResponse,
     )
+    from aries_async.resources.generated._filters import DateFromToFilters
 
 __all__ = ["Calendars"]
 
@@ -32,34 +33,21 @@ class Calendars(Operations):
     def conference_calls(
         self,
         *,
-        date_from: date | None = None,
-        date_to: date | None = None,
         tickers: str | Sequence[str] | None = None,
         page: int | None = None,
         page_size: int | None = None,
+        **filters: Unpack[DateFromToFilters],
     ) -> Paged[ConferenceCallsResponse, ConferenceCall]:
         """Get Conference Calls.
 
         ``GET /v1/calendars/conference-calls``; scope ``calendar:information``; retried when safe;
-        paged (page numbers: ``page`` counts up for you).
-
-        Args:
-            date_from: query ``dateFrom``, date; optional.
-            date_to: query ``dateTo``, date; optional.
-            tickers: query ``tickers``, string; optional.
-            page: query ``page``, integer; optional.
-            page_size: query ``pageSize``, integer; optional.
+        paged (page numbers: ``page`` counts up for you). In the query: ``tickers``, ``page``,
+        ``page_size`` as ``pageSize`` and the keys of :class:`DateFromToFilters` (``**filters``).
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`ConferenceCallsResponse`); with ``async for``, every
             :class:`ConferenceCall` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getConferenceCalls", locals())
 
@@ -73,20 +61,11 @@ class Calendars(Operations):
         """Get Earnings Calendar.
 
         ``GET /v1/calendars/earnings``; scope ``calendar:information``; retried when safe; not
-        paged.
-
-        Args:
-            from_: query ``from``, date; required.
-            to: query ``to``, date; required.
-            symbol: query ``symbol``, string; optional.
+        paged. In the query: ``from_`` as ``from``, ``to`` and ``symbol``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`EarningRelease` (``[]`` for ``null``).
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "builtins.list[EarningRelease]",
@@ -97,18 +76,11 @@ class Calendars(Operations):
         """Get Historical Economic Data.
 
         ``GET /v1/calendars/historical/{symbol}``; scope ``calendar:information``; retried when
-        safe; not paged.
-
-        Args:
-            symbol: path ``symbol``, string; required.
+        safe; not paged. In the path: ``symbol``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`EconomicsIndicator` (``[]`` for ``null``).
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "builtins.list[EconomicsIndicator]",
@@ -125,20 +97,11 @@ class Calendars(Operations):
         """Get Economics Calendar.
 
         ``GET /v1/calendars/economics``; scope ``calendar:information``; retried when safe; not
-        paged.
-
-        Args:
-            date_: query ``date``, date; optional.
-            from_: query ``from``, date; optional.
-            to: query ``to``, date; optional.
+        paged. In the query: ``date_`` as ``date``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`GetEconomicsCalendarResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "GetEconomicsCalendarResponse",
@@ -148,33 +111,20 @@ class Calendars(Operations):
     def mergers_and_acquisitions(
         self,
         *,
-        date_from: date | None = None,
-        date_to: date | None = None,
         tickers: str | Sequence[str] | None = None,
         page: int | None = None,
         page_size: int | None = None,
+        **filters: Unpack[DateFromToFilters],
     ) -> Paged[MergersAndAcquisitionsResponse, MergersAcquisition]:
         """Get Mergers & Acquisitions.
 
         ``GET /v1/calendars/mergers-acquisitions``; scope ``calendar:information``; retried when
-        safe; paged (page numbers: ``page`` counts up for you).
-
-        Args:
-            date_from: query ``dateFrom``, date; optional.
-            date_to: query ``dateTo``, date; optional.
-            tickers: query ``tickers``, string; optional.
-            page: query ``page``, integer; optional.
-            page_size: query ``pageSize``, integer; optional.
+        safe; paged (page numbers: ``page`` counts up for you). In the query: ``tickers``, ``page``,
+        ``page_size`` as ``pageSize`` and the keys of :class:`DateFromToFilters` (``**filters``).
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`MergersAndAcquisitionsResponse`); with ``async for``, every
             :class:`MergersAcquisition` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getMergersAndAcquisitions", locals())

@@ -28,14 +28,10 @@ class Chart(Operations):
         """Get Chart Configuration.
 
         ``GET /v1/chart/config``; scope ``market:information``; retried when safe; not paged.
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`ChartConfig`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("ChartConfig", await self._call("getChartConfig", locals()))
 
@@ -47,52 +43,34 @@ class Chart(Operations):
     ) -> builtins.list[SearchSymbolItem]:
         """Search Symbols.
 
-        ``GET /v1/chart/search``; scope ``market:information``; retried when safe; not paged.
-
-        Args:
-            query: query ``query``, string; required.
-            limit: query ``limit``, integer; optional.
+        ``GET /v1/chart/search``; scope ``market:information``; retried when safe; not paged. In the
+        query: ``query`` and ``limit``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             a list of :class:`SearchSymbolItem` (``[]`` for ``null``).
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("builtins.list[SearchSymbolItem]", await self._call("searchSymbols", locals()))
 
     async def server_time(self) -> datetime:
         """Get Server Time.
 
-        ``GET /v1/chart/time``; scope ``market:information``; retried when safe; not paged.
+        ``GET /v1/chart/time``; scope ``market:information``; retried when safe; not paged. Errors:
+        see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             the server's answer (``text/plain``) as an aware UTC ``datetime``.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("datetime", await self._call("getChartTime", locals()))
 
     async def symbol_info(self, symbol: str) -> SymbolInfo:
         """Get Symbol Information.
 
-        ``GET /v1/chart/symbols``; scope ``market:information``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
+        ``GET /v1/chart/symbols``; scope ``market:information``; retried when safe; not paged. In
+        the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`SymbolInfo`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("SymbolInfo", await self._call("getSymbolInfo", locals()))
 
@@ -107,20 +85,10 @@ class Chart(Operations):
         """Get Tick-Based Chart Data.
 
         ``GET /v1/chart/tick-history``; scope ``market:information``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            resolution: query ``resolution``, string, one of '1T', '5T', '10T', '25T', '50T',
-                '100T', '250T', '500T', '1000T'; required.
-            countback: query ``countback``, integer; optional.
-            cursor: query ``cursor``, string; optional.
+        In the query: ``symbol``, ``resolution``, ``countback`` and ``cursor``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`TickChartBars`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("TickChartBars", await self._call("getTickHistory", locals()))

@@ -26,54 +26,33 @@ class Company(Operations):
         """Get Company Executives.
 
         ``GET /v1/company/executive``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
+        In the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`CompanyExecutiveResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("CompanyExecutiveResponse", await self._call("getCompanyExecutives", locals()))
 
     async def metrics(self, symbol: str, *, metric: Literal["all"] = "all") -> BasicFinancials:
         """Get Company Financial Metrics.
 
-        ``GET /v1/company/metrics``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            metric: query ``metric``, string, always 'all'; sent for you.
+        ``GET /v1/company/metrics``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``symbol`` and ``metric``, always 'all'. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`BasicFinancials`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("BasicFinancials", await self._call("getCompanyMetrics", locals()))
 
     async def peers(self, symbol: str) -> CompanyPeersResponse:
         """Get Company Peers.
 
-        ``GET /v1/company/peers``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
+        ``GET /v1/company/peers``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`CompanyPeersResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("CompanyPeersResponse", await self._call("getCompanyPeers", locals()))
 
@@ -86,19 +65,11 @@ class Company(Operations):
     ) -> CompanyProfile:
         """Get Company Profile.
 
-        ``GET /v1/company/profile``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; optional.
-            isin: query ``isin``, string; optional.
-            cusip: query ``cusip``, string; optional.
+        ``GET /v1/company/profile``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``symbol``, ``isin`` and ``cusip``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`CompanyProfile`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("CompanyProfile", await self._call("getCompanyProfile", locals()))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal, Unpack, cast
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -21,6 +21,11 @@ if TYPE_CHECKING:
         StockSplitsResponseResult,
         TenderOffersResponse,
     )
+    from aries_async.resources.generated._filters import (
+        CorporateActionsDividendsFilters,
+        CorporateActionsIdentifierType,
+        CorporateActionsStockSplitsFilters,
+    )
 
 __all__ = ["CorporateActions"]
 
@@ -31,22 +36,7 @@ class CorporateActions(Operations):
     def dividends(
         self,
         *,
-        ticker: str | None = None,
         tickers_any_of: str | Sequence[str] | None = None,
-        ticker_from: str | None = None,
-        ticker_after: str | None = None,
-        ticker_to: str | None = None,
-        ticker_before: str | None = None,
-        ex_dividend_date: date | None = None,
-        ex_dividend_date_from: date | None = None,
-        ex_dividend_date_after: date | None = None,
-        ex_dividend_date_to: date | None = None,
-        ex_dividend_date_before: date | None = None,
-        frequency: int | None = None,
-        frequency_min: int | None = None,
-        frequency_above: int | None = None,
-        frequency_max: int | None = None,
-        frequency_below: int | None = None,
         distribution_type: Literal[
             "recurring",
             "special",
@@ -58,46 +48,20 @@ class CorporateActions(Operations):
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[CorporateActionsDividendsFilters],
     ) -> Paged[DividendsResponse, DividendItem]:
         """Get Dividend History.
 
         ``GET /v1/corporate-actions/dividends``; scope ``market:supplemental``; retried when safe;
-        paged (each page's ``nextUrl`` is followed for you).
-
-        Args:
-            ticker: query ``ticker``, string; optional.
-            tickers_any_of: query ``tickersAnyOf``, string; optional.
-            ticker_from: query ``tickerFrom``, string; optional.
-            ticker_after: query ``tickerAfter``, string; optional.
-            ticker_to: query ``tickerTo``, string; optional.
-            ticker_before: query ``tickerBefore``, string; optional.
-            ex_dividend_date: query ``exDividendDate``, date; optional.
-            ex_dividend_date_from: query ``exDividendDateFrom``, date; optional.
-            ex_dividend_date_after: query ``exDividendDateAfter``, date; optional.
-            ex_dividend_date_to: query ``exDividendDateTo``, date; optional.
-            ex_dividend_date_before: query ``exDividendDateBefore``, date; optional.
-            frequency: query ``frequency``, integer; optional.
-            frequency_min: query ``frequencyMin``, integer; optional.
-            frequency_above: query ``frequencyAbove``, integer; optional.
-            frequency_max: query ``frequencyMax``, integer; optional.
-            frequency_below: query ``frequencyBelow``, integer; optional.
-            distribution_type: query ``distributionType``, string, one of 'recurring', 'special',
-                'supplemental', 'irregular', 'unknown'; optional.
-            distribution_types: query ``distributionTypes``, string; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
+        paged (each page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
+        ``tickersAnyOf``, ``distribution_type`` as ``distributionType``, ``distribution_types`` as
+        ``distributionTypes``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`CorporateActionsDividendsFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`DividendsResponse`); with ``async for``, every
             :class:`DividendItem` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getDividends", locals())
 
@@ -105,149 +69,74 @@ class CorporateActions(Operations):
         """Get IPO Calendar.
 
         ``GET /v1/corporate-actions/ipo-calendar``; scope ``market:supplemental``; retried when
-        safe; not paged.
-
-        Args:
-            from_: query ``from``, date; required.
-            to: query ``to``, date; required.
+        safe; not paged. In the query: ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`IpoCalendarResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("IpoCalendarResponse", await self._call("getIpoCalendar", locals()))
 
     async def spinoffs(
         self,
         identifier: str,
-        identifier_type: Literal[
-            "Symbol",
-            "CUSIP",
-            "ISIN",
-            "SEDOL",
-            "Valoren",
-            "FIGI",
-            "CompositeFIGI",
-        ],
+        identifier_type: CorporateActionsIdentifierType,
         start_date: date,
         end_date: date,
     ) -> SpinoffsResponse:
         """Get Corporate Spinoffs.
 
         ``GET /v1/corporate-actions/spinoffs``; scope ``market:supplemental``; retried when safe;
-        not paged.
-
-        Args:
-            identifier: query ``identifier``, string; required.
-            identifier_type: query ``identifierType``, string, one of 'Symbol', 'CUSIP', 'ISIN',
-                'SEDOL', 'Valoren', 'FIGI', 'CompositeFIGI'; required.
-            start_date: query ``startDate``, date; required.
-            end_date: query ``endDate``, date; required.
+        not paged. In the query: ``identifier``, ``identifier_type`` as ``identifierType``,
+        ``start_date`` as ``startDate`` and ``end_date`` as ``endDate``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`SpinoffsResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("SpinoffsResponse", await self._call("getSpinoffs", locals()))
 
     def stock_splits(
         self,
         *,
-        ticker: str | None = None,
         tickers_any_of: str | Sequence[str] | None = None,
-        ticker_from: str | None = None,
-        ticker_after: str | None = None,
-        ticker_to: str | None = None,
-        ticker_before: str | None = None,
-        execution_date: date | None = None,
-        execution_date_from: date | None = None,
-        execution_date_after: date | None = None,
-        execution_date_to: date | None = None,
-        execution_date_before: date | None = None,
         adjustment_type: Literal["forward_split", "reverse_split", "stock_dividend"] | None = None,
         adjustment_types: str | Sequence[str] | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[CorporateActionsStockSplitsFilters],
     ) -> Paged[StockSplitsResponse, StockSplitsResponseResult]:
         """Get Stock Split History.
 
         ``GET /v1/stock/split``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you).
-
-        Args:
-            ticker: query ``ticker``, string; optional.
-            tickers_any_of: query ``tickersAnyOf``, string; optional.
-            ticker_from: query ``tickerFrom``, string; optional.
-            ticker_after: query ``tickerAfter``, string; optional.
-            ticker_to: query ``tickerTo``, string; optional.
-            ticker_before: query ``tickerBefore``, string; optional.
-            execution_date: query ``executionDate``, date; optional.
-            execution_date_from: query ``executionDateFrom``, date; optional.
-            execution_date_after: query ``executionDateAfter``, date; optional.
-            execution_date_to: query ``executionDateTo``, date; optional.
-            execution_date_before: query ``executionDateBefore``, date; optional.
-            adjustment_type: query ``adjustmentType``, string, one of 'forward_split',
-                'reverse_split', 'stock_dividend'; optional.
-            adjustment_types: query ``adjustmentTypes``, string; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
+        page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
+        ``tickersAnyOf``, ``adjustment_type`` as ``adjustmentType``, ``adjustment_types`` as
+        ``adjustmentTypes``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`CorporateActionsStockSplitsFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`StockSplitsResponse`); with ``async for``, every
             :class:`StockSplitsResponseResult` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getStockSplits", locals())
 
     async def tender_offers(
         self,
         identifier: str,
-        identifier_type: Literal[
-            "Symbol",
-            "CUSIP",
-            "ISIN",
-            "SEDOL",
-            "Valoren",
-            "FIGI",
-            "CompositeFIGI",
-        ],
+        identifier_type: CorporateActionsIdentifierType,
         start_date: date,
         end_date: date,
     ) -> TenderOffersResponse:
         """Get Tender Offers.
 
         ``GET /v1/corporate-actions/tender-offers``; scope ``market:supplemental``; retried when
-        safe; not paged.
-
-        Args:
-            identifier: query ``identifier``, string; required.
-            identifier_type: query ``identifierType``, string, one of 'Symbol', 'CUSIP', 'ISIN',
-                'SEDOL', 'Valoren', 'FIGI', 'CompositeFIGI'; required.
-            start_date: query ``startDate``, date; required.
-            end_date: query ``endDate``, date; required.
+        safe; not paged. In the query: ``identifier``, ``identifier_type`` as ``identifierType``,
+        ``start_date`` as ``startDate`` and ``end_date`` as ``endDate``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`TenderOffersResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("TenderOffersResponse", await self._call("getTenderOffers", locals()))

@@ -5,8 +5,7 @@ from aries_async/apispec: do not edit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
         TreasuryYieldsResponse,
         TreasuryYieldsResponseResult,
     )
+    from aries_async.resources.generated._filters import DateFilters
 
 __all__ = ["Economy"]
 
@@ -30,125 +30,65 @@ class Economy(Operations):
     def inflation(
         self,
         *,
-        date_: date | None = None,
         dates: str | Sequence[str] | None = None,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        date_after: date | None = None,
-        date_before: date | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[DateFilters],
     ) -> Paged[InflationResponse, InflationResponseResult]:
         """Get Latest Inflation Data.
 
         ``GET /v1/economy/inflation``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you).
-
-        Args:
-            date_: query ``date``, date; optional.
-            dates: query ``dates``, string; optional.
-            date_from: query ``dateFrom``, date; optional.
-            date_to: query ``dateTo``, date; optional.
-            date_after: query ``dateAfter``, date; optional.
-            date_before: query ``dateBefore``, date; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
+        page's ``nextUrl`` is followed for you). In the query: ``dates``, ``limit``, ``sort``,
+        ``next`` and the keys of :class:`DateFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`InflationResponse`); with ``async for``, every
             :class:`InflationResponseResult` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getInflation", locals())
 
     def inflation_expectations(
         self,
         *,
-        date_: date | None = None,
         dates: str | Sequence[str] | None = None,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        date_after: date | None = None,
-        date_before: date | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[DateFilters],
     ) -> Paged[InflationExpectationsResponse, InflationExpectationsResponseResult]:
         """Get Latest Inflation Expectations.
 
         ``GET /v1/economy/inflation-expectations``; scope ``market:supplemental``; retried when
-        safe; paged (each page's ``nextUrl`` is followed for you).
-
-        Args:
-            date_: query ``date``, date; optional.
-            dates: query ``dates``, string; optional.
-            date_from: query ``dateFrom``, date; optional.
-            date_to: query ``dateTo``, date; optional.
-            date_after: query ``dateAfter``, date; optional.
-            date_before: query ``dateBefore``, date; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
+        safe; paged (each page's ``nextUrl`` is followed for you). In the query: ``dates``,
+        ``limit``, ``sort``, ``next`` and the keys of :class:`DateFilters` (``**filters``). Errors:
+        see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`InflationExpectationsResponse`); with ``async for``, every
             :class:`InflationExpectationsResponseResult` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getInflationExpectations", locals())
 
     def treasury_yields(
         self,
         *,
-        date_: date | None = None,
         dates: str | Sequence[str] | None = None,
-        date_from: date | None = None,
-        date_to: date | None = None,
-        date_after: date | None = None,
-        date_before: date | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[DateFilters],
     ) -> Paged[TreasuryYieldsResponse, TreasuryYieldsResponseResult]:
         """Get Latest Treasury Yields.
 
         ``GET /v1/economy/treasury-yields``; scope ``market:supplemental``; retried when safe; paged
-        (each page's ``nextUrl`` is followed for you).
-
-        Args:
-            date_: query ``date``, date; optional.
-            dates: query ``dates``, string; optional.
-            date_from: query ``dateFrom``, date; optional.
-            date_to: query ``dateTo``, date; optional.
-            date_after: query ``dateAfter``, date; optional.
-            date_before: query ``dateBefore``, date; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
+        (each page's ``nextUrl`` is followed for you). In the query: ``dates``, ``limit``, ``sort``,
+        ``next`` and the keys of :class:`DateFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`TreasuryYieldsResponse`); with ``async for``, every
             :class:`TreasuryYieldsResponseResult` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getTreasuryYields", locals())

@@ -34,19 +34,12 @@ class Estimates(Operations):
     ) -> EarningsSurprisesResponse:
         """Get Earnings Surprises.
 
-        ``GET /v1/stock/earnings``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            limit: query ``limit``, integer; optional.
+        ``GET /v1/stock/earnings``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``symbol`` and ``limit``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EarningsSurprisesResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("EarningsSurprisesResponse", await self._call("getEarningsSurprises", locals()))
 
@@ -59,19 +52,11 @@ class Estimates(Operations):
         """Get EBIT Estimates.
 
         ``GET /v1/stock/ebit-estimate``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            freq: query ``freq``, string, one of 'annual', 'quarterly'; optional.
+        paged. In the query: ``symbol`` and ``freq``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EbitEstimatesResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("EbitEstimatesResponse", await self._call("getEbitEstimates", locals()))
 
@@ -84,19 +69,11 @@ class Estimates(Operations):
         """Get EBITDA Estimates.
 
         ``GET /v1/stock/ebitda-estimate``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            freq: query ``freq``, string, one of 'annual', 'quarterly'; optional.
+        paged. In the query: ``symbol`` and ``freq``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EbitdaEstimatesResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("EbitdaEstimatesResponse", await self._call("getEbitdaEstimates", locals()))
 
@@ -109,18 +86,11 @@ class Estimates(Operations):
         """Get EPS Estimates.
 
         ``GET /v1/stock/eps-estimate``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            freq: query ``freq``, string, one of 'annual', 'quarterly'; optional.
+        In the query: ``symbol`` and ``freq``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EpsEstimatesResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("EpsEstimatesResponse", await self._call("getEpsEstimates", locals()))
 
@@ -128,17 +98,10 @@ class Estimates(Operations):
         """Get Analyst Price Targets.
 
         ``GET /v1/stock/price-target``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
+        In the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`PriceTargetResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("PriceTargetResponse", await self._call("getPriceTarget", locals()))
 
@@ -151,19 +114,11 @@ class Estimates(Operations):
         """Get Revenue Estimates.
 
         ``GET /v1/stock/revenue-estimate``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            freq: query ``freq``, string, one of 'annual', 'quarterly'; optional.
+        paged. In the query: ``symbol`` and ``freq``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`RevenueEstimatesResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("RevenueEstimatesResponse", await self._call("getRevenueEstimates", locals()))
 
@@ -177,20 +132,11 @@ class Estimates(Operations):
         """Get Analyst Upgrades & Downgrades.
 
         ``GET /v1/stock/upgrade-downgrade``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        Args:
-            symbol: query ``symbol``, string; optional.
-            from_: query ``from``, date; optional.
-            to: query ``to``, date; optional.
+        paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`UpgradesDowngradesResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "UpgradesDowngradesResponse",

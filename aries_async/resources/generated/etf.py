@@ -31,19 +31,12 @@ class Etf(Operations):
     ) -> EtfCountryAllocationResponse:
         """Get ETF Country Allocation.
 
-        ``GET /v1/etf/country``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            isin: query ``isin``, string; optional.
+        ``GET /v1/etf/country``; scope ``market:supplemental``; retried when safe; not paged. In the
+        query: ``symbol`` and ``isin``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EtfCountryAllocationResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "EtfCountryAllocationResponse",
@@ -60,40 +53,24 @@ class Etf(Operations):
     ) -> EtfHoldingsResponse:
         """Get ETF Holdings.
 
-        ``GET /v1/etf/holdings``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; optional.
-            isin: query ``isin``, string; optional.
-            skip: query ``skip``, integer; optional.
-            date_: query ``date``, date; optional.
+        ``GET /v1/etf/holdings``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``symbol``, ``isin``, ``skip`` and ``date_`` as ``date``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EtfHoldingsResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("EtfHoldingsResponse", await self._call("getEtfHoldings", locals()))
 
     async def profile(self, symbol: str, *, isin: str | None = None) -> EtfProfileResponse:
         """Get ETF Profile.
 
-        ``GET /v1/etf/profile``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            isin: query ``isin``, string; optional.
+        ``GET /v1/etf/profile``; scope ``market:supplemental``; retried when safe; not paged. In the
+        query: ``symbol`` and ``isin``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EtfProfileResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("EtfProfileResponse", await self._call("getEtfProfile", locals()))
 
@@ -105,19 +82,12 @@ class Etf(Operations):
     ) -> EtfSectorAllocationResponse:
         """Get ETF Sector Allocation.
 
-        ``GET /v1/etf/sector``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            isin: query ``isin``, string; optional.
+        ``GET /v1/etf/sector``; scope ``market:supplemental``; retried when safe; not paged. In the
+        query: ``symbol`` and ``isin``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EtfSectorAllocationResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "EtfSectorAllocationResponse",

@@ -33,23 +33,12 @@ class Filings(Operations):
     ) -> SecFilingsResponse:
         """Get SEC Filings.
 
-        ``GET /v1/filings/sec``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; optional.
-            cik: query ``cik``, string; optional.
-            access_number: query ``accessNumber``, string; optional.
-            form: query ``form``, string; optional.
-            from_: query ``from``, date; optional.
-            to: query ``to``, date; optional.
+        ``GET /v1/filings/sec``; scope ``market:supplemental``; retried when safe; not paged. In the
+        query: ``symbol``, ``cik``, ``access_number`` as ``accessNumber``, ``form``, ``from_`` as
+        ``from`` and ``to``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`SecFilingsResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("SecFilingsResponse", await self._call("getSecFilings", locals()))
 
@@ -63,20 +52,11 @@ class Filings(Operations):
         """Get Filings Similarity Index.
 
         ``GET /v1/filings/similarity-index``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        Args:
-            symbol: query ``symbol``, string; optional.
-            cik: query ``cik``, string; optional.
-            freq: query ``freq``, string, one of 'annual', 'quarterly'; optional.
+        paged. In the query: ``symbol``, ``cik`` and ``freq``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`FilingsSimilarityIndexResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "FilingsSimilarityIndexResponse",

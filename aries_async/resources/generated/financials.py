@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal, Unpack, cast
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -28,6 +27,12 @@ if TYPE_CHECKING:
         ShortVolumeResponse,
         ShortVolumeResponseResult,
     )
+    from aries_async.resources.generated._filters import (
+        FinancialsRatiosFilters,
+        FinancialsShortInterestFilters,
+        FinancialsShortVolumeFilters,
+        FinancialsStatementsFilters,
+    )
 
 __all__ = ["Financials"]
 
@@ -38,382 +43,68 @@ class Financials(Operations):
     def cash_flow_statements(
         self,
         *,
-        cik: str | None = None,
         ciks: str | Sequence[str] | None = None,
-        cik_after: str | None = None,
-        cik_from: str | None = None,
-        cik_before: str | None = None,
-        cik_to: str | None = None,
-        period_end: date | None = None,
-        period_end_after: date | None = None,
-        period_end_from: date | None = None,
-        period_end_before: date | None = None,
-        period_end_to: date | None = None,
-        filing_date: date | None = None,
-        filing_date_after: date | None = None,
-        filing_date_from: date | None = None,
-        filing_date_before: date | None = None,
-        filing_date_to: date | None = None,
-        tickers: str | Sequence[str] | None = None,
-        tickers_all_of: str | Sequence[str] | None = None,
-        tickers_any_of: str | Sequence[str] | None = None,
-        fiscal_year: Decimal | float | None = None,
-        fiscal_year_above: Decimal | float | None = None,
-        fiscal_year_min: Decimal | float | None = None,
-        fiscal_year_below: Decimal | float | None = None,
-        fiscal_year_max: Decimal | float | None = None,
-        fiscal_quarter: Decimal | float | None = None,
-        fiscal_quarter_above: Decimal | float | None = None,
-        fiscal_quarter_min: Decimal | float | None = None,
-        fiscal_quarter_below: Decimal | float | None = None,
-        fiscal_quarter_max: Decimal | float | None = None,
-        timeframe: str | None = None,
-        timeframe_any_of: str | Sequence[str] | None = None,
-        timeframe_after: str | None = None,
-        timeframe_from: str | None = None,
-        timeframe_before: str | None = None,
-        timeframe_to: str | None = None,
-        max_ticker: str | None = None,
-        max_ticker_any_of: str | Sequence[str] | None = None,
-        max_ticker_after: str | None = None,
-        max_ticker_from: str | None = None,
-        max_ticker_before: str | None = None,
-        max_ticker_to: str | None = None,
-        min_ticker: str | None = None,
-        min_ticker_any_of: str | Sequence[str] | None = None,
-        min_ticker_after: str | None = None,
-        min_ticker_from: str | None = None,
-        min_ticker_before: str | None = None,
-        min_ticker_to: str | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[FinancialsStatementsFilters],
     ) -> Paged[CashFlowStatementsResponse, CashFlowStatement]:
         """Get Cash Flow Statements.
 
         ``GET /v1/financials/cash-flow-statements``; scope ``market:supplemental``; retried when
-        safe; paged (each page's ``nextUrl`` is followed for you).
-
-        Args:
-            cik: query ``cik``, string; optional.
-            ciks: query ``ciks``, string; optional.
-            cik_after: query ``cikAfter``, string; optional.
-            cik_from: query ``cikFrom``, string; optional.
-            cik_before: query ``cikBefore``, string; optional.
-            cik_to: query ``cikTo``, string; optional.
-            period_end: query ``periodEnd``, date; optional.
-            period_end_after: query ``periodEndAfter``, date; optional.
-            period_end_from: query ``periodEndFrom``, date; optional.
-            period_end_before: query ``periodEndBefore``, date; optional.
-            period_end_to: query ``periodEndTo``, date; optional.
-            filing_date: query ``filingDate``, date; optional.
-            filing_date_after: query ``filingDateAfter``, date; optional.
-            filing_date_from: query ``filingDateFrom``, date; optional.
-            filing_date_before: query ``filingDateBefore``, date; optional.
-            filing_date_to: query ``filingDateTo``, date; optional.
-            tickers: query ``tickers``, string; optional.
-            tickers_all_of: query ``tickersAllOf``, string; optional.
-            tickers_any_of: query ``tickersAnyOf``, string; optional.
-            fiscal_year: query ``fiscalYear``, number; optional.
-            fiscal_year_above: query ``fiscalYearAbove``, number; optional.
-            fiscal_year_min: query ``fiscalYearMin``, number; optional.
-            fiscal_year_below: query ``fiscalYearBelow``, number; optional.
-            fiscal_year_max: query ``fiscalYearMax``, number; optional.
-            fiscal_quarter: query ``fiscalQuarter``, number; optional.
-            fiscal_quarter_above: query ``fiscalQuarterAbove``, number; optional.
-            fiscal_quarter_min: query ``fiscalQuarterMin``, number; optional.
-            fiscal_quarter_below: query ``fiscalQuarterBelow``, number; optional.
-            fiscal_quarter_max: query ``fiscalQuarterMax``, number; optional.
-            timeframe: query ``timeframe``, string; optional.
-            timeframe_any_of: query ``timeframeAnyOf``, string; optional.
-            timeframe_after: query ``timeframeAfter``, string; optional.
-            timeframe_from: query ``timeframeFrom``, string; optional.
-            timeframe_before: query ``timeframeBefore``, string; optional.
-            timeframe_to: query ``timeframeTo``, string; optional.
-            max_ticker: query ``maxTicker``, string; optional.
-            max_ticker_any_of: query ``maxTickerAnyOf``, string; optional.
-            max_ticker_after: query ``maxTickerAfter``, string; optional.
-            max_ticker_from: query ``maxTickerFrom``, string; optional.
-            max_ticker_before: query ``maxTickerBefore``, string; optional.
-            max_ticker_to: query ``maxTickerTo``, string; optional.
-            min_ticker: query ``minTicker``, string; optional.
-            min_ticker_any_of: query ``minTickerAnyOf``, string; optional.
-            min_ticker_after: query ``minTickerAfter``, string; optional.
-            min_ticker_from: query ``minTickerFrom``, string; optional.
-            min_ticker_before: query ``minTickerBefore``, string; optional.
-            min_ticker_to: query ``minTickerTo``, string; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
+        safe; paged (each page's ``nextUrl`` is followed for you). In the query: ``ciks``,
+        ``limit``, ``sort``, ``next`` and the keys of :class:`FinancialsStatementsFilters`
+        (``**filters``). Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`CashFlowStatementsResponse`); with ``async for``, every
             :class:`CashFlowStatement` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getCashFlowStatements", locals())
 
     def income_statements(
         self,
         *,
-        cik: str | None = None,
         ciks: str | Sequence[str] | None = None,
-        cik_after: str | None = None,
-        cik_from: str | None = None,
-        cik_before: str | None = None,
-        cik_to: str | None = None,
-        period_end: date | None = None,
-        period_end_after: date | None = None,
-        period_end_from: date | None = None,
-        period_end_before: date | None = None,
-        period_end_to: date | None = None,
-        filing_date: date | None = None,
-        filing_date_after: date | None = None,
-        filing_date_from: date | None = None,
-        filing_date_before: date | None = None,
-        filing_date_to: date | None = None,
-        tickers: str | Sequence[str] | None = None,
-        tickers_all_of: str | Sequence[str] | None = None,
-        tickers_any_of: str | Sequence[str] | None = None,
-        fiscal_year: Decimal | float | None = None,
-        fiscal_year_above: Decimal | float | None = None,
-        fiscal_year_min: Decimal | float | None = None,
-        fiscal_year_below: Decimal | float | None = None,
-        fiscal_year_max: Decimal | float | None = None,
-        fiscal_quarter: Decimal | float | None = None,
-        fiscal_quarter_above: Decimal | float | None = None,
-        fiscal_quarter_min: Decimal | float | None = None,
-        fiscal_quarter_below: Decimal | float | None = None,
-        fiscal_quarter_max: Decimal | float | None = None,
-        timeframe: str | None = None,
-        timeframe_any_of: str | Sequence[str] | None = None,
-        timeframe_after: str | None = None,
-        timeframe_from: str | None = None,
-        timeframe_before: str | None = None,
-        timeframe_to: str | None = None,
-        max_ticker: str | None = None,
-        max_ticker_any_of: str | Sequence[str] | None = None,
-        max_ticker_after: str | None = None,
-        max_ticker_from: str | None = None,
-        max_ticker_before: str | None = None,
-        max_ticker_to: str | None = None,
-        min_ticker: str | None = None,
-        min_ticker_any_of: str | Sequence[str] | None = None,
-        min_ticker_after: str | None = None,
-        min_ticker_from: str | None = None,
-        min_ticker_before: str | None = None,
-        min_ticker_to: str | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[FinancialsStatementsFilters],
     ) -> Paged[IncomeStatementsResponse, IncomeStatement]:
         """Get Income Statements.
 
         ``GET /v1/financials/income-statements``; scope ``market:supplemental``; retried when safe;
-        paged (each page's ``nextUrl`` is followed for you).
-
-        Args:
-            cik: query ``cik``, string; optional.
-            ciks: query ``ciks``, string; optional.
-            cik_after: query ``cikAfter``, string; optional.
-            cik_from: query ``cikFrom``, string; optional.
-            cik_before: query ``cikBefore``, string; optional.
-            cik_to: query ``cikTo``, string; optional.
-            period_end: query ``periodEnd``, date; optional.
-            period_end_after: query ``periodEndAfter``, date; optional.
-            period_end_from: query ``periodEndFrom``, date; optional.
-            period_end_before: query ``periodEndBefore``, date; optional.
-            period_end_to: query ``periodEndTo``, date; optional.
-            filing_date: query ``filingDate``, date; optional.
-            filing_date_after: query ``filingDateAfter``, date; optional.
-            filing_date_from: query ``filingDateFrom``, date; optional.
-            filing_date_before: query ``filingDateBefore``, date; optional.
-            filing_date_to: query ``filingDateTo``, date; optional.
-            tickers: query ``tickers``, string; optional.
-            tickers_all_of: query ``tickersAllOf``, string; optional.
-            tickers_any_of: query ``tickersAnyOf``, string; optional.
-            fiscal_year: query ``fiscalYear``, number; optional.
-            fiscal_year_above: query ``fiscalYearAbove``, number; optional.
-            fiscal_year_min: query ``fiscalYearMin``, number; optional.
-            fiscal_year_below: query ``fiscalYearBelow``, number; optional.
-            fiscal_year_max: query ``fiscalYearMax``, number; optional.
-            fiscal_quarter: query ``fiscalQuarter``, number; optional.
-            fiscal_quarter_above: query ``fiscalQuarterAbove``, number; optional.
-            fiscal_quarter_min: query ``fiscalQuarterMin``, number; optional.
-            fiscal_quarter_below: query ``fiscalQuarterBelow``, number; optional.
-            fiscal_quarter_max: query ``fiscalQuarterMax``, number; optional.
-            timeframe: query ``timeframe``, string; optional.
-            timeframe_any_of: query ``timeframeAnyOf``, string; optional.
-            timeframe_after: query ``timeframeAfter``, string; optional.
-            timeframe_from: query ``timeframeFrom``, string; optional.
-            timeframe_before: query ``timeframeBefore``, string; optional.
-            timeframe_to: query ``timeframeTo``, string; optional.
-            max_ticker: query ``maxTicker``, string; optional.
-            max_ticker_any_of: query ``maxTickerAnyOf``, string; optional.
-            max_ticker_after: query ``maxTickerAfter``, string; optional.
-            max_ticker_from: query ``maxTickerFrom``, string; optional.
-            max_ticker_before: query ``maxTickerBefore``, string; optional.
-            max_ticker_to: query ``maxTickerTo``, string; optional.
-            min_ticker: query ``minTicker``, string; optional.
-            min_ticker_any_of: query ``minTickerAnyOf``, string; optional.
-            min_ticker_after: query ``minTickerAfter``, string; optional.
-            min_ticker_from: query ``minTickerFrom``, string; optional.
-            min_ticker_before: query ``minTickerBefore``, string; optional.
-            min_ticker_to: query ``minTickerTo``, string; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
+        paged (each page's ``nextUrl`` is followed for you). In the query: ``ciks``, ``limit``,
+        ``sort``, ``next`` and the keys of :class:`FinancialsStatementsFilters` (``**filters``).
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`IncomeStatementsResponse`); with ``async for``, every
             :class:`IncomeStatement` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getIncomeStatements", locals())
 
     def ratios(
         self,
         *,
-        ticker: str | None = None,
         tickers_any_of: str | Sequence[str] | None = None,
-        ticker_after: str | None = None,
-        ticker_from: str | None = None,
-        ticker_before: str | None = None,
-        ticker_to: str | None = None,
-        cik: str | None = None,
         ciks: str | Sequence[str] | None = None,
-        cik_after: str | None = None,
-        cik_from: str | None = None,
-        cik_before: str | None = None,
-        cik_to: str | None = None,
-        price: Decimal | float | None = None,
-        price_above: Decimal | float | None = None,
-        price_min: Decimal | float | None = None,
-        price_below: Decimal | float | None = None,
-        price_max: Decimal | float | None = None,
-        average_volume: Decimal | float | None = None,
-        average_volume_above: Decimal | float | None = None,
-        average_volume_min: Decimal | float | None = None,
-        average_volume_below: Decimal | float | None = None,
-        average_volume_max: Decimal | float | None = None,
-        market_cap: Decimal | float | None = None,
-        market_cap_above: Decimal | float | None = None,
-        market_cap_min: Decimal | float | None = None,
-        market_cap_below: Decimal | float | None = None,
-        market_cap_max: Decimal | float | None = None,
-        eps: Decimal | float | None = None,
-        eps_above: Decimal | float | None = None,
-        eps_min: Decimal | float | None = None,
-        eps_below: Decimal | float | None = None,
-        eps_max: Decimal | float | None = None,
-        pe_ratio: Decimal | float | None = None,
-        pe_ratio_above: Decimal | float | None = None,
-        pe_ratio_min: Decimal | float | None = None,
-        pe_ratio_below: Decimal | float | None = None,
-        pe_ratio_max: Decimal | float | None = None,
-        pb_ratio: Decimal | float | None = None,
-        pb_ratio_above: Decimal | float | None = None,
-        pb_ratio_min: Decimal | float | None = None,
-        pb_ratio_below: Decimal | float | None = None,
-        pb_ratio_max: Decimal | float | None = None,
-        ps_ratio: Decimal | float | None = None,
-        ps_ratio_above: Decimal | float | None = None,
-        ps_ratio_min: Decimal | float | None = None,
-        ps_ratio_below: Decimal | float | None = None,
-        ps_ratio_max: Decimal | float | None = None,
-        pcf_ratio: Decimal | float | None = None,
-        pcf_ratio_above: Decimal | float | None = None,
-        pcf_ratio_min: Decimal | float | None = None,
-        pcf_ratio_below: Decimal | float | None = None,
-        pcf_ratio_max: Decimal | float | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[FinancialsRatiosFilters],
     ) -> Paged[FinancialRatiosResponse, FinancialRatiosResponseResult]:
         """Get Financial Ratios.
 
         ``GET /v1/financials/ratios``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you).
-
-        Args:
-            ticker: query ``ticker``, string; optional.
-            tickers_any_of: query ``tickersAnyOf``, string; optional.
-            ticker_after: query ``tickerAfter``, string; optional.
-            ticker_from: query ``tickerFrom``, string; optional.
-            ticker_before: query ``tickerBefore``, string; optional.
-            ticker_to: query ``tickerTo``, string; optional.
-            cik: query ``cik``, string; optional.
-            ciks: query ``ciks``, string; optional.
-            cik_after: query ``cikAfter``, string; optional.
-            cik_from: query ``cikFrom``, string; optional.
-            cik_before: query ``cikBefore``, string; optional.
-            cik_to: query ``cikTo``, string; optional.
-            price: query ``price``, number; optional.
-            price_above: query ``priceAbove``, number; optional.
-            price_min: query ``priceMin``, number; optional.
-            price_below: query ``priceBelow``, number; optional.
-            price_max: query ``priceMax``, number; optional.
-            average_volume: query ``averageVolume``, number; optional.
-            average_volume_above: query ``averageVolumeAbove``, number; optional.
-            average_volume_min: query ``averageVolumeMin``, number; optional.
-            average_volume_below: query ``averageVolumeBelow``, number; optional.
-            average_volume_max: query ``averageVolumeMax``, number; optional.
-            market_cap: query ``marketCap``, number; optional.
-            market_cap_above: query ``marketCapAbove``, number; optional.
-            market_cap_min: query ``marketCapMin``, number; optional.
-            market_cap_below: query ``marketCapBelow``, number; optional.
-            market_cap_max: query ``marketCapMax``, number; optional.
-            eps: query ``eps``, number; optional.
-            eps_above: query ``epsAbove``, number; optional.
-            eps_min: query ``epsMin``, number; optional.
-            eps_below: query ``epsBelow``, number; optional.
-            eps_max: query ``epsMax``, number; optional.
-            pe_ratio: query ``peRatio``, number; optional.
-            pe_ratio_above: query ``peRatioAbove``, number; optional.
-            pe_ratio_min: query ``peRatioMin``, number; optional.
-            pe_ratio_below: query ``peRatioBelow``, number; optional.
-            pe_ratio_max: query ``peRatioMax``, number; optional.
-            pb_ratio: query ``pbRatio``, number; optional.
-            pb_ratio_above: query ``pbRatioAbove``, number; optional.
-            pb_ratio_min: query ``pbRatioMin``, number; optional.
-            pb_ratio_below: query ``pbRatioBelow``, number; optional.
-            pb_ratio_max: query ``pbRatioMax``, number; optional.
-            ps_ratio: query ``psRatio``, number; optional.
-            ps_ratio_above: query ``psRatioAbove``, number; optional.
-            ps_ratio_min: query ``psRatioMin``, number; optional.
-            ps_ratio_below: query ``psRatioBelow``, number; optional.
-            ps_ratio_max: query ``psRatioMax``, number; optional.
-            pcf_ratio: query ``pcfRatio``, number; optional.
-            pcf_ratio_above: query ``pcfRatioAbove``, number; optional.
-            pcf_ratio_min: query ``pcfRatioMin``, number; optional.
-            pcf_ratio_below: query ``pcfRatioBelow``, number; optional.
-            pcf_ratio_max: query ``pcfRatioMax``, number; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
+        page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
+        ``tickersAnyOf``, ``ciks``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`FinancialsRatiosFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`FinancialRatiosResponse`); with ``async for``, every
             :class:`FinancialRatiosResponseResult` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getFinancialRatios", locals())
 
@@ -430,23 +121,12 @@ class Financials(Operations):
         """Get Reported Financials.
 
         ``GET /v1/financials/reported``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        Args:
-            symbol: query ``symbol``, string; optional.
-            cik: query ``cik``, string; optional.
-            access_number: query ``accessNumber``, string; optional.
-            freq: query ``freq``, string, one of 'annual', 'quarterly'; optional.
-            from_: query ``from``, date; optional.
-            to: query ``to``, date; optional.
+        paged. In the query: ``symbol``, ``cik``, ``access_number`` as ``accessNumber``, ``freq``,
+        ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`FinancialsReportedResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "FinancialsReportedResponse",
@@ -462,19 +142,11 @@ class Financials(Operations):
         """Get Revenue Breakdown.
 
         ``GET /v1/financials/revenue-breakdown``; scope ``market:supplemental``; retried when safe;
-        not paged.
-
-        Args:
-            symbol: query ``symbol``, string; optional.
-            cik: query ``cik``, string; optional.
+        not paged. In the query: ``symbol`` and ``cik``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`FinancialsRevenueBreakdownResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "FinancialsRevenueBreakdownResponse",
@@ -484,156 +156,54 @@ class Financials(Operations):
     def short_interest(
         self,
         *,
-        ticker: str | None = None,
         tickers_any_of: str | Sequence[str] | None = None,
-        ticker_after: str | None = None,
-        ticker_from: str | None = None,
-        ticker_before: str | None = None,
-        ticker_to: str | None = None,
-        days_to_cover: Decimal | float | None = None,
         days_to_cover_list: str | Sequence[str] | None = None,
-        days_to_cover_above: Decimal | float | None = None,
-        days_to_cover_min: Decimal | float | None = None,
-        days_to_cover_below: Decimal | float | None = None,
-        days_to_cover_max: Decimal | float | None = None,
-        settlement_date: date | None = None,
         settlement_dates: str | Sequence[str] | None = None,
-        settlement_date_after: date | None = None,
-        settlement_date_from: date | None = None,
-        settlement_date_before: date | None = None,
-        settlement_date_to: date | None = None,
-        avg_daily_volume: int | None = None,
         avg_daily_volume_list: str | Sequence[str] | None = None,
-        avg_daily_volume_above: int | None = None,
-        avg_daily_volume_min: int | None = None,
-        avg_daily_volume_below: int | None = None,
-        avg_daily_volume_max: int | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[FinancialsShortInterestFilters],
     ) -> Paged[ShortInterestResponse, ShortInterestResponseResult]:
         """Get Short Interest Data.
 
         ``GET /v1/financials/short-interest``; scope ``market:supplemental``; retried when safe;
-        paged (each page's ``nextUrl`` is followed for you).
-
-        Args:
-            ticker: query ``ticker``, string; optional.
-            tickers_any_of: query ``tickersAnyOf``, string; optional.
-            ticker_after: query ``tickerAfter``, string; optional.
-            ticker_from: query ``tickerFrom``, string; optional.
-            ticker_before: query ``tickerBefore``, string; optional.
-            ticker_to: query ``tickerTo``, string; optional.
-            days_to_cover: query ``daysToCover``, number; optional.
-            days_to_cover_list: query ``daysToCoverList``, string; optional.
-            days_to_cover_above: query ``daysToCoverAbove``, number; optional.
-            days_to_cover_min: query ``daysToCoverMin``, number; optional.
-            days_to_cover_below: query ``daysToCoverBelow``, number; optional.
-            days_to_cover_max: query ``daysToCoverMax``, number; optional.
-            settlement_date: query ``settlementDate``, date; optional.
-            settlement_dates: query ``settlementDates``, string; optional.
-            settlement_date_after: query ``settlementDateAfter``, date; optional.
-            settlement_date_from: query ``settlementDateFrom``, date; optional.
-            settlement_date_before: query ``settlementDateBefore``, date; optional.
-            settlement_date_to: query ``settlementDateTo``, date; optional.
-            avg_daily_volume: query ``avgDailyVolume``, integer; optional.
-            avg_daily_volume_list: query ``avgDailyVolumeList``, string; optional.
-            avg_daily_volume_above: query ``avgDailyVolumeAbove``, integer; optional.
-            avg_daily_volume_min: query ``avgDailyVolumeMin``, integer; optional.
-            avg_daily_volume_below: query ``avgDailyVolumeBelow``, integer; optional.
-            avg_daily_volume_max: query ``avgDailyVolumeMax``, integer; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
+        paged (each page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
+        ``tickersAnyOf``, ``days_to_cover_list`` as ``daysToCoverList``, ``settlement_dates`` as
+        ``settlementDates``, ``avg_daily_volume_list`` as ``avgDailyVolumeList``, ``limit``,
+        ``sort``, ``next`` and the keys of :class:`FinancialsShortInterestFilters` (``**filters``).
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`ShortInterestResponse`); with ``async for``, every
             :class:`ShortInterestResponseResult` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getShortInterest", locals())
 
     def short_volume(
         self,
         *,
-        ticker: str | None = None,
         tickers_any_of: str | Sequence[str] | None = None,
-        ticker_after: str | None = None,
-        ticker_from: str | None = None,
-        ticker_before: str | None = None,
-        ticker_to: str | None = None,
-        date_: date | None = None,
         dates: str | Sequence[str] | None = None,
-        date_after: date | None = None,
-        date_from: date | None = None,
-        date_before: date | None = None,
-        date_to: date | None = None,
-        short_volume_ratio: Decimal | float | None = None,
         short_volume_ratio_list: str | Sequence[str] | None = None,
-        short_volume_ratio_above: Decimal | float | None = None,
-        short_volume_ratio_min: Decimal | float | None = None,
-        short_volume_ratio_below: Decimal | float | None = None,
-        short_volume_ratio_max: Decimal | float | None = None,
-        total_volume: int | None = None,
         total_volume_list: str | Sequence[str] | None = None,
-        total_volume_above: int | None = None,
-        total_volume_min: int | None = None,
-        total_volume_below: int | None = None,
-        total_volume_max: int | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[FinancialsShortVolumeFilters],
     ) -> Paged[ShortVolumeResponse, ShortVolumeResponseResult]:
         """Get Short Volume Data.
 
         ``GET /v1/financials/short-volume``; scope ``market:supplemental``; retried when safe; paged
-        (each page's ``nextUrl`` is followed for you).
-
-        Args:
-            ticker: query ``ticker``, string; optional.
-            tickers_any_of: query ``tickersAnyOf``, string; optional.
-            ticker_after: query ``tickerAfter``, string; optional.
-            ticker_from: query ``tickerFrom``, string; optional.
-            ticker_before: query ``tickerBefore``, string; optional.
-            ticker_to: query ``tickerTo``, string; optional.
-            date_: query ``date``, date; optional.
-            dates: query ``dates``, string; optional.
-            date_after: query ``dateAfter``, date; optional.
-            date_from: query ``dateFrom``, date; optional.
-            date_before: query ``dateBefore``, date; optional.
-            date_to: query ``dateTo``, date; optional.
-            short_volume_ratio: query ``shortVolumeRatio``, number; optional.
-            short_volume_ratio_list: query ``shortVolumeRatioList``, string; optional.
-            short_volume_ratio_above: query ``shortVolumeRatioAbove``, number; optional.
-            short_volume_ratio_min: query ``shortVolumeRatioMin``, number; optional.
-            short_volume_ratio_below: query ``shortVolumeRatioBelow``, number; optional.
-            short_volume_ratio_max: query ``shortVolumeRatioMax``, number; optional.
-            total_volume: query ``totalVolume``, integer; optional.
-            total_volume_list: query ``totalVolumeList``, string; optional.
-            total_volume_above: query ``totalVolumeAbove``, integer; optional.
-            total_volume_min: query ``totalVolumeMin``, integer; optional.
-            total_volume_below: query ``totalVolumeBelow``, integer; optional.
-            total_volume_max: query ``totalVolumeMax``, integer; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
+        (each page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
+        ``tickersAnyOf``, ``dates``, ``short_volume_ratio_list`` as ``shortVolumeRatioList``,
+        ``total_volume_list`` as ``totalVolumeList``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`FinancialsShortVolumeFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`ShortVolumeResponse`); with ``async for``, every
             :class:`ShortVolumeResponseResult` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getShortVolume", locals())
 
@@ -648,21 +218,11 @@ class Financials(Operations):
         """Get Financial Statements.
 
         ``GET /v1/financials/statements``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            statement: query ``statement``, string, one of 'bs', 'ic', 'cf'; required.
-            freq: query ``freq``, string, one of 'annual', 'quarterly'; required.
-            preliminary: query ``preliminary``, boolean; optional.
+        paged. In the query: ``symbol``, ``statement``, ``freq`` and ``preliminary``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`FinancialsStatementsResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "FinancialsStatementsResponse",

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         IndicesByGroupResponse,
         IndicesRealtimeValuesResponse,
     )
+    from aries_async.resources.generated._filters import IndicesIdentifierType
 
 __all__ = ["Indices"]
 
@@ -34,38 +35,19 @@ class Indices(Operations):
         identifier: str,
         end_time: str,
         *,
-        identifier_type: Literal[
-            "Symbol",
-            "CIK",
-            "CUSIP",
-            "ISIN",
-            "Valoren",
-            "SEDOL",
-            "FIGI",
-            "CompositeFIGI",
-        ] | None = None,
+        identifier_type: IndicesIdentifierType | None = None,
         precision: Literal["Minutes", "Hours"] | None = None,
         period: int | None = None,
     ) -> IndexBarResponse:
         """Get Index Bar Data.
 
-        ``GET /v1/indices/bar``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            identifier: query ``identifier``, string; required.
-            end_time: query ``endTime``, string; required.
-            identifier_type: query ``identifierType``, string, one of 'Symbol', 'CIK', 'CUSIP',
-                'ISIN', 'Valoren', 'SEDOL', 'FIGI', 'CompositeFIGI'; optional.
-            precision: query ``precision``, string, one of 'Minutes', 'Hours'; optional.
-            period: query ``period``, integer; optional.
+        ``GET /v1/indices/bar``; scope ``market:supplemental``; retried when safe; not paged. In the
+        query: ``identifier``, ``end_time`` as ``endTime``, ``identifier_type`` as
+        ``identifierType``, ``precision`` and ``period``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`IndexBarResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("IndexBarResponse", await self._call("getIndexBar", locals()))
 
@@ -75,39 +57,19 @@ class Indices(Operations):
         start_time: str,
         end_time: str,
         *,
-        identifier_type: Literal[
-            "Symbol",
-            "CIK",
-            "CUSIP",
-            "ISIN",
-            "Valoren",
-            "SEDOL",
-            "FIGI",
-            "CompositeFIGI",
-        ] | None = None,
+        identifier_type: IndicesIdentifierType | None = None,
         precision: Literal["Minutes", "Hours"] | None = None,
         period: int | None = None,
     ) -> IndexBarsResponse:
         """Get Index Bars Data.
 
-        ``GET /v1/indices/bars``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            identifier: query ``identifier``, string; required.
-            start_time: query ``startTime``, string; required.
-            end_time: query ``endTime``, string; required.
-            identifier_type: query ``identifierType``, string, one of 'Symbol', 'CIK', 'CUSIP',
-                'ISIN', 'Valoren', 'SEDOL', 'FIGI', 'CompositeFIGI'; optional.
-            precision: query ``precision``, string, one of 'Minutes', 'Hours'; optional.
-            period: query ``period``, integer; optional.
+        ``GET /v1/indices/bars``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``identifier``, ``start_time`` as ``startTime``, ``end_time`` as ``endTime``,
+        ``identifier_type`` as ``identifierType``, ``precision`` and ``period``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`IndexBarsResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("IndexBarsResponse", await self._call("getIndexBars", locals()))
 
@@ -115,17 +77,11 @@ class Indices(Operations):
         """Get Indices By Group.
 
         ``GET /v1/indices/by-group``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            index_group: query ``indexGroup``, string; required.
+        In the query: ``index_group`` as ``indexGroup``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`IndicesByGroupResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("IndicesByGroupResponse", await self._call("listIndicesByGroup", locals()))
 
@@ -135,16 +91,7 @@ class Indices(Operations):
         start_time: str,
         end_time: str,
         *,
-        identifier_type: Literal[
-            "Symbol",
-            "CIK",
-            "CUSIP",
-            "ISIN",
-            "Valoren",
-            "SEDOL",
-            "FIGI",
-            "CompositeFIGI",
-        ] | None = None,
+        identifier_type: IndicesIdentifierType | None = None,
         precision: Literal["Minute", "Hour"] | None = None,
         period: int | None = None,
         adjustment_method: str | None = None,
@@ -153,25 +100,13 @@ class Indices(Operations):
         """Get Index Chart Data.
 
         ``GET /v1/indices/chart-bars``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            identifier: query ``identifier``, string; required.
-            start_time: query ``startTime``, string; required.
-            end_time: query ``endTime``, string; required.
-            identifier_type: query ``identifierType``, string, one of 'Symbol', 'CIK', 'CUSIP',
-                'ISIN', 'Valoren', 'SEDOL', 'FIGI', 'CompositeFIGI'; optional.
-            precision: query ``precision``, string, one of 'Minute', 'Hour'; optional.
-            period: query ``period``, integer; optional.
-            adjustment_method: query ``adjustmentMethod``, string; optional.
-            include_extended: query ``includeExtended``, boolean; optional.
+        In the query: ``identifier``, ``start_time`` as ``startTime``, ``end_time`` as ``endTime``,
+        ``identifier_type`` as ``identifierType``, ``precision``, ``period``, ``adjustment_method``
+        as ``adjustmentMethod`` and ``include_extended`` as ``includeExtended``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`IndexChartBarsResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("IndexChartBarsResponse", await self._call("getIndexChartBars", locals()))
 
@@ -179,14 +114,10 @@ class Indices(Operations):
         """Get Index Groups.
 
         ``GET /v1/indices/groups``; scope ``market:supplemental``; retried when safe; not paged.
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`IndexGroupsResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("IndexGroupsResponse", await self._call("listIndexGroups", locals()))
 
@@ -200,23 +131,13 @@ class Indices(Operations):
         """Get Index List.
 
         ``GET /v1/indices/list``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextPage`` token is sent back for you).
-
-        Args:
-            index_group: query ``indexGroup``, string; required.
-            page_size: query ``pageSize``, integer; optional.
-            next_page: query ``nextPage``, string; optional.
+        page's ``nextPage`` token is sent back for you). In the query: ``index_group`` as
+        ``indexGroup``, ``page_size`` as ``pageSize`` and ``next_page`` as ``nextPage``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`IndexListResponse`); with ``async for``, every
             :class:`IndexListResponseIndex` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("listIndices", locals())
 
@@ -224,34 +145,16 @@ class Indices(Operations):
         self,
         identifiers: str | Sequence[str],
         *,
-        identifier_type: Literal[
-            "Symbol",
-            "CIK",
-            "CUSIP",
-            "ISIN",
-            "Valoren",
-            "SEDOL",
-            "FIGI",
-            "CompositeFIGI",
-        ] | None = None,
+        identifier_type: IndicesIdentifierType | None = None,
     ) -> IndicesRealtimeValuesResponse:
         """Get Realtime Indices Values.
 
         ``GET /v1/indices/realtime/values``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        Args:
-            identifiers: query ``identifiers``, string; required.
-            identifier_type: query ``identifierType``, string, one of 'Symbol', 'CIK', 'CUSIP',
-                'ISIN', 'Valoren', 'SEDOL', 'FIGI', 'CompositeFIGI'; optional.
+        paged. In the query: ``identifiers`` and ``identifier_type`` as ``identifierType``. Errors:
+        see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`IndicesRealtimeValuesResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "IndicesRealtimeValuesResponse",
@@ -261,17 +164,11 @@ class Indices(Operations):
     async def search(self, index_name: str) -> IndexSearchResponse:
         """Search Indices.
 
-        ``GET /v1/indices/search``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            index_name: query ``indexName``, string; required.
+        ``GET /v1/indices/search``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``index_name`` as ``indexName``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`IndexSearchResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("IndexSearchResponse", await self._call("searchIndices", locals()))

@@ -35,24 +35,14 @@ class Logos(Operations):
     ) -> LogoSearchResponse:
         """Search Company Logos.
 
-        ``GET /v1/logos/search``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            search_keys: query ``searchKeys``, string; required.
-            fields: query ``fields``, string; required.
-            search_keys_type: query ``searchKeysType``, string, one of 'symbol', 'cik', 'cusip',
-                'isin'; optional.
-            composite_auto: query ``compositeAuto``, boolean; optional.
-            composite_radius: query ``compositeRadius``, integer; optional.
-            scale: query ``scale``, string; optional.
+        ``GET /v1/logos/search``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``search_keys`` as ``searchKeys``, ``fields``, ``search_keys_type`` as
+        ``searchKeysType``, ``composite_auto`` as ``compositeAuto``, ``composite_radius`` as
+        ``compositeRadius`` and ``scale``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`LogoSearchResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("LogoSearchResponse", await self._call("searchLogos", locals()))
 
@@ -70,26 +60,13 @@ class Logos(Operations):
         """Sync Company Logos.
 
         ``GET /v1/logos/sync``; scope ``market:supplemental``; retried when safe; paged (page
-        numbers: ``page`` counts up for you).
-
-        Args:
-            fields: query ``fields``, string; required.
-            updated_since: query ``updatedSince``, integer; optional.
-            composite_auto: query ``compositeAuto``, boolean; optional.
-            composite_radius: query ``compositeRadius``, integer; optional.
-            scale: query ``scale``, string; optional.
-            page: query ``page``, integer; optional.
-            page_size: query ``pageSize``, integer; optional.
+        numbers: ``page`` counts up for you). In the query: ``fields``, ``updated_since`` as
+        ``updatedSince``, ``composite_auto`` as ``compositeAuto``, ``composite_radius`` as
+        ``compositeRadius``, ``scale``, ``page`` and ``page_size`` as ``pageSize``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`LogoSyncResponse`); with ``async for``, every
             :class:`LogoSyncResponseData` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("syncLogos", locals())

@@ -27,33 +27,22 @@ class MarketOperations(Operations):
         """Get equity details.
 
         ``GET /v1/marketdata/equities/details``; scope ``market:information``; retried when safe;
-        not paged.
-
-        Args:
-            symbols: query ``symbols``, string; required.
+        not paged. In the query: ``symbols``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`GetEquityDetailsResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("GetEquityDetailsResponse", await self._call("getEquityDetails", locals()))
 
     async def etb_list(self) -> EtbListResponse:
         """Get Easy-to-Borrow List.
 
-        ``GET /v1/etb``; scope ``market:information``; retried when safe; not paged.
+        ``GET /v1/etb``; scope ``market:information``; retried when safe; not paged. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`EtbListResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("EtbListResponse", await self._call("getEtbList", locals()))
 
@@ -61,35 +50,24 @@ class MarketOperations(Operations):
         """Get option details.
 
         ``GET /v1/marketdata/options/details``; scope ``market:information``; retried when safe; not
-        paged.
-
-        Args:
-            symbols: query ``symbols``, string; required.
+        paged. In the query: ``symbols``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`GetOptionDetailsResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("GetOptionDetailsResponse", await self._call("getOptionDetails", locals()))
 
     async def search_etb_symbols(self, *, symbols: Sequence[str]) -> EtbSearchResponse:
         """Search Easy-to-Borrow Symbols.
 
-        ``POST /v1/etb/search``; scope ``market:information``; retried when safe; not paged.
+        ``POST /v1/etb/search``; scope ``market:information``; retried when safe; not paged. Errors:
+        see :class:`~aries_async.resources._operation.Operations`.
 
         Args:
             symbols: body ``symbols``, list of string; required.
 
         Returns:
             :class:`EtbSearchResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("EtbSearchResponse", await self._call("searchEtbSymbols", locals()))

@@ -21,19 +21,12 @@ class News(Operations):
     async def get(self, id: str, news_type: Literal["news", "press_release"]) -> NewsItem:
         """Get News by ID.
 
-        ``GET /v1/news/{id}``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            id: path ``id``, string; required.
-            news_type: query ``newsType``, string, one of 'news', 'press_release'; required.
+        ``GET /v1/news/{id}``; scope ``market:supplemental``; retried when safe; not paged. In the
+        path: ``id``. In the query: ``news_type`` as ``newsType``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`NewsItem`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("NewsItem", await self._call("getNewsById", locals()))
 
@@ -45,36 +38,22 @@ class News(Operations):
     ) -> NewsListResponse:
         """Get Market News.
 
-        ``GET /v1/news``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbols: query ``symbols``, string; optional.
-            topics: query ``topics``, string; optional.
+        ``GET /v1/news``; scope ``market:supplemental``; retried when safe; not paged. In the query:
+        ``symbols`` and ``topics``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`NewsListResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("NewsListResponse", await self._call("getNews", locals()))
 
     async def sentiment(self, symbol: str) -> NewsSentimentResponse:
         """Get News Sentiment.
 
-        ``GET /v1/news-sentiment``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
+        ``GET /v1/news-sentiment``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`NewsSentimentResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("NewsSentimentResponse", await self._call("getNewsSentiment", locals()))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal, Unpack, cast
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -27,6 +27,11 @@ if TYPE_CHECKING:
         OptionTradesResponse,
         OptionTradesResponseResult,
     )
+    from aries_async.resources.generated._filters import (
+        DateFromToFilters,
+        OptionsChainSnapshotFilters,
+        TimestampFilters,
+    )
 
 __all__ = ["Options"]
 
@@ -37,34 +42,21 @@ class Options(Operations):
     def activity(
         self,
         *,
-        date_from: date | None = None,
-        date_to: date | None = None,
         tickers: str | Sequence[str] | None = None,
         page: int | None = None,
         page_size: int | None = None,
+        **filters: Unpack[DateFromToFilters],
     ) -> Paged[OptionsActivityResponse, Activity]:
         """Get Options Activity.
 
         ``GET /v1/options/activity``; scope ``market:supplemental``; retried when safe; paged (page
-        numbers: ``page`` counts up for you).
-
-        Args:
-            date_from: query ``dateFrom``, date; optional.
-            date_to: query ``dateTo``, date; optional.
-            tickers: query ``tickers``, string; optional.
-            page: query ``page``, integer; optional.
-            page_size: query ``pageSize``, integer; optional.
+        numbers: ``page`` counts up for you). In the query: ``tickers``, ``page``, ``page_size`` as
+        ``pageSize`` and the keys of :class:`DateFromToFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`OptionsActivityResponse`); with ``async for``, every
             :class:`Activity` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getOptionsActivity", locals())
 
@@ -72,55 +64,25 @@ class Options(Operations):
         self,
         underlying_asset: str,
         *,
-        strike_price: str | None = None,
-        expiration_date: date | None = None,
         contract_type: str | None = None,
-        strike_price_gte: str | None = None,
-        strike_price_gt: str | None = None,
-        strike_price_lte: str | None = None,
-        strike_price_lt: str | None = None,
-        expiration_date_gte: str | None = None,
-        expiration_date_gt: str | None = None,
-        expiration_date_lte: str | None = None,
-        expiration_date_lt: str | None = None,
         order: Literal["asc", "desc"] | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[OptionsChainSnapshotFilters],
     ) -> Paged[OptionChainSnapshotResponse, OptionContractSnapshotRow]:
         """Get option chain snapshot.
 
         ``GET /v1/options/snapshot/chain/{underlyingAsset}``; scope ``market:supplemental``; retried
-        when safe; paged (each page's ``nextUrl`` is followed for you).
-
-        Args:
-            underlying_asset: path ``underlyingAsset``, string; required.
-            strike_price: query ``strikePrice``, string; optional.
-            expiration_date: query ``expirationDate``, date; optional.
-            contract_type: query ``contractType``, string; optional.
-            strike_price_gte: query ``strikePriceGte``, string; optional.
-            strike_price_gt: query ``strikePriceGt``, string; optional.
-            strike_price_lte: query ``strikePriceLte``, string; optional.
-            strike_price_lt: query ``strikePriceLt``, string; optional.
-            expiration_date_gte: query ``expirationDateGte``, string; optional.
-            expiration_date_gt: query ``expirationDateGt``, string; optional.
-            expiration_date_lte: query ``expirationDateLte``, string; optional.
-            expiration_date_lt: query ``expirationDateLt``, string; optional.
-            order: query ``order``, string, one of 'asc', 'desc'; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
+        when safe; paged (each page's ``nextUrl`` is followed for you). In the path:
+        ``underlying_asset`` as ``underlyingAsset``. In the query: ``contract_type`` as
+        ``contractType``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`OptionsChainSnapshotFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`OptionChainSnapshotResponse`); with ``async for``, every
             :class:`OptionContractSnapshotRow` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getOptionChainSnapshot", locals())
 
@@ -132,19 +94,12 @@ class Options(Operations):
         """Get option contract snapshot.
 
         ``GET /v1/options/snapshot/{underlyingAsset}/{optionContract}``; scope
-        ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            underlying_asset: path ``underlyingAsset``, string; required.
-            option_contract: path ``optionContract``, string; required.
+        ``market:supplemental``; retried when safe; not paged. In the path: ``underlying_asset`` as
+        ``underlyingAsset`` and ``option_contract`` as ``optionContract``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`OptionContractSnapshotResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "OptionContractSnapshotResponse",
@@ -155,17 +110,10 @@ class Options(Operations):
         """Get Options Last Trade.
 
         ``GET /v1/options/last-trade``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            ticker: query ``ticker``, string; required.
+        In the query: ``ticker``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`OptionLastTradeResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("OptionLastTradeResponse", await self._call("getOptionLastTrade", locals()))
 
@@ -173,18 +121,11 @@ class Options(Operations):
         """Get Option Open/Close Data.
 
         ``GET /v1/options/open-close``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            ticker: query ``ticker``, string; required.
-            date_: query ``date``, date; required.
+        In the query: ``ticker`` and ``date_`` as ``date``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`OptionOpenCloseResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("OptionOpenCloseResponse", await self._call("getOptionOpenClose", locals()))
 
@@ -192,18 +133,11 @@ class Options(Operations):
         """Get Previous Day Option Data.
 
         ``GET /v1/options/previous-day``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        Args:
-            ticker: query ``ticker``, string; required.
+        paged. In the query: ``ticker``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`OptionPreviousDayResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("OptionPreviousDayResponse", await self._call("getOptionPreviousDay", locals()))
 
@@ -211,43 +145,22 @@ class Options(Operations):
         self,
         ticker: str,
         *,
-        timestamp: str | None = None,
-        timestamp_from: str | None = None,
-        timestamp_after: str | None = None,
-        timestamp_to: str | None = None,
-        timestamp_before: str | None = None,
         order: Literal["asc", "desc"] | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[TimestampFilters],
     ) -> Paged[OptionQuotesResponse, OptionQuotesResponseResult]:
         """Get Options Quotes.
 
         ``GET /v1/options/quotes``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you).
-
-        Args:
-            ticker: query ``ticker``, string; required.
-            timestamp: query ``timestamp``, string; optional.
-            timestamp_from: query ``timestampFrom``, string; optional.
-            timestamp_after: query ``timestampAfter``, string; optional.
-            timestamp_to: query ``timestampTo``, string; optional.
-            timestamp_before: query ``timestampBefore``, string; optional.
-            order: query ``order``, string, one of 'asc', 'desc'; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
+        page's ``nextUrl`` is followed for you). In the query: ``ticker``, ``order``, ``limit``,
+        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`OptionQuotesResponse`); with ``async for``, every
             :class:`OptionQuotesResponseResult` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getOptionQuotes", locals())
 
@@ -255,43 +168,22 @@ class Options(Operations):
         self,
         ticker: str,
         *,
-        timestamp: str | None = None,
-        timestamp_from: str | None = None,
-        timestamp_after: str | None = None,
-        timestamp_to: str | None = None,
-        timestamp_before: str | None = None,
         order: Literal["asc", "desc"] | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[TimestampFilters],
     ) -> Paged[OptionTradesResponse, OptionTradesResponseResult]:
         """Get Options Trades.
 
         ``GET /v1/options/trades``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you).
-
-        Args:
-            ticker: query ``ticker``, string; required.
-            timestamp: query ``timestamp``, string; optional.
-            timestamp_from: query ``timestampFrom``, string; optional.
-            timestamp_after: query ``timestampAfter``, string; optional.
-            timestamp_to: query ``timestampTo``, string; optional.
-            timestamp_before: query ``timestampBefore``, string; optional.
-            order: query ``order``, string, one of 'asc', 'desc'; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
+        page's ``nextUrl`` is followed for you). In the query: ``ticker``, ``order``, ``limit``,
+        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`OptionTradesResponse`); with ``async for``, every
             :class:`OptionTradesResponseResult` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getOptionTrades", locals())
 
@@ -304,19 +196,11 @@ class Options(Operations):
         """Get Options Unusual Activity by Symbol.
 
         ``GET /v1/options/unusual_activity/{symbol}``; scope ``options:information``; retried when
-        safe; not paged.
-
-        Args:
-            symbol: path ``symbol``, string; required.
-            source: query ``source``, string, one of 'realtime', 'delayed'; optional.
+        safe; not paged. In the path: ``symbol``. In the query: ``source``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`OptionsUnusualActivityResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "OptionsUnusualActivityResponse",

@@ -31,19 +31,12 @@ class Ownership(Operations):
     ) -> OwnershipDataResponse:
         """Get Fund Ownership Data.
 
-        ``GET /v1/ownership/fund``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            limit: query ``limit``, integer; optional.
+        ``GET /v1/ownership/fund``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``symbol`` and ``limit``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`OwnershipDataResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("OwnershipDataResponse", await self._call("getFundOwnership", locals()))
 
@@ -57,20 +50,11 @@ class Ownership(Operations):
         """Get Insider Transactions.
 
         ``GET /v1/ownership/insider-transactions``; scope ``market:supplemental``; retried when
-        safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            from_: query ``from``, date; optional.
-            to: query ``to``, date; optional.
+        safe; not paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`InsiderTransactionsResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "InsiderTransactionsResponse",
@@ -88,21 +72,11 @@ class Ownership(Operations):
         """Get Institutional Ownership.
 
         ``GET /v1/institutional/ownership``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        Args:
-            cusip: query ``cusip``, string; required.
-            from_: query ``from``, date; required.
-            to: query ``to``, date; required.
-            symbol: query ``symbol``, string; optional.
+        paged. In the query: ``cusip``, ``from_`` as ``from``, ``to`` and ``symbol``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`InstitutionalOwnershipResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "InstitutionalOwnershipResponse",
@@ -118,20 +92,11 @@ class Ownership(Operations):
         """Get Institutional Portfolio.
 
         ``GET /v1/institutional/portfolio``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        Args:
-            cik: query ``cik``, string; required.
-            from_: query ``from``, date; required.
-            to: query ``to``, date; required.
+        paged. In the query: ``cik``, ``from_`` as ``from`` and ``to``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`InstitutionalPortfolioResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "InstitutionalPortfolioResponse",
@@ -146,18 +111,11 @@ class Ownership(Operations):
     ) -> OwnershipDataResponse:
         """Get Company Ownership Data.
 
-        ``GET /v1/ownership/data``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            limit: query ``limit``, integer; optional.
+        ``GET /v1/ownership/data``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``symbol`` and ``limit``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`OwnershipDataResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("OwnershipDataResponse", await self._call("getOwnershipData", locals()))

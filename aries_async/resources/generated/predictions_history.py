@@ -32,21 +32,12 @@ class PredictionsHistory(Operations):
     ) -> GetHistoryResponseBody:
         """Get historical ticks for a single symbol.
 
-        ``GET /v1/predictions/historical-data``; no token needed; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            from_: query ``from``, string; optional.
-            to: query ``to``, string; optional.
-            limit: query ``limit``, integer; optional.
+        ``GET /v1/predictions/historical-data``; no token needed; retried when safe; not paged. In
+        the query: ``symbol``, ``from_`` as ``from``, ``to`` and ``limit``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`GetHistoryResponseBody`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("GetHistoryResponseBody", await self._call("getHistory", locals()))
 
@@ -58,17 +49,12 @@ class PredictionsHistory(Operations):
         """Batch historical ticks for up to 5 symbols.
 
         ``POST /v1/predictions/historical-data/batch``; no token needed; retried when safe; not
-        paged.
+        paged. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Args:
             queries: body ``queries``, list of :class:`PredMdHistoryRequest`; required.
 
         Returns:
             :class:`GetHistoryBatchResponseBody`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("GetHistoryBatchResponseBody", await self._call("getHistoryBatch", locals()))

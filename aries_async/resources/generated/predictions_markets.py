@@ -30,33 +30,22 @@ class PredictionsMarkets(Operations):
         """Get a base event with its events and each event's contracts.
 
         ``GET /v1/predictions/base-events/{baseEventId}``; no token needed; retried when safe; not
-        paged.
-
-        Args:
-            base_event_id: path ``baseEventId``, string; required.
+        paged. In the path: ``base_event_id`` as ``baseEventId``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`GetBaseEventResponseBody`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("GetBaseEventResponseBody", await self._call("getBaseEvent", locals()))
 
     async def categories(self) -> ListCategoriesResponseBody:
         """List prediction market categories.
 
-        ``GET /v1/predictions/categories``; no token needed; retried when safe; not paged.
+        ``GET /v1/predictions/categories``; no token needed; retried when safe; not paged. Errors:
+        see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`ListCategoriesResponseBody`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("ListCategoriesResponseBody", await self._call("listCategories", locals()))
 
@@ -64,18 +53,11 @@ class PredictionsMarkets(Operations):
         """Get an event and all contracts under it.
 
         ``GET /v1/predictions/events/{eventId}/contracts``; no token needed; retried when safe; not
-        paged.
-
-        Args:
-            event_id: path ``eventId``, string; required.
+        paged. In the path: ``event_id`` as ``eventId``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`GetEventContractsResponseBody`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "GetEventContractsResponseBody",
@@ -98,29 +80,14 @@ class PredictionsMarkets(Operations):
         """Search contracts, events or base events.
 
         ``GET /v1/predictions/search``; no token needed; retried when safe; paged (page numbers:
-        ``page`` counts up for you).
-
-        Args:
-            type: query ``type``, string, one of 'contracts', 'events', 'base-events'; optional.
-            q: query ``q``, string; optional.
-            state: query ``state``, string; optional.
-            base_event_id: query ``baseEventId``, string; optional.
-            event_id: query ``eventId``, string; optional.
-            category: query ``category``, string; optional.
-            tradable: query ``tradable``, boolean; optional.
-            page: query ``page``, integer; optional.
-            per_page: query ``perPage``, integer; optional.
+        ``page`` counts up for you). In the query: ``type``, ``q``, ``state``, ``base_event_id`` as
+        ``baseEventId``, ``event_id`` as ``eventId``, ``category``, ``tradable``, ``page`` and
+        ``per_page`` as ``perPage``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`SearchResponseBody`); with ``async for``, every
             :class:`PredMdBaseEventHit | PredMdContractHit | PredMdEventHit` of every page, fetched
             as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("search", locals())

@@ -27,18 +27,11 @@ class PredictionsOrders(Operations):
         """Get prediction order.
 
         ``GET /v1/predictions/orders/{orderId}``; a token of any scope; retried when safe; not
-        paged.
-
-        Args:
-            order_id: path ``orderId``, string; required.
+        paged. In the path: ``order_id`` as ``orderId``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`GetPredictionOrderResponseBody`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "GetPredictionOrderResponseBody",
@@ -56,22 +49,12 @@ class PredictionsOrders(Operations):
     ) -> ListPredictionOrdersResponseBody:
         """List prediction orders.
 
-        ``GET /v1/predictions/orders``; a token of any scope; retried when safe; not paged.
-
-        Args:
-            status: query ``status``, string; optional.
-            account_id: query ``accountId``, string; optional.
-            symbol: query ``symbol``, string; optional.
-            limit: query ``limit``, integer; optional.
-            cursor: query ``cursor``, string; optional.
+        ``GET /v1/predictions/orders``; a token of any scope; retried when safe; not paged. In the
+        query: ``status``, ``account_id`` as ``accountId``, ``symbol``, ``limit`` and ``cursor``.
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`ListPredictionOrdersResponseBody`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "ListPredictionOrdersResponseBody",
@@ -97,7 +80,8 @@ class PredictionsOrders(Operations):
         """Place prediction order.
 
         ``POST /v1/predictions/orders``; a token of any scope; retried when safe (one
-        ``Idempotency-Key`` across the retries); not paged.
+        ``Idempotency-Key`` across the retries); not paged. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Args:
             account_id: body ``accountId``, string; required.
@@ -116,11 +100,6 @@ class PredictionsOrders(Operations):
 
         Returns:
             :class:`PlacePredictionOrderResponseBody`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "PlacePredictionOrderResponseBody",

@@ -29,22 +29,11 @@ class Signals(Operations):
         """Get Bull & Bear Analysis.
 
         ``GET /v1/signals/bull-bear``; scope ``market:supplemental``; retried when safe; paged (page
-        numbers: ``page`` counts up for you).
-
-        Args:
-            symbols: query ``symbols``, string; required.
-            page: query ``page``, integer; optional.
-            page_size: query ``pageSize``, integer; optional.
+        numbers: ``page`` counts up for you). In the query: ``symbols``, ``page`` and ``page_size``
+        as ``pageSize``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`BullBearAnalysisResponse`); with ``async for``, every
             :class:`BullBearCase` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getBullBearAnalysis", locals())

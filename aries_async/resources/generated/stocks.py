@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal, Unpack, cast
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         UnifiedSnapshotResponse,
         UnifiedSnapshotResponseResult,
     )
+    from aries_async.resources.generated._filters import TickerFilters, TimestampFilters
 
 __all__ = ["Stocks"]
 
@@ -49,27 +50,13 @@ class Stocks(Operations):
     ) -> StockAggregatesResponse:
         """Get Aggregate Bars.
 
-        ``GET /v1/stocks/aggs``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            ticker: query ``ticker``, string; required.
-            multiplier: query ``multiplier``, integer; required.
-            timespan: query ``timespan``, string, one of 'second', 'minute', 'hour', 'day', 'week',
-                'month', 'quarter', 'year'; required.
-            from_: query ``from``, string; required.
-            to: query ``to``, string; required.
-            adjusted: query ``adjusted``, boolean; optional.
-            sort: query ``sort``, string, one of 'asc', 'desc'; optional.
-            limit: query ``limit``, integer; optional.
-            next: query ``next``, string; optional.
+        ``GET /v1/stocks/aggs``; scope ``market:supplemental``; retried when safe; not paged. In the
+        query: ``ticker``, ``multiplier``, ``timespan``, ``from_`` as ``from``, ``to``,
+        ``adjusted``, ``sort``, ``limit`` and ``next``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`StockAggregatesResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("StockAggregatesResponse", await self._call("getStockAggregates", locals()))
 
@@ -82,20 +69,12 @@ class Stocks(Operations):
     ) -> DailyMarketSummaryResponse:
         """Get Daily Market Summary.
 
-        ``GET /v1/stocks/grouped``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            date_: query ``date``, date; required.
-            adjusted: query ``adjusted``, boolean; optional.
-            include_otc: query ``includeOtc``, boolean; optional.
+        ``GET /v1/stocks/grouped``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``date_`` as ``date``, ``adjusted`` and ``include_otc`` as ``includeOtc``.
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`DailyMarketSummaryResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "DailyMarketSummaryResponse",
@@ -106,17 +85,10 @@ class Stocks(Operations):
         """Get Last Quote (NBBO).
 
         ``GET /v1/stocks/last-quote``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            ticker: query ``ticker``, string; required.
+        In the query: ``ticker``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`StockLastQuoteResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("StockLastQuoteResponse", await self._call("getStockLastQuote", locals()))
 
@@ -124,17 +96,10 @@ class Stocks(Operations):
         """Get Last Trade.
 
         ``GET /v1/stocks/last-trade``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            ticker: query ``ticker``, string; required.
+        In the query: ``ticker``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`StockLastTradeResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("StockLastTradeResponse", await self._call("getStockLastTrade", locals()))
 
@@ -148,19 +113,11 @@ class Stocks(Operations):
         """Get Daily Ticker Summary.
 
         ``GET /v1/stocks/open-close``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            ticker: query ``ticker``, string; required.
-            date_: query ``date``, date; required.
-            adjusted: query ``adjusted``, boolean; optional.
+        In the query: ``ticker``, ``date_`` as ``date`` and ``adjusted``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`StockOpenCloseResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("StockOpenCloseResponse", await self._call("getStockOpenClose", locals()))
 
@@ -172,19 +129,12 @@ class Stocks(Operations):
     ) -> StockPreviousDayResponse:
         """Get Previous Day Bar.
 
-        ``GET /v1/stocks/prev``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            ticker: query ``ticker``, string; required.
-            adjusted: query ``adjusted``, boolean; optional.
+        ``GET /v1/stocks/prev``; scope ``market:supplemental``; retried when safe; not paged. In the
+        query: ``ticker`` and ``adjusted``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`StockPreviousDayResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("StockPreviousDayResponse", await self._call("getStockPreviousDay", locals()))
 
@@ -192,43 +142,22 @@ class Stocks(Operations):
         self,
         ticker: str,
         *,
-        timestamp: str | None = None,
-        timestamp_from: str | None = None,
-        timestamp_after: str | None = None,
-        timestamp_to: str | None = None,
-        timestamp_before: str | None = None,
         order: Literal["asc", "desc"] | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[TimestampFilters],
     ) -> Paged[StockQuotesResponse, StockQuotesResponseResult]:
         """Get Stock Quotes (NBBO).
 
         ``GET /v1/stocks/quotes``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you).
-
-        Args:
-            ticker: query ``ticker``, string; required.
-            timestamp: query ``timestamp``, string; optional.
-            timestamp_from: query ``timestampFrom``, string; optional.
-            timestamp_after: query ``timestampAfter``, string; optional.
-            timestamp_to: query ``timestampTo``, string; optional.
-            timestamp_before: query ``timestampBefore``, string; optional.
-            order: query ``order``, string, one of 'asc', 'desc'; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
+        page's ``nextUrl`` is followed for you). In the query: ``ticker``, ``order``, ``limit``,
+        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`StockQuotesResponse`); with ``async for``, every
             :class:`StockQuotesResponseResult` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getStockQuotes", locals())
 
@@ -240,19 +169,12 @@ class Stocks(Operations):
     ) -> StockSnapshotsResponse:
         """Get Full Market Snapshot.
 
-        ``GET /v1/stocks/snapshot``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            tickers: query ``tickers``, string; optional.
-            include_otc: query ``includeOtc``, boolean; optional.
+        ``GET /v1/stocks/snapshot``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``tickers`` and ``include_otc`` as ``includeOtc``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`StockSnapshotsResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("StockSnapshotsResponse", await self._call("getStockSnapshots", locals()))
 
@@ -260,43 +182,22 @@ class Stocks(Operations):
         self,
         ticker: str,
         *,
-        timestamp: str | None = None,
-        timestamp_from: str | None = None,
-        timestamp_after: str | None = None,
-        timestamp_to: str | None = None,
-        timestamp_before: str | None = None,
         order: Literal["asc", "desc"] | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[TimestampFilters],
     ) -> Paged[StockTradesResponse, StockTradesResponseResult]:
         """Get Stock Trades.
 
         ``GET /v1/stocks/trades``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you).
-
-        Args:
-            ticker: query ``ticker``, string; required.
-            timestamp: query ``timestamp``, string; optional.
-            timestamp_from: query ``timestampFrom``, string; optional.
-            timestamp_after: query ``timestampAfter``, string; optional.
-            timestamp_to: query ``timestampTo``, string; optional.
-            timestamp_before: query ``timestampBefore``, string; optional.
-            order: query ``order``, string, one of 'asc', 'desc'; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
+        page's ``nextUrl`` is followed for you). In the query: ``ticker``, ``order``, ``limit``,
+        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`StockTradesResponse`); with ``async for``, every
             :class:`StockTradesResponseResult` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getStockTrades", locals())
 
@@ -304,45 +205,23 @@ class Stocks(Operations):
         self,
         *,
         type: Literal["stocks", "options", "fx", "crypto", "indices"] | None = None,
-        ticker: str | None = None,
         tickers_any_of: str | Sequence[str] | None = None,
-        ticker_from: str | None = None,
-        ticker_after: str | None = None,
-        ticker_to: str | None = None,
-        ticker_before: str | None = None,
         order: Literal["asc", "desc"] | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
+        **filters: Unpack[TickerFilters],
     ) -> Paged[UnifiedSnapshotResponse, UnifiedSnapshotResponseResult]:
         """Get Unified Snapshot.
 
         ``GET /v1/stocks/unified-snapshot``; scope ``market:supplemental``; retried when safe; paged
-        (each page's ``nextUrl`` is followed for you).
-
-        Args:
-            type: query ``type``, string, one of 'stocks', 'options', 'fx', 'crypto', 'indices';
-                optional.
-            ticker: query ``ticker``, string; optional.
-            tickers_any_of: query ``tickersAnyOf``, string; optional.
-            ticker_from: query ``tickerFrom``, string; optional.
-            ticker_after: query ``tickerAfter``, string; optional.
-            ticker_to: query ``tickerTo``, string; optional.
-            ticker_before: query ``tickerBefore``, string; optional.
-            order: query ``order``, string, one of 'asc', 'desc'; optional.
-            limit: query ``limit``, integer; optional.
-            sort: query ``sort``, string; optional.
-            next: query ``next``, string; optional.
+        (each page's ``nextUrl`` is followed for you). In the query: ``type``, ``tickers_any_of`` as
+        ``tickersAnyOf``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`TickerFilters` (``**filters``). Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             awaited, one page (:class:`UnifiedSnapshotResponse`); with ``async for``, every
             :class:`UnifiedSnapshotResponseResult` of every page, fetched as the loop goes on.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
-            PaginationError: while iterating, the server sent a continuation twice,
-                or a ``nextUrl`` off the API's origin (not followed).
         """
         return self._paged("getUnifiedSnapshot", locals())

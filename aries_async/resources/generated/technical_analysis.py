@@ -15,6 +15,7 @@ if TYPE_CHECKING:
         TechnicalIndicatorResponse,
         TechnicalPatternsResponse,
     )
+    from aries_async.resources.generated._filters import Resolution
 
 __all__ = ["TechnicalAnalysis"]
 
@@ -25,25 +26,16 @@ class TechnicalAnalysis(Operations):
     async def aggregate_indicators(
         self,
         symbol: str,
-        resolution: Literal["1", "5", "15", "30", "60", "D", "W", "M"],
+        resolution: Resolution,
     ) -> AggregateTechnicalIndicatorsResponse:
         """Get Aggregate Technical Indicators.
 
         ``GET /v1/scan/technical-indicator``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            resolution: query ``resolution``, string, one of '1', '5', '15', '30', '60', 'D', 'W',
-                'M'; required.
+        paged. In the query: ``symbol`` and ``resolution``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`AggregateTechnicalIndicatorsResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "AggregateTechnicalIndicatorsResponse",
@@ -53,7 +45,7 @@ class TechnicalAnalysis(Operations):
     async def indicator(
         self,
         symbol: str,
-        resolution: Literal["1", "5", "15", "30", "60", "D", "W", "M"],
+        resolution: Resolution,
         indicator: Literal[
             "sma",
             "ema",
@@ -76,80 +68,44 @@ class TechnicalAnalysis(Operations):
     ) -> TechnicalIndicatorResponse:
         """Get Technical Indicator Data.
 
-        ``GET /v1/indicator``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            resolution: query ``resolution``, string, one of '1', '5', '15', '30', '60', 'D', 'W',
-                'M'; required.
-            indicator: query ``indicator``, string, one of 'sma', 'ema', 'rsi', 'macd', 'bbands',
-                'stoch', 'adx', 'cci', 'willr', 'mfi'; required.
-            from_: query ``from``, integer; required.
-            to: query ``to``, integer; required.
-            timeperiod: query ``timeperiod``, integer; optional.
-            fast_period: query ``fast_period``, integer; optional.
-            slow_period: query ``slow_period``, integer; optional.
-            signal_period: query ``signal_period``, integer; optional.
+        ``GET /v1/indicator``; scope ``market:supplemental``; retried when safe; not paged. In the
+        query: ``symbol``, ``resolution``, ``indicator``, ``from_`` as ``from``, ``to``,
+        ``timeperiod``, ``fast_period``, ``slow_period`` and ``signal_period``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`TechnicalIndicatorResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "TechnicalIndicatorResponse",
             await self._call("getTechnicalIndicator", locals()),
         )
 
-    async def patterns(
-        self,
-        symbol: str,
-        resolution: Literal["1", "5", "15", "30", "60", "D", "W", "M"],
-    ) -> TechnicalPatternsResponse:
+    async def patterns(self, symbol: str, resolution: Resolution) -> TechnicalPatternsResponse:
         """Get Technical Patterns.
 
-        ``GET /v1/scan/pattern``; scope ``market:supplemental``; retried when safe; not paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            resolution: query ``resolution``, string, one of '1', '5', '15', '30', '60', 'D', 'W',
-                'M'; required.
+        ``GET /v1/scan/pattern``; scope ``market:supplemental``; retried when safe; not paged. In
+        the query: ``symbol`` and ``resolution``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`TechnicalPatternsResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("TechnicalPatternsResponse", await self._call("getTechnicalPatterns", locals()))
 
     async def support_resistance(
         self,
         symbol: str,
-        resolution: Literal["1", "5", "15", "30", "60", "D", "W", "M"],
+        resolution: Resolution,
     ) -> SupportResistanceLevelsResponse:
         """Get Support & Resistance Levels.
 
         ``GET /v1/scan/support-resistance``; scope ``market:supplemental``; retried when safe; not
-        paged.
-
-        Args:
-            symbol: query ``symbol``, string; required.
-            resolution: query ``resolution``, string, one of '1', '5', '15', '30', '60', 'D', 'W',
-                'M'; required.
+        paged. In the query: ``symbol`` and ``resolution``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`SupportResistanceLevelsResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast(
             "SupportResistanceLevelsResponse",

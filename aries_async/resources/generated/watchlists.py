@@ -26,6 +26,7 @@ class Watchlists(Operations):
         """Create Watchlist.
 
         ``POST /v1/config/watchlist``; scope ``watchlist:management``; never retried; not paged.
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Args:
             name: body ``name``, string; required.
@@ -33,11 +34,6 @@ class Watchlists(Operations):
 
         Returns:
             :class:`Watchlist`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("Watchlist", await self._call("createConfigWatchlist", locals()))
 
@@ -45,18 +41,11 @@ class Watchlists(Operations):
         """Delete Watchlist.
 
         ``DELETE /v1/config/watchlist/{watchlist_id}``; scope ``watchlist:management``; retried when
-        safe; not paged.
-
-        Args:
-            watchlist_id: path ``watchlist_id``, integer; required.
+        safe; not paged. In the path: ``watchlist_id``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`Watchlist`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("Watchlist", await self._call("deleteConfigWatchlistById", locals()))
 
@@ -64,18 +53,11 @@ class Watchlists(Operations):
         """Get Watchlist.
 
         ``GET /v1/config/watchlist/{watchlist_id}``; scope ``watchlist:information``; retried when
-        safe; not paged.
-
-        Args:
-            watchlist_id: path ``watchlist_id``, integer; required.
+        safe; not paged. In the path: ``watchlist_id``. Errors: see
+        :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`Watchlist`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("Watchlist", await self._call("getConfigWatchlistById", locals()))
 
@@ -83,14 +65,10 @@ class Watchlists(Operations):
         """List Watchlists.
 
         ``GET /v1/config/watchlist``; scope ``watchlist:information``; retried when safe; not paged.
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`WatchlistResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("WatchlistResponse", await self._call("getConfigWatchlists", locals()))
 
@@ -102,17 +80,13 @@ class Watchlists(Operations):
         """Replace All Watchlists.
 
         ``PUT /v1/config/watchlist``; scope ``watchlist:management``; retried when safe; not paged.
+        Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Args:
             watchlists: the JSON array body; required.
 
         Returns:
             :class:`WatchlistResponse`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("WatchlistResponse", await self._call("replaceConfigWatchlists", locals()))
 
@@ -127,22 +101,15 @@ class Watchlists(Operations):
         """Update Watchlist.
 
         ``PATCH /v1/config/watchlist/{watchlist_id}``; scope ``watchlist:management``; retried when
-        safe; not paged.
-
-        The body needs name, or add_symbols, or remove_symbols.
+        safe; not paged. In the path: ``watchlist_id``. The body needs name, or add_symbols, or
+        remove_symbols. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Args:
-            watchlist_id: path ``watchlist_id``, integer; required.
             add_symbols: body ``add_symbols``, list of string; optional.
             name: body ``name``, string; optional.
             remove_symbols: body ``remove_symbols``, list of string; optional.
 
         Returns:
             :class:`Watchlist`.
-
-        Raises:
-            ValidationError: a parameter is missing, of the wrong type or not an
-                allowed value (nothing is sent).
-            PermissionDeniedError: 403; the message names the scope this method needs.
         """
         return cast("Watchlist", await self._call("updateConfigWatchlistById", locals()))
