@@ -19,8 +19,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
-from aries_async.apispec import operations
 from aries_async.config import DEFAULT_SCOPES
 from aries_async.errors import ValidationError
 
@@ -30,7 +30,9 @@ __all__ = [
     "ROUTE_SCOPES",
     "SCOPE_GROUPS",
     "expand_scopes",
+    "public_routes",
     "required_scopes",
+    "route_scopes",
     "route_template",
 ]
 
@@ -56,20 +58,40 @@ _EXTRA: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 
-_PUBLIC = frozenset((op["method"], op["path"]) for op in operations() if op["auth"] == "none")
+@functools.cache
+def route_scopes() -> Mapping[tuple[str, str], tuple[str, ...]]:
+    """``(method, path template)`` -> the scopes that open the route, any one of them
+    (positions take ``position:information`` or ``account:information``); ``()``: any valid
+    token. Read from the API's description on first use (also as :data:`ROUTE_SCOPES`)."""
+    from aries_async.apispec import operations
 
-
-def _route_scopes() -> dict[tuple[str, str], tuple[str, ...]]:
     table = {(op["method"], op["path"]): tuple(op["scopes"]) for op in operations()}
-    return {route: scopes for route, scopes in {**table, **_EXTRA}.items() if route not in _PUBLIC}
+    public = public_routes()
+    return {route: scopes for route, scopes in {**table, **_EXTRA}.items() if route not in public}
 
 
-ROUTE_SCOPES: Mapping[tuple[str, str], tuple[str, ...]] = _route_scopes()
-"""``(method, path template)`` -> the scopes that open the route, any one of them (positions
-take ``position:information`` or ``account:information``); ``()``: any valid token."""
+@functools.cache
+def public_routes() -> frozenset[tuple[str, str]]:
+    """Routes called without a token (prediction-market reference data and history; also as
+    :data:`PUBLIC_ROUTES`)."""
+    from aries_async.apispec import operations
 
-PUBLIC_ROUTES: frozenset[tuple[str, str]] = _PUBLIC
-"""Routes called without a token (prediction-market reference data and history)."""
+    return frozenset((op["method"], op["path"]) for op in operations() if op["auth"] == "none")
+
+
+if TYPE_CHECKING:
+    ROUTE_SCOPES: Mapping[tuple[str, str], tuple[str, ...]]
+    PUBLIC_ROUTES: frozenset[tuple[str, str]]
+
+
+def __getattr__(name: str) -> object:
+    # The tables load with their first reader: signing in (expand_scopes) does not need them.
+    if name == "ROUTE_SCOPES":
+        return route_scopes()
+    if name == "PUBLIC_ROUTES":
+        return public_routes()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _SUPPLEMENTAL = ("market:supplemental",)
 
@@ -178,7 +200,7 @@ def _unknown(word: str) -> str:
 def _patterns(method: str) -> list[tuple[re.Pattern[str], str]]:
     """The templates of ``method`` as patterns, those with more literal segments first (so
     ``/v1/options/snapshot/chain/{x}`` wins over ``/v1/options/snapshot/{x}/{y}``)."""
-    templates = [t for m, t in (*ROUTE_SCOPES, *PUBLIC_ROUTES) if m == method and "{" in t]
+    templates = [t for m, t in (*route_scopes(), *public_routes()) if m == method and "{" in t]
     templates.sort(key=lambda t: -sum("{" not in part for part in t.split("/")))
     return [(re.compile(re.sub(r"\{[^/]+\}", "[^/]+", t) + "$"), t) for t in templates]
 
@@ -190,7 +212,7 @@ def route_template(method: str, path: str) -> str | None:
     method = method.upper()
     path = re.sub(r"^[a-z][a-z0-9+.-]*://[^/]*", "", path.split("?", 1)[0].split("#", 1)[0])
     path = path.rstrip("/") or "/"
-    if (method, path) in ROUTE_SCOPES or (method, path) in PUBLIC_ROUTES:
+    if (method, path) in route_scopes() or (method, path) in public_routes():
         return path
     return next((t for pattern, t in _patterns(method) if pattern.match(path)), None)
 
@@ -199,4 +221,4 @@ def required_scopes(method: str, path: str) -> tuple[str, ...]:
     """The scopes that open the operation ``method path`` (any one suffices); ``()`` for an
     operation needing no particular scope, or one not known."""
     template = route_template(method, path)
-    return ROUTE_SCOPES.get((method.upper(), template), ()) if template else ()
+    return route_scopes().get((method.upper(), template), ()) if template else ()
