@@ -319,3 +319,26 @@ async def test_a_stalled_socket_sends_no_expiry_after_the_auth_it_swallowed(
         await ws.send_str(json.dumps(auth))
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(ws.receive(), 0.2)
+
+
+@pytest.mark.parametrize(
+    ("flag", "spec"),
+    [
+        ("--server-errors", "GET /v1/x=two"),
+        ("--server-errors", "GET /v1/x=1:oops"),
+        ("--drop-connection", "GET /v1/x=many"),
+        ("--trickle-body", "GET /v1/x=slow"),
+        ("--trickle-body", "GET /v1/x=-1"),
+        ("--huge-body", "GET /v1/x=big"),
+        ("--huge-body", "GET /v1/x=-5"),
+    ],
+)
+def test_cli_refuses_a_malformed_fault_value_with_exit_2(
+    flag: str, spec: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    with pytest.raises(SystemExit) as exited:
+        build_faults(parser.parse_args([flag, spec]))
+    assert exited.value.code == 2
+    assert flag in capsys.readouterr().err

@@ -1,0 +1,250 @@
+"""The ``aries-async sim`` fault flags: their arguments (:func:`add_fault_arguments`) and the
+:class:`~aries_async.sim.faults.Faults` they describe (:func:`build_faults`). The flags are
+listed in :mod:`aries_async.sim.cli`'s docstring."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+
+from aries_async.sim.faults import (
+    SWALLOW_MODES,
+    AppRateLimit,
+    Faults,
+    RateLimitFault,
+    ServerErrorFault,
+)
+from aries_async.sim.ws_requests import RESPONSE_SHAPES
+from aries_async.sim.ws_topics import TOPIC_SHAPES
+
+__all__ = ["add_fault_arguments", "build_faults", "huge_body"]
+
+
+def _count(text: str) -> int | None:
+    return None if text in ("*", "") else int(text)
+
+
+def _rate_limit(spec: str) -> float | tuple[str, RateLimitFault]:
+    """``--rate-limit``: a bare number is the app's sustained limit in requests a second;
+    ``ROUTE[=COUNT[:RETRY_AFTER]]`` the route's :class:`RateLimitFault`.
+
+    Raises:
+        argparse.ArgumentTypeError: a rate that is not a positive number, or a count or
+            ``Retry-After`` that cannot be read (the command exits 2).
+    """
+    try:
+        per_second = float(spec)
+    except ValueError:
+        per_second = None
+    if per_second is not None:
+        if not (per_second > 0 and math.isfinite(per_second)):
+            raise argparse.ArgumentTypeError(f"the rate must be a positive number, got {spec!r}")
+        return per_second
+    route, _, rest = spec.partition("=")
+    count, _, retry = rest.partition(":")
+    try:
+        return route.strip(), RateLimitFault(
+            count=_count(count) if rest else 1, retry_after=float(retry) if retry else 1.0
+        )
+    except ValueError:
+        expected = "ROUTE[=COUNT[:SECONDS]] or a number"
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {spec!r}") from None
+
+
+def _server_error(spec: str, empty: bool) -> tuple[str, ServerErrorFault]:
+    route, _, rest = spec.partition("=")
+    count, _, status = rest.partition(":")
+    return route.strip(), ServerErrorFault(
+        count=_count(count) if rest else 1, status=int(status) if status else 503, empty_body=empty
+    )
+
+
+def huge_body(spec: str) -> tuple[str, int]:
+    """``ROUTE=BYTES`` (``--huge-body``) as the ``huge_body`` fault's route and size.
+
+    Raises:
+        ValueError: the size is not a whole number of at least 0.
+    """
+    route, _, size = spec.rpartition("=")
+    if int(size) < 0:
+        raise ValueError("a size of at least 0")
+    return route.strip(), int(size)
+
+
+def _trickle_body(spec: str) -> tuple[str, float]:
+    route, _, gap = spec.rpartition("=")
+    seconds = float(gap)
+    if not 0 <= seconds < math.inf:
+        raise ValueError("a gap of at least 0 seconds")
+    return route.strip(), seconds
+
+
+def _drop_connection(spec: str) -> tuple[str, int]:
+    route, _, count = spec.partition("=")
+    return route.strip(), int(count or 1)
+
+
+def _checked(parse: Callable[[str], object], expected: str) -> Callable[[str], str]:
+    """An argparse ``type`` that keeps the text but refuses what ``parse`` cannot read, so a
+    malformed fault value exits 2 with a message instead of a traceback."""
+
+    def check(spec: str) -> str:
+        try:
+            parse(spec)
+        except (ValueError, ArithmeticError):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {spec!r}") from None
+        return spec
+
+    return check
+
+
+def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``faults`` argument group to ``parser``."""
+    faults = parser.add_argument_group("faults")
+    faults.add_argument(
+        "--rate-limit",
+        action="append",
+        default=[],
+        type=_rate_limit,
+        metavar="N | ROUTE[=N[:SECS]]",
+        help="a bare number: the app's sustained limit in requests a second (429 beyond it); "
+        "ROUTE=N:SECS: the next N requests of ROUTE get 429 with Retry-After SECS",
+    )
+    faults.add_argument(
+        "--server-errors",
+        action="append",
+        default=[],
+        metavar="ROUTE[=N[:STATUS]]",
+        type=_checked(lambda spec: _server_error(spec, False), "ROUTE[=N[:STATUS]]"),
+    )
+    faults.add_argument("--empty-error-bodies", action="store_true")
+    faults.add_argument("--latency", type=float, default=0.0, metavar="SECONDS")
+    faults.add_argument("--swallow-orders", type=int, default=0, metavar="N")
+    faults.add_argument("--swallow-mode", choices=SWALLOW_MODES, default="drop")
+    faults.add_argument("--positions-unavailable", action="store_true")
+    faults.add_argument("--active-orders-empty-list", action="store_true")
+    faults.add_argument(
+        "--snapshot-working-orders-only",
+        action="store_true",
+        help="the account websocket snapshot lists only working orders (no terminal ones)",
+    )
+    faults.add_argument("--revoke-tokens-after", type=int, default=None, metavar="N")
+    faults.add_argument(
+        "--history-stuck-continuation",
+        action="store_true",
+        help="a bars page cut short names its own first bar as nextTime",
+    )
+    faults.add_argument(
+        "--drop-connection",
+        action="append",
+        default=[],
+        metavar="ROUTE[=N]",
+        type=_checked(_drop_connection, "ROUTE[=N]"),
+        help="close the connection of the next N requests (default 1) without an answer",
+    )
+    faults.add_argument("--ws-drop-after", type=int, default=None, metavar="N")
+    faults.add_argument("--ws-malformed-every", type=int, default=None, metavar="N")
+    faults.add_argument("--ws-stall", action="store_true")
+    faults.add_argument(
+        "--ws-expire-after-auth", choices=("authExpired", "authRequired"), default=None
+    )
+    faults.add_argument("--ws-close-after-accept", action="store_true")
+    faults.add_argument("--ws-ignore-requests", action="store_true")
+    faults.add_argument("--ws-response-shape", choices=RESPONSE_SHAPES, default="data")
+    faults.add_argument("--ws-topic-shape", choices=TOPIC_SHAPES, default="sdk")
+    faults.add_argument("--ws-watchlist-auto", action="store_true")
+    faults.add_argument(
+        "--trickle-body",
+        action="append",
+        default=[],
+        metavar="ROUTE=SECONDS",
+        type=_checked(_trickle_body, "ROUTE=SECONDS"),
+    )
+    faults.add_argument(
+        "--huge-body",
+        action="append",
+        default=[],
+        metavar="ROUTE=BYTES",
+        type=_checked(huge_body, "ROUTE=BYTES"),
+    )
+    faults.add_argument("--huge-body-chunked", action="store_true")
+    faults.add_argument("--cycle-cursors", action="store_true")
+    faults.add_argument(
+        "--stall-token-requests",
+        type=int,
+        default=0,
+        metavar="N",
+        help="never answer (nor process) the next N token requests",
+    )
+    faults.add_argument("--swallow-prediction-orders", type=int, default=0, metavar="N")
+    faults.add_argument(
+        "--short-pages",
+        type=int,
+        default=None,
+        metavar="N",
+        help="listings answered from the API description carry N items a page, continued",
+    )
+    faults.add_argument(
+        "--unknown-fields",
+        action="store_true",
+        help="every object of the answers made from the API description has keys no schema names",
+    )
+    faults.add_argument(
+        "--charts-trades",
+        choices=("separate", "with_quotes"),
+        default="separate",
+        help="charts socket: trades as their own subscription, or sent with the quotes",
+    )
+    faults.add_argument("--charts-envelope", choices=("plain", "typed"), default="plain")
+    faults.add_argument("--charts-trade-time", choices=("s", "ms", "iso"), default="s")
+    faults.add_argument("--charts-numbers", choices=("number", "string"), default="number")
+    faults.add_argument(
+        "--charts-ack", choices=("subscribed", "response", "none"), default="subscribed"
+    )
+
+
+def build_faults(args: argparse.Namespace) -> Faults:
+    """The :class:`Faults` described by parsed arguments."""
+    faults = Faults(
+        latency=args.latency,
+        swallow_order_response=args.swallow_orders,
+        swallow_mode=args.swallow_mode,
+        positions_unavailable=args.positions_unavailable,
+        null_active_orders=not args.active_orders_empty_list,
+        snapshot_working_orders_only=args.snapshot_working_orders_only,
+        revoke_tokens_after=args.revoke_tokens_after,
+        history_stuck_continuation=args.history_stuck_continuation,
+        ws_drop_after=args.ws_drop_after,
+        ws_malformed_every=args.ws_malformed_every,
+        ws_stall=args.ws_stall,
+        ws_expire_after_auth=args.ws_expire_after_auth,
+        ws_close_after_accept=args.ws_close_after_accept,
+        huge_body_chunked=args.huge_body_chunked,
+        cycle_cursors=args.cycle_cursors,
+        stall_token_requests=args.stall_token_requests,
+        swallow_prediction_orders=args.swallow_prediction_orders,
+        ws_ignore_requests=args.ws_ignore_requests,
+        ws_response_shape=args.ws_response_shape,
+        ws_topic_shape=args.ws_topic_shape,
+        ws_watchlist_auto=args.ws_watchlist_auto,
+        short_pages=args.short_pages,
+        unknown_fields=args.unknown_fields,
+        charts_trades=args.charts_trades,
+        charts_envelope=args.charts_envelope,
+        charts_trade_time=args.charts_trade_time,
+        charts_numbers=args.charts_numbers,
+        charts_ack=args.charts_ack,
+    )
+    faults.trickle_body.update(_trickle_body(spec) for spec in args.trickle_body)
+    for limit in args.rate_limit:
+        if isinstance(limit, float):
+            faults.app_rate_limit = AppRateLimit(per_second=limit)
+        else:
+            faults.rate_limit[limit[0]] = limit[1]
+    faults.drop_connection.update(_drop_connection(spec) for spec in args.drop_connection)
+    for spec in args.server_errors:
+        route, burst = _server_error(spec, args.empty_error_bodies)
+        faults.server_errors[route] = burst
+    faults.huge_body.update(huge_body(spec) for spec in args.huge_body)
+    return faults
