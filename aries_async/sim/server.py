@@ -371,6 +371,13 @@ class Simulator:
         """Revoke every access token now (the token-revocation fault); returns the count."""
         return self.auth.revoke_all(refresh_tokens=refresh_tokens)
 
+    def publish_news(
+        self, headline: str, *, symbols: Iterable[str] = (), topics: Iterable[str] = ()
+    ) -> dict[str, Any]:
+        """Send a news item to the account sockets subscribed to ``news`` whose filter it
+        passes (no filter, or a symbol or topic in common); returns the item as sent."""
+        return hub_of(self.app).topics.news(headline, symbols=list(symbols), topics=list(topics))
+
     def client_config(self, **overrides: Any) -> ClientConfig:
         """A :class:`~aries_async.config.ClientConfig` pointing every URL at this simulator."""
         from aries_async.config import ClientConfig

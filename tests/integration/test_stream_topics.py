@@ -323,3 +323,16 @@ async def test_a_watchlist_made_over_rest_is_pushed_on_the_account_socket(
     assert created.action == "created" and updated.action == "updated"
     assert [w.name for w in created.watchlists] == ["Semis"]
     assert list(updated.watchlists[0].symbols or ()) == ["NVDA", "AMD", "INTC"]
+
+
+async def test_a_bot_test_publishes_news_through_the_simulator(
+    sim: Simulator, hub: WsHub, stream: AccountStream
+) -> None:
+    news = stream.news_events()
+    await stream.subscribe_news(symbols=["NVDA"])
+    await until(lambda: any(s.topics.news for s in topic_sessions(hub)))
+    sim.publish_news("Chips up", symbols=["AMD"])  # filtered out: another symbol
+    item = sim.publish_news("Chips rally", symbols=["nvda"], topics=["semis"])
+    (event,) = await take(news, 1)
+    assert [n.headline for n in event.items] == ["Chips rally"]
+    assert item["symbols"] == ["NVDA"]
