@@ -45,7 +45,7 @@ import logging
 import random as _random
 import time
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any, Protocol
+from typing import Any
 
 from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.client import connect as ws_connect
@@ -55,6 +55,12 @@ from aries_async.errors import AuthError, StreamAuthError, StreamClosedError, St
 from aries_async.models.events import StreamConnected, StreamDisconnected
 from aries_async.streaming._tasks import Spawn, leaf_error, task_group
 from aries_async.streaming.config import StreamConfig
+from aries_async.streaming.handler import (
+    ConnectionHandler,
+    Connector,
+    TokenInvalidator,
+    TokenProvider,
+)
 from aries_async.streaming.link import Link, LinkFatal, authenticate, deliverer
 from aries_async.streaming.protocol import Backoff, Decoder, Heartbeat, IdFactory, Session
 from aries_async.streaming.protocol.session import End
@@ -75,45 +81,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("aries_async.streaming")
-
-
-TokenProvider = Callable[[], Awaitable[str]]
-"""Returns a current access token (called before every connection attempt and re-auth)."""
-
-TokenInvalidator = Callable[[str], Awaitable[None]]
-"""Told which token the server refused, so the next provider call returns a fresh one."""
-
-Connector = Callable[..., Awaitable[ClientConnection]]
-"""``websockets.asyncio.client.connect``-compatible coroutine (tests may wrap it)."""
-
-
-class ConnectionHandler(Protocol):
-    """What a stream face implements to use a :class:`Connection`."""
-
-    def on_open(self, connection: Connection) -> list[str]:
-        """Authenticated: return the frames that replay the desired subscriptions."""
-        ...
-
-    def on_message(self, message: Any) -> None:
-        """A decoded message that is not a connection control message."""
-        ...
-
-    # Optional: ``on_messages(messages: list[Any]) -> None`` takes the data messages of one
-    # socket read at once, in order (the connection prefers it to ``on_message``).
-    # Optional: ``data_types: frozenset[type]``, the messages that make a connection healthy
-    # (see the module docstring); without it any message handed on does.
-
-    def on_status(self, event: StreamConnected | StreamDisconnected) -> None:
-        """The connection went up or down."""
-        ...
-
-    def on_close(self) -> None:
-        """The current socket is gone (acknowledged subscriptions are void)."""
-        ...
-
-    def on_end(self, error: BaseException | None) -> None:
-        """The stream is over: ``None`` for a normal close, else the fatal error."""
-        ...
 
 
 class Connection:

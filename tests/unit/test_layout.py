@@ -14,7 +14,7 @@ PACKAGE = Path(aries_async.__file__).parent
 
 MAX_LINES = 400
 
-AWAITING_SPLIT = frozenset({"streaming/connection.py"})
+AWAITING_SPLIT: frozenset[str] = frozenset()
 """Modules still over the limit (by a few lines), to split next; each is checked to be over
 it, so an entry goes when its module is split."""
 
