@@ -10,6 +10,7 @@
   ``Decimal`` in Python (see its docstring for why);
 * :data:`EPOCH_TIMES` and :data:`DATE_STRINGS` list the integer and string fields that are
   times without saying so in the schema: those are aware UTC ``datetime`` and ``date``;
+* :data:`QUERY_TIMES` lists the query parameters that take a ``datetime`` or ``date``;
 * a group ``predictions.orders`` lives in module ``predictions_orders``, class
   ``PredictionsOrders``.
 """
@@ -27,6 +28,7 @@ __all__ = [
     "EPOCH_TIMES",
     "EPOCH_TIMES_OF",
     "FIELD_NAMES",
+    "QUERY_TIMES",
     "TIME_TEXT",
     "date_string",
     "epoch_unit",
@@ -34,6 +36,7 @@ __all__ = [
     "group_class",
     "group_module",
     "is_decimal_string",
+    "query_time",
     "ref_name",
     "variants",
 ]
@@ -154,6 +157,21 @@ and a warning on the ``aries_async.models`` logger names the field and the value
 failing the whole answer (the schema promises only a string). ``previousCloseDate`` is left
 out: the official package calls it "in source format"."""
 
+_NANOS = "ns"
+QUERY_TIMES: dict[tuple[str, str], str] = {
+    # "Query by timestamp (YYYY-MM-DD or nanoseconds)" (the official package, trades/quotes)
+    **{(f"timestamp{end}", "string"): _NANOS for end in ("", "After", "Before", "From", "To")},
+    # the option chain's expiry bounds are days, as its ``expirationDate`` is
+    **{(f"expirationDate{end}", "string"): "date" for end in ("Gt", "Gte", "Lt", "Lte")},
+    # technical indicators' window: "Start timestamp (Unix seconds)"; logos: "Unix timestamp"
+    ("from", "integer"): "s",
+    ("to", "integer"): "s",
+    ("updatedSince", "integer"): "s",
+}
+"""(wire name, schema type) -> how a query parameter without a ``format`` takes a time:
+``"date"`` (a ``datetime.date``, sent ``YYYY-MM-DD``) or an epoch unit (an aware ``datetime``,
+sent as that many units; a string parameter also takes a ``date``, and its text as before)."""
+
 BODY_PARAMS: dict[str, str] = {"replaceConfigWatchlists": "watchlists"}
 """Operation id -> the parameter that holds its body when the body is a JSON array (the
 method's only body parameter; ``body`` when not listed). An object body's fields are
@@ -188,6 +206,13 @@ def is_decimal_string(owner: str, wire: str) -> bool:
 def epoch_unit(wire: str, owner: str = "") -> str | None:
     """The epoch unit of number field ``wire`` of ``owner`` when it is an instant, else None."""
     return EPOCH_TIMES_OF.get((owner, wire)) or EPOCH_TIMES.get(wire)
+
+
+def query_time(wire: str, schema: dict[str, Any]) -> str | None:
+    """How query parameter ``wire`` takes a time (see :data:`QUERY_TIMES`), else None."""
+    if "format" in schema or "enum" in schema:
+        return None
+    return QUERY_TIMES.get((wire, str(schema.get("type"))))
 
 
 def date_string(wire: str) -> bool:
