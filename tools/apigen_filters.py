@@ -140,7 +140,7 @@ class Filters:
         text = "\n".join([*aliases, *body])
         stdlib = {
             "collections.abc": ["Sequence"],
-            "datetime": ["date"],
+            "datetime": ["date", "datetime"],
             "decimal": ["Decimal"],
             "typing": ["Literal", "TypeAlias", "TypedDict"],
         }

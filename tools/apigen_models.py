@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from aries_async.apispec.naming import (
+    date_string,
+    epoch_unit,
     field_name,
     group_module,
     is_decimal_string,
@@ -51,6 +53,10 @@ class Types:
         self.defs = defs
         self.used: set[str] = set()
         self.names: set[str] = set()
+        # (owner, wire) of the fields read as times by the naming rules, not by their format
+        self.epochs: set[tuple[str, str]] = set()
+        self.days: set[tuple[str, str]] = set()
+        self.plain_date = False  # whether a model spells the type ``date`` (see _model)
 
     def _flat(self, schema: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
         """The non-null alternatives of ``schema`` through the ``Nullable_*`` wrappers."""
@@ -105,14 +111,23 @@ class Types:
             if is_decimal_string(owner, wire):
                 self.names.add("Decimal")
                 return "Decimal"
+            if date_string(wire):
+                self.days.add((owner, wire))
+                self.names.add("date")
+                return "date"
             return "str"
+        if kind in ("integer", "number") and epoch_unit(wire, owner):
+            self.epochs.add((owner, wire))
+            self.names.add("datetime")
+            return "datetime"
         if kind == "number":
             self.names.add("Decimal")
             return "Decimal"
         if kind in ("integer", "boolean"):
             return "int" if kind == "integer" else "bool"
         if kind == "array":
-            item, _ = self.annotation(alt.get("items", {}), owner, wire)
+            # A list of epochs (the chart's column ``t``) stays integers: the frames read it.
+            item, _ = self.annotation(alt.get("items", {}), owner, f"{wire}[]")
             return f"list[{item}]"
         if kind == "object":
             extra = alt.get("additionalProperties")
@@ -236,21 +251,34 @@ def _model(
     if snake:
         lines.append('    __wire_case__ = "snake"')
     seen: dict[str, str] = {"extra": "additionalProperties"} if open_object else {}
+    # A field named ``date`` hides the type in the class body (for mypy and for
+    # ``get_type_hints``): that class spells the type ``CalendarDate``.
+    shadowed = any(field_name(w, name) == "date" for w in props)
     for wire_name, prop in schema.get("properties", {}).items():
         py = field_name(wire_name, name)
         if py in seen:
             raise SystemExit(f"{name}: {wire_name!r} and {seen[py]!r} are both {py!r}")
         seen[py] = wire_name
         annotation, nullable = types.annotation(prop, name, wire_name)
+        if shadowed and re.search(r"\bdate\b", annotation):
+            annotation = re.sub(r"\bdate\b", "CalendarDate", annotation)
+            types.names.add("CalendarDate")
+        elif re.search(r"\bdate\b", annotation):
+            types.plain_date = True
         options = []
         if annotation.startswith("list[") and not (wire_name in required and not nullable):
             options.append("factory=list")
         elif wire_name not in required or nullable or "default" in prop:
             annotation = f"{annotation} | None" if annotation != "Any" else annotation
             options.append("default=None")
-        if (py.rstrip("_") if snake else _camel(py)) != wire_name:
+        meta = [repr(wire_name)] if (py.rstrip("_") if snake else _camel(py)) != wire_name else []
+        if (name, wire_name) in types.epochs:
+            meta.append(f"epoch={epoch_unit(wire_name, name)!r}")
+        elif (name, wire_name) in types.days and annotation.endswith("ate | None"):
+            meta.append("lenient=True")
+        if meta:
             types.names.add("wire")
-            options.append(f"metadata=wire({wire_name!r})")
+            options.append(f"metadata=wire({', '.join(meta)})")
         if len(f"    {py}: {annotation} = None") > 100:
             annotation = f"(\n        {annotation}\n    )"
         noqa = "  # noqa: E741" if py in ("l", "I", "O") else ""
@@ -359,13 +387,18 @@ def model_module(
         if name in alias and owners[alias[name]] != module:
             elsewhere[f"aries_async.models.generated.{owners[alias[name]]}"].append(alias[name])
     elsewhere["aries_async.models.generated._shared"] += shared
+    if not types.plain_date:
+        types.names.discard("date")  # only ``CalendarDate`` (a field ``date`` is no use of it)
     stdlib = {module: [n for n in names if n in types.names] for module, names in STDLIB.items()}
     blocks = [
         import_lines(body, stdlib),
         ["import attrs"],
         import_lines(
             body,
-            {"aries_async.models.common": ["OpenEnum", "wire"], **dict(sorted(elsewhere.items()))},
+            {
+                "aries_async.models.common": ["CalendarDate", "OpenEnum", "wire"],
+                **dict(sorted(elsewhere.items())),
+            },
         ),
     ]
     return module_text(f"Models of {what}. {HEADER}", body, blocks, all_lines(names))

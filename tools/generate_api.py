@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import keyword
+import re
 import sys
 import textwrap
 from collections import defaultdict
@@ -38,6 +39,7 @@ from aries_async.apispec.naming import (  # noqa: E402
     group_class,
     group_module,
     is_decimal_string,
+    query_time,
     ref_name,
     variants,
 )
@@ -110,12 +112,17 @@ def _param_type(param: dict[str, Any]) -> str:
     kind = schema.get("type")
     if "enum" in schema:
         return "Literal[" + ", ".join(json.dumps(v) for v in schema["enum"]) + "]"
+    when = query_time(param["wire"], schema)
     if kind == "string":
         if schema.get("format") == "date":
             return "date"
+        if when:
+            return "str | date" if when == "date" else "str | datetime | date"
         if param["wire"] in LIST_WIRES or param["wire"].endswith(LIST_PARAMS):
             return "str | Sequence[str]"
         return "str"
+    if kind == "integer" and when:
+        return "int | datetime"
     return {"integer": "int", "number": "Decimal | float", "boolean": "bool"}[kind]
 
 
@@ -226,10 +233,8 @@ def _signature(
     places: dict[str, list[str]] = defaultdict(list)
     for param in params:
         annotation = filters.annotation(param)
-        if any(name in annotation for name in ("date", "Decimal", "Sequence", "Literal")):
-            types.names.update(
-                n for n in ("date", "Decimal", "Sequence", "Literal") if n in annotation
-            )
+        kinds = ("date", "datetime", "Decimal", "Sequence", "Literal")
+        types.names.update(n for n in kinds if re.search(rf"\b{n}\b", annotation))
         schema = param["schema"]
         only = schema["enum"][0] if len(schema.get("enum", ())) == 1 else None
         if only is not None:  # a required value with one choice is not the caller's to give

@@ -8,6 +8,9 @@
 * :data:`FIELD_NAMES` names the fields the rule would make collide (``T`` and ``t``);
 * :data:`DECIMAL_STRINGS` lists the string-typed fields that carry exact numbers: those are
   ``Decimal`` in Python (see its docstring for why);
+* :data:`EPOCH_TIMES` and :data:`DATE_STRINGS` list the integer and string fields that are
+  times without saying so in the schema: those are aware UTC ``datetime`` and ``date``;
+* :data:`QUERY_TIMES` lists the query parameters that take a ``datetime`` or ``date``;
 * a group ``predictions.orders`` lives in module ``predictions_orders``, class
   ``PredictionsOrders``.
 """
@@ -20,13 +23,20 @@ from typing import Any
 
 __all__ = [
     "BODY_PARAMS",
+    "DATE_STRINGS",
     "DECIMAL_STRINGS",
+    "EPOCH_TIMES",
+    "EPOCH_TIMES_OF",
     "FIELD_NAMES",
+    "QUERY_TIMES",
     "TIME_TEXT",
+    "date_string",
+    "epoch_unit",
     "field_name",
     "group_class",
     "group_module",
     "is_decimal_string",
+    "query_time",
     "ref_name",
     "variants",
 ]
@@ -67,6 +77,101 @@ quantities are ``Decimal`` in this package, so these are read from and written a
 strings. Numbers sent as strings elsewhere (options activity's ``price``, tender offers'
 amounts) are free text in the notes and stay ``str``."""
 
+EPOCH_TIMES: dict[str, str] = {
+    # Trade and quote clocks, nanoseconds ("SIP timestamp (nanoseconds)" in the official
+    # package's field docs); the snapshots' ``lastUpdated``/``fmvLastUpdated`` share the clock.
+    "sipTimestamp": "ns",
+    "participantTimestamp": "ns",
+    "trfTimestamp": "ns",
+    "lastUpdated": "ns",
+    "fmvLastUpdated": "ns",
+    # Bars and snapshots, milliseconds ("as a Unix timestamp in **milliseconds**" for the
+    # previous-day bar; the aggregate bar's ``t`` is the same clock).
+    "t": "ms",
+    "timestamp": "ms",
+    "updated": "ms",
+    "sortTime": "ms",
+    # Seconds: the chart's ``nextTime`` (chart bars are "Unix seconds") and rating changes.
+    "nextTime": "s",
+    "gradeTime": "s",
+}
+"""Wire name -> epoch unit (``s``, ``ms``, ``us``, ``ns``) of the integer fields that are
+instants: in Python they are aware UTC ``datetime``. Reading infers the unit from the value's
+size and also accepts RFC 3339 (see :func:`aries_async.models.common.parse_datetime`), so a
+server that changes its unit still reads right; the unit here is what the field is written back
+as. Applies to integer and number fields only (a string ``timestamp`` is left alone); lists of
+epochs (the chart's column ``t``) stay integers, as the frames read them."""
+
+EPOCH_TIMES_OF: dict[tuple[str, str], str] = {
+    # A JSON number "Timestamp of the last update" (no unit documented): seconds, as the
+    # simulator sends it; the screeners' rows share the name with the snapshots' milliseconds.
+    ("SymbolDetails", "timestamp"): "s",
+}
+"""(schema, wire name) -> epoch unit, where it differs from :data:`EPOCH_TIMES`."""
+
+DATE_STRINGS = frozenset(
+    {
+        "date",
+        "acceptedDate",
+        "actionDate",
+        "beginDate",
+        "closeDate",
+        "declarationDate",
+        "effectiveDate",
+        "endDate",
+        "exDividendDate",
+        "expirationDate",
+        "filedDate",
+        "filingDate",
+        "fromDate",
+        "high52WeekDate",
+        "inceptionDate",
+        "low52WeekDate",
+        "openDate",
+        "optionElectionDate",
+        "payDate",
+        "performanceEndDate",
+        "performanceStartDate",
+        "periodEnd",
+        "publicationDate",
+        "receivedDate",
+        "recordDate",
+        "registrationDate",
+        "settlementDate",
+        "startDate",
+        "toDate",
+        "transactionDate",
+        "unconditionalDate",
+        "withdrawalFromDate",
+        "withdrawalToDate",
+        "ytdHighDate",
+        "ytdLowDate",
+        "52WeekHighDate",
+        "52WeekLowDate",
+    }
+)
+"""Wire names of the ``string`` fields (without a ``format``) that hold a calendar day
+(``YYYY-MM-DD``, or the index bars' ``MM/DD/YYYY``; a date-time's day is taken): in Python
+they are ``date | None``. They are read leniently: a value that is not a date becomes ``None``
+and a warning on the ``aries_async.models`` logger names the field and the value, rather than
+failing the whole answer (the schema promises only a string). ``previousCloseDate`` is left
+out: the official package calls it "in source format"."""
+
+_NANOS = "ns"
+QUERY_TIMES: dict[tuple[str, str], str] = {
+    # "Query by timestamp (YYYY-MM-DD or nanoseconds)" (the official package, trades/quotes)
+    **{(f"timestamp{end}", "string"): _NANOS for end in ("", "After", "Before", "From", "To")},
+    # the option chain's expiry bounds are days, as its ``expirationDate`` is
+    **{(f"expirationDate{end}", "string"): "date" for end in ("Gt", "Gte", "Lt", "Lte")},
+    # technical indicators' window: "Start timestamp (Unix seconds)"; logos: "Unix timestamp"
+    ("from", "integer"): "s",
+    ("to", "integer"): "s",
+    ("updatedSince", "integer"): "s",
+}
+"""(wire name, schema type) -> how a query parameter without a ``format`` takes a time:
+``"date"`` (a ``datetime.date``, sent ``YYYY-MM-DD``) or an epoch unit (an aware ``datetime``,
+sent as that many units; a string parameter also takes a ``date``, and its text as before)."""
+
 BODY_PARAMS: dict[str, str] = {"replaceConfigWatchlists": "watchlists"}
 """Operation id -> the parameter that holds its body when the body is a JSON array (the
 method's only body parameter; ``body`` when not listed). An object body's fields are
@@ -96,6 +201,23 @@ def field_name(wire: str, owner: str = "") -> str:
 def is_decimal_string(owner: str, wire: str) -> bool:
     """Whether string field ``wire`` of ``owner`` carries an exact number (a ``Decimal``)."""
     return wire in DECIMAL_STRINGS.get(owner, frozenset())
+
+
+def epoch_unit(wire: str, owner: str = "") -> str | None:
+    """The epoch unit of number field ``wire`` of ``owner`` when it is an instant, else None."""
+    return EPOCH_TIMES_OF.get((owner, wire)) or EPOCH_TIMES.get(wire)
+
+
+def query_time(wire: str, schema: dict[str, Any]) -> str | None:
+    """How query parameter ``wire`` takes a time (see :data:`QUERY_TIMES`), else None."""
+    if "format" in schema or "enum" in schema:
+        return None
+    return QUERY_TIMES.get((wire, str(schema.get("type"))))
+
+
+def date_string(wire: str) -> bool:
+    """Whether string field ``wire`` holds a calendar day."""
+    return wire in DATE_STRINGS
 
 
 def group_module(group: str) -> str:

@@ -8,7 +8,9 @@ Rules, applied to every attrs model without per-class code:
   the tests to catch fields we forgot);
 * ``Decimal`` from decimal strings or JSON numbers (``""`` is absent), out as plain strings;
 * ``datetime`` from RFC 3339 or epochs, always aware UTC; out as RFC 3339 with ``Z``;
-* ``date`` as ``YYYY-MM-DD``; open enums keep unknown values;
+* ``date`` as ``YYYY-MM-DD``; a field with ``wire(lenient=True)`` reads a value that is not a
+  date as ``None`` (logged on ``aries_async.models``) instead of failing the model;
+* open enums keep unknown values;
 * a model that sets ``__wire_extra__ = "name"`` (an object with ``additionalProperties``) keeps
   the wire keys it does not name in that ``dict`` field, numbers as ``Decimal``;
 * a union of models that each set ``__wire_tag__ = (field, value)`` (the generated models of a
@@ -22,6 +24,7 @@ path, so the error names the field (and the index in a list) that is wrong.
 
 from __future__ import annotations
 
+import logging
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -48,6 +51,8 @@ from aries_async.models.common import (
 __all__ = ["converter", "strict_converter", "structure", "unstructure"]
 
 T = TypeVar("T")
+
+_log = logging.getLogger("aries_async.models")
 
 
 def _wire_case(cls: type) -> str:
@@ -144,6 +149,19 @@ def _field_hook(conv: cattrs.Converter, a: attrs.Attribute[Any]) -> _Hook | None
             return parse_datetime(value)
 
         return structure_datetime
+
+    if inner is date and a.metadata.get("lenient"):
+        owner = a.name
+
+        def structure_lenient_date(value: Any, _type: Any) -> Any:
+            try:
+                return parse_date(value)
+            except ValueError:
+                # The schema promises only a string: one odd value must not lose the answer.
+                _log.warning("not a date in field %s: %.80r; read as None", owner, value)
+                return None
+
+        return structure_lenient_date
 
     if isinstance(inner, type) and issubclass(inner, OpenEnum):
         members: dict[str, OpenEnum] = {member.value: member for member in inner}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
@@ -23,6 +23,7 @@ import attrs
 from aries_async.models._values import parse_decimal
 
 __all__ = [
+    "CalendarDate",
     "OpenEnum",
     "datetime_to_epoch",
     "datetime_to_wire",
@@ -83,13 +84,26 @@ class OpenEnum(str, enum.Enum):
         return str(self.value)
 
 
-def wire(name: str | None = None, *, epoch: Literal["s", "ms"] | None = None) -> dict[str, str]:
+CalendarDate = date
+"""``datetime.date`` under a name a model's field ``date`` does not hide (generated models)."""
+
+
+def wire(
+    name: str | None = None,
+    *,
+    epoch: Literal["s", "ms", "us", "ns"] | None = None,
+    lenient: bool = False,
+) -> dict[str, str]:
     """Field metadata for the converter: an exact wire name and/or an epoch encoding.
 
     Args:
         name: the exact wire name, when the automatic camelCase/snake_case rule is wrong.
-        epoch: for ``datetime`` fields sent as Unix integers: ``"s"`` or ``"ms"``. Parsing
-            accepts any epoch or RFC 3339 anyway; this only decides how the value is written.
+        epoch: for ``datetime`` fields sent as Unix integers: ``"s"``, ``"ms"``, ``"us"`` or
+            ``"ns"``. Parsing accepts any epoch or RFC 3339 anyway; this only decides how the
+            value is written.
+        lenient: for an optional ``date`` field whose wire type is a plain string: a value
+            that is not a date reads as ``None`` (with a warning on the
+            ``aries_async.models`` logger) instead of failing the whole model.
 
     Example: ``today_realized_pnl: Decimal | None = attrs.field(default=None,
     metadata=wire("todayRealizedPnL"))``.
@@ -99,6 +113,8 @@ def wire(name: str | None = None, *, epoch: Literal["s", "ms"] | None = None) ->
         meta["wire"] = name
     if epoch:
         meta["epoch"] = epoch
+    if lenient:
+        meta["lenient"] = "date"
     return meta
 
 
@@ -108,13 +124,28 @@ def decimal_to_wire(value: Decimal) -> str:
     return "0" if text in ("-0", "-0.0") else text
 
 
+# The unit of an epoch is told from its size: below 1e11 it is seconds (1e11 s is the year
+# 5138), below 1e14 milliseconds (1e11 ms is 1973-03-03), below 1e17 microseconds (1e14 us is
+# 1973-03-03 too), else nanoseconds (1e17 ns is 1973-03-03). Instants since 1973 and before
+# 5138 are therefore read right whatever their unit.
 _EPOCH_NS = 10**17
 _EPOCH_US = 10**14
 _EPOCH_MS = 10**11
+_UNIX = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _from_epoch(number: float) -> datetime:
     magnitude = abs(number)
+    if isinstance(number, int):
+        # Integer arithmetic: a float of nanoseconds since 1970 has no microsecond precision
+        # left. Digits below a microsecond are dropped (``datetime`` holds none).
+        if magnitude >= _EPOCH_NS:
+            return _UNIX + timedelta(microseconds=number // 1000)
+        if magnitude >= _EPOCH_US:
+            return _UNIX + timedelta(microseconds=number)
+        if magnitude >= _EPOCH_MS:
+            return _UNIX + timedelta(milliseconds=number)
+        return _UNIX + timedelta(seconds=number)
     if magnitude >= _EPOCH_NS:
         seconds = number / 1e9
     elif magnitude >= _EPOCH_US:
@@ -177,7 +208,8 @@ def _parse_rfc3339(text: str) -> datetime:
 
 
 def parse_date(value: object) -> date | None:
-    """Parse ``YYYY-MM-DD`` (or the date part of a date-time); ``""``/None -> None."""
+    """Parse ``YYYY-MM-DD`` (or the date part of a date-time), or ``MM/DD/YYYY`` (the index
+    bars' form); ``""``/None -> None."""
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -189,6 +221,8 @@ def parse_date(value: object) -> date | None:
         if not text:
             return None
         try:
+            if len(text) == 10 and text[2] == text[5] == "/":
+                return date(int(text[6:]), int(text[:2]), int(text[3:5]))
             return date.fromisoformat(text[:10])
         except ValueError:
             raise ValueError(f"not a date: {value!r}") from None
@@ -203,13 +237,18 @@ def datetime_to_wire(value: datetime) -> str:
     return text.replace("+00:00", "Z")
 
 
+_PER_MICRO = {"ns": (1000, 1), "us": (1, 1), "ms": (1, 1000), "s": (1, 1_000_000)}
+
+
 def datetime_to_epoch(value: datetime, unit: str = "s") -> int:
-    """Unix seconds (``unit="s"``) or milliseconds (``"ms"``) of a datetime; naive means UTC."""
+    """Unix seconds (``unit="s"``), milliseconds (``"ms"``), microseconds (``"us"``) or
+    nanoseconds (``"ns"``) of a datetime; naive means UTC."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    delta = value - datetime(1970, 1, 1, tzinfo=UTC)
+    delta = value - _UNIX
     micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-    return micros // 1000 if unit == "ms" else micros // 1_000_000
+    times, per = _PER_MICRO[unit]
+    return micros * times // per
 
 
 def field_wire_name(field: attrs.Attribute[Any], case: str) -> str:

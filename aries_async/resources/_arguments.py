@@ -11,10 +11,10 @@ from typing import Any
 
 import attrs
 
-from aries_async.apispec.naming import is_decimal_string, ref_name, variants
+from aries_async.apispec.naming import is_decimal_string, query_time, ref_name, variants
 from aries_async.errors import ValidationError
 from aries_async.models._values import number_decimal
-from aries_async.models.common import datetime_to_wire, decimal_to_wire
+from aries_async.models.common import datetime_to_epoch, datetime_to_wire, decimal_to_wire
 
 __all__ = ["body_value", "invalid", "query_value"]
 
@@ -73,9 +73,18 @@ def _scalar(method: str, name: str, value: Any, schema: Mapping[str, Any]) -> st
     raise invalid(method, name, f"must be a string, got {value!r}")
 
 
-def query_value(method: str, name: str, value: Any, schema: Mapping[str, Any]) -> str:
+def query_value(
+    method: str, name: str, value: Any, schema: Mapping[str, Any], wire: str = ""
+) -> str:
     """A query or path value as text; a list (for a parameter of comma-separated values) is
-    joined with commas."""
+    joined with commas; a time as :data:`~aries_async.apispec.naming.QUERY_TIMES` says."""
+    when = query_time(wire, dict(schema)) if wire else None
+    if when and isinstance(value, datetime):
+        if when == "date":
+            raise invalid(method, name, f"must be a datetime.date or a string, got {value!r}")
+        if value.tzinfo is None:
+            raise invalid(method, name, f"must be a timezone-aware datetime, got {value!r}")
+        return str(datetime_to_epoch(value, when))
     if (
         schema.get("type") == "string"
         and "format" not in schema

@@ -74,7 +74,7 @@ class Plan:
                 if param["required"]:
                     raise invalid(self.name, name, "is required")
                 continue
-            text = query_value(self.name, name, value, param["schema"])
+            text = query_value(self.name, name, value, param["schema"], param["wire"])
             if param["in"] == "path":
                 path = path.replace("{" + param["wire"] + "}", path_segment(text, name))
             else:

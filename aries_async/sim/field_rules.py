@@ -293,8 +293,9 @@ RULES: tuple[_Row, ...] = (
     (r"(?i)^(h|high|highPrice|high_price|dayHigh)$", "", _NUM, _r(lambda a, it: it.bar[1])),
     (r"(?i)^(l|low|lowPrice|low_price|dayLow)$", "", _NUM, _r(lambda a, it: it.bar[2])),
     (r"(?i)^(vw|vwap|twap|averagePrice|avgPrice|average_price)$", "", _NUM, _r(_typical)),
-    (r"(?i)(high52|52WeekHigh|ytdHigh|targetHigh)", "", _NUM, _times(1.18)),
-    (r"(?i)(low52|52WeekLow|ytdLow|targetLow)", "", _NUM, _times(0.78)),
+    # (not ``52WeekHighDate`` and the like: those are days, see the times below)
+    (r"(?i)(high52|52WeekHigh|ytdHigh|targetHigh)(?!\w*Date)", "", _NUM, _times(1.18)),
+    (r"(?i)(low52|52WeekLow|ytdLow|targetLow)(?!\w*Date)", "", _NUM, _times(0.78)),
     (r"(?i)(target|priceTarget|pt_current|pt_prior)", "", _NUM, _r(_target)),
     (r"(?i)^(bid|bidPrice|bp)$", "", _NUM, _touch(0.9995)),
     (r"(?i)^(ask|askPrice|ap)$", "", _NUM, _touch(1.0005)),

@@ -30,6 +30,7 @@ from aries_async.apispec import operations
 from aries_async.apispec.naming import BODY_PARAMS, field_name, ref_name, variants
 from aries_async.http.pagination import Paged
 from aries_async.models._converter import strict_converter, unstructure
+from aries_async.models.common import field_wire_name
 from aries_async.resources._operation import plan
 from aries_async.sim import ManualClock, Simulator
 
@@ -273,3 +274,44 @@ def test_equity_details_carry_every_field_of_the_spec_example(answers: dict[str,
     for item in answers["getEquityDetails"].result.data:
         sent = {key for key, value in unstructure(item).items() if value is not None}
         assert documented - sent == set(), item.symbol
+
+
+_PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
+_UNIX = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _times(raw: Any, model: Any, found: list[str]) -> None:
+    """Check the time fields of ``model`` against the ``raw`` answer it was read from."""
+    if isinstance(raw, list) and isinstance(model, list) and len(raw) == len(model):
+        for raw_item, item in zip(raw, model, strict=True):
+            _times(raw_item, item, found)
+        return
+    if not (isinstance(raw, dict) and attrs.has(type(model))):
+        return
+    case = getattr(type(model), "__wire_case__", "camel")
+    for a in attrs.fields(type(model)):
+        value, sent = getattr(model, a.name), raw.get(field_wire_name(a, case))
+        unit = a.metadata.get("epoch")
+        if unit and isinstance(sent, (int, float)):
+            # read in the documented unit, the wire's number is an instant of this century,
+            # and the model holds that instant, aware UTC
+            assert 946_684_800 <= sent / _PER_SECOND[unit] <= 4_102_444_800, (a.name, sent)
+            exact = _UNIX + timedelta(microseconds=int(sent * 10**6) // _PER_SECOND[unit])
+            assert value == exact and value.tzinfo is UTC, (a.name, sent, value)
+            found.append("epoch")
+        elif a.metadata.get("lenient") and isinstance(sent, str):
+            assert isinstance(value, date) and value.isoformat() == sent[:10], (a.name, sent)
+            found.append("day")
+        else:
+            _times(sent, value, found)
+
+
+def test_time_fields_are_the_wire_instants_in_their_documented_units(
+    answers: dict[str, Outcome],
+) -> None:
+    # The models read any unit; this pins the simulator to the units EPOCH_TIMES documents.
+    found: list[str] = []
+    for outcome in answers.values():
+        if outcome.raw is not None:
+            _times(outcome.raw, outcome.result, found)
+    assert found.count("epoch") > 50 and found.count("day") > 50, found

@@ -404,3 +404,61 @@ async def test_prediction_reference_data_needs_no_token(sim: Simulator) -> None:
         "/v1/predictions/categories",
         "/v1/predictions/historical-data",
     ]
+
+
+WHEN = datetime(2026, 1, 15, 15, 0, 0, 123456, tzinfo=UTC)
+TIMES: list[tuple[Call, list[tuple[str, str]]]] = [
+    # trades/quotes take "YYYY-MM-DD or nanoseconds"; a string is sent as given
+    (
+        lambda c: c.stocks.trades(
+            "AAPL", timestamp_from=WHEN, timestamp_to=date(2026, 1, 16), timestamp="x"
+        ),
+        [
+            ("timestamp", "x"),
+            ("timestampFrom", "1768489200123456000"),
+            ("timestampTo", "2026-01-16"),
+        ],
+    ),
+    (
+        lambda c: c.technical_analysis.indicator("AAPL", "D", "sma", WHEN, 1768575600),
+        [("from", "1768489200"), ("to", "1768575600")],  # Unix seconds
+    ),
+    (
+        lambda c: c.logos.sync("name", updated_since=WHEN),
+        [("updatedSince", "1768489200")],
+    ),
+    (
+        lambda c: c.options.chain_snapshot("AAPL", expiration_date_gte=date(2026, 2, 20)),
+        [("expirationDateGte", "2026-02-20")],
+    ),
+]
+
+
+async def test_time_query_parameters_take_datetimes_and_dates_in_the_wire_form(
+    client: AriesClient, sim: Simulator
+) -> None:
+    wrong = []
+    for call, expected in TIMES:
+        sim.journal.clear()
+        with contextlib.suppress(APIError):
+            await call(client)
+        sent = [pair for pair in _request(sim)[2] if pair[0] in dict(expected)]
+        if sorted(sent) != sorted(expected):
+            wrong.append((sent, expected))
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c: c.stocks.trades("AAPL", timestamp_from=WHEN.replace(tzinfo=None)),  # naive
+        lambda c: c.options.chain_snapshot("AAPL", expiration_date_gte=WHEN),  # days only
+    ],
+)
+async def test_a_time_query_parameter_refuses_what_it_cannot_send(
+    client: AriesClient, sim: Simulator, call: Call
+) -> None:
+    sim.journal.clear()
+    with pytest.raises(ValidationError):
+        await call(client)
+    assert list(sim.journal) == []

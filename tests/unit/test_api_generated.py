@@ -214,7 +214,7 @@ def test_wire_names_that_are_not_identifiers_or_collide_get_python_names() -> No
     bar = structure({"T": "AAPL", "t": 1736951400000, "l": 1.5, "vw": 2.25}, generated.StockOhlcBar)
     assert (bar.ticker_symbol, bar.t, bar.l, bar.vw) == (
         "AAPL",
-        1736951400000,
+        dt.datetime(2025, 1, 15, 14, 30, tzinfo=dt.UTC),  # ``t`` is epoch milliseconds
         Decimal("1.5"),
         Decimal("2.25"),
     )
@@ -295,7 +295,13 @@ def test_an_open_object_keeps_the_keys_it_does_not_name() -> None:
 def _sample(schema: dict[str, Any], owner: str, wire: str, depth: int = 0) -> Any:
     """A wire value for ``schema``: every property set, non-null alternatives first."""
     from aries_async.apispec import schemas
-    from aries_async.apispec.naming import is_decimal_string, ref_name, variants
+    from aries_async.apispec.naming import (
+        date_string,
+        epoch_unit,
+        is_decimal_string,
+        ref_name,
+        variants,
+    )
 
     alts = [a for a in variants(schema) if a.get("type") != "null" and ref_name(a) != "Unset"]
     alt = alts[0] if alts else {}
@@ -321,7 +327,12 @@ def _sample(schema: dict[str, Any], owner: str, wire: str, depth: int = 0) -> An
         fmt = alt.get("format")
         if is_decimal_string(owner, wire):
             return "1.25"
+        if date_string(wire) and not fmt:
+            return "2026-01-15"
         return {"date": "2026-01-15", "date-time": "2026-01-15T15:00:00Z"}.get(str(fmt), "text")
+    unit = epoch_unit(wire, owner) if kind in ("integer", "number") and depth else None
+    if unit:  # 2026-01-15T15:00:00Z in the field's unit, written back the same
+        return 1768489200 * {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}[unit]
     return {"number": 1.5, "integer": 2, "boolean": True}.get(str(kind), "any")
 
 

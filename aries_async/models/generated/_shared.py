@@ -4,9 +4,12 @@ edit.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
 import attrs
+
+from aries_async.models.common import wire
 
 __all__ = [
     "OptionSnapshotContractDetails",
@@ -23,7 +26,7 @@ class OptionSnapshotContractDetails:
     """The ``OptionSnapshotContractDetails`` object."""
     contract_type: str | None = None
     exercise_style: str | None = None
-    expiration_date: str | None = None
+    expiration_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     shares_per_contract: Decimal | None = None
     strike_price: Decimal | None = None
     ticker: str | None = None
@@ -36,7 +39,7 @@ class OptionSnapshotDayBar:
     change_percent: Decimal | None = None
     close: Decimal | None = None
     high: Decimal | None = None
-    last_updated: int | None = None
+    last_updated: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     low: Decimal | None = None
     open: Decimal | None = None
     previous_close: Decimal | None = None
@@ -62,7 +65,7 @@ class OptionSnapshotLastQuote:
     bid: Decimal | None = None
     bid_exchange: int | None = None
     bid_size: Decimal | None = None
-    last_updated: int | None = None
+    last_updated: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     midpoint: Decimal | None = None
     timeframe: str | None = None
 
@@ -74,7 +77,7 @@ class OptionSnapshotLastTrade:
     decimal_size: str | None = None
     exchange: int | None = None
     price: Decimal | None = None
-    sip_timestamp: int | None = None
+    sip_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     size: Decimal | None = None
     timeframe: str | None = None
 
@@ -83,7 +86,7 @@ class OptionSnapshotLastTrade:
 class OptionSnapshotUnderlying:
     """The ``OptionSnapshotUnderlying`` object."""
     change_to_break_even: Decimal | None = None
-    last_updated: int | None = None
+    last_updated: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     price: Decimal | None = None
     ticker: str | None = None
     timeframe: str | None = None

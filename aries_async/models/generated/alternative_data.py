@@ -4,11 +4,12 @@ aries_async/apispec: do not edit.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import attrs
 
-from aries_async.models.common import wire
+from aries_async.models.common import CalendarDate, wire
 
 __all__ = [
     "BankBranchesResponse",
@@ -67,7 +68,7 @@ class BankBranchesResponseData:
     """The ``BankBranchesResponseData`` object."""
     address: str | None = None
     branch_id: str | None = None
-    date: str | None = None
+    date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     state: str | None = None
     zip_code: str | None = None
 
@@ -151,12 +152,12 @@ class CongressionalTradingResponseData:
     amount_from: Decimal | None = None
     amount_to: Decimal | None = None
     asset_name: str | None = None
-    filing_date: str | None = None
+    filing_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     name: str | None = None
     owner_type: str | None = None
     position: str | None = None
     symbol: str | None = None
-    transaction_date: str | None = None
+    transaction_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     transaction_type: str | None = None
 
 
@@ -235,8 +236,8 @@ class FdaAdvisoryCommitteeCalendarResponse:
 class FdaAdvisoryCommitteeCalendarResponseData:
     """The ``FdaAdvisoryCommitteeCalendarResponseData`` object."""
     event_description: str | None = None
-    from_date: str | None = None
-    to_date: str | None = None
+    from_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
+    to_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     url: str | None = None
 
 
@@ -289,7 +290,7 @@ class LobbyingResponseData:
     """The ``LobbyingResponseData`` object."""
     client_id: str | None = None
     country: str | None = None
-    date: str | None = None
+    date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     description: str | None = None
     document_url: str | None = None
     expenses: Decimal | None = None
@@ -420,7 +421,7 @@ class UsaSpendingResponse:
 @attrs.frozen(kw_only=True)
 class UsaSpendingResponseData:
     """The ``UsaSpendingResponseData`` object."""
-    action_date: str | None = None
+    action_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     award_description: str | None = None
     awarding_agency_name: str | None = None
     awarding_office_name: str | None = None
@@ -431,8 +432,8 @@ class UsaSpendingResponseData:
     performance_congressional_district: str | None = None
     performance_country: str | None = None
     performance_county: str | None = None
-    performance_end_date: str | None = None
-    performance_start_date: str | None = None
+    performance_end_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
+    performance_start_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     performance_state: str | None = None
     performance_zip_code: str | None = None
     permalink: str | None = None
@@ -458,11 +459,11 @@ class UsptoPatentsResponseData:
     application_number: str | None = None
     company_filing_name: list[str] = attrs.field(factory=list)
     description: str | None = None
-    filing_date: str | None = None
+    filing_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     filing_status: str | None = None
     patent_number: str | None = None
     patent_type: str | None = None
-    publication_date: str | None = None
+    publication_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     url: str | None = None
 
 
@@ -479,16 +480,16 @@ class VisaApplicationsResponse:
 @attrs.frozen(kw_only=True)
 class VisaApplicationsResponseData:
     """The ``VisaApplicationsResponseData`` object."""
-    begin_date: str | None = None
+    begin_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     case_number: str | None = None
     case_status: str | None = None
     employer_name: str | None = None
-    end_date: str | None = None
+    end_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     full_time_position: str | None = None
     h_1b_dependent: str | None = None
     job_title: str | None = None
     quarter: int | None = None
-    received_date: str | None = None
+    received_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     soc_code: str | None = None
     symbol: str | None = None
     visa_class: str | None = None

@@ -4,11 +4,12 @@ not edit.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 import attrs
 
-from aries_async.models.common import wire
+from aries_async.models.common import CalendarDate, wire
 
 __all__ = [
     "AnalystInsightItem",
@@ -37,7 +38,7 @@ class AnalystInsightItem:
     """The ``AnalystInsightItem`` object."""
     action: str | None = None
     analyst_insights: str | None = None
-    date: str | None = None
+    date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     firm: str | None = None
     firm_id: str | None = None
     id: str | None = None
@@ -45,7 +46,7 @@ class AnalystInsightItem:
     rating: str | None = None
     rating_id: str | None = None
     security: AnalystInsightItemSecurity | None = None
-    updated: int | None = None
+    updated: datetime | None = attrs.field(default=None, metadata=wire(epoch='ms'))
 
 
 @attrs.frozen(kw_only=True)
@@ -143,7 +144,7 @@ class Rating:
     analyst_id: str | None = None
     analyst_name: str | None = None
     currency: str | None = None
-    date: str | None = None
+    date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     exchange: str | None = None
     id: str | None = None
     importance: int | None = None
@@ -268,6 +269,6 @@ class SymbolDetails:
     sector: str | None = None
     sic_code: str | None = None
     symbol: str | None = None
-    timestamp: Decimal | None = None
+    timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='s'))
     type: str | None = None
     volume: Decimal | None = None

@@ -4,12 +4,12 @@ not edit.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 import attrs
 
-from aries_async.models.common import wire
+from aries_async.models.common import CalendarDate, wire
 
 __all__ = [
     "AnalystRating",
@@ -39,7 +39,7 @@ class AnalystRating:
 class ConferenceCall:
     """The ``ConferenceCall`` object."""
     access_code: str | None = None
-    date: str | None = None
+    date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     exchange: str | None = None
     id: str | None = None
     importance: int | None = None
@@ -51,7 +51,7 @@ class ConferenceCall:
     start_time: str | None = None
     ticker: str | None = None
     time: str | None = None
-    updated: int | None = None
+    updated: datetime | None = attrs.field(default=None, metadata=wire(epoch='ms'))
     webcast_url: str | None = None
 
 
@@ -68,7 +68,7 @@ class ConferenceCallsResponse:
 class EarningRelease:
     """The ``EarningRelease`` object answered by ``client.calendars.earnings()``."""
     analyst_rating: AnalystRating | None = None
-    date: str | None = None
+    date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     eps_actual: Decimal | None = None
     eps_estimate: Decimal | None = None
     eps_surprise: Decimal | None = None
@@ -93,7 +93,7 @@ class EconomicsCalendarEvent:
     calendar_id: str | None = attrs.field(default=None, metadata=wire('calendarID'))
     category: str | None = None
     country: str | None = None
-    date: date | None = None
+    date: CalendarDate | None = None
     event: str | None = None
     forecast: str | None = None
     importance: int | None = None
@@ -143,7 +143,7 @@ class MergersAcquisition:
     acquirer_name: str | None = None
     acquirer_ticker: str | None = None
     currency: str | None = None
-    date: date | None = None
+    date: CalendarDate | None = None
     date_expected: str | None = None
     deal_payment_type: str | None = None
     deal_size: str | None = None
@@ -155,7 +155,7 @@ class MergersAcquisition:
     target_exchange: str | None = None
     target_name: str | None = None
     target_ticker: str | None = None
-    updated: int | None = None
+    updated: datetime | None = attrs.field(default=None, metadata=wire(epoch='ms'))
 
 
 @attrs.frozen(kw_only=True)

@@ -4,6 +4,7 @@ edit.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -111,9 +112,13 @@ class Metric:
         default=None, metadata=wire('10DayAverageTradingVolume')
     )
     week52_high: Decimal | None = attrs.field(default=None, metadata=wire('52WeekHigh'))
-    week52_high_date: str | None = attrs.field(default=None, metadata=wire('52WeekHighDate'))
+    week52_high_date: date | None = attrs.field(
+        default=None, metadata=wire('52WeekHighDate', lenient=True)
+    )
     week52_low: Decimal | None = attrs.field(default=None, metadata=wire('52WeekLow'))
-    week52_low_date: str | None = attrs.field(default=None, metadata=wire('52WeekLowDate'))
+    week52_low_date: date | None = attrs.field(
+        default=None, metadata=wire('52WeekLowDate', lenient=True)
+    )
     week52_price_return_daily: Decimal | None = attrs.field(
         default=None, metadata=wire('52WeekPriceReturnDaily')
     )

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models.common import CalendarDate, wire
+
 __all__ = [
     "DividendItem",
     "DividendsResponse",
@@ -30,14 +32,14 @@ class DividendItem:
     """The ``DividendItem`` object."""
     cash_amount: Decimal | None = None
     currency: str | None = None
-    declaration_date: str | None = None
+    declaration_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     distribution_type: str | None = None
-    ex_dividend_date: str | None = None
+    ex_dividend_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     frequency: int | None = None
     historical_adjustment_factor: Decimal | None = None
     id: str | None = None
-    pay_date: str | None = None
-    record_date: str | None = None
+    pay_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
+    record_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     split_adjusted_cash_amount: Decimal | None = None
     ticker: str | None = None
 
@@ -63,7 +65,7 @@ class IpoCalendarResponse:
 @attrs.frozen(kw_only=True)
 class IpoItem:
     """The ``IpoItem`` object."""
-    date: str | None = None
+    date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     exchange: str | None = None
     name: str | None = None
     price_from: Decimal | None = None
@@ -140,10 +142,10 @@ class StockSplitsResponseResult:
 @attrs.frozen(kw_only=True)
 class TenderOffer:
     """The ``TenderOffer`` object."""
-    close_date: str | None = None
+    close_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     currency: str | None = None
     dutch_auction: bool | None = None
-    effective_date: str | None = None
+    effective_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     event_identifier: str | None = None
     event_status: str | None = None
     is_default_option: bool | None = None
@@ -155,21 +157,21 @@ class TenderOffer:
     number_of_new_instruments: str | None = None
     offeror_company_identifier: str | None = None
     offeror_company_name: str | None = None
-    open_date: str | None = None
-    option_election_date: str | None = None
+    open_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
+    option_election_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     paid_security: PaidSecurity | None = None
-    pay_date: str | None = None
+    pay_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     pay_type: str | None = None
     pre_offer_percent: str | None = None
     pre_offer_quantity: str | None = None
-    record_date: str | None = None
-    registration_date: str | None = None
+    record_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
+    registration_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     target_percent: str | None = None
     target_quantity: str | None = None
-    unconditional_date: str | None = None
-    withdrawal_from_date: str | None = None
+    unconditional_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
+    withdrawal_from_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     withdrawal_rights: str | None = None
-    withdrawal_to_date: str | None = None
+    withdrawal_to_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
 
 
 @attrs.frozen(kw_only=True)

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models.common import CalendarDate, wire
+
 __all__ = [
     "InflationExpectationsResponse",
     "InflationExpectationsResponseResult",
@@ -33,7 +35,7 @@ class InflationExpectationsResponse:
 @attrs.frozen(kw_only=True)
 class InflationExpectationsResponseResult:
     """The ``InflationExpectationsResponseResult`` object."""
-    date: str | None = None
+    date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     forward_years_5_to_10: Decimal | None = None
     market_10_year: Decimal | None = None
     market_5_year: Decimal | None = None
@@ -58,7 +60,7 @@ class InflationResponseResult:
     cpi: Decimal | None = None
     cpi_core: Decimal | None = None
     cpi_year_over_year: Decimal | None = None
-    date: str | None = None
+    date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     pce: Decimal | None = None
     pce_core: Decimal | None = None
     pce_spending: Decimal | None = None
@@ -76,7 +78,7 @@ class TreasuryYieldsResponse:
 @attrs.frozen(kw_only=True)
 class TreasuryYieldsResponseResult:
     """The ``TreasuryYieldsResponseResult`` object."""
-    date: str | None = None
+    date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     yield_10_year: Decimal | None = None
     yield_1_month: Decimal | None = None
     yield_1_year: Decimal | None = None

@@ -4,9 +4,12 @@ not edit.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 import attrs
+
+from aries_async.models.common import wire
 
 __all__ = [
     "EarningSurprise",
@@ -188,6 +191,6 @@ class UpgradesDowngradesResponseData:
     action: str | None = None
     company: str | None = None
     from_grade: str | None = None
-    grade_time: int | None = None
+    grade_time: datetime | None = attrs.field(default=None, metadata=wire(epoch='s'))
     symbol: str | None = None
     to_grade: str | None = None

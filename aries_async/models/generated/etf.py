@@ -4,9 +4,12 @@ edit.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import attrs
+
+from aries_async.models.common import wire
 
 __all__ = [
     "CountryExposure",
@@ -111,7 +114,7 @@ class Profile:
     domicile: str | None = None
     etf_company: str | None = None
     expense_ratio: Decimal | None = None
-    inception_date: str | None = None
+    inception_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     investment_segment: str | None = None
     isin: str | None = None
     logo: str | None = None

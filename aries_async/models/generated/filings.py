@@ -4,9 +4,12 @@ edit.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import attrs
+
+from aries_async.models.common import wire
 
 __all__ = [
     "FilingSimilarityRecord",
@@ -20,10 +23,10 @@ __all__ = [
 @attrs.frozen(kw_only=True)
 class FilingSimilarityRecord:
     """The ``FilingSimilarityRecord`` object."""
-    accepted_date: str | None = None
+    accepted_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     access_number: str | None = None
     cik: str | None = None
-    filed_date: str | None = None
+    filed_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     filing_url: str | None = None
     form: str | None = None
     item_1: Decimal | None = None
@@ -54,10 +57,10 @@ class FilingsSimilarityIndexResponse:
 @attrs.frozen(kw_only=True)
 class SecFiling:
     """The ``SecFiling`` object."""
-    accepted_date: str | None = None
+    accepted_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     access_number: str | None = None
     cik: str | None = None
-    filed_date: str | None = None
+    filed_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     filing_url: str | None = None
     form: str | None = None
     report_url: str | None = None

@@ -4,11 +4,12 @@ not edit.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import attrs
 
-from aries_async.models.common import wire
+from aries_async.models.common import CalendarDate, wire
 
 __all__ = [
     "CashFlowStatement",
@@ -48,7 +49,7 @@ class CashFlowStatement:
     depreciation_depletion_and_amortization: Decimal | None = None
     dividends: Decimal | None = None
     effect_of_currency_exchange_rate: Decimal | None = None
-    filing_date: str | None = None
+    filing_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     fiscal_quarter: Decimal | None = None
     fiscal_year: Decimal | None = None
     income_loss_from_discontinued_operations: Decimal | None = None
@@ -67,7 +68,7 @@ class CashFlowStatement:
     other_financing_activities: Decimal | None = None
     other_investing_activities: Decimal | None = None
     other_operating_activities: Decimal | None = None
-    period_end: str | None = None
+    period_end: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     purchase_of_property_plant_and_equipment: Decimal | None = None
     sale_of_property_plant_and_equipment: Decimal | None = None
     short_term_debt_issuances_repayments: Decimal | None = None
@@ -103,7 +104,7 @@ class FinancialRatiosResponseResult:
     cash: Decimal | None = None
     cik: str | None = None
     current: Decimal | None = None
-    date: str | None = None
+    date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     debt_to_equity: Decimal | None = None
     dividend_yield: Decimal | None = None
     earnings_per_share: Decimal | None = None
@@ -209,7 +210,7 @@ class IncomeStatement:
     ebitda: Decimal | None = None
     equity_in_affiliates: Decimal | None = None
     extraordinary_items: Decimal | None = None
-    filing_date: str | None = None
+    filing_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     fiscal_quarter: Decimal | None = None
     fiscal_year: Decimal | None = None
     gross_profit: Decimal | None = None
@@ -222,7 +223,7 @@ class IncomeStatement:
     operating_income: Decimal | None = None
     other_income_expense: Decimal | None = None
     other_operating_expenses: Decimal | None = None
-    period_end: str | None = None
+    period_end: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     preferred_stock_dividends_declared: Decimal | None = None
     research_development: Decimal | None = None
     revenue: Decimal | None = None
@@ -257,15 +258,15 @@ class ReportedBSItem:
 @attrs.frozen(kw_only=True)
 class ReportedFiling:
     """The ``ReportedFiling`` object."""
-    accepted_date: str | None = None
+    accepted_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     access_number: str | None = None
     cik: str | None = None
-    end_date: str | None = None
-    filed_date: str | None = None
+    end_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
+    filed_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     form: str | None = None
     quarter: int | None = None
     report: ReportedReport | None = None
-    start_date: str | None = None
+    start_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     symbol: str | None = None
     year: int | None = None
 
@@ -305,9 +306,9 @@ class RevenueBreakdownEntry:
 class RevenueBreakdownInner:
     """The ``RevenueBreakdownInner`` object."""
     concept: str | None = None
-    end_date: str | None = None
+    end_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     revenue_breakdown: list[RevenueBreakdownAxis] = attrs.field(factory=list)
-    start_date: str | None = None
+    start_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     unit: str | None = None
     value: Decimal | None = None
 
@@ -326,7 +327,7 @@ class ShortInterestResponseResult:
     """The ``ShortInterestResponseResult`` object."""
     avg_daily_volume: int | None = None
     days_to_cover: Decimal | None = None
-    settlement_date: str | None = None
+    settlement_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     short_interest: int | None = None
     ticker: str | None = None
 
@@ -345,7 +346,7 @@ class ShortVolumeResponseResult:
     """The ``ShortVolumeResponseResult`` object."""
     adf_short_volume: int | None = None
     adf_short_volume_exempt: int | None = None
-    date: str | None = None
+    date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     exempt_volume: int | None = None
     nasdaq_carteret_short_volume: int | None = None
     nasdaq_carteret_short_volume_exempt: int | None = None

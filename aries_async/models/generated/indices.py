@@ -4,9 +4,12 @@ edit.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import attrs
+
+from aries_async.models.common import CalendarDate, wire
 
 __all__ = [
     "ChartBar",
@@ -37,13 +40,13 @@ class ChartBar:
     adjustment_ratio: int | None = None
     close: Decimal | None = None
     currency: str | None = None
-    end_date: str | None = None
+    end_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     end_time: str | None = None
     high: Decimal | None = None
     low: Decimal | None = None
     open: Decimal | None = None
     session: str | None = None
-    start_date: str | None = None
+    start_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     start_time: str | None = None
     trades: int | None = None
     twap: Decimal | None = None
@@ -63,12 +66,12 @@ class IndexBarResponse:
 class IndexBarResponseBar:
     """The ``IndexBarResponseBar`` object."""
     close: Decimal | None = None
-    end_date: str | None = None
+    end_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     end_time: str | None = None
     high: Decimal | None = None
     low: Decimal | None = None
     open: Decimal | None = None
-    start_date: str | None = None
+    start_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     start_time: str | None = None
     utc_offset: int | None = None
     volume: int | None = None
@@ -96,12 +99,12 @@ class IndexBarsResponse:
 class IndexBarsResponseBar:
     """The ``IndexBarsResponseBar`` object."""
     close: Decimal | None = None
-    end_date: str | None = None
+    end_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     end_time: str | None = None
     high: Decimal | None = None
     low: Decimal | None = None
     open: Decimal | None = None
-    start_date: str | None = None
+    start_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     start_time: str | None = None
     volume: int | None = None
 
@@ -162,7 +165,7 @@ class IndicesRealtimeIndexValue:
     change_from_open: Decimal | None = None
     change_from_previous_close: Decimal | None = None
     close: Decimal | None = None
-    date: str | None = None
+    date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     high: Decimal | None = None
     high_52_weeks: Decimal | None = None
     last: Decimal | None = None

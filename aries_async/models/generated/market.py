@@ -4,7 +4,7 @@ edit.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import attrs
@@ -57,9 +57,9 @@ class EquityDetailsDTO:
     close_price: Decimal | None = None
     decliners: int | None = None
     dividend: Decimal | None = None
-    expiration_date: str | None = None
+    expiration_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     has_options: bool | None = None
-    high_52_week_date: str | None = None
+    high_52_week_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     high_52_week_price: Decimal | None = None
     high_price: Decimal | None = None
     instrument_type: str | None = None
@@ -67,7 +67,7 @@ class EquityDetailsDTO:
     last_price: Decimal | None = None
     liabilities: Decimal | None = None
     long_term_debt: Decimal | None = None
-    low_52_week_date: str | None = None
+    low_52_week_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     low_52_week_price: Decimal | None = None
     low_price: Decimal | None = None
     market_cap: int | None = None
@@ -105,9 +105,9 @@ class EquityDetailsDTO:
     underlying_symbol: str | None = None
     year_end_close: Decimal | None = None
     ytd_high: Decimal | None = None
-    ytd_high_date: str | None = None
+    ytd_high_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     ytd_low: Decimal | None = None
-    ytd_low_date: str | None = None
+    ytd_low_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
 
 
 @attrs.frozen(kw_only=True)

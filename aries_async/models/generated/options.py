@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models.common import CalendarDate, wire
 from aries_async.models.generated._shared import (
     OptionSnapshotContractDetails,
     OptionSnapshotDayBar,
@@ -44,7 +45,7 @@ class Activity:
     ask: str | None = None
     bid: str | None = None
     cost_basis: str | None = None
-    date: str | None = None
+    date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     date_expiration: str | None = None
     description: str | None = None
     description_extended: str | None = None
@@ -65,7 +66,7 @@ class Activity:
     trade_count: str | None = None
     underlying_price: str | None = None
     underlying_type: str | None = None
-    updated: int | None = None
+    updated: datetime | None = attrs.field(default=None, metadata=wire(epoch='ms'))
     volume: str | None = None
 
 
@@ -100,7 +101,7 @@ class OptionContractSnapshotRow:
     day: OptionSnapshotDayBar | None = None
     details: OptionSnapshotContractDetails | None = None
     fmv: Decimal | None = None
-    fmv_last_updated: int | None = None
+    fmv_last_updated: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     greeks: OptionSnapshotGreeks | None = None
     implied_volatility: Decimal | None = None
     last_quote: OptionSnapshotLastQuote | None = None
@@ -127,15 +128,15 @@ class OptionLastTradeResponseResults:
     correction: int | None = None
     exchange: int | None = None
     id: str | None = None
-    participant_timestamp: int | None = None
+    participant_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     price: Decimal | None = None
     sequence_number: int | None = None
-    sip_timestamp: int | None = None
+    sip_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     size: Decimal | None = None
     tape: int | None = None
     ticker: str | None = None
     trf_id: int | None = None
-    trf_timestamp: int | None = None
+    trf_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
 
 
 @attrs.frozen(kw_only=True)
@@ -143,7 +144,7 @@ class OptionOpenCloseResponse:
     """The ``OptionOpenCloseResponse`` object answered by ``client.options.open_close()``."""
     after_hours: Decimal | None = None
     close: Decimal | None = None
-    date: str | None = None
+    date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     high: Decimal | None = None
     low: Decimal | None = None
     open: Decimal | None = None
@@ -160,7 +161,7 @@ class OptionPreviousDayResponse:
     low: Decimal
     open: Decimal
     ticker: str
-    timestamp: int | None = None
+    timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ms'))
     transaction_count: int | None = None
     volume: Decimal
     volume_weighted: Decimal | None = None
@@ -185,7 +186,7 @@ class OptionQuotesResponseResult:
     bid_price: Decimal | None = None
     bid_size: Decimal | None = None
     sequence_number: int | None = None
-    sip_timestamp: int | None = None
+    sip_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
 
 
 @attrs.frozen(kw_only=True)
@@ -203,9 +204,9 @@ class OptionTradesResponseResult:
     conditions: list[int] = attrs.field(factory=list)
     correction: int | None = None
     exchange: int | None = None
-    participant_timestamp: int | None = None
+    participant_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     price: Decimal | None = None
-    sip_timestamp: int | None = None
+    sip_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     size: Decimal | None = None
 
 

@@ -4,9 +4,12 @@ not edit.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import attrs
+
+from aries_async.models.common import wire
 
 __all__ = [
     "InsiderTransaction",
@@ -23,12 +26,12 @@ __all__ = [
 class InsiderTransaction:
     """The ``InsiderTransaction`` object."""
     change: int | None = None
-    filing_date: str | None = None
+    filing_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     name: str | None = None
     share: int | None = None
     symbol: str | None = None
     transaction_code: str | None = None
-    transaction_date: str | None = None
+    transaction_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     transaction_price: Decimal | None = None
 
 
@@ -84,7 +87,7 @@ class OwnershipDataResponse:
 class OwnershipRecord:
     """The ``OwnershipRecord`` object."""
     change: int | None = None
-    filing_date: str | None = None
+    filing_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     name: str | None = None
     percent_of_shares: Decimal | None = None
     share: int | None = None

@@ -4,8 +4,11 @@ edit.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import attrs
 
+from aries_async.models.common import wire
 from aries_async.models.generated.analytics import AnalystInsightItemSecurity
 
 __all__ = ["BullBearAnalysisResponse", "BullBearAnalysisResponseSecurity", "BullBearCase"]
@@ -28,7 +31,7 @@ class BullBearCase:
     id: str | None = None
     securities: list[BullBearAnalysisResponseSecurity] = attrs.field(factory=list)
     ticker: str | None = None
-    updated: int | None = None
+    updated: datetime | None = attrs.field(default=None, metadata=wire(epoch='ms'))
 
 
 BullBearAnalysisResponseSecurity = AnalystInsightItemSecurity

@@ -4,6 +4,7 @@ edit.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 import attrs
@@ -93,7 +94,7 @@ class LastQuote:
     ask_size: int | None = None
     bid_price: Decimal | None = None
     bid_size: int | None = None
-    timestamp: int | None = None
+    timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ms'))
 
 
 @attrs.frozen(kw_only=True)
@@ -103,7 +104,7 @@ class LastTrade:
     exchange_id: int | None = None
     price: Decimal | None = None
     size: int | None = None
-    timestamp: int | None = None
+    timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ms'))
     trade_id: str | None = None
 
 
@@ -116,7 +117,7 @@ class Min:
     low: Decimal | None = None
     number_of_trades: int | None = None
     open: Decimal | None = None
-    timestamp: int | None = None
+    timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ms'))
     volume: int | None = None
     vwap: Decimal | None = None
 
@@ -164,12 +165,12 @@ class StockLastQuoteResponseResults:
     bid_size: int | None = None
     conditions: list[int] = attrs.field(factory=list)
     indicators: list[int] = attrs.field(factory=list)
-    participant_timestamp: int | None = None
+    participant_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     sequence_number: int | None = None
-    sip_timestamp: int | None = None
+    sip_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     tape: int | None = None
     ticker: str | None = None
-    trf_timestamp: int | None = None
+    trf_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
 
 
 @attrs.frozen(kw_only=True)
@@ -181,7 +182,7 @@ class StockOhlcBar:
     l: Decimal | None = attrs.field(default=None)  # noqa: E741
     n: int | None = None
     o: Decimal | None = None
-    t: int | None = None
+    t: datetime | None = attrs.field(default=None, metadata=wire(epoch='ms'))
     v: Decimal | None = None
     vw: Decimal | None = None
 
@@ -234,11 +235,11 @@ class StockQuotesResponseResult:
     bid_size: Decimal | None = None
     conditions: list[int] = attrs.field(factory=list)
     indicators: list[int] = attrs.field(factory=list)
-    participant_timestamp: int | None = None
+    participant_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     sequence_number: int | None = None
-    sip_timestamp: int | None = None
+    sip_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     tape: int | None = None
-    trf_timestamp: int | None = None
+    trf_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
 
 
 @attrs.frozen(kw_only=True)
@@ -265,14 +266,14 @@ class StockTradesResponseResult:
     correction: int | None = None
     exchange: int | None = None
     id: str | None = None
-    participant_timestamp: int | None = None
+    participant_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     price: Decimal | None = None
     sequence_number: int | None = None
-    sip_timestamp: int | None = None
+    sip_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     size: Decimal | None = None
     tape: int | None = None
     trf_id: int | None = None
-    trf_timestamp: int | None = None
+    trf_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
 
 
 @attrs.frozen(kw_only=True)
@@ -286,7 +287,7 @@ class Ticker:
     ticker: str | None = None
     todays_change: Decimal | None = None
     todays_change_perc: Decimal | None = None
-    updated: int | None = None
+    updated: datetime | None = attrs.field(default=None, metadata=wire(epoch='ms'))
 
 
 @attrs.frozen(kw_only=True)
@@ -305,13 +306,13 @@ class UnifiedSnapshotResponseResult:
     details: OptionSnapshotContractDetails | None = None
     error: str | None = None
     fmv: Decimal | None = None
-    fmv_last_updated: int | None = None
+    fmv_last_updated: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     greeks: OptionSnapshotGreeks | None = None
     implied_volatility: Decimal | None = None
     last_minute: LastMinute | None = None
     last_quote: OptionSnapshotLastQuote | None = None
     last_trade: OptionSnapshotLastTrade | None = None
-    last_updated: int | None = None
+    last_updated: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     market_status: str | None = None
     message: str | None = None
     name: str | None = None

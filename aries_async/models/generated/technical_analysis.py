@@ -4,6 +4,7 @@ aries_async/apispec: do not edit.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 import attrs
@@ -71,7 +72,7 @@ class Point:
     patterntype: str | None = None
     profit_1: int | None = attrs.field(default=None, metadata=wire('profit1'))
     profit_2: int | None = attrs.field(default=None, metadata=wire('profit2'))
-    sort_time: int | None = attrs.field(default=None, metadata=wire('sortTime'))
+    sort_time: datetime | None = attrs.field(default=None, metadata=wire('sortTime', epoch='ms'))
     start_price: int | None = None
     start_time: int | None = None
     status: str | None = None

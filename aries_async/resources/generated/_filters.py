@@ -7,7 +7,7 @@ edit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal, TypeAlias, TypedDict
 
@@ -195,10 +195,10 @@ class ExpirationDateFilters(TypedDict, total=False):
     (``expirationDateLt``).
     """
     expiration_date: date | None
-    expiration_date_gte: str | None
-    expiration_date_gt: str | None
-    expiration_date_lte: str | None
-    expiration_date_lt: str | None
+    expiration_date_gte: str | date | None
+    expiration_date_gt: str | date | None
+    expiration_date_lte: str | date | None
+    expiration_date_lt: str | date | None
 
 
 class FilingDateFilters(TypedDict, total=False):
@@ -441,11 +441,11 @@ class TimestampFilters(TypedDict, total=False):
     (``timestampFrom``), ``timestamp_after`` (``timestampAfter``), ``timestamp_to``
     (``timestampTo``), ``timestamp_before`` (``timestampBefore``).
     """
-    timestamp: str | None
-    timestamp_from: str | None
-    timestamp_after: str | None
-    timestamp_to: str | None
-    timestamp_before: str | None
+    timestamp: str | datetime | date | None
+    timestamp_from: str | datetime | date | None
+    timestamp_after: str | datetime | date | None
+    timestamp_to: str | datetime | date | None
+    timestamp_before: str | datetime | date | None
 
 
 class TotalVolumeFilters(TypedDict, total=False):

@@ -5,6 +5,7 @@ aries_async/apispec: do not edit.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Literal, cast
 
 from aries_async.http.pagination import Paged
@@ -50,7 +51,7 @@ class Logos(Operations):
         self,
         fields: str | Sequence[str],
         *,
-        updated_since: int | None = None,
+        updated_since: int | datetime | None = None,
         composite_auto: bool | None = None,
         composite_radius: int | None = None,
         scale: str | None = None,

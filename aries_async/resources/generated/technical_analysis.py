@@ -4,6 +4,7 @@ tools/generate_api.py from aries_async/apispec: do not edit.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Literal, cast
 
 from aries_async.resources._operation import Operations
@@ -58,8 +59,8 @@ class TechnicalAnalysis(Operations):
             "willr",
             "mfi",
         ],
-        from_: int,
-        to: int,
+        from_: int | datetime,
+        to: int | datetime,
         *,
         timeperiod: int | None = None,
         fast_period: int | None = None,
