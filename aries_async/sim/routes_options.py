@@ -18,6 +18,7 @@ from aries_async.sim.option_model import (
     osi,
     strikes,
 )
+from aries_async.sim.records import RefusedRequest
 from aries_async.sim.responses import (
     context_of,
     json_response,
@@ -63,15 +64,8 @@ def option_search(ctx: SimContext, prefix: str, limit: int) -> list[dict[str, st
     return out
 
 
-class OptionsLookupError(Exception):
+class OptionsLookupError(RefusedRequest):
     """An options lookup failed: the status, error code and message to answer with."""
-
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.field = field
 
 
 def expiry_dates_body(ctx: SimContext, symbol: str) -> dict[str, Any]:
