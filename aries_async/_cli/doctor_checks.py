@@ -299,13 +299,13 @@ def check_scopes(
         needed = {s for _, scopes in FEATURE_SCOPES for s in scopes}
         extra = len(granted - needed)
         more = f" (+{extra} more)" if extra else ""
-        return Check(name, "ok", f"every scope the SDK uses is granted{more}", "", "auth")
+        return Check(name, "ok", f"every scope the core features use is granted{more}", "", "auth")
     wanted = sorted({scopes[0] for _, scopes in missing})
     lacks = "; ".join(f"{scopes[0]} for {features}" for features, scopes in missing)
     in_request = set(requested)
     hint = (
         "add them to ARIES_SCOPES, then aries-async login"
         if in_request and not in_request.issuperset(wanted)
-        else "aries-async login (it asks for every scope the SDK uses)"
+        else "aries-async login (its default asks for these; --scopes all for every API group)"
     )
     return Check(name, "warn", f"not granted: {lacks}", hint, "auth")

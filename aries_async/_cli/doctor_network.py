@@ -26,7 +26,7 @@ def _rest_failure(exc: BaseException, base_url: str) -> Check:
             name,
             "fail",
             f"HTTP 403{scope}",
-            "aries-async login (the default asks for every scope)",
+            "aries-async login (its default asks for these; --scopes all for every API group)",
             "auth",
         )
     if isinstance(exc, (AuthError, AuthenticationError)):
