@@ -7,6 +7,9 @@ from __future__ import annotations
 import argparse
 import math
 from collections.abc import Callable
+from typing import TypeVar
+
+import attrs
 
 from aries_async.sim.faults import (
     SWALLOW_MODES,
@@ -19,6 +22,8 @@ from aries_async.sim.ws_requests import RESPONSE_SHAPES
 from aries_async.sim.ws_topics import TOPIC_SHAPES
 
 __all__ = ["add_fault_arguments", "build_faults", "huge_body"]
+
+T = TypeVar("T")
 
 
 def _count(text: str) -> int | None:
@@ -52,11 +57,11 @@ def _rate_limit(spec: str) -> float | tuple[str, RateLimitFault]:
         raise argparse.ArgumentTypeError(f"expected {expected}, got {spec!r}") from None
 
 
-def _server_error(spec: str, empty: bool) -> tuple[str, ServerErrorFault]:
+def _server_error(spec: str) -> tuple[str, ServerErrorFault]:
     route, _, rest = spec.partition("=")
     count, _, status = rest.partition(":")
     return route.strip(), ServerErrorFault(
-        count=_count(count) if rest else 1, status=int(status) if status else 503, empty_body=empty
+        count=_count(count) if rest else 1, status=int(status) if status else 503
     )
 
 
@@ -85,16 +90,15 @@ def _drop_connection(spec: str) -> tuple[str, int]:
     return route.strip(), int(count or 1)
 
 
-def _checked(parse: Callable[[str], object], expected: str) -> Callable[[str], str]:
-    """An argparse ``type`` that keeps the text but refuses what ``parse`` cannot read, so a
-    malformed fault value exits 2 with a message instead of a traceback."""
+def _checked(parse: Callable[[str], T], expected: str) -> Callable[[str], T]:
+    """``parse`` as an argparse ``type``: what it cannot read is refused as argparse reads it,
+    so a malformed fault value exits 2 with a message instead of a traceback."""
 
-    def check(spec: str) -> str:
+    def check(spec: str) -> T:
         try:
-            parse(spec)
+            return parse(spec)
         except (ValueError, ArithmeticError):
             raise argparse.ArgumentTypeError(f"expected {expected}, got {spec!r}") from None
-        return spec
 
     return check
 
@@ -116,7 +120,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="ROUTE[=N[:STATUS]]",
-        type=_checked(lambda spec: _server_error(spec, False), "ROUTE[=N[:STATUS]]"),
+        type=_checked(_server_error, "ROUTE[=N[:STATUS]]"),
     )
     faults.add_argument("--empty-error-bodies", action="store_true")
     faults.add_argument("--latency", type=float, default=0.0, metavar="SECONDS")
@@ -236,15 +240,14 @@ def build_faults(args: argparse.Namespace) -> Faults:
         charts_numbers=args.charts_numbers,
         charts_ack=args.charts_ack,
     )
-    faults.trickle_body.update(_trickle_body(spec) for spec in args.trickle_body)
+    faults.trickle_body.update(args.trickle_body)
     for limit in args.rate_limit:
         if isinstance(limit, float):
             faults.app_rate_limit = AppRateLimit(per_second=limit)
         else:
             faults.rate_limit[limit[0]] = limit[1]
-    faults.drop_connection.update(_drop_connection(spec) for spec in args.drop_connection)
-    for spec in args.server_errors:
-        route, burst = _server_error(spec, args.empty_error_bodies)
-        faults.server_errors[route] = burst
-    faults.huge_body.update(huge_body(spec) for spec in args.huge_body)
+    faults.drop_connection.update(args.drop_connection)
+    for route, burst in args.server_errors:
+        faults.server_errors[route] = attrs.evolve(burst, empty_body=args.empty_error_bodies)
+    faults.huge_body.update(args.huge_body)
     return faults
