@@ -7,13 +7,15 @@ import ast
 import asyncio
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from redis_server import REQUIRED
+
+from aries_async.testing import redis_server_binary
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -42,7 +44,9 @@ def test_example_script_runs(script: str, expect: str) -> None:
 
 
 def test_fleet_example_shares_one_budget_between_four_processes() -> None:
-    if not (os.environ.get("REDIS_URL") or shutil.which("redis-server")):
+    if not (os.environ.get("REDIS_URL") or redis_server_binary()):
+        if REQUIRED:
+            pytest.fail("ARIES_REQUIRE_REDIS=1 but no redis-server binary")
         pytest.skip("no redis-server binary")
     done = subprocess.run(  # noqa: S603 - our own example with our interpreter
         [sys.executable, str(EXAMPLES / "fleet_bots.py")],
