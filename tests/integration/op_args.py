@@ -24,6 +24,7 @@ __all__ = [
     "VALUES",
     "clock_values",
     "endpoint_rows",
+    "endpoint_table",
     "op_by_id",
     "param_values",
     "wire_args",
@@ -180,11 +181,16 @@ def wire_args(
     return path, query, BODIES.get(op["id"])
 
 
+def endpoint_table(endpoints: Path) -> list[list[str]]:
+    """The cells of every row of ``endpoints-all.md``'s table (``#``, method, path, group,
+    SDK method, operationId, scopes...)."""
+    return [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in endpoints.read_text().splitlines()
+        if re.match(r"\| \d+ \|", line)
+    ]
+
+
 def endpoint_rows(endpoints: Path) -> list[tuple[str, str, str]]:
     """``(operationId, method, path)`` of every row of ``endpoints-all.md``."""
-    rows = []
-    for line in endpoints.read_text().splitlines():
-        if re.match(r"\| \d+ \|", line):
-            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-            rows.append((cells[5], cells[1], cells[2].strip("`")))
-    return rows
+    return [(cells[5], cells[1], cells[2].strip("`")) for cells in endpoint_table(endpoints)]

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import re
-from pathlib import Path
-
 import pytest
+from op_args import ENDPOINTS, endpoint_table
 
 from aries_async.auth.scopes import (
     ALL_SCOPES,
@@ -20,18 +17,13 @@ from aries_async.auth.scopes import (
 from aries_async.config import DEFAULT_SCOPES, ClientConfig
 from aries_async.errors import ConfigurationError, ValidationError
 
-ENDPOINTS = Path(os.environ.get("ARIES_API_ENDPOINTS", "/work/shared/aries-api/endpoints-all.md"))
-
 
 def _rows() -> list[tuple[str, str, str, str]]:
     """(method, path, official group, scope column) of each row of endpoints-all.md."""
-    rows = []
-    for line in ENDPOINTS.read_text().splitlines():
-        if re.match(r"^\| \d+ \|", line):
-            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-            group = cells[3].split("/")[0].strip().strip("`")
-            rows.append((cells[1], cells[2].strip("`"), group, cells[6]))
-    return rows
+    return [
+        (cells[1], cells[2].strip("`"), cells[3].split("/")[0].strip().strip("`"), cells[6])
+        for cells in endpoint_table(ENDPOINTS)
+    ]
 
 
 needs_spec = pytest.mark.skipif(not ENDPOINTS.is_file(), reason=f"{ENDPOINTS} not found")
