@@ -114,6 +114,9 @@ _NANOS = re.compile(
 )
 _MILLIS = re.compile(r"^(t|timestamp|sortTime|updated|time)$")
 _OFFSETS = (("pay", 21), ("record", 2), ("declar", -14), ("announce", -14), ("expir", 30))
+_DAY = re.compile(r"(^date|Date)s?(?![a-z]|Time)")
+"""A day's name: ``date``, ``payDate``, ``importantDates``; not ``dateTime``, ``lastUpdate`` or
+``updatedAt``, which are instants (``naming.DATETIME_STRINGS``)."""
 
 
 def _when(name: str, kind: str) -> Rule:
@@ -130,7 +133,7 @@ def _when(name: str, kind: str) -> Rule:
             if _NANOS.match(name):
                 return seconds * 1_000_000_000
             return seconds * 1000 if _MILLIS.match(name) else seconds
-        return when.date() if "date" in name.lower() or kind == "date" else when
+        return when.date() if _DAY.search(name) or kind == "date" else when
 
     return rule
 
