@@ -114,9 +114,8 @@ _NANOS = re.compile(
 )
 _MILLIS = re.compile(r"^(t|timestamp|sortTime|updated|time)$")
 _OFFSETS = (("pay", 21), ("record", 2), ("declar", -14), ("announce", -14), ("expir", 30))
+# a day: date, payDate, importantDates; not the instants dateTime, lastUpdate, updatedAt
 _DAY = re.compile(r"(^date|Date)s?(?![a-z]|Time)")
-"""A day's name: ``date``, ``payDate``, ``importantDates``; not ``dateTime``, ``lastUpdate`` or
-``updatedAt``, which are instants (``naming.DATETIME_STRINGS``)."""
 
 
 def _when(name: str, kind: str) -> Rule:
