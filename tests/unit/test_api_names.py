@@ -156,3 +156,14 @@ def test_two_parameters_of_one_method_that_the_table_makes_one_name_stop_the_gen
     filters = _load("apigen_filters").Filters([op], generator._param_type)
     with pytest.raises(SystemExit, match=message):
         generator._signature(op, _load("apigen_models").Types(schemas()), filters)
+
+
+def test_a_spelled_out_parameter_goes_out_under_its_wire_name() -> None:
+    from aries_async.resources._operation import plan
+
+    order: dict[str, Any] = {"account_id": "A1", "order_type": "STOP", "outcome": "YES"}
+    order |= {"side": "BUY", "symbol": "KX-1", "time_in_force": "DAY", "quantity": Decimal(2)}
+    body = plan("placePredictionOrder").build({**order, "stop_price": Decimal("0.3")}).body
+    assert body["stopPx"] == "0.3" and "stop_price" not in body
+    query = plan("getShortInterest").build({"average_daily_volume_list": ["1", "2"]}).query
+    assert query == {"avgDailyVolumeList": "1,2"}
