@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-from aries_async.apispec.naming import group_class
+from aries_async.apispec.naming import field_name, group_class
 from tools.apigen_models import HEADER, all_lines, docline, import_lines, wrap
 
 MODULE = "aries_async.resources.generated._filters"
@@ -93,7 +93,8 @@ class Filters:
             for index, key in enumerate(keys):
                 ends = [w[len(stem) :] or "Is" for _, w, _ in key] if index else []
                 variant = "".join(sorted(ends, key=lambda e: (e != "Is", e)))
-                names[key] = f"{stem[:1].upper()}{stem[1:]}{variant}Filters"
+                # named in the keys' vocabulary: ``avgDailyVolume`` -> ``AverageDailyVolume``
+                names[key] = f"{_camel(field_name(stem).rstrip('_'))}{variant}Filters"
         assert len(set(names.values())) == len(names), names
         return names
 

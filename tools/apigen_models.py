@@ -13,6 +13,7 @@ from typing import Any
 
 from aries_async.apispec.naming import (
     date_string,
+    datetime_string,
     epoch_unit,
     field_name,
     group_module,
@@ -43,6 +44,10 @@ def _camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+LENIENT = ("date | None", "CalendarDate | None", "datetime | None")
+"""The annotations of the time fields read leniently (``wire(lenient=True)``)."""
+
+
 # -- schemas -> types -----------------------------------------------------------------------
 
 
@@ -56,6 +61,7 @@ class Types:
         # (owner, wire) of the fields read as times by the naming rules, not by their format
         self.epochs: set[tuple[str, str]] = set()
         self.days: set[tuple[str, str]] = set()
+        self.instants: set[tuple[str, str]] = set()  # date-time text (DATETIME_STRINGS)
         self.plain_date = False  # whether a model spells the type ``date`` (see _model)
 
     def _flat(self, schema: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
@@ -111,6 +117,10 @@ class Types:
             if is_decimal_string(owner, wire):
                 self.names.add("Decimal")
                 return "Decimal"
+            if datetime_string(owner, wire):
+                self.instants.add((owner, wire))
+                self.names.add("datetime")
+                return "datetime"
             if date_string(wire):
                 self.days.add((owner, wire))
                 self.names.add("date")
@@ -257,7 +267,10 @@ def _model(
     for wire_name, prop in schema.get("properties", {}).items():
         py = field_name(wire_name, name)
         if py in seen:
-            raise SystemExit(f"{name}: {wire_name!r} and {seen[py]!r} are both {py!r}")
+            raise SystemExit(
+                f"{name}: {wire_name!r} and {seen[py]!r} are both {py!r} (naming.ABBREVIATIONS "
+                "spells words out; name one in naming.FIELD_NAMES)"
+            )
         seen[py] = wire_name
         annotation, nullable = types.annotation(prop, name, wire_name)
         if shadowed and re.search(r"\bdate\b", annotation):
@@ -274,7 +287,7 @@ def _model(
         meta = [repr(wire_name)] if (py.rstrip("_") if snake else _camel(py)) != wire_name else []
         if (name, wire_name) in types.epochs:
             meta.append(f"epoch={epoch_unit(wire_name, name)!r}")
-        elif (name, wire_name) in types.days and annotation.endswith("ate | None"):
+        elif (name, wire_name) in types.days | types.instants and annotation in LENIENT:
             meta.append("lenient=True")
         if meta:
             types.names.add("wire")

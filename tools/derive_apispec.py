@@ -21,7 +21,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-OUT = Path(__file__).resolve().parent.parent / "aries_async" / "apispec"
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "aries_async" / "apispec"
+sys.path.insert(0, str(ROOT))
+
+# The parameters' Python names are the official package's, in this package's one vocabulary.
+from aries_async.apispec.naming import spell_out  # noqa: E402
 
 # The official groups, as attributes of our client (plural where the official name is a noun
 # that holds several things).
@@ -225,7 +230,7 @@ def derive(notes: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
                 continue
             params.append(
                 {
-                    "name": param["python"],
+                    "name": spell_out(param["python"]),
                     "wire": param["wire"],
                     "in": param["in"],
                     "required": param["required"],

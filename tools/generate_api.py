@@ -41,6 +41,7 @@ from aries_async.apispec.naming import (  # noqa: E402
     is_decimal_string,
     query_time,
     ref_name,
+    spell_out,
     variants,
 )
 from tools.apigen_alias import aliases  # noqa: E402
@@ -152,8 +153,9 @@ def _body_needs(op: dict[str, Any], types: Types) -> str | None:
     return f"The body needs {', or '.join(forms)}."
 
 
-def _body_params(op: dict[str, Any], types: Types) -> list[tuple[str, str, bool, str]]:
-    """(python name, annotation, required, wire description) of the body's parameters."""
+def _body_params(op: dict[str, Any], types: Types) -> list[tuple[str, str, bool, str, str]]:
+    """(python name, annotation, required, wire description, wire name) of the body's
+    parameters."""
     body = op["body"]
     if not body:
         return []
@@ -162,8 +164,9 @@ def _body_params(op: dict[str, Any], types: Types) -> list[tuple[str, str, bool,
         item = ref_name(schema["items"])
         types.used.add(str(item))
         name = BODY_PARAMS.get(op["id"], "body")
-        return [(name, f"Sequence[{item} | Mapping[str, Any]]", True, "the JSON array body")]
-    found: dict[str, tuple[str, str, bool, str]] = {}
+        annotation = f"Sequence[{item} | Mapping[str, Any]]"
+        return [(name, annotation, True, "the JSON array body", "(body)")]
+    found: dict[str, tuple[str, str, bool, str, str]] = {}
     alternatives = [schema] if "properties" in schema else variants(schema)
     for alt in alternatives:
         owner = ref_name(alt) or op["id"]
@@ -178,8 +181,24 @@ def _body_params(op: dict[str, Any], types: Types) -> list[tuple[str, str, bool,
             if annotation == "Decimal":
                 annotation = "Decimal | int | str"
             where = f"body ``{wire_name}``, {_kind(prop, owner, wire_name)}"
-            found.setdefault(py, (py, annotation, wire_name in required, where))
+            first = found.setdefault(py, (py, annotation, wire_name in required, where, wire_name))
+            _unique(op, py, wire_name, first[4])
     return list(found.values())
+
+
+def _unique(op: dict[str, Any], name: str, wire: str, other: str) -> None:
+    """Fail loudly when two wire names of one method get one Python name, or when a name is
+    not in the package's vocabulary (:data:`~aries_async.apispec.naming.ABBREVIATIONS`)."""
+    if spell_out(name) != name:
+        raise SystemExit(
+            f"{op['id']}: parameter {name!r} ({wire!r}) should be {spell_out(name)!r} "
+            "(naming.ABBREVIATIONS; rerun tools/derive_apispec.py)"
+        )
+    if wire != other:
+        raise SystemExit(
+            f"{op['id']}: {wire!r} and {other!r} are both parameter {name!r} "
+            "(naming.ABBREVIATIONS spells words out)"
+        )
 
 
 def _result(op: dict[str, Any], types: Types) -> tuple[str, str]:
@@ -255,7 +274,13 @@ def _signature(
         name = filters.of_method[op["id"]]
         places["query"].append(f"the keys of :class:`{name}` (``**filters``)")
     where = [f"In the {place}: {_and(items)}." for place, items in sorted(places.items()) if items]
-    for name, annotation, required, what in _body_params(op, types):
+    # where each Python name goes on the wire: one name, one place
+    wires = {"idempotency_key": "header Idempotency-Key"} if op["idempotency_key"] else {}
+    for param in op["params"]:
+        place = f"{param['in']} {param['wire']}"
+        _unique(op, param["name"], place, wires.setdefault(param["name"], place))
+    for name, annotation, required, what, wire in _body_params(op, types):
+        _unique(op, name, f"body {wire}", wires.setdefault(name, f"body {wire}"))
         types.names.update(
             n for n in ("Sequence", "Mapping", "Any", "datetime", "Decimal") if n in annotation
         )

@@ -4,12 +4,16 @@
 * a wire field becomes snake_case (``isETF`` -> ``is_etf``, ``add_symbols`` stays); a Python
   keyword gets a trailing ``_`` (``from`` -> ``from_``); leading digits move behind the first
   word (``52WeekHigh`` -> ``week52_high``); digits keep the small letters after
-  them (``avg_return_1m``), since a name cannot start with one;
+  them (``average_return_1m``), since a name cannot start with one;
+* the abbreviations of :data:`ABBREVIATIONS` are spelled out, word by word (:func:`spell_out`:
+  ``avgPx`` -> ``average_price``, ``phoneNum`` -> ``phone_number``); the same holds for the
+  methods' parameters and, by hand, for the hand-written models;
 * :data:`FIELD_NAMES` names the fields the rule would make collide (``T`` and ``t``);
 * :data:`DECIMAL_STRINGS` lists the string-typed fields that carry exact numbers: those are
   ``Decimal`` in Python (see its docstring for why);
-* :data:`EPOCH_TIMES` and :data:`DATE_STRINGS` list the integer and string fields that are
-  times without saying so in the schema: those are aware UTC ``datetime`` and ``date``;
+* :data:`EPOCH_TIMES`, :data:`DATE_STRINGS` and :data:`DATETIME_STRINGS` list the integer and
+  string fields that are times without saying so in the schema: those are aware UTC
+  ``datetime`` and ``date``; :data:`TEXT_TIMES` says why the other time-like strings stay ``str``;
 * :data:`QUERY_TIMES` lists the query parameters that take a ``datetime`` or ``date``;
 * a group ``predictions.orders`` lives in module ``predictions_orders``, class
   ``PredictionsOrders``.
@@ -22,15 +26,19 @@ import re
 from typing import Any
 
 __all__ = [
+    "ABBREVIATIONS",
     "BODY_PARAMS",
+    "DATETIME_STRINGS",
     "DATE_STRINGS",
     "DECIMAL_STRINGS",
     "EPOCH_TIMES",
     "EPOCH_TIMES_OF",
     "FIELD_NAMES",
     "QUERY_TIMES",
+    "TEXT_TIMES",
     "TIME_TEXT",
     "date_string",
+    "datetime_string",
     "epoch_unit",
     "field_name",
     "group_class",
@@ -38,8 +46,23 @@ __all__ = [
     "is_decimal_string",
     "query_time",
     "ref_name",
+    "spell_out",
     "variants",
 ]
+
+ABBREVIATIONS: dict[str, str] = {
+    "avg": "average",
+    "cum": "cumulative",
+    "num": "number",
+    "pct": "percent",
+    "perc": "percent",
+    "pl": "pnl",
+    "prev": "previous",
+    "px": "price",
+    "qty": "quantity",
+}
+"""Word -> the word a Python name says instead: one vocabulary for the package (the wire
+keeps its own: ``avgPx`` is ``average_price`` in Python and ``avgPx`` on the wire)."""
 
 FIELD_NAMES: dict[tuple[str, str], str] = {
     # ``T`` (the ticker) and ``t`` (the time) are both ``t`` in snake_case; the official
@@ -116,11 +139,13 @@ DATE_STRINGS = frozenset(
         "actionDate",
         "beginDate",
         "closeDate",
+        "dateExpiration",
         "declarationDate",
         "effectiveDate",
         "endDate",
         "exDividendDate",
         "expirationDate",
+        "expiry",
         "filedDate",
         "filingDate",
         "fromDate",
@@ -155,7 +180,67 @@ DATE_STRINGS = frozenset(
 they are ``date | None``. They are read leniently: a value that is not a date becomes ``None``
 and a warning on the ``aries_async.models`` logger names the field and the value, rather than
 failing the whole answer (the schema promises only a string). ``previousCloseDate`` is left
-out: the official package calls it "in source format"."""
+out: the official package calls it "in source format" (see :data:`TEXT_TIMES`)."""
+
+DATETIME_STRINGS: dict[str, frozenset[str]] = {
+    # The official package's field docs, quoted: what each holds.
+    # "Data timestamp in ISO 8601 format; fractional seconds may be present"
+    "MarketBreadth": frozenset({"timestamp"}),
+    "NetInflow": frozenset({"timestamp"}),
+    # "Timestamp when the logo was first added / last updated (ISO 8601 format)"
+    "LogoSearchResponseData": frozenset({"createdAt", "updatedAt"}),
+    "LogoSyncResponseData": frozenset({"createdAt", "updatedAt"}),
+    # "Last update timestamp supplied by the provider; timezone information may be absent"
+    "EconomicsCalendarEvent": frozenset({"lastUpdate"}),
+    # "Date and time of the data point"; "Last update timestamp"
+    "EconomicsIndicator": frozenset({"dateTime", "lastUpdate"}),
+    # "Timestamp of the presentation / of the data point as provided by the data vendor"
+    "Re": frozenset({"atTime"}),
+    "SocialSentimentResponseData": frozenset({"atTime"}),
+    # "Timestamp of the earnings call as provided by the data vendor"
+    "Event": frozenset({"time"}),
+    "TranscriptResponse": frozenset({"time"}),
+    "TranscriptsResponseTranscript": frozenset({"time"}),
+    # "Time the consensus was last updated, as reported by Finnhub"
+    "PriceTargetResponse": frozenset({"lastUpdated"}),
+    # "Last updated timestamp of the rating record from the data provider"
+    "Rating": frozenset({"updated"}),
+    # "Time the record was last updated, as returned by the provider"
+    "Covid19UsCasesResponseData": frozenset({"updated"}),
+}
+"""Schema name -> the wire names of its ``string`` fields (without a ``format``) that hold an
+instant: in Python they are ``datetime | None``, aware UTC. They are read as tolerantly as the
+vendors write them (RFC 3339 with or without ``Z`` or an offset, a space for the ``T``,
+fractional seconds, digits as an epoch; a naive time is UTC) and leniently, as
+:data:`DATE_STRINGS` are: a value that is not a date-time becomes ``None`` and a warning on the
+``aries_async.models`` logger, rather than failing the whole answer. Written back as RFC 3339
+with ``Z``."""
+
+_CLOCK = "a time of day without its zone (the schema gives none), so not an instant"
+TEXT_TIMES: dict[tuple[str, str], str] = {
+    ("Activity", "time"): f"``HH:MM:SS``, {_CLOCK}",
+    ("ConferenceCall", "time"): f"``HH:MM:SS``, {_CLOCK}",
+    ("EarningRelease", "time"): f"``HH:MM:SS`` (24-hour), {_CLOCK}",
+    ("EconomicsCalendarEvent", "time"): f"``HH:MM:SS``, {_CLOCK}",
+    ("Rating", "time"): f"as supplied by Benzinga, {_CLOCK}",
+    ("IndexBarResponseBar", "startTime"): f"``HH:MM AM/PM``, {_CLOCK}",
+    ("IndexBarResponseBar", "endTime"): f"``HH:MM AM/PM``, {_CLOCK}",
+    ("IndexBarsResponseBar", "startTime"): f"``HH:MM AM/PM``, {_CLOCK}",
+    ("IndexBarsResponseBar", "endTime"): f"``HH:MM AM/PM``, {_CLOCK}",
+    ("ChartBar", "startTime"): f"``HH:MM:SS AM/PM``, {_CLOCK}",
+    ("ChartBar", "endTime"): f"``HH:MM:SS AM/PM``, {_CLOCK}",
+    ("ConferenceCall", "startTime"): "free text: a human-readable time with a zone name",
+    ("EarningRelease", "hour"): "a session, not a time: ``bmo``, ``amc`` or ``dmh``",
+    ("IndicesRealtimeIndexValue", "time"): "free text: the quote time in the source's format",
+    ("IndicesRealtimeIndexValue", "previousCloseDate"): "free text, in the source's format",
+    ("CompanyExecutive", "since"): "a year, not a time",
+    ("MergersAcquisition", "dateExpected"): "a day or a period (``2026-H2``): free text",
+}
+"""(schema, wire name) -> why that time-like ``string`` field stays ``str``. A time of day
+could be a ``datetime.time``; it is not, because none of these says its zone (exchange,
+vendor or UTC) and a naive ``time`` would be the one time in the package that is not aware
+UTC. Each of their records carries its day beside them as a ``date`` (the bars also their
+``utcOffset``)."""
 
 _NANOS = "ns"
 QUERY_TIMES: dict[tuple[str, str], str] = {
@@ -194,8 +279,15 @@ def field_name(wire: str, owner: str = "") -> str:
         raise ValueError(f"no Python name for wire field {wire!r}")
     if words[0][0].isdigit() and len(words) > 1:
         words = [words[1] + words[0], *words[2:]]
-    name = "_".join(words)
+    name = spell_out("_".join(words))
     return f"{name}_" if keyword.iskeyword(name) or name in ("self", "cls") else name
+
+
+def spell_out(name: str) -> str:
+    """``name`` (snake_case) with each word that :data:`ABBREVIATIONS` lists spelled out:
+    ``avg_px`` -> ``average_price``, ``todays_change_perc`` -> ``todays_change_percent``,
+    ``revenue_avg`` -> ``revenue_average``; other words, and a trailing ``_``, kept."""
+    return "_".join(ABBREVIATIONS.get(word, word) for word in name.split("_"))
 
 
 def is_decimal_string(owner: str, wire: str) -> bool:
@@ -218,6 +310,11 @@ def query_time(wire: str, schema: dict[str, Any]) -> str | None:
 def date_string(wire: str) -> bool:
     """Whether string field ``wire`` holds a calendar day."""
     return wire in DATE_STRINGS
+
+
+def datetime_string(owner: str, wire: str) -> bool:
+    """Whether string field ``wire`` of schema ``owner`` holds an instant."""
+    return wire in DATETIME_STRINGS.get(owner, frozenset())
 
 
 def group_module(group: str) -> str:

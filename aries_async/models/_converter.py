@@ -8,8 +8,9 @@ Rules, applied to every attrs model without per-class code:
   the tests to catch fields we forgot);
 * ``Decimal`` from decimal strings or JSON numbers (``""`` is absent), out as plain strings;
 * ``datetime`` from RFC 3339 or epochs, always aware UTC; out as RFC 3339 with ``Z``;
-* ``date`` as ``YYYY-MM-DD``; a field with ``wire(lenient=True)`` reads a value that is not a
-  date as ``None`` (logged on ``aries_async.models``) instead of failing the model;
+* ``date`` as ``YYYY-MM-DD``; a ``date`` or ``datetime`` field with ``wire(lenient=True)``
+  reads a value that is not one as ``None`` (logged on ``aries_async.models``) instead of
+  failing the model;
 * open enums keep unknown values;
 * a model that sets ``__wire_extra__ = "name"`` (an object with ``additionalProperties``) keeps
   the wire keys it does not name in that ``dict`` field, numbers as ``Decimal``;
@@ -128,6 +129,20 @@ def _field_hook(conv: cattrs.Converter, a: attrs.Attribute[Any]) -> _Hook | None
 
         return structure_decimal
 
+    if a.metadata.get("lenient") and inner in (date, datetime):
+        parse: Callable[[Any], Any] = parse_date if inner is date else parse_datetime
+        owner, what = a.name, "date" if inner is date else "date-time"
+
+        def structure_lenient(value: Any, _type: Any) -> Any:
+            try:
+                return parse(value)
+            except (ValueError, OverflowError, OSError):
+                # The schema promises only a string: one odd value must not lose the answer.
+                _log.warning("not a %s in field %s: %.80r; read as None", what, owner, value)
+                return None
+
+        return structure_lenient
+
     if inner is datetime:
 
         def structure_datetime(value: Any, _type: Any) -> Any:
@@ -149,19 +164,6 @@ def _field_hook(conv: cattrs.Converter, a: attrs.Attribute[Any]) -> _Hook | None
             return parse_datetime(value)
 
         return structure_datetime
-
-    if inner is date and a.metadata.get("lenient"):
-        owner = a.name
-
-        def structure_lenient_date(value: Any, _type: Any) -> Any:
-            try:
-                return parse_date(value)
-            except ValueError:
-                # The schema promises only a string: one odd value must not lose the answer.
-                _log.warning("not a date in field %s: %.80r; read as None", owner, value)
-                return None
-
-        return structure_lenient_date
 
     if isinstance(inner, type) and issubclass(inner, OpenEnum):
         members: dict[str, OpenEnum] = {member.value: member for member in inner}

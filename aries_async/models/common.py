@@ -101,9 +101,9 @@ def wire(
         epoch: for ``datetime`` fields sent as Unix integers: ``"s"``, ``"ms"``, ``"us"`` or
             ``"ns"``. Parsing accepts any epoch or RFC 3339 anyway; this only decides how the
             value is written.
-        lenient: for an optional ``date`` field whose wire type is a plain string: a value
-            that is not a date reads as ``None`` (with a warning on the
-            ``aries_async.models`` logger) instead of failing the whole model.
+        lenient: for an optional ``date`` or ``datetime`` field whose wire type is a plain
+            string: a value that is not a date (a date-time) reads as ``None`` (with a
+            warning on the ``aries_async.models`` logger) instead of failing the whole model.
 
     Example: ``today_realized_pnl: Decimal | None = attrs.field(default=None,
     metadata=wire("todayRealizedPnL"))``.
@@ -114,7 +114,7 @@ def wire(
     if epoch:
         meta["epoch"] = epoch
     if lenient:
-        meta["lenient"] = "date"
+        meta["lenient"] = "yes"
     return meta
 
 

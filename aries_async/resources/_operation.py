@@ -193,7 +193,7 @@ class Operations(Resource):
     and where each parameter goes (path, query or body) under which wire name; its signature
     gives each parameter's type, allowed values and whether it is needed. Query filters that
     operations share are the keys of a ``TypedDict`` the method takes as ``**filters``
-    (:mod:`aries_async.resources.generated._filters`), each documented there once.
+    (:mod:`aries_async.filters`), each documented there once.
 
     Raises (every method):
         ValidationError: a parameter is missing, of the wrong type or not an allowed value;

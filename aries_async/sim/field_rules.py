@@ -114,6 +114,8 @@ _NANOS = re.compile(
 )
 _MILLIS = re.compile(r"^(t|timestamp|sortTime|updated|time)$")
 _OFFSETS = (("pay", 21), ("record", 2), ("declar", -14), ("announce", -14), ("expir", 30))
+# a day: date, payDate, importantDates; not the instants dateTime, lastUpdate, updatedAt
+_DAY = re.compile(r"(^date|Date)s?(?![a-z]|Time)")
 
 
 def _when(name: str, kind: str) -> Rule:
@@ -130,7 +132,7 @@ def _when(name: str, kind: str) -> Rule:
             if _NANOS.match(name):
                 return seconds * 1_000_000_000
             return seconds * 1000 if _MILLIS.match(name) else seconds
-        return when.date() if "date" in name.lower() or kind == "date" else when
+        return when.date() if _DAY.search(name) or kind == "date" else when
 
     return rule
 

@@ -30,7 +30,7 @@ from aries_async.apispec import operations
 from aries_async.apispec.naming import BODY_PARAMS, field_name, ref_name, variants
 from aries_async.http.pagination import Paged
 from aries_async.models._converter import strict_converter, unstructure
-from aries_async.models.common import field_wire_name
+from aries_async.models.common import field_wire_name, parse_datetime
 from aries_async.resources._operation import plan
 from aries_async.sim import ManualClock, Simulator
 
@@ -299,6 +299,11 @@ def _times(raw: Any, model: Any, found: list[str]) -> None:
             exact = _UNIX + timedelta(microseconds=int(sent * 10**6) // _PER_SECOND[unit])
             assert value == exact and value.tzinfo is UTC, (a.name, sent, value)
             found.append("epoch")
+        elif a.metadata.get("lenient") and isinstance(value, datetime):
+            # date-time text: the simulator's RFC 3339, read as that instant, aware UTC
+            assert isinstance(sent, str) and value == parse_datetime(sent), (a.name, sent)
+            assert value.tzinfo is UTC, (a.name, sent)
+            found.append("instant")
         elif a.metadata.get("lenient") and isinstance(sent, str):
             assert isinstance(value, date) and value.isoformat() == sent[:10], (a.name, sent)
             found.append("day")
@@ -315,3 +320,4 @@ def test_time_fields_are_the_wire_instants_in_their_documented_units(
         if outcome.raw is not None:
             _times(outcome.raw, outcome.result, found)
     assert found.count("epoch") > 50 and found.count("day") > 50, found
+    assert found.count("instant") > 10, found

@@ -260,7 +260,7 @@ async def test_a_prediction_order_keeps_its_idempotency_key_across_retries(
     await client.predictions.orders.place(**order)
     await client.predictions.orders.place(**order, idempotency_key="mine-1")
     assert placed.success is True and placed.data is not None
-    assert (placed.data.quantity, placed.data.leaves_qty) == (Decimal(5), Decimal(5))
+    assert (placed.data.quantity, placed.data.leaves_quantity) == (Decimal(5), Decimal(5))
     keys = [r.headers.get("Idempotency-Key") for r in api.seen]
     assert len(keys) == 5 and keys[0] == keys[1] == keys[2]  # two retries, one key
     assert keys[3] not in (None, keys[0]) and keys[4] == "mine-1"

@@ -22,12 +22,11 @@ from op_args import ENDPOINTS, endpoint_rows
 
 import aries_async.models
 import aries_async.models.generated as generated
-from aries_async import AriesClient, ClientConfig
+from aries_async import AriesClient, ClientConfig, filters
 from aries_async.apispec import operations
 from aries_async.http.pagination import Paged
 from aries_async.models._converter import structure, unstructure
 from aries_async.models.common import OpenEnum
-from aries_async.resources.generated import _filters as filters
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -220,7 +219,7 @@ def test_wire_names_that_are_not_identifiers_or_collide_get_python_names() -> No
     )
     assert unstructure(bar) == {"T": "AAPL", "t": 1736951400000, "l": "1.5", "vw": "2.25"}
     accuracy = structure({"avg_return_1m": 0.5, "analyst_id": "x"}, generated.RatingsAccuracy)
-    assert accuracy.avg_return_1m == Decimal("0.5")  # a snake_case object stays snake_case
+    assert accuracy.average_return_1m == Decimal("0.5")  # a snake_case object stays snake_case
     assert unstructure(accuracy) == {"avg_return_1m": "0.5"}
 
 
@@ -297,6 +296,7 @@ def _sample(schema: dict[str, Any], owner: str, wire: str, depth: int = 0) -> An
     from aries_async.apispec import schemas
     from aries_async.apispec.naming import (
         date_string,
+        datetime_string,
         epoch_unit,
         is_decimal_string,
         ref_name,
@@ -329,6 +329,8 @@ def _sample(schema: dict[str, Any], owner: str, wire: str, depth: int = 0) -> An
             return "1.25"
         if date_string(wire) and not fmt:
             return "2026-01-15"
+        if datetime_string(owner, wire):
+            fmt = "date-time"
         return {"date": "2026-01-15", "date-time": "2026-01-15T15:00:00Z"}.get(str(fmt), "text")
     unit = epoch_unit(wire, owner) if kind in ("integer", "number") and depth else None
     if unit:  # 2026-01-15T15:00:00Z in the field's unit, written back the same

@@ -111,6 +111,8 @@ HEAVY = (
     "aries_async.models._converter",
     "aries_async.auth.login",
     "aries_async.sim",
+    "aries_async.filters",
+    "aries_async.resources.generated._filters",
 )
 
 

@@ -4,7 +4,7 @@ aries_async/apispec: do not edit.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import attrs
@@ -176,7 +176,7 @@ class Covid19UsCasesResponseData:
     case: Decimal | None = None
     death: Decimal | None = None
     state: str | None = None
-    updated: str | None = None
+    updated: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
 
 
 @attrs.frozen(kw_only=True)
@@ -219,7 +219,7 @@ class Event:
     quarter: int | None = None
     recording: str | None = None
     symbol: str | None = None
-    time: str | None = None
+    time: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
     year: int | None = None
 
 
@@ -316,7 +316,7 @@ class Participant:
 @attrs.frozen(kw_only=True)
 class Re:
     """The ``Re`` object."""
-    at_time: str | None = None
+    at_time: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
     quarter: int | None = None
     title: str | None = None
     url: str | None = None
@@ -336,7 +336,7 @@ class SocialSentimentResponse:
 @attrs.frozen(kw_only=True)
 class SocialSentimentResponseData:
     """The ``SocialSentimentResponseData`` object."""
-    at_time: str | None = None
+    at_time: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
     mention: int | None = None
     negative_mention: int | None = None
     negative_score: Decimal | None = None
@@ -377,7 +377,7 @@ class TranscriptResponse:
     participant: list[Participant] = attrs.field(factory=list)
     quarter: int | None = None
     symbol: str | None = None
-    time: str | None = None
+    time: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
     title: str | None = None
     transcript: list[TranscriptResponseTranscript] = attrs.field(factory=list)
     year: int | None = None
@@ -406,7 +406,7 @@ class TranscriptsResponseTranscript:
     """The ``TranscriptsResponseTranscript`` object."""
     id: str | None = None
     quarter: int | None = None
-    time: str | None = None
+    time: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
     title: str | None = None
     year: int | None = None
 

@@ -4,7 +4,7 @@ not edit.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import attrs
@@ -82,7 +82,7 @@ class MarketBreadth:
     advancers_percent: Decimal | None = None
     decliners: int | None = None
     decliners_percent: Decimal | None = None
-    timestamp: str | None = None
+    timestamp: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
     total_symbols: int | None = None
     unchanged: int | None = None
 
@@ -101,7 +101,7 @@ class NetInflow:
     nasdaq_trade_count: int | None = None
     nyse_net_inflow: Decimal | None = None
     nyse_trade_count: int | None = None
-    timestamp: str | None = None
+    timestamp: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
 
 
 @attrs.frozen(kw_only=True)
@@ -122,7 +122,7 @@ class OptionsScreenerItem:
     bid: Decimal | None = None
     change: Decimal | None = None
     change_percent: Decimal | None = None
-    expiry: str | None = None
+    expiry: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     implied_volatility: Decimal | None = None
     last_price: Decimal | None = None
     logo_url: str | None = None
@@ -159,19 +159,19 @@ class Rating:
     ratings_accuracy: RatingsAccuracy | None = None
     ticker: str | None = None
     time: str | None = None
-    updated: str | None = None
+    updated: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
 
 
 @attrs.frozen(kw_only=True)
 class RatingsAccuracy:
     """The ``RatingsAccuracy`` object."""
     __wire_case__ = "snake"
-    avg_return_1m: Decimal | None = None
-    avg_return_1y: Decimal | None = None
-    avg_return_2y: Decimal | None = None
-    avg_return_3m: Decimal | None = None
-    avg_return_3y: Decimal | None = None
-    avg_return_9m: Decimal | None = None
+    average_return_1m: Decimal | None = attrs.field(default=None, metadata=wire('avg_return_1m'))
+    average_return_1y: Decimal | None = attrs.field(default=None, metadata=wire('avg_return_1y'))
+    average_return_2y: Decimal | None = attrs.field(default=None, metadata=wire('avg_return_2y'))
+    average_return_3m: Decimal | None = attrs.field(default=None, metadata=wire('avg_return_3m'))
+    average_return_3y: Decimal | None = attrs.field(default=None, metadata=wire('avg_return_3y'))
+    average_return_9m: Decimal | None = attrs.field(default=None, metadata=wire('avg_return_9m'))
     gain_count_1m: int | None = None
     gain_count_1y: int | None = None
     gain_count_2y: int | None = None
@@ -213,7 +213,7 @@ class ScreenGroup:
 @attrs.frozen(kw_only=True)
 class SectorAvgChange:
     """The ``SectorAvgChange`` object answered by ``client.analytics.sector_wise_change()``."""
-    avg_change: Decimal | None = None
+    average_change: Decimal | None = attrs.field(default=None, metadata=wire('avgChange'))
     sector: str | None = None
 
 

@@ -43,11 +43,11 @@ class ConferenceCall:
     exchange: str | None = None
     id: str | None = None
     importance: int | None = None
-    international_num: str | None = None
+    international_number: str | None = attrs.field(default=None, metadata=wire('internationalNum'))
     name: str | None = None
     notes: str | None = None
-    phone_num: str | None = None
-    reservation_num: str | None = None
+    phone_number: str | None = attrs.field(default=None, metadata=wire('phoneNum'))
+    reservation_number: str | None = attrs.field(default=None, metadata=wire('reservationNum'))
     start_time: str | None = None
     ticker: str | None = None
     time: str | None = None
@@ -97,7 +97,7 @@ class EconomicsCalendarEvent:
     event: str | None = None
     forecast: str | None = None
     importance: int | None = None
-    last_update: str | None = None
+    last_update: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
     previous: str | None = None
     reference: str | None = None
     reference_date: datetime | None = None
@@ -115,10 +115,10 @@ class EconomicsIndicator:
     """The ``EconomicsIndicator`` object answered by ``client.calendars.economic_history()``."""
     category: str | None = None
     country: str | None = None
-    date_time: str | None = None
+    date_time: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
     frequency: str | None = None
     historical_data_symbol: str | None = None
-    last_update: str | None = None
+    last_update: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
     value: Decimal | None = None
 
 

@@ -71,7 +71,7 @@ class EbitEstimatesResponse:
 @attrs.frozen(kw_only=True)
 class EbitEstimatesResponseData:
     """The ``EbitEstimatesResponseData`` object."""
-    ebit_avg: int | None = None
+    ebit_average: int | None = attrs.field(default=None, metadata=wire('ebitAvg'))
     ebit_high: int | None = None
     ebit_low: int | None = None
     number_analysts: int | None = None
@@ -100,7 +100,7 @@ class EbitdaEstimatesResponse:
 @attrs.frozen(kw_only=True)
 class EbitdaEstimatesResponseData:
     """The ``EbitdaEstimatesResponseData`` object."""
-    ebitda_avg: int | None = None
+    ebitda_average: int | None = attrs.field(default=None, metadata=wire('ebitdaAvg'))
     ebitda_high: int | None = None
     ebitda_low: int | None = None
     number_analysts: int | None = None
@@ -126,7 +126,7 @@ class EpsEstimatesResponse:
 @attrs.frozen(kw_only=True)
 class EpsEstimatesResponseData:
     """The ``EpsEstimatesResponseData`` object."""
-    eps_avg: Decimal | None = None
+    eps_average: Decimal | None = attrs.field(default=None, metadata=wire('epsAvg'))
     eps_high: Decimal | None = None
     eps_low: Decimal | None = None
     number_analysts: int | None = None
@@ -138,7 +138,7 @@ class EpsEstimatesResponseData:
 @attrs.frozen(kw_only=True)
 class PriceTargetResponse:
     """The ``PriceTargetResponse`` object answered by ``client.estimates.price_target()``."""
-    last_updated: str | None = None
+    last_updated: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
     number_analysts: int | None = None
     symbol: str | None = None
     target_high: Decimal | None = None
@@ -170,7 +170,7 @@ class RevenueEstimatesResponseData:
     number_analysts: int | None = None
     period: str | None = None
     quarter: int | None = None
-    revenue_avg: int | None = None
+    revenue_average: int | None = attrs.field(default=None, metadata=wire('revenueAvg'))
     revenue_high: int | None = None
     revenue_low: int | None = None
     year: int | None = None

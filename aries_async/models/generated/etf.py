@@ -108,7 +108,7 @@ class Profile:
     """The ``Profile`` object."""
     asset_class: str | None = None
     aum: int | None = None
-    avg_volume: int | None = None
+    average_volume: int | None = attrs.field(default=None, metadata=wire('avgVolume'))
     cusip: str | None = None
     description: str | None = None
     domicile: str | None = None

@@ -325,7 +325,7 @@ class ShortInterestResponse:
 @attrs.frozen(kw_only=True)
 class ShortInterestResponseResult:
     """The ``ShortInterestResponseResult`` object."""
-    avg_daily_volume: int | None = None
+    average_daily_volume: int | None = attrs.field(default=None, metadata=wire('avgDailyVolume'))
     days_to_cover: Decimal | None = None
     settlement_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     short_interest: int | None = None

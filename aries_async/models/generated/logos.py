@@ -4,9 +4,12 @@ edit.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import attrs
+
+from aries_async.models.common import wire
 
 __all__ = [
     "LogoSearchResponse",
@@ -30,11 +33,11 @@ class LogoSearchResponse:
 class LogoSearchResponseData:
     """The ``LogoSearchResponseData`` object."""
     colors: dict[str, Any] | None = None
-    created_at: str | None = None
+    created_at: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
     files: LogoSearchResponseFiles | None = None
     id: str | None = None
     search_key: str | None = None
-    updated_at: str | None = None
+    updated_at: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
 
 
 @attrs.frozen(kw_only=True)
@@ -60,11 +63,11 @@ class LogoSyncResponse:
 class LogoSyncResponseData:
     """The ``LogoSyncResponseData`` object."""
     colors: dict[str, Any] | None = None
-    created_at: str | None = None
+    created_at: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
     files: LogoSyncResponseFiles | None = None
     id: str | None = None
     securities: list[LogoSyncResponseSecurity] = attrs.field(factory=list)
-    updated_at: str | None = None
+    updated_at: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
 
 
 @attrs.frozen(kw_only=True)

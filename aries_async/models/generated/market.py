@@ -48,7 +48,7 @@ class EquityDetailsDTO:
     ask_price: Decimal | None = None
     ask_size: int | None = None
     assets: Decimal | None = None
-    avg_volume_4_weeks: int | None = None
+    average_volume_4_weeks: int | None = attrs.field(default=None, metadata=wire('avgVolume4Weeks'))
     beta: Decimal | None = None
     bid_exchange: str | None = None
     bid_price: Decimal | None = None
@@ -82,7 +82,9 @@ class EquityDetailsDTO:
     nyse_sell_volume: int | None = None
     open_interest: int | None = None
     open_price: Decimal | None = None
-    pct_held_by_institution: Decimal | None = None
+    percent_held_by_institution: Decimal | None = attrs.field(
+        default=None, metadata=wire('pctHeldByInstitution')
+    )
     price: Decimal | None = None
     put_call: str | None = None
     quote_timestamp: datetime | None = None

@@ -46,7 +46,7 @@ class Activity:
     bid: str | None = None
     cost_basis: str | None = None
     date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
-    date_expiration: str | None = None
+    date_expiration: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     description: str | None = None
     description_extended: str | None = None
     exchange: str | None = None

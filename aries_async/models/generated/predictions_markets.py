@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from aries_async.models.common import OpenEnum
+from aries_async.models.common import OpenEnum, wire
 
 __all__ = [
     "GetBaseEventResponseBody",
@@ -132,7 +132,7 @@ class PredMdContract:
     expiration_date: datetime | None = None
     last_synced_at: datetime
     last_trade_date: datetime | None = None
-    min_trade_qty: Decimal | None = None
+    min_trade_quantity: Decimal | None = attrs.field(default=None, metadata=wire('minTradeQty'))
     multiplier: int | None = None
     non_tradable: bool
     price_limit: Any = None

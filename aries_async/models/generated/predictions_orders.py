@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models.common import wire
+
 __all__ = [
     "GetPredictionOrderResponseBody",
     "ListPredictionOrdersResponseBody",
@@ -54,17 +56,17 @@ class PlacePredictionOrderResponseBody:
 class PredOrdersOrder:
     """The ``PredOrdersOrder`` object."""
     account_id: str
-    avg_px: Decimal
+    average_price: Decimal = attrs.field(metadata=wire('avgPx'))
     certainty: str | None = None
     certainty_reason: str | None = None
     cl_ord_id: str | None = None
     client_order_ref: str | None = None
     closed_at: datetime | None = None
     created_at: datetime
-    cum_qty: Decimal
+    cumulative_quantity: Decimal = attrs.field(metadata=wire('cumQty'))
     expire_time: datetime | None = None
     first_ack_at: datetime | None = None
-    leaves_qty: Decimal
+    leaves_quantity: Decimal = attrs.field(metadata=wire('leavesQty'))
     order_id: str
     order_type: str
     outcome: str
@@ -76,7 +78,7 @@ class PredOrdersOrder:
     sent_at: datetime | None = None
     side: str
     state: str
-    stop_px: Decimal | None = None
+    stop_price: Decimal | None = attrs.field(default=None, metadata=wire('stopPx'))
     symbol: str
     time_in_force: str
     updated_at: datetime
@@ -103,14 +105,14 @@ class PredOrdersOrderPage:
 @attrs.frozen(kw_only=True)
 class PredOrdersOrderReport:
     """The ``PredOrdersOrderReport`` object."""
-    avg_px: Decimal | None = None
+    average_price: Decimal | None = attrs.field(default=None, metadata=wire('avgPx'))
     busted_at: datetime | None = None
-    cum_qty: Decimal | None = None
+    cumulative_quantity: Decimal | None = attrs.field(default=None, metadata=wire('cumQty'))
     exec_id: str
     exec_type: str
-    last_px: Decimal | None = None
-    last_qty: Decimal | None = None
-    leaves_qty: Decimal | None = None
+    last_price: Decimal | None = attrs.field(default=None, metadata=wire('lastPx'))
+    last_quantity: Decimal | None = attrs.field(default=None, metadata=wire('lastQty'))
+    leaves_quantity: Decimal | None = attrs.field(default=None, metadata=wire('leavesQty'))
     status: str
     text: str | None = None
     transact_time: datetime

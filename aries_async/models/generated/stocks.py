@@ -283,10 +283,12 @@ class Ticker:
     last_quote: LastQuote | None = None
     last_trade: LastTrade | None = None
     min: Min | None = None
-    prev_day: PrevDay | None = None
+    previous_day: PrevDay | None = attrs.field(default=None, metadata=wire('prevDay'))
     ticker: str | None = None
     todays_change: Decimal | None = None
-    todays_change_perc: Decimal | None = None
+    todays_change_percent: Decimal | None = attrs.field(
+        default=None, metadata=wire('todaysChangePerc')
+    )
     updated: datetime | None = attrs.field(default=None, metadata=wire(epoch='ms'))
 
 

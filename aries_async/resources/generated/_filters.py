@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Literal, TypeAlias, TypedDict
 
 __all__ = [
+    "AverageDailyVolumeFilters",
     "AverageVolumeFilters",
-    "AvgDailyVolumeFilters",
     "CikFilters",
     "CorporateActionsDividendsFilters",
     "CorporateActionsIdentifierType",
@@ -72,6 +72,19 @@ Resolution: TypeAlias = Literal[
 """The values of ``Resolution`` (a ``Literal`` several operations take)."""
 
 
+class AverageDailyVolumeFilters(TypedDict, total=False):
+    """The ``avgDailyVolume`` filters (integer), keys (and wire names): ``average_daily_volume``
+    (``avgDailyVolume``), ``average_daily_volume_above`` (``avgDailyVolumeAbove``),
+    ``average_daily_volume_min`` (``avgDailyVolumeMin``), ``average_daily_volume_below``
+    (``avgDailyVolumeBelow``), ``average_daily_volume_max`` (``avgDailyVolumeMax``).
+    """
+    average_daily_volume: int | None
+    average_daily_volume_above: int | None
+    average_daily_volume_min: int | None
+    average_daily_volume_below: int | None
+    average_daily_volume_max: int | None
+
+
 class AverageVolumeFilters(TypedDict, total=False):
     """The ``averageVolume`` filters (number), keys (and wire names): ``average_volume``
     (``averageVolume``), ``average_volume_above`` (``averageVolumeAbove``), ``average_volume_min``
@@ -83,19 +96,6 @@ class AverageVolumeFilters(TypedDict, total=False):
     average_volume_min: Decimal | float | None
     average_volume_below: Decimal | float | None
     average_volume_max: Decimal | float | None
-
-
-class AvgDailyVolumeFilters(TypedDict, total=False):
-    """The ``avgDailyVolume`` filters (integer), keys (and wire names): ``avg_daily_volume``
-    (``avgDailyVolume``), ``avg_daily_volume_above`` (``avgDailyVolumeAbove``),
-    ``avg_daily_volume_min`` (``avgDailyVolumeMin``), ``avg_daily_volume_below``
-    (``avgDailyVolumeBelow``), ``avg_daily_volume_max`` (``avgDailyVolumeMax``).
-    """
-    avg_daily_volume: int | None
-    avg_daily_volume_above: int | None
-    avg_daily_volume_min: int | None
-    avg_daily_volume_below: int | None
-    avg_daily_volume_max: int | None
 
 
 class CikFilters(TypedDict, total=False):
@@ -502,11 +502,11 @@ class FinancialsShortInterestFilters(
     TickerFilters,
     DaysToCoverFilters,
     SettlementDateFilters,
-    AvgDailyVolumeFilters,
+    AverageDailyVolumeFilters,
     total=False,
 ):
     """The query filters of ``financials.short_interest()``: the keys of :class:`TickerFilters`,
-    :class:`DaysToCoverFilters`, :class:`SettlementDateFilters`, :class:`AvgDailyVolumeFilters`.
+    :class:`DaysToCoverFilters`, :class:`SettlementDateFilters`, :class:`AverageDailyVolumeFilters`.
     """
 
 

@@ -159,7 +159,7 @@ class Financials(Operations):
         tickers_any_of: str | Sequence[str] | None = None,
         days_to_cover_list: str | Sequence[str] | None = None,
         settlement_dates: str | Sequence[str] | None = None,
-        avg_daily_volume_list: str | Sequence[str] | None = None,
+        average_daily_volume_list: str | Sequence[str] | None = None,
         limit: int | None = None,
         sort: str | None = None,
         next: str | None = None,
@@ -170,7 +170,7 @@ class Financials(Operations):
         ``GET /v1/financials/short-interest``; scope ``market:supplemental``; retried when safe;
         paged (each page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
         ``tickersAnyOf``, ``days_to_cover_list`` as ``daysToCoverList``, ``settlement_dates`` as
-        ``settlementDates``, ``avg_daily_volume_list`` as ``avgDailyVolumeList``, ``limit``,
+        ``settlementDates``, ``average_daily_volume_list`` as ``avgDailyVolumeList``, ``limit``,
         ``sort``, ``next`` and the keys of :class:`FinancialsShortInterestFilters` (``**filters``).
         Errors: see :class:`~aries_async.resources._operation.Operations`.
 

@@ -74,7 +74,7 @@ class PredictionsOrders(Operations):
         client_order_ref: str | None = None,
         expire_time: datetime | None = None,
         price: Decimal | int | str | None = None,
-        stop_px: Decimal | int | str | None = None,
+        stop_price: Decimal | int | str | None = None,
         idempotency_key: str | None = None,
     ) -> PlacePredictionOrderResponseBody:
         """Place prediction order.
@@ -94,7 +94,7 @@ class PredictionsOrders(Operations):
             client_order_ref: body ``clientOrderRef``, string; optional.
             expire_time: body ``expireTime``, date-time; optional.
             price: body ``price``, decimal; optional.
-            stop_px: body ``stopPx``, decimal; optional.
+            stop_price: body ``stopPx``, decimal; optional.
             idempotency_key: the ``Idempotency-Key`` header, the same on every retry of this call (a
                 fresh UUID when not given).
 
