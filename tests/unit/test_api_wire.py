@@ -186,3 +186,27 @@ def test_each_answer_is_one_the_spec_allows() -> None:
         op = op_by_id(op_id)
         if op_id not in HAND and not op["response"]["content_type"].startswith("text/"):
             check_schema(op_id, minimal(op["response"]["schema"]))
+
+
+def _text_path_params(op: dict[str, Any]) -> list[str]:
+    """The wire names of ``op``'s free-text path parameters."""
+    return [
+        p["wire"] for p in op["params"] if p["in"] == "path" and p["schema"] == {"type": "string"}
+    ]
+
+
+@pytest.mark.parametrize(
+    "op_id", [op["id"] for op in operations() if not op["covered_by"] and _text_path_params(op)]
+)
+async def test_a_path_value_stays_one_segment_whatever_it_holds(
+    client: AriesClient, op_id: str
+) -> None:
+    # RFC 3986: "/", "?", "#" and "%" in a value must be percent-encoded, or the server reads
+    # another path (or a query). Each sent segment is decoded alone: the value must be one.
+    op = op_by_id(op_id)
+    values = wire_values(op) | {wire: "a/b c?d#e%f" for wire in _text_path_params(op)}
+    with mocked_api() as mocked:
+        reply(mocked, op)
+        await method_of(client, op)(**arguments(op, values))
+    (sent,) = Sent.read(mocked)
+    assert sent.path == expected(op, values, None).path
