@@ -3,18 +3,21 @@
 A parameter gets its value from :data:`OVERRIDES` (per operation), else :data:`VALUES` (by wire
 name), else the first value of its enum; optional parameters are left out unless listed in
 :data:`OPTIONAL`. Bodies are in :data:`BODIES`. Values are wire strings; :func:`wire_args` gives
-them for raw HTTP calls, the finance-dev test converts them to Python types.
+them for raw HTTP calls; :func:`python_value` and :func:`body_kwargs` give them as our typed
+methods take them (the finance-dev test converts them to its own SDK's types).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from aries_async.apispec import operations
+from aries_async.apispec.naming import BODY_PARAMS, field_name, ref_name, variants
 
 __all__ = [
     "ACCOUNT",
@@ -22,11 +25,14 @@ __all__ = [
     "ENDPOINTS",
     "OPTION",
     "VALUES",
+    "body_kwargs",
     "clock_values",
     "endpoint_rows",
     "endpoint_table",
+    "method_of",
     "op_by_id",
     "param_values",
+    "python_value",
     "wire_args",
 ]
 
@@ -179,6 +185,41 @@ def wire_args(
         else:
             query[param["wire"]] = values[param["wire"]]
     return path, query, BODIES.get(op["id"])
+
+
+def python_value(schema: dict[str, Any], raw: str) -> Any:
+    """A wire value of this table as our generated method takes it (by the parameter's
+    schema: a date, a whole number, a Decimal, a bool; anything else as the string)."""
+    kind = next((a for a in variants(schema) if a.get("type") != "null"), schema)
+    if kind.get("format") == "date":
+        return date.fromisoformat(raw)
+    if kind.get("type") == "integer":
+        return int(raw)
+    if kind.get("type") == "number":
+        return Decimal(raw)
+    if kind.get("type") == "boolean":
+        return raw == "true"
+    return raw
+
+
+def body_kwargs(op: dict[str, Any], body: Any) -> dict[str, Any]:
+    """A wire body of :data:`BODIES` as the generated method's keyword arguments."""
+    if isinstance(body, list):
+        return {BODY_PARAMS.get(op["id"], "body"): body}
+    schema = op["body"]["schema"]
+    owners = [
+        ref_name(alt) or op["id"]
+        for alt in ([schema] if "properties" in schema else variants(schema))
+    ]
+    return {field_name(wire, owners[0]): value for wire, value in body.items()}
+
+
+def method_of(client: Any, op: dict[str, Any]) -> Any:
+    """The generated method of ``op`` on ``client`` (``client.predictions.orders.place``)."""
+    target: Any = client
+    for part in f"{op['group']}.{op['name']}".split("."):
+        target = getattr(target, part)
+    return target
 
 
 def endpoint_table(endpoints: Path) -> list[list[str]]:

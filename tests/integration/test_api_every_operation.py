@@ -22,12 +22,22 @@ from typing import Any
 
 import attrs
 import pytest
-from op_args import ACCOUNT, BODIES, ENDPOINTS, clock_values, endpoint_rows, op_by_id, param_values
+from op_args import (
+    ACCOUNT,
+    BODIES,
+    ENDPOINTS,
+    body_kwargs,
+    clock_values,
+    endpoint_rows,
+    method_of,
+    op_by_id,
+    param_values,
+    python_value,
+)
 
 import aries_async.models.generated as generated
 from aries_async import AriesClient, CancelRequest, OrderRequest, ReplaceRequest
 from aries_async.apispec import operations
-from aries_async.apispec.naming import BODY_PARAMS, field_name, ref_name, variants
 from aries_async.http.pagination import Paged
 from aries_async.models._converter import strict_converter, unstructure
 from aries_async.models.common import field_wire_name, parse_datetime
@@ -75,39 +85,6 @@ HAND: dict[str, Hand] = {
 }
 
 
-def _python(schema: dict[str, Any], raw: str) -> Any:
-    """A wire value of ``op_args`` as the generated method takes it."""
-    kind = next((a for a in variants(schema) if a.get("type") != "null"), schema)
-    if kind.get("format") == "date":
-        return date.fromisoformat(raw)
-    if kind.get("type") == "integer":
-        return int(raw)
-    if kind.get("type") == "number":
-        return Decimal(raw)
-    if kind.get("type") == "boolean":
-        return raw == "true"
-    return raw
-
-
-def _body_kwargs(op: dict[str, Any], body: Any) -> dict[str, Any]:
-    """A wire body of ``op_args`` as the generated method's keyword arguments."""
-    if isinstance(body, list):
-        return {BODY_PARAMS.get(op["id"], "body"): body}
-    schema = op["body"]["schema"]
-    owners = [
-        ref_name(alt) or op["id"]
-        for alt in ([schema] if "properties" in schema else variants(schema))
-    ]
-    return {field_name(wire, owners[0]): value for wire, value in body.items()}
-
-
-def _method(client: AriesClient, op: dict[str, Any]) -> Any:
-    target: Any = client
-    for part in f"{op['group']}.{op['name']}".split("."):
-        target = getattr(target, part)
-    return target
-
-
 async def _fresh(client: AriesClient, op_id: str) -> dict[str, dict[str, str]]:
     """Ids a call needs made just before it: a watchlist, a prediction order."""
     if op_id in (
@@ -118,7 +95,7 @@ async def _fresh(client: AriesClient, op_id: str) -> dict[str, dict[str, str]]:
         made = await client.watchlists.create(name=f"For {op_id}", symbols=["AAPL", "MSFT"])
         return {op_id: {"watchlist_id": str(made.id)}}
     if op_id == "getPredictionOrder":
-        order = _body_kwargs(op_by_id("placePredictionOrder"), BODIES["placePredictionOrder"])
+        order = body_kwargs(op_by_id("placePredictionOrder"), BODIES["placePredictionOrder"])
         placed = await client.predictions.orders.place(**order)
         assert placed.data is not None
         return {op_id: {"orderId": str(placed.data.order_id)}}
@@ -142,13 +119,13 @@ async def _typed(
         return Outcome(await HAND[op["id"]](client, ids))
     values = param_values(op, extra)
     kwargs = {
-        p["name"]: _python(p["schema"], values[p["wire"]])
+        p["name"]: python_value(p["schema"], values[p["wire"]])
         for p in op["params"]
         if p["wire"] in values
     }
     if op["id"] in BODIES:
-        kwargs.update(_body_kwargs(op, BODIES[op["id"]]))
-    method = _method(client, op)
+        kwargs.update(body_kwargs(op, BODIES[op["id"]]))
+    method = method_of(client, op)
     if op["pagination"] is None:
         out = Outcome(await method(**kwargs))
     else:
