@@ -194,7 +194,7 @@ class StreamState:
                 "time": update.trade_time,
             }
         if values["time"] is None:
-            values["time"] = update.time  # the envelope's timestamp, whatever form it came in
+            values["time"] = update.timestamp  # the envelope's timestamp, whatever form it came in
         row.update({k: v for k, v in values.items() if v is not None})
         self.updates += 1
         return row
