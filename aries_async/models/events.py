@@ -28,9 +28,14 @@ Account updates (``/v1/accounts/ws``)
     :class:`WatchlistEvent` and :class:`NewsEvent`, whose payloads the spec leaves UNKNOWN:
     typed where the docs say something, an open mapping for the rest.
 
+Times
+    Every event with an envelope time (all of the above) is a :class:`Timestamped`:
+    ``timestamp_ms`` is the raw wire value, ``timestamp`` the same instant as aware UTC.
+
 Connection status (every stream)
     :class:`StreamConnected` and :class:`StreamDisconnected`: every gap in a stream is visible
-    as a disconnect followed by a reconnect.
+    as a disconnect followed by a reconnect. Their ``at`` is the stream's monotonic clock (for
+    durations), their ``timestamp`` the wall clock as aware UTC.
 
 Anything else
     :class:`UnknownEvent` keeps the raw message; :class:`ServerErrorMessage` is an
@@ -112,6 +117,7 @@ __all__ = [
     "StreamDisconnected",
     "SubscribeAck",
     "TimeAndSalesUpdate",
+    "Timestamped",
     "TradeUpdate",
     "UnknownEvent",
     "WatchlistEvent",
