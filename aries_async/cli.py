@@ -25,6 +25,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from aries_async._cli.common import (
     EXIT_API,
@@ -146,32 +147,33 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _accounts(args: argparse.Namespace) -> int:
-    from aries_async.models import unstructure
-
     async with make_client(args) as client:
         accounts = await client.accounts.list()
     lines = [f"{a.id:<20} {a.status!s:<8} {'sim' if a.is_sim else 'live'}" for a in accounts]
-    emit([unstructure(a) for a in accounts], args.json, "\n".join(lines))
+    emit(accounts, args.json, "\n".join(lines))
     return EXIT_OK
 
 
 async def _quote(args: argparse.Namespace) -> int:
-    """Every symbol asked for, in order: its quote, or the reason it has none (then exit 1)."""
+    """Every symbol asked for, in order: its quote, or the reason it has none (then exit 1).
+
+    ``--json``: ``{"quotes": [Quote...], "errors": [{"symbol", "error"}...]}``, each in the
+    order asked.
+    """
     async with make_client(args) as client:
         batch = await client.market.quotes(args.symbols)
-    data: dict[str, dict[str, str]] = {}
+    quotes: list[Any] = []
+    errors: list[dict[str, str]] = []
     lines = []
     for symbol in dict.fromkeys(s.strip().upper() for s in args.symbols):
         quote, error = batch.get(symbol), batch.errors.get(symbol)
         if quote is not None:
-            last, bid, ask, volume = quote.last, quote.bid, quote.ask, quote.volume
-            data[symbol] = {"last": str(last), "bid": str(bid), "ask": str(ask)}
-            data[symbol]["volume"] = str(volume)
-            lines.append(f"{symbol:<8} last {last}  bid {bid}  ask {ask}")
+            quotes.append(quote)
+            lines.append(f"{symbol:<8} last {quote.last}  bid {quote.bid}  ask {quote.ask}")
         elif error is not None:
-            data[symbol] = {"error": str(error)}
+            errors.append({"symbol": symbol, "error": str(error)})
             lines.append(f"{symbol:<8} error: {error}")
-    emit(data, args.json, "\n".join(lines))
+    emit({"quotes": quotes, "errors": errors}, args.json, "\n".join(lines))
     return EXIT_API if batch.errors else EXIT_OK
 
 
@@ -194,11 +196,10 @@ async def _login(args: argparse.Namespace) -> int:
             timeout=args.timeout,
         )
     where = str(getattr(store, "path", ""))
-    expiry = token.expires_at_datetime
     data = {
         "signed_in": True,
         "scopes": sorted(token.scopes),
-        "expires_at": expiry.isoformat() if expiry else None,
+        "expires_at": token.expires_at_datetime,
         "can_refresh": token.can_refresh,
         "token_file": where,
     }

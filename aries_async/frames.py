@@ -67,7 +67,8 @@ def to_frame(
     * Only the model's fields become columns: what the wire sent besides them is not kept by
       the models anyway. Fields whose name starts with ``_`` are left out. A stream update
       (:class:`~aries_async.models.events.QuoteUpdate`...) gives its fields read from the wire
-      (``bid_price``, ``mid_price``...), not its raw ``data``.
+      (``bid_price``, ``mid_price``...), not its raw ``data``, and its envelope time as
+      ``timestamp`` (aware UTC) beside ``timestamp_ms``.
 
     Args:
         rows: attrs model instances (a list, an iterator, or a mapping such as a
@@ -210,7 +211,12 @@ def _fields(cls: type, *, bare: bool = True) -> list[tuple[str, _Kind, Any]]:
             continue
         hint = _bare(hints.get(field.name, field.type))
         found.append((field.name, _kind(hint), hint if bare else hints.get(field.name)))
-    return found + [(name, "other", None) for name in lazy]
+    found += [(name, "other", None) for name in lazy]
+    from aries_async.models.events import Timestamped
+
+    if issubclass(cls, Timestamped):  # the envelope time as a time, beside its wire value
+        found.append(("timestamp", "datetime", datetime))
+    return found
 
 
 def _lazy_names(cls: type) -> list[str]:

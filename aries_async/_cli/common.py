@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import enum
 import os
 import sys
 import textwrap
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import orjson
 
+from aries_async.apispec.naming import field_name
 from aries_async.auth.store import TokenStore
 from aries_async.auth.tokens import Token
+from aries_async.models.common import datetime_to_wire, decimal_to_wire
+from aries_async.models.events import Timestamped
 
 __all__ = [
     "EXIT_API",
@@ -26,6 +32,7 @@ __all__ = [
     "emit",
     "env_token",
     "err",
+    "jsonable",
     "make_client",
     "say",
     "table",
@@ -48,20 +55,66 @@ EXIT_INTERRUPTED = 130
 is meant to stop."""
 
 
-def _default(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """``value`` as plain JSON data in the SDK's vocabulary: what every ``--json`` prints.
+
+    * a model (an attrs class) becomes an object keyed by its Python attribute names, every
+      field included (``null`` when unknown), but the ``raw`` wire copy some events keep and
+      private fields; an event's envelope time is ``timestamp``, not ``timestamp_ms``;
+    * a mapping's keys become snake_case Python names by the models' rule (``clOrdId`` ->
+      ``cl_ord_id``), so no wire key reaches the output;
+    * ``Decimal`` becomes an exact decimal string in plain notation (``"150.10"``; never a
+      float, which would round, and never ``"1E+2"``);
+    * ``datetime`` becomes ISO 8601 in UTC with a ``Z`` (``2026-01-15T14:30:05.123000Z``),
+      ``date`` ``YYYY-MM-DD``, an enum member its value, a tuple or set a list.
+    """
+    if value is None or type(value) in (bool, int, float, str):
+        return value
+    if isinstance(value, enum.Enum):
+        return jsonable(value.value)
     if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(f"cannot serialise {type(value).__name__}")
+        return decimal_to_wire(value)
+    if isinstance(value, datetime):
+        return datetime_to_wire(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if attrs.has(type(value)):
+        return _model(value)
+    if isinstance(value, Mapping):
+        return {_key(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [jsonable(v) for v in value]
+    return value if isinstance(value, (bool, int, float, str)) else str(value)
+
+
+def _model(model: Any) -> dict[str, Any]:
+    out = {
+        a.name: jsonable(getattr(model, a.name))
+        for a in attrs.fields(type(model))
+        if not a.name.startswith("_") and a.name != "raw"
+    }
+    if isinstance(model, Timestamped):
+        out.pop("timestamp_ms", None)
+        out["timestamp"] = jsonable(model.timestamp)
+    return out
+
+
+def _key(key: Any) -> str:
+    text = str(key)
+    try:
+        return field_name(text)
+    except ValueError:  # no letter or digit in it: nothing to rename
+        return text
 
 
 def dumps(data: Any, *, indent: bool = False) -> str:
-    """JSON text; ``Decimal`` becomes its exact string (never a float)."""
+    """JSON text of :func:`jsonable` ``(data)``."""
     option = orjson.OPT_INDENT_2 if indent else 0
-    return orjson.dumps(data, default=_default, option=option).decode()
+    return orjson.dumps(jsonable(data), option=option).decode()
 
 
 def emit(data: Any, as_json: bool, text: str) -> None:
-    """Print ``data`` as indented JSON when ``as_json``, else ``text``."""
+    """Print ``data`` as indented JSON (see :func:`jsonable`) when ``as_json``, else ``text``."""
     sys.stdout.write((dumps(data, indent=True) if as_json else text) + "\n")
     sys.stdout.flush()
 

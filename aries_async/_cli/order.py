@@ -45,7 +45,6 @@ from aries_async.errors import (
     ServerError,
     TransportError,
 )
-from aries_async.models import unstructure
 from aries_async.models.orders import (
     CancelRequest,
     Order,
@@ -239,7 +238,7 @@ async def _preview(args: argparse.Namespace) -> int:
     request = build_request(args, args.client_id)
     async with make_client(args) as client:
         preview = await client.orders.preview(request)
-    data = {"request": request.to_wire(), "preview": unstructure(preview), "ok": preview.ok}
+    data = {"request": request, "preview": preview, "ok": preview.ok}
     emit(data, args.json, "\n".join(preview_lines(request, preview)))
     return EXIT_OK if preview.ok else EXIT_API
 
@@ -251,10 +250,10 @@ async def _place(args: argparse.Namespace) -> int:
     client_id = request.client_id or ""
     if not _can_confirm(args, "place the order"):
         return EXIT_USAGE
-    data: dict[str, Any] = {"client_id": client_id, "request": request.to_wire()}
+    data: dict[str, Any] = {"client_id": client_id, "request": request}
     async with make_client(args) as client:
         preview = await client.orders.preview(request)
-        data["preview"] = unstructure(preview)
+        data["preview"] = preview
         _show(preview_lines(request, preview), to_stderr=args.json)
         if not preview.ok:
             err("Not placed: the preview reports blocking errors.")
@@ -275,7 +274,7 @@ async def _place(args: argparse.Namespace) -> int:
             _outcome_unknown(args, data, "interrupted", request.account_id, client_id)
             raise
     outcome = "accepted" if ack.accepted else "rejected"
-    data.update(outcome=outcome, ack=unstructure(ack))
+    data.update(outcome=outcome, ack=ack)
     emit(data, args.json, _ack_text(ack, client_id))
     return EXIT_OK if ack.accepted else EXIT_API
 
@@ -338,7 +337,7 @@ async def _cancel(args: argparse.Namespace) -> int:
         if not args.yes and not await _confirm("Cancel this order?"):
             err("Not cancelled.")
             if args.json:
-                emit({"order": unstructure(order), "outcome": "declined", "ack": None}, True, "")
+                emit({"order": order, "outcome": "declined", "ack": None}, True, "")
             return EXIT_DECLINED
         request = CancelRequest(
             orig_cl_ord_id=order.cl_ord_id or args.order_id,
@@ -358,7 +357,7 @@ async def _cancel(args: argparse.Namespace) -> int:
         text = f"Cancel requested: order {ack.orig_cl_ord_id or args.order_id}, status {ack.status}"
     else:
         text = f"Cancel rejected: {ack.text or ack.status}"
-    emit({"order": unstructure(order), "ack": unstructure(ack)}, args.json, text)
+    emit({"order": order, "ack": ack}, args.json, text)
     return EXIT_OK if ack.accepted else EXIT_API
 
 
@@ -367,7 +366,7 @@ async def _list(args: argparse.Namespace) -> int:
         orders = await client.orders.active(args.account)
     none = f"No open orders or activity today in {args.account}"
     text = _orders_table(orders) if orders else none
-    emit([unstructure(o) for o in orders], args.json, text)
+    emit(orders, args.json, text)
     return EXIT_OK
 
 
@@ -381,7 +380,7 @@ async def _find(args: argparse.Namespace) -> int:
         )
         emit(None, args.json, text)
         return EXIT_API
-    emit(unstructure(order), args.json, _orders_table([order]))
+    emit(order, args.json, _orders_table([order]))
     return EXIT_OK
 
 

@@ -28,12 +28,11 @@ import contextlib
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from aries_async._cli.common import EXIT_OK, dumps, err, make_client
+from aries_async._cli.common import EXIT_OK, dumps, err, jsonable, make_client
 from aries_async._cli.stream_account import add_account_arguments, run_account
 from aries_async.errors import ValidationError
 from aries_async.models.events import (
@@ -49,6 +48,7 @@ from aries_async.models.events import (
 __all__ = [
     "DEFAULT_FIELDS",
     "FIELDS",
+    "FIELD_ALIASES",
     "StreamState",
     "add_arguments",
     "parse_fields",
@@ -58,31 +58,41 @@ __all__ = [
 ]
 
 FIELDS: dict[str, tuple[str, str | None]] = {
-    "bid": ("BID", "quote"),
-    "ask": ("ASK", "quote"),
+    "bid_price": ("BID", "quote"),
+    "ask_price": ("ASK", "quote"),
     "bid_size": ("BID SIZE", "quote"),
     "ask_size": ("ASK SIZE", "quote"),
-    "last": ("LAST", "trade"),
+    "last_price": ("LAST", "trade"),
     "size": ("SIZE", "trade"),
     "volume": ("VOLUME", "trade"),
     "change": ("CHANGE", "trade"),
     "time": ("TIME (UTC)", None),
 }
-"""Column name -> (heading, the channel it comes from; None: either)."""
+"""Column name (the models' name for it, also the NDJSON key) -> (heading, the channel it
+comes from; None: either)."""
 
-DEFAULT_FIELDS: tuple[str, ...] = ("bid", "ask", "last", "size", "volume", "time")
+FIELD_ALIASES: dict[str, str] = {"bid": "bid_price", "ask": "ask_price", "last": "last_price"}
+"""Older column names ``--fields`` still takes (NDJSON keys are always the :data:`FIELDS`
+names)."""
+
+DEFAULT_FIELDS: tuple[str, ...] = ("bid_price", "ask_price", "last_price", "size", "volume", "time")
 
 REDRAW_INTERVAL = 0.1
 """Seconds between two redraws on a terminal (at most ten a second)."""
 
 
 def parse_fields(text: str) -> tuple[str, ...]:
-    """``"bid,ask,last"`` -> ``("bid", "ask", "last")``.
+    """``"bid_price,ask_price,size"`` -> ``("bid_price", "ask_price", "size")`` (the older
+    ``bid``, ``ask`` and ``last`` are taken for ``bid_price``, ``ask_price``, ``last_price``).
 
     Raises:
         argparse.ArgumentTypeError: an unknown field name (the CLI exits 2).
     """
-    names = tuple(n.strip().lower() for n in text.replace(" ", ",").split(",") if n.strip())
+    names = tuple(
+        FIELD_ALIASES.get(name, name)
+        for name in (n.strip().lower() for n in text.replace(" ", ",").split(","))
+        if name
+    )
     unknown = [n for n in names if n not in FIELDS]
     if unknown or not names:
         raise argparse.ArgumentTypeError(
@@ -124,7 +134,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=parse_fields,
         default=DEFAULT_FIELDS,
         help=f"comma-separated columns from: {', '.join(FIELDS)} "
-        f"(default: {','.join(DEFAULT_FIELDS)})",
+        f"(default: {','.join(DEFAULT_FIELDS)}; bid, ask and last are older names)",
     )
     parser.add_argument("--count", type=_positive_int, metavar="N", help="stop after N updates")
     parser.add_argument(
@@ -168,33 +178,33 @@ class StreamState:
         row = self.rows.setdefault(update.symbol, {})
         if isinstance(update, ChartQuote):
             values: dict[str, Any] = {
-                "bid": update.bid,
-                "ask": update.ask,
-                "last": update.last_price,
+                "bid_price": update.bid,
+                "ask_price": update.ask,
+                "last_price": update.last_price,
                 "volume": update.volume,
                 "change": update.change,
                 "time": None,
             }
         elif isinstance(update, ChartTrade):
-            values = {"last": update.price, "size": update.size, "time": update.trade_time}
+            values = {"last_price": update.price, "size": update.size, "time": update.trade_time}
         elif isinstance(update, QuoteUpdate):
             values = {
-                "bid": update.bid_price,
-                "ask": update.ask_price,
+                "bid_price": update.bid_price,
+                "ask_price": update.ask_price,
                 "bid_size": update.bid_size,
                 "ask_size": update.ask_size,
                 "time": update.quote_time,
             }
         else:
             values = {
-                "last": update.last_price,
+                "last_price": update.last_price,
                 "size": update.size,
                 "volume": update.total_volume,
                 "change": update.net_change,
                 "time": update.trade_time,
             }
         if values["time"] is None:
-            values["time"] = update.time  # the envelope's timestamp, whatever form it came in
+            values["time"] = update.timestamp  # the envelope's timestamp, whatever form it came in
         row.update({k: v for k, v in values.items() if v is not None})
         self.updates += 1
         return row
@@ -222,19 +232,10 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        utc = value.astimezone(UTC)
-        return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 def record(event: str, symbol: str, row: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
     """The NDJSON object for one update: ``event``, ``symbol`` and ``fields`` (null if unknown)."""
     data: dict[str, Any] = {"event": event, "symbol": symbol}
-    data.update({f: _json_value(row.get(f)) for f in fields})
+    data.update({f: jsonable(row.get(f)) for f in fields})
     return data
 
 
@@ -297,7 +298,7 @@ class _Screen:
 def _channels(fields: Sequence[str], charts: bool = False) -> list[str]:
     if charts:  # a chart quote also carries the last price, the change and the volume
         wanted = {"trade" if f in ("size", "time") else "quote" for f in fields}
-        if "last" in fields:
+        if "last_price" in fields:
             wanted.add("trade")
     else:
         wanted = {FIELDS[f][1] or "" for f in fields}

@@ -4,8 +4,10 @@ events, as a table of one line per event on a terminal, or NDJSON.
 Topics: ``orders``, ``positions``, ``balance``, ``info`` (``account.info``), ``snapshots``
 (the account snapshot, and again after every reconnect), ``account`` (all five), ``pnl`` (P&L
 candles, ``--interval``), ``watchlist`` and ``news`` (of the ``SYMBOL`` arguments, when given).
-Each NDJSON line has ``event``, ``account`` (when known) and the event's fields, decimals as
-exact strings, times in ISO 8601 UTC; status notices go to stderr. The table prints a heading,
+Each NDJSON line has ``event``, ``account`` (when known) and the event's fields under their
+Python names (an order event's whole ``order``, a P&L event's ``candles``...), decimals as
+exact strings, times in ISO 8601 UTC (the envelope's as ``timestamp``); status notices go to
+stderr. The table prints a heading,
 then a line per event (time, account, event, details) and the notices as they come.
 """
 
@@ -17,10 +19,9 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
-from aries_async._cli.common import EXIT_OK, dumps, err, make_client
+from aries_async._cli.common import EXIT_OK, dumps, err, jsonable, make_client
 from aries_async.models.events import (
     AccountInfoEvent,
     AccountSnapshot,
@@ -73,90 +74,62 @@ def parse_topics(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def _value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    if isinstance(value, Decimal):
-        return str(value)
-    if hasattr(value, "value"):  # an enum
-        return value.value
-    if isinstance(value, tuple):
-        return [_value(v) for v in value]
-    return value
-
-
-def _fields(event: Any) -> tuple[str, dict[str, Any]]:
-    kind = type(event)
-    if kind is OrderEvent or issubclass(kind, OrderEvent):
-        o = event.order
-        return "order", {
-            "clOrdId": o.cl_ord_id,
-            "symbol": o.symbol,
-            "side": o.side,
-            "status": o.ord_status,
-            "qty": o.qty,
-            "cumQty": o.cum_qty,
-            "avgPrice": o.avg_price,
-            "resync": event.resync,
-        }
-    if kind is PositionEvent:
-        p = event.position
-        return "position", {
-            "symbol": p.symbol,
-            "quantity": p.quantity,
-            "averagePrice": p.average_price,
-            "unrealizedPl": p.unrealized_pl,
-        }
-    if kind is BalanceEvent:
-        b = event.balance
-        return "balance", {
-            "balance": b.balance,
-            "cashBalance": b.cash_balance,
-            "dayTotalPnl": b.day_total_pnl,
-        }
-    if kind is AccountSnapshot:
-        return "snapshot", {
-            "orders": len(event.orders),
-            "positions": len(event.positions),
-            "resync": event.resync,
-        }
-    if kind is PnlEvent:
-        c = event.candle
-        candle = {} if c is None else {"time": c.time, "open": c.open, "high": c.high}
-        if c is not None:
-            candle.update(low=c.low, close=c.close)
-        return "pnl", {"interval": event.interval, **candle}
-    if kind is WatchlistEvent:
-        return "watchlist", {
-            "action": event.action,
-            "watchlists": [
-                {"id": w.id, "name": w.name, "symbols": list(w.symbols)} for w in event.watchlists
-            ],
-        }
-    if kind is NewsEvent:
-        items = event.items
-        return "news", {
-            "headline": items[0].headline if items else None,
-            "symbols": list(items[0].symbols) if items else [],
-            "publishedAt": items[0].published_at if items else None,
-        }
-    return "info", {"data": dict(event.data)}
+_NAMES: dict[type[Any], str] = {
+    OrderEvent: "order",
+    PositionEvent: "position",
+    BalanceEvent: "balance",
+    AccountSnapshot: "snapshot",
+    PnlEvent: "pnl",
+    WatchlistEvent: "watchlist",
+    NewsEvent: "news",
+    AccountInfoEvent: "info",
+}
+"""Event class -> the ``event`` name of its NDJSON object and table line."""
 
 
 def record_of(event: Any) -> dict[str, Any]:
-    """The NDJSON object of one account-socket event."""
-    name, fields = _fields(event)
-    out: dict[str, Any] = {"event": name, "account": account_of(event)}
-    out.update({k: _value(v) for k, v in fields.items()})
-    return out
+    """The NDJSON object of one account-socket event: ``event``, ``account`` and the event's
+    own fields (see :func:`~aries_async._cli.common.jsonable`)."""
+    name = next(n for kind, n in _NAMES.items() if isinstance(event, kind))
+    return {"event": name, "account": account_of(event), **jsonable(event)}
 
 
-def _line(data: dict[str, Any]) -> str:
+def _details(event: Any) -> dict[str, Any]:
+    """The few fields a table line shows, under their Python names."""
+    if isinstance(event, OrderEvent):
+        o = event.order
+        names = ("cl_ord_id", "symbol", "side", "ord_status", "qty", "cum_qty", "avg_price")
+        return {**{n: getattr(o, n) for n in names}, "resync": event.resync}
+    if isinstance(event, PositionEvent):
+        p = event.position
+        return {n: getattr(p, n) for n in ("symbol", "quantity", "average_price", "unrealized_pl")}
+    if isinstance(event, BalanceEvent):
+        b = event.balance
+        return {n: getattr(b, n) for n in ("balance", "cash_balance", "day_total_pnl")}
+    if isinstance(event, AccountSnapshot):
+        counts = {"orders": len(event.orders), "positions": len(event.positions)}
+        return {**counts, "resync": event.resync}
+    if isinstance(event, PnlEvent):
+        c = event.candle
+        candle = {} if c is None else {n: getattr(c, n) for n in ("time", "open", "high")}
+        if c is not None:
+            candle.update(low=c.low, close=c.close)
+        return {"interval": event.interval, **candle}
+    if isinstance(event, WatchlistEvent):
+        lists = [w.name or w.id for w in event.watchlists]
+        return {"action": event.action, "watchlists": lists}
+    if isinstance(event, NewsEvent):
+        first = event.items[0] if event.items else None
+        return {"headline": first and first.headline, "symbols": first and first.symbols}
+    return {"data": dict(event.data)}
+
+
+def _line(event: Any) -> str:
     now = datetime.now(UTC).strftime("%H:%M:%S")
-    rest = " ".join(
-        f"{k}={v}" for k, v in data.items() if k not in ("event", "account") and v is not None
-    )
-    return f"{now}  {data['account'] or '-':<18} {data['event']:<10} {rest}"
+    details = jsonable(_details(event))
+    rest = " ".join(f"{k}={v}" for k, v in details.items() if v is not None)
+    name = next(n for kind, n in _NAMES.items() if isinstance(event, kind))
+    return f"{now}  {account_of(event) or '-':<18} {name:<10} {rest}"
 
 
 def _notice(event: Any) -> str:
@@ -198,8 +171,7 @@ async def run_account(args: argparse.Namespace) -> int:
                 if isinstance(event, (StreamConnected, StreamDisconnected, ServerErrorMessage)):
                     out(f"aries-async stream: {_notice(event)}")
                 elif isinstance(event, shown):
-                    data = record_of(event)
-                    print(_line(data) if table else dumps(data), flush=True)
+                    print(_line(event) if table else dumps(record_of(event)), flush=True)
                     count += 1
                     if args.count is not None and count >= args.count:
                         return

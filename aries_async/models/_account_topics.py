@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 
 from aries_async.models._values import number_decimal
-from aries_async.models._wire import to_str, to_time
+from aries_async.models._wire import Timestamped, to_str, to_time
 
 __all__ = [
     "AccountInfoEvent",
@@ -31,8 +31,8 @@ __all__ = [
     "PnlCandle",
     "PnlEvent",
     "PnlInterval",
-    "Watchlist",
     "WatchlistEvent",
+    "WatchlistState",
 ]
 
 
@@ -113,7 +113,7 @@ class PnlCandle:
 
 
 @attrs.frozen(kw_only=True)
-class PnlEvent:
+class PnlEvent(Timestamped):
     """``pnl`` (legacy ``pnlCandle``): P&L candles of an account.
 
     Attributes:
@@ -122,7 +122,8 @@ class PnlEvent:
         candles: the candles of the message, oldest first as sent; a candle whose ``time``
             was seen before is an update of that candle.
         topic: the topic name as the server sent it.
-        timestamp_ms: the envelope timestamp, when sent.
+        timestamp_ms: the envelope's ``timestamp`` as sent (the raw wire value, Unix epoch
+            milliseconds), when sent; :attr:`timestamp` is the same instant as aware UTC.
         raw: the wire ``data``.
     """
 
@@ -157,8 +158,9 @@ class PnlEvent:
 
 
 @attrs.frozen(kw_only=True)
-class Watchlist:
-    """One watchlist as a ``watchlist`` event tells it.
+class WatchlistState:
+    """One watchlist as a ``watchlist`` event tells it (formerly ``Watchlist``, a name the
+    REST model :class:`aries_async.models.generated.watchlists.Watchlist` has).
 
     Attributes:
         id: its id (``id`` or ``watchlistId``), when sent.
@@ -173,7 +175,7 @@ class Watchlist:
     raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
 
     @classmethod
-    def from_wire(cls, data: Mapping[str, Any]) -> Watchlist:
+    def from_wire(cls, data: Mapping[str, Any]) -> WatchlistState:
         """Read a watchlist tolerantly."""
         return cls(
             id=to_str(_first(data, "id", "watchlistId")),
@@ -184,17 +186,17 @@ class Watchlist:
 
 
 @attrs.frozen(kw_only=True)
-class WatchlistEvent:
+class WatchlistEvent(Timestamped):
     """``watchlist`` (legacy ``watchlistUpdates``): watchlists changed.
 
     Attributes:
         watchlists: the watchlists the message carries (one or several).
         action: what happened (``created``, ``updated``, ``deleted``...), when sent.
         account_id: the account, when sent.
-        topic, timestamp_ms, raw: as for :class:`PnlEvent`.
+        topic, timestamp_ms, timestamp, raw: as for :class:`PnlEvent`.
     """
 
-    watchlists: tuple[Watchlist, ...] = ()
+    watchlists: tuple[WatchlistState, ...] = ()
     action: str | None = None
     account_id: str | None = None
     topic: str = "watchlist"
@@ -208,7 +210,7 @@ class WatchlistEvent:
         items = _objects(outer.get("watchlists", data))
         first = items[0] if items else {}
         return cls(
-            watchlists=tuple(Watchlist.from_wire(item) for item in items),
+            watchlists=tuple(WatchlistState.from_wire(item) for item in items),
             action=to_str(_first(payload, "action", "event") or _first(first, "action", "event")),
             account_id=to_str(_first(payload, "accountId") or _first(first, "accountId")),
             topic=topic,
@@ -255,12 +257,12 @@ class NewsItem:
 
 
 @attrs.frozen(kw_only=True)
-class NewsEvent:
+class NewsEvent(Timestamped):
     """``news``: news items (one or several).
 
     Attributes:
         items: the news items of the message.
-        topic, timestamp_ms, raw: as for :class:`PnlEvent`.
+        topic, timestamp_ms, timestamp, raw: as for :class:`PnlEvent`.
     """
 
     items: tuple[NewsItem, ...] = ()
@@ -282,13 +284,13 @@ class NewsEvent:
 
 
 @attrs.frozen(kw_only=True)
-class AccountInfoEvent:
+class AccountInfoEvent(Timestamped):
     """``account.info``: the account's details changed (its schema is UNKNOWN).
 
     Attributes:
         account_id: ``accountId`` of the data, when sent.
         data: the wire object, unchanged.
-        timestamp_ms: the envelope timestamp, when sent.
+        timestamp_ms, timestamp: as for :class:`PnlEvent`.
     """
 
     account_id: str | None = None

@@ -44,7 +44,8 @@ class ChartQuote(LazyWire):
         symbol: the ticker or OSI option symbol.
         data: the wire ``data`` object, unchanged (treat it as read-only); :attr:`values` is
             its ``v`` object, with the fields this model does not name.
-        timestamp_ms: the envelope timestamp (Unix ms), when sent.
+        timestamp_ms: the envelope's ``timestamp`` as sent (the raw wire value, Unix ms),
+            when sent; :attr:`timestamp` is the same instant as aware UTC.
     """
 
     status = lazy_field("s", to_str, "``s``: ``ok`` or ``error``.")
@@ -103,7 +104,8 @@ class ChartTrade(LazyWire):
     Attributes:
         symbol: the ticker or OSI option symbol.
         data: the wire ``data`` object, unchanged.
-        timestamp_ms: the envelope timestamp (Unix ms), when sent.
+        timestamp_ms: the envelope's ``timestamp`` as sent (the raw wire value, Unix ms),
+            when sent; :attr:`timestamp` is the same instant as aware UTC.
     """
 
     status = lazy_field("s", to_str, "``s``: ``ok`` or ``error``.")

@@ -50,7 +50,8 @@ class QuoteUpdate(LazyWire):
     Attributes:
         symbol: the ticker or OSI option symbol.
         data: the wire ``data`` object, unchanged (treat it as read-only).
-        timestamp_ms: the envelope timestamp (Unix ms), when sent.
+        timestamp_ms: the envelope's ``timestamp`` as sent (the raw wire value, Unix ms),
+            when sent; :attr:`timestamp` is the same instant as aware UTC.
     """
 
     bid_price = lazy_field("bidPrice", number_decimal, "``bidPrice``.")
@@ -157,7 +158,8 @@ class TradeUpdate(LazyWire):
     Attributes:
         symbol: the ticker.
         data: the wire ``data`` object, unchanged.
-        timestamp_ms: the envelope timestamp (Unix ms), when sent.
+        timestamp_ms: the envelope's ``timestamp`` as sent (the raw wire value, Unix ms),
+            when sent; :attr:`timestamp` is the same instant as aware UTC.
     """
 
     @lazy

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import warnings
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
@@ -22,6 +23,7 @@ from aries_async.models.common import parse_datetime
 __all__ = [
     "UNSET",
     "LazyWire",
+    "Timestamped",
     "Wire",
     "lazy",
     "lazy_field",
@@ -65,17 +67,43 @@ def to_time(value: Any) -> datetime | None:
         return None
 
 
-class Wire:
+class Timestamped:
+    """What every stream event with an envelope time shares (attrs supplies the slots).
+
+    ``timestamp_ms`` is the envelope's ``timestamp`` as the server sent it (normally Unix
+    epoch milliseconds), kept raw; :attr:`timestamp` reads it as an aware UTC datetime.
+    """
+
+    __slots__ = ()
+    timestamp_ms: int | None
+
+    @property
+    def timestamp(self) -> datetime | None:
+        """When the server stamped the message (the envelope's ``timestamp``), aware UTC.
+
+        Computed from :attr:`timestamp_ms` when read (epoch seconds, milliseconds or RFC 3339
+        are all understood); ``None`` when the message carried no readable time.
+        """
+        # A property, not a field: building an event on the stream's hot path pays nothing.
+        stamp = self.timestamp_ms
+        return None if stamp is None else to_time(stamp)
+
+
+class Wire(Timestamped):
     """Shared behaviour of the lazy market-data models (attrs supplies the slots)."""
 
     __slots__ = ()
     data: Mapping[str, Any]
-    timestamp_ms: int | None
 
     @property
     def time(self) -> datetime | None:
-        """The server's envelope timestamp (``payload.timestamp``) as aware UTC."""
-        return to_time(self.timestamp_ms) if self.timestamp_ms is not None else None
+        """Deprecated: use :attr:`timestamp` (the same value)."""
+        warnings.warn(
+            f"{type(self).__name__}.time is deprecated; use .timestamp",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.timestamp
 
     def get(self, wire_name: str, default: Any = None) -> Any:
         """A raw wire field (as decoded from JSON), for fields this model does not name."""

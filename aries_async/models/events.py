@@ -28,9 +28,14 @@ Account updates (``/v1/accounts/ws``)
     :class:`WatchlistEvent` and :class:`NewsEvent`, whose payloads the spec leaves UNKNOWN:
     typed where the docs say something, an open mapping for the rest.
 
+Times
+    Every event with an envelope time (all of the above) is a :class:`Timestamped`:
+    ``timestamp_ms`` is the raw wire value, ``timestamp`` the same instant as aware UTC.
+
 Connection status (every stream)
     :class:`StreamConnected` and :class:`StreamDisconnected`: every gap in a stream is visible
-    as a disconnect followed by a reconnect.
+    as a disconnect followed by a reconnect. Their ``at`` is the stream's monotonic clock (for
+    durations), their ``timestamp`` the wall clock as aware UTC.
 
 Anything else
     :class:`UnknownEvent` keeps the raw message; :class:`ServerErrorMessage` is an
@@ -43,7 +48,9 @@ never reach stream consumers.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import attrs
@@ -55,8 +62,8 @@ from aries_async.models._account_topics import (
     PnlCandle,
     PnlEvent,
     PnlInterval,
-    Watchlist,
     WatchlistEvent,
+    WatchlistState,
 )
 from aries_async.models._chart_events import ChartQuote, ChartTrade, ChartUpdate
 from aries_async.models._market_events import (
@@ -70,6 +77,7 @@ from aries_async.models._market_events import (
     TimeAndSalesUpdate,
     TradeUpdate,
 )
+from aries_async.models._wire import Timestamped
 from aries_async.models.accounts import Balance, Position
 from aries_async.models.orders import Order
 
@@ -109,10 +117,11 @@ __all__ = [
     "StreamDisconnected",
     "SubscribeAck",
     "TimeAndSalesUpdate",
+    "Timestamped",
     "TradeUpdate",
     "UnknownEvent",
-    "Watchlist",
     "WatchlistEvent",
+    "WatchlistState",
 ]
 
 
@@ -120,7 +129,7 @@ __all__ = [
 
 
 @attrs.frozen(kw_only=True)
-class AccountSnapshot:
+class AccountSnapshot(Timestamped):
     """The state of an account right after (re)subscribing: balance, positions, active orders.
 
     Attributes:
@@ -130,6 +139,8 @@ class AccountSnapshot:
         orders: working orders (``ordersV2``).
         resync: True when this snapshot follows a reconnect (compare it with what you had).
         raw: the wire ``data`` object.
+        timestamp_ms: the envelope's ``timestamp`` as sent (the raw wire value, Unix epoch
+            milliseconds), when sent; :attr:`timestamp` is the same instant as aware UTC.
     """
 
     account_id: str
@@ -138,17 +149,19 @@ class AccountSnapshot:
     orders: tuple[Order, ...] = ()
     resync: bool = False
     raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+    timestamp_ms: int | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen(kw_only=True)
-class OrderEvent:
+class OrderEvent(Timestamped):
     """``account.order``: an order changed (new, partially filled, filled, canceled...).
 
     Attributes:
         order: the order in its new state.
         resync: True when synthesized from a post-reconnect snapshot (the order changed while
             the stream was disconnected), False for a live event.
-        timestamp_ms: the envelope timestamp, when sent.
+        timestamp_ms: the envelope's ``timestamp`` as sent (the raw wire value, Unix epoch
+            milliseconds), when sent; :attr:`timestamp` is the same instant as aware UTC.
     """
 
     order: Order
@@ -157,22 +170,28 @@ class OrderEvent:
 
 
 @attrs.frozen(kw_only=True)
-class PositionEvent:
-    """``account.position``: a position changed."""
+class PositionEvent(Timestamped):
+    """``account.position``: a position changed (``timestamp_ms``, ``timestamp``: as for
+    :class:`OrderEvent`)."""
 
     position: Position
     timestamp_ms: int | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen(kw_only=True)
-class BalanceEvent:
-    """``account.balance``: the balance changed."""
+class BalanceEvent(Timestamped):
+    """``account.balance``: the balance changed (``timestamp_ms``, ``timestamp``: as for
+    :class:`OrderEvent`)."""
 
     balance: Balance
     timestamp_ms: int | None = attrs.field(default=None, eq=False)
 
 
 # -- status, unknown, errors ------------------------------------------------------------------
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @attrs.frozen(kw_only=True)
@@ -183,12 +202,17 @@ class StreamConnected:
         attempt: connection attempts so far (1 for the first connection).
         reconnect: True when a disconnect came before: updates in between were missed, and
             fresh snapshots follow (market: per-symbol snapshots; account: a resync snapshot).
-        at: the stream clock's time (monotonic seconds).
+        at: the stream's monotonic clock (seconds, ``time.monotonic`` unless a clock was
+            injected), for durations: ``connected.at - disconnected.at`` is how long the
+            stream was down. Not a wall-clock time: see :attr:`timestamp`.
+        timestamp: when the SDK saw the change, wall clock, aware UTC (the server sends no
+            time for it).
     """
 
     attempt: int
     reconnect: bool
     at: float
+    timestamp: datetime = attrs.field(factory=_utc_now, eq=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -199,13 +223,15 @@ class StreamDisconnected:
         reason: a short human reason (``"no frames for 30.0 s"``, ``"server closed (1006)"``).
         will_reconnect: False when the stream is ending (fatal error or reconnects exhausted).
         retry_in: seconds until the next attempt, when one is planned.
-        at: the stream clock's time.
+        at, timestamp: as for :class:`StreamConnected` (monotonic seconds; wall clock, aware
+            UTC).
     """
 
     reason: str
     will_reconnect: bool
     retry_in: float | None
     at: float
+    timestamp: datetime = attrs.field(factory=_utc_now, eq=False)
 
 
 StatusEvent = StreamConnected | StreamDisconnected
@@ -340,3 +366,19 @@ class SubscribeAck:
 
 ControlMessage = AuthSuccess | AuthFailure | RefreshAuth | AuthExpired | Pong | SubscribeAck
 """Messages the connection consumes itself."""
+
+
+_RENAMED = {"Watchlist": WatchlistState}
+"""Old public name -> its class, served with a DeprecationWarning for one release."""
+
+
+def __getattr__(name: str) -> Any:
+    renamed = _RENAMED.get(name)
+    if renamed is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(
+        f"aries_async.models.events.{name} is deprecated; use {renamed.__name__}",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return renamed

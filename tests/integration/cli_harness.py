@@ -13,6 +13,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -23,14 +24,65 @@ from typing import Any, TypeVar
 import attrs
 import pytest
 
+from aries_async import models
 from aries_async.auth.filestore import FileTokenStore
 from aries_async.auth.tokens import Token
 from aries_async.cli import main
+from aries_async.models.common import field_wire_name
 from aries_async.sim.threaded import ThreadedSimulator
 
-__all__ = ["Cli", "Result", "cli_fixture", "closed_port", "running_cli"]
+__all__ = [
+    "WIRE_NAMES",
+    "Cli",
+    "Result",
+    "assert_python_names",
+    "cli_fixture",
+    "closed_port",
+    "running_cli",
+]
 
 T = TypeVar("T")
+
+
+_SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _wire_names() -> frozenset[str]:
+    """Every wire name of the REST models that is not also its Python name, and the chart
+    quote's short keys (``Quote`` names ``lp`` ``last``...)."""
+    names = {"lp", "ch", "chp", "open_price", "high_price", "low_price", "prev_close_price"}
+    for name in models.__all__:
+        cls = getattr(models, name)
+        if isinstance(cls, type) and attrs.has(cls):
+            case = getattr(cls, "__wire_case__", "camel")
+            for field in attrs.fields(cls):
+                wire = field_wire_name(field, case)
+                if wire != field.name:
+                    names.add(wire)
+    return frozenset(names)
+
+
+WIRE_NAMES = _wire_names()
+"""Keys no ``--json`` output may have: they are the wire's, not the models' Python names."""
+
+
+def _keys(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield path, key
+            yield from _keys(value, f"{path}.{key}")
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _keys(value, f"{path}[{i}]")
+
+
+def assert_python_names(data: Any, command: str) -> None:
+    """Every object key in ``data``, at any depth, is a snake_case Python name
+    (``^[a-z][a-z0-9_]*$``) and none is a wire name (:data:`WIRE_NAMES`)."""
+    found = list(_keys(data))
+    assert found, f"{command}: no keys to check"
+    assert [f"{p}.{k}" for p, k in found if not _SNAKE.match(k)] == [], command
+    assert [f"{p}.{k}" for p, k in found if k in WIRE_NAMES] == [], command
 
 
 def closed_port() -> int:

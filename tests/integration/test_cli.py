@@ -53,8 +53,9 @@ def test_quote_text_and_json(sim_env: dict[str, str]) -> None:
     done = run_cli("quote", "AAPL", "msft", "--json", env=sim_env)
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert set(data) == {"AAPL", "MSFT"}
-    assert float(data["AAPL"]["ask"]) >= float(data["AAPL"]["bid"])
+    assert [q["symbol"] for q in data["quotes"]] == ["AAPL", "MSFT"] and data["errors"] == []
+    apple = data["quotes"][0]
+    assert isinstance(apple["ask"], str) and float(apple["ask"]) >= float(apple["bid"])
     text = run_cli("quote", "AAPL", env=sim_env)
     assert text.stdout.startswith("AAPL")
 
@@ -68,9 +69,10 @@ def test_quote_prints_the_good_symbols_and_the_bad_ones(sim_env: dict[str, str])
     done = run_cli("quote", "AAPL", "BADSYM", "--json", env=sim_env)
     assert done.returncode == 1
     data = json.loads(done.stdout)
-    assert list(data) == ["AAPL", "BADSYM"]
-    assert float(data["AAPL"]["last"]) > 0
-    assert "BADSYM" in data["BADSYM"]["error"]
+    assert [q["symbol"] for q in data["quotes"]] == ["AAPL"]
+    assert float(data["quotes"][0]["last"]) > 0
+    [error] = data["errors"]
+    assert error["symbol"] == "BADSYM" and "BADSYM" in error["error"]
 
 
 def test_exit_codes(sim_env: dict[str, str]) -> None:

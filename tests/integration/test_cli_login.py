@@ -9,10 +9,12 @@ import socket
 import stat
 import sys
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
 import pytest
+from cli_harness import assert_python_names
 
 from aries_async.auth.filestore import FileTokenStore
 from aries_async.auth.login import login
@@ -178,6 +180,8 @@ async def test_cli_login_accounts_logout(sim: Simulator, tmp_path: Path) -> None
     out, err = await _cli_login(env)
     data = json.loads(out)
     assert data["signed_in"] is True and data["token_file"] == str(token_file)
+    assert_python_names(data, "login")
+    assert datetime.fromisoformat(data["expires_at"]).tzinfo == UTC
     assert stat.S_IMODE(os.stat(token_file).st_mode) == 0o600
     saved = await FileTokenStore(token_file).load()
     assert saved is not None and saved.access_token not in out + err
@@ -201,7 +205,7 @@ async def test_cli_login_accounts_logout(sim: Simulator, tmp_path: Path) -> None
     assert "Signed in" in raw_out.decode()
     code, out, err = await cli("quote", "AAPL", "--json")
     assert code == 0, err
-    assert "AAPL" in json.loads(out)
+    assert [q["symbol"] for q in json.loads(out)["quotes"]] == ["AAPL"]
 
 
 async def test_cli_login_asks_for_the_scopes_of_groups(sim: Simulator, tmp_path: Path) -> None:
@@ -275,7 +279,7 @@ async def test_sim_subcommand_then_in_process_main(
         )
         captured = capsys.readouterr()
         assert status == 0, captured.err
-        assert float(json.loads(captured.out)["AAPL"]["ask"]) > 0
+        assert float(json.loads(captured.out)["quotes"][0]["ask"]) > 0
     finally:
         proc.terminate()
         assert await asyncio.wait_for(proc.wait(), 30) == 0

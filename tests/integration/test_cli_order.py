@@ -43,7 +43,7 @@ def test_preview_text_and_json(cli: Cli) -> None:
     data = done.json()
     assert data["ok"] is True
     assert data["request"]["qty"] == "0.5" and data["request"]["price"] == "150.10"
-    assert Decimal(data["preview"]["estimatedCost"]) == Decimal("75.05")
+    assert Decimal(data["preview"]["estimated_cost"]) == Decimal("75.05")
     assert cli.requests(*PREVIEW) == 2 and cli.requests(*PLACE) == 0
     assert sim_orders(cli) == []
 
@@ -89,10 +89,10 @@ def test_place_yes_json(cli: Cli) -> None:
     data = done.json()
     assert data["outcome"] == "accepted" and data["client_id"] == "my-bot-1"
     assert data["ack"]["success"] is True and data["ack"]["status"] == "NEW"
-    assert data["preview"]["estimatedCost"] == "15.00"
+    assert data["preview"]["estimated_cost"] == "15.00"
     assert "Preview:" in done.err  # the human preview stays off stdout
     (order,) = sim_orders(cli)
-    assert order.client_id == "my-bot-1" and order.cl_ord_id == data["ack"]["clOrdId"]
+    assert order.client_id == "my-bot-1" and order.cl_ord_id == data["ack"]["cl_ord_id"]
 
 
 def test_place_blocked_by_the_preview_is_not_sent(cli: Cli) -> None:
@@ -142,7 +142,7 @@ def test_unknown_outcome_prints_the_client_id_and_how_to_check(cli: Cli) -> None
 
     found = cli("order", "find", ACCOUNT, "bot-42", "--json")
     assert found.code == 0, found.err
-    assert found.json()["clientId"] == "bot-42"
+    assert found.json()["client_id"] == "bot-42"
     missing = cli("order", "find", ACCOUNT, "never-sent")
     assert missing.code == 1 and "was not placed" in missing.out
 
@@ -204,7 +204,7 @@ def test_ctrl_c_while_placing_prints_the_client_id_and_exits_130(cli: Cli) -> No
 def place_open_order(cli: Cli) -> str:
     done = cli(*BUY_LIMIT, "--yes", "--json")
     assert done.code == 0, done.err
-    order_id: str = done.json()["ack"]["clOrdId"]
+    order_id: str = done.json()["ack"]["cl_ord_id"]
     return order_id
 
 
@@ -217,7 +217,7 @@ def test_cancel_asks_then_cancels(cli: Cli) -> None:
     declined_json = cli("order", "cancel", ACCOUNT, order_id, "--json", stdin="n\n", tty=True)
     assert declined_json.code == 4
     assert declined_json.json()["outcome"] == "declined"
-    assert declined_json.json()["order"]["clOrdId"] == order_id
+    assert declined_json.json()["order"]["cl_ord_id"] == order_id
     assert cli.requests(*CANCEL) == 0
 
     piped = cli("order", "cancel", ACCOUNT, order_id, stdin="y\n")
@@ -238,7 +238,7 @@ def test_cancel_yes_json_and_unknown_order(cli: Cli) -> None:
     done = cli("order", "cancel", ACCOUNT, order_id, "--yes", "--json")
     assert done.code == 0, done.err
     data = done.json()
-    assert data["ack"]["origClOrdId"] == order_id and data["order"]["clOrdId"] == order_id
+    assert data["ack"]["orig_cl_ord_id"] == order_id and data["order"]["cl_ord_id"] == order_id
     unknown = cli("order", "cancel", ACCOUNT, "NO-SUCH-ORDER", "--yes")
     assert unknown.code == 1 and "aries-async order list" in unknown.err
     assert cli.requests(*CANCEL) == 1
@@ -252,7 +252,7 @@ def test_list_text_and_json(cli: Cli) -> None:
     assert text.out.splitlines()[0].split()[:3] == ["ORDER", "ID", "CLIENT"]
     assert order_id in text.out and "1.50" in text.out
     data = cli("order", "list", ACCOUNT, "--json").json()
-    assert [o["clOrdId"] for o in data] == [order_id]
+    assert [o["cl_ord_id"] for o in data] == [order_id]
 
 
 def test_not_signed_in_exits_3(cli: Cli) -> None:

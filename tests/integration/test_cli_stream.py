@@ -25,25 +25,35 @@ def test_ndjson_lines_carry_decimal_strings(cli: Cli) -> None:
     assert {line["symbol"] for line in lines} <= {"AAPL", "MSFT"}
     assert {line["event"] for line in lines} <= {"quote", "trade"}
     for line in lines:
-        assert set(line) == {"event", "symbol", "bid", "ask", "last", "size", "volume", "time"}
-        for field in ("bid", "ask", "last"):
+        assert set(line) == {
+            "event",
+            "symbol",
+            "bid_price",
+            "ask_price",
+            "last_price",
+            "size",
+            "volume",
+            "time",
+        }
+        for field in ("bid_price", "ask_price", "last_price"):
             if line[field] is not None:
                 assert isinstance(line[field], str)
                 assert Decimal(line[field]) > 0
         when = datetime.fromisoformat(line["time"].replace("Z", "+00:00"))
         assert when.tzinfo is not None
     quotes = [line for line in lines if line["event"] == "quote"]
-    assert quotes and all(Decimal(q["ask"]) >= Decimal(q["bid"]) for q in quotes)
+    assert quotes and all(Decimal(q["ask_price"]) >= Decimal(q["bid_price"]) for q in quotes)
     assert "connected" in done.err  # status notices go to stderr
 
 
 def test_fields_choose_columns_and_channels(cli: Cli) -> None:
     cli.sign_in()
-    done = cli("stream", "AAPL", "--json", "--fields", "bid,ask", "--count", "3")
+    # the older column names still choose the columns; the keys are the models' names
+    done = cli("stream", "AAPL", "--json", "--fields", "bid,ask_price", "--count", "3")
     assert done.code == 0, done.err
     lines = done.ndjson()
     assert len(lines) == 3
-    assert all(set(line) == {"event", "symbol", "bid", "ask"} for line in lines)
+    assert all(set(line) == {"event", "symbol", "bid_price", "ask_price"} for line in lines)
     assert all(line["event"] == "quote" for line in lines)  # no trade subscription
 
 
@@ -138,18 +148,18 @@ def test_state_merges_partial_updates() -> None:
     state = StreamState(["AAPL"])
     state.apply(quote("AAPL", bidPrice=189.49, askPrice=189.51, quoteTimestamp=1_800_000_000_000))
     row = state.apply(quote("AAPL", askPrice="189.52"))
-    assert row["bid"] == Decimal("189.49") and row["ask"] == Decimal("189.52")
+    assert row["bid_price"] == Decimal("189.49") and row["ask_price"] == Decimal("189.52")
     row = state.apply(TradeUpdate("AAPL", {"lastPrice": 189.5, "size": 100, "totalVolume": 12345}))
-    assert row["last"] == Decimal("189.5") and row["volume"] == 12345
+    assert row["last_price"] == Decimal("189.5") and row["volume"] == 12345
     assert state.updates == 3
-    line = record("trade", "AAPL", row, ["bid", "last", "volume", "time"])
+    line = record("trade", "AAPL", row, ["bid_price", "last_price", "volume", "time"])
     assert line == {
         "event": "trade",
         "symbol": "AAPL",
-        "bid": "189.49",
-        "last": "189.5",
+        "bid_price": "189.49",
+        "last_price": "189.5",
         "volume": 12345,
-        "time": "2027-01-15T08:00:00.000Z",
+        "time": "2027-01-15T08:00:00Z",
     }
 
 
@@ -165,15 +175,15 @@ def test_the_envelope_timestamp_in_any_form_never_breaks_the_table(stamp: object
 def test_render_frame_table_and_status_line() -> None:
     state = StreamState(["AAPL", "MSFT"])
     state.rows["AAPL"] = {
-        "bid": Decimal("189.49"),
-        "ask": Decimal("189.51"),
-        "last": Decimal("189.50"),
+        "bid_price": Decimal("189.49"),
+        "ask_price": Decimal("189.51"),
+        "last_price": Decimal("189.50"),
         "volume": 1234567,
         "time": datetime(2026, 11, 28, 14, 30, 1, tzinfo=UTC),
     }
     state.status(StreamConnected(attempt=1, reconnect=False, at=0.0))
     state.updates, state.reconnects, state.conflated = 42, 1, 7
-    frame = render_frame(state, ["bid", "ask", "last", "volume", "time"])
+    frame = render_frame(state, ["bid_price", "ask_price", "last_price", "volume", "time"])
     lines = frame.splitlines()
     assert lines[0].split() == ["SYMBOL", "BID", "ASK", "LAST", "VOLUME", "TIME", "(UTC)"]
     assert lines[1].split() == ["AAPL", "189.49", "189.51", "189.50", "1,234,567", "14:30:01"]
@@ -191,11 +201,11 @@ def test_status_line_shows_disconnects_and_the_redraw_moves_the_cursor() -> None
     state.status(
         StreamDisconnected(reason="server closed (1006)", will_reconnect=True, retry_in=0.5, at=1)
     )
-    frame = render_frame(state, ["bid"])
+    frame = render_frame(state, ["bid_price"])
     assert frame.splitlines()[-1].startswith("[not connected]")
     assert "disconnected: server closed (1006); retrying in 0.5 s" in frame
     state.status(StreamConnected(attempt=2, reconnect=True, at=2.0))
-    assert "reconnected" in render_frame(state, ["bid"])
+    assert "reconnected" in render_frame(state, ["bid_price"])
     assert redraw(0, "a\nb") == "\r\x1b[Ja\nb\n"
     assert redraw(4, "a\nb") == "\r\x1b[4A\x1b[Ja\nb\n"
 
@@ -223,10 +233,15 @@ def test_account_topics_as_ndjson(cli: Cli) -> None:
     assert len(lines) == 4
     snapshots = [line for line in lines if line["event"] == "snapshot"]
     assert {s["account"] for s in snapshots} == {"TEST-ACCOUNT-001", "TEST-SIM-001"}
-    candles = [line for line in lines if line["event"] == "pnl"]
-    assert candles
-    for candle in candles:
-        assert candle["interval"] == "15s"
+    for snapshot in snapshots:  # the whole snapshot, under the models' names
+        assert snapshot["account_id"] == snapshot["account"]
+        assert isinstance(snapshot["balance"]["cash_balance"], str)
+        assert isinstance(snapshot["positions"], list) and isinstance(snapshot["orders"], list)
+    events = [line for line in lines if line["event"] == "pnl"]
+    assert events
+    for event in events:
+        assert event["interval"] == "15s" and event["candles"]
+        candle = event["candles"][-1]
         assert isinstance(candle["close"], str)
         Decimal(candle["close"])
         assert datetime.fromisoformat(candle["time"].replace("Z", "+00:00")).tzinfo is not None

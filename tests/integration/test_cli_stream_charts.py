@@ -14,7 +14,7 @@ from aries_async.models.events import ChartQuote, ChartTrade
 
 def test_chart_quotes_and_trades_as_ndjson(cli: Cli) -> None:
     cli.sign_in()
-    fields = "bid,ask,last,size,volume,change,time"
+    fields = "bid_price,ask_price,last_price,size,volume,change,time"
     done = cli("stream", "AAPL", "msft", "--charts", "--fields", fields, "--count", "8")
     assert done.code == 0, done.err
     lines = done.ndjson()
@@ -24,9 +24,9 @@ def test_chart_quotes_and_trades_as_ndjson(cli: Cli) -> None:
     assert events == {"quote", "trade"}  # the quotes on subscribe, then a step of each
     for line in lines:
         assert set(line) == {"event", "symbol", *fields.split(",")}
-        assert Decimal(line["last"]) > 0
+        assert Decimal(line["last_price"]) > 0
     quotes = [line for line in lines if line["event"] == "quote"]
-    assert all(Decimal(q["ask"]) > Decimal(q["bid"]) for q in quotes)
+    assert all(Decimal(q["ask_price"]) > Decimal(q["bid_price"]) for q in quotes)
     assert all(q["change"] is not None and q["volume"] is not None for q in quotes)
     trades = [line for line in lines if line["event"] == "trade"]
     assert all(int(t["size"]) > 0 and t["time"].endswith("Z") for t in trades)
@@ -47,8 +47,8 @@ def test_chart_updates_fill_the_table() -> None:
     state.apply(quote)
     state.apply(ChartTrade("AAPL", {"t": 1750839134, "lp": "190.6", "v": 300}))
     row = state.rows["AAPL"]
-    assert row["bid"] == Decimal("190.4") and row["change"] == Decimal("-1.2")
-    assert row["last"] == Decimal("190.6") and row["size"] == 300
+    assert row["bid_price"] == Decimal("190.4") and row["change"] == Decimal("-1.2")
+    assert row["last_price"] == Decimal("190.6") and row["size"] == 300
     assert row["time"] == datetime(2025, 6, 25, 8, 12, 14, tzinfo=UTC)
-    frame = render_frame(state, ("bid", "last", "size", "change"))
+    frame = render_frame(state, ("bid_price", "last_price", "size", "change"))
     assert "190.4" in frame and "190.6" in frame and "-1.2" in frame

@@ -20,6 +20,7 @@ import functools
 import inspect
 import subprocess
 import sys
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -255,7 +256,13 @@ def _shown(value: Any, raw: Any) -> dict[str, Any]:
     }
     if attrs.has(cls):
         names |= {f.name for f in attrs.fields(cls) if not f.name.startswith("_")}
-    shown = {name: getattr(value, name) for name in sorted(names)}
+    shown = {}
+    for name in sorted(names):
+        with warnings.catch_warnings(record=True) as heard:
+            warnings.simplefilter("always")
+            read = getattr(value, name)
+        if not any(issubclass(w.category, DeprecationWarning) for w in heard):
+            shown[name] = read  # (a deprecated alias repeats a value under its new name)
     return {name: v for name, v in shown.items() if v is not raw and v != raw}
 
 

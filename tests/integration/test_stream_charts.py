@@ -286,7 +286,7 @@ async def test_every_variant_of_the_open_points_gives_the_same_events(
         assert trade.trade_time is not None
         assert abs((trade.trade_time - exact).total_seconds()) < 1
         if envelope == "typed":
-            assert trade.time == exact  # the envelope's timestamp
+            assert trade.timestamp == exact  # the envelope's timestamp
         if ack == "none":
             assert stream.acknowledged == frozenset()
         else:

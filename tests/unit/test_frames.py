@@ -214,7 +214,11 @@ def test_without_pandas_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatc
 
 def test_stream_updates_give_their_fields_not_the_raw_data() -> None:
     updates = [
-        QuoteUpdate("AAPL", {"bidPrice": 189.49, "askPrice": 189.51, "quoteTimestamp": 1.767e12}),
+        QuoteUpdate(
+            "AAPL",
+            {"bidPrice": 189.49, "askPrice": 189.51, "quoteTimestamp": 1.767e12},
+            1767000000123,
+        ),
         QuoteUpdate("MSFT", {"bidPrice": 1}),
     ]
     frame = to_frame(updates)
@@ -222,3 +226,5 @@ def test_stream_updates_give_their_fields_not_the_raw_data() -> None:
     assert frame["bid_price"].tolist() == [Decimal("189.49"), Decimal(1)]
     assert frame["mid_price"].tolist() == [Decimal("189.50"), None]
     assert str(frame["quote_time"].dtype) == "datetime64[ns, UTC]"
+    assert str(frame["timestamp"].dtype) == "datetime64[ns, UTC]"
+    assert frame["timestamp"][0] == updates[0].timestamp and frame["timestamp"].isna()[1]

@@ -340,6 +340,7 @@ class Decoder:
                     positions=tuple(structure(data.get("positions") or [], list[Position])),
                     orders=tuple(structure(data.get("ordersV2") or [], list[Order])),
                     raw=data,
+                    timestamp_ms=stamp,
                 )
         except Exception as exc:  # cattrs raises several types; the stream must go on
             self.invalid += 1

@@ -1,0 +1,143 @@
+"""One vocabulary in every ``--json`` output: each command, run against the simulator, prints
+keys that are snake_case Python names, never a wire name (``clOrdId``, ``estimatedCost``,
+``lp``)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import signal
+import subprocess
+import threading
+from typing import Any
+
+import orjson
+import pytest
+from cli_harness import (
+    WIRE_NAMES,
+    Cli,
+    assert_python_names,
+    cli_fixture,  # noqa: F401 - the `cli` fixture
+)
+
+from aries_async._cli.stream_account import record_of
+from aries_async.streaming.protocol import Decoder
+
+ACCOUNT = "TEST-ACCOUNT-001"
+
+
+def test_the_wire_names_to_refuse_are_known() -> None:
+    # the check below could pass on nothing: make sure it knows the names the CLI once printed
+    assert {"clOrdId", "estimatedCost", "avgPrice", "origClOrdId", "lp"} <= WIRE_NAMES
+
+
+def _account_stream(cli: Cli) -> list[Any]:
+    """``stream --account --json`` while an order is placed (``order place --json``, checked
+    too) and filled: NDJSON lines until the order, position and balance events came."""
+    proc = cli.spawn("stream", "--account", ACCOUNT, "--topics", "account,pnl", "--json")
+    assert proc.stdout is not None
+    lines: list[Any] = []
+    watchdog = threading.Timer(60, proc.kill)  # a stream that never tells ends the test
+    watchdog.start()
+    try:
+        wanted = {"snapshot", "order", "position", "balance"}
+        while not wanted <= {line["event"] for line in lines}:
+            line = proc.stdout.readline()
+            assert line, f"the stream ended before every event came; got {lines}"
+            lines.append(json.loads(line))
+            if len(lines) == 1:  # subscribed: now something happens to the account
+                placed = cli("order", "place", ACCOUNT, "KO", "buy", "1", "--yes", "--json")
+                assert placed.code == 0, placed.err
+                assert_python_names(placed.json(), "order place (market)")
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        watchdog.cancel()
+        if proc.poll() is None:
+            proc.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=10)
+    return lines
+
+
+COVERED = {"accounts", "quote", "doctor", "order", "stream", "logout", "login"}
+"""The commands checked here, and ``login`` (a browser sign-in, checked in test_cli_login)."""
+
+
+def test_every_command_with_json_is_checked(cli: Cli) -> None:
+    def commands(*command: str) -> list[str]:
+        """The sub-commands ``--help`` lists (indented under a COMMAND or ACTION heading)."""
+        text = cli(*command, "--help").out.partition("positional arguments:")[2]
+        listing = text.partition("options:")[0]
+        return re.findall(r"^ {4}(\w+) ", listing, re.MULTILINE)
+
+    def has_json(*command: str) -> bool:
+        if "--json" in cli(*command, "--help").out:
+            return True
+        return any(has_json(*command, sub) for sub in commands(*command))
+
+    assert "order" in commands() and "demo" in commands()
+    assert {c for c in commands() if has_json(c)} == COVERED
+    # every order action takes --json, and the test below runs each
+    assert set(commands("order")) == {"preview", "place", "cancel", "list", "find"}
+    assert all(has_json("order", action) for action in commands("order"))
+
+
+def test_every_json_output_speaks_python_names(cli: Cli) -> None:
+    cli.sign_in()
+    outputs: dict[str, Any] = {}
+
+    def run(*args: str, code: int = 0, ndjson: bool = False) -> Any:
+        done = cli(*args)
+        assert done.code == code, f"{args}: {done.err}"
+        data = done.ndjson() if ndjson else done.json()
+        outputs[" ".join(args)] = data
+        return data
+
+    run("accounts", "--json")
+    run("quote", "AAPL", "BADSYM", "--json", code=1)
+    run("doctor", "--json")
+    run("order", "preview", ACCOUNT, "AAPL", "buy", "2", "--limit", "1.50", "--json")
+    limit = ("order", "place", ACCOUNT, "AAPL", "buy", "2", "--limit", "1.50")
+    placed = run(*limit, "--client-id", "names-1", "--yes", "--json")
+    run("order", "list", ACCOUNT, "--json")
+    found = run("order", "find", ACCOUNT, "names-1", "--json")
+    run("order", "cancel", ACCOUNT, placed["ack"]["cl_ord_id"], "--yes", "--json")
+    run("stream", "AAPL", "--json", "--count", "4", ndjson=True)
+    run("stream", "AAPL", "--charts", "--json", "--count", "4", ndjson=True)
+    outputs["stream --account"] = _account_stream(cli)
+    run("logout", "--json")
+
+    for command, data in outputs.items():
+        assert_python_names(data, command)
+    # the names the models give: what a script reads is what the Python code reads
+    assert found["client_id"] == "names-1" and found["cl_ord_id"] == placed["ack"]["cl_ord_id"]
+    assert "estimated_cost" in placed["preview"] and placed["request"]["qty"] == "2"
+    events = {line["event"]: line for line in outputs["stream --account"]}
+    assert events["order"]["order"]["symbol"] == "KO"
+    assert events["order"]["timestamp"].endswith("Z")
+
+
+def _decoded(payload: dict[str, Any]) -> Any:
+    (event,) = Decoder().feed(orjson.dumps({"type": "event", "payload": payload}))
+    return event
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"topic": "watchlist", "data": {"watchlistId": 7, "name": "Tech", "symbols": ["KO"]}},
+        {"topic": "news", "data": {"headline": "Up", "publishedAt": 1768489200000}},
+        {"topic": "pnl", "data": {"accountId": "A1", "t": 1768489200000, "c": "1.5"}},
+        {
+            "topic": "account",
+            "name": "account.info",
+            "data": {"accountId": "A1", "dayTradeCount": 2, "52WeekHigh": "1"},
+        },
+    ],
+)
+def test_account_events_the_simulator_sends_only_when_asked(payload: dict[str, Any]) -> None:
+    record = record_of(_decoded({**payload, "timestamp": 1768489200000}))
+    assert_python_names(record, payload["topic"])
+    assert record["timestamp"] == "2026-01-15T15:00:00Z"
