@@ -96,7 +96,7 @@ def _fields(event: Any) -> tuple[str, dict[str, Any]]:
             "status": o.ord_status,
             "qty": o.qty,
             "cumQty": o.cum_qty,
-            "avgPrice": o.avg_price,
+            "avgPrice": o.average_price,
             "resync": event.resync,
         }
     if kind is PositionEvent:
