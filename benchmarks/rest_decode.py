@@ -13,10 +13,11 @@ the same thing.
 Contenders, per body:
 
 * ``aries-async``: what ``client.accounts.positions`` / ``client.orders.history`` do with a body:
-  ``decode_body`` (orjson, or ijson a slice at a time for a body of a megabyte and more), then
+  ``decode_body`` (orjson; from a megabyte up in parts: orjson between a long list's
+  objects, ijson slices for other bodies), then
   the converter's ``structure`` into ``list[Position]`` / ``OrderPage``;
 * ``aries, 1 orjson``: the same with the whole body in one ``orjson.loads`` whatever its size
-  (what the worker thread would do without the slices, holding the interpreter lock, and so
+  (what the worker thread would do without the parts, holding the interpreter lock, and so
   the event loop, for the whole parse);
 * ``aries structure``, a diagnostic: ``structure`` alone, on JSON decoded before the clock starts;
 * ``finance-dev``: what the official package does with a 200 answer (``unmarshal_json_response``:

@@ -11,7 +11,7 @@ interpreter lock, and orjson holds it for a whole document (about 7 ms a megabyt
 * anything else is read by ijson's C parser a slice at a time (:func:`loads_in_slices`),
   4-6 times slower than orjson.
 
-The event loop never waits for more than one part.
+The event loop never waits for more than one part (two for the ends of a cut list).
 """
 
 from __future__ import annotations
