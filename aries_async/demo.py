@@ -115,7 +115,8 @@ async def run_demo(out: Callable[[str], None] = print, *, fill_timeout: float = 
                     for task in watchers:
                         with contextlib.suppress(asyncio.CancelledError):
                             await task
-                out(f"7. Filled: {filled.cum_qty} AAPL at {filled.avg_price} ({filled.ord_status})")
+                paid, status = filled.average_price, filled.ord_status
+                out(f"7. Filled: {filled.cum_qty} AAPL at {paid} ({status})")
                 position = account_events.positions.get("AAPL")
                 if position is not None:
                     out(f"   position now {position.quantity} AAPL, avg {position.average_price}")

@@ -13,13 +13,21 @@ the same thing.
 Contenders, per body:
 
 * ``aries-async``: what ``client.accounts.positions`` / ``client.orders.history`` do with a body:
-  ``decode_body`` (orjson, or ijson a slice at a time for a body of a megabyte and more), then
+  ``decode_body`` (orjson; from a megabyte up in parts: orjson between a long list's
+  objects, ijson slices for other bodies), then
   the converter's ``structure`` into ``list[Position]`` / ``OrderPage``;
+* ``aries, 1 orjson``: the same with the whole body in one ``orjson.loads`` whatever its size
+  (what the worker thread would do without the parts, holding the interpreter lock, and so
+  the event loop, for the whole parse);
 * ``aries structure``, a diagnostic: ``structure`` alone, on JSON decoded before the clock starts;
 * ``finance-dev``: what the official package does with a 200 answer (``unmarshal_json_response``:
   the body's text, then ``unmarshal_json`` into ``GetPositionsResponse`` / ``GetOrdersV2Response``,
   its pydantic models; amounts stay strings there, times become datetimes);
-* ``orjson.loads``, a diagnostic: the JSON alone, into plain dicts.
+* ``orjson.loads``, a diagnostic: the JSON alone, into plain dicts;
+* ``... +read all``: the same, then every field of every model read once, as a program that
+  uses the whole answer does. Our models convert amounts on first read, so this is where
+  that work is paid; finance-dev's models are eager. These rows are compared with
+  ``finance-dev +read all``.
 
 Contenders run in interleaved rounds (``--repeat``), their order rotating per round; the table
 shows medians of the microseconds per item and of the per-round ratios (finance-dev's time over
@@ -31,6 +39,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
+import operator
 import random
 import statistics
 import sys
@@ -39,6 +49,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import orjson
 
 from benchmarks import _simproc
@@ -140,21 +151,52 @@ def validate(positions_body: bytes, orders_body: bytes, positions: int, orders: 
 # -- contenders: each takes the body and returns how many items it decoded ----------------------
 
 
-def ours_positions(body: bytes) -> int:
+def _loads_whole(body: bytes) -> Any:
+    """The body in one ``orjson.loads``, whatever its size (no ijson slices)."""
+    return orjson.loads(body)
+
+
+def _read_all(models: list[Any]) -> None:
+    """Read every field of every model (attrs fields, or pydantic's), as a program that uses
+    the whole answer does: what a lazy model converts on first read is paid here."""
+    if not models:
+        return
+    first = models[0]
+    names = (
+        [a.name for a in attrs.fields(type(first))]
+        if attrs.has(type(first))
+        else list(type(first).model_fields)
+    )
+    reader = operator.attrgetter(*names)
+    for model in models:
+        reader(model)
+
+
+def ours_positions(body: bytes, *, whole: bool = False, read: bool = False) -> int:
     """``client.accounts.positions`` on a body: decode, take ``positions``, structure."""
     from aries_async.http.decode import decode_body
     from aries_async.models import Position, structure
 
-    data = decode_body(body, HEADERS, "GET", POSITIONS_PATH, None)
-    return len(structure(data["positions"], list[Position]))
+    data = _loads_whole(body) if whole else decode_body(body, HEADERS, "GET", POSITIONS_PATH, None)
+    models = structure(data["positions"], list[Position])
+    if read:
+        _read_all(models)
+    return len(models)
 
 
-def ours_orders(body: bytes) -> int:
+def ours_orders(body: bytes, *, whole: bool = False, read: bool = False) -> int:
     """``client.orders.history`` on one page body: decode, structure into ``OrderPage``."""
     from aries_async.http.decode import decode_body
     from aries_async.models import OrderPage, structure
 
-    page = decode_body(body, HEADERS, "GET", HISTORY_PATH, lambda data: structure(data, OrderPage))
+    if whole:
+        page = structure(_loads_whole(body), OrderPage)
+    else:
+        page = decode_body(
+            body, HEADERS, "GET", HISTORY_PATH, lambda data: structure(data, OrderPage)
+        )
+    if read:
+        _read_all(page.orders)
     return len(page.orders)
 
 
@@ -170,21 +212,25 @@ def structure_orders(data: Any) -> int:
     return len(structure(data, OrderPage).orders)
 
 
-def fd_positions(body: bytes) -> int:
+def fd_positions(body: bytes, *, read: bool = False) -> int:
     """finance-dev's ``unmarshal_json_response`` for ``accounts.get_positions``."""
     from finance_dev import models
     from finance_dev.utils.serializers import unmarshal_json
 
     answer = unmarshal_json(body.decode(), models.GetPositionsResponse | None)
+    if read:
+        _read_all(answer.positions)
     return len(answer.positions)
 
 
-def fd_orders(body: bytes) -> int:
+def fd_orders(body: bytes, *, read: bool = False) -> int:
     """finance-dev's ``unmarshal_json_response`` for ``orders.list_order_history``."""
     from finance_dev import models
     from finance_dev.utils.serializers import unmarshal_json
 
     answer = unmarshal_json(body.decode(), models.GetOrdersV2Response | None)
+    if read:
+        _read_all(answer.orders)
     return len(answer.orders)
 
 
@@ -197,19 +243,26 @@ def json_orders(body: bytes) -> int:
 
 
 Contender = Callable[[Any], int]
+
+
+def _contenders(
+    ours: Callable[..., int], structure: Contender, fd: Callable[..., int], plain: Contender
+) -> dict[str, Contender]:
+    return {
+        "aries-async": ours,
+        "aries, 1 orjson": functools.partial(ours, whole=True),
+        "aries structure": structure,
+        "finance-dev": fd,
+        "orjson.loads": plain,
+        "aries +read all": functools.partial(ours, read=True),
+        "aries, 1 orjson +read all": functools.partial(ours, whole=True, read=True),
+        "finance-dev +read all": functools.partial(fd, read=True),
+    }
+
+
 CONTENDERS: dict[str, dict[str, Contender]] = {
-    "positions": {
-        "aries-async": ours_positions,
-        "aries structure": structure_positions,
-        "finance-dev": fd_positions,
-        "orjson.loads": json_positions,
-    },
-    "orders": {
-        "aries-async": ours_orders,
-        "aries structure": structure_orders,
-        "finance-dev": fd_orders,
-        "orjson.loads": json_orders,
-    },
+    "positions": _contenders(ours_positions, structure_positions, fd_positions, json_positions),
+    "orders": _contenders(ours_orders, structure_orders, fd_orders, json_orders),
 }
 PRE_DECODED = ("aries structure",)
 FINANCE_DEV = "finance-dev"
@@ -274,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         "vs_finance_dev": {},
         "samples": {},
     }
-    print(f"{'body':<16} {'contender':<16} {'us/item':>9} {'vs finance-dev':>15}")
+    print(f"{'body':<16} {'contender':<26} {'us/item':>9} {'vs finance-dev':>15}")
     for name, (body, items) in bodies.items():
         samples = interleaved(CONTENDERS[name], body, items, args.repeat, CLOCKS[args.clock])
         base = samples[FINANCE_DEV]
@@ -288,7 +341,12 @@ def main(argv: list[str] | None = None) -> int:
         results["samples"][name] = samples
         label = f"{name} {items:,}"
         for who, value in per_item.items():
-            print(f"{label:<16} {who:<16} {value:>9.2f} {ratios[who]:>14.2f}x")
+            base_name = "finance-dev +read all" if "read all" in who else FINANCE_DEV
+            ratio = statistics.median(
+                b / mine for b, mine in zip(samples[base_name], samples[who], strict=True)
+            )
+            ratios[who] = ratio
+            print(f"{label:<16} {who:<26} {value:>9.2f} {ratio:>14.2f}x")
     _simproc.write_results("rest_decode", results)
     return 0
 

@@ -35,7 +35,9 @@ async def main() -> None:
         print("ack:", ack.status, ack.cl_ord_id)
 
         order = await account.wait_for_order(ack, OrderStatus.FILLED, timeout=30)
-        print(f"order {order.cl_ord_id}: {order.ord_status} {order.cum_qty} @ {order.avg_price}")
+        print(
+            f"order {order.cl_ord_id}: {order.ord_status} {order.cum_qty} @ {order.average_price}"
+        )
         position = account.positions.get(SYMBOL)
         print("position:", position.quantity if position else 0)
 

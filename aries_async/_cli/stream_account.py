@@ -98,7 +98,7 @@ def _details(event: Any) -> dict[str, Any]:
     """The few fields a table line shows, under their Python names."""
     if isinstance(event, OrderEvent):
         o = event.order
-        names = ("cl_ord_id", "symbol", "side", "ord_status", "qty", "cum_qty", "avg_price")
+        names = ("cl_ord_id", "symbol", "side", "ord_status", "qty", "cum_qty", "average_price")
         return {**{n: getattr(o, n) for n in names}, "resync": event.resync}
     if isinstance(event, PositionEvent):
         p = event.position

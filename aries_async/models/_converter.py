@@ -35,8 +35,10 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
+from cattrs.cols import list_structure_factory
 from cattrs.gen import make_dict_structure_fn, override
 
+from aries_async.models._bulk import deferred_hooks, is_deferred
 from aries_async.models._values import number_decimal
 from aries_async.models.common import (
     OpenEnum,
@@ -308,6 +310,11 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
             return detailed[0](value, type_)
 
         extra = getattr(cls, "__wire_extra__", None)
+        if extra is None and not forbid_extra_keys and is_deferred(cls):
+            deferred = deferred_hooks(cls, case, lambda a: _field_hook(conv, a), structure_model)
+            if deferred is not None:
+                list_hooks[cls] = deferred[1]
+                return deferred[0]
         if extra is None:
             return structure_model
         known = frozenset(field_wire_name(a, case) for a in fields if a.name != extra)
@@ -353,6 +360,18 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
 
         return unstructure_model
 
+    list_hooks: dict[type, Callable[[_Hook], _Hook]] = {}
+
+    def _deferred_list_factory(tp: Any) -> _Hook:
+        item = typing.get_args(tp)[0]
+        conv.get_structure_hook(item)  # makes the model's hooks
+        each = list_structure_factory(tp, conv)
+        return list_hooks[item](each) if item in list_hooks else each
+
+    def _is_deferred_list(tp: Any) -> bool:
+        return typing.get_origin(tp) is list and is_deferred(typing.get_args(tp)[0])
+
+    conv.register_structure_hook_factory(_is_deferred_list, _deferred_list_factory)
     conv.register_structure_hook_factory(_is_tagged_union, _tagged_union_factory(conv))
     conv.register_structure_hook_factory(attrs.has, _structure_factory)
     conv.register_unstructure_hook_factory(attrs.has, _unstructure_factory)

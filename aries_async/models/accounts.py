@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import attrs
 
-from aries_async.models.common import OpenEnum, wire
+from aries_async.models._values import defer_decimals
+from aries_async.models.common import OpenEnum, renamed, wire
 
 __all__ = ["Account", "AccountStatus", "Balance", "Position", "SecurityType"]
 
@@ -127,13 +128,21 @@ class Balance:
     sod_margin_trade_balance: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@defer_decimals
+@attrs.frozen(kw_only=True, slots=False)
 class Position:
     """One position (``GET /v1/accounts/{id}/positions``, ``AccountPosition``).
 
     ``quantity`` is positive for a long position (negative may mean short). Option positions
     carry the bare OSI symbol (``AAPL260618C00180000``). ``price``, ``market_value`` and
-    ``cost_basis`` may be ``None`` when the server has no current price.
+    ``cost_basis`` may be ``None`` when the server has no current price. ``today_pnl`` is
+    the wire's ``todayPl`` (``today_pl`` is its deprecated alias).
+
+    A position decoded from an answer converts each amount to ``Decimal`` on first read and
+    keeps it, so a large answer pays only for the amounts you use. The amounts are checked
+    when the position is built (a malformed one fails the answer with
+    :class:`~aries_async.errors.ResponseFormatError` then, not when read), and equality,
+    hashing, ``repr``, pickling and ``attrs.evolve`` behave as for a position built eagerly.
     """
 
     account_id: str | None = None
@@ -145,8 +154,10 @@ class Position:
     market_value: Decimal | None = None
     cost_basis: Decimal | None = None
     unrealized_pl: Decimal | None = None
-    today_pl: Decimal | None = None
+    today_pnl: Decimal | None = attrs.field(default=None, metadata=wire("todayPl"))
     today_realized_pnl: Decimal | None = attrs.field(
         default=None, metadata=wire("todayRealizedPnL")
     )
     created_at: datetime | None = None
+
+    today_pl = renamed("today_pnl", "today_pl")

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 import attrs
 
 from aries_async._lazy import lazy_dir, lazy_getattr
+from aries_async.models._values import defer_decimals
 from aries_async.models.accounts import SecurityType
-from aries_async.models.common import OpenEnum
+from aries_async.models.common import OpenEnum, renamed, wire
 
 if TYPE_CHECKING:
     from aries_async.models.order_requests import (
@@ -205,13 +206,19 @@ class OrderLegState:
     avg_price: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@defer_decimals
+@attrs.frozen(kw_only=True, slots=False)
 class Order:
     """An order as the server reports it (``TradeOrderV2``): order lists and account events.
 
     ``cl_ord_id`` is the merge key; a replace gives the order a new one and records the old in
-    ``orig_cl_ord_id``. Unused prices (``""``) are ``None``; ``avg_price`` is ``0`` for
-    multi-leg orders (see the legs).
+    ``orig_cl_ord_id``. Unused prices (``""``) are ``None``; ``average_price`` (the wire's
+    ``avgPrice``; ``avg_price`` is its deprecated alias) is ``0`` for multi-leg orders (see
+    the legs).
+
+    An order decoded from an answer converts each amount to ``Decimal`` on first read, as
+    :class:`~aries_async.models.accounts.Position` does: checked when built, the same model
+    for equality, hashing, ``repr``, pickling and ``attrs.evolve``.
 
     Example:
         >>> from aries_async.models import structure
@@ -235,7 +242,7 @@ class Order:
     ord_status: OrderStatus | None = None
     cum_qty: Decimal | None = None
     leaves_qty: Decimal | None = None
-    avg_price: Decimal | None = None
+    average_price: Decimal | None = attrs.field(default=None, metadata=wire("avgPrice"))
     currency: str | None = None
     ex_destination: ExDestination | None = None
     text: str | None = None
@@ -245,6 +252,8 @@ class Order:
     legs: list[OrderLegState] = attrs.Factory(list)
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+    avg_price = renamed("average_price", "avg_price")
 
     @property
     def status(self) -> OrderStatus | None:

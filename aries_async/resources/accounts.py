@@ -48,11 +48,20 @@ class Accounts(Resource):
         """``GET /v1/accounts/{id}/positions``."""
         seg = path_segment(account_id, "account_id")
         models = await load(_MODELS)
-        data = await self._get(f"/v1/accounts/{seg}/positions", operation="accounts.positions")
-        if not isinstance(data, list):  # the oldest documented shape was a bare array
-            data = _field(data, "positions") or []
-        found: builtins.list[Position] = await self._structure(
-            data, list_of(models.Position), "positions"
+
+        def parse(data: Any, cls: type[builtins.list[Position]], what: str) -> Any:
+            if not isinstance(data, list):  # the oldest documented shape was a bare array
+                data = _field(data, "positions") or []
+            return self._parse(data, cls, what)
+
+        # Structured where the body is decoded: off the event loop when the answer is large.
+        found: builtins.list[Position] = await self._request_as(
+            "GET",
+            f"/v1/accounts/{seg}/positions",
+            list_of(models.Position),
+            "positions",
+            parse=parse,
+            operation="accounts.positions",
         )
         return found
 

@@ -77,6 +77,13 @@ def huge_body(spec: str) -> tuple[str, int]:
     return route.strip(), int(size)
 
 
+def _malformed_amount(spec: str) -> tuple[str, str]:
+    route, sep, text = spec.partition("=")
+    if not sep or not route.strip():
+        raise ValueError("ROUTE=TEXT")
+    return route.strip(), text
+
+
 def _trickle_body(spec: str) -> tuple[str, float]:
     route, _, gap = spec.rpartition("=")
     seconds = float(gap)
@@ -173,6 +180,13 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         type=_checked(huge_body, "ROUTE=BYTES"),
     )
     faults.add_argument("--huge-body-chunked", action="store_true")
+    faults.add_argument(
+        "--malformed-amount",
+        action="append",
+        default=[],
+        metavar="ROUTE=TEXT",
+        type=_checked(_malformed_amount, "ROUTE=TEXT"),
+    )
     faults.add_argument("--cycle-cursors", action="store_true")
     faults.add_argument(
         "--stall-token-requests",
@@ -250,4 +264,5 @@ def build_faults(args: argparse.Namespace) -> Faults:
     for route, burst in args.server_errors:
         faults.server_errors[route] = attrs.evolve(burst, empty_body=args.empty_error_bodies)
     faults.huge_body.update(args.huge_body)
+    faults.malformed_amount.update(args.malformed_amount)
     return faults

@@ -116,6 +116,9 @@ field                              effect
 ``charts_numbers``                 chart numbers as JSON ``"number"`` or as ``"string"``
 ``charts_ack``                     charts (un)subscribe acknowledgements: ``"subscribed"``,
                                    ``"response"`` (``status: 200``) or ``"none"``
+``malformed_amount``               route -> text: in a 200 answer's first list of objects, the
+                                   last object's first decimal-string amount becomes that text
+                                   (``"12.3.4"``): one bad number deep in a large answer
 =================================  ==============================================================
 """
 
@@ -259,6 +262,8 @@ class Faults:
     charts_trade_time: str = "s"
     charts_numbers: str = "number"
     charts_ack: str = "subscribed"
+    # A malformed number in a REST answer (models check them when built).
+    malformed_amount: dict[str, str] = attrs.Factory(dict)
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""

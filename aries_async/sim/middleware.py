@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import math
 import secrets
+from typing import Any
 
 import orjson
 from aiohttp import web
@@ -144,6 +145,13 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
                 request, burst.status, kind, "SIMULATED_FAILURE", "simulated server failure"
             )
     response = await handler(request)
+    for key, text in faults.malformed_amount.items():
+        if (
+            route_matches(key, method, path, template)
+            and isinstance(response, web.Response)
+            and response.status == 200
+        ):
+            response = _with_malformed_amount(response, text)
     for key, size in faults.huge_body.items():
         if (
             route_matches(key, method, path, template)
@@ -155,6 +163,26 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
         if route_matches(key, method, path, template) and isinstance(response, web.Response):
             return await _trickle(request, response, gap)
     return response
+
+
+def _with_malformed_amount(response: web.Response, text: str) -> web.Response:
+    """``response`` with its first list's last object's first decimal-string amount set to
+    ``text`` (the ``malformed_amount`` fault); unchanged when it has none."""
+    data = orjson.loads(_body_of(response))
+    lists = [data] if isinstance(data, list) else [v for v in data.values() if isinstance(v, list)]
+    items = next((found for found in lists if found and isinstance(found[-1], dict)), None)
+    if items is None:
+        return response
+    item = items[-1]
+    for key, value in item.items():
+        if isinstance(value, str) and value[:1].isdigit() and "T" not in value:
+            item[key] = text
+            return web.json_response(data, status=response.status, dumps=_dumps_text)
+    return response
+
+
+def _dumps_text(data: Any) -> str:
+    return orjson.dumps(data).decode()
 
 
 def _body_of(response: web.Response) -> bytes:

@@ -89,7 +89,7 @@ def last_known(order: OrderAck | str, cl_ord_id: str) -> Order:
         ord_status=order.status,
         cum_qty=order.cum_qty,
         leaves_qty=order.leaves_qty,
-        avg_price=order.avg_price,
+        average_price=order.avg_price,
         created_at=order.transact_time,
     )
 

@@ -108,6 +108,8 @@ def test_cli_flags_for_body_and_paging_faults() -> None:
             "--short-pages",
             "3",
             "--unknown-fields",
+            "--malformed-amount",
+            "GET /v1/accounts/A/positions=1.2.3",
         ]
     )
     faults = build_faults(args)
@@ -117,3 +119,20 @@ def test_cli_flags_for_body_and_paging_faults() -> None:
     assert faults.cycle_cursors is True
     assert faults.short_pages == 3
     assert faults.unknown_fields is True
+    assert faults.malformed_amount == {"GET /v1/accounts/A/positions": "1.2.3"}
+
+
+async def test_malformed_amount_spoils_one_number_of_the_last_item(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    route = "/v1/accounts/TEST-ACCOUNT-001/positions"
+    async with http.get(route) as resp:
+        before = (await resp.json())["positions"]
+    sim.faults.malformed_amount[f"GET {route}"] = "1.2.3"
+    async with http.get(route) as resp:
+        assert resp.status == 200
+        after = (await resp.json())["positions"]
+    assert after[:-1] == before[:-1]
+    changed = {k for k, v in after[-1].items() if v != before[-1][k]}
+    assert changed == {"quantity"}
+    assert after[-1]["quantity"] == "1.2.3"

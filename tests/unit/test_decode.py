@@ -78,3 +78,62 @@ def test_decode_body_takes_the_sliced_path_for_large_bodies(
     assert sliced == [len(large)]
     with pytest.raises(ResponseFormatError, match="not JSON"):
         decode_body(large[:-1], JSON, "GET", "/x", None)
+
+
+def _orders(items: int, text: str = "") -> Any:
+    """An order page: objects that begin with one key, some with legs that are objects too."""
+    legs = [{"symbol": "AAPL", "side": "BUY"}, {"symbol": "AAPL", "side": "SELL"}]
+    return {
+        "orders": [
+            {"clOrdId": f"X{i}", "qty": "1.5", "text": text, "legs": legs if i % 3 else []}
+            for i in range(items)
+        ],
+        "nextCursor": 7,
+    }
+
+
+@pytest.mark.parametrize("text", ["", "},{", "[{}],{", "}]},{", "é ☃ 𝄞"])
+def test_a_long_list_of_objects_decodes_in_pieces_to_what_orjson_decodes(
+    monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    monkeypatch.setattr(decode, "_PIECE", 200)  # many cuts; texts that look like a cut
+    body = orjson.dumps(_orders(300, text))
+    assert decode.loads_in_pieces(body) == orjson.loads(body)
+    bare = orjson.dumps(_orders(300, text)["orders"])
+    assert decode.loads_in_pieces(bare) == orjson.loads(bare)
+
+
+def test_a_body_the_pieces_cannot_read_is_left_to_the_caller(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(decode, "_PIECE", 200)
+    body = orjson.dumps(_orders(300))
+    assert decode.loads_in_pieces(body.replace(b'"qty"', b'"q\\ty"')) is None  # a backslash
+    assert decode.loads_in_pieces(orjson.dumps(_document(1, 300))) is None
+    assert decode.loads_in_pieces(orjson.dumps({"t": list(range(3000))})) is None  # no objects
+    broken = body[:5000] + b"}" + body[5000:]
+    assert decode.loads_in_pieces(broken) is None
+    with pytest.raises(orjson.JSONDecodeError):
+        orjson.loads(broken)
+
+
+def test_decode_body_reads_a_large_list_of_objects_in_pieces_not_slices(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(body: bytes) -> Any:
+        raise AssertionError("ijson's slices are for the other bodies")
+
+    monkeypatch.setattr(decode, "loads_in_slices", refuse)
+    large = orjson.dumps(_orders(20_000))
+    assert len(large) >= SLICED_BYTES
+    assert decode_body(large, JSON, "GET", "/x", None) == orjson.loads(large)
+
+
+def test_a_cut_inside_a_nested_list_is_never_taken_for_one_in_the_outer_list(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(decode, "_PIECE", 150)
+    leg = {"clOrdId": "L", "side": "BUY"}  # nested objects that begin with the outer key
+    page = {"orders": [{"clOrdId": f"X{i}", "legs": [leg] * (i % 4)} for i in range(400)]}
+    body = orjson.dumps(page)
+    assert decode.loads_in_pieces(body) in (None, orjson.loads(body))

@@ -268,7 +268,7 @@ def test_history_example_values() -> None:
     (order,) = structure(load("orders.history.response.json"), OrderPage).orders
     assert order.ord_status is OrderStatus.FILLED
     assert order.is_terminal
-    assert order.avg_price == Decimal("410.25")
+    assert order.average_price == Decimal("410.25")
     assert order.side is Side.SELL
 
 
