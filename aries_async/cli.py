@@ -25,6 +25,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from aries_async._cli.common import (
     EXIT_API,
@@ -50,7 +51,10 @@ from aries_async.errors import (
     ValidationError,
 )
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    from aries_async.models.market import Quote
+
+__all__ = ["main", "quote_json"]
 
 _EPILOG = """examples:
   aries-async login                     sign in once (browser; --no-browser or --paste)
@@ -155,18 +159,32 @@ async def _accounts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def quote_json(quote: Quote) -> dict[str, str | None]:
+    """What ``aries-async quote --json`` prints for a quote: its Python names as keys, the
+    numbers as exact decimal text, ``received_at`` in ISO 8601, null for what is missing."""
+    numbers = {
+        "last_price": quote.last_price,
+        "bid_price": quote.bid_price,
+        "ask_price": quote.ask_price,
+        "volume": quote.volume,
+    }
+    row = {key: None if value is None else str(value) for key, value in numbers.items()}
+    received = quote.received_at
+    row["received_at"] = None if received is None else received.isoformat()
+    return row
+
+
 async def _quote(args: argparse.Namespace) -> int:
     """Every symbol asked for, in order: its quote, or the reason it has none (then exit 1)."""
     async with make_client(args) as client:
         batch = await client.market.quotes(args.symbols)
-    data: dict[str, dict[str, str]] = {}
+    data: dict[str, dict[str, str | None]] = {}
     lines = []
     for symbol in dict.fromkeys(s.strip().upper() for s in args.symbols):
         quote, error = batch.get(symbol), batch.errors.get(symbol)
         if quote is not None:
-            last, bid, ask, volume = quote.last, quote.bid, quote.ask, quote.volume
-            data[symbol] = {"last": str(last), "bid": str(bid), "ask": str(ask)}
-            data[symbol]["volume"] = str(volume)
+            data[symbol] = quote_json(quote)
+            last, bid, ask = quote.last_price, quote.bid_price, quote.ask_price
             lines.append(f"{symbol:<8} last {last}  bid {bid}  ask {ask}")
         elif error is not None:
             data[symbol] = {"error": str(error)}

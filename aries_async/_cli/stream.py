@@ -168,8 +168,8 @@ class StreamState:
         row = self.rows.setdefault(update.symbol, {})
         if isinstance(update, ChartQuote):
             values: dict[str, Any] = {
-                "bid": update.bid,
-                "ask": update.ask,
+                "bid": update.bid_price,
+                "ask": update.ask_price,
                 "last": update.last_price,
                 "volume": update.volume,
                 "change": update.change,

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -54,7 +55,9 @@ def test_quote_text_and_json(sim_env: dict[str, str]) -> None:
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert set(data) == {"AAPL", "MSFT"}
-    assert float(data["AAPL"]["ask"]) >= float(data["AAPL"]["bid"])
+    assert set(data["AAPL"]) == {"last_price", "bid_price", "ask_price", "volume", "received_at"}
+    assert float(data["AAPL"]["ask_price"]) >= float(data["AAPL"]["bid_price"])
+    assert datetime.fromisoformat(data["AAPL"]["received_at"]).tzinfo is not None
     text = run_cli("quote", "AAPL", env=sim_env)
     assert text.stdout.startswith("AAPL")
 
@@ -69,7 +72,7 @@ def test_quote_prints_the_good_symbols_and_the_bad_ones(sim_env: dict[str, str])
     assert done.returncode == 1
     data = json.loads(done.stdout)
     assert list(data) == ["AAPL", "BADSYM"]
-    assert float(data["AAPL"]["last"]) > 0
+    assert float(data["AAPL"]["last_price"]) > 0
     assert "BADSYM" in data["BADSYM"]["error"]
 
 

@@ -56,18 +56,18 @@ def test_quote_symbol_rule(item: dict[str, Any], symbol: str, name: str | None) 
     quote = Quote.from_chart_item(item, requested="REQ")
     assert quote.symbol == symbol
     assert quote.name == name
-    assert quote.last == Decimal("175.4")
+    assert quote.last_price == Decimal("175.4")
 
 
 def test_quote_values() -> None:
     q = Quote.from_chart_item({"n": "AAPL", "s": "ok", "v": VALUES})
-    assert (q.bid, q.ask, q.change, q.change_percent) == (
+    assert (q.bid_price, q.ask_price, q.change, q.change_percent) == (
         Decimal("175.38"),
         Decimal("175.41"),
         Decimal("-1.82"),
         Decimal("-1.05"),
     )
-    assert (q.open, q.high, q.low, q.prev_close) == (
+    assert (q.open_price, q.high_price, q.low_price, q.previous_close_price) == (
         Decimal("173.9"),
         Decimal("176.02"),
         Decimal("173.55"),
@@ -80,7 +80,7 @@ def test_quote_values() -> None:
 
 def test_quote_missing_values_are_none() -> None:
     q = Quote.from_chart_item({"n": "X", "s": "ok", "v": {"lp": 1}})
-    assert q.bid is None
+    assert q.bid_price is None
     assert q.volume is None
     assert q.mid is None
     assert q.exchange is None
