@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from aries_async._lazy import lazy_dir, lazy_getattr
@@ -88,7 +87,9 @@ def parse_quotes_response(data: object, received_at: datetime | None = None) -> 
     items = data.get("d") or []
     if not isinstance(items, list):
         raise ResponseFormatError("quotes: 'd' is not a list")
-    return list(map(Quote.from_chart_item, items, repeat(None), repeat(received_at)))
+    # A comprehension, not map() with repeat(): a third of the cost for a one-quote answer.
+    parse = Quote.from_chart_item
+    return [parse(item, None, received_at) for item in items]
 
 
 class QuoteBatch(FrameRows, dict[str, Quote]):
@@ -153,14 +154,17 @@ def parse_quote_batch(
         raise ResponseFormatError("quotes: 'd' is not a list")
     errors: dict[str, QuoteError] = {}
     nameless: list[QuoteError] = []
+    parse = Quote.from_chart_item
     try:  # the usual body: every item a quote
-        parsed = map(Quote.from_chart_item, items, repeat(None), repeat(received_at))
-        quotes = {quote.symbol: quote for quote in parsed}
+        quotes = {}
+        for item in items:
+            quote = parse(item, None, received_at)
+            quotes[quote.symbol] = quote
     except QuoteError:
         quotes = {}
         for item in items:
             try:
-                quote = Quote.from_chart_item(item, None, received_at)
+                quote = parse(item, None, received_at)
             except QuoteError as exc:
                 if exc.symbol == NO_SYMBOL:
                     nameless.append(exc)
