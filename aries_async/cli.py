@@ -169,7 +169,8 @@ async def _quote(args: argparse.Namespace) -> int:
         quote, error = batch.get(symbol), batch.errors.get(symbol)
         if quote is not None:
             quotes.append(quote)
-            lines.append(f"{symbol:<8} last {quote.last}  bid {quote.bid}  ask {quote.ask}")
+            last, bid, ask = quote.last_price, quote.bid_price, quote.ask_price
+            lines.append(f"{symbol:<8} last {last}  bid {bid}  ask {ask}")
         elif error is not None:
             errors.append({"symbol": symbol, "error": str(error)})
             lines.append(f"{symbol:<8} error: {error}")

@@ -79,7 +79,9 @@ class AriesClient(Groups, Streams):
             (:meth:`from_env`: the token file of ``aries-async login``).
         session: an aiohttp session to use instead of our own (we will not close it).
         sleep: the sleep between retries (tests pass one that does not wait).
-        clock: wall clock in Unix seconds for token expiry (tests move it).
+        clock: wall clock in Unix seconds, for token expiry and the time a quote was
+            received (:attr:`Quote.received_at <aries_async.models.market.Quote.received_at>`;
+            tests move it).
         monotonic: the clock of each call's time budget (``config.timeout``); tests pass one
             that moves with their ``sleep``.
         rate_budget: where the buckets of ``config.rate_limit`` live: give every client of a
@@ -105,6 +107,7 @@ class AriesClient(Groups, Streams):
         self.config = config or ClientConfig()
         self._store: TokenStore = token_store or MemoryTokenStore()
         self._monotonic = monotonic
+        self._clock = clock
         pacer = None
         if self.config.rate_limit is not None or rate_budget is not None:
             from aries_async.http.budget import pacer_for  # aiolimiter only for paced clients

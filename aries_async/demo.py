@@ -61,7 +61,8 @@ async def run_demo(out: Callable[[str], None] = print, *, fill_timeout: float = 
                 out(f"   {match.symbol:<6} {match.description}")
 
             quote = await client.market.quote("AAPL")
-            out(f"4. Quote AAPL: last {quote.last}  bid {quote.bid}  ask {quote.ask}")
+            last, bid, ask = quote.last_price, quote.bid_price, quote.ask_price
+            out(f"4. Quote AAPL: last {last}  bid {bid}  ask {ask}")
 
             async with (
                 client.market_stream() as market,
@@ -82,7 +83,7 @@ async def run_demo(out: Callable[[str], None] = print, *, fill_timeout: float = 
                 watchers = [asyncio.create_task(show_quotes()), asyncio.create_task(show_orders())]
                 try:
                     first = await anext(market.quotes("AAPL"))
-                    ask = first.ask_price or quote.ask
+                    ask = first.ask_price or quote.ask_price
                     assert ask is not None
                     price = (ask + Decimal("0.05")).quantize(Decimal("0.01"))
                     order = OrderRequest(

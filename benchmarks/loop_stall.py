@@ -135,7 +135,7 @@ async def session(info: dict[str, Any], dog: Watchdog, stream_seconds: float) ->
         await dog.enter("account stream")
         account = await stack.enter_async_context(client.account_stream(account_id))
         events = account.events()
-        price = ((quote.ask or Decimal(200)) + Decimal("0.05")).quantize(Decimal("0.01"))
+        price = ((quote.ask_price or Decimal(200)) + Decimal("0.05")).quantize(Decimal("0.01"))
         buy = functools.partial(OrderRequest, symbol="AAPL", side="BUY", type="LIMIT", qty=1)
         ack = await client.orders.place(buy(account_id=account_id, price=price))
         counts["order"] = str(ack.status)

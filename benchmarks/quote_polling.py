@@ -12,9 +12,10 @@ URL with the same query and the same bearer token:
   set to the same size);
 * aries (dicts), a diagnostic: ``client.request`` on the same URL, returning the decoded JSON
   (auth, retry policy and error mapping included, no typed quotes);
-* aries (3 reads), a diagnostic: ``client.market.quote`` and then ``last``, ``bid`` and ``ask``
-  read from each quote (a quote's numbers become ``Decimal`` on first read, so this is what
-  a caller who uses three of them pays; raw aiohttp still reads nothing).
+* aries (3 reads), a diagnostic: ``client.market.quote`` and then ``last_price``,
+  ``bid_price`` and ``ask_price`` read from each quote (a quote's numbers become ``Decimal``
+  on first read, so this is what a caller who uses three of them pays; raw aiohttp still
+  reads nothing).
 
 Fairness: building each client, fetching a token and opening the first connection happen
 before the clock starts (one untimed warm-up call). Rounds interleave the contenders and rotate
@@ -103,7 +104,8 @@ async def ours(
     reads: bool = False,
 ) -> None:
     """aries-async: ``client.market.quote`` returning typed quotes; with ``reads``, the quote's
-    ``last``, ``bid`` and ``ask`` are read too (each ``Decimal`` is built on first read)."""
+    ``last_price``, ``bid_price`` and ``ask_price`` are read too (each ``Decimal`` is built on
+    first read)."""
     from aries_async.auth.tokens import Token
     from aries_async.client import AriesClient
     from aries_async.config import ClientConfig
@@ -119,7 +121,7 @@ async def ours(
         async def call() -> Any:
             quote = await client.market.quote(SYMBOL)
             if reads:
-                return quote.last, quote.bid, quote.ask
+                return quote.last_price, quote.bid_price, quote.ask_price
             return quote
 
         await call()

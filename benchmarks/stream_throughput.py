@@ -25,9 +25,9 @@ charts: raw websockets / charts: aries-async
     The same pair on the charts socket (``/v1/charts/ws``), whose firehose sends the same
     symbols' quotes in TradingView form (``payload {symbol, data: {s, n, v: {lp, bid, ask,
     ...}}}``): the raw loop reads ``v.bid`` and ``v.ask`` (floats) of every quote,
-    ``client.chart_stream()`` reads ``quote.bid`` and ``quote.ask`` (``Decimal``). Each is
-    subscribed one symbol a message, as the charts socket's clients do. Their ``vs raw`` is
-    against the charts raw loop, in the same run as the market pair.
+    ``client.chart_stream()`` reads ``quote.bid_price`` and ``quote.ask_price`` (``Decimal``).
+    Each is subscribed one symbol a message, as the charts socket's clients do. Their ``vs raw``
+    is against the charts raw loop, in the same run as the market pair.
 
 Four context rows (not targets; ``--no-diagnostics`` skips them): ``raw + Decimal`` is the raw
 loop plus ``Decimal(repr(float))`` of bid and ask (what a raw user pays for Decimal money),
@@ -227,7 +227,7 @@ async def ours(
         n = 0
         if charts:
             async for quote in quotes:
-                _ = quote.bid, quote.ask
+                _ = quote.bid_price, quote.ask_price
                 n += 1
                 if n + quotes.conflated >= count:
                     break

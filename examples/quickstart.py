@@ -37,10 +37,10 @@ async def main() -> None:
         print("4. search:", ", ".join(f"{m.symbol} ({m.description})" for m in matches))
 
         quote = await client.market.quote("AAPL")
-        print(f"5. AAPL last {quote.last} bid {quote.bid} ask {quote.ask}")
+        print(f"5. AAPL last {quote.last_price} bid {quote.bid_price} ask {quote.ask_price}")
 
-        assert quote.bid is not None
-        price = (quote.bid * Decimal("0.99")).quantize(Decimal("0.01"))
+        assert quote.bid_price is not None
+        price = (quote.bid_price * Decimal("0.99")).quantize(Decimal("0.01"))
         ack = await client.orders.place(
             OrderRequest(
                 account_id=account_id,

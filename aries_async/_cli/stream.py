@@ -178,8 +178,8 @@ class StreamState:
         row = self.rows.setdefault(update.symbol, {})
         if isinstance(update, ChartQuote):
             values: dict[str, Any] = {
-                "bid_price": update.bid,
-                "ask_price": update.ask,
+                "bid_price": update.bid_price,
+                "ask_price": update.ask_price,
                 "last_price": update.last_price,
                 "volume": update.volume,
                 "change": update.change,

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from aries_async._deprecation import renamed
 from aries_async.models._market_events import price_converter
 from aries_async.models._values import number_decimal
 from aries_async.models._wire import (
@@ -35,9 +36,13 @@ __all__ = ["ChartQuote", "ChartTrade", "ChartUpdate", "convert_chart_prices"]
 class ChartQuote(LazyWire):
     """A quote of one symbol on the charts socket: ``{"s", "n", "v": {...}}``.
 
+    Its fields are named as those of the REST :class:`~aries_async.models.market.Quote`
+    (``bid_price``, ``previous_close_price``...); ``bid`` and ``ask``, the names of the
+    previous release, still read, with a :class:`DeprecationWarning`.
+
     Example:
         >>> q = ChartQuote("AAPL", {"s": "ok", "n": "AAPL", "v": {"lp": 189.5, "bid": "189.49"}})
-        >>> q.last_price, q.bid, q.ask
+        >>> q.last_price, q.bid_price, q.ask_price
         (Decimal('189.5'), Decimal('189.49'), None)
 
     Attributes:
@@ -55,8 +60,8 @@ class ChartQuote(LazyWire):
         "ch", number_decimal, "``v.ch``: change from the previous close.", within="v"
     )
     change_percent = lazy_field("chp", number_decimal, "``v.chp``: change in percent.", within="v")
-    bid = lazy_field("bid", number_decimal, "``v.bid``.", within="v")
-    ask = lazy_field("ask", number_decimal, "``v.ask``.", within="v")
+    bid_price = lazy_field("bid", number_decimal, "``v.bid``: the bid.", within="v")
+    ask_price = lazy_field("ask", number_decimal, "``v.ask``: the ask.", within="v")
     open_price = lazy_field("open_price", number_decimal, "``v.open_price``.", within="v")
     high_price = lazy_field("high_price", number_decimal, "``v.high_price``.", within="v")
     low_price = lazy_field("low_price", number_decimal, "``v.low_price``.", within="v")
@@ -66,6 +71,9 @@ class ChartQuote(LazyWire):
     volume = lazy_field("volume", to_int, "``v.volume``: the session volume.", within="v")
     exchange = lazy_field("exchange", to_str, "``v.exchange``.", within="v")
     short_name = lazy_field("short_name", to_str, "``v.short_name``.", within="v")
+
+    bid = renamed[Decimal | None]("bid_price")
+    ask = renamed[Decimal | None]("ask_price")
 
     @property
     def ok(self) -> bool:
@@ -133,7 +141,7 @@ ChartUpdate = ChartQuote | ChartTrade
 """A per-symbol update of the charts socket."""
 
 convert_chart_prices = price_converter(
-    "convert_chart_prices", ChartQuote, ("bid", "ask"), ("bid", "ask"), within="v"
+    "convert_chart_prices", ChartQuote, ("bid_price", "ask_price"), ("bid", "ask"), within="v"
 )
 """Converts the bid and ask of the :class:`ChartQuote` of one frame or socket read in one batch
 (see :func:`~aries_async.models._market_events.price_converter`)."""

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import enum
 import functools
-import warnings
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import attrs
 
+from aries_async._deprecation import renamed
 from aries_async.models._values import number_decimal
 from aries_async.models.common import parse_datetime
 
@@ -95,15 +95,7 @@ class Wire(Timestamped):
     __slots__ = ()
     data: Mapping[str, Any]
 
-    @property
-    def time(self) -> datetime | None:
-        """Deprecated: use :attr:`timestamp` (the same value)."""
-        warnings.warn(
-            f"{type(self).__name__}.time is deprecated; use .timestamp",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return self.timestamp
+    time = renamed[datetime | None]("timestamp")
 
     def get(self, wire_name: str, default: Any = None) -> Any:
         """A raw wire field (as decoded from JSON), for fields this model does not name."""

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async._deprecation import renamed
 from aries_async.models._values import defer_decimals
-from aries_async.models.common import OpenEnum, renamed, wire
+from aries_async.models.common import OpenEnum, wire
 
 __all__ = ["Account", "AccountStatus", "Balance", "Position", "SecurityType"]
 
@@ -160,4 +161,4 @@ class Position:
     )
     created_at: datetime | None = None
 
-    today_pl = renamed("today_pnl", "today_pl")
+    today_pl = renamed[Decimal | None]("today_pnl")

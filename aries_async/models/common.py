@@ -13,7 +13,6 @@ Wire rules (see ``shared/aries-api/conventions.md``):
 from __future__ import annotations
 
 import enum
-import warnings
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -33,7 +32,6 @@ __all__ = [
     "parse_date",
     "parse_datetime",
     "parse_decimal",
-    "renamed",
     "wire",
 ]
 
@@ -118,22 +116,6 @@ def wire(
     if lenient:
         meta["lenient"] = "yes"
     return meta
-
-
-def renamed(new: str, old: str) -> Any:
-    """A model's old attribute name, kept for one release: reading it warns with a
-    ``DeprecationWarning`` that names ``new``, and gives ``new``'s value."""
-
-    def read(self: object) -> Any:
-        warnings.warn(
-            f"{type(self).__name__}.{old} is deprecated; use {new}",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return getattr(self, new)
-
-    read.__name__ = old
-    return property(read, doc=f"Deprecated alias of :attr:`{new}`.")
 
 
 def decimal_to_wire(value: Decimal) -> str:

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from aries_async._deprecation import renamed
 from aries_async._lazy import lazy_dir, lazy_getattr
 from aries_async.models._values import defer_decimals
 from aries_async.models.accounts import SecurityType
-from aries_async.models.common import OpenEnum, renamed, wire
+from aries_async.models.common import OpenEnum, wire
 
 if TYPE_CHECKING:
     from aries_async.models.order_requests import (
@@ -253,7 +254,7 @@ class Order:
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
-    avg_price = renamed("average_price", "avg_price")
+    avg_price = renamed[Decimal | None]("average_price")
 
     @property
     def status(self) -> OrderStatus | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import types
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import quote
 
@@ -50,6 +51,10 @@ class Resource:
 
     def __init__(self, client: AriesClient) -> None:
         self._client = client
+
+    def _now(self) -> datetime:
+        """The client's wall clock (its ``clock``) as an aware UTC datetime."""
+        return datetime.fromtimestamp(self._client._clock(), UTC)
 
     async def _get(
         self,

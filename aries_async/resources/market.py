@@ -155,7 +155,8 @@ class Market(MarketOperations):
         return await self._structure(data or [], list[SymbolMatch], "search")
 
     async def quote(self, symbol: str) -> Quote:
-        """One quote (``GET /v1/chart/quotes``).
+        """One quote (``GET /v1/chart/quotes``), its ``received_at`` the time the answer
+        arrived (the client's ``clock``).
 
         Raises:
             QuoteError: the server would not quote this symbol (unknown...), whichever way it
@@ -168,15 +169,16 @@ class Market(MarketOperations):
             )
         except _REFUSALS as exc:
             raise QuoteError(sym, exc.message, body=exc.body) from exc
+        received_at = self._now()
         found: Quote | None = None
         try:
-            for item in parse_quotes_response(data):
+            for item in parse_quotes_response(data, received_at):
                 if item.symbol == sym:
                     found = item  # the last one wins, as in the dict that quotes() builds
         except ResponseFormatError:  # an error item or a refusal (or a malformed body)
             if _refuses_batch(data):
                 raise QuoteError(sym, _text(data.get("errmsg"))) from None
-            quotes, errors = parse_quote_batch(data, [sym])
+            quotes, errors = parse_quote_batch(data, [sym], received_at)
             if sym in errors:
                 raise errors[sym] from None
             found = quotes.get(sym)
@@ -188,6 +190,9 @@ class Market(MarketOperations):
         """Quotes for many symbols: the ones that came back, keyed by symbol, and in
         ``.errors`` a :class:`~aries_async.errors.QuoteError` for each that did not (an
         unknown symbol does not fail the others).
+
+        Each quote's ``received_at`` is the time the answer carrying it arrived (the client's
+        ``clock``): one time per request, so quotes of one chunk share it.
 
         Long lists are split into chunks of ``config.quote_chunk_size`` fetched concurrently.
         Duplicates are asked for once; a single string is one symbol (not its letters). When the
@@ -227,7 +232,7 @@ class Market(MarketOperations):
             return await self._one_by_one(symbols, exc.message, exc)
         if _refuses_batch(data):
             return await self._one_by_one(symbols, _text(data.get("errmsg")), None)
-        return parse_quote_batch(data, symbols)
+        return parse_quote_batch(data, symbols, self._now())
 
     async def _one_by_one(
         self, symbols: list[str], reason: str | None, cause: BaseException | None

@@ -49,8 +49,8 @@ _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 def _wire_names() -> frozenset[str]:
     """Every wire name of the REST models that is not also its Python name, and the chart
-    quote's short keys (``Quote`` names ``lp`` ``last``...)."""
-    names = {"lp", "ch", "chp", "open_price", "high_price", "low_price", "prev_close_price"}
+    quote's keys that differ from ``Quote``'s names (``lp`` is ``last_price``...)."""
+    names = {"lp", "ch", "chp", "prev_close_price"}
     for name in models.__all__:
         cls = getattr(models, name)
         if isinstance(cls, type) and attrs.has(cls):

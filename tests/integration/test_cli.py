@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,9 @@ def test_quote_text_and_json(sim_env: dict[str, str]) -> None:
     data = json.loads(done.stdout)
     assert [q["symbol"] for q in data["quotes"]] == ["AAPL", "MSFT"] and data["errors"] == []
     apple = data["quotes"][0]
-    assert isinstance(apple["ask"], str) and float(apple["ask"]) >= float(apple["bid"])
+    assert isinstance(apple["ask_price"], str)
+    assert float(apple["ask_price"]) >= float(apple["bid_price"])
+    assert datetime.fromisoformat(apple["received_at"]).tzinfo is not None
     text = run_cli("quote", "AAPL", env=sim_env)
     assert text.stdout.startswith("AAPL")
 
@@ -70,7 +73,7 @@ def test_quote_prints_the_good_symbols_and_the_bad_ones(sim_env: dict[str, str])
     assert done.returncode == 1
     data = json.loads(done.stdout)
     assert [q["symbol"] for q in data["quotes"]] == ["AAPL"]
-    assert float(data["quotes"][0]["last"]) > 0
+    assert float(data["quotes"][0]["last_price"]) > 0
     [error] = data["errors"]
     assert error["symbol"] == "BADSYM" and "BADSYM" in error["error"]
 

@@ -279,7 +279,7 @@ async def test_sim_subcommand_then_in_process_main(
         )
         captured = capsys.readouterr()
         assert status == 0, captured.err
-        assert float(json.loads(captured.out)["quotes"][0]["ask"]) > 0
+        assert float(json.loads(captured.out)["quotes"][0]["ask_price"]) > 0
     finally:
         proc.terminate()
         assert await asyncio.wait_for(proc.wait(), 30) == 0

@@ -28,7 +28,7 @@ async def test_plugin_fixtures_rate_limit_is_waited_out(
 ) -> None:
     aries_sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(count=1, retry_after=0)
     quotes = await aries_client.market.quotes(["AAPL"])
-    assert quotes["AAPL"].last is not None
+    assert quotes["AAPL"].last_price is not None
     assert aries_sim.requests[("GET", "/v1/chart/quotes")] == 2
 
 

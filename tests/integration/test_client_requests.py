@@ -165,7 +165,7 @@ async def test_quotes_are_chunked_and_merged(sim: Simulator, client: AriesClient
     asked = sorted(r.params["symbols"] for r in sent(sim, "GET", "/v1/chart/quotes"))
     assert asked == ["AAPL,MSFT", "IBM", "KO,SPY"]  # chunks of 2, the duplicate dropped
     assert set(quotes) == set(symbols)
-    assert quotes["KO"].last == Decimal(repr(sim.feed.quote("KO").last))
+    assert quotes["KO"].last_price == Decimal(repr(sim.feed.quote("KO").last))
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ async def test_bars_quotes_and_positions_from_the_simulator(sim: Simulator) -> N
     assert all(isinstance(v, Decimal) for v in frame["close"])
     quotes = batch.to_frame(decimals="float").set_index("symbol")
     assert sorted(quotes.index) == ["AAPL", "MSFT"]  # NOSUCH is in batch.errors, not a row
-    assert quotes.loc["AAPL", "last"] == float(batch["AAPL"].last or 0)
+    assert quotes.loc["AAPL", "last_price"] == float(batch["AAPL"].last_price or 0)
     table = to_frame(positions, model=Position)
     assert len(table) == len(positions) > 0
     assert table["quantity"].tolist() == [p.quantity for p in positions]

@@ -44,7 +44,7 @@ async def test_quotes_keep_the_good_ones_and_report_each_bad_one(
     sim.settings.quote_symbol_in = symbol_in
     quotes = await client.market.quotes(["AAPL", BAD, "msft"])
     assert sorted(quotes) == ["AAPL", "MSFT"]
-    assert quotes["AAPL"].last == Decimal(str(sim.feed.quote("AAPL").last))
+    assert quotes["AAPL"].last_price == Decimal(str(sim.feed.quote("AAPL").last))
     assert list(quotes.errors) == [BAD]
     error = quotes.errors[BAD]
     assert isinstance(error, QuoteError)

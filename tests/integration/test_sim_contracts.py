@@ -67,7 +67,7 @@ async def test_recording_sleep_lets_a_bot_test_check_the_wait_without_waiting(
     token = aries_sim.issue_token()
     async with AriesClient(aries_sim.client_config(), token=token, sleep=sleep) as client:
         quotes = await client.market.quotes(["AAPL"])
-    assert quotes["AAPL"].last is not None
+    assert quotes["AAPL"].last_price is not None
     assert sleep.waits == [20]
     assert aries_sim.requests[("GET", "/v1/chart/quotes")] == 2
 

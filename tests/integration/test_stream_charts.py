@@ -94,7 +94,8 @@ async def test_quotes_and_trades_are_typed_and_latest_is_kept(
         for quote in first:
             assert quote.ok and quote.name == quote.symbol
             assert isinstance(quote.last_price, Decimal)
-            assert quote.bid is not None and quote.ask is not None and quote.bid < quote.ask
+            assert quote.bid_price is not None and quote.ask_price is not None
+            assert quote.bid_price < quote.ask_price
             assert isinstance(quote.change_percent, Decimal)
             assert isinstance(quote.volume, int)
         snap = sim.feed.quote("MSFT")
@@ -126,7 +127,7 @@ async def test_option_symbols_are_subscribed_as_options(
         assert stream.subscriptions[option].option
         quote = await next_of(quotes, ChartQuote)
         assert quote.last_price is not None and quote.last_price > 0
-        assert quote.bid is not None and quote.bid <= quote.last_price
+        assert quote.bid_price is not None and quote.bid_price <= quote.last_price
         assert session(hub).subs[option].option
         sim.advance(0.5)
         trade = await next_of(trades, ChartTrade)

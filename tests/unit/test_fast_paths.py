@@ -26,7 +26,7 @@ from aries_async.auth.store import MemoryTokenStore
 from aries_async.errors import NotFoundError, ResponseFormatError, ServerError
 from aries_async.http import transport
 from aries_async.models.common import parse_decimal
-from aries_async.models.market import _QUOTE_NUMBERS, Quote
+from aries_async.models.market import Quote
 from aries_async.sim import ServerErrorFault, Simulator
 
 ME = "/v1/users/me"
@@ -150,9 +150,9 @@ async def test_cached_is_none_for_a_refused_token_and_before_any_token() -> None
 def test_quote_numbers_match_the_general_parser(value: float | int) -> None:
     quote = Quote.from_chart_item({"n": "X", "s": "ok", "v": {"lp": value, "volume": value}})
     expected = parse_decimal(value)
-    assert quote.last == expected and quote.volume == expected
-    assert str(quote.last) == str(expected)  # same digits and exponent, not only equal
-    assert isinstance(quote.last, Decimal)
+    assert quote.last_price == expected and quote.volume == expected
+    assert str(quote.last_price) == str(expected)  # same digits and exponent, not only equal
+    assert isinstance(quote.last_price, Decimal)
 
 
 @pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), True, "abc", [1]])
@@ -165,7 +165,7 @@ def test_quote_texts_and_strings() -> None:
     quote = Quote.from_chart_item(
         {"n": "X", "s": "ok", "v": {"bid": "1.50", "short_name": 7, "exchange": "NYSE"}}
     )
-    assert quote.bid == Decimal("1.50")
+    assert quote.bid_price == Decimal("1.50")
     assert quote.short_name == "7" and quote.exchange == "NYSE" and quote.description is None
 
 
@@ -263,6 +263,14 @@ async def test_a_retry_after_the_token_expired_sends_a_refreshed_token() -> None
 
 
 KEYS = ("lp", "bid", "ask", "ch", "chp", "volume", "open_price", "high_price", "low_price")
+ATTRIBUTE = {
+    "lp": "last_price",
+    "bid": "bid_price",
+    "ask": "ask_price",
+    "volume": "volume",
+    "prev_close_price": "previous_close_price",
+}
+"""The Quote attribute of a wire key, for the keys the tests below leave out."""
 AWKWARD = [1e-7, 1e22, -0.0, 0, 10**19, 1e16, 0.1 + 0.2, 175.4, -3, 123456789.125]
 
 
@@ -272,16 +280,16 @@ def test_a_quote_with_every_number_converts_them_all_at_once_exactly(shift: int)
     values = dict(zip((*KEYS, "prev_close_price"), numbers, strict=True))
     quote = Quote.from_chart_item({"n": "X", "s": "ok", "v": values})
     got = [
-        quote.last,
-        quote.bid,
-        quote.ask,
+        quote.last_price,
+        quote.bid_price,
+        quote.ask_price,
         quote.change,
         quote.change_percent,
         quote.volume,
-        quote.open,
-        quote.high,
-        quote.low,
-        quote.prev_close,
+        quote.open_price,
+        quote.high_price,
+        quote.low_price,
+        quote.previous_close_price,
     ]
     expected = [parse_decimal(n) for n in numbers]
     assert [str(g) for g in got] == [str(e) for e in expected]
@@ -301,7 +309,7 @@ def test_a_value_the_batch_cannot_take_falls_back_to_one_by_one(
     values: dict[str, object] = dict.fromkeys((*KEYS, "prev_close_price"), 1.25)
     values["ask"] = odd
     quote = Quote.from_chart_item({"n": "X", "s": "ok", "v": values})
-    assert quote.ask == expected and quote.bid == Decimal("1.25")
+    assert quote.ask_price == expected and quote.bid_price == Decimal("1.25")
 
 
 @pytest.mark.parametrize(
@@ -330,16 +338,16 @@ def test_a_quote_built_the_short_way_is_the_model_the_constructor_builds(
     long_way = Quote(
         symbol="X",
         name="Ex Corp",  # n carries the symbol: the name is the description
-        last=parse_decimal(values["lp"]),
-        bid=parse_decimal(values["bid"]),
-        ask=parse_decimal(values["ask"]),
+        last_price=parse_decimal(values["lp"]),
+        bid_price=parse_decimal(values["bid"]),
+        ask_price=parse_decimal(values["ask"]),
         change=parse_decimal(values["ch"]),
         change_percent=parse_decimal(values["chp"]),
         volume=parse_decimal(values["volume"]),
-        open=parse_decimal(values["open_price"]),
-        high=parse_decimal(values["high_price"]),
-        low=parse_decimal(values["low_price"]),
-        prev_close=parse_decimal(values["prev_close_price"]),
+        open_price=parse_decimal(values["open_price"]),
+        high_price=parse_decimal(values["high_price"]),
+        low_price=parse_decimal(values["low_price"]),
+        previous_close_price=parse_decimal(values["prev_close_price"]),
         short_name="X",
         description="Ex Corp",
         exchange="NYSE",
@@ -348,10 +356,10 @@ def test_a_quote_built_the_short_way_is_the_model_the_constructor_builds(
     assert repr(quote) == repr(long_way)
     assert attrs.asdict(quote) == attrs.asdict(long_way)
     assert pickle.loads(pickle.dumps(quote)) == quote  # noqa: S301 - our own bytes
-    assert attrs.evolve(quote, bid=Decimal(1)).bid == Decimal(1)
-    assert all(getattr(quote, key) is None for key in missing)  # wire key = attribute here
+    assert attrs.evolve(quote, bid_price=Decimal(1)).bid_price == Decimal(1)
+    assert all(getattr(quote, ATTRIBUTE[key]) is None for key in missing)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
-        quote.bid = Decimal(1)  # type: ignore[misc]
+        quote.bid_price = Decimal(1)  # type: ignore[misc]
 
 
 @pytest.mark.parametrize(
@@ -367,12 +375,11 @@ def test_a_quote_with_numbers_null_or_left_out_is_still_built_lazily(
     for key in left_out:
         del values[key]
     quote = Quote.from_chart_item({"n": "X", "s": "ok", "v": values})
-    assert "last" not in vars(quote)  # nothing converted yet: the lazy path took it
-    assert str(quote.last) == str(parse_decimal(AWKWARD[0]))
-    attribute = {key: name for name, key in _QUOTE_NUMBERS}
+    assert "last_price" not in vars(quote)  # nothing converted yet: the lazy path took it
+    assert str(quote.last_price) == str(parse_decimal(AWKWARD[0]))
     for key in (*sent, *left_out):
-        assert getattr(quote, attribute[key]) is None
-    assert str(quote.high) == str(parse_decimal(AWKWARD[7]))
+        assert getattr(quote, ATTRIBUTE[key]) is None
+    assert str(quote.high_price) == str(parse_decimal(AWKWARD[7]))
 
 
 @pytest.mark.parametrize("odd", [float("nan"), float("inf"), float("-inf")])
@@ -392,17 +399,18 @@ def test_quote_numbers_are_converted_on_first_read_and_kept() -> None:
     values: dict[str, object] = dict(zip((*KEYS, "prev_close_price"), AWKWARD, strict=True))
     quote = Quote.from_chart_item({"n": "X", "s": "ok", "v": values})
     # Not converted yet: pickling and copying keep the wire numbers and convert them later.
-    assert "last" not in vars(quote) and "bid" not in vars(quote)
+    assert "last_price" not in vars(quote) and "bid_price" not in vars(quote)
     unpickled = pickle.loads(pickle.dumps(quote))  # noqa: S301 - our own bytes
     copied = copy.copy(quote)
     values["lp"] = 999.0  # the caller's dict changing afterwards changes nothing
-    first = quote.last
-    assert "last" in vars(quote) and "bid" not in vars(quote)
-    assert quote.last is first  # one Decimal, kept
+    first = quote.last_price
+    assert "last_price" in vars(quote) and "bid_price" not in vars(quote)
+    assert quote.last_price is first  # one Decimal, kept
     assert str(first) == str(parse_decimal(AWKWARD[0]))
-    assert unpickled.last == first and copied.last == first
+    assert unpickled.last_price == first and copied.last_price == first
     assert unpickled == quote == copied
-    assert [str(getattr(unpickled, attr)) for attr in ("bid", "volume", "prev_close")] == [
+    attributes = ("bid_price", "volume", "previous_close_price")
+    assert [str(getattr(unpickled, attr)) for attr in attributes] == [
         str(parse_decimal(AWKWARD[1])),
         str(parse_decimal(AWKWARD[5])),
         str(parse_decimal(AWKWARD[9])),

@@ -175,9 +175,10 @@ def test_quotes_and_a_quote_batch() -> None:
     quote = Quote.from_chart_item({"n": "AAPL", "s": "ok", "v": {"lp": 175.4, "bid": 175.3}})
     frame = QuoteBatch({"AAPL": quote}).to_frame()
     assert frame["symbol"].tolist() == ["AAPL"]
-    assert frame["last"].tolist() == [Decimal("175.4")]
+    assert frame["last_price"].tolist() == [Decimal("175.4")]
     empty = QuoteBatch().to_frame()
-    assert empty.empty and "last" in empty.columns and "symbol" in empty.columns
+    assert empty.empty and "last_price" in empty.columns and "symbol" in empty.columns
+    assert "received_at" in empty.columns and "last" not in empty.columns
 
 
 class Bars(FrameRows, list[Bar]):

@@ -345,10 +345,10 @@ def test_options_examples_values() -> None:
 def test_quotes_example() -> None:
     aapl, msft = parse_quotes_response(load("chart.quotes.response.json"))
     assert (aapl.symbol, msft.symbol) == ("AAPL", "MSFT")
-    assert aapl.last == Decimal("175.4")
+    assert aapl.last_price == Decimal("175.4")
     assert msft.change == Decimal("-2.15")
     assert aapl.volume == Decimal(48213377)
-    assert msft.open == Decimal("412.0")
+    assert msft.open_price == Decimal("412.0")
     assert aapl.description == "Apple Inc."
 
 

@@ -49,7 +49,7 @@ def test_the_spec_examples_decode_to_typed_events() -> None:
     (trade,) = decoder.feed(example("trade.event"))
     (pong,) = decoder.feed(example("pong.response"))
     assert type(quote) is ChartQuote and quote.symbol == "AAPL"
-    assert quote.last_price == Decimal("189.5") and quote.bid == Decimal("189.49")
+    assert quote.last_price == Decimal("189.5") and quote.bid_price == Decimal("189.49")
     assert quote.previous_close_price == Decimal("188.13") and quote.volume == 41235678
     assert quote.exchange == "NASDAQ" and quote.short_name == "AAPL" and quote.ok
     assert type(trade) is ChartTrade and trade.size == 100
@@ -145,7 +145,7 @@ def test_chart_quotes_merge_partial_updates_inside_v() -> None:
     first = ChartQuote("AAPL", QUOTE_DATA)
     newer = ChartQuote("AAPL", {"v": {"lp": 190}}, 5)
     merged = first.merged(newer)
-    assert merged.last_price == Decimal("190") and merged.bid == Decimal("189.49")
+    assert merged.last_price == Decimal("190") and merged.bid_price == Decimal("189.49")
     assert merged.status == "ok" and merged.timestamp_ms == 5
     assert newer.values == {"lp": 190} and ChartQuote("X", {"v": 3}).values == {}
     assert first.merged(ChartQuote("AAPL", QUOTE_DATA)).data is QUOTE_DATA
