@@ -8,9 +8,8 @@ Rules, applied to every attrs model without per-class code:
   the tests to catch fields we forgot);
 * ``Decimal`` from decimal strings or JSON numbers (``""`` is absent), out as plain strings;
 * ``datetime`` from RFC 3339 or epochs, always aware UTC; out as RFC 3339 with ``Z``;
-* ``date`` as ``YYYY-MM-DD``; a ``date`` or ``datetime`` field with ``wire(lenient=True)``
-  reads a value that is not one as ``None`` (logged on ``aries_async.models``) instead of
-  failing the model;
+* ``date`` as ``YYYY-MM-DD``; a time field with ``wire(lenient=True)`` reads an unreadable
+  value as ``None`` (logged on ``aries_async.models``) instead of failing the model;
 * open enums keep unknown values;
 * a model that sets ``__wire_extra__ = "name"`` (an object with ``additionalProperties``) keeps
   the wire keys it does not name in that ``dict`` field, numbers as ``Decimal``;
@@ -154,8 +153,7 @@ def _field_hook(conv: cattrs.Converter, a: attrs.Attribute[Any]) -> _Hook | None
                 except ValueError:
                     pass
                 else:
-                    # A naive result may be an epoch in digits (``"20260115"``): the parser
-                    # below tells those apart.
+                    # naive: may be epoch digits ("20260115"); parse_datetime tells them apart
                     zone = parsed.tzinfo
                     if zone is UTC:
                         return parsed
