@@ -39,7 +39,12 @@ def make_client(sim: Simulator, sleep: RecordingSleep, **config: Any) -> AriesCl
 
 def order(client_id: str | None = None) -> OrderRequest:
     return OrderRequest(
-        account_id=ACCOUNT, symbol="AAPL", side="BUY", type="MARKET", qty=1, client_id=client_id
+        account_id=ACCOUNT,
+        symbol="AAPL",
+        side="BUY",
+        type="MARKET",
+        quantity=1,
+        client_id=client_id,
     )
 
 

@@ -147,7 +147,8 @@ def test_the_old_names_read_the_new_fields_and_warn(
         warnings.simplefilter("always")
         assert getattr(model, old) == value == getattr(model, new)
     assert [str(w.message) for w in caught] == [
-        f"{type(model).__name__}.{old} is deprecated; use {new}"
+        f"{type(model).__name__}.{old} is deprecated and will be removed in the next release; "
+        f"use {type(model).__name__}.{new}"
     ]
     assert all(w.category is DeprecationWarning for w in caught)
 
