@@ -1,13 +1,17 @@
-"""Old public names kept for one release: :class:`renamed` reads the new name and warns."""
+"""Old public names kept for one release: :class:`renamed` reads the new name and warns;
+:func:`renamed_keywords` lets a constructor take the old names its ``renamed`` attributes
+declare."""
 
 from __future__ import annotations
 
+import functools
 import warnings
 from typing import Any, Generic, TypeVar, overload
 
-__all__ = ["renamed"]
+__all__ = ["renamed", "renamed_keywords"]
 
 _T = TypeVar("_T")
+_C = TypeVar("_C", bound=type)
 
 
 class renamed(Generic[_T]):
@@ -30,6 +34,11 @@ class renamed(Generic[_T]):
         self._new = new
         self._message = ""
 
+    @property
+    def new(self) -> str:
+        """The attribute's current name."""
+        return self._new
+
     def __set_name__(self, owner: type, name: str) -> None:
         self._message = (
             f"{owner.__name__}.{name} is deprecated and will be removed in the next release; "
@@ -48,3 +57,37 @@ class renamed(Generic[_T]):
         # between: stacklevel 2 is the reader's line.
         warnings.warn(self._message, DeprecationWarning, stacklevel=2)
         return getattr(instance, self._new)
+
+
+def renamed_keywords(cls: _C) -> _C:
+    """Class decorator: ``cls(old=...)`` works as ``cls(new=...)`` for each ``old =
+    renamed(new)`` of ``cls``, with a :class:`DeprecationWarning` naming the new keyword.
+
+    For the models users construct (order requests): their attrs ``__init__`` is kept (and
+    is what type checkers see, with the new names only), wrapped by a check of the keywords,
+    so the ``renamed`` attribute is the one declaration of an old name. Passing both the old
+    and the new name is a :class:`TypeError`, as a repeated keyword is.
+    """
+    olds = {name: attr.new for name, attr in vars(cls).items() if isinstance(attr, renamed)}
+    init = cls.__dict__["__init__"]
+    owner = cls.__name__
+
+    @functools.wraps(init)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if not olds.keys().isdisjoint(kwargs):
+            for old in olds.keys() & kwargs.keys():
+                new = olds[old]
+                if new in kwargs:
+                    raise TypeError(f"{owner}() got both {old!r} and its new name {new!r}")
+                # type.__call__ is C: stacklevel 2 is the line that built the object.
+                warnings.warn(
+                    f"{owner}({old}=...) is deprecated and will be removed in the next "
+                    f"release; use {owner}({new}=...)",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                kwargs[new] = kwargs.pop(old)
+        init(self, *args, **kwargs)
+
+    setattr(cls, "__init__", __init__)  # noqa: B010 (mypy refuses assigning a method)
+    return cls

@@ -78,7 +78,8 @@ async def run_demo(out: Callable[[str], None] = print, *, fill_timeout: float = 
                 async def show_orders() -> None:
                     async for event in account_events.order_events():
                         o = event.order
-                        out(f"   order {o.cl_ord_id}: {o.ord_status} filled {o.cum_qty}/{o.qty}")
+                        filled = f"{o.cumulative_quantity}/{o.quantity}"
+                        out(f"   order {o.cl_ord_id}: {o.ord_status} filled {filled}")
 
                 watchers = [asyncio.create_task(show_quotes()), asyncio.create_task(show_orders())]
                 try:
@@ -91,7 +92,7 @@ async def run_demo(out: Callable[[str], None] = print, *, fill_timeout: float = 
                         symbol="AAPL",
                         side="BUY",
                         type="LIMIT",
-                        qty=10,
+                        quantity=10,
                         price=price,
                         time_in_force="DAY",
                     )
@@ -117,7 +118,7 @@ async def run_demo(out: Callable[[str], None] = print, *, fill_timeout: float = 
                         with contextlib.suppress(asyncio.CancelledError):
                             await task
                 paid, status = filled.average_price, filled.ord_status
-                out(f"7. Filled: {filled.cum_qty} AAPL at {paid} ({status})")
+                out(f"7. Filled: {filled.cumulative_quantity} AAPL at {paid} ({status})")
                 position = account_events.positions.get("AAPL")
                 if position is not None:
                     out(f"   position now {position.quantity} AAPL, avg {position.average_price}")

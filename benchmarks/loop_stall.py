@@ -136,7 +136,7 @@ async def session(info: dict[str, Any], dog: Watchdog, stream_seconds: float) ->
         account = await stack.enter_async_context(client.account_stream(account_id))
         events = account.events()
         price = ((quote.ask_price or Decimal(200)) + Decimal("0.05")).quantize(Decimal("0.01"))
-        buy = functools.partial(OrderRequest, symbol="AAPL", side="BUY", type="LIMIT", qty=1)
+        buy = functools.partial(OrderRequest, symbol="AAPL", side="BUY", type="LIMIT", quantity=1)
         ack = await client.orders.place(buy(account_id=account_id, price=price))
         counts["order"] = str(ack.status)
         await asyncio.gather(

@@ -47,12 +47,12 @@ async def main() -> None:
                 symbol="AAPL",
                 side="BUY",
                 type="LIMIT",
-                qty=10,
+                quantity=10,
                 price=price,
                 time_in_force="DAY",
             )
         )
-        print(f"6. order {ack.cl_ord_id}: {ack.status} qty={ack.qty} leaves={ack.leaves_qty}")
+        print(f"6. order {ack.cl_ord_id}: {ack.status} {ack.quantity}, {ack.leaves_quantity} left")
 
 
 if __name__ == "__main__":

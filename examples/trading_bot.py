@@ -30,14 +30,13 @@ async def main() -> None:
         print(f"{SYMBOL} ask {quote.ask_price}; buying 5 at market")
 
         ack = await client.orders.place(
-            OrderRequest(account_id=ACCOUNT, symbol=SYMBOL, side="BUY", type="MARKET", qty=5)
+            OrderRequest(account_id=ACCOUNT, symbol=SYMBOL, side="BUY", type="MARKET", quantity=5)
         )
         print("ack:", ack.status, ack.cl_ord_id)
 
         order = await account.wait_for_order(ack, OrderStatus.FILLED, timeout=30)
-        print(
-            f"order {order.cl_ord_id}: {order.ord_status} {order.cum_qty} @ {order.average_price}"
-        )
+        filled = f"{order.cumulative_quantity} @ {order.average_price}"
+        print(f"order {order.cl_ord_id}: {order.ord_status} {filled}")
         position = account.positions.get(SYMBOL)
         print("position:", position.quantity if position else 0)
 

@@ -94,7 +94,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         cmd.add_argument("account", metavar="ACCOUNT", help="trading account id")
         cmd.add_argument("symbol", metavar="SYMBOL", help="ticker or OSI option symbol")
         cmd.add_argument("side", metavar="SIDE", help="buy, sell, sell_short or buy_to_cover")
-        cmd.add_argument("qty", metavar="QTY", type=decimal_arg, help="quantity (a decimal)")
+        cmd.add_argument("quantity", metavar="QTY", type=decimal_arg, help="quantity (a decimal)")
         cmd.add_argument(
             "--type",
             choices=ORDER_TYPES,
@@ -150,7 +150,7 @@ def build_request(args: argparse.Namespace, client_id: str | None = None) -> Ord
         symbol=args.symbol,
         side=args.side.strip().upper().replace("-", "_"),
         type=order_type.upper(),
-        qty=args.qty,
+        quantity=args.quantity,
         price=args.limit,
         stop_price=args.stop,
         time_in_force=args.tif.upper(),
@@ -160,7 +160,7 @@ def build_request(args: argparse.Namespace, client_id: str | None = None) -> Ord
 
 def describe(request: OrderRequest) -> str:
     """``BUY 10 AAPL LIMIT @ 150.00 DAY on ACCOUNT`` (one line)."""
-    parts = [request.side.value, str(request.qty), request.symbol, request.type.value]
+    parts = [request.side.value, str(request.quantity), request.symbol, request.type.value]
     if request.price is not None:
         parts.append(f"@ {request.price}")
     if request.stop_price is not None:
@@ -182,7 +182,7 @@ def preview_lines(request: OrderRequest, preview: OrderPreview) -> list[str]:
         ("option requirement", preview.option_requirement),
     ]
     shown = [(n, str(v)) for n, v in figures if v is not None]
-    shown.append(("day trades", str(preview.num_day_trades)))
+    shown.append(("day trades", str(preview.number_day_trades)))
     width = max(len(n) for n, _ in shown)
     lines = [f"Preview: {describe(request)}"]
     lines += [f"  {n.ljust(width)}  {v}" for n, v in shown]
@@ -303,11 +303,11 @@ def _order_line(order: Order) -> list[str]:
         order.client_id or "-",
         order.symbol or "-",
         str(order.side or "-"),
-        str(order.qty or "-"),
+        str(order.quantity or "-"),
         str(order.type or "-"),
         price or "-",
         str(order.ord_status or "-"),
-        str(order.cum_qty if order.cum_qty is not None else "-"),
+        str(order.cumulative_quantity if order.cumulative_quantity is not None else "-"),
     ]
 
 

@@ -98,11 +98,19 @@ def _details(event: Any) -> dict[str, Any]:
     """The few fields a table line shows, under their Python names."""
     if isinstance(event, OrderEvent):
         o = event.order
-        names = ("cl_ord_id", "symbol", "side", "ord_status", "qty", "cum_qty", "average_price")
+        names = (
+            "cl_ord_id",
+            "symbol",
+            "side",
+            "ord_status",
+            "quantity",
+            "cumulative_quantity",
+            "average_price",
+        )
         return {**{n: getattr(o, n) for n in names}, "resync": event.resync}
     if isinstance(event, PositionEvent):
         p = event.position
-        return {n: getattr(p, n) for n in ("symbol", "quantity", "average_price", "unrealized_pl")}
+        return {n: getattr(p, n) for n in ("symbol", "quantity", "average_price", "unrealized_pnl")}
     if isinstance(event, BalanceEvent):
         b = event.balance
         return {n: getattr(b, n) for n in ("balance", "cash_balance", "day_total_pnl")}

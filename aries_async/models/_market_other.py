@@ -15,6 +15,7 @@ from typing import Any, Literal, get_args
 
 import attrs
 
+from aries_async._deprecation import renamed
 from aries_async.errors import ResponseFormatError
 from aries_async.models._values import json_number, response_decimal
 from aries_async.models.common import OpenEnum, datetime_to_epoch, parse_datetime, wire
@@ -218,7 +219,12 @@ class SymbolError:
 
 @attrs.frozen(kw_only=True)
 class EquityDetails:
-    """Details of one equity (``EquityDetailsDTO``); numbers are ``Decimal``, all optional."""
+    """Details of one equity (``EquityDetailsDTO``); numbers are ``Decimal``, all optional.
+
+    ``average_volume_4_weeks`` and ``percent_held_by_institution`` are the wire's
+    ``avgVolume4Weeks`` and ``pctHeldByInstitution`` (``avg_volume_4_weeks`` and
+    ``pct_held_by_institution`` are their deprecated aliases).
+    """
 
     symbol: str | None = None
     name: str | None = None
@@ -241,7 +247,9 @@ class EquityDetails:
     net_change: Decimal | None = None
     change_status: str | None = None
     total_volume: Decimal | None = None
-    avg_volume_4_weeks: Decimal | None = attrs.field(default=None, metadata=wire("avgVolume4Weeks"))
+    average_volume_4_weeks: Decimal | None = attrs.field(
+        default=None, metadata=wire("avgVolume4Weeks")
+    )
     size: Decimal | None = None
     tick: str | None = None
     trade_seq: Decimal | None = None
@@ -282,7 +290,9 @@ class EquityDetails:
     assets: Decimal | None = None
     liabilities: Decimal | None = None
     long_term_debt: Decimal | None = None
-    pct_held_by_institution: Decimal | None = None
+    percent_held_by_institution: Decimal | None = attrs.field(
+        default=None, metadata=wire("pctHeldByInstitution")
+    )
     short_interest: Decimal | None = None
     short_sale_restricted: bool | None = None
     sic_code: str | None = None
@@ -303,6 +313,9 @@ class EquityDetails:
     nyse_buy_volume: Decimal | None = None
     nyse_sell_volume: Decimal | None = None
     nyse_net_inflow: Decimal | None = None
+
+    avg_volume_4_weeks = renamed[Decimal | None]("average_volume_4_weeks")
+    pct_held_by_institution = renamed[Decimal | None]("percent_held_by_institution")
 
 
 @attrs.frozen(kw_only=True)

@@ -118,12 +118,12 @@ def opt_decimal_input(value: object, field: str) -> Decimal | None:
     return None if value is None else decimal_input(value, field)
 
 
-def qty_input(value: DecimalInput) -> Decimal:
-    return decimal_input(value, "qty")
+def quantity_input(value: DecimalInput) -> Decimal:
+    return decimal_input(value, "quantity")
 
 
-def opt_qty_input(value: DecimalInput | None) -> Decimal | None:
-    return opt_decimal_input(value, "qty")
+def opt_quantity_input(value: DecimalInput | None) -> Decimal | None:
+    return opt_decimal_input(value, "quantity")
 
 
 def price_input(value: DecimalInput | None) -> Decimal | None:
@@ -138,8 +138,8 @@ def strike_price_input(value: DecimalInput | None) -> Decimal | None:
     return opt_decimal_input(value, "strike_price")
 
 
-def ratio_qty_input(value: DecimalInput) -> Decimal:
-    return decimal_input(value, "ratio_qty")
+def ratio_quantity_input(value: DecimalInput) -> Decimal:
+    return decimal_input(value, "ratio_quantity")
 
 
 _EnumT = TypeVar("_EnumT", bound=OpenEnum)

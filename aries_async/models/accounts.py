@@ -83,7 +83,9 @@ class Balance:
     Every money field is a ``Decimal`` (``None`` when the server omitted it or sent ``""``).
     ``balance`` is the net account value and ``net_buying_power`` the headline buying power.
     ``sod_*_funds_available`` are ``0`` until start-of-day data loads, and
-    ``sod_funds_available_date`` is ``None`` until then.
+    ``sod_funds_available_date`` is ``None`` until then. ``unrealized_pnl`` and
+    ``realized_pnl`` are the wire's ``unrealizedPl`` and ``realizedPl`` (``unrealized_pl``
+    and ``realized_pl`` are their deprecated aliases).
     """
 
     account_id: str | None = None
@@ -113,8 +115,8 @@ class Balance:
     pending_orders_margin_requirements: Decimal | None = None
     cost_of_positions: Decimal | None = None
     open_pnl: Decimal | None = None
-    unrealized_pl: Decimal | None = None
-    realized_pl: Decimal | None = None
+    unrealized_pnl: Decimal | None = attrs.field(default=None, metadata=wire("unrealizedPl"))
+    realized_pnl: Decimal | None = attrs.field(default=None, metadata=wire("realizedPl"))
     day_open_pnl: Decimal | None = None
     day_realized_pnl: Decimal | None = None
     day_total_pnl: Decimal | None = None
@@ -128,6 +130,9 @@ class Balance:
     sod_net_funds_available: Decimal | None = None
     sod_margin_trade_balance: Decimal | None = None
 
+    unrealized_pl = renamed[Decimal | None]("unrealized_pnl")
+    realized_pl = renamed[Decimal | None]("realized_pnl")
+
 
 @defer_decimals
 @attrs.frozen(kw_only=True, slots=False)
@@ -136,8 +141,9 @@ class Position:
 
     ``quantity`` is positive for a long position (negative may mean short). Option positions
     carry the bare OSI symbol (``AAPL260618C00180000``). ``price``, ``market_value`` and
-    ``cost_basis`` may be ``None`` when the server has no current price. ``today_pnl`` is
-    the wire's ``todayPl`` (``today_pl`` is its deprecated alias).
+    ``cost_basis`` may be ``None`` when the server has no current price. ``today_pnl`` and
+    ``unrealized_pnl`` are the wire's ``todayPl`` and ``unrealizedPl`` (``today_pl`` and
+    ``unrealized_pl`` are their deprecated aliases).
 
     A position decoded from an answer converts each amount to ``Decimal`` on first read and
     keeps it, so a large answer pays only for the amounts you use. The amounts are checked
@@ -154,11 +160,12 @@ class Position:
     price: Decimal | None = None
     market_value: Decimal | None = None
     cost_basis: Decimal | None = None
-    unrealized_pl: Decimal | None = None
+    unrealized_pnl: Decimal | None = attrs.field(default=None, metadata=wire("unrealizedPl"))
     today_pnl: Decimal | None = attrs.field(default=None, metadata=wire("todayPl"))
     today_realized_pnl: Decimal | None = attrs.field(
         default=None, metadata=wire("todayRealizedPnL")
     )
     created_at: datetime | None = None
 
+    unrealized_pl = renamed[Decimal | None]("unrealized_pnl")
     today_pl = renamed[Decimal | None]("today_pnl")

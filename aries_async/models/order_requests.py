@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from aries_async._deprecation import renamed, renamed_keywords
 from aries_async.errors import ValidationError
 from aries_async.models._order_inputs import (
     MAX_ACCOUNT_ID_LENGTH,
@@ -40,7 +41,7 @@ from aries_async.models._order_inputs import (
     opt_currency_input,
     opt_leg_security_type_input,
     opt_order_type_input,
-    opt_qty_input,
+    opt_quantity_input,
     opt_side_input,
     opt_symbol_input,
     opt_tif_input,
@@ -49,8 +50,8 @@ from aries_async.models._order_inputs import (
     position_effect_input,
     price_input,
     put_call_input,
-    qty_input,
-    ratio_qty_input,
+    quantity_input,
+    ratio_quantity_input,
     side_input,
     stop_price_input,
     strike_price_input,
@@ -89,6 +90,7 @@ def _check_legs(legs: tuple[OrderLeg, ...]) -> None:
             )
 
 
+@renamed_keywords
 @attrs.frozen(kw_only=True)
 class OrderLeg:
     """One leg of an order request (``OrdLeg``).
@@ -96,7 +98,9 @@ class OrderLeg:
     Option legs (``security_type=OPT``) need ``put_call``, ``strike_price`` and ``maturity``
     unless ``symbol`` is a full OSI symbol the server can derive them from. ``symbol`` is the
     underlying and defaults to the order's symbol. Aliases ``B``/``S``, ``O``/``C`` and
-    ``C``/``P`` are accepted and sent as the long names.
+    ``C``/``P`` are accepted and sent as the long names. ``ratio_quantity`` is sent as
+    ``ratioQty``; the old keyword and attribute ``ratio_qty`` still work for one release, with
+    a :class:`DeprecationWarning`.
 
     Example:
         >>> leg = OrderLeg(security_type="OPT", side="BUY", position_effect="OPEN",
@@ -111,15 +115,19 @@ class OrderLeg:
     security_type: LegSecurityType = attrs.field(converter=leg_security_type_input)
     side: LegSide = attrs.field(converter=leg_side_input)
     position_effect: PositionEffect = attrs.field(converter=position_effect_input)
-    ratio_qty: Decimal = attrs.field(default=Decimal(1), converter=ratio_qty_input)
+    ratio_quantity: Decimal = attrs.field(
+        default=Decimal(1), converter=ratio_quantity_input, metadata=wire("ratioQty")
+    )
     put_call: PutCall | None = attrs.field(default=None, converter=put_call_input)
     strike_price: Decimal | None = attrs.field(default=None, converter=strike_price_input)
     maturity: date | None = attrs.field(default=None, converter=maturity_input)
     symbol: str | None = attrs.field(default=None, converter=opt_symbol_input)
     cfi_code: str | None = None
 
+    ratio_qty = renamed[Decimal]("ratio_quantity")
+
     def __attrs_post_init__(self) -> None:
-        check_positive(self.ratio_qty, "ratio_qty")
+        check_positive(self.ratio_quantity, "ratio_quantity")
         check_price(self.strike_price, "strike_price")
         if self.symbol is not None:
             check_symbol(self.symbol)
@@ -137,26 +145,29 @@ class OrderLeg:
         return to_wire_body(self)
 
 
+@renamed_keywords
 @attrs.frozen(kw_only=True)
 class OrderRequest:
     """A new order for ``POST /v1/orders`` and ``POST /v1/orders/preview``.
 
-    Rules checked here: ``qty > 0``; ``price`` is required for LIMIT and STOP_LIMIT and refused
+    Rules checked here: ``quantity > 0``; ``price`` is required for LIMIT and STOP_LIMIT and refused
     for MARKET and STOP; ``stop_price`` is required for STOP and STOP_LIMIT and refused for
-    MARKET and LIMIT; prices are positive with at most 5 decimals; every number (``qty``,
-    prices, a leg's ``ratio_qty`` and ``strike_price``) is finite, below 10**15, with at most
-    15 significant digits and 15 decimals, so that the server reads exactly the number given
-    (see :data:`MAX_SIGNIFICANT_DIGITS`); option orders (legs, or an
+    MARKET and LIMIT; prices are positive with at most 5 decimals; every number
+    (``quantity``, prices, a leg's ``ratio_quantity`` and ``strike_price``) is finite, below
+    10**15, with at most 15 significant digits and 15 decimals, so that the server reads
+    exactly the number given (see :data:`MAX_SIGNIFICANT_DIGITS`); option orders (legs, or an
     OSI symbol such as ``AAPL240119C00150000``) take only DAY or GTC; at most 4 legs; symbol
     1-21 characters (upper-cased); ``client_id`` at most 50 characters; account id 1-50
     characters. Unknown enum values are refused (they are accepted in responses only).
 
-    ``account_id`` is sent as ``tradingAccountId``. For a multi-leg LIMIT, ``price`` is the net
-    debit/credit of the spread and ``qty`` the number of spreads.
+    ``account_id`` is sent as ``tradingAccountId`` and ``quantity`` as ``qty``. For a
+    multi-leg LIMIT, ``price`` is the net debit/credit of the spread and ``quantity`` the
+    number of spreads. The old keyword and attribute ``qty`` still work for one release, with
+    a :class:`DeprecationWarning`.
 
     Example:
         >>> req = OrderRequest(account_id="TEST-ACCOUNT-001", symbol="aapl", side="BUY",
-        ...                    type="LIMIT", qty=10, price="150.00")
+        ...                    type="LIMIT", quantity=10, price="150.00")
         >>> req.to_wire()["price"], req.symbol
         ('150.00', 'AAPL')
 
@@ -168,13 +179,15 @@ class OrderRequest:
     symbol: str = attrs.field(converter=symbol_input)
     side: Side = attrs.field(converter=side_input)
     type: OrderType = attrs.field(converter=order_type_input)
-    qty: Decimal = attrs.field(converter=qty_input)
+    quantity: Decimal = attrs.field(converter=quantity_input, metadata=wire("qty"))
     time_in_force: TimeInForce = attrs.field(default=TimeInForce.DAY, converter=tif_input)
     price: Decimal | None = attrs.field(default=None, converter=price_input)
     stop_price: Decimal | None = attrs.field(default=None, converter=stop_price_input)
     client_id: str | None = None
     currency: str | None = attrs.field(default=None, converter=opt_currency_input)
     legs: tuple[OrderLeg, ...] = attrs.field(default=(), converter=legs_input)
+
+    qty = renamed[Decimal]("quantity")
 
     def __attrs_post_init__(self) -> None:
         _check_order_fields(self, require_prices=True)
@@ -201,7 +214,7 @@ def _check_order_fields(req: OrderRequest | ReplaceRequest, *, require_prices: b
     """
     check_text(req.account_id, "account_id", low=1, high=MAX_ACCOUNT_ID_LENGTH)
     check_symbol(req.symbol)
-    check_positive(req.qty, "qty")
+    check_positive(req.quantity, "quantity")
     check_price(req.price, "price")
     check_price(req.stop_price, "stop_price")
     check_prices_for_type(req.type, req.price, req.stop_price, require=require_prices)
@@ -215,15 +228,18 @@ def _check_order_fields(req: OrderRequest | ReplaceRequest, *, require_prices: b
             object.__setattr__(req, name, plain(value))
 
 
+@renamed_keywords
 @attrs.frozen(kw_only=True)
 class ReplaceRequest:
     """A change to a working order for ``POST /v1/orders/replace``.
 
     ``orig_cl_ord_id`` is the order's **current** ``clOrdId``; a successful replace gives it a
     new one. Omitted fields keep their value. The rules of :class:`OrderRequest` apply to what
-    is given: positive ``qty``; positive prices with at most 5 decimals; no ``price`` with
+    is given: positive ``quantity``; positive prices with at most 5 decimals; no ``price`` with
     MARKET/STOP, no ``stop_price`` with MARKET/LIMIT; DAY or GTC for option orders; at most 4
-    legs (multi-leg replaces must send their legs).
+    legs (multi-leg replaces must send their legs). ``quantity`` is sent as ``qty``; the old
+    keyword and attribute ``qty`` still work for one release, with a
+    :class:`DeprecationWarning`.
 
     Raises:
         ValidationError: the request breaks a rule; ``field`` names the attribute.
@@ -234,13 +250,17 @@ class ReplaceRequest:
     symbol: str = attrs.field(converter=symbol_input)
     side: Side | None = attrs.field(default=None, converter=opt_side_input)
     type: OrderType | None = attrs.field(default=None, converter=opt_order_type_input)
-    qty: Decimal | None = attrs.field(default=None, converter=opt_qty_input)
+    quantity: Decimal | None = attrs.field(
+        default=None, converter=opt_quantity_input, metadata=wire("qty")
+    )
     price: Decimal | None = attrs.field(default=None, converter=price_input)
     stop_price: Decimal | None = attrs.field(default=None, converter=stop_price_input)
     time_in_force: TimeInForce | None = attrs.field(default=None, converter=opt_tif_input)
     client_id: str | None = None
     currency: str | None = attrs.field(default=None, converter=opt_currency_input)
     legs: tuple[OrderLeg, ...] = attrs.field(default=(), converter=legs_input)
+
+    qty = renamed[Decimal | None]("quantity")
 
     def __attrs_post_init__(self) -> None:
         check_text(self.orig_cl_ord_id, "orig_cl_ord_id", low=1, high=MAX_CL_ORD_ID_LENGTH)

@@ -7,6 +7,9 @@ The validated write requests (:class:`OrderRequest`, :class:`ReplaceRequest`,
 :class:`CancelRequest`, :class:`OrderLeg`, :data:`DecimalInput`, :func:`is_osi_symbol`) are
 defined in :mod:`aries_async.models.order_requests` and served from here too, imported on first
 use, so that decoding orders does not load the request validation.
+
+Names spell the wire's abbreviations out (``cumQty`` is ``cumulative_quantity``); the old
+names (``qty``, ``cum_qty``, ``avg_price``...) read for one release, with a warning.
 """
 
 from __future__ import annotations
@@ -198,13 +201,16 @@ class OrderLegState:
 
     symbol: str | None = None
     side: LegSide | None = None
-    ratio_qty: Decimal | None = None
+    ratio_quantity: Decimal | None = attrs.field(default=None, metadata=wire("ratioQty"))
     position_effect: PositionEffect | None = None
     security_type: SecurityType | None = None
     put_call: PutCall | None = None
     strike_price: Decimal | None = None
     maturity: date | None = None
-    avg_price: Decimal | None = None
+    average_price: Decimal | None = attrs.field(default=None, metadata=wire("avgPrice"))
+
+    ratio_qty = renamed[Decimal | None]("ratio_quantity")
+    avg_price = renamed[Decimal | None]("average_price")
 
 
 @defer_decimals
@@ -213,9 +219,8 @@ class Order:
     """An order as the server reports it (``TradeOrderV2``): order lists and account events.
 
     ``cl_ord_id`` is the merge key; a replace gives the order a new one and records the old in
-    ``orig_cl_ord_id``. Unused prices (``""``) are ``None``; ``average_price`` (the wire's
-    ``avgPrice``; ``avg_price`` is its deprecated alias) is ``0`` for multi-leg orders (see
-    the legs).
+    ``orig_cl_ord_id``. Unused prices (``""``) are ``None``; ``average_price`` is ``0`` for
+    multi-leg orders (see the legs).
 
     An order decoded from an answer converts each amount to ``Decimal`` on first read, as
     :class:`~aries_async.models.accounts.Position` does: checked when built, the same model
@@ -224,7 +229,7 @@ class Order:
     Example:
         >>> from aries_async.models import structure
         >>> o = structure({"clOrdId": "X1", "ordStatus": "FILLED", "qty": "10"}, Order)
-        >>> o.qty, o.ord_status.is_terminal
+        >>> o.quantity, o.ord_status.is_terminal
         (Decimal('10'), True)
     """
 
@@ -237,12 +242,12 @@ class Order:
     side: Side | None = None
     type: OrderType | None = None
     time_in_force: TimeInForce | None = None
-    qty: Decimal | None = None
+    quantity: Decimal | None = attrs.field(default=None, metadata=wire("qty"))
     price: Decimal | None = None
     stop_price: Decimal | None = None
     ord_status: OrderStatus | None = None
-    cum_qty: Decimal | None = None
-    leaves_qty: Decimal | None = None
+    cumulative_quantity: Decimal | None = attrs.field(default=None, metadata=wire("cumQty"))
+    leaves_quantity: Decimal | None = attrs.field(default=None, metadata=wire("leavesQty"))
     average_price: Decimal | None = attrs.field(default=None, metadata=wire("avgPrice"))
     currency: str | None = None
     ex_destination: ExDestination | None = None
@@ -254,6 +259,9 @@ class Order:
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
+    qty = renamed[Decimal | None]("quantity")
+    cum_qty = renamed[Decimal | None]("cumulative_quantity")
+    leaves_qty = renamed[Decimal | None]("leaves_quantity")
     avg_price = renamed[Decimal | None]("average_price")
 
     @property
@@ -297,13 +305,18 @@ class OrderAck:
     status: OrderStatus | None = None
     symbol: str | None = None
     side: Side | None = None
-    qty: Decimal | None = None
-    cum_qty: Decimal | None = None
-    leaves_qty: Decimal | None = None
-    avg_price: Decimal | None = None
+    quantity: Decimal | None = attrs.field(default=None, metadata=wire("qty"))
+    cumulative_quantity: Decimal | None = attrs.field(default=None, metadata=wire("cumQty"))
+    leaves_quantity: Decimal | None = attrs.field(default=None, metadata=wire("leavesQty"))
+    average_price: Decimal | None = attrs.field(default=None, metadata=wire("avgPrice"))
     text: str | None = None
     ord_rej_reason: str | None = None
     transact_time: datetime | None = None
+
+    qty = renamed[Decimal | None]("quantity")
+    cum_qty = renamed[Decimal | None]("cumulative_quantity")
+    leaves_qty = renamed[Decimal | None]("leaves_quantity")
+    avg_price = renamed[Decimal | None]("average_price")
 
     @property
     def accepted(self) -> bool:
@@ -324,13 +337,15 @@ class OrderPreview:
     commission: Decimal | None = None
     fees: Decimal | None = None
     buying_power_impact: Decimal | None = None
-    num_day_trades: int = 0
+    number_day_trades: int = attrs.field(default=0, metadata=wire("numDayTrades"))
     warn_rule_id: str | None = None
     warnings: list[str] = attrs.Factory(list)
     errors: list[str] = attrs.Factory(list)
     option_fees: Decimal | None = None
     option_premium: Decimal | None = None
     option_requirement: Decimal | None = None
+
+    num_day_trades = renamed[int]("number_day_trades")
 
     @property
     def ok(self) -> bool:
@@ -346,10 +361,12 @@ class ReplaceAck:
     cl_ord_id: str | None = None
     orig_cl_ord_id: str | None = None
     status: OrderStatus | None = None
-    qty: Decimal | None = None
+    quantity: Decimal | None = attrs.field(default=None, metadata=wire("qty"))
     price: Decimal | None = None
     text: str | None = None
     transact_time: datetime | None = None
+
+    qty = renamed[Decimal | None]("quantity")
 
     @property
     def accepted(self) -> bool:

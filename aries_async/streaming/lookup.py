@@ -85,11 +85,11 @@ def last_known(order: OrderAck | str, cl_ord_id: str) -> Order:
         cl_ord_id=cl_ord_id,
         symbol=order.symbol,
         side=order.side,
-        qty=order.qty,
+        quantity=order.quantity,
         ord_status=order.status,
-        cum_qty=order.cum_qty,
-        leaves_qty=order.leaves_qty,
-        average_price=order.avg_price,
+        cumulative_quantity=order.cumulative_quantity,
+        leaves_quantity=order.leaves_quantity,
+        average_price=order.average_price,
         created_at=order.transact_time,
     )
 

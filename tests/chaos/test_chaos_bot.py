@@ -405,7 +405,7 @@ class Bot:
             symbol=symbol,
             side=side,
             type="LIMIT",
-            qty=self.rng.randint(1, 5),
+            quantity=self.rng.randint(1, 5),
             price=price.quantize(Decimal("0.01")),
             time_in_force=self.rng.choice(("DAY", "DAY", "IOC")),
             client_id=client_id,
@@ -445,7 +445,7 @@ class Bot:
                         cl_ord_id=ack.cl_ord_id,
                         client_id=intent.request.client_id,
                         ord_status=ack.status,
-                        cum_qty=ack.cum_qty,
+                        cumulative_quantity=ack.cumulative_quantity,
                     ),
                 )
             # A bot tries a rejected order again (a new order): safe only when the answer
@@ -823,7 +823,7 @@ async def settle(driver: Driver, bot: Bot, trader: asyncio.Task[None]) -> None:
 
 
 def _state(order: Order) -> tuple[str, Decimal]:
-    return str(order.ord_status), order.cum_qty or Decimal(0)
+    return str(order.ord_status), order.cumulative_quantity or Decimal(0)
 
 
 def _differences(

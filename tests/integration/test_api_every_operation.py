@@ -50,7 +50,7 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 Hand = Callable[[AriesClient, dict[str, Any]], Awaitable[Any]]
 
 _ORDER = OrderRequest(
-    account_id=ACCOUNT, symbol="AAPL", side="BUY", type="LIMIT", qty="1", price="1.00"
+    account_id=ACCOUNT, symbol="AAPL", side="BUY", type="LIMIT", quantity="1", price="1.00"
 )
 
 
@@ -74,7 +74,7 @@ HAND: dict[str, Hand] = {
     "previewOrder": lambda c, _: c.orders.preview(_ORDER),
     "replaceOrder": lambda c, ids: c.orders.replace(
         ReplaceRequest(
-            orig_cl_ord_id=ids["replace"], account_id=ACCOUNT, symbol="AAPL", qty=Decimal(2)
+            orig_cl_ord_id=ids["replace"], account_id=ACCOUNT, symbol="AAPL", quantity=Decimal(2)
         )
     ),
     "cancelOrder": lambda c, ids: c.orders.cancel(

@@ -89,7 +89,12 @@ async def test_integer_cursors_give_every_order_once_in_order(
     placed = []
     for i in range(ORDERS):
         order = OrderRequest(
-            account_id=ACCOUNT, symbol="AAPL", side="BUY", type="LIMIT", qty="1", price=f"1.0{i}"
+            account_id=ACCOUNT,
+            symbol="AAPL",
+            side="BUY",
+            type="LIMIT",
+            quantity="1",
+            price=f"1.0{i}",
         )
         placed.append((await aries.orders.place(order)).cl_ord_id)
     collection = [o.cl_ord_id for o in await aries.orders.active(ACCOUNT, page_size=500)]
@@ -110,7 +115,7 @@ async def test_order_history_pages_by_cursor_through_short_pages(
 ) -> None:
     for i in range(ORDERS):
         order = OrderRequest(
-            account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", qty="1", price=f"2.0{i}"
+            account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", quantity="1", price=f"2.0{i}"
         )
         await aries.orders.place(order)
     now = datetime.fromtimestamp(sim.clock.now(), UTC)

@@ -113,7 +113,7 @@ def test_every_json_output_speaks_python_names(cli: Cli) -> None:
         assert_python_names(data, command)
     # the names the models give: what a script reads is what the Python code reads
     assert found["client_id"] == "names-1" and found["cl_ord_id"] == placed["ack"]["cl_ord_id"]
-    assert "estimated_cost" in placed["preview"] and placed["request"]["qty"] == "2"
+    assert "estimated_cost" in placed["preview"] and placed["request"]["quantity"] == "2"
     events = {line["event"]: line for line in outputs["stream --account"]}
     assert events["order"]["order"]["symbol"] == "KO"
     assert events["order"]["timestamp"].endswith("Z")

@@ -42,7 +42,7 @@ def test_preview_text_and_json(cli: Cli) -> None:
     assert done.code == 0, done.err
     data = done.json()
     assert data["ok"] is True
-    assert data["request"]["qty"] == "0.5" and data["request"]["price"] == "150.10"
+    assert data["request"]["quantity"] == "0.5" and data["request"]["price"] == "150.10"
     assert Decimal(data["preview"]["estimated_cost"]) == Decimal("75.05")
     assert cli.requests(*PREVIEW) == 2 and cli.requests(*PLACE) == 0
     assert sim_orders(cli) == []
@@ -105,8 +105,8 @@ def test_place_blocked_by_the_preview_is_not_sent(cli: Cli) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("AAPL", "buy", "0", "--limit", "1"), "qty: must be greater than 0"),
-        (("AAPL", "buy", "-3"), "qty: must be greater than 0"),
+        (("AAPL", "buy", "0", "--limit", "1"), "quantity: must be greater than 0"),
+        (("AAPL", "buy", "-3"), "quantity: must be greater than 0"),
         (("AAPL", "buy", "10", "--type", "limit"), "price: required for LIMIT"),
         (("AAPL", "buy", "10", "--type", "market", "--limit", "1"), "price: not allowed"),
         (("AAPL", "buy", "10", "--type", "stop"), "stop_price: required for STOP"),
@@ -114,8 +114,8 @@ def test_place_blocked_by_the_preview_is_not_sent(cli: Cli) -> None:
         (("AAPL", "hold", "10"), "side"),
         (("AAPL", "buy", "ten"), "not a number: 'ten'"),
         (("AAPL", "buy", "NaN"), "not a finite number"),
-        (("AAPL", "buy", "1e400000000"), "qty: too large"),
-        (("AAPL", "buy", "1.00000000000000000000000000001"), "qty: 30 significant digits"),
+        (("AAPL", "buy", "1e400000000"), "quantity: too large"),
+        (("AAPL", "buy", "1.00000000000000000000000000001"), "quantity: 30 significant digits"),
         (("AAPL", "buy", "1", "--limit", "150.000000000000000000000000001"), "price: 30 sig"),
         (("AAPL", "buy", "10", "--limit", "1,50"), "not a number: '1,50'"),
         (("AAPL", "buy", "10", "--tif", "forever"), "invalid choice"),

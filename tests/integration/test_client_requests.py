@@ -54,7 +54,7 @@ def only_body(sim: Simulator, path: str) -> Any:
 
 def limit_order(**fields: Any) -> OrderRequest:
     values: dict[str, Any] = dict(
-        account_id=ACCOUNT, symbol="AAPL", side="BUY", type="LIMIT", qty=10, price="1.00"
+        account_id=ACCOUNT, symbol="AAPL", side="BUY", type="LIMIT", quantity=10, price="1.00"
     )
     return OrderRequest(**{**values, **fields})
 
@@ -129,7 +129,7 @@ async def test_replace_cancel_preview_bodies(sim: Simulator, client: AriesClient
         )
     )
     preview = await client.orders.preview(
-        OrderRequest(account_id=ACCOUNT, symbol="AAPL", side="SELL", type="MARKET", qty="1")
+        OrderRequest(account_id=ACCOUNT, symbol="AAPL", side="SELL", type="MARKET", quantity="1")
     )
     common = {"tradingAccountId": ACCOUNT, "symbol": "AAPL"}
     replace = {**common, "origClOrdId": placed.cl_ord_id, "price": "1.5"}

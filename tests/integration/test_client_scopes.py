@@ -43,7 +43,7 @@ async def no_sleep(_: float) -> None:
 
 Call = Callable[[AriesClient], Awaitable[Any]]
 
-PREVIEW = OrderRequest(account_id=ACCOUNT, symbol="AAPL", side="BUY", type="MARKET", qty="1")
+PREVIEW = OrderRequest(account_id=ACCOUNT, symbol="AAPL", side="BUY", type="MARKET", quantity="1")
 
 
 @pytest.mark.parametrize(

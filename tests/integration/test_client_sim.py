@@ -149,7 +149,7 @@ async def test_a_lost_or_unreadable_order_answer_is_an_unknown_outcome_then_reco
             symbol="AAPL",
             side="BUY",
             type="LIMIT",
-            qty=2,
+            quantity=2,
             price=Decimal("1.00"),
         )
         with pytest.raises(OrderOutcomeUnknownError) as info:
@@ -160,7 +160,7 @@ async def test_a_lost_or_unreadable_order_answer_is_an_unknown_outcome_then_reco
         assert sim.requests[("POST", "/v1/orders")] == 1  # never sent twice
         found = await client.orders.find_by_client_id(account, info.value.client_id)
         assert found is not None
-        assert found.qty == Decimal("2")
+        assert found.quantity == Decimal("2")
         assert await client.orders.find_by_client_id(account, "aa-not-there") is None
 
 
@@ -168,7 +168,9 @@ async def test_a_place_cancelled_in_flight_names_the_client_id_to_check(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     async with order_answer_lost("hang") as (sim, client, account):  # executed, never answered
-        request = OrderRequest(account_id=account, symbol="AAPL", side="BUY", type="MARKET", qty=3)
+        request = OrderRequest(
+            account_id=account, symbol="AAPL", side="BUY", type="MARKET", quantity=3
+        )
         task = asyncio.create_task(client.orders.place(request))
         for _ in range(100_000):  # until the simulator holds the order (no timer involved)
             if sim.requests[("POST", "/v1/orders")]:
@@ -184,7 +186,7 @@ async def test_a_place_cancelled_in_flight_names_the_client_id_to_check(
         assert client_id.startswith("aa-")
         assert any(client_id in note for note in getattr(info.value, "__notes__", []))
         found = await client.orders.find_by_client_id(account, client_id)
-        assert found is not None and found.qty == Decimal("3")
+        assert found is not None and found.quantity == Decimal("3")
         assert sim.requests[("POST", "/v1/orders")] == 1
 
 

@@ -44,7 +44,7 @@ class WallClock:
 
 
 def buy(client_id: str | None = None) -> OrderRequest:
-    fields: dict[str, Any] = {"symbol": "KO", "side": "BUY", "type": "LIMIT", "qty": 2}
+    fields: dict[str, Any] = {"symbol": "KO", "side": "BUY", "type": "LIMIT", "quantity": 2}
     return OrderRequest(account_id=ACCOUNT, client_id=client_id, price="1.00", **fields)
 
 
@@ -137,7 +137,7 @@ async def test_only_a_body_that_says_rejected_is_a_rejection(
     sim: Simulator, client: AriesClient
 ) -> None:
     rejected = await client.orders.place(
-        OrderRequest(account_id=ACCOUNT, symbol="NOSUCH", side="BUY", type="MARKET", qty=1)
+        OrderRequest(account_id=ACCOUNT, symbol="NOSUCH", side="BUY", type="MARKET", quantity=1)
     )
     assert rejected.success is False and not rejected.accepted
     accepted = await client.orders.place(buy())

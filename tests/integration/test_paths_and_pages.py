@@ -81,7 +81,7 @@ async def test_a_cycling_cursor_stops_the_iterator_with_a_typed_error(sim: Simul
                     symbol="KO",
                     side="BUY",
                     type="LIMIT",
-                    qty=1,
+                    quantity=1,
                     price=f"1.0{i}",
                 )
             )

@@ -72,7 +72,7 @@ async def test_a_malformed_amount_in_an_orders_page_fails_the_page(
     sim: Simulator, client: AriesClient
 ) -> None:
     request = OrderRequest(
-        account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", qty=1, price="1.00"
+        account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", quantity=1, price="1.00"
     )
     assert (await client.orders.place(request)).accepted
     resting = await client.orders.active(ACCOUNT)

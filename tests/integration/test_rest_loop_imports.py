@@ -28,7 +28,7 @@ async def main():
         info["base_url"], client_id=info["client_id"], client_secret=info["client_secret"]
     )
     order = OrderRequest(account_id=info["account"], symbol="AAPL", side="BUY", type="LIMIT",
-                         qty=1, price=Decimal("1.50"))
+                         quantity=1, price=Decimal("1.50"))
     async with AriesClient(config) as client:
         await client.auth.set_token(await client.oauth.client_credentials())
         watching = True

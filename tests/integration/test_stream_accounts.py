@@ -78,7 +78,7 @@ async def test_snapshot_then_typed_events_and_wait_for_fill(sim: Simulator) -> N
         cl_ord_id = place(sim, symbol="KO", side="BUY", type="MARKET", qty="10")
         order = await stream.wait_for_order(cl_ord_id, OrderStatus.FILLED, timeout=5)
         assert order.ord_status == OrderStatus.FILLED
-        assert order.cum_qty == Decimal(10)
+        assert order.cumulative_quantity == Decimal(10)
         await until(lambda: events.pending >= 4)
         kinds = [type(events.get_nowait()) for _ in range(events.pending)]
         assert kinds[:2] == [OrderEvent, OrderEvent]
@@ -270,7 +270,7 @@ async def test_order_filled_while_down_is_looked_up_once_after_the_changed_order
 
         order = await stream.wait_for_order(filled, OrderStatus.FILLED, timeout=5)
         assert order.ord_status == OrderStatus.FILLED
-        assert order.cum_qty == Decimal(2)
+        assert order.cumulative_quantity == Decimal(2)
         await until(lambda: stream.reconciling == 0 and events.pending >= 4)
         resync = stream.snapshot
         assert resync is not None and resync.resync
@@ -522,7 +522,7 @@ async def test_client_account_stream_reconciles_by_default(
         assert hub.drop("accounts") == 1
         fill_now(sim, cl_ord_id)  # no await in between: the fill happens while disconnected
         order = await stream.wait_for_order(cl_ord_id, OrderStatus.FILLED, timeout=5)
-        assert order.cum_qty == Decimal(2)
+        assert order.cumulative_quantity == Decimal(2)
         assert stream.reconnects == 1
         snapshot = stream.snapshot
         assert snapshot is not None and snapshot.resync
@@ -536,13 +536,13 @@ async def test_wait_for_order_takes_the_acknowledgement_and_refuses_a_rejected_o
     async with client.account_stream(ACCOUNT, config=FAST) as stream:
         await until(lambda: stream.snapshot is not None)
         ack = await client.orders.place(
-            OrderRequest(account_id=ACCOUNT, symbol="KO", side="BUY", type="MARKET", qty=4)
+            OrderRequest(account_id=ACCOUNT, symbol="KO", side="BUY", type="MARKET", quantity=4)
         )
         order = await stream.wait_for_order(ack, OrderStatus.FILLED, timeout=5)
-        assert order.cl_ord_id == ack.cl_ord_id and order.cum_qty == Decimal(4)
+        assert order.cl_ord_id == ack.cl_ord_id and order.cumulative_quantity == Decimal(4)
 
         rejected = await client.orders.place(
-            OrderRequest(account_id=ACCOUNT, symbol="NOSUCH", side="BUY", type="MARKET", qty=1)
+            OrderRequest(account_id=ACCOUNT, symbol="NOSUCH", side="BUY", type="MARKET", quantity=1)
         )
         assert not rejected.accepted
         with pytest.raises(ValidationError, match="unknown symbol NOSUCH") as info:
@@ -565,7 +565,7 @@ async def stream_after_a_fill(
     first snapshot in."""
     sim.faults.snapshot_working_orders_only = True
     ack = await client.orders.place(
-        OrderRequest(account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", qty=3, price=1)
+        OrderRequest(account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", quantity=3, price=1)
     )
     assert ack.accepted and ack.cl_ord_id
     fill_now(sim, ack.cl_ord_id)
@@ -583,7 +583,7 @@ async def test_wait_for_an_order_that_finished_before_the_stream_opened_looks_it
     async with stream_after_a_fill(sim, client) as (stream, ack):
         looked_up = sim.requests[ACTIVE]
         order = await stream.wait_for_order(ack, OrderStatus.FILLED, timeout=5)
-        assert order.ord_status == OrderStatus.FILLED and order.cum_qty == Decimal(3)
+        assert order.ord_status == OrderStatus.FILLED and order.cumulative_quantity == Decimal(3)
         assert sim.requests[ACTIVE] == looked_up + 1
         # by its id too
         again = await stream.wait_for_order(ack.cl_ord_id or "", timeout=5)

@@ -272,7 +272,7 @@ async def test_an_order_in_flight_when_the_client_closes_is_an_unknown_outcome(
     sim.faults.swallow_order_response = 1
     sim.faults.swallow_mode = "hang"
     order = OrderRequest(
-        account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", qty=1, price="1.00"
+        account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", quantity=1, price="1.00"
     )
     call = asyncio.create_task(client.orders.place(order))
     await _arrived(sim, "/v1/orders")

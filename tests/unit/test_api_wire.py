@@ -100,7 +100,7 @@ class Hand(NamedTuple):
 def _order(cls: Any, body: dict[str, Any]) -> Any:
     """An order request model from its wire body (``tradingAccountId`` is ``account_id``)."""
     names = {"tradingAccountId": "account_id", "timeInForce": "time_in_force"}
-    names |= {"origClOrdId": "orig_cl_ord_id", "clientId": "client_id"}
+    names |= {"origClOrdId": "orig_cl_ord_id", "clientId": "client_id", "qty": "quantity"}
     return cls(
         **{
             names.get(key, key): Decimal(value) if key in ("qty", "price") else value

@@ -38,9 +38,8 @@ def make_client(sim: Simulator, sleep: RecordingSleep, **config: Any) -> AriesCl
 
 
 def order(client_id: str | None = None) -> OrderRequest:
-    return OrderRequest(
-        account_id=ACCOUNT, symbol="AAPL", side="BUY", type="MARKET", qty=1, client_id=client_id
-    )
+    market: dict[str, Any] = {"symbol": "AAPL", "side": "BUY", "type": "MARKET"}
+    return OrderRequest(account_id=ACCOUNT, quantity=1, client_id=client_id, **market)
 
 
 @pytest.mark.parametrize(

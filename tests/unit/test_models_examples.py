@@ -255,7 +255,7 @@ def test_active_orders_example_values() -> None:
     assert spread.legs[0].maturity == date(2026, 6, 18)
     assert spread.legs[0].put_call is PutCall.CALL
     assert spread.legs[0].position_effect is PositionEffect.OPEN
-    assert spread.legs[0].avg_price == Decimal("4.10")
+    assert spread.legs[0].average_price == Decimal("4.10")
 
 
 def test_null_orders_is_an_empty_page() -> None:
@@ -285,7 +285,7 @@ def test_acks_example_values() -> None:
     assert cancel.accepted
     assert cancel.orig_cl_ord_id == "ORDER-20260115-003"
     preview = structure(load("orders.preview.response.json"), OrderPreview)
-    assert preview.num_day_trades == 0
+    assert preview.number_day_trades == 0
     assert preview.ok
     assert preview.buying_power_impact == Decimal("1500.01")
     assert preview.warn_rule_id == "0"
@@ -323,7 +323,7 @@ def test_details_examples_values() -> None:
     assert aapl.is_etf is False
     assert aapl.has_options is True
     assert aapl.high_52_week_date == date(2025, 12, 14)
-    assert aapl.avg_volume_4_weeks == Decimal(52110000)
+    assert aapl.average_volume_4_weeks == Decimal(52110000)
     assert aapl.trade_timestamp == datetime(2026, 1, 15, 19, 30, 4, 812000, tzinfo=UTC)
     assert details.errors[0].symbol == "ZZZZ"
     options = structure(load("marketdata.option_details.response.json"), OptionDetailsResponse)
@@ -378,7 +378,7 @@ def _option_leg(side: str, strike: str) -> OrderLeg:
     return OrderLeg(
         security_type=LegSecurityType.OPT,
         side=side,
-        ratio_qty=1,
+        ratio_quantity=1,
         put_call=PutCall.CALL,
         strike_price=strike,
         maturity=date(2026, 6, 18),
@@ -392,7 +392,7 @@ REQUEST_OBJECTS: dict[str, Callable[[], Any]] = {
         symbol="AAPL",
         side=Side.BUY,
         type=OrderType.LIMIT,
-        qty=10,
+        quantity=10,
         price=Decimal("150.00"),
         client_id="strategy-42",
     ),
@@ -401,7 +401,7 @@ REQUEST_OBJECTS: dict[str, Callable[[], Any]] = {
         symbol="AAPL",
         side="BUY",
         type="LIMIT",
-        qty="1",
+        quantity="1",
         price="2.50",
         legs=[_option_leg("BUY", "150")],
     ),
@@ -410,13 +410,13 @@ REQUEST_OBJECTS: dict[str, Callable[[], Any]] = {
         symbol="AAPL",
         side=Side.BUY,
         type=OrderType.LIMIT,
-        qty=5,
+        quantity=5,
         price="1.85",
         time_in_force=TimeInForce.GTC,
         legs=[_option_leg("BUY", "150"), _option_leg("SELL", "155")],
     ),
     "orders.preview.request.json": lambda: OrderRequest(
-        account_id="TEST-ACCOUNT-001", symbol="AAPL", side="BUY", type="MARKET", qty=10
+        account_id="TEST-ACCOUNT-001", symbol="AAPL", side="BUY", type="MARKET", quantity=10
     ),
     "orders.replace.request.json": lambda: ReplaceRequest(
         orig_cl_ord_id="ORDER-20260115-001",
@@ -424,7 +424,7 @@ REQUEST_OBJECTS: dict[str, Callable[[], Any]] = {
         symbol="AAPL",
         side=Side.BUY,
         type=OrderType.LIMIT,
-        qty=20,
+        quantity=20,
         price="148.50",
         time_in_force=TimeInForce.DAY,
     ),

@@ -48,7 +48,7 @@ def order(**changes: Any) -> OrderRequest:
         "symbol": "AAPL",
         "side": "BUY",
         "type": "LIMIT",
-        "qty": "10",
+        "quantity": "10",
         "price": "150.00",
     }
     base.update(changes)
@@ -81,12 +81,12 @@ FOUR_LEGS = [option_leg(strike_price=str(150 + 5 * i)) for i in range(4)]
 # (id, builder, field the error must name)
 INVALID: list[tuple[str, Callable[[], Any], str]] = [
     # quantity
-    ("qty zero", lambda: order(qty=0), "qty"),
-    ("qty negative", lambda: order(qty="-1"), "qty"),
-    ("qty float", lambda: order(qty=10.0), "qty"),
-    ("qty garbage", lambda: order(qty="ten"), "qty"),
-    ("qty nan", lambda: order(qty="NaN"), "qty"),
-    ("qty bool", lambda: order(qty=True), "qty"),
+    ("qty zero", lambda: order(quantity=0), "quantity"),
+    ("qty negative", lambda: order(quantity="-1"), "quantity"),
+    ("qty float", lambda: order(quantity=10.0), "quantity"),
+    ("qty garbage", lambda: order(quantity="ten"), "quantity"),
+    ("qty nan", lambda: order(quantity="NaN"), "quantity"),
+    ("qty bool", lambda: order(quantity=True), "quantity"),
     # prices
     ("price float", lambda: order(price=150.5), "price"),
     ("price zero", lambda: order(price="0"), "price"),
@@ -156,7 +156,7 @@ INVALID: list[tuple[str, Callable[[], Any], str]] = [
     ("leg bad maturity", lambda: option_leg(maturity="18/06/2026"), "maturity"),
     ("leg strike float", lambda: option_leg(strike_price=150.0), "strike_price"),
     ("leg strike 6 decimals", lambda: option_leg(strike_price="150.000001"), "strike_price"),
-    ("leg ratio zero", lambda: option_leg(ratio_qty=0), "ratio_qty"),
+    ("leg ratio zero", lambda: option_leg(ratio_quantity=0), "ratio_quantity"),
     ("leg unknown side", lambda: option_leg(side="SELL_SHORT"), "side"),
     ("leg unknown security type", lambda: option_leg(security_type="FUT"), "security_type"),
     ("leg unknown effect", lambda: option_leg(position_effect="ROLL"), "position_effect"),
@@ -166,8 +166,8 @@ INVALID: list[tuple[str, Callable[[], Any], str]] = [
     ("replace orig id 101", lambda: replace(orig_cl_ord_id="x" * 101), "orig_cl_ord_id"),
     ("replace empty account", lambda: replace(account_id=""), "account_id"),
     ("replace long symbol", lambda: replace(symbol="A" * 22), "symbol"),
-    ("replace qty zero", lambda: replace(qty=0), "qty"),
-    ("replace qty float", lambda: replace(qty=1.5), "qty"),
+    ("replace qty zero", lambda: replace(quantity=0), "quantity"),
+    ("replace qty float", lambda: replace(quantity=1.5), "quantity"),
     ("replace price float", lambda: replace(price=1.5), "price"),
     ("replace price 6 decimals", lambda: replace(price="1.000001"), "price"),
     ("replace stop_price negative", lambda: replace(stop_price="-1"), "stop_price"),
@@ -259,9 +259,9 @@ def test_price_precision_and_plain_strings(given: Any, wire: str) -> None:
 
 
 def test_numbers_are_decimals_and_symbol_upper_cased() -> None:
-    req = order(symbol=" aapl ", qty=3, side=Side.SELL_SHORT, currency="usd")
-    assert req.qty == Decimal(3)
-    assert isinstance(req.qty, Decimal)
+    req = order(symbol=" aapl ", quantity=3, side=Side.SELL_SHORT, currency="usd")
+    assert req.quantity == Decimal(3)
+    assert isinstance(req.quantity, Decimal)
     assert req.symbol == "AAPL"
     assert req.side is Side.SELL_SHORT
     assert req.currency == "USD"
@@ -310,7 +310,7 @@ def test_with_client_id() -> None:
 
 def test_requests_are_frozen() -> None:
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
-        order().qty = Decimal(1)  # type: ignore[misc]
+        order().quantity = Decimal(1)  # type: ignore[misc]
 
 
 def test_leg_aliases_and_body() -> None:
@@ -321,7 +321,7 @@ def test_leg_aliases_and_body() -> None:
         put_call="P",
         strike_price=Decimal("152.50"),
         maturity=date(2026, 6, 18),
-        ratio_qty=2,
+        ratio_quantity=2,
         symbol="aapl",
     )
     assert (leg.side, leg.position_effect, leg.put_call) == (
@@ -355,7 +355,7 @@ def test_option_leg_identified_by_osi_symbol_needs_no_fields() -> None:
 
 
 def test_stock_leg_needs_no_option_fields() -> None:
-    leg = OrderLeg(security_type="CS", side="BUY", position_effect="OPEN", ratio_qty=100)
+    leg = OrderLeg(security_type="CS", side="BUY", position_effect="OPEN", ratio_quantity=100)
     assert leg.to_wire()["securityType"] == "CS"
     assert "putCall" not in leg.to_wire()
 
@@ -371,7 +371,7 @@ def test_replace_body_only_sends_what_changes() -> None:
         type=OrderType.STOP_LIMIT,
         price="1",
         stop_price="2",
-        qty=3,
+        quantity=3,
         time_in_force="GTC",
         client_id="tag",
         legs=[option_leg()],
@@ -425,26 +425,26 @@ def test_is_osi_symbol(symbol: str, osi: bool) -> None:
 THIRTY_DIGITS = "1.00000000000000000000000000001"  # rounds to 1 in a 28-digit context
 
 INEXACT = [
-    ("qty 30 digits", lambda: order(qty=THIRTY_DIGITS), "qty"),
-    ("qty 16 digits", lambda: order(qty="1234567890.123456"), "qty"),
+    ("qty 30 digits", lambda: order(quantity=THIRTY_DIGITS), "quantity"),
+    ("qty 16 digits", lambda: order(quantity="1234567890.123456"), "quantity"),
     ("price 30 digits", lambda: order(price="150.000000000000000000000000001"), "price"),
     ("stop 30 digits", lambda: order(type="STOP_LIMIT", stop_price=THIRTY_DIGITS), "stop_price"),
-    ("qty absurd exponent", lambda: order(qty=Decimal("1e400000000")), "qty"),
+    ("qty absurd exponent", lambda: order(quantity=Decimal("1e400000000")), "quantity"),
     ("price absurd exponent", lambda: order(price="1e400000000"), "price"),
-    ("qty absurd negative exponent", lambda: order(qty="1e-400000000"), "qty"),
-    ("qty 1e15", lambda: order(qty=10**15), "qty"),
+    ("qty absurd negative exponent", lambda: order(quantity="1e-400000000"), "quantity"),
+    ("qty 1e15", lambda: order(quantity=10**15), "quantity"),
     ("price 1e20", lambda: order(price=Decimal("1E+20")), "price"),
-    ("qty many digits", lambda: order(qty="9" * 5000), "qty"),
-    ("qty NaN", lambda: order(qty="NaN"), "qty"),
-    ("qty sNaN", lambda: order(qty=Decimal("sNaN")), "qty"),
+    ("qty many digits", lambda: order(quantity="9" * 5000), "quantity"),
+    ("qty NaN", lambda: order(quantity="NaN"), "quantity"),
+    ("qty sNaN", lambda: order(quantity=Decimal("sNaN")), "quantity"),
     ("price Infinity", lambda: order(price="Infinity"), "price"),
-    ("qty -Infinity", lambda: order(qty=Decimal("-Infinity")), "qty"),
-    ("qty zero", lambda: order(qty="0"), "qty"),
-    ("qty negative zero", lambda: order(qty="-0.000"), "qty"),
+    ("qty -Infinity", lambda: order(quantity=Decimal("-Infinity")), "quantity"),
+    ("qty zero", lambda: order(quantity="0"), "quantity"),
+    ("qty negative zero", lambda: order(quantity="-0.000"), "quantity"),
     ("price negative", lambda: order(price="-1.5"), "price"),
-    ("replace qty 30 digits", lambda: replace(qty=THIRTY_DIGITS), "qty"),
+    ("replace qty 30 digits", lambda: replace(quantity=THIRTY_DIGITS), "quantity"),
     ("replace price absurd", lambda: replace(price="1e400000000"), "price"),
-    ("leg ratio 30 digits", lambda: option_leg(ratio_qty=THIRTY_DIGITS), "ratio_qty"),
+    ("leg ratio 30 digits", lambda: option_leg(ratio_quantity=THIRTY_DIGITS), "ratio_quantity"),
     ("leg strike 30 digits", lambda: option_leg(strike_price=THIRTY_DIGITS), "strike_price"),
     ("cancel strike absurd", lambda: cancel(strike_price="1e400000000"), "strike_price"),
 ]
@@ -474,6 +474,6 @@ def test_numbers_that_would_not_survive_the_wire_are_refused(
     ],
 )
 def test_exact_quantities_are_sent_exactly(qty: Any, wire: str) -> None:
-    body = order(qty=qty).to_wire()
+    body = order(quantity=qty).to_wire()
     assert body["qty"] == wire
     assert Decimal(body["qty"]) == Decimal(qty)

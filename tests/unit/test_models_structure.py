@@ -38,7 +38,8 @@ def test_a_bad_item_deep_in_a_page_is_named_by_its_path() -> None:
     with pytest.raises(cattrs.BaseValidationError) as caught:
         structure(page, OrderPage)
     assert cattrs.transform_error(caught.value) == [
-        "invalid value for type, expected decimal.Decimal | None @ $.orders[1].legs[0].ratio_qty"
+        "invalid value for type, expected decimal.Decimal | None"
+        " @ $.orders[1].legs[0].ratio_quantity"
     ]
 
 
@@ -67,7 +68,7 @@ def test_times_in_other_spellings(wire: str, expected: datetime) -> None:
     ("item", "field", "expected"),
     [
         ({"symbol": 5}, "symbol", "5"),
-        ({"qty": 7}, "qty", Decimal(7)),
+        ({"qty": 7}, "quantity", Decimal(7)),
         ({"side": "buy"}, "side", "BUY"),
         ({"ordStatus": "SOMETHING_NEW"}, "ord_status", "SOMETHING_NEW"),
         ({"legs": None}, "legs", []),

@@ -1,0 +1,188 @@
+"""One vocabulary: every public name of every hand-written class follows the naming table.
+
+The generated models follow :mod:`aries_async.apispec.naming` by construction; this holds the
+hand-written ones to the same rule, ``spell_out(name) == name`` (no ``qty``, ``avg``, ``pl``...),
+so a new field spelled the old way fails here rather than in a user's code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import warnings
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+
+import aries_async
+from aries_async._deprecation import renamed
+from aries_async.apispec.naming import spell_out
+from aries_async.models import (
+    Balance,
+    EquityDetails,
+    Order,
+    OrderAck,
+    OrderLeg,
+    OrderLegState,
+    OrderPreview,
+    OrderRequest,
+    Position,
+    ReplaceAck,
+    ReplaceRequest,
+    structure,
+    unstructure,
+)
+
+# Packages whose classes are not the SDK's models: the generated code (checked by the
+# generator), the simulator (its records are the server's side, in the wire's words, and the
+# user meets only its wire), the CLI and the generator's own tables.
+_NOT_MODELS = (".models.generated", ".resources.generated", ".sim", "._cli", ".apispec")
+
+DEPARTURES: dict[str, str] = {}
+"""``"Class.name"`` -> why it may differ from its spelled-out form. Empty: the FIX words
+(``cl_ord_id``, ``ord_status``, ``orig_cl_ord_id``, ``ord_rej_reason``) pass because the
+table has no ``cl``/``ord`` (see docs/architecture.md, Names)."""
+
+
+def _public_classes() -> Iterator[type]:
+    for info in pkgutil.walk_packages(aries_async.__path__, "aries_async."):
+        if any(part in info.name for part in _NOT_MODELS):
+            continue
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if name.startswith("_") or not inspect.isclass(obj) or obj.__module__ != info.name:
+                continue
+            yield obj
+
+
+def _public_names(cls: type) -> set[str]:
+    names = {
+        name
+        for name in dir(cls)
+        if not name.startswith("_") and not isinstance(inspect.getattr_static(cls, name), renamed)
+    }
+    names |= set(getattr(cls, "__annotations__", {})) - {"__wire_case__"}
+    return {name for name in names if not name.startswith("_")}
+
+
+def test_every_public_name_is_spelled_out() -> None:
+    classes = list(_public_classes())
+    assert len(classes) > 50  # the walk found the package
+    wrong = sorted(
+        f"{cls.__module__}.{cls.__name__}.{name} -> {spell_out(name)}"
+        for cls in classes
+        for name in _public_names(cls)
+        if spell_out(name) != name and f"{cls.__name__}.{name}" not in DEPARTURES
+    )
+    assert wrong == []
+
+
+def test_old_names_point_at_attributes_that_exist() -> None:
+    aliases = [
+        (cls, name, attr)
+        for cls in _public_classes()
+        for name, attr in vars(cls).items()
+        if isinstance(attr, renamed)
+    ]
+    assert aliases
+    for cls, name, attr in aliases:
+        new = attr.new
+        assert spell_out(new) == new, f"{cls.__name__}.{name} -> {new}"
+        assert hasattr(cls, new) or new in getattr(cls, "__annotations__", {}), (cls, name)
+
+
+def test_departures_are_needed() -> None:
+    for departure in DEPARTURES:
+        name = departure.rpartition(".")[2]
+        assert spell_out(name) != name, departure
+
+
+# (model, old name, new name, wire key): the renames of the hand-written models' fields.
+RENAMES: list[tuple[type, str, str, str]] = [
+    (Balance, "unrealized_pl", "unrealized_pnl", "unrealizedPl"),
+    (Balance, "realized_pl", "realized_pnl", "realizedPl"),
+    (Position, "unrealized_pl", "unrealized_pnl", "unrealizedPl"),
+    (Order, "qty", "quantity", "qty"),
+    (Order, "cum_qty", "cumulative_quantity", "cumQty"),
+    (Order, "leaves_qty", "leaves_quantity", "leavesQty"),
+    (OrderLegState, "ratio_qty", "ratio_quantity", "ratioQty"),
+    (OrderLegState, "avg_price", "average_price", "avgPrice"),
+    (OrderAck, "qty", "quantity", "qty"),
+    (OrderAck, "cum_qty", "cumulative_quantity", "cumQty"),
+    (OrderAck, "leaves_qty", "leaves_quantity", "leavesQty"),
+    (OrderAck, "avg_price", "average_price", "avgPrice"),
+    (ReplaceAck, "qty", "quantity", "qty"),
+    (OrderPreview, "num_day_trades", "number_day_trades", "numDayTrades"),
+    (EquityDetails, "avg_volume_4_weeks", "average_volume_4_weeks", "avgVolume4Weeks"),
+    (
+        EquityDetails,
+        "pct_held_by_institution",
+        "percent_held_by_institution",
+        "pctHeldByInstitution",
+    ),
+]
+
+
+def _deprecated(text: str) -> str:
+    return f"{text} is deprecated and will be removed in the next release"
+
+
+@pytest.mark.parametrize(("model", "old", "new", "key"), RENAMES)
+def test_a_renamed_response_field_reads_its_wire_key_and_its_old_name_warns(
+    model: type, old: str, new: str, key: str
+) -> None:
+    item: Any = structure({key: 7}, model)
+    assert getattr(item, new) == 7
+    assert unstructure(item)[key] in (7, "7")
+    with pytest.warns(DeprecationWarning, match=old) as caught:
+        assert getattr(item, old) == 7
+    name = model.__name__
+    assert [str(w.message) for w in caught] == [f"{_deprecated(f'{name}.{old}')}; use {name}.{new}"]
+    assert caught[0].filename == __file__  # the reader's line, not the descriptor's
+    assert old not in {f.name for f in attrs.fields(model)}
+
+
+REQUEST: dict[str, Any] = {"account_id": "ACC-1", "symbol": "AAPL", "side": "BUY", "type": "MARKET"}
+LEG: dict[str, Any] = {"security_type": "CS", "side": "BUY", "position_effect": "OPEN"}
+REPLACE: dict[str, Any] = {"orig_cl_ord_id": "X1", "account_id": "ACC-1", "symbol": "AAPL"}
+
+
+@pytest.mark.parametrize(
+    ("model", "base", "old", "new", "key"),
+    [
+        (OrderRequest, REQUEST, "qty", "quantity", "qty"),
+        (ReplaceRequest, REPLACE, "qty", "quantity", "qty"),
+        (OrderLeg, LEG, "ratio_qty", "ratio_quantity", "ratioQty"),
+    ],
+)
+def test_an_input_takes_its_old_keyword_for_one_release(
+    model: Any, base: dict[str, Any], old: str, new: str, key: str
+) -> None:
+    current = model(**base, **{new: "3"})
+    with pytest.warns(DeprecationWarning, match=old) as caught:
+        legacy = model(**base, **{old: "3"})
+    name = model.__name__
+    assert [str(w.message) for w in caught] == [
+        f"{_deprecated(f'{name}({old}=...)')}; use {name}({new}=...)"
+    ]
+    assert caught[0].filename == __file__
+    assert legacy == current and getattr(current, new) == Decimal(3)
+    assert current.to_wire()[key] == "3"
+    with pytest.warns(DeprecationWarning, match=f"use {name}.{new}"):
+        assert getattr(legacy, old) == Decimal(3)
+    with pytest.raises(TypeError, match="both"):
+        model(**base, **{old: "3", new: "3"})
+    # What type checkers and help() read: the new name only.
+    assert new in inspect.signature(model).parameters
+    assert old not in inspect.signature(model).parameters
+
+
+def test_the_new_keywords_do_not_warn() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        OrderRequest(**REQUEST, quantity=1, legs=[OrderLeg(**LEG, ratio_quantity=2)])
+        ReplaceRequest(**REPLACE, quantity=1)
