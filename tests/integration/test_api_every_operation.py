@@ -39,7 +39,8 @@ import aries_async.models.generated as generated
 from aries_async import AriesClient, CancelRequest, OrderRequest, ReplaceRequest
 from aries_async.apispec import operations
 from aries_async.http.pagination import Paged
-from aries_async.models._converter import strict_converter, unstructure
+from aries_async.models import unstructure
+from aries_async.models._converter import strict_converter
 from aries_async.models.common import field_wire_name, parse_datetime
 from aries_async.resources._operation import plan
 from aries_async.sim import ManualClock, Simulator

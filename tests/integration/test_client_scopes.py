@@ -12,9 +12,8 @@ import attrs
 import pytest
 
 from aries_async import AriesClient, OrderRequest, Token
-from aries_async._errors_wire import api_error_from_response
 from aries_async.auth.scopes import expand_scopes
-from aries_async.errors import PermissionDeniedError, ValidationError
+from aries_async.errors import PermissionDeniedError, ValidationError, api_error_from_response
 from aries_async.sim import RecordedRequest
 from aries_async.sim.faults import ServerErrorFault
 from aries_async.sim.threaded import ThreadedSimulator

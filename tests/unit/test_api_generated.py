@@ -25,7 +25,7 @@ import aries_async.models.generated as generated
 from aries_async import AriesClient, ClientConfig, filters
 from aries_async.apispec import operations
 from aries_async.http.pagination import Paged
-from aries_async.models._converter import structure, unstructure
+from aries_async.models import structure, unstructure
 from aries_async.models.common import OpenEnum
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -17,7 +17,7 @@ import pytest
 import aries_async.models.generated as generated
 from aries_async import AriesClient
 from aries_async.apispec import naming, operations, schemas
-from aries_async.models._converter import structure, unstructure
+from aries_async.models import structure, unstructure
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,7 +16,7 @@ import pytest
 
 import aries_async.models.generated as generated
 from aries_async.apispec import naming
-from aries_async.models._converter import structure, unstructure
+from aries_async.models import structure, unstructure
 
 INSTANT = datetime(2026, 1, 15, 15, 0, 0, 123456, tzinfo=UTC)
 SECONDS = 1_768_489_200  # INSTANT without its fraction
