@@ -86,8 +86,8 @@ class Quote:
     unchanged quote are equal.
 
     The names of the previous release (``last``, ``bid``, ``ask``, ``open``, ``high``,
-    ``low``, ``prev_close``) still read, with a :class:`DeprecationWarning`; the constructor
-    takes only the new ones.
+    ``low``, ``prev_close``, ``mid``) still read, with a :class:`DeprecationWarning`; the
+    constructor takes only the new ones.
 
     Example:
         >>> q = Quote.from_chart_item({"n": "AAPL", "s": "ok", "v": {"lp": 175.4}})
@@ -119,10 +119,12 @@ class Quote:
     high = renamed[Decimal | None]("high_price")
     low = renamed[Decimal | None]("low_price")
     prev_close = renamed[Decimal | None]("previous_close_price")
+    mid = renamed[Decimal | None]("mid_price")
 
     @property
-    def mid(self) -> Decimal | None:
-        """``(bid_price + ask_price) / 2`` when both are present."""
+    def mid_price(self) -> Decimal | None:
+        """``(bid_price + ask_price) / 2`` when both are present (as
+        :attr:`QuoteUpdate.mid_price <aries_async.models.events.QuoteUpdate.mid_price>`)."""
         bid, ask = self.bid_price, self.ask_price
         if bid is None or ask is None:
             return None

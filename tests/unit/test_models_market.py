@@ -80,14 +80,14 @@ def test_quote_values() -> None:
     )
     assert q.volume == Decimal(48213377)
     assert (q.short_name, q.description, q.exchange) == ("AAPL", "Apple Inc.", "NASDAQ")
-    assert q.mid == Decimal("175.395")
+    assert q.mid_price == Decimal("175.395")
 
 
 def test_quote_missing_values_are_none() -> None:
     q = Quote.from_chart_item({"n": "X", "s": "ok", "v": {"lp": 1}})
     assert q.bid_price is None
     assert q.volume is None
-    assert q.mid is None
+    assert q.mid_price is None
     assert q.exchange is None
 
 
@@ -298,6 +298,7 @@ QUOTE_RENAMES = {
     "high": "high_price",
     "low": "low_price",
     "prev_close": "previous_close_price",
+    "mid": "mid_price",
 }
 CHART_QUOTE_RENAMES = {"bid": "bid_price", "ask": "ask_price"}
 
@@ -338,13 +339,13 @@ def test_the_new_names_do_not_warn() -> None:
             getattr(quote, new)
         for new in CHART_QUOTE_RENAMES.values():
             getattr(chart, new)
-        assert quote.mid == Decimal("175.395")
+        assert quote.mid_price == Decimal("175.395")
 
 
 def test_the_old_names_are_not_fields() -> None:
     names = {field.name for field in attrs.fields(Quote)}
     assert names.isdisjoint(QUOTE_RENAMES)
-    assert set(QUOTE_RENAMES.values()) <= names
+    assert set(QUOTE_RENAMES.values()) - {"mid_price"} <= names  # mid_price: a property
     with pytest.raises(TypeError):
         Quote(symbol="AAPL", bid=Decimal(1))  # type: ignore[call-arg]
 
