@@ -14,6 +14,7 @@ from typing import Any
 import aiohttp
 import pytest
 from stream_helpers import until
+from yarl import URL
 
 from aries_async.sim import Faults, ManualClock, RateLimitFault, ServerErrorFault, Simulator
 from aries_async.sim.cli import add_arguments, build_faults
@@ -133,7 +134,7 @@ async def test_a_stop_ends_unanswered_requests_at_once() -> None:
 
             calls = [
                 asyncio.ensure_future(call("/v1/orders", ORDER)),
-                asyncio.ensure_future(call(sim.token_url, grant)),
+                asyncio.ensure_future(call(URL(sim.token_url).path, grant)),
             ]
             placed = sim.state.find_by_client_id
             await until(lambda: sim.token_requests == 1 and bool(placed("swallow-1")))
