@@ -56,7 +56,7 @@ def parse_resolution(text: str) -> tuple[str, int] | None:
     return found
 
 
-@attrs.define
+@attrs.frozen
 class DayBar:
     """One session of the history before the live walk."""
 

@@ -23,6 +23,7 @@ receive the same context object. Its API is stable; the websocket module relies 
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter, deque
 from collections.abc import Iterable
 from datetime import date, datetime, time
@@ -163,6 +164,7 @@ class SimContext:
         token_requests: how many ``POST /v1/oauth2/token`` calls arrived.
         journal: the latest :data:`JOURNAL_SIZE` HTTP requests, oldest first
             (:class:`RecordedRequest`).
+        stopping: set when the simulator stops (requests a fault leaves unanswered end then).
     """
 
     clock: Clock
@@ -175,6 +177,7 @@ class SimContext:
     journal: deque[RecordedRequest] = attrs.Factory(lambda: deque(maxlen=JOURNAL_SIZE))
     token_requests: int = 0
     authenticated_requests: int = 0
+    stopping: asyncio.Event = attrs.Factory(asyncio.Event)
 
     def authenticate(self, token: str, scopes: Iterable[str] = ()) -> AccessGrant | TokenProblem:
         """Validate a raw access token; ``scopes`` lists acceptable scopes (any one suffices)."""

@@ -30,6 +30,7 @@ from aries_async.sim.responses import (
     context_of,
     drop_connection,
     fault_error,
+    hold_answer,
     nested_error,
     request_id,
     route_template,
@@ -108,7 +109,7 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
         if route_matches(key, method, path, template)
     )
     if delay > 0:
-        await asyncio.sleep(delay)
+        await hold_answer(request, delay)
     budget = faults.app_rate_limit
     if budget is not None and not is_oauth_path(path) and path not in _WEBSOCKETS:
         wait = budget.take(ctx.clock.now())

@@ -23,6 +23,7 @@ __all__ = [
     "fault_error",
     "flat_error",
     "grant_of",
+    "hold_answer",
     "int_param",
     "json_array_body",
     "json_body",
@@ -176,6 +177,19 @@ def drop_connection(request: web.Request) -> NoReturn:
     if transport is not None:
         transport.abort()
     raise asyncio.CancelledError
+
+
+async def hold_answer(request: web.Request, seconds: float | None = None) -> None:
+    """Hold ``request``'s answer for ``seconds`` (None: for as long as the simulator runs).
+
+    When the simulator stops meanwhile, the connection is closed without an answer (as a
+    dying server does) at once, rather than holding the server's shutdown for its grace period.
+    """
+    try:
+        await asyncio.wait_for(context_of(request).stopping.wait(), seconds)
+    except TimeoutError:
+        return
+    drop_connection(request)
 
 
 def int_param(request: web.Request, name: str, default: int, low: int, high: int) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import html
 from typing import Any
@@ -13,7 +12,7 @@ from aiohttp import web
 
 from aries_async.sim.auth import OAuthError
 from aries_async.sim.context import SimContext
-from aries_async.sim.responses import context_of, json_response
+from aries_async.sim.responses import context_of, hold_answer, json_response
 
 __all__ = ["add_routes"]
 
@@ -146,7 +145,7 @@ async def _token(request: web.Request) -> web.StreamResponse:
     ctx.token_requests += 1
     if ctx.faults.stall_token_requests > 0:
         ctx.faults.stall_token_requests -= 1
-        await asyncio.Event().wait()  # never answered, the grant never read
+        await hold_answer(request)  # the grant never read
     hold = ctx.faults.hold_token_requests
     if hold is not None:
         await hold.wait()

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,6 +21,7 @@ from aries_async.sim.responses import (
     context_of,
     drop_connection,
     flat_error,
+    hold_answer,
     int_param,
     json_body,
     json_response,
@@ -183,7 +183,7 @@ def _order_call(operation: str) -> Handler:
         if operation == "place" and ctx.faults.swallow_order_response > 0:
             ctx.faults.swallow_order_response -= 1
             if ctx.faults.swallow_mode == "hang":
-                await asyncio.Event().wait()
+                await hold_answer(request)
             if ctx.faults.swallow_mode in NON_ACK_MODES:  # answered, but not with an ack
                 return _non_ack(ctx.faults.swallow_mode, result)
             drop_connection(request)  # the order exists; nobody hears about it

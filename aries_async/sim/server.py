@@ -269,6 +269,7 @@ class Simulator:
         """
         if self._runner is not None:
             raise RuntimeError("simulator already started")
+        self.context.stopping.clear()
         runner = web.AppRunner(
             self.app, access_log=None, handle_signals=False, shutdown_timeout=0.5
         )
@@ -299,6 +300,7 @@ class Simulator:
                 await self._ticker
             self._ticker = None
         if self._runner is not None:
+            self.context.stopping.set()
             await self._runner.cleanup()
             self._runner = None
 

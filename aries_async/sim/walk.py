@@ -10,6 +10,7 @@ close that touches exactly its high and low.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import random
@@ -237,31 +238,19 @@ class Walker:
 
     def history(self) -> list[DayBar]:
         """Daily bars of the weekdays before t0's New York date, oldest first."""
-        if self._history is not None:
-            return self._history
-        rng = random.Random(stable_seed(self.seed, self.info.symbol, "history"))
-        today = datetime.fromtimestamp(self.t0, NEW_YORK).date()
-        days: list[date] = []
-        cursor = today - timedelta(days=1)
-        while len(days) < HISTORY_DAYS:
-            if cursor.weekday() < 5:
-                days.append(cursor)
-            cursor -= timedelta(days=1)
-        bars: list[DayBar] = []
-        close = self.prev_close
-        vol = self.daily_vol
-        for day in days:  # newest first
-            open_ = round_price(close / math.exp(rng.gauss(0.0, vol)))
-            high = round_price(max(open_, close) * (1 + abs(rng.gauss(0.0, vol * 0.5))))
-            low = round_price(min(open_, close) * (1 - abs(rng.gauss(0.0, vol * 0.5))))
-            volume = int(self.avg_day_volume * rng.uniform(0.5, 1.6))
-            bars.append(DayBar(day, open_, high, max(low, 0.0001), close, volume))
-            close = round_price(open_ / math.exp(rng.gauss(0.0, vol * 0.3)))
-            if close <= 0:
-                close = open_
-        bars.reverse()
-        self._history = bars
-        return bars
+        if self._history is None:
+            today = datetime.fromtimestamp(self.t0, NEW_YORK).date()
+            self._history = list(
+                _history(
+                    self.seed,
+                    self.info.symbol,
+                    today,
+                    self.prev_close,
+                    self.daily_vol,
+                    self.avg_day_volume,
+                )
+            )
+        return self._history
 
     def intraday(self, bar: DayBar) -> list[Bar]:
         """Minute bars of one history session: a bridge open -> close touching high and low."""
@@ -305,3 +294,32 @@ class Walker:
             out.append(Bar(start + 60 * i, o, max(o, c), min(o, c), c, vol))
         self._intraday[bar.day] = out
         return out
+
+
+@functools.lru_cache(maxsize=64)
+def _history(
+    seed: int, symbol: str, today: date, prev_close: float, vol: float, avg_day_volume: int
+) -> tuple[DayBar, ...]:
+    # Shared by every simulator of the same seed and day (the bars are frozen): the backward
+    # walk of ten years is most of what starting a simulator costs, and a test suite or a
+    # bot's tests start hundreds of simulators on the same seed.
+    rng = random.Random(stable_seed(seed, symbol, "history"))
+    days: list[date] = []
+    cursor = today - timedelta(days=1)
+    while len(days) < HISTORY_DAYS:
+        if cursor.weekday() < 5:
+            days.append(cursor)
+        cursor -= timedelta(days=1)
+    bars: list[DayBar] = []
+    close = prev_close
+    for day in days:  # newest first
+        open_ = round_price(close / math.exp(rng.gauss(0.0, vol)))
+        high = round_price(max(open_, close) * (1 + abs(rng.gauss(0.0, vol * 0.5))))
+        low = round_price(min(open_, close) * (1 - abs(rng.gauss(0.0, vol * 0.5))))
+        volume = int(avg_day_volume * rng.uniform(0.5, 1.6))
+        bars.append(DayBar(day, open_, high, max(low, 0.0001), close, volume))
+        close = round_price(open_ / math.exp(rng.gauss(0.0, vol * 0.3)))
+        if close <= 0:
+            close = open_
+    bars.reverse()
+    return tuple(bars)

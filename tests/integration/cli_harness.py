@@ -39,6 +39,7 @@ __all__ = [
     "cli_fixture",
     "closed_port",
     "running_cli",
+    "stepping_cli_fixture",
 ]
 
 T = TypeVar("T")
@@ -225,4 +226,15 @@ def cli_fixture(
 ) -> Iterator[Cli]:
     """The ``cli`` fixture: import ``cli_fixture`` into a test module to use it."""
     with running_cli(tmp_path, monkeypatch, capsys) as harness:
+        yield harness
+
+
+@pytest.fixture(name="cli")
+def stepping_cli_fixture(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Cli]:
+    """The ``cli`` fixture on a simulator whose prices step every 0.05 s instead of 0.5 s, for
+    tests that wait for the live feed's steps in real time (import it instead of
+    ``cli_fixture``)."""
+    with running_cli(tmp_path, monkeypatch, capsys, step_seconds=0.05) as harness:
         yield harness

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from cli_harness import Cli, cli_fixture  # noqa: F401 - cli_fixture is the `cli` fixture
+from cli_harness import Cli, stepping_cli_fixture  # noqa: F401 - the `cli` fixture
 
 from aries_async._cli.stream import StreamState, record, redraw, render_frame
 from aries_async.models.events import QuoteUpdate, StreamConnected, StreamDisconnected, TradeUpdate

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from cli_harness import Cli, cli_fixture  # noqa: F401 - cli_fixture is the `cli` fixture
+from cli_harness import Cli, stepping_cli_fixture  # noqa: F401 - the `cli` fixture
 
 from aries_async._cli.stream import StreamState, render_frame
 from aries_async.models.events import ChartQuote, ChartTrade

@@ -13,6 +13,8 @@ from typing import Any
 
 import aiohttp
 import pytest
+from stream_helpers import until
+from yarl import URL
 
 from aries_async.sim import Faults, ManualClock, RateLimitFault, ServerErrorFault, Simulator
 from aries_async.sim.cli import add_arguments, build_faults
@@ -113,6 +115,36 @@ async def test_swallow_hang_mode_never_answers(sim: Simulator, http: aiohttp.Cli
         ) as resp:
             await resp.read()
     assert len(sim.state.find_by_client_id("swallow-1")) == 1
+
+
+async def test_a_stop_ends_unanswered_requests_at_once() -> None:
+    """A hung order and a stalled token request end when the simulator stops: the client sees
+    the connection close, and the stop does not wait out the server's shutdown grace (0.5 s)."""
+    async with Simulator(clock=ManualClock(), tick_interval=None) as sim:
+        headers = {"Authorization": sim.issue_token().authorization}
+        sim.faults.swallow_order_response = 1
+        sim.faults.swallow_mode = "hang"
+        sim.faults.stall_token_requests = 1
+        grant = {"grant_type": "client_credentials", "client_id": sim.client_id}
+        async with aiohttp.ClientSession(base_url=sim.base_url, headers=headers) as http:
+
+            async def call(path: str, body: dict[str, str]) -> int:
+                async with http.post(path, json=body) as resp:
+                    return resp.status
+
+            calls = [
+                asyncio.ensure_future(call("/v1/orders", ORDER)),
+                asyncio.ensure_future(call(URL(sim.token_url).path, grant)),
+            ]
+            placed = sim.state.find_by_client_id
+            await until(lambda: sim.token_requests == 1 and bool(placed("swallow-1")))
+            loop = asyncio.get_running_loop()
+            started = loop.time()
+            await sim.stop()
+            stopped_in = loop.time() - started
+            for ended in await asyncio.gather(*calls, return_exceptions=True):
+                assert isinstance(ended, aiohttp.ServerDisconnectedError), ended
+    assert stopped_in < 0.4, stopped_in
 
 
 @pytest.mark.parametrize(
