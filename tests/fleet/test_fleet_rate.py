@@ -91,9 +91,10 @@ async def test_a_429_seen_by_one_member_holds_back_the_others(
         quotes = await asyncio.gather(*(c.market.quote("MSFT") for c in clients[1:]))
         assert [q.symbol for q in quotes] == ["MSFT", "MSFT"]
         assert loop.time() - started >= 0.2
-        # Only the first member's request came during the pause.
+        # Only the first member's request came during the pause: the first member to wake
+        # saw no other. (A later waker may see the request of one that woke before it.)
         assert len(during) >= 2
-        assert set(during) == {1}
+        assert min(during) == 1
         assert sim.requests[QUOTES] == 3
     finally:
         for client in clients:
