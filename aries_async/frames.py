@@ -222,9 +222,10 @@ def _fields(cls: type, *, bare: bool = True) -> list[tuple[str, _Kind, Any]]:
 def _lazy_names(cls: type) -> list[str]:
     """The fields a stream update reads from its wire ``data`` on first use (``bid_price``...):
     its columns instead of ``data`` itself."""
+    from aries_async.models._deferred import deferred_names
     from aries_async.models._wire import LazyWire
 
-    return list(cls._lazy_slots) if issubclass(cls, LazyWire) else []
+    return deferred_names(cls) if issubclass(cls, LazyWire) else []
 
 
 def _optional(hint: Any) -> Any:

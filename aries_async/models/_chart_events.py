@@ -22,7 +22,6 @@ from aries_async.models._wire import (
     LazyWire,
     lazy,
     lazy_field,
-    lazy_fields,
     to_int,
     to_str,
     to_time,
@@ -31,8 +30,7 @@ from aries_async.models._wire import (
 __all__ = ["ChartQuote", "ChartTrade", "ChartUpdate", "convert_chart_prices"]
 
 
-@lazy_fields
-@attrs.frozen(slots=True, weakref_slot=False)
+@attrs.frozen(slots=False)
 class ChartQuote(LazyWire):
     """A quote of one symbol on the charts socket: ``{"s", "n", "v": {...}}``.
 
@@ -99,8 +97,7 @@ class ChartQuote(LazyWire):
         return ChartQuote(newer.symbol, data, newer.timestamp_ms)
 
 
-@lazy_fields
-@attrs.frozen(slots=True, weakref_slot=False)
+@attrs.frozen(slots=False)
 class ChartTrade(LazyWire):
     """A last-trade update of one symbol on the charts socket: ``{"s", "t", "lp", "v"}``.
 

@@ -16,7 +16,6 @@ from aries_async.models._wire import (
     Wire,
     lazy,
     lazy_field,
-    lazy_fields,
     to_int,
     to_str,
     to_time,
@@ -37,8 +36,7 @@ __all__ = [
 ]
 
 
-@lazy_fields
-@attrs.frozen(slots=True, weakref_slot=False)
+@attrs.frozen(slots=False)
 class QuoteUpdate(LazyWire):
     """A quote (top of book) update for one symbol.
 
@@ -104,16 +102,16 @@ def price_converter(
     The prices of nearly every quote are read, so the decoders convert them per batch rather
     than per field, with :func:`~aries_async.models._values.numbers_decimals` (one call in C
     for the batch instead of a Python call per price). The Decimals are the ones a lazy read
-    gives, stored in the same cache, so a read still hands out one object. Other fields, and
-    prices that are not floats, are still converted on first read; so is every price of a
-    batch that holds an inf or a nan.
+    gives, stored in the instance dict where a read finds them. Other fields, and prices that
+    are not floats, are still converted on first read; so is every price of a batch that
+    holds an inf or a nan.
     """
-    bid_slot, ask_slot = cls._lazy_slots[fields[0]], cls._lazy_slots[fields[1]]
+    bid_name, ask_name = fields
     bid_key, ask_key = wire
 
     def convert(messages: list[Any]) -> None:
         floats: list[float] = []
-        caches: list[list[Any]] = []
+        states: list[dict[str, Any]] = []
         for message in messages:
             if type(message) is cls:
                 data: Any = message.data
@@ -126,17 +124,17 @@ def price_converter(
                 if type(bid) is float and type(ask) is float:
                     floats.append(bid)
                     floats.append(ask)
-                    caches.append(message._cache)
-        if not caches:
+                    states.append(message.__dict__)
+        if not states:
             return
         values = numbers_decimals(floats)
         if values is None:
             return
         prices = iter(values)
-        # two values per cache, bid then ask (zip's strict= keyword costs more than the loop)
-        for cache, bid_value, ask_value in zip(caches, prices, prices):  # noqa: B905
-            cache[bid_slot] = bid_value
-            cache[ask_slot] = ask_value
+        # two values per message, bid then ask (zip's strict= keyword costs more than the loop)
+        for state, bid_value, ask_value in zip(states, prices, prices):  # noqa: B905
+            state[bid_name] = bid_value
+            state[ask_name] = ask_value
 
     convert.__name__ = convert.__qualname__ = name
     convert.__code__ = convert.__code__.replace(co_name=name, co_qualname=name)  # for profilers
@@ -150,8 +148,7 @@ convert_quote_prices = price_converter(
 one batch (see :func:`price_converter`)."""
 
 
-@lazy_fields
-@attrs.frozen(slots=True, weakref_slot=False)
+@attrs.frozen(slots=False)
 class TradeUpdate(LazyWire):
     """A last-trade update for one symbol (indices send only the price fields).
 
@@ -196,8 +193,7 @@ class TradeUpdate(LazyWire):
         return TradeUpdate(newer.symbol, {**self.data, **newer.data}, newer.timestamp_ms)
 
 
-@lazy_fields
-@attrs.frozen(slots=True, weakref_slot=False)
+@attrs.frozen(slots=False)
 class TimeAndSalesUpdate(LazyWire):
     """One time-and-sales print (the wire sends every value as a string)."""
 
@@ -235,8 +231,7 @@ def _rows(value: Any) -> list[list[str]]:
     return [str(row).split(":") for row in value if isinstance(row, str)]
 
 
-@lazy_fields
-@attrs.frozen(slots=True, weakref_slot=False)
+@attrs.frozen(slots=False)
 class Level2Update(LazyWire):
     """A level 2 (order book) update. Level 2 has no snapshot on subscribe (websocket.md 3.6).
 
@@ -275,8 +270,7 @@ class Level2Update(LazyWire):
         return tuple(out)
 
 
-@lazy_fields
-@attrs.frozen(slots=True, weakref_slot=False)
+@attrs.frozen(slots=False)
 class GreeksUpdate(LazyWire):
     """Option greeks for one OSI symbol (key names beyond the five greeks are [UNKNOWN])."""
 

@@ -17,7 +17,8 @@ import orjson
 
 from aries_async._deprecation import renamed
 from aries_async.errors import QuoteError, ResponseFormatError
-from aries_async.models._values import LazyNumber, json_number, number_decimal, response_decimal
+from aries_async.models._deferred import PENDING, Deferred
+from aries_async.models._values import json_number, number_decimal, response_decimal
 
 __all__ = ["NO_SYMBOL", "Quote"]
 
@@ -213,10 +214,10 @@ class Quote:
         if text[:1] == b"[" and (not rest or rest == b"null" * wire.count(None)):
             # Every number is a finite int or float, or None (see _PLAIN_NUMBER_BYTES; orjson
             # writes NaN and the infinities as null too, hence the count): they are kept as
-            # they are, each becomes a Decimal on first read (LazyNumber). The instance is the
+            # they are, each becomes a Decimal on first read (Deferred). The instance is the
             # frozen model the constructor builds, with ``state`` as its dict: one call
             # instead of a setattr per field.
-            state[_WIRE] = wire
+            state[PENDING] = wire
             quote = _new(cls)
             _setattr(quote, "__dict__", state)
             return quote
@@ -246,10 +247,6 @@ class Quote:
         return {"n": self.symbol, "s": "ok", "v": values}
 
 
-_WIRE = "_wire_numbers"
-"""Key, in the dict of a quote built by :meth:`Quote.from_chart_item`, of the wire numbers not
-read yet (a tuple in the order of ``_QUOTE_NUMBERS``), each read through its
-:class:`~aries_async.models._values.LazyNumber`."""
 _NUMBER_VALUES = operator.itemgetter(*_QUOTE_KEYS)
 
 
@@ -259,6 +256,8 @@ does: it writes a string with a quote, a boolean with a ``t`` or an ``f``, None,
 infinities as ``null``, an object with braces and a list with brackets."""
 
 
+# A quote built by from_chart_item holds its wire numbers, in the order of _QUOTE_NUMBERS, in a
+# tuple under PENDING; each becomes a Decimal when first read.
 for _index, (_attr, _) in enumerate(_QUOTE_NUMBERS):
-    setattr(Quote, _attr, LazyNumber(_attr, _WIRE, _index))
+    setattr(Quote, _attr, Deferred(_attr, number_decimal, _index))
 del _index, _attr

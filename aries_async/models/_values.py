@@ -20,7 +20,6 @@ from aries_async.models._deferred import Deferred
 
 __all__ = [
     "EXACT",
-    "LazyNumber",
     "defer_decimals",
     "float_decimal",
     "json_number",
@@ -207,12 +206,3 @@ def defer_decimals(cls: type[_M]) -> type[_M]:
     for index, name in enumerate(names):
         setattr(cls, name, Deferred(name, wire_decimal, index))
     return cls
-
-
-class LazyNumber(Deferred):
-    """:class:`~aries_async.models._deferred.Deferred` reading a market-data number (with
-    :func:`number_decimal`) at ``index`` of the tuple under ``wire_key`` in the instance dict.
-    """
-
-    def __init__(self, name: str, wire_key: str, index: int) -> None:
-        super().__init__(name, number_decimal, index, source=wire_key)

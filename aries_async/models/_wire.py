@@ -1,33 +1,31 @@
-"""The lazy market-data models' machinery: tolerant value parsers and cached fields.
+"""The lazy market-data models' machinery: tolerant value parsers and fields read on demand.
 
 A stream update keeps the decoded wire ``data`` and converts a field the first time it is read
-(:func:`lazy_field`, :func:`lazy`, :func:`lazy_fields`, :class:`LazyWire`);
+(:func:`lazy_field`, :func:`lazy`, :class:`LazyWire`);
 :func:`wire_factory` builds one on the decoder's hot path. The market-data events
 (:mod:`aries_async.models.events`) are built on it.
 """
 
 from __future__ import annotations
 
-import enum
 import functools
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
 
 from aries_async._deprecation import renamed
+from aries_async.models._deferred import Deferred
 from aries_async.models._values import number_decimal
 from aries_async.models.common import parse_datetime
 
 __all__ = [
-    "UNSET",
     "LazyWire",
     "Timestamped",
     "Wire",
     "lazy",
     "lazy_field",
-    "lazy_fields",
     "to_int",
     "to_str",
     "to_time",
@@ -90,7 +88,7 @@ class Timestamped:
 
 
 class Wire(Timestamped):
-    """Shared behaviour of the lazy market-data models (attrs supplies the slots)."""
+    """Shared behaviour of the market-data models (attrs supplies the storage)."""
 
     __slots__ = ()
     data: Mapping[str, Any]
@@ -104,72 +102,30 @@ class Wire(Timestamped):
 
 # -- lazy fields ------------------------------------------------------------------------------
 #
-# A market-data model keeps the wire ``data`` and converts a field the first time it is read.
-# The converted values live in one private list slot, ``_cache``, indexed per field (the class
-# decorator ``lazy_fields`` numbers the fields). Reading a field is one property call, without
-# the ``__getattr__`` that attrs generates to serve ``functools.cached_property`` on slotted
-# classes; building a model on the decoder's hot path (``wire_factory``) fills four slots,
-# without attrs' generic ``__init__``; ``convert_quote_prices`` fills the bid and ask of the
-# quotes of a frame or read in one batch. For the type checker a lazy field is a cached_property.
+# A market-data model keeps the wire ``data`` and converts a field the first time it is read,
+# with the models' one lazy mechanism, :class:`~aries_async.models._deferred.Deferred`: the
+# value lands in the instance dict, where later reads find it without a call. For the type
+# checker a lazy field is the value it reads (``lazy_field``) or a cached_property (``lazy``).
 
-
-class _Unset(enum.Enum):
-    """Marks a field not converted yet (an enum member, so a pickled model keeps the marker)."""
-
-    UNSET = "unset"
-
-
-UNSET = _Unset.UNSET
 _T = TypeVar("_T")
-
-
-class _Pending:
-    """A lazy field waiting for ``lazy_fields`` to give it its cache index."""
-
-    __slots__ = ("make",)
-
-    def __init__(self, make: Callable[[int, str], property]) -> None:
-        self.make = make
-
-
-def _named(read: Callable[[Any], Any], name: str, doc: str | None) -> property:
-    read.__name__ = read.__qualname__ = name
-    read.__doc__ = doc
-    return property(read)
-
-
-def _cached(compute: Callable[[Any], Any]) -> Callable[[int, str], property]:
-    def make(index: int, name: str) -> property:
-        def read(self: Any) -> Any:
-            cache = self._cache
-            value = cache[index]
-            if value is UNSET:
-                value = cache[index] = compute(self)
-            return value
-
-        return _named(read, name, compute.__doc__)
-
-    return make
-
 
 if TYPE_CHECKING:
     lazy = functools.cached_property
 else:
 
-    def lazy(compute: Callable[[Any], Any]) -> _Pending:
-        return _Pending(_cached(compute))
+    def lazy(compute: Callable[[Any], Any]) -> Deferred:
+        """A method of the model turned into a field computed on first read, then kept."""
+        return Deferred(None, compute, doc=compute.__doc__)
 
 
 def lazy_field(
     wire: str, convert: Callable[[Any], _T], doc: str, *, within: str | None = None
 ) -> _T:
-    """A lazy field: ``convert(data.get(wire))`` on first read, then cached.
+    """A lazy field: ``convert(data.get(wire))`` on first read, then kept.
 
     With ``within`` the field is read from the object ``data[within]`` (None when that is not
-    an object). Typed as the value it reads (like ``attrs.field``); the class decorator
-    ``lazy_fields`` turns it into a read-only property.
+    an object). Typed as the value it reads (like ``attrs.field``).
     """
-
     if within is None:
 
         def compute(model: LazyWire) -> Any:
@@ -182,65 +138,33 @@ def lazy_field(
             inner = model.data.get(outer)
             return convert(inner.get(wire) if type(inner) is dict else None)
 
-    compute.__doc__ = doc
-    return cast(_T, _Pending(_cached(compute)))
+    return cast(_T, Deferred(None, compute, doc=doc))
 
 
 _L = TypeVar("_L", bound="LazyWire")
 
 
-def lazy_fields(cls: type[_L]) -> type[_L]:
-    """Turns the ``lazy_field`` values and ``@lazy`` methods of ``cls`` into cached properties."""
-    index = cls._lazy_count
-    slots = dict(cls._lazy_slots)
-    for name, value in list(vars(cls).items()):
-        if isinstance(value, _Pending):
-            setattr(cls, name, value.make(index, name))
-            slots[name] = index
-            index += 1
-    cls._lazy_count = index
-    cls._lazy_slots = slots
-    return cls
-
-
-def _new_cache(model: LazyWire) -> list[Any]:
-    return [UNSET] * model._lazy_count
-
-
-@attrs.frozen(slots=True, weakref_slot=False)
+@attrs.frozen(slots=False)
 class LazyWire(Wire):
     """A per-symbol market-data update: the wire ``data``, converted field by field on read."""
 
-    _lazy_count: ClassVar[int] = 0
-    _lazy_slots: ClassVar[Mapping[str, int]] = {}
     symbol: str
     data: Mapping[str, Any] = attrs.field(repr=False)
     timestamp_ms: int | None = attrs.field(default=None, repr=False)
-    _cache: list[Any] = attrs.field(
-        init=False, repr=False, eq=False, default=attrs.Factory(_new_cache, takes_self=True)
-    )
 
 
 def wire_factory(cls: type[_L]) -> Callable[[str, Mapping[str, Any], Any], _L]:
     """``cls(symbol, data, timestamp_ms)`` for the decoder's hot path, without attrs' ``__init__``.
 
-    The result is the same frozen model (same slots, same values) as the attrs constructor
-    builds; only the generic per-field ``object.__setattr__`` calls are skipped.
+    The result is the same frozen model (same instance dict) as the attrs constructor builds;
+    only the generic per-field ``object.__setattr__`` calls are skipped.
     """
-    slots = vars(LazyWire)
-    set_symbol = slots["symbol"].__set__
-    set_data = slots["data"].__set__
-    set_timestamp = slots["timestamp_ms"].__set__
-    set_cache = slots["_cache"].__set__
+    set_dict = vars(LazyWire)["__dict__"].__set__
     new = object.__new__
-    unset = [UNSET] * cls._lazy_count
 
     def build(symbol: str, data: Mapping[str, Any], timestamp_ms: Any) -> _L:
         model = new(cls)
-        set_symbol(model, symbol)
-        set_data(model, data)
-        set_timestamp(model, timestamp_ms)
-        set_cache(model, unset.copy())
+        set_dict(model, {"symbol": symbol, "data": data, "timestamp_ms": timestamp_ms})
         return model
 
     return build

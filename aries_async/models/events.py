@@ -3,9 +3,9 @@
 Market data (``/v1/market/ws``)
     :class:`QuoteUpdate`, :class:`TradeUpdate`, :class:`TimeAndSalesUpdate`,
     :class:`Level2Update`, :class:`GreeksUpdate`, :class:`MarketStatusUpdate`.
-    These are frozen, slotted and *lazy*: they keep the decoded wire ``data`` and turn a
+    These are frozen and *lazy*: they keep the decoded wire ``data`` and turn a
     field into :class:`~decimal.Decimal` / :class:`~datetime.datetime` only when you read it
-    (then cached: a value read twice is the same object). The exception is the bid and ask
+    (then kept: a value read twice is the same object). The exception is the bid and ask
     of the quotes of a frame, or of a socket read, that holds several messages: the decoder
     converts those in one batch, since nearly every quote's prices are read. Numbers may
     arrive as JSON numbers or strings, timestamps as epoch milliseconds or RFC 3339: every

@@ -73,7 +73,7 @@ def test_decode_profile_shows_the_decoder(
         names = functions(flat)
         assert "Decoder._decode" in names
         # a frame of many quotes converts their prices in one batch, a one-quote frame on read
-        assert ("convert_quote_prices" if per_frame > 1 else "QuoteUpdate.read") in names
+        assert ("convert_quote_prices" if per_frame > 1 else "Deferred.__get__") in names
         assert (results / f"stream_decode_{per_frame}_per_frame.html").exists()
     assert "self time by function" in capsys.readouterr().out
 

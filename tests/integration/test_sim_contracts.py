@@ -31,6 +31,7 @@ import pytest
 
 from aries_async import AriesClient, models
 from aries_async.auth.tokens import Token
+from aries_async.models._deferred import Deferred
 from aries_async.models.events import UnknownEvent
 from aries_async.sim import ManualClock, RateLimitFault, Simulator
 from aries_async.sim.routes_generic import described_routes
@@ -241,8 +242,9 @@ UNREAD: dict[str, frozenset[str]] = {
 
 
 def _shown(value: Any, raw: Any) -> dict[str, Any]:
-    """Every public value of a parsed object (attrs fields and properties, so that a value
-    that cannot convert raises), leaving out the raw wire mapping a model may carry."""
+    """Every public value of a parsed object (attrs fields, properties and fields read on
+    demand, so that a value that cannot convert raises), leaving out the raw wire mapping a
+    model may carry."""
     if isinstance(value, list | tuple):
         return {"items": [_shown(item, raw) for item in value]}
     cls = type(value)
@@ -251,7 +253,8 @@ def _shown(value: Any, raw: Any) -> dict[str, Any]:
         for name in dir(cls)
         if not name.startswith("_")
         and isinstance(
-            inspect.getattr_static(cls, name, None), property | functools.cached_property
+            inspect.getattr_static(cls, name, None),
+            property | functools.cached_property | Deferred,
         )
     }
     if attrs.has(cls):

@@ -12,8 +12,8 @@ from typing import Any
 import orjson
 import pytest
 
+from aries_async.models._deferred import deferred_names
 from aries_async.models._market_events import convert_quote_prices
-from aries_async.models._wire import UNSET
 from aries_async.models.events import (
     GreeksUpdate,
     Level2Update,
@@ -96,23 +96,19 @@ def test_values_that_are_not_numbers_read_as_none(value: Any) -> None:
     assert QuoteUpdate("A", {"bidPrice": value}).bid_price is None
 
 
-def test_a_frame_of_quotes_converts_their_prices_once_in_one_batch() -> None:
+def test_a_frame_of_quotes_reads_each_price_as_one_decimal() -> None:
     rng = random.Random(1)
     prices = [(round(rng.uniform(5, 900), 2), round(rng.uniform(5, 900), 4)) for _ in range(50)]
     frame = "\n".join(_quote_line(f"S{i}", bid, ask) for i, (bid, ask) in enumerate(prices))
     quotes = Decoder().feed(frame)
-    index = QuoteUpdate._lazy_slots
     for quote, (bid, ask) in zip(quotes, prices, strict=True):
-        # already converted by the decoder, before any read
-        assert quote._cache[index["bid_price"]] == Decimal(repr(bid))
-        assert quote._cache[index["ask_price"]] == Decimal(repr(ask))
-        assert quote._cache[index["bid_size"]] is UNSET  # other fields stay lazy
+        assert quote.bid_price == Decimal(repr(bid))
         assert quote.bid_price is quote.bid_price
         assert quote.ask_price == Decimal(repr(ask))
         assert quote.bid_size == 100
 
 
-def test_quotes_whose_prices_are_not_floats_are_left_to_lazy_reads() -> None:
+def test_a_frame_mixing_floats_with_other_prices_reads_each_right() -> None:
     frame = "\n".join(
         [
             _quote_line("A", "189.49", 189.51),
@@ -122,13 +118,10 @@ def test_quotes_whose_prices_are_not_floats_are_left_to_lazy_reads() -> None:
         ]
     )
     a, b, c, d = Decoder().feed(frame)
-    assert a._cache[QuoteUpdate._lazy_slots["bid_price"]] is UNSET
     assert (a.bid_price, a.ask_price) == (Decimal("189.49"), Decimal("189.51"))
     assert (b.bid_price, b.ask_price) == (Decimal(7), Decimal("8.25"))
     assert (c.bid_price, c.ask_price) == (None, None)
     assert (d.bid_price, d.ask_price) == (Decimal("1.25"), Decimal("1.5"))
-    # a frame with other prices still converts the quotes whose prices are both floats
-    assert d._cache[QuoteUpdate._lazy_slots["ask_price"]] == Decimal("1.5")
 
 
 def test_each_quote_of_a_mixed_frame_gets_its_own_prices() -> None:
@@ -140,14 +133,13 @@ def test_each_quote_of_a_mixed_frame_gets_its_own_prices() -> None:
         QuoteUpdate("C", {"bidPrice": 1e-07, "askPrice": 1e22}),
     ]
     convert_quote_prices(messages)
-    bid, ask = QuoteUpdate._lazy_slots["bid_price"], QuoteUpdate._lazy_slots["ask_price"]
-    cached = [(m._cache[bid], m._cache[ask]) for m in messages if type(m) is QuoteUpdate]
-    assert cached == [
+    prices = [(m.bid_price, m.ask_price) for m in messages if type(m) is QuoteUpdate]
+    assert prices == [
         (Decimal("1.5"), Decimal("2.5")),
         (Decimal("3.25"), Decimal("4.125")),
         (Decimal("1E-7"), Decimal("1E+22")),
     ]
-    assert messages[1]._cache[TradeUpdate._lazy_slots["last_price"]] is UNSET
+    assert messages[1].last_price == Decimal("9.75")
 
 
 def test_a_batch_with_an_infinite_price_leaves_it_to_the_lazy_read() -> None:
@@ -193,7 +185,7 @@ def test_decoded_models_equal_those_built_by_the_constructor() -> None:
 @pytest.mark.parametrize("model", LAZY_MODELS)
 def test_lazy_models_are_immutable(model: type[Any]) -> None:
     update = model("A", {"price": 1.5, "bidPrice": 1.5, "delta": 0.5, "orderBook": []}, 1)
-    for name in ("symbol", "data", "timestamp_ms", "_cache", "anything_else"):
+    for name in ("symbol", "data", "timestamp_ms", "anything_else"):
         with pytest.raises(AttributeError):
             setattr(update, name, "X")
         with pytest.raises(AttributeError):
@@ -250,7 +242,7 @@ def test_every_lazy_field_reads_the_same_object_twice(model: type[Any]) -> None:
         "iv": 0.3,
     }
     update = model("A", data, 1750839134330)
-    names = [n for n, v in vars(model).items() if isinstance(v, property) and n != "time"]
+    names = deferred_names(model)
     assert names
     for name in names:
         assert getattr(update, name) is getattr(update, name), name
@@ -365,17 +357,3 @@ def test_the_frames_of_one_read_decode_as_each_frame_alone() -> None:
             (q.bid_price, q.ask_price) for q in expected if type(q) is QuoteUpdate
         ]
     assert together.malformed > 0 and together.unknown > 0  # the bad frames were in it
-
-
-def test_a_read_of_one_line_frames_converts_their_prices_in_one_batch() -> None:
-    prices = [(10 + i / 8, 10.5 + i / 4) for i in range(5)]
-    frames = [_quote_line(f"S{i}", bid, ask).encode() for i, (bid, ask) in enumerate(prices)]
-    index = QuoteUpdate._lazy_slots
-    (alone,) = Decoder().feed(frames[0])  # one quote: left to the lazy read
-    assert alone._cache[index["bid_price"]] is UNSET
-    quotes = Decoder().feed_many(frames)
-    for quote, (bid, ask) in zip(quotes, prices, strict=True):
-        assert quote._cache[index["bid_price"]] == Decimal(repr(bid))  # before any read
-        assert quote._cache[index["ask_price"]] == Decimal(repr(ask))
-        assert quote._cache[index["bid_size"]] is UNSET
-        assert (quote.bid_price, quote.ask_price) == (Decimal(repr(bid)), Decimal(repr(ask)))
