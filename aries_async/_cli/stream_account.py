@@ -87,11 +87,17 @@ _NAMES: dict[type[Any], str] = {
 """Event class -> the ``event`` name of its NDJSON object and table line."""
 
 
+def _name_of(event: Any) -> str:
+    return next(n for kind, n in _NAMES.items() if isinstance(event, kind))
+
+
 def record_of(event: Any) -> dict[str, Any]:
     """The NDJSON object of one account-socket event: ``event``, ``account`` and the event's
     own fields (see :func:`~aries_async._cli.common.jsonable`)."""
-    name = next(n for kind, n in _NAMES.items() if isinstance(event, kind))
-    return {"event": name, "account": account_of(event), **jsonable(event)}
+    return {"event": _name_of(event), "account": account_of(event), **jsonable(event)}
+
+
+_CANDLE_FIELDS = ("time", "open", "high", "low", "close")
 
 
 def _details(event: Any) -> dict[str, Any]:
@@ -119,9 +125,7 @@ def _details(event: Any) -> dict[str, Any]:
         return {**counts, "resync": event.resync}
     if isinstance(event, PnlEvent):
         c = event.candle
-        candle = {} if c is None else {n: getattr(c, n) for n in ("time", "open", "high")}
-        if c is not None:
-            candle.update(low=c.low, close=c.close)
+        candle = {} if c is None else {n: getattr(c, n) for n in _CANDLE_FIELDS}
         return {"interval": event.interval, **candle}
     if isinstance(event, WatchlistEvent):
         lists = [w.name or w.id for w in event.watchlists]
@@ -136,8 +140,7 @@ def _line(event: Any) -> str:
     now = datetime.now(UTC).strftime("%H:%M:%S")
     details = jsonable(_details(event))
     rest = " ".join(f"{k}={v}" for k, v in details.items() if v is not None)
-    name = next(n for kind, n in _NAMES.items() if isinstance(event, kind))
-    return f"{now}  {account_of(event) or '-':<18} {name:<10} {rest}"
+    return f"{now}  {account_of(event) or '-':<18} {_name_of(event):<10} {rest}"
 
 
 def _notice(event: Any) -> str:
