@@ -35,12 +35,11 @@ class _Unexpected(Exception):
 
 def is_deferred(cls: Any) -> bool:
     """Whether ``cls`` is a model with fields converted on first read."""
-    return isinstance(cls, type) and any(
-        isinstance(value, Deferred) and value.source == PENDING for value in vars(cls).values()
-    )
+    return isinstance(cls, type) and bool(_pending_fields(cls))
 
 
 def _pending_fields(cls: type) -> list[str]:
+    """The fields of ``cls`` read from its pending tuple, in the tuple's order."""
     fields = [
         (value.index, name)
         for name, value in vars(cls).items()
@@ -50,12 +49,14 @@ def _pending_fields(cls: type) -> list[str]:
 
 
 def _builder(
-    cls: type, case: str, field_hook: Callable[[attrs.Attribute[Any]], Hook | None]
+    cls: type,
+    pending: list[str],
+    case: str,
+    field_hook: Callable[[attrs.Attribute[Any]], Hook | None],
 ) -> tuple[Any, Any] | None:
-    """``build(item, keep)``, the model for one wire object (``keep`` receives its pending
-    tuple), and ``build_all(items, keep)``, the list of them; None when a field needs more
-    than these functions do. Both raise on anything unexpected."""
-    pending = _pending_fields(cls)
+    """``build(item, keep)``, the model for one wire object (``keep`` receives its tuple of
+    the ``pending`` fields' wire values), and ``build_all(items, keep)``, the list of them;
+    None when a field needs more than these functions do. Both raise on anything unexpected."""
     wire = {a.name: field_wire_name(a, case) for a in attrs.fields(cls)}
     scope: dict[str, Any] = {
         "cls": cls,
@@ -133,11 +134,12 @@ def deferred_hooks(
     """Structure hooks for ``cls``: one model, and a factory of the ``list[cls]`` hook (given
     cattrs' own list hook, which structures each item with the first); None when ``cls``
     cannot be built this way. ``general`` is the converter's path for anything unexpected."""
-    built = _builder(cls, case, field_hook)
+    pending = _pending_fields(cls)
+    built = _builder(cls, pending, case, field_hook)
     if built is None:
         return None
     build, build_all = built
-    width = len(_pending_fields(cls))
+    width = len(pending)
 
     def structure_one(value: Any, type_: Any) -> Any:
         rows: list[tuple[object, ...]] = []
