@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import math
 import secrets
-from typing import Any
 
 import orjson
 from aiohttp import web
@@ -31,6 +30,7 @@ from aries_async.sim.responses import (
     drop_connection,
     fault_error,
     hold_answer,
+    json_response,
     nested_error,
     request_id,
     route_template,
@@ -178,12 +178,8 @@ def _with_malformed_amount(response: web.Response, text: str) -> web.Response:
     for key, value in item.items():
         if isinstance(value, str) and value[:1].isdigit() and "T" not in value:
             item[key] = text
-            return web.json_response(data, status=response.status, dumps=_dumps_text)
+            return json_response(data, response.status)
     return response
-
-
-def _dumps_text(data: Any) -> str:
-    return orjson.dumps(data).decode()
 
 
 def _body_of(response: web.Response) -> bytes:
