@@ -12,6 +12,7 @@ test uses any more.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -138,6 +139,7 @@ def _allowed(use: str) -> bool:
     return False
 
 
+@functools.cache
 def _found() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for path in sorted(TESTS.rglob("*.py")):
