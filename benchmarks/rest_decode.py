@@ -13,21 +13,16 @@ the same thing.
 Contenders, per body:
 
 * ``aries-async``: what ``client.accounts.positions`` / ``client.orders.history`` do with a body:
-  ``decode_body`` (orjson; from a megabyte up in parts: orjson between a long list's
-  objects, ijson slices for other bodies), then
-  the converter's ``structure`` into ``list[Position]`` / ``OrderPage``;
-* ``aries, 1 orjson``: the same with the whole body in one ``orjson.loads`` whatever its size
-  (what the worker thread would do without the parts, holding the interpreter lock, and so
-  the event loop, for the whole parse);
-* ``aries structure``, a diagnostic: ``structure`` alone, on JSON decoded before the clock starts;
+  ``decode_body`` with the answer's body reader (msgspec, straight into ``list[Position]`` /
+  ``OrderPage``; from a megabyte up in parts, the event loop running between them);
+* ``aries converter``, a diagnostic: the path for what the body reader does not take,
+  ``orjson.loads`` then the converter's ``structure``;
 * ``finance-dev``: what the official package does with a 200 answer (``unmarshal_json_response``:
   the body's text, then ``unmarshal_json`` into ``GetPositionsResponse`` / ``GetOrdersV2Response``,
   its pydantic models; amounts stay strings there, times become datetimes);
 * ``orjson.loads``, a diagnostic: the JSON alone, into plain dicts;
 * ``... +read all``: the same, then every field of every model read once, as a program that
-  uses the whole answer does. Our models convert amounts on first read, so this is where
-  that work is paid; finance-dev's models are eager. These rows are compared with
-  ``finance-dev +read all``.
+  uses the whole answer does (compared with ``finance-dev +read all``).
 
 Contenders run in interleaved rounds (``--repeat``), their order rotating per round; the table
 shows medians of the microseconds per item and of the per-round ratios (finance-dev's time over
@@ -141,8 +136,18 @@ def validate(positions_body: bytes, orders_body: bytes, positions: int, orders: 
 
     fd_positions = models.GetPositionsResponse.model_validate_json(positions_body).positions
     fd_orders = models.GetOrdersV2Response.model_validate_json(orders_body).orders
+    from aries_async.models._reader import body_reader
+
     ours = structure(orjson.loads(positions_body)["positions"], list[Position])
     page = structure(orjson.loads(orders_body), OrderPage)
+    # The body readers take both bodies (else aries-async would measure the converter).
+    for model, key, body, expected in (
+        (list[Position], "positions", positions_body, ours),
+        (OrderPage, None, orders_body, page),
+    ):
+        reader = body_reader(model, key)
+        if reader is None or reader.read(body) != expected:
+            raise SystemExit(f"the body reader does not read {model} as the converter does")
     counts = (len(fd_positions or []), len(fd_orders or []), len(ours), len(page.orders))
     if counts != (positions, orders, positions, orders):
         raise SystemExit(f"bodies decoded to {counts} items, expected {positions}/{orders}")
@@ -151,14 +156,9 @@ def validate(positions_body: bytes, orders_body: bytes, positions: int, orders: 
 # -- contenders: each takes the body and returns how many items it decoded ----------------------
 
 
-def _loads_whole(body: bytes) -> Any:
-    """The body in one ``orjson.loads``, whatever its size (no ijson slices)."""
-    return orjson.loads(body)
-
-
 def _read_all(models: list[Any]) -> None:
     """Read every field of every model (attrs fields, or pydantic's), as a program that uses
-    the whole answer does: what a lazy model converts on first read is paid here."""
+    the whole answer does."""
     if not models:
         return
     first = models[0]
@@ -172,44 +172,49 @@ def _read_all(models: list[Any]) -> None:
         reader(model)
 
 
-def ours_positions(body: bytes, *, whole: bool = False, read: bool = False) -> int:
-    """``client.accounts.positions`` on a body: decode, take ``positions``, structure."""
-    from aries_async.http.decode import decode_body
-    from aries_async.models import Position, structure
+def _bulk(model: Any, key: str | None) -> Any:
+    """The ``parse`` the resources give ``decode_body`` for an answer of many models."""
+    from aries_async.models import structure
+    from aries_async.resources._base import _BulkAnswer
 
-    data = _loads_whole(body) if whole else decode_body(body, HEADERS, "GET", POSITIONS_PATH, None)
-    models = structure(data["positions"], list[Position])
+    def parse(data: Any) -> Any:
+        return structure(data[key] if key and isinstance(data, dict) else data, model)
+
+    return _BulkAnswer(model, key, parse)
+
+
+def ours_positions(body: bytes, *, read: bool = False) -> int:
+    """``client.accounts.positions`` on a body."""
+    from aries_async.http.decode import decode_body
+    from aries_async.models import Position
+
+    models = decode_body(body, HEADERS, "GET", POSITIONS_PATH, _bulk(list[Position], "positions"))
     if read:
         _read_all(models)
     return len(models)
 
 
-def ours_orders(body: bytes, *, whole: bool = False, read: bool = False) -> int:
-    """``client.orders.history`` on one page body: decode, structure into ``OrderPage``."""
+def ours_orders(body: bytes, *, read: bool = False) -> int:
+    """``client.orders.history`` on one page body."""
     from aries_async.http.decode import decode_body
-    from aries_async.models import OrderPage, structure
+    from aries_async.models import OrderPage
 
-    if whole:
-        page = structure(_loads_whole(body), OrderPage)
-    else:
-        page = decode_body(
-            body, HEADERS, "GET", HISTORY_PATH, lambda data: structure(data, OrderPage)
-        )
+    page = decode_body(body, HEADERS, "GET", HISTORY_PATH, _bulk(OrderPage, None))
     if read:
         _read_all(page.orders)
     return len(page.orders)
 
 
-def structure_positions(data: Any) -> int:
+def converter_positions(body: bytes) -> int:
     from aries_async.models import Position, structure
 
-    return len(structure(data["positions"], list[Position]))
+    return len(structure(orjson.loads(body)["positions"], list[Position]))
 
 
-def structure_orders(data: Any) -> int:
+def converter_orders(body: bytes) -> int:
     from aries_async.models import OrderPage, structure
 
-    return len(structure(data, OrderPage).orders)
+    return len(structure(orjson.loads(body), OrderPage).orders)
 
 
 def fd_positions(body: bytes, *, read: bool = False) -> int:
@@ -246,25 +251,22 @@ Contender = Callable[[Any], int]
 
 
 def _contenders(
-    ours: Callable[..., int], structure: Contender, fd: Callable[..., int], plain: Contender
+    ours: Callable[..., int], converter: Contender, fd: Callable[..., int], plain: Contender
 ) -> dict[str, Contender]:
     return {
         "aries-async": ours,
-        "aries, 1 orjson": functools.partial(ours, whole=True),
-        "aries structure": structure,
+        "aries converter": converter,
         "finance-dev": fd,
         "orjson.loads": plain,
         "aries +read all": functools.partial(ours, read=True),
-        "aries, 1 orjson +read all": functools.partial(ours, whole=True, read=True),
         "finance-dev +read all": functools.partial(fd, read=True),
     }
 
 
 CONTENDERS: dict[str, dict[str, Contender]] = {
-    "positions": _contenders(ours_positions, structure_positions, fd_positions, json_positions),
-    "orders": _contenders(ours_orders, structure_orders, fd_orders, json_orders),
+    "positions": _contenders(ours_positions, converter_positions, fd_positions, json_positions),
+    "orders": _contenders(ours_orders, converter_orders, fd_orders, json_orders),
 }
-PRE_DECODED = ("aries structure",)
 FINANCE_DEV = "finance-dev"
 
 
@@ -281,9 +283,8 @@ def interleaved(
     for round_no in range(repeat):
         shift = round_no % len(names)
         for name in names[shift:] + names[:shift]:
-            given: Any = orjson.loads(body) if name in PRE_DECODED else body
             started = clock()
-            seen = contenders[name](given)
+            seen = contenders[name](body)
             elapsed = clock() - started
             if seen != items:
                 raise SystemExit(f"{name} decoded {seen} of {items} items")
@@ -311,8 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     # First use builds the converter's hooks and finance-dev's validators: not what is measured.
     for name, (body, _items) in bodies.items():
-        for fn_name, fn in CONTENDERS[name].items():
-            fn(orjson.loads(body) if fn_name in PRE_DECODED else body)
+        for fn in CONTENDERS[name].values():
+            fn(body)
     results: dict[str, Any] = {
         "positions": args.positions,
         "orders": args.orders,

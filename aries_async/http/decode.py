@@ -1,13 +1,17 @@
 """Response bodies into Python data: JSON (else text), then the caller's ``parse``.
 
+A ``parse`` that can read the body's bytes itself (:class:`BodyParse`: the answers of many
+models, which msgspec reads straight into them) is given the bytes first; what it does not
+read is decoded here and given to it as JSON.
+
 Small bodies are decoded with orjson at once. The client runs large ones in a worker thread
 so that the event loop goes on meanwhile; but a thread only helps while it lets go of the
 interpreter lock, and orjson holds it for a whole document (about 7 ms a megabyte). A body of
 :data:`SLICED_BYTES` or more is therefore decoded in parts, the lock let go between them:
 
 * a long list of objects (positions, orders: ``[{...},{...},...]``) is cut between two of
-  its objects every :data:`_PIECE` bytes, and each part read by orjson
-  (:func:`loads_in_pieces`);
+  its objects every :data:`_PIECE` bytes, and each part read by the ``parse``'s
+  ``read_items``, else by orjson (:func:`loads_in_pieces`);
 * anything else is read by ijson's C parser a slice at a time (:func:`loads_in_slices`),
   4-6 times slower than orjson.
 
@@ -18,16 +22,38 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
 from aries_async.errors import ResponseFormatError
 
-__all__ = ["SLICED_BYTES", "Parse", "decode_body", "loads_in_pieces", "loads_in_slices"]
+__all__ = [
+    "SLICED_BYTES",
+    "BodyParse",
+    "Parse",
+    "decode_body",
+    "loads_in_pieces",
+    "loads_in_slices",
+]
 
 Parse = Callable[[Any], Any]
 """Turns decoded JSON into what a call returns (models); may raise ResponseFormatError."""
+
+
+class BodyParse(Protocol):
+    """A :data:`Parse` that may read a JSON body's bytes itself."""
+
+    def __call__(self, data: Any) -> Any:
+        """What the call returns, from the decoded JSON."""
+
+    def read_body(self, body: bytes) -> Any:
+        """What the call returns, from the body's bytes; None when it does not read them."""
+
+    def read_items(self, part: bytes) -> list[Any] | None:
+        """The items of a JSON list cut from a large body (see :func:`loads_in_pieces`),
+        which ``__call__`` takes in place of their JSON; None when it does not read them."""
+
 
 SLICED_BYTES = 1 << 20
 """Bodies from this size up are decoded a slice at a time (see the module docstring)."""
@@ -58,11 +84,16 @@ def decode_body(
         if "json" not in content_type and body.lstrip()[:1] not in (b"{", b"["):
             data = body.decode("utf-8", "replace")
         else:
+            read_body = getattr(parse, "read_body", None)
+            if read_body is not None and len(body) < SLICED_BYTES:
+                read = read_body(body)
+                if read is not None:
+                    return read
             try:
                 if len(body) < SLICED_BYTES:
                     data = orjson.loads(body)
                 else:
-                    data = loads_in_pieces(body)
+                    data = loads_in_pieces(body, getattr(parse, "read_items", None))
                     if data is None:
                         data = loads_in_slices(body)
             except ValueError as exc:  # orjson's and ijson's errors both derive from it
@@ -98,16 +129,20 @@ def loads_in_slices(body: bytes) -> Any:
     return orjson.loads(body)
 
 
-def loads_in_pieces(body: bytes) -> Any:
+def loads_in_pieces(
+    body: bytes, read_items: Callable[[bytes], list[Any] | None] | None = None
+) -> Any:
     """The JSON document in ``body``, when it holds a long list of objects, read by orjson in
     parts of about :data:`_PIECE` bytes; None when the body is not of that kind or not JSON
-    (the caller then reads it another way).
+    (the caller then reads it another way). ``read_items`` may read a part (a JSON list of
+    those objects) instead, into the items that take their place.
 
-    The list is cut at ``},{"key"`` (the key its first object begins with) where that is
-    outside any string: the count of ``"`` before it
-    is even, which is exact in a body without a backslash (and a body with one is left to the
-    caller). Each part between two cuts is read as the items of a list; the rest of the
-    document, with one marker item in place of those parts, is read as a whole, and the parts
+    The list is cut after its ``[`` and at ``},{"key"`` (the key its first object begins
+    with) where that is outside any string: the count of ``"`` before it is even, which is
+    exact in a body without a backslash (and a body with one is left to the caller). Each
+    part between two cuts is read as the items of a list; the rest of the document (the list's
+    last object and what surrounds the list), with one marker item in place of those parts,
+    is read as a whole, and the parts
     are put in place of the marker. If every read succeeds, the document is the one
     ``orjson.loads(body)`` gives: JSON's grammar lets any run of items of a list be read
     apart, and a cut that is not between two items of one list makes a part or the rest
@@ -119,10 +154,13 @@ def loads_in_pieces(body: bytes) -> Any:
     # The list's objects begin with the same key, which an object nested in them (an order's
     # legs) seldom does: cutting only before that key keeps the cuts in the one list.
     between = b'},{"' + body[opening + 3 : body.find(b'"', opening + 3) + 1]
-    cuts: list[int] = []
-    counted = quotes = 0
     find, count = body.find, body.count
-    at = find(between, _PIECE)
+    quotes = count(b'"', 0, opening)
+    if quotes % 2:  # the "[" is in a string
+        return None
+    cuts = [opening]  # the first part begins with the list's first object
+    counted = opening
+    at = find(between, opening + _PIECE)
     while at >= 0:
         quotes += count(b'"', counted, at)
         counted = at
@@ -131,17 +169,26 @@ def loads_in_pieces(body: bytes) -> Any:
             at = find(between, at + _PIECE)
         else:
             at = find(between, at + len(between))
+    # The last part ends before the list's last object, the only one left to the rest.
+    last = body.rfind(between, cuts[-1] + 1)
+    if last > counted and (quotes + count(b'"', counted, last)) % 2 == 0:
+        cuts.append(last + 1)
     if len(cuts) < 2:
         return None
     try:
         rest = orjson.loads(b"".join((body[: cuts[0] + 1], _MARK, body[cuts[-1] :])))
         parts = [
-            orjson.loads(b"".join((b"[", body[start + 1 : end], b"]")))
+            _read_part(b"".join((b"[", body[start + 1 : end], b"]")), read_items)
             for start, end in itertools.pairwise(cuts)
         ]
     except orjson.JSONDecodeError:
         return None
     return rest if _splice(rest, parts) else None
+
+
+def _read_part(part: bytes, read_items: Callable[[bytes], list[Any] | None] | None) -> Any:
+    items = None if read_items is None else read_items(part)
+    return orjson.loads(part) if items is None else items
 
 
 def _splice(document: Any, parts: list[list[Any]]) -> bool:

@@ -29,16 +29,14 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import attrs
 import cattrs
-from cattrs.cols import list_structure_factory
 from cattrs.gen import make_dict_structure_fn, override
 
-from aries_async.models._bulk import deferred_hooks, is_deferred
-from aries_async.models._values import number_decimal
+from aries_async.models._values import number_decimal, wire_decimal
 from aries_async.models.common import (
     OpenEnum,
     datetime_to_epoch,
@@ -116,17 +114,9 @@ def _field_hook(conv: cattrs.Converter, a: attrs.Attribute[Any]) -> _Hook | None
     if inner is Decimal:
 
         def structure_decimal(value: Any, _type: Any) -> Any:
-            if value.__class__ is str:
-                try:
-                    number = Decimal(value)
-                except InvalidOperation:
-                    pass
-                else:
-                    if number.is_finite():
-                        return number
-            elif value is None:
+            if value is None:
                 return null()
-            return parse_decimal(value)
+            return wire_decimal(value)
 
         return structure_decimal
 
@@ -294,6 +284,8 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
         detailed: list[_Hook] = []
 
         def structure_model(value: Any, type_: Any) -> Any:
+            if value.__class__ is cls:  # read from the body already (models/_reader.py)
+                return value
             if value.__class__ is not dict and not isinstance(value, Mapping):
                 # cattrs would read a string's fields with ``in`` and build an empty model.
                 raise TypeError(f"expected a JSON object for {cls.__name__}, got {value!r:.80}")
@@ -308,11 +300,6 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
             return detailed[0](value, type_)
 
         extra = getattr(cls, "__wire_extra__", None)
-        if extra is None and not forbid_extra_keys and is_deferred(cls):
-            deferred = deferred_hooks(cls, case, lambda a: _field_hook(conv, a), structure_model)
-            if deferred is not None:
-                list_hooks[cls] = deferred[1]
-                return deferred[0]
         if extra is None:
             return structure_model
         known = frozenset(field_wire_name(a, case) for a in fields if a.name != extra)
@@ -358,18 +345,6 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
 
         return unstructure_model
 
-    list_hooks: dict[type, Callable[[_Hook], _Hook]] = {}
-
-    def _deferred_list_factory(tp: Any) -> _Hook:
-        item = typing.get_args(tp)[0]
-        conv.get_structure_hook(item)  # makes the model's hooks
-        each = list_structure_factory(tp, conv)
-        return list_hooks[item](each) if item in list_hooks else each
-
-    def _is_deferred_list(tp: Any) -> bool:
-        return typing.get_origin(tp) is list and is_deferred(typing.get_args(tp)[0])
-
-    conv.register_structure_hook_factory(_is_deferred_list, _deferred_list_factory)
     conv.register_structure_hook_factory(_is_tagged_union, _tagged_union_factory(conv))
     conv.register_structure_hook_factory(attrs.has, _structure_factory)
     conv.register_unstructure_hook_factory(attrs.has, _unstructure_factory)

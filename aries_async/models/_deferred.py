@@ -11,8 +11,8 @@ pickling and ``attrs.evolve`` read the fields as attributes and so see converted
 Two sources of the wire value:
 
 * ``index=i``: the ``i``-th of the values the builder left, unconverted, in a tuple under
-  :data:`PENDING` in the instance dict (REST models; the builder checks the values first,
-  so reading cannot fail);
+  :data:`PENDING` in the instance dict (a :class:`~aries_async.models.Quote`, whose numbers
+  are checked first, so reading cannot fail);
 * no index: ``convert(instance)`` computes the value from the instance itself (a field read
   from a wire mapping the model keeps, or one derived from other fields).
 """

@@ -10,28 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Context, Decimal, InvalidOperation
-from typing import Any, TypeVar, cast
+from typing import Any
 
-import attrs
 import orjson
 
 from aries_async.errors import ResponseFormatError
-from aries_async.models._deferred import Deferred
 
 __all__ = [
     "EXACT",
-    "defer_decimals",
     "float_decimal",
     "json_number",
     "number_decimal",
     "numbers_decimals",
     "parse_decimal",
     "response_decimal",
-    "wire_decimal",
-    "wire_numbers_valid",
 ]
-
-_M = TypeVar("_M")
 
 EXACT = Context()
 """A decimal context for converting wire numbers without looking up (and, in every new asyncio
@@ -150,59 +143,17 @@ def response_decimal(value: object, what: str) -> Decimal | None:
 
 
 def wire_decimal(value: object) -> Decimal | None:
-    """A REST wire number that :func:`wire_numbers_valid` passed, as :func:`parse_decimal`
-    gives it (``""`` and None are None)."""
+    """:func:`parse_decimal`, with a short path for what REST answers hold: a decimal string.
+
+    Raises:
+        ValueError: the value is not a finite number.
+    """
     if value.__class__ is str:
-        return Decimal(value) if value else None
-    return number_decimal(value)
-
-
-_NUMBER_TEXT = b"0123456789.-+eE,[]nul"
-
-
-def wire_numbers_valid(rows: Sequence[tuple[object, ...]], width: int) -> bool:
-    """Whether each value of ``rows`` (tuples of ``width`` values) is None, ``""``, an int, a
-    finite float, or a string of a JSON number: each then gives the same ``Decimal`` through
-    :func:`wire_decimal` as through :func:`parse_decimal`. False sends the caller to
-    :func:`parse_decimal`, which converts (``"007"``, ``" 1"``) or refuses them.
-
-    The check runs in C for all rows at once: orjson writes them, the strings lose their
-    quotes (an empty one becomes ``null``) and orjson reads the text back, which it does only
-    if every value is a number in JSON's grammar or ``null``.
-    """
-    try:
-        text = _dumps(rows)
-    except orjson.JSONEncodeError:  # an int beyond 64 bits, a Decimal...
-        return False
-    if b"null" in text and text.count(b"null") != sum(row.count(None) for row in rows):
-        return False  # NaN or an infinity, which orjson writes as null too; or a text "null"
-    plain = text.replace(b'""', b"null").translate(None, b'"')
-    if plain.translate(None, _NUMBER_TEXT) or plain.count(b"[") != len(rows) + 1:
-        return False  # a letter, a space, a brace...; a bracket in a text
-    try:
-        numbers = orjson.loads(plain)
-    except orjson.JSONDecodeError:  # not a number in JSON's grammar ("1.2.3", "-")
-        return False
-    return sum(map(len, numbers)) == len(rows) * width  # no comma in a text
-
-
-_DECIMAL_ANNOTATIONS = ("Decimal | None", Decimal | None)
-
-
-def defer_decimals(cls: type[_M]) -> type[_M]:
-    """Class decorator for an attrs model (``slots=False``) built in bulk from REST answers:
-    its ``Decimal | None`` fields become :class:`~aries_async.models._deferred.Deferred`, read
-    with :func:`wire_decimal` from the values the converter checked and left pending.
-
-    A model built by its constructor holds its values and never calls them.
-    """
-    # The annotation's text, as ``from __future__ import annotations`` leaves it: resolving
-    # the hints here would cost every program that imports the models.
-    names = [
-        a.name
-        for a in attrs.fields(cast(Any, cls))
-        if a.type in _DECIMAL_ANNOTATIONS and a.default is None and a.init
-    ]
-    for index, name in enumerate(names):
-        setattr(cls, name, Deferred(name, wire_decimal, index))
-    return cls
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            pass
+        else:
+            if number.is_finite():
+                return number
+    return parse_decimal(value)

@@ -8,7 +8,6 @@ from decimal import Decimal
 import attrs
 
 from aries_async._deprecation import renamed
-from aries_async.models._values import defer_decimals
 from aries_async.models.common import OpenEnum, wire
 
 __all__ = ["Account", "AccountStatus", "Balance", "Position", "SecurityType"]
@@ -134,8 +133,7 @@ class Balance:
     realized_pl = renamed[Decimal | None]("realized_pnl")
 
 
-@defer_decimals
-@attrs.frozen(kw_only=True, slots=False)
+@attrs.frozen(kw_only=True)
 class Position:
     """One position (``GET /v1/accounts/{id}/positions``, ``AccountPosition``).
 
@@ -144,12 +142,6 @@ class Position:
     ``cost_basis`` may be ``None`` when the server has no current price. ``today_pnl`` and
     ``unrealized_pnl`` are the wire's ``todayPl`` and ``unrealizedPl`` (``today_pl`` and
     ``unrealized_pl`` are their deprecated aliases).
-
-    A position decoded from an answer converts each amount to ``Decimal`` on first read and
-    keeps it, so a large answer pays only for the amounts you use. The amounts are checked
-    when the position is built (a malformed one fails the answer with
-    :class:`~aries_async.errors.ResponseFormatError` then, not when read), and equality,
-    hashing, ``repr``, pickling and ``attrs.evolve`` behave as for a position built eagerly.
     """
 
     account_id: str | None = None

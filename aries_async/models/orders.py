@@ -23,7 +23,6 @@ import attrs
 
 from aries_async._deprecation import renamed
 from aries_async._lazy import lazy_dir, lazy_getattr
-from aries_async.models._values import defer_decimals
 from aries_async.models.accounts import SecurityType
 from aries_async.models.common import OpenEnum, wire
 
@@ -207,24 +206,19 @@ class OrderLegState:
     put_call: PutCall | None = None
     strike_price: Decimal | None = None
     maturity: date | None = None
-    average_price: Decimal | None = attrs.field(default=None, metadata=wire("avgPrice"))
+    average_price: Decimal | None = attrs.field(default=None, metadata=wire("avgPrice", blank=True))
 
     ratio_qty = renamed[Decimal | None]("ratio_quantity")
     avg_price = renamed[Decimal | None]("average_price")
 
 
-@defer_decimals
-@attrs.frozen(kw_only=True, slots=False)
+@attrs.frozen(kw_only=True)
 class Order:
     """An order as the server reports it (``TradeOrderV2``): order lists and account events.
 
     ``cl_ord_id`` is the merge key; a replace gives the order a new one and records the old in
     ``orig_cl_ord_id``. Unused prices (``""``) are ``None``; ``average_price`` is ``0`` for
     multi-leg orders (see the legs).
-
-    An order decoded from an answer converts each amount to ``Decimal`` on first read, as
-    :class:`~aries_async.models.accounts.Position` does: checked when built, the same model
-    for equality, hashing, ``repr``, pickling and ``attrs.evolve``.
 
     Example:
         >>> from aries_async.models import structure
@@ -243,12 +237,12 @@ class Order:
     type: OrderType | None = None
     time_in_force: TimeInForce | None = None
     quantity: Decimal | None = attrs.field(default=None, metadata=wire("qty"))
-    price: Decimal | None = None
-    stop_price: Decimal | None = None
+    price: Decimal | None = attrs.field(default=None, metadata=wire(blank=True))
+    stop_price: Decimal | None = attrs.field(default=None, metadata=wire(blank=True))
     ord_status: OrderStatus | None = None
     cumulative_quantity: Decimal | None = attrs.field(default=None, metadata=wire("cumQty"))
     leaves_quantity: Decimal | None = attrs.field(default=None, metadata=wire("leavesQty"))
-    average_price: Decimal | None = attrs.field(default=None, metadata=wire("avgPrice"))
+    average_price: Decimal | None = attrs.field(default=None, metadata=wire("avgPrice", blank=True))
     currency: str | None = None
     ex_destination: ExDestination | None = None
     text: str | None = None

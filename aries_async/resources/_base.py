@@ -6,7 +6,7 @@ import asyncio
 import types
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import quote
 
 from aries_async._validate import require_text
@@ -15,6 +15,7 @@ from aries_async.errors import ResponseFormatError, ValidationError
 if TYPE_CHECKING:
     from aries_async.client import AriesClient
     from aries_async.http.transport import Query
+    from aries_async.models._reader import BodyReader
 
 __all__ = ["BUILT_TYPES", "Resource", "list_of", "path_segment"]
 
@@ -80,10 +81,13 @@ class Resource:
         params: Query | None = None,
         *,
         operation: str | None = None,
+        bulk: bool = False,
     ) -> T:
         """``GET path`` structured as ``cls``: decoding and structuring both run off the
         event loop when the body is large, or when ``cls`` is built for the first time."""
-        return await self._request_as("GET", path, cls, what, params=params, operation=operation)
+        return await self._request_as(
+            "GET", path, cls, what, params=params, operation=operation, bulk=bulk
+        )
 
     async def _request_as(
         self,
@@ -93,18 +97,34 @@ class Resource:
         what: str,
         *,
         parse: Callable[[Any, type[T], str], T] | None = None,
+        bulk: bool = False,
+        key: str | None = None,
         **kwargs: Any,
     ) -> T:
         """``client.request(method, path, **kwargs)`` structured as ``cls`` (by ``parse``,
-        :meth:`_parse` by default), as :meth:`_get_as` does it."""
+        :meth:`_parse` by default), as :meth:`_get_as` does it.
+
+        ``bulk``: an answer that may hold thousands of models (positions, orders), read from
+        its bytes by msgspec where it can (:mod:`aries_async.models._reader`); ``key``: the
+        object key that holds such an answer's list, when it is not the bare list.
+        """
         request = self._client.request
+        chosen = parse or self._parse
         if cls not in BUILT_TYPES:
             data = await request(method, path, **kwargs)
-            return await self._structure(data, cls, what, parse)
-        chosen = parse or self._parse
-        parsed: T = await request(
-            method, path, parse=lambda data: chosen(data, cls, what), **kwargs
-        )
+            if not bulk:
+                return await self._structure(data, cls, what, parse)
+
+            def first(data: Any, cls: type[T], what: str) -> T:
+                _BulkAnswer.prepare(cls, key)  # msgspec and the mirror load in the thread too
+                return chosen(data, cls, what)
+
+            return await self._structure(data, cls, what, first)
+        if bulk:
+            answer: Callable[[Any], T] = _BulkAnswer(cls, key, lambda d: chosen(d, cls, what))
+        else:
+            answer = lambda data: chosen(data, cls, what)  # noqa: E731
+        parsed: T = await request(method, path, parse=answer, **kwargs)
         return parsed
 
     async def _structure(
@@ -139,3 +159,45 @@ class Resource:
             return structure(data, cls)
         except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
             raise ResponseFormatError(f"unexpected {what} response: {exc}") from exc
+
+
+class _BulkAnswer(Generic[T]):
+    """``parse`` for an answer of many models: read from the body's bytes when the body fits
+    the models' mirror (:meth:`read_body`, :meth:`read_items`, which
+    :func:`~aries_async.http.decode.decode_body` calls), else from the decoded JSON by the
+    converter (calling the object)."""
+
+    def __init__(self, cls: type[T], key: str | None, parse: Callable[[Any], T]) -> None:
+        self._reader = self.prepare(cls, key)
+        self._parse = parse
+
+    @staticmethod
+    def prepare(cls: Any, key: str | None) -> BodyReader | None:
+        """The body reader of ``cls`` answers (made on first use: run it off the event loop)."""
+        from aries_async.models._reader import body_reader
+
+        return body_reader(cls, key)
+
+    def __call__(self, data: Any) -> T:
+        return self._parse(data)
+
+    def read_body(self, body: bytes) -> T | None:
+        from aries_async.models._reader import Unread
+
+        if self._reader is None:
+            return None
+        try:
+            read: T = self._reader.read(body)
+        except Unread:
+            return None
+        return read
+
+    def read_items(self, part: bytes) -> list[Any] | None:
+        from aries_async.models._reader import Unread
+
+        if self._reader is None:
+            return None
+        try:
+            return self._reader.read_items(part)
+        except Unread:
+            return None

@@ -61,6 +61,8 @@ class Accounts(Resource):
             list_of(models.Position),
             "positions",
             parse=parse,
+            bulk=True,
+            key="positions",
             operation="accounts.positions",
         )
         return found

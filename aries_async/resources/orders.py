@@ -112,7 +112,9 @@ class Orders(Resource):
             if cursor:
                 query["cursor"] = str(cursor)
             models = await load(_MODELS)
-            page = await self._get_as(path, models.OrderPage, "orders", query, operation=operation)
+            page = await self._get_as(
+                path, models.OrderPage, "orders", query, operation=operation, bulk=True
+            )
             count = len(page.orders)
             after = following(
                 "cursor", sent=page.next_cursor, count=count, current=cursor, size=None

@@ -1,4 +1,4 @@
-"""Large REST answers through the client: built off the event loop, amounts checked when built."""
+"""Large REST answers through the client: read off the event loop, amounts checked."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from aries_async import AriesClient, OrderRequest
 from aries_async.errors import ResponseFormatError
 from aries_async.models import Position
-from aries_async.resources import _base
+from aries_async.models._reader import BodyReader
 from aries_async.sim import Simulator
 
 ACCOUNT = "TEST-ACCOUNT-001"
@@ -32,14 +32,14 @@ async def test_a_large_positions_answer_is_built_off_the_event_loop(
     sim: Simulator, client: AriesClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads: list[int] = []
-    parse = _base.Resource._parse
+    read = BodyReader.read
 
-    def spy(data: Any, cls: Any, what: str) -> Any:
+    def spy(reader: BodyReader, body: bytes) -> Any:
         threads.append(threading.get_ident())
-        return parse(data, cls, what)
+        return read(reader, body)
 
     few = await client.accounts.positions(ACCOUNT)  # the type is built once, as in any process
-    monkeypatch.setattr(_base.Resource, "_parse", staticmethod(spy))
+    monkeypatch.setattr(BodyReader, "read", spy)
     sim.faults.huge_body[POSITIONS] = 400_000
     many = await client.accounts.positions(ACCOUNT)
     assert len(many) > 100 * len(few) > 0

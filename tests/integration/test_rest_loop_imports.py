@@ -46,6 +46,9 @@ async def main():
         await client.market.option_chain("AAPL", expiry)
         await client.orders.active(info["account"])
         await client.orders.preview(order)
+        # The second call of a type reads its answer from the bytes (models/_reader.py).
+        await client.accounts.positions(info["account"])
+        await client.orders.active(info["account"])
         watching = False
     print(json.dumps({"imported": imported}))
 

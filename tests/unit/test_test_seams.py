@@ -36,6 +36,10 @@ SEAMS: dict[str, str] = {
         "the one lazy mechanism: tests find a model's lazily converted fields through it"
     ),
     "aries_async.models._deferred.deferred_names": "the same, as a list of names",
+    "aries_async.models._reader.*": (
+        "the body reader (msgspec) of positions and orders: tests compare what it reads with"
+        " what the converter builds, and see what it leaves to the converter"
+    ),
     "aries_async.models._market_events.convert_quote_prices": (
         "the batch conversion of a socket read's bid and ask prices: tests feed it odd batches"
         " (inf, nan, strings) and compare with what a field read gives"

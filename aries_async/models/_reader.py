@@ -1,0 +1,286 @@
+"""Answers read from their bytes by msgspec, straight into the models.
+
+msgspec decodes JSON into typed objects in C. For a model type (an attrs class, or a list of
+one) :func:`body_reader` makes, once, a msgspec ``Struct`` that mirrors it: the same fields
+under their wire names, with ``Decimal`` amounts, aware times, open enums and nested models
+as their own mirrors. A body is decoded into the mirror and the mirror converted into the
+attrs models, both by msgspec, so that no Python code runs per item; the models come out
+whole, every amount already a ``Decimal``.
+
+The converter's rules that msgspec does not share are checked afterwards, for the whole
+answer at once: amounts are finite and times are in UTC. A field marked ``wire(blank=True)``
+(an order's unused prices, which the server sends as ``""``) reads ``""`` as absent.
+
+Anything else the mirror does not take (a blank in another amount, ``null`` for a list, a
+time in another zone, a number in a text field, an epoch) raises :class:`Unread`, and the
+caller hands the body to the converter (:mod:`aries_async.models._converter`), which converts
+it or raises the error that names the field. A type the mirror cannot express (an open
+object, a tagged union, an epoch or lenient time, a field with an attrs converter or
+validator, which msgspec would not run) has no reader.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+import types
+import typing
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+import attrs
+import msgspec
+
+from aries_async.models._values import wire_decimal
+from aries_async.models.common import OpenEnum, field_wire_name
+
+__all__ = ["BodyReader", "Unread", "body_reader"]
+
+
+class Unread(Exception):
+    """The body does not fit the mirror: the converter reads it instead."""
+
+
+def _post_init(blanks: tuple[str, ...]) -> Callable[[Any], None]:
+    """A mirror's ``__post_init__``, which msgspec calls after decoding each: its blank-able
+    amounts, decoded as they came, become ``Decimal`` or None."""
+
+    def __post_init__(self: Any) -> None:
+        for name in blanks:
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, wire_decimal(value))  # raises ValueError
+
+    return __post_init__
+
+
+_UTC_TIME = Annotated[datetime, msgspec.Meta(tz=True)]
+_PLAIN = (str, int, bool, date)
+
+
+@attrs.frozen
+class _Checks:
+    """What msgspec accepts and the models do not, to look for in a list of mirrors."""
+
+    amounts: tuple[str, ...]
+    times: tuple[str, ...]
+    nested: tuple[tuple[str, bool, _Checks], ...]  # name, is a list, the nested model's checks
+
+    def passed(self, items: list[Any]) -> bool:
+        if not items:
+            return True
+        for names, ok in ((self.amounts, _finite), (self.times, _utc)):
+            if names and not ok(_values(items, names)):
+                return False
+        for name, many, checks in self.nested:
+            found = [v for v in map(operator.attrgetter(name), items) if v]
+            if many:
+                found = list(itertools.chain.from_iterable(found))
+            if not checks.passed(found):
+                return False
+        return True
+
+
+def _values(items: list[Any], names: tuple[str, ...]) -> Any:
+    if len(names) == 1:
+        return map(operator.attrgetter(names[0]), items)
+    return itertools.chain.from_iterable(map(operator.attrgetter(*names), items))
+
+
+def _finite(values: Any) -> bool:
+    # filter(None, ...) drops None, and zeros, which are finite: NaN and infinities are true.
+    return all(map(Decimal.is_finite, filter(None, values)))
+
+
+def _utc(values: Any) -> bool:
+    return set(map(_zone, filter(None, values))) <= {UTC}
+
+
+_zone = operator.attrgetter("tzinfo")
+
+
+_MIRRORS: dict[type, tuple[type[msgspec.Struct], _Checks] | None] = {}
+
+
+def _mirror(
+    cls: type, within: frozenset[type] = frozenset()
+) -> tuple[type[msgspec.Struct], _Checks] | None:
+    """The mirror of attrs class ``cls`` and its checks; None when it cannot have one (a model
+    that contains itself, ``within`` the models being mirrored, cannot)."""
+    if cls in _MIRRORS:
+        return _MIRRORS[cls]
+    if cls in within:
+        return None
+    attrs.resolve_types(cls)
+    if any(hasattr(cls, name) for name in ("__wire_extra__", "__wire_tag__")):
+        return None
+    case = str(getattr(cls, "__wire_case__", "camel"))
+    fields: list[tuple[str, Any, Any]] = []
+    amounts: list[str] = []
+    times: list[str] = []
+    nested: list[tuple[str, bool, _Checks]] = []
+    blanks: list[str] = []
+    for a in attrs.fields(cls):
+        default: Any = a.default
+        if not a.init or a.converter or a.validator:  # msgspec would not run them
+            return None
+        if a.metadata.get("epoch") or a.metadata.get("lenient"):
+            return None
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            if default.takes_self:
+                return None
+            spec = msgspec.field(default_factory=default.factory, name=field_wire_name(a, case))
+        elif default is attrs.NOTHING:
+            spec = msgspec.field(name=field_wire_name(a, case))
+        else:
+            spec = msgspec.field(default=default, name=field_wire_name(a, case))
+        inner, optional = _strip_optional(a.type)
+        many = typing.get_origin(inner) is list
+        if many:
+            (inner,) = typing.get_args(inner)
+        mirrored: Any
+        if inner is Decimal and a.metadata.get("blank") and not many:
+            mirrored = str | int | float
+            blanks.append(a.name)
+        elif inner is Decimal:
+            mirrored = Decimal
+            amounts.append(a.name)
+        elif inner is datetime:
+            mirrored = _UTC_TIME
+            times.append(a.name)
+        elif inner in _PLAIN or (isinstance(inner, type) and issubclass(inner, OpenEnum)):
+            mirrored = inner
+        elif attrs.has(inner):
+            found = _mirror(inner, within | {cls})
+            if found is None:
+                return None
+            mirrored, checks = found
+            nested.append((a.name, many, checks))
+        else:
+            return None
+        if many:
+            if amounts[-1:] == [a.name] or times[-1:] == [a.name]:
+                return None  # lists of amounts or times: not in the models read in bulk
+            mirrored = list[mirrored]
+        fields.append((a.name, mirrored | None if optional else mirrored, spec))
+    namespace = {"__post_init__": _post_init(tuple(blanks))} if blanks else None
+    struct = msgspec.defstruct(
+        f"{cls.__name__}Wire", fields, kw_only=True, gc=False, namespace=namespace
+    )
+    found = (struct, _Checks(tuple(amounts), tuple(times), tuple(nested)))
+    _MIRRORS[cls] = found
+    return found
+
+
+def _strip_optional(tp: Any) -> tuple[Any, bool]:
+    args = typing.get_args(tp)
+    if typing.get_origin(tp) in (typing.Union, types.UnionType) and type(None) in args:
+        rest = [arg for arg in args if arg is not type(None)]
+        if len(rest) == 1:
+            return rest[0], True
+    return tp, False
+
+
+@attrs.frozen
+class BodyReader:
+    """Reads answers of one model type from their bytes (see the module docstring)."""
+
+    model: Any
+    """What :meth:`read` returns: a model class, or ``list[Model]``."""
+    item: Any
+    """The model of the answer's long list (what :meth:`read_items` returns a list of), or
+    None when the answer has no one such list."""
+    _answer: Callable[[bytes], Any]
+    _items: Callable[[bytes], Any] | None
+    _checks: _Checks
+    _item_checks: _Checks | None
+    _key: str | None
+
+    def read(self, body: bytes) -> Any:
+        """The models of a whole answer.
+
+        Raises:
+            Unread: the body does not fit (the converter reads it, or says why not).
+        """
+        answer = _decode(self._answer, body)
+        if self._key is not None and not isinstance(answer, list):
+            answer = getattr(answer, self._key) or []
+        if not self._checks.passed(answer if isinstance(answer, list) else [answer]):
+            raise Unread
+        return _convert(answer, self.model)
+
+    def read_items(self, part: bytes) -> list[Any]:
+        """The models of a JSON list of :attr:`item` objects (a part of a large answer).
+
+        Raises:
+            Unread: the part does not fit, or the answer has no such list.
+        """
+        if self._items is None or self._item_checks is None:
+            raise Unread
+        items = _decode(self._items, part)
+        if not self._item_checks.passed(items):
+            raise Unread
+        converted: list[Any] = _convert(items, list[self.item])  # type: ignore[name-defined]
+        return converted
+
+
+def _decode(decode: Callable[[bytes], Any], body: bytes) -> Any:
+    try:
+        return decode(body)
+    except msgspec.DecodeError:  # a malformed body too: the converter's path says so
+        raise Unread from None
+
+
+def _convert(mirrored: Any, model: Any) -> Any:
+    try:
+        return msgspec.convert(mirrored, model, from_attributes=True)
+    except msgspec.ValidationError:
+        raise Unread from None
+
+
+_READERS: dict[tuple[Any, str | None], BodyReader | None] = {}
+
+
+def body_reader(model: Any, key: str | None = None) -> BodyReader | None:
+    """A reader of ``model`` answers (an attrs class, or ``list[Model]``), made on first
+    use; None when the model cannot be mirrored.
+
+    ``key``, for a list: the answer is the bare list, or an object whose ``key`` holds it
+    (``{"positions": [...]}``).
+    """
+    if (model, key) in _READERS:
+        return _READERS[(model, key)]
+    reader = _make_reader(model, key)
+    _READERS[(model, key)] = reader
+    return reader
+
+
+def _make_reader(model: Any, key: str | None) -> BodyReader | None:
+    many = typing.get_origin(model) is list
+    cls = typing.get_args(model)[0] if many else model
+    if not attrs.has(cls) or (key is not None and not many):
+        return None
+    found = _mirror(cls)
+    if found is None:
+        return None
+    struct, checks = found
+    answer: Any = list[struct] if many else struct  # type: ignore[valid-type]
+    if key is not None:
+        envelope = msgspec.defstruct(f"{cls.__name__}Answer", [(key, answer | None, None)])
+        answer = envelope | answer
+    item: Any = cls if many else None
+    if not many:  # the answer's one list of models, if it has one (a page's orders)
+        lists = [a for a in attrs.fields(cls) if typing.get_origin(a.type) is list]
+        listed = [typing.get_args(a.type)[0] for a in lists]
+        if len(listed) == 1 and attrs.has(listed[0]):
+            item = listed[0]
+    items: Callable[[bytes], Any] | None = None
+    item_checks: _Checks | None = None
+    item_mirror = None if item is None else _mirror(item)
+    if item_mirror is not None:
+        item_struct, item_checks = item_mirror
+        items = msgspec.json.Decoder(list[item_struct]).decode  # type: ignore[valid-type]
+    decoder = msgspec.json.Decoder(answer)
+    return BodyReader(model, item, decoder.decode, items, checks, item_checks, key)
