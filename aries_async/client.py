@@ -9,12 +9,12 @@ import functools
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import yarl
 
+from aries_async._closing import AsyncClosing
 from aries_async._validate import require_headers
 from aries_async.auth.bearer import Bearer as _Bearer
 from aries_async.auth.oauth import OAuth
@@ -55,7 +55,7 @@ _TIMEOUT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
 )
 
 
-class AriesClient(Groups, Streams):
+class AriesClient(AsyncClosing, Groups, Streams):
     """The Aries API, awaitable and typed.
 
     Every operation of the API is a method of a group: ``client.accounts``, ``client.orders``,
@@ -174,14 +174,6 @@ class AriesClient(Groups, Streams):
             raise ClientClosedError("the client is closed; create a new one")
         await self.auth.save_initial()
         return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def aclose(self) -> None:
         """Close the client for good (done for you by ``async with``); closing twice is fine.

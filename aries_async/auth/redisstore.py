@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 import yarl
 
+from aries_async._closing import AsyncClosing
 from aries_async.auth.tokens import Token
 from aries_async.errors import AriesError, ConfigurationError, ConnectionFailedError
 
@@ -134,7 +135,7 @@ def _shown_client(client: Redis) -> str:
     return f"{scheme}://{host}:{port}/{db}"
 
 
-class RedisTokenStore:
+class RedisTokenStore(AsyncClosing):
     """Keeps one grant's token in Redis for every process that shares it; implements
     ``TokenStore`` (see the module notes for keys, the lease and the check-and-set).
 
@@ -364,12 +365,6 @@ class RedisTokenStore:
         open)."""
         if self._owned:
             await self._redis.aclose()
-
-    async def __aenter__(self) -> RedisTokenStore:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         return f"RedisTokenStore({self._where}, key={self.token_key!r}, lease={self.lease:g}s)"

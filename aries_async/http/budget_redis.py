@@ -16,11 +16,11 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Awaitable, Callable
-from types import TracebackType
 
 import redis.asyncio as redis
 from redis.exceptions import RedisError
 
+from aries_async._closing import AsyncClosing
 from aries_async.errors import ConnectionFailedError
 
 __all__ = ["RedisRateBudget"]
@@ -55,7 +55,7 @@ return 0
 """
 
 
-class RedisRateBudget:
+class RedisRateBudget(AsyncClosing):
     """A :class:`~aries_async.http.budget.RateBudget` on Redis, shared by every client that
     uses the same server and ``prefix``.
 
@@ -134,17 +134,6 @@ class RedisRateBudget:
         """Close the Redis client if we made it from a URL."""
         if self._own:
             await self.redis.aclose()
-
-    async def __aenter__(self) -> RedisRateBudget:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         # The URL may carry a password: not shown.

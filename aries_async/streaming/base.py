@@ -5,9 +5,9 @@ callbacks."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from types import TracebackType
 from typing import Any, ClassVar, Self, TypedDict, Unpack
 
+from aries_async._closing import AsyncClosing
 from aries_async.errors import StreamClosedError
 from aries_async.models.events import StreamConnected, StreamDisconnected
 from aries_async.streaming.config import StreamConfig
@@ -36,7 +36,7 @@ class StreamOptions(TypedDict, total=False):
     connect: Connector | None
 
 
-class StreamBase:
+class StreamBase(AsyncClosing):
     """A stream face over one :class:`~aries_async.streaming.connection.Connection`.
 
     Args:
@@ -69,14 +69,6 @@ class StreamBase:
     async def __aenter__(self) -> Self:
         await self._connection.start()
         return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def aclose(self) -> None:
         """Close the stream: the socket and every task stop, iterators end normally."""

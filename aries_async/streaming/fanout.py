@@ -33,9 +33,9 @@ from __future__ import annotations
 import collections
 import weakref
 from collections.abc import AsyncIterator, Iterable
-from types import TracebackType
 from typing import Any, Generic, TypeVar
 
+from aries_async._closing import AsyncClosing
 from aries_async._validate import require_count
 from aries_async.errors import StreamOverflowError, ValidationError
 from aries_async.streaming._parking import Parking
@@ -49,7 +49,7 @@ _LOSSLESS = "lossless"
 _DROP_OLDEST = "drop_oldest"
 
 
-class Consumer(Parking, Generic[T]):
+class Consumer(AsyncClosing, Parking, Generic[T]):
     """An async iterator over one consumer's share of a stream.
 
     Iteration ends (``StopAsyncIteration``) when the stream is closed normally or
@@ -274,18 +274,7 @@ class Consumer(Parking, Generic[T]):
         self._finish(None)
 
     async def aclose(self) -> None:
-        """Same as :meth:`close` (for ``contextlib.aclosing``)."""
-        self.close()
-
-    async def __aenter__(self) -> Consumer[T]:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+        """Same as :meth:`close` (``async with`` and ``contextlib.aclosing`` call it)."""
         self.close()
 
 
