@@ -195,13 +195,7 @@ class Orders(Resource):
         assert client_id is not None
         models = await load(_MODELS)
         try:
-            data = await self._client.request(
-                "POST",
-                "/v1/orders",
-                json=request.to_wire(),
-                idempotent=False,
-                operation="orders.place",
-            )
+            data = await self._post("/v1/orders", "orders.place", request, idempotent=False)
             ack = _acknowledgement(data, "an order")
             return await self._structure(ack, models.OrderAck, "order ack")
         except (RequestTimeoutError, ServerError, ResponseFormatError) as exc:
@@ -233,16 +227,23 @@ class Orders(Resource):
             account_id=request.account_id,
         )
 
+    async def _post(
+        self,
+        path: str,
+        operation: str,
+        request: OrderRequest | ReplaceRequest | CancelRequest,
+        *,
+        idempotent: bool,
+    ) -> Any:
+        """``POST path`` with the request's wire body: the decoded answer."""
+        return await self._client.request(
+            "POST", path, json=request.to_wire(), idempotent=idempotent, operation=operation
+        )
+
     async def preview(self, request: OrderRequest) -> OrderPreview:
         """``POST /v1/orders/preview`` (safe to retry: it places nothing)."""
         models = await load(_MODELS)
-        data = await self._client.request(
-            "POST",
-            "/v1/orders/preview",
-            json=request.to_wire(),
-            idempotent=True,
-            operation="orders.preview",
-        )
+        data = await self._post("/v1/orders/preview", "orders.preview", request, idempotent=True)
         return await self._structure(data, models.OrderPreview, "order preview")
 
     async def replace(self, request: ReplaceRequest) -> ReplaceAck:
@@ -253,13 +254,7 @@ class Orders(Resource):
                 or may not have been applied; look at the order).
         """
         models = await load(_MODELS)
-        data = await self._client.request(
-            "POST",
-            "/v1/orders/replace",
-            json=request.to_wire(),
-            idempotent=False,
-            operation="orders.replace",
-        )
+        data = await self._post("/v1/orders/replace", "orders.replace", request, idempotent=False)
         ack = _acknowledgement(data, "a replace")
         return await self._structure(ack, models.ReplaceAck, "replace ack")
 
@@ -271,13 +266,7 @@ class Orders(Resource):
                 may not have been applied; look at the order).
         """
         models = await load(_MODELS)
-        data = await self._client.request(
-            "POST",
-            "/v1/orders/cancel",
-            json=request.to_wire(),
-            idempotent=False,
-            operation="orders.cancel",
-        )
+        data = await self._post("/v1/orders/cancel", "orders.cancel", request, idempotent=False)
         ack = _acknowledgement(data, "a cancel")
         return await self._structure(ack, models.CancelAck, "cancel ack")
 

@@ -269,18 +269,14 @@ class State(Ledger):
             OrderRequestError: malformed request.
             AccountNotFoundError, OrderNotFoundError: unknown account or order.
         """
-        account_id = parse_account_field(body, self.account)
-        orig_id = body.get("origClOrdId")
-        if not isinstance(orig_id, str) or not 1 <= len(orig_id) <= 100:
-            raise OrderRequestError("MISSING_FIELD", "origClOrdId is required", "origClOrdId")
-        old = self.order(account_id, orig_id)
+        old = self.order(*self._target(body))
         symbol = str(body.get("symbol") or "").upper()
         if symbol and symbol != old.symbol:
             raise OrderRequestError(
                 "INVALID_FIELD", "symbol must match the original order", "symbol"
             )
         merged: dict[str, Any] = {
-            "tradingAccountId": account_id,
+            "tradingAccountId": old.account_id,
             "symbol": old.symbol,
             "side": body.get("side") or old.side,
             "type": body.get("type") or old.type,
@@ -352,14 +348,11 @@ class State(Ledger):
             OrderRequestError: malformed request.
             AccountNotFoundError, OrderNotFoundError: unknown account or order.
         """
-        account_id = parse_account_field(body, self.account)
-        orig_id = body.get("origClOrdId")
-        if not isinstance(orig_id, str) or not 1 <= len(orig_id) <= 100:
-            raise OrderRequestError("MISSING_FIELD", "origClOrdId is required", "origClOrdId")
+        target = self._target(body)
         if not body.get("symbol"):
             raise OrderRequestError("MISSING_FIELD", "symbol is required", "symbol")
         parse_enum(body, "side", SIDES, required=True)
-        order = self.order(account_id, orig_id)
+        order = self.order(*target)
         now = self.clock.now()
         if self.cancel_assigns_new_id:
             cancel_id = f"{order.cl_ord_id}-C{self.next_serial()}"
@@ -388,6 +381,19 @@ class State(Ledger):
             "status": "PENDING_CANCEL",
             "text": "Cancel request processed",
         }
+
+    def _target(self, body: Mapping[str, Any]) -> tuple[str, str]:
+        """The account and ``origClOrdId`` of the order a replace or cancel names.
+
+        Raises:
+            OrderRequestError: no ``origClOrdId``, or one of over 100 characters.
+            AccountNotFoundError: unknown account.
+        """
+        account_id = parse_account_field(body, self.account)
+        orig_id = body.get("origClOrdId")
+        if not isinstance(orig_id, str) or not 1 <= len(orig_id) <= 100:
+            raise OrderRequestError("MISSING_FIELD", "origClOrdId is required", "origClOrdId")
+        return account_id, orig_id
 
     def match(self) -> None:
         """Run one matching pass over every working order at the current quotes."""
