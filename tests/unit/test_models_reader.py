@@ -5,6 +5,7 @@ converter."""
 from __future__ import annotations
 
 import json
+import random
 import warnings
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -164,6 +165,18 @@ def test_an_unusual_but_valid_amount_reads_as_the_strict_parser_reads_it(odd: ob
     assert read[1].quantity == parse_decimal(odd) == structure(wire, POSITIONS)[1].quantity
 
 
+def test_a_json_number_keeps_every_digit_it_was_sent_with() -> None:
+    body = b'[{"quantity": 0.12345678901234567890123, "price": 1.10}]'
+    reader = body_reader(POSITIONS)
+    assert reader is not None
+    (read,) = reader.read(body)
+    assert read.quantity == Decimal("0.12345678901234567890123")
+    assert read.price == Decimal("1.10")
+    # The converter gets the float orjson made of it: the digits a float holds.
+    (built,) = structure(orjson.loads(body), POSITIONS)
+    assert built.quantity == Decimal("0.12345678901234568")
+
+
 def test_an_unknown_enum_value_reads_as_the_converter_reads_it() -> None:
     wire = [{**POSITION, "securityType": "WARRANT"}, {**POSITION, "securityType": "equity"}]
     read = _read(POSITIONS, wire)
@@ -215,3 +228,57 @@ def test_the_renamed_fields_keep_their_wire_keys() -> None:
     assert unstructure(Order(average_price=Decimal(1)))["avgPrice"] == "1"
     assert unstructure(Position(today_pnl=Decimal(2)))["todayPl"] == "2"
     assert structure({"avgPrice": "3"}, Order).average_price == Decimal(3)
+
+
+_ODD_VALUES: tuple[object, ...] = (
+    "",
+    None,
+    "NaN",
+    "-Infinity",
+    "1e3",
+    " 2.50 ",
+    "abc",
+    "007",
+    5,
+    5.25,
+    -0.0,
+    2**70,
+    True,
+    [],
+    {},
+    "2026-01-05T10:15:00-05:00",
+    "2026-01-05T15:15:00",
+    1767626100,
+    "equity",
+    "WARRANT",
+    "BUY",
+)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_reader_gives_the_converters_models_or_none(seed: int) -> None:
+    """Whatever the fields hold, the bytes reader gives the models the converter builds, or
+    leaves the body to the converter (which may refuse it): never other models."""
+    rng = random.Random(seed)
+    multi: dict[str, Any] = {**ORDER, "clOrdId": "X2", "legs": [LEG, LEG]}
+    cases: tuple[tuple[Any, list[dict[str, Any]], str], ...] = (
+        (POSITIONS, [POSITION, {**POSITION, "symbol": "KO"}], "positions"),
+        (OrderPage, [ORDER, multi], "orders"),
+    )
+    for model, items, key in cases:
+        changed = [dict(item) for item in items]
+        for _ in range(rng.randint(1, 3)):
+            item = rng.choice(changed)
+            target = item
+            if item.get("legs") and rng.random() < 0.5:
+                item["legs"] = [dict(leg) for leg in item["legs"]]
+                target = rng.choice(item["legs"])
+            target[rng.choice(list(target))] = rng.choice(_ODD_VALUES)
+        wire: Any = {key: changed}
+        read = _read(model, wire, key if model is POSITIONS else None)
+        try:
+            built = structure(changed if model is POSITIONS else wire, model)
+        except (cattrs.BaseValidationError, ValueError, TypeError):
+            assert isinstance(read, Unread), (seed, changed)
+            continue
+        assert isinstance(read, Unread) or read == built, (seed, changed)
