@@ -22,11 +22,11 @@ import secrets
 from collections import Counter, deque
 from collections.abc import Iterable
 from decimal import Decimal
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from aries_async._closing import AsyncClosing
 from aries_async.sim.app import build_app
 from aries_async.sim.auth import AuthServer
 from aries_async.sim.context import QUOTE_UNKNOWN, RecordedRequest, SimContext, SimSettings
@@ -47,7 +47,7 @@ DEFAULT_CLIENT_ID = "aries-sim-client"
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8765/callback"
 
 
-class Simulator:
+class Simulator(AsyncClosing):
     """A running local Aries server (REST, OAuth, websockets) with controllable state and faults.
 
     Args:
@@ -308,12 +308,8 @@ class Simulator:
         await self.start()
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def aclose(self) -> None:
+        """Same as :meth:`stop` (``async with`` and ``contextlib.aclosing`` call it)."""
         await self.stop()
 
     async def _tick_forever(self, interval: float) -> None:
