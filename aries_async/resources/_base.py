@@ -109,17 +109,15 @@ class Resource:
         object key that holds such an answer's list, when it is not the bare list.
         """
         request = self._client.request
-        chosen = parse or self._parse
+        if bulk and cls not in BUILT_TYPES:
+            # The type's first use: its body reader and the converter's code (for what the
+            # reader leaves) are made in a worker thread; the call then runs as later ones do.
+            await asyncio.to_thread(_BulkAnswer.prepare, cls, key)
+            BUILT_TYPES.add(cls)
         if cls not in BUILT_TYPES:
             data = await request(method, path, **kwargs)
-            if not bulk:
-                return await self._structure(data, cls, what, parse)
-
-            def first(data: Any, cls: type[T], what: str) -> T:
-                _BulkAnswer.prepare(cls, key)  # msgspec and the mirror load in the thread too
-                return chosen(data, cls, what)
-
-            return await self._structure(data, cls, what, first)
+            return await self._structure(data, cls, what, parse)
+        chosen = parse or self._parse
         if bulk:
             answer: Callable[[Any], T] = _BulkAnswer(cls, key, lambda d: chosen(d, cls, what))
         else:
@@ -173,9 +171,12 @@ class _BulkAnswer(Generic[T]):
 
     @staticmethod
     def prepare(cls: Any, key: str | None) -> BodyReader | None:
-        """The body reader of ``cls`` answers (made on first use: run it off the event loop)."""
+        """The body reader of ``cls`` answers, and the converter's structuring of ``cls``
+        (both made on first use, which is best run off the event loop)."""
+        from aries_async.models._converter import converter
         from aries_async.models._reader import body_reader
 
+        converter.get_structure_hook(cls)
         return body_reader(cls, key)
 
     def __call__(self, data: Any) -> T:

@@ -14,6 +14,7 @@ from aries_async import AriesClient, OrderRequest
 from aries_async.errors import ResponseFormatError
 from aries_async.models import Position
 from aries_async.models._reader import BodyReader
+from aries_async.resources import _base
 from aries_async.sim import Simulator
 
 ACCOUNT = "TEST-ACCOUNT-001"
@@ -44,6 +45,22 @@ async def test_a_large_positions_answer_is_built_off_the_event_loop(
     many = await client.accounts.positions(ACCOUNT)
     assert len(many) > 100 * len(few) > 0
     assert threads and all(thread != threading.get_ident() for thread in threads)
+
+
+async def test_the_first_call_of_a_process_is_read_from_the_bytes_too(
+    sim: Simulator, client: AriesClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_base, "BUILT_TYPES", set())  # every type cold, as in a new process
+    read: list[Any] = []
+    reader_read = BodyReader.read
+
+    def spy(reader: BodyReader, body: bytes) -> Any:
+        read.append(reader_read(reader, body))
+        return read[-1]
+
+    monkeypatch.setattr(BodyReader, "read", spy)
+    positions = await client.accounts.positions(ACCOUNT)
+    assert positions and read == [positions]
 
 
 async def test_a_large_answer_gives_the_models_built_one_by_one(
