@@ -63,11 +63,12 @@ async def test_the_first_call_of_a_process_is_read_from_the_bytes_too(
     assert positions and read == [positions]
 
 
+@pytest.mark.parametrize("size", [400_000, 3_000_000])  # read whole; read in parts
 async def test_a_large_answer_gives_the_models_built_one_by_one(
-    sim: Simulator, client: AriesClient
+    sim: Simulator, client: AriesClient, size: int
 ) -> None:
     few = await client.accounts.positions(ACCOUNT)
-    sim.faults.huge_body[POSITIONS] = 400_000
+    sim.faults.huge_body[POSITIONS] = size
     many = await client.accounts.positions(ACCOUNT)
     eager = [Position(**attrs.asdict(p, recurse=False)) for p in few]
     assert many[: len(few)] == eager == few
