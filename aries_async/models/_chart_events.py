@@ -66,7 +66,7 @@ class ChartQuote(LazyWire):
     previous_close_price = lazy_field(
         "prev_close_price", number_decimal, "``v.prev_close_price``.", within="v"
     )
-    volume = lazy_field("volume", to_int, "``v.volume``: the session volume.", within="v")
+    volume = lazy_field("volume", number_decimal, "``v.volume``: the session volume.", within="v")
     exchange = lazy_field("exchange", to_str, "``v.exchange``.", within="v")
     short_name = lazy_field("short_name", to_str, "``v.short_name``.", within="v")
 

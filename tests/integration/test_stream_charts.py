@@ -97,7 +97,7 @@ async def test_quotes_and_trades_are_typed_and_latest_is_kept(
             assert quote.bid_price is not None and quote.ask_price is not None
             assert quote.bid_price < quote.ask_price
             assert isinstance(quote.change_percent, Decimal)
-            assert isinstance(quote.volume, int)
+            assert isinstance(quote.volume, Decimal)  # as Quote.volume, the same wire field
         snap = sim.feed.quote("MSFT")
         assert stream.latest("msft") is not None
         assert stream.latest("msft").last_price == Decimal(str(snap.last))  # type: ignore[union-attr]
