@@ -4,23 +4,27 @@ msgspec decodes JSON into typed objects in C. For a model type (an attrs class, 
 one) :func:`body_reader` makes, once, a msgspec ``Struct`` that mirrors it: the same fields
 under their wire names, with ``Decimal`` amounts, aware times, open enums and nested models
 as their own mirrors. A body is decoded into the mirror and the mirror converted into the
-attrs models, both by msgspec, so that no Python code runs per item; the models come out
-whole, every amount already a ``Decimal``.
+attrs models, both by msgspec, so that no Python code runs per item (but for the
+``__post_init__`` below, where a model needs one); the models come out whole, every amount
+already a ``Decimal``.
 
 The converter's rules that msgspec does not share are checked afterwards, for the whole
 answer at once: amounts are finite and times are in UTC. A field marked ``wire(blank=True)``
-(an order's unused prices, which the server sends as ``""``) reads ``""`` as absent.
+(an order's unused prices, which the server sends as ``""``) reads ``""`` as absent, and
+``null`` in a field with a default reads as the default (an empty page's ``"orders": null``),
+as in the converter: both in the mirror's ``__post_init__``, which msgspec calls per object.
 
-Anything else the mirror does not take (a blank in another amount, ``null`` for a list, a
-time in another zone, a number in a text field, an epoch) raises :class:`Unread`, and the
-caller hands the body to the converter (:mod:`aries_async.models._converter`), which converts
-it or raises the error that names the field. A type the mirror cannot express (an open
-object, a tagged union, an epoch or lenient time, a field with an attrs converter or
-validator, which msgspec would not run) has no reader.
+Anything else the mirror does not take (a blank in another amount, a time in another zone, a
+number in a text field, an epoch) raises :class:`Unread`, and the caller hands the body to
+the converter (:mod:`aries_async.models._converter`), which converts it or raises the error
+that names the field. A type the mirror cannot express (an open object, a tagged union, an
+epoch or lenient time, a field with an attrs converter or validator, which msgspec would not
+run) has no reader.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
 import types
@@ -43,15 +47,21 @@ class Unread(Exception):
     """The body does not fit the mirror: the converter reads it instead."""
 
 
-def _post_init(blanks: tuple[str, ...]) -> Callable[[Any], None]:
+def _post_init(
+    blanks: tuple[str, ...], defaults: tuple[tuple[str, Callable[[], Any]], ...]
+) -> Callable[[Any], None]:
     """A mirror's ``__post_init__``, which msgspec calls after decoding each: its blank-able
-    amounts, decoded as they came, become ``Decimal`` or None."""
+    amounts, decoded as they came, become ``Decimal`` or None, and ``null`` in a field with a
+    default becomes the default (``null`` means absent, as in the converter)."""
 
     def __post_init__(self: Any) -> None:
         for name in blanks:
             value = getattr(self, name)
             if value is not None:
                 setattr(self, name, wire_decimal(value))  # raises ValueError
+        for name, default in defaults:
+            if getattr(self, name) is None:
+                setattr(self, name, default())
 
     return __post_init__
 
@@ -101,7 +111,7 @@ def _utc(values: Any) -> bool:
 _zone = operator.attrgetter("tzinfo")
 
 
-_MIRRORS: dict[type, tuple[type[msgspec.Struct], _Checks] | None] = {}
+_MIRRORS: dict[type, tuple[type[msgspec.Struct], _Checks]] = {}
 
 
 def _mirror(
@@ -122,21 +132,28 @@ def _mirror(
     times: list[str] = []
     nested: list[tuple[str, bool, _Checks]] = []
     blanks: list[str] = []
+    defaults: list[tuple[str, Callable[[], Any]]] = []
     for a in attrs.fields(cls):
         default: Any = a.default
         if not a.init or a.converter or a.validator:  # msgspec would not run them
             return None
         if a.metadata.get("epoch") or a.metadata.get("lenient"):
             return None
+        name = field_wire_name(a, case)
+        make: Callable[[], Any] | None = None  # the default, for a null
         if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
             if default.takes_self:
                 return None
-            spec = msgspec.field(default_factory=default.factory, name=field_wire_name(a, case))
+            spec = msgspec.field(default_factory=default.factory, name=name)
+            make = default.factory
         elif default is attrs.NOTHING:
-            spec = msgspec.field(name=field_wire_name(a, case))
+            spec = msgspec.field(name=name)
         else:
-            spec = msgspec.field(default=default, name=field_wire_name(a, case))
+            spec = msgspec.field(default=default, name=name)
+            make = functools.partial(_same, default)
         inner, optional = _strip_optional(a.type)
+        if make is not None and not optional:  # null for it is its default, as in the converter
+            defaults.append((a.name, make))
         many = typing.get_origin(inner) is list
         if many:
             (inner,) = typing.get_args(inner)
@@ -164,14 +181,19 @@ def _mirror(
             if amounts[-1:] == [a.name] or times[-1:] == [a.name]:
                 return None  # lists of amounts or times: not in the models read in bulk
             mirrored = list[mirrored]
-        fields.append((a.name, mirrored | None if optional else mirrored, spec))
-    namespace = {"__post_init__": _post_init(tuple(blanks))} if blanks else None
+        fields.append((a.name, mirrored | None if optional or make else mirrored, spec))
+    post_init = _post_init(tuple(blanks), tuple(defaults)) if blanks or defaults else None
+    namespace = None if post_init is None else {"__post_init__": post_init}
     struct = msgspec.defstruct(
         f"{cls.__name__}Wire", fields, kw_only=True, gc=False, namespace=namespace
     )
     found = (struct, _Checks(tuple(amounts), tuple(times), tuple(nested)))
     _MIRRORS[cls] = found
     return found
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _strip_optional(tp: Any) -> tuple[Any, bool]:

@@ -151,10 +151,18 @@ def test_a_malformed_blank_able_price_is_refused(bad: object) -> None:
         structure(wire, OrderPage)
 
 
-def test_a_null_list_of_orders_is_left_to_the_converter() -> None:
-    wire = {"orders": None, "nextCursor": 0}
-    assert isinstance(_read(OrderPage, wire), Unread)
-    assert structure(wire, OrderPage) == OrderPage()
+@pytest.mark.parametrize(
+    "wire",
+    [
+        {"orders": None, "nextCursor": None},  # the active-orders endpoint with none open
+        {"orders": [{**ORDER, "legs": None}]},
+    ],
+)
+def test_null_for_a_field_with_a_default_reads_as_the_default(wire: dict[str, Any]) -> None:
+    read = _read(OrderPage, wire)
+    assert read == structure(wire, OrderPage)
+    assert read.next_cursor == 0
+    assert all(order.legs == [] for order in read.orders)
 
 
 @pytest.mark.parametrize("odd", ["007", " 1.5 ", "+1", "1e999", "1_000", "-0", 12, 2**70, 0.1])
