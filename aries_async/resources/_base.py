@@ -14,6 +14,7 @@ from aries_async.errors import ResponseFormatError, ValidationError
 
 if TYPE_CHECKING:
     from aries_async.client import AriesClient
+    from aries_async.http.decode import BodyParse
     from aries_async.http.transport import Query
     from aries_async.models._reader import BodyReader
 
@@ -118,11 +119,15 @@ class Resource:
             data = await request(method, path, **kwargs)
             return await self._structure(data, cls, what, parse)
         chosen = parse or self._parse
-        if bulk:
-            answer: Callable[[Any], T] = _BulkAnswer(cls, key, lambda d: chosen(d, cls, what))
+
+        def answer(data: Any) -> T:
+            return chosen(data, cls, what)
+
+        if bulk:  # decode_body gives the bytes to the reader first
+            reading: BodyParse = _BulkAnswer(cls, key, answer)
+            parsed: T = await request(method, path, parse=reading, **kwargs)
         else:
-            answer = lambda data: chosen(data, cls, what)  # noqa: E731
-        parsed: T = await request(method, path, parse=answer, **kwargs)
+            parsed = await request(method, path, parse=answer, **kwargs)
         return parsed
 
     async def _structure(
