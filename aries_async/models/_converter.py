@@ -36,7 +36,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
-from aries_async.models._values import number_decimal, wire_decimal
+from aries_async.models._values import number_decimal
 from aries_async.models.common import (
     OpenEnum,
     datetime_to_epoch,
@@ -116,7 +116,7 @@ def _field_hook(conv: cattrs.Converter, a: attrs.Attribute[Any]) -> _Hook | None
         def structure_decimal(value: Any, _type: Any) -> Any:
             if value is None:
                 return null()
-            return wire_decimal(value)
+            return parse_decimal(value)
 
         return structure_decimal
 

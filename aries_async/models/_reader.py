@@ -37,7 +37,7 @@ from typing import Annotated, Any
 import attrs
 import msgspec
 
-from aries_async.models._values import wire_decimal
+from aries_async.models._values import parse_decimal
 from aries_async.models.common import OpenEnum, field_wire_name
 
 __all__ = ["BodyReader", "Unread", "body_reader"]
@@ -58,7 +58,7 @@ def _post_init(
         for name in blanks:
             value = getattr(self, name)
             if value is not None:
-                setattr(self, name, wire_decimal(value))  # raises ValueError
+                setattr(self, name, parse_decimal(value))  # raises ValueError
         for name, default in defaults:
             if getattr(self, name) is None:
                 setattr(self, name, default())

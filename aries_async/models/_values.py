@@ -115,8 +115,16 @@ def parse_decimal(value: object) -> Decimal | None:
     """Turn a wire number (decimal string, int or float) into a ``Decimal``; ``""``/None -> None.
 
     Raises:
-        ValueError: the value is not a number.
+        ValueError: the value is not a finite number.
     """
+    if value.__class__ is str:  # what REST answers hold: a decimal string, checked once
+        try:
+            parsed = Decimal(value)
+        except InvalidOperation:
+            pass
+        else:
+            if parsed.is_finite():
+                return parsed
     if value is None or isinstance(value, Decimal):
         return value
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -140,20 +148,3 @@ def response_decimal(value: object, what: str) -> Decimal | None:
         return parse_decimal(value)
     except ValueError as exc:
         raise ResponseFormatError(f"{what}: {exc}") from None
-
-
-def wire_decimal(value: object) -> Decimal | None:
-    """:func:`parse_decimal`, with a short path for what REST answers hold: a decimal string.
-
-    Raises:
-        ValueError: the value is not a finite number.
-    """
-    if value.__class__ is str:
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            pass
-        else:
-            if number.is_finite():
-                return number
-    return parse_decimal(value)
