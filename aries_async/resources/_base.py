@@ -171,18 +171,20 @@ class _BulkAnswer(Generic[T]):
     converter (calling the object)."""
 
     def __init__(self, cls: type[T], key: str | None, parse: Callable[[Any], T]) -> None:
-        self._reader = self.prepare(cls, key)
+        from aries_async.models._reader import body_reader
+
+        self._reader: BodyReader | None = body_reader(cls, key)  # made by prepare()
         self._parse = parse
 
     @staticmethod
-    def prepare(cls: Any, key: str | None) -> BodyReader | None:
-        """The body reader of ``cls`` answers, and the converter's structuring of ``cls``
-        (both made on first use, which is best run off the event loop)."""
+    def prepare(cls: Any, key: str | None) -> None:
+        """Make the body reader of ``cls`` answers and the converter's structuring of ``cls``
+        (on a type's first use: best run off the event loop)."""
         from aries_async.models._converter import converter
         from aries_async.models._reader import body_reader
 
         converter.get_structure_hook(cls)
-        return body_reader(cls, key)
+        body_reader(cls, key)
 
     def __call__(self, data: Any) -> T:
         return self._parse(data)
