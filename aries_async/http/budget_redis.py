@@ -4,7 +4,8 @@ Each bucket is one Redis key holding its next free turn (the generic cell rate a
 GCRA), updated by one Lua script. A call reserves its turn in one round trip and learns how
 long to wait for it, so the processes of a fleet neither poll nor stampede; times come from
 the Redis server's clock, so the hosts' clocks need not agree. A 429's pause is a second key
-that expires with the pause.
+holding the time the pause ends. (Both keys expire on the server's clock a second after they
+stop mattering, so Redis keeps nothing of an idle bucket.)
 
 We use one script rather than the ``limits`` library: its Redis windows count whole seconds
 on each process's own clock, and it answers "refused" rather than "your turn is in 40 ms",
@@ -25,16 +26,23 @@ from aries_async.errors import ConnectionFailedError
 
 __all__ = ["RedisRateBudget"]
 
-# KEYS: the bucket's next free turn (microseconds, Redis time), its pause.
-# ARGV: microseconds between turns, the burst, the longest wait accepted (microseconds).
+# Both scripts start with _NOW: ``now`` is their last ARGV, microseconds on the fleet's clock,
+# or '' for the Redis server's clock (what a fleet uses; tests give a clock of their own).
+_NOW = """
+local now = tonumber(ARGV[#ARGV])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
+"""
+
+# KEYS: the bucket's next free turn, the end of its pause (microseconds).
+# ARGV: microseconds between turns, the burst, the longest wait accepted (microseconds), now.
 # Returns {reserved (1/0), microseconds to wait}. A turn is reserved only when its wait is
-# accepted; a pause reserves nothing (the caller waits it out, rounded up to the next
-# millisecond so that it is over, and asks again).
+# accepted; a pause reserves nothing (the caller waits it out and asks again).
 _RESERVE = """
-local pause = redis.call('PTTL', KEYS[2])
-if pause > 0 then return {0, (pause + 1) * 1000} end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local resume = tonumber(redis.call('GET', KEYS[2]) or '0')
+if resume > now then return {0, resume - now} end
 local interval = tonumber(ARGV[1])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
@@ -46,10 +54,13 @@ redis.call('SET', KEYS[1], string.format('%.0f', tat + interval), 'PX', ttl)
 return {1, wait}
 """
 
-# KEYS: the pause. ARGV: its length in milliseconds; a longer pause already there stays.
+# KEYS: the end of the pause. ARGV: the pause's length (microseconds), now. A pause that ends
+# later already there stays.
 _PAUSE = """
-if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
-  redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+local resume = now + tonumber(ARGV[1])
+if tonumber(redis.call('GET', KEYS[1]) or '0') < resume then
+  local ttl = math.ceil(tonumber(ARGV[1]) / 1000) + 1000
+  redis.call('SET', KEYS[1], string.format('%.0f', resume), 'PX', ttl)
 end
 return 0
 """
@@ -74,6 +85,10 @@ class RedisRateBudget(AsyncClosing):
             AUTH), or a ``redis.asyncio.Redis`` client (not closed by us).
         prefix: the start of every key (``{prefix}{app:route}:turn`` and ``...:pause``).
         sleep: the waits for turns and pauses (tests pass one that does not wait).
+        clock: the fleet's clock in seconds; default: the Redis server's, which every member
+            shares whatever its host's clock says. Tests give every member one clock that moves
+            with their ``sleep``, so that turns and pauses pass without waiting. Members of a
+            fleet must all use the same clock.
     """
 
     def __init__(
@@ -82,13 +97,15 @@ class RedisRateBudget(AsyncClosing):
         *,
         prefix: str = "aries:rate:",
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self._own = isinstance(url, str)
         self.redis = redis.Redis.from_url(url) if isinstance(url, str) else url
         self.prefix = prefix
         self._sleep = sleep
-        self._reserve = self.redis.register_script(_RESERVE)
-        self._pause = self.redis.register_script(_PAUSE)
+        self._clock = clock
+        self._reserve = self.redis.register_script(_NOW + _RESERVE)
+        self._pause = self.redis.register_script(_NOW + _PAUSE)
 
     def _keys(self, bucket: str) -> tuple[str, str]:
         # One hash tag for both keys: a Redis cluster keeps them on one node for the script.
@@ -105,7 +122,8 @@ class RedisRateBudget(AsyncClosing):
         while True:
             limit = max(0, math.floor(timeout * 1_000_000))
             try:
-                reserved, wait = await self._reserve(keys=keys, args=[interval, burst, limit])
+                args = [interval, burst, limit, self._now()]
+                reserved, wait = await self._reserve(keys=keys, args=args)
             except RedisError as exc:
                 raise _unreachable(exc) from exc
             seconds = int(wait) / 1_000_000
@@ -118,6 +136,10 @@ class RedisRateBudget(AsyncClosing):
             await self._sleep(seconds)  # a pause: wait it out, then ask for a turn
             timeout -= seconds
 
+    def _now(self) -> int | str:
+        """The scripts' ``now``: microseconds on the clock given, '' for the server's clock."""
+        return "" if self._clock is None else round(self._clock() * 1_000_000)
+
     async def pause(self, bucket: str, seconds: float) -> None:
         """See :meth:`~aries_async.http.budget.RateBudget.pause`.
 
@@ -125,8 +147,8 @@ class RedisRateBudget(AsyncClosing):
             ConnectionFailedError: Redis cannot be reached.
         """
         try:
-            millis = max(1, math.ceil(seconds * 1000))
-            await self._pause(keys=[self._keys(bucket)[1]], args=[millis])
+            micros = max(1, math.ceil(seconds * 1_000_000))
+            await self._pause(keys=[self._keys(bucket)[1]], args=[micros, self._now()])
         except RedisError as exc:
             raise _unreachable(exc) from exc
 

@@ -74,23 +74,29 @@ async def test_a_429_seen_by_one_member_holds_back_the_others(
     limit = RateLimit(per_second=1000, burst=100)
     config = sim.client_config(rate_limit=limit, retry=RetryPolicy(max_attempts=1))
     during: list[int] = []
+    fleet_clock = [1_000.0]  # the fleet's seconds: a member's wait moves it, none sleeps
 
     async def watched(seconds: float) -> None:
         # A member waiting out the pause: count what reached the simulator meanwhile.
-        await asyncio.sleep(seconds)
+        fleet_clock[0] += seconds
+        await asyncio.sleep(0)
         during.append(sim.requests[QUOTES])
 
-    budgets = [RedisRateBudget(redis_url, prefix=prefix, sleep=watched) for _ in range(3)]
+    def clock() -> float:
+        return fleet_clock[0]
+
+    budgets = [
+        RedisRateBudget(redis_url, prefix=prefix, sleep=watched, clock=clock) for _ in range(3)
+    ]
     clients = [AriesClient(config, token=sim.issue_token(), rate_budget=b) for b in budgets]
     try:
         sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(count=1, retry_after=0.3)
         with pytest.raises(RateLimitError):
             await clients[0].market.quote("AAPL")
-        loop = asyncio.get_running_loop()
-        started = loop.time()
+        started = clock()
         quotes = await asyncio.gather(*(c.market.quote("MSFT") for c in clients[1:]))
         assert [q.symbol for q in quotes] == ["MSFT", "MSFT"]
-        assert loop.time() - started >= 0.2
+        assert clock() - started >= 0.3
         # Only the first member's request came during the pause: the first member to wake
         # saw no other. (A later waker may see the request of one that woke before it.)
         assert len(during) >= 2
