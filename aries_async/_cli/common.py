@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import enum
 import os
+import re
 import sys
 import textwrap
 from collections.abc import Mapping, Sequence
@@ -61,8 +62,10 @@ def jsonable(value: Any) -> Any:
     * a model (an attrs class) becomes an object keyed by its Python attribute names, every
       field included (``null`` when unknown), but the ``raw`` wire copy some events keep and
       private fields; an event's envelope time is ``timestamp``, not ``timestamp_ms``;
-    * a mapping's keys become snake_case Python names by the models' rule (``clOrdId`` ->
-      ``cl_ord_id``), so no wire key reaches the output;
+    * a mapping's keys that are names become snake_case Python names by the models' rule
+      (``clOrdId`` -> ``cl_ord_id``), so no wire key reaches the output. A name is made of
+      letters, digits and ``_`` with at least one lowercase letter; other keys are data (a
+      symbol ``AAPL`` or ``BRK.B``, a date, an id with dashes) and are printed as sent;
     * ``Decimal`` becomes an exact decimal string in plain notation (``"150.10"``; never a
       float, which would round, and never ``"1E+2"``);
     * ``datetime`` becomes ISO 8601 in UTC with a ``Z`` (``2026-01-15T14:30:05.123000Z``),
@@ -101,10 +104,12 @@ def _model(model: Any) -> dict[str, Any]:
 
 def _key(key: Any) -> str:
     text = str(key)
-    try:
-        return field_name(text)
-    except ValueError:  # no letter or digit in it: nothing to rename
+    if not _NAME.fullmatch(text):  # data, not a name (see jsonable)
         return text
+    return field_name(text)
+
+
+_NAME = re.compile(r"[A-Za-z0-9_]*[a-z][A-Za-z0-9_]*")
 
 
 def dumps(data: Any, *, indent: bool = False) -> str:

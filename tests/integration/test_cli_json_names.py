@@ -141,3 +141,23 @@ def test_account_events_the_simulator_sends_only_when_asked(payload: dict[str, A
     record = record_of(_decoded({**payload, "timestamp": 1768489200000}))
     assert_python_names(record, payload["topic"])
     assert record["timestamp"] == "2026-01-15T15:00:00Z"
+
+
+def test_keys_that_are_data_are_printed_as_sent() -> None:
+    # account.info has no known schema: its names become Python names, but a key that is a
+    # symbol, a date or an id is data, and a script looks it up as the server sent it.
+    data = {
+        "accountId": "A1",
+        "dayTradeCount": 2,
+        "52WeekHigh": "1",
+        "buyingPowerBySymbol": {"AAPL": "10", "BRK.B": "2", "AAPL260618C00180000": "1"},
+        "dailyPnl": {"2026-01-05": "1.5", "2026-01-06T14:30:00Z": "-0.5"},
+        "ordersById": {"a1b2-c3d4": {"clOrdId": "a1b2-c3d4"}},
+    }
+    payload = {"topic": "account", "name": "account.info", "data": data}
+    printed = record_of(_decoded({**payload, "timestamp": 1768489200000}))["data"]
+    names = ["account_id", "day_trade_count", "week52_high", "buying_power_by_symbol"]
+    assert list(printed) == [*names, "daily_pnl", "orders_by_id"]
+    assert printed["buying_power_by_symbol"] == data["buyingPowerBySymbol"]
+    assert printed["daily_pnl"] == data["dailyPnl"]
+    assert printed["orders_by_id"] == {"a1b2-c3d4": {"cl_ord_id": "a1b2-c3d4"}}
