@@ -159,8 +159,8 @@ class PnlEvent(Timestamped):
 
 @attrs.frozen(kw_only=True)
 class WatchlistState:
-    """One watchlist as a ``watchlist`` event tells it (formerly ``Watchlist``, a name the
-    REST model :class:`aries_async.models.generated.watchlists.Watchlist` has).
+    """One watchlist as a ``watchlist`` event tells it (not ``Watchlist``: that is the REST
+    model :class:`aries_async.models.generated.watchlists.Watchlist`).
 
     Attributes:
         id: its id (``id`` or ``watchlistId``), when sent.

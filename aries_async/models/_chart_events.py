@@ -15,7 +15,6 @@ from typing import Any
 
 import attrs
 
-from aries_async._deprecation import renamed
 from aries_async.models._market_events import price_converter
 from aries_async.models._values import number_decimal
 from aries_async.models._wire import (
@@ -35,8 +34,7 @@ class ChartQuote(LazyWire):
     """A quote of one symbol on the charts socket: ``{"s", "n", "v": {...}}``.
 
     Its fields are named as those of the REST :class:`~aries_async.models.market.Quote`
-    (``bid_price``, ``previous_close_price``...); ``bid`` and ``ask``, the names of the
-    previous release, still read, with a :class:`DeprecationWarning`.
+    (``bid_price``, ``previous_close_price``...).
 
     Example:
         >>> q = ChartQuote("AAPL", {"s": "ok", "n": "AAPL", "v": {"lp": 189.5, "bid": "189.49"}})
@@ -69,9 +67,6 @@ class ChartQuote(LazyWire):
     volume = lazy_field("volume", number_decimal, "``v.volume``: the session volume.", within="v")
     exchange = lazy_field("exchange", to_str, "``v.exchange``.", within="v")
     short_name = lazy_field("short_name", to_str, "``v.short_name``.", within="v")
-
-    bid = renamed[Decimal | None]("bid_price")
-    ask = renamed[Decimal | None]("ask_price")
 
     @property
     def ok(self) -> bool:

@@ -48,7 +48,6 @@ never reach stream consumers.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -366,19 +365,3 @@ class SubscribeAck:
 
 ControlMessage = AuthSuccess | AuthFailure | RefreshAuth | AuthExpired | Pong | SubscribeAck
 """Messages the connection consumes itself."""
-
-
-_RENAMED = {"Watchlist": WatchlistState}
-"""Old public name -> its class, served with a DeprecationWarning for one release."""
-
-
-def __getattr__(name: str) -> Any:
-    renamed = _RENAMED.get(name)
-    if renamed is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    warnings.warn(
-        f"aries_async.models.events.{name} is deprecated; use {renamed.__name__}",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return renamed

@@ -4,7 +4,6 @@ the raw ``timestamp_ms``, status events carry both clocks, and the renamed watch
 from __future__ import annotations
 
 import json
-import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -122,7 +121,7 @@ def test_status_events_carry_the_monotonic_and_the_wall_clock() -> None:
     assert later == up
 
 
-def test_the_watchlist_event_state_is_watchlist_state_and_the_old_name_warns() -> None:
+def test_the_watchlist_event_state_is_watchlist_state() -> None:
     (event,) = Decoder().feed(
         orjson.dumps(
             {
@@ -135,10 +134,5 @@ def test_the_watchlist_event_state_is_watchlist_state_and_the_old_name_warns() -
     assert type(event.watchlists[0]) is WatchlistState
     assert event.watchlists[0].symbols == ("AAPL",)
     assert "WatchlistState" in events.__all__ and "Watchlist" not in events.__all__
-    with pytest.warns(DeprecationWarning, match="use WatchlistState"):
-        old = events.Watchlist
-    assert old is WatchlistState
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with pytest.raises(AttributeError):
-            _ = events.NoSuchEvent
+    with pytest.raises(AttributeError):  # a name the REST model has, never an event's
+        _ = events.Watchlist  # type: ignore[attr-defined]

@@ -286,7 +286,8 @@ def test_option_contract_symbols(symbol: str | None, osi: str | None, put_call: 
 
 
 # One vocabulary: Quote and the charts socket's ChartQuote name what they share alike, and
-# the names of the previous release still read, with a DeprecationWarning.
+# the names of Quote's previous release still read, with a DeprecationWarning. (ChartQuote is
+# newer than those names: it never had them.)
 
 ITEM = {"n": "AAPL", "s": "ok", "v": VALUES}
 
@@ -300,7 +301,6 @@ QUOTE_RENAMES = {
     "prev_close": "previous_close_price",
     "mid": "mid_price",
 }
-CHART_QUOTE_RENAMES = {"bid": "bid_price", "ask": "ask_price"}
 
 
 def _read_old_name(model: object, old: str) -> tuple[Any, warnings.WarningMessage]:
@@ -315,7 +315,6 @@ def _read_old_name(model: object, old: str) -> tuple[Any, warnings.WarningMessag
     ("model", "old", "new"),
     [
         *[(Quote.from_chart_item(ITEM), old, new) for old, new in QUOTE_RENAMES.items()],
-        *[(ChartQuote("AAPL", ITEM), old, new) for old, new in CHART_QUOTE_RENAMES.items()],
     ],
     ids=lambda value: value if isinstance(value, str) else type(value).__name__,
 )
@@ -337,7 +336,7 @@ def test_the_new_names_do_not_warn() -> None:
         warnings.simplefilter("error")
         for new in QUOTE_RENAMES.values():
             getattr(quote, new)
-        for new in CHART_QUOTE_RENAMES.values():
+        for new in ("bid_price", "ask_price"):
             getattr(chart, new)
         assert quote.mid_price == Decimal("175.395")
 
@@ -348,6 +347,10 @@ def test_the_old_names_are_not_fields() -> None:
     assert set(QUOTE_RENAMES.values()) - {"mid_price"} <= names  # mid_price: a property
     with pytest.raises(TypeError):
         Quote(symbol="AAPL", bid=Decimal(1))  # type: ignore[call-arg]
+    chart = ChartQuote("AAPL", ITEM)
+    for old in QUOTE_RENAMES:
+        with pytest.raises(AttributeError):
+            getattr(chart, old)
 
 
 def _public_values(model: object, skip: set[str]) -> dict[str, Any]:
@@ -385,7 +388,7 @@ def _name_of_each_wire_value(model: object, skip: set[str]) -> dict[str, str]:
 
 def test_quote_and_chart_quote_name_what_they_share_alike() -> None:
     quote = _name_of_each_wire_value(Quote.from_chart_item(ITEM), set(QUOTE_RENAMES))
-    chart = _name_of_each_wire_value(ChartQuote("AAPL", ITEM), set(CHART_QUOTE_RENAMES))
+    chart = _name_of_each_wire_value(ChartQuote("AAPL", ITEM), set())
     shared = quote.keys() & chart.keys()
     assert {key: quote[key] for key in shared} == {key: chart[key] for key in shared}
     # every number of the item and the texts both read are among them
