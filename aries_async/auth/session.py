@@ -22,6 +22,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from typing import TypeGuard
 
 from aries_async.auth.oauth import OAuth
 from aries_async.auth.store import TokenStore, sign_out
@@ -99,7 +100,7 @@ class AuthSession:
         self._token = token
         self._due = None if token is None else token.refresh_due(self._skew)
 
-    def _usable(self, token: Token | None) -> bool:
+    def _usable(self, token: Token | None) -> TypeGuard[Token]:
         return (
             token is not None
             and token.access_token != self._invalid
@@ -138,12 +139,9 @@ class AuthSession:
             await self._save_unsaved()
             token = self._token
             if self._usable(token):
-                assert token is not None
                 return token
             stored = await self._store.load()
-            if self._usable(stored):
-                assert stored is not None
-                self._revive(stored)
+            if self._revived(stored):
                 return stored
             if stored is None:
                 if token is None:  # never signed in: nothing to renew, no lock to take
@@ -173,6 +171,13 @@ class AuthSession:
         self._adopt(token)
         self._refused = None
 
+    def _revived(self, stored: Token | None) -> TypeGuard[Token]:
+        """Whether ``stored``, found in the store, is usable; if so, it is revived."""
+        if not self._usable(stored):
+            return False
+        self._revive(stored)
+        return True
+
     def _raise_if_refused(self, token: Token) -> None:
         refused = self._refused
         if refused is None:
@@ -191,9 +196,7 @@ class AuthSession:
         async with self._store.lock():
             # Another process may have renewed (or signed out) while we waited for its lock.
             stored = await self._store.load()
-            if self._usable(stored):
-                assert stored is not None
-                self._revive(stored)
+            if self._revived(stored):
                 return stored
             if stored is None:
                 signed_out = self._token is not None
