@@ -36,6 +36,16 @@ TIF_ALIASES = {"ATO": "AT_THE_OPENING", "ATC": "AT_THE_CLOSE", "EXT": "EXTENDED_
 OSI_SYMBOL = re.compile(r"^([A-Z]{1,6})(\d{2})(\d{2})(\d{2})([CP])(\d{8})$")
 
 
+def _given(body: Mapping[str, Any], field: str, *, required: bool) -> Any:
+    """``body[field]``; None when absent or blank, which a ``required`` field may not be."""
+    raw = body.get(field)
+    if raw is None or raw == "":
+        if required:
+            raise OrderRequestError("MISSING_FIELD", f"{field} is required", field)
+        return None
+    return raw
+
+
 def parse_decimal(
     body: Mapping[str, Any],
     field: str,
@@ -45,10 +55,8 @@ def parse_decimal(
     max_places: int | None = None,
 ) -> Decimal | None:
     """``body[field]`` as a Decimal; None when absent and not required."""
-    raw = body.get(field)
-    if raw is None or raw == "":
-        if required:
-            raise OrderRequestError("MISSING_FIELD", f"{field} is required", field)
+    raw = _given(body, field, required=required)
+    if raw is None:
         return None
     if not isinstance(raw, str):
         raise OrderRequestError("INVALID_FIELD", f"{field} must be a decimal string", field)
@@ -77,10 +85,8 @@ def parse_enum(
     aliases: Mapping[str, str] | None = None,
 ) -> str | None:
     """``body[field]`` upper-cased and de-aliased, checked against ``allowed``."""
-    raw = body.get(field)
-    if raw is None or raw == "":
-        if required:
-            raise OrderRequestError("MISSING_FIELD", f"{field} is required", field)
+    raw = _given(body, field, required=required)
+    if raw is None:
         return None
     text = str(raw).upper()
     if aliases:

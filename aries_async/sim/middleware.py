@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import math
 import secrets
+from typing import Protocol, TypeVar
 
 import orjson
 from aiohttp import web
@@ -97,6 +98,26 @@ def _rate_limited(request: web.Request, retry_after: float) -> web.Response:
     )
 
 
+class _Counted(Protocol):
+    count: int | None
+
+
+_Fault = TypeVar("_Fault", bound=_Counted)
+
+
+def _take(faults: dict[str, _Fault], method: str, path: str, template: str) -> _Fault | None:
+    """The first fault of ``faults`` for the route with a use left (``count`` None: no end),
+    that use taken; a fault used up leaves ``faults``. None when there is none."""
+    for key, fault in list(faults.items()):
+        if route_matches(key, method, path, template) and (fault.count is None or fault.count > 0):
+            if fault.count is not None:
+                fault.count -= 1
+                if fault.count == 0:
+                    faults.pop(key, None)
+            return fault
+    return None
+
+
 @web.middleware
 async def fault_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Apply the HTTP faults that match the request's route."""
@@ -115,13 +136,9 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
         wait = budget.take(ctx.clock.now())
         if wait is not None:
             return _rate_limited(request, wait)
-    for key, limit in list(faults.rate_limit.items()):
-        if route_matches(key, method, path, template) and (limit.count is None or limit.count > 0):
-            if limit.count is not None:
-                limit.count -= 1
-                if limit.count == 0:
-                    faults.rate_limit.pop(key, None)
-            return _rate_limited(request, limit.retry_after)
+    limit = _take(faults.rate_limit, method, path, template)
+    if limit is not None:
+        return _rate_limited(request, limit.retry_after)
     for key, left in list(faults.drop_connection.items()):
         if route_matches(key, method, path, template) and left > 0:
             if left == 1:
@@ -129,22 +146,18 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
             else:
                 faults.drop_connection[key] = left - 1
             drop_connection(request)
-    for key, burst in list(faults.server_errors.items()):
-        if route_matches(key, method, path, template) and (burst.count is None or burst.count > 0):
-            if burst.count is not None:
-                burst.count -= 1
-                if burst.count == 0:
-                    faults.server_errors.pop(key, None)
-            if burst.empty_body:
-                return web.Response(status=burst.status)
-            kind = (
-                "SERVICE_UNAVAILABLE"
-                if burst.status == 503
-                else ("TIMEOUT" if burst.status == 504 else "INTERNAL")
-            )
-            return fault_error(
-                request, burst.status, kind, "SIMULATED_FAILURE", "simulated server failure"
-            )
+    burst = _take(faults.server_errors, method, path, template)
+    if burst is not None:
+        if burst.empty_body:
+            return web.Response(status=burst.status)
+        kind = (
+            "SERVICE_UNAVAILABLE"
+            if burst.status == 503
+            else ("TIMEOUT" if burst.status == 504 else "INTERNAL")
+        )
+        return fault_error(
+            request, burst.status, kind, "SIMULATED_FAILURE", "simulated server failure"
+        )
     response = await handler(request)
     for key, text in faults.malformed_amount.items():
         if (
