@@ -205,36 +205,12 @@ class MarketSession(Session):
         if sub.option is not None:
             if sub.greeks is not None:
                 data = _select(_greeks(snap.last, sub.option), sub.greeks)
-                self.event(
-                    {
-                        "action": "update",
-                        "type": "greeks",
-                        "symbol": symbol,
-                        "data": data,
-                        "timestamp": stamp,
-                    }
-                )
+                self._update("greeks", symbol, data, stamp)
             return
         if sub.quote is not None:
-            self.event(
-                {
-                    "action": "update",
-                    "type": "quote",
-                    "symbol": symbol,
-                    "data": _select(snap.quote_data(), sub.quote),
-                    "timestamp": stamp,
-                }
-            )
+            self._update("quote", symbol, _select(snap.quote_data(), sub.quote), stamp)
         if sub.trade is not None:
-            self.event(
-                {
-                    "action": "update",
-                    "type": "trade",
-                    "symbol": symbol,
-                    "data": _select(snap.trade_data(), sub.trade),
-                    "timestamp": stamp,
-                }
-            )
+            self._update("trade", symbol, _select(snap.trade_data(), sub.trade), stamp)
         if snapshot:
             return
         if sub.level2:
@@ -242,15 +218,7 @@ class MarketSession(Session):
                 "orderBook": [f"{snap.ask_size}:{snap.ask}:0", f"0:{snap.bid}:{snap.bid_size}"],
                 "quotes": [f"NSDQ:{snap.ask}:{snap.ask_size}:{snap.bid}:{snap.bid_size}"],
             }
-            self.event(
-                {
-                    "action": "update",
-                    "type": "level2",
-                    "symbol": symbol,
-                    "data": data,
-                    "timestamp": stamp,
-                }
-            )
+            self._update("level2", symbol, data, stamp)
         if sub.tas is not None and snap.last_size:
             data = {
                 "symbol": symbol,
@@ -261,15 +229,13 @@ class MarketSession(Session):
                 "tradeExchange": "NSDQ",
                 "tradeTimestamp": str(stamp),
             }
-            self.event(
-                {
-                    "action": "update",
-                    "type": "timeAndSales",
-                    "symbol": symbol,
-                    "data": _select(data, sub.tas),
-                    "timestamp": stamp,
-                }
-            )
+            self._update("timeAndSales", symbol, _select(data, sub.tas), stamp)
+
+    def _update(self, kind: str, symbol: str, data: Any, stamp: int) -> None:
+        """Push one ``update`` of ``kind`` for ``symbol``, stamped ``stamp`` (Unix ms)."""
+        self.event(
+            {"action": "update", "type": kind, "symbol": symbol, "data": data, "timestamp": stamp}
+        )
 
     def release(self) -> None:
         super().release()  # also stops the firehose at its next frame
