@@ -10,8 +10,9 @@ URL with the same query and the same bearer token:
 * aries-async: ``client.market.quote``, which returns a typed ``Quote`` (``Decimal`` prices);
 * finance-dev: ``chart.get_quotes_async``, which returns its pydantic models (httpx pool limits
   set to the same size);
-* aries (dicts), a diagnostic: ``client.request`` on the same URL, returning the decoded JSON
-  (auth, retry policy and error mapping included, no typed quotes);
+* aries (dicts), a diagnostic: ``client.request`` on the same URL with the query string
+  ``market.quote`` sends, returning the decoded JSON (auth, retry policy and error mapping
+  included): the difference to aries-async is the typed quotes;
 * aries (3 reads), a diagnostic: ``client.market.quote`` and then ``last_price``,
   ``bid_price`` and ``ask_price`` read from each quote (a quote's numbers become ``Decimal``
   on first read, so this is what a caller who uses three of them pays; raw aiohttp still
@@ -33,6 +34,9 @@ warm-up call cancel out. The sim runs natively in its own process. The counts re
 fraction of a percent, where the rates above move by 10% on a shared machine; they measure the
 client's CPU work only (not the sockets' waiting), which is what limits it here.
 
+``--no-gc`` turns the garbage collector off for the timed part of every contender (a
+diagnostic: the difference to a run without it is each contender's collector time).
+
 ``--profile`` runs ``--requests`` x ``--rounds`` requests of aries-async alone under
 pyinstrument and writes where the time goes to ``benchmarks/results/quote_polling.*`` (see
 ``benchmarks._profile``).
@@ -43,6 +47,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import gc
 import json
 import statistics
 import subprocess
@@ -133,14 +138,15 @@ async def ours(
 async def ours_json(
     info: dict[str, Any], token: dict[str, Any], n: int, conc: int, clock: Timed
 ) -> None:
-    """aries-async's request path alone: ``client.request`` returning the decoded JSON (a
-    diagnostic: the difference to ``client.market.quote`` is the cost of the typed quotes)."""
+    """aries-async's request path alone: ``client.request`` returning the decoded JSON, with
+    the query string that ``client.market.quote`` sends (a diagnostic: the difference to
+    ``client.market.quote`` is the cost of the typed quotes)."""
     from aries_async.auth.tokens import Token
     from aries_async.client import AriesClient
     from aries_async.config import ClientConfig
 
     config = ClientConfig.for_base_url(info["base_url"], pool_size=POOL)
-    params = {"symbols": SYMBOL}
+    params = f"symbols={SYMBOL}"
     async with AriesClient(config, token=Token.from_response(token)) as client:
         await client.request("GET", "/v1/chart/quotes", params=params)
         await clock()
@@ -192,14 +198,22 @@ def measure(
     n: int,
     conc: int,
     sim_pid: int,
+    *,
+    collect: bool = True,
 ) -> dict[str, float]:
-    """One timed run: wall seconds, client CPU seconds and sim CPU seconds of the requests."""
+    """One timed run: wall seconds, client CPU seconds and sim CPU seconds of the requests
+    (without ``collect``, the garbage collector is off while they run)."""
     marks: list[tuple[float, float, float]] = []
 
     async def clock() -> None:
+        if not collect:
+            (gc.disable if not marks else gc.enable)()
         marks.append((time.perf_counter(), time.process_time(), sim_cpu(sim_pid)))
 
-    asyncio.run(run(info, token, n, conc, clock))
+    try:
+        asyncio.run(run(info, token, n, conc, clock))
+    finally:
+        gc.enable()
     (w0, c0, s0), (w1, c1, s1) = marks
     wall = w1 - w0
     return {
@@ -329,6 +343,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-finance-dev", action="store_true")
     parser.add_argument("--sim-check", action="store_true", help="also run two raw clients")
     parser.add_argument(
+        "--no-gc", action="store_true", help="the garbage collector off while requests run"
+    )
+    parser.add_argument(
         "--instructions",
         action="store_true",
         help="count client instructions per request under valgrind's callgrind instead of timing",
@@ -361,7 +378,10 @@ def main(argv: list[str] | None = None) -> int:
                 if name in skipped:
                     continue
                 try:
-                    samples[name].append(measure(CONTENDERS[name], info, token, n, c, proc.pid))
+                    sample = measure(
+                        CONTENDERS[name], info, token, n, c, proc.pid, collect=not args.no_gc
+                    )
+                    samples[name].append(sample)
                 except ImportError as exc:
                     skipped[name] = str(exc)
         if args.sim_check:
@@ -414,6 +434,7 @@ def main(argv: list[str] | None = None) -> int:
         "concurrency": c,
         "rounds": args.rounds,
         "pool": POOL,
+        "garbage_collector": not args.no_gc,
         "runs": runs,
         "two_raw_clients": sim_check,
     }
