@@ -15,12 +15,14 @@ import hashlib
 import math
 import random
 from datetime import date, datetime, timedelta
-from typing import Any
+from decimal import Decimal
+from typing import Any, overload
 
 import attrs
 
 from aries_async.sim.bars import Bar, DayBar
 from aries_async.sim.clock import NEW_YORK
+from aries_async.sim.records import price_decimal
 from aries_async.sim.symbols import SymbolInfo
 
 __all__ = [
@@ -49,9 +51,34 @@ def stable_seed(*parts: object) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
+class _ClientPrice:
+    """A price of the walk (a float field) as a client reads it: the ``Decimal`` of the JSON
+    number the simulator writes for it (its shortest ``repr``)."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+        self.__doc__ = f":attr:`{field}` as a client reads it."
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> _ClientPrice: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> Decimal: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        return price_decimal(getattr(instance, self.field))
+
+
 @attrs.frozen(kw_only=True)
 class QuoteSnapshot:
-    """The state of one symbol after a step of the walk (market-data values are floats).
+    """The state of one symbol after a step of the walk.
+
+    Its market-data values are floats, the walk's own, which the simulator writes as JSON
+    numbers. The prices as a client reads them, as ``Decimal`` under the SDK's names, are
+    :attr:`last_price`, :attr:`bid_price`, :attr:`ask_price`, :attr:`open_price`,
+    :attr:`high_price`, :attr:`low_price` and :attr:`previous_close_price`: a test compares
+    them with what the bot got (``quote.last_price == sim.feed.quote("AAPL").last_price``).
 
     Attributes:
         symbol: the ticker.
@@ -80,6 +107,14 @@ class QuoteSnapshot:
     prev_close: float
     volume: int
     tick: str = "="
+
+    last_price = _ClientPrice("last")
+    bid_price = _ClientPrice("bid")
+    ask_price = _ClientPrice("ask")
+    open_price = _ClientPrice("open")
+    high_price = _ClientPrice("high")
+    low_price = _ClientPrice("low")
+    previous_close_price = _ClientPrice("prev_close")
 
     @property
     def change(self) -> float:

@@ -165,7 +165,20 @@ async def test_quotes_are_chunked_and_merged(sim: Simulator, client: AriesClient
     asked = sorted(r.params["symbols"] for r in sent(sim, "GET", "/v1/chart/quotes"))
     assert asked == ["AAPL,MSFT", "IBM", "KO,SPY"]  # chunks of 2, the duplicate dropped
     assert set(quotes) == set(symbols)
-    assert quotes["KO"].last_price == Decimal(repr(sim.feed.quote("KO").last))
+    assert quotes["KO"].last_price == sim.feed.quote("KO").last_price
+
+
+async def test_a_snapshot_names_its_prices_as_the_clients_quote(
+    sim: Simulator, client: AriesClient
+) -> None:
+    sim.advance(3 * 3600)  # hours of steps: open, high, low and last part ways
+    snapshot = sim.feed.quote("KO")
+    assert len({snapshot.open, snapshot.high, snapshot.low, snapshot.last}) == 4
+    quote = await client.market.quote("KO")
+    names = ("last_price", "bid_price", "ask_price", "open_price", "high_price", "low_price")
+    for name in (*names, "previous_close_price"):
+        assert getattr(quote, name) == getattr(snapshot, name), name
+        assert type(getattr(snapshot, name)) is Decimal
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 
@@ -44,7 +43,7 @@ async def test_quotes_keep_the_good_ones_and_report_each_bad_one(
     sim.settings.quote_symbol_in = symbol_in
     quotes = await client.market.quotes(["AAPL", BAD, "msft"])
     assert sorted(quotes) == ["AAPL", "MSFT"]
-    assert quotes["AAPL"].last_price == Decimal(str(sim.feed.quote("AAPL").last))
+    assert quotes["AAPL"].last_price == sim.feed.quote("AAPL").last_price
     assert list(quotes.errors) == [BAD]
     error = quotes.errors[BAD]
     assert isinstance(error, QuoteError)

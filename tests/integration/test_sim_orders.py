@@ -44,7 +44,7 @@ def api(sim: Simulator, http: aiohttp.ClientSession) -> Api:
 async def test_market_order_fills_at_the_touch_and_moves_cash(api: Api, sim: Simulator) -> None:
     events: list[AccountEvent] = []
     sim.state.listen(ACCOUNT, events.append)
-    ask = Decimal(repr(sim.feed.quote("KO").ask))
+    ask = sim.feed.quote("KO").ask_price
     cash_before = sim.state.accounts[ACCOUNT].cash
     status, ack = await api.place(
         symbol="KO", side="BUY", type="MARKET", qty="10", clientId="bot-7"
@@ -69,10 +69,10 @@ async def test_market_order_fills_at_the_touch_and_moves_cash(api: Api, sim: Sim
 
 async def test_limit_order_rests_then_fills_when_crossed(api: Api, sim: Simulator) -> None:
     snap = sim.feed.quote("PFE")
-    limit = Decimal(repr(snap.ask)) + Decimal("0.05")  # marketable: fills at once
+    limit = snap.ask_price + Decimal("0.05")  # marketable: fills at once
     _, ack = await api.place(symbol="PFE", side="BUY", type="LIMIT", qty="100", price=str(limit))
     assert (await api.order(ack["clOrdId"]))["ordStatus"] == "FILLED"  # marketable at once
-    below = Decimal(repr(snap.bid)) - Decimal("0.01")
+    below = snap.bid_price - Decimal("0.01")
     _status, ack = await api.place(
         symbol="PFE", side="BUY", type="LIMIT", qty="100", price=str(below), timeInForce="GTC"
     )
@@ -89,7 +89,7 @@ async def test_limit_order_rests_then_fills_when_crossed(api: Api, sim: Simulato
 async def test_stop_order_triggers_on_last_trade(api: Api, sim: Simulator) -> None:
     await api.place(symbol="T", side="BUY", type="MARKET", qty="500")
     sim.advance(5)  # let a large market order complete
-    last = Decimal(repr(sim.feed.quote("T").last))
+    last = sim.feed.quote("T").last_price
     status, ack = await api.place(
         symbol="T",
         side="SELL",
@@ -120,7 +120,7 @@ async def test_large_order_fills_partially_over_steps(api: Api, sim: Simulator) 
 
 
 async def test_replace_cycles_the_id_and_cancel(api: Api, sim: Simulator) -> None:
-    low = Decimal(repr(sim.feed.quote("KO").bid)) * Decimal("0.8")
+    low = sim.feed.quote("KO").bid_price * Decimal("0.8")
     price = str(low.quantize(Decimal("0.01")))
     status, ack = await api.place(
         symbol="KO", side="BUY", type="LIMIT", qty="10", price=price, clientId="keep-me"
