@@ -162,16 +162,19 @@ class RateLimitFault:
 
 @attrs.define(kw_only=True)
 class AppRateLimit:
-    """The app's sustained request budget: a token bucket holding at most ``per_second``
-    requests (one second's worth) and refilled at ``per_second`` a second, on the simulator's
-    clock. Every REST request but the OAuth ones takes one; websockets are not counted.
+    """The app's sustained request budget: a token bucket holding at most ``burst`` requests
+    (by default ``per_second``: one second's worth) and refilled at ``per_second`` a second, on
+    the simulator's clock. Every REST request but the OAuth ones takes one; websockets are not
+    counted.
 
     Attributes:
         per_second: the sustained rate, requests a second (positive).
+        burst: the most requests the bucket holds (positive), None for one second's worth.
         refused: how many requests were answered 429 so far.
     """
 
     per_second: float = attrs.field()
+    burst: int | None = attrs.field(default=None)
     refused: int = 0
     _tokens: float | None = attrs.field(default=None, alias="_tokens", repr=False)
     _at: float = attrs.field(default=0.0, alias="_at", repr=False)
@@ -181,10 +184,15 @@ class AppRateLimit:
         if not value > 0:
             raise ValueError("per_second must be positive")
 
+    @burst.validator
+    def _some(self, _: object, value: int | None) -> None:
+        if value is not None and not value > 0:
+            raise ValueError("burst must be positive")
+
     def take(self, now: float) -> float | None:
         """Take one request's worth at ``now`` (Unix seconds); None when there was room, else
         the seconds until there is (the request is refused and counted in ``refused``)."""
-        capacity = max(1.0, self.per_second)
+        capacity = max(1.0, self.per_second if self.burst is None else self.burst)
         tokens = capacity if self._tokens is None else self._tokens
         tokens = min(capacity, tokens + max(0.0, now - self._at) * self.per_second)
         self._at = now

@@ -21,7 +21,7 @@ from aries_async.config import RetryPolicy
 from aries_async.errors import ConnectionFailedError, RateLimitError
 from aries_async.http.budget import LocalRateBudget, RateBudget
 from aries_async.http.budget_redis import RedisRateBudget
-from aries_async.sim import RateLimitFault, Simulator
+from aries_async.sim import AppRateLimit, RateLimitFault, Simulator
 
 QUOTES = ("GET", "/v1/chart/quotes")
 
@@ -113,7 +113,11 @@ async def test_a_429_seen_by_one_member_holds_back_the_others(
 async def test_members_sharing_the_budget_get_no_429(
     shared: str, request: pytest.FixtureRequest
 ) -> None:
-    async with Simulator(tick_interval=None, rate_limit=100) as sim:
+    async with Simulator(tick_interval=None) as sim:
+        # The app may send 100 a second, 20 at once: what one budget of 100 a second sends
+        # (its burst is a tenth of a second's calls), with room for the loop's jitter. Three
+        # members with a budget each would send 30 at once, and hit it.
+        sim.faults.app_rate_limit = AppRateLimit(per_second=100, burst=20)
         config = sim.client_config(rate_limit=100, retry=RetryPolicy(max_attempts=1))
         prefix = f"test:{uuid.uuid4().hex}:"
         budgets: list[RateBudget] = (

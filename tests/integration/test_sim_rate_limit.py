@@ -34,6 +34,17 @@ async def test_the_app_gets_per_second_requests_then_429_until_the_bucket_refill
     assert sim.faults.app_rate_limit.refused == 4
 
 
+async def test_a_burst_caps_what_the_bucket_holds(sim: Simulator, api: SimApi) -> None:
+    sim.faults.app_rate_limit = AppRateLimit(per_second=100, burst=3)
+    assert await _statuses(api, 4) == [200] * 3 + [429]
+    sim.advance(0.025)  # two and a half requests' worth at 100 a second
+    assert await _statuses(api, 3) == [200, 200, 429]
+    sim.advance(10)  # a long quiet spell refills the burst, no more
+    assert await _statuses(api, 4) == [200] * 3 + [429]
+    with pytest.raises(ValueError, match="burst"):
+        AppRateLimit(per_second=1, burst=0)
+
+
 async def test_the_budget_is_the_app_s_across_tokens_and_routes(
     sim: Simulator, api: SimApi
 ) -> None:
