@@ -19,10 +19,10 @@ from stream_helpers import FakeTime, Tokens, own_tasks, take, until
 
 from aries_async.client import AriesClient
 from aries_async.errors import StreamClosedError
-from aries_async.models.events import StreamDisconnected, UnknownEvent
+from aries_async.models.events import StreamConnected, StreamDisconnected, UnknownEvent
 from aries_async.sim import Simulator
 from aries_async.sim.ws import WsHub
-from aries_async.streaming import AccountStream, MarketStream, StreamConfig
+from aries_async.streaming import AccountStream, ChartStream, MarketStream, StreamConfig
 from aries_async.testing import LogCapture, capture_logs, shows_secret
 
 ACCOUNT = "TEST-ACCOUNT-001"
@@ -38,7 +38,7 @@ def make(
     fake_time: FakeTime,
     config: StreamConfig = BACKOFF,
     **extra: Any,
-) -> MarketStream | AccountStream:
+) -> MarketStream | AccountStream | ChartStream:
     tokens = Tokens(sim)
     options: dict[str, Any] = {
         "config": config,
@@ -49,6 +49,8 @@ def make(
     }
     if kind == "market":
         return MarketStream(sim.market_ws_url, tokens, **options)
+    if kind == "charts":
+        return ChartStream(sim.charts_ws_url, tokens, **options)
     return AccountStream(sim.accounts_ws_url, tokens, ACCOUNT, **options)
 
 
@@ -63,6 +65,14 @@ async def next_disconnect(status: AsyncIterator[Any], fake_time: FakeTime) -> St
                     fake_time.advance(delay)
                 return event
     raise AssertionError("the status consumer ended")
+
+
+async def _data(stream: MarketStream | AccountStream | ChartStream) -> AsyncIterator[Any]:
+    """What each connection of ``stream`` delivers: the account's snapshot, or AAPL quotes."""
+    if isinstance(stream, AccountStream):
+        return stream.snapshots()
+    await stream.subscribe("AAPL", channels=["quotes"])
+    return stream.quotes()
 
 
 # -- 17: reconnects always back off; a healthy connection resets the backoff ---------------------
@@ -103,23 +113,24 @@ async def test_jitter_only_shortens_a_delay_so_the_cap_is_a_cap(
 
 
 @pytest.mark.parametrize("kind", KINDS)
-async def test_drops_after_data_reset_the_backoff_every_time(
+async def test_drops_after_data_reset_the_backoff_and_empty_connections_after_them_grow_it(
     kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
 ) -> None:
     stream = make(kind, sim, fake_time)
     status = stream.status()
-    if isinstance(stream, MarketStream):
-        await stream.subscribe("AAPL", channels=["quotes"])
-        data: AsyncIterator[Any] = stream.quotes()
-    else:
-        data = stream.snapshots()
+    data = await _data(stream)
     async with stream:
         delays = []
         for _ in range(6):
             await take(data, 1)  # this connection delivered data (a snapshot of its subscription)
             assert hub.drop(kind) == 1
             delays.append((await next_disconnect(status, fake_time)).retry_in)
+        await take(data, 1)  # one more healthy connection, then only empty ones
+        sim.faults.ws_expire_after_auth = "authExpired"
+        assert hub.drop(kind) == 1
+        empty = [(await next_disconnect(status, fake_time)).retry_in for _ in range(5)]
     assert delays == [0.5] * 6
+    assert empty == [0.5, 1.0, 2.0, 4.0, 4.0]  # a healthy connection excuses none after it
 
 
 async def test_a_connection_that_stayed_up_resets_the_backoff_and_one_that_did_not_does_not(
@@ -150,6 +161,73 @@ async def test_a_connection_that_stayed_up_resets_the_backoff_and_one_that_did_n
         after_short = (await next_disconnect(status, fake_time)).retry_in
     assert grown == [0.5, 1.0, 2.0]
     assert (after_stable, after_short) == (0.5, 1.0)
+
+
+async def test_a_link_that_hears_from_the_server_stays_up(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    config = StreamConfig(ping_interval=5.0, pong_timeout=3.0, stale_after=20.0)
+    stream = make("market", sim, fake_time, config)
+    assert isinstance(stream, MarketStream)
+    status = stream.status()
+    await stream.subscribe("AAPL", channels=["quotes"])
+    quotes = stream.quotes()
+    async with stream:
+        await take(quotes, 1)
+        for _ in range(12):  # a minute of fake time: a ping is due every 5 s
+            sim.advance(5)  # the walk steps: quotes are on their way
+            await take(quotes, 1)  # one arrived: the link heard from the server
+            while quotes.get_nowait() is not None:
+                pass
+            fake_time.advance(5.0)
+        assert stream.connected and stream.reconnects == 0
+        events = [status.get_nowait() for _ in range(status.pending)]
+    assert [type(event) for event in events] == [StreamConnected]
+
+
+@pytest.mark.parametrize("kind", ["market", "charts"])
+async def test_nothing_is_acknowledged_while_disconnected(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    stream = make(kind, sim, fake_time)
+    assert isinstance(stream, MarketStream | ChartStream)
+    status = stream.status()
+    await stream.subscribe(["AAPL", "MSFT"])
+    async with stream:
+        await until(lambda: stream.acknowledged == {"AAPL", "MSFT"})
+        assert hub.drop(kind) == 1
+        async with asyncio.timeout(5):
+            async for event in status:
+                if isinstance(event, StreamDisconnected):
+                    break
+        assert not stream.connected and stream.acknowledged == frozenset()
+        await until(lambda: 0.5 in fake_time.waiting())
+        fake_time.advance(0.5)  # the backoff: the next connection acknowledges them again
+        await until(lambda: stream.acknowledged == {"AAPL", "MSFT"})
+
+
+async def test_subscribing_another_channel_keeps_the_first_across_reconnects(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    stream = make("market", sim, fake_time)
+    assert isinstance(stream, MarketStream)
+    status = stream.status()
+    await stream.subscribe("AAPL", channels=["quotes"])
+    await stream.subscribe("AAPL", channels=["trades"])
+    assert set(stream.subscriptions["AAPL"].channels) == {"quotes", "trades"}
+    quotes, trades = stream.quotes(), stream.trades()
+    async with stream:
+        await take(quotes, 1)
+        await take(trades, 1)
+        assert hub.drop("market") == 1
+        await next_disconnect(status, fake_time)
+        await until(lambda: stream.connected)
+        for consumer in (quotes, trades):
+            while consumer.get_nowait() is not None:
+                pass
+        sim.advance(5)  # steps of the walk on the new connection
+        await take(quotes, 1)
+        await take(trades, 1)
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -283,3 +283,17 @@ def test_a_buffer_below_one_or_not_a_whole_number_is_refused(limit: Any) -> None
         Consumer(hub, [QuoteUpdate], policy="conflate", limit=limit)
     assert info.value.field == "buffer"
     assert hub.consumers == 0
+
+
+def test_conflated_partial_updates_keep_every_field_sent() -> None:
+    hub = Hub()
+    c: Consumer[QuoteUpdate] = Consumer(hub, [QuoteUpdate], policy="conflate", limit=1)
+    hub.publish(quote("B", 0))  # fills the buffer: the quotes below wait in the overflow
+    hub.publish(QuoteUpdate("A", {"bidPrice": 1.5, "askPrice": 1.7, "bidSize": 3}))
+    hub.publish(QuoteUpdate("A", {"bidPrice": 1.6}))
+    hub.publish(QuoteUpdate("A", {"askPrice": 1.8}))
+    got = drain(c)
+    assert [q.symbol for q in got] == ["B", "A"] and c.conflated == 2
+    latest = got[-1]
+    assert (latest.bid_price, latest.ask_price) == (Decimal("1.6"), Decimal("1.8"))
+    assert latest.bid_size == 3

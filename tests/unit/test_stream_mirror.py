@@ -80,3 +80,29 @@ def test_an_unknown_order_is_reported_once_and_looked_up_again_ever_more_rarely(
     assert not mirror.apply_snapshot(_snapshot(), relook_unknown=False).vanished
     mirror.apply(OrderEvent(order=_order("x", FILLED)))  # a live event tells the truth
     assert mirror.unknown == {}
+
+
+def test_a_resync_snapshot_replaces_positions_and_balance() -> None:
+    mirror = AccountMirror()
+    mirror.apply_snapshot(_snapshot(cash="100"), relook_unknown=True)
+    mirror.apply(PositionEvent(position=Position(symbol="MSFT", quantity=Decimal(2))))
+    flat = AccountSnapshot(
+        account_id="A",
+        balance=Balance(cash_balance=Decimal(50)),
+        positions=(Position(symbol="AAPL", quantity=Decimal(3)),),
+        orders=(),
+    )
+    mirror.apply_snapshot(flat, relook_unknown=True)  # positions closed while down are gone
+    assert mirror.positions == {"AAPL": Position(symbol="AAPL", quantity=Decimal(3))}
+    assert mirror.balance == Balance(cash_balance=Decimal(50))
+
+
+def test_a_lookup_does_not_overwrite_what_a_live_event_told_meanwhile() -> None:
+    mirror = AccountMirror()
+    mirror.apply_snapshot(_snapshot(_order("a")), relook_unknown=True)
+    vanished = mirror.apply_snapshot(_snapshot(), relook_unknown=True).vanished
+    mirror.pending.update(vanished)
+    mirror.apply(OrderEvent(order=_order("a", FILLED)))  # while the lookup was in flight
+    result = mirror.apply_lookup(vanished, [_order("a", NEW)])  # the older state it found
+    assert (result.updated, result.missing) == ([], {})
+    assert mirror.orders["a"].ord_status is FILLED
