@@ -193,10 +193,9 @@ class AuthServer:
                 "invalid_grant", "redirect_uri does not match the authorization request"
             )
         if code.challenge is not None:
-            if verifier is None:
-                if form.get("client_secret") is None:
-                    raise OAuthError("invalid_request", "code_verifier is required")
-            elif not _verify_pkce(verifier, code.challenge, code.method or "plain"):
+            if verifier is None:  # RFC 7636 4.6, whether or not the client has a secret
+                raise OAuthError("invalid_request", "code_verifier is required")
+            if not _verify_pkce(verifier, code.challenge, code.method or "plain"):
                 raise OAuthError("invalid_grant", "PKCE verification failed")
         elif verifier is not None and form.get("client_secret") is None:
             raise OAuthError("invalid_grant", "no code_challenge was sent for this code")

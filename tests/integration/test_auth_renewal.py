@@ -53,6 +53,25 @@ class Held(asyncio.Event):
         return await super().wait()
 
 
+@pytest.mark.parametrize("rotate", [True, False])
+async def test_a_user_token_renews_again_and_again_with_or_without_rotation(rotate: bool) -> None:
+    async with Simulator(
+        seed=11, clock=ManualClock(), tick_interval=None, rotate_refresh_tokens=rotate
+    ) as sim:
+        store = MemoryTokenStore()
+        async with client_on(sim, token=user_token(sim), token_store=store) as client:
+            refresh_tokens = []
+            for _ in range(3):
+                sim.advance(3600)  # expired: the next call renews it
+                await client.accounts.list()
+                saved = await store.load()
+                assert saved is not None and saved.refresh_token
+                refresh_tokens.append(saved.refresh_token)
+            assert client.auth.refreshes == 3
+        # a rotating server hands out a new refresh token each time; another keeps the first
+        assert len(set(refresh_tokens)) == (3 if rotate else 1)
+
+
 # -- 1. client-credentials tokens renew themselves ------------------------------------------
 
 

@@ -52,6 +52,34 @@ async def test_pkce_login_flow_and_state_check() -> None:
         assert {a.is_sim for a in accounts} == {True, False}
 
 
+async def test_a_public_client_signs_in_with_pkce_alone() -> None:
+    async with (
+        Simulator(seed=3) as sim,
+        AriesClient(sim.client_config(client_secret=None)) as client,
+    ):
+        request = client.oauth.authorization_url()
+        callback = await follow_consent(request.url)
+        token = await client.oauth.exchange_code(callback, request)
+        assert token.refresh_token
+        assert {a.is_sim for a in await client.accounts.list()} == {True, False}
+
+
+async def test_every_sign_in_has_its_own_state_and_verifier_and_hides_the_verifier() -> None:
+    async with Simulator(seed=3) as sim, AriesClient(sim.client_config()) as client:
+        first, second = client.oauth.authorization_url(), client.oauth.authorization_url()
+        assert first.state != second.state
+        assert first.code_verifier != second.code_verifier
+        challenges = [parse_qs(urlsplit(r.url).query)["code_challenge"] for r in (first, second)]
+        assert challenges[0] != challenges[1]
+        assert first.code_verifier is not None and first.code_verifier not in repr(first)
+        # a bare code with another state than the one issued is refused, nothing sent
+        code = parse_qs(urlsplit(await follow_consent(first.url)).query)["code"][0]
+        before = sim.token_requests
+        with pytest.raises(StateMismatchError):
+            await client.oauth.exchange_code(code, first, state="forged-state")
+        assert sim.token_requests == before
+
+
 async def test_scopes_given_as_one_string_are_split_on_spaces_not_letters() -> None:
     config_scopes = "market:information account:information"
     async with Simulator(seed=3) as sim:

@@ -158,6 +158,22 @@ async def test_pkce_s256_with_form_body_and_single_use_code(
     assert (status, body["error"]) == (400, "invalid_grant")  # codes are single use
 
 
+async def test_a_challenged_code_needs_its_verifier_even_from_a_client_with_a_secret(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    # RFC 7636 4.6: a code issued with a challenge is exchanged only with its verifier.
+    code = await _code(sim, http, code_challenge="c" * 43, code_challenge_method="S256")
+    body = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "client_id": sim.client_id,
+        "client_secret": sim.client_secret,
+        "redirect_uri": sim.redirect_uri,
+    }
+    status, answer = await _token(http, sim, body, form=True)
+    assert (status, answer["error"]) == (400, "invalid_request")
+
+
 async def test_code_expires_and_redirect_uri_must_match(
     sim: Simulator, http: aiohttp.ClientSession
 ) -> None:
