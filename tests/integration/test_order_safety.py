@@ -1,0 +1,138 @@
+"""An order is never sent twice by accident, and is found again after an unknown outcome.
+
+Each test here was written for a fault that the suite did not notice before (a mutation audit):
+a retry of an order write after a lost attempt or on the retry path, replace and cancel
+retried on a 5xx, a 401 replayed more than once, a raw POST retried by default, one client id
+for every order, and an order of yesterday not found by its client id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from aries_async import AriesClient, OrderRequest, RetryPolicy
+from aries_async.errors import AuthenticationError, OrderOutcomeUnknownError, ServerError
+from aries_async.models import CancelRequest, ReplaceRequest
+from aries_async.sim import ServerErrorFault, Simulator
+from aries_async.testing import RecordingSleep
+
+ACCOUNT = "TEST-SIM-001"
+PLACE = ("POST", "/v1/orders")
+
+
+LIMIT_BUY: dict[str, Any] = {
+    "account_id": ACCOUNT,
+    "symbol": "AAPL",
+    "side": "BUY",
+    "type": "LIMIT",
+    "price": "1.00",
+}
+
+
+def order(client_id: str | None = None) -> OrderRequest:
+    return OrderRequest(**LIMIT_BUY, quantity=1, client_id=client_id)
+
+
+async def test_an_order_whose_attempt_timed_out_is_not_sent_again() -> None:
+    async with Simulator(tick_interval=None) as sim:
+        config = sim.client_config(
+            retry=RetryPolicy(max_attempts=3, jitter=0.0), timeout=5.0, attempt_timeout=0.1
+        )
+        sim.faults.swallow_order_response = 5
+        sim.faults.swallow_mode = "hang"  # placed, never answered: the attempt times out
+        async with AriesClient(config, token=sim.issue_token(), sleep=RecordingSleep()) as c:
+            with pytest.raises(OrderOutcomeUnknownError):
+                await c.orders.place(order("timed-out"))
+        assert sim.requests[PLACE] == 1
+        assert len(sim.state.find_by_client_id("timed-out")) == 1
+
+
+async def test_an_order_retried_after_a_refused_connection_is_sent_once() -> None:
+    async with Simulator(tick_interval=None) as sim:
+        await sim.stop()  # the first attempt cannot connect: nothing was sent, a retry is safe
+
+        class StartOnWait(RecordingSleep):
+            async def __call__(self, seconds: float) -> None:
+                await super().__call__(seconds)
+                if not sim.requests[PLACE]:
+                    await sim.start()
+                    sim.faults.swallow_order_response = 1
+                    sim.faults.swallow_mode = "drop"  # placed, then the connection drops
+
+        config = sim.client_config(retry=RetryPolicy(jitter=0.0))
+        async with AriesClient(config, token=sim.issue_token(), sleep=StartOnWait()) as c:
+            with pytest.raises(OrderOutcomeUnknownError):
+                await c.orders.place(order("second-attempt"))
+        assert sim.requests[PLACE] == 1
+        assert len(sim.state.find_by_client_id("second-attempt")) == 1
+
+
+@pytest.mark.parametrize("what", ["replace", "cancel"])
+async def test_replace_and_cancel_are_not_retried_on_a_5xx(what: str) -> None:
+    async with Simulator(tick_interval=None) as sim:
+        config = sim.client_config(retry=RetryPolicy(jitter=0.0))
+        async with AriesClient(config, token=sim.issue_token(), sleep=RecordingSleep()) as c:
+            ack = await c.orders.place(order())
+            assert ack.accepted and ack.cl_ord_id
+            route = f"/v1/orders/{what}"
+            sim.faults.server_errors[f"POST {route}"] = ServerErrorFault(count=1, status=503)
+            call: Any
+            if what == "replace":
+                call = c.orders.replace(
+                    ReplaceRequest(orig_cl_ord_id=ack.cl_ord_id, **LIMIT_BUY, quantity=2)
+                )
+            else:
+                call = c.orders.cancel(
+                    CancelRequest(
+                        orig_cl_ord_id=ack.cl_ord_id, account_id=ACCOUNT, symbol="AAPL", side="BUY"
+                    )
+                )
+            with pytest.raises(ServerError):
+                await call
+        assert sim.requests[("POST", route)] == 1
+
+
+async def test_a_401_on_an_order_is_replayed_once_only() -> None:
+    async with Simulator(tick_interval=None) as sim:
+        config = sim.client_config(retry=RetryPolicy(jitter=0.0))
+        async with AriesClient(config, token=sim.issue_token(), sleep=RecordingSleep()) as c:
+            await c.accounts.list()
+            sim.faults.server_errors["POST /v1/orders"] = ServerErrorFault(count=None, status=401)
+            before = sim.token_requests
+            with pytest.raises(AuthenticationError):
+                await c.orders.place(order("refused"))
+        assert sim.requests[PLACE] == 2  # the first, and one replay with a fresh token
+        assert sim.token_requests - before == 1
+
+
+async def test_a_raw_post_is_not_retried_by_default() -> None:
+    async with Simulator(tick_interval=None) as sim:
+        sim.faults.server_errors["POST /v1/orders"] = ServerErrorFault(count=1, status=503)
+        config = sim.client_config(retry=RetryPolicy(jitter=0.0))
+        async with AriesClient(config, token=sim.issue_token(), sleep=RecordingSleep()) as c:
+            with pytest.raises(ServerError):
+                await c.request("POST", "/v1/orders", json=order("raw").to_wire())
+        assert sim.requests[PLACE] == 1
+
+
+async def test_orders_placed_without_a_client_id_get_one_each() -> None:
+    async with Simulator(tick_interval=None) as sim:
+        async with AriesClient(sim.client_config(), token=sim.issue_token()) as c:
+            await c.orders.place(order())
+            await c.orders.place(order())
+        ids = [o.client_id for o in sim.state.orders[ACCOUNT] if o.client_id.startswith("aa-")]
+        assert len(ids) == 2 and len(set(ids)) == 2
+
+
+async def test_an_order_of_yesterday_is_found_by_its_client_id() -> None:
+    async with Simulator(tick_interval=None) as sim:
+        async with AriesClient(sim.client_config(), token=sim.issue_token()) as c:
+            ack = await c.orders.place(order("yesterday"))
+            (placed,) = sim.state.find_by_client_id("yesterday")
+            placed.status = "CANCELED"  # in the history only, created before midnight
+            placed.created_at = placed.updated_at = sim.state.midnight_ny() - 60
+            assert "yesterday" not in {o.client_id for o in sim.state.active_orders(ACCOUNT)}
+            found = await c.orders.find_by_client_id(ACCOUNT, "yesterday")
+        assert found is not None and found.cl_ord_id == ack.cl_ord_id
