@@ -172,6 +172,17 @@ async def test_token_saved_by_another_process_revives_a_dead_grant(tmp_path: Pat
             await FileTokenStore(path).save(user_token(sim))
             assert await client.accounts.list()
             assert sim.token_requests == before
+            # Refused again; then a grant saved elsewhere expires before this process uses it:
+            # it renews, as it is not the grant that was refused.
+            sim.advance(3600)
+            sim.revoke_tokens(refresh_tokens=True)
+            with pytest.raises(ReauthenticationRequired):
+                await client.accounts.list()
+            await FileTokenStore(path).save(user_token(sim))
+            sim.advance(3600)
+            before = sim.token_requests
+            assert await client.accounts.list()
+            assert sim.token_requests == before + 1
 
 
 async def test_refused_client_secret_is_not_sent_again(tmp_path: Path) -> None:
@@ -232,10 +243,10 @@ async def test_not_signed_in_names_the_store_not_a_command(tmp_path: Path) -> No
 @contextlib.asynccontextmanager
 async def renewal_held_at_server(
     path: Path,
-) -> AsyncIterator[tuple[AriesClient, asyncio.Future[object], Held]]:
+) -> AsyncIterator[tuple[Simulator, AriesClient, asyncio.Future[object], Held]]:
     """A bot on the token file ``path`` whose call is renewing an expired token, the token
-    request held at the simulator until the gate is set; yields the bot, the call and the
-    gate. Exactly one token request is made in all."""
+    request held at the simulator until the gate is set; yields the simulator, the bot, the
+    call and the gate. Exactly one token request is made in all."""
     async with manual_sim() as sim:
         await FileTokenStore(path).save(user_token(sim))
         sim.advance(3600)
@@ -244,7 +255,7 @@ async def renewal_held_at_server(
         async with client_on(sim, token_store=FileTokenStore(path)) as bot:
             call: asyncio.Future[object] = asyncio.ensure_future(bot.accounts.list())
             await release.arrived.wait()  # the refresh is at the server
-            yield bot, call, release
+            yield sim, bot, call, release
         assert sim.token_requests == 1
 
 
@@ -252,7 +263,7 @@ async def test_a_refresh_does_not_write_back_a_token_file_cleared_meanwhile(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "token.json"
-    async with renewal_held_at_server(path) as (bot, call, release):
+    async with renewal_held_at_server(path) as (_, bot, call, release):
         # Another process signs out (without taking the lock, as older versions did).
         await FileTokenStore(path).clear()
         release.set()
@@ -266,10 +277,22 @@ async def test_a_refresh_does_not_write_back_a_token_file_cleared_meanwhile(
 
 async def test_logout_waits_for_a_refresh_in_flight_then_wins(tmp_path: Path) -> None:
     path = tmp_path / "token.json"
-    async with renewal_held_at_server(path) as (_, call, release):
+    async with renewal_held_at_server(path) as (_, _, call, release):
         logout = asyncio.ensure_future(sign_out(FileTokenStore(path)))
         release.set()
         assert await logout is True
         with contextlib.suppress(NotSignedInError):
             await call
     assert not path.exists()
+
+
+async def test_a_refresh_does_not_overwrite_a_sign_in_made_meanwhile(tmp_path: Path) -> None:
+    path = tmp_path / "token.json"
+    async with renewal_held_at_server(path) as (sim, bot, call, release):
+        signed_in = user_token(sim)
+        await FileTokenStore(path).save(signed_in)  # ``aries-async login`` in another process
+        release.set()
+        await call
+        saved = await FileTokenStore(path).load()
+        assert saved is not None and saved.access_token == signed_in.access_token
+        assert (await bot.auth.token()).access_token == signed_in.access_token
