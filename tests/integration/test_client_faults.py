@@ -41,6 +41,9 @@ async def test_retry_after_is_honoured_and_capped() -> None:
             sim.faults.rate_limit["/v2/users/me/accounts"] = RateLimitFault(count=2, retry_after=4)
             assert await client.accounts.list()
             assert sleep.waits == [4.0, 4.0]
+            sim.faults.rate_limit["/v2/users/me/accounts"] = RateLimitFault(count=1, retry_after=10)
+            assert await client.accounts.list()  # as long as the cap is still waited out
+            assert sleep.waits == [4.0, 4.0, 10.0]
             sim.faults.rate_limit["/v2/users/me/accounts"] = RateLimitFault(count=1, retry_after=60)
             with pytest.raises(RateLimitError) as info:
                 await client.accounts.list()
