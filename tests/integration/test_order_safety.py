@@ -3,18 +3,20 @@
 Each test here was written for a fault that the suite did not notice before (a mutation audit):
 a retry of an order write after a lost attempt or on the retry path, replace and cancel
 retried on a 5xx, a 401 replayed more than once, a raw POST retried by default, one client id
-for every order, and an order of yesterday not found by its client id.
+for every order, an order of yesterday not found by its client id, and older orders of
+different days missed by a reconcile.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from aries_async import AriesClient, OrderRequest, RetryPolicy
 from aries_async.errors import AuthenticationError, OrderOutcomeUnknownError, ServerError
-from aries_async.models import CancelRequest, ReplaceRequest
+from aries_async.models import CancelRequest, Order, OrderStatus, ReplaceRequest
 from aries_async.sim import ServerErrorFault, Simulator
 from aries_async.testing import RecordingSleep
 
@@ -136,3 +138,36 @@ async def test_an_order_of_yesterday_is_found_by_its_client_id() -> None:
             assert "yesterday" not in {o.client_id for o in sim.state.active_orders(ACCOUNT)}
             found = await c.orders.find_by_client_id(ACCOUNT, "yesterday")
         assert found is not None and found.cl_ord_id == ack.cl_ord_id
+
+
+async def test_reconcile_finds_older_orders_of_different_days() -> None:
+    account = "TEST-ACCOUNT-001"  # seeded with a history of several days
+    async with (
+        Simulator(seed=9, tick_interval=None) as sim,
+        AriesClient(sim.client_config(), token=sim.issue_token()) as c,
+    ):
+        active = {o.cl_ord_id for o in sim.state.active_orders(account)}
+        older = sorted(
+            (
+                o
+                for o in sim.state.orders[account]
+                if o.cl_ord_id not in active and o.status != "SUPERSEDED"
+            ),
+            key=lambda o: o.created_at,
+        )
+        first, last = older[0], older[-1]
+        assert last.created_at - first.created_at > 86400
+        asked = [
+            Order(
+                cl_ord_id=o.cl_ord_id,
+                ord_status=OrderStatus.NEW,
+                created_at=datetime.fromtimestamp(o.created_at, UTC),
+            )
+            for o in (first, last)
+        ]
+        found = {o.cl_ord_id for o in await c.orders.reconcile(account, asked)}
+        assert found == {first.cl_ord_id, last.cl_ord_id}
+        # one without its creation time: the history is read as far back as the API allows
+        asked[0] = Order(cl_ord_id=first.cl_ord_id, ord_status=OrderStatus.NEW)
+        found = {o.cl_ord_id for o in await c.orders.reconcile(account, asked)}
+        assert found == {first.cl_ord_id, last.cl_ord_id}
