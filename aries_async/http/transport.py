@@ -222,6 +222,7 @@ class Transport:
         attempts 2.. (tenacity decides); on attempt 1 a retryable failure goes to :meth:`_retry`."""
         if idempotent is not None and self._pacer is not None:
             await self._pacer.wait(method, url, deadline)
+            timeout = self._remaining(deadline, method, url)  # the wait came out of its time
         try:
             if header_factory is None:
                 send_headers = dict(headers) if headers else {}

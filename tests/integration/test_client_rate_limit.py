@@ -114,6 +114,21 @@ async def test_a_429_holds_back_the_next_calls_for_its_retry_after(
     assert sim.requests[QUOTES] == 2
 
 
+async def test_a_call_that_waited_for_its_turn_has_only_the_rest_of_its_time(
+    paced: tuple[Simulator, AriesClient, FakeTime],
+) -> None:
+    sim, client, fake_time = paced
+    await _rate_limited(sim, client, 29.95)  # the next call waits 29.95 of its 30 s
+    sim.faults.route_latency["/v1/chart/quotes"] = 0.5  # a slow answer, longer than what is left
+    later = asyncio.create_task(client.market.quote("MSFT"))
+    await _settle()
+    assert fake_time.waiting() == [pytest.approx(29.95)]
+    fake_time.advance(29.95)
+    with pytest.raises(RequestTimeoutError):
+        await later  # in its last 0.05 s, not after the answer's 0.5 s
+    assert sim.requests[QUOTES] == 2
+
+
 async def test_a_pause_longer_than_the_timeout_fails_the_call_at_once_unsent(
     paced: tuple[Simulator, AriesClient, FakeTime],
 ) -> None:
