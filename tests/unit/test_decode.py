@@ -137,3 +137,26 @@ def test_a_cut_inside_a_nested_list_is_never_taken_for_one_in_the_outer_list(
     page = {"orders": [{"clOrdId": f"X{i}", "legs": [leg] * (i % 4)} for i in range(400)]}
     body = orjson.dumps(page)
     assert decode.loads_in_pieces(body) in (None, orjson.loads(body))
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "expected"),
+    [
+        (b'{"a": 1}', "application/json; charset=utf-8", {"a": 1}),
+        (b'{"a": 1}', "text/plain", {"a": 1}),  # JSON under another type is still JSON
+        (b" [1, 2]", "", [1, 2]),
+        (b'"abc"', "application/json", "abc"),  # a JSON string, as the type says
+        (b"plain words", "text/plain", "plain words"),
+        (b"", "application/json", None),
+    ],
+)
+def test_a_body_is_json_when_its_type_or_its_first_character_says_so(
+    body: bytes, content_type: str, expected: object
+) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    assert decode_body(body, headers, "GET", "/x", None) == expected
+
+
+def test_a_body_typed_json_that_is_not_json_is_refused() -> None:
+    with pytest.raises(ResponseFormatError, match="GET /x: the body is not JSON"):
+        decode_body(b"oops", {"Content-Type": "application/json"}, "GET", "/x", None)

@@ -193,6 +193,18 @@ def test_an_unknown_enum_value_reads_as_the_converter_reads_it() -> None:
     assert read[1].security_type.is_known
 
 
+@pytest.mark.parametrize(
+    ("field", "value"), [("costBasis", "NaN"), ("createdAt", "2026-01-05T10:15:00-05:00")]
+)
+def test_a_part_of_a_large_answer_is_checked_as_a_whole_answer_is(field: str, value: str) -> None:
+    reader = body_reader(POSITIONS, "positions")
+    assert reader is not None
+    part = orjson.dumps([POSITION, {**POSITION, field: value}, POSITION])
+    with pytest.raises(Unread):  # the converter reads it: refuses the NaN, moves the time to UTC
+        reader.read_items(part)
+    assert len(reader.read_items(orjson.dumps([POSITION, POSITION]))) == 2
+
+
 def test_a_large_answer_read_in_parts_gives_the_models_of_the_whole() -> None:
     count = SLICED_BYTES // len(orjson.dumps(POSITION)) * 2
     items = [{**POSITION, "symbol": f"S{i}"} for i in range(count)]
