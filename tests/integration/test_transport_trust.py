@@ -200,7 +200,12 @@ async def test_a_body_over_the_cap_raises_while_reading(sim: Simulator, chunked:
         assert info.value.limit == 100_000
         sim.faults.huge_body[STATUS] = 99_000  # under the cap: fine
         assert await client.market.status()
-    assert requests_to(sim, STATUS) == 2  # not retried
+        sim.faults.huge_body[STATUS] = 100_000  # the cap itself: fine
+        assert await client.market.status()
+        sim.faults.huge_body[STATUS] = 100_001  # one byte over: refused
+        with pytest.raises(ResponseTooLargeError):
+            await client.market.status()
+    assert requests_to(sim, STATUS) == 4  # not retried
 
 
 async def test_the_default_cap_refuses_a_body_announced_larger(sim: Simulator) -> None:
