@@ -19,6 +19,7 @@ from aries_async.errors import (
     OrderOutcomeUnknownError,
     PermissionDeniedError,
     ReauthenticationRequired,
+    RequestTimeoutError,
     StateMismatchError,
 )
 from aries_async.sim import Simulator
@@ -123,6 +124,12 @@ async def test_401_invalidates_the_used_token_refreshes_and_replays_once() -> No
         accounts = await client.accounts.list()
         assert accounts
         assert sim.token_requests - before == 1
+        # The replay has what is left of the call's time, not a budget of its own: two
+        # answers of 0.2 s each do not fit in 0.3 s.
+        sim.revoke_tokens()
+        sim.faults.route_latency["/v2/users/me/accounts"] = 0.2
+        with pytest.raises(RequestTimeoutError):
+            await client.request("GET", "/v2/users/me/accounts", timeout=0.3)
 
 
 async def test_dead_refresh_token_asks_to_sign_in_again() -> None:
