@@ -31,6 +31,9 @@ field                              effect
                                    ``{"message": "ok"}``, ``"envelope"`` the ack wrapped in
                                    ``{"data": ...}``, ``"array"`` ``[]``, ``"null"``
                                    ``null``, ``"blank"`` no body at all
+``swallow_order_calls``            the order calls ``swallow_order_response`` counts and
+                                   answers so: ``{"place"}`` (default), with ``"replace"``
+                                   and/or ``"cancel"``
 ``positions_unavailable``          ``GET /v1/accounts/{id}/positions`` answers 503 (read model
                                    down)
 ``null_active_orders``             the active-orders list says ``"orders": null`` when empty
@@ -229,6 +232,7 @@ class Faults:
     route_latency: dict[str, float] = attrs.Factory(dict)
     swallow_order_response: int = 0
     swallow_mode: str = "drop"
+    swallow_order_calls: frozenset[str] = frozenset({"place"})
     positions_unavailable: bool = False
     null_active_orders: bool = True
     snapshot_working_orders_only: bool = False

@@ -180,7 +180,8 @@ def _order_call(operation: str) -> Handler:
             return nested_error(
                 request, 404, "NOT_FOUND", "ORDER_NOT_FOUND", f"order {exc.args[0]} not found"
             )
-        if operation == "place" and ctx.faults.swallow_order_response > 0:
+        faults = ctx.faults
+        if operation in faults.swallow_order_calls and faults.swallow_order_response > 0:
             ctx.faults.swallow_order_response -= 1
             if ctx.faults.swallow_mode == "hang":
                 await hold_answer(request)

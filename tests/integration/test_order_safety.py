@@ -9,15 +9,22 @@ different days missed by a reconcile.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from aries_async import AriesClient, OrderRequest, RetryPolicy
-from aries_async.errors import AuthenticationError, OrderOutcomeUnknownError, ServerError
+from aries_async.errors import (
+    AuthenticationError,
+    OrderOutcomeUnknownError,
+    ResponseFormatError,
+    ServerError,
+)
 from aries_async.models import CancelRequest, Order, OrderStatus, ReplaceRequest
 from aries_async.sim import ServerErrorFault, Simulator
+from aries_async.sim.faults import NON_ACK_MODES
 from aries_async.testing import RecordingSleep
 
 ACCOUNT = "TEST-SIM-001"
@@ -35,6 +42,17 @@ LIMIT_BUY: dict[str, Any] = {
 
 def order(client_id: str | None = None) -> OrderRequest:
     return OrderRequest(**LIMIT_BUY, quantity=1, client_id=client_id)
+
+
+def _replace_or_cancel(client: AriesClient, what: str, cl_ord_id: str) -> Awaitable[Any]:
+    """The call that replaces (quantity 2) or cancels the order ``cl_ord_id``."""
+    if what == "replace":
+        return client.orders.replace(
+            ReplaceRequest(orig_cl_ord_id=cl_ord_id, **LIMIT_BUY, quantity=2)
+        )
+    return client.orders.cancel(
+        CancelRequest(orig_cl_ord_id=cl_ord_id, account_id=ACCOUNT, symbol="AAPL", side="BUY")
+    )
 
 
 async def test_an_order_whose_attempt_timed_out_is_not_sent_again() -> None:
@@ -80,17 +98,7 @@ async def test_replace_and_cancel_are_not_retried_on_a_5xx(what: str) -> None:
             assert ack.accepted and ack.cl_ord_id
             route = f"/v1/orders/{what}"
             sim.faults.server_errors[f"POST {route}"] = ServerErrorFault(count=1, status=503)
-            call: Any
-            if what == "replace":
-                call = c.orders.replace(
-                    ReplaceRequest(orig_cl_ord_id=ack.cl_ord_id, **LIMIT_BUY, quantity=2)
-                )
-            else:
-                call = c.orders.cancel(
-                    CancelRequest(
-                        orig_cl_ord_id=ack.cl_ord_id, account_id=ACCOUNT, symbol="AAPL", side="BUY"
-                    )
-                )
+            call = _replace_or_cancel(c, what, ack.cl_ord_id)
             with pytest.raises(ServerError):
                 await call
         assert sim.requests[("POST", route)] == 1
@@ -171,3 +179,24 @@ async def test_reconcile_finds_older_orders_of_different_days() -> None:
         asked[0] = Order(cl_ord_id=first.cl_ord_id, ord_status=OrderStatus.NEW)
         found = {o.cl_ord_id for o in await c.orders.reconcile(account, asked)}
         assert found == {first.cl_ord_id, last.cl_ord_id}
+
+
+@pytest.mark.parametrize("mode", NON_ACK_MODES)
+@pytest.mark.parametrize("what", ["replace", "cancel"])
+async def test_a_replace_or_cancel_answered_without_an_ack_is_not_a_rejection(
+    what: str, mode: str
+) -> None:
+    async with Simulator(tick_interval=None) as sim:
+        async with AriesClient(sim.client_config(), token=sim.issue_token()) as c:
+            ack = await c.orders.place(order())
+            assert ack.accepted and ack.cl_ord_id
+            sim.faults.swallow_order_calls = frozenset({what})
+            sim.faults.swallow_order_response = 1
+            sim.faults.swallow_mode = mode  # executed, then a 200 that is not an ack
+            call = _replace_or_cancel(c, what, ack.cl_ord_id)
+            # not an accepted=False ack, which would invite sending it again
+            with pytest.raises(ResponseFormatError, match=f"not a {what} acknowledgement"):
+                await call
+        assert sim.requests[("POST", f"/v1/orders/{what}")] == 1
+        (first,) = [o for o in sim.state.orders[ACCOUNT] if o.cl_ord_id == ack.cl_ord_id]
+        assert first.status != "NEW"  # the write was applied: the answer only was lost
