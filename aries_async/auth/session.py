@@ -219,9 +219,8 @@ class AuthSession:
                     # (a store lock with a lease that ran out), rotating the refresh token we
                     # sent: its token is in the store, and nobody is signed out.
                     current = await self._store.load()
-                    if current is not None and current != stored and self._usable(current):
+                    if current != stored and self._revived(current):
                         log.debug("the grant was renewed elsewhere meanwhile; using that token")
-                        self._revive(current)
                         return current
                 if isinstance(exc, ReauthenticationRequired) or exc.error in _REFUSED_FOR_GOOD:
                     self._refused = (stored, exc)
@@ -238,8 +237,7 @@ class AuthSession:
                     " was cleared, and the new token was not saved"
                 )
             if current != stored:
-                if self._usable(current):
-                    self._revive(current)
+                if self._revived(current):
                     return current
                 self._adopt(fresh)
                 return fresh
