@@ -28,6 +28,7 @@ import contextlib
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -227,6 +228,8 @@ def _cell(value: Any) -> str:
         return "-"
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime("%H:%M:%S")
+    if isinstance(value, Decimal):  # prices, sizes and volumes: plain notation, grouped
+        return f"{value:,f}"
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)

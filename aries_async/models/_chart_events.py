@@ -21,7 +21,6 @@ from aries_async.models._wire import (
     LazyWire,
     lazy,
     lazy_field,
-    to_int,
     to_str,
     to_time,
 )
@@ -99,7 +98,7 @@ class ChartTrade(LazyWire):
     Example:
         >>> t = ChartTrade("AAPL", {"s": "ok", "t": 1750839134, "lp": 189.5, "v": 100})
         >>> t.price, t.size, t.trade_time.isoformat()
-        (Decimal('189.5'), 100, '2025-06-25T08:12:14+00:00')
+        (Decimal('189.5'), Decimal('100'), '2025-06-25T08:12:14+00:00')
 
     Attributes:
         symbol: the ticker or OSI option symbol.
@@ -110,7 +109,7 @@ class ChartTrade(LazyWire):
 
     status = lazy_field("s", to_str, "``s``: ``ok`` or ``error``.")
     price = lazy_field("lp", number_decimal, "``lp``: the trade's price.")
-    size = lazy_field("v", to_int, "``v``: the trade's size.")
+    size = lazy_field("v", number_decimal, "``v``: the trade's size.")
 
     @lazy
     def trade_time(self) -> datetime | None:

@@ -54,8 +54,8 @@ class QuoteUpdate(LazyWire):
 
     bid_price = lazy_field("bidPrice", number_decimal, "``bidPrice``.")
     ask_price = lazy_field("askPrice", number_decimal, "``askPrice``.")
-    bid_size = lazy_field("bidSize", to_int, "``bidSize``.")
-    ask_size = lazy_field("askSize", to_int, "``askSize``.")
+    bid_size = lazy_field("bidSize", number_decimal, "``bidSize``.")
+    ask_size = lazy_field("askSize", number_decimal, "``askSize``.")
     bid_exchange = lazy_field("bidExchange", to_str, "``bidExchange``.")
     ask_exchange = lazy_field("askExchange", to_str, "``askExchange``.")
     bid_change = lazy_field("bidChange", number_decimal, "``bidChange``.")
@@ -171,9 +171,9 @@ class TradeUpdate(LazyWire):
         value = number_decimal(self.data.get("price"))
         return value if value is not None else number_decimal(self.data.get("lastPrice"))
 
-    size = lazy_field("size", to_int, "``size``.")
-    total_volume = lazy_field("totalVolume", to_int, "``totalVolume``.")
-    tick_volume = lazy_field("tickVolume", to_int, "``tickVolume``.")
+    size = lazy_field("size", number_decimal, "``size``.")
+    total_volume = lazy_field("totalVolume", number_decimal, "``totalVolume``.")
+    tick_volume = lazy_field("tickVolume", number_decimal, "``tickVolume``.")
     open_price = lazy_field("openPrice", number_decimal, "``openPrice``.")
     high_price = lazy_field("highPrice", number_decimal, "``highPrice``.")
     low_price = lazy_field("lowPrice", number_decimal, "``lowPrice``.")
@@ -198,7 +198,7 @@ class TimeAndSalesUpdate(LazyWire):
     """One time-and-sales print (the wire sends every value as a string)."""
 
     price = lazy_field("price", number_decimal, "``price``.")
-    size = lazy_field("size", to_int, "``size``.")
+    size = lazy_field("size", number_decimal, "``size``.")
     tick = lazy_field("tick", to_str, "``tick``.")
     trade_seq = lazy_field("tradeSeq", to_int, "``tradeSeq``.")
     trade_exchange = lazy_field("tradeExchange", to_str, "``tradeExchange``.")
@@ -210,8 +210,8 @@ class BookLevel:
     """One ``orderBook`` row ``askSize:price:bidSize``."""
 
     price: Decimal
-    ask_size: int
-    bid_size: int
+    ask_size: Decimal
+    bid_size: Decimal
 
 
 @attrs.frozen(kw_only=True)
@@ -220,9 +220,9 @@ class ExchangeQuote:
 
     exchange: str
     ask_price: Decimal | None
-    ask_size: int | None
+    ask_size: Decimal | None
     bid_price: Decimal | None
-    bid_size: int | None
+    bid_size: Decimal | None
 
 
 def _rows(value: Any) -> list[list[str]]:
@@ -245,7 +245,7 @@ class Level2Update(LazyWire):
         for row in _rows(self.data.get("orderBook")):
             if len(row) != 3:
                 continue
-            price, ask, bid = number_decimal(row[1]), to_int(row[0]), to_int(row[2])
+            price, ask, bid = number_decimal(row[1]), number_decimal(row[0]), number_decimal(row[2])
             if price is None or ask is None or bid is None:
                 continue
             out.append(BookLevel(price=price, ask_size=ask, bid_size=bid))
@@ -262,9 +262,9 @@ class Level2Update(LazyWire):
                 ExchangeQuote(
                     exchange=row[0],
                     ask_price=number_decimal(row[1]),
-                    ask_size=to_int(row[2]),
+                    ask_size=number_decimal(row[2]),
                     bid_price=number_decimal(row[3]),
-                    bid_size=to_int(row[4]),
+                    bid_size=number_decimal(row[4]),
                 )
             )
         return tuple(out)

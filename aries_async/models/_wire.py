@@ -37,18 +37,20 @@ __all__ = [
 
 
 def to_int(value: Any) -> int | None:
+    """A whole number; None for anything else, a number with a fraction too (it is not cut:
+    the wire value stays in the update's ``data``)."""
     kind = type(value)
     if kind is int:
         return int(value)
     if kind is float:
-        return int(value) if value == value and value not in (float("inf"), float("-inf")) else None
+        return int(value) if value.is_integer() else None  # NaN and infinities are not
     if kind is str:
         text = value.strip()
         try:
             return int(text)
         except ValueError:
             dec = number_decimal(text)
-            return int(dec) if dec is not None else None
+            return int(dec) if dec is not None and dec == dec.to_integral_value() else None
     return None
 
 

@@ -150,7 +150,7 @@ def test_state_merges_partial_updates() -> None:
     row = state.apply(quote("AAPL", askPrice="189.52"))
     assert row["bid_price"] == Decimal("189.49") and row["ask_price"] == Decimal("189.52")
     row = state.apply(TradeUpdate("AAPL", {"lastPrice": 189.5, "size": 100, "totalVolume": 12345}))
-    assert row["last_price"] == Decimal("189.5") and row["volume"] == 12345
+    assert row["last_price"] == Decimal("189.5") and row["volume"] == Decimal("12345")
     assert state.updates == 3
     line = record("trade", "AAPL", row, ["bid_price", "last_price", "volume", "time"])
     assert line == {
@@ -158,7 +158,7 @@ def test_state_merges_partial_updates() -> None:
         "symbol": "AAPL",
         "bid_price": "189.49",
         "last_price": "189.5",
-        "volume": 12345,
+        "volume": "12345",  # a quantity: an exact decimal string, as prices are
         "time": "2027-01-15T08:00:00Z",
     }
 
@@ -178,7 +178,7 @@ def test_render_frame_table_and_status_line() -> None:
         "bid_price": Decimal("189.49"),
         "ask_price": Decimal("189.51"),
         "last_price": Decimal("189.50"),
-        "volume": 1234567,
+        "volume": Decimal("1234567"),
         "time": datetime(2026, 11, 28, 14, 30, 1, tzinfo=UTC),
     }
     state.status(StreamConnected(attempt=1, reconnect=False, at=0.0))

@@ -48,7 +48,7 @@ def test_chart_updates_fill_the_table() -> None:
     state.apply(ChartTrade("AAPL", {"t": 1750839134, "lp": "190.6", "v": 300}))
     row = state.rows["AAPL"]
     assert row["bid_price"] == Decimal("190.4") and row["change"] == Decimal("-1.2")
-    assert row["last_price"] == Decimal("190.6") and row["size"] == 300
+    assert row["last_price"] == Decimal("190.6") and row["size"] == Decimal("300")
     assert row["time"] == datetime(2025, 6, 25, 8, 12, 14, tzinfo=UTC)
     frame = render_frame(state, ("bid_price", "last_price", "size", "change"))
     assert "190.4" in frame and "190.6" in frame and "-1.2" in frame

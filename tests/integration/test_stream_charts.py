@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import orjson
 import pytest
 import pytest_asyncio
 from stream_helpers import FakeTime, Tokens, take, until
@@ -334,3 +335,24 @@ async def test_client_chart_stream(sim: Simulator) -> None:
         await stream.subscribe("AAPL", channels=["quotes"])
         quote = await next_of(quotes, ChartQuote)
         assert quote.symbol == "AAPL" and stream.connected
+
+
+async def test_a_fractional_trade_size_arrives_whole(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """A trade's ``v`` is a quantity: a fraction (fractional shares) is kept, as a ``Decimal``."""
+    sent: list[Any] = [0.5, "2.25"]  # a JSON number and a string
+    async with make_stream(sim, fake_time) as stream:
+        trades = stream.trades("AAPL")
+        await stream.subscribe("AAPL")
+        await until(lambda: stream.acknowledged == {"AAPL"})
+        for size in sent:
+            data = {"s": "ok", "t": 1750839134, "lp": 190.5, "v": size}
+            event = {"type": "event", "payload": {"symbol": "AAPL", "data": data}}
+            hub.inject(orjson.dumps(event).decode(), "charts")
+        sizes: list[Decimal | None] = []
+        while len(sizes) < len(sent):
+            trade = await next_of(trades, ChartTrade)
+            if trade.data.get("t") == 1750839134:
+                sizes.append(trade.size)
+    assert sizes == [Decimal("0.5"), Decimal("2.25")]

@@ -506,3 +506,43 @@ async def test_an_error_while_handling_a_frame_ends_the_consumers_with_it(
         with pytest.raises(StreamClosedError, match="RuntimeError: handler bug"):
             await take(quotes, 1)
         assert not stream.connected
+
+
+async def test_fractional_sizes_and_volumes_arrive_whole(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """Sizes and volumes are quantities: a server that sends fractions (fractional shares)
+    must not see them cut to whole numbers; they are ``Decimal``, as prices are."""
+    sent = {
+        "quote": {"bidSize": 150.5, "askSize": "0.25"},
+        "trade": {"size": 0.5, "totalVolume": "1234.5", "tickVolume": 2.75},
+        "timeAndSales": {"price": "190.1", "size": "0.125"},
+        "level2": {"orderBook": ["0.5:190.25:1.5"], "quotes": ["NSDQ:190.3:2.5:190.2:3.5"]},
+    }
+    async with make_stream(sim, Tokens(sim), fake_time) as stream:
+        events = stream.events()
+        await stream.subscribe("AAPL", channels=["quotes", "trades", "timeAndSales", "level2"])
+        await subscribed(stream, "AAPL")
+        for kind, data in sent.items():
+            payload = {"action": "update", "type": kind, "symbol": "AAPL", "data": data}
+            hub.inject(orjson.dumps({"type": "event", "payload": payload}).decode(), "market")
+        got: dict[str, Any] = {}
+        async with asyncio.timeout(5):
+            async for item in events:  # the subscription's snapshots first, then what was sent
+                if getattr(item, "data", None) in sent.values():
+                    got[type(item).__name__] = item
+                    if len(got) == len(sent):
+                        break
+    quote, trade = got["QuoteUpdate"], got["TradeUpdate"]
+    assert (quote.bid_size, quote.ask_size) == (Decimal("150.5"), Decimal("0.25"))
+    assert (trade.size, trade.total_volume, trade.tick_volume) == (
+        Decimal("0.5"),
+        Decimal("1234.5"),
+        Decimal("2.75"),
+    )
+    assert got["TimeAndSalesUpdate"].size == Decimal("0.125")
+    book = got["Level2Update"]
+    assert [(r.ask_size, r.price, r.bid_size) for r in book.order_book] == [
+        (Decimal("0.5"), Decimal("190.25"), Decimal("1.5"))
+    ]
+    assert [(q.ask_size, q.bid_size) for q in book.quotes] == [(Decimal("2.5"), Decimal("3.5"))]
