@@ -230,6 +230,16 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
     conv.register_structure_hook(date, lambda value, _type: parse_date(value))
     conv.register_unstructure_hook(date, lambda value: value.isoformat())
 
+    def _structure_int(value: Any, _type: Any) -> int:
+        # int(12.5) is 12: a fraction would be cut without a word.
+        if value.__class__ is float and not value.is_integer():
+            raise ValueError(f"expected a whole number, got {value!r}")
+        return int(value)
+
+    structure_bool = conv.get_structure_hook(bool)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(bool, structure_bool)  # a subclass of int: keeps its own
+
     def _structure_enum(value: Any, cls: type[OpenEnum]) -> OpenEnum:
         return cls(value if isinstance(value, str) else str(value))
 

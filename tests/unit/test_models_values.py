@@ -34,6 +34,7 @@ from aries_async.models.common import (
     parse_datetime,
     parse_decimal,
 )
+from aries_async.models.generated.market import EquityDetailsDTO
 
 # ---------------------------------------------------------------------------------------------
 # Decimals
@@ -72,6 +73,25 @@ def test_empty_decimal_is_none(wire: Any) -> None:
 def test_bad_decimal_is_rejected(wire: Any) -> None:
     with pytest.raises(cattrs.BaseValidationError):
         structure({"price": wire}, Position)
+
+
+@pytest.mark.parametrize("wire", [0.5, 12.25, -3.5, "12.5", float("inf"), float("nan")])
+def test_an_integer_field_refuses_a_fraction_instead_of_cutting_it(wire: Any) -> None:
+    """An ``int`` field (a volume of the generated market models) given a number with a
+    fraction is malformed, as the string ``"12.5"`` is: never cut to ``0`` or ``12``."""
+    with pytest.raises(cattrs.BaseValidationError):
+        structure({"totalVolume": wire}, EquityDetailsDTO)
+
+
+@pytest.mark.parametrize("wire", [12, 12.0, "12", -3.0])
+def test_an_integer_field_takes_a_whole_number_in_any_form(wire: Any) -> None:
+    volume = structure({"totalVolume": wire}, EquityDetailsDTO).total_volume
+    assert volume == int(float(wire)) and type(volume) is int
+
+
+def test_a_boolean_field_stays_a_boolean_beside_the_integer_rule() -> None:
+    # bool is a subclass of int: the integer rule must not take its fields over.
+    assert structure({"success": 1, "clOrdId": "c"}, OrderAck).success is True
 
 
 @pytest.mark.parametrize(
