@@ -13,7 +13,8 @@ as it can; what turns a fleet into one careful client is the same few settings i
 Between them the bots stay within the limit: the simulator answers no 429.
 
 Redis: ``REDIS_URL`` when set, else a throwaway ``redis-server`` is started (Debian:
-``apt install redis-server``). Run: ``python examples/fleet_bots.py``.
+``apt install redis-server``). Run: ``python examples/fleet_bots.py`` (each bot polls for
+``FLEET_SECONDS``, 3 unless set).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from aries_async.testing import redis_server
 
 BOTS = 4
 RATE = 20  # the app's requests a second, at the simulator and in every bot's budget
-SECONDS = 3.0
+SECONDS = float(os.environ.get("FLEET_SECONDS", "3"))
 
 
 async def bot() -> None:

@@ -50,6 +50,7 @@ def test_fleet_example_shares_one_budget_between_four_processes() -> None:
         pytest.skip("no redis-server binary")
     done = subprocess.run(  # noqa: S603 - our own example with our interpreter
         [sys.executable, str(EXAMPLES / "fleet_bots.py")],
+        env={**os.environ, "FLEET_SECONDS": "1"},  # long enough for every bot to take turns
         capture_output=True,
         text=True,
         timeout=120,
