@@ -185,6 +185,33 @@ async def test_a_link_that_hears_from_the_server_stays_up(
     assert [type(event) for event in events] == [StreamConnected]
 
 
+async def test_a_quiet_link_that_hears_only_control_messages_stays_up(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """No data for a minute, only control messages, each in a frame of its own: the pongs of
+    the keep-alive, ``refreshAuth`` and the re-authentication's ``authSuccess``. The server is
+    heard all the same, so no ping goes unanswered and the link never turns stale."""
+    config = StreamConfig(ping_interval=5.0, pong_timeout=3.0, stale_after=8.0)
+    stream = make("market", sim, fake_time, config)
+    assert isinstance(stream, MarketStream)
+    status = stream.status()
+    await stream.subscribe("AAPL", channels=["quotes"])
+    quotes = stream.quotes()
+    async with stream:
+        await take(quotes, 1)  # the snapshot; the feed never steps after it: no more data
+        for reauths in range(1, 13):  # a minute of fake time, a ping every 5 s
+            fake_time.advance(5.0)
+            await until(lambda: fake_time.waiting() == [3.0] or not stream.connected)
+            assert stream.connected, [status.get_nowait() for _ in range(status.pending)]
+            # The ping went out before the re-authentication's request: its pong came first.
+            assert hub.refresh_auth("market") == 1
+            await until(lambda: stream.reauths == reauths)  # noqa: B023 - awaited here
+        assert stream.connected and stream.reconnects == 0
+        assert quotes.pending == 0
+        events = [status.get_nowait() for _ in range(status.pending)]
+    assert [type(event) for event in events] == [StreamConnected]
+
+
 @pytest.mark.parametrize("kind", ["market", "charts"])
 async def test_nothing_is_acknowledged_while_disconnected(
     kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
