@@ -2,7 +2,8 @@
 entry, symbol case, no secret in any log record, no import on the event loop at stream open.
 
 Time never passes for real: the streams' backoff and keep-alive run on :class:`FakeTime`, the
-simulator on a ManualClock; the only waits are for socket traffic, each bounded by a timeout.
+simulator on a ManualClock; the only waits are for socket traffic, each bounded by a timeout,
+and for the authentication timeout, which runs on the event loop's clock (set to 50 ms here).
 """
 
 from __future__ import annotations
@@ -270,6 +271,50 @@ async def test_max_attempts_counts_connections_that_ended_before_delivering_data
     assert hub.connections[kind] == 3
     with pytest.raises(StreamClosedError, match="gave up after 3 attempts"):
         await take(status, 1)
+
+
+AUTH_TIMEOUT = StreamConfig(  # the wait runs on the event loop's clock: keep it short
+    auth_timeout=0.05, backoff_initial=0.5, backoff_jitter=0.0
+)
+TIMED_OUT = "authentication did not complete: TimeoutError"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_connection_whose_authentication_gets_no_answer_is_left_at_the_auth_timeout(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """The socket opens, ``POST /auth`` is never answered: the connection is given up after
+    ``auth_timeout`` and the next one waits for the backoff; silence does not refuse the
+    token, so it is not invalidated nor retried at once."""
+    sim.faults.ws_stall = True  # the server sends nothing, its authSuccess included
+    tokens = Tokens(sim)
+    stream = make(kind, sim, fake_time, AUTH_TIMEOUT, invalidate_token=tokens.invalidate)
+    status = stream.status()
+    # Entered after a first failure that is not fatal, well within the default auth_timeout.
+    async with asyncio.timeout(2), stream:
+        down = status.get_nowait()
+        assert isinstance(down, StreamDisconnected)
+        assert (down.reason, down.will_reconnect, down.retry_in) == (TIMED_OUT, True, 0.5)
+        assert tokens.invalidated == 0 and not stream.connected
+        await until(lambda: hub.open_sessions(kind) == 0)  # the silent socket was closed
+        sim.faults.ws_stall = False
+        await until(lambda: 0.5 in fake_time.waiting())
+        assert hub.connections[kind] == 1  # nothing before the backoff
+        fake_time.advance(0.5)
+        (up,) = await take(status, 1)
+        assert isinstance(up, StreamConnected) and up.attempt == 2
+
+
+async def test_with_reconnect_off_an_unanswered_authentication_fails_the_entry(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    sim.faults.ws_stall = True
+    stream = make("market", sim, fake_time, StreamConfig(auth_timeout=0.05, reconnect=False))
+    with pytest.raises(StreamClosedError, match=f"market stream closed: {TIMED_OUT}"):
+        async with asyncio.timeout(2), stream:
+            raise AssertionError("entered a stream whose server never answered")
+    await until(lambda: hub.open_sessions("market") == 0)
+    assert hub.connections["market"] == 1
 
 
 # -- 20: a cancelled entry leaves nothing behind -----------------------------------------------
