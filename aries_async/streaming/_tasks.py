@@ -1,13 +1,14 @@
-"""Task ownership for the streams: every child task belongs to an :class:`asyncio.TaskGroup`."""
+"""Task ownership for the streams: every child task belongs to an :class:`asyncio.TaskGroup`;
+and waits bounded by the streams' own clock."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any
 
-__all__ = ["Spawn", "leaf_error", "task_group"]
+__all__ = ["Spawn", "finished_within", "leaf_error", "task_group"]
 
 Spawn = Callable[[Coroutine[Any, Any, None], str], "asyncio.Task[None]"]
 """Starts a named child task in a :func:`task_group`."""
@@ -39,3 +40,17 @@ def leaf_error(error: BaseException) -> BaseException:
     while isinstance(error, BaseExceptionGroup) and len(error.exceptions) == 1:
         error = error.exceptions[0]
     return error
+
+
+async def finished_within(
+    future: asyncio.Future[Any], seconds: float, sleep: Callable[[float], Awaitable[Any]]
+) -> bool:
+    """Wait for ``future`` for at most ``seconds`` of ``sleep``'s time (the stream's ``sleep``,
+    so that its waits all follow one clock, which tests replace); whether it is done. It is
+    left running when it is not."""
+    timer = asyncio.ensure_future(sleep(seconds))
+    try:
+        await asyncio.wait((future, timer), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        timer.cancel()
+    return future.done()

@@ -320,6 +320,7 @@ class Connection:
                     session=self.session,
                     decoder=self.decoder,
                     clock=self._clock,
+                    sleep=self._sleep,
                     on_message=self._handler.on_message,
                 )
                 if end is None:

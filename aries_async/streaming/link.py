@@ -15,7 +15,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from aries_async.streaming._tasks import Spawn
+from aries_async.streaming._tasks import Spawn, finished_within
 from aries_async.streaming.protocol import Decoder, Heartbeat, HeartbeatAction, IdFactory, Session
 from aries_async.streaming.protocol.frames import encode_ping
 from aries_async.streaming.protocol.session import (
@@ -52,15 +52,22 @@ async def authenticate(
     session: Session,
     decoder: Decoder,
     clock: Callable[[], float],
+    sleep: Callable[[float], Awaitable[Any]],
     on_message: Callable[[Any], None],
 ) -> End | None:
     """Authenticate a new socket with ``token``: None once the server accepted it, else how
-    the connection ends. Data that comes first goes to ``on_message``."""
+    the connection ends (no answer within ``auth_timeout``, on ``clock`` and ``sleep``'s
+    time, ends it too). Data that comes first goes to ``on_message``."""
     try:
         await ws.send(session.connect(token, clock()).frame)
         while True:
-            async with asyncio.timeout(max(0.001, session.time_left(clock()))):
-                frame = await inbox.get()
+            received = asyncio.ensure_future(inbox.get())
+            try:
+                if not await finished_within(received, session.time_left(clock()), sleep):
+                    return session.timed_out()
+            finally:
+                received.cancel()  # when it is not done: the inbox keeps the frame
+            frame = received.result()
             for action in session.receive(decoder.feed(frame)):
                 if type(action) is Deliver:
                     for message in action.messages:

@@ -35,6 +35,7 @@ from aries_async.errors import (
     ValidationError,
 )
 from aries_async.models.events import QuoteUpdate, ServerErrorMessage, SubscribeAck, TradeUpdate
+from aries_async.streaming._tasks import finished_within
 from aries_async.streaming.protocol.frames import encode_request
 
 if TYPE_CHECKING:
@@ -228,12 +229,7 @@ class SocketRequests:
                 if not await connection.send(request.frame):
                     request.on_socket = False  # gone meanwhile: the next connection sends it
                     request.sends = 0
-            timer = asyncio.ensure_future(self._request_sleep(wait))
-            try:
-                await asyncio.wait({request.future, timer}, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                timer.cancel()
-            if not request.future.done():
+            if not await finished_within(request.future, wait, self._request_sleep):
                 raise StreamRequestTimeout(
                     f"no answer to request {request_id} ({method} {path}) within {wait:g} s",
                     request_id=request_id,

@@ -653,7 +653,7 @@ class Driver:
 
 STREAMS = StreamConfig(
     open_timeout=2.0,
-    auth_timeout=0.5,  # real seconds (the loop's clock): a stalled server costs this much
+    auth_timeout=10.0,  # virtual seconds (a sixth of a real one): what a stalled server costs
     close_timeout=0.2,
     ping_interval=2.0,
     pong_timeout=2.0,

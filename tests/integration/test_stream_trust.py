@@ -2,8 +2,7 @@
 entry, symbol case, no secret in any log record, no import on the event loop at stream open.
 
 Time never passes for real: the streams' backoff and keep-alive run on :class:`FakeTime`, the
-simulator on a ManualClock; the only waits are for socket traffic, each bounded by a timeout,
-and for the authentication timeout, which runs on the event loop's clock (set to 50 ms here).
+simulator on a ManualClock; the only waits are for socket traffic, each bounded by a timeout.
 """
 
 from __future__ import annotations
@@ -273,10 +272,14 @@ async def test_max_attempts_counts_connections_that_ended_before_delivering_data
         await take(status, 1)
 
 
-AUTH_TIMEOUT = StreamConfig(  # the wait runs on the event loop's clock: keep it short
-    auth_timeout=0.05, backoff_initial=0.5, backoff_jitter=0.0
-)
+AUTH_TIMEOUT = StreamConfig(auth_timeout=5.0, backoff_initial=0.5, backoff_jitter=0.0)
 TIMED_OUT = "authentication did not complete: TimeoutError"
+
+
+async def _time_out_the_authentication(fake_time: FakeTime) -> None:
+    """Let the stream's authentication wait run out (on its fake time)."""
+    await until(lambda: 5.0 in fake_time.waiting())
+    fake_time.advance(5.0)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -290,8 +293,10 @@ async def test_a_connection_whose_authentication_gets_no_answer_is_left_at_the_a
     tokens = Tokens(sim)
     stream = make(kind, sim, fake_time, AUTH_TIMEOUT, invalidate_token=tokens.invalidate)
     status = stream.status()
-    # Entered after a first failure that is not fatal, well within the default auth_timeout.
-    async with asyncio.timeout(2), stream:
+    timing = asyncio.create_task(_time_out_the_authentication(fake_time))
+    # Entered after a first failure that is not fatal.
+    async with asyncio.timeout(5), stream:
+        await timing
         down = status.get_nowait()
         assert isinstance(down, StreamDisconnected)
         assert (down.reason, down.will_reconnect, down.retry_in) == (TIMED_OUT, True, 0.5)
@@ -309,10 +314,13 @@ async def test_with_reconnect_off_an_unanswered_authentication_fails_the_entry(
     sim: Simulator, hub: WsHub, fake_time: FakeTime
 ) -> None:
     sim.faults.ws_stall = True
-    stream = make("market", sim, fake_time, StreamConfig(auth_timeout=0.05, reconnect=False))
+    config = StreamConfig(auth_timeout=5.0, reconnect=False)
+    stream = make("market", sim, fake_time, config)
+    timing = asyncio.create_task(_time_out_the_authentication(fake_time))
     with pytest.raises(StreamClosedError, match=f"market stream closed: {TIMED_OUT}"):
-        async with asyncio.timeout(2), stream:
+        async with asyncio.timeout(5), stream:
             raise AssertionError("entered a stream whose server never answered")
+    await timing
     await until(lambda: hub.open_sessions("market") == 0)
     assert hub.connections["market"] == 1
 
