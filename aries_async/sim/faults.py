@@ -30,7 +30,10 @@ field                              effect
                                    an HTML page, ``"empty"`` ``{}``, ``"message"``
                                    ``{"message": "ok"}``, ``"envelope"`` the ack wrapped in
                                    ``{"data": ...}``, ``"array"`` ``[]``, ``"null"``
-                                   ``null``, ``"blank"`` no body at all
+                                   ``null``, ``"blank"`` no body at all, ``"no_id"`` the
+                                   ack (``success: true``) without its ``clOrdId``,
+                                   ``"blank_id"`` the ack with a ``clOrdId`` of white space
+                                   (these two answer a rejection as usual)
 ``swallow_order_calls``            the order calls ``swallow_order_response`` counts and
                                    answers so: ``{"place"}`` (default), with ``"replace"``
                                    and/or ``"cancel"``
@@ -142,9 +145,20 @@ __all__ = [
     "route_matches",
 ]
 
-NON_ACK_MODES = ("garble", "empty", "message", "envelope", "array", "null", "blank")
+NON_ACK_MODES = (
+    "garble",
+    "empty",
+    "message",
+    "envelope",
+    "array",
+    "null",
+    "blank",
+    "no_id",
+    "blank_id",
+)
 """``swallow_mode`` values that execute the order and answer 200 with a body that is not an
-order acknowledgement (one per shape a misbehaving gateway has been seen to send)."""
+order acknowledgement (one per shape a misbehaving gateway may send). ``no_id`` and
+``blank_id`` alter an accepting acknowledgement only: a rejection is answered as usual."""
 
 SWALLOW_MODES = ("drop", "hang", *NON_ACK_MODES)
 """Every ``swallow_mode``."""

@@ -202,6 +202,12 @@ def _non_ack(mode: str, ack: Any) -> web.Response:
         )
     if mode == "blank":
         return web.Response(status=200)
+    if mode in ("no_id", "blank_id") and ack.get("success") is not True:
+        return json_response(ack)  # a rejection without its id would still be a rejection
+    if mode == "no_id":
+        return json_response({key: value for key, value in ack.items() if key != "clOrdId"})
+    if mode == "blank_id":
+        return json_response({**ack, "clOrdId": " "})
     bodies: dict[str, Any] = {
         "empty": {},
         "message": {"message": "ok"},

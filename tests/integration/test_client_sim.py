@@ -171,7 +171,7 @@ async def order_answer_lost(mode: str) -> AsyncIterator[tuple[Simulator, AriesCl
     [
         "drop",  # executed, then the connection closes without an answer
         # executed, then a 200 whose body is not an order ack: HTML, {}, {"message": "ok"},
-        # {"data": ack}, [], null, nothing
+        # {"data": ack}, [], null, nothing, the ack without clOrdId or with a blank one
         *NON_ACK_MODES,
     ],
 )

@@ -182,6 +182,24 @@ async def test_non_ack_envelope_mode_wraps_the_acknowledgement(
     assert data["data"]["clOrdId"] == order.cl_ord_id
 
 
+@pytest.mark.parametrize(("mode", "cl_ord_id"), [("no_id", None), ("blank_id", " ")])
+async def test_non_ack_id_modes_send_the_accepting_ack_without_a_usable_id(
+    sim: Simulator, http: aiohttp.ClientSession, mode: str, cl_ord_id: str | None
+) -> None:
+    sim.faults.swallow_order_response = 1
+    sim.faults.swallow_mode = mode
+    async with http.post("/v1/orders", json=ORDER) as resp:
+        assert resp.status == 200
+        data = json.loads(await resp.read())
+    assert (data["success"], data["status"], data.get("clOrdId")) == (True, "NEW", cl_ord_id)
+    assert [o.status for o in sim.state.find_by_client_id("swallow-1")] == ["NEW"]
+    sim.faults.swallow_order_response = 1  # a rejection keeps its id: it is still a rejection
+    async with http.post("/v1/orders", json={**ORDER, "symbol": "NOSUCH"}) as resp:
+        refused = json.loads(await resp.read())
+    (order,) = [o for o in sim.state.find_by_client_id("swallow-1") if o.status == "REJECTED"]
+    assert (refused["success"], refused["clOrdId"]) == (False, order.cl_ord_id)
+
+
 async def test_positions_read_model_unavailable(
     sim: Simulator, http: aiohttp.ClientSession
 ) -> None:
