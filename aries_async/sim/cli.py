@@ -18,6 +18,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --swallow-orders N                          execute N order POSTs but drop their responses
     --swallow-mode drop|hang|garble|empty|...   close the connection, never answer, or answer
                                                 200 with a body that is not an order ack
+    --rejections-status-only                    order rejections without "success": false
     --positions-unavailable                     positions answer 503
     --active-orders-empty-list                  empty active orders as [] instead of null
     --snapshot-working-orders-only              account ws snapshot without today's terminal orders

@@ -133,6 +133,11 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--latency", type=float, default=0.0, metavar="SECONDS")
     faults.add_argument("--swallow-orders", type=int, default=0, metavar="N")
     faults.add_argument("--swallow-mode", choices=SWALLOW_MODES, default="drop")
+    faults.add_argument(
+        "--rejections-status-only",
+        action="store_true",
+        help='order rejections answered 200 say only status REJECTED (no "success": false)',
+    )
     faults.add_argument("--positions-unavailable", action="store_true")
     faults.add_argument("--active-orders-empty-list", action="store_true")
     faults.add_argument(
@@ -228,6 +233,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         latency=args.latency,
         swallow_order_response=args.swallow_orders,
         swallow_mode=args.swallow_mode,
+        rejections_status_only=args.rejections_status_only,
         positions_unavailable=args.positions_unavailable,
         null_active_orders=not args.active_orders_empty_list,
         snapshot_working_orders_only=args.snapshot_working_orders_only,

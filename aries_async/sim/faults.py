@@ -37,6 +37,9 @@ field                              effect
 ``swallow_order_calls``            the order calls ``swallow_order_response`` counts and
                                    answers so: ``{"place"}`` (default), with ``"replace"``
                                    and/or ``"cancel"``
+``rejections_status_only``         the order calls' business rejections answered 200 (place,
+                                   replace, cancel) say only ``"status": "REJECTED"``, without
+                                   ``"success": false`` (False: both)
 ``positions_unavailable``          ``GET /v1/accounts/{id}/positions`` answers 503 (read model
                                    down)
 ``null_active_orders``             the active-orders list says ``"orders": null`` when empty
@@ -247,6 +250,7 @@ class Faults:
     swallow_order_response: int = 0
     swallow_mode: str = "drop"
     swallow_order_calls: frozenset[str] = frozenset({"place"})
+    rejections_status_only: bool = False
     positions_unavailable: bool = False
     null_active_orders: bool = True
     snapshot_working_orders_only: bool = False

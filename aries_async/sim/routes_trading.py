@@ -181,6 +181,9 @@ def _order_call(operation: str) -> Handler:
                 request, 404, "NOT_FOUND", "ORDER_NOT_FOUND", f"order {exc.args[0]} not found"
             )
         faults = ctx.faults
+        if faults.rejections_status_only and result.get("success") is False:
+            # a rejection that says so by its status alone
+            result = {key: value for key, value in result.items() if key != "success"}
         if operation in faults.swallow_order_calls and faults.swallow_order_response > 0:
             ctx.faults.swallow_order_response -= 1
             if ctx.faults.swallow_mode == "hang":

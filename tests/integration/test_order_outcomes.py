@@ -1,6 +1,7 @@
 """What an order write reports when its outcome is not a plain acknowledgement: a token that
-could not be refreshed before sending (nothing sent: the auth error), and a 2xx whose body is
-not an order acknowledgement (an unknown outcome, never a rejection)."""
+could not be refreshed before sending (nothing sent: the auth error), a 2xx whose body is
+not an order acknowledgement (an unknown outcome, never a rejection), and a rejection that
+says only ``status: REJECTED`` (a rejection all the same)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,15 @@ from aries_async.errors import (
     ReauthenticationRequired,
     TokenRefreshError,
 )
-from aries_async.models.orders import CancelRequest, OrderRequest
+from aries_async.models.orders import (
+    CancelAck,
+    CancelRequest,
+    OrderAck,
+    OrderRequest,
+    OrderStatus,
+    ReplaceAck,
+    ReplaceRequest,
+)
 from aries_async.sim import ManualClock, ServerErrorFault, Simulator
 
 ACCOUNT = "TEST-ACCOUNT-001"
@@ -142,3 +151,41 @@ async def test_only_a_body_that_says_rejected_is_a_rejection(
     assert rejected.success is False and not rejected.accepted
     accepted = await client.orders.place(buy())
     assert accepted.accepted and accepted.cl_ord_id
+
+
+REFUSED_TEXT = {
+    "place": "Order rejected",
+    "replace": "order is not open",
+    "cancel": "order is not open (CANCELED)",
+}
+
+
+@pytest.mark.parametrize("status_only", [False, True], ids=["success-false", "status-only"])
+@pytest.mark.parametrize("what", ["place", "replace", "cancel"])
+async def test_a_rejection_that_says_only_status_rejected_is_a_rejection(
+    sim: Simulator, client: AriesClient, what: str, status_only: bool
+) -> None:
+    ack = await client.orders.place(buy())
+    assert ack.accepted and ack.cl_ord_id
+    cancel = CancelRequest(
+        orig_cl_ord_id=ack.cl_ord_id, account_id=ACCOUNT, symbol="KO", side="BUY"
+    )
+    assert (await client.orders.cancel(cancel)).accepted  # no longer open: both are refused
+    sim.faults.rejections_status_only = status_only
+    refused: OrderAck | ReplaceAck | CancelAck
+    if what == "place":
+        unknown = OrderRequest(
+            account_id=ACCOUNT, symbol="NOSUCH", side="BUY", type="MARKET", quantity=1
+        )
+        refused = await client.orders.place(unknown)
+    elif what == "replace":
+        replace = ReplaceRequest(
+            orig_cl_ord_id=ack.cl_ord_id, account_id=ACCOUNT, symbol="KO", quantity=3
+        )
+        refused = await client.orders.replace(replace)
+    else:
+        refused = await client.orders.cancel(cancel)
+    # the same rejection as one saying "success": false, not an unknown outcome
+    assert (refused.accepted, refused.status) == (False, OrderStatus.REJECTED)
+    assert refused.text == REFUSED_TEXT[what]
+    assert refused.success is (None if status_only else False)  # as the server sent it

@@ -200,6 +200,32 @@ async def test_non_ack_id_modes_send_the_accepting_ack_without_a_usable_id(
     assert (refused["success"], refused["clOrdId"]) == (False, order.cl_ord_id)
 
 
+async def test_rejections_status_only_drops_success_from_rejections_alone(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    sim.faults.rejections_status_only = True
+
+    async def post(route: str, body: dict[str, Any]) -> dict[str, Any]:
+        async with http.post(route, json=body) as resp:
+            assert resp.status == 200
+            answer: dict[str, Any] = json.loads(await resp.read())
+            return answer
+
+    refused = await post("/v1/orders", {**ORDER, "symbol": "NOSUCH"})
+    assert refused["status"] == "REJECTED" and "success" not in refused
+    placed = await post("/v1/orders", ORDER)
+    assert (placed["success"], placed["status"]) == (True, "NEW")  # acceptances keep it
+    target = {"tradingAccountId": ACCOUNT, "origClOrdId": placed["clOrdId"]}
+    cancel = {**target, "symbol": "KO", "side": "BUY"}
+    assert (await post("/v1/orders/cancel", cancel))["success"] is True
+    for route, body in [
+        ("/v1/orders/cancel", cancel),
+        ("/v1/orders/replace", {**target, "qty": "2"}),
+    ]:
+        refused = await post(route, body)  # the order is no longer open
+        assert refused["status"] == "REJECTED" and "success" not in refused, route
+
+
 async def test_positions_read_model_unavailable(
     sim: Simulator, http: aiohttp.ClientSession
 ) -> None:
@@ -287,6 +313,7 @@ async def test_cli_flags_build_every_fault() -> None:
             "1",
             "--swallow-mode",
             "hang",
+            "--rejections-status-only",
             "--positions-unavailable",
             "--active-orders-empty-list",
             "--revoke-tokens-after",
@@ -305,6 +332,7 @@ async def test_cli_flags_build_every_fault() -> None:
     assert faults.rate_limit["/v1/chart/quotes"].count is None
     assert faults.server_errors["*"] == ServerErrorFault(count=2, status=504, empty_body=True)
     assert (faults.latency, faults.swallow_order_response, faults.swallow_mode) == (0.2, 1, "hang")
+    assert faults.rejections_status_only is True
     assert faults.positions_unavailable is True
     assert faults.null_active_orders is False
     assert faults.revoke_tokens_after == 7
