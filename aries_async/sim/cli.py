@@ -31,6 +31,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --trickle-body ROUTE=SECONDS                send those bodies a byte at a time
     --huge-body ROUTE=BYTES                     grow those JSON answers to BYTES
     --huge-body-chunked                         send padded bodies without Content-Length
+    --gzip-body ROUTE                           send those answers gzip-compressed
     --cycle-cursors                             order pages that never end
     --stall-token-requests N                    never answer the next N token requests
     --swallow-prediction-orders N               place N prediction orders, drop their answers

@@ -186,6 +186,14 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     )
     faults.add_argument("--huge-body-chunked", action="store_true")
     faults.add_argument(
+        "--gzip-body",
+        action="append",
+        default=[],
+        metavar="ROUTE",
+        type=str.strip,
+        help="send the route's answers gzip-compressed (Content-Encoding: gzip)",
+    )
+    faults.add_argument(
         "--malformed-amount",
         action="append",
         default=[],
@@ -270,5 +278,6 @@ def build_faults(args: argparse.Namespace) -> Faults:
     for route, burst in args.server_errors:
         faults.server_errors[route] = attrs.evolve(burst, empty_body=args.empty_error_bodies)
     faults.huge_body.update(args.huge_body)
+    faults.gzip_body.update(args.gzip_body)
     faults.malformed_amount.update(args.malformed_amount)
     return faults

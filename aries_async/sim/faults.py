@@ -73,6 +73,11 @@ field                              effect
                                    then trailing white space to the exact size
 ``huge_body_chunked``              send those padded bodies chunked, without
                                    ``Content-Length`` (True) or with it (False)
+``gzip_body``                      routes whose answers are sent gzip-compressed
+                                   (``Content-Encoding: gzip``) whatever the request accepts;
+                                   a whole body's ``Content-Length`` is its compressed size.
+                                   With ``huge_body``: a small download that decodes to a
+                                   large body (the padding compresses a thousandfold)
 ``cycle_cursors``                  the order lists' last page (of two or more) names the second
                                    page as ``nextCursor`` instead of 0: the pages never end
 ``stall_token_requests``           the next N token requests are counted and never answered nor
@@ -270,6 +275,7 @@ class Faults:
     trickle_body: dict[str, float] = attrs.Factory(dict)
     huge_body: dict[str, int] = attrs.Factory(dict)
     huge_body_chunked: bool = False
+    gzip_body: set[str] = attrs.Factory(set)
     cycle_cursors: bool = False
     # A fleet's refresh lock holder stuck at the token endpoint (killed there, in tests).
     stall_token_requests: int = 0

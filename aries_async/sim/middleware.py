@@ -3,7 +3,8 @@
 1. counting (``ctx.requests``), the journal of requests as received (``ctx.journal``; no
    credentials, no OAuth bodies), a request id (``X-Request-Id``) and JSON 404/405 envelopes;
 2. faults: latency, the app's sustained rate limit and per-route 429s with ``Retry-After``, 5xx
-   bursts, dropped connections, huge and trickled bodies (see :mod:`aries_async.sim.faults`);
+   bursts, dropped connections, huge, trickled and gzipped bodies (see
+   :mod:`aries_async.sim.faults`);
 3. bearer-token and scope checks (401 for missing/expired/revoked tokens, 403 naming the
    missing scope), using :data:`~aries_async.auth.scopes.ROUTE_SCOPES`, the client's table of
    the scopes each operation needs (endpoints-all.md, oauth.md section 4).
@@ -12,6 +13,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import math
 import secrets
 from typing import Protocol, TypeVar
@@ -159,6 +161,7 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
             request, burst.status, kind, "SIMULATED_FAILURE", "simulated server failure"
         )
     response = await handler(request)
+    gzipped = any(route_matches(key, method, path, template) for key in faults.gzip_body)
     for key, text in faults.malformed_amount.items():
         if (
             route_matches(key, method, path, template)
@@ -172,10 +175,13 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
             and isinstance(response, web.Response)
             and response.status == 200
         ):
-            return await _huge(request, response, size, chunked=faults.huge_body_chunked)
+            chunked = faults.huge_body_chunked
+            return await _huge(request, response, size, chunked=chunked, gzipped=gzipped)
     for key, gap in faults.trickle_body.items():
         if route_matches(key, method, path, template) and isinstance(response, web.Response):
-            return await _trickle(request, response, gap)
+            return await _trickle(request, response, gap, gzipped=gzipped)
+    if gzipped and isinstance(response, web.Response):
+        response.enable_compression(web.ContentCoding.gzip)  # whatever Accept-Encoding says
     return response
 
 
@@ -231,19 +237,24 @@ def _grown(body: bytes, size: int) -> bytes:
 
 
 async def _huge(
-    request: web.Request, response: web.Response, size: int, *, chunked: bool
+    request: web.Request, response: web.Response, size: int, *, chunked: bool, gzipped: bool
 ) -> web.StreamResponse:
     """``response`` grown to ``size`` bytes (the ``huge_body`` fault): lists repeated, then
-    trailing white space (valid JSON still); sent with ``Content-Length`` or chunked."""
+    trailing white space (valid JSON still); sent with ``Content-Length`` or chunked, and
+    gzip-compressed when ``gzipped`` (``size`` is then the size of the decoded body)."""
     body = _body_of(response)
     if body and response.content_type == "application/json":
         body = _grown(body, size)
     padding = max(0, size - len(body))
     if not chunked:
         response.body = body + b" " * padding
+        if gzipped:
+            response.enable_compression(web.ContentCoding.gzip)
         return response
     stream = _stream_like(response)
     stream.enable_chunked_encoding()
+    if gzipped:
+        stream.enable_compression(web.ContentCoding.gzip)
     await stream.prepare(request)
     await stream.write(body)
     piece = b" " * 65536
@@ -254,10 +265,16 @@ async def _huge(
     return stream
 
 
-async def _trickle(request: web.Request, response: web.Response, gap: float) -> web.StreamResponse:
-    """``response`` sent one byte every ``gap`` seconds (its Content-Length announced)."""
+async def _trickle(
+    request: web.Request, response: web.Response, gap: float, *, gzipped: bool
+) -> web.StreamResponse:
+    """``response`` sent one byte every ``gap`` seconds (its Content-Length announced), of
+    its gzip-compressed body when ``gzipped``."""
     body = _body_of(response)
     stream = _stream_like(response)
+    if gzipped:
+        body = gzip.compress(body)
+        stream.headers["Content-Encoding"] = "gzip"
     stream.content_length = len(body)
     await stream.prepare(request)
     try:

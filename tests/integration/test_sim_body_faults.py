@@ -41,6 +41,36 @@ async def test_huge_body_pads_valid_json(
     assert json.loads(body)["d"][0]["n"] == "KO"
 
 
+@pytest.mark.parametrize("chunked", [False, True])
+async def test_gzip_body_sends_a_small_download_that_decodes_large(
+    sim: Simulator, http: aiohttp.ClientSession, chunked: bool
+) -> None:
+    sim.faults.gzip_body.add("GET /v1/chart/quotes")
+    sim.faults.huge_body["GET /v1/chart/quotes"] = 300_000
+    sim.faults.huge_body_chunked = chunked
+    async with http.get(QUOTES, headers={"Accept-Encoding": "identity"}) as resp:
+        encoding = resp.headers.get("Content-Encoding")
+        length = resp.content_length
+        body = await resp.read()  # decoded by aiohttp
+    assert encoding == "gzip"
+    assert length is None if chunked else length is not None and length < 3_000
+    assert len(body) == 300_000
+    assert json.loads(body)["d"][0]["n"] == "KO"
+
+
+async def test_gzip_body_compresses_plain_and_trickled_answers(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    sim.faults.gzip_body.add("/v1/market/status")
+    async with http.get("/v1/market/status", params={"exchange": "US"}) as plain:
+        assert plain.headers.get("Content-Encoding") == "gzip"
+        first = await plain.json()
+    sim.faults.trickle_body["/v1/market/status"] = 0.0
+    async with http.get("/v1/market/status", params={"exchange": "US"}) as trickled:
+        assert trickled.headers.get("Content-Encoding") == "gzip"
+        assert (await trickled.json())["exchange"] == first["exchange"] == "US"
+
+
 async def test_trickle_body_sends_a_byte_at_a_time(
     sim: Simulator, http: aiohttp.ClientSession
 ) -> None:
@@ -104,6 +134,8 @@ def test_cli_flags_for_body_and_paging_faults() -> None:
             "--huge-body",
             "*=1000000",
             "--huge-body-chunked",
+            "--gzip-body",
+            "GET /v1/chart/quotes",
             "--cycle-cursors",
             "--short-pages",
             "3",
@@ -116,6 +148,7 @@ def test_cli_flags_for_body_and_paging_faults() -> None:
     assert faults.trickle_body == {"GET /v1/chart/quotes": 0.5}
     assert faults.huge_body == {"*": 1_000_000}
     assert faults.huge_body_chunked is True
+    assert faults.gzip_body == {"GET /v1/chart/quotes"}
     assert faults.cycle_cursors is True
     assert faults.short_pages == 3
     assert faults.unknown_fields is True
