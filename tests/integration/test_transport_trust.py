@@ -208,6 +208,25 @@ async def test_a_body_over_the_cap_raises_while_reading(sim: Simulator, chunked:
     assert requests_to(sim, STATUS) == 4  # not retried
 
 
+@pytest.mark.parametrize("chunked", [False, True])
+async def test_the_cap_is_on_the_decoded_body_of_a_gzip_answer(
+    sim: Simulator, chunked: bool
+) -> None:
+    # A few kilobytes on the wire (with their Content-Length, unless chunked) that decode to
+    # megabytes: the cap counts what they decode to.
+    cfg = sim.client_config(max_response_bytes=100_000)
+    async with AriesClient(cfg, token=sim.issue_token(), sleep=RecordingSleep()) as client:
+        sim.faults.gzip_body.add(STATUS)
+        sim.faults.huge_body[STATUS] = 5_000_000
+        sim.faults.huge_body_chunked = chunked
+        with pytest.raises(ResponseTooLargeError) as info:
+            await client.market.status()
+        assert (info.value.limit, info.value.status) == (100_000, 200)
+        sim.faults.huge_body[STATUS] = 100_000  # the cap itself, decoded: fine
+        assert await client.market.status()
+    assert requests_to(sim, STATUS) == 2  # not retried
+
+
 async def test_the_default_cap_refuses_a_body_announced_larger(sim: Simulator) -> None:
     async with AriesClient(sim.client_config(), token=sim.issue_token()) as client:
         sim.faults.huge_body[STATUS] = 65 * 2**20
