@@ -4,7 +4,7 @@ timeout; order writes go first; a 429's ``Retry-After`` holds back the calls tha
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 from stream_helpers import FakeTime
@@ -13,7 +13,7 @@ from aries_async import AriesClient, RateLimit
 from aries_async.config import RetryPolicy
 from aries_async.errors import ConfigurationError, RateLimitError, RequestTimeoutError
 from aries_async.http.budget import LocalRateBudget, Pacer
-from aries_async.sim import RateLimitFault, Simulator
+from aries_async.sim import RateLimitFault, ServerErrorFault, Simulator
 
 QUOTES = ("GET", "/v1/chart/quotes")
 
@@ -21,6 +21,15 @@ QUOTES = ("GET", "/v1/chart/quotes")
 async def _settle() -> None:
     for _ in range(20):
         await asyncio.sleep(0)
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    """Let the loop run (the simulator answers over real sockets) until ``condition`` holds."""
+    for _ in range(2000):
+        if condition():
+            return
+        await asyncio.sleep(0.001)
+    raise AssertionError("the condition never held")
 
 
 async def test_an_order_waiting_goes_before_the_quote_polls_waiting(fake_time: FakeTime) -> None:
@@ -172,6 +181,37 @@ async def test_a_call_waiting_behind_another_times_out_at_its_deadline(
     fake_time.advance(8)
     assert (await holder).symbol == "MSFT"
     assert sim.requests[QUOTES] == 2
+
+
+async def test_a_retry_waits_for_its_turn_like_a_first_attempt(
+    sim: Simulator, fake_time: FakeTime
+) -> None:
+    # Two clients of one app share a budget (as a fleet's processes do): the other one's 429
+    # pauses the budget while ours waits to retry a 503; the retry waits for the pause too.
+    budget = LocalRateBudget(sleep=fake_time.sleep, monotonic=fake_time.clock)
+
+    def client(attempts: int) -> AriesClient:
+        retry = RetryPolicy(jitter=0.0, max_attempts=attempts)
+        limit = RateLimit(per_second=1000, burst=100)
+        return AriesClient(
+            sim.client_config(rate_limit=limit, retry=retry, timeout=30),
+            token=sim.issue_token(),
+            sleep=fake_time.sleep,
+            monotonic=fake_time.clock,
+            rate_budget=budget,
+        )
+
+    async with client(3) as ours, client(1) as other:
+        sim.faults.server_errors["GET /v1/chart/quotes"] = ServerErrorFault(count=1)
+        call = asyncio.create_task(ours.market.quote("MSFT"))
+        await _until(lambda: fake_time.waiting() == [0.5])  # the 503's backoff
+        await _rate_limited(sim, other, 5)
+        fake_time.advance(0.5)
+        await _until(lambda: fake_time.waiting() == [4.5])  # the rest of the pause
+        assert sim.requests[QUOTES] == 2  # the 503 and the 429: the retry is not sent yet
+        fake_time.advance(4.5)
+        assert (await call).symbol == "MSFT"
+    assert sim.requests[QUOTES] == 3
 
 
 async def test_route_budgets_are_separate(sim: Simulator, fake_time: FakeTime) -> None:
