@@ -82,6 +82,27 @@ async def test_first_come_first_served_without_priority(fake_time: FakeTime) -> 
     assert done == ["quote", "quote2", "order"]
 
 
+async def test_a_turn_handed_over_after_the_deadline_is_refused_unspent(
+    fake_time: FakeTime,
+) -> None:
+    # The holder's pause and the waiter's deadline pass in one jump of the clock (a busy or
+    # suspended process): the lane comes to the waiter when its time is already up.
+    budget = LocalRateBudget(sleep=fake_time.sleep, monotonic=fake_time.clock)
+    limit = RateLimit(per_second=0.01, burst=2)  # two turns, then one every 100 s
+    pacer = Pacer(limit, budget, app="a", sleep=fake_time.sleep, monotonic=fake_time.clock)
+    await budget.pause("a:*", 10.0)
+    url = "http://h/v1/chart/quotes"
+    holder = asyncio.create_task(pacer.wait("GET", url, fake_time.now + 30))
+    await _settle()
+    waiter = asyncio.create_task(pacer.wait("GET", url, fake_time.now + 2))
+    await _settle()
+    fake_time.advance(10)
+    await holder
+    with pytest.raises(RequestTimeoutError, match="leaves no turn"):
+        await waiter
+    await pacer.wait("GET", url, fake_time.now + 0.001)  # the second turn is still there
+
+
 async def _rate_limited(sim: Simulator, client: AriesClient, retry_after: float) -> None:
     """One quote answered 429 with ``retry_after``: the client records the pause."""
     sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(count=1, retry_after=retry_after)
@@ -181,6 +202,29 @@ async def test_a_call_waiting_behind_another_times_out_at_its_deadline(
     fake_time.advance(8)
     assert (await holder).symbol == "MSFT"
     assert sim.requests[QUOTES] == 2
+
+
+async def test_a_call_handed_its_turn_after_its_deadline_is_not_sent(
+    paced: tuple[Simulator, AriesClient, FakeTime],
+) -> None:
+    # The holder's pause and the waiter's deadline pass in one jump of the clock (a busy or
+    # suspended process): the lane comes to the waiter when its time is already up.
+    sim, client, fake_time = paced
+    await _rate_limited(sim, client, 10)
+    holder = asyncio.create_task(client.market.quote("MSFT"))
+    await _settle()
+
+    async def short() -> object:
+        with client.timeout(2):
+            return await client.market.quote("NVDA")
+
+    waiter = asyncio.create_task(short())
+    await _settle()
+    fake_time.advance(10)
+    with pytest.raises(RequestTimeoutError, match="leaves no turn"):
+        await waiter
+    assert (await holder).symbol == "MSFT"
+    assert sim.requests[QUOTES] == 2  # the 429 and the holder's: the waiter sent nothing
 
 
 async def test_a_retry_waits_for_its_turn_like_a_first_attempt(
