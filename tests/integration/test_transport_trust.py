@@ -99,6 +99,19 @@ async def test_attempt_timeout_leaves_room_for_a_retry(sim: Simulator) -> None:
     assert len(sleep.waits) == 1
 
 
+async def test_attempt_timeout_caps_the_attempts_of_a_call_given_a_longer_timeout(
+    sim: Simulator,
+) -> None:
+    cfg = sim.client_config(retry=RetryPolicy(max_attempts=2), timeout=5.0, attempt_timeout=0.15)
+    sleep = RecordingSleep()
+    async with AriesClient(cfg, token=sim.issue_token(), sleep=sleep) as client:
+        sim.faults.trickle_body[STATUS] = 0.02
+        with client.timeout(30), pytest.raises(RequestTimeoutError):
+            await client.market.status()
+    assert requests_to(sim, STATUS) == 2  # the first attempt was cut: there was a retry
+    assert len(sleep.waits) == 1
+
+
 # -- 10. aclose() means closed -----------------------------------------------------------------
 
 
