@@ -197,6 +197,14 @@ async def test_next_urls_are_followed_short_pages_included(api: Api, client: Ari
     ]
 
 
+@pytest.mark.parametrize("blank", ["", " ", "\t\n "])
+async def test_a_blank_next_url_ends_the_paging(api: Api, client: AriesClient, blank: str) -> None:
+    api.next_urls = [f"{api.origin}/v1/stocks/trades?cursor=p2", blank]
+    ids = [t.id async for t in client.stocks.trades("AAPL", limit=2)]
+    assert ids == ITEMS[:4]
+    assert len(_queries(api, "/v1/stocks/trades")) == 2
+
+
 @pytest.mark.parametrize(
     "elsewhere",
     [
