@@ -87,7 +87,8 @@ return 0
 
 
 class _Lease:
-    """The refresh lock held by the current task, and the version its last load saw."""
+    """The refresh lock held by the current task, and the version its last load saw (or its
+    own last save or clear made)."""
 
     __slots__ = ("owner", "store", "version")
 
@@ -250,8 +251,9 @@ class RedisTokenStore(AsyncClosing):
             return None
 
     async def save(self, token: Token) -> None:
-        """Replace the saved token; under the lock, after a load under it, only if the token is
-        still the one that load saw (else the newer one is kept, with a warning).
+        """Replace the saved token; under the lock, after a load under it, only if nobody else
+        changed it since (this holder's own saves and clears do not count), else the newer one
+        is kept, with a warning.
 
         Raises:
             ConnectionFailedError: Redis could not be reached (or timed out).

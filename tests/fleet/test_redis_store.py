@@ -136,21 +136,89 @@ async def test_a_holder_whose_lease_ran_out_does_not_overwrite_the_next_holders_
         assert any("longer than its lease" in line for line in warnings), warnings
 
 
+@pytest.mark.parametrize("signed_in_again", [False, True], ids=["cleared", "then-signed-in"])
 async def test_a_logout_is_not_undone_by_a_holder_that_read_before_it(
-    redis_url: str,
+    redis_url: str, signed_in_again: bool
 ) -> None:
+    """A clear moves the version on, and never back: the holder's check fails after a logout
+    alone, and after a logout and a sign-in (which must not land on the version it read)."""
     async with (
         RedisTokenStore(redis_url, client_id="app") as holder,
         RedisTokenStore(redis_url, client_id="app") as elsewhere,
     ):
         await holder.save(_token(1))
-        async with holder.lock():
-            await holder.load()
-            await elsewhere.clear()  # a logout that did not wait for the lock
-            await elsewhere.save(_token(5))  # and a sign-in: the version is not the one read
-            await elsewhere.clear()
-            await holder.save(_token(2))
-        assert await elsewhere.load() is None
+        with capture_logs() as logs:
+            async with holder.lock():
+                assert await holder.load() == _token(1)
+                await elsewhere.clear()  # a logout that did not wait for the lock
+                if signed_in_again:
+                    await elsewhere.save(_token(5))
+                await holder.save(_token(2))  # read before the logout: skipped
+        assert await elsewhere.load() == (_token(5) if signed_in_again else None)
+        assert any("kept the newer token" in line for line in logs.lines), logs.lines
+
+
+async def test_the_holders_own_saves_and_clear_are_what_its_next_save_is_checked_against(
+    redis_url: str,
+) -> None:
+    """Under one hold, each save or clear of the holder's own becomes the version its next
+    save expects: its own writes do not stop it, another's still do."""
+    async with (
+        RedisTokenStore(redis_url, client_id="app") as holder,
+        RedisTokenStore(redis_url, client_id="app") as elsewhere,
+    ):
+        await holder.save(_token(1))
+        with capture_logs() as logs:
+            async with holder.lock():
+                assert await holder.load() == _token(1)
+                await holder.save(_token(2))
+                await holder.save(_token(3))  # no load between: checked against its save
+                assert await elsewhere.load() == _token(3)
+                await holder.clear()
+                await holder.save(_token(4))  # checked against its own clear
+                assert await elsewhere.load() == _token(4)
+                skipped = [line for line in logs.lines if "kept the newer token" in line]
+                assert skipped == []
+                await elsewhere.save(_token(5))  # a sign-in meanwhile
+                await holder.save(_token(6))  # skipped
+                assert await elsewhere.load() == _token(5)
+                await holder.clear()  # a clear always wins, and is checked against next
+                await elsewhere.save(_token(7))
+                await holder.save(_token(8))  # skipped
+        assert await elsewhere.load() == _token(7)
+        skipped = [line for line in logs.lines if "kept the newer token" in line]
+        assert len(skipped) == 2, logs.lines
+
+
+async def test_a_late_release_leaves_the_next_holders_lock_in_place(
+    redis_url: str, raw: redis.asyncio.Redis
+) -> None:
+    """The holder whose lease ran out leaves after the next one took the lock: its release
+    must not free the next holder's lock (the script deletes it only under its own name)."""
+    async with (
+        RedisTokenStore(redis_url, client_id="app") as late,
+        RedisTokenStore(redis_url, client_id="app") as next_holder,
+    ):
+        entered, leave = asyncio.Event(), asyncio.Event()
+
+        async def hold_past_the_lease() -> None:
+            async with late.lock():
+                entered.set()
+                await leave.wait()
+
+        holding = asyncio.ensure_future(hold_past_the_lease())
+        await entered.wait()
+        await _lease_ends(raw, late)
+        with capture_logs() as logs:
+            async with next_holder.lock():
+                owner = await next_holder.lock_owner()
+                assert owner is not None
+                leave.set()
+                await holding  # the late holder leaves, releasing "its" lock
+                assert await next_holder.lock_owner() == owner
+                assert await raw.pttl(next_holder.lock_key) > 0
+        assert any("longer than its lease" in line for line in logs.lines), logs.lines
+        assert await next_holder.lock_owner() is None  # the next holder's own release
 
 
 async def test_saves_outside_a_load_under_the_lock_always_replace(redis_url: str) -> None:
