@@ -294,7 +294,8 @@ class RedisTokenStore(AsyncClosing):
     @contextlib.asynccontextmanager
     async def lock(self) -> AsyncIterator[None]:
         """The refresh lock: exclusive across this process's tasks and every process on the
-        same Redis and keys, for at most ``lease`` seconds.
+        same Redis and keys, for at most ``lease`` seconds. A wait cancelled as Redis gave it
+        the lock releases it in the background (:meth:`aclose` waits for that).
 
         Raises:
             ConnectionFailedError: Redis could not be reached (or timed out).
@@ -363,10 +364,14 @@ class RedisTokenStore(AsyncClosing):
     # -- lifetime -------------------------------------------------------------------------------
 
     async def aclose(self) -> None:
-        """Close the Redis connections the store opened from a URL (a client you gave stays
-        open)."""
-        if self._owned:
-            await self._redis.aclose()
+        """Finish releasing the locks of cancelled lock waits, then close the Redis
+        connections the store opened from a URL (a client you gave stays open)."""
+        try:
+            if self._releases:
+                await asyncio.wait(set(self._releases))
+        finally:
+            if self._owned:
+                await self._redis.aclose()
 
     def __repr__(self) -> str:
         return f"RedisTokenStore({self._where}, key={self.token_key!r}, lease={self.lease:g}s)"

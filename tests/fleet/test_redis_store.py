@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio
+from redis_server import reply_gate
 from stream_helpers import until
 
 from aries_async import AriesClient
@@ -219,6 +220,30 @@ async def test_a_late_release_leaves_the_next_holders_lock_in_place(
                 assert await raw.pttl(next_holder.lock_key) > 0
         assert any("longer than its lease" in line for line in logs.lines), logs.lines
         assert await next_holder.lock_owner() is None  # the next holder's own release
+
+
+async def test_a_wait_cancelled_after_its_lock_was_taken_frees_it(
+    redis_url: str, raw: redis.asyncio.Redis
+) -> None:
+    """Cancelled after Redis set the lock but before the answer came back: the store
+    releases it (by the time it is closed), instead of leaving the fleet to wait a lease."""
+    async with reply_gate(redis_url) as gate:
+        async with RedisTokenStore(gate.url, client_id="app") as store:
+            assert await store.lock_owner() is None  # connected before the replies are held
+            gate.hold()
+
+            async def enter() -> None:
+                async with store.lock():
+                    raise AssertionError("the wait was cancelled before it got the answer")
+
+            waiter = asyncio.ensure_future(enter())
+            await asyncio.wait_for(gate.held.wait(), 5)  # Redis answered the SET: it is taken
+            assert await raw.get(store.lock_key) is not None
+            waiter.cancel()
+            gate.let_go()
+            with pytest.raises(asyncio.CancelledError):
+                await waiter
+        assert await raw.get(store.lock_key) is None
 
 
 async def test_saves_outside_a_load_under_the_lock_always_replace(redis_url: str) -> None:

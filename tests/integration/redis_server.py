@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+from collections.abc import AsyncIterator
 
 import redis
+import yarl
 
-__all__ = ["REQUIRED", "flush"]
+__all__ = ["REQUIRED", "ReplyGate", "flush", "reply_gate"]
 
 # Read at import: the autouse fixture of tests/conftest.py removes ARIES_* variables per test.
 REQUIRED = os.environ.get("ARIES_REQUIRE_REDIS") == "1"
@@ -16,3 +20,80 @@ def flush(url: str) -> None:
     """Empty the test server's databases."""
     with redis.Redis.from_url(url) as client:
         client.flushall()
+
+
+class ReplyGate:
+    """A TCP relay in front of the test server that can keep the server's replies back.
+
+    Commands always reach Redis. After :meth:`hold`, the next replies stop at the relay
+    (``held`` is set when the first arrives), so a test can act between a command taking effect
+    and its sender hearing of it; :meth:`let_go` forwards them and lets later ones through.
+    A connection's own greeting (AUTH) is a reply too: open it before holding.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        """The server's URL, password included, with the relay's port."""
+        self.held = asyncio.Event()
+        """Set when a reply has been kept back since :meth:`hold`."""
+        self._open = asyncio.Event()
+        self._open.set()
+
+    def hold(self) -> None:
+        """Keep back every reply from now on."""
+        self.held.clear()
+        self._open.clear()
+
+    def let_go(self) -> None:
+        """Forward the replies kept back, and every later one."""
+        self._open.set()
+
+    async def pump(
+        self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, *, gated: bool
+    ) -> None:
+        """Copy bytes until either side closes; replies (``gated``) wait while held."""
+        with contextlib.suppress(OSError):
+            while data := await source.read(65536):
+                if gated and not self._open.is_set():
+                    self.held.set()
+                    await self._open.wait()
+                if sink.is_closing():
+                    break
+                sink.write(data)
+                await sink.drain()
+        sink.close()
+
+
+@contextlib.asynccontextmanager
+async def reply_gate(url: str) -> AsyncIterator[ReplyGate]:
+    """A :class:`ReplyGate` to the server at ``url`` for as long as the block lasts."""
+    target = yarl.URL(url)
+    relays: set[asyncio.Future[None]] = set()
+
+    async def relay(client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter) -> None:
+        try:
+            server_in, server_out = await asyncio.open_connection(target.host, target.port)
+            try:
+                await asyncio.gather(
+                    gate.pump(client_in, server_out, gated=False),
+                    gate.pump(server_in, client_out, gated=True),
+                )
+            finally:
+                server_out.close()
+        finally:
+            client_out.close()
+
+    def connected(client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter) -> None:
+        relays.add(asyncio.ensure_future(relay(client_in, client_out)))
+
+    server = await asyncio.start_server(connected, "127.0.0.1", 0)
+    port = int(server.sockets[0].getsockname()[1])
+    gate = ReplyGate(str(target.with_port(port)))
+    try:
+        yield gate
+    finally:
+        server.close()
+        for task in relays:
+            task.cancel()  # connections its users left open end with it
+        await asyncio.gather(*relays, return_exceptions=True)
+        await server.wait_closed()
