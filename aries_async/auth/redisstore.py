@@ -334,7 +334,7 @@ class RedisTokenStore(AsyncClosing):
                 )
             except asyncio.CancelledError:
                 # The SET may have reached Redis: free the lock now rather than at lease end.
-                release = asyncio.ensure_future(self._release(owner))
+                release = asyncio.ensure_future(self._release(owner, held=False))
                 self._releases.add(release)
                 release.add_done_callback(self._releases.discard)
                 raise
@@ -343,7 +343,8 @@ class RedisTokenStore(AsyncClosing):
             # Jittered, so that waiting processes do not ask in lockstep.
             await asyncio.sleep(self.poll_interval * (0.5 + random.random()))
 
-    async def _release(self, owner: str) -> None:
+    async def _release(self, owner: str, *, held: bool = True) -> None:
+        """Delete the lock if ``owner`` holds it; warn when it was ``held`` and no longer is."""
         try:
             released = await self._release_script(keys=[self.lock_key], args=[owner])
         except self._error as exc:
@@ -353,7 +354,7 @@ class RedisTokenStore(AsyncClosing):
                 type(exc).__name__,
             )
             return
-        if not released:
+        if not released and held:
             log.warning(
                 "the refresh lock %s was held longer than its lease (%gs); another process "
                 "may have taken it meanwhile",

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio
-from redis_server import reply_gate
+from redis_server import ReplyGate, reply_gate
 from stream_helpers import until
 
 from aries_async import AriesClient
@@ -222,6 +222,24 @@ async def test_a_late_release_leaves_the_next_holders_lock_in_place(
         assert await next_holder.lock_owner() is None  # the next holder's own release
 
 
+async def _cancel_as_redis_answers(gate: ReplyGate, store: RedisTokenStore) -> None:
+    """Start waiting for ``store``'s lock, and cancel the wait once Redis has answered its
+    SET, before the answer reaches the store."""
+    await store.lock_owner()  # connected before the replies are held
+    gate.hold()
+
+    async def enter() -> None:
+        async with store.lock():
+            raise AssertionError("the wait was cancelled before it got the answer")
+
+    waiter = asyncio.ensure_future(enter())
+    await asyncio.wait_for(gate.held.wait(), 5)
+    waiter.cancel()
+    gate.let_go()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+
+
 async def test_a_wait_cancelled_after_its_lock_was_taken_frees_it(
     redis_url: str, raw: redis.asyncio.Redis
 ) -> None:
@@ -229,21 +247,28 @@ async def test_a_wait_cancelled_after_its_lock_was_taken_frees_it(
     releases it (by the time it is closed), instead of leaving the fleet to wait a lease."""
     async with reply_gate(redis_url) as gate:
         async with RedisTokenStore(gate.url, client_id="app") as store:
-            assert await store.lock_owner() is None  # connected before the replies are held
-            gate.hold()
-
-            async def enter() -> None:
-                async with store.lock():
-                    raise AssertionError("the wait was cancelled before it got the answer")
-
-            waiter = asyncio.ensure_future(enter())
-            await asyncio.wait_for(gate.held.wait(), 5)  # Redis answered the SET: it is taken
-            assert await raw.get(store.lock_key) is not None
-            waiter.cancel()
-            gate.let_go()
-            with pytest.raises(asyncio.CancelledError):
-                await waiter
+            await _cancel_as_redis_answers(gate, store)
+            assert await raw.get(store.lock_key) is not None  # the SET took it
         assert await raw.get(store.lock_key) is None
+
+
+async def test_a_wait_cancelled_while_another_holds_the_lock_leaves_it_quietly(
+    redis_url: str,
+) -> None:
+    """The cancelled wait's SET did not take the lock: the holder keeps it, and no warning
+    says this process held it past its lease."""
+    async with (
+        reply_gate(redis_url) as gate,
+        RedisTokenStore(redis_url, client_id="app") as holder,
+        holder.lock(),
+    ):
+        owner = await holder.lock_owner()
+        with capture_logs() as logs:
+            async with RedisTokenStore(gate.url, client_id="app") as store:
+                await _cancel_as_redis_answers(gate, store)
+        assert await holder.lock_owner() == owner
+        warnings = [line for line in logs.lines if "WARNING" in line]
+        assert warnings == []
 
 
 async def test_saves_outside_a_load_under_the_lock_always_replace(redis_url: str) -> None:
