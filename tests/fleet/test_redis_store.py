@@ -7,6 +7,7 @@ now (a holder that "died"), so no test waits for a lease to run out.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -24,7 +25,7 @@ from aries_async.auth.redisstore import RedisTokenStore
 from aries_async.auth.tokens import Token
 from aries_async.errors import ConfigurationError, ConnectionFailedError, NotSignedInError
 from aries_async.sim import Simulator
-from aries_async.testing import capture_logs, shows_secret
+from aries_async.testing import LogCapture, capture_logs, shows_secret
 
 
 def _token(n: int) -> Token:
@@ -49,6 +50,23 @@ async def _lease_ends(raw: redis.asyncio.Redis, store: RedisTokenStore) -> None:
     async with asyncio.timeout(5):
         while await raw.exists(store.lock_key):  # noqa: ASYNC110 - Redis expiring a key
             await asyncio.sleep(0.002)
+
+
+@contextlib.asynccontextmanager
+async def _holding(
+    redis_url: str,
+) -> AsyncIterator[tuple[RedisTokenStore, RedisTokenStore, LogCapture]]:
+    """Two stores of one app, ``(holder, other, logs)``: the holder saved token 1, took the
+    lock and loaded the token under it; the logs are captured until the lock is released."""
+    async with (
+        RedisTokenStore(redis_url, client_id="app") as holder,
+        RedisTokenStore(redis_url, client_id="app") as other,
+    ):
+        await holder.save(_token(1))
+        with capture_logs() as logs:
+            async with holder.lock():
+                assert await holder.load() == _token(1)
+                yield holder, other, logs
 
 
 async def test_one_hash_per_grant_under_the_prefix(
@@ -116,25 +134,18 @@ async def test_a_dead_holders_lock_is_free_when_its_lease_ends(
 async def test_a_holder_whose_lease_ran_out_does_not_overwrite_the_next_holders_token(
     redis_url: str, raw: redis.asyncio.Redis
 ) -> None:
-    async with (
-        RedisTokenStore(redis_url, client_id="app") as late,
-        RedisTokenStore(redis_url, client_id="app") as next_holder,
-    ):
-        await late.save(_token(1))
-        with capture_logs() as logs:
-            async with late.lock():
-                assert await late.load() == _token(1)
-                await _lease_ends(raw, late)
-                async with next_holder.lock():
-                    assert await next_holder.load() == _token(1)
-                    await next_holder.save(_token(2))
-                    await late.save(_token(3))  # too late: skipped
-                    assert await next_holder.lock_owner() is not None
-                # late's release finds the lock gone (or another's) and leaves it alone
-            assert await late.load() == _token(2)
-        warnings = [line for line in logs.lines if "WARNING" in line]
-        assert any("kept the newer token" in line for line in warnings), warnings
-        assert any("longer than its lease" in line for line in warnings), warnings
+    async with _holding(redis_url) as (late, next_holder, logs):
+        await _lease_ends(raw, late)
+        async with next_holder.lock():
+            assert await next_holder.load() == _token(1)
+            await next_holder.save(_token(2))
+            await late.save(_token(3))  # too late: skipped
+            assert await next_holder.lock_owner() is not None
+        assert await late.load() == _token(2)
+    # late's release found the lock gone (or another's) and left it alone
+    warnings = [line for line in logs.lines if "WARNING" in line]
+    assert any("kept the newer token" in line for line in warnings), warnings
+    assert any("longer than its lease" in line for line in warnings), warnings
 
 
 @pytest.mark.parametrize("signed_in_again", [False, True], ids=["cleared", "then-signed-in"])
@@ -143,20 +154,13 @@ async def test_a_logout_is_not_undone_by_a_holder_that_read_before_it(
 ) -> None:
     """A clear moves the version on, and never back: the holder's check fails after a logout
     alone, and after a logout and a sign-in (which must not land on the version it read)."""
-    async with (
-        RedisTokenStore(redis_url, client_id="app") as holder,
-        RedisTokenStore(redis_url, client_id="app") as elsewhere,
-    ):
-        await holder.save(_token(1))
-        with capture_logs() as logs:
-            async with holder.lock():
-                assert await holder.load() == _token(1)
-                await elsewhere.clear()  # a logout that did not wait for the lock
-                if signed_in_again:
-                    await elsewhere.save(_token(5))
-                await holder.save(_token(2))  # read before the logout: skipped
+    async with _holding(redis_url) as (holder, elsewhere, logs):
+        await elsewhere.clear()  # a logout that did not wait for the lock
+        if signed_in_again:
+            await elsewhere.save(_token(5))
+        await holder.save(_token(2))  # read before the logout: skipped
         assert await elsewhere.load() == (_token(5) if signed_in_again else None)
-        assert any("kept the newer token" in line for line in logs.lines), logs.lines
+    assert any("kept the newer token" in line for line in logs.lines), logs.lines
 
 
 async def test_the_holders_own_saves_and_clear_are_what_its_next_save_is_checked_against(
@@ -164,31 +168,24 @@ async def test_the_holders_own_saves_and_clear_are_what_its_next_save_is_checked
 ) -> None:
     """Under one hold, each save or clear of the holder's own becomes the version its next
     save expects: its own writes do not stop it, another's still do."""
-    async with (
-        RedisTokenStore(redis_url, client_id="app") as holder,
-        RedisTokenStore(redis_url, client_id="app") as elsewhere,
-    ):
-        await holder.save(_token(1))
-        with capture_logs() as logs:
-            async with holder.lock():
-                assert await holder.load() == _token(1)
-                await holder.save(_token(2))
-                await holder.save(_token(3))  # no load between: checked against its save
-                assert await elsewhere.load() == _token(3)
-                await holder.clear()
-                await holder.save(_token(4))  # checked against its own clear
-                assert await elsewhere.load() == _token(4)
-                skipped = [line for line in logs.lines if "kept the newer token" in line]
-                assert skipped == []
-                await elsewhere.save(_token(5))  # a sign-in meanwhile
-                await holder.save(_token(6))  # skipped
-                assert await elsewhere.load() == _token(5)
-                await holder.clear()  # a clear always wins, and is checked against next
-                await elsewhere.save(_token(7))
-                await holder.save(_token(8))  # skipped
-        assert await elsewhere.load() == _token(7)
+    async with _holding(redis_url) as (holder, elsewhere, logs):
+        await holder.save(_token(2))
+        await holder.save(_token(3))  # no load between: checked against its save
+        assert await elsewhere.load() == _token(3)
+        await holder.clear()
+        await holder.save(_token(4))  # checked against its own clear
+        assert await elsewhere.load() == _token(4)
         skipped = [line for line in logs.lines if "kept the newer token" in line]
-        assert len(skipped) == 2, logs.lines
+        assert skipped == []
+        await elsewhere.save(_token(5))  # a sign-in meanwhile
+        await holder.save(_token(6))  # skipped
+        assert await elsewhere.load() == _token(5)
+        await holder.clear()  # a clear always wins, and is checked against next
+        await elsewhere.save(_token(7))
+        await holder.save(_token(8))  # skipped
+        assert await elsewhere.load() == _token(7)
+    skipped = [line for line in logs.lines if "kept the newer token" in line]
+    assert len(skipped) == 2, logs.lines
 
 
 async def test_a_late_release_leaves_the_next_holders_lock_in_place(

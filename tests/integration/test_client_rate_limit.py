@@ -13,6 +13,7 @@ from aries_async import AriesClient, RateLimit
 from aries_async.config import RetryPolicy
 from aries_async.errors import ConfigurationError, RateLimitError, RequestTimeoutError
 from aries_async.http.budget import LocalRateBudget, Pacer
+from aries_async.models import Quote
 from aries_async.sim import RateLimitFault, ServerErrorFault, Simulator
 
 QUOTES = ("GET", "/v1/chart/quotes")
@@ -181,48 +182,40 @@ async def test_token_requests_do_not_wait_for_the_budget(
     assert fake_time.waiting() == []
 
 
-async def test_a_call_waiting_behind_another_times_out_at_its_deadline(
-    paced: tuple[Simulator, AriesClient, FakeTime],
-) -> None:
-    sim, client, fake_time = paced
-    await _rate_limited(sim, client, 10)
-    holder = asyncio.create_task(client.market.quote("MSFT"))  # waits out the pause
-    await _settle()
-
-    async def short() -> object:
-        with client.timeout(2):
-            return await client.market.quote("NVDA")
-
-    waiter = asyncio.create_task(short())
-    await _settle()
-    fake_time.advance(2)
-    with pytest.raises(RequestTimeoutError, match="rate limit"):
-        await waiter
-    assert sim.requests[QUOTES] == 1
-    fake_time.advance(8)
-    assert (await holder).symbol == "MSFT"
-    assert sim.requests[QUOTES] == 2
-
-
-async def test_a_call_handed_its_turn_after_its_deadline_is_not_sent(
-    paced: tuple[Simulator, AriesClient, FakeTime],
-) -> None:
-    # The holder's pause and the waiter's deadline pass in one jump of the clock (a busy or
-    # suspended process): the lane comes to the waiter when its time is already up.
-    sim, client, fake_time = paced
+async def _holder_and_waiter(
+    sim: Simulator, client: AriesClient
+) -> tuple[asyncio.Task[Quote], asyncio.Task[Quote]]:
+    """After a 429 that pauses the budget for 10 s: a call that waits out the pause (the
+    holder of the lane) and one behind it with 2 s to live (the waiter)."""
     await _rate_limited(sim, client, 10)
     holder = asyncio.create_task(client.market.quote("MSFT"))
     await _settle()
 
-    async def short() -> object:
+    async def short() -> Quote:
         with client.timeout(2):
             return await client.market.quote("NVDA")
 
     waiter = asyncio.create_task(short())
     await _settle()
-    fake_time.advance(10)
-    with pytest.raises(RequestTimeoutError, match="leaves no turn"):
+    return holder, waiter
+
+
+@pytest.mark.parametrize("one_jump", [False, True], ids=["deadline-first", "in-one-jump"])
+async def test_a_call_waiting_behind_another_is_not_sent_after_its_deadline(
+    paced: tuple[Simulator, AriesClient, FakeTime], one_jump: bool
+) -> None:
+    """The waiter's 2 s pass while the holder waits out the pause: it ends at its deadline.
+    When the pause and its deadline pass in one jump of the clock (a busy or suspended
+    process), the lane comes to it when its time is already up: it is refused then, without
+    spending the turn. Either way it sends nothing."""
+    sim, client, fake_time = paced
+    holder, waiter = await _holder_and_waiter(sim, client)
+    fake_time.advance(10 if one_jump else 2)
+    with pytest.raises(RequestTimeoutError, match="leaves no turn" if one_jump else "rate limit"):
         await waiter
+    if not one_jump:
+        assert sim.requests[QUOTES] == 1
+        fake_time.advance(8)
     assert (await holder).symbol == "MSFT"
     assert sim.requests[QUOTES] == 2  # the 429 and the holder's: the waiter sent nothing
 

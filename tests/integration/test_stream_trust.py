@@ -19,10 +19,21 @@ from stream_helpers import FakeTime, Tokens, own_tasks, take, until
 
 from aries_async.client import AriesClient
 from aries_async.errors import StreamClosedError
-from aries_async.models.events import StreamConnected, StreamDisconnected, UnknownEvent
+from aries_async.models.events import (
+    QuoteUpdate,
+    StreamConnected,
+    StreamDisconnected,
+    UnknownEvent,
+)
 from aries_async.sim import Simulator
 from aries_async.sim.ws import WsHub
-from aries_async.streaming import AccountStream, ChartStream, MarketStream, StreamConfig
+from aries_async.streaming import (
+    AccountStream,
+    ChartStream,
+    Consumer,
+    MarketStream,
+    StreamConfig,
+)
 from aries_async.testing import LogCapture, capture_logs, shows_secret
 
 ACCOUNT = "TEST-ACCOUNT-001"
@@ -163,15 +174,23 @@ async def test_a_connection_that_stayed_up_resets_the_backoff_and_one_that_did_n
     assert (after_stable, after_short) == (0.5, 1.0)
 
 
-async def test_a_link_that_hears_from_the_server_stays_up(
-    sim: Simulator, hub: WsHub, fake_time: FakeTime
-) -> None:
-    config = StreamConfig(ping_interval=5.0, pong_timeout=3.0, stale_after=20.0)
+async def _quoting_aapl(
+    sim: Simulator, fake_time: FakeTime, config: StreamConfig
+) -> tuple[MarketStream, Consumer[StreamConnected | StreamDisconnected], Consumer[QuoteUpdate]]:
+    """A market stream (not entered yet) with AAPL's quotes asked for: it, its status and its
+    quotes."""
     stream = make("market", sim, fake_time, config)
     assert isinstance(stream, MarketStream)
     status = stream.status()
     await stream.subscribe("AAPL", channels=["quotes"])
-    quotes = stream.quotes()
+    return stream, status, stream.quotes()
+
+
+async def test_a_link_that_hears_from_the_server_stays_up(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    config = StreamConfig(ping_interval=5.0, pong_timeout=3.0, stale_after=20.0)
+    stream, status, quotes = await _quoting_aapl(sim, fake_time, config)
     async with stream:
         await take(quotes, 1)
         for _ in range(12):  # a minute of fake time: a ping is due every 5 s
@@ -192,11 +211,7 @@ async def test_a_quiet_link_that_hears_only_control_messages_stays_up(
     the keep-alive, ``refreshAuth`` and the re-authentication's ``authSuccess``. The server is
     heard all the same, so no ping goes unanswered and the link never turns stale."""
     config = StreamConfig(ping_interval=5.0, pong_timeout=3.0, stale_after=8.0)
-    stream = make("market", sim, fake_time, config)
-    assert isinstance(stream, MarketStream)
-    status = stream.status()
-    await stream.subscribe("AAPL", channels=["quotes"])
-    quotes = stream.quotes()
+    stream, status, quotes = await _quoting_aapl(sim, fake_time, config)
     async with stream:
         await take(quotes, 1)  # the snapshot; the feed never steps after it: no more data
         for reauths in range(1, 13):  # a minute of fake time, a ping every 5 s
