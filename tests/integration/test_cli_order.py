@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 from cli_harness import Cli, cli_fixture  # noqa: F401 - cli_fixture is the `cli` fixture
 
+from aries_async.sim.faults import NON_ACK_MODES
+
 ACCOUNT = "TEST-ACCOUNT-001"
 BUY_LIMIT = ("order", "place", ACCOUNT, "AAPL", "buy", "10", "--limit", "1.50")  # stays open
 PLACE = ("POST", "/v1/orders")
@@ -156,7 +158,7 @@ def test_unknown_outcome_json(cli: Cli) -> None:
     assert data["client_id"] in done.err
 
 
-@pytest.mark.parametrize("mode", ["empty", "message", "envelope", "garble"])
+@pytest.mark.parametrize("mode", NON_ACK_MODES)
 def test_a_2xx_that_is_not_an_ack_prints_an_unknown_outcome_never_rejected(
     cli: Cli, mode: str
 ) -> None:
