@@ -122,6 +122,16 @@ class Result:
         return [json.loads(line) for line in self.out.splitlines() if line.strip()]
 
 
+_AS_FROM_A_TERMINAL = (
+    "import runpy, signal; "
+    "signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "runpy.run_module('aries_async.cli', run_name='__main__', alter_sys=True)"
+)
+"""``python -m aries_async.cli`` with Ctrl-C as a terminal gives it: a test run started where
+SIGINT is ignored (a shell's background job) passes that on to every child, and Python then
+leaves it ignored, so the Ctrl-C tests would wait in vain."""
+
+
 class Cli:
     """The command line wired to one simulator and one temporary token file."""
 
@@ -183,14 +193,15 @@ class Cli:
     def spawn(
         self, *args: str, stdin: int = subprocess.PIPE, stdout: int = subprocess.PIPE
     ) -> subprocess.Popen[str]:
-        """Start ``python -m aries_async.cli args`` with this environment.
+        """Start ``python -m aries_async.cli args`` with this environment (and Ctrl-C at its
+        default, see :data:`_AS_FROM_A_TERMINAL`).
 
         stderr is a pipe; so are ``stdin`` and ``stdout`` unless another file descriptor is
         given (a pseudo-terminal, say).
         """
         env = {"PATH": "/usr/bin:/bin", **self.env}
         return subprocess.Popen(  # noqa: S603 - our own CLI with our interpreter
-            [sys.executable, "-m", "aries_async.cli", *args],
+            [sys.executable, "-c", _AS_FROM_A_TERMINAL, *args],
             env=env,
             stdin=stdin,
             stdout=stdout,

@@ -123,8 +123,14 @@ def test_not_signed_in_exits_3(cli: Cli) -> None:
 
 
 def test_ctrl_c_exits_0(cli: Cli) -> None:
+    """Also when the tests run where Ctrl-C is ignored (a shell's background job, which the
+    command inherits): the spawned command is the one a terminal starts."""
     cli.sign_in()
-    proc = cli.spawn("stream", "AAPL")
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as in a background job
+    try:
+        proc = cli.spawn("stream", "AAPL")
+    finally:
+        signal.signal(signal.SIGINT, previous)
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()
