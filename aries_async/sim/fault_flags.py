@@ -162,6 +162,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--ws-drop-after", type=int, default=None, metavar="N")
     faults.add_argument("--ws-malformed-every", type=int, default=None, metavar="N")
     faults.add_argument("--ws-stall", action="store_true")
+    faults.add_argument("--ws-auth-unanswered", action="store_true")
     faults.add_argument(
         "--ws-expire-after-auth", choices=("authExpired", "authRequired"), default=None
     )
@@ -250,6 +251,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_drop_after=args.ws_drop_after,
         ws_malformed_every=args.ws_malformed_every,
         ws_stall=args.ws_stall,
+        ws_auth_unanswered=args.ws_auth_unanswered,
         ws_expire_after_auth=args.ws_expire_after_auth,
         ws_close_after_accept=args.ws_close_after_accept,
         huge_body_chunked=args.huge_body_chunked,

@@ -57,6 +57,8 @@ field                              effect
 ``ws_drop_after``                  websocket closes abruptly after N messages sent
 ``ws_malformed_every``             every Nth websocket frame carries a malformed line
 ``ws_stall``                       websocket stops sending and stops answering pings
+``ws_auth_unanswered``             websockets leave ``POST /auth`` unanswered (no
+                                   ``authSuccess``, no error); everything else goes on
 ``hold_token_requests``            an :class:`asyncio.Event`: token requests are counted, then
                                    wait until it is set (Python only: holds a renewal at the
                                    server while a test acts as another process)
@@ -266,6 +268,7 @@ class Faults:
     ws_drop_after: int | None = None
     ws_malformed_every: int | None = None
     ws_stall: bool = False
+    ws_auth_unanswered: bool = False
     # Sign-in and tokens
     hold_token_requests: asyncio.Event | None = None
     # Websocket servers that accept and then end every connection (reconnect backoff).

@@ -234,7 +234,8 @@ class Session:
             if str(payload.get("path", "")).rstrip("/") == "/auth" and (
                 str(payload.get("method", "")).upper() == "POST"
             ):
-                self.authenticate(payload.get("body"), request_id)
+                if not self.hub.ctx.faults.ws_auth_unanswered:
+                    self.authenticate(payload.get("body"), request_id)
                 return
             if self.grant is None:
                 self.auth_required()

@@ -323,6 +323,7 @@ async def test_cli_flags_build_every_fault() -> None:
             "--ws-malformed-every",
             "3",
             "--ws-stall",
+            "--ws-auth-unanswered",
             "--huge-body",
             "GET /v1/chart/quotes=20000000",
         ]
@@ -337,6 +338,7 @@ async def test_cli_flags_build_every_fault() -> None:
     assert faults.null_active_orders is False
     assert faults.revoke_tokens_after == 7
     assert (faults.ws_drop_after, faults.ws_malformed_every, faults.ws_stall) == (5, 3, True)
+    assert faults.ws_auth_unanswered is True
     assert faults.huge_body == {"GET /v1/chart/quotes": 20_000_000}
 
 

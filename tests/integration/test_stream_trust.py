@@ -340,6 +340,33 @@ async def test_with_reconnect_off_an_unanswered_authentication_fails_the_entry(
     assert hub.connections["market"] == 1
 
 
+async def test_frames_before_the_authentication_answer_do_not_extend_its_timeout(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """The server keeps sending (messages the client does not know) but never answers the
+    authentication: the wait ends ``auth_timeout`` after it began, not after the last frame."""
+    sim.faults.ws_auth_unanswered = True
+    stream = make("market", sim, fake_time, AUTH_TIMEOUT)
+    assert isinstance(stream, MarketStream)
+    status = stream.status()
+    entering = asyncio.create_task(stream.__aenter__())
+    await until(lambda: 5.0 in fake_time.waiting())
+    for heard in (1, 2):
+        fake_time.advance(2.0)
+        assert hub.inject('{"type":"brandNew","payload":{}}', "market") == 1
+        await until(lambda: stream.unknown == heard)  # noqa: B023 - awaited here
+        left = 5.0 - 2.0 * heard  # the wait goes on with what is left of it
+        await until(lambda: left in fake_time.waiting())  # noqa: B023 - awaited here
+    fake_time.advance(1.0)  # 5 s after the authentication began
+    async with asyncio.timeout(5):
+        await entering
+    try:
+        down = status.get_nowait()
+        assert isinstance(down, StreamDisconnected) and down.reason == TIMED_OUT
+    finally:
+        await stream.__aexit__(None, None, None)
+
+
 # -- 20: a cancelled entry leaves nothing behind -----------------------------------------------
 
 
