@@ -4,10 +4,10 @@ timeout; order writes go first; a 429's ``Retry-After`` holds back the calls tha
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import pytest
-from stream_helpers import FakeTime
+from stream_helpers import FakeTime, until
 
 from aries_async import AriesClient, RateLimit
 from aries_async.config import RetryPolicy
@@ -22,15 +22,6 @@ QUOTES = ("GET", "/v1/chart/quotes")
 async def _settle() -> None:
     for _ in range(20):
         await asyncio.sleep(0)
-
-
-async def _until(condition: Callable[[], bool]) -> None:
-    """Let the loop run (the simulator answers over real sockets) until ``condition`` holds."""
-    for _ in range(2000):
-        if condition():
-            return
-        await asyncio.sleep(0.001)
-    raise AssertionError("the condition never held")
 
 
 async def test_an_order_waiting_goes_before_the_quote_polls_waiting(fake_time: FakeTime) -> None:
@@ -241,10 +232,10 @@ async def test_a_retry_waits_for_its_turn_like_a_first_attempt(
     async with client(3) as ours, client(1) as other:
         sim.faults.server_errors["GET /v1/chart/quotes"] = ServerErrorFault(count=1)
         call = asyncio.create_task(ours.market.quote("MSFT"))
-        await _until(lambda: fake_time.waiting() == [0.5])  # the 503's backoff
+        await until(lambda: fake_time.waiting() == [0.5])  # the 503's backoff
         await _rate_limited(sim, other, 5)
         fake_time.advance(0.5)
-        await _until(lambda: fake_time.waiting() == [4.5])  # the rest of the pause
+        await until(lambda: fake_time.waiting() == [4.5])  # the rest of the pause
         assert sim.requests[QUOTES] == 2  # the 503 and the 429: the retry is not sent yet
         fake_time.advance(4.5)
         assert (await call).symbol == "MSFT"
