@@ -8,7 +8,8 @@ fifty lines in ``cash_flow_statements`` and ``income_statements``. Here each fam
 once; an operation with several families gets a ``TypedDict`` that inherits them (shared by
 every operation with the same families), and its method takes ``**filters: Unpack[...]``: the
 keyword names stay what they were, mypy checks them, and the runtime checks the values by name
-against the description as it does for every other parameter.
+against the description as it does for every other parameter. The families on dates and on
+numbers have modules of their own (:data:`PARTS`), which ``_filters`` re-exports.
 """
 
 from __future__ import annotations
@@ -22,6 +23,16 @@ from aries_async.apispec.naming import field_name, group_class
 from tools.apigen_models import HEADER, all_lines, docline, import_lines, wrap
 
 MODULE = "aries_async.resources.generated._filters"
+
+PARTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "_date_filters": ("dates and times", ("date", "date-time")),
+    "_number_filters": ("numbers", ("integer", "number")),
+}
+"""Module -> what its families filter, and the kinds of value (a schema's format, else its type)
+that are that. The other families (text), the combinations of families that methods take and
+the shared ``Literal`` choices stay in ``_filters``, which exports these modules' names too:
+one module of every family would be longer than a module may be."""
+
 
 SUFFIXES: tuple[str, ...] = ("AnyOf", "AllOf", "After", "From", "Before", "To", "Above", "Min")
 SUFFIXES += ("Below", "Max", "Gte", "Gt", "Lte", "Lt")
@@ -106,21 +117,18 @@ class Filters:
         """The Python names of ``op``'s parameters that its ``**filters`` carries."""
         return {name for key in self.of_op.get(op["id"], []) for name, _, _ in key}
 
-    def module(self) -> str:
-        """``_filters.py``: every family, then the combinations methods take."""
-        body: list[str] = []
+    def modules(self) -> dict[str, str]:
+        """Module name -> text: ``_filters`` (the text families, then the combinations methods
+        take, and the shared choices), and a module of families for each of :data:`PARTS`."""
+        bodies: dict[str, list[str]] = {part: [] for part in ["_filters", *PARTS]}
+        exported: dict[str, list[str]] = {part: [] for part in bodies}
         for key, name in sorted(self.names.items(), key=lambda item: item[1]):
             params = self.families[key]
-            stem = _stem(params[0]["wire"])
             kind = params[0]["schema"].get("format", params[0]["schema"]["type"])
-            keys = ", ".join(
-                f"``{p['name']}``" + (f" (``{p['wire']}``)" if p["wire"] != p["name"] else "")
-                for p in params
-            )
-            doc = f"The ``{stem}`` filters ({kind}), keys (and wire names): {keys}."
-            body += ["", "", f"class {name}(TypedDict, total=False):"]
-            body += _doc(doc)
-            body += [f"    {p['name']}: {self.annotation(p)} | None" for p in params]
+            part = next((p for p, (_, kinds) in PARTS.items() if kind in kinds), "_filters")
+            bodies[part] += self._family(name, params, kind)
+            exported[part].append(name)
+        body = bodies["_filters"]
         for name, (bases, users) in sorted(self.combined.items()):
             methods = ", ".join(f"``{op['group']}.{op['name']}()``" for op in users)
             head = f"class {name}({', '.join(bases)}, total=False):"
@@ -138,28 +146,59 @@ class Filters:
             aliases.append(
                 f'"""The values of ``{name}`` (a ``Literal`` several operations take)."""'
             )
-        text = "\n".join([*aliases, *body])
-        stdlib = {
-            "collections.abc": ["Sequence"],
-            "datetime": ["date", "datetime"],
-            "decimal": ["Decimal"],
-            "typing": ["Literal", "TypeAlias", "TypedDict"],
-        }
-        lines = [
-            *docline(
-                "Query filters and parameter choices that operations share: one ``TypedDict`` a "
-                "family of filters, which a method takes as keyword arguments (``**filters``), "
-                "and one ``Literal`` a set of choices several parameters take. "
+        package = MODULE.rsplit(".", 1)[0]
+        texts = {}
+        for part, (what, kinds) in PARTS.items():
+            doc = (
+                f"The families of query filters on {what} (a schema format or type "
+                f"{' or '.join(f'``{kind}``' for kind in kinds)}) that operations share: one "
+                f"``TypedDict`` a family, exported by ``_filters`` with the other filters. "
                 f"{HEADER}"
-            ),
-            "",
-            "from __future__ import annotations",
-            "",
-            *import_lines(text, stdlib),
-            "",
-            *all_lines(sorted([*self.enums.values(), *self.names.values(), *self.combined])),
-        ]
-        return "\n".join(lines) + "\n" + text + "\n"
+            )
+            texts[part] = _module(doc, bodies[part], exported[part], {})
+        where = " and those ".join(
+            f"on {what} (from ``{part}``)" for part, (what, _) in PARTS.items()
+        )
+        doc = (
+            "Query filters and parameter choices that operations share: one ``TypedDict`` a "
+            "family of filters, which a method takes as keyword arguments (``**filters``), "
+            "and one ``Literal`` a set of choices several parameters take. Here are the families "
+            "on text, their combinations that methods take and the choices; this module exports "
+            f"every filter, also the families {where}. {HEADER}"
+        )
+        moved = {f"{package}.{part}": exported[part] for part in PARTS}
+        names = [*self.enums.values(), *self.names.values(), *self.combined]
+        texts["_filters"] = _module(doc, [*aliases, *body], names, moved)
+        return texts
+
+    def _family(self, name: str, params: list[dict[str, Any]], kind: str) -> list[str]:
+        """The ``TypedDict`` of one family of filters."""
+        stem = _stem(params[0]["wire"])
+        keys = ", ".join(
+            f"``{p['name']}``" + (f" (``{p['wire']}``)" if p["wire"] != p["name"] else "")
+            for p in params
+        )
+        doc = f"The ``{stem}`` filters ({kind}), keys (and wire names): {keys}."
+        lines = ["", "", f"class {name}(TypedDict, total=False):", *_doc(doc)]
+        return lines + [f"    {p['name']}: {self.annotation(p)} | None" for p in params]
+
+
+def _module(doc: str, body: list[str], names: list[str], imported: dict[str, list[str]]) -> str:
+    """A module of filters: docstring, imports (the names ``body`` uses, and every name of
+    ``imported``: module -> names), ``__all__`` (``names``, sorted), then ``body``."""
+    text = "\n".join(body)
+    stdlib = {
+        "collections.abc": ["Sequence"],
+        "datetime": ["date", "datetime"],
+        "decimal": ["Decimal"],
+        "typing": ["Literal", "TypeAlias", "TypedDict"],
+    }
+    lines = [*docline(doc), "", "from __future__ import annotations", ""]
+    lines += import_lines(text, stdlib)
+    everything = " ".join(name for names in imported.values() for name in names)
+    lines += ["", *import_lines(everything, imported)] if imported else []
+    lines += ["", *all_lines(sorted(names))]
+    return "\n".join(lines) + "\n" + text + "\n"
 
 
 def _shared_enums(ops: list[dict[str, Any]]) -> dict[tuple[str, ...], str]:

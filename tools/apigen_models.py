@@ -34,7 +34,7 @@ def wrap(text: str, indent: str, width: int = 100) -> list[str]:
 
 def docline(text: str) -> list[str]:
     """A module docstring, wrapped."""
-    lines = textwrap.wrap(text, 97)
+    lines = textwrap.wrap(text, 97, break_on_hyphens=False)
     return [f'"""{lines[0]}', *lines[1:], '"""'] if len(lines) > 1 else [f'"""{text}"""']
 
 

@@ -510,7 +510,7 @@ def render() -> dict[str, str]:
     for group, group_ops in by_group.items():
         text = _resource_module(group, group_ops, owners, filters)
         files[f"{RESOURCES}/{group_module(group)}.py"] = text
-    files[f"{RESOURCES}/_filters.py"] = filters.module()
+    files.update({f"{RESOURCES}/{name}.py": text for name, text in filters.modules().items()})
     files[f"{RESOURCES}/__init__.py"] = _groups_module(sorted(by_group))
     assert not any(keyword.iskeyword(group_module(g)) for g in by_group)
     return files
