@@ -185,22 +185,60 @@ def answers_of(ops: list[dict[str, Any]]) -> dict[str, list[str]]:
     return found
 
 
+SUBMODULES: dict[str, dict[str, str]] = {
+    "alternative_data": {
+        "bank_branches": "alternative_data_public",
+        "congressional_trading": "alternative_data_public",
+        "covid19_us_cases": "alternative_data_public",
+        "fda_advisory_committee_calendar": "alternative_data_public",
+        "lobbying": "alternative_data_public",
+        "usa_spending": "alternative_data_public",
+        "uspto_patents": "alternative_data_public",
+        "visa_applications": "alternative_data_public",
+    },
+}
+"""Group -> {operation -> the module of its models}, for a group whose models would be more than
+one module may hold (~400 lines). The other operations' models, and those that operations of
+both modules use, stay in the group's module (or ``_shared``, used by several groups). A
+submodule's name starts with its group's: it sorts after it and may import from it, never the
+reverse (see ``tools/apigen_alias.py``)."""
+
+TOPICS = {"alternative_data": "company data", "alternative_data_public": "public records"}
+"""What the operations of each module of a split group answer with, for its docstring."""
+
+
 def owners_of(ops: list[dict[str, Any]], defs: dict[str, Any]) -> dict[str, str]:
-    """Schema name -> the module of its model (its group's, or ``_shared``)."""
-    groups: dict[str, set[str]] = defaultdict(set)
+    """Schema name -> the module of its model: its group's (or the one :data:`SUBMODULES`
+    gives its operations), or ``_shared`` when several groups use it."""
+    named = {(op["group"], op["name"]) for op in ops}
+    for group, table in SUBMODULES.items():
+        for method, part in table.items():
+            if (group, method) not in named or not part.startswith(f"{group_module(group)}_"):
+                raise SystemExit(
+                    f"apigen_models.SUBMODULES: {group}.{method} is no operation, or {part} "
+                    f"is not named {group_module(group)}_..."
+                )
+    uses: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for op in ops:
         found: set[str] = set()
         body = op["body"]["schema"] if op["body"] else {}
         # The alternatives of an ``anyOf`` body become the method's parameters, not models.
         parts = [_target(defs, alt).get("properties") for alt in variants(body)]
         _closure([op["response"]["schema"], parts if "anyOf" in body else body], defs, found)
+        group = group_module(op["group"])
+        module = SUBMODULES.get(op["group"], {}).get(op["name"], group)
         for name in found:
             if _is_model(defs, name):
-                groups[name].add(group_module(op["group"]))
-    return {
-        name: next(iter(mods)) if len(mods) == 1 else "_shared"
-        for name, mods in sorted(groups.items())
-    }
+                uses[name].add((group, module))
+    owners = {}
+    for name, where in sorted(uses.items()):
+        groups = {group for group, _ in where}
+        modules = {module for _, module in where}
+        if len(groups) > 1:
+            owners[name] = "_shared"
+        else:
+            owners[name] = modules.pop() if len(modules) == 1 else groups.pop()
+    return owners
 
 
 def _tag(defs: dict[str, Any], schema: dict[str, Any]) -> tuple[str, str] | None:
@@ -393,13 +431,13 @@ def model_module(
             classes.append("\n".join(_model(name, defs, types, said, also[name])))
     same = [f"{name} = {alias[name]}" for name in names if name in alias]
     body = "\n\n\n".join([*classes, "\n".join(same)] if same else classes)
-    what = "several groups" if module == "_shared" else f"``client.{module}``"
-    shared = sorted(n for n in types.used if owners.get(n) == "_shared" and n not in names)
     elsewhere: dict[str, list[str]] = defaultdict(list)
     for name in names:
         if name in alias and owners[alias[name]] != module:
             elsewhere[f"aries_async.models.generated.{owners[alias[name]]}"].append(alias[name])
-    elsewhere["aries_async.models.generated._shared"] += shared
+    # the models of ``_shared`` (or, from a group's submodule, of the group's module) it uses
+    for name in sorted(n for n in types.used if owners.get(n, module) != module):
+        elsewhere[f"aries_async.models.generated.{owners[name]}"].append(name)
     if not types.plain_date:
         types.names.discard("date")  # only ``CalendarDate`` (a field ``date`` is no use of it)
     stdlib = {module: [n for n in names if n in types.names] for module, names in STDLIB.items()}
@@ -414,7 +452,24 @@ def model_module(
             },
         ),
     ]
-    return module_text(f"Models of {what}. {HEADER}", body, blocks, all_lines(names))
+    return module_text(f"Models of {_what(module)}. {HEADER}", body, blocks, all_lines(names))
+
+
+def _what(module: str) -> str:
+    """Whose models ``module`` holds, for its docstring."""
+    if module == "_shared":
+        return "several groups"
+    for group, table in SUBMODULES.items():
+        if module in table.values():
+            methods = ", ".join(f"``{op}()``" for op, part in table.items() if part == module)
+            return f"``client.{group}``: {TOPICS[module]}, those of {methods}"
+        if module == group_module(group):
+            parts = sorted(set(table.values()))
+            others = "; ".join(f"{TOPICS[part]} are in ``{part}``" for part in parts)
+            return (
+                f"``client.{group}``: {TOPICS[module]}, and the models its modules share; {others}"
+            )
+    return f"``client.{module}``"
 
 
 def models_index(owners: dict[str, str]) -> str:
@@ -436,7 +491,10 @@ def models_index(owners: dict[str, str]) -> str:
         lines.append(f"    from .{module} import *  # noqa: F403")
     lines += ["", "MODULES: dict[str, str] = {"]
     for name, module in sorted(owners.items()):
-        lines.append(f'    "{name}": "aries_async.models.generated.{module}",')
+        line = f'    "{name}": "aries_async.models.generated.{module}",'
+        if len(line) > 100:
+            line = f'    "{name}": (\n        "aries_async.models.generated.{module}"\n    ),'
+        lines.append(line)
     lines += [
         "}",
         '"""Model name -> the module that defines it."""',

@@ -7,7 +7,8 @@ Output (committed; a test fails when it is stale):
 
 * ``aries_async/models/generated/<group>.py``: an attrs model for every schema that an operation
   without a hand-written method answers with or takes in its body (schemas used by several
-  groups in ``_shared.py``); ``__init__.py`` exports them all;
+  groups in ``_shared.py``, a large group's in modules ``apigen_models.SUBMODULES`` names);
+  ``__init__.py`` exports them all;
 * ``aries_async/resources/generated/<group>.py``: a class per group with one typed async method
   per operation (a paginated one returns :class:`~aries_async.http.pagination.Paged`: awaited,
   one page; iterated with ``async for``, every item); each method's

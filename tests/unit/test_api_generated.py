@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import builtins
 import collections.abc
+import copy
 import datetime as dt
 import importlib.util
 import inspect
@@ -23,7 +24,7 @@ from op_args import ENDPOINTS, endpoint_rows
 import aries_async.models
 import aries_async.models.generated as generated
 from aries_async import AriesClient, ClientConfig, filters
-from aries_async.apispec import operations
+from aries_async.apispec import operations, schemas
 from aries_async.http.pagination import Paged
 from aries_async.models import structure, unstructure
 from aries_async.models.common import OpenEnum
@@ -61,6 +62,25 @@ def test_a_shape_the_schemas_name_twice_is_one_class_under_both_names() -> None:
     answer = {"status": "OK", "results": {"price": 1.5, "size": 3}}
     results = structure(answer, generated.StockLastTradeResponse).results
     assert results is not None and results.price == Decimal("1.5")
+
+
+def test_a_split_group_keeps_in_its_module_the_models_both_of_its_parts_use() -> None:
+    """``client.alternative_data`` has its public records' models in a module of their own; a
+    model that a company-data operation uses too stays in the group's module, one that another
+    group uses goes to ``_shared``."""
+    ops = copy.deepcopy([op for op in operations() if not op["covered_by"]])
+    by_name = {op["name"]: op for op in ops if op["group"] == "alternative_data"}
+    by_name["lobbying"]["response"] = by_name["earnings_call_live"]["response"]
+    news = next(op for op in ops if op["group"] == "news" and op["response"]["schema"])
+    by_name["visa_applications"]["response"] = news["response"]
+    owners = _generator().owners_of(ops, schemas())
+    company = ("CompanyEsgResponse", "EarningsCallLiveResponse", "Event")
+    assert [owners[name] for name in company] == ["alternative_data"] * 3
+    public = ("BankBranchesResponse", "UsptoPatentsResponseData")
+    assert [owners[name] for name in public] == ["alternative_data_public"] * 2
+    assert "LobbyingResponse" not in owners and "VisaApplicationsResponse" not in owners
+    of_news = re.findall(r"\$defs/(\w+)", str(news["response"]))
+    assert of_news and {owners[name] for name in of_news} == {"_shared"}
 
 
 # -- every operation: its method and its model ---------------------------------------------

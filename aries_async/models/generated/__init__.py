@@ -11,6 +11,7 @@ from aries_async._lazy import lazy_dir, lazy_getattr
 if TYPE_CHECKING:
     from ._shared import *  # noqa: F403
     from .alternative_data import *  # noqa: F403
+    from .alternative_data_public import *  # noqa: F403
     from .analytics import *  # noqa: F403
     from .calendars import *  # noqa: F403
     from .chart import *  # noqa: F403
@@ -44,8 +45,8 @@ MODULES: dict[str, str] = {
     "AnalystInsightsResponse": "aries_async.models.generated.analytics",
     "AnalystRating": "aries_async.models.generated.calendars",
     "Annual": "aries_async.models.generated.company",
-    "BankBranchesResponse": "aries_async.models.generated.alternative_data",
-    "BankBranchesResponseData": "aries_async.models.generated.alternative_data",
+    "BankBranchesResponse": "aries_async.models.generated.alternative_data_public",
+    "BankBranchesResponseData": "aries_async.models.generated.alternative_data_public",
     "BasicFinancials": "aries_async.models.generated.company",
     "BullBearAnalysisResponse": "aries_async.models.generated.signals",
     "BullBearAnalysisResponseSecurity": "aries_async.models.generated.signals",
@@ -64,12 +65,12 @@ MODULES: dict[str, str] = {
     "CompanyProfile": "aries_async.models.generated.company",
     "ConferenceCall": "aries_async.models.generated.calendars",
     "ConferenceCallsResponse": "aries_async.models.generated.calendars",
-    "CongressionalTradingResponse": "aries_async.models.generated.alternative_data",
-    "CongressionalTradingResponseData": "aries_async.models.generated.alternative_data",
+    "CongressionalTradingResponse": "aries_async.models.generated.alternative_data_public",
+    "CongressionalTradingResponseData": "aries_async.models.generated.alternative_data_public",
     "Count": "aries_async.models.generated.technical_analysis",
     "CountryExposure": "aries_async.models.generated.etf",
-    "Covid19UsCasesResponse": "aries_async.models.generated.alternative_data",
-    "Covid19UsCasesResponseData": "aries_async.models.generated.alternative_data",
+    "Covid19UsCasesResponse": "aries_async.models.generated.alternative_data_public",
+    "Covid19UsCasesResponseData": "aries_async.models.generated.alternative_data_public",
     "DailyMarketSummaryResponse": "aries_async.models.generated.stocks",
     "Day": "aries_async.models.generated.stocks",
     "DividendItem": "aries_async.models.generated.corporate_actions",
@@ -103,8 +104,10 @@ MODULES: dict[str, str] = {
     "EtfSectorAllocationResponse": "aries_async.models.generated.etf",
     "EtfSectorAllocationResponseData": "aries_async.models.generated.etf",
     "Event": "aries_async.models.generated.alternative_data",
-    "FdaAdvisoryCommitteeCalendarResponse": "aries_async.models.generated.alternative_data",
-    "FdaAdvisoryCommitteeCalendarResponseData": "aries_async.models.generated.alternative_data",
+    "FdaAdvisoryCommitteeCalendarResponse": "aries_async.models.generated.alternative_data_public",
+    "FdaAdvisoryCommitteeCalendarResponseData": (
+        "aries_async.models.generated.alternative_data_public"
+    ),
     "FilingSimilarityRecord": "aries_async.models.generated.filings",
     "FilingsSimilarityIndexDataWrapper": "aries_async.models.generated.filings",
     "FilingsSimilarityIndexResponse": "aries_async.models.generated.filings",
@@ -169,8 +172,8 @@ MODULES: dict[str, str] = {
     "ListCategoriesData": "aries_async.models.generated.predictions_markets",
     "ListCategoriesResponseBody": "aries_async.models.generated.predictions_markets",
     "ListPredictionOrdersResponseBody": "aries_async.models.generated.predictions_orders",
-    "LobbyingResponse": "aries_async.models.generated.alternative_data",
-    "LobbyingResponseData": "aries_async.models.generated.alternative_data",
+    "LobbyingResponse": "aries_async.models.generated.alternative_data_public",
+    "LobbyingResponseData": "aries_async.models.generated.alternative_data_public",
     "Logo": "aries_async.models.generated.calendars",
     "LogoSearchResponse": "aries_async.models.generated.logos",
     "LogoSearchResponseData": "aries_async.models.generated.logos",
@@ -323,12 +326,12 @@ MODULES: dict[str, str] = {
     "UnifiedSnapshotResponseResult": "aries_async.models.generated.stocks",
     "UpgradesDowngradesResponse": "aries_async.models.generated.estimates",
     "UpgradesDowngradesResponseData": "aries_async.models.generated.estimates",
-    "UsaSpendingResponse": "aries_async.models.generated.alternative_data",
-    "UsaSpendingResponseData": "aries_async.models.generated.alternative_data",
-    "UsptoPatentsResponse": "aries_async.models.generated.alternative_data",
-    "UsptoPatentsResponseData": "aries_async.models.generated.alternative_data",
-    "VisaApplicationsResponse": "aries_async.models.generated.alternative_data",
-    "VisaApplicationsResponseData": "aries_async.models.generated.alternative_data",
+    "UsaSpendingResponse": "aries_async.models.generated.alternative_data_public",
+    "UsaSpendingResponseData": "aries_async.models.generated.alternative_data_public",
+    "UsptoPatentsResponse": "aries_async.models.generated.alternative_data_public",
+    "UsptoPatentsResponseData": "aries_async.models.generated.alternative_data_public",
+    "VisaApplicationsResponse": "aries_async.models.generated.alternative_data_public",
+    "VisaApplicationsResponseData": "aries_async.models.generated.alternative_data_public",
     "Watchlist": "aries_async.models.generated.watchlists",
     "WatchlistRequest": "aries_async.models.generated.watchlists",
     "WatchlistResponse": "aries_async.models.generated.watchlists",

@@ -11,21 +11,23 @@ from aries_async.resources._operation import Operations
 
 if TYPE_CHECKING:
     from aries_async.models.generated.alternative_data import (
-        BankBranchesResponse,
         CompanyEsgResponse,
         CompanyPresentationResponse,
-        CongressionalTradingResponse,
-        Covid19UsCasesResponse,
         EarningsCallLiveResponse,
         EarningsQualityScoreResponse,
-        FdaAdvisoryCommitteeCalendarResponse,
         HistoricalEsgResponse,
         InvestmentThemeResponse,
-        LobbyingResponse,
         SocialSentimentResponse,
         SupplyChainResponse,
         TranscriptResponse,
         TranscriptsResponse,
+    )
+    from aries_async.models.generated.alternative_data_public import (
+        BankBranchesResponse,
+        CongressionalTradingResponse,
+        Covid19UsCasesResponse,
+        FdaAdvisoryCommitteeCalendarResponse,
+        LobbyingResponse,
         UsaSpendingResponse,
         UsptoPatentsResponse,
         VisaApplicationsResponse,
