@@ -35,7 +35,13 @@ fraction of a percent, where the rates above move by 10% on a shared machine; th
 client's CPU work only (not the sockets' waiting), which is what limits it here.
 
 ``--no-gc`` turns the garbage collector off for the timed part of every contender (a
-diagnostic: the difference to a run without it is each contender's collector time).
+diagnostic: the difference to a run without it is each contender's collector time). The table
+counts the collections each contender set off while its requests ran: young ones per 1,000
+requests, and full ones (which walk the whole heap) per run.
+
+``--slowed-raw US`` adds a diagnostic contender: raw aiohttp that also computes for ``US``
+microseconds a request and allocates nothing the collector tracks. It shows what a client a
+few microseconds slower than raw aiohttp pays in this set-up, its collections included.
 
 ``--profile`` runs ``--requests`` x ``--rounds`` requests of aries-async alone under
 pyinstrument and writes where the time goes to ``benchmarks/results/quote_polling.*`` (see
@@ -83,15 +89,31 @@ async def gather_limited(make: Callable[[], Awaitable[Any]], n: int, conc: int) 
     await asyncio.gather(*(one() for _ in range(n)))
 
 
-async def raw(info: dict[str, Any], token: dict[str, Any], n: int, conc: int, clock: Timed) -> None:
-    """Raw aiohttp: the same URL, query, token and pool size; the body decoded with orjson."""
+async def raw(
+    info: dict[str, Any],
+    token: dict[str, Any],
+    n: int,
+    conc: int,
+    clock: Timed,
+    *,
+    extra_us: float = 0.0,
+) -> None:
+    """Raw aiohttp: the same URL, query, token and pool size; the body decoded with orjson.
+    With ``extra_us``, each request also computes for that many microseconds, allocating
+    nothing the garbage collector tracks (``--slowed-raw``)."""
     url = info["base_url"].rstrip("/") + "/v1/chart/quotes"
     headers = {"Authorization": f"Bearer {token['access_token']}"}
+    extra = extra_us / 1e6
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=POOL)) as s:
 
         async def call() -> Any:
             async with s.get(url, params={"symbols": SYMBOL}, headers=headers) as r:
-                return orjson.loads(await r.read())
+                data = orjson.loads(await r.read())
+            if extra:
+                until = time.perf_counter() + extra
+                while time.perf_counter() < until:  # floats: not tracked by the collector
+                    pass
+            return data
 
         await call()
         await clock()
@@ -204,16 +226,23 @@ def measure(
     """One timed run: wall seconds, client CPU seconds and sim CPU seconds of the requests
     (without ``collect``, the garbage collector is off while they run)."""
     marks: list[tuple[float, float, float]] = []
+    collections = [0, 0, 0]  # by generation, while the requests run
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and len(marks) == 1:
+            collections[info["generation"]] += 1
 
     async def clock() -> None:
         if not collect:
             (gc.disable if not marks else gc.enable)()
         marks.append((time.perf_counter(), time.process_time(), sim_cpu(sim_pid)))
 
+    gc.callbacks.append(count)
     try:
         asyncio.run(run(info, token, n, conc, clock))
     finally:
         gc.enable()
+        gc.callbacks.remove(count)
     (w0, c0, s0), (w1, c1, s1) = marks
     wall = w1 - w0
     return {
@@ -222,6 +251,8 @@ def measure(
         "client_cpu_us_per_req": (c1 - c0) / n * 1e6,
         "sim_cpu_s": s1 - s0,
         "sim_cpu_share": (s1 - s0) / wall,
+        "young_collections_per_1000": collections[0] / n * 1000,
+        "full_collections": collections[2],
     }
 
 
@@ -346,6 +377,12 @@ def main(argv: list[str] | None = None) -> int:
         "--no-gc", action="store_true", help="the garbage collector off while requests run"
     )
     parser.add_argument(
+        "--slowed-raw",
+        type=float,
+        metavar="US",
+        help="also run raw aiohttp with US microseconds of computation a request (a diagnostic)",
+    )
+    parser.add_argument(
         "--instructions",
         action="store_true",
         help="count client instructions per request under valgrind's callgrind instead of timing",
@@ -362,7 +399,12 @@ def main(argv: list[str] | None = None) -> int:
     n, c = args.requests, args.concurrency
     if args.worker is not None:
         return worker(args.worker, n, c, args.info)
-    names = [k for k in CONTENDERS if not (args.skip_finance_dev and k == "finance-dev")]
+    contenders = dict(CONTENDERS)
+    if args.slowed_raw:
+        contenders[f"raw +{args.slowed_raw:g} us"] = functools.partial(
+            raw, extra_us=args.slowed_raw
+        )
+    names = [k for k in contenders if not (args.skip_finance_dev and k == "finance-dev")]
     if args.instructions:
         return instructions(names, 1000 if n == parser.get_default("requests") else n, c)
     if args.profile:
@@ -379,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 try:
                     sample = measure(
-                        CONTENDERS[name], info, token, n, c, proc.pid, collect=not args.no_gc
+                        contenders[name], info, token, n, c, proc.pid, collect=not args.no_gc
                     )
                     samples[name].append(sample)
                 except ImportError as exc:
@@ -396,7 +438,13 @@ def main(argv: list[str] | None = None) -> int:
         mine = samples[name]
         summary: dict[str, Any] = {
             key: statistics.median(s[key] for s in mine)
-            for key in ("req_per_s", "client_cpu_us_per_req", "sim_cpu_share")
+            for key in (
+                "req_per_s",
+                "client_cpu_us_per_req",
+                "sim_cpu_share",
+                "young_collections_per_1000",
+                "full_collections",
+            )
         }
         summary["vs_raw"] = statistics.median(
             a["req_per_s"] / b["req_per_s"] for a, b in zip(mine, base, strict=True)
@@ -411,17 +459,18 @@ def main(argv: list[str] | None = None) -> int:
         summary["samples"] = mine
         runs[name] = summary
     print(
-        f"{'contender':<14} {'req/s':>8} {'client CPU/req':>15} {'sim CPU/wall':>13}"
-        f" {'vs raw':>7} {'vs fd':>7}"
+        f"{'contender':<16} {'req/s':>8} {'client CPU/req':>15} {'sim CPU/wall':>13}"
+        f" {'vs raw':>7} {'vs fd':>7} {'young GCs/1000':>15} {'full GCs':>9}"
     )
     for name, r in runs.items():
         if "skipped" in r:
-            print(f"{name:<14} skipped: {r['skipped']}")
+            print(f"{name:<16} skipped: {r['skipped']}")
             continue
         vs_fd = f"{r['vs_finance_dev']:>6.2f}x" if "vs_finance_dev" in r else f"{'-':>7}"
         print(
-            f"{name:<14} {r['req_per_s']:>8,.0f} {r['client_cpu_us_per_req']:>12.0f} us"
+            f"{name:<16} {r['req_per_s']:>8,.0f} {r['client_cpu_us_per_req']:>12.0f} us"
             f" {r['sim_cpu_share']:>12.0%} {r['vs_raw']:>6.2f}x {vs_fd}"
+            f" {r['young_collections_per_1000']:>15.0f} {r['full_collections']:>9.0f}"
         )
     if sim_check is not None:
         print(
