@@ -164,7 +164,7 @@ def api_error_from_response(
     if status == 429:
         return RateLimitError(text, retry_after=parse_retry_after(headers), **common)
     if status >= 500:
-        return ServerError(text, **common)
+        return ServerError(text, retry_after=parse_retry_after(headers), **common)
     cls = _STATUS_CLASSES.get(status, APIError)
     return cls(text, **common)
 

@@ -28,7 +28,7 @@
     │   ├── NotFoundError             404
     │   ├── ConflictError             409
     │   ├── RateLimitError            429 (``retry_after`` seconds)
-    │   ├── ServerError               5xx
+    │   ├── ServerError               5xx (``retry_after`` seconds, when the server said)
     │   └── (plain APIError)          any other 4xx
     └── StreamError                   websocket streams
         ├── StreamAuthError           the stream refused our credentials (fatal)
@@ -290,6 +290,7 @@ class APIError(AriesError):
         request_id: the server's request id when the body had one.
         body: the raw body bytes (may be empty).
         details: field-level details (``codes`` of the flat envelope, ``details`` of the nested).
+        retry_after: the seconds ``Retry-After`` asked us to wait (429 and 5xx), when sent.
     """
 
     def __init__(
@@ -304,8 +305,10 @@ class APIError(AriesError):
         details: Any = None,
         method: str | None = None,
         path: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         self.status = status
+        self.retry_after = retry_after
         self.code = code
         self.error_type = error_type
         self.message = message
@@ -360,13 +363,10 @@ class RateLimitError(APIError):
     """429: too many requests. ``retry_after``: the seconds the server asked us to wait, when
     it said."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
-        self.retry_after = retry_after
-
 
 class ServerError(APIError):
-    """5xx: the server or an upstream failed."""
+    """5xx: the server or an upstream failed. ``retry_after``: the seconds the server asked us
+    to wait (``Retry-After``: a 503 for maintenance, most often), when it said."""
 
 
 class StreamError(AriesError):

@@ -18,6 +18,7 @@ from aries_async.errors import (
     ConnectionFailedError,
     RateLimitError,
     RequestTimeoutError,
+    ServerError,
 )
 
 if TYPE_CHECKING:
@@ -32,7 +33,8 @@ def should_retry(error: BaseException, *, idempotent: bool, policy: RetryPolicy)
     * A connection error before the request was sent is always safe to retry.
     * Anything that may have reached the server (timeouts, resets after sending, 408/429/5xx) is
       retried only for idempotent calls; order writes are never retried.
-    * A 429 whose ``Retry-After`` is longer than the policy's cap is raised, not waited out.
+    * A 429 or 5xx whose ``Retry-After`` is longer than the policy's cap is raised, not waited
+      out (nor retried sooner than the server asked).
     """
     if isinstance(error, ConnectionFailedError):
         return idempotent or not error.request_sent
@@ -41,10 +43,16 @@ def should_retry(error: BaseException, *, idempotent: bool, policy: RetryPolicy)
     if isinstance(error, APIError):
         if not idempotent or error.status not in policy.retry_statuses:
             return False
-        if isinstance(error, RateLimitError) and error.retry_after is not None:
-            return error.retry_after <= policy.retry_after_cap
-        return True
+        wait = _retry_after(error)
+        return wait is None or wait <= policy.retry_after_cap
     return False
+
+
+def _retry_after(error: BaseException) -> float | None:
+    """The seconds a 429 or 5xx asked to wait (``Retry-After``), when it said."""
+    if isinstance(error, (RateLimitError, ServerError)):
+        return error.retry_after
+    return None
 
 
 def backoff_wait(
@@ -64,7 +72,9 @@ def retry_delay(
     policy: RetryPolicy,
     rand: Callable[[], float] = random.random,
 ) -> float:
-    """Seconds before the next attempt: ``Retry-After`` when the server sent it, else backoff."""
-    if isinstance(error, RateLimitError) and error.retry_after is not None:
-        return min(error.retry_after, policy.retry_after_cap)
+    """Seconds before the next attempt: ``Retry-After`` when the server sent it (429, 5xx),
+    else backoff."""
+    wait = _retry_after(error)
+    if wait is not None:
+        return min(wait, policy.retry_after_cap)
     return policy.delay(attempt, rand())

@@ -19,7 +19,11 @@ field                              effect
                                    get 429, ``Retry-After`` and the nested ``RATE_LIMIT``
                                    envelope
 ``server_errors``                  route -> :class:`ServerErrorFault`: a burst of ``count`` 5xx
-                                   (nested ``INTERNAL`` envelope, or an empty body)
+                                   (nested ``INTERNAL`` envelope, or an empty body), with
+                                   ``Retry-After`` when the fault's ``retry_after`` is set
+``retry_after_http_date``          every ``Retry-After`` the faults above send is an HTTP date
+                                   (the simulator's clock plus the wait) instead of seconds,
+                                   without ``retry-after-ms``: the other documented form
 ``latency``                        seconds added to every HTTP response
 ``route_latency``                  route -> seconds, added on top of ``latency``
 ``swallow_order_response``         the next N ``POST /v1/orders`` are executed (the order
@@ -239,11 +243,13 @@ class ServerErrorFault:
         count: burst length; decremented on each.
         status: the 5xx status (500, 502, 503, 504...).
         empty_body: send no body at all instead of the nested envelope.
+        retry_after: seconds sent in ``Retry-After`` (a 503 for maintenance); None: no header.
     """
 
     count: int | None = 1
     status: int = 503
     empty_body: bool = False
+    retry_after: float | None = None
 
 
 @attrs.define(kw_only=True)
@@ -252,6 +258,7 @@ class Faults:
 
     rate_limit: dict[str, RateLimitFault] = attrs.Factory(dict)
     server_errors: dict[str, ServerErrorFault] = attrs.Factory(dict)
+    retry_after_http_date: bool = False
     latency: float = 0.0
     route_latency: dict[str, float] = attrs.Factory(dict)
     swallow_order_response: int = 0

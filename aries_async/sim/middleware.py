@@ -16,6 +16,7 @@ import asyncio
 import gzip
 import math
 import secrets
+from email.utils import formatdate
 from typing import Protocol, TypeVar
 
 import orjson
@@ -78,7 +79,13 @@ async def count_middleware(request: web.Request, handler: Handler) -> web.Stream
     return response
 
 
-def _retry_after_headers(seconds: float) -> dict[str, str]:
+def _retry_after_headers(request: web.Request, seconds: float) -> dict[str, str]:
+    """``Retry-After`` in seconds (and ``retry-after-ms`` for a fraction), or as an HTTP date
+    when ``faults.retry_after_http_date`` is set."""
+    ctx = context_of(request)
+    if ctx.faults.retry_after_http_date:
+        when = ctx.clock.now() + max(0.0, seconds)
+        return {"Retry-After": formatdate(math.ceil(when), usegmt=True)}
     headers = {"Retry-After": str(max(0, math.ceil(seconds)))}
     if seconds != int(seconds):
         headers["retry-after-ms"] = str(int(seconds * 1000))
@@ -96,7 +103,7 @@ def _rate_limited(request: web.Request, retry_after: float) -> web.Response:
         "RATE_LIMIT",
         "RATE_LIMITED",
         "too many requests (simulated)",
-        headers=_retry_after_headers(retry_after),
+        headers=_retry_after_headers(request, retry_after),
     )
 
 
@@ -150,15 +157,17 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
             drop_connection(request)
     burst = _take(faults.server_errors, method, path, template)
     if burst is not None:
+        wait = burst.retry_after
+        headers = None if wait is None else _retry_after_headers(request, wait)
         if burst.empty_body:
-            return web.Response(status=burst.status)
+            return web.Response(status=burst.status, headers=headers)
         kind = (
             "SERVICE_UNAVAILABLE"
             if burst.status == 503
             else ("TIMEOUT" if burst.status == 504 else "INTERNAL")
         )
         return fault_error(
-            request, burst.status, kind, "SIMULATED_FAILURE", "simulated server failure"
+            request, burst.status, kind, "SIMULATED_FAILURE", "simulated server failure", headers
         )
     response = await handler(request)
     gzipped = any(route_matches(key, method, path, template) for key in faults.gzip_body)

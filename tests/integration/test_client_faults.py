@@ -50,6 +50,34 @@ async def test_retry_after_is_honoured_and_capped() -> None:
             assert info.value.retry_after == 60.0
 
 
+@pytest.mark.parametrize("http_date", [False, True], ids=["seconds", "http-date"])
+@pytest.mark.parametrize("status", [429, 503])
+async def test_retry_after_of_a_429_or_a_503_is_honoured_and_capped(
+    status: int, http_date: bool
+) -> None:
+    def fault(seconds: float) -> RateLimitFault | ServerErrorFault:
+        if status == 429:
+            return RateLimitFault(count=1, retry_after=seconds)
+        return ServerErrorFault(count=1, status=status, retry_after=seconds)
+
+    sleep = RecordingSleep()
+    policy = RetryPolicy(jitter=0.0, retry_after_cap=10.0)
+    async with Simulator(seed=1) as sim:  # the wall clock, which an HTTP date is read against
+        sim.faults.retry_after_http_date = http_date
+        cfg = sim.client_config(retry=policy)
+        async with AriesClient(cfg, token=sim.issue_token(), sleep=sleep) as client:
+            key = "rate_limit" if status == 429 else "server_errors"
+            getattr(sim.faults, key)["/v2/users/me/accounts"] = fault(6)
+            assert await client.accounts.list()
+            (wait,) = sleep.waits  # an HTTP date says whole seconds, rounded up
+            assert 5.0 < wait < 7.0 if http_date else wait == 6.0
+            getattr(sim.faults, key)["/v2/users/me/accounts"] = fault(60)
+            with pytest.raises(RateLimitError if status == 429 else ServerError) as info:
+                await client.accounts.list()  # past the cap: raised, not retried sooner
+            assert info.value.retry_after is not None and info.value.retry_after > 50
+            assert len(sleep.waits) == 1
+
+
 @pytest.mark.parametrize("empty_body", [False, True])
 async def test_server_error_burst_is_retried_with_backoff(empty_body: bool) -> None:
     sleep = RecordingSleep()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import aiohttp
@@ -77,6 +78,22 @@ async def test_server_error_burst_and_empty_body(
     sim.faults.server_errors["*"] = ServerErrorFault(count=1, status=500, empty_body=True)
     status, _, body = await _get(http, "/v1/users/me")
     assert (status, body) == (500, None)
+
+
+async def test_retry_after_on_a_5xx_and_as_an_http_date(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    path = f"/v2/accounts/{ACCOUNT}/balance"
+    sim.faults.server_errors[path] = ServerErrorFault(count=1, status=503, retry_after=2.5)
+    status, headers, _ = await _get(http, path)
+    assert (status, headers["Retry-After"], headers["retry-after-ms"]) == (503, "3", "2500")
+    sim.faults.retry_after_http_date = True
+    sim.faults.server_errors[path] = ServerErrorFault(count=1, status=503, retry_after=2.5)
+    sim.faults.rate_limit[path] = RateLimitFault(count=1, retry_after=30)
+    for status, wait in ((429, 30), (503, 3)):  # the rate limit is checked first
+        got, headers, _ = await _get(http, path)
+        when = parsedate_to_datetime(headers["Retry-After"]).timestamp()
+        assert (got, when, "retry-after-ms" in headers) == (status, sim.clock.now() + wait, False)
 
 
 async def test_latency_delays_responses(sim: Simulator, http: aiohttp.ClientSession) -> None:
