@@ -59,6 +59,8 @@ def new_client_id() -> str:
 
 
 def _rfc3339(value: datetime, field: str) -> str:
+    if not isinstance(value, datetime):
+        raise ValidationError(f"{field} must be a datetime, got {value!r}", field=field)
     if value.tzinfo is None:
         raise ValidationError(f"{field} must be timezone-aware", field=field)
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
@@ -144,8 +146,9 @@ class Orders(Resource):
         """``GET /v2/accounts/{id}/orders/history`` as an async iterator over every page.
 
         Raises:
-            ValidationError: naive datetimes, ``end`` before ``start`` or a window over 90 days
-                (checked before anything is sent, when iteration starts).
+            ValidationError: ``start`` or ``end`` not an aware datetime, ``end`` before
+                ``start``, a window over 90 days, ``exclude_today`` not a bool (checked here,
+                before anything is sent).
         """
         seg = path_segment(account_id, "account_id")
         params = {"from": _rfc3339(start, "start"), "order_by": order_by}
@@ -159,6 +162,10 @@ class Orders(Resource):
             raise ValidationError("the history window is at most 90 days", field="start")
         if order_by not in ("asc", "desc"):
             raise ValidationError("order_by must be 'asc' or 'desc'", field="order_by")
+        if not isinstance(exclude_today, bool):
+            raise ValidationError(
+                f"exclude_today must be True or False, got {exclude_today!r}", field="exclude_today"
+            )
         if exclude_today:
             params["exclude_today"] = "true"
         path = f"/v2/accounts/{seg}/orders/history"

@@ -164,6 +164,9 @@ async def _called(call: Any, client: AriesClient) -> None:
         (lambda c: c.orders.history("TEST-SIM-001", START, START + timedelta(days=91)), "end"),
         (lambda c: c.orders.history("TEST-SIM-001", START - timedelta(days=365)), "start"),
         (lambda c: c.orders.history("TEST-SIM-001", datetime(2026, 1, 1)), "start"),
+        (lambda c: c.orders.history("TEST-SIM-001", START.isoformat()), "start"),
+        (lambda c: c.orders.history("TEST-SIM-001", START, START.date()), "end"),
+        (lambda c: c.orders.history("TEST-SIM-001", START, exclude_today="no"), "exclude_today"),
     ],
 )
 async def test_bad_input_is_refused_before_anything_reaches_the_simulator(
