@@ -157,7 +157,7 @@ class OrderRequest:
     10**15, with at most 15 significant digits and 15 decimals, so that the server reads
     exactly the number given (see :data:`MAX_SIGNIFICANT_DIGITS`); option orders (legs, or an
     OSI symbol such as ``AAPL240119C00150000``) take only DAY or GTC; at most 4 legs; symbol
-    1-21 characters (upper-cased); ``client_id`` at most 50 characters; account id 1-50
+    1-21 characters (upper-cased); ``client_id`` 1-50 characters, not blank; account id 1-50
     characters. Unknown enum values are refused (they are accepted in responses only).
 
     ``account_id`` is sent as ``tradingAccountId`` and ``quantity`` as ``qty``. For a
@@ -219,6 +219,9 @@ def _check_order_fields(req: OrderRequest | ReplaceRequest, *, require_prices: b
     check_price(req.stop_price, "stop_price")
     check_prices_for_type(req.type, req.price, req.stop_price, require=require_prices)
     check_text(req.client_id, "client_id", low=0, high=MAX_CLIENT_ID_LENGTH)
+    if req.client_id is not None and not req.client_id.strip():
+        # The tag is how an order of unknown outcome is found again (find_by_client_id).
+        raise ValidationError("client_id: must not be empty or blank", field="client_id")
     check_currency(req.currency)
     _check_legs(req.legs)
     check_option_tif(req.time_in_force, req.symbol, req.legs)

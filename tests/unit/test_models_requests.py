@@ -140,6 +140,9 @@ INVALID: list[tuple[str, Callable[[], Any], str]] = [
     ("symbol not str", lambda: order(symbol=123), "symbol"),
     # ids and tags
     ("client_id 51 chars", lambda: order(client_id="c" * 51), "client_id"),
+    # a blank tag could never be looked up (find_by_client_id refuses it)
+    ("client_id empty", lambda: order(client_id=""), "client_id"),
+    ("client_id blank", lambda: order(client_id="  "), "client_id"),
     ("empty account", lambda: order(account_id=""), "account_id"),
     ("account 51 chars", lambda: order(account_id="A" * 51), "account_id"),
     ("currency 4 letters", lambda: order(currency="USDT"), "currency"),
@@ -149,6 +152,7 @@ INVALID: list[tuple[str, Callable[[], Any], str]] = [
     ("side not str", lambda: order(side=1), "side"),
     # with_client_id is validated too
     ("with_client_id too long", lambda: order().with_client_id("x" * 51), "client_id"),
+    ("with_client_id empty", lambda: order().with_client_id(""), "client_id"),
     # legs themselves
     ("leg without strike", lambda: option_leg(strike_price=None), "strike_price"),
     ("leg without put_call", lambda: option_leg(put_call=None), "put_call"),
@@ -180,6 +184,7 @@ INVALID: list[tuple[str, Callable[[], Any], str]] = [
     ),
     ("replace five legs", lambda: replace(legs=[*FOUR_LEGS, option_leg()]), "legs"),
     ("replace client_id 51", lambda: replace(client_id="c" * 51), "client_id"),
+    ("replace client_id blank", lambda: replace(client_id="\t"), "client_id"),
     ("replace unknown side", lambda: replace(side="HOLD"), "side"),
     # cancel
     ("cancel empty orig id", lambda: cancel(orig_cl_ord_id=""), "orig_cl_ord_id"),
