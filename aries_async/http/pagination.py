@@ -143,10 +143,13 @@ async def paginate(
     the first page.
 
     Raises:
-        PaginationError: a continuation came back twice.
+        PaginationError: a continuation came back twice (``start`` included: a page that
+            names the one the loop started from would give its items again).
     """
     trail = PageTrail(what)
     continuation = start
+    if start is not None:  # a page naming the one the loop started from would come again
+        trail.follow(start)
     while True:
         items, continuation = await fetch(continuation)
         for item in items:

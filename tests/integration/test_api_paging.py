@@ -31,6 +31,7 @@ class Api:
         self.next_urls: list[str] = []  # the trades route's nextUrl, page after page
         self.server: BaseTestServer | None = None
         self.bodies: list[Any] = []
+        self.stuck_token: str | None = None  # the index page that names itself as the next
 
     @property
     def origin(self) -> str:
@@ -69,6 +70,8 @@ async def indices(api: Api, request: web.Request) -> web.StreamResponse:
     """``nextPage`` tokens: a short page (one item) in the middle still carries one."""
     pages = {"": (ITEMS[0:2], "t2"), "t2": (ITEMS[2:3], "t3"), "t3": (ITEMS[3:5], "")}
     items, token = pages[request.query.get("nextPage", "")]
+    if api.stuck_token is not None and request.query.get("nextPage") == api.stuck_token:
+        token = api.stuck_token
     return web.json_response({"indices": [{"symbol": s} for s in items], "nextPage": token})
 
 
@@ -239,6 +242,17 @@ async def test_next_page_tokens_are_sent_back_until_empty(api: Api, client: Arie
     assert symbols == ITEMS[:5]
     tokens = [q.get("nextPage") for q in _queries(api, "/v1/indices/list")]
     assert tokens == [None, "t2", "t3"]  # the short page carried "t3": it was followed
+
+
+async def test_a_token_naming_the_page_the_loop_started_from_ends_it(
+    api: Api, client: AriesClient
+) -> None:
+    api.stuck_token = "t2"
+    seen: list[Any] = []
+    with pytest.raises(PaginationError, match="sent before"):
+        await _collect(client.indices.list("Equity", next_page="t2"), seen)
+    assert [i.symbol for i in seen] == ITEMS[2:3]  # once: its page is not fetched again
+    assert [q.get("nextPage") for q in _queries(api, "/v1/indices/list")] == ["t2"]
 
 
 async def test_int64_cursors_are_followed_until_0(api: Api, client: AriesClient) -> None:
