@@ -65,6 +65,8 @@ def _scalar(method: str, name: str, value: Any, schema: Mapping[str, Any]) -> st
             raise invalid(method, name, "must not be empty")
         return value
     if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise invalid(method, name, f"must be a timezone-aware datetime, got {value!r}")
         return datetime_to_wire(value)
     if isinstance(value, date):
         return value.isoformat()

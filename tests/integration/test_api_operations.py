@@ -407,6 +407,7 @@ async def test_prediction_reference_data_needs_no_token(sim: Simulator) -> None:
 
 
 WHEN = datetime(2026, 1, 15, 15, 0, 0, 123456, tzinfo=UTC)
+NAIVE: Any = WHEN.replace(tzinfo=None)
 TIMES: list[tuple[Call, list[tuple[str, str]]]] = [
     # trades/quotes take "YYYY-MM-DD or nanoseconds"; a string is sent as given
     (
@@ -453,6 +454,9 @@ async def test_time_query_parameters_take_datetimes_and_dates_in_the_wire_form(
     [
         lambda c: c.stocks.trades("AAPL", timestamp_from=WHEN.replace(tzinfo=None)),  # naive
         lambda c: c.options.chain_snapshot("AAPL", expiration_date_gte=WHEN),  # days only
+        # a datetime for a text parameter (aggregates' from: "YYYY-MM-DD or timestamp") is
+        # sent as RFC 3339; a naive one has no zone to send
+        lambda c: c.stocks.aggregates("AAPL", 1, "day", NAIVE, "2026-01-20"),
     ],
 )
 async def test_a_time_query_parameter_refuses_what_it_cannot_send(
