@@ -19,7 +19,8 @@ ones'; this module carries out what they decide. Each attempt:
    parser; see :mod:`~aries_async.streaming.socket`) and hands their data messages to the
    handler in one call (``on_messages``, else ``on_message`` per message), while the
    keep-alive task pings and runs the staleness watchdog. ``refreshAuth`` re-authenticates on
-   the live socket with a new token; ``authExpired`` ends the connection (a reconnect follows).
+   the live socket with a new token (a refusal of it ends the connection and counts as in 2);
+   ``authExpired`` ends the connection (a reconnect follows).
 
 Every reconnect waits for the backoff (exponential, with jitter, up to its cap), reset only by
 a *healthy* connection: one that delivered data (a message of the handler's ``data_types``) or
@@ -140,6 +141,7 @@ class Connection:
         self._closing = False
         self._ended = False
         self._had_connection = False
+        self._socket_token = ""  # the token the current socket last authenticated with
         self.attempts = 0
         self.connections = 0
 
@@ -281,10 +283,15 @@ class Connection:
         except (AuthError, StreamAuthError) as exc:
             raise LinkFatal(StreamAuthError(f"no usable credentials: {exc}")) from exc
 
+    async def _reauth_token(self) -> str:
+        """A token for a re-authentication on the live socket: the one a refusal names."""
+        self._socket_token = token = await self._token()
+        return token
+
     async def _attempt(self) -> End:
         """One connection, and how it ended."""
         try:
-            token = await self._token()
+            self._socket_token = token = await self._token()
         except LinkFatal as fatal:
             return End(str(fatal.error), fatal=fatal.error)
         except Exception as exc:  # a transient failure of the token source
@@ -332,7 +339,7 @@ class Connection:
             with contextlib.suppress(Exception):
                 await ws.close()
         if end.invalidate and self._invalidate is not None:
-            await self._invalidate(token)
+            await self._invalidate(self._socket_token)  # a re-authentication's, when refused
         return end
 
     async def _serve(self, ws: ClientConnection, inbox: Inbox, spawn: Spawn) -> End:
@@ -361,7 +368,7 @@ class Connection:
             deliver=deliverer(self._handler),
             data_types=self._data_types,
             on_data=self._healthy,
-            token=self._token,
+            token=self._reauth_token,
             clock=self._clock,
             sleep=self._sleep,
             spawn=spawn,

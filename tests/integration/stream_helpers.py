@@ -53,6 +53,7 @@ class Tokens:
         self.current = sim.issue_token(ttl=ttl).access_token
         self.calls = 0
         self.invalidated = 0
+        self.refused: list[str] = []  # the tokens invalidated, in order
         self.grant_revoked = False
         self.fresh_each_call = False
 
@@ -66,6 +67,7 @@ class Tokens:
 
     async def invalidate(self, token: str) -> None:
         self.invalidated += 1
+        self.refused.append(token)
         if not self.grant_revoked:
             self.current = self.sim.issue_token(ttl=self.ttl).access_token
 

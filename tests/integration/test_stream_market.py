@@ -290,6 +290,24 @@ async def test_refresh_auth_reauthenticates_on_the_live_socket(
         assert stream.reconnects == 0
 
 
+async def test_a_refused_reauthentication_replaces_the_token_and_reconnects_at_once(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    tokens = Tokens(sim)
+    config = StreamConfig(backoff_initial=5.0, backoff_jitter=0.0)
+    async with make_stream(sim, tokens, fake_time, config) as stream:
+        status = stream.status()
+        tokens.current = "a-token-the-server-refuses"  # what the cache holds at refreshAuth
+        assert hub.refresh_auth("market") == 1
+        [gone] = await take(status, 1)
+        assert isinstance(gone, StreamDisconnected) and gone.reason == "re-authentication refused"
+        assert (gone.will_reconnect, gone.retry_in) == (True, 0.0)  # no backoff: a fresh token
+        [back] = await take(status, 1)
+        assert isinstance(back, StreamConnected) and back.reconnect
+        assert tokens.refused == ["a-token-the-server-refuses"]  # that one, not the first
+        assert stream.connected and stream.reauths == 0
+
+
 async def test_token_expiry_refresh_then_expired_session_reconnects(
     sim: Simulator, hub: WsHub, fake_time: FakeTime
 ) -> None:

@@ -114,7 +114,10 @@ def test_a_refused_reauth_ends_the_connection_and_the_next_refusal_is_fatal() ->
     actions = session.receive(
         [ack, ServerErrorMessage(error="denied", request_id=request.request_id)]
     )
-    assert actions == [Deliver([ack]), End("re-authentication refused")]
+    assert actions == [
+        Deliver([ack]),
+        End("re-authentication refused", retry_now=True, invalidate=True),
+    ]
     session.disconnected()
     session.connect("again", now=5.0)
     [end] = session.receive([AuthFailure(action="authRequired", error="x", request_id=None)])

@@ -249,7 +249,10 @@ class Session:
                 self._reauth_id = None
                 self._refusals = 1  # one more refusal on the next connection is fatal
                 self.phase = Phase.IDLE
-                return _with_data(data, End("re-authentication refused"))
+                # As for a refusal of a new socket's authentication: the token is replaced
+                # before the next connection, which would otherwise present it again.
+                end = End("re-authentication refused", retry_now=True, invalidate=True)
+                return _with_data(data, end)
             else:
                 data.append(message)
         if data:
