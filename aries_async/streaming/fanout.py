@@ -55,7 +55,9 @@ class Consumer(AsyncClosing, Parking, Generic[T]):
     Iteration ends (``StopAsyncIteration``) when the stream is closed normally or
     :meth:`close` is called; it raises the stream's fatal error (for example
     :class:`~aries_async.errors.StreamAuthError`) after the buffered items were delivered.
-    See the module docstring for what a slow consumer loses under each policy.
+    See the module docstring for what a slow consumer loses under each policy. Several tasks
+    may iterate one consumer (a pool of workers): each item goes to one of them, and all of
+    them end with the stream.
 
     Attributes:
         conflated: updates replaced by a newer one for the same key (``conflate`` policy).

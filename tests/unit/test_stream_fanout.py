@@ -118,6 +118,69 @@ def test_end_wakes_waiters_normally_or_with_the_error() -> None:
     asyncio.run(run())
 
 
+def test_tasks_sharing_one_consumer_each_wake_and_all_end_with_the_stream() -> None:
+    async def run() -> None:
+        hub = Hub()
+        shared: Consumer[QuoteUpdate] = Consumer(hub, [QuoteUpdate], policy="lossless", limit=9)
+        got: list[list[str]] = [[], [], []]
+
+        async def worker(mine: list[str]) -> None:
+            async for item in shared:
+                mine.append(item.symbol)
+                for _ in range(8):  # busy: an idle worker takes the next item
+                    await asyncio.sleep(0)
+
+        workers = [asyncio.create_task(worker(mine)) for mine in got]
+        for symbol in "ABCDEF":
+            for _ in range(3):  # every worker parks (or works) before the next item
+                await asyncio.sleep(0)
+            hub.publish(quote(symbol, 1))
+        hub.end(None)
+        for _ in range(20):
+            await asyncio.sleep(0)
+        waiting = [task for task in workers if not task.done()]
+        for task in waiting:
+            task.cancel()
+        assert waiting == []  # none is left parked when the stream ends
+        assert sorted(s for mine in got for s in mine) == list("ABCDEF")  # each item once
+        assert all(got)  # shared out: the idle workers were woken too
+
+    asyncio.run(run())
+
+
+def test_a_task_parked_before_the_woken_one_resumed_is_still_woken() -> None:
+    async def run() -> None:
+        hub = Hub()
+        shared: Consumer[QuoteUpdate] = Consumer(hub, [QuoteUpdate], policy="lossless", limit=9)
+
+        async def next_symbol() -> str:
+            try:
+                return (await anext(shared)).symbol
+            except StopAsyncIteration:
+                return "end"
+
+        async def publish_take_and_park() -> str:
+            hub.publish(quote("A", 1))  # wakes ``first``, which has not run yet
+            assert (await anext(shared)).symbol == "A"  # taken meanwhile, without a wait
+            return await next_symbol()  # parks before ``first`` runs again
+
+        first = asyncio.create_task(next_symbol())
+        await asyncio.sleep(0)  # parked
+        second = asyncio.create_task(publish_take_and_park())
+        for _ in range(3):  # ``first`` finds nothing and parks again
+            await asyncio.sleep(0)
+        hub.publish(quote("B", 1))
+        hub.end(None)
+        for _ in range(5):
+            await asyncio.sleep(0)
+        outcomes = [task.result() if task.done() else "waiting" for task in (first, second)]
+        for task in (first, second):
+            task.cancel()
+        assert sorted(outcomes) == ["B", "end"]
+
+    asyncio.run(run())
+
+
 def trade(symbol: str, price: float) -> TradeUpdate:
     return TradeUpdate(symbol, {"price": price})
 
