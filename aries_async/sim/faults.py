@@ -63,6 +63,10 @@ field                              effect
 ``ws_stall``                       websocket stops sending and stops answering pings
 ``ws_auth_unanswered``             websockets leave ``POST /auth`` unanswered (no
                                    ``authSuccess``, no error); everything else goes on
+``ws_auth_success_id``             where ``authSuccess`` echoes the request id (the spec shows
+                                   only its examples): ``"payload"`` (default, ``payload.id``),
+                                   ``"envelope"`` (the top-level ``id``) or ``"none"`` (no id),
+                                   on a new socket and on a re-authentication alike
 ``hold_token_requests``            an :class:`asyncio.Event`: token requests are counted, then
                                    wait until it is set (Python only: holds a renewal at the
                                    server while a test acts as another process)
@@ -149,6 +153,7 @@ import asyncio
 import attrs
 
 __all__ = [
+    "AUTH_ID_PLACES",
     "NON_ACK_MODES",
     "SWALLOW_MODES",
     "AppRateLimit",
@@ -176,6 +181,9 @@ order acknowledgement (one per shape a misbehaving gateway may send). ``no_id`` 
 
 SWALLOW_MODES = ("drop", "hang", *NON_ACK_MODES)
 """Every ``swallow_mode``."""
+
+AUTH_ID_PLACES = ("payload", "envelope", "none")
+"""``ws_auth_success_id`` values."""
 
 
 @attrs.define(kw_only=True)
@@ -276,6 +284,7 @@ class Faults:
     ws_malformed_every: int | None = None
     ws_stall: bool = False
     ws_auth_unanswered: bool = False
+    ws_auth_success_id: str = "payload"
     # Sign-in and tokens
     hold_token_requests: asyncio.Event | None = None
     # Websocket servers that accept and then end every connection (reconnect backoff).

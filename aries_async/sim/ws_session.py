@@ -273,13 +273,12 @@ class Session:
         settings = self.hub.ctx.settings
         self.expires_at = min(now + settings.ws_session_ttl, result.expires_at)
         self.warned = False
-        self.event(
-            {
-                "action": "authSuccess",
-                "id": request_id,
-                "data": {"expiresIn": max(0, ms(self.expires_at - now))},
-            }
-        )
+        success: dict[str, Any] = {"action": "authSuccess"}
+        place = self.hub.ctx.faults.ws_auth_success_id
+        if place == "payload":
+            success["id"] = request_id
+        success["data"] = {"expiresIn": max(0, ms(self.expires_at - now))}
+        self.event(success, request_id if place == "envelope" else None)
         if first:
             self.on_first_auth()
         faults = self.hub.ctx.faults

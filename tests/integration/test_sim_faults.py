@@ -439,3 +439,22 @@ def test_cli_refuses_a_malformed_fault_value_with_exit_2(
         build_faults(parser.parse_args([flag, spec]))
     assert exited.value.code == 2
     assert flag in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("place", "envelope_id", "payload_id"),
+    [("payload", None, "a1"), ("envelope", "a1", None), ("none", None, None)],
+)
+async def test_auth_success_echoes_the_request_id_where_the_switch_says(
+    sim: Simulator, place: str, envelope_id: str | None, payload_id: str | None
+) -> None:
+    sim.faults.ws_auth_success_id = place
+    token = sim.issue_token().access_token
+    auth = {"type": "request", "id": "a1", "payload": {"method": "POST", "path": "/auth"}}
+    auth["payload"]["body"] = {"token": token}  # type: ignore[index]
+    async with aiohttp.ClientSession() as session, session.ws_connect(sim.market_ws_url) as ws:
+        await ws.send_str(json.dumps(auth))
+        success = json.loads((await asyncio.wait_for(ws.receive_str(), 5)).split("\n")[0])
+    assert success["payload"]["action"] == "authSuccess"
+    assert (success.get("id"), success["payload"].get("id")) == (envelope_id, payload_id)
+    assert success["payload"]["data"]["expiresIn"] > 0
