@@ -290,6 +290,25 @@ async def test_refresh_auth_reauthenticates_on_the_live_socket(
         assert stream.reconnects == 0
 
 
+@pytest.mark.parametrize("place", ["payload", "envelope", "none"])
+async def test_every_reauthentication_is_counted_wherever_auth_success_puts_the_id(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime, place: str
+) -> None:
+    sim.faults.ws_auth_success_id = place
+    tokens = Tokens(sim)
+    tokens.fresh_each_call = True
+    async with make_stream(sim, tokens, fake_time) as stream:
+        for count, symbol in ((1, "AAPL"), (2, "MSFT")):
+            assert hub.refresh_auth("market") == 1
+            calls = count + 1  # the token of each attempt, then the one of each re-auth
+            await until(lambda: tokens.calls == calls)  # noqa: B023 - awaited in the loop
+            # A round trip after the re-auth request: its authSuccess came before this ack.
+            await stream.subscribe(symbol, channels=["quotes"])
+            await subscribed(stream, symbol)
+            assert stream.reauths == count
+        assert stream.reconnects == 0
+
+
 async def test_a_refused_reauthentication_replaces_the_token_and_reconnects_at_once(
     sim: Simulator, hub: WsHub, fake_time: FakeTime
 ) -> None:

@@ -105,6 +105,17 @@ def test_refresh_auth_asks_for_one_token_and_the_answer_counts_a_reauth() -> Non
     assert session.receive([RefreshAuth()]) == [FetchToken()]
 
 
+def test_a_reauth_answer_without_an_id_counts_and_one_nobody_asked_for_does_not() -> None:
+    session = _open_session()
+    session.receive([AuthSuccess(request_id=None)])  # no re-authentication asked
+    assert session.reauths == 0
+    for count in (1, 2):
+        assert session.receive([RefreshAuth()]) == [FetchToken()]
+        assert session.reauthenticate("fresh") is not None
+        assert session.receive([AuthSuccess(request_id=None)]) == []
+        assert session.reauths == count  # and the next refreshAuth asks for a token again
+
+
 def test_a_refused_reauth_ends_the_connection_and_the_next_refusal_is_fatal() -> None:
     session = _open_session()
     session.receive([RefreshAuth()])

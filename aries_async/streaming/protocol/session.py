@@ -261,7 +261,8 @@ class Session:
 
     def _control(self, kind: type[Any], message: Any) -> Action | None:
         if kind is AuthSuccess:
-            if message.request_id is not None and message.request_id == self._reauth_id:
+            # The answer to our re-authentication: its id, or none (as on a new socket).
+            if self._reauth_id is not None and message.request_id in (None, self._reauth_id):
                 self._reauth_id = None
                 self.reauths += 1
             return None
