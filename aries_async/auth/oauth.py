@@ -103,7 +103,8 @@ class OAuth:
 
         Raises:
             ConfigurationError: no client id, or no redirect URI given or configured.
-            ValidationError: a scope or group name is unknown.
+            ValidationError: a scope or group name is unknown, or no scope is asked for (the
+                authorization request requires one).
         """
         client_id = self._require_client_id()
         redirect = redirect_uri or self._config.redirect_uri
@@ -112,6 +113,11 @@ class OAuth:
         from aries_async.auth.scopes import expand_scopes  # the table loads when it is needed
 
         scope_list = tuple(expand_scopes(scopes if scopes is not None else self._config.scopes))
+        if not scope_list:
+            raise ValidationError(
+                "the authorization request needs at least one scope (scopes= or ARIES_SCOPES)",
+                field="scopes",
+            )
         state_value = state or secrets.token_urlsafe(24)
         query: dict[str, str] = {
             "response_type": "code",

@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from decimal import Decimal
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import aiohttp
 import pytest
@@ -21,6 +21,7 @@ from aries_async.errors import (
     ReauthenticationRequired,
     RequestTimeoutError,
     StateMismatchError,
+    ValidationError,
 )
 from aries_async.sim import Simulator
 from aries_async.sim.faults import NON_ACK_MODES
@@ -91,6 +92,27 @@ async def test_scopes_given_as_one_string_are_split_on_spaces_not_letters() -> N
             assert parse_qs(urlsplit(request.url).query)["scope"] == ["market:information"]
             token = await client.oauth.client_credentials(scopes="market:information")
         assert token.scopes == frozenset({"market:information"})
+
+
+@pytest.mark.parametrize("scopes", [[], "", " , "])
+async def test_an_authorization_url_without_a_scope_is_refused_before_it_is_used(
+    scopes: str | list[str],
+) -> None:
+    async with Simulator(seed=3) as sim:
+        # The authorize page refuses a request without a scope (oauth.md 2: required).
+        query = {"response_type": "code", "client_id": sim.client_id, "state": "s1"}
+        query.update(redirect_uri=sim.redirect_uri, scope="")
+        url = f"{sim.authorize_url}?{urlencode(query)}"
+        assert "error=invalid_scope" in await follow_consent(url)
+        # So the client says so at once, whether the scopes are given or configured.
+        for config, asked in (
+            (sim.client_config(), scopes),
+            (sim.client_config(scopes=scopes), None),
+        ):
+            async with AriesClient(config) as client:
+                with pytest.raises(ValidationError, match="at least one scope") as info:
+                    client.oauth.authorization_url(scopes=asked)
+            assert info.value.field == "scopes"
 
 
 async def test_denied_consent_is_a_typed_error() -> None:
