@@ -211,6 +211,14 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="never answer (nor process) the next N token requests",
     )
+    faults.add_argument(
+        "--token-response-omit",
+        action="append",
+        default=[],
+        metavar="FIELD",
+        type=str.strip,
+        help="leave FIELD (scope, expires_in...) out of every token the token endpoint grants",
+    )
     faults.add_argument("--swallow-prediction-orders", type=int, default=0, metavar="N")
     faults.add_argument(
         "--short-pages",
@@ -260,6 +268,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         huge_body_chunked=args.huge_body_chunked,
         cycle_cursors=args.cycle_cursors,
         stall_token_requests=args.stall_token_requests,
+        token_response_omit=frozenset(args.token_response_omit),
         swallow_prediction_orders=args.swallow_prediction_orders,
         ws_ignore_requests=args.ws_ignore_requests,
         ws_response_shape=args.ws_response_shape,

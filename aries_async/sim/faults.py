@@ -93,6 +93,11 @@ field                              effect
 ``stall_token_requests``           the next N token requests are counted and never answered nor
                                    processed (a renewal stuck at the server: its refresh token
                                    is not used up)
+``token_response_omit``            fields left out of every token the token endpoint grants
+                                   (``scope``, ``expires_in``, ``token_type``,
+                                   ``refresh_token_expires_in``...): oauth.md 3.3 says the
+                                   fields "may vary slightly by flow" (UNCERTAIN); the grant
+                                   itself is unchanged (its scopes, its expiry)
 ``swallow_prediction_orders``      the next N ``POST /v1/predictions/orders`` that place an
                                    order place it and close the connection without an answer
                                    (a retry with the same ``Idempotency-Key`` gets that order)
@@ -298,6 +303,7 @@ class Faults:
     cycle_cursors: bool = False
     # A fleet's refresh lock holder stuck at the token endpoint (killed there, in tests).
     stall_token_requests: int = 0
+    token_response_omit: frozenset[str] = frozenset()
     # Prediction orders: a placement made whose answer is lost (idempotent retries).
     swallow_prediction_orders: int = 0
     # A sustained per-app rate limit (fleets of bots sharing one budget).

@@ -176,6 +176,8 @@ async def _token(request: web.Request) -> web.StreamResponse:
         body = ctx.auth.token_request(fields)
     except OAuthError as exc:
         return json_response(exc.body(), exc.status, headers)
+    for name in ctx.faults.token_response_omit:
+        body.pop(name, None)
     return json_response(body, 200, headers)
 
 

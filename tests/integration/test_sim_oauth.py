@@ -291,3 +291,29 @@ def test_cli_flag_for_stalled_token_requests() -> None:
     stalled = build_faults(parser.parse_args(["--stall-token-requests", "2"]))
     assert stalled.stall_token_requests == 2
     assert build_faults(parser.parse_args([])).stall_token_requests == 0
+
+
+async def test_token_answers_can_leave_fields_out(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    sim.faults.token_response_omit = frozenset({"scope", "expires_in"})
+    first = sim.issue_token_response()
+    status, body = await _token(http, sim, _refresh_body(sim, first))
+    assert status == 200
+    assert "scope" not in body and "expires_in" not in body
+    assert body["access_token"] and body["refresh_token"]
+    # Only the answer is shorter: the grant still has its scopes and its lifetime.
+    headers = {"Authorization": f"Bearer {body['access_token']}"}
+    async with http.get(sim.base_url + "/v2/users/me/accounts", headers=headers) as resp:
+        assert resp.status == 200
+    sim.advance(61)
+    async with http.get(sim.base_url + "/v2/users/me/accounts", headers=headers) as resp:
+        assert resp.status == 401
+
+
+def test_cli_flag_for_token_answers_without_fields() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = ["--token-response-omit", "scope", "--token-response-omit", " expires_in"]
+    assert build_faults(parser.parse_args(args)).token_response_omit == {"scope", "expires_in"}
+    assert build_faults(parser.parse_args([])).token_response_omit == frozenset()
