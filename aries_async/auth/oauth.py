@@ -200,7 +200,8 @@ class OAuth:
             body["code_verifier"] = verifier
         else:
             body["client_secret"] = self._require_secret()
-        token = await self._token_request(body, form=False)
+        asked = request.scopes if request else ()
+        token = await self._token_request(body, form=False, asked=asked)
         await self._save(token)
         return token
 
@@ -267,12 +268,18 @@ class OAuth:
             "client_id": self._require_client_id(),
             "client_secret": self._require_secret(),
         }
+        asked = scope_names(scopes) if scopes is not None else ()
         if scopes is not None:
-            body["scope"] = " ".join(scope_names(scopes))
-        return await self._token_request(body, form=True)
+            body["scope"] = " ".join(asked)
+        return await self._token_request(body, form=True, asked=asked)
 
     async def _token_request(
-        self, body: dict[str, str], *, form: bool, previous: Token | None = None
+        self,
+        body: dict[str, str],
+        *,
+        form: bool,
+        previous: Token | None = None,
+        asked: tuple[str, ...] = (),
     ) -> Token:
         grant = body["grant_type"]
         log.debug("token request: grant_type=%s", grant)
@@ -309,6 +316,7 @@ class OAuth:
                 now=self._clock(),
                 previous=previous,
                 grant_type=grant if grant in (AUTHORIZATION_CODE, CLIENT_CREDENTIALS) else None,
+                asked=asked,
             )
         except ValueError as exc:
             raise AuthError(f"unusable token response: {exc}", status=response.status) from exc

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -83,12 +83,15 @@ class Token:
         now: float | None = None,
         previous: Token | None = None,
         grant_type: str | None = None,
+        asked: Iterable[str] = (),
     ) -> Token:
         """Build a token from a token-endpoint JSON body.
 
         When the response carries no ``refresh_token`` (no rotation) the previous one is kept.
         A response without ``expires_in`` never expires, as in the official SDK (see the class
-        notes for odd values). ``grant_type`` defaults to the previous token's.
+        notes for odd values). ``grant_type`` defaults to the previous token's. A response
+        without ``scope`` granted the scopes ``asked`` for (RFC 6749 5.1), or, for a
+        refresh, the previous token's.
 
         Raises:
             ValueError: ``access_token`` is missing or ``token_type`` is not Bearer.
@@ -115,7 +118,7 @@ class Token:
         elif previous is not None:
             scopes = previous.scopes
         else:
-            scopes = frozenset()
+            scopes = frozenset(asked)
         return cls(
             access_token=access,
             token_type="Bearer",  # noqa: S106

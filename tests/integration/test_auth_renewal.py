@@ -12,12 +12,18 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Literal
 
+import aiohttp
 import pytest
 
 from aries_async import AriesClient, Token
 from aries_async.auth.filestore import FileTokenStore
 from aries_async.auth.store import MemoryTokenStore, sign_out
-from aries_async.errors import AuthError, NotSignedInError, ReauthenticationRequired
+from aries_async.errors import (
+    AuthError,
+    NotSignedInError,
+    PermissionDeniedError,
+    ReauthenticationRequired,
+)
 from aries_async.sim import ManualClock, Simulator
 
 ACCOUNTS = ("GET", "/v2/users/me/accounts")
@@ -115,6 +121,28 @@ async def test_app_token_saved_in_a_file_renews_after_reload(tmp_path: Path) -> 
         saved = await FileTokenStore(path).load()
         assert saved is not None and not saved.needs_refresh(sim.clock.now())
         assert saved.scopes == frozenset({"account:information"})
+
+
+async def test_a_token_answer_without_scope_keeps_the_scopes_asked_for() -> None:
+    # RFC 6749 5.1: a token answer names its scope only when it differs from the one asked for;
+    # the official SDK reads nothing but access_token, token_type and expires_in.
+    async with manual_sim() as sim, client_on(sim) as client:
+        sim.faults.token_response_omit = frozenset({"scope"})
+        first = await client.oauth.client_credentials(scopes="account:information")
+        assert first.scopes == frozenset({"account:information"})
+        sim.advance(3600)
+        assert await client.accounts.list()  # renewed: the same scope, not every scope
+        assert (await client.auth.token()).scopes == frozenset({"account:information"})
+        with pytest.raises(PermissionDeniedError):
+            await client.market.status()  # market:supplemental was never asked for
+        request = client.oauth.authorization_url(scopes="market:information")
+        async with (
+            aiohttp.ClientSession() as browser,
+            browser.get(request.url, allow_redirects=False) as consent,
+        ):
+            callback = consent.headers["Location"]
+        token = await client.oauth.exchange_code(callback, request)
+        assert token.scopes == frozenset({"market:information"})
 
 
 # -- 2. a short lifetime is not a refresh per call ---------------------------------------------
