@@ -13,7 +13,9 @@ not undone); a renewal whose store was cleared or replaced while it was in fligh
 its result. A refresh refused because another process renewed meanwhile (its refresh token
 rotated away while a store lock's lease ran out) takes that process's token from the store. A
 grant the token endpoint refused is not sent again: later calls raise the same
-error at once, until a new token is set here or appears in the store.
+error at once, until a new token is set here or appears in the store. Callers that waited while
+a renewal failed (the token endpoint down, say) get its error; a caller that comes afterwards
+tries again.
 """
 
 from __future__ import annotations
@@ -135,6 +137,9 @@ class AuthSession:
         token = self.cached()
         if token is not None:
             return token
+        earlier = self._refreshing  # a renewal that ended before this caller came is not its own
+        if earlier is not None and not earlier.done():
+            earlier = None
         async with self._lock:
             await self._save_unsaved()
             token = self._token
@@ -143,6 +148,7 @@ class AuthSession:
             stored = await self._store.load()
             if self._revived(stored):
                 return stored
+            self._raise_if_failed_meanwhile(earlier)
             if stored is None:
                 if token is None:  # never signed in: nothing to renew, no lock to take
                     raise NotSignedInError(f"no token {_where(self._store)}: sign in first")
@@ -158,6 +164,17 @@ class AuthSession:
                 task.add_done_callback(_retrieve)
                 self._refreshing = task
             return await asyncio.shield(task)
+
+    def _raise_if_failed_meanwhile(self, earlier: asyncio.Future[Token] | None) -> None:
+        """Raise the failure of a renewal that ended while this caller waited for the lock, when
+        no usable token turned up meanwhile: it was this caller's renewal too (a second one,
+        right away, would fail the same way)."""
+        task = self._refreshing
+        if task is None or task is earlier or not task.done() or task.cancelled():
+            return
+        error = task.exception()
+        if error is not None:
+            raise error
 
     async def _save_unsaved(self) -> None:
         token = self._unsaved

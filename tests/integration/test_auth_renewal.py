@@ -23,10 +23,17 @@ from aries_async.errors import (
     NotSignedInError,
     PermissionDeniedError,
     ReauthenticationRequired,
+    TokenRefreshError,
 )
 from aries_async.sim import ManualClock, Simulator
+from aries_async.sim.faults import ServerErrorFault
 
 ACCOUNTS = ("GET", "/v2/users/me/accounts")
+TOKEN = ("POST", "/v1/oauth2/token")
+
+
+async def no_sleep(_: float) -> None:
+    """The retry sleep: the waits between attempts take no time."""
 
 
 @contextlib.asynccontextmanager
@@ -181,6 +188,24 @@ async def test_refused_refresh_token_is_not_sent_again() -> None:
         # A new sign-in brings it back.
         await client.auth.set_token(user_token(sim))
         assert await client.accounts.list()
+
+
+async def test_callers_waiting_on_a_renewal_that_fails_share_its_failure() -> None:
+    async with manual_sim() as sim, client_on(sim, token=user_token(sim), sleep=no_sleep) as client:
+        sim.advance(3600)
+        sim.faults.server_errors["POST /v1/oauth2/token"] = ServerErrorFault(count=None)
+        before = sim.requests[TOKEN]
+        results = await asyncio.gather(
+            *(client.accounts.list() for _ in range(20)), return_exceptions=True
+        )
+        assert {type(result) for result in results} == {TokenRefreshError}
+        # One renewal (its attempts as the retry policy allows) for the twenty callers, not
+        # one renewal each, one after the other, against a token endpoint that is down.
+        assert sim.requests[TOKEN] - before == client.config.retry.max_attempts
+        # A call that comes after the failure tries again.
+        sim.faults.server_errors.clear()
+        assert await client.accounts.list()
+        assert sim.requests[TOKEN] - before == client.config.retry.max_attempts + 1
 
 
 async def test_token_saved_by_another_process_revives_a_dead_grant(tmp_path: Path) -> None:
