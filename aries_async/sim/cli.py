@@ -36,6 +36,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --cycle-cursors                             order pages that never end
     --stall-token-requests N                    never answer the next N token requests
     --token-response-omit FIELD                 granted tokens without FIELD (scope, expires_in...)
+    --token-response-body TEXT                  answer every token request 200 with TEXT
     --swallow-prediction-orders N               place N prediction orders, drop their answers
     --ws-ignore-requests                        leave market-socket requests unanswered
     --ws-response-shape data|body|flat          where a socket request's answer sits

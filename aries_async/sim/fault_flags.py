@@ -219,6 +219,12 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         type=str.strip,
         help="leave FIELD (scope, expires_in...) out of every token the token endpoint grants",
     )
+    faults.add_argument(
+        "--token-response-body",
+        default=None,
+        metavar="TEXT",
+        help="answer every token request 200 with TEXT instead (an HTML page, null...)",
+    )
     faults.add_argument("--swallow-prediction-orders", type=int, default=0, metavar="N")
     faults.add_argument(
         "--short-pages",
@@ -269,6 +275,9 @@ def build_faults(args: argparse.Namespace) -> Faults:
         cycle_cursors=args.cycle_cursors,
         stall_token_requests=args.stall_token_requests,
         token_response_omit=frozenset(args.token_response_omit),
+        token_response_body=None
+        if args.token_response_body is None
+        else args.token_response_body.encode(),
         swallow_prediction_orders=args.swallow_prediction_orders,
         ws_ignore_requests=args.ws_ignore_requests,
         ws_response_shape=args.ws_response_shape,

@@ -98,6 +98,9 @@ field                              effect
                                    ``refresh_token_expires_in``...): oauth.md 3.3 says the
                                    fields "may vary slightly by flow" (UNCERTAIN); the grant
                                    itself is unchanged (its scopes, its expiry)
+``token_response_body``            bytes: every token request is answered 200 with them
+                                   instead, unprocessed (``b"<html>..."``: a proxy's or captive
+                                   portal's page; ``b"null"``, ``b"[]"``); None: off
 ``swallow_prediction_orders``      the next N ``POST /v1/predictions/orders`` that place an
                                    order place it and close the connection without an answer
                                    (a retry with the same ``Idempotency-Key`` gets that order)
@@ -304,6 +307,7 @@ class Faults:
     # A fleet's refresh lock holder stuck at the token endpoint (killed there, in tests).
     stall_token_requests: int = 0
     token_response_omit: frozenset[str] = frozenset()
+    token_response_body: bytes | None = None
     # Prediction orders: a placement made whose answer is lost (idempotent retries).
     swallow_prediction_orders: int = 0
     # A sustained per-app rate limit (fleets of bots sharing one budget).

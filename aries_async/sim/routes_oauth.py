@@ -149,6 +149,13 @@ async def _token(request: web.Request) -> web.StreamResponse:
     hold = ctx.faults.hold_token_requests
     if hold is not None:
         await hold.wait()
+    garbage = ctx.faults.token_response_body
+    if garbage is not None:
+        try:
+            orjson.loads(garbage)
+        except orjson.JSONDecodeError:
+            return web.Response(body=garbage, content_type="text/html")
+        return web.Response(body=garbage, content_type="application/json")
     fields: dict[str, str] = {}
     try:
         if request.content_type == "application/json":

@@ -317,3 +317,27 @@ def test_cli_flag_for_token_answers_without_fields() -> None:
     args = ["--token-response-omit", "scope", "--token-response-omit", " expires_in"]
     assert build_faults(parser.parse_args(args)).token_response_omit == {"scope", "expires_in"}
     assert build_faults(parser.parse_args([])).token_response_omit == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"), [(b"<html>portal</html>", "text/html"), (b"[]", "application/json")]
+)
+async def test_token_requests_can_be_answered_with_any_body(
+    sim: Simulator, http: aiohttp.ClientSession, body: bytes, content_type: str
+) -> None:
+    sim.faults.token_response_body = body
+    refresh = _refresh_body(sim, sim.issue_token_response())
+    async with http.post(sim.token_url, json=refresh) as resp:
+        assert (resp.status, resp.content_type, await resp.read()) == (200, content_type, body)
+    assert sim.token_requests == 1
+    sim.faults.token_response_body = None  # the grant was not processed: still good
+    status, answer = await _token(http, sim, refresh)
+    assert status == 200 and answer["refresh_token"]
+
+
+def test_cli_flag_for_token_answers_with_any_body() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args(["--token-response-body", "<html>portal</html>"])
+    assert build_faults(args).token_response_body == b"<html>portal</html>"
+    assert build_faults(parser.parse_args([])).token_response_body is None
