@@ -307,7 +307,10 @@ class OAuth:
                     status=exc.status,
                 ) from exc
             raise
-        data = response.json()
+        try:
+            data = response.json()
+        except ValueError:  # an HTML page from a proxy, say
+            data = None
         if not isinstance(data, dict):
             raise AuthError("token endpoint returned no JSON object", status=response.status)
         try:

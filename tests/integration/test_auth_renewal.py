@@ -208,6 +208,19 @@ async def test_callers_waiting_on_a_renewal_that_fails_share_its_failure() -> No
         assert sim.requests[TOKEN] - before == client.config.retry.max_attempts + 1
 
 
+@pytest.mark.parametrize("body", [b"<html><body>Sign in to the Wi-Fi</body></html>", b"null", b""])
+async def test_a_token_answer_that_is_no_json_object_is_an_auth_error(body: bytes) -> None:
+    async with manual_sim() as sim, client_on(sim, token=user_token(sim)) as client:
+        sim.advance(3600)
+        sim.faults.token_response_body = body
+        calls = sim.requests[ACCOUNTS]
+        with pytest.raises(AuthError, match="no JSON object"):
+            await client.accounts.list()
+        assert sim.requests[ACCOUNTS] == calls  # the call itself was not sent
+        with pytest.raises(AuthError, match="no JSON object"):
+            await client.oauth.client_credentials()
+
+
 async def test_token_saved_by_another_process_revives_a_dead_grant(tmp_path: Path) -> None:
     path = tmp_path / "token.json"
     async with manual_sim() as sim:
