@@ -127,6 +127,9 @@ class AriesClient(AsyncClosing, Groups, Streams):
             clock=clock,
             token=token,
         )
+        # A sign-in or app token obtained through client.oauth is used at once, not only
+        # once the token in memory is due.
+        self.oauth.save_grants_with(self.auth.set_token)
 
     # The resources are built on first use: a program that only polls quotes never imports the
     # order, account or user models.

@@ -8,7 +8,7 @@ import hmac
 import logging
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -74,7 +74,8 @@ class AuthorizationRequest:
 
 
 class OAuth:
-    """OAuth2 calls of one client (``client.oauth``). Successful grants are saved in the store."""
+    """OAuth2 calls of one client (``client.oauth``). Successful grants are saved in the store,
+    and the client uses them from the next call on."""
 
     def __init__(
         self,
@@ -87,6 +88,13 @@ class OAuth:
         self._transport = transport
         self._store = store
         self._clock = clock
+        self._keep: Callable[[Token], Awaitable[None]] | None = None
+
+    def save_grants_with(self, keep: Callable[[Token], Awaitable[None]]) -> None:
+        """Save each successful grant with ``keep`` instead of in the store alone: the client
+        passes its session's :meth:`~aries_async.auth.session.AuthSession.set_token`, which
+        saves the token and uses it from the next call on."""
+        self._keep = keep
 
     def authorization_url(
         self,
@@ -206,6 +214,9 @@ class OAuth:
         return token
 
     async def _save(self, token: Token) -> None:
+        if self._keep is not None:
+            await self._keep(token)
+            return
         # Under the store's lock: a renewal in flight in another process then sees this token
         # when it looks at the store again, and leaves it alone.
         async with self._store.lock():

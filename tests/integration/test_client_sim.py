@@ -115,6 +115,21 @@ async def test_an_authorization_url_without_a_scope_is_refused_before_it_is_used
             assert info.value.field == "scopes"
 
 
+async def test_signing_in_again_in_the_same_client_uses_the_new_token_at_once() -> None:
+    async with Simulator(seed=3) as sim, AriesClient(sim.client_config()) as client:
+        request = client.oauth.authorization_url(scopes="account:information")
+        await client.oauth.exchange_code(await follow_consent(request.url), request)
+        with pytest.raises(PermissionDeniedError, match="sign in again with it"):
+            await client.market.status()
+        # So the user does, asking for the scope, in this same program (README: signing in).
+        request = client.oauth.authorization_url(scopes="market:supplemental")
+        token = await client.oauth.exchange_code(await follow_consent(request.url), request)
+        assert (await client.auth.token()) == token
+        assert await client.market.status()
+        app = await client.oauth.client_credentials(scopes="account:information")
+        assert (await client.auth.token()) == app
+
+
 async def test_denied_consent_is_a_typed_error() -> None:
     async with Simulator(seed=3) as sim, AriesClient(sim.client_config()) as client:
         request = client.oauth.authorization_url()
