@@ -12,8 +12,9 @@ ones'; this module carries out what they decide. Each attempt:
 1. takes a fresh token from the provider (an :class:`~aries_async.errors.AuthError` from the
    provider, such as a revoked grant, is fatal);
 2. opens the socket and sends ``POST /auth``; waits for ``authSuccess``. A refusal invalidates
-   the token (when an invalidator was given) and retries once at once; a second refusal in a
-   row is fatal (:class:`~aries_async.errors.StreamAuthError`);
+   the token (when an invalidator was given) and retries at once with a fresh one; the third
+   refusal in a row is fatal (:class:`~aries_async.errors.StreamAuthError`, see
+   :data:`~aries_async.streaming.protocol.session.FATAL_REFUSALS`);
 3. asks the handler for the frames that replay every desired subscription and sends them;
 4. decodes the frames of each socket read together (as bytes: no UTF-8 decode before the JSON
    parser; see :mod:`~aries_async.streaming.socket`) and hands their data messages to the
@@ -25,7 +26,7 @@ ones'; this module carries out what they decide. Each attempt:
 Every reconnect waits for the backoff (exponential, with jitter, up to its cap), reset only by
 a *healthy* connection: one that delivered data (a message of the handler's ``data_types``) or
 stayed up for :attr:`StreamConfig.backoff_reset_after`; a server that ends every connection at
-once is retried ever more slowly. The one retry without a wait is the one with a fresh token
+once is retried ever more slowly. The retries without a wait are those with a fresh token
 after a refusal. :attr:`StreamConfig.max_attempts` bounds the consecutive unhealthy attempts.
 Each disconnect and reconnect reaches the handler as
 :class:`~aries_async.models.events.StreamDisconnected` and

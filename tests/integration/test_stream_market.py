@@ -376,6 +376,36 @@ async def test_revoked_token_is_replaced_then_revoked_grant_is_fatal(
     assert own_tasks() == []
 
 
+async def test_two_tokens_refused_in_a_row_for_reasons_of_their_own_do_not_end_it(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """A revoked token, then its replacement revoked too before the stream could use it (the
+    server revoked every token again): two refusals in a row, each of another token. The
+    third token is good, and the stream goes on."""
+
+    class RevokedAgain(Tokens):
+        async def invalidate(self, token: str) -> None:
+            await super().invalidate(token)
+            if self.invalidated == 1:
+                self.sim.revoke_tokens()  # the fresh token dies before it is presented
+
+    tokens = RevokedAgain(sim)
+    async with make_stream(sim, tokens, fake_time) as stream:
+        status = stream.status()
+        sim.revoke_tokens()
+        hub.check_deadlines()  # revoked: authExpired + close
+        await until(lambda: stream.reconnects == 1 and stream.connected)
+        assert tokens.invalidated == 2
+        reasons: list[str] = []
+        while len(reasons) < 3:  # the revocation, then the two refusals
+            change = await anext(status)
+            if isinstance(change, StreamDisconnected):
+                assert change.will_reconnect
+                reasons.append(change.reason)
+        assert ["refused" in reason for reason in reasons] == [False, True, True]
+    assert own_tasks() == []
+
+
 async def test_refused_credentials_raise_on_enter(sim: Simulator, fake_time: FakeTime) -> None:
     async def bad_token() -> str:
         return "not-a-token"

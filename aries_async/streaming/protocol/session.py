@@ -4,7 +4,8 @@
 connection hands pure data frames straight on) and answers with :data:`Action` values for the
 connection to carry out: send a frame, deliver data, the socket is open, fetch a token for a
 re-authentication, or end the connection. Time is passed in. One session lives as long as the
-stream: a refusal of the credentials counts across connections (two in a row are fatal).
+stream: a refusal of the credentials counts across connections (:data:`FATAL_REFUSALS` in a
+row are fatal).
 
 Example:
     >>> from aries_async.models.events import AuthSuccess
@@ -35,6 +36,7 @@ from aries_async.streaming.protocol.frames import IdFactory, encode_auth
 
 __all__ = [
     "CONTROL_TYPES",
+    "FATAL_REFUSALS",
     "SPECIAL_TYPES",
     "Action",
     "Deliver",
@@ -54,6 +56,13 @@ CONTROL_TYPES: frozenset[type[Any]] = frozenset(
 SPECIAL_TYPES: frozenset[type[Any]] = CONTROL_TYPES | {ServerErrorMessage}
 """Messages that make a frame go through :meth:`Session.receive` (an error may answer our
 authentication)."""
+
+
+FATAL_REFUSALS = 3
+"""Refused authentications in a row that end a stream. Each refused token is replaced before
+the next attempt, so two refusals in a row can be two tokens that died for reasons of their
+own (one expired, its replacement revoked before it was presented); three fresh tokens
+refused in a row are the credentials' fault (a missing scope, a disabled account)."""
 
 
 class Phase(enum.Enum):
@@ -216,7 +225,7 @@ class Session:
     def _refused(self, error: str) -> End:
         self.phase = Phase.IDLE
         self._refusals += 1
-        if self._refusals >= 2:
+        if self._refusals >= FATAL_REFUSALS:
             fatal = StreamAuthError(f"the server refused the credentials: {error}")
             return End(str(fatal), fatal=fatal)
         return End(
@@ -247,7 +256,7 @@ class Session:
                 and message.request_id == self._reauth_id
             ):
                 self._reauth_id = None
-                self._refusals = 1  # one more refusal on the next connection is fatal
+                self._refusals = 1  # counted with the next connection's refusals
                 self.phase = Phase.IDLE
                 # As for a refusal of a new socket's authentication: the token is replaced
                 # before the next connection, which would otherwise present it again.
