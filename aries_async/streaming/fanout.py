@@ -8,7 +8,9 @@ Policies:
     merged, so no field is lost, only intermediate values). :attr:`Consumer.conflated` counts
     the updates replaced that way. Items without a symbol (status changes, server errors,
     unknown messages) cannot be conflated: the newest ``limit`` of them are kept, in order, and
-    :attr:`Consumer.dropped` counts the older ones that fell out. Memory stays within twice
+    :attr:`Consumer.dropped` counts the older ones that fell out. A key's latest item comes
+    after every such item that arrived before it (a quote from after a reconnect is delivered
+    after the reconnect's status events, with the fields it merged). Memory stays within twice
     ``limit`` plus one item per key.
 
 ``lossless`` (account events)
@@ -83,6 +85,8 @@ class Consumer(AsyncClosing, Parking, Generic[T]):
         self._queue: collections.deque[Any] = collections.deque()
         self._overflow: dict[Any, Any] | None = None
         self._unkeyed: collections.deque[object] | None = None  # overflow keys, oldest first
+        self._marks = 0  # items without a symbol conflated so far (while slow)
+        self._since: dict[object, int] = {}  # key -> _marks when its entry was placed
         Parking.__init__(self)
         self._done = False
         self._error: BaseException | None = None
@@ -162,17 +166,25 @@ class Consumer(AsyncClosing, Parking, Generic[T]):
             key = object()
             overflow[key] = item
             unkeyed.append(key)
+            self._marks += 1
             if len(unkeyed) > self._limit:
                 del overflow[unkeyed.popleft()]
                 self.dropped += 1
             return
         key = (type(item), symbol)
         previous = overflow.get(key)
+        marks = self._marks
         if previous is None:
             overflow[key] = item
+            if marks:
+                self._since[key] = marks
             return
         self.conflated += 1
         merge = getattr(previous, "merged", None)
+        if marks and self._since.get(key, 0) != marks:
+            # An item without a symbol came after this entry: the update goes after it.
+            del overflow[key]
+            self._since[key] = marks
         overflow[key] = merge(item) if merge is not None else item
 
     def _finish(self, error: BaseException | None) -> None:
@@ -238,6 +250,8 @@ class Consumer(AsyncClosing, Parking, Generic[T]):
         self._queue.extend(overflow.values())
         self._overflow = None
         self._unkeyed = None
+        self._marks = 0
+        self._since = {}
         return True
 
     async def _wait(self) -> None:

@@ -11,7 +11,12 @@ from typing import Any, TypeVar
 import pytest
 
 from aries_async.errors import StreamAuthError, StreamOverflowError, ValidationError
-from aries_async.models.events import QuoteUpdate, StreamConnected, TradeUpdate
+from aries_async.models.events import (
+    QuoteUpdate,
+    StreamConnected,
+    StreamDisconnected,
+    TradeUpdate,
+)
 from aries_async.streaming.fanout import Consumer, Hub
 
 
@@ -59,6 +64,31 @@ def test_status_events_are_never_conflated() -> None:
         hub.publish(StreamConnected(attempt=attempt, reconnect=True, at=0))
     assert len(drain(c)) == 4
     assert (c.conflated, c.dropped) == (0, 0)
+
+
+def test_an_update_after_a_status_event_is_delivered_after_it() -> None:
+    """A slow consumer holds A's latest quote from before a reconnect; A's quote from after it
+    is delivered after the status events (with what it merged), never before them."""
+    hub = Hub()
+    kinds = [QuoteUpdate, StreamDisconnected, StreamConnected]
+    c: Consumer[object] = Consumer(hub, kinds, policy="conflate", limit=2)
+    hub.publish(quote("Y", 0))
+    hub.publish(quote("Z", 0))  # the queue is full: what follows is conflated
+    hub.publish(QuoteUpdate("A", {"bidPrice": 1, "askPrice": 2}))
+    hub.publish(quote("B", 1))
+    hub.publish(StreamDisconnected(reason="lost", will_reconnect=True, retry_in=0.0, at=0))
+    hub.publish(StreamConnected(attempt=2, reconnect=True, at=0))
+    hub.publish(quote("A", 3))
+    got = drain(c)
+    shown = [
+        type(item).__name__
+        if isinstance(item, (StreamDisconnected, StreamConnected))
+        else getattr(item, "symbol", None)
+        for item in got
+    ]
+    assert shown == ["Y", "Z", "B", "StreamDisconnected", "StreamConnected", "A"]
+    assert (got[-1].bid_price, got[-1].ask_price) == (3, 2)  # type: ignore[attr-defined]
+    assert (c.conflated, c.dropped) == (1, 0)
 
 
 def test_lossless_consumer_raises_overflow_after_delivering_what_it_holds() -> None:
