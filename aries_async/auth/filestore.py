@@ -210,11 +210,12 @@ class FileTokenStore:
             return None
         try:
             data = orjson.loads(raw)
-            if not isinstance(data, dict):
-                return None
-            return Token.from_dict(data)
+            if isinstance(data, dict):
+                return Token.from_dict(data)
         except (orjson.JSONDecodeError, ValueError):
-            return None
+            pass
+        log.warning("the token file %s does not hold a saved token: treated as none", self.path)
+        return None
 
     def _make_private(self, fd: int) -> None:
         """Take group and other permissions off the open token file, saying so (POSIX)."""
@@ -334,7 +335,8 @@ class FileTokenStore:
     # -- TokenStore -----------------------------------------------------------------------------
 
     async def load(self) -> Token | None:
-        """The saved token; None when there is no file or it does not hold a token.
+        """The saved token; None when there is no file or it does not hold a token (corrupt,
+        truncated: with a warning naming the file, never its content).
 
         Raises:
             ConfigurationError: the file exists but cannot be read (permissions, a directory).

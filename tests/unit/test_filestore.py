@@ -61,12 +61,26 @@ async def test_round_trip_mode_0600_and_clear(tmp_path: Path) -> None:
     assert "access-" not in repr(store)
 
 
-async def test_unreadable_file_is_no_token(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "content",
+    [b"{not json", b"[1, 2]", b"", b'{"access_token": "access-secret-tail', b'{"scope": "x"}'],
+)
+async def test_a_file_without_a_token_is_no_token_with_a_warning(
+    tmp_path: Path, content: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
     path = tmp_path / "token.json"
-    path.write_text("{not json")
-    assert await FileTokenStore(path).load() is None
-    path.write_text("[1, 2]")
-    assert await FileTokenStore(path).load() is None
+    path.write_bytes(content)
+    path.chmod(0o600)
+    with caplog.at_level("WARNING", logger="aries_async.auth"):
+        assert await FileTokenStore(path).load() is None
+    assert [r.getMessage() for r in caplog.records] == [
+        f"the token file {path} does not hold a saved token: treated as none"
+    ]
+    assert "access-secret" not in caplog.text  # the path, never the content
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="aries_async.auth"):
+        assert await FileTokenStore(tmp_path / "none.json").load() is None
+    assert not caplog.records  # no file at all is simply no token
 
 
 async def test_crash_mid_write_keeps_previous_token(
