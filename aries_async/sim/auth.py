@@ -11,9 +11,10 @@ Contract (oauth.md):
 * ``authorization_code`` grant (``code`` accepted as an alias) with the client secret *or* a PKCE
   verifier (``S256``, or ``plain`` when the challenge said so); codes are single use and expire
   after ``code_ttl`` seconds; ``redirect_uri`` must equal the one of the authorization request;
-* ``refresh_token`` grant; with ``rotate_refresh_tokens`` (the default) the response carries a
-  new refresh token and the old one stops working, otherwise the old one stays valid and the
-  response has no ``refresh_token``;
+* ``refresh_token`` grant (the client secret required, or optional with
+  ``refresh_without_secret``: a public client); with ``rotate_refresh_tokens`` (the default)
+  the response carries a new refresh token and the old one stops working, otherwise the old
+  one stays valid and the response has no ``refresh_token``;
 * ``client_credentials`` grant (what ``finance-dev`` does): a token acting for the simulated user,
   no refresh token;
 * failures raise :class:`OAuthError` carrying the RFC 6749 ``error`` code and HTTP status;
@@ -151,8 +152,11 @@ class AuthServer:
             raise OAuthError("invalid_client", "client authentication failed", 401)
         return client
 
-    def token_request(self, form: dict[str, str]) -> dict[str, object]:
-        """Run one token-endpoint request (JSON or form fields, already decoded).
+    def token_request(
+        self, form: dict[str, str], *, refresh_without_secret: bool = False
+    ) -> dict[str, object]:
+        """Run one token-endpoint request (JSON or form fields, already decoded);
+        ``refresh_without_secret``: a refresh without ``client_secret`` is accepted.
 
         Raises:
             OAuthError: any RFC 6749 failure.
@@ -163,7 +167,7 @@ class AuthServer:
         if grant_type in ("authorization_code", "code"):
             return self._grant_code(form)
         if grant_type == "refresh_token":
-            return self._grant_refresh(form)
+            return self._grant_refresh(form, secret_required=not refresh_without_secret)
         if grant_type == "client_credentials":
             client = self._authenticate_client(
                 form.get("client_id"), form.get("client_secret"), secret_required=True
@@ -203,12 +207,12 @@ class AuthServer:
         grant = self._mint(client.client_id, code.scopes, with_refresh=True)
         return self._response(grant, grant.refresh_token)
 
-    def _grant_refresh(self, form: dict[str, str]) -> dict[str, object]:
+    def _grant_refresh(self, form: dict[str, str], *, secret_required: bool) -> dict[str, object]:
         text = form.get("refresh_token")
         if not text:
             raise OAuthError("invalid_request", "refresh_token is required")
         client = self._authenticate_client(
-            form.get("client_id"), form.get("client_secret"), secret_required=True
+            form.get("client_id"), form.get("client_secret"), secret_required=secret_required
         )
         refresh = self._refresh.get(text)
         if refresh is None or refresh.client_id != client.client_id or not refresh.valid:

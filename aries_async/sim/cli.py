@@ -37,6 +37,9 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --stall-token-requests N                    never answer the next N token requests
     --token-response-omit FIELD                 granted tokens without FIELD (scope, expires_in...)
     --token-response-body TEXT                  answer every token request 200 with TEXT
+    --token-error-shape rfc|nested|nested_no_code|empty   how token refusals are worded
+    --token-error-echo                          token refusals quote the grant they refuse
+    --refresh-without-secret                    refresh grant accepted without client_secret
     --swallow-prediction-orders N               place N prediction orders, drop their answers
     --ws-ignore-requests                        leave market-socket requests unanswered
     --ws-response-shape data|body|flat          where a socket request's answer sits

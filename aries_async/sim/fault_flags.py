@@ -14,6 +14,7 @@ import attrs
 from aries_async.sim.faults import (
     AUTH_ID_PLACES,
     SWALLOW_MODES,
+    TOKEN_ERROR_SHAPES,
     AppRateLimit,
     Faults,
     RateLimitFault,
@@ -225,6 +226,23 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="TEXT",
         help="answer every token request 200 with TEXT instead (an HTML page, null...)",
     )
+    faults.add_argument(
+        "--token-error-shape",
+        choices=TOKEN_ERROR_SHAPES,
+        default="rfc",
+        help="how the token endpoint words a refusal: the RFC 6749 body, the nested envelope "
+        "(with or without code) or no body",
+    )
+    faults.add_argument(
+        "--token-error-echo",
+        action="store_true",
+        help="token refusals quote the code or refresh token they refuse",
+    )
+    faults.add_argument(
+        "--refresh-without-secret",
+        action="store_true",
+        help="accept the refresh grant without client_secret (a public/PKCE client)",
+    )
     faults.add_argument("--swallow-prediction-orders", type=int, default=0, metavar="N")
     faults.add_argument(
         "--short-pages",
@@ -278,6 +296,9 @@ def build_faults(args: argparse.Namespace) -> Faults:
         token_response_body=None
         if args.token_response_body is None
         else args.token_response_body.encode(),
+        token_error_shape=args.token_error_shape,
+        token_error_echo=args.token_error_echo,
+        refresh_without_secret=args.refresh_without_secret,
         swallow_prediction_orders=args.swallow_prediction_orders,
         ws_ignore_requests=args.ws_ignore_requests,
         ws_response_shape=args.ws_response_shape,

@@ -101,6 +101,18 @@ field                              effect
 ``token_response_body``            bytes: every token request is answered 200 with them
                                    instead, unprocessed (``b"<html>..."``: a proxy's or captive
                                    portal's page; ``b"null"``, ``b"[]"``); None: off
+``token_error_shape``              how the token endpoint words a refusal (oauth.md 3.5,
+                                   UNCERTAIN), same status: ``"rfc"`` (default: ``{"error":
+                                   "invalid_grant", "error_description": ...}``), ``"nested"``
+                                   (``{"error": {"type", "code": "INVALID_GRANT", "message"}}``),
+                                   ``"nested_no_code"`` (that envelope without ``code``) or
+                                   ``"empty"`` (no body)
+``token_error_echo``               a refusal's description quotes the grant it refuses (``code=``
+                                   or ``refresh_token=`` and its value): a server careless with
+                                   secrets, to check none reaches an error message or a log
+``refresh_without_secret``         the refresh grant is accepted without ``client_secret`` (a
+                                   public/PKCE client, oauth.md 3.1 UNCERTAIN); one sent is still
+                                   checked. False: the secret is required, as the docs say
 ``swallow_prediction_orders``      the next N ``POST /v1/predictions/orders`` that place an
                                    order place it and close the connection without an answer
                                    (a retry with the same ``Idempotency-Key`` gets that order)
@@ -164,6 +176,7 @@ __all__ = [
     "AUTH_ID_PLACES",
     "NON_ACK_MODES",
     "SWALLOW_MODES",
+    "TOKEN_ERROR_SHAPES",
     "AppRateLimit",
     "Faults",
     "RateLimitFault",
@@ -192,6 +205,9 @@ SWALLOW_MODES = ("drop", "hang", *NON_ACK_MODES)
 
 AUTH_ID_PLACES = ("payload", "envelope", "none")
 """``ws_auth_success_id`` values."""
+
+TOKEN_ERROR_SHAPES = ("rfc", "nested", "nested_no_code", "empty")
+"""``token_error_shape`` values."""
 
 
 @attrs.define(kw_only=True)
@@ -308,6 +324,10 @@ class Faults:
     stall_token_requests: int = 0
     token_response_omit: frozenset[str] = frozenset()
     token_response_body: bytes | None = None
+    # The token endpoint's UNCERTAIN points (oauth.md 3.1, 3.5).
+    token_error_shape: str = "rfc"  # noqa: S105 - a shape name
+    token_error_echo: bool = False
+    refresh_without_secret: bool = False
     # Prediction orders: a placement made whose answer is lost (idempotent retries).
     swallow_prediction_orders: int = 0
     # A sustained per-app rate limit (fleets of bots sharing one budget).

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from aries_async.sim.auth import OAuthError
 from aries_async.sim.context import SimContext
-from aries_async.sim.responses import context_of, hold_answer, json_response
+from aries_async.sim.responses import context_of, hold_answer, json_response, request_id
 
 __all__ = ["add_routes"]
 
@@ -167,9 +167,7 @@ async def _token(request: web.Request) -> web.StreamResponse:
             form = await request.post()
             fields = {k: str(v) for k, v in form.items()}
     except ValueError:
-        return json_response(
-            {"error": "invalid_request", "error_description": "malformed body"}, 400
-        )
+        return _refusal(request, OAuthError("invalid_request", "malformed body"), {}, {})
     basic = request.headers.get("Authorization", "")
     if basic.lower().startswith("basic "):
         try:
@@ -180,12 +178,41 @@ async def _token(request: web.Request) -> web.StreamResponse:
         fields.setdefault("client_secret", password)
     headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
     try:
-        body = ctx.auth.token_request(fields)
+        body = ctx.auth.token_request(
+            fields, refresh_without_secret=ctx.faults.refresh_without_secret
+        )
     except OAuthError as exc:
-        return json_response(exc.body(), exc.status, headers)
+        return _refusal(request, exc, fields, headers)
     for name in ctx.faults.token_response_omit:
         body.pop(name, None)
     return json_response(body, 200, headers)
+
+
+def _refusal(
+    request: web.Request, exc: OAuthError, fields: dict[str, str], headers: dict[str, str]
+) -> web.Response:
+    """The token endpoint's refusal in the ``token_error_shape`` and ``token_error_echo`` asked."""
+    faults = context_of(request).faults
+    description = exc.description
+    if faults.token_error_echo:
+        quoted = [f"{name}={fields[name]}" for name in ("code", "refresh_token") if name in fields]
+        description += "".join(f" ({text})" for text in quoted)
+    shape = faults.token_error_shape
+    if shape == "empty":
+        return web.Response(status=exc.status, headers=headers)
+    if shape == "rfc":
+        body = {"error": exc.error, "error_description": description}
+        return json_response(body, exc.status, headers)
+    envelope: dict[str, Any] = {
+        "type": "AUTHENTICATION" if exc.status == 401 else "BAD_REQUEST",
+        "code": exc.error.upper(),
+        "message": description,
+        "details": {},
+        "request_id": request_id(request),
+    }
+    if shape == "nested_no_code":
+        del envelope["code"]
+    return json_response({"error": envelope, "meta": {}}, exc.status, headers)
 
 
 def add_routes(router: web.UrlDispatcher) -> None:

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
+import orjson
 import pytest
 from stream_helpers import until
 
@@ -341,3 +342,61 @@ def test_cli_flag_for_token_answers_with_any_body() -> None:
     args = parser.parse_args(["--token-response-body", "<html>portal</html>"])
     assert build_faults(args).token_response_body == b"<html>portal</html>"
     assert build_faults(parser.parse_args([])).token_response_body is None
+
+
+@pytest.mark.parametrize("shape", ["rfc", "nested", "nested_no_code", "empty"])
+async def test_token_refusals_come_in_each_shape(
+    sim: Simulator, http: aiohttp.ClientSession, shape: str
+) -> None:
+    sim.faults.token_error_shape = shape
+    sim.faults.token_error_echo = True
+    refresh = _refresh_body(sim, sim.issue_token_response())
+    sim.revoke_tokens(refresh_tokens=True)
+    said = f"refresh token is invalid or was revoked (refresh_token={refresh['refresh_token']})"
+    bad_client = dict(refresh, client_secret="nope")
+    answers = []
+    for body in (refresh, bad_client):
+        async with http.post(sim.token_url, json=body) as resp:
+            answers.append((resp.status, await resp.read()))
+    assert [status for status, _ in answers] == [400, 401]
+    if shape == "empty":
+        assert [raw for _, raw in answers] == [b"", b""]
+        return
+    grant, client = (orjson.loads(raw) for _, raw in answers)
+    if shape == "rfc":
+        assert grant == {"error": "invalid_grant", "error_description": said}
+        assert client["error"] == "invalid_client"
+        return
+    assert (grant["error"]["type"], grant["error"]["message"]) == ("BAD_REQUEST", said)
+    assert client["error"]["type"] == "AUTHENTICATION"
+    codes = [answer["error"].get("code") for answer in (grant, client)]
+    assert codes == (["INVALID_GRANT", "INVALID_CLIENT"] if shape == "nested" else [None, None])
+
+
+async def test_refresh_without_a_secret_is_accepted_only_when_switched_on(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    public = _refresh_body(sim, sim.issue_token_response())
+    del public["client_secret"]
+    status, body = await _token(http, sim, public)
+    assert (status, body["error"]) == (401, "invalid_client")  # the documented server
+    sim.faults.refresh_without_secret = True
+    status, body = await _token(http, sim, public, form=True)
+    assert status == 200 and body["refresh_token"]
+    wrong = dict(public, refresh_token=str(body["refresh_token"]), client_secret="nope")
+    status, body = await _token(http, sim, wrong)
+    assert (status, body["error"]) == (401, "invalid_client")  # a secret sent is checked
+
+
+def test_cli_flags_for_token_refusals_and_public_refresh() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = ["--token-error-shape", "nested_no_code", "--token-error-echo"]
+    faults = build_faults(parser.parse_args([*args, "--refresh-without-secret"]))
+    assert (faults.token_error_shape, faults.token_error_echo) == ("nested_no_code", True)
+    assert faults.refresh_without_secret is True
+    default = build_faults(parser.parse_args([]))
+    assert (default.token_error_shape, default.token_error_echo) == ("rfc", False)
+    assert default.refresh_without_secret is False
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--token-error-shape", "xml"])
