@@ -9,11 +9,12 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import attrs
 
+from aries_async.auth.grant_errors import quotes_a_secret, refusal_error
 from aries_async.auth.tokens import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, Token
 from aries_async.config import scope_names
 from aries_async.errors import (
@@ -168,7 +169,9 @@ class OAuth:
         Raises:
             StateMismatchError: the callback's ``state`` is not the one issued (nothing sent).
             AuthorizationDeniedError: the callback carries ``error=...`` (nothing sent).
-            AuthError: the token endpoint refused the code.
+            ReauthenticationRequired: the code was refused (``invalid_grant``: expired, used,
+                another redirect URI...); the message has the server's reason.
+            AuthError: another refusal from the token endpoint.
         """
         expected_state = request.state if request else state
         code = callback
@@ -294,6 +297,7 @@ class OAuth:
     ) -> Token:
         grant = body["grant_type"]
         log.debug("token request: grant_type=%s", grant)
+        failure: AuthError | None = None
         try:
             response = await self._transport.request(
                 "POST",
@@ -303,21 +307,14 @@ class OAuth:
                 data=body if form else None,
             )
         except APIError as exc:
-            error, description = _oauth_error(exc)
-            if exc.status in (400, 401) and error in ("invalid_grant", "invalid_token"):
-                raise ReauthenticationRequired(
-                    f"the {grant} grant was refused ({error}); sign in again",
-                    error=error,
-                    status=exc.status,
-                ) from exc
-            if exc.status < 500 and exc.status != 429:
-                raise AuthError(
-                    f"token endpoint refused {grant}: {error or exc.status}"
-                    + (f" ({description})" if description else ""),
-                    error=error,
-                    status=exc.status,
-                ) from exc
-            raise
+            refused = refusal_error(exc, body)
+            if refused is None:
+                raise  # 429, 5xx: the endpoint failed (retried by the transport already)
+            if not quotes_a_secret(exc, body):
+                raise refused from exc
+            failure = refused
+        if failure is not None:
+            raise failure  # outside the handler: nothing chained quotes the secret
         try:
             data = response.json()
         except ValueError:  # an HTML page from a proxy, say
@@ -344,21 +341,3 @@ class OAuth:
         if not self._config.client_secret:
             raise ConfigurationError("client_secret is not configured (ARIES_CLIENT_SECRET)")
         return self._config.client_secret
-
-
-def _oauth_error(exc: APIError) -> tuple[str | None, str | None]:
-    import orjson
-
-    try:
-        data: Any = orjson.loads(exc.body) if exc.body else None
-    except orjson.JSONDecodeError:
-        data = None
-    if isinstance(data, dict):
-        err = data.get("error")
-        if isinstance(err, str):
-            desc = data.get("error_description")
-            return err, desc if isinstance(desc, str) else None
-        if isinstance(err, dict):
-            code = err.get("code")
-            return (str(code).lower() if code else None), err.get("message")
-    return None, None

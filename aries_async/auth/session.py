@@ -12,10 +12,10 @@ The store is the truth. A store found empty means signed out (a logout in anothe
 not undone); a renewal whose store was cleared or replaced while it was in flight does not save
 its result. A refresh refused because another process renewed meanwhile (its refresh token
 rotated away while a store lock's lease ran out) takes that process's token from the store. A
-grant the token endpoint refused is not sent again: later calls raise the same
-error at once, until a new token is set here or appears in the store. Callers that waited while
-a renewal failed (the token endpoint down, say) get its error; a caller that comes afterwards
-tries again.
+grant the token endpoint refused (a 400 or 401, whatever its body) is not sent again: later
+calls raise the same error at once, until a new token is set here or appears in the store.
+Callers that waited while a renewal failed (the token endpoint down, say) get its error; a
+caller that comes afterwards tries again.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from typing import TypeGuard
 
+from aries_async.auth.grant_errors import REFUSAL_STATUSES
 from aries_async.auth.oauth import OAuth
 from aries_async.auth.store import TokenStore, sign_out
 from aries_async.auth.tokens import Token
@@ -39,7 +40,18 @@ _REFUSED_FOR_GOOD = frozenset(
     {"invalid_client", "unauthorized_client", "invalid_scope", "unsupported_grant_type"}
 )
 """Token-endpoint errors (besides ``invalid_grant``) that asking again with the same grant and
-configuration cannot cure."""
+configuration cannot cure, whatever their status."""
+
+
+def _refused_for_good(exc: AuthError) -> bool:
+    """Whether the token endpoint refused the grant, so that sending it again cannot help: a
+    400 or 401 whatever its body says (flat, nested, with no code or no body at all), or a
+    refusal code; not a failure of the endpoint (429, 5xx, an answer that is no token)."""
+    return (
+        isinstance(exc, ReauthenticationRequired)
+        or exc.status in REFUSAL_STATUSES
+        or exc.error in _REFUSED_FOR_GOOD
+    )
 
 
 def _retrieve(task: asyncio.Future[Token]) -> None:
@@ -239,7 +251,7 @@ class AuthSession:
                     if current != stored and self._revived(current):
                         log.debug("the grant was renewed elsewhere meanwhile; using that token")
                         return current
-                if isinstance(exc, ReauthenticationRequired) or exc.error in _REFUSED_FOR_GOOD:
+                if _refused_for_good(exc):
                     self._refused = (stored, exc)
                 raise
             self.refreshes += 1

@@ -1,0 +1,104 @@
+"""What an error answer of the token endpoint means: one typed error for every shape of it.
+
+The token endpoint's error bodies are not documented (oauth.md 3.5, UNCERTAIN). Read here:
+RFC 6749's flat ``{"error": "invalid_grant", "error_description": "..."}``, the API's nested
+envelope ``{"error": {"type", "code", "message"}}`` (``code`` in any case, or none at all) and
+an answer with no body.
+
+=============================================  ================================================
+answer                                         error
+=============================================  ================================================
+400 or 401 ``invalid_grant``/``invalid_token``  :class:`~aries_async.errors.
+(any shape)                                    ReauthenticationRequired`
+400 without an error code, to a user's grant   :class:`~aries_async.errors.
+(authorization code, refresh token)            ReauthenticationRequired`: RFC 6749 5.2 answers a
+                                               refused grant 400 (and a refused client 401)
+any other 4xx but 429                          :class:`~aries_async.errors.AuthError` with the
+                                               code (or None) and the status
+429, 5xx                                       none: the endpoint failed, the grant was not
+                                               refused (the caller passes the APIError on)
+=============================================  ================================================
+
+The server's own words (``error_description``, the envelope's ``message``) stay in the message,
+with every secret the request carried blanked out: a server may quote what it was sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+
+from aries_async.errors import APIError, AuthError, ReauthenticationRequired
+
+__all__ = ["REFUSAL_STATUSES", "quotes_a_secret", "refusal_error"]
+
+REFUSAL_STATUSES = frozenset({400, 401})
+"""The statuses with which the token endpoint refuses a grant, whatever the body says."""
+
+_SECRET_FIELDS = ("code", "refresh_token", "client_secret", "code_verifier")
+_REAUTHENTICATE = frozenset({"invalid_grant", "invalid_token"})
+_USER_GRANTS = frozenset({"authorization_code", "refresh_token"})
+_LONGEST = 200
+"""The most of the server's description a message quotes."""
+
+
+def refusal_error(exc: APIError, sent: Mapping[str, str]) -> AuthError | None:
+    """The typed error for the token endpoint's error answer ``exc`` to the request ``sent``
+    (its fields), or None when the endpoint failed rather than refused (429, 5xx)."""
+    if exc.status >= 500 or exc.status == 429:
+        return None
+    grant = sent.get("grant_type", "")
+    error, description = _oauth_error(exc.body)
+    said = _blank(description, sent) if description else None
+    if exc.status in REFUSAL_STATUSES and (
+        error in _REAUTHENTICATE or (error is None and exc.status == 400 and grant in _USER_GRANTS)
+    ):
+        why = (error or "HTTP 400") + (f": {said}" if said else "")
+        return ReauthenticationRequired(
+            f"the {grant} grant was refused ({why}); sign in again",
+            error=error,
+            status=exc.status,
+        )
+    return AuthError(
+        f"token endpoint refused {grant}: {error or exc.status}" + (f" ({said})" if said else ""),
+        error=error,
+        status=exc.status,
+    )
+
+
+def quotes_a_secret(exc: APIError, sent: Mapping[str, str]) -> bool:
+    """Whether the error answer quotes a secret of the request (so it is not chained)."""
+    return any(secret.encode() in exc.body or secret in str(exc) for secret in _secrets(sent))
+
+
+def _secrets(sent: Mapping[str, str]) -> list[str]:
+    return [sent[name] for name in _SECRET_FIELDS if sent.get(name)]
+
+
+def _blank(text: str, sent: Mapping[str, str]) -> str:
+    for secret in _secrets(sent):
+        text = text.replace(secret, "[redacted]")
+    return text if len(text) <= _LONGEST else text[: _LONGEST - 3] + "..."
+
+
+def _oauth_error(body: bytes) -> tuple[str | None, str | None]:
+    """The error code (lower case) and description of a flat or nested error body."""
+    try:
+        data: Any = orjson.loads(body) if body else None
+    except orjson.JSONDecodeError:
+        data = None
+    if not isinstance(data, dict):
+        return None, None
+    err = data.get("error")
+    if isinstance(err, str):
+        desc = data.get("error_description")
+        return err.lower() or None, desc if isinstance(desc, str) and desc else None
+    if isinstance(err, dict):
+        code, message = err.get("code"), err.get("message")
+        return (
+            str(code).lower() if code else None,
+            message if isinstance(message, str) and message else None,
+        )
+    return None, None

@@ -1,0 +1,165 @@
+"""The token endpoint's UNCERTAIN answers (oauth.md 3.1, 3.5), each made by the simulator: its
+refusals in every shape, refusals that quote the grant, a public client's refresh.
+
+Every simulator runs on a :class:`ManualClock` that the clients read too: tokens and codes
+expire when a test moves time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import traceback
+from collections.abc import AsyncIterator
+from urllib.parse import parse_qs, urlsplit
+
+import aiohttp
+import pytest
+
+from aries_async import AriesClient, Token
+from aries_async.auth.store import MemoryTokenStore
+from aries_async.config import ClientConfig
+from aries_async.errors import AuthError, ReauthenticationRequired
+from aries_async.sim import ManualClock, Simulator
+from aries_async.sim.faults import TOKEN_ERROR_SHAPES
+
+WITH_CODE = ("rfc", "nested")
+"""The refusal shapes that carry an error code (the others: no code, no body)."""
+
+
+@contextlib.asynccontextmanager
+async def manual_sim() -> AsyncIterator[Simulator]:
+    async with Simulator(seed=12, clock=ManualClock(), tick_interval=None) as sim:
+        yield sim
+
+
+def client_on(sim: Simulator, config: ClientConfig | None = None, **kwargs: object) -> AriesClient:
+    """A client whose token clock is the simulator's."""
+    return AriesClient(config or sim.client_config(), clock=sim.clock.now, **kwargs)  # type: ignore[arg-type]
+
+
+def user_token(sim: Simulator) -> Token:
+    return Token.from_response(sim.issue_token_response(), now=sim.clock.now())
+
+
+async def follow_consent(url: str) -> str:
+    """Play the browser: load the authorize URL and return where it redirects."""
+    async with aiohttp.ClientSession() as http, http.get(url, allow_redirects=False) as resp:
+        return resp.headers["Location"]
+
+
+def told(exc: BaseException) -> str:
+    """Everything the error says, its chain included, as a traceback prints it."""
+    return "".join(traceback.format_exception(exc))
+
+
+# -- refusals in every shape: the right error, and the grant is not sent again ---------------
+
+
+@pytest.mark.parametrize("shape", TOKEN_ERROR_SHAPES)
+async def test_a_refused_refresh_token_asks_to_sign_in_again_once(shape: str) -> None:
+    async with manual_sim() as sim, client_on(sim, token=user_token(sim)) as client:
+        sim.faults.token_error_shape = shape
+        sim.advance(3600)
+        sim.revoke_tokens(refresh_tokens=True)  # refused with a 400 invalid_grant
+        before = sim.token_requests
+        with pytest.raises(ReauthenticationRequired) as info:
+            await client.accounts.list()
+        assert info.value.status == 400
+        assert info.value.error == ("invalid_grant" if shape in WITH_CODE else None)
+        for _ in range(3):
+            with pytest.raises(ReauthenticationRequired, match="not sent again"):
+                await client.accounts.list()
+        assert sim.token_requests - before == 1
+
+
+@pytest.mark.parametrize("shape", TOKEN_ERROR_SHAPES)
+async def test_a_refused_client_secret_is_an_auth_error_sent_once(shape: str) -> None:
+    store = MemoryTokenStore()
+    async with manual_sim() as sim:
+        async with client_on(sim, token_store=store) as app:
+            await app.oauth.client_credentials()
+        sim.advance(3600)
+        sim.faults.token_error_shape = shape
+        config = sim.client_config(client_secret="not-the-secret")
+        async with client_on(sim, config, token_store=store) as bad:
+            before = sim.token_requests
+            for _ in range(3):
+                with pytest.raises(AuthError) as info:
+                    await bad.accounts.list()
+                # the client is refused, not the user's grant: signing in again cannot help
+                assert not isinstance(info.value, ReauthenticationRequired)
+                assert info.value.status == 401
+                assert info.value.error == ("invalid_client" if shape in WITH_CODE else None)
+            assert sim.token_requests - before == 1
+
+
+@pytest.mark.parametrize("shape", ["rfc", "nested", "nested_no_code"])
+async def test_a_refused_code_says_why(shape: str) -> None:
+    async with manual_sim() as sim, client_on(sim) as client:
+        sim.faults.token_error_shape = shape
+        request = client.oauth.authorization_url()
+        callback = await follow_consent(request.url)
+        other = "http://127.0.0.1:9/other"
+        with pytest.raises(ReauthenticationRequired, match="redirect_uri does not match"):
+            await client.oauth.exchange_code(callback, request, redirect_uri=other)
+        sim.advance(601)
+        with pytest.raises(ReauthenticationRequired, match="authorization code expired"):
+            await client.oauth.exchange_code(callback, request)
+
+
+@pytest.mark.parametrize("shape", ["rfc", "nested"])
+async def test_a_refusal_quoting_the_grant_keeps_it_out_of_errors_and_logs(
+    shape: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with manual_sim() as sim, client_on(sim, token=user_token(sim)) as client:
+        sim.faults.token_error_shape = shape
+        sim.faults.token_error_echo = True
+        request = client.oauth.authorization_url()
+        callback = await follow_consent(request.url)
+        code = parse_qs(urlsplit(callback).query)["code"][0]
+        sim.advance(601)
+        with pytest.raises(ReauthenticationRequired) as refused_code:
+            await client.oauth.exchange_code(callback, request)
+        assert "authorization code expired (code=[redacted])" in str(refused_code.value)
+        stored = await client.auth.store.load()
+        assert stored is not None and stored.refresh_token
+        sim.advance(3600)
+        sim.revoke_tokens(refresh_tokens=True)
+        with pytest.raises(ReauthenticationRequired) as refused_refresh:
+            await client.accounts.list()
+        assert "(refresh_token=[redacted])" in str(refused_refresh.value)
+    texts = [told(refused_code.value), told(refused_refresh.value), caplog.text]
+    for secret in (code, stored.refresh_token, sim.client_secret):
+        for text in texts:
+            assert secret not in text
+
+
+# -- a public client's refresh (no secret) -------------------------------------------------
+
+
+async def test_a_public_client_refreshes_without_a_secret_where_the_server_allows_it() -> None:
+    async with manual_sim() as sim:
+        sim.faults.refresh_without_secret = True
+        async with client_on(sim, sim.client_config(client_secret=None)) as client:
+            request = client.oauth.authorization_url()
+            await client.oauth.exchange_code(await follow_consent(request.url), request)
+            for _ in range(2):
+                sim.advance(3600)
+                assert await client.accounts.list()
+            assert client.auth.refreshes == 2
+
+
+async def test_a_public_clients_refresh_is_refused_once_where_the_secret_is_required() -> None:
+    # The documented server: the refresh grant needs the secret.
+    async with manual_sim() as sim, client_on(sim, sim.client_config(client_secret=None)) as client:
+        request = client.oauth.authorization_url()
+        await client.oauth.exchange_code(await follow_consent(request.url), request)
+        sim.advance(3600)
+        before = sim.token_requests
+        for _ in range(3):
+            with pytest.raises(AuthError) as info:
+                await client.accounts.list()
+            assert (info.value.status, info.value.error) == (401, "invalid_client")
+        assert sim.token_requests - before == 1
