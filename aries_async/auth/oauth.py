@@ -266,13 +266,20 @@ class OAuth:
         way, with the same scopes.
 
         Raises:
-            ValidationError: a scope or group name is unknown (nothing is sent).
+            ValidationError: a scope or group name is unknown, or ``scopes`` names none (an
+                empty ``scope`` would ask for every scope the client may have); nothing is
+                sent. ``None`` (the default) asks for the server's default scopes.
         """
         from aries_async.auth.scopes import expand_scopes
 
-        token = await self._client_credentials(
-            expand_scopes(scopes) if scopes is not None else None
-        )
+        asked = expand_scopes(scopes) if scopes is not None else None
+        if asked is not None and not asked:
+            raise ValidationError(
+                "client_credentials needs at least one scope, or scopes=None for the server's "
+                "default",
+                field="scopes",
+            )
+        token = await self._client_credentials(asked)
         await self._save(token)
         return token
 

@@ -1,5 +1,6 @@
 """The token endpoint's UNCERTAIN answers (oauth.md 3.1, 3.5), each made by the simulator: its
-refusals in every shape, refusals that quote the grant, a public client's refresh.
+refusals in every shape, refusals that quote the grant, a public client's refresh; and what the
+client refuses to send at all (an empty scope).
 
 Every simulator runs on a :class:`ManualClock` that the clients read too: tokens and codes
 expire when a test moves time.
@@ -19,7 +20,7 @@ import pytest
 from aries_async import AriesClient, Token
 from aries_async.auth.store import MemoryTokenStore
 from aries_async.config import ClientConfig
-from aries_async.errors import AuthError, ReauthenticationRequired
+from aries_async.errors import AuthError, ReauthenticationRequired, ValidationError
 from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.faults import TOKEN_ERROR_SHAPES
 
@@ -163,3 +164,28 @@ async def test_a_public_clients_refresh_is_refused_once_where_the_secret_is_requ
                 await client.accounts.list()
             assert (info.value.status, info.value.error) == (401, "invalid_client")
         assert sim.token_requests - before == 1
+
+
+# -- refused before anything is sent ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("scopes", [[], "", " , "])
+async def test_client_credentials_without_a_scope_is_refused_before_it_is_sent(
+    scopes: str | list[str],
+) -> None:
+    async with manual_sim() as sim, client_on(sim) as client:
+        # The server reads an empty scope as every scope the client may have.
+        form = {"grant_type": "client_credentials", "client_id": sim.client_id}
+        form.update(client_secret=sim.client_secret, scope="")
+        async with aiohttp.ClientSession() as http, http.post(sim.token_url, data=form) as resp:
+            widest = (await resp.json())["scope"]
+        assert len(widest.split()) == 13
+        before = sim.token_requests
+        with pytest.raises(ValidationError, match="at least one scope") as info:
+            await client.oauth.client_credentials(scopes=scopes)
+        assert info.value.field == "scopes"
+        assert sim.token_requests == before
+        # None keeps its meaning: no scope asked for, the server's default.
+        assert (await client.oauth.client_credentials()).scopes == frozenset(widest.split())
+        token = await client.oauth.client_credentials(scopes=" market:information, ")
+        assert token.scopes == {"market:information"}
