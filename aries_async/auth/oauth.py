@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import logging
 import secrets
 import time
@@ -15,6 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import attrs
 
 from aries_async.auth.grant_errors import quotes_a_secret, refusal_error
+from aries_async.auth.pkce import check_code_verifier, make_pkce_pair, same_state
 from aries_async.auth.tokens import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, Token
 from aries_async.config import scope_names
 from aries_async.errors import (
@@ -32,24 +30,15 @@ if TYPE_CHECKING:
     from aries_async.config import ClientConfig
     from aries_async.http.transport import Transport
 
-__all__ = ["AuthorizationRequest", "OAuth", "make_pkce_pair", "same_state"]
+__all__ = [
+    "AuthorizationRequest",
+    "OAuth",
+    "check_code_verifier",
+    "make_pkce_pair",
+    "same_state",
+]
 
 log = logging.getLogger("aries_async.auth")
-
-
-def make_pkce_pair() -> tuple[str, str]:
-    """A fresh ``(code_verifier, code_challenge)`` pair: 64 URL-safe characters and their S256."""
-    verifier = secrets.token_urlsafe(48)  # 64 characters, inside RFC 7636's 43..128
-    digest = hashlib.sha256(verifier.encode("ascii")).digest()
-    challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-    return verifier, challenge
-
-
-def same_state(received: str | None, expected: str) -> bool:
-    """Whether a callback's ``state`` is the one issued (constant time; any text accepted)."""
-    if received is None:
-        return False
-    return hmac.compare_digest(received.encode("utf-8", "replace"), expected.encode("utf-8"))
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -169,6 +158,7 @@ class OAuth:
         Raises:
             StateMismatchError: the callback's ``state`` is not the one issued (nothing sent).
             AuthorizationDeniedError: the callback carries ``error=...`` (nothing sent).
+            ValidationError: no code, or a PKCE verifier RFC 7636 does not allow (nothing sent).
             ReauthenticationRequired: the code was refused (``invalid_grant``: expired, used,
                 another redirect URI...); the message has the server's reason.
             AuthError: another refusal from the token endpoint.
@@ -200,6 +190,8 @@ class OAuth:
             redirect_uri or (request.redirect_uri if request else None) or self._config.redirect_uri
         )
         verifier = code_verifier or (request.code_verifier if request else None)
+        if verifier is not None:
+            check_code_verifier(verifier)
         body: dict[str, str] = {
             "grant_type": "authorization_code",
             "code": code,

@@ -1,6 +1,6 @@
 """The token endpoint's UNCERTAIN answers (oauth.md 3.1, 3.5), each made by the simulator: its
 refusals in every shape, refusals that quote the grant, a public client's refresh; and what the
-client refuses to send at all (an empty scope).
+client refuses to send at all (an empty scope, a verifier RFC 7636 does not allow).
 
 Every simulator runs on a :class:`ManualClock` that the clients read too: tokens and codes
 expire when a test moves time.
@@ -8,11 +8,13 @@ expire when a test moves time.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import logging
 import traceback
 from collections.abc import AsyncIterator
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import aiohttp
 import pytest
@@ -189,3 +191,33 @@ async def test_client_credentials_without_a_scope_is_refused_before_it_is_sent(
         assert (await client.oauth.client_credentials()).scopes == frozenset(widest.split())
         token = await client.oauth.client_credentials(scopes=" market:information, ")
         assert token.scopes == {"market:information"}
+
+
+@pytest.mark.parametrize(
+    "verifier",
+    ["a" * 42, "a" * 129, "a" * 50 + " ", "a" * 50 + "+", "a" * 50 + "/", "a" * 50 + "é", "=" * 43],
+)
+async def test_a_code_verifier_rfc_7636_does_not_allow_is_never_sent(verifier: str) -> None:
+    async with manual_sim() as sim, client_on(sim) as client:
+        request = client.oauth.authorization_url()
+        callback = await follow_consent(request.url)
+        before = sim.token_requests
+        with pytest.raises(ValidationError, match="43 to 128 characters") as info:
+            await client.oauth.exchange_code(callback, request, code_verifier=verifier)
+        assert info.value.field == "code_verifier"
+        assert verifier not in str(info.value)
+        assert sim.token_requests == before
+
+
+@pytest.mark.parametrize("verifier", ["Az0-._~" * 6 + "x", "Az0-._~" * 18 + "xy"])
+async def test_a_code_verifier_of_43_or_128_allowed_characters_is_used(verifier: str) -> None:
+    assert len(verifier) in (43, 128)
+    digest = hashlib.sha256(verifier.encode()).digest()
+    challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    async with manual_sim() as sim, client_on(sim) as client:
+        request = client.oauth.authorization_url()
+        query = {k: v[0] for k, v in parse_qs(urlsplit(request.url).query).items()}
+        query["code_challenge"] = challenge  # the user's own pair
+        callback = await follow_consent(f"{sim.authorize_url}?{urlencode(query)}")
+        token = await client.oauth.exchange_code(callback, request, code_verifier=verifier)
+        assert token.refresh_token
