@@ -158,7 +158,7 @@ class Orders(Resource):
                 raise ValidationError("end is before start", field="end")
             if end - start > _HISTORY_WINDOW:
                 raise ValidationError("the history window is at most 90 days", field="end")
-        elif datetime.now(UTC) - start > _HISTORY_WINDOW:
+        elif self._now() - start > _HISTORY_WINDOW:
             raise ValidationError("the history window is at most 90 days", field="start")
         if order_by not in ("asc", "desc"):
             raise ValidationError("order_by must be 'asc' or 'desc'", field="order_by")
@@ -288,7 +288,7 @@ class Orders(Resource):
         for order in await self.active(account_id):
             if order.client_id == client_id:
                 return order
-        start = datetime.now(UTC) - lookback
+        start = self._now() - lookback
         async for order in self.history(account_id, start):
             if order.client_id == client_id:
                 return order
@@ -325,7 +325,7 @@ class Orders(Resource):
         missing = [o for key, o in wanted.items() if key not in found]
         if not missing:
             return list(found.values())
-        now = datetime.now(UTC)
+        now = self._now()
         earliest = now - _HISTORY_WINDOW + timedelta(minutes=1)
         created = [o.created_at for o in missing if o.created_at is not None]
         start = earliest

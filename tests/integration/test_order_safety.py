@@ -10,7 +10,7 @@ different days missed by a reconcile.
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,9 +21,10 @@ from aries_async.errors import (
     OrderOutcomeUnknownError,
     ResponseFormatError,
     ServerError,
+    ValidationError,
 )
 from aries_async.models import CancelRequest, Order, OrderStatus, ReplaceRequest
-from aries_async.sim import ServerErrorFault, Simulator
+from aries_async.sim import ManualClock, ServerErrorFault, Simulator
 from aries_async.sim.faults import NON_ACK_MODES
 from aries_async.testing import RecordingSleep
 
@@ -200,3 +201,69 @@ async def test_a_replace_or_cancel_answered_without_an_ack_is_not_a_rejection(
         assert sim.requests[("POST", f"/v1/orders/{what}")] == 1
         (first,) = [o for o in sim.state.orders[ACCOUNT] if o.cl_ord_id == ack.cl_ord_id]
         assert first.status != "NEW"  # the write was applied: the answer only was lost
+
+
+# -- the lookups count time on the client's clock --------------------------------------------
+# The simulator's ManualClock stands months away from the real time: a window worked out from
+# the real time instead of the client's clock is refused, or misses every order.
+
+
+def _history_from(sim: Simulator) -> list[datetime]:
+    """The ``from`` of every history read the simulator received, in order."""
+    return [
+        datetime.fromisoformat(value)
+        for request in sim.journal
+        if request.raw_path.endswith("/orders/history")
+        for name, value in request.query
+        if name == "from"
+    ]
+
+
+async def test_a_history_without_end_is_checked_against_the_clients_clock() -> None:
+    async with (
+        Simulator(seed=9, clock=ManualClock(), tick_interval=None) as sim,
+        AriesClient(sim.client_config(), token=sim.issue_token(), clock=sim.clock.now) as c,
+    ):
+        now = datetime.fromtimestamp(sim.clock.now(), UTC)
+        listed = [o async for o in c.orders.history("TEST-ACCOUNT-001", now - timedelta(days=80))]
+        assert listed
+        with pytest.raises(ValidationError) as info:
+            c.orders.history("TEST-ACCOUNT-001", now - timedelta(days=91))
+        assert info.value.field == "start"
+
+
+async def test_an_order_of_yesterday_is_found_on_the_clients_clock() -> None:
+    async with (
+        Simulator(clock=ManualClock(), tick_interval=None) as sim,
+        AriesClient(sim.client_config(), token=sim.issue_token(), clock=sim.clock.now) as c,
+    ):
+        ack = await c.orders.place(order("yesterday"))
+        (placed,) = sim.state.find_by_client_id("yesterday")
+        placed.status = "CANCELED"  # in the history only, created before midnight
+        placed.created_at = placed.updated_at = sim.state.midnight_ny() - 60
+        found = await c.orders.find_by_client_id(ACCOUNT, "yesterday")
+        assert found is not None and found.cl_ord_id == ack.cl_ord_id
+        now = datetime.fromtimestamp(sim.clock.now(), UTC)
+        assert _history_from(sim) == [now - timedelta(days=1)]
+
+
+async def test_reconcile_reads_the_history_on_the_clients_clock() -> None:
+    account = "TEST-ACCOUNT-001"  # seeded with a history of several days
+    async with (
+        Simulator(seed=9, clock=ManualClock(), tick_interval=None) as sim,
+        AriesClient(sim.client_config(), token=sim.issue_token(), clock=sim.clock.now) as c,
+    ):
+        active = {o.cl_ord_id for o in sim.state.active_orders(account)}
+        older = min(
+            (o for o in sim.state.orders[account] if o.cl_ord_id not in active),
+            key=lambda o: o.created_at,
+        )
+        created = datetime.fromtimestamp(older.created_at, UTC)
+        asked = [Order(cl_ord_id=older.cl_ord_id, ord_status=OrderStatus.NEW, created_at=created)]
+        assert [o.cl_ord_id for o in await c.orders.reconcile(account, asked)] == [older.cl_ord_id]
+        # without its creation time: as far back as the API allows, from the client's now
+        asked = [Order(cl_ord_id=older.cl_ord_id, ord_status=OrderStatus.NEW)]
+        assert [o.cl_ord_id for o in await c.orders.reconcile(account, asked)] == [older.cl_ord_id]
+        now = datetime.fromtimestamp(sim.clock.now(), UTC)
+        window = timedelta(days=90) - timedelta(minutes=1)
+        assert _history_from(sim) == [created - timedelta(minutes=1), now - window]
