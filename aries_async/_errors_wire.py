@@ -7,6 +7,7 @@ parsing they need, so that the exception tree reads on its own.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -26,22 +27,36 @@ from aries_async.errors import (
 __all__ = ["api_error_from_response", "name_required_scopes", "parse_retry_after"]
 
 
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _wait(value: float) -> float | None:
+    """``value`` seconds, or None when it is not finite or is negative (``nan``, ``inf``,
+    ``-5``): such a header says no wait at all, and never "retry now"."""
+    return value if math.isfinite(value) and value >= 0 else None
+
+
 def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
-    """Seconds to wait from ``Retry-After`` (seconds or HTTP date) or ``retry-after-ms``."""
+    """Seconds to wait from ``retry-after-ms``, else ``Retry-After`` (seconds or HTTP date).
+
+    A value that is not a finite, non-negative number (``nan``, ``inf``, ``-1``) or a date
+    counts as absent: a valid sibling header is used instead, else None.
+    """
     raw_ms = headers.get("retry-after-ms") or headers.get("Retry-After-Ms")
-    if raw_ms:
-        try:
-            return max(0.0, float(raw_ms) / 1000.0)
-        except ValueError:
-            pass
+    millis = _number(raw_ms.strip()) if raw_ms else None
+    if millis is not None and _wait(millis) is not None:
+        return millis / 1000.0
     raw = headers.get("Retry-After") or headers.get("retry-after")
     if not raw:
         return None
     raw = raw.strip()
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        pass
+    seconds = _number(raw)
+    if seconds is not None:
+        return _wait(seconds)
     import time
     from email.utils import parsedate_to_datetime
 

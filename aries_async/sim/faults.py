@@ -24,6 +24,10 @@ field                              effect
 ``retry_after_http_date``          every ``Retry-After`` the faults above send is an HTTP date
                                    (the simulator's clock plus the wait) instead of seconds,
                                    without ``retry-after-ms``: the other documented form
+``retry_after_headers``            header -> text: every ``Retry-After`` the faults above send
+                                   is replaced by these headers, as given (``{"Retry-After":
+                                   "nan"}``, ``{"Retry-After": "3", "retry-after-ms": "-1"}``):
+                                   a malformed or contradictory wait; empty: off
 ``latency``                        seconds added to every HTTP response
 ``route_latency``                  route -> seconds, added on top of ``latency``
 ``swallow_order_response``         the next N ``POST /v1/orders`` are executed (the order
@@ -291,6 +295,7 @@ class Faults:
     rate_limit: dict[str, RateLimitFault] = attrs.Factory(dict)
     server_errors: dict[str, ServerErrorFault] = attrs.Factory(dict)
     retry_after_http_date: bool = False
+    retry_after_headers: dict[str, str] = attrs.Factory(dict)
     latency: float = 0.0
     route_latency: dict[str, float] = attrs.Factory(dict)
     swallow_order_response: int = 0

@@ -81,8 +81,11 @@ async def count_middleware(request: web.Request, handler: Handler) -> web.Stream
 
 def _retry_after_headers(request: web.Request, seconds: float) -> dict[str, str]:
     """``Retry-After`` in seconds (and ``retry-after-ms`` for a fraction), or as an HTTP date
-    when ``faults.retry_after_http_date`` is set."""
+    when ``faults.retry_after_http_date`` is set; ``faults.retry_after_headers`` instead when
+    there are any."""
     ctx = context_of(request)
+    if ctx.faults.retry_after_headers:
+        return dict(ctx.faults.retry_after_headers)
     if ctx.faults.retry_after_http_date:
         when = ctx.clock.now() + max(0.0, seconds)
         return {"Retry-After": formatdate(math.ceil(when), usegmt=True)}

@@ -78,6 +78,34 @@ async def test_retry_after_of_a_429_or_a_503_is_honoured_and_capped(
             assert len(sleep.waits) == 1
 
 
+@pytest.mark.parametrize(
+    ("headers", "wait"),
+    [
+        ({"Retry-After": "nan"}, 0.5),  # not a wait: the backoff, never "retry now"
+        ({"Retry-After": "inf"}, 0.5),
+        ({"Retry-After": "-3"}, 0.5),
+        ({"Retry-After": "-1", "retry-after-ms": "nan"}, 0.5),
+        ({"Retry-After": "3", "retry-after-ms": "nan"}, 3.0),  # the valid one is honoured
+        ({"Retry-After": "nan", "retry-after-ms": "1500"}, 1.5),
+    ],
+)
+@pytest.mark.parametrize("status", [429, 503])
+async def test_a_malformed_retry_after_is_not_a_wait_of_zero(
+    status: int, headers: dict[str, str], wait: float
+) -> None:
+    sleep = RecordingSleep()
+    async with Simulator(seed=1) as sim:
+        sim.faults.retry_after_headers = headers
+        if status == 429:
+            sim.faults.rate_limit["/v2/users/me/accounts"] = RateLimitFault(count=1)
+        else:
+            sim.faults.server_errors["/v2/users/me/accounts"] = ServerErrorFault(retry_after=1)
+        cfg = sim.client_config(retry=RetryPolicy(jitter=0.0))
+        async with AriesClient(cfg, token=sim.issue_token(), sleep=sleep) as client:
+            assert await client.accounts.list()
+        assert sleep.waits == [wait]
+
+
 @pytest.mark.parametrize("empty_body", [False, True])
 async def test_server_error_burst_is_retried_with_backoff(empty_body: bool) -> None:
     sleep = RecordingSleep()

@@ -96,6 +96,20 @@ async def test_retry_after_on_a_5xx_and_as_an_http_date(
         assert (got, when, "retry-after-ms" in headers) == (status, sim.clock.now() + wait, False)
 
 
+async def test_retry_after_headers_are_sent_as_given(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    path = f"/v2/accounts/{ACCOUNT}/balance"
+    sim.faults.retry_after_headers = {"Retry-After": "nan", "retry-after-ms": "-1"}
+    sim.faults.retry_after_http_date = True  # the given headers win over it
+    sim.faults.server_errors[path] = ServerErrorFault(count=1, status=503, retry_after=2.5)
+    sim.faults.rate_limit[path] = RateLimitFault(count=1, retry_after=30)
+    for status in (429, 503):
+        got, headers, _ = await _get(http, path)
+        sent = (headers["Retry-After"], headers["retry-after-ms"])
+        assert (got, sent) == (status, ("nan", "-1"))
+
+
 async def test_latency_delays_responses(sim: Simulator, http: aiohttp.ClientSession) -> None:
     sim.faults.route_latency["/v1/market/status"] = 0.3
     timeout = aiohttp.ClientTimeout(total=0.05)
