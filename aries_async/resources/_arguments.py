@@ -4,6 +4,7 @@ parameter (and the method), raised before anything is sent."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,12 +17,24 @@ from aries_async.errors import ValidationError
 from aries_async.models._values import number_decimal
 from aries_async.models.common import datetime_to_epoch, datetime_to_wire, decimal_to_wire
 
-__all__ = ["body_value", "invalid", "query_value"]
+__all__ = ["blank_text", "body_value", "invalid", "query_value"]
 
 
 def invalid(method: str, name: str, why: str) -> ValidationError:
     """``ValidationError("analytics.ratings(): page_size must be integer, got 'x'")``."""
     return ValidationError(f"{method}(): {name} {why}", field=name)
+
+
+def blank_text(value: Any, schema: Mapping[str, Any]) -> bool:
+    """Whether ``value`` is a blank string (empty or white space only) that ``schema`` does
+    not allow by name: no ``enum`` lists it and no ``pattern`` matches it."""
+    if not isinstance(value, str) or value.strip():
+        return False
+    for alt in variants(dict(schema)):
+        pattern = alt.get("pattern")
+        if value in alt.get("enum", ()) or (isinstance(pattern, str) and re.search(pattern, value)):
+            return False
+    return True
 
 
 def _number(method: str, name: str, value: Any, text: bool = False) -> Decimal:

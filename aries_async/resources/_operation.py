@@ -27,7 +27,7 @@ from aries_async.apispec.naming import BODY_PARAMS, TIME_TEXT, field_name, ref_n
 from aries_async.errors import PaginationError, ResponseFormatError
 from aries_async.http.pagination import Paged, following, paginate
 from aries_async.models.common import parse_datetime
-from aries_async.resources._arguments import body_value, invalid, query_value
+from aries_async.resources._arguments import blank_text, body_value, invalid, query_value
 from aries_async.resources._base import Resource, list_of, path_segment
 
 __all__ = ["Operations", "Plan", "plan"]
@@ -132,17 +132,25 @@ class Plan:
                     body[wire] = body_value(self.name, name, value, prop, owner, wire)
         if not body and not spec["required"]:
             return None
+        # A required string that is blank is missing too (the server refuses it); one that
+        # only another alternative requires is left as given.
         missing = [
-            [field_name(w, owner) for w in target.get("required", []) if w not in body]
-            for owner, target in parts
+            [
+                w
+                for w in target.get("required", [])
+                if w not in body or blank_text(body[w], target["properties"].get(w, {}))
+            ]
+            for _, target in parts
         ]
         if all(missing):
             need = " or ".join(
                 " and ".join(field_name(w, owner) for w in target["required"])
                 for owner, target in parts
             )
-            first = min(missing, key=len)[0]
-            raise invalid(self.name, first, f"is required (the body needs {need})")
+            index, first = min(enumerate(missing), key=lambda item: len(item[1]))
+            name = field_name(first[0], parts[index][0])
+            why = "must not be empty" if first[0] in body else "is required"
+            raise invalid(self.name, name, f"{why} (the body needs {need})")
         return body
 
     def parse(self, data: Any, cls: Any, what: str) -> Any:

@@ -10,17 +10,20 @@ refused with ValidationError must send nothing, and says which parameter is wron
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 
 from aries_async import AriesClient
 from aries_async.errors import APIError, ValidationError
 from aries_async.models.generated import PredMdHistoryRequest, ScreenClause, WatchlistRequest
+from aries_async.resources._operation import plan
 from aries_async.sim import Simulator
 
 Call = Callable[[AriesClient], Awaitable[Any]]
@@ -370,6 +373,86 @@ async def test_bad_arguments_are_refused_by_name_before_anything_is_sent(
         fields.append(raised.value.field)
     assert fields == [field for _, field in REFUSED]
     assert list(sim.journal) == []
+
+
+CLAUSE = {"field": "sector", "operator": "eq", "value": "Technology"}
+
+BLANK_REQUIRED: list[tuple[Call, str]] = [
+    (lambda c: c.watchlists.create(name=""), "name"),
+    (lambda c: c.watchlists.create(name="   "), "name"),
+    (lambda c: c.watchlists.create(name="\t\n"), "name"),
+    (lambda c: c.watchlists.update(7, name=" "), "name"),  # the only change it asks
+    (lambda c: c.predictions.orders.place(**{**ORDER, "account_id": ""}), "account_id"),
+    (lambda c: c.predictions.orders.place(**{**ORDER, "outcome": " "}), "outcome"),
+    (lambda c: c.predictions.orders.place(**{**ORDER, "time_in_force": ""}), "time_in_force"),
+    (lambda c: c.analytics.stock_screener(operator=" ", clauses=[CLAUSE]), "operator"),
+]
+
+
+async def test_a_blank_required_body_string_is_refused_by_name_before_anything_is_sent(
+    client: AriesClient, sim: Simulator
+) -> None:
+    refused = []
+    for call, _ in BLANK_REQUIRED:
+        with pytest.raises(ValidationError, match="must not be empty") as raised:
+            await call(client)
+        refused.append(raised.value.field)
+    assert refused == [field for _, field in BLANK_REQUIRED]
+    assert list(sim.journal) == []
+
+
+@pytest.mark.parametrize(
+    ("call", "body"),
+    [
+        (  # optional here: the body is the alternative that needs ``add_symbols``
+            lambda c: c.watchlists.update(7, name="", add_symbols=["NVDA"]),
+            {"name": "", "add_symbols": ["NVDA"]},
+        ),
+        (
+            lambda c: c.predictions.orders.place(**ORDER, client_order_ref=" "),
+            {
+                "accountId": "A1",
+                "orderType": "LIMIT",
+                "outcome": "YES",
+                "quantity": "10",
+                "side": "BUY",
+                "symbol": "KX-1",
+                "timeInForce": "DAY",
+                "clientOrderRef": " ",
+            },
+        ),
+    ],
+)
+async def test_a_blank_optional_body_string_is_sent_as_given(
+    client: AriesClient, sim: Simulator, call: Call, body: dict[str, Any]
+) -> None:
+    with contextlib.suppress(APIError):
+        await call(client)
+    assert _request(sim)[3] == body
+
+
+@pytest.mark.parametrize(
+    ("name_schema", "value", "allowed"),
+    [
+        ({"type": "string"}, "", False),
+        ({"type": "string", "enum": ["", "Tech"]}, "", True),
+        ({"type": "string", "enum": ["", "Tech"]}, " ", False),
+        ({"type": "string", "pattern": "^\\s*$"}, " ", True),
+        ({"type": "string", "pattern": "^[A-Z]+$"}, " ", False),
+    ],
+)
+def test_a_blank_required_body_string_is_sent_when_its_schema_allows_it(
+    name_schema: dict[str, Any], value: str, allowed: bool
+) -> None:
+    described = plan("createConfigWatchlist")
+    op = copy.deepcopy(described.op)
+    op["body"]["schema"]["properties"]["name"] = name_schema
+    build = attrs.evolve(described, op=op).build
+    if allowed:
+        assert build({"name": value}).body == {"name": value}
+    else:
+        with pytest.raises(ValidationError, match="name must not be empty"):
+            build({"name": value})
 
 
 async def test_a_paged_method_checks_its_arguments_when_it_is_called(
