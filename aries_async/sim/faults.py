@@ -56,6 +56,9 @@ field                              effect
                                    working orders (True) instead of working plus today's
                                    terminal ones (False) -- the UNCERTAIN variant, read by
                                    :meth:`~aries_async.sim.state.State.snapshot` per subscribe
+``market_status_timestamp_ms``     ``GET /v1/market/status`` gives its ``timestamp`` in Unix
+                                   milliseconds instead of seconds (rest.md 10: the unit is
+                                   UNCERTAIN)
 ``revoke_tokens_after``            after N more authenticated REST requests every access token
                                    is revoked (once); ``Simulator.revoke_tokens()`` does it now
 ``history_stuck_continuation``     a ``/v1/chart/history`` page cut short names its own first
@@ -305,6 +308,7 @@ class Faults:
     positions_unavailable: bool = False
     null_active_orders: bool = True
     snapshot_working_orders_only: bool = False
+    market_status_timestamp_ms: bool = False
     revoke_tokens_after: int | None = None
     # Market data and resets (everyday friction).
     history_stuck_continuation: bool = False

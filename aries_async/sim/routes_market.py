@@ -184,7 +184,11 @@ async def _market_status(request: web.Request) -> web.StreamResponse:
     exchange = _exchange_param(request)
     if isinstance(exchange, web.Response):
         return exchange
-    return json_response(context_of(request).market_status(exchange))
+    ctx = context_of(request)
+    status = ctx.market_status(exchange)
+    if ctx.faults.market_status_timestamp_ms:
+        status["timestamp"] = int(ctx.clock.now() * 1000)
+    return json_response(status)
 
 
 async def _holidays(request: web.Request) -> web.StreamResponse:

@@ -110,6 +110,16 @@ async def test_retry_after_headers_are_sent_as_given(
         assert (got, sent) == (status, ("nan", "-1"))
 
 
+async def test_market_status_timestamp_in_milliseconds(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    _, _, body = await _get(http, "/v1/market/status")
+    assert body["timestamp"] == int(sim.clock.now())
+    sim.faults.market_status_timestamp_ms = True
+    _, _, body = await _get(http, "/v1/market/status")
+    assert body["timestamp"] == int(sim.clock.now() * 1000)
+
+
 async def test_latency_delays_responses(sim: Simulator, http: aiohttp.ClientSession) -> None:
     sim.faults.route_latency["/v1/market/status"] = 0.3
     timeout = aiohttp.ClientTimeout(total=0.05)
