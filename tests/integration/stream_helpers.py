@@ -104,10 +104,12 @@ async def take(iterator: AsyncIterator[Any], count: int, timeout: float = 5.0) -
     return out
 
 
+STREAM_TASKS = ("aries-market-", "aries-accounts-", "aries-charts-")
+"""How the tasks of every stream face are named (``aries-<face>-<what>``)."""
+
+
 def own_tasks() -> list[asyncio.Task[Any]]:
     """The streams' tasks still running (supervisor, keep-alive, re-auth, reconcile)."""
     return [
-        t
-        for t in asyncio.all_tasks()
-        if t.get_name().startswith(("aries-market-", "aries-accounts-")) and not t.done()
+        t for t in asyncio.all_tasks() if t.get_name().startswith(STREAM_TASKS) and not t.done()
     ]

@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 import pytest
 import pytest_asyncio
-from stream_helpers import FakeTime, Tokens, take, until
+from stream_helpers import FakeTime, Tokens, own_tasks, take, until
 
 from aries_async import AriesClient
 from aries_async.errors import ValidationError
@@ -197,6 +197,7 @@ async def test_a_drop_mid_stream_signals_the_gap_and_restores_every_subscription
         }
         sim.advance(0.5)
         assert (await next_of(events, ChartTrade)).symbol == "KO"
+    assert own_tasks() == []
 
 
 async def test_refresh_auth_reauthenticates_and_auth_expired_reconnects(
@@ -216,6 +217,7 @@ async def test_refresh_auth_reauthenticates_and_auth_expired_reconnects(
         assert (await take(status, 1))[0].reconnect
         await until(lambda: "AAPL" in stream.acknowledged)
         assert tokens.calls == 3  # first connection, re-auth, reconnect
+    assert own_tasks() == []
 
 
 async def test_malformed_lines_and_unknown_messages_do_not_end_the_stream(
@@ -257,6 +259,7 @@ async def test_a_stall_is_detected_and_the_stream_reconnects(
         fake_time.advance(1.0)  # the backoff
         assert (await take(status, 1))[0].reconnect
         await until(lambda: "AAPL" in stream.acknowledged)
+    assert own_tasks() == []
 
 
 @pytest.mark.parametrize(

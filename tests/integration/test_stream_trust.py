@@ -370,7 +370,7 @@ async def test_frames_before_the_authentication_answer_do_not_extend_its_timeout
 # -- 20: a cancelled entry leaves nothing behind -----------------------------------------------
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", [*KINDS, "charts"])
 async def test_cancelling_the_entry_leaves_no_task_and_opens_no_more_sockets(
     kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
 ) -> None:
