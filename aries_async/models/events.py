@@ -34,8 +34,9 @@ Times
 
 Connection status (every stream)
     :class:`StreamConnected` and :class:`StreamDisconnected`: every gap in a stream is visible
-    as a disconnect followed by a reconnect. Their ``at`` is the stream's monotonic clock (for
-    durations), their ``timestamp`` the wall clock as aware UTC.
+    as a disconnect followed by a reconnect. :class:`StreamReauthenticated`: the server took
+    a fresh token on the live socket (no gap). Their ``at`` is the stream's monotonic clock
+    (for durations), their ``timestamp`` the wall clock as aware UTC.
 
 Anything else
     :class:`UnknownEvent` keeps the raw message; :class:`ServerErrorMessage` is an
@@ -114,6 +115,7 @@ __all__ = [
     "StatusEvent",
     "StreamConnected",
     "StreamDisconnected",
+    "StreamReauthenticated",
     "SubscribeAck",
     "TimeAndSalesUpdate",
     "Timestamped",
@@ -233,7 +235,21 @@ class StreamDisconnected:
     timestamp: datetime = attrs.field(factory=_utc_now, eq=False)
 
 
-StatusEvent = StreamConnected | StreamDisconnected
+@attrs.frozen(kw_only=True)
+class StreamReauthenticated:
+    """The server asked for a fresh token (``refreshAuth``) and accepted it on the live socket:
+    nothing was missed, the session goes on (``stream.reauths`` counts these).
+
+    Attributes:
+        at, timestamp: as for :class:`StreamConnected` (monotonic seconds; wall clock, aware
+            UTC).
+    """
+
+    at: float
+    timestamp: datetime = attrs.field(factory=_utc_now, eq=False)
+
+
+StatusEvent = StreamConnected | StreamDisconnected | StreamReauthenticated
 """A connection status change."""
 
 

@@ -51,6 +51,7 @@ from aries_async.models.events import (
     ServerErrorMessage,
     StreamConnected,
     StreamDisconnected,
+    StreamReauthenticated,
     SubscribeAck,
     UnknownEvent,
     WatchlistEvent,
@@ -98,6 +99,7 @@ _ALL_TYPES: tuple[type[Any], ...] = (
     *_TOPIC_TYPES,
     StreamConnected,
     StreamDisconnected,
+    StreamReauthenticated,
     ServerErrorMessage,
     UnknownEvent,
 )

@@ -9,7 +9,12 @@ from typing import Any, ClassVar, Self, TypedDict, Unpack
 
 from aries_async._closing import AsyncClosing
 from aries_async.errors import StreamClosedError
-from aries_async.models.events import StreamConnected, StreamDisconnected
+from aries_async.models.events import (
+    StatusEvent,
+    StreamConnected,
+    StreamDisconnected,
+    StreamReauthenticated,
+)
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.connection import (
     Connection,
@@ -22,7 +27,7 @@ from aries_async.streaming.protocol import Decoder, normalize_symbol
 
 __all__ = ["STATUS_TYPES", "StreamBase", "StreamOptions"]
 
-STATUS_TYPES: tuple[type[Any], ...] = (StreamConnected, StreamDisconnected)
+STATUS_TYPES: tuple[type[Any], ...] = (StreamConnected, StreamDisconnected, StreamReauthenticated)
 
 
 class StreamOptions(TypedDict, total=False):
@@ -104,8 +109,9 @@ class StreamBase(AsyncClosing):
 
     # -- consumers ----------------------------------------------------------------------------
 
-    def status(self) -> Consumer[StreamConnected | StreamDisconnected]:
-        """Connection status changes: every disconnect and reconnect, in order.
+    def status(self) -> Consumer[StatusEvent]:
+        """Connection status changes: every disconnect and reconnect, and every
+        re-authentication on the live socket (:class:`StreamReauthenticated`), in order.
 
         Ends when the stream is closed; raises its fatal error after the final
         :class:`StreamDisconnected` (``will_reconnect=False``). Keeps the last
@@ -150,7 +156,7 @@ class StreamBase(AsyncClosing):
     def on_close(self) -> None:
         """The socket is gone (nothing to reset unless a face says so)."""
 
-    def on_status(self, event: StreamConnected | StreamDisconnected) -> None:
+    def on_status(self, event: StatusEvent) -> None:
         """Publish a status change to every consumer that takes it."""
         self._hub.publish(event)
 

@@ -30,7 +30,8 @@ once is retried ever more slowly. The retries without a wait are those with a fr
 after a refusal. :attr:`StreamConfig.max_attempts` bounds the consecutive unhealthy attempts.
 Each disconnect and reconnect reaches the handler as
 :class:`~aries_async.models.events.StreamDisconnected` and
-:class:`~aries_async.models.events.StreamConnected`.
+:class:`~aries_async.models.events.StreamConnected`, each re-authentication the server accepted
+as :class:`~aries_async.models.events.StreamReauthenticated` (each is logged at INFO).
 
 A socket is closed with websockets' closing handshake (a peer that does not answer is cut
 after :attr:`StreamConfig.close_timeout`). A :meth:`Connection.start` that is cancelled closes
@@ -54,7 +55,7 @@ from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, InvalidURI, WebSocketException
 
 from aries_async.errors import AuthError, StreamAuthError, StreamClosedError, StreamError
-from aries_async.models.events import StreamConnected, StreamDisconnected
+from aries_async.models.events import StreamConnected, StreamDisconnected, StreamReauthenticated
 from aries_async.streaming._tasks import Spawn, leaf_error, task_group
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.handler import (
@@ -369,6 +370,7 @@ class Connection:
             deliver=deliverer(self._handler),
             data_types=self._data_types,
             on_data=self._healthy,
+            on_reauth=self._reauthenticated,
             token=self._reauth_token,
             clock=self._clock,
             sleep=self._sleep,
@@ -379,3 +381,7 @@ class Connection:
 
     def _healthy(self) -> None:
         self._delivered = True
+
+    def _reauthenticated(self) -> None:
+        log.info("%s stream re-authenticated on the live socket", self._name)
+        self._handler.on_status(StreamReauthenticated(at=self._clock()))

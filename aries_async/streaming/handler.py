@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from websockets.asyncio.client import ClientConnection
 
-from aries_async.models.events import StreamConnected, StreamDisconnected
+from aries_async.models.events import StatusEvent
 
 if TYPE_CHECKING:
     from aries_async.streaming.connection import Connection
@@ -42,8 +42,8 @@ class ConnectionHandler(Protocol):
     # Optional: ``data_types: frozenset[type]``, the messages that make a connection healthy
     # (see the module docstring); without it any message handed on does.
 
-    def on_status(self, event: StreamConnected | StreamDisconnected) -> None:
-        """The connection went up or down."""
+    def on_status(self, event: StatusEvent) -> None:
+        """The connection went up or down, or was re-authenticated."""
         ...
 
     def on_close(self) -> None:

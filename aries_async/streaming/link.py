@@ -25,6 +25,7 @@ from aries_async.streaming.protocol.session import (
     End,
     FetchToken,
     Opened,
+    Reauthenticated,
 )
 from aries_async.streaming.socket import Inbox, SocketLost
 
@@ -105,6 +106,7 @@ class Link:
         heartbeat: the keep-alive schedule of this socket.
         deliver: hands the data messages of one read on, in order.
         on_data: called once, when a message of ``data_types`` (any, when None) is delivered.
+        on_reauth: called when the server accepted a re-authentication.
         token: see :data:`TokenSource`.
         clock, sleep: time, as the connection was given it.
         spawn: starts a child task owned by this socket's task group.
@@ -123,6 +125,7 @@ class Link:
         deliver: Callable[[list[Any]], None],
         data_types: frozenset[type[Any]] | None,
         on_data: Callable[[], None],
+        on_reauth: Callable[[], None],
         token: TokenSource,
         clock: Callable[[], float],
         sleep: Callable[[float], Awaitable[Any]],
@@ -138,6 +141,7 @@ class Link:
         self._handed_on = deliver
         self._data_types = data_types
         self._on_data = on_data
+        self._on_reauth = on_reauth
         self._token = token
         self._clock = clock
         self._sleep = sleep
@@ -207,6 +211,8 @@ class Link:
             deliver(action.messages)
         elif type(action) is FetchToken:
             self._spawn(self._reauthenticate(), "reauth")
+        elif type(action) is Reauthenticated:
+            self._on_reauth()
         elif type(action) is End:
             self._finish(action)
 

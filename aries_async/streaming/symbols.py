@@ -124,7 +124,8 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
         self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
     ) -> Consumer[Any]:
         """Everything in arrival order: every update type, :class:`StreamConnected` /
-        :class:`StreamDisconnected` (the gap markers), server errors and unknown messages.
+        :class:`StreamDisconnected` (the gap markers), :class:`StreamReauthenticated`, server
+        errors and unknown messages.
 
         With ``symbols`` only per-symbol updates of those symbols are delivered. Ends and
         raises like :meth:`quotes`; a slow consumer gets updates conflated per (type, symbol)

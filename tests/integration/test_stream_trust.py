@@ -21,8 +21,10 @@ from aries_async.client import AriesClient
 from aries_async.errors import StreamClosedError
 from aries_async.models.events import (
     QuoteUpdate,
+    StatusEvent,
     StreamConnected,
     StreamDisconnected,
+    StreamReauthenticated,
     UnknownEvent,
 )
 from aries_async.sim import Simulator
@@ -38,6 +40,7 @@ from aries_async.testing import LogCapture, capture_logs, shows_secret
 
 ACCOUNT = "TEST-ACCOUNT-001"
 KINDS = ("market", "accounts")
+EVERY_KIND = (*KINDS, "charts")
 BACKOFF = StreamConfig(
     backoff_initial=0.5, backoff_max=4.0, backoff_multiplier=2.0, backoff_jitter=0.0
 )
@@ -48,9 +51,10 @@ def make(
     sim: Simulator,
     fake_time: FakeTime,
     config: StreamConfig = BACKOFF,
+    tokens: Tokens | None = None,
     **extra: Any,
 ) -> MarketStream | AccountStream | ChartStream:
-    tokens = Tokens(sim)
+    tokens = tokens or Tokens(sim)
     options: dict[str, Any] = {
         "config": config,
         "invalidate_token": tokens.invalidate,
@@ -176,7 +180,7 @@ async def test_a_connection_that_stayed_up_resets_the_backoff_and_one_that_did_n
 
 async def _quoting_aapl(
     sim: Simulator, fake_time: FakeTime, config: StreamConfig
-) -> tuple[MarketStream, Consumer[StreamConnected | StreamDisconnected], Consumer[QuoteUpdate]]:
+) -> tuple[MarketStream, Consumer[StatusEvent], Consumer[QuoteUpdate]]:
     """A market stream (not entered yet) with AAPL's quotes asked for: it, its status and its
     quotes."""
     stream = make("market", sim, fake_time, config)
@@ -224,7 +228,7 @@ async def test_a_quiet_link_that_hears_only_control_messages_stays_up(
         assert stream.connected and stream.reconnects == 0
         assert quotes.pending == 0
         events = [status.get_nowait() for _ in range(status.pending)]
-    assert [type(event) for event in events] == [StreamConnected]
+    assert [type(event) for event in events] == [StreamConnected] + [StreamReauthenticated] * 12
 
 
 @pytest.mark.parametrize("kind", ["market", "charts"])
@@ -367,10 +371,40 @@ async def test_frames_before_the_authentication_answer_do_not_extend_its_timeout
         await stream.__aexit__(None, None, None)
 
 
+# -- re-authentication on the live socket: said, bounded, refused ------------------------------
+
+
+@pytest.mark.parametrize("kind", EVERY_KIND)
+async def test_a_reauthentication_is_said_on_status_and_in_the_log(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime, every_record: LogCapture
+) -> None:
+    tokens = Tokens(sim)
+    tokens.fresh_each_call = True
+    stream = make(kind, sim, fake_time, tokens=tokens)
+    status = stream.status()
+    async with stream:
+        (up,) = await take(status, 1)
+        assert isinstance(up, StreamConnected)
+        fake_time.advance(7.0)
+        assert hub.refresh_auth(kind) == 1
+        (said,) = await take(status, 1)
+        assert isinstance(said, StreamReauthenticated)
+        assert said.at == up.at + 7.0  # the stream's clock, like its siblings
+        assert stream.reauths == 1 and stream.reconnects == 0
+    infos = [
+        r.getMessage()
+        for r in every_record.records
+        if r.name == "aries_async.streaming" and r.levelno == logging.INFO
+    ]
+    assert f"{kind} stream re-authenticated on the live socket" in infos
+    assert not [line for line in infos if shows_secret(line, tokens.current)]
+    assert own_tasks() == []
+
+
 # -- 20: a cancelled entry leaves nothing behind -----------------------------------------------
 
 
-@pytest.mark.parametrize("kind", [*KINDS, "charts"])
+@pytest.mark.parametrize("kind", EVERY_KIND)
 async def test_cancelling_the_entry_leaves_no_task_and_opens_no_more_sockets(
     kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
 ) -> None:
@@ -467,6 +501,8 @@ async def test_no_secret_reaches_any_log_record_in_a_session_with_streams(
             await market.subscribe(["AAPL", "NOPE1"], channels=["quotes"])  # one refused
             await take(quotes, 1)
             await until(lambda: account.snapshot is not None)
+            assert hub.refresh_auth() == 2  # a token goes out on each live socket
+            await until(lambda: market.reauths == 1 and account.reauths == 1)
             sim.revoke_tokens()  # the streams get authExpired; REST a 401, then a refresh
             await client.market.quote("MSFT")
             await until(lambda: market.reconnects >= 1 and account.reconnects >= 1)

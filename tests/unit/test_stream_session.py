@@ -20,6 +20,7 @@ from aries_async.streaming.protocol.session import (
     FetchToken,
     Opened,
     Phase,
+    Reauthenticated,
     SendAuth,
 )
 
@@ -103,8 +104,10 @@ def test_refresh_auth_asks_for_one_token_and_the_answer_counts_a_reauth() -> Non
     request = session.reauthenticate("fresh")
     assert request is not None and '"token":"fresh"' in request.frame
     assert session.receive([RefreshAuth()]) == []  # the answer is still awaited
-    assert session.receive([AuthSuccess(request_id=request.request_id), quote]) == [
-        Deliver([quote])
+    assert session.receive([quote, AuthSuccess(request_id=request.request_id), quote]) == [
+        Deliver([quote]),
+        Reauthenticated(),  # in its place among the data
+        Deliver([quote]),
     ]
     assert session.reauths == 1
     assert session.receive([RefreshAuth()]) == [FetchToken()]
@@ -112,12 +115,13 @@ def test_refresh_auth_asks_for_one_token_and_the_answer_counts_a_reauth() -> Non
 
 def test_a_reauth_answer_without_an_id_counts_and_one_nobody_asked_for_does_not() -> None:
     session = _open_session()
-    session.receive([AuthSuccess(request_id=None)])  # no re-authentication asked
+    # no re-authentication asked: nothing to say
+    assert session.receive([AuthSuccess(request_id=None)]) == []
     assert session.reauths == 0
     for count in (1, 2):
         assert session.receive([RefreshAuth()]) == [FetchToken()]
         assert session.reauthenticate("fresh") is not None
-        assert session.receive([AuthSuccess(request_id=None)]) == []
+        assert session.receive([AuthSuccess(request_id=None)]) == [Reauthenticated()]
         assert session.reauths == count  # and the next refreshAuth asks for a token again
 
 

@@ -3,9 +3,9 @@
 :class:`Session` is fed the decoded messages of the frames that carry a control message (the
 connection hands pure data frames straight on) and answers with :data:`Action` values for the
 connection to carry out: send a frame, deliver data, the socket is open, fetch a token for a
-re-authentication, or end the connection. Time is passed in. One session lives as long as the
-stream: a refusal of the credentials counts across connections (:data:`FATAL_REFUSALS` in a
-row are fatal).
+re-authentication, it succeeded, or end the connection. Time is passed in. One session lives
+as long as the stream: a refusal of the credentials counts across connections
+(:data:`FATAL_REFUSALS` in a row are fatal).
 
 Example:
     >>> from aries_async.models.events import AuthSuccess
@@ -44,6 +44,7 @@ __all__ = [
     "FetchToken",
     "Opened",
     "Phase",
+    "Reauthenticated",
     "SendAuth",
     "Session",
 ]
@@ -103,6 +104,11 @@ class FetchToken:
 
 
 @attrs.frozen
+class Reauthenticated:
+    """The server accepted the token of a re-authentication on the live socket: say so."""
+
+
+@attrs.frozen
 class End:
     """End this connection.
 
@@ -119,7 +125,7 @@ class End:
     fatal: BaseException | None = None
 
 
-Action = SendAuth | Deliver | Opened | FetchToken | End
+Action = SendAuth | Deliver | Opened | FetchToken | Reauthenticated | End
 
 
 class Session:
@@ -274,6 +280,7 @@ class Session:
             if self._reauth_id is not None and message.request_id in (None, self._reauth_id):
                 self._reauth_id = None
                 self.reauths += 1
+                return Reauthenticated()
             return None
         if kind is RefreshAuth:
             if self._reauth_id is None and not self._fetching:
