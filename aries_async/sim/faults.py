@@ -69,7 +69,10 @@ field                              effect
 ``ws_malformed_every``             every Nth websocket frame carries a malformed line
 ``ws_stall``                       websocket stops sending and stops answering pings
 ``ws_auth_unanswered``             websockets leave ``POST /auth`` unanswered (no
-                                   ``authSuccess``, no error); everything else goes on
+                                   ``authSuccess``, no error), on a new socket and on a
+                                   re-authentication alike (set once a socket is open: only
+                                   the re-authentications go unanswered); everything else
+                                   goes on
 ``ws_auth_success_id``             where ``authSuccess`` echoes the request id (the spec shows
                                    only its examples): ``"payload"`` (default, ``payload.id``),
                                    ``"envelope"`` (the top-level ``id``) or ``"none"`` (no id),

@@ -25,7 +25,8 @@ class StreamConfig:
     Attributes:
         open_timeout: seconds to open the websocket (TCP + HTTP upgrade).
         auth_timeout: seconds to wait for ``authSuccess`` (the account server drops
-            unauthenticated sockets after 5 s).
+            unauthenticated sockets after 5 s), on a new socket and after a re-authentication
+            on a live one.
         close_timeout: seconds to wait for the closing handshake before aborting.
         ping_interval: seconds between application ``ping`` messages.
         pong_timeout: a ping not followed by *any* frame within this time means a dead link.

@@ -20,7 +20,8 @@ ones'; this module carries out what they decide. Each attempt:
    parser; see :mod:`~aries_async.streaming.socket`) and hands their data messages to the
    handler in one call (``on_messages``, else ``on_message`` per message), while the
    keep-alive task pings and runs the staleness watchdog. ``refreshAuth`` re-authenticates on
-   the live socket with a new token (a refusal of it ends the connection and counts as in 2);
+   the live socket with a new token (a refusal of it ends the connection and counts as in 2;
+   no answer within ``auth_timeout`` ends it, the token kept, and the backoff follows);
    ``authExpired`` ends the connection (a reconnect follows).
 
 Every reconnect waits for the backoff (exponential, with jitter, up to its cap), reset only by

@@ -148,6 +148,7 @@ class Link:
         self._spawn = spawn
         self._name = name
         self._ended: asyncio.Future[End | None] = asyncio.get_running_loop().create_future()
+        self._reauth_answer: asyncio.Future[None] | None = None
 
     async def run(self) -> End:
         """Serve the socket until it closes or the session (or the keep-alive) ends it."""
@@ -212,6 +213,9 @@ class Link:
         elif type(action) is FetchToken:
             self._spawn(self._reauthenticate(), "reauth")
         elif type(action) is Reauthenticated:
+            answer = self._reauth_answer
+            if answer is not None and not answer.done():
+                answer.set_result(None)  # ends the wait of _reauthenticate
             self._on_reauth()
         elif type(action) is End:
             self._finish(action)
@@ -243,7 +247,14 @@ class Link:
             log.warning("%s re-auth token failed: %s; reconnecting", self._name, type(exc).__name__)
             self._finish(self._session.token_failed())
             return
-        request = self._session.reauthenticate(token)
-        if request is not None:
-            with contextlib.suppress(ConnectionClosed):
-                await self._ws.send(request.frame)
+        session = self._session
+        request = session.reauthenticate(token, self._clock())
+        if request is None:
+            return
+        self._reauth_answer = answered = asyncio.get_running_loop().create_future()
+        with contextlib.suppress(ConnectionClosed):
+            await self._ws.send(request.frame)
+        if not await finished_within(answered, session.time_left(self._clock()), self._sleep):
+            end = session.reauth_timed_out()
+            if end is not None:
+                self._finish(end)

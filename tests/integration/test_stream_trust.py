@@ -401,6 +401,43 @@ async def test_a_reauthentication_is_said_on_status_and_in_the_log(
     assert own_tasks() == []
 
 
+REAUTH_TIMED_OUT = "re-authentication did not complete: TimeoutError"
+
+
+@pytest.mark.parametrize("kind", EVERY_KIND)
+async def test_an_unanswered_reauthentication_ends_the_connection_at_the_auth_timeout(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """As for a new socket's authentication: silence is not a refusal (the token is kept), the
+    connection ends ``auth_timeout`` after the request (that one's, not an earlier answered
+    one's) and a reconnect follows the backoff."""
+    tokens = Tokens(sim)
+    stream = make(kind, sim, fake_time, AUTH_TIMEOUT, tokens=tokens)
+    status = stream.status()
+    async with stream:
+        assert [type(e) for e in await take(status, 1)] == [StreamConnected]
+        assert hub.refresh_auth(kind) == 1  # answered
+        assert [type(e) for e in await take(status, 1)] == [StreamReauthenticated]
+        fake_time.advance(3.0)
+        sim.faults.ws_auth_unanswered = True
+        assert hub.refresh_auth(kind) == 1
+        await until(lambda: 5.0 in fake_time.waiting())  # the second one was sent
+        fake_time.advance(4.5)  # past where the first one's wait would have ended
+        assert hub.inject("not json", kind) == 1  # a round trip: the stream acted on the time
+        await until(lambda: stream.malformed == 1)
+        assert stream.connected and status.pending == 0
+        assert 0.5 in fake_time.waiting()  # still waiting for the answer
+        fake_time.advance(0.5)
+        sim.faults.ws_auth_unanswered = False
+        down = await next_disconnect(status, fake_time)  # its backoff is let through
+        assert (down.reason, down.will_reconnect, down.retry_in) == (REAUTH_TIMED_OUT, True, 0.5)
+        (back,) = await take(status, 1)
+        assert isinstance(back, StreamConnected) and back.reconnect
+        assert tokens.invalidated == 0 and stream.reauths == 1
+        await until(lambda: hub.open_sessions(kind) == 1)  # the silent socket was closed
+    assert own_tasks() == []
+
+
 # -- 20: a cancelled entry leaves nothing behind -----------------------------------------------
 
 

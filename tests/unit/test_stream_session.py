@@ -101,7 +101,7 @@ def test_refresh_auth_asks_for_one_token_and_the_answer_counts_a_reauth() -> Non
         Deliver([quote]),
         FetchToken(),
     ]
-    request = session.reauthenticate("fresh")
+    request = session.reauthenticate("fresh", now=110.0)
     assert request is not None and '"token":"fresh"' in request.frame
     assert session.receive([RefreshAuth()]) == []  # the answer is still awaited
     assert session.receive([quote, AuthSuccess(request_id=request.request_id), quote]) == [
@@ -120,7 +120,7 @@ def test_a_reauth_answer_without_an_id_counts_and_one_nobody_asked_for_does_not(
     assert session.reauths == 0
     for count in (1, 2):
         assert session.receive([RefreshAuth()]) == [FetchToken()]
-        assert session.reauthenticate("fresh") is not None
+        assert session.reauthenticate("fresh", now=110.0) is not None
         assert session.receive([AuthSuccess(request_id=None)]) == [Reauthenticated()]
         assert session.reauths == count  # and the next refreshAuth asks for a token again
 
@@ -128,7 +128,7 @@ def test_a_reauth_answer_without_an_id_counts_and_one_nobody_asked_for_does_not(
 def test_a_refused_reauth_ends_the_connection_and_counts_as_a_refusal() -> None:
     session = _open_session()
     session.receive([RefreshAuth()])
-    request = session.reauthenticate("fresh")
+    request = session.reauthenticate("fresh", now=110.0)
     assert request is not None
     ack = SubscribeAck(request_id="sub-1", status=200)
     actions = session.receive(
@@ -167,5 +167,31 @@ def test_a_token_that_arrives_after_the_socket_is_gone_is_not_sent() -> None:
     session = _open_session()
     session.receive([RefreshAuth()])
     session.disconnected()
-    assert session.reauthenticate("late") is None
+    assert session.reauthenticate("late", now=110.0) is None
     assert session.receive([_quote()]) == []  # no socket, nothing to deliver
+
+
+def test_a_reauth_left_unanswered_ends_the_connection_at_the_auth_timeout() -> None:
+    session = _open_session()
+    session.receive([RefreshAuth()])
+    request = session.reauthenticate("fresh", now=200.0)
+    assert request is not None
+    assert session.time_left(203.0) == 2.0  # auth_timeout, from the request
+    # As a new socket's silent authentication: the backoff, and the token is not blamed.
+    assert session.reauth_timed_out() == End("re-authentication did not complete: TimeoutError")
+    assert session.phase is Phase.IDLE
+    assert session.receive([AuthSuccess(request_id=request.request_id)]) == []  # too late
+    assert session.reauths == 0
+    session.connect("next", now=210.0)
+    [end] = session.receive([AuthFailure(action="authRequired", error="x")])
+    assert isinstance(end, End) and end.fatal is None  # silence was not a refusal
+
+
+def test_a_reauth_answered_in_time_does_not_time_out() -> None:
+    session = _open_session()
+    session.receive([RefreshAuth()])
+    request = session.reauthenticate("fresh", now=200.0)
+    assert request is not None
+    assert session.receive([AuthSuccess(request_id=request.request_id)]) == [Reauthenticated()]
+    assert session.reauth_timed_out() is None
+    assert session.phase is Phase.OPEN

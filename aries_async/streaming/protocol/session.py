@@ -163,13 +163,24 @@ class Session:
         return SendAuth(encode_auth(token, self._auth_id), self._auth_id)
 
     def time_left(self, now: float) -> float:
-        """Seconds the authentication may still take (0 once it is late)."""
+        """Seconds the authentication (or the re-authentication) may still take (0 once it is
+        late)."""
         return max(0.0, self._deadline - now)
 
     def timed_out(self) -> End:
         """The authentication did not complete in time."""
         self.phase = Phase.IDLE
         return End("authentication did not complete: TimeoutError")
+
+    def reauth_timed_out(self) -> End | None:
+        """No answer to the re-authentication within ``auth_timeout``: end the connection as
+        for a new socket's (the backoff, the token kept: silence is not a refusal). None when
+        it was answered meanwhile, or its socket is gone."""
+        if self.phase is not Phase.OPEN or self._reauth_id is None:
+            return None
+        self._reauth_id = None
+        self.phase = Phase.IDLE
+        return End("re-authentication did not complete: TimeoutError")
 
     def disconnected(self) -> None:
         """The socket is gone."""
@@ -190,12 +201,14 @@ class Session:
             return self._open(messages)
         return []
 
-    def reauthenticate(self, token: str) -> SendAuth | None:
-        """The token for a re-authentication: the request to send (None when the socket it
-        was asked for is gone)."""
+    def reauthenticate(self, token: str, now: float) -> SendAuth | None:
+        """The token for a re-authentication, sent at ``now``: the request to send (None when
+        the socket it was asked for is gone). The answer is due within ``auth_timeout``
+        (:meth:`time_left`, then :meth:`reauth_timed_out`)."""
         self._fetching = False
         if self.phase is not Phase.OPEN:
             return None
+        self._deadline = now + self._auth_timeout
         self._reauth_id = self._ids("auth")
         return SendAuth(encode_auth(token, self._reauth_id), self._reauth_id)
 
