@@ -166,6 +166,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--ws-stall", action="store_true")
     faults.add_argument("--ws-auth-unanswered", action="store_true")
     faults.add_argument("--ws-auth-success-id", choices=AUTH_ID_PLACES, default="payload")
+    faults.add_argument("--ws-auth-error-id", choices=AUTH_ID_PLACES, default="payload")
     faults.add_argument(
         "--ws-expire-after-auth", choices=("authExpired", "authRequired"), default=None
     )
@@ -287,6 +288,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_stall=args.ws_stall,
         ws_auth_unanswered=args.ws_auth_unanswered,
         ws_auth_success_id=args.ws_auth_success_id,
+        ws_auth_error_id=args.ws_auth_error_id,
         ws_expire_after_auth=args.ws_expire_after_auth,
         ws_close_after_accept=args.ws_close_after_accept,
         huge_body_chunked=args.huge_body_chunked,

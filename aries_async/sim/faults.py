@@ -77,6 +77,9 @@ field                              effect
                                    only its examples): ``"payload"`` (default, ``payload.id``),
                                    ``"envelope"`` (the top-level ``id``) or ``"none"`` (no id),
                                    on a new socket and on a re-authentication alike
+``ws_auth_error_id``               the same for the ``error`` that refuses ``POST /auth``
+                                   (``"token is required"``, ``"authentication failed"``):
+                                   websocket.md 2.6 shows only ``payload.id`` (UNCERTAIN)
 ``hold_token_requests``            an :class:`asyncio.Event`: token requests are counted, then
                                    wait until it is set (Python only: holds a renewal at the
                                    server while a test acts as another process)
@@ -214,7 +217,7 @@ SWALLOW_MODES = ("drop", "hang", *NON_ACK_MODES)
 """Every ``swallow_mode``."""
 
 AUTH_ID_PLACES = ("payload", "envelope", "none")
-"""``ws_auth_success_id`` values."""
+"""``ws_auth_success_id`` and ``ws_auth_error_id`` values."""
 
 TOKEN_ERROR_SHAPES = ("rfc", "nested", "nested_no_code", "empty")
 """``token_error_shape`` values."""
@@ -321,6 +324,7 @@ class Faults:
     ws_stall: bool = False
     ws_auth_unanswered: bool = False
     ws_auth_success_id: str = "payload"
+    ws_auth_error_id: str = "payload"
     # Sign-in and tokens
     hold_token_requests: asyncio.Event | None = None
     # Websocket servers that accept and then end every connection (reconnect backoff).

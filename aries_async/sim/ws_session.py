@@ -261,11 +261,11 @@ class Session:
         """``POST /auth``: check the token, start or renew the session."""
         token = body.get("token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token:
-            self.event({"action": "error", "error": "token is required", "id": request_id})
+            self.refuse_auth("token is required", request_id)
             return
         result = self.hub.ctx.authenticate(token, self.scopes)
         if isinstance(result, TokenProblem):
-            self.event({"action": "error", "error": "authentication failed", "id": request_id})
+            self.refuse_auth("authentication failed", request_id)
             return
         first = self.grant is None
         self.grant = result
@@ -291,6 +291,14 @@ class Session:
         ):
             self.end_after_flush = faults.ws_expire_after_auth or ""
             self.wake.set()
+
+    def refuse_auth(self, error: str, request_id: str | None) -> None:
+        """The ``error`` that refuses ``POST /auth``, its id where ``ws_auth_error_id`` says."""
+        place = self.hub.ctx.faults.ws_auth_error_id
+        refusal: dict[str, Any] = {"action": "error", "error": error}
+        if place == "payload":
+            refusal["id"] = request_id
+        self.event(refusal, request_id if place == "envelope" else None)
 
     def ack(self, request_id: str | None) -> None:
         """Acknowledge a (un)subscribe when the simulator is set to."""

@@ -365,6 +365,8 @@ async def test_cli_flags_build_every_fault() -> None:
             "3",
             "--ws-stall",
             "--ws-auth-unanswered",
+            "--ws-auth-error-id",
+            "none",
             "--huge-body",
             "GET /v1/chart/quotes=20000000",
         ]
@@ -380,6 +382,7 @@ async def test_cli_flags_build_every_fault() -> None:
     assert faults.revoke_tokens_after == 7
     assert (faults.ws_drop_after, faults.ws_malformed_every, faults.ws_stall) == (5, 3, True)
     assert faults.ws_auth_unanswered is True
+    assert faults.ws_auth_error_id == "none"
     assert faults.huge_body == {"GET /v1/chart/quotes": 20_000_000}
 
 
@@ -482,3 +485,26 @@ async def test_auth_success_echoes_the_request_id_where_the_switch_says(
     assert success["payload"]["action"] == "authSuccess"
     assert (success.get("id"), success["payload"].get("id")) == (envelope_id, payload_id)
     assert success["payload"]["data"]["expiresIn"] > 0
+
+
+@pytest.mark.parametrize(
+    ("place", "envelope_id", "payload_id"),
+    [("payload", None, "a1"), ("envelope", "a1", None), ("none", None, None)],
+)
+@pytest.mark.parametrize("body", [{"token": "not-a-token"}, {"data": {"token": "nested"}}])
+async def test_an_auth_refusal_echoes_the_request_id_where_the_switch_says(
+    sim: Simulator,
+    place: str,
+    envelope_id: str | None,
+    payload_id: str | None,
+    body: dict[str, Any],
+) -> None:
+    sim.faults.ws_auth_error_id = place
+    auth = {"type": "request", "id": "a1", "payload": {"method": "POST", "path": "/auth"}}
+    auth["payload"]["body"] = body  # type: ignore[index]
+    async with aiohttp.ClientSession() as session, session.ws_connect(sim.market_ws_url) as ws:
+        await ws.send_str(json.dumps(auth))
+        error = json.loads((await asyncio.wait_for(ws.receive_str(), 5)).split("\n")[0])
+    assert error["payload"]["action"] == "error"
+    assert error["payload"]["error"] in ("authentication failed", "token is required")
+    assert (error.get("id"), error["payload"].get("id")) == (envelope_id, payload_id)

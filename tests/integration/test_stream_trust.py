@@ -28,6 +28,7 @@ from aries_async.models.events import (
     UnknownEvent,
 )
 from aries_async.sim import Simulator
+from aries_async.sim.faults import AUTH_ID_PLACES
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import (
     AccountStream,
@@ -435,6 +436,31 @@ async def test_an_unanswered_reauthentication_ends_the_connection_at_the_auth_ti
         assert isinstance(back, StreamConnected) and back.reconnect
         assert tokens.invalidated == 0 and stream.reauths == 1
         await until(lambda: hub.open_sessions(kind) == 1)  # the silent socket was closed
+    assert own_tasks() == []
+
+
+@pytest.mark.parametrize("place", AUTH_ID_PLACES)
+@pytest.mark.parametrize("kind", EVERY_KIND)
+async def test_a_refused_reauthentication_is_recognised_wherever_the_error_puts_the_id(
+    kind: str, place: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """websocket.md 2.6 shows the id in ``payload.id`` (UNCERTAIN): an ``error`` with the id
+    elsewhere or none at all, while a re-authentication is pending, is its refusal (as on a
+    new socket): the token is replaced and the stream reconnects at once."""
+    sim.faults.ws_auth_error_id = place
+    tokens = Tokens(sim)
+    stream = make(kind, sim, fake_time, AUTH_TIMEOUT, tokens=tokens)
+    status = stream.status()
+    async with stream:
+        assert [type(e) for e in await take(status, 1)] == [StreamConnected]
+        tokens.current = "a-token-the-server-refuses"  # what the cache holds at refreshAuth
+        assert hub.refresh_auth(kind) == 1
+        down = await next_disconnect(status, fake_time)
+        assert (down.reason, down.retry_in) == ("re-authentication refused", 0.0)
+        (back,) = await take(status, 1)
+        assert isinstance(back, StreamConnected) and back.reconnect
+        assert tokens.refused == ["a-token-the-server-refuses"]
+        assert stream.reauths == 0
     assert own_tasks() == []
 
 

@@ -195,3 +195,14 @@ def test_a_reauth_answered_in_time_does_not_time_out() -> None:
     assert session.receive([AuthSuccess(request_id=request.request_id)]) == [Reauthenticated()]
     assert session.reauth_timed_out() is None
     assert session.phase is Phase.OPEN
+
+
+def test_an_error_without_an_id_refuses_a_pending_reauth_as_it_refuses_a_new_socket() -> None:
+    session = _open_session()
+    nobody = ServerErrorMessage(error="invalid symbol", request_id=None)
+    assert session.receive([nobody]) == [Deliver([nobody])]  # no re-authentication pending
+    session.receive([RefreshAuth()])
+    assert session.reauthenticate("fresh", now=110.0) is not None
+    [end] = session.receive([ServerErrorMessage(error="authentication failed", request_id=None)])
+    assert end == End("re-authentication refused", retry_now=True, invalidate=True)
+    assert session.phase is Phase.IDLE

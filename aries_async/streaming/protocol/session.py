@@ -271,9 +271,10 @@ class Session:
                     return actions
             elif (
                 kind is ServerErrorMessage
-                and message.request_id is not None
-                and message.request_id == self._reauth_id
+                and self._reauth_id is not None
+                and message.request_id in (None, self._reauth_id)
             ):
+                # Its id, or none: an id-less error refuses a new socket's authentication too.
                 self._reauth_id = None
                 self._refusals = 1  # counted with the next connection's refusals
                 self.phase = Phase.IDLE
