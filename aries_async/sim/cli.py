@@ -29,6 +29,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --ws-expire-after-auth authExpired|authRequired   end each socket right after authSuccess
     --ws-close-after-accept                     close each socket right after authSuccess
     --ws-auth-unanswered                        leave every websocket authentication unanswered
+    --ws-account-unanswered                     account subscriptions get events, no snapshot
     --trickle-body ROUTE=SECONDS                send those bodies a byte at a time
     --huge-body ROUTE=BYTES                     grow those JSON answers to BYTES
     --huge-body-chunked                         send padded bodies without Content-Length

@@ -164,6 +164,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--ws-drop-after", type=int, default=None, metavar="N")
     faults.add_argument("--ws-malformed-every", type=int, default=None, metavar="N")
     faults.add_argument("--ws-stall", action="store_true")
+    faults.add_argument("--ws-account-unanswered", action="store_true")
     faults.add_argument("--ws-auth-unanswered", action="store_true")
     faults.add_argument("--ws-auth-success-id", choices=AUTH_ID_PLACES, default="payload")
     faults.add_argument("--ws-auth-error-id", choices=AUTH_ID_PLACES, default="payload")
@@ -286,6 +287,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_drop_after=args.ws_drop_after,
         ws_malformed_every=args.ws_malformed_every,
         ws_stall=args.ws_stall,
+        ws_account_unanswered=args.ws_account_unanswered,
         ws_auth_unanswered=args.ws_auth_unanswered,
         ws_auth_success_id=args.ws_auth_success_id,
         ws_auth_error_id=args.ws_auth_error_id,

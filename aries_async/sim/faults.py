@@ -68,6 +68,9 @@ field                              effect
 ``ws_drop_after``                  websocket closes abruptly after N messages sent
 ``ws_malformed_every``             every Nth websocket frame carries a malformed line
 ``ws_stall``                       websocket stops sending and stops answering pings
+``ws_account_unanswered``          the account socket registers an ``account`` subscription
+                                   and sends its events, but neither its ack nor its snapshot
+                                   (the answer lost on the server's side)
 ``ws_auth_unanswered``             websockets leave ``POST /auth`` unanswered (no
                                    ``authSuccess``, no error), on a new socket and on a
                                    re-authentication alike (set once a socket is open: only
@@ -322,6 +325,7 @@ class Faults:
     ws_drop_after: int | None = None
     ws_malformed_every: int | None = None
     ws_stall: bool = False
+    ws_account_unanswered: bool = False
     ws_auth_unanswered: bool = False
     ws_auth_success_id: str = "payload"
     ws_auth_error_id: str = "payload"

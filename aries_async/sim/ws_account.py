@@ -75,6 +75,8 @@ class AccountSession(Session):
             return
         if account_id not in self.account_listeners:
             self.account_listeners[account_id] = state.listen(account_id, self.on_account_event)
+        if self.hub.ctx.faults.ws_account_unanswered:
+            return  # the events flow, the answer with the snapshot never comes
         self.ack(request_id)
         self.event({"topic": self._topic(), "data": snapshot}, request_id)
 

@@ -65,6 +65,7 @@ class AccountTopics:
     _connection: Connection
     _topics: AccountSubscriptions
     _pnl: dict[str, dict[str, Any]]  # account -> params (startTime moves with the candles)
+    _opening: dict[str, str]  # a new socket's account subscriptions not answered: id -> account
 
     def _check_open(self) -> None:
         raise NotImplementedError
@@ -221,7 +222,9 @@ class AccountTopics:
     def _topic_frames(self, connection: Connection) -> list[str]:
         """The subscriptions to send on a new connection, ``account`` ones first."""
         ordered = sorted(self._topics.replay(), key=lambda entry: entry[0] != "account")
-        frames = [encode_account_subscribe(connection.ids("sub"), t, p) for t, p in ordered]
+        named = [(connection.ids("sub"), topic, params) for topic, params in ordered]
+        self._opening = {i: p["accountId"] for i, t, p in named if t == "account"}
+        frames = [encode_account_subscribe(i, t, p) for i, t, p in named]
         frames += [
             encode_account_subscribe(connection.ids("sub"), "pnl", p) for p in self._pnl.values()
         ]

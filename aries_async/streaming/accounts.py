@@ -12,7 +12,9 @@ Account events are never dropped: each consumer buffers up to
 :attr:`StreamConfig.account_buffer` events and fails with
 :class:`~aries_async.errors.StreamOverflowError` beyond that. After every reconnect the
 ``account`` topic of every account is re-subscribed; each account's fresh snapshot arrives as
-an :class:`~aries_async.models.events.AccountSnapshot` with ``resync=True``, followed by a
+an :class:`~aries_async.models.events.AccountSnapshot` with ``resync=True`` (a socket that does
+not bring every snapshot within :attr:`StreamConfig.request_timeout` is replaced by a new one,
+which asks again), followed by a
 synthesized :class:`~aries_async.models.events.OrderEvent` (``resync=True``) for every order
 of that account that changed while the stream was down (:mod:`~aries_async.streaming.
 account_book` keeps each account's state).
@@ -157,6 +159,8 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         self._changed = asyncio.Event()
         self._topics = AccountSubscriptions()
         self._pnl = {}
+        self._opening = {}
+        self._answered: asyncio.Future[None] | None = None
         self._book_options: dict[str, Any] = {
             "reconcile": reconcile,
             "attempts": reconcile_attempts,
@@ -281,7 +285,25 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
 
     def on_open(self, connection: Connection) -> list[str]:
         """Re-subscribe every account and topic (called by the connection)."""
-        return self._topic_frames(connection)
+        frames = self._topic_frames(connection)
+        # Each account's snapshot is owed (or an error answer): without it the events missed
+        # while the socket was down would never be told (see awaited_answers).
+        self._answered = asyncio.get_running_loop().create_future() if self._opening else None
+        return frames
+
+    def awaited_answers(self) -> asyncio.Future[None] | None:
+        """Done once every account subscribed on the new socket has its snapshot (or was
+        refused); the connection reconnects when that takes over ``request_timeout``."""
+        return self._answered
+
+    def _answer(self, account_id: str | None = None, request_id: str | None = None) -> None:
+        opening = self._opening
+        for key, account in list(opening.items()):
+            if account == account_id or key == request_id:
+                del opening[key]
+        answered = self._answered
+        if not opening and answered is not None and not answered.done():
+            answered.set_result(None)
 
     def on_message(self, message: Any) -> None:
         """Track state and publish one decoded message (called by the connection)."""
@@ -299,11 +321,14 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
                 self._hub.publish(message)
             elif kind is AccountSnapshot:
                 book.on_snapshot(message)
+                self._answer(account_id=book.account_id)
             else:
                 book.apply(message)
         else:
             if kind is PnlEvent:
                 self._track_pnl(message)
+            elif kind is ServerErrorMessage and self._opening:
+                self._answer(request_id=message.request_id)
             self._hub.publish(message)
         self._changed.set()
 

@@ -16,6 +16,8 @@ ones'; this module carries out what they decide. Each attempt:
    refusal in a row is fatal (:class:`~aries_async.errors.StreamAuthError`, see
    :data:`~aries_async.streaming.protocol.session.FATAL_REFUSALS`);
 3. asks the handler for the frames that replay every desired subscription and sends them;
+   what the handler awaits in answer (the account snapshots) must come within
+   ``request_timeout``, or the connection ends and a new socket asks again;
 4. decodes the frames of each socket read together (as bytes: no UTF-8 decode before the JSON
    parser; see :mod:`~aries_async.streaming.socket`) and hands their data messages to the
    handler in one call (``on_messages``, else ``on_message`` per message), while the
@@ -378,6 +380,10 @@ class Connection:
             spawn=spawn,
             name=self._name,
         )
+        awaited = getattr(self._handler, "awaited_answers", None)
+        answered = awaited() if awaited is not None else None
+        if answered is not None:
+            spawn(link.expect(answered, self.config.request_timeout), "answers")
         return await link.run()
 
     def _healthy(self) -> None:

@@ -41,6 +41,10 @@ class ConnectionHandler(Protocol):
     # socket read at once, in order (the connection prefers it to ``on_message``).
     # Optional: ``data_types: frozenset[type]``, the messages that make a connection healthy
     # (see the module docstring); without it any message handed on does.
+    # Optional: ``awaited_answers() -> asyncio.Future[None] | None``, called after ``on_open``:
+    # a future the handler completes once the server has answered what ``on_open`` sent (the
+    # account stream's snapshots); the connection reconnects when it is not done within
+    # ``StreamConfig.request_timeout``.
 
     def on_status(self, event: StatusEvent) -> None:
         """The connection went up or down, or was re-authenticated."""

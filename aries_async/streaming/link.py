@@ -157,6 +157,15 @@ class Link:
         end = await self._ended
         return end or End(f"server closed the connection ({self._inbox.close_code})")
 
+    async def expect(self, answered: asyncio.Future[None], timeout: float) -> None:
+        """End the connection when ``answered`` (the answers to what was sent on opening: an
+        account's snapshot) is not done within ``timeout``: a lost answer is asked for again
+        on a new socket."""
+        if not await finished_within(answered, timeout, self._sleep):
+            reason = f"no snapshot for the subscriptions within {timeout:g} s"
+            log.warning("%s stream: %s; reconnecting", self._name, reason)
+            self._finish(End(reason))
+
     def _finish(self, end: End) -> None:
         if not self._ended.done():
             self._ended.set_result(end)

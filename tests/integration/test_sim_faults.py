@@ -364,6 +364,7 @@ async def test_cli_flags_build_every_fault() -> None:
             "--ws-malformed-every",
             "3",
             "--ws-stall",
+            "--ws-account-unanswered",
             "--ws-auth-unanswered",
             "--ws-auth-error-id",
             "none",
@@ -382,6 +383,7 @@ async def test_cli_flags_build_every_fault() -> None:
     assert faults.revoke_tokens_after == 7
     assert (faults.ws_drop_after, faults.ws_malformed_every, faults.ws_stall) == (5, 3, True)
     assert faults.ws_auth_unanswered is True
+    assert faults.ws_account_unanswered is True
     assert faults.ws_auth_error_id == "none"
     assert faults.huge_body == {"GET /v1/chart/quotes": 20_000_000}
 

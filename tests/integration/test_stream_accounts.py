@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from stream_helpers import GatedTokens
+from stream_helpers import FakeTime, GatedTokens
 
 from aries_async.client import AriesClient
 from aries_async.config import RetryPolicy
@@ -21,6 +21,7 @@ from aries_async.models.events import (
     BalanceEvent,
     OrderEvent,
     PositionEvent,
+    ServerErrorMessage,
     StreamConnected,
     StreamDisconnected,
 )
@@ -124,6 +125,64 @@ async def test_reconnect_resyncs_from_a_fresh_snapshot(sim: Simulator, hub: WsHu
         resync = [e for e in seen if isinstance(e, AccountSnapshot)][-1]
         assert resync.resync
         assert working in {o.cl_ord_id for o in resync.orders}
+
+
+async def test_a_resubscription_answered_by_no_snapshot_is_sent_again_on_a_new_socket(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """An order placed while the socket was down, then the new socket's subscription answered
+    by its events but not by the snapshot (lost at the server): without the snapshot nothing
+    would ever tell the stream of that order. It waits ``request_timeout`` for it, then
+    reconnects, and the next snapshot's resync tells."""
+    tokens = GatedTokens(sim)
+    config = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0, request_timeout=10.0)
+    stream = AccountStream(
+        sim.accounts_ws_url,
+        tokens,
+        ACCOUNT,
+        config=config,
+        sleep=fake_time.sleep,
+        clock=fake_time.clock,
+    )
+    async with stream:
+        events = stream.events()
+        await until(lambda: stream.snapshot is not None)
+        drain(events)
+        await drop_and_hold(stream, hub, tokens)
+        missed = place(sim, symbol="KO", side="BUY", type="LIMIT", qty="1", price="1.00")
+        sim.faults.ws_account_unanswered = True
+        tokens.gate.set()
+        await until(lambda: stream.connected)
+        assert missed not in stream.orders
+        sim.faults.ws_account_unanswered = False  # the next socket's snapshot comes
+        fake_time.advance(10.0)  # request_timeout after the subscription was sent
+        await until(lambda: missed in stream.orders)
+        seen = drain(events)
+        gone = [e for e in seen if isinstance(e, StreamDisconnected)]
+        assert "snapshot" in gone[-1].reason and gone[-1].will_reconnect
+        resynced = [e for e in seen if isinstance(e, OrderEvent)]
+        assert [(e.order.cl_ord_id, e.resync) for e in resynced] == [(missed, True)]
+
+
+async def test_a_refused_account_subscription_is_an_answer_and_keeps_the_socket(
+    sim: Simulator, fake_time: FakeTime
+) -> None:
+    stream = AccountStream(
+        sim.accounts_ws_url,
+        GatedTokens(sim),
+        [ACCOUNT, "NO-SUCH-ACCOUNT"],
+        config=FAST,
+        sleep=fake_time.sleep,
+        clock=fake_time.clock,
+    )
+    async with stream:
+        errors = stream.events()
+        await until(lambda: stream.snapshot is not None and errors.pending >= 2)
+        assert any(isinstance(e, ServerErrorMessage) for e in drain(errors))
+        fake_time.advance(FAST.request_timeout)
+        for _ in range(20):  # what the end of the socket would set off, without any I/O
+            await asyncio.sleep(0)
+        assert stream.connected and stream.reconnects == 0
 
 
 async def test_account_consumer_overflow_is_a_typed_error(sim: Simulator) -> None:
