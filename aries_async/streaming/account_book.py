@@ -155,6 +155,18 @@ class AccountBook:
                     self._task = self._spawn(self.reconciler.run(), "reconcile")
         self._changed()
 
+    def adopt(self, order: Order) -> None:
+        """An order the stream has not seen, found over REST by an order waiter: held and
+        published as :class:`OrderEvent` (``resync=True``), as a resync does, so that the
+        stream's consumers hear of it too (its events were lost on a live socket)."""
+        cl_ord_id = order.cl_ord_id
+        if not cl_ord_id or cl_ord_id in self.mirror.orders:
+            return  # the stream told it meanwhile, and its state is the newer
+        self.mirror.orders[cl_ord_id] = order
+        self.mirror.known(cl_ord_id)
+        self._publish(OrderEvent(order=order, resync=True))
+        self._changed()
+
     def give_up(self, orders: Mapping[str, Order], reason: str) -> None:
         """Publish :class:`OrderStateUnknown` for each order not reported so already;
         ``wait_for_order`` raises."""
@@ -268,8 +280,11 @@ async def wait_for(
             return order
         if book is None:
             found, asked = await _look_up_unseen(books, cl_ord_id, hint, looked_up)
-            if found is not None and done(found) and all(cl_ord_id not in b.orders for b in books):
-                return found
+            unseen = all(cl_ord_id not in b.mirror.orders for b in books)
+            if found is not None and asked is not None and unseen:
+                asked.adopt(found)
+                if done(found):
+                    return found
             if asked:
                 continue  # the stream may have told more while we asked
         elif order is not None:
@@ -292,10 +307,11 @@ async def _look_up_unseen(
     cl_ord_id: str,
     hint: Order,
     looked_up: dict[str, AccountSnapshot],
-) -> tuple[Order | None, bool]:
+) -> tuple[Order | None, AccountBook | None]:
     """Look an order the stream has not seen up in each account whose snapshot came since
-    the last lookup: (what was found, whether anything was asked). Raises the lookup's
-    :class:`OrderStateUnknownError` when every account asked failed or did not find it."""
+    the last lookup: (what was found, the account that answered, or the last one asked; None
+    when nothing was asked). Raises the lookup's :class:`OrderStateUnknownError` when every
+    account asked failed or did not find it."""
     due = [
         b
         for b in books
@@ -313,7 +329,7 @@ async def _look_up_unseen(
         except OrderStateUnknownError as error:
             errors.append(error)
             continue
-        return found, True
+        return found, book
     if errors and len(errors) == len(due):
         raise errors[0]
-    return None, bool(due)
+    return None, due[-1] if due else None

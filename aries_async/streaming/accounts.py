@@ -239,7 +239,9 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         snapshot lists working orders only, or its first event is still on its way) is looked
         up over REST with the ``reconcile`` hook once the snapshot is in, and again after each
         resync snapshot that still lacks it (in each account, until one finds it): found
-        finished, it is returned; found working, the stream follows it. That costs one lookup
+        finished, it is returned; found working, the stream follows it. Either way the stream
+        then holds it and publishes it as ``OrderEvent(resync=True)``, as a resync does (its
+        events may have been lost on a live socket). That costs one lookup
         (an active-orders read) when you wait right after placing, before the order's first
         event has arrived. Without a hook such an order is waited for on the stream only
         (give ``timeout``).

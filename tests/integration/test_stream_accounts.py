@@ -678,6 +678,31 @@ async def test_wait_for_an_order_nobody_knows_raises_state_unknown(sim: Simulato
     assert asked == [["NO-SUCH-ORDER"]]
 
 
+async def test_an_order_whose_events_were_lost_is_told_once_the_wait_finds_it(
+    sim: Simulator, client: AriesClient
+) -> None:
+    """The server lost an order's events on a live socket (nothing stale, no resync):
+    ``wait_for_order`` finds it over REST, and the stream then holds and tells it, as a
+    resync does, instead of keeping to itself an order its consumers never heard of."""
+    async with client.account_stream(ACCOUNT, config=FAST) as stream:
+        events = stream.order_events()
+        await until(lambda: stream.snapshot is not None)
+        sim.faults.ws_stall = True  # what the server sends now is lost
+        cl_ord_id = place(sim, symbol="KO", side="BUY", type="LIMIT", qty="2", price="1.00")
+        sim.faults.ws_stall = False
+        waiter = asyncio.ensure_future(stream.wait_for_order(cl_ord_id, OrderStatus.FILLED))
+        await until(lambda: cl_ord_id in stream.orders)
+        told = drain(events)
+        assert [(e.order.cl_ord_id, e.order.ord_status, e.resync) for e in told] == [
+            (cl_ord_id, OrderStatus.NEW, True)
+        ]
+        assert not waiter.done()
+        fill_now(sim, cl_ord_id)
+        order = await asyncio.wait_for(waiter, 5)
+        assert order.ord_status == OrderStatus.FILLED
+        assert stream.reconnects == 0
+
+
 async def test_an_unseen_order_found_working_is_then_followed_on_the_stream(
     sim: Simulator, client: AriesClient
 ) -> None:
