@@ -20,7 +20,12 @@ from aries_async.apispec.naming import field_name
 from aries_async.auth.store import TokenStore
 from aries_async.auth.tokens import Token
 from aries_async.models.common import datetime_to_wire, decimal_to_wire
-from aries_async.models.events import Timestamped
+from aries_async.models.events import (
+    StatusEvent,
+    StreamConnected,
+    StreamReauthenticated,
+    Timestamped,
+)
 
 __all__ = [
     "EXIT_API",
@@ -35,6 +40,7 @@ __all__ = [
     "err",
     "jsonable",
     "make_client",
+    "notice",
     "say",
     "table",
     "token_store",
@@ -203,3 +209,14 @@ def make_client(args: argparse.Namespace, **config: Any) -> Any:
 
     settings = ClientConfig.from_env(**config)
     return AriesClient(settings, token_store=token_store_from_env(path=args.token_file))
+
+
+def notice(event: StatusEvent) -> str:
+    """What the commands print for a status event."""
+    if isinstance(event, StreamConnected):
+        return "reconnected (snapshots follow)" if event.reconnect else "connected"
+    if isinstance(event, StreamReauthenticated):
+        return "re-authenticated on the live socket"
+    retry = f"; retrying in {event.retry_in:.1f} s" if event.retry_in is not None else ""
+    end = "" if event.will_reconnect else "; not reconnecting"
+    return f"disconnected: {event.reason}{retry}{end}"

@@ -33,7 +33,7 @@ from typing import Any
 
 import attrs
 
-from aries_async._cli.common import EXIT_OK, dumps, err, jsonable, make_client
+from aries_async._cli.common import EXIT_OK, dumps, err, jsonable, make_client, notice
 from aries_async._cli.stream_account import add_account_arguments, run_account
 from aries_async.errors import ValidationError
 from aries_async.models.events import (
@@ -41,8 +41,10 @@ from aries_async.models.events import (
     ChartTrade,
     QuoteUpdate,
     ServerErrorMessage,
+    StatusEvent,
     StreamConnected,
     StreamDisconnected,
+    StreamReauthenticated,
     TradeUpdate,
 )
 
@@ -210,16 +212,11 @@ class StreamState:
         self.updates += 1
         return row
 
-    def status(self, event: StreamConnected | StreamDisconnected) -> str:
+    def status(self, event: StatusEvent) -> str:
         """Record a connection change; returns the notice for it."""
-        if isinstance(event, StreamConnected):
-            self.connected = True
-            self.notice = "reconnected (snapshots follow)" if event.reconnect else "connected"
-        else:
-            self.connected = False
-            retry = f"; retrying in {event.retry_in:.1f} s" if event.retry_in is not None else ""
-            end = "" if event.will_reconnect else "; not reconnecting"
-            self.notice = f"disconnected: {event.reason}{retry}{end}"
+        if not isinstance(event, StreamReauthenticated):
+            self.connected = isinstance(event, StreamConnected)
+        self.notice = notice(event)
         return self.notice
 
 
@@ -324,7 +321,7 @@ async def _consume(
                 sys.stdout.flush()
             if args.count is not None and state.updates >= args.count:
                 break
-        elif isinstance(event, (StreamConnected, StreamDisconnected)):
+        elif isinstance(event, (StreamConnected, StreamDisconnected, StreamReauthenticated)):
             state.status(event)
             if screen is None:
                 err(f"aries-async stream: {state.notice}")

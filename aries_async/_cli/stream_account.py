@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from aries_async._cli.common import EXIT_OK, dumps, err, jsonable, make_client
+from aries_async._cli.common import EXIT_OK, dumps, err, jsonable, make_client, notice
 from aries_async.models.events import (
     AccountInfoEvent,
     AccountSnapshot,
@@ -34,11 +34,14 @@ from aries_async.models.events import (
     ServerErrorMessage,
     StreamConnected,
     StreamDisconnected,
+    StreamReauthenticated,
     WatchlistEvent,
 )
 from aries_async.streaming.account_book import account_of
 
 __all__ = ["ACCOUNT_TOPICS", "parse_topics", "record_of", "run_account"]
+
+STATUS_TYPES = (StreamConnected, StreamDisconnected, StreamReauthenticated)
 
 ACCOUNT_TOPICS: dict[str, tuple[type[Any], ...]] = {
     "orders": (OrderEvent,),
@@ -144,12 +147,9 @@ def _line(event: Any) -> str:
 
 
 def _notice(event: Any) -> str:
-    if isinstance(event, StreamConnected):
-        return "reconnected (snapshots follow)" if event.reconnect else "connected"
-    if isinstance(event, StreamDisconnected):
-        retry = f"; retrying in {event.retry_in:.1f} s" if event.retry_in is not None else ""
-        return f"disconnected: {event.reason}{retry}"
-    return f"server error: {event.error}"
+    if isinstance(event, ServerErrorMessage):
+        return f"server error: {event.error}"
+    return notice(event)
 
 
 async def _subscribe(stream: Any, topics: Iterable[str], args: argparse.Namespace) -> None:
@@ -179,7 +179,7 @@ async def run_account(args: argparse.Namespace) -> int:
         async def consume() -> None:
             nonlocal count
             async for event in events:
-                if isinstance(event, (StreamConnected, StreamDisconnected, ServerErrorMessage)):
+                if isinstance(event, (*STATUS_TYPES, ServerErrorMessage)):
                     out(f"aries-async stream: {_notice(event)}")
                 elif isinstance(event, shown):
                     print(_line(event) if table else dumps(record_of(event)), flush=True)

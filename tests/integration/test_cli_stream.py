@@ -13,7 +13,13 @@ import pytest
 from cli_harness import Cli, stepping_cli_fixture  # noqa: F401 - the `cli` fixture
 
 from aries_async._cli.stream import StreamState, record, redraw, render_frame
-from aries_async.models.events import QuoteUpdate, StreamConnected, StreamDisconnected, TradeUpdate
+from aries_async.models.events import (
+    QuoteUpdate,
+    StreamConnected,
+    StreamDisconnected,
+    StreamReauthenticated,
+    TradeUpdate,
+)
 
 
 def test_ndjson_lines_carry_decimal_strings(cli: Cli) -> None:
@@ -212,6 +218,10 @@ def test_status_line_shows_disconnects_and_the_redraw_moves_the_cursor() -> None
     assert "disconnected: server closed (1006); retrying in 0.5 s" in frame
     state.status(StreamConnected(attempt=2, reconnect=True, at=2.0))
     assert "reconnected" in render_frame(state, ["bid_price"])
+    state.status(StreamReauthenticated(at=3.0))  # said too, and still connected
+    assert render_frame(state, ["bid_price"]).splitlines()[-1] == (
+        "[connected] updates 0 | reconnects 0 | conflated 0 | re-authenticated on the live socket"
+    )
     assert redraw(0, "a\nb") == "\r\x1b[Ja\nb\n"
     assert redraw(4, "a\nb") == "\r\x1b[4A\x1b[Ja\nb\n"
 
