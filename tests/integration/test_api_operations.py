@@ -39,6 +39,16 @@ ORDER: dict[str, Any] = {
     "symbol": "KX-1",
     "time_in_force": "DAY",
 }
+ORDER_WIRE: dict[str, Any] = {
+    "accountId": "A1",
+    "orderType": "LIMIT",
+    "outcome": "YES",
+    "quantity": "10",
+    "side": "BUY",
+    "symbol": "KX-1",
+    "timeInForce": "DAY",
+}
+"""The JSON body :data:`ORDER` makes."""
 
 # call -> (method, raw path, query pairs, JSON body or None)
 SAMPLES: list[tuple[Call, tuple[str, str, list[tuple[str, str]], Any]]] = [
@@ -274,17 +284,7 @@ WRITES: list[tuple[Call, tuple[str, str, list[tuple[str, str]], Any]]] = [
             "POST",
             "/v1/predictions/orders",
             [],
-            {
-                "accountId": "A1",
-                "orderType": "LIMIT",
-                "outcome": "YES",
-                "quantity": "10",
-                "side": "BUY",
-                "symbol": "KX-1",
-                "timeInForce": "DAY",
-                "expireTime": "2026-01-06T21:00:00Z",
-                "price": "0.43",
-            },
+            {**ORDER_WIRE, "expireTime": "2026-01-06T21:00:00Z", "price": "0.43"},
         ),
     ),
     (
@@ -410,16 +410,7 @@ async def test_a_blank_required_body_string_is_refused_by_name_before_anything_i
         ),
         (
             lambda c: c.predictions.orders.place(**ORDER, client_order_ref=" "),
-            {
-                "accountId": "A1",
-                "orderType": "LIMIT",
-                "outcome": "YES",
-                "quantity": "10",
-                "side": "BUY",
-                "symbol": "KX-1",
-                "timeInForce": "DAY",
-                "clientOrderRef": " ",
-            },
+            {**ORDER_WIRE, "clientOrderRef": " "},
         ),
     ],
 )
