@@ -298,10 +298,12 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         refused); the connection reconnects when that takes over ``request_timeout``."""
         return self._answered
 
-    def _answer(self, account_id: str | None = None, request_id: str | None = None) -> None:
+    def _answer(
+        self, account_id: str | None = None, request_id: str | None = None, every: bool = False
+    ) -> None:
         opening = self._opening
         for key, account in list(opening.items()):
-            if account == account_id or key == request_id:
+            if every or account == account_id or key == request_id:
                 del opening[key]
         answered = self._answered
         if not opening and answered is not None and not answered.done():
@@ -321,6 +323,8 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
             book = self._book_of(message)
             if book is None:
                 self._hub.publish(message)
+                if kind is AccountSnapshot:  # answered, whichever account it is (logged)
+                    self._answer(every=True)
             elif kind is AccountSnapshot:
                 book.on_snapshot(message)
                 self._answer(account_id=book.account_id)

@@ -7,6 +7,7 @@ from aries_async.models.accounts import Balance, Position
 from aries_async.models.events import AccountSnapshot, OrderEvent
 from aries_async.models.orders import Order, OrderStatus
 from aries_async.streaming import AccountStream
+from aries_async.streaming.protocol import IdFactory
 
 
 async def _token() -> str:
@@ -40,4 +41,22 @@ async def test_messages_without_an_account_id_find_their_account() -> None:
     stream.on_message(OrderEvent(order=Order(cl_ord_id="o2", ord_status=OrderStatus.NEW)))
     assert events.pending == 1
     assert all("o2" not in stream.account(a).orders for a in ("A", "B"))
+    await stream.aclose()
+
+
+class _Socket:
+    """What ``on_open`` uses of the connection: its ids."""
+
+    ids = IdFactory()
+
+
+async def test_a_new_socket_awaits_each_snapshot_and_one_of_no_account_answers_them() -> None:
+    stream = AccountStream("ws://127.0.0.1:1", _token, ["A", "B"])
+    frames = stream.on_open(_Socket())  # type: ignore[arg-type]
+    answered = stream.awaited_answers()
+    assert len(frames) == 2 and answered is not None
+    stream.on_message(snapshot(None, positions=(Position(account_id="A", symbol="KO"),)))
+    assert not answered.done()  # B's snapshot is still owed
+    stream.on_message(snapshot(None))  # no account can be told from it: answered all the same
+    assert answered.done()
     await stream.aclose()
