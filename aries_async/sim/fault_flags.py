@@ -147,6 +147,12 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="the account websocket snapshot lists only working orders (no terminal ones)",
     )
+    faults.add_argument(
+        "--order-client-id",
+        choices=("tag", "oauth_client"),
+        default="tag",
+        help="what returned orders say in clientId: the request's tag or the OAuth client id",
+    )
     faults.add_argument("--revoke-tokens-after", type=int, default=None, metavar="N")
     faults.add_argument(
         "--history-stuck-continuation",
@@ -282,6 +288,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         positions_unavailable=args.positions_unavailable,
         null_active_orders=not args.active_orders_empty_list,
         snapshot_working_orders_only=args.snapshot_working_orders_only,
+        order_client_id=args.order_client_id,
         revoke_tokens_after=args.revoke_tokens_after,
         history_stuck_continuation=args.history_stuck_continuation,
         ws_drop_after=args.ws_drop_after,

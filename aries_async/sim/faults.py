@@ -5,8 +5,8 @@ sees the change. HTTP faults are applied by :mod:`aries_async.sim.middleware` (t
 ones by :mod:`aries_async.sim.routes_trading` and :mod:`aries_async.sim.routes_predictions`);
 the ``ws_*`` ones by the websocket sessions (:mod:`aries_async.sim.ws_session`) and the
 ``charts_*`` ones by the charts socket (:mod:`aries_async.sim.ws_charts`);
-``snapshot_working_orders_only`` by the books (:class:`aries_async.sim.ledger.Ledger`, which
-holds the simulator's faults).
+``snapshot_working_orders_only`` and ``order_client_id`` by the books
+(:class:`aries_async.sim.ledger.Ledger`, which holds the simulator's faults).
 
 Routes are named ``"METHOD /path"`` or ``"/path"`` (any method); the path may be the concrete
 path (``/v1/accounts/TEST-ACCOUNT-001/positions``) or the route template
@@ -56,6 +56,9 @@ field                              effect
                                    working orders (True) instead of working plus today's
                                    terminal ones (False) -- the UNCERTAIN variant, read by
                                    :meth:`~aries_async.sim.state.State.snapshot` per subscribe
+``order_client_id``                what the orders the API returns (REST lists, account socket)
+                                   say in ``clientId`` (UNCERTAIN): ``"tag"`` (default: the
+                                   request's tag) or ``"oauth_client"`` (the token's OAuth client)
 ``market_status_timestamp_ms``     ``GET /v1/market/status`` gives its ``timestamp`` in Unix
                                    milliseconds instead of seconds (rest.md 10: the unit is
                                    UNCERTAIN)
@@ -317,6 +320,7 @@ class Faults:
     positions_unavailable: bool = False
     null_active_orders: bool = True
     snapshot_working_orders_only: bool = False
+    order_client_id: str = "tag"
     market_status_timestamp_ms: bool = False
     revoke_tokens_after: int | None = None
     # Market data and resets (everyday friction).

@@ -45,7 +45,13 @@ class Ledger:
         starting_cash: each account's cash before the seeded history.
         user_id: the ``id`` of ``GET /v1/users/me``.
         faults: the simulator's live faults (the ledger reads
-            ``snapshot_working_orders_only``); a private default set when not given.
+            ``snapshot_working_orders_only`` and ``order_client_id``); a private default set
+            when not given.
+
+    Attributes:
+        oauth_client_id: the OAuth client the simulator's tokens are granted to (the
+            :class:`~aries_async.sim.Simulator` sets it): what every order says in
+            ``clientId`` under ``faults.order_client_id = "oauth_client"``.
     """
 
     def __init__(
@@ -62,6 +68,7 @@ class Ledger:
         self.clock = clock
         self.user_id = user_id
         self.user_email = "trader@sim.aries.local"
+        self.oauth_client_id = ""
         self.accounts: dict[str, SimAccount] = {
             "TEST-ACCOUNT-001": SimAccount(
                 account_id="TEST-ACCOUNT-001",
@@ -117,6 +124,13 @@ class Ledger:
         event = AccountEvent(name, account_id, data, self.clock.now())
         for callback in list(self._listeners.get(account_id, [])):
             callback(event)
+
+    def order_wire(self, order: SimOrder) -> dict[str, Any]:
+        """The ``TradeOrderV2`` object of ``order`` as REST and the account socket send it."""
+        out = order.wire()
+        if self.faults.order_client_id == "oauth_client":
+            out["clientId"] = self.oauth_client_id
+        return out
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -205,7 +219,7 @@ class Ledger:
         return {
             "account": self.balance_wire(account_id),
             "positions": self.positions_wire(account_id),
-            "ordersV2": [o.wire() for o in orders],
+            "ordersV2": [self.order_wire(o) for o in orders],
         }
 
     def today(self) -> date:

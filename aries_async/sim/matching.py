@@ -86,7 +86,7 @@ class Matcher:
         order.status = status
         order.text = text
         order.updated_at = self.ledger.clock.now()
-        self.ledger.emit(order.account_id, "account.order", order.wire())
+        self.ledger.emit(order.account_id, "account.order", self.ledger.order_wire(order))
 
     def fill(self, order: SimOrder, qty: Decimal, price: Decimal) -> None:
         """Fill ``qty`` at ``price``: order, position and balance change and are announced."""
@@ -107,7 +107,7 @@ class Matcher:
             order.status = "PARTIALLY_FILLED"
         delta = qty if order.side in ("BUY", "BUY_TO_COVER") else -qty
         position = self.ledger.apply_fill(order.account_id, order.symbol, delta, price)
-        self.ledger.emit(order.account_id, "account.order", order.wire())
+        self.ledger.emit(order.account_id, "account.order", self.ledger.order_wire(order))
         self.ledger.emit(order.account_id, "account.position", self.ledger.position_wire(position))
         self.ledger.emit(
             order.account_id, "account.balance", self.ledger.balance_wire(order.account_id)

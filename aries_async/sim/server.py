@@ -133,6 +133,7 @@ class Simulator(AsyncClosing):
             cancel_assigns_new_id=cancel_assigns_new_id,
             starting_cash=starting_cash,
         )
+        self.state.oauth_client_id = client_id  # the one client whose tokens it grants
         uris = list(redirect_uris)
         self.auth = AuthServer(
             clock=self.clock,

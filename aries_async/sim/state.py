@@ -207,10 +207,10 @@ class State(Ledger):
         if reason is not None:
             order.rej_reason = reason
             order.text = "Order rejected"
-            self.emit(order.account_id, "account.order", order.wire())
+            self.emit(order.account_id, "account.order", self.order_wire(order))
             return self.ack(order, success=False, text="Order rejected")
         ack = self.ack(order, success=True, text="Order accepted")
-        self.emit(order.account_id, "account.order", order.wire())
+        self.emit(order.account_id, "account.order", self.order_wire(order))
         self.matcher.start_working(order)
         return ack
 
@@ -336,8 +336,8 @@ class State(Ledger):
             "text": "Replace accepted",
             "transactTime": rfc3339(now),
         }
-        self.emit(old.account_id, "account.order", old.wire())
-        self.emit(new.account_id, "account.order", new.wire())
+        self.emit(old.account_id, "account.order", self.order_wire(old))
+        self.emit(new.account_id, "account.order", self.order_wire(new))
         self.matcher.start_working(new)
         return ack
 
@@ -372,7 +372,7 @@ class State(Ledger):
         order.status = "CANCELED"
         order.updated_at = now
         order.text = "Canceled by user"
-        self.emit(order.account_id, "account.order", order.wire())
+        self.emit(order.account_id, "account.order", self.order_wire(order))
         self.emit(order.account_id, "account.balance", self.balance_wire(order.account_id))
         return {
             "success": True,

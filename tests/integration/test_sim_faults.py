@@ -8,7 +8,8 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -368,6 +369,8 @@ async def test_cli_flags_build_every_fault() -> None:
             "--ws-auth-unanswered",
             "--ws-auth-error-id",
             "none",
+            "--order-client-id",
+            "oauth_client",
             "--huge-body",
             "GET /v1/chart/quotes=20000000",
         ]
@@ -385,6 +388,7 @@ async def test_cli_flags_build_every_fault() -> None:
     assert faults.ws_auth_unanswered is True
     assert faults.ws_account_unanswered is True
     assert faults.ws_auth_error_id == "none"
+    assert faults.order_client_id == "oauth_client"
     assert faults.huge_body == {"GET /v1/chart/quotes": 20_000_000}
 
 
@@ -510,3 +514,62 @@ async def test_an_auth_refusal_echoes_the_request_id_where_the_switch_says(
     assert error["payload"]["action"] == "error"
     assert error["payload"]["error"] in ("authentication failed", "token is required")
     assert (error.get("id"), error["payload"].get("id")) == (envelope_id, payload_id)
+
+
+async def _account_message(
+    ws: aiohttp.ClientWebSocketResponse, wanted: Callable[[dict[str, Any]], bool]
+) -> dict[str, Any]:
+    """The next account-socket message that ``wanted`` accepts."""
+    while True:
+        for line in (await ws.receive_str(timeout=5)).splitlines():
+            message: dict[str, Any] = json.loads(line)
+            if wanted(message):
+                return message
+
+
+def _is_snapshot(message: dict[str, Any]) -> bool:
+    payload = message.get("payload") or {}
+    return payload.get("topic") == "account" and "ordersV2" in (payload.get("data") or {})
+
+
+def _is_order_event(message: dict[str, Any]) -> bool:
+    return (message.get("payload") or {}).get("name") == "account.order"
+
+
+@pytest.mark.parametrize("mode", ["tag", "oauth_client"])
+async def test_order_client_id_says_the_tag_or_the_oauth_client_everywhere(
+    sim: Simulator, http: aiohttp.ClientSession, mode: str
+) -> None:
+    expected = "swallow-1" if mode == "tag" else sim.client_id
+    sim.faults.order_client_id = mode
+    async with http.post("/v1/orders", json=ORDER) as resp:
+        placed = json.loads(await resp.read())
+    cl_ord_id = placed["clOrdId"]
+    (booked,) = sim.state.find_by_client_id("swallow-1")  # the book keeps the tag
+    assert booked.cl_ord_id == cl_ord_id
+    _, _, active = await _get(http, f"/v2/accounts/{ACCOUNT}/orders")
+    day_before = datetime.fromtimestamp(sim.clock.now() - 86400, UTC)
+    since = {"from": day_before.isoformat().replace("+00:00", "Z")}
+    _, _, history = await _get(http, f"/v2/accounts/{ACCOUNT}/orders/history", params=since)
+    for listed in (active["orders"], history["orders"]):
+        (order,) = [o for o in listed if o["clOrdId"] == cl_ord_id]
+        assert order["clientId"] == expected
+        if mode == "oauth_client":  # every order, the seeded ones too
+            assert {o["clientId"] for o in listed} == {sim.client_id}
+    token = sim.issue_token().access_token
+    auth = {"method": "POST", "path": "/auth", "body": {"token": token}}
+    subscribe = {"topic": "account", "params": {"accountId": ACCOUNT}}
+    async with http.ws_connect(sim.accounts_ws_url) as ws:
+        await ws.send_str(json.dumps({"type": "request", "id": "a1", "payload": auth}))
+        await ws.send_str(json.dumps({"type": "subscribe", "id": "s1", "payload": subscribe}))
+        snapshot = await _account_message(ws, _is_snapshot)
+        orders = snapshot["payload"]["data"]["ordersV2"]
+        assert [o["clientId"] for o in orders if o["clOrdId"] == cl_ord_id] == [expected]
+        cancel = {"tradingAccountId": ACCOUNT, "origClOrdId": cl_ord_id, "symbol": "KO"}
+        async with http.post("/v1/orders/cancel", json={**cancel, "side": "BUY"}) as resp:
+            assert resp.status == 200
+        event = await _account_message(ws, _is_order_event)
+        assert (event["payload"]["data"]["clOrdId"], event["payload"]["data"]["clientId"]) == (
+            cl_ord_id,
+            expected,
+        )
