@@ -16,7 +16,8 @@
     │   ├── ConnectionFailedError     connect/reset/DNS; wraps the aiohttp error
     │   └── RequestTimeoutError       the call ran out of time
     ├── ClientClosedError             the client was closed (aclose); the call was not retried
-    ├── OrderOutcomeUnknownError      an order may or may not have landed; carries client_id
+    ├── OrderOutcomeUnknownError      an order may or may not have landed; carries the request
+    │   └── OrderMatchAmbiguousError  a lookup found several orders that may be it
     ├── ResponseFormatError           a 2xx body we could not read (also ``s: "error"`` in a 200)
     │   ├── QuoteError                one symbol could not be quoted (``market.quotes().errors``)
     │   ├── ResponseTooLargeError     the body exceeded ``config.max_response_bytes``
@@ -43,9 +44,9 @@
 Messages never contain tokens or secrets; the raw body is kept on :attr:`APIError.body` for you
 to inspect, and is not part of ``str(error)``.
 
-:func:`api_error_from_response`, :func:`parse_retry_after`, the input checks and the stream
-errors below :class:`StreamOverflowError` are served from here on first use; they live in
-modules that import this one.
+:func:`api_error_from_response`, :func:`parse_retry_after`, the input checks, the order errors
+and the stream errors below :class:`StreamOverflowError` are served from here on first use;
+they live in modules that import this one.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ from typing import TYPE_CHECKING, Any
 from aries_async._lazy import lazy_getattr
 
 if TYPE_CHECKING:
+    from aries_async._errors_orders import OrderMatchAmbiguousError, OrderOutcomeUnknownError
     from aries_async._errors_stream import (
         OrderStateUnknownError,
         StreamRequestError,
@@ -79,6 +81,7 @@ __all__ = [
     "MissingDependencyError",
     "NotFoundError",
     "NotSignedInError",
+    "OrderMatchAmbiguousError",
     "OrderOutcomeUnknownError",
     "OrderStateUnknownError",
     "PaginationError",
@@ -206,22 +209,6 @@ class ClientClosedError(AriesError):
     def __init__(self, message: str, *, request_sent: bool = False) -> None:
         super().__init__(message)
         self.request_sent = request_sent
-
-
-class OrderOutcomeUnknownError(AriesError):
-    """An order write may have reached the server, but no answer says whether it landed. The
-    order was **not** retried. Call ``await client.orders.find_by_client_id(account_id,
-    client_id)`` to learn whether it exists before sending anything again.
-
-    Attributes:
-        client_id: the ``clientId`` tag the order was sent with.
-        account_id: the trading account the order was for.
-    """
-
-    def __init__(self, message: str, *, client_id: str, account_id: str) -> None:
-        super().__init__(message)
-        self.client_id = client_id
-        self.account_id = account_id
 
 
 class ResponseFormatError(AriesError):
@@ -387,6 +374,8 @@ class StreamOverflowError(StreamError):
 
 
 _LAZY: dict[str, str] = {
+    "OrderMatchAmbiguousError": "aries_async._errors_orders",
+    "OrderOutcomeUnknownError": "aries_async._errors_orders",
     "OrderStateUnknownError": "aries_async._errors_stream",
     "StreamRequestError": "aries_async._errors_stream",
     "StreamRequestInterrupted": "aries_async._errors_stream",

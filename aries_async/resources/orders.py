@@ -3,7 +3,8 @@
 Aries has no idempotency key. :meth:`Orders.place` tags every order with a unique ``clientId``
 (unless you give one), never retries once the request may have reached the server, and turns an
 ambiguous outcome (timeout, reset, 5xx) into :class:`~aries_async.errors.OrderOutcomeUnknownError`
-carrying that id; :meth:`Orders.find_by_client_id` then tells whether the order landed.
+carrying the request and when it was sent; :meth:`Orders.find_placed` then tells whether the
+order landed, by its tag or, on a server that does not echo tags, by its terms.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from aries_async.errors import (
 )
 from aries_async.http.pagination import following, paginate
 from aries_async.resources._base import Resource, path_segment
+from aries_async.resources._order_lookup import match_placed
 
 if TYPE_CHECKING:
     from aries_async.models.orders import (
@@ -182,7 +184,8 @@ class Orders(Resource):
                 sending, or a 2xx that is not an order acknowledgement (``{}``,
                 ``{"message": "ok"}``, an envelope, a list, no JSON: only a body saying
                 ``success: false`` or ``status: REJECTED`` is a rejection, and an accepting one
-                must carry ``clOrdId``); carries the client id.
+                must carry ``clOrdId``); carries the request as sent and the time the attempt
+                started, to give :meth:`find_placed`.
             ClientClosedError: the client was closed before the order was sent.
             APIError: the server refused the order (4xx); it was not placed.
             AuthError: no usable token, found before anything was sent (the order was not
@@ -192,46 +195,52 @@ class Orders(Resource):
             asyncio.CancelledError: the call was cancelled (``asyncio.timeout``, ``wait_for``,
                 task cancellation) before the answer arrived. The order may have been placed:
                 a warning is logged and a note added to the exception, both naming the client
-                id to check with :meth:`find_by_client_id`. Give ``client_id`` yourself to
-                know it without them; prefer the client's own ``timeout``, which raises
-                :class:`~aries_async.errors.OrderOutcomeUnknownError`.
+                id and the time to check with :meth:`find_placed`. Give ``client_id``
+                yourself to know it without them; prefer the client's own ``timeout``, which
+                raises :class:`~aries_async.errors.OrderOutcomeUnknownError`.
         """
         if request.client_id is None:
             request = request.with_client_id(new_client_id())
         client_id = request.client_id
         assert client_id is not None
         models = await load(_MODELS)
+        started = self._now()
         try:
             data = await self._post("/v1/orders", "orders.place", request, idempotent=False)
             ack = _acknowledgement(data, "an order")
             return await self._structure(ack, models.OrderAck, "order ack")
         except (RequestTimeoutError, ServerError, ResponseFormatError) as exc:
-            raise self._unknown(request, exc) from exc
+            raise self._unknown(request, started, exc) from exc
         except (ConnectionFailedError, ClientClosedError) as exc:
             if not exc.request_sent:
                 raise
-            raise self._unknown(request, exc) from exc
+            raise self._unknown(request, started, exc) from exc
         except asyncio.CancelledError as exc:
             # Cancellation must go on as CancelledError (asyncio.timeout relies on it), but
             # whoever cancelled would otherwise not learn that the order may exist, nor under
             # which client id when it was generated here.
             message = (
                 "orders.place() was cancelled before its answer arrived; the order may have "
-                f"been placed. Check with orders.find_by_client_id({request.account_id!r}, "
-                f"{client_id!r})"
+                f"been placed. Check with orders.find_placed(request, since=...): the request "
+                f"tagged {client_id!r}, since {started.isoformat()}"
             )
             log.warning(message)
             exc.add_note(message)
             raise
 
     @staticmethod
-    def _unknown(request: OrderRequest, exc: Exception) -> OrderOutcomeUnknownError:
+    def _unknown(
+        request: OrderRequest, started: datetime, exc: Exception
+    ) -> OrderOutcomeUnknownError:
         why = str(exc) if isinstance(exc, _NotAnAck) else type(exc).__name__
         return OrderOutcomeUnknownError(
-            f"the order may or may not have been placed ({why}); it was not "
-            f"retried. Check with orders.find_by_client_id(account_id, {request.client_id!r})",
+            f"the order may or may not have been placed ({why}); it was not retried. Check "
+            "with orders.find_placed(error.request, since=error.started_at) (tagged "
+            f"{request.client_id!r}, since {started.isoformat()})",
             client_id=request.client_id or "",
             account_id=request.account_id,
+            request=request,
+            started_at=started,
         )
 
     async def _post(
@@ -282,7 +291,9 @@ class Orders(Resource):
     ) -> Order | None:
         """Find the order tagged ``client_id`` among active orders, then recent history.
 
-        Use it after :class:`~aries_async.errors.OrderOutcomeUnknownError` before sending again.
+        None means no order carries the tag, which proves nothing on a server that does not
+        echo tags in the orders it returns (conventions.md 7): after
+        :class:`~aries_async.errors.OrderOutcomeUnknownError` use :meth:`find_placed`.
         """
         require_text(client_id, "client_id")
         for order in await self.active(account_id):
@@ -293,6 +304,44 @@ class Orders(Resource):
             if order.client_id == client_id:
                 return order
         return None
+
+    async def find_placed(self, request: OrderRequest, *, since: datetime) -> Order | None:
+        """The order ``request`` became, or None when it was not placed. Use it after
+        :class:`~aries_async.errors.OrderOutcomeUnknownError`, before sending again::
+
+            except OrderOutcomeUnknownError as error:
+                order = await client.orders.find_placed(error.request, since=error.started_at)
+
+        Reads the active orders, then the history from ``since``. An order carrying the
+        request's tag is the one. When none does and the account's orders carry no tags (the
+        server does not echo them: ``clientId`` then names the app), the order with the same
+        symbol, side, type, quantity, time in force and limit/stop prices created at or after
+        ``since`` is the one.
+
+        Args:
+            request: the request as sent: with the tag it was sent with
+                (:attr:`OrderOutcomeUnknownError.request
+                <aries_async.errors.OrderOutcomeUnknownError.request>`).
+            since: when the attempt started, on the client's clock (``error.started_at``).
+
+        Returns:
+            The order, or None when no order is it.
+
+        Raises:
+            ValidationError: ``request`` has no ``client_id``; ``since`` not an aware
+                datetime or over 90 days ago (checked before anything is sent).
+            OrderMatchAmbiguousError: no order carries the tag, tags are not echoed, and
+                several orders have the request's terms (``candidates``); nothing is guessed.
+            APIError, TransportError: a read failed (after the client's own retries).
+        """
+        require_text(request.client_id, "client_id")
+        _rfc3339(since, "since")
+        # a minute before: a history that starts at "now" may be refused (from after to)
+        start = min(since, self._now()) - timedelta(minutes=1)
+        history = self.history(request.account_id, start)
+        active = await self.active(request.account_id)
+        async with contextlib.aclosing(history) as pages:
+            return match_placed([*active, *[order async for order in pages]], request, since)
 
     async def reconcile(self, account_id: str, orders: Sequence[Order]) -> list[Order]:
         """The current state of ``orders``, matched by ``clOrdId`` (those found).

@@ -1,7 +1,7 @@
 """Chaos: a bot trades for a simulated minute while every fault of the simulator comes and goes.
 
 The bot places orders the SDK's safe way (``orders.place``; on an unknown outcome
-``orders.find_by_client_id`` before sending again), keeps an account stream and a market stream
+``orders.find_placed`` before sending again), keeps an account stream and a market stream
 open, and polls quotes, positions and the balance. A seeded schedule switches every fault in
 :data:`FAULTS` on and off at random times during the first :data:`FAULT_WINDOW` simulated
 seconds; the rest of the minute is quiet, so that the bot can recover. Then the run is checked:
@@ -74,6 +74,8 @@ from aries_async.errors import (
     AriesError,
     AuthError,
     ConnectionFailedError,
+    OrderMatchAmbiguousError,
+    OrderOutcomeUnknownError,
     OrderStateUnknownError,
     ServerError,
     StreamClosedError,
@@ -425,7 +427,7 @@ class Bot:
                 if _refused_unprocessed(exc):
                     await self.time.sleep(1.0)
                     continue
-                found = await self.find(intent)
+                found = await self.find(intent, exc)
                 if found is None:
                     continue  # certainly not placed: send again
                 intent.outcome = "found" if found else "unresolved"
@@ -459,14 +461,20 @@ class Bot:
             await self.time.sleep(1.0)
         intent.outcome = "abandoned"
 
-    async def find(self, intent: Intent) -> Order | Literal[False] | None:
-        """The order; None: it does not exist; False: the lookups kept failing."""
+    async def find(self, intent: Intent, error: Exception) -> Order | Literal[False] | None:
+        """The order; None: it does not exist; False: the lookups kept failing or could not
+        tell which order it was."""
+        if not isinstance(error, OrderOutcomeUnknownError) or error.started_at is None:
+            return False  # not the SDK's documented unknown outcome: never send again
+        request = error.request or intent.request
         for _ in range(10):
             try:
-                client_id = intent.request.client_id or ""
-                return await self.client.orders.find_by_client_id(ACCOUNT, client_id)
+                return await self.client.orders.find_placed(request, since=error.started_at)
+            except OrderMatchAmbiguousError as exc:
+                self._error("find_placed", exc)
+                return False
             except Exception as exc:
-                self._error("find_by_client_id", exc)
+                self._error("find_placed", exc)
                 await self.time.sleep(1.0)
         return False
 

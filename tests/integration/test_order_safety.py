@@ -18,6 +18,7 @@ import pytest
 from aries_async import AriesClient, OrderRequest, RetryPolicy
 from aries_async.errors import (
     AuthenticationError,
+    OrderMatchAmbiguousError,
     OrderOutcomeUnknownError,
     ResponseFormatError,
     ServerError,
@@ -267,3 +268,75 @@ async def test_reconcile_reads_the_history_on_the_clients_clock() -> None:
         now = datetime.fromtimestamp(sim.clock.now(), UTC)
         window = timedelta(days=90) - timedelta(minutes=1)
         assert _history_from(sim) == [created - timedelta(minutes=1), now - window]
+
+
+# -- a server that does not echo the tag (conventions.md 7, UNCERTAIN) ------------------------
+
+
+def _without_tags(sim: Simulator) -> AriesClient:
+    """A client of ``sim`` on its clock, the orders' ``clientId`` naming the app, not our tag."""
+    sim.faults.order_client_id = "oauth_client"
+    return AriesClient(sim.client_config(), token=sim.issue_token(), clock=sim.clock.now)
+
+
+async def test_an_order_lost_under_a_server_without_tags_is_found_by_its_terms() -> None:
+    async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _without_tags(sim) as c:
+        sim.faults.swallow_order_response = 1  # placed, then the connection drops
+        with pytest.raises(OrderOutcomeUnknownError) as info:
+            await c.orders.place(order("lost-tag"))
+        error = info.value
+        assert "orders.find_placed(error.request, since=error.started_at)" in str(error)
+        assert error.request is not None and error.request.client_id == "lost-tag"
+        assert error.started_at == datetime.fromtimestamp(sim.clock.now(), UTC)
+        (placed,) = sim.state.find_by_client_id("lost-tag")
+        found = await c.orders.find_placed(error.request, since=error.started_at)
+        assert found is not None and found.cl_ord_id == placed.cl_ord_id
+
+
+async def test_an_order_refused_under_a_server_without_tags_is_not_found() -> None:
+    async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _without_tags(sim) as c:
+        before = await c.orders.place(order("same-terms-before"))  # not this attempt's
+        sim.advance(1)
+        sim.faults.server_errors["POST /v1/orders"] = ServerErrorFault(count=1, status=503)
+        with pytest.raises(OrderOutcomeUnknownError) as info:
+            await c.orders.place(order("refused"))
+        assert before.accepted and not sim.state.find_by_client_id("refused")
+        error = info.value
+        assert error.request is not None and error.started_at is not None
+        assert await c.orders.find_placed(error.request, since=error.started_at) is None
+
+
+async def test_two_orders_with_the_terms_under_a_server_without_tags_are_not_guessed() -> None:
+    async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _without_tags(sim) as c:
+        since = datetime.fromtimestamp(sim.clock.now(), UTC)
+        sim.faults.swallow_order_response = 1
+        with pytest.raises(OrderOutcomeUnknownError) as info:
+            await c.orders.place(order("lost"))
+        other = await c.orders.place(order("other"))  # the same terms, another intent
+        dearer = OrderRequest(**{**LIMIT_BUY, "price": "1.01"}, quantity=1, client_id="dearer")
+        assert (await c.orders.place(dearer)).accepted  # another price: not a candidate
+        request = info.value.request
+        assert request is not None
+        with pytest.raises(OrderMatchAmbiguousError) as ambiguous:
+            await c.orders.find_placed(request, since=since)
+        (lost,) = sim.state.find_by_client_id("lost")
+        assert {o.cl_ord_id for o in ambiguous.value.candidates} == {
+            lost.cl_ord_id,
+            other.cl_ord_id,
+        }
+        assert isinstance(ambiguous.value, OrderOutcomeUnknownError)
+
+
+async def test_a_server_that_echoes_tags_is_not_matched_by_terms() -> None:
+    async with (
+        Simulator(clock=ManualClock(), tick_interval=None) as sim,
+        AriesClient(sim.client_config(), token=sim.issue_token(), clock=sim.clock.now) as c,
+    ):
+        since = datetime.fromtimestamp(sim.clock.now(), UTC)
+        other = await c.orders.place(order())  # tagged by the SDK; the server echoes it
+        assert other.accepted
+        request = order("never-sent").with_client_id("never-sent")
+        assert await c.orders.find_placed(request, since=since) is None
+        ack = await c.orders.place(request)
+        found = await c.orders.find_placed(request, since=since)
+        assert found is not None and found.cl_ord_id == ack.cl_ord_id

@@ -8,8 +8,8 @@ import json
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 

@@ -1,0 +1,77 @@
+"""The order errors that live apart from :mod:`aries_async.errors` (which serves them on first
+use): an order write whose outcome is unknown, and a lookup that cannot tell which order it
+was."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from aries_async.errors import AriesError
+
+if TYPE_CHECKING:
+    from aries_async.models.orders import Order, OrderRequest
+
+__all__ = ["OrderMatchAmbiguousError", "OrderOutcomeUnknownError"]
+
+
+class OrderOutcomeUnknownError(AriesError):
+    """An order write may have reached the server, but no answer says whether it landed. The
+    order was **not** retried. Before sending anything again, learn whether it exists::
+
+        await client.orders.find_placed(error.request, since=error.started_at)
+
+    which finds it by its ``clientId`` tag and, on a server that does not echo tags in the
+    orders it returns (conventions.md 7 leaves it open), by its terms.
+
+    Attributes:
+        client_id: the ``clientId`` tag the order was sent with.
+        account_id: the trading account the order was for.
+        request: the request as sent (with that tag), when known.
+        started_at: the client's time (aware UTC) just before the attempt, when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        client_id: str,
+        account_id: str,
+        request: OrderRequest | None = None,
+        started_at: datetime | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.client_id = client_id
+        self.account_id = account_id
+        self.request = request
+        self.started_at = started_at
+
+
+class OrderMatchAmbiguousError(OrderOutcomeUnknownError):
+    """:meth:`Orders.find_placed <aries_async.resources.orders.Orders.find_placed>` found no
+    order carrying the tag, on a server that does not echo tags, and more than one order with
+    the request's terms since the attempt: any of them may be the one sent, or none. Nothing
+    is guessed; look at ``candidates`` (or wait for the account stream) before sending again.
+
+    Attributes:
+        candidates: the orders that match the request's terms, oldest first.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        client_id: str,
+        account_id: str,
+        request: OrderRequest | None = None,
+        started_at: datetime | None = None,
+        candidates: tuple[Order, ...] = (),
+    ) -> None:
+        super().__init__(
+            message,
+            client_id=client_id,
+            account_id=account_id,
+            request=request,
+            started_at=started_at,
+        )
+        self.candidates = candidates

@@ -1,0 +1,101 @@
+"""Which order an order request of unknown outcome became: sans-I/O, the orders in, the answer
+out (:meth:`Orders.find_placed <aries_async.resources.orders.Orders.find_placed>` reads them).
+
+The ``clientId`` tag sent with an order is the first way to find it. Whether the server keeps
+it in the orders it returns is UNCERTAIN (conventions.md 7: ``TradeOrderV2.clientId`` is also
+described as the OAuth client that submitted the order); a server that does not leaves the
+order's terms and time, as conventions.md 7 recommends before any resubmission.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from aries_async._errors_orders import OrderMatchAmbiguousError
+
+if TYPE_CHECKING:
+    from aries_async.models.orders import Order, OrderRequest
+
+__all__ = ["SDK_TAG", "match_placed"]
+
+SDK_TAG = re.compile(r"aa-[0-9a-f]{32}")
+"""The tags :func:`~aries_async.resources.orders.new_client_id` makes."""
+
+
+def _same_terms(order: Order, request: OrderRequest) -> bool:
+    """Whether ``order`` asks what ``request`` asks: account, symbol, side, type, quantity,
+    time in force and the prices its type uses (an unused price may come back as 0)."""
+    if (order.account_id or request.account_id) != request.account_id:
+        return False
+    if (order.symbol or "").upper() != request.symbol:
+        return False
+    if (order.side, order.type, order.time_in_force) != (
+        request.side,
+        request.type,
+        request.time_in_force,
+    ):
+        return False
+    if order.quantity != request.quantity:
+        return False
+    uses_price = request.type in ("LIMIT", "STOP_LIMIT")
+    uses_stop = request.type in ("STOP", "STOP_LIMIT")
+    return (not uses_price or order.price == request.price) and (
+        not uses_stop or order.stop_price == request.stop_price
+    )
+
+
+def match_placed(orders: Iterable[Order], request: OrderRequest, since: datetime) -> Order | None:
+    """The order ``request`` (as sent, with its tag) became, among ``orders``.
+
+    1. An order carrying the request's tag is the one.
+    2. Else, when the orders carry tags (some has a tag :func:`new_client_id
+       <aries_async.resources.orders.new_client_id>` made): the server echoes tags, so an
+       order of ours would carry this one: None.
+    3. Else the server does not echo tags: the one order with the request's terms created at
+       or after ``since`` (or with no creation time) is the one; none: None.
+
+    Args:
+        orders: the account's orders (active orders, then history; repeats are ignored).
+        request: the order request as sent; its ``client_id`` is the tag.
+        since: when the attempt started, on the client's clock (aware).
+
+    Returns:
+        The order, or None when no order is it (it was not placed).
+
+    Raises:
+        OrderMatchAmbiguousError: no order carries the tag, tags are not echoed, and several
+            orders have the request's terms since the attempt: nothing is guessed.
+    """
+    tag = request.client_id
+    seen: dict[str, Order] = {}
+    for order in orders:
+        if tag and order.client_id == tag:
+            return order
+        seen.setdefault(order.cl_ord_id or f"#{len(seen)}", order)
+    if any(SDK_TAG.fullmatch(order.client_id or "") for order in seen.values()):
+        return None
+    candidates = sorted(
+        (
+            order
+            for order in seen.values()
+            if _same_terms(order, request)
+            and (order.created_at is None or order.created_at >= since)
+        ),
+        key=lambda order: order.created_at or since,
+    )
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    ids = ", ".join(order.cl_ord_id or "?" for order in candidates)
+    raise OrderMatchAmbiguousError(
+        f"no order carries the tag {tag!r} (the server does not echo tags) and "
+        f"{len(candidates)} orders have its terms since {since.isoformat()}: {ids}; "
+        "any may be the one sent, or none. Look at them before sending it again",
+        client_id=tag or "",
+        account_id=request.account_id,
+        request=request,
+        started_at=since,
+        candidates=tuple(candidates),
+    )
