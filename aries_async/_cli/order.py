@@ -374,9 +374,12 @@ async def _find(args: argparse.Namespace) -> int:
     async with make_client(args) as client:
         order = await client.orders.find_by_client_id(args.account, args.client_id)
     if order is None:
+        # A server may list orders without the tags they were sent with (the spec leaves it
+        # open): then no tag proves nothing, and only the order's terms can tell.
         text = (
-            f"No order tagged {args.client_id} in {args.account}: it was not placed "
-            "(or is older than a day)."
+            f"No order tagged {args.client_id} in {args.account} (open orders and the last "
+            "day): it was not placed, if the server lists orders with their tags. Check the "
+            f"open orders too before sending it again: aries-async order list {args.account}"
         )
         emit(None, args.json, text)
         return EXIT_API

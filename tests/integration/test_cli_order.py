@@ -146,7 +146,20 @@ def test_unknown_outcome_prints_the_client_id_and_how_to_check(cli: Cli) -> None
     assert found.code == 0, found.err
     assert found.json()["client_id"] == "bot-42"
     missing = cli("order", "find", ACCOUNT, "never-sent")
-    assert missing.code == 1 and "was not placed" in missing.out
+    assert missing.code == 1 and "was not placed, if the server lists orders with" in missing.out
+
+
+def test_order_find_does_not_say_not_placed_where_tags_are_not_kept(cli: Cli) -> None:
+    """A server that lists orders with the app's id in ``clientId``: the order landed, its
+    tag is nowhere, and the command must not send the user to place it again."""
+    cli.on_sim(lambda: setattr(cli.sim.faults, "order_client_id", "oauth_client"))
+    cli.on_sim(lambda: setattr(cli.sim.faults, "swallow_order_response", 1))
+    assert cli(*BUY_LIMIT, "--yes", "--client-id", "bot-43").code == 1
+    assert len(sim_orders(cli)) == 1  # it landed
+    missing = cli("order", "find", ACCOUNT, "bot-43")
+    assert missing.code == 1
+    assert "it was not placed." not in missing.out
+    assert f"aries-async order list {ACCOUNT}" in missing.out
 
 
 def test_unknown_outcome_json(cli: Cli) -> None:
