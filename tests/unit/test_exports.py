@@ -40,6 +40,7 @@ def test_top_level_names() -> None:
         "login",
         "AriesError",
         "OrderOutcomeUnknownError",
+        "OrderMatchAmbiguousError",
         "OrderStateUnknownError",
     ):
         assert name in aries_async.__all__
