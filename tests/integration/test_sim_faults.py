@@ -559,7 +559,7 @@ async def test_order_client_id_says_the_tag_or_the_oauth_client_everywhere(
     token = sim.issue_token().access_token
     auth = {"method": "POST", "path": "/auth", "body": {"token": token}}
     subscribe = {"topic": "account", "params": {"accountId": ACCOUNT}}
-    async with http.ws_connect(sim.accounts_ws_url) as ws:
+    async with aiohttp.ClientSession() as plain, plain.ws_connect(sim.accounts_ws_url) as ws:
         await ws.send_str(json.dumps({"type": "request", "id": "a1", "payload": auth}))
         await ws.send_str(json.dumps({"type": "subscribe", "id": "s1", "payload": subscribe}))
         snapshot = await _account_message(ws, _is_snapshot)
