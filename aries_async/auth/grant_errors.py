@@ -32,7 +32,7 @@ import orjson
 
 from aries_async.errors import APIError, AuthError, ReauthenticationRequired
 
-__all__ = ["REFUSAL_STATUSES", "quotes_a_secret", "refusal_error"]
+__all__ = ["REFUSAL_STATUSES", "quotes_a_secret", "redacted", "refusal_error"]
 
 REFUSAL_STATUSES = frozenset({400, 401})
 """The statuses with which the token endpoint refuses a grant, whatever the body says."""
@@ -71,6 +71,21 @@ def refusal_error(exc: APIError, sent: Mapping[str, str]) -> AuthError | None:
 def quotes_a_secret(exc: APIError, sent: Mapping[str, str]) -> bool:
     """Whether the error answer quotes a secret of the request (so it is not chained)."""
     return any(secret.encode() in exc.body or secret in str(exc) for secret in _secrets(sent))
+
+
+def redacted(exc: APIError, sent: Mapping[str, str]) -> APIError:
+    """``exc`` (a 429 or 5xx of the token endpoint, of the same class) with every secret of
+    the request blanked out of its message and without its body, which quoted one."""
+    return type(exc)(
+        _blank(exc.message, sent),
+        status=exc.status,
+        code=exc.code,
+        error_type=exc.error_type,
+        request_id=exc.request_id,
+        method=exc.method,
+        path=exc.path,
+        retry_after=exc.retry_after,
+    )
 
 
 def _secrets(sent: Mapping[str, str]) -> list[str]:

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import attrs
 
-from aries_async.auth.grant_errors import quotes_a_secret, refusal_error
+from aries_async.auth.grant_errors import quotes_a_secret, redacted, refusal_error
 from aries_async.auth.pkce import check_code_verifier, make_pkce_pair, same_state
 from aries_async.auth.tokens import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, Token
 from aries_async.config import scope_names
@@ -296,7 +296,7 @@ class OAuth:
     ) -> Token:
         grant = body["grant_type"]
         log.debug("token request: grant_type=%s", grant)
-        failure: AuthError | None = None
+        failure: AuthError | APIError | None = None
         try:
             response = await self._transport.request(
                 "POST",
@@ -306,12 +306,14 @@ class OAuth:
                 data=body if form else None,
             )
         except APIError as exc:
+            # A 429 or 5xx (refused is None): the endpoint failed (retried by the transport
+            # already), raised as it is but for a secret it quotes.
             refused = refusal_error(exc, body)
-            if refused is None:
-                raise  # 429, 5xx: the endpoint failed (retried by the transport already)
             if not quotes_a_secret(exc, body):
+                if refused is None:
+                    raise
                 raise refused from exc
-            failure = refused
+            failure = refused or redacted(exc, body)
         if failure is not None:
             raise failure  # outside the handler: nothing chained quotes the secret
         try:

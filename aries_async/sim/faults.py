@@ -126,7 +126,8 @@ field                              effect
                                    (``{"error": {"type", "code": "INVALID_GRANT", "message"}}``),
                                    ``"nested_no_code"`` (that envelope without ``code``) or
                                    ``"empty"`` (no body)
-``token_error_echo``               a refusal's description quotes the grant it refuses (``code=``
+``token_error_echo``               a refusal's description, and a ``server_errors`` burst's
+                                   message on the token endpoint, quote the grant sent (``code=``
                                    or ``refresh_token=`` and its value): a server careless with
                                    secrets, to check none reaches an error message or a log
 ``refresh_without_secret``         the refresh grant is accepted without ``client_secret`` (a

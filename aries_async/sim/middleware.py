@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 import math
 import secrets
@@ -39,6 +40,7 @@ from aries_async.sim.responses import (
     request_id,
     route_template,
 )
+from aries_async.sim.routes_oauth import TOKEN_PATH, quoted_grant, token_fields
 
 __all__ = ["MIDDLEWARES", "ROUTE_SCOPES", "auth_middleware", "count_middleware", "fault_middleware"]
 
@@ -169,9 +171,11 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
             if burst.status == 503
             else ("TIMEOUT" if burst.status == 504 else "INTERNAL")
         )
-        return fault_error(
-            request, burst.status, kind, "SIMULATED_FAILURE", "simulated server failure", headers
-        )
+        message = "simulated server failure"
+        if faults.token_error_echo and path == TOKEN_PATH:
+            with contextlib.suppress(ValueError):
+                message += quoted_grant(await token_fields(request))
+        return fault_error(request, burst.status, kind, "SIMULATED_FAILURE", message, headers)
     response = await handler(request)
     gzipped = any(route_matches(key, method, path, template) for key in faults.gzip_body)
     for key, text in faults.malformed_amount.items():

@@ -14,7 +14,7 @@ from aries_async.sim.auth import OAuthError
 from aries_async.sim.context import SimContext
 from aries_async.sim.responses import context_of, hold_answer, json_response, request_id
 
-__all__ = ["add_routes"]
+__all__ = ["TOKEN_PATH", "add_routes", "quoted_grant", "token_fields"]
 
 
 def _redirect(uri: str, params: dict[str, str]) -> web.Response:
@@ -140,6 +140,30 @@ async def _authorize_decision(request: web.Request) -> web.StreamResponse:
     return _approve(ctx, values)
 
 
+TOKEN_PATH = "/v1/oauth2/token"  # noqa: S105 - a path, not a secret
+
+
+async def token_fields(request: web.Request) -> dict[str, str]:
+    """The fields of a token request, a JSON object or a form.
+
+    Raises:
+        ValueError: the body is neither.
+    """
+    if request.content_type == "application/json":
+        data = orjson.loads(await request.read())
+        if not isinstance(data, dict):
+            raise ValueError("body must be an object")
+        return {str(k): str(v) for k, v in data.items() if v is not None}
+    form = await request.post()
+    return {k: str(v) for k, v in form.items()}
+
+
+def quoted_grant(fields: dict[str, str]) -> str:
+    """What ``token_error_echo`` adds to a message: the grant the request carried."""
+    quoted = [f"{name}={fields[name]}" for name in ("code", "refresh_token") if name in fields]
+    return "".join(f" ({text})" for text in quoted)
+
+
 async def _token(request: web.Request) -> web.StreamResponse:
     ctx = context_of(request)
     ctx.token_requests += 1
@@ -156,16 +180,8 @@ async def _token(request: web.Request) -> web.StreamResponse:
         except orjson.JSONDecodeError:
             return web.Response(body=garbage, content_type="text/html")
         return web.Response(body=garbage, content_type="application/json")
-    fields: dict[str, str] = {}
     try:
-        if request.content_type == "application/json":
-            data = orjson.loads(await request.read())
-            if not isinstance(data, dict):
-                raise ValueError("body must be an object")
-            fields = {str(k): str(v) for k, v in data.items() if v is not None}
-        else:
-            form = await request.post()
-            fields = {k: str(v) for k, v in form.items()}
+        fields = await token_fields(request)
     except ValueError:
         return _refusal(request, OAuthError("invalid_request", "malformed body"), {}, {})
     basic = request.headers.get("Authorization", "")
@@ -195,8 +211,7 @@ def _refusal(
     faults = context_of(request).faults
     description = exc.description
     if faults.token_error_echo:
-        quoted = [f"{name}={fields[name]}" for name in ("code", "refresh_token") if name in fields]
-        description += "".join(f" ({text})" for text in quoted)
+        description += quoted_grant(fields)
     shape = faults.token_error_shape
     if shape == "empty":
         return web.Response(status=exc.status, headers=headers)
@@ -219,4 +234,4 @@ def add_routes(router: web.UrlDispatcher) -> None:
     """Serve the OAuth routes on ``router``."""
     router.add_get("/oauth2/authorize", _authorize_page)
     router.add_post("/oauth2/authorize", _authorize_decision)
-    router.add_post("/v1/oauth2/token", _token)
+    router.add_post(TOKEN_PATH, _token)

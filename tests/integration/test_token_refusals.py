@@ -22,8 +22,13 @@ import pytest
 from aries_async import AriesClient, Token
 from aries_async.auth.store import MemoryTokenStore
 from aries_async.config import ClientConfig
-from aries_async.errors import AuthError, ReauthenticationRequired, ValidationError
-from aries_async.sim import ManualClock, Simulator
+from aries_async.errors import (
+    AuthError,
+    ReauthenticationRequired,
+    TokenRefreshError,
+    ValidationError,
+)
+from aries_async.sim import ManualClock, ServerErrorFault, Simulator
 from aries_async.sim.faults import TOKEN_ERROR_SHAPES
 
 WITH_CODE = ("rfc", "nested")
@@ -137,6 +142,25 @@ async def test_a_refusal_quoting_the_grant_keeps_it_out_of_errors_and_logs(
     for secret in (code, stored.refresh_token, sim.client_secret):
         for text in texts:
             assert secret not in text
+
+
+async def test_a_failing_token_endpoint_quoting_the_grant_keeps_it_out_of_errors_and_logs(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A 503 (not a refusal) whose message quotes the refresh token: the call fails with
+    ``TokenRefreshError`` as before, and the token is nowhere in what it says or logs."""
+    caplog.set_level(logging.DEBUG)
+    async with manual_sim() as sim, client_on(sim, token=user_token(sim)) as client:
+        sim.faults.token_error_echo = True
+        sim.faults.server_errors["POST /v1/oauth2/token"] = ServerErrorFault(count=None)
+        stored = await client.auth.store.load()
+        assert stored is not None and stored.refresh_token
+        sim.advance(3600)
+        with pytest.raises(TokenRefreshError) as failed:
+            await client.accounts.list()
+        assert failed.value.status == 503 and "[redacted]" in str(failed.value)
+    for text in (told(failed.value), caplog.text):
+        assert stored.refresh_token not in text
 
 
 # -- a public client's refresh (no secret) -------------------------------------------------
