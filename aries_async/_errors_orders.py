@@ -5,7 +5,7 @@ was."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aries_async.errors import AriesError
 
@@ -57,21 +57,6 @@ class OrderMatchAmbiguousError(OrderOutcomeUnknownError):
         candidates: the orders that match the request's terms, oldest first.
     """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        client_id: str,
-        account_id: str,
-        request: OrderRequest | None = None,
-        started_at: datetime | None = None,
-        candidates: tuple[Order, ...] = (),
-    ) -> None:
-        super().__init__(
-            message,
-            client_id=client_id,
-            account_id=account_id,
-            request=request,
-            started_at=started_at,
-        )
+    def __init__(self, message: str, *, candidates: tuple[Order, ...] = (), **known: Any) -> None:
+        super().__init__(message, **known)
         self.candidates = candidates
