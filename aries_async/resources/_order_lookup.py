@@ -54,8 +54,10 @@ def match_placed(orders: Iterable[Order], request: OrderRequest, since: datetime
     2. Else, when the orders carry tags (some has a tag :func:`new_client_id
        <aries_async.resources.orders.new_client_id>` made): the server echoes tags, so an
        order of ours would carry this one: None.
-    3. Else the server does not echo tags: the one order with the request's terms created at
-       or after ``since`` (or with no creation time) is the one; none: None.
+    3. Else the server does not echo tags: the one order with the request's terms created in
+       the second of ``since`` or later (or with no creation time) is the one; none: None.
+       The second, not the instant: servers write times to the millisecond or the second,
+       and the order is created at the instant the attempt started or after it.
 
     Args:
         orders: the account's orders (active orders, then history; repeats are ignored).
@@ -77,12 +79,13 @@ def match_placed(orders: Iterable[Order], request: OrderRequest, since: datetime
         seen.setdefault(order.cl_ord_id or f"#{len(seen)}", order)
     if any(SDK_TAG.fullmatch(order.client_id or "") for order in seen.values()):
         return None
+    earliest = since.replace(microsecond=0)  # a server writes times to the ms or s, at best
     candidates = sorted(
         (
             order
             for order in seen.values()
             if _same_terms(order, request)
-            and (order.created_at is None or order.created_at >= since)
+            and (order.created_at is None or order.created_at >= earliest)
         ),
         key=lambda order: order.created_at or since,
     )

@@ -315,8 +315,9 @@ class Orders(Resource):
         Reads the active orders, then the history from ``since``. An order carrying the
         request's tag is the one. When none does and the account's orders carry no tags (the
         server does not echo them: ``clientId`` then names the app), the order with the same
-        symbol, side, type, quantity, time in force and limit/stop prices created at or after
-        ``since`` is the one.
+        symbol, side, type, quantity, time in force and limit/stop prices created in the second
+        of ``since`` or later is the one (the clocks of the client and the server are assumed
+        to agree).
 
         Args:
             request: the request as sent: with the tag it was sent with

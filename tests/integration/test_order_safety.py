@@ -293,6 +293,22 @@ async def test_an_order_lost_under_a_server_without_tags_is_found_by_its_terms()
         assert found is not None and found.cl_ord_id == placed.cl_ord_id
 
 
+async def test_a_lost_order_is_found_though_the_server_writes_its_time_to_the_millisecond() -> None:
+    """The attempt started at ...547357 s; the server wrote the order's time as ...547 s,
+    before it. The order is still this attempt's."""
+    async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _without_tags(sim) as c:
+        sim.advance(0.5473579)
+        sim.faults.swallow_order_response = 1
+        with pytest.raises(OrderOutcomeUnknownError) as info:
+            await c.orders.place(order("lost-in-a-millisecond"))
+        error = info.value
+        assert error.request is not None and error.started_at is not None
+        assert error.started_at.microsecond % 1000  # finer than the wire's milliseconds
+        (placed,) = sim.state.find_by_client_id("lost-in-a-millisecond")
+        found = await c.orders.find_placed(error.request, since=error.started_at)
+        assert found is not None and found.cl_ord_id == placed.cl_ord_id
+
+
 async def test_an_order_refused_under_a_server_without_tags_is_not_found() -> None:
     async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _without_tags(sim) as c:
         before = await c.orders.place(order("same-terms-before"))  # not this attempt's
