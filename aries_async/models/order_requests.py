@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from aries_async._deprecation import renamed, renamed_keywords
+from aries_async._validate import require_text
 from aries_async.errors import ValidationError
 from aries_async.models._order_inputs import (
     MAX_ACCOUNT_ID_LENGTH,
@@ -219,9 +220,9 @@ def _check_order_fields(req: OrderRequest | ReplaceRequest, *, require_prices: b
     check_price(req.stop_price, "stop_price")
     check_prices_for_type(req.type, req.price, req.stop_price, require=require_prices)
     check_text(req.client_id, "client_id", low=0, high=MAX_CLIENT_ID_LENGTH)
-    if req.client_id is not None and not req.client_id.strip():
-        # The tag is how an order of unknown outcome is found again (find_by_client_id).
-        raise ValidationError("client_id: must not be empty or blank", field="client_id")
+    if req.client_id is not None:
+        # The tag is how an order of unknown outcome is found again (find_placed).
+        require_text(req.client_id, "client_id")
     check_currency(req.currency)
     _check_legs(req.legs)
     check_option_tif(req.time_in_force, req.symbol, req.legs)
