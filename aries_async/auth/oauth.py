@@ -108,14 +108,10 @@ class OAuth:
         redirect = redirect_uri or self._config.redirect_uri
         if not redirect:
             raise ConfigurationError("a redirect_uri is required (argument or ARIES_REDIRECT_URI)")
-        from aries_async.auth.scopes import expand_scopes  # the table loads when it is needed
-
-        scope_list = tuple(expand_scopes(scopes if scopes is not None else self._config.scopes))
-        if not scope_list:
-            raise ValidationError(
-                "the authorization request needs at least one scope (scopes= or ARIES_SCOPES)",
-                field="scopes",
-            )
+        scope_list = _some_scopes(
+            scopes if scopes is not None else self._config.scopes,
+            "the authorization request needs at least one scope (scopes= or ARIES_SCOPES)",
+        )
         state_value = state or secrets.token_urlsafe(24)
         query: dict[str, str] = {
             "response_type": "code",
@@ -262,14 +258,12 @@ class OAuth:
                 empty ``scope`` would ask for every scope the client may have); nothing is
                 sent. ``None`` (the default) asks for the server's default scopes.
         """
-        from aries_async.auth.scopes import expand_scopes
-
-        asked = expand_scopes(scopes) if scopes is not None else None
-        if asked is not None and not asked:
-            raise ValidationError(
+        asked = None
+        if scopes is not None:
+            asked = _some_scopes(
+                scopes,
                 "client_credentials needs at least one scope, or scopes=None for the server's "
                 "default",
-                field="scopes",
             )
         token = await self._client_credentials(asked)
         await self._save(token)
@@ -342,3 +336,17 @@ class OAuth:
         if not self._config.client_secret:
             raise ConfigurationError("client_secret is not configured (ARIES_CLIENT_SECRET)")
         return self._config.client_secret
+
+
+def _some_scopes(scopes: str | Iterable[str], refusal: str) -> tuple[str, ...]:
+    """The scopes ``scopes`` names (groups expanded).
+
+    Raises:
+        ValidationError: a name is unknown, or none is given (``refusal`` says why it must).
+    """
+    from aries_async.auth.scopes import expand_scopes  # the table loads when it is needed
+
+    names = tuple(expand_scopes(scopes))
+    if not names:
+        raise ValidationError(refusal, field="scopes")
+    return names
