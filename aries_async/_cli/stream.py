@@ -43,7 +43,6 @@ from aries_async.models.events import (
     ServerErrorMessage,
     StatusEvent,
     StreamConnected,
-    StreamDisconnected,
     StreamReauthenticated,
     TradeUpdate,
 )
@@ -321,7 +320,7 @@ async def _consume(
                 sys.stdout.flush()
             if args.count is not None and state.updates >= args.count:
                 break
-        elif isinstance(event, (StreamConnected, StreamDisconnected, StreamReauthenticated)):
+        elif isinstance(event, StatusEvent):
             state.status(event)
             if screen is None:
                 err(f"aries-async stream: {state.notice}")

@@ -32,16 +32,12 @@ from aries_async.models.events import (
     PnlInterval,
     PositionEvent,
     ServerErrorMessage,
-    StreamConnected,
-    StreamDisconnected,
-    StreamReauthenticated,
+    StatusEvent,
     WatchlistEvent,
 )
 from aries_async.streaming.account_book import account_of
 
 __all__ = ["ACCOUNT_TOPICS", "parse_topics", "record_of", "run_account"]
-
-STATUS_TYPES = (StreamConnected, StreamDisconnected, StreamReauthenticated)
 
 ACCOUNT_TOPICS: dict[str, tuple[type[Any], ...]] = {
     "orders": (OrderEvent,),
@@ -179,7 +175,7 @@ async def run_account(args: argparse.Namespace) -> int:
         async def consume() -> None:
             nonlocal count
             async for event in events:
-                if isinstance(event, (*STATUS_TYPES, ServerErrorMessage)):
+                if isinstance(event, StatusEvent | ServerErrorMessage):
                     out(f"aries-async stream: {_notice(event)}")
                 elif isinstance(event, shown):
                     print(_line(event) if table else dumps(record_of(event)), flush=True)

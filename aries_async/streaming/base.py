@@ -4,6 +4,7 @@ callbacks."""
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, ClassVar, Self, TypedDict, Unpack
 
@@ -11,9 +12,6 @@ from aries_async._closing import AsyncClosing
 from aries_async.errors import StreamClosedError
 from aries_async.models.events import (
     StatusEvent,
-    StreamConnected,
-    StreamDisconnected,
-    StreamReauthenticated,
 )
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.connection import (
@@ -27,7 +25,7 @@ from aries_async.streaming.protocol import Decoder, normalize_symbol
 
 __all__ = ["STATUS_TYPES", "StreamBase", "StreamOptions"]
 
-STATUS_TYPES: tuple[type[Any], ...] = (StreamConnected, StreamDisconnected, StreamReauthenticated)
+STATUS_TYPES: tuple[type[Any], ...] = typing.get_args(StatusEvent)
 
 
 class StreamOptions(TypedDict, total=False):
