@@ -341,6 +341,9 @@ class Orders(Resource):
         start = min(since, self._now()) - timedelta(minutes=1)
         history = self.history(request.account_id, start)
         active = await self.active(request.account_id)
+        tagged = next((o for o in active if o.client_id == request.client_id), None)
+        if tagged is not None:
+            return tagged  # the usual answer on a server that echoes tags: no history read
         async with contextlib.aclosing(history) as pages:
             return match_placed([*active, *[order async for order in pages]], request, since)
 
