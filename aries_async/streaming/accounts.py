@@ -51,9 +51,6 @@ from aries_async.models.events import (
     PnlEvent,
     PositionEvent,
     ServerErrorMessage,
-    StreamConnected,
-    StreamDisconnected,
-    StreamReauthenticated,
     SubscribeAck,
     UnknownEvent,
     WatchlistEvent,
@@ -61,7 +58,7 @@ from aries_async.models.events import (
 from aries_async.models.orders import Order, OrderAck, OrderStatus
 from aries_async.streaming.account_book import AccountBooks, account_ids_of, wait_for
 from aries_async.streaming.account_topics import AccountTopics
-from aries_async.streaming.base import StreamBase, StreamOptions
+from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.connection import (
     Connection,
@@ -99,9 +96,7 @@ _ALL_TYPES: tuple[type[Any], ...] = (
     PositionEvent,
     BalanceEvent,
     *_TOPIC_TYPES,
-    StreamConnected,
-    StreamDisconnected,
-    StreamReauthenticated,
+    *STATUS_TYPES,
     ServerErrorMessage,
     UnknownEvent,
 )
