@@ -273,12 +273,9 @@ class Session:
         settings = self.hub.ctx.settings
         self.expires_at = min(now + settings.ws_session_ttl, result.expires_at)
         self.warned = False
-        success: dict[str, Any] = {"action": "authSuccess"}
-        place = self.hub.ctx.faults.ws_auth_success_id
-        if place == "payload":
-            success["id"] = request_id
-        success["data"] = {"expiresIn": max(0, ms(self.expires_at - now))}
-        self.event(success, request_id if place == "envelope" else None)
+        expires_in = {"expiresIn": max(0, ms(self.expires_at - now))}
+        success = {"action": "authSuccess", "data": expires_in}
+        self._auth_answer(success, request_id, self.hub.ctx.faults.ws_auth_success_id)
         if first:
             self.on_first_auth()
         faults = self.hub.ctx.faults
@@ -294,11 +291,15 @@ class Session:
 
     def refuse_auth(self, error: str, request_id: str | None) -> None:
         """The ``error`` that refuses ``POST /auth``, its id where ``ws_auth_error_id`` says."""
-        place = self.hub.ctx.faults.ws_auth_error_id
-        refusal: dict[str, Any] = {"action": "error", "error": error}
+        refusal = {"action": "error", "error": error}
+        self._auth_answer(refusal, request_id, self.hub.ctx.faults.ws_auth_error_id)
+
+    def _auth_answer(self, payload: dict[str, Any], request_id: str | None, place: str) -> None:
+        """Send an answer to ``POST /auth`` with the request id where ``place`` says:
+        ``payload.id`` (``"payload"``), the envelope's ``id`` (``"envelope"``) or nowhere."""
         if place == "payload":
-            refusal["id"] = request_id
-        self.event(refusal, request_id if place == "envelope" else None)
+            payload["id"] = request_id
+        self.event(payload, request_id if place == "envelope" else None)
 
     def ack(self, request_id: str | None) -> None:
         """Acknowledge a (un)subscribe when the simulator is set to."""
