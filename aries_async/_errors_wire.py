@@ -118,8 +118,10 @@ def api_error_from_response(
     reason: str | None = None,
     method: str | None = None,
     path: str | None = None,
+    now: float | None = None,
 ) -> APIError:
-    """Map an error response to the right :class:`APIError` subclass.
+    """Map an error response to the right :class:`APIError` subclass; ``now`` (Unix seconds,
+    default the system clock) is what an HTTP-date ``Retry-After`` is read against.
 
     Understands both documented envelopes: flat ``{"error": "text", "codes": [...]}`` and nested
     ``{"error": {"type", "code", "message", "details", "request_id"}}``, plus RFC 6749 bodies
@@ -177,9 +179,9 @@ def api_error_from_response(
             text, missing_scope=scope or _find_scope(message, code), **common
         )
     if status == 429:
-        return RateLimitError(text, retry_after=parse_retry_after(headers), **common)
+        return RateLimitError(text, retry_after=parse_retry_after(headers, now=now), **common)
     if status >= 500:
-        return ServerError(text, retry_after=parse_retry_after(headers), **common)
+        return ServerError(text, retry_after=parse_retry_after(headers, now=now), **common)
     cls = _STATUS_CLASSES.get(status, APIError)
     return cls(text, **common)
 

@@ -79,9 +79,9 @@ class AriesClient(AsyncClosing, Groups, Streams):
             (:meth:`from_env`: the token file of ``aries-async login``).
         session: an aiohttp session to use instead of our own (we will not close it).
         sleep: the sleep between retries (tests pass one that does not wait).
-        clock: wall clock in Unix seconds, for token expiry and the time a quote was
-            received (:attr:`Quote.received_at <aries_async.models.market.Quote.received_at>`;
-            tests move it).
+        clock: wall clock in Unix seconds, for token expiry, the time a quote was received
+            (:attr:`Quote.received_at <aries_async.models.market.Quote.received_at>`) and the
+            wait an HTTP-date ``Retry-After`` asks for (tests move it).
         monotonic: the clock of each call's time budget (``config.timeout``); tests pass one
             that moves with their ``sleep``.
         rate_budget: where the buckets of ``config.rate_limit`` live: give every client of a
@@ -114,7 +114,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
 
             pacer = pacer_for(self.config, rate_budget, sleep=sleep, monotonic=monotonic)
         self._transport = Transport(
-            self.config, session=session, sleep=sleep, monotonic=monotonic, pacer=pacer
+            self.config, session=session, sleep=sleep, monotonic=monotonic, pacer=pacer, clock=clock
         )
         self._origin = yarl.URL(self.config.endpoints.base_url).origin()
         self._offload = self.config.offload_parse_bytes

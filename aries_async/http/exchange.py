@@ -1,6 +1,6 @@
 """The pieces of one HTTP exchange: the raw response, its timeouts, a body read under the
-size cap, and an aiohttp or OS failure turned into the error of ours that says whether the
-request was sent.
+size cap, an error status turned into the error of ours for it, and an aiohttp or OS failure
+turned into the error of ours that says whether the request was sent.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ import orjson
 
 from aries_async.config import ClientConfig
 from aries_async.errors import (
+    APIError,
     AriesError,
     ClientClosedError,
     ConnectionFailedError,
     RequestTimeoutError,
     ResponseTooLargeError,
+    api_error_from_response,
 )
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "path_of",
     "read_capped",
     "session_timeout",
+    "status_error",
 ]
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -63,6 +66,22 @@ class Response:
     def json(self) -> Any:
         """The body decoded with orjson (None for an empty body)."""
         return orjson.loads(self.body) if self.body else None
+
+
+def status_error(
+    response: Response, reason: str | None, method: str, url: str, *, now: float
+) -> APIError:
+    """The error of ours for an error status (4xx, 5xx); ``now`` is the client's wall clock
+    (Unix seconds), which an HTTP-date ``Retry-After`` is read against."""
+    return api_error_from_response(
+        response.status,
+        response.headers,
+        response.body,
+        reason=reason,
+        method=method,
+        path=path_of(url),
+        now=now,
+    )
 
 
 def failure(exc: BaseException, method: str, url: str, *, closed: bool) -> AriesError:

@@ -22,7 +22,6 @@ from aries_async.errors import (
     ClientClosedError,
     RateLimitError,
     RequestTimeoutError,
-    api_error_from_response,
 )
 from aries_async.http.exchange import (
     Clock,
@@ -35,6 +34,7 @@ from aries_async.http.exchange import (
     path_of,
     read_capped,
     session_timeout,
+    status_error,
 )
 from aries_async.http.retry import retry_delay, should_retry
 
@@ -62,6 +62,7 @@ class Transport:
         session: an existing aiohttp session to use (not closed by us); default: our own.
         sleep: the sleep used between retries (tests pass a recorder that does not wait).
         monotonic: the clock of the deadlines (tests pass one that moves with their sleep).
+        clock: the wall clock (Unix seconds) an HTTP-date ``Retry-After`` is read against.
         pacer: paces every attempt under the rate limit, in the call's time; None: no limit.
     """
 
@@ -74,6 +75,7 @@ class Transport:
         rand: Callable[[], float] = random.random,
         monotonic: Clock = time.monotonic,
         pacer: Pacer | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self._config = config
         self._pacer = pacer
@@ -82,6 +84,7 @@ class Transport:
         self._sleep = sleep
         self._rand = rand
         self._monotonic = monotonic
+        self._clock = clock
         self._targets: dict[tuple[str, str], yarl.URL] = {}
         self._max_body = config.max_response_bytes
         self._budget = config.timeout
@@ -277,16 +280,10 @@ class Transport:
                 raise failure(exc, method, url, closed=self._closed) from exc
             if log.isEnabledFor(logging.DEBUG):
                 log.debug("%s %s -> %s (%d bytes)", method, path_of(url), status, len(payload))
+            response = Response(status, response_headers, payload)
             if status >= 400:
-                raise api_error_from_response(
-                    status,
-                    response_headers,
-                    payload,
-                    reason=reason,
-                    method=method,
-                    path=path_of(url),
-                )
-            return Response(status, response_headers, payload)
+                raise status_error(response, reason, method, url, now=self._clock())
+            return response
         except Exception as exc:
             if self._pacer is not None and isinstance(exc, RateLimitError):
                 await self._pacer.rate_limited(method, url, exc.retry_after)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,7 +20,7 @@ from aries_async.errors import (
     ServerError,
     ValidationError,
 )
-from aries_async.sim import RateLimitFault, ServerErrorFault, Simulator
+from aries_async.sim import ManualClock, RateLimitFault, ServerErrorFault, Simulator
 from aries_async.testing import RecordingSleep
 
 
@@ -76,6 +77,32 @@ async def test_retry_after_of_a_429_or_a_503_is_honoured_and_capped(
                 await client.accounts.list()  # past the cap: raised, not retried sooner
             assert info.value.retry_after is not None and info.value.retry_after > 50
             assert len(sleep.waits) == 1
+
+
+@pytest.mark.parametrize("status", [429, 503])
+async def test_an_http_date_retry_after_is_read_against_the_clients_clock(status: int) -> None:
+    # The simulator and the client share a manual clock (15 January 2026), months away from
+    # the system clock: the date is 6 s after the client's now, whatever time.time() says.
+    clock = ManualClock()
+    assert abs(time.time() - clock.now()) > 86_400
+    sleep = RecordingSleep()
+    policy = RetryPolicy(jitter=0.0, retry_after_cap=10.0)
+    async with Simulator(seed=1, clock=clock, tick_interval=None) as sim:
+        sim.faults.retry_after_http_date = True
+        if status == 429:
+            sim.faults.rate_limit["/v2/users/me/accounts"] = RateLimitFault(retry_after=6)
+        else:
+            sim.faults.server_errors["/v2/users/me/accounts"] = ServerErrorFault(retry_after=6)
+        cfg = sim.client_config(retry=policy)
+        token = sim.issue_token()
+        async with AriesClient(cfg, token=token, sleep=sleep, clock=clock.now) as client:
+            assert await client.accounts.list()
+            assert sleep.waits == [6.0]
+            sim.faults.rate_limit["/v2/users/me/accounts"] = RateLimitFault(retry_after=60)
+            with pytest.raises(RateLimitError) as info:
+                await client.accounts.list()  # past the cap on the client's clock: raised
+            assert info.value.retry_after == 60.0
+            assert sleep.waits == [6.0]
 
 
 @pytest.mark.parametrize(
