@@ -29,7 +29,13 @@ description from :mod:`~aries_async.sim.routes_generic`, with :mod:`~aries_async
 """
 
 from aries_async.sim.context import RecordedRequest, SimContext, SimSettings
-from aries_async.sim.faults import AppRateLimit, Faults, RateLimitFault, ServerErrorFault
+from aries_async.sim.faults import (
+    AppRateLimit,
+    ErrorFault,
+    Faults,
+    RateLimitFault,
+    ServerErrorFault,
+)
 from aries_async.sim.feed import Clock, Firehose, ManualClock, QuoteSnapshot, SystemClock
 from aries_async.sim.server import Simulator
 from aries_async.sim.state import AccountEvent
@@ -38,6 +44,7 @@ __all__ = [
     "AccountEvent",
     "AppRateLimit",
     "Clock",
+    "ErrorFault",
     "Faults",
     "Firehose",
     "ManualClock",

@@ -21,6 +21,12 @@ field                              effect
 ``server_errors``                  route -> :class:`ServerErrorFault`: a burst of ``count`` 5xx
                                    (nested ``INTERNAL`` envelope, or an empty body), with
                                    ``Retry-After`` when the fault's ``retry_after`` is set
+``error_responses``                route -> :class:`ErrorFault`: the next ``count`` requests get
+                                   its status (any 4xx or 5xx) with the body in one of the
+                                   documented error shapes (:data:`ERROR_SHAPES`: flat with or
+                                   without ``codes``, nested, prediction-markets upper- or
+                                   lower-case, legacy, empty, an HTML page), its ``code`` and
+                                   ``message`` in their places
 ``retry_after_http_date``          every ``Retry-After`` the faults above send is an HTTP date
                                    (the simulator's clock plus the wait) instead of seconds,
                                    without ``retry-after-ms``: the other documented form
@@ -192,12 +198,22 @@ import asyncio
 
 import attrs
 
+from aries_async.sim.fault_kinds import (
+    ERROR_SHAPES,
+    AppRateLimit,
+    ErrorFault,
+    RateLimitFault,
+    ServerErrorFault,
+)
+
 __all__ = [
     "AUTH_ID_PLACES",
+    "ERROR_SHAPES",
     "NON_ACK_MODES",
     "SWALLOW_MODES",
     "TOKEN_ERROR_SHAPES",
     "AppRateLimit",
+    "ErrorFault",
     "Faults",
     "RateLimitFault",
     "ServerErrorFault",
@@ -231,85 +247,12 @@ TOKEN_ERROR_SHAPES = ("rfc", "nested", "nested_no_code", "empty")
 
 
 @attrs.define(kw_only=True)
-class RateLimitFault:
-    """Answer 429 to the next ``count`` requests (``None``: every request).
-
-    Attributes:
-        count: how many requests to refuse; decremented on each.
-        retry_after: seconds sent in ``Retry-After`` (fractions also go to ``retry-after-ms``).
-    """
-
-    count: int | None = 1
-    retry_after: float = 1.0
-
-
-@attrs.define(kw_only=True)
-class AppRateLimit:
-    """The app's sustained request budget: a token bucket holding at most ``burst`` requests
-    (by default ``per_second``: one second's worth) and refilled at ``per_second`` a second, on
-    the simulator's clock. Every REST request but the OAuth ones takes one; websockets are not
-    counted.
-
-    Attributes:
-        per_second: the sustained rate, requests a second (positive).
-        burst: the most requests the bucket holds (positive), None for one second's worth.
-        refused: how many requests were answered 429 so far.
-    """
-
-    per_second: float = attrs.field()
-    burst: int | None = attrs.field(default=None)
-    refused: int = 0
-    _tokens: float | None = attrs.field(default=None, alias="_tokens", repr=False)
-    _at: float = attrs.field(default=0.0, alias="_at", repr=False)
-
-    @per_second.validator
-    def _positive(self, _: object, value: float) -> None:
-        if not value > 0:
-            raise ValueError("per_second must be positive")
-
-    @burst.validator
-    def _some(self, _: object, value: int | None) -> None:
-        if value is not None and not value > 0:
-            raise ValueError("burst must be positive")
-
-    def take(self, now: float) -> float | None:
-        """Take one request's worth at ``now`` (Unix seconds); None when there was room, else
-        the seconds until there is (the request is refused and counted in ``refused``)."""
-        capacity = max(1.0, self.per_second if self.burst is None else self.burst)
-        tokens = capacity if self._tokens is None else self._tokens
-        tokens = min(capacity, tokens + max(0.0, now - self._at) * self.per_second)
-        self._at = now
-        if tokens >= 1.0:
-            self._tokens = tokens - 1.0
-            return None
-        self._tokens = tokens
-        self.refused += 1
-        return (1.0 - tokens) / self.per_second
-
-
-@attrs.define(kw_only=True)
-class ServerErrorFault:
-    """Answer ``status`` to the next ``count`` requests (``None``: every request).
-
-    Attributes:
-        count: burst length; decremented on each.
-        status: the 5xx status (500, 502, 503, 504...).
-        empty_body: send no body at all instead of the nested envelope.
-        retry_after: seconds sent in ``Retry-After`` (a 503 for maintenance); None: no header.
-    """
-
-    count: int | None = 1
-    status: int = 503
-    empty_body: bool = False
-    retry_after: float | None = None
-
-
-@attrs.define(kw_only=True)
 class Faults:
     """Every injectable fault; the defaults inject nothing. See the module docstring."""
 
     rate_limit: dict[str, RateLimitFault] = attrs.Factory(dict)
     server_errors: dict[str, ServerErrorFault] = attrs.Factory(dict)
+    error_responses: dict[str, ErrorFault] = attrs.Factory(dict)
     retry_after_http_date: bool = False
     retry_after_headers: dict[str, str] = attrs.Factory(dict)
     latency: float = 0.0

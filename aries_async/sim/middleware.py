@@ -2,9 +2,9 @@
 
 1. counting (``ctx.requests``), the journal of requests as received (``ctx.journal``; no
    credentials, no OAuth bodies), a request id (``X-Request-Id``) and JSON 404/405 envelopes;
-2. faults: latency, the app's sustained rate limit and per-route 429s with ``Retry-After``, 5xx
-   bursts, dropped connections, huge, trickled and gzipped bodies (see
-   :mod:`aries_async.sim.faults`);
+2. faults: latency, the app's sustained rate limit and per-route 429s with ``Retry-After``,
+   error statuses in each documented body shape, 5xx bursts, dropped connections, huge,
+   trickled and gzipped bodies (see :mod:`aries_async.sim.faults`);
 3. bearer-token and scope checks (401 for missing/expired/revoked tokens, 403 naming the
    missing scope), using :data:`~aries_async.auth.scopes.ROUTE_SCOPES`, the client's table of
    the scopes each operation needs (endpoints-all.md, oauth.md section 4).
@@ -39,6 +39,7 @@ from aries_async.sim.responses import (
     nested_error,
     request_id,
     route_template,
+    shaped_error,
 )
 from aries_async.sim.routes_oauth import TOKEN_PATH, quoted_grant, token_fields
 
@@ -160,6 +161,9 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
             else:
                 faults.drop_connection[key] = left - 1
             drop_connection(request)
+    shaped = _take(faults.error_responses, method, path, template)
+    if shaped is not None:
+        return shaped_error(request, shaped)
     burst = _take(faults.server_errors, method, path, template)
     if burst is not None:
         wait = burst.retry_after

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from aries_async.sim.auth import AccessGrant
 from aries_async.sim.context import SimContext
+from aries_async.sim.fault_kinds import ErrorFault
 
 __all__ = [
     "CONTEXT_KEY",
@@ -34,6 +35,7 @@ __all__ = [
     "request_id",
     "request_key",
     "route_template",
+    "shaped_error",
     "symbols_param",
     "validation_error",
 ]
@@ -147,6 +149,54 @@ def flat_error(
     if field:
         body["codes"] = [{"code": code, "description": message, "field": field}]
     return json_response(body, status)
+
+
+_STATUS_TYPES = {
+    400: "VALIDATION",
+    401: "AUTHENTICATION",
+    403: "AUTHORIZATION",
+    404: "NOT_FOUND",
+    409: "CONFLICT",
+    422: "VALIDATION",
+    429: "RATE_LIMIT",
+    503: "SERVICE_UNAVAILABLE",
+    504: "TIMEOUT",
+}
+_LOWER_TYPES = {
+    "VALIDATION": "bad_request",
+    "BAD_REQUEST": "bad_request",
+    "AUTHORIZATION": "authentication",
+    "SERVICE_UNAVAILABLE": "unavailable",
+}
+
+
+def shaped_error(request: web.Request, fault: ErrorFault) -> web.Response:
+    """``fault``'s status with its body in ``fault.shape`` (see
+    :data:`~aries_async.sim.fault_kinds.ERROR_SHAPES`)."""
+    status, shape, code, message = fault.status, fault.shape, fault.code, fault.message
+    if shape == "empty":
+        return web.Response(status=status)
+    if shape == "html":
+        page = f"<html><head><title>{status}</title></head><body><h1>{message}</h1><hr>"
+        return web.Response(
+            status=status, text=page + "gateway</body></html>", content_type="text/html"
+        )
+    if shape in ("flat", "flat_bare"):
+        body: dict[str, Any] = {"error": message, "metadata": {}}
+        if shape == "flat":
+            body["codes"] = [{"code": code, "description": message, "field": "sim"}]
+        return json_response(body, status)
+    if shape == "legacy":
+        return json_response({"error": code, "message": message}, status)
+    type_ = fault.type or _STATUS_TYPES.get(status, "INTERNAL" if status >= 500 else "BAD_REQUEST")
+    if shape == "nested":
+        return nested_error(request, status, type_, code, message)
+    if shape == "prediction_order":
+        kind = fault.type or _LOWER_TYPES.get(type_, type_.lower())
+        return prediction_order_error(request, status, kind, code, message)
+    error = _error_object(request, type_, code, message, None)
+    error.update(service="prediction-markets", operation=route_template(request))
+    return json_response({"success": False, "error": error}, status)
 
 
 def context_of(request: web.Request) -> SimContext:

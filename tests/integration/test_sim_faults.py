@@ -18,8 +18,16 @@ import pytest
 from stream_helpers import until
 from yarl import URL
 
-from aries_async.sim import Faults, ManualClock, RateLimitFault, ServerErrorFault, Simulator
+from aries_async.sim import (
+    ErrorFault,
+    Faults,
+    ManualClock,
+    RateLimitFault,
+    ServerErrorFault,
+    Simulator,
+)
 from aries_async.sim.cli import add_arguments, build_faults
+from aries_async.sim.faults import ERROR_SHAPES
 
 ACCOUNT = "TEST-ACCOUNT-001"
 ORDER = {
@@ -79,6 +87,49 @@ async def test_server_error_burst_and_empty_body(
     sim.faults.server_errors["*"] = ServerErrorFault(count=1, status=500, empty_body=True)
     status, _, body = await _get(http, "/v1/users/me")
     assert (status, body) == (500, None)
+
+
+def _error_shapes(rid: str) -> dict[str, Any]:
+    """Each error shape's body for a 404 with code ``GONE`` and message ``no such thing``."""
+    nested: dict[str, Any] = {"type": "NOT_FOUND", "code": "GONE", "message": "no such thing"}
+    nested |= {"details": {}, "request_id": rid}
+    return {
+        "flat": {
+            "error": "no such thing",
+            "codes": [{"code": "GONE", "description": "no such thing", "field": "sim"}],
+            "metadata": {},
+        },
+        "flat_bare": {"error": "no such thing", "metadata": {}},
+        "nested": {"error": nested, "meta": {}},
+        "prediction": {
+            "success": False,
+            "error": nested | {"service": "prediction-markets", "operation": "/v1/users/me"},
+        },
+        "prediction_order": {"success": False, "error": nested | {"type": "not_found"}},
+        "legacy": {"error": "GONE", "message": "no such thing"},
+        "empty": None,
+    }
+
+
+@pytest.mark.parametrize("shape", ERROR_SHAPES)
+async def test_error_responses_answer_in_each_documented_shape(
+    sim: Simulator, http: aiohttp.ClientSession, shape: str
+) -> None:
+    fault = ErrorFault(count=2, status=404, shape=shape, code="GONE", message="no such thing")
+    sim.faults.error_responses["GET /v1/users/me"] = fault
+    for _ in range(2):
+        async with http.get("/v1/users/me") as resp:
+            status, rid, body = resp.status, resp.headers["X-Request-Id"], await resp.read()
+        assert status == 404
+        if shape == "html":
+            assert resp.content_type == "text/html"
+            assert b"no such thing" in body and not body.lstrip().startswith((b"{", b"["))
+        else:
+            assert (json.loads(body) if body else None) == _error_shapes(rid)[shape]
+    assert (await _get(http, "/v1/users/me"))[0] == 200  # the count used up
+    assert sim.faults.error_responses == {}
+    with pytest.raises(ValueError, match="shape"):
+        ErrorFault(shape="xml")
 
 
 async def test_retry_after_on_a_5xx_and_as_an_http_date(

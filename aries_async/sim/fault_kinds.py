@@ -1,0 +1,132 @@
+"""The records of the simulator's HTTP faults that answer a request instead of the route: a
+429 (:class:`RateLimitFault`, :class:`AppRateLimit`), a 5xx burst (:class:`ServerErrorFault`)
+and an error status in one of the documented error body shapes (:class:`ErrorFault`).
+
+:class:`~aries_async.sim.faults.Faults` holds them (its module's table says how each is set);
+they are importable from :mod:`aries_async.sim.faults` and :mod:`aries_async.sim` too.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+__all__ = ["ERROR_SHAPES", "AppRateLimit", "ErrorFault", "RateLimitFault", "ServerErrorFault"]
+
+ERROR_SHAPES = (
+    "flat",
+    "flat_bare",
+    "nested",
+    "prediction",
+    "prediction_order",
+    "legacy",
+    "empty",
+    "html",
+)
+"""The error body shapes of :class:`ErrorFault` (conventions.md section 5): ``"flat"`` (A,
+``{"error": message, "codes": [{code, description, field}], "metadata": {}}``),
+``"flat_bare"`` (A without the optional ``codes``), ``"nested"`` (B, ``{"error": {type,
+code, message, details, request_id}, "meta": {}}``), ``"prediction"`` (C, ``{"success":
+false, "error": {type, code, message, details, request_id, service, operation}}``),
+``"prediction_order"`` (C as prediction orders word it: a lower-case ``type``),
+``"legacy"`` (E, ``{"error": code, "message": message}``), ``"empty"`` (no body) and
+``"html"`` (a proxy's HTML page, not JSON)."""
+
+
+@attrs.define(kw_only=True)
+class RateLimitFault:
+    """Answer 429 to the next ``count`` requests (``None``: every request).
+
+    Attributes:
+        count: how many requests to refuse; decremented on each.
+        retry_after: seconds sent in ``Retry-After`` (fractions also go to ``retry-after-ms``).
+    """
+
+    count: int | None = 1
+    retry_after: float = 1.0
+
+
+@attrs.define(kw_only=True)
+class AppRateLimit:
+    """The app's sustained request budget: a token bucket holding at most ``burst`` requests
+    (by default ``per_second``: one second's worth) and refilled at ``per_second`` a second, on
+    the simulator's clock. Every REST request but the OAuth ones takes one; websockets are not
+    counted.
+
+    Attributes:
+        per_second: the sustained rate, requests a second (positive).
+        burst: the most requests the bucket holds (positive), None for one second's worth.
+        refused: how many requests were answered 429 so far.
+    """
+
+    per_second: float = attrs.field()
+    burst: int | None = attrs.field(default=None)
+    refused: int = 0
+    _tokens: float | None = attrs.field(default=None, alias="_tokens", repr=False)
+    _at: float = attrs.field(default=0.0, alias="_at", repr=False)
+
+    @per_second.validator
+    def _positive(self, _: object, value: float) -> None:
+        if not value > 0:
+            raise ValueError("per_second must be positive")
+
+    @burst.validator
+    def _some(self, _: object, value: int | None) -> None:
+        if value is not None and not value > 0:
+            raise ValueError("burst must be positive")
+
+    def take(self, now: float) -> float | None:
+        """Take one request's worth at ``now`` (Unix seconds); None when there was room, else
+        the seconds until there is (the request is refused and counted in ``refused``)."""
+        capacity = max(1.0, self.per_second if self.burst is None else self.burst)
+        tokens = capacity if self._tokens is None else self._tokens
+        tokens = min(capacity, tokens + max(0.0, now - self._at) * self.per_second)
+        self._at = now
+        if tokens >= 1.0:
+            self._tokens = tokens - 1.0
+            return None
+        self._tokens = tokens
+        self.refused += 1
+        return (1.0 - tokens) / self.per_second
+
+
+@attrs.define(kw_only=True)
+class ServerErrorFault:
+    """Answer ``status`` to the next ``count`` requests (``None``: every request).
+
+    Attributes:
+        count: burst length; decremented on each.
+        status: the 5xx status (500, 502, 503, 504...).
+        empty_body: send no body at all instead of the nested envelope.
+        retry_after: seconds sent in ``Retry-After`` (a 503 for maintenance); None: no header.
+    """
+
+    count: int | None = 1
+    status: int = 503
+    empty_body: bool = False
+    retry_after: float | None = None
+
+
+@attrs.define(kw_only=True)
+class ErrorFault:
+    """Answer ``status`` to the next ``count`` requests (``None``: every request), the body in
+    one of the documented error shapes.
+
+    Attributes:
+        count: how many requests to answer so; decremented on each.
+        status: the error status (400, 401, 403, 404, 409, 422, 429, 500...); no
+            ``Retry-After`` is sent (:class:`RateLimitFault`, :class:`ServerErrorFault` send it).
+        shape: one of :data:`ERROR_SHAPES`.
+        code: the machine-readable code: the flat ``codes[0].code``, the nested ``code``, the
+            legacy ``error``.
+        message: the human message (the flat ``error``, the nested and legacy ``message``).
+        type: the nested and prediction ``type``; None: the one the status implies
+            (``VALIDATION`` for a 400, ``RATE_LIMIT`` for a 429...; lower-case for
+            ``"prediction_order"``).
+    """
+
+    count: int | None = 1
+    status: int = 400
+    shape: str = attrs.field(default="nested", validator=attrs.validators.in_(ERROR_SHAPES))
+    code: str = "SIMULATED_ERROR"
+    message: str = "simulated error"
+    type: str | None = None
