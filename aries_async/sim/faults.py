@@ -56,6 +56,13 @@ field                              effect
                                    ``"success": false`` (False: both)
 ``positions_unavailable``          ``GET /v1/accounts/{id}/positions`` answers 503 (read model
                                    down)
+``positions_shape``                the positions answer in an older documented shape (rest.md
+                                   4): ``"sdk"`` (default), ``"availability"`` (DOCS-new:
+                                   ``availability`` beside the list, ``dailyPl``, ``"CS"``),
+                                   ``"instrument"`` (``instrument`` for ``securityType``,
+                                   ``dailyPl`` for ``todayPl``, more totals) or ``"bare"`` (a
+                                   bare array of five fields); see :func:`~aries_async.sim.
+                                   valuation.positions_answer`
 ``null_active_orders``             the active-orders list says ``"orders": null`` when empty
                                    (False: ``[]``) -- the documented CONFLICT, as a switch
 ``snapshot_working_orders_only``   the account websocket snapshot (``ordersV2``) lists only
@@ -262,6 +269,7 @@ class Faults:
     swallow_order_calls: frozenset[str] = frozenset({"place"})
     rejections_status_only: bool = False
     positions_unavailable: bool = False
+    positions_shape: str = "sdk"
     null_active_orders: bool = True
     snapshot_working_orders_only: bool = False
     order_client_id: str = "tag"

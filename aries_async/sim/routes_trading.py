@@ -28,6 +28,7 @@ from aries_async.sim.responses import (
     nested_error,
     validation_error,
 )
+from aries_async.sim.valuation import positions_answer
 
 __all__ = ["add_routes"]
 
@@ -74,7 +75,8 @@ async def _positions(request: web.Request) -> web.StreamResponse:
             "POSITIONS_UNAVAILABLE",
             "position read model unavailable",
         )
-    return json_response({"positions": ctx.state.positions_wire(account)})
+    positions = ctx.state.positions_wire(account)
+    return json_response(positions_answer(positions, ctx.faults.positions_shape))
 
 
 def _page(

@@ -18,7 +18,10 @@ from aries_async.sim.records import (
 )
 from aries_async.sim.walk import QuoteSnapshot
 
-__all__ = ["balance_wire", "position_wire"]
+__all__ = ["POSITIONS_SHAPES", "balance_wire", "position_wire", "positions_answer"]
+
+POSITIONS_SHAPES = ("sdk", "availability", "instrument", "bare")
+"""``positions_shape`` values (see :func:`positions_answer`)."""
 
 
 def position_wire(pos: SimPosition, snap: QuoteSnapshot | None) -> dict[str, Any]:
@@ -45,6 +48,56 @@ def position_wire(pos: SimPosition, snap: QuoteSnapshot | None) -> dict[str, Any
     out["todayRealizedPnL"] = money(pos.today_realized)
     out["createdAt"] = rfc3339(pos.created_at)
     return out
+
+
+def positions_answer(positions: list[dict[str, Any]], shape: str) -> Any:
+    """The positions answer (``AccountPosition`` objects) in one of the documented shapes
+    (rest.md section 4): ``"sdk"``, ``{"positions": [...]}``; ``"availability"`` (DOCS-new),
+    that with ``"availability": {"available": true, "source": "cache"}`` and each position with
+    ``dailyPl`` and a stock's ``securityType`` as ``"CS"``; ``"instrument"`` (an older DOCS
+    generation), ``instrument`` in place of ``securityType`` and ``dailyPl`` in place of
+    ``todayPl``, with ``realizedPl``, ``valueBought``, ``valueSold`` and ``creditUsed``;
+    ``"bare"`` (the oldest), a bare array of ``{averagePrice, buyingPowerUsed, pnlToday,
+    quantity, symbol}``."""
+    if shape == "bare":
+        return [
+            {
+                "averagePrice": p["averagePrice"],
+                "buyingPowerUsed": p["costBasis"],
+                "pnlToday": p["todayPl"],
+                "quantity": p["quantity"],
+                "symbol": p["symbol"],
+            }
+            for p in positions
+        ]
+    if shape == "availability":
+        cs = {"EQUITY": "CS"}
+        listed = [
+            p
+            | {
+                "dailyPl": p["todayPl"],
+                "securityType": cs.get(p["securityType"], p["securityType"]),
+            }
+            for p in positions
+        ]
+        return {"positions": listed, "availability": {"available": True, "source": "cache"}}
+    if shape == "instrument":
+        older = []
+        for p in positions:
+            kept = {k: v for k, v in p.items() if k not in ("securityType", "todayPl")}
+            older.append(
+                kept
+                | {
+                    "instrument": p["securityType"],
+                    "dailyPl": p["todayPl"],
+                    "realizedPl": p["todayRealizedPnL"],
+                    "valueBought": p["costBasis"],
+                    "valueSold": "0.00",
+                    "creditUsed": "0.00",
+                }
+            )
+        return {"positions": older}
+    return {"positions": positions}
 
 
 def balance_wire(

@@ -1,7 +1,8 @@
 """Points the REST spec leaves UNCERTAIN (or shows in conflicting forms), read by the client in
 each form the simulator can give: an empty active-order list as ``null`` or ``[]``, an order
 rejection as an HTTP 400, a cancel acknowledgement with a new ``clOrdId`` or the same one, and
-the market status ``timestamp`` in seconds or milliseconds.
+the market status ``timestamp`` in seconds or milliseconds, and the positions answer in each
+of its documented shapes.
 
 (The rejection in a 200, with or without ``success: false``, is in ``test_order_outcomes.py``;
 the quote items' ``n``/``s`` in ``test_market_friction.py``; ``Retry-After`` forms in
@@ -10,13 +11,18 @@ the quote items' ``n``/``s`` in ``test_market_friction.py``; ``Retry-After`` for
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
+import attrs
 import pytest
 
 from aries_async import AriesClient
 from aries_async.errors import BadRequestError
+from aries_async.models._reader import BodyReader, Unread
+from aries_async.models.accounts import Position, SecurityType
 from aries_async.models.orders import CancelRequest, OrderRequest
 from aries_async.sim import ManualClock, Simulator
+from aries_async.sim.valuation import POSITIONS_SHAPES
 
 ACCOUNT = "TEST-ACCOUNT-001"
 
@@ -82,3 +88,61 @@ async def test_the_market_status_time_is_read_in_seconds_or_milliseconds(millis:
         sim.faults.market_status_timestamp_ms = millis
         status = await client.market.status()
         assert status.timestamp == datetime.fromtimestamp(int(sim.clock.now()), UTC)
+
+
+def _as_shape_says(position: Position, shape: str) -> Position:
+    """``position`` (read from the SDK shape) with only what ``shape`` says of it."""
+    if shape == "bare":  # five fields, three of them the model's
+        return Position(
+            symbol=position.symbol, quantity=position.quantity, average_price=position.average_price
+        )
+    if shape == "instrument":  # its instrument and dailyPl are not the model's names
+        return attrs.evolve(position, security_type=None, today_pnl=None)
+    if shape == "availability" and position.security_type == SecurityType.EQUITY:
+        return attrs.evolve(position, security_type=SecurityType("CS"))
+    return position
+
+
+def _unread(reader: BodyReader, body: bytes) -> Any:
+    raise Unread
+
+
+@pytest.mark.parametrize("path", ["reader", "converter"])
+@pytest.mark.parametrize("large", [False, True], ids=["small", "large"])
+@pytest.mark.parametrize("shape", POSITIONS_SHAPES)
+async def test_positions_in_each_documented_shape_are_the_same_positions(
+    shape: str, large: bool, path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim = Simulator(clock=ManualClock(), tick_interval=None)
+    async with sim, AriesClient(sim.client_config(), token=sim.issue_token()) as client:
+        sdk = await client.accounts.positions(ACCOUNT)
+        assert sdk and all(p.security_type and p.today_pnl is not None for p in sdk)
+        route = f"GET /v1/accounts/{ACCOUNT}/positions"
+        if large:  # read in parts, from 1 MiB up (aries_async.http.decode)
+            sim.faults.huge_body[route] = 3 << 20
+        sim.faults.positions_shape = shape
+        read, read_items = BodyReader.read, BodyReader.read_items
+        models: list[int] = []  # how many models the body reader made
+
+        def spy_read(reader: BodyReader, body: bytes) -> Any:
+            got = read(reader, body)
+            models.append(len(got))
+            return got
+
+        def spy_items(reader: BodyReader, part: bytes) -> list[Any]:
+            got = read_items(reader, part)
+            models.append(len(got))
+            return got
+
+        if path == "converter":  # the body reader reads nothing: the converter does it all
+            monkeypatch.setattr(BodyReader, "read", _unread)
+            monkeypatch.setattr(BodyReader, "read_items", _unread)
+        else:
+            monkeypatch.setattr(BodyReader, "read", spy_read)
+            monkeypatch.setattr(BodyReader, "read_items", spy_items)
+        found = await client.accounts.positions(ACCOUNT)
+    times = len(found) // len(sdk)
+    assert times > (1000 if large else 0) and len(found) == times * len(sdk)
+    assert found == [_as_shape_says(p, shape) for p in sdk] * times
+    if path == "reader":  # all of them but a large answer's last (read with the rest)
+        assert sum(models) >= max(1, len(found) - 1)
