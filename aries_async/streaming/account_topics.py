@@ -102,7 +102,7 @@ class AccountTopics:
             await self._send_topic("account", {"accountId": account_id}, subscribe=True)
 
     async def remove_account(self, account_id: str) -> None:
-        """Stop following an account (not the first one).
+        """Stop following an account (not the first one), and its ``pnl`` when subscribed.
 
         Raises:
             ValidationError: the first account, or one the stream does not follow.
@@ -114,6 +114,9 @@ class AccountTopics:
         self._drop_book(account_id)
         params = {"accountId": account_id}
         self._topics.remove("account", params)
+        # Forgotten before the first await: a reconnect meanwhile must not replay it.
+        if self._pnl.pop(account_id, None) is not None:
+            await self._send_topic("pnl", params, subscribe=False)
         await self._send_topic("account", params, subscribe=False)
 
     # -- pnl ----------------------------------------------------------------------------------

@@ -336,3 +336,29 @@ async def test_a_bot_test_publishes_news_through_the_simulator(
     (event,) = await take(news, 1)
     assert [n.headline for n in event.items] == ["Chips rally"]
     assert item["symbols"] == ["NVDA"]
+
+
+async def test_a_removed_account_loses_its_pnl_now_and_after_a_reconnect(
+    sim: Simulator, hub: WsHub, stream: AccountStream, tokens: GatedTokens
+) -> None:
+    candles = stream.pnl_events()
+    await stream.subscribe_pnl(OTHER, interval="5m")
+    await stream.subscribe_pnl(MAIN, interval="1m")  # replayed after OTHER's
+    first = await take(candles, 2)  # each subscription's current candle
+    assert [e.account_id for e in first] == [OTHER, MAIN]
+    await stream.remove_account(OTHER)
+    session = topic_sessions(hub)[0]
+    await until(lambda: OTHER not in session.account_listeners)
+    assert set(session.topics.pnl) == {MAIN}
+    place(sim, OTHER, symbol="KO", side="BUY", type="MARKET", qty="1")
+    place(sim, MAIN, symbol="KO", side="BUY", type="MARKET", qty="1")
+    (after,) = await take(candles, 1)
+    assert after.account_id == MAIN  # the fill in OTHER made no candle of it
+
+    await reconnect(stream, hub, tokens)
+    tokens.gate.set()
+    await until(lambda: stream.reconnects == 1)
+    session = topic_sessions(hub)[0]
+    await until(lambda: MAIN in session.topics.pnl)
+    assert set(session.topics.pnl) == {MAIN}
+    assert set(session.account_listeners) == {MAIN}
