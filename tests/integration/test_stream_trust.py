@@ -21,6 +21,7 @@ from aries_async.client import AriesClient
 from aries_async.errors import StreamClosedError
 from aries_async.models.events import (
     QuoteUpdate,
+    ServerErrorMessage,
     StatusEvent,
     StreamConnected,
     StreamDisconnected,
@@ -445,8 +446,9 @@ async def test_a_refused_reauthentication_is_recognised_wherever_the_error_puts_
     kind: str, place: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
 ) -> None:
     """websocket.md 2.6 shows the id in ``payload.id`` (UNCERTAIN): an ``error`` with the id
-    elsewhere or none at all, while a re-authentication is pending, is its refusal (as on a
-    new socket): the token is replaced and the stream reconnects at once."""
+    elsewhere, or none at all and the documented text, while a re-authentication is pending,
+    is its refusal (as on a new socket): the token is replaced and the stream reconnects at
+    once."""
     sim.faults.ws_auth_error_id = place
     tokens = Tokens(sim)
     stream = make(kind, sim, fake_time, AUTH_TIMEOUT, tokens=tokens)
@@ -461,6 +463,35 @@ async def test_a_refused_reauthentication_is_recognised_wherever_the_error_puts_
         assert isinstance(back, StreamConnected) and back.reconnect
         assert tokens.refused == ["a-token-the-server-refuses"]
         assert stream.reauths == 0
+    assert own_tasks() == []
+
+
+@pytest.mark.parametrize("kind", EVERY_KIND)
+async def test_an_error_without_an_id_about_something_else_leaves_a_reauthentication_alone(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """While a re-authentication is pending the socket carries everything else too: an
+    ``error`` with no id that does not say the authentication failed is delivered, and the
+    connection and the re-authentication go on."""
+    tokens = Tokens(sim)
+    stream = make(kind, sim, fake_time, AUTH_TIMEOUT, tokens=tokens)
+    status, events = stream.status(), stream.events()
+    async with stream:
+        assert [type(e) for e in await take(status, 1)] == [StreamConnected]
+        sim.faults.ws_auth_unanswered = True  # the answer is the test's to send
+        assert hub.refresh_auth(kind) == 1
+        await until(lambda: 5.0 in fake_time.waiting())  # the re-authentication was sent
+        error = {"type": "event", "payload": {"action": "error", "error": "invalid symbol"}}
+        assert hub.inject(orjson.dumps(error).decode(), kind) == 1
+        success = {"type": "event", "payload": {"action": "authSuccess", "data": {}}}
+        assert hub.inject(orjson.dumps(success).decode(), kind) == 1
+        (said,) = await take(status, 1)
+        assert isinstance(said, StreamReauthenticated)
+        heard = [events.get_nowait() for _ in range(events.pending)]  # in order, before it
+        assert [e for e in heard if type(e) is ServerErrorMessage] == [
+            ServerErrorMessage(error="invalid symbol")
+        ]
+        assert stream.connected and stream.reconnects == 0 and tokens.invalidated == 0
     assert own_tasks() == []
 
 

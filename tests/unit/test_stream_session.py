@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from aries_async.errors import StreamAuthError
 from aries_async.models.events import (
     AuthExpired,
@@ -197,12 +199,35 @@ def test_a_reauth_answered_in_time_does_not_time_out() -> None:
     assert session.phase is Phase.OPEN
 
 
-def test_an_error_without_an_id_refuses_a_pending_reauth_as_it_refuses_a_new_socket() -> None:
+@pytest.mark.parametrize(
+    "text", ["authentication failed", "token is required", "Token is required"]
+)
+def test_an_error_without_an_id_refuses_a_pending_reauth_when_it_says_so(text: str) -> None:
     session = _open_session()
     nobody = ServerErrorMessage(error="invalid symbol", request_id=None)
     assert session.receive([nobody]) == [Deliver([nobody])]  # no re-authentication pending
     session.receive([RefreshAuth()])
     assert session.reauthenticate("fresh", now=110.0) is not None
-    [end] = session.receive([ServerErrorMessage(error="authentication failed", request_id=None)])
+    [end] = session.receive([ServerErrorMessage(error=text, request_id=None)])
     assert end == End("re-authentication refused", retry_now=True, invalidate=True)
     assert session.phase is Phase.IDLE
+    for attempt, fatal in (("again", False), ("once more", True)):  # counted as a refusal
+        session.disconnected()
+        session.connect(attempt, now=5.0)
+        [end] = session.receive([ServerErrorMessage(error=text, request_id=None)])
+        assert isinstance(end, End) and isinstance(end.fatal, StreamAuthError) is fatal
+
+
+def test_an_error_without_an_id_about_something_else_leaves_a_pending_reauth_alone() -> None:
+    """Subscriptions and requests go on while a re-authentication is pending: an id-less
+    error that is not an authentication refusal is theirs, delivered, and the connection
+    and the re-authentication go on."""
+    session = _open_session()
+    session.receive([RefreshAuth()])
+    request = session.reauthenticate("fresh", now=110.0)
+    assert request is not None
+    quote, other = _quote(), ServerErrorMessage(error="invalid symbol", request_id=None)
+    assert session.receive([quote, other, quote]) == [Deliver([quote, other, quote])]
+    assert session.phase is Phase.OPEN
+    assert session.receive([AuthSuccess(request_id=request.request_id)]) == [Reauthenticated()]
+    assert session.reauths == 1

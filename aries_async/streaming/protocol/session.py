@@ -35,6 +35,7 @@ from aries_async.models.events import (
 from aries_async.streaming.protocol.frames import IdFactory, encode_auth
 
 __all__ = [
+    "AUTH_REFUSALS",
     "CONTROL_TYPES",
     "FATAL_REFUSALS",
     "SPECIAL_TYPES",
@@ -58,6 +59,10 @@ SPECIAL_TYPES: frozenset[type[Any]] = CONTROL_TYPES | {ServerErrorMessage}
 """Messages that make a frame go through :meth:`Session.receive` (an error may answer our
 authentication)."""
 
+
+AUTH_REFUSALS: frozenset[str] = frozenset({"authentication failed", "token is required"})
+"""The texts of an ``error`` that refuses ``POST /auth`` (websocket.md 2.6, lower case): an
+error without an id refuses a pending re-authentication only when it reads so."""
 
 FATAL_REFUSALS = 3
 """Refused authentications in a row that end a stream. Each refused token is replaced before
@@ -269,12 +274,7 @@ class Session:
                 if type(action) is End:
                     self.phase = Phase.IDLE
                     return actions
-            elif (
-                kind is ServerErrorMessage
-                and self._reauth_id is not None
-                and message.request_id in (None, self._reauth_id)
-            ):
-                # Its id, or none: an id-less error refuses a new socket's authentication too.
+            elif kind is ServerErrorMessage and self._refuses_reauth(message):
                 self._reauth_id = None
                 self._refusals = 1  # counted with the next connection's refusals
                 self.phase = Phase.IDLE
@@ -287,6 +287,16 @@ class Session:
         if data:
             actions.append(Deliver(data))
         return actions
+
+    def _refuses_reauth(self, error: ServerErrorMessage) -> bool:
+        """Whether ``error`` answers the pending re-authentication: it carries its id, or no
+        id and says so. Subscriptions and requests go on meanwhile, so an id-less error may
+        be theirs (on a new socket nothing else was sent: any id-less error refuses it)."""
+        if self._reauth_id is None:
+            return False
+        if error.request_id is None:
+            return error.error.strip().lower() in AUTH_REFUSALS
+        return error.request_id == self._reauth_id
 
     def _control(self, kind: type[Any], message: Any) -> Action | None:
         if kind is AuthSuccess:
