@@ -63,10 +63,13 @@ class StreamOpener(Generic[S]):
 
 
 class Streams:
-    """The streams of :class:`~aries_async.client.AriesClient`, each opened with ``async with``."""
+    """The streams of :class:`~aries_async.client.AriesClient`, each opened with ``async with``.
+    Their status events are stamped by the client's ``clock`` (unless ``wall_clock`` is given).
+    """
 
     config: ClientConfig
     auth: AuthSession
+    _clock: Callable[[], float]
 
     if TYPE_CHECKING:
 
@@ -83,6 +86,7 @@ class Streams:
         def build() -> MarketStream:
             from aries_async.streaming.market import market_stream
 
+            kwargs.setdefault("wall_clock", self._clock)
             return market_stream(
                 self.config.endpoints.market_ws_url,
                 self.auth.access_token,
@@ -100,6 +104,7 @@ class Streams:
         def build() -> ChartStream:
             from aries_async.streaming.charts import ChartStream
 
+            kwargs.setdefault("wall_clock", self._clock)
             return ChartStream(
                 self.config.endpoints.charts_ws_url,
                 self.auth.access_token,
@@ -129,6 +134,7 @@ class Streams:
             from aries_async.streaming.accounts import account_stream
 
             kwargs.setdefault("reconcile", self.orders.reconcile)
+            kwargs.setdefault("wall_clock", self._clock)
             return account_stream(
                 self.config.endpoints.accounts_ws_url,
                 self.auth.access_token,

@@ -36,7 +36,7 @@ Connection status (every stream)
     :class:`StreamConnected` and :class:`StreamDisconnected`: every gap in a stream is visible
     as a disconnect followed by a reconnect. :class:`StreamReauthenticated`: the server took
     a fresh token on the live socket (no gap). Their ``at`` is the stream's monotonic clock
-    (for durations), their ``timestamp`` the wall clock as aware UTC.
+    (for durations), their ``timestamp`` its wall clock (``wall_clock``) as aware UTC.
 
 Anything else
     :class:`UnknownEvent` keeps the raw message; :class:`ServerErrorMessage` is an
@@ -206,8 +206,8 @@ class StreamConnected:
         at: the stream's monotonic clock (seconds, ``time.monotonic`` unless a clock was
             injected), for durations: ``connected.at - disconnected.at`` is how long the
             stream was down. Not a wall-clock time: see :attr:`timestamp`.
-        timestamp: when the SDK saw the change, wall clock, aware UTC (the server sends no
-            time for it).
+        timestamp: when the SDK saw the change, aware UTC, on the stream's ``wall_clock``
+            (a client's streams: the client's ``clock``); the server sends no time for it.
     """
 
     attempt: int

@@ -120,7 +120,9 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
             the orders are reported as :class:`OrderStateUnknown`. An order reported so is
             looked up again at the next reconnect, then with 2, 4, 8... up to 64 reconnects
             in between, until its state is known.
-        sleep, clock, rand, connect: injectable for tests.
+        sleep, clock, rand, connect: injectable for tests (``clock``: monotonic seconds).
+        wall_clock: Unix seconds, for the status events' ``timestamp`` (default
+            ``time.time``; a client's streams get the client's ``clock``).
 
     Raises:
         ConfigurationError: ``reconcile_attempts`` below 1.

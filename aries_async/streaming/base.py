@@ -35,6 +35,7 @@ class StreamOptions(TypedDict, total=False):
     invalidate_token: TokenInvalidator | None
     sleep: Callable[[float], Awaitable[Any]]
     clock: Callable[[], float]
+    wall_clock: Callable[[], float]
     rand: Callable[[], float]
     connect: Connector | None
 
@@ -47,7 +48,9 @@ class StreamBase(AsyncClosing):
         token_provider: async callable returning an access token (called per attempt).
         config: timeouts, keep-alive, backoff, buffer bounds.
         invalidate_token: async callable told about a refused token (optional).
-        sleep, clock, rand, connect: injectable for tests.
+        sleep, clock, rand, connect: injectable for tests (``clock``: monotonic seconds).
+        wall_clock: Unix seconds, for the status events' ``timestamp`` (default
+            ``time.time``; a client's streams get the client's ``clock``).
     """
 
     _kind: ClassVar[str]

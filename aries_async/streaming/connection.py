@@ -51,6 +51,7 @@ import logging
 import random as _random
 import time
 from collections.abc import Awaitable, Callable, Coroutine
+from datetime import UTC, datetime
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection
@@ -70,13 +71,7 @@ from aries_async.streaming.handler import (
 from aries_async.streaming.link import Link, LinkFatal, authenticate, deliverer
 from aries_async.streaming.protocol import Backoff, Decoder, Heartbeat, IdFactory, Session
 from aries_async.streaming.protocol.session import End
-from aries_async.streaming.socket import (
-    ABNORMAL_CLOSURE,
-    WS_LOG,
-    FrameSocket,
-    Inbox,
-    pump,
-)
+from aries_async.streaming.socket import ABNORMAL_CLOSURE, WS_LOG, FrameSocket, Inbox, pump
 
 __all__ = [
     "Connection",
@@ -99,7 +94,8 @@ class Connection:
         config: timeouts, keep-alive, backoff.
         invalidate_token: async callable told about a refused token (optional).
         sleep: ``asyncio.sleep``-compatible; backoff and keep-alive waits use it.
-        clock: monotonic seconds; heartbeat and backoff reset use it.
+        clock: monotonic seconds; heartbeat, backoff reset and the status events' ``at``.
+        wall_clock: Unix seconds; the status events' ``timestamp``.
         rand: uniform [0, 1) source for jitter.
         connect: ``websockets.asyncio.client.connect``-compatible opener (see
             :data:`Connector`).
@@ -117,6 +113,7 @@ class Connection:
         invalidate_token: TokenInvalidator | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
         rand: Callable[[], float] = _random.random,
         connect: Connector | None = None,
         name: str = "stream",
@@ -132,6 +129,7 @@ class Connection:
         self._handler = handler
         self._sleep = sleep
         self._clock = clock
+        self._wall_clock = wall_clock
         self._rand = rand
         self._connect: Connector = connect or ws_connect
         self._name = name
@@ -263,9 +261,11 @@ class Connection:
             log.info(
                 "%s stream disconnected (%s); retrying in %.2f s", self._name, end.reason, delay
             )
-            self._handler.on_status(
-                StreamDisconnected(reason=end.reason, will_reconnect=True, retry_in=delay, at=now)
+            stamp = self._stamp()
+            down = StreamDisconnected(
+                reason=end.reason, will_reconnect=True, retry_in=delay, at=now, timestamp=stamp
             )
+            self._handler.on_status(down)
             if not end.retry_now:  # an immediate retry is still part of the first verdict
                 self._first_attempt.set()
             if delay > 0:
@@ -273,9 +273,10 @@ class Connection:
 
     def _fail(self, error: BaseException, reason: str | None = None) -> None:
         log.warning("%s stream failed: %s", self._name, error)
+        why, now, stamp = reason or str(error), self._clock(), self._stamp()
         self._handler.on_status(
             StreamDisconnected(
-                reason=reason or str(error), will_reconnect=False, retry_in=None, at=self._clock()
+                reason=why, will_reconnect=False, retry_in=None, at=now, timestamp=stamp
             )
         )
         if not self._first_attempt.is_set() and not self._had_connection:
@@ -358,8 +359,9 @@ class Connection:
             return End(f"connection lost while subscribing ({code})")
         self.connections += 1
         self._backoff.connected(now)
+        again, stamp = self._had_connection, self._stamp()
         self._handler.on_status(
-            StreamConnected(attempt=self.attempts, reconnect=self._had_connection, at=now)
+            StreamConnected(attempt=self.attempts, reconnect=again, at=now, timestamp=stamp)
         )
         self._had_connection = True
         self._first_attempt.set()
@@ -391,4 +393,8 @@ class Connection:
 
     def _reauthenticated(self) -> None:
         log.info("%s stream re-authenticated on the live socket", self._name)
-        self._handler.on_status(StreamReauthenticated(at=self._clock()))
+        self._handler.on_status(StreamReauthenticated(at=self._clock(), timestamp=self._stamp()))
+
+    def _stamp(self) -> datetime:
+        """Now on the wall clock, aware UTC (the status events' ``timestamp``)."""
+        return datetime.fromtimestamp(self._wall_clock(), UTC)

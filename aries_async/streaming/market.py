@@ -66,7 +66,9 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
         token_provider: async callable returning an access token (called per attempt).
         config: timeouts, keep-alive, backoff, buffer bounds.
         invalidate_token: async callable told about a refused token (optional).
-        sleep, clock, rand, connect: injectable for tests.
+        sleep, clock, rand, connect: injectable for tests (``clock``: monotonic seconds).
+        wall_clock: Unix seconds, for the status events' ``timestamp`` (default
+            ``time.time``; a client's streams get the client's ``clock``).
 
     Any number of consumers may iterate at once; each receives every update for its filter.
     """

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -18,7 +19,7 @@ from child_process import WATCH_LOOP_IMPORTS, run_child
 from stream_helpers import FakeTime, Tokens, own_tasks, take, until
 
 from aries_async.client import AriesClient
-from aries_async.errors import StreamClosedError
+from aries_async.errors import StreamAuthError, StreamClosedError
 from aries_async.models.events import (
     QuoteUpdate,
     ServerErrorMessage,
@@ -401,6 +402,70 @@ async def test_a_reauthentication_is_said_on_status_and_in_the_log(
     assert f"{kind} stream re-authenticated on the live socket" in infos
     assert not [line for line in infos if shows_secret(line, tokens.current)]
     assert own_tasks() == []
+
+
+@pytest.mark.parametrize("kind", EVERY_KIND)
+async def test_status_events_are_stamped_by_the_injected_wall_clock(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """``at`` follows the stream's monotonic clock, ``timestamp`` its wall clock: here the
+    simulator's ManualClock, months away from the machine's."""
+    tokens = Tokens(sim)
+    stream = make(kind, sim, fake_time, tokens=tokens, wall_clock=sim.clock.now)
+    status = stream.status()
+
+    def now() -> datetime:
+        return datetime.fromtimestamp(sim.clock.now(), UTC)
+
+    async with stream:
+        (up,) = await take(status, 1)
+        assert isinstance(up, StreamConnected) and up.timestamp == now()
+        sim.advance(7.0)
+        assert hub.refresh_auth(kind) == 1
+        (said,) = await take(status, 1)
+        assert isinstance(said, StreamReauthenticated) and said.timestamp == now()
+        sim.advance(5.0)
+        assert hub.drop(kind) == 1
+        down = await next_disconnect(status, fake_time)
+        assert down.timestamp == now()
+        (back,) = await take(status, 1)
+        assert isinstance(back, StreamConnected) and back.timestamp == now()
+        assert (said.timestamp - up.timestamp).total_seconds() == 7.0
+        sim.advance(2.0)
+        tokens.grant_revoked = True  # the next attempt ends the stream
+        assert hub.drop(kind) == 1
+        await next_disconnect(status, fake_time)
+        changes: list[Any] = []
+
+        async def drain() -> None:
+            async with asyncio.timeout(5):
+                async for change in status:
+                    changes.append(change)
+
+        with pytest.raises(StreamAuthError):  # after the last status event
+            await drain()
+        (final,) = changes
+        assert isinstance(final, StreamDisconnected) and not final.will_reconnect
+        assert final.timestamp == now()
+
+
+async def test_a_clients_streams_stamp_status_events_by_its_clock(
+    sim: Simulator, hub: WsHub
+) -> None:
+    client = AriesClient(sim.client_config(), token=sim.issue_token(), clock=sim.clock.now)
+    async with (
+        client,
+        client.market_stream() as market,
+        client.chart_stream() as charts,
+        client.account_stream(ACCOUNT) as account,
+    ):
+        every_status = [stream.status() for stream in (market, charts, account)]
+        sim.advance(3.0)
+        assert hub.refresh_auth() == 3
+        for status in every_status:
+            (said,) = await take(status, 1)
+            assert isinstance(said, StreamReauthenticated)
+            assert said.timestamp == datetime.fromtimestamp(sim.clock.now(), UTC)
 
 
 REAUTH_TIMED_OUT = "re-authentication did not complete: TimeoutError"
