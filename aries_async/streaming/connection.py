@@ -31,10 +31,8 @@ a *healthy* connection: one that delivered data (a message of the handler's ``da
 stayed up for :attr:`StreamConfig.backoff_reset_after`; a server that ends every connection at
 once is retried ever more slowly. The retries without a wait are those with a fresh token
 after a refusal. :attr:`StreamConfig.max_attempts` bounds the consecutive unhealthy attempts.
-Each disconnect and reconnect reaches the handler as
-:class:`~aries_async.models.events.StreamDisconnected` and
-:class:`~aries_async.models.events.StreamConnected`, each re-authentication the server accepted
-as :class:`~aries_async.models.events.StreamReauthenticated` (each is logged at INFO).
+Each disconnect, reconnect and accepted re-authentication reaches the handler as a
+:data:`~aries_async.models.events.StatusEvent` stamped on both clocks (and is logged at INFO).
 
 A socket is closed with websockets' closing handshake (a peer that does not answer is cut
 after :attr:`StreamConfig.close_timeout`). A :meth:`Connection.start` that is cancelled closes
@@ -59,7 +57,12 @@ from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, InvalidURI, WebSocketException
 
 from aries_async.errors import AuthError, StreamAuthError, StreamClosedError, StreamError
-from aries_async.models.events import StreamConnected, StreamDisconnected, StreamReauthenticated
+from aries_async.models.events import (
+    StatusEvent,
+    StreamConnected,
+    StreamDisconnected,
+    StreamReauthenticated,
+)
 from aries_async.streaming._tasks import Spawn, leaf_error, task_group
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.handler import (
@@ -71,7 +74,7 @@ from aries_async.streaming.handler import (
 from aries_async.streaming.link import Link, LinkFatal, authenticate, deliverer
 from aries_async.streaming.protocol import Backoff, Decoder, Heartbeat, IdFactory, Session
 from aries_async.streaming.protocol.session import End
-from aries_async.streaming.socket import ABNORMAL_CLOSURE, WS_LOG, FrameSocket, Inbox, pump
+from aries_async.streaming.socket import ABNORMAL_CLOSURE, FrameSocket, Inbox, open_socket, pump
 
 __all__ = [
     "Connection",
@@ -261,11 +264,9 @@ class Connection:
             log.info(
                 "%s stream disconnected (%s); retrying in %.2f s", self._name, end.reason, delay
             )
-            stamp = self._stamp()
-            down = StreamDisconnected(
-                reason=end.reason, will_reconnect=True, retry_in=delay, at=now, timestamp=stamp
+            self._publish(
+                StreamDisconnected, reason=end.reason, will_reconnect=True, retry_in=delay
             )
-            self._handler.on_status(down)
             if not end.retry_now:  # an immediate retry is still part of the first verdict
                 self._first_attempt.set()
             if delay > 0:
@@ -273,12 +274,8 @@ class Connection:
 
     def _fail(self, error: BaseException, reason: str | None = None) -> None:
         log.warning("%s stream failed: %s", self._name, error)
-        why, now, stamp = reason or str(error), self._clock(), self._stamp()
-        self._handler.on_status(
-            StreamDisconnected(
-                reason=why, will_reconnect=False, retry_in=None, at=now, timestamp=stamp
-            )
-        )
+        reason = reason or str(error)
+        self._publish(StreamDisconnected, reason=reason, will_reconnect=False, retry_in=None)
         if not self._first_attempt.is_set() and not self._had_connection:
             self._first_error = error
         self._end(error)
@@ -302,18 +299,8 @@ class Connection:
             return End(str(fatal.error), fatal=fatal.error)
         except Exception as exc:  # a transient failure of the token source
             return End(f"token provider failed: {type(exc).__name__}: {exc}")
-        cfg = self.config
         try:
-            ws = await self._connect(
-                self.url,
-                open_timeout=cfg.open_timeout,
-                close_timeout=cfg.close_timeout,
-                ping_interval=None,
-                max_size=cfg.max_message_size,
-                compression=None,
-                create_connection=FrameSocket,
-                logger=WS_LOG,
-            )
+            ws = await open_socket(self._connect, self.url, self.config)
         except InvalidURI as exc:
             error = StreamClosedError(f"invalid stream URL: {exc}")
             return End(str(error), fatal=error)
@@ -359,10 +346,7 @@ class Connection:
             return End(f"connection lost while subscribing ({code})")
         self.connections += 1
         self._backoff.connected(now)
-        again, stamp = self._had_connection, self._stamp()
-        self._handler.on_status(
-            StreamConnected(attempt=self.attempts, reconnect=again, at=now, timestamp=stamp)
-        )
+        self._publish(StreamConnected, attempt=self.attempts, reconnect=self._had_connection)
         self._had_connection = True
         self._first_attempt.set()
         link = Link(
@@ -393,8 +377,10 @@ class Connection:
 
     def _reauthenticated(self) -> None:
         log.info("%s stream re-authenticated on the live socket", self._name)
-        self._handler.on_status(StreamReauthenticated(at=self._clock(), timestamp=self._stamp()))
+        self._publish(StreamReauthenticated)
 
-    def _stamp(self) -> datetime:
-        """Now on the wall clock, aware UTC (the status events' ``timestamp``)."""
-        return datetime.fromtimestamp(self._wall_clock(), UTC)
+    def _publish(self, event: type[StatusEvent], **fields: Any) -> None:
+        """Hand the handler a status event, stamped now on both clocks: ``at`` (monotonic)
+        and ``timestamp`` (the wall clock, aware UTC)."""
+        stamp = datetime.fromtimestamp(self._wall_clock(), UTC)
+        self._handler.on_status(event(at=self._clock(), timestamp=stamp, **fields))

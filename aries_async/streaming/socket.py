@@ -26,8 +26,18 @@ from websockets.exceptions import ConnectionClosed
 from websockets.frames import Frame, Opcode
 
 from aries_async.streaming._parking import Parking
+from aries_async.streaming.config import StreamConfig
+from aries_async.streaming.handler import Connector
 
-__all__ = ["ABNORMAL_CLOSURE", "WS_LOG", "FrameSocket", "Inbox", "SocketLost", "pump"]
+__all__ = [
+    "ABNORMAL_CLOSURE",
+    "WS_LOG",
+    "FrameSocket",
+    "Inbox",
+    "SocketLost",
+    "open_socket",
+    "pump",
+]
 
 ABNORMAL_CLOSURE = 1006
 """The close code of a socket that closed without a closing handshake (RFC 6455)."""
@@ -241,3 +251,20 @@ async def pump(ws: ClientConnection, inbox: Inbox) -> None:
             code = exc.rcvd.code
     finally:
         inbox.lost(code)
+
+
+async def open_socket(connect: Connector, url: str, config: StreamConfig) -> ClientConnection:
+    """Open the websocket of one connection attempt with ``connect`` (websockets' ``connect``
+    or a test's), with the streams' options: the config's timeouts and message size cap, no
+    keep-alive of websockets' own (the heartbeat is ours), no compression, a
+    :class:`FrameSocket` (its reads handed on whole) and :data:`WS_LOG` for its logs."""
+    return await connect(
+        url,
+        open_timeout=config.open_timeout,
+        close_timeout=config.close_timeout,
+        ping_interval=None,
+        max_size=config.max_message_size,
+        compression=None,
+        create_connection=FrameSocket,
+        logger=WS_LOG,
+    )
