@@ -42,6 +42,10 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --token-error-shape rfc|nested|nested_no_code|empty   how token refusals are worded
     --token-error-echo                          token refusals quote the grant they refuse
     --refresh-without-secret                    refresh grant accepted without client_secret
+    --token-encoding json|form                  the token request bodies read (default: both)
+    --refused-grant GRANT_TYPE                  refuse that grant with unauthorized_client
+    --deny-authorization                        the authorize page answers access_denied
+    --error-redirects-without-state             authorize error redirects without state
     --swallow-prediction-orders N               place N prediction orders, drop their answers
     --ws-ignore-requests                        leave market-socket requests unanswered
     --ws-response-shape data|body|flat          where a socket request's answer sits

@@ -251,6 +251,30 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="accept the refresh grant without client_secret (a public/PKCE client)",
     )
+    faults.add_argument(
+        "--token-encoding",
+        action="append",
+        default=[],
+        choices=("json", "form"),
+        help="a request body the token endpoint reads (repeatable; default: both)",
+    )
+    faults.add_argument(
+        "--refused-grant",
+        action="append",
+        default=[],
+        choices=("authorization_code", "refresh_token", "client_credentials"),
+        help="refuse this grant type with unauthorized_client (repeatable)",
+    )
+    faults.add_argument(
+        "--deny-authorization",
+        action="store_true",
+        help="the authorize page answers as if the user pressed Deny",
+    )
+    faults.add_argument(
+        "--error-redirects-without-state",
+        action="store_true",
+        help="the authorize page's error redirects leave state out",
+    )
     faults.add_argument("--swallow-prediction-orders", type=int, default=0, metavar="N")
     faults.add_argument(
         "--short-pages",
@@ -310,6 +334,10 @@ def build_faults(args: argparse.Namespace) -> Faults:
         token_error_shape=args.token_error_shape,
         token_error_echo=args.token_error_echo,
         refresh_without_secret=args.refresh_without_secret,
+        token_encodings=frozenset(args.token_encoding or ("json", "form")),
+        refused_grants=frozenset(args.refused_grant),
+        deny_authorization=args.deny_authorization,
+        error_redirects_without_state=args.error_redirects_without_state,
         swallow_prediction_orders=args.swallow_prediction_orders,
         ws_ignore_requests=args.ws_ignore_requests,
         ws_response_shape=args.ws_response_shape,

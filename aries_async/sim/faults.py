@@ -146,6 +146,21 @@ field                              effect
 ``refresh_without_secret``         the refresh grant is accepted without ``client_secret`` (a
                                    public/PKCE client, oauth.md 3.1 UNCERTAIN); one sent is still
                                    checked. False: the secret is required, as the docs say
+``token_encodings``                the request bodies the token endpoint reads: ``{"json",
+                                   "form"}`` (default: both, oauth.md 3.2 CONFLICT), ``{"json"}``
+                                   (the docs' samples) or ``{"form"}`` (the official SDK's
+                                   client credentials, RFC 6749); a body in another is read as
+                                   no fields: 400 ``invalid_request`` (grant_type is required)
+``refused_grants``                 grant types the client may not use (``{"client_credentials"}``:
+                                   oauth.md 3.4, UNCERTAIN; ``"refresh_token"``,
+                                   ``"authorization_code"``): the token endpoint refuses them
+                                   400 ``unauthorized_client``, and the authorize page a
+                                   refused ``authorization_code`` by its error redirect
+``deny_authorization``             the authorize page answers as if the user pressed Deny: the
+                                   redirect carries ``error=access_denied``, not a code
+``error_redirects_without_state``  the authorize page's error redirects (a denial, a request it
+                                   refuses) leave ``state`` out: RFC 6749 4.1.2.1 requires it,
+                                   oauth.md 2 leaves a denial's parameters UNCERTAIN
 ``swallow_prediction_orders``      the next N ``POST /v1/predictions/orders`` that place an
                                    order place it and close the connection without an answer
                                    (a retry with the same ``Idempotency-Key`` gets that order)
@@ -304,6 +319,10 @@ class Faults:
     token_error_shape: str = "rfc"  # noqa: S105 - a shape name
     token_error_echo: bool = False
     refresh_without_secret: bool = False
+    token_encodings: frozenset[str] = frozenset({"json", "form"})
+    refused_grants: frozenset[str] = frozenset()
+    deny_authorization: bool = False
+    error_redirects_without_state: bool = False
     # Prediction orders: a placement made whose answer is lost (idempotent retries).
     swallow_prediction_orders: int = 0
     # A sustained per-app rate limit (fleets of bots sharing one budget).

@@ -52,13 +52,14 @@ def _authorize_params(params: Any, ctx: SimContext) -> tuple[dict[str, str], web
         )
 
     def fail(error: str, description: str) -> web.Response:
-        params = {"error": error, "error_description": description}
-        if values["state"]:
-            params["state"] = values["state"]
-        return _redirect(values["redirect_uri"], params)
+        return _refuse(ctx, values, error, description)
 
     if values["response_type"] != "code":
         return values, fail("unsupported_response_type", "response_type must be code")
+    if "authorization_code" in ctx.faults.refused_grants:
+        return values, fail(
+            "unauthorized_client", "this client may not use the authorization_code grant"
+        )
     if not values["state"]:
         return values, fail("invalid_request", "state is required")
     try:
@@ -75,7 +76,17 @@ def _authorize_params(params: Any, ctx: SimContext) -> tuple[dict[str, str], web
     return values, None
 
 
+def _refuse(ctx: SimContext, values: dict[str, str], error: str, description: str) -> web.Response:
+    """Redirect back with ``error``, and the request's ``state`` unless the faults leave it out."""
+    params = {"error": error, "error_description": description}
+    if values["state"] and not ctx.faults.error_redirects_without_state:
+        params["state"] = values["state"]
+    return _redirect(values["redirect_uri"], params)
+
+
 def _approve(ctx: SimContext, values: dict[str, str]) -> web.Response:
+    if ctx.faults.deny_authorization:
+        return _refuse(ctx, values, "access_denied", "the user denied access")
     scopes = ctx.auth.parse_scopes(values["scope"], required=True)
     code = ctx.auth.issue_code(
         client_id=values["client_id"],
@@ -129,14 +140,7 @@ async def _authorize_decision(request: web.Request) -> web.StreamResponse:
     if error is not None:
         return error
     if form.get("decision") != "approve":
-        return _redirect(
-            values["redirect_uri"],
-            {
-                "error": "access_denied",
-                "error_description": "the user denied access",
-                "state": values["state"],
-            },
-        )
+        return _refuse(ctx, values, "access_denied", "the user denied access")
     return _approve(ctx, values)
 
 
@@ -144,12 +148,16 @@ TOKEN_PATH = "/v1/oauth2/token"  # noqa: S105 - a path, not a secret
 
 
 async def token_fields(request: web.Request) -> dict[str, str]:
-    """The fields of a token request, a JSON object or a form.
+    """The fields of a token request, a JSON object or a form; none when the faults'
+    ``token_encodings`` leave its encoding out (a server that does not read it).
 
     Raises:
         ValueError: the body is neither.
     """
-    if request.content_type == "application/json":
+    is_json = request.content_type == "application/json"
+    if ("json" if is_json else "form") not in context_of(request).faults.token_encodings:
+        return {}
+    if is_json:
         data = orjson.loads(await request.read())
         if not isinstance(data, dict):
             raise ValueError("body must be an object")
@@ -193,6 +201,12 @@ async def _token(request: web.Request) -> web.StreamResponse:
         fields.setdefault("client_id", user)
         fields.setdefault("client_secret", password)
     headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+    grant = fields.get("grant_type")
+    if (grant == "code" and "authorization_code" in ctx.faults.refused_grants) or (
+        grant in ctx.faults.refused_grants
+    ):
+        refused = OAuthError("unauthorized_client", f"this client may not use the {grant} grant")
+        return _refusal(request, refused, fields, headers)
     try:
         body = ctx.auth.token_request(
             fields, refresh_without_secret=ctx.faults.refresh_without_secret

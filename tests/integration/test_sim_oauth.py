@@ -400,3 +400,52 @@ def test_cli_flags_for_token_refusals_and_public_refresh() -> None:
     assert default.refresh_without_secret is False
     with pytest.raises(SystemExit):
         parser.parse_args(["--token-error-shape", "xml"])
+
+
+@pytest.mark.parametrize("reads", ["json", "form"])
+async def test_a_token_endpoint_reading_one_encoding_finds_no_grant_in_the_other(
+    sim: Simulator, http: aiohttp.ClientSession, reads: str
+) -> None:
+    sim.faults.token_encodings = frozenset({reads})
+    grant = {"grant_type": "client_credentials", "client_id": sim.client_id}
+    grant["client_secret"] = sim.client_secret
+    status, body = await _token(http, sim, grant, form=reads == "form")
+    assert status == 200 and body["access_token"]
+    status, body = await _token(http, sim, grant, form=reads != "form")
+    assert (status, body["error"]) == (400, "invalid_request")
+    assert body["error_description"] == "grant_type is required"
+
+
+@pytest.mark.parametrize("grant_type", ["refresh_token", "client_credentials"])
+async def test_a_refused_grant_is_unauthorized_client_and_the_others_work(
+    sim: Simulator, http: aiohttp.ClientSession, grant_type: str
+) -> None:
+    sim.faults.refused_grants = frozenset({grant_type})
+    cc = {"grant_type": "client_credentials", "client_id": sim.client_id}
+    cc["client_secret"] = sim.client_secret
+    grants = {
+        "client_credentials": cc,
+        "refresh_token": _refresh_body(sim, sim.issue_token_response()),
+    }
+    for name, grant in grants.items():
+        status, body = await _token(http, sim, grant)
+        if name == grant_type:
+            assert (status, body["error"]) == (400, "unauthorized_client")
+        else:
+            assert status == 200, body
+
+
+def test_cli_flags_for_the_sign_in_variants() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = ["--token-encoding", "form", "--refused-grant", "client_credentials"]
+    args += ["--refused-grant", "refresh_token", "--deny-authorization"]
+    faults = build_faults(parser.parse_args([*args, "--error-redirects-without-state"]))
+    assert faults.token_encodings == {"form"}
+    assert faults.refused_grants == {"client_credentials", "refresh_token"}
+    assert faults.deny_authorization and faults.error_redirects_without_state
+    default = build_faults(parser.parse_args([]))
+    assert default.token_encodings == {"json", "form"} and not default.refused_grants
+    assert not (default.deny_authorization or default.error_redirects_without_state)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--token-encoding", "xml"])
