@@ -7,21 +7,24 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode
 
 import attrs
 
 from aries_async.auth.grant_errors import quotes_a_secret, redacted, refusal_error
-from aries_async.auth.pkce import check_code_verifier, make_pkce_pair, same_state
+from aries_async.auth.pkce import (
+    callback_code,
+    check_code_verifier,
+    make_pkce_pair,
+    same_state,
+)
 from aries_async.auth.tokens import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, Token
 from aries_async.config import scope_names
 from aries_async.errors import (
     APIError,
     AuthError,
-    AuthorizationDeniedError,
     ConfigurationError,
     ReauthenticationRequired,
-    StateMismatchError,
     ValidationError,
 )
 
@@ -142,44 +145,38 @@ class OAuth:
         state: str | None = None,
         redirect_uri: str | None = None,
         code_verifier: str | None = None,
+        check_state: bool = True,
     ) -> Token:
         """Exchange the authorization code and save the token.
 
         Args:
             callback: the full URL the browser was redirected to (``...?code=..&state=..``), or
-                the bare code.
+                the bare code (whose state, if any, is ``state``).
             request: the :class:`AuthorizationRequest` from :meth:`authorization_url`; gives
                 the expected state, the redirect URI and the PKCE verifier.
+            state: the state issued, without ``request``; with a bare code and ``request``,
+                the state that came back with the code.
+            check_state: compare the callback's state with the one issued (the CSRF check).
+                False only when you checked it yourself: a callback URL then needs neither
+                ``request`` nor ``state``.
 
         Raises:
             StateMismatchError: the callback's ``state`` is not the one issued (nothing sent).
+                An error redirect without any ``state`` is not one: it is a denial.
             AuthorizationDeniedError: the callback carries ``error=...`` (nothing sent).
-            ValidationError: no code, or a PKCE verifier RFC 7636 does not allow (nothing sent).
+            ValidationError: no code, a PKCE verifier RFC 7636 does not allow, or a callback
+                URL whose state there is nothing to check against (neither ``request`` nor
+                ``state``, and ``check_state`` not False); nothing sent.
             ReauthenticationRequired: the code was refused (``invalid_grant``: expired, used,
                 another redirect URI...); the message has the server's reason.
             AuthError: another refusal from the token endpoint.
         """
-        expected_state = request.state if request else state
-        code = callback
-        if "?" in callback or callback.startswith(("http://", "https://")):
-            params = parse_qs(urlsplit(callback).query)
-            got_state = params.get("state", [None])[0]
-            error = params.get("error", [None])[0]
-            if expected_state is not None and not same_state(got_state, expected_state):
-                raise StateMismatchError("the callback's state does not match; nothing was sent")
-            if error:
-                description = params.get("error_description", [""])[0]
-                raise AuthorizationDeniedError(
-                    f"authorization refused: {error}"
-                    + (f" ({description})" if description else ""),
-                    error=error,
-                )
-            codes = params.get("code")
-            if not codes:
-                raise ValidationError("the callback URL has no code", field="callback")
-            code = codes[0]
-        elif state is not None and request is not None and not same_state(state, request.state):
-            raise StateMismatchError("the callback's state does not match; nothing was sent")
+        code = callback_code(
+            callback,
+            request.state if request else state,
+            bare_state=state if request else None,
+            check_state=check_state,
+        )
         if not code:
             raise ValidationError("an authorization code is required", field="callback")
         redirect = (

@@ -1,4 +1,5 @@
-"""PKCE (RFC 7636) and the authorization request's ``state``: sans-I/O helpers of the sign-in."""
+"""PKCE (RFC 7636), the authorization request's ``state`` and its callback: sans-I/O helpers
+of the sign-in."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import hashlib
 import hmac
 import secrets
 import string
+from urllib.parse import parse_qs, urlsplit
 
-from aries_async.errors import ValidationError
+from aries_async.errors import AuthorizationDeniedError, StateMismatchError, ValidationError
 
-__all__ = ["check_code_verifier", "make_pkce_pair", "same_state"]
+__all__ = ["callback_code", "check_code_verifier", "make_pkce_pair", "same_state"]
 
 
 def make_pkce_pair() -> tuple[str, str]:
@@ -44,3 +46,62 @@ def same_state(received: str | None, expected: str) -> bool:
     if received is None:
         return False
     return hmac.compare_digest(received.encode("utf-8", "replace"), expected.encode("utf-8"))
+
+
+def callback_code(
+    callback: str,
+    expected: str | None,
+    *,
+    bare_state: str | None = None,
+    check_state: bool = True,
+) -> str:
+    """The authorization code a callback carries, once its ``state`` is checked.
+
+    Args:
+        callback: the URL the browser was redirected to, or a bare code.
+        expected: the state issued (None: not known).
+        bare_state: the state that came with a bare code, checked when given.
+        check_state: compare the states (the CSRF check); False: the caller did.
+
+    Raises:
+        ValidationError: a callback URL without a code, or whose state there is nothing to
+            check against (``expected`` None and ``check_state``).
+        StateMismatchError: the state is not the one issued. An error redirect without any
+            state is not one: it is a denial.
+        AuthorizationDeniedError: the callback carries ``error=...``.
+    """
+    if "?" not in callback and not callback.startswith(("http://", "https://")):
+        if (
+            check_state
+            and bare_state is not None
+            and expected is not None
+            and not same_state(bare_state, expected)
+        ):
+            raise StateMismatchError("the callback's state does not match; nothing was sent")
+        return callback
+    params = parse_qs(urlsplit(callback).query)
+    got_state = params.get("state", [None])[0]
+    error = params.get("error", [None])[0]
+    if check_state:
+        if expected is None:
+            raise ValidationError(
+                "the callback's state cannot be checked: pass the AuthorizationRequest "
+                "(or state=), or check_state=False if you checked it; nothing was sent",
+                field="request",
+            )
+        # An error redirect without state (RFC 6749 4.1.2.1 wants one; oauth.md 2 leaves a
+        # denial's parameters open) cannot be checked, but believing it lets nothing in: no
+        # code is exchanged, and the user is told why the sign-in ended.
+        stateless_error = bool(error) and got_state is None
+        if not stateless_error and not same_state(got_state, expected):
+            raise StateMismatchError("the callback's state does not match; nothing was sent")
+    if error:
+        description = params.get("error_description", [""])[0]
+        raise AuthorizationDeniedError(
+            f"authorization refused: {error}" + (f" ({description})" if description else ""),
+            error=error,
+        )
+    codes = params.get("code")
+    if not codes:
+        raise ValidationError("the callback URL has no code", field="callback")
+    return codes[0]
