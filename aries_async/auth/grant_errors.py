@@ -13,11 +13,21 @@ answer                                         error
 400 without an error code, to a user's grant   :class:`~aries_async.errors.
 (authorization code, refresh token)            ReauthenticationRequired`: RFC 6749 5.2 answers a
                                                refused grant 400 (and a refused client 401)
+``unauthorized_client`` to the refresh grant   :class:`~aries_async.errors.
+                                               ReauthenticationRequired`: this client may not
+                                               refresh, a new sign-in is the only way on
+``unauthorized_client`` to another grant       :class:`~aries_async.errors.AuthError` saying
+                                               this client may not use the grant, and what to
+                                               use instead
 any other 4xx but 429                          :class:`~aries_async.errors.AuthError` with the
                                                code (or None) and the status
 429, 5xx                                       none: the endpoint failed, the grant was not
                                                refused (the caller passes the APIError on)
 =============================================  ================================================
+
+A 400 ``invalid_request`` or ``unsupported_grant_type`` is also what a server answers a body
+in an encoding it does not read (oauth.md 3.2: JSON or a form, a CONFLICT): :func:`unread_body`
+says so, and the caller may send the grant once more in the other encoding.
 
 The server's own words (``error_description``, the envelope's ``message``) stay in the message,
 with every secret the request carried blanked out: a server may quote what it was sent.
@@ -32,7 +42,7 @@ import orjson
 
 from aries_async.errors import APIError, AuthError, ReauthenticationRequired
 
-__all__ = ["REFUSAL_STATUSES", "quotes_a_secret", "redacted", "refusal_error"]
+__all__ = ["REFUSAL_STATUSES", "quotes_a_secret", "redacted", "refusal_error", "unread_body"]
 
 REFUSAL_STATUSES = frozenset({400, 401})
 """The statuses with which the token endpoint refuses a grant, whatever the body says."""
@@ -40,6 +50,12 @@ REFUSAL_STATUSES = frozenset({400, 401})
 _SECRET_FIELDS = ("code", "refresh_token", "client_secret", "code_verifier")
 _REAUTHENTICATE = frozenset({"invalid_grant", "invalid_token"})
 _USER_GRANTS = frozenset({"authorization_code", "refresh_token"})
+_UNREAD = frozenset({"invalid_request", "unsupported_grant_type"})
+_INSTEAD = {
+    "client_credentials": "sign a user in instead (client.oauth.authorization_url, or "
+    "aries-async login) or pass a token",
+    "authorization_code": "check the app's grant types where its credentials were created",
+}
 _LONGEST = 200
 """The most of the server's description a message quotes."""
 
@@ -52,6 +68,21 @@ def refusal_error(exc: APIError, sent: Mapping[str, str]) -> AuthError | None:
     grant = sent.get("grant_type", "")
     error, description = _oauth_error(exc.body)
     said = _blank(description, sent) if description else None
+    if error == "unauthorized_client":
+        why = "unauthorized_client" + (f": {said}" if said else "")
+        if grant == "refresh_token":
+            return ReauthenticationRequired(
+                f"this client may not use the refresh_token grant ({why}); sign in again",
+                error=error,
+                status=exc.status,
+            )
+        instead = _INSTEAD.get(grant)
+        return AuthError(
+            f"this client may not use the {grant} grant ({why})"
+            + (f"; {instead}" if instead else ""),
+            error=error,
+            status=exc.status,
+        )
     if exc.status in REFUSAL_STATUSES and (
         error in _REAUTHENTICATE or (error is None and exc.status == 400 and grant in _USER_GRANTS)
     ):
@@ -66,6 +97,12 @@ def refusal_error(exc: APIError, sent: Mapping[str, str]) -> AuthError | None:
         error=error,
         status=exc.status,
     )
+
+
+def unread_body(exc: APIError) -> bool:
+    """Whether the token endpoint's error answer is one it gives a body it could not read: a
+    400 ``invalid_request`` or ``unsupported_grant_type`` (no fields, no grant type found)."""
+    return exc.status == 400 and _oauth_error(exc.body)[0] in _UNREAD
 
 
 def quotes_a_secret(exc: APIError, sent: Mapping[str, str]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 import time
@@ -11,7 +12,7 @@ from urllib.parse import urlencode
 
 import attrs
 
-from aries_async.auth.grant_errors import quotes_a_secret, redacted, refusal_error
+from aries_async.auth.grant_errors import quotes_a_secret, redacted, refusal_error, unread_body
 from aries_async.auth.pkce import (
     callback_code,
     check_code_verifier,
@@ -31,6 +32,7 @@ from aries_async.errors import (
 if TYPE_CHECKING:
     from aries_async.auth.store import TokenStore
     from aries_async.config import ClientConfig
+    from aries_async.http.exchange import Response
     from aries_async.http.transport import Transport
 
 __all__ = [
@@ -42,6 +44,11 @@ __all__ = [
 ]
 
 log = logging.getLogger("aries_async.auth")
+
+
+class _BodyNotRead(Exception):
+    """The token endpoint answered as to a body it could not read (its encoding, not its
+    grant): the grant may go once more in the other encoding."""
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -82,6 +89,9 @@ class OAuth:
         self._store = store
         self._clock = clock
         self._keep: Callable[[Token], Awaitable[None]] | None = None
+        # Whether the token endpoint last took a grant as a form (True) or JSON (False): the
+        # encoding tried first from then on (oauth.md 3.2 leaves open which it reads).
+        self._form_taken: bool | None = None
 
     def save_grants_with(self, keep: Callable[[Token], Awaitable[None]]) -> None:
         """Save each successful grant with ``keep`` instead of in the store alone: the client
@@ -243,7 +253,8 @@ class OAuth:
         return await self._token_request(body, form=False, previous=token)
 
     async def client_credentials(self, scopes: str | Iterable[str] | None = None) -> Token:
-        """Get an app token with the client-credentials grant (form body, as the server expects).
+        """Get an app token with the client-credentials grant (a form body, as the official SDK
+        sends it; JSON when the token endpoint reads no form, as for every grant).
 
         ``scopes``: the scopes to ask for, as names or one space-separated string, scope groups
         included (:func:`~aries_async.auth.scopes.expand_scopes`). The token is saved in the
@@ -285,28 +296,19 @@ class OAuth:
         previous: Token | None = None,
         asked: tuple[str, ...] = (),
     ) -> Token:
+        """Send a grant, as a form or JSON (``form``); once the token endpoint has taken one
+        encoding, that one first. A body the endpoint did not read goes once in the other."""
         grant = body["grant_type"]
-        log.debug("token request: grant_type=%s", grant)
-        failure: AuthError | APIError | None = None
-        try:
-            response = await self._transport.request(
-                "POST",
-                self._config.endpoints.token_url,
-                idempotent=True,  # a refused grant is a 4xx (not retried); 5xx/timeouts retry
-                json=None if form else body,
-                data=body if form else None,
-            )
-        except APIError as exc:
-            # A 429 or 5xx (refused is None): the endpoint failed (retried by the transport
-            # already), raised as it is but for a secret it quotes.
-            refused = refusal_error(exc, body)
-            if not quotes_a_secret(exc, body):
-                if refused is None:
-                    raise
-                raise refused from exc
-            failure = refused or redacted(exc, body)
-        if failure is not None:
-            raise failure  # outside the handler: nothing chained quotes the secret
+        if self._form_taken is not None:
+            form = self._form_taken
+        response: Response | None = None
+        with contextlib.suppress(_BodyNotRead):
+            response = await self._post(body, form=form, may_switch=True)
+        if response is None:  # the body was not read: the other encoding (oauth.md 3.2)
+            form = not form
+            log.debug("token request: sent again as %s", "a form" if form else "JSON")
+            response = await self._post(body, form=form, may_switch=False)
+        self._form_taken = form
         try:
             data = response.json()
         except ValueError:  # an HTML page from a proxy, say
@@ -323,6 +325,38 @@ class OAuth:
             )
         except ValueError as exc:
             raise AuthError(f"unusable token response: {exc}", status=response.status) from exc
+
+    async def _post(self, body: dict[str, str], *, form: bool, may_switch: bool) -> Response:
+        """Send the grant as a form or JSON.
+
+        Raises:
+            _BodyNotRead: ``may_switch`` and the endpoint did not read the body
+                (:func:`~aries_async.auth.grant_errors.unread_body`).
+            AuthError: the grant was refused (typed by :func:`refusal_error`).
+            APIError: the endpoint failed (429, 5xx), every secret of the grant blanked out.
+        """
+        log.debug("token request: grant_type=%s", body["grant_type"])
+        failure: AuthError | APIError | None = None
+        try:
+            return await self._transport.request(
+                "POST",
+                self._config.endpoints.token_url,
+                idempotent=True,  # a refused grant is a 4xx (not retried); 5xx/timeouts retry
+                json=None if form else body,
+                data=body if form else None,
+            )
+        except APIError as exc:
+            if may_switch and unread_body(exc):
+                raise _BodyNotRead from None
+            # A 429 or 5xx (refused is None): the endpoint failed (retried by the transport
+            # already), raised as it is but for a secret it quotes.
+            refused = refusal_error(exc, body)
+            if not quotes_a_secret(exc, body):
+                if refused is None:
+                    raise
+                raise refused from exc
+            failure = refused or redacted(exc, body)
+        raise failure  # outside the handler: nothing chained quotes the secret
 
     def _require_client_id(self) -> str:
         if not self._config.client_id:

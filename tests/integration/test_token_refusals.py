@@ -245,3 +245,95 @@ async def test_a_code_verifier_of_43_or_128_allowed_characters_is_used(verifier:
         callback = await follow_consent(f"{sim.authorize_url}?{urlencode(query)}")
         token = await client.oauth.exchange_code(callback, request, code_verifier=verifier)
         assert token.refresh_token
+
+
+# -- a client the token endpoint refuses a grant (unauthorized_client, oauth.md 3.4) ----------
+
+
+@pytest.mark.parametrize("shape", WITH_CODE)
+async def test_client_credentials_refused_to_this_client_says_what_to_use(shape: str) -> None:
+    async with manual_sim() as sim, client_on(sim) as client:
+        sim.faults.token_error_shape = shape
+        sim.faults.refused_grants = frozenset({"client_credentials"})
+        with pytest.raises(AuthError, match="may not use the client_credentials grant") as info:
+            await client.oauth.client_credentials()
+        assert not isinstance(info.value, ReauthenticationRequired)
+        assert (info.value.status, info.value.error) == (400, "unauthorized_client")
+        assert "authorization_url" in str(info.value)  # what to do instead
+        # a user's sign-in still works
+        request = client.oauth.authorization_url()
+        assert await client.oauth.exchange_code(await follow_consent(request.url), request)
+
+
+@pytest.mark.parametrize("shape", WITH_CODE)
+async def test_a_refresh_refused_to_this_client_asks_to_sign_in_again_once(shape: str) -> None:
+    async with manual_sim() as sim, client_on(sim, token=user_token(sim)) as client:
+        sim.faults.token_error_shape = shape
+        sim.faults.refused_grants = frozenset({"refresh_token"})
+        sim.advance(3600)
+        before = sim.token_requests
+        for _ in range(3):
+            with pytest.raises(ReauthenticationRequired, match="may not use") as info:
+                await client.accounts.list()
+            assert (info.value.status, info.value.error) == (400, "unauthorized_client")
+        assert sim.token_requests - before == 1
+        request = client.oauth.authorization_url()
+        await client.oauth.exchange_code(await follow_consent(request.url), request)
+        assert await client.accounts.list()  # signed in again: the calls go on
+
+
+# -- the request body the token endpoint reads (oauth.md 3.2, CONFLICT) ------------------------
+
+
+@pytest.mark.parametrize("shape", WITH_CODE)
+@pytest.mark.parametrize("reads", ["json", "form"])
+async def test_every_grant_works_whichever_body_the_token_endpoint_reads(
+    reads: str, shape: str
+) -> None:
+    """The client sends JSON for a user's grants and a form for client credentials; a server
+    that reads only the other gets it again in that body, and from then on only in that one."""
+    async with manual_sim() as sim:
+        sim.faults.token_encodings = frozenset({reads})
+        sim.faults.token_error_shape = shape
+        async with client_on(sim) as app:
+            before = sim.token_requests
+            await app.oauth.client_credentials(scopes="account:information")
+            assert sim.token_requests - before == (1 if reads == "form" else 2)
+            sim.advance(3600)
+            before = sim.token_requests
+            assert await app.accounts.list()  # renewed with the client credentials
+            assert sim.token_requests - before == 1
+        async with client_on(sim) as client:
+            await signs_in_and_refreshes(sim, client, reads)
+
+
+async def signs_in_and_refreshes(sim: Simulator, client: AriesClient, reads: str) -> None:
+    """Sign in (the body the server reads costs one request more when it is a form), refresh
+    twice and get an app token, each in one request."""
+    request = client.oauth.authorization_url()
+    callback = await follow_consent(request.url)
+    before = sim.token_requests
+    assert (await client.oauth.exchange_code(callback, request)).refresh_token
+    assert sim.token_requests - before == (1 if reads == "json" else 2)
+    costs = []
+    for _ in range(2):
+        sim.advance(3600)
+        before = sim.token_requests
+        assert await client.accounts.list()
+        costs.append(sim.token_requests - before)
+    assert costs == [1, 1]  # the refresh grant goes in the body that worked
+    before = sim.token_requests
+    await client.oauth.client_credentials(scopes="account:information")
+    assert sim.token_requests - before == 1  # so do client credentials, now
+
+
+async def test_a_refresh_refused_in_the_body_the_server_reads_is_still_a_refusal() -> None:
+    async with manual_sim() as sim, client_on(sim, token=user_token(sim)) as client:
+        sim.faults.token_encodings = frozenset({"form"})
+        sim.advance(3600)
+        sim.revoke_tokens(refresh_tokens=True)
+        before = sim.token_requests
+        with pytest.raises(ReauthenticationRequired) as info:
+            await client.accounts.list()
+        assert info.value.error == "invalid_grant"  # not the unread JSON's invalid_request
+        assert sim.token_requests - before == 2
