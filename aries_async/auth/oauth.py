@@ -89,9 +89,9 @@ class OAuth:
         self._store = store
         self._clock = clock
         self._keep: Callable[[Token], Awaitable[None]] | None = None
-        # Whether the token endpoint last took a grant as a form (True) or JSON (False): the
-        # encoding tried first from then on (oauth.md 3.2 leaves open which it reads).
-        self._form_taken: bool | None = None
+        # The encodings (form: True, JSON: False) the token endpoint answered as unread
+        # (oauth.md 3.2 leaves open which it reads): a grant goes in the other one first.
+        self._unread: set[bool] = set()
 
     def save_grants_with(self, keep: Callable[[Token], Awaitable[None]]) -> None:
         """Save each successful grant with ``keep`` instead of in the store alone: the client
@@ -296,19 +296,22 @@ class OAuth:
         previous: Token | None = None,
         asked: tuple[str, ...] = (),
     ) -> Token:
-        """Send a grant, as a form or JSON (``form``); once the token endpoint has taken one
-        encoding, that one first. A body the endpoint did not read goes once in the other."""
+        """Send a grant, as a form or JSON (``form``), unless the token endpoint did not read
+        that encoding before. A body the endpoint does not read goes once in the other (so a
+        server that reads both gets each grant as the official package sends it)."""
         grant = body["grant_type"]
-        if self._form_taken is not None:
-            form = self._form_taken
+        other = not form
+        if form in self._unread and other not in self._unread:
+            form = other
         response: Response | None = None
         with contextlib.suppress(_BodyNotRead):
             response = await self._post(body, form=form, may_switch=True)
         if response is None:  # the body was not read: the other encoding (oauth.md 3.2)
+            self._unread.add(form)
             form = not form
             log.debug("token request: sent again as %s", "a form" if form else "JSON")
             response = await self._post(body, form=form, may_switch=False)
-        self._form_taken = form
+        self._unread.discard(form)
         try:
             data = response.json()
         except ValueError:  # an HTML page from a proxy, say

@@ -67,7 +67,8 @@ class RecordedRequest:
             (``/v2/accounts/A%201/balance``).
         query: the query's decoded ``(name, value)`` pairs, in order.
         body: the raw body (``b""`` when none, and for the OAuth endpoints).
-        content_type: the body's media type (``application/json``), ``""`` when none.
+        content_type: the body's media type (``application/json``), ``""`` when none (an
+            OAuth endpoint's too, whose body is not kept).
         headers: the other headers, ``(name, value)`` pairs as received, in order.
     """
 

@@ -67,7 +67,7 @@ async def count_middleware(request: web.Request, handler: Handler) -> web.Stream
             request.rel_url.raw_path,
             tuple(request.query.items()),
             body,
-            request.content_type if body else "",
+            request.content_type if body or (secret and request.can_read_body) else "",
             tuple((k, v) for k, v in request.headers.items() if k.lower() not in _SECRET_HEADERS),
         )
     )
