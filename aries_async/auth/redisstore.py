@@ -46,9 +46,9 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 import orjson
-import yarl
 
 from aries_async._closing import AsyncClosing
+from aries_async.auth.redis_where import redis_module, shown_client, shown_url
 from aries_async.auth.tokens import Token
 from aries_async.errors import AriesError, ConfigurationError, ConnectionFailedError
 
@@ -105,37 +105,6 @@ _LEASES: contextvars.ContextVar[tuple[_Lease, ...]] = contextvars.ContextVar(
 )
 
 
-def _redis_module() -> Any:
-    try:
-        import redis.asyncio
-    except ImportError as exc:
-        raise ConfigurationError(
-            "RedisTokenStore needs redis-py, the redis extra: pip install 'aries-async[redis]'"
-        ) from exc
-    return redis
-
-
-def _shown_url(url: str) -> str:
-    """The URL without its user, password or query (which may carry a password)."""
-    try:
-        parsed = yarl.URL(url)
-    except (TypeError, ValueError):
-        return "<unreadable Redis URL>"
-    if parsed.scheme == "unix":
-        return f"unix://{parsed.path}"
-    port = f":{parsed.explicit_port}" if parsed.explicit_port else ""
-    return f"{parsed.scheme}://{parsed.host or ''}{port}{parsed.path}"
-
-
-def _shown_client(client: Redis) -> str:
-    kwargs = client.connection_pool.connection_kwargs
-    if "path" in kwargs:
-        return f"unix://{kwargs['path']}"
-    scheme = "rediss" if "SSL" in client.connection_pool.connection_class.__name__ else "redis"
-    host, port, db = kwargs.get("host", "localhost"), kwargs.get("port", 6379), kwargs.get("db", 0)
-    return f"{scheme}://{host}:{port}/{db}"
-
-
 class RedisTokenStore(AsyncClosing):
     """Keeps one grant's token in Redis for every process that shares it; implements
     ``TokenStore`` (see the module notes for keys, the lease and the check-and-set).
@@ -170,7 +139,7 @@ class RedisTokenStore(AsyncClosing):
         lease: float = 60.0,
         poll_interval: float = 0.05,
     ) -> None:
-        module = _redis_module()
+        module = redis_module()
         if not client_id or not grant or {"{", "}"} & set(client_id + grant):
             raise ConfigurationError("client_id and grant must be non-empty and without braces")
         if not (lease > 0 and poll_interval > 0):
@@ -182,7 +151,7 @@ class RedisTokenStore(AsyncClosing):
         )
         self._refused: type[Exception] = module.AuthenticationError
         if isinstance(redis, str):
-            self._where = _shown_url(redis)
+            self._where = shown_url(redis)
             try:
                 self._redis: Redis = module.asyncio.Redis.from_url(redis)
             except ValueError:
@@ -192,7 +161,7 @@ class RedisTokenStore(AsyncClosing):
             self._owned = True
         else:
             self._redis = redis
-            self._where = _shown_client(redis)
+            self._where = shown_client(redis)
             self._owned = False
         tag = f"{prefix}:{{{client_id}/{grant}}}"
         self.token_key = f"{tag}:token"
