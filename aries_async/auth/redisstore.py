@@ -16,20 +16,25 @@ token (client credentials), and so on. The braces are a Redis Cluster hash tag: 
 grant live on one shard.
 
 The refresh lock is a lease: ``SET NX PX`` with an owner string, released by a script that
-deletes the key only while it still names that owner. A holder that dies (SIGKILL, a lost host)
-frees the lock when its lease ends; one whose lease ran out cannot release the next holder's
-lock. Every save and clear increments the hash's ``version``, and a save made under the lock
-after a load under the same lock is a check-and-set (one Lua script): when the version moved
-since that load (the lease ran out and another process renewed meanwhile, or a sign-in replaced
-the token), the save is skipped with a warning, so a late holder never overwrites a newer
-token. Other saves (a sign-in, ``set_token``) replace the token unconditionally, and a clear
-(logout) always wins.
+deletes the key only while it still names that owner. While the lock is held, the store starts
+the lease (``lease``, 60 seconds by default) again every third of it, by a script that does so
+only while the key still names that owner: however long a live holder's token request takes
+(a slow token endpoint, 5xx answers and their retries), no other process refreshes the same
+grant meanwhile (with rotating refresh tokens one of the two would be refused, and told to sign
+in again). A holder that dies (SIGKILL, a lost host) frees the lock when its lease ends; one
+held up for longer than that (a frozen process, Redis out of reach) loses it: its renewal
+stops with a warning, and neither it nor its release touches the next holder's lock.
 
-The lease (``lease``, 60 seconds by default) should outlast a token request, retries included
-(``ClientConfig.timeout``, 30 seconds by default): then a live holder never loses the lock, and
-after a crash the others wait at most that long. Waiting for the lock polls Redis every
-``poll_interval`` seconds or so. Tokens, the URL's password and the owner strings' randomness
-never appear in logs, reprs or errors.
+Every save and clear increments the hash's ``version``, and a save made under the lock after a
+load under the same lock is a check-and-set (one Lua script): when the version moved since that
+load (the lease ran out and another process renewed meanwhile, or a sign-in replaced the token),
+the save is skipped with a warning, so a late holder never overwrites a newer token; if its
+refresh was refused, the other's having rotated the refresh token away, the session takes the
+other's token from the store (:mod:`aries_async.auth.session`). Other saves (a sign-in,
+``set_token``) replace the token unconditionally, and a clear (logout) always wins.
+
+Waiting for the lock polls Redis every ``poll_interval`` seconds or so. Tokens, the URL's
+password and the owner strings' randomness never appear in logs, reprs or errors.
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ import os
 import random
 import secrets
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -85,17 +90,26 @@ return 0
 """
 """Delete the lock only while it still names this owner."""
 
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+    return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+"""Start the lease (ARGV[2] milliseconds) again only while the lock still names this owner."""
+
 
 class _Lease:
-    """The refresh lock held by the current task, and the version its last load saw (or its
-    own last save or clear made)."""
+    """The refresh lock held by the current task, the version its last load saw (or its own
+    last save or clear made), and whether its renewal found the lock gone (``lost``)."""
 
-    __slots__ = ("owner", "store", "version")
+    __slots__ = ("lost", "owner", "store", "version")
 
     def __init__(self, store: RedisTokenStore, owner: str) -> None:
         self.store = store
         self.owner = owner
         self.version: int | None = None
+        self.lost = False
 
 
 # Per task: the session renews in a task of its own, and what it loads under the lock is what
@@ -121,8 +135,11 @@ class RedisTokenStore(AsyncClosing):
         client_id: the app whose grant this is.
         grant: which of the app's grants (default ``"user"``).
         prefix: the start of every key.
-        lease: seconds a refresh lock is held at most (a dead holder's lock ends then).
+        lease: seconds a refresh lock lasts unless its holder renews it (a dead holder's lock
+            ends then; a live one renews it every third of that).
         poll_interval: about how often a process waiting for the lock asks again, in seconds.
+        sleep: ``asyncio.sleep``-compatible; the waits between lease renewals use it (tests
+            pass one they control).
 
     Raises:
         ConfigurationError: redis-py is not installed (the ``redis`` extra), the URL is not a
@@ -138,6 +155,7 @@ class RedisTokenStore(AsyncClosing):
         prefix: str = "aries-async",
         lease: float = 60.0,
         poll_interval: float = 0.05,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
         module = redis_module()
         if not client_id or not grant or {"{", "}"} & set(client_id + grant):
@@ -170,9 +188,12 @@ class RedisTokenStore(AsyncClosing):
         """The refresh lock's key."""
         self.lease = lease
         self.poll_interval = poll_interval
+        self._lease_ms = max(1, round(lease * 1000))
+        self._sleep = sleep
         self._save_script = self._redis.register_script(_SAVE)
         self._clear_script = self._redis.register_script(_CLEAR)
         self._release_script = self._redis.register_script(_RELEASE)
+        self._renew_script = self._redis.register_script(_RENEW)
         self._lock = asyncio.Lock()
         self._releases: set[asyncio.Future[None]] = set()
 
@@ -263,8 +284,8 @@ class RedisTokenStore(AsyncClosing):
     @contextlib.asynccontextmanager
     async def lock(self) -> AsyncIterator[None]:
         """The refresh lock: exclusive across this process's tasks and every process on the
-        same Redis and keys, for at most ``lease`` seconds. A wait cancelled as Redis gave it
-        the lock releases it in the background (:meth:`aclose` waits for that).
+        same Redis and keys, a lease renewed while held (see the module notes). A wait cancelled
+        as Redis gave it the lock releases it in the background (:meth:`aclose` waits for it).
 
         Raises:
             ConnectionFailedError: Redis could not be reached (or timed out).
@@ -273,12 +294,14 @@ class RedisTokenStore(AsyncClosing):
         async with self._lock:
             lease = _Lease(self, await self._acquire())
             reset = _LEASES.set((*_LEASES.get(), lease))
+            renewing = asyncio.ensure_future(self._renew(lease))
             try:
                 yield
             finally:
                 _LEASES.reset(reset)
+                renewing.cancel()
                 # Shielded: a second cancellation must not leave the lock to its lease.
-                await asyncio.shield(self._release(lease.owner))
+                await asyncio.shield(self._leave(lease, renewing))
 
     def _lease(self) -> _Lease | None:
         """This store's lock as held by the current task, if it is."""
@@ -295,11 +318,10 @@ class RedisTokenStore(AsyncClosing):
 
     async def _acquire(self) -> str:
         owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(8)}"
-        lease_ms = max(1, round(self.lease * 1000))
         while True:
             try:
                 taken = await self._run(
-                    "lock", self._redis.set(self.lock_key, owner, nx=True, px=lease_ms)
+                    "lock", self._redis.set(self.lock_key, owner, nx=True, px=self._lease_ms)
                 )
             except asyncio.CancelledError:
                 # The SET may have reached Redis: free the lock now rather than at lease end.
@@ -311,6 +333,37 @@ class RedisTokenStore(AsyncClosing):
                 return owner
             # Jittered, so that waiting processes do not ask in lockstep.
             await asyncio.sleep(self.poll_interval * (0.5 + random.random()))
+
+    async def _renew(self, lease: _Lease) -> None:
+        """Start the lease again every third of it (a renewal lost leaves time for the next)."""
+        while True:
+            await self._sleep(self.lease / 3)
+            try:
+                renewed = await self._renew_script(
+                    keys=[self.lock_key], args=[lease.owner, self._lease_ms]
+                )
+            except self._error as exc:
+                log.warning(
+                    "could not renew the refresh lock %s (%s); trying again in %gs",
+                    self.lock_key,
+                    type(exc).__name__,
+                    self.lease / 3,
+                )
+                continue
+            if not renewed:
+                lease.lost = True
+                log.warning(
+                    "the refresh lock %s ended before it was renewed (this process was held "
+                    "up for its lease of %gs); another process may be renewing the token too",
+                    self.lock_key,
+                    self.lease,
+                )
+                return
+
+    async def _leave(self, lease: _Lease, renewing: asyncio.Future[None]) -> None:
+        """Release the lock once its renewal stopped (no warning again if that found it lost)."""
+        await asyncio.wait([renewing])
+        await self._release(lease.owner, held=not lease.lost)
 
     async def _release(self, owner: str, *, held: bool = True) -> None:
         """Delete the lock if ``owner`` holds it; warn when it was ``held`` and no longer is."""

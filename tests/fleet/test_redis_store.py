@@ -1,7 +1,9 @@
 """RedisTokenStore on a real redis-server: keys, URLs, the lease, the check-and-set, failures.
 
 The lease ending is Redis's own expiry, brought forward with ``PEXPIRE`` where a test needs it
-now (a holder that "died"), so no test waits for a lease to run out.
+now (a holder that "died"), so no test waits for a lease to run out; the holder's lease
+renewals wait on a ``FakeTime`` sleep that the test advances, shrinking the lease in Redis as
+much with ``PEXPIRE`` (``_time_passes``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import AsyncIterator
 import pytest
 import redis.asyncio
 from redis_server import ReplyGate, reply_gate
-from stream_helpers import until
+from stream_helpers import FakeTime, until
 
 from aries_async import AriesClient
 from aries_async.auth.redisstore import RedisTokenStore
@@ -26,6 +28,8 @@ from aries_async.auth.tokens import Token
 from aries_async.errors import ConfigurationError, ConnectionFailedError, NotSignedInError
 from aries_async.sim import Simulator
 from aries_async.testing import LogCapture, capture_logs, shows_secret
+
+LEASE = 60.0
 
 
 def _token(n: int) -> Token:
@@ -370,6 +374,138 @@ async def test_a_renewal_refused_because_the_next_holder_rotated_takes_its_token
             assert (late.auth.refreshes, other.auth.refreshes) == (0, 1)
             assert await late_store.load() == renewed
         assert sim.token_requests == 2
+
+
+async def _time_passes(
+    raw: redis.asyncio.Redis, store: RedisTokenStore, time: FakeTime, seconds: float
+) -> None:
+    """``seconds`` go by for Redis and for ``store``'s sleeps: the lock's time to live shrinks
+    by that much (the lease ends if none is left), then the sleeps due by then return, and the
+    lease renewal they woke, if any, is asleep again."""
+    left = await raw.pttl(store.lock_key)
+    if left > seconds * 1000:
+        await raw.pexpire(store.lock_key, left - round(seconds * 1000))
+    elif left > 0:
+        await raw.delete(store.lock_key)  # what Redis does when a lease ends
+    woken = any(delay <= seconds for delay in time.waiting())
+    time.advance(seconds)
+    if woken:
+        await until(lambda: bool(time.waiting()))
+
+
+async def _asking_for_the_lock(raw: redis.asyncio.Redis, name: str, sim: Simulator) -> None:
+    """Until the Redis connection ``name`` was refused the lock (its last command a ``SET``),
+    or a second token request reached the simulator (it took the lock instead)."""
+    async with asyncio.timeout(5):
+        while sim.token_requests < 2:
+            clients = await raw.client_list()
+            if any(c["name"] == name and c["cmd"] == "set" for c in clients):
+                return
+            await asyncio.sleep(0.002)
+
+
+async def test_a_renewal_slower_than_the_lease_keeps_the_lock_and_signs_nobody_out(
+    redis_url: str, raw: redis.asyncio.Redis
+) -> None:
+    """The token request is held at the server for two leases: its process renews the lease
+    meanwhile, so another one waits and takes its token instead of refreshing the same grant
+    (with rotation one of the two would be refused and its process told to sign in again)."""
+    time = FakeTime()
+    async with Simulator(seed=3, rotate_refresh_tokens=True, tick_interval=None) as sim:
+        holder_store = RedisTokenStore(
+            redis_url, client_id=sim.client_id, lease=LEASE, sleep=time.sleep
+        )
+        named = redis.asyncio.Redis.from_url(redis_url, client_name="other")
+        other_store = RedisTokenStore(named, client_id=sim.client_id, poll_interval=0.005)
+        await holder_store.save(sim.issue_token(ttl=0))
+        hold = asyncio.Event()
+        sim.faults.hold_token_requests = hold
+        async with (
+            named,
+            holder_store,
+            other_store,
+            AriesClient(sim.client_config(), token_store=holder_store) as holder,
+            AriesClient(sim.client_config(), token_store=other_store) as other,
+        ):
+            call = asyncio.ensure_future(holder.accounts.list())
+            await until(lambda: sim.token_requests == 1)
+            for _ in range(8):
+                await _time_passes(raw, holder_store, time, LEASE / 4)
+            waiting = asyncio.ensure_future(other.accounts.list())
+            await _asking_for_the_lock(raw, "other", sim)
+            hold.set()
+            assert await asyncio.wait_for(call, 10)
+            assert await asyncio.wait_for(waiting, 10)
+            assert (holder.auth.refreshes, other.auth.refreshes) == (1, 0)
+            assert await other.auth.token() == await holder.auth.token()
+            assert await raw.exists(holder_store.lock_key) == 0
+        assert sim.token_requests == 1
+
+
+async def test_a_holder_renews_its_lease_only_while_the_lock_names_it(
+    redis_url: str, raw: redis.asyncio.Redis
+) -> None:
+    """Renewed every third of the lease while the lock is its own; once the lease ended and
+    another process took the lock, the renewal leaves that lock alone, stops and says so
+    (once: the release does not warn again); leaving the lock stops the renewal."""
+    time = FakeTime()
+    async with (
+        RedisTokenStore(redis_url, client_id="app", lease=LEASE, sleep=time.sleep) as holder,
+        RedisTokenStore(redis_url, client_id="app") as other,
+    ):
+        with capture_logs() as logs:
+            async with holder.lock():
+                owner = await holder.lock_owner()
+                await until(lambda: time.waiting() == [LEASE / 3])
+                await raw.pexpire(holder.lock_key, 5000)  # most of the lease gone
+                time.advance(LEASE / 3)
+                await until(lambda: bool(time.waiting()))
+                assert await raw.pttl(holder.lock_key) > (LEASE - 5) * 1000
+                assert await holder.lock_owner() == owner
+                await _lease_ends(raw, holder)  # a renewal came too late (a frozen process)
+                async with other.lock():
+                    theirs = await other.lock_owner()
+                    await raw.pexpire(other.lock_key, 5000)
+                    time.advance(LEASE / 3)
+                    await until(lambda: any("before it was renewed" in x for x in logs.lines))
+                    assert 0 < await raw.pttl(other.lock_key) <= 5000
+                    assert await other.lock_owner() == theirs
+                    assert time.waiting() == []
+            assert await other.lock_owner() is None
+            async with holder.lock():
+                await until(lambda: bool(time.waiting()))
+            assert time.waiting() == []
+    warnings = [line for line in logs.lines if "WARNING" in line]
+    assert len(warnings) == 1, warnings
+    assert owner is not None and owner.rsplit(":", 1)[1] not in warnings[0]
+
+
+async def test_a_renewal_redis_refuses_is_tried_again_a_third_of_the_lease_later(
+    redis_url: str, raw: redis.asyncio.Redis
+) -> None:
+    """Redis refuses a renewal (here: the lock key holds a hash): a warning names the error,
+    not the owner, and the next renewal is on time and succeeds."""
+    time = FakeTime()
+    async with RedisTokenStore(redis_url, client_id="app", lease=LEASE, sleep=time.sleep) as holder:
+        with capture_logs() as logs:
+            async with holder.lock():
+                owner = await holder.lock_owner()
+                assert owner is not None
+                await until(lambda: bool(time.waiting()))
+                await raw.delete(holder.lock_key)
+                await raw.hset(holder.lock_key, "not", "a lock")
+                time.advance(LEASE / 3)
+                await until(lambda: any("could not renew" in line for line in logs.lines))
+                await until(lambda: time.waiting() == [LEASE / 3])
+                await raw.delete(holder.lock_key)
+                await raw.set(holder.lock_key, owner, px=5000)
+                time.advance(LEASE / 3)
+                await until(lambda: bool(time.waiting()))
+                assert await raw.pttl(holder.lock_key) > (LEASE - 5) * 1000
+        assert await raw.exists(holder.lock_key) == 0
+    warnings = [line for line in logs.lines if "WARNING" in line]
+    assert len(warnings) == 1 and "ResponseError" in warnings[0], warnings
+    assert owner.rsplit(":", 1)[1] not in warnings[0]
 
 
 async def test_a_value_that_is_no_token_loads_as_none_and_signed_out_names_the_key(
