@@ -251,7 +251,8 @@ async def test_the_journal_keeps_no_secret_and_is_bounded(sim: Simulator) -> Non
         await fresh.market.quote("AAPL")
     token, quote = sim.journal
     assert (token.method, token.raw_path) == ("POST", "/v1/oauth2/token")
-    assert (token.body, token.content_type) == (b"", "")  # the client secret stays out
+    assert token.body == b""  # the client secret stays out
+    assert token.content_type == "application/x-www-form-urlencoded"  # only the media type
     assert sim.client_secret not in repr(list(sim.journal))
     assert (quote.raw_path, quote.params) == ("/v1/chart/quotes", {"symbols": "AAPL"})
     assert sim.journal.maxlen == JOURNAL_SIZE
