@@ -104,6 +104,10 @@ class AccountTopics:
     async def remove_account(self, account_id: str) -> None:
         """Stop following an account (not the first one), and its ``pnl`` when subscribed.
 
+        From the call on, no event of the account reaches the consumers: what the server sent
+        before it read the unsubscribe is dropped (logged at DEBUG), and a new socket no longer
+        waits for the account's snapshot. Adding it again follows it as at the start.
+
         Raises:
             ValidationError: the first account, or one the stream does not follow.
             StreamClosedError: the stream is closed.

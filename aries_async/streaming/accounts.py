@@ -56,7 +56,12 @@ from aries_async.models.events import (
     WatchlistEvent,
 )
 from aries_async.models.orders import Order, OrderAck, OrderStatus
-from aries_async.streaming.account_book import AccountBooks, account_ids_of, wait_for
+from aries_async.streaming.account_book import (
+    AccountBooks,
+    account_ids_of,
+    account_of,
+    wait_for,
+)
 from aries_async.streaming.account_topics import AccountTopics
 from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
 from aries_async.streaming.config import StreamConfig
@@ -158,6 +163,7 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         self._pnl = {}
         self._opening = {}
         self._answered: asyncio.Future[None] | None = None
+        self._removed: set[str] = set()  # accounts whose messages may still be on their way
         self._book_options: dict[str, Any] = {
             "reconcile": reconcile,
             "attempts": reconcile_attempts,
@@ -280,6 +286,17 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         if self._closed:
             raise StreamClosedError("the account stream is closed")
 
+    # -- accounts added and removed -----------------------------------------------------------
+
+    def _add_book(self, account_id: str) -> bool:
+        self._removed.discard(account_id)
+        return super()._add_book(account_id)
+
+    def _drop_book(self, account_id: str) -> None:
+        super()._drop_book(account_id)
+        # What the server sent before it read the unsubscribe is dropped on arrival.
+        self._removed.add(account_id)
+
     # -- ConnectionHandler ----------------------------------------------------------------------
 
     def on_open(self, connection: Connection) -> list[str]:
@@ -310,6 +327,9 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         """Track state and publish one decoded message (called by the connection)."""
         kind = type(message)
         if kind is SubscribeAck:
+            return
+        if self._removed and (account := account_of(message)) in self._removed:
+            log.debug("%s of removed account %s dropped", kind.__name__, account)
             return
         if (
             kind is AccountSnapshot

@@ -5,31 +5,38 @@ payload variant the simulator can send, and a reconnect in the middle of each.""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import orjson
 import pytest
-from stream_helpers import GatedTokens, take, until
+from stream_helpers import FakeTime, GatedTokens, take, until
 
 from aries_async import AriesClient
 from aries_async.errors import StreamClosedError, ValidationError
 from aries_async.models.events import (
     AccountInfoEvent,
     AccountSnapshot,
+    BalanceEvent,
     NewsEvent,
     OrderEvent,
     PnlEvent,
+    PositionEvent,
     ServerErrorMessage,
     StreamConnected,
     StreamDisconnected,
+    UnknownEvent,
     WatchlistEvent,
 )
 from aries_async.models.orders import OrderStatus
 from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import AccountStream, StreamConfig
+from aries_async.streaming.account_book import account_of
+from aries_async.testing import capture_logs
 
 MAIN, OTHER = "TEST-ACCOUNT-001", "TEST-SIM-001"
 FAST = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
@@ -362,3 +369,96 @@ async def test_a_removed_account_loses_its_pnl_now_and_after_a_reconnect(
     await until(lambda: MAIN in session.topics.pnl)
     assert set(session.topics.pnl) == {MAIN}
     assert set(session.account_listeners) == {MAIN}
+
+
+# -- removing an account while its answers or events are on their way --------------------------
+
+
+def late_snapshot(sim: Simulator, account: str) -> str:
+    """The line of an ``account`` subscription's answer (its snapshot), to send late."""
+    payload = {"topic": "account", "data": sim.state.snapshot(account)}
+    return orjson.dumps({"type": "event", "payload": payload}).decode()
+
+
+@pytest.fixture
+def watched(sim: Simulator, tokens: GatedTokens, fake_time: FakeTime) -> AccountStream:
+    """MAIN and OTHER, on the fake clock: a new socket waits ``request_timeout`` (10 s) for
+    their snapshots."""
+    config = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0, request_timeout=10.0)
+    return AccountStream(
+        sim.accounts_ws_url,
+        tokens,
+        [MAIN, OTHER],
+        config=config,
+        sleep=fake_time.sleep,
+        clock=fake_time.clock,
+    )
+
+
+async def reconnect_unanswered(
+    sim: Simulator, hub: WsHub, stream: AccountStream, tokens: GatedTokens
+) -> None:
+    """Reconnect on a socket that registers both accounts but sends neither snapshot."""
+    await until(lambda: all(stream.account(a).snapshot is not None for a in (MAIN, OTHER)))
+    await reconnect(stream, hub, tokens)
+    sim.faults.ws_account_unanswered = True
+    tokens.gate.set()
+    await until(lambda: stream.reconnects == 1 and stream.connected)
+    await until(lambda: {MAIN, OTHER} <= set(topic_sessions(hub)[0].account_listeners))
+
+
+async def test_a_late_snapshot_of_a_removed_account_answers_no_other(
+    sim: Simulator, hub: WsHub, watched: AccountStream, tokens: GatedTokens, fake_time: FakeTime
+) -> None:
+    """OTHER is removed while the new socket waits for both snapshots; its snapshot comes
+    after that, MAIN's never: the stream still waits for MAIN's, and after ``request_timeout``
+    asks again on a new socket."""
+    async with watched as stream:
+        events = stream.events()
+        await reconnect_unanswered(sim, hub, stream, tokens)
+        await stream.remove_account(OTHER)
+        drained(events)
+        seen: list[Any] = []
+
+        def saw(kind: type[Any]) -> bool:
+            seen.extend(drained(events))
+            return any(type(e) is kind for e in seen)
+
+        hub.inject(late_snapshot(sim, OTHER), "accounts")
+        hub.inject('{"type":"brandNew","payload":{}}', "accounts")  # read after it
+        await until(lambda: saw(UnknownEvent))
+        sim.faults.ws_account_unanswered = False
+        fake_time.advance(10.0)
+        await until(lambda: saw(StreamConnected))
+        await until(lambda: saw(AccountSnapshot))
+        assert stream.reconnects == 2
+        assert "snapshot" in next(e for e in seen if type(e) is StreamDisconnected).reason
+        assert [e.account_id for e in seen if type(e) is AccountSnapshot] == [MAIN]
+
+
+async def test_events_of_a_removed_account_on_their_way_are_dropped_until_it_is_added(
+    sim: Simulator, stream: AccountStream
+) -> None:
+    events = stream.events()
+    await stream.subscribe_pnl(OTHER, interval="5m")
+    await until(lambda: any(type(e) is PnlEvent for e in drained(events)))
+    with capture_logs() as capture:
+        place(sim, OTHER, symbol="KO", side="BUY", type="MARKET", qty="1")  # queued, unread
+        await stream.remove_account(OTHER)
+        main_order = place(sim, MAIN, symbol="KO", side="BUY", type="MARKET", qty="1")
+        await stream.wait_for_order(main_order, timeout=5)  # sent after OTHER's events
+    assert {account_of(e) for e in drained(events)} == {MAIN}
+    streaming = [r for r in capture.records if r.name == "aries_async.streaming"]
+    assert not [r for r in streaming if r.levelno >= logging.WARNING]
+    dropped = " ".join(r.getMessage() for r in streaming if OTHER in r.getMessage())
+    for kind in (OrderEvent, PositionEvent, BalanceEvent, PnlEvent):
+        assert kind.__name__ in dropped
+    assert all(r.levelno == logging.DEBUG for r in streaming if OTHER in r.getMessage())
+
+    await stream.add_account(OTHER)  # followed again, as at the start
+    await until(lambda: any(type(e) is AccountSnapshot for e in drained(events)))
+    other_order = place(sim, OTHER, symbol="KO", side="BUY", type="MARKET", qty="2")
+    done = await stream.wait_for_order(other_order, timeout=5)
+    assert done.account_id == OTHER
+    await until(lambda: events.pending >= 4)
+    assert {account_of(e) for e in drained(events)} == {OTHER}
