@@ -296,6 +296,7 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         super()._drop_book(account_id)
         # What the server sent before it read the unsubscribe is dropped on arrival.
         self._removed.add(account_id)
+        self._answer(account_id=account_id)  # the snapshot a new socket waits for, no longer
 
     # -- ConnectionHandler ----------------------------------------------------------------------
 

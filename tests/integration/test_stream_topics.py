@@ -436,6 +436,23 @@ async def test_a_late_snapshot_of_a_removed_account_answers_no_other(
         assert [e.account_id for e in seen if type(e) is AccountSnapshot] == [MAIN]
 
 
+async def test_removing_the_last_account_awaited_answers_the_wait(
+    sim: Simulator, hub: WsHub, watched: AccountStream, tokens: GatedTokens, fake_time: FakeTime
+) -> None:
+    """MAIN's snapshot comes, OTHER's not; OTHER is removed: nothing is awaited any more,
+    and the socket stays past ``request_timeout``."""
+    async with watched as stream:
+        await reconnect_unanswered(sim, hub, stream, tokens)
+        before = stream.snapshot
+        hub.inject(late_snapshot(sim, MAIN), "accounts")  # MAIN's answer comes, OTHER's not
+        await until(lambda: stream.snapshot is not before)
+        await stream.remove_account(OTHER)
+        fake_time.advance(10.0)
+        for _ in range(20):  # what the end of the socket would set off, without any I/O
+            await asyncio.sleep(0)
+        assert stream.connected and stream.reconnects == 1
+
+
 async def test_events_of_a_removed_account_on_their_way_are_dropped_until_it_is_added(
     sim: Simulator, stream: AccountStream
 ) -> None:
