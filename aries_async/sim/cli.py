@@ -14,12 +14,17 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --rate-limit ROUTE[=COUNT[:RETRY_AFTER]]    429 + Retry-After for COUNT requests (* = always)
     --server-errors ROUTE[=COUNT[:STATUS]]      a burst of COUNT 5xx (default 1 x 503)
     --empty-error-bodies                        those 5xx have no body
+    --error-response ROUTE=STATUS[:SHAPE[:COUNT]]   COUNT answers of STATUS (any 4xx or 5xx), the
+                                                body in SHAPE (flat|flat_bare|nested|prediction|
+                                                prediction_order|legacy|empty|html; default
+                                                nested, 1 x)
     --latency SECONDS                           delay every response
     --swallow-orders N                          execute N order POSTs but drop their responses
     --swallow-mode drop|hang|garble|empty|...   close the connection, never answer, or answer
                                                 200 with a body that is not an order ack
     --rejections-status-only                    order rejections without "success": false
     --positions-unavailable                     positions answer 503
+    --positions-shape sdk|availability|instrument|bare   the positions answer in that shape
     --active-orders-empty-list                  empty active orders as [] instead of null
     --snapshot-working-orders-only              account ws snapshot without today's terminal orders
     --order-client-id tag|oauth_client          returned orders' clientId: our tag or the app's id

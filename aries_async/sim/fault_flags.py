@@ -13,13 +13,16 @@ import attrs
 
 from aries_async.sim.faults import (
     AUTH_ID_PLACES,
+    ERROR_SHAPES,
     SWALLOW_MODES,
     TOKEN_ERROR_SHAPES,
     AppRateLimit,
+    ErrorFault,
     Faults,
     RateLimitFault,
     ServerErrorFault,
 )
+from aries_async.sim.valuation import POSITIONS_SHAPES
 from aries_async.sim.ws_requests import RESPONSE_SHAPES
 from aries_async.sim.ws_topics import TOPIC_SHAPES
 
@@ -65,6 +68,26 @@ def _server_error(spec: str) -> tuple[str, ServerErrorFault]:
     return route.strip(), ServerErrorFault(
         count=_count(count) if rest else 1, status=int(status) if status else 503
     )
+
+
+def _error_response(spec: str) -> tuple[str, ErrorFault]:
+    """``--error-response ROUTE=STATUS[:SHAPE[:COUNT]]`` (nested, once by default) as the route's
+    :class:`ErrorFault`; :class:`argparse.ArgumentTypeError` says which part is wrong."""
+    route, sep, rest = spec.partition("=")
+    status, shape, count = [*rest.split(":", 2), "", ""][:3]
+    shape = shape.strip() or "nested"
+    if not sep or not route.strip():
+        problem = f"ROUTE=STATUS[:SHAPE[:COUNT]], got {spec!r}"
+    elif not (status.isascii() and status.isdigit() and 400 <= int(status) <= 599):
+        problem = f"a 4xx or 5xx status, got {status!r}"
+    elif shape not in ERROR_SHAPES:
+        problem = f"a shape of {', '.join(ERROR_SHAPES)}, got {shape!r}"
+    elif count not in ("", "*") and not (count.isascii() and count.isdigit() and int(count)):
+        problem = f"a count of at least 1 or *, got {count!r}"
+    else:
+        fault = ErrorFault(count=_count(count or "1"), status=int(status), shape=shape)
+        return route.strip(), fault
+    raise argparse.ArgumentTypeError(f"expected {problem}")
 
 
 def huge_body(spec: str) -> tuple[str, int]:
@@ -132,6 +155,14 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         type=_checked(_server_error, "ROUTE[=N[:STATUS]]"),
     )
     faults.add_argument("--empty-error-bodies", action="store_true")
+    faults.add_argument(
+        "--error-response",
+        action="append",
+        default=[],
+        metavar="ROUTE=STATUS[:SHAPE[:N]]",
+        type=_error_response,
+        help=f"N answers (default 1, * always) of STATUS, body in SHAPE: {', '.join(ERROR_SHAPES)}",
+    )
     faults.add_argument("--latency", type=float, default=0.0, metavar="SECONDS")
     faults.add_argument("--swallow-orders", type=int, default=0, metavar="N")
     faults.add_argument("--swallow-mode", choices=SWALLOW_MODES, default="drop")
@@ -141,6 +172,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help='order rejections answered 200 say only status REJECTED (no "success": false)',
     )
     faults.add_argument("--positions-unavailable", action="store_true")
+    faults.add_argument("--positions-shape", choices=POSITIONS_SHAPES, default="sdk")
     faults.add_argument("--active-orders-empty-list", action="store_true")
     faults.add_argument(
         "--snapshot-working-orders-only",
@@ -310,6 +342,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         swallow_mode=args.swallow_mode,
         rejections_status_only=args.rejections_status_only,
         positions_unavailable=args.positions_unavailable,
+        positions_shape=args.positions_shape,
         null_active_orders=not args.active_orders_empty_list,
         snapshot_working_orders_only=args.snapshot_working_orders_only,
         order_client_id=args.order_client_id,
@@ -360,6 +393,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
     faults.drop_connection.update(args.drop_connection)
     for route, burst in args.server_errors:
         faults.server_errors[route] = attrs.evolve(burst, empty_body=args.empty_error_bodies)
+    faults.error_responses.update(args.error_response)
     faults.huge_body.update(args.huge_body)
     faults.gzip_body.update(args.gzip_body)
     faults.malformed_amount.update(args.malformed_amount)

@@ -26,7 +26,7 @@ from aries_async.sim import (
     ServerErrorFault,
     Simulator,
 )
-from aries_async.sim.cli import add_arguments, build_faults
+from aries_async.sim.cli import add_arguments, build_faults, build_simulator
 from aries_async.sim.faults import ERROR_SHAPES
 
 ACCOUNT = "TEST-ACCOUNT-001"
@@ -441,6 +441,60 @@ async def test_cli_flags_build_every_fault() -> None:
     assert faults.ws_auth_error_id == "none"
     assert faults.order_client_id == "oauth_client"
     assert faults.huge_body == {"GET /v1/chart/quotes": 20_000_000}
+
+
+def test_cli_flags_for_shaped_errors_and_the_positions_shape() -> None:
+    args = ["--error-response", "GET /v1/users/me=404:legacy:2", "--error-response", "*=500"]
+    args += ["--error-response", "/v1/x=422:flat_bare:*", "--positions-shape", "bare"]
+    faults = build_faults(_parse(args))
+    assert faults.error_responses == {
+        "GET /v1/users/me": ErrorFault(count=2, status=404, shape="legacy"),
+        "*": ErrorFault(count=1, status=500, shape="nested"),
+        "/v1/x": ErrorFault(count=None, status=422, shape="flat_bare"),
+    }
+    assert faults.positions_shape == "bare"
+    default = build_faults(_parse([]))
+    assert (default.error_responses, default.positions_shape) == ({}, "sdk")
+
+
+@pytest.mark.parametrize(
+    ("spec", "said"),
+    [
+        ("GET /v1/x=200", "a 4xx or 5xx status, got '200'"),
+        ("GET /v1/x=600:flat", "a 4xx or 5xx status, got '600'"),
+        ("GET /v1/x=oops", "a 4xx or 5xx status, got 'oops'"),
+        ("GET /v1/x", "expected ROUTE=STATUS[:SHAPE[:COUNT]], got 'GET /v1/x'"),
+        ("GET /v1/x=404:xml", "a shape of " + ", ".join(ERROR_SHAPES) + ", got 'xml'"),
+        ("GET /v1/x=404:flat:two", "a count of at least 1 or *, got 'two'"),
+        ("GET /v1/x=404:flat:0", "a count of at least 1 or *, got '0'"),
+        (" =404", "expected ROUTE=STATUS[:SHAPE[:COUNT]], got ' =404'"),
+    ],
+)
+def test_cli_refuses_a_bad_error_response_saying_what_is_wrong(
+    spec: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        _parse(["--error-response", spec])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "--error-response" in err and said in err, err
+
+
+async def test_sim_command_line_shaped_errors_and_positions_shape_end_to_end() -> None:
+    """The flags as ``aries-async sim`` reads them, then a running simulator answers so."""
+    flags = ["--error-response", "GET /v1/users/me=404:legacy:2", "--positions-shape", "bare"]
+    sim = build_simulator(_parse(flags))
+    async with sim:
+        headers = {"Authorization": sim.issue_token().authorization}
+        async with aiohttp.ClientSession(base_url=sim.base_url, headers=headers) as http:
+            legacy = {"error": "SIMULATED_ERROR", "message": "simulated error"}
+            for _ in range(2):
+                assert (await _get(http, "/v1/users/me"))[::2] == (404, legacy)
+            assert (await _get(http, "/v1/users/me"))[0] == 200  # the count used up
+            status, _, body = await _get(http, f"/v1/accounts/{ACCOUNT}/positions")
+            assert status == 200 and isinstance(body, list)  # the bare array
+    with pytest.raises(SystemExit):
+        _parse(["--positions-shape", "xml"])
 
 
 def test_cli_serves_and_prints_one_json_line() -> None:
