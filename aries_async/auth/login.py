@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import inspect
 import logging
 import sys
@@ -82,9 +83,10 @@ async def _callback_server(
 ) -> web.AppRunner | None:
     """Listen on the redirect URI's loopback host and port; None when it is not a loopback URI.
 
-    Only a callback carrying ``state`` ends the wait. Any other (a stale tab, a forged link,
-    another program on this machine) is answered 400 and ignored: it must not be able to end
-    or spoil the sign-in in progress.
+    A callback carrying ``state`` ends the wait, and so does an error redirect without any
+    state (a denial; see :func:`login`). Any other (a stale tab, a forged link, another
+    program on this machine, a code without state) is answered 400 and ignored: it must not
+    be able to end or spoil the sign-in in progress.
     """
     parts = urlsplit(redirect_uri)
     host = parts.hostname or ""
@@ -97,7 +99,12 @@ async def _callback_server(
         query = request.query
         if "code" not in query and "error" not in query:
             raise web.HTTPNotFound()
-        if not same_state(query.get("state"), state):
+        error = query.get("error")
+        # An error redirect without state (RFC 6749 4.1.2.1 wants one; oauth.md 2 leaves a
+        # denial's parameters open) cannot be checked, but believing it lets nothing in: no
+        # code is exchanged, and the user who pressed Deny is not left waiting for the timeout.
+        stateless_error = bool(error) and not query.get("state")
+        if not stateless_error and not same_state(query.get("state"), state):
             log.warning("ignored a sign-in callback whose state is not the one issued")
             return _page(
                 "Not this sign-in",
@@ -107,7 +114,8 @@ async def _callback_server(
         if not received.done():
             received.set_result(redirect_uri.split("?", 1)[0] + "?" + request.query_string)
         if "error" in query:
-            return _page("Sign-in cancelled", "You can close this tab.")
+            reason = f" ({html.escape(error)})" if error else ""
+            return _page("Sign-in refused", f"The sign-in was refused{reason}. Close this tab.")
         return _page("Signed in", "You can close this tab and return to the terminal.")
 
     app = web.Application()
@@ -146,15 +154,20 @@ async def login(
         listen: wait for the callback on the redirect URI's loopback port.
         read_line: reads a pasted callback URL (or code); None disables paste mode.
         out: where instructions go.
-        timeout: seconds to wait for the callback; a callback with another ``state`` is
-            answered 400 and the wait goes on.
+        timeout: seconds to wait for the callback; a callback with another ``state``, or a
+            code without one, is answered 400 and the wait goes on. An error redirect
+            without any state (``error=access_denied`` when the user pressed Deny: RFC 6749
+            4.1.2.1 wants state, oauth.md 2 leaves a denial's parameters open) ends it as a
+            denial; one with another ``state`` is another sign-in's and is ignored.
 
     Returns:
         The token (already saved in the store).
 
     Raises:
         ConfigurationError: nothing can receive the callback (no loopback URI and no paste).
-        StateMismatchError, AuthorizationDeniedError, AuthError: the sign-in failed.
+        AuthorizationDeniedError: the user or the server refused (the error redirect's
+            ``error`` and ``error_description``); nothing was exchanged.
+        StateMismatchError, AuthError: the sign-in failed.
         TimeoutError: no callback within ``timeout``.
     """
     request = client.oauth.authorization_url(redirect_uri=redirect_uri, scopes=scopes)

@@ -21,7 +21,7 @@ from aries_async.auth.login import login
 from aries_async.auth.scopes import expand_scopes
 from aries_async.cli import main
 from aries_async.client import AriesClient
-from aries_async.errors import ConfigurationError, StateMismatchError
+from aries_async.errors import AuthorizationDeniedError, ConfigurationError, StateMismatchError
 from aries_async.sim import Simulator
 
 
@@ -308,6 +308,33 @@ async def test_login_callback_ignores_a_request_with_the_wrong_state(sim: Simula
     assert answers == [400, 400, 400, 400]
     assert token.refresh_token
     assert sim.token_requests == 1  # the forged code was never exchanged
+
+
+@pytest.mark.parametrize("with_state", [True, False], ids=["state", "no_state"])
+async def test_login_callback_ends_on_a_denial_with_or_without_state(
+    sim: Simulator, with_state: bool
+) -> None:
+    """The user pressed Deny: the redirect (RFC 6749 4.1.2.1 wants state, oauth.md 2 leaves a
+    denial's parameters open) ends the wait as a denial either way, and the page says so."""
+    sim.faults.deny_authorization = True
+    sim.faults.error_redirects_without_state = not with_state
+    pages: list[tuple[int, str]] = []
+
+    async def deny(url: str) -> None:
+        location = await _consent(url)
+        assert ("state=" in location) is with_state
+        async with aiohttp.ClientSession() as browser, browser.get(location) as page:
+            pages.append((page.status, await page.text()))
+
+    async with AriesClient(sim.client_config()) as client:
+        # The browser comes back inside open_url, before the wait: a timeout of 0 still
+        # takes a callback already received, and a callback ignored fails at once.
+        with pytest.raises(AuthorizationDeniedError, match="the user denied access") as info:
+            await login(client, open_url=deny, out=lambda _: None, timeout=0)
+    assert info.value.error == "access_denied"
+    [(status, text)] = pages
+    assert status == 200 and "Sign-in refused" in text and "access_denied" in text
+    assert sim.token_requests == 0
 
 
 async def test_from_env_uses_the_token_file_of_cli_login(
