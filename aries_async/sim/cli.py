@@ -71,7 +71,8 @@ import sys
 from decimal import Decimal
 
 from aries_async.sim.context import QUOTE_UNKNOWN
-from aries_async.sim.fault_flags import add_fault_arguments, build_faults, huge_body
+from aries_async.sim.fault_flags import add_fault_arguments, build_faults
+from aries_async.sim.fault_values import huge_body
 from aries_async.sim.server import DEFAULT_REDIRECT_URI, Simulator
 
 __all__ = ["add_arguments", "build_faults", "build_simulator", "huge_body", "main", "run"]

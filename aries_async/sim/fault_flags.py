@@ -5,134 +5,32 @@ listed in :mod:`aries_async.sim.cli`'s docstring."""
 from __future__ import annotations
 
 import argparse
-import math
-from collections.abc import Callable
-from typing import TypeVar
 
 import attrs
 
+from aries_async.sim.fault_values import (
+    checked,
+    drop_connection,
+    error_response,
+    huge_body,
+    malformed_amount,
+    rate_limit,
+    server_error,
+    trickle_body,
+)
 from aries_async.sim.faults import (
     AUTH_ID_PLACES,
     ERROR_SHAPES,
     SWALLOW_MODES,
     TOKEN_ERROR_SHAPES,
     AppRateLimit,
-    ErrorFault,
     Faults,
-    RateLimitFault,
-    ServerErrorFault,
 )
 from aries_async.sim.valuation import POSITIONS_SHAPES
 from aries_async.sim.ws_requests import RESPONSE_SHAPES
 from aries_async.sim.ws_topics import TOPIC_SHAPES
 
-__all__ = ["add_fault_arguments", "build_faults", "huge_body"]
-
-T = TypeVar("T")
-
-
-def _count(text: str) -> int | None:
-    return None if text in ("*", "") else int(text)
-
-
-def _rate_limit(spec: str) -> float | tuple[str, RateLimitFault]:
-    """``--rate-limit``: a bare number is the app's sustained limit in requests a second;
-    ``ROUTE[=COUNT[:RETRY_AFTER]]`` the route's :class:`RateLimitFault`.
-
-    Raises:
-        argparse.ArgumentTypeError: a rate that is not a positive number, or a count or
-            ``Retry-After`` that cannot be read (the command exits 2).
-    """
-    try:
-        per_second = float(spec)
-    except ValueError:
-        per_second = None
-    if per_second is not None:
-        if not (per_second > 0 and math.isfinite(per_second)):
-            raise argparse.ArgumentTypeError(f"the rate must be a positive number, got {spec!r}")
-        return per_second
-    route, _, rest = spec.partition("=")
-    count, _, retry = rest.partition(":")
-    try:
-        return route.strip(), RateLimitFault(
-            count=_count(count) if rest else 1, retry_after=float(retry) if retry else 1.0
-        )
-    except ValueError:
-        expected = "ROUTE[=COUNT[:SECONDS]] or a number"
-        raise argparse.ArgumentTypeError(f"expected {expected}, got {spec!r}") from None
-
-
-def _server_error(spec: str) -> tuple[str, ServerErrorFault]:
-    route, _, rest = spec.partition("=")
-    count, _, status = rest.partition(":")
-    return route.strip(), ServerErrorFault(
-        count=_count(count) if rest else 1, status=int(status) if status else 503
-    )
-
-
-def _error_response(spec: str) -> tuple[str, ErrorFault]:
-    """``--error-response ROUTE=STATUS[:SHAPE[:COUNT]]`` (nested, once by default) as the route's
-    :class:`ErrorFault`; :class:`argparse.ArgumentTypeError` says which part is wrong."""
-    route, sep, rest = spec.partition("=")
-    status, shape, count = [*rest.split(":", 2), "", ""][:3]
-    shape = shape.strip() or "nested"
-    if not sep or not route.strip():
-        problem = f"ROUTE=STATUS[:SHAPE[:COUNT]], got {spec!r}"
-    elif not (status.isascii() and status.isdigit() and 400 <= int(status) <= 599):
-        problem = f"a 4xx or 5xx status, got {status!r}"
-    elif shape not in ERROR_SHAPES:
-        problem = f"a shape of {', '.join(ERROR_SHAPES)}, got {shape!r}"
-    elif count not in ("", "*") and not (count.isascii() and count.isdigit() and int(count)):
-        problem = f"a count of at least 1 or *, got {count!r}"
-    else:
-        fault = ErrorFault(count=_count(count or "1"), status=int(status), shape=shape)
-        return route.strip(), fault
-    raise argparse.ArgumentTypeError(f"expected {problem}")
-
-
-def huge_body(spec: str) -> tuple[str, int]:
-    """``ROUTE=BYTES`` (``--huge-body``) as the ``huge_body`` fault's route and size.
-
-    Raises:
-        ValueError: the size is not a whole number of at least 0.
-    """
-    route, _, size = spec.rpartition("=")
-    if int(size) < 0:
-        raise ValueError("a size of at least 0")
-    return route.strip(), int(size)
-
-
-def _malformed_amount(spec: str) -> tuple[str, str]:
-    route, sep, text = spec.partition("=")
-    if not sep or not route.strip():
-        raise ValueError("ROUTE=TEXT")
-    return route.strip(), text
-
-
-def _trickle_body(spec: str) -> tuple[str, float]:
-    route, _, gap = spec.rpartition("=")
-    seconds = float(gap)
-    if not 0 <= seconds < math.inf:
-        raise ValueError("a gap of at least 0 seconds")
-    return route.strip(), seconds
-
-
-def _drop_connection(spec: str) -> tuple[str, int]:
-    route, _, count = spec.partition("=")
-    return route.strip(), int(count or 1)
-
-
-def _checked(parse: Callable[[str], T], expected: str) -> Callable[[str], T]:
-    """``parse`` as an argparse ``type``: what it cannot read is refused as argparse reads it,
-    so a malformed fault value exits 2 with a message instead of a traceback."""
-
-    def check(spec: str) -> T:
-        try:
-            return parse(spec)
-        except (ValueError, ArithmeticError):
-            raise argparse.ArgumentTypeError(f"expected {expected}, got {spec!r}") from None
-
-    return check
+__all__ = ["add_fault_arguments", "build_faults"]
 
 
 def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
@@ -142,7 +40,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         "--rate-limit",
         action="append",
         default=[],
-        type=_rate_limit,
+        type=rate_limit,
         metavar="N | ROUTE[=N[:SECS]]",
         help="a bare number: the app's sustained limit in requests a second (429 beyond it); "
         "ROUTE=N:SECS: the next N requests of ROUTE get 429 with Retry-After SECS",
@@ -152,7 +50,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="ROUTE[=N[:STATUS]]",
-        type=_checked(_server_error, "ROUTE[=N[:STATUS]]"),
+        type=checked(server_error, "ROUTE[=N[:STATUS]]"),
     )
     faults.add_argument("--empty-error-bodies", action="store_true")
     faults.add_argument(
@@ -160,7 +58,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="ROUTE=STATUS[:SHAPE[:N]]",
-        type=_error_response,
+        type=error_response,
         help=f"N answers (default 1, * always) of STATUS, body in SHAPE: {', '.join(ERROR_SHAPES)}",
     )
     faults.add_argument("--latency", type=float, default=0.0, metavar="SECONDS")
@@ -196,7 +94,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="ROUTE[=N]",
-        type=_checked(_drop_connection, "ROUTE[=N]"),
+        type=checked(drop_connection, "ROUTE[=N]"),
         help="close the connection of the next N requests (default 1) without an answer",
     )
     faults.add_argument("--ws-drop-after", type=int, default=None, metavar="N")
@@ -219,14 +117,14 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="ROUTE=SECONDS",
-        type=_checked(_trickle_body, "ROUTE=SECONDS"),
+        type=checked(trickle_body, "ROUTE=SECONDS"),
     )
     faults.add_argument(
         "--huge-body",
         action="append",
         default=[],
         metavar="ROUTE=BYTES",
-        type=_checked(huge_body, "ROUTE=BYTES"),
+        type=checked(huge_body, "ROUTE=BYTES"),
     )
     faults.add_argument("--huge-body-chunked", action="store_true")
     faults.add_argument(
@@ -242,7 +140,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="ROUTE=TEXT",
-        type=_checked(_malformed_amount, "ROUTE=TEXT"),
+        type=checked(malformed_amount, "ROUTE=TEXT"),
     )
     faults.add_argument("--cycle-cursors", action="store_true")
     faults.add_argument(

@@ -1,0 +1,132 @@
+"""The values of the ``aries-async sim`` fault flags (``ROUTE=...`` specs and the like), read
+into what :class:`~aries_async.sim.faults.Faults` holds, for :mod:`aries_async.sim.fault_flags`.
+A value that cannot be read is refused as argparse refuses one: exit 2 with a message that
+says what was expected."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable
+from typing import TypeVar
+
+from aries_async.sim.faults import ERROR_SHAPES, ErrorFault, RateLimitFault, ServerErrorFault
+
+__all__ = [
+    "checked",
+    "drop_connection",
+    "error_response",
+    "huge_body",
+    "malformed_amount",
+    "parse_count",
+    "rate_limit",
+    "server_error",
+    "trickle_body",
+]
+
+T = TypeVar("T")
+
+
+def parse_count(text: str) -> int | None:
+    """A fault's count: ``*`` or nothing for every request."""
+    return None if text in ("*", "") else int(text)
+
+
+def rate_limit(spec: str) -> float | tuple[str, RateLimitFault]:
+    """``--rate-limit``: a bare number is the app's sustained limit in requests a second;
+    ``ROUTE[=COUNT[:RETRY_AFTER]]`` the route's :class:`RateLimitFault`.
+
+    Raises:
+        argparse.ArgumentTypeError: a rate that is not a positive number, or a count or
+            ``Retry-After`` that cannot be read (the command exits 2).
+    """
+    try:
+        per_second = float(spec)
+    except ValueError:
+        per_second = None
+    if per_second is not None:
+        if not (per_second > 0 and math.isfinite(per_second)):
+            raise argparse.ArgumentTypeError(f"the rate must be a positive number, got {spec!r}")
+        return per_second
+    route, _, rest = spec.partition("=")
+    count, _, retry = rest.partition(":")
+    try:
+        return route.strip(), RateLimitFault(
+            count=parse_count(count) if rest else 1, retry_after=float(retry) if retry else 1.0
+        )
+    except ValueError:
+        expected = "ROUTE[=COUNT[:SECONDS]] or a number"
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {spec!r}") from None
+
+
+def server_error(spec: str) -> tuple[str, ServerErrorFault]:
+    route, _, rest = spec.partition("=")
+    count, _, status = rest.partition(":")
+    return route.strip(), ServerErrorFault(
+        count=parse_count(count) if rest else 1, status=int(status) if status else 503
+    )
+
+
+def error_response(spec: str) -> tuple[str, ErrorFault]:
+    """``--error-response ROUTE=STATUS[:SHAPE[:COUNT]]`` (nested, once by default) as the route's
+    :class:`ErrorFault`; :class:`argparse.ArgumentTypeError` says which part is wrong."""
+    route, sep, rest = spec.partition("=")
+    status, shape, count = [*rest.split(":", 2), "", ""][:3]
+    shape = shape.strip() or "nested"
+    if not sep or not route.strip():
+        problem = f"ROUTE=STATUS[:SHAPE[:COUNT]], got {spec!r}"
+    elif not (status.isascii() and status.isdigit() and 400 <= int(status) <= 599):
+        problem = f"a 4xx or 5xx status, got {status!r}"
+    elif shape not in ERROR_SHAPES:
+        problem = f"a shape of {', '.join(ERROR_SHAPES)}, got {shape!r}"
+    elif count not in ("", "*") and not (count.isascii() and count.isdigit() and int(count)):
+        problem = f"a count of at least 1 or *, got {count!r}"
+    else:
+        fault = ErrorFault(count=parse_count(count or "1"), status=int(status), shape=shape)
+        return route.strip(), fault
+    raise argparse.ArgumentTypeError(f"expected {problem}")
+
+
+def huge_body(spec: str) -> tuple[str, int]:
+    """``ROUTE=BYTES`` (``--huge-body``) as the ``huge_body`` fault's route and size.
+
+    Raises:
+        ValueError: the size is not a whole number of at least 0.
+    """
+    route, _, size = spec.rpartition("=")
+    if int(size) < 0:
+        raise ValueError("a size of at least 0")
+    return route.strip(), int(size)
+
+
+def malformed_amount(spec: str) -> tuple[str, str]:
+    route, sep, text = spec.partition("=")
+    if not sep or not route.strip():
+        raise ValueError("ROUTE=TEXT")
+    return route.strip(), text
+
+
+def trickle_body(spec: str) -> tuple[str, float]:
+    route, _, gap = spec.rpartition("=")
+    seconds = float(gap)
+    if not 0 <= seconds < math.inf:
+        raise ValueError("a gap of at least 0 seconds")
+    return route.strip(), seconds
+
+
+def drop_connection(spec: str) -> tuple[str, int]:
+    route, _, count = spec.partition("=")
+    return route.strip(), int(count or 1)
+
+
+def checked(parse: Callable[[str], T], expected: str) -> Callable[[str], T]:
+    """``parse`` as an argparse ``type``: what it cannot read is refused as argparse reads it,
+    so a malformed fault value exits 2 with a message instead of a traceback."""
+
+    def check(spec: str) -> T:
+        try:
+            return parse(spec)
+        except (ValueError, ArithmeticError):
+            raise argparse.ArgumentTypeError(f"expected {expected}, got {spec!r}") from None
+
+    return check
