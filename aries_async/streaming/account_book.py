@@ -167,6 +167,14 @@ class AccountBook:
         self._publish(OrderEvent(order=order, resync=True))
         self._changed()
 
+    def remove(self) -> asyncio.Task[None] | None:
+        """The stream stops following the account: its lookup task is cancelled (and returned,
+        for the stream to await)."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+        return task
+
     def give_up(self, orders: Mapping[str, Order], reason: str) -> None:
         """Publish :class:`OrderStateUnknown` for each order not reported so already;
         ``wait_for_order`` raises."""
@@ -199,9 +207,11 @@ class AccountBooks:
         """The accounts the stream follows, the first one first."""
         return tuple(self._books)
 
-    def _drop_book(self, account_id: str) -> None:
-        self.account(account_id)
+    def _drop_book(self, account_id: str) -> asyncio.Task[None] | None:
+        """Forget an account's book; its lookup task, cancelled, for the caller to await."""
+        book = self.account(account_id)
         del self._books[account_id]
+        return book.remove()
 
     def account(self, account_id: str) -> AccountBook:
         """The state of one of the stream's accounts (``snapshot``, ``orders``, ``positions``,

@@ -10,6 +10,7 @@ Subscribing is fire-and-forget, as for market data: a refusal arrives as a
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -73,7 +74,7 @@ class AccountTopics:
     def _add_book(self, account_id: str) -> bool:
         raise NotImplementedError
 
-    def _drop_book(self, account_id: str) -> None:
+    def _drop_book(self, account_id: str) -> asyncio.Task[None] | None:
         raise NotImplementedError
 
     def _consumer(self, types: Iterable[type[Any]], limit: int | None = None) -> Consumer[Any]:
@@ -105,8 +106,9 @@ class AccountTopics:
         """Stop following an account (not the first one), and its ``pnl`` when subscribed.
 
         From the call on, no event of the account reaches the consumers: what the server sent
-        before it read the unsubscribe is dropped (logged at DEBUG), and a new socket no longer
-        waits for the account's snapshot. Adding it again follows it as at the start.
+        before it read the unsubscribe is dropped (logged at DEBUG), its REST order lookup is
+        cancelled (and awaited before this returns), and a new socket no longer waits for the
+        account's snapshot. Adding it again follows it as at the start.
 
         Raises:
             ValidationError: the first account, or one the stream does not follow.
@@ -115,11 +117,14 @@ class AccountTopics:
         if account_id == self.account_id:
             raise ValidationError("the stream's first account stays", field="account_id")
         self._check_open()
-        self._drop_book(account_id)
+        lookup = self._drop_book(account_id)
         params = {"accountId": account_id}
         self._topics.remove("account", params)
         # Forgotten before the first await: a reconnect meanwhile must not replay it.
-        if self._pnl.pop(account_id, None) is not None:
+        pnl = self._pnl.pop(account_id, None) is not None
+        if lookup is not None:
+            await asyncio.wait((lookup,))  # cancelled: over before this returns
+        if pnl:
             await self._send_topic("pnl", params, subscribe=False)
         await self._send_topic("account", params, subscribe=False)
 

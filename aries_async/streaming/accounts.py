@@ -292,11 +292,12 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         self._removed.discard(account_id)
         return super()._add_book(account_id)
 
-    def _drop_book(self, account_id: str) -> None:
-        super()._drop_book(account_id)
+    def _drop_book(self, account_id: str) -> asyncio.Task[None] | None:
+        lookup = super()._drop_book(account_id)
         # What the server sent before it read the unsubscribe is dropped on arrival.
         self._removed.add(account_id)
         self._answer(account_id=account_id)  # the snapshot a new socket waits for, no longer
+        return lookup
 
     # -- ConnectionHandler ----------------------------------------------------------------------
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import orjson
 import pytest
-from stream_helpers import FakeTime, GatedTokens, take, until
+from stream_helpers import FakeTime, GatedTokens, own_tasks, take, until
 
 from aries_async import AriesClient
 from aries_async.errors import StreamClosedError, ValidationError
@@ -31,7 +32,7 @@ from aries_async.models.events import (
     UnknownEvent,
     WatchlistEvent,
 )
-from aries_async.models.orders import OrderStatus
+from aries_async.models.orders import Order, OrderStatus
 from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import AccountStream, StreamConfig
@@ -479,3 +480,53 @@ async def test_events_of_a_removed_account_on_their_way_are_dropped_until_it_is_
     assert done.account_id == OTHER
     await until(lambda: events.pending >= 4)
     assert {account_of(e) for e in drained(events)} == {OTHER}
+
+
+# -- removing an account while its order lookup or an order waiter runs ---------------------------
+
+
+async def test_removing_an_account_cancels_and_awaits_its_order_lookup(
+    sim: Simulator, tokens: GatedTokens, hub: WsHub
+) -> None:
+    """OTHER's order, filled while the socket was down, is being looked up over REST when
+    OTHER is removed: the lookup is cancelled and awaited before ``remove_account`` returns,
+    and what it would have found is never published."""
+    sim.faults.snapshot_working_orders_only = True
+    started, release, cancelled = asyncio.Event(), asyncio.Event(), asyncio.Event()
+
+    async def slow(account_id: str, orders: Sequence[Order]) -> list[Order]:
+        if account_id != OTHER:
+            return []
+        started.set()
+        try:
+            await release.wait()
+        except asyncio.CancelledError:
+            for _ in range(5):  # a cleanup that takes a few turns: over only if awaited
+                await asyncio.sleep(0)
+            cancelled.set()
+            raise
+        return [attrs.evolve(o, ord_status=OrderStatus.FILLED) for o in orders]
+
+    accounts = [MAIN, OTHER]
+    async with AccountStream(
+        sim.accounts_ws_url, tokens, accounts, config=FAST, reconcile=slow
+    ) as stream:
+        await until(lambda: all(stream.account(a).snapshot is not None for a in accounts))
+        order = place(sim, OTHER, symbol="KO", side="BUY", type="LIMIT", qty="2", price="1.00")
+        await until(lambda: order in stream.account(OTHER).orders)
+        events = stream.events()
+        await reconnect(stream, hub, tokens)
+        sim.state.order(OTHER, order).price = Decimal(100_000)
+        sim.state.match()  # filled while the socket is down
+        tokens.gate.set()
+        await asyncio.wait_for(started.wait(), 5)
+        assert stream.reconciling == 1
+
+        await asyncio.wait_for(stream.remove_account(OTHER), 5)
+        assert cancelled.is_set()
+        assert not [t for t in own_tasks() if "reconcile" in t.get_name()]
+        release.set()
+        main_order = place(sim, MAIN, symbol="KO", side="BUY", type="MARKET", qty="1")
+        await until(lambda: main_order in stream.orders)  # sent after anything of the lookup
+        seen = [e for e in drained(events) if account_of(e) is not None]
+        assert {account_of(e) for e in seen if type(e) is not AccountSnapshot} == {MAIN}
