@@ -55,7 +55,8 @@ class OrderStateUnknownError(StreamError):
     """``AccountStream.wait_for_order``: the order's state could not be determined.
 
     It left the working set while the stream was disconnected, and the REST lookup failed or
-    did not find it. Check the order history before acting on it.
+    did not find it; or its account was removed from the stream while it was waited for (the
+    message names the account). Check the order history before acting on it.
 
     Attributes:
         cl_ord_id: the order.

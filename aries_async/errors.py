@@ -39,7 +39,8 @@
         │   ├── StreamRequestTimeout      no answer in time (also a ``TimeoutError``)
         │   └── StreamRequestInterrupted  the socket dropped with it in flight, not resent
         └── OrderStateUnknownError    an order finished unseen while the stream was down and
-                                      could not be looked up (carries its last known state)
+                                      could not be looked up, or its account was removed
+                                      (carries its last known state)
 
 Messages never contain tokens or secrets; the raw body is kept on :attr:`APIError.body` for you
 to inspect, and is not part of ``str(error)``.

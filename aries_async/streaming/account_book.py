@@ -94,6 +94,8 @@ class AccountBook:
         self._changed = changed
         self._spawn = spawn
         self._task: asyncio.Task[None] | None = None
+        self.removed = False
+        """Set once the stream stops following the account (:meth:`remove`)."""
         self.reconciler = (
             None
             if reconcile is None
@@ -169,10 +171,13 @@ class AccountBook:
 
     def remove(self) -> asyncio.Task[None] | None:
         """The stream stops following the account: its lookup task is cancelled (and returned,
-        for the stream to await)."""
+        for the stream to await) and the order waiters are woken (one waiting for an order of
+        this account raises)."""
+        self.removed = True
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
+        self._changed()
         return task
 
     def give_up(self, orders: Mapping[str, Order], reason: str) -> None:
@@ -281,15 +286,21 @@ async def wait_for(
     check: Callable[[], None],
 ) -> Order:
     """Wait until an order of any of ``books`` is ``done`` (see
-    :meth:`AccountStream.wait_for_order`); ``check`` raises once the stream has ended."""
+    :meth:`AccountStream.wait_for_order`); ``check`` raises once the stream has ended, and
+    an order of an account removed meanwhile raises :class:`OrderStateUnknownError`."""
     looked_up: dict[str, AccountSnapshot] = {}  # per account: the snapshot we asked REST after
     while True:
         book = next((b for b in books if cl_ord_id in b.mirror.orders), None)
         order = book.mirror.orders[cl_ord_id] if book is not None else None
+        if book is not None and order is not None and book.removed:
+            raise _removed_error(book, order)
+        books = [b for b in books if not b.removed]
         if order is not None and done(order):
             return order
         if book is None:
             found, asked = await _look_up_unseen(books, cl_ord_id, hint, looked_up)
+            if found is not None and asked is not None and asked.removed:
+                raise _removed_error(asked, found)  # removed while it was being looked up
             unseen = all(cl_ord_id not in b.mirror.orders for b in books)
             if found is not None and asked is not None and unseen:
                 asked.adopt(found)
@@ -310,6 +321,16 @@ async def wait_for(
         check()
         changed.clear()
         await changed.wait()
+
+
+def _removed_error(book: AccountBook, order: Order) -> OrderStateUnknownError:
+    cl_ord_id = order.cl_ord_id or ""
+    return OrderStateUnknownError(
+        f"order {cl_ord_id} is of account {book.account_id}, which the stream no longer "
+        "follows (it was removed); check the order history",
+        cl_ord_id=cl_ord_id,
+        last_known=order,
+    )
 
 
 async def _look_up_unseen(

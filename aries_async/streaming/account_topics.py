@@ -108,7 +108,9 @@ class AccountTopics:
         From the call on, no event of the account reaches the consumers: what the server sent
         before it read the unsubscribe is dropped (logged at DEBUG), its REST order lookup is
         cancelled (and awaited before this returns), and a new socket no longer waits for the
-        account's snapshot. Adding it again follows it as at the start.
+        account's snapshot. A ``wait_for_order`` waiting for an order of the account raises
+        :class:`~aries_async.errors.OrderStateUnknownError`. Adding it again follows it as at
+        the start.
 
         Raises:
             ValidationError: the first account, or one the stream does not follow.

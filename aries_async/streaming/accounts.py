@@ -261,7 +261,8 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
             TimeoutError: ``timeout`` passed.
             OrderStateUnknownError: the order left the working set while the stream was
                 disconnected and the lookup could not tell its state, or the stream has not
-                seen it and its lookup failed or did not find it (ask the order history).
+                seen it and its lookup failed or did not find it (ask the order history), or
+                its account was removed (:meth:`remove_account`) while you waited.
             StreamAuthError, StreamClosedError: the stream failed or was closed.
         """
         cl_ord_id = order_id_to_wait_for(order)

@@ -17,7 +17,12 @@ import pytest
 from stream_helpers import FakeTime, GatedTokens, own_tasks, take, until
 
 from aries_async import AriesClient
-from aries_async.errors import StreamClosedError, ValidationError
+from aries_async.errors import (
+    OrderStateUnknownError,
+    StreamClosedError,
+    StreamError,
+    ValidationError,
+)
 from aries_async.models.events import (
     AccountInfoEvent,
     AccountSnapshot,
@@ -530,3 +535,60 @@ async def test_removing_an_account_cancels_and_awaits_its_order_lookup(
         await until(lambda: main_order in stream.orders)  # sent after anything of the lookup
         seen = [e for e in drained(events) if account_of(e) is not None]
         assert {account_of(e) for e in seen if type(e) is not AccountSnapshot} == {MAIN}
+
+
+async def test_a_wait_for_an_order_of_a_removed_account_ends_at_once(
+    sim: Simulator, stream: AccountStream
+) -> None:
+    """A waiter on an order of OTHER (no timeout) raises as soon as OTHER is removed, as a
+    wait for an order the stream cannot tell does, naming the account."""
+    order = place(sim, OTHER, symbol="KO", side="BUY", type="LIMIT", qty="1", price="1.00")
+    await until(lambda: order in stream.account(OTHER).orders)
+    waiter = asyncio.ensure_future(stream.wait_for_order(order))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert not waiter.done()
+
+    await stream.remove_account(OTHER)
+    for _ in range(20):  # woken and ended without any I/O
+        await asyncio.sleep(0)
+    assert waiter.done()
+    with pytest.raises(OrderStateUnknownError) as info:
+        waiter.result()
+    assert isinstance(info.value, StreamError)
+    assert OTHER in str(info.value)
+    assert info.value.cl_ord_id == order
+    assert info.value.last_known.ord_status == OrderStatus.NEW
+
+
+async def test_an_order_found_in_a_removed_account_is_neither_returned_nor_published(
+    sim: Simulator, tokens: GatedTokens
+) -> None:
+    """A waiter looks an order the stream has not seen up in each account; OTHER is removed
+    while its lookup runs. What OTHER's lookup then finds ends the wait with the error of a
+    removed account, and no event of OTHER is published."""
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def finds_in_other(account_id: str, orders: Sequence[Order]) -> list[Order]:
+        if account_id != OTHER:
+            return []
+        started.set()
+        await release.wait()
+        done = OrderStatus.FILLED
+        return [attrs.evolve(o, account_id=OTHER, ord_status=done) for o in orders]
+
+    accounts = [MAIN, OTHER]
+    async with AccountStream(
+        sim.accounts_ws_url, tokens, accounts, config=FAST, reconcile=finds_in_other
+    ) as stream:
+        await until(lambda: all(stream.account(a).snapshot is not None for a in accounts))
+        events = stream.events()
+        waiter = asyncio.ensure_future(stream.wait_for_order("UNSEEN-1"))
+        await asyncio.wait_for(started.wait(), 5)
+        await stream.remove_account(OTHER)
+        release.set()
+        with pytest.raises(OrderStateUnknownError, match=OTHER) as info:
+            await asyncio.wait_for(waiter, 5)
+        assert info.value.cl_ord_id == "UNSEEN-1"
+        assert info.value.last_known.ord_status == OrderStatus.FILLED
+        assert not [e for e in drained(events) if account_of(e) == OTHER]
