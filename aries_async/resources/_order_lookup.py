@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from aries_async._errors_orders import OrderMatchAmbiguousError
@@ -19,7 +19,14 @@ from aries_async._errors_orders import OrderMatchAmbiguousError
 if TYPE_CHECKING:
     from aries_async.models.orders import Order, OrderRequest
 
-__all__ = ["SDK_TAG", "match_placed"]
+__all__ = ["CLOCK_SLACK", "HISTORY_WINDOW", "SDK_TAG", "history_window", "match_placed"]
+
+HISTORY_WINDOW = timedelta(days=90)
+"""The longest ``from``..``to`` the order history serves."""
+
+CLOCK_SLACK = timedelta(hours=1)
+"""How far a lookup's history window reaches past its times on either side: the client's
+clock and the server's commonly differ by seconds to minutes."""
 
 SDK_TAG = re.compile(r"aa-[0-9a-f]{32}")
 """The tags :func:`~aries_async.resources.orders.new_client_id` makes."""
@@ -45,6 +52,21 @@ def _same_terms(order: Order, request: OrderRequest) -> bool:
     return (not uses_price or order.price == request.price) and (
         not uses_stop or order.stop_price == request.stop_price
     )
+
+
+def history_window(earliest: datetime, latest: datetime) -> tuple[datetime, datetime]:
+    """The ``from`` and ``to`` of a history read for orders created between ``earliest`` and
+    ``latest``, each a reading of either clock (the client's, or an order's time written by
+    the server).
+
+    Both ends are sent: left out, ``to`` is the server's now, which a ``from`` read on the
+    client's clock may pass when the client's clock is ahead. Each end reaches
+    :data:`CLOCK_SLACK` further, so the window holds both clocks' readings of the same
+    instants; ``to`` is never before ``from``, and a window over :data:`HISTORY_WINDOW` keeps
+    its newest part.
+    """
+    end = max(earliest, latest) + CLOCK_SLACK
+    return max(earliest - CLOCK_SLACK, end - HISTORY_WINDOW), end
 
 
 def match_placed(orders: Iterable[Order], request: OrderRequest, since: datetime) -> Order | None:

@@ -30,7 +30,7 @@ from aries_async.errors import (
 )
 from aries_async.http.pagination import following, paginate
 from aries_async.resources._base import Resource, path_segment
-from aries_async.resources._order_lookup import match_placed
+from aries_async.resources._order_lookup import HISTORY_WINDOW, history_window, match_placed
 
 if TYPE_CHECKING:
     from aries_async.models.orders import (
@@ -52,7 +52,6 @@ __all__ = ["Orders", "new_client_id"]
 log = logging.getLogger("aries_async")
 
 _MAX_LIMIT = 500
-_HISTORY_WINDOW = timedelta(days=90)
 
 
 def new_client_id() -> str:
@@ -158,9 +157,9 @@ class Orders(Resource):
             params["to"] = _rfc3339(end, "end")
             if end < start:
                 raise ValidationError("end is before start", field="end")
-            if end - start > _HISTORY_WINDOW:
+            if end - start > HISTORY_WINDOW:
                 raise ValidationError("the history window is at most 90 days", field="end")
-        elif self._now() - start > _HISTORY_WINDOW:
+        elif self._now() - start > HISTORY_WINDOW:
             raise ValidationError("the history window is at most 90 days", field="start")
         if order_by not in ("asc", "desc"):
             raise ValidationError("order_by must be 'asc' or 'desc'", field="order_by")
@@ -294,13 +293,18 @@ class Orders(Resource):
         None means no order carries the tag, which proves nothing on a server that does not
         echo tags in the orders it returns (conventions.md 7): after
         :class:`~aries_async.errors.OrderOutcomeUnknownError` use :meth:`find_placed`.
+
+        Raises:
+            ValidationError: ``client_id`` empty, ``lookback`` over 90 days.
         """
         require_text(client_id, "client_id")
+        if lookback > HISTORY_WINDOW:
+            raise ValidationError("the history window is at most 90 days", field="lookback")
         for order in await self.active(account_id):
             if order.client_id == client_id:
                 return order
-        start = self._now() - lookback
-        async for order in self.history(account_id, start):
+        now = self._now()
+        async for order in self.history(account_id, *history_window(now - lookback, now)):
             if order.client_id == client_id:
                 return order
         return None
@@ -312,7 +316,8 @@ class Orders(Resource):
             except OrderOutcomeUnknownError as error:
                 order = await client.orders.find_placed(error.request, since=error.started_at)
 
-        Reads the active orders, then the history from ``since``. An order carrying the
+        Reads the active orders, then the history from an hour before ``since`` (the clocks
+        of the client and the server may differ by minutes). An order carrying the
         request's tag is the one. When none does and the account's orders carry no tags (the
         server does not echo them: ``clientId`` then names the app), the order with the same
         symbol, side, type, quantity, time in force and limit/stop prices created in the second
@@ -337,9 +342,10 @@ class Orders(Resource):
         """
         require_text(request.client_id, "client_id")
         _rfc3339(since, "since")
-        # a minute before: a history that starts at "now" may be refused (from after to)
-        start = min(since, self._now()) - timedelta(minutes=1)
-        history = self.history(request.account_id, start)
+        now = self._now()
+        if now - since > HISTORY_WINDOW:
+            raise ValidationError("since is over 90 days ago", field="since")
+        history = self.history(request.account_id, *history_window(since, now))
         active = await self.active(request.account_id)
         tagged = next((o for o in active if o.client_id == request.client_id), None)
         if tagged is not None:
@@ -354,8 +360,9 @@ class Orders(Resource):
         :data:`~aries_async.streaming.accounts.OrderLookup`) for orders that left the working
         set while it was disconnected. One active-orders read (open orders plus today's
         terminal activity, every page) finds what finished today; only the orders still
-        missing cost a history read, newest first from just before the oldest of them was
-        created (at most 90 days back), stopping once all are found.
+        missing cost a history read, newest first, stopping once all are found. The orders'
+        creation times (the server's clock) bound it, an hour wider on each side; when one is
+        not known it reaches back 90 days from the client's now.
 
         Args:
             account_id: the trading account.
@@ -379,12 +386,12 @@ class Orders(Resource):
         if not missing:
             return list(found.values())
         now = self._now()
-        earliest = now - _HISTORY_WINDOW + timedelta(minutes=1)
         created = [o.created_at for o in missing if o.created_at is not None]
-        start = earliest
-        if len(created) == len(missing):  # else: look back as far as the API allows
-            start = min(max(min(created) - timedelta(minutes=1), earliest), now)
-        async with contextlib.aclosing(self.history(account_id, start)) as history:
+        if len(created) == len(missing):  # the server's times: whatever the client's clock
+            start, end = history_window(min(created), max(created))
+        else:  # as far back as the API allows
+            start, end = history_window(now - HISTORY_WINDOW, max([now, *created]))
+        async with contextlib.aclosing(self.history(account_id, start, end)) as history:
             async for order in history:
                 if order.cl_ord_id in wanted and order.cl_ord_id not in found:
                     found[order.cl_ord_id] = order

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from aries_async import AriesClient, MemoryTokenStore, RetryPolicy
+from aries_async import AriesClient, MemoryTokenStore, OrderRequest, RetryPolicy
 from aries_async.auth.tokens import Token
 from aries_async.errors import (
     ConfigurationError,
@@ -186,6 +186,10 @@ async def test_quotes_of_one_string_is_one_symbol_not_its_letters() -> None:
 
 
 START = datetime.now(UTC) - timedelta(days=1)
+QUARTER = timedelta(days=91)
+TAGGED = OrderRequest(
+    account_id="TEST-SIM-001", symbol="AAPL", side="BUY", type="MARKET", quantity=1, client_id="t"
+)
 
 
 async def _called(call: Any, client: AriesClient) -> None:
@@ -216,6 +220,8 @@ async def _called(call: Any, client: AriesClient) -> None:
         (lambda c: c.market.quotes(["AAPL,MSFT"]), "symbol"),
         (lambda c: c.market.quote("AAPL,MSFT"), "symbol"),
         (lambda c: c.orders.find_by_client_id("TEST-SIM-001", ""), "client_id"),
+        (lambda c: c.orders.find_by_client_id("TEST-SIM-001", "t", lookback=QUARTER), "lookback"),
+        (lambda c: c.orders.find_placed(TAGGED, since=START - QUARTER), "since"),
         (lambda c: c.orders.history("TEST-SIM-001", START, START + timedelta(days=91)), "end"),
         (lambda c: c.orders.history("TEST-SIM-001", START - timedelta(days=365)), "start"),
         (lambda c: c.orders.history("TEST-SIM-001", datetime(2026, 1, 1)), "start"),

@@ -1,0 +1,154 @@
+"""The order lookups hold when the client's clock and the server's disagree by minutes.
+
+Each client here reads the simulator's ManualClock shifted by ``SKEW``, behind or ahead. A
+history window built from one clock's start and the other clock's end is refused (``to``
+before ``from``, or over 90 days), or misses the order looked for.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from aries_async import AriesClient, OrderRequest
+from aries_async.models import CancelRequest, Order, OrderStatus
+from aries_async.sim import ManualClock, Simulator
+
+ACCOUNT = "TEST-SIM-001"
+SKEW = timedelta(minutes=10)
+LIMIT_BUY: dict[str, Any] = {
+    "account_id": ACCOUNT,
+    "symbol": "AAPL",
+    "side": "BUY",
+    "type": "LIMIT",
+    "price": "1.00",
+    "quantity": 1,
+}
+
+skews = pytest.mark.parametrize("skew", [-SKEW, SKEW], ids=["client-behind", "client-ahead"])
+
+
+def _skewed(sim: Simulator, skew: timedelta) -> AriesClient:
+    """A client of ``sim`` whose clock reads the simulator's, shifted by ``skew``."""
+    shift = skew.total_seconds()
+    return AriesClient(
+        sim.client_config(), token=sim.issue_token(), clock=lambda: sim.clock.now() + shift
+    )
+
+
+def _windows(sim: Simulator) -> list[tuple[datetime, datetime | None]]:
+    """The ``from`` and ``to`` (None: left to the server) of every history read received."""
+    windows = []
+    for request in sim.journal:
+        if request.raw_path.endswith("/orders/history"):
+            query = dict(request.query)
+            end = query.get("to")
+            windows.append(
+                (
+                    datetime.fromisoformat(query["from"]),
+                    None if end is None else datetime.fromisoformat(end),
+                )
+            )
+    return windows
+
+
+@skews
+async def test_an_order_never_placed_is_not_found_on_either_clock(skew: timedelta) -> None:
+    async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _skewed(sim, skew) as c:
+        since = datetime.fromtimestamp(sim.clock.now(), UTC) + skew  # the client's reading
+        request = OrderRequest(**LIMIT_BUY, client_id="never-sent")
+        assert await c.orders.find_placed(request, since=since) is None
+        ((start, end),) = _windows(sim)
+        assert end is not None and start <= end
+
+
+@skews
+async def test_an_order_of_yesterday_is_found_by_its_tag_on_either_clock(skew: timedelta) -> None:
+    """Placed, cancelled, and looked for a day later: only the history has it; a window
+    starting on the client's clock alone misses it and says it was never placed."""
+    async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _skewed(sim, skew) as c:
+        since = datetime.fromtimestamp(sim.clock.now(), UTC) + skew
+        request = OrderRequest(**LIMIT_BUY, client_id="yesterday")
+        ack = await c.orders.place(request)
+        assert ack.cl_ord_id is not None
+        cancel = CancelRequest(
+            orig_cl_ord_id=ack.cl_ord_id, account_id=ACCOUNT, symbol="AAPL", side="BUY"
+        )
+        assert (await c.orders.cancel(cancel)).accepted
+        sim.advance(timedelta(days=1).total_seconds())
+        assert ack.cl_ord_id not in {o.cl_ord_id for o in sim.state.active_orders(ACCOUNT)}
+        found = await c.orders.find_placed(request, since=since)
+        assert found is not None and found.cl_ord_id == ack.cl_ord_id
+
+
+@skews
+async def test_reconcile_without_creation_times_holds_on_either_clock(skew: timedelta) -> None:
+    """As far back as the API allows, but never over 90 days on the server's clock."""
+    account = "TEST-ACCOUNT-001"  # seeded with a history of several days
+    async with (
+        Simulator(seed=9, clock=ManualClock(), tick_interval=None) as sim,
+        _skewed(sim, skew) as c,
+    ):
+        active = {o.cl_ord_id for o in sim.state.active_orders(account)}
+        older = max(
+            (o for o in sim.state.orders[account] if o.cl_ord_id not in active),
+            key=lambda o: o.created_at,
+        )
+        asked = [Order(cl_ord_id=older.cl_ord_id, ord_status=OrderStatus.NEW)]
+        assert [o.cl_ord_id for o in await c.orders.reconcile(account, asked)] == [older.cl_ord_id]
+        ((start, end),) = _windows(sim)
+        assert end is not None and end - start <= timedelta(days=90)
+
+
+@skews
+async def test_find_by_client_id_over_the_longest_lookback_holds_on_either_clock(
+    skew: timedelta,
+) -> None:
+    async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _skewed(sim, skew) as c:
+        lookback = timedelta(days=90)
+        assert await c.orders.find_by_client_id(ACCOUNT, "never-sent", lookback=lookback) is None
+        ((start, end),) = _windows(sim)
+        assert end is not None and start <= end
+
+
+async def test_reconcile_finds_an_order_by_its_creation_time_whatever_the_clients_clock() -> None:
+    """A client months ahead of the server (a ManualClock beside the real time): the orders'
+    own times, written by the server, place the window."""
+    account = "TEST-ACCOUNT-001"
+    async with (
+        Simulator(seed=9, clock=ManualClock(), tick_interval=None) as sim,
+        _skewed(sim, timedelta(days=200)) as c,
+    ):
+        active = {o.cl_ord_id for o in sim.state.active_orders(account)}
+        older = max(
+            (o for o in sim.state.orders[account] if o.cl_ord_id not in active),
+            key=lambda o: o.created_at,
+        )
+        created = datetime.fromtimestamp(older.created_at, UTC)
+        asked = [Order(cl_ord_id=older.cl_ord_id, ord_status=OrderStatus.NEW, created_at=created)]
+        assert [o.cl_ord_id for o in await c.orders.reconcile(account, asked)] == [older.cl_ord_id]
+
+
+async def test_an_order_placed_just_before_midnight_is_found_by_a_client_behind() -> None:
+    """Placed at 23:55 New York, looked for at 00:01: out of the active orders, and created
+    after the client's now (23:51). The window reaches past the client's now."""
+    async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _skewed(sim, -SKEW) as c:
+        sim.advance(
+            sim.state.midnight_ny()
+            + timedelta(hours=23, minutes=55).total_seconds()
+            - sim.clock.now()
+        )
+        since = datetime.fromtimestamp(sim.clock.now(), UTC) - SKEW
+        request = OrderRequest(**LIMIT_BUY, client_id="before-midnight")
+        ack = await c.orders.place(request)
+        assert ack.cl_ord_id is not None
+        cancel = CancelRequest(
+            orig_cl_ord_id=ack.cl_ord_id, account_id=ACCOUNT, symbol="AAPL", side="BUY"
+        )
+        assert (await c.orders.cancel(cancel)).accepted
+        sim.advance(timedelta(minutes=6).total_seconds())
+        assert ack.cl_ord_id not in {o.cl_ord_id for o in sim.state.active_orders(ACCOUNT)}
+        found = await c.orders.find_placed(request, since=since)
+        assert found is not None and found.cl_ord_id == ack.cl_ord_id
