@@ -152,3 +152,22 @@ async def test_an_order_placed_just_before_midnight_is_found_by_a_client_behind(
         assert ack.cl_ord_id not in {o.cl_ord_id for o in sim.state.active_orders(ACCOUNT)}
         found = await c.orders.find_placed(request, since=since)
         assert found is not None and found.cl_ord_id == ack.cl_ord_id
+
+
+@skews
+async def test_an_account_stream_finds_an_older_order_it_has_not_seen(skew: timedelta) -> None:
+    """The stream's lookup hook is ``client.orders.reconcile``; an order asked for by its id
+    alone (no creation time) is looked for as far back as the API allows."""
+    account = "TEST-ACCOUNT-001"  # seeded with a history of several days
+    async with (
+        Simulator(seed=9, clock=ManualClock(), tick_interval=None) as sim,
+        _skewed(sim, skew) as c,
+        c.account_stream(account) as stream,
+    ):
+        active = {o.cl_ord_id for o in sim.state.active_orders(account)}
+        older = max(
+            (o for o in sim.state.orders[account] if o.cl_ord_id not in active),
+            key=lambda o: o.created_at,
+        )
+        found = await stream.wait_for_order(older.cl_ord_id, timeout=5)
+        assert found.cl_ord_id == older.cl_ord_id
