@@ -8,7 +8,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import attrs
 
@@ -138,7 +138,9 @@ class OAuth:
             verifier, challenge = make_pkce_pair()
             query["code_challenge"] = challenge
             query["code_challenge_method"] = "S256"
-        url = f"{self._config.endpoints.authorize_url}?{urlencode(query)}"
+        # quote, not urlencode's default quote_plus: a space is %20, which every reader of a
+        # query takes for a space ("+" is one only in form encoding).
+        url = f"{self._config.endpoints.authorize_url}?{urlencode(query, quote_via=quote)}"
         return AuthorizationRequest(
             url=url,
             state=state_value,

@@ -94,6 +94,19 @@ async def test_scopes_given_as_one_string_are_split_on_spaces_not_letters() -> N
         assert token.scopes == frozenset({"market:information"})
 
 
+async def test_the_authorization_url_encodes_spaces_as_percent_20_not_plus() -> None:
+    """oauth.md 2: the scopes are space-separated, "URL-encode the spaces". ``+`` means a space
+    only in form encoding; a server reading the query by RFC 3986 would see one scope
+    ``market:information+account:information``. ``%20`` is a space to every reader."""
+    async with Simulator(seed=3) as sim, AriesClient(sim.client_config()) as client:
+        request = client.oauth.authorization_url(scopes="market:information account:information")
+        raw = urlsplit(request.url).query
+        assert "scope=market%3Ainformation%20account%3Ainformation" in raw.split("&")
+        assert "+" not in raw
+        token = await client.oauth.exchange_code(await follow_consent(request.url), request)
+        assert token.scopes == frozenset({"market:information", "account:information"})
+
+
 @pytest.mark.parametrize("scopes", [[], "", " , "])
 async def test_an_authorization_url_without_a_scope_is_refused_before_it_is_used(
     scopes: str | list[str],
