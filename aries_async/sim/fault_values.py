@@ -28,8 +28,16 @@ T = TypeVar("T")
 
 
 def parse_count(text: str) -> int | None:
-    """A fault's count: ``*`` or nothing for every request."""
-    return None if text in ("*", "") else int(text)
+    """A fault's count: ``*`` or nothing for every request.
+
+    Raises:
+        ValueError: not a whole number of at least 1 (a fault that would never fire).
+    """
+    if text in ("*", ""):
+        return None
+    if int(text) < 1:
+        raise ValueError("a count of at least 1")
+    return int(text)
 
 
 def rate_limit(spec: str) -> float | tuple[str, RateLimitFault]:
@@ -60,11 +68,17 @@ def rate_limit(spec: str) -> float | tuple[str, RateLimitFault]:
 
 
 def server_error(spec: str) -> tuple[str, ServerErrorFault]:
+    """``--server-errors ROUTE[=COUNT[:STATUS]]`` (once, 503 by default).
+
+    Raises:
+        ValueError: a count below 1, or a status that is not a 5xx.
+    """
     route, _, rest = spec.partition("=")
     count, _, status = rest.partition(":")
-    return route.strip(), ServerErrorFault(
-        count=parse_count(count) if rest else 1, status=int(status) if status else 503
-    )
+    code = int(status) if status else 503
+    if not 500 <= code <= 599:
+        raise ValueError("a 5xx status")
+    return route.strip(), ServerErrorFault(count=parse_count(count) if rest else 1, status=code)
 
 
 def error_response(spec: str) -> tuple[str, ErrorFault]:
@@ -116,6 +130,8 @@ def trickle_body(spec: str) -> tuple[str, float]:
 
 def drop_connection(spec: str) -> tuple[str, int]:
     route, _, count = spec.partition("=")
+    if int(count or 1) < 1:
+        raise ValueError("a count of at least 1")
     return route.strip(), int(count or 1)
 
 

@@ -561,6 +561,11 @@ async def test_a_stalled_socket_sends_no_expiry_after_the_auth_it_swallowed(
     [
         ("--server-errors", "GET /v1/x=two"),
         ("--server-errors", "GET /v1/x=1:oops"),
+        ("--server-errors", "GET /v1/x=1:200"),
+        ("--server-errors", "GET /v1/x=0"),
+        ("--server-errors", "GET /v1/x=-2:503"),
+        ("--rate-limit", "GET /v1/x=-1"),
+        ("--drop-connection", "GET /v1/x=0"),
         ("--drop-connection", "GET /v1/x=many"),
         ("--trickle-body", "GET /v1/x=slow"),
         ("--trickle-body", "GET /v1/x=-1"),
