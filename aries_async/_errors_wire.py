@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -24,7 +25,12 @@ from aries_async.errors import (
     ServerError,
 )
 
-__all__ = ["api_error_from_response", "name_required_scopes", "parse_retry_after"]
+__all__ = [
+    "api_error_from_response",
+    "name_required_scopes",
+    "parse_http_date",
+    "parse_retry_after",
+]
 
 
 def _number(text: str) -> float | None:
@@ -58,14 +64,28 @@ def parse_retry_after(headers: Mapping[str, str], *, now: float | None = None) -
     if seconds is not None:
         return _wait(seconds)
     import time
-    from email.utils import parsedate_to_datetime
 
-    try:
-        when = parsedate_to_datetime(raw)
-    except (TypeError, ValueError):
+    when = parse_http_date(raw)
+    if when is None:
         return None
     current = time.time() if now is None else now
     return max(0.0, when.timestamp() - current)
+
+
+def parse_http_date(text: str) -> datetime | None:
+    """An HTTP-date (RFC 9110 5.6.7: ``Sun, 06 Nov 1994 08:49:37 GMT``, or the obsolete RFC
+    850 and asctime forms) as an aware datetime, to the second; None when ``text`` is not one.
+
+    A date without a zone (the asctime form has none) is UTC, as every HTTP-date is: never
+    the local time of the machine reading it.
+    """
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _decode_body(body: bytes) -> Any:

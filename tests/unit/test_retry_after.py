@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+
 import pytest
 
 from aries_async.errors import parse_retry_after
@@ -19,6 +22,8 @@ NOW = 1_768_489_200.0  # Thu, 15 Jan 2026 15:00:00 GMT
         ({"retry-after": "4"}, 4.0),
         ({"Retry-After": "Thu, 15 Jan 2026 15:00:07 GMT"}, 7.0),
         ({"Retry-After": "Thu, 15 Jan 2026 14:59:00 GMT"}, 0.0),  # a date passed: now
+        ({"Retry-After": "Thursday, 15-Jan-26 15:00:09 GMT"}, 9.0),  # RFC 850, obsolete
+        ({"Retry-After": "Thu Jan 15 15:00:11 2026"}, 11.0),  # asctime: no zone, UTC
         ({"Retry-After": "3", "retry-after-ms": "1500"}, 1.5),  # the finer one
         ({"Retry-After-Ms": "250"}, 0.25),
         # not a finite, non-negative number: as if absent
@@ -43,3 +48,19 @@ NOW = 1_768_489_200.0  # Thu, 15 Jan 2026 15:00:00 GMT
 )
 def test_retry_after_table(headers: dict[str, str], seconds: float | None) -> None:
     assert parse_retry_after(headers, now=NOW) == seconds
+
+
+@pytest.fixture
+def new_york() -> Iterator[None]:
+    """The process's local time zone is New York's for the test."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TZ", "America/New_York")
+        time.tzset()
+        yield
+    time.tzset()
+
+
+@pytest.mark.usefixtures("new_york")
+def test_an_http_date_without_a_zone_is_utc_not_the_local_time() -> None:
+    """Every HTTP-date is UTC; the asctime form just does not say so."""
+    assert parse_retry_after({"Retry-After": "Thu Jan 15 15:00:11 2026"}, now=NOW) == 11.0
