@@ -30,7 +30,7 @@ from aries_async.sim import (
     ws,
 )
 from aries_async.sim.context import SimContext
-from aries_async.sim.middleware import MIDDLEWARES, ROUTE_SCOPES
+from aries_async.sim.middleware import MIDDLEWARES, ROUTE_SCOPES, date_header
 from aries_async.sim.responses import CONTEXT_KEY, Handler, flat_error, grant_of, nested_error
 
 __all__ = [
@@ -48,6 +48,7 @@ def build_app(ctx: SimContext) -> web.Application:
     """The aiohttp application serving ``ctx`` (REST, OAuth and, via ``ws.setup``, websockets)."""
     app = web.Application(middlewares=MIDDLEWARES)
     app[CONTEXT_KEY] = ctx
+    app.on_response_prepare.append(date_header)
     for routes in (
         routes_market,
         routes_chart,

@@ -28,6 +28,8 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --active-orders-empty-list                  empty active orders as [] instead of null
     --snapshot-working-orders-only              account ws snapshot without today's terminal orders
     --order-client-id tag|oauth_client          returned orders' clientId: our tag or the app's id
+    --date-header clock|none|malformed          every answer's Date: the simulator's clock, none,
+                                                or malformed
     --revoke-tokens-after N                     revoke every token after N API requests
     --history-stuck-continuation                bars pages name their own first bar as nextTime
     --drop-connection ROUTE[=COUNT]             close COUNT connections without an answer

@@ -20,6 +20,7 @@ from aries_async.sim.fault_values import (
 )
 from aries_async.sim.faults import (
     AUTH_ID_PLACES,
+    DATE_HEADERS,
     ERROR_SHAPES,
     SWALLOW_MODES,
     TOKEN_ERROR_SHAPES,
@@ -82,6 +83,12 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("tag", "oauth_client"),
         default="tag",
         help="what returned orders say in clientId: the request's tag or the OAuth client id",
+    )
+    faults.add_argument(
+        "--date-header",
+        choices=DATE_HEADERS,
+        default="clock",
+        help="every answer's Date: the simulator's clock, left out, or malformed",
     )
     faults.add_argument("--revoke-tokens-after", type=int, default=None, metavar="N")
     faults.add_argument(
@@ -244,6 +251,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         null_active_orders=not args.active_orders_empty_list,
         snapshot_working_orders_only=args.snapshot_working_orders_only,
         order_client_id=args.order_client_id,
+        date_header=args.date_header,
         revoke_tokens_after=args.revoke_tokens_after,
         history_stuck_continuation=args.history_stuck_continuation,
         ws_drop_after=args.ws_drop_after,

@@ -1,6 +1,7 @@
 """The records of the simulator's HTTP faults that answer a request instead of the route: a
 429 (:class:`RateLimitFault`, :class:`AppRateLimit`), a 5xx burst (:class:`ServerErrorFault`)
-and an error status in one of the documented error body shapes (:class:`ErrorFault`).
+and an error status in one of the documented error body shapes (:class:`ErrorFault`); and the
+values of the ``date_header`` switch (:data:`DATE_HEADERS`).
 
 :class:`~aries_async.sim.faults.Faults` holds them (its module's table says how each is set);
 they are importable from :mod:`aries_async.sim.faults` and :mod:`aries_async.sim` too.
@@ -10,7 +11,23 @@ from __future__ import annotations
 
 import attrs
 
-__all__ = ["ERROR_SHAPES", "AppRateLimit", "ErrorFault", "RateLimitFault", "ServerErrorFault"]
+__all__ = [
+    "DATE_HEADERS",
+    "ERROR_SHAPES",
+    "MALFORMED_DATE",
+    "AppRateLimit",
+    "ErrorFault",
+    "RateLimitFault",
+    "ServerErrorFault",
+]
+
+DATE_HEADERS = ("clock", "none", "malformed")
+"""``date_header`` values: the ``Date`` of every answer (RFC 9110 6.6.1) is the simulator's
+clock (``"clock"``, as a server's is its own clock), left out (``"none"``) or
+:data:`MALFORMED_DATE` (``"malformed"``)."""
+
+MALFORMED_DATE = "Thu, 32 Jan 2026 25:61:00 GMT"
+"""The ``Date`` of ``date_header="malformed"``: shaped as an HTTP-date, and none."""
 
 ERROR_SHAPES = (
     "flat",

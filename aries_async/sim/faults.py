@@ -72,6 +72,9 @@ field                              effect
 ``order_client_id``                what the orders the API returns (REST lists, account socket)
                                    say in ``clientId`` (UNCERTAIN): ``"tag"`` (default: the
                                    request's tag) or ``"oauth_client"`` (the token's OAuth client)
+``date_header``                    the ``Date`` of every answer: ``"clock"`` (default: the
+                                   simulator's clock), ``"none"`` (left out) or ``"malformed"``
+                                   (:data:`MALFORMED_DATE`); see :data:`DATE_HEADERS`
 ``market_status_timestamp_ms``     ``GET /v1/market/status`` gives its ``timestamp`` in Unix
                                    milliseconds instead of seconds (rest.md 10: the unit is
                                    UNCERTAIN)
@@ -221,7 +224,9 @@ import asyncio
 import attrs
 
 from aries_async.sim.fault_kinds import (
+    DATE_HEADERS,
     ERROR_SHAPES,
+    MALFORMED_DATE,
     AppRateLimit,
     ErrorFault,
     RateLimitFault,
@@ -230,7 +235,9 @@ from aries_async.sim.fault_kinds import (
 
 __all__ = [
     "AUTH_ID_PLACES",
+    "DATE_HEADERS",
     "ERROR_SHAPES",
+    "MALFORMED_DATE",
     "NON_ACK_MODES",
     "SWALLOW_MODES",
     "TOKEN_ERROR_SHAPES",
@@ -288,6 +295,7 @@ class Faults:
     null_active_orders: bool = True
     snapshot_working_orders_only: bool = False
     order_client_id: str = "tag"
+    date_header: str = "clock"
     market_status_timestamp_ms: bool = False
     revoke_tokens_after: int | None = None
     # Market data and resets (everyday friction).

@@ -8,6 +8,9 @@
 3. bearer-token and scope checks (401 for missing/expired/revoked tokens, 403 naming the
    missing scope), using :data:`~aries_async.auth.scopes.ROUTE_SCOPES`, the client's table of
    the scopes each operation needs (endpoints-all.md, oauth.md section 4).
+
+And :func:`date_header`, run as every answer's headers are sent (REST, errors, streamed
+bodies, websocket handshakes): ``Date`` on the simulator's clock, not aiohttp's real time.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from aiohttp import web
 from aries_async.auth.scopes import ROUTE_SCOPES
 from aries_async.sim.auth import TokenProblem
 from aries_async.sim.context import RecordedRequest
-from aries_async.sim.faults import is_oauth_path, route_matches
+from aries_async.sim.faults import MALFORMED_DATE, is_oauth_path, route_matches
 from aries_async.sim.responses import (
     GRANT_KEY,
     REQUEST_ID_KEY,
@@ -43,7 +46,14 @@ from aries_async.sim.responses import (
 )
 from aries_async.sim.routes_oauth import TOKEN_PATH, quoted_grant, token_fields
 
-__all__ = ["MIDDLEWARES", "ROUTE_SCOPES", "auth_middleware", "count_middleware", "fault_middleware"]
+__all__ = [
+    "MIDDLEWARES",
+    "ROUTE_SCOPES",
+    "auth_middleware",
+    "count_middleware",
+    "date_header",
+    "fault_middleware",
+]
 
 
 _SECRET_HEADERS = frozenset(("authorization", "proxy-authorization", "cookie"))
@@ -342,6 +352,21 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
             faults.revoke_tokens_after = None
             ctx.auth.revoke_all()
     return await handler(request)
+
+
+async def date_header(request: web.Request, response: web.StreamResponse) -> None:
+    """Set the answer's ``Date`` as ``faults.date_header`` says: the simulator's clock (a
+    server writes its own), none, or a malformed one. An ``on_response_prepare`` signal: it
+    runs once aiohttp has set its defaults (its ``Date`` is the real time), right before the
+    headers are sent."""
+    ctx = context_of(request)
+    mode = ctx.faults.date_header
+    if mode == "none":
+        response.headers.popall("Date", None)
+    elif mode == "malformed":
+        response.headers["Date"] = MALFORMED_DATE
+    else:
+        response.headers["Date"] = formatdate(ctx.clock.now(), usegmt=True)
 
 
 MIDDLEWARES = (count_middleware, fault_middleware, auth_middleware)

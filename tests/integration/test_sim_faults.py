@@ -27,7 +27,7 @@ from aries_async.sim import (
     Simulator,
 )
 from aries_async.sim.cli import add_arguments, build_faults, build_simulator
-from aries_async.sim.faults import ERROR_SHAPES
+from aries_async.sim.faults import ERROR_SHAPES, MALFORMED_DATE
 
 ACCOUNT = "TEST-ACCOUNT-001"
 ORDER = {
@@ -170,6 +170,23 @@ async def test_market_status_timestamp_in_milliseconds(
     sim.faults.market_status_timestamp_ms = True
     _, _, body = await _get(http, "/v1/market/status")
     assert body["timestamp"] == int(sim.clock.now() * 1000)
+
+
+async def test_answers_are_dated_on_the_simulators_clock_or_as_the_fault_says(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    """A server's ``Date`` is its own clock: the simulator's, not the real time."""
+    sim.advance(0.75)  # ``Date`` is the second the clock is in
+    routes = ("/v1/market/status", "/v1/no-such-route", f"/v2/accounts/{ACCOUNT}/balance")
+    sim.faults.server_errors[routes[2]] = ServerErrorFault(count=1, status=503)
+    for path in routes:
+        _, headers, _ = await _get(http, path)
+        assert parsedate_to_datetime(headers["Date"]).timestamp() == int(sim.clock.now())
+    sim.faults.date_header = "none"
+    assert [(await _get(http, path))[1].get("Date") for path in routes[:2]] == [None, None]
+    sim.faults.date_header = "malformed"
+    _, headers, _ = await _get(http, routes[0])
+    assert headers["Date"] == MALFORMED_DATE
 
 
 async def test_latency_delays_responses(sim: Simulator, http: aiohttp.ClientSession) -> None:
@@ -422,6 +439,8 @@ async def test_cli_flags_build_every_fault() -> None:
             "none",
             "--order-client-id",
             "oauth_client",
+            "--date-header",
+            "malformed",
             "--huge-body",
             "GET /v1/chart/quotes=20000000",
         ]
@@ -440,6 +459,7 @@ async def test_cli_flags_build_every_fault() -> None:
     assert faults.ws_account_unanswered is True
     assert faults.ws_auth_error_id == "none"
     assert faults.order_client_id == "oauth_client"
+    assert faults.date_header == "malformed"
     assert faults.huge_body == {"GET /v1/chart/quotes": 20_000_000}
 
 
