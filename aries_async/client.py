@@ -54,6 +54,10 @@ _TIMEOUT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "aries_async_timeout", default=None
 )
 
+_ANSWERS: contextvars.ContextVar[tuple[AriesClient, Callable[[Mapping[str, str]], None]] | None]
+_ANSWERS = contextvars.ContextVar("aries_async_answers", default=None)
+"""The client whose answers' headers go to a callback, and the callback (see ``_answers_to``)."""
+
 
 class AriesClient(AsyncClosing, Groups, Streams):
     """The Aries API, awaitable and typed.
@@ -210,6 +214,17 @@ class AriesClient(AsyncClosing, Groups, Streams):
         finally:
             _TIMEOUT.reset(reset)
 
+    @contextlib.contextmanager
+    def _answers_to(self, seen: Callable[[Mapping[str, str]], None]) -> Iterator[None]:
+        """Give ``seen`` the headers of every answer this client's :meth:`request` returns in
+        the block (this task only), as it arrives, before its body is decoded: a resource
+        that needs more of the answer than its body (the server's ``Date``) reads them so."""
+        reset = _ANSWERS.set((self, seen))
+        try:
+            yield
+        finally:
+            _ANSWERS.reset(reset)
+
     def _url(self, path: str, authenticated: bool) -> str:
         base = self.config.endpoints.base_url
         if path[:1] == "/" and path[1:2] != "/" and base[-1:] != "/":
@@ -341,6 +356,9 @@ class AriesClient(AsyncClosing, Groups, Streams):
                     exc, method, url, scopes=scopes, granted=granted, operation=operation
                 )
                 raise
+        watch = _ANSWERS.get()
+        if watch is not None and watch[0] is self:
+            watch[1](response.headers)
         body = response.body
         if len(body) < self._offload:
             return decode_body(body, response.headers, method, path, parse)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import quote
@@ -57,6 +58,14 @@ class Resource:
     def _now(self) -> datetime:
         """The client's wall clock (its ``clock``) as an aware UTC datetime."""
         return datetime.fromtimestamp(self._client._clock(), UTC)
+
+    @contextlib.contextmanager
+    def _server_dates(self) -> Iterator[list[tuple[str | None, datetime]]]:
+        """The ``Date`` header (the server's clock; None when absent) of every answer the
+        client receives in the block, each beside the client's clock when it had arrived."""
+        dates: list[tuple[str | None, datetime]] = []
+        with self._client._answers_to(lambda h: dates.append((h.get("Date"), self._now()))):
+            yield dates
 
     async def _get(
         self,

@@ -4,7 +4,9 @@ out (:meth:`Orders.find_placed <aries_async.resources.orders.Orders.find_placed>
 The ``clientId`` tag sent with an order is the first way to find it. Whether the server keeps
 it in the orders it returns is UNCERTAIN (conventions.md 7: ``TradeOrderV2.clientId`` is also
 described as the OAuth client that submitted the order); a server that does not leaves the
-order's terms and time, as conventions.md 7 recommends before any resubmission.
+order's terms and time, as conventions.md 7 recommends before any resubmission. The order's
+time is the server's (``createdAt``) and the attempt's the client's: :func:`clock_lead` puts
+the attempt on the server's clock by the ``Date`` of the server's answers.
 """
 
 from __future__ import annotations
@@ -15,11 +17,19 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from aries_async._errors_orders import OrderMatchAmbiguousError
+from aries_async._errors_wire import parse_http_date
 
 if TYPE_CHECKING:
     from aries_async.models.orders import Order, OrderRequest
 
-__all__ = ["CLOCK_SLACK", "HISTORY_WINDOW", "SDK_TAG", "history_window", "match_placed"]
+__all__ = [
+    "CLOCK_SLACK",
+    "HISTORY_WINDOW",
+    "SDK_TAG",
+    "clock_lead",
+    "history_window",
+    "match_placed",
+]
 
 HISTORY_WINDOW = timedelta(days=90)
 """The longest ``from``..``to`` the order history serves."""
@@ -69,7 +79,32 @@ def history_window(earliest: datetime, latest: datetime) -> tuple[datetime, date
     return max(earliest - CLOCK_SLACK, end - HISTORY_WINDOW), end
 
 
-def match_placed(orders: Iterable[Order], request: OrderRequest, since: datetime) -> Order | None:
+def clock_lead(answers: Iterable[tuple[str | None, datetime]]) -> timedelta | None:
+    """How far the client's clock is ahead of the server's, at most (negative: behind), from
+    the server's answers: each its ``Date`` header (None when absent) and the client's clock
+    when the answer had arrived. None when no answer has a usable ``Date``.
+
+    The server writes ``Date`` (RFC 9110 6.6.1) to the second, its fraction dropped as
+    servers do, before the answer reaches the client: its time when the client reads its
+    own clock is at least ``Date``, so the client's reading minus ``Date`` is at least the
+    lead. Each answer bounds it so; the smallest bound is kept. It exceeds the lead by under
+    a second (the header's resolution) plus the time from the server's writing the answer to
+    the client's reading of its clock.
+    """
+    bounds = []
+    for date, received in answers:
+        server = parse_http_date(date) if date else None
+        if server is not None:
+            bounds.append(received - server)
+    return min(bounds, default=None)
+
+
+def match_placed(
+    orders: Iterable[Order],
+    request: OrderRequest,
+    since: datetime,
+    lead: timedelta | None = None,
+) -> Order | None:
     """The order ``request`` (as sent, with its tag) became, among ``orders``.
 
     1. An order carrying the request's tag is the one.
@@ -77,14 +112,21 @@ def match_placed(orders: Iterable[Order], request: OrderRequest, since: datetime
        <aries_async.resources.orders.new_client_id>` made): the server echoes tags, so an
        order of ours would carry this one: None.
     3. Else the server does not echo tags: the one order with the request's terms created in
-       the second of ``since`` or later (or with no creation time) is the one; none: None.
-       The second, not the instant: servers write times to the millisecond or the second,
-       and the order is created at the instant the attempt started or after it.
+       the second of ``since - lead`` or later (or with no creation time) is the one; none:
+       None. The second, not the instant: servers write times to the millisecond or the
+       second, and the order is created at the instant the attempt started or after it.
+
+    ``since - lead`` is the attempt on the server's clock, at the earliest (``lead`` is an
+    upper bound, see :func:`clock_lead`): the order created for the attempt is never left
+    out, and an order taken for it was created before the attempt by less than the second
+    of the attempt, plus the second of ``Date`` and the time its answer took to arrive.
 
     Args:
         orders: the account's orders (active orders, then history; repeats are ignored).
         request: the order request as sent; its ``client_id`` is the tag.
         since: when the attempt started, on the client's clock (aware).
+        lead: how far the client's clock is ahead of the server's, at most
+            (:func:`clock_lead`); None when not known: the clocks are taken to agree.
 
     Returns:
         The order, or None when no order is it (it was not placed).
@@ -101,7 +143,8 @@ def match_placed(orders: Iterable[Order], request: OrderRequest, since: datetime
         seen.setdefault(order.cl_ord_id or f"#{len(seen)}", order)
     if any(SDK_TAG.fullmatch(order.client_id or "") for order in seen.values()):
         return None
-    earliest = since.replace(microsecond=0)  # a server writes times to the ms or s, at best
+    start = since if lead is None else since - lead  # on the server's clock
+    earliest = start.replace(microsecond=0)  # a server writes times to the ms or s, at best
     candidates = sorted(
         (
             order

@@ -29,8 +29,8 @@ from aries_async.errors import (
     ValidationError,
 )
 from aries_async.http.pagination import following, paginate
+from aries_async.resources import _order_lookup as lookup
 from aries_async.resources._base import Resource, path_segment
-from aries_async.resources._order_lookup import HISTORY_WINDOW, history_window, match_placed
 
 if TYPE_CHECKING:
     from aries_async.models.orders import (
@@ -157,9 +157,9 @@ class Orders(Resource):
             params["to"] = _rfc3339(end, "end")
             if end < start:
                 raise ValidationError("end is before start", field="end")
-            if end - start > HISTORY_WINDOW:
+            if end - start > lookup.HISTORY_WINDOW:
                 raise ValidationError("the history window is at most 90 days", field="end")
-        elif self._now() - start > HISTORY_WINDOW:
+        elif self._now() - start > lookup.HISTORY_WINDOW:
             raise ValidationError("the history window is at most 90 days", field="start")
         if order_by not in ("asc", "desc"):
             raise ValidationError("order_by must be 'asc' or 'desc'", field="order_by")
@@ -298,13 +298,13 @@ class Orders(Resource):
             ValidationError: ``client_id`` empty, ``lookback`` over 90 days.
         """
         require_text(client_id, "client_id")
-        if lookback > HISTORY_WINDOW:
+        if lookback > lookup.HISTORY_WINDOW:
             raise ValidationError("the history window is at most 90 days", field="lookback")
         for order in await self.active(account_id):
             if order.client_id == client_id:
                 return order
         now = self._now()
-        async for order in self.history(account_id, *history_window(now - lookback, now)):
+        async for order in self.history(account_id, *lookup.history_window(now - lookback, now)):
             if order.client_id == client_id:
                 return order
         return None
@@ -316,17 +316,15 @@ class Orders(Resource):
             except OrderOutcomeUnknownError as error:
                 order = await client.orders.find_placed(error.request, since=error.started_at)
 
-        Reads the active orders, then the history from an hour before ``since`` (the clocks
-        of the client and the server may differ by minutes). An order carrying the
-        request's tag is the one. When none does and the account's orders carry no tags (the
-        server does not echo them: ``clientId`` then names the app), the order with the same
-        symbol, side, type, quantity, time in force and limit/stop prices created in the second
-        of ``since`` or later is the one (the clocks of the client and the server are assumed
-        to agree).
+        Reads the active orders, then the history from an hour before ``since``. An order
+        carrying the request's tag is the one. When none does and the account's orders carry
+        no tags (the server does not echo them: ``clientId`` names the app), the order with
+        the same symbol, side, type, quantity, time in force and limit/stop prices created in
+        the second of ``since`` or later is the one, ``since`` put on the server's clock by
+        the ``Date`` of the reads' answers (none: the clocks are taken to agree).
 
         Args:
-            request: the request as sent: with the tag it was sent with
-                (:attr:`OrderOutcomeUnknownError.request
+            request: the request as sent, with its tag (:attr:`OrderOutcomeUnknownError.request
                 <aries_async.errors.OrderOutcomeUnknownError.request>`).
             since: when the attempt started, on the client's clock (``error.started_at``).
 
@@ -343,15 +341,17 @@ class Orders(Resource):
         require_text(request.client_id, "client_id")
         _rfc3339(since, "since")
         now = self._now()
-        if now - since > HISTORY_WINDOW:
+        if now - since > lookup.HISTORY_WINDOW:
             raise ValidationError("since is over 90 days ago", field="since")
-        history = self.history(request.account_id, *history_window(since, now))
-        active = await self.active(request.account_id)
-        tagged = next((o for o in active if o.client_id == request.client_id), None)
-        if tagged is not None:
-            return tagged  # the usual answer on a server that echoes tags: no history read
-        async with contextlib.aclosing(history) as pages:
-            return match_placed([*active, *[order async for order in pages]], request, since)
+        history = self.history(request.account_id, *lookup.history_window(since, now))
+        with self._server_dates() as dates:
+            active = await self.active(request.account_id)
+            tagged = next((o for o in active if o.client_id == request.client_id), None)
+            if tagged is not None:
+                return tagged  # the usual answer on a server that echoes tags: no history read
+            async with contextlib.aclosing(history) as pages:
+                orders = [*active, *[order async for order in pages]]
+        return lookup.match_placed(orders, request, since, lookup.clock_lead(dates))
 
     async def reconcile(self, account_id: str, orders: Sequence[Order]) -> list[Order]:
         """The current state of ``orders``, matched by ``clOrdId`` (those found).
@@ -388,9 +388,9 @@ class Orders(Resource):
         now = self._now()
         created = [o.created_at for o in missing if o.created_at is not None]
         if len(created) == len(missing):  # the server's times: whatever the client's clock
-            start, end = history_window(min(created), max(created))
+            start, end = lookup.history_window(min(created), max(created))
         else:  # as far back as the API allows
-            start, end = history_window(now - HISTORY_WINDOW, max([now, *created]))
+            start, end = lookup.history_window(now - lookup.HISTORY_WINDOW, max([now, *created]))
         async with contextlib.aclosing(self.history(account_id, start, end)) as history:
             async for order in history:
                 if order.cl_ord_id in wanted and order.cl_ord_id not in found:

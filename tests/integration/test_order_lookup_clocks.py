@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 from aries_async import AriesClient, OrderRequest
+from aries_async.errors import OrderOutcomeUnknownError
 from aries_async.models import CancelRequest, Order, OrderStatus
-from aries_async.sim import ManualClock, Simulator
+from aries_async.sim import ManualClock, ServerErrorFault, Simulator
 
 ACCOUNT = "TEST-SIM-001"
 SKEW = timedelta(minutes=10)
@@ -171,3 +172,76 @@ async def test_an_account_stream_finds_an_older_order_it_has_not_seen(skew: time
         )
         found = await stream.wait_for_order(older.cl_ord_id, timeout=5)
         assert found.cl_ord_id == older.cl_ord_id
+
+
+# -- a server that does not echo the tag: the order's time against the attempt's --------------
+
+
+def _without_tags(sim: Simulator, skew: timedelta) -> AriesClient:
+    """A client of ``sim`` on its clock shifted by ``skew``; the orders' ``clientId`` names
+    the app, not the request's tag (conventions.md 7, UNCERTAIN)."""
+    sim.faults.order_client_id = "oauth_client"
+    return _skewed(sim, skew)
+
+
+async def _unknown(client: AriesClient, tag: str) -> tuple[OrderRequest, datetime]:
+    """Place an order whose outcome is unknown: the request and the attempt's start."""
+    with pytest.raises(OrderOutcomeUnknownError) as info:
+        await client.orders.place(OrderRequest(**LIMIT_BUY, client_id=tag))
+    error = info.value
+    assert error.request is not None and error.started_at is not None
+    return error.request, error.started_at
+
+
+@skews
+async def test_an_order_lost_under_a_server_without_tags_is_found_on_either_clock(
+    skew: timedelta,
+) -> None:
+    """Its time is written on the server's clock, the attempt's read on the client's: the
+    ``Date`` of the lookup's answers puts the attempt on the server's clock."""
+    async with (
+        Simulator(clock=ManualClock(), tick_interval=None) as sim,
+        _without_tags(sim, skew) as c,
+    ):
+        sim.faults.swallow_order_response = 1  # placed, then the connection drops
+        request, since = await _unknown(c, "lost")
+        (placed,) = sim.state.find_by_client_id("lost")
+        found = await c.orders.find_placed(request, since=since)
+        assert found is not None and found.cl_ord_id == placed.cl_ord_id
+
+
+@skews
+async def test_an_order_with_the_terms_placed_before_the_attempt_is_not_taken_for_it(
+    skew: timedelta,
+) -> None:
+    """A second before the attempt on the server's clock, whichever clock the client has:
+    never an allowance of minutes that would take it for the attempt's."""
+    async with (
+        Simulator(clock=ManualClock(), tick_interval=None) as sim,
+        _without_tags(sim, skew) as c,
+    ):
+        before = await c.orders.place(OrderRequest(**LIMIT_BUY, client_id="before"))
+        sim.advance(1)
+        sim.faults.server_errors["POST /v1/orders"] = ServerErrorFault(count=1, status=503)
+        request, since = await _unknown(c, "refused")
+        assert before.accepted and not sim.state.find_by_client_id("refused")
+        assert await c.orders.find_placed(request, since=since) is None
+
+
+@pytest.mark.parametrize("date", ["none", "malformed"])
+@pytest.mark.parametrize(
+    ("skew", "found"), [(timedelta(0), True), (SKEW, False)], ids=["same-clock", "client-ahead"]
+)
+async def test_without_a_usable_date_the_attempt_stays_on_the_clients_clock(
+    date: str, skew: timedelta, found: bool
+) -> None:
+    """No ``Date`` to read the server's clock by (left out, malformed): the attempt is taken
+    as read. On the server's clock the order is found; a client minutes ahead misses it."""
+    async with (
+        Simulator(clock=ManualClock(), tick_interval=None) as sim,
+        _without_tags(sim, skew) as c,
+    ):
+        sim.faults.date_header = date
+        sim.faults.swallow_order_response = 1
+        request, since = await _unknown(c, "lost")
+        assert (await c.orders.find_placed(request, since=since) is not None) is found
