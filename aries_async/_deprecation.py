@@ -1,17 +1,25 @@
 """Old public names kept for one release: :class:`renamed` reads the new name and warns;
 :func:`renamed_keywords` lets a constructor take the old names its ``renamed`` attributes
-declare."""
+declare; :func:`renamed_arguments` lets a function or method take old keyword names."""
 
 from __future__ import annotations
 
 import functools
+import inspect
+import os
+import sys
 import warnings
-from typing import Any, Generic, TypeVar, overload
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, ParamSpec, TypeVar, overload
 
-__all__ = ["renamed", "renamed_keywords"]
+__all__ = ["renamed", "renamed_arguments", "renamed_keywords"]
 
 _T = TypeVar("_T")
 _C = TypeVar("_C", bound=type)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+_PACKAGE = os.path.join(os.path.dirname(__file__), "")
 
 
 class renamed(Generic[_T]):
@@ -75,19 +83,66 @@ def renamed_keywords(cls: _C) -> _C:
     @functools.wraps(init)
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         if not olds.keys().isdisjoint(kwargs):
-            for old in olds.keys() & kwargs.keys():
-                new = olds[old]
-                if new in kwargs:
-                    raise TypeError(f"{owner}() got both {old!r} and its new name {new!r}")
-                # type.__call__ is C: stacklevel 2 is the line that built the object.
-                warnings.warn(
-                    f"{owner}({old}=...) is deprecated and will be removed in the next "
-                    f"release; use {owner}({new}=...)",
-                    DeprecationWarning,
-                    stacklevel=2,
-                )
-                kwargs[new] = kwargs.pop(old)
+            _rename(kwargs, olds, owner)
         init(self, *args, **kwargs)
 
     setattr(cls, "__init__", __init__)  # noqa: B010 (mypy refuses assigning a method)
     return cls
+
+
+def renamed_arguments(**olds: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Decorator: the function also takes each old keyword (``old="new"``) for one release,
+    as the new one, with a :class:`DeprecationWarning` naming both.
+
+    Type checkers and :func:`inspect.signature` see the new names only. The warning names
+    the class of ``self`` for a method (``MarketStream(clock=...)`` when a base class's
+    ``__init__`` is decorated), and is attributed to the first line outside this package
+    that led to the call (the user's, however many of our frames lie between). Passing both
+    names is a :class:`TypeError`, as a repeated keyword is.
+
+    Example::
+
+        @renamed_arguments(clock="wall_clock")
+        def __init__(self, *, wall_clock: Callable[[], float] = time.time) -> None: ...
+    """
+
+    def decorate(function: Callable[_P, _R]) -> Callable[_P, _R]:
+        method = next(iter(inspect.signature(function).parameters), None) == "self"
+        name = "" if function.__name__ == "__init__" else function.__name__
+
+        @functools.wraps(function)
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            if not olds.keys().isdisjoint(kwargs):
+                owner = type(args[0]).__name__ if method and args else ""
+                _rename(kwargs, olds, ".".join(filter(None, (owner, name))))
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _rename(kwargs: dict[str, Any], olds: Mapping[str, str], owner: str) -> None:
+    """Move each old keyword of ``kwargs`` to its new name, warning (see above)."""
+    for old in olds.keys() & kwargs.keys():
+        new = olds[old]
+        if new in kwargs:
+            raise TypeError(f"{owner}() got both {old!r} and its new name {new!r}")
+        warnings.warn(
+            f"{owner}({old}=...) is deprecated and will be removed in the next "
+            f"release; use {owner}({new}=...)",
+            DeprecationWarning,
+            stacklevel=_outside(),
+        )
+        kwargs[new] = kwargs.pop(old)
+
+
+def _outside() -> int:
+    """The ``stacklevel`` that attributes a warning, warned by our caller, to the first frame
+    outside this package (Python 3.12's ``skip_file_prefixes``, which 3.11 lacks)."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back
+        level += 1
+    return level
