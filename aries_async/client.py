@@ -15,6 +15,7 @@ import aiohttp
 import yarl
 
 from aries_async._closing import AsyncClosing
+from aries_async._deprecation import renamed_arguments
 from aries_async._validate import require_headers
 from aries_async.auth.bearer import Bearer as _Bearer
 from aries_async.auth.oauth import OAuth
@@ -83,11 +84,14 @@ class AriesClient(AsyncClosing, Groups, Streams):
             (:meth:`from_env`: the token file of ``aries-async login``).
         session: an aiohttp session to use instead of our own (we will not close it).
         sleep: the sleep between retries (tests pass one that does not wait).
-        clock: wall clock in Unix seconds, for token expiry, the time a quote was received
-            (:attr:`Quote.received_at <aries_async.models.market.Quote.received_at>`) and the
-            wait an HTTP-date ``Retry-After`` asks for (tests move it).
-        monotonic: the clock of each call's time budget (``config.timeout``); tests pass one
-            that moves with their ``sleep``.
+        wall_clock: Unix seconds (``time.time`` by default), for token expiry, the time a
+            quote was received (:attr:`Quote.received_at
+            <aries_async.models.market.Quote.received_at>`), the wait an HTTP-date
+            ``Retry-After`` asks for and the ``timestamp`` of the streams' status events
+            (tests move it). Its old name ``clock`` still works for one release, with a
+            :class:`DeprecationWarning`.
+        monotonic: monotonic seconds (``time.monotonic`` by default), the clock of each call's
+            time budget (``config.timeout``); tests pass one that moves with their ``sleep``.
         rate_budget: where the buckets of ``config.rate_limit`` live: give every client of a
             fleet the same shared one (:class:`~aries_async.http.budget_redis.RedisRateBudget`;
             not closed by the client). Default: this client's own.
@@ -96,6 +100,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
         ConfigurationError: ``rate_budget`` without ``config.rate_limit``.
     """
 
+    @renamed_arguments(clock="wall_clock")
     def __init__(
         self,
         config: ClientConfig | None = None,
@@ -104,31 +109,36 @@ class AriesClient(AsyncClosing, Groups, Streams):
         token_store: TokenStore | None = None,
         session: aiohttp.ClientSession | None = None,
         sleep: Sleep = asyncio.sleep,
-        clock: Callable[[], float] = time.time,
+        wall_clock: Callable[[], float] = time.time,
         monotonic: Clock = time.monotonic,
         rate_budget: RateBudget | None = None,
     ) -> None:
         self.config = config or ClientConfig()
         self._store: TokenStore = token_store or MemoryTokenStore()
         self._monotonic = monotonic
-        self._clock = clock
+        self._clock = wall_clock
         pacer = None
         if self.config.rate_limit is not None or rate_budget is not None:
             from aries_async.http.budget import pacer_for  # aiolimiter only for paced clients
 
             pacer = pacer_for(self.config, rate_budget, sleep=sleep, monotonic=monotonic)
         self._transport = Transport(
-            self.config, session=session, sleep=sleep, monotonic=monotonic, pacer=pacer, clock=clock
+            self.config,
+            session=session,
+            sleep=sleep,
+            monotonic=monotonic,
+            pacer=pacer,
+            wall_clock=wall_clock,
         )
         self._origin = yarl.URL(self.config.endpoints.base_url).origin()
         self._offload = self.config.offload_parse_bytes
         self._budget = self.config.timeout
-        self.oauth = OAuth(self.config, self._transport, self._store, clock=clock)
+        self.oauth = OAuth(self.config, self._transport, self._store, wall_clock=wall_clock)
         self.auth = AuthSession(
             self.oauth,
             self._store,
             refresh_skew=self.config.refresh_skew,
-            clock=clock,
+            wall_clock=wall_clock,
             token=token,
         )
         # A sign-in or app token obtained through client.oauth is used at once, not only

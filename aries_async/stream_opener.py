@@ -8,6 +8,7 @@ import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from aries_async._deprecation import renamed_arguments
 from aries_async._lazy import load
 from aries_async._validate import require_text
 
@@ -64,7 +65,9 @@ class StreamOpener(Generic[S]):
 
 class Streams:
     """The streams of :class:`~aries_async.client.AriesClient`, each opened with ``async with``.
-    Their status events are stamped by the client's ``clock`` (unless ``wall_clock`` is given).
+    Their status events are stamped by the client's ``wall_clock`` (unless ``wall_clock`` is
+    given). A stream's old keyword ``clock`` (its ``monotonic``) still works for one release,
+    with a :class:`DeprecationWarning` from the call.
     """
 
     config: ClientConfig
@@ -78,6 +81,7 @@ class Streams:
             """The client's orders resource (account streams reconcile with it)."""
             ...
 
+    @renamed_arguments(clock="monotonic")
     def market_stream(self, **kwargs: Any) -> StreamOpener[MarketStream]:
         """A market-data stream: ``async with client.market_stream() as stream`` gives a
         :class:`~aries_async.streaming.MarketStream` (``kwargs`` go to it); see
@@ -96,6 +100,7 @@ class Streams:
 
         return StreamOpener(("aries_async.streaming.market",), build)
 
+    @renamed_arguments(clock="monotonic")
     def chart_stream(self, **kwargs: Any) -> StreamOpener[ChartStream]:
         """A charts stream (TradingView-style quotes and trades): ``async with
         client.chart_stream() as stream`` gives a :class:`~aries_async.streaming.ChartStream`
@@ -114,6 +119,7 @@ class Streams:
 
         return StreamOpener(("aries_async.streaming.charts",), build)
 
+    @renamed_arguments(clock="monotonic")
     def account_stream(
         self, account_id: str, *more_accounts: str, **kwargs: Any
     ) -> StreamOpener[AccountStream]:

@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 
 import attrs
 
+from aries_async._deprecation import renamed_arguments
 from aries_async.auth.grant_errors import quotes_a_secret, redacted, refusal_error, unread_body
 from aries_async.auth.pkce import (
     callback_code,
@@ -75,19 +76,21 @@ class AuthorizationRequest:
 
 class OAuth:
     """OAuth2 calls of one client (``client.oauth``). Successful grants are saved in the store,
-    and the client uses them from the next call on."""
+    and the client uses them from the next call on. Tokens are stamped on ``wall_clock`` (Unix
+    seconds; its old name ``clock`` still works for one release, with a warning)."""
 
+    @renamed_arguments(clock="wall_clock")
     def __init__(
         self,
         config: ClientConfig,
         transport: Transport,
         store: TokenStore,
-        clock: Callable[[], float] = time.time,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self._config = config
         self._transport = transport
         self._store = store
-        self._clock = clock
+        self._clock = wall_clock
         self._keep: Callable[[Token], Awaitable[None]] | None = None
         # The encodings (form: True, JSON: False) the token endpoint answered as unread
         # (oauth.md 3.2 leaves open which it reads): a grant goes in the other one first.

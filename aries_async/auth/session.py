@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from typing import TypeGuard
 
+from aries_async._deprecation import renamed_arguments
 from aries_async.auth.grant_errors import REFUSAL_STATUSES
 from aries_async.auth.oauth import OAuth
 from aries_async.auth.store import TokenStore, sign_out
@@ -73,21 +74,23 @@ def _where(store: TokenStore) -> str:
 
 
 class AuthSession:
-    """Hands out valid access tokens (``client.auth``)."""
+    """Hands out valid access tokens (``client.auth``); token expiry is read on ``wall_clock``
+    (Unix seconds; its old name ``clock`` still works for one release, with a warning)."""
 
+    @renamed_arguments(clock="wall_clock")
     def __init__(
         self,
         oauth: OAuth,
         store: TokenStore,
         *,
         refresh_skew: float = 60.0,
-        clock: Callable[[], float] = time.time,
+        wall_clock: Callable[[], float] = time.time,
         token: Token | None = None,
     ) -> None:
         self._oauth = oauth
         self._store = store
         self._skew = refresh_skew
-        self._clock = clock
+        self._clock = wall_clock
         self._token: Token | None = None
         self._due: float | None = None
         """When ``_token`` is due for renewal (None: never)."""

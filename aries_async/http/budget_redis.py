@@ -22,6 +22,7 @@ import redis.asyncio as redis
 from redis.exceptions import RedisError
 
 from aries_async._closing import AsyncClosing
+from aries_async._deprecation import renamed_arguments
 from aries_async.errors import ConnectionFailedError
 
 __all__ = ["RedisRateBudget"]
@@ -85,25 +86,27 @@ class RedisRateBudget(AsyncClosing):
             AUTH), or a ``redis.asyncio.Redis`` client (not closed by us).
         prefix: the start of every key (``{prefix}{app:route}:turn`` and ``...:pause``).
         sleep: the waits for turns and pauses (tests pass one that does not wait).
-        clock: the fleet's clock in seconds; default: the Redis server's, which every member
-            shares whatever its host's clock says. Tests give every member one clock that moves
-            with their ``sleep``, so that turns and pauses pass without waiting. Members of a
-            fleet must all use the same clock.
+        wall_clock: the fleet's clock in Unix seconds; default: the Redis server's, which every
+            member shares whatever its host's clock says. Tests give every member one clock
+            that moves with their ``sleep``, so that turns and pauses pass without waiting.
+            Members of a fleet must all use the same clock. Its old name ``clock`` still
+            works for one release, with a :class:`DeprecationWarning`.
     """
 
+    @renamed_arguments(clock="wall_clock")
     def __init__(
         self,
         url: str | redis.Redis,
         *,
         prefix: str = "aries:rate:",
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        clock: Callable[[], float] | None = None,
+        wall_clock: Callable[[], float] | None = None,
     ) -> None:
         self._own = isinstance(url, str)
         self.redis = redis.Redis.from_url(url) if isinstance(url, str) else url
         self.prefix = prefix
         self._sleep = sleep
-        self._clock = clock
+        self._clock = wall_clock
         self._reserve = self.redis.register_script(_NOW + _RESERVE)
         self._pause = self.redis.register_script(_NOW + _PAUSE)
 

@@ -16,6 +16,7 @@ import orjson
 import yarl
 from aiohttp import hdrs
 
+from aries_async._deprecation import renamed_arguments
 from aries_async.config import ClientConfig
 from aries_async.errors import (
     AriesError,
@@ -62,10 +63,11 @@ class Transport:
         session: an existing aiohttp session to use (not closed by us); default: our own.
         sleep: the sleep used between retries (tests pass a recorder that does not wait).
         monotonic: the clock of the deadlines (tests pass one that moves with their sleep).
-        clock: the wall clock (Unix seconds) an HTTP-date ``Retry-After`` is read against.
+        wall_clock: Unix seconds, read for an HTTP-date ``Retry-After`` (``clock``: deprecated).
         pacer: paces every attempt under the rate limit, in the call's time; None: no limit.
     """
 
+    @renamed_arguments(clock="wall_clock")
     def __init__(
         self,
         config: ClientConfig,
@@ -75,7 +77,7 @@ class Transport:
         rand: Callable[[], float] = random.random,
         monotonic: Clock = time.monotonic,
         pacer: Pacer | None = None,
-        clock: Callable[[], float] = time.time,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self._config = config
         self._pacer = pacer
@@ -84,7 +86,7 @@ class Transport:
         self._sleep = sleep
         self._rand = rand
         self._monotonic = monotonic
-        self._clock = clock
+        self._clock = wall_clock
         self._targets: dict[tuple[str, str], yarl.URL] = {}
         self._max_body = config.max_response_bytes
         self._budget = config.timeout

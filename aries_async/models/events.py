@@ -203,11 +203,11 @@ class StreamConnected:
         attempt: connection attempts so far (1 for the first connection).
         reconnect: True when a disconnect came before: updates in between were missed, and
             fresh snapshots follow (market: per-symbol snapshots; account: a resync snapshot).
-        at: the stream's monotonic clock (seconds, ``time.monotonic`` unless a clock was
+        at: the stream's ``monotonic`` clock (seconds, ``time.monotonic`` unless one was
             injected), for durations: ``connected.at - disconnected.at`` is how long the
             stream was down. Not a wall-clock time: see :attr:`timestamp`.
         timestamp: when the SDK saw the change, aware UTC, on the stream's ``wall_clock``
-            (a client's streams: the client's ``clock``); the server sends no time for it.
+            (a client's streams: the client's ``wall_clock``); the server sends no time for it.
     """
 
     attempt: int

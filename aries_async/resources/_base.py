@@ -56,7 +56,7 @@ class Resource:
         self._client = client
 
     def _now(self) -> datetime:
-        """The client's wall clock (its ``clock``) as an aware UTC datetime."""
+        """The client's wall clock (its ``wall_clock``) as an aware UTC datetime."""
         return datetime.fromtimestamp(self._client._clock(), UTC)
 
     @contextlib.contextmanager

@@ -156,7 +156,7 @@ class Market(MarketOperations):
 
     async def quote(self, symbol: str) -> Quote:
         """One quote (``GET /v1/chart/quotes``), its ``received_at`` the time the answer
-        arrived (the client's ``clock``).
+        arrived (the client's ``wall_clock``).
 
         Raises:
             QuoteError: the server would not quote this symbol (unknown...), whichever way it
@@ -192,7 +192,7 @@ class Market(MarketOperations):
         unknown symbol does not fail the others).
 
         Each quote's ``received_at`` is the time the answer carrying it arrived (the client's
-        ``clock``): one time per request, so quotes of one chunk share it.
+        ``wall_clock``): one time per request, so quotes of one chunk share it.
 
         Long lists are split into chunks of ``config.quote_chunk_size`` fetched concurrently.
         Duplicates are asked for once; a single string is one symbol (not its letters). When the

@@ -125,9 +125,12 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
             the orders are reported as :class:`OrderStateUnknown`. An order reported so is
             looked up again at the next reconnect, then with 2, 4, 8... up to 64 reconnects
             in between, until its state is known.
-        sleep, clock, rand, connect: injectable for tests (``clock``: monotonic seconds).
+        sleep, rand, connect: injectable for tests.
+        monotonic: monotonic seconds (default ``time.monotonic``), for the heartbeat, the
+            backoff and the status events' ``at``. Its old name ``clock`` still works for
+            one release, with a :class:`DeprecationWarning`.
         wall_clock: Unix seconds, for the status events' ``timestamp`` (default
-            ``time.time``; a client's streams get the client's ``clock``).
+            ``time.time``; a client's streams get the client's ``wall_clock``).
 
     Raises:
         ConfigurationError: ``reconcile_attempts`` below 1.

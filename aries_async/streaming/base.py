@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, ClassVar, Self, TypedDict, Unpack
 
 from aries_async._closing import AsyncClosing
+from aries_async._deprecation import renamed_arguments
 from aries_async.errors import StreamClosedError
 from aries_async.models.events import (
     StatusEvent,
@@ -34,7 +35,7 @@ class StreamOptions(TypedDict, total=False):
     config: StreamConfig | None
     invalidate_token: TokenInvalidator | None
     sleep: Callable[[float], Awaitable[Any]]
-    clock: Callable[[], float]
+    monotonic: Callable[[], float]
     wall_clock: Callable[[], float]
     rand: Callable[[], float]
     connect: Connector | None
@@ -48,9 +49,12 @@ class StreamBase(AsyncClosing):
         token_provider: async callable returning an access token (called per attempt).
         config: timeouts, keep-alive, backoff, buffer bounds.
         invalidate_token: async callable told about a refused token (optional).
-        sleep, clock, rand, connect: injectable for tests (``clock``: monotonic seconds).
+        sleep, rand, connect: injectable for tests.
+        monotonic: monotonic seconds (default ``time.monotonic``), for the heartbeat, the
+            backoff and the status events' ``at``. Its old name ``clock`` still works for
+            one release, with a :class:`DeprecationWarning`.
         wall_clock: Unix seconds, for the status events' ``timestamp`` (default
-            ``time.time``; a client's streams get the client's ``clock``).
+            ``time.time``; a client's streams get the client's ``wall_clock``).
     """
 
     _kind: ClassVar[str]
@@ -60,6 +64,7 @@ class StreamBase(AsyncClosing):
     _decoder: ClassVar[type[Decoder]] = Decoder
     """What turns its frames into messages."""
 
+    @renamed_arguments(clock="monotonic")
     def __init__(
         self, url: str, token_provider: TokenProvider, **options: Unpack[StreamOptions]
     ) -> None:

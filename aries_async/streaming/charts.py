@@ -59,9 +59,12 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
         token_provider: async callable returning an access token (called per attempt).
         config: timeouts, keep-alive, backoff, buffer bounds.
         invalidate_token: async callable told about a refused token (optional).
-        sleep, clock, rand, connect: injectable for tests (``clock``: monotonic seconds).
+        sleep, rand, connect: injectable for tests.
+        monotonic: monotonic seconds (default ``time.monotonic``), for the heartbeat, the
+            backoff and the status events' ``at``. Its old name ``clock`` still works for
+            one release, with a :class:`DeprecationWarning`.
         wall_clock: Unix seconds, for the status events' ``timestamp`` (default
-            ``time.time``; a client's streams get the client's ``clock``).
+            ``time.time``; a client's streams get the client's ``wall_clock``).
 
     Any number of consumers may iterate at once; each receives every update for its filter.
     """

@@ -97,7 +97,7 @@ class Connection:
         config: timeouts, keep-alive, backoff.
         invalidate_token: async callable told about a refused token (optional).
         sleep: ``asyncio.sleep``-compatible; backoff and keep-alive waits use it.
-        clock: monotonic seconds; heartbeat, backoff reset and the status events' ``at``.
+        monotonic: monotonic seconds; heartbeat, backoff reset and the status events' ``at``.
         wall_clock: Unix seconds; the status events' ``timestamp``.
         rand: uniform [0, 1) source for jitter.
         connect: ``websockets.asyncio.client.connect``-compatible opener (see
@@ -115,7 +115,7 @@ class Connection:
         config: StreamConfig | None = None,
         invalidate_token: TokenInvalidator | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        clock: Callable[[], float] = time.monotonic,
+        monotonic: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         rand: Callable[[], float] = _random.random,
         connect: Connector | None = None,
@@ -131,7 +131,7 @@ class Connection:
         self._invalidate = invalidate_token
         self._handler = handler
         self._sleep = sleep
-        self._clock = clock
+        self._clock = monotonic
         self._wall_clock = wall_clock
         self._rand = rand
         self._connect: Connector = connect or ws_connect

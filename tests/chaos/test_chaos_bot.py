@@ -542,7 +542,7 @@ class Bot:
         while True:
             try:
                 async with self.client.account_stream(
-                    ACCOUNT, config=config, sleep=self.time.sleep, clock=self.time.now
+                    ACCOUNT, config=config, sleep=self.time.sleep, monotonic=self.time.now
                 ) as stream:
                     self.account = stream
                     events = stream.events()
@@ -559,7 +559,7 @@ class Bot:
         while True:
             try:
                 async with self.client.market_stream(
-                    config=config, sleep=self.time.sleep, clock=self.time.now
+                    config=config, sleep=self.time.sleep, monotonic=self.time.now
                 ) as stream:
                     self.market = stream
                     await stream.subscribe(list(SYMBOLS), channels=["quotes"])
@@ -716,7 +716,7 @@ async def run_chaos(seed: int, kinds: Iterable[FaultKind]) -> Report:
         memory: dict[str, int] = {}
         try:
             client = AriesClient(
-                config, token=token, token_store=store, sleep=time.sleep, clock=time.now
+                config, token=token, token_store=store, sleep=time.sleep, wall_clock=time.now
             )
             async with client:
                 bot = Bot(client, time, rng, seed)

@@ -86,7 +86,7 @@ async def test_a_429_seen_by_one_member_holds_back_the_others(
         return fleet_clock[0]
 
     budgets = [
-        RedisRateBudget(redis_url, prefix=prefix, sleep=watched, clock=clock) for _ in range(3)
+        RedisRateBudget(redis_url, prefix=prefix, sleep=watched, wall_clock=clock) for _ in range(3)
     ]
     clients = [AriesClient(config, token=sim.issue_token(), rate_budget=b) for b in budgets]
     try:

@@ -48,7 +48,7 @@ async def budget(
         yield LocalRateBudget(sleep=sleeps, monotonic=clock), sleeps
         return
     url = request.getfixturevalue("redis_url")
-    async with RedisRateBudget(url, sleep=sleeps, clock=clock) as shared:
+    async with RedisRateBudget(url, sleep=sleeps, wall_clock=clock) as shared:
         yield shared, sleeps
 
 

@@ -46,7 +46,7 @@ async def manual_sim(token_ttl: float = 3600.0) -> AsyncIterator[Simulator]:
 
 def client_on(sim: Simulator, **kwargs: object) -> AriesClient:
     """A client whose token clock is the simulator's."""
-    return AriesClient(sim.client_config(pool_size=100), clock=sim.clock.now, **kwargs)  # type: ignore[arg-type]
+    return AriesClient(sim.client_config(pool_size=100), wall_clock=sim.clock.now, **kwargs)  # type: ignore[arg-type]
 
 
 def user_token(sim: Simulator, ttl: float | None = None) -> Token:
@@ -259,7 +259,7 @@ async def test_refused_client_secret_is_not_sent_again(tmp_path: Path) -> None:
         sim.advance(3600)
         config = sim.client_config(client_secret="not-the-secret")
         async with AriesClient(
-            config, token_store=FileTokenStore(path), clock=sim.clock.now
+            config, token_store=FileTokenStore(path), wall_clock=sim.clock.now
         ) as bad:
             before = sim.token_requests
             for _ in range(3):

@@ -95,7 +95,7 @@ async def test_an_http_date_retry_after_is_read_against_the_clients_clock(status
             sim.faults.server_errors["/v2/users/me/accounts"] = ServerErrorFault(retry_after=6)
         cfg = sim.client_config(retry=policy)
         token = sim.issue_token()
-        async with AriesClient(cfg, token=token, sleep=sleep, clock=clock.now) as client:
+        async with AriesClient(cfg, token=token, sleep=sleep, wall_clock=clock.now) as client:
             assert await client.accounts.list()
             assert sleep.waits == [6.0]
             sim.faults.rate_limit["/v2/users/me/accounts"] = RateLimitFault(retry_after=60)

@@ -35,7 +35,7 @@ def _skewed(sim: Simulator, skew: timedelta) -> AriesClient:
     """A client of ``sim`` whose clock reads the simulator's, shifted by ``skew``."""
     shift = skew.total_seconds()
     return AriesClient(
-        sim.client_config(), token=sim.issue_token(), clock=lambda: sim.clock.now() + shift
+        sim.client_config(), token=sim.issue_token(), wall_clock=lambda: sim.clock.now() + shift
     )
 
 

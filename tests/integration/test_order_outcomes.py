@@ -84,7 +84,7 @@ async def test_a_refresh_that_fails_before_sending_raises_the_auth_error_not_unk
 ) -> None:
     clock = WallClock()
     config = sim.client_config(retry=RetryPolicy(max_attempts=1))
-    async with AriesClient(config, token=sim.issue_token(ttl=600), clock=clock) as client:
+    async with AriesClient(config, token=sim.issue_token(ttl=600), wall_clock=clock) as client:
         if how == "expired":
             clock.now += 3600  # the client must refresh before it can send anything
         else:
@@ -105,7 +105,7 @@ async def test_no_refresh_token_before_an_order_is_not_signed_in(sim: Simulator)
     from aries_async.auth.tokens import Token
 
     bare = Token(access_token=token.access_token, expires_at=token.expires_at)
-    async with AriesClient(sim.client_config(), token=bare, clock=clock) as client:
+    async with AriesClient(sim.client_config(), token=bare, wall_clock=clock) as client:
         clock.now += 3600
         with pytest.raises(NotSignedInError):
             await client.orders.place(buy())
@@ -117,7 +117,7 @@ async def test_a_cancel_also_reports_a_failed_refresh_as_an_auth_error(
 ) -> None:
     clock = WallClock()
     config = sim.client_config(retry=RetryPolicy(max_attempts=1))
-    async with AriesClient(config, token=sim.issue_token(ttl=600), clock=clock) as client:
+    async with AriesClient(config, token=sim.issue_token(ttl=600), wall_clock=clock) as client:
         ack = await client.orders.place(buy())
         assert ack.accepted and ack.cl_ord_id
         clock.now += 3600

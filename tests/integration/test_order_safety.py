@@ -223,7 +223,7 @@ def _history_from(sim: Simulator) -> list[datetime]:
 async def test_a_history_without_end_is_checked_against_the_clients_clock() -> None:
     async with (
         Simulator(seed=9, clock=ManualClock(), tick_interval=None) as sim,
-        AriesClient(sim.client_config(), token=sim.issue_token(), clock=sim.clock.now) as c,
+        AriesClient(sim.client_config(), token=sim.issue_token(), wall_clock=sim.clock.now) as c,
     ):
         now = datetime.fromtimestamp(sim.clock.now(), UTC)
         listed = [o async for o in c.orders.history("TEST-ACCOUNT-001", now - timedelta(days=80))]
@@ -236,7 +236,7 @@ async def test_a_history_without_end_is_checked_against_the_clients_clock() -> N
 async def test_an_order_of_yesterday_is_found_on_the_clients_clock() -> None:
     async with (
         Simulator(clock=ManualClock(), tick_interval=None) as sim,
-        AriesClient(sim.client_config(), token=sim.issue_token(), clock=sim.clock.now) as c,
+        AriesClient(sim.client_config(), token=sim.issue_token(), wall_clock=sim.clock.now) as c,
     ):
         ack = await c.orders.place(order("yesterday"))
         (placed,) = sim.state.find_by_client_id("yesterday")
@@ -252,7 +252,7 @@ async def test_reconcile_reads_the_history_on_the_clients_clock() -> None:
     account = "TEST-ACCOUNT-001"  # seeded with a history of several days
     async with (
         Simulator(seed=9, clock=ManualClock(), tick_interval=None) as sim,
-        AriesClient(sim.client_config(), token=sim.issue_token(), clock=sim.clock.now) as c,
+        AriesClient(sim.client_config(), token=sim.issue_token(), wall_clock=sim.clock.now) as c,
     ):
         active = {o.cl_ord_id for o in sim.state.active_orders(account)}
         older = min(
@@ -277,7 +277,7 @@ async def test_reconcile_reads_the_history_on_the_clients_clock() -> None:
 def _without_tags(sim: Simulator) -> AriesClient:
     """A client of ``sim`` on its clock, the orders' ``clientId`` naming the app, not our tag."""
     sim.faults.order_client_id = "oauth_client"
-    return AriesClient(sim.client_config(), token=sim.issue_token(), clock=sim.clock.now)
+    return AriesClient(sim.client_config(), token=sim.issue_token(), wall_clock=sim.clock.now)
 
 
 async def test_an_order_lost_under_a_server_without_tags_is_found_by_its_terms() -> None:
@@ -347,7 +347,7 @@ async def test_two_orders_with_the_terms_under_a_server_without_tags_are_not_gue
 async def test_a_server_that_echoes_tags_is_not_matched_by_terms() -> None:
     async with (
         Simulator(clock=ManualClock(), tick_interval=None) as sim,
-        AriesClient(sim.client_config(), token=sim.issue_token(), clock=sim.clock.now) as c,
+        AriesClient(sim.client_config(), token=sim.issue_token(), wall_clock=sim.clock.now) as c,
     ):
         since = datetime.fromtimestamp(sim.clock.now(), UTC)
         other = await c.orders.place(order())  # tagged by the SDK; the server echoes it

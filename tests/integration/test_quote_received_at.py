@@ -36,7 +36,7 @@ def clock(sim: Simulator) -> CountingClock:
 @pytest.fixture
 async def client(sim: Simulator, clock: CountingClock) -> AsyncIterator[AriesClient]:
     config = sim.client_config(quote_chunk_size=2)
-    async with AriesClient(config, token=sim.issue_token(), clock=clock) as aries:
+    async with AriesClient(config, token=sim.issue_token(), wall_clock=clock) as aries:
         yield aries
 
 

@@ -50,7 +50,9 @@ async def test_no_active_orders_is_an_empty_list_whether_null_or_empty(null: boo
 async def test_a_rejection_answered_400_is_raised_and_the_order_not_placed() -> None:
     async with (
         Simulator(rejections_as_http=True, clock=ManualClock(), tick_interval=None) as sim,
-        AriesClient(sim.client_config(), token=sim.issue_token(), clock=sim.clock.now) as client,
+        AriesClient(
+            sim.client_config(), token=sim.issue_token(), wall_clock=sim.clock.now
+        ) as client,
     ):
         with pytest.raises(BadRequestError) as info:  # not an unknown outcome
             await client.orders.place(limit_buy("NOSUCH").with_client_id("refused"))

@@ -142,7 +142,7 @@ async def test_a_resubscription_answered_by_no_snapshot_is_sent_again_on_a_new_s
         ACCOUNT,
         config=config,
         sleep=fake_time.sleep,
-        clock=fake_time.clock,
+        monotonic=fake_time.clock,
     )
     async with stream:
         events = stream.events()
@@ -173,7 +173,7 @@ async def test_a_refused_account_subscription_is_an_answer_and_keeps_the_socket(
         [ACCOUNT, "NO-SUCH-ACCOUNT"],
         config=FAST,
         sleep=fake_time.sleep,
-        clock=fake_time.clock,
+        monotonic=fake_time.clock,
     )
     async with stream:
         errors = stream.events()

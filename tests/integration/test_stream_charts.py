@@ -67,7 +67,7 @@ def make_stream(
         config=config,
         invalidate_token=tokens.invalidate,
         sleep=fake_time.sleep,
-        clock=fake_time.clock,
+        monotonic=fake_time.clock,
     )
 
 

@@ -59,7 +59,7 @@ def make_stream(
         config=config,
         invalidate_token=tokens.invalidate,
         sleep=fake_time.sleep,
-        clock=fake_time.clock,
+        monotonic=fake_time.clock,
     )
 
 
@@ -411,7 +411,7 @@ async def test_refused_credentials_raise_on_enter(sim: Simulator, fake_time: Fak
         return "not-a-token"
 
     stream = MarketStream(
-        sim.market_ws_url, bad_token, sleep=fake_time.sleep, clock=fake_time.clock
+        sim.market_ws_url, bad_token, sleep=fake_time.sleep, monotonic=fake_time.clock
     )
     with pytest.raises(StreamAuthError):
         async with stream:
@@ -526,7 +526,7 @@ async def test_a_socket_from_another_opener_is_read_with_recv_in_the_same_order(
         tokens,
         config=FAST,
         sleep=fake_time.sleep,
-        clock=fake_time.clock,
+        monotonic=fake_time.clock,
         connect=plain,
     )
     async with stream:

@@ -44,7 +44,7 @@ async def stream(sim: Simulator, fake_time: FakeTime) -> AsyncIterator[MarketStr
         config=FAST,
         invalidate_token=tokens.invalidate,
         sleep=fake_time.sleep,
-        clock=fake_time.clock,
+        monotonic=fake_time.clock,
     ) as opened:
         yield opened
 

@@ -397,7 +397,7 @@ def watched(sim: Simulator, tokens: GatedTokens, fake_time: FakeTime) -> Account
         [MAIN, OTHER],
         config=config,
         sleep=fake_time.sleep,
-        clock=fake_time.clock,
+        monotonic=fake_time.clock,
     )
 
 

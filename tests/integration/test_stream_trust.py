@@ -62,7 +62,7 @@ def make(
         "config": config,
         "invalidate_token": tokens.invalidate,
         "sleep": fake_time.sleep,
-        "clock": fake_time.clock,
+        "monotonic": fake_time.clock,
         **extra,
     }
     if kind == "market":
@@ -449,10 +449,10 @@ async def test_status_events_are_stamped_by_the_injected_wall_clock(
         assert final.timestamp == now()
 
 
-async def test_a_clients_streams_stamp_status_events_by_its_clock(
+async def test_a_clients_streams_stamp_status_events_by_its_wall_clock(
     sim: Simulator, hub: WsHub
 ) -> None:
-    client = AriesClient(sim.client_config(), token=sim.issue_token(), clock=sim.clock.now)
+    client = AriesClient(sim.client_config(), token=sim.issue_token(), wall_clock=sim.clock.now)
     async with (
         client,
         client.market_stream() as market,

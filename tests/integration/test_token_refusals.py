@@ -43,7 +43,7 @@ async def manual_sim() -> AsyncIterator[Simulator]:
 
 def client_on(sim: Simulator, config: ClientConfig | None = None, **kwargs: object) -> AriesClient:
     """A client whose token clock is the simulator's."""
-    return AriesClient(config or sim.client_config(), clock=sim.clock.now, **kwargs)  # type: ignore[arg-type]
+    return AriesClient(config or sim.client_config(), wall_clock=sim.clock.now, **kwargs)  # type: ignore[arg-type]
 
 
 def user_token(sim: Simulator) -> Token:

@@ -128,14 +128,14 @@ async def test_cached_agrees_with_needs_refresh(
     expires_at: float | None, now: float, usable: bool
 ) -> None:
     token = Token(access_token="t" * 40, expires_at=expires_at)
-    session = AuthSession(None, MemoryTokenStore(), refresh_skew=60.0, clock=Clock(now))  # type: ignore[arg-type]
+    session = AuthSession(None, MemoryTokenStore(), refresh_skew=60.0, wall_clock=Clock(now))  # type: ignore[arg-type]
     await session.set_token(token)
     assert (session.cached() is token) is usable
     assert usable is not token.needs_refresh(now, 60.0)
 
 
 async def test_cached_is_none_for_a_refused_token_and_before_any_token() -> None:
-    session = AuthSession(None, MemoryTokenStore(), clock=Clock(0.0))  # type: ignore[arg-type]
+    session = AuthSession(None, MemoryTokenStore(), wall_clock=Clock(0.0))  # type: ignore[arg-type]
     assert session.cached() is None
     token = Token(access_token="t" * 40)
     await session.set_token(token)
@@ -254,7 +254,7 @@ async def test_a_retry_after_the_token_expired_sends_a_refreshed_token() -> None
         sim.faults.server_errors["GET " + ME] = ServerErrorFault(count=1, status=503)
         config = sim.client_config(retry=RetryPolicy(jitter=0.0))
         async with AriesClient(
-            config, token=sim.issue_token(), sleep=ExpiringSleep(), clock=clock
+            config, token=sim.issue_token(), sleep=ExpiringSleep(), wall_clock=clock
         ) as c:
             before = sim.token_requests
             assert (await c.request("GET", ME))["id"] == 1001
