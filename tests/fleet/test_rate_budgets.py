@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import pytest
 
@@ -130,3 +131,34 @@ async def test_redis_measures_turns_and_pauses_on_its_own_clock(redis_url: str) 
 
 async def _no_wait(seconds: float) -> None:
     """A sleep that does not wait."""
+
+
+@pytest.mark.parametrize("keyword", ["wall_clock", "clock"])
+async def test_redis_times_turns_on_the_wall_clock_given_under_either_name(
+    redis_url: str, keyword: str
+) -> None:
+    # A clock that stands still (the sleep does not move it): the next turn is a whole
+    # interval away, where on the server's clock some of it would have passed.
+    options: dict[str, Any] = {keyword: Clock()}
+    sleeps = Sleeps(_no_wait)
+    if keyword == "clock":
+        with pytest.warns(DeprecationWarning, match=r"RedisRateBudget\(clock=") as caught:
+            budget = RedisRateBudget(redis_url, sleep=sleeps, **options)
+        assert [str(w.message) for w in caught] == [
+            "RedisRateBudget(clock=...) is deprecated and will be removed in the next release;"
+            " use RedisRateBudget(wall_clock=...)"
+        ]
+        assert caught[0].filename == __file__
+    else:
+        budget = RedisRateBudget(redis_url, sleep=sleeps, **options)
+    bucket = _bucket()
+    async with budget:
+        assert await budget.acquire(bucket, 10, 1, 1.0)
+        assert await budget.acquire(bucket, 10, 1, 1.0)
+    assert sleeps.waits == [0.1]
+
+
+def test_redis_refuses_the_old_and_the_new_clock_together(redis_url: str) -> None:
+    both: dict[str, Any] = {"clock": Clock(), "wall_clock": Clock()}
+    with pytest.raises(TypeError, match="got both 'clock' and its new name 'wall_clock'"):
+        RedisRateBudget(redis_url, **both)
