@@ -89,7 +89,7 @@ class AccountBook:
         spawn: Spawn,
     ) -> None:
         self.account_id = account_id
-        self.mirror = AccountMirror()
+        self.mirror = AccountMirror(terminal_kept=config.terminal_orders_kept)
         self._publish = publish
         self._changed = changed
         self._spawn = spawn
@@ -120,7 +120,8 @@ class AccountBook:
 
     @property
     def orders(self) -> Mapping[str, Order]:
-        """Every order seen (snapshot plus events) by ``clOrdId``, in its latest state."""
+        """The orders seen (snapshot plus events) by ``clOrdId``, in their latest state: every
+        working one, and the latest :attr:`StreamConfig.terminal_orders_kept` terminal ones."""
         return dict(self.mirror.orders)
 
     @property
@@ -161,11 +162,10 @@ class AccountBook:
         """An order the stream has not seen, found over REST by an order waiter: held and
         published as :class:`OrderEvent` (``resync=True``), as a resync does, so that the
         stream's consumers hear of it too (its events were lost on a live socket)."""
-        cl_ord_id = order.cl_ord_id
-        if not cl_ord_id or cl_ord_id in self.mirror.orders:
-            return  # the stream told it meanwhile, and its state is the newer
-        self.mirror.orders[cl_ord_id] = order
-        self.mirror.known(cl_ord_id)
+        # Not when the stream told it meanwhile (its state is the newer), nor when it is a
+        # terminal order the mirror told and then forgot.
+        if not self.mirror.adopt(order):
+            return
         self._publish(OrderEvent(order=order, resync=True))
         self._changed()
 
@@ -245,8 +245,9 @@ class AccountBooks:
 
     @property
     def orders(self) -> Mapping[str, Order]:
-        """Every order of the first account seen (snapshot plus events) by ``clOrdId``, in
-        its latest state (:meth:`account` for the others)."""
+        """The orders of the first account seen (snapshot plus events) by ``clOrdId``, in
+        their latest state (:meth:`account` for the others): every working one and the latest
+        :attr:`StreamConfig.terminal_orders_kept` terminal ones."""
         return self._books[self.account_id].orders
 
     @property
@@ -287,7 +288,27 @@ async def wait_for(
 ) -> Order:
     """Wait until an order of any of ``books`` is ``done`` (see
     :meth:`AccountStream.wait_for_order`); ``check`` raises once the stream has ended, and
-    an order of an account removed meanwhile raises :class:`OrderStateUnknownError`."""
+    an order of an account removed meanwhile raises :class:`OrderStateUnknownError`. The
+    order is held in every book meanwhile: the bound of terminal orders does not forget it
+    before the waiter has seen its state."""
+    for book in books:
+        book.mirror.hold(cl_ord_id)
+    try:
+        return await _wait_for(books, cl_ord_id, hint, done, changed=changed, check=check)
+    finally:
+        for book in books:
+            book.mirror.release(cl_ord_id)
+
+
+async def _wait_for(
+    books: Sequence[AccountBook],
+    cl_ord_id: str,
+    hint: Order,
+    done: Callable[[Order], bool],
+    *,
+    changed: asyncio.Event,
+    check: Callable[[], None],
+) -> Order:
     looked_up: dict[str, AccountSnapshot] = {}  # per account: the snapshot we asked REST after
     while True:
         book = next((b for b in books if cl_ord_id in b.mirror.orders), None)

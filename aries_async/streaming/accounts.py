@@ -132,6 +132,10 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         wall_clock: Unix seconds, for the status events' ``timestamp`` (default
             ``time.time``; a client's streams get the client's ``wall_clock``).
 
+    Memory: per account, :attr:`orders` holds every working order and the latest
+    :attr:`StreamConfig.terminal_orders_kept` terminal ones (and those being waited for); a
+    resync does not tell a forgotten one again, :meth:`wait_for_order` looks it up over REST.
+
     Raises:
         ConfigurationError: ``reconcile_attempts`` below 1.
         ValidationError: no account, or an empty account id.

@@ -47,6 +47,13 @@ class StreamConfig:
         account_buffer: per account consumer, events queued before
             :class:`~aries_async.errors.StreamOverflowError` (account events are never dropped).
         status_buffer: per status consumer, status events kept (oldest dropped beyond this).
+        terminal_orders_kept: per account, the terminal orders (filled, cancelled, rejected,
+            expired: :attr:`~aries_async.models.orders.OrderStatus.is_terminal`) an account
+            stream keeps in :attr:`~aries_async.streaming.AccountStream.orders`, the latest
+            learnt terminal kept; older ones are forgotten (working orders are all kept, and an
+            order ``wait_for_order`` waits for until it returns). ``wait_for_order`` on a
+            forgotten order looks it up over REST; a resync does not tell one again. None:
+            every order is kept, for the life of the stream.
         max_message_size: largest inbound frame in bytes.
         subscribe_batch: symbols per market ``subscribe`` message.
         request_timeout: seconds a socket request (``MarketStream.expiry_dates()``...) waits
@@ -70,6 +77,7 @@ class StreamConfig:
     market_buffer: int = 10_000
     account_buffer: int = 100_000
     status_buffer: int = 1_000
+    terminal_orders_kept: int | None = 10_000
     max_message_size: int = 16 * 1024 * 1024
     subscribe_batch: int = 500
     request_timeout: float = 10.0
@@ -94,6 +102,9 @@ class StreamConfig:
             raise ConfigurationError("backoff_jitter must be in [0, 1)")
         if self.max_attempts is not None and self.max_attempts < 1:
             raise ConfigurationError("max_attempts must be None or at least 1")
+        kept = self.terminal_orders_kept
+        if kept is not None and (type(kept) is not int or kept < 0):
+            raise ConfigurationError("terminal_orders_kept must be None or an int >= 0")
         for name in ("market_buffer", "account_buffer", "status_buffer", "subscribe_batch"):
             if getattr(self, name) < 1:
                 raise ConfigurationError(f"StreamConfig.{name} must be at least 1")

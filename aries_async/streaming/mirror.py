@@ -1,6 +1,11 @@
 """A pure mirror of one account's orders, positions and balance, fed the account stream's
 messages: no socket, no task, no clock.
 
+Its memory is bounded: working orders are all kept, terminal ones up to a bound, the first
+learnt terminal the first forgotten (:attr:`StreamConfig.terminal_orders_kept
+<aries_async.streaming.config.StreamConfig.terminal_orders_kept>`), except those an order
+waiter holds (:meth:`AccountMirror.hold`).
+
 It also keeps the bookkeeping of the orders that left the working set while the stream was
 down: those waiting for a REST lookup (:attr:`AccountMirror.pending`), those reported as of
 unknown state (:attr:`AccountMirror.unknown`), and when an unknown one is looked up again.
@@ -9,6 +14,7 @@ unknown state (:attr:`AccountMirror.unknown`), and when an unknown one is looked
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 
 import attrs
 
@@ -22,6 +28,8 @@ __all__ = ["AccountMirror", "LookupResult", "Resync"]
 _RELOOKUP = RetryPolicy(initial_backoff=1.0, max_backoff=64.0, multiplier=2.0, jitter=0.0)
 """Reconnects between lookups of an unknown order: the reconnect backoff's rule, counted in
 reconnects (1, 2, 4 ... 64), without jitter, since reconnects come at jittered times already."""
+
+_LONG_AGO = datetime.min.replace(tzinfo=UTC)
 
 
 @attrs.frozen
@@ -55,8 +63,12 @@ class LookupResult:
 class AccountMirror:
     """The latest state of one account as its stream told it.
 
+    Args:
+        terminal_kept: terminal orders kept (None: every one); see :attr:`orders`.
+
     Attributes:
-        orders: every order seen, by ``clOrdId``.
+        orders: by ``clOrdId``, every working order seen and the ``terminal_kept`` terminal
+            ones the mirror learnt were terminal last (and any a waiter holds).
         positions: positions by symbol.
         balance: the latest balance.
         snapshot: the latest snapshot.
@@ -64,7 +76,7 @@ class AccountMirror:
         unknown: orders reported as of unknown state and not resolved since: the reason.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, terminal_kept: int | None = None) -> None:
         self.orders: dict[str, Order] = {}
         self.positions: dict[str, Position] = {}
         self.balance: Balance | None = None
@@ -74,13 +86,21 @@ class AccountMirror:
         # per unknown order: (lookups again so far, resyncs still to skip before the next one)
         self._relookups: dict[str, tuple[int, int]] = {}
         self._snapshots = 0
+        self._terminal_kept = terminal_kept
+        # the terminal orders in ``orders``, in the order the mirror learnt they were terminal
+        self._terminal: dict[str, None] = {}
+        self._held: dict[str, int] = {}  # per order: the waiters holding it
+        # the latest change of an order forgotten (an older terminal one was told already),
+        # and the orders forgotten that changed last at that very time
+        self._forgotten_until: datetime | None = None
+        self._forgotten_last: set[str] = set()
 
     def apply(self, message: OrderEvent | PositionEvent | BalanceEvent) -> None:
         """A live order, position or balance event."""
         if type(message) is OrderEvent:
             order = message.order
             if order.cl_ord_id:
-                self.orders[order.cl_ord_id] = order
+                self._put([order])
                 self.known(order.cl_ord_id)  # the live event tells the truth
         elif type(message) is PositionEvent:
             if message.position.symbol:
@@ -90,7 +110,9 @@ class AccountMirror:
 
     def apply_snapshot(self, snapshot: AccountSnapshot, *, relook_unknown: bool) -> Resync:
         """A snapshot: the first, or the one after a reconnect (a resync). An order reported
-        unknown is among the vanished again, spaced out, when ``relook_unknown``."""
+        unknown is among the vanished again, spaced out, when ``relook_unknown``. A terminal
+        order older than one forgotten (:meth:`forgotten`) is not taken again, nor reported
+        changed: it was told before."""
         resync = self._snapshots > 0
         self._snapshots += 1
         if resync:
@@ -100,14 +122,18 @@ class AccountMirror:
         self.positions = {p.symbol: p for p in snapshot.positions if p.symbol}
         changed: list[Order] = []
         present: set[str] = set()
+        taken: list[Order] = []
         for order in snapshot.orders:
             if not order.cl_ord_id:
                 continue
             present.add(order.cl_ord_id)
+            if self.forgotten(order):
+                continue
             if self.orders.get(order.cl_ord_id) != order:
                 changed.append(order)
-            self.orders[order.cl_ord_id] = order
+            taken.append(order)
             self.known(order.cl_ord_id)
+        self._put(taken)
         vanished: dict[str, Order] = {}
         if resync:
             for cl_ord_id, known in self.orders.items():
@@ -131,7 +157,7 @@ class AccountMirror:
                 missing[cl_ord_id] = known
                 continue
             self.known(cl_ord_id)
-            self.orders[cl_ord_id] = current
+            self._put([current])
             if current != known:
                 updated.append(current)
         return LookupResult(updated, missing)
@@ -146,6 +172,79 @@ class AccountMirror:
                 fresh.append(known)
             self.unknown[cl_ord_id] = reason
         return fresh
+
+    def adopt(self, order: Order) -> bool:
+        """An order a waiter found over REST, unless the mirror holds it already or it is
+        :meth:`forgotten`: whether it was taken (to be told)."""
+        cl_ord_id = order.cl_ord_id
+        if not cl_ord_id or cl_ord_id in self.orders or self.forgotten(order):
+            return False
+        self._put([order])
+        self.known(cl_ord_id)
+        return True
+
+    def forgotten(self, order: Order) -> bool:
+        """Whether ``order`` is terminal, not held, and last changed before the latest change
+        of an order the bound made the mirror forget (or is that order): it was told before,
+        and is not taken again. Without ``updated_at`` it is taken, told twice rather than
+        never."""
+        until, changed = self._forgotten_until, order.updated_at
+        if not order.is_terminal or order.cl_ord_id in self.orders:
+            return False
+        if until is None or changed is None:
+            return False
+        return changed < until or (changed == until and order.cl_ord_id in self._forgotten_last)
+
+    def hold(self, cl_ord_id: str) -> None:
+        """A waiter waits for the order: it is not forgotten until :meth:`release`."""
+        self._held[cl_ord_id] = self._held.get(cl_ord_id, 0) + 1
+
+    def release(self, cl_ord_id: str) -> None:
+        """A waiter of the order is done (see :meth:`hold`)."""
+        left = self._held.pop(cl_ord_id, 1) - 1
+        if left:
+            self._held[cl_ord_id] = left
+        self._trim()
+
+    def _put(self, orders: Iterable[Order]) -> None:
+        """Hold ``orders`` (each with a ``clOrdId``) in their latest state; those newly
+        terminal join the queue of terminal ones by their last change (a snapshot's newest
+        kept longest), then the oldest beyond the bound are forgotten."""
+        learnt: list[Order] = []
+        for order in orders:
+            cl_ord_id = order.cl_ord_id or ""
+            self.orders[cl_ord_id] = order
+            if not order.is_terminal:
+                self._terminal.pop(cl_ord_id, None)
+            elif cl_ord_id not in self._terminal:
+                learnt.append(order)
+        learnt.sort(key=lambda o: o.updated_at or _LONG_AGO)
+        self._terminal.update(dict.fromkeys(o.cl_ord_id or "" for o in learnt))
+        self._trim()
+
+    def _trim(self) -> None:
+        kept = self._terminal_kept
+        if kept is None:
+            return
+        held = sum(1 for cl_ord_id in self._held if cl_ord_id in self._terminal)
+        excess = len(self._terminal) - held - kept  # a held order is kept beyond the bound
+        if excess <= 0:
+            return
+        forget: list[str] = []
+        for cl_ord_id in self._terminal:  # oldest first; a held order is skipped
+            if len(forget) == excess:
+                break
+            if cl_ord_id not in self._held:
+                forget.append(cl_ord_id)
+        for cl_ord_id in forget:
+            del self._terminal[cl_ord_id]
+            changed = self.orders.pop(cl_ord_id).updated_at
+            until = self._forgotten_until
+            if changed is None or (until is not None and changed < until):
+                continue
+            if until is None or changed > until:
+                self._forgotten_until, self._forgotten_last = changed, set()
+            self._forgotten_last.add(cl_ord_id)
 
     def known(self, cl_ord_id: str) -> None:
         """The order's state is known again: no lookup pending, no longer unknown."""
