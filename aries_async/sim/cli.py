@@ -68,34 +68,82 @@ import argparse
 import asyncio
 import contextlib
 import json
+import math
 import signal
 import sys
 from decimal import Decimal
 
 from aries_async.sim.context import QUOTE_UNKNOWN
 from aries_async.sim.fault_flags import add_fault_arguments, build_faults
-from aries_async.sim.fault_values import huge_body
+from aries_async.sim.fault_values import checked, huge_body
 from aries_async.sim.server import DEFAULT_REDIRECT_URI, Simulator
 
 __all__ = ["add_arguments", "build_faults", "build_simulator", "huge_body", "main", "run"]
+
+
+# Values the simulator would fail on only once it runs (a port of 99999), or run with
+# nonsense (a negative step or cash): refused as argparse refuses one, exit 2.
+
+
+def _port(text: str) -> int:
+    if not 0 <= (value := int(text)) <= 65535:
+        raise ValueError(text)
+    return value
+
+
+def _seconds(text: str) -> float:
+    if not (math.isfinite(value := float(text)) and value > 0):
+        raise ValueError(text)
+    return value
+
+
+def _cash(text: str) -> Decimal:
+    if not ((value := Decimal(text)).is_finite() and value >= 0):
+        raise ValueError(text)
+    return value
+
+
+def _size(text: str) -> int:
+    if (value := int(text)) < 0:
+        raise ValueError(text)
+    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``sim`` options (server, OAuth, switches and faults) to ``parser``."""
     server = parser.add_argument_group("server")
     server.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    server.add_argument("--port", type=int, default=0, help="port (default: a free one)")
+    server.add_argument(
+        "--port",
+        type=checked(_port, "a port from 0 to 65535"),
+        default=0,
+        help="port (default: a free one)",
+    )
     server.add_argument("--seed", type=int, default=0, help="price-walk seed (default 0)")
     server.add_argument(
-        "--step-seconds", type=float, default=0.5, help="market seconds per walk step"
+        "--step-seconds",
+        type=checked(_seconds, "a positive number of seconds"),
+        default=0.5,
+        help="market seconds per walk step",
     )
     server.add_argument(
-        "--tick-interval", type=float, default=0.05, help="seconds between feed ticks"
+        "--tick-interval",
+        type=checked(_seconds, "a positive number of seconds"),
+        default=0.05,
+        help="seconds between feed ticks",
     )
-    server.add_argument("--starting-cash", default="100000", help="cash per account")
+    server.add_argument(
+        "--starting-cash",
+        type=checked(_cash, "an amount of at least 0"),
+        default="100000",
+        help="cash per account",
+    )
     oauth = parser.add_argument_group("oauth")
     oauth.add_argument(
-        "--token-ttl", type=float, default=3600.0, help="access-token lifetime in seconds"
+        "--token-ttl",
+        type=checked(_seconds, "a positive number of seconds"),
+        default=3600.0,
+        help="access-token lifetime in seconds",
     )
     oauth.add_argument("--client-id", default="aries-sim-client")
     oauth.add_argument("--client-secret", default=None, help="default: random per run")
@@ -127,7 +175,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     switches.add_argument(
         "--history-page-size",
-        type=int,
+        type=checked(_size, "a whole number of at least 0"),
         default=1000,
         metavar="N",
         help="most bars per /v1/chart/history answer; the rest is announced with nextTime "
@@ -166,7 +214,7 @@ def build_simulator(args: argparse.Namespace) -> Simulator:
         rejections_as_http=args.rejections_as_http,
         cancel_assigns_new_id=not args.cancel_echo_id,
         market_open={"auto": None, "open": True, "closed": False}[args.market],
-        starting_cash=Decimal(args.starting_cash),
+        starting_cash=args.starting_cash,
     )
     return sim
 

@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -602,6 +603,45 @@ def test_cli_refuses_a_malformed_fault_value_with_exit_2(
         build_faults(parser.parse_args([flag, spec]))
     assert exited.value.code == 2
     assert flag in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [
+        ("--port", "99999"),
+        ("--port", "-1"),
+        ("--port", "http"),
+        ("--starting-cash", "abc"),
+        ("--starting-cash", "-5"),
+        ("--starting-cash", "NaN"),
+        ("--step-seconds", "-1"),
+        ("--step-seconds", "inf"),
+        ("--tick-interval", "0"),
+        ("--token-ttl", "-3"),
+        ("--history-page-size", "-1"),
+    ],
+)
+def test_cli_refuses_a_malformed_server_option_with_exit_2(
+    flag: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Refused as argparse refuses a value (exit 2, the flag named), not by a traceback when
+    the simulator starts, nor by a simulator that starts with it."""
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    with pytest.raises(SystemExit) as exited:
+        parser.parse_args([flag, value])
+    assert exited.value.code == 2
+    assert flag in capsys.readouterr().err
+
+
+def test_cli_server_options_in_range_are_taken() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args(
+        ["--port", "65535", "--starting-cash", "0", "--history-page-size", "0"]
+    )
+    assert (args.port, args.starting_cash, args.history_page_size) == (65535, Decimal(0), 0)
+    assert parser.parse_args([]).starting_cash == Decimal("100000")
 
 
 @pytest.mark.parametrize(
