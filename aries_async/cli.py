@@ -73,6 +73,12 @@ def _json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
+def _command(sub: Any, name: str, text: str) -> argparse.ArgumentParser:
+    """A sub-command whose ``--help`` opens with ``text``, what it does, as the list shows."""
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=text, description=text)
+    return parser
+
+
 def _parser() -> argparse.ArgumentParser:
     from aries_async._cli import doctor, order, stream
     from aries_async.sim.cli import add_arguments as add_sim_arguments
@@ -89,9 +95,9 @@ def _parser() -> argparse.ArgumentParser:
         help="where the token is kept (default: $XDG_CONFIG_HOME/aries-async/token.json)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("demo", help="walk the quickstart against an in-process simulator")
-    add_sim_arguments(sub.add_parser("sim", help="run a local Aries simulator until interrupted"))
-    login = sub.add_parser("login", help="sign in with your browser and save the token")
+    _command(sub, "demo", "walk the quickstart against an in-process simulator")
+    add_sim_arguments(_command(sub, "sim", "run a local Aries simulator until interrupted"))
+    login = _command(sub, "login", "sign in with your browser and save the token")
     login.add_argument(
         "--no-browser",
         action="store_true",
@@ -111,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     login.add_argument("--timeout", type=float, default=300.0, help="seconds to wait (300)")
     _json_flag(login)
-    _json_flag(sub.add_parser("logout", help="forget the saved token"))
+    _json_flag(_command(sub, "logout", "forget the saved token"))
     doctor.add_arguments(
         sub.add_parser(
             "doctor",
@@ -120,10 +126,8 @@ def _parser() -> argparse.ArgumentParser:
             "nothing failed; 2 configuration, 3 sign-in, 1 network failures.",
         )
     )
-    _json_flag(sub.add_parser("accounts", help="list your accounts"))
-    quote = sub.add_parser(
-        "quote", help="quotes for one or more symbols (exit 1 when one of them has none)"
-    )
+    _json_flag(_command(sub, "accounts", "list your accounts"))
+    quote = _command(sub, "quote", "quotes for one or more symbols (exit 1 when one has none)")
     quote.add_argument("symbols", nargs="+", metavar="SYMBOL")
     _json_flag(quote)
     stream.add_arguments(

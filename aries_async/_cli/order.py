@@ -45,13 +45,7 @@ from aries_async.errors import (
     ServerError,
     TransportError,
 )
-from aries_async.models.orders import (
-    CancelRequest,
-    Order,
-    OrderAck,
-    OrderPreview,
-    OrderRequest,
-)
+from aries_async.models.orders import CancelRequest, Order, OrderAck, OrderPreview, OrderRequest
 
 __all__ = ["add_arguments", "build_request", "decimal_arg", "describe", "preview_lines", "run"]
 
@@ -122,13 +116,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     cancel.add_argument("order_id", metavar="ORDER_ID", help="the order's id (clOrdId)")
     cancel.add_argument("--yes", action="store_true", help="cancel without asking")
     cancel.add_argument("--json", action="store_true", help="machine-readable output")
-    listing = sub.add_parser("list", help="open orders and today's activity")
-    listing.add_argument("account", metavar="ACCOUNT")
-    listing.add_argument("--json", action="store_true", help="machine-readable output")
-    find = sub.add_parser("find", help="find an order by its client id (after an unknown outcome)")
-    find.add_argument("account", metavar="ACCOUNT")
-    find.add_argument("client_id", metavar="CLIENT_ID")
-    find.add_argument("--json", action="store_true", help="machine-readable output")
+    for name, text in (
+        ("list", "open orders and today's activity"),
+        ("find", "find an order by its client id (after an unknown outcome)"),
+    ):
+        cmd = sub.add_parser(name, help=text, description=text)
+        cmd.add_argument("account", metavar="ACCOUNT")
+        if name == "find":
+            cmd.add_argument("client_id", metavar="CLIENT_ID")
+        cmd.add_argument("--json", action="store_true", help="machine-readable output")
 
 
 def build_request(args: argparse.Namespace, client_id: str | None = None) -> OrderRequest:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from cli_harness import closed_port
 
+from aries_async.cli import main
 from aries_async.demo import run_demo
 from aries_async.sim.threaded import ThreadedSimulator
 
@@ -108,3 +110,30 @@ async def test_demo_walks_the_quickstart_and_fills() -> None:
     ):
         assert step in text
     assert "FILLED" in text
+
+
+def _help(capsys: pytest.CaptureFixture[str], *command: str) -> str:
+    assert main([*command, "--help"]) == 0
+    return capsys.readouterr().out
+
+
+def _sub_commands(help_text: str) -> list[str]:
+    """The sub-commands a ``--help`` lists (indented under its COMMAND or ACTION heading)."""
+    listing = help_text.partition("positional arguments:")[2].partition("options:")[0]
+    return re.findall(r"^ {4}(\w+) ", listing, re.MULTILINE)
+
+
+def test_every_help_says_what_the_command_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """``aries-async COMMAND --help`` (and ``order ACTION --help``) opens with a sentence on
+    what it does, not only its usage: the help line ``aries-async --help`` lists for it."""
+    commands: list[tuple[str, ...]] = [(c,) for c in _sub_commands(_help(capsys))]
+    commands += [("order", a) for a in _sub_commands(_help(capsys, "order"))]
+    assert {"demo", "sim", "login", "accounts", "quote", "stream"} <= {c[0] for c in commands}
+    assert len(commands) >= 14
+    missing = []
+    for command in commands:
+        rest = _help(capsys, *command).partition("\n\n")[2]
+        first = rest.splitlines()[0] if rest else ""
+        if first.endswith(":"):  # a section heading: there is no description
+            missing.append(" ".join(command))
+    assert missing == []
