@@ -37,6 +37,7 @@ from aries_async._cli.common import (
     err,
     make_client,
     say,
+    symbols,
     token_store,
 )
 from aries_async.errors import (
@@ -164,12 +165,13 @@ async def _quote(args: argparse.Namespace) -> int:
     ``--json``: ``{"quotes": [Quote...], "errors": [{"symbol", "error"}...]}``, each in the
     order asked.
     """
+    wanted = symbols(args.symbols)
     async with make_client(args) as client:
-        batch = await client.market.quotes(args.symbols)
+        batch = await client.market.quotes(wanted)
     quotes: list[Any] = []
     errors: list[dict[str, str]] = []
     lines = []
-    for symbol in dict.fromkeys(s.strip().upper() for s in args.symbols):
+    for symbol in wanted:
         quote, error = batch.get(symbol), batch.errors.get(symbol)
         if quote is not None:
             quotes.append(quote)

@@ -19,6 +19,8 @@ import orjson
 from aries_async.apispec.naming import field_name
 from aries_async.auth.store import TokenStore
 from aries_async.auth.tokens import Token
+from aries_async.errors import ValidationError
+from aries_async.models._order_inputs import check_symbol
 from aries_async.models.common import datetime_to_wire, decimal_to_wire
 from aries_async.models.events import (
     StatusEvent,
@@ -42,6 +44,7 @@ __all__ = [
     "make_client",
     "notice",
     "say",
+    "symbols",
     "table",
     "token_store",
 ]
@@ -140,6 +143,21 @@ def say(text: str) -> None:
     """A line on stdout, flushed at once (the user or a script must see it before we wait)."""
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
+
+
+def symbols(values: Sequence[str]) -> list[str]:
+    """The symbols of the command line, stripped and upper-cased, each once, in order.
+
+    Raises:
+        ValidationError: one is empty, too long, holds a space, a control character or a comma
+            (the rule ``order place`` applies): nothing is sent for any of them.
+    """
+    names = [value.strip().upper() for value in values]
+    for name in names:
+        check_symbol(name)
+        if "," in name:
+            raise ValidationError(f"symbol: one per argument, got {name!r}", field="symbol")
+    return list(dict.fromkeys(names))
 
 
 def table(

@@ -34,6 +34,7 @@ from typing import Any
 import attrs
 
 from aries_async._cli.common import EXIT_OK, dumps, err, jsonable, make_client, notice
+from aries_async._cli.common import symbols as checked_symbols
 from aries_async._cli.stream_account import add_account_arguments, run_account
 from aries_async.errors import ValidationError
 from aries_async.models.events import (
@@ -336,9 +337,7 @@ async def _consume(
 
 async def run(args: argparse.Namespace) -> int:
     """Stream until ``--count``, ``--duration`` or Ctrl-C; returns the exit status."""
-    symbols = list(dict.fromkeys(s.strip().upper() for s in args.symbols))
-    if "" in symbols:
-        raise ValidationError("a symbol is empty", field="symbols")
+    symbols = checked_symbols(args.symbols)
     if args.account:
         return await run_account(args)
     if args.topics is not None:

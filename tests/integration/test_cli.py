@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from cli_harness import closed_port
+from cli_harness import Cli, cli_fixture, closed_port  # noqa: F401 - the `cli` fixture
 
 from aries_async.cli import main
 from aries_async.demo import run_demo
@@ -92,6 +92,21 @@ def test_exit_codes(sim_env: dict[str, str]) -> None:
     failed = run_cli("quote", "AAPL", env=dict(sim_env, ARIES_ACCESS_TOKEN=secret + "x"))
     assert failed.returncode == 3
     assert secret not in failed.stderr + failed.stdout
+
+
+@pytest.mark.parametrize("command", [("quote",), ("stream", "--count", "1")])
+@pytest.mark.parametrize("bad", ["AA PL", "AA\nPL", "AAPL,MSFT", "A" * 22])
+def test_a_malformed_symbol_exits_2_and_sends_nothing(
+    cli: Cli, command: tuple[str, ...], bad: str
+) -> None:
+    """As ``order place`` refuses it: a script's broken variable is its bug to see, not a
+    symbol for the server to look up (or a stream that waits for it forever)."""
+    cli.sign_in()
+    done = cli(*command, "AAPL", bad)
+    assert done.code == 2, done.err
+    assert "symbol" in done.err and "nothing was sent" in done.err
+    assert done.out == ""
+    assert cli.on_sim(lambda: list(cli.sim.journal)) == []
 
 
 async def test_demo_walks_the_quickstart_and_fills() -> None:
