@@ -377,6 +377,8 @@ async def _find(args: argparse.Namespace) -> int:
             "day): it was not placed, if the server lists orders with their tags. Check the "
             f"open orders too before sending it again: aries-async order list {args.account}"
         )
+        if args.json:
+            err(text)  # stdout stays JSON (null); the explanation still reaches the user
         emit(None, args.json, text)
         return EXIT_API
     emit(order, args.json, _orders_table([order]))

@@ -147,6 +147,11 @@ def test_unknown_outcome_prints_the_client_id_and_how_to_check(cli: Cli) -> None
     assert found.json()["client_id"] == "bot-42"
     missing = cli("order", "find", ACCOUNT, "never-sent")
     assert missing.code == 1 and "was not placed, if the server lists orders with" in missing.out
+    # With --json, stdout stays JSON (null) and the explanation is not dropped: it goes to
+    # stderr, as the other commands' messages do.
+    missing = cli("order", "find", ACCOUNT, "never-sent", "--json")
+    assert missing.code == 1 and missing.json() is None
+    assert "was not placed, if the server lists orders with" in missing.err
 
 
 def test_order_find_does_not_say_not_placed_where_tags_are_not_kept(cli: Cli) -> None:
