@@ -5,7 +5,6 @@ declare; :func:`renamed_arguments` lets a function or method take old keyword na
 from __future__ import annotations
 
 import functools
-import inspect
 import os
 import sys
 import warnings
@@ -107,7 +106,8 @@ def renamed_arguments(**olds: str) -> Callable[[Callable[_P, _R]], Callable[_P, 
     """
 
     def decorate(function: Callable[_P, _R]) -> Callable[_P, _R]:
-        method = next(iter(inspect.signature(function).parameters), None) == "self"
+        code = function.__code__  # not inspect.signature: this runs as modules load
+        method = code.co_argcount > 0 and code.co_varnames[0] == "self"
         name = "" if function.__name__ == "__init__" else function.__name__
 
         @functools.wraps(function)
