@@ -3,6 +3,7 @@ variant of its open points, the chart models, and the subscriptions' wire types.
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -205,3 +206,23 @@ def test_the_sim_cli_sets_every_charts_switch() -> None:
         "iso",
     )
     assert (faults.charts_numbers, faults.charts_ack) == ("string", "none")
+
+
+def test_requests_without_an_answer_are_bounded_per_symbol_and_type() -> None:
+    subs = ChartSubscriptions()
+    ids = itertools.count()
+    for _ in range(5_000):
+        for symbol in ("AAPL", "MSFT"):
+            subs.add(ChartSubscription.build(symbol, ["quotes", "trades"]))
+            for kind in sorted(subs.wire_types(symbol)):
+                subs.sent_type(f"sub-{next(ids)}", symbol, kind)
+        subs.remove("MSFT", None)
+        subs.remove("AAPL", [Channel.TRADES])
+    last = next(ids) - 1
+    # AAPL's trades request stays until the next one supersedes it: a refusal of it still
+    # teaches that trades come with the quotes.
+    assert subs.in_flight == {f"sub-{last - 3}": ("AAPL",), f"sub-{last - 2}": ("AAPL",)}
+    assert subs.refused(f"sub-{last - 2}") == ("trades", ("AAPL",))
+    assert subs.refused(f"sub-{last}") == (None, ())  # MSFT's, unsubscribed since
+    assert subs.acknowledge(f"sub-{last - 3}") and subs.acknowledged == {"AAPL"}
+    assert subs.in_flight == {}

@@ -161,6 +161,49 @@ def test_market_subscriptions_desired_vs_acknowledged() -> None:
     assert book.replay() == []
 
 
+def test_requests_without_an_answer_are_bounded_by_the_desired_symbols() -> None:
+    # A bot subscribing and unsubscribing the same symbols all day on a server that never
+    # acknowledges: what is kept does not grow with the number of requests.
+    book = MarketSubscriptions()
+    ids = itertools.count()
+    for _ in range(5_000):
+        for symbol in ("AAPL", "MSFT", "SPY"):
+            item = book.add(MarketSubscription.build(symbol, ["quotes"])).to_wire()
+            book.sent(f"s-{next(ids)}", [item["symbol"]])
+        book.add(MarketSubscription.build("AAPL", ["trades"]))  # a merge is sent again
+        book.sent(f"s-{next(ids)}", ["AAPL"])
+        book.remove("MSFT")
+        book.remove("SPY", ["quotes"])
+    last = next(ids) - 1
+    assert book.in_flight == {f"s-{last}": ("AAPL",)}
+    assert not book.acknowledge(f"s-{last - 1}")  # superseded or unsubscribed: not ours
+    assert book.acknowledge(f"s-{last}") and book.acknowledged == {"AAPL"}
+    assert book.in_flight == {}
+
+
+def test_only_the_latest_request_of_a_symbol_acknowledges_it() -> None:
+    book = MarketSubscriptions()
+    for symbol in ("AAPL", "MSFT"):
+        book.add(MarketSubscription.build(symbol, ["quotes"]))
+    book.sent("s-1", ["AAPL", "MSFT"])
+    book.sent("s-2", ["MSFT"])  # MSFT again: s-1 now answers for AAPL only
+    assert book.in_flight == {"s-1": ("AAPL",), "s-2": ("MSFT",)}
+    assert book.acknowledge("s-1") and book.acknowledged == {"AAPL"}
+    assert book.reject("s-2") == ("MSFT",) and book.acknowledged == {"AAPL"}
+    book.remove("AAPL")
+    book.sent("s-3", ["MSFT"])
+    book.reset()
+    assert book.in_flight == {} and not book.acknowledge("s-3")
+    # An answer on its way when its symbol was unsubscribed does not acknowledge the
+    # subscription sent after.
+    book.sent("s-4", ["MSFT"])
+    book.remove("MSFT")
+    book.add(MarketSubscription.build("MSFT", ["quotes"]))
+    book.sent("s-5", ["MSFT"])
+    assert not book.acknowledge("s-4") and book.acknowledged == set()
+    assert book.acknowledge("s-5") and book.acknowledged == {"MSFT"}
+
+
 def test_option_symbols_and_greeks_are_options() -> None:
     sub = MarketSubscription.build("AAPL240119C00150000", ["greeks"])
     assert sub.to_wire() == {

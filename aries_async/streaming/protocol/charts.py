@@ -205,7 +205,6 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         self.trades_in_quotes = False
         self.quote_symbols: set[str] = set()
         self.trade_symbols: set[str] = set()
-        self._types: dict[str, str] = {}
 
     def _desire(self, sub: ChartSubscription | None, symbol: str) -> None:
         for channel, symbols in (
@@ -244,26 +243,15 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         if left:
             self.desired[symbol] = attrs.evolve(current, channels=left)
         else:
-            del self.desired[symbol]
-            self.acknowledged.discard(symbol)
+            self.discard(symbol)
         self._desire(self.desired.get(symbol), symbol)
 
     def sent_type(self, request_id: str, symbol: str, kind: str) -> None:
-        """Remember that ``request_id`` subscribed ``kind`` of ``symbol``."""
-        self.sent(request_id, (symbol,))
-        self._types[request_id] = kind
-
-    def acknowledge(self, request_id: str | None) -> bool:
-        """Mark a request as confirmed; returns whether the id was ours."""
-        self._types.pop(request_id or "", None)
-        return super().acknowledge(request_id)
+        """Remember that ``request_id`` subscribed ``kind`` of ``symbol`` (it supersedes the
+        previous request of that kind only: the quotes and trades ones are answered apart)."""
+        self.sent(request_id, (symbol,), kind)
 
     def refused(self, request_id: str | None) -> tuple[str | None, tuple[str, ...]]:
-        """The server refused a request: its ``payload.type`` and symbols (they stay desired)."""
-        kind = self._types.pop(request_id or "", None)
-        return kind, self.reject(request_id)
-
-    def reset(self) -> None:
-        """The connection ended: nothing is acknowledged any more."""
-        super().reset()
-        self._types.clear()
+        """The server refused a request: its ``payload.type`` and symbols (they stay desired);
+        ``(None, ())`` when it was not ours."""
+        return self._answered(request_id)

@@ -181,40 +181,88 @@ class SymbolSubscriptions(Generic[S]):
 
     The desired set survives reconnects; the acknowledged set is cleared by :meth:`reset`
     when a connection ends.
+
+    A subscribe request waits for its answer (an acknowledgement or a refusal, matched by its
+    id) until the connection ends, but only while it is the latest request of its symbol (and
+    ``kind``, the charts socket's ``payload.type``): a newer request for the symbol supersedes
+    it, and unsubscribing the symbol forgets it. What waits is so bounded by the desired
+    symbols, however long a socket lives and whether or not its server answers; an answer to
+    a superseded request is not ours, since only the latest request says what is wanted now.
     """
 
     def __init__(self) -> None:
         self.desired: dict[str, S] = {}
         self.acknowledged: set[str] = set()
-        self._pending: dict[str, tuple[str, ...]] = {}
+        # request id -> (kind, the symbols it is still the latest request of, in order)
+        self._pending: dict[str, tuple[str, dict[str, None]]] = {}
+        # symbol -> kind -> id of its latest request awaiting an answer
+        self._latest: dict[str, dict[str, str]] = {}
+
+    @property
+    def in_flight(self) -> dict[str, tuple[str, ...]]:
+        """The requests awaiting an answer on this connection: id -> the symbols each still
+        answers for."""
+        return {rid: tuple(symbols) for rid, (_, symbols) in self._pending.items()}
 
     def wants(self, symbol: str, channel: Channel | None = None) -> bool:
         """Whether ``symbol`` is desired (on ``channel``, when given)."""
         current: Any = self.desired.get(symbol)
         return current is not None and (channel is None or channel in current.channels)
 
-    def sent(self, request_id: str, symbols: Iterable[str]) -> None:
-        """Remember that ``request_id`` subscribed ``symbols``."""
-        self._pending[request_id] = tuple(symbols)
+    def sent(self, request_id: str, symbols: Iterable[str], kind: str = "") -> None:
+        """Remember that ``request_id`` subscribed ``symbols`` (``kind`` of them)."""
+        self._answered(request_id)  # an id used again now names this request only
+        carried = dict.fromkeys(symbols)
+        for symbol in carried:
+            latest = self._latest.setdefault(symbol, {})
+            previous = latest.get(kind)
+            if previous is not None:
+                self._supersede(previous, symbol)
+            latest[kind] = request_id
+        if carried:
+            self._pending[request_id] = (kind, carried)
+
+    def _supersede(self, request_id: str, symbol: str) -> None:
+        _, symbols = self._pending[request_id]
+        del symbols[symbol]
+        if not symbols:
+            del self._pending[request_id]
+
+    def _answered(self, request_id: str | None) -> tuple[str | None, tuple[str, ...]]:
+        """Forget an answered request: its kind (None when it was not ours) and symbols."""
+        entry = self._pending.pop(request_id or "", None)
+        if entry is None:
+            return None, ()
+        kind, symbols = entry
+        for symbol in symbols:
+            latest = self._latest[symbol]
+            del latest[kind]
+            if not latest:
+                del self._latest[symbol]
+        return kind, tuple(symbols)
 
     def acknowledge(self, request_id: str | None) -> bool:
         """Mark a request as confirmed; returns whether the id was ours."""
-        if request_id is None or request_id not in self._pending:
-            return False
-        symbols = self._pending.pop(request_id)
+        kind, symbols = self._answered(request_id)
         self.acknowledged.update(s for s in symbols if s in self.desired)
-        return True
+        return kind is not None
 
     def reject(self, request_id: str | None) -> tuple[str, ...]:
         """The server refused a request; returns the symbols it carried (they stay desired)."""
-        if request_id is None:
-            return ()
-        return self._pending.pop(request_id, ())
+        return self._answered(request_id)[1]
+
+    def discard(self, symbol: str) -> None:
+        """``symbol`` is no longer desired: forget it, its acknowledgement and its requests."""
+        self.desired.pop(symbol, None)
+        self.acknowledged.discard(symbol)
+        for request_id in self._latest.pop(symbol, {}).values():
+            self._supersede(request_id, symbol)
 
     def reset(self) -> None:
         """The connection ended: nothing is acknowledged any more."""
         self.acknowledged.clear()
         self._pending.clear()
+        self._latest.clear()
 
 
 class MarketSubscriptions(SymbolSubscriptions[MarketSubscription]):
@@ -243,16 +291,14 @@ class MarketSubscriptions(SymbolSubscriptions[MarketSubscription]):
         if current is None:
             return None
         if channels is None:
-            del self.desired[symbol]
-            self.acknowledged.discard(symbol)
+            self.discard(symbol)
             return symbol
         drop = frozenset(channel_of(c) for c in channels) & current.channels
         if not drop:
             return None
         left = current.channels - drop
         if not left:
-            del self.desired[symbol]
-            self.acknowledged.discard(symbol)
+            self.discard(symbol)
             return symbol
         self.desired[symbol] = attrs.evolve(current, channels=left)
         item: dict[str, Any] = {"symbol": symbol}
