@@ -9,6 +9,7 @@ One simulator for the module (its faults are cleared after each test); time move
 from __future__ import annotations
 
 import asyncio
+import tracemalloc
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -34,6 +35,7 @@ from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.ws import WsHub, hub_of
 from aries_async.sim.ws_charts import ChartSession
 from aries_async.streaming import ChartStream, StreamConfig
+from aries_async.streaming.protocol import charts, subscriptions
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -299,6 +301,38 @@ async def test_every_variant_of_the_open_points_gives_the_same_events(
         else:
             await until(lambda: stream.acknowledged == {"MSFT"})
         assert stream.unknown == 0
+
+
+async def test_a_server_that_never_acknowledges_leaves_the_bookkeeping_bounded(
+    sim: Simulator, fake_time: FakeTime
+) -> None:
+    # A bot subscribing and unsubscribing a symbol all day on a long-lived socket whose server
+    # never acknowledges: the subscription books' memory does not grow with the requests.
+    books = [tracemalloc.Filter(True, module.__file__ or "") for module in (subscriptions, charts)]
+
+    async def cycles(count: int) -> int:
+        for _ in range(count):
+            await stream.subscribe("MSFT")  # quotes and trades: two requests
+            await stream.unsubscribe("MSFT")
+            await stream.subscribe("AAPL", channels=["trades"])  # a newer trades request
+            await stream.unsubscribe("AAPL", channels=["trades"])
+        held = tracemalloc.take_snapshot().filter_traces(books).statistics("filename")
+        return sum(stat.size for stat in held)
+
+    sim.faults.charts_ack = "none"
+    async with make_stream(sim, fake_time) as stream:
+        await until(lambda: stream.connected)
+        await stream.subscribe("AAPL", channels=["quotes"])
+        tracemalloc.start()
+        try:
+            before = await cycles(100)
+            after = await cycles(1_000)
+        finally:
+            tracemalloc.stop()
+        assert after - before < 4_096
+        sim.faults.charts_ack = "subscribed"
+        await stream.subscribe(["MSFT", "AAPL"])
+        await until(lambda: stream.acknowledged == {"MSFT", "AAPL"})
 
 
 async def test_a_server_that_sends_trades_with_the_quotes(
