@@ -38,6 +38,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --ws-close-after-accept                     close each socket right after authSuccess
     --ws-auth-unanswered                        leave every websocket authentication unanswered
     --ws-account-unanswered                     account subscriptions get events, no snapshot
+    --ws-market-unacknowledged                  market (un)subscribes without acknowledgements
     --trickle-body ROUTE=SECONDS                send those bodies a byte at a time
     --huge-body ROUTE=BYTES                     grow those JSON answers to BYTES
     --huge-body-chunked                         send padded bodies without Content-Length

@@ -141,7 +141,9 @@ class SimSettings:
         ws_auth_timeout: seconds an account socket may stay unauthenticated.
         ws_session_ttl: seconds a websocket session lasts before ``authExpired``.
         ws_refresh_warning: seconds before expiry at which ``refreshAuth`` is sent.
-        ws_send_acks: acknowledge subscriptions with ``{"type": "subscribed"}``.
+        ws_send_acks: acknowledge subscriptions with ``{"type": "subscribed"}``, on every
+            socket (read on each one); the fault ``ws_market_unacknowledged`` silences the
+            market socket's alone (:class:`~aries_async.sim.faults.Faults`).
     """
 
     quote_symbol_in: str = "n"

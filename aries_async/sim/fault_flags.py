@@ -108,6 +108,11 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--ws-malformed-every", type=int, default=None, metavar="N")
     faults.add_argument("--ws-stall", action="store_true")
     faults.add_argument("--ws-account-unanswered", action="store_true")
+    faults.add_argument(
+        "--ws-market-unacknowledged",
+        action="store_true",
+        help="the market socket acknowledges no (un)subscribe; its data goes on",
+    )
     faults.add_argument("--ws-auth-unanswered", action="store_true")
     faults.add_argument("--ws-auth-success-id", choices=AUTH_ID_PLACES, default="payload")
     faults.add_argument("--ws-auth-error-id", choices=AUTH_ID_PLACES, default="payload")
@@ -258,6 +263,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_malformed_every=args.ws_malformed_every,
         ws_stall=args.ws_stall,
         ws_account_unanswered=args.ws_account_unanswered,
+        ws_market_unacknowledged=args.ws_market_unacknowledged,
         ws_auth_unanswered=args.ws_auth_unanswered,
         ws_auth_success_id=args.ws_auth_success_id,
         ws_auth_error_id=args.ws_auth_error_id,

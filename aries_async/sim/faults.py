@@ -90,6 +90,9 @@ field                              effect
 ``ws_account_unanswered``          the account socket registers an ``account`` subscription
                                    and sends its events, but neither its ack nor its snapshot
                                    (the answer lost on the server's side)
+``ws_market_unacknowledged``       the market socket acknowledges no (un)subscribe (no
+                                   ``{"type": "subscribed"}``); snapshots, updates and errors
+                                   go on. ``SimSettings.ws_send_acks=False``: no socket acks
 ``ws_auth_unanswered``             websockets leave ``POST /auth`` unanswered (no
                                    ``authSuccess``, no error), on a new socket and on a
                                    re-authentication alike (set once a socket is open: only
@@ -305,6 +308,7 @@ class Faults:
     ws_malformed_every: int | None = None
     ws_stall: bool = False
     ws_account_unanswered: bool = False
+    ws_market_unacknowledged: bool = False
     ws_auth_unanswered: bool = False
     ws_auth_success_id: str = "payload"
     ws_auth_error_id: str = "payload"

@@ -19,7 +19,7 @@ fields, ``level2``, ``timeAndSales``, ``greeksFields`` for OSI option symbols); 
 (quote, trade, greeks) on subscribe, never for level 2; then ``quote``, ``trade``, ``level2``,
 ``timeAndSales`` and ``greeks`` updates on every feed step. Unknown symbols get an
 ``action: "error"`` event with the subscribe id. Acks ``{"type": "subscribed", "id"}`` when
-``ws_send_acks``.
+``ws_send_acks`` and not ``faults.ws_market_unacknowledged``.
 
 Accounts: ``subscribe {topic: "account", params: {accountId}}`` -> ack, snapshot event
 (``payload.topic = "account"``, ``data = {account, positions, ordersV2}``, ``id`` = the

@@ -27,6 +27,7 @@ from aries_async.sim import (
     ServerErrorFault,
     Simulator,
 )
+from aries_async.sim import cli as sim_cli
 from aries_async.sim.cli import add_arguments, build_faults, build_simulator
 from aries_async.sim.faults import ERROR_SHAPES, MALFORMED_DATE
 
@@ -462,6 +463,12 @@ async def test_cli_flags_build_every_fault() -> None:
     assert faults.order_client_id == "oauth_client"
     assert faults.date_header == "malformed"
     assert faults.huge_body == {"GET /v1/chart/quotes": 20_000_000}
+
+
+def test_the_market_acknowledgements_switch_is_a_cli_flag() -> None:
+    assert build_faults(_parse([])).ws_market_unacknowledged is False
+    assert build_faults(_parse(["--ws-market-unacknowledged"])).ws_market_unacknowledged is True
+    assert "--ws-market-unacknowledged" in (sim_cli.__doc__ or "")
 
 
 def test_cli_flags_for_shaped_errors_and_the_positions_shape() -> None:

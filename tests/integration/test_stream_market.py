@@ -613,3 +613,26 @@ async def test_fractional_sizes_and_volumes_arrive_whole(
         (Decimal("0.5"), Decimal("190.25"), Decimal("1.5"))
     ]
     assert [(q.ask_size, q.bid_size) for q in book.quotes] == [(Decimal("2.5"), Decimal("3.5"))]
+
+
+def _silence_acks(sim: Simulator, how: str, silent: bool) -> None:
+    if how == "fault":
+        sim.faults.ws_market_unacknowledged = silent
+    else:  # the older setting, for every socket
+        sim.settings.ws_send_acks = not silent
+
+
+@pytest.mark.parametrize("how", ["fault", "setting"])
+async def test_a_server_that_does_not_acknowledge_still_sends_the_snapshots(
+    sim: Simulator, fake_time: FakeTime, how: str
+) -> None:
+    _silence_acks(sim, how, silent=True)
+    async with make_stream(sim, Tokens(sim), fake_time) as stream:
+        quotes = stream.quotes()
+        await stream.subscribe("AAPL", channels=["quotes"])
+        # The snapshot comes in the frame that would carry the ack, after it.
+        assert [q.symbol for q in await take(quotes, 1)] == ["AAPL"]
+        assert stream.acknowledged == set()
+        _silence_acks(sim, how, silent=False)  # at run time: the next subscribe is answered
+        await stream.subscribe("MSFT", channels=["quotes"])
+        await until(lambda: stream.acknowledged == {"MSFT"})
