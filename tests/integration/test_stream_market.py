@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import tracemalloc
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
@@ -33,7 +34,7 @@ from aries_async.models.events import (
 from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import MarketStream, StreamConfig
-from aries_async.streaming.protocol import Channel
+from aries_async.streaming.protocol import Channel, subscriptions
 from aries_async.streaming.socket import FrameSocket
 
 FAST = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
@@ -636,3 +637,38 @@ async def test_a_server_that_does_not_acknowledge_still_sends_the_snapshots(
         _silence_acks(sim, how, silent=False)  # at run time: the next subscribe is answered
         await stream.subscribe("MSFT", channels=["quotes"])
         await until(lambda: stream.acknowledged == {"MSFT"})
+
+
+async def test_a_server_that_never_acknowledges_leaves_the_bookkeeping_bounded(
+    sim: Simulator, fake_time: FakeTime
+) -> None:
+    # A bot subscribing and unsubscribing all day on a long-lived market socket whose server
+    # never acknowledges: the subscription books' memory does not grow with the requests.
+    books = [tracemalloc.Filter(True, subscriptions.__file__ or "")]
+
+    async def cycles(count: int) -> int:
+        for _ in range(count):
+            await stream.subscribe("MSFT")  # a whole symbol, then dropped
+            await stream.unsubscribe("MSFT")
+            await stream.subscribe("AAPL", channels=["trades"])  # supersedes the quotes request
+            await stream.unsubscribe("AAPL", channels=["trades"])
+        held = tracemalloc.take_snapshot().filter_traces(books).statistics("filename")
+        return sum(stat.size for stat in held)
+
+    sim.faults.ws_market_unacknowledged = True
+    async with make_stream(sim, Tokens(sim), fake_time) as stream:
+        quotes = stream.quotes()
+        await stream.subscribe("AAPL", channels=["quotes"])
+        await take(quotes, 1)  # the snapshot, in the frame that would carry the ack
+        assert stream.acknowledged == set()
+        tracemalloc.start()
+        try:
+            before = await cycles(100)
+            after = await cycles(1_000)
+        finally:
+            tracemalloc.stop()
+        assert after - before < 4_096
+        assert stream.acknowledged == set()
+        sim.faults.ws_market_unacknowledged = False
+        await stream.subscribe(["MSFT", "AAPL"])
+        await until(lambda: stream.acknowledged == {"MSFT", "AAPL"})
