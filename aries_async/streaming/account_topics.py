@@ -11,7 +11,7 @@ Subscribing is fire-and-forget, as for market data: a refusal arrives as a
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,7 @@ from aries_async.models.events import (
     NewsEvent,
     PnlEvent,
     PnlInterval,
+    ServerErrorMessage,
     WatchlistEvent,
 )
 from aries_async.streaming.fanout import Consumer
@@ -67,6 +68,8 @@ class AccountTopics:
     _topics: AccountSubscriptions
     _pnl: dict[str, dict[str, Any]]  # account -> params (startTime moves with the candles)
     _opening: dict[str, str]  # a new socket's account subscriptions not answered: id -> account
+    _refused: dict[str, str]  # account -> the server's reason for refusing its subscription
+    _answered: asyncio.Future[None] | None  # done once every account in _opening is answered
 
     def _check_open(self) -> None:
         raise NotImplementedError
@@ -129,6 +132,38 @@ class AccountTopics:
         if pnl:
             await self._send_topic("pnl", params, subscribe=False)
         await self._send_topic("account", params, subscribe=False)
+
+    @property
+    def refused(self) -> Mapping[str, str]:
+        """Accounts whose subscription the server refused when the socket opened, with its
+        reason (``{"NO-SUCH": "account not found"}``), known before the refusal's
+        :class:`~aries_async.models.events.ServerErrorMessage` reaches ``events()``. An
+        account leaves when its snapshot comes (after a reconnect, say) or it is removed; an
+        :meth:`add_account` refused while the socket is open is not told apart (its error
+        comes in ``events()`` only)."""
+        return dict(self._refused)
+
+    def _answer(
+        self, account_id: str | None = None, request_id: str | None = None, every: bool = False
+    ) -> None:
+        """An account's snapshot came, it was dropped, or ``request_id`` was answered (every
+        account, with ``every``): it no longer holds up the new socket, nor is it refused."""
+        self._refused.pop(account_id or "", None)
+        opening = self._opening
+        for key, account in list(opening.items()):
+            if every or account == account_id or key == request_id:
+                del opening[key]
+        answered = self._answered
+        if not opening and answered is not None and not answered.done():
+            answered.set_result(None)
+
+    def _refusal(self, error: ServerErrorMessage) -> None:
+        """An error on a new socket: an answer, and a refusal when it names an account's
+        subscription."""
+        account = self._opening.get(error.request_id or "")
+        if account is not None:
+            self._refused[account] = error.error
+        self._answer(request_id=error.request_id)
 
     # -- pnl ----------------------------------------------------------------------------------
 

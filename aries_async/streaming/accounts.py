@@ -169,7 +169,8 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         self._topics = AccountSubscriptions()
         self._pnl = {}
         self._opening = {}
-        self._answered: asyncio.Future[None] | None = None
+        self._refused = {}
+        self._answered = None
         self._removed: set[str] = set()  # accounts whose messages may still be on their way
         self._book_options: dict[str, Any] = {
             "reconcile": reconcile,
@@ -322,17 +323,6 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         refused); the connection reconnects when that takes over ``request_timeout``."""
         return self._answered
 
-    def _answer(
-        self, account_id: str | None = None, request_id: str | None = None, every: bool = False
-    ) -> None:
-        opening = self._opening
-        for key, account in list(opening.items()):
-            if every or account == account_id or key == request_id:
-                del opening[key]
-        answered = self._answered
-        if not opening and answered is not None and not answered.done():
-            answered.set_result(None)
-
     def on_message(self, message: Any) -> None:
         """Track state and publish one decoded message (called by the connection)."""
         kind = type(message)
@@ -361,7 +351,7 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
             if kind is PnlEvent:
                 self._track_pnl(message)
             elif kind is ServerErrorMessage and self._opening:
-                self._answer(request_id=message.request_id)
+                self._refusal(message)
             self._hub.publish(message)
         self._changed.set()
 

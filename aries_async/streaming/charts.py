@@ -203,8 +203,9 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
     def _refused(self, error: ServerErrorMessage) -> bool:
         """A refusal of one of our subscriptions; True when it was handled here (a refused
         ``trades`` subscription: trades come with the quotes)."""
-        kind, _ = self._subs.refused(error.request_id)
+        kind, symbols = self._subs.refused(error.request_id)
         if kind != Channel.TRADES.value:
+            self._subs.note_refused(symbols, error.error)
             return False
         if self._subs.trades_in_quotes:
             return True  # sent before the first refusal came: its quotes were subscribed then

@@ -57,6 +57,15 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
         sends no acknowledgements)."""
         return frozenset(self._subs.acknowledged)
 
+    @property
+    def refused(self) -> Mapping[str, str]:
+        """Desired symbols the server refused, with its reason (``{"NOPE": "invalid
+        symbol"}``), known before the refusal's :class:`~aries_async.models.events.
+        ServerErrorMessage` reaches :meth:`events`. A refusal answers a request by its id, so
+        it names every symbol of that request. A symbol leaves when a later request of it is
+        acknowledged or it is unsubscribed; a reconnect's replay refused again keeps it."""
+        return dict(self._subs.refusals)
+
     def _unsubscribing(self, symbols: str | Iterable[str]) -> list[str]:
         """The symbols of an ``unsubscribe`` call, as :meth:`subscribe` stored them.
 

@@ -179,10 +179,13 @@ async def test_a_refused_account_subscription_is_an_answer_and_keeps_the_socket(
         errors = stream.events()
         await until(lambda: stream.snapshot is not None and errors.pending >= 2)
         assert any(isinstance(e, ServerErrorMessage) for e in drain(errors))
+        assert stream.refused == {"NO-SUCH-ACCOUNT": "account not found"}
         fake_time.advance(FAST.request_timeout)
         for _ in range(20):  # what the end of the socket would set off, without any I/O
             await asyncio.sleep(0)
         assert stream.connected and stream.reconnects == 0
+        await stream.remove_account("NO-SUCH-ACCOUNT")
+        assert stream.refused == {}
 
 
 async def test_account_consumer_overflow_is_a_typed_error(sim: Simulator) -> None:

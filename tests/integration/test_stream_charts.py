@@ -172,6 +172,7 @@ async def test_a_refused_symbol_arrives_as_a_server_error(
         error = await next_of(events, ServerErrorMessage)
         assert error.error == "invalid symbol"
         assert "NOPE" not in stream.acknowledged
+        assert stream.refused == {"NOPE": "invalid symbol"}
 
 
 async def test_a_drop_mid_stream_signals_the_gap_and_restores_every_subscription(

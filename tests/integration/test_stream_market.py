@@ -26,6 +26,7 @@ from aries_async.errors import (
 )
 from aries_async.models.events import (
     QuoteUpdate,
+    ServerErrorMessage,
     StreamConnected,
     StreamDisconnected,
     TradeUpdate,
@@ -109,6 +110,25 @@ async def test_batches_from_a_live_stream_match_one_by_one(
         assert [(q.symbol, q.data) for q in got] == [(q.symbol, q.data) for q in expected]
         assert all(isinstance(q.bid_price, Decimal) for q in got)
         assert batched.delivered == 6
+
+
+async def test_refused_names_the_symbols_of_a_refused_request_until_unsubscribed(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    async with make_stream(sim, Tokens(sim), fake_time) as stream:
+        events = stream.events()
+        await stream.subscribe("AAPL", channels=["quotes"])
+        await stream.subscribe("nosuch", channels=["quotes"])
+        async with asyncio.timeout(5):
+            async for event in events:
+                if isinstance(event, ServerErrorMessage):
+                    break
+        # Known by the time the refusal is delivered: a consumer can ask which it was.
+        assert stream.refused == {"NOSUCH": "invalid symbol"}
+        await subscribed(stream, "AAPL")
+        assert stream.refused == {"NOSUCH": "invalid symbol"}
+        await stream.unsubscribe("NOSUCH")
+        assert stream.refused == {}
 
 
 async def test_a_bad_symbol_subscribes_nothing_and_channels_may_be_an_iterator(

@@ -189,7 +189,7 @@ def test_only_the_latest_request_of_a_symbol_acknowledges_it() -> None:
     book.sent("s-2", ["MSFT"])  # MSFT again: s-1 now answers for AAPL only
     assert book.in_flight == {"s-1": ("AAPL",), "s-2": ("MSFT",)}
     assert book.acknowledge("s-1") and book.acknowledged == {"AAPL"}
-    assert book.reject("s-2") == ("MSFT",) and book.acknowledged == {"AAPL"}
+    assert book.reject("s-2", "invalid symbol") == ("MSFT",) and book.acknowledged == {"AAPL"}
     book.remove("AAPL")
     book.sent("s-3", ["MSFT"])
     book.reset()
@@ -202,6 +202,23 @@ def test_only_the_latest_request_of_a_symbol_acknowledges_it() -> None:
     book.sent("s-5", ["MSFT"])
     assert not book.acknowledge("s-4") and book.acknowledged == set()
     assert book.acknowledge("s-5") and book.acknowledged == {"MSFT"}
+
+
+def test_a_refusal_names_its_symbols_until_acknowledged_or_unsubscribed() -> None:
+    book = MarketSubscriptions()
+    for symbol in ("AAPL", "NOPE", "GONE"):
+        book.add(MarketSubscription.build(symbol, ["quotes"]))
+    book.sent("s-1", ["NOPE", "GONE"])
+    book.sent("s-2", ["AAPL"])
+    assert book.reject("s-9", "not ours") == () and book.refusals == {}
+    assert book.reject("s-1", "invalid symbol") == ("NOPE", "GONE")
+    assert book.acknowledge("s-2")
+    assert book.refusals == {"NOPE": "invalid symbol", "GONE": "invalid symbol"}
+    book.reset()  # a reconnect: the refusal stands until the replay is answered
+    assert book.refusals == {"NOPE": "invalid symbol", "GONE": "invalid symbol"}
+    book.remove("GONE")
+    book.sent("s-3", ["NOPE"])
+    assert book.acknowledge("s-3") and book.refusals == {}
 
 
 def test_option_symbols_and_greeks_are_options() -> None:

@@ -180,7 +180,9 @@ class SymbolSubscriptions(Generic[S]):
     (the bookkeeping the market and chart streams share).
 
     The desired set survives reconnects; the acknowledged set is cleared by :meth:`reset`
-    when a connection ends.
+    when a connection ends. The refused symbols (with the server's reason) are kept until a
+    later request of the symbol is acknowledged or the symbol is no longer desired: a replay
+    after a reconnect is refused again or acknowledged.
 
     A subscribe request waits for its answer (an acknowledgement or a refusal, matched by its
     id) until the connection ends, but only while it is the latest request of its symbol (and
@@ -193,6 +195,7 @@ class SymbolSubscriptions(Generic[S]):
     def __init__(self) -> None:
         self.desired: dict[str, S] = {}
         self.acknowledged: set[str] = set()
+        self.refusals: dict[str, str] = {}  # desired symbol -> the server's reason
         # request id -> (kind, the symbols it is still the latest request of, in order)
         self._pending: dict[str, tuple[str, dict[str, None]]] = {}
         # symbol -> kind -> id of its latest request awaiting an answer
@@ -244,17 +247,28 @@ class SymbolSubscriptions(Generic[S]):
     def acknowledge(self, request_id: str | None) -> bool:
         """Mark a request as confirmed; returns whether the id was ours."""
         kind, symbols = self._answered(request_id)
-        self.acknowledged.update(s for s in symbols if s in self.desired)
+        for symbol in symbols:
+            if symbol in self.desired:
+                self.acknowledged.add(symbol)
+                self.refusals.pop(symbol, None)
         return kind is not None
 
-    def reject(self, request_id: str | None) -> tuple[str, ...]:
-        """The server refused a request; returns the symbols it carried (they stay desired)."""
-        return self._answered(request_id)[1]
+    def reject(self, request_id: str | None, reason: str) -> tuple[str, ...]:
+        """The server refused a request for ``reason``; returns the symbols it carried (they
+        stay desired, and :attr:`refusals` names them)."""
+        symbols = self._answered(request_id)[1]
+        self.note_refused(symbols, reason)
+        return symbols
+
+    def note_refused(self, symbols: Iterable[str], reason: str) -> None:
+        """Record that the server refused ``symbols`` (those still desired) for ``reason``."""
+        self.refusals.update((s, reason) for s in symbols if s in self.desired)
 
     def discard(self, symbol: str) -> None:
         """``symbol`` is no longer desired: forget it, its acknowledgement and its requests."""
         self.desired.pop(symbol, None)
         self.acknowledged.discard(symbol)
+        self.refusals.pop(symbol, None)
         for request_id in self._latest.pop(symbol, {}).values():
             self._supersede(request_id, symbol)
 
