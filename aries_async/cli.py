@@ -6,8 +6,9 @@ websockets), ``accounts``, ``quote SYMBOL...``, ``stream SYMBOL...`` (a live tab
 when piped), ``order preview|place|cancel|list|find``. Every command but ``demo`` and ``sim``
 takes ``--json``.
 
-Exit codes: 0 ok; 1 API or transport error (also a rejected order, an unknown outcome, or a
-symbol ``quote`` got no quote for, after printing the others); 2 usage, input or configuration
+Exit codes: 0 ok; 1 API or transport error (also a rejected order, an unknown outcome, a
+symbol ``quote`` got no quote for, after printing the others, or a ``stream`` whose every symbol
+or account the server refused); 2 usage, input or configuration
 error (nothing was sent); 3 not signed in, or the token or its scopes were refused; 4 you
 answered no at a confirmation prompt (nothing was sent); 130 interrupted with Ctrl-C
 (``stream`` exits 0: Ctrl-C is how it stops).

@@ -43,6 +43,7 @@ __all__ = [
     "jsonable",
     "make_client",
     "notice",
+    "refusals",
     "say",
     "symbols",
     "table",
@@ -238,3 +239,25 @@ def notice(event: StatusEvent) -> str:
     retry = f"; retrying in {event.retry_in:.1f} s" if event.retry_in is not None else ""
     end = "" if event.will_reconnect else "; not reconnecting"
     return f"disconnected: {event.reason}{retry}{end}"
+
+
+def refusals(
+    noun: str, asked: Sequence[str], refused: Mapping[str, str], told: set[str]
+) -> tuple[str, bool] | None:
+    """What ``stream`` says when the server has refused some of the ``asked`` symbols or
+    accounts (``refused``: each with the server's reason) that it has not ``told`` of yet
+    (``told`` is updated), and whether it refused every one; None when there is nothing new.
+    """
+    new = [name for name in asked if name in refused and name not in told]
+    if not new:
+        return None
+    told.update(new)
+    every = all(name in refused for name in asked)
+    by_reason: dict[str, list[str]] = {}
+    for name in asked if every else new:
+        by_reason.setdefault(refused[name], []).append(name)
+    named = "; ".join(f"{', '.join(names)} ({reason})" for reason, names in by_reason.items())
+    if every:
+        return f"the server refused every {noun}: {named}", True
+    others = ", ".join(name for name in asked if name not in refused)
+    return f"the server refused {named}; streaming {others}", False

@@ -14,7 +14,9 @@ decimal strings, times in ISO 8601 UTC); status notices then go to stderr, so st
 data.
 
 It runs until ``--count`` updates, ``--duration`` seconds, or Ctrl-C (exit 0). A refused token
-exits 3; a stream that ends for good exits 1. Reconnects are automatic and shown.
+exits 3; a stream that ends for good exits 1, and so does one whose every symbol the server
+refused, at once, naming them and the server's reason on stderr (when it refuses some, it says
+so and streams the others). Reconnects are automatic and shown.
 
 The frame is built by :func:`render_frame`, a pure function of :class:`StreamState`, so it can
 be checked without a terminal.
@@ -33,7 +35,16 @@ from typing import Any
 
 import attrs
 
-from aries_async._cli.common import EXIT_OK, dumps, err, jsonable, make_client, notice
+from aries_async._cli.common import (
+    EXIT_API,
+    EXIT_OK,
+    dumps,
+    err,
+    jsonable,
+    make_client,
+    notice,
+    refusals,
+)
 from aries_async._cli.common import symbols as checked_symbols
 from aries_async._cli.stream_account import add_account_arguments, run_account
 from aries_async.errors import ValidationError
@@ -308,8 +319,10 @@ def _channels(fields: Sequence[str], charts: bool = False) -> list[str]:
 
 async def _consume(
     stream: Any, events: Any, state: StreamState, screen: _Screen | None, args: argparse.Namespace
-) -> None:
+) -> str | None:
+    """Show the updates until ``--count``; returns why it stopped early (every symbol refused)."""
     fields: tuple[str, ...] = args.fields
+    told: set[str] = set()
     async for event in events:
         state.conflated = events.conflated
         state.reconnects = stream.reconnects
@@ -326,13 +339,16 @@ async def _consume(
             if screen is None:
                 err(f"aries-async stream: {state.notice}")
         elif isinstance(event, ServerErrorMessage):
-            refused = [s for s in state.symbols if s not in stream.acknowledged]
-            which = f" (not subscribed: {', '.join(refused)})" if refused else ""
-            state.notice = f"server error: {event.error}{which}"
+            # The stream tied the refusal to its symbols by its request id before publishing it.
+            said = refusals("symbol", state.symbols, stream.refused, told)
+            if said is not None and said[1]:
+                return said[0]
+            state.notice = f"server error: {event.error}" if said is None else said[0]
             if screen is None:
                 err(f"aries-async stream: {state.notice}")
         if screen is not None:
             screen.changed()
+    return None
 
 
 async def run(args: argparse.Namespace) -> int:
@@ -365,8 +381,10 @@ async def run(args: argparse.Namespace) -> int:
             if screen is not None:
                 painter = asyncio.create_task(screen.loop(), name="aries-cli-screen")
             consume = _consume(stream, events, state, screen, args)
-            with contextlib.suppress(asyncio.TimeoutError):  # --duration is up
-                await asyncio.wait_for(consume, args.duration)
+            try:
+                refused = await asyncio.wait_for(consume, args.duration)
+            except TimeoutError:  # --duration is up
+                refused = None
     finally:
         if painter is not None:
             painter.cancel()
@@ -376,4 +394,7 @@ async def run(args: argparse.Namespace) -> int:
             screen.draw()  # the final state stays on screen
             sys.stdout.write("\x1b[?25h")
             sys.stdout.flush()
+    if refused is not None:
+        err(f"aries-async stream: {refused}")
+        return EXIT_API
     return EXIT_OK

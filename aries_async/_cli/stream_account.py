@@ -9,19 +9,30 @@ Python names (an order event's whole ``order``, a P&L event's ``candles``...), d
 exact strings, times in ISO 8601 UTC (the envelope's as ``timestamp``); status notices go to
 stderr. The table prints a heading,
 then a line per event (time, account, event, details) and the notices as they come.
+
+When the server refuses every account asked for, the command stops at once and exits 1,
+naming them and its reason on stderr; when it refuses some, it says so and goes on.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from aries_async._cli.common import EXIT_OK, dumps, err, jsonable, make_client, notice
+from aries_async._cli.common import (
+    EXIT_API,
+    EXIT_OK,
+    dumps,
+    err,
+    jsonable,
+    make_client,
+    notice,
+    refusals,
+)
 from aries_async.models.events import (
     AccountInfoEvent,
     AccountSnapshot,
@@ -35,7 +46,7 @@ from aries_async.models.events import (
     StatusEvent,
     WatchlistEvent,
 )
-from aries_async.streaming.account_book import account_of
+from aries_async.streaming.account_book import account_ids_of, account_of
 
 __all__ = ["ACCOUNT_TOPICS", "parse_topics", "record_of", "run_account"]
 
@@ -167,24 +178,49 @@ async def run_account(args: argparse.Namespace) -> int:
     if table:
         print(f"{'TIME (UTC)':<9} {'ACCOUNT':<18} {'EVENT':<10} DETAILS")
     count = 0
-    async with make_client(args) as client, client.account_stream(*args.account) as stream:
+    accounts = account_ids_of(args.account)
+    told: set[str] = set()
+    async with make_client(args) as client, client.account_stream(*accounts) as stream:
         out(f"aries-async stream: {'connected' if stream.connected else 'not connected yet'}")
         events = stream.events()
         await _subscribe(stream, topics, args)
 
-        async def consume() -> None:
+        def refusal(event: ServerErrorMessage | None) -> str | None:
+            """Tell the refusals not told yet (else ``event``); returns the message to stop
+            with when the server refused every account."""
+            said = refusals("account", accounts, stream.refused, told)
+            if said is not None and said[1]:
+                return said[0]
+            text = said[0] if said is not None else event and _notice(event)
+            if text:
+                out(f"aries-async stream: {text}")
+            return None
+
+        async def consume() -> str | None:
             nonlocal count
+            # A refusal that came while entering was published before ``events`` existed.
+            if stop := refusal(None):
+                return stop
             async for event in events:
-                if isinstance(event, StatusEvent | ServerErrorMessage):
+                if isinstance(event, ServerErrorMessage):
+                    if stop := refusal(event):
+                        return stop
+                elif isinstance(event, StatusEvent):
                     out(f"aries-async stream: {_notice(event)}")
                 elif isinstance(event, shown):
                     print(_line(event) if table else dumps(record_of(event)), flush=True)
                     count += 1
                     if args.count is not None and count >= args.count:
-                        return
+                        return None
+            return None
 
-        with contextlib.suppress(asyncio.TimeoutError):  # --duration is up
-            await asyncio.wait_for(consume(), args.duration)
+        try:
+            stop = await asyncio.wait_for(consume(), args.duration)
+        except TimeoutError:  # --duration is up
+            stop = None
+    if stop is not None:
+        err(f"aries-async stream: {stop}")
+        return EXIT_API
     return EXIT_OK
 
 

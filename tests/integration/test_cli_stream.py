@@ -84,14 +84,6 @@ def test_usage_errors_exit_2(cli: Cli, args: tuple[str, ...]) -> None:
     assert cli(*args).code == 2
 
 
-def test_refused_symbol_is_named(cli: Cli) -> None:
-    cli.sign_in()
-    done = cli("stream", "AAPL", "NOSUCHSYM", "--count", "4")
-    assert done.code == 0, done.err
-    assert "not subscribed: NOSUCHSYM" in done.err
-    assert {line["symbol"] for line in done.ndjson()} == {"AAPL"}
-
-
 def on_a_terminal(cli: Cli, *args: str) -> str:
     """What ``aries-async stream ARGS`` wrote to a pseudo-terminal (it must exit 0)."""
     import pty
