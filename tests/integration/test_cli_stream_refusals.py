@@ -56,5 +56,5 @@ def test_some_accounts_refused_are_named_and_the_others_stream(cli: Cli) -> None
     done = cli("stream", *accounts, "--topics", "snapshots", "--count", "1", *BOUND)
     assert done.code == 0, done.err
     said = [line for line in done.err.splitlines() if "NO-SUCH-1" in line]
-    assert len(said) == 1 and "account not found" in said[0]
+    assert len(said) == 1 and "account not found" in said[0] and "TEST-ACCOUNT-001" in said[0]
     assert [line["account"] for line in done.ndjson()] == ["TEST-ACCOUNT-001"]
