@@ -99,8 +99,9 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
         The subscription is remembered and replayed after every reconnect; the server sends a
         quote on subscribe. Fire-and-forget: a refusal arrives as a
         :class:`~aries_async.models.events.ServerErrorMessage` in :meth:`events`. A server that
-        refuses a ``trades`` subscription is taken to send trades with the quotes: the stream
-        subscribes quotes instead (and delivers only the channels you asked for).
+        refuses the ``trades`` subscription type (not the symbol) is taken to send trades with
+        the quotes: the stream subscribes quotes instead (and delivers only the channels you
+        asked for).
 
         Args:
             symbols: one symbol or several (tickers, OSI option symbols), in any case.
@@ -157,8 +158,8 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
 
     @property
     def trades_in_quotes(self) -> bool:
-        """Whether the server was seen to refuse ``trades`` subscriptions (trades are then
-        taken from the quotes subscription)."""
+        """Whether the server was seen to refuse the ``trades`` subscription type (trades are
+        then taken from the quotes subscription)."""
         return self._subs.trades_in_quotes
 
     # -- ConnectionHandler ----------------------------------------------------------------------
@@ -202,10 +203,8 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
 
     def _refused(self, error: ServerErrorMessage) -> bool:
         """A refusal of one of our subscriptions; True when it was handled here (a refused
-        ``trades`` subscription: trades come with the quotes)."""
-        kind, symbols = self._subs.refused(error.request_id)
-        if kind != Channel.TRADES.value:
-            self._subs.note_refused(symbols, error.error)
+        ``trades`` type: trades come with the quotes). A refused symbol is published."""
+        if not self._subs.refuse(error.request_id, error.error):
             return False
         if self._subs.trades_in_quotes:
             return True  # sent before the first refusal came: its quotes were subscribed then

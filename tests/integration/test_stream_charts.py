@@ -175,6 +175,24 @@ async def test_a_refused_symbol_arrives_as_a_server_error(
         assert stream.refused == {"NOPE": "invalid symbol"}
 
 
+async def test_a_refused_trades_symbol_is_refused_and_trades_stay_separate(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    # The server refuses the symbol, not the trades subscription type: nothing is learned
+    # about where trades come from.
+    async with make_stream(sim, fake_time) as stream:
+        events = stream.events()
+        await stream.subscribe("NOPE", channels=["trades"])
+        error = await next_of(events, ServerErrorMessage)
+        assert error.error == "invalid symbol"
+        assert stream.refused == {"NOPE": "invalid symbol"}
+        assert not stream.trades_in_quotes
+        await stream.subscribe("MSFT", channels=["trades"])
+        await until(lambda: "MSFT" in stream.acknowledged)
+        assert session(hub).subs["MSFT"].types == {"trades"}
+        assert not stream.trades_in_quotes and stream.refused == {"NOPE": "invalid symbol"}
+
+
 async def test_a_drop_mid_stream_signals_the_gap_and_restores_every_subscription(
     sim: Simulator, hub: WsHub, fake_time: FakeTime
 ) -> None:

@@ -176,6 +176,30 @@ def test_wire_types_follow_what_the_server_accepts() -> None:
     assert subs.wire_types("MSFT") == frozenset() and subs.acknowledged == set()
 
 
+@pytest.mark.parametrize(
+    ("kind", "reason", "of_the_type"),
+    [
+        ("trades", "unsupported subscription type 'trades'", True),  # the simulator's
+        ("trades", "Unsupported type", True),
+        ("trades", "trades are not supported", True),
+        ("trades", "invalid symbol", False),
+        ("trades", "unknown symbol 'NOPE'", False),
+        ("trades", "invalid symbolType", False),
+        ("quotes", "unsupported subscription type 'quotes'", False),
+    ],
+)
+def test_only_a_refusal_of_the_trades_type_says_trades_come_with_quotes(
+    kind: str, reason: str, of_the_type: bool
+) -> None:
+    subs = ChartSubscriptions()
+    subs.add(ChartSubscription.build("NOPE", [kind]))
+    subs.sent_type("sub-1", "NOPE", kind)
+    assert subs.refuse("sub-1", reason) is of_the_type
+    # A refusal of the symbol is recorded; one of the trades type refuses no symbol.
+    assert subs.refusals == ({} if of_the_type else {"NOPE": reason})
+    assert subs.in_flight == {} and not subs.refuse("sub-1", reason)  # answered: not ours
+
+
 def test_the_sim_cli_sets_every_charts_switch() -> None:
     import argparse
 

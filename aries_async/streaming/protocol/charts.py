@@ -10,8 +10,11 @@ What the spec leaves open, and how each variant is taken:
   ``timestamp``; a trade's ``t`` is epoch seconds or milliseconds (told apart by size);
 * numbers may come as strings (the models convert either);
 * whether ``payload.type: "trades"`` is accepted is not documented: :class:`ChartSubscriptions`
-  learns from a refusal that trades come with the quotes subscription
-  (:attr:`ChartSubscriptions.trades_in_quotes`) and subscribes quotes for them instead;
+  learns from a refusal of the ``trades`` type that trades come with the quotes subscription
+  (:attr:`ChartSubscriptions.trades_in_quotes`) and subscribes quotes for them instead. No
+  error text is documented: a refusal of a ``trades`` request that names the type or trades
+  and not the symbol (the simulator's ``unsupported subscription type 'trades'``) refuses the
+  type; any other (``invalid symbol``) refuses the symbol;
 * acknowledgements may be ``subscribed``, ``response`` or absent (the shared decoder takes
   the first two); one symbol is sent per message, as the official SDK does.
 """
@@ -41,6 +44,7 @@ __all__ = [
     "ChartSubscription",
     "ChartSubscriptions",
     "chart_channel",
+    "refuses_trades_type",
 ]
 
 CHART_CHANNELS = (Channel.QUOTES, Channel.TRADES)
@@ -142,6 +146,13 @@ class ChartDecoder(Decoder):
         return build(symbol, data, _stamp(payload, message))
 
 
+def refuses_trades_type(reason: str) -> bool:
+    """Whether the refusal of a ``trades`` request refuses the subscription type (it names
+    the type or trades, and not the symbol) rather than the symbol."""
+    text = reason.casefold()
+    return ("type" in text or "trade" in text) and "symbol" not in text
+
+
 @attrs.frozen(kw_only=True)
 class ChartSubscription:
     """What a chart stream wants for one symbol.
@@ -195,8 +206,8 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
     """Desired chart subscriptions by symbol, and what the server was seen to accept.
 
     Attributes:
-        trades_in_quotes: the server refused a ``trades`` subscription: trades are taken
-            from the ``quotes`` one (learned once, kept across reconnects).
+        trades_in_quotes: the server refused the ``trades`` subscription type: trades are
+            taken from the ``quotes`` one (learned once, kept across reconnects).
         quote_symbols, trade_symbols: the symbols whose quotes / trades are desired.
     """
 
@@ -250,6 +261,16 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         """Remember that ``request_id`` subscribed ``kind`` of ``symbol`` (it supersedes the
         previous request of that kind only: the quotes and trades ones are answered apart)."""
         self.sent(request_id, (symbol,), kind)
+
+    def refuse(self, request_id: str | None, reason: str) -> bool:
+        """The server refused a request for ``reason``: whether it refused a ``trades``
+        request's type (trades come with the quotes; no symbol is refused). Any other refusal
+        of ours is of its symbol, which :attr:`refusals` then names."""
+        kind, symbols = self.refused(request_id)
+        if kind == Channel.TRADES.value and refuses_trades_type(reason):
+            return True
+        self.note_refused(symbols, reason)
+        return False
 
     def refused(self, request_id: str | None) -> tuple[str | None, tuple[str, ...]]:
         """The server refused a request: its ``payload.type`` and symbols (they stay desired);
