@@ -279,12 +279,16 @@ class ServerErrorMessage:
         request_id: the id of the request it answers, when echoed.
         status: the HTTP-like status of a failed ``response`` (None for an error event).
         code: the error code a ``response`` carried, when any.
+        symbols: the symbols a subscribe error names as the refused ones (the simulator's
+            ``symbols`` list, not in the spec), when it names any: the other symbols of the
+            request were not refused. None when the error names none.
     """
 
     error: str
     request_id: str | None = None
     status: int | None = None
     code: str | None = None
+    symbols: tuple[str, ...] | None = None
 
 
 MarketEvent = (

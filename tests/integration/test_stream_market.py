@@ -131,6 +131,25 @@ async def test_refused_names_the_symbols_of_a_refused_request_until_unsubscribed
         assert stream.refused == {}
 
 
+async def test_a_partly_refused_request_acknowledges_its_good_symbols(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    # One request, one bad symbol among good ones: the simulator answers an error naming
+    # the bad one, then acknowledges the request.
+    async with make_stream(sim, Tokens(sim), fake_time) as stream:
+        events = stream.events()
+        await stream.subscribe(["AAPL", "nosuch", "MSFT"], channels=["quotes"])
+        async with asyncio.timeout(5):
+            async for event in events:
+                if isinstance(event, ServerErrorMessage):
+                    break
+        assert stream.refused == {"NOSUCH": "invalid symbol"}
+        assert event.symbols == ("NOSUCH",)
+        await subscribed(stream, "AAPL", "MSFT")
+        assert stream.acknowledged == {"AAPL", "MSFT"}
+        assert stream.refused == {"NOSUCH": "invalid symbol"}
+
+
 async def test_a_bad_symbol_subscribes_nothing_and_channels_may_be_an_iterator(
     sim: Simulator, hub: WsHub, fake_time: FakeTime
 ) -> None:

@@ -221,6 +221,40 @@ def test_a_refusal_names_its_symbols_until_acknowledged_or_unsubscribed() -> Non
     assert book.acknowledge("s-3") and book.refusals == {}
 
 
+def test_a_partial_refusal_refuses_the_symbols_it_names_and_an_ack_takes_the_rest() -> None:
+    book = MarketSubscriptions()
+    for symbol in ("AAPL", "NOPE", "MSFT", "GONE"):
+        book.add(MarketSubscription.build(symbol, ["quotes"]))
+    book.sent("s-1", ["AAPL", "NOPE", "MSFT"])
+    # The error names the bad symbols (in any case); the request still waits for the rest.
+    assert book.reject("s-1", "invalid symbol", ["nope", "ELSE"]) == ("NOPE",)
+    assert book.refusals == {"NOPE": "invalid symbol"}
+    assert book.in_flight == {"s-1": ("AAPL", "MSFT")}
+    assert book.acknowledge("s-1") and book.acknowledged == {"AAPL", "MSFT"}
+    assert book.refusals == {"NOPE": "invalid symbol"} and book.in_flight == {}
+    # Without a list every symbol of the request is refused; the acknowledgement that
+    # follows has none left to acknowledge.
+    book.reset()
+    book.sent("s-2", ["AAPL", "GONE"])
+    assert book.reject("s-2", "invalid symbol") == ("AAPL", "GONE")
+    assert not book.acknowledge("s-2") and book.acknowledged == set()
+    assert book.refusals == {s: "invalid symbol" for s in ("NOPE", "AAPL", "GONE")}
+    # A list of nothing usable is no list.
+    book.sent("s-3", ["MSFT"])
+    assert book.reject("s-3", "invalid symbol", []) == ("MSFT",)
+
+
+def test_an_error_names_the_refused_symbols_only_when_it_lists_some() -> None:
+    def error(**extra: Any) -> bytes:
+        payload = {"action": "error", "error": "invalid symbol", "id": "s-1", **extra}
+        return orjson.dumps({"type": "event", "payload": payload})
+
+    frame = [error(symbols=["NOPE", 3, "GONE"]), error(symbols=[7]), error(symbols="NOPE")]
+    out = Decoder().feed(b"\n".join([*frame, error()]))
+    assert [type(e) for e in out] == [ServerErrorMessage] * 4
+    assert [e.symbols for e in out] == [("NOPE", "GONE"), None, None, None]
+
+
 def test_option_symbols_and_greeks_are_options() -> None:
     sub = MarketSubscription.build("AAPL240119C00150000", ["greeks"])
     assert sub.to_wire() == {

@@ -296,9 +296,12 @@ class Decoder:
                 request_id=_request_id(message, payload),
             )
         if action == "error":
+            named = payload.get("symbols")
+            symbols = [s for s in named if type(s) is str] if type(named) is list else None
             return ServerErrorMessage(
                 error=str(payload.get("error") or payload.get("message") or "error"),
                 request_id=_request_id(message, payload),
+                symbols=tuple(symbols) if symbols else None,
             )
         return self._unknown(message)
 

@@ -190,6 +190,8 @@ class SymbolSubscriptions(Generic[S]):
     it, and unsubscribing the symbol forgets it. What waits is so bounded by the desired
     symbols, however long a socket lives and whether or not its server answers; an answer to
     a superseded request is not ours, since only the latest request says what is wanted now.
+    A refusal that names some of a request's symbols answers for those only: the request
+    waits on for the others.
     """
 
     def __init__(self) -> None:
@@ -238,11 +240,14 @@ class SymbolSubscriptions(Generic[S]):
             return None, ()
         kind, symbols = entry
         for symbol in symbols:
-            latest = self._latest[symbol]
-            del latest[kind]
-            if not latest:
-                del self._latest[symbol]
+            self._not_latest(symbol, kind)
         return kind, tuple(symbols)
+
+    def _not_latest(self, symbol: str, kind: str) -> None:
+        latest = self._latest[symbol]
+        del latest[kind]
+        if not latest:
+            del self._latest[symbol]
 
     def acknowledge(self, request_id: str | None) -> bool:
         """Mark a request as confirmed; returns whether the id was ours."""
@@ -253,12 +258,32 @@ class SymbolSubscriptions(Generic[S]):
                 self.refusals.pop(symbol, None)
         return kind is not None
 
-    def reject(self, request_id: str | None, reason: str) -> tuple[str, ...]:
-        """The server refused a request for ``reason``; returns the symbols it carried (they
-        stay desired, and :attr:`refusals` names them)."""
-        symbols = self._answered(request_id)[1]
-        self.note_refused(symbols, reason)
-        return symbols
+    def reject(
+        self, request_id: str | None, reason: str, symbols: Iterable[str] | None = None
+    ) -> tuple[str, ...]:
+        """The server refused a request for ``reason``; returns the symbols refused (they
+        stay desired, and :attr:`refusals` names them).
+
+        Args:
+            request_id: the id the refusal answers.
+            reason: the server's text.
+            symbols: the symbols the refusal names (a partial refusal): only those of the
+                request are refused, and the request still waits for its answer about the
+                others (an acknowledgement of the same id acknowledges them). None or empty:
+                the whole request is refused.
+        """
+        named = {normalize_symbol(s) for s in symbols or () if isinstance(s, str) and s.strip()}
+        entry = self._pending.get(request_id or "")
+        if not named or entry is None:
+            refused = self._answered(request_id)[1]
+        else:
+            kind, carried = entry
+            refused = tuple(s for s in carried if s in named)
+            for symbol in refused:
+                self._not_latest(symbol, kind)
+                self._supersede(request_id or "", symbol)
+        self.note_refused(refused, reason)
+        return refused
 
     def note_refused(self, symbols: Iterable[str], reason: str) -> None:
         """Record that the server refused ``symbols`` (those still desired) for ``reason``."""
