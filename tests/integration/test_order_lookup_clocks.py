@@ -16,6 +16,7 @@ from aries_async import AriesClient, OrderRequest
 from aries_async.errors import OrderOutcomeUnknownError
 from aries_async.models import CancelRequest, Order, OrderStatus
 from aries_async.sim import ManualClock, ServerErrorFault, Simulator
+from aries_async.sim.records import SimOrder
 
 ACCOUNT = "TEST-SIM-001"
 SKEW = timedelta(minutes=10)
@@ -55,6 +56,26 @@ def _windows(sim: Simulator) -> list[tuple[datetime, datetime | None]]:
     return windows
 
 
+async def _placed_and_cancelled(client: AriesClient, request: OrderRequest) -> str:
+    """Place ``request`` and cancel it: its ``clOrdId``, no longer among the active orders."""
+    ack = await client.orders.place(request)
+    assert ack.cl_ord_id is not None
+    cancel = CancelRequest(
+        orig_cl_ord_id=ack.cl_ord_id, account_id=ACCOUNT, symbol="AAPL", side="BUY"
+    )
+    assert (await client.orders.cancel(cancel)).accepted
+    return ack.cl_ord_id
+
+
+def _latest_finished(sim: Simulator, account: str) -> SimOrder:
+    """The newest order of ``account``'s seeded history that is no longer active."""
+    active = {o.cl_ord_id for o in sim.state.active_orders(account)}
+    return max(
+        (o for o in sim.state.orders[account] if o.cl_ord_id not in active),
+        key=lambda o: o.created_at,
+    )
+
+
 @skews
 async def test_an_order_never_placed_is_not_found_on_either_clock(skew: timedelta) -> None:
     async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _skewed(sim, skew) as c:
@@ -72,16 +93,11 @@ async def test_an_order_of_yesterday_is_found_by_its_tag_on_either_clock(skew: t
     async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _skewed(sim, skew) as c:
         since = datetime.fromtimestamp(sim.clock.now(), UTC) + skew
         request = OrderRequest(**LIMIT_BUY, client_id="yesterday")
-        ack = await c.orders.place(request)
-        assert ack.cl_ord_id is not None
-        cancel = CancelRequest(
-            orig_cl_ord_id=ack.cl_ord_id, account_id=ACCOUNT, symbol="AAPL", side="BUY"
-        )
-        assert (await c.orders.cancel(cancel)).accepted
+        cl_ord_id = await _placed_and_cancelled(c, request)
         sim.advance(timedelta(days=1).total_seconds())
-        assert ack.cl_ord_id not in {o.cl_ord_id for o in sim.state.active_orders(ACCOUNT)}
+        assert cl_ord_id not in {o.cl_ord_id for o in sim.state.active_orders(ACCOUNT)}
         found = await c.orders.find_placed(request, since=since)
-        assert found is not None and found.cl_ord_id == ack.cl_ord_id
+        assert found is not None and found.cl_ord_id == cl_ord_id
 
 
 @skews
@@ -92,11 +108,7 @@ async def test_reconcile_without_creation_times_holds_on_either_clock(skew: time
         Simulator(seed=9, clock=ManualClock(), tick_interval=None) as sim,
         _skewed(sim, skew) as c,
     ):
-        active = {o.cl_ord_id for o in sim.state.active_orders(account)}
-        older = max(
-            (o for o in sim.state.orders[account] if o.cl_ord_id not in active),
-            key=lambda o: o.created_at,
-        )
+        older = _latest_finished(sim, account)
         asked = [Order(cl_ord_id=older.cl_ord_id, ord_status=OrderStatus.NEW)]
         assert [o.cl_ord_id for o in await c.orders.reconcile(account, asked)] == [older.cl_ord_id]
         ((start, end),) = _windows(sim)
@@ -122,11 +134,7 @@ async def test_reconcile_finds_an_order_by_its_creation_time_whatever_the_client
         Simulator(seed=9, clock=ManualClock(), tick_interval=None) as sim,
         _skewed(sim, timedelta(days=200)) as c,
     ):
-        active = {o.cl_ord_id for o in sim.state.active_orders(account)}
-        older = max(
-            (o for o in sim.state.orders[account] if o.cl_ord_id not in active),
-            key=lambda o: o.created_at,
-        )
+        older = _latest_finished(sim, account)
         created = datetime.fromtimestamp(older.created_at, UTC)
         asked = [Order(cl_ord_id=older.cl_ord_id, ord_status=OrderStatus.NEW, created_at=created)]
         assert [o.cl_ord_id for o in await c.orders.reconcile(account, asked)] == [older.cl_ord_id]
@@ -143,16 +151,11 @@ async def test_an_order_placed_just_before_midnight_is_found_by_a_client_behind(
         )
         since = datetime.fromtimestamp(sim.clock.now(), UTC) - SKEW
         request = OrderRequest(**LIMIT_BUY, client_id="before-midnight")
-        ack = await c.orders.place(request)
-        assert ack.cl_ord_id is not None
-        cancel = CancelRequest(
-            orig_cl_ord_id=ack.cl_ord_id, account_id=ACCOUNT, symbol="AAPL", side="BUY"
-        )
-        assert (await c.orders.cancel(cancel)).accepted
+        cl_ord_id = await _placed_and_cancelled(c, request)
         sim.advance(timedelta(minutes=6).total_seconds())
-        assert ack.cl_ord_id not in {o.cl_ord_id for o in sim.state.active_orders(ACCOUNT)}
+        assert cl_ord_id not in {o.cl_ord_id for o in sim.state.active_orders(ACCOUNT)}
         found = await c.orders.find_placed(request, since=since)
-        assert found is not None and found.cl_ord_id == ack.cl_ord_id
+        assert found is not None and found.cl_ord_id == cl_ord_id
 
 
 @skews
@@ -165,11 +168,7 @@ async def test_an_account_stream_finds_an_older_order_it_has_not_seen(skew: time
         _skewed(sim, skew) as c,
         c.account_stream(account) as stream,
     ):
-        active = {o.cl_ord_id for o in sim.state.active_orders(account)}
-        older = max(
-            (o for o in sim.state.orders[account] if o.cl_ord_id not in active),
-            key=lambda o: o.created_at,
-        )
+        older = _latest_finished(sim, account)
         found = await stream.wait_for_order(older.cl_ord_id, timeout=5)
         assert found.cl_ord_id == older.cl_ord_id
 
