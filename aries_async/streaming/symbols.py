@@ -61,9 +61,10 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
     def refused(self) -> Mapping[str, str]:
         """Desired symbols the server refused, with its reason (``{"NOPE": "invalid
         symbol"}``), known before the refusal's :class:`~aries_async.models.events.
-        ServerErrorMessage` reaches :meth:`events`. A refusal answers a request by its id, so
-        it names every symbol of that request. A symbol leaves when a later request of it is
-        acknowledged or it is unsubscribed; a reconnect's replay refused again keeps it."""
+        ServerErrorMessage` reaches :meth:`events`. A refusal answers a request by its id: it
+        names the symbols the error lists (``ServerErrorMessage.symbols``), else every symbol of
+        that request. A symbol leaves when a later request of it is acknowledged or it is
+        unsubscribed; a reconnect's replay refused again keeps it."""
         return dict(self._subs.refusals)
 
     def _unsubscribing(self, symbols: str | Iterable[str]) -> list[str]:
