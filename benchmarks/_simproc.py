@@ -28,11 +28,12 @@ import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aries_async.sim import AppRateLimit, Faults, Simulator
-from aries_async.sim.cli import huge_body
-from aries_async.sim.feed import Firehose
+if TYPE_CHECKING:  # the simulator is imported by the child that runs it, not by the clients'
+    # process: its modules would lengthen every full collection of the client measured there.
+    from aries_async.sim import Faults, Simulator
+    from aries_async.sim.feed import Firehose
 
 __all__ = [
     "counters",
@@ -167,6 +168,8 @@ async def _answer(sim: Simulator) -> None:
 async def serve(
     firehose: Firehose | None, tick_interval: float | None = None, faults: Faults | None = None
 ) -> None:
+    from aries_async.sim import Simulator
+
     async with Simulator(
         tick_interval=tick_interval, firehose=firehose, token_ttl=86_400, faults=faults
     ) as sim:
@@ -183,6 +186,10 @@ async def serve(
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the settings and serve until killed."""
+    from aries_async.sim import AppRateLimit, Faults
+    from aries_async.sim.cli import huge_body
+    from aries_async.sim.feed import Firehose
+
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--symbols", type=int, default=None, help="firehose symbols (default: off)")
     parser.add_argument("--lines-per-frame", type=int, default=20)
