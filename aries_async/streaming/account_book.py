@@ -1,6 +1,6 @@
 """One account of an account stream (:class:`AccountBook`): its mirror, its snapshots and
-resyncs, and the REST lookups of its orders; and the wait for an order across the stream's
-accounts (:func:`wait_for`).
+resyncs, and the REST lookups of its orders (the wait for an order across the stream's
+accounts is :mod:`~aries_async.streaming.order_wait`).
 
 A stream may follow several accounts on one socket; each has a book, and every snapshot,
 order, position and balance event goes to the book of its account. The snapshot after a
@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from typing import Any
 
 from aries_async._validate import require_text
-from aries_async.errors import OrderStateUnknownError, ValidationError
+from aries_async.errors import ValidationError
 from aries_async.models.accounts import Balance, Position
 from aries_async.models.events import AccountSnapshot, BalanceEvent, OrderEvent, PositionEvent
 from aries_async.models.orders import Order
@@ -25,7 +25,7 @@ from aries_async.streaming.lookup import OrderLookup, OrderStateUnknown, Reconci
 from aries_async.streaming.mirror import AccountMirror
 from aries_async.streaming.protocol import AccountSubscriptions
 
-__all__ = ["AccountBook", "AccountBooks", "account_ids_of", "account_of", "wait_for"]
+__all__ = ["AccountBook", "AccountBooks", "account_ids_of", "account_of"]
 
 log = logging.getLogger("aries_async.streaming")
 
@@ -275,113 +275,3 @@ class AccountBooks:
                 "account event the stream cannot place (account %s): published only", account
             )
         return book
-
-
-async def wait_for(
-    books: Sequence[AccountBook],
-    cl_ord_id: str,
-    hint: Order,
-    done: Callable[[Order], bool],
-    *,
-    changed: asyncio.Event,
-    check: Callable[[], None],
-) -> Order:
-    """Wait until an order of any of ``books`` is ``done`` (see
-    :meth:`AccountStream.wait_for_order`); ``check`` raises once the stream has ended, and
-    an order of an account removed meanwhile raises :class:`OrderStateUnknownError`. The
-    order is held in every book meanwhile: the bound of terminal orders does not forget it
-    before the waiter has seen its state."""
-    for book in books:
-        book.mirror.hold(cl_ord_id)
-    try:
-        return await _wait_for(books, cl_ord_id, hint, done, changed=changed, check=check)
-    finally:
-        for book in books:
-            book.mirror.release(cl_ord_id)
-
-
-async def _wait_for(
-    books: Sequence[AccountBook],
-    cl_ord_id: str,
-    hint: Order,
-    done: Callable[[Order], bool],
-    *,
-    changed: asyncio.Event,
-    check: Callable[[], None],
-) -> Order:
-    looked_up: dict[str, AccountSnapshot] = {}  # per account: the snapshot we asked REST after
-    while True:
-        book = next((b for b in books if cl_ord_id in b.mirror.orders), None)
-        order = book.mirror.orders[cl_ord_id] if book is not None else None
-        if book is not None and order is not None and book.removed:
-            raise _removed_error(book, order)
-        books = [b for b in books if not b.removed]
-        if order is not None and done(order):
-            return order
-        if book is None:
-            found, asked = await _look_up_unseen(books, cl_ord_id, hint, looked_up)
-            if found is not None and asked is not None and asked.removed:
-                raise _removed_error(asked, found)  # removed while it was being looked up
-            unseen = all(cl_ord_id not in b.mirror.orders for b in books)
-            if found is not None and asked is not None and unseen:
-                asked.adopt(found)
-                if done(found):
-                    return found
-            if asked:
-                continue  # the stream may have told more while we asked
-        elif order is not None:
-            reason = book.mirror.unknown.get(cl_ord_id)
-            if reason is not None and cl_ord_id not in book.mirror.pending:
-                raise OrderStateUnknownError(
-                    f"order {cl_ord_id} left the working set while the stream was "
-                    f"disconnected and its state is unknown ({reason}); check the order "
-                    "history",
-                    cl_ord_id=cl_ord_id,
-                    last_known=order,
-                )
-        check()
-        changed.clear()
-        await changed.wait()
-
-
-def _removed_error(book: AccountBook, order: Order) -> OrderStateUnknownError:
-    cl_ord_id = order.cl_ord_id or ""
-    return OrderStateUnknownError(
-        f"order {cl_ord_id} is of account {book.account_id}, which the stream no longer "
-        "follows (it was removed); check the order history",
-        cl_ord_id=cl_ord_id,
-        last_known=order,
-    )
-
-
-async def _look_up_unseen(
-    books: Sequence[AccountBook],
-    cl_ord_id: str,
-    hint: Order,
-    looked_up: dict[str, AccountSnapshot],
-) -> tuple[Order | None, AccountBook | None]:
-    """Look an order the stream has not seen up in each account whose snapshot came since
-    the last lookup: (what was found, the account that answered, or the last one asked; None
-    when nothing was asked). Raises the lookup's :class:`OrderStateUnknownError` when every
-    account asked failed or did not find it."""
-    due = [
-        b
-        for b in books
-        if b.reconciler is not None
-        and b.snapshot is not None
-        and looked_up.get(b.account_id) is not b.snapshot
-    ]
-    errors: list[OrderStateUnknownError] = []
-    for book in due:
-        assert book.reconciler is not None
-        assert book.snapshot is not None
-        looked_up[book.account_id] = book.snapshot
-        try:
-            found = await book.reconciler.look_up_unseen(cl_ord_id, hint)
-        except OrderStateUnknownError as error:
-            errors.append(error)
-            continue
-        return found, book
-    if errors and len(errors) == len(due):
-        raise errors[0]
-    return None, due[-1] if due else None

@@ -56,12 +56,7 @@ from aries_async.models.events import (
     WatchlistEvent,
 )
 from aries_async.models.orders import Order, OrderAck, OrderStatus
-from aries_async.streaming.account_book import (
-    AccountBooks,
-    account_ids_of,
-    account_of,
-    wait_for,
-)
+from aries_async.streaming.account_book import AccountBooks, account_ids_of, account_of
 from aries_async.streaming.account_topics import AccountTopics
 from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
 from aries_async.streaming.config import StreamConfig
@@ -77,6 +72,7 @@ from aries_async.streaming.lookup import (
     last_known,
     order_id_to_wait_for,
 )
+from aries_async.streaming.order_wait import wait_for
 from aries_async.streaming.protocol import (
     AccountSubscriptions,
     prepare_account_decoding,

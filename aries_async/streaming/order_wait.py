@@ -1,0 +1,125 @@
+"""The wait for an order across an account stream's accounts (:func:`wait_for`, behind
+:meth:`~aries_async.streaming.accounts.AccountStream.wait_for_order`): on the stream's events,
+and over REST, account by account, for an order the stream has not seen."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+from aries_async.errors import OrderStateUnknownError
+from aries_async.models.events import AccountSnapshot
+from aries_async.models.orders import Order
+from aries_async.streaming.account_book import AccountBook
+
+__all__ = ["wait_for"]
+
+
+async def wait_for(
+    books: Sequence[AccountBook],
+    cl_ord_id: str,
+    hint: Order,
+    done: Callable[[Order], bool],
+    *,
+    changed: asyncio.Event,
+    check: Callable[[], None],
+) -> Order:
+    """Wait until an order of any of ``books`` is ``done`` (see
+    :meth:`AccountStream.wait_for_order`); ``check`` raises once the stream has ended, and
+    an order of an account removed meanwhile raises :class:`OrderStateUnknownError`. The
+    order is held in every book meanwhile: the bound of terminal orders does not forget it
+    before the waiter has seen its state."""
+    for book in books:
+        book.mirror.hold(cl_ord_id)
+    try:
+        return await _wait_for(books, cl_ord_id, hint, done, changed=changed, check=check)
+    finally:
+        for book in books:
+            book.mirror.release(cl_ord_id)
+
+
+async def _wait_for(
+    books: Sequence[AccountBook],
+    cl_ord_id: str,
+    hint: Order,
+    done: Callable[[Order], bool],
+    *,
+    changed: asyncio.Event,
+    check: Callable[[], None],
+) -> Order:
+    looked_up: dict[str, AccountSnapshot] = {}  # per account: the snapshot we asked REST after
+    while True:
+        book = next((b for b in books if cl_ord_id in b.mirror.orders), None)
+        order = book.mirror.orders[cl_ord_id] if book is not None else None
+        if book is not None and order is not None and book.removed:
+            raise _removed_error(book, order)
+        books = [b for b in books if not b.removed]
+        if order is not None and done(order):
+            return order
+        if book is None:
+            found, asked = await _look_up_unseen(books, cl_ord_id, hint, looked_up)
+            if found is not None and asked is not None and asked.removed:
+                raise _removed_error(asked, found)  # removed while it was being looked up
+            unseen = all(cl_ord_id not in b.mirror.orders for b in books)
+            if found is not None and asked is not None and unseen:
+                asked.adopt(found)
+                if done(found):
+                    return found
+            if asked:
+                continue  # the stream may have told more while we asked
+        elif order is not None:
+            reason = book.mirror.unknown.get(cl_ord_id)
+            if reason is not None and cl_ord_id not in book.mirror.pending:
+                raise OrderStateUnknownError(
+                    f"order {cl_ord_id} left the working set while the stream was "
+                    f"disconnected and its state is unknown ({reason}); check the order "
+                    "history",
+                    cl_ord_id=cl_ord_id,
+                    last_known=order,
+                )
+        check()
+        changed.clear()
+        await changed.wait()
+
+
+def _removed_error(book: AccountBook, order: Order) -> OrderStateUnknownError:
+    cl_ord_id = order.cl_ord_id or ""
+    return OrderStateUnknownError(
+        f"order {cl_ord_id} is of account {book.account_id}, which the stream no longer "
+        "follows (it was removed); check the order history",
+        cl_ord_id=cl_ord_id,
+        last_known=order,
+    )
+
+
+async def _look_up_unseen(
+    books: Sequence[AccountBook],
+    cl_ord_id: str,
+    hint: Order,
+    looked_up: dict[str, AccountSnapshot],
+) -> tuple[Order | None, AccountBook | None]:
+    """Look an order the stream has not seen up in each account whose snapshot came since
+    the last lookup: (what was found, the account that answered, or the last one asked; None
+    when nothing was asked). Raises the lookup's :class:`OrderStateUnknownError` when every
+    account asked failed or did not find it."""
+    due = [
+        b
+        for b in books
+        if b.reconciler is not None
+        and b.snapshot is not None
+        and looked_up.get(b.account_id) is not b.snapshot
+    ]
+    errors: list[OrderStateUnknownError] = []
+    for book in due:
+        assert book.reconciler is not None
+        assert book.snapshot is not None
+        looked_up[book.account_id] = book.snapshot
+        try:
+            found = await book.reconciler.look_up_unseen(cl_ord_id, hint)
+        except OrderStateUnknownError as error:
+            errors.append(error)
+            continue
+        return found, book
+    if errors and len(errors) == len(due):
+        raise errors[0]
+    return None, due[-1] if due else None
