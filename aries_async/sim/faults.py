@@ -90,6 +90,11 @@ field                              effect
 ``ws_account_unanswered``          the account socket registers an ``account`` subscription
                                    and sends its events, but neither its ack nor its snapshot
                                    (the answer lost on the server's side)
+``ws_refused_subscriptions``       key -> error text: the account socket refuses the subscribes
+                                   a key names with an ``error`` event carrying that text and
+                                   the request's id: a topic (``"news"``, ``"watchlist"``,
+                                   ``"pnl"``, ``"account"``) or one account's (``"pnl
+                                   TEST-SIM-001"``, ``"account TEST-SIM-001"``)
 ``ws_market_unacknowledged``       the market socket acknowledges no (un)subscribe (no
                                    ``{"type": "subscribed"}``); snapshots, updates and errors
                                    go on. ``SimSettings.ws_send_acks=False``: no socket acks
@@ -308,6 +313,7 @@ class Faults:
     ws_malformed_every: int | None = None
     ws_stall: bool = False
     ws_account_unanswered: bool = False
+    ws_refused_subscriptions: dict[str, str] = attrs.Factory(dict)
     ws_market_unacknowledged: bool = False
     ws_auth_unanswered: bool = False
     ws_auth_success_id: str = "payload"

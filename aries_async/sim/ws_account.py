@@ -6,6 +6,7 @@
 to several accounts. ``pnl``, ``watchlist`` and ``news`` are served by
 :mod:`~aries_async.sim.ws_topics` (which also sends ``account.info``). The legacy topic names
 (``accUpdates``, ``pnlCandle``, ``watchlistUpdates``) are accepted for their topics.
+``faults.ws_refused_subscriptions`` refuses the subscribes it names with an ``error`` event.
 """
 
 from __future__ import annotations
@@ -54,6 +55,11 @@ class AccountSession(Session):
         params: dict[str, Any] = raw_params if isinstance(raw_params, dict) else {}
         if topic is None:
             self.event({"action": "error", "error": "unknown topic", "id": request_id})
+            return
+        refused = self.hub.ctx.faults.ws_refused_subscriptions
+        reason = refused.get(f"{topic} {params.get('accountId')}") or refused.get(topic)
+        if reason is not None:
+            self.event({"action": "error", "error": reason, "id": request_id})
             return
         if topic != "account":
             error = self.hub.topics.subscribe(self, self.topics, topic, params)

@@ -750,3 +750,43 @@ async def test_order_client_id_says_the_tag_or_the_oauth_client_everywhere(
             cl_ord_id,
             expected,
         )
+
+
+async def test_the_account_socket_refuses_the_subscriptions_the_switch_names(
+    sim: Simulator,
+) -> None:
+    """A topic key refuses every subscribe of the topic, a ``topic account`` key that
+    account's alone; the error carries the switch's text and the request's id."""
+    other = "TEST-SIM-001"
+    sim.faults.ws_refused_subscriptions = {"news": "not entitled", f"account {other}": "no access"}
+    token = sim.issue_token().access_token
+    auth = {"method": "POST", "path": "/auth", "body": {"token": token}}
+    asked = {
+        "n1": {"topic": "news", "params": {"symbols": ["KO"]}},
+        "a1": {"topic": "account", "params": {"accountId": other}},
+        "w1": {"topic": "watchlist"},
+        "p1": {"topic": "pnl", "params": {"accountId": other}},
+        "a2": {"topic": "account", "params": {"accountId": ACCOUNT}},
+    }
+    answers: dict[str, dict[str, Any]] = {}
+
+    def answer(message: dict[str, Any]) -> bool:
+        request_id = message.get("id") or (message.get("payload") or {}).get("id")
+        if request_id in asked and request_id not in answers:
+            answers[request_id] = message
+        return len(answers) == len(asked)
+
+    async with aiohttp.ClientSession() as plain, plain.ws_connect(sim.accounts_ws_url) as ws:
+        await ws.send_str(json.dumps({"type": "request", "id": "auth", "payload": auth}))
+        for request_id, payload in asked.items():
+            await ws.send_str(
+                json.dumps({"type": "subscribe", "id": request_id, "payload": payload})
+            )
+        await _account_message(ws, answer)
+    refused = {
+        rid: m["payload"]["error"]
+        for rid, m in answers.items()
+        if (m.get("payload") or {}).get("action") == "error"
+    }
+    assert refused == {"n1": "not entitled", "a1": "no access"}
+    assert {answers[rid]["type"] for rid in ("w1", "p1", "a2")} == {"subscribed"}
