@@ -5,7 +5,9 @@ Every subscription is remembered and sent again after each reconnect. A ``pnl`` 
 is sent again from the start of the last candle received (``startTime``), so the candles of
 the gap come with the resubscription; before any candle came, with the ``start_time`` given.
 Subscribing is fire-and-forget, as for market data: a refusal arrives as a
-:class:`~aries_async.models.events.ServerErrorMessage` in ``events()``.
+:class:`~aries_async.models.events.ServerErrorMessage` in ``events()``, and the subscription it
+answers (found by the request's id) is named in ``refused_topics`` (an account's own
+subscription in ``refused`` too) before that.
 """
 
 from __future__ import annotations
@@ -27,9 +29,12 @@ from aries_async.models.events import (
 )
 from aries_async.streaming.fanout import Consumer
 from aries_async.streaming.protocol import (
+    AccountRequests,
     AccountSubscriptions,
+    TopicKey,
     encode_account_subscribe,
     encode_account_unsubscribe,
+    topic_key,
 )
 
 if TYPE_CHECKING:
@@ -68,7 +73,7 @@ class AccountTopics:
     _topics: AccountSubscriptions
     _pnl: dict[str, dict[str, Any]]  # account -> params (startTime moves with the candles)
     _opening: dict[str, str]  # a new socket's account subscriptions not answered: id -> account
-    _refused: dict[str, str]  # account -> the server's reason for refusing its subscription
+    _requests: AccountRequests  # subscribe requests awaiting an answer, and refusals
     _answered: asyncio.Future[None] | None  # done once every account in _opening is answered
 
     def _check_open(self) -> None:
@@ -85,16 +90,27 @@ class AccountTopics:
 
     async def _send_topic(self, topic: str, params: dict[str, Any] | None, subscribe: bool) -> None:
         connection = self._connection
-        encode = encode_account_subscribe if subscribe else encode_account_unsubscribe
-        # Not connected: the replay on the next connection sends it (an unsubscribe is moot).
-        await connection.send(
-            encode(connection.ids("sub" if subscribe else "unsub"), topic, params)
-        )
+        if not subscribe:
+            # Not connected: nothing to stop (the next connection's replay leaves it out).
+            frame = encode_account_unsubscribe(connection.ids("unsub"), topic, params)
+            await connection.send(frame)
+            return
+        request_id = connection.ids("sub")
+        # Before sending: the answer may be read while the send is awaited. Not connected:
+        # the replay on the next connection sends it, under another id.
+        self._requests.sent(request_id, topic_key(topic, params))
+        await connection.send(encode_account_subscribe(request_id, topic, params))
 
     # -- accounts -----------------------------------------------------------------------------
 
     async def add_account(self, account_id: str) -> None:
         """Follow one more account on the socket: its snapshot, then its events.
+
+        Returns once the subscription is sent (or, not connected, left to the next socket);
+        a refusal names the account in :attr:`refused` (before its
+        :class:`~aries_async.models.events.ServerErrorMessage` reaches ``events()``), and the
+        account stays followed: it is asked for again on every new socket until it is
+        removed.
 
         Raises:
             ValidationError: an empty account id.
@@ -127,6 +143,7 @@ class AccountTopics:
         self._topics.remove("account", params)
         # Forgotten before the first await: a reconnect meanwhile must not replay it.
         pnl = self._pnl.pop(account_id, None) is not None
+        self._requests.forget(("pnl", account_id))
         if lookup is not None:
             await asyncio.wait((lookup,))  # cancelled: over before this returns
         if pnl:
@@ -135,20 +152,34 @@ class AccountTopics:
 
     @property
     def refused(self) -> Mapping[str, str]:
-        """Accounts whose subscription the server refused when the socket opened, with its
-        reason (``{"NO-SUCH": "account not found"}``), known before the refusal's
+        """Accounts whose subscription (their orders, positions and balance) the server
+        refused, with its reason (``{"NO-SUCH": "account not found"}``): when a socket opened
+        or on :meth:`add_account`, known before the refusal's
         :class:`~aries_async.models.events.ServerErrorMessage` reaches ``events()``. An
-        account leaves when its snapshot comes (after a reconnect, say) or it is removed; an
-        :meth:`add_account` refused while the socket is open is not told apart (its error
-        comes in ``events()`` only)."""
-        return dict(self._refused)
+        account leaves when its snapshot comes or a later subscription of it is acknowledged
+        (after a reconnect, say), or it is removed. The other topics' refusals are in
+        :attr:`refused_topics`."""
+        return {a: r for (t, a), r in self._requests.refusals.items() if t == "account" and a}
+
+    @property
+    def refused_topics(self) -> Mapping[TopicKey, str]:
+        """Every subscription the server refused, by topic and account (None for
+        ``watchlist`` and ``news``), with its reason: ``{("pnl", "NO-SUCH"): "account not
+        found", ("news", None): "not entitled"}``, the accounts of :attr:`refused` as
+        ``("account", id)``. Known before the refusal's ``ServerErrorMessage`` reaches
+        ``events()``, tied to the subscription by the request's id. A refused subscription is
+        still sent again on every new socket; it leaves when a later request of it is
+        acknowledged (an account also by its snapshot), it is unsubscribed, or its account
+        removed."""
+        return dict(self._requests.refusals)
 
     def _answer(
         self, account_id: str | None = None, request_id: str | None = None, every: bool = False
     ) -> None:
         """An account's snapshot came, it was dropped, or ``request_id`` was answered (every
         account, with ``every``): it no longer holds up the new socket, nor is it refused."""
-        self._refused.pop(account_id or "", None)
+        if account_id is not None:
+            self._requests.forget(("account", account_id))
         opening = self._opening
         for key, account in list(opening.items()):
             if every or account == account_id or key == request_id:
@@ -158,12 +189,11 @@ class AccountTopics:
             answered.set_result(None)
 
     def _refusal(self, error: ServerErrorMessage) -> None:
-        """An error on a new socket: an answer, and a refusal when it names an account's
-        subscription."""
-        account = self._opening.get(error.request_id or "")
-        if account is not None:
-            self._refused[account] = error.error
-        self._answer(request_id=error.request_id)
+        """An error: a refusal when it answers one of our subscribe requests, and on a new
+        socket an answer."""
+        self._requests.reject(error.request_id, error.error)
+        if self._opening:
+            self._answer(request_id=error.request_id)
 
     # -- pnl ----------------------------------------------------------------------------------
 
@@ -197,6 +227,7 @@ class AccountTopics:
         """Stop an account's P&L candles (default: the stream's first account)."""
         account = self.account_id if account_id is None else require_text(account_id, "account_id")
         self._check_open()
+        self._requests.forget(("pnl", account))
         if self._pnl.pop(account, None) is not None:
             await self._send_topic("pnl", {"accountId": account}, subscribe=False)
 
@@ -211,6 +242,7 @@ class AccountTopics:
     async def unsubscribe_watchlist(self) -> None:
         """Stop the watchlist changes."""
         self._check_open()
+        self._requests.forget(("watchlist", None))
         if self._topics.remove("watchlist"):
             await self._send_topic("watchlist", None, subscribe=False)
 
@@ -241,6 +273,7 @@ class AccountTopics:
     async def unsubscribe_news(self) -> None:
         """Stop the news."""
         self._check_open()
+        self._requests.forget(("news", None))
         news = [params for topic, params in self._topics.replay() if topic == "news"]
         for params in news:
             self._topics.remove("news", params)
@@ -271,13 +304,13 @@ class AccountTopics:
     def _topic_frames(self, connection: Connection) -> list[str]:
         """The subscriptions to send on a new connection, ``account`` ones first."""
         ordered = sorted(self._topics.replay(), key=lambda entry: entry[0] != "account")
+        ordered += [("pnl", params) for params in self._pnl.values()]
         named = [(connection.ids("sub"), topic, params) for topic, params in ordered]
         self._opening = {i: p["accountId"] for i, t, p in named if t == "account"}
-        frames = [encode_account_subscribe(i, t, p) for i, t, p in named]
-        frames += [
-            encode_account_subscribe(connection.ids("sub"), "pnl", p) for p in self._pnl.values()
-        ]
-        return frames
+        self._requests.reset()
+        for request_id, topic, params in named:
+            self._requests.sent(request_id, topic_key(topic, params))
+        return [encode_account_subscribe(i, t, p) for i, t, p in named]
 
     def _track_pnl(self, event: PnlEvent) -> None:
         """Remember the start of the latest candle: a resubscription starts there."""

@@ -74,6 +74,7 @@ from aries_async.streaming.lookup import (
 )
 from aries_async.streaming.order_wait import wait_for
 from aries_async.streaming.protocol import (
+    AccountRequests,
     AccountSubscriptions,
     prepare_account_decoding,
 )
@@ -165,7 +166,7 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         self._topics = AccountSubscriptions()
         self._pnl = {}
         self._opening = {}
-        self._refused = {}
+        self._requests = AccountRequests()
         self._answered = None
         self._removed: set[str] = set()  # accounts whose messages may still be on their way
         self._book_options: dict[str, Any] = {
@@ -323,6 +324,7 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         """Track state and publish one decoded message (called by the connection)."""
         kind = type(message)
         if kind is SubscribeAck:
+            self._requests.acknowledge(message.request_id)
             return
         if self._removed and (account := account_of(message)) in self._removed:
             log.debug("%s of removed account %s dropped", kind.__name__, account)
@@ -346,7 +348,7 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         else:
             if kind is PnlEvent:
                 self._track_pnl(message)
-            elif kind is ServerErrorMessage and self._opening:
+            elif kind is ServerErrorMessage:
                 self._refusal(message)
             self._hub.publish(message)
         self._changed.set()

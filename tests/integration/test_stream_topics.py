@@ -313,6 +313,78 @@ async def test_a_refused_pnl_subscription_is_a_server_error(
     assert got[1].interval == "1h"
 
 
+# -- refusals on an open socket, tied to their account and topic by the request's id ---------------
+
+
+async def test_an_account_added_on_an_open_socket_and_refused_is_named(
+    stream: AccountStream,
+) -> None:
+    """``add_account`` sends its subscription on the open socket; the server's refusal names
+    the account in ``refused`` (known before the error reaches ``events()``), which removing
+    the account clears."""
+    events = stream.events()
+    await stream.add_account("NO-SUCH-ACCOUNT")
+    (error,) = await take(events, 1)
+    assert type(error) is ServerErrorMessage
+    assert error.error == "account not found"
+    assert stream.refused == {"NO-SUCH-ACCOUNT": "account not found"}
+    assert stream.refused_topics == {("account", "NO-SUCH-ACCOUNT"): "account not found"}
+    assert stream.account_ids == (MAIN, OTHER, "NO-SUCH-ACCOUNT")  # asked again on a new socket
+    await stream.remove_account("NO-SUCH-ACCOUNT")
+    assert stream.refused == {}
+    assert stream.refused_topics == {}
+
+
+async def test_refused_topics_name_their_topic_and_account_until_served(
+    sim: Simulator, hub: WsHub, stream: AccountStream, tokens: GatedTokens
+) -> None:
+    """Refusals of ``pnl`` (of one account), ``watchlist`` and ``news`` subscriptions are
+    tied to their topic and account by the request's id, not to the accounts' own
+    subscriptions; a refused topic is asked for again on the next socket, and leaves the
+    view once the server acknowledges it, it is unsubscribed or its account removed."""
+    refusals = {"news": "not entitled", "watchlist": "no watchlists", f"pnl {OTHER}": "no pnl"}
+    sim.faults.ws_refused_subscriptions = dict(refusals)
+    events = stream.events()
+    await stream.subscribe_pnl(OTHER, interval="5m")
+    await stream.subscribe_pnl(MAIN, interval="1m")
+    await stream.subscribe_watchlist()
+    await stream.subscribe_news(symbols=["KO"])
+    got = await take(events, 4)
+    assert sorted(e.error for e in got if type(e) is ServerErrorMessage) == sorted(
+        refusals.values()
+    )
+    assert [e.account_id for e in got if type(e) is PnlEvent] == [MAIN]
+    assert stream.refused == {}  # no account's orders subscription was refused
+    assert stream.refused_topics == {
+        ("pnl", OTHER): "no pnl",
+        ("watchlist", None): "no watchlists",
+        ("news", None): "not entitled",
+    }
+
+    await reconnect(stream, hub, tokens)  # refused again on the new socket: still named
+    tokens.gate.set()
+    again: list[Any] = []
+
+    def refused_again() -> bool:
+        again.extend(e for e in drained(events) if type(e) is ServerErrorMessage)
+        return len(again) == 3
+
+    await until(refused_again)
+    assert len(stream.refused_topics) == 3
+
+    await stream.unsubscribe_news()
+    assert set(stream.refused_topics) == {("pnl", OTHER), ("watchlist", None)}
+    sim.faults.ws_refused_subscriptions = {}
+    await reconnect(stream, hub, tokens)  # the server serves them now: acknowledged
+    tokens.gate.set()
+    await until(lambda: stream.reconnects == 2 and not stream.refused_topics)
+    sim.faults.ws_refused_subscriptions = {f"pnl {OTHER}": "no pnl"}
+    await stream.subscribe_pnl(OTHER, interval="1h")
+    await until(lambda: ("pnl", OTHER) in stream.refused_topics)
+    await stream.remove_account(OTHER)
+    assert stream.refused_topics == {}
+
+
 async def test_closed_stream_refuses_topics(sim: Simulator, tokens: GatedTokens) -> None:
     stream = AccountStream(sim.accounts_ws_url, tokens, MAIN, config=FAST)
     async with stream:

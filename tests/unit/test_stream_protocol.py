@@ -32,6 +32,7 @@ from aries_async.models.events import (
     UnknownEvent,
 )
 from aries_async.streaming.protocol import (
+    AccountRequests,
     AccountSubscriptions,
     Backoff,
     Channel,
@@ -43,6 +44,7 @@ from aries_async.streaming.protocol import (
     encode_auth,
     encode_market_subscribe,
     encode_ping,
+    topic_key,
 )
 
 EXAMPLES = Path("/work/shared/aries-api/examples/ws")
@@ -219,6 +221,43 @@ def test_a_refusal_names_its_symbols_until_acknowledged_or_unsubscribed() -> Non
     book.remove("GONE")
     book.sent("s-3", ["NOPE"])
     assert book.acknowledge("s-3") and book.refusals == {}
+
+
+def test_account_requests_stay_bounded_and_only_the_latest_one_answers() -> None:
+    # A bot re-subscribing its topics all day on a server that never answers: what waits does
+    # not grow with the number of requests, and an answer to a superseded request is not ours.
+    book = AccountRequests()
+    ids = itertools.count()
+    for _ in range(5_000):
+        for key in (("pnl", "ACC-1"), ("news", None), ("account", "ACC-2")):
+            book.sent(f"s-{next(ids)}", key)
+    last = next(ids) - 1
+    assert book.in_flight == {
+        f"s-{last - 2}": ("pnl", "ACC-1"),
+        f"s-{last - 1}": ("news", None),
+        f"s-{last}": ("account", "ACC-2"),
+    }
+    assert book.reject(f"s-{last - 5}", "no pnl") is None and book.refusals == {}
+    assert book.reject(f"s-{last - 2}", "no pnl") == ("pnl", "ACC-1")
+    assert book.acknowledge(f"s-{last - 1}") == ("news", None)
+    assert book.refusals == {("pnl", "ACC-1"): "no pnl"}
+    book.forget(("account", "ACC-2"))  # served by its snapshot, or removed
+    assert book.in_flight == {} and book.acknowledge(f"s-{last}") is None
+
+
+def test_an_account_refusal_stands_until_a_later_request_is_acknowledged_or_forgotten() -> None:
+    book = AccountRequests()
+    book.sent("s-1", topic_key("watchlist", None))
+    book.sent("s-2", topic_key("pnl", {"accountId": "ACC-1", "interval": "1m"}))
+    assert book.reject("s-1", "no watchlists") == ("watchlist", None)
+    assert book.reject("s-2", "no pnl") == ("pnl", "ACC-1")
+    book.reset()  # a reconnect: the refusals stand until the replay is answered
+    assert book.in_flight == {}
+    assert book.refusals == {("watchlist", None): "no watchlists", ("pnl", "ACC-1"): "no pnl"}
+    book.sent("s-3", ("watchlist", None))
+    assert book.acknowledge("s-3") == ("watchlist", None)
+    book.forget(("pnl", "ACC-1"))  # unsubscribed
+    assert book.refusals == {}
 
 
 def test_a_partial_refusal_refuses_the_symbols_it_names_and_an_ack_takes_the_rest() -> None:

@@ -7,10 +7,13 @@ in.
 * :mod:`.charts`: the charts socket's decoder and subscriptions;
 * :mod:`.subscriptions`: what we want (desired) versus what the server confirmed on the
   current connection (acknowledged);
+* :mod:`.account_requests`: the account socket's subscribe requests awaiting an answer, and
+  the subscriptions the server refused;
 * :mod:`.session`: authentication, control messages and re-authentication as a state machine;
 * :mod:`.heartbeat`: ping schedule, pong timeout, staleness watchdog and reconnect backoff.
 """
 
+from aries_async.streaming.protocol.account_requests import AccountRequests, TopicKey, topic_key
 from aries_async.streaming.protocol.decoder import Decoder, prepare_account_decoding
 from aries_async.streaming.protocol.frames import (
     IdFactory,
@@ -37,6 +40,7 @@ from aries_async.streaming.protocol.subscriptions import (
 )
 
 __all__ = [
+    "AccountRequests",
     "AccountSubscriptions",
     "Backoff",
     "Channel",
@@ -48,6 +52,7 @@ __all__ = [
     "MarketSubscriptions",
     "Session",
     "SymbolSubscriptions",
+    "TopicKey",
     "channel_of",
     "encode_account_subscribe",
     "encode_account_unsubscribe",
@@ -60,4 +65,5 @@ __all__ = [
     "looks_like_osi",
     "normalize_symbol",
     "prepare_account_decoding",
+    "topic_key",
 ]

@@ -1,0 +1,87 @@
+"""The account socket's subscribe requests awaiting an answer, and the subscriptions the server
+refused: request ids and answers in, refusals out, no I/O.
+
+A subscription is named by its topic and account, ``("account", "ACC-1")`` (the account's
+orders, positions and balance), ``("pnl", "ACC-1")``, ``("watchlist", None)`` or ``("news",
+None)``: the socket knows one of each. Every subscribe request sent is remembered by its id
+until it is answered, while it is the latest request of its subscription (a newer one
+supersedes it), so what waits is bounded by the subscriptions, whether or not the server
+answers. A refusal (an ``error`` with the request's id) names the subscription; it is kept,
+across reconnects, until a later request of the subscription is acknowledged, the
+subscription is served (an account's snapshot) or it is no longer wanted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["AccountRequests", "TopicKey", "topic_key"]
+
+TopicKey = tuple[str, str | None]
+"""A subscription of the account socket: its topic and its account (None for ``watchlist``
+and ``news``)."""
+
+
+def topic_key(topic: str, params: Mapping[str, Any] | None) -> TopicKey:
+    """The subscription a subscribe request of ``topic`` with ``params`` asks for."""
+    account = (params or {}).get("accountId")
+    return topic, account if isinstance(account, str) else None
+
+
+class AccountRequests:
+    """Subscribe requests awaiting an answer on the current connection, and refusals."""
+
+    def __init__(self) -> None:
+        self.refusals: dict[TopicKey, str] = {}  # subscription -> the server's reason
+        self._pending: dict[str, TopicKey] = {}  # request id -> its subscription
+        self._latest: dict[TopicKey, str] = {}  # subscription -> its latest request's id
+
+    @property
+    def in_flight(self) -> dict[str, TopicKey]:
+        """The requests awaiting an answer on this connection: id -> its subscription."""
+        return dict(self._pending)
+
+    def sent(self, request_id: str, key: TopicKey) -> None:
+        """``request_id`` asks for the subscription ``key``; an earlier request of it is no
+        longer awaited."""
+        previous = self._latest.get(key)
+        if previous is not None:
+            del self._pending[previous]
+        self._pending[request_id] = key
+        self._latest[key] = request_id
+
+    def _answered(self, request_id: str | None) -> TopicKey | None:
+        key = self._pending.pop(request_id or "", None)
+        if key is not None:
+            del self._latest[key]
+        return key
+
+    def acknowledge(self, request_id: str | None) -> TopicKey | None:
+        """The server acknowledged a request: its subscription (None when the id is not
+        ours), no longer refused."""
+        key = self._answered(request_id)
+        if key is not None:
+            self.refusals.pop(key, None)
+        return key
+
+    def reject(self, request_id: str | None, reason: str) -> TopicKey | None:
+        """The server refused a request for ``reason``: its subscription (None when the id is
+        not ours), refused from now on."""
+        key = self._answered(request_id)
+        if key is not None:
+            self.refusals[key] = reason
+        return key
+
+    def forget(self, key: TopicKey) -> None:
+        """The subscription is served (an account's snapshot came) or no longer wanted: its
+        request and refusal are forgotten."""
+        self.refusals.pop(key, None)
+        request_id = self._latest.pop(key, None)
+        if request_id is not None:
+            del self._pending[request_id]
+
+    def reset(self) -> None:
+        """A new connection: no request of the old one will be answered (refusals stay)."""
+        self._pending.clear()
+        self._latest.clear()
