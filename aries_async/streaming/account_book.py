@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from typing import Any
 
 from aries_async._validate import require_text
-from aries_async.errors import ValidationError
+from aries_async.errors import OrderStateUnknownError, ValidationError
 from aries_async.models.accounts import Balance, Position
 from aries_async.models.events import AccountSnapshot, BalanceEvent, OrderEvent, PositionEvent
 from aries_async.models.orders import Order
@@ -94,6 +94,7 @@ class AccountBook:
         self._changed = changed
         self._spawn = spawn
         self._task: asyncio.Task[None] | None = None
+        self._lookups: set[asyncio.Task[None]] = set()  # the order waiters' lookups
         self.removed = False
         """Set once the stream stops following the account (:meth:`remove`)."""
         self.reconciler = (
@@ -169,16 +170,64 @@ class AccountBook:
         self._publish(OrderEvent(order=order, resync=True))
         self._changed()
 
-    def remove(self) -> asyncio.Task[None] | None:
-        """The stream stops following the account: its lookup task is cancelled (and returned,
-        for the stream to await) and the order waiters are woken (one waiting for an order of
-        this account raises)."""
+    async def look_up_unseen(self, cl_ord_id: str, hint: Order) -> Order | None:
+        """An order waiter's lookup of an order the stream has not seen (see
+        :meth:`~aries_async.streaming.lookup.Reconciler.look_up_unseen`), in a task of the
+        stream's connection that :meth:`remove` cancels: a removal ends the wait at once,
+        not when the request returns. None when the stream has seen the order meanwhile, or
+        has ended.
+
+        Raises:
+            OrderStateUnknownError: the lookup failed or did not find the order, or the
+                account was removed while it ran.
+        """
+        reconciler = self.reconciler
+        assert reconciler is not None
+        found: list[Order | None] = []
+        failed: list[Exception] = []
+
+        async def look_up() -> None:
+            try:
+                found.append(await reconciler.look_up_unseen(cl_ord_id, hint))
+            except Exception as error:  # the waiter's to raise: a child's would end the stream
+                failed.append(error)
+
+        task = self._spawn(look_up(), "order-lookup")
+        if task is None:
+            return None  # the stream has ended
+        self._lookups.add(task)
+        try:
+            await asyncio.wait((task,))
+        except asyncio.CancelledError:  # the waiter is cancelled (its timeout): the lookup too
+            task.cancel()
+            await asyncio.wait((task,))
+            raise
+        finally:
+            self._lookups.discard(task)
+        if failed:
+            raise failed[0]
+        if found:
+            return found[0]
+        if self.removed:
+            raise OrderStateUnknownError(
+                f"order {cl_ord_id} was being looked up in account {self.account_id} when the "
+                "stream stopped following it (it was removed); check the order history",
+                cl_ord_id=cl_ord_id,
+                last_known=hint,
+            )
+        return None  # cancelled as the stream ended
+
+    def remove(self) -> list[asyncio.Task[None]]:
+        """The stream stops following the account: its lookup tasks (the resync's, the order
+        waiters') are cancelled (and returned, for the stream to await) and the order waiters
+        are woken (one waiting for an order of this account raises)."""
         self.removed = True
-        task, self._task = self._task, None
-        if task is not None:
+        tasks = [*self._lookups, *([self._task] if self._task is not None else [])]
+        self._task = None
+        for task in tasks:
             task.cancel()
         self._changed()
-        return task
+        return tasks
 
     def give_up(self, orders: Mapping[str, Order], reason: str) -> None:
         """Publish :class:`OrderStateUnknown` for each order not reported so already;
@@ -212,8 +261,8 @@ class AccountBooks:
         """The accounts the stream follows, the first one first."""
         return tuple(self._books)
 
-    def _drop_book(self, account_id: str) -> asyncio.Task[None] | None:
-        """Forget an account's book; its lookup task, cancelled, for the caller to await."""
+    def _drop_book(self, account_id: str) -> list[asyncio.Task[None]]:
+        """Forget an account's book; its lookup tasks, cancelled, for the caller to await."""
         book = self.account(account_id)
         del self._books[account_id]
         return book.remove()

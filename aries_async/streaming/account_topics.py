@@ -82,7 +82,7 @@ class AccountTopics:
     def _add_book(self, account_id: str) -> bool:
         raise NotImplementedError
 
-    def _drop_book(self, account_id: str) -> asyncio.Task[None] | None:
+    def _drop_book(self, account_id: str) -> list[asyncio.Task[None]]:
         raise NotImplementedError
 
     def _consumer(self, types: Iterable[type[Any]], limit: int | None = None) -> Consumer[Any]:
@@ -125,11 +125,12 @@ class AccountTopics:
         """Stop following an account (not the first one), and its ``pnl`` when subscribed.
 
         From the call on, no event of the account reaches the consumers: what the server sent
-        before it read the unsubscribe is dropped (logged at DEBUG), its REST order lookup is
-        cancelled (and awaited before this returns), and a new socket no longer waits for the
-        account's snapshot. A ``wait_for_order`` waiting for an order of the account raises
-        :class:`~aries_async.errors.OrderStateUnknownError`. Adding it again follows it as at
-        the start.
+        before it read the unsubscribe is dropped (logged at DEBUG), its REST order lookups
+        (a resync's, and those of order waiters) are cancelled (and awaited before this
+        returns), and a new socket no longer waits for the account's snapshot. A
+        ``wait_for_order`` waiting for an order of the account, or looking an order up in
+        it, raises :class:`~aries_async.errors.OrderStateUnknownError` at once. Adding it
+        again follows it as at the start.
 
         Raises:
             ValidationError: the first account, or one the stream does not follow.
@@ -138,14 +139,14 @@ class AccountTopics:
         if account_id == self.account_id:
             raise ValidationError("the stream's first account stays", field="account_id")
         self._check_open()
-        lookup = self._drop_book(account_id)
+        lookups = self._drop_book(account_id)
         params = {"accountId": account_id}
         self._topics.remove("account", params)
         # Forgotten before the first await: a reconnect meanwhile must not replay it.
         pnl = self._pnl.pop(account_id, None) is not None
         self._requests.forget(("pnl", account_id))
-        if lookup is not None:
-            await asyncio.wait((lookup,))  # cancelled: over before this returns
+        if lookups:
+            await asyncio.wait(lookups)  # cancelled: over before this returns
         if pnl:
             await self._send_topic("pnl", params, subscribe=False)
         await self._send_topic("account", params, subscribe=False)

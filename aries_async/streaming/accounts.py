@@ -267,7 +267,8 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
             OrderStateUnknownError: the order left the working set while the stream was
                 disconnected and the lookup could not tell its state, or the stream has not
                 seen it and its lookup failed or did not find it (ask the order history), or
-                its account was removed (:meth:`remove_account`) while you waited.
+                its account was removed (:meth:`remove_account`) while you waited (or while
+                the order was being looked up in it, when no other account found it).
             StreamAuthError, StreamClosedError: the stream failed or was closed.
         """
         cl_ord_id = order_id_to_wait_for(order)
@@ -298,12 +299,12 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         self._removed.discard(account_id)
         return super()._add_book(account_id)
 
-    def _drop_book(self, account_id: str) -> asyncio.Task[None] | None:
-        lookup = super()._drop_book(account_id)
+    def _drop_book(self, account_id: str) -> list[asyncio.Task[None]]:
+        lookups = super()._drop_book(account_id)
         # What the server sent before it read the unsubscribe is dropped on arrival.
         self._removed.add(account_id)
         self._answer(account_id=account_id)  # the snapshot a new socket waits for, no longer
-        return lookup
+        return lookups
 
     # -- ConnectionHandler ----------------------------------------------------------------------
 

@@ -101,7 +101,7 @@ async def _look_up_unseen(
     """Look an order the stream has not seen up in each account whose snapshot came since
     the last lookup: (what was found, the account that answered, or the last one asked; None
     when nothing was asked). Raises the lookup's :class:`OrderStateUnknownError` when every
-    account asked failed or did not find it."""
+    account asked failed or did not find it (an account removed meanwhile says so first)."""
     due = [
         b
         for b in books
@@ -109,17 +109,20 @@ async def _look_up_unseen(
         and b.snapshot is not None
         and looked_up.get(b.account_id) is not b.snapshot
     ]
-    errors: list[OrderStateUnknownError] = []
+    errors: list[tuple[OrderStateUnknownError, AccountBook]] = []
+    asked: AccountBook | None = None
     for book in due:
-        assert book.reconciler is not None
+        if book.removed:
+            continue  # removed while another account was asked
         assert book.snapshot is not None
         looked_up[book.account_id] = book.snapshot
+        asked = book
         try:
-            found = await book.reconciler.look_up_unseen(cl_ord_id, hint)
+            found = await book.look_up_unseen(cl_ord_id, hint)
         except OrderStateUnknownError as error:
-            errors.append(error)
+            errors.append((error, book))
             continue
         return found, book
-    if errors and len(errors) == len(due):
-        raise errors[0]
-    return None, due[-1] if due else None
+    if errors:
+        raise next((e for e, b in errors if b.removed), errors[0][0])
+    return None, asked

@@ -5,8 +5,9 @@ payload variant the simulator can send, and a reconnect in the middle of each.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -40,7 +41,7 @@ from aries_async.models.events import (
 from aries_async.models.orders import Order, OrderStatus
 from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.ws import WsHub
-from aries_async.streaming import AccountStream, StreamConfig
+from aries_async.streaming import AccountStream, OrderLookup, StreamConfig
 from aries_async.streaming.account_book import account_of
 from aries_async.testing import capture_logs
 
@@ -633,34 +634,113 @@ async def test_a_wait_for_an_order_of_a_removed_account_ends_at_once(
     assert info.value.last_known.ord_status == OrderStatus.NEW
 
 
-async def test_an_order_found_in_a_removed_account_is_neither_returned_nor_published(
+class SlowToCancel:
+    """``client.orders.reconcile``, whose cancellation takes a few turns of the loop to clean
+    up: over before the caller goes on only if the caller awaits it."""
+
+    def __init__(self, lookup: OrderLookup) -> None:
+        self.lookup = lookup
+        self.cancelled = 0
+
+    async def __call__(self, account_id: str, orders: Sequence[Order]) -> Iterable[Order]:
+        try:
+            return await self.lookup(account_id, orders)
+        except asyncio.CancelledError:
+            for _ in range(5):
+                await asyncio.sleep(0)
+            self.cancelled += 1
+            raise
+
+
+@contextlib.asynccontextmanager
+async def held_lookup(
+    sim: Simulator, tokens: GatedTokens
+) -> AsyncIterator[tuple[AccountStream, SlowToCancel]]:
+    """MAIN and OTHER with ``client.orders.reconcile`` as the lookup, and OTHER's order
+    listing held by the server (until the simulator stops): a lookup in OTHER never ends."""
+    sim.faults.route_latency[f"GET /v2/accounts/{OTHER}/orders"] = 3600.0
+    accounts = [MAIN, OTHER]
+    async with AriesClient(sim.client_config(), token=sim.issue_token()) as client:
+        lookup = SlowToCancel(client.orders.reconcile)
+        async with AccountStream(
+            sim.accounts_ws_url, tokens, accounts, config=FAST, reconcile=lookup
+        ) as stream:
+            await until(lambda: all(stream.account(a).snapshot is not None for a in accounts))
+            yield stream, lookup
+
+
+def lookups() -> list[asyncio.Task[Any]]:
+    return [t for t in own_tasks() if "lookup" in t.get_name()]
+
+
+async def test_removing_an_account_ends_a_waiter_whose_lookup_in_it_is_held(
     sim: Simulator, tokens: GatedTokens
 ) -> None:
-    """A waiter looks an order the stream has not seen up in each account; OTHER is removed
-    while its lookup runs. What OTHER's lookup then finds ends the wait with the error of a
-    removed account, and no event of OTHER is published."""
-    started, release = asyncio.Event(), asyncio.Event()
+    """A waiter looks an order the stream has not seen up in each account; OTHER's answer is
+    held when OTHER is removed. The waiter raises at once, as a waiter on an order of a
+    removed account does, and its lookup is cancelled and awaited by ``remove_account``."""
+    async with held_lookup(sim, tokens) as (stream, lookup):
+        waiter = asyncio.ensure_future(stream.wait_for_order("UNSEEN-1"))
+        await until(lambda: sim.requests[("GET", f"/v2/accounts/{OTHER}/orders")] == 1)
+        assert not waiter.done()
+        await asyncio.wait_for(stream.remove_account(OTHER), 5)
+        assert lookup.cancelled == 1
+        assert lookups() == []
+        for _ in range(20):  # woken and ended without any I/O
+            await asyncio.sleep(0)
+        assert waiter.done()
+        with pytest.raises(OrderStateUnknownError, match=OTHER) as info:
+            waiter.result()
+        assert info.value.cl_ord_id == "UNSEEN-1"
+
+
+async def test_a_held_lookup_ends_with_its_waiter_and_with_the_stream(
+    sim: Simulator, tokens: GatedTokens
+) -> None:
+    """A waiter cancelled (its timeout, say) while its lookup is held takes the lookup with
+    it; a stream closed while one is held ends its waiter with ``StreamClosedError``."""
+    async with held_lookup(sim, tokens) as (stream, lookup):
+        waiter = asyncio.ensure_future(stream.wait_for_order("UNSEEN-1"))
+        await until(lambda: sim.requests[("GET", f"/v2/accounts/{OTHER}/orders")] == 1)
+        waiter.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+        assert lookup.cancelled == 1
+        assert lookups() == []
+        waiter = asyncio.ensure_future(stream.wait_for_order("UNSEEN-2"))
+        await until(lambda: sim.requests[("GET", f"/v2/accounts/{OTHER}/orders")] == 2)
+    with pytest.raises(StreamClosedError):
+        await asyncio.wait_for(waiter, 5)
+    assert own_tasks() == []
+
+
+async def test_an_order_found_as_its_account_is_removed_is_neither_returned_nor_published(
+    sim: Simulator, tokens: GatedTokens
+) -> None:
+    """A waiter looks an order the stream has not seen up in each account; OTHER's lookup
+    finds it, and OTHER is removed before the waiter reads that answer. The wait ends with
+    the error of a removed account (naming what was found), and no event of OTHER is
+    published."""
+    removals: list[asyncio.Future[None]] = []
 
     async def finds_in_other(account_id: str, orders: Sequence[Order]) -> list[Order]:
         if account_id != OTHER:
             return []
-        started.set()
-        await release.wait()
+        # Runs before the waiter is woken by this answer.
+        removals.append(asyncio.ensure_future(both.remove_account(OTHER)))
         done = OrderStatus.FILLED
         return [attrs.evolve(o, account_id=OTHER, ord_status=done) for o in orders]
 
     accounts = [MAIN, OTHER]
     async with AccountStream(
         sim.accounts_ws_url, tokens, accounts, config=FAST, reconcile=finds_in_other
-    ) as stream:
-        await until(lambda: all(stream.account(a).snapshot is not None for a in accounts))
-        events = stream.events()
-        waiter = asyncio.ensure_future(stream.wait_for_order("UNSEEN-1"))
-        await asyncio.wait_for(started.wait(), 5)
-        await stream.remove_account(OTHER)
-        release.set()
+    ) as both:
+        await until(lambda: all(both.account(a).snapshot is not None for a in accounts))
+        events = both.events()
         with pytest.raises(OrderStateUnknownError, match=OTHER) as info:
-            await asyncio.wait_for(waiter, 5)
+            await asyncio.wait_for(both.wait_for_order("UNSEEN-1"), 5)
+        await asyncio.wait_for(removals[0], 5)
+        assert both.account_ids == (MAIN,)
         assert info.value.cl_ord_id == "UNSEEN-1"
         assert info.value.last_known.ord_status == OrderStatus.FILLED
         assert not [e for e in drained(events) if account_of(e) == OTHER]
