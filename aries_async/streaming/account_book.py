@@ -246,8 +246,12 @@ class AccountBooks:
     _books: dict[str, AccountBook]
     _book_options: dict[str, Any]
     _topics: AccountSubscriptions
+    # Removed accounts (until added again), with the orders their book held: what the server
+    # sent of them before it read the unsubscribe is dropped on arrival.
+    _removed: dict[str, frozenset[str]]
 
     def _add_book(self, account_id: str) -> bool:
+        self._removed.pop(account_id, None)
         if account_id in self._books:
             return False
         self._books[account_id] = AccountBook(account_id, **self._book_options)
@@ -265,6 +269,7 @@ class AccountBooks:
         """Forget an account's book; its lookup tasks, cancelled, for the caller to await."""
         book = self.account(account_id)
         del self._books[account_id]
+        self._removed[account_id] = frozenset(book.mirror.orders)
         return book.remove()
 
     def account(self, account_id: str) -> AccountBook:
@@ -309,6 +314,20 @@ class AccountBooks:
         """The first account's latest balance."""
         return self._books[self.account_id].balance
 
+    def _removed_account_of(self, message: Any) -> str | None:
+        """The removed account ``message`` is of: the one it names, or for an order event
+        that names none, the one whose book held the order (unless a followed one holds it);
+        None when it is of no removed account, as far as the stream can tell."""
+        account = account_of(message)
+        if account is not None:
+            return account if account in self._removed else None
+        if type(message) is not OrderEvent:
+            return None
+        cl_ord_id = message.order.cl_ord_id
+        if any(cl_ord_id in book.mirror.orders for book in self._books.values()):
+            return None
+        return next((a for a, held in self._removed.items() if cl_ord_id in held), None)
+
     def _book_of(self, message: Any) -> AccountBook | None:
         account = account_of(message)
         if account is None and len(self._books) == 1:
@@ -316,7 +335,7 @@ class AccountBooks:
         books = self._books.values()
         if account is None and type(message) is OrderEvent:  # the book that knows the order
             account = next(
-                (b.account_id for b in books if message.order.cl_ord_id in b.orders), None
+                (b.account_id for b in books if message.order.cl_ord_id in b.mirror.orders), None
             )
         book = self._books.get(account or "")
         if book is None:

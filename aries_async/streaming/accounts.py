@@ -56,7 +56,7 @@ from aries_async.models.events import (
     WatchlistEvent,
 )
 from aries_async.models.orders import Order, OrderAck, OrderStatus
-from aries_async.streaming.account_book import AccountBooks, account_ids_of, account_of
+from aries_async.streaming.account_book import AccountBooks, account_ids_of
 from aries_async.streaming.account_topics import AccountTopics
 from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
 from aries_async.streaming.config import StreamConfig
@@ -132,6 +132,8 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
     Memory: per account, :attr:`orders` holds every working order and the latest
     :attr:`StreamConfig.terminal_orders_kept` terminal ones (and those being waited for); a
     resync does not tell a forgotten one again, :meth:`wait_for_order` looks it up over REST.
+    A removed account's order ids are kept until it is added again: a late order event of it
+    that names no account is placed, and dropped, by its order.
 
     Raises:
         ConfigurationError: ``reconcile_attempts`` below 1.
@@ -168,7 +170,7 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         self._opening = {}
         self._requests = AccountRequests()
         self._answered = None
-        self._removed: set[str] = set()  # accounts whose messages may still be on their way
+        self._removed = {}
         self._book_options: dict[str, Any] = {
             "reconcile": reconcile,
             "attempts": reconcile_attempts,
@@ -295,14 +297,8 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
 
     # -- accounts added and removed -----------------------------------------------------------
 
-    def _add_book(self, account_id: str) -> bool:
-        self._removed.discard(account_id)
-        return super()._add_book(account_id)
-
     def _drop_book(self, account_id: str) -> list[asyncio.Task[None]]:
         lookups = super()._drop_book(account_id)
-        # What the server sent before it read the unsubscribe is dropped on arrival.
-        self._removed.add(account_id)
         self._answer(account_id=account_id)  # the snapshot a new socket waits for, no longer
         return lookups
 
@@ -327,7 +323,7 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         if kind is SubscribeAck:
             self._requests.acknowledge(message.request_id)
             return
-        if self._removed and (account := account_of(message)) in self._removed:
+        if self._removed and (account := self._removed_account_of(message)) is not None:
             log.debug("%s of removed account %s dropped", kind.__name__, account)
             return
         if (

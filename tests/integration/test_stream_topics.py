@@ -560,6 +560,76 @@ async def test_events_of_a_removed_account_on_their_way_are_dropped_until_it_is_
     assert {account_of(e) for e in drained(events)} == {OTHER}
 
 
+def order_event(
+    sim: Simulator, account: str, cl_ord_id: str, *, status: str = "CANCELED", says: str = ""
+) -> str:
+    """The line of an ``account.order`` event of one of ``account``'s orders in ``status``,
+    saying the account ``says`` (by default none: the spec leaves the events' fields
+    UNKNOWN)."""
+    (order,) = [o for o in sim.state.snapshot(account)["ordersV2"] if o["clOrdId"] == cl_ord_id]
+    data = {k: v for k, v in order.items() if k != "accountId"} | {"ordStatus": status}
+    if says:
+        data["accountId"] = says
+    payload = {"topic": "account", "name": "account.order", "data": data}
+    return orjson.dumps({"type": "event", "payload": payload}).decode()
+
+
+@pytest.mark.parametrize("third", [[], ["NO-SUCH-ACCOUNT"]], ids=["one-left", "two-left"])
+async def test_a_late_order_event_of_a_removed_account_without_its_account_is_dropped(
+    sim: Simulator, hub: WsHub, tokens: GatedTokens, third: list[str]
+) -> None:
+    """An order event that does not say its account is placed by its order: one of a removed
+    account is dropped like the account's other late events (logged at DEBUG), neither
+    published nor given to the account that is left, or to one of the two left; one of an
+    account followed still goes to that account."""
+    accounts = [MAIN, OTHER, *third]
+    async with AccountStream(sim.accounts_ws_url, tokens, accounts, config=FAST) as stream:
+        await until(lambda: all(stream.account(a).snapshot is not None for a in (MAIN, OTHER)))
+        await until(lambda: set(third) <= set(stream.refused))
+        theirs = place(sim, OTHER, symbol="KO", side="BUY", type="LIMIT", qty="1", price="1.00")
+        ours = place(sim, MAIN, symbol="KO", side="BUY", type="LIMIT", qty="1", price="1.00")
+        await until(lambda: theirs in stream.account(OTHER).orders and ours in stream.orders)
+        events = stream.events()
+        late = order_event(sim, OTHER, theirs)
+        await stream.remove_account(OTHER)
+        seen: list[Any] = []
+
+        def saw(kind: type[Any]) -> bool:
+            seen.extend(drained(events))
+            return any(type(e) is kind for e in seen)
+
+        with capture_logs() as capture:
+            hub.inject(late, "accounts")
+            hub.inject('{"type":"brandNew","payload":{}}', "accounts")  # read after it
+            await until(lambda: saw(UnknownEvent))
+        assert [type(e) for e in seen] == [UnknownEvent]
+        assert theirs not in stream.orders
+        streaming = [r for r in capture.records if r.name == "aries_async.streaming"]
+        assert [r.levelno for r in streaming] == [logging.DEBUG]
+        assert OTHER in streaming[0].getMessage()
+
+        hub.inject(order_event(sim, MAIN, ours), "accounts")
+        await until(lambda: saw(OrderEvent))
+        (told,) = [e for e in seen if type(e) is OrderEvent]
+        assert told.order.cl_ord_id == ours
+        assert stream.orders[ours].ord_status == OrderStatus.CANCELED
+
+
+async def test_an_order_id_a_followed_account_holds_too_stays_with_that_account(
+    sim: Simulator, hub: WsHub, stream: AccountStream
+) -> None:
+    """``clOrdId`` is the client's, so two accounts may hold the same one: an order event that
+    names no account goes to the followed account that holds it, not dropped as the removed
+    account's."""
+    theirs = place(sim, OTHER, symbol="KO", side="BUY", type="LIMIT", qty="1", price="1.00")
+    await until(lambda: theirs in stream.account(OTHER).orders)
+    hub.inject(order_event(sim, OTHER, theirs, status="NEW", says=MAIN), "accounts")
+    await until(lambda: theirs in stream.orders)
+    await stream.remove_account(OTHER)
+    hub.inject(order_event(sim, OTHER, theirs), "accounts")
+    await until(lambda: stream.orders[theirs].ord_status == OrderStatus.CANCELED)
+
+
 # -- removing an account while its order lookup or an order waiter runs ---------------------------
 
 
