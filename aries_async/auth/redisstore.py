@@ -15,15 +15,9 @@ A grant is named by the app's ``client_id`` and a name of your choosing, ``grant
 token (client credentials), and so on. The braces are a Redis Cluster hash tag: both keys of a
 grant live on one shard.
 
-The refresh lock is a lease: ``SET NX PX`` with an owner string, released by a script that
-deletes the key only while it still names that owner. While the lock is held, the store starts
-the lease (``lease``, 60 seconds by default) again every third of it, by a script that does so
-only while the key still names that owner: however long a live holder's token request takes
-(a slow token endpoint, 5xx answers and their retries), no other process refreshes the same
-grant meanwhile (with rotating refresh tokens one of the two would be refused, and told to sign
-in again). A holder that dies (SIGKILL, a lost host) frees the lock when its lease ends; one
-held up for longer than that (a frozen process, Redis out of reach) loses it: its renewal
-stops with a warning, and neither it nor its release touches the next holder's lock.
+The refresh lock is a lease, renewed while it is held, that only its owner releases
+(:mod:`~aries_async.auth.redis_lock`): however long a live holder's token request takes, no other
+process refreshes the same grant meanwhile, and a holder that dies frees it when its lease ends.
 
 Every save and clear increments the hash's ``version``, and a save made under the lock after a
 load under the same lock is a check-and-set (one Lua script): when the version moved since that
@@ -33,26 +27,22 @@ refresh was refused, the other's having rotated the refresh token away, the sess
 other's token from the store (:mod:`aries_async.auth.session`). Other saves (a sign-in,
 ``set_token``) replace the token unconditionally, and a clear (logout) always wins.
 
-Waiting for the lock polls Redis every ``poll_interval`` seconds or so. Tokens, the URL's
-password and the owner strings' randomness never appear in logs, reprs or errors.
+Tokens, the URL's password and the lock owners' randomness never appear in logs, reprs or
+errors.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import logging
-import os
-import random
-import secrets
-import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from aries_async._closing import AsyncClosing
+from aries_async.auth.redis_lock import Lease, RedisLock
 from aries_async.auth.redis_where import redis_module, shown_client, shown_url
 from aries_async.auth.tokens import Token
 from aries_async.errors import AriesError, ConfigurationError, ConnectionFailedError
@@ -81,42 +71,6 @@ return redis.call('HINCRBY', KEYS[1], 'version', 1)
 """
 """Forget the token but keep counting versions, so a holder that read a version before the
 logout cannot match a later sign-in's version and write over it."""
-
-_RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-    return redis.call('DEL', KEYS[1])
-end
-return 0
-"""
-"""Delete the lock only while it still names this owner."""
-
-_RENEW = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-    return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 0
-"""
-"""Start the lease (ARGV[2] milliseconds) again only while the lock still names this owner."""
-
-
-class _Lease:
-    """The refresh lock held by the current task, the version its last load saw (or its own
-    last save or clear made), and whether its renewal found the lock gone (``lost``)."""
-
-    __slots__ = ("lost", "owner", "store", "version")
-
-    def __init__(self, store: RedisTokenStore, owner: str) -> None:
-        self.store = store
-        self.owner = owner
-        self.version: int | None = None
-        self.lost = False
-
-
-# Per task: the session renews in a task of its own, and what it loads under the lock is what
-# its save is checked against. A stack, for a task that holds the locks of several stores.
-_LEASES: contextvars.ContextVar[tuple[_Lease, ...]] = contextvars.ContextVar(
-    "aries_async_redis_leases", default=()
-)
 
 
 class RedisTokenStore(AsyncClosing):
@@ -188,14 +142,17 @@ class RedisTokenStore(AsyncClosing):
         """The refresh lock's key."""
         self.lease = lease
         self.poll_interval = poll_interval
-        self._lease_ms = max(1, round(lease * 1000))
-        self._sleep = sleep
         self._save_script = self._redis.register_script(_SAVE)
         self._clear_script = self._redis.register_script(_CLEAR)
-        self._release_script = self._redis.register_script(_RELEASE)
-        self._renew_script = self._redis.register_script(_RENEW)
-        self._lock = asyncio.Lock()
-        self._releases: set[asyncio.Future[None]] = set()
+        self._refresh_lock = RedisLock(
+            self._redis,
+            self.lock_key,
+            lease=lease,
+            poll_interval=poll_interval,
+            sleep=sleep,
+            run=self._run,
+            error=self._error,
+        )
 
     async def _run(self, what: str, call: Any) -> Any:
         """Await a Redis command; its failure raised as one of ours (see :meth:`_failure`)."""
@@ -281,8 +238,7 @@ class RedisTokenStore(AsyncClosing):
         if lease is not None:
             lease.version = int(version)
 
-    @contextlib.asynccontextmanager
-    async def lock(self) -> AsyncIterator[None]:
+    def lock(self) -> contextlib.AbstractAsyncContextManager[None]:
         """The refresh lock: exclusive across this process's tasks and every process on the
         same Redis and keys, a lease renewed while held (see the module notes). A wait cancelled
         as Redis gave it the lock releases it in the background (:meth:`aclose` waits for it).
@@ -291,21 +247,11 @@ class RedisTokenStore(AsyncClosing):
             ConnectionFailedError: Redis could not be reached (or timed out).
             ConfigurationError: Redis refused the password or the command.
         """
-        async with self._lock:
-            lease = _Lease(self, await self._acquire())
-            reset = _LEASES.set((*_LEASES.get(), lease))
-            renewing = asyncio.ensure_future(self._renew(lease))
-            try:
-                yield
-            finally:
-                _LEASES.reset(reset)
-                renewing.cancel()
-                # Shielded: a second cancellation must not leave the lock to its lease.
-                await asyncio.shield(self._leave(lease, renewing))
+        return self._refresh_lock.hold()
 
-    def _lease(self) -> _Lease | None:
+    def _lease(self) -> Lease | None:
         """This store's lock as held by the current task, if it is."""
-        return next((lease for lease in _LEASES.get() if lease.store is self), None)
+        return self._refresh_lock.held()
 
     async def lock_owner(self) -> str | None:
         """Who holds the refresh lock now, as ``"<host>:<pid>:<random>"`` (None: nobody).
@@ -316,82 +262,13 @@ class RedisTokenStore(AsyncClosing):
         owner = await self._run("read the lock of", self._redis.get(self.lock_key))
         return None if owner is None else bytes(owner).decode(errors="replace")
 
-    async def _acquire(self) -> str:
-        owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(8)}"
-        while True:
-            try:
-                taken = await self._run(
-                    "lock", self._redis.set(self.lock_key, owner, nx=True, px=self._lease_ms)
-                )
-            except asyncio.CancelledError:
-                # The SET may have reached Redis: free the lock now rather than at lease end.
-                release = asyncio.ensure_future(self._release(owner, held=False))
-                self._releases.add(release)
-                release.add_done_callback(self._releases.discard)
-                raise
-            if taken:
-                return owner
-            # Jittered, so that waiting processes do not ask in lockstep.
-            await asyncio.sleep(self.poll_interval * (0.5 + random.random()))
-
-    async def _renew(self, lease: _Lease) -> None:
-        """Start the lease again every third of it (a renewal lost leaves time for the next)."""
-        while True:
-            await self._sleep(self.lease / 3)
-            try:
-                renewed = await self._renew_script(
-                    keys=[self.lock_key], args=[lease.owner, self._lease_ms]
-                )
-            except self._error as exc:
-                log.warning(
-                    "could not renew the refresh lock %s (%s); trying again in %gs",
-                    self.lock_key,
-                    type(exc).__name__,
-                    self.lease / 3,
-                )
-                continue
-            if not renewed:
-                lease.lost = True
-                log.warning(
-                    "the refresh lock %s ended before it was renewed (this process was held "
-                    "up for its lease of %gs); another process may be renewing the token too",
-                    self.lock_key,
-                    self.lease,
-                )
-                return
-
-    async def _leave(self, lease: _Lease, renewing: asyncio.Future[None]) -> None:
-        """Release the lock once its renewal stopped (no warning again if that found it lost)."""
-        await asyncio.wait([renewing])
-        await self._release(lease.owner, held=not lease.lost)
-
-    async def _release(self, owner: str, *, held: bool = True) -> None:
-        """Delete the lock if ``owner`` holds it; warn when it was ``held`` and no longer is."""
-        try:
-            released = await self._release_script(keys=[self.lock_key], args=[owner])
-        except self._error as exc:
-            log.warning(
-                "could not release the refresh lock %s (%s); it ends with its lease",
-                self.lock_key,
-                type(exc).__name__,
-            )
-            return
-        if not released and held:
-            log.warning(
-                "the refresh lock %s was held longer than its lease (%gs); another process "
-                "may have taken it meanwhile",
-                self.lock_key,
-                self.lease,
-            )
-
     # -- lifetime -------------------------------------------------------------------------------
 
     async def aclose(self) -> None:
         """Finish releasing the locks of cancelled lock waits, then close the Redis
         connections the store opened from a URL (a client you gave stays open)."""
         try:
-            if self._releases:
-                await asyncio.wait(set(self._releases))
+            await self._refresh_lock.drain()
         finally:
             if self._owned:
                 await self._redis.aclose()
