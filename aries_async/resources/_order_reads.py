@@ -1,0 +1,229 @@
+"""``client.orders``' reads: the active orders, the history, and finding an order after the fact.
+
+:class:`OrderReads` is the part of :class:`~aries_async.resources.orders.Orders` that only
+reads: every page of the active orders and of the history, an order by its tag
+(:meth:`~OrderReads.find_by_client_id`), the order an ambiguous placement became
+(:meth:`~OrderReads.find_placed`, by its tag or, on a server that does not echo tags, by its
+terms) and the current state of orders the account stream lost sight of
+(:meth:`~OrderReads.reconcile`). The matching itself is sans-I/O, in
+:mod:`~aries_async.resources._order_lookup`; the writes are in
+:mod:`~aries_async.resources.orders`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncGenerator, Hashable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Literal
+
+from aries_async._lazy import load
+from aries_async._validate import require_count, require_text
+from aries_async.errors import ValidationError
+from aries_async.http.pagination import following, paginate
+from aries_async.resources import _order_lookup as lookup
+from aries_async.resources._base import Resource, path_segment
+
+if TYPE_CHECKING:
+    from aries_async.models.orders import Order, OrderRequest
+
+__all__ = ["ORDER_MODELS", "OrderReads"]
+
+ORDER_MODELS = "aries_async.models.orders"
+"""Loaded by the first call that needs it, off the event loop (see ``_lazy.load``)."""
+
+_MAX_LIMIT = 500
+
+
+def _rfc3339(value: datetime, field: str) -> str:
+    if not isinstance(value, datetime):
+        raise ValidationError(f"{field} must be a datetime, got {value!r}", field=field)
+    if value.tzinfo is None:
+        raise ValidationError(f"{field} must be timezone-aware", field=field)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+class OrderReads(Resource):
+    """Order reads (the part of :class:`~aries_async.resources.orders.Orders` that sends
+    nothing but ``GET``)."""
+
+    def _pages(
+        self, path: str, params: dict[str, str], limit: int, operation: str
+    ) -> AsyncGenerator[Order, None]:
+        require_count(limit, "page_size", _MAX_LIMIT)
+
+        async def fetch(cursor: Hashable | None) -> tuple[list[Order], Hashable | None]:
+            query = dict(params, limit=str(limit))
+            if cursor:
+                query["cursor"] = str(cursor)
+            models = await load(ORDER_MODELS)
+            page = await self._get_as(
+                path, models.OrderPage, "orders", query, operation=operation, bulk=True
+            )
+            count = len(page.orders)
+            after = following(
+                "cursor", sent=page.next_cursor, count=count, current=cursor, size=None
+            )
+            return page.orders, after
+
+        return paginate(fetch, "orders")
+
+    async def active(self, account_id: str, *, page_size: int = 200) -> list[Order]:
+        """``GET /v2/accounts/{id}/orders``: open orders plus today's activity, every page."""
+        seg = path_segment(account_id, "account_id")
+        return [
+            o
+            async for o in self._pages(f"/v2/accounts/{seg}/orders", {}, page_size, "orders.active")
+        ]
+
+    def history(
+        self,
+        account_id: str,
+        start: datetime,
+        end: datetime | None = None,
+        *,
+        order_by: Literal["asc", "desc"] = "desc",
+        exclude_today: bool = False,
+        page_size: int = 200,
+    ) -> AsyncGenerator[Order, None]:
+        """``GET /v2/accounts/{id}/orders/history`` as an async iterator over every page.
+
+        Raises:
+            ValidationError: ``start`` or ``end`` not an aware datetime, ``end`` before
+                ``start``, a window over 90 days, ``exclude_today`` not a bool (checked here,
+                before anything is sent).
+        """
+        seg = path_segment(account_id, "account_id")
+        params = {"from": _rfc3339(start, "start"), "order_by": order_by}
+        if end is not None:
+            params["to"] = _rfc3339(end, "end")
+            if end < start:
+                raise ValidationError("end is before start", field="end")
+            if end - start > lookup.HISTORY_WINDOW:
+                raise ValidationError("the history window is at most 90 days", field="end")
+        elif self._now() - start > lookup.HISTORY_WINDOW:
+            raise ValidationError("the history window is at most 90 days", field="start")
+        if order_by not in ("asc", "desc"):
+            raise ValidationError("order_by must be 'asc' or 'desc'", field="order_by")
+        if not isinstance(exclude_today, bool):
+            raise ValidationError(
+                f"exclude_today must be True or False, got {exclude_today!r}", field="exclude_today"
+            )
+        if exclude_today:
+            params["exclude_today"] = "true"
+        path = f"/v2/accounts/{seg}/orders/history"
+        return self._pages(path, params, page_size, "orders.history")
+
+    async def find_by_client_id(
+        self, account_id: str, client_id: str, *, lookback: timedelta = timedelta(days=1)
+    ) -> Order | None:
+        """Find the order tagged ``client_id`` among active orders, then recent history.
+
+        None means no order carries the tag, which proves nothing on a server that does not
+        echo tags in the orders it returns (conventions.md 7): after
+        :class:`~aries_async.errors.OrderOutcomeUnknownError` use :meth:`find_placed`.
+
+        Raises:
+            ValidationError: ``client_id`` empty, ``lookback`` over 90 days.
+        """
+        require_text(client_id, "client_id")
+        if lookback > lookup.HISTORY_WINDOW:
+            raise ValidationError("the history window is at most 90 days", field="lookback")
+        for order in await self.active(account_id):
+            if order.client_id == client_id:
+                return order
+        now = self._now()
+        async for order in self.history(account_id, *lookup.history_window(now - lookback, now)):
+            if order.client_id == client_id:
+                return order
+        return None
+
+    async def find_placed(self, request: OrderRequest, *, since: datetime) -> Order | None:
+        """The order ``request`` became, or None when it was not placed. Use it after
+        :class:`~aries_async.errors.OrderOutcomeUnknownError`, before sending again::
+
+            except OrderOutcomeUnknownError as error:
+                order = await client.orders.find_placed(error.request, since=error.started_at)
+
+        Reads the active orders, then the history from an hour before ``since``. An order
+        carrying the request's tag is the one. When none does and the account's orders carry
+        no tags (the server does not echo them: ``clientId`` names the app), the order with
+        the same symbol, side, type, quantity, time in force and limit/stop prices created in
+        the second of ``since`` or later is the one, ``since`` put on the server's clock by
+        the ``Date`` of the reads' answers (none: the clocks are taken to agree).
+
+        Args:
+            request: the request as sent, with its tag (:attr:`OrderOutcomeUnknownError.request
+                <aries_async.errors.OrderOutcomeUnknownError.request>`).
+            since: when the attempt started, on the client's clock (``error.started_at``).
+
+        Returns:
+            The order, or None when no order is it.
+
+        Raises:
+            ValidationError: ``request`` has no ``client_id``; ``since`` not an aware
+                datetime or over 90 days ago (checked before anything is sent).
+            OrderMatchAmbiguousError: no order carries the tag, tags are not echoed, and
+                several orders have the request's terms (``candidates``); nothing is guessed.
+            APIError, TransportError: a read failed (after the client's own retries).
+        """
+        require_text(request.client_id, "client_id")
+        _rfc3339(since, "since")
+        now = self._now()
+        if now - since > lookup.HISTORY_WINDOW:
+            raise ValidationError("since is over 90 days ago", field="since")
+        history = self.history(request.account_id, *lookup.history_window(since, now))
+        with self._server_dates() as dates:
+            active = await self.active(request.account_id)
+            tagged = next((o for o in active if o.client_id == request.client_id), None)
+            if tagged is not None:
+                return tagged  # the usual answer on a server that echoes tags: no history read
+            async with contextlib.aclosing(history) as pages:
+                orders = [*active, *[order async for order in pages]]
+        return lookup.match_placed(orders, request, since, lookup.clock_lead(dates))
+
+    async def reconcile(self, account_id: str, orders: Sequence[Order]) -> list[Order]:
+        """The current state of ``orders``, matched by ``clOrdId`` (those found).
+
+        The account stream's REST lookup (see
+        :data:`~aries_async.streaming.accounts.OrderLookup`) for orders that left the working
+        set while it was disconnected. One active-orders read (open orders plus today's
+        terminal activity, every page) finds what finished today; only the orders still
+        missing cost a history read, newest first, stopping once all are found. The orders'
+        creation times (the server's clock) bound it, an hour wider on each side; when one is
+        not known it reaches back 90 days from the client's now.
+
+        Args:
+            account_id: the trading account.
+            orders: the orders' last known state (``cl_ord_id`` and ``created_at`` are used).
+
+        Returns:
+            The orders found, in their current state; an order found in neither list is left
+            out.
+
+        Raises:
+            APIError, TransportError: a read failed (after the client's own retries).
+        """
+        wanted = {o.cl_ord_id: o for o in orders if o.cl_ord_id}
+        if not wanted:
+            return []
+        found: dict[str, Order] = {}
+        for order in await self.active(account_id):
+            if order.cl_ord_id in wanted:
+                found[order.cl_ord_id] = order
+        missing = [o for key, o in wanted.items() if key not in found]
+        if not missing:
+            return list(found.values())
+        now = self._now()
+        created = [o.created_at for o in missing if o.created_at is not None]
+        if len(created) == len(missing):  # the server's times: whatever the client's clock
+            start, end = lookup.history_window(min(created), max(created))
+        else:  # as far back as the API allows
+            start, end = lookup.history_window(now - lookup.HISTORY_WINDOW, max([now, *created]))
+        async with contextlib.aclosing(self.history(account_id, start, end)) as history:
+            async for order in history:
+                if order.cl_ord_id in wanted and order.cl_ord_id not in found:
+                    found[order.cl_ord_id] = order
+                    if len(found) == len(wanted):
+                        break
+        return list(found.values())
