@@ -13,7 +13,8 @@ Parts: :mod:`~aries_async.sim.symbols` (the universe, read from ``data/symbols.c
 :mod:`~aries_async.sim.walk`, :mod:`~aries_async.sim.bars`, :mod:`~aries_async.sim.firehose`),
 :mod:`~aries_async.sim.state` (accounts and orders: :mod:`~aries_async.sim.records`,
 :mod:`~aries_async.sim.intake`, :mod:`~aries_async.sim.ledger`, :mod:`~aries_async.sim.valuation`,
-:mod:`~aries_async.sim.matching`, :mod:`~aries_async.sim.seed`; per user
+:mod:`~aries_async.sim.matching`, :mod:`~aries_async.sim.amendments`,
+:mod:`~aries_async.sim.seed`; per user
 :mod:`~aries_async.sim.watchlists` and :mod:`~aries_async.sim.predictions` with
 :mod:`~aries_async.sim.predictions_intake`), :mod:`~aries_async.sim.auth`
 (OAuth, records in :mod:`~aries_async.sim.grants`), :mod:`~aries_async.sim.faults` (faults),

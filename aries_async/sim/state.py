@@ -24,7 +24,9 @@ Orders (rest.md 6.5/6.6):
 The parts: :mod:`~aries_async.sim.records` (accounts, positions, orders, wire helpers),
 :mod:`~aries_async.sim.intake` (request validation), :mod:`~aries_async.sim.ledger` (the books
 and their wire views, valued by :mod:`~aries_async.sim.valuation`),
-:mod:`~aries_async.sim.matching` (fills) and this module (the order operations on top).
+:mod:`~aries_async.sim.matching` (fills), :mod:`~aries_async.sim.amendments` (replace and
+cancel) and this module (the order operations on top: new orders, previews, and the state's
+face for the rest).
 
 Account events (for ``/v1/accounts/ws``):
     ``remove = state.listen(account_id, callback)`` calls ``callback(event)`` synchronously
@@ -43,9 +45,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from aries_async.sim import amendments
 from aries_async.sim.faults import Faults
 from aries_async.sim.feed import Clock, Feed
-from aries_async.sim.intake import SIDES, parse_account_field, parse_enum, parse_order
+from aries_async.sim.intake import parse_order
 from aries_async.sim.ledger import Ledger
 from aries_async.sim.matching import Matcher
 from aries_async.sim.predictions import PredictionOrders
@@ -263,137 +266,23 @@ class State(Ledger):
         return out
 
     def replace(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        """``POST /v1/orders/replace``: the order gets a new ``clOrdId``; the old one is dead.
+        """``POST /v1/orders/replace``: the order gets a new ``clOrdId``; the old one is dead
+        (:func:`~aries_async.sim.amendments.replace`).
 
         Raises:
             OrderRequestError: malformed request.
             AccountNotFoundError, OrderNotFoundError: unknown account or order.
         """
-        old = self.order(*self._target(body))
-        symbol = str(body.get("symbol") or "").upper()
-        if symbol and symbol != old.symbol:
-            raise OrderRequestError(
-                "INVALID_FIELD", "symbol must match the original order", "symbol"
-            )
-        merged: dict[str, Any] = {
-            "tradingAccountId": old.account_id,
-            "symbol": old.symbol,
-            "side": body.get("side") or old.side,
-            "type": body.get("type") or old.type,
-            "timeInForce": body.get("timeInForce") or old.time_in_force,
-            "qty": body.get("qty") or decimal_text(old.qty),
-            "clientId": body.get("clientId") if body.get("clientId") is not None else old.client_id,
-            "legs": body.get("legs") or None,
-        }
-        if body.get("price") is not None:
-            merged["price"] = body.get("price")
-        elif old.price is not None:
-            merged["price"] = decimal_text(old.price)
-        if body.get("stopPrice") is not None:
-            merged["stopPrice"] = body.get("stopPrice")
-        elif old.stop_price is not None:
-            merged["stopPrice"] = decimal_text(old.stop_price)
-        spec = parse_order(merged, self.account)
-        if not body.get("legs"):
-            spec["legs"] = old.legs
-        now = self.clock.now()
-        if not old.working or spec["qty"] <= old.cum_qty or spec["side"] != old.side:
-            text = (
-                "order is not open"
-                if not old.working
-                else "side cannot change"
-                if spec["side"] != old.side
-                else "qty must exceed the filled quantity"
-            )
-            if self.rejections_as_http:
-                raise OrderRequestError("REPLACE_REJECTED", text)
-            return {
-                "success": False,
-                "clOrdId": old.cl_ord_id,
-                "origClOrdId": old.cl_ord_id,
-                "status": "REJECTED",
-                "qty": decimal_text(spec["qty"]),
-                "price": decimal_text(spec["price"]) if spec["price"] is not None else "",
-                "text": text,
-                "transactTime": rfc3339(now),
-            }
-        self.matcher.stop_working(old)
-        old.status = "REPLACED"
-        old.updated_at = now
-        new = self.new_order(spec, status="NEW", orig=old.cl_ord_id)
-        new.cum_qty = old.cum_qty
-        new.avg_price = old.avg_price
-        new.created_at = old.created_at
-        if new.cum_qty:
-            new.status = "PARTIALLY_FILLED"
-        ack = {
-            "success": True,
-            "clOrdId": new.cl_ord_id,
-            "origClOrdId": old.cl_ord_id,
-            "status": "PENDING_REPLACE",
-            "qty": decimal_text(new.qty),
-            "price": decimal_text(new.price) if new.price is not None else "",
-            "text": "Replace accepted",
-            "transactTime": rfc3339(now),
-        }
-        self.emit(old.account_id, "account.order", self.order_wire(old))
-        self.emit(new.account_id, "account.order", self.order_wire(new))
-        self.matcher.start_working(new)
-        return ack
+        return amendments.replace(self, body)
 
     def cancel(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        """``POST /v1/orders/cancel``.
+        """``POST /v1/orders/cancel`` (:func:`~aries_async.sim.amendments.cancel`).
 
         Raises:
             OrderRequestError: malformed request.
             AccountNotFoundError, OrderNotFoundError: unknown account or order.
         """
-        target = self._target(body)
-        if not body.get("symbol"):
-            raise OrderRequestError("MISSING_FIELD", "symbol is required", "symbol")
-        parse_enum(body, "side", SIDES, required=True)
-        order = self.order(*target)
-        now = self.clock.now()
-        if self.cancel_assigns_new_id:
-            cancel_id = f"{order.cl_ord_id}-C{self.next_serial()}"
-        else:
-            cancel_id = order.cl_ord_id
-        if not order.working:
-            if self.rejections_as_http:
-                raise OrderRequestError("CANCEL_REJECTED", "order is not open")
-            return {
-                "success": False,
-                "clOrdId": cancel_id,
-                "origClOrdId": order.cl_ord_id,
-                "status": "REJECTED",
-                "text": f"order is not open ({order.status})",
-            }
-        self.matcher.stop_working(order)
-        order.status = "CANCELED"
-        order.updated_at = now
-        order.text = "Canceled by user"
-        self.emit(order.account_id, "account.order", self.order_wire(order))
-        self.emit(order.account_id, "account.balance", self.balance_wire(order.account_id))
-        return {
-            "success": True,
-            "clOrdId": cancel_id,
-            "origClOrdId": order.cl_ord_id,
-            "status": "PENDING_CANCEL",
-            "text": "Cancel request processed",
-        }
-
-    def _target(self, body: Mapping[str, Any]) -> tuple[str, str]:
-        """The account and ``origClOrdId`` of the order a replace or cancel names.
-
-        Raises:
-            OrderRequestError: no ``origClOrdId``, or one of over 100 characters.
-            AccountNotFoundError: unknown account.
-        """
-        account_id = parse_account_field(body, self.account)
-        orig_id = body.get("origClOrdId")
-        if not isinstance(orig_id, str) or not 1 <= len(orig_id) <= 100:
-            raise OrderRequestError("MISSING_FIELD", "origClOrdId is required", "origClOrdId")
-        return account_id, orig_id
+        return amendments.cancel(self, body)
 
     def match(self) -> None:
         """Run one matching pass over every working order at the current quotes."""

@@ -1,0 +1,157 @@
+"""Changes to a booked order in the simulated brokerage: replace and cancel (rest.md 6.5/6.6).
+
+``replace`` gives the order a new ``clOrdId`` (the old one becomes ``REPLACED``), carrying the
+filled quantity over; ``cancel`` marks it ``CANCELED`` and its ack carries a new ``clOrdId``
+(switch ``cancel_assigns_new_id``) with ``origClOrdId`` = the order's id. An order no longer
+open, a replace that changes the side or asks for no more than is filled: refused with
+``success: false`` (or a 400 with ``rejections_as_http``). :class:`~aries_async.sim.state.State`
+answers ``POST /v1/orders/replace`` and ``/cancel`` with these; everything returned is in wire
+form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from aries_async.sim.intake import SIDES, parse_account_field, parse_enum, parse_order
+from aries_async.sim.records import OrderRequestError, decimal_text, rfc3339
+
+if TYPE_CHECKING:
+    from aries_async.sim.state import State
+
+__all__ = ["cancel", "replace"]
+
+
+def replace(state: State, body: Mapping[str, Any]) -> dict[str, Any]:
+    """``POST /v1/orders/replace``: the order gets a new ``clOrdId``; the old one is dead.
+
+    Raises:
+        OrderRequestError: malformed request.
+        AccountNotFoundError, OrderNotFoundError: unknown account or order.
+    """
+    old = state.order(*_target(state, body))
+    symbol = str(body.get("symbol") or "").upper()
+    if symbol and symbol != old.symbol:
+        raise OrderRequestError("INVALID_FIELD", "symbol must match the original order", "symbol")
+    merged: dict[str, Any] = {
+        "tradingAccountId": old.account_id,
+        "symbol": old.symbol,
+        "side": body.get("side") or old.side,
+        "type": body.get("type") or old.type,
+        "timeInForce": body.get("timeInForce") or old.time_in_force,
+        "qty": body.get("qty") or decimal_text(old.qty),
+        "clientId": body.get("clientId") if body.get("clientId") is not None else old.client_id,
+        "legs": body.get("legs") or None,
+    }
+    if body.get("price") is not None:
+        merged["price"] = body.get("price")
+    elif old.price is not None:
+        merged["price"] = decimal_text(old.price)
+    if body.get("stopPrice") is not None:
+        merged["stopPrice"] = body.get("stopPrice")
+    elif old.stop_price is not None:
+        merged["stopPrice"] = decimal_text(old.stop_price)
+    spec = parse_order(merged, state.account)
+    if not body.get("legs"):
+        spec["legs"] = old.legs
+    now = state.clock.now()
+    if not old.working or spec["qty"] <= old.cum_qty or spec["side"] != old.side:
+        text = (
+            "order is not open"
+            if not old.working
+            else "side cannot change"
+            if spec["side"] != old.side
+            else "qty must exceed the filled quantity"
+        )
+        if state.rejections_as_http:
+            raise OrderRequestError("REPLACE_REJECTED", text)
+        return {
+            "success": False,
+            "clOrdId": old.cl_ord_id,
+            "origClOrdId": old.cl_ord_id,
+            "status": "REJECTED",
+            "qty": decimal_text(spec["qty"]),
+            "price": decimal_text(spec["price"]) if spec["price"] is not None else "",
+            "text": text,
+            "transactTime": rfc3339(now),
+        }
+    state.matcher.stop_working(old)
+    old.status = "REPLACED"
+    old.updated_at = now
+    new = state.new_order(spec, status="NEW", orig=old.cl_ord_id)
+    new.cum_qty = old.cum_qty
+    new.avg_price = old.avg_price
+    new.created_at = old.created_at
+    if new.cum_qty:
+        new.status = "PARTIALLY_FILLED"
+    ack = {
+        "success": True,
+        "clOrdId": new.cl_ord_id,
+        "origClOrdId": old.cl_ord_id,
+        "status": "PENDING_REPLACE",
+        "qty": decimal_text(new.qty),
+        "price": decimal_text(new.price) if new.price is not None else "",
+        "text": "Replace accepted",
+        "transactTime": rfc3339(now),
+    }
+    state.emit(old.account_id, "account.order", state.order_wire(old))
+    state.emit(new.account_id, "account.order", state.order_wire(new))
+    state.matcher.start_working(new)
+    return ack
+
+
+def cancel(state: State, body: Mapping[str, Any]) -> dict[str, Any]:
+    """``POST /v1/orders/cancel``.
+
+    Raises:
+        OrderRequestError: malformed request.
+        AccountNotFoundError, OrderNotFoundError: unknown account or order.
+    """
+    target = _target(state, body)
+    if not body.get("symbol"):
+        raise OrderRequestError("MISSING_FIELD", "symbol is required", "symbol")
+    parse_enum(body, "side", SIDES, required=True)
+    order = state.order(*target)
+    now = state.clock.now()
+    if state.cancel_assigns_new_id:
+        cancel_id = f"{order.cl_ord_id}-C{state.next_serial()}"
+    else:
+        cancel_id = order.cl_ord_id
+    if not order.working:
+        if state.rejections_as_http:
+            raise OrderRequestError("CANCEL_REJECTED", "order is not open")
+        return {
+            "success": False,
+            "clOrdId": cancel_id,
+            "origClOrdId": order.cl_ord_id,
+            "status": "REJECTED",
+            "text": f"order is not open ({order.status})",
+        }
+    state.matcher.stop_working(order)
+    order.status = "CANCELED"
+    order.updated_at = now
+    order.text = "Canceled by user"
+    state.emit(order.account_id, "account.order", state.order_wire(order))
+    state.emit(order.account_id, "account.balance", state.balance_wire(order.account_id))
+    return {
+        "success": True,
+        "clOrdId": cancel_id,
+        "origClOrdId": order.cl_ord_id,
+        "status": "PENDING_CANCEL",
+        "text": "Cancel request processed",
+    }
+
+
+def _target(state: State, body: Mapping[str, Any]) -> tuple[str, str]:
+    """The account and ``origClOrdId`` of the order a replace or cancel names.
+
+    Raises:
+        OrderRequestError: no ``origClOrdId``, or one of over 100 characters.
+        AccountNotFoundError: unknown account.
+    """
+    account_id = parse_account_field(body, state.account)
+    orig_id = body.get("origClOrdId")
+    if not isinstance(orig_id, str) or not 1 <= len(orig_id) <= 100:
+        raise OrderRequestError("MISSING_FIELD", "origClOrdId is required", "origClOrdId")
+    return account_id, orig_id
