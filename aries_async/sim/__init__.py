@@ -22,8 +22,8 @@ Parts: :mod:`~aries_async.sim.symbols` (the universe, read from ``data/symbols.c
 :mod:`~aries_async.sim.app` (the HTTP app: :mod:`~aries_async.sim.middleware`, the
 ``routes_*`` modules and :mod:`~aries_async.sim.responses`; every other operation of the API
 description from :mod:`~aries_async.sim.routes_generic`, with :mod:`~aries_async.sim.schema_walk`,
-:mod:`~aries_async.sim.field_rules`, :mod:`~aries_async.sim.answer` and
-:mod:`~aries_async.sim.option_model`), :mod:`~aries_async.sim.ws`
+:mod:`~aries_async.sim.field_rules`, :mod:`~aries_async.sim.field_values`,
+:mod:`~aries_async.sim.answer` and :mod:`~aries_async.sim.option_model`), :mod:`~aries_async.sim.ws`
 (websockets: :mod:`~aries_async.sim.ws_session`, :mod:`~aries_async.sim.ws_market`,
 :mod:`~aries_async.sim.ws_account`), :mod:`~aries_async.sim.server` (:class:`Simulator`) and
 :mod:`~aries_async.sim.cli` (``aries-async sim``).

@@ -7,169 +7,55 @@ an operation's schema is compiled (:mod:`~aries_async.sim.schema_walk`). A rule 
 :class:`~aries_async.sim.answer.Answer` (the request) and the :class:`~aries_async.sim.answer.Item`
 (the element being built) and returns a plain value; the walker fits it to the field's type.
 
-The domain in short: symbols echo the request; prices sit near the symbol's simulated price
-(open/high/low/close consistent); option fields come from the item's contract (strike, expiry,
-premium, greeks); volumes are positive integers; percentages stay in range; times fall in the
-requested window; ids are stable; statement lines are shares of one revenue, outflows negative.
+This module is the table and its lookup; the values the rules give (the domain: prices near the
+symbol's simulated price, option fields from the item's contract, times in the requested
+window, stable ids, statement lines as shares of one revenue) and the vocabulary are computed in
+:mod:`~aries_async.sim.field_values`.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import re
 import zlib
 from collections.abc import Callable
-from datetime import timedelta
-from importlib.resources import files
 from typing import Any
 
 from aries_async.sim.answer import Answer, Item
+from aries_async.sim.field_values import (
+    PEOPLE,
+    PERSON_FIELDS,
+    RATINGS,
+    SECTORS,
+    TEXT_FIELDS,
+    WORDS,
+    break_even,
+    change,
+    change_percent,
+    const,
+    echo_or,
+    eps,
+    greek,
+    hashed_digits,
+    headline,
+    is_etf,
+    osi_or_symbol,
+    pick,
+    price,
+    put_call,
+    shares,
+    stable_id,
+    stable_int_id,
+    statement_line,
+    target,
+    time_rule,
+    timeframe,
+    typical,
+    underlying,
+)
 from aries_async.sim.schema_walk import OMIT, Rule
 
 __all__ = ["RULES", "rule_for"]
-
-_VOCABULARY = json.loads(files("aries_async.sim").joinpath("data/words.json").read_text("utf-8"))
-_SECTORS: tuple[tuple[str, str], ...] = tuple(tuple(pair) for pair in _VOCABULARY["sectors"])
-_PEOPLE: tuple[str, ...] = tuple(_VOCABULARY["people"])
-_RATINGS: tuple[str, ...] = tuple(_VOCABULARY["ratings"])
-_PERSON = frozenset(_VOCABULARY["person_fields"])
-_TEXT = frozenset(_VOCABULARY["text_fields"])
-_WORDS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in _VOCABULARY["words"].items()}
-"""Fields with a small vocabulary (``data/words.json``)."""
-
-
-def _pick(options: tuple[Any, ...]) -> Rule:
-    return lambda a, it: options[it.index % len(options)]
-
-
-def _const(value: Any) -> Rule:
-    return lambda a, it: value
-
-
-def _echo_or(default: Rule) -> Callable[[str], Rule]:
-    return lambda name: lambda a, it: a.params.get(name) or default(a, it)
-
-
-def _hash(it: Item, name: str, digits: int) -> str:
-    return str(zlib.crc32(f"{it.symbol}:{name}".encode()) % 10**digits).zfill(digits)
-
-
-def _id(name: str) -> Rule:
-    def rule(a: Answer, it: Item) -> str:
-        digest = zlib.crc32(f"{a.op['id']}:{name}:{it.symbol}:{it.index}".encode(), a.seed)
-        return f"{it.symbol.lower().replace('/', '')}-{digest:08x}"
-
-    return rule
-
-
-def _int_id(name: str) -> Rule:
-    return lambda a, it: 1 + zlib.crc32(f"{name}:{it.symbol}:{it.index}".encode()) % 999_999
-
-
-# -- prices -------------------------------------------------------------------------------------
-
-
-def _price(a: Answer, it: Item) -> float:
-    return it.bar[3]
-
-
-def _underlying(a: Answer, it: Item) -> float:
-    return it.price
-
-
-def _target(a: Answer, it: Item) -> float:
-    return round(it.price * it.between("target", 1.0, 1.25), 2)
-
-
-def _break_even(a: Answer, it: Item) -> float:
-    if it.option is None:
-        return it.price
-    sign = 1 if it.option.call else -1
-    return round(it.option.strike + sign * it.bar[3], 2)
-
-
-def _change(a: Answer, it: Item) -> float:
-    return round(it.bar[3] - it.bar[0], 2)
-
-
-def _change_percent(a: Answer, it: Item) -> float:
-    return round((it.bar[3] - it.bar[0]) / it.bar[0] * 100, 2)
-
-
-def _is_etf(a: Answer, it: Item) -> bool:
-    info = a.ctx.feed.symbols.get(it.symbol)
-    return info is not None and info.is_etf
-
-
-def _greek(name: str) -> Rule:
-    # (+ 0.0: no "-0.0" for a theta that rounds to nothing)
-    return lambda a, it: round(getattr(it.option.greeks, name), 4) + 0.0 if it.option else OMIT
-
-
-# -- times --------------------------------------------------------------------------------------
-
-_NANOS = re.compile(
-    r"(?i)^(sipTimestamp|participantTimestamp|trfTimestamp|lastUpdated|fmvLastUpdated)$"
-)
-_MILLIS = re.compile(r"^(t|timestamp|sortTime|updated|time)$")
-_OFFSETS = (("pay", 21), ("record", 2), ("declar", -14), ("announce", -14), ("expir", 30))
-# a day: date, payDate, importantDates; not the instants dateTime, lastUpdate, updatedAt
-_DAY = re.compile(r"(^date|Date)s?(?![a-z]|Time)")
-
-
-def _when(name: str, kind: str) -> Rule:
-    shift = next((days for word, days in _OFFSETS if word in name.lower()), 0)
-    start = re.match(r"(?i)^(from|start|begin)", name) is not None
-
-    def rule(a: Answer, it: Item) -> Any:
-        if it.option is not None and "expir" in name.lower():
-            return it.option.expiry
-        # the answer's own from/start is where its window starts (its items end at "to")
-        when = a.window[0] if it.root and start else it.when + timedelta(days=shift)
-        if kind == "integer":
-            seconds = int(when.timestamp())
-            if _NANOS.match(name):
-                return seconds * 1_000_000_000
-            return seconds * 1000 if _MILLIS.match(name) else seconds
-        return when.date() if _DAY.search(name) or kind == "date" else when
-
-    return rule
-
-
-# -- statements ---------------------------------------------------------------------------------
-
-
-def _scale(it: Item) -> float:
-    """A revenue figure for the item's company: larger for dearer stocks, as with real ones."""
-    return (2e9 + it.price * 1e8) * (1 + 0.1 * (it.unit("~scale") - 0.5))
-
-
-_STATEMENT: tuple[tuple[str, float], ...] = tuple(
-    (pattern, share) for pattern, share in _VOCABULARY["statement_lines"]
-)
-"""A statement line's name pattern and its share of revenue (outflows negative)."""
-
-
-def _amount(a: Answer, it: Item, share: float) -> float:
-    return round(_scale(it) * share * it.between("~amount", 0.97, 1.03))
-
-
-def _statement(name: str) -> Rule | None:
-    for pattern, share in _STATEMENT:
-        if re.search(pattern, name):
-            return lambda a, it: _amount(a, it, share)
-    return None
-
-
-def _eps(it: Item) -> float:
-    return round(it.price / it.between("pe", 18, 32), 2)
-
-
-def _shares(it: Item) -> int:
-    """Shares outstanding consistent with the net income and the earnings per share."""
-    return round(_scale(it) * 0.2 / _eps(it))
-
 
 # -- the table ----------------------------------------------------------------------------------
 
@@ -187,25 +73,9 @@ def _touch(factor: float) -> Callable[[str, str], Rule | None]:
     return _r(lambda a, it: round(it.bar[3] * factor, 2))
 
 
-def _typical(a: Answer, it: Item) -> float:
-    return round(sum(it.bar[1:]) / 3, 2)
-
-
 def _sector(part: int) -> Callable[[str, str], Rule | None]:
     """A row maker: the symbol's sector (``part`` 0) or industry (1)."""
-    return _r(lambda a, it: _SECTORS[zlib.crc32(it.symbol.encode()) % len(_SECTORS)][part])
-
-
-def _timeframe(a: Answer, it: Item) -> str:
-    return "quarterly" if "/financials/" in a.op["path"] else "REAL-TIME"
-
-
-def _osi_or_symbol(a: Answer, it: Item) -> str:
-    return ("O:" + it.option.osi) if it.option else it.symbol
-
-
-def _put_call(a: Answer, it: Item) -> str:
-    return "put" if it.option is not None and not it.option.call else "call"
+    return _r(lambda a, it: SECTORS[zlib.crc32(it.symbol.encode()) % len(SECTORS)][part])
 
 
 def _span(low: float, high: float, digits: int) -> Callable[[str, str], Rule | None]:
@@ -219,25 +89,21 @@ def _times(factor: float) -> Callable[[str, str], Rule | None]:
 
 
 def _word(name: str, kind: str) -> Rule | None:
-    """Names with a small vocabulary (:data:`_WORDS`), people and prose."""
-    if name in _WORDS:
-        return _pick(_WORDS[name])
-    if name in _PERSON:
-        return _pick(_PEOPLE)
-    if name in _TEXT:
+    """Names with a small vocabulary (:data:`WORDS`), people and prose."""
+    if name in WORDS:
+        return pick(WORDS[name])
+    if name in PERSON_FIELDS:
+        return pick(PEOPLE)
+    if name in TEXT_FIELDS:
         return lambda a, it: f"{a.name_of(it.symbol)} ({it.symbol}): note {it.index + 1}."
     return None
-
-
-def _headline(a: Answer, it: Item) -> str:
-    return f"{a.name_of(it.symbol)} ({it.symbol}): update {it.index + 1}"
 
 
 # fmt: off
 RULES: tuple[_Row, ...] = (
     # answer-level fields: absent errors, paging, counts, status
     (r"^(error|errmsg|errors|warnings|invalid_symbols|rejectReason|ordRejReason|rejectText"
-     r"|nextTime|nextTo)$", "", (), _r(_const(OMIT))),
+     r"|nextTime|nextTo)$", "", (), _r(const(OMIT))),
     (r"^(nextUrl|nextPage|nextCursor|next_page)$", "", (),
      lambda name, kind: lambda a, it: a.extra.get(name, OMIT)),
     (r"^(found|queryCount|totalSymbols|totalResults|total_count)$", "", (),
@@ -249,11 +115,11 @@ RULES: tuple[_Row, ...] = (
     (r"^(s|status)$", "", ("string",),
      _r(lambda a, it: "ok" if a.op["path"].startswith("/v1/chart") else "OK")),
     (r"^(success|ok|tradable|hasOptions|adjusted|isDefaultOption)$", "", ("boolean",),
-     _r(_const(True))),
+     _r(const(True))),
     (r"", "", ("string",), _word),
     # symbols and names
     (r"^(ticker|symbol|underlyingSymbol)$", r"^underlyingAsset$", (), _r(lambda a, it: it.symbol)),
-    (r"^(ticker|optionSymbol|contract)$", "", ("string",), _r(_osi_or_symbol)),
+    (r"^(ticker|optionSymbol|contract)$", "", ("string",), _r(osi_or_symbol)),
     (r"^T$|^(?i:symbol|underlyingSymbol|targetTicker|acquirerTicker|fromSymbol|"
      r"historicalDataSymbol|searchKey|composite_ticker|identifier|underlying)$", "", ("string",),
      _r(lambda a, it: it.symbol)),
@@ -261,57 +127,57 @@ RULES: tuple[_Row, ...] = (
     (r"^(peers|constituents)$", "", (),
      _r(lambda a, it: a.symbols[(it.index + 1) % len(a.symbols)])),
     (r"(?i)^(name|member)$", r"(?i)(executive|analyst|insider|transaction|member|congress|owner)",
-     (), _r(_pick(_PEOPLE))),
+     (), _r(pick(PEOPLE))),
     (r"(?i)^(name|companyName|company|assetName|displayName|short_name|description|"
      r"acquirerName|targetName|registrant|issuer|employerName|recipientName|etfCompany|"
      r"indexName)$", "",
      ("string",), _r(lambda a, it: a.name_of(it.symbol))),
-    (r"(?i)(title|headline|question|summary|eventName)$", "", ("string",), _r(_headline)),
+    (r"(?i)(title|headline|question|summary|eventName)$", "", ("string",), _r(headline)),
     # option contracts
-    (r"^(contractType|putCall)$", "", ("string",), _r(_put_call)),
-    (r"^exerciseStyle$", "", (), _r(_const("american"))),
-    (r"^sharesPerContract$", "", (), _r(_const(100))),
+    (r"^(contractType|putCall)$", "", ("string",), _r(put_call)),
+    (r"^exerciseStyle$", "", (), _r(const("american"))),
+    (r"^sharesPerContract$", "", (), _r(const(100))),
     (r"(?i)^(strike|strikePrice|strikeValue)$", "", (), _r(lambda a, it: it.strike)),
     # prediction contracts trade in cent ticks, from one contract
-    (r"^(tickSize|minTradeQty)$", "", _NUM, lambda name, _: _const(0.01 if "tick" in name else 1)),
-    (r"^(delta|gamma|theta|vega)$", "", (), lambda name, kind: _greek(name)),
+    (r"^(tickSize|minTradeQty)$", "", _NUM, lambda name, _: const(0.01 if "tick" in name else 1)),
+    (r"^(delta|gamma|theta|vega)$", "", (), lambda name, kind: greek(name)),
     (r"(?i)^(impliedVolatility|iv)$", "", (), _span(0.25, 0.35, 4)),
-    (r"^breakEvenPrice$", "", (), _r(_break_even)),
-    (r"^changeToBreakEven$", "", (), _r(lambda a, it: round(_break_even(a, it) - it.price, 2))),
+    (r"^breakEvenPrice$", "", (), _r(break_even)),
+    (r"^changeToBreakEven$", "", (), _r(lambda a, it: round(break_even(a, it) - it.price, 2))),
     (r"(?i)^(openInterest)$", "", (), _r(lambda a, it: int(it.between("oi", 100, 50_000)))),
     (r"^noPrice$", "", (), _r(lambda a, it: round(1 - it.bar[3], 2))),
     (r"(?i)^(cashAmount|splitAdjustedCashAmount|dividend|dividendPerShare)$", "", _NUM,
      _r(lambda a, it: round(it.price * 0.0045, 2))),
-    (r"(?i)(adjustmentFactor|adjustmentRatio)$", "", _NUM, _r(_const(1.0))),
-    (r"^(frequency)$", "", ("integer",), _r(_const(4))),
-    (r"^utcOffset$", "", ("integer",), _r(_const(-5))),
-    (r"^timeframe$", "", ("string",), _r(_timeframe)),
+    (r"(?i)(adjustmentFactor|adjustmentRatio)$", "", _NUM, _r(const(1.0))),
+    (r"^(frequency)$", "", ("integer",), _r(const(4))),
+    (r"^utcOffset$", "", ("integer",), _r(const(-5))),
+    (r"^timeframe$", "", ("string",), _r(timeframe)),
     (r"(?i)exchange|^tape$", "", ("integer",), _r(lambda a, it: 1 + int(it.unit("x") * 19))),
     (r"^conditions$", "", ("integer",), _r(lambda a, it: 1 + int(it.unit("cond") * 40))),
     # prices: the item's bar (its contract's for options), the underlying's under underlyingAsset
-    (r"^price$|^(value|last|lp)$", r"^underlyingAsset$", (), _r(_underlying)),
+    (r"^price$|^(value|last|lp)$", r"^underlyingAsset$", (), _r(underlying)),
     (r"(?i)^(o|open|openPrice|open_price|dayOpen|start_price)$", "", _NUM,
      _r(lambda a, it: it.bar[0])),
     (r"(?i)^(h|high|highPrice|high_price|dayHigh)$", "", _NUM, _r(lambda a, it: it.bar[1])),
     (r"(?i)^(l|low|lowPrice|low_price|dayLow)$", "", _NUM, _r(lambda a, it: it.bar[2])),
-    (r"(?i)^(vw|vwap|twap|averagePrice|avgPrice|average_price)$", "", _NUM, _r(_typical)),
+    (r"(?i)^(vw|vwap|twap|averagePrice|avgPrice|average_price)$", "", _NUM, _r(typical)),
     # (not ``52WeekHighDate`` and the like: those are days, see the times below)
     (r"(?i)(high52|52WeekHigh|ytdHigh|targetHigh)(?!\w*Date)", "", _NUM, _times(1.18)),
     (r"(?i)(low52|52WeekLow|ytdLow|targetLow)(?!\w*Date)", "", _NUM, _times(0.78)),
-    (r"(?i)(target|priceTarget|pt_current|pt_prior)", "", _NUM, _r(_target)),
+    (r"(?i)(target|priceTarget|pt_current|pt_prior)", "", _NUM, _r(target)),
     (r"(?i)^(bid|bidPrice|bp)$", "", _NUM, _touch(0.9995)),
     (r"(?i)^(ask|askPrice|ap)$", "", _NUM, _touch(1.0005)),
     (r"(?i)^(change|netChange|ch|todaysChange|changeFromOpen|changeFromPreviousClose|avgChange)$",
-     "", _NUM, _r(_change)),
+     "", _NUM, _r(change)),
     (r"(?i)(changePerc|changePercent|^chp$|percentChange|todaysChangePerc)", "", _NUM,
-     _r(_change_percent)),
+     _r(change_percent)),
     (r"(?i)^(previousClose|prevClose|prev_close_price)$", "", _NUM, _r(lambda a, it: it.bar[0])),
-    (r"^isETF$", "", (), _r(_is_etf)),
-    (r"(?i)(sicCode|naics)", "", (), _r(lambda a, it: _hash(it, "sic", 4))),
+    (r"^isETF$", "", (), _r(is_etf)),
+    (r"(?i)(sicCode|naics)", "", (), _r(lambda a, it: hashed_digits(it, "sic", 4))),
     (r"(?i)(price|^(c|close|last|lp|nav|mark|fmv|midpoint|aprice|bprice|cprice|dprice|eprice|"
      r"previousClose|prevClose|yearEndClose|end_price|value)$|Px$)", "", _NUM,
-     lambda name, kind: None if re.search(r"(?i)priceTo|scale|limit", name) else _price),
-    (r"(?i)sharesOutstanding|shareOutstanding", "", _NUM, _r(lambda a, it: _shares(it))),
+     lambda name, kind: None if re.search(r"(?i)priceTo|scale|limit", name) else price),
+    (r"(?i)sharesOutstanding|shareOutstanding", "", _NUM, _r(lambda a, it: shares(it))),
     # percentages and ratios, in range
     (r"(?i)(percent|percentage|pct)", "", ("number", "integer"), _span(1, 99, 2)),
     (r"(?i)(yield|dividendYield)", "", ("number",), _span(0.4, 5.5, 3)),
@@ -323,45 +189,45 @@ RULES: tuple[_Row, ...] = (
     (r"(?i)(volume|^v$)", "", _NUM, _r(lambda a, it: int(it.between("vol", 2e5, 4e7)))),
     (r"(?i)(size|qty|quantity|^n$|trades|transactions|count$|numberOf|employeeTotal|shares|"
      r"mention)", "", _NUM, lambda name, kind: lambda a, it: int(it.between(name, 10, 5000))),
-    (r"(?i)^(epsSurprise|surprise)$", "", _NUM, _r(lambda a, it: round(_eps(it) * 0.03, 2))),
+    (r"(?i)^(epsSurprise|surprise)$", "", _NUM, _r(lambda a, it: round(eps(it) * 0.03, 2))),
     (r"(?i)(eps|EPS)(Estimate|Avg|Mean|Low)", "", _NUM,
-     _r(lambda a, it: round(_eps(it) * 0.97, 2))),
-    (r"(?i)(eps|earningsPerShare|EPS)", "", _NUM, _r(lambda a, it: _eps(it))),
+     _r(lambda a, it: round(eps(it) * 0.97, 2))),
+    (r"(?i)(eps|earningsPerShare|EPS)", "", _NUM, _r(lambda a, it: eps(it))),
     (r"(?i)(ratio|priceTo|margin|growth|return|leverage|^pe$|quick|current)", "", ("number",),
      _span(0.1, 3.0, 3)),
-    # times: in the requested window (see _when for units and offsets)
+    # times: in the requested window (see time_rule for units and offsets)
     (r"(?i)(date|time|At$|timestamp|updated|since|^t$|expiry|maturity|period|day$)", "", _TIMES,
-     lambda name, kind: _when(name, kind)),
-    (r"", "", ("date", "date-time"), lambda name, kind: _when(name, kind)),
+     lambda name, kind: time_rule(name, kind)),
+    (r"", "", ("date", "date-time"), lambda name, kind: time_rule(name, kind)),
     (r"(?i)^(year|fiscalYear)$", "", (), _r(lambda a, it: it.when.year)),
     (r"(?i)^(quarter|fiscalQuarter)$", "", (), _r(lambda a, it: (it.when.month - 1) // 3 + 1)),
     # identifiers: stable
     (r"(?i)^(accountId|tradingAccountId|trading_account_id)$", "", ("string",),
      _r(lambda a, it: next(iter(a.ctx.state.accounts)))),
-    (r"(?i)^cik$", "", (), _r(lambda a, it: _hash(it, "cik", 10))),
-    (r"(?i)^cusip$", "", (), _r(lambda a, it: "0" + _hash(it, "cusip", 8))),
-    (r"(?i)^isin$", "", (), _r(lambda a, it: "US0" + _hash(it, "cusip", 8) + "5")),
-    (r"(?i)figi", "", (), _r(lambda a, it: "BBG00" + _hash(it, "figi", 7))),
+    (r"(?i)^cik$", "", (), _r(lambda a, it: hashed_digits(it, "cik", 10))),
+    (r"(?i)^cusip$", "", (), _r(lambda a, it: "0" + hashed_digits(it, "cusip", 8))),
+    (r"(?i)^isin$", "", (), _r(lambda a, it: "US0" + hashed_digits(it, "cusip", 8) + "5")),
+    (r"(?i)figi", "", (), _r(lambda a, it: "BBG00" + hashed_digits(it, "figi", 7))),
     (r"(?i)(^id$|Id$|_id$|uuid|accessNumber|Number$|requestId|reservationNum)", "", ("string",),
-     lambda name, kind: _id(name)),
-    (r"(?i)(^id$|Id$|_id$)", "", ("integer",), lambda name, kind: _int_id(name)),
+     lambda name, kind: stable_id(name)),
+    (r"(?i)(^id$|Id$|_id$)", "", ("integer",), lambda name, kind: stable_int_id(name)),
     # words
-    (r"(?i)currency", "", ("string",), _r(_const("USD"))),
-    (r"(?i)^(country|domicile)$", "", ("string",), _r(_const("US"))),
-    (r"(?i)exchange", "", ("string",), _r(_const("NASDAQ"))),
-    (r"(?i)^(timezone|tz)$", "", (), _r(_const("America/New_York"))),
+    (r"(?i)currency", "", ("string",), _r(const("USD"))),
+    (r"(?i)^(country|domicile)$", "", ("string",), _r(const("US"))),
+    (r"(?i)exchange", "", ("string",), _r(const("NASDAQ"))),
+    (r"(?i)^(timezone|tz)$", "", (), _r(const("America/New_York"))),
     (r"(?i)^(sector|gsector)$", "", ("string",), _sector(0)),
     (r"(?i)^(industry|gind|ggroup|gsubind)$", "", ("string",), _sector(1)),
-    (r"(?i)(rating|grade)", "", ("string",), _r(_pick(_RATINGS))),
-    (r"^side$", "", ("string",), _r(_pick(("buy", "sell")))),
-    (r"(?i)^(signal|action)$", "", ("string",), _r(_pick(("buy", "neutral", "sell")))),
+    (r"(?i)(rating|grade)", "", ("string",), _r(pick(RATINGS))),
+    (r"^side$", "", ("string",), _r(pick(("buy", "sell")))),
+    (r"(?i)^(signal|action)$", "", ("string",), _r(pick(("buy", "neutral", "sell")))),
     (r"(?i)(url|website|weburl|logo|link)", "", ("string",),
      _r(lambda a, it: f"https://example.com/{it.symbol.lower()}/{it.index}")),
     (r"(?i)^(freq|frequency)$", "", ("string",),
-     lambda name, kind: _echo_or(_const("quarterly"))(name)),
-    (r"(?i)city$", "", ("string",), _r(_const("New York"))),
-    (r"(?i)(zip|postal)", "", ("string",), _r(_const("10001"))),
-    (r"^hour$", "", ("string",), _r(_pick(("bmo", "amc")))),
+     lambda name, kind: echo_or(const("quarterly"))(name)),
+    (r"(?i)city$", "", ("string",), _r(const("New York"))),
+    (r"(?i)(zip|postal)", "", ("string",), _r(const("10001"))),
+    (r"^hour$", "", ("string",), _r(pick(("bmo", "amc")))),
     (r"(?i)importance", "", ("integer",), _r(lambda a, it: 1 + it.index % 3)),
     (r"(?i)(return|rate)$", "", ("string",), _r(lambda a, it: f"{it.between('rr', 40, 80):.1f}%")),
     (r"(?i)^(state|worksiteState|performanceState)$", "", ("string",),
@@ -375,7 +241,7 @@ def rule_for(name: str, parent: str, kind: str) -> Rule | None:
     """The rule of field ``name`` (inside ``parent``, of ``kind``): a financial statement line,
     a parameter the request carries, else the first matching row of :data:`RULES`."""
     if kind in ("number", "integer"):
-        statement = _statement(name)
+        statement = statement_line(name)
         if statement is not None and not re.search(r"(?i)(perShare|eps|ratio|margin|growth)", name):
             return statement
     for pattern, parent_pattern, kinds, make in RULES:
