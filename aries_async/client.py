@@ -30,7 +30,7 @@ from aries_async.errors import (
     ValidationError,
 )
 from aries_async.http.decode import Parse, decode_body
-from aries_async.http.transport import Clock, Query, Sleep, Transport
+from aries_async.http.transport import Monotonic, Query, Sleep, Transport
 
 # The resources are small (their models load on first use, off the event loop): imported here,
 # so that a first ``client.orders`` imports nothing on the loop.
@@ -110,7 +110,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
         session: aiohttp.ClientSession | None = None,
         sleep: Sleep = asyncio.sleep,
         wall_clock: Callable[[], float] = time.time,
-        monotonic: Clock = time.monotonic,
+        monotonic: Monotonic = time.monotonic,
         rate_budget: RateBudget | None = None,
     ) -> None:
         self.config = config or ClientConfig()

@@ -25,8 +25,8 @@ from aries_async.errors import (
 )
 
 __all__ = [
-    "Clock",
     "HeaderFactory",
+    "Monotonic",
     "Query",
     "Response",
     "Sleep",
@@ -40,7 +40,7 @@ __all__ = [
 
 Sleep = Callable[[float], Awaitable[None]]
 
-Clock = Callable[[], float]
+Monotonic = Callable[[], float]
 """A monotonic clock in seconds (``time.monotonic``), for the deadline of each call."""
 
 Query = Mapping[str, str] | str

@@ -25,8 +25,8 @@ from aries_async.errors import (
     RequestTimeoutError,
 )
 from aries_async.http.exchange import (
-    Clock,
     HeaderFactory,
+    Monotonic,
     Query,
     Response,
     Sleep,
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
     from aries_async.http.budget import Pacer
 
-__all__ = ["Clock", "HeaderFactory", "Query", "Response", "Sleep", "Transport"]
+__all__ = ["HeaderFactory", "Monotonic", "Query", "Response", "Sleep", "Transport"]
 
 log = logging.getLogger("aries_async.http")
 
@@ -75,7 +75,7 @@ class Transport:
         session: aiohttp.ClientSession | None = None,
         sleep: Sleep = asyncio.sleep,
         rand: Callable[[], float] = random.random,
-        monotonic: Clock = time.monotonic,
+        monotonic: Monotonic = time.monotonic,
         pacer: Pacer | None = None,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
@@ -86,7 +86,7 @@ class Transport:
         self._sleep = sleep
         self._rand = rand
         self._monotonic = monotonic
-        self._clock = wall_clock
+        self._wall_clock = wall_clock
         self._targets: dict[tuple[str, str], yarl.URL] = {}
         self._max_body = config.max_response_bytes
         self._budget = config.timeout
@@ -284,7 +284,7 @@ class Transport:
                 log.debug("%s %s -> %s (%d bytes)", method, path_of(url), status, len(payload))
             response = Response(status, response_headers, payload)
             if status >= 400:
-                raise status_error(response, reason, method, url, now=self._clock())
+                raise status_error(response, reason, method, url, now=self._wall_clock())
             return response
         except Exception as exc:
             if self._pacer is not None and isinstance(exc, RateLimitError):
