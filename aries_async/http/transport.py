@@ -8,7 +8,7 @@ import functools
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -37,11 +37,10 @@ from aries_async.http.exchange import (
     session_timeout,
     status_error,
 )
-from aries_async.http.retry import retry_delay, should_retry
+from aries_async.http.retry import should_retry
+from aries_async.http.retry_loop import RetryLoop
 
 if TYPE_CHECKING:
-    from tenacity import RetryCallState
-
     from aries_async.http.budget import Pacer
 
 __all__ = ["HeaderFactory", "Monotonic", "Query", "Response", "Sleep", "Transport"]
@@ -50,7 +49,8 @@ log = logging.getLogger("aries_async.http")
 
 
 class Transport:
-    """Owns the aiohttp session and sends requests with retries decided in :mod:`.retry`.
+    """Owns the aiohttp session and sends requests with retries decided in :mod:`.retry` (run by
+    :mod:`.retry_loop`).
 
     Every call has a deadline, ``timeout`` seconds after it starts: attempts, the waits
     between them and the reading of bodies all fit in it (see ``ClientConfig.timeout``).
@@ -83,10 +83,11 @@ class Transport:
         self._pacer = pacer
         self._own_session = session is None
         self._session = session
-        self._sleep = sleep
-        self._rand = rand
         self._monotonic = monotonic
         self._wall_clock = wall_clock
+        self._retries = RetryLoop(
+            config.retry, self._remaining, pacer, sleep=sleep, rand=rand, monotonic=monotonic
+        )
         self._targets: dict[tuple[str, str], yarl.URL] = {}
         self._max_body = config.max_response_bytes
         self._budget = config.timeout
@@ -98,7 +99,6 @@ class Transport:
             else client_timeout(min(config.timeout, config.attempt_timeout), config.connect_timeout)
         )
         self._closed = False
-        self._closing: asyncio.Future[None] | None = None  # set when closed; ends retry waits
 
     @property
     def closed(self) -> bool:
@@ -135,8 +135,7 @@ class Transport:
         """Close for good: end calls in flight and retry waits, close the session if we
         created it (idempotent)."""
         self._closed = True
-        if self._closing is not None and not self._closing.done():
-            self._closing.set_result(None)
+        self._retries.close()
         if self._session is not None and self._own_session and not self._session.closed:
             await self._session.close()
 
@@ -224,7 +223,8 @@ class Transport:
     ) -> Response:
         """One attempt: its turn under the rate limit (outside the try: no turn in time is
         not retried), fresh headers (and token), one exchange. ``idempotent`` is None for
-        attempts 2.. (tenacity decides); on attempt 1 a retryable failure goes to :meth:`_retry`."""
+        attempts 2.. (tenacity decides); on attempt 1 a retryable failure goes to the retry loop
+        (:class:`~.retry_loop.RetryLoop`)."""
         if idempotent is not None and self._pacer is not None:
             await self._pacer.wait(method, url, deadline)
             timeout = self._remaining(deadline, method, url)  # the wait came out of its time
@@ -299,7 +299,7 @@ class Transport:
         again = functools.partial(
             self._attempt, method, url, params, json, data, headers, header_factory
         )
-        return await self._retry(first, method, url, idempotent, deadline, again)
+        return await self._retries.run(first, method, url, idempotent, deadline, again)
 
     def _target(self, url: str, query: str) -> yarl.URL:
         """The URL with a ready query string, parsed once: a URL object keeps what aiohttp
@@ -309,90 +309,6 @@ class Transport:
         if len(self._targets) < _TARGETS:
             self._targets[url, query] = target
         return target
-
-    async def _retry(
-        self,
-        first: Exception,
-        method: str,
-        url: str,
-        idempotent: bool,
-        deadline: float,
-        again: Callable[[aiohttp.ClientTimeout, float, None], Awaitable[Response]],
-    ) -> Response:
-        """Attempts 2.. under tenacity, after ``first`` (a retryable failure) ended attempt 1.
-
-        Tenacity computes each wait before asking whether to stop (tenacity >= 8.3), so a
-        retry whose wait would end at or past ``deadline`` is never begun."""
-        from tenacity import AsyncRetrying, retry_if_exception
-
-        policy = self._config.retry
-
-        def _retryable(exc: BaseException) -> bool:
-            return should_retry(exc, idempotent=idempotent, policy=policy)
-
-        def _wait(state: RetryCallState) -> float:
-            exc = state.outcome.exception() if state.outcome else None
-            return retry_delay(exc, state.attempt_number, policy, self._rand) if exc else 0.0
-
-        def _stop(state: RetryCallState) -> bool:
-            if state.attempt_number >= policy.max_attempts:
-                return True
-            late = self._monotonic() + (state.upcoming_sleep or 0.0) >= deadline
-            if late:
-                log.info("giving up %s %s: its timeout would pass", method, path_of(url))
-            return late
-
-        def _before_sleep(state: RetryCallState) -> None:
-            exc = state.outcome.exception() if state.outcome else None
-            log.info(
-                "retrying %s %s after %s in %.2fs (attempt %d)",
-                method,
-                path_of(url),
-                type(exc).__name__,
-                state.upcoming_sleep,
-                state.attempt_number + 1,
-            )
-
-        retrying = AsyncRetrying(
-            stop=_stop,
-            retry=retry_if_exception(_retryable),
-            wait=_wait,
-            sleep=self._pause,
-            before_sleep=_before_sleep,
-            reraise=True,
-        )
-        replay: Exception | None = first
-        async for attempt in retrying:
-            if replay is None and self._pacer is not None:
-                await self._pacer.wait(method, url, deadline)
-            with attempt:
-                if replay is not None:
-                    # Attempt 1 already ran (the fast path in :meth:`request`): hand its failure
-                    # to tenacity as that attempt's outcome instead of sending again.
-                    failed, replay = replay, None
-                    raise failed
-                return await again(self._remaining(deadline, method, url), deadline, None)
-        raise AriesError("unreachable: retry loop ended without a result")  # pragma: no cover
-
-    async def _pause(self, seconds: float) -> None:
-        """The wait before a retry, cut short by :meth:`close`.
-
-        Raises:
-            ClientClosedError: the transport is or was closed during the wait.
-        """
-        if self._closing is None:
-            self._closing = asyncio.get_running_loop().create_future()
-        if not self._closed:
-            sleeper = asyncio.ensure_future(self._sleep(seconds))
-            try:
-                await asyncio.wait((sleeper, self._closing), return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                if not sleeper.done():
-                    sleeper.cancel()
-            if not self._closed:
-                sleeper.result()  # the sleep's own failure, if it had one
-                return
-        raise ClientClosedError("the client was closed during a retry wait")
 
 
 _TARGETS = 1024
