@@ -116,7 +116,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
         self.config = config or ClientConfig()
         self._store: TokenStore = token_store or MemoryTokenStore()
         self._monotonic = monotonic
-        self._clock = wall_clock
+        self._wall_clock = wall_clock
         pacer = None
         if self.config.rate_limit is not None or rate_budget is not None:
             from aries_async.http.budget import pacer_for  # aiolimiter only for paced clients

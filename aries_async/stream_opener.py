@@ -72,7 +72,7 @@ class Streams:
 
     config: ClientConfig
     auth: AuthSession
-    _clock: Callable[[], float]
+    _wall_clock: Callable[[], float]
 
     if TYPE_CHECKING:
 
@@ -90,7 +90,7 @@ class Streams:
         def build() -> MarketStream:
             from aries_async.streaming.market import market_stream
 
-            kwargs.setdefault("wall_clock", self._clock)
+            kwargs.setdefault("wall_clock", self._wall_clock)
             return market_stream(
                 self.config.endpoints.market_ws_url,
                 self.auth.access_token,
@@ -109,7 +109,7 @@ class Streams:
         def build() -> ChartStream:
             from aries_async.streaming.charts import ChartStream
 
-            kwargs.setdefault("wall_clock", self._clock)
+            kwargs.setdefault("wall_clock", self._wall_clock)
             return ChartStream(
                 self.config.endpoints.charts_ws_url,
                 self.auth.access_token,
@@ -140,7 +140,7 @@ class Streams:
             from aries_async.streaming.accounts import account_stream
 
             kwargs.setdefault("reconcile", self.orders.reconcile)
-            kwargs.setdefault("wall_clock", self._clock)
+            kwargs.setdefault("wall_clock", self._wall_clock)
             return account_stream(
                 self.config.endpoints.accounts_ws_url,
                 self.auth.access_token,

@@ -90,7 +90,7 @@ class OAuth:
         self._config = config
         self._transport = transport
         self._store = store
-        self._clock = wall_clock
+        self._wall_clock = wall_clock
         self._keep: Callable[[Token], Awaitable[None]] | None = None
         # The encodings (form: True, JSON: False) the token endpoint answered as unread
         # (oauth.md 3.2 leaves open which it reads): a grant goes in the other one first.
@@ -326,7 +326,7 @@ class OAuth:
         try:
             return Token.from_response(
                 data,
-                now=self._clock(),
+                now=self._wall_clock(),
                 previous=previous,
                 grant_type=grant if grant in (AUTHORIZATION_CODE, CLIENT_CREDENTIALS) else None,
                 asked=asked,

@@ -90,7 +90,7 @@ class AuthSession:
         self._oauth = oauth
         self._store = store
         self._skew = refresh_skew
-        self._clock = wall_clock
+        self._wall_clock = wall_clock
         self._token: Token | None = None
         self._due: float | None = None
         """When ``_token`` is due for renewal (None: never)."""
@@ -121,7 +121,7 @@ class AuthSession:
         return (
             token is not None
             and token.access_token != self._invalid
-            and not token.needs_refresh(self._clock(), self._skew)
+            and not token.needs_refresh(self._wall_clock(), self._skew)
         )
 
     def cached(self) -> Token | None:
@@ -135,7 +135,7 @@ class AuthSession:
         if token is None or token.access_token == self._invalid or self._unsaved is not None:
             return None
         due = self._due
-        if due is not None and self._clock() >= due:
+        if due is not None and self._wall_clock() >= due:
             return None
         return token
 

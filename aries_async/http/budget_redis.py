@@ -106,7 +106,7 @@ class RedisRateBudget(AsyncClosing):
         self.redis = redis.Redis.from_url(url) if isinstance(url, str) else url
         self.prefix = prefix
         self._sleep = sleep
-        self._clock = wall_clock
+        self._wall_clock = wall_clock
         self._reserve = self.redis.register_script(_NOW + _RESERVE)
         self._pause = self.redis.register_script(_NOW + _PAUSE)
 
@@ -141,7 +141,7 @@ class RedisRateBudget(AsyncClosing):
 
     def _now(self) -> int | str:
         """The scripts' ``now``: microseconds on the clock given, '' for the server's clock."""
-        return "" if self._clock is None else round(self._clock() * 1_000_000)
+        return "" if self._wall_clock is None else round(self._wall_clock() * 1_000_000)
 
     async def pause(self, bucket: str, seconds: float) -> None:
         """See :meth:`~aries_async.http.budget.RateBudget.pause`.

@@ -57,7 +57,7 @@ class Resource:
 
     def _now(self) -> datetime:
         """The client's wall clock (its ``wall_clock``) as an aware UTC datetime."""
-        return datetime.fromtimestamp(self._client._clock(), UTC)
+        return datetime.fromtimestamp(self._client._wall_clock(), UTC)
 
     @contextlib.contextmanager
     def _server_dates(self) -> Iterator[list[tuple[str | None, datetime]]]:
