@@ -39,6 +39,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --ws-auth-unanswered                        leave every websocket authentication unanswered
     --ws-account-unanswered                     account subscriptions get events, no snapshot
     --ws-market-unacknowledged                  market (un)subscribes without acknowledgements
+    --ws-ack-type subscribed|response           market and account (un)subscribe acks' type
     --trickle-body ROUTE=SECONDS                send those bodies a byte at a time
     --huge-body ROUTE=BYTES                     grow those JSON answers to BYTES
     --huge-body-chunked                         send padded bodies without Content-Length

@@ -141,9 +141,11 @@ class SimSettings:
         ws_auth_timeout: seconds an account socket may stay unauthenticated.
         ws_session_ttl: seconds a websocket session lasts before ``authExpired``.
         ws_refresh_warning: seconds before expiry at which ``refreshAuth`` is sent.
-        ws_send_acks: acknowledge subscriptions with ``{"type": "subscribed"}``, on every
-            socket (read on each one); the fault ``ws_market_unacknowledged`` silences the
-            market socket's alone (:class:`~aries_async.sim.faults.Faults`).
+        ws_send_acks: acknowledge subscribes and unsubscribes, on every socket (read on each
+            one). False: no acknowledgement on any socket, whatever the faults that shape them
+            say (``ws_ack_type``, and ``charts_ack`` ``"response"`` included); the fault
+            ``ws_market_unacknowledged`` silences the market socket's alone
+            (:class:`~aries_async.sim.faults.Faults`).
     """
 
     quote_symbol_in: str = "n"

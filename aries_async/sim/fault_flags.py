@@ -29,6 +29,7 @@ from aries_async.sim.faults import (
 )
 from aries_async.sim.valuation import POSITIONS_SHAPES
 from aries_async.sim.ws_requests import RESPONSE_SHAPES
+from aries_async.sim.ws_session import ACK_TYPES
 from aries_async.sim.ws_topics import TOPIC_SHAPES
 
 __all__ = ["add_fault_arguments", "build_faults"]
@@ -112,6 +113,12 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         "--ws-market-unacknowledged",
         action="store_true",
         help="the market socket acknowledges no (un)subscribe; its data goes on",
+    )
+    faults.add_argument(
+        "--ws-ack-type",
+        choices=ACK_TYPES,
+        default="subscribed",
+        help="how the market and account sockets acknowledge (un)subscribes",
     )
     faults.add_argument("--ws-auth-unanswered", action="store_true")
     faults.add_argument("--ws-auth-success-id", choices=AUTH_ID_PLACES, default="payload")
@@ -264,6 +271,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_stall=args.ws_stall,
         ws_account_unanswered=args.ws_account_unanswered,
         ws_market_unacknowledged=args.ws_market_unacknowledged,
+        ws_ack_type=args.ws_ack_type,
         ws_auth_unanswered=args.ws_auth_unanswered,
         ws_auth_success_id=args.ws_auth_success_id,
         ws_auth_error_id=args.ws_auth_error_id,

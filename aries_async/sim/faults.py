@@ -98,6 +98,9 @@ field                              effect
 ``ws_market_unacknowledged``       the market socket acknowledges no (un)subscribe (no
                                    ``{"type": "subscribed"}``); snapshots, updates and errors
                                    go on. ``SimSettings.ws_send_acks=False``: no socket acks
+``ws_ack_type``                    market and account (un)subscribe acks (10.5, UNKNOWN):
+                                   ``"subscribed"`` (default, the SDK's) or ``"response"``
+                                   (``payload {"status": 200}``); charts: ``charts_ack``
 ``ws_auth_unanswered``             websockets leave ``POST /auth`` unanswered (no
                                    ``authSuccess``, no error), on a new socket and on a
                                    re-authentication alike (set once a socket is open: only
@@ -218,7 +221,8 @@ field                              effect
 ``charts_trade_time``              a chart trade's ``t``: epoch ``"s"``, ``"ms"`` or ``"iso"``
 ``charts_numbers``                 chart numbers as JSON ``"number"`` or as ``"string"``
 ``charts_ack``                     charts (un)subscribe acknowledgements: ``"subscribed"``,
-                                   ``"response"`` (``status: 200``) or ``"none"``
+                                   ``"response"`` (``status: 200``) or ``"none"`` (also while
+                                   ``SimSettings.ws_send_acks`` is False, as every socket's)
 ``malformed_amount``               route -> text: in a 200 answer's first list of objects, the
                                    last object's first decimal-string amount becomes that text
                                    (``"12.3.4"``): one bad number deep in a large answer
@@ -315,6 +319,7 @@ class Faults:
     ws_account_unanswered: bool = False
     ws_refused_subscriptions: dict[str, str] = attrs.Factory(dict)
     ws_market_unacknowledged: bool = False
+    ws_ack_type: str = "subscribed"
     ws_auth_unanswered: bool = False
     ws_auth_success_id: str = "payload"
     ws_auth_error_id: str = "payload"

@@ -18,7 +18,8 @@ Market: ``marketStatus`` push after auth; subscribe with an array of per-symbol 
 fields, ``level2``, ``timeAndSales``, ``greeksFields`` for OSI option symbols); a snapshot
 (quote, trade, greeks) on subscribe, never for level 2; then ``quote``, ``trade``, ``level2``,
 ``timeAndSales`` and ``greeks`` updates on every feed step. Unknown symbols get an
-``action: "error"`` event with the subscribe id. Acks ``{"type": "subscribed", "id"}`` when
+``action: "error"`` event with the subscribe id. Acks ``{"type": "subscribed", "id"}`` (or the
+``response`` form of ``faults.ws_ack_type``) to subscribes and unsubscribes alike when
 ``ws_send_acks`` and not ``faults.ws_market_unacknowledged``.
 
 Accounts: ``subscribe {topic: "account", params: {accountId}}`` -> ack, snapshot event

@@ -17,8 +17,9 @@ Faults`): ``charts_trades`` (``"separate"``: a ``trades`` subscription; ``"with_
 (``"plain"``: ``payload {symbol, data}``; ``"typed"``: ``payload {action: "update", type:
 "quote"|"trade", symbol, data, timestamp}`` with an RFC 3339 envelope ``timestamp``),
 ``charts_trade_time`` (``"s"``, ``"ms"``, ``"iso"``), ``charts_numbers`` (``"number"`` or
-``"string"``) and ``charts_ack`` (``"subscribed"``, ``"response"``, ``"none"``). The websocket
-faults (drops, stalls, malformed lines, expiry) apply as on the other sockets.
+``"string"``) and ``charts_ack`` (``"subscribed"``, ``"response"``, ``"none"``; no
+acknowledgement at all while ``SimSettings.ws_send_acks`` is False, as on every socket). The
+websocket faults (drops, stalls, malformed lines, expiry) apply as on the other sockets.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ class ChartSession(Session):
             if kind == _QUOTES and kind not in sub.types:
                 fresh.append(sub)
             sub.types.add(kind)
-        self._ack(request_id)
+        self.ack(request_id)
         self.maybe_start_firehose()
         for sub in fresh:  # the quote on subscribe
             self._send(sub, self.hub.ctx.feed.quote(sub.watched), snapshot=True)
@@ -125,7 +126,7 @@ class ChartSession(Session):
                 sub.types.discard(kind)
             if not sub.types:
                 self._drop(sub)
-        self._ack(request_id)
+        self.ack(request_id)
 
     def _drop(self, sub: _ChartSub) -> None:
         del self.subs[sub.symbol]
@@ -138,12 +139,9 @@ class ChartSession(Session):
     def _error(self, text: str, request_id: str | None) -> None:
         self.event({"action": "error", "error": text, "id": request_id})
 
-    def _ack(self, request_id: str | None) -> None:
-        mode = self.hub.ctx.faults.charts_ack
-        if mode == "response" and request_id is not None and self.hub.ctx.settings.ws_send_acks:
-            self.push({"type": "response", "id": request_id, "payload": {"status": 200}})
-        elif mode == "subscribed":
-            self.ack(request_id)
+    def ack_type(self) -> str:
+        """``faults.charts_ack`` (``SimSettings.ws_send_acks`` False still silences it)."""
+        return self.hub.ctx.faults.charts_ack
 
     # -- events -------------------------------------------------------------------------------
 

@@ -82,10 +82,9 @@ class MarketSession(Session):
         self.market: dict[str, _MarketSub] = {}  # by the watched (underlying) symbol
         self.options: dict[str, list[_MarketSub]] = {}
 
-    def ack(self, request_id: str | None) -> None:
-        """Acknowledge a (un)subscribe unless ``faults.ws_market_unacknowledged`` is set."""
-        if not self.hub.ctx.faults.ws_market_unacknowledged:
-            super().ack(request_id)
+    def ack_type(self) -> str:
+        """``"none"`` while ``faults.ws_market_unacknowledged`` is set, else as every socket."""
+        return "none" if self.hub.ctx.faults.ws_market_unacknowledged else super().ack_type()
 
     def on_first_auth(self) -> None:
         self.event({"action": "update", "type": "marketStatus", "data": self.hub.status()})

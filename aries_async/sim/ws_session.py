@@ -1,11 +1,13 @@
-"""What the simulator's market and account websockets share: the envelope protocol.
+"""What the simulator's websockets share: the envelope protocol.
 
 ``POST /auth`` request first (``body.token``, any method casing, optional ``body.action``),
-``authSuccess`` with ``expiresIn`` (ms), ping/pong echoing the id; outgoing messages are queued
-and written as NDJSON, several lines a frame (up to :data:`MAX_LINES_PER_FRAME`), with the
-``ws_*`` faults applied on the way out. :class:`Session` is the base of
-:class:`~aries_async.sim.ws_market.MarketSession` and
-:class:`~aries_async.sim.ws_account.AccountSession`.
+``authSuccess`` with ``expiresIn`` (ms), ping/pong echoing the id, (un)subscribe
+acknowledgements in the form :meth:`Session.ack_type` says; outgoing messages are queued and
+written as NDJSON, several lines a frame (up to :data:`MAX_LINES_PER_FRAME`), with the ``ws_*``
+faults applied on the way out. :class:`Session` is the base of
+:class:`~aries_async.sim.ws_market.MarketSession`,
+:class:`~aries_async.sim.ws_account.AccountSession` and
+:class:`~aries_async.sim.ws_charts.ChartSession`.
 """
 
 from __future__ import annotations
@@ -25,7 +27,14 @@ if TYPE_CHECKING:
     from aries_async.sim.feed import Firehose, QuoteSnapshot
     from aries_async.sim.ws import WsHub
 
-__all__ = ["FIREHOSE_YIELD_EVERY", "MAX_LINES_PER_FRAME", "MAX_PENDING_LINES", "Session", "ms"]
+__all__ = [
+    "ACK_TYPES",
+    "FIREHOSE_YIELD_EVERY",
+    "MAX_LINES_PER_FRAME",
+    "MAX_PENDING_LINES",
+    "Session",
+    "ms",
+]
 
 log = logging.getLogger("aries_async.sim.ws")
 
@@ -37,6 +46,9 @@ MAX_PENDING_LINES = 200_000
 
 FIREHOSE_YIELD_EVERY = 8
 """The firehose lets other tasks run (pings, subscribes) after this many frames."""
+
+ACK_TYPES = ("subscribed", "response")
+"""``faults.ws_ack_type`` values."""
 
 
 def ms(seconds: float) -> int:
@@ -52,7 +64,7 @@ class Session:
     """
 
     kind: ClassVar[str]
-    """``market`` or ``accounts``."""
+    """``market``, ``accounts`` or ``charts``."""
     scopes: ClassVar[tuple[str, ...]]
     """Token scopes that open this socket (any one suffices)."""
 
@@ -302,9 +314,21 @@ class Session:
         self.event(payload, request_id if place == "envelope" else None)
 
     def ack(self, request_id: str | None) -> None:
-        """Acknowledge a (un)subscribe when the simulator is set to."""
-        if self.hub.ctx.settings.ws_send_acks and request_id is not None:
+        """Acknowledge a (un)subscribe in the form :meth:`ack_type` says, unless
+        ``SimSettings.ws_send_acks`` is False (no acknowledgement on any socket)."""
+        kind = self.ack_type()
+        if not self.hub.ctx.settings.ws_send_acks or request_id is None or kind == "none":
+            return
+        if kind == "response":
+            self.push({"type": "response", "id": request_id, "payload": {"status": 200}})
+        else:
             self.push({"type": "subscribed", "id": request_id})
+
+    def ack_type(self) -> str:
+        """How (un)subscribes are acknowledged: ``"subscribed"``, ``"response"`` or ``"none"``
+        (``faults.ws_ack_type`` here; the market and charts sockets have switches of their
+        own)."""
+        return self.hub.ctx.faults.ws_ack_type
 
     def on_first_auth(self) -> None:
         """Called once, after the first ``authSuccess`` was queued."""

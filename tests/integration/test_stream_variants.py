@@ -1,0 +1,244 @@
+"""The sockets' open points (websocket.md 2-5 and 10), each produced by a simulator switch and
+taken by the client: the acknowledgements' form (of unsubscribes too).
+
+Time never passes for real: the simulator runs on a ManualClock, the streams' keep-alive and
+backoff on :class:`FakeTime`; the only waits are for socket traffic, each bounded by a timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import aiohttp
+import orjson
+import pytest
+from stream_helpers import FakeTime, Tokens, take, until
+
+from aries_async.models.events import (
+    AccountInfoEvent,
+    AccountSnapshot,
+    SubscribeAck,
+    UnknownEvent,
+    WatchlistEvent,
+)
+from aries_async.sim import ManualClock, Simulator
+from aries_async.sim import cli as sim_cli
+from aries_async.sim.cli import add_arguments, build_faults
+from aries_async.sim.ws import WsHub
+from aries_async.sim.ws_account import AccountSession
+from aries_async.sim.ws_session import ACK_TYPES
+from aries_async.streaming import AccountStream, ChartStream, MarketStream, StreamConfig
+
+ACCOUNT = "TEST-ACCOUNT-001"
+FAST = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
+URLS = {"market": "market_ws_url", "accounts": "accounts_ws_url", "charts": "charts_ws_url"}
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[Simulator]:
+    async with Simulator(seed=4, clock=ManualClock(), tick_interval=None) as s:
+        yield s
+
+
+def make(kind: str, sim: Simulator, fake_time: FakeTime, **options: Any) -> Any:
+    """A stream of ``kind`` (``market``, ``accounts`` or ``charts``) on ``sim``."""
+    tokens = Tokens(sim)
+    options = {
+        "config": FAST,
+        "invalidate_token": tokens.invalidate,
+        "sleep": fake_time.sleep,
+        "monotonic": fake_time.clock,
+        **options,
+    }
+    url = getattr(sim, URLS[kind])
+    if kind == "market":
+        return MarketStream(url, tokens, **options)
+    if kind == "charts":
+        return ChartStream(url, tokens, **options)
+    return AccountStream(url, tokens, ACCOUNT, **options)
+
+
+def drained(consumer: Any) -> list[Any]:
+    """What ``consumer`` holds now."""
+    return [consumer.get_nowait() for _ in range(consumer.pending)]
+
+
+# -- raw sockets, for what the simulator sends -----------------------------------------------------
+
+
+async def _send(
+    ws: aiohttp.ClientWebSocketResponse, kind: str, request_id: str, **rest: Any
+) -> None:
+    await ws.send_str(orjson.dumps({"type": kind, "id": request_id, **rest}).decode())
+
+
+async def _messages_until(
+    ws: aiohttp.ClientWebSocketResponse, done: Callable[[dict[str, Any]], bool]
+) -> list[dict[str, Any]]:
+    """The messages the socket sends (text or binary frames), up to the first ``done`` one."""
+    out: list[dict[str, Any]] = []
+    while True:
+        frame = await ws.receive(timeout=5)
+        assert frame.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY), frame
+        for line in frame.data.splitlines():
+            out.append(orjson.loads(line))
+            if done(out[-1]):
+                return out
+
+
+def _auth(token: str) -> dict[str, Any]:
+    return {"payload": {"method": "POST", "path": "/auth", "body": {"token": token}}}
+
+
+def _action(message: dict[str, Any]) -> Any:
+    return (message.get("payload") or {}).get("action")
+
+
+def _is_pong(message: dict[str, Any]) -> bool:
+    return message.get("type") == "pong"
+
+
+# -- acknowledgements (websocket.md 3.3, 3.7, 4.2, 10.5) -------------------------------------------
+
+
+SUBSCRIBE = {
+    "market": [{"symbol": "AAPL", "quoteFields": ["*"]}],
+    "accounts": {"topic": "account", "params": {"accountId": ACCOUNT}},
+    "charts": {"type": "quotes", "symbol": "AAPL"},
+}
+UNSUBSCRIBE = {
+    "market": ["AAPL"],
+    "accounts": {"topic": "account", "params": {"accountId": ACCOUNT}},
+    "charts": {"type": "quotes", "symbol": "AAPL"},
+}
+
+
+async def _sub_and_unsub(sim: Simulator, kind: str) -> list[dict[str, Any]]:
+    """What a socket of ``kind`` sends for a subscribe (``s1``), an unsubscribe (``u1``) and a
+    ping (``p1``), up to the pong."""
+    token = sim.issue_token().access_token
+    async with aiohttp.ClientSession() as http, http.ws_connect(getattr(sim, URLS[kind])) as ws:
+        await _send(ws, "request", "a1", **_auth(token))
+        await _messages_until(ws, lambda m: _action(m) == "authSuccess")
+        await _send(ws, "subscribe", "s1", payload=SUBSCRIBE[kind])
+        await _send(ws, "unsubscribe", "u1", payload=UNSUBSCRIBE[kind])
+        await _send(ws, "ping", "p1")
+        return await _messages_until(ws, _is_pong)
+
+
+def _acks(messages: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The acknowledgements among ``messages``, by the id they answer."""
+    return {
+        str(m["id"]): m
+        for m in messages
+        if m.get("type") in ("subscribed", "response") and m.get("id") in ("s1", "u1")
+    }
+
+
+@pytest.mark.parametrize("ack_type", ACK_TYPES)
+@pytest.mark.parametrize("kind", ["market", "accounts"])
+async def test_unsubscribes_are_acknowledged_in_the_form_subscribes_are(
+    sim: Simulator, kind: str, ack_type: str
+) -> None:
+    # websocket.md 3.7 and 10.5 leave the acknowledgement of an unsubscribe open: the SDK
+    # waits for a "subscribed" or a "response" with its id (no "unsubscribed" type is known).
+    sim.faults.ws_ack_type = ack_type
+    acks = _acks(await _sub_and_unsub(sim, kind))
+    assert set(acks) == {"s1", "u1"}
+    for ack in acks.values():
+        assert ack["type"] == ack_type
+        assert ack.get("payload") == ({"status": 200} if ack_type == "response" else None)
+
+
+@pytest.mark.parametrize("kind", ["market", "accounts", "charts"])
+async def test_no_socket_acknowledges_anything_while_acknowledgements_are_off(
+    sim: Simulator, kind: str
+) -> None:
+    # SimSettings.ws_send_acks=False silences every socket's acknowledgements, whatever form
+    # the faults give them (charts_ack="response" included).
+    sim.faults.ws_ack_type = sim.faults.charts_ack = "response"
+    sim.settings.ws_send_acks = False
+    assert _acks(await _sub_and_unsub(sim, kind)) == {}
+    sim.settings.ws_send_acks = True
+    assert set(_acks(await _sub_and_unsub(sim, kind))) == {"s1", "u1"}
+
+
+@pytest.mark.parametrize("ack_type", [*ACK_TYPES, "none"])
+async def test_the_market_stream_under_every_form_of_acknowledgement(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime, ack_type: str
+) -> None:
+    if ack_type == "none":
+        sim.faults.ws_market_unacknowledged = True
+    else:
+        sim.faults.ws_ack_type = ack_type
+    acked = set() if ack_type == "none" else {"AAPL", "KO"}
+    async with make("market", sim, fake_time) as stream:
+        quotes = stream.quotes()
+        await stream.subscribe(["AAPL", "MSFT"], channels=["quotes"])
+        assert {q.symbol for q in await take(quotes, 2)} == {"AAPL", "MSFT"}  # snapshots
+        await stream.unsubscribe("MSFT")  # its acknowledgement answers no subscription
+        await stream.subscribe("KO", channels=["quotes"])
+        assert [q.symbol for q in await take(quotes, 1)] == ["KO"]
+        # A socket request's answer is a "response" too: each finds its own.
+        assert await stream.expiry_dates("AAPL")
+        assert stream.acknowledged == acked
+        sim.advance(0.5)
+        assert {q.symbol for q in await take(quotes, 2)} == {"AAPL", "KO"}
+        assert stream.unknown == 0
+
+
+@pytest.mark.parametrize("ack_type", ACK_TYPES)
+async def test_the_account_stream_under_every_form_of_acknowledgement(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime, ack_type: str
+) -> None:
+    sim.faults.ws_ack_type = ack_type
+
+    def watching() -> bool:
+        sessions = [s for s in hub.sessions if isinstance(s, AccountSession) and not s.closed]
+        return any(s.topics.watchlist for s in sessions)
+
+    seen: list[Any] = []
+
+    def heard(kind: type[Any]) -> bool:
+        seen.extend(drained(events))
+        return any(isinstance(e, kind) for e in seen)
+
+    async with make("accounts", sim, fake_time) as stream:
+        events = stream.events()
+        await until(lambda: heard(AccountSnapshot))
+        await stream.subscribe_watchlist()
+        await until(watching)
+        assert hub.topics.watchlist_changed(ACCOUNT, {"id": "w1", "symbols": ["KO"]}) == 1
+        await until(lambda: heard(WatchlistEvent))
+        await stream.unsubscribe_watchlist()
+        await until(lambda: not watching())
+        hub.topics.account_info(ACCOUNT)  # after the unsubscribe's acknowledgement
+        await until(lambda: heard(AccountInfoEvent))
+        assert stream.connected and stream.reconnects == 0
+    # Every acknowledgement was taken as one: none reached the consumers, as itself or unknown.
+    assert not [e for e in seen if isinstance(e, SubscribeAck | UnknownEvent)]
+
+
+# -- the switches are command-line flags -----------------------------------------------------------
+
+
+SWITCHES = [
+    # the flag (and its value), the field of Faults it sets, that value, the field's default
+    (["--ws-ack-type", "response"], "ws_ack_type", "response", "subscribed"),
+]
+
+
+@pytest.mark.parametrize(("flag", "field", "value", "default"), SWITCHES)
+def test_each_socket_switch_is_a_documented_cli_flag(
+    flag: list[str], field: str, value: object, default: object
+) -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    assert getattr(build_faults(parser.parse_args([])), field) == default
+    assert getattr(build_faults(parser.parse_args(flag)), field) == value
+    assert flag[0] in (sim_cli.__doc__ or "")
+    if len(flag) == 2:  # a choice: anything else is refused
+        with pytest.raises(SystemExit):
+            parser.parse_args([flag[0], "xml"])
