@@ -31,6 +31,7 @@ from aries_async.sim.valuation import POSITIONS_SHAPES
 from aries_async.sim.ws_requests import RESPONSE_SHAPES
 from aries_async.sim.ws_session import ACK_TYPES
 from aries_async.sim.ws_topics import TOPIC_SHAPES
+from aries_async.sim.ws_values import MARKET_NUMBERS, MARKET_TIMES
 
 __all__ = ["add_fault_arguments", "build_faults"]
 
@@ -120,6 +121,8 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         default="subscribed",
         help="how the market and account sockets acknowledge (un)subscribes",
     )
+    faults.add_argument("--ws-market-numbers", choices=MARKET_NUMBERS, default="number")
+    faults.add_argument("--ws-market-times", choices=MARKET_TIMES, default="ms")
     faults.add_argument("--ws-auth-unanswered", action="store_true")
     faults.add_argument("--ws-auth-success-id", choices=AUTH_ID_PLACES, default="payload")
     faults.add_argument("--ws-auth-error-id", choices=AUTH_ID_PLACES, default="payload")
@@ -272,6 +275,8 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_account_unanswered=args.ws_account_unanswered,
         ws_market_unacknowledged=args.ws_market_unacknowledged,
         ws_ack_type=args.ws_ack_type,
+        ws_market_numbers=args.ws_market_numbers,
+        ws_market_times=args.ws_market_times,
         ws_auth_unanswered=args.ws_auth_unanswered,
         ws_auth_success_id=args.ws_auth_success_id,
         ws_auth_error_id=args.ws_auth_error_id,

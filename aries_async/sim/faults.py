@@ -87,6 +87,11 @@ field                              effect
 ``ws_drop_after``                  websocket closes abruptly after N messages sent
 ``ws_malformed_every``             every Nth websocket frame carries a malformed line
 ``ws_stall``                       websocket stops sending and stops answering pings
+``ws_market_numbers``              market quote, trade, greeks (and equity snapshot) numbers as
+                                   ``"number"`` (default, SDK) or ``"string"`` (10.2 CONFLICT)
+``ws_market_times``                market exchange times (``quoteTimestamp``, ``tradeTimestamp``)
+                                   as Unix ``"ms"`` (default, SDK) or ``"iso"`` with the New
+                                   York offset (10.1 CONFLICT); ``payload.timestamp`` stays ms
 ``ws_account_unanswered``          the account socket registers an ``account`` subscription
                                    and sends its events, but neither its ack nor its snapshot
                                    (the answer lost on the server's side)
@@ -320,6 +325,8 @@ class Faults:
     ws_refused_subscriptions: dict[str, str] = attrs.Factory(dict)
     ws_market_unacknowledged: bool = False
     ws_ack_type: str = "subscribed"
+    ws_market_numbers: str = "number"
+    ws_market_times: str = "ms"
     ws_auth_unanswered: bool = False
     ws_auth_success_id: str = "payload"
     ws_auth_error_id: str = "payload"

@@ -5,6 +5,8 @@
 option symbols); a snapshot of each symbol follows the subscription, then updates on every feed
 step. A subscription to every synthetic symbol of the hub's firehose gets precomputed quote
 frames back to back instead (see :meth:`~aries_async.sim.ws_session.Session.run_firehose`).
+Numbers and exchange times are written as :func:`~aries_async.sim.ws_values.market_values`
+says.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from aries_async.sim.feed import QuoteSnapshot
 from aries_async.sim.ws_requests import answer_request
 from aries_async.sim.ws_session import Session, ms
+from aries_async.sim.ws_values import market_values
 
 __all__ = ["MarketSession"]
 
@@ -237,6 +240,8 @@ class MarketSession(Session):
 
     def _update(self, kind: str, symbol: str, data: Any, stamp: int) -> None:
         """Push one ``update`` of ``kind`` for ``symbol``, stamped ``stamp`` (Unix ms)."""
+        if kind != "level2":
+            data = market_values(data, self.hub.ctx.faults)
         self.event(
             {"action": "update", "type": kind, "symbol": symbol, "data": data, "timestamp": stamp}
         )

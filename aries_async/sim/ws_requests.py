@@ -8,7 +8,8 @@ path (``/v1`` prefix optional)                            answer ``data``
 ``/options/{symbol}/contracts/{expiryDate}``              ``{symbol, expiryDate, calls, puts}``
 ``/equities/{symbol}/snapshot`` (also ``/marketdata/      ``{symbol, ...quote fields, ...trade
 equities/{symbol}/snapshot``, ``/stocks/{symbol}/          fields}`` as the market updates send
-snapshot``; the real path is UNKNOWN)                     them
+snapshot``; the real path is UNKNOWN)                     them (``ws_market_numbers``,
+                                                          ``ws_market_times`` too)
 ========================================================  ==========================================
 
 A success is ``{"type": "response", "id", "payload": {"status": 200, "data": ...}}``. The spec
@@ -25,6 +26,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from aries_async.sim.routes_options import OptionsLookupError, contracts_body, expiry_dates_body
+from aries_async.sim.ws_values import market_values
 
 if TYPE_CHECKING:
     from aries_async.sim.ws_session import Session
@@ -45,7 +47,8 @@ def _snapshot(session: Session, symbol: str) -> dict[str, Any]:
     if not feed.has(symbol):
         raise OptionsLookupError(404, "SYMBOL_NOT_FOUND", "unknown symbol")
     snap = feed.quote(symbol)
-    return {"symbol": snap.symbol, **snap.quote_data(), **snap.trade_data()}
+    data = {**snap.quote_data(), **snap.trade_data()}
+    return {"symbol": snap.symbol, **market_values(data, session.hub.ctx.faults)}
 
 
 def _route(session: Session, method: str, path: str) -> dict[str, Any]:

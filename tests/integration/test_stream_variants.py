@@ -1,5 +1,6 @@
 """The sockets' open points (websocket.md 2-5 and 10), each produced by a simulator switch and
-taken by the client: the acknowledgements' form (of unsubscribes too).
+taken by the client: numbers and exchange times on the market socket, the acknowledgements'
+form (of unsubscribes too).
 
 Time never passes for real: the simulator runs on a ManualClock, the streams' keep-alive and
 backoff on :class:`FakeTime`; the only waits are for socket traffic, each bounded by a timeout.
@@ -8,7 +9,10 @@ backoff on :class:`FakeTime`; the only waits are for socket traffic, each bounde
 from __future__ import annotations
 
 import argparse
+import asyncio
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import aiohttp
@@ -19,7 +23,11 @@ from stream_helpers import FakeTime, Tokens, take, until
 from aries_async.models.events import (
     AccountInfoEvent,
     AccountSnapshot,
+    GreeksUpdate,
+    QuoteUpdate,
     SubscribeAck,
+    TimeAndSalesUpdate,
+    TradeUpdate,
     UnknownEvent,
     WatchlistEvent,
 )
@@ -32,6 +40,7 @@ from aries_async.sim.ws_session import ACK_TYPES
 from aries_async.streaming import AccountStream, ChartStream, MarketStream, StreamConfig
 
 ACCOUNT = "TEST-ACCOUNT-001"
+OPTION = "AAPL260116C00230000"
 FAST = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
 URLS = {"market": "market_ws_url", "accounts": "accounts_ws_url", "charts": "charts_ws_url"}
 
@@ -58,6 +67,11 @@ def make(kind: str, sim: Simulator, fake_time: FakeTime, **options: Any) -> Any:
     if kind == "charts":
         return ChartStream(url, tokens, **options)
     return AccountStream(url, tokens, ACCOUNT, **options)
+
+
+def exact(seconds: float) -> datetime:
+    """A simulator time as the wire carries it: whole milliseconds, as aware UTC."""
+    return datetime.fromtimestamp(int(seconds * 1000) / 1000, UTC)
 
 
 def drained(consumer: Any) -> list[Any]:
@@ -221,12 +235,74 @@ async def test_the_account_stream_under_every_form_of_acknowledgement(
     assert not [e for e in seen if isinstance(e, SubscribeAck | UnknownEvent)]
 
 
+# -- the market socket's numbers and exchange times (websocket.md 10.1, 10.2) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("numbers", "times"), [("number", "ms"), ("string", "ms"), ("number", "iso"), ("string", "iso")]
+)
+async def test_market_numbers_and_times_read_the_same_in_every_variant(
+    sim: Simulator, fake_time: FakeTime, numbers: str, times: str
+) -> None:
+    sim.faults.ws_market_numbers, sim.faults.ws_market_times = numbers, times
+    async with make("market", sim, fake_time) as stream:
+        events = stream.events()
+        await stream.subscribe("AAPL", channels=["quotes", "trades", "timeAndSales"])
+        await stream.subscribe(OPTION, channels=["greeks"])
+        await until(lambda: stream.acknowledged == {"AAPL", OPTION})
+        drained(events)  # the snapshots, in the frames of the acknowledgements
+        sim.advance(0.5)  # one step of the walk: a quote, a trade, its print and the greeks
+        got: dict[type[Any], Any] = {}
+        async with asyncio.timeout(5):
+            async for event in events:
+                got[type(event)] = event
+                if type(event) is GreeksUpdate:  # the step's last update
+                    break
+        assert stream.unknown == 0
+    snap = sim.feed.quote("AAPL")
+    quote, trade = got[QuoteUpdate], got[TradeUpdate]
+    printed, greeks = got[TimeAndSalesUpdate], got[GreeksUpdate]
+    # The variant was sent...
+    assert isinstance(quote.data["bidPrice"], str if numbers == "string" else float)
+    assert isinstance(greeks.data["delta"], str if numbers == "string" else float)
+    for update in (quote, trade, printed):
+        stamp = update.data.get("quoteTimestamp", update.data.get("tradeTimestamp"))
+        if times == "iso":
+            assert isinstance(stamp, str) and stamp[-6:] in ("-05:00", "-04:00"), stamp
+        else:
+            assert int(stamp) == int(snap.time * 1000)
+    # ...and reads as every other does.
+    assert (quote.bid_price, quote.ask_price) == (snap.bid_price, snap.ask_price)
+    assert quote.bid_size == snap.bid_size
+    assert quote.quote_time == exact(snap.time)
+    assert (trade.last_price, trade.size) == (snap.last_price, snap.last_size)
+    assert trade.total_volume == snap.volume and trade.trade_seq == snap.seq
+    assert trade.trade_time == exact(snap.time)
+    assert (printed.price, printed.size) == (snap.last_price, snap.last_size)
+    assert printed.trade_time == exact(snap.time)
+    assert isinstance(greeks.delta, Decimal) and greeks.implied_volatility == Decimal("0.25")
+
+
+async def test_the_equity_snapshot_request_reads_the_same_in_every_variant(
+    sim: Simulator, fake_time: FakeTime
+) -> None:
+    sim.faults.ws_market_numbers, sim.faults.ws_market_times = "string", "iso"
+    async with make("market", sim, fake_time) as stream:
+        got = await stream.equity_snapshot("AAPL")
+    snap = sim.feed.quote("AAPL")
+    assert isinstance(got.raw["bidPrice"], str) and isinstance(got.raw["quoteTimestamp"], str)
+    assert (got.quote.bid_price, got.trade.last_price) == (snap.bid_price, snap.last_price)
+    assert got.quote.quote_time == got.trade.trade_time == exact(snap.time)
+
+
 # -- the switches are command-line flags -----------------------------------------------------------
 
 
 SWITCHES = [
     # the flag (and its value), the field of Faults it sets, that value, the field's default
     (["--ws-ack-type", "response"], "ws_ack_type", "response", "subscribed"),
+    (["--ws-market-numbers", "string"], "ws_market_numbers", "string", "number"),
+    (["--ws-market-times", "iso"], "ws_market_times", "iso", "ms"),
 ]
 
 

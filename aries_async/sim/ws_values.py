@@ -1,0 +1,67 @@
+"""How the simulator's market socket writes its numbers and exchange times, as
+``faults.ws_market_numbers`` and ``faults.ws_market_times`` say (websocket.md 10.1 and 10.2
+leave both open): :func:`market_values`, for the market updates
+(:mod:`~aries_async.sim.ws_market`) and the equity snapshot answer
+(:mod:`~aries_async.sim.ws_requests`).
+
+=====================  ==========================================================================
+switch                 values
+=====================  ==========================================================================
+``ws_market_numbers``  ``"number"`` (default: JSON numbers, as the SDK's models type them) or
+                       ``"string"`` (every number of the data as its text, as the legacy docs'
+                       example sends prices: ``"bidPrice": "189.49"``)
+``ws_market_times``    ``"ms"`` (default: Unix milliseconds, the SDK's) or ``"iso"`` (ISO 8601 with
+                       the New York offset, as the docs' field table writes them:
+                       ``2025-06-25T04:12:14.327-04:00``)
+=====================  ==========================================================================
+
+The exchange times are ``quoteTimestamp``, ``tradeTimestamp`` (time and sales too),
+``bidTimestamp`` and ``askTimestamp``; the envelope's ``payload.timestamp`` stays Unix ms (the
+docs' examples). The firehose's precomputed frames keep the defaults.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from aries_async.sim.clock import NEW_YORK
+
+if TYPE_CHECKING:
+    from aries_async.sim.faults import Faults
+
+__all__ = ["MARKET_NUMBERS", "MARKET_TIMES", "market_values"]
+
+MARKET_NUMBERS = ("number", "string")
+"""``faults.ws_market_numbers`` values."""
+
+MARKET_TIMES = ("ms", "iso")
+"""``faults.ws_market_times`` values."""
+
+_TIME_KEYS = frozenset({"quoteTimestamp", "tradeTimestamp", "bidTimestamp", "askTimestamp"})
+
+
+def _iso(value: Any) -> Any:
+    """Unix milliseconds (a number or its text) as ISO 8601 with the New York offset."""
+    try:
+        when = datetime.fromtimestamp(int(value) / 1000, NEW_YORK)
+    except (TypeError, ValueError):
+        return value
+    return when.isoformat(timespec="milliseconds")
+
+
+def market_values(data: dict[str, Any], faults: Faults) -> dict[str, Any]:
+    """``data`` with its numbers and exchange times written as the switches say (``data``
+    itself when both are at their defaults)."""
+    strings = faults.ws_market_numbers == "string"
+    iso = faults.ws_market_times == "iso"
+    if not (strings or iso):
+        return data
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if iso and key in _TIME_KEYS:
+            value = _iso(value)
+        elif strings and isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        out[key] = value
+    return out
