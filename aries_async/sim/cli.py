@@ -40,6 +40,8 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --ws-account-unanswered                     account subscriptions get events, no snapshot
     --ws-market-unacknowledged                  market (un)subscribes without acknowledgements
     --ws-ack-type subscribed|response           market and account (un)subscribe acks' type
+    --ws-binary-frames                          websocket frames sent as binary, not text
+    --ws-pong-without-id                        pongs without the ping's id
     --ws-market-numbers number|string           market quote/trade/greeks numbers as strings
     --ws-market-times ms|iso                    market exchange times in ms or ISO 8601
     --trickle-body ROUTE=SECONDS                send those bodies a byte at a time

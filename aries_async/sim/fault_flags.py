@@ -121,6 +121,8 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         default="subscribed",
         help="how the market and account sockets acknowledge (un)subscribes",
     )
+    faults.add_argument("--ws-binary-frames", action="store_true")
+    faults.add_argument("--ws-pong-without-id", action="store_true")
     faults.add_argument("--ws-market-numbers", choices=MARKET_NUMBERS, default="number")
     faults.add_argument("--ws-market-times", choices=MARKET_TIMES, default="ms")
     faults.add_argument("--ws-auth-unanswered", action="store_true")
@@ -275,6 +277,8 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_account_unanswered=args.ws_account_unanswered,
         ws_market_unacknowledged=args.ws_market_unacknowledged,
         ws_ack_type=args.ws_ack_type,
+        ws_binary_frames=args.ws_binary_frames,
+        ws_pong_without_id=args.ws_pong_without_id,
         ws_market_numbers=args.ws_market_numbers,
         ws_market_times=args.ws_market_times,
         ws_auth_unanswered=args.ws_auth_unanswered,

@@ -87,6 +87,9 @@ field                              effect
 ``ws_drop_after``                  websocket closes abruptly after N messages sent
 ``ws_malformed_every``             every Nth websocket frame carries a malformed line
 ``ws_stall``                       websocket stops sending and stops answering pings
+``ws_binary_frames``               frames sent as binary (UTF-8 NDJSON), not text (websocket.md
+                                   2.2, UNKNOWN); the firehose's stay text
+``ws_pong_without_id``             pongs without ``id`` (websocket.md 2.5: it is optional)
 ``ws_market_numbers``              market quote, trade, greeks (and equity snapshot) numbers as
                                    ``"number"`` (default, SDK) or ``"string"`` (10.2 CONFLICT)
 ``ws_market_times``                market exchange times (``quoteTimestamp``, ``tradeTimestamp``)
@@ -325,6 +328,8 @@ class Faults:
     ws_refused_subscriptions: dict[str, str] = attrs.Factory(dict)
     ws_market_unacknowledged: bool = False
     ws_ack_type: str = "subscribed"
+    ws_binary_frames: bool = False
+    ws_pong_without_id: bool = False
     ws_market_numbers: str = "number"
     ws_market_times: str = "ms"
     ws_auth_unanswered: bool = False

@@ -19,7 +19,8 @@ Faults`): ``charts_trades`` (``"separate"``: a ``trades`` subscription; ``"with_
 ``charts_trade_time`` (``"s"``, ``"ms"``, ``"iso"``), ``charts_numbers`` (``"number"`` or
 ``"string"``) and ``charts_ack`` (``"subscribed"``, ``"response"``, ``"none"``; no
 acknowledgement at all while ``SimSettings.ws_send_acks`` is False, as on every socket). The
-websocket faults (drops, stalls, malformed lines, expiry) apply as on the other sockets.
+websocket faults (drops, stalls, malformed lines, binary frames, pongs without id, expiry)
+apply as on the other sockets.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """What the simulator's websockets share: the envelope protocol.
 
 ``POST /auth`` request first (``body.token``, any method casing, optional ``body.action``),
-``authSuccess`` with ``expiresIn`` (ms), ping/pong echoing the id, (un)subscribe
-acknowledgements in the form :meth:`Session.ack_type` says; outgoing messages are queued and
-written as NDJSON, several lines a frame (up to :data:`MAX_LINES_PER_FRAME`), with the ``ws_*``
+``authSuccess`` with ``expiresIn`` (ms), ping/pong echoing the id (``faults.ws_pong_without_id``:
+no id), (un)subscribe acknowledgements in the form :meth:`Session.ack_type` says; outgoing
+messages are queued and written as NDJSON, several lines a frame (up to
+:data:`MAX_LINES_PER_FRAME`; binary frames with ``faults.ws_binary_frames``), with the ``ws_*``
 faults applied on the way out. :class:`Session` is the base of
 :class:`~aries_async.sim.ws_market.MarketSession`,
 :class:`~aries_async.sim.ws_account.AccountSession` and
@@ -138,7 +139,7 @@ class Session:
                 if limit is not None and self.lines_sent + len(batch) >= limit:
                     batch = batch[: max(0, limit - self.lines_sent)]
                     if batch:
-                        await self.ws.send_str("\n".join(batch))
+                        await self._send_frame("\n".join(batch))
                     self.lines_sent += len(batch)
                     log.info("ws_drop_after: dropping a websocket after %d lines", limit)
                     self.abort()
@@ -148,7 +149,7 @@ class Session:
                 if every and self.frames_sent % every == 0:
                     batch = [*batch, '{"type":"event","payload":{"action":"upd']
                 try:
-                    await self.ws.send_str("\n".join(batch))
+                    await self._send_frame("\n".join(batch))
                 except (ConnectionError, RuntimeError):
                     self.abort()
                     return
@@ -157,7 +158,7 @@ class Session:
                 if self.end_after_flush:
                     with contextlib.suppress(ConnectionError, RuntimeError):
                         message = {"type": "event", "payload": {"action": self.end_after_flush}}
-                        await self.ws.send_str(orjson.dumps(message).decode())
+                        await self._send_frame(orjson.dumps(message).decode())
                 self.end_after_flush = None
                 self.closing = True
             if self.closing and not self.pending:
@@ -165,6 +166,13 @@ class Session:
                     await self.ws.close()
                 self.closed = True
                 return
+
+    async def _send_frame(self, frame: str) -> None:
+        """Send one frame: text, or its UTF-8 bytes with ``faults.ws_binary_frames``."""
+        if self.hub.ctx.faults.ws_binary_frames:
+            await self.ws.send_bytes(frame.encode())
+        else:
+            await self.ws.send_str(frame)
 
     # -- firehose -----------------------------------------------------------------------------
 
@@ -239,8 +247,10 @@ class Session:
         request_id = None if request_id is None else str(request_id)
         payload = message.get("payload")
         if kind == "ping":
-            if not self.hub.ctx.faults.ws_stall:
-                self.push({"type": "pong", "id": request_id} if request_id else {"type": "pong"})
+            faults = self.hub.ctx.faults
+            if not faults.ws_stall:
+                echo = request_id and not faults.ws_pong_without_id
+                self.push({"type": "pong", "id": request_id} if echo else {"type": "pong"})
             return
         if kind == "request" and isinstance(payload, dict):
             if str(payload.get("path", "")).rstrip("/") == "/auth" and (

@@ -1,6 +1,6 @@
 """The sockets' open points (websocket.md 2-5 and 10), each produced by a simulator switch and
 taken by the client: numbers and exchange times on the market socket, the acknowledgements'
-form (of unsubscribes too).
+form (of unsubscribes too), binary frames and pongs without the ping's id.
 
 Time never passes for real: the simulator runs on a ManualClock, the streams' keep-alive and
 backoff on :class:`FakeTime`; the only waits are for socket traffic, each bounded by a timeout.
@@ -19,10 +19,13 @@ import aiohttp
 import orjson
 import pytest
 from stream_helpers import FakeTime, Tokens, take, until
+from websockets.asyncio.client import ClientConnection
+from websockets.asyncio.client import connect as ws_connect
 
 from aries_async.models.events import (
     AccountInfoEvent,
     AccountSnapshot,
+    ChartQuote,
     GreeksUpdate,
     QuoteUpdate,
     SubscribeAck,
@@ -38,6 +41,7 @@ from aries_async.sim.ws import WsHub
 from aries_async.sim.ws_account import AccountSession
 from aries_async.sim.ws_session import ACK_TYPES
 from aries_async.streaming import AccountStream, ChartStream, MarketStream, StreamConfig
+from aries_async.streaming.socket import FrameSocket
 
 ACCOUNT = "TEST-ACCOUNT-001"
 OPTION = "AAPL260116C00230000"
@@ -295,6 +299,67 @@ async def test_the_equity_snapshot_request_reads_the_same_in_every_variant(
     assert got.quote.quote_time == got.trade.trade_time == exact(snap.time)
 
 
+# -- binary frames (websocket.md 2.2) and pongs without id (2.5) -----------------------------------
+
+
+async def test_binary_frames_and_pongs_without_the_pings_id(sim: Simulator) -> None:
+    sim.faults.ws_binary_frames = sim.faults.ws_pong_without_id = True
+    token = sim.issue_token().access_token
+    async with aiohttp.ClientSession() as http, http.ws_connect(sim.market_ws_url) as ws:
+        await _send(ws, "request", "a1", **_auth(token))
+        frame = await ws.receive(timeout=5)
+        assert frame.type == aiohttp.WSMsgType.BINARY
+        assert _action(orjson.loads(frame.data.splitlines()[0])) == "authSuccess"
+        await _send(ws, "ping", "p1")
+        [*_, pong] = await _messages_until(ws, _is_pong)
+        assert pong == {"type": "pong"}
+
+
+@pytest.mark.parametrize("kind", ["market", "accounts", "charts"])
+async def test_every_stream_reads_binary_frames(
+    sim: Simulator, fake_time: FakeTime, kind: str
+) -> None:
+    sim.faults.ws_binary_frames = True
+    # (A client that skipped binary frames would wait for its authSuccess for ever.)
+    async with asyncio.timeout(10), make(kind, sim, fake_time) as stream:
+        if isinstance(stream, AccountStream):
+            await until(lambda: stream.snapshot is not None)
+            assert isinstance(stream.snapshot, AccountSnapshot)
+            assert stream.snapshot.account_id == ACCOUNT
+            return
+        quotes = stream.quotes()
+        await stream.subscribe("AAPL", channels=["quotes"])
+        [quote] = await take(quotes, 1)
+        assert isinstance(quote, ChartQuote if kind == "charts" else QuoteUpdate)
+        assert quote.symbol == "AAPL" and stream.acknowledged == {"AAPL"}
+
+
+async def test_a_quiet_link_whose_pongs_carry_no_id_stays_up(
+    sim: Simulator, fake_time: FakeTime
+) -> None:
+    """No data, only pongs, and none of them names its ping: the server is heard all the same,
+    so no ping goes unanswered (the official SDK matches pongs by id and would reconnect)."""
+    reads: list[bytes] = []
+
+    class Counting(FrameSocket):
+        def data_received(self, data: bytes) -> None:
+            super().data_received(data)  # the frames of the read are handed on in here
+            reads.append(data)
+
+    async def connect(url: str, **kwargs: Any) -> ClientConnection:
+        return await ws_connect(url, **{**kwargs, "create_connection": Counting})
+
+    sim.faults.ws_pong_without_id = True
+    config = StreamConfig(ping_interval=5.0, pong_timeout=3.0, stale_after=8.0)
+    async with make("market", sim, fake_time, config=config, connect=connect) as stream:
+        for _ in range(6):  # half a minute of fake time, a ping every 5 s
+            heard = len(reads)
+            fake_time.advance(5.0)  # a ping is due: it goes out
+            await until(lambda: len(reads) > heard)  # noqa: B023 - awaited here
+            assert b'"type":"pong"' in reads[-1] and b'"id"' not in reads[-1]
+        assert stream.connected and stream.reconnects == 0
+
+
 # -- the switches are command-line flags -----------------------------------------------------------
 
 
@@ -303,6 +368,8 @@ SWITCHES = [
     (["--ws-ack-type", "response"], "ws_ack_type", "response", "subscribed"),
     (["--ws-market-numbers", "string"], "ws_market_numbers", "string", "number"),
     (["--ws-market-times", "iso"], "ws_market_times", "iso", "ms"),
+    (["--ws-binary-frames"], "ws_binary_frames", True, False),
+    (["--ws-pong-without-id"], "ws_pong_without_id", True, False),
 ]
 
 
