@@ -13,7 +13,8 @@ frame (up to :data:`MAX_LINES_PER_FRAME` lines). The protocol is in
 :mod:`~aries_async.sim.ws_charts` and :mod:`~aries_async.sim.ws_account`; this module holds the
 hub.
 
-Market: ``marketStatus`` push after auth; subscribe with an array of per-symbol objects
+Market: ``marketStatus`` push after auth, and again when it changes (the deadline checks
+compare it); subscribe with an array of per-symbol objects
 (``quoteFields``/``tradeFields`` string or list, ``"*"``, both omitted = all quote and trade
 fields, ``level2``, ``timeAndSales``, ``greeksFields`` for OSI option symbols); a snapshot
 (quote, trade, greeks) on subscribe, never for level 2; then ``quote``, ``trade``, ``level2``,
@@ -187,12 +188,16 @@ class WsHub:
 
     def check_deadlines(self) -> None:
         """Run session timers against the simulator clock now (auth timeout, refresh, expiry,
-        revoked tokens)."""
+        revoked tokens) and push a changed market status to the market sockets."""
         now = self.ctx.clock.now()
         settings = self.ctx.settings
+        status: dict[str, Any] | None = None
         for session in self._select(None):
             if session.closing:
                 continue
+            if isinstance(session, MarketSession) and session.status_sent is not None:
+                status = status or self.status()
+                session.push_status(status)
             grant = session.grant
             if grant is None:
                 if (

@@ -1,12 +1,13 @@
 """The simulator's market websocket session (``/v1/market/ws``, websocket.md section 3).
 
-``marketStatus`` push after auth; subscribe with an array of per-symbol objects (``quoteFields``,
-``tradeFields``, legacy ``fields``, ``level2``, ``timeAndSales``, ``greeksFields`` for OSI
-option symbols); a snapshot of each symbol follows the subscription, then updates on every feed
-step. A subscription to every synthetic symbol of the hub's firehose gets precomputed quote
-frames back to back instead (see :meth:`~aries_async.sim.ws_session.Session.run_firehose`).
-Numbers and exchange times are written as :func:`~aries_async.sim.ws_values.market_values`
-says.
+``marketStatus`` push after auth and again whenever it changes
+(:meth:`MarketSession.push_status`, on the hub's deadline checks); subscribe with an array of
+per-symbol objects (``quoteFields``, ``tradeFields``, legacy ``fields``, ``level2``,
+``timeAndSales``, ``greeksFields`` for OSI option symbols); a snapshot of each symbol follows
+the subscription, then updates on every feed step. A subscription to every synthetic symbol of
+the hub's firehose gets precomputed quote frames back to back instead (see
+:meth:`~aries_async.sim.ws_session.Session.run_firehose`). Numbers and exchange times are
+written as :func:`~aries_async.sim.ws_values.market_values` says.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ def _select(data: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
     if "*" in fields:
         return data
     return {k: v for k, v in data.items() if k in fields}
+
+
+def _status_key(status: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in status.items() if key != "serverTime"}
 
 
 def _osi_root(symbol: str) -> tuple[str, bool, float] | None:
@@ -84,13 +89,21 @@ class MarketSession(Session):
         super().__init__(*args, **kwargs)
         self.market: dict[str, _MarketSub] = {}  # by the watched (underlying) symbol
         self.options: dict[str, list[_MarketSub]] = {}
+        self.status_sent: dict[str, Any] | None = None
 
     def ack_type(self) -> str:
         """``"none"`` while ``faults.ws_market_unacknowledged`` is set, else as every socket."""
         return "none" if self.hub.ctx.faults.ws_market_unacknowledged else super().ack_type()
 
     def on_first_auth(self) -> None:
-        self.event({"action": "update", "type": "marketStatus", "data": self.hub.status()})
+        self.push_status(self.hub.status())
+
+    def push_status(self, status: dict[str, Any]) -> None:
+        """Send ``marketStatus`` unless only ``serverTime`` changed since the last one sent."""
+        if self.status_sent is not None and _status_key(status) == _status_key(self.status_sent):
+            return
+        self.status_sent = status
+        self.event({"action": "update", "type": "marketStatus", "data": status})
 
     def subscribe(self, payload: Any, request_id: str | None) -> None:
         """Subscribe to symbols; a snapshot of each follows the ack."""

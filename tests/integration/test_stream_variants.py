@@ -1,6 +1,7 @@
 """The sockets' open points (websocket.md 2-5 and 10), each produced by a simulator switch and
 taken by the client: numbers and exchange times on the market socket, the acknowledgements'
-form (of unsubscribes too), binary frames and pongs without the ping's id.
+form (of unsubscribes too), binary frames, pongs without the ping's id, the market status
+pushed again when it changes.
 
 Time never passes for real: the simulator runs on a ManualClock, the streams' keep-alive and
 backoff on :class:`FakeTime`; the only waits are for socket traffic, each bounded by a timeout.
@@ -358,6 +359,28 @@ async def test_a_quiet_link_whose_pongs_carry_no_id_stays_up(
             await until(lambda: len(reads) > heard)  # noqa: B023 - awaited here
             assert b'"type":"pong"' in reads[-1] and b'"id"' not in reads[-1]
         assert stream.connected and stream.reconnects == 0
+
+
+# -- the market status (websocket.md 3.2: "afterwards only when any field changes") ----------------
+
+
+async def test_a_changed_market_status_is_pushed_again_and_only_then(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    sim.settings.market_open = False
+    async with make("market", sim, fake_time) as stream:
+        await until(lambda: stream.market_status is not None)
+        assert stream.market_status is not None and not stream.market_status.is_open
+        statuses = stream.market_statuses()
+        sim.settings.market_open = True
+        hub.check_deadlines()
+        [pushed] = await take(statuses, 1)
+        assert pushed.is_open and stream.market_status is pushed
+        sim.advance(60.0)  # the server's time moves on; nothing else does
+        hub.check_deadlines()
+        await stream.subscribe("AAPL", channels=["quotes"])  # a round trip
+        await until(lambda: stream.acknowledged == {"AAPL"})
+        assert statuses.pending == 0
 
 
 # -- the switches are command-line flags -----------------------------------------------------------
