@@ -1,7 +1,7 @@
 """The sockets' open points (websocket.md 2-5 and 10), each produced by a simulator switch and
 taken by the client: numbers and exchange times on the market socket, the acknowledgements'
 form (of unsubscribes too), binary frames, pongs without the ping's id, the market status
-pushed again when it changes.
+pushed again when it changes, and the documented forms of the authentication request.
 
 Time never passes for real: the simulator runs on a ManualClock, the streams' keep-alive and
 backoff on :class:`FakeTime`; the only waits are for socket traffic, each bounded by a timeout.
@@ -107,8 +107,9 @@ async def _messages_until(
                 return out
 
 
-def _auth(token: str) -> dict[str, Any]:
-    return {"payload": {"method": "POST", "path": "/auth", "body": {"token": token}}}
+def _auth(token: str, method: str = "POST", action: str | None = None) -> dict[str, Any]:
+    body = {"token": token} if action is None else {"action": action, "token": token}
+    return {"payload": {"method": method, "path": "/auth", "body": body}}
 
 
 def _action(message: dict[str, Any]) -> Any:
@@ -381,6 +382,24 @@ async def test_a_changed_market_status_is_pushed_again_and_only_then(
         await stream.subscribe("AAPL", channels=["quotes"])  # a round trip
         await until(lambda: stream.acknowledged == {"AAPL"})
         assert statuses.pending == 0
+
+
+# -- the authentication request (websocket.md 2.3) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "action"), [("POST", None), ("post", "auth"), ("post", None), ("POST", "auth")]
+)
+async def test_every_documented_form_of_the_auth_request_is_accepted(
+    sim: Simulator, method: str, action: str | None
+) -> None:
+    # websocket.md 2.3: "POST" or "post", with or without body.action "auth".
+    token = sim.issue_token().access_token
+    async with aiohttp.ClientSession() as http, http.ws_connect(sim.market_ws_url) as ws:
+        await _send(ws, "request", "a1", **_auth(token, method, action))
+        [answer, *_] = await _messages_until(ws, lambda m: _action(m) is not None)
+    assert _action(answer) == "authSuccess"
+    assert answer["payload"]["id"] == "a1"
 
 
 # -- the switches are command-line flags -----------------------------------------------------------
