@@ -22,7 +22,14 @@ from aries_async.apispec import operations, schemas
 from aries_async.sim.records import parse_rfc3339
 from aries_async.sim.threaded import ThreadedSimulator
 
-__all__ = ["check_answer", "check_schema", "official_client", "operation", "parse_official"]
+__all__ = [
+    "check_answer",
+    "check_definition",
+    "check_schema",
+    "official_client",
+    "operation",
+    "parse_official",
+]
 
 
 def operation(operation_id: str) -> dict[str, Any]:
@@ -59,6 +66,19 @@ def _validator(operation_id: str) -> jsonschema.Draft202012Validator:
     root = copy.deepcopy(operation(operation_id)["response"]["schema"])
     root["$defs"] = schemas()
     return jsonschema.Draft202012Validator(_closed(root), format_checker=_FORMATS)
+
+
+@functools.cache
+def _definition_validator(name: str) -> jsonschema.Draft202012Validator:
+    root = {"$ref": f"#/$defs/{name}", "$defs": copy.deepcopy(schemas())}
+    return jsonschema.Draft202012Validator(_closed(root), format_checker=_FORMATS)
+
+
+def check_definition(name: str, body: Any) -> None:
+    """Assert that ``body`` is valid for the API description's definition ``name`` (one of
+    its ``$defs``, e.g. ``TradeOrderV2``), as strictly as :func:`check_schema`."""
+    error = jsonschema.exceptions.best_match(_definition_validator(name).iter_errors(body))
+    assert error is None, f"{name}: {error.message} at {error.json_path}"
 
 
 def _model_name(operation_id: str) -> str:

@@ -9,6 +9,10 @@
   stream message go through the client's own parsers, and each wire field the simulator sends
   must change what the parsed value shows (else the client ignores it: drift), unless the
   field is listed in ``UNREAD`` with the reason;
+* every kind of stream message fits the official ``finance-dev`` package's websocket codec and
+  models, and the orders, positions and balances on the account socket fit its REST models
+  and the API description's schemas (no field they do not name): the SDK says they are the
+  REST objects;
 * every route the simulator serves is covered by one of these contracts or listed in
   ``NO_CLIENT_CALL`` (payloads the SDK has no call for).
 """
@@ -28,6 +32,7 @@ import aiohttp
 import attrs
 import orjson
 import pytest
+from spec_check import check_definition
 
 from aries_async import AriesClient, models
 from aries_async.auth.tokens import Token
@@ -403,6 +408,10 @@ async def _collect_stream() -> list[str]:
                 lines += await _answers(market, _auth(token))
                 lines += await _answers(market, {"type": "ping", "id": "p1"})
                 lines += await _answers(market, subscribe)
+                expiries = {"method": "GET", "path": "/options/AAPL/expiry-dates"}
+                lines += await _answers(
+                    market, {"type": "request", "id": "r1", "payload": expiries}
+                )
                 for _ in range(4):
                     sim.advance(2)
                 hub.refresh_auth()
@@ -435,6 +444,16 @@ async def _collect_stream() -> list[str]:
                 }
                 async with http.post(base + "/v1/orders", json=order) as resp:
                     assert resp.status == 200
+                pnl = {"topic": "pnl", "params": {"accountId": ACCOUNT, "interval": "1m"}}
+                for number, topic in enumerate(
+                    (pnl, {"topic": "watchlist"}, {"topic": "news", "params": {"symbols": ["KO"]}})
+                ):
+                    lines += await _answers(
+                        accounts, {"type": "subscribe", "id": f"t{number}", "payload": topic}
+                    )
+                hub.topics.watchlist_changed(ACCOUNT, {"id": "w1", "name": "Mine", "symbols": []})
+                hub.topics.news("KO raises its dividend", symbols=["KO"])
+                hub.topics.account_info(ACCOUNT)
                 hub.expire()
                 lines += await _lines_until_close(accounts)
             async with http.ws_connect(sim.accounts_ws_url) as late:
@@ -455,6 +474,8 @@ def _kind(line: str) -> str:
         return str(payload.get("type"))
     if payload.get("topic") == "account":
         return str(payload.get("name", "account.snapshot"))
+    if payload.get("topic"):
+        return str(payload["topic"])
     return str(payload.get("action"))
 
 
@@ -477,7 +498,12 @@ STREAM_KINDS = frozenset(
         "account.order",
         "account.position",
         "account.balance",
+        "account.info",
         "authTimeout",
+        "response",
+        "pnl",
+        "watchlist",
+        "news",
     }
 )
 
@@ -510,6 +536,81 @@ def test_account_stream_payloads_fit_the_models_strictly(stream_wire: list[str])
                 _strict(order, models.Order)
         elif kind in models_of:
             _strict(data, models_of[kind])
+
+
+# The REST object each account message carries, by the API description's name: the SDK says
+# they are identical across REST and the socket.
+ACCOUNT_OBJECTS = {
+    "account.order": "TradeOrderV2",
+    "account.position": "AccountPosition",
+    "account.balance": "AccountBalanceV2",
+}
+
+
+@pytest.mark.finance_dev
+def test_every_stream_message_fits_the_official_models(stream_wire: list[str]) -> None:
+    codec = pytest.importorskip("finance_dev.websocket.codec")
+    from finance_dev import models as rest
+    from finance_dev.websocket import models as ws
+
+    def account_object(name: str, data: Any) -> None:
+        check_definition(name, data)
+        getattr(rest, name).model_validate(data)
+
+    def snapshot(payload: dict[str, Any]) -> None:
+        data = ws.AccountSnapshot.model_validate(payload["data"])
+        account_object("AccountBalanceV2", data.account)
+        for position in data.positions:
+            account_object("AccountPosition", position)
+        for order in data.ordersV2:
+            account_object("TradeOrderV2", order)
+
+    def account_event(payload: dict[str, Any]) -> None:
+        event = ws.AccountEvent.model_validate(payload)
+        if event.name in ACCOUNT_OBJECTS:
+            account_object(ACCOUNT_OBJECTS[event.name], event.data)
+
+    def market(data_model: Any) -> Callable[[dict[str, Any]], None]:
+        def check(payload: dict[str, Any]) -> None:
+            event = ws.MarketEvent.model_validate(payload)
+            if data_model is not None:
+                data_model.model_validate(event.data)
+
+        return check
+
+    checks: dict[str, Callable[[dict[str, Any]], object]] = {
+        "marketStatus": market(None),
+        "quote": market(ws.QuoteData),
+        "trade": market(ws.TradeData),
+        "level2": market(ws.Level2Data),
+        "timeAndSales": market(ws.TimeAndSalesData),
+        "greeks": market(ws.GreeksData),
+        "account.snapshot": snapshot,
+        **dict.fromkeys([*ACCOUNT_OBJECTS, "account.info"], account_event),
+        "pnl": ws.PnlEvent.model_validate,
+        "watchlist": ws.TopicEvent.model_validate,
+        "news": ws.TopicEvent.model_validate,
+    }
+    typed = {
+        "pong": "PongMessage",
+        "subscribed": "SubscribedMessage",
+        "response": "ResponseMessage",
+    }
+    for line in stream_wire:
+        kind = _kind(line)
+        [message] = codec.decode_frame(line)  # raises for a message its model refuses
+        assert type(message).__name__ == typed.get(kind, "EventMessage"), line
+        if kind in checks:
+            checks[kind](message.payload)
+    # Every kind is checked: the data kinds by their models, the others by the codec's type.
+    assert STREAM_KINDS - set(checks) - set(typed) == {
+        "authRequired",
+        "authSuccess",
+        "authTimeout",
+        "authExpired",
+        "refreshAuth",
+        "error",
+    }
 
 
 @pytest.mark.parametrize("kind", ["quote", "trade", "timeAndSales", "level2", "greeks"])
