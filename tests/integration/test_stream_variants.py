@@ -1,7 +1,9 @@
-"""The sockets' open points (websocket.md 2-5 and 10), each produced by a simulator switch and
-taken by the client: numbers and exchange times on the market socket, the acknowledgements'
-form (of unsubscribes too), binary frames, pongs without the ping's id, the market status
-pushed again when it changes, and the documented forms of the authentication request.
+"""The sockets' open points (websocket.md 2-5 and 10), each produced by the simulator (by a
+switch where the variants exclude each other) and taken by the client: numbers and exchange
+times on the market socket, the acknowledgements' form (of unsubscribes too), binary frames,
+pongs without the ping's id, the P&L intervals of both lists; and what the spec requires of
+the simulator beside them: the market status pushed again when it changes, every documented
+form of the authentication request.
 
 Time never passes for real: the simulator runs on a ManualClock, the streams' keep-alive and
 backoff on :class:`FakeTime`; the only waits are for socket traffic, each bounded by a timeout.
@@ -28,6 +30,7 @@ from aries_async.models.events import (
     AccountSnapshot,
     ChartQuote,
     GreeksUpdate,
+    PnlInterval,
     QuoteUpdate,
     SubscribeAck,
     TimeAndSalesUpdate,
@@ -41,6 +44,7 @@ from aries_async.sim.cli import add_arguments, build_faults
 from aries_async.sim.ws import WsHub
 from aries_async.sim.ws_account import AccountSession
 from aries_async.sim.ws_session import ACK_TYPES
+from aries_async.sim.ws_topics import INTERVALS
 from aries_async.streaming import AccountStream, ChartStream, MarketStream, StreamConfig
 from aries_async.streaming.socket import FrameSocket
 
@@ -400,6 +404,23 @@ async def test_every_documented_form_of_the_auth_request_is_accepted(
         [answer, *_] = await _messages_until(ws, lambda m: _action(m) is not None)
     assert _action(answer) == "authSuccess"
     assert answer["payload"]["id"] == "a1"
+
+
+# -- P&L intervals (websocket.md 4.2 and 10.8 CONFLICT: the current list and the older one) ---
+
+
+@pytest.mark.parametrize("interval", [i.value for i in PnlInterval])
+async def test_every_pnl_interval_of_either_list_gets_its_candles(
+    sim: Simulator, fake_time: FakeTime, interval: str
+) -> None:
+    async with make("accounts", sim, fake_time) as stream:
+        candles = stream.pnl_events()
+        await stream.subscribe_pnl(interval=interval)
+        [event] = await take(candles, 1)  # the current candle, on subscribe
+    assert (event.account_id, event.interval) == (ACCOUNT, interval)
+    assert event.candle is not None and event.candle.time is not None
+    assert event.candle.time.timestamp() % INTERVALS[interval] == 0  # the interval's own start
+    assert not stream.refused
 
 
 # -- the switches are command-line flags -----------------------------------------------------------
