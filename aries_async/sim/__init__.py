@@ -17,7 +17,8 @@ Parts: :mod:`~aries_async.sim.symbols` (the universe, read from ``data/symbols.c
 :mod:`~aries_async.sim.seed`; per user
 :mod:`~aries_async.sim.watchlists` and :mod:`~aries_async.sim.predictions` with
 :mod:`~aries_async.sim.predictions_intake`), :mod:`~aries_async.sim.auth`
-(OAuth, records in :mod:`~aries_async.sim.grants`), :mod:`~aries_async.sim.faults` (faults),
+(OAuth, records in :mod:`~aries_async.sim.grants`), :mod:`~aries_async.sim.faults` (faults;
+the websockets' in :mod:`~aries_async.sim.ws_faults`),
 :mod:`~aries_async.sim.context` (what the HTTP app and websockets share),
 :mod:`~aries_async.sim.app` (the HTTP app: :mod:`~aries_async.sim.middleware`, the
 ``routes_*`` modules and :mod:`~aries_async.sim.responses`; every other operation of the API

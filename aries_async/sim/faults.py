@@ -3,8 +3,8 @@
 :class:`Faults` is mutable on purpose: change it while the simulator runs and the next request
 sees the change. HTTP faults are applied by :mod:`aries_async.sim.middleware` (the order-response
 ones by :mod:`aries_async.sim.routes_trading` and :mod:`aries_async.sim.routes_predictions`);
-the ``ws_*`` ones by the websocket sessions (:mod:`aries_async.sim.ws_session`) and the
-``charts_*`` ones by the charts socket (:mod:`aries_async.sim.ws_charts`);
+the websockets' ``ws_*`` and ``charts_*`` ones, which :class:`Faults` inherits, are in
+:mod:`aries_async.sim.ws_faults` with their table;
 ``snapshot_working_orders_only`` and ``order_client_id`` by the books
 (:class:`aries_async.sim.ledger.Ledger`, which holds the simulator's faults).
 
@@ -84,52 +84,9 @@ field                              effect
                                    bar as ``nextTime``: a continuation that does not advance
 ``drop_connection``                route -> count: the next ``count`` requests are read and
                                    their connection is closed without an answer (a reset)
-``ws_drop_after``                  websocket closes abruptly after N messages sent
-``ws_malformed_every``             every Nth websocket frame carries a malformed line
-``ws_stall``                       websocket stops sending and stops answering pings
-``ws_binary_frames``               frames sent as binary (UTF-8 NDJSON), not text (websocket.md
-                                   2.2, UNKNOWN); the firehose's stay text
-``ws_pong_without_id``             pongs without ``id`` (websocket.md 2.5: it is optional)
-``ws_market_numbers``              market quote, trade, greeks (and equity snapshot) numbers as
-                                   ``"number"`` (default, SDK) or ``"string"`` (10.2 CONFLICT)
-``ws_market_times``                market exchange times (``quoteTimestamp``, ``tradeTimestamp``)
-                                   as Unix ``"ms"`` (default, SDK) or ``"iso"`` with the New
-                                   York offset (10.1 CONFLICT); ``payload.timestamp`` stays ms
-``ws_account_unanswered``          the account socket registers an ``account`` subscription
-                                   and sends its events, but neither its ack nor its snapshot
-                                   (the answer lost on the server's side)
-``ws_refused_subscriptions``       key -> error text: the account socket refuses the subscribes
-                                   a key names with an ``error`` event carrying that text and
-                                   the request's id: a topic (``"news"``, ``"watchlist"``,
-                                   ``"pnl"``, ``"account"``) or one account's (``"pnl
-                                   TEST-SIM-001"``, ``"account TEST-SIM-001"``)
-``ws_market_unacknowledged``       the market socket acknowledges no (un)subscribe (no
-                                   ``{"type": "subscribed"}``); snapshots, updates and errors
-                                   go on. ``SimSettings.ws_send_acks=False``: no socket acks
-``ws_ack_type``                    market and account (un)subscribe acks (10.5, UNKNOWN):
-                                   ``"subscribed"`` (default, the SDK's) or ``"response"``
-                                   (``payload {"status": 200}``); charts: ``charts_ack``
-``ws_auth_unanswered``             websockets leave ``POST /auth`` unanswered (no
-                                   ``authSuccess``, no error), on a new socket and on a
-                                   re-authentication alike (set once a socket is open: only
-                                   the re-authentications go unanswered); everything else
-                                   goes on
-``ws_auth_success_id``             where ``authSuccess`` echoes the request id (the spec shows
-                                   only its examples): ``"payload"`` (default, ``payload.id``),
-                                   ``"envelope"`` (the top-level ``id``) or ``"none"`` (no id),
-                                   on a new socket and on a re-authentication alike
-``ws_auth_error_id``               the same for the ``error`` that refuses ``POST /auth``
-                                   (``"token is required"``, ``"authentication failed"``):
-                                   websocket.md 2.6 shows only ``payload.id`` (UNCERTAIN)
 ``hold_token_requests``            an :class:`asyncio.Event`: token requests are counted, then
                                    wait until it is set (Python only: holds a renewal at the
                                    server while a test acts as another process)
-``ws_expire_after_auth``           right after every ``authSuccess`` on a new socket the server
-                                   sends this action and closes: ``"authExpired"`` (a session
-                                   that ends at once) or ``"authRequired"``; None: off
-``ws_close_after_accept``          every socket is closed (1000) right after the server accepted
-                                   its authentication (``authSuccess`` and, on the market
-                                   socket, the ``marketStatus`` push are sent first)
 ``trickle_body``                   route -> seconds: the answer's body is sent one byte at a
                                    time, that long apart (a server that never quite stalls)
 ``huge_body``                      route -> bytes: the JSON answer grows to that size: its
@@ -191,23 +148,6 @@ field                              effect
                                    a request over it gets 429 and ``Retry-After`` (the time
                                    until the budget has room again). ``Simulator(rate_limit=N)``
                                    and ``aries-async sim --rate-limit N`` set it
-``ws_ignore_requests``             the market socket leaves every request (expiry dates,
-                                   contracts, equity snapshot) unanswered
-``ws_response_shape``              where a socket request's answer sits in its ``response``
-                                   payload (UNKNOWN): ``"data"`` (default), ``"body"`` or
-                                   ``"flat"`` (beside ``status``); see :mod:`~aries_async.sim.
-                                   ws_requests`
-``ws_topic_shape``                 the account socket's ``pnl``/``watchlist``/``news`` payloads
-                                   (UNKNOWN): ``"sdk"`` (default: a candle object, lists of
-                                   watchlists and news items), ``"object"`` (one object each),
-                                   ``"list"`` (lists, candles with short keys and numbers) or
-                                   ``"legacy"`` (the older topic names ``accUpdates``,
-                                   ``pnlCandle``, ``watchlistUpdates``); see
-                                   :mod:`~aries_async.sim.ws_topics`
-``ws_watchlist_auto``              every account socket gets the watchlist changes from its
-                                   authentication on, unasked (the watchlist page's reading,
-                                   websocket.md 10.7), besides an explicit ``watchlist``
-                                   subscription
 ``short_pages``                    the listings answered from the API description (integer
                                    cursor, ``nextUrl``, ``nextPage``) and the order listings
                                    (active, history) carry at most N items a page, still with
@@ -218,24 +158,10 @@ field                              effect
                                    carries two keys no schema names (``simUnknownText``, a
                                    string, and ``simUnknownNumber``, a number): a server newer
                                    than the client
-``charts_trades``                  charts socket, the UNCERTAIN ``payload.type`` values:
-                                   ``"separate"`` (``quotes`` and ``trades`` subscriptions) or
-                                   ``"with_quotes"`` (``trades`` refused with an error event; a
-                                   ``quotes`` subscription sends the trades too)
-``charts_envelope``                charts events as ``payload {symbol, data}`` (``"plain"``, the
-                                   SDK's shape) or ``"typed"``: ``payload {action: "update",
-                                   type: "quote"|"trade", symbol, data, timestamp}`` and an
-                                   RFC 3339 envelope ``timestamp``
-``charts_trade_time``              a chart trade's ``t``: epoch ``"s"``, ``"ms"`` or ``"iso"``
-``charts_numbers``                 chart numbers as JSON ``"number"`` or as ``"string"``
-``charts_ack``                     charts (un)subscribe acknowledgements: ``"subscribed"``,
-                                   ``"response"`` (``status: 200``) or ``"none"`` (also while
-                                   ``SimSettings.ws_send_acks`` is False, as every socket's)
 ``malformed_amount``               route -> text: in a 200 answer's first list of objects, the
                                    last object's first decimal-string amount becomes that text
                                    (``"12.3.4"``): one bad number deep in a large answer
-=================================  ==============================================================
-"""
+=================================  =============================================================="""
 
 from __future__ import annotations
 
@@ -252,6 +178,7 @@ from aries_async.sim.fault_kinds import (
     RateLimitFault,
     ServerErrorFault,
 )
+from aries_async.sim.ws_faults import AUTH_ID_PLACES, WebsocketFaults
 
 __all__ = [
     "AUTH_ID_PLACES",
@@ -266,6 +193,7 @@ __all__ = [
     "Faults",
     "RateLimitFault",
     "ServerErrorFault",
+    "WebsocketFaults",
     "is_oauth_path",
     "route_matches",
 ]
@@ -288,16 +216,14 @@ order acknowledgement (one per shape a misbehaving gateway may send). ``no_id`` 
 SWALLOW_MODES = ("drop", "hang", *NON_ACK_MODES)
 """Every ``swallow_mode``."""
 
-AUTH_ID_PLACES = ("payload", "envelope", "none")
-"""``ws_auth_success_id`` and ``ws_auth_error_id`` values."""
-
 TOKEN_ERROR_SHAPES = ("rfc", "nested", "nested_no_code", "empty")
 """``token_error_shape`` values."""
 
 
 @attrs.define(kw_only=True)
-class Faults:
-    """Every injectable fault; the defaults inject nothing. See the module docstring."""
+class Faults(WebsocketFaults):
+    """Every injectable fault; the defaults inject nothing. See the module docstring (and
+    :mod:`~aries_async.sim.ws_faults` for the websockets' own, which it inherits)."""
 
     rate_limit: dict[str, RateLimitFault] = attrs.Factory(dict)
     server_errors: dict[str, ServerErrorFault] = attrs.Factory(dict)
@@ -321,25 +247,8 @@ class Faults:
     # Market data and resets (everyday friction).
     history_stuck_continuation: bool = False
     drop_connection: dict[str, int] = attrs.Factory(dict)
-    ws_drop_after: int | None = None
-    ws_malformed_every: int | None = None
-    ws_stall: bool = False
-    ws_account_unanswered: bool = False
-    ws_refused_subscriptions: dict[str, str] = attrs.Factory(dict)
-    ws_market_unacknowledged: bool = False
-    ws_ack_type: str = "subscribed"
-    ws_binary_frames: bool = False
-    ws_pong_without_id: bool = False
-    ws_market_numbers: str = "number"
-    ws_market_times: str = "ms"
-    ws_auth_unanswered: bool = False
-    ws_auth_success_id: str = "payload"
-    ws_auth_error_id: str = "payload"
     # Sign-in and tokens
     hold_token_requests: asyncio.Event | None = None
-    # Websocket servers that accept and then end every connection (reconnect backoff).
-    ws_expire_after_auth: str | None = None
-    ws_close_after_accept: bool = False
     # Misbehaving bodies and paging (the client's time budget, size cap and page trail).
     trickle_body: dict[str, float] = attrs.Factory(dict)
     huge_body: dict[str, int] = attrs.Factory(dict)
@@ -362,21 +271,10 @@ class Faults:
     swallow_prediction_orders: int = 0
     # A sustained per-app rate limit (fleets of bots sharing one budget).
     app_rate_limit: AppRateLimit | None = None
-    # Socket requests and the account socket's topics (UNKNOWN payload variants).
-    ws_ignore_requests: bool = False
-    ws_response_shape: str = "data"
-    ws_topic_shape: str = "sdk"
-    ws_watchlist_auto: bool = False
     # Listings answered from the API description (routes_generic), and the order listings.
     short_pages: int | None = None
     # Answers made from the API description: fields a newer server would add.
     unknown_fields: bool = False
-    # The charts socket's UNCERTAIN points (websocket.md 5, 10.13), one switch each.
-    charts_trades: str = "separate"
-    charts_envelope: str = "plain"
-    charts_trade_time: str = "s"
-    charts_numbers: str = "number"
-    charts_ack: str = "subscribed"
     # A malformed number in a REST answer (models check them when built).
     malformed_amount: dict[str, str] = attrs.Factory(dict)
 

@@ -1,0 +1,125 @@
+"""The faults of the simulator's websockets (market, accounts, charts): the ``ws_*`` and
+``charts_*`` fields of :class:`~aries_async.sim.faults.Faults`, which inherits them from
+:class:`WebsocketFaults` (set them as every fault: ``sim.faults.ws_stall = True``, or by their
+CLI flags). They are read by the websocket sessions (:mod:`aries_async.sim.ws_session` and the
+sockets' modules), the ``charts_*`` ones by :mod:`aries_async.sim.ws_charts`. Section numbers
+are websocket.md's.
+
+=================================  ==============================================================
+field                              effect
+=================================  ==============================================================
+``ws_drop_after``                  websocket closes abruptly after N messages sent
+``ws_malformed_every``             every Nth websocket frame carries a malformed line
+``ws_stall``                       websocket stops sending and stops answering pings
+``ws_binary_frames``               frames sent as binary (UTF-8 NDJSON), not text (websocket.md
+                                   2.2, UNKNOWN); the firehose's stay text
+``ws_pong_without_id``             pongs without ``id`` (websocket.md 2.5: it is optional)
+``ws_market_numbers``              market quote, trade, greeks (and equity snapshot) numbers as
+                                   ``"number"`` (default, SDK) or ``"string"`` (10.2 CONFLICT)
+``ws_market_times``                market exchange times (``quoteTimestamp``, ``tradeTimestamp``)
+                                   as Unix ``"ms"`` (default, SDK) or ``"iso"`` with the New
+                                   York offset (10.1 CONFLICT); ``payload.timestamp`` stays ms
+``ws_account_unanswered``          the account socket registers an ``account`` subscription
+                                   and sends its events, but neither its ack nor its snapshot
+                                   (the answer lost on the server's side)
+``ws_refused_subscriptions``       key -> error text: the account socket refuses the subscribes
+                                   a key names with an ``error`` event carrying that text and
+                                   the request's id: a topic (``"news"``, ``"watchlist"``,
+                                   ``"pnl"``, ``"account"``) or one account's (``"pnl
+                                   TEST-SIM-001"``, ``"account TEST-SIM-001"``)
+``ws_market_unacknowledged``       the market socket acknowledges no (un)subscribe (no
+                                   ``{"type": "subscribed"}``); snapshots, updates and errors
+                                   go on. ``SimSettings.ws_send_acks=False``: no socket acks
+``ws_ack_type``                    market and account (un)subscribe acks (10.5, UNKNOWN):
+                                   ``"subscribed"`` (default, the SDK's) or ``"response"``
+                                   (``payload {"status": 200}``); charts: ``charts_ack``
+``ws_auth_unanswered``             websockets leave ``POST /auth`` unanswered (no
+                                   ``authSuccess``, no error), on a new socket and on a
+                                   re-authentication alike (set once a socket is open: only
+                                   the re-authentications go unanswered); everything else
+                                   goes on
+``ws_auth_success_id``             where ``authSuccess`` echoes the request id (the spec shows
+                                   only its examples): ``"payload"`` (default, ``payload.id``),
+                                   ``"envelope"`` (the top-level ``id``) or ``"none"`` (no id),
+                                   on a new socket and on a re-authentication alike
+``ws_auth_error_id``               the same for the ``error`` that refuses ``POST /auth``
+                                   (``"token is required"``, ``"authentication failed"``):
+                                   websocket.md 2.6 shows only ``payload.id`` (UNCERTAIN)
+``ws_expire_after_auth``           right after every ``authSuccess`` on a new socket the server
+                                   sends this action and closes: ``"authExpired"`` (a session
+                                   that ends at once) or ``"authRequired"``; None: off
+``ws_close_after_accept``          every socket is closed (1000) right after the server accepted
+                                   its authentication (``authSuccess`` and, on the market
+                                   socket, the ``marketStatus`` push are sent first)
+``ws_ignore_requests``             the market socket leaves every request (expiry dates,
+                                   contracts, equity snapshot) unanswered
+``ws_response_shape``              where a socket request's answer sits in its ``response``
+                                   payload (UNKNOWN): ``"data"`` (default), ``"body"`` or
+                                   ``"flat"`` (beside ``status``); see :mod:`~aries_async.sim.
+                                   ws_requests`
+``ws_topic_shape``                 the account socket's ``pnl``/``watchlist``/``news`` payloads
+                                   (UNKNOWN): ``"sdk"`` (default: a candle object, lists of
+                                   watchlists and news items), ``"object"`` (one object each),
+                                   ``"list"`` (lists, candles with short keys and numbers) or
+                                   ``"legacy"`` (the older topic names ``accUpdates``,
+                                   ``pnlCandle``, ``watchlistUpdates``); see
+                                   :mod:`~aries_async.sim.ws_topics`
+``ws_watchlist_auto``              every account socket gets the watchlist changes from its
+                                   authentication on, unasked (the watchlist page's reading,
+                                   websocket.md 10.7), besides an explicit ``watchlist``
+                                   subscription
+``charts_trades``                  charts socket, the UNCERTAIN ``payload.type`` values:
+                                   ``"separate"`` (``quotes`` and ``trades`` subscriptions) or
+                                   ``"with_quotes"`` (``trades`` refused with an error event; a
+                                   ``quotes`` subscription sends the trades too)
+``charts_envelope``                charts events as ``payload {symbol, data}`` (``"plain"``, the
+                                   SDK's shape) or ``"typed"``: ``payload {action: "update",
+                                   type: "quote"|"trade", symbol, data, timestamp}`` and an
+                                   RFC 3339 envelope ``timestamp``
+``charts_trade_time``              a chart trade's ``t``: epoch ``"s"``, ``"ms"`` or ``"iso"``
+``charts_numbers``                 chart numbers as JSON ``"number"`` or as ``"string"``
+``charts_ack``                     charts (un)subscribe acknowledgements: ``"subscribed"``,
+                                   ``"response"`` (``status: 200``) or ``"none"`` (also while
+                                   ``SimSettings.ws_send_acks`` is False, as every socket's)
+=================================  ==============================================================
+"""
+
+from __future__ import annotations
+
+import attrs
+
+__all__ = ["AUTH_ID_PLACES", "WebsocketFaults"]
+
+AUTH_ID_PLACES = ("payload", "envelope", "none")
+"""``ws_auth_success_id`` and ``ws_auth_error_id`` values."""
+
+
+@attrs.define(kw_only=True)
+class WebsocketFaults:
+    """The websockets' faults (see the module docstring); the defaults inject nothing."""
+
+    ws_drop_after: int | None = None
+    ws_malformed_every: int | None = None
+    ws_stall: bool = False
+    ws_account_unanswered: bool = False
+    ws_refused_subscriptions: dict[str, str] = attrs.Factory(dict)
+    ws_market_unacknowledged: bool = False
+    ws_ack_type: str = "subscribed"
+    ws_binary_frames: bool = False
+    ws_pong_without_id: bool = False
+    ws_market_numbers: str = "number"
+    ws_market_times: str = "ms"
+    ws_auth_unanswered: bool = False
+    ws_auth_success_id: str = "payload"
+    ws_auth_error_id: str = "payload"
+    ws_expire_after_auth: str | None = None
+    ws_close_after_accept: bool = False
+    ws_ignore_requests: bool = False
+    ws_response_shape: str = "data"
+    ws_topic_shape: str = "sdk"
+    ws_watchlist_auto: bool = False
+    charts_trades: str = "separate"
+    charts_envelope: str = "plain"
+    charts_trade_time: str = "s"
+    charts_numbers: str = "number"
+    charts_ack: str = "subscribed"
