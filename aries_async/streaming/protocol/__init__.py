@@ -6,7 +6,8 @@ in.
 * :mod:`.decoder`: :class:`Decoder`, one pass from a websocket frame to typed events;
 * :mod:`.charts`: the charts socket's decoder and subscriptions;
 * :mod:`.subscriptions`: what we want (desired) versus what the server confirmed on the
-  current connection (acknowledged);
+  current connection (acknowledged); :mod:`.market_subscription`: what one symbol's market
+  subscription is (its channels and wire form);
 * :mod:`.account_requests`: the account socket's subscribe requests awaiting an answer, and
   the subscriptions the server refused;
 * :mod:`.session`: authentication, control messages and re-authentication as a state machine;
@@ -27,16 +28,18 @@ from aries_async.streaming.protocol.frames import (
     encode_ping,
 )
 from aries_async.streaming.protocol.heartbeat import Backoff, Heartbeat, HeartbeatAction
-from aries_async.streaming.protocol.session import Session
-from aries_async.streaming.protocol.subscriptions import (
-    AccountSubscriptions,
+from aries_async.streaming.protocol.market_subscription import (
     Channel,
     MarketSubscription,
-    MarketSubscriptions,
-    SymbolSubscriptions,
     channel_of,
     looks_like_osi,
     normalize_symbol,
+)
+from aries_async.streaming.protocol.session import Session
+from aries_async.streaming.protocol.subscriptions import (
+    AccountSubscriptions,
+    MarketSubscriptions,
+    SymbolSubscriptions,
 )
 
 __all__ = [

@@ -30,13 +30,13 @@ from aries_async.errors import ValidationError
 from aries_async.models._chart_events import ChartQuote, ChartTrade, convert_chart_prices
 from aries_async.models._wire import to_time, wire_factory
 from aries_async.streaming.protocol.decoder import Decoder
-from aries_async.streaming.protocol.subscriptions import (
+from aries_async.streaming.protocol.market_subscription import (
     Channel,
-    SymbolSubscriptions,
     channel_of,
     looks_like_osi,
     normalize_symbol,
 )
+from aries_async.streaming.protocol.subscriptions import SymbolSubscriptions
 
 __all__ = [
     "CHART_CHANNELS",

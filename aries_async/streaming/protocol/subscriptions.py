@@ -1,17 +1,22 @@
 """What a stream wants (desired) versus what the server confirmed on the current connection
-(acknowledged): market subscriptions per symbol and account topics."""
+(acknowledged): market subscriptions per symbol and account topics. What one symbol's market
+subscription is (its channels and wire form) is :mod:`.market_subscription`."""
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
 import attrs
 import orjson
 
-from aries_async._validate import require_text
-from aries_async.errors import ValidationError
+from aries_async.streaming.protocol.market_subscription import (
+    Channel,
+    MarketSubscription,
+    channel_of,
+    looks_like_osi,
+    normalize_symbol,
+)
 
 __all__ = [
     "AccountSubscriptions",
@@ -28,26 +33,6 @@ __all__ = [
 S = TypeVar("S")
 
 
-def normalize_symbol(value: object, field: str = "symbol") -> str:
-    """A stream symbol as the server names it: stripped and upper-cased, as the REST calls
-    send theirs (``"aapl"`` is ``"AAPL"``).
-
-    Raises:
-        ValidationError: ``value`` is not a string with more than white space in it.
-    """
-    return require_text(value, field).upper()
-
-
-class Channel(str, enum.Enum):
-    """Market-data channels of one symbol."""
-
-    QUOTES = "quotes"
-    TRADES = "trades"
-    LEVEL2 = "level2"
-    TIME_AND_SALES = "timeAndSales"
-    GREEKS = "greeks"
-
-
 _UNSUB_KEYS = {
     Channel.QUOTES: "quote",
     Channel.TRADES: "trade",
@@ -55,124 +40,6 @@ _UNSUB_KEYS = {
     Channel.TIME_AND_SALES: "timeAndSales",
     Channel.GREEKS: "greeks",
 }
-
-
-def channel_of(value: Channel | str) -> Channel:
-    """``Channel(value)``, or a :class:`~aries_async.errors.ValidationError` naming the channels."""
-    try:
-        return Channel(value)
-    except ValueError:
-        known = ", ".join(c.value for c in Channel)
-        raise ValidationError(
-            f"unknown channel {value!r} (one of {known})", field="channels"
-        ) from None
-
-
-def _fields(value: Iterable[str] | str | None) -> frozenset[str]:
-    if value is None:
-        return frozenset({"*"})
-    if isinstance(value, str):
-        return frozenset({value})
-    found = frozenset(value)
-    return found or frozenset({"*"})
-
-
-def _merge_fields(a: frozenset[str], b: frozenset[str]) -> frozenset[str]:
-    return frozenset({"*"}) if "*" in a or "*" in b else a | b
-
-
-def _wire_fields(fields: frozenset[str]) -> list[str]:
-    return ["*"] if "*" in fields else sorted(fields)
-
-
-@attrs.frozen(kw_only=True)
-class MarketSubscription:
-    """What we want for one symbol.
-
-    Attributes:
-        symbol: ticker, index or OSI option symbol.
-        channels: the channels wanted.
-        option: send ``symbolType: "option"`` (needed for OSI symbols and greeks).
-        quote_fields, trade_fields, time_and_sales_fields, greeks_fields: field selections
-            (``{"*"}`` = all).
-    """
-
-    symbol: str
-    channels: frozenset[Channel]
-    option: bool = False
-    quote_fields: frozenset[str] = frozenset({"*"})
-    trade_fields: frozenset[str] = frozenset({"*"})
-    time_and_sales_fields: frozenset[str] = frozenset({"*"})
-    greeks_fields: frozenset[str] = frozenset({"*"})
-
-    @classmethod
-    def build(
-        cls,
-        symbol: str,
-        channels: Iterable[Channel | str] = (Channel.QUOTES, Channel.TRADES),
-        *,
-        option: bool | None = None,
-        quote_fields: Iterable[str] | str | None = None,
-        trade_fields: Iterable[str] | str | None = None,
-        time_and_sales_fields: Iterable[str] | str | None = None,
-        greeks_fields: Iterable[str] | str | None = None,
-    ) -> MarketSubscription:
-        """Normalise user input (``None`` fields mean all; OSI symbols are options).
-
-        Raises:
-            ValidationError: an empty or non-text symbol, no channel, or an unknown channel.
-        """
-        symbol = normalize_symbol(symbol)
-        chans = frozenset(channel_of(c) for c in channels)
-        if not chans:
-            raise ValidationError("at least one channel is needed", field="channels")
-        is_option = option if option is not None else looks_like_osi(symbol)
-        return cls(
-            symbol=symbol,
-            channels=chans,
-            option=is_option or Channel.GREEKS in chans,
-            quote_fields=_fields(quote_fields),
-            trade_fields=_fields(trade_fields),
-            time_and_sales_fields=_fields(time_and_sales_fields),
-            greeks_fields=_fields(greeks_fields),
-        )
-
-    def merge(self, other: MarketSubscription) -> MarketSubscription:
-        """The union of two subscriptions of the same symbol."""
-        return MarketSubscription(
-            symbol=self.symbol,
-            channels=self.channels | other.channels,
-            option=self.option or other.option,
-            quote_fields=_merge_fields(self.quote_fields, other.quote_fields),
-            trade_fields=_merge_fields(self.trade_fields, other.trade_fields),
-            time_and_sales_fields=_merge_fields(
-                self.time_and_sales_fields, other.time_and_sales_fields
-            ),
-            greeks_fields=_merge_fields(self.greeks_fields, other.greeks_fields),
-        )
-
-    def to_wire(self) -> dict[str, Any]:
-        """The per-symbol subscribe object; field lists are always explicit."""
-        item: dict[str, Any] = {"symbol": self.symbol}
-        if self.option:
-            item["symbolType"] = "option"
-        if Channel.QUOTES in self.channels:
-            item["quoteFields"] = _wire_fields(self.quote_fields)
-        if Channel.TRADES in self.channels:
-            item["tradeFields"] = _wire_fields(self.trade_fields)
-        if Channel.LEVEL2 in self.channels:
-            item["level2"] = True
-        if Channel.TIME_AND_SALES in self.channels:
-            item["timeAndSales"] = True
-            item["timeAndSalesFields"] = _wire_fields(self.time_and_sales_fields)
-        if Channel.GREEKS in self.channels:
-            item["greeksFields"] = _wire_fields(self.greeks_fields)
-        return item
-
-
-def looks_like_osi(symbol: str) -> bool:
-    """Whether ``symbol`` has the shape of an OSI option symbol (``AAPL240119C00150000``)."""
-    return len(symbol) >= 16 and symbol[-9] in "CP" and symbol[-8:].isdigit()
 
 
 class SymbolSubscriptions(Generic[S]):
