@@ -44,6 +44,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --ws-pong-without-id                        pongs without the ping's id
     --ws-market-numbers number|string           market quote/trade/greeks numbers as strings
     --ws-market-times ms|iso                    market exchange times in ms or ISO 8601
+    --ws-refuse-channel [SYMBOL:]CHANNEL        market and charts sockets refuse that channel
     --trickle-body ROUTE=SECONDS                send those bodies a byte at a time
     --huge-body ROUTE=BYTES                     grow those JSON answers to BYTES
     --huge-body-chunked                         send padded bodies without Content-Length

@@ -15,6 +15,7 @@ from aries_async.sim.fault_values import (
     huge_body,
     malformed_amount,
     rate_limit,
+    refused_channel,
     server_error,
     trickle_body,
 )
@@ -125,6 +126,15 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--ws-pong-without-id", action="store_true")
     faults.add_argument("--ws-market-numbers", choices=MARKET_NUMBERS, default="number")
     faults.add_argument("--ws-market-times", choices=MARKET_TIMES, default="ms")
+    faults.add_argument(
+        "--ws-refuse-channel",
+        action="append",
+        default=[],
+        metavar="[SYMBOL:]CHANNEL",
+        type=checked(refused_channel, "[SYMBOL:]CHANNEL (quotes, trades, level2, ...)"),
+        help="the market and charts sockets refuse CHANNEL of SYMBOL (of every symbol "
+        "without one), as one the user is not entitled to; the rest is subscribed",
+    )
     faults.add_argument("--ws-auth-unanswered", action="store_true")
     faults.add_argument("--ws-auth-success-id", choices=AUTH_ID_PLACES, default="payload")
     faults.add_argument("--ws-auth-error-id", choices=AUTH_ID_PLACES, default="payload")
@@ -326,4 +336,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
     faults.huge_body.update(args.huge_body)
     faults.gzip_body.update(args.gzip_body)
     faults.malformed_amount.update(args.malformed_amount)
+    for symbol, channel in args.ws_refuse_channel:
+        held = faults.ws_refused_channels.get(symbol, frozenset())
+        faults.ws_refused_channels[symbol] = held | {channel}
     return faults

@@ -20,6 +20,7 @@ __all__ = [
     "malformed_amount",
     "parse_count",
     "rate_limit",
+    "refused_channel",
     "server_error",
     "trickle_body",
 ]
@@ -133,6 +134,25 @@ def drop_connection(spec: str) -> tuple[str, int]:
     if int(count or 1) < 1:
         raise ValueError("a count of at least 1")
     return route.strip(), int(count or 1)
+
+
+SOCKET_CHANNELS = ("quotes", "trades", "level2", "timeAndSales", "greeks")
+"""The channels ``--ws-refuse-channel`` names (the market socket's; the charts socket has the
+first two)."""
+
+
+def refused_channel(spec: str) -> tuple[str, str]:
+    """``--ws-refuse-channel [SYMBOL:]CHANNEL``: the symbol (upper case; ``*`` when none is
+    given: every symbol) and the channel the sockets refuse for it.
+
+    Raises:
+        ValueError: a channel the sockets do not have, or an empty symbol.
+    """
+    symbol, _, channel = spec.rpartition(":")
+    symbol = symbol.strip().upper() if _ else "*"
+    if channel not in SOCKET_CHANNELS or not symbol:
+        raise ValueError(f"a channel of {', '.join(SOCKET_CHANNELS)}")
+    return symbol, channel
 
 
 def checked(parse: Callable[[str], T], expected: str) -> Callable[[str], T]:

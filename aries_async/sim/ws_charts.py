@@ -19,8 +19,8 @@ Faults`): ``charts_trades`` (``"separate"``: a ``trades`` subscription; ``"with_
 ``charts_trade_time`` (``"s"``, ``"ms"``, ``"iso"``), ``charts_numbers`` (``"number"`` or
 ``"string"``) and ``charts_ack`` (``"subscribed"``, ``"response"``, ``"none"``; no
 acknowledgement at all while ``SimSettings.ws_send_acks`` is False, as on every socket). The
-websocket faults (drops, stalls, malformed lines, binary frames, pongs without id, expiry)
-apply as on the other sockets.
+websocket faults (drops, stalls, malformed lines, binary frames, pongs without id, expiry,
+``ws_refused_channels``) apply as on the other sockets.
 """
 
 from __future__ import annotations
@@ -93,6 +93,10 @@ class ChartSession(Session):
             if sub is None:
                 self._error("invalid symbol", request_id)
                 return
+            if self.refuse_channels(symbol, {kind}, request_id):
+                if not sub.types:
+                    self._drop(sub)
+                continue  # the rest of the request goes on, as on the market socket
             if kind == _QUOTES and kind not in sub.types:
                 fresh.append(sub)
             sub.types.add(kind)

@@ -30,6 +30,16 @@ field                              effect
 ``ws_market_unacknowledged``       the market socket acknowledges no (un)subscribe (no
                                    ``{"type": "subscribed"}``); snapshots, updates and errors
                                    go on. ``SimSettings.ws_send_acks=False``: no socket acks
+``ws_refused_channels``            symbol -> the channels the market and charts sockets refuse
+                                   for it (``"*"``: for every symbol), as a server refuses what
+                                   the user is not entitled to: ``{"*": {"level2"}}``,
+                                   ``{"AAPL": {"trades"}}``. Channels: ``quotes``, ``trades``,
+                                   ``level2``, ``timeAndSales``, ``greeks`` (on the charts
+                                   socket its ``payload.type``: ``quotes``, ``trades``). A
+                                   subscribe that asks for one gets an ``error`` event (``"not
+                                   entitled to level2"``) whose ``symbols`` and ``channels``
+                                   name what it refused; the rest of the request is subscribed
+                                   and acknowledged as usual
 ``ws_ack_type``                    market and account (un)subscribe acks (10.5, UNKNOWN):
                                    ``"subscribed"`` (default, the SDK's) or ``"response"``
                                    (``payload {"status": 200}``); charts: ``charts_ack``
@@ -104,6 +114,7 @@ class WebsocketFaults:
     ws_account_unanswered: bool = False
     ws_refused_subscriptions: dict[str, str] = attrs.Factory(dict)
     ws_market_unacknowledged: bool = False
+    ws_refused_channels: dict[str, frozenset[str]] = attrs.Factory(dict)
     ws_ack_type: str = "subscribed"
     ws_binary_frames: bool = False
     ws_pong_without_id: bool = False

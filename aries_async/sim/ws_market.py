@@ -4,8 +4,9 @@
 (:meth:`MarketSession.push_status`, on the hub's deadline checks); subscribe with an array of
 per-symbol objects (``quoteFields``, ``tradeFields``, legacy ``fields``, ``level2``,
 ``timeAndSales``, ``greeksFields`` for OSI option symbols); a snapshot of each symbol follows
-the subscription, then updates on every feed step. A subscription to every synthetic symbol of
-the hub's firehose gets precomputed quote frames back to back instead (see
+the subscription, then updates on every feed step; a channel ``faults.ws_refused_channels``
+refuses is left out, with an error naming it. A subscription to every synthetic symbol of the
+hub's firehose gets precomputed quote frames back to back instead (see
 :meth:`~aries_async.sim.ws_session.Session.run_firehose`). Numbers and exchange times are
 written as :func:`~aries_async.sim.ws_values.market_values` says.
 """
@@ -140,6 +141,8 @@ class MarketSession(Session):
             if quote is None and trade is None and not (sub.level2 or sub.tas or sub.greeks):
                 quote = trade = frozenset({"*"})
             sub.quote, sub.trade = quote, trade
+            if self._refused_all(sub, request_id):
+                continue  # the symbol's subscription stays as it was
             self._add_market(watched, sub)
             fresh.append(sub)
         if bad:
@@ -152,6 +155,26 @@ class MarketSession(Session):
             watched = sub.option[0] if sub.option else sub.symbol
             snap = feed.quote(watched)
             self.send_step(sub, snap, snapshot=True)
+
+    def _refused_all(self, sub: _MarketSub, request_id: str | None) -> bool:
+        """Drop the channels of ``sub`` that ``faults.ws_refused_channels`` refuses (an error
+        names them); True when it asked for nothing else."""
+        asked = {
+            "quotes": sub.quote is not None,
+            "trades": sub.trade is not None,
+            "level2": sub.level2,
+            "timeAndSales": sub.tas is not None,
+            "greeks": sub.greeks is not None,
+        }
+        wanted = {name for name, on in asked.items() if on}
+        refused = self.refuse_channels(sub.symbol, wanted, request_id)
+        if refused:
+            sub.quote = None if "quotes" in refused else sub.quote
+            sub.trade = None if "trades" in refused else sub.trade
+            sub.level2 = sub.level2 and "level2" not in refused
+            sub.tas = None if "timeAndSales" in refused else sub.tas
+            sub.greeks = None if "greeks" in refused else sub.greeks
+        return not wanted - refused
 
     def on_request(self, payload: dict[str, Any], request_id: str | None) -> None:
         """A socket request (expiry dates, contract symbols, equity snapshot)."""

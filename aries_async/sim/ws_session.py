@@ -340,6 +340,26 @@ class Session:
         own)."""
         return self.hub.ctx.faults.ws_ack_type
 
+    def refuse_channels(
+        self, symbol: str, asked: set[str], request_id: str | None
+    ) -> frozenset[str]:
+        """The channels of ``asked`` that ``faults.ws_refused_channels`` refuses for ``symbol``;
+        when there are some, the ``error`` that names them is sent."""
+        refused = self.hub.ctx.faults.ws_refused_channels
+        found = frozenset(asked) & frozenset((*refused.get("*", ()), *refused.get(symbol, ())))
+        if found:
+            channels = sorted(found)
+            self.event(
+                {
+                    "action": "error",
+                    "error": f"not entitled to {', '.join(channels)}",
+                    "id": request_id,
+                    "symbols": [symbol],
+                    "channels": channels,
+                }
+            )
+        return found
+
     def on_first_auth(self) -> None:
         """Called once, after the first ``authSuccess`` was queued."""
 
