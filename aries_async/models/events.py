@@ -282,6 +282,9 @@ class ServerErrorMessage:
         symbols: the symbols a subscribe error names as the refused ones (the simulator's
             ``symbols`` list, not in the spec), when it names any: the other symbols of the
             request were not refused. None when the error names none.
+        channels: the channels of those symbols it names as the refused ones (the
+            simulator's ``channels`` list, not in the spec: ``"level2"``, ``"trades"``...),
+            when it names any: their other channels were not refused. None when it names none.
     """
 
     error: str
@@ -289,6 +292,7 @@ class ServerErrorMessage:
     status: int | None = None
     code: str | None = None
     symbols: tuple[str, ...] | None = None
+    channels: tuple[str, ...] | None = None
 
 
 MarketEvent = (

@@ -204,7 +204,7 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
     def _refused(self, error: ServerErrorMessage) -> bool:
         """A refusal of one of our subscriptions; True when it was handled here (a refused
         ``trades`` type: trades come with the quotes). A refused symbol is published."""
-        if not self._subs.refuse(error.request_id, error.error):
+        if not self._subs.refuse(error.request_id, error.error, error.symbols, error.channels):
             return False
         if self._subs.trades_in_quotes:
             return True  # sent before the first refusal came: its quotes were subscribed then

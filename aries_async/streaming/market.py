@@ -262,7 +262,7 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
         elif kind is MarketStatusUpdate:
             self._market_status = message
         elif kind is ServerErrorMessage:
-            self._subs.reject(message.request_id, message.error, message.symbols)
+            self._subs.reject(message.request_id, message.error, message.symbols, message.channels)
             self._requests.refuse(message)
 
     def on_close(self) -> None:

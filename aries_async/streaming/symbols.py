@@ -53,19 +53,36 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
 
     @property
     def acknowledged(self) -> frozenset[str]:
-        """Symbols the server acknowledged on the current connection (none when the server
-        sends no acknowledgements)."""
+        """Symbols the server acknowledged on the current connection, every channel wanted of
+        each (none when the server sends no acknowledgements). A symbol one of whose channels
+        was refused, or whose latest request awaits its answer, is not among them:
+        :attr:`acknowledged_channels` says which of its channels are."""
         return frozenset(self._subs.acknowledged)
+
+    @property
+    def acknowledged_channels(self) -> Mapping[str, frozenset[Channel]]:
+        """The channels of each symbol the server acknowledged on the current connection
+        (``{"AAPL": frozenset({Channel.QUOTES})}``); a refused channel is never among them."""
+        return self._subs.acknowledged_channels()
 
     @property
     def refused(self) -> Mapping[str, str]:
         """Desired symbols the server refused, with its reason (``{"NOPE": "invalid
         symbol"}``), known before the refusal's :class:`~aries_async.models.events.
-        ServerErrorMessage` reaches :meth:`events`. A refusal answers a request by its id: it
-        names the symbols the error lists (``ServerErrorMessage.symbols``), else every symbol of
-        that request. A symbol leaves when a later request of it is acknowledged or it is
-        unsubscribed; a reconnect's replay refused again keeps it."""
-        return dict(self._subs.refusals)
+        ServerErrorMessage` reaches :meth:`events`. A symbol is here when any of its channels
+        is refused (:attr:`refused_channels` says which; the reason is the latest refusal's).
+        A refusal answers a request by its id: it names the symbols the error lists
+        (``ServerErrorMessage.symbols``), else every symbol of that request, and the channels
+        the error lists (``ServerErrorMessage.channels``), else those the request asked for
+        beyond what was acknowledged already. A channel leaves when a later request of it is
+        acknowledged or it is unsubscribed; a reconnect's replay refused again keeps it."""
+        return self._subs.refusals
+
+    @property
+    def refused_channels(self) -> Mapping[str, Mapping[Channel, str]]:
+        """The refused channels of each symbol in :attr:`refused`, each with the server's
+        reason (``{"AAPL": {Channel.LEVEL2: "not entitled to level2"}}``)."""
+        return self._subs.refused_channels()
 
     def _unsubscribing(self, symbols: str | Iterable[str]) -> list[str]:
         """The symbols of an ``unsubscribe`` call, as :meth:`subscribe` stored them.

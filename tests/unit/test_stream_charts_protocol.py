@@ -200,6 +200,29 @@ def test_only_a_refusal_of_the_trades_type_says_trades_come_with_quotes(
     assert subs.in_flight == {} and not subs.refuse("sub-1", reason)  # answered: not ours
 
 
+def test_a_refusal_naming_its_symbol_refuses_that_type_of_it_not_the_type() -> None:
+    subs = ChartSubscriptions()
+    subs.add(ChartSubscription.build("AAPL", ["quotes", "trades"]))
+    subs.sent_type("sub-1", "AAPL", "quotes")
+    subs.sent_type("sub-2", "AAPL", "trades")
+    assert subs.acknowledge("sub-1")
+    reason = "not entitled to trades"  # names trades and not "symbol", but lists AAPL
+    assert not subs.refuse("sub-2", reason, ["AAPL"], ["trades"])
+    assert not subs.trades_in_quotes and subs.in_flight == {}
+    assert subs.refused_channels() == {"AAPL": {Channel.TRADES: reason}}
+    assert subs.acknowledged_channels() == {"AAPL": {Channel.QUOTES}}
+    assert subs.acknowledged == set() and subs.refusals == {"AAPL": reason}
+    # Unsubscribed, the refusal goes: asked for again, the trades are not refused yet.
+    subs.remove("AAPL", [Channel.TRADES])
+    subs.add(ChartSubscription.build("AAPL", ["trades"]))
+    assert subs.refused_channels() == {} and subs.refusals == {}
+    # Trades taken from the quotes (learned from another refusal): the quotes subscription,
+    # acknowledged, carries both channels, and the trades type's refusal no longer applies.
+    subs.trades_in_quotes = True
+    assert subs.acknowledged_channels() == {"AAPL": {Channel.QUOTES, Channel.TRADES}}
+    assert subs.acknowledged == {"AAPL"} and subs.refusals == {}
+
+
 def test_the_sim_cli_sets_every_charts_switch() -> None:
     import argparse
 

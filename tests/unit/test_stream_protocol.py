@@ -294,6 +294,87 @@ def test_an_error_names_the_refused_symbols_only_when_it_lists_some() -> None:
     assert [e.symbols for e in out] == [("NOPE", "GONE"), None, None, None]
 
 
+def test_a_refusal_naming_channels_refuses_those_and_an_ack_takes_the_rest() -> None:
+    book = MarketSubscriptions()
+    book.add(MarketSubscription.build("AAPL", ["quotes"]))
+    book.sent("s-1", ["AAPL"])
+    assert book.acknowledge("s-1") and book.acknowledged == {"AAPL"}
+    book.add(MarketSubscription.build("AAPL", ["level2", "trades"]))  # all three resent
+    book.sent("s-2", ["AAPL"])
+    # Its latest request awaits its answer: only the quotes are acknowledged so far.
+    assert book.acknowledged == set()
+    assert book.acknowledged_channels() == {"AAPL": {Channel.QUOTES}}
+    # The error names the channels (an unknown one, a singular name): the request waits on
+    # for the others, which its acknowledgement then acknowledges.
+    assert book.reject("s-2", "not entitled", ["AAPL"], ["level2", "depth", "quote"]) == ("AAPL",)
+    assert book.in_flight == {"s-2": ("AAPL",)}
+    assert book.refused_channels() == {
+        "AAPL": {Channel.QUOTES: "not entitled", Channel.LEVEL2: "not entitled"}
+    }
+    assert book.acknowledged_channels() == {}
+    assert book.acknowledge("s-2")
+    assert book.acknowledged_channels() == {"AAPL": {Channel.TRADES}}
+    assert book.refused_channels() == {
+        "AAPL": {Channel.QUOTES: "not entitled", Channel.LEVEL2: "not entitled"}
+    }
+    assert book.refusals == {"AAPL": "not entitled"} and book.acknowledged == set()
+    # A reconnect: the refusal stands; the replay acknowledged in full lifts it.
+    book.reset()
+    assert book.acknowledged_channels() == {} and set(book.refusals) == {"AAPL"}
+    book.sent("s-3", ["AAPL"])
+    assert book.acknowledge("s-3") and book.acknowledged == {"AAPL"}
+    assert book.refusals == {} and book.refused_channels() == {}
+
+
+def test_a_refusal_without_channels_refuses_what_its_request_added() -> None:
+    book = MarketSubscriptions()
+    book.add(MarketSubscription.build("AAPL", ["quotes"]))
+    book.sent("s-1", ["AAPL"])
+    assert book.acknowledge("s-1")
+    book.add(MarketSubscription.build("AAPL", ["level2"]))
+    book.sent("s-2", ["AAPL"])
+    assert book.reject("s-2", "no level 2") == ("AAPL",) and book.in_flight == {}
+    assert book.refused_channels() == {"AAPL": {Channel.LEVEL2: "no level 2"}}
+    assert book.acknowledged_channels() == {"AAPL": {Channel.QUOTES}}
+    # Unsubscribed, the channel's refusal goes (asked for again, it is not refused yet).
+    assert book.remove("AAPL", ["level2"]) == {"symbol": "AAPL", "level2": True}
+    assert book.refusals == {} and book.acknowledged == {"AAPL"}
+    book.add(MarketSubscription.build("AAPL", ["level2", "trades"]))
+    assert book.refused_channels() == {}
+    # Refused again, for reasons of their own: the symbol's reason is the latest.
+    for request_id, channel, reason in [("s-4", "level2", "r1"), ("s-5", "trades", "r2")]:
+        book.sent(request_id, ["AAPL"])
+        book.reject(request_id, reason, ["AAPL"], [channel])
+    book.sent("s-6", ["AAPL"])
+    book.reject("s-6", "r3", None, ["level2"])
+    assert book.refusals == {"AAPL": "r3"}
+    assert book.refused_channels() == {"AAPL": {Channel.LEVEL2: "r3", Channel.TRADES: "r2"}}
+    assert book.remove("AAPL", ["level2", "trades"]) == {
+        "symbol": "AAPL",
+        "level2": True,
+        "trade": True,
+    }
+    # A request that adds nothing (new fields): all it asked for is refused, and is not
+    # acknowledged any more.
+    book.add(MarketSubscription.build("AAPL", ["quotes"], quote_fields=["bidPrice"]))
+    book.sent("s-3", ["AAPL"])
+    assert book.reject("s-3", "bad field") == ("AAPL",)
+    assert book.refused_channels() == {"AAPL": {Channel.QUOTES: "bad field"}}
+    assert book.acknowledged_channels() == {} and book.acknowledged == set()
+    book.remove("AAPL")
+    assert book.refusals == {} and book.acknowledged_channels() == {}
+
+
+def test_an_error_names_the_refused_channels_only_when_it_lists_some() -> None:
+    def error(**extra: Any) -> bytes:
+        payload = {"action": "error", "error": "not entitled", "id": "s-1", **extra}
+        return orjson.dumps({"type": "event", "payload": payload})
+
+    frame = [error(channels=["level2", 2]), error(channels=[]), error(channels="level2")]
+    out = Decoder().feed(b"\n".join(frame))
+    assert [e.channels for e in out] == [("level2",), None, None]
+
+
 def test_option_symbols_and_greeks_are_options() -> None:
     sub = MarketSubscription.build("AAPL240119C00150000", ["greeks"])
     assert sub.to_wire() == {

@@ -13,8 +13,9 @@ What the spec leaves open, and how each variant is taken:
   learns from a refusal of the ``trades`` type that trades come with the quotes subscription
   (:attr:`ChartSubscriptions.trades_in_quotes`) and subscribes quotes for them instead. No
   error text is documented: a refusal of a ``trades`` request that names the type or trades
-  and not the symbol (the simulator's ``unsupported subscription type 'trades'``) refuses the
-  type; any other (``invalid symbol``) refuses the symbol;
+  and not the symbol (the simulator's ``unsupported subscription type 'trades'``), and lists
+  no symbols, refuses the type; any other (``invalid symbol``, or ``not entitled to trades``
+  listing the symbol) refuses that ``payload.type`` of the symbol;
 * acknowledgements may be ``subscribed``, ``response`` or absent (the shared decoder takes
   the first two); one symbol is sent per message, as the official SDK does.
 """
@@ -232,6 +233,11 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         sub = self.desired.get(symbol)
         return frozenset() if sub is None else sub.wire_types(self.trades_in_quotes)
 
+    def carrier(self, channel: Channel) -> str:
+        """The ``payload.type`` that carries ``channel``: its own, or ``quotes`` when the
+        server sends trades with the quotes."""
+        return Channel.QUOTES.value if self.trades_in_quotes else channel.value
+
     def add(self, sub: ChartSubscription) -> ChartSubscription:
         """Merge ``sub`` into the desired set; returns the merged subscription."""
         current = self.desired.get(sub.symbol)
@@ -253,6 +259,7 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         left = frozenset() if channels is None else current.channels - frozenset(channels)
         if left:
             self.desired[symbol] = attrs.evolve(current, channels=left)
+            self._prune(symbol)
         else:
             self.discard(symbol)
         self._desire(self.desired.get(symbol), symbol)
@@ -262,17 +269,29 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         previous request of that kind only: the quotes and trades ones are answered apart)."""
         self.sent(request_id, (symbol,), kind)
 
-    def refuse(self, request_id: str | None, reason: str) -> bool:
+    def refuse(
+        self,
+        request_id: str | None,
+        reason: str,
+        symbols: Iterable[str] | None = None,
+        channels: Iterable[str] | None = None,
+    ) -> bool:
         """The server refused a request for ``reason``: whether it refused a ``trades``
-        request's type (trades come with the quotes; no symbol is refused). Any other refusal
-        of ours is of its symbol, which :attr:`refusals` then names."""
-        kind, symbols = self.refused(request_id)
-        if kind == Channel.TRADES.value and refuses_trades_type(reason):
+        request's type (trades come with the quotes; nothing is refused). Any other refusal
+        of ours is of its symbol's ``payload.type``, which :meth:`refused_channels` then
+        names; so is one that names symbols (``symbols``, as
+        :meth:`~aries_async.streaming.protocol.subscriptions.SymbolSubscriptions.reject`
+        takes them with ``channels``): a refused type names none."""
+        entry = self._pending.get(request_id or "")
+        kind = entry[0] if entry is not None else None
+        if kind == Channel.TRADES.value and not symbols and refuses_trades_type(reason):
+            self._answered(request_id)
             return True
-        self.note_refused(symbols, reason)
+        self.reject(request_id, reason, symbols, channels)
         return False
 
     def refused(self, request_id: str | None) -> tuple[str | None, tuple[str, ...]]:
         """The server refused a request: its ``payload.type`` and symbols (they stay desired);
         ``(None, ())`` when it was not ours."""
-        return self._answered(request_id)
+        kind, symbols = self._answered(request_id)
+        return kind, tuple(symbols)

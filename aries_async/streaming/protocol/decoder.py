@@ -296,12 +296,11 @@ class Decoder:
                 request_id=_request_id(message, payload),
             )
         if action == "error":
-            named = payload.get("symbols")
-            symbols = [s for s in named if type(s) is str] if type(named) is list else None
             return ServerErrorMessage(
                 error=str(payload.get("error") or payload.get("message") or "error"),
                 request_id=_request_id(message, payload),
-                symbols=tuple(symbols) if symbols else None,
+                symbols=_texts(payload.get("symbols")),
+                channels=_texts(payload.get("channels")),
             )
         return self._unknown(message)
 
@@ -360,3 +359,9 @@ def _request_id(message: Mapping[str, Any], payload: Any) -> str | None:
     if value is None and isinstance(payload, dict):
         value = payload.get("id")
     return None if value is None else str(value)
+
+
+def _texts(value: Any) -> tuple[str, ...] | None:
+    """The strings of a list (an error's ``symbols`` or ``channels``); None when it has none."""
+    found = tuple(v for v in value if type(v) is str) if type(value) is list else ()
+    return found or None

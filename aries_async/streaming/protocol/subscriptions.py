@@ -42,14 +42,19 @@ _UNSUB_KEYS = {
 }
 
 
-class SymbolSubscriptions(Generic[S]):
-    """Desired subscriptions by symbol and which symbols the current connection acknowledged
-    (the bookkeeping the market and chart streams share).
+_CHANNEL_NAMES = {"quote": "quotes", "trade": "trades"}
+"""Channel names an error may give in the singular (as an unsubscribe item's keys do)."""
 
-    The desired set survives reconnects; the acknowledged set is cleared by :meth:`reset`
-    when a connection ends. The refused symbols (with the server's reason) are kept until a
-    later request of the symbol is acknowledged or the symbol is no longer desired: a replay
-    after a reconnect is refused again or acknowledged.
+
+class SymbolSubscriptions(Generic[S]):
+    """Desired subscriptions by symbol, and which of their channels the current connection
+    acknowledged or the server refused (the bookkeeping the market and chart streams share).
+
+    Channels are counted as the wire carries them (:meth:`carrier`: a market channel, a charts
+    ``payload.type``). The desired set survives reconnects; the acknowledgements are cleared by
+    :meth:`reset` when a connection ends. A refused channel (with the server's reason) is kept
+    until a later request of it is acknowledged or it is no longer desired: a replay after a
+    reconnect is refused again or acknowledged. A refused channel is not acknowledged.
 
     A subscribe request waits for its answer (an acknowledgement or a refusal, matched by its
     id) until the connection ends, but only while it is the latest request of its symbol (and
@@ -57,16 +62,19 @@ class SymbolSubscriptions(Generic[S]):
     it, and unsubscribing the symbol forgets it. What waits is so bounded by the desired
     symbols, however long a socket lives and whether or not its server answers; an answer to
     a superseded request is not ours, since only the latest request says what is wanted now.
-    A refusal that names some of a request's symbols answers for those only: the request
-    waits on for the others.
+    A refusal that names some of a request's symbols, or some channels, answers for those
+    only: the request waits on for the rest.
     """
 
     def __init__(self) -> None:
         self.desired: dict[str, S] = {}
-        self.acknowledged: set[str] = set()
-        self.refusals: dict[str, str] = {}  # desired symbol -> the server's reason
-        # request id -> (kind, the symbols it is still the latest request of, in order)
-        self._pending: dict[str, tuple[str, dict[str, None]]] = {}
+        # symbol -> the wire channels acknowledged on this connection
+        self._acked: dict[str, set[str]] = {}
+        # desired symbol -> refused wire channel -> the server's reason (the latest last)
+        self._refused: dict[str, dict[str, str]] = {}
+        # request id -> (kind, symbol -> the wire channels it still awaits an answer about,
+        # for the symbols it is still the latest request of, in order)
+        self._pending: dict[str, tuple[str, dict[str, set[str]]]] = {}
         # symbol -> kind -> id of its latest request awaiting an answer
         self._latest: dict[str, dict[str, str]] = {}
 
@@ -81,10 +89,66 @@ class SymbolSubscriptions(Generic[S]):
         current: Any = self.desired.get(symbol)
         return current is not None and (channel is None or channel in current.channels)
 
+    def carrier(self, channel: Channel) -> str:
+        """The wire channel that carries ``channel`` (the channel itself on the market
+        socket)."""
+        return channel.value
+
+    def wire_channels(self, symbol: str) -> frozenset[str]:
+        """The wire channels subscribed for ``symbol`` now (none when it is not desired)."""
+        current: Any = self.desired.get(symbol)
+        return frozenset(self.carrier(c) for c in current.channels) if current else frozenset()
+
+    # -- what the server said -------------------------------------------------------------------
+
+    @property
+    def acknowledged(self) -> set[str]:
+        """The symbols whose every desired channel the current connection acknowledged."""
+        return {
+            s for s, acked in self._acked.items() if (w := self.wire_channels(s)) <= acked and w
+        }
+
+    def acknowledged_channels(self) -> dict[str, frozenset[Channel]]:
+        """Desired symbol -> its channels the current connection acknowledged (when any)."""
+        return {s: found for s, acked in self._acked.items() if (found := self._of(s, acked))}
+
+    def refused_channels(self) -> dict[str, dict[Channel, str]]:
+        """Desired symbol -> its refused channels, each with the server's reason."""
+        found: dict[str, dict[Channel, str]] = {}
+        for symbol, reasons in self._refused.items():
+            current: Any = self.desired.get(symbol)
+            by_channel = {
+                channel: reasons[self.carrier(channel)]
+                for channel in sorted(current.channels if current else ())
+                if self.carrier(channel) in reasons
+            }
+            if by_channel:
+                found[symbol] = by_channel
+        return found
+
+    @property
+    def refusals(self) -> dict[str, str]:
+        """Desired symbol with a refused channel -> the server's latest reason."""
+        found: dict[str, str] = {}
+        for symbol, reasons in self._refused.items():
+            wire = self.wire_channels(symbol)
+            latest = [reason for channel, reason in reasons.items() if channel in wire]
+            if latest:
+                found[symbol] = latest[-1]
+        return found
+
+    def _of(self, symbol: str, wire: set[str]) -> frozenset[Channel]:
+        current: Any = self.desired.get(symbol)
+        chans = current.channels if current is not None else ()
+        return frozenset(c for c in chans if self.carrier(c) in wire)
+
+    # -- requests and answers -------------------------------------------------------------------
+
     def sent(self, request_id: str, symbols: Iterable[str], kind: str = "") -> None:
-        """Remember that ``request_id`` subscribed ``symbols`` (``kind`` of them)."""
+        """Remember that ``request_id`` subscribed ``symbols``: ``kind`` of them (a charts
+        ``payload.type``), or (no ``kind``) every channel desired of each."""
         self._answered(request_id)  # an id used again now names this request only
-        carried = dict.fromkeys(symbols)
+        carried = {s: {kind} if kind else set(self.wire_channels(s)) for s in symbols}
         for symbol in carried:
             latest = self._latest.setdefault(symbol, {})
             previous = latest.get(kind)
@@ -100,15 +164,16 @@ class SymbolSubscriptions(Generic[S]):
         if not symbols:
             del self._pending[request_id]
 
-    def _answered(self, request_id: str | None) -> tuple[str | None, tuple[str, ...]]:
-        """Forget an answered request: its kind (None when it was not ours) and symbols."""
+    def _answered(self, request_id: str | None) -> tuple[str | None, dict[str, set[str]]]:
+        """Forget an answered request: its kind (None when it was not ours) and what it still
+        awaited an answer about (symbol -> wire channels)."""
         entry = self._pending.pop(request_id or "", None)
         if entry is None:
-            return None, ()
+            return None, {}
         kind, symbols = entry
         for symbol in symbols:
             self._not_latest(symbol, kind)
-        return kind, tuple(symbols)
+        return kind, symbols
 
     def _not_latest(self, symbol: str, kind: str) -> None:
         latest = self._latest[symbol]
@@ -117,19 +182,30 @@ class SymbolSubscriptions(Generic[S]):
             del self._latest[symbol]
 
     def acknowledge(self, request_id: str | None) -> bool:
-        """Mark a request as confirmed; returns whether the id was ours."""
-        kind, symbols = self._answered(request_id)
-        for symbol in symbols:
-            if symbol in self.desired:
-                self.acknowledged.add(symbol)
-                self.refusals.pop(symbol, None)
+        """Mark a request as confirmed (what it carried, less what a refusal of it named);
+        returns whether the id was ours."""
+        kind, carried = self._answered(request_id)
+        for symbol, channels in carried.items():
+            if symbol not in self.desired:
+                continue
+            self._acked.setdefault(symbol, set()).update(channels)
+            reasons = self._refused.get(symbol, {})
+            for channel in channels:
+                reasons.pop(channel, None)
+            if not reasons:
+                self._refused.pop(symbol, None)
         return kind is not None
 
     def reject(
-        self, request_id: str | None, reason: str, symbols: Iterable[str] | None = None
+        self,
+        request_id: str | None,
+        reason: str,
+        symbols: Iterable[str] | None = None,
+        channels: Iterable[str] | None = None,
     ) -> tuple[str, ...]:
-        """The server refused a request for ``reason``; returns the symbols refused (they
-        stay desired, and :attr:`refusals` names them).
+        """The server refused a request for ``reason``; returns the symbols of which it
+        refused something (they stay desired; :attr:`refusals` and :meth:`refused_channels`
+        name them).
 
         Args:
             request_id: the id the refusal answers.
@@ -137,36 +213,68 @@ class SymbolSubscriptions(Generic[S]):
             symbols: the symbols the refusal names (a partial refusal): only those of the
                 request are refused, and the request still waits for its answer about the
                 others (an acknowledgement of the same id acknowledges them). None or empty:
-                the whole request is refused.
+                every symbol of the request.
+            channels: the channels the refusal names: only those of the symbols are refused,
+                and the request still waits for its answer about their other channels. None,
+                empty or none the request carried: what the request asked for beyond what
+                was acknowledged already (all it asked for, when nothing more).
         """
         named = {normalize_symbol(s) for s in symbols or () if isinstance(s, str) and s.strip()}
+        which = {_CHANNEL_NAMES.get(c, c) for c in channels or () if isinstance(c, str)}
         entry = self._pending.get(request_id or "")
-        if not named or entry is None:
-            refused = self._answered(request_id)[1]
-        else:
-            kind, carried = entry
-            refused = tuple(s for s in carried if s in named)
-            for symbol in refused:
+        if entry is None:
+            return ()
+        kind, carried = entry
+        refused: list[str] = []
+        for symbol, left in list(carried.items()):
+            if named and symbol not in named:
+                continue
+            lost = left & which
+            if lost:
+                left -= lost
+            else:
+                lost = (left - self._acked.get(symbol, set())) or set(left)
+                left.clear()
+            if not left:
                 self._not_latest(symbol, kind)
                 self._supersede(request_id or "", symbol)
-        self.note_refused(refused, reason)
-        return refused
+            self._note(symbol, lost, reason)
+            refused.append(symbol)
+        return tuple(refused)
 
-    def note_refused(self, symbols: Iterable[str], reason: str) -> None:
-        """Record that the server refused ``symbols`` (those still desired) for ``reason``."""
-        self.refusals.update((s, reason) for s in symbols if s in self.desired)
+    def _note(self, symbol: str, channels: set[str], reason: str) -> None:
+        """The server refused ``channels`` of ``symbol`` (when still desired) for ``reason``:
+        they are not acknowledged."""
+        if symbol not in self.desired:
+            return
+        reasons = self._refused.setdefault(symbol, {})
+        for channel in sorted(channels):
+            reasons.pop(channel, None)  # the latest reason last
+            reasons[channel] = reason
+        self._acked.get(symbol, set()).difference_update(channels)
+
+    def _prune(self, symbol: str) -> None:
+        """Forget what was said of the channels of ``symbol`` no longer desired."""
+        wire = self.wire_channels(symbol)
+        self._acked.get(symbol, set()).intersection_update(wire)
+        reasons = self._refused.get(symbol, {})
+        for channel in set(reasons) - wire:
+            del reasons[channel]
+        if not reasons:
+            self._refused.pop(symbol, None)
 
     def discard(self, symbol: str) -> None:
-        """``symbol`` is no longer desired: forget it, its acknowledgement and its requests."""
+        """``symbol`` is no longer desired: forget it, what the server said of it and its
+        requests."""
         self.desired.pop(symbol, None)
-        self.acknowledged.discard(symbol)
-        self.refusals.pop(symbol, None)
+        self._acked.pop(symbol, None)
+        self._refused.pop(symbol, None)
         for request_id in self._latest.pop(symbol, {}).values():
             self._supersede(request_id, symbol)
 
     def reset(self) -> None:
         """The connection ended: nothing is acknowledged any more."""
-        self.acknowledged.clear()
+        self._acked.clear()
         self._pending.clear()
         self._latest.clear()
 
@@ -207,6 +315,7 @@ class MarketSubscriptions(SymbolSubscriptions[MarketSubscription]):
             self.discard(symbol)
             return symbol
         self.desired[symbol] = attrs.evolve(current, channels=left)
+        self._prune(symbol)
         item: dict[str, Any] = {"symbol": symbol}
         for channel in drop:
             item[_UNSUB_KEYS[channel]] = True
