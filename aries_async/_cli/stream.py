@@ -18,8 +18,9 @@ exits 3; a stream that ends for good exits 1, and so does one whose every symbol
 refused, at once, naming them and the server's reason on stderr (when it refuses some, it says
 so and streams the others). Reconnects are automatic and shown.
 
-The frame is built by :func:`render_frame`, a pure function of :class:`StreamState`, so it can
-be checked without a terminal.
+What it shows (the columns, the table, the NDJSON objects) is :mod:`.stream_view`: the frame
+is built by :func:`render_frame`, a pure function of :class:`StreamState`, so it can be checked
+without a terminal.
 """
 
 from __future__ import annotations
@@ -29,24 +30,26 @@ import asyncio
 import contextlib
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
-
-import attrs
 
 from aries_async._cli.common import (
     EXIT_API,
     EXIT_OK,
     dumps,
     err,
-    jsonable,
     make_client,
-    notice,
     refusals,
 )
 from aries_async._cli.common import symbols as checked_symbols
 from aries_async._cli.stream_account import add_account_arguments, run_account
+from aries_async._cli.stream_view import (
+    FIELDS,
+    Screen,
+    StreamState,
+    record,
+    redraw,
+    render_frame,
+)
 from aries_async.errors import ValidationError
 from aries_async.models.events import (
     ChartQuote,
@@ -54,8 +57,6 @@ from aries_async.models.events import (
     QuoteUpdate,
     ServerErrorMessage,
     StatusEvent,
-    StreamConnected,
-    StreamReauthenticated,
     TradeUpdate,
 )
 
@@ -66,33 +67,17 @@ __all__ = [
     "StreamState",
     "add_arguments",
     "parse_fields",
+    "record",
     "redraw",
     "render_frame",
     "run",
 ]
-
-FIELDS: dict[str, tuple[str, str | None]] = {
-    "bid_price": ("BID", "quote"),
-    "ask_price": ("ASK", "quote"),
-    "bid_size": ("BID SIZE", "quote"),
-    "ask_size": ("ASK SIZE", "quote"),
-    "last_price": ("LAST", "trade"),
-    "size": ("SIZE", "trade"),
-    "volume": ("VOLUME", "trade"),
-    "change": ("CHANGE", "trade"),
-    "time": ("TIME (UTC)", None),
-}
-"""Column name (the models' name for it, also the NDJSON key) -> (heading, the channel it
-comes from; None: either)."""
 
 FIELD_ALIASES: dict[str, str] = {"bid": "bid_price", "ask": "ask_price", "last": "last_price"}
 """Older column names ``--fields`` still takes (NDJSON keys are always the :data:`FIELDS`
 names)."""
 
 DEFAULT_FIELDS: tuple[str, ...] = ("bid_price", "ask_price", "last_price", "size", "volume", "time")
-
-REDRAW_INTERVAL = 0.1
-"""Seconds between two redraws on a terminal (at most ten a second)."""
 
 
 def parse_fields(text: str) -> tuple[str, ...]:
@@ -165,147 +150,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-@attrs.define
-class StreamState:
-    """What the table shows: the latest values per symbol and the connection's state.
-
-    Attributes:
-        symbols: the rows, in the order asked for.
-        rows: symbol -> field -> value (``Decimal``, ``int``, aware ``datetime`` or None).
-        connected: whether the socket is up and authenticated.
-        reconnects: connections after the first.
-        conflated: updates folded into a newer one because we fell behind.
-        updates: quote and trade updates received.
-        notice: the latest status message.
-    """
-
-    symbols: list[str]
-    rows: dict[str, dict[str, Any]] = attrs.Factory(dict)
-    connected: bool = False
-    reconnects: int = 0
-    conflated: int = 0
-    updates: int = 0
-    notice: str = "connecting"
-
-    def apply(self, update: QuoteUpdate | TradeUpdate | ChartQuote | ChartTrade) -> dict[str, Any]:
-        """Merge one update (partial updates keep the fields they omit); returns the row."""
-        row = self.rows.setdefault(update.symbol, {})
-        if isinstance(update, ChartQuote):
-            values: dict[str, Any] = {
-                "bid_price": update.bid_price,
-                "ask_price": update.ask_price,
-                "last_price": update.last_price,
-                "volume": update.volume,
-                "change": update.change,
-                "time": None,
-            }
-        elif isinstance(update, ChartTrade):
-            values = {"last_price": update.price, "size": update.size, "time": update.trade_time}
-        elif isinstance(update, QuoteUpdate):
-            values = {
-                "bid_price": update.bid_price,
-                "ask_price": update.ask_price,
-                "bid_size": update.bid_size,
-                "ask_size": update.ask_size,
-                "time": update.quote_time,
-            }
-        else:
-            values = {
-                "last_price": update.last_price,
-                "size": update.size,
-                "volume": update.total_volume,
-                "change": update.net_change,
-                "time": update.trade_time,
-            }
-        if values["time"] is None:
-            values["time"] = update.timestamp  # the envelope's timestamp, whatever form it came in
-        row.update({k: v for k, v in values.items() if v is not None})
-        self.updates += 1
-        return row
-
-    def status(self, event: StatusEvent) -> str:
-        """Record a connection change; returns the notice for it."""
-        if not isinstance(event, StreamReauthenticated):
-            self.connected = isinstance(event, StreamConnected)
-        self.notice = notice(event)
-        return self.notice
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%H:%M:%S")
-    if isinstance(value, Decimal):  # prices, sizes and volumes: plain notation, grouped
-        return f"{value:,f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
-
-
-def record(event: str, symbol: str, row: dict[str, Any], fields: Sequence[str]) -> dict[str, Any]:
-    """The NDJSON object for one update: ``event``, ``symbol`` and ``fields`` (null if unknown)."""
-    data: dict[str, Any] = {"event": event, "symbol": symbol}
-    data.update({f: jsonable(row.get(f)) for f in fields})
-    return data
-
-
-def render_frame(state: StreamState, fields: Sequence[str]) -> str:
-    """The table and status line for ``state`` (plain text, no ANSI codes, no final newline).
-
-    Numbers are right-aligned; unknown values show as ``-``.
-    """
-    headings = ["SYMBOL", *(FIELDS[f][0] for f in fields)]
-    cells = [[s, *(_cell(state.rows.get(s, {}).get(f)) for f in fields)] for s in state.symbols]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headings)]
-
-    def line(row: Sequence[str]) -> str:
-        first = row[0].ljust(widths[0])
-        rest = (c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True))
-        return "  ".join([first, *rest]).rstrip()
-
-    mark = "connected" if state.connected else "not connected"
-    status = (
-        f"[{mark}] updates {state.updates} | reconnects {state.reconnects} | "
-        f"conflated {state.conflated} | {state.notice}"
-    )
-    return "\n".join([line(headings), *(line(r) for r in cells), "", status])
-
-
-def redraw(previous_lines: int, frame: str) -> str:
-    """The bytes that replace the last frame (``previous_lines`` tall) with ``frame``."""
-    up = f"\x1b[{previous_lines}A" if previous_lines else ""
-    return f"\r{up}\x1b[J{frame}\n"
-
-
-class _Screen:
-    """Draws frames on a terminal, at most every :data:`REDRAW_INTERVAL` seconds."""
-
-    def __init__(self, state: StreamState, fields: Sequence[str]) -> None:
-        self._state = state
-        self._fields = fields
-        self._lines = 0
-        self._drawn = -1
-        self._version = 0
-
-    def changed(self) -> None:
-        self._version += 1
-
-    def draw(self) -> None:
-        if self._drawn == self._version:
-            return
-        frame = render_frame(self._state, self._fields)
-        sys.stdout.write(redraw(self._lines, frame))
-        sys.stdout.flush()
-        self._lines = frame.count("\n") + 1
-        self._drawn = self._version
-
-    async def loop(self) -> None:
-        while True:
-            self.draw()
-            await asyncio.sleep(REDRAW_INTERVAL)
-
-
 def _channels(fields: Sequence[str], charts: bool = False) -> list[str]:
     if charts:  # a chart quote also carries the last price, the change and the volume
         wanted = {"trade" if f in ("size", "time") else "quote" for f in fields}
@@ -318,7 +162,7 @@ def _channels(fields: Sequence[str], charts: bool = False) -> list[str]:
 
 
 async def _consume(
-    stream: Any, events: Any, state: StreamState, screen: _Screen | None, args: argparse.Namespace
+    stream: Any, events: Any, state: StreamState, screen: Screen | None, args: argparse.Namespace
 ) -> str | None:
     """Show the updates until ``--count``; returns why it stopped early (every symbol refused)."""
     fields: tuple[str, ...] = args.fields
@@ -361,7 +205,7 @@ async def run(args: argparse.Namespace) -> int:
     if not symbols:
         raise ValidationError("name a symbol, or an account with --account", field="symbols")
     state = StreamState(symbols)
-    screen = _Screen(state, args.fields) if sys.stdout.isatty() and not args.json else None
+    screen = Screen(state, args.fields) if sys.stdout.isatty() and not args.json else None
     painter: asyncio.Task[None] | None = None
     if screen is not None:
         sys.stdout.write("\x1b[?25l")  # hide the cursor while drawing
