@@ -23,6 +23,7 @@ from aries_async.errors import ValidationError
 from aries_async.models._order_inputs import check_symbol
 from aries_async.models.common import datetime_to_wire, decimal_to_wire
 from aries_async.models.events import (
+    ServerErrorMessage,
     StatusEvent,
     StreamConnected,
     StreamReauthenticated,
@@ -36,6 +37,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
+    "Refusals",
     "dumps",
     "emit",
     "env_token",
@@ -43,7 +45,6 @@ __all__ = [
     "jsonable",
     "make_client",
     "notice",
-    "refusals",
     "say",
     "symbols",
     "table",
@@ -241,23 +242,44 @@ def notice(event: StatusEvent) -> str:
     return f"disconnected: {event.reason}{retry}{end}"
 
 
-def refusals(
-    noun: str, asked: Sequence[str], refused: Mapping[str, str], told: set[str]
-) -> tuple[str, bool] | None:
-    """What ``stream`` says when the server has refused some of the ``asked`` symbols or
-    accounts (``refused``: each with the server's reason) that it has not ``told`` of yet
-    (``told`` is updated), and whether it refused every one; None when there is nothing new.
+class Refusals:
+    """What ``stream`` tells of the server's refusals of the ``asked`` symbols or accounts.
+
+    A stream keeps asking for what the server refused (every reconnect sends it again, and it
+    is refused again): each refusal is told once, and again only when its reason changes or
+    after the name was acknowledged in between (it left the stream's ``refused``).
     """
-    new = [name for name in asked if name in refused and name not in told]
-    if not new:
-        return None
-    told.update(new)
-    every = all(name in refused for name in asked)
-    by_reason: dict[str, list[str]] = {}
-    for name in asked if every else new:
-        by_reason.setdefault(refused[name], []).append(name)
-    named = "; ".join(f"{', '.join(names)} ({reason})" for reason, names in by_reason.items())
-    if every:
-        return f"the server refused every {noun}: {named}", True
-    others = ", ".join(name for name in asked if name not in refused)
-    return f"the server refused {named}; streaming {others}", False
+
+    def __init__(self, noun: str, asked: Sequence[str]) -> None:
+        self.noun = noun
+        self.asked = list(asked)
+        self.told: dict[str, str] = {}  # name -> the reason told
+
+    def lifted(self, refused: Mapping[str, str]) -> None:
+        """Forget what was told of the names ``refused`` (the stream's) no longer holds: they
+        were acknowledged since, so a later refusal of them is news."""
+        for name in [name for name in self.told if name not in refused]:
+            del self.told[name]
+
+    def news(self, refused: Mapping[str, str]) -> tuple[str, bool] | None:
+        """What to say of the refusals in ``refused`` (each name with the server's reason)
+        not told yet, or told with another reason, and whether the server refused every name
+        asked; None when there is nothing new."""
+        new = [n for n in self.asked if n in refused and self.told.get(n) != refused[n]]
+        if not new:
+            return None
+        self.told.update((name, refused[name]) for name in new)
+        every = all(name in refused for name in self.asked)
+        by_reason: dict[str, list[str]] = {}
+        for name in self.asked if every else new:
+            by_reason.setdefault(refused[name], []).append(name)
+        named = "; ".join(f"{', '.join(names)} ({reason})" for reason, names in by_reason.items())
+        if every:
+            return f"the server refused every {self.noun}: {named}", True
+        others = ", ".join(name for name in self.asked if name not in refused)
+        return f"the server refused {named}; streaming {others}", False
+
+    def repeats(self, error: ServerErrorMessage) -> bool:
+        """Whether ``error`` refuses again what was told already (a reconnect asked again):
+        nothing to say."""
+        return error.error in self.told.values()

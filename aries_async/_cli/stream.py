@@ -16,7 +16,9 @@ data.
 It runs until ``--count`` updates, ``--duration`` seconds, or Ctrl-C (exit 0). A refused token
 exits 3; a stream that ends for good exits 1, and so does one whose every symbol the server
 refused, at once, naming them and the server's reason on stderr (when it refuses some, it says
-so and streams the others). Reconnects are automatic and shown.
+so and streams the others). Reconnects are automatic and shown; each asks again for what was
+refused, and a refusal is told once: again only when its reason changes, or after the symbol
+was acknowledged in between.
 
 What it shows (the columns, the table, the NDJSON objects) is :mod:`.stream_view`: the frame
 is built by :func:`render_frame`, a pure function of :class:`StreamState`, so it can be checked
@@ -35,10 +37,10 @@ from typing import Any
 from aries_async._cli.common import (
     EXIT_API,
     EXIT_OK,
+    Refusals,
     dumps,
     err,
     make_client,
-    refusals,
 )
 from aries_async._cli.common import symbols as checked_symbols
 from aries_async._cli.stream_account import add_account_arguments, run_account
@@ -166,8 +168,10 @@ async def _consume(
 ) -> str | None:
     """Show the updates until ``--count``; returns why it stopped early (every symbol refused)."""
     fields: tuple[str, ...] = args.fields
-    told: set[str] = set()
+    notices = Refusals("symbol", state.symbols)
     async for event in events:
+        if notices.told:
+            notices.lifted(stream.refused)
         state.conflated = events.conflated
         state.reconnects = stream.reconnects
         if isinstance(event, (QuoteUpdate, TradeUpdate, ChartQuote, ChartTrade)):
@@ -184,9 +188,11 @@ async def _consume(
                 err(f"aries-async stream: {state.notice}")
         elif isinstance(event, ServerErrorMessage):
             # The stream tied the refusal to its symbols by its request id before publishing it.
-            said = refusals("symbol", state.symbols, stream.refused, told)
+            said = notices.news(stream.refused)
             if said is not None and said[1]:
                 return said[0]
+            if said is None and notices.repeats(event):
+                continue  # refused again, a reconnect having asked again: told already
             state.notice = f"server error: {event.error}" if said is None else said[0]
             if screen is None:
                 err(f"aries-async stream: {state.notice}")

@@ -11,7 +11,9 @@ stderr. The table prints a heading,
 then a line per event (time, account, event, details) and the notices as they come.
 
 When the server refuses every account asked for, the command stops at once and exits 1,
-naming them and its reason on stderr; when it refuses some, it says so and goes on.
+naming them and its reason on stderr; when it refuses some, it says so and goes on, telling
+a refusal once (again only when its reason changes or after the account's snapshot came in
+between), however often reconnects ask again.
 """
 
 from __future__ import annotations
@@ -26,12 +28,12 @@ from typing import Any
 from aries_async._cli.common import (
     EXIT_API,
     EXIT_OK,
+    Refusals,
     dumps,
     err,
     jsonable,
     make_client,
     notice,
-    refusals,
 )
 from aries_async.models.events import (
     AccountInfoEvent,
@@ -179,7 +181,7 @@ async def run_account(args: argparse.Namespace) -> int:
         print(f"{'TIME (UTC)':<9} {'ACCOUNT':<18} {'EVENT':<10} DETAILS")
     count = 0
     accounts = account_ids_of(args.account)
-    told: set[str] = set()
+    notices = Refusals("account", accounts)
     async with make_client(args) as client, client.account_stream(*accounts) as stream:
         out(f"aries-async stream: {'connected' if stream.connected else 'not connected yet'}")
         events = stream.events()
@@ -188,9 +190,11 @@ async def run_account(args: argparse.Namespace) -> int:
         def refusal(event: ServerErrorMessage | None) -> str | None:
             """Tell the refusals not told yet (else ``event``); returns the message to stop
             with when the server refused every account."""
-            said = refusals("account", accounts, stream.refused, told)
+            said = notices.news(stream.refused)
             if said is not None and said[1]:
                 return said[0]
+            if said is None and event is not None and notices.repeats(event):
+                return None
             text = said[0] if said is not None else event and _notice(event)
             if text:
                 out(f"aries-async stream: {text}")
@@ -202,6 +206,8 @@ async def run_account(args: argparse.Namespace) -> int:
             if stop := refusal(None):
                 return stop
             async for event in events:
+                if notices.told:
+                    notices.lifted(stream.refused)
                 if isinstance(event, ServerErrorMessage):
                     if stop := refusal(event):
                         return stop

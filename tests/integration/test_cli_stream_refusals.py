@@ -3,15 +3,32 @@ command stops at once, names them with the server's reason and exits 1; some ref
 so and streams the others.
 
 ``--duration 60`` only bounds a run that would otherwise never end: each of these runs ends as
-soon as the refusals come.
+soon as the refusals come, or after the updates it counts.
+
+A refused symbol stays wanted, so every reconnect asks for it again and is refused again: the
+command tells a refusal once, again only when its reason changes or after it was lifted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
-from cli_harness import Cli, cli_fixture  # noqa: F401 - the `cli` fixture
+from cli_harness import Cli, cli_fixture, running_cli  # noqa: F401 - the `cli` fixture
 
 BOUND = ("--duration", "60")
+
+
+@pytest.fixture
+def quiet_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Cli]:
+    """A ``cli`` whose simulator's prices never step: a connection carries only what its
+    subscriptions bring at once (an acknowledgement, a snapshot, a refusal), so
+    ``ws_drop_after`` ends every connection after the same lines."""
+    with running_cli(tmp_path, monkeypatch, capsys, tick_interval=None) as harness:
+        yield harness
 
 
 @pytest.mark.parametrize("socket", [(), ("--charts",)], ids=["market", "charts"])
@@ -58,3 +75,126 @@ def test_some_accounts_refused_are_named_and_the_others_stream(cli: Cli) -> None
     said = [line for line in done.err.splitlines() if "NO-SUCH-1" in line]
     assert len(said) == 1 and "account not found" in said[0] and "TEST-ACCOUNT-001" in said[0]
     assert [line["account"] for line in done.ndjson()] == ["TEST-ACCOUNT-001"]
+
+
+@pytest.mark.parametrize(
+    ("socket", "per_connection"), [((), 2), (("--charts",), 1)], ids=["market", "charts"]
+)
+def test_a_refusal_every_reconnect_resends_is_told_once(
+    quiet_cli: Cli, socket: tuple[str, ...], per_connection: int
+) -> None:
+    cli = quiet_cli
+    cli.sign_in()
+    # Each connection ends after its sixth line: its refusal of NOSUCHSYM and the snapshots
+    # of AAPL (a quote and a trade on the market socket, a quote on the charts one) are in.
+    cli.on_sim(lambda: setattr(cli.sim.faults, "ws_drop_after", 6))
+    updates = str(2 * per_connection)  # two connections' worth: a reconnect
+    done = cli("stream", "AAPL", "NOSUCHSYM", *socket, "--count", updates, *BOUND)
+    assert done.code == 0, done.err
+    lines = done.err.splitlines()
+    assert sum("reconnected" in line for line in lines) == 1, done.err
+    said = [line for line in lines if "NOSUCHSYM" in line or "invalid symbol" in line]
+    told = "aries-async stream: the server refused NOSUCHSYM (invalid symbol); streaming AAPL"
+    assert said == [told], done.err
+    assert {line["symbol"] for line in done.ndjson()} == {"AAPL"}
+
+
+def test_a_refusal_is_told_again_when_its_reason_changes_or_after_it_was_lifted(
+    quiet_cli: Cli,
+) -> None:
+    """The connections run one after another, each ended by the server after its sixth line
+    (its refusal and acknowledgement in, and a snapshot); between two, the server is told what
+    to refuse of AAPL on the next. The command tells a refusal on the connections whose
+    reason is new (1, 2) or which follow one that acknowledged AAPL (4), and only there."""
+    cli = quiet_cli
+    cli.sign_in()
+    refusing: list[frozenset[str]] = [
+        frozenset({"quotes", "trades"}),
+        frozenset({"trades"}),  # another reason
+        frozenset(),  # AAPL acknowledged
+        frozenset({"trades"}),  # the same reason as before, but it was lifted since
+    ]
+
+    def next_connection(refuse: frozenset[str]) -> None:
+        cli.sim.faults.ws_refused_channels = {"AAPL": refuse}
+        cli.sim.faults.ws_drop_after = 6
+
+    cli.on_sim(lambda: next_connection(refusing[0]))
+    # The snapshots that make the count: MSFT's quote on the first connection (cut there),
+    # AAPL's quote and MSFT's on the second, and AAPL's trade besides on the third: the
+    # seventh is the fourth connection's quote of AAPL, after its refusal.
+    proc = cli.spawn("stream", "AAPL", "MSFT", "--count", "7", *BOUND)
+    try:
+        assert proc.stderr is not None
+        told: list[list[str]] = [[]]
+        for line in proc.stderr:
+            if "refused" in line or "server error" in line:
+                told[-1].append(line.split(": ", 1)[1].strip())
+            if "disconnected" in line:  # the server ended it: set up the next one
+                told.append([])
+                cli.on_sim(lambda: next_connection(refusing[len(told) - 1]))
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    every = "the server refused AAPL (not entitled to quotes, trades); streaming MSFT"
+    trades = "the server refused AAPL (not entitled to trades); streaming MSFT"
+    assert told == [[every], [trades], [], [trades]]
+
+
+def test_an_account_refusal_every_reconnect_resends_is_told_once(quiet_cli: Cli) -> None:
+    cli = quiet_cli
+    cli.sign_in()
+    # Each connection ends after its fourth line: NO-SUCH-1's refusal and the snapshot of
+    # TEST-ACCOUNT-001 are in.
+    cli.on_sim(lambda: setattr(cli.sim.faults, "ws_drop_after", 4))
+    accounts = ("--account", "NO-SUCH-1", "--account", "TEST-ACCOUNT-001")
+    done = cli("stream", *accounts, "--topics", "snapshots", "--count", "2", *BOUND)
+    assert done.code == 0, done.err
+    lines = done.err.splitlines()
+    assert sum("reconnected" in line for line in lines) == 1, done.err
+    said = [line for line in lines if "NO-SUCH-1" in line or "not found" in line]
+    told = "aries-async stream: the server refused NO-SUCH-1 (account not found); streaming "
+    assert said == [told + "TEST-ACCOUNT-001"], done.err
+    assert [line["resync"] for line in done.ndjson()] == [False, True]
+
+
+def test_an_account_refusal_is_told_again_after_the_account_was_acknowledged(
+    quiet_cli: Cli,
+) -> None:
+    """As above, on the account socket: TEST-SIM-001 is unknown to the server on the first
+    and third connections (taken out of its books in between) and known on the second."""
+    cli = quiet_cli
+    cli.sign_in()
+    books = cli.sim.state.accounts
+    account = books["TEST-SIM-001"]
+    known = [False, True, False]
+
+    def next_connection(on_the_books: bool) -> None:
+        if on_the_books:
+            books["TEST-SIM-001"] = account
+        else:
+            books.pop("TEST-SIM-001", None)
+        cli.sim.faults.ws_drop_after = 4  # one account's answer and the other's snapshot
+
+    cli.on_sim(lambda: next_connection(known[0]))
+    accounts = ("--account", "TEST-SIM-001", "--account", "TEST-ACCOUNT-001")
+    # One snapshot a connection: the third's comes after its refusal.
+    proc = cli.spawn("stream", *accounts, "--topics", "snapshots", "--count", "3", *BOUND)
+    try:
+        assert proc.stderr is not None
+        told: list[list[str]] = [[]]
+        for line in proc.stderr:
+            if "refused" in line or "server error" in line:
+                told[-1].append(line.split(": ", 1)[1].strip())
+            if "disconnected" in line:
+                told.append([])
+                cli.on_sim(lambda: next_connection(known[len(told) - 1]))
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    refused = "the server refused TEST-SIM-001 (account not found); streaming TEST-ACCOUNT-001"
+    assert told == [[refused], [], [refused]]
