@@ -104,6 +104,11 @@ class WsHub:
         self._remove_listener: Callable[[], None] | None = None
         self._poller: asyncio.Task[None] | None = None
         self.connections = {"market": 0, "accounts": 0, "charts": 0}
+        self.on_open: Callable[[str, int], None] | None = None
+        """Called as each websocket opens, before its first message is read, with its kind
+        (``"market"``, ``"accounts"``, ``"charts"``) and how many of that kind opened so far
+        (1 for the first): a test changes the server for the next connection there (its
+        faults, its books), with no race against the client's reconnect."""
         self._firehose: Firehose | None = None
         self._firehose_frames: dict[str, list[tuple[bytes, int]]] = {}
         self.firehose_names: frozenset[str] = frozenset()
@@ -268,6 +273,8 @@ class WsHub:
         ws = web.WebSocketResponse(autoping=True, max_msg_size=16 * 1024 * 1024)
         await ws.prepare(request)
         self.connections[kind] += 1
+        if self.on_open is not None:
+            self.on_open(kind, self.connections[kind])
         session: Session = _SESSIONS[kind](self, ws, request)
         self.sessions.add(session)
         writer = asyncio.create_task(session.writer(), name=f"aries-sim-ws-{kind}-writer")

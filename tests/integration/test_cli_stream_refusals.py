@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from cli_harness import Cli, cli_fixture, running_cli  # noqa: F401 - the `cli` fixture
 
+from aries_async.sim.ws import hub_of
+
 BOUND = ("--duration", "60")
 
 
@@ -115,11 +117,13 @@ def test_a_refusal_is_told_again_when_its_reason_changes_or_after_it_was_lifted(
         frozenset({"trades"}),  # the same reason as before, but it was lifted since
     ]
 
-    def next_connection(refuse: frozenset[str]) -> None:
-        cli.sim.faults.ws_refused_channels = {"AAPL": refuse}
-        cli.sim.faults.ws_drop_after = 6
+    def opened(kind: str, number: int) -> None:  # each connection set up as it opens
+        if kind == "market":
+            refuse = refusing[min(number, len(refusing)) - 1]
+            cli.sim.faults.ws_refused_channels = {"AAPL": refuse}
+            cli.sim.faults.ws_drop_after = 6
 
-    cli.on_sim(lambda: next_connection(refusing[0]))
+    cli.on_sim(lambda: setattr(hub_of(cli.sim.app), "on_open", opened))
     # The snapshots that make the count: MSFT's quote on the first connection (cut there),
     # AAPL's quote and MSFT's on the second, and AAPL's trade besides on the third: the
     # seventh is the fourth connection's quote of AAPL, after its refusal.
@@ -130,9 +134,8 @@ def test_a_refusal_is_told_again_when_its_reason_changes_or_after_it_was_lifted(
         for line in proc.stderr:
             if "refused" in line or "server error" in line:
                 told[-1].append(line.split(": ", 1)[1].strip())
-            if "disconnected" in line:  # the server ended it: set up the next one
+            if "disconnected" in line:  # the server ended it
                 told.append([])
-                cli.on_sim(lambda: next_connection(refusing[len(told) - 1]))
         assert proc.wait(timeout=30) == 0
     finally:
         if proc.poll() is None:
@@ -171,14 +174,15 @@ def test_an_account_refusal_is_told_again_after_the_account_was_acknowledged(
     account = books["TEST-SIM-001"]
     known = [False, True, False]
 
-    def next_connection(on_the_books: bool) -> None:
-        if on_the_books:
-            books["TEST-SIM-001"] = account
-        else:
-            books.pop("TEST-SIM-001", None)
-        cli.sim.faults.ws_drop_after = 4  # one account's answer and the other's snapshot
+    def opened(kind: str, number: int) -> None:  # each connection set up as it opens
+        if kind == "accounts":
+            if known[min(number, len(known)) - 1]:
+                books["TEST-SIM-001"] = account
+            else:
+                books.pop("TEST-SIM-001", None)
+            cli.sim.faults.ws_drop_after = 4  # one account's answer and the other's snapshot
 
-    cli.on_sim(lambda: next_connection(known[0]))
+    cli.on_sim(lambda: setattr(hub_of(cli.sim.app), "on_open", opened))
     accounts = ("--account", "TEST-SIM-001", "--account", "TEST-ACCOUNT-001")
     # One snapshot a connection: the third's comes after its refusal.
     proc = cli.spawn("stream", *accounts, "--topics", "snapshots", "--count", "3", *BOUND)
@@ -190,7 +194,6 @@ def test_an_account_refusal_is_told_again_after_the_account_was_acknowledged(
                 told[-1].append(line.split(": ", 1)[1].strip())
             if "disconnected" in line:
                 told.append([])
-                cli.on_sim(lambda: next_connection(known[len(told) - 1]))
         assert proc.wait(timeout=30) == 0
     finally:
         if proc.poll() is None:
