@@ -127,20 +127,7 @@ def test_a_refusal_is_told_again_when_its_reason_changes_or_after_it_was_lifted(
     # The snapshots that make the count: MSFT's quote on the first connection (cut there),
     # AAPL's quote and MSFT's on the second, and AAPL's trade besides on the third: the
     # seventh is the fourth connection's quote of AAPL, after its refusal.
-    proc = cli.spawn("stream", "AAPL", "MSFT", "--count", "7", *BOUND)
-    try:
-        assert proc.stderr is not None
-        told: list[list[str]] = [[]]
-        for line in proc.stderr:
-            if "refused" in line or "server error" in line:
-                told[-1].append(line.split(": ", 1)[1].strip())
-            if "disconnected" in line:  # the server ended it
-                told.append([])
-        assert proc.wait(timeout=30) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    told = _told_by_connection(cli, "stream", "AAPL", "MSFT", "--count", "7", *BOUND)
     every = "the server refused AAPL (not entitled to quotes, trades); streaming MSFT"
     trades = "the server refused AAPL (not entitled to trades); streaming MSFT"
     assert told == [[every], [trades], [], [trades]]
@@ -185,19 +172,28 @@ def test_an_account_refusal_is_told_again_after_the_account_was_acknowledged(
     cli.on_sim(lambda: setattr(hub_of(cli.sim.app), "on_open", opened))
     accounts = ("--account", "TEST-SIM-001", "--account", "TEST-ACCOUNT-001")
     # One snapshot a connection: the third's comes after its refusal.
-    proc = cli.spawn("stream", *accounts, "--topics", "snapshots", "--count", "3", *BOUND)
+    told = _told_by_connection(
+        cli, "stream", *accounts, "--topics", "snapshots", "--count", "3", *BOUND
+    )
+    refused = "the server refused TEST-SIM-001 (account not found); streaming TEST-ACCOUNT-001"
+    assert told == [[refused], [], [refused]]
+
+
+def _told_by_connection(cli: Cli, *args: str) -> list[list[str]]:
+    """Run the CLI with ``args`` to its end (exit 0) and return what it told of refusals and
+    server errors, a list a connection (a new one begins at each "disconnected")."""
+    proc = cli.spawn(*args)
     try:
         assert proc.stderr is not None
         told: list[list[str]] = [[]]
         for line in proc.stderr:
             if "refused" in line or "server error" in line:
                 told[-1].append(line.split(": ", 1)[1].strip())
-            if "disconnected" in line:
+            if "disconnected" in line:  # the server ended it
                 told.append([])
         assert proc.wait(timeout=30) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    refused = "the server refused TEST-SIM-001 (account not found); streaming TEST-ACCOUNT-001"
-    assert told == [[refused], [], [refused]]
+    return told

@@ -9,7 +9,7 @@ and backoff on :class:`FakeTime`; the only waits are for socket traffic, each bo
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, TypeVar
 
 from stream_helpers import FakeTime, Tokens, until
 
@@ -28,28 +28,27 @@ FAST = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
 LEVEL2 = "not entitled to level2"
 
 
-def market(sim: Simulator, fake_time: FakeTime) -> MarketStream:
+S = TypeVar("S", MarketStream, ChartStream)
+
+
+def _stream(kind: type[S], url: str, sim: Simulator, fake_time: FakeTime) -> S:
     tokens = Tokens(sim)
-    return MarketStream(
-        sim.market_ws_url,
+    return kind(
+        url,
         tokens,
         config=FAST,
         invalidate_token=tokens.invalidate,
         sleep=fake_time.sleep,
         monotonic=fake_time.clock,
     )
+
+
+def market(sim: Simulator, fake_time: FakeTime) -> MarketStream:
+    return _stream(MarketStream, sim.market_ws_url, sim, fake_time)
 
 
 def charts(sim: Simulator, fake_time: FakeTime) -> ChartStream:
-    tokens = Tokens(sim)
-    return ChartStream(
-        sim.charts_ws_url,
-        tokens,
-        config=FAST,
-        invalidate_token=tokens.invalidate,
-        sleep=fake_time.sleep,
-        monotonic=fake_time.clock,
-    )
+    return _stream(ChartStream, sim.charts_ws_url, sim, fake_time)
 
 
 async def _next(consumer: Any, wanted: Any) -> Any:
