@@ -131,7 +131,7 @@ class Connection:
         self._invalidate = invalidate_token
         self._handler = handler
         self._sleep = sleep
-        self._clock = monotonic
+        self._monotonic = monotonic
         self._wall_clock = wall_clock
         self._rand = rand
         self._connect: Connector = connect or ws_connect
@@ -252,7 +252,7 @@ class Connection:
             if end.fatal is not None:
                 self._fail(end.fatal)
                 return
-            now = self._clock()
+            now = self._monotonic()
             healthy = self._backoff.disconnected(now, healthy=self._delivered)
             failures = 0 if healthy else failures + 1
             cfg = self.config
@@ -319,7 +319,7 @@ class Connection:
                     token,
                     session=self.session,
                     decoder=self.decoder,
-                    clock=self._clock,
+                    monotonic=self._monotonic,
                     sleep=self._sleep,
                     on_message=self._handler.on_message,
                 )
@@ -336,7 +336,7 @@ class Connection:
         return end
 
     async def _serve(self, ws: ClientConnection, inbox: Inbox, spawn: Spawn) -> End:
-        now = self._clock()
+        now = self._monotonic()
         self._ws = ws
         try:
             for frame in self._handler.on_open(self):
@@ -361,7 +361,7 @@ class Connection:
             on_data=self._healthy,
             on_reauth=self._reauthenticated,
             token=self._reauth_token,
-            clock=self._clock,
+            monotonic=self._monotonic,
             sleep=self._sleep,
             spawn=spawn,
             name=self._name,
@@ -383,4 +383,4 @@ class Connection:
         """Hand the handler a status event, stamped now on both clocks: ``at`` (monotonic)
         and ``timestamp`` (the wall clock, aware UTC)."""
         stamp = datetime.fromtimestamp(self._wall_clock(), UTC)
-        self._handler.on_status(event(at=self._clock(), timestamp=stamp, **fields))
+        self._handler.on_status(event(at=self._monotonic(), timestamp=stamp, **fields))

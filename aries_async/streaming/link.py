@@ -52,19 +52,19 @@ async def authenticate(
     *,
     session: Session,
     decoder: Decoder,
-    clock: Callable[[], float],
+    monotonic: Callable[[], float],
     sleep: Callable[[float], Awaitable[Any]],
     on_message: Callable[[Any], None],
 ) -> End | None:
     """Authenticate a new socket with ``token``: None once the server accepted it, else how
-    the connection ends (no answer within ``auth_timeout``, on ``clock`` and ``sleep``'s
+    the connection ends (no answer within ``auth_timeout``, on ``monotonic`` and ``sleep``'s
     time, ends it too). Data that comes first goes to ``on_message``."""
     try:
-        await ws.send(session.connect(token, clock()).frame)
+        await ws.send(session.connect(token, monotonic()).frame)
         while True:
             received = asyncio.ensure_future(inbox.get())
             try:
-                if not await finished_within(received, session.time_left(clock()), sleep):
+                if not await finished_within(received, session.time_left(monotonic()), sleep):
                     return session.timed_out()
             finally:
                 received.cancel()  # when it is not done: the inbox keeps the frame
@@ -108,7 +108,7 @@ class Link:
         on_data: called once, when a message of ``data_types`` (any, when None) is delivered.
         on_reauth: called when the server accepted a re-authentication.
         token: see :data:`TokenSource`.
-        clock, sleep: time, as the connection was given it.
+        monotonic, sleep: time, as the connection was given it.
         spawn: starts a child task owned by this socket's task group.
         name: for logs.
     """
@@ -127,7 +127,7 @@ class Link:
         on_data: Callable[[], None],
         on_reauth: Callable[[], None],
         token: TokenSource,
-        clock: Callable[[], float],
+        monotonic: Callable[[], float],
         sleep: Callable[[float], Awaitable[Any]],
         spawn: Spawn,
         name: str,
@@ -143,7 +143,7 @@ class Link:
         self._on_data = on_data
         self._on_reauth = on_reauth
         self._token = token
-        self._clock = clock
+        self._monotonic = monotonic
         self._sleep = sleep
         self._spawn = spawn
         self._name = name
@@ -192,11 +192,11 @@ class Link:
 
         deliver = watching
         heartbeat = self._heartbeat
-        clock = self._clock
+        monotonic = self._monotonic
         special = SPECIAL_TYPES
 
         def on_frames(frames: list[bytes]) -> None:
-            heartbeat.last_received = clock()
+            heartbeat.last_received = monotonic()
             try:
                 messages = feed(frames)
                 if len(messages) == 1:  # one update (a quiet stream's usual read)
@@ -232,7 +232,7 @@ class Link:
     async def _keepalive(self) -> None:
         heartbeat = self._heartbeat
         while True:
-            now = self._clock()
+            now = self._monotonic()
             action = heartbeat.check(now)
             if action is HeartbeatAction.DEAD:
                 log.warning("%s stream is stale: %s; reconnecting", self._name, heartbeat.reason)
@@ -244,7 +244,7 @@ class Link:
                     await self._ws.send(encode_ping(self._ids("ping")))
                 except ConnectionClosed:
                     return
-            await self._sleep(heartbeat.next_check(self._clock()))
+            await self._sleep(heartbeat.next_check(self._monotonic()))
 
     async def _reauthenticate(self) -> None:
         try:
@@ -257,13 +257,13 @@ class Link:
             self._finish(self._session.token_failed())
             return
         session = self._session
-        request = session.reauthenticate(token, self._clock())
+        request = session.reauthenticate(token, self._monotonic())
         if request is None:
             return
         self._reauth_answer = answered = asyncio.get_running_loop().create_future()
         with contextlib.suppress(ConnectionClosed):
             await self._ws.send(request.frame)
-        if not await finished_within(answered, session.time_left(self._clock()), self._sleep):
+        if not await finished_within(answered, session.time_left(self._monotonic()), self._sleep):
             end = session.reauth_timed_out()
             if end is not None:
                 self._finish(end)
