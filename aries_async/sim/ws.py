@@ -5,7 +5,8 @@ All speak the envelope protocol: ``POST /auth`` request first (``body.token``, a
 casing, optional ``body.action``), ``authSuccess`` with ``expiresIn`` (ms), ping/pong echoing the
 id, ``refreshAuth`` ``ws_refresh_warning`` seconds before the session ends and ``authExpired`` +
 close at the end. The session ends at the earlier of ``ws_session_ttl`` after auth and the
-token's expiry; re-auth on the live socket renews it. A revoked token ends its sessions with
+token's expiry; re-auth on the live socket renews it (a re-auth that does not move the end,
+the same token sent again, is not warned again). A revoked token ends its sessions with
 ``authExpired``. Accounts sockets that do not authenticate within ``ws_auth_timeout`` get
 ``authTimeout`` and are closed. Outgoing messages are NDJSON: everything pending is sent in one
 frame (up to :data:`MAX_LINES_PER_FRAME` lines). The protocol is in

@@ -293,8 +293,12 @@ class Session:
         self.grant = result
         now = self.hub.ctx.clock.now()
         settings = self.hub.ctx.settings
-        self.expires_at = min(now + settings.ws_session_ttl, result.expires_at)
-        self.warned = False
+        expires_at = min(now + settings.ws_session_ttl, result.expires_at)
+        if first or expires_at > self.expires_at:
+            # Warned once per end: a re-auth that does not move the end (the same token
+            # again) is not warned again, or a client would be asked without pause.
+            self.warned = False
+        self.expires_at = expires_at
         expires_in = {"expiresIn": max(0, ms(self.expires_at - now))}
         success = {"action": "authSuccess", "data": expires_in}
         self._auth_answer(success, request_id, self.hub.ctx.faults.ws_auth_success_id)

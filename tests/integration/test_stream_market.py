@@ -387,6 +387,44 @@ async def test_token_expiry_refresh_then_expired_session_reconnects(
         await until(lambda: stream.reconnects == 1 and stream.connected)
 
 
+async def _actions_until(ws: Any, last: str) -> list[str]:
+    """The actions (or message types) the socket sends, up to and including ``last``."""
+    actions: list[str] = []
+    while last not in actions:
+        for line in (await asyncio.wait_for(ws.recv(), 5)).splitlines():
+            message = orjson.loads(line)
+            actions.append((message.get("payload") or {}).get("action") or message["type"])
+    return actions
+
+
+async def test_the_simulator_warns_each_session_end_once(sim: Simulator, hub: WsHub) -> None:
+    # A client that answers refreshAuth with the token it holds does not move the end: warned
+    # again at once, it would re-authenticate without pause (aries-async sim --token-ttl 60).
+    sim.settings.ws_refresh_warning = 10.0
+
+    def auth(token: str) -> bytes:
+        payload = {"method": "POST", "path": "/auth", "body": {"token": token}}
+        return orjson.dumps({"type": "request", "id": "a1", "payload": payload})
+
+    first = auth(sim.issue_token(ttl=60.0).access_token)
+    async with ws_connect(sim.market_ws_url) as ws:
+        await ws.send(first)
+        await _actions_until(ws, "authSuccess")  # with the market status
+        sim.advance(55.0)
+        hub.check_deadlines()
+        assert (await _actions_until(ws, "refreshAuth"))[-1] == "refreshAuth"
+        await ws.send(first)  # the same token: the same end
+        assert await _actions_until(ws, "authSuccess") == ["authSuccess"]
+        hub.check_deadlines()
+        await ws.send(orjson.dumps({"type": "ping", "id": "p1"}))
+        assert await _actions_until(ws, "pong") == ["pong"]  # no second warning
+        await ws.send(auth(sim.issue_token(ttl=60.0).access_token))  # a later end
+        assert await _actions_until(ws, "authSuccess") == ["authSuccess"]
+        sim.advance(50.0)
+        hub.check_deadlines()
+        assert await _actions_until(ws, "refreshAuth") == ["refreshAuth"]  # warned of that one
+
+
 async def test_revoked_token_is_replaced_then_revoked_grant_is_fatal(
     sim: Simulator, hub: WsHub, fake_time: FakeTime
 ) -> None:
