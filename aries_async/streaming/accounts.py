@@ -71,6 +71,7 @@ from aries_async.streaming.lookup import (
     OrderStateUnknown,
     last_known,
     order_id_to_wait_for,
+    statuses_to_wait_for,
 )
 from aries_async.streaming.order_wait import wait_for
 from aries_async.streaming.protocol import (
@@ -264,7 +265,8 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         Raises:
             ValidationError: before waiting, for an empty id or an acknowledgement that says
                 the order was rejected or carries no ``clOrdId`` (there is nothing to wait for;
-                the message has the server's reason).
+                the message has the server's reason), or for a status that is not an
+                :class:`OrderStatus` (``"CANCELLED"``: it would never come).
             TimeoutError: ``timeout`` passed.
             OrderStateUnknownError: the order left the working set while the stream was
                 disconnected and the lookup could not tell its state, or the stream has not
@@ -275,9 +277,7 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         """
         cl_ord_id = order_id_to_wait_for(order)
         hint = last_known(order, cl_ord_id)
-        wanted = (
-            {OrderStatus(status)} if isinstance(status, str) else {OrderStatus(s) for s in status}
-        )
+        wanted = statuses_to_wait_for(status)
 
         def done(order: Order) -> bool:
             status_now = order.ord_status

@@ -18,6 +18,7 @@ from aries_async.errors import (
     ValidationError,
 )
 from aries_async.http.retry import backoff_wait
+from aries_async.models._order_inputs import enum_input
 from aries_async.models.events import OrderEvent
 from aries_async.models.orders import Order, OrderAck, OrderStatus
 from aries_async.streaming.config import StreamConfig
@@ -32,6 +33,7 @@ __all__ = [
     "Reconciler",
     "last_known",
     "order_id_to_wait_for",
+    "statuses_to_wait_for",
 ]
 
 log = logging.getLogger("aries_async.streaming")
@@ -74,6 +76,15 @@ def order_id_to_wait_for(order: OrderAck | str) -> str:
             field="order",
         )
     return order.cl_ord_id
+
+
+def statuses_to_wait_for(
+    status: OrderStatus | str | Iterable[OrderStatus | str],
+) -> frozenset[OrderStatus]:
+    """The statuses a waiter names, each a known one: a misspelt status (``"CANCELLED"``)
+    would never come, so the wait would end only with the order."""
+    statuses = [status] if isinstance(status, str) else list(status)
+    return frozenset(enum_input(OrderStatus, s, "status") for s in statuses)
 
 
 def last_known(order: OrderAck | str, cl_ord_id: str) -> Order:

@@ -615,6 +615,21 @@ async def test_wait_for_order_takes_the_acknowledgement_and_refuses_a_rejected_o
                 await stream.wait_for_order(bad)
 
 
+@pytest.mark.parametrize("status", ["CANCELLED", ["FILLED", "PARTIAL_FILL"], [7]])
+async def test_wait_for_order_refuses_a_status_that_is_not_one(
+    client: AriesClient, status: Any
+) -> None:
+    async with client.account_stream(ACCOUNT, config=FAST) as stream:
+        await until(lambda: stream.snapshot is not None)
+        resting = OrderRequest(  # a wait for it ends only by its status
+            account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", quantity=1, price=1
+        )
+        ack = await client.orders.place(resting)
+        with pytest.raises(ValidationError) as info:
+            await stream.wait_for_order(ack, status, timeout=5)
+        assert info.value.field == "status"
+
+
 # -- orders the stream never saw -------------------------------------------------------------
 
 
