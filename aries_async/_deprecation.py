@@ -35,10 +35,12 @@ class renamed(Generic[_T]):
             bid = renamed[Decimal | None]("bid_price")
     """
 
-    __slots__ = ("_message", "_new")
+    __slots__ = ("_message", "_new", "_old", "_owner")
 
     def __init__(self, new: str) -> None:
         self._new = new
+        self._old = ""
+        self._owner: type | None = None
         self._message = ""
 
     @property
@@ -47,9 +49,13 @@ class renamed(Generic[_T]):
         return self._new
 
     def __set_name__(self, owner: type, name: str) -> None:
-        self._message = (
-            f"{owner.__name__}.{name} is deprecated and will be removed in the next release; "
-            f"use {owner.__name__}.{self._new}"
+        self._owner, self._old = owner, name
+        self._message = self._text(owner)
+
+    def _text(self, cls: type) -> str:
+        return (
+            f"{cls.__name__}.{self._old} is deprecated and will be removed in the next release; "
+            f"use {cls.__name__}.{self._new}"
         )
 
     @overload
@@ -62,7 +68,9 @@ class renamed(Generic[_T]):
             return self
         # The attribute lookup calls this from the reader's frame, with no Python frame
         # between: stacklevel 2 is the reader's line.
-        warnings.warn(self._message, DeprecationWarning, stacklevel=2)
+        cls = type(instance)  # declared on a base: name the class the reader holds
+        message = self._message if cls is self._owner else self._text(cls)
+        warnings.warn(message, DeprecationWarning, stacklevel=2)
         return getattr(instance, self._new)
 
 

@@ -12,6 +12,7 @@ import inspect
 import pkgutil
 import warnings
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -36,6 +37,7 @@ from aries_async.models import (
     structure,
     unstructure,
 )
+from aries_async.models.events import ChartQuote, MarketStatusUpdate, QuoteUpdate, TradeUpdate
 
 # Packages whose classes are not the SDK's models: the generated code (checked by the
 # generator), the simulator (its records are the server's side, in the wire's words, and the
@@ -144,6 +146,22 @@ def test_a_renamed_response_field_reads_its_wire_key_and_its_old_name_warns(
     assert [str(w.message) for w in caught] == [f"{_deprecated(f'{name}.{old}')}; use {name}.{new}"]
     assert caught[0].filename == __file__  # the reader's line, not the descriptor's
     assert old not in {f.name for f in attrs.fields(model)}
+
+
+@pytest.mark.parametrize("model", [QuoteUpdate, TradeUpdate, ChartQuote, MarketStatusUpdate])
+def test_a_market_events_old_time_reads_its_timestamp_and_names_the_events_class(
+    model: Any,
+) -> None:
+    # ``time`` is declared once, on a base the reader never sees: the warning names the
+    # class of the event in hand.
+    event = model(symbol="AAPL", data={}, timestamp_ms=1_768_489_200_000)
+    assert event.timestamp == datetime(2026, 1, 15, 15, tzinfo=UTC)
+    with pytest.warns(DeprecationWarning, match="time") as caught:
+        assert event.time == event.timestamp
+    name = model.__name__
+    expected = f"{_deprecated(f'{name}.time')}; use {name}.timestamp"
+    assert [str(w.message) for w in caught] == [expected]
+    assert caught[0].filename == __file__
 
 
 REQUEST: dict[str, Any] = {"account_id": "ACC-1", "symbol": "AAPL", "side": "BUY", "type": "MARKET"}
