@@ -75,12 +75,22 @@ def _resolution_order(value: str) -> tuple[int, int, str]:
     return rank, count, value
 
 
+_MAX_SYMBOL = 21  # the longest symbol, as for orders (an OSI option symbol)
+
+
 def _symbol(value: str) -> str:
-    if type(value) is str and value.isalnum():  # the usual symbol: no space, no comma
-        return value.upper()
+    if type(value) is str and value.isalnum() and len(value) <= _MAX_SYMBOL:
+        return value.upper()  # the usual symbol: no space, no comma
     symbol = require_text(value, "symbol").upper()
     if "," in symbol:  # the quotes endpoint takes a comma-separated list
         raise ValidationError(f"one symbol per item, got {value!r}", field="symbol")
+    # The rule of orders and the CLI, checked here without their import (a light quote path).
+    if " " in symbol or not symbol.isprintable() or len(symbol) > _MAX_SYMBOL:
+        raise ValidationError(
+            f"symbol: {_MAX_SYMBOL} characters at most, no space or control character, "
+            f"got {value!r}",
+            field="symbol",
+        )
     return symbol
 
 
@@ -159,6 +169,8 @@ class Market(MarketOperations):
         arrived (the client's ``wall_clock``).
 
         Raises:
+            ValidationError: before sending, for a symbol that is empty, holds a comma, a
+                space or a control character, or is longer than 21 characters.
             QuoteError: the server would not quote this symbol (unknown...), whichever way it
                 said so (see :class:`~aries_async.errors.QuoteError`).
         """
@@ -205,7 +217,8 @@ class Market(MarketOperations):
             (['AAPL'], ['NOSUCH'])
 
         Raises:
-            ValidationError: no symbol, or an empty one or one holding a comma.
+            ValidationError: no symbol, or one that is empty, holds a comma, a space or a
+                control character, or is longer than 21 characters (the rule of orders).
         """
         names = [symbols] if isinstance(symbols, str) else symbols
         wanted = list(dict.fromkeys(_symbol(s) for s in names))

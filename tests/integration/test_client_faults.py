@@ -219,6 +219,10 @@ async def _called(call: Any, client: AriesClient) -> None:
         (lambda c: c.market.quotes(["AAPL", " "]), "symbol"),
         (lambda c: c.market.quotes(["AAPL,MSFT"]), "symbol"),
         (lambda c: c.market.quote("AAPL,MSFT"), "symbol"),
+        (lambda c: c.market.quote("AA PL"), "symbol"),  # the rule of orders and the CLI
+        (lambda c: c.market.quotes(["AAPL", "AA\tPL"]), "symbol"),
+        (lambda c: c.market.bars("AA\x00PL", "D", 1, 2), "symbol"),
+        (lambda c: c.market.option_expirations("A" * 22), "symbol"),
         (lambda c: c.orders.find_by_client_id("TEST-SIM-001", ""), "client_id"),
         (lambda c: c.orders.find_by_client_id("TEST-SIM-001", "t", lookback=QUARTER), "lookback"),
         (lambda c: c.orders.find_placed(TAGGED, since=START - QUARTER), "since"),

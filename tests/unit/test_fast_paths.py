@@ -234,8 +234,8 @@ async def test_quotes_of_plain_symbols_use_the_kept_url_and_others_the_mapping()
         kept = sorted(query for _, query in c._transport._targets)
         assert kept == ["symbols=AAPL,MSFT", "symbols=NVDA"]
         # an unknown symbol, sent through the mapping
-        partial = await c.market.quotes(["AAPL", "NO SUCH"])
-        assert list(partial) == ["AAPL"] and list(partial.errors) == ["NO SUCH"]
+        partial = await c.market.quotes(["AAPL", "NO.SUCH"])
+        assert list(partial) == ["AAPL"] and list(partial.errors) == ["NO.SUCH"]
         assert len(c._transport._targets) == 2
         assert sim.requests[("GET", "/v1/chart/quotes")] == 5
 
