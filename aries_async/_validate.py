@@ -8,7 +8,13 @@ from collections.abc import Mapping
 
 from aries_async.errors import ValidationError
 
-__all__ = ["require_count", "require_headers", "require_text"]
+__all__ = [
+    "MAX_SYMBOL_LENGTH",
+    "require_count",
+    "require_headers",
+    "require_symbol",
+    "require_text",
+]
 
 
 def require_text(value: object, field: str) -> str:
@@ -21,6 +27,30 @@ def require_text(value: object, field: str) -> str:
     if not text:
         raise ValidationError(f"{field} must be a non-empty string, got {value!r}", field=field)
     return text
+
+
+MAX_SYMBOL_LENGTH = 21
+"""The longest symbol (an OSI option symbol): orders, quotes and the CLI refuse a longer one."""
+
+
+def require_symbol(value: object, field: str = "symbol") -> str:
+    """``value`` stripped and upper-cased, when it is one symbol: 1 to
+    :data:`MAX_SYMBOL_LENGTH` characters, no space, control character or comma (the quotes
+    endpoint reads a comma as a list). The one rule of orders, market calls and the CLI.
+
+    Raises:
+        ValidationError: naming ``field``, for anything else.
+    """
+    symbol = require_text(value, field).upper()
+    if "," in symbol:
+        raise ValidationError(f"one symbol per item, got {value!r}", field=field)
+    if len(symbol) > MAX_SYMBOL_LENGTH or any(c.isspace() or not c.isprintable() for c in symbol):
+        raise ValidationError(
+            f"{field}: {MAX_SYMBOL_LENGTH} characters at most, no space or control character, "
+            f"got {value!r}",
+            field=field,
+        )
+    return symbol
 
 
 def require_count(value: object, field: str, maximum: int | None = None) -> int:

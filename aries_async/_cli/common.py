@@ -16,11 +16,10 @@ from typing import Any
 import attrs
 import orjson
 
+from aries_async._validate import require_symbol
 from aries_async.apispec.naming import field_name
 from aries_async.auth.store import TokenStore
 from aries_async.auth.tokens import Token
-from aries_async.errors import ValidationError
-from aries_async.models._order_inputs import check_symbol
 from aries_async.models.common import datetime_to_wire, decimal_to_wire
 from aries_async.models.events import (
     ServerErrorMessage,
@@ -154,12 +153,7 @@ def symbols(values: Sequence[str]) -> list[str]:
         ValidationError: one is empty, too long, holds a space, a control character or a comma
             (the rule ``order place`` applies): nothing is sent for any of them.
     """
-    names = [value.strip().upper() for value in values]
-    for name in names:
-        check_symbol(name)
-        if "," in name:
-            raise ValidationError(f"symbol: one per argument, got {name!r}", field="symbol")
-    return list(dict.fromkeys(names))
+    return list(dict.fromkeys(require_symbol(value) for value in values))
 
 
 def table(

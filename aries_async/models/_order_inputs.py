@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from aries_async._validate import MAX_SYMBOL_LENGTH
 from aries_async.errors import ValidationError
 from aries_async.models._converter import unstructure
 from aries_async.models.common import OpenEnum, parse_date
@@ -42,7 +43,6 @@ MAX_FRACTION_DIGITS = 15
 """Digits after the decimal point (trailing zeros do not count); prices allow only
 :data:`MAX_PRICE_DECIMALS`."""
 MAX_LEGS = 4
-MAX_SYMBOL_LENGTH = 21
 MAX_ACCOUNT_ID_LENGTH = 50
 MAX_CLIENT_ID_LENGTH = 50
 MAX_CL_ORD_ID_LENGTH = 100

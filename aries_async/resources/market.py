@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from aries_async._lazy import load
-from aries_async._validate import require_count, require_text
+from aries_async._validate import MAX_SYMBOL_LENGTH, require_count, require_symbol, require_text
 from aries_async.errors import (
     BadRequestError,
     NotFoundError,
@@ -75,23 +75,10 @@ def _resolution_order(value: str) -> tuple[int, int, str]:
     return rank, count, value
 
 
-_MAX_SYMBOL = 21  # the longest symbol, as for orders (an OSI option symbol)
-
-
 def _symbol(value: str) -> str:
-    if type(value) is str and value.isalnum() and len(value) <= _MAX_SYMBOL:
+    if type(value) is str and value.isalnum() and len(value) <= MAX_SYMBOL_LENGTH:
         return value.upper()  # the usual symbol: no space, no comma
-    symbol = require_text(value, "symbol").upper()
-    if "," in symbol:  # the quotes endpoint takes a comma-separated list
-        raise ValidationError(f"one symbol per item, got {value!r}", field="symbol")
-    # The rule of orders and the CLI, checked here without their import (a light quote path).
-    if " " in symbol or not symbol.isprintable() or len(symbol) > _MAX_SYMBOL:
-        raise ValidationError(
-            f"symbol: {_MAX_SYMBOL} characters at most, no space or control character, "
-            f"got {value!r}",
-            field="symbol",
-        )
-    return symbol
+    return require_symbol(value)
 
 
 def _symbols_query(symbols: str) -> Query:
