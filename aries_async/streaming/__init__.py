@@ -4,10 +4,10 @@ and the account socket's other topics (:mod:`.account_topics`) on several accoun
 (:mod:`.account_book`).
 
 Layers: :mod:`.protocol` (sans-I/O: frames, decoder, subscriptions, the authentication
-session, heartbeat and backoff), :mod:`.connection` and :mod:`.link` (the reconnecting socket and
-its tasks), :mod:`.fanout` (bounded per-consumer buffers), :mod:`.mirror` (the account state),
-and the faces :class:`MarketStream`, :class:`ChartStream` and :class:`AccountStream` on
-:mod:`.base`. See
+session, heartbeat and backoff), :mod:`.connection`, :mod:`.credentials` and :mod:`.link` (the
+reconnecting socket, the tokens it presents and its tasks), :mod:`.fanout` (bounded
+per-consumer buffers), :mod:`.mirror` (the account state), and the faces
+:class:`MarketStream`, :class:`ChartStream` and :class:`AccountStream` on :mod:`.base`. See
 ``docs/architecture.md``.
 """
 

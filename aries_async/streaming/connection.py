@@ -56,7 +56,7 @@ from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, InvalidURI, WebSocketException
 
-from aries_async.errors import AuthError, StreamAuthError, StreamClosedError, StreamError
+from aries_async.errors import StreamClosedError, StreamError
 from aries_async.models.events import (
     StatusEvent,
     StreamConnected,
@@ -65,6 +65,7 @@ from aries_async.models.events import (
 )
 from aries_async.streaming._tasks import Spawn, leaf_error, task_group
 from aries_async.streaming.config import StreamConfig
+from aries_async.streaming.credentials import Credentials
 from aries_async.streaming.handler import (
     ConnectionHandler,
     Connector,
@@ -127,8 +128,7 @@ class Connection:
         self.decoder = decoder or Decoder()
         self.ids = IdFactory()
         self.session = Session(self.ids, auth_timeout=cfg.auth_timeout)
-        self._provider = token_provider
-        self._invalidate = invalidate_token
+        self._credentials = Credentials(token_provider, invalidate_token)
         self._handler = handler
         self._sleep = sleep
         self._monotonic = monotonic
@@ -147,7 +147,6 @@ class Connection:
         self._closing = False
         self._ended = False
         self._had_connection = False
-        self._socket_token = ""  # the token the current socket last authenticated with
         self.attempts = 0
         self.connections = 0
 
@@ -280,21 +279,10 @@ class Connection:
             self._first_error = error
         self._end(error)
 
-    async def _token(self) -> str:
-        try:
-            return await self._provider()
-        except (AuthError, StreamAuthError) as exc:
-            raise LinkFatal(StreamAuthError(f"no usable credentials: {exc}")) from exc
-
-    async def _reauth_token(self) -> str:
-        """A token for a re-authentication on the live socket: the one a refusal names."""
-        self._socket_token = token = await self._token()
-        return token
-
     async def _attempt(self) -> End:
         """One connection, and how it ended."""
         try:
-            self._socket_token = token = await self._token()
+            token = await self._credentials.for_socket()
         except LinkFatal as fatal:
             return End(str(fatal.error), fatal=fatal.error)
         except Exception as exc:  # a transient failure of the token source
@@ -331,8 +319,8 @@ class Connection:
             self._handler.on_close()
             with contextlib.suppress(Exception):
                 await ws.close()
-        if end.invalidate and self._invalidate is not None:
-            await self._invalidate(self._socket_token)  # a re-authentication's, when refused
+        if end.invalidate:
+            await self._credentials.refused()  # a re-authentication's token, when refused
         return end
 
     async def _serve(self, ws: ClientConnection, inbox: Inbox, spawn: Spawn) -> End:
@@ -360,7 +348,7 @@ class Connection:
             data_types=self._data_types,
             on_data=self._healthy,
             on_reauth=self._reauthenticated,
-            token=self._reauth_token,
+            token=self._credentials.for_reauth,
             monotonic=self._monotonic,
             sleep=self._sleep,
             spawn=spawn,
