@@ -6,7 +6,8 @@ caller may have renewed meanwhile), then takes the store's lock (shared with oth
 reads the store once more, and only then renews and saves. A user's token is renewed with its
 refresh token, an app token (client credentials) with the client credentials. After a 401,
 :meth:`AuthSession.invalidate` drops exactly the token that was used, so a stale 401 cannot throw
-away a newer token.
+away a newer token. A websocket whose session ends with the token it presented asks for
+another (:meth:`AuthSession.access_token_other_than`): a renewal ahead of time, shared alike.
 
 The store is the truth. A store found empty means signed out (a logout in another process is
 not undone); a renewal whose store was cleared or replaced while it was in flight does not save
@@ -169,16 +170,53 @@ class AuthSession:
                     raise NotSignedInError(f"no token {_where(self._store)}: sign in first")
             else:
                 self._raise_if_refused(stored)
-            # The refresh runs in a task of its own, shielded: a caller's timeout or
-            # cancellation must not stop it between the grant and the save, or the rotated
-            # refresh token would be lost and the user signed out. A caller that comes while
-            # one whose first caller gave up is still running waits for that one.
-            task = self._refreshing
-            if task is None or task.done():
-                task = asyncio.ensure_future(self._renew_under_store_lock())
-                task.add_done_callback(_retrieve)
-                self._refreshing = task
-            return await asyncio.shield(task)
+            return await self._renewal()
+
+    async def access_token_other_than(self, used: str) -> str:
+        """An access token other than ``used``, renewed ahead of its time if need be: for a
+        websocket whose session ends with the token it authenticated with (``refreshAuth``),
+        where presenting that token again would not move the end.
+
+        The token in hand, when it is already another (renewed meanwhile, here or by another
+        process through the store); else a renewal now, before it is due, shared like any
+        renewal: concurrent callers with the same ``used`` get the one token it brings.
+        ``used`` is not marked bad: until a renewal succeeds, :meth:`token` still returns it.
+
+        Raises:
+            NotSignedInError: as :meth:`token`, or the token cannot be renewed.
+            AuthError: the grant was refused (remembered as for :meth:`token`).
+            APIError, TransportError: the token endpoint failed (its answer, or none).
+        """
+        in_hand = await self.token()
+        if in_hand.access_token != used:
+            return in_hand.access_token
+        earlier = self._refreshing  # as in token(): a renewal that ended before is not ours
+        if earlier is not None and not earlier.done():
+            earlier = None
+        async with self._lock:
+            token = self._token
+            if self._usable(token) and token.access_token != used:
+                return token.access_token
+            stored = await self._store.load()
+            if self._revived(stored, other_than=used):
+                return stored.access_token
+            self._raise_if_failed_meanwhile(earlier)
+            if stored is not None:
+                self._raise_if_refused(stored)
+            return (await self._renewal(other_than=used)).access_token
+
+    async def _renewal(self, other_than: str | None = None) -> Token:
+        """Run a renewal (the one in flight, if any) and return its token; called under the
+        lock. It runs in a task of its own, shielded: a caller's timeout or cancellation must
+        not stop it between the grant and the save, or the rotated refresh token would be lost
+        and the user signed out. A caller that comes while one whose first caller gave up is
+        still running waits for that one."""
+        task = self._refreshing
+        if task is None or task.done():
+            task = asyncio.ensure_future(self._renew_under_store_lock(other_than))
+            task.add_done_callback(_retrieve)
+            self._refreshing = task
+        return await asyncio.shield(task)
 
     def _raise_if_failed_meanwhile(self, earlier: asyncio.Future[Token] | None) -> None:
         """Raise the failure of a renewal that ended while this caller waited for the lock, when
@@ -203,9 +241,10 @@ class AuthSession:
         self._adopt(token)
         self._refused = None
 
-    def _revived(self, stored: Token | None) -> TypeGuard[Token]:
-        """Whether ``stored``, found in the store, is usable; if so, it is revived."""
-        if not self._usable(stored):
+    def _revived(self, stored: Token | None, other_than: str | None = None) -> TypeGuard[Token]:
+        """Whether ``stored``, found in the store, is usable (and not ``other_than``); if so,
+        it is revived."""
+        if not self._usable(stored) or stored.access_token == other_than:
             return False
         self._revive(stored)
         return True
@@ -224,11 +263,13 @@ class AuthSession:
             status=error.status,
         )
 
-    async def _renew_under_store_lock(self) -> Token:
+    async def _renew_under_store_lock(self, other_than: str | None = None) -> Token:
+        """Renew the stored token under the store's lock, unless it is usable (and not
+        ``other_than``, the token an early renewal replaces) by then."""
         async with self._store.lock():
             # Another process may have renewed (or signed out) while we waited for its lock.
             stored = await self._store.load()
-            if self._revived(stored):
+            if self._revived(stored, other_than):
                 return stored
             if stored is None:
                 signed_out = self._token is not None

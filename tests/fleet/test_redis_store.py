@@ -442,6 +442,62 @@ async def test_a_renewal_slower_than_the_lease_keeps_the_lock_and_signs_nobody_o
         assert sim.token_requests == 1
 
 
+FLEET = 8
+
+
+async def _fleet_at_the_lock(raw: redis.asyncio.Redis, sim: Simulator) -> None:
+    """Until one token request reached the simulator and every other process of the fleet was
+    refused the lock (its Redis connection's last command a ``SET``)."""
+    async with asyncio.timeout(5):
+        while True:
+            clients = await raw.client_list()
+            refused = [c for c in clients if c["name"].startswith("bot") and c["cmd"] == "set"]
+            if sim.token_requests == 1 and len(refused) == FLEET - 1:
+                return
+            await asyncio.sleep(0.002)
+
+
+async def test_a_fleet_asking_for_a_token_other_than_its_sockets_renews_it_once(
+    redis_url: str, raw: redis.asyncio.Redis
+) -> None:
+    """On ``refreshAuth`` every stream of every process asks for a token other than the one its
+    socket uses, ahead of its renewal time: one renewal for the fleet, held at the server until
+    every other process waits for the lock; they take its token from Redis (with rotation, a
+    second renewal of the same grant would be refused and sign its process out)."""
+    async with (
+        Simulator(seed=3, rotate_refresh_tokens=True, tick_interval=None) as sim,
+        contextlib.AsyncExitStack() as stack,
+    ):
+        clients = []
+        for i in range(FLEET):
+            named = redis.asyncio.Redis.from_url(redis_url, client_name=f"bot{i}")
+            stack.push_async_callback(named.aclose)
+            store = RedisTokenStore(named, client_id=sim.client_id, poll_interval=0.005)
+            await stack.enter_async_context(store)
+            if i == 0:
+                await store.save(sim.issue_token())
+            clients.append(
+                await stack.enter_async_context(AriesClient(sim.client_config(), token_store=store))
+            )
+        (used,) = {(await client.auth.token()).access_token for client in clients}
+        hold = asyncio.Event()
+        sim.faults.hold_token_requests = hold
+        calls = [
+            asyncio.ensure_future(client.auth.access_token_other_than(used))
+            for client in clients
+            for _ in range(125)
+        ]
+        await _fleet_at_the_lock(raw, sim)
+        hold.set()
+        got = await asyncio.wait_for(asyncio.gather(*calls), 10)
+        saved = await store.load()
+        assert sim.token_requests == 1
+        assert saved is not None and set(got) == {saved.access_token} != {used}
+        assert sorted(client.auth.refreshes for client in clients) == [0] * (FLEET - 1) + [1]
+        for client in clients:
+            assert (await client.auth.token()) == saved
+
+
 async def test_a_holder_renews_its_lease_only_while_the_lock_names_it(
     redis_url: str, raw: redis.asyncio.Redis
 ) -> None:

@@ -23,6 +23,7 @@ from aries_async.errors import (
     NotSignedInError,
     PermissionDeniedError,
     ReauthenticationRequired,
+    ServerError,
     TokenRefreshError,
 )
 from aries_async.sim import ManualClock, Simulator
@@ -362,3 +363,51 @@ async def test_a_refresh_does_not_overwrite_a_sign_in_made_meanwhile(tmp_path: P
         saved = await FileTokenStore(path).load()
         assert saved is not None and saved.access_token == signed_in.access_token
         assert (await bot.auth.token()).access_token == signed_in.access_token
+
+
+# -- 8. a renewal ahead of time, for a websocket whose session ends with its token -------------
+
+
+@pytest.mark.parametrize("grant", ["user", "app"])
+async def test_a_token_other_than_the_one_used_is_one_renewal_for_a_thousand_callers(
+    grant: str,
+) -> None:
+    async with manual_sim() as sim, client_on(sim, token=user_token(sim)) as client:
+        if grant == "app":
+            await client.oauth.client_credentials()
+        used = await client.auth.token()
+        assert not used.needs_refresh(sim.clock.now())  # not due: renewed ahead of time
+        before = sim.token_requests
+        got = await asyncio.gather(
+            *(client.auth.access_token_other_than(used.access_token) for _ in range(1000))
+        )
+        assert len(set(got)) == 1 and used.access_token not in got
+        assert sim.token_requests - before == 1
+        renewed = await client.auth.token()  # the REST calls use it too
+        assert renewed.access_token == got[0] and renewed.expires_at == sim.clock.now() + 3600
+        assert (renewed.refresh_token is None) == (grant == "app")
+        # Asked again for another than the first: the one in hand already is.
+        assert await client.auth.access_token_other_than(used.access_token) == got[0]
+        assert sim.token_requests - before == 1
+
+
+async def test_a_renewal_ahead_of_time_that_fails_leaves_the_token_in_hand_in_use() -> None:
+    """Unlike ``invalidate()``, asking for another token does not mark the one in hand bad: when
+    the renewal fails (shared by the callers that waited on it), the REST calls go on with it."""
+    async with manual_sim() as sim, client_on(sim, token=user_token(sim), sleep=no_sleep) as client:
+        used = await client.auth.token()
+        sim.faults.server_errors["POST /v1/oauth2/token"] = ServerErrorFault(count=None)
+        before = sim.requests[TOKEN]
+        results = await asyncio.gather(
+            *(client.auth.access_token_other_than(used.access_token) for _ in range(20)),
+            return_exceptions=True,
+        )
+        assert {type(result) for result in results} == {ServerError}  # the token endpoint's
+        attempts = client.config.retry.max_attempts
+        assert sim.requests[TOKEN] - before == attempts  # one renewal for the twenty
+        assert await client.accounts.list()
+        assert await client.auth.token() == used
+        assert sim.requests[TOKEN] - before == attempts
+        sim.faults.server_errors.clear()  # a caller that comes afterwards tries again
+        assert await client.auth.access_token_other_than(used.access_token) != used.access_token
+        assert sim.requests[TOKEN] - before == attempts + 1
