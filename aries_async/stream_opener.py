@@ -95,6 +95,7 @@ class Streams:
                 self.config.endpoints.market_ws_url,
                 self.auth.access_token,
                 invalidate_token=self.auth.invalidate,
+                renew_token=self.auth.access_token_other_than,
                 **kwargs,
             )
 
@@ -114,6 +115,7 @@ class Streams:
                 self.config.endpoints.charts_ws_url,
                 self.auth.access_token,
                 invalidate_token=self.auth.invalidate,
+                renew_token=self.auth.access_token_other_than,
                 **kwargs,
             )
 
@@ -146,6 +148,7 @@ class Streams:
                 self.auth.access_token,
                 accounts,
                 invalidate_token=self.auth.invalidate,
+                renew_token=self.auth.access_token_other_than,
                 **kwargs,
             )
 

@@ -116,6 +116,9 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
             subscription on the one socket, re-sent after every reconnect.
         config: timeouts, keep-alive, backoff, buffer bounds.
         invalidate_token: async callable told about a refused token (optional).
+        renew_token: async callable asked on ``refreshAuth`` for a token other than the one
+            the socket uses (optional; a client's streams get
+            ``client.auth.access_token_other_than``).
         reconcile: looks up orders that left the working set while the stream was down
             (see :data:`OrderLookup`); without it they are reported as
             :class:`OrderStateUnknown` at once.
@@ -370,7 +373,8 @@ def account_stream(
 ) -> AccountStream:
     """Factory for ``AriesClient.account_stream(account_id, ...)``: ``account_stream(endpoints.
     accounts_ws_url, client.auth.access_token, accounts, reconcile=client.orders.reconcile,
-    ...)``. Use with ``async with``; see :class:`AccountStream` for the arguments."""
+    renew_token=client.auth.access_token_other_than, ...)``. Use with ``async with``; see
+    :class:`AccountStream` for the arguments."""
     return AccountStream(
         url,
         token_provider,

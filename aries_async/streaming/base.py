@@ -20,6 +20,7 @@ from aries_async.streaming.connection import (
     Connector,
     TokenInvalidator,
     TokenProvider,
+    TokenRenewer,
 )
 from aries_async.streaming.fanout import Consumer, Hub
 from aries_async.streaming.protocol import Decoder, normalize_symbol
@@ -34,6 +35,7 @@ class StreamOptions(TypedDict, total=False):
 
     config: StreamConfig | None
     invalidate_token: TokenInvalidator | None
+    renew_token: TokenRenewer | None
     sleep: Callable[[float], Awaitable[Any]]
     monotonic: Callable[[], float]
     wall_clock: Callable[[], float]
@@ -49,6 +51,9 @@ class StreamBase(AsyncClosing):
         token_provider: async callable returning an access token (called per attempt).
         config: timeouts, keep-alive, backoff, buffer bounds.
         invalidate_token: async callable told about a refused token (optional).
+        renew_token: async callable asked on ``refreshAuth`` for a token other than the one
+            the socket uses (optional; a client's streams get
+            ``client.auth.access_token_other_than``).
         sleep, rand, connect: injectable for tests.
         monotonic: monotonic seconds (default ``time.monotonic``), for the heartbeat, the
             backoff and the status events' ``at``. Its old name ``clock`` still works for

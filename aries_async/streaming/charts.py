@@ -59,6 +59,9 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
         token_provider: async callable returning an access token (called per attempt).
         config: timeouts, keep-alive, backoff, buffer bounds.
         invalidate_token: async callable told about a refused token (optional).
+        renew_token: async callable asked on ``refreshAuth`` for a token other than the one
+            the socket uses (optional; a client's streams get
+            ``client.auth.access_token_other_than``).
         sleep, rand, connect: injectable for tests.
         monotonic: monotonic seconds (default ``time.monotonic``), for the heartbeat, the
             backoff and the status events' ``at``. Its old name ``clock`` still works for

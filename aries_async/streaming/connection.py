@@ -22,7 +22,9 @@ ones'; this module carries out what they decide. Each attempt:
    parser; see :mod:`~aries_async.streaming.socket`) and hands their data messages to the
    handler in one call (``on_messages``, else ``on_message`` per message), while the
    keep-alive task pings and runs the staleness watchdog. ``refreshAuth`` re-authenticates on
-   the live socket with a new token (a refusal of it ends the connection and counts as in 2;
+   the live socket with a token other than the socket's own when one can be had (see
+   :mod:`~aries_async.streaming.credentials`; a refusal of it ends the connection and counts
+   as in 2;
    no answer within ``auth_timeout`` ends it, the token kept, and the backoff follows);
    ``authExpired`` ends the connection (a reconnect follows).
 
@@ -71,6 +73,7 @@ from aries_async.streaming.handler import (
     Connector,
     TokenInvalidator,
     TokenProvider,
+    TokenRenewer,
 )
 from aries_async.streaming.link import Link, LinkFatal, authenticate, deliverer
 from aries_async.streaming.protocol import Backoff, Decoder, Heartbeat, IdFactory, Session
@@ -83,6 +86,7 @@ __all__ = [
     "Connector",
     "TokenInvalidator",
     "TokenProvider",
+    "TokenRenewer",
 ]
 
 log = logging.getLogger("aries_async.streaming")
@@ -97,6 +101,8 @@ class Connection:
         handler: the stream face.
         config: timeouts, keep-alive, backoff.
         invalidate_token: async callable told about a refused token (optional).
+        renew_token: async callable asked on ``refreshAuth`` for a token other than the
+            socket's own (optional; see :data:`TokenRenewer`).
         sleep: ``asyncio.sleep``-compatible; backoff and keep-alive waits use it.
         monotonic: monotonic seconds; heartbeat, backoff reset and the status events' ``at``.
         wall_clock: Unix seconds; the status events' ``timestamp``.
@@ -115,6 +121,7 @@ class Connection:
         *,
         config: StreamConfig | None = None,
         invalidate_token: TokenInvalidator | None = None,
+        renew_token: TokenRenewer | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
@@ -128,7 +135,7 @@ class Connection:
         self.decoder = decoder or Decoder()
         self.ids = IdFactory()
         self.session = Session(self.ids, auth_timeout=cfg.auth_timeout)
-        self._credentials = Credentials(token_provider, invalidate_token)
+        self._credentials = Credentials(token_provider, invalidate_token, renew_token, name)
         self._handler = handler
         self._sleep = sleep
         self._monotonic = monotonic

@@ -1,14 +1,19 @@
 """Which token a :class:`~aries_async.streaming.connection.Connection` presents: one from the
-provider for each new socket and each re-authentication, and the one the current socket last
-authenticated with, which is the one a refusal names."""
+provider for each new socket and each re-authentication (on ``refreshAuth``, one that is not the
+socket's own), and the one the current socket last authenticated with, which is the one a
+refusal names."""
 
 from __future__ import annotations
 
+import logging
+
 from aries_async.errors import AuthError, StreamAuthError
-from aries_async.streaming.handler import TokenInvalidator, TokenProvider
+from aries_async.streaming.handler import TokenInvalidator, TokenProvider, TokenRenewer
 from aries_async.streaming.link import LinkFatal
 
 __all__ = ["Credentials"]
+
+log = logging.getLogger("aries_async.streaming")
 
 
 class Credentials:
@@ -17,11 +22,21 @@ class Credentials:
     Args:
         provider: returns a current access token.
         invalidate: told about a refused token (optional).
+        renew: asked for a token other than the socket's own (optional).
+        name: the stream's, for logs.
     """
 
-    def __init__(self, provider: TokenProvider, invalidate: TokenInvalidator | None) -> None:
+    def __init__(
+        self,
+        provider: TokenProvider,
+        invalidate: TokenInvalidator | None,
+        renew: TokenRenewer | None = None,
+        name: str = "stream",
+    ) -> None:
         self._provider = provider
         self._invalidate = invalidate
+        self._renew = renew
+        self._name = name
         self._socket_token = ""
 
     async def _token(self) -> str:
@@ -41,8 +56,27 @@ class Credentials:
 
     async def for_reauth(self) -> str:
         """The token for a re-authentication on the live socket (a
-        :data:`~aries_async.streaming.link.TokenSource`); raises as :meth:`for_socket`."""
-        self._socket_token = token = await self._token()
+        :data:`~aries_async.streaming.link.TokenSource`); raises as :meth:`for_socket`.
+
+        The provider's, unless it is the one the socket presented already: a session that
+        ends with that token's expiry would end all the same, and the connection with it.
+        Then the renewer, when there is one, is asked for another; if it fails, the
+        provider's token is presented (the session ends at its expiry and a reconnect
+        follows, as without a renewer).
+        """
+        token = await self._token()
+        if token == self._socket_token and self._renew is not None:
+            try:
+                token = await self._renew(token)
+            except Exception as exc:  # the token endpoint down, say: the token in hand serves
+                log.warning(
+                    "%s stream: no renewed token for the re-authentication (%s); using the "
+                    "current one",
+                    self._name,
+                    type(exc).__name__,
+                )
+                token = await self._token()
+        self._socket_token = token
         return token
 
     async def refused(self) -> None:

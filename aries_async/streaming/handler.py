@@ -13,7 +13,7 @@ from aries_async.models.events import StatusEvent
 if TYPE_CHECKING:
     from aries_async.streaming.connection import Connection
 
-__all__ = ["ConnectionHandler", "Connector", "TokenInvalidator", "TokenProvider"]
+__all__ = ["ConnectionHandler", "Connector", "TokenInvalidator", "TokenProvider", "TokenRenewer"]
 
 
 TokenProvider = Callable[[], Awaitable[str]]
@@ -21,6 +21,12 @@ TokenProvider = Callable[[], Awaitable[str]]
 
 TokenInvalidator = Callable[[str], Awaitable[None]]
 """Told which token the server refused, so the next provider call returns a fresh one."""
+
+TokenRenewer = Callable[[str], Awaitable[str]]
+"""Given the token a socket authenticated with, returns another, renewed ahead of its time if
+need be (``AuthSession.access_token_other_than``); raises when it cannot. Asked on
+``refreshAuth`` when the provider's token is the socket's own: a session that ends with that
+token's expiry is not extended by presenting it again."""
 
 Connector = Callable[..., Awaitable[ClientConnection]]
 """``websockets.asyncio.client.connect``-compatible coroutine (tests may wrap it)."""

@@ -66,6 +66,9 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
         token_provider: async callable returning an access token (called per attempt).
         config: timeouts, keep-alive, backoff, buffer bounds.
         invalidate_token: async callable told about a refused token (optional).
+        renew_token: async callable asked on ``refreshAuth`` for a token other than the one
+            the socket uses (optional; a client's streams get
+            ``client.auth.access_token_other_than``).
         sleep, rand, connect: injectable for tests.
         monotonic: monotonic seconds (default ``time.monotonic``), for the heartbeat, the
             backoff and the status events' ``at``. Its old name ``clock`` still works for
@@ -286,7 +289,9 @@ def market_stream(
     **kwargs: Any,
 ) -> MarketStream:
     """Factory for ``AriesClient.market_stream()``: ``market_stream(endpoints.market_ws_url,
-    client.auth.access_token, ...)``. Use the result with ``async with``."""
+    client.auth.access_token, invalidate_token=client.auth.invalidate,
+    renew_token=client.auth.access_token_other_than, ...)``. Use the result with
+    ``async with``."""
     return MarketStream(
         url, token_provider, config=config, invalidate_token=invalidate_token, **kwargs
     )
