@@ -113,7 +113,8 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
 
         Raises:
             StreamClosedError: the stream is closed.
-            ValidationError: an empty or non-text symbol, no channel or one the charts socket
+            ValidationError: a malformed symbol (empty, not text, with a space, comma or
+                control character, or over 21 characters), no channel or one the charts socket
                 does not have; then nothing is subscribed.
         """
         self._check_open()

@@ -127,7 +127,8 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
 
         Raises:
             StreamClosedError: the stream is closed.
-            ValidationError: an empty or non-text symbol, no channel or an unknown one; then
+            ValidationError: a malformed symbol (empty, not text, with a space, comma or
+                control character, or over 21 characters), no channel or an unknown one; then
                 nothing is subscribed, not even the valid symbols.
         """
         self._check_open()

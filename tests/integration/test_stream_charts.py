@@ -138,6 +138,26 @@ async def test_option_symbols_are_subscribed_as_options(
         assert trade.price == (await next_of(quotes, ChartQuote)).last_price
 
 
+async def test_a_malformed_symbol_is_refused_before_anything_is_sent(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """The one symbol rule of orders, REST market calls and the CLI, before the server's
+    refusal could come; an option (OSI) symbol passes."""
+    option = "AAPL260116C00230000"
+    async with make_stream(sim, fake_time) as stream:
+        events = stream.events()
+        for bad in ("AA PL", "AAPL,MSFT", "A" * 22, "AA\nPL"):
+            with pytest.raises(ValidationError) as info:
+                await stream.subscribe(["KO", bad], channels=["quotes"])
+            assert info.value.field == "symbol"
+        assert dict(stream.subscriptions) == {}
+        await stream.subscribe(option.lower(), channels=["quotes"])
+        (first,) = await take(events, 1)  # what was sent before would have come first
+        assert isinstance(first, ChartQuote) and first.symbol == option
+        assert set(session(hub).subs) == {option} and session(hub).subs[option].option
+        assert stream.refused == {}
+
+
 async def test_unsubscribe_a_channel_then_the_symbol(
     sim: Simulator, hub: WsHub, fake_time: FakeTime
 ) -> None:

@@ -175,6 +175,24 @@ async def test_a_bad_symbol_subscribes_nothing_and_channels_may_be_an_iterator(
             stream.quotes(["AAPL", ""])
 
 
+async def test_a_malformed_symbol_is_refused_before_anything_is_sent(
+    sim: Simulator, fake_time: FakeTime
+) -> None:
+    """The one symbol rule of orders, REST market calls and the CLI, before the server's
+    refusal could come; an option (OSI) symbol passes."""
+    option = "AAPL260116C00230000"
+    async with make_stream(sim, Tokens(sim), fake_time) as stream:
+        for bad in ("AA PL", "AAPL,MSFT", "A" * 22, "AA\nPL"):
+            with pytest.raises(ValidationError) as info:
+                await stream.subscribe(["AAPL", bad], channels=["quotes"])
+            assert info.value.field == "symbol"
+        assert dict(stream.subscriptions) == {}
+        await stream.subscribe([option.lower(), "AAPL"], channels=["quotes"])
+        await subscribed(stream, option, "AAPL")  # after any refusal of what came before
+        assert stream.subscriptions[option].option
+        assert stream.refused == {} and set(stream.acknowledged) == {option, "AAPL"}
+
+
 async def test_field_selection_and_channels(sim: Simulator, fake_time: FakeTime) -> None:
     async with make_stream(sim, Tokens(sim), fake_time) as stream:
         events = stream.events()

@@ -46,6 +46,7 @@ from aries_async.streaming.protocol import (
     encode_ping,
     topic_key,
 )
+from aries_async.streaming.protocol.charts import ChartSubscription
 
 EXAMPLES = Path("/work/shared/aries-api/examples/ws")
 
@@ -456,6 +457,38 @@ def test_a_bad_subscription_is_a_validation_error(
     with pytest.raises(ValidationError, match=message) as info:
         MarketSubscription.build(symbol, channels)
     assert info.value.field == field
+
+
+SUBSCRIPTIONS = [MarketSubscription.build, ChartSubscription.build]
+"""How the market and charts streams turn a symbol the caller gave into a subscription."""
+
+
+@pytest.mark.parametrize("build", SUBSCRIPTIONS, ids=["market", "charts"])
+@pytest.mark.parametrize(
+    ("symbol", "message"),
+    [
+        ("AA PL", "no space"),
+        ("AA\tPL", "no space"),
+        ("AAPL\x00", "control character"),
+        ("AAPL,MSFT", "one symbol per item"),
+        ("A" * 22, "21 characters at most"),
+    ],
+)
+def test_a_malformed_symbol_is_refused_by_the_one_symbol_rule(
+    build: Any, symbol: str, message: str
+) -> None:
+    """The rule of orders, REST market calls and the CLI (``_validate.require_symbol``)."""
+    with pytest.raises(ValidationError, match=message) as info:
+        build(symbol, ["quotes"])
+    assert info.value.field == "symbol"
+
+
+@pytest.mark.parametrize("build", SUBSCRIPTIONS, ids=["market", "charts"])
+@pytest.mark.parametrize("symbol", ["aapl260116c00230000", "ABCDEF260116P00230000", "BRK.B"])
+def test_option_and_dotted_symbols_pass_the_one_symbol_rule(build: Any, symbol: str) -> None:
+    sub = build(symbol, ["quotes"])
+    assert sub.symbol == symbol.upper()
+    assert sub.option == (symbol != "BRK.B")
 
 
 def test_streams_http_and_lookups_back_off_by_one_rule() -> None:

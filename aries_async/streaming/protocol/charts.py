@@ -27,6 +27,7 @@ from typing import Any
 
 import attrs
 
+from aries_async._validate import require_symbol
 from aries_async.errors import ValidationError
 from aries_async.models._chart_events import ChartQuote, ChartTrade, convert_chart_prices
 from aries_async.models._wire import to_time, wire_factory
@@ -35,7 +36,6 @@ from aries_async.streaming.protocol.market_subscription import (
     Channel,
     channel_of,
     looks_like_osi,
-    normalize_symbol,
 )
 from aries_async.streaming.protocol.subscriptions import SymbolSubscriptions
 
@@ -175,10 +175,10 @@ class ChartSubscription:
         """Normalise user input.
 
         Raises:
-            ValidationError: an empty or non-text symbol, no channel, or one the charts socket
-                does not have.
+            ValidationError: a malformed symbol (the rule of ``require_symbol``), no channel,
+                or one the charts socket does not have.
         """
-        symbol = normalize_symbol(symbol)
+        symbol = require_symbol(symbol)
         chans = frozenset(chart_channel(c) for c in channels)
         if not chans:
             raise ValidationError("at least one channel is needed", field="channels")

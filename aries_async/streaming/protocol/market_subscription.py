@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from aries_async._validate import require_text
+from aries_async._validate import require_symbol, require_text
 from aries_async.errors import ValidationError
 
 __all__ = [
@@ -105,9 +105,10 @@ class MarketSubscription:
         """Normalise user input (``None`` fields mean all; OSI symbols are options).
 
         Raises:
-            ValidationError: an empty or non-text symbol, no channel, or an unknown channel.
+            ValidationError: a malformed symbol (the rule of orders, REST market calls and the
+                CLI: ``require_symbol``), no channel, or an unknown channel.
         """
-        symbol = normalize_symbol(symbol)
+        symbol = require_symbol(symbol)
         chans = frozenset(channel_of(c) for c in channels)
         if not chans:
             raise ValidationError("at least one channel is needed", field="channels")
