@@ -307,7 +307,7 @@ def _model(
         if py in seen:
             raise SystemExit(
                 f"{name}: {wire_name!r} and {seen[py]!r} are both {py!r} (naming.ABBREVIATIONS "
-                "spells words out; name one in naming.FIELD_NAMES)"
+                "and SAME_NAMES name them; name one in naming.FIELD_NAMES)"
             )
         seen[py] = wire_name
         annotation, nullable = types.annotation(prop, name, wire_name)

@@ -8,7 +8,11 @@
 * the abbreviations of :data:`ABBREVIATIONS` are spelled out, word by word (:func:`spell_out`:
   ``avgPx`` -> ``average_price``, ``phoneNum`` -> ``phone_number``); the same holds for the
   methods' parameters and, by hand, for the hand-written models;
-* :data:`FIELD_NAMES` names the fields the rule would make collide (``T`` and ``t``);
+* a whole name that :data:`SAME_NAMES` lists becomes the package's one name for that thing
+  (``bid`` -> ``bid_price``, ``previousClose`` -> ``previous_close_price``);
+* :data:`FIELD_NAMES` names the fields of one schema that the rule would name wrongly: the
+  aggregate bar's one-letter keys (``o`` -> ``open``...) and the two that would collide (``T``
+  and ``t``);
 * :data:`DECIMAL_STRINGS` lists the string-typed fields that carry exact numbers: those are
   ``Decimal`` in Python (see its docstring for why);
 * :data:`EPOCH_TIMES`, :data:`DATE_STRINGS` and :data:`DATETIME_STRINGS` list the integer and
@@ -35,6 +39,7 @@ __all__ = [
     "EPOCH_TIMES_OF",
     "FIELD_NAMES",
     "QUERY_TIMES",
+    "SAME_NAMES",
     "TEXT_TIMES",
     "TIME_TEXT",
     "date_string",
@@ -64,10 +69,38 @@ ABBREVIATIONS: dict[str, str] = {
 """Word -> the word a Python name says instead: one vocabulary for the package (the wire
 keeps its own: ``avgPx`` is ``average_price`` in Python and ``avgPx`` on the wire)."""
 
+SAME_NAMES: dict[str, str] = {
+    # A quote's prices are ``<what>_price`` everywhere (``bid_price``, ``last_price``...);
+    # the wire's bare words, and TradingView's short keys, say the same things.
+    "bid": "bid_price",
+    "ask": "ask_price",
+    "last": "last_price",
+    "lp": "last_price",
+    "midpoint": "mid_price",
+    "previous_close": "previous_close_price",
+    "ch": "change",
+    "chp": "change_percent",
+    # the same figure as ``NetInflow.nasdaqNetInflow``, spelled differently by the wire
+    "nasdaq_net_in_flow": "nasdaq_net_inflow",
+}
+"""Whole name (snake_case, abbreviations spelled out) -> the package's one name for the thing
+it names, where the wire names one thing two ways: a whole name only (``bid_size`` and
+``bid_exchange`` keep their words)."""
+
 FIELD_NAMES: dict[tuple[str, str], str] = {
     # ``T`` (the ticker) and ``t`` (the time) are both ``t`` in snake_case; the official
     # package calls the first ``ticker_symbol``.
     ("StockOhlcBar", "T"): "ticker_symbol",
+    # the aggregate bar's one-letter keys, named as the API's long form of the same bar
+    # (``Min``: ``open``, ``numberOfTrades``, ``timestamp``...) names them
+    ("StockOhlcBar", "o"): "open",
+    ("StockOhlcBar", "h"): "high",
+    ("StockOhlcBar", "l"): "low",
+    ("StockOhlcBar", "c"): "close",
+    ("StockOhlcBar", "v"): "volume",
+    ("StockOhlcBar", "vw"): "vwap",
+    ("StockOhlcBar", "n"): "number_of_trades",
+    ("StockOhlcBar", "t"): "timestamp",
 }
 """(schema or operation id, wire name) -> Python name, where the rule above is not enough."""
 
@@ -274,12 +307,14 @@ def field_name(wire: str, owner: str = "") -> str:
     explicit = FIELD_NAMES.get((owner, wire))
     if explicit:
         return explicit
-    words = [w.lower() for w in _WORD.findall(wire)]
+    # ``PnL`` is one word (``todayRealizedPnL`` -> ``today_realized_pnl``, not ``pn_l``)
+    words = [w.lower() for w in _WORD.findall(wire.replace("PnL", "Pnl"))]
     if not words:
         raise ValueError(f"no Python name for wire field {wire!r}")
     if words[0][0].isdigit() and len(words) > 1:
         words = [words[1] + words[0], *words[2:]]
     name = spell_out("_".join(words))
+    name = SAME_NAMES.get(name, name)
     return f"{name}_" if keyword.iskeyword(name) or name in ("self", "cls") else name
 
 

@@ -230,14 +230,19 @@ def test_wire_names_that_are_not_identifiers_or_collide_get_python_names() -> No
     )
     assert metric.week52_high == Decimal("199.62")
     assert metric.day10_average_trading_volume == Decimal(5)
-    bar = structure({"T": "AAPL", "t": 1736951400000, "l": 1.5, "vw": 2.25}, generated.StockOhlcBar)
-    assert (bar.ticker_symbol, bar.t, bar.l, bar.vw) == (
+    wire = {"T": "AAPL", "t": 1736951400000, "l": 1.5, "vw": 2.25, "n": 3}
+    bar = structure(wire, generated.StockOhlcBar)
+    assert (bar.ticker_symbol, bar.timestamp, bar.low, bar.vwap, bar.number_of_trades) == (
         "AAPL",
         dt.datetime(2025, 1, 15, 14, 30, tzinfo=dt.UTC),  # ``t`` is epoch milliseconds
         Decimal("1.5"),
         Decimal("2.25"),
+        3,
     )
-    assert unstructure(bar) == {"T": "AAPL", "t": 1736951400000, "l": "1.5", "vw": "2.25"}
+    assert unstructure(bar) == {**wire, "l": "1.5", "vw": "2.25"}
+    # the one-letter keys are named as the API's long form of the same bar (``Min``) names them
+    long_form = {f.name for f in attrs.fields(generated.Min)} - {"accumulated_volume"}
+    assert long_form < {f.name for f in attrs.fields(generated.StockOhlcBar)}
     accuracy = structure({"avg_return_1m": 0.5, "analyst_id": "x"}, generated.RatingsAccuracy)
     assert accuracy.average_return_1m == Decimal("0.5")  # a snake_case object stays snake_case
     assert unstructure(accuracy) == {"avg_return_1m": "0.5"}

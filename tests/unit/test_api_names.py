@@ -36,6 +36,22 @@ ROOT = Path(__file__).resolve().parents[2]
         ("todayPl", "today_pnl"),
         ("avg_return_1m", "average_return_1m"),  # snake_case on the wire: word by word too
         ("avgVolume4Weeks", "average_volume_4_weeks"),
+        ("todayRealizedPnL", "today_realized_pnl"),  # ``PnL`` is one word, not ``pn_l``
+        # one thing, one name: a quote's prices are ``<what>_price`` whatever the wire says
+        ("bid", "bid_price"),
+        ("ask", "ask_price"),
+        ("last", "last_price"),
+        ("lp", "last_price"),
+        ("midpoint", "mid_price"),
+        ("previousClose", "previous_close_price"),
+        ("prevClose", "previous_close_price"),
+        ("prev_close_price", "previous_close_price"),
+        ("chp", "change_percent"),
+        ("nasdaqNetInFlow", "nasdaq_net_inflow"),  # as ``nasdaqNetInflow`` is
+        # a whole name only: the words of a longer name stay
+        ("bidSize", "bid_size"),
+        ("lastUpdated", "last_updated"),
+        ("changeFromPreviousClose", "change_from_previous_close"),
         # words that only contain an abbreviation are words: not ``pricee``, not ``numberber``
         ("pxe", "pxe"),
         ("number", "number"),
@@ -95,6 +111,17 @@ def test_the_wire_keeps_its_names() -> None:
     assert ticker.previous_day is not None and ticker.previous_day.close == Decimal(2)
     call = structure({"phoneNum": "555", "reservationNum": "R1"}, generated.ConferenceCall)
     assert (call.phone_number, call.reservation_number) == ("555", "R1")
+    quote = {"bid": 1.5, "ask": 1.75, "midpoint": 1.625, "bidSize": 3}
+    last = structure(quote, generated.OptionSnapshotLastQuote)
+    assert (last.bid_price, last.ask_price, last.mid_price, last.bid_size) == (
+        Decimal("1.5"),
+        Decimal("1.75"),
+        Decimal("1.625"),
+        Decimal(3),
+    )
+    assert unstructure(last) == {"bid": "1.5", "ask": "1.75", "midpoint": "1.625", "bidSize": "3"}
+    day = structure({"close": 2, "previousClose": 1}, generated.OptionSnapshotDayBar)
+    assert (day.close, day.previous_close_price) == (Decimal(2), Decimal(1))
 
 
 # -- the generator fails loudly when the table makes two names one ----------------------------

@@ -53,7 +53,7 @@ def test_epoch_fields_write_back_in_their_documented_unit() -> None:
         "price": "1.5",
     }
     bar = structure({"t": SECONDS * 1000, "c": 2}, generated.StockOhlcBar)  # milliseconds
-    assert bar.t == INSTANT.replace(microsecond=0)
+    assert bar.timestamp == INSTANT.replace(microsecond=0)
     assert unstructure(bar) == {"t": SECONDS * 1000, "c": "2"}
     row = structure({"symbol": "AAPL", "timestamp": SECONDS}, generated.SymbolDetails)  # seconds
     assert row.timestamp == INSTANT.replace(microsecond=0)

@@ -42,7 +42,7 @@ class OptionSnapshotDayBar:
     last_updated: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     low: Decimal | None = None
     open: Decimal | None = None
-    previous_close: Decimal | None = None
+    previous_close_price: Decimal | None = attrs.field(default=None, metadata=wire('previousClose'))
     volume: Decimal | None = None
     vwap: Decimal | None = None
 
@@ -59,14 +59,14 @@ class OptionSnapshotGreeks:
 @attrs.frozen(kw_only=True)
 class OptionSnapshotLastQuote:
     """The ``OptionSnapshotLastQuote`` object."""
-    ask: Decimal | None = None
+    ask_price: Decimal | None = attrs.field(default=None, metadata=wire('ask'))
     ask_exchange: int | None = None
     ask_size: Decimal | None = None
-    bid: Decimal | None = None
+    bid_price: Decimal | None = attrs.field(default=None, metadata=wire('bid'))
     bid_exchange: int | None = None
     bid_size: Decimal | None = None
     last_updated: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
-    midpoint: Decimal | None = None
+    mid_price: Decimal | None = attrs.field(default=None, metadata=wire('midpoint'))
     timeframe: str | None = None
 
 

@@ -118,8 +118,8 @@ class OptionsScreenerItem:
     Answered by ``client.analytics.etfs_top_volume()``, ``client.analytics.stocks_top_gainers()``,
     ``client.analytics.stocks_top_volume()``.
     """
-    ask: Decimal | None = None
-    bid: Decimal | None = None
+    ask_price: Decimal | None = attrs.field(default=None, metadata=wire('ask'))
+    bid_price: Decimal | None = attrs.field(default=None, metadata=wire('bid'))
     change: Decimal | None = None
     change_percent: Decimal | None = None
     expiry: date | None = attrs.field(default=None, metadata=wire(lenient=True))
@@ -265,7 +265,7 @@ class SymbolDetails:
     is_etf: bool | None = attrs.field(default=None, metadata=wire('isETF'))
     last_price: Decimal | None = None
     logo_url: str | None = None
-    previous_close: Decimal | None = None
+    previous_close_price: Decimal | None = attrs.field(default=None, metadata=wire('previousClose'))
     sector: str | None = None
     sic_code: str | None = None
     symbol: str | None = None

@@ -168,13 +168,13 @@ class IndicesRealtimeIndexValue:
     date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     high: Decimal | None = None
     high_52_weeks: Decimal | None = None
-    last: Decimal | None = None
+    last_price: Decimal | None = attrs.field(default=None, metadata=wire('last'))
     low: Decimal | None = None
     low_52_weeks: Decimal | None = None
     open: Decimal | None = None
     percent_change_from_open: Decimal | None = None
     percent_change_from_previous_close: Decimal | None = None
-    previous_close: Decimal | None = None
+    previous_close_price: Decimal | None = attrs.field(default=None, metadata=wire('previousClose'))
     previous_close_date: str | None = None
     time: str | None = None
     utc_offset: int | None = None

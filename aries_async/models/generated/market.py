@@ -74,7 +74,7 @@ class EquityDetailsDTO:
     mid_price: Decimal | None = None
     name: str | None = None
     nasdaq_buy_volume: int | None = None
-    nasdaq_net_in_flow: Decimal | None = None
+    nasdaq_net_inflow: Decimal | None = attrs.field(default=None, metadata=wire('nasdaqNetInFlow'))
     nasdaq_sell_volume: int | None = None
     net_change: Decimal | None = None
     nyse_buy_volume: int | None = None

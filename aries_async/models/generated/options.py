@@ -42,8 +42,8 @@ __all__ = [
 class Activity:
     """The ``Activity`` object."""
     aggressor_ind: str | None = None
-    ask: str | None = None
-    bid: str | None = None
+    ask_price: str | None = attrs.field(default=None, metadata=wire('ask'))
+    bid_price: str | None = attrs.field(default=None, metadata=wire('bid'))
     cost_basis: str | None = None
     date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     date_expiration: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
@@ -52,7 +52,7 @@ class Activity:
     exchange: str | None = None
     execution_estimate: str | None = None
     id: str | None = None
-    midpoint: str | None = None
+    mid_price: str | None = attrs.field(default=None, metadata=wire('midpoint'))
     open_interest: str | None = None
     option_activity_type: str | None = None
     option_symbol: str | None = None

@@ -177,14 +177,14 @@ class StockLastQuoteResponseResults:
 class StockOhlcBar:
     """The ``StockOhlcBar`` object."""
     ticker_symbol: str | None = attrs.field(default=None, metadata=wire('T'))
-    c: Decimal | None = None
-    h: Decimal | None = None
-    l: Decimal | None = attrs.field(default=None)  # noqa: E741
-    n: int | None = None
-    o: Decimal | None = None
-    t: datetime | None = attrs.field(default=None, metadata=wire(epoch='ms'))
-    v: Decimal | None = None
-    vw: Decimal | None = None
+    close: Decimal | None = attrs.field(default=None, metadata=wire('c'))
+    high: Decimal | None = attrs.field(default=None, metadata=wire('h'))
+    low: Decimal | None = attrs.field(default=None, metadata=wire('l'))
+    number_of_trades: int | None = attrs.field(default=None, metadata=wire('n'))
+    open: Decimal | None = attrs.field(default=None, metadata=wire('o'))
+    timestamp: datetime | None = attrs.field(default=None, metadata=wire('t', epoch='ms'))
+    volume: Decimal | None = attrs.field(default=None, metadata=wire('v'))
+    vwap: Decimal | None = attrs.field(default=None, metadata=wire('vw'))
 
 
 @attrs.frozen(kw_only=True)
