@@ -58,16 +58,32 @@ __all__ = [
 ABBREVIATIONS: dict[str, str] = {
     "avg": "average",
     "cum": "cumulative",
+    "est": "estimate",
+    "freq": "frequency",
     "num": "number",
     "pct": "percent",
     "perc": "percent",
     "pl": "pnl",
     "prev": "previous",
+    "pt": "price_target",
     "px": "price",
     "qty": "quantity",
+    "qtr": "quarter",
+    "seq": "sequence",
+    "sod": "start_of_day",
+    "ttl": "total",
 }
-"""Word -> the word a Python name says instead: one vocabulary for the package (the wire
-keeps its own: ``avgPx`` is ``average_price`` in Python and ``avgPx`` on the wire)."""
+"""Word -> the word(s) a Python name says instead: one vocabulary for the package (the wire
+keeps its own: ``avgPx`` is ``average_price`` in Python and ``avgPx`` on the wire).
+
+A word is listed when it abbreviates one thing only in this API and the package also says
+that thing in full (``sodTtlEquity`` beside ``startOfDayCash``, ``freq`` beside
+``frequency``, ``tradeSeq`` beside ``sequenceNumber``), so that one thing is not named twice.
+Not listed, and kept: acronyms and terms of the trade that read as words (``eps``, ``pe``,
+``ytd``, ``vwap``, ``sma``, ``pdt``, ``cik``, ``figi``, ``fmv``, ``sic``, the broker's
+``maint_req``: ``req`` reads as request as often as requirement), and the FIX words ``cl``,
+``ord``, ``orig``, ``rej``, ``exec`` (``cl_ord_id`` is FIX tag 11 as traders say it; see
+docs/architecture.md, Names)."""
 
 SAME_NAMES: dict[str, str] = {
     # A quote's prices are ``<what>_price`` everywhere (``bid_price``, ``last_price``...);

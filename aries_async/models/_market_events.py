@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from aries_async._deprecation import renamed
 from aries_async.models._values import number_decimal, numbers_decimals
 from aries_async.models._wire import (
     LazyWire,
@@ -182,9 +183,11 @@ class TradeUpdate(LazyWire):
         "previousClosePrice", number_decimal, "``previousClosePrice``."
     )
     tick = lazy_field("tick", to_str, "``tick`` (``+``, ``-``, ``=``).")
-    trade_seq = lazy_field("tradeSeq", to_int, "``tradeSeq`` (exchange sequence).")
+    trade_sequence = lazy_field("tradeSeq", to_int, "``tradeSeq`` (exchange sequence).")
     trade_exchange = lazy_field("tradeExchange", to_str, "``tradeExchange``.")
     trade_time = lazy_field("tradeTimestamp", to_time, "``tradeTimestamp`` as aware UTC.")
+
+    trade_seq = renamed[int | None]("trade_sequence")
 
     def merged(self, newer: TradeUpdate) -> TradeUpdate:
         """``newer`` with the fields it did not send taken from ``self``."""
@@ -200,9 +203,11 @@ class TimeAndSalesUpdate(LazyWire):
     price = lazy_field("price", number_decimal, "``price``.")
     size = lazy_field("size", number_decimal, "``size``.")
     tick = lazy_field("tick", to_str, "``tick``.")
-    trade_seq = lazy_field("tradeSeq", to_int, "``tradeSeq``.")
+    trade_sequence = lazy_field("tradeSeq", to_int, "``tradeSeq`` (exchange sequence).")
     trade_exchange = lazy_field("tradeExchange", to_str, "``tradeExchange``.")
     trade_time = lazy_field("tradeTimestamp", to_time, "``tradeTimestamp`` as aware UTC.")
+
+    trade_seq = renamed[int | None]("trade_sequence")
 
 
 @attrs.frozen(kw_only=True)

@@ -222,8 +222,11 @@ class EquityDetails:
     """Details of one equity (``EquityDetailsDTO``); numbers are ``Decimal``, all optional.
 
     ``average_volume_4_weeks`` and ``percent_held_by_institution`` are the wire's
-    ``avgVolume4Weeks`` and ``pctHeldByInstitution`` (``avg_volume_4_weeks`` and
-    ``pct_held_by_institution`` are their deprecated aliases).
+    ``avgVolume4Weeks`` and ``pctHeldByInstitution``, ``trade_sequence`` its ``tradeSeq``,
+    ``eps_current_quarter_mean_estimate`` its ``EPSCurrentQtrMeanEst`` and
+    ``nasdaq_net_inflow`` its ``nasdaqNetInFlow`` (named as ``nyse_net_inflow`` is); their
+    old names (``avg_volume_4_weeks``, ``trade_seq``, ``nasdaq_net_in_flow``...) are
+    deprecated aliases.
     """
 
     symbol: str | None = None
@@ -252,7 +255,7 @@ class EquityDetails:
     )
     size: Decimal | None = None
     tick: str | None = None
-    trade_seq: Decimal | None = None
+    trade_sequence: Decimal | None = attrs.field(default=None, metadata=wire("tradeSeq"))
     trade_exchange: str | None = None
     trade_timestamp: datetime | None = None
     quote_timestamp: datetime | None = None
@@ -279,10 +282,10 @@ class EquityDetails:
     eps_5_year_growth_rate: Decimal | None = attrs.field(
         default=None, metadata=wire("EPS5YearGrowthRate")
     )
-    eps_current_qtr_mean_est: Decimal | None = attrs.field(
+    eps_current_quarter_mean_estimate: Decimal | None = attrs.field(
         default=None, metadata=wire("EPSCurrentQtrMeanEst")
     )
-    eps_current_year_mean_est: Decimal | None = attrs.field(
+    eps_current_year_mean_estimate: Decimal | None = attrs.field(
         default=None, metadata=wire("EPSCurrentYearMeanEst")
     )
     dividend: Decimal | None = None
@@ -309,13 +312,17 @@ class EquityDetails:
     total_symbols: Decimal | None = None
     nasdaq_buy_volume: Decimal | None = None
     nasdaq_sell_volume: Decimal | None = None
-    nasdaq_net_in_flow: Decimal | None = None
+    nasdaq_net_inflow: Decimal | None = attrs.field(default=None, metadata=wire("nasdaqNetInFlow"))
     nyse_buy_volume: Decimal | None = None
     nyse_sell_volume: Decimal | None = None
     nyse_net_inflow: Decimal | None = None
 
     avg_volume_4_weeks = renamed[Decimal | None]("average_volume_4_weeks")
     pct_held_by_institution = renamed[Decimal | None]("percent_held_by_institution")
+    trade_seq = renamed[Decimal | None]("trade_sequence")
+    eps_current_qtr_mean_est = renamed[Decimal | None]("eps_current_quarter_mean_estimate")
+    eps_current_year_mean_est = renamed[Decimal | None]("eps_current_year_mean_estimate")
+    nasdaq_net_in_flow = renamed[Decimal | None]("nasdaq_net_inflow")
 
 
 @attrs.frozen(kw_only=True)

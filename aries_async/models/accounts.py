@@ -81,10 +81,12 @@ class Balance:
 
     Every money field is a ``Decimal`` (``None`` when the server omitted it or sent ``""``).
     ``balance`` is the net account value and ``net_buying_power`` the headline buying power.
-    ``sod_*_funds_available`` are ``0`` until start-of-day data loads, and
-    ``sod_funds_available_date`` is ``None`` until then. ``unrealized_pnl`` and
-    ``realized_pnl`` are the wire's ``unrealizedPl`` and ``realizedPl`` (``unrealized_pl``
-    and ``realized_pl`` are their deprecated aliases).
+    ``start_of_day_*_funds_available`` are ``0`` until start-of-day data loads, and
+    ``start_of_day_funds_available_date`` is ``None`` until then. ``unrealized_pnl`` and
+    ``realized_pnl`` are the wire's ``unrealizedPl`` and ``realizedPl``, the
+    ``start_of_day_*`` fields its ``sod*`` (``sodTtlEquity`` is
+    ``start_of_day_total_equity``); ``unrealized_pl``, ``realized_pl`` and the ``sod_*``
+    names are their deprecated aliases.
     """
 
     account_id: str | None = None
@@ -121,16 +123,37 @@ class Balance:
     day_total_pnl: Decimal | None = None
     value_bought: Decimal | None = None
     value_sold: Decimal | None = None
-    sod_positions_market_value: Decimal | None = None
-    sod_ttl_equity: Decimal | None = None
-    sod_ttl_equity_updated_at: datetime | None = None
-    sod_funds_available_date: date | None = None
-    sod_gross_funds_available: Decimal | None = None
-    sod_net_funds_available: Decimal | None = None
-    sod_margin_trade_balance: Decimal | None = None
+    start_of_day_positions_market_value: Decimal | None = attrs.field(
+        default=None, metadata=wire("sodPositionsMarketValue")
+    )
+    start_of_day_total_equity: Decimal | None = attrs.field(
+        default=None, metadata=wire("sodTtlEquity")
+    )
+    start_of_day_total_equity_updated_at: datetime | None = attrs.field(
+        default=None, metadata=wire("sodTtlEquityUpdatedAt")
+    )
+    start_of_day_funds_available_date: date | None = attrs.field(
+        default=None, metadata=wire("sodFundsAvailableDate")
+    )
+    start_of_day_gross_funds_available: Decimal | None = attrs.field(
+        default=None, metadata=wire("sodGrossFundsAvailable")
+    )
+    start_of_day_net_funds_available: Decimal | None = attrs.field(
+        default=None, metadata=wire("sodNetFundsAvailable")
+    )
+    start_of_day_margin_trade_balance: Decimal | None = attrs.field(
+        default=None, metadata=wire("sodMarginTradeBalance")
+    )
 
     unrealized_pl = renamed[Decimal | None]("unrealized_pnl")
     realized_pl = renamed[Decimal | None]("realized_pnl")
+    sod_positions_market_value = renamed[Decimal | None]("start_of_day_positions_market_value")
+    sod_ttl_equity = renamed[Decimal | None]("start_of_day_total_equity")
+    sod_ttl_equity_updated_at = renamed[datetime | None]("start_of_day_total_equity_updated_at")
+    sod_funds_available_date = renamed[date | None]("start_of_day_funds_available_date")
+    sod_gross_funds_available = renamed[Decimal | None]("start_of_day_gross_funds_available")
+    sod_net_funds_available = renamed[Decimal | None]("start_of_day_net_funds_available")
+    sod_margin_trade_balance = renamed[Decimal | None]("start_of_day_margin_trade_balance")
 
 
 @attrs.frozen(kw_only=True)

@@ -18,6 +18,7 @@ import pytest
 from op_args import BODIES, clock_values, op_by_id, param_values
 
 from aries_async.apispec import operations
+from aries_async.apispec.naming import spell_out
 from aries_async.sim.threaded import ThreadedSimulator
 
 pytestmark = pytest.mark.finance_dev
@@ -118,8 +119,12 @@ def _fresh(sdk: Any, op_id: str) -> dict[str, dict[str, str]]:
 
 def _kwargs(method: Any, op: dict[str, Any], prepared: dict[str, Any]) -> dict[str, Any]:
     values = param_values(op, {**prepared["args"], **_fresh(prepared["sdk"], op["id"])})
+    names = set(inspect.signature(method).parameters)
+    # Ours spells abbreviations out (``frequency`` for the official ``freq``): the official
+    # name of a parameter is the one of its method that spells out to ours.
+    official = {spell_out(name): name for name in names}
     kwargs = {
-        p["name"]: _python(p["schema"], values[p["wire"]])
+        official[p["name"]]: _python(p["schema"], values[p["wire"]])
         for p in op["params"]
         if p["wire"] in values
     }
@@ -129,7 +134,6 @@ def _kwargs(method: Any, op: dict[str, Any], prepared: dict[str, Any]) -> dict[s
         body = {**body, "origClOrdId": order}
     if body is None:
         return kwargs
-    names = set(inspect.signature(method).parameters)
     wrapper = [n for n in names if n == "request" or n.endswith("_request")]
     if wrapper:
         kwargs[wrapper[0]] = _snake(body)

@@ -222,7 +222,9 @@ async def test_many_consumers_each_get_every_update(sim: Simulator, fake_time: F
         sim.advance(5.0)  # ten steps per symbol
         got_a = await take(a, 22)
         got_b = await take(b, 22)
-        assert [(t.symbol, t.trade_seq) for t in got_a] == [(t.symbol, t.trade_seq) for t in got_b]
+        assert [(t.symbol, t.trade_sequence) for t in got_a] == [
+            (t.symbol, t.trade_sequence) for t in got_b
+        ]
 
 
 async def test_drops_reconnect_replay_and_signal_every_gap(
@@ -256,7 +258,7 @@ async def test_drops_reconnect_replay_and_signal_every_gap(
             if isinstance(item, StreamConnected):
                 seen.clear()
             elif isinstance(item, TradeUpdate):
-                key = (item.symbol, item.trade_seq)
+                key = (item.symbol, item.trade_sequence)
                 assert key not in seen
                 seen.add(key)
     await asyncio.sleep(0)

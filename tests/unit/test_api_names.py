@@ -37,6 +37,12 @@ ROOT = Path(__file__).resolve().parents[2]
         ("avg_return_1m", "average_return_1m"),  # snake_case on the wire: word by word too
         ("avgVolume4Weeks", "average_volume_4_weeks"),
         ("todayRealizedPnL", "today_realized_pnl"),  # ``PnL`` is one word, not ``pn_l``
+        # the package says these in full elsewhere (``startOfDayCash``, ``sequenceNumber``...)
+        ("sodTtlEquity", "start_of_day_total_equity"),
+        ("EPSCurrentQtrMeanEst", "eps_current_quarter_mean_estimate"),
+        ("tradeSeq", "trade_sequence"),
+        ("freq", "frequency"),
+        ("pt_current", "price_target_current"),
         # one thing, one name: a quote's prices are ``<what>_price`` whatever the wire says
         ("bid", "bid_price"),
         ("ask", "ask_price"),

@@ -37,7 +37,14 @@ from aries_async.models import (
     structure,
     unstructure,
 )
-from aries_async.models.events import ChartQuote, MarketStatusUpdate, QuoteUpdate, TradeUpdate
+from aries_async.models._deferred import deferred_names
+from aries_async.models.events import (
+    ChartQuote,
+    MarketStatusUpdate,
+    QuoteUpdate,
+    TimeAndSalesUpdate,
+    TradeUpdate,
+)
 
 # Packages whose classes are not the SDK's models: the generated code (checked by the
 # generator), the simulator (its records are the server's side, in the wire's words, and the
@@ -126,6 +133,45 @@ RENAMES: list[tuple[type, str, str, str]] = [
         "percent_held_by_institution",
         "pctHeldByInstitution",
     ),
+    (EquityDetails, "trade_seq", "trade_sequence", "tradeSeq"),
+    (
+        EquityDetails,
+        "eps_current_qtr_mean_est",
+        "eps_current_quarter_mean_estimate",
+        "EPSCurrentQtrMeanEst",
+    ),
+    (
+        EquityDetails,
+        "eps_current_year_mean_est",
+        "eps_current_year_mean_estimate",
+        "EPSCurrentYearMeanEst",
+    ),
+    (EquityDetails, "nasdaq_net_in_flow", "nasdaq_net_inflow", "nasdaqNetInFlow"),
+    (
+        Balance,
+        "sod_positions_market_value",
+        "start_of_day_positions_market_value",
+        "sodPositionsMarketValue",
+    ),
+    (Balance, "sod_ttl_equity", "start_of_day_total_equity", "sodTtlEquity"),
+    (
+        Balance,
+        "sod_gross_funds_available",
+        "start_of_day_gross_funds_available",
+        "sodGrossFundsAvailable",
+    ),
+    (
+        Balance,
+        "sod_net_funds_available",
+        "start_of_day_net_funds_available",
+        "sodNetFundsAvailable",
+    ),
+    (
+        Balance,
+        "sod_margin_trade_balance",
+        "start_of_day_margin_trade_balance",
+        "sodMarginTradeBalance",
+    ),
 ]
 
 
@@ -162,6 +208,39 @@ def test_a_market_events_old_time_reads_its_timestamp_and_names_the_events_class
     expected = f"{_deprecated(f'{name}.time')}; use {name}.timestamp"
     assert [str(w.message) for w in caught] == [expected]
     assert caught[0].filename == __file__
+
+
+# (model built from the wire, old name, new name): renamed fields of other types, and the
+# stream events' (a wire mapping read on first access, not a converter's model).
+RENAMED_READS: list[tuple[Any, str, str]] = [
+    (
+        structure({"sodTtlEquityUpdatedAt": "2026-01-15T09:30:00Z"}, Balance),
+        "sod_ttl_equity_updated_at",
+        "start_of_day_total_equity_updated_at",
+    ),
+    (
+        structure({"sodFundsAvailableDate": "2026-01-15"}, Balance),
+        "sod_funds_available_date",
+        "start_of_day_funds_available_date",
+    ),
+    (TradeUpdate("A", {"tradeSeq": 7}), "trade_seq", "trade_sequence"),
+    (TimeAndSalesUpdate("A", {"tradeSeq": "7"}), "trade_seq", "trade_sequence"),
+]
+
+
+@pytest.mark.parametrize(("item", "old", "new"), RENAMED_READS)
+def test_a_renamed_field_reads_under_its_old_name_with_a_warning(
+    item: Any, old: str, new: str
+) -> None:
+    value = getattr(item, new)
+    assert value is not None
+    with pytest.warns(DeprecationWarning, match=old) as caught:
+        assert getattr(item, old) == value
+    name = type(item).__name__
+    assert [str(w.message) for w in caught] == [f"{_deprecated(f'{name}.{old}')}; use {name}.{new}"]
+    assert caught[0].filename == __file__
+    # not a field of its own: frames, equality and ``--json`` know the new name only
+    assert old not in {f.name for f in attrs.fields(type(item))} | set(deferred_names(type(item)))
 
 
 REQUEST: dict[str, Any] = {"account_id": "ACC-1", "symbol": "AAPL", "side": "BUY", "type": "MARKET"}

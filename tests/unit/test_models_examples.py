@@ -218,8 +218,8 @@ def test_balance_example_values() -> None:
     assert str(bal.balance) == "250000.00"
     assert bal.day_trade_overnight_reg_t_buying_power == Decimal("48000.00")
     assert bal.pending_orders_count == 2
-    assert bal.sod_funds_available_date == date(2026, 1, 15)
-    assert bal.sod_ttl_equity_updated_at == datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
+    assert bal.start_of_day_funds_available_date == date(2026, 1, 15)
+    assert bal.start_of_day_total_equity_updated_at == datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
     assert bal.sma_credit_remaining == Decimal(0)
 
 

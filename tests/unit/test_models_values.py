@@ -195,12 +195,15 @@ def test_epoch_field_unstructures_as_integer() -> None:
     [("2026-01-15", date(2026, 1, 15)), ("2026-01-15T10:00:00Z", date(2026, 1, 15)), ("", None)],
 )
 def test_dates(wire: str, expected: date | None) -> None:
-    assert structure({"sodFundsAvailableDate": wire}, Balance).sod_funds_available_date == expected
+    assert (
+        structure({"sodFundsAvailableDate": wire}, Balance).start_of_day_funds_available_date
+        == expected
+    )
     assert parse_date(wire) == expected
 
 
 def test_date_unstructures_iso() -> None:
-    assert unstructure(Balance(sod_funds_available_date=date(2026, 1, 5))) == {
+    assert unstructure(Balance(start_of_day_funds_available_date=date(2026, 1, 5))) == {
         "sodFundsAvailableDate": "2026-01-05"
     }
 

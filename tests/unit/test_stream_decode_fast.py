@@ -363,11 +363,11 @@ def test_the_frames_of_one_read_decode_as_each_frame_alone() -> None:
 def test_a_sequence_number_that_is_not_whole_is_not_cut_to_one(wire: Any) -> None:
     """``tradeSeq`` is an int: a value with a fraction is unreadable (None; ``data`` keeps
     it), never a truncated number that may repeat another trade's."""
-    assert TradeUpdate("A", {"tradeSeq": wire}).trade_seq is None
-    assert TimeAndSalesUpdate("A", {"tradeSeq": wire}).trade_seq is None
+    assert TradeUpdate("A", {"tradeSeq": wire}).trade_sequence is None
+    assert TimeAndSalesUpdate("A", {"tradeSeq": wire}).trade_sequence is None
 
 
 @pytest.mark.parametrize("wire", [42, 42.0, "42", " 42 ", "42.0", "4.2e1"])
 def test_a_whole_sequence_number_reads_as_an_int(wire: Any) -> None:
-    seq = TradeUpdate("A", {"tradeSeq": wire}).trade_seq
+    seq = TradeUpdate("A", {"tradeSeq": wire}).trade_sequence
     assert seq == 42 and type(seq) is int

@@ -117,7 +117,7 @@ class EarningsQualityScoreResponse:
     Answered by ``client.alternative_data.earnings_quality_score()``.
     """
     data: list[EarningsQualityScoreResponseData] = attrs.field(factory=list)
-    freq: str | None = None
+    frequency: str | None = attrs.field(default=None, metadata=wire('freq'))
     symbol: str | None = None
 
 

@@ -42,7 +42,7 @@ class AnalystInsightItem:
     firm: str | None = None
     firm_id: str | None = None
     id: str | None = None
-    pt: str | None = None
+    price_target: str | None = attrs.field(default=None, metadata=wire('pt'))
     rating: str | None = None
     rating_id: str | None = None
     security: AnalystInsightItemSecurity | None = None
@@ -139,7 +139,7 @@ class Rating:
     """The ``Rating`` object."""
     __wire_case__ = "snake"
     action_company: str | None = None
-    action_pt: str | None = None
+    action_price_target: str | None = attrs.field(default=None, metadata=wire('action_pt'))
     analyst: str | None = None
     analyst_id: str | None = None
     analyst_name: str | None = None
@@ -150,10 +150,14 @@ class Rating:
     importance: int | None = None
     name: str | None = None
     notes: str | None = None
-    pt_current: Decimal | None = None
-    pt_current_adjusted: Decimal | None = None
-    pt_prior: Decimal | None = None
-    pt_prior_adjusted: Decimal | None = None
+    price_target_current: Decimal | None = attrs.field(default=None, metadata=wire('pt_current'))
+    price_target_current_adjusted: Decimal | None = attrs.field(
+        default=None, metadata=wire('pt_current_adjusted')
+    )
+    price_target_prior: Decimal | None = attrs.field(default=None, metadata=wire('pt_prior'))
+    price_target_prior_adjusted: Decimal | None = attrs.field(
+        default=None, metadata=wire('pt_prior_adjusted')
+    )
     rating_current: str | None = None
     rating_prior: str | None = None
     ratings_accuracy: RatingsAccuracy | None = None

@@ -58,7 +58,7 @@ class EarningsSurprisesResponse:
 class EbitEstimates:
     """The ``EbitEstimates`` object."""
     data: list[EbitEstimatesResponseData] = attrs.field(factory=list)
-    freq: str | None = None
+    frequency: str | None = attrs.field(default=None, metadata=wire('freq'))
     symbol: str | None = None
 
 
@@ -84,7 +84,7 @@ class EbitEstimatesResponseData:
 class EbitdaEstimates:
     """The ``EbitdaEstimates`` object."""
     data: list[EbitdaEstimatesResponseData] = attrs.field(factory=list)
-    freq: str | None = None
+    frequency: str | None = attrs.field(default=None, metadata=wire('freq'))
     symbol: str | None = None
 
 
@@ -113,7 +113,7 @@ class EbitdaEstimatesResponseData:
 class EpsEstimates:
     """The ``EpsEstimates`` object."""
     data: list[EpsEstimatesResponseData] = attrs.field(factory=list)
-    freq: str | None = None
+    frequency: str | None = attrs.field(default=None, metadata=wire('freq'))
     symbol: str | None = None
 
 
@@ -151,7 +151,7 @@ class PriceTargetResponse:
 class RevenueEstimates:
     """The ``RevenueEstimates`` object."""
     data: list[RevenueEstimatesResponseData] = attrs.field(factory=list)
-    freq: str | None = None
+    frequency: str | None = attrs.field(default=None, metadata=wire('freq'))
     symbol: str | None = None
 
 

@@ -31,10 +31,10 @@ class EquityDetailsDTO:
     eps_5_year_growth_rate: Decimal | None = attrs.field(
         default=None, metadata=wire('EPS5YearGrowthRate')
     )
-    eps_current_qtr_mean_est: Decimal | None = attrs.field(
+    eps_current_quarter_mean_estimate: Decimal | None = attrs.field(
         default=None, metadata=wire('EPSCurrentQtrMeanEst')
     )
-    eps_current_year_mean_est: Decimal | None = attrs.field(
+    eps_current_year_mean_estimate: Decimal | None = attrs.field(
         default=None, metadata=wire('EPSCurrentYearMeanEst')
     )
     eps_diluted: Decimal | None = attrs.field(default=None, metadata=wire('EPSDiluted'))
@@ -100,7 +100,7 @@ class EquityDetailsDTO:
     total_symbols: int | None = None
     total_volume: int | None = None
     trade_exchange: str | None = None
-    trade_seq: int | None = None
+    trade_sequence: int | None = attrs.field(default=None, metadata=wire('tradeSeq'))
     trade_timestamp: datetime | None = None
     type: str | None = None
     unchanged: int | None = None

@@ -127,12 +127,12 @@ class AlternativeData(Operations):
     async def earnings_quality_score(
         self,
         symbol: str,
-        freq: Literal["annual", "quarterly"],
+        frequency: Literal["annual", "quarterly"],
     ) -> EarningsQualityScoreResponse:
         """Get Earnings Quality Score.
 
         ``GET /v1/stock/earnings-quality-score``; scope ``market:supplemental``; retried when safe;
-        not paged. In the query: ``symbol`` and ``freq``. Errors: see
+        not paged. In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: see
         :class:`~aries_async.resources._operation.Operations`.
 
         Returns:

@@ -47,12 +47,12 @@ class Estimates(Operations):
         self,
         symbol: str,
         *,
-        freq: Literal["annual", "quarterly"] | None = None,
+        frequency: Literal["annual", "quarterly"] | None = None,
     ) -> EbitEstimatesResponse:
         """Get EBIT Estimates.
 
         ``GET /v1/stock/ebit-estimate``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol`` and ``freq``. Errors: see
+        paged. In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: see
         :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
@@ -64,12 +64,12 @@ class Estimates(Operations):
         self,
         symbol: str,
         *,
-        freq: Literal["annual", "quarterly"] | None = None,
+        frequency: Literal["annual", "quarterly"] | None = None,
     ) -> EbitdaEstimatesResponse:
         """Get EBITDA Estimates.
 
         ``GET /v1/stock/ebitda-estimate``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol`` and ``freq``. Errors: see
+        paged. In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: see
         :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
@@ -81,12 +81,12 @@ class Estimates(Operations):
         self,
         symbol: str,
         *,
-        freq: Literal["annual", "quarterly"] | None = None,
+        frequency: Literal["annual", "quarterly"] | None = None,
     ) -> EpsEstimatesResponse:
         """Get EPS Estimates.
 
         ``GET /v1/stock/eps-estimate``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``symbol`` and ``freq``. Errors: see
+        In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: see
         :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
@@ -109,12 +109,12 @@ class Estimates(Operations):
         self,
         symbol: str,
         *,
-        freq: Literal["annual", "quarterly"] | None = None,
+        frequency: Literal["annual", "quarterly"] | None = None,
     ) -> RevenueEstimatesResponse:
         """Get Revenue Estimates.
 
         ``GET /v1/stock/revenue-estimate``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol`` and ``freq``. Errors: see
+        paged. In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: see
         :class:`~aries_async.resources._operation.Operations`.
 
         Returns:

@@ -47,12 +47,12 @@ class Filings(Operations):
         *,
         symbol: str | None = None,
         cik: str | None = None,
-        freq: Literal["annual", "quarterly"] | None = None,
+        frequency: Literal["annual", "quarterly"] | None = None,
     ) -> FilingsSimilarityIndexResponse:
         """Get Filings Similarity Index.
 
         ``GET /v1/filings/similarity-index``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol``, ``cik`` and ``freq``. Errors: see
+        paged. In the query: ``symbol``, ``cik`` and ``frequency`` as ``freq``. Errors: see
         :class:`~aries_async.resources._operation.Operations`.
 
         Returns:

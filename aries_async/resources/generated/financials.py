@@ -114,15 +114,15 @@ class Financials(Operations):
         symbol: str | None = None,
         cik: str | None = None,
         access_number: str | None = None,
-        freq: Literal["annual", "quarterly"] | None = None,
+        frequency: Literal["annual", "quarterly"] | None = None,
         from_: date | None = None,
         to: date | None = None,
     ) -> FinancialsReportedResponse:
         """Get Reported Financials.
 
         ``GET /v1/financials/reported``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol``, ``cik``, ``access_number`` as ``accessNumber``, ``freq``,
-        ``from_`` as ``from`` and ``to``. Errors: see
+        paged. In the query: ``symbol``, ``cik``, ``access_number`` as ``accessNumber``,
+        ``frequency`` as ``freq``, ``from_`` as ``from`` and ``to``. Errors: see
         :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
@@ -211,15 +211,15 @@ class Financials(Operations):
         self,
         symbol: str,
         statement: Literal["bs", "ic", "cf"],
-        freq: Literal["annual", "quarterly"],
+        frequency: Literal["annual", "quarterly"],
         *,
         preliminary: bool | None = None,
     ) -> FinancialsStatementsResponse:
         """Get Financial Statements.
 
         ``GET /v1/financials/statements``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol``, ``statement``, ``freq`` and ``preliminary``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``symbol``, ``statement``, ``frequency`` as ``freq`` and
+        ``preliminary``. Errors: see :class:`~aries_async.resources._operation.Operations`.
 
         Returns:
             :class:`FinancialsStatementsResponse`.
