@@ -1,17 +1,20 @@
 """Old public names kept for one release: :class:`renamed` reads the new name and warns;
 :func:`renamed_keywords` lets a constructor take the old names its ``renamed`` attributes
-declare; :func:`renamed_arguments` lets a function or method take old keyword names."""
+declare; :func:`renamed_arguments` lets a function or method take old keyword names;
+:func:`current_name` lets a function that takes an attribute's name as text (a column of
+:func:`~aries_async.to_frame`) take the old one."""
 
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import sys
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
-__all__ = ["renamed", "renamed_arguments", "renamed_keywords"]
+__all__ = ["current_name", "renamed", "renamed_arguments", "renamed_keywords"]
 
 _T = TypeVar("_T")
 _C = TypeVar("_C", bound=type)
@@ -128,6 +131,17 @@ def renamed_arguments(**olds: str) -> Callable[[Callable[_P, _R]], Callable[_P, 
         return wrapper
 
     return decorate
+
+
+def current_name(cls: type, name: str) -> str | None:
+    """The current name of the attribute ``name`` of ``cls`` when ``name`` is an old one (a
+    :class:`renamed` of ``cls``), after the same :class:`DeprecationWarning` its read gives,
+    attributed to the first line outside this package; None when it is not an old name."""
+    attr = inspect.getattr_static(cls, name, None)
+    if not isinstance(attr, renamed):
+        return None
+    warnings.warn(attr._message, DeprecationWarning, stacklevel=_outside())
+    return attr.new
 
 
 def _rename(kwargs: dict[str, Any], olds: Mapping[str, str], owner: str) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from aries_async._deprecation import current_name
 from aries_async.errors import MissingDependencyError, ValidationError
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def to_frame(
     Example::
 
         bars = await client.market.bars("AAPL", "1D", start, end)
-        frame = to_frame(bars, index="time")        # columns open, high, low, close, volume
+        frame = to_frame(bars, index="timestamp")   # columns open, high, low, close, volume
         frame.close.max()                           # Decimal('187.3')
 
     * ``Decimal`` values stay exact: ``object`` columns of ``Decimal`` (sums and comparisons
@@ -79,7 +80,9 @@ def to_frame(
         model: the model class, for the columns (and their dtypes) of an empty ``rows``;
             default: the class of the rows (of several classes, the union of their fields).
         decimals: ``"decimal"`` (default) or ``"float"``.
-        index: a column to make the index (``"time"`` for bars).
+        index: a column to make the index (``"timestamp"`` for bars). A field's name of the
+            previous release (``"time"`` for bars) still works, with a
+            :class:`DeprecationWarning`.
 
     Raises:
         MissingDependencyError: pandas is not installed (``pip install 'aries-async[pandas]'``).
@@ -110,9 +113,12 @@ def to_frame(
     }
     frame = pandas.DataFrame(data, index=pandas.RangeIndex(len(items)))
     if index is not None:
-        if index not in frame.columns:
+        key = index
+        if key not in frame.columns:  # a field's old name reads as its new one, warning
+            key = next(filter(None, (current_name(cls, index) for cls in classes)), index)
+        if key not in frame.columns:
             raise ValidationError(f"index {index!r} is not one of the columns", field="index")
-        frame = frame.set_index(index)
+        frame = frame.set_index(key)
     return frame
 
 

@@ -75,16 +75,29 @@ __all__ = [
     "run",
 ]
 
-FIELD_ALIASES: dict[str, str] = {"bid": "bid_price", "ask": "ask_price", "last": "last_price"}
+FIELD_ALIASES: dict[str, str] = {
+    "bid": "bid_price",
+    "ask": "ask_price",
+    "last": "last_price",
+    "time": "timestamp",
+}
 """Older column names ``--fields`` still takes (NDJSON keys are always the :data:`FIELDS`
 names)."""
 
-DEFAULT_FIELDS: tuple[str, ...] = ("bid_price", "ask_price", "last_price", "size", "volume", "time")
+DEFAULT_FIELDS: tuple[str, ...] = (
+    "bid_price",
+    "ask_price",
+    "last_price",
+    "size",
+    "volume",
+    "timestamp",
+)
 
 
 def parse_fields(text: str) -> tuple[str, ...]:
     """``"bid_price,ask_price,size"`` -> ``("bid_price", "ask_price", "size")`` (the older
-    ``bid``, ``ask`` and ``last`` are taken for ``bid_price``, ``ask_price``, ``last_price``).
+    ``bid``, ``ask``, ``last`` and ``time`` are taken for ``bid_price``, ``ask_price``,
+    ``last_price`` and ``timestamp``).
 
     Raises:
         argparse.ArgumentTypeError: an unknown field name (the CLI exits 2).
@@ -135,7 +148,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=parse_fields,
         default=DEFAULT_FIELDS,
         help=f"comma-separated columns from: {', '.join(FIELDS)} "
-        f"(default: {','.join(DEFAULT_FIELDS)}; bid, ask and last are older names)",
+        f"(default: {','.join(DEFAULT_FIELDS)}; bid, ask, last and time are older names)",
     )
     parser.add_argument("--count", type=_positive_int, metavar="N", help="stop after N updates")
     parser.add_argument(
@@ -154,7 +167,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _channels(fields: Sequence[str], charts: bool = False) -> list[str]:
     if charts:  # a chart quote also carries the last price, the change and the volume
-        wanted = {"trade" if f in ("size", "time") else "quote" for f in fields}
+        wanted = {"trade" if f in ("size", "timestamp") else "quote" for f in fields}
         if "last_price" in fields:
             wanted.add("trade")
     else:

@@ -4,7 +4,7 @@ events, as a table of one line per event on a terminal, or NDJSON.
 Topics: ``orders``, ``positions``, ``balance``, ``info`` (``account.info``), ``snapshots``
 (the account snapshot, and again after every reconnect), ``account`` (all five), ``pnl`` (P&L
 candles, ``--interval``), ``watchlist`` and ``news`` (of the ``SYMBOL`` arguments, when given).
-Each NDJSON line has ``event``, ``account`` (when known) and the event's fields under their
+Each NDJSON line has ``event``, ``account_id`` (when known) and the event's fields under their
 Python names (an order event's whole ``order``, a P&L event's ``candles``...), decimals as
 exact strings, times in ISO 8601 UTC (the envelope's as ``timestamp``); status notices go to
 stderr. The table prints a heading,
@@ -104,12 +104,15 @@ def _name_of(event: Any) -> str:
 
 
 def record_of(event: Any) -> dict[str, Any]:
-    """The NDJSON object of one account-socket event: ``event``, ``account`` and the event's
-    own fields (see :func:`~aries_async._cli.common.jsonable`)."""
-    return {"event": _name_of(event), "account": account_of(event), **jsonable(event)}
+    """The NDJSON object of one account-socket event: ``event``, ``account_id`` (the account
+    it is about, also when only its order, position or balance says) and the event's own
+    fields (see :func:`~aries_async._cli.common.jsonable`)."""
+    fields = jsonable(event)
+    fields.pop("account_id", None)  # the same account, said once
+    return {"event": _name_of(event), "account_id": account_of(event), **fields}
 
 
-_CANDLE_FIELDS = ("time", "open", "high", "low", "close")
+_CANDLE_FIELDS = ("timestamp", "open", "high", "low", "close")
 
 
 def _details(event: Any) -> dict[str, Any]:

@@ -44,10 +44,11 @@ FIELDS: dict[str, tuple[str, str | None]] = {
     "size": ("SIZE", "trade"),
     "volume": ("VOLUME", "trade"),
     "change": ("CHANGE", "trade"),
-    "time": ("TIME (UTC)", None),
+    "timestamp": ("TIME (UTC)", None),
 }
 """Column name (the models' name for it, also the NDJSON key) -> (heading, the channel it
-comes from; None: either)."""
+comes from; None: either). ``timestamp`` is the exchange's time of the quote or trade
+(``quote_timestamp``, ``trade_timestamp``), else the envelope's ``timestamp``."""
 
 REDRAW_INTERVAL = 0.1
 """Seconds between two redraws on a terminal (at most ten a second)."""
@@ -85,17 +86,21 @@ class StreamState:
                 "last_price": update.last_price,
                 "volume": update.volume,
                 "change": update.change,
-                "time": None,
+                "timestamp": None,
             }
         elif isinstance(update, ChartTrade):
-            values = {"last_price": update.price, "size": update.size, "time": update.trade_time}
+            values = {
+                "last_price": update.price,
+                "size": update.size,
+                "timestamp": update.trade_timestamp,
+            }
         elif isinstance(update, QuoteUpdate):
             values = {
                 "bid_price": update.bid_price,
                 "ask_price": update.ask_price,
                 "bid_size": update.bid_size,
                 "ask_size": update.ask_size,
-                "time": update.quote_time,
+                "timestamp": update.quote_timestamp,
             }
         else:
             values = {
@@ -103,10 +108,10 @@ class StreamState:
                 "size": update.size,
                 "volume": update.total_volume,
                 "change": update.net_change,
-                "time": update.trade_time,
+                "timestamp": update.trade_timestamp,
             }
-        if values["time"] is None:
-            values["time"] = update.timestamp  # the envelope's timestamp, whatever form it came in
+        if values["timestamp"] is None:  # the envelope's, whatever form it came in
+            values["timestamp"] = update.timestamp
         row.update({k: v for k, v in values.items() if v is not None})
         self.updates += 1
         return row

@@ -87,12 +87,13 @@ class PnlCandle:
     """One P&L candle: the account's P&L over one interval.
 
     Attributes:
-        time: the start of the interval (``time``, ``t``, ``startTime`` or ``timestamp``).
+        timestamp: the start of the interval (``time``, ``t``, ``startTime`` or
+            ``timestamp``), as a :class:`~aries_async.models.Bar`'s is named.
         open, high, low, close: P&L values (``open``/``o``... ; ``close`` also ``pnl``).
         raw: the wire object.
     """
 
-    time: datetime | None = None
+    timestamp: datetime | None = None
     open: Decimal | None = None
     high: Decimal | None = None
     low: Decimal | None = None
@@ -103,7 +104,7 @@ class PnlCandle:
     def from_wire(cls, data: Mapping[str, Any]) -> PnlCandle:
         """Read a candle tolerantly (unknown fields stay in ``raw``)."""
         return cls(
-            time=to_time(_first(data, "time", "t", "startTime", "timestamp")),
+            timestamp=to_time(_first(data, "time", "t", "startTime", "timestamp")),
             open=number_decimal(_first(data, "open", "o")),
             high=number_decimal(_first(data, "high", "h")),
             low=number_decimal(_first(data, "low", "l")),

@@ -97,7 +97,7 @@ class ChartTrade(LazyWire):
 
     Example:
         >>> t = ChartTrade("AAPL", {"s": "ok", "t": 1750839134, "lp": 189.5, "v": 100})
-        >>> t.price, t.size, t.trade_time.isoformat()
+        >>> t.price, t.size, t.trade_timestamp.isoformat()
         (Decimal('189.5'), Decimal('100'), '2025-06-25T08:12:14+00:00')
 
     Attributes:
@@ -112,7 +112,7 @@ class ChartTrade(LazyWire):
     size = lazy_field("v", number_decimal, "``v``: the trade's size.")
 
     @lazy
-    def trade_time(self) -> datetime | None:
+    def trade_timestamp(self) -> datetime | None:
         """``t`` as aware UTC (epoch seconds or milliseconds, told apart by size, or RFC 3339)."""
         return to_time(self.data.get("t"))
 

@@ -51,6 +51,9 @@ class QuoteUpdate(LazyWire):
         data: the wire ``data`` object, unchanged (treat it as read-only).
         timestamp_ms: the envelope's ``timestamp`` as sent (the raw wire value, Unix ms),
             when sent; :attr:`timestamp` is the same instant as aware UTC.
+
+    ``quote_time``, the previous release's name of :attr:`quote_timestamp`, still reads, with
+    a :class:`DeprecationWarning`.
     """
 
     bid_price = lazy_field("bidPrice", number_decimal, "``bidPrice``.")
@@ -78,9 +81,11 @@ class QuoteUpdate(LazyWire):
             value = self.ask_price - self.bid_price
         return value
 
-    quote_time = lazy_field(
+    quote_timestamp = lazy_field(
         "quoteTimestamp", to_time, "``quoteTimestamp`` (exchange time) as aware UTC."
     )
+
+    quote_time = renamed[datetime | None]("quote_timestamp")
 
     def merged(self, newer: QuoteUpdate) -> QuoteUpdate:
         """``newer`` with the fields it did not send taken from ``self`` (partial updates)."""
@@ -158,6 +163,9 @@ class TradeUpdate(LazyWire):
         data: the wire ``data`` object, unchanged.
         timestamp_ms: the envelope's ``timestamp`` as sent (the raw wire value, Unix ms),
             when sent; :attr:`timestamp` is the same instant as aware UTC.
+
+    ``trade_time`` and ``trade_seq``, the previous release's names of :attr:`trade_timestamp`
+    and :attr:`trade_sequence`, still read, with a :class:`DeprecationWarning`.
     """
 
     @lazy
@@ -185,9 +193,12 @@ class TradeUpdate(LazyWire):
     tick = lazy_field("tick", to_str, "``tick`` (``+``, ``-``, ``=``).")
     trade_sequence = lazy_field("tradeSeq", to_int, "``tradeSeq`` (exchange sequence).")
     trade_exchange = lazy_field("tradeExchange", to_str, "``tradeExchange``.")
-    trade_time = lazy_field("tradeTimestamp", to_time, "``tradeTimestamp`` as aware UTC.")
+    trade_timestamp = lazy_field(
+        "tradeTimestamp", to_time, "``tradeTimestamp`` (exchange time) as aware UTC."
+    )
 
     trade_seq = renamed[int | None]("trade_sequence")
+    trade_time = renamed[datetime | None]("trade_timestamp")
 
     def merged(self, newer: TradeUpdate) -> TradeUpdate:
         """``newer`` with the fields it did not send taken from ``self``."""
@@ -198,16 +209,23 @@ class TradeUpdate(LazyWire):
 
 @attrs.frozen(slots=False)
 class TimeAndSalesUpdate(LazyWire):
-    """One time-and-sales print (the wire sends every value as a string)."""
+    """One time-and-sales print (the wire sends every value as a string).
+
+    ``trade_time`` and ``trade_seq``, the previous release's names of :attr:`trade_timestamp`
+    and :attr:`trade_sequence`, still read, with a :class:`DeprecationWarning`.
+    """
 
     price = lazy_field("price", number_decimal, "``price``.")
     size = lazy_field("size", number_decimal, "``size``.")
     tick = lazy_field("tick", to_str, "``tick``.")
     trade_sequence = lazy_field("tradeSeq", to_int, "``tradeSeq`` (exchange sequence).")
     trade_exchange = lazy_field("tradeExchange", to_str, "``tradeExchange``.")
-    trade_time = lazy_field("tradeTimestamp", to_time, "``tradeTimestamp`` as aware UTC.")
+    trade_timestamp = lazy_field(
+        "tradeTimestamp", to_time, "``tradeTimestamp`` (exchange time) as aware UTC."
+    )
 
     trade_seq = renamed[int | None]("trade_sequence")
+    trade_time = renamed[datetime | None]("trade_timestamp")
 
 
 @attrs.frozen(kw_only=True)

@@ -15,7 +15,7 @@ from typing import Any, Literal, get_args
 
 import attrs
 
-from aries_async._deprecation import renamed
+from aries_async._deprecation import renamed, renamed_keywords
 from aries_async.errors import ResponseFormatError
 from aries_async.models._values import json_number, response_decimal
 from aries_async.models.common import OpenEnum, datetime_to_epoch, parse_datetime, wire
@@ -84,16 +84,24 @@ RESOLUTIONS: frozenset[str] = frozenset(get_args(Resolution))
 """Every :data:`Resolution`."""
 
 
+@renamed_keywords
 @attrs.frozen(kw_only=True)
 class Bar:
-    """One OHLCV bar. ``time`` is the bar's open, aware UTC; ``volume`` is a ``Decimal``."""
+    """One OHLCV bar. ``timestamp`` is the bar's open, aware UTC (the wire's ``t``, named as
+    every instant of the package is); ``volume`` is a ``Decimal``.
 
-    time: datetime
+    ``time``, its name in the previous release, still reads and is still taken by the
+    constructor, with a :class:`DeprecationWarning`.
+    """
+
+    timestamp: datetime
     open: Decimal
     high: Decimal
     low: Decimal
     close: Decimal
     volume: Decimal | None = None
+
+    time = renamed[datetime]("timestamp")
 
 
 def parse_bars(data: object) -> list[Bar]:
@@ -137,7 +145,7 @@ def parse_bars(data: object) -> list[Bar]:
             raise ResponseFormatError(f"bars: bar {i} has empty values")
         volume = response_decimal(columns["v"][i], f"bars: v[{i}]") if columns["v"] else None
         open_, high, low, close = (p for p in prices if p is not None)
-        bars.append(Bar(time=when, open=open_, high=high, low=low, close=close, volume=volume))
+        bars.append(Bar(timestamp=when, open=open_, high=high, low=low, close=close, volume=volume))
     return bars
 
 
@@ -156,7 +164,7 @@ def bars_to_wire(
     else:
         out = {
             "s": "ok",
-            "t": [datetime_to_epoch(bar.time, time_unit) for bar in bars],
+            "t": [datetime_to_epoch(bar.timestamp, time_unit) for bar in bars],
             "o": [json_number(bar.open) for bar in bars],
             "h": [json_number(bar.high) for bar in bars],
             "l": [json_number(bar.low) for bar in bars],

@@ -331,7 +331,7 @@ class Market(MarketOperations):
             yield bars
             if not bars or following is None or following > to:
                 return
-            first, last = (int(bar.time.timestamp()) for bar in (bars[0], bars[-1]))
+            first, last = (int(bar.timestamp.timestamp()) for bar in (bars[0], bars[-1]))
             if following < first:  # UDF: where older data is, not a continuation of this range
                 return
             if following <= last:

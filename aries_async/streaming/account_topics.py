@@ -318,5 +318,5 @@ class AccountTopics:
         candle = event.candle
         account = event.account_id or (next(iter(self._pnl)) if len(self._pnl) == 1 else None)
         params = self._pnl.get(account or "")
-        if candle is not None and candle.time is not None and params is not None:
-            params["startTime"] = _rfc3339(candle.time)
+        if candle is not None and candle.timestamp is not None and params is not None:
+            params["startTime"] = _rfc3339(candle.timestamp)

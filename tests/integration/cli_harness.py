@@ -25,13 +25,16 @@ import attrs
 import pytest
 
 from aries_async import models
+from aries_async._deprecation import renamed
 from aries_async.auth.filestore import FileTokenStore
 from aries_async.auth.tokens import Token
 from aries_async.cli import main
+from aries_async.models import events
 from aries_async.models.common import field_wire_name
 from aries_async.sim.threaded import ThreadedSimulator
 
 __all__ = [
+    "OLD_NAMES",
     "WIRE_NAMES",
     "Cli",
     "Result",
@@ -67,6 +70,22 @@ WIRE_NAMES = _wire_names()
 """Keys no ``--json`` output may have: they are the wire's, not the models' Python names."""
 
 
+def _old_names() -> frozenset[str]:
+    """The models' names of the previous release (each a ``renamed`` alias, such as
+    ``Quote.bid`` or ``Bar.time``) that no model uses any more."""
+    classes = [getattr(m, n) for m in (models, events) for n in m.__all__]
+    classes = [c for c in classes if isinstance(c, type)]
+    old = {n for c in classes for n, a in vars(c).items() if isinstance(a, renamed)}
+    current = {n for c in classes if attrs.has(c) for n in attrs.fields_dict(c)}
+    current |= {n for c in classes for n in dir(c) if not isinstance(getattr(c, n, None), renamed)}
+    return frozenset(old - current)
+
+
+OLD_NAMES = _old_names()
+"""Keys no ``--json`` output may have either: the models' old names (``bid``, ``time``...),
+where a script would look for the current ones."""
+
+
 def _keys(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
     if isinstance(data, dict):
         for key, value in data.items():
@@ -79,11 +98,13 @@ def _keys(data: Any, path: str = "") -> Iterator[tuple[str, str]]:
 
 def assert_python_names(data: Any, command: str) -> None:
     """Every object key in ``data``, at any depth, is a snake_case Python name
-    (``^[a-z][a-z0-9_]*$``) and none is a wire name (:data:`WIRE_NAMES`)."""
+    (``^[a-z][a-z0-9_]*$``), none is a wire name (:data:`WIRE_NAMES`) and none a model's
+    old name (:data:`OLD_NAMES`)."""
     found = list(_keys(data))
     assert found, f"{command}: no keys to check"
     assert [f"{p}.{k}" for p, k in found if not _SNAKE.match(k)] == [], command
     assert [f"{p}.{k}" for p, k in found if k in WIRE_NAMES] == [], command
+    assert [f"{p}.{k}" for p, k in found if k in OLD_NAMES] == [], command
 
 
 def closed_port() -> int:

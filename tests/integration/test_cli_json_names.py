@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 import pytest
 from cli_harness import (
+    OLD_NAMES,
     WIRE_NAMES,
     Cli,
     assert_python_names,
@@ -30,6 +31,9 @@ ACCOUNT = "TEST-ACCOUNT-001"
 def test_the_wire_names_to_refuse_are_known() -> None:
     # the check below could pass on nothing: make sure it knows the names the CLI once printed
     assert {"clOrdId", "estimatedCost", "avgPrice", "origClOrdId", "lp"} <= WIRE_NAMES
+    # and the models' old names (the stream printed ``time`` for its ``timestamp``)
+    assert {"bid", "time", "quote_time", "trade_time", "qty", "sod_ttl_equity"} <= OLD_NAMES
+    assert not {"open", "close", "timestamp"} & OLD_NAMES  # current names of other models
 
 
 def _account_stream(cli: Cli) -> list[Any]:
@@ -116,6 +120,9 @@ def test_every_json_output_speaks_python_names(cli: Cli) -> None:
     assert "estimated_cost" in placed["preview"] and placed["request"]["quantity"] == "2"
     events = {line["event"]: line for line in outputs["stream --account"]}
     assert events["order"]["order"]["symbol"] == "KO"
+    # the account is ``account_id`` on every line, as the models name it, and only that
+    assert all(line["account_id"] == ACCOUNT for line in outputs["stream --account"])
+    assert not any("account" in line for line in outputs["stream --account"])
     assert events["order"]["timestamp"].endswith("Z")
 
 

@@ -39,13 +39,13 @@ def test_ndjson_lines_carry_decimal_strings(cli: Cli) -> None:
             "last_price",
             "size",
             "volume",
-            "time",
+            "timestamp",
         }
         for field in ("bid_price", "ask_price", "last_price"):
             if line[field] is not None:
                 assert isinstance(line[field], str)
                 assert Decimal(line[field]) > 0
-        when = datetime.fromisoformat(line["time"].replace("Z", "+00:00"))
+        when = datetime.fromisoformat(line["timestamp"].replace("Z", "+00:00"))
         assert when.tzinfo is not None
     quotes = [line for line in lines if line["event"] == "quote"]
     assert quotes and all(Decimal(q["ask_price"]) >= Decimal(q["bid_price"]) for q in quotes)
@@ -156,14 +156,14 @@ def test_state_merges_partial_updates() -> None:
     row = state.apply(TradeUpdate("AAPL", {"lastPrice": 189.5, "size": 100, "totalVolume": 12345}))
     assert row["last_price"] == Decimal("189.5") and row["volume"] == Decimal("12345")
     assert state.updates == 3
-    line = record("trade", "AAPL", row, ["bid_price", "last_price", "volume", "time"])
+    line = record("trade", "AAPL", row, ["bid_price", "last_price", "volume", "timestamp"])
     assert line == {
         "event": "trade",
         "symbol": "AAPL",
         "bid_price": "189.49",
         "last_price": "189.5",
         "volume": "12345",  # a quantity: an exact decimal string, as prices are
-        "time": "2027-01-15T08:00:00Z",
+        "timestamp": "2027-01-15T08:00:00Z",
     }
 
 
@@ -173,7 +173,7 @@ def test_the_envelope_timestamp_in_any_form_never_breaks_the_table(stamp: object
     row = state.apply(QuoteUpdate("AAPL", {"bidPrice": 1.5}, stamp))  # type: ignore[arg-type]
     when = datetime(2027, 1, 15, 8, tzinfo=UTC)
     expected = None if stamp in ("not a time", None) else when
-    assert row.get("time") == expected
+    assert row.get("timestamp") == expected
 
 
 def test_render_frame_table_and_status_line() -> None:
@@ -183,11 +183,11 @@ def test_render_frame_table_and_status_line() -> None:
         "ask_price": Decimal("189.51"),
         "last_price": Decimal("189.50"),
         "volume": Decimal("1234567"),
-        "time": datetime(2026, 11, 28, 14, 30, 1, tzinfo=UTC),
+        "timestamp": datetime(2026, 11, 28, 14, 30, 1, tzinfo=UTC),
     }
     state.status(StreamConnected(attempt=1, reconnect=False, at=0.0))
     state.updates, state.reconnects, state.conflated = 42, 1, 7
-    frame = render_frame(state, ["bid_price", "ask_price", "last_price", "volume", "time"])
+    frame = render_frame(state, ["bid_price", "ask_price", "last_price", "volume", "timestamp"])
     lines = frame.splitlines()
     assert lines[0].split() == ["SYMBOL", "BID", "ASK", "LAST", "VOLUME", "TIME", "(UTC)"]
     assert lines[1].split() == ["AAPL", "189.49", "189.51", "189.50", "1,234,567", "14:30:01"]
@@ -240,9 +240,9 @@ def test_account_topics_as_ndjson(cli: Cli) -> None:
     lines = done.ndjson()
     assert len(lines) == 4
     snapshots = [line for line in lines if line["event"] == "snapshot"]
-    assert {s["account"] for s in snapshots} == {"TEST-ACCOUNT-001", "TEST-SIM-001"}
+    assert {s["account_id"] for s in snapshots} == {"TEST-ACCOUNT-001", "TEST-SIM-001"}
     for snapshot in snapshots:  # the whole snapshot, under the models' names
-        assert snapshot["account_id"] == snapshot["account"]
+        assert "account" not in snapshot  # the account is ``account_id``, as in the models
         assert isinstance(snapshot["balance"]["cash_balance"], str)
         assert isinstance(snapshot["positions"], list) and isinstance(snapshot["orders"], list)
     events = [line for line in lines if line["event"] == "pnl"]
@@ -252,7 +252,7 @@ def test_account_topics_as_ndjson(cli: Cli) -> None:
         candle = event["candles"][-1]
         assert isinstance(candle["close"], str)
         Decimal(candle["close"])
-        assert datetime.fromisoformat(candle["time"].replace("Z", "+00:00")).tzinfo is not None
+        assert datetime.fromisoformat(candle["timestamp"].replace("Z", "+00:00")).tzinfo
     assert "connected" in done.err
 
 

@@ -22,14 +22,15 @@ def test_chart_quotes_and_trades_as_ndjson(cli: Cli) -> None:
     assert {line["symbol"] for line in lines} <= {"AAPL", "MSFT"}
     events = {line["event"] for line in lines}
     assert events == {"quote", "trade"}  # the quotes on subscribe, then a step of each
-    for line in lines:
-        assert set(line) == {"event", "symbol", *fields.split(",")}
+    keys = {"event", "symbol", *fields.split(",")} - {"time"} | {"timestamp"}
+    for line in lines:  # ``time``, the older name, chose the ``timestamp`` column
+        assert set(line) == keys
         assert Decimal(line["last_price"]) > 0
     quotes = [line for line in lines if line["event"] == "quote"]
     assert all(Decimal(q["ask_price"]) > Decimal(q["bid_price"]) for q in quotes)
     assert all(q["change"] is not None and q["volume"] is not None for q in quotes)
     trades = [line for line in lines if line["event"] == "trade"]
-    assert all(int(t["size"]) > 0 and t["time"].endswith("Z") for t in trades)
+    assert all(int(t["size"]) > 0 and t["timestamp"].endswith("Z") for t in trades)
     assert "connected" in done.err
 
 
@@ -49,6 +50,6 @@ def test_chart_updates_fill_the_table() -> None:
     row = state.rows["AAPL"]
     assert row["bid_price"] == Decimal("190.4") and row["change"] == Decimal("-1.2")
     assert row["last_price"] == Decimal("190.6") and row["size"] == Decimal("300")
-    assert row["time"] == datetime(2025, 6, 25, 8, 12, 14, tzinfo=UTC)
+    assert row["timestamp"] == datetime(2025, 6, 25, 8, 12, 14, tzinfo=UTC)
     frame = render_frame(state, ("bid_price", "last_price", "size", "change"))
     assert "190.4" in frame and "190.6" in frame and "-1.2" in frame

@@ -76,7 +76,7 @@ def test_some_accounts_refused_are_named_and_the_others_stream(cli: Cli) -> None
     assert done.code == 0, done.err
     said = [line for line in done.err.splitlines() if "NO-SUCH-1" in line]
     assert len(said) == 1 and "account not found" in said[0] and "TEST-ACCOUNT-001" in said[0]
-    assert [line["account"] for line in done.ndjson()] == ["TEST-ACCOUNT-001"]
+    assert [line["account_id"] for line in done.ndjson()] == ["TEST-ACCOUNT-001"]
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ async def test_bars_quotes_and_positions_from_the_simulator(sim: Simulator) -> N
         batch = await client.market.quotes(["AAPL", "MSFT", "NOSUCH"])
         account = (await client.accounts.list())[0].id
         positions = await client.accounts.positions(account)
-    frame = to_frame(bars, model=Bar, index="time")
+    frame = to_frame(bars, model=Bar, index="timestamp")
     assert len(frame) == len(bars) > 1
     assert str(frame.index.dtype) == "datetime64[ns, UTC]"
     assert frame.index.is_monotonic_increasing

@@ -106,7 +106,7 @@ async def test_bars_follow_the_continuation_over_every_page(
     bars = await client.market.bars("AAPL", "1", start, end)
     expected = sim.feed.bars("AAPL", ("min", 1), start, end)
     assert len(expected) > 300  # more than three pages
-    assert [int(b.time.timestamp()) for b in bars] == [b.time for b in expected]
+    assert [int(b.timestamp.timestamp()) for b in bars] == [b.time for b in expected]
     pages = sim.requests[("GET", "/v1/chart/history")]
     assert pages == -(-len(expected) // 100)
     collected = [bar async for bar in client.market.iter_bars("AAPL", "1", start, end)]

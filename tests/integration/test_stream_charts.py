@@ -111,7 +111,7 @@ async def test_quotes_and_trades_are_typed_and_latest_is_kept(
         assert trade.symbol == "MSFT"
         assert trade.price == Decimal(str(snap.last))
         assert trade.size == snap.last_size
-        assert trade.trade_time == datetime.fromtimestamp(int(snap.time), UTC)
+        assert trade.trade_timestamp == datetime.fromtimestamp(int(snap.time), UTC)
         await until(lambda: stream.latest_trade("AAPL") is not None)
         await until(lambda: stream.acknowledged == {"AAPL", "MSFT"})
         assert set(stream.subscriptions) == {"AAPL", "MSFT"}
@@ -331,8 +331,8 @@ async def test_every_variant_of_the_open_points_gives_the_same_events(
         snap = sim.feed.quote("MSFT")
         assert trade.price == Decimal(str(snap.last)) and trade.size == snap.last_size
         exact = datetime.fromtimestamp(snap.time, UTC)
-        assert trade.trade_time is not None
-        assert abs((trade.trade_time - exact).total_seconds()) < 1
+        assert trade.trade_timestamp is not None
+        assert abs((trade.trade_timestamp - exact).total_seconds()) < 1
         if envelope == "typed":
             assert trade.timestamp == exact  # the envelope's timestamp
         if ack == "none":

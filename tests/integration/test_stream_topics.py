@@ -106,9 +106,9 @@ async def test_pnl_candles_follow_prices_and_positions(
     candle = first.candle
     assert candle is not None
     assert candle.close == day_pnl(sim)
-    assert candle.time is not None
-    assert candle.time.tzinfo is not None
-    assert candle.time.timestamp() % 60 == 0
+    assert candle.timestamp is not None
+    assert candle.timestamp.tzinfo is not None
+    assert candle.timestamp.timestamp() % 60 == 0
     sim.advance(30)  # AAPL is held: its steps move the P&L
     await until(lambda: candles.pending > 0)
     last = drained(candles)[-1].candle
@@ -277,11 +277,11 @@ async def test_reconnect_in_the_middle_of_every_topic(
     candles = [e for e in seen if type(e) is PnlEvent and e.account_id == MAIN]
     # Resubscribed from the last candle seen: that minute's candle comes again, then the
     # newer ones.
-    times = [e.candle.time for e in candles if e.candle is not None and e.candle.time]
+    times = [e.candle.timestamp for e in candles if e.candle is not None and e.candle.timestamp]
     assert last_candle is not None
-    assert last_candle.time is not None
-    assert times[0] == last_candle.time
-    assert times[-1] > last_candle.time
+    assert last_candle.timestamp is not None
+    assert times[0] == last_candle.timestamp
+    assert times[-1] > last_candle.timestamp
     assert {e.interval for e in seen if type(e) is PnlEvent and e.account_id == OTHER} == {"5m"}
     assert WatchlistEvent in kinds
 

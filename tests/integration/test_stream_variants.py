@@ -284,12 +284,12 @@ async def test_market_numbers_and_times_read_the_same_in_every_variant(
     # ...and reads as every other does.
     assert (quote.bid_price, quote.ask_price) == (snap.bid_price, snap.ask_price)
     assert quote.bid_size == snap.bid_size
-    assert quote.quote_time == exact(snap.time)
+    assert quote.quote_timestamp == exact(snap.time)
     assert (trade.last_price, trade.size) == (snap.last_price, snap.last_size)
     assert trade.total_volume == snap.volume and trade.trade_sequence == snap.seq
-    assert trade.trade_time == exact(snap.time)
+    assert trade.trade_timestamp == exact(snap.time)
     assert (printed.price, printed.size) == (snap.last_price, snap.last_size)
-    assert printed.trade_time == exact(snap.time)
+    assert printed.trade_timestamp == exact(snap.time)
     assert isinstance(greeks.delta, Decimal) and greeks.implied_volatility == Decimal("0.25")
 
 
@@ -302,7 +302,7 @@ async def test_the_equity_snapshot_request_reads_the_same_in_every_variant(
     snap = sim.feed.quote("AAPL")
     assert isinstance(got.raw["bidPrice"], str) and isinstance(got.raw["quoteTimestamp"], str)
     assert (got.quote.bid_price, got.trade.last_price) == (snap.bid_price, snap.last_price)
-    assert got.quote.quote_time == got.trade.trade_time == exact(snap.time)
+    assert got.quote.quote_timestamp == got.trade.trade_timestamp == exact(snap.time)
 
 
 # -- binary frames (websocket.md 2.2) and pongs without id (2.5) -----------------------------------
@@ -418,8 +418,8 @@ async def test_every_pnl_interval_of_either_list_gets_its_candles(
         await stream.subscribe_pnl(interval=interval)
         [event] = await take(candles, 1)  # the current candle, on subscribe
     assert (event.account_id, event.interval) == (ACCOUNT, interval)
-    assert event.candle is not None and event.candle.time is not None
-    assert event.candle.time.timestamp() % INTERVALS[interval] == 0  # the interval's own start
+    assert event.candle is not None and event.candle.timestamp is not None
+    assert event.candle.timestamp.timestamp() % INTERVALS[interval] == 0  # the interval's own start
     assert not stream.refused
 
 

@@ -27,7 +27,7 @@ T0 = datetime(2026, 3, 2, 14, 30, tzinfo=UTC)
 
 def bar(minute: int, close: str, volume: str | None = "100") -> Bar:
     return Bar(
-        time=T0.replace(minute=minute),
+        timestamp=T0.replace(minute=minute),
         open=Decimal("187.10"),
         high=Decimal("187.50"),
         low=Decimal("186.90"),
@@ -70,9 +70,9 @@ class Loose:
 
 def test_bars_keep_exact_decimals_and_get_utc_times() -> None:
     frame = to_frame([bar(30, "0.1"), bar(31, "0.2", None)])
-    assert list(frame.columns) == ["time", "open", "high", "low", "close", "volume"]
-    assert str(frame["time"].dtype) == "datetime64[ns, UTC]"
-    assert frame["time"][1] == pd.Timestamp(T0.replace(minute=31))
+    assert list(frame.columns) == ["timestamp", "open", "high", "low", "close", "volume"]
+    assert str(frame["timestamp"].dtype) == "datetime64[ns, UTC]"
+    assert frame["timestamp"][1] == pd.Timestamp(T0.replace(minute=31))
     assert frame["close"].dtype == object
     assert frame["close"].sum() == Decimal("0.3")  # not 0.30000000000000004
     assert frame["volume"].tolist() == [Decimal(100), None]
@@ -89,16 +89,38 @@ def test_decimals_as_floats() -> None:
 
 
 def test_index_column() -> None:
-    frame = to_frame([bar(30, "1"), bar(31, "2")], index="time")
+    frame = to_frame([bar(30, "1"), bar(31, "2")], index="timestamp")
     assert frame.loc[pd.Timestamp(T0), "close"] == Decimal(1)
     with pytest.raises(ValidationError, match="index 'when' is not one of the columns"):
         to_frame([bar(30, "1")], index="when")
 
 
+def test_an_index_under_a_fields_old_name_is_its_new_one_with_a_warning() -> None:
+    bars = [bar(30, "1"), bar(31, "2")]
+    with pytest.warns(DeprecationWarning, match="Bar.time") as caught:
+        frame = to_frame(bars, index="time")  # ``Bar.time`` is ``Bar.timestamp`` now
+    assert [str(w.message) for w in caught] == [
+        "Bar.time is deprecated and will be removed in the next release; use Bar.timestamp"
+    ]
+    assert caught[0].filename == __file__  # the caller's line
+    assert frame.index.name == "timestamp" and "time" not in frame.columns
+    assert frame.equals(to_frame(bars, index="timestamp"))
+    with pytest.warns(DeprecationWarning, match="use Bar.timestamp") as caught:
+        assert Bars(bars).to_frame(index="time").index.name == "timestamp"
+    assert caught[0].filename == __file__  # through a model's own to_frame() too
+
+
 def test_an_empty_list_has_the_columns_of_its_model() -> None:
     frame = to_frame([], model=Bar)
-    assert frame.empty and list(frame.columns) == ["time", "open", "high", "low", "close", "volume"]
-    assert str(frame["time"].dtype) == "datetime64[ns, UTC]"
+    assert frame.empty and list(frame.columns) == [
+        "timestamp",
+        "open",
+        "high",
+        "low",
+        "close",
+        "volume",
+    ]
+    assert str(frame["timestamp"].dtype) == "datetime64[ns, UTC]"
     assert str(to_frame([], model=Bar, decimals="float")["close"].dtype) == "float64"
     assert to_frame([]).shape == (0, 0)
 
@@ -159,7 +181,7 @@ def test_a_response_with_one_list_of_models_gives_its_rows() -> None:
 
 def test_rows_of_several_models_get_the_union_of_their_columns() -> None:
     frame = to_frame([Greeks(delta=Decimal(1)), Snapshot(ticker="A")])
-    assert list(frame.columns)[:3] == ["delta", "updated", "source.time"]
+    assert list(frame.columns)[:3] == ["delta", "updated", "source.timestamp"]
     assert "ticker" in frame.columns
     assert frame["ticker"].isna().tolist() == [True, False]
     assert frame["ticker"][1] == "A"
@@ -226,6 +248,6 @@ def test_stream_updates_give_their_fields_not_the_raw_data() -> None:
     assert "data" not in frame.columns
     assert frame["bid_price"].tolist() == [Decimal("189.49"), Decimal(1)]
     assert frame["mid_price"].tolist() == [Decimal("189.50"), None]
-    assert str(frame["quote_time"].dtype) == "datetime64[ns, UTC]"
+    assert str(frame["quote_timestamp"].dtype) == "datetime64[ns, UTC]"
     assert str(frame["timestamp"].dtype) == "datetime64[ns, UTC]"
     assert frame["timestamp"][0] == updates[0].timestamp and frame["timestamp"].isna()[1]

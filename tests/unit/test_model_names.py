@@ -24,6 +24,7 @@ from aries_async._deprecation import renamed
 from aries_async.apispec.naming import spell_out
 from aries_async.models import (
     Balance,
+    Bar,
     EquityDetails,
     Order,
     OrderAck,
@@ -34,6 +35,7 @@ from aries_async.models import (
     Position,
     ReplaceAck,
     ReplaceRequest,
+    parse_bars,
     structure,
     unstructure,
 )
@@ -210,6 +212,8 @@ def test_a_market_events_old_time_reads_its_timestamp_and_names_the_events_class
     assert caught[0].filename == __file__
 
 
+MS = 1768489200000  # 2026-01-15T15:00:00Z
+
 # (model built from the wire, old name, new name): renamed fields of other types, and the
 # stream events' (a wire mapping read on first access, not a converter's model).
 RENAMED_READS: list[tuple[Any, str, str]] = [
@@ -225,6 +229,15 @@ RENAMED_READS: list[tuple[Any, str, str]] = [
     ),
     (TradeUpdate("A", {"tradeSeq": 7}), "trade_seq", "trade_sequence"),
     (TimeAndSalesUpdate("A", {"tradeSeq": "7"}), "trade_seq", "trade_sequence"),
+    # an instant is ``timestamp`` (``<what>_timestamp``), as the wire's ``quoteTimestamp`` says
+    (QuoteUpdate("A", {"quoteTimestamp": MS}), "quote_time", "quote_timestamp"),
+    (TradeUpdate("A", {"tradeTimestamp": MS}), "trade_time", "trade_timestamp"),
+    (TimeAndSalesUpdate("A", {"tradeTimestamp": str(MS)}), "trade_time", "trade_timestamp"),
+    (
+        parse_bars({"s": "ok", "t": [MS // 1000], "o": [1], "h": [1], "l": [1], "c": [1]})[0],
+        "time",
+        "timestamp",
+    ),
 ]
 
 
@@ -276,6 +289,19 @@ def test_an_input_takes_its_old_keyword_for_one_release(
     # What type checkers and help() read: the new name only.
     assert new in inspect.signature(model).parameters
     assert old not in inspect.signature(model).parameters
+
+
+def test_a_bar_takes_its_old_time_keyword_for_one_release() -> None:
+    when = datetime(2026, 1, 15, 15, tzinfo=UTC)
+    prices: dict[str, Any] = {"open": 1, "high": 2, "low": 1, "close": 2}
+    with pytest.warns(DeprecationWarning, match="time") as caught:
+        legacy = Bar(time=when, **prices)  # type: ignore[call-arg]
+    assert [str(w.message) for w in caught] == [
+        f"{_deprecated('Bar(time=...)')}; use Bar(timestamp=...)"
+    ]
+    assert caught[0].filename == __file__
+    assert legacy == Bar(timestamp=when, **prices)
+    assert "time" not in inspect.signature(Bar).parameters
 
 
 def test_the_new_keywords_do_not_warn() -> None:

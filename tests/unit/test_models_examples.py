@@ -354,7 +354,7 @@ def test_quotes_example() -> None:
 
 def test_bars_examples() -> None:
     bars = parse_bars(load("chart.history.response.json"))
-    assert [b.time for b in bars] == [
+    assert [b.timestamp for b in bars] == [
         datetime(2023, 1, 1, 0, tzinfo=UTC),
         datetime(2023, 1, 1, 1, tzinfo=UTC),
         datetime(2023, 1, 1, 2, tzinfo=UTC),

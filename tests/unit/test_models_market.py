@@ -199,21 +199,21 @@ BARS_BODY = {
 def test_parse_bars_values() -> None:
     first, second = parse_bars(BARS_BODY)
     assert first == Bar(
-        time=datetime(2023, 1, 1, tzinfo=UTC),
+        timestamp=datetime(2023, 1, 1, tzinfo=UTC),
         open=Decimal("129.93"),
         high=Decimal("130.28"),
         low=Decimal("129.88"),
         close=Decimal("130.15"),
         volume=Decimal(1234567),
     )
-    assert second.time == datetime(2023, 1, 1, 1, tzinfo=UTC)
-    assert second.time.tzinfo is not None
+    assert second.timestamp == datetime(2023, 1, 1, 1, tzinfo=UTC)
+    assert second.timestamp.tzinfo is not None
 
 
 def test_parse_tick_bars_in_milliseconds() -> None:
     body = {"s": "ok", "t": [1672531200123], "o": [1], "h": [1], "l": [1], "c": [1], "v": [3]}
     (bar,) = parse_bars(body)
-    assert bar.time == datetime(2023, 1, 1, 0, 0, 0, 123000, tzinfo=UTC)
+    assert bar.timestamp == datetime(2023, 1, 1, 0, 0, 0, 123000, tzinfo=UTC)
 
 
 def test_parse_bars_without_volume() -> None:

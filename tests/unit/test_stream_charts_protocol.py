@@ -54,7 +54,7 @@ def test_the_spec_examples_decode_to_typed_events() -> None:
     assert quote.previous_close_price == Decimal("188.13") and quote.volume == 41235678
     assert quote.exchange == "NASDAQ" and quote.short_name == "AAPL" and quote.ok
     assert type(trade) is ChartTrade and trade.size == 100
-    assert trade.trade_time == datetime(2025, 6, 25, 8, 12, 14, tzinfo=UTC)
+    assert trade.trade_timestamp == datetime(2025, 6, 25, 8, 12, 14, tzinfo=UTC)
     assert pong == Pong(request_id="ping-1")
     assert decoder.unknown == 0 and decoder.lines == 3
 
@@ -103,7 +103,7 @@ def test_every_event_variant_is_read(raw: bytes, kind: type[Any], stamp: int | N
     assert event.symbol == "AAPL" and event.timestamp_ms == stamp
     if kind is ChartTrade:
         assert event.price == Decimal("189.5") and event.size == 100
-        assert event.trade_time == datetime(2025, 6, 25, 8, 12, 14, tzinfo=UTC)
+        assert event.trade_timestamp == datetime(2025, 6, 25, 8, 12, 14, tzinfo=UTC)
     else:
         assert event.last_price == Decimal("189.5") and event.change == Decimal("1.37")
     # The same line inside a frame of several, and among the frames of one read.

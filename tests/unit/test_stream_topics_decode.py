@@ -50,7 +50,7 @@ def test_a_pnl_candle_object_with_decimal_strings(topic: str) -> None:
     assert (event.account_id, event.interval, event.topic) == ("A1", "1m", topic)
     candle = event.candle
     assert candle is not None
-    assert candle.time == datetime(2026, 1, 15, 15, tzinfo=UTC)
+    assert candle.timestamp == datetime(2026, 1, 15, 15, tzinfo=UTC)
     assert (candle.open, candle.high, candle.low, candle.close) == (
         Decimal("-1.50"),
         Decimal(2),
@@ -73,7 +73,7 @@ def test_pnl_candles_as_a_list_with_short_keys_and_junk() -> None:
     assert isinstance(event, PnlEvent)
     assert [c.open for c in event.candles] == [Decimal("1.5"), None]
     assert event.candles[0].close == Decimal(2)
-    assert event.candles[1].time is None
+    assert event.candles[1].timestamp is None
     assert event.account_id == "A1"
 
 
