@@ -39,10 +39,12 @@ class Deferred:
         index: where the wire value is in the instance's :data:`PENDING` tuple.
         source: the instance-dict key of that tuple (:data:`PENDING` unless given).
         doc: the attribute's docstring.
+        wire: the wire name the value is read from, when there is one (what the naming rule
+            is checked against).
     """
 
     # Slots make the four reads of a first access cheaper; the dict holds the per-field doc.
-    __slots__ = ("__dict__", "convert", "index", "name", "source")
+    __slots__ = ("__dict__", "convert", "index", "name", "source", "wire")
 
     def __init__(
         self,
@@ -52,11 +54,13 @@ class Deferred:
         *,
         source: str = PENDING,
         doc: str | None = None,
+        wire: str | None = None,
     ) -> None:
         self.name = name or ""
         self.convert = convert
         self.index = index
         self.source = source
+        self.wire = wire
         self.__doc__ = doc
 
     def __set_name__(self, owner: type, name: str) -> None:

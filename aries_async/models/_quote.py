@@ -258,6 +258,6 @@ infinities as ``null``, an object with braces and a list with brackets."""
 
 # A quote built by from_chart_item holds its wire numbers, in the order of _QUOTE_NUMBERS, in a
 # tuple under PENDING; each becomes a Decimal when first read.
-for _index, (_attr, _) in enumerate(_QUOTE_NUMBERS):
-    setattr(Quote, _attr, Deferred(_attr, number_decimal, _index))
-del _index, _attr
+for _index, (_attr, _key) in enumerate(_QUOTE_NUMBERS):
+    setattr(Quote, _attr, Deferred(_attr, number_decimal, _index, wire=_key))
+del _index, _attr, _key

@@ -140,7 +140,7 @@ def lazy_field(
             inner = model.data.get(outer)
             return convert(inner.get(wire) if type(inner) is dict else None)
 
-    return cast(_T, Deferred(None, compute, doc=doc))
+    return cast(_T, Deferred(None, compute, doc=doc, wire=wire))
 
 
 _L = TypeVar("_L", bound="LazyWire")
