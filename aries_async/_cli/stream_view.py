@@ -107,7 +107,7 @@ class StreamState:
                 "last_price": update.last_price,
                 "size": update.size,
                 "volume": update.total_volume,
-                "change": update.net_change,
+                "change": update.change,
                 "timestamp": update.trade_timestamp,
             }
         if values["timestamp"] is None:  # the envelope's, whatever form it came in

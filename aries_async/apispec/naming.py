@@ -96,6 +96,9 @@ SAME_NAMES: dict[str, str] = {
     "previous_close": "previous_close_price",
     "ch": "change",
     "chp": "change_percent",
+    # the change from the previous close: ``ch`` of the chart quote, ``change`` of the
+    # snapshots, ``netChange`` of the market socket and the equity details
+    "net_change": "change",
     # the same figure as ``NetInflow.nasdaqNetInflow``, spelled differently by the wire
     "nasdaq_net_in_flow": "nasdaq_net_inflow",
 }

@@ -164,8 +164,9 @@ class TradeUpdate(LazyWire):
         timestamp_ms: the envelope's ``timestamp`` as sent (the raw wire value, Unix ms),
             when sent; :attr:`timestamp` is the same instant as aware UTC.
 
-    ``trade_time`` and ``trade_seq``, the previous release's names of :attr:`trade_timestamp`
-    and :attr:`trade_sequence`, still read, with a :class:`DeprecationWarning`.
+    ``trade_time``, ``trade_seq`` and ``net_change``, the previous release's names of
+    :attr:`trade_timestamp`, :attr:`trade_sequence` and :attr:`change` (named as a quote's
+    change from the previous close is), still read, with a :class:`DeprecationWarning`.
     """
 
     @lazy
@@ -186,7 +187,7 @@ class TradeUpdate(LazyWire):
     open_price = lazy_field("openPrice", number_decimal, "``openPrice``.")
     high_price = lazy_field("highPrice", number_decimal, "``highPrice``.")
     low_price = lazy_field("lowPrice", number_decimal, "``lowPrice``.")
-    net_change = lazy_field("netChange", number_decimal, "``netChange``.")
+    change = lazy_field("netChange", number_decimal, "``netChange``: from the previous close.")
     previous_close_price = lazy_field(
         "previousClosePrice", number_decimal, "``previousClosePrice``."
     )
@@ -199,6 +200,7 @@ class TradeUpdate(LazyWire):
 
     trade_seq = renamed[int | None]("trade_sequence")
     trade_time = renamed[datetime | None]("trade_timestamp")
+    net_change = renamed[Decimal | None]("change")
 
     def merged(self, newer: TradeUpdate) -> TradeUpdate:
         """``newer`` with the fields it did not send taken from ``self``."""

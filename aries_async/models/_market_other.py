@@ -232,7 +232,8 @@ class EquityDetails:
     ``average_volume_4_weeks`` and ``percent_held_by_institution`` are the wire's
     ``avgVolume4Weeks`` and ``pctHeldByInstitution``, ``trade_sequence`` its ``tradeSeq``,
     ``eps_current_quarter_mean_estimate`` its ``EPSCurrentQtrMeanEst`` and
-    ``nasdaq_net_inflow`` its ``nasdaqNetInFlow`` (named as ``nyse_net_inflow`` is); their
+    ``nasdaq_net_inflow`` its ``nasdaqNetInFlow`` (named as ``nyse_net_inflow`` is),
+    ``change`` its ``netChange`` (named as a quote's change from the previous close is); their
     old names (``avg_volume_4_weeks``, ``trade_seq``, ``nasdaq_net_in_flow``...) are
     deprecated aliases.
     """
@@ -255,7 +256,7 @@ class EquityDetails:
     high_price: Decimal | None = None
     low_price: Decimal | None = None
     close_price: Decimal | None = None
-    net_change: Decimal | None = None
+    change: Decimal | None = attrs.field(default=None, metadata=wire("netChange"))
     change_status: str | None = None
     total_volume: Decimal | None = None
     average_volume_4_weeks: Decimal | None = attrs.field(
@@ -331,6 +332,7 @@ class EquityDetails:
     eps_current_qtr_mean_est = renamed[Decimal | None]("eps_current_quarter_mean_estimate")
     eps_current_year_mean_est = renamed[Decimal | None]("eps_current_year_mean_estimate")
     nasdaq_net_in_flow = renamed[Decimal | None]("nasdaq_net_inflow")
+    net_change = renamed[Decimal | None]("change")
 
 
 @attrs.frozen(kw_only=True)

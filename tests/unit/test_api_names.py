@@ -53,6 +53,7 @@ ROOT = Path(__file__).resolve().parents[2]
         ("prevClose", "previous_close_price"),
         ("prev_close_price", "previous_close_price"),
         ("chp", "change_percent"),
+        ("netChange", "change"),  # from the previous close, as ``ch`` and ``change`` are
         ("nasdaqNetInFlow", "nasdaq_net_inflow"),  # as ``nasdaqNetInflow`` is
         # a whole name only: the words of a longer name stay
         ("bidSize", "bid_size"),

@@ -197,6 +197,7 @@ RENAMES: list[tuple[type, str, str, str]] = [
         "EPSCurrentYearMeanEst",
     ),
     (EquityDetails, "nasdaq_net_in_flow", "nasdaq_net_inflow", "nasdaqNetInFlow"),
+    (EquityDetails, "net_change", "change", "netChange"),
     (
         Balance,
         "sod_positions_market_value",
@@ -276,6 +277,7 @@ RENAMED_READS: list[tuple[Any, str, str]] = [
         "start_of_day_funds_available_date",
     ),
     (TradeUpdate("A", {"tradeSeq": 7}), "trade_seq", "trade_sequence"),
+    (TradeUpdate("A", {"netChange": 1.5}), "net_change", "change"),
     (TimeAndSalesUpdate("A", {"tradeSeq": "7"}), "trade_seq", "trade_sequence"),
     # an instant is ``timestamp`` (``<what>_timestamp``), as the wire's ``quoteTimestamp`` says
     (QuoteUpdate("A", {"quoteTimestamp": MS}), "quote_time", "quote_timestamp"),

@@ -76,7 +76,7 @@ class EquityDetailsDTO:
     nasdaq_buy_volume: int | None = None
     nasdaq_net_inflow: Decimal | None = attrs.field(default=None, metadata=wire('nasdaqNetInFlow'))
     nasdaq_sell_volume: int | None = None
-    net_change: Decimal | None = None
+    change: Decimal | None = attrs.field(default=None, metadata=wire('netChange'))
     nyse_buy_volume: int | None = None
     nyse_net_inflow: Decimal | None = None
     nyse_sell_volume: int | None = None
