@@ -68,7 +68,10 @@ class AriesClient(AsyncClosing, Groups, Streams):
     ``client.predictions.markets``... (generated from :mod:`aries_async.apispec`).
 
     It never creates or runs an event loop: use it inside ``asyncio.run``, a running bot or a
-    notebook cell with top-level ``await``. All calls of one client share one connection pool.
+    notebook cell with top-level ``await``. All calls of one client share one connection pool,
+    which belongs to the loop the client is first used on: another loop (a second
+    ``asyncio.run()``) gets :class:`~aries_async.errors.WrongEventLoopError`, so make the
+    client inside the coroutine that uses it.
 
     Example:
         >>> async def main() -> None:
@@ -189,6 +192,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
     async def __aenter__(self) -> AriesClient:
         if self._transport.closed:
             raise ClientClosedError("the client is closed; create a new one")
+        self._transport.check_loop()
         await self.auth.save_initial()
         return self
 
@@ -200,8 +204,15 @@ class AriesClient(AsyncClosing, Groups, Streams):
         connection pool. A token refresh still in flight (its caller timed out or was
         cancelled) is allowed to finish first, so that a rotated refresh token is saved, not
         lost.
+
+        A client belongs to the event loop it was first used on: close it there, or anywhere
+        once that loop is closed (each ``asyncio.run()`` closes its loop at its end).
+
+        Raises:
+            WrongEventLoopError: the client's own loop is another one, still open.
         """
-        await self.auth.settle()
+        if self._transport.on_its_loop():
+            await self.auth.settle()
         await self._transport.close()
 
     @contextlib.contextmanager
@@ -317,6 +328,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
             TransportError: connection problems and timeouts.
             ResponseTooLargeError: the body exceeds ``config.max_response_bytes``.
             ClientClosedError: the client is closed, or was closed during the call.
+            WrongEventLoopError: the client belongs to another event loop; nothing was sent.
             PermissionDeniedError: a 403; it names the scopes the operation needs
                 (``required_scopes``) and, when the token lacks them, ``missing_scope``.
             ValidationError: an absolute URL on another origin (authenticated calls), or

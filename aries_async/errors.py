@@ -16,6 +16,7 @@
     │   ├── ConnectionFailedError     connect/reset/DNS; wraps the aiohttp error
     │   └── RequestTimeoutError       the call ran out of time
     ├── ClientClosedError             the client was closed (aclose); the call was not retried
+    ├── WrongEventLoopError (RuntimeError)  used on a loop other than the one it belongs to
     ├── OrderOutcomeUnknownError      an order may or may not have landed; carries the request
     │   └── OrderMatchAmbiguousError  a lookup found several orders that may be it
     ├── ResponseFormatError           a 2xx body we could not read (also ``s: "error"`` in a 200)
@@ -105,6 +106,7 @@ __all__ = [
     "TokenRefreshError",
     "TransportError",
     "ValidationError",
+    "WrongEventLoopError",
     "api_error_from_response",
     "parse_retry_after",
 ]
@@ -210,6 +212,12 @@ class ClientClosedError(AriesError):
     def __init__(self, message: str, *, request_sent: bool = False) -> None:
         super().__init__(message)
         self.request_sent = request_sent
+
+
+class WrongEventLoopError(AriesError, RuntimeError):
+    """The client was used on an event loop other than the one it was first used on (its
+    connections, locks and waits belong to that loop). Nothing was sent: make the client on
+    the loop that uses it (each ``asyncio.run()`` starts a new one)."""
 
 
 class ResponseFormatError(AriesError):

@@ -15,6 +15,7 @@ from aries_async._validate import require_text
 if TYPE_CHECKING:
     from aries_async.auth.session import AuthSession
     from aries_async.config import ClientConfig
+    from aries_async.http.transport import Transport
     from aries_async.resources.orders import Orders
     from aries_async.streaming.accounts import AccountStream
     from aries_async.streaming.charts import ChartStream
@@ -64,15 +65,18 @@ class StreamOpener(Generic[S]):
 
 
 class Streams:
-    """The streams of :class:`~aries_async.client.AriesClient`, each opened with ``async with``.
-    Their status events are stamped by the client's ``wall_clock`` (unless ``wall_clock`` is
-    given). A stream's old keyword ``clock`` (its ``monotonic``) still works for one release,
-    with a :class:`DeprecationWarning` from the call.
+    """The streams of :class:`~aries_async.client.AriesClient`, each opened with ``async with``
+    on the client's event loop (on another one, entering raises
+    :class:`~aries_async.errors.WrongEventLoopError`). Their status events are stamped by the
+    client's ``wall_clock`` (unless ``wall_clock`` is given). A stream's old keyword ``clock``
+    (its ``monotonic``) still works for one release, with a :class:`DeprecationWarning` from
+    the call.
     """
 
     config: ClientConfig
     auth: AuthSession
     _wall_clock: Callable[[], float]
+    _transport: Transport
 
     if TYPE_CHECKING:
 
@@ -88,6 +92,7 @@ class Streams:
         :class:`StreamOpener`."""
 
         def build() -> MarketStream:
+            self._transport.check_loop()  # the client's token refreshes are its loop's
             from aries_async.streaming.market import market_stream
 
             kwargs.setdefault("wall_clock", self._wall_clock)
@@ -108,6 +113,7 @@ class Streams:
         (``kwargs`` go to it); see :class:`StreamOpener`."""
 
         def build() -> ChartStream:
+            self._transport.check_loop()  # the client's token refreshes are its loop's
             from aries_async.streaming.charts import ChartStream
 
             kwargs.setdefault("wall_clock", self._wall_clock)
@@ -139,6 +145,7 @@ class Streams:
         accounts = [require_text(a, "account_id") for a in (account_id, *more_accounts)]
 
         def build() -> AccountStream:
+            self._transport.check_loop()  # the client's token refreshes are its loop's
             from aries_async.streaming.accounts import account_stream
 
             kwargs.setdefault("reconcile", self.orders.reconcile)

@@ -23,6 +23,7 @@ from aries_async.errors import (
     ClientClosedError,
     RateLimitError,
     RequestTimeoutError,
+    WrongEventLoopError,
 )
 from aries_async.http.exchange import (
     HeaderFactory,
@@ -57,6 +58,10 @@ class Transport:
 
     Once :meth:`close` has run the transport is closed for good: calls in flight end with
     :class:`~aries_async.errors.ClientClosedError` (never retried) and so do new ones.
+
+    The transport belongs to the event loop it is first used on (its session, pooled
+    connections and waits are that loop's): a call on another loop raises
+    :class:`~aries_async.errors.WrongEventLoopError` before anything is sent.
 
     Args:
         config: pool size, timeouts, retry policy, size cap, user agent.
@@ -99,6 +104,41 @@ class Transport:
             else client_timeout(min(config.timeout, config.attempt_timeout), config.connect_timeout)
         )
         self._closed = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        """The loop the transport belongs to (None until its first use)."""
+
+    def check_loop(self) -> None:
+        """Take the running loop as the transport's own on first use; refuse any other.
+
+        Raises:
+            WrongEventLoopError: the transport belongs to another event loop.
+        """
+        loop = asyncio.get_running_loop()
+        if loop is self._loop:
+            return
+        if self._loop is None:
+            self._loop = loop
+            return
+        state = "is closed" if self._loop.is_closed() else "is another event loop"
+        raise WrongEventLoopError(
+            f"this client belongs to the event loop it was first used on, which {state}; "
+            "nothing was sent. Each asyncio.run() starts a new loop: make the client inside "
+            "the coroutine that uses it (async with AriesClient(...) as client:), one per "
+            "asyncio.run()"
+        )
+
+    def on_its_loop(self) -> bool:
+        """Whether the running loop is the transport's own (taking it if it has none yet);
+        False when its own loop is closed: nothing of it can be awaited any more.
+
+        Raises:
+            WrongEventLoopError: the transport's own loop is another one, still open.
+        """
+        loop = self._loop
+        if loop is not None and loop is not asyncio.get_running_loop() and loop.is_closed():
+            return False
+        self.check_loop()
+        return True
 
     @property
     def closed(self) -> bool:
@@ -117,6 +157,7 @@ class Transport:
         if self._session is not None and self._session.closed:
             raise ClientClosedError("the aiohttp session given to the client is closed")
         if self._session is None:
+            self.check_loop()
             connector = aiohttp.TCPConnector(
                 limit=self._config.pool_size,
                 limit_per_host=self._config.pool_size_per_host,
@@ -133,8 +174,15 @@ class Transport:
 
     async def close(self) -> None:
         """Close for good: end calls in flight and retry waits, close the session if we
-        created it (idempotent)."""
+        created it (idempotent). Its own loop closed, the transport is marked closed only.
+
+        Raises:
+            WrongEventLoopError: the transport belongs to another event loop, still open.
+        """
+        on_its_loop = self.on_its_loop()
         self._closed = True
+        if not on_its_loop:
+            return
         self._retries.close()
         if self._session is not None and self._own_session and not self._session.closed:
             await self._session.close()
@@ -169,6 +217,8 @@ class Transport:
         """
         # A plain function returning the first attempt's coroutine: one coroutine fewer for
         # every resumption of the request to pass through.
+        if asyncio.get_running_loop() is not self._loop:
+            self.check_loop()
         if deadline is not None:
             attempt_timeout = self._remaining(deadline, method, url)
         elif timeout is None:
