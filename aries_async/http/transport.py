@@ -23,7 +23,6 @@ from aries_async.errors import (
     ClientClosedError,
     RateLimitError,
     RequestTimeoutError,
-    WrongEventLoopError,
 )
 from aries_async.http.exchange import (
     HeaderFactory,
@@ -38,6 +37,7 @@ from aries_async.http.exchange import (
     session_timeout,
     status_error,
 )
+from aries_async.http.loop_owner import LoopOwner
 from aries_async.http.retry import should_retry
 from aries_async.http.retry_loop import RetryLoop
 
@@ -49,7 +49,7 @@ __all__ = ["HeaderFactory", "Monotonic", "Query", "Response", "Sleep", "Transpor
 log = logging.getLogger("aries_async.http")
 
 
-class Transport:
+class Transport(LoopOwner):
     """Owns the aiohttp session and sends requests with retries decided in :mod:`.retry` (run by
     :mod:`.retry_loop`).
 
@@ -104,41 +104,6 @@ class Transport:
             else client_timeout(min(config.timeout, config.attempt_timeout), config.connect_timeout)
         )
         self._closed = False
-        self._loop: asyncio.AbstractEventLoop | None = None
-        """The loop the transport belongs to (None until its first use)."""
-
-    def check_loop(self) -> None:
-        """Take the running loop as the transport's own on first use; refuse any other.
-
-        Raises:
-            WrongEventLoopError: the transport belongs to another event loop.
-        """
-        loop = asyncio.get_running_loop()
-        if loop is self._loop:
-            return
-        if self._loop is None:
-            self._loop = loop
-            return
-        state = "is closed" if self._loop.is_closed() else "is another event loop"
-        raise WrongEventLoopError(
-            f"this client belongs to the event loop it was first used on, which {state}; "
-            "nothing was sent. Each asyncio.run() starts a new loop: make the client inside "
-            "the coroutine that uses it (async with AriesClient(...) as client:), one per "
-            "asyncio.run()"
-        )
-
-    def on_its_loop(self) -> bool:
-        """Whether the running loop is the transport's own (taking it if it has none yet);
-        False when its own loop is closed: nothing of it can be awaited any more.
-
-        Raises:
-            WrongEventLoopError: the transport's own loop is another one, still open.
-        """
-        loop = self._loop
-        if loop is not None and loop is not asyncio.get_running_loop() and loop.is_closed():
-            return False
-        self.check_loop()
-        return True
 
     @property
     def closed(self) -> bool:
