@@ -132,8 +132,10 @@ class RetryLoop:
         )
         replay: Exception | None = first
         async for attempt in retrying:
-            if replay is None and self._pacer is not None:
-                await self._pacer.wait(method, url, deadline)
+            if replay is None and (pacer := self._pacer) is not None:
+                await self._unless_closed(
+                    lambda: pacer.wait(method, url, deadline), "the wait for its turn"
+                )
             with attempt:
                 if replay is not None:
                     # Attempt 1 already ran (the transport's fast path): hand its failure to
@@ -149,16 +151,25 @@ class RetryLoop:
         Raises:
             ClientClosedError: the transport is or was closed during the wait.
         """
+        await self._unless_closed(lambda: self._sleep(seconds), "a retry wait")
+
+    async def _unless_closed(self, wait: Callable[[], Awaitable[None]], what: str) -> None:
+        """``await wait()``, cut short by :meth:`close` (``what`` names it in the error).
+
+        Raises:
+            ClientClosedError: the transport is or was closed during the wait; the call's
+                next attempt was not sent.
+        """
         if self._closing is None:
             self._closing = asyncio.get_running_loop().create_future()
         if not self._closed:
-            sleeper = asyncio.ensure_future(self._sleep(seconds))
+            waiting = asyncio.ensure_future(wait())
             try:
-                await asyncio.wait((sleeper, self._closing), return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait((waiting, self._closing), return_when=asyncio.FIRST_COMPLETED)
             finally:
-                if not sleeper.done():
-                    sleeper.cancel()
+                if not waiting.done():
+                    waiting.cancel()
             if not self._closed:
-                sleeper.result()  # the sleep's own failure, if it had one
+                waiting.result()  # the wait's own failure, if it had one
                 return
-        raise ClientClosedError("the client was closed during a retry wait")
+        raise ClientClosedError(f"the client was closed during {what}")

@@ -104,6 +104,10 @@ class Transport(LoopOwner):
             else client_timeout(min(config.timeout, config.attempt_timeout), config.connect_timeout)
         )
         self._closed = False
+        self._in_flight: set[asyncio.Task[Any]] = set()
+        """The tasks in an attempt (close() cancels them)."""
+        self._cut: set[asyncio.Task[Any]] = set()
+        """Those that close() cancelled, until their cancellation is seen (or taken back)."""
 
     @property
     def closed(self) -> bool:
@@ -138,8 +142,9 @@ class Transport(LoopOwner):
         return self._session
 
     async def close(self) -> None:
-        """Close for good: end calls in flight and retry waits, close the session if we
-        created it (idempotent). Its own loop closed, the transport is marked closed only.
+        """Close for good: end calls in flight wherever they wait (their turn under the rate
+        limit, their token, a pooled connection, their answer, a retry wait), close the session
+        if we created it (idempotent). Its own loop closed, the transport is marked closed only.
 
         Raises:
             WrongEventLoopError: the transport belongs to another event loop, still open.
@@ -149,8 +154,32 @@ class Transport(LoopOwner):
         if not on_its_loop:
             return
         self._retries.close()
+        # Cancelled, as asyncio.timeout() does, and told apart from any other cancellation by
+        # _cut_short: what they wait for may never end by itself once the session is closed
+        # (a turn under the rate limit, a pooled connection aiohttp asks for again).
+        closing = asyncio.current_task()
+        for task in self._in_flight - self._cut:
+            if task is not closing:
+                self._cut.add(task)
+                task.cancel()
         if self._session is not None and self._own_session and not self._session.closed:
             await self._session.close()
+
+    def _cut_short(self, task: asyncio.Task[Any]) -> bool:
+        """Whether the cancellation ``task`` is raising is close()'s alone (it is then a
+        :class:`~aries_async.errors.ClientClosedError`); close()'s is taken back either way,
+        and one from anyone else goes on."""
+        if task not in self._cut:
+            return False
+        self._cut.discard(task)
+        return task.uncancel() == 0
+
+    def _take_back(self, task: asyncio.Task[Any]) -> None:
+        """Take back close()'s cancellation of ``task`` when the attempt ended otherwise (the
+        cancellation came as another error, or was swallowed on the way)."""
+        if task in self._cut:
+            self._cut.discard(task)
+            task.uncancel()
 
     def request(
         self,
@@ -240,74 +269,95 @@ class Transport(LoopOwner):
         not retried), fresh headers (and token), one exchange. ``idempotent`` is None for
         attempts 2.. (tenacity decides); on attempt 1 a retryable failure goes to the retry loop
         (:class:`~.retry_loop.RetryLoop`)."""
-        if idempotent is not None and self._pacer is not None:
-            await self._pacer.wait(method, url, deadline)
-            timeout = self._remaining(deadline, method, url)  # the wait came out of its time
+        # In flight until the attempt ends, so that close() can end it wherever it waits: for
+        # its turn, its token, a pooled connection or its answer.
+        task = asyncio.current_task()
+        assert task is not None  # asyncio runs every coroutine in a task
+        self._in_flight.add(task)
+        sent = False
         try:
-            if header_factory is None:
-                send_headers = dict(headers) if headers else {}
-            else:
-                extra = header_factory()
-                if not isinstance(extra, dict):  # an awaitable: the factory has work to do first
-                    extra = dict(await extra)
-                send_headers = {**headers, **extra} if headers else extra
-            body: bytes | Mapping[str, str] | None = data
-            if json is not None:
-                body = orjson.dumps(json)
-                # A caller's Content-Type wins (names are case-insensitive: one only).
-                if not headers or not any(k.lower() == "content-type" for k in headers):
-                    send_headers["Content-Type"] = "application/json"
-            query: Query | None = params
-            target: str | yarl.URL = url
-            if type(params) is str:  # see _target
-                target = self._targets.get((url, params)) or self._target(url, params)
-                query = None
+            if idempotent is not None and self._pacer is not None:
+                await self._pacer.wait(method, url, deadline)
+                timeout = self._remaining(deadline, method, url)  # the wait came out of its time
             try:
-                session = self._session
-                if session is None or session.closed or self._closed:
-                    session = self.session
-                async with session.request(
-                    method,
-                    target,
-                    params=query,
-                    data=body,
-                    headers=send_headers,
-                    timeout=timeout,
-                    allow_redirects=False,
-                ) as resp:
-                    length = resp.content_length
-                    if (
-                        length is not None
-                        and length <= self._max_body
-                        and hdrs.CONTENT_ENCODING not in resp.headers
-                    ):
-                        payload = await resp.read()  # exactly ``length`` bytes
-                    else:
-                        payload = await read_capped(resp, self._max_body, method, url)
-                    status = resp.status
-                    response_headers = resp.headers
-                    reason = resp.reason if status >= 400 else None
-            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-                raise failure(exc, method, url, closed=self._closed) from exc
+                if header_factory is None:
+                    send_headers = dict(headers) if headers else {}
+                else:
+                    extra = header_factory()
+                    # Not a dict: an awaitable, the factory has work to do first.
+                    if not isinstance(extra, dict):
+                        extra = dict(await extra)
+                    send_headers = {**headers, **extra} if headers else extra
+                body: bytes | Mapping[str, str] | None = data
+                if json is not None:
+                    body = orjson.dumps(json)
+                    # A caller's Content-Type wins (names are case-insensitive: one only).
+                    if not headers or not any(k.lower() == "content-type" for k in headers):
+                        send_headers["Content-Type"] = "application/json"
+                query: Query | None = params
+                target: str | yarl.URL = url
+                if type(params) is str:  # see _target
+                    target = self._targets.get((url, params)) or self._target(url, params)
+                    query = None
+                try:
+                    session = self._session
+                    if session is None or session.closed or self._closed:
+                        session = self.session
+                    sent = True  # from here on it may reach the server
+                    async with session.request(
+                        method,
+                        target,
+                        params=query,
+                        data=body,
+                        headers=send_headers,
+                        timeout=timeout,
+                        allow_redirects=False,
+                    ) as resp:
+                        length = resp.content_length
+                        if (
+                            length is not None
+                            and length <= self._max_body
+                            and hdrs.CONTENT_ENCODING not in resp.headers
+                        ):
+                            payload = await resp.read()  # exactly ``length`` bytes
+                        else:
+                            payload = await read_capped(resp, self._max_body, method, url)
+                        status = resp.status
+                        response_headers = resp.headers
+                        reason = resp.reason if status >= 400 else None
+                except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                    raise failure(exc, method, url, closed=self._closed) from exc
+                except Exception as exc:
+                    if not self._closed or isinstance(exc, AriesError):
+                        raise
+                    # A session closed under a request in flight fails it from inside aiohttp,
+                    # with errors that differ by version (3.11: AttributeError on the connector).
+                    raise failure(exc, method, url, closed=self._closed) from exc
+                if log.isEnabledFor(logging.DEBUG):
+                    log.debug("%s %s -> %s (%d bytes)", method, path_of(url), status, len(payload))
+                response = Response(status, response_headers, payload)
+                if status >= 400:
+                    raise status_error(response, reason, method, url, now=self._wall_clock())
+                return response
             except Exception as exc:
-                if not self._closed or isinstance(exc, AriesError):
+                if self._pacer is not None and isinstance(exc, RateLimitError):
+                    await self._pacer.rate_limited(method, url, exc.retry_after)
+                policy = self._config.retry
+                if idempotent is None or not should_retry(
+                    exc, idempotent=idempotent, policy=policy
+                ):
                     raise
-                # A session closed under a request in flight fails it from inside aiohttp,
-                # with errors that differ by version (3.11: AttributeError on the connector).
-                raise failure(exc, method, url, closed=self._closed) from exc
-            if log.isEnabledFor(logging.DEBUG):
-                log.debug("%s %s -> %s (%d bytes)", method, path_of(url), status, len(payload))
-            response = Response(status, response_headers, payload)
-            if status >= 400:
-                raise status_error(response, reason, method, url, now=self._wall_clock())
-            return response
-        except Exception as exc:
-            if self._pacer is not None and isinstance(exc, RateLimitError):
-                await self._pacer.rate_limited(method, url, exc.retry_after)
-            policy = self._config.retry
-            if idempotent is None or not should_retry(exc, idempotent=idempotent, policy=policy):
+                first = exc
+        except asyncio.CancelledError as exc:
+            if not self._cut_short(task):
                 raise
-            first = exc
+            raise ClientClosedError(
+                f"{method} {path_of(url)}: the client was closed", request_sent=sent
+            ) from exc
+        finally:
+            self._in_flight.discard(task)
+            if self._cut:
+                self._take_back(task)
         # Outside the except block, so that the retries' errors do not chain to this one. A
         # partial, not a lambda: a lambda would make every argument a closure cell on each
         # call, retried or not (garbage-collector work on the hot path).

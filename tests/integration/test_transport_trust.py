@@ -6,11 +6,19 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from stream_helpers import FakeTime as StreamFakeTime
 
-from aries_async import AriesClient, OrderOutcomeUnknownError, OrderRequest, RetryPolicy
+from aries_async import (
+    AriesClient,
+    OrderOutcomeUnknownError,
+    OrderRequest,
+    RateLimit,
+    RetryPolicy,
+)
 from aries_async.errors import (
     ClientClosedError,
     RateLimitError,
@@ -19,6 +27,7 @@ from aries_async.errors import (
     ServerError,
     ValidationError,
 )
+from aries_async.http.budget import LocalRateBudget
 from aries_async.sim import RateLimitFault, ServerErrorFault, Simulator
 from aries_async.testing import RecordingSleep
 
@@ -170,6 +179,124 @@ async def test_a_call_after_aclose_raises_and_opens_no_pool(sim: Simulator) -> N
     with pytest.raises(ClientClosedError):
         async with client:
             pass
+
+
+async def _settle() -> None:
+    for _ in range(20):
+        await asyncio.sleep(0)
+
+
+async def test_aclose_ends_the_calls_waiting_for_their_turn_under_the_rate_limit(
+    sim: Simulator, fake_time: StreamFakeTime
+) -> None:
+    config = sim.client_config(
+        rate_limit=RateLimit(per_second=1000, burst=100), retry=RetryPolicy(max_attempts=1)
+    )
+    client = AriesClient(
+        config, token=sim.issue_token(), sleep=fake_time.sleep, monotonic=fake_time.clock
+    )
+    sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(count=1, retry_after=5)
+    with pytest.raises(RateLimitError):
+        await client.market.quote("AAPL")  # the budget now pauses for 5 s of fake time
+    order = OrderRequest(
+        account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", quantity=1, price="1.00"
+    )
+    calls: list[asyncio.Task[Any]] = [
+        asyncio.create_task(client.market.quote("MSFT")),
+        asyncio.create_task(client.orders.place(order)),
+    ]
+    await _settle()
+    assert fake_time.waiting()  # waiting for their turns, which never come
+    await client.aclose()
+    await _settle()
+    assert all(call.done() for call in calls)  # at once, not when their turn or time comes
+    for call in calls:  # none was sent, the order either: not an unknown outcome
+        with pytest.raises(ClientClosedError) as info:
+            await call
+        assert not info.value.request_sent
+    assert fake_time.waiting() == []
+    assert requests_to(sim, "/v1/chart/quotes") == 1
+    assert requests_to(sim, "/v1/orders") == 0
+
+
+async def test_aclose_ends_a_retry_waiting_for_its_turn_under_the_rate_limit(
+    sim: Simulator, fake_time: StreamFakeTime
+) -> None:
+    budget = LocalRateBudget(sleep=fake_time.sleep, monotonic=fake_time.clock)
+    config = sim.client_config(
+        rate_limit=RateLimit(per_second=1000, burst=100), retry=RetryPolicy(jitter=0.0)
+    )
+    client = AriesClient(
+        config,
+        token=sim.issue_token(),
+        sleep=fake_time.sleep,
+        monotonic=fake_time.clock,
+        rate_budget=budget,
+    )
+    sim.faults.server_errors[STATUS] = ServerErrorFault(count=1)
+    call = asyncio.create_task(client.market.status())
+    for _ in range(100_000):  # until the 503 came back and the wait before the retry began
+        if fake_time.waiting():
+            break
+        await asyncio.sleep(0)
+    assert fake_time.waiting() == [0.5]
+    await budget.pause(f"{sim.client_id}:*", 10.0)  # another process was answered 429
+    fake_time.advance(0.5)
+    await _settle()
+    assert fake_time.waiting() == [9.5]  # the retry waits for its turn
+    await client.aclose()
+    await _settle()
+    assert call.done()
+    with pytest.raises(ClientClosedError):
+        await call
+    assert requests_to(sim, STATUS) == 1
+
+
+async def test_aclose_ends_a_call_waiting_for_a_pooled_connection_with_a_typed_error(
+    sim: Simulator,
+) -> None:
+    # Not a bare CancelledError: nobody cancelled the caller (a TaskGroup would take the call
+    # for cancelled and drop it silently), and the caller is not left half-cancelled either
+    # (an asyncio.timeout() around its next await would misread it).
+    client = AriesClient(sim.client_config(pool_size=1), token=sim.issue_token())
+    sim.faults.route_latency[STATUS] = 2.0
+
+    async def call(make: Callable[[], Awaitable[object]]) -> tuple[bool, int]:
+        with pytest.raises(ClientClosedError) as info:
+            await make()
+        task = asyncio.current_task()
+        assert task is not None
+        return info.value.request_sent, task.cancelling()
+
+    holder = asyncio.create_task(call(client.market.status))
+    await _arrived(sim, STATUS)
+    waiter = asyncio.create_task(call(lambda: client.market.quote("AAPL")))
+    cancelled = asyncio.create_task(client.market.quote("MSFT"))
+    await _settle()  # both waiting for the pool's one connection
+    cancelled.cancel()  # by its caller, as the client closes: it stays cancelled
+    await client.aclose()
+    assert await asyncio.wait_for(holder, 1.0) == (True, 0)
+    assert (await asyncio.wait_for(waiter, 1.0))[1] == 0
+    with pytest.raises(asyncio.CancelledError):
+        await cancelled
+    assert requests_to(sim, "/v1/chart/quotes") == 0
+
+
+async def test_aclose_ends_an_in_flight_call_at_once_under_a_per_host_pool_limit(
+    sim: Simulator,
+) -> None:
+    client = AriesClient(
+        sim.client_config(pool_size=8, pool_size_per_host=1), token=sim.issue_token()
+    )
+    sim.faults.route_latency[STATUS] = 2.0
+    call = asyncio.create_task(client.market.status())
+    await _arrived(sim, STATUS)
+    started = time.monotonic()
+    await client.aclose()
+    with pytest.raises(ClientClosedError):
+        await asyncio.wait_for(call, 1.5)
+    assert time.monotonic() - started < 0.5
+    assert requests_to(sim, STATUS) == 1
 
 
 # -- 11. the bearer token goes only to the API origin ---------------------------------------
