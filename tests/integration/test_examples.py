@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import gc
 import json
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -63,19 +65,50 @@ def test_fleet_example_shares_one_budget_between_four_processes() -> None:
     assert fleet.endswith(" 0 rate-limited (429) at the simulator")
 
 
-async def test_notebook_cells_run_with_top_level_await() -> None:
+def notebook_cells() -> list[str]:
+    """The sources of the notebook's code cells, in order."""
     notebook = json.loads((EXAMPLES / "notebook.ipynb").read_text())
+    return ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+
+
+async def run_cell(source: str, namespace: dict[str, Any]) -> None:
+    """Run one cell as IPython does, top-level ``await`` included."""
+    code = compile(source, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    result = eval(code, namespace)  # noqa: S307 - our own notebook's cells
+    if asyncio.iscoroutine(result):
+        await result
+
+
+async def test_notebook_cells_run_with_top_level_await() -> None:
     namespace: dict[str, Any] = {}
-    ran = 0
-    for cell in notebook["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        source = "".join(cell["source"])
-        code = compile(source, "<cell>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
-        result = eval(code, namespace)  # noqa: S307 - our own notebook's cells
-        if asyncio.iscoroutine(result):
-            await result
-        ran += 1
-    assert ran == 5
+    cells = notebook_cells()
+    for source in cells:
+        await run_cell(source, namespace)
+    assert len(cells) == 6
     assert {a.id for a in namespace["accounts"]} == {"TEST-ACCOUNT-001", "TEST-SIM-001"}
     assert set(namespace["quotes"]) == {"AAPL", "MSFT", "NVDA"}
+
+
+async def test_running_the_notebooks_client_cell_again_closes_the_client_it_made(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # What a notebook user does all the time: run the cell that makes the client once more.
+    # The client it made before must not be left for the garbage collector to find unclosed.
+    cells = notebook_cells()
+    (client_cell,) = [source for source in cells if "AriesClient(" in source]
+    namespace: dict[str, Any] = {}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        for source in cells[:-1]:  # all but the last one, which closes everything
+            await run_cell(source, namespace)
+        first = namespace["client"]
+        await run_cell(client_cell, namespace)
+        assert namespace["client"] is not first
+        del first
+        await run_cell(cells[2], namespace)  # the new client works
+        await run_cell(cells[-1], namespace)
+        namespace.clear()  # the kernel restarts: whatever was left unclosed is found now
+        gc.collect()
+    unclosed = [str(w.message) for w in caught if "nclosed" in str(w.message)]
+    unclosed += [r.getMessage() for r in caplog.records if "nclosed" in r.getMessage()]
+    assert unclosed == []
