@@ -68,7 +68,9 @@ class Streams:
     """The streams of :class:`~aries_async.client.AriesClient`, each opened with ``async with``
     on the client's event loop (on another one, entering raises
     :class:`~aries_async.errors.WrongEventLoopError`). Their status events are stamped by the
-    client's ``wall_clock`` (unless ``wall_clock`` is given). A stream's old keyword ``clock``
+    client's ``wall_clock`` (unless ``wall_clock`` is given). Close a stream before its client:
+    once the client is closed, a stream that needs a new token ends with
+    :class:`~aries_async.errors.StreamClosedError`. A stream's old keyword ``clock``
     (its ``monotonic``) still works for one release, with a :class:`DeprecationWarning` from
     the call.
     """

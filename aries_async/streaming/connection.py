@@ -10,7 +10,9 @@ state machine's, keep-alive and backoff the :mod:`~aries_async.streaming.protoco
 ones'; this module carries out what they decide. Each attempt:
 
 1. takes a fresh token from the provider (an :class:`~aries_async.errors.AuthError` from the
-   provider, such as a revoked grant, is fatal);
+   provider, such as a revoked grant, is fatal, and so is a
+   :class:`~aries_async.errors.ClientClosedError`: the client that renews the tokens was
+   closed, the stream ends with :class:`~aries_async.errors.StreamClosedError`);
 2. opens the socket and sends ``POST /auth``; waits for ``authSuccess``. A refusal invalidates
    the token (when an invalidator was given) and retries at once with a fresh one; the third
    refusal in a row is fatal (:class:`~aries_async.errors.StreamAuthError`, see

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from aries_async.errors import AuthError, StreamAuthError
+from aries_async.errors import AuthError, ClientClosedError, StreamAuthError, StreamClosedError
 from aries_async.streaming.handler import TokenInvalidator, TokenProvider, TokenRenewer
 from aries_async.streaming.link import LinkFatal
 
@@ -44,12 +44,15 @@ class Credentials:
             return await self._provider()
         except (AuthError, StreamAuthError) as exc:
             raise LinkFatal(StreamAuthError(f"no usable credentials: {exc}")) from exc
+        except ClientClosedError as exc:  # the client that renews the tokens: never again
+            raise LinkFatal(StreamClosedError(f"no token: {exc}")) from exc
 
     async def for_socket(self) -> str:
         """The token for a new socket's authentication.
 
         Raises:
-            LinkFatal: the provider raised an auth error (a revoked grant): the stream is over.
+            LinkFatal: the provider raised an auth error (a revoked grant), or the client that
+                renews the tokens is closed: the stream is over.
         """
         self._socket_token = token = await self._token()
         return token

@@ -18,6 +18,7 @@ import pytest
 from child_process import WATCH_LOOP_IMPORTS, run_child
 from stream_helpers import FakeTime, Tokens, own_tasks, take, until
 
+from aries_async.auth.store import MemoryTokenStore
 from aries_async.client import AriesClient
 from aries_async.errors import StreamAuthError, StreamClosedError
 from aries_async.models.events import (
@@ -585,6 +586,46 @@ async def test_cancelling_the_entry_leaves_no_task_and_opens_no_more_sockets(
         fake_time.advance(60.0)
         await asyncio.sleep(0.01)
     assert hub.connections[kind] == 1
+    assert own_tasks() == []
+
+
+@pytest.mark.parametrize("kind", EVERY_KIND)
+async def test_a_stream_whose_client_closed_ends_once_it_needs_a_token(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    # A shutdown that closes the client before a stream it opened: the stream goes on while
+    # its token lasts, but a closed client will never give it another one. Retrying for ever
+    # (each try failing on the closed client) would leave its consumers waiting for nothing.
+    store = MemoryTokenStore(sim.issue_token(ttl=600))
+    client = AriesClient(sim.client_config(), token_store=store, wall_clock=sim.clock.now)
+    openers: dict[str, Any] = {
+        "market": client.market_stream,
+        "charts": client.chart_stream,
+        "accounts": lambda **options: client.account_stream(ACCOUNT, **options),
+    }
+    opener = openers[kind](config=BACKOFF, sleep=fake_time.sleep, monotonic=fake_time.clock)
+    async with opener as stream:
+        status = stream.status()
+        await until(lambda: stream.connected)
+        await client.aclose()
+        sim.advance(3600.0)  # the token expires: a new connection needs a fresh one
+        hub.drop(kind)
+
+        async def drain() -> list[StatusEvent]:
+            return [event async for event in status]
+
+        ended = asyncio.create_task(drain())
+        for _ in range(5):  # past every backoff
+            await until(lambda: bool(fake_time.waiting()) or ended.done())
+            fake_time.advance(60.0)
+        with pytest.raises(StreamClosedError, match="client is closed"):
+            await asyncio.wait_for(ended, 5)
+        opened = hub.connections[kind]
+        for _ in range(5):
+            fake_time.advance(60.0)
+            await asyncio.sleep(0)
+        assert hub.connections[kind] == opened
+        assert not stream.connected
     assert own_tasks() == []
 
 
