@@ -84,6 +84,15 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
         reason (``{"AAPL": {Channel.LEVEL2: "not entitled to level2"}}``)."""
         return self._subs.refused_channels()
 
+    @property
+    def awaiting(self) -> Mapping[str, frozenset[Channel]]:
+        """The channels of each symbol whose latest subscribe request on the current
+        connection awaits the server's answer (``{"AAPL": frozenset({Channel.QUOTES})}``).
+        A refusal in :attr:`refused_channels` of one of them is an earlier connection's: the
+        reconnect asked again and the answer is not in yet. A server that sends no
+        acknowledgements leaves what it does not refuse here until the connection ends."""
+        return self._subs.awaiting_channels()
+
     def _unsubscribing(self, symbols: str | Iterable[str]) -> list[str]:
         """The symbols of an ``unsubscribe`` call, as :meth:`subscribe` stored them.
 

@@ -129,3 +129,43 @@ async def test_a_refused_charts_type_is_refused_for_its_symbol_not_taken_for_the
         assert quote.last_price is not None
         await stream.unsubscribe("AAPL", channels=["trades"])
         assert stream.refused == {} and stream.acknowledged == {"AAPL", "MSFT"}
+
+
+async def test_the_channels_whose_answer_is_not_in_are_awaiting(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """``awaiting`` tells a refusal of an earlier connection (the reconnect asked again) from
+    one the server just made."""
+    reason = "not entitled to trades"
+    sim.faults.ws_refused_channels = {"AAPL": frozenset({"trades"})}
+    sim.faults.ws_market_unacknowledged = True  # the quotes' answer never comes
+    async with market(sim, fake_time) as stream:
+        events = stream.events()
+        assert stream.awaiting == {}
+        await stream.subscribe("AAPL")  # quotes and trades
+        await _next(events, _quote_of("AAPL"))  # the snapshot, after the refusal
+        assert stream.refused_channels == {"AAPL": {Channel.TRADES: reason}}
+        assert stream.awaiting == {"AAPL": {Channel.QUOTES}}
+        # The next connection refuses nothing, and answers nothing either: the replay awaits
+        # its answer about both channels, the trades' refusal being the first connection's.
+        sim.faults.ws_refused_channels = {}
+        assert hub.drop("market") == 1
+        await _next(events, lambda e: isinstance(e, StreamConnected))
+        assert stream.awaiting == {"AAPL": {Channel.QUOTES, Channel.TRADES}}
+        assert stream.refused_channels == {"AAPL": {Channel.TRADES: reason}}
+        # Answered on the next: nothing awaits, nothing is refused.
+        sim.faults.ws_market_unacknowledged = False
+        assert hub.drop("market") == 1
+        await until(lambda: stream.acknowledged == {"AAPL"})
+        assert stream.awaiting == {} and stream.refused_channels == {}
+
+
+async def test_a_charts_symbol_awaits_each_of_its_requests(
+    sim: Simulator, fake_time: FakeTime
+) -> None:
+    sim.faults.charts_ack = "none"  # the charts socket asks one request a channel
+    async with charts(sim, fake_time) as stream:
+        events = stream.events()
+        await stream.subscribe("AAPL")  # quotes and trades
+        await _next(events, lambda e: isinstance(e, ChartQuote))  # both requests were sent
+        assert stream.awaiting == {"AAPL": {Channel.QUOTES, Channel.TRADES}}

@@ -126,6 +126,16 @@ class SymbolSubscriptions(Generic[S]):
                 found[symbol] = by_channel
         return found
 
+    def awaiting_channels(self) -> dict[str, frozenset[Channel]]:
+        """Desired symbol -> its channels a request on this connection awaits an answer
+        about (when any)."""
+        found: dict[str, frozenset[Channel]] = {}
+        for _, symbols in self._pending.values():
+            for symbol, wire in symbols.items():
+                if channels := self._of(symbol, wire):
+                    found[symbol] = found.get(symbol, frozenset()) | channels
+        return found
+
     @property
     def refusals(self) -> dict[str, str]:
         """Desired symbol with a refused channel -> the server's latest reason."""
