@@ -14,11 +14,14 @@ decimal strings, times in ISO 8601 UTC); status notices then go to stderr, so st
 data.
 
 It runs until ``--count`` updates, ``--duration`` seconds, or Ctrl-C (exit 0). A refused token
-exits 3; a stream that ends for good exits 1, and so does one whose every symbol the server
-refused, at once, naming them and the server's reason on stderr (when it refuses some, it says
-so and streams the others). Reconnects are automatic and shown; each asks again for what was
-refused, and a refusal is told once: again only when its reason changes, or after the symbol
-was acknowledged in between.
+exits 3; a stream that ends for good exits 1, and so does one of which nothing can stream, at
+once, naming the symbols and the server's reason on stderr. A symbol counts as refused when
+every channel the command asked of it (quotes, trades, from ``--fields``) was refused; when the
+server refuses some symbols, or some channels of a symbol, the command says so ("AAPL: trades
+refused (not entitled to trades); streaming its quotes") and streams the rest
+(:mod:`.stream_refusals`). Reconnects are automatic and shown; each asks again for what was
+refused, and a refusal is told once: again only when what was refused (or why) changes, or
+after the symbol was acknowledged in between.
 
 What it shows (the columns, the table, the NDJSON objects) is :mod:`.stream_view`: the frame
 is built by :func:`render_frame`, a pure function of :class:`StreamState`, so it can be checked
@@ -37,13 +40,13 @@ from typing import Any
 from aries_async._cli.common import (
     EXIT_API,
     EXIT_OK,
-    Refusals,
     dumps,
     err,
     make_client,
 )
 from aries_async._cli.common import symbols as checked_symbols
 from aries_async._cli.stream_account import add_account_arguments, run_account
+from aries_async._cli.stream_refusals import SymbolRefusals
 from aries_async._cli.stream_view import (
     FIELDS,
     Screen,
@@ -59,8 +62,10 @@ from aries_async.models.events import (
     QuoteUpdate,
     ServerErrorMessage,
     StatusEvent,
+    StreamConnected,
     TradeUpdate,
 )
+from aries_async.streaming.protocol import Channel
 
 __all__ = [
     "DEFAULT_FIELDS",
@@ -176,39 +181,49 @@ def _channels(fields: Sequence[str], charts: bool = False) -> list[str]:
     return channels or ["quotes", "trades"]
 
 
+_UPDATES = (QuoteUpdate, TradeUpdate, ChartQuote, ChartTrade)
+
+
 async def _consume(
     stream: Any, events: Any, state: StreamState, screen: Screen | None, args: argparse.Namespace
 ) -> str | None:
-    """Show the updates until ``--count``; returns why it stopped early (every symbol refused)."""
+    """Show the updates until ``--count``; returns why it stopped early (nothing can stream)."""
     fields: tuple[str, ...] = args.fields
-    notices = Refusals("symbol", state.symbols)
+    notices = SymbolRefusals(state.symbols, _channels(fields, args.charts))
+
+    def tell(text: str) -> None:
+        state.notice = text
+        if screen is None:
+            err(f"aries-async stream: {text}")
+
     async for event in events:
-        if notices.told:
-            notices.lifted(stream.refused)
         state.conflated = events.conflated
         state.reconnects = stream.reconnects
-        if isinstance(event, (QuoteUpdate, TradeUpdate, ChartQuote, ChartTrade)):
+        quote = isinstance(event, (QuoteUpdate, ChartQuote))
+        if isinstance(event, _UPDATES):
+            notices.saw(event.symbol, Channel.QUOTES if quote else Channel.TRADES)
+        elif isinstance(event, StatusEvent):
+            if isinstance(event, StreamConnected):
+                notices.connected()
+            tell(state.status(event))
+        # A refusal is known before its ServerErrorMessage comes (the stream tied it to its
+        # symbols by its request id), and is told once the server answered for every channel.
+        refused = stream.refused_channels
+        said = notices.news(refused, stream.awaiting) if refused or notices.told else None
+        if said is not None and said[1]:
+            return said[0]
+        if said is not None:
+            tell(said[0])
+        if isinstance(event, _UPDATES):
             row = state.apply(event)
             if screen is None:
-                kind = "quote" if isinstance(event, (QuoteUpdate, ChartQuote)) else "trade"
+                kind = "quote" if quote else "trade"
                 sys.stdout.write(dumps(record(kind, event.symbol, row, fields)) + "\n")
                 sys.stdout.flush()
             if args.count is not None and state.updates >= args.count:
                 break
-        elif isinstance(event, StatusEvent):
-            state.status(event)
-            if screen is None:
-                err(f"aries-async stream: {state.notice}")
-        elif isinstance(event, ServerErrorMessage):
-            # The stream tied the refusal to its symbols by its request id before publishing it.
-            said = notices.news(stream.refused)
-            if said is not None and said[1]:
-                return said[0]
-            if said is None and notices.repeats(event):
-                continue  # refused again, a reconnect having asked again: told already
-            state.notice = f"server error: {event.error}" if said is None else said[0]
-            if screen is None:
-                err(f"aries-async stream: {state.notice}")
+        elif isinstance(event, ServerErrorMessage) and not notices.explains(event, refused):
+            tell(f"server error: {event.error}")
         if screen is not None:
             screen.changed()
     return None

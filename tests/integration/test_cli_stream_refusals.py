@@ -1,6 +1,7 @@
 """``aries-async stream``: symbols and accounts the server refuses. Every one refused: the
 command stops at once, names them with the server's reason and exits 1; some refused: it says
-so and streams the others.
+so and streams the others. A symbol counts as refused when every channel asked of it is; one
+refused in part is named with what was refused, and streams the rest.
 
 ``--duration 60`` only bounds a run that would otherwise never end: each of these runs ends as
 soon as the refusals come, or after the updates it counts.
@@ -57,6 +58,138 @@ def test_some_symbols_refused_are_named_and_the_others_stream(cli: Cli) -> None:
     assert len(done.ndjson()) == 4
 
 
+def _refusing(cli: Cli, channels: dict[str, frozenset[str]]) -> None:
+    """Make the simulator's market and charts sockets refuse ``channels`` (symbol, or ``*``
+    for every symbol -> the channels), as ``sim --ws-refuse-channel`` does."""
+    cli.on_sim(lambda: _refusing_now(cli, channels))
+
+
+def _refusing_now(cli: Cli, channels: dict[str, frozenset[str]]) -> None:
+    """:func:`_refusing`, on the simulator's loop already (in an ``on_open`` hook)."""
+    cli.sim.faults.ws_refused_channels = channels
+
+
+@pytest.mark.parametrize("socket", [(), ("--charts",)], ids=["market", "charts"])
+def test_a_symbol_with_only_some_channels_refused_streams_the_others(
+    quiet_cli: Cli, socket: tuple[str, ...]
+) -> None:
+    cli = quiet_cli
+    cli.sign_in()
+    _refusing(cli, {"*": frozenset({"trades"})})
+    # Each connection ends after its fifth line: the refusal of AAPL's trades and the snapshot
+    # of its quotes are in. A quote a connection, and the refusal again on the second.
+    cli.on_sim(lambda: setattr(cli.sim.faults, "ws_drop_after", 5))
+    done = cli("stream", "AAPL", *socket, "--count", "2", *BOUND)
+    assert done.code == 0, done.err
+    said = [line for line in done.err.splitlines() if "refused" in line or "error" in line]
+    told = "aries-async stream: AAPL: trades refused (not entitled to trades); streaming its quotes"
+    assert said == [told], done.err
+    assert [(line["event"], line["symbol"]) for line in done.ndjson()] == [("quote", "AAPL")] * 2
+
+
+def test_a_partly_refused_symbol_is_told_by_a_server_that_acknowledges_nothing(
+    quiet_cli: Cli,
+) -> None:
+    cli = quiet_cli
+    cli.sign_in()
+    _refusing(cli, {"*": frozenset({"trades"})})
+    # No answer about the quotes ever comes: their snapshot says they are served.
+    cli.on_sim(lambda: setattr(cli.sim.faults, "ws_market_unacknowledged", True))
+    done = cli("stream", "AAPL", "--count", "1", *BOUND)
+    assert done.code == 0, done.err
+    said = [line for line in done.err.splitlines() if "refused" in line or "error" in line]
+    told = "aries-async stream: AAPL: trades refused (not entitled to trades); streaming its quotes"
+    assert said == [told], done.err
+    assert [line["symbol"] for line in done.ndjson()] == ["AAPL"]
+
+
+def test_a_symbol_served_in_part_then_refused_in_full_stops_the_command(
+    quiet_cli: Cli,
+) -> None:
+    """What came on one connection says nothing of the next: AAPL's quotes streamed on the
+    first, the second refuses them too, and nothing is left to stream."""
+    cli = quiet_cli
+    cli.sign_in()
+    refusing = [frozenset({"trades"}), frozenset({"quotes", "trades"})]
+
+    def opened(kind: str, number: int) -> None:  # each connection set up as it opens
+        if kind == "market":
+            _refusing_now(cli, {"AAPL": refusing[min(number, 2) - 1]})
+            cli.sim.faults.ws_drop_after = 5 if number == 1 else None
+
+    cli.on_sim(lambda: setattr(hub_of(cli.sim.app), "on_open", opened))
+    done = cli("stream", "AAPL", "--count", "5", *BOUND)
+    assert done.code == 1, done.err
+    assert [line["symbol"] for line in done.ndjson()] == ["AAPL"]
+    last = done.err.splitlines()[-1]
+    every = "the server refused every symbol: AAPL (not entitled to quotes, trades)"
+    assert last == f"aries-async stream: {every}", done.err
+
+
+def test_a_refusal_of_the_connection_before_is_not_this_ones(quiet_cli: Cli) -> None:
+    """AAPL's quotes refused on the first connection, its trades on the second, which never
+    acknowledges: the quotes' refusal is the first connection's while the second's answer
+    about them is not in, and their snapshot says they are served."""
+    cli = quiet_cli
+    cli.sign_in()
+    refusing = [frozenset({"quotes"}), frozenset({"trades"})]
+
+    def opened(kind: str, number: int) -> None:  # each connection set up as it opens
+        if kind == "market":
+            _refusing_now(cli, {"AAPL": refusing[min(number, 2) - 1]})
+            cli.sim.faults.ws_drop_after = 5 if number == 1 else None  # after the trade
+            cli.sim.faults.ws_market_unacknowledged = number > 1
+
+    cli.on_sim(lambda: setattr(hub_of(cli.sim.app), "on_open", opened))
+    told = _told_by_connection(cli, "stream", "AAPL", "--count", "2", *BOUND)
+    quotes = "AAPL: quotes refused (not entitled to quotes); streaming its trades"
+    trades = "AAPL: trades refused (not entitled to trades); streaming its quotes"
+    assert told == [[quotes], [trades]]
+
+
+def test_a_partly_refused_symbol_is_named_with_what_streams(quiet_cli: Cli) -> None:
+    cli = quiet_cli
+    cli.sign_in()
+    _refusing(cli, {"AAPL": frozenset({"trades"})})
+    # AAPL's quote snapshot, then MSFT's: the refusal of AAPL's trades came before both.
+    done = cli("stream", "AAPL", "MSFT", "--count", "2", *BOUND)
+    assert done.code == 0, done.err
+    said = [line for line in done.err.splitlines() if "refused" in line or "error" in line]
+    told = "AAPL: trades refused (not entitled to trades); streaming AAPL's quotes, MSFT"
+    assert said == [f"aries-async stream: {told}"], done.err
+    assert [line["symbol"] for line in done.ndjson()] == ["AAPL", "MSFT"]
+
+
+def test_a_refused_symbol_beside_a_partly_refused_one_is_not_every_symbol(
+    quiet_cli: Cli,
+) -> None:
+    cli = quiet_cli
+    cli.sign_in()
+    _refusing(cli, {"*": frozenset({"trades"})})
+    done = cli("stream", "NOSUCHSYM", "AAPL", "--count", "1", *BOUND)
+    assert done.code == 0, done.err
+    said = "\n".join(line for line in done.err.splitlines() if "refused" in line)
+    assert "every" not in said, done.err
+    assert "NOSUCHSYM (invalid symbol)" in said, done.err
+    assert "AAPL: trades refused (not entitled to trades)" in said, done.err
+    assert [(line["event"], line["symbol"]) for line in done.ndjson()] == [("quote", "AAPL")]
+
+
+@pytest.mark.parametrize("socket", [(), ("--charts",)], ids=["market", "charts"])
+def test_every_channel_asked_refused_is_every_symbol_refused(
+    cli: Cli, socket: tuple[str, ...]
+) -> None:
+    cli.sign_in()
+    _refusing(cli, {"AAPL": frozenset({"trades"})})
+    # Only trades asked for: AAPL has nothing left to stream.
+    done = cli("stream", "NOSUCHSYM", "AAPL", *socket, "--fields", "size", *BOUND)
+    assert done.code == 1, done.err
+    assert done.out == ""
+    last = done.err.splitlines()[-1]
+    every = "the server refused every symbol: NOSUCHSYM (invalid symbol); AAPL (not entitled"
+    assert last.startswith(f"aries-async stream: {every} to trades)"), done.err
+
+
 @pytest.mark.parametrize("limit", [("--count", "1"), ()], ids=["count", "duration"])
 def test_every_account_refused_stops_at_once_and_exits_1(cli: Cli, limit: tuple[str, ...]) -> None:
     cli.sign_in()
@@ -106,8 +239,9 @@ def test_a_refusal_is_told_again_when_its_reason_changes_or_after_it_was_lifted(
 ) -> None:
     """The connections run one after another, each ended by the server after its sixth line
     (its refusal and acknowledgement in, and a snapshot); between two, the server is told what
-    to refuse of AAPL on the next. The command tells a refusal on the connections whose
-    reason is new (1, 2) or which follow one that acknowledged AAPL (4), and only there."""
+    to refuse of AAPL on the next. The command tells a refusal on the connections where what
+    is refused of AAPL is new (1: all of it, 2: its trades only) or which follow one that
+    acknowledged AAPL (4), and only there."""
     cli = quiet_cli
     cli.sign_in()
     refusing: list[frozenset[str]] = [
@@ -129,7 +263,7 @@ def test_a_refusal_is_told_again_when_its_reason_changes_or_after_it_was_lifted(
     # seventh is the fourth connection's quote of AAPL, after its refusal.
     told = _told_by_connection(cli, "stream", "AAPL", "MSFT", "--count", "7", *BOUND)
     every = "the server refused AAPL (not entitled to quotes, trades); streaming MSFT"
-    trades = "the server refused AAPL (not entitled to trades); streaming MSFT"
+    trades = "AAPL: trades refused (not entitled to trades); streaming AAPL's quotes, MSFT"
     assert told == [[every], [trades], [], [trades]]
 
 
