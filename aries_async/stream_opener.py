@@ -26,6 +26,26 @@ __all__ = ["StreamOpener", "Streams"]
 
 S = TypeVar("S", bound=contextlib.AbstractAsyncContextManager[Any])
 
+_KEYWORDS = frozenset({"config", "sleep", "monotonic", "wall_clock", "rand", "connect"})
+"""The keywords of every stream (``StreamOptions``) but the token callbacks the client passes
+itself; named here, as checking a call must not load the streaming code."""
+_ACCOUNT_KEYWORDS = _KEYWORDS | {"reconcile", "reconcile_attempts"}
+
+
+def _check_keywords(owner: object, method: str, given: Any, taken: frozenset[str]) -> None:
+    """Refuse a keyword the stream does not take when the opener is called (as Python refuses
+    one a function does not take), rather than at ``async with``.
+
+    Raises:
+        TypeError: ``given`` holds a name not in ``taken``.
+    """
+    for name in given:
+        if name not in taken:
+            raise TypeError(
+                f"{type(owner).__name__}.{method}() got an unexpected keyword argument "
+                f"{name!r} (it takes {', '.join(sorted(taken))})"
+            )
+
 
 class StreamOpener(Generic[S]):
     """What :meth:`AriesClient.market_stream <aries_async.client.AriesClient.market_stream>` and
@@ -72,7 +92,7 @@ class Streams:
     once the client is closed, a stream that needs a new token ends with
     :class:`~aries_async.errors.StreamClosedError`. A stream's old keyword ``clock``
     (its ``monotonic``) still works for one release, with a :class:`DeprecationWarning` from
-    the call.
+    the call. A keyword a stream does not take is a :class:`TypeError` from the call, too.
     """
 
     config: ClientConfig
@@ -91,7 +111,12 @@ class Streams:
     def market_stream(self, **kwargs: Any) -> StreamOpener[MarketStream]:
         """A market-data stream: ``async with client.market_stream() as stream`` gives a
         :class:`~aries_async.streaming.MarketStream` (``kwargs`` go to it); see
-        :class:`StreamOpener`."""
+        :class:`StreamOpener`.
+
+        Raises:
+            TypeError: a keyword the stream does not take.
+        """
+        _check_keywords(self, "market_stream", kwargs, _KEYWORDS)
 
         def build() -> MarketStream:
             self._transport.check_loop()  # the client's token refreshes are its loop's
@@ -112,7 +137,12 @@ class Streams:
     def chart_stream(self, **kwargs: Any) -> StreamOpener[ChartStream]:
         """A charts stream (TradingView-style quotes and trades): ``async with
         client.chart_stream() as stream`` gives a :class:`~aries_async.streaming.ChartStream`
-        (``kwargs`` go to it); see :class:`StreamOpener`."""
+        (``kwargs`` go to it); see :class:`StreamOpener`.
+
+        Raises:
+            TypeError: a keyword the stream does not take.
+        """
+        _check_keywords(self, "chart_stream", kwargs, _KEYWORDS)
 
         def build() -> ChartStream:
             self._transport.check_loop()  # the client's token refreshes are its loop's
@@ -143,7 +173,9 @@ class Streams:
 
         Raises:
             ValidationError: an account id is empty or not a string.
+            TypeError: a keyword the stream does not take.
         """
+        _check_keywords(self, "account_stream", kwargs, _ACCOUNT_KEYWORDS)
         accounts = [require_text(a, "account_id") for a in (account_id, *more_accounts)]
 
         def build() -> AccountStream:
