@@ -6,6 +6,19 @@ The ``aries-async`` command calls :func:`add_arguments` to build its ``sim`` sub
 On start it prints one JSON line with ``base_url``, ``authorize_url``, ``token_url``,
 ``market_ws_url``, ``accounts_ws_url``, ``charts_ws_url``, ``client_id``, ``client_secret`` (a
 local test secret) and ``redirect_uri``, then serves until SIGINT/SIGTERM or cancellation.
+After it, on stderr (stdout carries the JSON only), come the shell lines that point
+``aries-async`` in another shell at this simulator, ended by an empty line::
+
+    # aries-async against this simulator: run these lines in another shell
+    export ARIES_BASE_URL=http://127.0.0.1:8080
+    ...
+    export ARIES_TOKEN_FILE=/tmp/aries-sim-.../token.json
+    unset ARIES_ACCESS_TOKEN
+
+The command line signs in from a token file, not with the client credentials alone: the
+simulator saves a token of every scope in a file of its own (renewed by the command line as
+it expires, and removed when the simulator stops), so ``login`` and ``logout`` in that shell
+leave your own token file alone.
 
 Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/path`` or ``*``)::
 
@@ -76,16 +89,28 @@ import asyncio
 import contextlib
 import json
 import math
+import shlex
 import signal
 import sys
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
+from aries_async.auth.filestore import FileTokenStore
 from aries_async.sim.context import QUOTE_UNKNOWN
 from aries_async.sim.fault_flags import add_fault_arguments, build_faults
 from aries_async.sim.fault_values import checked, huge_body
 from aries_async.sim.server import DEFAULT_REDIRECT_URI, Simulator
 
-__all__ = ["add_arguments", "build_faults", "build_simulator", "huge_body", "main", "run"]
+__all__ = [
+    "add_arguments",
+    "build_faults",
+    "build_simulator",
+    "huge_body",
+    "main",
+    "run",
+    "shell_lines",
+]
 
 
 # Values the simulator would fail on only once it runs (a port of 99999), or run with
@@ -226,8 +251,38 @@ def build_simulator(args: argparse.Namespace) -> Simulator:
     return sim
 
 
+_URLS = {
+    "ARIES_BASE_URL": "base_url",
+    "ARIES_AUTHORIZE_URL": "authorize_url",
+    "ARIES_TOKEN_URL": "token_url",
+    "ARIES_MARKET_WS_URL": "market_ws_url",
+    "ARIES_ACCOUNTS_WS_URL": "accounts_ws_url",
+    "ARIES_CHARTS_WS_URL": "charts_ws_url",
+}
+"""Every URL ``ClientConfig.from_env`` reads, set (one left from the shell would win)."""
+
+
+def shell_lines(sim: Simulator, token_file: Path) -> str:
+    """The lines that point ``aries-async`` in a POSIX shell at ``sim``, with the token in
+    ``token_file`` (an ``ARIES_ACCESS_TOKEN`` of the shell's would win over it, so it is
+    unset); they end with an empty line."""
+    info = sim.info()
+    values = {name: info[key] for name, key in _URLS.items()}
+    values.update(
+        ARIES_CLIENT_ID=sim.client_id,
+        ARIES_CLIENT_SECRET=sim.client_secret,
+        ARIES_REDIRECT_URI=sim.redirect_uri,
+        ARIES_TOKEN_FILE=str(token_file),
+    )
+    lines = ["# aries-async against this simulator: run these lines in another shell"]
+    lines += [f"export {name}={shlex.quote(value)}" for name, value in values.items()]
+    lines += ["unset ARIES_ACCESS_TOKEN", ""]
+    return "\n".join(lines)
+
+
 async def run(args: argparse.Namespace) -> int:
-    """Start the simulator, print its fields as one JSON line, serve until interrupted.
+    """Start the simulator, print its fields as one JSON line (then, on stderr, the
+    :func:`shell_lines` of a token file it keeps meanwhile), serve until interrupted.
 
     Returns:
         The exit status (0 on a clean stop, 2 when the port cannot be bound).
@@ -245,7 +300,11 @@ async def run(args: argparse.Namespace) -> int:
             loop.add_signal_handler(signum, stop.set)
     try:
         print(json.dumps(sim.info()), flush=True)
-        await stop.wait()
+        with tempfile.TemporaryDirectory(prefix="aries-sim-") as home:
+            token_file = Path(home) / "token.json"
+            await FileTokenStore(token_file).save(sim.issue_token())
+            print(shell_lines(sim, token_file), file=sys.stderr, flush=True)
+            await stop.wait()
     finally:
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
