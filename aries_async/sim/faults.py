@@ -48,6 +48,12 @@ field                              effect
                                    ack (``success: true``) without its ``clOrdId``,
                                    ``"blank_id"`` the ack with a ``clOrdId`` of white space
                                    (these two answer a rejection as usual)
+``hold_order_answers``             an :class:`asyncio.Event`: the order writes (place,
+                                   replace, cancel) are executed, then their answer waits
+                                   until it is set (Python only: an order in flight for as
+                                   long as a test needs, to interrupt or cancel its caller),
+                                   then goes out as usual or as ``swallow_order_response``
+                                   says; the simulator stopping first drops the connection
 ``swallow_order_calls``            the order calls ``swallow_order_response`` counts and
                                    answers so: ``{"place"}`` (default), with ``"replace"``
                                    and/or ``"cancel"``
@@ -235,6 +241,7 @@ class Faults(WebsocketFaults):
     swallow_order_response: int = 0
     swallow_mode: str = "drop"
     swallow_order_calls: frozenset[str] = frozenset({"place"})
+    hold_order_answers: asyncio.Event | None = None
     rejections_status_only: bool = False
     positions_unavailable: bool = False
     positions_shape: str = "sdk"

@@ -229,16 +229,30 @@ def drop_connection(request: web.Request) -> NoReturn:
     raise asyncio.CancelledError
 
 
-async def hold_answer(request: web.Request, seconds: float | None = None) -> None:
-    """Hold ``request``'s answer for ``seconds`` (None: for as long as the simulator runs).
+async def hold_answer(
+    request: web.Request, seconds: float | None = None, *, until: asyncio.Event | None = None
+) -> None:
+    """Hold ``request``'s answer for ``seconds`` (None: for as long as the simulator runs), or
+    until ``until`` is set, whichever comes first.
 
     When the simulator stops meanwhile, the connection is closed without an answer (as a
     dying server does) at once, rather than holding the server's shutdown for its grace period.
     """
-    try:
-        await asyncio.wait_for(context_of(request).stopping.wait(), seconds)
-    except TimeoutError:
-        return
+    stopping = context_of(request).stopping
+    if until is None:
+        try:
+            await asyncio.wait_for(stopping.wait(), seconds)
+        except TimeoutError:
+            return
+    else:
+        waits = [asyncio.ensure_future(stopping.wait()), asyncio.ensure_future(until.wait())]
+        try:
+            await asyncio.wait(waits, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+        if not stopping.is_set():
+            return
     drop_connection(request)
 
 

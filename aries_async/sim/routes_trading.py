@@ -188,6 +188,8 @@ def _order_call(operation: str) -> Handler:
         if faults.rejections_status_only and result.get("success") is False:
             # a rejection that says so by its status alone
             result = {key: value for key, value in result.items() if key != "success"}
+        if faults.hold_order_answers is not None and operation != "preview":
+            await hold_answer(request, until=faults.hold_order_answers)  # executed, in flight
         if operation in faults.swallow_order_calls and faults.swallow_order_response > 0:
             ctx.faults.swallow_order_response -= 1
             if ctx.faults.swallow_mode == "hang":

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Callable
+from typing import Any, Literal
 
 import aiohttp
 
 from aries_async.sim import Simulator
 
-__all__ = ["SimApi"]
+__all__ = ["Gate", "SimApi"]
 
 
 class SimApi:
@@ -35,3 +37,21 @@ class SimApi:
             text = await resp.text()
             assert not self.json_only, (method, path, resp.status, resp.content_type, text[:200])
             return resp.status, text
+
+
+class Gate(asyncio.Event):
+    """An event for the simulator's holds (``hold_order_answers``): ``arrived`` is set when a
+    request starts waiting on it, and ``on_arrival`` scheduled on the loop when the first one
+    does (once: an interrupt it raises must not come again)."""
+
+    def __init__(self, on_arrival: Callable[[], object] | None = None) -> None:
+        super().__init__()
+        self.arrived = asyncio.Event()
+        self._on_arrival = on_arrival
+
+    async def wait(self) -> Literal[True]:
+        self.arrived.set()
+        if self._on_arrival is not None:
+            asyncio.get_running_loop().call_soon(self._on_arrival)
+            self._on_arrival = None
+        return await super().wait()

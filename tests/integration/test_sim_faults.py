@@ -16,6 +16,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from sim_http import Gate
 from stream_helpers import until
 from yarl import URL
 
@@ -227,6 +228,37 @@ async def test_swallow_hang_mode_never_answers(sim: Simulator, http: aiohttp.Cli
         ) as resp:
             await resp.read()
     assert len(sim.state.find_by_client_id("swallow-1")) == 1
+
+
+async def test_held_order_answers_go_out_once_released_the_order_placed_meanwhile(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    held = Gate()
+    sim.faults.hold_order_answers = held
+
+    async def place() -> tuple[int, Any]:
+        async with http.post("/v1/orders", json=ORDER) as resp:
+            return resp.status, await resp.json()
+
+    async with asyncio.timeout(5):  # a hold that never arrives or never ends fails
+        answer = asyncio.ensure_future(place())
+        await held.arrived.wait()
+        assert [o.status for o in sim.state.find_by_client_id("swallow-1")] == ["NEW"]
+        held.set()
+        status, ack = await answer
+        assert status == 200 and ack["success"] is True
+        # one still held when the simulator stops ends at once, unanswered
+        held.clear()
+        held.arrived.clear()
+        unanswered = asyncio.ensure_future(place())
+        await held.arrived.wait()
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await sim.stop()
+        assert loop.time() - started < 0.4
+        with pytest.raises(aiohttp.ServerDisconnectedError):
+            await unanswered
+    assert sim.requests[("POST", "/v1/orders")] == 2
 
 
 async def test_a_stop_ends_unanswered_requests_at_once() -> None:
