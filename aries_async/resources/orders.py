@@ -96,6 +96,17 @@ class Orders(OrderReads):
         The order is tagged with ``request.client_id`` or a fresh :func:`new_client_id`. A
         rejection in a 200 (``success: false``) is returned as the ack; check ``ack.accepted``.
 
+        Interrupted once sent (a cancellation, Ctrl-C, a notebook's interrupt), the order may
+        exist though no answer said so. Give ``client_id`` yourself, to know it whatever
+        happens, and look the order up with :meth:`find_by_client_id` (or
+        :meth:`find_placed`, on a server that does not echo tags) before placing it again:
+        Aries has no idempotency key, so placing it again, even under the same client id,
+        makes a second order. The call runs in its caller's task: cancelling that task ends
+        it (the answer is no longer read). An interrupt that stops the event loop itself
+        while the call waits (Ctrl-C in IPython's terminal, whose loop lasts from one input
+        to the next) does not reach it: it goes on when the loop runs again, its outcome
+        kept by its task alone.
+
         Raises:
             OrderOutcomeUnknownError: timeout, reset, 5xx, the client closed (``aclose``) after
                 sending, or a 2xx that is not an order acknowledgement (``{}``,
@@ -110,11 +121,16 @@ class Orders(OrderReads):
                 :class:`~aries_async.errors.ReauthenticationRequired` or, when the token
                 endpoint failed, :class:`~aries_async.errors.TokenRefreshError`.
             asyncio.CancelledError: the call was cancelled (``asyncio.timeout``, ``wait_for``,
-                task cancellation) before the answer arrived. The order may have been placed:
-                a warning is logged and a note added to the exception, both naming the client
-                id and the time to check with :meth:`find_placed`. Give ``client_id``
-                yourself to know it without them; prefer the client's own ``timeout``, which
-                raises :class:`~aries_async.errors.OrderOutcomeUnknownError`.
+                task cancellation, Ctrl-C under ``asyncio.run``, interrupting a Jupyter cell
+                that awaits it) before the answer arrived. The order may have been placed: a
+                warning is logged and a note added to the exception, both naming the client
+                id and the time to check with :meth:`find_by_client_id` or
+                :meth:`find_placed`; the exception then goes on unchanged. Prefer the
+                client's own ``timeout``, which raises
+                :class:`~aries_async.errors.OrderOutcomeUnknownError`.
+            KeyboardInterrupt, SystemExit: raised inside the call before the answer arrived
+                (by Python's own SIGINT handler, ``sys.exit()`` in a signal handler); warned
+                about and noted as a cancellation is, and going on unchanged.
         """
         if request.client_id is None:
             request = request.with_client_id(new_client_id())
@@ -132,16 +148,22 @@ class Orders(OrderReads):
             if not exc.request_sent:
                 raise
             raise self._unknown(request, started, exc) from exc
-        except asyncio.CancelledError as exc:
-            # Cancellation must go on as CancelledError (asyncio.timeout relies on it), but
-            # whoever cancelled would otherwise not learn that the order may exist, nor under
-            # which client id when it was generated here.
-            message = (
-                "orders.place() was cancelled before its answer arrived; the order may have "
-                f"been placed. Check with orders.find_placed(request, since=...): the request "
-                f"tagged {client_id!r}, since {started.isoformat()}"
+        except (asyncio.CancelledError, KeyboardInterrupt, SystemExit) as exc:
+            # Each must go on unchanged (asyncio.timeout relies on CancelledError, Ctrl-C and
+            # sys.exit() must stop the program), but whoever interrupted would otherwise not
+            # learn that the order may exist, nor under which client id when it was made here.
+            how = (
+                "cancelled"
+                if isinstance(exc, asyncio.CancelledError)
+                else f"interrupted ({type(exc).__name__})"
             )
-            log.warning(message)
+            message = (
+                f"orders.place() was {how} before its answer arrived; the order may have been "
+                "placed. Check before placing it again, with orders.find_by_client_id(account_id, "
+                "client_id) or orders.find_placed(request, since=...): the request tagged "
+                f"{client_id!r}, since {started.isoformat()}"
+            )
+            log.warning("%s", message)
             exc.add_note(message)
             raise
 

@@ -1,0 +1,193 @@
+"""A placement interrupted after its order may have reached the server: Ctrl-C in a script
+under ``asyncio.run``, a ``KeyboardInterrupt`` raised inside the coroutine, an interrupt that
+stops the event loop itself while the placement waits (Ctrl-C in IPython's terminal).
+
+Whatever interrupts it, the user must learn the client id to look the order up by, the
+interruption must go on as it came, and the order must never be sent twice. The order is held
+in flight by the simulator's ``hold_order_answers`` (executed, its answer not yet sent).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import threading
+from collections.abc import AsyncIterator, Coroutine, Generator
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+import pytest
+from sim_http import Gate
+
+from aries_async import AriesClient, OrderRequest
+from aries_async.errors import OrderOutcomeUnknownError
+from aries_async.models import OrderAck
+from aries_async.sim import Simulator
+
+T = TypeVar("T")
+PLACE = ("POST", "/v1/orders")
+
+
+@contextlib.asynccontextmanager
+async def order_in_flight(held: Gate) -> AsyncIterator[tuple[Simulator, AriesClient, str]]:
+    """A simulator whose order writes wait on ``held`` once executed, a client on it and the
+    simulated account's id."""
+    async with (
+        Simulator(seed=8) as sim,
+        AriesClient(sim.client_config(timeout=5), token=sim.issue_token()) as client,
+    ):
+        account = (await client.accounts.list())[0].id
+        assert account
+        sim.faults.hold_order_answers = held
+        yield sim, client, account
+
+
+def buy(account: str, client_id: str | None = None) -> OrderRequest:
+    return OrderRequest(
+        account_id=account,
+        symbol="AAPL",
+        side="BUY",
+        type="MARKET",
+        quantity=3,
+        client_id=client_id,
+    )
+
+
+def ctrl_c() -> None:
+    """What Python's default SIGINT handler does in the frame it interrupts."""
+    raise KeyboardInterrupt
+
+
+def client_id_in(text: str) -> str:
+    """The client id a warning or note names (the last quoted word)."""
+    client_id = text.split("'")[-2]
+    assert client_id.startswith("aa-"), text
+    return client_id
+
+
+class InterruptedWhereItWaits(Generic[T]):
+    """Await ``coro``; a cancellation of the task reaches it as a :class:`KeyboardInterrupt`
+    instead, raised where it waits (as Python's default SIGINT handler raises one in the frame
+    that runs), and the ``KeyboardInterrupt`` that comes out is returned, not raised, so that
+    the test's event loop goes on."""
+
+    def __init__(self, coro: Coroutine[Any, Any, T]) -> None:
+        self._coro = coro
+
+    def __await__(self) -> Generator[Any, Any, T | KeyboardInterrupt]:
+        sent: Any = None
+        thrown: BaseException | None = None
+        while True:
+            try:
+                waited = self._coro.send(sent) if thrown is None else self._coro.throw(thrown)
+            except StopIteration as done:
+                result: T = done.value
+                return result
+            except KeyboardInterrupt as interrupt:
+                return interrupt
+            sent, thrown = None, None
+            try:
+                sent = yield waited
+            except asyncio.CancelledError:
+                thrown = KeyboardInterrupt()
+            except BaseException as exc:  # anything else thrown in goes on as it came
+                thrown = exc
+
+
+async def test_a_keyboard_interrupt_in_a_placement_names_the_client_id_and_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    held = Gate()
+    async with order_in_flight(held) as (sim, client, account):
+
+        async def interrupted() -> OrderAck | KeyboardInterrupt:
+            return await InterruptedWhereItWaits(client.orders.place(buy(account)))
+
+        task = asyncio.create_task(interrupted())
+        async with asyncio.timeout(5):  # the order reached the simulator and is held there
+            await held.arrived.wait()
+        with caplog.at_level(logging.WARNING, logger="aries_async"):
+            task.cancel()  # delivered as a KeyboardInterrupt
+            interrupt = await task
+        assert type(interrupt) is KeyboardInterrupt  # neither swallowed nor turned into another
+        (record,) = [r for r in caplog.records if "interrupted" in r.getMessage()]
+        client_id = client_id_in(record.getMessage())
+        assert "KeyboardInterrupt" in record.getMessage()
+        assert [client_id_in(note) for note in interrupt.__notes__] == [client_id]
+        found = await client.orders.find_by_client_id(account, client_id)
+        assert found is not None and found.quantity == Decimal("3")
+        assert sim.requests[PLACE] == 1
+
+
+@pytest.mark.skipif(
+    threading.current_thread() is not threading.main_thread(), reason="signals: main thread"
+)
+def test_ctrl_c_under_asyncio_run_reaches_a_placement_as_a_cancellation_naming_the_client_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # asyncio.Runner turns SIGINT into a cancellation of its main task when Python's own
+    # handler is in place, as it is in a script; the test runner's may be another.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    held = Gate(lambda: signal.raise_signal(signal.SIGINT))  # Ctrl-C once the order is held
+    try:
+        with asyncio.Runner() as runner:
+            setup = contextlib.AsyncExitStack()
+            sim, client, account = runner.run(setup.enter_async_context(order_in_flight(held)))
+            try:
+                with (
+                    caplog.at_level(logging.WARNING, logger="aries_async"),
+                    pytest.raises(KeyboardInterrupt) as info,
+                ):
+                    runner.run(client.orders.place(buy(account)))
+                # what asyncio.run raises carries the cancellation that went through place()
+                cancelled = info.value.__context__
+                assert isinstance(cancelled, asyncio.CancelledError)
+                (record,) = [r for r in caplog.records if "cancelled" in r.getMessage()]
+                client_id = client_id_in(record.getMessage())
+                assert [client_id_in(note) for note in cancelled.__notes__] == [client_id]
+                found = runner.run(client.orders.find_by_client_id(account, client_id))
+                assert found is not None and found.quantity == Decimal("3")
+                assert sim.requests[PLACE] == 1
+            finally:
+                runner.run(setup.aclose())
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_an_interrupt_that_leaves_the_loop_leaves_the_placement_running_never_resent() -> None:
+    # IPython's terminal runs each input on one loop that lasts from input to input, under
+    # Python's own SIGINT handler: Ctrl-C while the loop waits for the answer stops the loop,
+    # not the placement, which goes on when the next input runs the loop.
+    held = Gate(ctrl_c)
+    with asyncio.Runner() as runner:
+        setup = contextlib.AsyncExitStack()
+        sim, client, account = runner.run(setup.enter_async_context(order_in_flight(held)))
+        try:
+            sim.faults.swallow_order_response = 1  # then the answer is lost: an unknown outcome
+            request = buy(account, client_id="my-order-1")  # the user's own tag
+            placing: list[asyncio.Task[Any]] = []
+
+            async def cell() -> OrderAck:
+                task = asyncio.current_task()
+                assert task is not None
+                placing.append(task)
+                return await client.orders.place(request)
+
+            with pytest.raises(KeyboardInterrupt):
+                runner.run(cell())
+            (task,) = placing
+            assert not task.done()  # in the background, its outcome for nobody to read
+            found = runner.run(client.orders.find_by_client_id(account, "my-order-1"))
+            assert found is not None and found.quantity == Decimal("3")
+            held.set()
+            runner.run(asyncio.wait([task]))
+            error = task.exception()
+            assert isinstance(error, OrderOutcomeUnknownError)
+            assert error.client_id == "my-order-1"
+            assert sim.requests[PLACE] == 1
+            active = runner.run(client.orders.active(account))
+            assert [o.client_id for o in active].count("my-order-1") == 1
+        finally:
+            runner.run(setup.aclose())
