@@ -227,7 +227,10 @@ class SymbolError:
 
 @attrs.frozen(kw_only=True)
 class EquityDetails:
-    """Details of one equity (``EquityDetailsDTO``); numbers are ``Decimal``, all optional.
+    """Details of one equity (``EquityDetailsDTO``), every field optional: prices, amounts,
+    ratios, sizes and volumes are ``Decimal``; what the wire sends as an integer and is not a
+    size or a volume is an ``int`` (``trade_sequence``, ``tick``, counts such as
+    ``shares_outstanding`` or ``open_interest``, ``sic_code``, ``short_sale_restricted``).
 
     ``average_volume_4_weeks`` and ``percent_held_by_institution`` are the wire's
     ``avgVolume4Weeks`` and ``pctHeldByInstitution``, ``trade_sequence`` its ``tradeSeq``,
@@ -263,8 +266,8 @@ class EquityDetails:
         default=None, metadata=wire("avgVolume4Weeks")
     )
     size: Decimal | None = None
-    tick: str | None = None
-    trade_sequence: Decimal | None = attrs.field(default=None, metadata=wire("tradeSeq"))
+    tick: int | None = None
+    trade_sequence: int | None = attrs.field(default=None, metadata=wire("tradeSeq"))
     trade_exchange: str | None = None
     trade_timestamp: datetime | None = None
     quote_timestamp: datetime | None = None
@@ -277,8 +280,8 @@ class EquityDetails:
     ytd_low: Decimal | None = None
     ytd_low_date: date | None = None
     year_end_close: Decimal | None = None
-    market_cap: Decimal | None = None
-    shares_outstanding: Decimal | None = None
+    market_cap: int | None = None
+    shares_outstanding: int | None = None
     beta: Decimal | None = None
     pe: Decimal | None = attrs.field(default=None, metadata=wire("PE"))
     eps_diluted: Decimal | None = attrs.field(default=None, metadata=wire("EPSDiluted"))
@@ -305,20 +308,20 @@ class EquityDetails:
     percent_held_by_institution: Decimal | None = attrs.field(
         default=None, metadata=wire("pctHeldByInstitution")
     )
-    short_interest: Decimal | None = None
-    short_sale_restricted: bool | None = None
-    sic_code: str | None = None
+    short_interest: int | None = None
+    short_sale_restricted: int | None = None
+    sic_code: int | None = None
     has_options: bool | None = None
     is_etf: bool | None = attrs.field(default=None, metadata=wire("isETF"))
     underlying_symbol: str | None = None
     strike_price: Decimal | None = None
     expiration_date: date | None = None
     put_call: str | None = None
-    open_interest: Decimal | None = None
-    advancers: Decimal | None = None
-    decliners: Decimal | None = None
-    unchanged: Decimal | None = None
-    total_symbols: Decimal | None = None
+    open_interest: int | None = None
+    advancers: int | None = None
+    decliners: int | None = None
+    unchanged: int | None = None
+    total_symbols: int | None = None
     nasdaq_buy_volume: Decimal | None = None
     nasdaq_sell_volume: Decimal | None = None
     nasdaq_net_inflow: Decimal | None = attrs.field(default=None, metadata=wire("nasdaqNetInFlow"))
@@ -328,7 +331,7 @@ class EquityDetails:
 
     avg_volume_4_weeks = renamed[Decimal | None]("average_volume_4_weeks")
     pct_held_by_institution = renamed[Decimal | None]("percent_held_by_institution")
-    trade_seq = renamed[Decimal | None]("trade_sequence")
+    trade_seq = renamed[int | None]("trade_sequence")
     eps_current_qtr_mean_est = renamed[Decimal | None]("eps_current_quarter_mean_estimate")
     eps_current_year_mean_est = renamed[Decimal | None]("eps_current_year_mean_estimate")
     nasdaq_net_in_flow = renamed[Decimal | None]("nasdaq_net_inflow")
