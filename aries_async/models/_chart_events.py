@@ -28,7 +28,7 @@ from aries_async.models._wire import (
 __all__ = ["ChartQuote", "ChartTrade", "ChartUpdate", "convert_chart_prices"]
 
 
-@attrs.frozen(slots=False)
+@attrs.frozen(slots=False, repr=False)
 class ChartQuote(LazyWire):
     """A quote of one symbol on the charts socket: ``{"s", "n", "v": {...}}``.
 
@@ -91,7 +91,7 @@ class ChartQuote(LazyWire):
         return ChartQuote(newer.symbol, data, newer.timestamp_ms)
 
 
-@attrs.frozen(slots=False)
+@attrs.frozen(slots=False, repr=False)
 class ChartTrade(LazyWire):
     """A last-trade update of one symbol on the charts socket: ``{"s", "t", "lp", "v"}``.
 

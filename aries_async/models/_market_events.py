@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(slots=False)
+@attrs.frozen(slots=False, repr=False)
 class QuoteUpdate(LazyWire):
     """A quote (top of book) update for one symbol.
 
@@ -154,7 +154,7 @@ convert_quote_prices = price_converter(
 one batch (see :func:`price_converter`)."""
 
 
-@attrs.frozen(slots=False)
+@attrs.frozen(slots=False, repr=False)
 class TradeUpdate(LazyWire):
     """A last-trade update for one symbol (indices send only the price fields).
 
@@ -209,7 +209,7 @@ class TradeUpdate(LazyWire):
         return TradeUpdate(newer.symbol, {**self.data, **newer.data}, newer.timestamp_ms)
 
 
-@attrs.frozen(slots=False)
+@attrs.frozen(slots=False, repr=False)
 class TimeAndSalesUpdate(LazyWire):
     """One time-and-sales print (the wire sends every value as a string).
 
@@ -256,7 +256,7 @@ def _rows(value: Any) -> list[list[str]]:
     return [str(row).split(":") for row in value if isinstance(row, str)]
 
 
-@attrs.frozen(slots=False)
+@attrs.frozen(slots=False, repr=False)
 class Level2Update(LazyWire):
     """A level 2 (order book) update. Level 2 has no snapshot on subscribe (websocket.md 3.6).
 
@@ -295,7 +295,7 @@ class Level2Update(LazyWire):
         return tuple(out)
 
 
-@attrs.frozen(slots=False)
+@attrs.frozen(slots=False, repr=False)
 class GreeksUpdate(LazyWire):
     """Option greeks for one OSI symbol (key names beyond the five greeks are [UNKNOWN])."""
 

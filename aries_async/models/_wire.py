@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import attrs
 
 from aries_async._deprecation import renamed
-from aries_async.models._deferred import Deferred
+from aries_async.models._deferred import Deferred, deferred_names
 from aries_async.models._values import number_decimal
 from aries_async.models.common import parse_datetime
 
@@ -153,6 +153,31 @@ class LazyWire(Wire):
     symbol: str
     data: Mapping[str, Any] = attrs.field(repr=False)
     timestamp_ms: int | None = attrs.field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        """The symbol, the time and every field the update carries, converted (those it does
+        not carry are left out): ``QuoteUpdate(symbol='AAPL', timestamp=..., bid_price=
+        Decimal('189.49'), ...)``. Subclasses keep it (``repr=False`` in their decorator)."""
+        parts = [f"symbol={self.symbol!r}"]
+        stamp = self.timestamp
+        if stamp is not None:
+            parts.append(f"timestamp={stamp!r}")
+        for name in _wire_fields(type(self)):
+            value = getattr(self, name)
+            if value is not None:
+                parts.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _wire_fields(cls: type) -> tuple[str, ...]:
+    """The lazy fields of ``cls`` (read from the wire or computed), in definition order."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(deferred_names(cls))
+    return names
 
 
 def wire_factory(cls: type[_L]) -> Callable[[str, Mapping[str, Any], Any], _L]:
