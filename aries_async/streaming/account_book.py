@@ -114,6 +114,20 @@ class AccountBook:
             )
         )
 
+    def __repr__(self) -> str:
+        """What a notebook shows of the account: its orders (the working ones among them),
+        positions and cash, or that its snapshot has not come yet."""
+        mirror = self.mirror
+        if mirror.snapshot is None:
+            return f"AccountBook({self.account_id!r}, awaiting its snapshot)"
+        orders = mirror.orders.values()
+        working = sum(1 for order in orders if not order.is_terminal)
+        cash = mirror.balance.cash_balance if mirror.balance is not None else None
+        return (
+            f"AccountBook({self.account_id!r}, {len(orders)} orders ({working} working), "
+            f"{len(mirror.positions)} positions, cash {cash})"
+        )
+
     @property
     def snapshot(self) -> AccountSnapshot | None:
         """The latest snapshot (None until the first arrives)."""

@@ -733,3 +733,21 @@ async def test_an_unseen_order_found_working_is_then_followed_on_the_stream(
         fill_now(sim, cl_ord_id)
         order = await waiter
         assert order.ord_status == OrderStatus.FILLED
+
+
+async def test_an_accounts_state_shows_what_it_holds_when_printed(sim: Simulator) -> None:
+    stream = make_stream(sim)
+    book = stream.account(ACCOUNT)
+    assert repr(book) == f"AccountBook({ACCOUNT!r}, awaiting its snapshot)"  # not opened yet
+    async with stream:
+        await until(lambda: stream.snapshot is not None)
+        cl_ord_id = place(sim, symbol="KO", side="BUY", type="LIMIT", qty="10", price="1.00")
+        await stream.wait_for_order(cl_ord_id, OrderStatus.NEW, timeout=5)
+        orders = book.orders
+        working = sum(1 for order in orders.values() if not order.is_terminal)
+        assert working >= 1
+        assert book.balance is not None
+        assert repr(book) == (
+            f"AccountBook({ACCOUNT!r}, {len(orders)} orders ({working} working), "
+            f"{len(book.positions)} positions, cash {book.balance.cash_balance})"
+        )
