@@ -96,10 +96,12 @@ async def run_demo(out: Callable[[str], None] = print, *, fill_timeout: float = 
                         price=price,
                         time_in_force="DAY",
                     )
+                    # Said before the call: the order's events may come before its answer.
+                    out(f"6. Placing LIMIT BUY 10 AAPL @ {price} on {account_id}")
                     ack = await client.orders.place(order)
                     out(
-                        f"6. Placed LIMIT BUY 10 AAPL @ {price} on {account_id}: {ack.status}, "
-                        f"clOrdId={ack.cl_ord_id} (tagged with a unique clientId)"
+                        f"   placed: {ack.status}, clOrdId={ack.cl_ord_id} "
+                        "(tagged with a unique clientId)"
                     )
                     if not ack.accepted or not ack.cl_ord_id:
                         out(f"   rejected: {ack.ord_rej_reason or ack.text}")

@@ -119,12 +119,18 @@ async def test_demo_walks_the_quickstart_and_fills() -> None:
         "2. Accounts",
         "3. Search",
         "4. Quote AAPL",
-        "6. Placed LIMIT BUY",
+        "6. Placing LIMIT BUY",
         "7. Filled: 10 AAPL",
         "order ",
     ):
         assert step in text
     assert "FILLED" in text
+    # Told in the order it happens: the placement, then its order's events and its answer.
+    placing = next(i for i, line in enumerate(lines) if line.startswith("6. Placing"))
+    events = [i for i, line in enumerate(lines) if line.startswith("   order ")]
+    answer = next(i for i, line in enumerate(lines) if line.startswith("   placed: "))
+    assert placing < min(events)
+    assert placing < answer
 
 
 def _help(capsys: pytest.CaptureFixture[str], *command: str) -> str:
