@@ -40,9 +40,9 @@ class SimApi:
 
 
 class Gate(asyncio.Event):
-    """An event for the simulator's holds (``hold_order_answers``): ``arrived`` is set when a
-    request starts waiting on it, and ``on_arrival`` scheduled on the loop when the first one
-    does (once: an interrupt it raises must not come again)."""
+    """An event for the simulator's holds (``hold_order_answers``, ``hold_token_requests``):
+    ``arrived`` is set when a request starts waiting on it, and ``on_arrival`` scheduled on
+    the loop when the first one does (once: an interrupt it raises must not come again)."""
 
     def __init__(self, on_arrival: Callable[[], object] | None = None) -> None:
         super().__init__()

@@ -10,10 +10,10 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Literal
 
 import aiohttp
 import pytest
+from sim_http import Gate
 
 from aries_async import AriesClient, Token
 from aries_async.auth.filestore import FileTokenStore
@@ -53,18 +53,6 @@ def client_on(sim: Simulator, **kwargs: object) -> AriesClient:
 def user_token(sim: Simulator, ttl: float | None = None) -> Token:
     """A refreshable user token the simulator issued, timed on the simulator's clock."""
     return Token.from_response(sim.issue_token_response(ttl=ttl), now=sim.clock.now())
-
-
-class Held(asyncio.Event):
-    """The ``hold_token_requests`` gate: ``arrived`` is set once a token request waits on it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.arrived = asyncio.Event()
-
-    async def wait(self) -> Literal[True]:
-        self.arrived.set()
-        return await super().wait()
 
 
 @pytest.mark.parametrize("rotate", [True, False])
@@ -310,14 +298,14 @@ async def test_not_signed_in_names_the_store_not_a_command(tmp_path: Path) -> No
 @contextlib.asynccontextmanager
 async def renewal_held_at_server(
     path: Path,
-) -> AsyncIterator[tuple[Simulator, AriesClient, asyncio.Future[object], Held]]:
+) -> AsyncIterator[tuple[Simulator, AriesClient, asyncio.Future[object], Gate]]:
     """A bot on the token file ``path`` whose call is renewing an expired token, the token
     request held at the simulator until the gate is set; yields the simulator, the bot, the
     call and the gate. Exactly one token request is made in all."""
     async with manual_sim() as sim:
         await FileTokenStore(path).save(user_token(sim))
         sim.advance(3600)
-        release = Held()
+        release = Gate()
         sim.faults.hold_token_requests = release
         async with client_on(sim, token_store=FileTokenStore(path)) as bot:
             call: asyncio.Future[object] = asyncio.ensure_future(bot.accounts.list())
