@@ -153,24 +153,7 @@ class AuthSession:
         token = self.cached()
         if token is not None:
             return token
-        earlier = self._refreshing  # a renewal that ended before this caller came is not its own
-        if earlier is not None and not earlier.done():
-            earlier = None
-        async with self._lock:
-            await self._save_unsaved()
-            token = self._token
-            if self._usable(token):
-                return token
-            stored = await self._store.load()
-            if self._revived(stored):
-                return stored
-            self._raise_if_failed_meanwhile(earlier)
-            if stored is None:
-                if token is None:  # never signed in: nothing to renew, no lock to take
-                    raise NotSignedInError(f"no token {_where(self._store)}: sign in first")
-            else:
-                self._raise_if_refused(stored)
-            return await self._renewal()
+        return await self._current()
 
     async def access_token_other_than(self, used: str) -> str:
         """An access token other than ``used``, renewed ahead of its time if need be: for a
@@ -190,20 +173,29 @@ class AuthSession:
         in_hand = await self.token()
         if in_hand.access_token != used:
             return in_hand.access_token
-        earlier = self._refreshing  # as in token(): a renewal that ended before is not ours
+        return (await self._current(other_than=used)).access_token
+
+    async def _current(self, other_than: str | None = None) -> Token:
+        """Under the lock: the token in memory or in the store when it is usable (and not
+        ``other_than``), else a renewal; raises as :meth:`token` says."""
+        earlier = self._refreshing  # a renewal that ended before this caller came is not its own
         if earlier is not None and not earlier.done():
             earlier = None
         async with self._lock:
+            await self._save_unsaved()
             token = self._token
-            if self._usable(token) and token.access_token != used:
-                return token.access_token
+            if self._usable(token) and token.access_token != other_than:
+                return token
             stored = await self._store.load()
-            if self._revived(stored, other_than=used):
-                return stored.access_token
+            if self._revived(stored, other_than):
+                return stored
             self._raise_if_failed_meanwhile(earlier)
-            if stored is not None:
+            if stored is None:
+                if token is None:  # never signed in: nothing to renew, no lock to take
+                    raise NotSignedInError(f"no token {_where(self._store)}: sign in first")
+            else:
                 self._raise_if_refused(stored)
-            return (await self._renewal(other_than=used)).access_token
+            return await self._renewal(other_than)
 
     async def _renewal(self, other_than: str | None = None) -> Token:
         """Run a renewal (the one in flight, if any) and return its token; called under the
