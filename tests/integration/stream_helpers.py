@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
-from collections.abc import AsyncIterator, Callable
+import tracemalloc
+from collections.abc import AsyncIterator, Callable, Iterable
+from types import ModuleType
 from typing import Any
 
 from aries_async.errors import ReauthenticationRequired
@@ -113,3 +115,27 @@ def own_tasks() -> list[asyncio.Task[Any]]:
     return [
         t for t in asyncio.all_tasks() if t.get_name().startswith(STREAM_TASKS) and not t.done()
     ]
+
+
+async def subscription_growth(stream: Any, modules: Iterable[ModuleType]) -> int:
+    """Bytes allocated in ``modules`` (a stream's subscription books) that 1,000 more
+    subscribe/unsubscribe cycles leave held beyond what 100 left: a whole symbol subscribed and
+    dropped, and a symbol's trades asked for and dropped (superseding its quotes request)."""
+    books = [tracemalloc.Filter(True, module.__file__ or "") for module in modules]
+
+    async def cycles(count: int) -> int:
+        for _ in range(count):
+            await stream.subscribe("MSFT")
+            await stream.unsubscribe("MSFT")
+            await stream.subscribe("AAPL", channels=["trades"])
+            await stream.unsubscribe("AAPL", channels=["trades"])
+        held = tracemalloc.take_snapshot().filter_traces(books).statistics("filename")
+        return sum(stat.size for stat in held)
+
+    tracemalloc.start()
+    try:
+        before = await cycles(100)
+        after = await cycles(1_000)
+    finally:
+        tracemalloc.stop()
+    return after - before

@@ -9,7 +9,6 @@ One simulator for the module (its faults are cleared after each test); time move
 from __future__ import annotations
 
 import asyncio
-import tracemalloc
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -18,7 +17,7 @@ from typing import Any
 import orjson
 import pytest
 import pytest_asyncio
-from stream_helpers import FakeTime, Tokens, own_tasks, take, until
+from stream_helpers import FakeTime, Tokens, own_tasks, subscription_growth, take, until
 
 from aries_async import AriesClient
 from aries_async.errors import ValidationError
@@ -347,28 +346,11 @@ async def test_a_server_that_never_acknowledges_leaves_the_bookkeeping_bounded(
 ) -> None:
     # A bot subscribing and unsubscribing a symbol all day on a long-lived socket whose server
     # never acknowledges: the subscription books' memory does not grow with the requests.
-    books = [tracemalloc.Filter(True, module.__file__ or "") for module in (subscriptions, charts)]
-
-    async def cycles(count: int) -> int:
-        for _ in range(count):
-            await stream.subscribe("MSFT")  # quotes and trades: two requests
-            await stream.unsubscribe("MSFT")
-            await stream.subscribe("AAPL", channels=["trades"])  # a newer trades request
-            await stream.unsubscribe("AAPL", channels=["trades"])
-        held = tracemalloc.take_snapshot().filter_traces(books).statistics("filename")
-        return sum(stat.size for stat in held)
-
     sim.faults.charts_ack = "none"
     async with make_stream(sim, fake_time) as stream:
         await until(lambda: stream.connected)
         await stream.subscribe("AAPL", channels=["quotes"])
-        tracemalloc.start()
-        try:
-            before = await cycles(100)
-            after = await cycles(1_000)
-        finally:
-            tracemalloc.stop()
-        assert after - before < 4_096
+        assert await subscription_growth(stream, (subscriptions, charts)) < 4_096
         sim.faults.charts_ack = "subscribed"
         await stream.subscribe(["MSFT", "AAPL"])
         await until(lambda: stream.acknowledged == {"MSFT", "AAPL"})

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import tracemalloc
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
 import orjson
 import pytest
-from stream_helpers import FakeTime, Tokens, own_tasks, take, until
+from stream_helpers import FakeTime, Tokens, own_tasks, subscription_growth, take, until
 from websockets.asyncio.client import connect as ws_connect
 
 from aries_async.errors import (
@@ -741,30 +740,13 @@ async def test_a_server_that_never_acknowledges_leaves_the_bookkeeping_bounded(
 ) -> None:
     # A bot subscribing and unsubscribing all day on a long-lived market socket whose server
     # never acknowledges: the subscription books' memory does not grow with the requests.
-    books = [tracemalloc.Filter(True, subscriptions.__file__ or "")]
-
-    async def cycles(count: int) -> int:
-        for _ in range(count):
-            await stream.subscribe("MSFT")  # a whole symbol, then dropped
-            await stream.unsubscribe("MSFT")
-            await stream.subscribe("AAPL", channels=["trades"])  # supersedes the quotes request
-            await stream.unsubscribe("AAPL", channels=["trades"])
-        held = tracemalloc.take_snapshot().filter_traces(books).statistics("filename")
-        return sum(stat.size for stat in held)
-
     sim.faults.ws_market_unacknowledged = True
     async with make_stream(sim, Tokens(sim), fake_time) as stream:
         quotes = stream.quotes()
         await stream.subscribe("AAPL", channels=["quotes"])
         await take(quotes, 1)  # the snapshot, in the frame that would carry the ack
         assert stream.acknowledged == set()
-        tracemalloc.start()
-        try:
-            before = await cycles(100)
-            after = await cycles(1_000)
-        finally:
-            tracemalloc.stop()
-        assert after - before < 4_096
+        assert await subscription_growth(stream, (subscriptions,)) < 4_096
         assert stream.acknowledged == set()
         sim.faults.ws_market_unacknowledged = False
         await stream.subscribe(["MSFT", "AAPL"])
