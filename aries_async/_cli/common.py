@@ -8,7 +8,7 @@ import os
 import re
 import sys
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -37,6 +37,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "Refusals",
+    "by_reason",
     "dumps",
     "emit",
     "env_token",
@@ -236,6 +237,15 @@ def notice(event: StatusEvent) -> str:
     return f"disconnected: {event.reason}{retry}{end}"
 
 
+def by_reason(names: Iterable[str], reason: Callable[[str], str]) -> str:
+    """The names grouped by the server's reason for refusing each, in the order met:
+    ``"NOPE, BAD (invalid symbol); AAPL (not entitled to trades)"``."""
+    grouped: dict[str, list[str]] = {}
+    for name in names:
+        grouped.setdefault(reason(name), []).append(name)
+    return "; ".join(f"{', '.join(group)} ({why})" for why, group in grouped.items())
+
+
 class Refusals:
     """What ``stream`` tells of the server's refusals of the ``asked`` symbols or accounts.
 
@@ -264,10 +274,7 @@ class Refusals:
             return None
         self.told.update((name, refused[name]) for name in new)
         every = all(name in refused for name in self.asked)
-        by_reason: dict[str, list[str]] = {}
-        for name in self.asked if every else new:
-            by_reason.setdefault(refused[name], []).append(name)
-        named = "; ".join(f"{', '.join(names)} ({reason})" for reason, names in by_reason.items())
+        named = by_reason(self.asked if every else new, refused.__getitem__)
         if every:
             return f"the server refused every {self.noun}: {named}", True
         others = ", ".join(name for name in self.asked if name not in refused)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from aries_async._cli.common import by_reason
 from aries_async.models.events import ServerErrorMessage
 from aries_async.streaming.protocol import Channel
 
@@ -65,9 +66,13 @@ class SymbolRefusals:
             return None
         self.told.update((name, dict(known[name])) for name in new)
         whole = [s for s in self.asked if s in known and set(known[s]) >= self.channels]
+
+        def why(symbol: str) -> str:
+            return _reason(known[symbol])
+
         if len(whole) == len(self.asked):
-            return f"the server refused every symbol: {_by_reason(whole, known)}", True
-        said = [f"the server refused {_by_reason(w, known)}"] if (w := _in(new, whole)) else []
+            return f"the server refused every symbol: {by_reason(whole, why)}", True
+        said = [f"the server refused {by_reason(w, why)}"] if (w := _in(new, whole)) else []
         said += [f"{s}: {_channels_refused(known[s])}" for s in new if s not in whole]
         streaming = [self._streaming(s, known) for s in self.asked if s not in whole]
         if len(new) == 1 and streaming == [self._streaming(new[0], known)]:
@@ -101,14 +106,6 @@ def _in(names: Sequence[str], among: Sequence[str]) -> list[str]:
 
 def _reason(refused: Mapping[Channel, str]) -> str:
     return ", ".join(dict.fromkeys(refused.values()))
-
-
-def _by_reason(names: Sequence[str], known: Refused) -> str:
-    """``"NOPE, BAD (invalid symbol); AAPL (not entitled to trades)"``."""
-    grouped: dict[str, list[str]] = {}
-    for name in names:
-        grouped.setdefault(_reason(known[name]), []).append(name)
-    return "; ".join(f"{', '.join(group)} ({reason})" for reason, group in grouped.items())
 
 
 def _channels_refused(refused: Mapping[Channel, str]) -> str:
