@@ -117,7 +117,8 @@ class OrderReads(Resource):
     async def find_by_client_id(
         self, account_id: str, client_id: str, *, lookback: timedelta = timedelta(days=1)
     ) -> Order | None:
-        """Find the order tagged ``client_id`` among active orders, then recent history.
+        """Find the order tagged ``client_id`` among active orders, then the history of the
+        last ``lookback`` (on the server's clock, by the ``Date`` of the first answer).
 
         None means no order carries the tag, which proves nothing on a server that does not
         echo tags in the orders it returns (conventions.md 7): after
@@ -129,10 +130,10 @@ class OrderReads(Resource):
         require_text(client_id, "client_id")
         if lookback > lookup.HISTORY_WINDOW:
             raise ValidationError("the history window is at most 90 days", field="lookback")
-        for order in await self.active(account_id):
+        active, now = await self._active_and_server_now(account_id)
+        for order in active:
             if order.client_id == client_id:
                 return order
-        now = self._now()
         async for order in self.history(account_id, *lookup.history_window(now - lookback, now)):
             if order.client_id == client_id:
                 return order
@@ -145,7 +146,8 @@ class OrderReads(Resource):
             except OrderOutcomeUnknownError as error:
                 order = await client.orders.find_placed(error.request, since=error.started_at)
 
-        Reads the active orders, then the history from an hour before ``since``. An order
+        Reads the active orders, then the history from an hour before ``since`` (on the
+        server's clock, by the ``Date`` of the first answer). An order
         carrying the request's tag is the one. When none does and the account's orders carry
         no tags (the server does not echo them: ``clientId`` names the app), the order with
         the same symbol, side, type, quantity, time in force and limit/stop prices created in
@@ -172,15 +174,26 @@ class OrderReads(Resource):
         now = self._now()
         if now - since > lookup.HISTORY_WINDOW:
             raise ValidationError("since is over 90 days ago", field="since")
-        history = self.history(request.account_id, *lookup.history_window(since, now))
         with self._server_dates() as dates:
             active = await self.active(request.account_id)
             tagged = next((o for o in active if o.client_id == request.client_id), None)
             if tagged is not None:
                 return tagged  # the usual answer on a server that echoes tags: no history read
-            async with contextlib.aclosing(history) as pages:
+            # The window on the server's clock, by the Date of the answers so far: a client
+            # clock hours off (a local time taken for UTC) is beyond the window's slack.
+            shift = lookup.clock_lead(dates) or timedelta(0)
+            window = lookup.history_window(since - shift, now - shift)
+            async with contextlib.aclosing(self.history(request.account_id, *window)) as pages:
                 orders = [*active, *[order async for order in pages]]
         return lookup.match_placed(orders, request, since, lookup.clock_lead(dates))
+
+    async def _active_and_server_now(self, account_id: str) -> tuple[list[Order], datetime]:
+        """The active orders, and the client's now put on the server's clock by their answers'
+        ``Date`` (none usable: the client's now). A history window reaches an hour past its
+        times; a client clock hours off (a local time taken for UTC) would miss orders."""
+        with self._server_dates() as dates:
+            active = await self.active(account_id)
+        return active, self._now() - (lookup.clock_lead(dates) or timedelta(0))
 
     async def reconcile(self, account_id: str, orders: Sequence[Order]) -> list[Order]:
         """The current state of ``orders``, matched by ``clOrdId`` (those found).
@@ -191,7 +204,8 @@ class OrderReads(Resource):
         terminal activity, every page) finds what finished today; only the orders still
         missing cost a history read, newest first, stopping once all are found. The orders'
         creation times (the server's clock) bound it, an hour wider on each side; when one is
-        not known it reaches back 90 days from the client's now.
+        not known it reaches back 90 days from the server's now (the client's, put on the
+        server's clock by the ``Date`` of the first answer).
 
         Args:
             account_id: the trading account.
@@ -208,13 +222,13 @@ class OrderReads(Resource):
         if not wanted:
             return []
         found: dict[str, Order] = {}
-        for order in await self.active(account_id):
+        active, now = await self._active_and_server_now(account_id)
+        for order in active:
             if order.cl_ord_id in wanted:
                 found[order.cl_ord_id] = order
         missing = [o for key, o in wanted.items() if key not in found]
         if not missing:
             return list(found.values())
-        now = self._now()
         created = [o.created_at for o in missing if o.created_at is not None]
         if len(created) == len(missing):  # the server's times: whatever the client's clock
             start, end = lookup.history_window(min(created), max(created))

@@ -144,11 +144,7 @@ async def test_an_order_placed_just_before_midnight_is_found_by_a_client_behind(
     """Placed at 23:55 New York, looked for at 00:01: out of the active orders, and created
     after the client's now (23:51). The window reaches past the client's now."""
     async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _skewed(sim, -SKEW) as c:
-        sim.advance(
-            sim.state.midnight_ny()
-            + timedelta(hours=23, minutes=55).total_seconds()
-            - sim.clock.now()
-        )
+        _at_five_to_midnight(sim)
         since = datetime.fromtimestamp(sim.clock.now(), UTC) - SKEW
         request = OrderRequest(**LIMIT_BUY, client_id="before-midnight")
         cl_ord_id = await _placed_and_cancelled(c, request)
@@ -244,3 +240,58 @@ async def test_without_a_usable_date_the_attempt_stays_on_the_clients_clock(
         sim.faults.swallow_order_response = 1
         request, since = await _unknown(c, "lost")
         assert (await c.orders.find_placed(request, since=since) is not None) is found
+
+
+hours_off = pytest.mark.parametrize(
+    "skew", [-timedelta(hours=3), timedelta(hours=3)], ids=["client-behind", "client-ahead"]
+)
+
+
+def _at_five_to_midnight(sim: Simulator) -> None:
+    """The simulator's clock to 23:55 New York, the last minutes of the orders' day."""
+    sim.advance(
+        sim.state.midnight_ny() + timedelta(hours=23, minutes=55).total_seconds() - sim.clock.now()
+    )
+
+
+@hours_off
+async def test_the_lookups_by_id_find_for_a_client_hours_off(
+    skew: timedelta,
+) -> None:
+    """Placed at 23:55 New York and cancelled, looked for at 00:01 by its ``clOrdId`` alone
+    (reconcile) and by its tag: each history read reaches to the server's now, not to the
+    client's."""
+    async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _skewed(sim, skew) as c:
+        _at_five_to_midnight(sim)
+        request = OrderRequest(**LIMIT_BUY, client_id="before-midnight")
+        cl_ord_id = await _placed_and_cancelled(c, request)
+        sim.advance(timedelta(minutes=6).total_seconds())
+        asked = [Order(cl_ord_id=cl_ord_id, ord_status=OrderStatus.NEW)]
+        assert [o.cl_ord_id for o in await c.orders.reconcile(ACCOUNT, asked)] == [cl_ord_id]
+        found = await c.orders.find_by_client_id(ACCOUNT, "before-midnight")
+        assert found is not None and found.cl_ord_id == cl_ord_id
+
+
+@pytest.mark.parametrize("tags", [True, False], ids=["tags-echoed", "tags-not-echoed"])
+@hours_off
+async def test_a_finished_order_is_found_by_a_client_hours_off(skew: timedelta, tags: bool) -> None:
+    """A client clock whole hours off (a local time taken for UTC), beyond the history
+    window's slack: the window is put on the server's clock by the ``Date`` of the first
+    read. Placed at 23:55 New York and cancelled, looked for at 00:01: only the history
+    holds it."""
+    async with Simulator(clock=ManualClock(), tick_interval=None) as sim:
+        _at_five_to_midnight(sim)
+        client = _skewed(sim, skew) if tags else _without_tags(sim, skew)
+        async with client as c:
+            sim.faults.swallow_order_response = 1  # placed, then the connection drops
+            request, since = await _unknown(c, "lost")
+            (placed,) = sim.state.find_by_client_id("lost")
+            cancel = CancelRequest(
+                orig_cl_ord_id=placed.cl_ord_id, account_id=ACCOUNT, symbol="AAPL", side="BUY"
+            )
+            assert (await c.orders.cancel(cancel)).accepted
+            sim.advance(timedelta(minutes=6).total_seconds())
+            assert placed.cl_ord_id not in {o.cl_ord_id for o in sim.state.active_orders(ACCOUNT)}
+            found = await c.orders.find_placed(request, since=since)
+            assert found is not None and found.cl_ord_id == placed.cl_ord_id
+            assert found.status is OrderStatus.CANCELED
