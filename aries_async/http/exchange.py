@@ -1,6 +1,7 @@
 """The pieces of one HTTP exchange: the raw response, its timeouts, a body read under the
-size cap, an error status turned into the error of ours for it, and an aiohttp or OS failure
-turned into the error of ours that says whether the request was sent.
+size cap, an error status turned into the error of ours for it, an aiohttp or OS failure
+turned into the error of ours that says whether the request was sent, and the mark an
+interruption carries when it ended a call before its request was sent.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ __all__ = [
     "Sleep",
     "client_timeout",
     "failure",
+    "mark_unsent",
+    "never_sent",
     "path_of",
     "read_capped",
     "session_timeout",
@@ -100,6 +103,22 @@ def failure(exc: BaseException, method: str, url: str, *, closed: bool) -> Aries
     return ConnectionFailedError(
         f"{method} {path_of(url)}: connection failed ({type(exc).__name__})"
     )
+
+
+_UNSENT = "_aries_async_unsent"
+
+
+def mark_unsent(interruption: BaseException) -> None:
+    """Record on ``interruption`` (a cancellation, ``KeyboardInterrupt``, ``SystemExit``) that
+    it ended a call before the call's request was sent. It goes on unchanged otherwise: an
+    attribute, not a wrapper or a note, which the user would see."""
+    setattr(interruption, _UNSENT, True)
+
+
+def never_sent(interruption: BaseException) -> bool:
+    """Whether ``interruption`` ended a call before its request was sent (see
+    :func:`mark_unsent`); False when it may have been sent, or nobody knows."""
+    return getattr(interruption, _UNSENT, False) is True
 
 
 async def read_capped(resp: aiohttp.ClientResponse, cap: int, method: str, url: str) -> bytes:

@@ -32,6 +32,7 @@ from aries_async.http.exchange import (
     Sleep,
     client_timeout,
     failure,
+    mark_unsent,
     path_of,
     read_capped,
     session_timeout,
@@ -348,12 +349,17 @@ class Transport(LoopOwner):
                 ):
                     raise
                 first = exc
-        except asyncio.CancelledError as exc:
-            if not self._cut_short(task):
-                raise
-            raise ClientClosedError(
-                f"{method} {path_of(url)}: the client was closed", request_sent=sent
-            ) from exc
+        except (asyncio.CancelledError, KeyboardInterrupt, SystemExit) as exc:
+            if isinstance(exc, asyncio.CancelledError) and self._cut_short(task):
+                raise ClientClosedError(
+                    f"{method} {path_of(url)}: the client was closed", request_sent=sent
+                ) from exc
+            # Told to whoever interrupted (an order placement): nothing left. Attempt 1 only
+            # (``idempotent`` is None for the others): after a retry, an earlier attempt of an
+            # idempotent call may have been sent.
+            if not sent and idempotent is not None:
+                mark_unsent(exc)
+            raise
         finally:
             self._in_flight.discard(task)
             if self._cut:

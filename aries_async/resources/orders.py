@@ -28,6 +28,7 @@ from aries_async.errors import (
     ResponseFormatError,
     ServerError,
 )
+from aries_async.http.exchange import never_sent
 from aries_async.resources._order_reads import ORDER_MODELS, OrderReads
 
 if TYPE_CHECKING:
@@ -125,12 +126,16 @@ class Orders(OrderReads):
                 that awaits it) before the answer arrived. The order may have been placed: a
                 warning is logged and a note added to the exception, both naming the client
                 id and the time to check with :meth:`find_by_client_id` or
-                :meth:`find_placed`; the exception then goes on unchanged. Prefer the
+                :meth:`find_placed`; the exception then goes on unchanged. Cancelled before
+                its request was sent (waiting for its turn under the rate limit, or for its
+                token), the order was not placed: the note says so, still naming the client
+                id, and the message is logged at INFO, not as a warning. Prefer the
                 client's own ``timeout``, which raises
                 :class:`~aries_async.errors.OrderOutcomeUnknownError`.
             KeyboardInterrupt, SystemExit: raised inside the call before the answer arrived
                 (by Python's own SIGINT handler, ``sys.exit()`` in a signal handler); warned
-                about and noted as a cancellation is, and going on unchanged.
+                about (or, before the request was sent, told) and noted as a cancellation
+                is, and going on unchanged.
         """
         if request.client_id is None:
             request = request.with_client_id(new_client_id())
@@ -151,19 +156,28 @@ class Orders(OrderReads):
         except (asyncio.CancelledError, KeyboardInterrupt, SystemExit) as exc:
             # Each must go on unchanged (asyncio.timeout relies on CancelledError, Ctrl-C and
             # sys.exit() must stop the program), but whoever interrupted would otherwise not
-            # learn that the order may exist, nor under which client id when it was made here.
+            # learn whether the order may exist, nor under which client id when it was made
+            # here. Only the transport's word that nothing left says it was not placed.
             how = (
                 "cancelled"
                 if isinstance(exc, asyncio.CancelledError)
                 else f"interrupted ({type(exc).__name__})"
             )
-            message = (
-                f"orders.place() was {how} before its answer arrived; the order may have been "
-                "placed. Check before placing it again, with orders.find_by_client_id(account_id, "
-                "client_id) or orders.find_placed(request, since=...): the request tagged "
-                f"{client_id!r}, since {started.isoformat()}"
-            )
-            log.warning("%s", message)
+            if never_sent(exc):
+                message = (
+                    f"orders.place() was {how} before its request was sent: the order was not "
+                    "placed (orders.find_by_client_id(account_id, client_id) finds nothing "
+                    f"tagged {client_id!r})"
+                )
+                log.info("%s", message)
+            else:
+                message = (
+                    f"orders.place() was {how} before its answer arrived; the order may have "
+                    "been placed. Check before placing it again, with orders.find_by_client_id("
+                    "account_id, client_id) or orders.find_placed(request, since=...): the "
+                    f"request tagged {client_id!r}, since {started.isoformat()}"
+                )
+                log.warning("%s", message)
             exc.add_note(message)
             raise
 

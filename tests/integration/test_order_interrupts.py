@@ -5,6 +5,10 @@ stops the event loop itself while the placement waits (Ctrl-C in IPython's termi
 Whatever interrupts it, the user must learn the client id to look the order up by, the
 interruption must go on as it came, and the order must never be sent twice. The order is held
 in flight by the simulator's ``hold_order_answers`` (executed, its answer not yet sent).
+
+A placement interrupted before its request left (waiting for its turn under the rate limit,
+or for its token) is told apart: the order was not placed, and no warning says it may have
+been; the client id is still named.
 """
 
 from __future__ import annotations
@@ -14,20 +18,23 @@ import contextlib
 import logging
 import signal
 import threading
-from collections.abc import AsyncIterator, Coroutine, Generator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Generator
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 import pytest
 from sim_http import Gate
+from stream_helpers import FakeTime, until
 
-from aries_async import AriesClient, OrderRequest
-from aries_async.errors import OrderOutcomeUnknownError
+from aries_async import AriesClient, OrderRequest, RateLimit
+from aries_async.config import RetryPolicy
+from aries_async.errors import OrderOutcomeUnknownError, RateLimitError
 from aries_async.models import OrderAck
-from aries_async.sim import Simulator
+from aries_async.sim import RateLimitFault, Simulator
 
 T = TypeVar("T")
 PLACE = ("POST", "/v1/orders")
+ACCOUNT = "TEST-ACCOUNT-001"
 
 
 @contextlib.asynccontextmanager
@@ -115,6 +122,7 @@ async def test_a_keyboard_interrupt_in_a_placement_names_the_client_id_and_goes_
         (record,) = [r for r in caplog.records if "interrupted" in r.getMessage()]
         client_id = client_id_in(record.getMessage())
         assert "KeyboardInterrupt" in record.getMessage()
+        assert "may have been placed" in record.getMessage()  # it reached the server
         assert [client_id_in(note) for note in interrupt.__notes__] == [client_id]
         found = await client.orders.find_by_client_id(account, client_id)
         assert found is not None and found.quantity == Decimal("3")
@@ -146,6 +154,7 @@ def test_ctrl_c_under_asyncio_run_reaches_a_placement_as_a_cancellation_naming_t
                 assert isinstance(cancelled, asyncio.CancelledError)
                 (record,) = [r for r in caplog.records if "cancelled" in r.getMessage()]
                 client_id = client_id_in(record.getMessage())
+                assert "may have been placed" in record.getMessage()
                 assert [client_id_in(note) for note in cancelled.__notes__] == [client_id]
                 found = runner.run(client.orders.find_by_client_id(account, client_id))
                 assert found is not None and found.quantity == Decimal("3")
@@ -191,3 +200,101 @@ def test_an_interrupt_that_leaves_the_loop_leaves_the_placement_running_never_re
             assert [o.client_id for o in active].count("my-order-1") == 1
         finally:
             runner.run(setup.aclose())
+
+
+# -- interrupted before the request left: not placed ----------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def waiting_for_its_token(
+    _: FakeTime,
+) -> AsyncIterator[tuple[Simulator, AriesClient, Awaitable[object]]]:
+    """A client whose token has expired, its renewal held at the simulator's token endpoint;
+    yields the simulator, the client and what the placement waits for (the renewal there)."""
+    held = Gate()
+    async with Simulator(seed=8) as sim:
+        client = AriesClient(sim.client_config(timeout=5), token=sim.issue_token(ttl=0))
+        async with client:
+            sim.faults.hold_token_requests = held
+            try:
+                yield sim, client, held.arrived.wait()
+            finally:
+                held.set()  # the renewal ends, so that closing the client need not wait
+
+
+@contextlib.asynccontextmanager
+async def waiting_for_its_turn(
+    fake_time: FakeTime,
+) -> AsyncIterator[tuple[Simulator, AriesClient, Awaitable[object]]]:
+    """A client under a rate limit that a 429 paused for 5 s (of fake time, which never
+    moves): yields the simulator, the client and what the placement waits for (its turn)."""
+    async with Simulator(seed=8) as sim:
+        config = sim.client_config(
+            timeout=60,
+            rate_limit=RateLimit(per_second=1000, burst=100),
+            retry=RetryPolicy(max_attempts=1),
+        )
+        client = AriesClient(
+            config, token=sim.issue_token(), sleep=fake_time.sleep, monotonic=fake_time.clock
+        )
+        async with client:
+            sim.faults.rate_limit["GET /v1/market/status"] = RateLimitFault(count=1, retry_after=5)
+            with pytest.raises(RateLimitError):
+                await client.market.status()
+
+            yield sim, client, until(lambda: bool(fake_time.waiting()))
+
+
+def placed_nothing(sim: Simulator) -> bool:
+    """Whether no order was sent to the simulator, nor made there."""
+    made = [o for o in sim.state.orders[ACCOUNT] if not (o.client_id or "").startswith("seed-")]
+    return sim.requests[PLACE] == 0 and made == []
+
+
+WAITS: dict[str, Callable[[FakeTime], Any]] = {
+    "its token": waiting_for_its_token,
+    "its turn": waiting_for_its_turn,
+}
+
+
+@pytest.mark.parametrize("where", WAITS)
+async def test_a_placement_cancelled_before_it_was_sent_says_not_placed(
+    where: str, fake_time: FakeTime, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with WAITS[where](fake_time) as (sim, client, waiting):
+        task = asyncio.create_task(client.orders.place(buy(ACCOUNT)))
+        async with asyncio.timeout(5):
+            await waiting
+        with caplog.at_level(logging.INFO, logger="aries_async"):
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError) as info:
+                await task
+        (note,) = info.value.__notes__
+        client_id = client_id_in(note)
+        assert "was not placed" in note and "may have been placed" not in note
+        assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert [client_id_in(r.getMessage()) for r in caplog.records] == [client_id]
+        assert placed_nothing(sim)
+
+
+@pytest.mark.parametrize("where", WAITS)
+async def test_a_keyboard_interrupt_before_the_placement_was_sent_says_not_placed(
+    where: str, fake_time: FakeTime, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with WAITS[where](fake_time) as (sim, client, waiting):
+
+        async def interrupted() -> OrderAck | KeyboardInterrupt:
+            return await InterruptedWhereItWaits(client.orders.place(buy(ACCOUNT, "mine-1")))
+
+        task = asyncio.create_task(interrupted())
+        async with asyncio.timeout(5):
+            await waiting
+        with caplog.at_level(logging.WARNING, logger="aries_async"):
+            task.cancel()  # delivered as a KeyboardInterrupt
+            interrupt = await task
+        assert type(interrupt) is KeyboardInterrupt
+        (note,) = interrupt.__notes__
+        assert "interrupted (KeyboardInterrupt)" in note and "was not placed" in note
+        assert "tagged 'mine-1'" in note  # the user's own tag, to check by
+        assert caplog.records == []
+        assert placed_nothing(sim)
