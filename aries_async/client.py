@@ -143,6 +143,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
             refresh_skew=self.config.refresh_skew,
             wall_clock=wall_clock,
             token=token,
+            loop_owner=self._transport,
         )
         # A sign-in or app token obtained through client.oauth is used at once, not only
         # once the token in memory is due.

@@ -33,6 +33,7 @@ from aries_async.auth.oauth import OAuth
 from aries_async.auth.store import TokenStore, sign_out
 from aries_async.auth.tokens import Token
 from aries_async.errors import AuthError, NotSignedInError, ReauthenticationRequired
+from aries_async.http.loop_owner import LoopOwner
 
 __all__ = ["AuthSession"]
 
@@ -76,7 +77,13 @@ def _where(store: TokenStore) -> str:
 
 class AuthSession:
     """Hands out valid access tokens (``client.auth``); token expiry is read on ``wall_clock``
-    (Unix seconds; its old name ``clock`` still works for one release, with a warning)."""
+    (Unix seconds; its old name ``clock`` still works for one release, with a warning).
+
+    Its lock, its renewals and its token belong to one event loop: that of ``loop_owner`` (a
+    client passes its transport, so that the session is the loop's the client is first used
+    on), else the one the session is first used on. Each of its awaitables raises
+    :class:`~aries_async.errors.WrongEventLoopError` on another loop, before doing anything.
+    """
 
     @renamed_arguments(clock="wall_clock")
     def __init__(
@@ -87,7 +94,9 @@ class AuthSession:
         refresh_skew: float = 60.0,
         wall_clock: Callable[[], float] = time.time,
         token: Token | None = None,
+        loop_owner: LoopOwner | None = None,
     ) -> None:
+        self._owner = loop_owner if loop_owner is not None else LoopOwner()
         self._oauth = oauth
         self._store = store
         self._skew = refresh_skew
@@ -149,7 +158,10 @@ class AuthSession:
             ReauthenticationRequired: the refresh token was refused; sign in again. Raised again
                 without asking the server until a new token is set or saved in the store.
             AuthError: the client credentials were refused (also remembered, as above).
+            WrongEventLoopError: the session belongs to another event loop; nothing was done
+                (so for every awaitable of the session).
         """
+        self._owner.check_loop()
         token = self.cached()
         if token is not None:
             return token
@@ -313,7 +325,9 @@ class AuthSession:
             return fresh
 
     async def settle(self) -> None:
-        """Wait for a refresh still in flight whose callers were cancelled (never raises)."""
+        """Wait for a refresh still in flight whose callers were cancelled (raises only
+        :class:`~aries_async.errors.WrongEventLoopError`)."""
+        self._owner.check_loop()
         task = self._refreshing
         if task is not None and not task.done():
             await asyncio.wait([task])
@@ -324,12 +338,14 @@ class AuthSession:
 
     async def invalidate(self, access_token: str) -> None:
         """Mark exactly this access token as refused; a newer one in use is kept."""
+        self._owner.check_loop()
         current = self._token
         if (current is not None and current.access_token == access_token) or current is None:
             self._invalid = access_token
 
     async def set_token(self, token: Token) -> None:
         """Use and save ``token`` (after a login); a grant refused before is forgotten."""
+        self._owner.check_loop()
         async with self._store.lock():
             await self._store.save(token)
         self._unsaved = None
@@ -338,11 +354,13 @@ class AuthSession:
 
     async def save_initial(self) -> None:
         """Save the token given to the constructor now, if it is not saved yet."""
+        self._owner.check_loop()
         async with self._lock:
             await self._save_unsaved()
 
     async def clear(self) -> None:
         """Forget the token here and in the store (waiting for a renewal in flight)."""
+        self._owner.check_loop()
         self._unsaved = None
         await sign_out(self._store)
         self._adopt(None)

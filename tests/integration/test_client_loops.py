@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 import pytest
 from stream_helpers import FakeTime
 
-from aries_async import AriesClient, MemoryTokenStore
-from aries_async.errors import ClientClosedError, WrongEventLoopError
+from aries_async import AriesClient, MemoryTokenStore, Token
+from aries_async.errors import AuthenticationError, ClientClosedError, WrongEventLoopError
 from aries_async.sim import ServerErrorFault, Simulator
 from aries_async.sim.ws import WsHub
 
@@ -179,4 +179,50 @@ async def test_a_stream_opened_on_another_loop_is_refused_before_connecting(
     with pytest.raises(WrongEventLoopError):
         await in_new_run(open_stream)
     assert hub.connections["market"] == 0
+    await in_new_run(client.aclose)
+
+
+AUTH_CALLS: dict[str, Callable[[AriesClient, Token], Awaitable[object]]] = {
+    "token": lambda client, _: client.auth.token(),
+    "access_token": lambda client, _: client.auth.access_token(),
+    "access_token_other_than": lambda client, token: client.auth.access_token_other_than(
+        token.access_token
+    ),
+    "invalidate": lambda client, token: client.auth.invalidate(token.access_token),
+    "set_token": lambda client, _: client.auth.set_token(Token(access_token="other")),
+    "save_initial": lambda client, _: client.auth.save_initial(),
+    "clear": lambda client, _: client.auth.clear(),
+    "settle": lambda client, _: client.auth.settle(),
+}
+
+
+@pytest.mark.parametrize("call", AUTH_CALLS)
+async def test_the_auth_session_refuses_another_loop_before_doing_anything(
+    call: str, sim: Simulator
+) -> None:
+    # As a REST call from a second asyncio.run() is: the session's token, its lock and its
+    # renewal belong to the client's loop, and its store is the client's.
+    token = sim.issue_token()
+    store = MemoryTokenStore()
+    client = AriesClient(sim.client_config(), token=token, token_store=store)
+    await in_new_run(lambda: client.market.quote("AAPL"))
+    with pytest.raises(WrongEventLoopError, match=r"asyncio\.run"):
+        await in_new_run(lambda: AUTH_CALLS[call](client, token))
+    assert client.auth.cached() == token  # nothing done: not renewed, dropped nor replaced
+    assert await store.load() == token
+    assert sim.token_requests == 0
+    await in_new_run(client.aclose)
+
+
+async def test_the_auth_session_belongs_to_the_loop_of_the_clients_first_call(
+    sim: Simulator,
+) -> None:
+    # A first call that needed no token still gave the client, its auth session included, to
+    # its loop: the session may not start a life of its own on another.
+    client = AriesClient(sim.client_config(), token=sim.issue_token())
+    with contextlib.suppress(AuthenticationError):
+        await in_new_run(lambda: client.request("GET", STATUS, authenticated=False))
+    assert sim.requests[("GET", STATUS)] == 1
+    with pytest.raises(WrongEventLoopError, match=r"asyncio\.run"):
+        await in_new_run(client.auth.token)
     await in_new_run(client.aclose)
