@@ -14,11 +14,16 @@ dropped connection after sending, or a 2xx answer that is not an order acknowled
 an answer saying so is a rejection) nothing is retried: the command prints the client id and the
 ``aries-async order find`` command that tells whether the order landed, and exits 1.
 
+With ``--json``, ``place`` and ``cancel`` print one JSON document whatever the outcome (its
+``outcome``: ``accepted``, ``rejected``, ``declined``, ``unknown``; ``blocked`` for ``place``,
+``not_found`` and ``terminal`` for ``cancel``), the explanations going to stderr; only an error
+of the API, the network or the sign-in prints none.
+
 Exit status: 0 done; 1 the API or network failed, the order or cancel was rejected, the preview
-has blocking errors, the outcome is unknown, or (``find``) no such order; 2 bad input or no
-terminal to confirm on; 3 not signed in or refused; 4 you answered no (nothing was sent); 130
-Ctrl-C (at the prompt nothing was sent; while placing, the client id and ``order find`` are
-printed, as for an unknown outcome).
+has blocking errors, the outcome is unknown, or (``find``, ``cancel``) no such order, or
+(``cancel``) nothing left to cancel; 2 bad input or no terminal to confirm on; 3 not signed in
+or refused; 4 you answered no (nothing was sent); 130 Ctrl-C (at the prompt nothing was sent;
+while placing or cancelling, what to check is printed, as for an unknown outcome).
 
 The arguments and the order they describe are :mod:`~aries_async._cli.order_args` (its names
 stay importable from here); this module runs the actions and shows what they do.
@@ -213,6 +218,13 @@ def _orders_table(orders: list[Order]) -> str:
     return table([*_ORDER_HEADINGS, "FILLED"], [_order_line(o) for o in orders])
 
 
+def _cancel_outcome(args: argparse.Namespace, order: Order | None, outcome: str) -> None:
+    """With ``--json``, the one document of a cancel that got no acknowledgement (what
+    happened is on stderr)."""
+    if args.json:
+        emit({"order": order, "outcome": outcome, "ack": None}, True, "")
+
+
 async def _cancel(args: argparse.Namespace) -> int:
     if not _can_confirm(args, "cancel the order"):
         return EXIT_USAGE
@@ -224,15 +236,16 @@ async def _cancel(args: argparse.Namespace) -> int:
                 f"No order {args.order_id} among the open and today's orders of {args.account} "
                 f"(see: aries-async order list {args.account})."
             )
+            _cancel_outcome(args, None, "not_found")
             return EXIT_API
         if order.is_terminal:
             err(f"Order {args.order_id} is {order.ord_status}: nothing to cancel.")
+            _cancel_outcome(args, order, "terminal")
             return EXIT_API
         _show([_orders_table([order])], to_stderr=args.json)
         if not args.yes and not await _confirm("Cancel this order?"):
             err("Not cancelled.")
-            if args.json:
-                emit({"order": order, "outcome": "declined", "ack": None}, True, "")
+            _cancel_outcome(args, order, "declined")
             return EXIT_DECLINED
         request = CancelRequest(
             orig_cl_ord_id=order.cl_ord_id or args.order_id,
@@ -243,17 +256,27 @@ async def _cancel(args: argparse.Namespace) -> int:
         try:
             ack = await client.orders.cancel(request)
         except (TransportError, ServerError, ResponseFormatError) as exc:
-            err(
-                f"The cancel may or may not have reached the server ({exc}); it was not "
-                f"retried. Check with: aries-async order list {args.account}"
-            )
+            _cancel_unknown(args, order, str(exc))
             return EXIT_API
+        except asyncio.CancelledError:  # Ctrl-C while the cancel was on its way
+            _cancel_unknown(args, order, "interrupted")
+            raise
     if ack.accepted:
         text = f"Cancel requested: order {ack.orig_cl_ord_id or args.order_id}, status {ack.status}"
     else:
         text = f"Cancel rejected: {ack.text or ack.status}"
-    emit({"order": order, "ack": ack}, args.json, text)
+    outcome = "accepted" if ack.accepted else "rejected"
+    emit({"order": order, "outcome": outcome, "ack": ack}, args.json, text)
     return EXIT_OK if ack.accepted else EXIT_API
+
+
+def _cancel_unknown(args: argparse.Namespace, order: Order, why: str) -> None:
+    """Tell the user that a cancel may or may not have been applied, and how to find out."""
+    err(
+        f"The cancel may or may not have reached the server ({why}); it was not retried. "
+        f"Check with: aries-async order list {args.account}"
+    )
+    _cancel_outcome(args, order, "unknown")
 
 
 async def _list(args: argparse.Namespace) -> int:

@@ -108,6 +108,11 @@ def test_every_json_output_speaks_python_names(cli: Cli) -> None:
     run("order", "list", ACCOUNT, "--json")
     found = run("order", "find", ACCOUNT, "names-1", "--json")
     run("order", "cancel", ACCOUNT, placed["ack"]["cl_ord_id"], "--yes", "--json")
+    run("order", "cancel", ACCOUNT, "NO-SUCH-ORDER", "--yes", "--json", code=1)
+    other = run(*limit, "--client-id", "names-2", "--yes", "--json")
+    cli.on_sim(lambda: setattr(cli.sim.faults, "swallow_order_calls", frozenset({"cancel"})))
+    cli.on_sim(lambda: setattr(cli.sim.faults, "swallow_order_response", 1))
+    unknown = run("order", "cancel", ACCOUNT, other["ack"]["cl_ord_id"], "--yes", "--json", code=1)
     run("stream", "AAPL", "--json", "--count", "4", ndjson=True)
     run("stream", "AAPL", "--charts", "--json", "--count", "4", ndjson=True)
     outputs["stream --account"] = _account_stream(cli)
@@ -118,6 +123,7 @@ def test_every_json_output_speaks_python_names(cli: Cli) -> None:
     # the names the models give: what a script reads is what the Python code reads
     assert found["client_id"] == "names-1" and found["cl_ord_id"] == placed["ack"]["cl_ord_id"]
     assert "estimated_cost" in placed["preview"] and placed["request"]["quantity"] == "2"
+    assert unknown["outcome"] == "unknown" and unknown["order"]["client_id"] == "names-2"
     events = {line["event"]: line for line in outputs["stream --account"]}
     assert events["order"]["order"]["symbol"] == "KO"
     # the account is ``account_id`` on every line, as the models name it, and only that

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -261,6 +262,72 @@ def test_cancel_yes_json_and_unknown_order(cli: Cli) -> None:
     assert data["ack"]["orig_cl_ord_id"] == order_id and data["order"]["cl_ord_id"] == order_id
     unknown = cli("order", "cancel", ACCOUNT, "NO-SUCH-ORDER", "--yes")
     assert unknown.code == 1 and "aries-async order list" in unknown.err
+    assert cli.requests(*CANCEL) == 1
+
+
+@pytest.mark.parametrize("mode", ["drop", "empty"])  # the answer lost; a 2xx that is no ack
+def test_cancel_json_with_an_unknown_outcome_prints_it(cli: Cli, mode: str) -> None:
+    order_id = place_open_order(cli)
+
+    def lose_the_cancels_answer() -> None:
+        cli.sim.faults.swallow_order_calls = frozenset({"cancel"})
+        cli.sim.faults.swallow_order_response = 1
+        cli.sim.faults.swallow_mode = mode
+
+    cli.on_sim(lose_the_cancels_answer)
+    done = cli("order", "cancel", ACCOUNT, order_id, "--yes", "--json")
+    assert done.code == 1, done.err
+    data = done.json()
+    assert (data["outcome"], data["ack"]) == ("unknown", None)
+    assert data["order"]["cl_ord_id"] == order_id
+    assert "may or may not have reached the server" in done.err  # the explanation, on stderr
+    assert f"aries-async order list {ACCOUNT}" in done.err
+    assert cli.requests(*CANCEL) == 1  # sent once, never again
+
+
+def test_cancel_json_prints_one_document_whatever_the_outcome(cli: Cli) -> None:
+    order_id = place_open_order(cli)
+    cancel = ("order", "cancel", ACCOUNT)
+    done = cli(*cancel, order_id, "--yes", "--json")
+    assert done.code == 0, done.err
+    assert done.json()["outcome"] == "accepted"
+    again = cli(*cancel, order_id, "--yes", "--json")
+    assert again.code == 1 and "nothing to cancel" in again.err
+    data = again.json()
+    assert (data["outcome"], data["ack"]) == ("terminal", None)
+    assert data["order"]["cl_ord_id"] == order_id and data["order"]["ord_status"] == "CANCELED"
+    missing = cli(*cancel, "NO-SUCH-ORDER", "--yes", "--json")
+    assert missing.code == 1 and "aries-async order list" in missing.err
+    assert missing.json() == {"order": None, "outcome": "not_found", "ack": None}
+    assert cli.requests(*CANCEL) == 1
+
+
+def test_ctrl_c_while_cancelling_prints_the_unknown_outcome_and_exits_130(cli: Cli) -> None:
+    order_id = place_open_order(cli)
+
+    def hang_next_cancel() -> None:
+        cli.sim.faults.swallow_order_calls = frozenset({"cancel"})
+        cli.sim.faults.swallow_order_response = 1
+        cli.sim.faults.swallow_mode = "hang"  # executed, never answered
+
+    cli.on_sim(hang_next_cancel)
+    proc = cli.spawn("order", "cancel", ACCOUNT, order_id, "--yes", "--json")
+    try:
+        deadline = time.monotonic() + 30
+        while cli.requests(*CANCEL) == 0:  # wait for the cancel to reach the sim
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130
+    assert "may or may not have reached the server (interrupted)" in err
+    data = json.loads(out)
+    assert (data["outcome"], data["ack"]) == ("unknown", None)
+    assert data["order"]["cl_ord_id"] == order_id
     assert cli.requests(*CANCEL) == 1
 
 
