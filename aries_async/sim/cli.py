@@ -62,6 +62,8 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --huge-body ROUTE=BYTES                     grow those JSON answers to BYTES
     --huge-body-chunked                         send padded bodies without Content-Length
     --gzip-body ROUTE                           send those answers gzip-compressed
+    --malformed-amount ROUTE=TEXT               one amount of the answer's last item is TEXT
+    --malformed-date ROUTE=TEXT                 one date of the answer's last item is TEXT
     --cycle-cursors                             order pages that never end
     --stall-token-requests N                    never answer the next N token requests
     --token-response-omit FIELD                 granted tokens without FIELD (scope, expires_in...)

@@ -13,9 +13,9 @@ from aries_async.sim.fault_values import (
     drop_connection,
     error_response,
     huge_body,
-    malformed_amount,
     rate_limit,
     refused_channel,
+    route_text,
     server_error,
     trickle_body,
 )
@@ -174,7 +174,14 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="ROUTE=TEXT",
-        type=checked(malformed_amount, "ROUTE=TEXT"),
+        type=checked(route_text, "ROUTE=TEXT"),
+    )
+    faults.add_argument(
+        "--malformed-date",
+        action="append",
+        default=[],
+        metavar="ROUTE=TEXT",
+        type=checked(route_text, "ROUTE=TEXT"),
     )
     faults.add_argument("--cycle-cursors", action="store_true")
     faults.add_argument(
@@ -336,6 +343,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
     faults.huge_body.update(args.huge_body)
     faults.gzip_body.update(args.gzip_body)
     faults.malformed_amount.update(args.malformed_amount)
+    faults.malformed_date.update(args.malformed_date)
     for symbol, channel in args.ws_refuse_channel:
         held = faults.ws_refused_channels.get(symbol, frozenset())
         faults.ws_refused_channels[symbol] = held | {channel}

@@ -17,10 +17,10 @@ __all__ = [
     "drop_connection",
     "error_response",
     "huge_body",
-    "malformed_amount",
     "parse_count",
     "rate_limit",
     "refused_channel",
+    "route_text",
     "server_error",
     "trickle_body",
 ]
@@ -114,7 +114,12 @@ def huge_body(spec: str) -> tuple[str, int]:
     return route.strip(), int(size)
 
 
-def malformed_amount(spec: str) -> tuple[str, str]:
+def route_text(spec: str) -> tuple[str, str]:
+    """``ROUTE=TEXT`` (``--malformed-amount``, ``--malformed-date``): the route and the text.
+
+    Raises:
+        ValueError: no ``=``, or no route before it.
+    """
     route, sep, text = spec.partition("=")
     if not sep or not route.strip():
         raise ValueError("ROUTE=TEXT")

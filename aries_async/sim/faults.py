@@ -167,6 +167,10 @@ field                              effect
 ``malformed_amount``               route -> text: in a 200 answer's first list of objects, the
                                    last object's first decimal-string amount becomes that text
                                    (``"12.3.4"``): one bad number deep in a large answer
+``malformed_date``                 route -> text: in a 200 answer's first list of objects, the
+                                   last object's first calendar day (a ``YYYY-MM-DD`` string,
+                                   looked for depth-first: an order's legs too) becomes that
+                                   text (``"2026-13-45"``, ``"TBD"``): one bad date in an answer
 =================================  =============================================================="""
 
 from __future__ import annotations
@@ -284,6 +288,8 @@ class Faults(WebsocketFaults):
     unknown_fields: bool = False
     # A malformed number in a REST answer (models check them when built).
     malformed_amount: dict[str, str] = attrs.Factory(dict)
+    # A malformed calendar day in a REST answer (models read it as None, with a warning).
+    malformed_date: dict[str, str] = attrs.Factory(dict)
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""

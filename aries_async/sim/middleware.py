@@ -20,8 +20,9 @@ import contextlib
 import gzip
 import math
 import secrets
+from collections.abc import Callable
 from email.utils import formatdate
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import orjson
 from aiohttp import web
@@ -45,6 +46,7 @@ from aries_async.sim.responses import (
     shaped_error,
 )
 from aries_async.sim.routes_oauth import TOKEN_PATH, quoted_grant, token_fields
+from aries_async.sim.spoil import last_item, spoil_amount, spoil_date
 
 __all__ = [
     "MIDDLEWARES",
@@ -192,13 +194,17 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
         return fault_error(request, burst.status, kind, "SIMULATED_FAILURE", message, headers)
     response = await handler(request)
     gzipped = any(route_matches(key, method, path, template) for key in faults.gzip_body)
-    for key, text in faults.malformed_amount.items():
-        if (
-            route_matches(key, method, path, template)
-            and isinstance(response, web.Response)
-            and response.status == 200
-        ):
-            response = _with_malformed_amount(response, text)
+    for spoils, spoil in (
+        (faults.malformed_amount, spoil_amount),
+        (faults.malformed_date, spoil_date),
+    ):
+        for key, text in spoils.items():
+            if (
+                route_matches(key, method, path, template)
+                and isinstance(response, web.Response)
+                and response.status == 200
+            ):
+                response = _spoiled(response, text, spoil)
     for key, size in faults.huge_body.items():
         if (
             route_matches(key, method, path, template)
@@ -215,20 +221,16 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
     return response
 
 
-def _with_malformed_amount(response: web.Response, text: str) -> web.Response:
-    """``response`` with its first list's last object's first decimal-string amount set to
-    ``text`` (the ``malformed_amount`` fault); unchanged when it has none."""
+def _spoiled(
+    response: web.Response, text: str, spoil: Callable[[dict[str, Any], str], bool]
+) -> web.Response:
+    """``response`` with one value of its first list's last object set to ``text`` by
+    ``spoil`` (see :mod:`aries_async.sim.spoil`); unchanged when it has none."""
     data = orjson.loads(_body_of(response))
-    lists = [data] if isinstance(data, list) else [v for v in data.values() if isinstance(v, list)]
-    items = next((found for found in lists if found and isinstance(found[-1], dict)), None)
-    if items is None:
+    item = last_item(data)
+    if item is None or not spoil(item, text):
         return response
-    item = items[-1]
-    for key, value in item.items():
-        if isinstance(value, str) and value[:1].isdigit() and "T" not in value:
-            item[key] = text
-            return json_response(data, response.status)
-    return response
+    return json_response(data, response.status)
 
 
 def _body_of(response: web.Response) -> bytes:

@@ -142,6 +142,8 @@ def test_cli_flags_for_body_and_paging_faults() -> None:
             "--unknown-fields",
             "--malformed-amount",
             "GET /v1/accounts/A/positions=1.2.3",
+            "--malformed-date",
+            "GET /v1/marketdata/equities/details=TBD",
         ]
     )
     faults = build_faults(args)
@@ -153,6 +155,7 @@ def test_cli_flags_for_body_and_paging_faults() -> None:
     assert faults.short_pages == 3
     assert faults.unknown_fields is True
     assert faults.malformed_amount == {"GET /v1/accounts/A/positions": "1.2.3"}
+    assert faults.malformed_date == {"GET /v1/marketdata/equities/details": "TBD"}
 
 
 async def test_malformed_amount_spoils_one_number_of_the_last_item(
@@ -169,3 +172,42 @@ async def test_malformed_amount_spoils_one_number_of_the_last_item(
     changed = {k for k, v in after[-1].items() if v != before[-1][k]}
     assert changed == {"quantity"}
     assert after[-1]["quantity"] == "1.2.3"
+
+
+async def test_malformed_date_spoils_one_date_of_the_last_item(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    details = "/v1/marketdata/equities/details?symbols=AAPL,MSFT"
+    async with http.get(details) as resp:
+        before = (await resp.json())["data"]
+    sim.faults.malformed_date["GET /v1/marketdata/equities/details"] = "2026-13-45"
+    async with http.get(details) as resp:
+        assert resp.status == 200
+        after = (await resp.json())["data"]
+    assert after[:-1] == before[:-1]
+    changed = {k for k, v in after[-1].items() if v != before[-1][k]}
+    assert changed == {"high52WeekDate"}  # the first of its dates
+    assert after[-1]["high52WeekDate"] == "2026-13-45"
+
+
+async def test_malformed_date_looks_for_a_date_inside_the_last_item_too(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    # An order's only calendar day is in its legs (its other times are date-times).
+    option = {"tradingAccountId": "TEST-ACCOUNT-001", "symbol": "AAPL260618C00180000"}
+    order = {
+        **option,
+        "side": "BUY",
+        "type": "LIMIT",
+        "qty": "1",
+        "price": "0.05",
+        "timeInForce": "DAY",
+    }
+    async with http.post("/v1/orders", json=order) as resp:
+        assert resp.status == 200, await resp.text()
+    active = "/v2/accounts/TEST-ACCOUNT-001/orders"
+    sim.faults.malformed_date[f"GET {active}"] = "TBD"
+    async with http.get(active) as resp:
+        (spoiled,) = (await resp.json())["orders"]
+    assert spoiled["legs"][0]["maturity"] == "TBD"
+    assert spoiled["createdAt"][:4].isdigit()  # a date-time is not a calendar day
