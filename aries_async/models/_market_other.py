@@ -239,6 +239,10 @@ class EquityDetails:
     ``change`` its ``netChange`` (named as a quote's change from the previous close is); their
     old names (``avg_volume_4_weeks``, ``trade_seq``, ``nasdaq_net_in_flow``...) are
     deprecated aliases.
+
+    Its calendar days (``high_52_week_date``, ``ytd_low_date``, ``expiration_date``...) are
+    plain strings on the wire: one that is not a date reads as None, with a warning on the
+    ``aries_async.models`` logger, instead of failing the whole answer.
     """
 
     symbol: str | None = None
@@ -272,13 +276,17 @@ class EquityDetails:
     trade_timestamp: datetime | None = None
     quote_timestamp: datetime | None = None
     high_52_week_price: Decimal | None = attrs.field(default=None, metadata=wire("high52WeekPrice"))
-    high_52_week_date: date | None = attrs.field(default=None, metadata=wire("high52WeekDate"))
+    high_52_week_date: date | None = attrs.field(
+        default=None, metadata=wire("high52WeekDate", lenient=True)
+    )
     low_52_week_price: Decimal | None = attrs.field(default=None, metadata=wire("low52WeekPrice"))
-    low_52_week_date: date | None = attrs.field(default=None, metadata=wire("low52WeekDate"))
+    low_52_week_date: date | None = attrs.field(
+        default=None, metadata=wire("low52WeekDate", lenient=True)
+    )
     ytd_high: Decimal | None = None
-    ytd_high_date: date | None = None
+    ytd_high_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     ytd_low: Decimal | None = None
-    ytd_low_date: date | None = None
+    ytd_low_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     year_end_close: Decimal | None = None
     market_cap: int | None = None
     shares_outstanding: int | None = None
@@ -315,7 +323,7 @@ class EquityDetails:
     is_etf: bool | None = attrs.field(default=None, metadata=wire("isETF"))
     underlying_symbol: str | None = None
     strike_price: Decimal | None = None
-    expiration_date: date | None = None
+    expiration_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     put_call: str | None = None
     open_interest: int | None = None
     advancers: int | None = None

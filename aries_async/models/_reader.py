@@ -17,9 +17,10 @@ as in the converter: both in the mirror's ``__post_init__``, which msgspec calls
 Anything else the mirror does not take (a blank in another amount, a time in another zone, a
 number in a text field, an epoch) raises :class:`Unread`, and the caller hands the body to
 the converter (:mod:`aries_async.models._converter`), which converts it or raises the error
-that names the field. A type the mirror cannot express (an open object, a tagged union, an
-epoch or lenient time, a field with an attrs converter or validator, which msgspec would not
-run) has no reader.
+that names the field. So does a time marked ``wire(lenient=True)`` that is not one: the mirror
+reads it as strictly as any time, and the converter reads it as None, with its warning. A
+type the mirror cannot express (an open object, a tagged union, an epoch time, a field with an
+attrs converter or validator, which msgspec would not run) has no reader.
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ def _mirror(
         default: Any = a.default
         if not a.init or a.converter or a.validator:  # msgspec would not run them
             return None
-        if a.metadata.get("epoch") or a.metadata.get("lenient"):
+        if a.metadata.get("epoch"):
             return None
         name = field_wire_name(a, case)
         make: Callable[[], Any] | None = None  # the default, for a null

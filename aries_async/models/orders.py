@@ -196,7 +196,11 @@ class LegSide(OpenEnum):
 
 @attrs.frozen(kw_only=True)
 class OrderLegState:
-    """One leg of an order as reported by the server (``TradeOrderLegV2``)."""
+    """One leg of an order as reported by the server (``TradeOrderLegV2``).
+
+    ``maturity`` is a plain string on the wire: one that is not a date reads as None, with a
+    warning on the ``aries_async.models`` logger, instead of failing the orders.
+    """
 
     symbol: str | None = None
     side: LegSide | None = None
@@ -205,7 +209,7 @@ class OrderLegState:
     security_type: SecurityType | None = None
     put_call: PutCall | None = None
     strike_price: Decimal | None = None
-    maturity: date | None = None
+    maturity: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     average_price: Decimal | None = attrs.field(default=None, metadata=wire("avgPrice", blank=True))
 
     ratio_qty = renamed[Decimal | None]("ratio_quantity")

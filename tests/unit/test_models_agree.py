@@ -10,6 +10,7 @@ is an ``int`` in both.
 from __future__ import annotations
 
 import enum
+import logging
 import typing
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,12 +20,37 @@ import attrs
 import pytest
 
 from aries_async.apispec import schemas
-from aries_async.models import EquityDetails
+from aries_async.models import (
+    Balance,
+    EquityDetails,
+    Holiday,
+    OptionChain,
+    Order,
+    OrderAck,
+    Position,
+    ReplaceAck,
+    structure,
+)
 from aries_async.models.common import field_wire_name
 from aries_async.models.generated import EquityDetailsDTO
+from aries_async.models.orders import OrderLegState
 
 # (hand-written model, its generated twin): the same wire object.
 TWINS: list[tuple[type[Any], type[Any]]] = [(EquityDetails, EquityDetailsDTO)]
+
+# (hand-written model, the description's schema of the wire object it reads), for the models
+# with times: each reads exactly that schema's fields.
+DESCRIBED: list[tuple[type[Any], str]] = [
+    (EquityDetails, "EquityDetailsDTO"),
+    (Order, "TradeOrderV2"),
+    (OrderLegState, "TradeOrderLegV2"),
+    (OrderAck, "OrdResponse"),
+    (ReplaceAck, "ReplaceOrdResponse"),
+    (Balance, "AccountBalanceV2"),
+    (Position, "AccountPosition"),
+    (Holiday, "MarketHoliday"),
+    (OptionChain, "OptionContractsResponse"),
+]
 
 # The Python types a field may have for each JSON type of the description (a date-only string
 # is a ``date``, its plain ``string`` type notwithstanding).
@@ -115,3 +141,41 @@ def test_the_sized_rule_names_only_sizes_and_volumes() -> None:
         "size",
         "total_volume",
     ]
+
+
+def text_times(model: type[Any], schema: str) -> list[tuple[str, str]]:
+    """(attribute, wire name) of the model's ``date`` and ``datetime`` fields that the
+    description types as a plain string (no ``format``: no promise of a time)."""
+    return [
+        (attribute, wire_name)
+        for wire_name, (attribute, kind) in by_wire_name(model).items()
+        if kind in (date, datetime) and json_type(schema, wire_name) == "string"
+    ]
+
+
+@pytest.mark.parametrize(("model", "schema"), DESCRIBED, ids=lambda x: getattr(x, "__name__", x))
+def test_a_time_the_description_leaves_a_string_reads_malformed_as_none_and_a_warning(
+    model: type[Any], schema: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # As the generated models and the official package read them: one odd value must not
+    # lose the answer. A formatted time (the description promises one) stays strict.
+    assert set(by_wire_name(model)) == set(schemas()[schema]["properties"])
+    for attribute, wire_name in text_times(model, schema):
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, "aries_async.models"):
+            read = structure({wire_name: "TBD", "symbol": "AAPL"}, model)
+        assert getattr(read, attribute) is None
+        assert attribute in caplog.text and "'TBD'" in caplog.text
+
+
+def test_the_times_the_description_leaves_strings_are_known() -> None:
+    # The test above must not pass on nothing: these are the fields it reads.
+    found = {(m.__name__, a) for m, schema in DESCRIBED for a, _ in text_times(m, schema)}
+    assert found == {
+        ("EquityDetails", "high_52_week_date"),
+        ("EquityDetails", "low_52_week_date"),
+        ("EquityDetails", "ytd_high_date"),
+        ("EquityDetails", "ytd_low_date"),
+        ("EquityDetails", "expiration_date"),
+        ("OrderLegState", "maturity"),
+    }
