@@ -15,15 +15,17 @@ an answer saying so is a rejection) nothing is retried: the command prints the c
 ``aries-async order find`` command that tells whether the order landed, and exits 1.
 
 With ``--json``, ``place`` and ``cancel`` print one JSON document whatever the outcome (its
-``outcome``: ``accepted``, ``rejected``, ``declined``, ``unknown``; ``blocked`` for ``place``,
-``not_found`` and ``terminal`` for ``cancel``), the explanations going to stderr; only an error
-of the API, the network or the sign-in prints none.
+``outcome``: ``accepted``, ``rejected``, ``declined``, ``unknown``, ``not_sent`` (Ctrl-C before
+the request left); ``blocked`` for ``place``, ``not_found`` and ``terminal`` for ``cancel``),
+the explanations going to stderr; only an error of the API, the network or the sign-in prints
+none.
 
 Exit status: 0 done; 1 the API or network failed, the order or cancel was rejected, the preview
 has blocking errors, the outcome is unknown, or (``find``, ``cancel``) no such order, or
 (``cancel``) nothing left to cancel; 2 bad input or no terminal to confirm on; 3 not signed in
 or refused; 4 you answered no (nothing was sent); 130 Ctrl-C (at the prompt nothing was sent;
-while placing or cancelling, what to check is printed, as for an unknown outcome).
+while placing or cancelling, whether the request had left, and if it may have, what to check,
+as for an unknown outcome).
 
 The arguments and the order they describe are :mod:`~aries_async._cli.order_args` (its names
 stay importable from here); this module runs the actions and shows what they do.
@@ -53,6 +55,7 @@ from aries_async.errors import (
     ServerError,
     TransportError,
 )
+from aries_async.http.exchange import never_sent
 from aries_async.models.orders import CancelRequest, Order, OrderAck, OrderPreview, OrderRequest
 
 __all__ = ["add_arguments", "build_request", "decimal_arg", "describe", "preview_lines", "run"]
@@ -170,8 +173,13 @@ async def _place(args: argparse.Namespace) -> int:
         except OrderOutcomeUnknownError as exc:
             _outcome_unknown(args, data, str(exc), exc.account_id, exc.client_id)
             return EXIT_API
-        except asyncio.CancelledError:  # Ctrl-C while the order was on its way
-            _outcome_unknown(args, data, "interrupted", request.account_id, client_id)
+        except asyncio.CancelledError as exc:  # Ctrl-C while the order was on its way
+            if never_sent(exc):  # waiting for its turn or its token: nothing left
+                err(f"Interrupted before it was sent: the order was NOT placed ({client_id}).")
+                if args.json:
+                    emit({**data, "outcome": "not_sent", "ack": None}, True, "")
+            else:
+                _outcome_unknown(args, data, "interrupted", request.account_id, client_id)
             raise
     outcome = "accepted" if ack.accepted else "rejected"
     data.update(outcome=outcome, ack=ack)
@@ -258,8 +266,12 @@ async def _cancel(args: argparse.Namespace) -> int:
         except (TransportError, ServerError, ResponseFormatError) as exc:
             _cancel_unknown(args, order, str(exc))
             return EXIT_API
-        except asyncio.CancelledError:  # Ctrl-C while the cancel was on its way
-            _cancel_unknown(args, order, "interrupted")
+        except asyncio.CancelledError as exc:  # Ctrl-C while the cancel was on its way
+            if never_sent(exc):
+                err("Interrupted before it was sent: the cancel was NOT sent.")
+                _cancel_outcome(args, order, "not_sent")
+            else:
+                _cancel_unknown(args, order, "interrupted")
             raise
     if ack.accepted:
         text = f"Cancel requested: order {ack.orig_cl_ord_id or args.order_id}, status {ack.status}"

@@ -222,11 +222,53 @@ def test_ctrl_c_while_placing_prints_the_client_id_and_exits_130(cli: Cli) -> No
     assert cli.requests(*PLACE) == 1
 
 
+def test_ctrl_c_before_the_order_was_sent_says_it_was_not_placed(cli: Cli) -> None:
+    """The order waits for its turn under the rate limit (the preview took it; the next turn
+    is 20 s away): nothing has left, so there is nothing to check."""
+    cli.setenv(ARIES_RATE_LIMIT="0.05")
+    proc = cli.spawn(*BUY_LIMIT, "--yes", "--client-id", "bot-78")
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.readline()  # the preview is shown: the order is next
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 130
+        err = proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "was NOT placed" in err and "bot-78" in err
+    assert "outcome is unknown" not in err and "order find" not in err
+    assert cli.requests(*PREVIEW) == 1 and cli.requests(*PLACE) == 0
+
+
 def place_open_order(cli: Cli) -> str:
     done = cli(*BUY_LIMIT, "--yes", "--json")
     assert done.code == 0, done.err
     order_id: str = done.json()["ack"]["cl_ord_id"]
     return order_id
+
+
+def test_ctrl_c_before_the_cancel_was_sent_says_so_in_json(cli: Cli) -> None:
+    """The cancel waits for its turn under the rate limit (the read of the open orders took
+    it): interrupted there, the JSON says ``not_sent`` and the order is still open."""
+    order_id = place_open_order(cli)
+    cli.setenv(ARIES_RATE_LIMIT="0.05")
+    proc = cli.spawn("order", "cancel", ACCOUNT, order_id, "--yes", "--json")
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stderr.readline()  # the order is shown: the cancel is next
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 130
+        out, err = proc.stdout.read(), proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    data = json.loads(out)
+    assert data["outcome"] == "not_sent" and data["order"]["cl_ord_id"] == order_id
+    assert "cancel was NOT sent" in err and "may or may not" not in err
+    assert cli.requests(*CANCEL) == 0
 
 
 def test_cancel_asks_then_cancels(cli: Cli) -> None:
