@@ -50,6 +50,8 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --ws-expire-after-auth authExpired|authRequired   end each socket right after authSuccess
     --ws-close-after-accept                     close each socket right after authSuccess
     --ws-auth-unanswered                        leave every websocket authentication unanswered
+    --ws-reauth-drops-subscriptions             a re-authentication on a live socket drops its
+                                                subscriptions (the socket stays open)
     --ws-account-unanswered                     account subscriptions get events, no snapshot
     --ws-market-unacknowledged                  market (un)subscribes without acknowledgements
     --ws-ack-type subscribed|response           market and account (un)subscribe acks' type

@@ -142,6 +142,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         "--ws-expire-after-auth", choices=("authExpired", "authRequired"), default=None
     )
     faults.add_argument("--ws-close-after-accept", action="store_true")
+    faults.add_argument("--ws-reauth-drops-subscriptions", action="store_true")
     faults.add_argument("--ws-ignore-requests", action="store_true")
     faults.add_argument("--ws-response-shape", choices=RESPONSE_SHAPES, default="data")
     faults.add_argument("--ws-topic-shape", choices=TOPIC_SHAPES, default="sdk")
@@ -303,6 +304,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_auth_error_id=args.ws_auth_error_id,
         ws_expire_after_auth=args.ws_expire_after_auth,
         ws_close_after_accept=args.ws_close_after_accept,
+        ws_reauth_drops_subscriptions=args.ws_reauth_drops_subscriptions,
         huge_body_chunked=args.huge_body_chunked,
         cycle_cursors=args.cycle_cursors,
         stall_token_requests=args.stall_token_requests,

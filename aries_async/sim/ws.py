@@ -6,7 +6,8 @@ casing, optional ``body.action``), ``authSuccess`` with ``expiresIn`` (ms), ping
 id, ``refreshAuth`` ``ws_refresh_warning`` seconds before the session ends and ``authExpired`` +
 close at the end. The session ends at the earlier of ``ws_session_ttl`` after auth and the
 token's expiry; re-auth on the live socket renews it (a re-auth that does not move the end,
-the same token sent again, is not warned again). A revoked token ends its sessions with
+the same token sent again, is not warned again) and keeps the socket's subscriptions
+(``faults.ws_reauth_drops_subscriptions``: drops them). A revoked token ends its sessions with
 ``authExpired``. Accounts sockets that do not authenticate within ``ws_auth_timeout`` get
 ``authTimeout`` and are closed. Outgoing messages are NDJSON: everything pending is sent in one
 frame (up to :data:`MAX_LINES_PER_FRAME` lines). The protocol is in

@@ -114,9 +114,12 @@ class AccountSession(Session):
         """A step of a symbol a P&L subscription holds: the new candle."""
         self.hub.topics.on_step(self, self.topics, snap)
 
-    def release(self) -> None:
-        super().release()
+    def drop_subscriptions(self) -> None:
+        """Stop every account's events and the topics (``faults.ws_watchlist_auto``: the
+        watchlist changes still come unasked, as from an authentication on)."""
+        super().drop_subscriptions()
         for remove in self.account_listeners.values():
             remove()
         self.account_listeners.clear()
         self.hub.topics.release(self, self.topics)
+        self.topics = TopicSubscriptions(watchlist=self.hub.ctx.faults.ws_watchlist_auto)

@@ -219,8 +219,9 @@ class ChartSession(Session):
         else:
             self.push({"type": "event", "payload": {"symbol": symbol, "data": data}})
 
-    def release(self) -> None:
-        super().release()
+    def drop_subscriptions(self) -> None:
+        """Unwatch every symbol and forget its subscriptions."""
+        super().drop_subscriptions()
         for watched in self._by_watched:
             self.hub.unwatch(self, watched)
         self._by_watched.clear()

@@ -58,6 +58,14 @@ field                              effect
 ``ws_expire_after_auth``           right after every ``authSuccess`` on a new socket the server
                                    sends this action and closes: ``"authExpired"`` (a session
                                    that ends at once) or ``"authRequired"``; None: off
+``ws_reauth_drops_subscriptions``  a re-authentication on a live socket that the server
+                                   accepts drops every subscription of that socket (market
+                                   symbols, charts symbols, the account socket's ``account``,
+                                   ``pnl``, ``watchlist`` and ``news``; ``ws_watchlist_auto``
+                                   holds on): the socket stays open and authenticated and
+                                   sends nothing for them until they are asked for again
+                                   (websocket.md 2.4 leaves it UNKNOWN; off: they are kept).
+                                   A firehose run already started goes on
 ``ws_close_after_accept``          every socket is closed (1000) right after the server accepted
                                    its authentication (``authSuccess`` and, on the market
                                    socket, the ``marketStatus`` push are sent first)
@@ -124,6 +132,7 @@ class WebsocketFaults:
     ws_auth_success_id: str = "payload"
     ws_auth_error_id: str = "payload"
     ws_expire_after_auth: str | None = None
+    ws_reauth_drops_subscriptions: bool = False
     ws_close_after_accept: bool = False
     ws_ignore_requests: bool = False
     ws_response_shape: str = "data"

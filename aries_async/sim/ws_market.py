@@ -282,8 +282,9 @@ class MarketSession(Session):
             {"action": "update", "type": kind, "symbol": symbol, "data": data, "timestamp": stamp}
         )
 
-    def release(self) -> None:
-        super().release()  # also stops the firehose at its next frame
+    def drop_subscriptions(self) -> None:
+        """Unwatch every symbol and forget its subscriptions."""
+        super().drop_subscriptions()
         for watched in set(self.market) | set(self.options):
             self.hub.unwatch(self, watched)
         self.market.clear()

@@ -280,7 +280,8 @@ class Session:
         self.event({"action": "authRequired", "error": "authentication required"})
 
     def authenticate(self, body: Any, request_id: str | None) -> None:
-        """``POST /auth``: check the token, start or renew the session."""
+        """``POST /auth``: check the token, start or renew the session (a renewal drops the
+        subscriptions with ``faults.ws_reauth_drops_subscriptions``)."""
         token = body.get("token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token:
             self.refuse_auth("token is required", request_id)
@@ -291,6 +292,8 @@ class Session:
             return
         first = self.grant is None
         self.grant = result
+        if not first and self.hub.ctx.faults.ws_reauth_drops_subscriptions:
+            self.drop_subscriptions()
         now = self.hub.ctx.clock.now()
         settings = self.hub.ctx.settings
         expires_at = min(now + settings.ws_session_ttl, result.expires_at)
@@ -382,6 +385,11 @@ class Session:
         """An ``unsubscribe`` message of an authenticated client."""
         raise NotImplementedError
 
+    def drop_subscriptions(self) -> None:
+        """Forget every subscription of the socket (its sockets' modules forget theirs)."""
+        self.firehose_subs.clear()
+
     def release(self) -> None:
         """The socket is gone: stop everything that feeds it."""
         self.closed = True
+        self.drop_subscriptions()

@@ -433,6 +433,7 @@ SWITCHES = [
     (["--ws-market-times", "iso"], "ws_market_times", "iso", "ms"),
     (["--ws-binary-frames"], "ws_binary_frames", True, False),
     (["--ws-pong-without-id"], "ws_pong_without_id", True, False),
+    (["--ws-reauth-drops-subscriptions"], "ws_reauth_drops_subscriptions", True, False),
 ]
 
 
