@@ -118,6 +118,8 @@ class WsHub:
         self.firehose_runs = 0
         self.requests = 0
         """Requests (other than ``POST /auth``) the market sockets received."""
+        self.subscribes = 0
+        """``subscribe`` messages the authenticated sockets received (of every kind)."""
         self.topics = AccountTopics(self)
         """The account socket's ``pnl``/``watchlist``/``news`` topics and their test hooks."""
 

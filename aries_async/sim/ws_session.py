@@ -269,6 +269,7 @@ class Session:
                 self.auth_required()
                 return
             if kind == "subscribe":
+                self.hub.subscribes += 1
                 self.subscribe(payload, request_id)
             else:
                 self.unsubscribe(payload, request_id)
