@@ -231,7 +231,7 @@ def notice(event: StatusEvent) -> str:
     if isinstance(event, StreamConnected):
         return "reconnected (snapshots follow)" if event.reconnect else "connected"
     if isinstance(event, StreamReauthenticated):
-        return "re-authenticated on the live socket"
+        return "re-authenticated on the live socket (subscriptions sent again)"
     retry = f"; retrying in {event.retry_in:.1f} s" if event.retry_in is not None else ""
     end = "" if event.will_reconnect else "; not reconnecting"
     return f"disconnected: {event.reason}{retry}{end}"

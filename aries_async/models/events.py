@@ -35,7 +35,8 @@ Times
 Connection status (every stream)
     :class:`StreamConnected` and :class:`StreamDisconnected`: every gap in a stream is visible
     as a disconnect followed by a reconnect. :class:`StreamReauthenticated`: the server took
-    a fresh token on the live socket (no gap). Their ``at`` is the stream's monotonic clock
+    a fresh token on the live socket and the subscriptions are sent again (no gap, unless the
+    server dropped them meanwhile). Their ``at`` is the stream's monotonic clock
     (for durations), their ``timestamp`` its wall clock (``wall_clock``) as aware UTC.
 
 Anything else
@@ -238,7 +239,13 @@ class StreamDisconnected:
 @attrs.frozen(kw_only=True)
 class StreamReauthenticated:
     """The server asked for a fresh token (``refreshAuth``) and accepted it on the live socket:
-    nothing was missed, the session goes on (``stream.reauths`` counts these).
+    the session goes on (``stream.reauths`` counts these), and every desired subscription is
+    sent again right after this event. Whether a server keeps a socket's subscriptions across
+    a re-authentication is not documented (websocket.md 2.4): on one that keeps them nothing
+    was missed; one that drops them sent nothing for them from the re-authentication until it
+    read the resubscription. Its answers follow, as after a reconnect (market: a snapshot per
+    symbol; account: a resync snapshot, with the orders that changed; charts: a quote per
+    symbol, from a server that had dropped it).
 
     Attributes:
         at, timestamp: as for :class:`StreamConnected` (monotonic seconds; wall clock, aware

@@ -1,9 +1,10 @@
 """The account stream's topics besides ``account``: ``pnl``, ``watchlist`` and ``news``
 (websocket.md 4.2), a mixin of :class:`~aries_async.streaming.accounts.AccountStream`.
 
-Every subscription is remembered and sent again after each reconnect. A ``pnl`` subscription
-is sent again from the start of the last candle received (``startTime``), so the candles of
-the gap come with the resubscription; before any candle came, with the ``start_time`` given.
+Every subscription is remembered and sent again after each reconnect and re-authentication.
+A ``pnl`` subscription is sent again from the start of the last candle received
+(``startTime``), so the candles of the gap come with the resubscription; before any candle
+came, with the ``start_time`` given.
 Subscribing is fire-and-forget, as for market data: a refusal arrives as a
 :class:`~aries_async.models.events.ServerErrorMessage` in ``events()``, and the subscription it
 answers (found by the request's id) is named in ``refused_topics`` (an account's own
@@ -109,8 +110,8 @@ class AccountTopics:
         Returns once the subscription is sent (or, not connected, left to the next socket);
         a refusal names the account in :attr:`refused` (before its
         :class:`~aries_async.models.events.ServerErrorMessage` reaches ``events()``), and the
-        account stays followed: it is asked for again on every new socket until it is
-        removed.
+        account stays followed: it is asked for again on every new socket (and after every
+        re-authentication) until it is removed.
 
         Raises:
             ValidationError: an empty account id.
@@ -169,7 +170,8 @@ class AccountTopics:
         found", ("news", None): "not entitled"}``, the accounts of :attr:`refused` as
         ``("account", id)``. Known before the refusal's ``ServerErrorMessage`` reaches
         ``events()``, tied to the subscription by the request's id. A refused subscription is
-        still sent again on every new socket; it leaves when a later request of it is
+        still sent again on every new socket and after every re-authentication (refused
+        again, for the latest reason); it leaves when a later request of it is
         acknowledged (an account also by its snapshot), it is unsubscribed, or its account
         removed."""
         return dict(self._requests.refusals)

@@ -10,8 +10,9 @@ Example:
 
 Account events are never dropped: each consumer buffers up to
 :attr:`StreamConfig.account_buffer` events and fails with
-:class:`~aries_async.errors.StreamOverflowError` beyond that. After every reconnect the
-``account`` topic of every account is re-subscribed; each account's fresh snapshot arrives as
+:class:`~aries_async.errors.StreamOverflowError` beyond that. After every reconnect (and every
+re-authentication: a server may drop the subscriptions then) the ``account`` topic of every
+account is re-subscribed; each account's fresh snapshot arrives as
 an :class:`~aries_async.models.events.AccountSnapshot` with ``resync=True`` (a socket that does
 not bring every snapshot within :attr:`StreamConfig.request_timeout` is replaced by a new one,
 which asks again), followed by a
@@ -311,13 +312,17 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         """Re-subscribe every account and topic (called by the connection)."""
         frames = self._topic_frames(connection)
         # Each account's snapshot is owed (or an error answer): without it the events missed
-        # while the socket was down would never be told (see awaited_answers).
+        # while the socket was down would never be told (see awaited_answers). After a
+        # re-authentication (on_reauth sends these frames too) it supersedes an earlier wait.
+        if self._answered is not None:
+            self._answered.cancel()
         self._answered = asyncio.get_running_loop().create_future() if self._opening else None
         return frames
 
     def awaited_answers(self) -> asyncio.Future[None] | None:
-        """Done once every account subscribed on the new socket has its snapshot (or was
-        refused); the connection reconnects when that takes over ``request_timeout``."""
+        """Done once every account subscribed on the new socket (or again after a
+        re-authentication) has its snapshot (or was refused); the connection reconnects when
+        that takes over ``request_timeout``."""
         return self._answered
 
     def on_message(self, message: Any) -> None:

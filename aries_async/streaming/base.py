@@ -160,6 +160,11 @@ class StreamBase(AsyncClosing):
         """Authenticated: the frames that replay the desired subscriptions."""
         raise NotImplementedError
 
+    def on_reauth(self, connection: Connection) -> list[str]:
+        """Re-authenticated on the live socket: the frames that send the desired subscriptions
+        again, those of a new socket's replay unless a face says otherwise."""
+        return self.on_open(connection)
+
     def on_message(self, message: Any) -> None:
         """Track and publish one decoded message."""
         raise NotImplementedError

@@ -99,12 +99,12 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
     ) -> None:
         """Add symbols (or a channel to symbols already subscribed).
 
-        The subscription is remembered and replayed after every reconnect; the server sends a
-        quote on subscribe. Fire-and-forget: a refusal arrives as a
-        :class:`~aries_async.models.events.ServerErrorMessage` in :meth:`events`. A server that
-        refuses the ``trades`` subscription type (not the symbol) is taken to send trades with
-        the quotes: the stream subscribes quotes instead (and delivers only the channels you
-        asked for).
+        The subscription is remembered and sent again after every reconnect and
+        re-authentication; the server sends a quote on subscribe. Fire-and-forget: a refusal
+        arrives as a :class:`~aries_async.models.events.ServerErrorMessage` in :meth:`events`.
+        A server that refuses the ``trades`` subscription type (not the symbol) is taken to
+        send trades with the quotes: the stream subscribes quotes instead (and delivers only
+        the channels you asked for).
 
         Args:
             symbols: one symbol or several (tickers, OSI option symbols), in any case.

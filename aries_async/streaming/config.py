@@ -58,7 +58,8 @@ class StreamConfig:
         subscribe_batch: symbols per market ``subscribe`` message.
         request_timeout: seconds a socket request (``MarketStream.expiry_dates()``...) waits
             for its answer, a resend after a reconnect included; and seconds a new account
-            socket waits for its snapshots before it is replaced.
+            socket (or one that re-authenticated) waits for its snapshots before it is
+            replaced.
     """
 
     open_timeout: float = 10.0

@@ -26,8 +26,10 @@ ones'; this module carries out what they decide. Each attempt:
    keep-alive task pings and runs the staleness watchdog. ``refreshAuth`` re-authenticates on
    the live socket with a token other than the socket's own when one can be had (see
    :mod:`~aries_async.streaming.credentials`; a refusal of it ends the connection and counts
-   as in 2;
-   no answer within ``auth_timeout`` ends it, the token kept, and the backoff follows);
+   as in 2; no answer within ``auth_timeout`` ends it, the token kept, and the backoff
+   follows); once it is accepted, the handler's ``on_reauth`` frames send every desired
+   subscription again, their answers awaited as in 3 (a server may drop a socket's
+   subscriptions when it re-authenticates: websocket.md 2.4 leaves it UNKNOWN);
    ``authExpired`` ends the connection (a reconnect follows).
 
 Every reconnect waits for the backoff (exponential, with jitter, up to its cap), reset only by
@@ -357,16 +359,15 @@ class Connection:
             data_types=self._data_types,
             on_data=self._healthy,
             on_reauth=self._reauthenticated,
+            resubscribe=lambda: self._handler.on_reauth(self),
+            awaited=getattr(self._handler, "awaited_answers", _nothing_awaited),
+            answer_timeout=self.config.request_timeout,
             token=self._credentials.for_reauth,
             monotonic=self._monotonic,
             sleep=self._sleep,
             spawn=spawn,
             name=self._name,
         )
-        awaited = getattr(self._handler, "awaited_answers", None)
-        answered = awaited() if awaited is not None else None
-        if answered is not None:
-            spawn(link.expect(answered, self.config.request_timeout), "answers")
         return await link.run()
 
     def _healthy(self) -> None:
@@ -381,3 +382,7 @@ class Connection:
         and ``timestamp`` (the wall clock, aware UTC)."""
         stamp = datetime.fromtimestamp(self._wall_clock(), UTC)
         self._handler.on_status(event(at=self._monotonic(), timestamp=stamp, **fields))
+
+
+def _nothing_awaited() -> None:
+    """What a handler without ``awaited_answers`` awaits: nothing."""

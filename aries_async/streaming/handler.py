@@ -39,6 +39,12 @@ class ConnectionHandler(Protocol):
         """Authenticated: return the frames that replay the desired subscriptions."""
         ...
 
+    def on_reauth(self, connection: Connection) -> list[str]:
+        """Re-authenticated on the live socket: return the frames that send the desired
+        subscriptions again (the server may have dropped them; one that kept them gets a
+        repeated subscribe). ``awaited_answers``, when there is one, is asked again after."""
+        ...
+
     def on_message(self, message: Any) -> None:
         """A decoded message that is not a connection control message."""
         ...
@@ -47,10 +53,10 @@ class ConnectionHandler(Protocol):
     # socket read at once, in order (the connection prefers it to ``on_message``).
     # Optional: ``data_types: frozenset[type]``, the messages that make a connection healthy
     # (see the module docstring); without it any message handed on does.
-    # Optional: ``awaited_answers() -> asyncio.Future[None] | None``, called after ``on_open``:
-    # a future the handler completes once the server has answered what ``on_open`` sent (the
-    # account stream's snapshots); the connection reconnects when it is not done within
-    # ``StreamConfig.request_timeout``.
+    # Optional: ``awaited_answers() -> asyncio.Future[None] | None``, called after ``on_open``
+    # and ``on_reauth``: a future the handler completes once the server has answered what they
+    # sent (the account stream's snapshots); the connection reconnects when it is not done
+    # within ``StreamConfig.request_timeout`` (a future cancelled meanwhile is not waited for).
 
     def on_status(self, event: StatusEvent) -> None:
         """The connection went up or down, or was re-authenticated."""

@@ -2,7 +2,7 @@
 the replayed subscriptions to its end: it decodes and delivers the frames of each socket read,
 runs the keep-alive, and carries out what the
 :class:`~aries_async.streaming.protocol.session.Session` decides about the control messages
-(re-authenticate, end the connection)."""
+(re-authenticate and then send the subscriptions again, end the connection)."""
 
 from __future__ import annotations
 
@@ -107,6 +107,11 @@ class Link:
         deliver: hands the data messages of one read on, in order.
         on_data: called once, when a message of ``data_types`` (any, when None) is delivered.
         on_reauth: called when the server accepted a re-authentication.
+        resubscribe: the frames that send the subscriptions again after it.
+        awaited: what the server owes in answer to the subscriptions just sent (see
+            :meth:`_expect`), None when nothing; asked when the socket opens and after each
+            resubscription.
+        answer_timeout: seconds the answers of ``awaited`` may take.
         token: see :data:`TokenSource`.
         monotonic, sleep: time, as the connection was given it.
         spawn: starts a child task owned by this socket's task group.
@@ -126,6 +131,9 @@ class Link:
         data_types: frozenset[type[Any]] | None,
         on_data: Callable[[], None],
         on_reauth: Callable[[], None],
+        resubscribe: Callable[[], list[str]],
+        awaited: Callable[[], asyncio.Future[None] | None],
+        answer_timeout: float,
         token: TokenSource,
         monotonic: Callable[[], float],
         sleep: Callable[[float], Awaitable[Any]],
@@ -142,6 +150,9 @@ class Link:
         self._data_types = data_types
         self._on_data = on_data
         self._on_reauth = on_reauth
+        self._resubscribe = resubscribe
+        self._awaited = awaited
+        self._answer_timeout = answer_timeout
         self._token = token
         self._monotonic = monotonic
         self._sleep = sleep
@@ -153,14 +164,21 @@ class Link:
     async def run(self) -> End:
         """Serve the socket until it closes or the session (or the keep-alive) ends it."""
         self._spawn(self._keepalive(), "keepalive")
+        self._expect_answers()
         self._inbox.serve(self._reader(), self._lost)
         end = await self._ended
         return end or End(f"server closed the connection ({self._inbox.close_code})")
 
-    async def expect(self, answered: asyncio.Future[None], timeout: float) -> None:
-        """End the connection when ``answered`` (the answers to what was sent on opening: an
-        account's snapshot) is not done within ``timeout``: a lost answer is asked for again
-        on a new socket."""
+    def _expect_answers(self) -> None:
+        answered = self._awaited()
+        if answered is not None:
+            self._spawn(self._expect(answered, self._answer_timeout), "answers")
+
+    async def _expect(self, answered: asyncio.Future[None], timeout: float) -> None:
+        """End the connection when ``answered`` (the answers to the subscriptions sent on
+        opening or after a re-authentication: an account's snapshot) is not done within
+        ``timeout``: a lost answer is asked for again on a new socket. A future cancelled
+        meanwhile was superseded by a later one."""
         if not await finished_within(answered, timeout, self._sleep):
             reason = f"no snapshot for the subscriptions within {timeout:g} s"
             log.warning("%s stream: %s; reconnecting", self._name, reason)
@@ -267,3 +285,22 @@ class Link:
             end = session.reauth_timed_out()
             if end is not None:
                 self._finish(end)
+            return
+        await self._send_subscriptions()
+
+    async def _send_subscriptions(self) -> None:
+        """The server accepted the re-authentication: send the subscriptions again, as a new
+        socket does. Whether a server keeps a socket's subscriptions across a
+        re-authentication is UNKNOWN (websocket.md 2.4): one that drops them would send
+        nothing more for them on a socket that stays up; one that keeps them answers a
+        repeated subscribe as any. The frames say what is wanted now: a subscribe or an
+        unsubscribe of the user's since the answer was read went out on its own, before."""
+        if self._ended.done():
+            return  # the connection ends: the next one sends them
+        frames = self._resubscribe()
+        try:
+            for frame in frames:
+                await self._ws.send(frame)
+        except ConnectionClosed:
+            return  # the socket is gone: the reader ends the connection
+        self._expect_answers()

@@ -113,8 +113,9 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
     ) -> None:
         """Add symbols (or channels/fields to symbols already subscribed).
 
-        The subscription is remembered and replayed after every reconnect. The server sends a
-        snapshot on subscribe (except level 2). Fire-and-forget: a refusal arrives as a
+        The subscription is remembered and sent again after every reconnect and
+        re-authentication. The server sends a snapshot on subscribe (except level 2).
+        Fire-and-forget: a refusal arrives as a
         :class:`~aries_async.models.events.ServerErrorMessage` in :meth:`events`.
 
         Args:
@@ -225,6 +226,11 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
         """Replay every desired subscription, then send the requests waiting for a
         connection (called by the connection)."""
         return self._subscribe_frames(self._subs.replay()) + self._requests.replay()
+
+    def on_reauth(self, connection: Connection) -> list[str]:
+        """Re-authenticated on the live socket: send every desired subscription again (the
+        requests in flight on the socket are answered as usual)."""
+        return self._subscribe_frames(self._subs.replay())
 
     def on_messages(self, messages: list[Any]) -> None:
         """Route the data messages of one frame, in order (called by the connection; the hot

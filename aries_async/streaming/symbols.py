@@ -48,7 +48,8 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
 
     @property
     def subscriptions(self) -> Mapping[str, S]:
-        """Desired subscriptions by symbol (replayed after every reconnect)."""
+        """Desired subscriptions by symbol (sent again after every reconnect and
+        re-authentication)."""
         return dict(self._subs.desired)
 
     @property
@@ -75,7 +76,8 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
         (``ServerErrorMessage.symbols``), else every symbol of that request, and the channels
         the error lists (``ServerErrorMessage.channels``), else those the request asked for
         beyond what was acknowledged already. A channel leaves when a later request of it is
-        acknowledged or it is unsubscribed; a reconnect's replay refused again keeps it."""
+        acknowledged or it is unsubscribed; a reconnect's (or a re-authentication's) request
+        of it refused again keeps it."""
         return self._subs.refusals
 
     @property

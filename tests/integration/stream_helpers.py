@@ -4,10 +4,11 @@ bounded waits for socket traffic and the streams' own tasks."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import heapq
 import itertools
 import tracemalloc
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from types import ModuleType
 from typing import Any
 
@@ -117,25 +118,38 @@ def own_tasks() -> list[asyncio.Task[Any]]:
     ]
 
 
-async def subscription_growth(stream: Any, modules: Iterable[ModuleType]) -> int:
-    """Bytes allocated in ``modules`` (a stream's subscription books) that 1,000 more
-    subscribe/unsubscribe cycles leave held beyond what 100 left: a whole symbol subscribed and
-    dropped, and a symbol's trades asked for and dropped (superseding its quotes request)."""
+async def held_growth(
+    cycle: Callable[[], Awaitable[None]], modules: Iterable[ModuleType], few: int, many: int
+) -> int:
+    """Bytes allocated in ``modules`` that ``many`` more runs of ``cycle`` leave held beyond
+    what ``few`` left: what a long-lived stream would accumulate per run."""
     books = [tracemalloc.Filter(True, module.__file__ or "") for module in modules]
 
-    async def cycles(count: int) -> int:
+    async def runs(count: int) -> int:
         for _ in range(count):
-            await stream.subscribe("MSFT")
-            await stream.unsubscribe("MSFT")
-            await stream.subscribe("AAPL", channels=["trades"])
-            await stream.unsubscribe("AAPL", channels=["trades"])
+            await cycle()
+        gc.collect()  # what only a collection would free is not held
         held = tracemalloc.take_snapshot().filter_traces(books).statistics("filename")
         return sum(stat.size for stat in held)
 
     tracemalloc.start()
     try:
-        before = await cycles(100)
-        after = await cycles(1_000)
+        before = await runs(few)
+        after = await runs(many)
     finally:
         tracemalloc.stop()
     return after - before
+
+
+async def subscription_growth(stream: Any, modules: Iterable[ModuleType]) -> int:
+    """Bytes allocated in ``modules`` (a stream's subscription books) that 1,000 more
+    subscribe/unsubscribe cycles leave held beyond what 100 left: a whole symbol subscribed and
+    dropped, and a symbol's trades asked for and dropped (superseding its quotes request)."""
+
+    async def cycle() -> None:
+        await stream.subscribe("MSFT")
+        await stream.unsubscribe("MSFT")
+        await stream.subscribe("AAPL", channels=["trades"])
+        await stream.unsubscribe("AAPL", channels=["trades"])
+
+    return await held_growth(cycle, modules, 100, 1_000)

@@ -212,7 +212,8 @@ def test_status_line_shows_disconnects_and_the_redraw_moves_the_cursor() -> None
     assert "reconnected" in render_frame(state, ["bid_price"])
     state.status(StreamReauthenticated(at=3.0))  # said too, and still connected
     assert render_frame(state, ["bid_price"]).splitlines()[-1] == (
-        "[connected] updates 0 | reconnects 0 | conflated 0 | re-authenticated on the live socket"
+        "[connected] updates 0 | reconnects 0 | conflated 0 | re-authenticated on the live "
+        "socket (subscriptions sent again)"
     )
     assert redraw(0, "a\nb") == "\r\x1b[Ja\nb\n"
     assert redraw(4, "a\nb") == "\r\x1b[4A\x1b[Ja\nb\n"

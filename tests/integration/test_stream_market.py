@@ -589,19 +589,23 @@ async def test_one_frame_of_data_and_control_is_delivered_in_order_and_merged(
         payload = {"action": "update", "type": "quote", "symbol": "AAPL", "data": {"bidPrice": bid}}
         return orjson.dumps({"type": "event", "payload": payload}).decode()
 
-    async with make_stream(sim, Tokens(sim), fake_time) as stream:
+    tokens = Tokens(sim)
+    async with make_stream(sim, tokens, fake_time) as stream:
         await stream.subscribe("AAPL", channels=["quotes"])
         await subscribed(stream, "AAPL")
         snapshot = stream.latest("AAPL")
         assert snapshot is not None and snapshot.ask_price is not None
         quotes = stream.quotes()
+        # The re-authentication stays unanswered: no resubscription, whose snapshot would
+        # replace the merged quote.
+        sim.faults.ws_auth_unanswered = True
         # Queued together, so the simulator sends them as one frame: data, refreshAuth, data.
         hub.inject(partial_quote(1.25), "market")
         hub.refresh_auth("market")
         hub.inject(partial_quote(1.5), "market")
         got = await take(quotes, 2)
         assert [q.bid_price for q in got] == [Decimal("1.25"), Decimal("1.5")]
-        await until(lambda: stream.reauths == 1)
+        await until(lambda: tokens.calls == 2)  # the refreshAuth between them was acted on
         latest = stream.latest("AAPL")
         assert latest is not None and latest.bid_price == Decimal("1.5")
         assert latest.ask_price == snapshot.ask_price  # partial updates merged into the snapshot

@@ -2,10 +2,14 @@
 
 websocket.md 2.4 leaves UNKNOWN whether a server keeps a socket's subscriptions when the client
 re-authenticates on it. The simulator keeps them by default and drops them with
-``faults.ws_reauth_drops_subscriptions``.
+``faults.ws_reauth_drops_subscriptions``. The streams send their subscriptions again after
+every re-authentication. On a server that drops them the updates go on. On one that keeps them
+the repeated subscribes bring nothing a reconnect's replay would not (a snapshot per market
+symbol, an account's resync snapshot), the bookkeeping stays as it was and nothing grows.
 
 Time never passes for real: the simulator runs on a ManualClock (``sim.advance(STEP)`` is one
-step of its walk). The only waits are for socket traffic, each bounded by a timeout.
+step of its walk), the streams' keep-alive and backoff on :class:`FakeTime`. The only waits are
+for socket traffic, each bounded by a timeout.
 """
 
 from __future__ import annotations
@@ -16,14 +20,42 @@ from typing import Any
 
 import orjson
 import pytest
+from stream_helpers import FakeTime, GatedTokens, Tokens, held_growth, take, until
 from websockets.asyncio.client import connect as ws_connect
 
+from aries_async.models.events import (
+    AccountSnapshot,
+    ChartQuote,
+    NewsEvent,
+    OrderEvent,
+    PnlEvent,
+    QuoteUpdate,
+    ServerErrorMessage,
+    StreamConnected,
+    StreamDisconnected,
+    StreamReauthenticated,
+)
 from aries_async.sim import ManualClock, Simulator
+from aries_async.sim.ws import WsHub
+from aries_async.streaming import (
+    AccountStream,
+    ChartStream,
+    Consumer,
+    MarketStream,
+    StreamConfig,
+    accounts,
+    connection,
+    link,
+)
+from aries_async.streaming.protocol import Channel, account_requests, charts, session, subscriptions
 
 ACCOUNT = "TEST-ACCOUNT-001"
 KINDS = ("market", "charts", "accounts")
 STEP = 0.5
 """One step of the simulator's walk (its ``step_seconds``)."""
+CONFIG = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
+BOOKS = (subscriptions, session, link, connection)
+"""The modules that keep a stream's subscriptions and its re-authentications."""
 
 
 @pytest.fixture
@@ -32,12 +64,50 @@ async def sim() -> AsyncIterator[Simulator]:
         yield s
 
 
+def make(kind: str, sim: Simulator, fake_time: FakeTime, tokens: Any = None) -> Any:
+    """A stream of ``kind`` on ``sim``, each token fresh (a re-authentication renews it)."""
+    if tokens is None:
+        tokens = Tokens(sim)
+        tokens.fresh_each_call = True
+    options: dict[str, Any] = {
+        "config": CONFIG,
+        "sleep": fake_time.sleep,
+        "monotonic": fake_time.clock,
+    }
+    if kind == "market":
+        return MarketStream(sim.market_ws_url, tokens, **options)
+    if kind == "charts":
+        return ChartStream(sim.charts_ws_url, tokens, **options)
+    return AccountStream(sim.accounts_ws_url, tokens, ACCOUNT, **options)
+
+
 def place(sim: Simulator) -> str:
     """A resting order (a limit far below the market): its clOrdId."""
     body = {"tradingAccountId": ACCOUNT, "timeInForce": "DAY", "symbol": "KO", "side": "BUY"}
     ack = sim.state.place({**body, "type": "LIMIT", "price": "1.00", "qty": "1"})
     assert ack["success"] is True
     return str(ack["clOrdId"])
+
+
+async def reauthenticate(hub: WsHub, kind: str, status: Consumer[Any]) -> None:
+    """One ``refreshAuth``, until the stream says it re-authenticated."""
+    assert hub.refresh_auth(kind) == 1
+    (said,) = await take(status, 1)
+    assert isinstance(said, StreamReauthenticated)
+
+
+async def answered(hub: WsHub, kind: str, stream: Any, subscribes: int) -> None:
+    """Until the simulator has read ``subscribes`` subscribe messages in all and the stream has
+    read everything the simulator sent before (a round trip)."""
+    await until(lambda: hub.subscribes == subscribes)
+    malformed = stream.malformed
+    assert hub.inject("not json", kind) == 1
+    await until(lambda: stream.malformed == malformed + 1)
+
+
+def drained(consumer: Consumer[Any]) -> list[Any]:
+    """What ``consumer`` holds now."""
+    return [consumer.get_nowait() for _ in range(consumer.pending)]
 
 
 # -- the simulator's switch -------------------------------------------------------------------
@@ -111,3 +181,282 @@ async def test_the_switch_drops_the_subscriptions_of_a_reauthenticated_socket(
         await ws.send(orjson.dumps({**subscribe, "id": "s2"}))
         await _until_answer(ws, "s2")
         assert await _data_after_a_change(sim, kind, ws, "p3")
+
+
+# -- a server that drops them: the updates go on ----------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["market", "charts"])
+async def test_quotes_go_on_after_a_reauthentication_that_dropped_their_subscriptions(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """The socket stays up and authenticated after the re-authentication, and every step of
+    the walk still brings a quote of each symbol."""
+    sim.faults.ws_reauth_drops_subscriptions = True
+    stream = make(kind, sim, fake_time)
+    status = stream.status()
+    async with stream:
+        quotes = stream.quotes()
+        await stream.subscribe(["AAPL", "MSFT"], channels=["quotes"])
+        assert {q.symbol for q in await take(quotes, 2)} == {"AAPL", "MSFT"}  # the snapshots
+        assert [type(e) for e in await take(status, 1)] == [StreamConnected]
+        await reauthenticate(hub, kind, status)
+        for _ in range(3):
+            # The first step may come before the resubscription: then its snapshots tell it.
+            sim.advance(STEP)
+            assert {q.symbol for q in await take(quotes, 2)} == {"AAPL", "MSFT"}
+        assert stream.connected and stream.reconnects == 0 and stream.reauths == 1
+
+
+async def test_account_events_go_on_after_a_reauthentication_that_dropped_them(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """An order placed right after the re-authentication is told (live, or by the resync
+    snapshot that answers the resubscription when the server had not read it yet), a later
+    one live, and the other topics go on too."""
+    sim.faults.ws_reauth_drops_subscriptions = True
+    stream = make("accounts", sim, fake_time)
+    status = stream.status()
+    async with stream:
+        orders, news = stream.order_events(), stream.news_events()
+        await stream.subscribe_news()
+        await stream.subscribe_pnl()
+        assert [type(e) for e in await take(status, 1)] == [StreamConnected]
+        await until(lambda: stream.snapshot is not None)
+        await reauthenticate(hub, "accounts", status)
+        placed = place(sim)  # before the resubscription, maybe: its resync snapshot tells it
+        (event,) = await take(orders, 1)
+        assert event.order.cl_ord_id == placed
+        await answered(hub, "accounts", stream, 6)  # account, news and pnl, twice
+        again = place(sim)
+        (event,) = await take(orders, 1)
+        assert (event.order.cl_ord_id, event.resync) == (again, False)
+        hub.topics.news("Coca-Cola raises its dividend", symbols=["KO"])
+        (item,) = await take(news, 1)
+        assert isinstance(item, NewsEvent)
+        assert stream.connected and stream.reconnects == 0 and not stream.refused_topics
+
+
+# -- the user's (un)subscribes around the re-authentication -------------------------------------
+
+
+async def test_what_the_user_changes_around_a_reauthentication_is_what_the_server_keeps(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """Changed while the re-authentication fetches its token (the server reads the changes,
+    then the re-authentication drops everything), then right after the server accepted it
+    (before or after the resubscription goes out): the server ends up with what is wanted."""
+    sim.faults.ws_reauth_drops_subscriptions = True
+    tokens = GatedTokens(sim)
+    stream = make("market", sim, fake_time, tokens)
+    status = stream.status()
+    async with stream:
+        quotes = stream.quotes()
+        await stream.subscribe(["AAPL", "MSFT"], channels=["quotes"])
+        await take(status, 1)
+        tokens.gate.clear()
+        assert hub.refresh_auth("market") == 1
+        await until(lambda: tokens.calls == 2)  # the re-authentication waits for its token
+        await stream.unsubscribe("MSFT")
+        await stream.subscribe("TSLA", channels=["quotes"])
+        await until(lambda: stream.acknowledged == {"AAPL", "TSLA"})  # read by the server
+        tokens.gate.set()
+        (said,) = await take(status, 1)
+        assert isinstance(said, StreamReauthenticated)
+        await stream.unsubscribe("TSLA")
+        await stream.subscribe("NVDA", channels=["quotes"])
+        await until(lambda: stream.acknowledged == {"AAPL", "NVDA"} and not stream.awaiting)
+        await answered(hub, "market", stream, hub.subscribes)
+        drained(quotes)
+        sim.advance(STEP)
+        await answered(hub, "market", stream, hub.subscribes)
+        assert sorted(q.symbol for q in drained(quotes)) == ["AAPL", "NVDA"]
+        assert set(stream.subscriptions) == {"AAPL", "NVDA"}
+        assert not stream.refused and not stream.awaiting
+
+
+# -- a server that keeps them: nothing changes but the snapshots, nothing grows -------------------
+
+
+async def test_market_reauthentications_on_a_server_that_keeps_the_subscriptions(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """Each re-authentication brings what a reconnect's replay brings: the snapshot of each
+    symbol and, for a channel refused before, its refusal again (still refused, for the same
+    reason). A step of the walk still brings one update of each, and nothing accumulates."""
+    sim.faults.ws_refused_channels = {"MSFT": frozenset({"level2"})}
+    stream = make("market", sim, fake_time)
+    status = stream.status()
+    async with stream:
+        assert [type(e) for e in await take(status, 1)] == [StreamConnected]
+        events = stream.events()
+        await stream.subscribe(["AAPL", "MSFT"], channels=["quotes", "level2"])
+        await answered(hub, "market", stream, 1)
+        acknowledged = dict(stream.acknowledged_channels)
+        quotes, level2 = Channel.QUOTES, Channel.LEVEL2
+        assert acknowledged == {"AAPL": {quotes, level2}, "MSFT": {quotes}}
+        refused = {"MSFT": {level2: "not entitled to level2"}}
+        assert stream.refused_channels == refused and not stream.awaiting
+        drained(events)
+        sim.advance(STEP)
+        await answered(hub, "market", stream, 1)
+        step = sorted((type(e).__name__, e.symbol) for e in drained(events))
+        assert step == [("Level2Update", "AAPL"), ("QuoteUpdate", "AAPL"), ("QuoteUpdate", "MSFT")]
+
+        async def cycle() -> None:
+            asked = hub.subscribes
+            await reauthenticate(hub, "market", status)
+            await answered(hub, "market", stream, asked + 1)
+            heard = drained(events)
+            assert [type(e) for e in heard[:1]] == [StreamReauthenticated]
+            assert sorted(e.symbol for e in heard if type(e) is QuoteUpdate) == ["AAPL", "MSFT"]
+            (error,) = [e for e in heard if type(e) is ServerErrorMessage]
+            assert (error.symbols, error.channels) == (("MSFT",), ("level2",))
+            assert len(heard) == 4
+            assert stream.acknowledged_channels == acknowledged
+            assert stream.refused_channels == refused and not stream.awaiting
+
+        for _ in range(5):
+            await cycle()
+        sim.advance(STEP)
+        await answered(hub, "market", stream, hub.subscribes)
+        assert sorted((type(e).__name__, e.symbol) for e in drained(events)) == step
+        assert await held_growth(cycle, BOOKS, 20, 120) < 4_096
+        sim.faults.ws_refused_channels = {}  # entitled now: the next request of it is granted
+        asked = hub.subscribes
+        await reauthenticate(hub, "market", status)
+        await answered(hub, "market", stream, asked + 1)
+        assert stream.acknowledged_channels == {"AAPL": {quotes, level2}, "MSFT": {quotes, level2}}
+        assert not stream.refused_channels and not stream.awaiting
+        assert stream.reauths == 146 and stream.reconnects == 0
+
+
+async def test_chart_reauthentications_on_a_server_that_keeps_the_subscriptions(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """The charts socket sends no quote for a subscription it holds already: a re-authentication
+    is only said, and a step still brings one quote of each symbol."""
+    stream = make("charts", sim, fake_time)
+    status = stream.status()
+    async with stream:
+        assert [type(e) for e in await take(status, 1)] == [StreamConnected]
+        events = stream.events()
+        await stream.subscribe(["AAPL", "MSFT"], channels=["quotes"])
+        await answered(hub, "charts", stream, 2)
+        acknowledged = {"AAPL": {Channel.QUOTES}, "MSFT": {Channel.QUOTES}}
+        assert stream.acknowledged_channels == acknowledged
+
+        async def cycle() -> None:
+            asked = hub.subscribes
+            await reauthenticate(hub, "charts", status)
+            await answered(hub, "charts", stream, asked + 2)
+            assert [type(e) for e in drained(events)] == [StreamReauthenticated]
+            assert stream.acknowledged_channels == acknowledged
+            assert not stream.refused_channels and not stream.awaiting
+
+        drained(events)
+        for _ in range(5):
+            await cycle()
+        sim.advance(STEP)
+        await answered(hub, "charts", stream, hub.subscribes)
+        heard = drained(events)
+        assert all(type(e) is ChartQuote for e in heard)
+        assert sorted(e.symbol for e in heard) == ["AAPL", "MSFT"]
+        assert await held_growth(cycle, (*BOOKS, charts), 20, 120) < 4_096
+        assert stream.reauths == 145 and stream.reconnects == 0
+
+
+async def test_account_reauthentications_on_a_server_that_keeps_the_subscriptions(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """Each re-authentication brings the account's resync snapshot (nothing changed: no order
+    is told again) and the P&L from the last candle's start, as a reconnect does; an order
+    placed after them is told once, as before them."""
+    stream = make("accounts", sim, fake_time)
+    status = stream.status()
+    async with stream:
+        assert [type(e) for e in await take(status, 1)] == [StreamConnected]
+        events = stream.events()
+        await stream.subscribe_news()
+        await stream.subscribe_pnl()
+        await answered(hub, "accounts", stream, 3)
+        drained(events)
+        place(sim)
+        await answered(hub, "accounts", stream, 3)
+        told = [type(e) for e in drained(events)]
+        assert told.count(OrderEvent) == 1
+
+        async def cycle() -> None:
+            asked = hub.subscribes
+            await reauthenticate(hub, "accounts", status)
+            await answered(hub, "accounts", stream, asked + 3)
+            heard = drained(events)
+            assert [type(e) for e in heard[:2]] == [StreamReauthenticated, AccountSnapshot]
+            assert heard[1].resync
+            assert {type(e) for e in heard[2:]} == {PnlEvent}
+            assert not stream.refused_topics and stream.reconciling == 0
+
+        for _ in range(5):
+            await cycle()
+        place(sim)
+        await answered(hub, "accounts", stream, hub.subscribes)
+        assert [type(e) for e in drained(events)] == told
+        hub.topics.news("Coca-Cola raises its dividend", symbols=["KO"])
+        await answered(hub, "accounts", stream, hub.subscribes)
+        assert [type(e) for e in drained(events)] == [NewsEvent]
+        # Not account_topics: CPython leaves tracemalloc traces behind the P&L start times it
+        # formats (datetime.isoformat), held by nothing.
+        modules = (*BOOKS, account_requests, accounts)
+        assert await held_growth(cycle, modules, 20, 120) < 4_096
+        assert stream.reauths == 145 and stream.reconnects == 0
+
+
+# -- what an account socket owes after a re-authentication -----------------------------------------
+
+
+async def test_a_reauthentication_while_the_opening_snapshot_is_owed_waits_for_its_own(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """The opening's snapshot has not come when the re-authentication sends the account's
+    subscription again: the snapshot that answers it is the one waited for, and the wait of
+    the opening no longer ends the connection."""
+    sim.faults.ws_account_unanswered = True
+    stream = make("accounts", sim, fake_time)
+    status = stream.status()
+    async with stream:
+        assert [type(e) for e in await take(status, 1)] == [StreamConnected]
+        await until(lambda: hub.subscribes == 1)  # left unanswered
+        await until(lambda: CONFIG.request_timeout in fake_time.waiting())  # waited for
+        sim.faults.ws_account_unanswered = False
+        await reauthenticate(hub, "accounts", status)
+        await until(lambda: stream.snapshot is not None)
+        fake_time.advance(CONFIG.request_timeout)  # where the opening's wait ends
+        await answered(hub, "accounts", stream, 2)
+        assert stream.connected and stream.reconnects == 0 and status.pending == 0
+
+
+async def test_a_resubscription_whose_snapshot_does_not_come_replaces_the_socket(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """On a server that dropped the subscriptions, the events the account missed meanwhile
+    are told by the resubscription's snapshot only: without it in ``request_timeout``, a new
+    socket asks again, as when a new socket's snapshot does not come."""
+    sim.faults.ws_reauth_drops_subscriptions = True
+    stream = make("accounts", sim, fake_time)
+    status = stream.status()
+    async with stream:
+        assert [type(e) for e in await take(status, 1)] == [StreamConnected]
+        await until(lambda: stream.snapshot is not None)
+        snapshots = stream.snapshots()
+        sim.faults.ws_account_unanswered = True  # the resubscription's answer is lost
+        hub.on_open = lambda kind, count: setattr(sim.faults, "ws_account_unanswered", False)
+        await reauthenticate(hub, "accounts", status)
+        await until(lambda: CONFIG.request_timeout in fake_time.waiting())
+        fake_time.advance(CONFIG.request_timeout)
+        (down,) = await take(status, 1)
+        assert isinstance(down, StreamDisconnected) and down.will_reconnect
+        assert down.reason == "no snapshot for the subscriptions within 10 s"
+        (back,) = await take(status, 1)
+        assert isinstance(back, StreamConnected) and back.reconnect
+        (snapshot,) = await take(snapshots, 1)
+        assert snapshot.resync and stream.reauths == 1

@@ -221,7 +221,10 @@ async def test_a_quiet_link_that_hears_only_control_messages_stays_up(
     config = StreamConfig(ping_interval=5.0, pong_timeout=3.0, stale_after=8.0)
     stream, status, quotes = await _quoting_aapl(sim, fake_time, config)
     async with stream:
-        await take(quotes, 1)  # the snapshot; the feed never steps after it: no more data
+        await take(quotes, 1)  # the snapshot; the feed never steps after it
+        # Nothing subscribed: a re-authentication sends no subscription again, no snapshot
+        # comes back, no more data.
+        await stream.unsubscribe("AAPL")
         for reauths in range(1, 13):  # a minute of fake time, a ping every 5 s
             fake_time.advance(5.0)
             await until(lambda: fake_time.waiting() == [3.0] or not stream.connected)

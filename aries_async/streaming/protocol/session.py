@@ -3,9 +3,9 @@
 :class:`Session` is fed the decoded messages of the frames that carry a control message (the
 connection hands pure data frames straight on) and answers with :data:`Action` values for the
 connection to carry out: send a frame, deliver data, the socket is open, fetch a token for a
-re-authentication, it succeeded, or end the connection. Time is passed in. One session lives
-as long as the stream: a refusal of the credentials counts across connections
-(:data:`FATAL_REFUSALS` in a row are fatal).
+re-authentication, it succeeded (say so, send the subscriptions again), or end the
+connection. Time is passed in. One session lives as long as the stream: a refusal of the
+credentials counts across connections (:data:`FATAL_REFUSALS` in a row are fatal).
 
 Example:
     >>> from aries_async.models.events import AuthSuccess
@@ -110,7 +110,11 @@ class FetchToken:
 
 @attrs.frozen
 class Reauthenticated:
-    """The server accepted the token of a re-authentication on the live socket: say so."""
+    """The server accepted the token of a re-authentication on the live socket: say so, then
+    send the subscriptions again. Whether a server keeps a socket's subscriptions across a
+    re-authentication is UNKNOWN (websocket.md 2.4): one that drops them would send nothing
+    more for them on a socket that stays up; one that keeps them answers a repeated subscribe
+    as any."""
 
 
 @attrs.frozen

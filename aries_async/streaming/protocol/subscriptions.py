@@ -52,9 +52,11 @@ class SymbolSubscriptions(Generic[S]):
 
     Channels are counted as the wire carries them (:meth:`carrier`: a market channel, a charts
     ``payload.type``). The desired set survives reconnects; the acknowledgements are cleared by
-    :meth:`reset` when a connection ends. A refused channel (with the server's reason) is kept
-    until a later request of it is acknowledged or it is no longer desired: a replay after a
-    reconnect is refused again or acknowledged. A refused channel is not acknowledged.
+    :meth:`reset` when a connection ends, not by a re-authentication on the live socket (the
+    subscriptions sent again after it are requests as any). A refused channel (with the
+    server's reason) is kept until a later request of it is acknowledged or it is no longer
+    desired: a replay after a reconnect is refused again or acknowledged. A refused channel
+    is not acknowledged.
 
     A subscribe request waits for its answer (an acknowledgement or a refusal, matched by its
     id) until the connection ends, but only while it is the latest request of its symbol (and
@@ -292,8 +294,9 @@ class SymbolSubscriptions(Generic[S]):
 class MarketSubscriptions(SymbolSubscriptions[MarketSubscription]):
     """Desired market subscriptions and which of them the current connection acknowledged.
 
-    The desired set survives reconnects (:meth:`replay`); the acknowledged set is cleared by
-    :meth:`reset` when a connection ends.
+    The desired set survives reconnects (:meth:`replay`, also sent again after a
+    re-authentication); the acknowledged set is cleared by :meth:`reset` when a connection
+    ends.
     """
 
     def add(self, subscription: MarketSubscription) -> MarketSubscription:
@@ -332,7 +335,7 @@ class MarketSubscriptions(SymbolSubscriptions[MarketSubscription]):
         return item
 
     def replay(self) -> list[dict[str, Any]]:
-        """Subscribe items for everything desired (after a reconnect)."""
+        """Subscribe items for everything desired (after a reconnect or a re-authentication)."""
         return [sub.to_wire() for sub in self.desired.values()]
 
 
@@ -360,5 +363,5 @@ class AccountSubscriptions:
         return self.desired.pop(self.key(topic, params), None) is not None
 
     def replay(self) -> list[tuple[str, dict[str, Any]]]:
-        """Everything desired, to re-send after a reconnect."""
+        """Everything desired, to re-send after a reconnect or a re-authentication."""
         return list(self.desired.values())
