@@ -6,10 +6,12 @@ import json
 import os
 import re
 import signal
+import subprocess
 import sys
 import time
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from cli_harness import Cli, cli_fixture  # noqa: F401 - cli_fixture is the `cli` fixture
@@ -197,6 +199,41 @@ def test_a_2xx_that_is_not_an_ack_prints_an_unknown_outcome_never_rejected(
     assert len(sim_orders(cli)) == 2  # both landed; neither was reported rejected
 
 
+def interrupted(proc: subprocess.Popen[str], ready: Callable[[], object]) -> tuple[int, str, str]:
+    """Ctrl-C to ``proc`` once ``ready()`` returns (it blocks until the moment has come): the
+    exit code, stdout and stderr."""
+    try:
+        ready()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return proc.returncode, out, err
+
+
+def reached(cli: Cli, proc: subprocess.Popen[str], route: tuple[str, str]) -> Callable[[], None]:
+    """Waits until a request of ``route`` has reached the simulator (``proc`` still running)."""
+
+    def wait() -> None:
+        deadline = time.monotonic() + 30
+        while cli.requests(*route) == 0:
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+
+    return wait
+
+
+def a_line(stream: IO[str] | None) -> Callable[[], None]:
+    """Waits for a line on ``stream`` (one the command prints before the step interrupted)."""
+
+    def wait() -> None:
+        assert stream is not None and stream.readline()
+
+    return wait
+
+
 def test_ctrl_c_while_placing_prints_the_client_id_and_exits_130(cli: Cli) -> None:
     def hang_next_order() -> None:
         cli.sim.faults.swallow_order_response = 1
@@ -204,19 +241,8 @@ def test_ctrl_c_while_placing_prints_the_client_id_and_exits_130(cli: Cli) -> No
 
     cli.on_sim(hang_next_order)
     proc = cli.spawn(*BUY_LIMIT, "--yes", "--client-id", "bot-77")
-    try:
-        deadline = time.monotonic() + 30
-        while cli.requests(*PLACE) == 0:  # wait for the order to reach the sim
-            assert proc.poll() is None and time.monotonic() < deadline
-            time.sleep(0.01)
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 130
-        assert proc.stderr is not None
-        err = proc.stderr.read()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    code, _, err = interrupted(proc, reached(cli, proc, PLACE))
+    assert code == 130
     assert "outcome is unknown: interrupted" in err
     assert f"aries-async order find {ACCOUNT} bot-77" in err
     assert cli.requests(*PLACE) == 1
@@ -227,16 +253,8 @@ def test_ctrl_c_before_the_order_was_sent_says_it_was_not_placed(cli: Cli) -> No
     is 20 s away): nothing has left, so there is nothing to check."""
     cli.setenv(ARIES_RATE_LIMIT="0.05")
     proc = cli.spawn(*BUY_LIMIT, "--yes", "--client-id", "bot-78")
-    try:
-        assert proc.stdout is not None and proc.stderr is not None
-        assert proc.stdout.readline()  # the preview is shown: the order is next
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 130
-        err = proc.stderr.read()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    code, _, err = interrupted(proc, a_line(proc.stdout))  # the preview: the order is next
+    assert code == 130
     assert "was NOT placed" in err and "bot-78" in err
     assert "outcome is unknown" not in err and "order find" not in err
     assert cli.requests(*PREVIEW) == 1 and cli.requests(*PLACE) == 0
@@ -255,16 +273,8 @@ def test_ctrl_c_before_the_cancel_was_sent_says_so_in_json(cli: Cli) -> None:
     order_id = place_open_order(cli)
     cli.setenv(ARIES_RATE_LIMIT="0.05")
     proc = cli.spawn("order", "cancel", ACCOUNT, order_id, "--yes", "--json")
-    try:
-        assert proc.stdout is not None and proc.stderr is not None
-        assert proc.stderr.readline()  # the order is shown: the cancel is next
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 130
-        out, err = proc.stdout.read(), proc.stderr.read()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    code, out, err = interrupted(proc, a_line(proc.stderr))  # the order: the cancel is next
+    assert code == 130
     data = json.loads(out)
     assert data["outcome"] == "not_sent" and data["order"]["cl_ord_id"] == order_id
     assert "cancel was NOT sent" in err and "may or may not" not in err
@@ -354,18 +364,8 @@ def test_ctrl_c_while_cancelling_prints_the_unknown_outcome_and_exits_130(cli: C
 
     cli.on_sim(hang_next_cancel)
     proc = cli.spawn("order", "cancel", ACCOUNT, order_id, "--yes", "--json")
-    try:
-        deadline = time.monotonic() + 30
-        while cli.requests(*CANCEL) == 0:  # wait for the cancel to reach the sim
-            assert proc.poll() is None and time.monotonic() < deadline
-            time.sleep(0.01)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 130
+    code, out, err = interrupted(proc, reached(cli, proc, CANCEL))
+    assert code == 130
     assert "may or may not have reached the server (interrupted)" in err
     data = json.loads(out)
     assert (data["outcome"], data["ack"]) == ("unknown", None)
