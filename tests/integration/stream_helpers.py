@@ -14,6 +14,7 @@ from typing import Any
 
 from aries_async.errors import ReauthenticationRequired
 from aries_async.sim import Simulator
+from aries_async.streaming import AccountStream, ChartStream, MarketStream, StreamConfig
 
 
 class FakeTime:
@@ -153,3 +154,28 @@ async def subscription_growth(stream: Any, modules: Iterable[ModuleType]) -> int
         await stream.unsubscribe("AAPL", channels=["trades"])
 
     return await held_growth(cycle, modules, 100, 1_000)
+
+
+def make_stream(
+    kind: str,
+    sim: Simulator,
+    fake_time: FakeTime,
+    config: StreamConfig,
+    tokens: Any,
+    *,
+    account: str = "TEST-ACCOUNT-001",
+    **extra: Any,
+) -> Any:
+    """A stream of ``kind`` (``market``, ``charts``, ``accounts``: of ``account``) on ``sim``,
+    on ``fake_time``, its tokens from ``tokens``; ``extra``: more keyword arguments of the
+    stream."""
+    options: dict[str, Any] = {
+        "config": config,
+        "sleep": fake_time.sleep,
+        "monotonic": fake_time.clock,
+    }
+    if kind == "market":
+        return MarketStream(sim.market_ws_url, tokens, **options, **extra)
+    if kind == "charts":
+        return ChartStream(sim.charts_ws_url, tokens, **options, **extra)
+    return AccountStream(sim.accounts_ws_url, tokens, account, **options, **extra)

@@ -20,7 +20,15 @@ from typing import Any
 
 import orjson
 import pytest
-from stream_helpers import FakeTime, GatedTokens, Tokens, held_growth, take, until
+from stream_helpers import (
+    FakeTime,
+    GatedTokens,
+    Tokens,
+    held_growth,
+    make_stream,
+    take,
+    until,
+)
 from websockets.asyncio.client import connect as ws_connect
 
 from aries_async.models.events import (
@@ -38,10 +46,7 @@ from aries_async.models.events import (
 from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import (
-    AccountStream,
-    ChartStream,
     Consumer,
-    MarketStream,
     StreamConfig,
     accounts,
     connection,
@@ -69,16 +74,7 @@ def make(kind: str, sim: Simulator, fake_time: FakeTime, tokens: Any = None) -> 
     if tokens is None:
         tokens = Tokens(sim)
         tokens.fresh_each_call = True
-    options: dict[str, Any] = {
-        "config": CONFIG,
-        "sleep": fake_time.sleep,
-        "monotonic": fake_time.clock,
-    }
-    if kind == "market":
-        return MarketStream(sim.market_ws_url, tokens, **options)
-    if kind == "charts":
-        return ChartStream(sim.charts_ws_url, tokens, **options)
-    return AccountStream(sim.accounts_ws_url, tokens, ACCOUNT, **options)
+    return make_stream(kind, sim, fake_time, CONFIG, tokens, account=ACCOUNT)
 
 
 def place(sim: Simulator) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 import pytest
 from child_process import WATCH_LOOP_IMPORTS, run_child
-from stream_helpers import FakeTime, Tokens, own_tasks, take, until
+from stream_helpers import FakeTime, Tokens, make_stream, own_tasks, take, until
 
 from aries_async.auth.store import MemoryTokenStore
 from aries_async.client import AriesClient
@@ -57,20 +57,10 @@ def make(
     config: StreamConfig = BACKOFF,
     tokens: Tokens | None = None,
     **extra: Any,
-) -> MarketStream | AccountStream | ChartStream:
+) -> Any:
     tokens = tokens or Tokens(sim)
-    options: dict[str, Any] = {
-        "config": config,
-        "invalidate_token": tokens.invalidate,
-        "sleep": fake_time.sleep,
-        "monotonic": fake_time.clock,
-        **extra,
-    }
-    if kind == "market":
-        return MarketStream(sim.market_ws_url, tokens, **options)
-    if kind == "charts":
-        return ChartStream(sim.charts_ws_url, tokens, **options)
-    return AccountStream(sim.accounts_ws_url, tokens, ACCOUNT, **options)
+    extra = {"invalidate_token": tokens.invalidate, **extra}
+    return make_stream(kind, sim, fake_time, config, tokens, account=ACCOUNT, **extra)
 
 
 async def next_disconnect(status: AsyncIterator[Any], fake_time: FakeTime) -> StreamDisconnected:
