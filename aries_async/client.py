@@ -144,6 +144,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
             wall_clock=wall_clock,
             token=token,
             loop_owner=self._transport,
+            sleep=sleep,
         )
         # A sign-in or app token obtained through client.oauth is used at once, not only
         # once the token in memory is due.

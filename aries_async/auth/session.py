@@ -24,8 +24,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
-from typing import TypeGuard
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeGuard
 
 from aries_async._deprecation import renamed_arguments
 from aries_async.auth.grant_errors import REFUSAL_STATUSES
@@ -35,7 +35,11 @@ from aries_async.auth.tokens import Token
 from aries_async.errors import AuthError, NotSignedInError, ReauthenticationRequired
 from aries_async.http.loop_owner import LoopOwner
 
-__all__ = ["AuthSession"]
+__all__ = ["SESSION_WARNING", "AuthSession"]
+
+SESSION_WARNING = 300.0
+"""How long before a websocket session ends the server warns (``refreshAuth``): five minutes
+(websocket.md 2.4, the accounts socket; the simulator's ``ws_refresh_warning``)."""
 
 log = logging.getLogger("aries_async.auth")
 
@@ -77,7 +81,8 @@ def _where(store: TokenStore) -> str:
 
 class AuthSession:
     """Hands out valid access tokens (``client.auth``); token expiry is read on ``wall_clock``
-    (Unix seconds; its old name ``clock`` still works for one release, with a warning).
+    (Unix seconds; its old name ``clock`` still works for one release, with a warning), and
+    ``sleep`` waits in its seconds (:meth:`access_token_other_than`).
 
     Its lock, its renewals and its token belong to one event loop: that of ``loop_owner`` (a
     client passes its transport, so that the session is the loop's the client is first used
@@ -95,8 +100,10 @@ class AuthSession:
         wall_clock: Callable[[], float] = time.time,
         token: Token | None = None,
         loop_owner: LoopOwner | None = None,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
         self._owner = loop_owner if loop_owner is not None else LoopOwner()
+        self._sleep = sleep
         self._oauth = oauth
         self._store = store
         self._skew = refresh_skew
@@ -177,6 +184,12 @@ class AuthSession:
         renewal: concurrent callers with the same ``used`` get the one token it brings.
         ``used`` is not marked bad: until a renewal succeeds, :meth:`token` still returns it.
 
+        A token whose whole life is within the server's warning (:data:`SESSION_WARNING`)
+        is not renewed in the first half of its life: the session of a token that short is
+        warned as soon as it begins, and renewing at each warning would ask the token
+        endpoint again and again. The renewal waits for half its life (``sleep``), as
+        :meth:`token` renews such a token.
+
         Raises:
             NotSignedInError: as :meth:`token`, or the token cannot be renewed.
             AuthError: the grant was refused (remembered as for :meth:`token`).
@@ -185,6 +198,11 @@ class AuthSession:
         in_hand = await self.token()
         if in_hand.access_token != used:
             return in_hand.access_token
+        expires_at = in_hand.expires_at
+        if in_hand.obtained_at > 0 and expires_at is not None:
+            life = expires_at - in_hand.obtained_at
+            if life <= SESSION_WARNING:
+                await self._sleep(in_hand.obtained_at + life / 2 - self._wall_clock())
         return (await self._current(other_than=used)).access_token
 
     async def _current(self, other_than: str | None = None) -> Token:

@@ -12,7 +12,8 @@ expiry); the streams' keep-alive and backoff run on :class:`FakeTime`. Nothing w
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+import itertools
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -190,3 +191,43 @@ async def test_a_sign_out_found_at_the_renewal_ends_the_stream(
         assert "no usable credentials" in down.reason and stream.reauths == 0
         with pytest.raises(StreamAuthError, match="no token in the token store"):
             await take(status, 1)
+
+
+async def test_tokens_shorter_than_the_warning_are_renewed_at_half_life_not_each_warning(
+    fake_time: FakeTime,
+) -> None:
+    """60-second tokens and a warning 300 s before a session's end: every session is warned
+    as soon as it is (re-)authenticated. Renewing on each warning would ask the token
+    endpoint again and again, as fast as the checks run; the token is renewed at half its
+    life, as for REST, and the stream re-authenticates once per renewal, with no gap."""
+    ttl = 60.0
+    async with Simulator(seed=5, clock=ManualClock(), tick_interval=None, token_ttl=ttl) as sim:
+        token = Token.from_response(sim.issue_token_response(), now=sim.clock.now())
+        client = AriesClient(
+            sim.client_config(), token=token, wall_clock=sim.clock.now, sleep=fake_time.sleep
+        )
+        hub = hub_of(sim.app)
+        async with client, open_stream("market", client, fake_time) as stream:
+            lines = itertools.count(1)
+
+            async def check(seconds: float) -> None:
+                """``seconds`` later, the server's check (warning a session not warned yet),
+                and a line read after what it sent."""
+                sim.advance(seconds)
+                fake_time.advance(seconds)  # the keep-alive's pings go on meanwhile
+                hub.check_deadlines()
+                assert hub.inject("not json", "market") == 1
+                line = next(lines)
+                await until(lambda: stream.malformed == line)
+
+            def reauths_over(count: int) -> Callable[[], bool]:
+                return lambda: stream.reauths > count
+
+            for renewals in range(3):
+                for _ in range(5):
+                    await check(ttl / 2 / 6)
+                assert client.auth.refreshes == stream.reauths == renewals
+                await check(ttl / 2 / 6)  # half the token's life
+                await until(reauths_over(renewals))
+                assert client.auth.refreshes == stream.reauths == renewals + 1
+            assert stream.connected and stream.reconnects == 0
