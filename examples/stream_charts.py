@@ -13,7 +13,7 @@ from aries_async.models.events import ChartQuote, ChartTrade, StreamDisconnected
 from aries_async.sim import Simulator
 from aries_async.streaming import ChartStream
 
-SYMBOLS = ["AAPL", "AAPL260116C00230000"]  # an OSI option symbol is subscribed as an option
+SYMBOLS = ["AAPL", "AAPL270115C00230000"]  # an OSI option symbol is subscribed as an option
 
 
 async def main(count: int = 10) -> None:
