@@ -1,16 +1,20 @@
 """Faults the simulator can inject, set from Python (``sim.faults.<name> = ...``) or CLI flags.
 
 :class:`Faults` is mutable on purpose: change it while the simulator runs and the next request
-sees the change. HTTP faults are applied by :mod:`aries_async.sim.middleware` (the order-response
-ones by :mod:`aries_async.sim.routes_trading` and :mod:`aries_async.sim.routes_predictions`);
-the websockets' ``ws_*`` and ``charts_*`` ones, which :class:`Faults` inherits, are in
-:mod:`aries_async.sim.ws_faults` with their table;
-``snapshot_working_orders_only`` and ``order_client_id`` by the books
-(:class:`aries_async.sim.ledger.Ledger`, which holds the simulator's faults).
+sees the change. HTTP faults are applied by :mod:`aries_async.sim.middleware`, but the
+order-response ones by :mod:`aries_async.sim.routes_trading` and
+:mod:`aries_async.sim.routes_predictions`, and ``snapshot_working_orders_only`` and
+``order_client_id`` by the books (:class:`aries_async.sim.ledger.Ledger`, which holds the
+simulator's faults). The websockets' ``ws_*`` and ``charts_*`` faults, which :class:`Faults`
+inherits, are in :mod:`aries_async.sim.ws_faults`, with their own table.
 
 Routes are named ``"METHOD /path"`` or ``"/path"`` (any method); the path may be the concrete
 path (``/v1/accounts/TEST-ACCOUNT-001/positions``) or the route template
 (``/v1/accounts/{id}/positions``); ``"*"`` matches every route except the OAuth ones.
+
+A row's ``Flag:`` is the ``aries-async sim`` flag that sets the switch; a switch without one is
+set from Python only. The simulator's settings that are not faults (``--quote-unknown``,
+``--market``...) are listed by ``aries-async sim --help``.
 
 =================================  ==============================================================
 field                              effect
@@ -18,15 +22,19 @@ field                              effect
 ``rate_limit``                     route -> :class:`RateLimitFault`: the next ``count`` requests
                                    get 429, ``Retry-After`` and the nested ``RATE_LIMIT``
                                    envelope
+                                   Flag: ``--rate-limit ROUTE=N:SECS``.
 ``server_errors``                  route -> :class:`ServerErrorFault`: a burst of ``count`` 5xx
                                    (nested ``INTERNAL`` envelope, or an empty body), with
                                    ``Retry-After`` when the fault's ``retry_after`` is set
+                                   Flag: ``--server-errors ROUTE[=N[:STATUS]]``, with
+                                   ``--empty-error-bodies``.
 ``error_responses``                route -> :class:`ErrorFault`: the next ``count`` requests get
                                    its status (any 4xx or 5xx) with the body in one of the
                                    documented error shapes (:data:`ERROR_SHAPES`: flat with or
                                    without ``codes``, nested, prediction-markets upper- or
                                    lower-case, legacy, empty, an HTML page), its ``code`` and
                                    ``message`` in their places
+                                   Flag: ``--error-response ROUTE=STATUS[:SHAPE[:N]]``.
 ``retry_after_http_date``          every ``Retry-After`` the faults above send is an HTTP date
                                    (the simulator's clock plus the wait) instead of seconds,
                                    without ``retry-after-ms``: the other documented form
@@ -35,6 +43,7 @@ field                              effect
                                    "nan"}``, ``{"Retry-After": "3", "retry-after-ms": "-1"}``):
                                    a malformed or contradictory wait; empty: off
 ``latency``                        seconds added to every HTTP response
+                                   Flag: ``--latency SECONDS``.
 ``route_latency``                  route -> seconds, added on top of ``latency``
 ``swallow_order_response``         the next N ``POST /v1/orders`` are executed (the order
                                    exists) but the connection is closed without a response
@@ -48,6 +57,11 @@ field                              effect
                                    ack (``success: true``) without its ``clOrdId``,
                                    ``"blank_id"`` the ack with a ``clOrdId`` of white space
                                    (these two answer a rejection as usual)
+                                   Flag: ``--swallow-orders N``.
+``swallow_mode``                   how ``swallow_order_response`` answers: ``"drop"``
+                                   (default), ``"hang"`` or one of :data:`NON_ACK_MODES`, as
+                                   above (every value: :data:`SWALLOW_MODES`)
+                                   Flag: ``--swallow-mode MODE``.
 ``hold_order_answers``             an :class:`asyncio.Event`: the order writes (place,
                                    replace, cancel) are executed, then their answer waits
                                    until it is set (Python only: an order in flight for as
@@ -60,8 +74,10 @@ field                              effect
 ``rejections_status_only``         the order calls' business rejections answered 200 (place,
                                    replace, cancel) say only ``"status": "REJECTED"``, without
                                    ``"success": false`` (False: both)
+                                   Flag: ``--rejections-status-only``.
 ``positions_unavailable``          ``GET /v1/accounts/{id}/positions`` answers 503 (read model
                                    down)
+                                   Flag: ``--positions-unavailable``.
 ``positions_shape``                the positions answer in an older documented shape (rest.md
                                    4): ``"sdk"`` (default), ``"availability"`` (DOCS-new:
                                    ``availability`` beside the list, ``dailyPl``, ``"CS"``),
@@ -69,108 +85,137 @@ field                              effect
                                    ``dailyPl`` for ``todayPl``, more totals) or ``"bare"`` (a
                                    bare array of five fields); see :func:`~aries_async.sim.
                                    valuation.positions_answer`
+                                   Flag: ``--positions-shape SHAPE``.
 ``null_active_orders``             the active-orders list says ``"orders": null`` when empty
                                    (False: ``[]``) -- the documented CONFLICT, as a switch
+                                   Flag: ``--active-orders-empty-list`` (sets it False).
 ``snapshot_working_orders_only``   the account websocket snapshot (``ordersV2``) lists only
                                    working orders (True) instead of working plus today's
                                    terminal ones (False) -- the UNCERTAIN variant, read by
                                    :meth:`~aries_async.sim.state.State.snapshot` per subscribe
+                                   Flag: ``--snapshot-working-orders-only``.
 ``order_client_id``                what the orders the API returns (REST lists, account socket)
                                    say in ``clientId`` (UNCERTAIN): ``"tag"`` (default: the
                                    request's tag) or ``"oauth_client"`` (the token's OAuth client)
+                                   Flag: ``--order-client-id tag|oauth_client``.
 ``date_header``                    the ``Date`` of every answer: ``"clock"`` (default: the
                                    simulator's clock), ``"none"`` (left out) or ``"malformed"``
                                    (:data:`MALFORMED_DATE`); see :data:`DATE_HEADERS`
+                                   Flag: ``--date-header clock|none|malformed``.
 ``market_status_timestamp_ms``     ``GET /v1/market/status`` gives its ``timestamp`` in Unix
                                    milliseconds instead of seconds (rest.md 10: the unit is
                                    UNCERTAIN)
 ``revoke_tokens_after``            after N more authenticated REST requests every access token
                                    is revoked (once); ``Simulator.revoke_tokens()`` does it now
+                                   Flag: ``--revoke-tokens-after N``.
 ``history_stuck_continuation``     a ``/v1/chart/history`` page cut short names its own first
                                    bar as ``nextTime``: a continuation that does not advance
+                                   Flag: ``--history-stuck-continuation``.
 ``drop_connection``                route -> count: the next ``count`` requests are read and
                                    their connection is closed without an answer (a reset)
+                                   Flag: ``--drop-connection ROUTE[=N]``.
 ``hold_token_requests``            an :class:`asyncio.Event`: token requests are counted, then
                                    wait until it is set (Python only: holds a renewal at the
                                    server while a test acts as another process)
 ``trickle_body``                   route -> seconds: the answer's body is sent one byte at a
                                    time, that long apart (a server that never quite stalls)
+                                   Flag: ``--trickle-body ROUTE=SECONDS``.
 ``huge_body``                      route -> bytes: the JSON answer grows to that size: its
                                    top-level lists repeated (so it keeps its documented shape),
                                    then trailing white space to the exact size
+                                   Flag: ``--huge-body ROUTE=BYTES``.
 ``huge_body_chunked``              send those padded bodies chunked, without
                                    ``Content-Length`` (True) or with it (False)
+                                   Flag: ``--huge-body-chunked``.
 ``gzip_body``                      routes whose answers are sent gzip-compressed
                                    (``Content-Encoding: gzip``) whatever the request accepts;
                                    a whole body's ``Content-Length`` is its compressed size.
                                    With ``huge_body``: a small download that decodes to a
                                    large body (the padding compresses a thousandfold)
+                                   Flag: ``--gzip-body ROUTE``.
 ``cycle_cursors``                  the order lists' last page (of two or more) names the second
                                    page as ``nextCursor`` instead of 0: the pages never end
+                                   Flag: ``--cycle-cursors``.
 ``stall_token_requests``           the next N token requests are counted and never answered nor
                                    processed (a renewal stuck at the server: its refresh token
                                    is not used up)
+                                   Flag: ``--stall-token-requests N``.
 ``token_response_omit``            fields left out of every token the token endpoint grants
                                    (``scope``, ``expires_in``, ``token_type``,
                                    ``refresh_token_expires_in``...): oauth.md 3.3 says the
                                    fields "may vary slightly by flow" (UNCERTAIN); the grant
                                    itself is unchanged (its scopes, its expiry)
+                                   Flag: ``--token-response-omit FIELD``.
 ``token_response_body``            bytes: every token request is answered 200 with them
                                    instead, unprocessed (``b"<html>..."``: a proxy's or captive
                                    portal's page; ``b"null"``, ``b"[]"``); None: off
+                                   Flag: ``--token-response-body TEXT``.
 ``token_error_shape``              how the token endpoint words a refusal (oauth.md 3.5,
                                    UNCERTAIN), same status: ``"rfc"`` (default: ``{"error":
                                    "invalid_grant", "error_description": ...}``), ``"nested"``
                                    (``{"error": {"type", "code": "INVALID_GRANT", "message"}}``),
                                    ``"nested_no_code"`` (that envelope without ``code``) or
                                    ``"empty"`` (no body)
+                                   Flag: ``--token-error-shape SHAPE``.
 ``token_error_echo``               a refusal's description, and a ``server_errors`` burst's
                                    message on the token endpoint, quote the grant sent (``code=``
                                    or ``refresh_token=`` and its value): a server careless with
                                    secrets, to check none reaches an error message or a log
+                                   Flag: ``--token-error-echo``.
 ``refresh_without_secret``         the refresh grant is accepted without ``client_secret`` (a
                                    public/PKCE client, oauth.md 3.1 UNCERTAIN); one sent is still
                                    checked. False: the secret is required, as the docs say
+                                   Flag: ``--refresh-without-secret``.
 ``token_encodings``                the request bodies the token endpoint reads: ``{"json",
                                    "form"}`` (default: both, oauth.md 3.2 CONFLICT), ``{"json"}``
                                    (the docs' samples) or ``{"form"}`` (the official SDK's
                                    client credentials, RFC 6749); a body in another is read as
                                    no fields: 400 ``invalid_request`` (grant_type is required)
+                                   Flag: ``--token-encoding json|form`` (repeatable).
 ``refused_grants``                 grant types the client may not use (``{"client_credentials"}``:
                                    oauth.md 3.4, UNCERTAIN; ``"refresh_token"``,
                                    ``"authorization_code"``): the token endpoint refuses them
                                    400 ``unauthorized_client``, and the authorize page a
                                    refused ``authorization_code`` by its error redirect
+                                   Flag: ``--refused-grant GRANT_TYPE`` (repeatable).
 ``deny_authorization``             the authorize page answers as if the user pressed Deny: the
                                    redirect carries ``error=access_denied``, not a code
+                                   Flag: ``--deny-authorization``.
 ``error_redirects_without_state``  the authorize page's error redirects (a denial, a request it
                                    refuses) leave ``state`` out: RFC 6749 4.1.2.1 requires it,
                                    oauth.md 2 leaves a denial's parameters UNCERTAIN
+                                   Flag: ``--error-redirects-without-state``.
 ``swallow_prediction_orders``      the next N ``POST /v1/predictions/orders`` that place an
                                    order place it and close the connection without an answer
                                    (a retry with the same ``Idempotency-Key`` gets that order)
+                                   Flag: ``--swallow-prediction-orders N``.
 ``app_rate_limit``                 an :class:`AppRateLimit`: the app's sustained budget of
                                    requests a second, across all its tokens and connections;
                                    a request over it gets 429 and ``Retry-After`` (the time
                                    until the budget has room again). ``Simulator(rate_limit=N)``
                                    and ``aries-async sim --rate-limit N`` set it
+                                   Flag: ``--rate-limit N``.
 ``short_pages``                    the listings answered from the API description (integer
                                    cursor, ``nextUrl``, ``nextPage``) and the order listings
                                    (active, history) carry at most N items a page, still with
                                    a continuation: a short page that is not the last
                                    (page-number listings stay whole: for them a short page is
                                    the end)
+                                   Flag: ``--short-pages N``.
 ``unknown_fields``                 every object of the answers made from the API description
                                    carries two keys no schema names (``simUnknownText``, a
                                    string, and ``simUnknownNumber``, a number): a server newer
                                    than the client
+                                   Flag: ``--unknown-fields``.
 ``malformed_amount``               route -> text: in a 200 answer's first list of objects, the
                                    last object's first decimal-string amount becomes that text
                                    (``"12.3.4"``): one bad number deep in a large answer
+                                   Flag: ``--malformed-amount ROUTE=TEXT``.
 ``malformed_date``                 route -> text: in a 200 answer's first list of objects, the
                                    last object's first calendar day (a ``YYYY-MM-DD`` string,
                                    looked for depth-first: an order's legs too) becomes that
                                    text (``"2026-13-45"``, ``"TBD"``): one bad date in an answer
+                                   Flag: ``--malformed-date ROUTE=TEXT``.
 =================================  =============================================================="""
 
 from __future__ import annotations

@@ -3,25 +3,34 @@
 :class:`WebsocketFaults` (set them as every fault: ``sim.faults.ws_stall = True``, or by their
 CLI flags). They are read by the websocket sessions (:mod:`aries_async.sim.ws_session` and the
 sockets' modules), the ``charts_*`` ones by :mod:`aries_async.sim.ws_charts`. Section numbers
-are websocket.md's.
+are websocket.md's. A row's ``Flag:`` is the ``aries-async sim`` flag that sets the switch; a
+switch without one is set from Python only.
 
 =================================  ==============================================================
 field                              effect
 =================================  ==============================================================
 ``ws_drop_after``                  websocket closes abruptly after N messages sent
+                                   Flag: ``--ws-drop-after N``.
 ``ws_malformed_every``             every Nth websocket frame carries a malformed line
+                                   Flag: ``--ws-malformed-every N``.
 ``ws_stall``                       websocket stops sending and stops answering pings
+                                   Flag: ``--ws-stall``.
 ``ws_binary_frames``               frames sent as binary (UTF-8 NDJSON), not text (websocket.md
                                    2.2, UNKNOWN); the firehose's stay text
+                                   Flag: ``--ws-binary-frames``.
 ``ws_pong_without_id``             pongs without ``id`` (websocket.md 2.5: it is optional)
+                                   Flag: ``--ws-pong-without-id``.
 ``ws_market_numbers``              market quote, trade, greeks (and equity snapshot) numbers as
                                    ``"number"`` (default, SDK) or ``"string"`` (10.2 CONFLICT)
+                                   Flag: ``--ws-market-numbers number|string``.
 ``ws_market_times``                market exchange times (``quoteTimestamp``, ``tradeTimestamp``)
                                    as Unix ``"ms"`` (default, SDK) or ``"iso"`` with the New
                                    York offset (10.1 CONFLICT); ``payload.timestamp`` stays ms
+                                   Flag: ``--ws-market-times ms|iso``.
 ``ws_account_unanswered``          the account socket registers an ``account`` subscription
                                    and sends its events, but neither its ack nor its snapshot
                                    (the answer lost on the server's side)
+                                   Flag: ``--ws-account-unanswered``.
 ``ws_refused_subscriptions``       key -> error text: the account socket refuses the subscribes
                                    a key names with an ``error`` event carrying that text and
                                    the request's id: a topic (``"news"``, ``"watchlist"``,
@@ -30,6 +39,7 @@ field                              effect
 ``ws_market_unacknowledged``       the market socket acknowledges no (un)subscribe (no
                                    ``{"type": "subscribed"}``); snapshots, updates and errors
                                    go on. ``SimSettings.ws_send_acks=False``: no socket acks
+                                   Flag: ``--ws-market-unacknowledged``.
 ``ws_refused_channels``            symbol -> the channels the market and charts sockets refuse
                                    for it (``"*"``: for every symbol), as a server refuses what
                                    the user is not entitled to: ``{"*": {"level2"}}``,
@@ -40,24 +50,30 @@ field                              effect
                                    entitled to level2"``) whose ``symbols`` and ``channels``
                                    name what it refused; the rest of the request is subscribed
                                    and acknowledged as usual
+                                   Flag: ``--ws-refuse-channel [SYMBOL:]CHANNEL`` (repeatable).
 ``ws_ack_type``                    market and account (un)subscribe acks (10.5, UNKNOWN):
                                    ``"subscribed"`` (default, the SDK's) or ``"response"``
                                    (``payload {"status": 200}``); charts: ``charts_ack``
+                                   Flag: ``--ws-ack-type subscribed|response``.
 ``ws_auth_unanswered``             websockets leave ``POST /auth`` unanswered (no
                                    ``authSuccess``, no error), on a new socket and on a
                                    re-authentication alike (set once a socket is open: only
                                    the re-authentications go unanswered); everything else
                                    goes on
+                                   Flag: ``--ws-auth-unanswered``.
 ``ws_auth_success_id``             where ``authSuccess`` echoes the request id (the spec shows
                                    only its examples): ``"payload"`` (default, ``payload.id``),
                                    ``"envelope"`` (the top-level ``id``) or ``"none"`` (no id),
                                    on a new socket and on a re-authentication alike
+                                   Flag: ``--ws-auth-success-id payload|envelope|none``.
 ``ws_auth_error_id``               the same for the ``error`` that refuses ``POST /auth``
                                    (``"token is required"``, ``"authentication failed"``):
                                    websocket.md 2.6 shows only ``payload.id`` (UNCERTAIN)
+                                   Flag: ``--ws-auth-error-id payload|envelope|none``.
 ``ws_expire_after_auth``           right after every ``authSuccess`` on a new socket the server
                                    sends this action and closes: ``"authExpired"`` (a session
                                    that ends at once) or ``"authRequired"``; None: off
+                                   Flag: ``--ws-expire-after-auth authExpired|authRequired``.
 ``ws_reauth_drops_subscriptions``  a re-authentication on a live socket that the server
                                    accepts drops every subscription of that socket (market
                                    symbols, charts symbols, the account socket's ``account``,
@@ -66,15 +82,19 @@ field                              effect
                                    sends nothing for them until they are asked for again
                                    (websocket.md 2.4 leaves it UNKNOWN; off: they are kept).
                                    A firehose run already started goes on
+                                   Flag: ``--ws-reauth-drops-subscriptions``.
 ``ws_close_after_accept``          every socket is closed (1000) right after the server accepted
                                    its authentication (``authSuccess`` and, on the market
                                    socket, the ``marketStatus`` push are sent first)
+                                   Flag: ``--ws-close-after-accept``.
 ``ws_ignore_requests``             the market socket leaves every request (expiry dates,
                                    contracts, equity snapshot) unanswered
+                                   Flag: ``--ws-ignore-requests``.
 ``ws_response_shape``              where a socket request's answer sits in its ``response``
                                    payload (UNKNOWN): ``"data"`` (default), ``"body"`` or
                                    ``"flat"`` (beside ``status``); see :mod:`~aries_async.sim.
                                    ws_requests`
+                                   Flag: ``--ws-response-shape data|body|flat``.
 ``ws_topic_shape``                 the account socket's ``pnl``/``watchlist``/``news`` payloads
                                    (UNKNOWN): ``"sdk"`` (default: a candle object, lists of
                                    watchlists and news items), ``"object"`` (one object each),
@@ -82,23 +102,30 @@ field                              effect
                                    ``"legacy"`` (the older topic names ``accUpdates``,
                                    ``pnlCandle``, ``watchlistUpdates``); see
                                    :mod:`~aries_async.sim.ws_topics`
+                                   Flag: ``--ws-topic-shape SHAPE``.
 ``ws_watchlist_auto``              every account socket gets the watchlist changes from its
                                    authentication on, unasked (the watchlist page's reading,
                                    websocket.md 10.7), besides an explicit ``watchlist``
                                    subscription
+                                   Flag: ``--ws-watchlist-auto``.
 ``charts_trades``                  charts socket, the UNCERTAIN ``payload.type`` values:
                                    ``"separate"`` (``quotes`` and ``trades`` subscriptions) or
                                    ``"with_quotes"`` (``trades`` refused with an error event; a
                                    ``quotes`` subscription sends the trades too)
+                                   Flag: ``--charts-trades separate|with_quotes``.
 ``charts_envelope``                charts events as ``payload {symbol, data}`` (``"plain"``, the
                                    SDK's shape) or ``"typed"``: ``payload {action: "update",
                                    type: "quote"|"trade", symbol, data, timestamp}`` and an
                                    RFC 3339 envelope ``timestamp``
+                                   Flag: ``--charts-envelope plain|typed``.
 ``charts_trade_time``              a chart trade's ``t``: epoch ``"s"``, ``"ms"`` or ``"iso"``
+                                   Flag: ``--charts-trade-time s|ms|iso``.
 ``charts_numbers``                 chart numbers as JSON ``"number"`` or as ``"string"``
+                                   Flag: ``--charts-numbers number|string``.
 ``charts_ack``                     charts (un)subscribe acknowledgements: ``"subscribed"``,
                                    ``"response"`` (``status: 200``) or ``"none"`` (also while
                                    ``SimSettings.ws_send_acks`` is False, as every socket's)
+                                   Flag: ``--charts-ack subscribed|response|none``.
 =================================  ==============================================================
 """
 
