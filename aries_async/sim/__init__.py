@@ -17,17 +17,23 @@ Parts: :mod:`~aries_async.sim.symbols` (the universe, read from ``data/symbols.c
 :mod:`~aries_async.sim.seed`; per user
 :mod:`~aries_async.sim.watchlists` and :mod:`~aries_async.sim.predictions` with
 :mod:`~aries_async.sim.predictions_intake`), :mod:`~aries_async.sim.auth`
-(OAuth, records in :mod:`~aries_async.sim.grants`), :mod:`~aries_async.sim.faults` (faults;
-the websockets' in :mod:`~aries_async.sim.ws_faults`),
+(OAuth, records in :mod:`~aries_async.sim.grants`), :mod:`~aries_async.sim.faults` (faults:
+their records in :mod:`~aries_async.sim.fault_kinds`, the websockets' in
+:mod:`~aries_async.sim.ws_faults`, the command line's flags in
+:mod:`~aries_async.sim.fault_flags` and :mod:`~aries_async.sim.fault_values`, a spoiled value
+in :mod:`~aries_async.sim.spoil`),
 :mod:`~aries_async.sim.context` (what the HTTP app and websockets share),
 :mod:`~aries_async.sim.app` (the HTTP app: :mod:`~aries_async.sim.middleware`, the
 ``routes_*`` modules and :mod:`~aries_async.sim.responses`; every other operation of the API
 description from :mod:`~aries_async.sim.routes_generic`, with :mod:`~aries_async.sim.schema_walk`,
 :mod:`~aries_async.sim.field_rules`, :mod:`~aries_async.sim.field_values`,
 :mod:`~aries_async.sim.answer` and :mod:`~aries_async.sim.option_model`), :mod:`~aries_async.sim.ws`
-(websockets: :mod:`~aries_async.sim.ws_session`, :mod:`~aries_async.sim.ws_market`,
-:mod:`~aries_async.sim.ws_account`), :mod:`~aries_async.sim.server` (:class:`Simulator`) and
-:mod:`~aries_async.sim.cli` (``aries-async sim``).
+(websockets: :mod:`~aries_async.sim.ws_session`, :mod:`~aries_async.sim.ws_market` with
+:mod:`~aries_async.sim.ws_values` and :mod:`~aries_async.sim.ws_requests`,
+:mod:`~aries_async.sim.ws_account` with :mod:`~aries_async.sim.ws_topics`,
+:mod:`~aries_async.sim.ws_charts`), :mod:`~aries_async.sim.server` (:class:`Simulator`;
+:mod:`~aries_async.sim.threaded` runs one on its own thread) and :mod:`~aries_async.sim.cli`
+(``aries-async sim``).
 """
 
 from aries_async.sim.context import RecordedRequest, SimContext, SimSettings

@@ -52,6 +52,8 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --ws-auth-unanswered                        leave every websocket authentication unanswered
     --ws-reauth-drops-subscriptions             a re-authentication on a live socket drops its
                                                 subscriptions (the socket stays open)
+    --ws-auth-success-id payload|envelope|none  where authSuccess echoes the request id
+    --ws-auth-error-id payload|envelope|none    where the error refusing POST /auth echoes it
     --ws-account-unanswered                     account subscriptions get events, no snapshot
     --ws-market-unacknowledged                  market (un)subscribes without acknowledgements
     --ws-ack-type subscribed|response           market and account (un)subscribe acks' type
@@ -84,6 +86,11 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --ws-watchlist-auto                         watchlist changes without a subscription
     --short-pages N                             described listings: N items a page, continued
     --unknown-fields                            described answers: keys no schema names
+    --charts-trades separate|with_quotes        charts socket: trades apart or with the quotes
+    --charts-envelope plain|typed               charts events' payload shape
+    --charts-trade-time s|ms|iso                a chart trade's time unit
+    --charts-numbers number|string              chart numbers as JSON numbers or strings
+    --charts-ack subscribed|response|none       charts (un)subscribe acknowledgements
 """
 
 from __future__ import annotations
