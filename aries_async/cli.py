@@ -1,17 +1,17 @@
 """``aries-async``: the Aries SDK from the command line.
 
 Commands: ``demo`` (the quickstart against an in-process simulator), ``sim`` (run a simulator),
-``login`` / ``logout``, ``doctor`` (check configuration, token, scopes, REST and both
-websockets), ``accounts``, ``quote SYMBOL...``, ``stream SYMBOL...`` (a live table, or NDJSON
-when piped), ``order preview|place|cancel|list|find``. Every command but ``demo`` and ``sim``
-takes ``--json``.
+``login`` / ``logout``, ``doctor`` (check configuration, token, scopes, REST and the market and
+accounts websockets), ``accounts``, ``quote SYMBOL...``, ``stream SYMBOL...`` (a live table, or
+NDJSON when piped), ``order preview|place|cancel|list|find``. Every command but ``demo`` and
+``sim`` takes ``--json``.
 
-Exit codes: 0 ok; 1 API or transport error (also a rejected order, an unknown outcome, a
-symbol ``quote`` got no quote for, after printing the others, or a ``stream`` whose every symbol
-or account the server refused); 2 usage, input or configuration
-error (nothing was sent); 3 not signed in, or the token or its scopes were refused; 4 you
-answered no at a confirmation prompt (nothing was sent); 130 interrupted with Ctrl-C
-(``stream`` exits 0: Ctrl-C is how it stops).
+Exit codes: 0 ok; 1 API or transport error (also a rejected order, a preview with blocking
+errors, an unknown outcome, an order ``order find`` or ``order cancel`` did not find, a symbol
+``quote`` got no quote for, after printing the others, or a ``stream`` whose every symbol or
+account the server refused); 2 usage, input or configuration error (nothing was sent); 3 not
+signed in, or the token or its scopes were refused; 4 you answered no at a confirmation prompt
+(nothing was sent); 130 interrupted with Ctrl-C (``stream`` exits 0: Ctrl-C is how it stops).
 
 Credentials and URLs come from the ``ARIES_*`` environment variables (see
 :meth:`aries_async.config.ClientConfig.from_env`). The token lives in the token file written by
@@ -68,7 +68,7 @@ exit codes: 0 ok, 1 API or network error, 2 usage/input/configuration error,
 3 not signed in or refused, 4 declined at a prompt, 130 Ctrl-C (stream: 0).
 environment: ARIES_CLIENT_ID, ARIES_CLIENT_SECRET, ARIES_REDIRECT_URI, ARIES_SCOPES,
 ARIES_BASE_URL (or ARIES_*_URL), ARIES_TIMEOUT, ARIES_CONNECT_TIMEOUT, ARIES_MAX_ATTEMPTS
-(1: no retries), ARIES_POOL_SIZE, ARIES_TOKEN_FILE, ARIES_ACCESS_TOKEN."""
+(1: no retries), ARIES_POOL_SIZE, ARIES_RATE_LIMIT, ARIES_TOKEN_FILE, ARIES_ACCESS_TOKEN."""
 
 
 def _json_flag(parser: argparse.ArgumentParser) -> None:
@@ -123,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     doctor.add_arguments(
         sub.add_parser(
             "doctor",
-            help="check configuration, token, scopes, REST and both websockets",
+            help="check configuration, token, scopes, REST and the market and accounts websockets",
             description="One row per check, with what to do about each problem. Exit 0 when "
             "nothing failed; 2 configuration, 3 sign-in, 1 network failures.",
         )

@@ -1,7 +1,9 @@
 """The command implementations behind :mod:`aries_async.cli` (private: the CLI is the interface).
 
 ``common`` holds what every command shares (exit codes, output, the client); ``doctor``,
-``stream`` and ``order`` hold one command each.
+``stream`` and ``order`` hold one command each, with their parts beside them
+(``doctor_checks`` and ``doctor_network``; ``stream_view``, ``stream_account`` and
+``stream_refusals``; ``order_args``).
 """
 
 __all__: list[str] = []

@@ -47,7 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "place": "Without a terminal on stdin and without --yes it refuses (exit 2) and sends "
         "nothing. exit: 0 placed, 1 rejected, blocked by the preview, API error or unknown "
         "outcome (the client id and the 'order find' command are printed), 2 invalid order, "
-        "3 not signed in or refused, 4 you answered no.",
+        "3 not signed in or refused, 4 you answered no, 130 Ctrl-C (it says whether the "
+        "order was sent).",
     }
     for name, text in helps.items():
         cmd = sub.add_parser(name, help=text, description=text, epilog=epilogs[name])
