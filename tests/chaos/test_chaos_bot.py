@@ -1,4 +1,4 @@
-"""Chaos: a bot trades for a simulated minute while every fault of the simulator comes and goes.
+"""Chaos: a bot trades for a simulated minute while the faults of :data:`FAULTS` come and go.
 
 The bot places orders the SDK's safe way (``orders.place``; on an unknown outcome
 ``orders.find_placed`` before sending again), keeps an account stream and a market stream
