@@ -123,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     doctor.add_arguments(
         sub.add_parser(
             "doctor",
-            help="check configuration, token, scopes, REST and the market and accounts websockets",
+            help="check configuration, token, scopes, REST and the three websockets",
             description="One row per check, with what to do about each problem. Exit 0 when "
             "nothing failed; 2 configuration, 3 sign-in, 1 network failures.",
         )

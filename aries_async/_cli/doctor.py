@@ -3,7 +3,7 @@
 Checks, in order:
 
 =====================  ========================================================================
-``urls``               REST, token and both websocket URLs are well formed (``http(s)``,
+``urls``               REST, token and the three websocket URLs are well formed (``http(s)``,
                        ``ws(s)``); plain ``http``/``ws`` to a host other than this machine warns
 ``client credentials`` a client id is set (login and refresh need it); a client secret is set
                        (the refresh grant needs it). Secrets are never printed.
@@ -14,6 +14,7 @@ Checks, in order:
 ``REST API``           an authenticated ``GET /v2/users/me/accounts``, with its latency
 ``market websocket``   the market socket opens and accepts the token (``authSuccess``)
 ``accounts websocket`` the same for the accounts socket
+``charts websocket``   the same for the charts socket
 =====================  ========================================================================
 
 Statuses: ``ok``; ``warn`` (works, but look at it); ``fail`` (something will not work);

@@ -83,7 +83,11 @@ def _url_problem(url: str, schemes: tuple[str, str]) -> str | None:
 def check_urls(endpoints: Endpoints) -> Check:
     """Whether every URL is well formed; plain text to a remote host warns."""
     http = {"REST": endpoints.base_url, "token": endpoints.token_url}
-    ws = {"market ws": endpoints.market_ws_url, "accounts ws": endpoints.accounts_ws_url}
+    ws = {
+        "market ws": endpoints.market_ws_url,
+        "accounts ws": endpoints.accounts_ws_url,
+        "charts ws": endpoints.charts_ws_url,
+    }
     detail = "; ".join(f"{name} {url}" for name, url in {**http, **ws}.items())
     problems = [p for u in http.values() if (p := _url_problem(u, ("http", "https")))]
     problems += [p for u in ws.values() if (p := _url_problem(u, ("ws", "wss")))]

@@ -142,18 +142,20 @@ async def probe_websocket(name: str, url: str, token: str | None, timeout: float
 
 async def check_websockets(client: Any, signed_in: bool, timeout: float) -> list[Check]:
     endpoints = client.config.endpoints
+    sockets = {
+        "market websocket": endpoints.market_ws_url,
+        "accounts websocket": endpoints.accounts_ws_url,
+        "charts websocket": endpoints.charts_ws_url,
+    }
     token: str | None = None
     if signed_in:
         try:
             token = await asyncio.wait_for(client.auth.access_token(), timeout)
         except (TimeoutError, AriesError) as exc:
             why = f"no usable token ({type(exc).__name__})"
-            return [
-                Check(n, "skip", why, LOGIN_FIX, "auth")
-                for n in ("market websocket", "accounts websocket")
-            ]
-    market, accounts = await asyncio.gather(
-        probe_websocket("market websocket", endpoints.market_ws_url, token, timeout),
-        probe_websocket("accounts websocket", endpoints.accounts_ws_url, token, timeout),
+            return [Check(name, "skip", why, LOGIN_FIX, "auth") for name in sockets]
+    return list(
+        await asyncio.gather(
+            *(probe_websocket(name, url, token, timeout) for name, url in sockets.items())
+        )
     )
-    return [market, accounts]

@@ -37,6 +37,7 @@ def test_good_setup_every_row_ok(cli: Cli) -> None:
         "REST API": "ok",
         "market websocket": "ok",
         "accounts websocket": "ok",
+        "charts websocket": "ok",
     }
     assert "2 account(s)" in found["REST API"]["detail"]
     assert "authenticated" in found["market websocket"]["detail"]
@@ -45,7 +46,7 @@ def test_good_setup_every_row_ok(cli: Cli) -> None:
     text = cli("doctor")
     assert text.code == 0
     assert text.out.splitlines()[0].split() == ["CHECK", "STATUS", "DETAIL", "WHAT", "TO", "DO"]
-    assert "8 ok, 0 fail" in text.out
+    assert "9 ok, 0 fail" in text.out
     secret = cli.env["ARIES_CLIENT_SECRET"]
     token = Path(cli.token_file).read_text()
     assert secret not in text.out + text.err
@@ -72,6 +73,7 @@ def test_not_signed_in_exits_3_but_still_reaches_the_servers(cli: Cli) -> None:
     # No token to authenticate with, yet doctor says the servers are there.
     assert found["REST API"]["status"] == "skip" and "answered" in found["REST API"]["detail"]
     assert found["market websocket"]["status"] == "skip"
+    assert found["charts websocket"]["status"] == "skip"
     assert "opened" in found["accounts websocket"]["detail"]
 
 
@@ -146,6 +148,17 @@ def test_unreachable_market_websocket_only(cli: Cli) -> None:
     assert found["market websocket"]["status"] == "fail"
     assert found["accounts websocket"]["status"] == "ok"
     assert found["REST API"]["status"] == "ok"
+
+
+def test_unreachable_charts_websocket_only(cli: Cli) -> None:
+    cli.sign_in()
+    cli.setenv(ARIES_CHARTS_WS_URL=f"ws://127.0.0.1:{closed_port()}/v1/charts/ws")
+    code, found = rows(cli)
+    assert code == 1
+    assert found["charts websocket"]["status"] == "fail"
+    assert found["charts websocket"]["kind"] == "network"
+    assert found["market websocket"]["status"] == found["accounts websocket"]["status"] == "ok"
+    assert "charts ws ws://127.0.0.1" in found["urls"]["detail"]
 
 
 def test_refused_token_exits_3(cli: Cli) -> None:
