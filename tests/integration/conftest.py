@@ -1,4 +1,5 @@
-"""Shared setup of the integration tests: a simulator on a manual clock and raw calls to it.
+"""Shared setup of the integration tests: a simulator on a manual clock, raw calls to it, and
+the event loop on virtual time (``loop_clock``) for the waits that are the loop's own.
 
 A module picks its price walk by overriding ``sim_seed``, and its own simulator by defining a
 ``sim`` fixture (which ``api`` then uses).
@@ -6,12 +7,13 @@ A module picks its price walk by overriding ``sim_seed``, and its own simulator 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import aiohttp
 import pytest
 from sim_http import SimApi
 from stream_helpers import FakeTime
+from virtual_time import virtual_time
 
 from aries_async import AriesClient
 from aries_async.sim import ManualClock, Simulator
@@ -61,3 +63,12 @@ def hub(sim: Simulator) -> WsHub:
 def fake_time() -> FakeTime:
     """A monotonic clock and sleep for the streams that move only on ``advance``."""
     return FakeTime()
+
+
+@pytest.fixture
+async def loop_clock() -> AsyncIterator[Callable[[], float]]:
+    """The test's event loop on virtual time (:mod:`virtual_time`), and its clock: the waits
+    of aiohttp's timeouts and of the simulator's faults take no real time, and are measured
+    exactly."""
+    with virtual_time() as clock:
+        yield clock

@@ -7,7 +7,6 @@ import asyncio
 import json
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -43,6 +42,10 @@ ORDER = {
     "timeInForce": "DAY",
     "clientId": "swallow-1",
 }
+
+
+SHUTDOWN_GRACE = 0.5
+"""How long the simulator's server lets the handlers still running finish when it stops."""
 
 
 @pytest.fixture
@@ -192,17 +195,20 @@ async def test_answers_are_dated_on_the_simulators_clock_or_as_the_fault_says(
     assert headers["Date"] == MALFORMED_DATE
 
 
-async def test_latency_delays_responses(sim: Simulator, http: aiohttp.ClientSession) -> None:
-    sim.faults.route_latency["/v1/market/status"] = 0.3
-    timeout = aiohttp.ClientTimeout(total=0.05)
-    with pytest.raises(asyncio.TimeoutError):
-        await _get(http, "/v1/market/status", timeout=timeout)
-    sim.faults.route_latency.clear()
+async def test_latency_delays_responses(
+    sim: Simulator, http: aiohttp.ClientSession, loop_clock: Callable[[], float]
+) -> None:
     sim.faults.latency = 0.05
-    started = time.monotonic()
-    status, _, _ = await _get(http, "/v1/market/status")
-    assert status == 200
-    assert time.monotonic() - started >= 0.05
+    sim.faults.route_latency["/v1/market/status"] = 0.3  # on top of every route's
+    for path, delay in (("/v1/market/status", 0.35), ("/v1/users/me", 0.05)):
+        started = loop_clock()
+        status, _, _ = await _get(http, path)
+        assert status == 200
+        assert loop_clock() - started == pytest.approx(delay), path
+    started = loop_clock()
+    with pytest.raises(asyncio.TimeoutError):  # a client that does not wait that long
+        await _get(http, "/v1/market/status", timeout=aiohttp.ClientTimeout(total=0.1))
+    assert loop_clock() - started == pytest.approx(0.1)
 
 
 async def test_swallowed_order_response_still_places_the_order(
@@ -231,7 +237,7 @@ async def test_swallow_hang_mode_never_answers(sim: Simulator, http: aiohttp.Cli
 
 
 async def test_held_order_answers_go_out_once_released_the_order_placed_meanwhile(
-    sim: Simulator, http: aiohttp.ClientSession
+    sim: Simulator, http: aiohttp.ClientSession, loop_clock: Callable[[], float]
 ) -> None:
     held = Gate()
     sim.faults.hold_order_answers = held
@@ -252,18 +258,17 @@ async def test_held_order_answers_go_out_once_released_the_order_placed_meanwhil
         held.arrived.clear()
         unanswered = asyncio.ensure_future(place())
         await held.arrived.wait()
-        loop = asyncio.get_running_loop()
-        started = loop.time()
+        started = loop_clock()
         await sim.stop()
-        assert loop.time() - started < 0.4
+        assert loop_clock() - started < SHUTDOWN_GRACE  # not waited out
         with pytest.raises(aiohttp.ServerDisconnectedError):
             await unanswered
     assert sim.requests[("POST", "/v1/orders")] == 2
 
 
-async def test_a_stop_ends_unanswered_requests_at_once() -> None:
+async def test_a_stop_ends_unanswered_requests_at_once(loop_clock: Callable[[], float]) -> None:
     """A hung order and a stalled token request end when the simulator stops: the client sees
-    the connection close, and the stop does not wait out the server's shutdown grace (0.5 s)."""
+    the connection close, and the stop does not wait out the server's shutdown grace."""
     async with Simulator(clock=ManualClock(), tick_interval=None) as sim:
         headers = {"Authorization": sim.issue_token().authorization}
         sim.faults.swallow_order_response = 1
@@ -282,13 +287,12 @@ async def test_a_stop_ends_unanswered_requests_at_once() -> None:
             ]
             placed = sim.state.find_by_client_id
             await until(lambda: sim.token_requests == 1 and bool(placed("swallow-1")))
-            loop = asyncio.get_running_loop()
-            started = loop.time()
+            started = loop_clock()
             await sim.stop()
-            stopped_in = loop.time() - started
+            stopped_in = loop_clock() - started
             for ended in await asyncio.gather(*calls, return_exceptions=True):
                 assert isinstance(ended, aiohttp.ServerDisconnectedError), ended
-    assert stopped_in < 0.4, stopped_in
+    assert stopped_in < SHUTDOWN_GRACE, stopped_in
 
 
 @pytest.mark.parametrize(
