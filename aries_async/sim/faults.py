@@ -118,7 +118,8 @@ field                              effect
                                    wait until it is set (Python only: holds a renewal at the
                                    server while a test acts as another process)
 ``trickle_body``                   route -> seconds: the answer's body is sent one byte at a
-                                   time, that long apart (a server that never quite stalls)
+                                   time, that long apart (a server that never quite stalls);
+                                   the simulator stopping first drops the connection
                                    Flag: ``--trickle-body ROUTE=SECONDS``.
 ``huge_body``                      route -> bytes: the JSON answer grows to that size: its
                                    top-level lists repeated (so it keeps its documented shape),

@@ -15,7 +15,6 @@ bodies, websocket handshakes): ``Date`` on the simulator's clock, not aiohttp's 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import gzip
 import math
@@ -301,7 +300,8 @@ async def _trickle(
     request: web.Request, response: web.Response, gap: float, *, gzipped: bool
 ) -> web.StreamResponse:
     """``response`` sent one byte every ``gap`` seconds (its Content-Length announced), of
-    its gzip-compressed body when ``gzipped``."""
+    its gzip-compressed body when ``gzipped``; the simulator stopping meanwhile closes the
+    connection at once (:func:`~aries_async.sim.responses.hold_answer`)."""
     body = _body_of(response)
     stream = _stream_like(response)
     if gzipped:
@@ -312,7 +312,7 @@ async def _trickle(
     try:
         for index in range(len(body)):
             await stream.write(body[index : index + 1])
-            await asyncio.sleep(gap)
+            await hold_answer(request, gap)
         await stream.write_eof()
     except ConnectionError:  # the client gave up: that is what the fault is for
         pass

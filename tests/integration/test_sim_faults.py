@@ -267,31 +267,36 @@ async def test_held_order_answers_go_out_once_released_the_order_placed_meanwhil
 
 
 async def test_a_stop_ends_unanswered_requests_at_once(loop_clock: Callable[[], float]) -> None:
-    """A hung order and a stalled token request end when the simulator stops: the client sees
-    the connection close, and the stop does not wait out the server's shutdown grace."""
+    """A hung order, a stalled token request and a trickled answer end when the simulator
+    stops: the client sees the connection close, and the stop does not wait out the server's
+    shutdown grace."""
     async with Simulator(clock=ManualClock(), tick_interval=None) as sim:
         headers = {"Authorization": sim.issue_token().authorization}
         sim.faults.swallow_order_response = 1
         sim.faults.swallow_mode = "hang"
         sim.faults.stall_token_requests = 1
+        sim.faults.trickle_body["/v1/market/status"] = 60.0
         grant = {"grant_type": "client_credentials", "client_id": sim.client_id}
         async with aiohttp.ClientSession(base_url=sim.base_url, headers=headers) as http:
 
-            async def call(path: str, body: dict[str, str]) -> int:
-                async with http.post(path, json=body) as resp:
-                    return resp.status
+            async def call(path: str, body: dict[str, str] | None = None) -> bytes:
+                async with http.request("GET" if body is None else "POST", path, json=body) as r:
+                    return await r.read()
 
             calls = [
                 asyncio.ensure_future(call("/v1/orders", ORDER)),
                 asyncio.ensure_future(call(URL(sim.token_url).path, grant)),
+                asyncio.ensure_future(call("/v1/market/status?exchange=US")),
             ]
             placed = sim.state.find_by_client_id
             await until(lambda: sim.token_requests == 1 and bool(placed("swallow-1")))
+            await until(lambda: sim.requests[("GET", "/v1/market/status")] == 1)
             started = loop_clock()
             await sim.stop()
             stopped_in = loop_clock() - started
-            for ended in await asyncio.gather(*calls, return_exceptions=True):
-                assert isinstance(ended, aiohttp.ServerDisconnectedError), ended
+            ended = await asyncio.gather(*calls, return_exceptions=True)
+    disconnected, cut_short = aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError
+    assert [type(e) for e in ended] == [disconnected, disconnected, cut_short], ended
     assert stopped_in < SHUTDOWN_GRACE, stopped_in
 
 
