@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -83,40 +82,45 @@ async def test_a_retry_after_beyond_the_budget_is_not_waited_for(sim: Simulator)
 
 
 async def test_a_byte_at_a_time_server_cannot_hold_a_call_past_its_timeout(
-    sim: Simulator,
+    sim: Simulator, loop_clock: Callable[[], float]
 ) -> None:
-    # A real, short timeout firing: each attempt would time out after 0.3 s and be retried.
+    # The body would take 0.02 s a byte, some 2 s in all: the 0.3 s timeout is the whole
+    # call's, not a read's (each byte would keep a read timeout from firing).
     cfg = sim.client_config(retry=RetryPolicy(max_attempts=4), timeout=0.3)
-    async with AriesClient(cfg, token=sim.issue_token(), sleep=RecordingSleep()) as client:
+    token = sim.issue_token()
+    async with AriesClient(cfg, token=token, sleep=RecordingSleep(), monotonic=loop_clock) as c:
         sim.faults.trickle_body[STATUS] = 0.02
-        started = time.monotonic()
+        started = loop_clock()
         with pytest.raises(RequestTimeoutError):
-            await client.market.status()
-        elapsed = time.monotonic() - started
-    assert elapsed < 0.6
+            await c.market.status()
+        assert loop_clock() - started == pytest.approx(0.3)  # nothing left to retry in
     assert requests_to(sim, STATUS) == 1
 
 
-async def test_attempt_timeout_leaves_room_for_a_retry(sim: Simulator) -> None:
+async def test_attempt_timeout_leaves_room_for_a_retry(
+    sim: Simulator, loop_clock: Callable[[], float]
+) -> None:
     cfg = sim.client_config(retry=RetryPolicy(max_attempts=2), timeout=5.0, attempt_timeout=0.15)
     sleep = RecordingSleep()
-    async with AriesClient(cfg, token=sim.issue_token(), sleep=sleep) as client:
+    async with AriesClient(cfg, token=sim.issue_token(), sleep=sleep, monotonic=loop_clock) as c:
         sim.faults.trickle_body[STATUS] = 0.02
+        started = loop_clock()
         with pytest.raises(RequestTimeoutError):
-            await client.market.status()
+            await c.market.status()
+        assert loop_clock() - started == pytest.approx(0.3)  # two attempts of 0.15 s
     assert requests_to(sim, STATUS) == 2
     assert len(sleep.waits) == 1
 
 
 async def test_attempt_timeout_caps_the_attempts_of_a_call_given_a_longer_timeout(
-    sim: Simulator,
+    sim: Simulator, loop_clock: Callable[[], float]
 ) -> None:
     cfg = sim.client_config(retry=RetryPolicy(max_attempts=2), timeout=5.0, attempt_timeout=0.15)
     sleep = RecordingSleep()
-    async with AriesClient(cfg, token=sim.issue_token(), sleep=sleep) as client:
+    async with AriesClient(cfg, token=sim.issue_token(), sleep=sleep, monotonic=loop_clock) as c:
         sim.faults.trickle_body[STATUS] = 0.02
-        with client.timeout(30), pytest.raises(RequestTimeoutError):
-            await client.market.status()
+        with c.timeout(30), pytest.raises(RequestTimeoutError):
+            await c.market.status()
     assert requests_to(sim, STATUS) == 2  # the first attempt was cut: there was a retry
     assert len(sleep.waits) == 1
 
@@ -155,17 +159,21 @@ async def test_aclose_ends_an_in_flight_call_with_a_typed_error_not_a_retry(
     assert sleep.waits == []
 
 
-async def test_aclose_ends_a_retry_wait_at_once(sim: Simulator) -> None:
-    client = AriesClient(sim.client_config(retry=RetryPolicy(jitter=0.0, initial_backoff=30)))
+async def test_aclose_ends_a_retry_wait_at_once(
+    sim: Simulator, loop_clock: Callable[[], float]
+) -> None:
+    config = sim.client_config(retry=RetryPolicy(jitter=0.0, initial_backoff=8))
+    client = AriesClient(config, monotonic=loop_clock)
     await client.auth.set_token(sim.issue_token())
     sim.faults.server_errors[STATUS] = ServerErrorFault(count=1)
+    started = loop_clock()
     call = asyncio.create_task(client.market.status())
-    await _arrived(sim, STATUS)
-    for _ in range(20):  # let the 503 arrive and the 30 s wait begin
-        await asyncio.sleep(0.01)
+    await asyncio.sleep(1)  # the 503 came back; the 8 s wait before the retry began
+    assert requests_to(sim, STATUS) == 1 and not call.done()
     await client.aclose()
     with pytest.raises(ClientClosedError):
-        await asyncio.wait_for(call, 1.0)
+        await call
+    assert loop_clock() - started == pytest.approx(1)  # at once, not after the wait
     assert requests_to(sim, STATUS) == 1
 
 
