@@ -7,14 +7,15 @@ Each bot (``tests/integration/token_bot.py``) names its Redis connection ``bot<i
 simulator only once every other bot has asked for the lock (``SET NX``) and been refused, so a
 broken lock would show as a second token request. Nothing waits for time: the held renewal is
 released by the test, and the dead holder's lease is brought to its end with ``PEXPIRE`` (Redis
-expiring the key, as it would 60 seconds later).
+expiring the key, as it would an hour later). The lease is an hour so that a fleet waiting for
+it to pass a second time, rather than taking the lock once it is free, would not finish within
+``Bots.finish``'s minute.
 """
 
 from __future__ import annotations
 
 import asyncio
 import signal
-import time
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from aries_async.auth.tokens import CLIENT_CREDENTIALS, Token
 from aries_async.sim import Simulator
 
 PROCESSES = 8
-LEASE = 60.0
+LEASE = 3600.0
 
 
 def _infos(redis_url: str, sim: Simulator, grant: str) -> list[dict[str, Any]]:
@@ -134,9 +135,7 @@ async def test_the_lock_holder_killed_mid_refresh_frees_the_fleet_after_its_leas
             assert sim.token_requests == 1
             assert all(bot.returncode is None for bot in bots.processes if bot is not holder)
             await raw.pexpire(store.lock_key, 1)  # the lease ends (Redis expires the key)
-            started = time.monotonic()
-            answers = await bots.finish()
-            recovered_in = time.monotonic() - started
+            answers = await bots.finish()  # within a minute: not another lease
         token_requests = sim.token_requests
         saved = await store.load()
         await store.aclose()
@@ -152,5 +151,3 @@ async def test_the_lock_holder_killed_mid_refresh_frees_the_fleet_after_its_leas
     assert saved is not None and not saved.needs_refresh()
     assert saved.refresh_token and saved.refresh_token != stale.refresh_token
     assert {r["access_token"] for r in results} == {saved.access_token}
-    assert recovered_in < 30, recovered_in
-    print(f"fleet recovered {recovered_in:.2f}s after the dead holder's lease ended")
