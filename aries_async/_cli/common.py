@@ -46,6 +46,7 @@ __all__ = [
     "make_client",
     "notice",
     "say",
+    "stream_options",
     "symbols",
     "table",
     "token_store",
@@ -224,6 +225,19 @@ def make_client(args: argparse.Namespace, **config: Any) -> Any:
 
     settings = ClientConfig.from_env(**config)
     return AriesClient(settings, token_store=token_store_from_env(path=args.token_file))
+
+
+def stream_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The keywords ``stream`` opens its stream with: with ``--reconnect-delay``, a ``config``
+    whose reconnects first wait that long (doubled after each failed attempt in a row, up to
+    the default cap or that delay, whichever is longer); else none (the defaults)."""
+    delay: float | None = args.reconnect_delay
+    if delay is None:
+        return {}
+    from aries_async.streaming.config import StreamConfig
+
+    cap = max(delay, StreamConfig().backoff_max)
+    return {"config": StreamConfig(backoff_initial=delay, backoff_max=cap)}
 
 
 def notice(event: StatusEvent) -> str:

@@ -19,9 +19,9 @@ once, naming the symbols and the server's reason on stderr. A symbol counts as r
 every channel the command asked of it (quotes, trades, from ``--fields``) was refused; when the
 server refuses some symbols, or some channels of a symbol, the command says so ("AAPL: trades
 refused (not entitled to trades); streaming its quotes") and streams the rest
-(:mod:`.stream_refusals`). Reconnects are automatic and shown; each asks again for what was
-refused, and a refusal is told once: again only when what was refused (or why) changes, or
-after the symbol was acknowledged in between.
+(:mod:`.stream_refusals`). Reconnects are automatic and shown (``--reconnect-delay``: the
+first wait before one); each asks again for what was refused, and a refusal is told once: again
+only when what was refused (or why) changes, or after the symbol was acknowledged in between.
 
 What it shows (the columns, the table, the NDJSON objects) is :mod:`.stream_view`: the frame
 is built by :func:`render_frame`, a pure function of :class:`StreamState`, so it can be checked
@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import math
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -43,6 +44,7 @@ from aries_async._cli.common import (
     dumps,
     err,
     make_client,
+    stream_options,
 )
 from aries_async._cli.common import symbols as checked_symbols
 from aries_async._cli.stream_account import add_account_arguments, run_account
@@ -65,6 +67,7 @@ from aries_async.models.events import (
     StreamConnected,
     TradeUpdate,
 )
+from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.protocol import Channel
 
 __all__ = [
@@ -140,6 +143,20 @@ def _positive_float(text: str) -> float:
     return value
 
 
+_DEFAULTS = StreamConfig()
+"""The streams' settings, whose reconnect backoff ``--reconnect-delay`` changes."""
+
+
+def _reconnect_delay(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``stream`` arguments."""
     parser.add_argument(
@@ -161,6 +178,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--json", action="store_true", help="NDJSON, one line per update (also when piped)"
+    )
+    parser.add_argument(
+        "--reconnect-delay",
+        type=_reconnect_delay,
+        metavar="SECONDS",
+        help=f"seconds to wait before reconnecting when the connection drops (default "
+        f"{_DEFAULTS.backoff_initial:g}), doubled after each failed attempt in a row, "
+        f"up to {_DEFAULTS.backoff_max:g} (or SECONDS if longer)",
     )
     add_account_arguments(parser)
     parser.add_argument(
@@ -246,7 +271,9 @@ async def run(args: argparse.Namespace) -> int:
     try:
         async with (
             make_client(args) as client,
-            client.chart_stream() if args.charts else client.market_stream() as stream,
+            (client.chart_stream if args.charts else client.market_stream)(
+                **stream_options(args)
+            ) as stream,
         ):
             # The first connection was made on entry, before any consumer could see it.
             state.connected = stream.connected

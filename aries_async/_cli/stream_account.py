@@ -34,6 +34,7 @@ from aries_async._cli.common import (
     jsonable,
     make_client,
     notice,
+    stream_options,
 )
 from aries_async.models.events import (
     AccountInfoEvent,
@@ -185,7 +186,10 @@ async def run_account(args: argparse.Namespace) -> int:
     count = 0
     accounts = account_ids_of(args.account)
     notices = Refusals("account", accounts)
-    async with make_client(args) as client, client.account_stream(*accounts) as stream:
+    async with (
+        make_client(args) as client,
+        client.account_stream(*accounts, **stream_options(args)) as stream,
+    ):
         out(f"aries-async stream: {'connected' if stream.connected else 'not connected yet'}")
         events = stream.events()
         await _subscribe(stream, topics, args)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
 import signal
 import sys
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from cli_harness import Cli, stepping_cli_fixture  # noqa: F401 - the `cli` fixture
+from cli_harness import Cli, running_cli, stepping_cli_fixture  # noqa: F401 - the `cli` fixture
 
+from aries_async._cli.common import stream_options
 from aries_async._cli.stream import StreamState, record, redraw, render_frame
 from aries_async.models.events import (
     QuoteUpdate,
@@ -20,6 +23,7 @@ from aries_async.models.events import (
     StreamReauthenticated,
     TradeUpdate,
 )
+from aries_async.streaming import StreamConfig
 
 
 def test_ndjson_lines_carry_decimal_strings(cli: Cli) -> None:
@@ -82,6 +86,58 @@ def test_duration_stops_the_stream(cli: Cli) -> None:
 )
 def test_usage_errors_exit_2(cli: Cli, args: tuple[str, ...]) -> None:
     assert cli(*args).code == 2
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "inf", "nan", "soon"])
+def test_a_reconnect_delay_that_is_no_positive_number_of_seconds_exits_2(
+    cli: Cli, value: str
+) -> None:
+    done = cli("stream", "AAPL", f"--reconnect-delay={value}")
+    assert done.code == 2
+    said = f"--reconnect-delay: expected a positive number of seconds, got '{value}'"
+    assert said in done.err.splitlines()[-1]
+
+
+def test_reconnect_delay_starts_the_backoff_and_caps_it_when_longer() -> None:
+    def waits(delay: float | None) -> list[float]:
+        options = stream_options(argparse.Namespace(reconnect_delay=delay))
+        policy = options.get("config", StreamConfig()).retry_policy
+        return [policy.delay(attempt, 0.0) for attempt in (1, 2, 3, 9)]
+
+    assert waits(None) == [0.5, 1.0, 2.0, 30.0]  # the streams' defaults
+    assert waits(0.25) == [0.25, 0.5, 1.0, 30.0]
+    assert waits(60) == [60.0, 60.0, 60.0, 60.0]
+
+
+BOUND = ("--duration", "60")
+"""Ends a run that would otherwise never end (each one here ends after its updates)."""
+
+
+@pytest.mark.parametrize(
+    ("what", "lines"),
+    [
+        (("AAPL",), 4),
+        (("AAPL", "--charts"), 3),
+        (("--account", "TEST-ACCOUNT-001", "--topics", "snapshots"), 3),
+    ],
+    ids=["market", "charts", "account"],
+)
+def test_reconnect_delay_is_the_wait_before_each_reconnect(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    what: tuple[str, ...],
+    lines: int,
+) -> None:
+    # Prices that never step: each connection carries its acknowledgements and snapshots,
+    # then the server ends it; the updates counted come from the second.
+    with running_cli(tmp_path, monkeypatch, capsys, tick_interval=None) as cli:
+        cli.sign_in()
+        cli.on_sim(lambda: setattr(cli.sim.faults, "ws_drop_after", lines))
+        done = cli("stream", *what, "--count", "2", "--reconnect-delay", "0.001", *BOUND)
+    assert done.code == 0, done.err
+    told = [line for line in done.err.splitlines() if "disconnected" in line]
+    assert told and all(line.endswith("; retrying in 0.0 s") for line in told), done.err
 
 
 def on_a_terminal(cli: Cli, *args: str) -> str:
