@@ -21,6 +21,8 @@ from cli_harness import Cli, cli_fixture, running_cli  # noqa: F401 - the `cli` 
 from aries_async.sim.ws import hub_of
 
 BOUND = ("--duration", "60")
+AT_ONCE = ("--reconnect-delay", "0.001")
+"""For the runs whose connections the server ends: the next one follows without a real wait."""
 
 
 @pytest.fixture
@@ -79,7 +81,7 @@ def test_a_symbol_with_only_some_channels_refused_streams_the_others(
     # Each connection ends after its fifth line: the refusal of AAPL's trades and the snapshot
     # of its quotes are in. A quote a connection, and the refusal again on the second.
     cli.on_sim(lambda: setattr(cli.sim.faults, "ws_drop_after", 5))
-    done = cli("stream", "AAPL", *socket, "--count", "2", *BOUND)
+    done = cli("stream", "AAPL", *socket, "--count", "2", *BOUND, *AT_ONCE)
     assert done.code == 0, done.err
     said = [line for line in done.err.splitlines() if "refused" in line or "error" in line]
     told = "aries-async stream: AAPL: trades refused (not entitled to trades); streaming its quotes"
@@ -118,7 +120,7 @@ def test_a_symbol_served_in_part_then_refused_in_full_stops_the_command(
             cli.sim.faults.ws_drop_after = 5 if number == 1 else None
 
     cli.on_sim(lambda: setattr(hub_of(cli.sim.app), "on_open", opened))
-    done = cli("stream", "AAPL", "--count", "5", *BOUND)
+    done = cli("stream", "AAPL", "--count", "5", *BOUND, *AT_ONCE)
     assert done.code == 1, done.err
     assert [line["symbol"] for line in done.ndjson()] == ["AAPL"]
     last = done.err.splitlines()[-1]
@@ -141,7 +143,7 @@ def test_a_refusal_of_the_connection_before_is_not_this_ones(quiet_cli: Cli) -> 
             cli.sim.faults.ws_market_unacknowledged = number > 1
 
     cli.on_sim(lambda: setattr(hub_of(cli.sim.app), "on_open", opened))
-    told = _told_by_connection(cli, "stream", "AAPL", "--count", "2", *BOUND)
+    told = _told_by_connection(cli, "stream", "AAPL", "--count", "2", *BOUND, *AT_ONCE)
     quotes = "AAPL: quotes refused (not entitled to quotes); streaming its trades"
     trades = "AAPL: trades refused (not entitled to trades); streaming its quotes"
     assert told == [[quotes], [trades]]
@@ -224,7 +226,7 @@ def test_a_refusal_every_reconnect_resends_is_told_once(
     # of AAPL (a quote and a trade on the market socket, a quote on the charts one) are in.
     cli.on_sim(lambda: setattr(cli.sim.faults, "ws_drop_after", 6))
     updates = str(2 * per_connection)  # two connections' worth: a reconnect
-    done = cli("stream", "AAPL", "NOSUCHSYM", *socket, "--count", updates, *BOUND)
+    done = cli("stream", "AAPL", "NOSUCHSYM", *socket, "--count", updates, *BOUND, *AT_ONCE)
     assert done.code == 0, done.err
     lines = done.err.splitlines()
     assert sum("reconnected" in line for line in lines) == 1, done.err
@@ -261,7 +263,7 @@ def test_a_refusal_is_told_again_when_its_reason_changes_or_after_it_was_lifted(
     # The snapshots that make the count: MSFT's quote on the first connection (cut there),
     # AAPL's quote and MSFT's on the second, and AAPL's trade besides on the third: the
     # seventh is the fourth connection's quote of AAPL, after its refusal.
-    told = _told_by_connection(cli, "stream", "AAPL", "MSFT", "--count", "7", *BOUND)
+    told = _told_by_connection(cli, "stream", "AAPL", "MSFT", "--count", "7", *BOUND, *AT_ONCE)
     every = "the server refused AAPL (not entitled to quotes, trades); streaming MSFT"
     trades = "AAPL: trades refused (not entitled to trades); streaming AAPL's quotes, MSFT"
     assert told == [[every], [trades], [], [trades]]
@@ -274,7 +276,7 @@ def test_an_account_refusal_every_reconnect_resends_is_told_once(quiet_cli: Cli)
     # TEST-ACCOUNT-001 are in.
     cli.on_sim(lambda: setattr(cli.sim.faults, "ws_drop_after", 4))
     accounts = ("--account", "NO-SUCH-1", "--account", "TEST-ACCOUNT-001")
-    done = cli("stream", *accounts, "--topics", "snapshots", "--count", "2", *BOUND)
+    done = cli("stream", *accounts, "--topics", "snapshots", "--count", "2", *BOUND, *AT_ONCE)
     assert done.code == 0, done.err
     lines = done.err.splitlines()
     assert sum("reconnected" in line for line in lines) == 1, done.err
@@ -307,7 +309,7 @@ def test_an_account_refusal_is_told_again_after_the_account_was_acknowledged(
     accounts = ("--account", "TEST-SIM-001", "--account", "TEST-ACCOUNT-001")
     # One snapshot a connection: the third's comes after its refusal.
     told = _told_by_connection(
-        cli, "stream", *accounts, "--topics", "snapshots", "--count", "3", *BOUND
+        cli, "stream", *accounts, "--topics", "snapshots", "--count", "3", *BOUND, *AT_ONCE
     )
     refused = "the server refused TEST-SIM-001 (account not found); streaming TEST-ACCOUNT-001"
     assert told == [[refused], [], [refused]]
