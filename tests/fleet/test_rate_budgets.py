@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
-from virtual_time import virtual_time
+from virtual_time import on_virtual_time
 
 from aries_async.http.budget import LocalRateBudget, RateBudget
 from aries_async.http.budget_redis import RedisRateBudget
@@ -49,8 +49,8 @@ async def budget(
     clock = Clock()
     sleeps = Sleeps(clock.sleep)
     if request.param == "local":
-        with virtual_time():
-            yield LocalRateBudget(sleep=sleeps, monotonic=clock), sleeps
+        on_virtual_time(request)
+        yield LocalRateBudget(sleep=sleeps, monotonic=clock), sleeps
         return
     url = request.getfixturevalue("redis_url")
     async with RedisRateBudget(url, sleep=sleeps, wall_clock=clock) as shared:

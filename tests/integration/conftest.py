@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 from sim_http import SimApi
 from stream_helpers import FakeTime
-from virtual_time import virtual_time
+from virtual_time import loop_time, on_virtual_time
 
 from aries_async import AriesClient
 from aries_async.sim import ManualClock, Simulator
@@ -66,9 +66,9 @@ def fake_time() -> FakeTime:
 
 
 @pytest.fixture
-async def loop_clock() -> AsyncIterator[Callable[[], float]]:
+def loop_clock(request: pytest.FixtureRequest) -> Callable[[], float]:
     """The test's event loop on virtual time (:mod:`virtual_time`), and its clock: the waits
     of aiohttp's timeouts and of the simulator's faults take no real time, and are measured
     exactly."""
-    with virtual_time() as clock:
-        yield clock
+    on_virtual_time(request)
+    return loop_time
