@@ -273,10 +273,14 @@ async def test_drop_after_fault_keeps_the_stream_going(
         await stream.subscribe(["AAPL", "MSFT"], channels=["trades"])
         await subscribed(stream, "AAPL", "MSFT")
         sim.faults.ws_drop_after = 12
-        for _ in range(4):
-            sim.advance(3.0)
-            await asyncio.sleep(0.02)
-        await until(lambda: stream.reconnects >= 2)
+        for drops in range(1, 5):
+            sim.advance(3.0)  # more lines than the socket has left: it is dropped
+
+            def resubscribed(drops: int = drops) -> bool:
+                # the next socket subscribed: the next steps reach it
+                return stream.reconnects == drops and hub.subscribes == drops + 1
+
+            await until(resubscribed)
         sim.faults.ws_drop_after = None
         sim.advance(1.0)
         got = await take(trades, 5)
@@ -320,11 +324,10 @@ async def test_stall_is_detected_by_the_watchdog(
         await stream.subscribe("AAPL", channels=["quotes"])
         await subscribed(stream, "AAPL")
         sim.faults.ws_stall = True
-        for _ in range(12):  # ping at 5 s, no answer 3 s later: dead, never silent
-            fake_time.advance(1.0)
-            await asyncio.sleep(0.01)
-            if status.pending:
-                break
+        fake_time.advance(5.0)  # ping at 5 s, no answer 3 s later: dead, never silent
+        await until(lambda: fake_time.waiting() == [3.0])  # the ping went out
+        assert not status.pending
+        fake_time.advance(3.0)
         down = await take(status, 1)
         assert isinstance(down[0], StreamDisconnected)
         assert "ping" in down[0].reason
@@ -533,12 +536,14 @@ async def test_slow_consumer_on_many_symbols_is_bounded_fast_one_gets_all(
         reader = asyncio.create_task(drain())
         await stream.subscribe(symbols, channels=["quotes"])
         await subscribed(stream, *symbols)
-        steps = 0
+        expected = len(symbols)  # one snapshot per symbol, then one per step
         for _ in range(5):
-            steps += sim.advance(0.5)
-            await asyncio.sleep(0.01)
-        expected = len(symbols) + steps  # one snapshot per symbol, then one per step
-        await until(lambda: received == expected, timeout=20)
+            expected += sim.advance(0.5)
+
+            def all_received(count: int = expected) -> bool:
+                return received == count
+
+            await until(all_received, timeout=20)
         assert slow.pending <= 100 + len(symbols)
         assert slow.conflated >= expected - slow.pending - 100
         reader.cancel()
@@ -646,10 +651,8 @@ async def test_a_socket_from_another_opener_is_read_with_recv_in_the_same_order(
                         break
         assert [e.raw["payload"]["n"] for e in unknown] == [1, 2, 3]
         sim.faults.ws_drop_after = 8  # counted from the session's first line (authSuccess)
-        for _ in range(6):
-            sim.advance(1.0)
-            await asyncio.sleep(0.02)
-        await until(lambda: stream.reconnects >= 1)
+        sim.advance(1.0)  # two steps: the socket's 7th and 8th lines, then it is dropped
+        await until(lambda: stream.reconnects == 1)
         sim.faults.ws_drop_after = None
         await subscribed(stream, "AAPL")
         sim.advance(1.0)
