@@ -133,7 +133,7 @@ def test_unreachable_rest_and_websockets_exit_1(cli: Cli) -> None:
     cli.setenv(ARIES_BASE_URL=f"http://127.0.0.1:{closed_port()}")
     code, found = rows(cli)
     assert code == 1
-    for name in ("REST API", "market websocket", "accounts websocket"):
+    for name in ("REST API", "market websocket", "accounts websocket", "charts websocket"):
         assert found[name]["status"] == "fail" and found[name]["kind"] == "network", name
         assert "check" in found[name]["fix"]
 
@@ -146,31 +146,29 @@ def test_each_network_check_is_one_attempt(cli: Cli) -> None:
     cli.on_sim(lambda: cli.sim.faults.server_errors.update({"*": fault}))
     code, found = rows(cli)
     assert code == 1
-    for name in ("REST API", "market websocket", "accounts websocket"):
+    for name in ("REST API", "market websocket", "accounts websocket", "charts websocket"):
         assert found[name]["status"] == "fail" and found[name]["kind"] == "network", name
     assert cli.requests("GET", "/v2/users/me/accounts") == 1
-    assert cli.requests("GET", "/v1/market/ws") == cli.requests("GET", "/v1/accounts/ws") == 1
+    kinds = ("market", "accounts", "charts")
+    sockets = {kind: cli.requests("GET", f"/v1/{kind}/ws") for kind in kinds}
+    assert sockets == dict.fromkeys(kinds, 1)
 
 
-def test_unreachable_market_websocket_only(cli: Cli) -> None:
+@pytest.mark.parametrize("kind", ["market", "charts"])
+def test_unreachable_websocket_only(cli: Cli, kind: str) -> None:
     cli.sign_in()
-    cli.setenv(ARIES_MARKET_WS_URL=f"ws://127.0.0.1:{closed_port()}/v1/market/ws")
+    url = f"ws://127.0.0.1:{closed_port()}/v1/{kind}/ws"
+    cli.setenv(**{f"ARIES_{kind.upper()}_WS_URL": url})
     code, found = rows(cli)
     assert code == 1
-    assert found["market websocket"]["status"] == "fail"
-    assert found["accounts websocket"]["status"] == "ok"
+    sockets = {name: row for name, row in found.items() if name.endswith("websocket")}
+    assert {name: row["status"] for name, row in sockets.items()} == {
+        name: "fail" if name == f"{kind} websocket" else "ok"
+        for name in ("market websocket", "accounts websocket", "charts websocket")
+    }
+    assert found[f"{kind} websocket"]["kind"] == "network"
     assert found["REST API"]["status"] == "ok"
-
-
-def test_unreachable_charts_websocket_only(cli: Cli) -> None:
-    cli.sign_in()
-    cli.setenv(ARIES_CHARTS_WS_URL=f"ws://127.0.0.1:{closed_port()}/v1/charts/ws")
-    code, found = rows(cli)
-    assert code == 1
-    assert found["charts websocket"]["status"] == "fail"
-    assert found["charts websocket"]["kind"] == "network"
-    assert found["market websocket"]["status"] == found["accounts websocket"]["status"] == "ok"
-    assert "charts ws ws://127.0.0.1" in found["urls"]["detail"]
+    assert f"{kind} ws {url}" in found["urls"]["detail"]
 
 
 def test_refused_token_exits_3(cli: Cli) -> None:
