@@ -148,11 +148,10 @@ _DEFAULTS = StreamConfig()
 
 
 def _reconnect_delay(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (value > 0 and math.isfinite(value)):
+    """A positive number of seconds, as ``--duration`` takes, and finite (a reconnect that
+    would never come is no delay)."""
+    value = _positive_float(text)
+    if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
     return value
 
