@@ -187,8 +187,8 @@ class AuthSession:
         A token whose whole life is within the server's warning (:data:`SESSION_WARNING`)
         is not renewed in the first half of its life: the session of a token that short is
         warned as soon as it begins, and renewing at each warning would ask the token
-        endpoint again and again. The renewal waits for half its life (``sleep``), as
-        :meth:`token` renews such a token.
+        endpoint again and again. The renewal waits until half its life has passed
+        (``sleep``); :meth:`token` renews a token of two minutes or less at that point too.
 
         Raises:
             NotSignedInError: as :meth:`token`, or the token cannot be renewed.
