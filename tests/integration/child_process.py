@@ -8,15 +8,25 @@ processes show (:class:`Bots`: processes sharing one token store).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from aries_async.sim import Simulator
 
-__all__ = ["TOKEN_BOT", "WATCH_LOOP_IMPORTS", "BotAnswer", "Bots", "run_child", "sim_env"]
+__all__ = [
+    "TOKEN_BOT",
+    "WATCH_LOOP_IMPORTS",
+    "BotAnswer",
+    "Bots",
+    "run_child",
+    "sim_command",
+    "sim_env",
+]
 
 TOKEN_BOT = Path(__file__).with_name("token_bot.py")
 """The bot script of :class:`Bots` (see its docstring for its argument and answer)."""
@@ -59,6 +69,33 @@ async def run_child(script: str, info: dict[str, Any], timeout: float = 60) -> A
         out, err = await child.communicate()
     assert child.returncode == 0, err.decode()[-2000:]
     return json.loads(out.splitlines()[-1])
+
+
+@contextlib.asynccontextmanager
+async def sim_command(
+    *flags: str,
+) -> AsyncIterator[tuple[asyncio.subprocess.Process, dict[str, Any]]]:
+    """``aries-async sim --seed 5 FLAGS`` in a child process (stdout and stderr piped), and the
+    JSON line it prints first. The block stops it as its test requires; one still running at
+    the end of the block is killed."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "aries_async.cli",
+        "sim",
+        "--seed",
+        "5",
+        *flags,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert proc.stdout is not None
+        yield proc, json.loads(await asyncio.wait_for(proc.stdout.readline(), 30))
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
 
 
 def sim_env(sim: Simulator, home: Path) -> dict[str, str]:

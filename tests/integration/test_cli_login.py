@@ -14,6 +14,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from child_process import sim_command
 from cli_harness import assert_python_names
 
 from aries_async.auth.filestore import FileTokenStore
@@ -236,53 +237,42 @@ async def test_sim_subcommand_then_in_process_main(
     """``aries-async sim`` serves; ``main()`` (in a thread) signs in and reads from it."""
     port = _free_port()
     redirect = f"http://127.0.0.1:{port}/callback"
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "aries_async.cli",
-        "sim",
-        "--seed",
-        "5",
-        "--redirect-uri",
-        redirect,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        assert proc.stdout is not None
-        info = json.loads(await asyncio.wait_for(proc.stdout.readline(), 30))
-        monkeypatch.setenv("ARIES_BASE_URL", info["base_url"])
-        monkeypatch.setenv("ARIES_CLIENT_ID", info["client_id"])
-        monkeypatch.setenv("ARIES_CLIENT_SECRET", info["client_secret"])
-        monkeypatch.setenv("ARIES_REDIRECT_URI", info["redirect_uri"])
-        monkeypatch.delenv("ARIES_ACCESS_TOKEN", raising=False)
-        token_file = str(tmp_path / "token.json")
+    async with sim_command("--redirect-uri", redirect) as (proc, info):
+        try:
+            monkeypatch.setenv("ARIES_BASE_URL", info["base_url"])
+            monkeypatch.setenv("ARIES_CLIENT_ID", info["client_id"])
+            monkeypatch.setenv("ARIES_CLIENT_SECRET", info["client_secret"])
+            monkeypatch.setenv("ARIES_REDIRECT_URI", info["redirect_uri"])
+            monkeypatch.delenv("ARIES_ACCESS_TOKEN", raising=False)
+            token_file = str(tmp_path / "token.json")
 
-        status = await asyncio.to_thread(main, ["--token-file", token_file, "accounts"])
-        assert status == 3
+            status = await asyncio.to_thread(main, ["--token-file", token_file, "accounts"])
+            assert status == 3
 
-        # Sign in through the loopback callback; "the browser" is this test.
-        from aries_async.config import ClientConfig
+            # Sign in through the loopback callback; "the browser" is this test.
+            from aries_async.config import ClientConfig
 
-        store = FileTokenStore(token_file)
-        async with AriesClient(ClientConfig.from_env(), token_store=store) as client:
-            await login(client, open_url=_browser, out=lambda _: None, timeout=20)
-        capsys.readouterr()
+            store = FileTokenStore(token_file)
+            async with AriesClient(ClientConfig.from_env(), token_store=store) as client:
+                await login(client, open_url=_browser, out=lambda _: None, timeout=20)
+            capsys.readouterr()
 
-        status = await asyncio.to_thread(main, ["--token-file", token_file, "accounts", "--json"])
-        captured = capsys.readouterr()
-        assert status == 0, captured.err
-        assert {a["trading_account_id"] for a in json.loads(captured.out)} >= {"TEST-SIM-001"}
+            status = await asyncio.to_thread(
+                main, ["--token-file", token_file, "accounts", "--json"]
+            )
+            captured = capsys.readouterr()
+            assert status == 0, captured.err
+            assert {a["trading_account_id"] for a in json.loads(captured.out)} >= {"TEST-SIM-001"}
 
-        status = await asyncio.to_thread(
-            main, ["--token-file", token_file, "quote", "AAPL", "--json"]
-        )
-        captured = capsys.readouterr()
-        assert status == 0, captured.err
-        assert float(json.loads(captured.out)["quotes"][0]["ask_price"]) > 0
-    finally:
-        proc.terminate()
-        assert await asyncio.wait_for(proc.wait(), 30) == 0
+            status = await asyncio.to_thread(
+                main, ["--token-file", token_file, "quote", "AAPL", "--json"]
+            )
+            captured = capsys.readouterr()
+            assert status == 0, captured.err
+            assert float(json.loads(captured.out)["quotes"][0]["ask_price"]) > 0
+        finally:
+            proc.terminate()
+            assert await asyncio.wait_for(proc.wait(), 30) == 0
 
 
 async def test_login_callback_ignores_a_request_with_the_wrong_state(sim: Simulator) -> None:

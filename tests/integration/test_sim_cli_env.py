@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import attrs
+from child_process import sim_command
 from cli_harness import closed_port
 
 from aries_async.auth.filestore import FileTokenStore
@@ -60,47 +61,38 @@ def _shell_then_quote(lines: list[str], home: Path) -> subprocess.CompletedProce
 
 
 async def test_the_lines_sim_prints_point_the_cli_at_it(tmp_path: Path) -> None:
-    sim = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "aries_async.cli",
-        "sim",
-        "--seed",
-        "5",
-        "--client-secret",
-        "local secret: 'quoted', $HOME & more",  # the lines quote it for the shell
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    try:
-        assert sim.stdout is not None and sim.stderr is not None
-        info = json.loads(await asyncio.wait_for(sim.stdout.readline(), 30))
-        lines = await _lines_until_blank(sim.stderr)
-        commands = [line for line in lines if not line.startswith("#")]
-        assert commands and all(line.startswith(("export ARIES_", "unset ")) for line in commands)
-        exported = dict(
-            shlex.split(line.removeprefix("export "))[0].split("=", 1)
-            for line in commands
-            if line.startswith("export ")
-        )
-        # Whatever URLs the shell had, the command line's are the simulator's.
-        shell = {name: "http://127.0.0.1:9" for name in _URL_VARIABLES}
-        endpoints = ClientConfig.from_env({**shell, **exported}).endpoints
-        assert attrs.asdict(endpoints) == {k: v for k, v in info.items() if k.endswith("url")}
-        assert exported["ARIES_CLIENT_SECRET"] == info["client_secret"]
+    secret = "local secret: 'quoted', $HOME & more"  # the lines quote it for the shell
+    async with sim_command("--client-secret", secret) as (sim, info):
+        try:
+            assert sim.stderr is not None
+            lines = await _lines_until_blank(sim.stderr)
+            commands = [line for line in lines if not line.startswith("#")]
+            assert commands and all(
+                line.startswith(("export ARIES_", "unset ")) for line in commands
+            )
+            exported = dict(
+                shlex.split(line.removeprefix("export "))[0].split("=", 1)
+                for line in commands
+                if line.startswith("export ")
+            )
+            # Whatever URLs the shell had, the command line's are the simulator's.
+            shell = {name: "http://127.0.0.1:9" for name in _URL_VARIABLES}
+            endpoints = ClientConfig.from_env({**shell, **exported}).endpoints
+            assert attrs.asdict(endpoints) == {k: v for k, v in info.items() if k.endswith("url")}
+            assert exported["ARIES_CLIENT_SECRET"] == info["client_secret"]
 
-        # The token is in a file of the simulator's, not in the lines.
-        store = FileTokenStore(exported["ARIES_TOKEN_FILE"])
-        first = await store.load()
-        assert first is not None and first.access_token not in "\n".join(lines)
+            # The token is in a file of the simulator's, not in the lines.
+            store = FileTokenStore(exported["ARIES_TOKEN_FILE"])
+            first = await store.load()
+            assert first is not None and first.access_token not in "\n".join(lines)
 
-        done = await asyncio.to_thread(_shell_then_quote, lines, tmp_path)
-        assert done.returncode == 0, done.stderr
-        assert [quote["symbol"] for quote in json.loads(done.stdout)["quotes"]] == ["AAPL"]
-    finally:
-        if sim.returncode is None:
-            sim.send_signal(signal.SIGINT)
-        out, _ = await asyncio.wait_for(sim.communicate(), 30)
+            done = await asyncio.to_thread(_shell_then_quote, lines, tmp_path)
+            assert done.returncode == 0, done.stderr
+            assert [quote["symbol"] for quote in json.loads(done.stdout)["quotes"]] == ["AAPL"]
+        finally:
+            if sim.returncode is None:
+                sim.send_signal(signal.SIGINT)
+            out, _ = await asyncio.wait_for(sim.communicate(), 30)
     assert sim.returncode == 0
     assert out == b""  # stdout: the JSON line only
     gone = not await asyncio.to_thread(Path(exported["ARIES_TOKEN_FILE"]).exists)
