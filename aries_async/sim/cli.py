@@ -54,6 +54,13 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
                                                 subscriptions (the socket stays open)
     --ws-auth-success-id payload|envelope|none  where authSuccess echoes the request id
     --ws-auth-error-id payload|envelope|none    where the error refusing POST /auth echoes it
+    --ws-error-id payload|envelope|both|none    where subscribe/request refusals carry the id
+    --ws-auth-deadline SECONDS                  market and charts sockets not authenticated in
+                                                SECONDS get authTimeout and a close
+    --ws-market-repeat-every N                  every Nth quote/trade update sent twice
+    --ws-market-stale-every N                   every Nth quote/trade update followed by the
+                                                previous one again (an older timestamp)
+    --ws-market-status VALUE                    marketStatus says VALUE for market and venues
     --ws-account-unanswered                     account subscriptions get events, no snapshot
     --ws-market-unacknowledged                  market (un)subscribes without acknowledgements
     --ws-ack-type subscribed|response           market and account (un)subscribe acks' type

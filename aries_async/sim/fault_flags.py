@@ -29,6 +29,7 @@ from aries_async.sim.faults import (
     Faults,
 )
 from aries_async.sim.valuation import POSITIONS_SHAPES
+from aries_async.sim.ws_faults import ERROR_ID_PLACES
 from aries_async.sim.ws_requests import RESPONSE_SHAPES
 from aries_async.sim.ws_session import ACK_TYPES
 from aries_async.sim.ws_topics import TOPIC_SHAPES
@@ -138,6 +139,40 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--ws-auth-unanswered", action="store_true")
     faults.add_argument("--ws-auth-success-id", choices=AUTH_ID_PLACES, default="payload")
     faults.add_argument("--ws-auth-error-id", choices=AUTH_ID_PLACES, default="payload")
+    faults.add_argument(
+        "--ws-error-id",
+        choices=ERROR_ID_PLACES,
+        default="payload",
+        help="where the errors refusing a subscribe or a socket request carry its id",
+    )
+    faults.add_argument(
+        "--ws-auth-deadline",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="market and charts sockets not authenticated within SECONDS get authTimeout "
+        "and are closed (as the accounts socket is)",
+    )
+    faults.add_argument(
+        "--ws-market-repeat-every",
+        type=int,
+        default=None,
+        metavar="N",
+        help="every Nth market quote or trade update is sent twice, verbatim",
+    )
+    faults.add_argument(
+        "--ws-market-stale-every",
+        type=int,
+        default=None,
+        metavar="N",
+        help="every Nth market quote or trade update is followed by the one before it again",
+    )
+    faults.add_argument(
+        "--ws-market-status",
+        default=None,
+        metavar="VALUE",
+        help="marketStatus pushes say VALUE (preMarket, halted...) for the market and venues",
+    )
     faults.add_argument(
         "--ws-expire-after-auth", choices=("authExpired", "authRequired"), default=None
     )
@@ -303,6 +338,11 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_auth_success_id=args.ws_auth_success_id,
         ws_auth_error_id=args.ws_auth_error_id,
         ws_expire_after_auth=args.ws_expire_after_auth,
+        ws_error_id=args.ws_error_id,
+        ws_auth_deadline=args.ws_auth_deadline,
+        ws_market_repeat_every=args.ws_market_repeat_every,
+        ws_market_stale_every=args.ws_market_stale_every,
+        ws_market_status=args.ws_market_status,
         ws_close_after_accept=args.ws_close_after_accept,
         ws_reauth_drops_subscriptions=args.ws_reauth_drops_subscriptions,
         huge_body_chunked=args.huge_body_chunked,

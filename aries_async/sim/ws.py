@@ -9,7 +9,8 @@ token's expiry; re-auth on the live socket renews it (a re-auth that does not mo
 the same token sent again, is not warned again) and keeps the socket's subscriptions
 (``faults.ws_reauth_drops_subscriptions``: drops them). A revoked token ends its sessions with
 ``authExpired``. Accounts sockets that do not authenticate within ``ws_auth_timeout`` get
-``authTimeout`` and are closed. Outgoing messages are NDJSON: everything pending is sent in one
+``authTimeout`` and are closed (market and charts sockets too, after
+``faults.ws_auth_deadline``). Outgoing messages are NDJSON: everything pending is sent in one
 frame (up to :data:`MAX_LINES_PER_FRAME` lines). The protocol is in
 :mod:`~aries_async.sim.ws_session`, the sessions in :mod:`~aries_async.sim.ws_market`,
 :mod:`~aries_async.sim.ws_charts` and :mod:`~aries_async.sim.ws_account`; this module holds the
@@ -176,7 +177,7 @@ class WsHub:
         info = self.ctx.market_status()
         session = info.get("session")
         is_open = session == "regular"
-        venue = "open" if is_open else "closed"
+        venue = self.ctx.faults.ws_market_status or ("open" if is_open else "closed")
         now = self.ctx.clock.now()
         return {
             "afterHours": session == "after-hours",
@@ -209,10 +210,13 @@ class WsHub:
                 session.push_status(status)
             grant = session.grant
             if grant is None:
-                if (
-                    session.kind == "accounts"
-                    and now - session.opened_at >= settings.ws_auth_timeout
-                ):
+                # The accounts socket's deadline is documented; the others' is a fault.
+                deadline = (
+                    settings.ws_auth_timeout
+                    if session.kind == "accounts"
+                    else self.ctx.faults.ws_auth_deadline
+                )
+                if deadline is not None and now - session.opened_at >= deadline:
                     session.event({"action": "authTimeout", "error": "authentication timeout"})
                     session.close_after_flush()
                 continue

@@ -48,36 +48,36 @@ class AccountSession(Session):
         """Subscribe to an account (ack, then the snapshot event, then its changes) or to
         another topic."""
         if not isinstance(payload, dict):
-            self.event({"action": "error", "error": "payload must be an object", "id": request_id})
+            self.refuse({"error": "payload must be an object"}, request_id)
             return
         topic = topic_of(payload.get("topic"))
         raw_params = payload.get("params")
         params: dict[str, Any] = raw_params if isinstance(raw_params, dict) else {}
         if topic is None:
-            self.event({"action": "error", "error": "unknown topic", "id": request_id})
+            self.refuse({"error": "unknown topic"}, request_id)
             return
         refused = self.hub.ctx.faults.ws_refused_subscriptions
         reason = refused.get(f"{topic} {params.get('accountId')}") or refused.get(topic)
         if reason is not None:
-            self.event({"action": "error", "error": reason, "id": request_id})
+            self.refuse({"error": reason}, request_id)
             return
         if topic != "account":
             error = self.hub.topics.subscribe(self, self.topics, topic, params)
             if error is not None:
-                self.event({"action": "error", "error": error, "id": request_id})
+                self.refuse({"error": error}, request_id)
                 return
             self.ack(request_id)
             self.hub.topics.after_subscribe(self, self.topics, topic, params)
             return
         account_id = params.get("accountId")
         if not isinstance(account_id, str) or not account_id:
-            self.event({"action": "error", "error": "accountId is required", "id": request_id})
+            self.refuse({"error": "accountId is required"}, request_id)
             return
         state = self.hub.ctx.state
         try:
             snapshot = state.snapshot(account_id)
         except AccountNotFoundError:
-            self.event({"action": "error", "error": "account not found", "id": request_id})
+            self.refuse({"error": "account not found"}, request_id)
             return
         if account_id not in self.account_listeners:
             self.account_listeners[account_id] = state.listen(account_id, self.on_account_event)

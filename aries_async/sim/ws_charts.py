@@ -142,7 +142,7 @@ class ChartSession(Session):
             self.hub.unwatch(self, sub.watched)
 
     def _error(self, text: str, request_id: str | None) -> None:
-        self.event({"action": "error", "error": text, "id": request_id})
+        self.refuse({"error": text}, request_id)
 
     def ack_type(self) -> str:
         """``faults.charts_ack`` (``SimSettings.ws_send_acks`` False still silences it)."""

@@ -70,6 +70,32 @@ field                              effect
                                    (``"token is required"``, ``"authentication failed"``):
                                    websocket.md 2.6 shows only ``payload.id`` (UNCERTAIN)
                                    Flag: ``--ws-auth-error-id payload|envelope|none``.
+``ws_error_id``                    where the ``error`` events that refuse a subscribe, a socket
+                                   request or a message carry its id: ``"payload"`` (default,
+                                   ``payload.id``, websocket.md 2.6), ``"envelope"`` (the
+                                   top-level ``id``), ``"both"`` or ``"none"`` (no id); the
+                                   refusal of ``POST /auth`` has ``ws_auth_error_id``
+                                   Flag: ``--ws-error-id payload|envelope|both|none``.
+``ws_auth_deadline``               seconds the market and charts sockets wait for an accepted
+                                   ``POST /auth`` (websocket.md 2.3: UNKNOWN for them; the
+                                   accounts socket's is ``SimSettings.ws_auth_timeout``); past
+                                   it they close as the accounts socket does: an
+                                   ``authTimeout`` event, then a close (1000). None: no deadline
+                                   Flag: ``--ws-auth-deadline SECONDS``.
+``ws_market_repeat_every``         every Nth market quote and Nth trade update of a socket is sent
+                                   twice in a row, verbatim (no sequence number is documented,
+                                   websocket.md 3.3)
+                                   Flag: ``--ws-market-repeat-every N``.
+``ws_market_stale_every``          every Nth market quote and Nth trade update of a socket is
+                                   followed by the update of that symbol and kind sent before
+                                   it, again: an older ``timestamp`` after a newer one
+                                   Flag: ``--ws-market-stale-every N``.
+``ws_market_status``               the value of ``market`` and of every venue of
+                                   ``exchanges`` and ``indicesGroups`` in the ``marketStatus``
+                                   pushes (websocket.md 3.2: the enum beyond ``"open"`` and
+                                   ``"closed"`` is UNKNOWN): ``"preMarket"``, ``"halted"``...;
+                                   None: ``"open"`` or ``"closed"`` by the clock
+                                   Flag: ``--ws-market-status VALUE``.
 ``ws_expire_after_auth``           right after every ``authSuccess`` on a new socket the server
                                    sends this action and closes: ``"authExpired"`` (a session
                                    that ends at once) or ``"authRequired"``; None: off
@@ -133,10 +159,13 @@ from __future__ import annotations
 
 import attrs
 
-__all__ = ["AUTH_ID_PLACES", "WebsocketFaults"]
+__all__ = ["AUTH_ID_PLACES", "ERROR_ID_PLACES", "WebsocketFaults"]
 
 AUTH_ID_PLACES = ("payload", "envelope", "none")
 """``ws_auth_success_id`` and ``ws_auth_error_id`` values."""
+
+ERROR_ID_PLACES = ("payload", "envelope", "both", "none")
+"""``ws_error_id`` values."""
 
 
 @attrs.define(kw_only=True)
@@ -158,6 +187,11 @@ class WebsocketFaults:
     ws_auth_unanswered: bool = False
     ws_auth_success_id: str = "payload"
     ws_auth_error_id: str = "payload"
+    ws_error_id: str = "payload"
+    ws_auth_deadline: float | None = None
+    ws_market_repeat_every: int | None = None
+    ws_market_stale_every: int | None = None
+    ws_market_status: str | None = None
     ws_expire_after_auth: str | None = None
     ws_reauth_drops_subscriptions: bool = False
     ws_close_after_accept: bool = False

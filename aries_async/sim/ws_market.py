@@ -8,7 +8,9 @@ the subscription, then updates on every feed step; a channel ``faults.ws_refused
 refuses is left out, with an error naming it. A subscription to every synthetic symbol of the
 hub's firehose gets precomputed quote frames back to back instead (see
 :meth:`~aries_async.sim.ws_session.Session.run_firehose`). Numbers and exchange times are
-written as :func:`~aries_async.sim.ws_values.market_values` says.
+written as :func:`~aries_async.sim.ws_values.market_values` says;
+``faults.ws_market_repeat_every`` and ``ws_market_stale_every`` repeat quote and trade
+updates, verbatim or late (an older ``timestamp`` after a newer one).
 """
 
 from __future__ import annotations
@@ -91,6 +93,10 @@ class MarketSession(Session):
         self.market: dict[str, _MarketSub] = {}  # by the watched (underlying) symbol
         self.options: dict[str, list[_MarketSub]] = {}
         self.status_sent: dict[str, Any] | None = None
+        # For faults.ws_market_repeat_every and ws_market_stale_every: the quote and the trade
+        # updates sent so far, and the latest of each kind and symbol.
+        self.sent_updates: dict[str, int] = {}
+        self.previous: dict[tuple[str, str], dict[str, Any]] = {}
 
     def ack_type(self) -> str:
         """``"none"`` while ``faults.ws_market_unacknowledged`` is set, else as every socket."""
@@ -146,9 +152,7 @@ class MarketSession(Session):
             self._add_market(watched, sub)
             fresh.append(sub)
         if bad:
-            self.event(
-                {"action": "error", "error": "invalid symbol", "id": request_id, "symbols": bad}
-            )
+            self.refuse({"error": "invalid symbol", "symbols": bad}, request_id)
         self.ack(request_id)
         self.maybe_start_firehose()
         for sub in fresh:  # the snapshot on subscribe (never level 2 or time and sales)
@@ -275,12 +279,24 @@ class MarketSession(Session):
             self._update("timeAndSales", symbol, _select(data, sub.tas), stamp)
 
     def _update(self, kind: str, symbol: str, data: Any, stamp: int) -> None:
-        """Push one ``update`` of ``kind`` for ``symbol``, stamped ``stamp`` (Unix ms)."""
+        """Push one ``update`` of ``kind`` for ``symbol``, stamped ``stamp`` (Unix ms); a quote
+        or trade is repeated, or followed by the one before it, as the faults say."""
+        faults = self.hub.ctx.faults
         if kind != "level2":
-            data = market_values(data, self.hub.ctx.faults)
-        self.event(
-            {"action": "update", "type": kind, "symbol": symbol, "data": data, "timestamp": stamp}
-        )
+            data = market_values(data, faults)
+        update = {"action": "update", "type": kind, "symbol": symbol, "data": data}
+        update["timestamp"] = stamp
+        self.event(update)
+        if kind not in ("quote", "trade"):
+            return
+        count = self.sent_updates[kind] = self.sent_updates.get(kind, 0) + 1
+        repeat, stale = faults.ws_market_repeat_every, faults.ws_market_stale_every
+        if repeat and count % repeat == 0:
+            self.event(dict(update))
+        before = self.previous.get((kind, symbol))
+        if stale and count % stale == 0 and before is not None:
+            self.event(dict(before))
+        self.previous[(kind, symbol)] = update
 
     def drop_subscriptions(self) -> None:
         """Unwatch every symbol and forget its subscriptions."""

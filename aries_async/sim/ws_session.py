@@ -274,7 +274,7 @@ class Session:
             else:
                 self.unsubscribe(payload, request_id)
             return
-        self.event({"action": "error", "error": f"unknown message type {kind!r}", "id": request_id})
+        self.refuse({"error": f"unknown message type {kind!r}"}, request_id)
 
     def auth_required(self) -> None:
         """Tell the client to authenticate first."""
@@ -325,11 +325,18 @@ class Session:
         self._auth_answer(refusal, request_id, self.hub.ctx.faults.ws_auth_error_id)
 
     def _auth_answer(self, payload: dict[str, Any], request_id: str | None, place: str) -> None:
-        """Send an answer to ``POST /auth`` with the request id where ``place`` says:
-        ``payload.id`` (``"payload"``), the envelope's ``id`` (``"envelope"``) or nowhere."""
-        if place == "payload":
+        """Send an answer to a request with its id where ``place`` says: ``payload.id``
+        (``"payload"``), the envelope's ``id`` (``"envelope"``), ``"both"`` or nowhere."""
+        if place in ("payload", "both"):
             payload["id"] = request_id
-        self.event(payload, request_id if place == "envelope" else None)
+        self.event(payload, request_id if place in ("envelope", "both") else None)
+
+    def refuse(self, payload: dict[str, Any], request_id: str | None) -> None:
+        """Send the ``error`` (``payload`` beside its ``action``) that refuses a request, the
+        id where ``faults.ws_error_id`` says."""
+        self._auth_answer(
+            {"action": "error", **payload}, request_id, self.hub.ctx.faults.ws_error_id
+        )
 
     def ack(self, request_id: str | None) -> None:
         """Acknowledge a (un)subscribe in the form :meth:`ack_type` says, unless
@@ -357,15 +364,8 @@ class Session:
         found = frozenset(asked) & frozenset((*refused.get("*", ()), *refused.get(symbol, ())))
         if found:
             channels = sorted(found)
-            self.event(
-                {
-                    "action": "error",
-                    "error": f"not entitled to {', '.join(channels)}",
-                    "id": request_id,
-                    "symbols": [symbol],
-                    "channels": channels,
-                }
-            )
+            error = f"not entitled to {', '.join(channels)}"
+            self.refuse({"error": error, "symbols": [symbol], "channels": channels}, request_id)
         return found
 
     def on_first_auth(self) -> None:
@@ -373,7 +373,7 @@ class Session:
 
     def on_request(self, payload: dict[str, Any], request_id: str | None) -> None:
         """A ``request`` (other than ``POST /auth``) of an authenticated client."""
-        self.event({"action": "error", "error": "unsupported request", "id": request_id})
+        self.refuse({"error": "unsupported request"}, request_id)
 
     def on_step(self, snap: QuoteSnapshot) -> None:
         """A feed step of a symbol the session watches (:meth:`WsHub.watch`)."""

@@ -1,0 +1,157 @@
+"""The simulator's switches for websocket.md's open points of the market and charts sockets:
+their authentication deadline, where a refusal carries its request id, repeated and late
+quote and trade updates, and market status values beyond ``open`` and ``closed``; each is a
+CLI flag too. Raw sockets: what the server sends, not what the client makes of it."""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+from typing import Any
+
+import aiohttp
+import pytest
+
+from aries_async.sim import Simulator
+from aries_async.sim import cli as sim_cli
+from aries_async.sim.fault_flags import add_fault_arguments, build_faults
+from aries_async.sim.ws import WsHub
+from aries_async.sim.ws_faults import ERROR_ID_PLACES
+
+Socket = aiohttp.ClientWebSocketResponse
+
+
+class Reader:
+    """The messages of a socket one at a time (a frame carries several)."""
+
+    def __init__(self, ws: Socket) -> None:
+        self.ws = ws
+        self.held: list[dict[str, Any]] = []
+
+    async def next(self, wanted: Any = None) -> dict[str, Any]:
+        """The next message ``wanted`` accepts (the others skipped)."""
+        while True:
+            while not self.held:
+                lines = (await self.ws.receive_str(timeout=5)).splitlines()
+                self.held = [json.loads(line) for line in lines]
+            message = self.held.pop(0)
+            if wanted is None or wanted(message):
+                return message
+
+
+def _action(name: str) -> Any:
+    return lambda m: (m.get("payload") or {}).get("action") == name
+
+
+async def _auth(ws: Socket, sim: Simulator) -> Reader:
+    token = sim.issue_token().access_token
+    body = {"method": "POST", "path": "/auth", "body": {"token": token}}
+    await ws.send_str(json.dumps({"type": "request", "id": "a1", "payload": body}))
+    reader = Reader(ws)
+    await reader.next(_action("authSuccess"))
+    return reader
+
+
+def _updates(messages: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    return [m["payload"] for m in messages if (m.get("payload") or {}).get("type") == kind]
+
+
+@pytest.mark.parametrize("kind", ["market", "charts"])
+async def test_the_auth_deadline_closes_an_unauthenticated_socket_as_the_accounts_one(
+    kind: str, sim: Simulator, hub: WsHub, http: aiohttp.ClientSession
+) -> None:
+    url = sim.market_ws_url if kind == "market" else sim.charts_ws_url
+    async with http.ws_connect(url) as late, http.ws_connect(url) as authenticated:
+        await _auth(authenticated, sim)
+        sim.advance(10.0)
+        hub.check_deadlines()  # no deadline by default
+        assert hub.open_sessions(kind) == 2
+        sim.faults.ws_auth_deadline = 10.0
+        hub.check_deadlines()
+        said = await Reader(late).next()
+        assert said["payload"]["action"] == "authTimeout"
+        closing = await late.receive(timeout=5)
+        assert closing.type is aiohttp.WSMsgType.CLOSE and closing.data == 1000
+        assert hub.open_sessions(kind) == 1  # the authenticated one is left alone
+
+
+@pytest.mark.parametrize("place", ERROR_ID_PLACES)
+async def test_a_refusal_carries_the_request_id_where_the_switch_says(
+    place: str, sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    sim.faults.ws_error_id = place
+    async with http.ws_connect(sim.market_ws_url) as ws:
+        reader = await _auth(ws, sim)
+        subscribe = {"type": "subscribe", "id": "s1", "payload": [{"symbol": "NOPE"}]}
+        await ws.send_str(json.dumps(subscribe))
+        error = await reader.next(_action("error"))
+    ids = (error.get("id"), error["payload"].get("id"))
+    expected = {
+        "payload": (None, "s1"),
+        "envelope": ("s1", None),
+        "both": ("s1", "s1"),
+        "none": (None, None),
+    }
+    assert ids == expected[place]
+    assert (error["payload"]["error"], error["payload"]["symbols"]) == ("invalid symbol", ["NOPE"])
+
+
+async def test_quote_and_trade_updates_are_repeated_verbatim_and_sent_late(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    sim.faults.ws_market_repeat_every = 3
+    sim.faults.ws_market_stale_every = 4
+    async with http.ws_connect(sim.market_ws_url) as ws:
+        reader = await _auth(ws, sim)
+        subscribe = {"type": "subscribe", "id": "s1", "payload": [{"symbol": "AAPL"}]}
+        await ws.send_str(json.dumps(subscribe))
+        await reader.next(lambda m: m.get("type") == "subscribed")
+        messages: list[dict[str, Any]] = []
+        for _ in range(8):  # 16 feed steps, a quote and a trade each
+            sim.advance(1.0)
+        while len(_updates(messages, "quote")) + len(_updates(messages, "trade")) < 28:
+            messages.append(await reader.next())
+    for kind in ("quote", "trade"):
+        updates = _updates(messages, kind)
+        stamps = [u["timestamp"] for u in updates]
+        repeated = [a for a, b in itertools.pairwise(updates) if a == b]
+        late = [b for a, b in itertools.pairwise(stamps) if b < a]
+        assert repeated and late, (kind, stamps)
+
+
+@pytest.mark.parametrize("value", ["preMarket", "afterHours", "halted", "someDayNewValue"])
+async def test_the_market_status_says_the_switch_s_value(
+    value: str, sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    sim.faults.ws_market_status = value
+    async with http.ws_connect(sim.market_ws_url) as ws:
+        reader = await _auth(ws, sim)
+        status = await reader.next(lambda m: (m.get("payload") or {}).get("type") == "marketStatus")
+    data = status["payload"]["data"]
+    assert data["market"] == value
+    assert set(data["exchanges"].values()) == set(data["indicesGroups"].values()) == {value}
+
+
+def test_the_switches_are_cli_flags() -> None:
+    parser = argparse.ArgumentParser()
+    add_fault_arguments(parser)
+    faults = build_faults(parser.parse_args([]))
+    assert (faults.ws_auth_deadline, faults.ws_error_id, faults.ws_market_status) == (
+        None,
+        "payload",
+        None,
+    )
+    argv = ["--ws-auth-deadline", "2.5", "--ws-error-id", "both", "--ws-market-status", "halted"]
+    argv += ["--ws-market-repeat-every", "5", "--ws-market-stale-every", "7"]
+    faults = build_faults(parser.parse_args(argv))
+    assert (faults.ws_auth_deadline, faults.ws_error_id, faults.ws_market_status) == (
+        2.5,
+        "both",
+        "halted",
+    )
+    assert (faults.ws_market_repeat_every, faults.ws_market_stale_every) == (5, 7)
+    for flag in ("--ws-auth-deadline", "--ws-error-id", "--ws-market-repeat-every"):
+        assert flag in (sim_cli.__doc__ or "")
+    assert "--ws-market-stale-every" in (sim_cli.__doc__ or "")
+    assert "--ws-market-status" in (sim_cli.__doc__ or "")
