@@ -37,6 +37,7 @@ from aries_async.streaming.protocol.frames import IdFactory, encode_auth
 __all__ = [
     "AUTH_REFUSALS",
     "CONTROL_TYPES",
+    "DEADLINE_PASSED",
     "FATAL_REFUSALS",
     "SPECIAL_TYPES",
     "Action",
@@ -63,6 +64,11 @@ authentication)."""
 AUTH_REFUSALS: frozenset[str] = frozenset({"authentication failed", "token is required"})
 """The texts of an ``error`` that refuses ``POST /auth`` (websocket.md 2.6, lower case): an
 error without an id refuses a pending re-authentication only when it reads so."""
+
+DEADLINE_PASSED = "the server's authentication deadline passed (authTimeout)"
+"""Why a connection ended whose server sent ``authTimeout`` before it accepted ``POST
+/auth``: not a refusal of the token (it is kept, and not counted towards
+:data:`FATAL_REFUSALS`); the reconnect waits for the backoff."""
 
 FATAL_REFUSALS = 3
 """Refused authentications in a row that end a stream. Each refused token is replaced before
@@ -238,6 +244,11 @@ class Session:
             if kind is AuthSuccess:
                 if message.request_id in (None, self._auth_id):
                     authenticated = True  # keep going: the rest of the frame is data
+            elif kind is AuthFailure and message.action == "authTimeout":
+                # The server's deadline passed before it accepted our request (websocket.md
+                # 2.3: documented for the accounts socket only): the token was not judged.
+                self.phase = Phase.IDLE
+                return _with_data(data, End(DEADLINE_PASSED))
             elif kind is AuthFailure or (
                 kind is ServerErrorMessage and message.request_id in (self._auth_id, None)
             ):

@@ -1,0 +1,120 @@
+"""What the streams make of the market and charts sockets' open points (websocket.md
+UNKNOWN/UNCERTAIN), each produced by a simulator switch: an authentication deadline on the
+market and charts sockets (2.3), a refusal's request id at the top level, in both places or
+nowhere (2.6), repeated and late quote and trade updates (3.3: no sequence number), and
+market status values beyond ``open`` and ``closed`` (3.2).
+
+Time never passes for real: the streams' backoff and keep-alive run on :class:`FakeTime` and
+the simulator on a ManualClock, except where the token endpoint is slow: there the test runs
+on virtual time (:mod:`virtual_time`), and the simulator's clock follows the loop's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from stream_helpers import FakeTime, Tokens, make_stream, own_tasks, take, until
+
+from aries_async.client import AriesClient
+from aries_async.models.events import (
+    StreamConnected,
+    StreamDisconnected,
+)
+from aries_async.sim import Simulator
+from aries_async.sim.clock import DEFAULT_START
+from aries_async.sim.ws import WsHub, hub_of
+from aries_async.streaming import StreamConfig
+
+SOCKETS = ("market", "charts")
+CONFIG = StreamConfig(
+    auth_timeout=5.0, backoff_initial=0.5, backoff_multiplier=2.0, backoff_jitter=0.0
+)
+DEADLINE_PASSED = "the server's authentication deadline passed (authTimeout)"
+
+
+def _stream(kind: str, sim: Simulator, fake_time: FakeTime, tokens: Tokens | None = None) -> Any:
+    tokens = tokens or Tokens(sim)
+    return make_stream(kind, sim, fake_time, CONFIG, tokens, invalidate_token=tokens.invalidate)
+
+
+# -- 1. the market and charts sockets' authentication deadline ----------------------------------
+
+
+class _LoopClock:
+    """The simulator's clock on the running loop's (virtual) time."""
+
+    def __init__(self, loop_clock: Callable[[], float]) -> None:
+        self._loop_clock = loop_clock
+        self._offset = DEFAULT_START - loop_clock()
+
+    def now(self) -> float:
+        return self._offset + self._loop_clock()
+
+
+@pytest.mark.parametrize("kind", SOCKETS)
+async def test_a_token_slower_than_the_deadline_is_had_before_the_socket_opens(
+    kind: str, loop_clock: Callable[[], float]
+) -> None:
+    """The token endpoint takes 3 s, the socket's deadline is 1 s: the stream asks for its
+    token before it opens the socket, so the deadline runs only while ``POST /auth`` is on
+    its way, and the first socket stays."""
+    async with Simulator(seed=0, clock=_LoopClock(loop_clock), tick_interval=None) as sim:
+        sim.faults.ws_auth_deadline = 1.0
+        sim.faults.route_latency["POST /v1/oauth2/token"] = 3.0
+        hub = hub_of(sim.app)
+        stale = sim.issue_token(ttl=0)  # its refresh, over the slow endpoint, comes first
+        async with AriesClient(sim.client_config(), token=stale) as client:
+            opener = client.market_stream if kind == "market" else client.chart_stream
+            began = loop_clock()
+            async with opener() as stream:
+                assert loop_clock() - began >= 3.0  # the token took its 3 s
+                assert stream.connected and sim.token_requests == 1
+                await asyncio.sleep(5.0)  # virtual: the deadline would have passed by far
+                assert stream.connected and stream.reconnects == 0
+                assert hub.connections[kind] == 1 and hub.open_sessions(kind) == 1
+
+
+@pytest.mark.parametrize("kind", SOCKETS)
+async def test_a_missed_deadline_reconnects_after_the_backoff_with_the_same_token(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """The server closes a socket whose ``POST /auth`` it did not accept in time with
+    ``authTimeout``: not a refusal of the token. The stream says so, keeps its token, waits
+    for the backoff (longer each time: no storm) and never gives up for it; once the server
+    answers in time it is back."""
+    sim.faults.ws_auth_deadline = 1.0
+    sim.faults.ws_auth_unanswered = True
+    tokens = Tokens(sim)
+    stream = _stream(kind, sim, fake_time, tokens)
+    status = stream.status()
+
+    async def miss_the_deadline(connection: int) -> None:
+        await until(lambda: hub.connections[kind] == connection and hub.open_sessions(kind) == 1)
+        sim.advance(1.0)
+        hub.check_deadlines()
+
+    missing = asyncio.create_task(miss_the_deadline(1))
+    async with asyncio.timeout(5), stream:  # entered after a first failure that is not fatal
+        await missing
+        for connection, backoff in ((1, 0.5), (2, 1.0), (3, 2.0)):
+            if connection > 1:
+                await miss_the_deadline(connection)
+            (down,) = await take(status, 1)
+            assert isinstance(down, StreamDisconnected)
+            assert (down.reason, down.will_reconnect, down.retry_in) == (
+                DEADLINE_PASSED,
+                True,
+                backoff,
+            )
+            await until(lambda: backoff in fake_time.waiting())  # noqa: B023 - awaited here
+            assert hub.connections[kind] == connection  # nothing before the backoff
+            if connection == 3:
+                sim.faults.ws_auth_unanswered = False
+            fake_time.advance(backoff)
+        (up,) = await take(status, 1)
+        assert isinstance(up, StreamConnected) and up.attempt == 4
+        assert tokens.invalidated == 0 and tokens.calls == 4
+    assert own_tasks() == []
