@@ -194,9 +194,10 @@ class AccountTopics:
     def _refusal(self, error: ServerErrorMessage) -> None:
         """An error: a refusal when it answers one of our subscribe requests, and on a new
         socket an answer."""
-        self._requests.reject(error.request_id, error.error)
+        request_id = self._requests.attribute(error.request_id)
+        self._requests.reject(request_id, error.error)
         if self._opening:
-            self._answer(request_id=error.request_id)
+            self._answer(request_id=request_id)
 
     # -- pnl ----------------------------------------------------------------------------------
 

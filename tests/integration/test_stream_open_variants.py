@@ -20,13 +20,16 @@ from stream_helpers import FakeTime, Tokens, make_stream, own_tasks, take, until
 
 from aries_async.client import AriesClient
 from aries_async.models.events import (
+    ServerErrorMessage,
     StreamConnected,
     StreamDisconnected,
 )
 from aries_async.sim import Simulator
 from aries_async.sim.clock import DEFAULT_START
 from aries_async.sim.ws import WsHub, hub_of
+from aries_async.sim.ws_faults import ERROR_ID_PLACES
 from aries_async.streaming import StreamConfig
+from aries_async.streaming.protocol import Channel
 
 SOCKETS = ("market", "charts")
 CONFIG = StreamConfig(
@@ -118,3 +121,48 @@ async def test_a_missed_deadline_reconnects_after_the_backoff_with_the_same_toke
         assert isinstance(up, StreamConnected) and up.attempt == 4
         assert tokens.invalidated == 0 and tokens.calls == 4
     assert own_tasks() == []
+
+
+# -- 2. where a refusal carries its request id --------------------------------------------------
+
+
+@pytest.mark.parametrize("place", ERROR_ID_PLACES)
+@pytest.mark.parametrize("kind", SOCKETS)
+async def test_a_refusal_is_tied_to_its_subscription_wherever_the_id_is(
+    kind: str, place: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """An id at the top level, in ``payload.id``, in both: the refusal answers that request.
+    No id: it answers the latest request of each symbol it names, for the channels it names,
+    awaiting an answer (an error that names nothing is only delivered)."""
+    sim.faults.ws_error_id = place
+    sim.faults.ws_refused_channels = {"MSFT": frozenset({"trades"})}
+    async with _stream(kind, sim, fake_time) as stream:
+        events = stream.events()
+        await stream.subscribe("AAPL", channels=["quotes", "trades"])
+        await until(lambda: stream.acknowledged == {"AAPL"})
+        await stream.subscribe("MSFT", channels=["quotes", "trades"])
+        await until(lambda: not stream.awaiting)
+        reason = "not entitled to trades"
+        assert stream.refused_channels == {"MSFT": {Channel.TRADES: reason}}
+        assert stream.acknowledged_channels == {
+            "AAPL": {Channel.QUOTES, Channel.TRADES},
+            "MSFT": {Channel.QUOTES},
+        }
+        heard = [events.get_nowait() for _ in range(events.pending)]
+        [error] = [e for e in heard if type(e) is ServerErrorMessage]
+        assert (error.error, error.symbols) == (reason, ("MSFT",))
+        assert (error.request_id is None) is (place == "none")
+
+
+@pytest.mark.parametrize("place", ERROR_ID_PLACES)
+async def test_an_account_refusal_is_tied_to_its_topic_wherever_the_id_is(
+    place: str, sim: Simulator, fake_time: FakeTime
+) -> None:
+    """The account socket's refusals name no symbol: one without an id answers the only
+    subscribe awaiting an answer, and is only delivered while several are."""
+    sim.faults.ws_error_id = place
+    sim.faults.ws_refused_subscriptions = {"news": "not entitled to news"}
+    async with _stream("accounts", sim, fake_time) as stream:
+        await stream.subscribe_news()
+        await until(lambda: bool(stream.refused_topics))
+        assert stream.refused_topics == {("news", None): "not entitled to news"}

@@ -6,7 +6,8 @@ orders, positions and balance), ``("pnl", "ACC-1")``, ``("watchlist", None)`` or
 None)``: the socket knows one of each. Every subscribe request sent is remembered by its id
 until it is answered, while it is the latest request of its subscription (a newer one
 supersedes it), so what waits is bounded by the subscriptions, whether or not the server
-answers. A refusal (an ``error`` with the request's id) names the subscription; it is kept,
+answers. A refusal (an ``error`` with the request's id, or without one while a single
+request awaits an answer: :meth:`AccountRequests.attribute`) names the subscription; it is kept,
 across reconnects, until a later request of the subscription is acknowledged, the
 subscription is served (an account's snapshot) or it is no longer wanted.
 """
@@ -64,6 +65,14 @@ class AccountRequests:
         if key is not None:
             self.refusals.pop(key, None)
         return key
+
+    def attribute(self, request_id: str | None) -> str | None:
+        """The request a refusal answers: the one of its id; without an id (a server that
+        sends none), the only request awaiting an answer, None while there are several or
+        none (the refusal may then be about anything: the stream only delivers it)."""
+        if request_id is None and len(self._pending) == 1:
+            return next(iter(self._pending))
+        return request_id
 
     def reject(self, request_id: str | None, reason: str) -> TopicKey | None:
         """The server refused a request for ``reason``: its subscription (None when the id is

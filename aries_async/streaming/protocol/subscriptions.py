@@ -220,7 +220,10 @@ class SymbolSubscriptions(Generic[S]):
         name them).
 
         Args:
-            request_id: the id the refusal answers.
+            request_id: the id the refusal answers; None (a server that sends none): the
+                latest request of each symbol it names awaiting an answer about a channel it
+                names (any, when it names none). A refusal with neither an id nor a symbol
+                answers nothing (it may be about anything: the stream only delivers it).
             reason: the server's text.
             symbols: the symbols the refusal names (a partial refusal): only those of the
                 request are refused, and the request still waits for its answer about the
@@ -233,7 +236,9 @@ class SymbolSubscriptions(Generic[S]):
         """
         named = {normalize_symbol(s) for s in symbols or () if isinstance(s, str) and s.strip()}
         which = {_CHANNEL_NAMES.get(c, c) for c in channels or () if isinstance(c, str)}
-        entry = self._pending.get(request_id or "")
+        if request_id is None:
+            return self._reject_unnamed(named, which, reason, channels)
+        entry = self._pending.get(request_id)
         if entry is None:
             return ()
         kind, carried = entry
@@ -253,6 +258,18 @@ class SymbolSubscriptions(Generic[S]):
             self._note(symbol, lost, reason)
             refused.append(symbol)
         return tuple(refused)
+
+    def _reject_unnamed(
+        self, named: set[str], which: set[str], reason: str, channels: Iterable[str] | None
+    ) -> tuple[str, ...]:
+        """:meth:`reject` of a refusal without an id, by the symbols and channels it names."""
+        refused: list[str] = []
+        for symbol in sorted(named):
+            for request_id in list(self._latest.get(symbol, {}).values()):
+                awaited = self._pending[request_id][1][symbol]
+                if not which or awaited & which:
+                    refused += self.reject(request_id, reason, [symbol], channels)
+        return tuple(dict.fromkeys(refused))
 
     def _note(self, symbol: str, channels: set[str], reason: str) -> None:
         """The server refused ``channels`` of ``symbol`` (when still desired) for ``reason``:
