@@ -8,10 +8,11 @@ trades), shown in the same columns and NDJSON fields.
 On a terminal the command draws a table that updates in place (ANSI cursor movement, at most
 ten redraws a second) with a status line: connection state, updates, reconnects and updates
 conflated because the screen could not keep up, and the latest notice (a disconnect and its
-reason, a refused symbol). When stdout is not a terminal, or with ``--json``, it prints one
-NDJSON object per update instead (``event``, ``symbol`` and the chosen fields, prices as exact
-decimal strings, times in ISO 8601 UTC); status notices then go to stderr, so stdout carries only
-data.
+reason, a refused symbol) and the market status the market socket pushes, as the server words
+it (``open``, ``closed``, ``preMarket``, ``halted``...). When stdout is not a terminal, or
+with ``--json``, it prints one NDJSON object per update instead (``event``, ``symbol`` and the
+chosen fields, prices as exact decimal strings, times in ISO 8601 UTC); status notices and the
+market status then go to stderr, so stdout carries only data.
 
 It runs until ``--count`` updates, ``--duration`` seconds, or Ctrl-C (exit 0). A refused token
 exits 3; a stream that ends for good exits 1, and so does one of which nothing can stream, at
@@ -61,6 +62,7 @@ from aries_async.errors import ValidationError
 from aries_async.models.events import (
     ChartQuote,
     ChartTrade,
+    MarketStatusUpdate,
     QuoteUpdate,
     ServerErrorMessage,
     StatusEvent,
@@ -208,6 +210,17 @@ def _channels(fields: Sequence[str], charts: bool = False) -> list[str]:
 _UPDATES = (QuoteUpdate, TradeUpdate, ChartQuote, ChartTrade)
 
 
+def _market(status: MarketStatusUpdate | None, state: StreamState, screen: Screen | None) -> None:
+    """Show the market status the server says (any value), when it changed: in the status
+    line, and on stderr without a table."""
+    value = None if status is None else status.market
+    if value is None or value == state.market:
+        return
+    state.market = value
+    if screen is None:
+        err(f"aries-async stream: market {value}")
+
+
 async def _consume(
     stream: Any, events: Any, state: StreamState, screen: Screen | None, args: argparse.Namespace
 ) -> str | None:
@@ -219,6 +232,8 @@ async def _consume(
         state.notice = text
         if screen is None:
             err(f"aries-async stream: {text}")
+
+    _market(stream.market_status if not args.charts else None, state, screen)
 
     async for event in events:
         state.conflated = events.conflated
@@ -248,6 +263,8 @@ async def _consume(
                 break
         elif isinstance(event, ServerErrorMessage) and not notices.explains(event, refused):
             tell(f"server error: {event.error}")
+        elif isinstance(event, MarketStatusUpdate):
+            _market(event, state, screen)
         if screen is not None:
             screen.changed()
     return None

@@ -66,6 +66,9 @@ class StreamState:
         conflated: updates folded into a newer one because we fell behind.
         updates: quote and trade updates received.
         notice: the latest status message.
+        market: the market socket's latest ``marketStatus`` ``market`` value, as the server
+            said it (any text: websocket.md 3.2 leaves the values beyond ``open`` and
+            ``closed`` unknown), None until one came.
     """
 
     symbols: list[str]
@@ -75,6 +78,7 @@ class StreamState:
     conflated: int = 0
     updates: int = 0
     notice: str = "connecting"
+    market: str | None = None
 
     def apply(self, update: QuoteUpdate | TradeUpdate | ChartQuote | ChartTrade) -> dict[str, Any]:
         """Merge one update (partial updates keep the fields they omit); returns the row."""
@@ -158,9 +162,10 @@ def render_frame(state: StreamState, fields: Sequence[str]) -> str:
         return "  ".join([first, *rest]).rstrip()
 
     mark = "connected" if state.connected else "not connected"
+    market = "" if state.market is None else f"market {state.market} | "
     status = (
         f"[{mark}] updates {state.updates} | reconnects {state.reconnects} | "
-        f"conflated {state.conflated} | {state.notice}"
+        f"conflated {state.conflated} | {market}{state.notice}"
     )
     return "\n".join([line(headings), *(line(r) for r in cells), "", status])
 

@@ -74,6 +74,18 @@ def test_duration_stops_the_stream(cli: Cli) -> None:
     assert done.ndjson()
 
 
+@pytest.mark.parametrize("value", ["preMarket", "halted", "lunchAuction"])
+def test_a_market_status_beyond_open_and_closed_is_told(cli: Cli, value: str) -> None:
+    """websocket.md 3.2 leaves the values beyond ``open`` and ``closed`` UNKNOWN: whatever
+    the server says is told as it came, once (stderr: stdout carries only the updates)."""
+    cli.sign_in()
+    cli.on_sim(lambda: setattr(cli.sim.faults, "ws_market_status", value))
+    done = cli("stream", "AAPL", "--count", "2")
+    assert done.code == 0, done.err
+    assert done.err.count(f"aries-async stream: market {value}\n") == 1
+    assert len(done.ndjson()) == 2
+
+
 @pytest.mark.parametrize(
     "args",
     [
@@ -254,6 +266,10 @@ def test_render_frame_table_and_status_line() -> None:
     assert lines[3] == ""
     assert lines[4] == ("[connected] updates 42 | reconnects 1 | conflated 7 | connected")
     assert "\x1b" not in frame
+    state.market = "afterHours"  # once the server said it
+    assert render_frame(state, ["bid_price"]).splitlines()[-1] == (
+        "[connected] updates 42 | reconnects 1 | conflated 7 | market afterHours | connected"
+    )
 
 
 def test_status_line_shows_disconnects_and_the_redraw_moves_the_cursor() -> None:
