@@ -76,7 +76,16 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
         wall_clock: Unix seconds, for the status events' ``timestamp`` (default
             ``time.time``; a client's streams get the client's ``wall_clock``).
 
-    Any number of consumers may iterate at once; each receives every update for its filter.
+    Any number of consumers may iterate at once; each receives every update for its filter,
+    in the order the server sent them (conflated when it falls behind, see :meth:`quotes`).
+
+    No sequence number orders the updates (websocket.md 3.3), so a server may repeat one or
+    send one late. Consumers get them as they came: a repeat is delivered again, a late
+    update after the newer ones (a consumer that sums trades should tell prints apart, by
+    the time-and-sales ``tradeSeq``). :meth:`latest` and :meth:`latest_trade` never go back in
+    time: an update whose envelope ``timestamp`` (Unix ms) is before the one they hold for
+    its symbol is not merged into them; an equal one is (several updates may share a
+    millisecond), so a verbatim repeat leaves them as they were.
     """
 
     data_types: frozenset[type[Any]] = frozenset(_DATA_TYPES) - {MarketStatusUpdate}
@@ -234,7 +243,11 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
 
     def on_messages(self, messages: list[Any]) -> None:
         """Route the data messages of one frame, in order (called by the connection; the hot
-        path: same effect as :meth:`on_message` for each, published as one batch)."""
+        path: same effect as :meth:`on_message` for each, published as one batch).
+
+        Every update is published as it came, a repeated or late one too; a quote or trade
+        whose ``timestamp`` is before the one :meth:`latest` (:meth:`latest_trade`) holds
+        leaves it as it is (see the class docstring)."""
         latest = self._latest
         acks = False
         for message in messages:
@@ -247,6 +260,8 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
                     # unsubscribed does not bring it back.
                     if self._subs.wants(symbol, Channel.QUOTES):
                         latest[symbol] = message
+                elif _late(message, previous):
+                    pass  # delivered as it came, but the latest quote is the newer one
                 elif message.data.keys() >= previous.data.keys():
                     latest[symbol] = message  # it sent every field the previous one had
                 else:
@@ -266,7 +281,8 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
             symbol = message.symbol
             previous_trade = self._latest_trade.get(symbol)
             if previous_trade is not None:
-                self._latest_trade[symbol] = previous_trade.merged(message)
+                if not _late(message, previous_trade):
+                    self._latest_trade[symbol] = previous_trade.merged(message)
             elif self._subs.wants(symbol, Channel.TRADES):
                 self._latest_trade[symbol] = message
         elif kind is MarketStatusUpdate:
@@ -285,6 +301,13 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
         """End every consumer and every request still waiting."""
         super().on_end(error)
         self._requests.end()
+
+
+def _late(update: QuoteUpdate | TradeUpdate, than: QuoteUpdate | TradeUpdate) -> bool:
+    """Whether ``update`` was stamped before ``than`` (both envelope timestamps Unix ms; one
+    missing or in another form orders nothing)."""
+    new, old = update.timestamp_ms, than.timestamp_ms
+    return type(new) is int and type(old) is int and new < old
 
 
 def market_stream(

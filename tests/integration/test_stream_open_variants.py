@@ -12,6 +12,8 @@ on virtual time (:mod:`virtual_time`), and the simulator's clock follows the loo
 from __future__ import annotations
 
 import asyncio
+import itertools
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -20,9 +22,12 @@ from stream_helpers import FakeTime, Tokens, make_stream, own_tasks, take, until
 
 from aries_async.client import AriesClient
 from aries_async.models.events import (
+    MarketStatusUpdate,
+    QuoteUpdate,
     ServerErrorMessage,
     StreamConnected,
     StreamDisconnected,
+    TradeUpdate,
 )
 from aries_async.sim import Simulator
 from aries_async.sim.clock import DEFAULT_START
@@ -166,3 +171,61 @@ async def test_an_account_refusal_is_tied_to_its_topic_wherever_the_id_is(
         await stream.subscribe_news()
         await until(lambda: bool(stream.refused_topics))
         assert stream.refused_topics == {("news", None): "not entitled to news"}
+
+
+# -- 3. repeated and late quote and trade updates -----------------------------------------------
+
+
+def _per_step(count: int, repeat: int, stale: int) -> int:
+    """Updates of one kind the server sends for its ``count``-th (the snapshot's is 1st)."""
+    return 1 + (count % repeat == 0) + (count > 1 and count % stale == 0)
+
+
+async def test_latest_never_goes_back_in_time_and_consumers_get_every_update_as_it_came(
+    sim: Simulator, fake_time: FakeTime
+) -> None:
+    """Every 3rd quote and trade comes twice, every 2nd is followed by the one before it
+    again: :meth:`latest` and :meth:`latest_trade` keep the newest by ``timestamp`` (a
+    repeat changes nothing), while the consumers get every update in arrival order, the
+    repeats and the late ones too."""
+    sim.faults.ws_market_repeat_every = 3
+    sim.faults.ws_market_stale_every = 2
+    async with _stream("market", sim, fake_time) as stream:
+        quotes, trades = stream.quotes("AAPL"), stream.trades("AAPL")
+        await stream.subscribe("AAPL", channels=["quotes", "trades"])
+        got: dict[Any, list[Any]] = {quotes: [], trades: []}
+        for count in range(1, 9):
+            if count > 1:
+                sim.advance(0.5)  # one step of the walk
+            for consumer in (quotes, trades):
+                got[consumer] += await take(consumer, _per_step(count, 3, 2))
+            newest = max(q.timestamp_ms for q in got[quotes])
+            assert stream.latest("AAPL").timestamp_ms == newest
+            assert stream.latest_trade("AAPL").timestamp_ms == max(
+                t.timestamp_ms for t in got[trades]
+            )
+        for consumer, kind in ((quotes, QuoteUpdate), (trades, TradeUpdate)):
+            stamps = [u.timestamp_ms for u in got[consumer]]
+            assert all(type(u) is kind for u in got[consumer])
+            assert any(b < a for a, b in itertools.pairwise(stamps))  # late, as they came
+            assert any(a == b for a, b in itertools.pairwise(got[consumer]))  # repeated
+        assert stream.latest("AAPL") == got[quotes][-2]  # the last step's, not its late one
+
+
+# -- 4. market status values beyond open and closed ---------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["preMarket", "afterHours", "halted", "lunchAuction"])
+async def test_a_market_status_beyond_open_and_closed_is_kept_as_sent(
+    value: str, sim: Simulator, fake_time: FakeTime, caplog: pytest.LogCaptureFixture
+) -> None:
+    sim.faults.ws_market_status = value
+    with caplog.at_level(logging.DEBUG, logger="aries_async"):
+        stream = _stream("market", sim, fake_time)
+        statuses = stream.market_statuses()  # the push comes with the authentication
+        async with stream:
+            [status] = await take(statuses, 1)
+            assert isinstance(status, MarketStatusUpdate) and stream.market_status == status
+            assert (status.market, status.is_open) == (value, False)
+            assert set(status.exchanges.values()) == {value}
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
