@@ -5,9 +5,10 @@ Policies:
 ``conflate`` (market data)
     Items queue in order up to ``limit``. Beyond that the consumer is *slow*: further items
     are kept as the latest one per key (item type and symbol; partial quote/trade updates are
-    merged, so no field is lost, only intermediate values). :attr:`Consumer.conflated` counts
-    the updates replaced that way. Items without a symbol (status changes, server errors,
-    unknown messages) cannot be conflated: the newest ``limit`` of them are kept, in order, and
+    merged, so no field is lost, only intermediate values; one stamped before the kept one, a
+    late update, is left out). :attr:`Consumer.conflated` counts the updates folded that way.
+    Items without a symbol (status changes, server errors, unknown messages) cannot be
+    conflated: the newest ``limit`` of them are kept, in order, and
     :attr:`Consumer.dropped` counts the older ones that fell out. A key's latest item comes
     after every such item that arrived before it (a quote from after a reconnect is delivered
     after the reconnect's status events, with the fields it merged). Memory stays within twice
@@ -180,6 +181,9 @@ class Consumer(AsyncClosing, Parking, Generic[T]):
                 self._since[key] = marks
             return
         self.conflated += 1
+        stamp, held = getattr(item, "timestamp_ms", None), getattr(previous, "timestamp_ms", None)
+        if type(stamp) is int and type(held) is int and stamp < held:
+            return  # a late update: the newer one stays the latest
         merge = getattr(previous, "merged", None)
         if marks and self._since.get(key, 0) != marks:
             # An item without a symbol came after this entry: the update goes after it.

@@ -147,7 +147,8 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
         StreamClosedError`). Reconnects do not end it: see :meth:`status` for the gaps.
         A slow consumer (more than ``buffer`` updates behind, default
         :attr:`StreamConfig.market_buffer`) gets the latest update per symbol instead of every
-        update (partial updates merged); ``.conflated`` counts what was folded.
+        update (partial updates merged; one stamped before it, a late one, left out);
+        ``.conflated`` counts what was folded.
         """
         return self._symbol_consumer((self._quote_type,), symbols, buffer)
 

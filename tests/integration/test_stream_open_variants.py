@@ -212,6 +212,23 @@ async def test_latest_never_goes_back_in_time_and_consumers_get_every_update_as_
         assert stream.latest("AAPL") == got[quotes][-2]  # the last step's, not its late one
 
 
+async def test_a_slow_consumer_gets_the_newest_quote_not_a_late_one(
+    sim: Simulator, fake_time: FakeTime
+) -> None:
+    """A consumer that fell behind gets the latest update per symbol: a late one does not
+    take the place of the newer one it would be folded into."""
+    sim.faults.ws_market_stale_every = 2
+    async with _stream("market", sim, fake_time) as stream:
+        quotes = stream.quotes("AAPL", buffer=1)
+        await stream.subscribe("AAPL", channels=["quotes"])
+        await until(lambda: quotes.pending == 1)  # the snapshot
+        sim.advance(0.5)  # a quote, then the snapshot again
+        await until(lambda: quotes.conflated == 1)
+        snapshot, newest = await take(quotes, 2)
+        assert newest.timestamp_ms == snapshot.timestamp_ms + 500
+        assert stream.latest("AAPL") == newest
+
+
 # -- 4. market status values beyond open and closed ---------------------------------------------
 
 
