@@ -16,7 +16,8 @@ ones'; this module carries out what they decide. Each attempt:
 2. opens the socket and sends ``POST /auth``; waits for ``authSuccess``. A refusal invalidates
    the token (when an invalidator was given) and retries at once with a fresh one; the third
    refusal in a row is fatal (:class:`~aries_async.errors.StreamAuthError`, see
-   :data:`~aries_async.streaming.protocol.session.FATAL_REFUSALS`);
+   :data:`~aries_async.streaming.protocol.session.FATAL_REFUSALS`). An ``authTimeout`` (the
+   server's deadline passed) is no refusal: the token is kept, the backoff follows;
 3. asks the handler for the frames that replay every desired subscription and sends them;
    what the handler awaits in answer (the account snapshots) must come within
    ``request_timeout``, or the connection ends and a new socket asks again;
