@@ -6,8 +6,10 @@ CLI flag too. Raw sockets: what the server sends, not what the client makes of i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -53,6 +55,13 @@ async def _auth(ws: Socket, sim: Simulator) -> Reader:
     return reader
 
 
+@contextlib.asynccontextmanager
+async def _market(http: aiohttp.ClientSession, sim: Simulator) -> AsyncIterator[Reader]:
+    """An authenticated market socket, read one message at a time."""
+    async with http.ws_connect(sim.market_ws_url) as ws:
+        yield await _auth(ws, sim)
+
+
 def _updates(messages: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
     return [m["payload"] for m in messages if (m.get("payload") or {}).get("type") == kind]
 
@@ -81,10 +90,9 @@ async def test_a_refusal_carries_the_request_id_where_the_switch_says(
     place: str, sim: Simulator, http: aiohttp.ClientSession
 ) -> None:
     sim.faults.ws_error_id = place
-    async with http.ws_connect(sim.market_ws_url) as ws:
-        reader = await _auth(ws, sim)
+    async with _market(http, sim) as reader:
         subscribe = {"type": "subscribe", "id": "s1", "payload": [{"symbol": "NOPE"}]}
-        await ws.send_str(json.dumps(subscribe))
+        await reader.ws.send_str(json.dumps(subscribe))
         error = await reader.next(_action("error"))
     ids = (error.get("id"), error["payload"].get("id"))
     expected = {
@@ -102,10 +110,9 @@ async def test_quote_and_trade_updates_are_repeated_verbatim_and_sent_late(
 ) -> None:
     sim.faults.ws_market_repeat_every = 3
     sim.faults.ws_market_stale_every = 4
-    async with http.ws_connect(sim.market_ws_url) as ws:
-        reader = await _auth(ws, sim)
+    async with _market(http, sim) as reader:
         subscribe = {"type": "subscribe", "id": "s1", "payload": [{"symbol": "AAPL"}]}
-        await ws.send_str(json.dumps(subscribe))
+        await reader.ws.send_str(json.dumps(subscribe))
         await reader.next(lambda m: m.get("type") == "subscribed")
         messages: list[dict[str, Any]] = []
         for _ in range(8):  # 16 feed steps, a quote and a trade each
@@ -125,8 +132,7 @@ async def test_the_market_status_says_the_switch_s_value(
     value: str, sim: Simulator, http: aiohttp.ClientSession
 ) -> None:
     sim.faults.ws_market_status = value
-    async with http.ws_connect(sim.market_ws_url) as ws:
-        reader = await _auth(ws, sim)
+    async with _market(http, sim) as reader:
         status = await reader.next(lambda m: (m.get("payload") or {}).get("type") == "marketStatus")
     data = status["payload"]["data"]
     assert data["market"] == value

@@ -134,7 +134,7 @@ async def test_a_missed_deadline_reconnects_after_the_backoff_with_the_same_toke
 @pytest.mark.parametrize("place", ERROR_ID_PLACES)
 @pytest.mark.parametrize("kind", SOCKETS)
 async def test_a_refusal_is_tied_to_its_subscription_wherever_the_id_is(
-    kind: str, place: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+    kind: str, place: str, sim: Simulator, fake_time: FakeTime
 ) -> None:
     """An id at the top level, in ``payload.id``, in both: the refusal answers that request.
     No id: it answers the latest request of each symbol it names, for the channels it names,
