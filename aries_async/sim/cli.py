@@ -41,6 +41,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --active-orders-empty-list                  empty active orders as [] instead of null
     --snapshot-working-orders-only              account ws snapshot without today's terminal orders
     --order-client-id tag|oauth_client          returned orders' clientId: our tag or the app's id
+    --order-status-text STATUS=TEXT             returned orders of STATUS say TEXT in ordStatus
     --date-header clock|none|malformed          every answer's Date: the simulator's clock, none,
                                                 or malformed
     --revoke-tokens-after N                     revoke every token after N API requests

@@ -17,6 +17,7 @@ from aries_async.sim.fault_values import (
     refused_channel,
     route_text,
     server_error,
+    status_text,
     trickle_body,
 )
 from aries_async.sim.faults import (
@@ -87,6 +88,14 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         choices=("tag", "oauth_client"),
         default="tag",
         help="what returned orders say in clientId: the request's tag or the OAuth client id",
+    )
+    faults.add_argument(
+        "--order-status-text",
+        action="append",
+        default=[],
+        metavar="STATUS=TEXT",
+        type=checked(status_text, "STATUS=TEXT"),
+        help="returned orders of STATUS say TEXT in ordStatus (a status the client does not know)",
     )
     faults.add_argument(
         "--date-header",
@@ -386,6 +395,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
     faults.gzip_body.update(args.gzip_body)
     faults.malformed_amount.update(args.malformed_amount)
     faults.malformed_date.update(args.malformed_date)
+    faults.order_status_text.update(args.order_status_text)
     for symbol, channel in args.ws_refuse_channel:
         held = faults.ws_refused_channels.get(symbol, frozenset())
         faults.ws_refused_channels[symbol] = held | {channel}

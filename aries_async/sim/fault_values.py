@@ -22,6 +22,7 @@ __all__ = [
     "refused_channel",
     "route_text",
     "server_error",
+    "status_text",
     "trickle_body",
 ]
 
@@ -124,6 +125,18 @@ def route_text(spec: str) -> tuple[str, str]:
     if not sep or not route.strip():
         raise ValueError("ROUTE=TEXT")
     return route.strip(), text
+
+
+def status_text(spec: str) -> tuple[str, str]:
+    """``STATUS=TEXT`` (``--order-status-text``): an order status (upper-cased) and its text.
+
+    Raises:
+        ValueError: no ``=``, or nothing on either side of it.
+    """
+    status, sep, text = spec.partition("=")
+    if not sep or not status.strip() or not text.strip():
+        raise ValueError("STATUS=TEXT")
+    return status.strip().upper(), text.strip()
 
 
 def trickle_body(spec: str) -> tuple[str, float]:

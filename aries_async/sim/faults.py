@@ -3,10 +3,11 @@
 :class:`Faults` is mutable on purpose: change it while the simulator runs and the next request
 sees the change. HTTP faults are applied by :mod:`aries_async.sim.middleware`, but the
 order-response ones by :mod:`aries_async.sim.routes_trading` and
-:mod:`aries_async.sim.routes_predictions`, and ``snapshot_working_orders_only`` and
-``order_client_id`` by the books (:class:`aries_async.sim.ledger.Ledger`, which holds the
-simulator's faults). The websockets' ``ws_*`` and ``charts_*`` faults, which :class:`Faults`
-inherits, are in :mod:`aries_async.sim.ws_faults`, with their own table.
+:mod:`aries_async.sim.routes_predictions`, and ``snapshot_working_orders_only``,
+``order_client_id`` and ``order_status_text`` by the books
+(:class:`aries_async.sim.ledger.Ledger`, which holds the simulator's faults). The websockets'
+``ws_*`` and ``charts_*`` faults, which :class:`Faults` inherits, are in
+:mod:`aries_async.sim.ws_faults`, with their own table.
 
 Routes are named ``"METHOD /path"`` or ``"/path"`` (any method); the path may be the concrete
 path (``/v1/accounts/TEST-ACCOUNT-001/positions``) or the route template
@@ -98,6 +99,12 @@ field                              effect
                                    say in ``clientId`` (UNCERTAIN): ``"tag"`` (default: the
                                    request's tag) or ``"oauth_client"`` (the token's OAuth client)
                                    Flag: ``--order-client-id tag|oauth_client``.
+``order_status_text``              status -> text: the orders the API returns (REST lists,
+                                   account socket events and snapshots) say that text in
+                                   ``ordStatus`` for an order of that status (``{"CANCELED":
+                                   "SIM_VOIDED"}``): a status newer than the client; the books
+                                   go on as before (a ``CANCELED`` order is no longer active)
+                                   Flag: ``--order-status-text STATUS=TEXT`` (repeatable).
 ``date_header``                    the ``Date`` of every answer: ``"clock"`` (default: the
                                    simulator's clock), ``"none"`` (left out) or ``"malformed"``
                                    (:data:`MALFORMED_DATE`); see :data:`DATE_HEADERS`
@@ -298,6 +305,7 @@ class Faults(WebsocketFaults):
     null_active_orders: bool = True
     snapshot_working_orders_only: bool = False
     order_client_id: str = "tag"
+    order_status_text: dict[str, str] = attrs.Factory(dict)
     date_header: str = "clock"
     market_status_timestamp_ms: bool = False
     revoke_tokens_after: int | None = None

@@ -45,8 +45,8 @@ class Ledger:
         starting_cash: each account's cash before the seeded history.
         user_id: the ``id`` of ``GET /v1/users/me``.
         faults: the simulator's live faults (the ledger reads
-            ``snapshot_working_orders_only`` and ``order_client_id``); a private default set
-            when not given.
+            ``snapshot_working_orders_only``, ``order_client_id`` and ``order_status_text``);
+            a private default set when not given.
 
     Attributes:
         oauth_client_id: the OAuth client the simulator's tokens are granted to (the
@@ -130,6 +130,9 @@ class Ledger:
         out = order.wire()
         if self.faults.order_client_id == "oauth_client":
             out["clientId"] = self.oauth_client_id
+        status_text = self.faults.order_status_text.get(order.status)
+        if status_text is not None:
+            out["ordStatus"] = status_text
         return out
 
     # -- reading --------------------------------------------------------------------------------
