@@ -89,7 +89,9 @@ class AccountBook:
         spawn: Spawn,
     ) -> None:
         self.account_id = account_id
-        self.mirror = AccountMirror(terminal_kept=config.terminal_orders_kept)
+        self.mirror = AccountMirror(
+            terminal_kept=config.terminal_orders_kept, account_id=account_id
+        )
         self._publish = publish
         self._changed = changed
         self._spawn = spawn

@@ -9,10 +9,20 @@ waiter holds (:meth:`AccountMirror.hold`).
 It also keeps the bookkeeping of the orders that left the working set while the stream was
 down: those waiting for a REST lookup (:attr:`AccountMirror.pending`), those reported as of
 unknown state (:attr:`AccountMirror.unknown`), and when an unknown one is looked up again.
+
+An order whose ``ordStatus`` the client does not know (an open enum value it was not built
+with: :attr:`~aries_async.models.common.OpenEnum.is_known` is False), or that has none, is
+neither working nor terminal: it is kept, never counted as filled nor forgotten by the bound of
+terminal orders, while the server lists it, and leaves the mirror once a resync snapshot no
+longer lists it. It is looked up first (its state may have moved on to one the client knows,
+which is then taken as usual); found in a status still unknown, it leaves (told once if it
+changed), and not found, it is reported as of unknown state once and leaves. A later event that
+gives it a known terminal status makes it a terminal order like any other.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
@@ -25,11 +35,19 @@ from aries_async.models.orders import Order
 
 __all__ = ["AccountMirror", "LookupResult", "Resync"]
 
+log = logging.getLogger("aries_async.streaming")
+
 _RELOOKUP = RetryPolicy(initial_backoff=1.0, max_backoff=64.0, multiplier=2.0, jitter=0.0)
 """Reconnects between lookups of an unknown order: the reconnect backoff's rule, counted in
 reconnects (1, 2, 4 ... 64), without jitter, since reconnects come at jittered times already."""
 
 _LONG_AGO = datetime.min.replace(tzinfo=UTC)
+
+
+def _placed(order: Order) -> bool:
+    """Whether the order's status is one the client knows, working or terminal (see the
+    module docstring for one it does not know)."""
+    return order.ord_status is not None and order.ord_status.is_known
 
 
 @attrs.frozen
@@ -65,10 +83,13 @@ class AccountMirror:
 
     Args:
         terminal_kept: terminal orders kept (None: every one); see :attr:`orders`.
+        account_id: the account, for logs.
 
     Attributes:
-        orders: by ``clOrdId``, every working order seen and the ``terminal_kept`` terminal
-            ones the mirror learnt were terminal last (and any a waiter holds).
+        orders: by ``clOrdId``, every working order seen (and those of a status the client
+            does not know, until a resync snapshot no longer lists them) and the
+            ``terminal_kept`` terminal ones the mirror learnt were terminal last (and any a
+            waiter holds).
         positions: positions by symbol.
         balance: the latest balance.
         snapshot: the latest snapshot.
@@ -76,7 +97,12 @@ class AccountMirror:
         unknown: orders reported as of unknown state and not resolved since: the reason.
     """
 
-    def __init__(self, *, terminal_kept: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        terminal_kept: int | None = None,
+        account_id: str = "",
+    ) -> None:
         self.orders: dict[str, Order] = {}
         self.positions: dict[str, Position] = {}
         self.balance: Balance | None = None
@@ -87,6 +113,7 @@ class AccountMirror:
         self._relookups: dict[str, tuple[int, int]] = {}
         self._snapshots = 0
         self._terminal_kept = terminal_kept
+        self._account_id = account_id
         # the terminal orders in ``orders``, in the order the mirror learnt they were terminal
         self._terminal: dict[str, None] = {}
         self._held: dict[str, int] = {}  # per order: the waiters holding it
@@ -110,9 +137,10 @@ class AccountMirror:
 
     def apply_snapshot(self, snapshot: AccountSnapshot, *, relook_unknown: bool) -> Resync:
         """A snapshot: the first, or the one after a reconnect (a resync). An order reported
-        unknown is among the vanished again, spaced out, when ``relook_unknown``. A terminal
-        order older than one forgotten (:meth:`forgotten`) is not taken again, nor reported
-        changed: it was told before."""
+        unknown is among the vanished again, spaced out, when ``relook_unknown``; so is one of
+        a status the client does not know, which leaves once looked up (see the module
+        docstring). A terminal order older than one forgotten (:meth:`forgotten`) is not taken
+        again, nor reported changed: it was told before."""
         resync = self._snapshots > 0
         self._snapshots += 1
         if resync:
@@ -137,15 +165,16 @@ class AccountMirror:
         vanished: dict[str, Order] = {}
         if resync:
             for cl_ord_id, known in self.orders.items():
-                status = known.ord_status
-                if cl_ord_id in present or status is None or status.is_terminal:
+                if cl_ord_id in present or known.is_terminal:
                     continue
                 if cl_ord_id not in self.unknown or (relook_unknown and self._due_again(cl_ord_id)):
                     vanished[cl_ord_id] = known
         return Resync(snapshot, changed if resync else [], vanished)
 
     def apply_lookup(self, batch: Mapping[str, Order], found: Iterable[Order]) -> LookupResult:
-        """The lookup of ``batch`` (pending orders) found ``found``."""
+        """The lookup of ``batch`` (pending orders) found ``found``. One found in a status the
+        client does not know leaves the mirror (a resync snapshot no longer listed it): it is
+        among ``updated`` when it changed, and is not looked up again."""
         resolved = {o.cl_ord_id: o for o in found if o.cl_ord_id is not None}
         updated: list[Order] = []
         missing: dict[str, Order] = {}
@@ -157,17 +186,26 @@ class AccountMirror:
                 missing[cl_ord_id] = known
                 continue
             self.known(cl_ord_id)
-            self._put([current])
             if current != known:
                 updated.append(current)
+            if _placed(current):
+                self._put([current])
+            else:
+                self._leave(cl_ord_id, current, "the lookup found it so")
         return LookupResult(updated, missing)
 
     def give_up(self, orders: Mapping[str, Order], reason: str) -> list[Order]:
         """The state of ``orders`` is unknown; returns those not reported so before (until
-        its state is known again, a lookup that fails again says nothing new)."""
+        its state is known again, a lookup that fails again says nothing new). One of a status
+        the client does not know is returned and leaves the mirror (a resync snapshot no longer
+        listed it)."""
         fresh: list[Order] = []
         for cl_ord_id, known in orders.items():
             self.pending.pop(cl_ord_id, None)
+            if not _placed(known):
+                fresh.append(known)
+                self._leave(cl_ord_id, known, reason)
+                continue
             if cl_ord_id not in self.unknown:
                 fresh.append(known)
             self.unknown[cl_ord_id] = reason
@@ -205,6 +243,21 @@ class AccountMirror:
         if left:
             self._held[cl_ord_id] = left
         self._trim()
+
+    def _leave(self, cl_ord_id: str, order: Order, why: str) -> None:
+        """An order of a status the client does not know, which the server no longer lists
+        among the active ones, leaves the mirror."""
+        self.known(cl_ord_id)
+        self.orders.pop(cl_ord_id, None)
+        self._terminal.pop(cl_ord_id, None)
+        log.info(
+            "account %s: order %s (status %s) is no longer listed and leaves the stream's "
+            "orders (%s)",
+            self._account_id,
+            cl_ord_id,
+            order.ord_status,
+            why,
+        )
 
     def _put(self, orders: Iterable[Order]) -> None:
         """Hold ``orders`` (each with a ``clOrdId``) in their latest state; those newly

@@ -1,0 +1,173 @@
+"""The account stream's orders it cannot place, against the simulator: an ``ordStatus`` the
+client does not know (``faults.order_status_text``)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import AsyncIterator, Iterable, Sequence
+from typing import Any
+
+import pytest
+from stream_helpers import GatedTokens, until
+
+from aries_async.client import AriesClient
+from aries_async.config import RetryPolicy
+from aries_async.models.events import OrderEvent
+from aries_async.models.orders import Order, OrderStatus
+from aries_async.sim import ManualClock, Simulator
+from aries_async.sim.cli import add_arguments, build_simulator
+from aries_async.sim.ws import WsHub
+from aries_async.streaming import AccountStream, OrderLookup, StreamConfig
+from aries_async.streaming.accounts import OrderStateUnknown
+
+ACCOUNT = "TEST-ACCOUNT-001"
+FAST = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[Simulator]:
+    async with Simulator(seed=9, clock=ManualClock(), tick_interval=None) as s:
+        yield s
+
+
+@pytest.fixture
+async def client(sim: Simulator) -> AsyncIterator[AriesClient]:
+    config = sim.client_config(retry=RetryPolicy(max_attempts=1))
+    async with AriesClient(config, token=sim.issue_token()) as c:
+        yield c
+
+
+class CountingLookup:
+    """Wraps ``client.orders.reconcile`` and records what it was asked."""
+
+    def __init__(self, client: AriesClient) -> None:
+        self.client = client
+        self.asked: list[list[str | None]] = []
+
+    async def __call__(self, account_id: str, orders: Sequence[Order]) -> Iterable[Order]:
+        self.asked.append([o.cl_ord_id for o in orders])
+        return await self.client.orders.reconcile(account_id, orders)
+
+
+def stream_on(
+    sim: Simulator, tokens: GatedTokens, lookup: OrderLookup | None, config: StreamConfig = FAST
+) -> AccountStream:
+    return AccountStream(sim.accounts_ws_url, tokens, ACCOUNT, config=config, reconcile=lookup)
+
+
+def resting(sim: Simulator) -> str:
+    body = {"tradingAccountId": ACCOUNT, "timeInForce": "DAY", "symbol": "KO", "side": "BUY"}
+    ack = sim.state.place({**body, "type": "LIMIT", "qty": "1", "price": "1.00"})
+    assert ack["success"] is True
+    return str(ack["clOrdId"])
+
+
+def cancel(sim: Simulator, cl_ord_id: str) -> None:
+    body = {"tradingAccountId": ACCOUNT, "origClOrdId": cl_ord_id, "symbol": "KO", "side": "BUY"}
+    sim.state.cancel({**body, "qty": "1"})
+    assert sim.state.order(ACCOUNT, cl_ord_id).status == "CANCELED"
+
+
+def drain(consumer: Any) -> list[Any]:
+    return [consumer.get_nowait() for _ in range(consumer.pending)]
+
+
+async def next_gap(stream: AccountStream, hub: WsHub) -> None:
+    """Drop the socket and wait until the stream has resynced and finished any lookup."""
+    reconnects, snapshot = stream.reconnects, stream.snapshot
+    assert hub.drop("accounts") == 1
+    await until(
+        lambda: (
+            stream.reconnects == reconnects + 1
+            and stream.snapshot is not snapshot
+            and stream.reconciling == 0
+        )
+    )
+
+
+async def round_trip(stream: AccountStream, hub: WsHub) -> None:
+    """Until the stream read a line sent after everything the server queued before it."""
+    malformed = stream.malformed
+    assert hub.inject("not json", "accounts") == 1
+    await until(lambda: stream.malformed == malformed + 1)
+
+
+# -- an ordStatus the client does not know --------------------------------------------------
+
+
+async def test_an_order_of_a_status_unknown_to_the_client_leaves_once_no_longer_listed(
+    sim: Simulator, hub: WsHub, client: AriesClient
+) -> None:
+    """Cancelled under a status name newer than the client: kept while the server lists it,
+    looked up once when a resync snapshot no longer does, then gone, not reported unknown
+    and not looked up again at every later gap."""
+    sim.faults.order_status_text = {"CANCELED": "SIM_VOIDED"}
+    sim.faults.snapshot_working_orders_only = True
+    lookup = CountingLookup(client)
+    async with stream_on(sim, GatedTokens(sim), lookup) as stream:
+        events = stream.order_events()
+        await until(lambda: stream.snapshot is not None)
+        voided = resting(sim)
+        cancel(sim, voided)
+        await until(lambda: voided in stream.orders and events.pending == 2)
+        status = stream.orders[voided].ord_status
+        assert status == "SIM_VOIDED" and status is not None and not status.is_known
+        assert not stream.orders[voided].is_terminal
+        await next_gap(stream, hub)
+        assert lookup.asked == [[voided]]  # it may have become something the client knows
+        assert voided not in stream.orders
+        assert voided not in stream.account(ACCOUNT).mirror.unknown
+        await next_gap(stream, hub)
+        assert lookup.asked == [[voided]]
+        assert [type(e) for e in drain(events)] == [OrderEvent, OrderEvent]  # the live ones
+
+
+async def test_a_status_unknown_to_the_client_is_not_taken_for_an_end_by_a_waiter(
+    sim: Simulator, hub: WsHub
+) -> None:
+    sim.faults.order_status_text = {"NEW": "SIM_HELD"}
+    async with stream_on(sim, GatedTokens(sim), None) as stream:
+        await until(lambda: stream.snapshot is not None)
+        held = resting(sim)
+        waiter = asyncio.create_task(stream.wait_for_order(held, OrderStatus.FILLED))
+        await until(lambda: held in stream.orders)
+        await round_trip(stream, hub)
+        assert stream.orders[held].ord_status == "SIM_HELD"
+        assert not waiter.done()
+        cancel(sim, held)  # a status the client knows: the order ends
+        order = await asyncio.wait_for(waiter, 5)
+        assert order.ord_status is OrderStatus.CANCELED
+
+
+async def test_without_a_lookup_it_is_reported_once_and_leaves(sim: Simulator, hub: WsHub) -> None:
+    sim.faults.order_status_text = {"CANCELED": "SIM_VOIDED"}
+    sim.faults.snapshot_working_orders_only = True
+    async with stream_on(sim, GatedTokens(sim), None) as stream:
+        events = stream.order_events()
+        await until(lambda: stream.snapshot is not None)
+        voided = resting(sim)
+        cancel(sim, voided)
+        await until(lambda: voided in stream.orders and events.pending == 2)
+        drain(events)
+        await next_gap(stream, hub)
+        said = drain(events)
+        assert [(type(e), e.order.cl_ord_id) for e in said] == [(OrderStateUnknown, voided)]
+        assert voided not in stream.orders
+        assert stream.account(ACCOUNT).mirror.unknown == {}
+        await next_gap(stream, hub)
+        assert drain(events) == []
+
+
+def test_the_order_status_text_switch_is_a_cli_flag() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    sim = build_simulator(parser.parse_args(["--order-status-text", "canceled=SIM_VOIDED"]))
+    assert sim.faults.order_status_text == {"CANCELED": "SIM_VOIDED"}
+    voided = resting(sim)
+    cancel(sim, voided)  # the books go on as before
+    (listed,) = [o for o in sim.state.snapshot(ACCOUNT)["ordersV2"] if o["clOrdId"] == voided]
+    assert listed["ordStatus"] == "SIM_VOIDED"
+    assert not sim.state.order(ACCOUNT, voided).working
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--order-status-text", "CANCELED"])

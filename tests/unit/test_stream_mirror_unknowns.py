@@ -1,0 +1,86 @@
+"""The account mirror's orders it cannot place: a status the client does not know (neither
+working nor terminal)."""
+
+from __future__ import annotations
+
+import pytest
+
+from aries_async.models.accounts import Balance
+from aries_async.models.events import AccountSnapshot, OrderEvent
+from aries_async.models.orders import Order, OrderStatus
+from aries_async.streaming.mirror import AccountMirror
+
+NEW, FILLED = OrderStatus.NEW, OrderStatus.FILLED
+HELD = OrderStatus("SIM_HELD")
+"""A status newer than the client."""
+
+
+def _order(cl_ord_id: str, status: OrderStatus | None = NEW) -> Order:
+    return Order(cl_ord_id=cl_ord_id, symbol="AAPL", ord_status=status)
+
+
+def _snapshot(*orders: Order) -> AccountSnapshot:
+    return AccountSnapshot(account_id="A", balance=Balance(), orders=orders)
+
+
+def _gap(mirror: AccountMirror, *listed: Order) -> dict[str, Order]:
+    """A resync snapshot listing ``listed``: the orders that vanished, now pending."""
+    vanished = mirror.apply_snapshot(_snapshot(*listed), relook_unknown=True).vanished
+    mirror.pending.update(vanished)
+    return vanished
+
+
+# -- a status the client does not know ------------------------------------------------------
+
+
+def test_an_order_of_an_unknown_status_is_neither_working_nor_terminal() -> None:
+    mirror = AccountMirror(terminal_kept=0)
+    mirror.apply(OrderEvent(order=_order("x", HELD)))
+    assert not HELD.is_known and not mirror.orders["x"].is_terminal
+    assert set(mirror.orders) == {"x"}  # not forgotten as a terminal one would be
+    mirror.apply(OrderEvent(order=_order("x", OrderStatus.CANCELED)))  # a known end
+    assert mirror.orders == {}
+
+
+@pytest.mark.parametrize("status", [HELD, None])
+def test_it_leaves_when_a_resync_no_longer_lists_it_and_the_lookup_finds_it_so(
+    status: OrderStatus | None,
+) -> None:
+    mirror = AccountMirror()
+    mirror.apply_snapshot(_snapshot(_order("x", status), _order("w")), relook_unknown=True)
+    assert set(_gap(mirror, _order("x", status), _order("w"))) == set()  # still listed
+    vanished = _gap(mirror, _order("w"))
+    assert set(vanished) == {"x"}  # its state may have moved on to one we know: asked
+    result = mirror.apply_lookup(vanished, [_order("x", status)])
+    assert (result.updated, result.missing) == ([], {})
+    assert set(mirror.orders) == {"w"}
+    assert (mirror.pending, mirror.unknown) == ({}, {})
+    assert _gap(mirror, _order("w")) == {}  # not looked up again
+
+
+def test_what_the_lookup_finds_it_became_is_taken() -> None:
+    mirror = AccountMirror()
+    mirror.apply(OrderEvent(order=_order("x", HELD)))
+    mirror.apply_snapshot(_snapshot(), relook_unknown=True)
+    result = mirror.apply_lookup(_gap(mirror), [_order("x", FILLED)])
+    assert [o.ord_status for o in result.updated] == [FILLED]
+    assert mirror.orders["x"].ord_status is FILLED
+
+
+def test_found_in_another_unknown_status_it_is_told_then_leaves() -> None:
+    mirror = AccountMirror()
+    mirror.apply(OrderEvent(order=_order("x", HELD)))
+    mirror.apply_snapshot(_snapshot(), relook_unknown=True)
+    voided = _order("x", OrderStatus("SIM_VOIDED"))
+    result = mirror.apply_lookup(_gap(mirror), [voided])
+    assert result.updated == [voided] and "x" not in mirror.orders
+
+
+def test_not_found_it_is_reported_once_and_leaves() -> None:
+    mirror = AccountMirror()
+    mirror.apply(OrderEvent(order=_order("x", HELD)))
+    mirror.apply_snapshot(_snapshot(), relook_unknown=True)
+    vanished = _gap(mirror)
+    assert mirror.give_up(vanished, "not found") == [vanished["x"]]  # told: a gap
+    assert (mirror.orders, mirror.pending, mirror.unknown) == ({}, {}, {})
+    assert _gap(mirror) == {}
