@@ -90,7 +90,9 @@ class AccountBook:
     ) -> None:
         self.account_id = account_id
         self.mirror = AccountMirror(
-            terminal_kept=config.terminal_orders_kept, account_id=account_id
+            terminal_kept=config.terminal_orders_kept,
+            unknown_kept=config.unknown_orders_kept,
+            account_id=account_id,
         )
         self._publish = publish
         self._changed = changed

@@ -137,6 +137,9 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
     Memory: per account, :attr:`orders` holds every working order and the latest
     :attr:`StreamConfig.terminal_orders_kept` terminal ones (and those being waited for); a
     resync does not tell a forgotten one again, :meth:`wait_for_order` looks it up over REST.
+    Orders reported :class:`OrderStateUnknown` stay until resolved, up to
+    :attr:`StreamConfig.unknown_orders_kept`; see :mod:`~aries_async.streaming.mirror` for
+    those of a status the client does not know.
     A removed account's order ids are kept until it is added again: a late order event of it
     that names no account is placed, and dropped, by its order.
 

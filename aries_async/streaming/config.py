@@ -54,6 +54,13 @@ class StreamConfig:
             order ``wait_for_order`` waits for until it returns). ``wait_for_order`` on a
             forgotten order looks it up over REST; a resync does not tell one again. None:
             every order is kept, for the life of the stream.
+        unknown_orders_kept: per account, the orders of unknown state an account stream
+            keeps (working orders that vanished at a gap and that no lookup resolved,
+            reported as :class:`~aries_async.streaming.OrderStateUnknown`): they are looked
+            up again after later gaps, spaced out, until resolved. Beyond this many the first
+            reported is dropped, with a warning: it leaves
+            :attr:`~aries_async.streaming.AccountStream.orders` and is looked up no more (an
+            order ``wait_for_order`` waits for is kept). None: every one is kept.
         max_message_size: largest inbound frame in bytes.
         subscribe_batch: symbols per market ``subscribe`` message.
         request_timeout: seconds a socket request (``MarketStream.expiry_dates()``...) waits
@@ -79,6 +86,7 @@ class StreamConfig:
     account_buffer: int = 100_000
     status_buffer: int = 1_000
     terminal_orders_kept: int | None = 10_000
+    unknown_orders_kept: int | None = 1_000
     max_message_size: int = 16 * 1024 * 1024
     subscribe_batch: int = 500
     request_timeout: float = 10.0
@@ -103,9 +111,10 @@ class StreamConfig:
             raise ConfigurationError("backoff_jitter must be in [0, 1)")
         if self.max_attempts is not None and self.max_attempts < 1:
             raise ConfigurationError("max_attempts must be None or at least 1")
-        kept = self.terminal_orders_kept
-        if kept is not None and (type(kept) is not int or kept < 0):
-            raise ConfigurationError("terminal_orders_kept must be None or an int >= 0")
+        for name in ("terminal_orders_kept", "unknown_orders_kept"):
+            kept = getattr(self, name)
+            if kept is not None and (type(kept) is not int or kept < 0):
+                raise ConfigurationError(f"{name} must be None or an int >= 0")
         for name in ("market_buffer", "account_buffer", "status_buffer", "subscribe_batch"):
             if getattr(self, name) < 1:
                 raise ConfigurationError(f"StreamConfig.{name} must be at least 1")

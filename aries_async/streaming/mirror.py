@@ -8,7 +8,9 @@ waiter holds (:meth:`AccountMirror.hold`).
 
 It also keeps the bookkeeping of the orders that left the working set while the stream was
 down: those waiting for a REST lookup (:attr:`AccountMirror.pending`), those reported as of
-unknown state (:attr:`AccountMirror.unknown`), and when an unknown one is looked up again.
+unknown state (:attr:`AccountMirror.unknown`, bounded too: :attr:`StreamConfig.
+unknown_orders_kept <aries_async.streaming.config.StreamConfig.unknown_orders_kept>`), and when
+an unknown one is looked up again.
 
 An order whose ``ordStatus`` the client does not know (an open enum value it was not built
 with: :attr:`~aries_async.models.common.OpenEnum.is_known` is False), or that has none, is
@@ -83,6 +85,7 @@ class AccountMirror:
 
     Args:
         terminal_kept: terminal orders kept (None: every one); see :attr:`orders`.
+        unknown_kept: orders of unknown state kept (None: every one); see :attr:`unknown`.
         account_id: the account, for logs.
 
     Attributes:
@@ -94,13 +97,18 @@ class AccountMirror:
         balance: the latest balance.
         snapshot: the latest snapshot.
         pending: orders that vanished while the stream was down, waiting for a lookup.
-        unknown: orders reported as of unknown state and not resolved since: the reason.
+        unknown: orders reported as of unknown state and not resolved since: the reason. An
+            entry leaves when its order is resolved (a live event, a snapshot that lists it, a
+            lookup that finds it), or, beyond ``unknown_kept`` entries, the first reported
+            first (an order a waiter holds excepted), with a warning: its order leaves
+            :attr:`orders` too and is looked up no more.
     """
 
     def __init__(
         self,
         *,
         terminal_kept: int | None = None,
+        unknown_kept: int | None = None,
         account_id: str = "",
     ) -> None:
         self.orders: dict[str, Order] = {}
@@ -113,6 +121,7 @@ class AccountMirror:
         self._relookups: dict[str, tuple[int, int]] = {}
         self._snapshots = 0
         self._terminal_kept = terminal_kept
+        self._unknown_kept = unknown_kept
         self._account_id = account_id
         # the terminal orders in ``orders``, in the order the mirror learnt they were terminal
         self._terminal: dict[str, None] = {}
@@ -198,7 +207,7 @@ class AccountMirror:
         """The state of ``orders`` is unknown; returns those not reported so before (until
         its state is known again, a lookup that fails again says nothing new). One of a status
         the client does not know is returned and leaves the mirror (a resync snapshot no longer
-        listed it)."""
+        listed it). Beyond the bound of :attr:`unknown`, the first reported are dropped."""
         fresh: list[Order] = []
         for cl_ord_id, known in orders.items():
             self.pending.pop(cl_ord_id, None)
@@ -209,6 +218,7 @@ class AccountMirror:
             if cl_ord_id not in self.unknown:
                 fresh.append(known)
             self.unknown[cl_ord_id] = reason
+        self._trim_unknown()
         return fresh
 
     def adopt(self, order: Order) -> bool:
@@ -243,6 +253,7 @@ class AccountMirror:
         if left:
             self._held[cl_ord_id] = left
         self._trim()
+        self._trim_unknown()
 
     def _leave(self, cl_ord_id: str, order: Order, why: str) -> None:
         """An order of a status the client does not know, which the server no longer lists
@@ -258,6 +269,29 @@ class AccountMirror:
             order.ord_status,
             why,
         )
+
+    def _trim_unknown(self) -> None:
+        kept = self._unknown_kept
+        if kept is None:
+            return
+        held = sum(1 for cl_ord_id in self.unknown if cl_ord_id in self._held)
+        excess = len(self.unknown) - held - kept  # a waiter's order is kept beyond the bound
+        if excess <= 0:
+            return
+        dropped = [c for c in self.unknown if c not in self._held][:excess]  # oldest first
+        for cl_ord_id in dropped:
+            reason = self.unknown[cl_ord_id]
+            self.known(cl_ord_id)
+            self.orders.pop(cl_ord_id, None)
+            log.warning(
+                "account %s: order %s, of unknown state since a gap (%s), is followed no more: "
+                "over %d orders of unknown state (StreamConfig.unknown_orders_kept); check "
+                "the order history",
+                self._account_id,
+                cl_ord_id,
+                reason,
+                kept,
+            )
 
     def _put(self, orders: Iterable[Order]) -> None:
         """Hold ``orders`` (each with a ``clOrdId``) in their latest state; those newly

@@ -1,13 +1,17 @@
 """The account stream's orders it cannot place, against the simulator: an ``ordStatus`` the
-client does not know (``faults.order_status_text``)."""
+client does not know (``faults.order_status_text``), and orders of unknown state after gaps,
+bounded by ``StreamConfig.unknown_orders_kept``."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 from stream_helpers import GatedTokens, until
 
@@ -171,3 +175,39 @@ def test_the_order_status_text_switch_is_a_cli_flag() -> None:
     assert not sim.state.order(ACCOUNT, voided).working
     with pytest.raises(SystemExit):
         parser.parse_args(["--order-status-text", "CANCELED"])
+
+
+# -- orders of unknown state ----------------------------------------------------------------
+
+
+async def test_orders_of_unknown_state_are_bounded_and_each_one_dropped_is_logged(
+    sim: Simulator, hub: WsHub, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Working orders filled while the stream was down, never resolved (no lookup): the
+    stream keeps the latest two, drops the first with a warning, and looks up none of it."""
+    sim.faults.snapshot_working_orders_only = True
+    tokens = GatedTokens(sim)
+    config = attrs.evolve(FAST, unknown_orders_kept=2)
+    async with stream_on(sim, tokens, None, config) as stream:
+        events = stream.order_events()
+        mirror = stream.account(ACCOUNT).mirror
+        await until(lambda: stream.snapshot is not None)
+        lost: list[str] = []
+        with caplog.at_level(logging.WARNING, logger="aries_async.streaming"):
+            for _ in range(3):
+                lost.append(resting(sim))
+                await until(lambda: lost[-1] in stream.orders)
+                tokens.gate.clear()
+                assert hub.drop("accounts") == 1
+                await until(lambda: not stream.connected)
+                sim.state.order(ACCOUNT, lost[-1]).price = Decimal(100_000)
+                sim.state.match()  # filled while the stream is down
+                tokens.gate.set()
+                await until(lambda: lost[-1] in mirror.unknown)
+        assert list(mirror.unknown) == lost[1:]
+        assert lost[0] not in stream.orders and set(lost[1:]) <= set(stream.orders)
+        said = [r.getMessage() for r in caplog.records]
+        dropped = [message for message in said if "unknown_orders_kept" in message]
+        assert len(dropped) == 1 and lost[0] in dropped[0] and ACCOUNT in dropped[0]
+        unknown = [e for e in drain(events) if isinstance(e, OrderStateUnknown)]
+        assert [e.order.cl_ord_id for e in unknown] == lost  # each told once

@@ -1,13 +1,17 @@
 """The account mirror's orders it cannot place: a status the client does not know (neither
-working nor terminal)."""
+working nor terminal), and orders of unknown state after gaps (bounded)."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
+from aries_async.errors import ConfigurationError
 from aries_async.models.accounts import Balance
 from aries_async.models.events import AccountSnapshot, OrderEvent
 from aries_async.models.orders import Order, OrderStatus
+from aries_async.streaming import StreamConfig
 from aries_async.streaming.mirror import AccountMirror
 
 NEW, FILLED = OrderStatus.NEW, OrderStatus.FILLED
@@ -84,3 +88,61 @@ def test_not_found_it_is_reported_once_and_leaves() -> None:
     assert mirror.give_up(vanished, "not found") == [vanished["x"]]  # told: a gap
     assert (mirror.orders, mirror.pending, mirror.unknown) == ({}, {}, {})
     assert _gap(mirror) == {}
+
+
+# -- orders of unknown state ----------------------------------------------------------------
+
+
+def _lost(mirror: AccountMirror, cl_ord_id: str) -> None:
+    """A working order that vanishes at a gap and that no lookup finds."""
+    mirror.apply(OrderEvent(order=_order(cl_ord_id)))
+    mirror.give_up(_gap(mirror), "not found")
+
+
+def test_an_order_of_unknown_state_leaves_that_bookkeeping_once_resolved() -> None:
+    mirror = AccountMirror()
+    mirror.apply_snapshot(_snapshot(), relook_unknown=True)
+    for cl_ord_id in ("listed", "found", "ended"):
+        _lost(mirror, cl_ord_id)
+    assert list(mirror.unknown) == ["listed", "found", "ended"]
+    vanished = _gap(mirror, _order("listed", FILLED))
+    assert set(vanished) == {"found", "ended"}  # due again; "listed" is in the snapshot
+    mirror.apply_lookup(vanished, [_order("found", OrderStatus.CANCELED)])
+    mirror.apply(OrderEvent(order=_order("ended", FILLED)))
+    assert (mirror.unknown, mirror.pending) == ({}, {})
+
+
+def test_orders_of_unknown_state_are_bounded_the_first_reported_dropped_first(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    mirror = AccountMirror(unknown_kept=2, account_id="A")
+    mirror.apply_snapshot(_snapshot(), relook_unknown=True)
+    mirror.hold("held")
+    for cl_ord_id in ("held", "a", "b"):
+        _lost(mirror, cl_ord_id)
+    with caplog.at_level(logging.WARNING, logger="aries_async.streaming"):
+        _lost(mirror, "c")
+    # A waiter's order stays (its waiter has been told); "a" is the first reported after it.
+    assert list(mirror.unknown) == ["held", "b", "c"]
+    assert "a" not in mirror.orders and {"held", "b", "c"} <= set(mirror.orders)
+    (record,) = caplog.records
+    assert "a" in record.getMessage() and "A" in record.getMessage()
+    mirror.release("held")
+    assert list(mirror.unknown) == ["b", "c"] and "held" not in mirror.orders
+    # Another gap looks up only what is still kept.
+    assert set(_gap(mirror)) <= {"b", "c"}
+
+
+def test_the_bound_of_orders_of_unknown_state_defaults_to_a_thousand_and_may_be_lifted() -> None:
+    assert StreamConfig().unknown_orders_kept == 1000
+    mirror = AccountMirror(unknown_kept=None)
+    mirror.apply_snapshot(_snapshot(), relook_unknown=True)
+    for n in range(5):
+        _lost(mirror, str(n))
+    assert len(mirror.unknown) == 5
+
+
+@pytest.mark.parametrize("kept", [-1, 1.5, "3"])
+def test_a_bad_bound_of_orders_of_unknown_state_is_refused(kept: object) -> None:
+    with pytest.raises(ConfigurationError, match="unknown_orders_kept"):
+        StreamConfig(unknown_orders_kept=kept)  # type: ignore[arg-type]
