@@ -116,10 +116,8 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         accounts: the trading account id, or several: each gets its ``account``
             subscription on the one socket, re-sent after every reconnect.
         config: timeouts, keep-alive, backoff, buffer bounds.
-        invalidate_token: async callable told about a refused token (optional).
-        renew_token: async callable asked on ``refreshAuth`` for a token other than the one
-            the socket uses (optional; a client's streams get
-            ``client.auth.access_token_other_than``).
+        invalidate_token, renew_token: as :class:`~aries_async.streaming.base.StreamBase` says:
+            the session's own when ``token_provider`` is ``client.auth.access_token``.
         reconcile: looks up orders that left the working set while the stream was down
             (see :data:`OrderLookup`); without it they are reported as
             :class:`OrderStateUnknown` at once.
@@ -382,15 +380,12 @@ def account_stream(
     """Factory for ``AriesClient.account_stream(account_id, ...)``: ``account_stream(endpoints.
     accounts_ws_url, client.auth.access_token, accounts, reconcile=client.orders.reconcile,
     renew_token=client.auth.access_token_other_than, ...)``. Use with ``async with``; see
-    :class:`AccountStream` for the arguments."""
+    :class:`AccountStream` for the arguments (the invalidator and renewer, given none, as it
+    derives them)."""
+    if invalidate_token is not None:
+        kwargs["invalidate_token"] = invalidate_token
     return AccountStream(
-        url,
-        token_provider,
-        accounts,
-        config=config,
-        invalidate_token=invalidate_token,
-        reconcile=reconcile,
-        **kwargs,
+        url, token_provider, accounts, config=config, reconcile=reconcile, **kwargs
     )
 
 

@@ -22,6 +22,7 @@ from aries_async.streaming.connection import (
     TokenProvider,
     TokenRenewer,
 )
+from aries_async.streaming.credentials import session_callbacks
 from aries_async.streaming.fanout import Consumer, Hub
 from aries_async.streaming.protocol import Decoder, normalize_symbol
 
@@ -50,16 +51,25 @@ class StreamBase(AsyncClosing):
         url: the websocket URL.
         token_provider: async callable returning an access token (called per attempt).
         config: timeouts, keep-alive, backoff, buffer bounds.
-        invalidate_token: async callable told about a refused token (optional).
+        invalidate_token: async callable told about a refused token (optional), so that the
+            provider's next token is another.
         renew_token: async callable asked on ``refreshAuth`` for a token other than the one
-            the socket uses (optional; a client's streams get
-            ``client.auth.access_token_other_than``).
+            the socket uses (optional). Without one the socket presents the provider's token
+            again, and a server that ends the session with that token closes the socket at its
+            expiry: the stream reconnects, a gap the status events tell.
         sleep, rand, connect: injectable for tests.
         monotonic: monotonic seconds (default ``time.monotonic``), for the heartbeat, the
             backoff and the status events' ``at``. Its old name ``clock`` still works for
             one release, with a :class:`DeprecationWarning`.
         wall_clock: Unix seconds, for the status events' ``timestamp`` (default
             ``time.time``; a client's streams get the client's ``wall_clock``).
+
+    Given ``client.auth.access_token`` (an :class:`~aries_async.auth.session.AuthSession`'s) as
+    ``token_provider``, a stream built from its class gets the session's ``invalidate`` and
+    ``access_token_other_than`` as ``invalidate_token`` and ``renew_token`` unless they are
+    given (``None`` given: none), as the client's ``market_stream()``, ``chart_stream()`` and
+    ``account_stream()`` give them. Another provider gets neither: pass them, or open the
+    stream with the client's methods.
     """
 
     _kind: ClassVar[str]
@@ -74,6 +84,10 @@ class StreamBase(AsyncClosing):
         self, url: str, token_provider: TokenProvider, **options: Unpack[StreamOptions]
     ) -> None:
         self.config = options["config"] = options.get("config") or StreamConfig()
+        session = session_callbacks(token_provider)
+        if session is not None:  # a client's token provider: its session's callbacks too
+            options.setdefault("invalidate_token", session[0])
+            options.setdefault("renew_token", session[1])
         self._hub = Hub()
         self._closed = False
         self._connection = Connection(

@@ -58,10 +58,8 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
         url: the charts websocket URL.
         token_provider: async callable returning an access token (called per attempt).
         config: timeouts, keep-alive, backoff, buffer bounds.
-        invalidate_token: async callable told about a refused token (optional).
-        renew_token: async callable asked on ``refreshAuth`` for a token other than the one
-            the socket uses (optional; a client's streams get
-            ``client.auth.access_token_other_than``).
+        invalidate_token, renew_token: as :class:`~aries_async.streaming.base.StreamBase` says:
+            the session's own when ``token_provider`` is ``client.auth.access_token``.
         sleep, rand, connect: injectable for tests.
         monotonic: monotonic seconds (default ``time.monotonic``), for the heartbeat, the
             backoff and the status events' ``at``. Its old name ``clock`` still works for

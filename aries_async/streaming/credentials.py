@@ -6,14 +6,30 @@ refusal names."""
 from __future__ import annotations
 
 import logging
+import sys
 
 from aries_async.errors import AuthError, ClientClosedError, StreamAuthError, StreamClosedError
 from aries_async.streaming.handler import TokenInvalidator, TokenProvider, TokenRenewer
 from aries_async.streaming.link import LinkFatal
 
-__all__ = ["Credentials"]
+__all__ = ["Credentials", "session_callbacks"]
 
 log = logging.getLogger("aries_async.streaming")
+
+
+def session_callbacks(provider: TokenProvider) -> tuple[TokenInvalidator, TokenRenewer] | None:
+    """The invalidation and early renewal of the :class:`~aries_async.auth.session.AuthSession`
+    whose ``access_token`` ``provider`` is (``client.auth.access_token``): a stream built from
+    its class on that provider presents tokens as the client's own streams do. None for any
+    other provider."""
+    if "aries_async.auth.session" not in sys.modules:
+        return None  # no session was ever made, so the provider is none's (and auth stays unloaded)
+    from aries_async.auth.session import AuthSession
+
+    session = getattr(provider, "__self__", None)
+    if not isinstance(session, AuthSession) or provider != session.access_token:
+        return None
+    return session.invalidate, session.access_token_other_than
 
 
 class Credentials:

@@ -65,10 +65,8 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
         url: the market websocket URL.
         token_provider: async callable returning an access token (called per attempt).
         config: timeouts, keep-alive, backoff, buffer bounds.
-        invalidate_token: async callable told about a refused token (optional).
-        renew_token: async callable asked on ``refreshAuth`` for a token other than the one
-            the socket uses (optional; a client's streams get
-            ``client.auth.access_token_other_than``).
+        invalidate_token, renew_token: as :class:`~aries_async.streaming.base.StreamBase` says:
+            the session's own when ``token_provider`` is ``client.auth.access_token``.
         sleep, rand, connect: injectable for tests.
         monotonic: monotonic seconds (default ``time.monotonic``), for the heartbeat, the
             backoff and the status events' ``at``. Its old name ``clock`` still works for
@@ -321,7 +319,8 @@ def market_stream(
     """Factory for ``AriesClient.market_stream()``: ``market_stream(endpoints.market_ws_url,
     client.auth.access_token, invalidate_token=client.auth.invalidate,
     renew_token=client.auth.access_token_other_than, ...)``. Use the result with
-    ``async with``."""
-    return MarketStream(
-        url, token_provider, config=config, invalidate_token=invalidate_token, **kwargs
-    )
+    ``async with``. Given none, the invalidator and the renewer are as :class:`MarketStream`
+    derives them."""
+    if invalidate_token is not None:
+        kwargs["invalidate_token"] = invalidate_token
+    return MarketStream(url, token_provider, config=config, **kwargs)

@@ -1,4 +1,5 @@
-"""A client's streams answer ``refreshAuth`` with a token that extends the session.
+"""A client's streams answer ``refreshAuth`` with a token that extends the session, and so do
+streams built from their classes on the client's token provider (``client.auth.access_token``).
 
 The simulator ends a socket's session at its token's expiry (as a server binding the session
 to the JWT's ``exp`` would), and warns ``ws_refresh_warning`` (300 s) before. The client's
@@ -11,6 +12,7 @@ expiry); the streams' keep-alive and backoff run on :class:`FakeTime`. Nothing w
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 from collections.abc import AsyncIterator, Callable
@@ -27,7 +29,9 @@ from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.faults import ServerErrorFault
 from aries_async.sim.ws import WsHub, hub_of
 from aries_async.sim.ws_session import Session
-from aries_async.streaming import StreamConfig
+from aries_async.streaming import AccountStream, ChartStream, MarketStream, StreamConfig
+from aries_async.streaming.accounts import account_stream
+from aries_async.streaming.market import market_stream
 
 ACCOUNT = "TEST-ACCOUNT-001"
 KINDS = ("market", "accounts", "charts")
@@ -231,3 +235,86 @@ async def test_tokens_shorter_than_the_warning_are_renewed_at_half_life_not_each
                 await until(reauths_over(renewals))
                 assert client.auth.refreshes == stream.reauths == renewals + 1
             assert stream.connected and stream.reconnects == 0
+
+
+def hand_built(
+    kind: str, client: AriesClient, sim: Simulator, fake_time: FakeTime, *, factory: bool = False
+) -> Any:
+    """A stream built from its class (or its module's factory function) on the client's token
+    provider, not by the client."""
+    options: dict[str, Any] = {
+        "config": CONFIG,
+        "sleep": fake_time.sleep,
+        "monotonic": fake_time.clock,
+    }
+    tokens = client.auth.access_token
+    if kind == "market":
+        return (market_stream if factory else MarketStream)(sim.market_ws_url, tokens, **options)
+    if kind == "charts":
+        return ChartStream(sim.charts_ws_url, tokens, **options)
+    build = account_stream if factory else AccountStream
+    return build(sim.accounts_ws_url, tokens, ACCOUNT, **options)
+
+
+@pytest.mark.parametrize(
+    ("kind", "factory"), [*((kind, False) for kind in KINDS), ("market", True), ("accounts", True)]
+)
+async def test_a_stream_built_on_the_clients_token_provider_renews_as_the_clients_do(
+    kind: str, factory: bool, fake_time: FakeTime
+) -> None:
+    """Given ``client.auth.access_token``, a stream built from its class gets the session's
+    early renewal (and its invalidation): the warning extends the session, no gap follows."""
+    async with (
+        client_and_sim() as (client, sim, hub),
+        hand_built(kind, client, sim, fake_time, factory=factory) as stream,
+    ):
+        status = stream.status()
+        first = await client.auth.token()
+        sim.advance(TTL - 299.0)
+        hub.check_deadlines()
+        (said,) = await take(status, 1)
+        assert isinstance(said, StreamReauthenticated)
+        renewed = await client.auth.token()
+        assert renewed != first and client.auth.refreshes == 1  # (a Token's repr is redacted)
+        assert live(hub, kind).expires_at == renewed.expires_at
+        sim.advance(299.0)  # the first token's expiry
+        hub.check_deadlines()
+        assert not live(hub, kind).closing
+        await round_trip(hub, kind, stream)
+        assert stream.connected and stream.reconnects == 0 and stream.reauths == 1
+
+        sim.revoke_tokens()  # refused: the session is told, the next token is a fresh one
+        hub.check_deadlines()
+        async with asyncio.timeout(5):
+            while not (stream.reconnects == 1 and stream.connected):
+                fake_time.advance(CONFIG.backoff_initial)  # the reconnect's backoff
+                await asyncio.sleep(0.002)
+        assert client.auth.refreshes == 2
+        assert live(hub, kind).expires_at == (await client.auth.token()).expires_at
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_stream_told_not_to_renew_does_not(kind: str, fake_time: FakeTime) -> None:
+    """``renew_token=None`` given outright is kept: the warning re-authenticates with the
+    token in hand, and nothing is renewed."""
+    async with client_and_sim() as (client, sim, hub):
+        tokens = client.auth.access_token
+        options: dict[str, Any] = {
+            "config": CONFIG,
+            "sleep": fake_time.sleep,
+            "monotonic": fake_time.clock,
+            "renew_token": None,
+        }
+        if kind == "market":
+            stream: Any = MarketStream(sim.market_ws_url, tokens, **options)
+        elif kind == "charts":
+            stream = ChartStream(sim.charts_ws_url, tokens, **options)
+        else:
+            stream = AccountStream(sim.accounts_ws_url, tokens, ACCOUNT, **options)
+        async with stream:
+            status = stream.status()
+            sim.advance(TTL - 299.0)
+            hub.check_deadlines()
+            (said,) = await take(status, 1)
+            assert isinstance(said, StreamReauthenticated)
+            assert client.auth.refreshes == 0
