@@ -1,5 +1,6 @@
 """Shared by the stream tests: a fake monotonic clock and sleep, a simulator-backed token source,
-bounded waits for socket traffic and the streams' own tasks."""
+bounded waits for socket traffic and the streams' own tasks, and the account stream's order
+lookups and gaps."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ import gc
 import heapq
 import itertools
 import tracemalloc
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from types import ModuleType
 from typing import Any
 
 from aries_async.errors import ReauthenticationRequired
+from aries_async.models.orders import Order
 from aries_async.sim import Simulator
+from aries_async.sim.ws import WsHub
 from aries_async.streaming import AccountStream, ChartStream, MarketStream, StreamConfig
+from aries_async.streaming.accounts import OrderLookup
 
 
 class FakeTime:
@@ -96,6 +100,34 @@ async def until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
     async with asyncio.timeout(timeout):
         while not predicate():  # noqa: ASYNC110 - polling socket-driven state
             await asyncio.sleep(0.002)
+
+
+class CountingLookup:
+    """Wraps an order lookup (``client.orders.reconcile``) and records what it was asked."""
+
+    def __init__(self, lookup: OrderLookup, account_id: str | None = None) -> None:
+        self.lookup = lookup
+        self.account_id = account_id
+        self.asked: list[list[str | None]] = []
+
+    async def __call__(self, account_id: str, orders: Sequence[Order]) -> Iterable[Order]:
+        assert self.account_id in (None, account_id)
+        self.asked.append([o.cl_ord_id for o in orders])
+        return await self.lookup(account_id, orders)
+
+
+async def next_gap(stream: AccountStream, hub: WsHub) -> None:
+    """Drop the account socket and wait until the stream has resynced and finished any
+    lookup."""
+    reconnects, snapshot = stream.reconnects, stream.snapshot
+    assert hub.drop("accounts") == 1
+    await until(
+        lambda: (
+            stream.reconnects == reconnects + 1
+            and stream.snapshot is not snapshot
+            and stream.reconciling == 0
+        )
+    )
 
 
 async def take(iterator: AsyncIterator[Any], count: int, timeout: float = 5.0) -> list[Any]:

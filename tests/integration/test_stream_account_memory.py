@@ -5,17 +5,17 @@ over REST by ``wait_for_order`` and not told again by a resync."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from stream_helpers import GatedTokens, until
+from stream_helpers import CountingLookup, GatedTokens, until
 
 from aries_async.client import AriesClient
 from aries_async.config import RetryPolicy
 from aries_async.models.events import OrderEvent
-from aries_async.models.orders import Order, OrderStatus
+from aries_async.models.orders import OrderStatus
 from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import AccountStream, StreamConfig
@@ -37,18 +37,6 @@ async def client(sim: Simulator) -> AsyncIterator[AriesClient]:
     config = sim.client_config(retry=RetryPolicy(max_attempts=1))
     async with AriesClient(config, token=sim.issue_token()) as c:
         yield c
-
-
-class CountingLookup:
-    """Wraps ``client.orders.reconcile`` and records what it was asked."""
-
-    def __init__(self, client: AriesClient) -> None:
-        self.client = client
-        self.asked: list[list[str | None]] = []
-
-    async def __call__(self, account_id: str, orders: Sequence[Order]) -> Iterable[Order]:
-        self.asked.append([o.cl_ord_id for o in orders])
-        return await self.client.orders.reconcile(account_id, orders)
 
 
 def bounded_stream(sim: Simulator, tokens: GatedTokens, lookup: CountingLookup) -> AccountStream:
@@ -95,7 +83,9 @@ def terminal(stream: AccountStream) -> set[str]:
 async def test_every_working_order_is_kept_and_only_the_latest_terminal_ones(
     sim: Simulator, client: AriesClient
 ) -> None:
-    async with bounded_stream(sim, GatedTokens(sim), CountingLookup(client)) as stream:
+    async with bounded_stream(
+        sim, GatedTokens(sim), CountingLookup(client.orders.reconcile)
+    ) as stream:
         await until(lambda: stream.snapshot is not None)
         working = [resting(sim), resting(sim)]
         filled = await fill_many(sim, stream, 8)
@@ -110,7 +100,7 @@ async def test_every_working_order_is_kept_and_only_the_latest_terminal_ones(
 async def test_wait_for_a_forgotten_order_looks_it_up_and_does_not_tell_it_again(
     sim: Simulator, client: AriesClient
 ) -> None:
-    lookup = CountingLookup(client)
+    lookup = CountingLookup(client.orders.reconcile)
     async with bounded_stream(sim, GatedTokens(sim), lookup) as stream:
         events = stream.order_events()
         await until(lambda: stream.snapshot is not None)
@@ -131,7 +121,7 @@ async def test_an_order_waited_for_is_kept_while_a_burst_of_fills_passes_the_bou
     """The waiter found its order over REST (its events were lost) and follows it on the
     stream; the order fills first in a burst of more fills than the bound: the waiter still
     sees the fill, without looking the order up again."""
-    lookup = CountingLookup(client)
+    lookup = CountingLookup(client.orders.reconcile)
     async with bounded_stream(sim, GatedTokens(sim), lookup) as stream:
         await until(lambda: stream.snapshot is not None)
         sim.faults.ws_stall = True  # what the server sends now is lost
@@ -166,7 +156,7 @@ async def test_a_resync_after_orders_were_forgotten_tells_only_what_changed(
     consumers hear of the orders that changed while the stream was down, and of no other."""
     sim.faults.snapshot_working_orders_only = working_only
     tokens = GatedTokens(sim)
-    lookup = CountingLookup(client)
+    lookup = CountingLookup(client.orders.reconcile)
     async with bounded_stream(sim, tokens, lookup) as stream:
         events = stream.order_events()
         await until(lambda: stream.snapshot is not None)

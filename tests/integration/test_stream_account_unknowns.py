@@ -7,19 +7,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 import attrs
 import pytest
-from stream_helpers import GatedTokens, until
+from stream_helpers import CountingLookup, GatedTokens, next_gap, until
 
 from aries_async.client import AriesClient
-from aries_async.config import RetryPolicy
 from aries_async.models.events import OrderEvent
-from aries_async.models.orders import Order, OrderStatus
-from aries_async.sim import ManualClock, Simulator
+from aries_async.models.orders import OrderStatus
+from aries_async.sim import Simulator
 from aries_async.sim.cli import add_arguments, build_simulator
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import AccountStream, OrderLookup, StreamConfig
@@ -30,28 +28,8 @@ FAST = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
 
 
 @pytest.fixture
-async def sim() -> AsyncIterator[Simulator]:
-    async with Simulator(seed=9, clock=ManualClock(), tick_interval=None) as s:
-        yield s
-
-
-@pytest.fixture
-async def client(sim: Simulator) -> AsyncIterator[AriesClient]:
-    config = sim.client_config(retry=RetryPolicy(max_attempts=1))
-    async with AriesClient(config, token=sim.issue_token()) as c:
-        yield c
-
-
-class CountingLookup:
-    """Wraps ``client.orders.reconcile`` and records what it was asked."""
-
-    def __init__(self, client: AriesClient) -> None:
-        self.client = client
-        self.asked: list[list[str | None]] = []
-
-    async def __call__(self, account_id: str, orders: Sequence[Order]) -> Iterable[Order]:
-        self.asked.append([o.cl_ord_id for o in orders])
-        return await self.client.orders.reconcile(account_id, orders)
+def sim_seed() -> int:
+    return 9
 
 
 def stream_on(
@@ -77,19 +55,6 @@ def drain(consumer: Any) -> list[Any]:
     return [consumer.get_nowait() for _ in range(consumer.pending)]
 
 
-async def next_gap(stream: AccountStream, hub: WsHub) -> None:
-    """Drop the socket and wait until the stream has resynced and finished any lookup."""
-    reconnects, snapshot = stream.reconnects, stream.snapshot
-    assert hub.drop("accounts") == 1
-    await until(
-        lambda: (
-            stream.reconnects == reconnects + 1
-            and stream.snapshot is not snapshot
-            and stream.reconciling == 0
-        )
-    )
-
-
 async def round_trip(stream: AccountStream, hub: WsHub) -> None:
     """Until the stream read a line sent after everything the server queued before it."""
     malformed = stream.malformed
@@ -97,24 +62,31 @@ async def round_trip(stream: AccountStream, hub: WsHub) -> None:
     await until(lambda: stream.malformed == malformed + 1)
 
 
+async def voided_on(sim: Simulator, stream: AccountStream, events: Any) -> str:
+    """A resting order cancelled, once the stream has its snapshot; its id, once the stream
+    told both its events (``events``: an order consumer)."""
+    await until(lambda: stream.snapshot is not None)
+    voided = resting(sim)
+    cancel(sim, voided)
+    await until(lambda: voided in stream.orders and events.pending == 2)
+    return voided
+
+
 # -- an ordStatus the client does not know --------------------------------------------------
 
 
 async def test_an_order_of_a_status_unknown_to_the_client_leaves_once_no_longer_listed(
-    sim: Simulator, hub: WsHub, client: AriesClient
+    sim: Simulator, hub: WsHub, aries: AriesClient
 ) -> None:
     """Cancelled under a status name newer than the client: kept while the server lists it,
     looked up once when a resync snapshot no longer does, then gone, not reported unknown
     and not looked up again at every later gap."""
     sim.faults.order_status_text = {"CANCELED": "SIM_VOIDED"}
     sim.faults.snapshot_working_orders_only = True
-    lookup = CountingLookup(client)
+    lookup = CountingLookup(aries.orders.reconcile)
     async with stream_on(sim, GatedTokens(sim), lookup) as stream:
         events = stream.order_events()
-        await until(lambda: stream.snapshot is not None)
-        voided = resting(sim)
-        cancel(sim, voided)
-        await until(lambda: voided in stream.orders and events.pending == 2)
+        voided = await voided_on(sim, stream, events)
         status = stream.orders[voided].ord_status
         assert status == "SIM_VOIDED" and status is not None and not status.is_known
         assert not stream.orders[voided].is_terminal
@@ -149,10 +121,7 @@ async def test_without_a_lookup_it_is_reported_once_and_leaves(sim: Simulator, h
     sim.faults.snapshot_working_orders_only = True
     async with stream_on(sim, GatedTokens(sim), None) as stream:
         events = stream.order_events()
-        await until(lambda: stream.snapshot is not None)
-        voided = resting(sim)
-        cancel(sim, voided)
-        await until(lambda: voided in stream.orders and events.pending == 2)
+        voided = await voided_on(sim, stream, events)
         drain(events)
         await next_gap(stream, hub)
         said = drain(events)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from stream_helpers import FakeTime, GatedTokens
+from stream_helpers import CountingLookup, FakeTime, GatedTokens, next_gap
 
 from aries_async.client import AriesClient
 from aries_async.config import RetryPolicy
@@ -216,19 +216,6 @@ ACTIVE = ("GET", "/v2/accounts/{id}/orders")
 HISTORY = ("GET", "/v2/accounts/{id}/orders/history")
 
 
-class CountingLookup:
-    """Wraps an order lookup and records what it was asked."""
-
-    def __init__(self, lookup: OrderLookup) -> None:
-        self.lookup = lookup
-        self.asked: list[list[str | None]] = []
-
-    async def __call__(self, account_id: str, orders: Sequence[Order]) -> Iterable[Order]:
-        assert account_id == ACCOUNT
-        self.asked.append([o.cl_ord_id for o in orders])
-        return await self.lookup(account_id, orders)
-
-
 @pytest.fixture
 async def client(sim: Simulator) -> AsyncIterator[AriesClient]:
     config = sim.client_config(retry=RetryPolicy(max_attempts=1))
@@ -288,7 +275,7 @@ async def failing_lookups(
     lookup, the order's clOrdId)``, the stream free to reconnect."""
     sim.faults.snapshot_working_orders_only = True
     tokens = GatedTokens(sim)
-    lookup = CountingLookup(client.orders.reconcile)
+    lookup = CountingLookup(client.orders.reconcile, ACCOUNT)
     stream = reconciling_stream(sim, tokens, lookup, reconcile_attempts=reconcile_attempts)
     async with stream:
         orders = stream.order_events()
@@ -296,19 +283,6 @@ async def failing_lookups(
         sim.faults.server_errors["GET /v2/accounts/{id}/orders"] = ServerErrorFault(count=None)
         tokens.gate.set()
         yield stream, orders, lookup, cl_ord_id
-
-
-async def next_gap(stream: AccountStream, hub: WsHub) -> None:
-    """Drop the socket and wait until the stream has resynced and finished any lookup."""
-    reconnects, snapshot = stream.reconnects, stream.snapshot
-    assert hub.drop("accounts") == 1
-    await until(
-        lambda: (
-            stream.reconnects == reconnects + 1
-            and stream.snapshot is not snapshot
-            and stream.reconciling == 0
-        )
-    )
 
 
 def own_tasks() -> list[asyncio.Task[Any]]:
@@ -322,7 +296,7 @@ async def test_order_filled_while_down_is_looked_up_once_after_the_changed_order
 ) -> None:
     sim.faults.snapshot_working_orders_only = True
     tokens = GatedTokens(sim)
-    lookup = CountingLookup(client.orders.reconcile)
+    lookup = CountingLookup(client.orders.reconcile, ACCOUNT)
     async with reconciling_stream(sim, tokens, lookup) as stream:
         events = stream.events()
         orders = stream.order_events()
@@ -364,7 +338,7 @@ async def test_without_the_switch_the_snapshot_tells_and_nothing_is_looked_up(
     sim: Simulator, hub: WsHub, client: AriesClient
 ) -> None:
     tokens = GatedTokens(sim)
-    lookup = CountingLookup(client.orders.reconcile)
+    lookup = CountingLookup(client.orders.reconcile, ACCOUNT)
     async with reconciling_stream(sim, tokens, lookup) as stream:
         orders = stream.order_events()
         cl_ord_id = await fill_while_down(sim, hub, stream, tokens)
