@@ -49,7 +49,7 @@ async def budget(
     clock = Clock()
     sleeps = Sleeps(clock.sleep)
     if request.param == "local":
-        on_virtual_time(request)
+        on_virtual_time(request, start=0.0)  # no fixture's timer: the turns at fixed times
         yield LocalRateBudget(sleep=sleeps, monotonic=clock), sleeps
         return
     url = request.getfixturevalue("redis_url")
