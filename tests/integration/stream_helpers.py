@@ -140,6 +140,20 @@ async def take(iterator: AsyncIterator[Any], count: int, timeout: float = 5.0) -
     return out
 
 
+async def answered(hub: WsHub, kind: str, stream: Any, subscribes: int) -> None:
+    """Until the simulator has read ``subscribes`` subscribe messages in all and the stream has
+    read everything the simulator sent before (a round trip)."""
+    await until(lambda: hub.subscribes == subscribes)
+    malformed = stream.malformed
+    assert hub.inject("not json", kind) == 1
+    await until(lambda: stream.malformed == malformed + 1)
+
+
+def drained(consumer: Any) -> list[Any]:
+    """What ``consumer`` holds now."""
+    return [consumer.get_nowait() for _ in range(consumer.pending)]
+
+
 STREAM_TASKS = ("aries-market-", "aries-accounts-", "aries-charts-")
 """How the tasks of every stream face are named (``aries-<face>-<what>``)."""
 

@@ -24,6 +24,8 @@ from stream_helpers import (
     FakeTime,
     GatedTokens,
     Tokens,
+    answered,
+    drained,
     held_growth,
     make_stream,
     take,
@@ -90,20 +92,6 @@ async def reauthenticate(hub: WsHub, kind: str, status: Consumer[Any]) -> None:
     assert hub.refresh_auth(kind) == 1
     (said,) = await take(status, 1)
     assert isinstance(said, StreamReauthenticated)
-
-
-async def answered(hub: WsHub, kind: str, stream: Any, subscribes: int) -> None:
-    """Until the simulator has read ``subscribes`` subscribe messages in all and the stream has
-    read everything the simulator sent before (a round trip)."""
-    await until(lambda: hub.subscribes == subscribes)
-    malformed = stream.malformed
-    assert hub.inject("not json", kind) == 1
-    await until(lambda: stream.malformed == malformed + 1)
-
-
-def drained(consumer: Consumer[Any]) -> list[Any]:
-    """What ``consumer`` holds now."""
-    return [consumer.get_nowait() for _ in range(consumer.pending)]
 
 
 # -- the simulator's switch -------------------------------------------------------------------
