@@ -33,6 +33,11 @@ ones'; this module carries out what they decide. Each attempt:
    subscriptions when it re-authenticates: websocket.md 2.4 leaves it UNKNOWN);
    ``authExpired`` ends the connection (a reconnect follows).
 
+A replay (3, and after a re-authentication) is computed and sent under a lock that each
+:meth:`Connection.send` (a user's subscribe or unsubscribe) takes too. A send may wait for the
+write buffer to drain: a user's frame landing between a replay's frames would be undone on the
+server by a later one, computed before it (a dropped symbol subscribed again).
+
 Every reconnect waits for the backoff (exponential, with jitter, up to its cap), reset only by
 a *healthy* connection: one that delivered data (a message of the handler's ``data_types``) or
 stayed up for :attr:`StreamConfig.backoff_reset_after`; a server that ends every connection at
@@ -150,6 +155,7 @@ class Connection:
         self._name = name
         self._backoff = Backoff.from_config(cfg)
         self._ws: ClientConnection | None = None
+        self._sending = asyncio.Lock()  # a replay's frames, or one frame of the face's
         self._task: asyncio.Task[None] | None = None
         self._spawn: Spawn | None = None
         self._first_attempt = asyncio.Event()
@@ -224,14 +230,16 @@ class Connection:
         self._handler.on_end(error)
 
     async def send(self, frame: str) -> bool:
-        """Send on the live socket; False when there is none (the replay will cover it)."""
-        ws = self._ws
-        if ws is None:
-            return False
-        try:
-            await ws.send(frame)
-        except ConnectionClosed:
-            return False
+        """Send on the live socket, after a replay being sent (see the module docstring);
+        False when there is no socket (the replay will cover it)."""
+        async with self._sending:
+            ws = self._ws  # read under the lock: the socket may go while a replay is sent
+            if ws is None:
+                return False
+            try:
+                await ws.send(frame)
+            except ConnectionClosed:
+                return False
         return True
 
     # -- supervisor -----------------------------------------------------------------------------
@@ -339,8 +347,9 @@ class Connection:
         now = self._monotonic()
         self._ws = ws
         try:
-            for frame in self._handler.on_open(self):
-                await ws.send(frame)
+            async with self._sending:
+                for frame in self._handler.on_open(self):
+                    await ws.send(frame)
         except ConnectionClosed as exc:
             code = exc.rcvd.code if exc.rcvd else ABNORMAL_CLOSURE
             return End(f"connection lost while subscribing ({code})")
@@ -361,6 +370,7 @@ class Connection:
             on_data=self._healthy,
             on_reauth=self._reauthenticated,
             resubscribe=lambda: self._handler.on_reauth(self),
+            sending=self._sending,
             awaited=getattr(self._handler, "awaited_answers", _nothing_awaited),
             answer_timeout=self.config.request_timeout,
             token=self._credentials.for_reauth,

@@ -108,6 +108,7 @@ class Link:
         on_data: called once, when a message of ``data_types`` (any, when None) is delivered.
         on_reauth: called when the server accepted a re-authentication.
         resubscribe: the frames that send the subscriptions again after it.
+        sending: held while they are computed and sent (the connection's sends take it too).
         awaited: what the server owes in answer to the subscriptions just sent (see
             :meth:`_expect`), None when nothing; asked when the socket opens and after each
             resubscription.
@@ -132,6 +133,7 @@ class Link:
         on_data: Callable[[], None],
         on_reauth: Callable[[], None],
         resubscribe: Callable[[], list[str]],
+        sending: asyncio.Lock,
         awaited: Callable[[], asyncio.Future[None] | None],
         answer_timeout: float,
         token: TokenSource,
@@ -151,6 +153,7 @@ class Link:
         self._on_data = on_data
         self._on_reauth = on_reauth
         self._resubscribe = resubscribe
+        self._sending = sending
         self._awaited = awaited
         self._answer_timeout = answer_timeout
         self._token = token
@@ -293,14 +296,15 @@ class Link:
         socket does. Whether a server keeps a socket's subscriptions across a
         re-authentication is UNKNOWN (websocket.md 2.4): one that drops them would send
         nothing more for them on a socket that stays up; one that keeps them answers a
-        repeated subscribe as any. The frames say what is wanted now: a subscribe or an
-        unsubscribe of the user's since the answer was read went out on its own, before."""
-        if self._ended.done():
-            return  # the connection ends: the next one sends them
-        frames = self._resubscribe()
-        try:
-            for frame in frames:
-                await self._ws.send(frame)
-        except ConnectionClosed:
-            return  # the socket is gone: the reader ends the connection
+        repeated subscribe as any. The frames are computed and sent under the connection's
+        send lock: they say what is wanted now, and a subscribe or an unsubscribe of the
+        user's goes out before them or after them all, never between two of them."""
+        async with self._sending:
+            if self._ended.done():
+                return  # the connection ends: the next one sends them
+            try:
+                for frame in self._resubscribe():
+                    await self._ws.send(frame)
+            except ConnectionClosed:
+                return  # the socket is gone: the reader ends the connection
         self._expect_answers()
