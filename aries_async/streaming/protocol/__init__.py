@@ -8,13 +8,18 @@ in.
 * :mod:`.subscriptions`: what we want (desired) versus what the server confirmed on the
   current connection (acknowledged); :mod:`.market_subscription`: what one symbol's market
   subscription is (its channels and wire form);
-* :mod:`.account_requests`: the account socket's subscribe requests awaiting an answer, and
-  the subscriptions the server refused;
+* :mod:`.account_requests`: the account socket's desired topics, its subscribe requests
+  awaiting an answer, and the subscriptions the server refused;
 * :mod:`.session`: authentication, control messages and re-authentication as a state machine;
 * :mod:`.heartbeat`: ping schedule, pong timeout, staleness watchdog and reconnect backoff.
 """
 
-from aries_async.streaming.protocol.account_requests import AccountRequests, TopicKey, topic_key
+from aries_async.streaming.protocol.account_requests import (
+    AccountRequests,
+    AccountSubscriptions,
+    TopicKey,
+    topic_key,
+)
 from aries_async.streaming.protocol.decoder import Decoder, prepare_account_decoding
 from aries_async.streaming.protocol.frames import (
     IdFactory,
@@ -36,11 +41,7 @@ from aries_async.streaming.protocol.market_subscription import (
     normalize_symbol,
 )
 from aries_async.streaming.protocol.session import Session
-from aries_async.streaming.protocol.subscriptions import (
-    AccountSubscriptions,
-    MarketSubscriptions,
-    SymbolSubscriptions,
-)
+from aries_async.streaming.protocol.subscriptions import MarketSubscriptions, SymbolSubscriptions
 
 __all__ = [
     "AccountRequests",

@@ -1,5 +1,6 @@
-"""The account socket's subscribe requests awaiting an answer, and the subscriptions the server
-refused: request ids and answers in, refusals out, no I/O.
+"""The account socket's desired topics (:class:`AccountSubscriptions`), its subscribe requests
+awaiting an answer, and the subscriptions the server refused: request ids and answers in,
+refusals out, no I/O.
 
 A subscription is named by its topic and account, ``("account", "ACC-1")`` (the account's
 orders, positions and balance), ``("pnl", "ACC-1")``, ``("watchlist", None)`` or ``("news",
@@ -17,7 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["AccountRequests", "TopicKey", "topic_key"]
+import orjson
+
+__all__ = ["AccountRequests", "AccountSubscriptions", "TopicKey", "topic_key"]
 
 TopicKey = tuple[str, str | None]
 """A subscription of the account socket: its topic and its account (None for ``watchlist``
@@ -94,3 +97,31 @@ class AccountRequests:
         """A new connection: no request of the old one will be answered (refusals stay)."""
         self._pending.clear()
         self._latest.clear()
+
+
+class AccountSubscriptions:
+    """Desired account-socket topics, keyed ``topic:params``."""
+
+    def __init__(self) -> None:
+        self.desired: dict[str, tuple[str, dict[str, Any]]] = {}
+
+    @staticmethod
+    def key(topic: str, params: Mapping[str, Any] | None) -> str:
+        """``topic:{sorted params}``."""
+        return topic + ":" + orjson.dumps(dict(params or {}), option=orjson.OPT_SORT_KEYS).decode()
+
+    def add(self, topic: str, params: Mapping[str, Any] | None = None) -> bool:
+        """Add a topic; returns False when it was already desired."""
+        key = self.key(topic, params)
+        if key in self.desired:
+            return False
+        self.desired[key] = (topic, dict(params or {}))
+        return True
+
+    def remove(self, topic: str, params: Mapping[str, Any] | None = None) -> bool:
+        """Remove exactly this topic+params; returns whether it was desired."""
+        return self.desired.pop(self.key(topic, params), None) is not None
+
+    def replay(self) -> list[tuple[str, dict[str, Any]]]:
+        """Everything desired, to re-send after a reconnect or a re-authentication."""
+        return list(self.desired.values())

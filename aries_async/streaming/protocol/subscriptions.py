@@ -1,14 +1,14 @@
 """What a stream wants (desired) versus what the server confirmed on the current connection
-(acknowledged): market subscriptions per symbol and account topics. What one symbol's market
-subscription is (its channels and wire form) is :mod:`.market_subscription`."""
+(acknowledged): market and charts subscriptions per symbol (the account socket's topics are
+:mod:`.account_requests`'). What one symbol's market subscription is (its channels and wire
+form) is :mod:`.market_subscription`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
 import attrs
-import orjson
 
 from aries_async.streaming.protocol.market_subscription import (
     Channel,
@@ -19,7 +19,6 @@ from aries_async.streaming.protocol.market_subscription import (
 )
 
 __all__ = [
-    "AccountSubscriptions",
     "Channel",
     "MarketSubscription",
     "MarketSubscriptions",
@@ -354,31 +353,3 @@ class MarketSubscriptions(SymbolSubscriptions[MarketSubscription]):
     def replay(self) -> list[dict[str, Any]]:
         """Subscribe items for everything desired (after a reconnect or a re-authentication)."""
         return [sub.to_wire() for sub in self.desired.values()]
-
-
-class AccountSubscriptions:
-    """Desired account-socket topics, keyed ``topic:params``."""
-
-    def __init__(self) -> None:
-        self.desired: dict[str, tuple[str, dict[str, Any]]] = {}
-
-    @staticmethod
-    def key(topic: str, params: Mapping[str, Any] | None) -> str:
-        """``topic:{sorted params}``."""
-        return topic + ":" + orjson.dumps(dict(params or {}), option=orjson.OPT_SORT_KEYS).decode()
-
-    def add(self, topic: str, params: Mapping[str, Any] | None = None) -> bool:
-        """Add a topic; returns False when it was already desired."""
-        key = self.key(topic, params)
-        if key in self.desired:
-            return False
-        self.desired[key] = (topic, dict(params or {}))
-        return True
-
-    def remove(self, topic: str, params: Mapping[str, Any] | None = None) -> bool:
-        """Remove exactly this topic+params; returns whether it was desired."""
-        return self.desired.pop(self.key(topic, params), None) is not None
-
-    def replay(self) -> list[tuple[str, dict[str, Any]]]:
-        """Everything desired, to re-send after a reconnect or a re-authentication."""
-        return list(self.desired.values())
