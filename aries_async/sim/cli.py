@@ -53,6 +53,8 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --ws-auth-unanswered                        leave every websocket authentication unanswered
     --ws-reauth-drops-subscriptions             a re-authentication on a live socket drops its
                                                 subscriptions (the socket stays open)
+    --ws-already-subscribed                     market and charts sockets answer a subscribe of
+                                                what they hold with "already subscribed" errors
     --ws-auth-success-id payload|envelope|none  where authSuccess echoes the request id
     --ws-auth-error-id payload|envelope|none    where the error refusing POST /auth echoes it
     --ws-error-id payload|envelope|both|none    where subscribe/request refusals carry the id

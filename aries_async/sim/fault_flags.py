@@ -187,6 +187,11 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     )
     faults.add_argument("--ws-close-after-accept", action="store_true")
     faults.add_argument("--ws-reauth-drops-subscriptions", action="store_true")
+    faults.add_argument(
+        "--ws-already-subscribed",
+        action="store_true",
+        help="market and charts sockets answer a repeated subscribe with an error event",
+    )
     faults.add_argument("--ws-ignore-requests", action="store_true")
     faults.add_argument("--ws-response-shape", choices=RESPONSE_SHAPES, default="data")
     faults.add_argument("--ws-topic-shape", choices=TOPIC_SHAPES, default="sdk")
@@ -354,6 +359,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         ws_market_status=args.ws_market_status,
         ws_close_after_accept=args.ws_close_after_accept,
         ws_reauth_drops_subscriptions=args.ws_reauth_drops_subscriptions,
+        ws_already_subscribed=args.ws_already_subscribed,
         huge_body_chunked=args.huge_body_chunked,
         cycle_cursors=args.cycle_cursors,
         stall_token_requests=args.stall_token_requests,

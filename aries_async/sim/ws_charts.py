@@ -20,7 +20,7 @@ Faults`): ``charts_trades`` (``"separate"``: a ``trades`` subscription; ``"with_
 ``"string"``) and ``charts_ack`` (``"subscribed"``, ``"response"``, ``"none"``; no
 acknowledgement at all while ``SimSettings.ws_send_acks`` is False, as on every socket). The
 websocket faults (drops, stalls, malformed lines, binary frames, pongs without id, expiry,
-``ws_refused_channels``) apply as on the other sockets.
+``ws_refused_channels``, ``ws_already_subscribed``) apply as on the other sockets.
 """
 
 from __future__ import annotations
@@ -77,7 +77,9 @@ class ChartSession(Session):
         """Subscribe to symbols; a quote of each follows the acknowledgement."""
         faults = self.hub.ctx.faults
         fresh: list[_ChartSub] = []
-        for item in _items(payload):
+        held: list[str] = []  # asked as the socket holds them (faults.ws_already_subscribed)
+        items = _items(payload)
+        for item in items:
             kind = _TYPES.get(str(item.get("type") or _QUOTES).lower())
             symbol = item.get("symbol")
             if kind is None or (kind == _TRADES and faults.charts_trades == "with_quotes"):
@@ -88,6 +90,9 @@ class ChartSession(Session):
                 return
             symbol = symbol.strip().upper()
             if self.firehose_symbol(symbol):
+                continue
+            if faults.ws_already_subscribed and kind in getattr(self.subs.get(symbol), "types", ()):
+                held.append(symbol)
                 continue
             sub = self.subs.get(symbol) or self._new_sub(symbol)
             if sub is None:
@@ -100,7 +105,10 @@ class ChartSession(Session):
             if kind == _QUOTES and kind not in sub.types:
                 fresh.append(sub)
             sub.types.add(kind)
-        self.ack(request_id)
+        if held:  # the generic error of websocket.md 2.6: no symbols, no channels
+            self._error("already subscribed: " + ", ".join(held), request_id)
+        if len(held) < len(items):
+            self.ack(request_id)
         self.maybe_start_firehose()
         for sub in fresh:  # the quote on subscribe
             self._send(sub, self.hub.ctx.feed.quote(sub.watched), snapshot=True)

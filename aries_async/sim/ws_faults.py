@@ -109,6 +109,16 @@ field                              effect
                                    (websocket.md 2.4 leaves it UNKNOWN; off: they are kept).
                                    A firehose run already started goes on
                                    Flag: ``--ws-reauth-drops-subscriptions``.
+``ws_already_subscribed``          the market and charts sockets answer a subscribe of what the
+                                   socket holds already (a market symbol with the same
+                                   channels and fields, a charts symbol's ``payload.type``)
+                                   with an ``error`` event in the shape of websocket.md 2.6,
+                                   ``{"action": "error", "error": "already subscribed: AAPL",
+                                   "id": ...}``, and leave it subscribed as it was (no snapshot;
+                                   no acknowledgement when the request asked nothing else), as
+                                   a server that keeps the subscriptions across a
+                                   re-authentication may answer its replay (UNKNOWN)
+                                   Flag: ``--ws-already-subscribed``.
 ``ws_close_after_accept``          every socket is closed (1000) right after the server accepted
                                    its authentication (``authSuccess`` and, on the market
                                    socket, the ``marketStatus`` push are sent first)
@@ -194,6 +204,7 @@ class WebsocketFaults:
     ws_market_status: str | None = None
     ws_expire_after_auth: str | None = None
     ws_reauth_drops_subscriptions: bool = False
+    ws_already_subscribed: bool = False
     ws_close_after_accept: bool = False
     ws_ignore_requests: bool = False
     ws_response_shape: str = "data"

@@ -5,8 +5,10 @@
 per-symbol objects (``quoteFields``, ``tradeFields``, legacy ``fields``, ``level2``,
 ``timeAndSales``, ``greeksFields`` for OSI option symbols); a snapshot of each symbol follows
 the subscription, then updates on every feed step; a channel ``faults.ws_refused_channels``
-refuses is left out, with an error naming it. A subscription to every synthetic symbol of the
-hub's firehose gets precomputed quote frames back to back instead (see
+refuses is left out, with an error naming it; with ``faults.ws_already_subscribed`` a symbol
+asked as the socket holds it already gets an ``already subscribed`` error instead. A
+subscription to every synthetic symbol of the hub's firehose gets precomputed quote frames
+back to back instead (see
 :meth:`~aries_async.sim.ws_session.Session.run_firehose`). Numbers and exchange times are
 written as :func:`~aries_async.sim.ws_values.market_values` says;
 ``faults.ws_market_repeat_every`` and ``ws_market_stale_every`` repeat quote and trade
@@ -119,6 +121,7 @@ class MarketSession(Session):
         feed = self.hub.ctx.feed
         bad: list[str] = []
         fresh: list[_MarketSub] = []
+        held: list[str] = []  # asked as the socket holds them (faults.ws_already_subscribed)
         for item in payload:
             if not isinstance(item, dict) or not isinstance(item.get("symbol"), str):
                 bad.append(str(item))
@@ -147,18 +150,37 @@ class MarketSession(Session):
             if quote is None and trade is None and not (sub.level2 or sub.tas or sub.greeks):
                 quote = trade = frozenset({"*"})
             sub.quote, sub.trade = quote, trade
+            if self._holds(watched, sub):
+                held.append(symbol)
+                continue
             if self._refused_all(sub, request_id):
                 continue  # the symbol's subscription stays as it was
             self._add_market(watched, sub)
             fresh.append(sub)
         if bad:
             self.refuse({"error": "invalid symbol", "symbols": bad}, request_id)
-        self.ack(request_id)
+        if held:  # the generic error of websocket.md 2.6: no symbols, no channels
+            self.refuse({"error": "already subscribed: " + ", ".join(held)}, request_id)
+        if len(held) < len(payload):
+            self.ack(request_id)
         self.maybe_start_firehose()
         for sub in fresh:  # the snapshot on subscribe (never level 2 or time and sales)
             watched = sub.option[0] if sub.option else sub.symbol
             snap = feed.quote(watched)
             self.send_step(sub, snap, snapshot=True)
+
+    def _holds(self, watched: str, sub: _MarketSub) -> bool:
+        """Whether ``faults.ws_already_subscribed`` is set and the socket holds ``sub`` as it
+        is asked (same channels, same fields)."""
+        if not self.hub.ctx.faults.ws_already_subscribed:
+            return False
+        if sub.option is None:
+            held = self.market.get(sub.symbol)
+        else:
+            held = next((s for s in self.options.get(watched, ()) if s.symbol == sub.symbol), None)
+        return held is not None and all(
+            getattr(held, name) == getattr(sub, name) for name in _MarketSub.__slots__
+        )
 
     def _refused_all(self, sub: _MarketSub, request_id: str | None) -> bool:
         """Drop the channels of ``sub`` that ``faults.ws_refused_channels`` refuses (an error

@@ -167,6 +167,33 @@ async def test_the_switch_drops_the_subscriptions_of_a_reauthenticated_socket(
         assert await _data_after_a_change(sim, kind, ws, "p3")
 
 
+@pytest.mark.parametrize("kind", ["market", "charts"])
+async def test_the_switch_answers_a_subscribe_of_what_the_socket_holds_with_an_error(
+    kind: str, sim: Simulator
+) -> None:
+    """On, a subscribe of what the socket holds already is answered by the generic error event
+    (websocket.md 2.6) alone: no acknowledgement, no snapshot, and the symbol stays
+    subscribed."""
+    sim.faults.ws_already_subscribed = True
+    url = {"market": sim.market_ws_url, "charts": sim.charts_ws_url}[kind]
+    subscribe = {"type": "subscribe", "id": "s1", "payload": SUBSCRIBE[kind]}
+    async with ws_connect(url) as ws:
+        await ws.send(_auth(sim, "a1"))
+        await _until_answer(ws, "a1")
+        await ws.send(orjson.dumps(subscribe))
+        assert (await _until_answer(ws, "s1"))[-1] == {"type": "subscribed", "id": "s1"}
+        await ws.send(orjson.dumps({**subscribe, "id": "s2"}))
+        (*_, answer) = await _until_answer(ws, "s2")
+        assert answer["type"] == "event"
+        assert set(answer["payload"]) == {"action", "error", "id", "timestamp"}
+        assert answer["payload"]["action"] == "error"
+        assert answer["payload"]["error"] == "already subscribed: AAPL"
+        await ws.send(orjson.dumps({"type": "ping", "id": "p0"}))
+        after = await _until_answer(ws, "p0")
+        assert [m["type"] for m in after] == ["pong"]  # nothing else answered s2
+        assert await _data_after_a_change(sim, kind, ws, "p1")
+
+
 # -- a server that drops them: the updates go on ----------------------------------------------
 
 

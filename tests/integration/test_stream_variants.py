@@ -434,6 +434,7 @@ SWITCHES = [
     (["--ws-binary-frames"], "ws_binary_frames", True, False),
     (["--ws-pong-without-id"], "ws_pong_without_id", True, False),
     (["--ws-reauth-drops-subscriptions"], "ws_reauth_drops_subscriptions", True, False),
+    (["--ws-already-subscribed"], "ws_already_subscribed", True, False),
 ]
 
 
