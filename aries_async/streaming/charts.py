@@ -204,10 +204,12 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
             self._hub.publish_many(out)
 
     def _refused(self, error: ServerErrorMessage) -> bool:
-        """A refusal of one of our subscriptions; True when it was handled here (a refused
-        ``trades`` type: trades come with the quotes). A refused symbol is published."""
-        if not self._subs.refuse(error.request_id, error.error, error.symbols, error.channels):
-            return False
+        """An error answering one of our subscriptions; True when it was handled here and is
+        not told (a refused ``trades`` type: trades come with the quotes; an answer that says
+        the symbol is subscribed already). A refused symbol is told."""
+        subs = self._subs
+        if not subs.refused_type(error.request_id, error.error, error.symbols):
+            return not subs.error(error.request_id, error.error, error.symbols, error.channels)
         if self._subs.trades_in_quotes:
             return True  # sent before the first refusal came: its quotes were subscribed then
         log.info("charts server refused a trades subscription (%s); using quotes", error.error)

@@ -248,6 +248,7 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
         leaves it as it is (see the class docstring)."""
         latest = self._latest
         acks = False
+        untold: set[int] = set()  # the ids of the errors the consumers are not told of
         for message in messages:
             kind = type(message)
             if kind is QuoteUpdate:
@@ -268,10 +269,16 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
                 if not self._subs.acknowledge(message.request_id):
                     self._requests.answer(message)
                 acks = True
+            elif kind is ServerErrorMessage:
+                self._requests.refuse(message)
+                if not self._subs.error(
+                    message.request_id, message.error, message.symbols, message.channels
+                ):
+                    untold.add(id(message))
             else:
                 self._track(kind, message)
-        if acks:
-            messages = [m for m in messages if type(m) is not SubscribeAck]
+        if acks or untold:
+            messages = [m for m in messages if type(m) is not SubscribeAck and id(m) not in untold]
         self._hub.publish_many(messages)
 
     def _track(self, kind: type[Any], message: Any) -> None:
@@ -285,9 +292,6 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
                 self._latest_trade[symbol] = message
         elif kind is MarketStatusUpdate:
             self._market_status = message
-        elif kind is ServerErrorMessage:
-            self._subs.reject(message.request_id, message.error, message.symbols, message.channels)
-            self._requests.refuse(message)
 
     def on_close(self) -> None:
         """The socket is gone: nothing is acknowledged any more; the requests in flight are

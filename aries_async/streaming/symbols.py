@@ -77,7 +77,10 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
         the error lists (``ServerErrorMessage.channels``), else those the request asked for
         beyond what was acknowledged already. A channel leaves when a later request of it is
         acknowledged or it is unsubscribed; a reconnect's (or a re-authentication's) request
-        of it refused again keeps it."""
+        of it refused again keeps it. An error that says the request's symbols are subscribed
+        already ("already subscribed: AAPL", as a server that keeps the subscriptions across a
+        re-authentication may answer them again) is no refusal: it acknowledges the request
+        and is not told in :meth:`events`."""
         return self._subs.refusals
 
     @property

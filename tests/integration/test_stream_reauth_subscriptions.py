@@ -422,6 +422,50 @@ async def test_account_reauthentications_on_a_server_that_keeps_the_subscription
         assert stream.reauths == 145 and stream.reconnects == 0
 
 
+@pytest.mark.parametrize("kind", ["market", "charts"])
+async def test_already_subscribed_answers_are_no_refusals_and_the_updates_go_on(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """A server that keeps the subscriptions answers each re-authentication's resubscription,
+    and the user's subscribe of what it holds, with "already subscribed" errors and no
+    acknowledgement: the symbols stay wanted and acknowledged, nothing is refused or awaited,
+    no error reaches the consumers, and every step still brings a quote of each symbol."""
+    sim.faults.ws_already_subscribed = True
+    stream = make(kind, sim, fake_time)
+    status = stream.status()
+    frames = 1 if kind == "market" else 2  # subscribe messages a replay of the two sends
+    async with stream:
+        assert [type(e) for e in await take(status, 1)] == [StreamConnected]
+        events = stream.events()
+        await stream.subscribe(["AAPL", "MSFT"], channels=["quotes"])
+        await answered(hub, kind, stream, frames)
+        drained(events)
+
+        async def steady(heard: list[Any]) -> None:
+            assert not any(type(e) is ServerErrorMessage for e in heard)
+            assert stream.acknowledged == {"AAPL", "MSFT"} == set(stream.subscriptions)
+            assert not stream.refused and not stream.awaiting
+            sim.advance(STEP)
+            await answered(hub, kind, stream, hub.subscribes)
+            assert sorted(e.symbol for e in drained(events)) == ["AAPL", "MSFT"]
+
+        for _ in range(3):
+            asked = hub.subscribes
+            await reauthenticate(hub, kind, status)
+            await answered(hub, kind, stream, asked + frames)
+            heard = drained(events)
+            assert [type(e) for e in heard] == [StreamReauthenticated]
+            await steady(heard)
+        await stream.unsubscribe("MSFT")
+        await stream.subscribe("MSFT", channels=["quotes"])  # a new subscription: answered
+        await stream.subscribe("AAPL", channels=["quotes"])  # held already (charts: not sent)
+        await answered(hub, kind, stream, hub.subscribes)
+        heard = drained(events)
+        assert [(type(e), e.symbol) for e in heard] == [(type(heard[0]), "MSFT")]  # a snapshot
+        await steady(heard)
+        assert stream.reauths == 3 and stream.reconnects == 0
+
+
 # -- what an account socket owes after a re-authentication -----------------------------------------
 
 

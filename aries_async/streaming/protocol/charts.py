@@ -37,7 +37,10 @@ from aries_async.streaming.protocol.market_subscription import (
     channel_of,
     looks_like_osi,
 )
-from aries_async.streaming.protocol.subscriptions import SymbolSubscriptions
+from aries_async.streaming.protocol.subscriptions import (
+    SymbolSubscriptions,
+    says_already_subscribed,
+)
 
 __all__ = [
     "CHART_CHANNELS",
@@ -269,25 +272,25 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         previous request of that kind only: the quotes and trades ones are answered apart)."""
         self.sent(request_id, (symbol,), kind)
 
-    def refuse(
-        self,
-        request_id: str | None,
-        reason: str,
-        symbols: Iterable[str] | None = None,
-        channels: Iterable[str] | None = None,
+    def refused_type(
+        self, request_id: str | None, reason: str, symbols: Iterable[str] | None = None
     ) -> bool:
-        """The server refused a request for ``reason``: whether it refused a ``trades``
-        request's type (trades come with the quotes; nothing is refused). Any other refusal
-        of ours is of its symbol's ``payload.type``, which :meth:`refused_channels` then
-        names; so is one that names symbols (``symbols``, as
-        :meth:`~aries_async.streaming.protocol.subscriptions.SymbolSubscriptions.reject`
-        takes them with ``channels``): a refused type names none."""
+        """Whether the server's ``error`` with ``request_id`` refuses a ``trades`` request's
+        type (then trades come with the quotes, nothing is refused, and the request is
+        answered). Any other refusal of ours (see :meth:`~aries_async.streaming.protocol.
+        subscriptions.SymbolSubscriptions.error`) is of its symbol's ``payload.type``, which
+        :meth:`refused_channels` then names; so is one that names symbols (``symbols``): a
+        refused type names none."""
         entry = self._pending.get(request_id or "")
         kind = entry[0] if entry is not None else None
-        if kind == Channel.TRADES.value and not symbols and refuses_trades_type(reason):
+        if (
+            kind == Channel.TRADES.value
+            and not symbols
+            and refuses_trades_type(reason)
+            and not says_already_subscribed(reason)
+        ):
             self._answered(request_id)
             return True
-        self.reject(request_id, reason, symbols, channels)
         return False
 
     def refused(self, request_id: str | None) -> tuple[str | None, tuple[str, ...]]:

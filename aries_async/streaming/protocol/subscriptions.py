@@ -26,6 +26,7 @@ __all__ = [
     "channel_of",
     "looks_like_osi",
     "normalize_symbol",
+    "says_already_subscribed",
 ]
 
 
@@ -43,6 +44,15 @@ _UNSUB_KEYS = {
 
 _CHANNEL_NAMES = {"quote": "quotes", "trade": "trades"}
 """Channel names an error may give in the singular (as an unsubscribe item's keys do)."""
+
+
+def says_already_subscribed(reason: str) -> bool:
+    """Whether an ``error``'s text says that what its request asks is subscribed already
+    ("already subscribed: AAPL"; websocket.md documents no such text: one saying "already"
+    and "subscribed"), as a server that keeps a socket's subscriptions across a
+    re-authentication may answer their replay: the server holds it, nothing is refused."""
+    text = reason.casefold()
+    return "already" in text and "subscri" in text
 
 
 class SymbolSubscriptions(Generic[S]):
@@ -206,6 +216,26 @@ class SymbolSubscriptions(Generic[S]):
             if not reasons:
                 self._refused.pop(symbol, None)
         return kind is not None
+
+    def error(
+        self,
+        request_id: str | None,
+        reason: str,
+        symbols: Iterable[str] | None = None,
+        channels: Iterable[str] | None = None,
+    ) -> bool:
+        """The server's ``error`` event with ``request_id`` (its text ``reason``, the symbols
+        and channels it names); returns whether the stream's consumers are to be told of it.
+
+        One that answers a request of ours awaiting its answer and says what it asks is
+        subscribed already (:func:`says_already_subscribed`) acknowledges the request (all it
+        still awaits) and is not told: it refuses nothing. Any other is told, and refuses what
+        it answers (:meth:`reject`)."""
+        if (request_id or "") in self._pending and says_already_subscribed(reason):
+            self.acknowledge(request_id)
+            return False
+        self.reject(request_id, reason, symbols, channels)
+        return True
 
     def reject(
         self,
