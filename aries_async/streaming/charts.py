@@ -99,7 +99,10 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
 
         The subscription is remembered and sent again after every reconnect and
         re-authentication; the server sends a quote on subscribe. Fire-and-forget: a refusal
-        arrives as a :class:`~aries_async.models.events.ServerErrorMessage` in :meth:`events`.
+        arrives as a :class:`~aries_async.models.events.ServerErrorMessage` in :meth:`events`,
+        once, and stays in :attr:`refused`: a refused channel is asked for again by your own
+        subscribe of it and on a new socket, never by the replay after a re-authentication
+        (see :attr:`refused`).
         A server that refuses the ``trades`` subscription type (not the symbol) is taken to
         send trades with the quotes: the stream subscribes quotes instead (and delivers only
         the channels you asked for).
@@ -122,8 +125,11 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
         frames: list[str] = []
         for sub in subs:
             before = self._subs.wire_types(sub.symbol)
+            refused = before - self._subs.asked(sub.symbol, refused=False)
             self._subs.add(sub)
-            frames += self._subscribe_frames(sub.symbol, self._subs.wire_types(sub.symbol) - before)
+            kinds = self._subs.wire_types(sub.symbol)
+            # What is new, and what the server refused that this call asks for again.
+            frames += self._subscribe_frames(sub.symbol, kinds - before | kinds & refused)
         await self._send_frames(frames)
 
     async def unsubscribe(
@@ -149,12 +155,14 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
             self._forget(symbol)
         await self._send_frames(frames)
 
-    def _subscribe_frames(self, symbol: str, kinds: Iterable[str]) -> list[str]:
+    def _subscribe_frames(
+        self, symbol: str, kinds: Iterable[str], replay: bool = False
+    ) -> list[str]:
         sub = self._subs.desired[symbol]
         frames = []
         for kind in sorted(kinds):
             request_id = self._connection.ids("sub")
-            self._subs.sent_type(request_id, symbol, kind)
+            self._subs.sent_type(request_id, symbol, kind, replay)
             frames.append(encode_chart_subscribe(request_id, sub.to_wire(kind)))
         return frames
 
@@ -168,9 +176,18 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
 
     def on_open(self, connection: Connection) -> list[str]:
         """Replay every desired subscription (called by the connection)."""
+        return self._replay(refused=True)
+
+    def on_reauth(self, connection: Connection) -> list[str]:
+        """Re-authenticated on the live socket: send every desired subscription again, but
+        the types this socket refused."""
+        return self._replay(refused=False)
+
+    def _replay(self, refused: bool) -> list[str]:
         frames: list[str] = []
         for symbol in self._subs.desired:
-            frames += self._subscribe_frames(symbol, self._subs.wire_types(symbol))
+            kinds = self._subs.asked(symbol, refused)
+            frames += self._subscribe_frames(symbol, kinds, replay=True)
         return frames
 
     def on_messages(self, messages: list[Any]) -> None:

@@ -123,7 +123,10 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
         The subscription is remembered and sent again after every reconnect and
         re-authentication. The server sends a snapshot on subscribe (except level 2).
         Fire-and-forget: a refusal arrives as a
-        :class:`~aries_async.models.events.ServerErrorMessage` in :meth:`events`.
+        :class:`~aries_async.models.events.ServerErrorMessage` in :meth:`events`, once, and
+        stays in :attr:`refused`: a refused channel is asked for again by your own subscribe
+        of it and on a new socket, never by the replay after a re-authentication (see
+        :attr:`refused`).
 
         Args:
             symbols: one symbol or several (tickers, indices, OSI option symbols), in any
@@ -183,13 +186,18 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
                 encode_market_unsubscribe(self._connection.ids("unsub"), items)
             )
 
-    def _subscribe_frames(self, items: list[dict[str, Any]]) -> list[str]:
+    def _subscribe_frames(
+        self, items: list[dict[str, Any]], *, replay: bool = False, refused: bool = True
+    ) -> list[str]:
+        """The frames that send ``items`` (``replay`` and ``refused``: see
+        :meth:`~aries_async.streaming.protocol.SymbolSubscriptions.sent`)."""
         frames = []
         batch = self.config.subscribe_batch
         for start in range(0, len(items), batch):
             chunk = items[start : start + batch]
             request_id = self._connection.ids("sub")
-            self._subs.sent(request_id, [item["symbol"] for item in chunk])
+            symbols = [item["symbol"] for item in chunk]
+            self._subs.sent(request_id, symbols, replay=replay, refused=refused)
             frames.append(encode_market_subscribe(request_id, chunk))
         return frames
 
@@ -232,12 +240,14 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
     def on_open(self, connection: Connection) -> list[str]:
         """Replay every desired subscription, then send the requests waiting for a
         connection (called by the connection)."""
-        return self._subscribe_frames(self._subs.replay()) + self._requests.replay()
+        return self._subscribe_frames(self._subs.replay(), replay=True) + self._requests.replay()
 
     def on_reauth(self, connection: Connection) -> list[str]:
-        """Re-authenticated on the live socket: send every desired subscription again (the
-        requests in flight on the socket are answered as usual)."""
-        return self._subscribe_frames(self._subs.replay())
+        """Re-authenticated on the live socket: send every desired subscription again, but
+        the channels this socket refused (the requests in flight on the socket are answered
+        as usual)."""
+        items = self._subs.replay(refused=False)
+        return self._subscribe_frames(items, replay=True, refused=False)
 
     def on_messages(self, messages: list[Any]) -> None:
         """Route the data messages of one frame, in order (called by the connection; the hot

@@ -76,11 +76,17 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
         (``ServerErrorMessage.symbols``), else every symbol of that request, and the channels
         the error lists (``ServerErrorMessage.channels``), else those the request asked for
         beyond what was acknowledged already. A channel leaves when a later request of it is
-        acknowledged or it is unsubscribed; a reconnect's (or a re-authentication's) request
-        of it refused again keeps it. An error that says the request's symbols are subscribed
-        already ("already subscribed: AAPL", as a server that keeps the subscriptions across a
-        re-authentication may answer them again) is no refusal: it acknowledges the request
-        and is not told in :meth:`events`."""
+        acknowledged or it is unsubscribed.
+
+        A refusal is told once. A refused channel is not asked for again on the socket that
+        refused it, not even by the replay after a re-authentication, unless you subscribe to
+        it again (that request's answer is told, whatever it is). The replay on a new socket
+        (after a reconnect) asks again, as entitlements may have changed: refused again for
+        the same reason, the channel stays here and the refusal is not told again; a refusal
+        of another channel, or for another reason, is told. An error that says the request's
+        symbols are subscribed already ("already subscribed: AAPL", as a server that keeps
+        the subscriptions across a re-authentication may answer them again) is no refusal:
+        it acknowledges the request and is not told in :meth:`events`."""
         return self._subs.refusals
 
     @property

@@ -21,11 +21,11 @@ from typing import Any
 
 import orjson
 import pytest
-from stream_helpers import FakeTime, Tokens, answered, make_stream, take, until
+from stream_helpers import FakeTime, Tokens, answered, drained, make_stream, take, until
 from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.client import connect as ws_connect
 
-from aries_async.models.events import StreamConnected
+from aries_async.models.events import ServerErrorMessage, StreamConnected
 from aries_async.sim import Simulator
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import StreamConfig
@@ -72,21 +72,34 @@ class Congestion:
         self.paused.resume_writing()
         self.paused = None
 
+    def received(self, mark: int) -> list[dict[str, Any]]:
+        """The payloads of the events read since ``mark`` reads."""
+        payloads = []
+        for data in self.reads[mark:]:
+            for line in data.splitlines():
+                start = line.find(b'{"type"')  # a frame's first line follows its header
+                try:
+                    message = orjson.loads(line[start:]) if start >= 0 else None
+                except orjson.JSONDecodeError:
+                    continue  # the round trip's malformed line
+                if not isinstance(message, dict) or message.get("type") != "event":
+                    continue
+                if isinstance(message.get("payload"), dict):
+                    payloads.append(message["payload"])
+        return payloads
+
     def sent_since(self, mark: int) -> list[tuple[str, str]]:
         """(``quote`` or ``trade``, symbol) of every update read since ``mark`` reads."""
         updates = []
-        for data in self.reads[mark:]:
-            for line in data.splitlines():
-                try:  # a frame's first line follows the frame's header
-                    message = orjson.loads(line[line.find(b'{"type"') :])
-                except orjson.JSONDecodeError:
-                    continue  # the round trip's malformed line
-                payload = message.get("payload")
-                if not isinstance(payload, dict) or not isinstance(payload.get("data"), dict):
-                    continue
+        for payload in self.received(mark):
+            if isinstance(payload.get("data"), dict) and "symbol" in payload:
                 kind = payload.get("type") or ("quote" if "v" in payload["data"] else "trade")
                 updates.append((kind, payload["symbol"]))
         return sorted(updates)
+
+    def refusals_since(self, mark: int) -> list[str]:
+        """The texts of the errors read since ``mark`` reads."""
+        return [p["error"] for p in self.received(mark) if p.get("action") == "error"]
 
 
 def make(kind: str, sim: Simulator, fake_time: FakeTime, congestion: Congestion) -> Any:
@@ -166,3 +179,60 @@ async def test_a_channel_added_during_a_replay_stays_added_on_the_server(
         await until(lambda: stream.acknowledged == set(SYMBOLS) and not stream.awaiting)
         expected = sorted([("quote", symbol) for symbol in SYMBOLS] + [("trade", "TSLA")])
         assert await server_sends(sim, hub, "market", stream, congestion) == expected
+
+
+# -- refusals: told once -----------------------------------------------------------------------
+
+FRAMES = {"market": {"reauth": 2, "reconnect": 2}, "charts": {"reauth": 3, "reconnect": 4}}
+"""Subscribe messages a replay of AAPL and MSFT, quotes and a second channel each, sends: MSFT's
+refused channel is asked again on a new socket only (the charts socket takes one channel a
+message)."""
+
+
+@pytest.mark.parametrize("kind", ["market", "charts"])
+async def test_a_refusal_is_told_once_and_asked_again_on_a_new_socket_only(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """A channel of MSFT that the user is not entitled to is refused, and told, once. A
+    re-authentication's replay does not ask for it again (that socket refused it); a
+    reconnect's does (a new socket may grant it), and its refusal, the same again, is not told;
+    :attr:`refused_channels` names it all along. The user's own subscribe asks again and its
+    answer is told, and a new socket that grants the channel ends the refusal."""
+    channel = "level2" if kind == "market" else "trades"
+    reason = f"not entitled to {channel}"
+    sim.faults.ws_refused_channels = {"MSFT": frozenset({channel})}
+    congestion = Congestion()
+    stream = make(kind, sim, fake_time, congestion)
+    async with stream:
+        events = stream.events()
+        await stream.subscribe(["AAPL", "MSFT"], channels=["quotes", channel])
+        await until(lambda: bool(stream.refused) and not stream.awaiting)
+        refused = {"MSFT": {channel: reason}}
+        assert stream.refused_channels == refused
+
+        def told() -> list[str]:
+            return [e.error for e in drained(events) if type(e) is ServerErrorMessage]
+
+        async def replay(how: str) -> list[str]:
+            """A replay (``reauth`` or ``reconnect``): the refusals the server sent in answer."""
+            asked, mark = hub.subscribes, len(congestion.reads)
+            assert (hub.refresh_auth if how == "reauth" else hub.drop)(kind) == 1
+            await answered(hub, kind, stream, asked + FRAMES[kind][how])
+            return congestion.refusals_since(mark)
+
+        assert told() == [reason]
+        for how in ["reauth", "reconnect", "reauth", "reconnect"]:
+            assert await replay(how) == ([reason] if how == "reconnect" else [])
+            assert told() == [] and stream.refused_channels == refused
+            assert not stream.awaiting
+        await stream.subscribe("MSFT", channels=[channel])  # asked again, on this socket
+        await until(lambda: not stream.awaiting)
+        await answered(hub, kind, stream, hub.subscribes)
+        assert told() == [reason] and stream.refused_channels == refused
+        sim.faults.ws_refused_channels = {}  # entitled now
+        assert await replay("reauth") == []  # this socket was not asked again
+        assert told() == [] and stream.refused_channels == refused
+        assert await replay("reconnect") == []  # a new one was, and granted it
+        assert told() == [] and stream.refused_channels == {}
+        assert stream.acknowledged == {"AAPL", "MSFT"} and not stream.awaiting
+        assert stream.reauths == 3 and stream.reconnects == 3

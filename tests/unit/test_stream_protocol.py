@@ -261,6 +261,37 @@ def test_an_account_refusal_stands_until_a_later_request_is_acknowledged_or_forg
     assert book.refusals == {}
 
 
+def test_a_replays_refusal_is_news_only_when_it_refuses_something_new() -> None:
+    book = MarketSubscriptions()
+    book.add(MarketSubscription.build("MSFT", ["quotes", "level2"]))
+    book.sent("s-1", ["MSFT"])
+    assert book.error("s-1", "no level2", ["MSFT"], ["level2"])  # the user's request: told
+    assert book.acknowledge("s-1") and book.acknowledged_channels() == {"MSFT": {Channel.QUOTES}}
+    # A re-authentication's replay leaves the refused channel out, and waits for no answer
+    # about it: the acknowledgement does not take it.
+    (item,) = book.replay(refused=False)
+    assert "level2" not in item and item["symbol"] == "MSFT"
+    book.sent("s-2", ["MSFT"], replay=True, refused=False)
+    assert book.awaiting_channels() == {"MSFT": {Channel.QUOTES}}
+    assert book.acknowledge("s-2")
+    assert book.refused_channels() == {"MSFT": {Channel.LEVEL2: "no level2"}}
+    # A reconnect's replay asks again: the same refusal again is no news, another reason is.
+    book.reset()
+    assert "level2" in book.replay()[0]
+    book.sent("s-3", ["MSFT"], replay=True)
+    assert not book.error("s-3", "no level2", ["MSFT"], ["level2"])
+    book.sent("s-4", ["MSFT"], replay=True)
+    assert book.error("s-4", "level2 is paid", ["MSFT"], ["level2"])
+    book.sent("s-5", ["MSFT"])  # the user's own: told, whatever it repeats
+    assert book.error("s-5", "level2 is paid", ["MSFT"], ["level2"])
+    assert book.error("s-9", "level2 is paid")  # not an answer of ours: told
+    assert book.refused_channels() == {"MSFT": {Channel.LEVEL2: "level2 is paid"}}
+    # An answer saying it is subscribed already acknowledges, and is not told.
+    book.sent("s-6", ["MSFT"], replay=True, refused=False)
+    assert not book.error("s-6", "Already subscribed")
+    assert book.acknowledged_channels() == {"MSFT": {Channel.QUOTES}} and book.in_flight == {}
+
+
 def test_a_partial_refusal_refuses_the_symbols_it_names_and_an_ack_takes_the_rest() -> None:
     book = MarketSubscriptions()
     for symbol in ("AAPL", "NOPE", "MSFT", "GONE"):

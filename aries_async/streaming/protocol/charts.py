@@ -267,10 +267,11 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
             self.discard(symbol)
         self._desire(self.desired.get(symbol), symbol)
 
-    def sent_type(self, request_id: str, symbol: str, kind: str) -> None:
+    def sent_type(self, request_id: str, symbol: str, kind: str, replay: bool = False) -> None:
         """Remember that ``request_id`` subscribed ``kind`` of ``symbol`` (it supersedes the
-        previous request of that kind only: the quotes and trades ones are answered apart)."""
-        self.sent(request_id, (symbol,), kind)
+        previous request of that kind only: the quotes and trades ones are answered apart);
+        ``replay``: it replays the subscriptions."""
+        self.sent(request_id, (symbol,), kind, replay=replay)
 
     def refused_type(
         self, request_id: str | None, reason: str, symbols: Iterable[str] | None = None

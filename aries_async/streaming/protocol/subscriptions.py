@@ -47,10 +47,9 @@ _CHANNEL_NAMES = {"quote": "quotes", "trade": "trades"}
 
 
 def says_already_subscribed(reason: str) -> bool:
-    """Whether an ``error``'s text says that what its request asks is subscribed already
-    ("already subscribed: AAPL"; websocket.md documents no such text: one saying "already"
-    and "subscribed"), as a server that keeps a socket's subscriptions across a
-    re-authentication may answer their replay: the server holds it, nothing is refused."""
+    """Whether an ``error``'s text says its request is subscribed already ("already
+    subscribed: AAPL"; no text is documented), as a server that keeps the subscriptions
+    across a re-authentication may answer their replay: nothing is refused."""
     text = reason.casefold()
     return "already" in text and "subscri" in text
 
@@ -64,8 +63,10 @@ class SymbolSubscriptions(Generic[S]):
     :meth:`reset` when a connection ends, not by a re-authentication on the live socket (the
     subscriptions sent again after it are requests as any). A refused channel (with the
     server's reason) is kept until a later request of it is acknowledged or it is no longer
-    desired: a replay after a reconnect is refused again or acknowledged. A refused channel
-    is not acknowledged.
+    desired. A replay after a reconnect asks for it again (a new socket may grant it), one
+    after a re-authentication does not (:meth:`asked`: that socket refused it), and a
+    replay's refusal that only repeats what was refused, for the same reason, is not news
+    (:meth:`error`). A refused channel is not acknowledged.
 
     A subscribe request waits for its answer (an acknowledgement or a refusal, matched by its
     id) until the connection ends, but only while it is the latest request of its symbol (and
@@ -88,11 +89,12 @@ class SymbolSubscriptions(Generic[S]):
         self._pending: dict[str, tuple[str, dict[str, set[str]]]] = {}
         # symbol -> kind -> id of its latest request awaiting an answer
         self._latest: dict[str, dict[str, str]] = {}
+        # the ids in _pending of the requests that replay the subscriptions
+        self._replays: set[str] = set()
 
     @property
     def in_flight(self) -> dict[str, tuple[str, ...]]:
-        """The requests awaiting an answer on this connection: id -> the symbols each still
-        answers for."""
+        """The requests awaiting an answer on this connection: id -> the symbols of each."""
         return {rid: tuple(symbols) for rid, (_, symbols) in self._pending.items()}
 
     def wants(self, symbol: str, channel: Channel | None = None) -> bool:
@@ -101,8 +103,7 @@ class SymbolSubscriptions(Generic[S]):
         return current is not None and (channel is None or channel in current.channels)
 
     def carrier(self, channel: Channel) -> str:
-        """The wire channel that carries ``channel`` (the channel itself on the market
-        socket)."""
+        """The wire channel that carries ``channel`` (itself on the market socket)."""
         return channel.value
 
     def wire_channels(self, symbol: str) -> frozenset[str]:
@@ -165,11 +166,26 @@ class SymbolSubscriptions(Generic[S]):
 
     # -- requests and answers -------------------------------------------------------------------
 
-    def sent(self, request_id: str, symbols: Iterable[str], kind: str = "") -> None:
+    def asked(self, symbol: str, refused: bool = True) -> frozenset[str]:
+        """The wire channels a request asks for ``symbol``: every one desired, or (``refused``
+        False: a replay after a re-authentication) those the server has not refused."""
+        wire = self.wire_channels(symbol)
+        return wire if refused else wire - self._refused.get(symbol, {}).keys()
+
+    def sent(
+        self,
+        request_id: str,
+        symbols: Iterable[str],
+        kind: str = "",
+        *,
+        replay: bool = False,
+        refused: bool = True,
+    ) -> None:
         """Remember that ``request_id`` subscribed ``symbols``: ``kind`` of them (a charts
-        ``payload.type``), or (no ``kind``) every channel desired of each."""
+        ``payload.type``), or the channels :meth:`asked` (with ``refused``) of each.
+        ``replay``: it replays the subscriptions, it is not a call of the user's."""
         self._answered(request_id)  # an id used again now names this request only
-        carried = {s: {kind} if kind else set(self.wire_channels(s)) for s in symbols}
+        carried = {s: {kind} if kind else set(self.asked(s, refused)) for s in symbols}
         for symbol in carried:
             latest = self._latest.setdefault(symbol, {})
             previous = latest.get(kind)
@@ -178,12 +194,15 @@ class SymbolSubscriptions(Generic[S]):
             latest[kind] = request_id
         if carried:
             self._pending[request_id] = (kind, carried)
+            if replay:
+                self._replays.add(request_id)
 
     def _supersede(self, request_id: str, symbol: str) -> None:
         _, symbols = self._pending[request_id]
         del symbols[symbol]
         if not symbols:
             del self._pending[request_id]
+            self._replays.discard(request_id)
 
     def _answered(self, request_id: str | None) -> tuple[str | None, dict[str, set[str]]]:
         """Forget an answered request: its kind (None when it was not ours) and what it still
@@ -191,6 +210,7 @@ class SymbolSubscriptions(Generic[S]):
         entry = self._pending.pop(request_id or "", None)
         if entry is None:
             return None, {}
+        self._replays.discard(request_id or "")
         kind, symbols = entry
         for symbol in symbols:
             self._not_latest(symbol, kind)
@@ -224,18 +244,22 @@ class SymbolSubscriptions(Generic[S]):
         symbols: Iterable[str] | None = None,
         channels: Iterable[str] | None = None,
     ) -> bool:
-        """The server's ``error`` event with ``request_id`` (its text ``reason``, the symbols
-        and channels it names); returns whether the stream's consumers are to be told of it.
-
-        One that answers a request of ours awaiting its answer and says what it asks is
-        subscribed already (:func:`says_already_subscribed`) acknowledges the request (all it
-        still awaits) and is not told: it refuses nothing. Any other is told, and refuses what
-        it answers (:meth:`reject`)."""
-        if (request_id or "") in self._pending and says_already_subscribed(reason):
+        """The server's ``error`` with ``request_id`` (its text, the symbols and channels it
+        names): whether the stream's consumers are told of it. One answering a request of ours
+        that says it is subscribed already (:func:`says_already_subscribed`) acknowledges the
+        request and is not told. Any other refuses what it answers (:meth:`reject`) and is
+        told, unless it answers a replay and only repeats refusals, reasons included."""
+        entry = self._pending.get(request_id or "")
+        if entry is None:
+            return True  # not an answer of ours
+        if says_already_subscribed(reason):
             self.acknowledge(request_id)
             return False
-        self.reject(request_id, reason, symbols, channels)
-        return True
+        replay = request_id in self._replays
+        before = {symbol: dict(self._refused.get(symbol, {})) for symbol in entry[1]}
+        refused = self.reject(request_id, reason, symbols, channels)
+        news = any(self._refused.get(s, {}) != before[s] for s in refused)
+        return news or not (replay and refused)
 
     def reject(
         self,
@@ -335,6 +359,7 @@ class SymbolSubscriptions(Generic[S]):
         self._acked.clear()
         self._pending.clear()
         self._latest.clear()
+        self._replays.clear()
 
 
 class MarketSubscriptions(SymbolSubscriptions[MarketSubscription]):
@@ -380,6 +405,13 @@ class MarketSubscriptions(SymbolSubscriptions[MarketSubscription]):
             item[_UNSUB_KEYS[channel]] = True
         return item
 
-    def replay(self) -> list[dict[str, Any]]:
-        """Subscribe items for everything desired (after a reconnect or a re-authentication)."""
-        return [sub.to_wire() for sub in self.desired.values()]
+    def replay(self, refused: bool = True) -> list[dict[str, Any]]:
+        """Subscribe items for everything desired (after a reconnect), or (``refused`` False:
+        after a re-authentication) for the channels of each the server has not refused."""
+        items = []
+        for symbol, sub in self.desired.items():
+            asked = self.asked(symbol, refused)
+            channels = frozenset(c for c in sub.channels if self.carrier(c) in asked)
+            if channels:
+                items.append(attrs.evolve(sub, channels=channels).to_wire())
+        return items
