@@ -226,7 +226,7 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
         the symbol is subscribed already). A refused symbol is told."""
         subs = self._subs
         if not subs.refused_type(error.request_id, error.error, error.symbols):
-            return not subs.error(error.request_id, error.error, error.symbols, error.channels)
+            return not subs.error(error)
         if self._subs.trades_in_quotes:
             return True  # sent before the first refusal came: its quotes were subscribed then
         log.info("charts server refused a trades subscription (%s); using quotes", error.error)

@@ -281,9 +281,7 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
                 acks = True
             elif kind is ServerErrorMessage:
                 self._requests.refuse(message)
-                if not self._subs.error(
-                    message.request_id, message.error, message.symbols, message.channels
-                ):
+                if not self._subs.error(message):
                     untold.add(id(message))
             else:
                 self._track(kind, message)

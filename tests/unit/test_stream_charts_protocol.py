@@ -196,7 +196,8 @@ def test_only_a_refusal_of_the_trades_type_says_trades_come_with_quotes(
     subs.sent_type("sub-1", "NOPE", kind)
     assert subs.refused_type("sub-1", reason) is of_the_type
     if not of_the_type:
-        assert subs.error("sub-1", reason)  # a refusal of the symbol's type: told
+        # A refusal of the symbol's type: told.
+        assert subs.error(ServerErrorMessage(error=reason, request_id="sub-1"))
     # A refusal of the symbol is recorded; one of the trades type refuses no symbol.
     assert subs.refusals == ({} if of_the_type else {"NOPE": reason})
     assert subs.in_flight == {} and not subs.refused_type("sub-1", reason)  # answered: not ours
@@ -209,7 +210,7 @@ def test_an_already_subscribed_answer_acknowledges_the_request(kind: str) -> Non
     subs.sent_type("sub-1", "AAPL", kind)
     reason = f"already subscribed to {kind}: AAPL"  # names trades: still no refused type
     assert not subs.refused_type("sub-1", reason)
-    assert not subs.error("sub-1", reason)  # not told
+    assert not subs.error(ServerErrorMessage(error=reason, request_id="sub-1"))  # not told
     assert subs.acknowledged == {"AAPL"} and subs.refusals == {} and subs.in_flight == {}
     assert not subs.trades_in_quotes
 
@@ -222,7 +223,10 @@ def test_a_refusal_naming_its_symbol_refuses_that_type_of_it_not_the_type() -> N
     assert subs.acknowledge("sub-1")
     reason = "not entitled to trades"  # names trades and not "symbol", but lists AAPL
     assert not subs.refused_type("sub-2", reason, ["AAPL"])
-    assert subs.error("sub-2", reason, ["AAPL"], ["trades"])
+    refusal = ServerErrorMessage(
+        error=reason, request_id="sub-2", symbols=("AAPL",), channels=("trades",)
+    )
+    assert subs.error(refusal)
     assert not subs.trades_in_quotes and subs.in_flight == {}
     assert subs.refused_channels() == {"AAPL": {Channel.TRADES: reason}}
     assert subs.acknowledged_channels() == {"AAPL": {Channel.QUOTES}}

@@ -261,11 +261,18 @@ def test_an_account_refusal_stands_until_a_later_request_is_acknowledged_or_forg
     assert book.refusals == {}
 
 
+def _level2(request_id: str, reason: str) -> ServerErrorMessage:
+    """A refusal of MSFT's level 2."""
+    return ServerErrorMessage(
+        error=reason, request_id=request_id, symbols=("MSFT",), channels=("level2",)
+    )
+
+
 def test_a_replays_refusal_is_news_only_when_it_refuses_something_new() -> None:
     book = MarketSubscriptions()
     book.add(MarketSubscription.build("MSFT", ["quotes", "level2"]))
     book.sent("s-1", ["MSFT"])
-    assert book.error("s-1", "no level2", ["MSFT"], ["level2"])  # the user's request: told
+    assert book.error(_level2("s-1", "no level2"))  # the user's request: told
     assert book.acknowledge("s-1") and book.acknowledged_channels() == {"MSFT": {Channel.QUOTES}}
     # A re-authentication's replay leaves the refused channel out, and waits for no answer
     # about it: the acknowledgement does not take it.
@@ -279,16 +286,16 @@ def test_a_replays_refusal_is_news_only_when_it_refuses_something_new() -> None:
     book.reset()
     assert "level2" in book.replay()[0]
     book.sent("s-3", ["MSFT"], replay=True)
-    assert not book.error("s-3", "no level2", ["MSFT"], ["level2"])
+    assert not book.error(_level2("s-3", "no level2"))
     book.sent("s-4", ["MSFT"], replay=True)
-    assert book.error("s-4", "level2 is paid", ["MSFT"], ["level2"])
+    assert book.error(_level2("s-4", "level2 is paid"))
     book.sent("s-5", ["MSFT"])  # the user's own: told, whatever it repeats
-    assert book.error("s-5", "level2 is paid", ["MSFT"], ["level2"])
-    assert book.error("s-9", "level2 is paid")  # not an answer of ours: told
+    assert book.error(_level2("s-5", "level2 is paid"))
+    assert book.error(_level2("s-9", "level2 is paid"))  # not an answer of ours: told
     assert book.refused_channels() == {"MSFT": {Channel.LEVEL2: "level2 is paid"}}
     # An answer saying it is subscribed already acknowledges, and is not told.
     book.sent("s-6", ["MSFT"], replay=True, refused=False)
-    assert not book.error("s-6", "Already subscribed")
+    assert not book.error(ServerErrorMessage(error="Already subscribed", request_id="s-6"))
     assert book.acknowledged_channels() == {"MSFT": {Channel.QUOTES}} and book.in_flight == {}
 
 

@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from aries_async.models.events import ServerErrorMessage
 from aries_async.streaming.protocol.market_subscription import (
     Channel,
     MarketSubscription,
@@ -237,27 +238,22 @@ class SymbolSubscriptions(Generic[S]):
                 self._refused.pop(symbol, None)
         return kind is not None
 
-    def error(
-        self,
-        request_id: str | None,
-        reason: str,
-        symbols: Iterable[str] | None = None,
-        channels: Iterable[str] | None = None,
-    ) -> bool:
-        """The server's ``error`` with ``request_id`` (its text, the symbols and channels it
-        names): whether the stream's consumers are told of it. One answering a request of ours
-        that says it is subscribed already (:func:`says_already_subscribed`) acknowledges the
-        request and is not told. Any other refuses what it answers (:meth:`reject`) and is
-        told, unless it answers a replay and only repeats refusals, reasons included."""
+    def error(self, error: ServerErrorMessage) -> bool:
+        """The server's ``error``: whether the stream's consumers are told of it. One answering
+        a request of ours that says it is subscribed already (:func:`says_already_subscribed`)
+        acknowledges the request and is not told. Any other refuses what it answers
+        (:meth:`reject`) and is told, unless it answers a replay and only repeats refusals,
+        reasons included."""
+        request_id = error.request_id
         entry = self._pending.get(request_id or "")
         if entry is None:
             return True  # not an answer of ours
-        if says_already_subscribed(reason):
+        if says_already_subscribed(error.error):
             self.acknowledge(request_id)
             return False
         replay = request_id in self._replays
         before = {symbol: dict(self._refused.get(symbol, {})) for symbol in entry[1]}
-        refused = self.reject(request_id, reason, symbols, channels)
+        refused = self.reject(request_id, error.error, error.symbols, error.channels)
         news = any(self._refused.get(s, {}) != before[s] for s in refused)
         return news or not (replay and refused)
 
