@@ -1,6 +1,7 @@
 """The ``aries-async sim`` fault flags: their arguments (:func:`add_fault_arguments`) and the
 :class:`~aries_async.sim.faults.Faults` they describe (:func:`build_faults`). The flags are
-listed in :mod:`aries_async.sim.cli`'s docstring."""
+listed in :mod:`aries_async.sim.cli`'s docstring; the websocket ones are declared in
+:mod:`aries_async.sim.fault_flags_ws`."""
 
 from __future__ import annotations
 
@@ -8,20 +9,19 @@ import argparse
 
 import attrs
 
+from aries_async.sim.fault_flags_ws import add_ws_fault_arguments, ws_fault_values
 from aries_async.sim.fault_values import (
     checked,
     drop_connection,
     error_response,
     huge_body,
     rate_limit,
-    refused_channel,
     route_text,
     server_error,
     status_text,
     trickle_body,
 )
 from aries_async.sim.faults import (
-    AUTH_ID_PLACES,
     DATE_HEADERS,
     ERROR_SHAPES,
     SWALLOW_MODES,
@@ -30,17 +30,13 @@ from aries_async.sim.faults import (
     Faults,
 )
 from aries_async.sim.valuation import POSITIONS_SHAPES
-from aries_async.sim.ws_faults import ERROR_ID_PLACES
-from aries_async.sim.ws_requests import RESPONSE_SHAPES
-from aries_async.sim.ws_session import ACK_TYPES
-from aries_async.sim.ws_topics import TOPIC_SHAPES
-from aries_async.sim.ws_values import MARKET_NUMBERS, MARKET_TIMES
 
 __all__ = ["add_fault_arguments", "build_faults"]
 
 
 def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the ``faults`` argument group to ``parser``."""
+    """Add the ``faults`` argument group to ``parser``, and the ``websocket faults``
+    (:mod:`aries_async.sim.fault_flags_ws`)."""
     faults = parser.add_argument_group("faults")
     faults.add_argument(
         "--rate-limit",
@@ -117,85 +113,6 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         type=checked(drop_connection, "ROUTE[=N]"),
         help="close the connection of the next N requests (default 1) without an answer",
     )
-    faults.add_argument("--ws-drop-after", type=int, default=None, metavar="N")
-    faults.add_argument("--ws-malformed-every", type=int, default=None, metavar="N")
-    faults.add_argument("--ws-stall", action="store_true")
-    faults.add_argument("--ws-account-unanswered", action="store_true")
-    faults.add_argument(
-        "--ws-market-unacknowledged",
-        action="store_true",
-        help="the market socket acknowledges no (un)subscribe; its data goes on",
-    )
-    faults.add_argument(
-        "--ws-ack-type",
-        choices=ACK_TYPES,
-        default="subscribed",
-        help="how the market and account sockets acknowledge (un)subscribes",
-    )
-    faults.add_argument("--ws-binary-frames", action="store_true")
-    faults.add_argument("--ws-pong-without-id", action="store_true")
-    faults.add_argument("--ws-market-numbers", choices=MARKET_NUMBERS, default="number")
-    faults.add_argument("--ws-market-times", choices=MARKET_TIMES, default="ms")
-    faults.add_argument(
-        "--ws-refuse-channel",
-        action="append",
-        default=[],
-        metavar="[SYMBOL:]CHANNEL",
-        type=checked(refused_channel, "[SYMBOL:]CHANNEL (quotes, trades, level2, ...)"),
-        help="the market and charts sockets refuse CHANNEL of SYMBOL (of every symbol "
-        "without one), as one the user is not entitled to; the rest is subscribed",
-    )
-    faults.add_argument("--ws-auth-unanswered", action="store_true")
-    faults.add_argument("--ws-auth-success-id", choices=AUTH_ID_PLACES, default="payload")
-    faults.add_argument("--ws-auth-error-id", choices=AUTH_ID_PLACES, default="payload")
-    faults.add_argument(
-        "--ws-error-id",
-        choices=ERROR_ID_PLACES,
-        default="payload",
-        help="where the errors refusing a subscribe or a socket request carry its id",
-    )
-    faults.add_argument(
-        "--ws-auth-deadline",
-        type=float,
-        default=None,
-        metavar="SECONDS",
-        help="market and charts sockets not authenticated within SECONDS get authTimeout "
-        "and are closed (as the accounts socket is)",
-    )
-    faults.add_argument(
-        "--ws-market-repeat-every",
-        type=int,
-        default=None,
-        metavar="N",
-        help="every Nth market quote or trade update is sent twice, verbatim",
-    )
-    faults.add_argument(
-        "--ws-market-stale-every",
-        type=int,
-        default=None,
-        metavar="N",
-        help="every Nth market quote or trade update is followed by the one before it again",
-    )
-    faults.add_argument(
-        "--ws-market-status",
-        default=None,
-        metavar="VALUE",
-        help="marketStatus pushes say VALUE (preMarket, halted...) for the market and venues",
-    )
-    faults.add_argument(
-        "--ws-expire-after-auth", choices=("authExpired", "authRequired"), default=None
-    )
-    faults.add_argument("--ws-close-after-accept", action="store_true")
-    faults.add_argument("--ws-reauth-drops-subscriptions", action="store_true")
-    faults.add_argument(
-        "--ws-already-subscribed",
-        action="store_true",
-        help="market and charts sockets answer a repeated subscribe with an error event",
-    )
-    faults.add_argument("--ws-ignore-requests", action="store_true")
-    faults.add_argument("--ws-response-shape", choices=RESPONSE_SHAPES, default="data")
-    faults.add_argument("--ws-topic-shape", choices=TOPIC_SHAPES, default="sdk")
-    faults.add_argument("--ws-watchlist-auto", action="store_true")
     faults.add_argument(
         "--trickle-body",
         action="append",
@@ -309,23 +226,13 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="every object of the answers made from the API description has keys no schema names",
     )
-    faults.add_argument(
-        "--charts-trades",
-        choices=("separate", "with_quotes"),
-        default="separate",
-        help="charts socket: trades as their own subscription, or sent with the quotes",
-    )
-    faults.add_argument("--charts-envelope", choices=("plain", "typed"), default="plain")
-    faults.add_argument("--charts-trade-time", choices=("s", "ms", "iso"), default="s")
-    faults.add_argument("--charts-numbers", choices=("number", "string"), default="number")
-    faults.add_argument(
-        "--charts-ack", choices=("subscribed", "response", "none"), default="subscribed"
-    )
 
+    add_ws_fault_arguments(parser)
 
 def build_faults(args: argparse.Namespace) -> Faults:
     """The :class:`Faults` described by parsed arguments."""
     faults = Faults(
+        **ws_fault_values(args),
         latency=args.latency,
         swallow_order_response=args.swallow_orders,
         swallow_mode=args.swallow_mode,
@@ -338,28 +245,6 @@ def build_faults(args: argparse.Namespace) -> Faults:
         date_header=args.date_header,
         revoke_tokens_after=args.revoke_tokens_after,
         history_stuck_continuation=args.history_stuck_continuation,
-        ws_drop_after=args.ws_drop_after,
-        ws_malformed_every=args.ws_malformed_every,
-        ws_stall=args.ws_stall,
-        ws_account_unanswered=args.ws_account_unanswered,
-        ws_market_unacknowledged=args.ws_market_unacknowledged,
-        ws_ack_type=args.ws_ack_type,
-        ws_binary_frames=args.ws_binary_frames,
-        ws_pong_without_id=args.ws_pong_without_id,
-        ws_market_numbers=args.ws_market_numbers,
-        ws_market_times=args.ws_market_times,
-        ws_auth_unanswered=args.ws_auth_unanswered,
-        ws_auth_success_id=args.ws_auth_success_id,
-        ws_auth_error_id=args.ws_auth_error_id,
-        ws_expire_after_auth=args.ws_expire_after_auth,
-        ws_error_id=args.ws_error_id,
-        ws_auth_deadline=args.ws_auth_deadline,
-        ws_market_repeat_every=args.ws_market_repeat_every,
-        ws_market_stale_every=args.ws_market_stale_every,
-        ws_market_status=args.ws_market_status,
-        ws_close_after_accept=args.ws_close_after_accept,
-        ws_reauth_drops_subscriptions=args.ws_reauth_drops_subscriptions,
-        ws_already_subscribed=args.ws_already_subscribed,
         huge_body_chunked=args.huge_body_chunked,
         cycle_cursors=args.cycle_cursors,
         stall_token_requests=args.stall_token_requests,
@@ -375,17 +260,8 @@ def build_faults(args: argparse.Namespace) -> Faults:
         deny_authorization=args.deny_authorization,
         error_redirects_without_state=args.error_redirects_without_state,
         swallow_prediction_orders=args.swallow_prediction_orders,
-        ws_ignore_requests=args.ws_ignore_requests,
-        ws_response_shape=args.ws_response_shape,
-        ws_topic_shape=args.ws_topic_shape,
-        ws_watchlist_auto=args.ws_watchlist_auto,
         short_pages=args.short_pages,
         unknown_fields=args.unknown_fields,
-        charts_trades=args.charts_trades,
-        charts_envelope=args.charts_envelope,
-        charts_trade_time=args.charts_trade_time,
-        charts_numbers=args.charts_numbers,
-        charts_ack=args.charts_ack,
     )
     faults.trickle_body.update(args.trickle_body)
     for limit in args.rate_limit:
@@ -402,7 +278,4 @@ def build_faults(args: argparse.Namespace) -> Faults:
     faults.malformed_amount.update(args.malformed_amount)
     faults.malformed_date.update(args.malformed_date)
     faults.order_status_text.update(args.order_status_text)
-    for symbol, channel in args.ws_refuse_channel:
-        held = faults.ws_refused_channels.get(symbol, frozenset())
-        faults.ws_refused_channels[symbol] = held | {channel}
     return faults

@@ -1,0 +1,128 @@
+"""The websocket fault flags of ``aries-async sim`` (``--ws-*`` and ``--charts-*``): their
+arguments (:func:`add_ws_fault_arguments`) and the :class:`~aries_async.sim.faults.Faults`
+fields they set (:func:`ws_fault_values`). Each flag's destination is the field's name."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from aries_async.sim.fault_values import checked, refused_channel
+from aries_async.sim.faults import AUTH_ID_PLACES
+from aries_async.sim.ws_faults import ERROR_ID_PLACES
+from aries_async.sim.ws_requests import RESPONSE_SHAPES
+from aries_async.sim.ws_session import ACK_TYPES
+from aries_async.sim.ws_topics import TOPIC_SHAPES
+from aries_async.sim.ws_values import MARKET_NUMBERS, MARKET_TIMES
+
+__all__ = ["add_ws_fault_arguments", "ws_fault_values"]
+
+
+def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``websocket faults`` argument group to ``parser``."""
+    faults = parser.add_argument_group("websocket faults")
+    faults.add_argument("--ws-drop-after", type=int, default=None, metavar="N")
+    faults.add_argument("--ws-malformed-every", type=int, default=None, metavar="N")
+    faults.add_argument("--ws-stall", action="store_true")
+    faults.add_argument("--ws-account-unanswered", action="store_true")
+    faults.add_argument(
+        "--ws-market-unacknowledged",
+        action="store_true",
+        help="the market socket acknowledges no (un)subscribe; its data goes on",
+    )
+    faults.add_argument(
+        "--ws-ack-type",
+        choices=ACK_TYPES,
+        default="subscribed",
+        help="how the market and account sockets acknowledge (un)subscribes",
+    )
+    faults.add_argument("--ws-binary-frames", action="store_true")
+    faults.add_argument("--ws-pong-without-id", action="store_true")
+    faults.add_argument("--ws-market-numbers", choices=MARKET_NUMBERS, default="number")
+    faults.add_argument("--ws-market-times", choices=MARKET_TIMES, default="ms")
+    faults.add_argument(
+        "--ws-refuse-channel",
+        action="append",
+        default=[],
+        metavar="[SYMBOL:]CHANNEL",
+        type=checked(refused_channel, "[SYMBOL:]CHANNEL (quotes, trades, level2, ...)"),
+        help="the market and charts sockets refuse CHANNEL of SYMBOL (of every symbol "
+        "without one), as one the user is not entitled to; the rest is subscribed",
+    )
+    faults.add_argument("--ws-auth-unanswered", action="store_true")
+    faults.add_argument("--ws-auth-success-id", choices=AUTH_ID_PLACES, default="payload")
+    faults.add_argument("--ws-auth-error-id", choices=AUTH_ID_PLACES, default="payload")
+    faults.add_argument(
+        "--ws-error-id",
+        choices=ERROR_ID_PLACES,
+        default="payload",
+        help="where the errors refusing a subscribe or a socket request carry its id",
+    )
+    faults.add_argument(
+        "--ws-auth-deadline",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="market and charts sockets not authenticated within SECONDS get authTimeout "
+        "and are closed (as the accounts socket is)",
+    )
+    faults.add_argument(
+        "--ws-market-repeat-every",
+        type=int,
+        default=None,
+        metavar="N",
+        help="every Nth market quote or trade update is sent twice, verbatim",
+    )
+    faults.add_argument(
+        "--ws-market-stale-every",
+        type=int,
+        default=None,
+        metavar="N",
+        help="every Nth market quote or trade update is followed by the one before it again",
+    )
+    faults.add_argument(
+        "--ws-market-status",
+        default=None,
+        metavar="VALUE",
+        help="marketStatus pushes say VALUE (preMarket, halted...) for the market and venues",
+    )
+    faults.add_argument(
+        "--ws-expire-after-auth", choices=("authExpired", "authRequired"), default=None
+    )
+    faults.add_argument("--ws-close-after-accept", action="store_true")
+    faults.add_argument("--ws-reauth-drops-subscriptions", action="store_true")
+    faults.add_argument(
+        "--ws-already-subscribed",
+        action="store_true",
+        help="market and charts sockets answer a repeated subscribe with an error event",
+    )
+    faults.add_argument("--ws-ignore-requests", action="store_true")
+    faults.add_argument("--ws-response-shape", choices=RESPONSE_SHAPES, default="data")
+    faults.add_argument("--ws-topic-shape", choices=TOPIC_SHAPES, default="sdk")
+    faults.add_argument("--ws-watchlist-auto", action="store_true")
+    faults.add_argument(
+        "--charts-trades",
+        choices=("separate", "with_quotes"),
+        default="separate",
+        help="charts socket: trades as their own subscription, or sent with the quotes",
+    )
+    faults.add_argument("--charts-envelope", choices=("plain", "typed"), default="plain")
+    faults.add_argument("--charts-trade-time", choices=("s", "ms", "iso"), default="s")
+    faults.add_argument("--charts-numbers", choices=("number", "string"), default="number")
+    faults.add_argument(
+        "--charts-ack", choices=("subscribed", "response", "none"), default="subscribed"
+    )
+
+
+def ws_fault_values(args: argparse.Namespace) -> dict[str, Any]:
+    """The :class:`~aries_async.sim.faults.Faults` fields the parsed websocket flags set."""
+    values = {
+        name: value
+        for name, value in vars(args).items()
+        if name.startswith(("ws_", "charts_")) and name != "ws_refuse_channel"
+    }
+    refused: dict[str, frozenset[str]] = {}
+    for symbol, channel in args.ws_refuse_channel:
+        refused[symbol] = refused.get(symbol, frozenset()) | {channel}
+    values["ws_refused_channels"] = refused
+    return values
