@@ -33,6 +33,7 @@ from aries_async.streaming.protocol.frames import (
     encode_ping,
 )
 from aries_async.streaming.protocol.heartbeat import Backoff, Heartbeat, HeartbeatAction
+from aries_async.streaming.protocol.market import MarketSubscriptions
 from aries_async.streaming.protocol.market_subscription import (
     Channel,
     MarketSubscription,
@@ -41,7 +42,7 @@ from aries_async.streaming.protocol.market_subscription import (
     normalize_symbol,
 )
 from aries_async.streaming.protocol.session import Session
-from aries_async.streaming.protocol.subscriptions import MarketSubscriptions, SymbolSubscriptions
+from aries_async.streaming.protocol.subscriptions import SymbolSubscriptions
 
 __all__ = [
     "AccountRequests",

@@ -1,5 +1,6 @@
 """What a stream wants (desired) versus what the server confirmed on the current connection
-(acknowledged): market and charts subscriptions per symbol (the account socket's topics are
+(acknowledged): market and charts subscriptions per symbol, the bookkeeping both share (each
+face's own is :mod:`.market` and :mod:`.charts`; the account socket's topics are
 :mod:`.account_requests`'). What one symbol's market subscription is (its channels and wire
 form) is :mod:`.market_subscription`."""
 
@@ -7,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
-
-import attrs
 
 from aries_async.models.events import ServerErrorMessage
 from aries_async.streaming.protocol.market_subscription import (
@@ -22,7 +21,6 @@ from aries_async.streaming.protocol.market_subscription import (
 __all__ = [
     "Channel",
     "MarketSubscription",
-    "MarketSubscriptions",
     "SymbolSubscriptions",
     "channel_of",
     "looks_like_osi",
@@ -32,15 +30,6 @@ __all__ = [
 
 
 S = TypeVar("S")
-
-
-_UNSUB_KEYS = {
-    Channel.QUOTES: "quote",
-    Channel.TRADES: "trade",
-    Channel.LEVEL2: "level2",
-    Channel.TIME_AND_SALES: "timeAndSales",
-    Channel.GREEKS: "greeks",
-}
 
 
 _CHANNEL_NAMES = {"quote": "quotes", "trade": "trades"}
@@ -243,9 +232,14 @@ class SymbolSubscriptions(Generic[S]):
         a request of ours that says it is subscribed already (:func:`says_already_subscribed`)
         acknowledges the request and is not told. Any other refuses what it answers
         (:meth:`reject`) and is told, unless it answers a replay and only repeats refusals,
-        reasons included."""
+        reasons included. One without an id is tied to what it names (:meth:`reject`) and is
+        told unless it only repeats refusals."""
         request_id = error.request_id
-        entry = self._pending.get(request_id or "")
+        if request_id is None:
+            before = {symbol: dict(reasons) for symbol, reasons in self._refused.items()}
+            refused = self.reject(None, error.error, error.symbols, error.channels)
+            return not refused or any(self._refused.get(s) != before.get(s) for s in refused)
+        entry = self._pending.get(request_id)
         if entry is None:
             return True  # not an answer of ours
         if says_already_subscribed(error.error):
@@ -356,58 +350,3 @@ class SymbolSubscriptions(Generic[S]):
         self._pending.clear()
         self._latest.clear()
         self._replays.clear()
-
-
-class MarketSubscriptions(SymbolSubscriptions[MarketSubscription]):
-    """Desired market subscriptions and which of them the current connection acknowledged.
-
-    The desired set survives reconnects (:meth:`replay`, also sent again after a
-    re-authentication); the acknowledged set is cleared by :meth:`reset` when a connection
-    ends.
-    """
-
-    def add(self, subscription: MarketSubscription) -> MarketSubscription:
-        """Merge ``subscription`` into the desired set; returns what to send for the symbol."""
-        current = self.desired.get(subscription.symbol)
-        merged = subscription if current is None else current.merge(subscription)
-        self.desired[subscription.symbol] = merged
-        return merged
-
-    def remove(
-        self, symbol: str, channels: Iterable[Channel | str] | None = None
-    ) -> str | dict[str, Any] | None:
-        """Drop a whole symbol (``channels`` None) or some channels of it.
-
-        Returns:
-            The unsubscribe item to send, or None when nothing was subscribed.
-        """
-        current = self.desired.get(symbol)
-        if current is None:
-            return None
-        if channels is None:
-            self.discard(symbol)
-            return symbol
-        drop = frozenset(channel_of(c) for c in channels) & current.channels
-        if not drop:
-            return None
-        left = current.channels - drop
-        if not left:
-            self.discard(symbol)
-            return symbol
-        self.desired[symbol] = attrs.evolve(current, channels=left)
-        self._prune(symbol)
-        item: dict[str, Any] = {"symbol": symbol}
-        for channel in drop:
-            item[_UNSUB_KEYS[channel]] = True
-        return item
-
-    def replay(self, refused: bool = True) -> list[dict[str, Any]]:
-        """Subscribe items for everything desired (after a reconnect), or (``refused`` False:
-        after a re-authentication) for the channels of each the server has not refused."""
-        items = []
-        for symbol, sub in self.desired.items():
-            asked = self.asked(symbol, refused)
-            channels = frozenset(c for c in sub.channels if self.carrier(c) in asked)
-            if channels:
-                items.append(attrs.evolve(sub, channels=channels).to_wire())
-        return items
