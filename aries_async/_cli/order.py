@@ -174,7 +174,7 @@ async def _place(args: argparse.Namespace) -> int:
             _outcome_unknown(args, data, str(exc), exc.account_id, exc.client_id)
             return EXIT_API
         except asyncio.CancelledError as exc:  # Ctrl-C while the order was on its way
-            if never_sent(exc):  # waiting for its turn or its token: nothing left
+            if never_sent(exc):  # waiting for its turn, token or connection: nothing left
                 err(f"Interrupted before it was sent: the order was NOT placed ({client_id}).")
                 if args.json:
                     emit({**data, "outcome": "not_sent", "ack": None}, True, "")

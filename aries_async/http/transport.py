@@ -41,6 +41,7 @@ from aries_async.http.exchange import (
 from aries_async.http.loop_owner import LoopOwner
 from aries_async.http.retry import should_retry
 from aries_async.http.retry_loop import RetryLoop
+from aries_async.http.sessions import Sending, open_sessions
 
 if TYPE_CHECKING:
     from aries_async.http.budget import Pacer
@@ -89,6 +90,8 @@ class Transport(LoopOwner):
         self._pacer = pacer
         self._own_session = session is None
         self._session = session
+        self._traced: aiohttp.ClientSession | None = None
+        """Our session's traced sibling, for non-idempotent calls (None: a given session)."""
         self._monotonic = monotonic
         self._wall_clock = wall_clock
         self._retries = RetryLoop(
@@ -128,17 +131,7 @@ class Transport(LoopOwner):
             raise ClientClosedError("the aiohttp session given to the client is closed")
         if self._session is None:
             self.check_loop()
-            connector = aiohttp.TCPConnector(
-                limit=self._config.pool_size,
-                limit_per_host=self._config.pool_size_per_host,
-                ttl_dns_cache=300,
-            )
-            self._session = aiohttp.ClientSession(
-                connector=connector,
-                headers={"User-Agent": self._config.user_agent, "Accept": "application/json"},
-                json_serialize=lambda obj: orjson.dumps(obj).decode(),
-                timeout=session_timeout(self._config),
-            )
+            self._session, self._traced = open_sessions(self._config)
             self._own_session = True
         return self._session
 
@@ -163,6 +156,8 @@ class Transport(LoopOwner):
             if task is not closing:
                 self._cut.add(task)
                 task.cancel()
+        if self._traced is not None and not self._traced.closed:
+            await self._traced.close()  # first: it does not close the pool
         if self._session is not None and self._own_session and not self._session.closed:
             await self._session.close()
 
@@ -276,6 +271,7 @@ class Transport(LoopOwner):
         assert task is not None  # asyncio runs every coroutine in a task
         self._in_flight.add(task)
         sent = False
+        sending: Sending | None = None
         try:
             if idempotent is not None and self._pacer is not None:
                 await self._pacer.wait(method, url, deadline)
@@ -304,6 +300,10 @@ class Transport(LoopOwner):
                     session = self._session
                     if session is None or session.closed or self._closed:
                         session = self.session
+                    if idempotent is False and self._traced is not None:
+                        # Traced: aiohttp tells when it starts writing the request; until
+                        # then (a pooled connection, the connect) nothing of it has left.
+                        session, sending = self._traced, Sending()
                     sent = True  # from here on it may reach the server
                     async with session.request(
                         method,
@@ -313,6 +313,7 @@ class Transport(LoopOwner):
                         headers=send_headers,
                         timeout=timeout,
                         allow_redirects=False,
+                        trace_request_ctx=sending,
                     ) as resp:
                         length = resp.content_length
                         if (
@@ -350,6 +351,8 @@ class Transport(LoopOwner):
                     raise
                 first = exc
         except (asyncio.CancelledError, KeyboardInterrupt, SystemExit) as exc:
+            if sending is not None:
+                sent = sending.begun
             if isinstance(exc, asyncio.CancelledError) and self._cut_short(task):
                 raise ClientClosedError(
                     f"{method} {path_of(url)}: the client was closed", request_sent=sent

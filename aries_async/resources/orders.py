@@ -127,11 +127,12 @@ class Orders(OrderReads):
                 warning is logged and a note added to the exception, both naming the client
                 id and the time to check with :meth:`find_by_client_id` or
                 :meth:`find_placed`; the exception then goes on unchanged. Cancelled before
-                its request was sent (waiting for its turn under the rate limit, or for its
-                token), the order was not placed: the note says so, still naming the client
-                id, and the message is logged at INFO, not as a warning. Prefer the
-                client's own ``timeout``, which raises
-                :class:`~aries_async.errors.OrderOutcomeUnknownError`.
+                its request was sent (waiting for its turn under the rate limit, for its
+                token or, on the client's own connection pool, not on a ``session`` given
+                to the client, for a free connection or its connect), the order was not
+                placed: the note says so, still naming the client id, and the message is
+                logged at INFO, not as a warning. Prefer the client's own ``timeout``, which
+                raises :class:`~aries_async.errors.OrderOutcomeUnknownError`.
             KeyboardInterrupt, SystemExit: raised inside the call before the answer arrived
                 (by Python's own SIGINT handler, ``sys.exit()`` in a signal handler); warned
                 about (or, before the request was sent, told) and noted as a cancellation

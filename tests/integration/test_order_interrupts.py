@@ -7,8 +7,8 @@ interruption must go on as it came, and the order must never be sent twice. The 
 in flight by the simulator's ``hold_order_answers`` (executed, its answer not yet sent).
 
 A placement interrupted before its request left (waiting for its turn under the rate limit,
-or for its token) is told apart: the order was not placed, and no warning says it may have
-been; the client id is still named.
+for its token, or inside aiohttp for a pooled connection) is told apart: the order was not
+placed, and no warning says it may have been; the client id is still named.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Generator
@@ -204,20 +205,24 @@ def test_an_interrupt_that_leaves_the_loop_leaves_the_placement_running_never_re
 
 # -- interrupted before the request left: not placed ----------------------------------------
 
+Waiting = Callable[[Coroutine[Any, Any, Any]], Awaitable[object]]
+"""Given the placement's coroutine: what waits until the placement waits where the test
+interrupts it."""
+
 
 @contextlib.asynccontextmanager
 async def waiting_for_its_token(
     _: FakeTime,
-) -> AsyncIterator[tuple[Simulator, AriesClient, Awaitable[object]]]:
+) -> AsyncIterator[tuple[Simulator, AriesClient, Waiting]]:
     """A client whose token has expired, its renewal held at the simulator's token endpoint;
-    yields the simulator, the client and what the placement waits for (the renewal there)."""
+    yields the simulator, the client and the wait for the placement to wait for its renewal."""
     held = Gate()
     async with Simulator(seed=8) as sim:
         client = AriesClient(sim.client_config(timeout=5), token=sim.issue_token(ttl=0))
         async with client:
             sim.faults.hold_token_requests = held
             try:
-                yield sim, client, held.arrived.wait()
+                yield sim, client, lambda _: held.arrived.wait()
             finally:
                 held.set()  # the renewal ends, so that closing the client need not wait
 
@@ -225,9 +230,10 @@ async def waiting_for_its_token(
 @contextlib.asynccontextmanager
 async def waiting_for_its_turn(
     fake_time: FakeTime,
-) -> AsyncIterator[tuple[Simulator, AriesClient, Awaitable[object]]]:
+) -> AsyncIterator[tuple[Simulator, AriesClient, Waiting]]:
     """A client under a rate limit that a 429 paused for 5 s (of fake time, which never
-    moves): yields the simulator, the client and what the placement waits for (its turn)."""
+    moves): yields the simulator, the client and the wait for the placement to wait for its
+    turn."""
     async with Simulator(seed=8) as sim:
         config = sim.client_config(
             timeout=60,
@@ -242,7 +248,47 @@ async def waiting_for_its_turn(
             with pytest.raises(RateLimitError):
                 await client.market.status()
 
-            yield sim, client, until(lambda: bool(fake_time.waiting()))
+            yield sim, client, lambda _: until(lambda: bool(fake_time.waiting()))
+
+
+STATUS = ("GET", "/v1/market/status")
+
+
+def waits_in_aiohttp_connector(coro: Coroutine[Any, Any, Any]) -> bool:
+    """Whether ``coro`` is suspended inside aiohttp's connector (waiting for a connection):
+    some coroutine on the chain of what it awaits runs in ``aiohttp/connector.py``."""
+    where = os.path.join("aiohttp", "connector.py")
+    awaited: Any = coro
+    while awaited is not None and hasattr(awaited, "cr_frame"):
+        frame = awaited.cr_frame
+        if frame is not None and frame.f_code.co_filename.endswith(where):
+            return True
+        awaited = awaited.cr_await
+    return False
+
+
+@contextlib.asynccontextmanager
+async def waiting_for_a_connection(
+    _: FakeTime,
+) -> AsyncIterator[tuple[Simulator, AriesClient, Waiting]]:
+    """A client with one pooled connection, held by a market-status call whose answer the
+    simulator delays: yields the simulator, the client and the wait for the placement to wait
+    for that connection (inside aiohttp)."""
+    async with Simulator(seed=8) as sim:
+        client = AriesClient(sim.client_config(timeout=60, pool_size=1), token=sim.issue_token())
+        async with client:
+            sim.faults.route_latency["GET /v1/market/status"] = 60  # until the test ends
+            holder = asyncio.create_task(client.market.status())
+            try:
+                await until(lambda: sim.requests[STATUS] == 1)
+                yield (
+                    sim,
+                    client,
+                    lambda placing: until(lambda: waits_in_aiohttp_connector(placing)),
+                )
+            finally:
+                holder.cancel()
+                await asyncio.wait([holder])
 
 
 def placed_nothing(sim: Simulator) -> bool:
@@ -254,6 +300,7 @@ def placed_nothing(sim: Simulator) -> bool:
 WAITS: dict[str, Callable[[FakeTime], Any]] = {
     "its token": waiting_for_its_token,
     "its turn": waiting_for_its_turn,
+    "a pooled connection": waiting_for_a_connection,
 }
 
 
@@ -262,9 +309,10 @@ async def test_a_placement_cancelled_before_it_was_sent_says_not_placed(
     where: str, fake_time: FakeTime, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with WAITS[where](fake_time) as (sim, client, waiting):
-        task = asyncio.create_task(client.orders.place(buy(ACCOUNT)))
+        placing = client.orders.place(buy(ACCOUNT))
+        task = asyncio.create_task(placing)
         async with asyncio.timeout(5):
-            await waiting
+            await waiting(placing)
         with caplog.at_level(logging.INFO, logger="aries_async"):
             task.cancel()
             with pytest.raises(asyncio.CancelledError) as info:
@@ -282,13 +330,14 @@ async def test_a_keyboard_interrupt_before_the_placement_was_sent_says_not_place
     where: str, fake_time: FakeTime, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with WAITS[where](fake_time) as (sim, client, waiting):
+        placing = client.orders.place(buy(ACCOUNT, "mine-1"))
 
         async def interrupted() -> OrderAck | KeyboardInterrupt:
-            return await InterruptedWhereItWaits(client.orders.place(buy(ACCOUNT, "mine-1")))
+            return await InterruptedWhereItWaits(placing)
 
         task = asyncio.create_task(interrupted())
         async with asyncio.timeout(5):
-            await waiting
+            await waiting(placing)
         with caplog.at_level(logging.WARNING, logger="aries_async"):
             task.cancel()  # delivered as a KeyboardInterrupt
             interrupt = await task

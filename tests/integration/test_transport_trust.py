@@ -283,15 +283,22 @@ async def test_aclose_ends_a_call_waiting_for_a_pooled_connection_with_a_typed_e
     holder = asyncio.create_task(call(client.market.status))
     await _arrived(sim, STATUS)
     waiter = asyncio.create_task(call(lambda: client.market.quote("AAPL")))
+    order = OrderRequest(
+        account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", quantity=1, price="1.00"
+    )
+    placing = asyncio.create_task(call(lambda: client.orders.place(order)))
     cancelled = asyncio.create_task(client.market.quote("MSFT"))
-    await _settle()  # both waiting for the pool's one connection
+    await _settle()  # all three waiting for the pool's one connection
     cancelled.cancel()  # by its caller, as the client closes: it stays cancelled
     await client.aclose()
     assert await asyncio.wait_for(holder, 1.0) == (True, 0)
     assert (await asyncio.wait_for(waiter, 1.0))[1] == 0
+    # not an unknown outcome: the order never left the pool's queue
+    assert await asyncio.wait_for(placing, 1.0) == (False, 0)
     with pytest.raises(asyncio.CancelledError):
         await cancelled
     assert requests_to(sim, "/v1/chart/quotes") == 0
+    assert requests_to(sim, "/v1/orders") == 0
 
 
 # -- 11. the bearer token goes only to the API origin ---------------------------------------
