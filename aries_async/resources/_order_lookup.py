@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CLOCK_SLACK",
+    "DATE_MARGIN",
     "HISTORY_WINDOW",
     "SDK_TAG",
     "clock_lead",
@@ -37,6 +38,12 @@ HISTORY_WINDOW = timedelta(days=90)
 CLOCK_SLACK = timedelta(hours=1)
 """How far a lookup's history window reaches past its times on either side: the client's
 clock and the server's commonly differ by seconds to minutes."""
+
+DATE_MARGIN = timedelta(seconds=5)
+"""How far a lookup's history window reaches past the server's now, read from the ``Date`` of
+an answer (:func:`clock_lead`): that reading may trail the server's clock by the header's
+second, which it drops, and by the answer's flight from the server to the client's reading
+of its own clock."""
 
 SDK_TAG = re.compile(r"aa-[0-9a-f]{32}")
 """The tags :func:`~aries_async.resources.orders.new_client_id` makes."""
@@ -64,18 +71,28 @@ def _same_terms(order: Order, request: OrderRequest) -> bool:
     )
 
 
-def history_window(earliest: datetime, latest: datetime) -> tuple[datetime, datetime]:
+def history_window(
+    earliest: datetime, latest: datetime, server_now: datetime | None = None
+) -> tuple[datetime, datetime]:
     """The ``from`` and ``to`` of a history read for orders created between ``earliest`` and
     ``latest``, each a reading of either clock (the client's, or an order's time written by
     the server).
 
-    Both ends are sent: left out, ``to`` is the server's now, which a ``from`` read on the
-    client's clock may pass when the client's clock is ahead. Each end reaches
-    :data:`CLOCK_SLACK` further, so the window holds both clocks' readings of the same
+    Both ends are sent: left out, ``to`` is the server's now truncated to the minute, which
+    a ``from`` read on the client's clock may pass when the client's clock is ahead. Each end
+    reaches :data:`CLOCK_SLACK` further, so the window holds both clocks' readings of the same
     instants; ``to`` is never before ``from``, and a window over :data:`HISTORY_WINDOW` keeps
     its newest part.
+
+    ``server_now``, the client's now put on the server's clock by an answer's ``Date``, ends
+    the window :data:`DATE_MARGIN` past it (or past ``latest``, when later): the orders looked
+    for were created by then on the server's clock, and every hour past it is an hour less of
+    the 90 days the window may reach back. None (no ``Date`` read): the slack stays.
     """
-    end = max(earliest, latest) + CLOCK_SLACK
+    latest = max(earliest, latest)
+    end = latest + CLOCK_SLACK
+    if server_now is not None:
+        end = min(end, max(latest, server_now) + DATE_MARGIN)
     return max(earliest - CLOCK_SLACK, end - HISTORY_WINDOW), end
 
 

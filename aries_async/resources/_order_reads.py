@@ -130,11 +130,12 @@ class OrderReads(Resource):
         require_text(client_id, "client_id")
         if lookback > lookup.HISTORY_WINDOW:
             raise ValidationError("the history window is at most 90 days", field="lookback")
-        active, now = await self._active_and_server_now(account_id)
+        active, now, server_now = await self._active_and_server_now(account_id)
         for order in active:
             if order.client_id == client_id:
                 return order
-        async for order in self.history(account_id, *lookup.history_window(now - lookback, now)):
+        window = lookup.history_window(now - lookback, now, server_now)
+        async for order in self.history(account_id, *window):
             if order.client_id == client_id:
                 return order
         return None
@@ -146,7 +147,7 @@ class OrderReads(Resource):
             except OrderOutcomeUnknownError as error:
                 order = await client.orders.find_placed(error.request, since=error.started_at)
 
-        Reads the active orders, then the history from an hour before ``since`` (on the
+        Reads the active orders, then the history from an hour before ``since`` to now (on the
         server's clock, by the ``Date`` of the first answer). An order
         carrying the request's tag is the one. When none does and the account's orders carry
         no tags (the server does not echo them: ``clientId`` names the app), the order with
@@ -181,19 +182,27 @@ class OrderReads(Resource):
                 return tagged  # the usual answer on a server that echoes tags: no history read
             # The window on the server's clock, by the Date of the answers so far: a client
             # clock hours off (a local time taken for UTC) is beyond the window's slack.
-            shift = lookup.clock_lead(dates) or timedelta(0)
-            window = lookup.history_window(since - shift, now - shift)
+            lead = lookup.clock_lead(dates)
+            shift = lead or timedelta(0)
+            server_now = None if lead is None else now - shift
+            window = lookup.history_window(since - shift, now - shift, server_now)
             async with contextlib.aclosing(self.history(request.account_id, *window)) as pages:
                 orders = [*active, *[order async for order in pages]]
         return lookup.match_placed(orders, request, since, lookup.clock_lead(dates))
 
-    async def _active_and_server_now(self, account_id: str) -> tuple[list[Order], datetime]:
-        """The active orders, and the client's now put on the server's clock by their answers'
-        ``Date`` (none usable: the client's now). A history window reaches an hour past its
-        times; a client clock hours off (a local time taken for UTC) would miss orders."""
+    async def _active_and_server_now(
+        self, account_id: str
+    ) -> tuple[list[Order], datetime, datetime | None]:
+        """The active orders; the client's now put on the server's clock by their answers'
+        ``Date`` (none usable: the client's now); and that reading again when a ``Date`` made
+        it, else None (see :func:`~aries_async.resources._order_lookup.history_window`). A
+        history window's slack is an hour: a client clock hours off (a local time taken for
+        UTC) would miss orders."""
         with self._server_dates() as dates:
             active = await self.active(account_id)
-        return active, self._now() - (lookup.clock_lead(dates) or timedelta(0))
+        lead = lookup.clock_lead(dates)
+        now = self._now() - (lead or timedelta(0))
+        return active, now, None if lead is None else now
 
     async def reconcile(self, account_id: str, orders: Sequence[Order]) -> list[Order]:
         """The current state of ``orders``, matched by ``clOrdId`` (those found).
@@ -203,9 +212,9 @@ class OrderReads(Resource):
         set while it was disconnected. One active-orders read (open orders plus today's
         terminal activity, every page) finds what finished today; only the orders still
         missing cost a history read, newest first, stopping once all are found. The orders'
-        creation times (the server's clock) bound it, an hour wider on each side; when one is
-        not known it reaches back 90 days from the server's now (the client's, put on the
-        server's clock by the ``Date`` of the first answer).
+        creation times (the server's clock) bound it, an hour wider on each side but ending at
+        the server's now; when one is not known it reaches back 90 days from the server's now
+        (the client's, put on the server's clock by the ``Date`` of the first answer).
 
         Args:
             account_id: the trading account.
@@ -222,7 +231,7 @@ class OrderReads(Resource):
         if not wanted:
             return []
         found: dict[str, Order] = {}
-        active, now = await self._active_and_server_now(account_id)
+        active, now, server_now = await self._active_and_server_now(account_id)
         for order in active:
             if order.cl_ord_id in wanted:
                 found[order.cl_ord_id] = order
@@ -231,9 +240,11 @@ class OrderReads(Resource):
             return list(found.values())
         created = [o.created_at for o in missing if o.created_at is not None]
         if len(created) == len(missing):  # the server's times: whatever the client's clock
-            start, end = lookup.history_window(min(created), max(created))
+            start, end = lookup.history_window(min(created), max(created), server_now)
         else:  # as far back as the API allows
-            start, end = lookup.history_window(now - lookup.HISTORY_WINDOW, max([now, *created]))
+            start, end = lookup.history_window(
+                now - lookup.HISTORY_WINDOW, max([now, *created]), server_now
+            )
         async with contextlib.aclosing(self.history(account_id, start, end)) as history:
             async for order in history:
                 if order.cl_ord_id in wanted and order.cl_ord_id not in found:

@@ -295,3 +295,64 @@ async def test_a_finished_order_is_found_by_a_client_hours_off(skew: timedelta, 
             found = await c.orders.find_placed(request, since=since)
             assert found is not None and found.cl_ord_id == placed.cl_ord_id
             assert found.status is OrderStatus.CANCELED
+
+
+# -- the history window ends at the server's now ---------------------------------------------
+
+AT_NOW = timedelta(seconds=10)
+"""How far past the server's now a lookup's ``to`` may reach: the ``Date`` header's second
+and an answer's flight, not the hour of slack kept for a clock nobody read."""
+
+
+@skews
+async def test_the_lookups_end_their_window_at_the_servers_now(skew: timedelta) -> None:
+    """Whatever the client's clock, each history read's ``to`` is the server's now (read by
+    the ``Date`` of the first answer), not an hour past it."""
+    account = "TEST-ACCOUNT-001"  # seeded with a history of several days
+    async with (
+        Simulator(seed=9, clock=ManualClock(), tick_interval=None) as sim,
+        _skewed(sim, skew) as c,
+    ):
+        now = datetime.fromtimestamp(sim.clock.now(), UTC)
+        request = OrderRequest(**{**LIMIT_BUY, "account_id": account}, client_id="never-sent")
+        assert await c.orders.find_by_client_id(account, "never-sent") is None
+        assert await c.orders.find_placed(request, since=now + skew) is None
+        older = _latest_finished(sim, account)  # found by the history read alone
+        asked = [Order(cl_ord_id=older.cl_ord_id, ord_status=OrderStatus.NEW)]
+        assert [o.cl_ord_id for o in await c.orders.reconcile(account, asked)] == [older.cl_ord_id]
+        recent = [Order(cl_ord_id="not-there", created_at=now - timedelta(minutes=1))]
+        assert await c.orders.reconcile(account, recent) == []
+        ends = [end for _, end in _windows(sim)]
+        assert len(ends) == 4
+        for end in ends:
+            assert end is not None and now <= end <= now + AT_NOW, (end, now)
+
+
+@skews
+async def test_a_lookback_of_90_days_reaches_90_days_back(skew: timedelta) -> None:
+    """An order created 90 days less half an hour ago is found by its tag with the longest
+    lookback, and by its ``clOrdId`` alone: a window ending an hour ahead of the server's
+    now would start half an hour after it."""
+    async with Simulator(clock=ManualClock(), tick_interval=None) as sim:
+        async with _skewed(sim, skew) as c:
+            cl_ord_id = await _placed_and_cancelled(c, OrderRequest(**LIMIT_BUY, client_id="old"))
+        sim.advance((timedelta(days=90) - timedelta(minutes=30)).total_seconds())
+        async with _skewed(sim, skew) as c:  # a token of today's
+            lookback = timedelta(days=90)
+            found = await c.orders.find_by_client_id(ACCOUNT, "old", lookback=lookback)
+            assert found is not None and found.cl_ord_id == cl_ord_id
+            asked = [Order(cl_ord_id=cl_ord_id, ord_status=OrderStatus.NEW)]
+            assert [o.cl_ord_id for o in await c.orders.reconcile(ACCOUNT, asked)] == [cl_ord_id]
+
+
+@pytest.mark.parametrize("date", ["none", "malformed"])
+async def test_without_a_usable_date_the_window_keeps_its_hour_past_the_clients_now(
+    date: str,
+) -> None:
+    """Nothing read the server's clock: a client minutes behind it still reaches past its now."""
+    async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _skewed(sim, -SKEW) as c:
+        sim.faults.date_header = date
+        assert await c.orders.find_by_client_id(ACCOUNT, "never-sent") is None
+        ((_, end),) = _windows(sim)
+        client_now = datetime.fromtimestamp(sim.clock.now(), UTC) - SKEW
+        assert end == client_now + timedelta(hours=1)
