@@ -7,8 +7,8 @@ interruption must go on as it came, and the order must never be sent twice. The 
 in flight by the simulator's ``hold_order_answers`` (executed, its answer not yet sent).
 
 A placement interrupted before its request left (waiting for its turn under the rate limit,
-for its token, or inside aiohttp for a pooled connection) is told apart: the order was not
-placed, and no warning says it may have been; the client id is still named.
+for its token, or inside aiohttp for a pooled connection or its connect) is told apart: the
+order was not placed, and no warning says it may have been; the client id is still named.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import contextlib
 import logging
 import os
 import signal
+import socket
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Generator
 from decimal import Decimal
@@ -28,7 +29,7 @@ from sim_http import Gate
 from stream_helpers import FakeTime, until
 
 from aries_async import AriesClient, OrderRequest, RateLimit
-from aries_async.config import RetryPolicy
+from aries_async.config import ClientConfig, RetryPolicy
 from aries_async.errors import OrderOutcomeUnknownError, RateLimitError
 from aries_async.models import OrderAck
 from aries_async.sim import RateLimitFault, Simulator
@@ -291,6 +292,29 @@ async def waiting_for_a_connection(
                 await asyncio.wait([holder])
 
 
+@contextlib.asynccontextmanager
+async def waiting_for_its_connect(
+    _: FakeTime,
+) -> AsyncIterator[tuple[Simulator, AriesClient, Waiting]]:
+    """A client whose API is a port that answers no connect (its queue of connections to
+    accept is full: the kernel drops the next ones' SYNs, the connect waits for an answer):
+    yields the simulator that issued the token, the client and the wait for the placement to
+    wait for its connect (inside aiohttp)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)  # room for one connection, never accepted
+        host, port = listener.getsockname()
+        with socket.create_connection((host, port)):  # takes that room
+            async with Simulator(seed=8) as sim:
+                config = ClientConfig.for_base_url(f"http://{host}:{port}", timeout=60)
+                async with AriesClient(config, token=sim.issue_token()) as client:
+                    yield (
+                        sim,
+                        client,
+                        lambda placing: until(lambda: waits_in_aiohttp_connector(placing)),
+                    )
+
+
 def placed_nothing(sim: Simulator) -> bool:
     """Whether no order was sent to the simulator, nor made there."""
     made = [o for o in sim.state.orders[ACCOUNT] if not (o.client_id or "").startswith("seed-")]
@@ -301,6 +325,7 @@ WAITS: dict[str, Callable[[FakeTime], Any]] = {
     "its token": waiting_for_its_token,
     "its turn": waiting_for_its_turn,
     "a pooled connection": waiting_for_a_connection,
+    "its connect": waiting_for_its_connect,
 }
 
 
