@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import IO, Any
 
 import pytest
+import yarl
 from cli_harness import Cli, cli_fixture  # noqa: F401 - cli_fixture is the `cli` fixture
 
 from aries_async.sim.faults import NON_ACK_MODES
@@ -436,3 +441,91 @@ def test_ctrl_c_at_the_prompt_sends_nothing_and_does_not_hang(cli: Cli) -> None:
             proc.kill()
             proc.wait()
     assert cli.requests(*PREVIEW) == 1 and cli.requests(*PLACE) == 0
+
+
+# -- Ctrl-C while the order waits for its connect: nothing was sent ---------------------------
+
+
+def _http_message(conn: socket.socket, head: bytes = b"") -> bytes:
+    """One HTTP message read from ``conn``: its head and a ``Content-Length`` body."""
+    data = head
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        assert chunk, data
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    while len(body) < length:
+        chunk = conn.recv(65536)
+        assert chunk
+        body += chunk
+    return head + b"\r\n\r\n" + body
+
+
+@contextlib.contextmanager
+def one_exchange_then_no_connect(target: str) -> Iterator[str]:
+    """A port in front of the API at ``target`` that relays one exchange, its answer saying
+    ``Connection: close``, and then accepts no connection: one more waits in its queue, which
+    is then full, so the kernel drops the SYN of the next and its connect waits. Yields the
+    port's base URL."""
+    host, port = yarl.URL(target).host, yarl.URL(target).port
+    assert host is not None and port is not None
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        address = listener.getsockname()
+        fillers: list[socket.socket] = []
+
+        def relay() -> None:
+            conn, _ = listener.accept()
+            fillers.append(socket.create_connection(address))  # the queue is full from here
+            with conn, socket.create_connection((host, port)) as api:
+                api.sendall(_http_message(conn))
+                status, _, rest = _http_message(api).partition(b"\r\n")
+                conn.sendall(status + b"\r\nConnection: close\r\n" + rest)
+
+        thread = threading.Thread(target=relay, daemon=True)
+        thread.start()
+        try:
+            yield f"http://{address[0]}:{address[1]}"
+        finally:
+            thread.join(30)
+            for filler in fillers:
+                filler.close()
+
+
+def connecting_to(base_url: str) -> Callable[[], None]:
+    """Waits until a connect to ``base_url``'s port waits for its answer (a socket of this
+    machine in ``SYN_SENT`` towards it, in ``/proc/net/tcp``)."""
+    port = yarl.URL(base_url).port
+
+    def wait() -> None:
+        deadline = time.monotonic() + 30
+        while not any(
+            line.split()[2].endswith(f":{port:04X}") and line.split()[3] == "02"
+            for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+        ):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+
+    return wait
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="Linux: /proc/net/tcp")
+def test_ctrl_c_while_the_order_connects_says_it_was_not_placed(cli: Cli) -> None:
+    """The preview's connection is closed after its answer; the order's own connect waits
+    (the API's port accepts no more): interrupted there, nothing has left."""
+    with one_exchange_then_no_connect(cli.sim.base_url) as base_url:
+        cli.setenv(ARIES_BASE_URL=base_url, ARIES_CONNECT_TIMEOUT="60")
+        proc = cli.spawn(*BUY_LIMIT, "--yes", "--client-id", "bot-79", "--json")
+        code, out, err = interrupted(proc, connecting_to(base_url))
+    assert code == 130
+    assert "was NOT placed" in err and "bot-79" in err
+    assert "outcome is unknown" not in err and "order find" not in err
+    assert json.loads(out)["outcome"] == "not_sent"
+    assert cli.requests(*PREVIEW) == 1 and cli.requests(*PLACE) == 0
+    assert sim_orders(cli) == []
