@@ -206,7 +206,8 @@ class ClientClosedError(AriesError):
 
     Attributes:
         request_sent: False when the call ended before its request could be sent (the client
-            was already closed, or closed during a wait before a retry).
+            was already closed, or closed during a wait before a retry or, for an order write
+            on the client's own connection pool, while it waited for a connection).
     """
 
     def __init__(self, message: str, *, request_sent: bool = False) -> None:
