@@ -9,6 +9,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Coroutine, Mapping
+from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -49,6 +50,9 @@ if TYPE_CHECKING:
 __all__ = ["HeaderFactory", "Monotonic", "Query", "Response", "Sleep", "Transport"]
 
 log = logging.getLogger("aries_async.http")
+
+Requester = Callable[..., AbstractAsyncContextManager[aiohttp.ClientResponse]]
+"""``session.request``, or it with the trace context of the request bound."""
 
 
 class Transport(LoopOwner):
@@ -300,12 +304,16 @@ class Transport(LoopOwner):
                     session = self._session
                     if session is None or session.closed or self._closed:
                         session = self.session
+                    request: Requester = session.request
                     if idempotent is False and self._traced is not None:
                         # Traced: aiohttp tells when it starts writing the request; until
                         # then (a pooled connection, the connect) nothing of it has left.
-                        session, sending = self._traced, Sending()
+                        # Bound here, not passed as None to every call: on the hot path an
+                        # argument more costs more than the bound method does.
+                        sending = Sending()
+                        request = functools.partial(self._traced.request, trace_request_ctx=sending)
                     sent = True  # from here on it may reach the server
-                    async with session.request(
+                    async with request(
                         method,
                         target,
                         params=query,
@@ -313,7 +321,6 @@ class Transport(LoopOwner):
                         headers=send_headers,
                         timeout=timeout,
                         allow_redirects=False,
-                        trace_request_ctx=sending,
                     ) as resp:
                         length = resp.content_length
                         if (
