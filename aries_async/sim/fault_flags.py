@@ -229,6 +229,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
 
     add_ws_fault_arguments(parser)
 
+
 def build_faults(args: argparse.Namespace) -> Faults:
     """The :class:`Faults` described by parsed arguments."""
     faults = Faults(
