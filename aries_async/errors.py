@@ -178,24 +178,25 @@ class TokenRefreshError(AuthError):
 
 
 class TransportError(AriesError):
-    """The request did not produce a usable HTTP response."""
-
-
-class ConnectionFailedError(TransportError):
-    """Connecting, sending or reading failed; ``__cause__`` is the aiohttp/OS error.
-
-    Attributes:
-        request_sent: False only when the connection could not be opened, so the server
-            certainly did not see the request.
-    """
+    """The request did not produce a usable HTTP response; ``request_sent``: whether the
+    server may have seen it (each subclass says when it certainly did not)."""
 
     def __init__(self, message: str, *, request_sent: bool = True) -> None:
         super().__init__(message)
         self.request_sent = request_sent
 
 
+class ConnectionFailedError(TransportError):
+    """Connecting, sending or reading failed; ``__cause__`` is the aiohttp/OS error.
+    ``request_sent`` is False when the connection could not be opened or, for an order write
+    on the client's own connection pool, when the request was not being written yet."""
+
+
 class RequestTimeoutError(TransportError):
-    """The request did not finish within its timeout."""
+    """The request did not finish within its timeout. ``request_sent`` is False when the
+    attempt ran out of time before its request could be sent: waiting for its turn under the
+    rate limit or, for an order write on the client's own connection pool, for a connection
+    or its connect."""
 
 
 class ClientClosedError(AriesError):

@@ -176,7 +176,8 @@ class Pacer:
             lane.busy = True
         elif not await self._queue(lane, self._rank(method, path), deadline):
             raise RequestTimeoutError(
-                f"{method} {path}: waited for its turn under the rate limit past its timeout"
+                f"{method} {path}: waited for its turn under the rate limit past its timeout",
+                request_sent=False,
             )
         try:
             left = deadline - self._monotonic()
@@ -186,7 +187,8 @@ class Pacer:
             lane.hand_over()
         if not taken:
             raise RequestTimeoutError(
-                f"{method} {path}: the rate limit leaves no turn for it before its timeout"
+                f"{method} {path}: the rate limit leaves no turn for it before its timeout",
+                request_sent=False,
             )
 
     def _rank(self, method: str, path: str) -> int:

@@ -87,21 +87,24 @@ def status_error(
     )
 
 
-def failure(exc: BaseException, method: str, url: str, *, closed: bool) -> AriesError:
+def failure(
+    exc: BaseException, method: str, url: str, *, closed: bool, begun: bool = True
+) -> AriesError:
     """The error of ours for an aiohttp or OS failure of one attempt (``closed``: the
-    transport was closed meanwhile)."""
+    transport was closed meanwhile; ``begun`` False: aiohttp had not started to write the
+    request, as a traced order write tells)."""
+    # Could not connect, or never got as far as writing: certainly not sent.
+    sent = begun and not isinstance(exc, aiohttp.ClientConnectorError)
     if closed:  # close() cut the connection: not a network failure to retry
         return ClientClosedError(
-            f"{method} {path_of(url)}: the client was closed",
-            request_sent=not isinstance(exc, aiohttp.ClientConnectorError),
+            f"{method} {path_of(url)}: the client was closed", request_sent=sent
         )
     if isinstance(exc, TimeoutError):
-        return RequestTimeoutError(f"{method} {path_of(url)} timed out")
+        return RequestTimeoutError(f"{method} {path_of(url)} timed out", request_sent=sent)
     if isinstance(exc, aiohttp.ClientConnectorError):
-        # Could not connect: the request was certainly not sent.
         return ConnectionFailedError(f"{method} {path_of(url)}: cannot connect", request_sent=False)
     return ConnectionFailedError(
-        f"{method} {path_of(url)}: connection failed ({type(exc).__name__})"
+        f"{method} {path_of(url)}: connection failed ({type(exc).__name__})", request_sent=sent
     )
 
 

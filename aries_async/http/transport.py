@@ -335,13 +335,15 @@ class Transport(LoopOwner):
                         response_headers = resp.headers
                         reason = resp.reason if status >= 400 else None
                 except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-                    raise failure(exc, method, url, closed=self._closed) from exc
+                    begun = sending is None or sending.begun
+                    raise failure(exc, method, url, closed=self._closed, begun=begun) from exc
                 except Exception as exc:
                     if not self._closed or isinstance(exc, AriesError):
                         raise
                     # A session closed under a request in flight fails it from inside aiohttp,
                     # with errors that differ by version (3.11: AttributeError on the connector).
-                    raise failure(exc, method, url, closed=self._closed) from exc
+                    begun = sending is None or sending.begun
+                    raise failure(exc, method, url, closed=self._closed, begun=begun) from exc
                 if log.isEnabledFor(logging.DEBUG):
                     log.debug("%s %s -> %s (%d bytes)", method, path_of(url), status, len(payload))
                 response = Response(status, response_headers, payload)

@@ -148,9 +148,9 @@ class Orders(OrderReads):
             data = await self._post("/v1/orders", "orders.place", request, idempotent=False)
             ack = _acknowledgement(data, "an order")
             return await self._structure(ack, models.OrderAck, "order ack")
-        except (RequestTimeoutError, ServerError, ResponseFormatError) as exc:
+        except (ServerError, ResponseFormatError) as exc:
             raise self._unknown(request, started, exc) from exc
-        except (ConnectionFailedError, ClientClosedError) as exc:
+        except (ConnectionFailedError, ClientClosedError, RequestTimeoutError) as exc:
             if not exc.request_sent:
                 raise
             raise self._unknown(request, started, exc) from exc

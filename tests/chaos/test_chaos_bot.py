@@ -73,13 +73,13 @@ from aries_async.errors import APIError as _APIError
 from aries_async.errors import (
     AriesError,
     AuthError,
-    ConnectionFailedError,
     OrderMatchAmbiguousError,
     OrderOutcomeUnknownError,
     OrderStateUnknownError,
     ServerError,
     StreamClosedError,
     StreamError,
+    TransportError,
 )
 from aries_async.models.events import AccountSnapshot, OrderEvent
 from aries_async.models.orders import Order, OrderRequest
@@ -362,7 +362,7 @@ class Intent:
 
 def _refused_unprocessed(exc: Exception) -> bool:
     """The SDK says the order was certainly not placed: safe to send it again."""
-    if isinstance(exc, ConnectionFailedError):
+    if isinstance(exc, TransportError):  # could not connect, or out of time before sending
         return not exc.request_sent
     if isinstance(exc, _APIError) and not isinstance(exc, ServerError):
         return exc.status < 500

@@ -30,7 +30,7 @@ from stream_helpers import FakeTime, until
 
 from aries_async import AriesClient, OrderRequest, RateLimit
 from aries_async.config import ClientConfig, RetryPolicy
-from aries_async.errors import OrderOutcomeUnknownError, RateLimitError
+from aries_async.errors import OrderOutcomeUnknownError, RateLimitError, RequestTimeoutError
 from aries_async.models import OrderAck
 from aries_async.sim import RateLimitFault, Simulator
 
@@ -372,3 +372,41 @@ async def test_a_keyboard_interrupt_before_the_placement_was_sent_says_not_place
         assert "tagged 'mine-1'" in note  # the user's own tag, to check by
         assert caplog.records == []
         assert placed_nothing(sim)
+
+
+async def test_a_placement_that_times_out_waiting_for_a_connection_was_not_placed(
+    loop_clock: Callable[[], float],
+) -> None:
+    """Out of time while the only pooled connection is busy: nothing of the order left, so
+    the answer is the timeout itself, saying so, not an unknown outcome."""
+    async with Simulator(seed=8) as sim:
+        config = sim.client_config(timeout=0.5, pool_size=1)
+        async with AriesClient(config, token=sim.issue_token()) as client:
+            sim.faults.route_latency["GET /v1/market/status"] = 60
+            holder = asyncio.create_task(client.request("GET", "/v1/market/status", timeout=60))
+            try:
+                await until(lambda: sim.requests[STATUS] == 1)
+                started = loop_clock()
+                with pytest.raises(RequestTimeoutError) as info:
+                    await client.orders.place(buy(ACCOUNT))
+                assert info.value.request_sent is False
+                assert loop_clock() - started == pytest.approx(0.5, abs=0.01)
+                assert placed_nothing(sim)
+            finally:
+                holder.cancel()
+                await asyncio.wait([holder])
+
+
+async def test_a_placement_that_times_out_after_it_was_sent_may_have_been_placed(
+    loop_clock: Callable[[], float],
+) -> None:
+    """The other side: out of time once the order was sent is an unknown outcome."""
+    async with Simulator(seed=8) as sim:
+        config = sim.client_config(timeout=0.5)
+        async with AriesClient(config, token=sim.issue_token()) as client:
+            sim.faults.route_latency["POST /v1/orders"] = 60
+            with pytest.raises(OrderOutcomeUnknownError) as info:
+                await client.orders.place(buy(ACCOUNT))
+            assert isinstance(info.value.__cause__, RequestTimeoutError)
+            assert info.value.__cause__.request_sent is True
+            assert sim.requests[PLACE] == 1
