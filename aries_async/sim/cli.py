@@ -91,6 +91,8 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --error-redirects-without-state             authorize error redirects without state
     --swallow-prediction-orders N               place N prediction orders, drop their answers
     --ws-ignore-requests                        leave market-socket requests unanswered
+    --ws-refuse-request PATTERN[=TEXT]          refuse market-socket requests of those paths
+                                                with an error event (repeatable)
     --ws-response-shape data|body|flat          where a socket request's answer sits
     --ws-topic-shape sdk|object|list|legacy     pnl/watchlist/news payload variant
     --ws-watchlist-auto                         watchlist changes without a subscription

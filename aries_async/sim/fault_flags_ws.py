@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from aries_async.sim.fault_values import checked, refused_channel
+from aries_async.sim.fault_values import checked, refused_channel, refused_request
 from aries_async.sim.faults import AUTH_ID_PLACES
 from aries_async.sim.ws_faults import ERROR_ID_PLACES
 from aries_async.sim.ws_requests import RESPONSE_SHAPES
@@ -97,6 +97,15 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help="market and charts sockets answer a repeated subscribe with an error event",
     )
     faults.add_argument("--ws-ignore-requests", action="store_true")
+    faults.add_argument(
+        "--ws-refuse-request",
+        action="append",
+        default=[],
+        metavar="PATTERN[=TEXT]",
+        type=checked(refused_request, "PATTERN[=TEXT] (a path pattern: /options/*)"),
+        help="the market socket refuses the requests whose path matches PATTERN with an "
+        "error event saying TEXT (placed as --ws-error-id says)",
+    )
     faults.add_argument("--ws-response-shape", choices=RESPONSE_SHAPES, default="data")
     faults.add_argument("--ws-topic-shape", choices=TOPIC_SHAPES, default="sdk")
     faults.add_argument("--ws-watchlist-auto", action="store_true")
@@ -119,10 +128,12 @@ def ws_fault_values(args: argparse.Namespace) -> dict[str, Any]:
     values = {
         name: value
         for name, value in vars(args).items()
-        if name.startswith(("ws_", "charts_")) and name != "ws_refuse_channel"
+        if name.startswith(("ws_", "charts_"))
+        and name not in ("ws_refuse_channel", "ws_refuse_request")
     }
     refused: dict[str, frozenset[str]] = {}
     for symbol, channel in args.ws_refuse_channel:
         refused[symbol] = refused.get(symbol, frozenset()) | {channel}
     values["ws_refused_channels"] = refused
+    values["ws_refused_requests"] = dict(args.ws_refuse_request)
     return values

@@ -173,6 +173,20 @@ def refused_channel(spec: str) -> tuple[str, str]:
     return symbol, channel
 
 
+def refused_request(spec: str) -> tuple[str, str]:
+    """``--ws-refuse-request PATTERN[=TEXT]``: the path pattern (``fnmatch``, without ``/v1``)
+    and the error text (``"request refused"`` when none is given).
+
+    Raises:
+        ValueError: an empty pattern, or one that does not start with ``/``.
+    """
+    pattern, _, text = spec.partition("=")
+    pattern = pattern.strip()
+    if not pattern.startswith(("/", "*")):
+        raise ValueError("a path pattern")
+    return pattern, text.strip() or "request refused"
+
+
 def checked(parse: Callable[[str], T], expected: str) -> Callable[[str], T]:
     """``parse`` as an argparse ``type``: what it cannot read is refused as argparse reads it,
     so a malformed fault value exits 2 with a message instead of a traceback."""

@@ -126,6 +126,12 @@ field                              effect
 ``ws_ignore_requests``             the market socket leaves every request (expiry dates,
                                    contracts, equity snapshot) unanswered
                                    Flag: ``--ws-ignore-requests``.
+``ws_refused_requests``            path pattern -> error text: the market socket refuses the
+                                   requests whose path (without ``/v1`` and ``/marketdata``)
+                                   matches the pattern (``fnmatch``: ``"/options/*"``) with an
+                                   ``error`` event carrying that text, its id where
+                                   ``ws_error_id`` says, instead of a ``response``
+                                   Flag: ``--ws-refuse-request PATTERN[=TEXT]`` (repeatable).
 ``ws_response_shape``              where a socket request's answer sits in its ``response``
                                    payload (UNKNOWN): ``"data"`` (default), ``"body"`` or
                                    ``"flat"`` (beside ``status``); see :mod:`~aries_async.sim.
@@ -207,6 +213,7 @@ class WebsocketFaults:
     ws_already_subscribed: bool = False
     ws_close_after_accept: bool = False
     ws_ignore_requests: bool = False
+    ws_refused_requests: dict[str, str] = attrs.Factory(dict)
     ws_response_shape: str = "data"
     ws_topic_shape: str = "sdk"
     ws_watchlist_auto: bool = False

@@ -17,12 +17,15 @@ leaves the payload UNKNOWN beyond ``status``; ``faults.ws_response_shape`` picks
 ``"data"`` (above), ``"body"`` (the answer in ``payload.body``) or ``"flat"`` (its fields
 beside ``status`` in the payload). A failure is a ``response`` with ``status`` >= 400,
 ``code`` and ``message`` (as the SDK reads them). ``faults.ws_ignore_requests`` leaves every
-request unanswered.
+request unanswered; ``faults.ws_refused_requests`` refuses those whose path matches one of its
+patterns with an ``error`` event instead (``{"action": "error", "error": TEXT}``, the id where
+``faults.ws_error_id`` says), as websocket.md 2.6 shows the server's errors.
 """
 
 from __future__ import annotations
 
 import re
+from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
 from aries_async.sim.routes_options import OptionsLookupError, contracts_body, expiry_dates_body
@@ -68,6 +71,12 @@ def _route(session: Session, method: str, path: str) -> dict[str, Any]:
     raise OptionsLookupError(404, "NOT_FOUND", f"no such request path: {path}")
 
 
+def _refusal(refused: dict[str, str], path: str) -> str | None:
+    """The text of the error ``faults.ws_refused_requests`` refuses ``path`` with, if any."""
+    bare = _PREFIX.sub("", path.rstrip("/"), count=1)
+    return next((text for pattern, text in refused.items() if fnmatchcase(bare, pattern)), None)
+
+
 def answer_request(session: Session, payload: dict[str, Any], request_id: str | None) -> None:
     """Answer a request of an authenticated market socket (see the module docstring)."""
     session.hub.requests += 1
@@ -75,8 +84,13 @@ def answer_request(session: Session, payload: dict[str, Any], request_id: str | 
     if faults.ws_ignore_requests:
         return
     method = str(payload.get("method", "GET")).upper()
+    path = str(payload.get("path", ""))
+    refusal = _refusal(faults.ws_refused_requests, path)
+    if refusal is not None:
+        session.refuse({"error": refusal}, request_id)
+        return
     try:
-        data = _route(session, method, str(payload.get("path", "")))
+        data = _route(session, method, path)
     except OptionsLookupError as error:
         answer: dict[str, Any] = {
             "status": error.status,
