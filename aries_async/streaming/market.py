@@ -39,7 +39,9 @@ from aries_async.streaming.protocol import (
     channel_of,
     encode_market_subscribe,
     encode_market_unsubscribe,
+    normalize_symbol,
 )
+from aries_async.streaming.protocol.subscriptions import says_already_subscribed
 from aries_async.streaming.socket_requests import PendingRequests, SocketRequests
 from aries_async.streaming.symbols import SymbolStream
 
@@ -280,7 +282,7 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
                     self._requests.answer(message)
                 acks = True
             elif kind is ServerErrorMessage:
-                self._requests.refuse(message)
+                self._requests.refuse(message, unnamed=not self._subscriptions_error(message))
                 if not self._subs.error(message):
                     untold.add(id(message))
             else:
@@ -288,6 +290,16 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
         if acks or untold:
             messages = [m for m in messages if type(m) is not SubscribeAck and id(m) not in untold]
         self._hub.publish_many(messages)
+
+    def _subscriptions_error(self, error: ServerErrorMessage) -> bool:
+        """Whether an error without an id is about the subscriptions: it says a symbol is
+        subscribed already, or names one that a subscribe awaits an answer about."""
+        if error.request_id is not None:
+            return False
+        if says_already_subscribed(error.error):
+            return True
+        awaited = {s for symbols in self._subs.in_flight.values() for s in symbols}
+        return any(normalize_symbol(s) in awaited for s in error.symbols or () if s.strip())
 
     def _track(self, kind: type[Any], message: Any) -> None:
         if kind is TradeUpdate:

@@ -3,8 +3,13 @@
 A request is sent with a correlation id and its answer, a ``response`` with the same id, is
 matched to it by :class:`PendingRequests`. A ``status`` of 400 or more, or an ``error`` event
 with the id, fails it with :class:`~aries_async.errors.StreamRequestError` (``status`` and
-``code`` as the server sent them). No answer within ``timeout`` (default
-:attr:`StreamConfig.request_timeout`) raises :class:`~aries_async.errors.StreamRequestTimeout`.
+``code`` as the server sent them). Where an ``error`` carries the id is UNKNOWN (websocket.md
+2.6): one without any that is not a subscription's (it names no symbol a subscribe awaits an
+answer about, nor says "already subscribed") fails the request in flight when there is just
+one on the socket, since it can answer nothing else; with several it cannot be told which,
+so they wait on for their own answers (a WARNING says so, once per stream). No answer within
+``timeout`` (default :attr:`StreamConfig.request_timeout`) raises
+:class:`~aries_async.errors.StreamRequestTimeout`.
 
 When the socket drops with a request in flight, a ``GET`` (every documented request reads) is
 sent again, once, right after the next connection is authenticated, within the same timeout;
@@ -19,6 +24,7 @@ taken, else the payload without ``status``, ``id``, ``code`` and ``message``.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -44,6 +50,8 @@ if TYPE_CHECKING:
     from aries_async.streaming.connection import Connection
 
 __all__ = ["EquitySnapshot", "PendingRequests", "SocketRequests", "answer_data"]
+
+log = logging.getLogger("aries_async.streaming")
 
 T = TypeVar("T")
 
@@ -95,6 +103,7 @@ class PendingRequests:
 
     def __init__(self) -> None:
         self._open: dict[str, _Request] = {}
+        self._untied_told = False  # whether an id-less error among several was logged
 
     def __len__(self) -> int:
         return len(self._open)
@@ -118,9 +127,17 @@ class PendingRequests:
             request.future.set_result(ack.payload)
         return True
 
-    def refuse(self, error: ServerErrorMessage) -> bool:
-        """An error with an id: whether it answered one of ours (which then fails)."""
-        request_id = error.request_id or ""
+    def refuse(self, error: ServerErrorMessage, *, unnamed: bool = True) -> bool:
+        """An error: whether it answered one of ours (which then fails). One without an id
+        (given ``unnamed``: it is no subscription's) answers the only request on the socket;
+        among several it answers none (logged once)."""
+        request_id = error.request_id
+        if request_id is None:
+            if not unnamed:
+                return False
+            request_id = self._lone(error)
+            if request_id is None:
+                return False
         request = self._open.pop(request_id, None)
         if request is None:
             return False
@@ -134,6 +151,24 @@ class PendingRequests:
                 )
             )
         return True
+
+    def _lone(self, error: ServerErrorMessage) -> str | None:
+        """The id of the only request on the socket, which an id-less error can only answer."""
+        on_socket = [rid for rid, request in self._open.items() if request.on_socket]
+        if len(on_socket) == 1:
+            return on_socket[0]
+        if on_socket and not self._untied_told:
+            self._untied_told = True
+            log.warning(
+                "market stream: an error without a request id (%r) came while %d requests "
+                "were in flight; it is tied to none of them, each waits for its own answer "
+                "(or its timeout). Later ones are logged at DEBUG",
+                error.error,
+                len(on_socket),
+            )
+        elif on_socket:
+            log.debug("an error without a request id tied to none of %d requests", len(on_socket))
+        return None
 
     def lost(self) -> None:
         """The socket is gone: what was in flight on it is resent once, or fails now."""
