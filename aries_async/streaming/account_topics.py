@@ -169,11 +169,13 @@ class AccountTopics:
         ``watchlist`` and ``news``), with its reason: ``{("pnl", "NO-SUCH"): "account not
         found", ("news", None): "not entitled"}``, the accounts of :attr:`refused` as
         ``("account", id)``. Known before the refusal's ``ServerErrorMessage`` reaches
-        ``events()``, tied to the subscription by the request's id. A refused subscription is
-        still sent again on every new socket and after every re-authentication (refused
-        again, for the latest reason); it leaves when a later request of it is
-        acknowledged (an account also by its snapshot), it is unsubscribed, or its account
-        removed."""
+        ``events()``, tied to the subscription by the request's id; without one, when it can
+        only answer that subscription (see :mod:`~aries_async.streaming.protocol.
+        account_requests`: one tied only once the other requests were answered is named
+        after its ``ServerErrorMessage``). A refused subscription is still sent again on every
+        new socket and after every re-authentication (refused again, for the latest reason);
+        it leaves when a later request of it is acknowledged (an account also by its
+        snapshot), it is unsubscribed, or its account removed."""
         return dict(self._requests.refusals)
 
     def _answer(
@@ -182,7 +184,7 @@ class AccountTopics:
         """An account's snapshot came, it was dropped, or ``request_id`` was answered (every
         account, with ``every``): it no longer holds up the new socket, nor is it refused."""
         if account_id is not None:
-            self._requests.forget(("account", account_id))
+            self._tied(self._requests.forget(("account", account_id), served=True))
         opening = self._opening
         for key, account in list(opening.items()):
             if every or account == account_id or key == request_id:
@@ -193,11 +195,26 @@ class AccountTopics:
 
     def _refusal(self, error: ServerErrorMessage) -> None:
         """An error: a refusal when it answers one of our subscribe requests, and on a new
-        socket an answer."""
+        socket an answer. One without an id while several requests await an answer is tied
+        once the others are answered (:meth:`AccountRequests.untied`)."""
         request_id = self._requests.attribute(error.request_id)
+        if request_id is None and error.request_id is None:
+            self._tied(self._requests.untied(error.error))
+            return
         self._requests.reject(request_id, error.error)
         if self._opening:
             self._answer(request_id=request_id)
+
+    def _acknowledged(self, request_id: str | None) -> None:
+        """A subscribe request was acknowledged: an id-less refusal may be tied now."""
+        self._requests.acknowledge(request_id)
+        self._tied(self._requests.settle())
+
+    def _tied(self, request_ids: list[str]) -> None:
+        """Id-less refusals were tied to these requests: on a new socket, answers."""
+        for request_id in request_ids:
+            if self._opening:
+                self._answer(request_id=request_id)
 
     # -- pnl ----------------------------------------------------------------------------------
 

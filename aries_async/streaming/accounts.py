@@ -330,7 +330,7 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         """Track state and publish one decoded message (called by the connection)."""
         kind = type(message)
         if kind is SubscribeAck:
-            self._requests.acknowledge(message.request_id)
+            self._acknowledged(message.request_id)
             return
         if self._removed and (account := self._removed_account_of(message)) is not None:
             log.debug("%s of removed account %s dropped", kind.__name__, account)

@@ -40,6 +40,7 @@ class AccountRequests:
         self.refusals: dict[TopicKey, str] = {}  # subscription -> the server's reason
         self._pending: dict[str, TopicKey] = {}  # request id -> its subscription
         self._latest: dict[TopicKey, str] = {}  # subscription -> its latest request's id
+        self._untied: list[str] = []  # reasons of id-less refusals not tied to a request yet
 
     @property
     def in_flight(self) -> dict[str, TopicKey]:
@@ -52,6 +53,7 @@ class AccountRequests:
         previous = self._latest.get(key)
         if previous is not None:
             del self._pending[previous]
+            self._untied.clear()  # the superseded request may have been the one refused
         self._pending[request_id] = key
         self._latest[key] = request_id
 
@@ -77,6 +79,29 @@ class AccountRequests:
             return next(iter(self._pending))
         return request_id
 
+    def untied(self, reason: str) -> list[str]:
+        """An id-less refusal came while several requests await an answer (:meth:`attribute`
+        found none): it refuses one of them. Returns the ids it could be tied to now (see
+        :meth:`settle`)."""
+        if self._pending:
+            self._untied.append(reason)
+        return self.settle()
+
+    def settle(self) -> list[str]:
+        """Tie the id-less refusals to requests once as many requests await an answer as
+        refusals are untied: each of those was refused (a server answers every request once),
+        for the refusals' reason (their reasons, joined, when they differ: which is whose is
+        not known). Returns the ids tied, now refused."""
+        if not self._untied or len(self._pending) != len(self._untied):
+            return []
+        reasons = list(dict.fromkeys(self._untied))
+        reason = reasons[0] if len(reasons) == 1 else "one of: " + " | ".join(reasons)
+        self._untied.clear()
+        tied = list(self._pending)
+        for request_id in tied:
+            self.reject(request_id, reason)
+        return tied
+
     def reject(self, request_id: str | None, reason: str) -> TopicKey | None:
         """The server refused a request for ``reason``: its subscription (None when the id is
         not ours), refused from now on."""
@@ -85,18 +110,24 @@ class AccountRequests:
             self.refusals[key] = reason
         return key
 
-    def forget(self, key: TopicKey) -> None:
-        """The subscription is served (an account's snapshot came) or no longer wanted: its
-        request and refusal are forgotten."""
+    def forget(self, key: TopicKey, *, served: bool = False) -> list[str]:
+        """The subscription is served (``served``: an account's snapshot came) or no longer
+        wanted: its request and refusal are forgotten. A served request was not refused: an
+        untied refusal may be tied now (the ids :meth:`settle` returns). An unwanted one may
+        have been: the untied refusals can no longer be tied for sure, and are dropped."""
         self.refusals.pop(key, None)
         request_id = self._latest.pop(key, None)
         if request_id is not None:
             del self._pending[request_id]
+            if not served:
+                self._untied.clear()
+        return self.settle()
 
     def reset(self) -> None:
         """A new connection: no request of the old one will be answered (refusals stay)."""
         self._pending.clear()
         self._latest.clear()
+        self._untied.clear()
 
 
 class AccountSubscriptions:
