@@ -76,6 +76,9 @@ class AccountTopics:
     _opening: dict[str, str]  # a new socket's account subscriptions not answered: id -> account
     _requests: AccountRequests  # subscribe requests awaiting an answer, and refusals
     _answered: asyncio.Future[None] | None  # done once every account in _opening is answered
+    _idless = False  # whether the server sent an error without a request id
+    _holding = False  # whether this socket's other topics wait until _opening is answered
+    _generation = 0  # counts the replays (new sockets, re-authentications)
 
     def _check_open(self) -> None:
         raise NotImplementedError
@@ -192,11 +195,16 @@ class AccountTopics:
         answered = self._answered
         if not opening and answered is not None and not answered.done():
             answered.set_result(None)
+        if not opening and self._holding:
+            self._holding = False
+            self._connection.spawn(self._send_held(self._generation), "held subscriptions")
 
     def _refusal(self, error: ServerErrorMessage) -> None:
         """An error: a refusal when it answers one of our subscribe requests, and on a new
         socket an answer. One without an id while several requests await an answer is tied
         once the others are answered (:meth:`AccountRequests.untied`)."""
+        if error.request_id is None:
+            self._idless = True
         request_id = self._requests.attribute(error.request_id)
         if request_id is None and error.request_id is None:
             self._tied(self._requests.untied(error.error))
@@ -323,15 +331,36 @@ class AccountTopics:
     # -- the connection -----------------------------------------------------------------------
 
     def _topic_frames(self, connection: Connection) -> list[str]:
-        """The subscriptions to send on a new connection, ``account`` ones first."""
-        ordered = sorted(self._topics.replay(), key=lambda entry: entry[0] != "account")
-        ordered += [("pnl", params) for params in self._pnl.values()]
+        """The subscriptions to send on a new connection, ``account`` ones first. Once the
+        server was seen to send an error without an id, only the ``account`` ones: the
+        others follow once each account is answered (:meth:`_send_held`), so that an id-less
+        refusal of an account is tied to it however the server acknowledges the topics (it
+        may not: an account is answered by its snapshot, the others by an acknowledgement
+        only), and does not hold up the socket until it is replaced."""
+        self._generation += 1
+        ordered = [e for e in self._topics.replay() if e[0] == "account"]
+        self._holding = self._idless and bool(ordered)
+        if not self._holding:
+            ordered += self._other_topics()
         named = [(connection.ids("sub"), topic, params) for topic, params in ordered]
         self._opening = {i: p["accountId"] for i, t, p in named if t == "account"}
         self._requests.reset()
         for request_id, topic, params in named:
             self._requests.sent(request_id, topic_key(topic, params))
         return [encode_account_subscribe(i, t, p) for i, t, p in named]
+
+    def _other_topics(self) -> list[tuple[str, dict[str, Any]]]:
+        """The desired subscriptions besides the accounts' (``pnl`` last)."""
+        ordered = [e for e in self._topics.replay() if e[0] != "account"]
+        return ordered + [("pnl", params) for params in self._pnl.values()]
+
+    async def _send_held(self, generation: int) -> None:
+        """Send the subscriptions :meth:`_topic_frames` held back, unless a newer socket (or
+        re-authentication) replays them meanwhile."""
+        for topic, params in self._other_topics():
+            if generation != self._generation:
+                return
+            await self._send_topic(topic, params, subscribe=True)
 
     def _track_pnl(self, event: PnlEvent) -> None:
         """Remember the start of the latest candle: a resubscription starts there."""

@@ -69,3 +69,25 @@ async def test_a_refusal_among_several_opening_requests_is_tied_once_the_others_
         errors = [e for e in drained(events) if type(e) is ServerErrorMessage]
         assert [e.error for e in errors] == [REASON]
         assert hub.subscribes == 2
+
+
+async def test_a_new_socket_with_unacknowledged_topics_ties_the_refusal_too(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """No acknowledgements either: on a new socket the news subscription would never be
+    answered, so the refusal could not be tied by elimination while it waits. Once the
+    server was seen to send errors without ids, the other topics go out only after every
+    account is answered (its snapshot or its refusal): the one reconnect is the drop's."""
+    sim.settings.ws_send_acks = False
+    stream = _stream(sim, fake_time, LOCKED, "TEST-ACCOUNT-001")
+    async with stream:
+        await until(lambda: stream.refused == {LOCKED: REASON})
+        await stream.subscribe_news()
+        await until(lambda: hub.subscribes == 3)
+        hub.drop("accounts")
+        await until(lambda: stream.reconnects == 1 and stream.connected)
+        await until(lambda: hub.subscribes == 6)  # both accounts, then the news
+        await _stays(stream, fake_time, 5)
+        assert stream.connected and stream.reconnects == 1
+        assert stream.refused_topics == {("account", LOCKED): REASON}
+        assert hub.subscribes == 6
