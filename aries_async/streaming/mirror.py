@@ -19,7 +19,10 @@ terminal orders, while the server lists it, and leaves the mirror once a resync 
 longer lists it. It is looked up first (its state may have moved on to one the client knows,
 which is then taken as usual); found in a status still unknown, it leaves (told once if it
 changed), and not found, it is reported as of unknown state once and leaves. A later event that
-gives it a known terminal status makes it a terminal order like any other.
+gives it a known terminal status makes it a terminal order like any other. While an order
+waiter holds it (:meth:`AccountMirror.hold`), one found still in a status the client does not
+know stays instead (looked up again at each resync, told only when it changed), and leaves when
+the last waiter is done.
 """
 
 from __future__ import annotations
@@ -90,7 +93,8 @@ class AccountMirror:
 
     Attributes:
         orders: by ``clOrdId``, every working order seen (and those of a status the client
-            does not know, until a resync snapshot no longer lists them) and the
+            does not know, until a resync snapshot no longer lists them and no waiter holds
+            them) and the
             ``terminal_kept`` terminal ones the mirror learnt were terminal last (and any a
             waiter holds).
         positions: positions by symbol.
@@ -126,6 +130,9 @@ class AccountMirror:
         # the terminal orders in ``orders``, in the order the mirror learnt they were terminal
         self._terminal: dict[str, None] = {}
         self._held: dict[str, int] = {}  # per order: the waiters holding it
+        # held orders of a status the client does not know that the server no longer lists:
+        # they leave once no waiter holds them
+        self._unlisted: set[str] = set()
         # the latest change of an order forgotten (an older terminal one was told already),
         # and the orders forgotten that changed last at that very time
         self._forgotten_until: datetime | None = None
@@ -183,7 +190,8 @@ class AccountMirror:
     def apply_lookup(self, batch: Mapping[str, Order], found: Iterable[Order]) -> LookupResult:
         """The lookup of ``batch`` (pending orders) found ``found``. One found in a status the
         client does not know leaves the mirror (a resync snapshot no longer listed it): it is
-        among ``updated`` when it changed, and is not looked up again."""
+        among ``updated`` when it changed, and is not looked up again; unless a waiter holds
+        it: then it stays until :meth:`release` (and is looked up at each resync)."""
         resolved = {o.cl_ord_id: o for o in found if o.cl_ord_id is not None}
         updated: list[Order] = []
         missing: dict[str, Order] = {}
@@ -199,6 +207,10 @@ class AccountMirror:
                 updated.append(current)
             if _placed(current):
                 self._put([current])
+            elif cl_ord_id in self._held:
+                # Kept for its waiter (which would look it up and take it back otherwise).
+                self._put([current])
+                self._unlisted.add(cl_ord_id)
             else:
                 self._leave(cl_ord_id, current, "the lookup found it so")
         return LookupResult(updated, missing)
@@ -252,6 +264,10 @@ class AccountMirror:
         left = self._held.pop(cl_ord_id, 1) - 1
         if left:
             self._held[cl_ord_id] = left
+        elif cl_ord_id in self._unlisted:
+            order = self.orders.get(cl_ord_id)
+            if order is not None:
+                self._leave(cl_ord_id, order, "the lookup found it so; no waiter holds it now")
         self._trim()
         self._trim_unknown()
 
@@ -338,6 +354,7 @@ class AccountMirror:
         self.pending.pop(cl_ord_id, None)
         self.unknown.pop(cl_ord_id, None)
         self._relookups.pop(cl_ord_id, None)
+        self._unlisted.discard(cl_ord_id)
 
     def _due_again(self, cl_ord_id: str) -> bool:
         """Whether an order reported unknown is looked up again at this resync.

@@ -99,6 +99,37 @@ async def test_an_order_of_a_status_unknown_to_the_client_leaves_once_no_longer_
         assert [type(e) for e in drain(events)] == [OrderEvent, OrderEvent]  # the live ones
 
 
+async def test_a_waiter_keeps_an_order_of_a_status_unknown_to_the_client_told_once(
+    sim: Simulator, hub: WsHub, aries: AriesClient
+) -> None:
+    """A waiter holds an order of a status the client does not know, which the server no
+    longer lists: it stays in the stream's orders while the waiter waits, is looked up at
+    each resync (its state may move on) and told only when it changed; once the waiter is
+    done it leaves."""
+    sim.faults.order_status_text = {"CANCELED": "SIM_VOIDED"}
+    sim.faults.snapshot_working_orders_only = True
+    lookup = CountingLookup(aries.orders.reconcile)
+    async with stream_on(sim, GatedTokens(sim), lookup) as stream:
+        events = stream.order_events()
+        voided = await voided_on(sim, stream, events)
+        drain(events)
+        waiter = asyncio.create_task(stream.wait_for_order(voided, OrderStatus.FILLED))
+        await round_trip(stream, hub)
+        for gap in range(1, 4):
+            await next_gap(stream, hub)
+            await until(lambda: voided in stream.orders)
+            await round_trip(stream, hub)
+            assert [(type(e), e.order.cl_ord_id) for e in drain(events)] == []
+            assert lookup.asked == [[voided]] * gap
+            assert not waiter.done()
+        waiter.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+        assert voided not in stream.orders  # no longer listed, and no longer waited for
+        await next_gap(stream, hub)
+        assert lookup.asked == [[voided]] * 3 and drain(events) == []
+
+
 async def test_a_status_unknown_to_the_client_is_not_taken_for_an_end_by_a_waiter(
     sim: Simulator, hub: WsHub
 ) -> None:
