@@ -22,7 +22,7 @@ from aries_async.models.events import AccountSnapshot, BalanceEvent, OrderEvent,
 from aries_async.models.orders import Order
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.lookup import OrderLookup, OrderStateUnknown, Reconciler
-from aries_async.streaming.mirror import AccountMirror
+from aries_async.streaming.mirror import AccountMirror, status_known
 from aries_async.streaming.protocol import AccountSubscriptions
 
 __all__ = ["AccountBook", "AccountBooks", "account_ids_of", "account_of"]
@@ -119,16 +119,20 @@ class AccountBook:
         )
 
     def __repr__(self) -> str:
-        """What a notebook shows of the account: its orders (the working ones among them),
-        positions and cash, or that its snapshot has not come yet."""
+        """What a notebook shows of the account: its orders (the working ones among them, and
+        those of a status the client does not know, apart), positions and cash, or that its
+        snapshot has not come yet."""
         mirror = self.mirror
         if mirror.snapshot is None:
             return f"AccountBook({self.account_id!r}, awaiting its snapshot)"
         orders = mirror.orders.values()
-        working = sum(1 for order in orders if not order.is_terminal)
+        # An order of a status the client does not know is neither working nor terminal.
+        unknown = sum(1 for order in orders if not status_known(order))
+        working = sum(1 for order in orders if not order.is_terminal) - unknown
+        counts = f"{working} working" + (f", {unknown} of unknown status" if unknown else "")
         cash = mirror.balance.cash_balance if mirror.balance is not None else None
         return (
-            f"AccountBook({self.account_id!r}, {len(orders)} orders ({working} working), "
+            f"AccountBook({self.account_id!r}, {len(orders)} orders ({counts}), "
             f"{len(mirror.positions)} positions, cash {cash})"
         )
 

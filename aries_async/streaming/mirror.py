@@ -38,7 +38,7 @@ from aries_async.models.accounts import Balance, Position
 from aries_async.models.events import AccountSnapshot, BalanceEvent, OrderEvent, PositionEvent
 from aries_async.models.orders import Order
 
-__all__ = ["AccountMirror", "LookupResult", "Resync"]
+__all__ = ["AccountMirror", "LookupResult", "Resync", "status_known"]
 
 log = logging.getLogger("aries_async.streaming")
 
@@ -49,7 +49,7 @@ reconnects (1, 2, 4 ... 64), without jitter, since reconnects come at jittered t
 _LONG_AGO = datetime.min.replace(tzinfo=UTC)
 
 
-def _placed(order: Order) -> bool:
+def status_known(order: Order) -> bool:
     """Whether the order's status is one the client knows, working or terminal (see the
     module docstring for one it does not know)."""
     return order.ord_status is not None and order.ord_status.is_known
@@ -205,7 +205,7 @@ class AccountMirror:
             self.known(cl_ord_id)
             if current != known:
                 updated.append(current)
-            if _placed(current):
+            if status_known(current):
                 self._put([current])
             elif cl_ord_id in self._held:
                 # Kept for its waiter (which would look it up and take it back otherwise).
@@ -223,7 +223,7 @@ class AccountMirror:
         fresh: list[Order] = []
         for cl_ord_id, known in orders.items():
             self.pending.pop(cl_ord_id, None)
-            if not _placed(known):
+            if not status_known(known):
                 fresh.append(known)
                 self._leave(cl_ord_id, known, reason)
                 continue

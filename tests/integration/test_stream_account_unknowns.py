@@ -147,6 +147,30 @@ async def test_a_status_unknown_to_the_client_is_not_taken_for_an_end_by_a_waite
         assert order.ord_status is OrderStatus.CANCELED
 
 
+async def test_a_printed_account_shows_orders_of_unknown_status_apart(
+    sim: Simulator, hub: WsHub
+) -> None:
+    """An order of a status the client does not know is neither working nor terminal: the
+    account's repr counts it apart."""
+    sim.faults.order_status_text = {"CANCELED": "SIM_VOIDED"}
+    async with stream_on(sim, GatedTokens(sim), None) as stream:
+        events = stream.order_events()
+        voided = await voided_on(sim, stream, events)
+        placed = [resting(sim), resting(sim)]
+        await until(lambda: set(placed) <= set(stream.orders))
+        book = stream.account(ACCOUNT)
+        orders = book.orders.values()
+        working = [o for o in orders if o.ord_status is not None and o.ord_status.is_known]
+        working = [o for o in working if not o.is_terminal]
+        assert voided in book.orders and len(working) >= 2
+        assert book.balance is not None
+        assert repr(book) == (
+            f"AccountBook({ACCOUNT!r}, {len(orders)} orders ({len(working)} working, 1 of "
+            f"unknown status), {len(book.positions)} positions, cash "
+            f"{book.balance.cash_balance})"
+        )
+
+
 async def test_without_a_lookup_it_is_reported_once_and_leaves(sim: Simulator, hub: WsHub) -> None:
     sim.faults.order_status_text = {"CANCELED": "SIM_VOIDED"}
     sim.faults.snapshot_working_orders_only = True
