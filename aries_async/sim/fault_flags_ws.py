@@ -71,14 +71,16 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="every Nth market quote or trade update is sent twice, verbatim",
+        help="every Nth quote or trade update of the market and charts sockets is sent "
+        "twice, verbatim",
     )
     faults.add_argument(
         "--ws-market-stale-every",
         type=int,
         default=None,
         metavar="N",
-        help="every Nth market quote or trade update is followed by the one before it again",
+        help="every Nth quote or trade update of the market and charts sockets is followed "
+        "by the one before it again",
     )
     faults.add_argument(
         "--ws-market-status",

@@ -20,7 +20,9 @@ Faults`): ``charts_trades`` (``"separate"``: a ``trades`` subscription; ``"with_
 ``"string"``) and ``charts_ack`` (``"subscribed"``, ``"response"``, ``"none"``; no
 acknowledgement at all while ``SimSettings.ws_send_acks`` is False, as on every socket). The
 websocket faults (drops, stalls, malformed lines, binary frames, pongs without id, expiry,
-``ws_refused_channels``, ``ws_already_subscribed``) apply as on the other sockets.
+``ws_refused_channels``, ``ws_already_subscribed``) apply as on the other sockets, and
+``ws_market_repeat_every`` / ``ws_market_stale_every`` as on the market socket (a quote or
+trade sent again, verbatim or late: see :mod:`~aries_async.sim.ws_repeats`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 
 from aries_async.sim.routes_options import option_quote
 from aries_async.sim.walk import QuoteSnapshot
+from aries_async.sim.ws_repeats import UpdateRepeats
 from aries_async.sim.ws_session import Session, ms
 
 __all__ = ["ChartSession"]
@@ -70,6 +73,7 @@ class ChartSession(Session):
         super().__init__(*args, **kwargs)
         self.subs: dict[str, _ChartSub] = {}
         self._by_watched: dict[str, set[str]] = {}
+        self.repeats = UpdateRepeats()
 
     # -- requests -----------------------------------------------------------------------------
 
@@ -215,6 +219,15 @@ class ChartSession(Session):
         return quote, trade
 
     def _event(self, symbol: str, kind: str, data: dict[str, Any], snap: QuoteSnapshot) -> None:
+        faults = self.hub.ctx.faults
+        message = self._message(symbol, kind, data, snap)
+        self.push(message)
+        for again in self.repeats.after(faults, kind, symbol, message):
+            self.push(again)
+
+    def _message(
+        self, symbol: str, kind: str, data: dict[str, Any], snap: QuoteSnapshot
+    ) -> dict[str, Any]:
         if self.hub.ctx.faults.charts_envelope == "typed":
             payload = {
                 "action": "update",
@@ -223,9 +236,8 @@ class ChartSession(Session):
                 "data": data,
                 "timestamp": ms(snap.time),
             }
-            self.push({"type": "event", "timestamp": _iso(snap.time), "payload": payload})
-        else:
-            self.push({"type": "event", "payload": {"symbol": symbol, "data": data}})
+            return {"type": "event", "timestamp": _iso(snap.time), "payload": payload}
+        return {"type": "event", "payload": {"symbol": symbol, "data": data}}
 
     def drop_subscriptions(self) -> None:
         """Unwatch every symbol and forget its subscriptions."""

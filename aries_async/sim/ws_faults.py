@@ -82,13 +82,14 @@ field                              effect
                                    it they close as the accounts socket does: an
                                    ``authTimeout`` event, then a close (1000). None: no deadline
                                    Flag: ``--ws-auth-deadline SECONDS``.
-``ws_market_repeat_every``         every Nth market quote and Nth trade update of a socket is sent
-                                   twice in a row, verbatim (no sequence number is documented,
-                                   websocket.md 3.3)
+``ws_market_repeat_every``         every Nth quote and Nth trade update of a market or charts
+                                   socket is sent twice in a row, verbatim (no sequence number
+                                   is documented, websocket.md 3.3)
                                    Flag: ``--ws-market-repeat-every N``.
-``ws_market_stale_every``          every Nth market quote and Nth trade update of a socket is
-                                   followed by the update of that symbol and kind sent before
-                                   it, again: an older ``timestamp`` after a newer one
+``ws_market_stale_every``          every Nth quote and Nth trade update of a market or charts
+                                   socket is followed by the update of that symbol and kind
+                                   sent before it, again: an older time (``timestamp``, a chart
+                                   trade's ``t``) after a newer one
                                    Flag: ``--ws-market-stale-every N``.
 ``ws_market_status``               the value of ``market`` and of every venue of
                                    ``exchanges`` and ``indicesGroups`` in the ``marketStatus``

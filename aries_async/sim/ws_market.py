@@ -21,6 +21,7 @@ import math
 from typing import Any
 
 from aries_async.sim.feed import QuoteSnapshot
+from aries_async.sim.ws_repeats import UpdateRepeats
 from aries_async.sim.ws_requests import answer_request
 from aries_async.sim.ws_session import Session, ms
 from aries_async.sim.ws_values import market_values
@@ -95,10 +96,7 @@ class MarketSession(Session):
         self.market: dict[str, _MarketSub] = {}  # by the watched (underlying) symbol
         self.options: dict[str, list[_MarketSub]] = {}
         self.status_sent: dict[str, Any] | None = None
-        # For faults.ws_market_repeat_every and ws_market_stale_every: the quote and the trade
-        # updates sent so far, and the latest of each kind and symbol.
-        self.sent_updates: dict[str, int] = {}
-        self.previous: dict[tuple[str, str], dict[str, Any]] = {}
+        self.repeats = UpdateRepeats()
 
     def ack_type(self) -> str:
         """``"none"`` while ``faults.ws_market_unacknowledged`` is set, else as every socket."""
@@ -309,16 +307,9 @@ class MarketSession(Session):
         update = {"action": "update", "type": kind, "symbol": symbol, "data": data}
         update["timestamp"] = stamp
         self.event(update)
-        if kind not in ("quote", "trade"):
-            return
-        count = self.sent_updates[kind] = self.sent_updates.get(kind, 0) + 1
-        repeat, stale = faults.ws_market_repeat_every, faults.ws_market_stale_every
-        if repeat and count % repeat == 0:
-            self.event(dict(update))
-        before = self.previous.get((kind, symbol))
-        if stale and count % stale == 0 and before is not None:
-            self.event(dict(before))
-        self.previous[(kind, symbol)] = update
+        if kind in ("quote", "trade"):
+            for again in self.repeats.after(faults, kind, symbol, update):
+                self.event(again)
 
     def drop_subscriptions(self) -> None:
         """Unwatch every symbol and forget its subscriptions."""

@@ -10,11 +10,13 @@ import contextlib
 import itertools
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 import aiohttp
 import pytest
 
+from aries_async.models.common import parse_datetime
 from aries_async.sim import Simulator
 from aries_async.sim import cli as sim_cli
 from aries_async.sim.fault_flags import add_fault_arguments, build_faults
@@ -122,6 +124,47 @@ async def test_quote_and_trade_updates_are_repeated_verbatim_and_sent_late(
     for kind in ("quote", "trade"):
         updates = _updates(messages, kind)
         stamps = [u["timestamp"] for u in updates]
+        repeated = [a for a, b in itertools.pairwise(updates) if a == b]
+        late = [b for a, b in itertools.pairwise(stamps) if b < a]
+        assert repeated and late, (kind, stamps)
+
+
+def _time_at(update: dict[str, Any], where: tuple[str, ...]) -> datetime:
+    value: Any = update
+    for key in where:
+        value = value[key]
+    when = parse_datetime(value)
+    assert when is not None
+    return when
+
+
+@pytest.mark.parametrize("trade_time", ["s", "ms", "iso"])
+async def test_chart_quotes_and_trades_are_repeated_verbatim_and_sent_late_too(
+    trade_time: str, sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    """The same switches on the charts socket: a quote's time is its envelope's (typed
+    envelope), a trade's its ``t``, whatever its form."""
+    sim.faults.ws_market_repeat_every = 3
+    sim.faults.ws_market_stale_every = 4
+    sim.faults.charts_envelope, sim.faults.charts_trade_time = "typed", trade_time
+    async with http.ws_connect(sim.charts_ws_url) as ws:
+        reader = await _auth(ws, sim)
+        for kind in ("quotes", "trades"):
+            subscribe = {
+                "type": "subscribe",
+                "id": kind,
+                "payload": {"type": kind, "symbol": "AAPL"},
+            }
+            await ws.send_str(json.dumps(subscribe))
+            await reader.next(lambda m: m.get("type") == "subscribed")
+        messages: list[dict[str, Any]] = []
+        for _ in range(16):  # 32 feed steps
+            sim.advance(1.0)
+        while len(_updates(messages, "quote")) < 40:  # 32 quotes, some sent again
+            messages.append(await reader.next())
+    for kind, where in (("quote", ("timestamp",)), ("trade", ("data", "t"))):
+        updates = _updates(messages, kind)
+        stamps = [_time_at(u, where) for u in updates]
         repeated = [a for a, b in itertools.pairwise(updates) if a == b]
         late = [b for a, b in itertools.pairwise(stamps) if b < a]
         assert repeated and late, (kind, stamps)
