@@ -18,14 +18,18 @@ import attrs
 from aries_async.models._market_events import price_converter
 from aries_async.models._values import number_decimal
 from aries_async.models._wire import (
+    MS_RANGE,
     LazyWire,
     lazy,
     lazy_field,
     to_str,
     to_time,
 )
+from aries_async.models.common import datetime_to_epoch, epoch_ms
 
 __all__ = ["ChartQuote", "ChartTrade", "ChartUpdate", "convert_chart_prices"]
+
+_MS_FROM, _MS_TO = MS_RANGE
 
 
 @attrs.frozen(slots=False, repr=False)
@@ -120,6 +124,30 @@ class ChartTrade(LazyWire):
     def last_price(self) -> Decimal | None:
         """The same as :attr:`price` (the name the market stream's trades use)."""
         return self.price
+
+    @property
+    def order_ms(self) -> int | None:
+        """The time the streams order this trade by, as whole Unix milliseconds: the
+        envelope's ``timestamp`` when it came with one, else its ``t`` (epoch s or ms, or RFC
+        3339); None when neither is readable."""
+        stamp = self.timestamp_ms
+        if stamp is None:
+            stamp = self.data.get("t")
+            if type(stamp) is not int:
+                return self._text_ms()
+        if type(stamp) is int and _MS_FROM <= stamp < _MS_TO:
+            return stamp  # Unix ms already: the common case, without a call
+        return epoch_ms(stamp)
+
+    def _text_ms(self) -> int | None:
+        """``t`` sent as text (or a fraction), as Unix ms: read once, then kept (a held
+        trade is compared with every later one)."""
+        cache = self.__dict__  # beside the lazy fields' values: not an attrs field
+        if "_order_ms" not in cache:
+            parsed = self.trade_timestamp
+            cache["_order_ms"] = None if parsed is None else datetime_to_epoch(parsed, "ms")
+        kept: int | None = cache["_order_ms"]
+        return kept
 
     def merged(self, newer: ChartTrade) -> ChartTrade:
         """``newer`` with the fields it did not send taken from ``self``."""

@@ -18,14 +18,16 @@ import attrs
 from aries_async._deprecation import renamed
 from aries_async.models._deferred import Deferred, deferred_names
 from aries_async.models._values import number_decimal
-from aries_async.models.common import parse_datetime
+from aries_async.models.common import epoch_ms, parse_datetime
 
 __all__ = [
+    "MS_RANGE",
     "LazyWire",
     "Timestamped",
     "Wire",
     "lazy",
     "lazy_field",
+    "stamped_before",
     "to_int",
     "to_str",
     "to_time",
@@ -100,6 +102,36 @@ class Wire(Timestamped):
     def get(self, wire_name: str, default: Any = None) -> Any:
         """A raw wire field (as decoded from JSON), for fields this model does not name."""
         return self.data.get(wire_name, default)
+
+    @property
+    def order_ms(self) -> int | None:
+        """The time the streams order this update by, as whole Unix milliseconds: the
+        envelope's ``timestamp`` whatever its wire form (epoch s, ms, RFC 3339); None when it
+        carried none readable (then it orders nothing)."""
+        return epoch_ms(self.timestamp_ms)
+
+
+MS_RANGE = (10**11, 10**14)
+"""Whole numbers of this size are Unix ms (as :func:`~aries_async.models.common.epoch_ms`
+reads them): an envelope time in it needs no conversion."""
+_MS_FROM, _MS_TO = MS_RANGE
+
+
+def stamped_before(update: Wire, than: Wire) -> bool:
+    """Whether ``update`` is a late one: its :attr:`~Wire.order_ms` is before ``than``'s (one
+    without a readable time orders nothing: False). An equal time is not late (several
+    updates may share a millisecond)."""
+    new, old = update.timestamp_ms, than.timestamp_ms
+    # The hot path: both envelope times are Unix ms, as the market socket sends them.
+    if (
+        type(new) is int
+        and type(old) is int
+        and _MS_FROM <= new < _MS_TO
+        and _MS_FROM <= old < _MS_TO
+    ):
+        return new < old
+    new, old = update.order_ms, than.order_ms
+    return new is not None and old is not None and new < old
 
 
 # -- lazy fields ------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ __all__ = [
     "datetime_to_epoch",
     "datetime_to_wire",
     "decimal_to_wire",
+    "epoch_ms",
     "field_wire_name",
     "parse_date",
     "parse_datetime",
@@ -255,6 +256,28 @@ def datetime_to_epoch(value: datetime, unit: str = "s") -> int:
     micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
     times, per = _PER_MICRO[unit]
     return micros * times // per
+
+
+def epoch_ms(value: object) -> int | None:
+    """A wire time as whole Unix milliseconds: an epoch in s, ms, us or ns (told apart by
+    size, as :func:`parse_datetime` does) or RFC 3339 text; None when absent or unreadable.
+
+    Two times in different forms compare right once read this way (``1750839134`` s and
+    ``"2025-06-25T08:12:14Z"`` are the same instant).
+    """
+    if type(value) is int:
+        # Integer arithmetic, no datetime: this reads the streams' envelope times.
+        magnitude = abs(value)
+        if magnitude < _EPOCH_MS:
+            return value * 1000
+        if magnitude < _EPOCH_US:
+            return value
+        return value // 1000 if magnitude < _EPOCH_NS else value // 1_000_000
+    try:
+        when = parse_datetime(value)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return None if when is None else datetime_to_epoch(when, "ms")
 
 
 def field_wire_name(field: attrs.Attribute[Any], case: str) -> str:

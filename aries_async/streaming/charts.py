@@ -21,6 +21,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any, Unpack
 
+from aries_async.models._wire import stamped_before
 from aries_async.models.events import (
     ChartQuote,
     ChartTrade,
@@ -68,6 +69,15 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
             ``time.time``; a client's streams get the client's ``wall_clock``).
 
     Any number of consumers may iterate at once; each receives every update for its filter.
+
+    No sequence number orders the updates, so a server may repeat one or send one late:
+    consumers get them as they came, while :meth:`latest` and :meth:`latest_trade` never go
+    back in time. An update whose time is before the one they hold for its symbol is not
+    merged into them; an equal one is. A quote's time is the envelope's ``timestamp``; a
+    trade's is that, or, without one, its ``t``; either is compared as an instant whatever
+    its wire form (epoch seconds or milliseconds, RFC 3339), so a ``t`` in whole seconds
+    orders trades to the second only. A quote sent without a time (the documented plain
+    event) orders nothing: it is merged as it comes.
     """
 
     data_types: frozenset[type[Any]] = frozenset(_DATA_TYPES)
@@ -192,7 +202,11 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
 
     def on_messages(self, messages: list[Any]) -> None:
         """Track and publish the data messages of one socket read, in order: only the
-        channels subscribed (a server that sends trades with the quotes sends both)."""
+        channels subscribed (a server that sends trades with the quotes sends both).
+
+        Every update is published as it came, a repeated or late one too; one whose time is
+        before the one :meth:`latest` (:meth:`latest_trade`) holds leaves it as it is (see
+        the class docstring)."""
         wants_quotes, wants_trades = self._subs.quote_symbols, self._subs.trade_symbols
         latest = self._latest
         out: list[Any] = []
@@ -203,14 +217,19 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
                 if symbol not in wants_quotes:
                     continue  # on its way when unsubscribed, or a trades-only symbol's carrier
                 quote = latest.get(symbol)
-                latest[symbol] = message if quote is None else quote.merged(message)
+                if quote is None:
+                    latest[symbol] = message
+                elif message.timestamp_ms is None or not stamped_before(message, quote):
+                    # (A quote's only time is its envelope's: one without orders nothing.)
+                    latest[symbol] = quote.merged(message)
             elif kind is ChartTrade:
                 if message.symbol not in wants_trades:
                     continue  # on its way when unsubscribed, or sent with the quotes
                 trade = self._latest_trade.get(message.symbol)
-                self._latest_trade[message.symbol] = (
-                    message if trade is None else trade.merged(message)
-                )
+                if trade is None:
+                    self._latest_trade[message.symbol] = message
+                elif not stamped_before(message, trade):
+                    self._latest_trade[message.symbol] = trade.merged(message)
             elif kind is SubscribeAck:
                 self._subs.acknowledge(message.request_id)
                 continue

@@ -6,9 +6,10 @@ Policies:
     Items queue in order up to ``limit``. Beyond that the consumer is *slow*: further items
     are kept as the latest one per key (item type and symbol; partial quote/trade updates are
     merged, so no field is lost, only intermediate values; one stamped before the kept one, a
-    late update, is left out). :attr:`Consumer.conflated` counts the updates folded that way.
-    Items without a symbol (status changes, server errors, unknown messages) cannot be
-    conflated: the newest ``limit`` of them are kept, in order, and
+    late update, is left out, its time compared as an instant whatever its wire form).
+    :attr:`Consumer.conflated` counts the updates folded that way. Items without a symbol
+    (status changes, server errors, unknown messages) cannot be conflated: the newest
+    ``limit`` of them are kept, in order, and
     :attr:`Consumer.dropped` counts the older ones that fell out. A key's latest item comes
     after every such item that arrived before it (a quote from after a reconnect is delivered
     after the reconnect's status events, with the fields it merged). Memory stays within twice
@@ -41,6 +42,7 @@ from typing import Any, Generic, TypeVar
 from aries_async._closing import AsyncClosing
 from aries_async._validate import require_count
 from aries_async.errors import StreamOverflowError, ValidationError
+from aries_async.models._wire import Wire, stamped_before
 from aries_async.streaming._parking import Parking
 
 __all__ = ["Consumer", "Hub"]
@@ -181,8 +183,7 @@ class Consumer(AsyncClosing, Parking, Generic[T]):
                 self._since[key] = marks
             return
         self.conflated += 1
-        stamp, held = getattr(item, "timestamp_ms", None), getattr(previous, "timestamp_ms", None)
-        if type(stamp) is int and type(held) is int and stamp < held:
+        if isinstance(item, Wire) and stamped_before(item, previous):
             return  # a late update: the newer one stays the latest
         merge = getattr(previous, "merged", None)
         if marks and self._since.get(key, 0) != marks:

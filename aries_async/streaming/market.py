@@ -14,6 +14,7 @@ import asyncio
 from collections.abc import Iterable
 from typing import Any, Unpack
 
+from aries_async.models._wire import stamped_before
 from aries_async.models.events import (
     GreeksUpdate,
     Level2Update,
@@ -83,9 +84,10 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
     send one late. Consumers get them as they came: a repeat is delivered again, a late
     update after the newer ones (a consumer that sums trades should tell prints apart, by
     the time-and-sales ``tradeSeq``). :meth:`latest` and :meth:`latest_trade` never go back in
-    time: an update whose envelope ``timestamp`` (Unix ms) is before the one they hold for
-    its symbol is not merged into them; an equal one is (several updates may share a
-    millisecond), so a verbatim repeat leaves them as they were.
+    time: an update whose envelope ``timestamp`` is before the one they hold for its symbol
+    (compared as instants, whatever their wire form: Unix ms, seconds, RFC 3339) is not
+    merged into them; an equal one is (several updates may share a millisecond), so a
+    verbatim repeat leaves them as they were.
     """
 
     data_types: frozenset[type[Any]] = frozenset(_DATA_TYPES) - {MarketStatusUpdate}
@@ -271,7 +273,7 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
                     # unsubscribed does not bring it back.
                     if self._subs.wants(symbol, Channel.QUOTES):
                         latest[symbol] = message
-                elif _late(message, previous):
+                elif stamped_before(message, previous):
                     pass  # delivered as it came, but the latest quote is the newer one
                 elif message.data.keys() >= previous.data.keys():
                     latest[symbol] = message  # it sent every field the previous one had
@@ -306,7 +308,7 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
             symbol = message.symbol
             previous_trade = self._latest_trade.get(symbol)
             if previous_trade is not None:
-                if not _late(message, previous_trade):
+                if not stamped_before(message, previous_trade):
                     self._latest_trade[symbol] = previous_trade.merged(message)
             elif self._subs.wants(symbol, Channel.TRADES):
                 self._latest_trade[symbol] = message
@@ -323,13 +325,6 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
         """End every consumer and every request still waiting."""
         super().on_end(error)
         self._requests.end()
-
-
-def _late(update: QuoteUpdate | TradeUpdate, than: QuoteUpdate | TradeUpdate) -> bool:
-    """Whether ``update`` was stamped before ``than`` (both envelope timestamps Unix ms; one
-    missing or in another form orders nothing)."""
-    new, old = update.timestamp_ms, than.timestamp_ms
-    return type(new) is int and type(old) is int and new < old
 
 
 def market_stream(

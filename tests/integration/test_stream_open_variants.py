@@ -229,6 +229,71 @@ async def test_a_slow_consumer_gets_the_newest_quote_not_a_late_one(
         assert stream.latest("AAPL") == newest
 
 
+CHART_TIMES = [("typed", "ms"), ("plain", "s"), ("plain", "ms"), ("plain", "iso")]
+"""The charts envelope and the form of a trade's ``t``: a typed envelope stamps quotes and
+trades (Unix ms and RFC 3339); a plain one stamps nothing, and a trade has only its ``t``."""
+
+
+async def _read_all(stream: Any, hub: WsHub) -> None:
+    """Until the stream read a line sent after everything the server queued before it."""
+    malformed = stream.malformed
+    assert hub.inject("not json", "charts") == 1
+    await until(lambda: stream.malformed == malformed + 1)
+
+
+def _drain(consumer: Any) -> list[Any]:
+    return [consumer.get_nowait() for _ in range(consumer.pending)]
+
+
+@pytest.mark.parametrize(("envelope", "trade_time"), CHART_TIMES)
+async def test_the_chart_stream_s_latest_never_goes_back_in_time_whatever_the_time_s_form(
+    envelope: str, trade_time: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """Repeated and late chart quotes and trades: :meth:`latest_trade` keeps the newest by
+    its time (the envelope's, else its ``t`` in seconds, milliseconds or RFC 3339), and so
+    does :meth:`latest` when quotes are stamped; the consumers get them all as they came."""
+    faults = sim.faults
+    faults.ws_market_repeat_every, faults.ws_market_stale_every = 3, 2
+    faults.charts_envelope, faults.charts_trade_time = envelope, trade_time
+    async with _stream("charts", sim, fake_time) as stream:
+        quotes, trades = stream.quotes("AAPL"), stream.trades("AAPL")
+        await stream.subscribe("AAPL")
+        await until(lambda: stream.acknowledged == {"AAPL"})
+        got: dict[Any, list[Any]] = {quotes: [], trades: []}
+        for _ in range(8):
+            sim.advance(0.5)  # one step of the walk
+            await _read_all(stream, hub)
+            for consumer, updates in got.items():
+                updates += _drain(consumer)
+            newest = max(t.trade_timestamp for t in got[trades])
+            assert stream.latest_trade("AAPL").trade_timestamp == newest
+            if envelope == "typed":
+                newest = max(q.timestamp for q in got[quotes])
+                assert stream.latest("AAPL").timestamp == newest
+        times = [t.trade_timestamp for t in got[trades]]
+        assert any(b < a for a, b in itertools.pairwise(times))  # late, as they came
+        assert stream.latest_trade("AAPL") == got[trades][-2]  # the last step's, not its late one
+
+
+@pytest.mark.parametrize(("envelope", "trade_time"), CHART_TIMES)
+async def test_a_slow_chart_consumer_gets_the_newest_trade_not_a_late_one(
+    envelope: str, trade_time: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    faults = sim.faults
+    faults.ws_market_stale_every = 2
+    faults.charts_envelope, faults.charts_trade_time = envelope, trade_time
+    async with _stream("charts", sim, fake_time) as stream:
+        trades = stream.trades("AAPL", buffer=1)
+        await stream.subscribe("AAPL", channels=["trades"])
+        await until(lambda: stream.acknowledged == {"AAPL"})
+        sim.advance(1.0)  # two steps: a trade, a trade, then the first again
+        await _read_all(stream, hub)
+        assert trades.conflated == 1
+        first, newest = await take(trades, 2)
+        assert first.trade_timestamp < newest.trade_timestamp
+        assert stream.latest_trade("AAPL") == newest
+
+
 # -- 4. market status values beyond open and closed ---------------------------------------------
 
 

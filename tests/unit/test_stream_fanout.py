@@ -12,6 +12,7 @@ import pytest
 
 from aries_async.errors import StreamAuthError, StreamOverflowError, ValidationError
 from aries_async.models.events import (
+    ChartTrade,
     QuoteUpdate,
     StreamConnected,
     StreamDisconnected,
@@ -54,6 +55,42 @@ def test_slow_consumer_conflates_per_symbol_and_stays_bounded() -> None:
     assert [q.symbol for q in got][-4:] == ["D", "A", "B", "C"] or len(got) == 7
     assert got[-1].bid_price == 999
     assert c.conflated == 4000 - len(got)
+
+
+NEWER, OLDER = 1_768_489_201_000, 1_768_489_200_500  # Unix ms, half a second apart
+TIMES: dict[str, tuple[Any, Any]] = {  # the raw wire values, kept as sent
+    "ms": (NEWER, OLDER),
+    "s": (NEWER // 1000, NEWER // 1000 - 1),
+    "iso": ("2026-01-15T15:00:01.000Z", "2026-01-15T15:00:00.500Z"),
+    "mixed": ("2026-01-15T15:00:01Z", OLDER),
+}
+
+
+@pytest.mark.parametrize("form", sorted(TIMES))
+def test_a_late_update_is_left_out_of_the_conflated_one_whatever_its_time_s_form(
+    form: str,
+) -> None:
+    """Envelope times as Unix ms, seconds or RFC 3339 (or one of each): the late update is
+    told by the instant, not by the raw wire value."""
+    newer, older = TIMES[form]
+    hub = Hub()
+    c: Consumer[QuoteUpdate] = Consumer(hub, [QuoteUpdate], policy="conflate", limit=1)
+    hub.publish(QuoteUpdate("AAPL", {"bidPrice": 1}, older))
+    hub.publish(QuoteUpdate("AAPL", {"bidPrice": 3}, newer))
+    hub.publish(QuoteUpdate("AAPL", {"bidPrice": 2}, older))  # late
+    assert [q.bid_price for q in drain(c)] == [1, 3]
+    assert c.conflated == 1
+
+
+@pytest.mark.parametrize("form", ["s", "ms", "iso"])
+def test_a_late_chart_trade_is_told_by_its_t_without_an_envelope_time(form: str) -> None:
+    t = {"s": (1_768_489_201, 1_768_489_200), "ms": TIMES["ms"], "iso": TIMES["iso"]}[form]
+    hub = Hub()
+    c: Consumer[ChartTrade] = Consumer(hub, [ChartTrade], policy="conflate", limit=1)
+    for price, when in ((1, t[1]), (3, t[0]), (2, t[1])):
+        hub.publish(ChartTrade("AAPL", {"s": "ok", "t": when, "lp": price, "v": 100}))
+    assert [trade.price for trade in drain(c)] == [1, 3]
+    assert ChartTrade("AAPL", {"t": t[0]}).order_ms == 1_768_489_201_000
 
 
 def test_status_events_are_never_conflated() -> None:
