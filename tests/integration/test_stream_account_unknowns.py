@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
@@ -72,6 +74,21 @@ async def voided_on(sim: Simulator, stream: AccountStream, events: Any) -> str:
     return voided
 
 
+@contextlib.asynccontextmanager
+async def voided_unlisted(
+    sim: Simulator, aries: AriesClient
+) -> AsyncIterator[tuple[AccountStream, Any, str, CountingLookup]]:
+    """A stream with an order lookup, its order consumer, and the id of an order cancelled
+    under a status the client does not know (``SIM_VOIDED``), which resync snapshots no
+    longer list; and the lookup."""
+    sim.faults.order_status_text = {"CANCELED": "SIM_VOIDED"}
+    sim.faults.snapshot_working_orders_only = True
+    lookup = CountingLookup(aries.orders.reconcile)
+    async with stream_on(sim, GatedTokens(sim), lookup) as stream:
+        events = stream.order_events()
+        yield stream, events, await voided_on(sim, stream, events), lookup
+
+
 # -- an ordStatus the client does not know --------------------------------------------------
 
 
@@ -81,12 +98,7 @@ async def test_an_order_of_a_status_unknown_to_the_client_leaves_once_no_longer_
     """Cancelled under a status name newer than the client: kept while the server lists it,
     looked up once when a resync snapshot no longer does, then gone, not reported unknown
     and not looked up again at every later gap."""
-    sim.faults.order_status_text = {"CANCELED": "SIM_VOIDED"}
-    sim.faults.snapshot_working_orders_only = True
-    lookup = CountingLookup(aries.orders.reconcile)
-    async with stream_on(sim, GatedTokens(sim), lookup) as stream:
-        events = stream.order_events()
-        voided = await voided_on(sim, stream, events)
+    async with voided_unlisted(sim, aries) as (stream, events, voided, lookup):
         status = stream.orders[voided].ord_status
         assert status == "SIM_VOIDED" and status is not None and not status.is_known
         assert not stream.orders[voided].is_terminal
@@ -106,12 +118,7 @@ async def test_a_waiter_keeps_an_order_of_a_status_unknown_to_the_client_told_on
     longer lists: it stays in the stream's orders while the waiter waits, is looked up at
     each resync (its state may move on) and told only when it changed; once the waiter is
     done it leaves."""
-    sim.faults.order_status_text = {"CANCELED": "SIM_VOIDED"}
-    sim.faults.snapshot_working_orders_only = True
-    lookup = CountingLookup(aries.orders.reconcile)
-    async with stream_on(sim, GatedTokens(sim), lookup) as stream:
-        events = stream.order_events()
-        voided = await voided_on(sim, stream, events)
+    async with voided_unlisted(sim, aries) as (stream, events, voided, lookup):
         drain(events)
         waiter = asyncio.create_task(stream.wait_for_order(voided, OrderStatus.FILLED))
         await round_trip(stream, hub)
