@@ -1,14 +1,16 @@
 """The account stream's topics besides ``account``: ``pnl``, ``watchlist`` and ``news``
 (websocket.md 4.2), a mixin of :class:`~aries_async.streaming.accounts.AccountStream`.
 
-Every subscription is remembered and sent again after each reconnect and re-authentication.
+Every subscription is remembered and sent again after each reconnect and re-authentication
+(but the one after a re-authentication leaves out what its socket refused).
 A ``pnl`` subscription is sent again from the start of the last candle received
 (``startTime``), so the candles of the gap come with the resubscription; before any candle
 came, with the ``start_time`` given.
 Subscribing is fire-and-forget, as for market data: a refusal arrives as a
 :class:`~aries_async.models.events.ServerErrorMessage` in ``events()``, and the subscription it
 answers (found by the request's id) is named in ``refused_topics`` (an account's own
-subscription in ``refused`` too) before that.
+subscription in ``refused`` too) before that. A refusal is told once: a replay's refusal that
+only repeats a known one, reason included, is not published again (see ``refused_topics``).
 """
 
 from __future__ import annotations
@@ -79,6 +81,7 @@ class AccountTopics:
     _idless = False  # whether the server sent an error without a request id
     _holding = False  # whether this socket's other topics wait until _opening is answered
     _generation = 0  # counts the replays (new sockets, re-authentications)
+    _refused_asked = True  # whether the latest replay asks for what was refused (a new socket)
 
     def _check_open(self) -> None:
         raise NotImplementedError
@@ -92,7 +95,9 @@ class AccountTopics:
     def _consumer(self, types: Iterable[type[Any]], limit: int | None = None) -> Consumer[Any]:
         raise NotImplementedError
 
-    async def _send_topic(self, topic: str, params: dict[str, Any] | None, subscribe: bool) -> None:
+    async def _send_topic(
+        self, topic: str, params: dict[str, Any] | None, subscribe: bool, replay: bool = False
+    ) -> None:
         connection = self._connection
         if not subscribe:
             # Not connected: nothing to stop (the next connection's replay leaves it out).
@@ -102,7 +107,7 @@ class AccountTopics:
         request_id = connection.ids("sub")
         # Before sending: the answer may be read while the send is awaited. Not connected:
         # the replay on the next connection sends it, under another id.
-        self._requests.sent(request_id, topic_key(topic, params))
+        self._requests.sent(request_id, topic_key(topic, params), replay=replay)
         await connection.send(encode_account_subscribe(request_id, topic, params))
 
     # -- accounts -----------------------------------------------------------------------------
@@ -113,8 +118,8 @@ class AccountTopics:
         Returns once the subscription is sent (or, not connected, left to the next socket);
         a refusal names the account in :attr:`refused` (before its
         :class:`~aries_async.models.events.ServerErrorMessage` reaches ``events()``), and the
-        account stays followed: it is asked for again on every new socket (and after every
-        re-authentication) until it is removed.
+        account stays followed: it is asked for again on every new socket until it is removed
+        (not after a re-authentication: that socket refused it), and by this call again.
 
         Raises:
             ValidationError: an empty account id.
@@ -122,7 +127,7 @@ class AccountTopics:
         """
         account_id = require_text(account_id, "account_id")
         self._check_open()
-        if self._add_book(account_id):
+        if self._add_book(account_id) or ("account", account_id) in self._requests.refusals:
             await self._send_topic("account", {"accountId": account_id}, subscribe=True)
 
     async def remove_account(self, account_id: str) -> None:
@@ -175,10 +180,13 @@ class AccountTopics:
         ``events()``, tied to the subscription by the request's id; without one, when it can
         only answer that subscription (see :mod:`~aries_async.streaming.protocol.
         account_requests`: one tied only once the other requests were answered is named
-        after its ``ServerErrorMessage``). A refused subscription is still sent again on every
-        new socket and after every re-authentication (refused again, for the latest reason);
-        it leaves when a later request of it is acknowledged (an account also by its
-        snapshot), it is unsubscribed, or its account removed."""
+        after its ``ServerErrorMessage``). A refused subscription is asked for again by your
+        subscribe of it (its answer told) and on each new socket, not by the replay after a
+        re-authentication (that socket refused it); a replay's refusal that repeats the known
+        one, reason included, is not told again (one without an id not tied yet is not when
+        a replay awaits a subscription refused for that reason). A refusal leaves when a later
+        request of it is acknowledged (an account's, by its snapshot too), it is unsubscribed,
+        or its account removed."""
         return dict(self._requests.refusals)
 
     def _answer(
@@ -199,19 +207,23 @@ class AccountTopics:
             self._holding = False
             self._connection.spawn(self._send_held(self._generation), "held subscriptions")
 
-    def _refusal(self, error: ServerErrorMessage) -> None:
+    def _refusal(self, error: ServerErrorMessage) -> bool:
         """An error: a refusal when it answers one of our subscribe requests, and on a new
-        socket an answer. One without an id while several requests await an answer is tied
-        once the others are answered (:meth:`AccountRequests.untied`)."""
+        socket an answer; returns whether it is told (not a repeat: see :attr:`refused_topics`).
+        One without an id while several requests await an answer is tied once the others
+        are answered (:meth:`AccountRequests.untied`)."""
         if error.request_id is None:
             self._idless = True
         request_id = self._requests.attribute(error.request_id)
         if request_id is None and error.request_id is None:
+            repeated = self._requests.may_repeat(error.error)
             self._tied(self._requests.untied(error.error))
-            return
+            return not repeated
+        repeated = self._requests.repeats(request_id, error.error)
         self._requests.reject(request_id, error.error)
         if self._opening:
             self._answer(request_id=request_id)
+        return not repeated
 
     def _acknowledged(self, request_id: str | None) -> None:
         """A subscribe request was acknowledged: an id-less refusal may be tied now."""
@@ -265,7 +277,7 @@ class AccountTopics:
     async def subscribe_watchlist(self) -> None:
         """Changes of the user's watchlists."""
         self._check_open()
-        if self._topics.add("watchlist"):
+        if self._topics.add("watchlist") or ("watchlist", None) in self._requests.refusals:
             await self._send_topic("watchlist", None, subscribe=True)
 
     async def unsubscribe_watchlist(self) -> None:
@@ -330,7 +342,21 @@ class AccountTopics:
 
     # -- the connection -----------------------------------------------------------------------
 
-    def _topic_frames(self, connection: Connection) -> list[str]:
+    def _replay(self, connection: Connection, refused: bool) -> list[str]:
+        """The frames that send every subscription again (``refused`` False: after a
+        re-authentication, but those refused), and a new wait for the answers."""
+        frames = self._topic_frames(connection, refused)
+        # Each account's snapshot is owed (or an error answer): without it the events missed
+        # while the socket was down would never be told. It supersedes an earlier wait.
+        if self._answered is not None:
+            self._answered.cancel()
+        self._answered = asyncio.get_running_loop().create_future() if self._opening else None
+        return frames
+
+    def _asks(self, topic: str, params: Mapping[str, Any] | None, refused: bool) -> bool:
+        return refused or topic_key(topic, params) not in self._requests.refusals
+
+    def _topic_frames(self, connection: Connection, refused: bool) -> list[str]:
         """The subscriptions to send on a new connection, ``account`` ones first. Once the
         server was seen to send an error without an id, only the ``account`` ones: the
         others follow once each account is answered (:meth:`_send_held`), so that an id-less
@@ -338,29 +364,32 @@ class AccountTopics:
         may not: an account is answered by its snapshot, the others by an acknowledgement
         only), and does not hold up the socket until it is replaced."""
         self._generation += 1
+        self._refused_asked = refused
         ordered = [e for e in self._topics.replay() if e[0] == "account"]
+        ordered = [e for e in ordered if self._asks(*e, refused)]
         self._holding = self._idless and bool(ordered)
         if not self._holding:
-            ordered += self._other_topics()
+            ordered += self._other_topics(refused)
         named = [(connection.ids("sub"), topic, params) for topic, params in ordered]
         self._opening = {i: p["accountId"] for i, t, p in named if t == "account"}
         self._requests.reset()
         for request_id, topic, params in named:
-            self._requests.sent(request_id, topic_key(topic, params))
+            self._requests.sent(request_id, topic_key(topic, params), replay=True)
         return [encode_account_subscribe(i, t, p) for i, t, p in named]
 
-    def _other_topics(self) -> list[tuple[str, dict[str, Any]]]:
-        """The desired subscriptions besides the accounts' (``pnl`` last)."""
+    def _other_topics(self, refused: bool) -> list[tuple[str, dict[str, Any]]]:
+        """The desired subscriptions besides the accounts' (``pnl`` last) a replay asks for."""
         ordered = [e for e in self._topics.replay() if e[0] != "account"]
-        return ordered + [("pnl", params) for params in self._pnl.values()]
+        ordered += [("pnl", params) for params in self._pnl.values()]
+        return [e for e in ordered if self._asks(*e, refused)]
 
     async def _send_held(self, generation: int) -> None:
         """Send the subscriptions :meth:`_topic_frames` held back, unless a newer socket (or
         re-authentication) replays them meanwhile."""
-        for topic, params in self._other_topics():
+        for topic, params in self._other_topics(self._refused_asked):
             if generation != self._generation:
                 return
-            await self._send_topic(topic, params, subscribe=True)
+            await self._send_topic(topic, params, subscribe=True, replay=True)
 
     def _track_pnl(self, event: PnlEvent) -> None:
         """Remember the start of the latest candle: a resubscription starts there."""

@@ -11,8 +11,9 @@ Example:
 Account events are never dropped: each consumer buffers up to
 :attr:`StreamConfig.account_buffer` events and fails with
 :class:`~aries_async.errors.StreamOverflowError` beyond that. After every reconnect (and every
-re-authentication: a server may drop the subscriptions then) the ``account`` topic of every
-account is re-subscribed; each account's fresh snapshot arrives as
+re-authentication: a server may drop the subscriptions then; but not an account that socket
+refused) the ``account`` topic of every account is re-subscribed; each account's fresh snapshot
+arrives as
 an :class:`~aries_async.models.events.AccountSnapshot` with ``resync=True`` (a socket that does
 not bring every snapshot within :attr:`StreamConfig.request_timeout` is replaced by a new one,
 which asks again), followed by a
@@ -311,14 +312,12 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
 
     def on_open(self, connection: Connection) -> list[str]:
         """Re-subscribe every account and topic (called by the connection)."""
-        frames = self._topic_frames(connection)
-        # Each account's snapshot is owed (or an error answer): without it the events missed
-        # while the socket was down would never be told (see awaited_answers). After a
-        # re-authentication (on_reauth sends these frames too) it supersedes an earlier wait.
-        if self._answered is not None:
-            self._answered.cancel()
-        self._answered = asyncio.get_running_loop().create_future() if self._opening else None
-        return frames
+        return self._replay(connection, refused=True)
+
+    def on_reauth(self, connection: Connection) -> list[str]:
+        """Re-authenticated on the live socket: re-subscribe every account and topic but
+        those this socket refused (see :attr:`refused_topics`)."""
+        return self._replay(connection, refused=False)
 
     def awaited_answers(self) -> asyncio.Future[None] | None:
         """Done once every account subscribed on the new socket (or again after a
@@ -354,9 +353,8 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics):
         else:
             if kind is PnlEvent:
                 self._track_pnl(message)
-            elif kind is ServerErrorMessage:
-                self._refusal(message)
-            self._hub.publish(message)
+            if kind is not ServerErrorMessage or self._refusal(message):
+                self._hub.publish(message)
         self._changed.set()
 
     def on_end(self, error: BaseException | None) -> None:

@@ -10,7 +10,9 @@ supersedes it), so what waits is bounded by the subscriptions, whether or not th
 answers. A refusal (an ``error`` with the request's id, or without one while a single
 request awaits an answer: :meth:`AccountRequests.attribute`) names the subscription; it is kept,
 across reconnects, until a later request of the subscription is acknowledged, the
-subscription is served (an account's snapshot) or it is no longer wanted.
+subscription is served (an account's snapshot) or it is no longer wanted. A refusal that
+answers a replay (a new socket's, a re-authentication's) and only repeats the known refusal
+of its subscription, reason included, is not news (:meth:`AccountRequests.repeats`).
 """
 
 from __future__ import annotations
@@ -41,27 +43,45 @@ class AccountRequests:
         self._pending: dict[str, TopicKey] = {}  # request id -> its subscription
         self._latest: dict[TopicKey, str] = {}  # subscription -> its latest request's id
         self._untied: list[str] = []  # reasons of id-less refusals not tied to a request yet
+        self._replays: set[str] = set()  # the ids in _pending of the replays' requests
 
     @property
     def in_flight(self) -> dict[str, TopicKey]:
         """The requests awaiting an answer on this connection: id -> its subscription."""
         return dict(self._pending)
 
-    def sent(self, request_id: str, key: TopicKey) -> None:
-        """``request_id`` asks for the subscription ``key``; an earlier request of it is no
-        longer awaited."""
+    def sent(self, request_id: str, key: TopicKey, *, replay: bool = False) -> None:
+        """``request_id`` asks for the subscription ``key`` (``replay``: it replays the
+        subscriptions, it is not a call of the user's); an earlier request of it is no longer
+        awaited."""
         previous = self._latest.get(key)
         if previous is not None:
             del self._pending[previous]
+            self._replays.discard(previous)
             self._untied.clear()  # the superseded request may have been the one refused
         self._pending[request_id] = key
         self._latest[key] = request_id
+        if replay:
+            self._replays.add(request_id)
 
     def _answered(self, request_id: str | None) -> TopicKey | None:
         key = self._pending.pop(request_id or "", None)
         if key is not None:
             del self._latest[key]
+            self._replays.discard(request_id or "")
         return key
+
+    def repeats(self, request_id: str | None, reason: str) -> bool:
+        """Whether a refusal of ``request_id`` for ``reason`` only repeats a known one: the
+        request replays a subscription the server refused for the same reason."""
+        key = self._pending.get(request_id or "")
+        return request_id in self._replays and key is not None and self.refusals.get(key) == reason
+
+    def may_repeat(self, reason: str) -> bool:
+        """Whether an id-less refusal for ``reason`` that cannot be tied yet (:meth:`untied`)
+        may only repeat a known one: a replay awaiting an answer asks for a subscription the
+        server refused for the same reason."""
+        return any(self.repeats(request_id, reason) for request_id in self._replays)
 
     def acknowledge(self, request_id: str | None) -> TopicKey | None:
         """The server acknowledged a request: its subscription (None when the id is not
@@ -119,6 +139,7 @@ class AccountRequests:
         request_id = self._latest.pop(key, None)
         if request_id is not None:
             del self._pending[request_id]
+            self._replays.discard(request_id)
             if not served:
                 self._untied.clear()
         return self.settle()
@@ -128,6 +149,7 @@ class AccountRequests:
         self._pending.clear()
         self._latest.clear()
         self._untied.clear()
+        self._replays.clear()
 
 
 class AccountSubscriptions:
