@@ -21,8 +21,9 @@ which is then taken as usual); found in a status still unknown, it leaves (told 
 changed), and not found, it is reported as of unknown state once and leaves. A later event that
 gives it a known terminal status makes it a terminal order like any other. While an order
 waiter holds it (:meth:`AccountMirror.hold`), one found still in a status the client does not
-know stays instead (looked up again at each resync, told only when it changed), and leaves when
-the last waiter is done.
+know stays instead (looked up again at later resyncs, spaced as an order of unknown state is:
+:meth:`AccountMirror._due_again`; told only when it changed), and leaves when the last waiter
+is done.
 """
 
 from __future__ import annotations
@@ -183,7 +184,8 @@ class AccountMirror:
             for cl_ord_id, known in self.orders.items():
                 if cl_ord_id in present or known.is_terminal:
                     continue
-                if cl_ord_id not in self.unknown or (relook_unknown and self._due_again(cl_ord_id)):
+                spaced = cl_ord_id in self.unknown or cl_ord_id in self._unlisted
+                if not spaced or (relook_unknown and self._due_again(cl_ord_id)):
                     vanished[cl_ord_id] = known
         return Resync(snapshot, changed if resync else [], vanished)
 
@@ -191,7 +193,7 @@ class AccountMirror:
         """The lookup of ``batch`` (pending orders) found ``found``. One found in a status the
         client does not know leaves the mirror (a resync snapshot no longer listed it): it is
         among ``updated`` when it changed, and is not looked up again; unless a waiter holds
-        it: then it stays until :meth:`release` (and is looked up at each resync)."""
+        it: then it stays until :meth:`release` (looked up again at resyncs, spaced out)."""
         resolved = {o.cl_ord_id: o for o in found if o.cl_ord_id is not None}
         updated: list[Order] = []
         missing: dict[str, Order] = {}
@@ -202,15 +204,19 @@ class AccountMirror:
             if current is None:
                 missing[cl_ord_id] = known
                 continue
+            spacing = self._relookups.get(cl_ord_id)
             self.known(cl_ord_id)
             if current != known:
                 updated.append(current)
             if status_known(current):
                 self._put([current])
             elif cl_ord_id in self._held:
-                # Kept for its waiter (which would look it up and take it back otherwise).
+                # Kept for its waiter (which would look it up and take it back otherwise),
+                # its lookups spaced on as they were: its state is as unknown as before.
                 self._put([current])
                 self._unlisted.add(cl_ord_id)
+                if spacing is not None:
+                    self._relookups[cl_ord_id] = spacing
             else:
                 self._leave(cl_ord_id, current, "the lookup found it so")
         return LookupResult(updated, missing)
@@ -357,7 +363,8 @@ class AccountMirror:
         self._unlisted.discard(cl_ord_id)
 
     def _due_again(self, cl_ord_id: str) -> bool:
-        """Whether an order reported unknown is looked up again at this resync.
+        """Whether an order reported unknown (or of a status the client does not know, held
+        by a waiter) is looked up again at this resync.
 
         At the next reconnect, then with 2, 4, 8... up to 64 reconnects between lookups: a
         flapping connection does not repeat the lookup (for an order without a creation time,
