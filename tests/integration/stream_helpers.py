@@ -209,10 +209,11 @@ def make_stream(
     config: StreamConfig,
     tokens: Any,
     *,
-    account: str = "TEST-ACCOUNT-001",
+    account: str | Iterable[str] = "TEST-ACCOUNT-001",
     **extra: Any,
 ) -> Any:
-    """A stream of ``kind`` (``market``, ``charts``, ``accounts``: of ``account``) on ``sim``,
+    """A stream of ``kind`` (``market``, ``charts``, ``accounts``: of ``account``, one or
+    several) on ``sim``,
     on ``fake_time``, its tokens from ``tokens``; ``extra``: more keyword arguments of the
     stream."""
     options: dict[str, Any] = {

@@ -13,12 +13,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from stream_helpers import FakeTime, Tokens, answered, drained, until
+from stream_helpers import FakeTime, Tokens, answered, drained, make_stream, until
 
 from aries_async.models.events import ServerErrorMessage
 from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.ws import WsHub
-from aries_async.streaming import AccountStream, StreamConfig
+from aries_async.streaming import StreamConfig
 
 CONFIG = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
 ACCOUNT = "TEST-ACCOUNT-001"
@@ -51,14 +51,7 @@ async def test_a_refusal_is_told_once_and_asked_again_on_a_new_socket_only(
     sim.faults.ws_refused_subscriptions = dict(refusals)
     tokens = Tokens(sim)
     tokens.fresh_each_call = True
-    stream = AccountStream(
-        sim.accounts_ws_url,
-        tokens,
-        [ACCOUNT, LOCKED],
-        config=CONFIG,
-        sleep=fake_time.sleep,
-        monotonic=fake_time.clock,
-    )
+    stream = make_stream("accounts", sim, fake_time, CONFIG, tokens, account=[ACCOUNT, LOCKED])
     refused = {("account", LOCKED): LOCKED_WHY, ("news", None): NEWS_WHY}
     async with stream:
         events = stream.events()
