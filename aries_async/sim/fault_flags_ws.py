@@ -83,6 +83,12 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
         "by the one before it again",
     )
     faults.add_argument(
+        "--ws-market-partial",
+        action="store_true",
+        help="market quote and trade updates carry only the fields that changed since the "
+        "previous one of their symbol (the snapshot stays whole)",
+    )
+    faults.add_argument(
         "--ws-market-status",
         default=None,
         metavar="VALUE",

@@ -91,6 +91,12 @@ field                              effect
                                    sent before it, again: an older time (``timestamp``, a chart
                                    trade's ``t``) after a newer one
                                    Flag: ``--ws-market-stale-every N``.
+``ws_market_partial``              quote and trade updates of the market socket carry only the
+                                   fields whose value changed since the previous update of that
+                                   symbol and kind (websocket.md 3.4: "updates are partial",
+                                   against what is UNKNOWN); one in which nothing changed is not
+                                   sent. The snapshot after a subscribe stays whole
+                                   Flag: ``--ws-market-partial``.
 ``ws_market_status``               the value of ``market`` and of every venue of
                                    ``exchanges`` and ``indicesGroups`` in the ``marketStatus``
                                    pushes (websocket.md 3.2: the enum beyond ``"open"`` and
@@ -208,6 +214,7 @@ class WebsocketFaults:
     ws_auth_deadline: float | None = None
     ws_market_repeat_every: int | None = None
     ws_market_stale_every: int | None = None
+    ws_market_partial: bool = False
     ws_market_status: str | None = None
     ws_expire_after_auth: str | None = None
     ws_reauth_drops_subscriptions: bool = False

@@ -12,7 +12,9 @@ back to back instead (see
 :meth:`~aries_async.sim.ws_session.Session.run_firehose`). Numbers and exchange times are
 written as :func:`~aries_async.sim.ws_values.market_values` says;
 ``faults.ws_market_repeat_every`` and ``ws_market_stale_every`` repeat quote and trade
-updates, verbatim or late (an older ``timestamp`` after a newer one).
+updates, verbatim or late (an older ``timestamp`` after a newer one); with
+``faults.ws_market_partial`` a quote or trade update carries only the fields that changed
+since the previous one of its symbol (:mod:`~aries_async.sim.ws_partial`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import math
 from typing import Any
 
 from aries_async.sim.feed import QuoteSnapshot
+from aries_async.sim.ws_partial import ChangedFields
 from aries_async.sim.ws_repeats import UpdateRepeats
 from aries_async.sim.ws_requests import answer_request
 from aries_async.sim.ws_session import Session, ms
@@ -97,6 +100,7 @@ class MarketSession(Session):
         self.options: dict[str, list[_MarketSub]] = {}
         self.status_sent: dict[str, Any] | None = None
         self.repeats = UpdateRepeats()
+        self.changes = ChangedFields()
 
     def ack_type(self) -> str:
         """``"none"`` while ``faults.ws_market_unacknowledged`` is set, else as every socket."""
@@ -254,6 +258,7 @@ class MarketSession(Session):
                 self.options.pop(watched, None)
         else:
             self.market.pop(symbol, None)
+        self.changes.forget(symbol)
         if watched not in self.market and watched not in self.options:
             self.hub.unwatch(self, watched)
 
@@ -275,9 +280,11 @@ class MarketSession(Session):
                 self._update("greeks", symbol, data, stamp)
             return
         if sub.quote is not None:
-            self._update("quote", symbol, _select(snap.quote_data(), sub.quote), stamp)
+            data = _select(snap.quote_data(), sub.quote)
+            self._update("quote", symbol, data, stamp, snapshot=snapshot)
         if sub.trade is not None:
-            self._update("trade", symbol, _select(snap.trade_data(), sub.trade), stamp)
+            data = _select(snap.trade_data(), sub.trade)
+            self._update("trade", symbol, data, stamp, snapshot=snapshot)
         if snapshot:
             return
         if sub.level2:
@@ -298,10 +305,17 @@ class MarketSession(Session):
             }
             self._update("timeAndSales", symbol, _select(data, sub.tas), stamp)
 
-    def _update(self, kind: str, symbol: str, data: Any, stamp: int) -> None:
+    def _update(
+        self, kind: str, symbol: str, data: Any, stamp: int, *, snapshot: bool = False
+    ) -> None:
         """Push one ``update`` of ``kind`` for ``symbol``, stamped ``stamp`` (Unix ms); a quote
-        or trade is repeated, or followed by the one before it, as the faults say."""
+        or trade (whole when ``snapshot``) is partial, repeated, or followed by the one before
+        it, as the faults say."""
         faults = self.hub.ctx.faults
+        if faults.ws_market_partial and kind in ("quote", "trade"):
+            data = self.changes.changed(kind, symbol, data, snapshot=snapshot)
+            if data is None:
+                return  # nothing changed: a server of partial updates has nothing to say
         if kind != "level2":
             data = market_values(data, faults)
         update = {"action": "update", "type": kind, "symbol": symbol, "data": data}
@@ -318,3 +332,4 @@ class MarketSession(Session):
             self.hub.unwatch(self, watched)
         self.market.clear()
         self.options.clear()
+        self.changes.sent.clear()

@@ -154,6 +154,9 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
         Ends when the stream is closed; raises the stream's fatal error
         (:class:`~aries_async.errors.StreamAuthError`, :class:`~aries_async.errors.
         StreamClosedError`). Reconnects do not end it: see :meth:`status` for the gaps.
+        Each update is as the server sent it: one that is partial (websocket.md 3.4: only the
+        fields that changed) reads ``None`` for the fields it left out; :meth:`latest` holds
+        them all, merged.
         A slow consumer (more than ``buffer`` updates behind, default
         :attr:`StreamConfig.market_buffer`) gets the latest update per symbol instead of every
         update (partial updates merged; one stamped before it, a late one, left out);

@@ -1,7 +1,8 @@
 """The simulator's switches for websocket.md's open points of the market and charts sockets:
 their authentication deadline, where a refusal carries its request id, repeated and late
-quote and trade updates, and market status values beyond ``open`` and ``closed``; each is a
-CLI flag too. Raw sockets: what the server sends, not what the client makes of it."""
+quote and trade updates, partial ones, and market status values beyond ``open`` and
+``closed``; each is a CLI flag too. Raw sockets: what the server sends, not what the client
+makes of it."""
 
 from __future__ import annotations
 
@@ -129,6 +130,33 @@ async def test_quote_and_trade_updates_are_repeated_verbatim_and_sent_late(
         assert repeated and late, (kind, stamps)
 
 
+async def test_partial_updates_carry_only_what_changed_after_a_whole_snapshot(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    """websocket.md 3.4: "updates are partial". The snapshot has every field; each update
+    after it only those that changed, so that folding them in order gives the whole of the
+    feed's current quote and trade."""
+    sim.faults.ws_market_partial = True
+    async with _market(http, sim) as reader:
+        subscribe = {"type": "subscribe", "id": "s1", "payload": [{"symbol": "AAPL"}]}
+        await reader.ws.send_str(json.dumps(subscribe))
+        messages = [await reader.next(lambda m: m.get("type") == "subscribed")]
+        for _ in range(6):
+            sim.advance(0.5)  # one feed step each
+        while len(_updates(messages, "quote")) < 7 or len(_updates(messages, "trade")) < 7:
+            messages.append(await reader.next())
+    snap = sim.feed.quote("AAPL")
+    for kind, whole in (("quote", snap.quote_data()), ("trade", snap.trade_data())):
+        snapshot, *updates = (u["data"] for u in _updates(messages, kind))
+        assert set(snapshot) == set(whole)
+        folded = dict(snapshot)
+        for data in updates:
+            assert data and all(folded[key] != value for key, value in data.items())
+            folded.update(data)
+        assert folded == whole
+        assert any(set(data) < set(whole) for data in updates), kind  # partial indeed
+
+
 def _time_at(update: dict[str, Any], where: tuple[str, ...]) -> datetime:
     value: Any = update
     for key in where:
@@ -200,6 +228,9 @@ def test_the_switches_are_cli_flags() -> None:
         "halted",
     )
     assert (faults.ws_market_repeat_every, faults.ws_market_stale_every) == (5, 7)
+    assert not faults.ws_market_partial
+    assert build_faults(parser.parse_args(["--ws-market-partial"])).ws_market_partial
+    assert "--ws-market-partial" in (sim_cli.__doc__ or "")
     for flag in ("--ws-auth-deadline", "--ws-error-id", "--ws-market-repeat-every"):
         assert flag in (sim_cli.__doc__ or "")
     assert "--ws-market-stale-every" in (sim_cli.__doc__ or "")
