@@ -35,7 +35,12 @@ DEFAULT_SCOPES: tuple[str, ...] = (
 
 @attrs.frozen(kw_only=True)
 class Endpoints:
-    """Every URL the client talks to."""
+    """Every URL the client talks to.
+
+    ``market_ws_url`` is at the current path, ``/v1/market/ws``; older pages of the docs name
+    ``/v1/marketdata/ws`` (websocket.md 10.9): for a server there, set this URL (or
+    ``ARIES_MARKET_WS_URL``) to it, the socket is the same.
+    """
 
     base_url: str = "https://api.aries.com"
     authorize_url: str = "https://app.aries.com/oauth2/authorize"

@@ -46,6 +46,7 @@ from aries_async.sim.responses import (
 )
 from aries_async.sim.routes_oauth import TOKEN_PATH, quoted_grant, token_fields
 from aries_async.sim.spoil import last_item, spoil_amount, spoil_date
+from aries_async.sim.ws import WS_PATHS
 
 __all__ = [
     "MIDDLEWARES",
@@ -109,10 +110,6 @@ def _retry_after_headers(request: web.Request, seconds: float) -> dict[str, str]
     return headers
 
 
-_WEBSOCKETS = frozenset(("/v1/market/ws", "/v1/accounts/ws", "/v1/charts/ws"))
-"""Websocket paths: not counted by the app's rate limit (streams are not REST calls)."""
-
-
 def _rate_limited(request: web.Request, retry_after: float) -> web.Response:
     return fault_error(
         request,
@@ -158,7 +155,8 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
     if delay > 0:
         await hold_answer(request, delay)
     budget = faults.app_rate_limit
-    if budget is not None and not is_oauth_path(path) and path not in _WEBSOCKETS:
+    # Opening a websocket is no REST call: the app's budget does not count it.
+    if budget is not None and not is_oauth_path(path) and path not in WS_PATHS:
         wait = budget.take(ctx.clock.now())
         if wait is not None:
             return _rate_limited(request, wait)

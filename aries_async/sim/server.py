@@ -200,6 +200,12 @@ class Simulator(AsyncClosing):
         return self._ws("/v1/market/ws")
 
     @property
+    def marketdata_ws_url(self) -> str:
+        """``ws://.../v1/marketdata/ws``: the market socket at its older path (websocket.md
+        section 1), served as at :attr:`market_ws_url`."""
+        return self._ws("/v1/marketdata/ws")
+
+    @property
     def accounts_ws_url(self) -> str:
         """``ws://.../v1/accounts/ws``."""
         return self._ws("/v1/accounts/ws")

@@ -1,5 +1,6 @@
 """Simulator websockets: ``/v1/market/ws``, ``/v1/accounts/ws`` and ``/v1/charts/ws``
-(websocket.md sections 2-5).
+(websocket.md sections 2-5); the market socket also at its older path, ``/v1/marketdata/ws``
+(websocket.md section 1 and 10.9: older pages name it).
 
 All speak the envelope protocol: ``POST /auth`` request first (``body.token``, any method
 casing, optional ``body.action``), ``authSuccess`` with ``expiresIn`` (ms), ping/pong echoing the
@@ -83,9 +84,11 @@ from aries_async.sim.ws_topics import AccountTopics
 __all__ = [
     "FIREHOSE_YIELD_EVERY",
     "HUB_KEY",
+    "MARKET_WS_PATHS",
     "MAX_LINES_PER_FRAME",
     "MAX_PENDING_LINES",
     "POLL_INTERVAL",
+    "WS_PATHS",
     "WsHub",
     "hub_of",
     "setup",
@@ -348,6 +351,13 @@ _SESSIONS: dict[str, type[Session]] = {
     "charts": ChartSession,
 }
 
+MARKET_WS_PATHS = ("/v1/market/ws", "/v1/marketdata/ws")
+"""The paths of the market socket: the current one and the older one (websocket.md 10.9); a
+socket is the same at either (counted as ``market`` in :attr:`WsHub.connections`)."""
+
+WS_PATHS = frozenset((*MARKET_WS_PATHS, "/v1/accounts/ws", "/v1/charts/ws"))
+"""Every websocket path the simulator serves."""
+
 HUB_KEY: web.AppKey[WsHub] = web.AppKey("aries_sim_ws_hub", WsHub)
 """``app[HUB_KEY]`` is the :class:`WsHub` of a simulator app."""
 
@@ -358,11 +368,13 @@ def hub_of(app: web.Application) -> WsHub:
 
 
 def setup(app: web.Application, ctx: SimContext) -> None:
-    """Register ``/v1/market/ws``, ``/v1/accounts/ws`` and ``/v1/charts/ws`` on ``app``;
-    watchlist changes made over REST go to the account sockets' ``watchlist`` topic."""
+    """Register ``/v1/market/ws`` (also at ``/v1/marketdata/ws``), ``/v1/accounts/ws`` and
+    ``/v1/charts/ws`` on ``app``; watchlist changes made over REST go to the account sockets'
+    ``watchlist`` topic."""
     hub = WsHub(ctx)
     app[HUB_KEY] = hub
-    app.router.add_get("/v1/market/ws", hub.market)
+    for path in MARKET_WS_PATHS:
+        app.router.add_get(path, hub.market)
     app.router.add_get("/v1/accounts/ws", hub.accounts)
     app.router.add_get("/v1/charts/ws", hub.charts)
     app.on_startup.append(hub.on_startup)

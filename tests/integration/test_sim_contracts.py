@@ -658,6 +658,7 @@ COVERED_ELSEWHERE = frozenset(
     {
         ("POST", "/v1/oauth2/token"),  # test_token_answer_fields_all_reach_the_token
         ("GET", "/v1/market/ws"),  # the stream tests
+        ("GET", "/v1/marketdata/ws"),  # the same socket: test_market_ws_older_path
         ("GET", "/v1/accounts/ws"),
         # test_sim_watchlists.py and test_sim_predictions.py: each answer against the API
         # description's schema and finance-dev's model (spec_check.check_answer).
