@@ -124,6 +124,8 @@ class WsHub:
         """Requests (other than ``POST /auth``) the market sockets received."""
         self.subscribes = 0
         """``subscribe`` messages the authenticated sockets received (of every kind)."""
+        self.auth_requests = 0
+        """``POST /auth`` requests the sockets received (of every kind), answered or not."""
         self.topics = AccountTopics(self)
         """The account socket's ``pnl``/``watchlist``/``news`` topics and their test hooks."""
 

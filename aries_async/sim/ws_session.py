@@ -256,6 +256,7 @@ class Session:
             if str(payload.get("path", "")).rstrip("/") == "/auth" and (
                 str(payload.get("method", "")).upper() == "POST"
             ):
+                self.hub.auth_requests += 1
                 if not self.hub.ctx.faults.ws_auth_unanswered:
                     self.authenticate(payload.get("body"), request_id)
                 return
