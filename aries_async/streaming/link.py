@@ -58,9 +58,17 @@ async def authenticate(
 ) -> End | None:
     """Authenticate a new socket with ``token``: None once the server accepted it, else how
     the connection ends (no answer within ``auth_timeout``, on ``monotonic`` and ``sleep``'s
-    time, ends it too). Data that comes first goes to ``on_message``."""
+    time, ends it too). Data that comes first goes to ``on_message``. A socket the server
+    closed before the request went out ends the connection with what the server said before
+    it closed, when that says why (``authTimeout``)."""
+    unsent: Exception | None = None
     try:
         await ws.send(session.connect(token, monotonic()).frame)
+    except (ConnectionClosed, OSError) as exc:
+        # A server whose deadline passed before a slow client sent its request says so, then
+        # closes: the frames that came before the close are still to be read.
+        unsent = exc
+    try:
         while True:
             received = asyncio.ensure_future(inbox.get())
             try:
@@ -78,7 +86,7 @@ async def authenticate(
                 elif type(action) is Opened:
                     return None  # after the whole frame: the rest of it is data
     except (TimeoutError, ConnectionClosed, SocketLost, OSError) as exc:
-        return End(f"authentication did not complete: {type(exc).__name__}")
+        return End(f"authentication did not complete: {type(unsent or exc).__name__}")
 
 
 def deliverer(handler: Any) -> Callable[[list[Any]], None]:

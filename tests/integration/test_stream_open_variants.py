@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 from stream_helpers import FakeTime, Tokens, make_stream, own_tasks, take, until
+from websockets.asyncio.client import ClientConnection
+from websockets.asyncio.client import connect as ws_connect
 
 from aries_async.client import AriesClient
 from aries_async.models.events import (
@@ -44,8 +46,13 @@ DEADLINE_PASSED = "the server's authentication deadline passed (authTimeout)"
 
 
 def _stream(kind: str, sim: Simulator, fake_time: FakeTime, tokens: Tokens | None = None) -> Any:
-    tokens = tokens or Tokens(sim)
-    return make_stream(kind, sim, fake_time, CONFIG, tokens, invalidate_token=tokens.invalidate)
+    return _stream_on(kind, sim, fake_time, tokens or Tokens(sim))
+
+
+def _stream_on(kind: str, sim: Simulator, fake_time: FakeTime, tokens: Tokens, **extra: Any) -> Any:
+    return make_stream(
+        kind, sim, fake_time, CONFIG, tokens, invalidate_token=tokens.invalidate, **extra
+    )
 
 
 # -- 1. the market and charts sockets' authentication deadline ----------------------------------
@@ -126,6 +133,40 @@ async def test_a_missed_deadline_reconnects_after_the_backoff_with_the_same_toke
         (up,) = await take(status, 1)
         assert isinstance(up, StreamConnected) and up.attempt == 4
         assert tokens.invalidated == 0 and tokens.calls == 4
+    assert own_tasks() == []
+
+
+@pytest.mark.parametrize("kind", SOCKETS)
+async def test_a_deadline_that_passed_before_the_request_went_out_is_told_as_such(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """A slow client: the server's deadline passes between the socket's opening and the
+    stream's ``POST /auth``, so the server says ``authTimeout`` and closes, and the request
+    meets a closed socket. What the server said before it closed is why: the disconnect is
+    the deadline's, the token is kept and the backoff follows."""
+    sim.faults.ws_auth_deadline = 1.0
+    tokens = Tokens(sim)
+
+    async def slow_client(url: str, **options: Any) -> ClientConnection:
+        ws = await ws_connect(url, **options)
+        if hub.connections[kind] == 1:  # held until the server has given up on it
+            await until(lambda: hub.open_sessions(kind) == 1)
+            sim.advance(1.0)
+            hub.check_deadlines()
+            await ws.wait_closed()
+        return ws
+
+    stream = _stream_on(kind, sim, fake_time, tokens, connect=slow_client)
+    status = stream.status()
+    async with asyncio.timeout(5), stream:  # entered after a first failure that is not fatal
+        (down,) = await take(status, 1)
+        assert isinstance(down, StreamDisconnected)
+        assert (down.reason, down.will_reconnect, down.retry_in) == (DEADLINE_PASSED, True, 0.5)
+        await until(lambda: 0.5 in fake_time.waiting())
+        fake_time.advance(0.5)
+        (up,) = await take(status, 1)
+        assert isinstance(up, StreamConnected) and up.attempt == 2
+        assert tokens.invalidated == 0 and tokens.calls == 2
     assert own_tasks() == []
 
 
