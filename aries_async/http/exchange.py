@@ -6,6 +6,7 @@ interruption carries when it ended a call before its request was sent.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -111,17 +112,30 @@ def failure(
 _UNSENT = "_aries_async_unsent"
 
 
-def mark_unsent(interruption: BaseException) -> None:
-    """Record on ``interruption`` (a cancellation, ``KeyboardInterrupt``, ``SystemExit``) that
-    it ended a call before the call's request was sent. It goes on unchanged otherwise: an
-    attribute, not a wrapper or a note, which the user would see."""
+def mark_unsent(interruption: BaseException, task: asyncio.Task[Any] | None = None) -> None:
+    """Record on ``interruption`` (a cancellation, ``KeyboardInterrupt``, ``SystemExit``,
+    ``GeneratorExit``) that it ended a call before the call's request was sent. It goes on
+    unchanged otherwise: an attribute, not a wrapper or a note, which the user would see.
+
+    A ``GeneratorExit`` is recorded on ``task`` too: a coroutine closed while it waits (its
+    task destroyed pending) gets a ``GeneratorExit`` of its own at each frame of its chain of
+    awaits, so the caller's is not this one; the task is what they share."""
     setattr(interruption, _UNSENT, True)
+    if task is not None and isinstance(interruption, GeneratorExit):
+        setattr(task, _UNSENT, True)
 
 
-def never_sent(interruption: BaseException) -> bool:
+def never_sent(interruption: BaseException, task: asyncio.Task[Any] | None = None) -> bool:
     """Whether ``interruption`` ended a call before its request was sent (see
-    :func:`mark_unsent`); False when it may have been sent, or nobody knows."""
-    return getattr(interruption, _UNSENT, False) is True
+    :func:`mark_unsent`; a ``GeneratorExit``, in the call's ``task``); False when it may have
+    been sent, or nobody knows."""
+    if getattr(interruption, _UNSENT, False) is True:
+        return True
+    return (
+        isinstance(interruption, GeneratorExit)
+        and task is not None
+        and getattr(task, _UNSENT, False) is True
+    )
 
 
 async def read_capped(resp: aiohttp.ClientResponse, cap: int, method: str, url: str) -> bytes:

@@ -359,7 +359,7 @@ class Transport(LoopOwner):
                 ):
                     raise
                 first = exc
-        except (asyncio.CancelledError, KeyboardInterrupt, SystemExit) as exc:
+        except (asyncio.CancelledError, KeyboardInterrupt, SystemExit, GeneratorExit) as exc:
             if sending is not None:
                 sent = sending.begun
             if isinstance(exc, asyncio.CancelledError) and self._cut_short(task):
@@ -370,7 +370,7 @@ class Transport(LoopOwner):
             # (``idempotent`` is None for the others): after a retry, an earlier attempt of an
             # idempotent call may have been sent.
             if not sent and idempotent is not None:
-                mark_unsent(exc)
+                mark_unsent(exc, task)
             raise
         finally:
             self._in_flight.discard(task)

@@ -87,6 +87,54 @@ def _acknowledgement(data: Any, what: str) -> dict[str, Any]:
     raise _NotAnAck(f"the 2xx answer is not {what} acknowledgement: {shape}")
 
 
+def _closing(exc: BaseException) -> GeneratorExit | None:
+    """The ``GeneratorExit`` that ``exc`` is, or was raised while handling, if any."""
+    seen: BaseException | None = exc
+    for _ in range(32):  # a context chain is short; the bound guards against a cycle
+        if seen is None or isinstance(seen, GeneratorExit):
+            return seen
+        seen = seen.__context__
+    return None
+
+
+def _tell_interrupted(
+    exc: BaseException,
+    interruption: BaseException,
+    client_id: str,
+    started: datetime,
+    task: asyncio.Task[Any] | None,
+) -> None:
+    """Log, and note on ``exc``, that a placement was interrupted by ``interruption`` (a
+    cancellation, an interrupt, the close of its coroutine) and whether the order may exist.
+
+    Only the transport's word that nothing left (:func:`never_sent`, on the interruption or,
+    for a ``GeneratorExit``, on the placement's ``task``) says it was not placed.
+    """
+    if isinstance(interruption, asyncio.CancelledError):
+        how = "cancelled"
+    elif isinstance(interruption, GeneratorExit):
+        # Its task was destroyed pending: the loop closed, or the program ended, under it.
+        how = "abandoned (its event loop closed under it: GeneratorExit)"
+    else:
+        how = f"interrupted ({type(interruption).__name__})"
+    if never_sent(interruption, task):
+        message = (
+            f"orders.place() was {how} before its request was sent: the order was not "
+            "placed (orders.find_by_client_id(account_id, client_id) finds nothing "
+            f"tagged {client_id!r})"
+        )
+        log.info("%s", message)
+    else:
+        message = (
+            f"orders.place() was {how} before its answer arrived; the order may have "
+            "been placed. Check before placing it again, with orders.find_by_client_id("
+            "account_id, client_id) or orders.find_placed(request, since=...): the "
+            f"request tagged {client_id!r}, since {started.isoformat()}"
+        )
+        log.warning("%s", message)
+    exc.add_note(message)
+
+
 class Orders(OrderReads):
     """Order calls: the writes here, the reads (``active``, ``history``, ``find_placed``...)
     from :class:`~aries_async.resources._order_reads.OrderReads`."""
@@ -137,6 +185,11 @@ class Orders(OrderReads):
                 (by Python's own SIGINT handler, ``sys.exit()`` in a signal handler); warned
                 about (or, before the request was sent, told) and noted as a cancellation
                 is, and going on unchanged.
+            GeneratorExit: the call's task was destroyed pending (its event loop closed, or
+                the program ended, while it waited) and its coroutine is being closed: warned
+                about (or, before the request was sent, told) as a cancellation is, and going
+                on unchanged; the cleanup on a closed loop may raise another error in its
+                place (aiohttp: ``RuntimeError: Event loop is closed``), which is told alike.
         """
         if request.client_id is None:
             request = request.with_client_id(new_client_id())
@@ -144,42 +197,37 @@ class Orders(OrderReads):
         assert client_id is not None
         models = await load(ORDER_MODELS)
         started = self._now()
+        task = asyncio.current_task()  # what the transport marks when a closing call was unsent
         try:
-            data = await self._post("/v1/orders", "orders.place", request, idempotent=False)
-            ack = _acknowledgement(data, "an order")
-            return await self._structure(ack, models.OrderAck, "order ack")
-        except (ServerError, ResponseFormatError) as exc:
-            raise self._unknown(request, started, exc) from exc
-        except (ConnectionFailedError, ClientClosedError, RequestTimeoutError) as exc:
-            if not exc.request_sent:
+            try:
+                data = await self._post("/v1/orders", "orders.place", request, idempotent=False)
+                ack = _acknowledgement(data, "an order")
+                return await self._structure(ack, models.OrderAck, "order ack")
+            except (ServerError, ResponseFormatError) as exc:
+                raise self._unknown(request, started, exc) from exc
+            except (ConnectionFailedError, ClientClosedError, RequestTimeoutError) as exc:
+                if not exc.request_sent:
+                    raise
+                raise self._unknown(request, started, exc) from exc
+            except (
+                asyncio.CancelledError,
+                KeyboardInterrupt,
+                SystemExit,
+                GeneratorExit,
+            ) as exc:
+                # Each must go on unchanged (asyncio.timeout relies on CancelledError, Ctrl-C
+                # and sys.exit() must stop the program, a closing coroutine must not await),
+                # but whoever interrupted would otherwise not learn whether the order may
+                # exist, nor under which client id when it was made here.
+                _tell_interrupted(exc, exc, client_id, started, task)
                 raise
-            raise self._unknown(request, started, exc) from exc
-        except (asyncio.CancelledError, KeyboardInterrupt, SystemExit) as exc:
-            # Each must go on unchanged (asyncio.timeout relies on CancelledError, Ctrl-C and
-            # sys.exit() must stop the program), but whoever interrupted would otherwise not
-            # learn whether the order may exist, nor under which client id when it was made
-            # here. Only the transport's word that nothing left says it was not placed.
-            how = (
-                "cancelled"
-                if isinstance(exc, asyncio.CancelledError)
-                else f"interrupted ({type(exc).__name__})"
-            )
-            if never_sent(exc):
-                message = (
-                    f"orders.place() was {how} before its request was sent: the order was not "
-                    "placed (orders.find_by_client_id(account_id, client_id) finds nothing "
-                    f"tagged {client_id!r})"
-                )
-                log.info("%s", message)
-            else:
-                message = (
-                    f"orders.place() was {how} before its answer arrived; the order may have "
-                    "been placed. Check before placing it again, with orders.find_by_client_id("
-                    "account_id, client_id) or orders.find_placed(request, since=...): the "
-                    f"request tagged {client_id!r}, since {started.isoformat()}"
-                )
-                log.warning("%s", message)
-            exc.add_note(message)
+        except Exception as exc:
+            # Closed while it waited (its task destroyed pending with its loop), the cleanup
+            # on the way out may raise instead of GeneratorExit: aiohttp, closing the
+            # connection on a closed loop, raises RuntimeError. It is still an abandonment.
+            closing = _closing(exc)
+            if closing is not None:
+                _tell_interrupted(exc, closing, client_id, started, task)
             raise
 
     @staticmethod
