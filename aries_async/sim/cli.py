@@ -55,6 +55,9 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
                                                 subscriptions (the socket stays open)
     --ws-already-subscribed                     market and charts sockets answer a subscribe of
                                                 what they hold with "already subscribed" errors
+    --ws-counting-subscriptions                 market and charts sockets count each subscribe
+                                                of a symbol's channel; an unsubscribe takes one
+                                                off, updates flow while one is left
     --ws-auth-success-id payload|envelope|none  where authSuccess echoes the request id
     --ws-auth-error-id payload|envelope|none    where the error refusing POST /auth echoes it
     --ws-error-id payload|envelope|both|none    where subscribe/request refusals carry the id

@@ -104,6 +104,12 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="market and charts sockets answer a repeated subscribe with an error event",
     )
+    faults.add_argument(
+        "--ws-counting-subscriptions",
+        action="store_true",
+        help="market and charts sockets count the subscribes of a symbol's channel; an "
+        "unsubscribe takes one off and its updates flow while one is left",
+    )
     faults.add_argument("--ws-ignore-requests", action="store_true")
     faults.add_argument(
         "--ws-refuse-request",

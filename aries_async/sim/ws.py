@@ -126,6 +126,8 @@ class WsHub:
         """``subscribe`` messages the authenticated sockets received (of every kind)."""
         self.auth_requests = 0
         """``POST /auth`` requests the sockets received (of every kind), answered or not."""
+        self.unsubscribes = 0
+        """``unsubscribe`` messages the authenticated sockets received (of every kind)."""
         self.topics = AccountTopics(self)
         """The account socket's ``pnl``/``watchlist``/``news`` topics and their test hooks."""
 

@@ -20,7 +20,8 @@ Faults`): ``charts_trades`` (``"separate"``: a ``trades`` subscription; ``"with_
 ``"string"``) and ``charts_ack`` (``"subscribed"``, ``"response"``, ``"none"``; no
 acknowledgement at all while ``SimSettings.ws_send_acks`` is False, as on every socket). The
 websocket faults (drops, stalls, malformed lines, binary frames, pongs without id, expiry,
-``ws_refused_channels``, ``ws_already_subscribed``) apply as on the other sockets, and
+``ws_refused_channels``, ``ws_already_subscribed``, ``ws_counting_subscriptions``: a count per
+symbol and ``payload.type``) apply as on the other sockets, and
 ``ws_market_repeat_every`` / ``ws_market_stale_every`` as on the market socket (a quote or
 trade sent again, verbatim or late: see :mod:`~aries_async.sim.ws_repeats`).
 """
@@ -32,6 +33,7 @@ from typing import Any
 
 from aries_async.sim.routes_options import option_quote
 from aries_async.sim.walk import QuoteSnapshot
+from aries_async.sim.ws_counts import SubscriptionCounts
 from aries_async.sim.ws_repeats import UpdateRepeats
 from aries_async.sim.ws_session import Session, ms
 
@@ -74,6 +76,7 @@ class ChartSession(Session):
         self.subs: dict[str, _ChartSub] = {}
         self._by_watched: dict[str, set[str]] = {}
         self.repeats = UpdateRepeats()
+        self.counts = SubscriptionCounts()  # faults.ws_counting_subscriptions
 
     # -- requests -----------------------------------------------------------------------------
 
@@ -109,6 +112,8 @@ class ChartSession(Session):
             if kind == _QUOTES and kind not in sub.types:
                 fresh.append(sub)
             sub.types.add(kind)
+            if faults.ws_counting_subscriptions:
+                self.counts.add(symbol, {kind})
         if held:  # the generic error of websocket.md 2.6: no symbols, no channels
             self._error("already subscribed: " + ", ".join(held), request_id)
         if len(held) < len(items):
@@ -137,10 +142,15 @@ class ChartSession(Session):
             if sub is None:
                 continue
             kind = _TYPES.get(str(item.get("type") or "").lower())
-            if kind is None or self.hub.ctx.faults.charts_trades == "with_quotes":
-                sub.types.clear()  # with_quotes: the quotes subscription carries everything
+            faults = self.hub.ctx.faults
+            if kind is None or faults.charts_trades == "with_quotes":
+                # with_quotes: the quotes subscription carries everything
+                named = set(sub.types)
             else:
-                sub.types.discard(kind)
+                named = {kind}
+            if faults.ws_counting_subscriptions:
+                named = self.counts.remove(symbol, named)  # those no longer counted
+            sub.types -= named
             if not sub.types:
                 self._drop(sub)
         self.ack(request_id)
@@ -242,6 +252,7 @@ class ChartSession(Session):
     def drop_subscriptions(self) -> None:
         """Unwatch every symbol and forget its subscriptions."""
         super().drop_subscriptions()
+        self.counts.clear()
         for watched in self._by_watched:
             self.hub.unwatch(self, watched)
         self._by_watched.clear()

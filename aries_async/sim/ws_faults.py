@@ -126,6 +126,16 @@ field                              effect
                                    a server that keeps the subscriptions across a
                                    re-authentication may answer its replay (UNKNOWN)
                                    Flag: ``--ws-already-subscribed``.
+``ws_counting_subscriptions``      the market and charts sockets count the subscribes of each
+                                   symbol's channel (market: ``quotes``, ``trades``,
+                                   ``level2``, ``timeAndSales``, ``greeks``; charts: its
+                                   ``payload.type``): a subscribe adds one, an unsubscribe
+                                   takes one off, and the updates flow while one is left, so
+                                   a subscribe repeated on a socket that kept it (a replay
+                                   after a re-authentication) needs two unsubscribes
+                                   (websocket.md leaves it UNKNOWN); see
+                                   :mod:`~aries_async.sim.ws_counts`
+                                   Flag: ``--ws-counting-subscriptions``.
 ``ws_close_after_accept``          every socket is closed (1000) right after the server accepted
                                    its authentication (``authSuccess`` and, on the market
                                    socket, the ``marketStatus`` push are sent first)
@@ -219,6 +229,7 @@ class WebsocketFaults:
     ws_expire_after_auth: str | None = None
     ws_reauth_drops_subscriptions: bool = False
     ws_already_subscribed: bool = False
+    ws_counting_subscriptions: bool = False
     ws_close_after_accept: bool = False
     ws_ignore_requests: bool = False
     ws_refused_requests: dict[str, str] = attrs.Factory(dict)

@@ -6,7 +6,10 @@ per-symbol objects (``quoteFields``, ``tradeFields``, legacy ``fields``, ``level
 ``timeAndSales``, ``greeksFields`` for OSI option symbols); a snapshot of each symbol follows
 the subscription, then updates on every feed step; a channel ``faults.ws_refused_channels``
 refuses is left out, with an error naming it; with ``faults.ws_already_subscribed`` a symbol
-asked as the socket holds it already gets an ``already subscribed`` error instead. A
+asked as the socket holds it already gets an ``already subscribed`` error instead; with
+``faults.ws_counting_subscriptions`` each channel of a symbol is counted (see
+:mod:`~aries_async.sim.ws_counts`) and an unsubscribe drops only the channels whose count
+reaches zero. A
 subscription to every synthetic symbol of the hub's firehose gets precomputed quote frames
 back to back instead (see
 :meth:`~aries_async.sim.ws_session.Session.run_firehose`). Numbers and exchange times are
@@ -24,6 +27,7 @@ from typing import Any
 
 from aries_async.sim.feed import QuoteSnapshot
 from aries_async.sim.ws_partial import ChangedFields
+from aries_async.sim.ws_counts import SubscriptionCounts
 from aries_async.sim.ws_repeats import UpdateRepeats
 from aries_async.sim.ws_requests import answer_request
 from aries_async.sim.ws_session import Session, ms
@@ -59,6 +63,19 @@ def _osi_root(symbol: str) -> tuple[str, bool, float] | None:
     return symbol[:-15], symbol[-9] == "C", int(symbol[-8:]) / 1000
 
 
+_SLOTS = {
+    "quotes": "quote",
+    "trades": "trade",
+    "level2": "level2",
+    "timeAndSales": "tas",
+    "greeks": "greeks",
+}
+"""A channel's name -> the :class:`_MarketSub` slot that holds it."""
+_UNSUB_KEYS = {"quote": "quotes", "trade": "trades", "level2": "level2"}
+_UNSUB_KEYS.update(timeAndSales="timeAndSales", greeks="greeks")
+"""An unsubscribe item's key -> the channel it drops."""
+
+
 class _MarketSub:
     __slots__ = ("greeks", "level2", "option", "quote", "symbol", "tas", "trade")
 
@@ -70,6 +87,10 @@ class _MarketSub:
         self.level2 = False
         self.greeks: frozenset[str] | None = None
         self.option: tuple[str, bool, float] | None = None
+
+    def channels(self) -> set[str]:
+        """The channels this subscription asks for."""
+        return {name for name, slot in _SLOTS.items() if getattr(self, slot) not in (None, False)}
 
 
 def _greeks(spot: float, option: tuple[str, bool, float]) -> dict[str, Any]:
@@ -101,6 +122,7 @@ class MarketSession(Session):
         self.status_sent: dict[str, Any] | None = None
         self.repeats = UpdateRepeats()
         self.changes = ChangedFields()
+        self.counts = SubscriptionCounts()  # faults.ws_counting_subscriptions
 
     def ack_type(self) -> str:
         """``"none"`` while ``faults.ws_market_unacknowledged`` is set, else as every socket."""
@@ -157,6 +179,8 @@ class MarketSession(Session):
                 continue
             if self._refused_all(sub, request_id):
                 continue  # the symbol's subscription stays as it was
+            if self.hub.ctx.faults.ws_counting_subscriptions:
+                self._count(watched, sub)
             self._add_market(watched, sub)
             fresh.append(sub)
         if bad:
@@ -171,15 +195,47 @@ class MarketSession(Session):
             snap = feed.quote(watched)
             self.send_step(sub, snap, snapshot=True)
 
+    def _held(self, watched: str, symbol: str) -> _MarketSub | None:
+        """The socket's subscription of ``symbol`` (watched as ``watched``), if any."""
+        if watched == symbol:
+            return self.market.get(symbol)
+        return next((s for s in self.options.get(watched, ()) if s.symbol == symbol), None)
+
+    def _count(self, watched: str, sub: _MarketSub) -> None:
+        """Count the channels ``sub`` asks for; it keeps those of the subscription it replaces
+        that are still counted."""
+        asked = sub.channels()
+        self.counts.add(sub.symbol, asked)
+        held = self._held(watched, sub.symbol)
+        if held is not None:
+            for name in self.counts.held(sub.symbol) - asked:
+                setattr(sub, _SLOTS[name], getattr(held, _SLOTS[name]))
+
+    def _uncounted(self, item: Any) -> Any:
+        """The unsubscribe item that drops what ``item`` takes the last count off (None:
+        nothing), on a counting socket."""
+        symbol = item.upper() if isinstance(item, str) else item.get("symbol")
+        if not isinstance(symbol, str):
+            return item
+        symbol = symbol.upper()
+        option = _osi_root(symbol)
+        sub = self._held(option[0] if option else symbol, symbol)
+        if sub is None:
+            return item
+        if isinstance(item, str):
+            named = sub.channels()
+        else:
+            named = {name for key, name in _UNSUB_KEYS.items() if item.get(key)}
+        dropped = self.counts.remove(symbol, named)
+        keys = [key for key, name in _UNSUB_KEYS.items() if name in dropped]
+        return {"symbol": symbol, **dict.fromkeys(keys, True)} if keys else None
+
     def _holds(self, watched: str, sub: _MarketSub) -> bool:
         """Whether ``faults.ws_already_subscribed`` is set and the socket holds ``sub`` as it
         is asked (same channels, same fields)."""
         if not self.hub.ctx.faults.ws_already_subscribed:
             return False
-        if sub.option is None:
-            held = self.market.get(sub.symbol)
-        else:
-            held = next((s for s in self.options.get(watched, ()) if s.symbol == sub.symbol), None)
+        held = self._held(watched, sub.symbol)
         return held is not None and all(
             getattr(held, name) == getattr(sub, name) for name in _MarketSub.__slots__
         )
@@ -222,7 +278,10 @@ class MarketSession(Session):
     def unsubscribe(self, payload: Any, request_id: str | None) -> None:
         """Drop symbols, or some of a symbol's channels."""
         items = payload if isinstance(payload, list) else [payload]
+        counting = self.hub.ctx.faults.ws_counting_subscriptions
         for item in items:
+            if counting and (item := self._uncounted(item)) is None:
+                continue  # still counted: it stays subscribed
             if isinstance(item, str):
                 self._drop_symbol(item.upper())
             elif isinstance(item, dict) and isinstance(item.get("symbol"), str):
@@ -328,6 +387,7 @@ class MarketSession(Session):
     def drop_subscriptions(self) -> None:
         """Unwatch every symbol and forget its subscriptions."""
         super().drop_subscriptions()
+        self.counts.clear()
         for watched in set(self.market) | set(self.options):
             self.hub.unwatch(self, watched)
         self.market.clear()

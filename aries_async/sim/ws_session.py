@@ -273,6 +273,7 @@ class Session:
                 self.hub.subscribes += 1
                 self.subscribe(payload, request_id)
             else:
+                self.hub.unsubscribes += 1
                 self.unsubscribe(payload, request_id)
             return
         self.refuse({"error": f"unknown message type {kind!r}"}, request_id)

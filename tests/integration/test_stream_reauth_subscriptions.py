@@ -194,6 +194,36 @@ async def test_the_switch_answers_a_subscribe_of_what_the_socket_holds_with_an_e
         assert await _data_after_a_change(sim, kind, ws, "p1")
 
 
+UNSUBSCRIBE = {"market": ["AAPL"], "charts": {"type": "quotes", "symbol": "AAPL"}}
+
+
+@pytest.mark.parametrize("kind", ["market", "charts"])
+async def test_the_switch_counts_the_subscribes_of_a_symbol(kind: str, sim: Simulator) -> None:
+    """On, a socket that got two subscribes of a symbol's channel sends its updates after one
+    unsubscribe, and stops after the second; a subscribe afterwards counts from zero."""
+    sim.faults.ws_counting_subscriptions = True
+    url = {"market": sim.market_ws_url, "charts": sim.charts_ws_url}[kind]
+    subscribe = {"type": "subscribe", "id": "s1", "payload": SUBSCRIBE[kind]}
+    unsubscribe = {"type": "unsubscribe", "id": "u1", "payload": UNSUBSCRIBE[kind]}
+    async with ws_connect(url) as ws:
+        await ws.send(_auth(sim, "a1"))
+        await _until_answer(ws, "a1")
+        for request_id in ("s1", "s2"):
+            await ws.send(orjson.dumps({**subscribe, "id": request_id}))
+            await _until_answer(ws, request_id)
+        await ws.send(orjson.dumps(unsubscribe))
+        await _until_answer(ws, "u1")
+        assert await _data_after_a_change(sim, kind, ws, "p1")  # counted once more
+        await ws.send(orjson.dumps({**unsubscribe, "id": "u2"}))
+        await _until_answer(ws, "u2")
+        assert not await _data_after_a_change(sim, kind, ws, "p2")
+        await ws.send(orjson.dumps({**subscribe, "id": "s3"}))
+        await _until_answer(ws, "s3")
+        await ws.send(orjson.dumps({**unsubscribe, "id": "u3"}))
+        await _until_answer(ws, "u3")
+        assert not await _data_after_a_change(sim, kind, ws, "p3")
+
+
 # -- a server that drops them: the updates go on ----------------------------------------------
 
 
