@@ -13,7 +13,7 @@ import asyncio
 import gc
 import logging
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -42,30 +42,39 @@ def buy() -> OrderRequest:
     return OrderRequest(account_id=ACCOUNT, symbol="AAPL", side="BUY", type="MARKET", quantity=3)
 
 
-def abandoned(sim: ThreadedSimulator, hold: str, client: Callable[[], AriesClient]) -> Gate:
+def abandoned(
+    sim: ThreadedSimulator, hold: str, caplog: pytest.LogCaptureFixture, **token: Any
+) -> tuple[int, str]:
     """Hold the simulator's ``hold`` (a fault: ``hold_order_answers``...) at a gate, start a
-    placement with ``client()`` on a loop of its own, wait until the simulator holds it, then
-    close that loop with the placement's task pending and collect the task; the gate."""
+    placement on a loop of its own (its client's token issued with ``token``), wait until the
+    simulator holds it, then close that loop with the placement's task pending, collect the
+    task and let the simulator go on: the level and text of what the placement logged."""
     loop = asyncio.new_event_loop()
     arrived = asyncio.Event()
     held = Gate(lambda: loop.call_soon_threadsafe(arrived.set))
     sim.call(lambda: setattr(sim.faults, hold, held))
 
     async def start() -> asyncio.Task[Any]:
-        opened = await client().__aenter__()
-        return asyncio.create_task(opened.orders.place(buy()))
+        config = sim.client_config(timeout=5)
+        client = await AriesClient(config, token=sim.issue_token(**token)).__aenter__()
+        return asyncio.create_task(client.orders.place(buy()))
 
-    try:
-        task = loop.run_until_complete(start())
-        loop.run_until_complete(asyncio.wait_for(arrived.wait(), 5))
-        assert not task.done()
-    finally:
-        loop.close()  # the placement's task still pending
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # asyncio and the unclosed client say so, rightly
-        del task
-        gc.collect()
-    return held
+    with caplog.at_level(logging.INFO, logger="aries_async"):
+        try:
+            task = loop.run_until_complete(start())
+            loop.run_until_complete(asyncio.wait_for(arrived.wait(), 5))
+            assert not task.done()
+        finally:
+            loop.close()  # the placement's task still pending
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # asyncio and the unclosed client say so, rightly
+            del task
+            gc.collect()
+    sim.call(held.set)
+    (record,) = [r for r in caplog.records if "orders.place()" in r.getMessage()]
+    message = record.getMessage()
+    assert message.split("'")[-2].startswith("aa-")  # the client id, named
+    return record.levelno, message
 
 
 def placed(sim: ThreadedSimulator, client_id: str) -> Any:
@@ -81,20 +90,10 @@ def placed(sim: ThreadedSimulator, client_id: str) -> Any:
 def test_a_placement_whose_loop_is_closed_in_flight_names_the_client_id(
     sim: ThreadedSimulator, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="aries_async"):
-        held = abandoned(
-            sim,
-            "hold_order_answers",
-            lambda: AriesClient(sim.client_config(timeout=5), token=sim.issue_token()),
-        )
-    sim.call(held.set)
-    records = [r for r in caplog.records if "orders.place()" in r.getMessage()]
-    assert [r.levelno for r in records] == [logging.WARNING]
-    message = records[0].getMessage()
+    level, message = abandoned(sim, "hold_order_answers", caplog)
+    assert level == logging.WARNING
     assert "may have been placed" in message
-    client_id = message.split("'")[-2]
-    assert client_id.startswith("aa-")
-    found = placed(sim, client_id)
+    found = placed(sim, message.split("'")[-2])
     assert found is not None and found.quantity == Decimal("3")
     assert sim.requests[PLACE] == 1
 
@@ -102,16 +101,7 @@ def test_a_placement_whose_loop_is_closed_in_flight_names_the_client_id(
 def test_a_placement_whose_loop_is_closed_before_it_was_sent_says_not_placed(
     sim: ThreadedSimulator, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="aries_async"):
-        held = abandoned(
-            sim,
-            "hold_token_requests",
-            lambda: AriesClient(sim.client_config(timeout=5), token=sim.issue_token(ttl=0)),
-        )
-    sim.call(held.set)
-    records = [r for r in caplog.records if "orders.place()" in r.getMessage()]
-    assert [r.levelno for r in records] == [logging.INFO]
-    message = records[0].getMessage()
+    level, message = abandoned(sim, "hold_token_requests", caplog, ttl=0)
+    assert level == logging.INFO
     assert "was not placed" in message
-    assert message.split("'")[-2].startswith("aa-")
     assert sim.requests[PLACE] == 0
