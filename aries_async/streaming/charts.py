@@ -50,6 +50,9 @@ log = logging.getLogger("aries_async.streaming")
 
 _DATA_TYPES: tuple[type[Any], ...] = (ChartQuote, ChartTrade)
 
+_QUOTES, _TRADES = Channel.QUOTES.value, Channel.TRADES.value
+"""The ``payload.type`` of each channel (its carrier, but for trades sent with the quotes)."""
+
 
 class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
     """Live chart quotes and trades over ``/v1/charts/ws`` with reconnects, replayed
@@ -161,6 +164,7 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
             self._subs.remove(symbol, wanted)
             for kind in sorted(before - self._subs.wire_types(symbol)):
                 request_id = self._connection.ids("unsub")
+                self._strays.sent(request_id, symbol, [kind])
                 frames.append(encode_chart_unsubscribe(request_id, kind, symbol))
             self._forget(symbol)
         await self._send_frames(frames)
@@ -215,7 +219,9 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
             if kind is ChartQuote:
                 symbol = message.symbol
                 if symbol not in wants_quotes:
-                    continue  # on its way when unsubscribed, or a trades-only symbol's carrier
+                    # On its way when unsubscribed, or a trades-only symbol's carrier.
+                    self._stray(symbol, _QUOTES)
+                    continue
                 quote = latest.get(symbol)
                 if quote is None:
                     latest[symbol] = message
@@ -224,20 +230,38 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
                     latest[symbol] = quote.merged(message)
             elif kind is ChartTrade:
                 if message.symbol not in wants_trades:
-                    continue  # on its way when unsubscribed, or sent with the quotes
+                    # On its way when unsubscribed, or sent with the quotes.
+                    carrier = _QUOTES if self._subs.trades_in_quotes else _TRADES
+                    self._stray(message.symbol, carrier)
+                    continue
                 trade = self._latest_trade.get(message.symbol)
                 if trade is None:
                     self._latest_trade[message.symbol] = message
                 elif not stamped_before(message, trade):
                     self._latest_trade[message.symbol] = trade.merged(message)
             elif kind is SubscribeAck:
-                self._subs.acknowledge(message.request_id)
+                if not self._subs.acknowledge(message.request_id):
+                    self._strays.acknowledge(message.request_id)
                 continue
             elif kind is ServerErrorMessage and self._refused(message):
                 continue
             out.append(message)
         if out:
             self._hub.publish_many(out)
+
+    def _stray(self, symbol: str, kind: str) -> None:
+        """An update carried by ``kind`` (a ``payload.type``) of ``symbol`` that is not
+        delivered: not subscribed (any more), withheld and counted, and the server told again
+        when the type's unsubscribe was acknowledged (see :mod:`~aries_async.streaming.
+        strays`); the carrier of a channel still subscribed is no stray."""
+        if kind in self._subs.wire_types(symbol):
+            return
+        if not self._strays.arrived(symbol, kind):
+            return
+        request_id = self._connection.ids("unsub")
+        self._strays.sent(request_id, symbol, [kind])
+        frame = encode_chart_unsubscribe(request_id, kind, symbol)
+        self._connection.spawn(self._send_frames([frame]), "unsubscribe")
 
     def _refused(self, error: ServerErrorMessage) -> bool:
         """An error answering one of our subscriptions; True when it was handled here and is
@@ -261,3 +285,4 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
     def on_close(self) -> None:
         """The socket is gone: nothing is acknowledged any more."""
         self._subs.reset()
+        self._strays.reset()

@@ -42,6 +42,7 @@ from aries_async.streaming.protocol import (
     encode_market_unsubscribe,
     normalize_symbol,
 )
+from aries_async.streaming.protocol.market import unsubscribe_item
 from aries_async.streaming.protocol.subscriptions import says_already_subscribed
 from aries_async.streaming.socket_requests import PendingRequests, SocketRequests
 from aries_async.streaming.symbols import SymbolStream
@@ -56,6 +57,15 @@ _DATA_TYPES: tuple[type[Any], ...] = (
     GreeksUpdate,
     MarketStatusUpdate,
 )
+_CHANNEL_TYPES: dict[Channel, type[Any]] = {
+    Channel.QUOTES: QuoteUpdate,
+    Channel.TRADES: TradeUpdate,
+    Channel.TIME_AND_SALES: TimeAndSalesUpdate,
+    Channel.LEVEL2: Level2Update,
+    Channel.GREEKS: GreeksUpdate,
+}
+"""The update type of each channel."""
+_TYPE_CHANNELS = {kind: channel for channel, kind in _CHANNEL_TYPES.items()}
 
 
 class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], SocketRequests):
@@ -108,6 +118,9 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
         self._market_status: MarketStatusUpdate | None = None
         self._requests = PendingRequests()
         self._request_sleep = options.get("sleep") or asyncio.sleep
+        # update type -> the symbols whose channel of it is desired: what on_messages
+        # delivers (one set lookup per update, on the type dispatch it does anyway)
+        self._wanted: dict[type[Any], set[str]] = {kind: set() for kind in _TYPE_CHANNELS}
 
     # -- subscriptions ------------------------------------------------------------------------
 
@@ -162,6 +175,8 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
             for symbol in names
         ]
         items = [self._subs.add(sub).to_wire() for sub in subs]
+        for sub in subs:
+            self._want(sub.symbol)
         await self._send_frames(self._subscribe_frames(items))
 
     async def unsubscribe(
@@ -180,15 +195,44 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
         names = self._unsubscribing(symbols)
         wanted = [channel_of(c) for c in channels] if channels is not None else None
         items: list[str | dict[str, Any]] = []
+        dropped: list[tuple[str, frozenset[str]]] = []
         for symbol in names:
+            before = self._subs.wire_channels(symbol)
             item = self._subs.remove(symbol, wanted)
             if item is not None:
                 items.append(item)
+                dropped.append((symbol, before - self._subs.wire_channels(symbol)))
+            self._want(symbol)
             self._forget(symbol)
         if items:
-            await self._connection.send(
-                encode_market_unsubscribe(self._connection.ids("unsub"), items)
-            )
+            request_id = self._connection.ids("unsub")
+            for symbol, gone in dropped:
+                self._strays.sent(request_id, symbol, gone)
+            await self._connection.send(encode_market_unsubscribe(request_id, items))
+
+    def _want(self, symbol: str) -> None:
+        """Keep what :meth:`on_messages` delivers of ``symbol`` as it is desired now."""
+        sub = self._subs.desired.get(symbol)
+        channels = sub.channels if sub is not None else frozenset()
+        for channel, kind in _CHANNEL_TYPES.items():
+            if channel in channels:
+                self._wanted[kind].add(symbol)
+            else:
+                self._wanted[kind].discard(symbol)
+
+    def _stray(self, message: Any) -> None:
+        """An update of a channel not subscribed: withheld; the server is told again when
+        the channel's unsubscribe was acknowledged (see :mod:`~aries_async.streaming.strays`)."""
+        symbol = message.symbol
+        channel = _TYPE_CHANNELS[type(message)]
+        if not self._strays.arrived(symbol, channel.value):
+            return
+        request_id = self._connection.ids("unsub")
+        self._strays.sent(request_id, symbol, [channel.value])
+        wanted = self._subs.desired.get(symbol) is not None
+        item = unsubscribe_item(symbol, [channel]) if wanted else symbol
+        frame = encode_market_unsubscribe(request_id, [item])
+        self._connection.spawn(self._send_frames([frame]), "unsubscribe")
 
     def _subscribe_frames(
         self, items: list[dict[str, Any]], *, replay: bool = False, refused: bool = True
@@ -257,22 +301,25 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
         """Route the data messages of one frame, in order (called by the connection; the hot
         path: same effect as :meth:`on_message` for each, published as one batch).
 
-        Every update is published as it came, a repeated or late one too; a quote or trade
-        whose ``timestamp`` is before the one :meth:`latest` (:meth:`latest_trade`) holds
-        leaves it as it is (see the class docstring)."""
+        Every update of a subscribed channel is published as it came, a repeated or late one
+        too; a quote or trade whose ``timestamp`` is before the one :meth:`latest`
+        (:meth:`latest_trade`) holds leaves it as it is (see the class docstring). One of a
+        channel not subscribed is withheld (see :attr:`withheld`)."""
         latest = self._latest
+        wanted = self._wanted
+        quoted = wanted[QuoteUpdate]
         acks = False
-        untold: set[int] = set()  # the ids of the errors the consumers are not told of
+        untold: set[int] = set()  # the ids of the messages the consumers are not told of
         for message in messages:
             kind = type(message)
             if kind is QuoteUpdate:
                 symbol = message.symbol
                 previous = latest.get(symbol)
-                if previous is None:
-                    # Not one kept so far: an update that was on its way when the symbol was
-                    # unsubscribed does not bring it back.
-                    if self._subs.wants(symbol, Channel.QUOTES):
-                        latest[symbol] = message
+                if symbol not in quoted:
+                    self._stray(message)  # not subscribed (any more)
+                    untold.add(id(message))
+                elif previous is None:
+                    latest[symbol] = message
                 elif stamped_before(message, previous):
                     pass  # delivered as it came, but the latest quote is the newer one
                 elif message.data.keys() >= previous.data.keys():
@@ -280,15 +327,24 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
                 else:
                     latest[symbol] = previous.merged(message)
             elif kind is SubscribeAck:
-                if not self._subs.acknowledge(message.request_id):
+                request_id = message.request_id
+                if not self._subs.acknowledge(request_id) and not self._strays.acknowledge(
+                    request_id
+                ):
                     self._requests.answer(message)
                 acks = True
             elif kind is ServerErrorMessage:
                 self._requests.refuse(message, unnamed=not self._subscriptions_error(message))
                 if not self._subs.error(message):
                     untold.add(id(message))
-            else:
-                self._track(kind, message)
+            elif kind in wanted:  # another per-symbol update
+                if message.symbol in wanted[kind]:
+                    self._track(kind, message)
+                else:
+                    self._stray(message)
+                    untold.add(id(message))
+            elif kind is MarketStatusUpdate:
+                self._market_status = message
         if acks or untold:
             messages = [m for m in messages if type(m) is not SubscribeAck and id(m) not in untold]
         self._hub.publish_many(messages)
@@ -304,21 +360,20 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
         return any(normalize_symbol(s) in awaited for s in error.symbols or () if s.strip())
 
     def _track(self, kind: type[Any], message: Any) -> None:
+        """Keep :meth:`latest_trade` up to date with a subscribed per-symbol update."""
         if kind is TradeUpdate:
             symbol = message.symbol
             previous_trade = self._latest_trade.get(symbol)
-            if previous_trade is not None:
-                if not stamped_before(message, previous_trade):
-                    self._latest_trade[symbol] = previous_trade.merged(message)
-            elif self._subs.wants(symbol, Channel.TRADES):
+            if previous_trade is None:
                 self._latest_trade[symbol] = message
-        elif kind is MarketStatusUpdate:
-            self._market_status = message
+            elif not stamped_before(message, previous_trade):
+                self._latest_trade[symbol] = previous_trade.merged(message)
 
     def on_close(self) -> None:
         """The socket is gone: nothing is acknowledged any more; the requests in flight are
         resent or fail."""
         self._subs.reset()
+        self._strays.reset()
         self._requests.lost()
 
     def on_end(self, error: BaseException | None) -> None:

@@ -12,6 +12,7 @@ from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
 from aries_async.streaming.connection import TokenProvider
 from aries_async.streaming.fanout import Consumer
 from aries_async.streaming.protocol import Channel, SymbolSubscriptions, normalize_symbol
+from aries_async.streaming.strays import Strays
 
 __all__ = ["SymbolStream"]
 
@@ -43,6 +44,7 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
         self._subs = subscriptions
         self._latest: dict[str, Q] = {}
         self._latest_trade: dict[str, T] = {}
+        self._strays = Strays()
 
     # -- subscriptions ------------------------------------------------------------------------
 
@@ -128,6 +130,15 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
                 return  # not connected: the replay on the next connection sends everything
 
     # -- state --------------------------------------------------------------------------------
+
+    @property
+    def withheld(self) -> int:
+        """Updates of a symbol or channel not subscribed that arrived and were withheld from
+        the consumers and from :meth:`latest` / :meth:`latest_trade`, so far: those on their
+        way when it was unsubscribed, and those of a server that keeps sending it (one that
+        counts the subscribes the stream repeats after a re-authentication: the stream then
+        unsubscribes it again, once its previous unsubscribe was acknowledged)."""
+        return self._strays.withheld
 
     @property
     def unknown(self) -> int:

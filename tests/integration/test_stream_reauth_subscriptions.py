@@ -278,6 +278,56 @@ async def test_account_events_go_on_after_a_reauthentication_that_dropped_them(
         assert stream.connected and stream.reconnects == 0 and not stream.refused_topics
 
 
+# -- a server that counts them: one unsubscribe is not enough --------------------------------
+
+
+@pytest.mark.parametrize("kind", ["market", "charts"])
+async def test_an_unsubscribe_after_reauthentications_on_a_counting_server_holds(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """The replays after two re-authentications leave MSFT counted three times on the
+    server: after one unsubscribe its quotes keep coming. Neither the consumers nor latest()
+    get them; the stream unsubscribes again once an update arrives after its unsubscribe was
+    acknowledged, one unsubscribe for a burst of them, until the server stops."""
+    sim.faults.ws_counting_subscriptions = True
+    stream = make(kind, sim, fake_time)
+    status = stream.status()
+    async with stream:
+        quotes, events = stream.quotes(), stream.events()
+        await stream.subscribe(["AAPL", "MSFT"], channels=["quotes"])
+        assert {q.symbol for q in await take(quotes, 2)} == {"AAPL", "MSFT"}  # the snapshots
+        assert [type(e) for e in await take(status, 1)] == [StreamConnected]
+        for _ in range(2):
+            await reauthenticate(hub, kind, status)
+        await answered(hub, kind, stream, {"market": 3, "charts": 6}[kind])
+
+        async def unsubscribes(count: int) -> None:
+            """Until the server read ``count`` unsubscribes, and the stream its answers."""
+            await until(lambda: hub.unsubscribes == count)
+            await answered(hub, kind, stream, hub.subscribes)
+
+        await stream.unsubscribe("MSFT")
+        await unsubscribes(1)
+        drained(quotes), drained(events)
+        assert stream.withheld == 0 and stream.latest("MSFT") is None
+        sim.advance(STEP)  # a burst: two steps before the stream's next unsubscribe is read
+        sim.advance(STEP)
+        await unsubscribes(2)
+        assert stream.withheld == 2  # both withheld, one unsubscribe sent for them
+        sim.advance(STEP)
+        await unsubscribes(3)
+        assert stream.withheld == 3
+        for _ in range(3):  # the server counts no more: nothing comes of MSFT
+            sim.advance(STEP)
+            await answered(hub, kind, stream, hub.subscribes)
+        assert stream.withheld == 3 and hub.unsubscribes == 3
+        assert {q.symbol for q in drained(quotes)} == {"AAPL"}
+        heard = [e for e in drained(events) if getattr(e, "symbol", None) is not None]
+        assert heard and {e.symbol for e in heard} == {"AAPL"}
+        assert stream.latest("MSFT") is None and stream.latest("AAPL") is not None
+        assert set(stream.subscriptions) == {"AAPL"}
+
+
 # -- the user's (un)subscribes around the re-authentication -------------------------------------
 
 

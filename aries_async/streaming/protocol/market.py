@@ -16,7 +16,7 @@ from aries_async.streaming.protocol.market_subscription import (
 )
 from aries_async.streaming.protocol.subscriptions import SymbolSubscriptions
 
-__all__ = ["MarketSubscriptions"]
+__all__ = ["MarketSubscriptions", "unsubscribe_item"]
 
 
 _UNSUB_KEYS = {
@@ -26,6 +26,15 @@ _UNSUB_KEYS = {
     Channel.TIME_AND_SALES: "timeAndSales",
     Channel.GREEKS: "greeks",
 }
+
+
+def unsubscribe_item(symbol: str, channels: Iterable[Channel]) -> dict[str, Any]:
+    """The unsubscribe item that drops ``channels`` of ``symbol`` (``{"symbol": "AAPL",
+    "quote": true}``)."""
+    item: dict[str, Any] = {"symbol": symbol}
+    for channel in channels:
+        item[_UNSUB_KEYS[channel]] = True
+    return item
 
 
 class MarketSubscriptions(SymbolSubscriptions[MarketSubscription]):
@@ -66,10 +75,7 @@ class MarketSubscriptions(SymbolSubscriptions[MarketSubscription]):
             return symbol
         self.desired[symbol] = attrs.evolve(current, channels=left)
         self._prune(symbol)
-        item: dict[str, Any] = {"symbol": symbol}
-        for channel in drop:
-            item[_UNSUB_KEYS[channel]] = True
-        return item
+        return unsubscribe_item(symbol, drop)
 
     def replay(self, refused: bool = True) -> list[dict[str, Any]]:
         """Subscribe items for everything desired (after a reconnect), or (``refused`` False:
