@@ -26,8 +26,8 @@ import math
 from typing import Any
 
 from aries_async.sim.feed import QuoteSnapshot
-from aries_async.sim.ws_partial import ChangedFields
 from aries_async.sim.ws_counts import SubscriptionCounts
+from aries_async.sim.ws_partial import ChangedFields
 from aries_async.sim.ws_repeats import UpdateRepeats
 from aries_async.sim.ws_requests import answer_request
 from aries_async.sim.ws_session import Session, ms
