@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -117,25 +118,26 @@ def mark_unsent(interruption: BaseException, task: asyncio.Task[Any] | None = No
     ``GeneratorExit``) that it ended a call before the call's request was sent. It goes on
     unchanged otherwise: an attribute, not a wrapper or a note, which the user would see.
 
-    A ``GeneratorExit`` is recorded on ``task`` too: a coroutine closed while it waits (its
+    A ``GeneratorExit`` is recorded for ``task`` too: a coroutine closed while it waits (its
     task destroyed pending) gets a ``GeneratorExit`` of its own at each frame of its chain of
-    awaits, so the caller's is not this one; the task is what they share."""
+    awaits, so the caller's is not this one; the task is what they share. It is kept in a
+    weak set of ours rather than on asyncio's object."""
     setattr(interruption, _UNSENT, True)
     if task is not None and isinstance(interruption, GeneratorExit):
-        setattr(task, _UNSENT, True)
+        _UNSENT_TASKS.add(task)
 
 
 def never_sent(interruption: BaseException, task: asyncio.Task[Any] | None = None) -> bool:
     """Whether ``interruption`` ended a call before its request was sent (see
-    :func:`mark_unsent`; a ``GeneratorExit``, in the call's ``task``); False when it may have
+    :func:`mark_unsent`; a ``GeneratorExit``, for the call's ``task``); False when it may have
     been sent, or nobody knows."""
     if getattr(interruption, _UNSENT, False) is True:
         return True
-    return (
-        isinstance(interruption, GeneratorExit)
-        and task is not None
-        and getattr(task, _UNSENT, False) is True
-    )
+    return isinstance(interruption, GeneratorExit) and task is not None and task in _UNSENT_TASKS
+
+
+_UNSENT_TASKS: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
+"""The tasks whose closing call (a ``GeneratorExit``) was ended before its request was sent."""
 
 
 async def read_capped(resp: aiohttp.ClientResponse, cap: int, method: str, url: str) -> bytes:
