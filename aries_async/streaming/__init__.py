@@ -1,5 +1,6 @@
 """Websocket streams: market data, charts and account updates (see :mod:`.market`,
-:mod:`.charts`, :mod:`.accounts`), with the market socket's requests (:mod:`.socket_requests`)
+:mod:`.charts`, :mod:`.accounts`), with the market socket's subscriptions
+(:mod:`.market_channels`) and requests (:mod:`.socket_requests`)
 and the account socket's other topics (:mod:`.account_topics`) on several accounts
 (:mod:`.account_book`).
 

@@ -33,19 +33,8 @@ from aries_async.streaming.connection import (
     TokenProvider,
 )
 from aries_async.streaming.fanout import Consumer
-from aries_async.streaming.protocol import (
-    Channel,
-    MarketSubscription,
-    MarketSubscriptions,
-    channel_of,
-    encode_market_subscribe,
-    encode_market_unsubscribe,
-    normalize_symbol,
-)
-from aries_async.streaming.protocol.market import unsubscribe_item
-from aries_async.streaming.protocol.subscriptions import says_already_subscribed
+from aries_async.streaming.market_channels import MarketChannels
 from aries_async.streaming.socket_requests import PendingRequests, SocketRequests
-from aries_async.streaming.symbols import SymbolStream
 
 __all__ = ["MarketStream", "market_stream"]
 
@@ -57,22 +46,14 @@ _DATA_TYPES: tuple[type[Any], ...] = (
     GreeksUpdate,
     MarketStatusUpdate,
 )
-_CHANNEL_TYPES: dict[Channel, type[Any]] = {
-    Channel.QUOTES: QuoteUpdate,
-    Channel.TRADES: TradeUpdate,
-    Channel.TIME_AND_SALES: TimeAndSalesUpdate,
-    Channel.LEVEL2: Level2Update,
-    Channel.GREEKS: GreeksUpdate,
-}
-"""The update type of each channel."""
-_TYPE_CHANNELS = {kind: channel for channel, kind in _CHANNEL_TYPES.items()}
 
 
-class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], SocketRequests):
+class MarketStream(MarketChannels, SocketRequests):
     """Live market data over ``/v1/market/ws`` with reconnects, replayed subscriptions and
     per-consumer conflation, and the socket's requests (:meth:`expiry_dates`,
     :meth:`contract_symbols`, :meth:`equity_snapshot`; see
-    :mod:`~aries_async.streaming.socket_requests`).
+    :mod:`~aries_async.streaming.socket_requests`). :meth:`subscribe` and :meth:`unsubscribe`
+    are :mod:`~aries_async.streaming.market_channels`'.
 
     Args:
         url: the market websocket URL.
@@ -109,145 +90,14 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
     _quote_type = QuoteUpdate
     _trade_type = TradeUpdate
     _symbol_types = _DATA_TYPES
-    _subs: MarketSubscriptions
 
     def __init__(
         self, url: str, token_provider: TokenProvider, **options: Unpack[StreamOptions]
     ) -> None:
-        super().__init__(url, token_provider, MarketSubscriptions(), **options)
+        super().__init__(url, token_provider, **options)
         self._market_status: MarketStatusUpdate | None = None
         self._requests = PendingRequests()
         self._request_sleep = options.get("sleep") or asyncio.sleep
-        # update type -> the symbols whose channel of it is desired: what on_messages
-        # delivers (one set lookup per update, on the type dispatch it does anyway)
-        self._wanted: dict[type[Any], set[str]] = {kind: set() for kind in _TYPE_CHANNELS}
-
-    # -- subscriptions ------------------------------------------------------------------------
-
-    async def subscribe(
-        self,
-        symbols: str | Iterable[str],
-        *,
-        channels: Iterable[Channel | str] = (Channel.QUOTES, Channel.TRADES),
-        quote_fields: Iterable[str] | str | None = None,
-        trade_fields: Iterable[str] | str | None = None,
-        time_and_sales_fields: Iterable[str] | str | None = None,
-        greeks_fields: Iterable[str] | str | None = None,
-        option: bool | None = None,
-    ) -> None:
-        """Add symbols (or channels/fields to symbols already subscribed).
-
-        The subscription is remembered and sent again after every reconnect and
-        re-authentication. The server sends a snapshot on subscribe (except level 2).
-        Fire-and-forget: a refusal arrives as a
-        :class:`~aries_async.models.events.ServerErrorMessage` in :meth:`events`, once, and
-        stays in :attr:`refused`: a refused channel is asked for again by your own subscribe
-        of it and on a new socket, never by the replay after a re-authentication (see
-        :attr:`refused`).
-
-        Args:
-            symbols: one symbol or several (tickers, indices, OSI option symbols), in any
-                case: they are stripped and upper-cased, as the REST calls do.
-            channels: any of ``quotes``, ``trades``, ``level2``, ``timeAndSales``, ``greeks``.
-            quote_fields, trade_fields, time_and_sales_fields, greeks_fields: field
-                selection (None or ``"*"``: all fields).
-            option: force ``symbolType: "option"`` (OSI symbols are detected).
-
-        Raises:
-            StreamClosedError: the stream is closed.
-            ValidationError: a malformed symbol (empty, not text, with a space, comma or
-                control character, or over 21 characters), no channel or an unknown one; then
-                nothing is subscribed, not even the valid symbols.
-        """
-        self._check_open()
-        names = [symbols] if isinstance(symbols, str) else list(symbols)
-        channels = list(channels)  # an iterator is read once per symbol below
-        subs = [
-            MarketSubscription.build(
-                symbol,
-                channels,
-                option=option,
-                quote_fields=quote_fields,
-                trade_fields=trade_fields,
-                time_and_sales_fields=time_and_sales_fields,
-                greeks_fields=greeks_fields,
-            )
-            for symbol in names
-        ]
-        items = [self._subs.add(sub).to_wire() for sub in subs]
-        for sub in subs:
-            self._want(sub.symbol)
-        await self._send_frames(self._subscribe_frames(items))
-
-    async def unsubscribe(
-        self, symbols: str | Iterable[str], *, channels: Iterable[Channel | str] | None = None
-    ) -> None:
-        """Drop symbols (``channels`` None) or only some channels of them.
-
-        Symbols are matched as :meth:`subscribe` stored them (upper case). :meth:`latest` and
-        :meth:`latest_trade` forget a symbol whose quotes or trades are no longer subscribed.
-
-        Raises:
-            StreamClosedError: the stream is closed.
-            ValidationError: an empty or non-text symbol, or an unknown channel (then nothing
-                is dropped).
-        """
-        names = self._unsubscribing(symbols)
-        wanted = [channel_of(c) for c in channels] if channels is not None else None
-        items: list[str | dict[str, Any]] = []
-        dropped: list[tuple[str, frozenset[str]]] = []
-        for symbol in names:
-            before = self._subs.wire_channels(symbol)
-            item = self._subs.remove(symbol, wanted)
-            if item is not None:
-                items.append(item)
-                dropped.append((symbol, before - self._subs.wire_channels(symbol)))
-            self._want(symbol)
-            self._forget(symbol)
-        if items:
-            request_id = self._connection.ids("unsub")
-            for symbol, gone in dropped:
-                self._strays.sent(request_id, symbol, gone)
-            await self._connection.send(encode_market_unsubscribe(request_id, items))
-
-    def _want(self, symbol: str) -> None:
-        """Keep what :meth:`on_messages` delivers of ``symbol`` as it is desired now."""
-        sub = self._subs.desired.get(symbol)
-        channels = sub.channels if sub is not None else frozenset()
-        for channel, kind in _CHANNEL_TYPES.items():
-            if channel in channels:
-                self._wanted[kind].add(symbol)
-            else:
-                self._wanted[kind].discard(symbol)
-
-    def _stray(self, message: Any) -> None:
-        """An update of a channel not subscribed: withheld; the server is told again when
-        the channel's unsubscribe was acknowledged (see :mod:`~aries_async.streaming.strays`)."""
-        symbol = message.symbol
-        channel = _TYPE_CHANNELS[type(message)]
-        if not self._strays.arrived(symbol, channel.value):
-            return
-        request_id = self._connection.ids("unsub")
-        self._strays.sent(request_id, symbol, [channel.value])
-        wanted = self._subs.desired.get(symbol) is not None
-        item = unsubscribe_item(symbol, [channel]) if wanted else symbol
-        frame = encode_market_unsubscribe(request_id, [item])
-        self._connection.spawn(self._send_frames([frame]), "unsubscribe")
-
-    def _subscribe_frames(
-        self, items: list[dict[str, Any]], *, replay: bool = False, refused: bool = True
-    ) -> list[str]:
-        """The frames that send ``items`` (``replay`` and ``refused``: see
-        :meth:`~aries_async.streaming.protocol.SymbolSubscriptions.sent`)."""
-        frames = []
-        batch = self.config.subscribe_batch
-        for start in range(0, len(items), batch):
-            chunk = items[start : start + batch]
-            request_id = self._connection.ids("sub")
-            symbols = [item["symbol"] for item in chunk]
-            self._subs.sent(request_id, symbols, replay=replay, refused=refused)
-            frames.append(encode_market_subscribe(request_id, chunk))
-        return frames
 
     # -- state (subscriptions, latest and latest_trade: see SymbolStream) ----------------------
 
@@ -348,16 +198,6 @@ class MarketStream(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate], S
         if acks or untold:
             messages = [m for m in messages if type(m) is not SubscribeAck and id(m) not in untold]
         self._hub.publish_many(messages)
-
-    def _subscriptions_error(self, error: ServerErrorMessage) -> bool:
-        """Whether an error without an id is about the subscriptions: it says a symbol is
-        subscribed already, or names one that a subscribe awaits an answer about."""
-        if error.request_id is not None:
-            return False
-        if says_already_subscribed(error.error):
-            return True
-        awaited = {s for symbols in self._subs.in_flight.values() for s in symbols}
-        return any(normalize_symbol(s) in awaited for s in error.symbols or () if s.strip())
 
     def _track(self, kind: type[Any], message: Any) -> None:
         """Keep :meth:`latest_trade` up to date with a subscribed per-symbol update."""
