@@ -18,14 +18,13 @@ import attrs
 from aries_async.models._market_events import price_converter
 from aries_async.models._values import number_decimal
 from aries_async.models._wire import (
-    MS_RANGE,
     LazyWire,
     lazy,
     lazy_field,
     to_str,
     to_time,
 )
-from aries_async.models.common import datetime_to_epoch, epoch_ms
+from aries_async.models.common import MS_RANGE, datetime_to_epoch, epoch_ms
 
 __all__ = ["ChartQuote", "ChartTrade", "ChartUpdate", "convert_chart_prices"]
 

@@ -18,10 +18,9 @@ import attrs
 from aries_async._deprecation import renamed
 from aries_async.models._deferred import Deferred, deferred_names
 from aries_async.models._values import number_decimal
-from aries_async.models.common import epoch_ms, parse_datetime
+from aries_async.models.common import MS_RANGE, epoch_ms, parse_datetime
 
 __all__ = [
-    "MS_RANGE",
     "LazyWire",
     "Timestamped",
     "Wire",
@@ -111,9 +110,6 @@ class Wire(Timestamped):
         return epoch_ms(self.timestamp_ms)
 
 
-MS_RANGE = (10**11, 10**14)
-"""Whole numbers of this size are Unix ms (as :func:`~aries_async.models.common.epoch_ms`
-reads them): an envelope time in it needs no conversion."""
 _MS_FROM, _MS_TO = MS_RANGE
 
 

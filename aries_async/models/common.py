@@ -23,6 +23,7 @@ import attrs
 from aries_async.models._values import parse_decimal
 
 __all__ = [
+    "MS_RANGE",
     "CalendarDate",
     "OpenEnum",
     "datetime_to_epoch",
@@ -138,6 +139,9 @@ def decimal_to_wire(value: Decimal) -> str:
 _EPOCH_NS = 10**17
 _EPOCH_US = 10**14
 _EPOCH_MS = 10**11
+MS_RANGE = (_EPOCH_MS, _EPOCH_US)
+"""Whole numbers of this size are Unix ms (as :func:`epoch_ms` reads them): a time in it needs
+no conversion."""
 _UNIX = datetime(1970, 1, 1, tzinfo=UTC)
 
 
