@@ -256,12 +256,9 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
         strays`); the carrier of a channel still subscribed is no stray."""
         if kind in self._subs.wire_types(symbol):
             return
-        if not self._strays.arrived(symbol, kind):
-            return
-        request_id = self._connection.ids("unsub")
-        self._strays.sent(request_id, symbol, [kind])
-        frame = encode_chart_unsubscribe(request_id, kind, symbol)
-        self._connection.spawn(self._send_frames([frame]), "unsubscribe")
+        self._tell_stray(
+            symbol, kind, lambda request_id: encode_chart_unsubscribe(request_id, kind, symbol)
+        )
 
     def _refused(self, error: ServerErrorMessage) -> bool:
         """An error answering one of our subscriptions; True when it was handled here and is

@@ -170,14 +170,13 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate])
         the channel's unsubscribe was acknowledged (see :mod:`~aries_async.streaming.strays`)."""
         symbol = message.symbol
         channel = _TYPE_CHANNELS[type(message)]
-        if not self._strays.arrived(symbol, channel.value):
-            return
-        request_id = self._connection.ids("unsub")
-        self._strays.sent(request_id, symbol, [channel.value])
-        wanted = self._subs.desired.get(symbol) is not None
-        item = unsubscribe_item(symbol, [channel]) if wanted else symbol
-        frame = encode_market_unsubscribe(request_id, [item])
-        self._connection.spawn(self._send_frames([frame]), "unsubscribe")
+
+        def unsubscribe(request_id: str) -> str:
+            wanted = self._subs.desired.get(symbol) is not None
+            item = unsubscribe_item(symbol, [channel]) if wanted else symbol
+            return encode_market_unsubscribe(request_id, [item])
+
+        self._tell_stray(symbol, channel.value, unsubscribe)
 
     def _subscribe_frames(
         self, items: list[dict[str, Any]], *, replay: bool = False, refused: bool = True

@@ -4,7 +4,7 @@ the latest quote and trade per symbol, and the quote, trade and event consumers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar, Unpack
 
 from aries_async.models.events import ServerErrorMessage, UnknownEvent
@@ -128,6 +128,17 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
         for frame in frames:
             if not await self._connection.send(frame):
                 return  # not connected: the replay on the next connection sends everything
+
+    def _tell_stray(self, symbol: str, channel: str, unsubscribe: Callable[[str], str]) -> None:
+        """An update of ``channel`` (the wire's) of ``symbol``, not subscribed, arrived: it is
+        withheld, and the server is told again, with the frame ``unsubscribe`` makes for a
+        request id, when the channel's unsubscribe was acknowledged (see
+        :mod:`~aries_async.streaming.strays`)."""
+        if not self._strays.arrived(symbol, channel):
+            return
+        request_id = self._connection.ids("unsub")
+        self._strays.sent(request_id, symbol, [channel])
+        self._connection.spawn(self._send_frames([unsubscribe(request_id)]), "unsubscribe")
 
     # -- state --------------------------------------------------------------------------------
 
