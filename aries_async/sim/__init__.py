@@ -29,7 +29,8 @@ description from :mod:`~aries_async.sim.routes_generic`, with :mod:`~aries_async
 :mod:`~aries_async.sim.field_rules`, :mod:`~aries_async.sim.field_values`,
 :mod:`~aries_async.sim.answer` and :mod:`~aries_async.sim.option_model`), :mod:`~aries_async.sim.ws`
 (websockets: :mod:`~aries_async.sim.ws_session`, :mod:`~aries_async.sim.ws_market` with
-:mod:`~aries_async.sim.ws_values` and :mod:`~aries_async.sim.ws_requests`,
+:mod:`~aries_async.sim.ws_market_subs`, :mod:`~aries_async.sim.ws_values` and
+:mod:`~aries_async.sim.ws_requests`,
 :mod:`~aries_async.sim.ws_account` with :mod:`~aries_async.sim.ws_topics`,
 :mod:`~aries_async.sim.ws_charts`), :mod:`~aries_async.sim.server` (:class:`Simulator`;
 :mod:`~aries_async.sim.threaded` runs one on its own thread) and :mod:`~aries_async.sim.cli`

@@ -27,6 +27,14 @@ from typing import Any
 
 from aries_async.sim.feed import QuoteSnapshot
 from aries_async.sim.ws_counts import SubscriptionCounts
+from aries_async.sim.ws_market_subs import (
+    SLOTS,
+    UNSUB_KEYS,
+    MarketSub,
+    osi_root,
+    requested_fields,
+    select_fields,
+)
 from aries_async.sim.ws_partial import ChangedFields
 from aries_async.sim.ws_repeats import UpdateRepeats
 from aries_async.sim.ws_requests import answer_request
@@ -36,61 +44,8 @@ from aries_async.sim.ws_values import market_values
 __all__ = ["MarketSession"]
 
 
-def _fields(value: Any) -> frozenset[str] | None:
-    """None: not requested; ``{"*"}``: all."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return frozenset({value})
-    if isinstance(value, list):
-        return frozenset(str(v) for v in value) or frozenset({"*"})
-    return None
-
-
-def _select(data: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
-    if "*" in fields:
-        return data
-    return {k: v for k, v in data.items() if k in fields}
-
-
 def _status_key(status: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in status.items() if key != "serverTime"}
-
-
-def _osi_root(symbol: str) -> tuple[str, bool, float] | None:
-    if len(symbol) < 16 or symbol[-9] not in "CP" or not symbol[-8:].isdigit():
-        return None
-    return symbol[:-15], symbol[-9] == "C", int(symbol[-8:]) / 1000
-
-
-_SLOTS = {
-    "quotes": "quote",
-    "trades": "trade",
-    "level2": "level2",
-    "timeAndSales": "tas",
-    "greeks": "greeks",
-}
-"""A channel's name -> the :class:`_MarketSub` slot that holds it."""
-_UNSUB_KEYS = {"quote": "quotes", "trade": "trades", "level2": "level2"}
-_UNSUB_KEYS.update(timeAndSales="timeAndSales", greeks="greeks")
-"""An unsubscribe item's key -> the channel it drops."""
-
-
-class _MarketSub:
-    __slots__ = ("greeks", "level2", "option", "quote", "symbol", "tas", "trade")
-
-    def __init__(self, symbol: str) -> None:
-        self.symbol = symbol
-        self.quote: frozenset[str] | None = None
-        self.trade: frozenset[str] | None = None
-        self.tas: frozenset[str] | None = None
-        self.level2 = False
-        self.greeks: frozenset[str] | None = None
-        self.option: tuple[str, bool, float] | None = None
-
-    def channels(self) -> set[str]:
-        """The channels this subscription asks for."""
-        return {name for name, slot in _SLOTS.items() if getattr(self, slot) not in (None, False)}
 
 
 def _greeks(spot: float, option: tuple[str, bool, float]) -> dict[str, Any]:
@@ -117,8 +72,8 @@ class MarketSession(Session):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.market: dict[str, _MarketSub] = {}  # by the watched (underlying) symbol
-        self.options: dict[str, list[_MarketSub]] = {}
+        self.market: dict[str, MarketSub] = {}  # by the watched (underlying) symbol
+        self.options: dict[str, list[MarketSub]] = {}
         self.status_sent: dict[str, Any] | None = None
         self.repeats = UpdateRepeats()
         self.changes = ChangedFields()
@@ -144,7 +99,7 @@ class MarketSession(Session):
             payload = [payload] if isinstance(payload, dict) else []
         feed = self.hub.ctx.feed
         bad: list[str] = []
-        fresh: list[_MarketSub] = []
+        fresh: list[MarketSub] = []
         held: list[str] = []  # asked as the socket holds them (faults.ws_already_subscribed)
         for item in payload:
             if not isinstance(item, dict) or not isinstance(item.get("symbol"), str):
@@ -153,22 +108,23 @@ class MarketSession(Session):
             symbol = item["symbol"].upper()
             if self.firehose_symbol(symbol):
                 continue
-            option = _osi_root(symbol)
+            option = osi_root(symbol)
             watched = option[0] if option else symbol
             if not feed.has(watched):
                 bad.append(symbol)
                 continue
-            sub = _MarketSub(symbol)
+            sub = MarketSub(symbol)
             sub.option = option
-            quote, trade = _fields(item.get("quoteFields")), _fields(item.get("tradeFields"))
+            quote = requested_fields(item.get("quoteFields"))
+            trade = requested_fields(item.get("tradeFields"))
             sub.level2 = bool(item.get("level2"))
             sub.tas = (
-                _fields(item.get("timeAndSalesFields")) or frozenset({"*"})
+                requested_fields(item.get("timeAndSalesFields")) or frozenset({"*"})
                 if item.get("timeAndSales")
                 else None
             )
-            sub.greeks = _fields(item.get("greeksFields")) if option else None
-            legacy = _fields(item.get("fields"))
+            sub.greeks = requested_fields(item.get("greeksFields")) if option else None
+            legacy = requested_fields(item.get("fields"))
             if quote is None and trade is None and legacy is not None:
                 quote = trade = legacy
             if quote is None and trade is None and not (sub.level2 or sub.tas or sub.greeks):
@@ -195,13 +151,13 @@ class MarketSession(Session):
             snap = feed.quote(watched)
             self.send_step(sub, snap, snapshot=True)
 
-    def _held(self, watched: str, symbol: str) -> _MarketSub | None:
+    def _held(self, watched: str, symbol: str) -> MarketSub | None:
         """The socket's subscription of ``symbol`` (watched as ``watched``), if any."""
         if watched == symbol:
             return self.market.get(symbol)
         return next((s for s in self.options.get(watched, ()) if s.symbol == symbol), None)
 
-    def _count(self, watched: str, sub: _MarketSub) -> None:
+    def _count(self, watched: str, sub: MarketSub) -> None:
         """Count the channels ``sub`` asks for; it keeps those of the subscription it replaces
         that are still counted."""
         asked = sub.channels()
@@ -209,7 +165,7 @@ class MarketSession(Session):
         held = self._held(watched, sub.symbol)
         if held is not None:
             for name in self.counts.held(sub.symbol) - asked:
-                setattr(sub, _SLOTS[name], getattr(held, _SLOTS[name]))
+                setattr(sub, SLOTS[name], getattr(held, SLOTS[name]))
 
     def _uncounted(self, item: Any) -> Any:
         """The unsubscribe item that drops what ``item`` takes the last count off (None:
@@ -218,29 +174,29 @@ class MarketSession(Session):
         if not isinstance(symbol, str):
             return item
         symbol = symbol.upper()
-        option = _osi_root(symbol)
+        option = osi_root(symbol)
         sub = self._held(option[0] if option else symbol, symbol)
         if sub is None:
             return item
         if isinstance(item, str):
             named = sub.channels()
         else:
-            named = {name for key, name in _UNSUB_KEYS.items() if item.get(key)}
+            named = {name for key, name in UNSUB_KEYS.items() if item.get(key)}
         dropped = self.counts.remove(symbol, named)
-        keys = [key for key, name in _UNSUB_KEYS.items() if name in dropped]
+        keys = [key for key, name in UNSUB_KEYS.items() if name in dropped]
         return {"symbol": symbol, **dict.fromkeys(keys, True)} if keys else None
 
-    def _holds(self, watched: str, sub: _MarketSub) -> bool:
+    def _holds(self, watched: str, sub: MarketSub) -> bool:
         """Whether ``faults.ws_already_subscribed`` is set and the socket holds ``sub`` as it
         is asked (same channels, same fields)."""
         if not self.hub.ctx.faults.ws_already_subscribed:
             return False
         held = self._held(watched, sub.symbol)
         return held is not None and all(
-            getattr(held, name) == getattr(sub, name) for name in _MarketSub.__slots__
+            getattr(held, name) == getattr(sub, name) for name in MarketSub.__slots__
         )
 
-    def _refused_all(self, sub: _MarketSub, request_id: str | None) -> bool:
+    def _refused_all(self, sub: MarketSub, request_id: str | None) -> bool:
         """Drop the channels of ``sub`` that ``faults.ws_refused_channels`` refuses (an error
         names them); True when it asked for nothing else."""
         asked = {
@@ -264,7 +220,7 @@ class MarketSession(Session):
         """A socket request (expiry dates, contract symbols, equity snapshot)."""
         answer_request(self, payload, request_id)
 
-    def _add_market(self, watched: str, sub: _MarketSub) -> None:
+    def _add_market(self, watched: str, sub: MarketSub) -> None:
         if sub.option is not None:
             subs = self.options.setdefault(watched, [])
             subs[:] = [s for s in subs if s.symbol != sub.symbol] + [sub]
@@ -308,7 +264,7 @@ class MarketSession(Session):
 
     def _drop_symbol(self, symbol: str) -> None:
         self.firehose_subs.discard(symbol)
-        option = _osi_root(symbol)
+        option = osi_root(symbol)
         watched = option[0] if option else symbol
         if option:
             subs = self.options.get(watched, [])
@@ -329,20 +285,20 @@ class MarketSession(Session):
         for option_sub in self.options.get(snap.symbol, ()):
             self.send_step(option_sub, snap, snapshot=False)
 
-    def send_step(self, sub: _MarketSub, snap: QuoteSnapshot, *, snapshot: bool) -> None:
+    def send_step(self, sub: MarketSub, snap: QuoteSnapshot, *, snapshot: bool) -> None:
         """The updates of one subscription for one step (a snapshot: quote and trade only)."""
         stamp = ms(snap.time)
         symbol = sub.symbol
         if sub.option is not None:
             if sub.greeks is not None:
-                data = _select(_greeks(snap.last, sub.option), sub.greeks)
+                data = select_fields(_greeks(snap.last, sub.option), sub.greeks)
                 self._update("greeks", symbol, data, stamp)
             return
         if sub.quote is not None:
-            data = _select(snap.quote_data(), sub.quote)
+            data = select_fields(snap.quote_data(), sub.quote)
             self._update("quote", symbol, data, stamp, snapshot=snapshot)
         if sub.trade is not None:
-            data = _select(snap.trade_data(), sub.trade)
+            data = select_fields(snap.trade_data(), sub.trade)
             self._update("trade", symbol, data, stamp, snapshot=snapshot)
         if snapshot:
             return
@@ -362,7 +318,7 @@ class MarketSession(Session):
                 "tradeExchange": "NSDQ",
                 "tradeTimestamp": str(stamp),
             }
-            self._update("timeAndSales", symbol, _select(data, sub.tas), stamp)
+            self._update("timeAndSales", symbol, select_fields(data, sub.tas), stamp)
 
     def _update(
         self, kind: str, symbol: str, data: Any, stamp: int, *, snapshot: bool = False
@@ -377,8 +333,13 @@ class MarketSession(Session):
                 return  # nothing changed: a server of partial updates has nothing to say
         if kind != "level2":
             data = market_values(data, faults)
-        update = {"action": "update", "type": kind, "symbol": symbol, "data": data}
-        update["timestamp"] = stamp
+        update = {
+            "action": "update",
+            "type": kind,
+            "symbol": symbol,
+            "data": data,
+            "timestamp": stamp,
+        }
         self.event(update)
         if kind in ("quote", "trade"):
             for again in self.repeats.after(faults, kind, symbol, update):
