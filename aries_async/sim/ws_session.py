@@ -307,7 +307,7 @@ class Session:
         self.expires_at = expires_at
         expires_in = {"expiresIn": max(0, ms(self.expires_at - now))}
         success = {"action": "authSuccess", "data": expires_in}
-        self._auth_answer(success, request_id, self.hub.ctx.faults.ws_auth_success_id)
+        self._answer_with_id(success, request_id, self.hub.ctx.faults.ws_auth_success_id)
         if first:
             self.on_first_auth()
         faults = self.hub.ctx.faults
@@ -324,9 +324,9 @@ class Session:
     def refuse_auth(self, error: str, request_id: str | None) -> None:
         """The ``error`` that refuses ``POST /auth``, its id where ``ws_auth_error_id`` says."""
         refusal = {"action": "error", "error": error}
-        self._auth_answer(refusal, request_id, self.hub.ctx.faults.ws_auth_error_id)
+        self._answer_with_id(refusal, request_id, self.hub.ctx.faults.ws_auth_error_id)
 
-    def _auth_answer(self, payload: dict[str, Any], request_id: str | None, place: str) -> None:
+    def _answer_with_id(self, payload: dict[str, Any], request_id: str | None, place: str) -> None:
         """Send an answer to a request with its id where ``place`` says: ``payload.id``
         (``"payload"``), the envelope's ``id`` (``"envelope"``), ``"both"`` or nowhere."""
         if place in ("payload", "both"):
@@ -336,7 +336,7 @@ class Session:
     def refuse(self, payload: dict[str, Any], request_id: str | None) -> None:
         """Send the ``error`` (``payload`` beside its ``action``) that refuses a request, the
         id where ``faults.ws_error_id`` says."""
-        self._auth_answer(
+        self._answer_with_id(
             {"action": "error", **payload}, request_id, self.hub.ctx.faults.ws_error_id
         )
 
