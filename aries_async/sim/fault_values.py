@@ -178,7 +178,7 @@ def refused_request(spec: str) -> tuple[str, str]:
     and the error text (``"request refused"`` when none is given).
 
     Raises:
-        ValueError: an empty pattern, or one that does not start with ``/``.
+        ValueError: a pattern that starts with neither ``/`` nor ``*`` (an empty one too).
     """
     pattern, _, text = spec.partition("=")
     pattern = pattern.strip()
