@@ -75,11 +75,13 @@ async def test_a_refusal_is_told_once_and_asked_again_on_a_new_socket_only(
             await replay(how)
             assert told() == [] and stream.refused_topics == refused
         assert stream.reauths == 2 and stream.reconnects == 2
+        asked = hub.subscribes
         await stream.subscribe_news()  # asked again, on this socket, and told
-        await answered(hub, "accounts", stream, hub.subscribes)
+        # subscribe_news() returns once its frame is sent: until the server has read it.
+        await answered(hub, "accounts", stream, asked + 1)
         assert told() == [NEWS_WHY]
         await stream.add_account(LOCKED)  # followed already, but refused: asked again
-        await answered(hub, "accounts", stream, hub.subscribes)
+        await answered(hub, "accounts", stream, asked + 2)
         assert told() == [LOCKED_WHY] and stream.refused_topics == refused
         sim.faults.ws_refused_subscriptions = {}  # entitled now
         await replay("reauth")  # this socket was not asked again

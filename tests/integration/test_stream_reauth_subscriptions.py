@@ -538,10 +538,12 @@ async def test_already_subscribed_answers_are_no_refusals_and_the_updates_go_on(
             heard = drained(events)
             assert [type(e) for e in heard] == [StreamReauthenticated]
             await steady(heard)
+        asked = hub.subscribes
         await stream.unsubscribe("MSFT")
         await stream.subscribe("MSFT", channels=["quotes"])  # a new subscription: answered
         await stream.subscribe("AAPL", channels=["quotes"])  # held already (charts: not sent)
-        await answered(hub, kind, stream, hub.subscribes)
+        # subscribe() returns once its frame is sent: wait until the server has read them.
+        await answered(hub, kind, stream, asked + (2 if kind == "market" else 1))
         heard = drained(events)
         assert [(type(e), e.symbol) for e in heard] == [(type(heard[0]), "MSFT")]  # a snapshot
         await steady(heard)
