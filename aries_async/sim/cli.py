@@ -4,8 +4,9 @@ The ``aries-async`` command calls :func:`add_arguments` to build its ``sim`` sub
 :func:`run` to execute it; ``python -m aries_async.sim.cli`` does the same on its own.
 
 On start it prints one JSON line with ``base_url``, ``authorize_url``, ``token_url``,
-``market_ws_url``, ``accounts_ws_url``, ``charts_ws_url``, ``client_id``, ``client_secret`` (a
-local test secret) and ``redirect_uri``, then serves until SIGINT/SIGTERM or cancellation.
+``market_ws_url`` (and ``marketdata_ws_url``, the same socket at its older path),
+``accounts_ws_url``, ``charts_ws_url``, ``client_id``, ``client_secret`` (a local test secret)
+and ``redirect_uri``, then serves until SIGINT/SIGTERM or cancellation.
 After it, on stderr (stdout carries the JSON only), come the shell lines that point
 ``aries-async`` in another shell at this simulator, ended by an empty line::
 

@@ -258,6 +258,7 @@ class Simulator(AsyncClosing):
             "authorize_url": self.authorize_url,
             "token_url": self.token_url,
             "market_ws_url": self.market_ws_url,
+            "marketdata_ws_url": self.marketdata_ws_url,
             "accounts_ws_url": self.accounts_ws_url,
             "charts_ws_url": self.charts_ws_url,
             "client_id": self.client_id,

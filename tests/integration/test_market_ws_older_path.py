@@ -18,6 +18,10 @@ OLDER_PATH = "/v1/marketdata/ws"
 
 def test_the_simulator_names_the_older_url_beside_the_current_one(sim: Simulator) -> None:
     assert sim.marketdata_ws_url == sim.market_ws_url.replace("/v1/market/ws", OLDER_PATH)
+    # The start-up JSON line of ``aries-async sim`` (sim.info()) names both.
+    info = sim.info()
+    assert info["marketdata_ws_url"] == sim.marketdata_ws_url
+    assert info["market_ws_url"] == sim.market_ws_url
 
 
 async def test_a_client_on_the_older_url_streams_quotes(sim: Simulator, hub: WsHub) -> None:
