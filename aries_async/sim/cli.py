@@ -67,8 +67,9 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --ws-market-repeat-every N                  every Nth quote/trade update sent twice
     --ws-market-stale-every N                   every Nth quote/trade update followed by the
                                                 previous one again (an older timestamp)
-    --ws-market-partial                         market quote/trade updates carry only the fields
-                                                changed since the symbol's previous one
+    --ws-market-partial                         market and charts quote/trade updates carry only
+                                                the fields changed since the symbol's previous
+                                                one
     --ws-market-status VALUE                    marketStatus says VALUE for market and venues
     --ws-account-unanswered                     account subscriptions get events, no snapshot
     --ws-market-unacknowledged                  market (un)subscribes without acknowledgements

@@ -85,8 +85,9 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument(
         "--ws-market-partial",
         action="store_true",
-        help="market quote and trade updates carry only the fields that changed since the "
-        "previous one of their symbol (the snapshot stays whole)",
+        help="quote and trade updates of the market and charts sockets carry only the fields "
+        "that changed since the previous one of their symbol (the snapshot stays whole; a "
+        "chart quote's v is what is compared, a chart trade keeps its t)",
     )
     faults.add_argument(
         "--ws-market-status",

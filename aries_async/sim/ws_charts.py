@@ -23,7 +23,10 @@ websocket faults (drops, stalls, malformed lines, binary frames, pongs without i
 ``ws_refused_channels``, ``ws_already_subscribed``, ``ws_counting_subscriptions``: a count per
 symbol and ``payload.type``) apply as on the other sockets, and
 ``ws_market_repeat_every`` / ``ws_market_stale_every`` as on the market socket (a quote or
-trade sent again, verbatim or late: see :mod:`~aries_async.sim.ws_repeats`).
+trade sent again, verbatim or late: see :mod:`~aries_async.sim.ws_repeats`), and so does
+``ws_market_partial``: a quote's ``v`` carries only the fields that changed since the symbol's
+previous quote, a trade keeps ``s`` and ``t`` and carries ``lp`` / ``v`` only when they changed;
+the quote on subscribe stays whole (see :mod:`~aries_async.sim.ws_partial`).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from typing import Any
 from aries_async.sim.routes_options import option_quote
 from aries_async.sim.walk import QuoteSnapshot
 from aries_async.sim.ws_counts import SubscriptionCounts
+from aries_async.sim.ws_partial import ChangedFields
 from aries_async.sim.ws_repeats import UpdateRepeats
 from aries_async.sim.ws_session import Session, ms
 
@@ -41,6 +45,7 @@ __all__ = ["ChartSession"]
 
 _QUOTES, _TRADES = "quotes", "trades"
 _TYPES = {"quote": _QUOTES, "quotes": _QUOTES, "trade": _TRADES, "trades": _TRADES}
+_KINDS = {_QUOTES: "quote", _TRADES: "trade"}  # the update kind of each subscription type
 
 
 def _iso(seconds: float) -> str:
@@ -76,6 +81,7 @@ class ChartSession(Session):
         self.subs: dict[str, _ChartSub] = {}
         self._by_watched: dict[str, set[str]] = {}
         self.repeats = UpdateRepeats()
+        self.changes = ChangedFields()  # faults.ws_market_partial
         self.counts = SubscriptionCounts()  # faults.ws_counting_subscriptions
 
     # -- requests -----------------------------------------------------------------------------
@@ -153,10 +159,13 @@ class ChartSession(Session):
             sub.types -= named
             if not sub.types:
                 self._drop(sub)
+            else:  # a kind subscribed again starts whole (faults.ws_market_partial)
+                self.changes.forget(symbol, tuple(_KINDS[name] for name in named))
         self.ack(request_id)
 
     def _drop(self, sub: _ChartSub) -> None:
         del self.subs[sub.symbol]
+        self.changes.forget(sub.symbol)
         watchers = self._by_watched.get(sub.watched, set())
         watchers.discard(sub.symbol)
         if not watchers:
@@ -181,14 +190,27 @@ class ChartSession(Session):
         faults = self.hub.ctx.faults
         quote, trade = self._values(sub, snap)
         if _QUOTES in sub.types:
-            self._event(sub.symbol, "quote", {"s": "ok", "n": sub.symbol, "v": quote}, snap)
+            values = self._changed("quote", sub.symbol, quote, snapshot)
+            if values is not None:
+                self._event(sub.symbol, "quote", {"s": "ok", "n": sub.symbol, "v": values}, snap)
         trades = _TRADES in sub.types or (
             faults.charts_trades == "with_quotes" and _QUOTES in sub.types
         )
         if trades and not snapshot and snap.last_size:
             when: Any = {"s": int(snap.time), "ms": ms(snap.time)}.get(faults.charts_trade_time)
-            data = {"s": "ok", "t": _iso(snap.time) if when is None else when, **trade}
-            self._event(sub.symbol, "trade", data, snap)
+            trade = {"t": _iso(snap.time) if when is None else when, **trade}
+            changed = self._changed("trade", sub.symbol, trade, False)
+            if changed is not None:  # ``t`` always: a typeless event is told a trade by it
+                self._event(sub.symbol, "trade", {"s": "ok", "t": trade["t"], **changed}, snap)
+
+    def _changed(
+        self, kind: str, symbol: str, data: dict[str, Any], snapshot: bool
+    ) -> dict[str, Any] | None:
+        """What of ``data`` the update of ``kind`` carries: all of it, or with
+        ``faults.ws_market_partial`` what changed (None: nothing did, nothing is sent)."""
+        if not self.hub.ctx.faults.ws_market_partial:
+            return data
+        return self.changes.changed(kind, symbol, data, snapshot=snapshot)
 
     def _values(self, sub: _ChartSub, snap: QuoteSnapshot) -> tuple[dict[str, Any], dict[str, Any]]:
         if sub.option:
@@ -253,6 +275,7 @@ class ChartSession(Session):
         """Unwatch every symbol and forget its subscriptions."""
         super().drop_subscriptions()
         self.counts.clear()
+        self.changes.sent.clear()
         for watched in self._by_watched:
             self.hub.unwatch(self, watched)
         self._by_watched.clear()

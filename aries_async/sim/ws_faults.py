@@ -91,11 +91,13 @@ field                              effect
                                    sent before it, again: an older time (``timestamp``, a chart
                                    trade's ``t``) after a newer one
                                    Flag: ``--ws-market-stale-every N``.
-``ws_market_partial``              quote and trade updates of the market socket carry only the
-                                   fields whose value changed since the previous update of that
-                                   symbol and kind (websocket.md 3.4: "updates are partial",
-                                   against what is UNKNOWN); one in which nothing changed is not
-                                   sent. The snapshot after a subscribe stays whole
+``ws_market_partial``              quote and trade updates of a market or charts socket carry
+                                   only the fields whose value changed since the previous
+                                   update of that symbol and kind (websocket.md 3.4: "updates
+                                   are partial", against what is UNKNOWN); one in which nothing
+                                   changed is not sent. A chart quote's ``v`` is what is
+                                   compared (``s``, ``n`` stay); a chart trade keeps ``s`` and
+                                   ``t``. The snapshot after a subscribe stays whole
                                    Flag: ``--ws-market-partial``.
 ``ws_market_status``               the value of ``market`` and of every venue of
                                    ``exchanges`` and ``indicesGroups`` in the ``marketStatus``

@@ -226,3 +226,25 @@ def make_stream(
     if kind == "charts":
         return ChartStream(sim.charts_ws_url, tokens, **options, **extra)
     return AccountStream(sim.accounts_ws_url, tokens, account, **options, **extra)
+
+
+def chart_whole(sim: Simulator, symbol: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What a whole chart quote's ``v`` and a whole chart trade's ``lp``/``v`` of ``symbol``
+    (a stock) carry now: the feed's current state under the charts socket's TradingView
+    names (websocket.md section 5)."""
+    snap = sim.feed.quote(symbol)
+    quote = {
+        "ch": snap.change,
+        "chp": snap.change_percent,
+        "lp": snap.last,
+        "ask": snap.ask,
+        "bid": snap.bid,
+        "open_price": snap.open,
+        "high_price": snap.high,
+        "low_price": snap.low,
+        "prev_close_price": snap.prev_close,
+        "volume": snap.volume,
+        "exchange": sim.feed.info(symbol).exchange,
+        "short_name": symbol,
+    }
+    return quote, {"lp": snap.last, "v": snap.last_size}

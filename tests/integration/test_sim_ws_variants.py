@@ -16,6 +16,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from stream_helpers import chart_whole, until
 
 from aries_async.models.common import parse_datetime
 from aries_async.sim import Simulator
@@ -155,6 +156,71 @@ async def test_partial_updates_carry_only_what_changed_after_a_whole_snapshot(
             folded.update(data)
         assert folded == whole
         assert any(set(data) < set(whole) for data in updates), kind  # partial indeed
+
+
+async def test_partial_chart_updates_carry_only_what_changed_after_a_whole_quote(
+    sim: Simulator, hub: WsHub, http: aiohttp.ClientSession
+) -> None:
+    """The same switch on the charts socket (plain events, no type): a quote keeps ``s`` and
+    ``n`` and its ``v`` carries what changed, after the whole quote on subscribe; a trade keeps
+    ``s`` and ``t`` (what tells it from a quote) and carries ``lp`` / ``v`` when they changed.
+    Trades subscribed again start whole."""
+    sim.faults.ws_market_partial = True
+    async with http.ws_connect(sim.charts_ws_url) as ws:
+        reader = await _auth(ws, sim)
+        for kind in ("quotes", "trades"):
+            subscribe = {
+                "type": "subscribe",
+                "id": kind,
+                "payload": {"type": kind, "symbol": "AAPL"},
+            }
+            await ws.send_str(json.dumps(subscribe))
+        await until(lambda: hub.subscribes == 2)  # read by the server (its answers unread)
+        quotes: list[dict[str, Any]] = []
+        trades: list[dict[str, Any]] = []
+        for _ in range(8):
+            sim.advance(0.5)  # one feed step each
+        marker = {
+            "type": "unsubscribe",
+            "id": "u1",
+            "payload": {"type": "trades", "symbol": "AAPL"},
+        }
+        await ws.send_str(json.dumps(marker))  # its ack comes after every update sent before
+        while (message := await reader.next()).get("id") != "u1":
+            if message.get("type") == "event":
+                data = message["payload"]["data"]
+                (quotes if isinstance(data.get("v"), dict) else trades).append(data)
+        whole_quote, whole_trade = chart_whole(sim, "AAPL")
+        first, *updates = quotes
+        assert first.keys() == {"s", "n", "v"} and first["v"].keys() == whole_quote.keys()
+        folded = dict(first["v"])
+        for data in updates:
+            assert data.keys() == {"s", "n", "v"} and data["v"]
+            assert all(folded[key] != value for key, value in data["v"].items())
+            folded.update(data["v"])
+        assert folded == whole_quote
+        assert len(updates) >= 4 and any(data["v"].keys() < whole_quote.keys() for data in updates)
+        assert trades[0].keys() == {"s", "t", "lp", "v"} and len(trades) >= 4
+        folded = dict(trades[0])
+        for data in trades[1:]:
+            assert {"s", "t"} <= data.keys() <= {"s", "t", "lp", "v"}
+            assert all(folded[key] != data[key] for key in data.keys() - {"s", "t"})
+            folded.update(data)
+        assert {key: folded[key] for key in ("lp", "v")} == whole_trade
+        assert any(data.keys() < {"s", "t", "lp", "v"} for data in trades[1:])
+        subscribe = {
+            "type": "subscribe",
+            "id": "s2",
+            "payload": {"type": "trades", "symbol": "AAPL"},
+        }
+        await ws.send_str(json.dumps(subscribe))
+        await reader.next(lambda m: m.get("id") == "s2")
+        while True:
+            sim.advance(0.5)
+            if sim.feed.quote("AAPL").last_size:
+                break
+        again = await reader.next(lambda m: "t" in (m.get("payload") or {}).get("data", {}))
+        assert again["payload"]["data"].keys() == {"s", "t", "lp", "v"}
 
 
 def _time_at(update: dict[str, Any], where: tuple[str, ...]) -> datetime:
