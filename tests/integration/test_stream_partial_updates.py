@@ -1,10 +1,11 @@
-"""Partial market updates (websocket.md 3.4: "only changed/subscribed fields appear"), made by
-the simulator's ``ws_market_partial``: after each symbol's whole snapshot, a quote or trade
-update carries only the fields that changed since the previous one.
+"""Partial market and chart updates (websocket.md 3.4: "only changed/subscribed fields
+appear"), made by the simulator's ``ws_market_partial``: after each symbol's whole snapshot, a
+quote or trade update carries only the fields that changed since the previous one (a chart
+quote's ``v`` only those; a chart trade keeps its ``t``).
 
-What the client keeps is whole (:meth:`MarketStream.latest`, :meth:`MarketStream.latest_trade`,
-a slow consumer's conflated update, the ``stream`` command's table and NDJSON); what a consumer
-that keeps up gets is each update as it came.
+What the client keeps is whole (``latest``, ``latest_trade``, a slow consumer's conflated
+update, the ``stream`` command's table and NDJSON); what a consumer that keeps up gets is each
+update as it came.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from cli_harness import Cli, stepping_cli_fixture  # noqa: F401 - the `cli` fixture
-from stream_helpers import FakeTime, Tokens, make_stream, take, until
+from stream_helpers import FakeTime, Tokens, answered, chart_whole, drained, make_stream, take
 
 from aries_async._cli.stream import StreamState, render_frame
-from aries_async.models.events import QuoteUpdate, TradeUpdate
+from aries_async.models.events import ChartQuote, ChartTrade, QuoteUpdate, TradeUpdate
 from aries_async.sim import Simulator
+from aries_async.sim.ws import WsHub
 from aries_async.streaming import StreamConfig
 
 CONFIG = StreamConfig(backoff_initial=0.5, backoff_jitter=0.0)
@@ -69,24 +72,97 @@ async def test_latest_is_whole_and_a_consumer_gets_each_update_as_it_came(
         assert None not in (trade.open_price, trade.previous_close_price, trade.trade_exchange)
 
 
+def _whole_fields(sim: Simulator, kind: type[Any]) -> dict[str, Any]:
+    """Every field of a whole update of ``kind`` for AAPL now, as the wire writes it."""
+    if kind in (QuoteUpdate, TradeUpdate):
+        return _whole(sim, kind)
+    quote, trade = chart_whole(sim, "AAPL")
+    if kind is ChartQuote:
+        return {"s": "ok", "n": "AAPL", "v": quote}
+    return {"s": "ok", "t": int(sim.feed.quote("AAPL").time), **trade}
+
+
+def _carried(updates: list[Any]) -> dict[str, Any]:
+    """Every field ``updates`` carried, with its newest value (a chart quote's ``v`` fields
+    one by one)."""
+    out: dict[str, Any] = {}
+    for update in updates:
+        values = {**out.get("v", {}), **update.values} if type(update) is ChartQuote else None
+        out.update(update.data)
+        if values is not None:
+            out["v"] = values
+    return out
+
+
+def _names(fields: dict[str, Any]) -> set[str]:
+    """The names of ``fields``, a chart quote's ``v`` object's each as ``v.NAME``."""
+    inner = fields.get("v")
+    if type(inner) is not dict:
+        return set(fields)
+    return set(fields) - {"v"} | {f"v.{name}" for name in inner}
+
+
+async def _steps(sim: Simulator, hub: WsHub, kind: str, stream: Any, subscribes: int) -> None:
+    """``STEPS`` feed steps after the server read the ``subscribes`` subscribe messages, and
+    until the stream read every update they made."""
+    await answered(hub, kind, stream, subscribes)
+    for _ in range(STEPS):
+        sim.advance(0.5)  # one step of the walk
+    await answered(hub, kind, stream, subscribes)
+
+
+@pytest.mark.parametrize("envelope", ["plain", "typed"])
+async def test_the_chart_stream_s_latest_is_whole(
+    envelope: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """``latest`` and ``latest_trade`` after partial chart updates hold every field with the
+    feed's current value: what a whole quote and trade would have said (the events typed or
+    not: a partial trade is told from a quote by its ``t``)."""
+    sim.faults.ws_market_partial = True
+    sim.faults.charts_envelope = envelope
+    async with make_stream("charts", sim, fake_time, CONFIG, Tokens(sim)) as stream:
+        quotes, trades = stream.quotes("AAPL"), stream.trades("AAPL")
+        await stream.subscribe("AAPL")  # quotes and trades: a subscribe message each
+        await _steps(sim, hub, "charts", stream, 2)
+        got = {ChartQuote: drained(quotes), ChartTrade: drained(trades)}
+        for kind, latest in ((ChartQuote, stream.latest), (ChartTrade, stream.latest_trade)):
+            whole = _whole_fields(sim, kind)
+            first, *updates = got[kind]
+            assert _names(first.data) == _names(whole) and len(updates) >= 3, kind
+            assert any(_names(update.data) < _names(whole) for update in updates), kind
+            assert _carried([latest("AAPL")]) == whole, kind
+        full = stream.latest("AAPL")
+        snap = sim.feed.quote("AAPL")
+        assert (full.bid_price, full.ask_price) == (snap.bid_price, snap.ask_price)
+        fields = ("high_price", "low_price", "open_price", "previous_close_price", "exchange")
+        assert None not in [getattr(full, name) for name in fields]
+        trade = stream.latest_trade("AAPL")
+        assert (trade.price, trade.size) == (snap.last_price, Decimal(snap.last_size))
+
+
+@pytest.mark.parametrize(
+    ("kind", "channel"),
+    [("market", "quotes"), ("market", "trades"), ("charts", "quotes"), ("charts", "trades")],
+)
 async def test_a_slow_consumer_s_conflated_update_keeps_every_field_that_came(
-    sim: Simulator, fake_time: FakeTime
+    kind: str, channel: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
 ) -> None:
     """A consumer one update behind gets the updates it missed folded into one: every field
-    any of them carried, with its newest value (what a consumer that kept up saw, in one)."""
+    any of them carried, with its newest value (what a consumer that kept up saw, in one),
+    not only the fields of the last one."""
     sim.faults.ws_market_partial = True
-    async with make_stream("market", sim, fake_time, CONFIG, Tokens(sim)) as stream:
-        slow, fast = stream.quotes("AAPL", buffer=1), stream.quotes("AAPL")
-        await stream.subscribe("AAPL", channels=["quotes"])
-        every = await _updates(sim, stream, fast, STEPS)
-        await until(lambda: slow.conflated == STEPS - 1)
-        snapshot, folded = await take(slow, 2)
-        assert snapshot is every[0]
-        carried: dict[str, Any] = {}
-        for update in every[1:]:
-            carried.update(update.data)
-        assert dict(folded.data) == carried
-        assert {**snapshot.data, **folded.data} == _whole(sim, QuoteUpdate)
+    async with make_stream(kind, sim, fake_time, CONFIG, Tokens(sim)) as stream:
+        consumer = stream.quotes if channel == "quotes" else stream.trades
+        slow, fast = consumer("AAPL", buffer=1), consumer("AAPL")
+        await stream.subscribe("AAPL", channels=[channel])
+        await _steps(sim, hub, kind, stream, 1)
+        every = drained(fast)
+        kept, folded = drained(slow)  # the first in its buffer, then the rest in one
+        assert kept is every[0] and slow.conflated == len(every) - 2 >= 2
+        skipped = every[1:]
+        assert _names(_carried(skipped)) > _names(skipped[-1].data)  # the last has fewer
+        assert _carried([folded]) == _carried(skipped)
+        assert _carried([kept, folded]) == _whole_fields(sim, type(kept))
 
 
 async def test_the_stream_command_s_table_shows_the_whole_quote(
