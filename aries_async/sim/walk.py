@@ -149,6 +149,23 @@ class QuoteSnapshot:
             "quoteTimestamp": int(self.time * 1000),
         }
 
+    def chart_quote_data(self, exchange: str, short_name: str) -> dict[str, Any]:
+        """The charts websocket quote's ``v`` object of a stock (TradingView names, numbers)."""
+        return {
+            "ch": self.change,
+            "chp": self.change_percent,
+            "lp": self.last,
+            "ask": self.ask,
+            "bid": self.bid,
+            "open_price": self.open,
+            "high_price": self.high,
+            "low_price": self.low,
+            "prev_close_price": self.prev_close,
+            "volume": self.volume,
+            "exchange": exchange,
+            "short_name": short_name,
+        }
+
     def trade_data(self) -> dict[str, Any]:
         """The market websocket ``trade`` update ``data`` (numbers, epoch-ms timestamp)."""
         return {

@@ -231,20 +231,7 @@ class ChartSession(Session):
             trade = {"lp": last, "v": max(1, snap.last_size // 100)}
         else:
             info = self.hub.ctx.feed.info(sub.watched)
-            quote = {
-                "ch": snap.change,
-                "chp": snap.change_percent,
-                "lp": snap.last,
-                "ask": snap.ask,
-                "bid": snap.bid,
-                "open_price": snap.open,
-                "high_price": snap.high,
-                "low_price": snap.low,
-                "prev_close_price": snap.prev_close,
-                "volume": snap.volume,
-                "exchange": info.exchange,
-                "short_name": sub.symbol,
-            }
+            quote = snap.chart_quote_data(info.exchange, sub.symbol)
             trade = {"lp": snap.last, "v": snap.last_size}
         if self.hub.ctx.faults.charts_numbers == "string":
             return _strings(quote), _strings(trade)

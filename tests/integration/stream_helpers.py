@@ -233,18 +233,5 @@ def chart_whole(sim: Simulator, symbol: str) -> tuple[dict[str, Any], dict[str, 
     (a stock) carry now: the feed's current state under the charts socket's TradingView
     names (websocket.md section 5)."""
     snap = sim.feed.quote(symbol)
-    quote = {
-        "ch": snap.change,
-        "chp": snap.change_percent,
-        "lp": snap.last,
-        "ask": snap.ask,
-        "bid": snap.bid,
-        "open_price": snap.open,
-        "high_price": snap.high,
-        "low_price": snap.low,
-        "prev_close_price": snap.prev_close,
-        "volume": snap.volume,
-        "exchange": sim.feed.info(symbol).exchange,
-        "short_name": symbol,
-    }
+    quote = snap.chart_quote_data(sim.feed.info(symbol).exchange, symbol)
     return quote, {"lp": snap.last, "v": snap.last_size}

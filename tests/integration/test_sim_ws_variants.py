@@ -66,6 +66,13 @@ async def _market(http: aiohttp.ClientSession, sim: Simulator) -> AsyncIterator[
         yield await _auth(ws, sim)
 
 
+async def _chart_request(ws: Socket, request: str, kind: str, request_id: str) -> None:
+    """Send the charts socket a ``request`` (``subscribe``, ``unsubscribe``) of ``kind``
+    (``quotes``, ``trades``) of AAPL."""
+    message = {"type": request, "id": request_id, "payload": {"type": kind, "symbol": "AAPL"}}
+    await ws.send_str(json.dumps(message))
+
+
 def _updates(messages: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
     return [m["payload"] for m in messages if (m.get("payload") or {}).get("type") == kind]
 
@@ -169,23 +176,14 @@ async def test_partial_chart_updates_carry_only_what_changed_after_a_whole_quote
     async with http.ws_connect(sim.charts_ws_url) as ws:
         reader = await _auth(ws, sim)
         for kind in ("quotes", "trades"):
-            subscribe = {
-                "type": "subscribe",
-                "id": kind,
-                "payload": {"type": kind, "symbol": "AAPL"},
-            }
-            await ws.send_str(json.dumps(subscribe))
+            await _chart_request(ws, "subscribe", kind, kind)
         await until(lambda: hub.subscribes == 2)  # read by the server (its answers unread)
         quotes: list[dict[str, Any]] = []
         trades: list[dict[str, Any]] = []
         for _ in range(8):
             sim.advance(0.5)  # one feed step each
-        marker = {
-            "type": "unsubscribe",
-            "id": "u1",
-            "payload": {"type": "trades", "symbol": "AAPL"},
-        }
-        await ws.send_str(json.dumps(marker))  # its ack comes after every update sent before
+        # Its ack comes after every update sent before.
+        await _chart_request(ws, "unsubscribe", "trades", "u1")
         while (message := await reader.next()).get("id") != "u1":
             if message.get("type") == "event":
                 data = message["payload"]["data"]
@@ -208,12 +206,7 @@ async def test_partial_chart_updates_carry_only_what_changed_after_a_whole_quote
             folded.update(data)
         assert {key: folded[key] for key in ("lp", "v")} == whole_trade
         assert any(data.keys() < {"s", "t", "lp", "v"} for data in trades[1:])
-        subscribe = {
-            "type": "subscribe",
-            "id": "s2",
-            "payload": {"type": "trades", "symbol": "AAPL"},
-        }
-        await ws.send_str(json.dumps(subscribe))
+        await _chart_request(ws, "subscribe", "trades", "s2")
         await reader.next(lambda m: m.get("id") == "s2")
         while True:
             sim.advance(0.5)
@@ -244,12 +237,7 @@ async def test_chart_quotes_and_trades_are_repeated_verbatim_and_sent_late_too(
     async with http.ws_connect(sim.charts_ws_url) as ws:
         reader = await _auth(ws, sim)
         for kind in ("quotes", "trades"):
-            subscribe = {
-                "type": "subscribe",
-                "id": kind,
-                "payload": {"type": kind, "symbol": "AAPL"},
-            }
-            await ws.send_str(json.dumps(subscribe))
+            await _chart_request(ws, "subscribe", kind, kind)
             await reader.next(lambda m: m.get("type") == "subscribed")
         messages: list[dict[str, Any]] = []
         for _ in range(16):  # 32 feed steps
