@@ -1,18 +1,94 @@
-"""The wait for an order across an account stream's accounts (:func:`wait_for`, behind
-:meth:`~aries_async.streaming.accounts.AccountStream.wait_for_order`): on the stream's events,
-and over REST, account by account, for an order the stream has not seen."""
+"""The wait for an order across an account stream's accounts: the
+:meth:`~OrderWaiting.wait_for_order` face (a mixin of
+:class:`~aries_async.streaming.accounts.AccountStream`) and :func:`wait_for` behind it, on the
+stream's events, and over REST, account by account, for an order the stream has not seen."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
-from aries_async.errors import OrderStateUnknownError
+from aries_async.errors import OrderStateUnknownError, StreamClosedError
 from aries_async.models.events import AccountSnapshot
-from aries_async.models.orders import Order
+from aries_async.models.orders import Order, OrderAck, OrderStatus
 from aries_async.streaming.account_book import AccountBook
+from aries_async.streaming.lookup import last_known, order_id_to_wait_for, statuses_to_wait_for
 
-__all__ = ["wait_for"]
+__all__ = ["OrderWaiting", "wait_for"]
+
+
+class OrderWaiting:
+    """The order waiters of an account stream (a mixin of
+    :class:`~aries_async.streaming.accounts.AccountStream`)."""
+
+    _books: dict[str, AccountBook]
+    _changed: asyncio.Event
+    _error: BaseException | None
+    _closed: bool
+
+    async def wait_for_order(
+        self,
+        order: OrderAck | str,
+        status: OrderStatus | str | Iterable[OrderStatus | str] = OrderStatus.FILLED,
+        *,
+        timeout: float | None = None,
+    ) -> Order:
+        """Wait until ``order`` (of any of the stream's accounts) reaches ``status`` (or any
+        terminal status).
+
+        Safe against races: an order that already reached the status (the fill came before
+        you called) returns at once. Check ``order.ord_status``: a ``REJECTED`` or
+        ``CANCELED`` order is returned too, because it will never fill. An order that finished
+        while the stream was down is returned once the REST lookup found it.
+
+        An order the stream has not seen (it finished before the stream opened and the
+        snapshot lists working orders only, or its first event is still on its way) is looked
+        up over REST with the ``reconcile`` hook once the snapshot is in, and again after each
+        resync snapshot that still lacks it (in each account, until one finds it): found
+        finished, it is returned; found working, the stream follows it. Either way the stream
+        then holds it and publishes it as ``OrderEvent(resync=True)``, as a resync does (its
+        events may have been lost on a live socket). That costs one lookup
+        (an active-orders read) when you wait right after placing, before the order's first
+        event has arrived. Without a hook such an order is waited for on the stream only
+        (give ``timeout``).
+
+        Args:
+            order: the acknowledgement ``orders.place()`` returned, or an order's ``clOrdId``.
+            status: one status or several (default ``FILLED``).
+            timeout: seconds to wait (None: forever).
+
+        Raises:
+            ValidationError: before waiting, for an empty id or an acknowledgement that says
+                the order was rejected or carries no ``clOrdId`` (there is nothing to wait for;
+                the message has the server's reason), or for a status that is not an
+                :class:`OrderStatus` (``"CANCELLED"``: it would never come).
+            TimeoutError: ``timeout`` passed.
+            OrderStateUnknownError: the order left the working set while the stream was
+                disconnected and the lookup could not tell its state, or the stream has not
+                seen it and its lookup failed or did not find it (ask the order history), or
+                its account was removed (:meth:`remove_account`) while you waited (or while
+                the order was being looked up in it, when no other account found it).
+            StreamAuthError, StreamClosedError: the stream failed or was closed.
+        """
+        cl_ord_id = order_id_to_wait_for(order)
+        hint = last_known(order, cl_ord_id)
+        wanted = statuses_to_wait_for(status)
+
+        def done(order: Order) -> bool:
+            status_now = order.ord_status
+            return status_now is not None and (status_now in wanted or status_now.is_terminal)
+
+        books = list(self._books.values())
+        waiting = wait_for(books, cl_ord_id, hint, done, changed=self._changed, check=self._check)
+        if timeout is None:
+            return await waiting
+        return await asyncio.wait_for(waiting, timeout)
+
+    def _check(self) -> None:
+        if self._error is not None:
+            raise self._error
+        if self._closed:
+            raise StreamClosedError("the account stream is closed")
 
 
 async def wait_for(
