@@ -184,7 +184,9 @@ class AccountBook:
     def adopt(self, order: Order) -> None:
         """An order the stream has not seen, found over REST by an order waiter: held and
         published as :class:`OrderEvent` (``resync=True``), as a resync does, so that the
-        stream's consumers hear of it too (its events were lost on a live socket)."""
+        stream's consumers hear of it too (its events were lost on a live socket). One of a
+        status the client does not know that the stream told and let go is held again, and
+        published only when it changed (:meth:`AccountMirror.adopt`)."""
         # Not when the stream told it meanwhile (its state is the newer), nor when it is a
         # terminal order the mirror told and then forgot.
         if not self.mirror.adopt(order):

@@ -60,7 +60,10 @@ class StreamConfig:
             up again after later gaps, spaced out, until resolved. Beyond this many the first
             reported is dropped, with a warning: it leaves
             :attr:`~aries_async.streaming.AccountStream.orders` and is looked up no more (an
-            order ``wait_for_order`` waits for is kept). None: every one is kept.
+            order ``wait_for_order`` waits for is kept). It bounds as well the orders of an
+            ``ordStatus`` the client does not know that left the stream's orders and are
+            remembered as told, so that a later ``wait_for_order`` does not tell them again.
+            None: every one is kept.
         max_message_size: largest inbound frame in bytes.
         subscribe_batch: symbols per market ``subscribe`` message.
         request_timeout: seconds a socket request (``MarketStream.expiry_dates()``...) waits

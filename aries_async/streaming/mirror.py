@@ -23,7 +23,11 @@ gives it a known terminal status makes it a terminal order like any other. While
 waiter holds it (:meth:`AccountMirror.hold`), one found still in a status the client does not
 know stays instead (looked up again at later resyncs, spaced as an order of unknown state is:
 :meth:`AccountMirror._due_again`; told only when it changed), and leaves when the last waiter
-is done.
+is done. One that left is remembered as it was told (the latest
+:attr:`StreamConfig.unknown_orders_kept <aries_async.streaming.config.StreamConfig.
+unknown_orders_kept>` of them): a waiter started later that finds it over REST
+(:meth:`AccountMirror.adopt`) holds it as one started before would have, and it is told again
+only when it changed.
 """
 
 from __future__ import annotations
@@ -107,6 +111,8 @@ class AccountMirror:
             lookup that finds it), or, beyond ``unknown_kept`` entries, the first reported
             first (an order a waiter holds excepted), with a warning: its order leaves
             :attr:`orders` too and is looked up no more.
+        left: orders of a status the client does not know that left :attr:`orders`, as they
+            were last told (the latest ``unknown_kept``).
     """
 
     def __init__(
@@ -134,6 +140,7 @@ class AccountMirror:
         # held orders of a status the client does not know that the server no longer lists:
         # they leave once no waiter holds them
         self._unlisted: set[str] = set()
+        self.left: dict[str, Order] = {}
         # the latest change of an order forgotten (an older terminal one was told already),
         # and the orders forgotten that changed last at that very time
         self._forgotten_until: datetime | None = None
@@ -241,13 +248,18 @@ class AccountMirror:
 
     def adopt(self, order: Order) -> bool:
         """An order a waiter found over REST, unless the mirror holds it already or it is
-        :meth:`forgotten`: whether it was taken (to be told)."""
+        :meth:`forgotten`: whether it is to be told. One of a status the client does not know
+        that left (see the module docstring) is taken back, no longer listed, and told only
+        when it changed since it left."""
         cl_ord_id = order.cl_ord_id
         if not cl_ord_id or cl_ord_id in self.orders or self.forgotten(order):
             return False
+        told = self.left.get(cl_ord_id)
         self._put([order])
         self.known(cl_ord_id)
-        return True
+        if told is not None and not status_known(order):
+            self._unlisted.add(cl_ord_id)  # it leaves again once no waiter holds it
+        return order != told
 
     def forgotten(self, order: Order) -> bool:
         """Whether ``order`` is terminal, not held, and last changed before the latest change
@@ -283,6 +295,10 @@ class AccountMirror:
         self.known(cl_ord_id)
         self.orders.pop(cl_ord_id, None)
         self._terminal.pop(cl_ord_id, None)
+        self.left[cl_ord_id] = order
+        kept = self._unknown_kept
+        if kept is not None and len(self.left) > kept:  # the first to leave, the first forgotten
+            del self.left[next(iter(self.left))]
         log.info(
             "account %s: order %s (status %s) is no longer listed and leaves the stream's "
             "orders (%s)",
@@ -323,6 +339,7 @@ class AccountMirror:
         for order in orders:
             cl_ord_id = order.cl_ord_id or ""
             self.orders[cl_ord_id] = order
+            self.left.pop(cl_ord_id, None)
             if not order.is_terminal:
                 self._terminal.pop(cl_ord_id, None)
             elif cl_ord_id not in self._terminal:

@@ -52,6 +52,11 @@ class OrderWaiting:
         event has arrived. Without a hook such an order is waited for on the stream only
         (give ``timeout``).
 
+        An order in an ``ordStatus`` the client does not know is not an end: the wait goes on
+        (see :mod:`~aries_async.streaming.mirror`). One the stream let go once the server no
+        longer listed it, found so again, is followed as if you had waited before it left,
+        and published again only if it changed since the stream told it.
+
         Args:
             order: the acknowledgement ``orders.place()`` returned, or an order's ``clOrdId``.
             status: one status or several (default ``FILLED``).

@@ -243,3 +243,33 @@ async def test_orders_of_unknown_state_are_bounded_and_each_one_dropped_is_logge
         assert len(dropped) == 1 and lost[0] in dropped[0] and ACCOUNT in dropped[0]
         unknown = [e for e in drain(events) if isinstance(e, OrderStateUnknown)]
         assert [e.order.cl_ord_id for e in unknown] == lost  # each told once
+
+
+async def test_a_waiter_started_after_an_order_of_unknown_status_left_does_not_tell_it_again(
+    sim: Simulator, hub: WsHub, aries: AriesClient
+) -> None:
+    """An order of a status the client does not know left the stream's orders (a resync no
+    longer listed it, the lookup found it unchanged); a waiter started afterwards looks it up
+    and follows it as a waiter started before would have, but its consumers, told of it
+    already, are not told again; a change found later is told once."""
+    async with voided_unlisted(sim, aries) as (stream, events, voided, lookup):
+        await next_gap(stream, hub)
+        assert voided not in stream.orders and lookup.asked == [[voided]]
+        assert [type(e) for e in drain(events)] == [OrderEvent, OrderEvent]  # the live ones
+        waiter = asyncio.create_task(stream.wait_for_order(voided, OrderStatus.FILLED))
+        await until(lambda: len(lookup.asked) == 2)
+        await until(lambda: voided in stream.orders)
+        await round_trip(stream, hub)
+        assert drain(events) == []
+        assert not waiter.done()  # not an end the client knows: it waits on, as before
+        await next_gap(stream, hub)  # looked up again, found unchanged: nothing told
+        assert lookup.asked == [[voided]] * 3 and drain(events) == []
+        sim.faults.order_status_text = {"CANCELED": "SIM_PURGED"}
+        await next_gap(stream, hub)  # found changed: told once
+        told = [(type(e), e.order.cl_ord_id, e.order.ord_status) for e in drain(events)]
+        assert told == [(OrderEvent, voided, "SIM_PURGED")]
+        assert not waiter.done()
+        waiter.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+        assert voided not in stream.orders

@@ -62,6 +62,24 @@ def test_it_leaves_when_a_resync_no_longer_lists_it_and_the_lookup_finds_it_so(
     assert _gap(mirror, _order("w")) == {}  # not looked up again
 
 
+def test_one_that_left_is_taken_back_by_a_waiter_and_told_only_when_it_changed() -> None:
+    """The latest ``unknown_kept`` that left are remembered as told: one a waiter finds over
+    REST unchanged is taken back untold (and leaves with its waiter), one changed is told; one
+    beyond the bound is told again rather than never."""
+    mirror = AccountMirror(unknown_kept=2)
+    held = [_order(c, HELD) for c in "abc"]
+    mirror.apply_snapshot(_snapshot(*held), relook_unknown=True)
+    vanished = _gap(mirror)
+    mirror.apply_lookup(vanished, held)
+    assert mirror.orders == {} and list(mirror.left) == ["b", "c"]
+    mirror.hold("b")
+    assert mirror.adopt(held[1]) is False and mirror.orders == {"b": held[1]}
+    mirror.release("b")
+    assert mirror.orders == {} and list(mirror.left) == ["c", "b"]
+    assert mirror.adopt(_order("c", OrderStatus("SIM_PURGED"))) is True
+    assert mirror.adopt(held[0]) is True  # forgotten by the bound
+
+
 def test_what_the_lookup_finds_it_became_is_taken() -> None:
     mirror = AccountMirror()
     mirror.apply(OrderEvent(order=_order("x", HELD)))
