@@ -202,7 +202,10 @@ class Reconciler:
         or found nothing but the stream has seen the order meanwhile.
 
         Raises:
-            OrderStateUnknownError: the lookup failed or did not find the order.
+            OrderStateUnknownError: the lookup failed or did not find the order; its
+                ``last_known`` is what the stream told of it when it let it go (an order of
+                a status the client does not know that the server no longer listed, see
+                :attr:`AccountMirror.left`), else the waiter's hint.
         """
         try:
             found = [
@@ -212,26 +215,32 @@ class Reconciler:
             if cl_ord_id in self._mirror.orders:
                 return None
             log.warning(
-                "account %s: looking up order %s, which the stream has not seen, failed (%s)",
+                "account %s: looking up order %s, which the stream does not hold, failed (%s)",
                 self.account_id,
                 cl_ord_id,
                 type(exc).__name__,
             )
-            raise OrderStateUnknownError(
-                f"order {cl_ord_id} is not on the account stream and looking it up failed "
-                f"({type(exc).__name__}: {exc}); check the order history",
-                cl_ord_id=cl_ord_id,
-                last_known=hint,
-            ) from exc
+            failed = f"looking it up failed ({type(exc).__name__}: {exc})"
+            raise self._unseen_error(cl_ord_id, hint, failed) from exc
         if found:
             return found[0]
         if cl_ord_id in self._mirror.orders:
             return None
-        raise OrderStateUnknownError(
-            f"order {cl_ord_id} is not on the account stream and the order lookup did not find "
-            "it; check the order history",
+        raise self._unseen_error(cl_ord_id, hint, "the order lookup did not find it")
+
+    def _unseen_error(self, cl_ord_id: str, hint: Order, what: str) -> OrderStateUnknownError:
+        told = self._mirror.left.get(cl_ord_id)
+        if told is None:
+            where = "is not on the account stream"
+        else:  # an order the stream let go: what it told is the best known, not the hint
+            where = (
+                f"left the account stream in status {told.ord_status}, which the client does "
+                "not know (the server no longer listed it),"
+            )
+        return OrderStateUnknownError(
+            f"order {cl_ord_id} {where} and {what}; check the order history",
             cl_ord_id=cl_ord_id,
-            last_known=hint,
+            last_known=hint if told is None else told,
         )
 
 

@@ -22,12 +22,12 @@ changed), and not found, it is reported as of unknown state once and leaves. A l
 gives it a known terminal status makes it a terminal order like any other. While an order
 waiter holds it (:meth:`AccountMirror.hold`), one found still in a status the client does not
 know stays instead (looked up again at later resyncs, spaced as an order of unknown state is:
-:meth:`AccountMirror._due_again`; told only when it changed), and leaves when the last waiter
-is done. One that left is remembered as it was told (the latest
-:attr:`StreamConfig.unknown_orders_kept <aries_async.streaming.config.StreamConfig.
-unknown_orders_kept>` of them): a waiter started later that finds it over REST
-(:meth:`AccountMirror.adopt`) holds it as one started before would have, and it is told again
-only when it changed.
+:meth:`AccountMirror._due_again`; told only when it changed; one whose lookup fails is
+reported of unknown state), and leaves when the last waiter is done. One that left is
+remembered as it was told (the latest :attr:`StreamConfig.unknown_orders_kept
+<aries_async.streaming.config.StreamConfig.unknown_orders_kept>` of them): a waiter started
+later that finds it over REST (:meth:`AccountMirror.adopt`) holds it as one started before
+would have, and it is told again only when it changed.
 """
 
 from __future__ import annotations
@@ -232,14 +232,18 @@ class AccountMirror:
         """The state of ``orders`` is unknown; returns those not reported so before (until
         its state is known again, a lookup that fails again says nothing new). One of a status
         the client does not know is returned and leaves the mirror (a resync snapshot no longer
-        listed it). Beyond the bound of :attr:`unknown`, the first reported are dropped."""
+        listed it), unless a waiter holds it: then it is of unknown state until the last
+        waiter is done, and leaves. Beyond the bound of :attr:`unknown`, the first reported
+        are dropped."""
         fresh: list[Order] = []
         for cl_ord_id, known in orders.items():
             self.pending.pop(cl_ord_id, None)
-            if not status_known(known):
+            if not status_known(known) and cl_ord_id not in self._held:
                 fresh.append(known)
                 self._leave(cl_ord_id, known, reason)
                 continue
+            if not status_known(known):
+                self._unlisted.add(cl_ord_id)  # its waiter is told; it leaves on release
             if cl_ord_id not in self.unknown:
                 fresh.append(known)
             self.unknown[cl_ord_id] = reason

@@ -13,6 +13,7 @@ from aries_async.models.events import AccountSnapshot
 from aries_async.models.orders import Order, OrderAck, OrderStatus
 from aries_async.streaming.account_book import AccountBook
 from aries_async.streaming.lookup import last_known, order_id_to_wait_for, statuses_to_wait_for
+from aries_async.streaming.mirror import status_known
 
 __all__ = ["OrderWaiting", "wait_for"]
 
@@ -55,7 +56,13 @@ class OrderWaiting:
         An order in an ``ordStatus`` the client does not know is not an end: the wait goes on
         (see :mod:`~aries_async.streaming.mirror`). One the stream let go once the server no
         longer listed it, found so again, is followed as if you had waited before it left,
-        and published again only if it changed since the stream told it.
+        and published again only if it changed since the stream told it. When the lookup of
+        such an order fails (or does not find it), the wait raises
+        :class:`OrderStateUnknownError` at once, its ``last_known`` the order as the stream
+        held or last told it: not returned, since its status is neither one you asked for
+        nor an end, and not waited on in silence, since the server no longer lists it and the
+        stream may never hear what became of it; the error says which lookup failed and in
+        which status the stream holds the order, so that you can ask the order history.
 
         Args:
             order: the acknowledgement ``orders.place()`` returned, or an order's ``clOrdId``.
@@ -69,8 +76,10 @@ class OrderWaiting:
                 :class:`OrderStatus` (``"CANCELLED"``: it would never come).
             TimeoutError: ``timeout`` passed.
             OrderStateUnknownError: the order left the working set while the stream was
-                disconnected and the lookup could not tell its state, or the stream has not
-                seen it and its lookup failed or did not find it (ask the order history), or
+                disconnected and the lookup could not tell its state (one of a status the
+                client does not know included, though the stream holds it), or the stream
+                does not hold it and its lookup failed or did not find it (ask the order
+                history), or
                 its account was removed (:meth:`remove_account`) while you waited (or while
                 the order was being looked up in it, when no other account found it).
             StreamAuthError, StreamClosedError: the stream failed or was closed.
@@ -151,6 +160,8 @@ async def _wait_for(
         elif order is not None:
             reason = book.mirror.unknown.get(cl_ord_id)
             if reason is not None and cl_ord_id not in book.mirror.pending:
+                if not status_known(order):
+                    raise _held_unknown_error(order, reason)
                 raise OrderStateUnknownError(
                     f"order {cl_ord_id} left the working set while the stream was "
                     f"disconnected and its state is unknown ({reason}); check the order "
@@ -161,6 +172,17 @@ async def _wait_for(
         check()
         changed.clear()
         await changed.wait()
+
+
+def _held_unknown_error(order: Order, reason: str) -> OrderStateUnknownError:
+    cl_ord_id = order.cl_ord_id or ""
+    return OrderStateUnknownError(
+        f"order {cl_ord_id} is no longer listed by the server and its state is unknown "
+        f"({reason}); the stream holds it in status {order.ord_status}, which the client "
+        "does not know: check the order history",
+        cl_ord_id=cl_ord_id,
+        last_known=order,
+    )
 
 
 def _removed_error(book: AccountBook, order: Order) -> OrderStateUnknownError:

@@ -17,15 +17,17 @@ import pytest
 from stream_helpers import CountingLookup, GatedTokens, next_gap, until
 
 from aries_async.client import AriesClient
+from aries_async.errors import OrderStateUnknownError
 from aries_async.models.events import OrderEvent
 from aries_async.models.orders import OrderStatus
-from aries_async.sim import Simulator
+from aries_async.sim import ServerErrorFault, Simulator
 from aries_async.sim.cli import add_arguments, build_simulator
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import AccountStream, OrderLookup, StreamConfig
 from aries_async.streaming.accounts import OrderStateUnknown
 
 ACCOUNT = "TEST-ACCOUNT-001"
+ORDER_LOOKUP = "GET /v2/accounts/{id}/orders"  # the active orders: a lookup's first read
 FAST = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
 
 
@@ -179,14 +181,26 @@ async def test_a_printed_account_shows_orders_of_unknown_status_apart(
         )
 
 
-async def test_without_a_lookup_it_is_reported_once_and_leaves(sim: Simulator, hub: WsHub) -> None:
+@pytest.mark.parametrize("waited", [False, True])
+async def test_without_a_lookup_it_is_reported_once_and_leaves(
+    sim: Simulator, hub: WsHub, waited: bool
+) -> None:
+    """No lookup to ask: reported once and gone at the resync that no longer lists it; a
+    waiter's order stays until its waiter, told at once (it would never hear of the order
+    again), is done."""
     sim.faults.order_status_text = {"CANCELED": "SIM_VOIDED"}
     sim.faults.snapshot_working_orders_only = True
     async with stream_on(sim, GatedTokens(sim), None) as stream:
         events = stream.order_events()
         voided = await voided_on(sim, stream, events)
         drain(events)
+        if waited:
+            waiter = asyncio.create_task(stream.wait_for_order(voided, OrderStatus.FILLED))
+            await round_trip(stream, hub)
         await next_gap(stream, hub)
+        if waited:
+            with pytest.raises(OrderStateUnknownError, match="no order lookup configured"):
+                await asyncio.wait_for(waiter, 5)
         said = drain(events)
         assert [(type(e), e.order.cl_ord_id) for e in said] == [(OrderStateUnknown, voided)]
         assert voided not in stream.orders
@@ -273,3 +287,54 @@ async def test_a_waiter_started_after_an_order_of_unknown_status_left_does_not_t
         with pytest.raises(asyncio.CancelledError):
             await waiter
         assert voided not in stream.orders
+
+
+@pytest.mark.usefixtures("loop_clock")  # the lookup's retries back off on virtual time
+async def test_a_failed_lookup_of_a_held_order_of_unknown_status_says_so_to_its_waiter(
+    sim: Simulator, hub: WsHub, aries: AriesClient
+) -> None:
+    """A waiter holds an order of a status the client does not know when a resync no longer
+    lists it and its lookup fails: the waiter raises at once that the lookup failed while the
+    stream held the order, with the order as held, and looks nothing up itself; consumers
+    are told once that its state is unknown, and it leaves once the waiter is done."""
+    async with voided_unlisted(sim, aries) as (stream, events, voided, lookup):
+        drain(events)
+        held = stream.orders[voided]
+        waiter = asyncio.create_task(stream.wait_for_order(voided, OrderStatus.FILLED))
+        await round_trip(stream, hub)
+        sim.faults.server_errors[ORDER_LOOKUP] = ServerErrorFault(count=None)
+        reconnects = stream.reconnects
+        assert hub.drop("accounts") == 1
+        await until(lambda: stream.reconnects > reconnects, timeout=60)
+        with pytest.raises(OrderStateUnknownError) as raised:
+            await asyncio.wait_for(waiter, 600)  # the retries' backoff, on virtual time
+        assert stream.reconciling == 0
+        said = str(raised.value)
+        assert "lookup failed" in said and "SIM_VOIDED" in said and "holds" in said
+        assert raised.value.last_known == held
+        assert lookup.asked == [[voided]] * 3  # the stream's lookup, tried three times
+        told = [(type(e), e.order.cl_ord_id) for e in drain(events)]
+        assert told == [(OrderStateUnknown, voided)]
+        assert voided not in stream.orders
+
+
+@pytest.mark.usefixtures("loop_clock")  # the lookup's retries back off on virtual time
+async def test_a_waiter_whose_lookup_of_an_order_let_go_fails_is_told_what_the_stream_saw(
+    sim: Simulator, hub: WsHub, aries: AriesClient
+) -> None:
+    """A waiter started after an order of a status the client does not know left the stream:
+    its lookup failing, it raises with the order as the stream last told it, not as an order
+    the stream never saw; nothing is told to consumers."""
+    async with voided_unlisted(sim, aries) as (stream, events, voided, lookup):
+        told = stream.orders[voided]
+        await next_gap(stream, hub)
+        assert voided not in stream.orders
+        drain(events)
+        sim.faults.server_errors[ORDER_LOOKUP] = ServerErrorFault(count=None)
+        with pytest.raises(OrderStateUnknownError) as raised:
+            await stream.wait_for_order(voided, OrderStatus.FILLED, timeout=600)
+        said = str(raised.value)
+        assert "left the account stream in status SIM_VOIDED" in said
+        assert "looking it up failed" in said
+        assert raised.value.last_known == told
+        assert lookup.asked == [[voided]] * 2 and drain(events) == []

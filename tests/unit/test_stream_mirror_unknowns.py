@@ -80,6 +80,18 @@ def test_one_that_left_is_taken_back_by_a_waiter_and_told_only_when_it_changed()
     assert mirror.adopt(held[0]) is True  # forgotten by the bound
 
 
+def test_a_held_one_whose_lookup_fails_stays_of_unknown_state_until_released() -> None:
+    mirror = AccountMirror()
+    mirror.apply_snapshot(_snapshot(_order("x", HELD)), relook_unknown=True)
+    mirror.hold("x")
+    vanished = _gap(mirror)
+    assert mirror.give_up(vanished, "the order lookup failed") == [vanished["x"]]
+    assert mirror.orders == vanished and mirror.unknown == {"x": "the order lookup failed"}
+    assert mirror.give_up(vanished, "the order lookup failed") == []  # told once
+    mirror.release("x")
+    assert mirror.orders == {} and mirror.unknown == {} and set(mirror.left) == {"x"}
+
+
 def test_what_the_lookup_finds_it_became_is_taken() -> None:
     mirror = AccountMirror()
     mirror.apply(OrderEvent(order=_order("x", HELD)))
