@@ -59,6 +59,8 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --ws-counting-subscriptions                 market and charts sockets count each subscribe
                                                 of a symbol's channel; an unsubscribe takes one
                                                 off, updates flow while one is left
+    --ws-subscribe-delay SECONDS                sockets act on each (un)subscribe SECONDS late,
+                                                after what they read meanwhile (POST /auth...)
     --ws-auth-success-id payload|envelope|none  where authSuccess echoes the request id
     --ws-auth-error-id payload|envelope|none    where the error refusing POST /auth echoes it
     --ws-error-id payload|envelope|both|none    where subscribe/request refusals carry the id

@@ -111,6 +111,14 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help="market and charts sockets count the subscribes of a symbol's channel; an "
         "unsubscribe takes one off and its updates flow while one is left",
     )
+    faults.add_argument(
+        "--ws-subscribe-delay",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="market, charts and accounts sockets act on each (un)subscribe SECONDS after "
+        "they read it (its answers come after those of what was read meanwhile)",
+    )
     faults.add_argument("--ws-ignore-requests", action="store_true")
     faults.add_argument(
         "--ws-refuse-request",

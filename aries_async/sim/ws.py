@@ -212,6 +212,7 @@ class WsHub:
         for session in self._select(None):
             if session.closing:
                 continue
+            session.held.run(now)  # faults.ws_subscribe_delay
             if isinstance(session, MarketSession) and session.status_sent is not None:
                 status = status or self.status()
                 session.push_status(status)
@@ -265,6 +266,10 @@ class WsHub:
                 session.pending.append(line)
                 session.wake.set()
         return len(sessions)
+
+    def held(self, kind: str | None = None) -> int:
+        """(Un)subscribes the sockets (of ``kind``) read and hold (``ws_subscribe_delay``)."""
+        return sum(len(session.held) for session in self._select(kind))
 
     def open_sessions(self, kind: str | None = None) -> int:
         """Sockets currently open (of ``kind``)."""

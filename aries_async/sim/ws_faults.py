@@ -138,6 +138,15 @@ field                              effect
                                    (websocket.md leaves it UNKNOWN); see
                                    :mod:`~aries_async.sim.ws_counts`
                                    Flag: ``--ws-counting-subscriptions``.
+``ws_subscribe_delay``             seconds (simulator time) after which the market, charts and
+                                   accounts sockets act on an (un)subscribe they read: its
+                                   answers (acknowledgement, errors, snapshot) come then, after
+                                   what the socket answered meanwhile (a ``POST /auth`` read
+                                   after it, pings, requests), as a server whose subscriptions
+                                   are checked apart from its authentication. In the order read;
+                                   acted on by the hub's deadline checks (see
+                                   :mod:`~aries_async.sim.ws_delays`). None: at once
+                                   Flag: ``--ws-subscribe-delay SECONDS``.
 ``ws_close_after_accept``          every socket is closed (1000) right after the server accepted
                                    its authentication (``authSuccess`` and, on the market
                                    socket, the ``marketStatus`` push are sent first)
@@ -232,6 +241,7 @@ class WebsocketFaults:
     ws_reauth_drops_subscriptions: bool = False
     ws_already_subscribed: bool = False
     ws_counting_subscriptions: bool = False
+    ws_subscribe_delay: float | None = None
     ws_close_after_accept: bool = False
     ws_ignore_requests: bool = False
     ws_refused_requests: dict[str, str] = attrs.Factory(dict)

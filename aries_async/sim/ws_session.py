@@ -23,6 +23,7 @@ import orjson
 from aiohttp import WSMsgType, web
 
 from aries_async.sim.auth import AccessGrant, TokenProblem
+from aries_async.sim.ws_delays import HeldSubscriptions
 
 if TYPE_CHECKING:
     from aries_async.sim.feed import Firehose, QuoteSnapshot
@@ -88,6 +89,7 @@ class Session:
         self.end_after_flush: str | None = None
         self.firehose_subs: set[str] = set()
         self.firehose_task: asyncio.Task[None] | None = None
+        self.held = HeldSubscriptions()  # faults.ws_subscribe_delay
 
     # -- output -------------------------------------------------------------------------------
 
@@ -269,12 +271,7 @@ class Session:
             if self.grant is None:
                 self.auth_required()
                 return
-            if kind == "subscribe":
-                self.hub.subscribes += 1
-                self.subscribe(payload, request_id)
-            else:
-                self.hub.unsubscribes += 1
-                self.unsubscribe(payload, request_id)
+            self.held.act(self, kind == "subscribe", payload, request_id)
             return
         self.refuse({"error": f"unknown message type {kind!r}"}, request_id)
 
@@ -395,4 +392,5 @@ class Session:
     def release(self) -> None:
         """The socket is gone: stop everything that feeds it."""
         self.closed = True
+        self.held.clear()
         self.drop_subscriptions()

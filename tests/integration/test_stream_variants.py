@@ -435,6 +435,7 @@ SWITCHES = [
     (["--ws-pong-without-id"], "ws_pong_without_id", True, False),
     (["--ws-reauth-drops-subscriptions"], "ws_reauth_drops_subscriptions", True, False),
     (["--ws-already-subscribed"], "ws_already_subscribed", True, False),
+    (["--ws-subscribe-delay", "1.5"], "ws_subscribe_delay", 1.5, None),
 ]
 
 
