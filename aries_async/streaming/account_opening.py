@@ -238,7 +238,8 @@ class AccountOpening:
             ordered += self._other_topics(refused)
         named = [(connection.ids("sub"), topic, params) for topic, params in ordered]
         self._opening = {i: p["accountId"] for i, t, p in named if t == "account"}
-        self._requests.reset()
+        if refused:  # a new socket: the old one's requests go unanswered
+            self._requests.reset()
         for request_id, topic, params in named:
             self._requests.sent(request_id, topic_key(topic, params), replay=True)
         return [encode_account_subscribe(i, t, p) for i, t, p in named]

@@ -261,6 +261,28 @@ def test_an_account_refusal_stands_until_a_later_request_is_acknowledged_or_forg
     assert book.refusals == {}
 
 
+def test_an_account_request_a_replay_followed_is_still_answered_once() -> None:
+    # The user's subscribe, then a re-authentication's replay of it (and of it again, and
+    # again): both the user's and the latest replay wait; the user's refusal is news, the
+    # replay's repeat of it is not. A newer request of the user's supersedes the older.
+    book = AccountRequests()
+    news = ("news", None)
+    book.sent("s-1", news)
+    for request_id in ("s-2", "s-3", "s-4"):
+        book.sent(request_id, news, replay=True)
+    assert book.in_flight == {"s-1": news, "s-4": news}
+    assert not book.repeats("s-1", "no news") and book.reject("s-1", "no news") == news
+    assert book.repeats("s-4", "no news") and book.reject("s-4", "no news") == news
+    assert book.in_flight == {} and book.refusals == {news: "no news"}
+    book.sent("s-5", news)
+    book.sent("s-6", news, replay=True)
+    book.sent("s-7", news)
+    assert book.in_flight == {"s-7": news}
+    book.sent("s-8", news, replay=True)
+    book.forget(news)
+    assert book.in_flight == {} and book.refusals == {}
+
+
 def test_an_idless_refusal_among_several_is_tied_to_the_one_left_unanswered() -> None:
     book = AccountRequests()
     for request_id, account in (("s-1", "LOCKED"), ("s-2", "ACC-1"), ("s-3", "ACC-2")):
@@ -309,10 +331,38 @@ def test_a_replays_refusal_is_news_only_when_it_refuses_something_new() -> None:
     assert book.error(_level2("s-5", "level2 is paid"))
     assert book.error(_level2("s-9", "level2 is paid"))  # not an answer of ours: told
     assert book.refused_channels() == {"MSFT": {Channel.LEVEL2: "level2 is paid"}}
-    # An answer saying it is subscribed already acknowledges, and is not told.
+    # An answer saying it is subscribed already acknowledges, and is not told; the user's
+    # request the replay follows still waits for its answer about the quotes.
     book.sent("s-6", ["MSFT"], replay=True, refused=False)
     assert not book.error(ServerErrorMessage(error="Already subscribed", request_id="s-6"))
-    assert book.acknowledged_channels() == {"MSFT": {Channel.QUOTES}} and book.in_flight == {}
+    assert book.acknowledged_channels() == {"MSFT": {Channel.QUOTES}}
+    assert book.in_flight == {"s-5": ("MSFT",)}
+    assert not book.error(ServerErrorMessage(error="Already subscribed", request_id="s-5"))
+    assert book.in_flight == {}
+    assert book.refused_channels() == {"MSFT": {Channel.LEVEL2: "level2 is paid"}}
+
+
+def test_the_answers_of_a_request_a_replay_followed_are_taken_and_told_once() -> None:
+    book = MarketSubscriptions()
+    book.add(MarketSubscription.build("MSFT", ["quotes"]))
+    book.sent("s-1", ["MSFT"])  # the user's
+    book.sent("s-2", ["MSFT"], replay=True, refused=False)  # a re-authentication's
+    assert book.in_flight == {"s-1": ("MSFT",), "s-2": ("MSFT",)}
+    assert book.error(ServerErrorMessage(error="no", request_id="s-1"))  # news: told
+    assert book.refusals == {"MSFT": "no"}
+    assert not book.error(ServerErrorMessage(error="no", request_id="s-2"))  # a repeat
+    # Without ids, the user's request is answered first; a newer one of the user's
+    # supersedes it, and an unsubscribe forgets both.
+    book.sent("s-3", ["MSFT"])
+    book.sent("s-4", ["MSFT"], replay=True, refused=True)
+    assert book.reject(None, "later", ["MSFT"]) == ("MSFT",)
+    assert book.in_flight == {"s-4": ("MSFT",)}
+    book.sent("s-5", ["MSFT"], replay=True)
+    book.sent("s-6", ["MSFT"])
+    assert book.in_flight == {"s-6": ("MSFT",)}
+    book.sent("s-7", ["MSFT"], replay=True)
+    book.discard("MSFT")
+    assert book.in_flight == {} and book.awaiting_channels() == {}
 
 
 def test_a_partial_refusal_refuses_the_symbols_it_names_and_an_ack_takes_the_rest() -> None:

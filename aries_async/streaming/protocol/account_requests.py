@@ -6,13 +6,15 @@ A subscription is named by its topic and account, ``("account", "ACC-1")`` (the 
 orders, positions and balance), ``("pnl", "ACC-1")``, ``("watchlist", None)`` or ``("news",
 None)``: the socket knows one of each. Every subscribe request sent is remembered by its id
 until it is answered, while it is the latest request of its subscription (a newer one
-supersedes it), so what waits is bounded by the subscriptions, whether or not the server
-answers. A refusal (an ``error`` with the request's id, or without one while a single
-request awaits an answer: :meth:`AccountRequests.attribute`) names the subscription; it is kept,
-across reconnects, until a later request of the subscription is acknowledged, the
-subscription is served (an account's snapshot) or it is no longer wanted. A refusal that
-answers a replay (a new socket's, a re-authentication's) and only repeats the known refusal
-of its subscription, reason included, is not news (:meth:`AccountRequests.repeats`).
+supersedes it; a replay does not supersede the user's request it follows, whose answer may
+come after the replay went out), so what waits is bounded by the subscriptions, whether or
+not the server answers. A refusal (an ``error`` with the request's id, or without one while a
+single request awaits an answer: :meth:`AccountRequests.attribute`) names the subscription;
+it is kept, across reconnects, until a later request of the subscription is acknowledged,
+the subscription is served (an account's snapshot) or it is no longer wanted. A refusal that
+answers a replay (a new socket's, a re-authentication's), or the user's request a replay
+followed, and only repeats the known refusal of its subscription, reason included, is not
+news (:meth:`AccountRequests.repeats`).
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class AccountRequests:
         self._latest: dict[TopicKey, str] = {}  # subscription -> its latest request's id
         self._untied: list[str] = []  # reasons of id-less refusals not tied to a request yet
         self._replays: set[str] = set()  # the ids in _pending of the replays' requests
+        # subscription -> the user's request a replay followed, still awaiting its answer
+        self._replaced: dict[TopicKey, str] = {}
 
     @property
     def in_flight(self) -> dict[str, TopicKey]:
@@ -53,20 +57,31 @@ class AccountRequests:
     def sent(self, request_id: str, key: TopicKey, *, replay: bool = False) -> None:
         """``request_id`` asks for the subscription ``key`` (``replay``: it replays the
         subscriptions, it is not a call of the user's); an earlier request of it is no longer
-        awaited."""
+        awaited, but the user's a replay follows: that one is answered first, and its
+        refusal is news only as a replay's is (:meth:`repeats`)."""
         previous = self._latest.get(key)
-        if previous is not None:
-            del self._pending[previous]
-            self._replays.discard(previous)
-            self._untied.clear()  # the superseded request may have been the one refused
+        if not replay:
+            self._supersede(self._replaced.pop(key, None))
+        if previous is not None and replay and previous not in self._replays:
+            self._replaced[key] = previous
+        else:
+            self._supersede(previous)
         self._pending[request_id] = key
         self._latest[key] = request_id
         if replay:
             self._replays.add(request_id)
 
+    def _supersede(self, request_id: str | None) -> None:
+        if request_id is not None:
+            del self._pending[request_id]
+            self._replays.discard(request_id)
+            self._untied.clear()  # the superseded request may have been the one refused
+
     def _answered(self, request_id: str | None) -> TopicKey | None:
         key = self._pending.pop(request_id or "", None)
-        if key is not None:
+        if key is not None and self._replaced.get(key) == request_id:
+            del self._replaced[key]
+        elif key is not None:
             del self._latest[key]
             self._replays.discard(request_id or "")
         return key
@@ -75,7 +90,10 @@ class AccountRequests:
         """Whether a refusal of ``request_id`` for ``reason`` only repeats a known one: the
         request replays a subscription the server refused for the same reason."""
         key = self._pending.get(request_id or "")
-        return request_id in self._replays and key is not None and self.refusals.get(key) == reason
+        if key is None:
+            return False
+        replay = request_id in self._replays or self._replaced.get(key) == request_id
+        return replay and self.refusals.get(key) == reason
 
     def may_repeat(self, reason: str) -> bool:
         """Whether an id-less refusal for ``reason`` that cannot be tied yet (:meth:`untied`)
@@ -136,6 +154,11 @@ class AccountRequests:
         untied refusal may be tied now (the ids :meth:`settle` returns). An unwanted one may
         have been: the untied refusals can no longer be tied for sure, and are dropped."""
         self.refusals.pop(key, None)
+        replaced = self._replaced.pop(key, None)
+        if replaced is not None:
+            del self._pending[replaced]
+            if not served:
+                self._untied.clear()
         request_id = self._latest.pop(key, None)
         if request_id is not None:
             del self._pending[request_id]
@@ -150,6 +173,7 @@ class AccountRequests:
         self._latest.clear()
         self._untied.clear()
         self._replays.clear()
+        self._replaced.clear()
 
 
 class AccountSubscriptions:

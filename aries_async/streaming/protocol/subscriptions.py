@@ -61,9 +61,14 @@ class SymbolSubscriptions(Generic[S]):
     A subscribe request waits for its answer (an acknowledgement or a refusal, matched by its
     id) until the connection ends, but only while it is the latest request of its symbol (and
     ``kind``, the charts socket's ``payload.type``): a newer request for the symbol supersedes
-    it, and unsubscribing the symbol forgets it. What waits is so bounded by the desired
-    symbols, however long a socket lives and whether or not its server answers; an answer to
-    a superseded request is not ours, since only the latest request says what is wanted now.
+    it, and unsubscribing the symbol forgets it. A replay (after a re-authentication) does not
+    supersede the user's request it follows: that one still waits for its answer, which is
+    taken for what it asked and told only when it is news, as a replay's (the user hears of
+    a refusal once, whichever of the two answers brings it; without an id, the user's request
+    is answered first). What waits is so bounded by the desired symbols (two requests each,
+    at most), however long a socket lives and whether or not its server answers; an answer
+    to a superseded request is not ours, since only the latest request says what is wanted
+    now.
     A refusal that names some of a request's symbols, or some channels, answers for those
     only: the request waits on for the rest.
     """
@@ -81,6 +86,9 @@ class SymbolSubscriptions(Generic[S]):
         self._latest: dict[str, dict[str, str]] = {}
         # the ids in _pending of the requests that replay the subscriptions
         self._replays: set[str] = set()
+        # symbol -> kind -> id of the user's request a replay followed (not the latest, still
+        # awaiting its answer: the server answers it first)
+        self._replaced: dict[str, dict[str, str]] = {}
 
     @property
     def in_flight(self) -> dict[str, tuple[str, ...]]:
@@ -179,13 +187,26 @@ class SymbolSubscriptions(Generic[S]):
         for symbol in carried:
             latest = self._latest.setdefault(symbol, {})
             previous = latest.get(kind)
-            if previous is not None:
+            if not replay:
+                self._drop_replaced(symbol, kind)
+            if previous is not None and replay and previous not in self._replays:
+                self._replaced.setdefault(symbol, {})[kind] = previous
+            elif previous is not None:
                 self._supersede(previous, symbol)
             latest[kind] = request_id
         if carried:
             self._pending[request_id] = (kind, carried)
             if replay:
                 self._replays.add(request_id)
+
+    def _drop_replaced(self, symbol: str, kind: str) -> None:
+        """A newer request of the user's supersedes the one a replay followed."""
+        replaced = self._replaced.get(symbol, {})
+        request_id = replaced.pop(kind, None)
+        if not replaced:
+            self._replaced.pop(symbol, None)
+        if request_id is not None:
+            self._supersede(request_id, symbol)
 
     def _supersede(self, request_id: str, symbol: str) -> None:
         _, symbols = self._pending[request_id]
@@ -203,10 +224,20 @@ class SymbolSubscriptions(Generic[S]):
         self._replays.discard(request_id or "")
         kind, symbols = entry
         for symbol in symbols:
-            self._not_latest(symbol, kind)
+            self._not_latest(symbol, kind, request_id or "")
         return kind, symbols
 
-    def _not_latest(self, symbol: str, kind: str) -> None:
+    def _is_replaced(self, request_id: str, kind: str, symbols: Iterable[str]) -> bool:
+        return any(self._replaced.get(s, {}).get(kind) == request_id for s in symbols)
+
+    def _not_latest(self, symbol: str, kind: str, request_id: str) -> None:
+        """``request_id`` no longer awaits an answer about ``symbol``."""
+        replaced = self._replaced.get(symbol, {})
+        if replaced.get(kind) == request_id:
+            del replaced[kind]
+            if not replaced:
+                del self._replaced[symbol]
+            return
         latest = self._latest[symbol]
         del latest[kind]
         if not latest:
@@ -245,7 +276,7 @@ class SymbolSubscriptions(Generic[S]):
         if says_already_subscribed(error.error):
             self.acknowledge(request_id)
             return False
-        replay = request_id in self._replays
+        replay = request_id in self._replays or self._is_replaced(request_id, *entry)
         before = {symbol: dict(self._refused.get(symbol, {})) for symbol in entry[1]}
         refused = self.reject(request_id, error.error, error.symbols, error.channels)
         news = any(self._refused.get(s, {}) != before[s] for s in refused)
@@ -296,8 +327,8 @@ class SymbolSubscriptions(Generic[S]):
                 lost = (left - self._acked.get(symbol, set())) or set(left)
                 left.clear()
             if not left:
-                self._not_latest(symbol, kind)
-                self._supersede(request_id or "", symbol)
+                self._not_latest(symbol, kind, request_id)
+                self._supersede(request_id, symbol)
             self._note(symbol, lost, reason)
             refused.append(symbol)
         return tuple(refused)
@@ -308,7 +339,9 @@ class SymbolSubscriptions(Generic[S]):
         """:meth:`reject` of a refusal without an id, by the symbols and channels it names."""
         refused: list[str] = []
         for symbol in sorted(named):
-            for request_id in list(self._latest.get(symbol, {}).values()):
+            # The user's request a replay followed is answered first.
+            requests = {**self._latest.get(symbol, {}), **self._replaced.get(symbol, {})}
+            for request_id in requests.values():
                 awaited = self._pending[request_id][1][symbol]
                 if not which or awaited & which:
                     refused += self.reject(request_id, reason, [symbol], channels)
@@ -343,6 +376,8 @@ class SymbolSubscriptions(Generic[S]):
         self._refused.pop(symbol, None)
         for request_id in self._latest.pop(symbol, {}).values():
             self._supersede(request_id, symbol)
+        for request_id in self._replaced.pop(symbol, {}).values():
+            self._supersede(request_id, symbol)
 
     def reset(self) -> None:
         """The connection ended: nothing is acknowledged any more."""
@@ -350,3 +385,4 @@ class SymbolSubscriptions(Generic[S]):
         self._pending.clear()
         self._latest.clear()
         self._replays.clear()
+        self._replaced.clear()
