@@ -6,8 +6,14 @@ with the id, fails it with :class:`~aries_async.errors.StreamRequestError` (``st
 ``code`` as the server sent them). Where an ``error`` carries the id is UNKNOWN (websocket.md
 2.6): one without any that is not a subscription's (it names no symbol a subscribe awaits an
 answer about, nor says "already subscribed") fails the request in flight when there is just
-one on the socket, since it can answer nothing else; with several it cannot be told which,
-so they wait on for their own answers (a WARNING says so, once per stream). No answer within
+one on the socket, since it can answer nothing else, unless it names symbols and none of
+them is in the request's path or query (a notice of another symbol, "TSLA halted", while
+AAPL's expiry dates are asked for: it is only delivered). With several requests it cannot be
+told which, so they wait on for their own answers (a WARNING says so, once per stream).
+No error code or notice is documented: an unprompted notice that names the request's symbol,
+or no symbol, still fails the lone request (no content tells it from a refusal), and a
+refusal that names only symbols the request does not hold is taken for a notice (the
+request then waits for its timeout). No answer within
 ``timeout`` (default :attr:`StreamConfig.request_timeout`) raises
 :class:`~aries_async.errors.StreamRequestTimeout`.
 
@@ -25,7 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -94,6 +100,7 @@ class _Request:
     frame: str = attrs.field(repr=False)
     future: asyncio.Future[Any]
     resend: bool
+    names: frozenset[str]  # what it holds that an error may name: path segments, query values
     sends: int = 0
     on_socket: bool = False
 
@@ -108,9 +115,12 @@ class PendingRequests:
     def __len__(self) -> int:
         return len(self._open)
 
-    def add(self, request_id: str, frame: str, *, resend: bool) -> _Request:
-        """Track a new request (not sent yet)."""
-        request = _Request(frame, asyncio.get_running_loop().create_future(), resend)
+    def add(
+        self, request_id: str, frame: str, *, resend: bool, names: Iterable[str] = ()
+    ) -> _Request:
+        """Track a new request (not sent yet); ``names``: the symbols it may be about."""
+        future = asyncio.get_running_loop().create_future()
+        request = _Request(frame, future, resend, frozenset(n.upper() for n in names))
         self._open[request_id] = request
         return request
 
@@ -156,6 +166,14 @@ class PendingRequests:
         """The id of the only request on the socket, which an id-less error can only answer."""
         on_socket = [rid for rid, request in self._open.items() if request.on_socket]
         if len(on_socket) == 1:
+            named = {s.strip().upper() for s in error.symbols or () if s.strip()}
+            if named and named.isdisjoint(self._open[on_socket[0]].names):
+                log.debug(
+                    "an error without a request id names none of request %s's symbols: "
+                    "a notice, tied to none",
+                    on_socket[0],
+                )
+                return None
             return on_socket[0]
         if on_socket and not self._untied_told:
             self._untied_told = True
@@ -256,6 +274,7 @@ class SocketRequests:
             request_id,
             encode_request(request_id, method, path, query, body),
             resend=method == "GET",
+            names=_names(path, query),
         )
         try:
             if connection.connected:
@@ -326,6 +345,16 @@ class SocketRequests:
             trade=TradeUpdate(symbol=name, data=data, timestamp_ms=None),
             raw=data,
         )
+
+
+def _names(path: str, query: Mapping[str, Any] | None) -> list[str]:
+    """What a request holds that an error about it may name: its path's segments and its
+    query's text values (``/options/AAPL/expiry-dates``: ``AAPL`` among them)."""
+    names = [segment for segment in path.split("?")[0].split("/") if segment]
+    for value in (query or {}).values():
+        values = value if isinstance(value, list | tuple) else [value]
+        names += [v for v in values if isinstance(v, str)]
+    return names
 
 
 def _symbol(symbol: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
 from datetime import date
@@ -260,6 +261,34 @@ async def test_an_idless_refusal_naming_a_subscribed_symbol_is_the_subscriptions
     fake_time.advance(3.0)
     with pytest.raises(StreamRequestTimeout):
         await task
+
+
+def _idless_error(text: str, symbols: list[str]) -> str:
+    """An ``error`` event without an id, as the server's notices and refusals are sent."""
+    payload = {"action": "error", "error": text, "symbols": symbols}
+    return json.dumps({"type": "event", "payload": payload})
+
+
+async def test_an_idless_notice_naming_only_other_symbols_fails_no_request(
+    sim: Simulator, hub: WsHub, stream: MarketStream
+) -> None:
+    """An error without an id that names only symbols the lone request in flight does not
+    hold (an unprompted notice: TSLA halted, while AAPL's expiry dates are asked for) cannot
+    be its refusal: the request waits on, and the notice reaches the consumers. One that
+    names the request's symbol still fails it."""
+    sim.faults.ws_error_id = "none"
+    sim.faults.ws_ignore_requests = True
+    events = stream.events()
+    task = asyncio.create_task(stream.expiry_dates("aapl"))
+    await until(lambda: hub.requests == 1)
+    assert hub.inject(_idless_error("trading halted", ["TSLA"]), "market") == 1
+    await until(lambda: events.pending > 0)
+    [notice] = [events.get_nowait() for _ in range(events.pending)]
+    assert isinstance(notice, ServerErrorMessage) and notice.symbols == ("TSLA",)
+    assert not task.done()
+    assert hub.inject(_idless_error(NOT_ENTITLED, ["TSLA", "aapl"]), "market") == 1
+    with pytest.raises(StreamRequestError, match=NOT_ENTITLED):
+        await asyncio.wait_for(task, 5)
 
 
 def test_the_refused_request_flag() -> None:
