@@ -75,6 +75,8 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --ws-market-status VALUE                    marketStatus says VALUE for market and venues
     --ws-account-unanswered                     account subscriptions get events, no snapshot
     --ws-market-unacknowledged                  market (un)subscribes without acknowledgements
+    --ws-unsubscribes-unacknowledged            market and charts unsubscribes without them
+    --ws-symbol-case upper|lower|title|asked    market and charts updates' symbol spelling
     --ws-ack-type subscribed|response           market and account (un)subscribe acks' type
     --ws-binary-frames                          websocket frames sent as binary, not text
     --ws-pong-without-id                        pongs without the ping's id

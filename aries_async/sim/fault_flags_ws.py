@@ -13,7 +13,7 @@ from aries_async.sim.ws_faults import ERROR_ID_PLACES
 from aries_async.sim.ws_requests import RESPONSE_SHAPES
 from aries_async.sim.ws_session import ACK_TYPES
 from aries_async.sim.ws_topics import TOPIC_SHAPES
-from aries_async.sim.ws_values import MARKET_NUMBERS, MARKET_TIMES
+from aries_async.sim.ws_values import MARKET_NUMBERS, MARKET_TIMES, SYMBOL_CASES
 
 __all__ = ["add_ws_fault_arguments", "ws_fault_values"]
 
@@ -29,6 +29,17 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
         "--ws-market-unacknowledged",
         action="store_true",
         help="the market socket acknowledges no (un)subscribe; its data goes on",
+    )
+    faults.add_argument(
+        "--ws-unsubscribes-unacknowledged",
+        action="store_true",
+        help="the market and charts sockets acknowledge no unsubscribe (subscribes as usual)",
+    )
+    faults.add_argument(
+        "--ws-symbol-case",
+        choices=SYMBOL_CASES,
+        default="upper",
+        help="how the market and charts sockets spell the symbol of their updates",
     )
     faults.add_argument(
         "--ws-ack-type",

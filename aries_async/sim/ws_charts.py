@@ -23,10 +23,12 @@ websocket faults (drops, stalls, malformed lines, binary frames, pongs without i
 ``ws_refused_channels``, ``ws_already_subscribed``, ``ws_counting_subscriptions``: a count per
 symbol and ``payload.type``) apply as on the other sockets, and
 ``ws_market_repeat_every`` / ``ws_market_stale_every`` as on the market socket (a quote or
-trade sent again, verbatim or late: see :mod:`~aries_async.sim.ws_repeats`), and so does
-``ws_market_partial``: a quote's ``v`` carries only the fields that changed since the symbol's
+trade sent again, verbatim or late: see :mod:`~aries_async.sim.ws_repeats`), and so do
+``ws_market_partial`` (a quote's ``v`` carries only the fields that changed since the symbol's
 previous quote, a trade keeps ``s`` and ``t`` and carries ``lp`` / ``v`` only when they changed;
-the quote on subscribe stays whole (see :mod:`~aries_async.sim.ws_partial`).
+the quote on subscribe stays whole: see :mod:`~aries_async.sim.ws_partial`), ``ws_symbol_case``
+(the spelling of ``payload.symbol`` and of a quote's ``n``) and
+``ws_unsubscribes_unacknowledged``.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from aries_async.sim.ws_counts import SubscriptionCounts
 from aries_async.sim.ws_partial import ChangedFields
 from aries_async.sim.ws_repeats import UpdateRepeats
 from aries_async.sim.ws_session import Session, ms
+from aries_async.sim.ws_values import update_symbol
 
 __all__ = ["ChartSession"]
 
@@ -61,10 +64,11 @@ def _strings(values: dict[str, Any]) -> dict[str, Any]:
 
 
 class _ChartSub:
-    __slots__ = ("option", "symbol", "types", "watched")
+    __slots__ = ("asked", "option", "symbol", "types", "watched")
 
     def __init__(self, symbol: str, watched: str, option: bool) -> None:
         self.symbol = symbol
+        self.asked = symbol  # as the latest subscribe spelled it
         self.watched = watched
         self.option = option
         self.types: set[str] = set()
@@ -101,7 +105,8 @@ class ChartSession(Session):
             if not isinstance(symbol, str) or not symbol.strip():
                 self._error("symbol is required", request_id)
                 return
-            symbol = symbol.strip().upper()
+            asked = symbol.strip()  # as the subscribe spells it (faults.ws_symbol_case)
+            symbol = asked.upper()
             if self.firehose_symbol(symbol):
                 continue
             if faults.ws_already_subscribed and kind in getattr(self.subs.get(symbol), "types", ()):
@@ -118,6 +123,7 @@ class ChartSession(Session):
             if kind == _QUOTES and kind not in sub.types:
                 fresh.append(sub)
             sub.types.add(kind)
+            sub.asked = asked
             if faults.ws_counting_subscriptions:
                 self.counts.add(symbol, {kind})
         if held:  # the generic error of websocket.md 2.6: no symbols, no channels
@@ -161,7 +167,8 @@ class ChartSession(Session):
                 self._drop(sub)
             else:  # a kind subscribed again starts whole (faults.ws_market_partial)
                 self.changes.forget(symbol, tuple(_KINDS[name] for name in named))
-        self.ack(request_id)
+        if not self.hub.ctx.faults.ws_unsubscribes_unacknowledged:
+            self.ack(request_id)
 
     def _drop(self, sub: _ChartSub) -> None:
         del self.subs[sub.symbol]
@@ -189,10 +196,12 @@ class ChartSession(Session):
     def _send(self, sub: _ChartSub, snap: QuoteSnapshot, *, snapshot: bool) -> None:
         faults = self.hub.ctx.faults
         quote, trade = self._values(sub, snap)
+        shown = update_symbol(sub.symbol, sub.asked, faults)
         if _QUOTES in sub.types:
             values = self._changed("quote", sub.symbol, quote, snapshot)
             if values is not None:
-                self._event(sub.symbol, "quote", {"s": "ok", "n": sub.symbol, "v": values}, snap)
+                data = {"s": "ok", "n": shown, "v": values}
+                self._event(sub.symbol, "quote", data, snap, shown)
         trades = _TRADES in sub.types or (
             faults.charts_trades == "with_quotes" and _QUOTES in sub.types
         )
@@ -201,7 +210,8 @@ class ChartSession(Session):
             trade = {"t": _iso(snap.time) if when is None else when, **trade}
             changed = self._changed("trade", sub.symbol, trade, False)
             if changed is not None:  # ``t`` always: a typeless event is told a trade by it
-                self._event(sub.symbol, "trade", {"s": "ok", "t": trade["t"], **changed}, snap)
+                data = {"s": "ok", "t": trade["t"], **changed}
+                self._event(sub.symbol, "trade", data, snap, shown)
 
     def _changed(
         self, kind: str, symbol: str, data: dict[str, Any], snapshot: bool
@@ -237,9 +247,12 @@ class ChartSession(Session):
             return _strings(quote), _strings(trade)
         return quote, trade
 
-    def _event(self, symbol: str, kind: str, data: dict[str, Any], snap: QuoteSnapshot) -> None:
+    def _event(
+        self, symbol: str, kind: str, data: dict[str, Any], snap: QuoteSnapshot, shown: str
+    ) -> None:
+        """Push an update of ``symbol`` (named ``shown`` on the wire), and its repeats."""
         faults = self.hub.ctx.faults
-        message = self._message(symbol, kind, data, snap)
+        message = self._message(shown, kind, data, snap)
         self.push(message)
         for again in self.repeats.after(faults, kind, symbol, message):
             self.push(again)

@@ -40,6 +40,17 @@ field                              effect
                                    ``{"type": "subscribed"}``); snapshots, updates and errors
                                    go on. ``SimSettings.ws_send_acks=False``: no socket acks
                                    Flag: ``--ws-market-unacknowledged``.
+``ws_unsubscribes_unacknowledged``  the market and charts sockets acknowledge no unsubscribe
+                                   (websocket.md 3.7: its ack is UNKNOWN); subscribes are
+                                   acknowledged as usual, and the unsubscribe is carried out
+                                   Flag: ``--ws-unsubscribes-unacknowledged``.
+``ws_symbol_case``                 how the market and charts sockets spell the symbol of their
+                                   updates (websocket.md does not say): ``"upper"`` (default,
+                                   as they store it), ``"lower"``, ``"title"`` (``"Aapl"``) or
+                                   ``"asked"`` (as the subscribe spelled it); the market's
+                                   envelope ``symbol`` and a time and sales ``data.symbol``, the
+                                   charts' ``payload.symbol`` and a quote's ``n``
+                                   Flag: ``--ws-symbol-case upper|lower|title|asked``.
 ``ws_refused_channels``            symbol -> the channels the market and charts sockets refuse
                                    for it (``"*"``: for every symbol), as a server refuses what
                                    the user is not entitled to: ``{"*": {"level2"}}``,
@@ -222,6 +233,8 @@ class WebsocketFaults:
     ws_account_unanswered: bool = False
     ws_refused_subscriptions: dict[str, str] = attrs.Factory(dict)
     ws_market_unacknowledged: bool = False
+    ws_unsubscribes_unacknowledged: bool = False
+    ws_symbol_case: str = "upper"
     ws_refused_channels: dict[str, frozenset[str]] = attrs.Factory(dict)
     ws_ack_type: str = "subscribed"
     ws_binary_frames: bool = False

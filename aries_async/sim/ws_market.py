@@ -15,7 +15,9 @@ back to back instead (see
 :meth:`~aries_async.sim.ws_session.Session.run_firehose`). Numbers and exchange times are
 written as :func:`~aries_async.sim.ws_values.market_values` says;
 ``faults.ws_market_repeat_every`` and ``ws_market_stale_every`` repeat quote and trade
-updates, verbatim or late (an older ``timestamp`` after a newer one); with
+updates, verbatim or late (an older ``timestamp`` after a newer one);
+``faults.ws_symbol_case`` spells the updates' symbol, and
+``faults.ws_unsubscribes_unacknowledged`` leaves the unsubscribes unacknowledged; with
 ``faults.ws_market_partial`` a quote or trade update carries only the fields that changed
 since the previous one of its symbol (:mod:`~aries_async.sim.ws_partial`).
 """
@@ -39,7 +41,7 @@ from aries_async.sim.ws_partial import ChangedFields
 from aries_async.sim.ws_repeats import UpdateRepeats
 from aries_async.sim.ws_requests import answer_request
 from aries_async.sim.ws_session import Session, ms
-from aries_async.sim.ws_values import market_values
+from aries_async.sim.ws_values import market_values, update_symbol
 
 __all__ = ["MarketSession"]
 
@@ -78,6 +80,7 @@ class MarketSession(Session):
         self.repeats = UpdateRepeats()
         self.changes = ChangedFields()
         self.counts = SubscriptionCounts()  # faults.ws_counting_subscriptions
+        self.asked: dict[str, str] = {}  # symbol -> as its latest subscribe spelled it
 
     def ack_type(self) -> str:
         """``"none"`` while ``faults.ws_market_unacknowledged`` is set, else as every socket."""
@@ -138,6 +141,7 @@ class MarketSession(Session):
             if self.hub.ctx.faults.ws_counting_subscriptions:
                 self._count(watched, sub)
             self._add_market(watched, sub)
+            self.asked[symbol] = item["symbol"]
             fresh.append(sub)
         if bad:
             self.refuse({"error": "invalid symbol", "symbols": bad}, request_id)
@@ -260,7 +264,8 @@ class MarketSession(Session):
                     sub.greeks = None
                 if not (sub.quote or sub.trade or sub.level2 or sub.tas or sub.greeks):
                     self._drop_symbol(symbol)
-        self.ack(request_id)
+        if not self.hub.ctx.faults.ws_unsubscribes_unacknowledged:
+            self.ack(request_id)
 
     def _drop_symbol(self, symbol: str) -> None:
         self.firehose_subs.discard(symbol)
@@ -274,6 +279,7 @@ class MarketSession(Session):
         else:
             self.market.pop(symbol, None)
         self.changes.forget(symbol)
+        self.asked.pop(symbol, None)
         if watched not in self.market and watched not in self.options:
             self.hub.unwatch(self, watched)
 
@@ -310,7 +316,7 @@ class MarketSession(Session):
             self._update("level2", symbol, data, stamp)
         if sub.tas is not None and snap.last_size:
             data = {
-                "symbol": symbol,
+                "symbol": self._spelled(symbol),
                 "price": f"{snap.last}",
                 "size": str(snap.last_size),
                 "tick": snap.tick,
@@ -336,7 +342,7 @@ class MarketSession(Session):
         update = {
             "action": "update",
             "type": kind,
-            "symbol": symbol,
+            "symbol": self._spelled(symbol),
             "data": data,
             "timestamp": stamp,
         }
@@ -344,6 +350,10 @@ class MarketSession(Session):
         if kind in ("quote", "trade"):
             for again in self.repeats.after(faults, kind, symbol, update):
                 self.event(again)
+
+    def _spelled(self, symbol: str) -> str:
+        """``symbol`` as the updates name it (``faults.ws_symbol_case``)."""
+        return update_symbol(symbol, self.asked.get(symbol, symbol), self.hub.ctx.faults)
 
     def drop_subscriptions(self) -> None:
         """Unwatch every symbol and forget its subscriptions."""
@@ -354,3 +364,4 @@ class MarketSession(Session):
         self.market.clear()
         self.options.clear()
         self.changes.sent.clear()
+        self.asked.clear()

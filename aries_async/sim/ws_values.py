@@ -15,6 +15,11 @@ switch                 values
                        ``2025-06-25T04:12:14.327-04:00``)
 =====================  ==========================================================================
 
+And how the market and charts sockets spell the symbol of their updates (websocket.md does
+not say; the SDK's examples are upper case): :func:`update_symbol`, as
+``faults.ws_symbol_case`` says: ``"upper"`` (default, as the socket stores it), ``"lower"``,
+``"title"`` (``"Aapl"``) or ``"asked"`` (as the subscribe that asked for it spelled it).
+
 The exchange times are ``quoteTimestamp``, ``tradeTimestamp`` (time and sales too),
 ``bidTimestamp`` and ``askTimestamp``; the envelope's ``payload.timestamp`` stays Unix ms (the
 docs' examples). The firehose's precomputed frames keep the defaults.
@@ -30,13 +35,16 @@ from aries_async.sim.clock import NEW_YORK
 if TYPE_CHECKING:
     from aries_async.sim.faults import Faults
 
-__all__ = ["MARKET_NUMBERS", "MARKET_TIMES", "market_values"]
+__all__ = ["MARKET_NUMBERS", "MARKET_TIMES", "SYMBOL_CASES", "market_values", "update_symbol"]
 
 MARKET_NUMBERS = ("number", "string")
 """``faults.ws_market_numbers`` values."""
 
 MARKET_TIMES = ("ms", "iso")
 """``faults.ws_market_times`` values."""
+
+SYMBOL_CASES = ("upper", "lower", "title", "asked")
+"""``faults.ws_symbol_case`` values."""
 
 _TIME_KEYS = frozenset({"quoteTimestamp", "tradeTimestamp", "bidTimestamp", "askTimestamp"})
 
@@ -65,3 +73,14 @@ def market_values(data: dict[str, Any], faults: Faults) -> dict[str, Any]:
             value = str(value)
         out[key] = value
     return out
+
+
+def update_symbol(symbol: str, asked: str, faults: Faults) -> str:
+    """How an update names ``symbol`` (upper case, as the socket stores it; ``asked``: as the
+    subscribe spelled it), as ``faults.ws_symbol_case`` says."""
+    case = faults.ws_symbol_case
+    if case == "lower":
+        return symbol.lower()
+    if case == "title":
+        return symbol.title()
+    return asked if case == "asked" else symbol

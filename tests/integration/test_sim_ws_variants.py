@@ -1,8 +1,8 @@
 """The simulator's switches for websocket.md's open points of the market and charts sockets:
 their authentication deadline, where a refusal carries its request id, repeated and late
-quote and trade updates, partial ones, and market status values beyond ``open`` and
-``closed``; each is a CLI flag too. Raw sockets: what the server sends, not what the client
-makes of it."""
+quote and trade updates, partial ones, market status values beyond ``open`` and ``closed``,
+the spelling of the updates' symbol and unacknowledged unsubscribes; each is a CLI flag too.
+Raw sockets: what the server sends, not what the client makes of it."""
 
 from __future__ import annotations
 
@@ -264,6 +264,75 @@ async def test_the_market_status_says_the_switch_s_value(
     assert set(data["exchanges"].values()) == set(data["indicesGroups"].values()) == {value}
 
 
+SPELLED = {"upper": "AAPL", "lower": "aapl", "title": "Aapl", "asked": "aApl"}
+"""How each ``ws_symbol_case`` names AAPL, asked for as ``aApl``."""
+
+
+@pytest.mark.parametrize("case", sorted(SPELLED))
+async def test_market_updates_spell_their_symbol_as_the_switch_says(
+    case: str, sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    """The envelope's ``symbol`` of every update, and a time and sales print's own."""
+    sim.faults.ws_symbol_case = case
+    async with _market(http, sim) as reader:
+        item = {"symbol": "aApl", "quoteFields": "*", "timeAndSales": True}
+        await reader.ws.send_str(json.dumps({"type": "subscribe", "id": "s1", "payload": [item]}))
+        await reader.next(lambda m: m.get("type") == "subscribed")
+        quote = await reader.next(lambda m: m["payload"].get("type") == "quote")
+        for _ in range(4):
+            sim.advance(0.5)
+        tas = await reader.next(lambda m: m["payload"].get("type") == "timeAndSales")
+    spelled = SPELLED[case]
+    assert quote["payload"]["symbol"] == tas["payload"]["symbol"] == spelled
+    assert tas["payload"]["data"]["symbol"] == spelled
+
+
+@pytest.mark.parametrize("case", sorted(SPELLED))
+async def test_chart_updates_spell_their_symbol_as_the_switch_says(
+    case: str, sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    """The payload's ``symbol`` and a quote's ``n``."""
+    sim.faults.ws_symbol_case = case
+    async with http.ws_connect(sim.charts_ws_url) as ws:
+        reader = await _auth(ws, sim)
+        payload = {"type": "quotes", "symbol": "aApl"}
+        await ws.send_str(json.dumps({"type": "subscribe", "id": "s1", "payload": payload}))
+        await reader.next(lambda m: m.get("type") == "subscribed")
+        quote = await reader.next(lambda m: m.get("type") == "event")
+    assert quote["payload"]["symbol"] == quote["payload"]["data"]["n"] == SPELLED[case]
+
+
+@pytest.mark.parametrize("kind", ["market", "charts"])
+async def test_unsubscribes_go_unacknowledged_and_are_carried_out(
+    kind: str, sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    """The subscribe is acknowledged, the unsubscribe is not (the pong of a ping sent after it
+    comes first) and its symbol's updates stop."""
+    sim.faults.ws_unsubscribes_unacknowledged = True
+    url = sim.market_ws_url if kind == "market" else sim.charts_ws_url
+    item: Any = [{"symbol": "AAPL"}] if kind == "market" else {"type": "quotes", "symbol": "AAPL"}
+    dropped = ["AAPL"] if kind == "market" else item
+    async with http.ws_connect(url) as ws:
+        reader = await _auth(ws, sim)
+        await ws.send_str(json.dumps({"type": "subscribe", "id": "s1", "payload": item}))
+        await reader.next(lambda m: m.get("type") == "subscribed")
+        await ws.send_str(json.dumps({"type": "unsubscribe", "id": "u1", "payload": dropped}))
+        await ws.send_str(json.dumps({"type": "ping", "id": "p1"}))
+        answered = await _until_pong(reader)
+        assert [m["type"] for m in answered if m["type"] != "event"] == ["pong"]  # no ack
+        sim.advance(0.5)
+        await ws.send_str(json.dumps({"type": "ping", "id": "p2"}))
+        assert await _until_pong(reader) == [{"type": "pong", "id": "p2"}]  # no update
+
+
+async def _until_pong(reader: Reader) -> list[dict[str, Any]]:
+    """The messages up to the next pong, that one included."""
+    heard = [await reader.next()]
+    while heard[-1].get("type") != "pong":
+        heard.append(await reader.next())
+    return heard
+
+
 def test_the_switches_are_cli_flags() -> None:
     parser = argparse.ArgumentParser()
     add_fault_arguments(parser)
@@ -289,3 +358,10 @@ def test_the_switches_are_cli_flags() -> None:
         assert flag in (sim_cli.__doc__ or "")
     assert "--ws-market-stale-every" in (sim_cli.__doc__ or "")
     assert "--ws-market-status" in (sim_cli.__doc__ or "")
+    faults = build_faults(parser.parse_args([]))
+    assert (faults.ws_symbol_case, faults.ws_unsubscribes_unacknowledged) == ("upper", False)
+    argv = ["--ws-symbol-case", "lower", "--ws-unsubscribes-unacknowledged"]
+    faults = build_faults(parser.parse_args(argv))
+    assert (faults.ws_symbol_case, faults.ws_unsubscribes_unacknowledged) == ("lower", True)
+    for flag in argv[0::2]:
+        assert flag in (sim_cli.__doc__ or "")
