@@ -81,6 +81,10 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
     its wire form (epoch seconds or milliseconds, RFC 3339), so a ``t`` in whole seconds
     orders trades to the second only. A quote sent without a time (the documented plain
     event) orders nothing: it is merged as it comes.
+
+    Symbols are upper case as :meth:`subscribe` stores them, in the updates delivered too: a
+    server that names a subscribed symbol in another case (``"aapl"``) sends that symbol's
+    updates, delivered as ``"AAPL"``'s (see :meth:`latest`).
     """
 
     data_types: frozenset[type[Any]] = frozenset(_DATA_TYPES)
@@ -210,7 +214,9 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
 
         Every update is published as it came, a repeated or late one too; one whose time is
         before the one :meth:`latest` (:meth:`latest_trade`) holds leaves it as it is (see
-        the class docstring)."""
+        the class docstring). One that names a subscribed symbol in another case is that
+        symbol's (see :meth:`~aries_async.streaming.symbols.SymbolStream.latest`; a quote's
+        :attr:`~aries_async.models.events.ChartQuote.name` keeps the server's spelling)."""
         wants_quotes, wants_trades = self._subs.quote_symbols, self._subs.trade_symbols
         latest = self._latest
         out: list[Any] = []
@@ -219,9 +225,13 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
             if kind is ChartQuote:
                 symbol = message.symbol
                 if symbol not in wants_quotes:
-                    # On its way when unsubscribed, or a trades-only symbol's carrier.
-                    self._stray(symbol, _QUOTES)
-                    continue
+                    # Checked again on the miss only: another case of a subscribed symbol?
+                    message = self._renamed(message, wants_quotes)
+                    if message is None:
+                        # On its way when unsubscribed, or a trades-only symbol's carrier.
+                        self._stray(symbol, _QUOTES)
+                        continue
+                    symbol = message.symbol
                 quote = latest.get(symbol)
                 if quote is None:
                     latest[symbol] = message
@@ -230,10 +240,13 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
                     latest[symbol] = quote.merged(message)
             elif kind is ChartTrade:
                 if message.symbol not in wants_trades:
-                    # On its way when unsubscribed, or sent with the quotes.
-                    carrier = _QUOTES if self._subs.trades_in_quotes else _TRADES
-                    self._stray(message.symbol, carrier)
-                    continue
+                    symbol = message.symbol
+                    message = self._renamed(message, wants_trades)
+                    if message is None:
+                        # On its way when unsubscribed, or sent with the quotes.
+                        carrier = _QUOTES if self._subs.trades_in_quotes else _TRADES
+                        self._stray(symbol, carrier)
+                        continue
                 trade = self._latest_trade.get(message.symbol)
                 if trade is None:
                     self._latest_trade[message.symbol] = message
@@ -253,7 +266,9 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
         """An update carried by ``kind`` (a ``payload.type``) of ``symbol`` that is not
         delivered: not subscribed (any more), withheld and counted, and the server told again
         when the type's unsubscribe was acknowledged (see :mod:`~aries_async.streaming.
-        strays`); the carrier of a channel still subscribed is no stray."""
+        strays`); the carrier of a channel still subscribed is no stray. ``symbol`` is taken
+        as :meth:`subscribe` stores it (upper case)."""
+        symbol = symbol.strip().upper()
         if kind in self._subs.wire_types(symbol):
             return
         self._tell_stray(

@@ -79,6 +79,10 @@ class MarketStream(MarketChannels, SocketRequests):
     (compared as instants, whatever their wire form: Unix ms, seconds, RFC 3339) is not
     merged into them; an equal one is (several updates may share a millisecond), so a
     verbatim repeat leaves them as they were.
+
+    Symbols are upper case as :meth:`subscribe` stores them, in the updates delivered too: a
+    server that names a subscribed symbol in another case (``"aapl"``) sends that symbol's
+    updates, delivered as ``"AAPL"``'s (see :meth:`latest`).
     """
 
     data_types: frozenset[type[Any]] = frozenset(_DATA_TYPES) - {MarketStatusUpdate}
@@ -154,21 +158,30 @@ class MarketStream(MarketChannels, SocketRequests):
         Every update of a subscribed channel is published as it came, a repeated or late one
         too; a quote or trade whose ``timestamp`` is before the one :meth:`latest`
         (:meth:`latest_trade`) holds leaves it as it is (see the class docstring). One of a
-        channel not subscribed is withheld (see :attr:`withheld`)."""
+        channel not subscribed is withheld (see :attr:`withheld`); one that names a subscribed
+        symbol in another case is that symbol's (see :meth:`~aries_async.streaming.symbols.
+        SymbolStream.latest`)."""
         latest = self._latest
         wanted = self._wanted
         quoted = wanted[QuoteUpdate]
         acks = False
         untold: set[int] = set()  # the ids of the messages the consumers are not told of
+        renamed: dict[int, Any] = {}  # id -> the message under its subscribed symbol
         for message in messages:
             kind = type(message)
             if kind is QuoteUpdate:
                 symbol = message.symbol
-                previous = latest.get(symbol)
                 if symbol not in quoted:
-                    self._stray(message)  # not subscribed (any more)
-                    untold.add(id(message))
-                elif previous is None:
+                    # Checked again on the miss only: another case of a subscribed symbol?
+                    subscribed = self._renamed(message, quoted)
+                    if subscribed is None:
+                        self._stray(message)  # not subscribed (any more)
+                        untold.add(id(message))
+                        continue
+                    renamed[id(message)] = message = subscribed
+                    symbol = message.symbol
+                previous = latest.get(symbol)
+                if previous is None:
                     latest[symbol] = message
                 elif stamped_before(message, previous):
                     pass  # delivered as it came, but the latest quote is the newer one
@@ -188,15 +201,23 @@ class MarketStream(MarketChannels, SocketRequests):
                 if not self._subs.error(message):
                     untold.add(id(message))
             elif kind in wanted:  # another per-symbol update
-                if message.symbol in wanted[kind]:
-                    self._track(kind, message)
-                else:
-                    self._stray(message)
-                    untold.add(id(message))
+                symbols = wanted[kind]
+                if message.symbol not in symbols:
+                    subscribed = self._renamed(message, symbols)
+                    if subscribed is None:
+                        self._stray(message)
+                        untold.add(id(message))
+                        continue
+                    renamed[id(message)] = message = subscribed
+                self._track(kind, message)
             elif kind is MarketStatusUpdate:
                 self._market_status = message
-        if acks or untold:
-            messages = [m for m in messages if type(m) is not SubscribeAck and id(m) not in untold]
+        if acks or untold or renamed:
+            messages = [
+                renamed.get(id(m), m)
+                for m in messages
+                if type(m) is not SubscribeAck and id(m) not in untold
+            ]
         self._hub.publish_many(messages)
 
     def _track(self, kind: type[Any], message: Any) -> None:

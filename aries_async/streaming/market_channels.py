@@ -168,7 +168,7 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate])
     def _stray(self, message: Any) -> None:
         """An update of a channel not subscribed: withheld; the server is told again when
         the channel's unsubscribe was acknowledged (see :mod:`~aries_async.streaming.strays`)."""
-        symbol = message.symbol
+        symbol = message.symbol.strip().upper()  # as subscribe() stores it
         channel = _TYPE_CHANNELS[type(message)]
 
         def unsubscribe(request_id: str) -> str:

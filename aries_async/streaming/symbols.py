@@ -4,8 +4,10 @@ the latest quote and trade per symbol, and the quote, trade and event consumers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar, Unpack
+
+import attrs
 
 from aries_async.models.events import ServerErrorMessage, UnknownEvent
 from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
@@ -129,6 +131,21 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
             if not await self._connection.send(frame):
                 return  # not connected: the replay on the next connection sends everything
 
+    @staticmethod
+    def _renamed(message: Any, wanted: Container[str]) -> Any:
+        """``message``, an update whose symbol as it came is not in ``wanted``, as an update
+        of the subscribed symbol it names in another case (``"aapl"`` or ``"Aapl"`` for
+        ``AAPL``); None when it names none (a stray).
+
+        websocket.md does not say how a server spells the symbol of an update. The update
+        delivered carries the symbol as :meth:`subscribe` stored it (upper case): that is
+        what the consumers' ``symbols`` filters, :meth:`latest`, :meth:`latest_trade` and
+        the conflation are keyed by and what a user compares against, and the case is all it
+        changes (a charts quote's ``name`` keeps the server's spelling). Only the miss pays
+        for it: an update whose symbol matches as it came is delivered as it came."""
+        symbol = message.symbol.strip().upper()  # as normalize_symbol stores a symbol
+        return attrs.evolve(message, symbol=symbol) if symbol in wanted else None
+
     def _tell_stray(self, symbol: str, channel: str, unsubscribe: Callable[[str], str]) -> None:
         """An update of ``channel`` (the wire's) of ``symbol``, not subscribed, arrived: it is
         withheld, and the server is told again, with the frame ``unsubscribe`` makes for a
@@ -158,7 +175,10 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
 
     def latest(self, symbol: str) -> Q | None:
         """The last known quote of ``symbol`` (partial updates merged), or None; only while
-        its quotes are subscribed."""
+        its quotes are subscribed. ``symbol`` is matched in any case, and so are the
+        updates: one that names a subscribed symbol in another case than :meth:`subscribe`
+        stored it (upper case) is that symbol's, delivered and kept under the stored symbol
+        (``latest("AAPL").symbol == "AAPL"`` for updates of ``"aapl"``)."""
         return self._latest.get(normalize_symbol(symbol))
 
     def latest_trade(self, symbol: str) -> T | None:

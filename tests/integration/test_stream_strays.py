@@ -1,0 +1,115 @@
+"""Updates the market and charts streams withhold as strays, and those they must not.
+
+websocket.md does not say how a server spells the symbol of an update: one that names it in
+another case than the stream subscribed it (``ws_symbol_case``) still sends the subscribed
+symbol's updates.
+
+Time never passes for real: the simulator runs on a ManualClock (``sim.advance(STEP)`` is one
+step of its walk), the streams' keep-alive and backoff on :class:`FakeTime`. The only waits are
+for socket traffic, each bounded by a timeout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from stream_helpers import FakeTime, Tokens, answered, drained, make_stream, take, until
+
+from aries_async.models.events import StreamConnected, StreamReauthenticated
+from aries_async.sim import ManualClock, Simulator
+from aries_async.sim.ws import WsHub
+from aries_async.streaming import StreamConfig
+
+STEP = 0.5
+"""One step of the simulator's walk (its ``step_seconds``)."""
+CONFIG = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
+SPELLED = {"lower": "aapl", "title": "Aapl"}
+"""How the server names AAPL in its updates, by ``ws_symbol_case``."""
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[Simulator]:
+    async with Simulator(seed=4, clock=ManualClock(), tick_interval=None) as s:
+        yield s
+
+
+def make(kind: str, sim: Simulator, fake_time: FakeTime) -> Any:
+    tokens = Tokens(sim)
+    tokens.fresh_each_call = True  # a re-authentication renews it
+    return make_stream(kind, sim, fake_time, CONFIG, tokens)
+
+
+async def read_all(hub: WsHub, kind: str, stream: Any) -> None:
+    """Until the stream has read everything the simulator sent (a round trip)."""
+    await answered(hub, kind, stream, hub.subscribes)
+
+
+# -- another case of the subscribed symbol -----------------------------------------------------
+
+
+@pytest.mark.parametrize("case", sorted(SPELLED))
+@pytest.mark.parametrize("kind", ["market", "charts"])
+async def test_updates_of_a_subscribed_symbol_in_another_case_are_delivered(
+    kind: str, case: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """Every quote and trade the server sends of "aapl" (or "Aapl") is delivered as AAPL's,
+    to the consumers of AAPL too, and kept by latest("AAPL"): nothing is withheld and no
+    unsubscribe goes out."""
+    sim.faults.ws_symbol_case = case
+    stream = make(kind, sim, fake_time)
+    async with stream:
+        quotes, trades, events = stream.quotes("AAPL"), stream.trades("AAPL"), stream.events()
+        await stream.subscribe("AAPL", channels=["quotes", "trades"])
+        await answered(hub, kind, stream, {"market": 1, "charts": 2}[kind])
+        for _ in range(3):
+            sim.advance(STEP)
+        await read_all(hub, kind, stream)
+        assert stream.withheld == 0 and hub.unsubscribes == 0
+        snapshot, *heard = drained(quotes)
+        heard += [snapshot, *drained(trades)]
+        assert len(heard) >= 7  # the snapshot, and a quote and a trade of each step
+        assert {e.symbol for e in heard} == {"AAPL"}
+        updates = [e for e in drained(events) if hasattr(e, "symbol")]
+        assert len(updates) == len(heard) and {e.symbol for e in updates} == {"AAPL"}
+        if kind == "charts":
+            assert snapshot.name == SPELLED[case]  # the server's own spelling, kept
+        latest, latest_trade = stream.latest("AAPL"), stream.latest_trade("aapl")
+        assert latest is not None and latest.symbol == "AAPL"
+        assert latest_trade is not None and latest_trade.symbol == "AAPL"
+        assert stream.withheld == 0 and hub.unsubscribes == 0
+
+
+@pytest.mark.parametrize("kind", ["market", "charts"])
+async def test_strays_in_another_case_are_told_again_by_the_subscribed_symbol(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """On a counting server that spells symbols in lower case, MSFT's updates after its
+    unsubscribe are MSFT's strays: withheld, and the unsubscribe told again (naming MSFT, as
+    the server holds it) once the first was acknowledged, until they stop."""
+    sim.faults.ws_symbol_case = "lower"
+    sim.faults.ws_counting_subscriptions = True
+    stream = make(kind, sim, fake_time)
+    status = stream.status()
+    async with stream:
+        quotes = stream.quotes()
+        await stream.subscribe(["AAPL", "MSFT"], channels=["quotes"])
+        await answered(hub, kind, stream, {"market": 1, "charts": 2}[kind])
+        assert {q.symbol for q in drained(quotes)} == {"AAPL", "MSFT"}  # the snapshots
+        assert [type(e) for e in await take(status, 1)] == [StreamConnected]
+        assert hub.refresh_auth(kind) == 1
+        assert [type(e) for e in await take(status, 1)] == [StreamReauthenticated]
+        await answered(hub, kind, stream, {"market": 2, "charts": 4}[kind])
+        drained(quotes)  # the market replay's snapshots
+        await stream.unsubscribe("MSFT")  # counted twice: its quotes keep coming
+        await until(lambda: hub.unsubscribes == 1)
+        await read_all(hub, kind, stream)
+        sim.advance(STEP)
+        await until(lambda: hub.unsubscribes == 2)
+        for _ in range(3):
+            sim.advance(STEP)
+            await read_all(hub, kind, stream)
+        assert stream.withheld == 1 and hub.unsubscribes == 2
+        assert {q.symbol for q in drained(quotes)} == {"AAPL"}
+        assert stream.latest("MSFT") is None
