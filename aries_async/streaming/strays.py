@@ -3,22 +3,54 @@
 websocket.md leaves UNKNOWN whether a subscribe repeated on a socket that holds it already
 counts twice. The streams send every desired subscription again after each re-authentication
 on the live socket; a server that counts them keeps a symbol subscribed after one
-unsubscribe, and its updates keep coming. The stream faces withhold such updates from their
-consumers and from ``latest()``; :class:`Strays` says when to send one more unsubscribe: when
-an update of a channel arrives after the server acknowledged that channel's latest
-unsubscribe, once until that new unsubscribe is acknowledged in turn (at most one per burst
-of arrivals, however many arrive meanwhile).
+unsubscribe, and its updates keep coming. The stream faces withhold such updates (strays)
+from their consumers and from ``latest()``; :class:`Strays` says when to send one more
+unsubscribe of a symbol's channel, by the first of two rules, counted on one connection:
+
+* **acknowledged**: the first stray after the server acknowledged the channel's latest
+  unsubscribe (the server read it, and the channel still comes), once: the next one waits
+  for that new unsubscribe to be acknowledged or counted out in turn;
+* **counted**: the :data:`PATIENCE`-th stray since the latest unsubscribe of the channel went
+  out, when none acknowledged it (websocket.md 3.7 leaves the unsubscribe's acknowledgement
+  UNKNOWN: a server may send none). That many are well beyond what was on its way when the
+  unsubscribe left. Each unsubscribe told again this way and left unacknowledged doubles the
+  count the next one waits for (:data:`PATIENCE`, then twice, four times as many...), so a
+  server that never stops a channel gets at most about log2(n / PATIENCE) more unsubscribes
+  for its n strays, never a storm; the user's own unsubscribe, or an acknowledgement, starts
+  again from :data:`PATIENCE`.
+
+An acknowledgement of an older unsubscribe, while a newer one of the channel is in flight,
+counts for nothing: the newer one's answer (or count) decides.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["Strays"]
+__all__ = ["PATIENCE", "Strays"]
+
+PATIENCE = 100
+"""Strays of a channel since its unsubscribe went out, unacknowledged, after which the server
+is told again (the first time; then twice as many each time it goes unheard)."""
 
 _LIMIT = 1024
-"""How many unsubscribes (sent, or acknowledged) a connection remembers; the oldest go
-first. Beyond it a late stray is withheld as any, the server not told again."""
+"""How many unsubscribes (sent, awaited, or acknowledged) a connection remembers; the oldest
+go first. Beyond it a late stray is withheld as any, the server not told again."""
+
+_Key = tuple[str, str]
+
+
+class _Awaited:
+    """The latest unsubscribe of one channel, not acknowledged: its request id, the strays
+    since it went out, and how many it waits for."""
+
+    __slots__ = ("patience", "request_id", "strays")
+
+    def __init__(self, request_id: str, patience: int) -> None:
+        self.request_id = request_id
+        self.strays = 0
+        self.patience = patience
 
 
 class Strays:
@@ -29,17 +61,24 @@ class Strays:
     def __init__(self) -> None:
         self.withheld = 0
         """Updates of what is not subscribed that arrived (and were withheld), all along."""
-        self._sent: dict[str, list[tuple[str, str]]] = {}  # id -> (symbol, channel) dropped
-        self._acknowledged: dict[tuple[str, str], None] = {}  # an ordered set, oldest first
+        self._sent: dict[str, list[_Key]] = {}  # id -> (symbol, channel) dropped
+        self._awaited: dict[_Key, _Awaited] = {}  # the latest unsubscribe, unacknowledged
+        self._acknowledged: dict[_Key, None] = {}  # an ordered set, oldest first
 
-    def sent(self, request_id: str, symbol: str, channels: Iterable[str]) -> None:
-        """An unsubscribe of ``channels`` of ``symbol`` went out on the connection."""
+    def sent(
+        self, request_id: str, symbol: str, channels: Iterable[str], *, again: bool = False
+    ) -> None:
+        """An unsubscribe of ``channels`` of ``symbol`` went out on the connection: the user's,
+        or (``again``) one :meth:`arrived` asked for."""
         dropped = [(symbol, channel) for channel in channels]
         for key in dropped:
             self._acknowledged.pop(key, None)
+            before = self._awaited.pop(key, None)
+            patience = before.patience * 2 if again and before is not None else PATIENCE
+            self._awaited[key] = _Awaited(request_id, patience)
         self._sent[request_id] = dropped
-        if len(self._sent) > _LIMIT:
-            del self._sent[next(iter(self._sent))]
+        _trim(self._sent)
+        _trim(self._awaited)
 
     def acknowledge(self, request_id: str | None) -> bool:
         """Whether ``request_id`` is one of the unsubscribes (now acknowledged)."""
@@ -47,23 +86,36 @@ class Strays:
         if dropped is None:
             return False
         for key in dropped:
-            self._acknowledged[key] = None
-        while len(self._acknowledged) > _LIMIT:
-            del self._acknowledged[next(iter(self._acknowledged))]
+            awaited = self._awaited.get(key)
+            if awaited is not None and awaited.request_id == request_id:
+                del self._awaited[key]
+                self._acknowledged[key] = None
+        _trim(self._acknowledged)
         return True
 
     def arrived(self, symbol: str, channel: str) -> bool:
         """An update of ``channel`` of ``symbol``, not subscribed, arrived: whether to tell
-        the server again (its latest unsubscribe was acknowledged; the next one awaits its
-        own acknowledgement before another is sent)."""
+        the server again (see the module docstring); if so, the caller sends the unsubscribe
+        and says so with :meth:`sent` (``again``)."""
         self.withheld += 1
         key = (symbol, channel)
         if key in self._acknowledged:
             del self._acknowledged[key]
             return True
-        return False
+        awaited = self._awaited.get(key)
+        if awaited is None:
+            return False  # no unsubscribe of it on this connection (or one long forgotten)
+        awaited.strays += 1
+        return awaited.strays >= awaited.patience
 
     def reset(self) -> None:
         """The connection is gone (a new socket holds nothing of what it unsubscribed)."""
         self._sent.clear()
+        self._awaited.clear()
         self._acknowledged.clear()
+
+
+def _trim(remembered: dict[Any, Any]) -> None:
+    """Forget the oldest entries beyond :data:`_LIMIT`."""
+    while len(remembered) > _LIMIT:
+        del remembered[next(iter(remembered))]

@@ -149,12 +149,12 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
     def _tell_stray(self, symbol: str, channel: str, unsubscribe: Callable[[str], str]) -> None:
         """An update of ``channel`` (the wire's) of ``symbol``, not subscribed, arrived: it is
         withheld, and the server is told again, with the frame ``unsubscribe`` makes for a
-        request id, when the channel's unsubscribe was acknowledged (see
-        :mod:`~aries_async.streaming.strays`)."""
+        request id, when the channel's unsubscribe was acknowledged, or went unacknowledged
+        for long enough (see :mod:`~aries_async.streaming.strays`)."""
         if not self._strays.arrived(symbol, channel):
             return
         request_id = self._connection.ids("unsub")
-        self._strays.sent(request_id, symbol, [channel])
+        self._strays.sent(request_id, symbol, [channel], again=True)
         self._connection.spawn(self._send_frames([unsubscribe(request_id)]), "unsubscribe")
 
     # -- state --------------------------------------------------------------------------------
@@ -165,7 +165,9 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
         the consumers and from :meth:`latest` / :meth:`latest_trade`, so far: those on their
         way when it was unsubscribed, and those of a server that keeps sending it (one that
         counts the subscribes the stream repeats after a re-authentication: the stream then
-        unsubscribes it again, once its previous unsubscribe was acknowledged)."""
+        unsubscribes it again, once its previous unsubscribe was acknowledged or, on a server
+        that does not acknowledge it, after :data:`~aries_async.streaming.strays.PATIENCE`
+        strays, then twice as many each time: see :mod:`~aries_async.streaming.strays`)."""
         return self._strays.withheld
 
     @property

@@ -2,7 +2,10 @@
 
 websocket.md does not say how a server spells the symbol of an update: one that names it in
 another case than the stream subscribed it (``ws_symbol_case``) still sends the subscribed
-symbol's updates.
+symbol's updates. And its unsubscribe acknowledgement is UNKNOWN: on a server that counts the
+subscribes the streams repeat after a re-authentication (``ws_counting_subscriptions``) and
+acknowledges no unsubscribe, the strays that keep coming are told again by their count
+(:data:`aries_async.streaming.strays.PATIENCE`), as :mod:`aries_async.streaming.strays` says.
 
 Time never passes for real: the simulator runs on a ManualClock (``sim.advance(STEP)`` is one
 step of its walk), the streams' keep-alive and backoff on :class:`FakeTime`. The only waits are
@@ -21,6 +24,7 @@ from aries_async.models.events import StreamConnected, StreamReauthenticated
 from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import StreamConfig
+from aries_async.streaming.strays import PATIENCE
 
 STEP = 0.5
 """One step of the simulator's walk (its ``step_seconds``)."""
@@ -113,3 +117,65 @@ async def test_strays_in_another_case_are_told_again_by_the_subscribed_symbol(
         assert stream.withheld == 1 and hub.unsubscribes == 2
         assert {q.symbol for q in drained(quotes)} == {"AAPL"}
         assert stream.latest("MSFT") is None
+
+
+# -- a server that acknowledges no unsubscribe ------------------------------------------------
+
+SILENCES = ["every_ack", "unsubscribe_acks"]
+"""A server that acknowledges nothing, and one that acknowledges only the subscribes."""
+
+
+def silence(sim: Simulator, kind: str, silenced: str) -> None:
+    if silenced == "unsubscribe_acks":
+        sim.faults.ws_unsubscribes_unacknowledged = True
+    elif kind == "market":
+        sim.faults.ws_market_unacknowledged = True
+    else:
+        sim.faults.charts_ack = "none"
+
+
+@pytest.mark.parametrize("silenced", SILENCES)
+@pytest.mark.parametrize("kind", ["market", "charts"])
+async def test_strays_unacknowledged_are_told_again_by_their_count(
+    kind: str, silenced: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """Two re-authentications leave MSFT counted three times on a server that acknowledges
+    no unsubscribe. After the user's unsubscribe its quotes keep coming: the PATIENCE-th
+    stray since then tells the server again, and, that one unacknowledged too, the stray
+    2 * PATIENCE after it, which stops them; then nothing more is sent."""
+    silence(sim, kind, silenced)
+    sim.faults.ws_counting_subscriptions = True
+    stream = make(kind, sim, fake_time)
+    status = stream.status()
+    async with stream:
+        quotes = stream.quotes()
+        await stream.subscribe(["AAPL", "MSFT"], channels=["quotes"])
+        assert {q.symbol for q in await take(quotes, 2)} == {"AAPL", "MSFT"}
+        assert [type(e) for e in await take(status, 1)] == [StreamConnected]
+        for _ in range(2):
+            assert hub.refresh_auth(kind) == 1
+            assert [type(e) for e in await take(status, 1)] == [StreamReauthenticated]
+        await answered(hub, kind, stream, {"market": 3, "charts": 6}[kind])
+        drained(quotes)  # the market replays' snapshots
+        await stream.unsubscribe("MSFT")
+        await until(lambda: hub.unsubscribes == 1)
+        await read_all(hub, kind, stream)
+
+        async def steps(count: int) -> None:
+            for _ in range(count):
+                sim.advance(STEP)
+            await read_all(hub, kind, stream)
+
+        await steps(PATIENCE - 1)
+        assert stream.withheld == PATIENCE - 1 and hub.unsubscribes == 1
+        await steps(1)
+        await until(lambda: hub.unsubscribes == 2)
+        assert stream.withheld == PATIENCE
+        await steps(2 * PATIENCE - 1)
+        assert stream.withheld == 3 * PATIENCE - 1 and hub.unsubscribes == 2
+        await steps(1)
+        await until(lambda: hub.unsubscribes == 3)
+        await steps(4 * PATIENCE)  # the server counts no more: nothing comes of MSFT
+        assert stream.withheld == 3 * PATIENCE and hub.unsubscribes == 3
+        assert {q.symbol for q in drained(quotes)} == {"AAPL"}
+        assert stream.latest("MSFT") is None and set(stream.subscriptions) == {"AAPL"}
