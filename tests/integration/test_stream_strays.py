@@ -23,7 +23,7 @@ from stream_helpers import FakeTime, Tokens, answered, drained, make_stream, tak
 from aries_async.models.events import StreamConnected, StreamReauthenticated
 from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.ws import WsHub
-from aries_async.streaming import StreamConfig
+from aries_async.streaming import Consumer, StreamConfig
 from aries_async.streaming.strays import PATIENCE
 
 STEP = 0.5
@@ -48,6 +48,26 @@ def make(kind: str, sim: Simulator, fake_time: FakeTime) -> Any:
 async def read_all(hub: WsHub, kind: str, stream: Any) -> None:
     """Until the stream has read everything the simulator sent (a round trip)."""
     await answered(hub, kind, stream, hub.subscribes)
+
+
+async def counted_twice_or_more(
+    kind: str, hub: WsHub, stream: Any, status: Consumer[Any], reauths: int
+) -> Consumer[Any]:
+    """Subscribe AAPL and MSFT quotes on a counting server, then re-authenticate ``reauths``
+    times (``status``: the stream's, from before it opened): each replay counts them once
+    more. The quotes consumer, every snapshot read."""
+    quotes: Consumer[Any] = stream.quotes()
+    await stream.subscribe(["AAPL", "MSFT"], channels=["quotes"])
+    frames = {"market": 1, "charts": 2}[kind]  # the subscribes that ask for the two
+    await answered(hub, kind, stream, frames)
+    assert {q.symbol for q in drained(quotes)} == {"AAPL", "MSFT"}  # the snapshots
+    assert [type(e) for e in await take(status, 1)] == [StreamConnected]
+    for _ in range(reauths):
+        assert hub.refresh_auth(kind) == 1
+        assert [type(e) for e in await take(status, 1)] == [StreamReauthenticated]
+    await answered(hub, kind, stream, frames * (1 + reauths))
+    drained(quotes)  # the market replays' snapshots
+    return quotes
 
 
 # -- another case of the subscribed symbol -----------------------------------------------------
@@ -97,15 +117,7 @@ async def test_strays_in_another_case_are_told_again_by_the_subscribed_symbol(
     stream = make(kind, sim, fake_time)
     status = stream.status()
     async with stream:
-        quotes = stream.quotes()
-        await stream.subscribe(["AAPL", "MSFT"], channels=["quotes"])
-        await answered(hub, kind, stream, {"market": 1, "charts": 2}[kind])
-        assert {q.symbol for q in drained(quotes)} == {"AAPL", "MSFT"}  # the snapshots
-        assert [type(e) for e in await take(status, 1)] == [StreamConnected]
-        assert hub.refresh_auth(kind) == 1
-        assert [type(e) for e in await take(status, 1)] == [StreamReauthenticated]
-        await answered(hub, kind, stream, {"market": 2, "charts": 4}[kind])
-        drained(quotes)  # the market replay's snapshots
+        quotes = await counted_twice_or_more(kind, hub, stream, status, 1)
         await stream.unsubscribe("MSFT")  # counted twice: its quotes keep coming
         await until(lambda: hub.unsubscribes == 1)
         await read_all(hub, kind, stream)
@@ -148,15 +160,7 @@ async def test_strays_unacknowledged_are_told_again_by_their_count(
     stream = make(kind, sim, fake_time)
     status = stream.status()
     async with stream:
-        quotes = stream.quotes()
-        await stream.subscribe(["AAPL", "MSFT"], channels=["quotes"])
-        assert {q.symbol for q in await take(quotes, 2)} == {"AAPL", "MSFT"}
-        assert [type(e) for e in await take(status, 1)] == [StreamConnected]
-        for _ in range(2):
-            assert hub.refresh_auth(kind) == 1
-            assert [type(e) for e in await take(status, 1)] == [StreamReauthenticated]
-        await answered(hub, kind, stream, {"market": 3, "charts": 6}[kind])
-        drained(quotes)  # the market replays' snapshots
+        quotes = await counted_twice_or_more(kind, hub, stream, status, 2)
         await stream.unsubscribe("MSFT")
         await until(lambda: hub.unsubscribes == 1)
         await read_all(hub, kind, stream)
