@@ -7,9 +7,9 @@ and the account socket's other topics (:mod:`.account_topics`) on several accoun
 Layers: :mod:`.protocol` (sans-I/O: frames, decoder, subscriptions, the authentication
 session, heartbeat and backoff), :mod:`.connection`, :mod:`.credentials` and :mod:`.link` (the
 reconnecting socket, the tokens it presents and its tasks), :mod:`.fanout` (bounded
-per-consumer buffers, fed by :mod:`.hub`), :mod:`.mirror` (the account state), and the faces
-:class:`MarketStream`, :class:`ChartStream` and :class:`AccountStream` on :mod:`.base`. See
-``docs/architecture.md``.
+per-consumer buffers, fed by :mod:`.hub`), :mod:`.mirror` (the account state, its orders of
+unknown state in :mod:`.unknown_orders`), and the faces :class:`MarketStream`,
+:class:`ChartStream` and :class:`AccountStream` on :mod:`.base`. See ``docs/architecture.md``.
 """
 
 from aries_async.streaming.accounts import (

@@ -6,50 +6,35 @@ learnt terminal the first forgotten (:attr:`StreamConfig.terminal_orders_kept
 <aries_async.streaming.config.StreamConfig.terminal_orders_kept>`), except those an order
 waiter holds (:meth:`AccountMirror.hold`).
 
-It also keeps the bookkeeping of the orders that left the working set while the stream was
-down: those waiting for a REST lookup (:attr:`AccountMirror.pending`), those reported as of
-unknown state (:attr:`AccountMirror.unknown`, bounded too: :attr:`StreamConfig.
-unknown_orders_kept <aries_async.streaming.config.StreamConfig.unknown_orders_kept>`), and when
-an unknown one is looked up again.
-
 An order whose ``ordStatus`` the client does not know (an open enum value it was not built
 with: :attr:`~aries_async.models.common.OpenEnum.is_known` is False), or that has none, is
 neither working nor terminal: it is kept, never counted as filled nor forgotten by the bound of
 terminal orders, while the server lists it, and leaves the mirror once a resync snapshot no
-longer lists it. It is looked up first (its state may have moved on to one the client knows,
-which is then taken as usual); found in a status still unknown, it leaves (told once if it
-changed), and not found, it is reported as of unknown state once and leaves. A later event that
-gives it a known terminal status makes it a terminal order like any other. While an order
-waiter holds it (:meth:`AccountMirror.hold`), one found still in a status the client does not
-know stays instead (looked up again at later resyncs, spaced as an order of unknown state is:
-:meth:`AccountMirror._due_again`; told only when it changed; one whose lookup fails is
-reported of unknown state), and leaves when the last waiter is done. One that left is
-remembered as it was told (the latest :attr:`StreamConfig.unknown_orders_kept
-<aries_async.streaming.config.StreamConfig.unknown_orders_kept>` of them): a waiter started
-later that finds it over REST (:meth:`AccountMirror.adopt`) holds it as one started before
-would have, and it is told again only when it changed.
+longer lists it: looked up first, and kept while an order waiter holds it (see
+:mod:`~aries_async.streaming.unknown_orders`). A later event that gives it a known terminal
+status makes it a terminal order like any other.
+
+The bookkeeping of the orders whose state the mirror does not know (those that left the
+working set while the stream was down, waiting for a REST lookup or reported as of unknown
+state, and those of a status the client does not know that left) is a part the mirror owns,
+:class:`~aries_async.streaming.unknown_orders.UnknownOrders`, whose rules its module states;
+:attr:`AccountMirror.pending`, :attr:`AccountMirror.unknown` and :attr:`AccountMirror.left`
+read through to it.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 import attrs
 
-from aries_async.config import RetryPolicy
 from aries_async.models.accounts import Balance, Position
 from aries_async.models.events import AccountSnapshot, BalanceEvent, OrderEvent, PositionEvent
 from aries_async.models.orders import Order
+from aries_async.streaming.unknown_orders import UnknownOrders
 
 __all__ = ["AccountMirror", "LookupResult", "Resync", "status_known"]
-
-log = logging.getLogger("aries_async.streaming")
-
-_RELOOKUP = RetryPolicy(initial_backoff=1.0, max_backoff=64.0, multiplier=2.0, jitter=0.0)
-"""Reconnects between lookups of an unknown order: the reconnect backoff's rule, counted in
-reconnects (1, 2, 4 ... 64), without jitter, since reconnects come at jittered times already."""
 
 _LONG_AGO = datetime.min.replace(tzinfo=UTC)
 
@@ -105,14 +90,8 @@ class AccountMirror:
         positions: positions by symbol.
         balance: the latest balance.
         snapshot: the latest snapshot.
-        pending: orders that vanished while the stream was down, waiting for a lookup.
-        unknown: orders reported as of unknown state and not resolved since: the reason. An
-            entry leaves when its order is resolved (a live event, a snapshot that lists it, a
-            lookup that finds it), or, beyond ``unknown_kept`` entries, the first reported
-            first (an order a waiter holds excepted), with a warning: its order leaves
-            :attr:`orders` too and is looked up no more.
-        left: orders of a status the client does not know that left :attr:`orders`, as they
-            were last told (the latest ``unknown_kept``).
+        pending, unknown, left: the orders whose state the mirror does not know (see the
+            properties).
     """
 
     def __init__(
@@ -126,25 +105,37 @@ class AccountMirror:
         self.positions: dict[str, Position] = {}
         self.balance: Balance | None = None
         self.snapshot: AccountSnapshot | None = None
-        self.pending: dict[str, Order] = {}
-        self.unknown: dict[str, str] = {}
-        # per unknown order: (lookups again so far, resyncs still to skip before the next one)
-        self._relookups: dict[str, tuple[int, int]] = {}
+        self._unknowns = UnknownOrders(kept=unknown_kept, account_id=account_id)
         self._snapshots = 0
         self._terminal_kept = terminal_kept
-        self._unknown_kept = unknown_kept
-        self._account_id = account_id
         # the terminal orders in ``orders``, in the order the mirror learnt they were terminal
         self._terminal: dict[str, None] = {}
         self._held: dict[str, int] = {}  # per order: the waiters holding it
-        # held orders of a status the client does not know that the server no longer lists:
-        # they leave once no waiter holds them
-        self._unlisted: set[str] = set()
-        self.left: dict[str, Order] = {}
         # the latest change of an order forgotten (an older terminal one was told already),
         # and the orders forgotten that changed last at that very time
         self._forgotten_until: datetime | None = None
         self._forgotten_last: set[str] = set()
+
+    @property
+    def pending(self) -> dict[str, Order]:
+        """Orders that vanished while the stream was down, waiting for a lookup: the account
+        stream adds them (:attr:`UnknownOrders.pending
+        <aries_async.streaming.unknown_orders.UnknownOrders.pending>`)."""
+        return self._unknowns.pending
+
+    @property
+    def unknown(self) -> dict[str, str]:
+        """Orders reported as of unknown state and not resolved since, with the reason, bounded
+        by ``unknown_kept`` (:attr:`UnknownOrders.unknown
+        <aries_async.streaming.unknown_orders.UnknownOrders.unknown>`)."""
+        return self._unknowns.unknown
+
+    @property
+    def left(self) -> dict[str, Order]:
+        """Orders of a status the client does not know that left :attr:`orders`, as they were
+        last told (:attr:`UnknownOrders.left
+        <aries_async.streaming.unknown_orders.UnknownOrders.left>`)."""
+        return self._unknowns.left
 
     def apply(self, message: OrderEvent | PositionEvent | BalanceEvent) -> None:
         """A live order, position or balance event."""
@@ -152,7 +143,7 @@ class AccountMirror:
             order = message.order
             if order.cl_ord_id:
                 self._put([order])
-                self.known(order.cl_ord_id)  # the live event tells the truth
+                self._unknowns.known(order.cl_ord_id)  # the live event tells the truth
         elif type(message) is PositionEvent:
             if message.position.symbol:
                 self.positions[message.position.symbol] = message.position
@@ -184,15 +175,14 @@ class AccountMirror:
             if self.orders.get(order.cl_ord_id) != order:
                 changed.append(order)
             taken.append(order)
-            self.known(order.cl_ord_id)
+            self._unknowns.known(order.cl_ord_id)
         self._put(taken)
         vanished: dict[str, Order] = {}
         if resync:
             for cl_ord_id, known in self.orders.items():
                 if cl_ord_id in present or known.is_terminal:
                     continue
-                spaced = cl_ord_id in self.unknown or cl_ord_id in self._unlisted
-                if not spaced or (relook_unknown and self._due_again(cl_ord_id)):
+                if self._unknowns.due(cl_ord_id, relook_unknown=relook_unknown):
                     vanished[cl_ord_id] = known
         return Resync(snapshot, changed if resync else [], vanished)
 
@@ -211,8 +201,8 @@ class AccountMirror:
             if current is None:
                 missing[cl_ord_id] = known
                 continue
-            spacing = self._relookups.get(cl_ord_id)
-            self.known(cl_ord_id)
+            spacing = self._unknowns.spacing(cl_ord_id)
+            self._unknowns.known(cl_ord_id)
             if current != known:
                 updated.append(current)
             if status_known(current):
@@ -221,9 +211,7 @@ class AccountMirror:
                 # Kept for its waiter (which would look it up and take it back otherwise),
                 # its lookups spaced on as they were: its state is as unknown as before.
                 self._put([current])
-                self._unlisted.add(cl_ord_id)
-                if spacing is not None:
-                    self._relookups[cl_ord_id] = spacing
+                self._unknowns.unlist(cl_ord_id, spacing)
             else:
                 self._leave(cl_ord_id, current, "the lookup found it so")
         return LookupResult(updated, missing)
@@ -243,10 +231,9 @@ class AccountMirror:
                 self._leave(cl_ord_id, known, reason)
                 continue
             if not status_known(known):
-                self._unlisted.add(cl_ord_id)  # its waiter is told; it leaves on release
-            if cl_ord_id not in self.unknown:
+                self._unknowns.unlist(cl_ord_id)  # its waiter is told; it leaves on release
+            if self._unknowns.report(cl_ord_id, reason):
                 fresh.append(known)
-            self.unknown[cl_ord_id] = reason
         self._trim_unknown()
         return fresh
 
@@ -260,9 +247,9 @@ class AccountMirror:
             return False
         told = self.left.get(cl_ord_id)
         self._put([order])
-        self.known(cl_ord_id)
+        self._unknowns.known(cl_ord_id)
         if told is not None and not status_known(order):
-            self._unlisted.add(cl_ord_id)  # it leaves again once no waiter holds it
+            self._unknowns.unlist(cl_ord_id)  # it leaves again once no waiter holds it
         return order != told
 
     def forgotten(self, order: Order) -> bool:
@@ -286,7 +273,7 @@ class AccountMirror:
         left = self._held.pop(cl_ord_id, 1) - 1
         if left:
             self._held[cl_ord_id] = left
-        elif cl_ord_id in self._unlisted:
+        elif self._unknowns.unlisted(cl_ord_id):
             order = self.orders.get(cl_ord_id)
             if order is not None:
                 self._leave(cl_ord_id, order, "the lookup found it so; no waiter holds it now")
@@ -296,44 +283,14 @@ class AccountMirror:
     def _leave(self, cl_ord_id: str, order: Order, why: str) -> None:
         """An order of a status the client does not know, which the server no longer lists
         among the active ones, leaves the mirror."""
-        self.known(cl_ord_id)
         self.orders.pop(cl_ord_id, None)
         self._terminal.pop(cl_ord_id, None)
-        self.left[cl_ord_id] = order
-        kept = self._unknown_kept
-        if kept is not None and len(self.left) > kept:  # the first to leave, the first forgotten
-            del self.left[next(iter(self.left))]
-        log.info(
-            "account %s: order %s (status %s) is no longer listed and leaves the stream's "
-            "orders (%s)",
-            self._account_id,
-            cl_ord_id,
-            order.ord_status,
-            why,
-        )
+        self._unknowns.leave(cl_ord_id, order, why)
 
     def _trim_unknown(self) -> None:
-        kept = self._unknown_kept
-        if kept is None:
-            return
-        held = sum(1 for cl_ord_id in self.unknown if cl_ord_id in self._held)
-        excess = len(self.unknown) - held - kept  # a waiter's order is kept beyond the bound
-        if excess <= 0:
-            return
-        dropped = [c for c in self.unknown if c not in self._held][:excess]  # oldest first
-        for cl_ord_id in dropped:
-            reason = self.unknown[cl_ord_id]
-            self.known(cl_ord_id)
+        """The orders the bound of :attr:`unknown` drops leave :attr:`orders` too."""
+        for cl_ord_id in self._unknowns.trim(self._held):
             self.orders.pop(cl_ord_id, None)
-            log.warning(
-                "account %s: order %s, of unknown state since a gap (%s), is followed no more: "
-                "over %d orders of unknown state (StreamConfig.unknown_orders_kept); check "
-                "the order history",
-                self._account_id,
-                cl_ord_id,
-                reason,
-                kept,
-            )
 
     def _put(self, orders: Iterable[Order]) -> None:
         """Hold ``orders`` (each with a ``clOrdId``) in their latest state; those newly
@@ -343,7 +300,7 @@ class AccountMirror:
         for order in orders:
             cl_ord_id = order.cl_ord_id or ""
             self.orders[cl_ord_id] = order
-            self.left.pop(cl_ord_id, None)
+            self._unknowns.left.pop(cl_ord_id, None)
             if not order.is_terminal:
                 self._terminal.pop(cl_ord_id, None)
             elif cl_ord_id not in self._terminal:
@@ -378,22 +335,4 @@ class AccountMirror:
 
     def known(self, cl_ord_id: str) -> None:
         """The order's state is known again: no lookup pending, no longer unknown."""
-        self.pending.pop(cl_ord_id, None)
-        self.unknown.pop(cl_ord_id, None)
-        self._relookups.pop(cl_ord_id, None)
-        self._unlisted.discard(cl_ord_id)
-
-    def _due_again(self, cl_ord_id: str) -> bool:
-        """Whether an order reported unknown (or of a status the client does not know, held
-        by a waiter) is looked up again at this resync.
-
-        At the next reconnect, then with 2, 4, 8... up to 64 reconnects between lookups: a
-        flapping connection does not repeat the lookup (for an order without a creation time,
-        a paged history scan) on every reconnect, and the order's state is still found.
-        """
-        done, skip = self._relookups.get(cl_ord_id, (0, 0))
-        if skip:
-            self._relookups[cl_ord_id] = (done, skip - 1)
-            return False
-        self._relookups[cl_ord_id] = (done + 1, int(_RELOOKUP.delay(done + 1, 0.0)) - 1)
-        return True
+        self._unknowns.known(cl_ord_id)
