@@ -154,7 +154,9 @@ class AccountOpening:
         subscribe of it (its answer told) and on each new socket, not by the replay after a
         re-authentication (that socket refused it); a replay's refusal that repeats the known
         one, reason included, is not told again (one without an id not tied yet is not when
-        a replay awaits a subscription refused for that reason). A refusal leaves when a later
+        a replay awaits a subscription refused for that reason, nor when it is tied with an
+        earlier one to the same subscription for the same reason: your subscribe and the
+        replay that followed it, both refused, are told once). A refusal leaves when a later
         request of it is acknowledged (an account's, by its snapshot too), it is unsubscribed,
         or its account removed."""
         return dict(self._requests.refusals)
@@ -187,8 +189,9 @@ class AccountOpening:
         request_id = self._requests.attribute(error.request_id)
         if request_id is None and error.request_id is None:
             repeated = self._requests.may_repeat(error.error)
-            self._tied(self._requests.untied(error.error))
-            return not repeated
+            tied, repeats = self._requests.untied(error.error)
+            self._tied(tied)
+            return not (repeated or repeats)
         repeated = self._requests.repeats(request_id, error.error)
         self._requests.reject(request_id, error.error)
         if self._opening:

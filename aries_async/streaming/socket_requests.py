@@ -30,7 +30,6 @@ taken, else the payload without ``status``, ``id``, ``code`` and ``message``.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -49,6 +48,7 @@ from aries_async.errors import (
 from aries_async.models.events import QuoteUpdate, ServerErrorMessage, SubscribeAck, TradeUpdate
 from aries_async.streaming._tasks import finished_within
 from aries_async.streaming.protocol.frames import encode_request
+from aries_async.streaming.protocol.untied import UntiedLog, lone
 
 if TYPE_CHECKING:
     from aries_async.models.options import OptionChain, OptionExpirations
@@ -56,8 +56,6 @@ if TYPE_CHECKING:
     from aries_async.streaming.connection import Connection
 
 __all__ = ["EquitySnapshot", "PendingRequests", "SocketRequests", "answer_data"]
-
-log = logging.getLogger("aries_async.streaming")
 
 T = TypeVar("T")
 
@@ -110,7 +108,7 @@ class PendingRequests:
 
     def __init__(self) -> None:
         self._open: dict[str, _Request] = {}
-        self._untied_told = False  # whether an id-less error among several was logged
+        self._untied = UntiedLog("market", "each waits for its own answer (or its timeout)")
 
     def __len__(self) -> int:
         return len(self._open)
@@ -163,30 +161,13 @@ class PendingRequests:
         return True
 
     def _lone(self, error: ServerErrorMessage) -> str | None:
-        """The id of the only request on the socket, which an id-less error can only answer."""
-        on_socket = [rid for rid, request in self._open.items() if request.on_socket]
-        if len(on_socket) == 1:
-            named = {s.strip().upper() for s in error.symbols or () if s.strip()}
-            if named and named.isdisjoint(self._open[on_socket[0]].names):
-                log.debug(
-                    "an error without a request id names none of request %s's symbols: "
-                    "a notice, tied to none",
-                    on_socket[0],
-                )
-                return None
-            return on_socket[0]
-        if on_socket and not self._untied_told:
-            self._untied_told = True
-            log.warning(
-                "market stream: an error without a request id (%r) came while %d requests "
-                "were in flight; it is tied to none of them, each waits for its own answer "
-                "(or its timeout). Later ones are logged at DEBUG",
-                error.error,
-                len(on_socket),
-            )
-        elif on_socket:
-            log.debug("an error without a request id tied to none of %d requests", len(on_socket))
-        return None
+        """The id of the only request on the socket, which an id-less error can only answer
+        (unless it names none of the request's symbols: a notice)."""
+        on_socket = {rid: req.names for rid, req in self._open.items() if req.on_socket}
+        request_id = lone(on_socket, error.symbols or ())
+        if len(on_socket) > 1:
+            self._untied.untied(error.error, len(on_socket), "requests")
+        return request_id
 
     def lost(self) -> None:
         """The socket is gone: what was in flight on it is resent once, or fails now."""

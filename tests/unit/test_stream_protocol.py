@@ -287,16 +287,16 @@ def test_an_idless_refusal_among_several_is_tied_to_the_one_left_unanswered() ->
     book = AccountRequests()
     for request_id, account in (("s-1", "LOCKED"), ("s-2", "ACC-1"), ("s-3", "ACC-2")):
         book.sent(request_id, ("account", account))
-    assert book.attribute(None) is None and book.untied("locked") == []
+    assert book.attribute(None) is None and book.untied("locked") == ([], False)
     assert book.acknowledge("s-2") == ("account", "ACC-1") and book.settle() == []
     assert book.forget(("account", "ACC-2"), served=True) == ["s-1"]  # its snapshot came
     assert book.refusals == {("account", "LOCKED"): "locked"} and book.in_flight == {}
     book.sent("s-4", ("news", None))
     book.sent("s-5", ("watchlist", None))
-    assert book.untied("no news") == []
+    assert book.untied("no news") == ([], False)
     assert book.forget(("watchlist", None)) == []  # unwanted: it may have been the one
     assert book.in_flight == {"s-4": ("news", None)} and book.settle() == []
-    assert book.untied("no news") == ["s-4"]
+    assert book.untied("no news") == (["s-4"], False)
 
 
 def _level2(request_id: str, reason: str) -> ServerErrorMessage:

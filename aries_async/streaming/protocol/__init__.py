@@ -10,6 +10,7 @@ in.
   subscription is (its channels and wire form);
 * :mod:`.account_requests`: the account socket's desired topics, its subscribe requests
   awaiting an answer, and the subscriptions the server refused;
+* :mod:`.untied`: which request an error without a request id answers, when it can be told;
 * :mod:`.session`: authentication, control messages and re-authentication as a state machine;
 * :mod:`.heartbeat`: ping schedule, pong timeout, staleness watchdog and reconnect backoff.
 """

@@ -24,6 +24,8 @@ from typing import Any
 
 import orjson
 
+from aries_async.streaming.protocol.untied import Untied, lone
+
 __all__ = ["AccountRequests", "AccountSubscriptions", "TopicKey", "topic_key"]
 
 TopicKey = tuple[str, str | None]
@@ -44,7 +46,7 @@ class AccountRequests:
         self.refusals: dict[TopicKey, str] = {}  # subscription -> the server's reason
         self._pending: dict[str, TopicKey] = {}  # request id -> its subscription
         self._latest: dict[TopicKey, str] = {}  # subscription -> its latest request's id
-        self._untied: list[str] = []  # reasons of id-less refusals not tied to a request yet
+        self._untied = Untied()  # id-less refusals not tied to a request yet
         self._replays: set[str] = set()  # the ids in _pending of the replays' requests
         # subscription -> the user's request a replay followed, still awaiting its answer
         self._replaced: dict[TopicKey, str] = {}
@@ -113,32 +115,33 @@ class AccountRequests:
         """The request a refusal answers: the one of its id; without an id (a server that
         sends none), the only request awaiting an answer, None while there are several or
         none (the refusal may then be about anything: the stream only delivers it)."""
-        if request_id is None and len(self._pending) == 1:
-            return next(iter(self._pending))
+        if request_id is None:
+            return lone(dict.fromkeys(self._pending, ()))
         return request_id
 
-    def untied(self, reason: str) -> list[str]:
+    def untied(self, reason: str) -> tuple[list[str], bool]:
         """An id-less refusal came while several requests await an answer (:meth:`attribute`
         found none): it refuses one of them. Returns the ids it could be tied to now (see
-        :meth:`settle`)."""
+        :meth:`settle`), and whether it then only repeats a refusal held before it (the
+        user's request and the replay that followed it, refused for one reason: one
+        refusal, told once)."""
         if self._pending:
-            self._untied.append(reason)
-        return self.settle()
+            self._untied.reasons.append(reason)
+        return self._settle()
 
     def settle(self) -> list[str]:
         """Tie the id-less refusals to requests once as many requests await an answer as
         refusals are untied: each of those was refused (a server answers every request once),
         for the refusals' reason (their reasons, joined, when they differ: which is whose is
-        not known). Returns the ids tied, now refused."""
-        if not self._untied or len(self._pending) != len(self._untied):
-            return []
-        reasons = list(dict.fromkeys(self._untied))
-        reason = reasons[0] if len(reasons) == 1 else "one of: " + " | ".join(reasons)
-        self._untied.clear()
-        tied = list(self._pending)
+        not known; see :class:`~aries_async.streaming.protocol.untied.Untied`). Returns the
+        ids tied, now refused."""
+        return self._settle()[0]
+
+    def _settle(self) -> tuple[list[str], bool]:
+        tied, reason, repeat = self._untied.settle(self._pending)
         for request_id in tied:
             self.reject(request_id, reason)
-        return tied
+        return tied, repeat
 
     def reject(self, request_id: str | None, reason: str) -> TopicKey | None:
         """The server refused a request for ``reason``: its subscription (None when the id is
