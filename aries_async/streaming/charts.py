@@ -21,6 +21,8 @@ import logging
 from collections.abc import Iterable
 from typing import Any, Unpack
 
+import attrs
+
 from aries_async.models._wire import stamped_before
 from aries_async.models.events import (
     ChartQuote,
@@ -42,6 +44,8 @@ from aries_async.streaming.protocol.charts import (
     ChartSubscriptions,
     chart_channel,
 )
+from aries_async.streaming.protocol.subscriptions import says_already_subscribed
+from aries_async.streaming.protocol.untied import UntiedLog
 from aries_async.streaming.symbols import SymbolStream
 
 __all__ = ["ChartStream"]
@@ -102,6 +106,11 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
         self, url: str, token_provider: TokenProvider, **options: Unpack[StreamOptions]
     ) -> None:
         super().__init__(url, token_provider, ChartSubscriptions(), **options)
+        self._untied = UntiedLog(
+            "charts",
+            "they stay in awaiting until the others are answered, which ties it to the one "
+            "left (or until the connection ends)",
+        )
 
     # -- subscriptions ------------------------------------------------------------------------
 
@@ -255,6 +264,9 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
             elif kind is SubscribeAck:
                 if not self._subs.acknowledge(message.request_id):
                     self._strays.acknowledge(message.request_id)
+                if self._subs.untied:  # a held refusal may be tied now, by elimination
+                    tied, reason, _ = self._subs.settle(self._strays.awaiting)
+                    self._tie(tied, reason)
                 continue
             elif kind is ServerErrorMessage and self._refused(message):
                 continue
@@ -278,7 +290,36 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
     def _refused(self, error: ServerErrorMessage) -> bool:
         """An error answering one of our subscriptions; True when it was handled here and is
         not told (a refused ``trades`` type: trades come with the quotes; an answer that says
-        the symbol is subscribed already). A refused symbol is told."""
+        the symbol is subscribed already; a refusal that only repeats a known one). A refused
+        symbol is told. One that names neither its request nor a symbol answers the lone
+        subscribe awaiting an answer, or is held until it can be tied (:meth:`_idless`)."""
+        if error.request_id is None and not error.symbols:
+            return self._idless(error)
+        return self._answered(error)
+
+    def _idless(self, error: ServerErrorMessage) -> bool:
+        """An error without an id or a symbol: :meth:`_answered` as the lone subscribe's, or
+        held while several await an answer (told unless it may only repeat a known refusal,
+        or it is tied with an earlier one to the same subscription for the same reason)."""
+        subs, unsubscribing = self._subs, self._strays.awaiting
+        request_id = subs.lone(unsubscribing)
+        if request_id is not None:
+            return self._answered(attrs.evolve(error, request_id=request_id))
+        if not subs.in_flight or says_already_subscribed(error.error):
+            return self._answered(error)  # it refuses none of our subscribes
+        self._untied.untied(error.error, len(subs.in_flight) + unsubscribing, "requests")
+        repeated = subs.may_repeat(error.error)
+        tied, reason, repeats = subs.hold(error.error, unsubscribing)
+        self._tie(tied, reason)
+        return repeated or repeats
+
+    def _tie(self, tied: list[str], reason: str) -> None:
+        """Held refusals were tied to these subscribes (by elimination): each refused."""
+        for request_id in tied:
+            self._answered(ServerErrorMessage(error=reason, request_id=request_id))
+
+    def _answered(self, error: ServerErrorMessage) -> bool:
+        """:meth:`_refused` of an error tied to its request (or naming symbols)."""
         subs = self._subs
         if not subs.refused_type(error.request_id, error.error, error.symbols):
             return not subs.error(error)

@@ -80,6 +80,12 @@ class Strays:
         _trim(self._sent)
         _trim(self._awaited)
 
+    @property
+    def awaiting(self) -> int:
+        """The unsubscribes sent on the connection that await their acknowledgement (of a
+        server that sends none, all of them, up to the last 1024)."""
+        return len(self._sent)
+
     def acknowledge(self, request_id: str | None) -> bool:
         """Whether ``request_id`` is one of the unsubscribes (now acknowledged)."""
         dropped = self._sent.pop(request_id or "", None)

@@ -17,7 +17,14 @@ What the spec leaves open, and how each variant is taken:
   no symbols, refuses the type; any other (``invalid symbol``, or ``not entitled to trades``
   listing the symbol) refuses that ``payload.type`` of the symbol;
 * acknowledgements may be ``subscribed``, ``response`` or absent (the shared decoder takes
-  the first two); one symbol is sent per message, as the official SDK does.
+  the first two); one symbol is sent per message, as the official SDK does;
+* where an error carries its request id is UNKNOWN (websocket.md 2.6), and the simulator's
+  refusal of a symbol (``invalid symbol``) names none: the socket's errors are "for
+  subscribe/unsubscribe or auth" (section 5), so one that names neither its request nor a
+  symbol answers the only subscribe awaiting an answer while no unsubscribe awaits its own
+  (:meth:`ChartSubscriptions.lone`); among several it is held, and tied by elimination
+  once the others are answered (:meth:`ChartSubscriptions.hold`, :meth:`ChartSubscriptions.
+  settle`; see :mod:`.untied`).
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ from aries_async.streaming.protocol.subscriptions import (
     SymbolSubscriptions,
     says_already_subscribed,
 )
+from aries_async.streaming.protocol.untied import Untied, lone
 
 __all__ = [
     "CHART_CHANNELS",
@@ -213,10 +221,13 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         trades_in_quotes: the server refused the ``trades`` subscription type: trades are
             taken from the ``quotes`` one (learned once, kept across reconnects).
         quote_symbols, trade_symbols: the symbols whose quotes / trades are desired.
+        untied: the refusals without an id or a symbol held on this connection until they
+            can be tied by elimination (:meth:`hold`).
     """
 
     def __init__(self) -> None:
         super().__init__()
+        self.untied = Untied()
         self.trades_in_quotes = False
         self.quote_symbols: set[str] = set()
         self.trade_symbols: set[str] = set()
@@ -271,7 +282,60 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         """Remember that ``request_id`` subscribed ``kind`` of ``symbol`` (it supersedes the
         previous request of that kind only: the quotes and trades ones are answered apart);
         ``replay``: it replays the subscriptions."""
+        before = len(self._pending)
         self.sent(request_id, (symbol,), kind, replay=replay)
+        if len(self._pending) <= before:
+            self.untied.clear()  # a superseded request may have been the one refused
+
+    def discard(self, symbol: str) -> None:
+        """``symbol`` is no longer desired (see :meth:`~aries_async.streaming.protocol.
+        subscriptions.SymbolSubscriptions.discard`); a request of it awaiting an answer may
+        have been the one a held refusal answers: the held ones can no longer be tied."""
+        before = len(self._pending)
+        super().discard(symbol)
+        if len(self._pending) < before:
+            self.untied.clear()
+
+    def reset(self) -> None:
+        """The connection ended: nothing is acknowledged, nothing held any more."""
+        super().reset()
+        self.untied.clear()
+
+    # -- errors without an id or a symbol ---------------------------------------------------------
+
+    def lone(self, unsubscribing: int) -> str | None:
+        """The subscribe an error naming neither its request nor a symbol can only answer:
+        the only one awaiting an answer, while no unsubscribe awaits its own
+        (``unsubscribing``: how many do)."""
+        return None if unsubscribing else lone(self.in_flight)
+
+    def may_repeat(self, reason: str) -> bool:
+        """Whether such an error for ``reason`` that cannot be tied yet may only repeat a
+        known refusal: a replay (or the user's request one followed) awaiting an answer asks
+        for a ``payload.type`` the server refused for the same reason."""
+        return any(
+            (request_id in self._replays or self._is_replaced(request_id, kind, symbols))
+            and any(self._refused.get(s, {}).get(kind) == reason for s in symbols)
+            for request_id, (kind, symbols) in self._pending.items()
+        )
+
+    def hold(self, reason: str, unsubscribing: int) -> tuple[list[str], str, bool]:
+        """Such an error for ``reason`` came while several requests await an answer: it
+        refuses one of them. Returns what :meth:`settle` does."""
+        if self._pending:
+            self.untied.reasons.append(reason)
+        return self.settle(unsubscribing)
+
+    def settle(self, unsubscribing: int) -> tuple[list[str], str, bool]:
+        """The ids of the subscribes the held refusals are tied to now, by elimination (as
+        many await an answer as refusals are held, and no unsubscribe awaits its own, which
+        the refusal may have answered), the reason to refuse them for, and whether the
+        latest refusal held only repeats an earlier one (see :class:`~aries_async.streaming.
+        protocol.untied.Untied`). The caller refuses them with that reason's error."""
+        if unsubscribing or not self.untied:
+            return [], "", False
+        asked = {rid: (kind, *symbols) for rid, (kind, symbols) in self._pending.items()}
+        return self.untied.settle(asked)
 
     def refused_type(
         self, request_id: str | None, reason: str, symbols: Iterable[str] | None = None

@@ -297,7 +297,8 @@ class SymbolSubscriptions(Generic[S]):
             request_id: the id the refusal answers; None (a server that sends none): the
                 latest request of each symbol it names awaiting an answer about a channel it
                 names (any, when it names none). A refusal with neither an id nor a symbol
-                answers nothing (it may be about anything: the stream only delivers it).
+                answers nothing here (the charts stream ties it by :mod:`.untied`'s rules
+                before it comes here; the market stream only delivers it).
             reason: the server's text.
             symbols: the symbols the refusal names (a partial refusal): only those of the
                 request are refused, and the request still waits for its answer about the
