@@ -317,7 +317,8 @@ def _stage_runs(lines_per_frame: int, frames: int) -> tuple[int, dict[str, Calla
     from aries_async.streaming.market import MarketStream
     from aries_async.streaming.protocol import decoder as protocol
 
-    cycle = Firehose(symbols=100, lines_per_frame=lines_per_frame).frames()
+    firehose = Firehose(symbols=100, lines_per_frame=lines_per_frame)
+    cycle = firehose.frames()
     data = [cycle[i % len(cycle)][0] for i in range(frames)]
     lines = sum(frame.count(b"\n") + 1 for frame in data)
     reads = _reads(data)
@@ -346,15 +347,26 @@ def _stage_runs(lines_per_frame: int, frames: int) -> tuple[int, dict[str, Calla
         finally:
             namespace["convert_quote_prices"] = convert
 
-    def route(read: bool) -> None:
+    async def subscribed() -> MarketStream:
+        # Not connected: the subscriptions wait for a socket. Subscribed, so that the quotes
+        # are delivered (a stream withholds updates of symbols it did not subscribe).
         stream = MarketStream("ws://127.0.0.1:9/unused", no_token)
-        consumer = stream.quotes(buffer=lines + 1)
+        await stream.subscribe(firehose.names(), channels=["quotes"])
+        return stream
+
+    streams = {read: asyncio.run(subscribed()) for read in (False, True)}  # made untimed
+    consumers = {read: stream.quotes(buffer=lines + 1) for read, stream in streams.items()}
+
+    def route(read: bool) -> None:
+        stream, consumer = streams[read], consumers[read]
         feed = stream._connection.decoder.feed_many
         for frames in reads:  # as the socket hands them over: the frames of one read
             stream.on_messages(feed(frames))
             while (quote := consumer.get_nowait()) is not None:
                 if read and type(quote) is QuoteUpdate:
                     _ = quote.bid_price, quote.ask_price
+        if stream.withheld:
+            raise SystemExit(f"{stream.withheld} quotes withheld: the stage measures strays")
 
     return lines, {
         STAGE_RAW: raw_parse,
