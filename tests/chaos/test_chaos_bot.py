@@ -310,6 +310,19 @@ FAULTS: tuple[FaultKind, ...] = (
     FaultKind("ws_auth_expired_now", lambda s, r: hub_of(s.app).expire()),
     FaultKind("ws_refresh_auth_now", lambda s, r: hub_of(s.app).refresh_auth()),
     FaultKind("ws_garbage_lines", _garbage_lines),
+    # What the protocol leaves open, on every socket: subscribes acted on late (after a
+    # re-authentication read meanwhile), errors without request ids, resubscriptions answered
+    # "already subscribed", subscribes counted, unsubscribes unacknowledged, symbols in
+    # another case, partial, repeated and late updates.
+    switch("ws_subscribe_delay", "ws_subscribe_delay", lambda r: r.uniform(0.2, 2.0)),
+    switch("ws_errors_without_ids", "ws_error_id", lambda r: r.choice(("envelope", "none"))),
+    switch("ws_already_subscribed", "ws_already_subscribed", lambda r: True),
+    switch("ws_counting_subscriptions", "ws_counting_subscriptions", lambda r: True),
+    switch("ws_unsubscribes_unacknowledged", "ws_unsubscribes_unacknowledged", lambda r: True),
+    switch("ws_symbol_case", "ws_symbol_case", lambda r: r.choice(("lower", "title", "asked"))),
+    switch("ws_partial_updates", "ws_market_partial", lambda r: True),
+    switch("ws_repeated_updates", "ws_market_repeat_every", lambda r: r.randint(2, 5)),
+    switch("ws_late_updates", "ws_market_stale_every", lambda r: r.randint(2, 5)),
     on_route("huge_quotes_answer", "huge_body", QUOTES, lambda r: 2_000_000),
     switch("huge_answers_chunked", "huge_body_chunked", lambda r: True),
     # Real seconds: a call on a trickling answer ends at its (real) time budget.
