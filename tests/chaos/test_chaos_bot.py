@@ -26,7 +26,9 @@ seconds; the rest of the minute is quiet, so that the bot can recover. Then the 
   second half of the run, and no consumer buffer or timer list holds more than its bound;
 * **typed errors only**: everything the SDK raised to the bot is an ``AriesError``;
 * **streams survive and reconnects back off**: neither stream ends, both are connected again
-  after the faults, and each kind opened at most :data:`MAX_CONNECTIONS` sockets.
+  after the faults, and each kind opened at most :data:`MAX_CONNECTIONS` sockets;
+* **market data current**: after the faults, the market stream's ``latest()`` quote of each
+  symbol is the simulator's current one.
 
 Time is the simulator's :class:`~aries_async.sim.ManualClock`: the client's clock and every
 sleep the SDK takes (retries, reconnect backoff, keep-alive) are :class:`VirtualTime`, which
@@ -763,6 +765,7 @@ async def run_chaos(seed: int, kinds: Iterable[FaultKind]) -> Report:
                     gc.collect()
                     memory["end"] = tracemalloc.get_traced_memory()[0]
                     await check_account(report, driver, bot, client)
+                    await check_market(report, driver, bot)
                 finally:
                     tasks += bot.followers.values()
                     for task in tasks:
@@ -928,6 +931,35 @@ async def check_account(report: Report, driver: Driver, bot: Bot, client: AriesC
         "streams survive",
         stream is not None and stream.connected and bot.market is not None and bot.market.connected,
         lambda: "a stream was not connected again after the faults",
+    )
+
+
+async def check_market(report: Report, driver: Driver, bot: Bot) -> None:
+    """After the faults, the market stream's latest quote of each symbol is the simulator's
+    current one, whatever came before (partial, repeated and late updates, symbols in another
+    case, reconnects, re-authentications), once the stream has read what the simulator sent
+    for one more step of the walk (waited for in real time, bounded)."""
+    stream = bot.market
+    if stream is None or not stream.connected:
+        return  # "streams survive" reports it
+
+    def current(sim: Simulator) -> dict[str, tuple[Decimal, Decimal] | None]:
+        quotes = {symbol: sim.feed.quote(symbol) for symbol in SYMBOLS}
+        return {s: (Decimal(str(q.bid)), Decimal(str(q.ask))) for s, q in quotes.items()}
+
+    await driver.step()
+    want = driver.call(current)
+    deadline = wall_time.monotonic() + 5.0
+    while True:
+        latest = {symbol: stream.latest(symbol) for symbol in SYMBOLS}
+        have = {s: None if q is None else (q.bid_price, q.ask_price) for s, q in latest.items()}
+        if have == want or wall_time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.01)
+    report.check(
+        "market data current",
+        have == want,
+        lambda: f"the stream's latest (bid, ask) {have}, the simulator's {want}",
     )
 
 
