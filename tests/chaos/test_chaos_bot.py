@@ -1,8 +1,8 @@
 """Chaos: a bot trades for a simulated minute while the faults of :data:`FAULTS` come and go.
 
 The bot places orders the SDK's safe way (``orders.place``; on an unknown outcome
-``orders.find_placed`` before sending again), keeps an account stream and a market stream
-open, and polls quotes, positions and the balance. A seeded schedule switches every fault in
+``orders.find_placed`` before sending again), keeps an account stream, a market stream and
+a charts stream open, and polls quotes, positions and the balance. A seeded schedule switches every fault in
 :data:`FAULTS` on and off at random times during the first :data:`FAULT_WINDOW` simulated
 seconds; the rest of the minute is quiet, so that the bot can recover. Then the run is checked:
 
@@ -25,10 +25,10 @@ seconds; the rest of the minute is quiet, so that the bot can recover. Then the 
 * **memory bounded**: traced memory grows by less than :data:`MEMORY_GROWTH_MB` over the
   second half of the run, and no consumer buffer or timer list holds more than its bound;
 * **typed errors only**: everything the SDK raised to the bot is an ``AriesError``;
-* **streams survive and reconnects back off**: neither stream ends, both are connected again
+* **streams survive and reconnects back off**: no stream ends, each is connected again
   after the faults, and each kind opened at most :data:`MAX_CONNECTIONS` sockets;
-* **market data current**: after the faults, the market stream's ``latest()`` quote of each
-  symbol is the simulator's current one.
+* **market data current**: after the faults, the market and charts streams' ``latest()``
+  quote of each symbol is the simulator's current one.
 
 Time is the simulator's :class:`~aries_async.sim.ManualClock`: the client's clock and every
 sleep the SDK takes (retries, reconnect backoff, keep-alive) are :class:`VirtualTime`, which
@@ -52,6 +52,7 @@ reason); ``CHAOS_PENDING=1`` puts the pending ones back in to see them fail.
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import heapq
 import itertools
@@ -90,7 +91,7 @@ from aries_async.sim.faults import NON_ACK_MODES
 from aries_async.sim.state import ACTIVE_STATUSES
 from aries_async.sim.threaded import ThreadedSimulator
 from aries_async.sim.ws import hub_of
-from aries_async.streaming import AccountStream, MarketStream, StreamConfig
+from aries_async.streaming import AccountStream, ChartStream, MarketStream, StreamConfig
 from aries_async.streaming.accounts import OrderStateUnknown
 from aries_async.testing import capture_logs, shows_secret
 
@@ -325,6 +326,8 @@ FAULTS: tuple[FaultKind, ...] = (
     switch("ws_partial_updates", "ws_market_partial", lambda r: True),
     switch("ws_repeated_updates", "ws_market_repeat_every", lambda r: r.randint(2, 5)),
     switch("ws_late_updates", "ws_market_stale_every", lambda r: r.randint(2, 5)),
+    switch("charts_typed_envelope", "charts_envelope", lambda r: "typed"),
+    switch("charts_numbers_as_text", "charts_numbers", lambda r: "string"),
     on_route("huge_quotes_answer", "huge_body", QUOTES, lambda r: 2_000_000),
     switch("huge_answers_chunked", "huge_body_chunked", lambda r: True),
     # Real seconds: a call on a trickling answer ends at its (real) time budget.
@@ -401,6 +404,7 @@ class Bot:
         self.stream_ends: list[str] = []
         self.account: AccountStream | None = None
         self.market: MarketStream | None = None
+        self.charts: ChartStream | None = None
         self.consumers: list[Any] = []
         self.followers: dict[str, asyncio.Task[None]] = {}
         self.trading = True
@@ -571,20 +575,27 @@ class Bot:
             await self.time.sleep(1.0)
 
     async def market_stream(self, config: StreamConfig) -> None:
+        await self._quotes("market", self.client.market_stream, config)
+
+    async def chart_stream(self, config: StreamConfig) -> None:
+        await self._quotes("charts", self.client.chart_stream, config)
+
+    async def _quotes(self, kind: str, opener: Any, config: StreamConfig) -> None:
+        """Keep a stream of ``kind`` open (``opener``: the client's), its quotes consumed."""
         while True:
             try:
-                async with self.client.market_stream(
+                async with opener(
                     config=config, sleep=self.time.sleep, monotonic=self.time.now
                 ) as stream:
-                    self.market = stream
+                    setattr(self, kind, stream)
                     await stream.subscribe(list(SYMBOLS), channels=["quotes"])
                     quotes = stream.quotes()
                     self.consumers.append(quotes)
                     async for _ in quotes:
-                        self.counts["quote update"] += 1
+                        self.counts[f"{kind} quote update"] += 1
             except Exception as exc:
-                self._error("market stream", exc)
-                self.stream_ends.append(f"market: {type(exc).__name__}: {exc}")
+                self._error(f"{kind} stream", exc)
+                self.stream_ends.append(f"{kind}: {type(exc).__name__}: {exc}")
             await self.time.sleep(1.0)
 
 
@@ -735,10 +746,12 @@ async def run_chaos(seed: int, kinds: Iterable[FaultKind]) -> Report:
             )
             async with client:
                 bot = Bot(client, time, rng, seed)
+                trader = asyncio.create_task(bot.trade(), name="bot-trade")
                 tasks = [
+                    trader,
                     asyncio.create_task(bot.account_stream(STREAMS), name="bot-account"),
                     asyncio.create_task(bot.market_stream(STREAMS), name="bot-market"),
-                    asyncio.create_task(bot.trade(), name="bot-trade"),
+                    asyncio.create_task(bot.chart_stream(STREAMS), name="bot-charts"),
                     asyncio.create_task(
                         bot.poll(1.0, "quotes", lambda: client.market.quotes(SYMBOLS)),
                         name="bot-quotes",
@@ -761,7 +774,7 @@ async def run_chaos(seed: int, kinds: Iterable[FaultKind]) -> Report:
                 try:
                     await driver.run(report.schedule, SIM_SECONDS, sample)
                     bot.trading = False
-                    await settle(driver, bot, tasks[2])
+                    await settle(driver, bot, trader)
                     gc.collect()
                     memory["end"] = tracemalloc.get_traced_memory()[0]
                     await check_account(report, driver, bot, client)
@@ -831,7 +844,7 @@ async def settle(driver: Driver, bot: Bot, trader: asyncio.Task[None]) -> None:
     # Bounded in real time too: a call waiting out a real-time timeout (a hung answer) must
     # end before the bot is stopped, however much simulated time passes meanwhile.
     while driver.time.now() - start < SETTLE_SECONDS or wall_time.monotonic() < deadline:
-        account, market = bot.account, bot.market
+        account, market, charts = bot.account, bot.market, bot.charts
         ended = driver.call(
             lambda sim: {o.cl_ord_id for o in sim.state.orders[ACCOUNT] if not o.working}
         )
@@ -843,6 +856,8 @@ async def settle(driver: Driver, bot: Bot, trader: asyncio.Task[None]) -> None:
             and not account.reconciling
             and market is not None
             and market.connected
+            and charts is not None
+            and charts.connected
         ):
             break
         await driver.step()
@@ -927,40 +942,56 @@ async def check_account(report: Report, driver: Driver, bot: Bot, client: AriesC
         seen = {cl: state for cl, state in book.items() if cl in known}
         off = _differences(known, seen, prefix, bot.unknown)
         report.check("no lost account event", not off, lambda: f"stream.orders differs: {off}")
+    streams = {"account": stream, "market": bot.market, "charts": bot.charts}
+    down = [kind for kind, s in streams.items() if s is None or not s.connected]
     report.check(
         "streams survive",
-        stream is not None and stream.connected and bot.market is not None and bot.market.connected,
-        lambda: "a stream was not connected again after the faults",
+        not down,
+        lambda: (
+            f"not connected again after the faults: {', '.join(down)}; "
+            + "; ".join(
+                f"{kind}: {s.reconnects} reconnects, {s.reauths} re-authentications"
+                for kind, s in streams.items()
+                if s is not None
+            )
+        ),
     )
 
 
 async def check_market(report: Report, driver: Driver, bot: Bot) -> None:
-    """After the faults, the market stream's latest quote of each symbol is the simulator's
-    current one, whatever came before (partial, repeated and late updates, symbols in another
-    case, reconnects, re-authentications), once the stream has read what the simulator sent
-    for one more step of the walk (waited for in real time, bounded)."""
-    stream = bot.market
-    if stream is None or not stream.connected:
+    """After the faults, the market and charts streams' latest quote of each symbol is the
+    simulator's current one, whatever came before (partial, repeated and late updates, symbols
+    in another case, reconnects, re-authentications), once the streams have read what the
+    simulator sent for one more step of the walk (waited for in real time, bounded)."""
+    streams = {"market": bot.market, "charts": bot.charts}
+    if not all(stream is not None and stream.connected for stream in streams.values()):
         return  # "streams survive" reports it
 
     def current(sim: Simulator) -> dict[str, tuple[Decimal, Decimal] | None]:
         quotes = {symbol: sim.feed.quote(symbol) for symbol in SYMBOLS}
         return {s: (Decimal(str(q.bid)), Decimal(str(q.ask))) for s, q in quotes.items()}
 
+    def latest() -> dict[str, dict[str, tuple[Any, Any] | None]]:
+        return {
+            kind: {
+                s: None if (q := stream.latest(s)) is None else (q.bid_price, q.ask_price)
+                for s in SYMBOLS
+            }
+            for kind, stream in streams.items()
+            if stream is not None
+        }
+
     await driver.step()
     want = driver.call(current)
     deadline = wall_time.monotonic() + 5.0
     while True:
-        latest = {symbol: stream.latest(symbol) for symbol in SYMBOLS}
-        have = {s: None if q is None else (q.bid_price, q.ask_price) for s, q in latest.items()}
-        if have == want or wall_time.monotonic() > deadline:
+        have = latest()
+        if all(quotes == want for quotes in have.values()) or wall_time.monotonic() > deadline:
             break
         await asyncio.sleep(0.01)
-    report.check(
-        "market data current",
-        have == want,
-        lambda: f"the stream's latest (bid, ask) {have}, the simulator's {want}",
-    )
+    for kind, quotes in have.items():
+        detail = f"the {kind} stream's latest (bid, ask) {quotes}, the simulator's {want}"
+        report.check("market data current", quotes == want, functools.partial(str, detail))
 
 
 async def check_leaks(report: Report, driver: Driver, before: set[asyncio.Task[Any]]) -> None:
