@@ -1,10 +1,11 @@
 """Chaos: a bot trades for a simulated minute while the faults of :data:`FAULTS` come and go.
 
 The bot places orders the SDK's safe way (``orders.place``; on an unknown outcome
-``orders.find_placed`` before sending again), keeps an account stream, a market stream and
-a charts stream open, and polls quotes, positions and the balance. A seeded schedule switches every fault in
-:data:`FAULTS` on and off at random times during the first :data:`FAULT_WINDOW` simulated
-seconds; the rest of the minute is quiet, so that the bot can recover. Then the run is checked:
+``orders.find_placed`` before sending again), keeps an account stream, a market stream and a
+charts stream open, and polls quotes, positions and the balance. A seeded schedule switches
+every fault in :data:`FAULTS` on and off at random times during the first
+:data:`FAULT_WINDOW` simulated seconds; the rest of the minute is quiet, so that the bot can
+recover. Then the run is checked:
 
 * **no duplicate order**: every order intent is at most one order at the simulator that it
   did not reject (the bot sends an intent again, under the same ``clientId``, only when the
