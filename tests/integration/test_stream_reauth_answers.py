@@ -13,14 +13,13 @@ Time never passes for real: the simulator runs on a ManualClock, the streams on
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from stream_helpers import FakeTime, Tokens, answered, drained, make_stream, take, until
 
 from aries_async.models.events import ServerErrorMessage, StreamConnected, StreamReauthenticated
-from aries_async.sim import ManualClock, Simulator
+from aries_async.sim import Simulator
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import StreamConfig
 
@@ -31,9 +30,9 @@ DELAY = 1.0
 
 
 @pytest.fixture
-async def sim() -> AsyncIterator[Simulator]:
-    async with Simulator(seed=4, clock=ManualClock(), tick_interval=None) as s:
-        yield s
+def sim_seed() -> int:
+    """The price walk of ``sim`` (the conftest's simulator on a manual clock)."""
+    return 4
 
 
 def make(kind: str, sim: Simulator, fake_time: FakeTime) -> Any:
