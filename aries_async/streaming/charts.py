@@ -36,6 +36,7 @@ from aries_async.streaming.protocol import (
     Channel,
     encode_chart_subscribe,
     encode_chart_unsubscribe,
+    stored_symbol,
 )
 from aries_async.streaming.protocol.charts import (
     CHART_CHANNELS,
@@ -280,7 +281,7 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
         when the type's unsubscribe was acknowledged (see :mod:`~aries_async.streaming.
         strays`); the carrier of a channel still subscribed is no stray. ``symbol`` is taken
         as :meth:`subscribe` stores it (upper case)."""
-        symbol = symbol.strip().upper()
+        symbol = stored_symbol(symbol)
         if kind in self._subs.wire_types(symbol):
             return
         self._tell_stray(

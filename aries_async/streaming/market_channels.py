@@ -35,6 +35,7 @@ from aries_async.streaming.protocol import (
     encode_market_subscribe,
     encode_market_unsubscribe,
     normalize_symbol,
+    stored_symbol,
 )
 from aries_async.streaming.protocol.market import unsubscribe_item
 from aries_async.streaming.protocol.subscriptions import says_already_subscribed
@@ -168,7 +169,7 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate])
     def _stray(self, message: Any) -> None:
         """An update of a channel not subscribed: withheld; the server is told again when
         the channel's unsubscribe was acknowledged (see :mod:`~aries_async.streaming.strays`)."""
-        symbol = message.symbol.strip().upper()  # as subscribe() stores it
+        symbol = stored_symbol(message.symbol)
         channel = _TYPE_CHANNELS[type(message)]
 
         def unsubscribe(request_id: str) -> str:

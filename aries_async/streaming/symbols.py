@@ -13,7 +13,12 @@ from aries_async.models.events import ServerErrorMessage, UnknownEvent
 from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
 from aries_async.streaming.connection import TokenProvider
 from aries_async.streaming.fanout import Consumer
-from aries_async.streaming.protocol import Channel, SymbolSubscriptions, normalize_symbol
+from aries_async.streaming.protocol import (
+    Channel,
+    SymbolSubscriptions,
+    normalize_symbol,
+    stored_symbol,
+)
 from aries_async.streaming.strays import Strays
 
 __all__ = ["SymbolStream"]
@@ -143,7 +148,7 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
         the conflation are keyed by and what a user compares against, and the case is all it
         changes (a charts quote's ``name`` keeps the server's spelling). Only the miss pays
         for it: an update whose symbol matches as it came is delivered as it came."""
-        symbol = message.symbol.strip().upper()  # as normalize_symbol stores a symbol
+        symbol = stored_symbol(message.symbol)
         return attrs.evolve(message, symbol=symbol) if symbol in wanted else None
 
     def _tell_stray(self, symbol: str, channel: str, unsubscribe: Callable[[str], str]) -> None:

@@ -41,6 +41,7 @@ from aries_async.streaming.protocol.market_subscription import (
     channel_of,
     looks_like_osi,
     normalize_symbol,
+    stored_symbol,
 )
 from aries_async.streaming.protocol.session import Session
 from aries_async.streaming.protocol.subscriptions import SymbolSubscriptions
@@ -71,5 +72,6 @@ __all__ = [
     "looks_like_osi",
     "normalize_symbol",
     "prepare_account_decoding",
+    "stored_symbol",
     "topic_key",
 ]

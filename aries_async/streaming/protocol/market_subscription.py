@@ -19,6 +19,7 @@ __all__ = [
     "channel_of",
     "looks_like_osi",
     "normalize_symbol",
+    "stored_symbol",
 ]
 
 
@@ -29,7 +30,13 @@ def normalize_symbol(value: object, field: str = "symbol") -> str:
     Raises:
         ValidationError: ``value`` is not a string with more than white space in it.
     """
-    return require_text(value, field).upper()
+    return stored_symbol(require_text(value, field))
+
+
+def stored_symbol(symbol: str) -> str:
+    """``symbol`` in the form :func:`normalize_symbol` stores it (stripped, upper case),
+    without its checks: for a symbol a server sent, which is looked up, never refused."""
+    return symbol.strip().upper()
 
 
 class Channel(str, enum.Enum):
