@@ -314,7 +314,7 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         known refusal: a replay (or the user's request one followed) awaiting an answer asks
         for a ``payload.type`` the server refused for the same reason."""
         return any(
-            (request_id in self._replays or self._is_replaced(request_id, kind, symbols))
+            self._answers_replay(request_id)
             and any(self._refused.get(s, {}).get(kind) == reason for s in symbols)
             for request_id, (kind, symbols) in self._pending.items()
         )

@@ -227,8 +227,16 @@ class SymbolSubscriptions(Generic[S]):
             self._not_latest(symbol, kind, request_id or "")
         return kind, symbols
 
-    def _is_replaced(self, request_id: str, kind: str, symbols: Iterable[str]) -> bool:
-        return any(self._replaced.get(s, {}).get(kind) == request_id for s in symbols)
+    def _answers_replay(self, request_id: str) -> bool:
+        """Whether ``request_id``, awaiting an answer, is a replay's request or the user's
+        request a replay followed: a refusal of it is news only when it changes what was
+        refused (:meth:`error`)."""
+        entry = self._pending.get(request_id)
+        if entry is None:
+            return False
+        kind, symbols = entry
+        followed = any(self._replaced.get(s, {}).get(kind) == request_id for s in symbols)
+        return request_id in self._replays or followed
 
     def _not_latest(self, symbol: str, kind: str, request_id: str) -> None:
         """``request_id`` no longer awaits an answer about ``symbol``."""
@@ -276,7 +284,7 @@ class SymbolSubscriptions(Generic[S]):
         if says_already_subscribed(error.error):
             self.acknowledge(request_id)
             return False
-        replay = request_id in self._replays or self._is_replaced(request_id, *entry)
+        replay = self._answers_replay(request_id)
         before = {symbol: dict(self._refused.get(symbol, {})) for symbol in entry[1]}
         refused = self.reject(request_id, error.error, error.symbols, error.channels)
         news = any(self._refused.get(s, {}) != before[s] for s in refused)
