@@ -4,6 +4,7 @@ callbacks."""
 
 from __future__ import annotations
 
+import time
 import typing
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, ClassVar, Self, TypedDict, Unpack
@@ -90,6 +91,7 @@ class StreamBase(AsyncClosing):
             options.setdefault("renew_token", session[1])
         self._hub = Hub()
         self._closed = False
+        self._monotonic = options.get("monotonic", time.monotonic)
         self._connection = Connection(
             url, token_provider, self, name=self._task_prefix, decoder=self._decoder(), **options
         )

@@ -178,7 +178,7 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
             self._subs.remove(symbol, wanted)
             for kind in sorted(before - self._subs.wire_types(symbol)):
                 request_id = self._connection.ids("unsub")
-                self._strays.sent(request_id, symbol, [kind])
+                self._strays.sent(request_id, symbol, [kind], now=self._monotonic())
                 frames.append(encode_chart_unsubscribe(request_id, kind, symbol))
             self._forget(symbol)
         await self._send_frames(frames)

@@ -151,9 +151,9 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate])
             self._want(symbol)
             self._forget(symbol)
         if items:
-            request_id = self._connection.ids("unsub")
+            request_id, now = self._connection.ids("unsub"), self._monotonic()
             for symbol, gone in dropped:
-                self._strays.sent(request_id, symbol, gone)
+                self._strays.sent(request_id, symbol, gone, now=now)
             await self._connection.send(encode_market_unsubscribe(request_id, items))
 
     def _want(self, symbol: str) -> None:

@@ -10,14 +10,16 @@ unsubscribe of a symbol's channel, by the first of two rules, counted on one con
 * **acknowledged**: the first stray after the server acknowledged the channel's latest
   unsubscribe (the server read it, and the channel still comes), once: the next one waits
   for that new unsubscribe to be acknowledged or counted out in turn;
-* **counted**: the :data:`PATIENCE`-th stray since the latest unsubscribe of the channel went
-  out, when none acknowledged it (websocket.md 3.7 leaves the unsubscribe's acknowledgement
-  UNKNOWN: a server may send none). That many are well beyond what was on its way when the
-  unsubscribe left. Each unsubscribe told again this way and left unacknowledged doubles the
-  count the next one waits for (:data:`PATIENCE`, then twice, four times as many...), so a
-  server that never stops a channel gets at most about log2(n / PATIENCE) more unsubscribes
-  for its n strays, never a storm; the user's own unsubscribe, or an acknowledgement, starts
-  again from :data:`PATIENCE`.
+* **counted or timed**: when none acknowledged the channel's latest unsubscribe
+  (websocket.md 3.7 leaves the unsubscribe's acknowledgement UNKNOWN: a server may send
+  none), the :data:`PATIENCE`-th stray since it went out, or the first stray :data:`WAIT`
+  seconds or more after it went out, whichever comes first: either is well beyond what was
+  on its way when the unsubscribe left, and the time lets a quiet symbol (a few updates a
+  minute) be told again as soon as a busy one. Each unsubscribe told again this way and left
+  unacknowledged doubles both (:data:`PATIENCE` strays or :data:`WAIT` seconds, then twice,
+  four times as many...), so a server that never stops a channel gets a number of
+  unsubscribes that grows with the logarithm of its strays and of the time, never a storm;
+  the user's own unsubscribe, or an acknowledgement, starts again from the first pair.
 
 An acknowledgement of an older unsubscribe, while a newer one of the channel is in flight,
 counts for nothing: the newer one's answer (or count) decides.
@@ -28,11 +30,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["PATIENCE", "Strays"]
+__all__ = ["PATIENCE", "WAIT", "Strays"]
 
 PATIENCE = 100
 """Strays of a channel since its unsubscribe went out, unacknowledged, after which the server
 is told again (the first time; then twice as many each time it goes unheard)."""
+
+WAIT = 10.0
+"""Seconds since a channel's unsubscribe went out, unacknowledged, after which its next stray
+tells the server again (the first time; then twice as long each time it goes unheard)."""
 
 _LIMIT = 1024
 """How many unsubscribes (sent, awaited, or acknowledged) a connection remembers; the oldest
@@ -43,14 +49,16 @@ _Key = tuple[str, str]
 
 class _Awaited:
     """The latest unsubscribe of one channel, not acknowledged: its request id, the strays
-    since it went out, and how many it waits for."""
+    since it went out, how many it waits for, and until when."""
 
-    __slots__ = ("patience", "request_id", "strays")
+    __slots__ = ("patience", "request_id", "strays", "until", "wait")
 
-    def __init__(self, request_id: str, patience: int) -> None:
+    def __init__(self, request_id: str, patience: int, wait: float, now: float) -> None:
         self.request_id = request_id
         self.strays = 0
         self.patience = patience
+        self.wait = wait
+        self.until = now + wait
 
 
 class Strays:
@@ -66,16 +74,25 @@ class Strays:
         self._acknowledged: dict[_Key, None] = {}  # an ordered set, oldest first
 
     def sent(
-        self, request_id: str, symbol: str, channels: Iterable[str], *, again: bool = False
+        self,
+        request_id: str,
+        symbol: str,
+        channels: Iterable[str],
+        *,
+        again: bool = False,
+        now: float,
     ) -> None:
-        """An unsubscribe of ``channels`` of ``symbol`` went out on the connection: the user's,
-        or (``again``) one :meth:`arrived` asked for."""
+        """An unsubscribe of ``channels`` of ``symbol`` went out on the connection at ``now``
+        (monotonic seconds): the user's, or (``again``) one :meth:`arrived` asked for."""
         dropped = [(symbol, channel) for channel in channels]
         for key in dropped:
             self._acknowledged.pop(key, None)
             before = self._awaited.pop(key, None)
-            patience = before.patience * 2 if again and before is not None else PATIENCE
-            self._awaited[key] = _Awaited(request_id, patience)
+            if again and before is not None:
+                awaited = _Awaited(request_id, before.patience * 2, before.wait * 2, now)
+            else:
+                awaited = _Awaited(request_id, PATIENCE, WAIT, now)
+            self._awaited[key] = awaited
         self._sent[request_id] = dropped
         _trim(self._sent)
         _trim(self._awaited)
@@ -99,10 +116,10 @@ class Strays:
         _trim(self._acknowledged)
         return True
 
-    def arrived(self, symbol: str, channel: str) -> bool:
-        """An update of ``channel`` of ``symbol``, not subscribed, arrived: whether to tell
-        the server again (see the module docstring); if so, the caller sends the unsubscribe
-        and says so with :meth:`sent` (``again``)."""
+    def arrived(self, symbol: str, channel: str, now: float) -> bool:
+        """An update of ``channel`` of ``symbol``, not subscribed, arrived at ``now``
+        (monotonic seconds): whether to tell the server again (see the module docstring); if
+        so, the caller sends the unsubscribe and says so with :meth:`sent` (``again``)."""
         self.withheld += 1
         key = (symbol, channel)
         if key in self._acknowledged:
@@ -112,7 +129,7 @@ class Strays:
         if awaited is None:
             return False  # no unsubscribe of it on this connection (or one long forgotten)
         awaited.strays += 1
-        return awaited.strays >= awaited.patience
+        return awaited.strays >= awaited.patience or now >= awaited.until
 
     def reset(self) -> None:
         """The connection is gone (a new socket holds nothing of what it unsubscribed)."""

@@ -156,10 +156,10 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
         withheld, and the server is told again, with the frame ``unsubscribe`` makes for a
         request id, when the channel's unsubscribe was acknowledged, or went unacknowledged
         for long enough (see :mod:`~aries_async.streaming.strays`)."""
-        if not self._strays.arrived(symbol, channel):
+        if not self._strays.arrived(symbol, channel, self._monotonic()):
             return
         request_id = self._connection.ids("unsub")
-        self._strays.sent(request_id, symbol, [channel], again=True)
+        self._strays.sent(request_id, symbol, [channel], again=True, now=self._monotonic())
         self._connection.spawn(self._send_frames([unsubscribe(request_id)]), "unsubscribe")
 
     # -- state --------------------------------------------------------------------------------
@@ -172,7 +172,8 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
         counts the subscribes the stream repeats after a re-authentication: the stream then
         unsubscribes it again, once its previous unsubscribe was acknowledged or, on a server
         that does not acknowledge it, after :data:`~aries_async.streaming.strays.PATIENCE`
-        strays, then twice as many each time: see :mod:`~aries_async.streaming.strays`)."""
+        strays or :data:`~aries_async.streaming.strays.WAIT` seconds, whichever comes first,
+        then twice as many each time: see :mod:`~aries_async.streaming.strays`)."""
         return self._strays.withheld
 
     @property

@@ -23,7 +23,7 @@ from aries_async.models.events import StreamConnected, StreamReauthenticated
 from aries_async.sim import Simulator
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import Consumer, StreamConfig
-from aries_async.streaming.strays import PATIENCE
+from aries_async.streaming.strays import PATIENCE, WAIT
 
 STEP = 0.5
 """One step of the simulator's walk (its ``step_seconds``)."""
@@ -145,15 +145,18 @@ def silence(sim: Simulator, kind: str, silenced: str) -> None:
         sim.faults.charts_ack = "none"
 
 
+@pytest.mark.parametrize("rule", ["count", "time"])
 @pytest.mark.parametrize("silenced", SILENCES)
 @pytest.mark.parametrize("kind", ["market", "charts"])
-async def test_strays_unacknowledged_are_told_again_by_their_count(
-    kind: str, silenced: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+async def test_strays_unacknowledged_are_told_again_by_their_count_or_time(
+    kind: str, silenced: str, rule: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
 ) -> None:
     """Two re-authentications leave MSFT counted three times on a server that acknowledges
-    no unsubscribe. After the user's unsubscribe its quotes keep coming: the PATIENCE-th
-    stray since then tells the server again, and, that one unacknowledged too, the stray
-    2 * PATIENCE after it, which stops them; then nothing more is sent."""
+    no unsubscribe. After the user's unsubscribe its quotes keep coming, at once (``count``)
+    or one every WAIT / 4 seconds (``time``: a quiet symbol). The PATIENCE-th stray since
+    then (a quiet symbol's: the first WAIT seconds after it) tells the server again, and,
+    that one unacknowledged too, the stray twice as many (or twice as long) after it, which
+    stops them; then nothing more is sent."""
     silence(sim, kind, silenced)
     sim.faults.ws_counting_subscriptions = True
     stream = make(kind, sim, fake_time)
@@ -163,22 +166,27 @@ async def test_strays_unacknowledged_are_told_again_by_their_count(
         await stream.unsubscribe("MSFT")
         await until(lambda: hub.unsubscribes == 1)
         await read_all(hub, kind, stream)
+        first = PATIENCE if rule == "count" else 4  # the strays until it is told again
 
         async def steps(count: int) -> None:
             for _ in range(count):
+                if rule == "time":  # each stray read at its own time
+                    fake_time.advance(WAIT / 4)
                 sim.advance(STEP)
+                if rule == "time":
+                    await read_all(hub, kind, stream)
             await read_all(hub, kind, stream)
 
-        await steps(PATIENCE - 1)
-        assert stream.withheld == PATIENCE - 1 and hub.unsubscribes == 1
+        await steps(first - 1)
+        assert stream.withheld == first - 1 and hub.unsubscribes == 1
         await steps(1)
         await until(lambda: hub.unsubscribes == 2)
-        assert stream.withheld == PATIENCE
-        await steps(2 * PATIENCE - 1)
-        assert stream.withheld == 3 * PATIENCE - 1 and hub.unsubscribes == 2
+        assert stream.withheld == first
+        await steps(2 * first - 1)
+        assert stream.withheld == 3 * first - 1 and hub.unsubscribes == 2
         await steps(1)
         await until(lambda: hub.unsubscribes == 3)
-        await steps(4 * PATIENCE)  # the server counts no more: nothing comes of MSFT
-        assert stream.withheld == 3 * PATIENCE and hub.unsubscribes == 3
+        await steps(4 * first)  # the server counts no more: nothing comes of MSFT
+        assert stream.withheld == 3 * first and hub.unsubscribes == 3
         assert {q.symbol for q in drained(quotes)} == {"AAPL"}
         assert stream.latest("MSFT") is None and set(stream.subscriptions) == {"AAPL"}
