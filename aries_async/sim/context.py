@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter, deque
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 import attrs
@@ -35,6 +35,7 @@ import orjson
 from aries_async.sim.auth import AccessGrant, AuthServer, TokenProblem
 from aries_async.sim.faults import Faults
 from aries_async.sim.feed import NEW_YORK, Clock, Feed
+from aries_async.sim.sessions import HOLIDAYS, is_trading_day, session_name
 from aries_async.sim.state import State
 
 __all__ = [
@@ -92,34 +93,6 @@ class RecordedRequest:
     def json(self) -> Any:
         """The body parsed as JSON (None when there is no body)."""
         return orjson.loads(self.body) if self.body else None
-
-
-HOLIDAYS: tuple[tuple[str, str, str], ...] = (
-    ("New Year's Day", "2026-01-01", ""),
-    ("Martin Luther King, Jr. Day", "2026-01-19", ""),
-    ("Washington's Birthday", "2026-02-16", ""),
-    ("Good Friday", "2026-04-03", ""),
-    ("Memorial Day", "2026-05-25", ""),
-    ("Juneteenth National Independence Day", "2026-06-19", ""),
-    ("Independence Day (observed)", "2026-07-03", ""),
-    ("Labor Day", "2026-09-07", ""),
-    ("Thanksgiving Day", "2026-11-26", ""),
-    ("Thanksgiving Day", "2026-11-27", "09:30-13:00"),
-    ("Christmas", "2026-12-24", "09:30-13:00"),
-    ("Christmas", "2026-12-25", ""),
-    ("New Year's Day", "2027-01-01", ""),
-    ("Martin Luther King, Jr. Day", "2027-01-18", ""),
-    ("Washington's Birthday", "2027-02-15", ""),
-    ("Good Friday", "2027-03-26", ""),
-    ("Memorial Day", "2027-05-31", ""),
-    ("Juneteenth National Independence Day (observed)", "2027-06-18", ""),
-    ("Independence Day (observed)", "2027-07-05", ""),
-    ("Labor Day", "2027-09-06", ""),
-    ("Thanksgiving Day", "2027-11-25", ""),
-    ("Thanksgiving Day", "2027-11-26", "09:30-13:00"),
-    ("Christmas (observed)", "2027-12-24", ""),
-)
-"""US market holidays (NYSE calendar): name, date, trading hours on an early close."""
 
 
 @attrs.define(kw_only=True)
@@ -209,20 +182,8 @@ class SimContext:
         forced = self.settings.market_open
         if forced is not None:
             return "regular" if forced else ""
-        holiday = {d: hours for _, d, hours in HOLIDAYS}.get(local.date().isoformat())
-        if local.weekday() >= 5 or holiday == "":
-            return ""
-        close = time(13, 0) if holiday else time(16, 0)
-        now = local.time()
-        if time(9, 30) <= now < close:
-            return "regular"
-        if time(4, 0) <= now < time(9, 30):
-            return "pre-market"
-        if close <= now < time(20, 0):
-            return "after-hours"
-        return ""
+        return session_name(local)
 
     def is_trading_day(self, day: date) -> bool:
-        """Weekday and not a full-day holiday."""
-        full = {d for _, d, hours in HOLIDAYS if not hours}
-        return day.weekday() < 5 and day.isoformat() not in full
+        """Weekday and not a full-day holiday (:func:`~aries_async.sim.sessions.is_trading_day`)."""
+        return is_trading_day(day)

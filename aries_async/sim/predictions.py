@@ -17,7 +17,9 @@ Lifecycle, driven by the clock (caught up on every call, so a :class:`ManualCloc
   reaches its price, a stop waits until the mid crosses ``stopPx``, ``market_to_limit`` fills
   at the touch and works its rest as a limit at that price;
 * ``ioc`` cancels what the first opportunity leaves, ``fok`` cancels unless it fills whole;
-  ``gtd`` expires at ``expireTime``, ``day`` at the end of the New York day; ``gtc`` works on.
+  ``gtd`` expires at ``expireTime``, ``day`` at the end of the New York day (the session rule
+  of :mod:`~aries_async.sim.sessions`, with the calendar day as the session); ``gtc`` works
+  on.
 
 A contract's YES mid is a deterministic function of the seed, the symbol and the time (between
 0.02 and 0.98 dollars, drifting slowly); the NO mid is one dollar minus it.
@@ -34,16 +36,16 @@ import hashlib
 import math
 import uuid
 from collections.abc import Collection, Mapping
-from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import attrs
 import orjson
 
-from aries_async.sim.feed import NEW_YORK, Clock
+from aries_async.sim.feed import Clock
 from aries_async.sim.predictions_intake import OPEN_STATES, TICK, PredictionOrderError, parse_order
 from aries_async.sim.records import decimal_text, rfc3339
+from aries_async.sim.sessions import calendar_day_end, next_end
 
 __all__ = [
     "ACK_DELAY",
@@ -261,10 +263,7 @@ class PredictionOrders:
             expiry: float = terms["expireTime"]
             return expiry
         if terms["timeInForce"] == "day":
-            local = datetime.fromtimestamp(now, NEW_YORK).replace(
-                hour=0, minute=0, second=0, microsecond=0
-            )
-            return (local + timedelta(days=1)).timestamp()
+            return next_end(now, calendar_day_end)
         return None
 
     def get(self, user_id: int, order_id: str) -> PredictionOrder:

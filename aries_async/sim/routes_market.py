@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from aries_async.sim.context import HOLIDAYS, SimContext
+from aries_async.sim.context import SimContext
 from aries_async.sim.feed import NEW_YORK
 from aries_async.sim.responses import (
     context_of,
@@ -21,6 +21,7 @@ from aries_async.sim.responses import (
     validation_error,
 )
 from aries_async.sim.routes_options import option_search
+from aries_async.sim.sessions import HOLIDAYS
 from aries_async.sim.symbols import SymbolInfo
 from aries_async.sim.walk import stable_seed
 

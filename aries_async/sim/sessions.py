@@ -1,0 +1,170 @@
+"""The simulator's New York trading calendar: trading days, sessions, and when an order's
+session ends.
+
+Sessions of a trading day (a weekday that is not a full-day holiday of :data:`HOLIDAYS`), New
+York time: pre-market 04:00-09:30, regular 09:30-16:00 (13:00 on an early-close day),
+after-hours from the close to 20:00. The market-status routes and the websocket's
+``marketStatus`` say which one the clock is in (:func:`session_name`).
+
+One rule ends every session-bound order, equity or prediction: an order belongs to the first
+session whose end (by the order's kind) comes after its placement, and expires at that end
+(:func:`next_end`). For the equity and option orders of ``POST /v1/orders``
+(:func:`order_deadline`):
+
+* ``DAY``: the regular close. Placed before or during a trading day's regular session, that
+  day's close; placed after the close, on a weekend or a holiday, the next trading day's;
+* ``AT_THE_CLOSE``: the same close (the simulator has no closing auction: what has not filled
+  by the close expires then);
+* ``AT_THE_OPENING``: the regular open (no opening auction either: an order placed before a
+  trading day's open works until it, one placed later belongs to the next trading day's open);
+* ``EXTENDED_HOURS``: the end of after-hours, 20:00;
+* ``GTC`` works until filled or canceled; ``IOC`` and ``FOK`` end at acceptance.
+
+Prediction orders with ``timeInForce`` ``day`` end with the New York calendar day
+(:func:`calendar_day_end`): that venue trades every day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+
+from aries_async.sim.clock import NEW_YORK
+
+__all__ = [
+    "HOLIDAYS",
+    "calendar_day_end",
+    "extended_close",
+    "is_trading_day",
+    "next_end",
+    "order_deadline",
+    "regular_close",
+    "regular_open",
+    "session_name",
+]
+
+HOLIDAYS: tuple[tuple[str, str, str], ...] = (
+    ("New Year's Day", "2026-01-01", ""),
+    ("Martin Luther King, Jr. Day", "2026-01-19", ""),
+    ("Washington's Birthday", "2026-02-16", ""),
+    ("Good Friday", "2026-04-03", ""),
+    ("Memorial Day", "2026-05-25", ""),
+    ("Juneteenth National Independence Day", "2026-06-19", ""),
+    ("Independence Day (observed)", "2026-07-03", ""),
+    ("Labor Day", "2026-09-07", ""),
+    ("Thanksgiving Day", "2026-11-26", ""),
+    ("Thanksgiving Day", "2026-11-27", "09:30-13:00"),
+    ("Christmas", "2026-12-24", "09:30-13:00"),
+    ("Christmas", "2026-12-25", ""),
+    ("New Year's Day", "2027-01-01", ""),
+    ("Martin Luther King, Jr. Day", "2027-01-18", ""),
+    ("Washington's Birthday", "2027-02-15", ""),
+    ("Good Friday", "2027-03-26", ""),
+    ("Memorial Day", "2027-05-31", ""),
+    ("Juneteenth National Independence Day (observed)", "2027-06-18", ""),
+    ("Independence Day (observed)", "2027-07-05", ""),
+    ("Labor Day", "2027-09-06", ""),
+    ("Thanksgiving Day", "2027-11-25", ""),
+    ("Thanksgiving Day", "2027-11-26", "09:30-13:00"),
+    ("Christmas (observed)", "2027-12-24", ""),
+)
+"""US market holidays (NYSE calendar): name, date, trading hours on an early close."""
+
+_HOURS = {day: hours for _, day, hours in HOLIDAYS}
+_OPEN = time(9, 30)
+_CLOSE = time(16, 0)
+_PRE_MARKET = time(4, 0)
+_AFTER_HOURS_END = time(20, 0)
+
+_LOOKAHEAD_DAYS = 15
+"""How far :func:`next_end` looks for a session: longer than any run of days without one."""
+
+
+def is_trading_day(day: date) -> bool:
+    """Weekday and not a full-day holiday."""
+    return day.weekday() < 5 and _HOURS.get(day.isoformat()) != ""
+
+
+def _close_time(day: date) -> time:
+    hours = _HOURS.get(day.isoformat())
+    return time.fromisoformat(hours.split("-")[1]) if hours else _CLOSE
+
+
+def regular_open(day: date) -> datetime | None:
+    """The open of ``day``'s regular session (09:30 New York); None: not a trading day."""
+    return datetime.combine(day, _OPEN, NEW_YORK) if is_trading_day(day) else None
+
+
+def regular_close(day: date) -> datetime | None:
+    """The close of ``day``'s regular session (16:00 New York, earlier on an early-close day);
+    None: not a trading day."""
+    return datetime.combine(day, _close_time(day), NEW_YORK) if is_trading_day(day) else None
+
+
+def extended_close(day: date) -> datetime | None:
+    """The end of ``day``'s after-hours session (20:00 New York); None: not a trading day."""
+    return datetime.combine(day, _AFTER_HOURS_END, NEW_YORK) if is_trading_day(day) else None
+
+
+def calendar_day_end(day: date) -> datetime:
+    """Midnight New York at the end of ``day``."""
+    return datetime.combine(day + timedelta(days=1), time(0), NEW_YORK)
+
+
+def session_name(local: datetime) -> str:
+    """The session at ``local`` (a New York time): ``regular``, ``pre-market``,
+    ``after-hours``, or ``""`` when the market is closed."""
+    if not is_trading_day(local.date()):
+        return ""
+    now, close = local.time(), _close_time(local.date())
+    if _OPEN <= now < close:
+        return "regular"
+    if _PRE_MARKET <= now < _OPEN:
+        return "pre-market"
+    if close <= now < _AFTER_HOURS_END:
+        return "after-hours"
+    return ""
+
+
+def next_end(placed_at: float, end_of: Callable[[date], datetime | None]) -> float:
+    """When an order placed at ``placed_at`` (Unix seconds) expires: the first session end
+    after it, ``end_of(day)`` being the end of ``day``'s session (None: no session that day),
+    from the New York day of the placement on.
+
+    Raises:
+        ValueError: no session ends within two weeks.
+    """
+    day = datetime.fromtimestamp(placed_at, NEW_YORK).date()
+    for _ in range(_LOOKAHEAD_DAYS):
+        end = end_of(day)
+        if end is not None and end.timestamp() > placed_at:
+            return end.timestamp()
+        day += timedelta(days=1)
+    raise ValueError("no session ends within two weeks")
+
+
+_ORDER_SESSIONS: dict[str, tuple[Callable[[date], datetime | None], str]] = {
+    "DAY": (regular_close, "the close"),
+    "AT_THE_CLOSE": (regular_close, "the close"),
+    "AT_THE_OPENING": (regular_open, "the open"),
+    "EXTENDED_HOURS": (extended_close, "the end of extended hours"),
+}
+
+
+def order_deadline(time_in_force: str, placed_at: float) -> tuple[float, str] | None:
+    """When an equity or option order with ``time_in_force``, placed (or replaced) at
+    ``placed_at``, expires if still working, and the reason its ``text`` then gives; None for
+    the times in force no session ends (``GTC``; ``IOC`` and ``FOK`` end at acceptance).
+
+    Example:
+        >>> from datetime import UTC
+        >>> placed = datetime(2026, 1, 15, 15, 0, tzinfo=UTC).timestamp()  # 10:00 New York
+        >>> at, text = order_deadline("DAY", placed)
+        >>> datetime.fromtimestamp(at, NEW_YORK).isoformat(), text
+        ('2026-01-15T16:00:00-05:00', 'DAY order expired at the close')
+    """
+    session = _ORDER_SESSIONS.get(time_in_force)
+    if session is None:
+        return None
+    end_of, what = session
+    return next_end(placed_at, end_of), f"{time_in_force} order expired at {what}"
