@@ -8,12 +8,18 @@ Use it to test bots without the live service or real money::
         ...  # point a client at sim.client_config(), sim.issue_token()
         sim.advance(30)  # 30 simulated seconds of prices and fills, no sleeping
 
+Orders end like a real session's: a ``DAY`` order still working at the close (16:00 New York
+on a trading day; placed after it, the next trading day's) becomes ``EXPIRED`` on the account
+socket and in the order lists; see :mod:`~aries_async.sim.sessions` for the other times in
+force.
+
 Parts: :mod:`~aries_async.sim.symbols` (the universe, read from ``data/symbols.csv``),
 :mod:`~aries_async.sim.feed` (prices and bars: :mod:`~aries_async.sim.clock`,
 :mod:`~aries_async.sim.walk`, :mod:`~aries_async.sim.bars`, :mod:`~aries_async.sim.firehose`),
 :mod:`~aries_async.sim.state` (accounts and orders: :mod:`~aries_async.sim.records`,
 :mod:`~aries_async.sim.intake`, :mod:`~aries_async.sim.ledger`, :mod:`~aries_async.sim.valuation`,
 :mod:`~aries_async.sim.matching`, :mod:`~aries_async.sim.amendments`,
+:mod:`~aries_async.sim.sessions` (the trading calendar: market status, order expiry),
 :mod:`~aries_async.sim.seed`; per user
 :mod:`~aries_async.sim.watchlists` and :mod:`~aries_async.sim.predictions` with
 :mod:`~aries_async.sim.predictions_intake`), :mod:`~aries_async.sim.auth`

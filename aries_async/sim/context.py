@@ -18,7 +18,9 @@ receive the same context object. Its API is stable; the websocket module relies 
 * ``ctx.settings`` -- :class:`SimSettings` (websocket timings are there);
 * ``ctx.market_status()`` -- the ``marketStatus`` object (``exchange``, ``isOpen``,
   ``session``, ``timestamp``, ``timezone``) for the market socket's first push;
-* ``ctx.tick()`` -- advance the feed to the clock and run matching (the ticker calls it).
+* ``ctx.tick()`` -- advance the feed to the clock, run matching and expire the orders whose
+  session has ended (the ticker calls it); ``ctx.catch_up()`` ticks only when such an order
+  is due (every HTTP request calls it).
 """
 
 from __future__ import annotations
@@ -162,8 +164,18 @@ class SimContext:
         return self.auth.check_token(token, scopes)
 
     def tick(self) -> int:
-        """Advance watched symbols to the clock (matching runs on each step); returns steps."""
-        return self.feed.advance_to()
+        """Advance watched symbols to the clock (matching runs on each step), then expire the
+        orders whose session has ended by now; returns the steps taken."""
+        steps = self.feed.advance_to()
+        self.state.expire_due()
+        return steps
+
+    def catch_up(self) -> None:
+        """Tick when an order's session has ended since the last tick, so that a request
+        reads it expired (after the fills the steps up to now give); otherwise nothing (the
+        middleware calls it on every request)."""
+        if self.state.expiry_due():
+            self.tick()
 
     def market_status(self, exchange: str = "US") -> dict[str, object]:
         """The ``MarketStatus`` object for ``exchange`` at the clock's time."""

@@ -5,10 +5,17 @@ orders fill when the touch crosses them, stop orders trigger on the last trade; 
 feed offers only the touch size, so large orders fill partially over several steps; ``IOC``
 cancels what the first pass cannot fill, ``FOK`` cancels unless all of it can fill. Option
 orders rest: the simulator does not price them.
+
+An order still working when its session ends (``DAY`` at the close, see
+:mod:`~aries_async.sim.sessions`) expires: ``EXPIRED``, ``leavesQty`` 0, what it filled kept,
+``updatedAt`` the session's end, announced like any other end. A feed step at or after that
+end no longer fills it; :meth:`Matcher.expire_due` ends the rest (option orders, and symbols
+the feed has not stepped) once the clock has passed their end.
 """
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 from aries_async.sim.feed import QuoteSnapshot
@@ -23,10 +30,15 @@ class Matcher:
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
+        # No working order expires before this (a bound kept low, so that the check each
+        # request makes is one comparison until an order may really be due).
+        self._next_expiry = math.inf
         ledger.feed.listen(self.on_tick)
 
     def start_working(self, order: SimOrder) -> None:
         """Take a newly accepted order into matching; a marketable one fills at once."""
+        if order.expires_at is not None:
+            self._next_expiry = min(self._next_expiry, order.expires_at)
         if order.security_type != "EQUITY":
             return  # option orders rest; the simulator does not price options
         self.ledger.feed.watch(order.symbol)
@@ -46,10 +58,15 @@ class Matcher:
                     and order.symbol == snap.symbol
                     and order.security_type == "EQUITY"
                 ):
-                    self.try_fill(order, snap, first=False)
+                    if order.expires_at is not None and snap.time >= order.expires_at:
+                        self.expire(order)
+                    else:
+                        self.try_fill(order, snap, first=False)
 
     def match(self) -> None:
-        """Run one matching pass over every working order at the current quotes."""
+        """Run one matching pass over every working order at the current quotes, after
+        expiring those whose session has ended."""
+        self.expire_due(self.ledger.clock.now())
         for orders in self.ledger.orders.values():
             for order in list(orders):
                 if order.working and order.security_type == "EQUITY":
@@ -80,13 +97,47 @@ class Matcher:
         if first and order.time_in_force == "IOC" and order.working:
             self.finish(order, "CANCELED", "IOC remainder canceled")
 
-    def finish(self, order: SimOrder, status: str, text: str) -> None:
-        """End a working order with a terminal status."""
+    def finish(self, order: SimOrder, status: str, text: str, *, at: float | None = None) -> None:
+        """End a working order with a terminal status, at ``at`` (default: now)."""
         self.stop_working(order)
         order.status = status
         order.text = text
-        order.updated_at = self.ledger.clock.now()
+        order.updated_at = self.ledger.clock.now() if at is None else at
         self.ledger.emit(order.account_id, "account.order", self.ledger.order_wire(order))
+
+    def _earliest_expiry(self) -> float:
+        """When the first working order expires (inf: none does); refreshes the bound."""
+        self._next_expiry = min(
+            (
+                order.expires_at
+                for orders in self.ledger.orders.values()
+                for order in orders
+                if order.working and order.expires_at is not None
+            ),
+            default=math.inf,
+        )
+        return self._next_expiry
+
+    def expiry_due(self, now: float) -> bool:
+        """Whether a working order's session has ended by ``now``."""
+        return now >= self._next_expiry and now >= self._earliest_expiry()
+
+    def expire_due(self, now: float) -> None:
+        """Expire every working order whose session has ended by ``now``."""
+        if not self.expiry_due(now):
+            return
+        for orders in self.ledger.orders.values():
+            for order in orders:
+                if order.working and order.expires_at is not None and order.expires_at <= now:
+                    self.expire(order)
+        self._earliest_expiry()
+
+    def expire(self, order: SimOrder) -> None:
+        """End a working order whose session is over: ``EXPIRED`` at the session's end."""
+        self.finish(order, "EXPIRED", order.expiry_text, at=order.expires_at)
+        self.ledger.emit(
+            order.account_id, "account.balance", self.ledger.balance_wire(order.account_id)
+        )
 
     def fill(self, order: SimOrder, qty: Decimal, price: Decimal) -> None:
         """Fill ``qty`` at ``price``: order, position and balance change and are announced."""

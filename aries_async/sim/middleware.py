@@ -1,7 +1,8 @@
 """The simulator's HTTP middlewares, outermost first.
 
 1. counting (``ctx.requests``), the journal of requests as received (``ctx.journal``; no
-   credentials, no OAuth bodies), a request id (``X-Request-Id``) and JSON 404/405 envelopes;
+   credentials, no OAuth bodies), a request id (``X-Request-Id``), JSON 404/405 envelopes,
+   and the catch-up of orders whose session has ended (``ctx.catch_up()``);
 2. faults: latency, the app's sustained rate limit and per-route 429s with ``Retry-After``,
    error statuses in each documented body shape, 5xx bursts, dropped connections, huge,
    trickled and gzipped bodies (see :mod:`aries_async.sim.faults`);
@@ -64,7 +65,8 @@ _SECRET_HEADERS = frozenset(("authorization", "proxy-authorization", "cookie"))
 
 @web.middleware
 async def count_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Count and journal the request, give it an id, answer unrouted requests in JSON."""
+    """Count and journal the request, give it an id, expire the orders due by the clock,
+    answer unrouted requests in JSON."""
     ctx = context_of(request)
     request[REQUEST_ID_KEY] = "req-" + secrets.token_hex(6)
     template = route_template(request)
@@ -83,6 +85,7 @@ async def count_middleware(request: web.Request, handler: Handler) -> web.Stream
             tuple((k, v) for k, v in request.headers.items() if k.lower() not in _SECRET_HEADERS),
         )
     )
+    ctx.catch_up()
     try:
         response = await handler(request)
     except web.HTTPNotFound:

@@ -180,7 +180,12 @@ class SimPosition:
 
 @attrs.define(kw_only=True)
 class SimOrder:
-    """An order in the book (``TradeOrderV2`` fields plus matching state)."""
+    """An order in the book (``TradeOrderV2`` fields plus matching state).
+
+    ``expires_at`` is when the order expires if still working (Unix seconds; None: no session
+    ends it), and ``expiry_text`` the ``text`` it then gets
+    (:func:`~aries_async.sim.sessions.order_deadline`).
+    """
 
     cl_ord_id: str
     ord_id: str
@@ -206,6 +211,8 @@ class SimOrder:
     legs: list[dict[str, Any]] = attrs.Factory(list)
     triggered: bool = False
     seq: int = 0
+    expires_at: float | None = None
+    expiry_text: str = ""
 
     @property
     def leaves_qty(self) -> Decimal:

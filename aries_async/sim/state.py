@@ -19,12 +19,19 @@ Orders (rest.md 6.5/6.6):
   filled quantity over; ``cancel`` marks it ``CANCELED`` and its ack carries a new ``clOrdId``
   (switch ``cancel_assigns_new_id``) with ``origClOrdId`` = the order's id;
 * option orders (``legs`` or an OSI symbol) are validated and rest as ``NEW``; they never fill;
+* an order still working when its session ends expires (``EXPIRED``, ``leavesQty`` 0, its fills
+  kept, announced on the account socket): ``DAY`` and ``AT_THE_CLOSE`` at the regular close of
+  the trading day they belong to (placed after the close, on a weekend or a holiday: the next
+  one's), ``AT_THE_OPENING`` at the open, ``EXTENDED_HOURS`` at 20:00 New York; ``GTC`` works
+  on (:mod:`~aries_async.sim.sessions`). The clock drives it: a tick (``Simulator.advance``,
+  the ticker) or any HTTP request after the end sees the order expired;
 * fills move cash and positions (average price, realized P&L) and emit account events.
 
 The parts: :mod:`~aries_async.sim.records` (accounts, positions, orders, wire helpers),
 :mod:`~aries_async.sim.intake` (request validation), :mod:`~aries_async.sim.ledger` (the books
 and their wire views, valued by :mod:`~aries_async.sim.valuation`),
-:mod:`~aries_async.sim.matching` (fills), :mod:`~aries_async.sim.amendments` (replace and
+:mod:`~aries_async.sim.matching` (fills and expiries, on the session rule of
+:mod:`~aries_async.sim.sessions`), :mod:`~aries_async.sim.amendments` (replace and
 cancel) and this module (the order operations on top: new orders, previews, and the state's
 face for the rest).
 
@@ -68,6 +75,7 @@ from aries_async.sim.records import (
     rfc3339,
 )
 from aries_async.sim.seed import seed_history
+from aries_async.sim.sessions import order_deadline
 from aries_async.sim.watchlists import Watchlists
 
 __all__ = [
@@ -148,6 +156,9 @@ class State(Ledger):
             category=category,
             legs=list(legs),
         )
+        deadline = order_deadline(order.time_in_force, now)
+        if deadline is not None:
+            order.expires_at, order.expiry_text = deadline
         self.add_order(order)
         return order
 
@@ -285,5 +296,14 @@ class State(Ledger):
         return amendments.cancel(self, body)
 
     def match(self) -> None:
-        """Run one matching pass over every working order at the current quotes."""
+        """Run one matching pass over every working order at the current quotes (orders whose
+        session has ended expire first)."""
         self.matcher.match()
+
+    def expiry_due(self) -> bool:
+        """Whether a working order's session has ended by the clock (it is still to expire)."""
+        return self.matcher.expiry_due(self.clock.now())
+
+    def expire_due(self) -> None:
+        """Expire every working order whose session has ended by the clock."""
+        self.matcher.expire_due(self.clock.now())
