@@ -88,6 +88,12 @@ class OrderReads(Resource):
     ) -> AsyncGenerator[Order, None]:
         """``GET /v2/accounts/{id}/orders/history`` as an async iterator over every page.
 
+        The orders created from ``start`` to ``end``, both included. Without ``end``, up to now
+        on the client's ``wall_clock`` (rounded up to the second; the server's own default
+        would end at the start of the current minute), or 90 days after ``start`` if that
+        comes first. The server reads the history from its database: :meth:`active` has
+        today's orders as they change.
+
         Raises:
             ValidationError: ``start`` or ``end`` not an aware datetime, ``end`` before
                 ``start``, a window over 90 days, ``exclude_today`` not a bool (checked here,
@@ -101,8 +107,14 @@ class OrderReads(Resource):
                 raise ValidationError("end is before start", field="end")
             if end - start > lookup.HISTORY_WINDOW:
                 raise ValidationError("the history window is at most 90 days", field="end")
-        elif self._now() - start > lookup.HISTORY_WINDOW:
-            raise ValidationError("the history window is at most 90 days", field="start")
+        else:
+            now = self._now()
+            if now - start > lookup.HISTORY_WINDOW:
+                raise ValidationError("the history window is at most 90 days", field="start")
+            # The server's own default end is now truncated to the minute, which would leave
+            # out what was placed since: send now, up to the next second, within the window.
+            ceiling = now.replace(microsecond=0) + timedelta(seconds=now.microsecond > 0)
+            params["to"] = _rfc3339(min(ceiling, start + lookup.HISTORY_WINDOW), "end")
         if order_by not in ("asc", "desc"):
             raise ValidationError("order_by must be 'asc' or 'desc'", field="order_by")
         if not isinstance(exclude_today, bool):

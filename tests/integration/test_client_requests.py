@@ -6,6 +6,7 @@ retried (the ones the simulator can inject; the others are at the transport seam
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -157,6 +158,38 @@ async def test_history_iterates_every_page(sim: Simulator, client: AriesClient) 
     assert pages[0].params["from"] == "2026-01-14T15:00:00Z"
     assert pages[0].params["to"] == "2026-01-16T15:00:00Z"
     assert pages[0].params["order_by"] == "asc"
+
+
+@pytest.mark.parametrize("seconds", [0.25, 30.5, 59.75])
+async def test_history_without_an_end_holds_an_order_of_this_minute(
+    sim: Simulator, seconds: float
+) -> None:
+    """The server's default end is now truncated to the minute (rest.md 5b): without an end
+    of its own, the client sends now (rounded up to the second), so an order placed in the
+    current minute is in the history."""
+    sim.advance(seconds)
+    config = sim.client_config()
+    async with AriesClient(config, token=sim.issue_token(), wall_clock=sim.clock.now) as client:
+        placed = await client.orders.place(limit_order())
+        found = [o.cl_ord_id async for o in client.orders.history(ACCOUNT, NOW)]
+    assert placed.cl_ord_id in found
+    (page,) = sent(sim, "GET", f"/v2/accounts/{ACCOUNT}/orders/history")
+    end = datetime.fromisoformat(page.params["to"])
+    assert end == datetime.fromtimestamp(math.ceil(sim.clock.now()), UTC)
+
+
+async def test_history_of_a_whole_window_without_an_end_ends_with_the_window(
+    sim: Simulator,
+) -> None:
+    """A start 90 days back (the longest window) does not become a longer one by the end the
+    client sends: the end is the window's."""
+    sim.advance(30.5)
+    start = datetime.fromtimestamp(sim.clock.now(), UTC) - timedelta(days=90)
+    config = sim.client_config()
+    async with AriesClient(config, token=sim.issue_token(), wall_clock=sim.clock.now) as client:
+        assert [o async for o in client.orders.history(ACCOUNT, start)] == []
+    (page,) = sent(sim, "GET", f"/v2/accounts/{ACCOUNT}/orders/history")
+    assert datetime.fromisoformat(page.params["to"]) == start + timedelta(days=90)
 
 
 async def test_quotes_are_chunked_and_merged(sim: Simulator, client: AriesClient) -> None:
