@@ -203,9 +203,9 @@ class AriesClient(AsyncClosing, Groups, Streams):
 
         Calls in flight end at once with :class:`~aries_async.errors.ClientClosedError` (they
         are not retried), and so does every later call: a closed client never opens a new
-        connection pool. A token refresh still in flight (its caller timed out or was
-        cancelled) is allowed to finish first, so that a rotated refresh token is saved, not
-        lost.
+        connection pool. The streams it opened that are still open are closed first. A token
+        refresh still in flight (its caller timed out or was cancelled) is allowed to finish
+        first, so that a rotated refresh token is saved, not lost.
 
         A client belongs to the event loop it was first used on: close it there, or anywhere
         once that loop is closed (each ``asyncio.run()`` closes its loop at its end).
@@ -214,6 +214,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
             WrongEventLoopError: the client's own loop is another one, still open.
         """
         if self._transport.on_its_loop():
+            await self._close_streams()
             await self.auth.settle()
         await self._transport.close()
 

@@ -5,12 +5,14 @@ the client's methods that return them."""
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from aries_async._deprecation import renamed_arguments
 from aries_async._lazy import load
 from aries_async._validate import require_text
+from aries_async.errors import ClientClosedError
 
 if TYPE_CHECKING:
     from aries_async.auth.session import AuthSession
@@ -63,11 +65,14 @@ class StreamOpener(Generic[S]):
         ...         await stream.subscribe("AAPL")
     """
 
-    __slots__ = ("_build", "_modules", "_stream")
+    __slots__ = ("_build", "_modules", "_open", "_stream")
 
-    def __init__(self, modules: tuple[str, ...], build: Callable[[], S]) -> None:
+    def __init__(
+        self, modules: tuple[str, ...], build: Callable[[], S], open_streams: set[Any]
+    ) -> None:
         self._modules = modules
         self._build = build
+        self._open = open_streams
         self._stream: S | None = None
 
     async def __aenter__(self) -> S:
@@ -77,10 +82,12 @@ class StreamOpener(Generic[S]):
             await load(module)
         stream = self._stream = self._build()
         entered: S = await stream.__aenter__()
+        self._open.add(stream)
         return entered
 
     async def __aexit__(self, *exc_info: Any) -> None:
         if self._stream is not None:
+            self._open.discard(self._stream)
             await self._stream.__aexit__(*exc_info)
 
 
@@ -88,9 +95,10 @@ class Streams:
     """The streams of :class:`~aries_async.client.AriesClient`, each opened with ``async with``
     on the client's event loop (on another one, entering raises
     :class:`~aries_async.errors.WrongEventLoopError`). Their status events are stamped by the
-    client's ``wall_clock`` (unless ``wall_clock`` is given). Close a stream before its client:
-    once the client is closed, a stream that needs a new token ends with
-    :class:`~aries_async.errors.StreamClosedError`. A stream's old keyword ``clock``
+    client's ``wall_clock`` (unless ``wall_clock`` is given). Closing the client closes the
+    streams it opened that are still open (their consumers end as at the stream's own
+    close), and entering one from a closed client raises
+    :class:`~aries_async.errors.ClientClosedError`. A stream's old keyword ``clock``
     (its ``monotonic``) still works for one release, with a :class:`DeprecationWarning` from
     the call. A keyword a stream does not take is a :class:`TypeError` from the call, too.
     """
@@ -107,6 +115,22 @@ class Streams:
             """The client's orders resource (account streams reconcile with it)."""
             ...
 
+    @functools.cached_property
+    def _open_streams(self) -> set[Any]:
+        """The streams opened through the client and not closed through their opener."""
+        return set()
+
+    def _check_open_client(self) -> None:
+        """Before a stream is built: the client's loop, and the client still open."""
+        self._transport.check_loop()  # the client's token refreshes are its loop's
+        if self._transport.closed:
+            raise ClientClosedError("the client is closed; create a new one")
+
+    async def _close_streams(self) -> None:
+        """Close every stream the client opened that is still open."""
+        while self._open_streams:
+            await self._open_streams.pop().aclose()
+
     @renamed_arguments(clock="monotonic")
     def market_stream(self, **kwargs: Any) -> StreamOpener[MarketStream]:
         """A market-data stream: ``async with client.market_stream() as stream`` gives a
@@ -119,7 +143,7 @@ class Streams:
         _check_keywords(self, "market_stream", kwargs, _KEYWORDS)
 
         def build() -> MarketStream:
-            self._transport.check_loop()  # the client's token refreshes are its loop's
+            self._check_open_client()
             from aries_async.streaming.market import market_stream
 
             kwargs.setdefault("wall_clock", self._wall_clock)
@@ -131,7 +155,7 @@ class Streams:
                 **kwargs,
             )
 
-        return StreamOpener(("aries_async.streaming.market",), build)
+        return StreamOpener(("aries_async.streaming.market",), build, self._open_streams)
 
     @renamed_arguments(clock="monotonic")
     def chart_stream(self, **kwargs: Any) -> StreamOpener[ChartStream]:
@@ -145,7 +169,7 @@ class Streams:
         _check_keywords(self, "chart_stream", kwargs, _KEYWORDS)
 
         def build() -> ChartStream:
-            self._transport.check_loop()  # the client's token refreshes are its loop's
+            self._check_open_client()
             from aries_async.streaming.charts import ChartStream
 
             kwargs.setdefault("wall_clock", self._wall_clock)
@@ -157,7 +181,7 @@ class Streams:
                 **kwargs,
             )
 
-        return StreamOpener(("aries_async.streaming.charts",), build)
+        return StreamOpener(("aries_async.streaming.charts",), build, self._open_streams)
 
     @renamed_arguments(clock="monotonic")
     def account_stream(
@@ -179,7 +203,7 @@ class Streams:
         accounts = [require_text(a, "account_id") for a in (account_id, *more_accounts)]
 
         def build() -> AccountStream:
-            self._transport.check_loop()  # the client's token refreshes are its loop's
+            self._check_open_client()
             from aries_async.streaming.accounts import account_stream
 
             kwargs.setdefault("reconcile", self.orders.reconcile)
@@ -194,4 +218,4 @@ class Streams:
             )
 
         modules = ("aries_async.streaming.accounts", "aries_async.resources.orders")
-        return StreamOpener(modules, build)
+        return StreamOpener(modules, build, self._open_streams)

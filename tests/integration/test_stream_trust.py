@@ -20,7 +20,7 @@ from stream_helpers import FakeTime, Tokens, make_stream, own_tasks, take, until
 
 from aries_async.auth.store import MemoryTokenStore
 from aries_async.client import AriesClient
-from aries_async.errors import StreamAuthError, StreamClosedError
+from aries_async.errors import ClientClosedError, StreamAuthError, StreamClosedError
 from aries_async.models.events import (
     QuoteUpdate,
     ServerErrorMessage,
@@ -581,13 +581,19 @@ async def test_cancelling_the_entry_leaves_no_task_and_opens_no_more_sockets(
     assert own_tasks() == []
 
 
+async def drained_to_the_end(consumer: AsyncIterator[Any]) -> None:
+    async for _ in consumer:
+        pass
+
+
 @pytest.mark.parametrize("kind", EVERY_KIND)
-async def test_a_stream_whose_client_closed_ends_once_it_needs_a_token(
+async def test_a_stream_ends_when_the_client_that_opened_it_closes(
     kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
 ) -> None:
-    # A shutdown that closes the client before a stream it opened: the stream goes on while
-    # its token lasts, but a closed client will never give it another one. Retrying for ever
-    # (each try failing on the closed client) would leave its consumers waiting for nothing.
+    # A shutdown that closes the client before a stream it opened: the client closes the
+    # stream too (its socket and tasks), rather than leave it streaming until its token runs
+    # out with nobody left to renew it; its consumers end as at the stream's own close. A
+    # stream opened from the closed client is refused at once.
     store = MemoryTokenStore(sim.issue_token(ttl=600))
     client = AriesClient(sim.client_config(), token_store=store, wall_clock=sim.clock.now)
     openers: dict[str, Any] = {
@@ -600,25 +606,21 @@ async def test_a_stream_whose_client_closed_ends_once_it_needs_a_token(
         status = stream.status()
         await until(lambda: stream.connected)
         await client.aclose()
-        sim.advance(3600.0)  # the token expires: a new connection needs a fresh one
-        hub.drop(kind)
-
-        async def drain() -> list[StatusEvent]:
-            return [event async for event in status]
-
-        ended = asyncio.create_task(drain())
-        for _ in range(5):  # past every backoff
-            await until(lambda: bool(fake_time.waiting()) or ended.done())
-            fake_time.advance(60.0)
-        with pytest.raises(StreamClosedError, match="client is closed"):
-            await asyncio.wait_for(ended, 5)
+        assert not stream.connected
+        await until(lambda: hub.open_sessions(kind) == 0)  # the socket was closed
+        await asyncio.wait_for(drained_to_the_end(status), 5)  # ended: no wait for ever
         opened = hub.connections[kind]
         for _ in range(5):
             fake_time.advance(60.0)
             await asyncio.sleep(0)
         assert hub.connections[kind] == opened
-        assert not stream.connected
+        with pytest.raises(StreamClosedError):
+            stream.status()
     assert own_tasks() == []
+    with pytest.raises(ClientClosedError):
+        async with openers[kind]() as _:
+            pass
+    assert hub.connections[kind] == opened
 
 
 # -- 21: symbols are case-normalised; latest() forgets what is unsubscribed --------------------
