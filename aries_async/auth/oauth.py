@@ -264,7 +264,10 @@ class OAuth:
         ``scopes``: the scopes to ask for, as names or one space-separated string, scope groups
         included (:func:`~aries_async.auth.scopes.expand_scopes`). The token is saved in the
         store; when it expires (or is refused with a 401) the client gets a new one the same
-        way, with the same scopes.
+        way, with the same scopes. The store holds one token: one that held a user's sign-in
+        (the CLI's token file, which ``AriesClient.from_env()`` uses) holds the app token
+        instead, and the sign-in's refresh token is gone from it; give an app client a store of
+        its own (``token_store=``).
 
         Raises:
             ValidationError: a scope or group name is unknown, or ``scopes`` names none (an
