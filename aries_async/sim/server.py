@@ -282,7 +282,9 @@ class Simulator(AsyncClosing):
             self.app, access_log=None, handle_signals=False, shutdown_timeout=0.5
         )
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port)
+        # A first round of concurrent calls opens a pool's worth (256) of connections at once:
+        # a queue of 128 (aiohttp's default) drops the rest, which TCP retries a second later.
+        site = web.TCPSite(runner, self.host, self.port, backlog=1024)
         try:
             await site.start()
         except BaseException:
