@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 
 from aries_async.models._values import number_decimal
-from aries_async.models._wire import Timestamped, to_str, to_time
+from aries_async.models._wire import Timestamped, to_int, to_str, to_time
 
 __all__ = [
     "AccountInfoEvent",
@@ -164,13 +164,18 @@ class WatchlistState:
     model :class:`aries_async.models.generated.watchlists.Watchlist`).
 
     Attributes:
-        id: its id (``id`` or ``watchlistId``), when sent.
+        id: its id (``id`` or ``watchlistId``), an ``int`` as the REST model's
+            :attr:`~aries_async.models.generated.watchlists.Watchlist.id` is, so that the two
+            compare equal: a number sent as a string (``"4"``) is read as one. None when not
+            sent, or when it is not a whole number (``"w1"``): such an id can name no
+            watchlist of the REST API, whose ids are integers; the wire value stays in
+            ``raw``.
         name: its name, when sent.
         symbols: its symbols (upper case), from a list of strings or of ``{symbol}`` objects.
         raw: the wire object.
     """
 
-    id: str | None = None
+    id: int | None = None
     name: str | None = None
     symbols: tuple[str, ...] = ()
     raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
@@ -179,7 +184,7 @@ class WatchlistState:
     def from_wire(cls, data: Mapping[str, Any]) -> WatchlistState:
         """Read a watchlist tolerantly."""
         return cls(
-            id=to_str(_first(data, "id", "watchlistId")),
+            id=to_int(_first(data, "id", "watchlistId")),
             name=to_str(_first(data, "name", "title")),
             symbols=_symbols(_first(data, "symbols", "items", "tickers")),
             raw=data,

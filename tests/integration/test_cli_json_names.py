@@ -154,6 +154,8 @@ def test_account_events_the_simulator_sends_only_when_asked(payload: dict[str, A
     record = record_of(_decoded({**payload, "timestamp": 1768489200000}))
     assert_python_names(record, payload["topic"])
     assert record["timestamp"] == "2026-01-15T15:00:00Z"
+    if payload["topic"] == "watchlist":  # its id is the REST model's int
+        assert record["watchlists"][0]["id"] == 7
 
 
 def test_keys_that_are_data_are_printed_as_sent() -> None:

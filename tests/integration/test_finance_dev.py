@@ -155,7 +155,7 @@ async def test_its_account_client_subscribes_to_every_topic(
         )
         assert pnl.data["accountId"] == ACCOUNT
         assert pnl.data["interval"] == "1m"
-        sim.call(lambda: topics.watchlist_changed(ACCOUNT, {"id": "w1", "symbols": ["AAPL"]}))
+        sim.call(lambda: topics.watchlist_changed(ACCOUNT, {"id": 1, "symbols": ["AAPL"]}))
         watchlist = wire.TopicEvent.model_validate(
             await _next_event(stream, lambda p: p.get("topic") == "watchlist")
         )

@@ -451,7 +451,7 @@ async def _collect_stream() -> list[str]:
                     lines += await _answers(
                         accounts, {"type": "subscribe", "id": f"t{number}", "payload": topic}
                     )
-                hub.topics.watchlist_changed(ACCOUNT, {"id": "w1", "name": "Mine", "symbols": []})
+                hub.topics.watchlist_changed(ACCOUNT, {"id": 1, "name": "Mine", "symbols": []})
                 hub.topics.news("KO raises its dividend", symbols=["KO"])
                 hub.topics.account_info(ACCOUNT)
                 hub.expire()

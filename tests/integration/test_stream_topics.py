@@ -136,7 +136,7 @@ async def test_every_payload_variant_is_typed(
         await stream.subscribe_watchlist()
         await stream.subscribe_news()
         await until(lambda: any(s.topics.news for s in topic_sessions(hub)))
-        hub.topics.watchlist_changed(MAIN, {"id": "w1", "name": "Tech", "symbols": ["aapl"]})
+        hub.topics.watchlist_changed(MAIN, {"id": 41, "name": "Tech", "symbols": ["aapl"]})
         hub.topics.news("Apple ships a thing", symbols=["AAPL"], topics=["tech"])
         hub.topics.account_info(MAIN)
         got: dict[type, Any] = {}
@@ -151,7 +151,7 @@ async def test_every_payload_variant_is_typed(
     assert pnl.candle.close == day_pnl(sim)
     assert pnl.topic == ("pnlCandle" if shape == "legacy" else "pnl")
     watchlist = got[WatchlistEvent]
-    assert [(w.id, w.name, w.symbols) for w in watchlist.watchlists] == [("w1", "Tech", ("AAPL",))]
+    assert [(w.id, w.name, w.symbols) for w in watchlist.watchlists] == [(41, "Tech", ("AAPL",))]
     assert watchlist.account_id == MAIN
     news = got[NewsEvent].items[0]
     assert news.headline == "Apple ships a thing"
@@ -169,13 +169,13 @@ async def test_watchlist_changes_without_a_subscription_when_the_server_sends_th
     async with AccountStream(sim.accounts_ws_url, tokens, MAIN, config=FAST) as stream:
         watchlists = stream.watchlist_events()
         await until(lambda: stream.snapshot is not None)
-        assert hub.topics.watchlist_changed(MAIN, {"id": "w9", "symbols": ["KO"]}) == 1
+        assert hub.topics.watchlist_changed(MAIN, {"id": 9, "symbols": ["KO"]}) == 1
         [event] = await take(watchlists, 1)
         assert event.watchlists[0].symbols == ("KO",)
     sim.faults.ws_watchlist_auto = False
     async with AccountStream(sim.accounts_ws_url, tokens, MAIN, config=FAST) as stream:
         await until(lambda: stream.snapshot is not None)
-        assert hub.topics.watchlist_changed(MAIN, {"id": "w9", "symbols": ["KO"]}) == 0
+        assert hub.topics.watchlist_changed(MAIN, {"id": 9, "symbols": ["KO"]}) == 0
 
 
 async def test_news_is_filtered_by_symbols_and_topics(
@@ -258,7 +258,7 @@ async def test_reconnect_in_the_middle_of_every_topic(
     await until(lambda: set(session.topics.pnl) == {MAIN, OTHER} and session.topics.news)
     assert session.topics.watchlist
     assert set(session.account_listeners) == {MAIN, OTHER}
-    hub.topics.watchlist_changed(MAIN, {"id": "w2", "symbols": ["KO"]})
+    hub.topics.watchlist_changed(MAIN, {"id": 2, "symbols": ["KO"]})
     hub.topics.news("After the gap", symbols=["AAPL"])
     seen: list[Any] = []
     async with asyncio.timeout(5):
@@ -404,6 +404,9 @@ async def test_a_watchlist_made_over_rest_is_pushed_on_the_account_socket(
         await client.watchlists.update(made.id, add_symbols=["INTC"])
     created, updated = await take(changes, 2)
     assert created.action == "created" and updated.action == "updated"
+    # one watchlist, one id: what REST answered is what the stream says, type included
+    assert [w.id for w in created.watchlists] == [made.id]
+    assert type(created.watchlists[0].id) is int
     assert [w.name for w in created.watchlists] == ["Semis"]
     assert list(updated.watchlists[0].symbols or ()) == ["NVDA", "AMD", "INTC"]
 

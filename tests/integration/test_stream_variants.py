@@ -234,7 +234,7 @@ async def test_the_account_stream_under_every_form_of_acknowledgement(
         await until(lambda: heard(AccountSnapshot))
         await stream.subscribe_watchlist()
         await until(watching)
-        assert hub.topics.watchlist_changed(ACCOUNT, {"id": "w1", "symbols": ["KO"]}) == 1
+        assert hub.topics.watchlist_changed(ACCOUNT, {"id": 1, "symbols": ["KO"]}) == 1
         await until(lambda: heard(WatchlistEvent))
         await stream.unsubscribe_watchlist()
         await until(lambda: not watching())

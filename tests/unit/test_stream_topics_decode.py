@@ -84,8 +84,33 @@ def test_watchlists_as_list_or_object(topic: str, as_list: bool) -> None:
     event = decode({"topic": topic, "data": [item] if as_list else item})
     assert isinstance(event, WatchlistEvent)
     [watchlist] = event.watchlists
-    assert (watchlist.id, watchlist.name, watchlist.symbols) == ("7", "Tech", ("AAPL", "MSFT"))
+    assert (watchlist.id, watchlist.name, watchlist.symbols) == (7, "Tech", ("AAPL", "MSFT"))
     assert event.action == "updated"
+
+
+@pytest.mark.parametrize(
+    ("sent", "read"),
+    [
+        (7, 7),
+        ("7", 7),  # a numeric string: the REST model's int
+        (" 12 ", 12),
+        (7.0, 7),
+        ("w1", None),  # not a whole number: no id (the wire value stays in raw)
+        (7.5, None),
+        (True, None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_a_watchlist_id_is_the_int_of_the_rest_model(sent: object, read: int | None) -> None:
+    for key in ("id", "watchlistId"):
+        event = decode({"topic": "watchlist", "data": {key: sent, "name": "Tech"}})
+        assert isinstance(event, WatchlistEvent)
+        [watchlist] = event.watchlists
+        assert watchlist.id == read
+        assert watchlist.id is None or type(watchlist.id) is int
+        assert watchlist.raw[key] == sent
+        assert watchlist.name == "Tech"
 
 
 def test_news_items_and_account_info() -> None:
