@@ -300,7 +300,7 @@ class AccountInfoEvent(Timestamped):
     """
 
     account_id: str | None = None
-    data: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+    data: Mapping[str, Any] = attrs.field(factory=dict)
     timestamp_ms: int | None = attrs.field(default=None, eq=False)
 
 

@@ -312,11 +312,13 @@ class GreeksUpdate(LazyWire):
         return value if value is not None else number_decimal(self.data.get("iv"))
 
 
-@attrs.frozen(slots=True, weakref_slot=False)
+@attrs.frozen(slots=True, weakref_slot=False, repr=False)
 class MarketStatusUpdate(Wire):
     """The ``marketStatus`` push: once after auth, then whenever a field changes.
 
-    Venue maps are open (``exchanges``, ``currencies``, ``indicesGroups`` keep unknown keys).
+    Venue maps are open (``exchanges``, ``currencies``, ``indices_groups`` keep unknown keys).
+    Its ``repr`` shows the envelope time and what the push says (``market``, the session
+    flags, the non-empty venue maps, ``server_time``), as a market-data update's does.
     """
 
     data: Mapping[str, Any] = attrs.field(repr=False)
@@ -346,13 +348,41 @@ class MarketStatusUpdate(Wire):
     @property
     def exchanges(self) -> Mapping[str, str]:
         """``exchanges``: venue -> status."""
-        value = self.data.get("exchanges")
-        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+        return self._venues("exchanges")
+
+    @property
+    def currencies(self) -> Mapping[str, str]:
+        """``currencies``: market (``crypto``, ``fx``...) -> status."""
+        return self._venues("currencies")
+
+    @property
+    def indices_groups(self) -> Mapping[str, str]:
+        """``indicesGroups``: index family (``s_and_p``, ``dow_jones``...) -> status."""
+        return self._venues("indicesGroups")
 
     @property
     def server_time(self) -> datetime | None:
         """``serverTime``."""
         return to_time(self.data.get("serverTime"))
+
+    def _venues(self, key: str) -> Mapping[str, str]:
+        value = self.data.get(key)
+        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+    def __repr__(self) -> str:
+        parts = [f"symbol={self.symbol!r}"] if self.symbol else []
+        shown = {
+            "timestamp": self.timestamp,
+            "market": self.market,
+            "early_hours": self.early_hours,
+            "after_hours": self.after_hours,
+            "exchanges": self.exchanges or None,
+            "currencies": self.currencies or None,
+            "indices_groups": self.indices_groups or None,
+            "server_time": self.server_time,
+        }
+        parts += [f"{name}={value!r}" for name, value in shown.items() if value is not None]
+        return f"MarketStatusUpdate({', '.join(parts)})"
 
 
 MarketDataUpdate = QuoteUpdate | TradeUpdate | TimeAndSalesUpdate | Level2Update | GreeksUpdate

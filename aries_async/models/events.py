@@ -265,10 +265,10 @@ class UnknownEvent:
     """A message this SDK does not understand (new message types must not crash a stream).
 
     Attributes:
-        raw: the decoded JSON object, unchanged.
+        raw: the decoded JSON object, unchanged (in the ``repr``: it is all there is to see).
     """
 
-    raw: Mapping[str, Any] = attrs.field(repr=False)
+    raw: Mapping[str, Any]
 
     @property
     def type(self) -> str | None:
@@ -391,7 +391,7 @@ class SubscribeAck:
 
     request_id: str | None = None
     status: int | None = None
-    payload: Any = attrs.field(default=None, repr=False, eq=False)
+    payload: Any = attrs.field(default=None, eq=False)
 
 
 ControlMessage = AuthSuccess | AuthFailure | RefreshAuth | AuthExpired | Pong | SubscribeAck

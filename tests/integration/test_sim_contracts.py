@@ -237,7 +237,7 @@ UNREAD: dict[str, frozenset[str]] = {
     "quote": frozenset(),
     "bars": frozenset({"s"}),  # the status, read as a whole (ok / no_data / error)
     "token": frozenset(),
-    "marketStatus": frozenset({"currencies", "indicesGroups"}),
+    "marketStatus": frozenset(),
     "quote_update": frozenset(),
     "trade_update": frozenset(),
     "timeAndSales_update": frozenset({"symbol"}),  # the envelope's symbol, repeated
