@@ -14,7 +14,15 @@ __all__ = [
     "require_headers",
     "require_symbol",
     "require_text",
+    "stored_symbol",
 ]
+
+
+def stored_symbol(symbol: str) -> str:
+    """``symbol`` in the one form the package stores and looks symbols up in: stripped and
+    upper-cased (``" aapl"`` is ``"AAPL"``), as the REST calls send it and the streams keep it.
+    Without checks: for a symbol a server sent, or one looked up, which is never refused."""
+    return symbol.strip().upper()
 
 
 def require_text(value: object, field: str) -> str:
@@ -41,7 +49,7 @@ def require_symbol(value: object, field: str = "symbol") -> str:
     Raises:
         ValidationError: naming ``field``, for anything else.
     """
-    symbol = require_text(value, field).upper()
+    symbol = stored_symbol(require_text(value, field))
     if "," in symbol:
         raise ValidationError(f"one symbol per item, got {value!r}", field=field)
     if len(symbol) > MAX_SYMBOL_LENGTH or any(c.isspace() or not c.isprintable() for c in symbol):

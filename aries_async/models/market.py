@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from aries_async._lazy import lazy_dir, lazy_getattr
+from aries_async._validate import stored_symbol
 from aries_async.errors import QuoteError, ResponseFormatError
 from aries_async.frames import FrameRows
 from aries_async.models._quote import NO_SYMBOL, Quote
@@ -92,7 +93,45 @@ def parse_quotes_response(data: object, received_at: datetime | None = None) -> 
     return [parse(item, None, received_at) for item in items]
 
 
-class QuoteBatch(FrameRows, dict[str, Quote]):
+_V = TypeVar("_V")
+_D = TypeVar("_D")
+
+
+class _BySymbol(dict[str, _V], Generic[_V]):
+    """A ``dict`` keyed by symbol, looked up by a symbol in any case: ``d["aapl"]``,
+    ``"aapl" in d`` and ``d.get("aapl")`` find the ``"AAPL"`` entry, as the streams'
+    ``latest("aapl")`` does (the package's one form of a symbol,
+    :func:`~aries_async.streaming.protocol.stored_symbol`). Its keys stay as stored:
+    iteration, equality and ``repr`` are the plain dict's."""
+
+    __slots__ = ()
+
+    def __missing__(self, key: str) -> _V:
+        # Only on a miss: the stored form costs nothing to look up.
+        if isinstance(key, str):
+            stored = stored_symbol(key)
+            if stored != key and dict.__contains__(self, stored):
+                return dict.__getitem__(self, stored)
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or (
+            isinstance(key, str) and dict.__contains__(self, stored_symbol(key))
+        )
+
+    @overload
+    def get(self, key: str, default: None = None, /) -> _V | None: ...
+    @overload
+    def get(self, key: str, default: _V | _D, /) -> _V | _D: ...
+    def get(self, key: str, default: Any = None, /) -> Any:
+        """The entry of ``key`` in any case, else ``default``."""
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        stored = stored_symbol(key) if isinstance(key, str) else key
+        return dict.get(self, stored, default)
+
+
+class QuoteBatch(FrameRows, _BySymbol[Quote]):
     """What :meth:`Market.quotes() <aries_async.resources.market.Market.quotes>` returns: the
     quotes that came back, keyed by symbol (it is the ``dict`` of them), and in :attr:`errors`
     each symbol that got none, with its :class:`~aries_async.errors.QuoteError`.
@@ -105,13 +144,20 @@ class QuoteBatch(FrameRows, dict[str, Quote]):
         for symbol, error in batch.errors.items():  # NOSUCH: no quote for NOSUCH: ...
             log.warning("%s", error)
 
-    It equals the plain dict of its quotes; ``errors`` is in its ``repr``; ``to_frame()``.
+    Symbols are keyed in upper case, as they are sent, and looked up in any case:
+    ``batch["aapl"]``, ``"aapl" in batch``, ``batch.get("aapl")`` and ``batch.errors[
+    "nosuch"]`` find them; iterating gives the stored ``"AAPL"``.
+
+    It equals the plain dict of its quotes; ``errors`` is in its ``repr``; ``to_frame()``
+    gives a row per quote indexed ``0..n-1`` like every ``to_frame()``, with the symbol a
+    column: ``to_frame(index="symbol")`` indexes it by symbol.
 
     Attributes:
-        errors: symbol -> :class:`~aries_async.errors.QuoteError`, in the order asked.
+        errors: symbol -> :class:`~aries_async.errors.QuoteError`, in the order asked, looked
+            up by a symbol in any case as the batch is (also when assigned a plain mapping).
     """
 
-    __slots__ = ("errors",)
+    __slots__ = ("_errors",)
 
     def __init__(
         self,
@@ -119,13 +165,21 @@ class QuoteBatch(FrameRows, dict[str, Quote]):
         errors: Mapping[str, QuoteError] | None = None,
     ) -> None:
         super().__init__(quotes)
-        self.errors: dict[str, QuoteError] = dict(errors or {})
+        self.errors = errors or {}
+
+    @property
+    def errors(self) -> dict[str, QuoteError]:
+        return self._errors
+
+    @errors.setter
+    def errors(self, value: Mapping[str, QuoteError]) -> None:
+        self._errors: _BySymbol[QuoteError] = _BySymbol(value)
 
     def __repr__(self) -> str:
         return f"QuoteBatch({dict.__repr__(self)}, errors={self.errors!r})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (dict(self), self.errors))
+        return (type(self), (dict(self), dict(self.errors)))
 
 
 def parse_quote_batch(

@@ -57,6 +57,26 @@ async def test_quotes_keep_the_good_ones_and_report_each_bad_one(
     assert (await client.market.quote("AAPL")).symbol == "AAPL"
 
 
+async def test_a_batch_is_looked_up_by_a_symbol_in_any_case(client: AriesClient) -> None:
+    # Symbols are asked for in any case and stored as the server names them (upper case):
+    # they are looked up the same way, as the streams' latest() does.
+    batch = await client.market.quotes(["aapl", " msft ", BAD.lower()])
+    assert list(batch) == ["AAPL", "MSFT"] and list(batch.errors) == [BAD]
+    for asked in ("aapl", "AAPL", " Aapl "):
+        assert asked in batch
+        assert batch[asked] is batch["AAPL"] is batch.get(asked)
+    assert batch.get("nosuch") is None and batch.get("nosuch", 1) == 1
+    not_a_symbol: object = 7
+    assert "nosuch" not in batch and not_a_symbol not in batch
+    with pytest.raises(KeyError, match="'nosuch'"):
+        batch["nosuch"]
+    bad = BAD.lower()
+    assert bad in batch.errors and batch.errors[bad] is batch.errors.get(bad) is batch.errors[BAD]
+    assert "aapl" not in batch.errors
+    assert dict(batch) == {"AAPL": batch["AAPL"], "MSFT": batch["MSFT"]}  # stored forms
+    assert list(batch.keys()) == ["AAPL", "MSFT"]
+
+
 async def test_a_batch_of_only_bad_symbols_is_all_errors(
     sim: Simulator, client: AriesClient
 ) -> None:

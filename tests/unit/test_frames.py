@@ -198,6 +198,11 @@ def test_quotes_and_a_quote_batch() -> None:
     frame = QuoteBatch({"AAPL": quote}).to_frame()
     assert frame["symbol"].tolist() == ["AAPL"]
     assert frame["last_price"].tolist() == [Decimal("175.4")]
+    # indexed 0..n-1 as every to_frame() is, the symbol a column; by symbol when asked
+    assert frame.index.tolist() == [0]
+    assert QuoteBatch({"AAPL": quote}).to_frame(index="symbol").loc["AAPL", "last_price"] == (
+        Decimal("175.4")
+    )
     empty = QuoteBatch().to_frame()
     assert empty.empty and "last_price" in empty.columns and "symbol" in empty.columns
     assert "received_at" in empty.columns and "last" not in empty.columns

@@ -162,6 +162,9 @@ def test_a_quote_batch_is_the_dict_of_its_quotes_with_errors_beside() -> None:
     assert "errors={'BAD': QuoteError(" in repr(batch)
     again = pickle.loads(pickle.dumps(batch))  # noqa: S301 - our own bytes
     assert again == batch and list(again.errors) == ["BAD"]
+    assert again["aapl"] is again["AAPL"] and "bad" in again.errors  # pickled, still so
+    batch.errors = {"NOSUCH": QuoteError("NOSUCH", "unknown symbol")}  # set: looked up so too
+    assert batch.errors.get("nosuch") is batch.errors["NOSUCH"]
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from aries_async._validate import require_symbol, require_text
+from aries_async._validate import require_symbol, require_text, stored_symbol
 from aries_async.errors import ValidationError
 
 __all__ = [
@@ -31,12 +31,6 @@ def normalize_symbol(value: object, field: str = "symbol") -> str:
         ValidationError: ``value`` is not a string with more than white space in it.
     """
     return stored_symbol(require_text(value, field))
-
-
-def stored_symbol(symbol: str) -> str:
-    """``symbol`` in the form :func:`normalize_symbol` stores it (stripped, upper case),
-    without its checks: for a symbol a server sent, which is looked up, never refused."""
-    return symbol.strip().upper()
 
 
 class Channel(str, enum.Enum):
