@@ -1,6 +1,6 @@
 """Shared by the stream tests: a fake monotonic clock and sleep, a simulator-backed token source,
 bounded waits for socket traffic and the streams' own tasks, and the account stream's order
-lookups and gaps."""
+lookups and gaps; raw sockets read one message at a time."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ import asyncio
 import gc
 import heapq
 import itertools
+import json
 import tracemalloc
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from types import ModuleType
 from typing import Any
+
+import aiohttp
 
 from aries_async.errors import ReauthenticationRequired
 from aries_async.models.orders import Order
@@ -235,3 +238,47 @@ def chart_whole(sim: Simulator, symbol: str) -> tuple[dict[str, Any], dict[str, 
     snap = sim.feed.quote(symbol)
     quote = snap.chart_quote_data(sim.feed.info(symbol).exchange, symbol)
     return quote, {"lp": snap.last, "v": snap.last_size}
+
+
+Socket = aiohttp.ClientWebSocketResponse
+
+
+class Reader:
+    """The messages of a raw socket one at a time (a frame carries several)."""
+
+    def __init__(self, ws: Socket) -> None:
+        self.ws = ws
+        self.held: list[dict[str, Any]] = []
+
+    async def next(self, wanted: Any = None) -> dict[str, Any]:
+        """The next message ``wanted`` accepts (the others skipped)."""
+        while True:
+            while not self.held:
+                lines = (await self.ws.receive_str(timeout=5)).splitlines()
+                self.held = [json.loads(line) for line in lines]
+            message = self.held.pop(0)
+            if wanted is None or wanted(message):
+                return message
+
+
+def action(name: str) -> Any:
+    """A ``wanted`` of :meth:`Reader.next`: a message whose ``payload.action`` is ``name``."""
+    return lambda m: (m.get("payload") or {}).get("action") == name
+
+
+async def raw_auth(ws: Socket, sim: Simulator) -> Reader:
+    """Authenticate ``ws`` with a fresh token of ``sim``; its reader, past ``authSuccess``."""
+    token = sim.issue_token().access_token
+    body = {"method": "POST", "path": "/auth", "body": {"token": token}}
+    await ws.send_str(json.dumps({"type": "request", "id": "a1", "payload": body}))
+    reader = Reader(ws)
+    await reader.next(action("authSuccess"))
+    return reader
+
+
+async def until_pong(reader: Reader) -> list[dict[str, Any]]:
+    """The messages up to the next pong, that one included."""
+    heard = [await reader.next()]
+    while heard[-1].get("type") != "pong":
+        heard.append(await reader.next())
+    return heard

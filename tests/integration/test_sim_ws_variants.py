@@ -16,7 +16,15 @@ from typing import Any
 
 import aiohttp
 import pytest
-from stream_helpers import chart_whole, until
+from stream_helpers import (
+    Reader,
+    Socket,
+    action,
+    chart_whole,
+    raw_auth,
+    until,
+    until_pong,
+)
 
 from aries_async.models.common import parse_datetime
 from aries_async.sim import Simulator
@@ -25,45 +33,12 @@ from aries_async.sim.fault_flags import add_fault_arguments, build_faults
 from aries_async.sim.ws import WsHub
 from aries_async.sim.ws_faults import ERROR_ID_PLACES
 
-Socket = aiohttp.ClientWebSocketResponse
-
-
-class Reader:
-    """The messages of a socket one at a time (a frame carries several)."""
-
-    def __init__(self, ws: Socket) -> None:
-        self.ws = ws
-        self.held: list[dict[str, Any]] = []
-
-    async def next(self, wanted: Any = None) -> dict[str, Any]:
-        """The next message ``wanted`` accepts (the others skipped)."""
-        while True:
-            while not self.held:
-                lines = (await self.ws.receive_str(timeout=5)).splitlines()
-                self.held = [json.loads(line) for line in lines]
-            message = self.held.pop(0)
-            if wanted is None or wanted(message):
-                return message
-
-
-def _action(name: str) -> Any:
-    return lambda m: (m.get("payload") or {}).get("action") == name
-
-
-async def _auth(ws: Socket, sim: Simulator) -> Reader:
-    token = sim.issue_token().access_token
-    body = {"method": "POST", "path": "/auth", "body": {"token": token}}
-    await ws.send_str(json.dumps({"type": "request", "id": "a1", "payload": body}))
-    reader = Reader(ws)
-    await reader.next(_action("authSuccess"))
-    return reader
-
 
 @contextlib.asynccontextmanager
 async def _market(http: aiohttp.ClientSession, sim: Simulator) -> AsyncIterator[Reader]:
     """An authenticated market socket, read one message at a time."""
     async with http.ws_connect(sim.market_ws_url) as ws:
-        yield await _auth(ws, sim)
+        yield await raw_auth(ws, sim)
 
 
 async def _chart_request(ws: Socket, request: str, kind: str, request_id: str) -> None:
@@ -83,7 +58,7 @@ async def test_the_auth_deadline_closes_an_unauthenticated_socket_as_the_account
 ) -> None:
     url = sim.market_ws_url if kind == "market" else sim.charts_ws_url
     async with http.ws_connect(url) as late, http.ws_connect(url) as authenticated:
-        await _auth(authenticated, sim)
+        await raw_auth(authenticated, sim)
         sim.advance(10.0)
         hub.check_deadlines()  # no deadline by default
         assert hub.open_sessions(kind) == 2
@@ -104,7 +79,7 @@ async def test_a_refusal_carries_the_request_id_where_the_switch_says(
     async with _market(http, sim) as reader:
         subscribe = {"type": "subscribe", "id": "s1", "payload": [{"symbol": "NOPE"}]}
         await reader.ws.send_str(json.dumps(subscribe))
-        error = await reader.next(_action("error"))
+        error = await reader.next(action("error"))
     ids = (error.get("id"), error["payload"].get("id"))
     expected = {
         "payload": (None, "s1"),
@@ -174,7 +149,7 @@ async def test_partial_chart_updates_carry_only_what_changed_after_a_whole_quote
     Trades subscribed again start whole."""
     sim.faults.ws_market_partial = True
     async with http.ws_connect(sim.charts_ws_url) as ws:
-        reader = await _auth(ws, sim)
+        reader = await raw_auth(ws, sim)
         for kind in ("quotes", "trades"):
             await _chart_request(ws, "subscribe", kind, kind)
         await until(lambda: hub.subscribes == 2)  # read by the server (its answers unread)
@@ -235,7 +210,7 @@ async def test_chart_quotes_and_trades_are_repeated_verbatim_and_sent_late_too(
     sim.faults.ws_market_stale_every = 4
     sim.faults.charts_envelope, sim.faults.charts_trade_time = "typed", trade_time
     async with http.ws_connect(sim.charts_ws_url) as ws:
-        reader = await _auth(ws, sim)
+        reader = await raw_auth(ws, sim)
         for kind in ("quotes", "trades"):
             await _chart_request(ws, "subscribe", kind, kind)
             await reader.next(lambda m: m.get("type") == "subscribed")
@@ -294,7 +269,7 @@ async def test_chart_updates_spell_their_symbol_as_the_switch_says(
     """The payload's ``symbol`` and a quote's ``n``."""
     sim.faults.ws_symbol_case = case
     async with http.ws_connect(sim.charts_ws_url) as ws:
-        reader = await _auth(ws, sim)
+        reader = await raw_auth(ws, sim)
         payload = {"type": "quotes", "symbol": "aApl"}
         await ws.send_str(json.dumps({"type": "subscribe", "id": "s1", "payload": payload}))
         await reader.next(lambda m: m.get("type") == "subscribed")
@@ -313,24 +288,16 @@ async def test_unsubscribes_go_unacknowledged_and_are_carried_out(
     item: Any = [{"symbol": "AAPL"}] if kind == "market" else {"type": "quotes", "symbol": "AAPL"}
     dropped = ["AAPL"] if kind == "market" else item
     async with http.ws_connect(url) as ws:
-        reader = await _auth(ws, sim)
+        reader = await raw_auth(ws, sim)
         await ws.send_str(json.dumps({"type": "subscribe", "id": "s1", "payload": item}))
         await reader.next(lambda m: m.get("type") == "subscribed")
         await ws.send_str(json.dumps({"type": "unsubscribe", "id": "u1", "payload": dropped}))
         await ws.send_str(json.dumps({"type": "ping", "id": "p1"}))
-        answered = await _until_pong(reader)
+        answered = await until_pong(reader)
         assert [m["type"] for m in answered if m["type"] != "event"] == ["pong"]  # no ack
         sim.advance(0.5)
         await ws.send_str(json.dumps({"type": "ping", "id": "p2"}))
-        assert await _until_pong(reader) == [{"type": "pong", "id": "p2"}]  # no update
-
-
-async def _until_pong(reader: Reader) -> list[dict[str, Any]]:
-    """The messages up to the next pong, that one included."""
-    heard = [await reader.next()]
-    while heard[-1].get("type") != "pong":
-        heard.append(await reader.next())
-    return heard
+        assert await until_pong(reader) == [{"type": "pong", "id": "p2"}]  # no update
 
 
 def test_the_switches_are_cli_flags() -> None:
