@@ -145,13 +145,16 @@ async def _contracts(request: web.Request) -> web.StreamResponse:
 def option_quote(ctx: SimContext, symbol: str, spot: float | None = None) -> dict[str, Any] | None:
     """The quote of an OSI option symbol (``O:`` prefix allowed) at the underlying's price
     (``spot``, default its current last), or None when it is not an option of a known,
-    optionable symbol: ``symbol``, ``lastPrice``, ``bidPrice``, ``askPrice``, ``midPrice``,
-    ``closePrice``."""
+    optionable symbol (or its expiry is no date): ``symbol``, ``lastPrice``, ``bidPrice``,
+    ``askPrice``, ``midPrice``, ``closePrice``."""
     match = OPTION_SYMBOL.match(symbol)
     info = ctx.feed.symbols.get(match.group(1)) if match else None
     if match is None or info is None or not info.optionable:
         return None
-    expiry = datetime.strptime(match.group(2), "%y%m%d").date()
+    try:
+        expiry = datetime.strptime(match.group(2), "%y%m%d").date()
+    except ValueError:  # OSI-shaped, but its expiry is no date (month 13...): no such option
+        return None
     strike = int(match.group(4)) / 1000
     if spot is None:
         spot = ctx.feed.quote(info.symbol).last

@@ -4,8 +4,10 @@
 official SDK sends it; a ``payload`` array of such objects or a ``symbols`` list is accepted
 too) -> an acknowledgement, a quote at once (``quotes``), then a quote and/or a last trade on
 every feed step of the symbol. OSI option symbols of optionable symbols are priced from their
-underlying (Black-Scholes, as the option REST routes). ``unsubscribe {type, symbol}`` drops that
-type (without ``type``: the symbol).
+underlying (Black-Scholes, as the option REST routes). Any other symbol (an unknown ticker, the
+``O:`` ticker of a contract list, an OSI symbol whose expiry is no date) is refused with
+``{"error": "invalid symbol"}`` and the socket goes on, as the market socket refuses one.
+``unsubscribe {type, symbol}`` drops that type (without ``type``: the symbol).
 
 Events, TradingView field naming: quote ``{"s": "ok", "n": symbol, "v": {"lp", "ch", "chp",
 "bid", "ask", "open_price", "high_price", "low_price", "prev_close_price", "volume",
@@ -49,6 +51,7 @@ __all__ = ["ChartSession"]
 _QUOTES, _TRADES = "quotes", "trades"
 _TYPES = {"quote": _QUOTES, "quotes": _QUOTES, "trade": _TRADES, "trades": _TRADES}
 _KINDS = {_QUOTES: "quote", _TRADES: "trade"}  # the update kind of each subscription type
+_TICKER_PREFIX = "O:"  # of an option ticker (conventions.md section 9), not a socket symbol
 
 
 def _iso(seconds: float) -> str:
@@ -135,7 +138,12 @@ class ChartSession(Session):
             self._send(sub, self.hub.ctx.feed.quote(sub.watched), snapshot=True)
 
     def _new_sub(self, symbol: str) -> _ChartSub | None:
-        option = option_quote(self.hub.ctx, symbol) is not None
+        """A new subscription of ``symbol``, watching its underlying for an option; None when
+        the socket does not know it. The socket takes OSI symbols (websocket.md section 5):
+        the ``O:`` ticker of a contract list is not one, as on the market socket."""
+        option = (
+            not symbol.startswith(_TICKER_PREFIX) and option_quote(self.hub.ctx, symbol) is not None
+        )
         watched = symbol[:-15] if option else symbol
         if not option and not self.hub.ctx.feed.has(symbol):
             return None

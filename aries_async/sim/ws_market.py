@@ -174,9 +174,15 @@ class MarketSession(Session):
     def _uncounted(self, item: Any) -> Any:
         """The unsubscribe item that drops what ``item`` takes the last count off (None:
         nothing), on a counting socket."""
-        symbol = item.upper() if isinstance(item, str) else item.get("symbol")
+        symbol = (
+            item
+            if isinstance(item, str)
+            else item.get("symbol")
+            if isinstance(item, dict)
+            else None
+        )
         if not isinstance(symbol, str):
-            return item
+            return item  # dropped as a plain unsubscribe drops it: a malformed item is skipped
         symbol = symbol.upper()
         option = osi_root(symbol)
         sub = self._held(option[0] if option else symbol, symbol)

@@ -11,8 +11,9 @@ resubscribe after a reconnect from the last candle seen gets what it missed of t
 
 ``watchlist`` (no params): the changes :meth:`AccountTopics.watchlist_changed` reports (a test,
 and later the REST watchlist routes, call it). ``news`` (``params: {symbols?, topics?}``): the
-items :meth:`AccountTopics.news` publishes, filtered by symbols and topics. ``account.info``:
-sent on :meth:`AccountTopics.account_info` to sockets subscribed to that account.
+items :meth:`AccountTopics.news` publishes, filtered by symbols and topics (lists; anything
+else is refused). ``account.info``: sent on :meth:`AccountTopics.account_info` to sockets
+subscribed to that account.
 
 The payloads are UNKNOWN; ``faults.ws_topic_shape`` picks the variant (:data:`TOPIC_SHAPES`):
 
@@ -125,6 +126,9 @@ class AccountTopics:
             return None
         if topic == "news":
             symbols, topics = params.get("symbols"), params.get("topics")
+            for name, value in (("symbols", symbols), ("topics", topics)):
+                if value is not None and not isinstance(value, list):
+                    return f"{name} must be a list"
             subs.news = (
                 frozenset(str(s).upper() for s in symbols or ()),
                 frozenset(str(t).lower() for t in topics or ()),

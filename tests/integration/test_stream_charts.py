@@ -194,6 +194,25 @@ async def test_a_refused_symbol_arrives_as_a_server_error(
         assert stream.refused == {"NOPE": "invalid symbol"}
 
 
+async def test_an_option_symbol_the_server_cannot_price_is_refused_and_the_rest_streams(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """An OSI-shaped symbol of an optionable underlying whose expiry is no date is refused
+    like any unknown symbol: the socket stays up (no reconnect loop) and AAPL streams on."""
+    no_such_day = "AAPL261399C00190000"
+    opened = hub.connections["charts"]
+    async with make_stream(sim, fake_time) as stream:
+        quotes = stream.quotes("AAPL")
+        await stream.subscribe(["AAPL", no_such_day], channels=["quotes"])
+        await until(lambda: no_such_day in stream.refused)
+        assert stream.refused == {no_such_day: "invalid symbol"}
+        await next_of(quotes, ChartQuote)  # the quote on subscribe
+        sim.advance(0.5)
+        assert (await next_of(quotes, ChartQuote)).symbol == "AAPL"
+        assert stream.reconnects == 0 and hub.connections["charts"] == opened + 1
+        assert set(session(hub).subs) == {"AAPL"}
+
+
 async def test_a_refused_trades_symbol_is_refused_and_trades_stay_separate(
     sim: Simulator, hub: WsHub, fake_time: FakeTime
 ) -> None:
