@@ -10,6 +10,8 @@ from aries_async.errors import ValidationError
 
 __all__ = [
     "MAX_SYMBOL_LENGTH",
+    "OPTION_TICKER_PREFIX",
+    "refuse_option_ticker",
     "require_count",
     "require_headers",
     "require_symbol",
@@ -39,6 +41,30 @@ def require_text(value: object, field: str) -> str:
 
 MAX_SYMBOL_LENGTH = 21
 """The longest symbol (an OSI option symbol): orders, quotes and the CLI refuse a longer one."""
+
+
+OPTION_TICKER_PREFIX = "O:"
+"""What an option ticker puts before the OSI symbol (``O:AAPL250117C00150000``)."""
+
+
+def refuse_option_ticker(symbol: str, field: str = "symbol", hint: str = "") -> str:
+    """``symbol``, unless it is an option ticker: ``O:`` + OSI, as option chains,
+    contract lists and contract snapshots name a contract. Quotes, the market and charts
+    sockets and orders want the bare OSI symbol (conventions.md section 9); stripping the
+    prefix silently would deliver a subscription's updates under another symbol than asked.
+
+    Raises:
+        ValidationError: naming ``field`` and the OSI symbol to pass instead (then ``hint``,
+            when given).
+    """
+    if symbol[: len(OPTION_TICKER_PREFIX)].upper() != OPTION_TICKER_PREFIX:
+        return symbol
+    osi = symbol[len(OPTION_TICKER_PREFIX) :].strip().upper()
+    raise ValidationError(
+        f"{field}: {symbol!r} is an option ticker (as option chains and contract snapshots "
+        f"name a contract); pass its OSI symbol {osi!r} (OptionContract.osi){hint}",
+        field=field,
+    )
 
 
 def require_symbol(value: object, field: str = "symbol") -> str:

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 import orjson
 
-from aries_async._validate import require_symbol
+from aries_async._validate import refuse_option_ticker, require_symbol
 from aries_async.apispec.naming import field_name
 from aries_async.auth.store import TokenStore
 from aries_async.auth.tokens import Token
@@ -153,9 +153,10 @@ def symbols(values: Sequence[str]) -> list[str]:
 
     Raises:
         ValidationError: one is empty, too long, holds a space, a control character or a comma
-            (the rule ``order place`` applies): nothing is sent for any of them.
+            (the rule ``order place`` applies), or is an option's ``O:`` ticker (the sockets
+            want its OSI symbol): nothing is sent for any of them.
     """
-    return list(dict.fromkeys(require_symbol(value) for value in values))
+    return list(dict.fromkeys(refuse_option_ticker(require_symbol(value)) for value in values))
 
 
 def table(

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from aries_async._validate import MAX_SYMBOL_LENGTH
+from aries_async._validate import MAX_SYMBOL_LENGTH, refuse_option_ticker
 from aries_async.errors import ValidationError
 from aries_async.models._converter import unstructure
 from aries_async.models.common import OpenEnum, parse_date
@@ -277,6 +277,8 @@ def check_text(value: str | None, field: str, *, low: int, high: int) -> None:
 
 
 def check_symbol(value: str | None) -> None:
+    if value is not None:
+        refuse_option_ticker(value)  # first: its length is not what is wrong with it
     check_text(value, "symbol", low=1, high=MAX_SYMBOL_LENGTH)
 
 

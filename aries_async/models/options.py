@@ -1,7 +1,9 @@
 """Option expirations and contract lists (rest.md §13).
 
 Contract lists use the ``O:``-prefixed OCC ticker (``O:AAPL250117C00150000``); orders, option
-details and the market stream use the bare OSI symbol. :attr:`OptionContract.osi` converts.
+details and the market and charts streams use the bare OSI symbol. :attr:`OptionContract.osi`
+converts; a ticker given where the OSI symbol is wanted (quotes, subscriptions, orders) is
+refused with a :class:`~aries_async.errors.ValidationError` naming it.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ from decimal import Decimal
 
 import attrs
 
-__all__ = ["OptionChain", "OptionContract", "OptionExpirations"]
+from aries_async._validate import OPTION_TICKER_PREFIX
 
-_TICKER_PREFIX = "O:"
+__all__ = ["OptionChain", "OptionContract", "OptionExpirations"]
 
 
 @attrs.frozen(kw_only=True)
@@ -39,12 +41,13 @@ class OptionContract:
 
     @property
     def osi(self) -> str | None:
-        """The bare OSI symbol (the ticker without its ``O:`` prefix), as orders use it."""
+        """The bare OSI symbol (the ticker without its ``O:`` prefix), as orders, option
+        details and the market and charts streams name the contract."""
         if self.symbol is None:
             return None
         return (
-            self.symbol[len(_TICKER_PREFIX) :]
-            if self.symbol.startswith(_TICKER_PREFIX)
+            self.symbol[len(OPTION_TICKER_PREFIX) :]
+            if self.symbol.startswith(OPTION_TICKER_PREFIX)
             else self.symbol
         )
 

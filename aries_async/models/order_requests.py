@@ -97,7 +97,8 @@ class OrderLeg:
     """One leg of an order request (``OrdLeg``).
 
     Option legs (``security_type=OPT``) need ``put_call``, ``strike_price`` and ``maturity``
-    unless ``symbol`` is a full OSI symbol the server can derive them from. ``symbol`` is the
+    unless ``symbol`` is a full OSI symbol the server can derive them from (the OSI symbol,
+    not the ``O:`` ticker of an option chain: that is refused). ``symbol`` is the
     underlying and defaults to the order's symbol. Aliases ``B``/``S``, ``O``/``C`` and
     ``C``/``P`` are accepted and sent as the long names. ``ratio_quantity`` is sent as
     ``ratioQty``; the old keyword and attribute ``ratio_qty`` still work for one release, with
@@ -158,8 +159,10 @@ class OrderRequest:
     10**15, with at most 15 significant digits and 15 decimals, so that the server reads
     exactly the number given (see :data:`MAX_SIGNIFICANT_DIGITS`); option orders (legs, or an
     OSI symbol such as ``AAPL240119C00150000``) take only DAY or GTC; at most 4 legs; symbol
-    1-21 characters (upper-cased); ``client_id`` 1-50 characters, not blank; account id 1-50
-    characters. Unknown enum values are refused (they are accepted in responses only).
+    1-21 characters (upper-cased), and for an option its OSI symbol, not the ``O:`` ticker of
+    an option chain (``OptionContract.osi`` converts; the message names it); ``client_id``
+    1-50 characters, not blank; account id 1-50 characters. Unknown enum values are refused
+    (they are accepted in responses only).
 
     ``account_id`` is sent as ``tradingAccountId`` and ``quantity`` as ``qty``. For a
     multi-leg LIMIT, ``price`` is the net debit/credit of the spread and ``quantity`` the
@@ -241,7 +244,8 @@ class ReplaceRequest:
     new one. Omitted fields keep their value. The rules of :class:`OrderRequest` apply to what
     is given: positive ``quantity``; positive prices with at most 5 decimals; no ``price`` with
     MARKET/STOP, no ``stop_price`` with MARKET/LIMIT; DAY or GTC for option orders; at most 4
-    legs (multi-leg replaces must send their legs). ``quantity`` is sent as ``qty``; the old
+    legs (multi-leg replaces must send their legs); an option's OSI symbol, not its ``O:``
+    ticker. ``quantity`` is sent as ``qty``; the old
     keyword and attribute ``qty`` still work for one release, with a
     :class:`DeprecationWarning`.
 
@@ -279,8 +283,9 @@ class ReplaceRequest:
 class CancelRequest:
     """A cancel for ``POST /v1/orders/cancel``.
 
-    ``side`` is required. For option cancels give either an OSI ``symbol`` or the option
-    fields (``security_type=OPT``, ``put_call``, ``strike_price``, ``maturity``).
+    ``side`` is required. For option cancels give either an OSI ``symbol`` (not the ``O:``
+    ticker of an option chain) or the option fields (``security_type=OPT``, ``put_call``,
+    ``strike_price``, ``maturity``).
 
     Raises:
         ValidationError: a value is missing or malformed; ``field`` names the attribute.

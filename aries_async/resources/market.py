@@ -9,7 +9,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from aries_async._lazy import load
-from aries_async._validate import MAX_SYMBOL_LENGTH, require_count, require_symbol, require_text
+from aries_async._validate import (
+    MAX_SYMBOL_LENGTH,
+    refuse_option_ticker,
+    require_count,
+    require_symbol,
+    require_text,
+)
 from aries_async.errors import (
     BadRequestError,
     NotFoundError,
@@ -79,6 +85,11 @@ def _symbol(value: str) -> str:
     if type(value) is str and value.isalnum() and len(value) <= MAX_SYMBOL_LENGTH:
         return value.upper()  # the usual symbol: no space, no comma
     return require_symbol(value)
+
+
+def _quoted(value: str) -> str:
+    """A symbol of the quotes call (documented for stocks and indices), not an ``O:`` ticker."""
+    return refuse_option_ticker(_symbol(value), hint="; market.option_details() quotes contracts")
 
 
 def _symbols_query(symbols: str) -> Query:
@@ -157,11 +168,12 @@ class Market(MarketOperations):
 
         Raises:
             ValidationError: before sending, for a symbol that is empty, holds a comma, a
-                space or a control character, or is longer than 21 characters.
+                space or a control character, or longer than 21 characters, or an option's
+                ``O:`` ticker (naming its OSI symbol, for ``option_details()`` or a stream).
             QuoteError: the server would not quote this symbol (unknown...), whichever way it
                 said so (see :class:`~aries_async.errors.QuoteError`).
         """
-        sym = _symbol(symbol)
+        sym = _quoted(symbol)
         try:
             data = await self._client.request(
                 "GET", "/v1/chart/quotes", params=_symbols_query(sym), operation="market.quote"
@@ -205,10 +217,11 @@ class Market(MarketOperations):
 
         Raises:
             ValidationError: no symbol, or one that is empty, holds a comma, a space or a
-                control character, or is longer than 21 characters (the rule of orders).
+                control character, or is longer than 21 characters (the rule of orders), or an
+                option's ``O:`` ticker (as :meth:`quote`); nothing is sent.
         """
         names = [symbols] if isinstance(symbols, str) else symbols
-        wanted = list(dict.fromkeys(_symbol(s) for s in names))
+        wanted = list(dict.fromkeys(_quoted(s) for s in names))
         if not wanted:
             raise ValidationError("symbols must not be empty", field="symbols")
         size = self._client.config.quote_chunk_size
@@ -373,7 +386,8 @@ class Market(MarketOperations):
         return (await self._structure(data, OptionExpirations, "expirations")).expiry_dates
 
     async def option_chain(self, symbol: str, expiry: date) -> OptionChain:
-        """Calls and puts of one expiry (``GET /v1/options/{symbol}/contracts/{expiry}``)."""
+        """Calls and puts of one expiry (``GET /v1/options/{symbol}/contracts/{expiry}``) by
+        their ``O:`` ticker; quotes, streams and orders take the OSI symbol: ``contract.osi``."""
         if not isinstance(expiry, date):
             raise ValidationError("expiry must be a date", field="expiry")
         seg = path_segment(_symbol(symbol), "symbol")

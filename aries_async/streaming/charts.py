@@ -135,15 +135,18 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
         the channels you asked for).
 
         Args:
-            symbols: one symbol or several (tickers, OSI option symbols), in any case.
+            symbols: one symbol or several (tickers, OSI option symbols), in any case. An
+                option is named by its OSI symbol (``contract.osi``), not the ``O:`` ticker of
+                a chain.
             channels: ``quotes`` and/or ``trades``.
             option: force ``symbolType: "option"`` (OSI symbols are detected).
 
         Raises:
             StreamClosedError: the stream is closed.
             ValidationError: a malformed symbol (empty, not text, with a space, comma or
-                control character, or over 21 characters), no channel or one the charts socket
-                does not have; then nothing is subscribed.
+                control character, or over 21 characters), an option's ``O:`` ticker (the
+                message names its OSI symbol), no channel or one the charts socket does not
+                have; then nothing is subscribed.
         """
         self._check_open()
         names = [symbols] if isinstance(symbols, str) else list(symbols)

@@ -93,7 +93,8 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate])
 
         Args:
             symbols: one symbol or several (tickers, indices, OSI option symbols), in any
-                case: they are stripped and upper-cased, as the REST calls do.
+                case: they are stripped and upper-cased, as the REST calls do. An option is
+                named by its OSI symbol (``contract.osi``), not the ``O:`` ticker of a chain.
             channels: any of ``quotes``, ``trades``, ``level2``, ``timeAndSales``, ``greeks``.
             quote_fields, trade_fields, time_and_sales_fields, greeks_fields: field
                 selection (None or ``"*"``: all fields).
@@ -102,8 +103,9 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate])
         Raises:
             StreamClosedError: the stream is closed.
             ValidationError: a malformed symbol (empty, not text, with a space, comma or
-                control character, or over 21 characters), no channel or an unknown one; then
-                nothing is subscribed, not even the valid symbols.
+                control character, or over 21 characters), an option's ``O:`` ticker (the
+                message names its OSI symbol), no channel or an unknown one; then nothing is
+                subscribed, not even the valid symbols.
         """
         self._check_open()
         names = [symbols] if isinstance(symbols, str) else list(symbols)

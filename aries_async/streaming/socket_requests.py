@@ -292,7 +292,8 @@ class SocketRequests:
         self, symbol: str, expiration: date, *, timeout: float | None = None
     ) -> OptionChain:
         """The option contracts of one expiry
-        (``GET /options/{symbol}/contracts/{YYYY-MM-DD}``): calls and puts.
+        (``GET /options/{symbol}/contracts/{YYYY-MM-DD}``): calls and puts, named by their
+        ``O:`` ticker; subscribe to a contract by its OSI symbol (``contract.osi``).
 
         Raises:
             ValidationError: ``expiration`` is not a date; and as :meth:`expiry_dates`.

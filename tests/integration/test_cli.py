@@ -95,12 +95,13 @@ def test_exit_codes(sim_env: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize("command", [("quote",), ("stream", "--count", "1")])
-@pytest.mark.parametrize("bad", ["AA PL", "AA\nPL", "AAPL,MSFT", "A" * 22])
+@pytest.mark.parametrize("bad", ["AA PL", "AA\nPL", "AAPL,MSFT", "A" * 22, "O:AAPL261211C00190000"])
 def test_a_malformed_symbol_exits_2_and_sends_nothing(
     cli: Cli, command: tuple[str, ...], bad: str
 ) -> None:
     """As ``order place`` refuses it: a script's broken variable is its bug to see, not a
-    symbol for the server to look up (or a stream that waits for it forever)."""
+    symbol for the server to look up (or a stream that waits for it forever); so is an
+    option's ``O:`` ticker where its OSI symbol is wanted."""
     cli.sign_in()
     done = cli(*command, "AAPL", bad)
     assert done.code == 2, done.err

@@ -34,7 +34,7 @@ from typing import Any
 
 import attrs
 
-from aries_async._validate import require_symbol
+from aries_async._validate import refuse_option_ticker, require_symbol
 from aries_async.errors import ValidationError
 from aries_async.models._chart_events import ChartQuote, ChartTrade, convert_chart_prices
 from aries_async.models._wire import to_time, wire_factory
@@ -186,10 +186,11 @@ class ChartSubscription:
         """Normalise user input.
 
         Raises:
-            ValidationError: a malformed symbol (the rule of ``require_symbol``), no channel,
-                or one the charts socket does not have.
+            ValidationError: a malformed symbol (the rule of ``require_symbol``), an option's
+                ``O:`` ticker (the socket wants its OSI symbol: ``refuse_option_ticker``), no
+                channel, or one the charts socket does not have.
         """
-        symbol = require_symbol(symbol)
+        symbol = refuse_option_ticker(require_symbol(symbol))
         chans = frozenset(chart_channel(c) for c in channels)
         if not chans:
             raise ValidationError("at least one channel is needed", field="channels")

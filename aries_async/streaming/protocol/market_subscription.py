@@ -10,7 +10,12 @@ from typing import Any
 
 import attrs
 
-from aries_async._validate import require_symbol, require_text, stored_symbol
+from aries_async._validate import (
+    refuse_option_ticker,
+    require_symbol,
+    require_text,
+    stored_symbol,
+)
 from aries_async.errors import ValidationError
 
 __all__ = [
@@ -107,9 +112,10 @@ class MarketSubscription:
 
         Raises:
             ValidationError: a malformed symbol (the rule of orders, REST market calls and the
-                CLI: ``require_symbol``), no channel, or an unknown channel.
+                CLI: ``require_symbol``), an option's ``O:`` ticker (the socket wants its OSI
+                symbol: ``refuse_option_ticker``), no channel, or an unknown channel.
         """
-        symbol = require_symbol(symbol)
+        symbol = refuse_option_ticker(require_symbol(symbol))
         chans = frozenset(channel_of(c) for c in channels)
         if not chans:
             raise ValidationError("at least one channel is needed", field="channels")
