@@ -11,13 +11,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from aries_async.apispec.amounts import is_decimal_string, lenient_decimal
 from aries_async.apispec.naming import (
     date_string,
     datetime_string,
     epoch_unit,
     field_name,
     group_module,
-    is_decimal_string,
     ref_name,
     variants,
 )
@@ -44,8 +44,9 @@ def _camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-LENIENT = ("date | None", "CalendarDate | None", "datetime | None")
-"""The annotations of the time fields read leniently (``wire(lenient=True)``)."""
+LENIENT = ("date | None", "CalendarDate | None", "datetime | None", "Decimal | None")
+"""The annotations of the fields read leniently (``wire(lenient=True)``): the time fields and
+the amounts that the description types ``string`` without saying so (``apispec.amounts``)."""
 
 
 # -- schemas -> types -----------------------------------------------------------------------
@@ -62,6 +63,7 @@ class Types:
         self.epochs: set[tuple[str, str]] = set()
         self.days: set[tuple[str, str]] = set()
         self.instants: set[tuple[str, str]] = set()  # date-time text (DATETIME_STRINGS)
+        self.amounts: set[tuple[str, str]] = set()  # amounts by their name (amounts.py)
         self.plain_date = False  # whether a model spells the type ``date`` (see _model)
 
     def _flat(self, schema: dict[str, Any]) -> tuple[list[dict[str, Any]], bool]:
@@ -115,6 +117,8 @@ class Types:
                 self.names.add("datetime" if fmt == "date-time" else "date")
                 return "datetime" if fmt == "date-time" else "date"
             if is_decimal_string(owner, wire):
+                if lenient_decimal(owner, wire):
+                    self.amounts.add((owner, wire))
                 self.names.add("Decimal")
                 return "Decimal"
             if datetime_string(owner, wire):
@@ -325,7 +329,9 @@ def _model(
         meta = [repr(wire_name)] if (py.rstrip("_") if snake else _camel(py)) != wire_name else []
         if (name, wire_name) in types.epochs:
             meta.append(f"epoch={epoch_unit(wire_name, name)!r}")
-        elif (name, wire_name) in types.days | types.instants and annotation in LENIENT:
+        elif (name, wire_name) in types.days | types.instants | types.amounts and (
+            annotation in LENIENT
+        ):
             meta.append("lenient=True")
         if meta:
             types.names.add("wire")

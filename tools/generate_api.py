@@ -33,13 +33,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from aries_async.apispec import operations, schemas  # noqa: E402
+from aries_async.apispec.amounts import is_decimal_string  # noqa: E402
 from aries_async.apispec.naming import (  # noqa: E402
     BODY_PARAMS,
     TIME_TEXT,
     field_name,
     group_class,
     group_module,
-    is_decimal_string,
     query_time,
     ref_name,
     spell_out,
@@ -130,9 +130,9 @@ def _param_type(param: dict[str, Any]) -> str:
 
 def _kind(prop: dict[str, Any], owner: str = "", wire: str = "") -> str:
     """What a body field is, in the words of the ``Args:`` section."""
-    if is_decimal_string(owner, wire):
-        return "decimal"
     alt = next((a for a in variants(prop) if a.get("type") != "null"), {})
+    if alt.get("type") == "string" and is_decimal_string(owner, wire):
+        return "decimal"
     name = ref_name(alt)
     if name:
         return f":class:`{name}`"

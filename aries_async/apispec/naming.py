@@ -13,8 +13,8 @@
 * :data:`FIELD_NAMES` names the fields of one schema that the rule would name wrongly: the
   aggregate bar's one-letter keys (``o`` -> ``open``...) and the two that would collide (``T``
   and ``t``);
-* :data:`DECIMAL_STRINGS` lists the string-typed fields that carry exact numbers: those are
-  ``Decimal`` in Python (see its docstring for why);
+* which string-typed fields hold money or a quantity (``Decimal`` in Python) is the rule of
+  :mod:`aries_async.apispec.amounts`;
 * :data:`EPOCH_TIMES`, :data:`DATE_STRINGS` and :data:`DATETIME_STRINGS` list the integer and
   string fields that are times without saying so in the schema: those are aware UTC
   ``datetime`` and ``date``; :data:`TEXT_TIMES` says why the other time-like strings stay ``str``;
@@ -34,7 +34,6 @@ __all__ = [
     "BODY_PARAMS",
     "DATETIME_STRINGS",
     "DATE_STRINGS",
-    "DECIMAL_STRINGS",
     "EPOCH_TIMES",
     "EPOCH_TIMES_OF",
     "FIELD_NAMES",
@@ -48,7 +47,6 @@ __all__ = [
     "field_name",
     "group_class",
     "group_module",
-    "is_decimal_string",
     "query_time",
     "ref_name",
     "spell_out",
@@ -122,35 +120,6 @@ FIELD_NAMES: dict[tuple[str, str], str] = {
     ("StockOhlcBar", "t"): "timestamp",
 }
 """(schema or operation id, wire name) -> Python name, where the rule above is not enough."""
-
-DECIMAL_STRINGS: dict[str, frozenset[str]] = {
-    # The prediction venue sends prices and quantities as decimal strings "so no client parses
-    # them through a float" (the official package's own words; it types some as Decimal): a
-    # str would leave the user to convert, a float would round.
-    "PredMdContract": frozenset({"tickSize", "minTradeQty", "strikeValue"}),
-    "PredMdContractHit": frozenset({"tickSize", "strikeValue"}),
-    "PredMdTick": frozenset({"yesPrice", "noPrice"}),
-    "PredOrdersOrder": frozenset(
-        {
-            "avgPx",
-            "cumQty",
-            "leavesQty",
-            "price",
-            "quantity",
-            "stopPx",
-            "workingPrice",
-            "workingQuantity",
-        }
-    ),
-    "PredOrdersOrderReport": frozenset({"avgPx", "cumQty", "lastPx", "lastQty", "leavesQty"}),
-    # The order's body: the same venue reads them back as exact decimal strings.
-    "placePredictionOrder": frozenset({"quantity", "price", "stopPx"}),
-}
-"""Schema name (or operation id, for an inline body) -> the wire names of its string fields
-that hold exact numbers. The description types them ``string`` as the wire does; money and
-quantities are ``Decimal`` in this package, so these are read from and written as decimal
-strings. Numbers sent as strings elsewhere (options activity's ``price``, tender offers'
-amounts) are free text in the notes and stay ``str``."""
 
 EPOCH_TIMES: dict[str, str] = {
     # Trade and quote clocks, nanoseconds ("SIP timestamp (nanoseconds)" in the official
@@ -342,11 +311,6 @@ def spell_out(name: str) -> str:
     ``avg_px`` -> ``average_price``, ``todays_change_perc`` -> ``todays_change_percent``,
     ``revenue_avg`` -> ``revenue_average``; other words, and a trailing ``_``, kept."""
     return "_".join(ABBREVIATIONS.get(word, word) for word in name.split("_"))
-
-
-def is_decimal_string(owner: str, wire: str) -> bool:
-    """Whether string field ``wire`` of ``owner`` carries an exact number (a ``Decimal``)."""
-    return wire in DECIMAL_STRINGS.get(owner, frozenset())
 
 
 def epoch_unit(wire: str, owner: str = "") -> str | None:

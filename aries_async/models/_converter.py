@@ -8,8 +8,8 @@ Rules, applied to every attrs model without per-class code:
   the tests to catch fields we forgot);
 * ``Decimal`` from decimal strings or JSON numbers (``""`` is absent), out as plain strings;
 * ``datetime`` from RFC 3339 or epochs, always aware UTC; out as RFC 3339 with ``Z``;
-* ``date`` as ``YYYY-MM-DD``; a time field with ``wire(lenient=True)`` reads an unreadable
-  value as ``None`` (logged on ``aries_async.models``) instead of failing the model;
+* ``date`` as ``YYYY-MM-DD``; a time or ``Decimal`` field with ``wire(lenient=True)`` reads an
+  unreadable value as ``None`` (logged on ``aries_async.models``) instead of failing the model;
 * open enums keep unknown values;
 * a model that sets ``__wire_extra__ = "name"`` (an object with ``additionalProperties``) keeps
   the wire keys it does not name in that ``dict`` field, numbers as ``Decimal``;
@@ -71,6 +71,15 @@ def _strip_optional(tp: Any) -> Any:
 
 _Hook = Callable[[Any, Any], Any]
 
+# What a field marked ``wire(lenient=True)`` is read with, and what the warning calls a value
+# that does not read: each parser raises ValueError (or OverflowError, OSError) for it.
+_LENIENT: dict[type, Callable[[Any], Any]] = {
+    date: parse_date,
+    datetime: parse_datetime,
+    Decimal: parse_decimal,
+}
+_LENIENT_WHAT = {date: "date", datetime: "date-time", Decimal: "number"}
+
 
 def _null_of(a: attrs.Attribute[Any], optional: bool) -> Callable[[], Any] | None:
     """What ``null`` on the wire gives for field ``a``: its default (``null`` means absent),
@@ -111,7 +120,7 @@ def _field_hook(conv: cattrs.Converter, a: attrs.Attribute[Any]) -> _Hook | None
     else:
         null = null_of
 
-    if inner is Decimal:
+    if inner is Decimal and not a.metadata.get("lenient"):
 
         def structure_decimal(value: Any, _type: Any) -> Any:
             if value is None:
@@ -120,9 +129,9 @@ def _field_hook(conv: cattrs.Converter, a: attrs.Attribute[Any]) -> _Hook | None
 
         return structure_decimal
 
-    if a.metadata.get("lenient") and inner in (date, datetime):
-        parse: Callable[[Any], Any] = parse_date if inner is date else parse_datetime
-        owner, what = a.name, "date" if inner is date else "date-time"
+    if a.metadata.get("lenient") and inner in (date, datetime, Decimal):
+        parse: Callable[[Any], Any] = _LENIENT[inner]
+        owner, what = a.name, _LENIENT_WHAT[inner]
 
         def structure_lenient(value: Any, _type: Any) -> Any:
             try:

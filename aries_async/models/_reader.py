@@ -17,10 +17,10 @@ as in the converter: both in the mirror's ``__post_init__``, which msgspec calls
 Anything else the mirror does not take (a blank in another amount, a time in another zone, a
 number in a text field, an epoch) raises :class:`Unread`, and the caller hands the body to
 the converter (:mod:`aries_async.models._converter`), which converts it or raises the error
-that names the field. So does a time marked ``wire(lenient=True)`` that is not one: the mirror
-reads it as strictly as any time, and the converter reads it as None, with its warning. A
-type the mirror cannot express (an open object, a tagged union, an epoch time, a field with an
-attrs converter or validator, which msgspec would not run) has no reader.
+that names the field. So does a time or an amount marked ``wire(lenient=True)`` that is not
+one: the mirror reads it as strictly as any, and the converter reads it as None, with its
+warning. A type the mirror cannot express (an open object, a tagged union, an epoch time, a
+field with an attrs converter or validator, which msgspec would not run) has no reader.
 """
 
 from __future__ import annotations

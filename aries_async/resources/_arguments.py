@@ -12,7 +12,8 @@ from typing import Any
 
 import attrs
 
-from aries_async.apispec.naming import is_decimal_string, query_time, ref_name, variants
+from aries_async.apispec.amounts import is_decimal_string
+from aries_async.apispec.naming import query_time, ref_name, variants
 from aries_async.errors import ValidationError
 from aries_async.models._values import number_decimal
 from aries_async.models.common import datetime_to_epoch, datetime_to_wire, decimal_to_wire

@@ -37,7 +37,7 @@ import orjson
 from aiohttp import web
 
 from aries_async.apispec import operations, schemas
-from aries_async.apispec.naming import is_decimal_string
+from aries_async.apispec.amounts import is_decimal_string
 from aries_async.sim.answer import Answer
 from aries_async.sim.field_rules import rule_for
 from aries_async.sim.option_model import OPTION_SYMBOL

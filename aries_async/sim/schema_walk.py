@@ -229,9 +229,10 @@ class _Compiler:
     def field(
         self, owner: str, schema: dict[str, Any], name: str, parent: str, needed: bool
     ) -> Gen:
-        """A property; one the schema says carries an exact number (``exact``) is generated as
-        a number and sent as its decimal text, since a client reads it as a ``Decimal``."""
-        if not (owner and self.exact is not None and self.exact(owner, name)):
+        """A property; a string one the schema says carries an exact number (``exact``) is
+        generated as a number and sent as its decimal text, since a client reads it as a
+        ``Decimal``."""
+        if not (owner and self.exact is not None and self.exact(owner, name) and self.text(schema)):
             return self.node(schema, name, parent, needed)
         number = self.scalar({"type": "number"}, name, parent, needed)
 
@@ -240,6 +241,17 @@ class _Compiler:
             return coerce(value, "string", None) if isinstance(value, (int, float)) else value
 
         return gen
+
+    def text(self, schema: dict[str, Any]) -> bool:
+        """Whether ``schema`` is a string, or a string or null (through ``Nullable_*`` refs)."""
+        while "$ref" in schema:
+            schema = self.defs[schema["$ref"].rsplit("/", 1)[1]]
+        kinds = {
+            alt.get("type") or ("ref" if "$ref" in alt else None)
+            for alt in schema.get("anyOf", [schema])
+            if alt.get("type") != "null"
+        }
+        return kinds == {"string"}
 
     def array(self, items: dict[str, Any], name: str, parent: str, needed: bool) -> Gen:
         inner = self.node(items, name, parent, False)

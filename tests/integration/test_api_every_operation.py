@@ -282,6 +282,10 @@ def _times(raw: Any, model: Any, found: list[str]) -> None:
             assert isinstance(sent, str) and value == parse_datetime(sent), (a.name, sent)
             assert value.tzinfo is UTC, (a.name, sent)
             found.append("instant")
+        elif a.metadata.get("lenient") and isinstance(value, Decimal):
+            # an amount the schema types string (apispec.amounts): the Decimal of that text
+            assert isinstance(sent, str) and str(value) == sent, (a.name, sent)
+            found.append("amount")
         elif a.metadata.get("lenient") and isinstance(sent, str):
             assert isinstance(value, date) and value.isoformat() == sent[:10], (a.name, sent)
             found.append("day")
@@ -293,9 +297,11 @@ def test_time_fields_are_the_wire_instants_in_their_documented_units(
     answers: dict[str, Outcome],
 ) -> None:
     # The models read any unit; this pins the simulator to the units EPOCH_TIMES documents.
+    # The lenient amounts (text the models read as Decimal) are checked on the way.
     found: list[str] = []
     for outcome in answers.values():
         if outcome.raw is not None:
             _times(outcome.raw, outcome.result, found)
     assert found.count("epoch") > 50 and found.count("day") > 50, found
     assert found.count("instant") > 10, found
+    assert found.count("amount") > 10, found

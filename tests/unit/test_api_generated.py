@@ -319,11 +319,11 @@ def test_an_open_object_keeps_the_keys_it_does_not_name() -> None:
 def _sample(schema: dict[str, Any], owner: str, wire: str, depth: int = 0) -> Any:
     """A wire value for ``schema``: every property set, non-null alternatives first."""
     from aries_async.apispec import schemas
+    from aries_async.apispec.amounts import is_decimal_string
     from aries_async.apispec.naming import (
         date_string,
         datetime_string,
         epoch_unit,
-        is_decimal_string,
         ref_name,
         variants,
     )

@@ -74,7 +74,7 @@ class OptionSnapshotLastQuote:
 class OptionSnapshotLastTrade:
     """The ``OptionSnapshotLastTrade`` object."""
     conditions: list[int] = attrs.field(factory=list)
-    decimal_size: str | None = None
+    decimal_size: Decimal | None = attrs.field(default=None, metadata=wire(lenient=True))
     exchange: int | None = None
     price: Decimal | None = None
     sip_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))

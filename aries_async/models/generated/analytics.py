@@ -42,7 +42,7 @@ class AnalystInsightItem:
     firm: str | None = None
     firm_id: str | None = None
     id: str | None = None
-    price_target: str | None = attrs.field(default=None, metadata=wire('pt'))
+    price_target: Decimal | None = attrs.field(default=None, metadata=wire('pt', lenient=True))
     rating: str | None = None
     rating_id: str | None = None
     security: AnalystInsightItemSecurity | None = None

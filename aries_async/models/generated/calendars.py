@@ -28,10 +28,10 @@ __all__ = [
 @attrs.frozen(kw_only=True)
 class AnalystRating:
     """The ``AnalystRating`` object."""
-    average_return: str | None = None
+    average_return: Decimal | None = attrs.field(default=None, metadata=wire(lenient=True))
     current_rating: str | None = None
     price_target: Decimal | None = None
-    success_rate: str | None = None
+    success_rate: Decimal | None = attrs.field(default=None, metadata=wire(lenient=True))
     total_ratings: int | None = None
 
 
@@ -146,7 +146,7 @@ class MergersAcquisition:
     date: CalendarDate | None = None
     date_expected: str | None = None
     deal_payment_type: str | None = None
-    deal_size: str | None = None
+    deal_size: Decimal | None = attrs.field(default=None, metadata=wire(lenient=True))
     deal_status: str | None = None
     deal_type: str | None = None
     id: str | None = None

@@ -151,8 +151,8 @@ class TenderOffer:
     is_default_option: bool | None = None
     is_hostile: bool | None = None
     is_takeover: bool | None = None
-    maximum_amount: str | None = None
-    minimum_amount: str | None = None
+    maximum_amount: Decimal | None = attrs.field(default=None, metadata=wire(lenient=True))
+    minimum_amount: Decimal | None = attrs.field(default=None, metadata=wire(lenient=True))
     number_of_initial_instruments: str | None = None
     number_of_new_instruments: str | None = None
     offeror_company_identifier: str | None = None
@@ -162,12 +162,12 @@ class TenderOffer:
     paid_security: PaidSecurity | None = None
     pay_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     pay_type: str | None = None
-    pre_offer_percent: str | None = None
-    pre_offer_quantity: str | None = None
+    pre_offer_percent: Decimal | None = attrs.field(default=None, metadata=wire(lenient=True))
+    pre_offer_quantity: Decimal | None = attrs.field(default=None, metadata=wire(lenient=True))
     record_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     registration_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
-    target_percent: str | None = None
-    target_quantity: str | None = None
+    target_percent: Decimal | None = attrs.field(default=None, metadata=wire(lenient=True))
+    target_quantity: Decimal | None = attrs.field(default=None, metadata=wire(lenient=True))
     unconditional_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     withdrawal_from_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     withdrawal_rights: str | None = None

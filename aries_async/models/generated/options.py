@@ -42,9 +42,9 @@ __all__ = [
 class Activity:
     """The ``Activity`` object."""
     aggressor_ind: str | None = None
-    ask_price: str | None = attrs.field(default=None, metadata=wire('ask'))
-    bid_price: str | None = attrs.field(default=None, metadata=wire('bid'))
-    cost_basis: str | None = None
+    ask_price: Decimal | None = attrs.field(default=None, metadata=wire('ask', lenient=True))
+    bid_price: Decimal | None = attrs.field(default=None, metadata=wire('bid', lenient=True))
+    cost_basis: Decimal | None = attrs.field(default=None, metadata=wire(lenient=True))
     date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     date_expiration: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     description: str | None = None
@@ -52,22 +52,22 @@ class Activity:
     exchange: str | None = None
     execution_estimate: str | None = None
     id: str | None = None
-    mid_price: str | None = attrs.field(default=None, metadata=wire('midpoint'))
-    open_interest: str | None = None
+    mid_price: Decimal | None = attrs.field(default=None, metadata=wire('midpoint', lenient=True))
+    open_interest: Decimal | None = attrs.field(default=None, metadata=wire(lenient=True))
     option_activity_type: str | None = None
     option_symbol: str | None = None
-    price: str | None = None
+    price: Decimal | None = attrs.field(default=None, metadata=wire(lenient=True))
     put_call: str | None = None
     sentiment: str | None = None
-    size: str | None = None
-    strike_price: str | None = None
+    size: Decimal | None = attrs.field(default=None, metadata=wire(lenient=True))
+    strike_price: Decimal | None = attrs.field(default=None, metadata=wire(lenient=True))
     ticker: str | None = None
     time: str | None = None
     trade_count: str | None = None
-    underlying_price: str | None = None
+    underlying_price: Decimal | None = attrs.field(default=None, metadata=wire(lenient=True))
     underlying_type: str | None = None
     updated: datetime | None = attrs.field(default=None, metadata=wire(epoch='ms'))
-    volume: str | None = None
+    volume: Decimal | None = attrs.field(default=None, metadata=wire(lenient=True))
 
 
 @attrs.frozen(kw_only=True)

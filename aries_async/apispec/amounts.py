@@ -1,0 +1,125 @@
+"""Which ``string`` fields of the description hold money or a quantity: those are ``Decimal`` in
+Python, shared by the generator (``tools/generate_api.py``), the client's runtime
+(:mod:`aries_async.resources._arguments`) and the simulator (``sim/routes_generic.py``).
+
+The description types many numbers ``string`` because the data vendors send them as JSON
+strings (``"ask": "38.96"``). It gives such a field no ``format`` and no description, so its
+name is what says what it holds; two rules decide, in this order:
+
+* :data:`DECIMAL_STRINGS` lists, by schema, the fields of a venue that sends exact numbers on
+  purpose (the prediction markets): read strictly, as every ``Decimal`` of the package is, so
+  a value that is not a number fails the answer;
+* the name rule: a field whose Python name (:func:`~aries_async.apispec.naming.field_name`:
+  snake_case, abbreviations spelled out, ``pt`` -> ``price_target``, ``bid`` -> ``bid_price``)
+  ends in a word of :data:`DECIMAL_WORDS` (``ask_price``, ``open_interest``, ``cost_basis``,
+  ``maximum_amount``, ``target_percent``...) is an amount, unless :data:`TEXT_NUMBERS` names it
+  with the reason it is text. The last word is the thing named (``target_exchange`` is an
+  exchange, ``market_cap_currency`` a currency), so a word elsewhere in the name decides
+  nothing. These are read leniently (``wire(lenient=True)``), as the text dates are
+  (``naming.DATE_STRINGS``): a value that is not a number (``"N/A"``, ``"-"``) becomes ``None``
+  and a warning on the ``aries_async.models`` logger names the field and the value, rather than
+  failing the whole answer; ``""`` is absent (``None``, no warning), as in every amount.
+
+Either way the value is read from a decimal string or a JSON number (a float by its shortest
+text, as every wire number: :mod:`aries_async.models._values`), and written back as a plain
+decimal string, the wire's type.
+"""
+
+from __future__ import annotations
+
+from aries_async.apispec.naming import field_name
+
+__all__ = [
+    "DECIMAL_STRINGS",
+    "DECIMAL_WORDS",
+    "TEXT_NUMBERS",
+    "is_decimal_string",
+    "lenient_decimal",
+]
+
+DECIMAL_STRINGS: dict[str, frozenset[str]] = {
+    # The prediction venue sends prices and quantities as decimal strings "so no client parses
+    # them through a float" (the official package's own words; it types some as Decimal): a
+    # str would leave the user to convert, a float would round.
+    "PredMdContract": frozenset({"tickSize", "minTradeQty", "strikeValue"}),
+    "PredMdContractHit": frozenset({"tickSize", "strikeValue"}),
+    "PredMdTick": frozenset({"yesPrice", "noPrice"}),
+    "PredOrdersOrder": frozenset(
+        {
+            "avgPx",
+            "cumQty",
+            "leavesQty",
+            "price",
+            "quantity",
+            "stopPx",
+            "workingPrice",
+            "workingQuantity",
+        }
+    ),
+    "PredOrdersOrderReport": frozenset({"avgPx", "cumQty", "lastPx", "lastQty", "leavesQty"}),
+    # The order's body: the same venue reads them back as exact decimal strings.
+    "placePredictionOrder": frozenset({"quantity", "price", "stopPx"}),
+}
+"""Schema name (or operation id, for an inline body) -> the wire names of its string fields
+that hold exact numbers by the venue's design: ``Decimal``, read strictly."""
+
+DECIMAL_WORDS = frozenset(
+    {
+        "price",  # ask_price, strike_price, underlying_price...
+        "amount",  # maximum_amount
+        "size",  # a trade's size (contracts, shares), deal_size (money)
+        "volume",
+        "quantity",  # target_quantity
+        "interest",  # open_interest: contracts
+        "basis",  # cost_basis
+        "target",  # price_target
+        "percent",  # target_percent, change_percent
+        "change",
+        "return",  # average_return
+        "rate",  # success_rate
+        "cost",
+        "value",
+        "cap",
+        "eps",
+        "dividend",
+        "yield",
+        "pnl",
+    }
+)
+"""The last words of a Python field name that make a ``string`` field an amount (see the module
+docstring): money, a quantity of an instrument, or a figure derived from them (a percentage, a
+rate, a return). A count of events (``trade_count``) is not in it: a count the schema types
+``integer`` is an ``int``, and one typed ``string`` stays text rather than become a Decimal."""
+
+TEXT_NUMBERS: dict[tuple[str, str], str] = {
+    ("Rating", "action_pt"): "what was done to the price target (raised, lowered...): a word",
+    ("ScreenClause", "value"): "a screen's operand, compared with any field, text or number",
+    ("StockScreenerResponseData", "text_value"): "the text form; ``number_value`` is the number",
+}
+"""(schema, wire name) -> why that string field, which the name rule would make a ``Decimal``,
+stays ``str``.
+
+Number-like text the rule does not take, for the record: the economic calendar's ``actual``,
+``forecast``, ``previous`` and ``teForecast`` (figures as the source displays them, unit and
+scale included: ``"3.2%"``, ``"$-1.2B"``), a spinoff's ``ratio`` (``"1:1"``), a tender offer's
+``numberOfInitialInstruments`` and ``numberOfNewInstruments`` (the two sides of an exchange
+ratio), options activity's ``tradeCount`` (a count, see :data:`DECIMAL_WORDS`), the chart's
+resolution ``*_multipliers``, and codes and units (``wageLevel``, ``priceScale``,
+``strikeUnit``, ``marketCapCurrency``, ``changeStatus``)."""
+
+
+def is_decimal_string(owner: str, wire: str) -> bool:
+    """Whether string field ``wire`` of schema (or operation) ``owner`` holds money or a
+    quantity (a ``Decimal``): listed in :data:`DECIMAL_STRINGS`, or named so (module docstring).
+    The caller asks only about fields the description types ``string``."""
+    return wire in DECIMAL_STRINGS.get(owner, frozenset()) or lenient_decimal(owner, wire)
+
+
+def lenient_decimal(owner: str, wire: str) -> bool:
+    """Whether string field ``wire`` of ``owner`` is an amount by its name (read leniently: a
+    value that is not a number is ``None`` and a warning), not by :data:`DECIMAL_STRINGS`."""
+    if not wire or wire in DECIMAL_STRINGS.get(owner, frozenset()):
+        return False
+    if (owner, wire) in TEXT_NUMBERS:
+        return False
+    return field_name(wire, owner).rsplit("_", 1)[-1] in DECIMAL_WORDS
