@@ -11,6 +11,7 @@ from typing import Any
 __all__ = ["last_item", "spoil_amount", "spoil_date"]
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_AMOUNT = re.compile(r"-?\d+(\.\d+)?")
 
 
 def last_item(data: Any) -> dict[str, Any] | None:
@@ -22,10 +23,10 @@ def last_item(data: Any) -> dict[str, Any] | None:
 
 
 def spoil_amount(item: dict[str, Any], text: str) -> bool:
-    """Set the first decimal-string amount among ``item``'s own fields to ``text``; whether
-    there was one."""
+    """Set the first decimal-string amount among ``item``'s own fields to ``text`` (a day,
+    ``2026-01-28``, is not one); whether there was one."""
     for key, value in item.items():
-        if isinstance(value, str) and value[:1].isdigit() and "T" not in value:
+        if isinstance(value, str) and _AMOUNT.fullmatch(value):
             item[key] = text
             return True
     return False

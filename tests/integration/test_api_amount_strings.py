@@ -105,6 +105,12 @@ async def test_tender_offer_amounts_are_the_decimals_of_the_strings_sent(
 
 CALLS: dict[str, Callable[[AriesClient], Awaitable[list[Any]]]] = {
     f"GET {ACTIVITY}": lambda aries: _items(aries.options.activity(), "activities"),
+    f"GET {TENDER_OFFERS}": lambda aries: _items(
+        aries.corporate_actions.tender_offers(
+            "AAPL", "Symbol", date(2026, 1, 1), date(2026, 1, 31)
+        ),
+        "tender_offers",
+    ),
 }
 
 
