@@ -65,7 +65,12 @@ from tools.apigen_models import (  # noqa: E402
 )
 
 FILTERS = "aries_async.resources.generated._filters"
-OPERATIONS = "~aries_async.resources._operation.Operations"
+ERRORS = (
+    "Errors: a missing or malformed argument raises ``ValidationError`` naming it, before "
+    "anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error "
+    "answer the ``APIError`` of its status (:mod:`aries_async.errors`)."
+)
+"""The sentence on errors every generated method's docstring ends its paragraph with."""
 MODELS = "aries_async/models/generated"
 RESOURCES = "aries_async/resources/generated"
 
@@ -343,7 +348,7 @@ def _method(op: dict[str, Any], types: Types, filters: Filters) -> list[str]:
     lines.append(f'        """{doc[0]}')
     # One paragraph of what is particular to this operation; what every method shares (the
     # errors, the naming of wire parameters) is said once, on ``Operations``.
-    said = [facts + ".", *where, _body_needs(op, types), f"Errors: see :class:`{OPERATIONS}`."]
+    said = [facts + ".", *where, _body_needs(op, types), ERRORS]
     lines += ["", *wrap(" ".join(s for s in said if s), " " * 8)]
     if arg_docs:
         lines += ["", "        Args:", *arg_docs]

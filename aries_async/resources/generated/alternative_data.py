@@ -43,7 +43,9 @@ class AlternativeData(Operations):
         """Get Bank Branch.
 
         ``GET /v1/stock/bank-branch``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        In the query: ``symbol``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`BankBranchesResponse`.
@@ -54,7 +56,9 @@ class AlternativeData(Operations):
         """Get Company ESG.
 
         ``GET /v1/stock/esg``; scope ``market:supplemental``; retried when safe; not paged. In the
-        query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        query: ``symbol``. Errors: a missing or malformed argument raises ``ValidationError`` naming
+        it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`CompanyEsgResponse`.
@@ -65,7 +69,9 @@ class AlternativeData(Operations):
         """Get Company Presentation.
 
         ``GET /v1/stock/presentation``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        In the query: ``symbol``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`CompanyPresentationResponse`.
@@ -84,8 +90,10 @@ class AlternativeData(Operations):
         """Get Congressional Trading.
 
         ``GET /v1/stock/congressional-trading``; scope ``market:supplemental``; retried when safe;
-        not paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        not paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`CongressionalTradingResponse`.
@@ -99,7 +107,9 @@ class AlternativeData(Operations):
         """Get COVID-19 US.
 
         ``GET /v1/stock/covid19/us``; scope ``market:supplemental``; retried when safe; not paged.
-        Errors: see :class:`~aries_async.resources._operation.Operations`.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`Covid19UsCasesResponse`.
@@ -116,8 +126,10 @@ class AlternativeData(Operations):
         """Get Earnings Call Live.
 
         ``GET /v1/stock/earnings-call-live``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``from_`` as ``from``, ``to`` and ``symbol``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``from_`` as ``from``, ``to`` and ``symbol``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EarningsCallLiveResponse`.
@@ -132,8 +144,10 @@ class AlternativeData(Operations):
         """Get Earnings Quality Score.
 
         ``GET /v1/stock/earnings-quality-score``; scope ``market:supplemental``; retried when safe;
-        not paged. In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        not paged. In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EarningsQualityScoreResponse`.
@@ -147,7 +161,9 @@ class AlternativeData(Operations):
         """Get FDA Advisory Committee Calendar.
 
         ``GET /v1/stock/fda-advisory-committee-calendar``; scope ``market:supplemental``; retried
-        when safe; not paged. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        when safe; not paged. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`FdaAdvisoryCommitteeCalendarResponse`.
@@ -161,8 +177,10 @@ class AlternativeData(Operations):
         """Get Historical ESG.
 
         ``GET /v1/stock/historical-esg``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``symbol``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`HistoricalEsgResponse`.
@@ -201,8 +219,10 @@ class AlternativeData(Operations):
         """Get Investment Theme.
 
         ``GET /v1/stock/investment-theme``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``theme``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``theme``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`InvestmentThemeResponse`.
@@ -213,8 +233,10 @@ class AlternativeData(Operations):
         """Get Transcripts List.
 
         ``GET /v1/stock/transcripts/list``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``symbol``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`TranscriptsResponse`.
@@ -225,8 +247,10 @@ class AlternativeData(Operations):
         """Get Lobbying.
 
         ``GET /v1/stock/lobbying``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`LobbyingResponse`.
@@ -243,8 +267,10 @@ class AlternativeData(Operations):
         """Get Social Sentiment.
 
         ``GET /v1/stock/social-sentiment``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`SocialSentimentResponse`.
@@ -255,7 +281,9 @@ class AlternativeData(Operations):
         """Get Supply Chain.
 
         ``GET /v1/stock/supply-chain``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        In the query: ``symbol``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`SupplyChainResponse`.
@@ -266,7 +294,9 @@ class AlternativeData(Operations):
         """Get Transcript by ID.
 
         ``GET /v1/stock/transcripts``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``id``. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        In the query: ``id``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`TranscriptResponse`.
@@ -277,8 +307,10 @@ class AlternativeData(Operations):
         """Get USA Spending.
 
         ``GET /v1/stock/usa-spending``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`UsaSpendingResponse`.
@@ -289,8 +321,10 @@ class AlternativeData(Operations):
         """Get USPTO Patent.
 
         ``GET /v1/stock/uspto-patent``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`UsptoPatentsResponse`.
@@ -306,8 +340,10 @@ class AlternativeData(Operations):
         """Get Visa Application (H1-B).
 
         ``GET /v1/stock/visa-application``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`VisaApplicationsResponse`.

@@ -50,8 +50,10 @@ class Analytics(Operations):
         ``GET /v1/analytics/insights``; scope ``analytics:information``; retried when safe; paged
         (page numbers: ``page`` counts up for you). In the query: ``page``, ``page_size`` as
         ``pageSize``, ``symbols``, ``analyst``, ``rating_id`` as ``ratingId``, ``search_keys_type``
-        as ``searchKeysType`` and ``search_keys`` as ``searchKeys``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        as ``searchKeysType`` and ``search_keys`` as ``searchKeys``. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`AnalystInsightsResponse`); with ``async for``, every
@@ -67,8 +69,10 @@ class Analytics(Operations):
         """Get Top ETF Options by Volume.
 
         ``GET /v1/options/etfs/top-volume``; scope ``options:information``; retried when safe; not
-        paged. In the query: ``size``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``size``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             a list of :class:`OptionsScreenerItem` (``[]`` for ``null``).
@@ -82,7 +86,9 @@ class Analytics(Operations):
         """Get Market Breadth.
 
         ``GET /v1/analytics/market-breadth``; scope ``analytics:information``; retried when safe;
-        not paged. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        not paged. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
+        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
+        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`MarketBreadthResponse`.
@@ -93,7 +99,9 @@ class Analytics(Operations):
         """Get Net Inflow.
 
         ``GET /v1/analytics/net-inflow``; scope ``analytics:information``; retried when safe; not
-        paged. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        paged. Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`NetInflowResponse`.
@@ -118,7 +126,9 @@ class Analytics(Operations):
         (page numbers: ``page`` counts up for you). In the query: ``tickers``, ``page``,
         ``page_size`` as ``pageSize``, ``importance``, ``action``, ``analyst_id`` as ``analystId``,
         ``firm_id`` as ``firmId`` and the keys of :class:`DateIsFromToFilters` (``**filters``).
-        Errors: see :class:`~aries_async.resources._operation.Operations`.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`GetRatingsResponse`); with ``async for``, every
@@ -147,8 +157,10 @@ class Analytics(Operations):
         """Get Sector Tickers.
 
         ``GET /v1/equity/sector-tickers``; scope ``market:information``; retried when safe; not
-        paged. In the query: ``sector``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``sector``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
@@ -164,8 +176,10 @@ class Analytics(Operations):
         """Get Sector-wise Change.
 
         ``GET /v1/equity/sector-wise-change``; scope ``market:information``; retried when safe; not
-        paged. In the query: ``limit`` and ``size``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``limit`` and ``size``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             a list of :class:`SectorAvgChange` (``[]`` for ``null``).
@@ -190,8 +204,10 @@ class Analytics(Operations):
 
         ``POST /v1/stock/screener``; scope ``market:supplemental``; retried when safe; not paged. In
         the query: ``page_size``, ``order_column``, ``order_direction`` and ``primary_only``. The
-        body needs clauses and operator, or groups and operator. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        body needs clauses and operator, or groups and operator. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Args:
             clauses: body ``clauses``, list of :class:`ScreenClause`; optional.
@@ -214,8 +230,10 @@ class Analytics(Operations):
         """Get Top Stock Options by Gains.
 
         ``GET /v1/options/stocks/top-gainers``; scope ``options:information``; retried when safe;
-        not paged. In the query: ``size``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        not paged. In the query: ``size``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             a list of :class:`OptionsScreenerItem` (``[]`` for ``null``).
@@ -233,8 +251,10 @@ class Analytics(Operations):
         """Get Top Stock Options by Volume.
 
         ``GET /v1/options/stocks/top-volume``; scope ``options:information``; retried when safe; not
-        paged. In the query: ``size``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``size``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             a list of :class:`OptionsScreenerItem` (``[]`` for ``null``).
@@ -253,8 +273,10 @@ class Analytics(Operations):
         """Get Top Gaining Stocks.
 
         ``GET /v1/equity/top-gainers``; scope ``market:information``; retried when safe; not paged.
-        In the query: ``limit`` and ``size``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        In the query: ``limit`` and ``size``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
@@ -270,8 +292,10 @@ class Analytics(Operations):
         """Get Top Losing Stocks.
 
         ``GET /v1/equity/top-losers``; scope ``market:information``; retried when safe; not paged.
-        In the query: ``limit`` and ``size``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        In the query: ``limit`` and ``size``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
@@ -287,8 +311,10 @@ class Analytics(Operations):
         """Get Most Active Stocks.
 
         ``GET /v1/equity/top-most-active``; scope ``market:information``; retried when safe; not
-        paged. In the query: ``limit`` and ``size``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``limit`` and ``size``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).

@@ -43,7 +43,9 @@ class Calendars(Operations):
         ``GET /v1/calendars/conference-calls``; scope ``calendar:information``; retried when safe;
         paged (page numbers: ``page`` counts up for you). In the query: ``tickers``, ``page``,
         ``page_size`` as ``pageSize`` and the keys of :class:`DateFromToFilters` (``**filters``).
-        Errors: see :class:`~aries_async.resources._operation.Operations`.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`ConferenceCallsResponse`); with ``async for``, every
@@ -61,8 +63,10 @@ class Calendars(Operations):
         """Get Earnings Calendar.
 
         ``GET /v1/calendars/earnings``; scope ``calendar:information``; retried when safe; not
-        paged. In the query: ``from_`` as ``from``, ``to`` and ``symbol``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``from_`` as ``from``, ``to`` and ``symbol``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             a list of :class:`EarningRelease` (``[]`` for ``null``).
@@ -76,8 +80,10 @@ class Calendars(Operations):
         """Get Historical Economic Data.
 
         ``GET /v1/calendars/historical/{symbol}``; scope ``calendar:information``; retried when
-        safe; not paged. In the path: ``symbol``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        safe; not paged. In the path: ``symbol``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             a list of :class:`EconomicsIndicator` (``[]`` for ``null``).
@@ -97,8 +103,10 @@ class Calendars(Operations):
         """Get Economics Calendar.
 
         ``GET /v1/calendars/economics``; scope ``calendar:information``; retried when safe; not
-        paged. In the query: ``date_`` as ``date``, ``from_`` as ``from`` and ``to``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``date_`` as ``date``, ``from_`` as ``from`` and ``to``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`GetEconomicsCalendarResponse`.
@@ -121,7 +129,9 @@ class Calendars(Operations):
         ``GET /v1/calendars/mergers-acquisitions``; scope ``calendar:information``; retried when
         safe; paged (page numbers: ``page`` counts up for you). In the query: ``tickers``, ``page``,
         ``page_size`` as ``pageSize`` and the keys of :class:`DateFromToFilters` (``**filters``).
-        Errors: see :class:`~aries_async.resources._operation.Operations`.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`MergersAndAcquisitionsResponse`); with ``async for``, every

@@ -28,7 +28,9 @@ class Chart(Operations):
         """Get Chart Configuration.
 
         ``GET /v1/chart/config``; scope ``market:information``; retried when safe; not paged.
-        Errors: see :class:`~aries_async.resources._operation.Operations`.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`ChartConfig`.
@@ -44,8 +46,10 @@ class Chart(Operations):
         """Search Symbols.
 
         ``GET /v1/chart/search``; scope ``market:information``; retried when safe; not paged. In the
-        query: ``query`` and ``limit``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        query: ``query`` and ``limit``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             a list of :class:`SearchSymbolItem` (``[]`` for ``null``).
@@ -56,7 +60,9 @@ class Chart(Operations):
         """Get Server Time.
 
         ``GET /v1/chart/time``; scope ``market:information``; retried when safe; not paged. Errors:
-        see :class:`~aries_async.resources._operation.Operations`.
+        a missing or malformed argument raises ``ValidationError`` naming it, before anything is
+        sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             the server's answer (``text/plain``) as an aware UTC ``datetime``.
@@ -67,7 +73,9 @@ class Chart(Operations):
         """Get Symbol Information.
 
         ``GET /v1/chart/symbols``; scope ``market:information``; retried when safe; not paged. In
-        the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        the query: ``symbol``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`SymbolInfo`.
@@ -85,8 +93,10 @@ class Chart(Operations):
         """Get Tick-Based Chart Data.
 
         ``GET /v1/chart/tick-history``; scope ``market:information``; retried when safe; not paged.
-        In the query: ``symbol``, ``resolution``, ``countback`` and ``cursor``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        In the query: ``symbol``, ``resolution``, ``countback`` and ``cursor``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`TickChartBars`.

@@ -26,7 +26,9 @@ class Company(Operations):
         """Get Company Executives.
 
         ``GET /v1/company/executive``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        In the query: ``symbol``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`CompanyExecutiveResponse`.
@@ -37,8 +39,10 @@ class Company(Operations):
         """Get Company Financial Metrics.
 
         ``GET /v1/company/metrics``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol`` and ``metric``, always 'all'. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        the query: ``symbol`` and ``metric``, always 'all'. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`BasicFinancials`.
@@ -49,7 +53,9 @@ class Company(Operations):
         """Get Company Peers.
 
         ``GET /v1/company/peers``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        the query: ``symbol``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`CompanyPeersResponse`.
@@ -66,8 +72,10 @@ class Company(Operations):
         """Get Company Profile.
 
         ``GET /v1/company/profile``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol``, ``isin`` and ``cusip``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        the query: ``symbol``, ``isin`` and ``cusip``. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`CompanyProfile`.

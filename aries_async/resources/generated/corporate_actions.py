@@ -56,8 +56,10 @@ class CorporateActions(Operations):
         paged (each page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
         ``tickersAnyOf``, ``distribution_type`` as ``distributionType``, ``distribution_types`` as
         ``distributionTypes``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`CorporateActionsDividendsFilters` (``**filters``). Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        :class:`CorporateActionsDividendsFilters` (``**filters``). Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`DividendsResponse`); with ``async for``, every
@@ -69,8 +71,10 @@ class CorporateActions(Operations):
         """Get IPO Calendar.
 
         ``GET /v1/corporate-actions/ipo-calendar``; scope ``market:supplemental``; retried when
-        safe; not paged. In the query: ``from_`` as ``from`` and ``to``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        safe; not paged. In the query: ``from_`` as ``from`` and ``to``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`IpoCalendarResponse`.
@@ -88,8 +92,10 @@ class CorporateActions(Operations):
 
         ``GET /v1/corporate-actions/spinoffs``; scope ``market:supplemental``; retried when safe;
         not paged. In the query: ``identifier``, ``identifier_type`` as ``identifierType``,
-        ``start_date`` as ``startDate`` and ``end_date`` as ``endDate``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``start_date`` as ``startDate`` and ``end_date`` as ``endDate``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`SpinoffsResponse`.
@@ -113,8 +119,10 @@ class CorporateActions(Operations):
         page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
         ``tickersAnyOf``, ``adjustment_type`` as ``adjustmentType``, ``adjustment_types`` as
         ``adjustmentTypes``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`CorporateActionsStockSplitsFilters` (``**filters``). Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        :class:`CorporateActionsStockSplitsFilters` (``**filters``). Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`StockSplitsResponse`); with ``async for``, every
@@ -133,8 +141,10 @@ class CorporateActions(Operations):
 
         ``GET /v1/corporate-actions/tender-offers``; scope ``market:supplemental``; retried when
         safe; not paged. In the query: ``identifier``, ``identifier_type`` as ``identifierType``,
-        ``start_date`` as ``startDate`` and ``end_date`` as ``endDate``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``start_date`` as ``startDate`` and ``end_date`` as ``endDate``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`TenderOffersResponse`.

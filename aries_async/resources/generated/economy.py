@@ -40,8 +40,10 @@ class Economy(Operations):
 
         ``GET /v1/economy/inflation``; scope ``market:supplemental``; retried when safe; paged (each
         page's ``nextUrl`` is followed for you). In the query: ``dates``, ``limit``, ``sort``,
-        ``next`` and the keys of :class:`DateFilters` (``**filters``). Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``next`` and the keys of :class:`DateFilters` (``**filters``). Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`InflationResponse`); with ``async for``, every
@@ -63,7 +65,9 @@ class Economy(Operations):
         ``GET /v1/economy/inflation-expectations``; scope ``market:supplemental``; retried when
         safe; paged (each page's ``nextUrl`` is followed for you). In the query: ``dates``,
         ``limit``, ``sort``, ``next`` and the keys of :class:`DateFilters` (``**filters``). Errors:
-        see :class:`~aries_async.resources._operation.Operations`.
+        a missing or malformed argument raises ``ValidationError`` naming it, before anything is
+        sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`InflationExpectationsResponse`); with ``async for``, every
@@ -84,8 +88,10 @@ class Economy(Operations):
 
         ``GET /v1/economy/treasury-yields``; scope ``market:supplemental``; retried when safe; paged
         (each page's ``nextUrl`` is followed for you). In the query: ``dates``, ``limit``, ``sort``,
-        ``next`` and the keys of :class:`DateFilters` (``**filters``). Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``next`` and the keys of :class:`DateFilters` (``**filters``). Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`TreasuryYieldsResponse`); with ``async for``, every

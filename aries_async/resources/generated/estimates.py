@@ -35,8 +35,10 @@ class Estimates(Operations):
         """Get Earnings Surprises.
 
         ``GET /v1/stock/earnings``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol`` and ``limit``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        the query: ``symbol`` and ``limit``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EarningsSurprisesResponse`.
@@ -52,8 +54,10 @@ class Estimates(Operations):
         """Get EBIT Estimates.
 
         ``GET /v1/stock/ebit-estimate``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EbitEstimatesResponse`.
@@ -69,8 +73,10 @@ class Estimates(Operations):
         """Get EBITDA Estimates.
 
         ``GET /v1/stock/ebitda-estimate``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EbitdaEstimatesResponse`.
@@ -86,8 +92,10 @@ class Estimates(Operations):
         """Get EPS Estimates.
 
         ``GET /v1/stock/eps-estimate``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EpsEstimatesResponse`.
@@ -98,7 +106,9 @@ class Estimates(Operations):
         """Get Analyst Price Targets.
 
         ``GET /v1/stock/price-target``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        In the query: ``symbol``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`PriceTargetResponse`.
@@ -114,8 +124,10 @@ class Estimates(Operations):
         """Get Revenue Estimates.
 
         ``GET /v1/stock/revenue-estimate``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`RevenueEstimatesResponse`.
@@ -132,8 +144,10 @@ class Estimates(Operations):
         """Get Analyst Upgrades & Downgrades.
 
         ``GET /v1/stock/upgrade-downgrade``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`UpgradesDowngradesResponse`.

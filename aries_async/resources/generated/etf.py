@@ -32,8 +32,10 @@ class Etf(Operations):
         """Get ETF Country Allocation.
 
         ``GET /v1/etf/country``; scope ``market:supplemental``; retried when safe; not paged. In the
-        query: ``symbol`` and ``isin``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        query: ``symbol`` and ``isin``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EtfCountryAllocationResponse`.
@@ -54,8 +56,10 @@ class Etf(Operations):
         """Get ETF Holdings.
 
         ``GET /v1/etf/holdings``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol``, ``isin``, ``skip`` and ``date_`` as ``date``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        the query: ``symbol``, ``isin``, ``skip`` and ``date_`` as ``date``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EtfHoldingsResponse`.
@@ -66,8 +70,10 @@ class Etf(Operations):
         """Get ETF Profile.
 
         ``GET /v1/etf/profile``; scope ``market:supplemental``; retried when safe; not paged. In the
-        query: ``symbol`` and ``isin``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        query: ``symbol`` and ``isin``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EtfProfileResponse`.
@@ -83,8 +89,10 @@ class Etf(Operations):
         """Get ETF Sector Allocation.
 
         ``GET /v1/etf/sector``; scope ``market:supplemental``; retried when safe; not paged. In the
-        query: ``symbol`` and ``isin``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        query: ``symbol`` and ``isin``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EtfSectorAllocationResponse`.

@@ -35,7 +35,9 @@ class Filings(Operations):
 
         ``GET /v1/filings/sec``; scope ``market:supplemental``; retried when safe; not paged. In the
         query: ``symbol``, ``cik``, ``access_number`` as ``accessNumber``, ``form``, ``from_`` as
-        ``from`` and ``to``. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        ``from`` and ``to``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`SecFilingsResponse`.
@@ -52,8 +54,10 @@ class Filings(Operations):
         """Get Filings Similarity Index.
 
         ``GET /v1/filings/similarity-index``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol``, ``cik`` and ``frequency`` as ``freq``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``symbol``, ``cik`` and ``frequency`` as ``freq``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`FilingsSimilarityIndexResponse`.

@@ -54,7 +54,9 @@ class Financials(Operations):
         ``GET /v1/financials/cash-flow-statements``; scope ``market:supplemental``; retried when
         safe; paged (each page's ``nextUrl`` is followed for you). In the query: ``ciks``,
         ``limit``, ``sort``, ``next`` and the keys of :class:`FinancialsStatementsFilters`
-        (``**filters``). Errors: see :class:`~aries_async.resources._operation.Operations`.
+        (``**filters``). Errors: a missing or malformed argument raises ``ValidationError`` naming
+        it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`CashFlowStatementsResponse`); with ``async for``, every
@@ -76,7 +78,9 @@ class Financials(Operations):
         ``GET /v1/financials/income-statements``; scope ``market:supplemental``; retried when safe;
         paged (each page's ``nextUrl`` is followed for you). In the query: ``ciks``, ``limit``,
         ``sort``, ``next`` and the keys of :class:`FinancialsStatementsFilters` (``**filters``).
-        Errors: see :class:`~aries_async.resources._operation.Operations`.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`IncomeStatementsResponse`); with ``async for``, every
@@ -99,8 +103,10 @@ class Financials(Operations):
         ``GET /v1/financials/ratios``; scope ``market:supplemental``; retried when safe; paged (each
         page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
         ``tickersAnyOf``, ``ciks``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`FinancialsRatiosFilters` (``**filters``). Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        :class:`FinancialsRatiosFilters` (``**filters``). Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`FinancialRatiosResponse`); with ``async for``, every
@@ -122,8 +128,10 @@ class Financials(Operations):
 
         ``GET /v1/financials/reported``; scope ``market:supplemental``; retried when safe; not
         paged. In the query: ``symbol``, ``cik``, ``access_number`` as ``accessNumber``,
-        ``frequency`` as ``freq``, ``from_`` as ``from`` and ``to``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``frequency`` as ``freq``, ``from_`` as ``from`` and ``to``. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`FinancialsReportedResponse`.
@@ -142,8 +150,10 @@ class Financials(Operations):
         """Get Revenue Breakdown.
 
         ``GET /v1/financials/revenue-breakdown``; scope ``market:supplemental``; retried when safe;
-        not paged. In the query: ``symbol`` and ``cik``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        not paged. In the query: ``symbol`` and ``cik``. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`FinancialsRevenueBreakdownResponse`.
@@ -172,7 +182,9 @@ class Financials(Operations):
         ``tickersAnyOf``, ``days_to_cover_list`` as ``daysToCoverList``, ``settlement_dates`` as
         ``settlementDates``, ``average_daily_volume_list`` as ``avgDailyVolumeList``, ``limit``,
         ``sort``, ``next`` and the keys of :class:`FinancialsShortInterestFilters` (``**filters``).
-        Errors: see :class:`~aries_async.resources._operation.Operations`.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`ShortInterestResponse`); with ``async for``, every
@@ -198,8 +210,10 @@ class Financials(Operations):
         (each page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
         ``tickersAnyOf``, ``dates``, ``short_volume_ratio_list`` as ``shortVolumeRatioList``,
         ``total_volume_list`` as ``totalVolumeList``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`FinancialsShortVolumeFilters` (``**filters``). Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        :class:`FinancialsShortVolumeFilters` (``**filters``). Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`ShortVolumeResponse`); with ``async for``, every
@@ -219,7 +233,9 @@ class Financials(Operations):
 
         ``GET /v1/financials/statements``; scope ``market:supplemental``; retried when safe; not
         paged. In the query: ``symbol``, ``statement``, ``frequency`` as ``freq`` and
-        ``preliminary``. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        ``preliminary``. Errors: a missing or malformed argument raises ``ValidationError`` naming
+        it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`FinancialsStatementsResponse`.

@@ -43,8 +43,10 @@ class Indices(Operations):
 
         ``GET /v1/indices/bar``; scope ``market:supplemental``; retried when safe; not paged. In the
         query: ``identifier``, ``end_time`` as ``endTime``, ``identifier_type`` as
-        ``identifierType``, ``precision`` and ``period``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``identifierType``, ``precision`` and ``period``. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`IndexBarResponse`.
@@ -65,8 +67,10 @@ class Indices(Operations):
 
         ``GET /v1/indices/bars``; scope ``market:supplemental``; retried when safe; not paged. In
         the query: ``identifier``, ``start_time`` as ``startTime``, ``end_time`` as ``endTime``,
-        ``identifier_type`` as ``identifierType``, ``precision`` and ``period``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``identifier_type`` as ``identifierType``, ``precision`` and ``period``. Errors: a missing
+        or malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`IndexBarsResponse`.
@@ -77,8 +81,10 @@ class Indices(Operations):
         """Get Indices By Group.
 
         ``GET /v1/indices/by-group``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``index_group`` as ``indexGroup``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        In the query: ``index_group`` as ``indexGroup``. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`IndicesByGroupResponse`.
@@ -102,8 +108,10 @@ class Indices(Operations):
         ``GET /v1/indices/chart-bars``; scope ``market:supplemental``; retried when safe; not paged.
         In the query: ``identifier``, ``start_time`` as ``startTime``, ``end_time`` as ``endTime``,
         ``identifier_type`` as ``identifierType``, ``precision``, ``period``, ``adjustment_method``
-        as ``adjustmentMethod`` and ``include_extended`` as ``includeExtended``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        as ``adjustmentMethod`` and ``include_extended`` as ``includeExtended``. Errors: a missing
+        or malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`IndexChartBarsResponse`.
@@ -114,7 +122,9 @@ class Indices(Operations):
         """Get Index Groups.
 
         ``GET /v1/indices/groups``; scope ``market:supplemental``; retried when safe; not paged.
-        Errors: see :class:`~aries_async.resources._operation.Operations`.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`IndexGroupsResponse`.
@@ -132,8 +142,10 @@ class Indices(Operations):
 
         ``GET /v1/indices/list``; scope ``market:supplemental``; retried when safe; paged (each
         page's ``nextPage`` token is sent back for you). In the query: ``index_group`` as
-        ``indexGroup``, ``page_size`` as ``pageSize`` and ``next_page`` as ``nextPage``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``indexGroup``, ``page_size`` as ``pageSize`` and ``next_page`` as ``nextPage``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`IndexListResponse`); with ``async for``, every
@@ -151,7 +163,9 @@ class Indices(Operations):
 
         ``GET /v1/indices/realtime/values``; scope ``market:supplemental``; retried when safe; not
         paged. In the query: ``identifiers`` and ``identifier_type`` as ``identifierType``. Errors:
-        see :class:`~aries_async.resources._operation.Operations`.
+        a missing or malformed argument raises ``ValidationError`` naming it, before anything is
+        sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`IndicesRealtimeValuesResponse`.
@@ -165,8 +179,10 @@ class Indices(Operations):
         """Search Indices.
 
         ``GET /v1/indices/search``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``index_name`` as ``indexName``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        the query: ``index_name`` as ``indexName``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`IndexSearchResponse`.

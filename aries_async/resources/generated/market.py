@@ -27,8 +27,10 @@ class MarketOperations(Operations):
         """Get equity details.
 
         ``GET /v1/marketdata/equities/details``; scope ``market:information``; retried when safe;
-        not paged. In the query: ``symbols``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        not paged. In the query: ``symbols``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`GetEquityDetailsResponse`.
@@ -38,8 +40,10 @@ class MarketOperations(Operations):
     async def etb_list(self) -> EtbListResponse:
         """Get Easy-to-Borrow List.
 
-        ``GET /v1/etb``; scope ``market:information``; retried when safe; not paged. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``GET /v1/etb``; scope ``market:information``; retried when safe; not paged. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EtbListResponse`.
@@ -50,8 +54,10 @@ class MarketOperations(Operations):
         """Get option details.
 
         ``GET /v1/marketdata/options/details``; scope ``market:information``; retried when safe; not
-        paged. In the query: ``symbols``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``symbols``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`GetOptionDetailsResponse`.
@@ -62,7 +68,9 @@ class MarketOperations(Operations):
         """Search Easy-to-Borrow Symbols.
 
         ``POST /v1/etb/search``; scope ``market:information``; retried when safe; not paged. Errors:
-        see :class:`~aries_async.resources._operation.Operations`.
+        a missing or malformed argument raises ``ValidationError`` naming it, before anything is
+        sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Args:
             symbols: body ``symbols``, list of string; required.

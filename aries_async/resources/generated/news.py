@@ -22,8 +22,10 @@ class News(Operations):
         """Get News by ID.
 
         ``GET /v1/news/{id}``; scope ``market:supplemental``; retried when safe; not paged. In the
-        path: ``id``. In the query: ``news_type`` as ``newsType``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        path: ``id``. In the query: ``news_type`` as ``newsType``. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`NewsItem`.
@@ -39,8 +41,10 @@ class News(Operations):
         """Get Market News.
 
         ``GET /v1/news``; scope ``market:supplemental``; retried when safe; not paged. In the query:
-        ``symbols`` and ``topics``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``symbols`` and ``topics``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`NewsListResponse`.
@@ -51,7 +55,9 @@ class News(Operations):
         """Get News Sentiment.
 
         ``GET /v1/news-sentiment``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol``. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        the query: ``symbol``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`NewsSentimentResponse`.

@@ -51,8 +51,10 @@ class Options(Operations):
 
         ``GET /v1/options/activity``; scope ``market:supplemental``; retried when safe; paged (page
         numbers: ``page`` counts up for you). In the query: ``tickers``, ``page``, ``page_size`` as
-        ``pageSize`` and the keys of :class:`DateFromToFilters` (``**filters``). Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``pageSize`` and the keys of :class:`DateFromToFilters` (``**filters``). Errors: a missing
+        or malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`OptionsActivityResponse`); with ``async for``, every
@@ -77,8 +79,10 @@ class Options(Operations):
         when safe; paged (each page's ``nextUrl`` is followed for you). In the path:
         ``underlying_asset`` as ``underlyingAsset``. In the query: ``contract_type`` as
         ``contractType``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`OptionsChainSnapshotFilters` (``**filters``). Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        :class:`OptionsChainSnapshotFilters` (``**filters``). Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`OptionChainSnapshotResponse`); with ``async for``, every
@@ -95,8 +99,10 @@ class Options(Operations):
 
         ``GET /v1/options/snapshot/{underlyingAsset}/{optionContract}``; scope
         ``market:supplemental``; retried when safe; not paged. In the path: ``underlying_asset`` as
-        ``underlyingAsset`` and ``option_contract`` as ``optionContract``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``underlyingAsset`` and ``option_contract`` as ``optionContract``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`OptionContractSnapshotResponse`.
@@ -110,7 +116,9 @@ class Options(Operations):
         """Get Options Last Trade.
 
         ``GET /v1/options/last-trade``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``ticker``. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        In the query: ``ticker``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`OptionLastTradeResponse`.
@@ -121,8 +129,10 @@ class Options(Operations):
         """Get Option Open/Close Data.
 
         ``GET /v1/options/open-close``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``ticker`` and ``date_`` as ``date``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        In the query: ``ticker`` and ``date_`` as ``date``. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`OptionOpenCloseResponse`.
@@ -133,8 +143,10 @@ class Options(Operations):
         """Get Previous Day Option Data.
 
         ``GET /v1/options/previous-day``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``ticker``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``ticker``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`OptionPreviousDayResponse`.
@@ -155,8 +167,10 @@ class Options(Operations):
 
         ``GET /v1/options/quotes``; scope ``market:supplemental``; retried when safe; paged (each
         page's ``nextUrl`` is followed for you). In the query: ``ticker``, ``order``, ``limit``,
-        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`OptionQuotesResponse`); with ``async for``, every
@@ -178,8 +192,10 @@ class Options(Operations):
 
         ``GET /v1/options/trades``; scope ``market:supplemental``; retried when safe; paged (each
         page's ``nextUrl`` is followed for you). In the query: ``ticker``, ``order``, ``limit``,
-        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`OptionTradesResponse`); with ``async for``, every
@@ -196,8 +212,10 @@ class Options(Operations):
         """Get Options Unusual Activity by Symbol.
 
         ``GET /v1/options/unusual_activity/{symbol}``; scope ``options:information``; retried when
-        safe; not paged. In the path: ``symbol``. In the query: ``source``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        safe; not paged. In the path: ``symbol``. In the query: ``source``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`OptionsUnusualActivityResponse`.

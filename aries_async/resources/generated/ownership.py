@@ -32,8 +32,10 @@ class Ownership(Operations):
         """Get Fund Ownership Data.
 
         ``GET /v1/ownership/fund``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol`` and ``limit``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        the query: ``symbol`` and ``limit``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`OwnershipDataResponse`.
@@ -50,8 +52,10 @@ class Ownership(Operations):
         """Get Insider Transactions.
 
         ``GET /v1/ownership/insider-transactions``; scope ``market:supplemental``; retried when
-        safe; not paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        safe; not paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`InsiderTransactionsResponse`.
@@ -72,8 +76,10 @@ class Ownership(Operations):
         """Get Institutional Ownership.
 
         ``GET /v1/institutional/ownership``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``cusip``, ``from_`` as ``from``, ``to`` and ``symbol``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``cusip``, ``from_`` as ``from``, ``to`` and ``symbol``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`InstitutionalOwnershipResponse`.
@@ -92,8 +98,10 @@ class Ownership(Operations):
         """Get Institutional Portfolio.
 
         ``GET /v1/institutional/portfolio``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``cik``, ``from_`` as ``from`` and ``to``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``cik``, ``from_`` as ``from`` and ``to``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`InstitutionalPortfolioResponse`.
@@ -112,8 +120,10 @@ class Ownership(Operations):
         """Get Company Ownership Data.
 
         ``GET /v1/ownership/data``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol`` and ``limit``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        the query: ``symbol`` and ``limit``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`OwnershipDataResponse`.

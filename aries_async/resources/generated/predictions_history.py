@@ -33,8 +33,10 @@ class PredictionsHistory(Operations):
         """Get historical ticks for a single symbol.
 
         ``GET /v1/predictions/historical-data``; no token needed; retried when safe; not paged. In
-        the query: ``symbol``, ``from_`` as ``from``, ``to`` and ``limit``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        the query: ``symbol``, ``from_`` as ``from``, ``to`` and ``limit``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`GetHistoryResponseBody`.
@@ -49,7 +51,9 @@ class PredictionsHistory(Operations):
         """Batch historical ticks for up to 5 symbols.
 
         ``POST /v1/predictions/historical-data/batch``; no token needed; retried when safe; not
-        paged. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        paged. Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Args:
             queries: body ``queries``, list of :class:`PredMdHistoryRequest`; required.

@@ -30,8 +30,10 @@ class PredictionsMarkets(Operations):
         """Get a base event with its events and each event's contracts.
 
         ``GET /v1/predictions/base-events/{baseEventId}``; no token needed; retried when safe; not
-        paged. In the path: ``base_event_id`` as ``baseEventId``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the path: ``base_event_id`` as ``baseEventId``. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`GetBaseEventResponseBody`.
@@ -41,8 +43,10 @@ class PredictionsMarkets(Operations):
     async def categories(self) -> ListCategoriesResponseBody:
         """List prediction market categories.
 
-        ``GET /v1/predictions/categories``; no token needed; retried when safe; not paged. Errors:
-        see :class:`~aries_async.resources._operation.Operations`.
+        ``GET /v1/predictions/categories``; no token needed; retried when safe; not paged. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`ListCategoriesResponseBody`.
@@ -53,8 +57,10 @@ class PredictionsMarkets(Operations):
         """Get an event and all contracts under it.
 
         ``GET /v1/predictions/events/{eventId}/contracts``; no token needed; retried when safe; not
-        paged. In the path: ``event_id`` as ``eventId``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the path: ``event_id`` as ``eventId``. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`GetEventContractsResponseBody`.
@@ -82,8 +88,10 @@ class PredictionsMarkets(Operations):
         ``GET /v1/predictions/search``; no token needed; retried when safe; paged (page numbers:
         ``page`` counts up for you). In the query: ``type``, ``q``, ``state``, ``base_event_id`` as
         ``baseEventId``, ``event_id`` as ``eventId``, ``category``, ``tradable``, ``page`` and
-        ``per_page`` as ``perPage``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``per_page`` as ``perPage``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`SearchResponseBody`); with ``async for``, every

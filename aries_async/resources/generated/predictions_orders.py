@@ -27,8 +27,10 @@ class PredictionsOrders(Operations):
         """Get prediction order.
 
         ``GET /v1/predictions/orders/{orderId}``; a token of any scope; retried when safe; not
-        paged. In the path: ``order_id`` as ``orderId``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the path: ``order_id`` as ``orderId``. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`GetPredictionOrderResponseBody`.
@@ -51,7 +53,9 @@ class PredictionsOrders(Operations):
 
         ``GET /v1/predictions/orders``; a token of any scope; retried when safe; not paged. In the
         query: ``status``, ``account_id`` as ``accountId``, ``symbol``, ``limit`` and ``cursor``.
-        Errors: see :class:`~aries_async.resources._operation.Operations`.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`ListPredictionOrdersResponseBody`.
@@ -80,8 +84,10 @@ class PredictionsOrders(Operations):
         """Place prediction order.
 
         ``POST /v1/predictions/orders``; a token of any scope; retried when safe (one
-        ``Idempotency-Key`` across the retries); not paged. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``Idempotency-Key`` across the retries); not paged. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Args:
             account_id: body ``accountId``, string; required.

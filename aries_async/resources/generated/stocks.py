@@ -52,8 +52,10 @@ class Stocks(Operations):
 
         ``GET /v1/stocks/aggs``; scope ``market:supplemental``; retried when safe; not paged. In the
         query: ``ticker``, ``multiplier``, ``timespan``, ``from_`` as ``from``, ``to``,
-        ``adjusted``, ``sort``, ``limit`` and ``next``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``adjusted``, ``sort``, ``limit`` and ``next``. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`StockAggregatesResponse`.
@@ -71,7 +73,9 @@ class Stocks(Operations):
 
         ``GET /v1/stocks/grouped``; scope ``market:supplemental``; retried when safe; not paged. In
         the query: ``date_`` as ``date``, ``adjusted`` and ``include_otc`` as ``includeOtc``.
-        Errors: see :class:`~aries_async.resources._operation.Operations`.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`DailyMarketSummaryResponse`.
@@ -85,7 +89,9 @@ class Stocks(Operations):
         """Get Last Quote (NBBO).
 
         ``GET /v1/stocks/last-quote``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``ticker``. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        In the query: ``ticker``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`StockLastQuoteResponse`.
@@ -96,7 +102,9 @@ class Stocks(Operations):
         """Get Last Trade.
 
         ``GET /v1/stocks/last-trade``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``ticker``. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        In the query: ``ticker``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`StockLastTradeResponse`.
@@ -113,8 +121,10 @@ class Stocks(Operations):
         """Get Daily Ticker Summary.
 
         ``GET /v1/stocks/open-close``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``ticker``, ``date_`` as ``date`` and ``adjusted``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        In the query: ``ticker``, ``date_`` as ``date`` and ``adjusted``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`StockOpenCloseResponse`.
@@ -130,8 +140,10 @@ class Stocks(Operations):
         """Get Previous Day Bar.
 
         ``GET /v1/stocks/prev``; scope ``market:supplemental``; retried when safe; not paged. In the
-        query: ``ticker`` and ``adjusted``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        query: ``ticker`` and ``adjusted``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`StockPreviousDayResponse`.
@@ -152,8 +164,10 @@ class Stocks(Operations):
 
         ``GET /v1/stocks/quotes``; scope ``market:supplemental``; retried when safe; paged (each
         page's ``nextUrl`` is followed for you). In the query: ``ticker``, ``order``, ``limit``,
-        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`StockQuotesResponse`); with ``async for``, every
@@ -170,8 +184,10 @@ class Stocks(Operations):
         """Get Full Market Snapshot.
 
         ``GET /v1/stocks/snapshot``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``tickers`` and ``include_otc`` as ``includeOtc``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        the query: ``tickers`` and ``include_otc`` as ``includeOtc``. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`StockSnapshotsResponse`.
@@ -192,8 +208,10 @@ class Stocks(Operations):
 
         ``GET /v1/stocks/trades``; scope ``market:supplemental``; retried when safe; paged (each
         page's ``nextUrl`` is followed for you). In the query: ``ticker``, ``order``, ``limit``,
-        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`StockTradesResponse`); with ``async for``, every
@@ -217,8 +235,10 @@ class Stocks(Operations):
         ``GET /v1/stocks/unified-snapshot``; scope ``market:supplemental``; retried when safe; paged
         (each page's ``nextUrl`` is followed for you). In the query: ``type``, ``tickers_any_of`` as
         ``tickersAnyOf``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`TickerFilters` (``**filters``). Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        :class:`TickerFilters` (``**filters``). Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`UnifiedSnapshotResponse`); with ``async for``, every

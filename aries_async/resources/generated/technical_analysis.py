@@ -32,8 +32,10 @@ class TechnicalAnalysis(Operations):
         """Get Aggregate Technical Indicators.
 
         ``GET /v1/scan/technical-indicator``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol`` and ``resolution``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``symbol`` and ``resolution``. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`AggregateTechnicalIndicatorsResponse`.
@@ -71,8 +73,10 @@ class TechnicalAnalysis(Operations):
 
         ``GET /v1/indicator``; scope ``market:supplemental``; retried when safe; not paged. In the
         query: ``symbol``, ``resolution``, ``indicator``, ``from_`` as ``from``, ``to``,
-        ``timeperiod``, ``fast_period``, ``slow_period`` and ``signal_period``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        ``timeperiod``, ``fast_period``, ``slow_period`` and ``signal_period``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`TechnicalIndicatorResponse`.
@@ -86,8 +90,10 @@ class TechnicalAnalysis(Operations):
         """Get Technical Patterns.
 
         ``GET /v1/scan/pattern``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol`` and ``resolution``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        the query: ``symbol`` and ``resolution``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`TechnicalPatternsResponse`.
@@ -102,8 +108,10 @@ class TechnicalAnalysis(Operations):
         """Get Support & Resistance Levels.
 
         ``GET /v1/scan/support-resistance``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol`` and ``resolution``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        paged. In the query: ``symbol`` and ``resolution``. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`SupportResistanceLevelsResponse`.

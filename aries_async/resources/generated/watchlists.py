@@ -26,7 +26,9 @@ class Watchlists(Operations):
         """Create Watchlist.
 
         ``POST /v1/config/watchlist``; scope ``watchlist:management``; never retried; not paged.
-        Errors: see :class:`~aries_async.resources._operation.Operations`.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Args:
             name: body ``name``, string; required.
@@ -41,8 +43,10 @@ class Watchlists(Operations):
         """Delete Watchlist.
 
         ``DELETE /v1/config/watchlist/{watchlist_id}``; scope ``watchlist:management``; retried when
-        safe; not paged. In the path: ``watchlist_id``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        safe; not paged. In the path: ``watchlist_id``. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`Watchlist`.
@@ -53,8 +57,10 @@ class Watchlists(Operations):
         """Get Watchlist.
 
         ``GET /v1/config/watchlist/{watchlist_id}``; scope ``watchlist:information``; retried when
-        safe; not paged. In the path: ``watchlist_id``. Errors: see
-        :class:`~aries_async.resources._operation.Operations`.
+        safe; not paged. In the path: ``watchlist_id``. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`Watchlist`.
@@ -65,7 +71,9 @@ class Watchlists(Operations):
         """List Watchlists.
 
         ``GET /v1/config/watchlist``; scope ``watchlist:information``; retried when safe; not paged.
-        Errors: see :class:`~aries_async.resources._operation.Operations`.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`WatchlistResponse`.
@@ -80,7 +88,9 @@ class Watchlists(Operations):
         """Replace All Watchlists.
 
         ``PUT /v1/config/watchlist``; scope ``watchlist:management``; retried when safe; not paged.
-        Errors: see :class:`~aries_async.resources._operation.Operations`.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Args:
             watchlists: the JSON array body; required.
@@ -102,7 +112,9 @@ class Watchlists(Operations):
 
         ``PATCH /v1/config/watchlist/{watchlist_id}``; scope ``watchlist:management``; retried when
         safe; not paged. In the path: ``watchlist_id``. The body needs name, or add_symbols, or
-        remove_symbols. Errors: see :class:`~aries_async.resources._operation.Operations`.
+        remove_symbols. Errors: a missing or malformed argument raises ``ValidationError`` naming
+        it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Args:
             add_symbols: body ``add_symbols``, list of string; optional.
