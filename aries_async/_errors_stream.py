@@ -1,5 +1,6 @@
 """The stream errors that live apart from :mod:`aries_async.errors` (which serves them on
-first use): an order of unknown state, and the failures of socket requests."""
+first use): a closed stream, an overflowed buffer, an order of unknown state, and the
+failures of socket requests."""
 
 from __future__ import annotations
 
@@ -12,10 +13,21 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OrderStateUnknownError",
+    "StreamClosedError",
+    "StreamOverflowError",
     "StreamRequestError",
     "StreamRequestInterrupted",
     "StreamRequestTimeout",
 ]
+
+
+class StreamClosedError(StreamError):
+    """The stream is closed for good (you left its context, or it failed fatally)."""
+
+
+class StreamOverflowError(StreamError):
+    """An account-event consumer fell so far behind that its bounded buffer overflowed.
+    Account events are never dropped silently: this is raised to that consumer instead."""
 
 
 class StreamRequestError(StreamError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit
 
 import attrs
 
@@ -33,6 +34,38 @@ DEFAULT_SCOPES: tuple[str, ...] = (
 """Scopes the quickstart path needs: accounts, positions, orders, quotes, market status."""
 
 
+_WEB = ("http", "https")
+_SOCKET = ("ws", "wss")
+
+
+def _url_problem(url: str, schemes: tuple[str, str]) -> str | None:
+    """What is wrong with ``url`` as a URL of one of ``schemes``, or None when nothing is."""
+    # Plain http and ws stay allowed: the simulator and test servers serve them on loopback.
+    if any(c.isspace() or ord(c) < 32 for c in url):
+        return "contains a space or a control character"
+    expected = f"{schemes[1]}://... (or {schemes[0]}:// for a local server)"
+    if "://" not in url:
+        return f"has no scheme: write it as {schemes[1]}://{url.lstrip(':/')}"
+    scheme = url.split("://", 1)[0].lower()
+    if scheme not in schemes:
+        return f"scheme {scheme!r} is not {schemes[0]} or {schemes[1]}: expected {expected}"
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return f"has no host: expected {expected}"
+    try:
+        parts.port  # noqa: B018 - reading it checks it
+    except ValueError:
+        return "has a port that is not a number from 0 to 65535"
+    return None
+
+
+def _check_url(url: str, setting: str, schemes: tuple[str, str]) -> None:
+    """Raise a :class:`ConfigurationError` naming ``setting`` when ``url`` is not usable."""
+    problem = _url_problem(url, schemes)
+    if problem is not None:
+        raise ConfigurationError(f"{setting}={url!r} {problem}", setting=setting)
+
+
 @attrs.frozen(kw_only=True)
 class Endpoints:
     """Every URL the client talks to.
@@ -40,6 +73,14 @@ class Endpoints:
     ``market_ws_url`` is at the current path, ``/v1/market/ws``; older pages of the docs name
     ``/v1/marketdata/ws`` (websocket.md 10.9): for a server there, set this URL (or
     ``ARIES_MARKET_WS_URL``) to it, the socket is the same.
+
+    Each URL is checked when the endpoints are built: ``base_url``, ``authorize_url`` and
+    ``token_url`` must be ``http(s)://`` URLs with a host, the three websocket URLs
+    ``ws(s)://`` ones.
+
+    Raises:
+        ConfigurationError: a URL has no scheme, another scheme, no host or a bad port; its
+            ``setting`` is the argument's name.
     """
 
     base_url: str = "https://api.aries.com"
@@ -49,9 +90,32 @@ class Endpoints:
     accounts_ws_url: str = "wss://api.aries.com/v1/accounts/ws"
     charts_ws_url: str = "wss://api.aries.com/v1/charts/ws"
 
+    def __attrs_post_init__(self) -> None:
+        for field in ("base_url", "authorize_url", "token_url"):
+            _check_url(getattr(self, field), field, _WEB)
+        for field in ("market_ws_url", "accounts_ws_url", "charts_ws_url"):
+            _check_url(getattr(self, field), field, _SOCKET)
+
 
 PRODUCTION = Endpoints()
 """The production Aries endpoints."""
+
+
+def _endpoints_at(base_url: str, setting: str) -> Endpoints:
+    """Every URL on the host of ``base_url`` (see :meth:`ClientConfig.for_base_url`), which
+    is checked first so that its error names ``setting``, not a URL made from it."""
+    _check_url(base_url, setting, _WEB)
+    base = base_url.rstrip("/")
+    scheme, rest = base.split("://", 1)
+    ws_base = ("wss://" if scheme.lower() == "https" else "ws://") + rest
+    return Endpoints(
+        base_url=base,
+        authorize_url=f"{base}/oauth2/authorize",
+        token_url=f"{base}/v1/oauth2/token",
+        market_ws_url=f"{ws_base}/v1/market/ws",
+        accounts_ws_url=f"{ws_base}/v1/accounts/ws",
+        charts_ws_url=f"{ws_base}/v1/charts/ws",
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -126,6 +190,16 @@ def _env_float(env: Mapping[str, str], key: str, default: float) -> float:
         return float(raw)
     except ValueError:
         raise ConfigurationError(f"{key} must be a number, got {raw!r}") from None
+
+
+_URL_VARIABLES: dict[str, tuple[str, tuple[str, str]]] = {
+    "authorize_url": ("ARIES_AUTHORIZE_URL", _WEB),
+    "token_url": ("ARIES_TOKEN_URL", _WEB),
+    "market_ws_url": ("ARIES_MARKET_WS_URL", _SOCKET),
+    "accounts_ws_url": ("ARIES_ACCOUNTS_WS_URL", _SOCKET),
+    "charts_ws_url": ("ARIES_CHARTS_WS_URL", _SOCKET),
+}
+"""Endpoint field -> the variable that sets it alone, and the schemes it takes."""
 
 
 @attrs.frozen(kw_only=True)
@@ -206,22 +280,13 @@ class ClientConfig:
 
         ``http://127.0.0.1:8080`` gives REST there, the token URL at ``/v1/oauth2/token``, the
         authorize page at ``/oauth2/authorize`` and the websockets on ``ws://`` at the same host.
+
+        Raises:
+            ConfigurationError: ``base_url`` is not an ``http(s)://`` URL with a host (no
+                scheme, another scheme...): the message says which, ``setting`` is
+                ``"base_url"``.
         """
-        base = base_url.rstrip("/")
-        ws_base = (
-            "wss://" + base[len("https://") :]
-            if base.startswith("https://")
-            else ("ws://" + base[len("http://") :] if base.startswith("http://") else base)
-        )
-        endpoints = Endpoints(
-            base_url=base,
-            authorize_url=f"{base}/oauth2/authorize",
-            token_url=f"{base}/v1/oauth2/token",
-            market_ws_url=f"{ws_base}/v1/market/ws",
-            accounts_ws_url=f"{ws_base}/v1/accounts/ws",
-            charts_ws_url=f"{ws_base}/v1/charts/ws",
-        )
-        return cls(endpoints=endpoints, **kwargs)  # type: ignore[arg-type]
+        return cls(endpoints=_endpoints_at(base_url, "base_url"), **kwargs)  # type: ignore[arg-type]
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> ClientConfig:
@@ -238,19 +303,17 @@ class ClientConfig:
         :class:`RateLimit`). Keyword overrides win.
 
         Raises:
-            ConfigurationError: a value cannot be read.
+            ConfigurationError: a value cannot be read; ``setting`` names its variable (a URL
+                without a scheme, with another scheme or no host, say).
         """
         env = os.environ if env is None else env
         base_url = env.get("ARIES_BASE_URL")
-        endpoints = cls.for_base_url(base_url).endpoints if base_url else PRODUCTION
-        url_keys = {
-            "authorize_url": "ARIES_AUTHORIZE_URL",
-            "token_url": "ARIES_TOKEN_URL",
-            "market_ws_url": "ARIES_MARKET_WS_URL",
-            "accounts_ws_url": "ARIES_ACCOUNTS_WS_URL",
-            "charts_ws_url": "ARIES_CHARTS_WS_URL",
-        }
-        changes = {field: env[key] for field, key in url_keys.items() if env.get(key)}
+        endpoints = _endpoints_at(base_url, "ARIES_BASE_URL") if base_url else PRODUCTION
+        changes = {}
+        for field, (key, schemes) in _URL_VARIABLES.items():
+            if env.get(key):
+                _check_url(env[key], key, schemes)
+                changes[field] = env[key]
         if changes:
             endpoints = attrs.evolve(endpoints, **changes)
         values: dict[str, object] = {

@@ -47,7 +47,7 @@ Messages never contain tokens or secrets; the raw body is kept on :attr:`APIErro
 to inspect, and is not part of ``str(error)``.
 
 :func:`api_error_from_response`, :func:`parse_retry_after`, the input checks, the order errors
-and the stream errors below :class:`StreamOverflowError` are served from here on first use;
+and the stream errors from :class:`StreamClosedError` down are served from here on first use;
 they live in modules that import this one.
 """
 
@@ -61,6 +61,8 @@ if TYPE_CHECKING:
     from aries_async._errors_orders import OrderMatchAmbiguousError, OrderOutcomeUnknownError
     from aries_async._errors_stream import (
         OrderStateUnknownError,
+        StreamClosedError,
+        StreamOverflowError,
         StreamRequestError,
         StreamRequestInterrupted,
         StreamRequestTimeout,
@@ -117,7 +119,12 @@ class AriesError(Exception):
 
 
 class ConfigurationError(AriesError):
-    """Settings are missing or inconsistent (for example no client id)."""
+    """Settings are missing or wrong (no client id, a URL without a scheme...); ``setting``
+    names the one to blame when known: its variable (``ARIES_BASE_URL``), else its argument."""
+
+    def __init__(self, *args: object, setting: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # ``name=``: a MissingDependencyError's (ImportError)
+        self.setting = setting
 
 
 class MissingDependencyError(ConfigurationError, ImportError):
@@ -375,19 +382,12 @@ class StreamAuthError(StreamError):
     """The stream refused our credentials, or the grant is gone. Not retried."""
 
 
-class StreamClosedError(StreamError):
-    """The stream is closed for good (you left its context, or it failed fatally)."""
-
-
-class StreamOverflowError(StreamError):
-    """An account-event consumer fell so far behind that its bounded buffer overflowed.
-    Account events are never dropped silently: this is raised to that consumer instead."""
-
-
 _LAZY: dict[str, str] = {
     "OrderMatchAmbiguousError": "aries_async._errors_orders",
     "OrderOutcomeUnknownError": "aries_async._errors_orders",
     "OrderStateUnknownError": "aries_async._errors_stream",
+    "StreamClosedError": "aries_async._errors_stream",
+    "StreamOverflowError": "aries_async._errors_stream",
     "StreamRequestError": "aries_async._errors_stream",
     "StreamRequestInterrupted": "aries_async._errors_stream",
     "StreamRequestTimeout": "aries_async._errors_stream",

@@ -4,7 +4,9 @@ Checks, in order:
 
 =====================  ========================================================================
 ``urls``               REST, token and the three websocket URLs are well formed (``http(s)``,
-                       ``ws(s)``); plain ``http``/``ws`` to a host other than this machine warns
+                       ``ws(s)``, with a host): a malformed one fails this row, naming its
+                       variable, and nothing else is checked; plain ``http``/``ws`` to a host
+                       other than this machine warns
 ``client credentials`` a client id is set (login and refresh need it); a client secret is set
                        (the refresh grant needs it). Secrets are never printed.
 ``token file``         the token file exists and only you can read it (mode 0600); a file that
@@ -124,6 +126,10 @@ async def _collect(args: argparse.Namespace) -> list[Check]:
             timeout=timeout, connect_timeout=timeout, retry=RetryPolicy(max_attempts=1)
         )
     except ConfigurationError as exc:
+        setting = exc.setting or ""
+        if setting.endswith("_URL"):
+            fix = f"set {setting} to a full URL: http(s)://host[:port] (ws(s):// for a socket)"
+            return [Check("urls", "fail", str(exc), fix, "config")]
         return [
             Check(
                 "configuration",

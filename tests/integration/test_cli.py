@@ -159,3 +159,22 @@ def test_every_help_says_what_the_command_does(capsys: pytest.CaptureFixture[str
         if first.endswith(":"):  # a section heading: there is no description
             missing.append(" ".join(command))
     assert missing == []
+
+
+@pytest.mark.parametrize("command", [("accounts",), ("quote", "AAPL"), ("doctor",)])
+@pytest.mark.parametrize(
+    ("value", "words"), [("api.aries.example", "has no scheme"), ("ftp://x", "scheme 'ftp'")]
+)
+def test_a_base_url_without_a_usable_scheme_exits_2_on_one_line(
+    cli: Cli, command: tuple[str, ...], value: str, words: str
+) -> None:
+    cli.sign_in()
+    cli.setenv(ARIES_BASE_URL=value)
+    done = cli(*command)
+    assert done.code == 2, done.err
+    message = done.err if command[0] != "doctor" else done.out
+    assert "ARIES_BASE_URL" in message and words in message
+    assert "Traceback" not in done.err
+    if command[0] != "doctor":
+        assert done.err.startswith("configuration error: ARIES_BASE_URL=")
+        assert len(done.err.strip().splitlines()) == 1

@@ -276,3 +276,25 @@ def test_exit_status_order() -> None:
     assert exit_status([row("fail", "network")]) == 1
     assert exit_status([row("fail", "network"), row("fail", "auth")]) == 3
     assert exit_status([row("fail", "auth"), row("fail", "config")]) == 2
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "words"),
+    [
+        ("ARIES_BASE_URL", "api.aries.example", "has no scheme"),
+        ("ARIES_BASE_URL", "ftp://x", "scheme 'ftp' is not http or https"),
+        ("ARIES_TOKEN_URL", "https:///v1/oauth2/token", "has no host"),
+        ("ARIES_CHARTS_WS_URL", "127.0.0.1:1/v1/charts/ws", "has no scheme"),
+    ],
+)
+def test_a_malformed_url_is_a_failed_urls_row_not_a_traceback(
+    cli: Cli, variable: str, value: str, words: str
+) -> None:
+    cli.sign_in()
+    cli.setenv(**{variable: value})
+    code, found = rows(cli)
+    assert code == 2
+    row = found["urls"]
+    assert (row["status"], row["kind"]) == ("fail", "config")
+    assert row["detail"].startswith(f"{variable}={value!r}") and words in row["detail"]
+    assert variable in row["fix"]

@@ -1,0 +1,95 @@
+"""Every URL of the settings is checked when they are built: a clear ``ConfigurationError``
+that names the setting, never a ``ValueError`` from deep inside the first request."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from aries_async import AriesClient, ClientConfig, Endpoints, Token
+from aries_async.errors import AriesError, ConfigurationError
+
+URL_VARIABLES = (
+    "ARIES_AUTHORIZE_URL",
+    "ARIES_TOKEN_URL",
+    "ARIES_MARKET_WS_URL",
+    "ARIES_ACCOUNTS_WS_URL",
+    "ARIES_CHARTS_WS_URL",
+)
+
+
+def test_configuration_error_is_an_aries_error() -> None:
+    assert issubclass(ConfigurationError, AriesError)
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("api.aries.example", "has no scheme"),
+        ("127.0.0.1:8089", "has no scheme"),
+        ("localhost:8089", "has no scheme"),
+        ("ftp://api.aries.example", "scheme 'ftp' is not http or https"),
+        ("wss://api.aries.example", "scheme 'wss' is not http or https"),
+        ("http://", "has no host"),
+        ("https://:443/v1", "has no host"),
+        ("http://127.0.0.1:port", "port"),
+        ("http://api.aries.example /v1", "space"),
+    ],
+)
+def test_a_bad_base_url_names_the_setting_and_the_problem(value: str, words: str) -> None:
+    with pytest.raises(
+        ConfigurationError, match=f"^base_url={re.escape(repr(value))}.*{words}"
+    ) as info:
+        ClientConfig.for_base_url(value)
+    assert info.value.setting == "base_url"
+    with pytest.raises(
+        ConfigurationError, match=f"^ARIES_BASE_URL={re.escape(repr(value))}.*{words}"
+    ) as info:
+        ClientConfig.from_env({"ARIES_BASE_URL": value})
+    assert info.value.setting == "ARIES_BASE_URL"
+    assert "\n" not in str(info.value)
+
+
+def test_a_url_without_a_scheme_suggests_one() -> None:
+    with pytest.raises(
+        ConfigurationError, match=re.escape("write it as https://api.aries.example")
+    ):
+        ClientConfig.for_base_url("api.aries.example")
+
+
+@pytest.mark.parametrize("variable", URL_VARIABLES)
+def test_each_url_variable_is_checked_and_named(variable: str) -> None:
+    websocket = variable.endswith("_WS_URL")
+    wrong = "https://h.example/x" if websocket else "wss://h.example/x"
+    expected = "ws or wss" if websocket else "http or https"
+    with pytest.raises(ConfigurationError, match=f"^{variable}=.*is not {expected}") as info:
+        ClientConfig.from_env({"ARIES_BASE_URL": "http://127.0.0.1:8089", variable: wrong})
+    assert info.value.setting == variable
+    with pytest.raises(ConfigurationError, match=f"^{variable}=.*has no scheme"):
+        ClientConfig.from_env({variable: "h.example/x"})
+
+
+@pytest.mark.parametrize(
+    "field", ["base_url", "authorize_url", "token_url", "market_ws_url", "charts_ws_url"]
+)
+def test_endpoints_check_each_argument(field: str) -> None:
+    with pytest.raises(ConfigurationError, match=f"^{field}='h.example'.*has no scheme") as info:
+        Endpoints(**{field: "h.example"})
+    assert info.value.setting == field
+
+
+def test_the_plain_schemes_of_a_local_server_stay_accepted() -> None:
+    config = ClientConfig.for_base_url("http://127.0.0.1:8089/")
+    assert config.endpoints.market_ws_url == "ws://127.0.0.1:8089/v1/market/ws"
+    secure = ClientConfig.from_env({"ARIES_BASE_URL": "HTTPS://api.aries.example"})
+    assert secure.endpoints.charts_ws_url.endswith("://api.aries.example/v1/charts/ws")
+    assert Endpoints(market_ws_url="WSS://[::1]:9/v1/market/ws").base_url == Endpoints().base_url
+
+
+def test_a_client_is_never_built_on_a_bad_url() -> None:
+    with pytest.raises(ConfigurationError, match="ARIES_BASE_URL"):
+        AriesClient(
+            ClientConfig.from_env({"ARIES_BASE_URL": "127.0.0.1:8089"}),
+            token=Token(access_token="x"),
+        )
