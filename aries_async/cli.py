@@ -274,7 +274,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         err(f"error: {exc}; try again later")
         return EXIT_API
     except (NotSignedInError, AuthError, StreamAuthError, AuthenticationError) as exc:
-        err(f"not signed in: {exc} (run: aries-async login)")
+        # The variable wins over the token file: signing in alone would not mend it.
+        fix = (
+            "ARIES_ACCESS_TOKEN is set: replace it, or unset it and run: aries-async login"
+            if os.environ.get("ARIES_ACCESS_TOKEN")
+            else "run: aries-async login"
+        )
+        err(f"not signed in: {exc} ({fix})")
         return EXIT_AUTH
     except PermissionDeniedError as exc:
         # The error names the scopes the operation needs when they are known.

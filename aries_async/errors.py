@@ -166,9 +166,9 @@ class AuthorizationDeniedError(AuthError):
 
 
 class NotSignedInError(AuthError):
-    """There is no token to use (the token store is empty or was cleared by a logout), or it
-    expired and cannot be renewed: sign in (:meth:`OAuth.exchange_code`, ``login()``, or the
-    ``aries-async login`` command, whose token file :meth:`AriesClient.from_env` reads)."""
+    """No token to use (none in the store, or a logout cleared it), or it expired or the server
+    refused it, and it cannot be renewed: sign in (:meth:`OAuth.exchange_code`, ``login()``, or
+    ``aries-async login``, whose token file :meth:`AriesClient.from_env` reads)."""
 
 
 class ReauthenticationRequired(AuthError):

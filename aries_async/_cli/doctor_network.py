@@ -9,7 +9,13 @@ import time
 from typing import Any
 
 from aries_async._cli.doctor_checks import LOGIN_FIX, Check
-from aries_async.errors import AriesError, AuthenticationError, AuthError, PermissionDeniedError
+from aries_async.errors import (
+    AriesError,
+    AuthenticationError,
+    AuthError,
+    NotSignedInError,
+    PermissionDeniedError,
+)
 
 __all__ = ["check_rest", "check_websockets", "probe_websocket"]
 
@@ -29,6 +35,8 @@ def _rest_failure(exc: BaseException, base_url: str) -> Check:
             "aries-async login (its default asks for these; --scopes all for every API group)",
             "auth",
         )
+    if isinstance(exc, NotSignedInError):  # it says whether the server refused the token
+        return Check(name, "fail", str(exc), LOGIN_FIX, "auth")
     if isinstance(exc, (AuthError, AuthenticationError)):
         return Check(name, "fail", f"the token was refused: {exc}", LOGIN_FIX, "auth")
     timed_out = isinstance(exc, asyncio.TimeoutError)

@@ -160,8 +160,8 @@ class AuthSession:
         """A token that is not due for renewal, renewing it if needed.
 
         Raises:
-            NotSignedInError: there is no token at all (the store is empty), or it expired and
-                cannot be renewed.
+            NotSignedInError: there is no token at all (the store is empty), or it expired or
+                the server refused it, and it cannot be renewed (the message says which).
             ReauthenticationRequired: the refresh token was refused; sign in again. Raised again
                 without asking the server until a new token is set or saved in the store.
             AuthError: the client credentials were refused (also remembered, as above).
@@ -302,9 +302,7 @@ class AuthSession:
                 )
             self._raise_if_refused(stored)
             if not stored.renewable:
-                raise NotSignedInError(
-                    "the token expired and cannot be renewed (no refresh token); sign in again"
-                )
+                raise NotSignedInError(self._why_unusable(stored))
             log.debug("renewing the access token")
             try:
                 fresh = await self._oauth.renew(stored)
@@ -341,6 +339,21 @@ class AuthSession:
             self._adopt(fresh)
             await self._store.save(fresh)
             return fresh
+
+    def _why_unusable(self, token: Token) -> str:
+        """Why ``token``, which cannot be renewed, is not used: what is known of it."""
+        if token.access_token == self._invalid:
+            # A 401 does not say why: the token may be malformed, revoked or past its expiry.
+            why = "the server refused the access token (expired, revoked or invalid) and it"
+        else:
+            when = token.expires_at_datetime
+            at = f" {when:%Y-%m-%d %H:%M:%S} UTC" if when is not None else ""
+            left = token.seconds_left(self._wall_clock())
+            if left is not None and left > 0:
+                why = f"the access token expires{at or ' soon'}, within its renewal margin, and"
+            else:
+                why = f"the access token expired{' at' + at if at else ''} and"
+        return f"{why} cannot be renewed (no refresh token): sign in again"
 
     async def settle(self) -> None:
         """Wait for a refresh still in flight whose callers were cancelled (raises only

@@ -96,6 +96,9 @@ def test_expired_token_without_refresh_token_exits_3(cli: Cli) -> None:
     assert found["token expiry"]["status"] == "fail"
     assert "no refresh token" in found["token expiry"]["detail"]
     assert found["REST API"]["status"] == "fail" and found["REST API"]["kind"] == "auth"
+    # Not sent at all: the client knew it expired; the server refused nothing.
+    assert "refused" not in found["REST API"]["detail"]
+    assert "the access token expired at" in found["REST API"]["detail"]
 
 
 def test_expired_token_is_refreshed_by_the_check(cli: Cli) -> None:
@@ -178,6 +181,7 @@ def test_refused_token_exits_3(cli: Cli) -> None:
     assert code == 3
     assert found["token file"]["status"] == "skip"  # the override is used instead
     assert found["REST API"]["status"] == "fail" and found["REST API"]["kind"] == "auth"
+    assert "refused the access token (expired, revoked or invalid)" in found["REST API"]["detail"]
     assert found["market websocket"]["status"] == "fail"
 
 
