@@ -68,9 +68,10 @@ def refuse_option_ticker(symbol: str, field: str = "symbol", hint: str = "") -> 
 
 
 def require_symbol(value: object, field: str = "symbol") -> str:
-    """``value`` stripped and upper-cased, when it is one symbol: 1 to
-    :data:`MAX_SYMBOL_LENGTH` characters, no space, control character or comma (the quotes
-    endpoint reads a comma as a list). The one rule of orders, market calls and the CLI.
+    """``value`` stripped of the white space around it and upper-cased, when it is then one
+    symbol: 1 to :data:`MAX_SYMBOL_LENGTH` characters, no space, control character or comma
+    inside (the quotes endpoint reads a comma as a list). The rule of market calls, streams
+    and the CLI.
 
     Raises:
         ValidationError: naming ``field``, for anything else.

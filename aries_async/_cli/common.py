@@ -153,8 +153,8 @@ def symbols(values: Sequence[str]) -> list[str]:
 
     Raises:
         ValidationError: one is empty, too long, holds a space, a control character or a comma
-            (the rule ``order place`` applies), or is an option's ``O:`` ticker (the sockets
-            want its OSI symbol): nothing is sent for any of them.
+            inside it (the rule of the market calls), or is an option's ``O:`` ticker (the
+            sockets want its OSI symbol): nothing is sent for any of them.
     """
     return list(dict.fromkeys(refuse_option_ticker(require_symbol(value)) for value in values))
 

@@ -166,10 +166,14 @@ class Market(MarketOperations):
         """One quote (``GET /v1/chart/quotes``), its ``received_at`` the time the answer
         arrived (the client's ``wall_clock``).
 
+        ``symbol`` is read as ``require_symbol`` reads it: white space around it is stripped
+        and its case ignored (``" aapl "`` is ``AAPL``).
+
         Raises:
-            ValidationError: before sending, for a symbol that is empty, holds a comma, a
-                space or a control character, or longer than 21 characters, or an option's
-                ``O:`` ticker (naming its OSI symbol, for ``option_details()`` or a stream).
+            ValidationError: before sending, for a symbol that is empty once stripped, holds a
+                space, comma or control character inside it, or is longer than 21 characters,
+                or an option's ``O:`` ticker (naming its OSI symbol, for ``option_details()``
+                or a stream).
             QuoteError: the server would not quote this symbol (unknown...), whichever way it
                 said so (see :class:`~aries_async.errors.QuoteError`).
         """
@@ -215,10 +219,13 @@ class Market(MarketOperations):
             >>> list(batch), list(batch.errors)  # doctest: +SKIP
             (['AAPL'], ['NOSUCH'])
 
+        Each symbol is stripped of the white space around it and upper-cased, as in
+        :meth:`quote`.
+
         Raises:
-            ValidationError: no symbol, or one that is empty, holds a comma, a space or a
-                control character, or is longer than 21 characters (the rule of orders), or an
-                option's ``O:`` ticker (as :meth:`quote`); nothing is sent.
+            ValidationError: no symbol, or one that is empty once stripped, holds a space,
+                comma or control character inside it, or is longer than 21 characters, or an
+                option's ``O:`` ticker (as :meth:`quote`); then nothing is sent.
         """
         names = [symbols] if isinstance(symbols, str) else symbols
         wanted = list(dict.fromkeys(_quoted(s) for s in names))

@@ -143,10 +143,10 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
 
         Raises:
             StreamClosedError: the stream is closed.
-            ValidationError: a malformed symbol (empty, not text, with a space, comma or
-                control character, or over 21 characters), an option's ``O:`` ticker (the
-                message names its OSI symbol), no channel or one the charts socket does not
-                have; then nothing is subscribed.
+            ValidationError: a malformed symbol (not text, empty once the white space around
+                it is stripped, with a space, comma or control character inside it, or over 21
+                characters), an option's ``O:`` ticker (the message names its OSI symbol), no
+                channel or one the charts socket does not have; then nothing is subscribed.
         """
         self._check_open()
         names = [symbols] if isinstance(symbols, str) else list(symbols)

@@ -102,10 +102,11 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate])
 
         Raises:
             StreamClosedError: the stream is closed.
-            ValidationError: a malformed symbol (empty, not text, with a space, comma or
-                control character, or over 21 characters), an option's ``O:`` ticker (the
-                message names its OSI symbol), no channel or an unknown one; then nothing is
-                subscribed, not even the valid symbols.
+            ValidationError: a malformed symbol (not text, empty once the white space around
+                it is stripped, with a space, comma or control character inside it, or over 21
+                characters), an option's ``O:`` ticker (the message names its OSI symbol), no
+                channel or an unknown one; then nothing is subscribed, not even the valid
+                symbols.
         """
         self._check_open()
         names = [symbols] if isinstance(symbols, str) else list(symbols)

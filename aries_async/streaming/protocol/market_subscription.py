@@ -111,7 +111,7 @@ class MarketSubscription:
         """Normalise user input (``None`` fields mean all; OSI symbols are options).
 
         Raises:
-            ValidationError: a malformed symbol (the rule of orders, REST market calls and the
+            ValidationError: a malformed symbol (the rule of the REST market calls and the
                 CLI: ``require_symbol``), an option's ``O:`` ticker (the socket wants its OSI
                 symbol: ``refuse_option_ticker``), no channel, or an unknown channel.
         """
