@@ -49,7 +49,10 @@ def _url_problem(url: str, schemes: tuple[str, str]) -> str | None:
     scheme = url.split("://", 1)[0].lower()
     if scheme not in schemes:
         return f"scheme {scheme!r} is not {schemes[0]} or {schemes[1]}: expected {expected}"
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # an unclosed IPv6 bracket, say
+        return f"is not a well-formed URL ({exc})"
     if not parts.hostname:
         return f"has no host: expected {expected}"
     try:

@@ -34,6 +34,7 @@ def test_configuration_error_is_an_aries_error() -> None:
         ("http://", "has no host"),
         ("https://:443/v1", "has no host"),
         ("http://127.0.0.1:port", "port"),
+        ("http://[::1/v1", "not a well-formed URL"),
         ("http://api.aries.example /v1", "space"),
     ],
 )
