@@ -48,7 +48,7 @@ def _url_problem(url: str, schemes: tuple[str, str]) -> str | None:
         return f"has no scheme: write it as {schemes[1]}://{url.lstrip(':/')}"
     scheme = url.split("://", 1)[0].lower()
     if scheme not in schemes:
-        return f"scheme {scheme!r} is not {schemes[0]} or {schemes[1]}: expected {expected}"
+        return f"has the scheme {scheme!r}, not {schemes[0]} or {schemes[1]}: expected {expected}"
     try:
         parts = urlsplit(url)
     except ValueError as exc:  # an unclosed IPv6 bracket, say

@@ -128,7 +128,8 @@ async def _collect(args: argparse.Namespace) -> list[Check]:
     except ConfigurationError as exc:
         setting = exc.setting or ""
         if setting.endswith("_URL"):
-            fix = f"set {setting} to a full URL: http(s)://host[:port] (ws(s):// for a socket)"
+            scheme = "ws(s)" if setting.endswith("_WS_URL") else "http(s)"
+            fix = f"set {setting} to a full URL: {scheme}://host[:port][/path]"
             return [Check("urls", "fail", str(exc), fix, "config")]
         return [
             Check(

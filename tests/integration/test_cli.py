@@ -163,7 +163,7 @@ def test_every_help_says_what_the_command_does(capsys: pytest.CaptureFixture[str
 
 @pytest.mark.parametrize("command", [("accounts",), ("quote", "AAPL"), ("doctor",)])
 @pytest.mark.parametrize(
-    ("value", "words"), [("api.aries.example", "has no scheme"), ("ftp://x", "scheme 'ftp'")]
+    ("value", "words"), [("api.aries.example", "has no scheme"), ("ftp://x", "the scheme 'ftp'")]
 )
 def test_a_base_url_without_a_usable_scheme_exits_2_on_one_line(
     cli: Cli, command: tuple[str, ...], value: str, words: str

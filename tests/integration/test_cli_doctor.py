@@ -286,7 +286,7 @@ def test_exit_status_order() -> None:
     ("variable", "value", "words"),
     [
         ("ARIES_BASE_URL", "api.aries.example", "has no scheme"),
-        ("ARIES_BASE_URL", "ftp://x", "scheme 'ftp' is not http or https"),
+        ("ARIES_BASE_URL", "ftp://x", "has the scheme 'ftp', not http or https"),
         ("ARIES_TOKEN_URL", "https:///v1/oauth2/token", "has no host"),
         ("ARIES_CHARTS_WS_URL", "127.0.0.1:1/v1/charts/ws", "has no scheme"),
     ],

@@ -29,8 +29,8 @@ def test_configuration_error_is_an_aries_error() -> None:
         ("api.aries.example", "has no scheme"),
         ("127.0.0.1:8089", "has no scheme"),
         ("localhost:8089", "has no scheme"),
-        ("ftp://api.aries.example", "scheme 'ftp' is not http or https"),
-        ("wss://api.aries.example", "scheme 'wss' is not http or https"),
+        ("ftp://api.aries.example", "has the scheme 'ftp', not http or https"),
+        ("wss://api.aries.example", "has the scheme 'wss', not http or https"),
         ("http://", "has no host"),
         ("https://:443/v1", "has no host"),
         ("http://127.0.0.1:port", "port"),
@@ -64,7 +64,7 @@ def test_each_url_variable_is_checked_and_named(variable: str) -> None:
     websocket = variable.endswith("_WS_URL")
     wrong = "https://h.example/x" if websocket else "wss://h.example/x"
     expected = "ws or wss" if websocket else "http or https"
-    with pytest.raises(ConfigurationError, match=f"^{variable}=.*is not {expected}") as info:
+    with pytest.raises(ConfigurationError, match=f"^{variable}=.*, not {expected}") as info:
         ClientConfig.from_env({"ARIES_BASE_URL": "http://127.0.0.1:8089", variable: wrong})
     assert info.value.setting == variable
     with pytest.raises(ConfigurationError, match=f"^{variable}=.*has no scheme"):
