@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import AsyncIterator, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -29,6 +28,7 @@ from aries_async.models.market import (
     parse_quote_batch,
     parse_quotes_response,
 )
+from aries_async.resources._bar_args import bar_page, bar_size, epoch, flat
 from aries_async.resources._base import path_segment
 from aries_async.resources.generated.market import MarketOperations
 
@@ -41,44 +41,6 @@ __all__ = ["Market"]
 
 _REFUSALS = (BadRequestError, NotFoundError)
 """The statuses with which a server may refuse a quotes request for a bad symbol in it."""
-
-
-_MINUTES = re.compile(r"(\d+)\s*(?:m|min|mins|minutes?)", re.IGNORECASE)
-_HOURS = re.compile(r"(\d+)\s*(?:h|hr|hrs|hours?)", re.IGNORECASE)
-
-
-def _resolution(value: object, allowed: frozenset[str]) -> str:
-    """``value`` when it is an allowed bar size.
-
-    Raises:
-        ValidationError: for anything else, with a hint for a size written another way.
-    """
-    if isinstance(value, str) and value in allowed:
-        return value
-    text = value.strip() if isinstance(value, str) else str(value)
-    minutes = _MINUTES.fullmatch(text)
-    hours = _HOURS.fullmatch(text)
-    if text.lower() in ("1m", "3m", "6m", "12m"):
-        hint = (
-            f"{text!r} means {text[:-1]} month(s) on this API, though it reads as minutes: one "
-            f'minute is "1", one month "1M"'
-        )
-    elif minutes and minutes.group(1).lstrip("0") in allowed:
-        hint = f'minutes are bare numbers: "{minutes.group(1).lstrip("0")}"'
-    elif hours and str(int(hours.group(1)) * 60) in allowed:
-        hint = f'hours are minutes: "{int(hours.group(1)) * 60}"'
-    elif text.upper().endswith("T") and text[:-1].isdigit():
-        hint = "tick bars are not served by bars()"
-    else:
-        hint = "allowed: " + ", ".join(sorted(allowed, key=_resolution_order))
-    raise ValidationError(f"bad resolution {value!r}: {hint}", field="resolution")
-
-
-def _resolution_order(value: str) -> tuple[int, int, str]:
-    unit = value[-1].upper()
-    rank = 0 if unit.isdigit() else "DWM".index(unit) + 1
-    count = int(value if unit.isdigit() else value[:-1] or 1)
-    return rank, count, value
 
 
 def _symbol(value: str) -> str:
@@ -100,42 +62,9 @@ def _symbols_query(symbols: str) -> Query:
     return {"symbols": symbols}
 
 
-def _epoch(value: datetime | int, field: str) -> int:
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValidationError(f"{field} must be timezone-aware", field=field)
-        return int(value.timestamp())
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(f"{field} must be an aware datetime or Unix seconds", field=field)
-    return value
-
-
-def _next_time(data: Any) -> int | None:
-    """The ``nextTime`` of a bars body in Unix seconds, if it has one."""
-    value = data.get("nextTime") if isinstance(data, dict) else None
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ResponseFormatError(f"bars: nextTime is not a Unix time: {value!r}")
-    return value // 1000 if value >= 10**11 else value  # milliseconds, as the server accepts
-
-
 _OTHER = "aries_async.models._market_other"
 """Where the market models other than quotes live (search, status, holidays, bars)."""
 _OPTIONS = "aries_async.models.options"
-
-
-def _bar_page(data: Any) -> tuple[list[Bar], int | None]:
-    """One page of bars and its continuation (run off the event loop for a large page)."""
-    from aries_async.models.market import parse_bars  # not on the quote path
-
-    return parse_bars(data), _next_time(data)
-
-
-async def _flat(pages: AsyncIterator[list[Bar]]) -> AsyncIterator[Bar]:
-    async for page in pages:
-        for bar in page:
-            yield bar
 
 
 def _text(value: object) -> str | None:
@@ -319,7 +248,7 @@ class Market(MarketOperations):
     ) -> AsyncIterator[Bar]:
         """The bars of :meth:`bars`, oldest first, one page of the server at a time (the input
         is checked here, before anything is sent)."""
-        return _flat(
+        return flat(
             self._bar_pages(self._bar_query(symbol, resolution, start, end, include_extended))
         )
 
@@ -333,8 +262,8 @@ class Market(MarketOperations):
     ) -> dict[str, str]:
         from aries_async.models.market import RESOLUTIONS
 
-        size = _resolution(resolution, RESOLUTIONS)
-        frm, to = _epoch(start, "start"), _epoch(end, "end")
+        size = bar_size(resolution, RESOLUTIONS)
+        frm, to = epoch(start, "start"), epoch(end, "end")
         if to <= frm:
             raise ValidationError("end must be after start", field="end")
         params = {"symbol": _symbol(symbol), "resolution": size, "from": str(frm), "to": str(to)}
@@ -346,7 +275,7 @@ class Market(MarketOperations):
         to = int(params["to"])
         while True:
             bars, following = await self._get(
-                "/v1/chart/history", params, parse=_bar_page, operation="market.bars"
+                "/v1/chart/history", params, parse=bar_page, operation="market.bars"
             )
             yield bars
             if not bars or following is None or following > to:
