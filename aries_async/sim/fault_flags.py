@@ -94,6 +94,13 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help="returned orders of STATUS say TEXT in ordStatus (a status the client does not know)",
     )
     faults.add_argument(
+        "--order-status-text-reads",
+        type=int,
+        default=None,
+        metavar="N",
+        help="REST order reads say those texts for N orders, then the true status",
+    )
+    faults.add_argument(
         "--date-header",
         choices=DATE_HEADERS,
         default="clock",
@@ -245,6 +252,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         order_client_id=args.order_client_id,
         date_header=args.date_header,
         revoke_tokens_after=args.revoke_tokens_after,
+        order_status_text_reads=args.order_status_text_reads,
         history_stuck_continuation=args.history_stuck_continuation,
         huge_body_chunked=args.huge_body_chunked,
         cycle_cursors=args.cycle_cursors,

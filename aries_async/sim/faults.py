@@ -105,6 +105,13 @@ field                              effect
                                    "SIM_VOIDED"}``): a status newer than the client; the books
                                    go on as before (a ``CANCELED`` order is no longer active)
                                    Flag: ``--order-status-text STATUS=TEXT`` (repeatable).
+``order_status_text_reads``        the REST order reads (active list, history) say those texts
+                                   in this many more answers (an answer that says one counts
+                                   one), then every order's true status (None: always); the
+                                   account socket always says them: a lookup that finds an
+                                   order still in a status the client does not know N times,
+                                   then in its real status
+                                   Flag: ``--order-status-text-reads N``.
 ``date_header``                    the ``Date`` of every answer: ``"clock"`` (default: the
                                    simulator's clock), ``"none"`` (left out) or ``"malformed"``
                                    (:data:`MALFORMED_DATE`); see :data:`DATE_HEADERS`
@@ -306,6 +313,7 @@ class Faults(WebsocketFaults):
     snapshot_working_orders_only: bool = False
     order_client_id: str = "tag"
     order_status_text: dict[str, str] = attrs.Factory(dict)
+    order_status_text_reads: int | None = None
     date_header: str = "clock"
     market_status_timestamp_ms: bool = False
     revoke_tokens_after: int | None = None

@@ -15,7 +15,7 @@ Account events (for ``/v1/accounts/ws``):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -45,7 +45,8 @@ class Ledger:
         starting_cash: each account's cash before the seeded history.
         user_id: the ``id`` of ``GET /v1/users/me``.
         faults: the simulator's live faults (the ledger reads
-            ``snapshot_working_orders_only``, ``order_client_id`` and ``order_status_text``);
+            ``snapshot_working_orders_only``, ``order_client_id``, ``order_status_text`` and
+            ``order_status_text_reads``);
             a private default set when not given.
 
     Attributes:
@@ -125,15 +126,27 @@ class Ledger:
         for callback in list(self._listeners.get(account_id, [])):
             callback(event)
 
-    def order_wire(self, order: SimOrder) -> dict[str, Any]:
-        """The ``TradeOrderV2`` object of ``order`` as REST and the account socket send it."""
+    def order_wire(self, order: SimOrder, *, texts: bool = True) -> dict[str, Any]:
+        """The ``TradeOrderV2`` object of ``order`` as REST and the account socket send it
+        (``texts``: its status said as ``order_status_text`` has it)."""
         out = order.wire()
         if self.faults.order_client_id == "oauth_client":
             out["clientId"] = self.oauth_client_id
-        status_text = self.faults.order_status_text.get(order.status)
+        status_text = self.faults.order_status_text.get(order.status) if texts else None
         if status_text is not None:
             out["ordStatus"] = status_text
         return out
+
+    def orders_read(self, orders: Iterable[SimOrder]) -> list[dict[str, Any]]:
+        """``orders`` as a REST read answers them: their statuses said as
+        ``order_status_text`` has them while ``order_status_text_reads`` lasts (an answer
+        that says one counts one), then as they are."""
+        orders = list(orders)
+        left = self.faults.order_status_text_reads
+        texts = left is None or left > 0
+        if left and any(o.status in self.faults.order_status_text for o in orders):
+            self.faults.order_status_text_reads = left - 1
+        return [self.order_wire(o, texts=texts) for o in orders]
 
     # -- reading --------------------------------------------------------------------------------
 

@@ -106,7 +106,7 @@ async def _active_orders(request: web.Request) -> web.StreamResponse:
     chunk, following = _page(
         orders, cursor, limit, cycle=ctx.faults.cycle_cursors, short=ctx.faults.short_pages
     )
-    listed: list[Any] | None = [ctx.state.order_wire(o) for o in chunk]
+    listed: list[Any] | None = ctx.state.orders_read(chunk)
     if not listed and ctx.faults.null_active_orders:
         listed = None
     return json_response({"orders": listed, "nextCursor": following})
@@ -160,9 +160,7 @@ async def _order_history(request: web.Request) -> web.StreamResponse:
     chunk, following = _page(
         orders, cursor, limit, cycle=ctx.faults.cycle_cursors, short=ctx.faults.short_pages
     )
-    return json_response(
-        {"orders": [ctx.state.order_wire(o) for o in chunk], "nextCursor": following}
-    )
+    return json_response({"orders": ctx.state.orders_read(chunk), "nextCursor": following})
 
 
 def _order_call(operation: str) -> Handler:

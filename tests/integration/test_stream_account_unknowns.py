@@ -223,6 +223,23 @@ def test_the_order_status_text_switch_is_a_cli_flag() -> None:
         parser.parse_args(["--order-status-text", "CANCELED"])
 
 
+def test_the_order_status_text_reads_switch_is_a_cli_flag() -> None:
+    """REST reads say the text in as many answers as the switch says, then the status; the
+    account socket's snapshot goes on saying it."""
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    flags = ["--order-status-text", "CANCELED=SIM_VOIDED", "--order-status-text-reads", "1"]
+    sim = build_simulator(parser.parse_args(flags))
+    assert sim.faults.order_status_text_reads == 1
+    voided = resting(sim)
+    cancel(sim, voided)
+    order = sim.state.order(ACCOUNT, voided)
+    said = [sim.state.orders_read([order])[0]["ordStatus"] for _ in range(3)]
+    assert said == ["SIM_VOIDED", "CANCELED", "CANCELED"]
+    (listed,) = [o for o in sim.state.snapshot(ACCOUNT)["ordersV2"] if o["clOrdId"] == voided]
+    assert listed["ordStatus"] == "SIM_VOIDED"
+
+
 # -- orders of unknown state ----------------------------------------------------------------
 
 
