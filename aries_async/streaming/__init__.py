@@ -2,7 +2,8 @@
 :mod:`.charts`, :mod:`.accounts`), with the market socket's subscriptions
 (:mod:`.market_channels`) and requests (:mod:`.socket_requests`)
 and the account socket's other topics (:mod:`.account_topics`) on several accounts
-(:mod:`.account_book`), opened by :mod:`.account_opening`.
+(:mod:`.account_books`, a book each: :mod:`.account_book`), opened by
+:mod:`.account_opening`.
 
 Layers: :mod:`.protocol` (sans-I/O: frames, decoder, subscriptions, the authentication
 session, heartbeat and backoff), :mod:`.connection`, :mod:`.credentials` and :mod:`.link` (the

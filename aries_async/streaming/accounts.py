@@ -53,7 +53,8 @@ from aries_async.models.events import (
     UnknownEvent,
     WatchlistEvent,
 )
-from aries_async.streaming.account_book import AccountBooks, account_ids_of
+from aries_async.streaming.account_book import account_ids_of
+from aries_async.streaming.account_books import AccountBooks
 from aries_async.streaming.account_topics import AccountTopics
 from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
 from aries_async.streaming.config import StreamConfig
