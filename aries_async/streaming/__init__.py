@@ -9,7 +9,8 @@ Layers: :mod:`.protocol` (sans-I/O: frames, decoder, subscriptions, the authenti
 session, heartbeat and backoff), :mod:`.connection`, :mod:`.credentials` and :mod:`.link` (the
 reconnecting socket, the tokens it presents and its tasks), :mod:`.fanout` (bounded
 per-consumer buffers, fed by :mod:`.hub`), :mod:`.mirror` (the account state, its orders of
-unknown state in :mod:`.unknown_orders`), and the faces :class:`MarketStream`,
+unknown state in :mod:`.unknown_orders`, some looked up again on a timer by
+:mod:`.relooks`), and the faces :class:`MarketStream`,
 :class:`ChartStream` and :class:`AccountStream` on :mod:`.base`. See ``docs/architecture.md``.
 """
 

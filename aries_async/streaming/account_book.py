@@ -24,6 +24,7 @@ from aries_async.models.orders import Order
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.lookup import OrderLookup, OrderStateUnknown, Reconciler
 from aries_async.streaming.mirror import AccountMirror, status_known
+from aries_async.streaming.relooks import Relooks
 
 __all__ = ["AccountBook", "account_ids_of", "account_of"]
 
@@ -73,6 +74,7 @@ class AccountBook:
         publish: publishes an event to the stream's consumers.
         changed: wakes the order waiters.
         spawn: starts a task owned by the stream's connection.
+        online: set while the stream is connected (the timed lookups wait for it).
     """
 
     def __init__(
@@ -87,6 +89,7 @@ class AccountBook:
         publish: Callable[[Any], None],
         changed: Callable[[], None],
         spawn: Spawn,
+        online: asyncio.Event,
     ) -> None:
         self.account_id = account_id
         self.mirror = AccountMirror(
@@ -114,8 +117,18 @@ class AccountBook:
                 rand=rand,
                 publish=publish,
                 give_up=self.give_up,
-                changed=changed,
+                changed=self._looked_up,
             )
+        )
+        # A waiter's order of a status the client does not know that the server no longer
+        # lists: looked up again on a timer (only with a lookup: none, it is never kept).
+        self._relooks = Relooks(
+            due=lambda cl_ord_id: cl_ord_id in self.mirror.relooked(),
+            look_up=self._look_up_again,
+            online=online,
+            sleep=sleep,
+            rand=rand,
+            spawn=spawn,
         )
 
     def __repr__(self) -> str:
@@ -177,9 +190,32 @@ class AccountBook:
                 self.give_up(resync.vanished, "no order lookup configured")
             else:
                 self.mirror.pending.update(resync.vanished)  # unknown until found
-                if self._task is None or self._task.done():
-                    self._task = self._spawn(self.reconciler.run(), "reconcile")
+                self._reconcile()
         self._changed()
+
+    def _reconcile(self) -> asyncio.Task[None] | None:
+        """The lookup task of the pending orders, started unless it runs already."""
+        if self.reconciler is not None and (self._task is None or self._task.done()):
+            self._task = self._spawn(self.reconciler.run(), "reconcile")
+        return self._task
+
+    def _looked_up(self) -> None:
+        """A lookup's outcome is in the mirror: the orders to look up again on a timer are
+        followed, and the order waiters woken."""
+        self._relooks.follow(self.mirror.relooked())
+        self._changed()
+
+    async def _look_up_again(self, cl_ord_id: str) -> None:
+        """Look up a held order of a status the client does not know (see
+        :mod:`~aries_async.streaming.relooks`) as a resync does, with its retries, unless
+        a lookup of it is pending already; returns once the lookup task is done."""
+        order = self.mirror.orders.get(cl_ord_id)
+        if order is None:
+            return
+        self.mirror.pending.setdefault(cl_ord_id, order)
+        task = self._reconcile()
+        if task is not None:
+            await asyncio.wait((task,))
 
     def adopt(self, order: Order) -> None:
         """An order the stream has not seen, found over REST by an order waiter: held and
@@ -189,7 +225,9 @@ class AccountBook:
         published only when it changed (:meth:`AccountMirror.adopt`)."""
         # Not when the stream told it meanwhile (its state is the newer), nor when it is a
         # terminal order the mirror told and then forgot.
-        if not self.mirror.adopt(order):
+        told = self.mirror.adopt(order)
+        self._relooks.follow(self.mirror.relooked())  # one it let go, taken back
+        if not told:
             return
         self._publish(OrderEvent(order=order, resync=True))
         self._changed()
@@ -247,6 +285,7 @@ class AccountBook:
         are woken (one waiting for an order of this account raises)."""
         self.removed = True
         tasks = [*self._lookups, *([self._task] if self._task is not None else [])]
+        tasks += self._relooks.cancel()
         self._task = None
         for task in tasks:
             task.cancel()

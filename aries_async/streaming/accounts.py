@@ -49,6 +49,9 @@ from aries_async.models.events import (
     PnlEvent,
     PositionEvent,
     ServerErrorMessage,
+    StatusEvent,
+    StreamConnected,
+    StreamDisconnected,
     SubscribeAck,
     UnknownEvent,
     WatchlistEvent,
@@ -162,6 +165,7 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics, OrderWaiting):
         self.account_id = ids[0]
         """The first account: the one :attr:`snapshot`, :attr:`orders`... describe."""
         self._changed = asyncio.Event()
+        self._online = asyncio.Event()  # set while connected: the books' timed lookups
         self._topics = AccountSubscriptions()
         self._pnl = {}
         self._opening = {}
@@ -177,6 +181,7 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics, OrderWaiting):
             "publish": self._hub.publish,
             "changed": self._changed.set,
             "spawn": self._connection.spawn,
+            "online": self._online,
         }
         self._books = {}
         for account_id in ids:
@@ -282,6 +287,15 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics, OrderWaiting):
             if kind is not ServerErrorMessage or self._refusal(message):
                 self._hub.publish(message)
         self._changed.set()
+
+    def on_status(self, event: StatusEvent) -> None:
+        """Publish a status change; note whether the stream is connected (the timed lookups
+        of the accounts' orders wait while it is not)."""
+        super().on_status(event)
+        if type(event) is StreamConnected:
+            self._online.set()
+        elif type(event) is StreamDisconnected:
+            self._online.clear()
 
     def on_end(self, error: BaseException | None) -> None:
         """End every consumer and wake order waiters (the order lookups, tasks of the

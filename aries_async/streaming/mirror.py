@@ -154,8 +154,9 @@ class AccountMirror:
         """A snapshot: the first, or the one after a reconnect (a resync). An order reported
         unknown is among the vanished again, spaced out, when ``relook_unknown``; so is one of
         a status the client does not know, which leaves once looked up (see the module
-        docstring). A terminal order older than one forgotten (:meth:`forgotten`) is not taken
-        again, nor reported changed: it was told before."""
+        docstring), unless a waiter kept it: that one is looked up on a timer instead
+        (:meth:`relooked`). A terminal order older than one forgotten (:meth:`forgotten`) is
+        not taken again, nor reported changed: it was told before."""
         resync = self._snapshots > 0
         self._snapshots += 1
         if resync:
@@ -190,7 +191,8 @@ class AccountMirror:
         """The lookup of ``batch`` (pending orders) found ``found``. One found in a status the
         client does not know leaves the mirror (a resync snapshot no longer listed it): it is
         among ``updated`` when it changed, and is not looked up again; unless a waiter holds
-        it: then it stays until :meth:`release` (looked up again at resyncs, spaced out)."""
+        it: then it stays until :meth:`release` (looked up again on a timer:
+        :meth:`relooked`)."""
         resolved = {o.cl_ord_id: o for o in found if o.cl_ord_id is not None}
         updated: list[Order] = []
         missing: dict[str, Order] = {}
@@ -201,17 +203,16 @@ class AccountMirror:
             if current is None:
                 missing[cl_ord_id] = known
                 continue
-            spacing = self._unknowns.spacing(cl_ord_id)
             self._unknowns.known(cl_ord_id)
             if current != known:
                 updated.append(current)
             if status_known(current):
                 self._put([current])
             elif cl_ord_id in self._held:
-                # Kept for its waiter (which would look it up and take it back otherwise),
-                # its lookups spaced on as they were: its state is as unknown as before.
+                # Kept for its waiter (which would look it up and take it back otherwise):
+                # its state is as unknown as before.
                 self._put([current])
-                self._unknowns.unlist(cl_ord_id, spacing)
+                self._unknowns.unlist(cl_ord_id)
             else:
                 self._leave(cl_ord_id, current, "the lookup found it so")
         return LookupResult(updated, missing)
@@ -336,3 +337,9 @@ class AccountMirror:
     def known(self, cl_ord_id: str) -> None:
         """The order's state is known again: no lookup pending, no longer unknown."""
         self._unknowns.known(cl_ord_id)
+
+    def relooked(self) -> list[str]:
+        """The orders a waiter holds in a status the client does not know, which the server
+        no longer lists, to look up again on a timer (:meth:`UnknownOrders.relooked
+        <aries_async.streaming.unknown_orders.UnknownOrders.relooked>`)."""
+        return self._unknowns.relooked()

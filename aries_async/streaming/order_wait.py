@@ -54,9 +54,13 @@ class OrderWaiting:
         (give ``timeout``).
 
         An order in an ``ordStatus`` the client does not know is not an end: the wait goes on
-        (see :mod:`~aries_async.streaming.mirror`). One the stream let go once the server no
-        longer listed it, found so again, is followed as if you had waited before it left,
-        and published again only if it changed since the stream told it. When the lookup of
+        (see :mod:`~aries_async.streaming.mirror`). Once the server no longer lists it, the
+        stream looks it up again while you wait, about 1 s, then 2, 4 ... up to 60 s apart
+        while it is connected (:mod:`~aries_async.streaming.relooks`), so that the wait ends
+        when the server tells its real status, with or without a reconnect. One the stream
+        let go once the server no longer listed it, found so again, is followed as if you had
+        waited before it left, and published again only if it changed since the stream told
+        it. When the lookup of
         such an order fails (or does not find it), the wait raises
         :class:`OrderStateUnknownError` at once, its ``last_known`` the order as the stream
         held or last told it: not returned, since its status is neither one you asked for

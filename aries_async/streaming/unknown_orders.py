@@ -15,9 +15,11 @@ the client knows, which is then taken as usual); found in a status still unknown
 (told once if it changed), and not found, it is reported as of unknown state once and leaves.
 While an order waiter holds it (:meth:`AccountMirror.hold
 <aries_async.streaming.mirror.AccountMirror.hold>`), one found still in a status the client
-does not know stays instead (looked up again at later resyncs, spaced as an order of unknown
-state is: :meth:`UnknownOrders.due`; told only when it changed; one whose lookup fails is
-reported of unknown state), and leaves when the last waiter is done. One that left is
+does not know stays instead (told only when it changed; one whose lookup fails is reported of
+unknown state), and leaves when the last waiter is done. Such an order is looked up again on
+a timer while the stream is connected (:meth:`UnknownOrders.relooked`, which
+:mod:`~aries_async.streaming.relooks` serves), not at resyncs: a quiet, healthy connection
+brings no resync, and the server may know its real status long before the next one. One that left is
 remembered as it was told (:attr:`UnknownOrders.left`, the latest
 :attr:`StreamConfig.unknown_orders_kept
 <aries_async.streaming.config.StreamConfig.unknown_orders_kept>` of them): a waiter started
@@ -75,7 +77,7 @@ class UnknownOrders:
         # per unknown order: (lookups again so far, resyncs still to skip before the next one)
         self._relookups: dict[str, tuple[int, int]] = {}
         # held orders of a status the client does not know that the server no longer lists:
-        # they leave once no waiter holds them
+        # they leave once no waiter holds them, looked up again on a timer meanwhile
         self._unlisted: set[str] = set()
         self._unknown_kept = kept
         self._account_id = account_id
@@ -89,23 +91,24 @@ class UnknownOrders:
 
     def due(self, cl_ord_id: str, *, relook_unknown: bool) -> bool:
         """Whether a working order a resync snapshot no longer lists is to be looked up: at
-        once, unless it is of unknown state (or of a status the client does not know, held
-        by a waiter): then only when ``relook_unknown``, spaced out (:meth:`_due_again`)."""
-        spaced = cl_ord_id in self.unknown or cl_ord_id in self._unlisted
-        return not spaced or (relook_unknown and self._due_again(cl_ord_id))
+        once, unless it is of unknown state: then only when ``relook_unknown``, spaced out
+        (:meth:`_due_again`); never when it is :meth:`unlist`-ed (its lookups are on a
+        timer: :meth:`relooked`)."""
+        if cl_ord_id in self._unlisted:
+            return False
+        return cl_ord_id not in self.unknown or (relook_unknown and self._due_again(cl_ord_id))
 
-    def spacing(self, cl_ord_id: str) -> tuple[int, int] | None:
-        """Where the order's spaced lookups stand, to hand back to :meth:`unlist` once
-        :meth:`known` cleared it; None when it is not looked up again."""
-        return self._relookups.get(cl_ord_id)
-
-    def unlist(self, cl_ord_id: str, spacing: tuple[int, int] | None = None) -> None:
+    def unlist(self, cl_ord_id: str) -> None:
         """A held order of a status the client does not know, which the server no longer
         lists: it leaves the mirror once no waiter holds it (:meth:`unlisted`), looked up
-        again at resyncs meanwhile, spaced on from ``spacing`` (see :meth:`spacing`)."""
+        again on a timer meanwhile (:meth:`relooked`)."""
         self._unlisted.add(cl_ord_id)
-        if spacing is not None:
-            self._relookups[cl_ord_id] = spacing
+
+    def relooked(self) -> list[str]:
+        """The orders to look up again on a timer while the stream is connected: those
+        :meth:`unlist`-ed, but not reported of unknown state (their waiters were told, and
+        they leave once those are done)."""
+        return [cl_ord_id for cl_ord_id in self._unlisted if cl_ord_id not in self.unknown]
 
     def unlisted(self, cl_ord_id: str) -> bool:
         """Whether the order was :meth:`unlist`-ed and its state not known since."""
@@ -163,8 +166,7 @@ class UnknownOrders:
         return dropped
 
     def _due_again(self, cl_ord_id: str) -> bool:
-        """Whether an order reported unknown (or of a status the client does not know, held
-        by a waiter) is looked up again at this resync.
+        """Whether an order reported unknown is looked up again at this resync.
 
         At the next reconnect, then with 2, 4, 8... up to 64 reconnects between lookups: a
         flapping connection does not repeat the lookup (for an order without a creation time,

@@ -113,31 +113,35 @@ async def test_an_order_of_a_status_unknown_to_the_client_leaves_once_no_longer_
         assert [type(e) for e in drain(events)] == [OrderEvent, OrderEvent]  # the live ones
 
 
+@pytest.mark.usefixtures("loop_clock")  # its lookups again are on a timer: virtual time
 async def test_a_waiter_keeps_an_order_of_a_status_unknown_to_the_client_told_once(
     sim: Simulator, hub: WsHub, aries: AriesClient
 ) -> None:
     """A waiter holds an order of a status the client does not know, which the server no
     longer lists: it stays in the stream's orders while the waiter waits, is looked up again
-    at later resyncs (its state may move on), spaced as an order of unknown state is (the
-    next one, then with 2, 4... reconnects in between), and told only when it changed; once
-    the waiter is done it leaves."""
+    on a timer (its state may move on; see ``test_stream_account_relooks``), not at each
+    resync, and told only when it changed; once the waiter is done it leaves, and is looked up
+    no more."""
     async with voided_unlisted(sim, aries) as (stream, events, voided, lookup):
         drain(events)
         waiter = asyncio.create_task(stream.wait_for_order(voided, OrderStatus.FILLED))
         await round_trip(stream, hub)
-        for lookups in [1, 2, 3, 3, 4, 4, 4, 4, 5]:  # at gaps 1, 2, 3, 5 and 9
+        for _ in range(3):  # the first resync looks it up; the others do not
             await next_gap(stream, hub)
             await until(lambda: voided in stream.orders)
             await round_trip(stream, hub)
-            assert [(type(e), e.order.cl_ord_id) for e in drain(events)] == []
-            assert lookup.asked == [[voided]] * lookups
-            assert not waiter.done()
+            assert lookup.asked == [[voided]]
+        await until(lambda: len(lookup.asked) == 3, timeout=10)  # about 1 s, then 2 s on
+        await round_trip(stream, hub)
+        assert [(type(e), e.order.cl_ord_id) for e in drain(events)] == []
+        assert not waiter.done()
         waiter.cancel()
         with pytest.raises(asyncio.CancelledError):
             await waiter
         assert voided not in stream.orders  # no longer listed, and no longer waited for
+        await asyncio.sleep(120)
         await next_gap(stream, hub)
-        assert lookup.asked == [[voided]] * 5 and drain(events) == []
+        assert lookup.asked == [[voided]] * 3 and drain(events) == []
 
 
 async def test_a_status_unknown_to_the_client_is_not_taken_for_an_end_by_a_waiter(
@@ -276,6 +280,7 @@ async def test_orders_of_unknown_state_are_bounded_and_each_one_dropped_is_logge
         assert [e.order.cl_ord_id for e in unknown] == lost  # each told once
 
 
+@pytest.mark.usefixtures("loop_clock")  # its lookups again are on a timer: virtual time
 async def test_a_waiter_started_after_an_order_of_unknown_status_left_does_not_tell_it_again(
     sim: Simulator, hub: WsHub, aries: AriesClient
 ) -> None:
@@ -293,10 +298,12 @@ async def test_a_waiter_started_after_an_order_of_unknown_status_left_does_not_t
         await round_trip(stream, hub)
         assert drain(events) == []
         assert not waiter.done()  # not an end the client knows: it waits on, as before
-        await next_gap(stream, hub)  # looked up again, found unchanged: nothing told
-        assert lookup.asked == [[voided]] * 3 and drain(events) == []
+        await until(lambda: len(lookup.asked) == 3)  # looked up again, found unchanged
+        await round_trip(stream, hub)
+        assert drain(events) == []
         sim.faults.order_status_text = {"CANCELED": "SIM_PURGED"}
-        await next_gap(stream, hub)  # found changed: told once
+        await until(lambda: len(lookup.asked) == 4)  # found changed: told once
+        await round_trip(stream, hub)
         told = [(type(e), e.order.cl_ord_id, e.order.ord_status) for e in drain(events)]
         assert told == [(OrderEvent, voided, "SIM_PURGED")]
         assert not waiter.done()
