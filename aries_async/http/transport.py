@@ -39,6 +39,7 @@ from aries_async.http.exchange import (
     session_timeout,
     status_error,
 )
+from aries_async.http.in_flight import InFlight
 from aries_async.http.loop_owner import LoopOwner
 from aries_async.http.retry import should_retry
 from aries_async.http.retry_loop import RetryLoop
@@ -112,10 +113,8 @@ class Transport(LoopOwner):
             else client_timeout(min(config.timeout, config.attempt_timeout), config.connect_timeout)
         )
         self._closed = False
-        self._in_flight: set[asyncio.Task[Any]] = set()
+        self._in_flight = InFlight()
         """The tasks in an attempt (close() cancels them)."""
-        self._cut: set[asyncio.Task[Any]] = set()
-        """Those that close() cancelled, until their cancellation is seen (or taken back)."""
 
     @property
     def closed(self) -> bool:
@@ -152,34 +151,11 @@ class Transport(LoopOwner):
         if not on_its_loop:
             return
         self._retries.close()
-        # Cancelled, as asyncio.timeout() does, and told apart from any other cancellation by
-        # _cut_short: what they wait for may never end by itself once the session is closed
-        # (a turn under the rate limit, a pooled connection aiohttp asks for again).
-        closing = asyncio.current_task()
-        for task in self._in_flight - self._cut:
-            if task is not closing:
-                self._cut.add(task)
-                task.cancel()
+        self._in_flight.cut()
         if self._traced is not None and not self._traced.closed:
             await self._traced.close()  # first: it does not close the pool
         if self._session is not None and self._own_session and not self._session.closed:
             await self._session.close()
-
-    def _cut_short(self, task: asyncio.Task[Any]) -> bool:
-        """Whether the cancellation ``task`` is raising is close()'s alone (it is then a
-        :class:`~aries_async.errors.ClientClosedError`); close()'s is taken back either way,
-        and one from anyone else goes on."""
-        if task not in self._cut:
-            return False
-        self._cut.discard(task)
-        return task.uncancel() == 0
-
-    def _take_back(self, task: asyncio.Task[Any]) -> None:
-        """Take back close()'s cancellation of ``task`` when the attempt ended otherwise (the
-        cancellation came as another error, or was swallowed on the way)."""
-        if task in self._cut:
-            self._cut.discard(task)
-            task.uncancel()
 
     def request(
         self,
@@ -273,7 +249,7 @@ class Transport(LoopOwner):
         # its turn, its token, a pooled connection or its answer.
         task = asyncio.current_task()
         assert task is not None  # asyncio runs every coroutine in a task
-        self._in_flight.add(task)
+        self._in_flight.enter(task)
         sent = False
         sending: Sending | None = None
         try:
@@ -362,7 +338,7 @@ class Transport(LoopOwner):
         except (asyncio.CancelledError, KeyboardInterrupt, SystemExit, GeneratorExit) as exc:
             if sending is not None:
                 sent = sending.begun
-            if isinstance(exc, asyncio.CancelledError) and self._cut_short(task):
+            if isinstance(exc, asyncio.CancelledError) and self._in_flight.cut_short(task):
                 raise ClientClosedError(
                     f"{method} {path_of(url)}: the client was closed", request_sent=sent
                 ) from exc
@@ -373,9 +349,7 @@ class Transport(LoopOwner):
                 mark_unsent(exc, task)
             raise
         finally:
-            self._in_flight.discard(task)
-            if self._cut:
-                self._take_back(task)
+            self._in_flight.leave(task)
         # Outside the except block, so that the retries' errors do not chain to this one. A
         # partial, not a lambda: a lambda would make every argument a closure cell on each
         # call, retried or not (garbage-collector work on the hot path).
