@@ -34,6 +34,7 @@ __all__ = [
     "Response",
     "Sleep",
     "client_timeout",
+    "closing_of",
     "failure",
     "mark_unsent",
     "never_sent",
@@ -125,6 +126,19 @@ def mark_unsent(interruption: BaseException, task: asyncio.Task[Any] | None = No
     setattr(interruption, _UNSENT, True)
     if task is not None and isinstance(interruption, GeneratorExit):
         _UNSENT_TASKS.add(task)
+
+
+def closing_of(exc: BaseException) -> GeneratorExit | None:
+    """The ``GeneratorExit`` that ``exc`` is, or was raised while handling, if any: a
+    coroutine closed while it waits (its task destroyed pending with its event loop) runs the
+    cleanup under it on the way out, and on a closed loop that cleanup may raise another error
+    (aiohttp, closing the connection: ``RuntimeError: Event loop is closed``) in its place."""
+    seen: BaseException | None = exc
+    for _ in range(32):  # a context chain is short; the bound guards against a cycle
+        if seen is None or isinstance(seen, GeneratorExit):
+            return seen
+        seen = seen.__context__
+    return None
 
 
 def never_sent(interruption: BaseException, task: asyncio.Task[Any] | None = None) -> bool:

@@ -32,6 +32,7 @@ from aries_async.http.exchange import (
     Response,
     Sleep,
     client_timeout,
+    closing_of,
     failure,
     mark_unsent,
     path_of,
@@ -314,6 +315,12 @@ class Transport(LoopOwner):
                     begun = sending is None or sending.begun
                     raise failure(exc, method, url, closed=self._closed, begun=begun) from exc
                 except Exception as exc:
+                    if (closing := closing_of(exc)) is not None:
+                        # Its coroutine is being closed (its loop closed under it): the close
+                        # goes on, as it must, told below as any interruption; the cleanup's
+                        # error on the dead loop is not the call's outcome.
+                        log.debug("%s %s closed on a closed loop: %r", method, path_of(url), exc)
+                        raise closing from None
                     if not self._closed or isinstance(exc, AriesError):
                         raise
                     # A session closed under a request in flight fails it from inside aiohttp,

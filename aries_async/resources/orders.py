@@ -28,7 +28,7 @@ from aries_async.errors import (
     ResponseFormatError,
     ServerError,
 )
-from aries_async.http.exchange import never_sent
+from aries_async.http.exchange import closing_of, never_sent
 from aries_async.resources._order_reads import ORDER_MODELS, OrderReads
 
 if TYPE_CHECKING:
@@ -85,16 +85,6 @@ def _acknowledgement(data: Any, what: str) -> dict[str, Any]:
     else:
         shape = f"a JSON {type(data).__name__}"
     raise _NotAnAck(f"the 2xx answer is not {what} acknowledgement: {shape}")
-
-
-def _closing(exc: BaseException) -> GeneratorExit | None:
-    """The ``GeneratorExit`` that ``exc`` is, or was raised while handling, if any."""
-    seen: BaseException | None = exc
-    for _ in range(32):  # a context chain is short; the bound guards against a cycle
-        if seen is None or isinstance(seen, GeneratorExit):
-            return seen
-        seen = seen.__context__
-    return None
 
 
 def _tell_interrupted(
@@ -188,8 +178,9 @@ class Orders(OrderReads):
             GeneratorExit: the call's task was destroyed pending (its event loop closed, or
                 the program ended, while it waited) and its coroutine is being closed: warned
                 about (or, before the request was sent, told) as a cancellation is, and going
-                on unchanged; the cleanup on a closed loop may raise another error in its
-                place (aiohttp: ``RuntimeError: Event loop is closed``), which is told alike.
+                on unchanged, even when a cleanup under it fails on the closed loop (aiohttp:
+                ``RuntimeError: Event loop is closed``), which would otherwise take its place
+                and make Python print it as ignored.
         """
         if request.client_id is None:
             request = request.with_client_id(new_client_id())
@@ -222,13 +213,14 @@ class Orders(OrderReads):
                 _tell_interrupted(exc, exc, client_id, started, task)
                 raise
         except Exception as exc:
-            # Closed while it waited (its task destroyed pending with its loop), the cleanup
-            # on the way out may raise instead of GeneratorExit: aiohttp, closing the
-            # connection on a closed loop, raises RuntimeError. It is still an abandonment.
-            closing = _closing(exc)
-            if closing is not None:
-                _tell_interrupted(exc, closing, client_id, started, task)
-            raise
+            # Closed while it waited (its task destroyed pending with its loop), a cleanup on
+            # the way out may still raise on the closed loop in place of GeneratorExit (the
+            # transport gives aiohttp's back): an abandonment, told so; the close goes on.
+            closing = closing_of(exc)
+            if closing is None:
+                raise
+            _tell_interrupted(closing, closing, client_id, started, task)
+            raise closing from None
 
     @staticmethod
     def _unknown(

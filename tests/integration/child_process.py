@@ -24,6 +24,7 @@ __all__ = [
     "BotAnswer",
     "Bots",
     "run_child",
+    "run_child_told",
     "sim_command",
     "sim_env",
 ]
@@ -56,6 +57,13 @@ async def run_child(script: str, info: dict[str, Any], timeout: float = 60) -> A
 
     The child fails the test when it exits with an error (its stderr's end is shown).
     """
+    answer, _ = await run_child_told(script, info, timeout)
+    return answer
+
+
+async def run_child_told(script: str, info: dict[str, Any], timeout: float = 60) -> tuple[Any, str]:
+    """:func:`run_child`, and what the child wrote on stderr (what Python reports as ignored
+    is only ever printed there)."""
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-c",
@@ -68,7 +76,7 @@ async def run_child(script: str, info: dict[str, Any], timeout: float = 60) -> A
     async with asyncio.timeout(timeout):
         out, err = await child.communicate()
     assert child.returncode == 0, err.decode()[-2000:]
-    return json.loads(out.splitlines()[-1])
+    return json.loads(out.splitlines()[-1]), err.decode()
 
 
 @contextlib.asynccontextmanager
