@@ -152,6 +152,29 @@ async def answered(hub: WsHub, kind: str, stream: Any, subscribes: int) -> None:
     await until(lambda: stream.malformed == malformed + 1)
 
 
+def resting_order(sim: Simulator, account: str) -> str:
+    """A limit buy of 1 KO at 1.00, placed straight into the simulator's books (it rests)."""
+    body = {"tradingAccountId": account, "timeInForce": "DAY", "symbol": "KO", "side": "BUY"}
+    ack = sim.state.place({**body, "type": "LIMIT", "qty": "1", "price": "1.00"})
+    assert ack["success"] is True
+    return str(ack["clOrdId"])
+
+
+def cancel_resting(sim: Simulator, account: str, cl_ord_id: str) -> None:
+    """Cancel a :func:`resting_order` in the simulator's books."""
+    body = {"tradingAccountId": account, "origClOrdId": cl_ord_id, "symbol": "KO", "side": "BUY"}
+    sim.state.cancel({**body, "qty": "1"})
+    assert sim.state.order(account, cl_ord_id).status == "CANCELED"
+
+
+async def read_through(stream: AccountStream, hub: WsHub) -> None:
+    """Until the account stream read a line sent after everything the server queued before
+    it."""
+    malformed = stream.malformed
+    assert hub.inject("not json", "accounts") == 1
+    await until(lambda: stream.malformed == malformed + 1)
+
+
 def drained(consumer: Any) -> list[Any]:
     """What ``consumer`` holds now."""
     return [consumer.get_nowait() for _ in range(consumer.pending)]

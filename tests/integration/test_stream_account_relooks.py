@@ -12,7 +12,16 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
-from stream_helpers import CountingLookup, GatedTokens, next_gap, until
+from stream_helpers import (
+    CountingLookup,
+    GatedTokens,
+    cancel_resting,
+    drained,
+    next_gap,
+    read_through,
+    resting_order,
+    until,
+)
 
 from aries_async.client import AriesClient
 from aries_async.models.events import OrderEvent
@@ -31,29 +40,6 @@ pytestmark = pytest.mark.usefixtures("loop_clock")  # the lookups' timer on virt
 @pytest.fixture
 def sim_seed() -> int:
     return 9
-
-
-def resting(sim: Simulator) -> str:
-    body = {"tradingAccountId": ACCOUNT, "timeInForce": "DAY", "symbol": "KO", "side": "BUY"}
-    ack = sim.state.place({**body, "type": "LIMIT", "qty": "1", "price": "1.00"})
-    assert ack["success"] is True
-    return str(ack["clOrdId"])
-
-
-def cancel(sim: Simulator, cl_ord_id: str) -> None:
-    body = {"tradingAccountId": ACCOUNT, "origClOrdId": cl_ord_id, "symbol": "KO", "side": "BUY"}
-    sim.state.cancel({**body, "qty": "1"})
-
-
-def drain(consumer: Any) -> list[Any]:
-    return [consumer.get_nowait() for _ in range(consumer.pending)]
-
-
-async def round_trip(stream: AccountStream, hub: WsHub) -> None:
-    """Until the stream read a line sent after everything the server queued before it."""
-    malformed = stream.malformed
-    assert hub.inject("not json", "accounts") == 1
-    await until(lambda: stream.malformed == malformed + 1)
 
 
 @contextlib.asynccontextmanager
@@ -77,10 +63,10 @@ async def voided(
     async with stream:
         events = stream.order_events()
         await until(lambda: stream.snapshot is not None)
-        cl_ord_id = resting(sim)
-        cancel(sim, cl_ord_id)
+        cl_ord_id = resting_order(sim, ACCOUNT)
+        cancel_resting(sim, ACCOUNT, cl_ord_id)
         await until(lambda: cl_ord_id in stream.orders and events.pending == 2)
-        drain(events)
+        drained(events)
         yield stream, events, cl_ord_id, lookup
 
 
@@ -106,7 +92,7 @@ async def test_a_held_order_found_unchanged_is_looked_up_again_on_a_timer(
     async with voided(sim, aries) as (stream, events, cl_ord_id, lookup):
         times = lookups_at(lookup, loop_clock)
         waiter = asyncio.create_task(stream.wait_for_order(cl_ord_id, OrderStatus.FILLED))
-        await round_trip(stream, hub)
+        await read_through(stream, hub)
         sim.faults.order_status_text_reads = 2  # found still so twice, then CANCELED
         await next_gap(stream, hub)  # the resync's lookup: the first of the two
         reconnects = stream.reconnects
@@ -116,7 +102,7 @@ async def test_a_held_order_found_unchanged_is_looked_up_again_on_a_timer(
         assert stream.reconnects == reconnects  # no reconnect needed
         assert lookup.asked == [[cl_ord_id]] * 3
         assert [round(b - a, 1) for a, b in itertools.pairwise(times)] == [1.0, 2.0]
-        told = [(type(e), e.order.ord_status) for e in drain(events)]
+        told = [(type(e), e.order.ord_status) for e in drained(events)]
         assert told == [(OrderEvent, OrderStatus.CANCELED)]
 
 
@@ -133,10 +119,10 @@ async def test_a_taken_back_order_is_not_looked_up_again_at_the_next_resync(
         times = lookups_at(lookup, loop_clock)
         waiter = asyncio.create_task(stream.wait_for_order(cl_ord_id, OrderStatus.FILLED))
         await until(lambda: cl_ord_id in stream.orders)  # taken back
-        await round_trip(stream, hub)
+        await read_through(stream, hub)
         asked = sim.requests[ACTIVE]
         await next_gap(stream, hub)
-        await round_trip(stream, hub)
+        await read_through(stream, hub)
         assert sim.requests[ACTIVE] == asked and lookup.asked == [[cl_ord_id]] * 2
         assert not waiter.done()
         sim.faults.order_status_text_reads = 0
@@ -145,7 +131,7 @@ async def test_a_taken_back_order_is_not_looked_up_again_at_the_next_resync(
         assert lookup.asked == [[cl_ord_id]] * 3
         assert round(times[1] - times[0], 1) == 1.0
         assert sim.requests[ACTIVE] == asked + 1
-        told = [(type(e), e.order.ord_status) for e in drain(events)]
+        told = [(type(e), e.order.ord_status) for e in drained(events)]
         assert told == [(OrderEvent, OrderStatus.CANCELED)]  # found changed: told once
 
 
@@ -156,7 +142,7 @@ async def test_a_slow_lookup_is_not_overlapped_by_the_next(
     only after it (one at a time per order), its wait counted from then."""
     async with voided(sim, aries) as (stream, _events, cl_ord_id, lookup):
         waiter = asyncio.create_task(stream.wait_for_order(cl_ord_id, OrderStatus.FILLED))
-        await round_trip(stream, hub)
+        await read_through(stream, hub)
         sim.faults.order_status_text_reads = 3
         await next_gap(stream, hub)
         sim.faults.route_latency["GET /v2/accounts/{id}/orders"] = 5.0

@@ -14,7 +14,15 @@ from typing import Any
 
 import attrs
 import pytest
-from stream_helpers import CountingLookup, GatedTokens, next_gap, until
+from stream_helpers import (
+    CountingLookup,
+    GatedTokens,
+    cancel_resting,
+    next_gap,
+    read_through,
+    resting_order,
+    until,
+)
 
 from aries_async.client import AriesClient
 from aries_async.errors import OrderStateUnknownError
@@ -43,16 +51,11 @@ def stream_on(
 
 
 def resting(sim: Simulator) -> str:
-    body = {"tradingAccountId": ACCOUNT, "timeInForce": "DAY", "symbol": "KO", "side": "BUY"}
-    ack = sim.state.place({**body, "type": "LIMIT", "qty": "1", "price": "1.00"})
-    assert ack["success"] is True
-    return str(ack["clOrdId"])
+    return resting_order(sim, ACCOUNT)
 
 
 def cancel(sim: Simulator, cl_ord_id: str) -> None:
-    body = {"tradingAccountId": ACCOUNT, "origClOrdId": cl_ord_id, "symbol": "KO", "side": "BUY"}
-    sim.state.cancel({**body, "qty": "1"})
-    assert sim.state.order(ACCOUNT, cl_ord_id).status == "CANCELED"
+    cancel_resting(sim, ACCOUNT, cl_ord_id)
 
 
 def drain(consumer: Any) -> list[Any]:
@@ -60,10 +63,7 @@ def drain(consumer: Any) -> list[Any]:
 
 
 async def round_trip(stream: AccountStream, hub: WsHub) -> None:
-    """Until the stream read a line sent after everything the server queued before it."""
-    malformed = stream.malformed
-    assert hub.inject("not json", "accounts") == 1
-    await until(lambda: stream.malformed == malformed + 1)
+    await read_through(stream, hub)
 
 
 async def voided_on(sim: Simulator, stream: AccountStream, events: Any) -> str:
