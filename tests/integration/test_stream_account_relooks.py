@@ -45,16 +45,18 @@ def sim_seed() -> int:
 @contextlib.asynccontextmanager
 async def voided(
     sim: Simulator, aries: AriesClient
-) -> AsyncIterator[tuple[AccountStream, Any, str, CountingLookup]]:
+) -> AsyncIterator[tuple[AccountStream, Any, str, CountingLookup, GatedTokens]]:
     """A stream (no jitter in its waits) with an order lookup, its order consumer (drained),
     and the id of an order cancelled under a status the client does not know
-    (``SIM_VOIDED``), which resync snapshots no longer list; and the lookup."""
+    (``SIM_VOIDED``), which resync snapshots no longer list; the lookup and the stream's
+    tokens."""
     sim.faults.order_status_text = {"CANCELED": "SIM_VOIDED"}
     sim.faults.snapshot_working_orders_only = True
     lookup = CountingLookup(aries.orders.reconcile)
+    tokens = GatedTokens(sim)
     stream = AccountStream(
         sim.accounts_ws_url,
-        GatedTokens(sim),
+        tokens,
         ACCOUNT,
         config=FAST,
         reconcile=lookup,
@@ -67,7 +69,7 @@ async def voided(
         cancel_resting(sim, ACCOUNT, cl_ord_id)
         await until(lambda: cl_ord_id in stream.orders and events.pending == 2)
         drained(events)
-        yield stream, events, cl_ord_id, lookup
+        yield stream, events, cl_ord_id, lookup, tokens
 
 
 def lookups_at(lookup: CountingLookup, clock: Callable[[], float]) -> list[float]:
@@ -89,7 +91,7 @@ async def test_a_held_order_found_unchanged_is_looked_up_again_on_a_timer(
     """Its lookups find it still in a status the client does not know, then cancelled: the
     waiter gets the real status with no reconnect, from lookups 1 s, then 2 s after the one
     before (the reconnect backoff's doubling), and consumers are told once."""
-    async with voided(sim, aries) as (stream, events, cl_ord_id, lookup):
+    async with voided(sim, aries) as (stream, events, cl_ord_id, lookup, _):
         times = lookups_at(lookup, loop_clock)
         waiter = asyncio.create_task(stream.wait_for_order(cl_ord_id, OrderStatus.FILLED))
         await read_through(stream, hub)
@@ -113,7 +115,7 @@ async def test_a_taken_back_order_is_not_looked_up_again_at_the_next_resync(
     started afterwards found over REST and took back: the next resync asks the server nothing
     of it (the waiter's lookup has just told its state); the timer's next lookup, 1 s after
     the waiter's, finds it cancelled."""
-    async with voided(sim, aries) as (stream, events, cl_ord_id, lookup):
+    async with voided(sim, aries) as (stream, events, cl_ord_id, lookup, _):
         await next_gap(stream, hub)
         assert cl_ord_id not in stream.orders and lookup.asked == [[cl_ord_id]]
         times = lookups_at(lookup, loop_clock)
@@ -140,7 +142,7 @@ async def test_a_slow_lookup_is_not_overlapped_by_the_next(
 ) -> None:
     """Each lookup of the order takes 5 s, longer than the first waits: the next one starts
     only after it (one at a time per order), its wait counted from then."""
-    async with voided(sim, aries) as (stream, _events, cl_ord_id, lookup):
+    async with voided(sim, aries) as (stream, _events, cl_ord_id, lookup, _):
         waiter = asyncio.create_task(stream.wait_for_order(cl_ord_id, OrderStatus.FILLED))
         await read_through(stream, hub)
         sim.faults.order_status_text_reads = 3
@@ -162,3 +164,28 @@ async def test_a_slow_lookup_is_not_overlapped_by_the_next(
         assert len(spans) == 3  # found still so twice more, then cancelled
         gaps = [round(b[0] - a[1], 1) for a, b in itertools.pairwise(spans)]
         assert gaps == [2.0, 4.0]  # after each lookup ended, its wait
+
+
+async def test_no_lookup_again_while_disconnected_one_due_made_once_reconnected(
+    sim: Simulator, hub: WsHub, aries: AriesClient, loop_clock: Callable[[], float]
+) -> None:
+    """The stream down for a minute (its reconnect held back): the order's timer looks
+    nothing up meanwhile; back, the lookup that fell due is made at once, and finds the
+    order cancelled."""
+    async with voided(sim, aries) as (stream, _events, cl_ord_id, lookup, tokens):
+        waiter = asyncio.create_task(stream.wait_for_order(cl_ord_id, OrderStatus.FILLED))
+        await read_through(stream, hub)
+        sim.faults.order_status_text_reads = 1
+        await next_gap(stream, hub)
+        assert lookup.asked == [[cl_ord_id]]
+        tokens.gate.clear()
+        assert hub.drop("accounts") == 1
+        await until(lambda: not stream.connected)
+        await asyncio.sleep(60)
+        assert lookup.asked == [[cl_ord_id]] and not waiter.done()
+        back = loop_clock()
+        tokens.gate.set()
+        order = await asyncio.wait_for(waiter, 600)
+        assert order.ord_status is OrderStatus.CANCELED
+        assert lookup.asked == [[cl_ord_id]] * 2
+        assert loop_clock() - back < 0.5  # at once, not a backoff later
