@@ -147,7 +147,8 @@ class Reconciler:
 
     async def run(self) -> None:
         """Look up every pending order until none is left (orders that vanish during a
-        lookup are taken by the next one); failures back off like reconnects."""
+        lookup, or that a waiter's order's timer adds, are taken by the next one); failures
+        back off like reconnects."""
         # Imported here: tenacity is only needed once a stream has missed orders.
         from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
@@ -188,7 +189,7 @@ class Reconciler:
         self, exc: BaseException | None, orders: int, attempt: int | None, *, final: bool = True
     ) -> None:
         log.warning(
-            "account %s: looking up %d order(s) missed while disconnected failed "
+            "account %s: looking up %d order(s) whose state the stream does not know failed "
             "(%s, attempt %s)%s",
             self.account_id,
             orders,
