@@ -1,18 +1,18 @@
 """The order errors that live apart from :mod:`aries_async.errors` (which serves them on first
-use): an order write whose outcome is unknown, and a lookup that cannot tell which order it
-was."""
+use): an order write whose outcome is unknown, a lookup that cannot tell which order it was,
+and an order the server refused."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from aries_async.errors import AriesError
+from aries_async.errors import AriesError, ValidationError
 
 if TYPE_CHECKING:
-    from aries_async.models.orders import Order, OrderRequest
+    from aries_async.models.orders import Order, OrderAck, OrderRequest, ReplaceAck
 
-__all__ = ["OrderMatchAmbiguousError", "OrderOutcomeUnknownError"]
+__all__ = ["OrderMatchAmbiguousError", "OrderOutcomeUnknownError", "OrderRejectedError"]
 
 
 class OrderOutcomeUnknownError(AriesError):
@@ -60,3 +60,21 @@ class OrderMatchAmbiguousError(OrderOutcomeUnknownError):
     def __init__(self, message: str, *, candidates: tuple[Order, ...] = (), **known: Any) -> None:
         super().__init__(message, **known)
         self.candidates = candidates
+
+
+class OrderRejectedError(ValidationError):
+    """The server refused the order, or the replacement: its acknowledgement says
+    ``success: false`` or ``REJECTED`` (for its terms: buying power, an unknown symbol, a
+    price off the tick...), so there is no order to wait for. A :class:`ValidationError`
+    (``field`` is ``"order"``), apart from one for input refused before sending by being its
+    own class.
+
+    Attributes:
+        ack: the acknowledgement that said so.
+        reason: the server's words (its ``ordRejReason`` and ``text``), or "no reason given".
+    """
+
+    def __init__(self, message: str, *, ack: OrderAck | ReplaceAck, reason: str) -> None:
+        super().__init__(message, field="order")
+        self.ack = ack
+        self.reason = reason

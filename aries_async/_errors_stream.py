@@ -1,24 +1,34 @@
-"""The stream errors that live apart from :mod:`aries_async.errors` (which serves them on
-first use): a closed stream, an overflowed buffer, an order of unknown state, and the
-failures of socket requests."""
+"""The stream errors, which live apart from :mod:`aries_async.errors` (which serves them on
+first use): a stream's failure, a refused sign-in, a closed stream, an overflowed buffer, an
+order of unknown state, and the failures of socket requests."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aries_async.errors import StreamError
+from aries_async.errors import AriesError
 
 if TYPE_CHECKING:
     from aries_async.models.orders import Order
 
 __all__ = [
     "OrderStateUnknownError",
+    "StreamAuthError",
     "StreamClosedError",
+    "StreamError",
     "StreamOverflowError",
     "StreamRequestError",
     "StreamRequestInterrupted",
     "StreamRequestTimeout",
 ]
+
+
+class StreamError(AriesError):
+    """A websocket stream failed."""
+
+
+class StreamAuthError(StreamError):
+    """The stream refused our credentials, or the grant is gone. Not retried."""
 
 
 class StreamClosedError(StreamError):

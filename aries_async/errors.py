@@ -6,6 +6,7 @@
     ├── ConfigurationError            bad settings, missing credentials
     │   └── MissingDependencyError    an optional extra is not installed (also an ImportError)
     ├── ValidationError (ValueError)  bad input, raised before anything is sent
+    │   └── OrderRejectedError        the server refused the order: nothing to wait for
     ├── AuthError                     OAuth flow problems (no request or a token-endpoint reply)
     │   ├── StateMismatchError        callback ``state`` differs from the one we issued
     │   ├── AuthorizationDeniedError  the user refused consent (``error=access_denied``)
@@ -47,7 +48,7 @@ Messages never contain tokens or secrets; the raw body is kept on :attr:`APIErro
 to inspect, and is not part of ``str(error)``.
 
 :func:`api_error_from_response`, :func:`parse_retry_after`, the input checks, the order errors
-and the stream errors from :class:`StreamClosedError` down are served from here on first use;
+and the stream errors are served from here on first use;
 they live in modules that import this one.
 """
 
@@ -58,10 +59,16 @@ from typing import TYPE_CHECKING, Any
 from aries_async._lazy import lazy_getattr
 
 if TYPE_CHECKING:
-    from aries_async._errors_orders import OrderMatchAmbiguousError, OrderOutcomeUnknownError
+    from aries_async._errors_orders import (
+        OrderMatchAmbiguousError,
+        OrderOutcomeUnknownError,
+        OrderRejectedError,
+    )
     from aries_async._errors_stream import (
         OrderStateUnknownError,
+        StreamAuthError,
         StreamClosedError,
+        StreamError,
         StreamOverflowError,
         StreamRequestError,
         StreamRequestInterrupted,
@@ -87,6 +94,7 @@ __all__ = [
     "NotSignedInError",
     "OrderMatchAmbiguousError",
     "OrderOutcomeUnknownError",
+    "OrderRejectedError",
     "OrderStateUnknownError",
     "PaginationError",
     "PermissionDeniedError",
@@ -374,26 +382,15 @@ class ServerError(APIError):
     to wait (``Retry-After``: a 503 for maintenance, most often), when it said."""
 
 
-class StreamError(AriesError):
-    """A websocket stream failed."""
-
-
-class StreamAuthError(StreamError):
-    """The stream refused our credentials, or the grant is gone. Not retried."""
-
-
-_LAZY: dict[str, str] = {
-    "OrderMatchAmbiguousError": "aries_async._errors_orders",
-    "OrderOutcomeUnknownError": "aries_async._errors_orders",
-    "OrderStateUnknownError": "aries_async._errors_stream",
-    "StreamClosedError": "aries_async._errors_stream",
-    "StreamOverflowError": "aries_async._errors_stream",
-    "StreamRequestError": "aries_async._errors_stream",
-    "StreamRequestInterrupted": "aries_async._errors_stream",
-    "StreamRequestTimeout": "aries_async._errors_stream",
-    "api_error_from_response": "aries_async._errors_wire",
-    "parse_retry_after": "aries_async._errors_wire",
-    "require_count": "aries_async._validate",
-    "require_text": "aries_async._validate",
+_HOMES = {  # module -> the names it defines that are served from here
+    "aries_async._errors_orders": (
+        "OrderMatchAmbiguousError OrderOutcomeUnknownError OrderRejectedError"
+    ),
+    "aries_async._errors_stream": "OrderStateUnknownError StreamAuthError StreamClosedError"
+    " StreamError StreamOverflowError StreamRequestError StreamRequestInterrupted"
+    " StreamRequestTimeout",
+    "aries_async._errors_wire": "api_error_from_response parse_retry_after",
+    "aries_async._validate": "require_count require_text",
 }
+_LAZY = {name: home for home, names in _HOMES.items() for name in names.split()}
 __getattr__ = lazy_getattr(__name__, _LAZY, globals())

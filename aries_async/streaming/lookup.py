@@ -13,6 +13,7 @@ from aries_async._validate import require_text
 from aries_async.errors import (
     AuthenticationError,
     AuthError,
+    OrderRejectedError,
     OrderStateUnknownError,
     PermissionDeniedError,
     ValidationError,
@@ -20,7 +21,7 @@ from aries_async.errors import (
 from aries_async.http.retry import backoff_wait
 from aries_async.models._order_inputs import enum_input
 from aries_async.models.events import OrderEvent
-from aries_async.models.orders import Order, OrderAck, OrderStatus
+from aries_async.models.orders import Order, OrderAck, OrderStatus, ReplaceAck
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.mirror import AccountMirror
 
@@ -61,19 +62,36 @@ class OrderStateUnknown(OrderEvent):
     reason: str = ""
 
 
-def order_id_to_wait_for(order: OrderAck | str) -> str:
-    """The ``clOrdId`` to wait for: ``order`` itself, or the one of an acknowledgement that
-    does not say the order was rejected."""
-    if not isinstance(order, OrderAck):
+def order_id_to_wait_for(order: OrderAck | ReplaceAck | str) -> str:
+    """The ``clOrdId`` to wait for: ``order`` itself, or the one of an acknowledgement of a
+    placement or a replacement (the new order's) that does not say it was refused.
+
+    Raises:
+        OrderRejectedError: the acknowledgement says the server refused it.
+        ValidationError: an empty id, an acknowledgement without one, or another object.
+    """
+    if isinstance(order, str):
         return require_text(order, "order")
+    if not isinstance(order, OrderAck | ReplaceAck):
+        raise ValidationError(
+            f"order must be an acknowledgement of place() or replace() or a clOrdId, got {order!r}",
+            field="order",
+        )
     # Not ``order.accepted``: that also refuses an acknowledgement that omits ``success``, whose
     # order may well be working; only a rejection said outright means there is nothing to wait for.
-    if order.success is False or order.status == OrderStatus.REJECTED or not order.cl_ord_id:
-        reason = "; ".join(filter(None, (order.ord_rej_reason, order.text))) or "no reason given"
+    if order.success is False or order.status == OrderStatus.REJECTED:
+        said = order.ord_rej_reason if isinstance(order, OrderAck) else None
+        reason = "; ".join(filter(None, (said, order.text))) or "no reason given"
+        what = "order" if isinstance(order, OrderAck) else "replacement"
+        raise OrderRejectedError(
+            f"the {what} was not accepted (status {order.status}, clOrdId "
+            f"{order.cl_ord_id!r}: {reason}); there is nothing to wait for",
+            ack=order,
+            reason=reason,
+        )
+    if not order.cl_ord_id:
         raise ValidationError(
-            f"the order was not accepted (status {order.status}, clOrdId {order.cl_ord_id!r}: "
-            f"{reason}); there is nothing to wait for",
-            field="order",
+            f"the acknowledgement names no order (no clOrdId): {order!r}", field="order"
         )
     return order.cl_ord_id
 
@@ -87,21 +105,28 @@ def statuses_to_wait_for(
     return frozenset(enum_input(OrderStatus, s, "status") for s in statuses)
 
 
-def last_known(order: OrderAck | str, cl_ord_id: str) -> Order:
+def last_known(order: OrderAck | ReplaceAck | str, cl_ord_id: str) -> Order:
     """What is known of an order before the stream has seen it: its id, and what its
     acknowledgement said (its creation time narrows the REST lookup)."""
-    if not isinstance(order, OrderAck):
+    said: dict[str, Any]
+    if isinstance(order, ReplaceAck):
+        said = {"orig_cl_ord_id": order.orig_cl_ord_id, "price": order.price}
+    elif isinstance(order, OrderAck):
+        said = {
+            "symbol": order.symbol,
+            "side": order.side,
+            "cumulative_quantity": order.cumulative_quantity,
+            "leaves_quantity": order.leaves_quantity,
+            "average_price": order.average_price,
+        }
+    else:
         return Order(cl_ord_id=cl_ord_id)
     return Order(
         cl_ord_id=cl_ord_id,
-        symbol=order.symbol,
-        side=order.side,
         quantity=order.quantity,
         ord_status=order.status,
-        cumulative_quantity=order.cumulative_quantity,
-        leaves_quantity=order.leaves_quantity,
-        average_price=order.average_price,
         created_at=order.transact_time,
+        **said,
     )
 
 

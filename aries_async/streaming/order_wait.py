@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from aries_async.errors import OrderStateUnknownError, StreamClosedError
 from aries_async.models.events import AccountSnapshot
-from aries_async.models.orders import Order, OrderAck, OrderStatus
+from aries_async.models.orders import Order, OrderAck, OrderStatus, ReplaceAck
 from aries_async.streaming.account_book import AccountBook
 from aries_async.streaming.lookup import last_known, order_id_to_wait_for, statuses_to_wait_for
 from aries_async.streaming.mirror import status_known
@@ -29,7 +29,7 @@ class OrderWaiting:
 
     async def wait_for_order(
         self,
-        order: OrderAck | str,
+        order: OrderAck | ReplaceAck | str,
         status: OrderStatus | str | Iterable[OrderStatus | str] = OrderStatus.FILLED,
         *,
         timeout: float | None = None,
@@ -69,15 +69,19 @@ class OrderWaiting:
         which status the stream holds the order, so that you can ask the order history.
 
         Args:
-            order: the acknowledgement ``orders.place()`` returned, or an order's ``clOrdId``.
+            order: the acknowledgement ``orders.place()`` returned, the one
+                ``orders.replace()`` returned (its ``cl_ord_id`` is the replacement's: the
+                original ends ``REPLACED``), or an order's ``clOrdId``.
             status: one status or several (default ``FILLED``).
             timeout: seconds to wait (None: forever).
 
         Raises:
-            ValidationError: before waiting, for an empty id or an acknowledgement that says
-                the order was rejected or carries no ``clOrdId`` (there is nothing to wait for;
-                the message has the server's reason), or for a status that is not an
-                :class:`OrderStatus` (``"CANCELLED"``: it would never come).
+            OrderRejectedError: before waiting, for an acknowledgement that says the server
+                refused the order or the replacement (there is nothing to wait for; ``reason``
+                has the server's words). A :class:`ValidationError`, as are the others here.
+            ValidationError: before waiting, for an empty id, an acknowledgement that carries
+                no ``clOrdId``, or for a status that is not an :class:`OrderStatus`
+                (``"CANCELLED"``: it would never come).
             TimeoutError: ``timeout`` passed.
             OrderStateUnknownError: the order left the working set while the stream was
                 disconnected and the lookup could not tell its state (one of a status the

@@ -15,7 +15,12 @@ from stream_helpers import CountingLookup, FakeTime, GatedTokens, next_gap
 
 from aries_async.client import AriesClient
 from aries_async.config import RetryPolicy
-from aries_async.errors import StreamError, StreamOverflowError, ValidationError
+from aries_async.errors import (
+    OrderRejectedError,
+    StreamError,
+    StreamOverflowError,
+    ValidationError,
+)
 from aries_async.models.events import (
     AccountSnapshot,
     BalanceEvent,
@@ -25,7 +30,14 @@ from aries_async.models.events import (
     StreamConnected,
     StreamDisconnected,
 )
-from aries_async.models.orders import Order, OrderAck, OrderRequest, OrderStatus
+from aries_async.models.orders import (
+    CancelAck,
+    Order,
+    OrderAck,
+    OrderRequest,
+    OrderStatus,
+    ReplaceRequest,
+)
 from aries_async.sim import ManualClock, ServerErrorFault, Simulator
 from aries_async.sim.cli import add_arguments, build_simulator
 from aries_async.sim.ws import WsHub
@@ -581,12 +593,44 @@ async def test_wait_for_order_takes_the_acknowledgement_and_refuses_a_rejected_o
             OrderRequest(account_id=ACCOUNT, symbol="NOSUCH", side="BUY", type="MARKET", quantity=1)
         )
         assert not rejected.accepted
-        with pytest.raises(ValidationError, match="unknown symbol NOSUCH") as info:
+        with pytest.raises(OrderRejectedError, match="unknown symbol NOSUCH") as info:
             await stream.wait_for_order(rejected)  # no timeout: it must not wait at all
-        assert info.value.field == "order"
+        assert info.value.field == "order"  # still a ValidationError: nothing to wait for
+        assert info.value.ack == rejected and "unknown symbol NOSUCH" in info.value.reason
         for bad in (OrderAck(success=True, status=OrderStatus.NEW), " "):
-            with pytest.raises(ValidationError):
+            with pytest.raises(ValidationError) as refused:
                 await stream.wait_for_order(bad)
+            assert not isinstance(refused.value, OrderRejectedError)  # no order at all
+
+
+async def test_wait_for_order_takes_a_replacement_s_acknowledgement(
+    sim: Simulator, client: AriesClient
+) -> None:
+    """The acknowledgement of a replace names the new order: waiting on it follows the
+    replacement (the original ends REPLACED); a refused replace has nothing to wait for."""
+    async with client.account_stream(ACCOUNT, config=FAST) as stream:
+        await until(lambda: stream.snapshot is not None)
+        resting = OrderRequest(
+            account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", quantity=3, price=1
+        )
+        ack = await client.orders.place(resting)
+        assert ack.cl_ord_id is not None
+        change = ReplaceRequest(
+            orig_cl_ord_id=ack.cl_ord_id, account_id=ACCOUNT, symbol="KO", price=Decimal("1.5")
+        )
+        replaced = await client.orders.replace(change)
+        order = await stream.wait_for_order(replaced, OrderStatus.NEW, timeout=5)
+        assert order.cl_ord_id == replaced.cl_ord_id != ack.cl_ord_id
+        assert order.price == Decimal("1.5")
+        again = await client.orders.replace(change)  # the original is no longer open
+        assert not again.accepted
+        with pytest.raises(OrderRejectedError, match="not open") as info:
+            await stream.wait_for_order(again)
+        assert info.value.ack == again
+        with pytest.raises(
+            ValidationError, match=r"an acknowledgement of place\(\) or replace\(\)"
+        ):
+            await stream.wait_for_order(CancelAck(success=True, cl_ord_id="X"))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("status", ["CANCELLED", ["FILLED", "PARTIAL_FILL"], [7]])
