@@ -241,11 +241,11 @@ class ReplaceRequest:
     """A change to a working order for ``POST /v1/orders/replace``.
 
     ``orig_cl_ord_id`` is the order's **current** ``clOrdId``; a successful replace gives it a
-    new one. Omitted fields keep their value. The rules of :class:`OrderRequest` apply to what
-    is given: positive ``quantity``; positive prices with at most 5 decimals; no ``price`` with
-    MARKET/STOP, no ``stop_price`` with MARKET/LIMIT; DAY or GTC for option orders; at most 4
-    legs (multi-leg replaces must send their legs); an option's OSI symbol, not its ``O:``
-    ticker. ``quantity`` is sent as ``qty``; the old
+    new one. Omitted fields keep their value; one at least must be given. The rules of
+    :class:`OrderRequest` apply to what is given: positive ``quantity``; positive prices with
+    at most 5 decimals; no ``price`` with MARKET/STOP, no ``stop_price`` with MARKET/LIMIT; DAY
+    or GTC for option orders; at most 4 legs (multi-leg replaces must send their legs); an
+    option's OSI symbol, not its ``O:`` ticker. ``quantity`` is sent as ``qty``; the old
     keyword and attribute ``qty`` still work for one release, with a
     :class:`DeprecationWarning`.
 
@@ -273,10 +273,27 @@ class ReplaceRequest:
     def __attrs_post_init__(self) -> None:
         check_text(self.orig_cl_ord_id, "orig_cl_ord_id", low=1, high=MAX_CL_ORD_ID_LENGTH)
         _check_order_fields(self, require_prices=False)
+        if not any(getattr(self, name) not in (None, ()) for name in _CHANGES):
+            raise ValidationError(
+                "the replace changes nothing: give at least one of " + ", ".join(_CHANGES)
+            )
 
     def to_wire(self) -> dict[str, Any]:
         """The exact JSON body: camelCase keys, plain decimal strings, no nulls."""
         return to_wire_body(self)
+
+
+_CHANGES = (
+    "quantity",
+    "price",
+    "stop_price",
+    "type",
+    "time_in_force",
+    "client_id",
+    "currency",
+    "legs",
+)
+"""What a replace may change (the side stays: the server refuses another one)."""
 
 
 @attrs.frozen(kw_only=True)

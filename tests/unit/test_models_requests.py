@@ -482,3 +482,14 @@ def test_exact_quantities_are_sent_exactly(qty: Any, wire: str) -> None:
     body = order(quantity=qty).to_wire()
     assert body["qty"] == wire
     assert Decimal(body["qty"]) == Decimal(qty)
+
+
+def test_a_replace_that_changes_nothing_is_refused() -> None:
+    """A replace naming only the order (and its side) would be sent for nothing: the server
+    gives the order a new id and the same terms."""
+    for unchanged in ({}, {"side": "BUY"}):
+        with pytest.raises(ValidationError, match="changes nothing") as info:
+            replace(**unchanged)
+        assert info.value.field is None
+    for one in ({"client_id": "again"}, {"time_in_force": "GTC"}, {"currency": "USD"}):
+        assert replace(**one).to_wire()
