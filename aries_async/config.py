@@ -128,12 +128,18 @@ class RetryPolicy:
     the account stream's order lookups. :meth:`delay` is its one backoff rule.
 
     Attributes:
-        max_attempts: total attempts including the first (1 disables retries).
+        max_attempts: total attempts including the first (1 disables retries). Attempts
+            answered 429 are not counted while retries are on: the server did not process
+            them and asked us to wait, so a rate-limited call keeps backing off for as long
+            as its timeout allows (a few attempts a minute once the backoff reaches
+            ``max_backoff``). Order writes are never retried, 429 or not.
         initial_backoff: the first wait, in seconds; it grows by ``multiplier`` per attempt.
         max_backoff: the cap of one computed wait.
         multiplier: exponential growth factor.
         jitter: fraction of the wait that is randomised (0.25 -> the wait is 75% to 100%).
         retry_after_cap: the longest ``Retry-After`` we honour; a longer one raises instead.
+            A shorter one than the backoff does not shorten it: a retry waits the larger of
+            the two.
         retry_statuses: statuses retried on idempotent calls.
     """
 
@@ -239,8 +245,10 @@ class ClientConfig:
             200 ns a byte.
         user_agent: the User-Agent header.
         rate_limit: the request budget (a :class:`RateLimit`, or a number of calls a second);
-            None: calls are sent as they come. Shared by a fleet when the client is given a
-            shared ``rate_budget`` (:class:`~aries_async.http.budget_redis.RedisRateBudget`).
+            None: calls are sent as they come, and the server's 429s (retried with backoff)
+            pace them. Set it whenever a bot fans out many calls at once: they then wait for
+            their turns instead of being refused. Shared by a fleet when the client is given
+            a shared ``rate_budget`` (:class:`~aries_async.http.budget_redis.RedisRateBudget`).
     """
 
     client_id: str | None = None

@@ -24,7 +24,7 @@ from aries_async.errors import (
 if TYPE_CHECKING:
     from tenacity import RetryCallState
 
-__all__ = ["backoff_wait", "retry_delay", "should_retry"]
+__all__ = ["backoff_wait", "counts_as_attempt", "retry_delay", "should_retry"]
 
 
 def should_retry(error: BaseException, *, idempotent: bool, policy: RetryPolicy) -> bool:
@@ -35,6 +35,9 @@ def should_retry(error: BaseException, *, idempotent: bool, policy: RetryPolicy)
       retried only for idempotent calls; order writes are never retried.
     * A 429 or 5xx whose ``Retry-After`` is longer than the policy's cap is raised, not waited
       out (nor retried sooner than the server asked).
+
+    How many attempts are made is the retry loop's: ``max_attempts`` of those that
+    :func:`counts_as_attempt`, within the call's time budget.
     """
     if isinstance(error, ConnectionFailedError):
         return idempotent or not error.request_sent
@@ -72,9 +75,24 @@ def retry_delay(
     policy: RetryPolicy,
     rand: Callable[[], float] = random.random,
 ) -> float:
-    """Seconds before the next attempt: ``Retry-After`` when the server sent it (429, 5xx),
-    else backoff."""
+    """Seconds before retry number ``attempt`` (1: the first retry): the policy's backoff
+    (:meth:`RetryPolicy.delay`), or the ``Retry-After`` of a 429 or 5xx when that is longer.
+
+    A ``Retry-After`` shorter than the backoff does not shorten it: a server that refills its
+    budget a few milliseconds at a time answers "2 ms" to each of a burst of calls, and
+    retrying them all after 2 ms would spend their attempts at once, every one of them
+    refused again. The backoff grows with each attempt, so repeated 429s back off.
+    """
+    backoff = policy.delay(attempt, rand())
     wait = _retry_after(error)
     if wait is not None:
-        return min(wait, policy.retry_after_cap)
-    return policy.delay(attempt, rand())
+        return max(min(wait, policy.retry_after_cap), backoff)
+    return backoff
+
+
+def counts_as_attempt(error: BaseException) -> bool:
+    """Whether a failed attempt uses up one of :attr:`RetryPolicy.max_attempts`: every failure
+    but a 429, which says the server did not process the request (it only asks the caller to
+    slow down), so waiting and trying again is what it calls for. The call's time budget
+    still bounds the 429s' retries, and their backoff grows like any other's."""
+    return not isinstance(error, RateLimitError)

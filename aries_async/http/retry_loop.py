@@ -4,8 +4,9 @@ Whether a failure is retried and how long to wait first are decided in :mod:`.re
 module runs those decisions. The failure that ended attempt 1 (sent by the transport without
 any retry machinery) is replayed as tenacity's first outcome, so that waits, logs and the
 attempt limit are exactly those of a loop that had run from the start; a retry whose wait would
-end at or past the call's deadline is never begun; every further attempt first takes its turn
-under the rate limit; and a wait ends at once when the transport closes.
+end at or past the call's deadline is never begun (the one bound of the retries of 429s, which
+do not use up attempts: see :func:`.retry.counts_as_attempt`); every further attempt first
+takes its turn under the rate limit; and a wait ends at once when the transport closes.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 from aries_async.config import RetryPolicy
 from aries_async.errors import AriesError, ClientClosedError
 from aries_async.http.exchange import Monotonic, Response, Sleep, path_of
-from aries_async.http.retry import retry_delay, should_retry
+from aries_async.http.retry import counts_as_attempt, retry_delay, should_retry
 
 if TYPE_CHECKING:
     import aiohttp
@@ -103,8 +104,15 @@ class RetryLoop:
             exc = state.outcome.exception() if state.outcome else None
             return retry_delay(exc, state.attempt_number, policy, self._rand) if exc else 0.0
 
+        counted = 0  # the failed attempts that use up one of max_attempts (not the 429s)
+
         def _stop(state: RetryCallState) -> bool:
-            if state.attempt_number >= policy.max_attempts:
+            # Called once for each failed attempt that may be retried.
+            nonlocal counted
+            exc = state.outcome.exception() if state.outcome else None
+            if exc is None or counts_as_attempt(exc):
+                counted += 1
+            if policy.max_attempts <= 1 or counted >= policy.max_attempts:
                 return True
             late = self._monotonic() + (state.upcoming_sleep or 0.0) >= deadline
             if late:
