@@ -1,7 +1,10 @@
-"""Poll quotes for 500 symbols with many concurrent calls, against a local simulator.
+"""Poll quotes for 500 symbols with many concurrent calls, against a local simulator that
+enforces a rate limit of 200 calls a second, as a real server enforces one.
 
 ``market.quotes`` splits the list into chunks fetched concurrently over one connection pool;
-here we also fire single-symbol calls side by side to show the pool handling hundreds at once.
+here we also fire 200 single-symbol calls side by side to show the pool handling hundreds at
+once. A bot that fans out like this sets ``rate_limit`` in its config: the calls then wait for
+their turn on our side instead of being refused with 429 and backing off one by one.
 """
 
 from __future__ import annotations
@@ -14,11 +17,14 @@ from aries_async import AriesClient
 from aries_async.sim import Simulator
 from aries_async.sim.symbols import SYMBOLS
 
+CALLS_A_SECOND = 200  # the server's limit, which the client is told
+
 
 async def main() -> None:
-    async with Simulator(seed=1) as sim:
+    async with Simulator(seed=1, rate_limit=CALLS_A_SECOND) as sim:
         symbols = [s.symbol for s in SYMBOLS if s.kind == "stock"][:500]
-        async with AriesClient(sim.client_config(), token=sim.issue_token()) as client:
+        config = sim.client_config(rate_limit=CALLS_A_SECOND)  # or ARIES_RATE_LIMIT=200
+        async with AriesClient(config, token=sim.issue_token()) as client:
             for round_no in range(3):
                 started = time.perf_counter()
                 quotes = await client.market.quotes(symbols)
@@ -33,6 +39,8 @@ async def main() -> None:
                     f"{len(singles)} single calls in {each * 1000:.0f} ms; movers: "
                     + ", ".join(f"{q.symbol} {q.change_percent}%" for q in reversed(movers))
                 )
+        limit = sim.faults.app_rate_limit
+        print(f"calls refused with 429: {limit.refused if limit else 0}")
 
 
 if __name__ == "__main__":
