@@ -42,7 +42,8 @@ Every reconnect waits for the backoff (exponential, with jitter, up to its cap),
 a *healthy* connection: one that delivered data (a message of the handler's ``data_types``) or
 stayed up for :attr:`StreamConfig.backoff_reset_after`; a server that ends every connection at
 once is retried ever more slowly. The retries without a wait are those with a fresh token
-after a refusal. :attr:`StreamConfig.max_attempts` bounds the consecutive unhealthy attempts.
+after a refusal. :attr:`StreamConfig.max_attempts` bounds the consecutive unhealthy attempts
+(those verdicts are :class:`~aries_async.streaming.reconnects.Reconnects`').
 Each disconnect, reconnect and accepted re-authentication reaches the handler as a
 :data:`~aries_async.models.events.StatusEvent` stamped on both clocks (and is logged at INFO).
 
@@ -66,7 +67,7 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.client import connect as ws_connect
-from websockets.exceptions import ConnectionClosed, InvalidURI, WebSocketException
+from websockets.exceptions import ConnectionClosed, WebSocketException
 
 from aries_async.errors import StreamClosedError, StreamError
 from aries_async.models.events import (
@@ -86,8 +87,9 @@ from aries_async.streaming.handler import (
     TokenRenewer,
 )
 from aries_async.streaming.link import Link, LinkFatal, authenticate, deliverer
-from aries_async.streaming.protocol import Backoff, Decoder, Heartbeat, IdFactory, Session
+from aries_async.streaming.protocol import Decoder, Heartbeat, IdFactory, Session
 from aries_async.streaming.protocol.session import End
+from aries_async.streaming.reconnects import Reconnects, connect_failure
 from aries_async.streaming.socket import ABNORMAL_CLOSURE, FrameSocket, Inbox, open_socket, pump
 
 __all__ = [
@@ -153,7 +155,7 @@ class Connection:
         self._rand = rand
         self._connect: Connector = connect or ws_connect
         self._name = name
-        self._backoff = Backoff.from_config(cfg)
+        self._reconnects = Reconnects(cfg, name)
         self._ws: ClientConnection | None = None
         self._sending = asyncio.Lock()  # a replay's frames, or one frame of the face's
         self._task: asyncio.Task[None] | None = None
@@ -263,7 +265,6 @@ class Connection:
             self._first_attempt.set()
 
     async def _supervise(self) -> None:
-        failures = 0
         while not self._closing:
             self.attempts += 1
             self._delivered = False
@@ -272,14 +273,10 @@ class Connection:
                 self._fail(end.fatal)
                 return
             now = self._monotonic()
-            healthy = self._backoff.disconnected(now, healthy=self._delivered)
-            failures = 0 if healthy else failures + 1
-            cfg = self.config
-            if not cfg.reconnect or (cfg.max_attempts is not None and failures >= cfg.max_attempts):
-                why = end.reason if not cfg.reconnect else f"gave up after {failures} attempts"
-                self._fail(StreamClosedError(f"{self._name} stream closed: {why}"), end.reason)
+            delay = self._reconnects.after(end, now, healthy=self._delivered, rand=self._rand)
+            if isinstance(delay, StreamClosedError):
+                self._fail(delay, end.reason)
                 return
-            delay = 0.0 if end.retry_now else self._backoff.next_delay(self._rand())
             log.info(
                 "%s stream disconnected (%s); retrying in %.2f s", self._name, end.reason, delay
             )
@@ -309,11 +306,8 @@ class Connection:
             return End(f"token provider failed: {type(exc).__name__}: {exc}")
         try:
             ws = await open_socket(self._connect, self.url, self.config)
-        except InvalidURI as exc:
-            error = StreamClosedError(f"invalid stream URL: {exc}")
-            return End(str(error), fatal=error)
         except (TimeoutError, OSError, WebSocketException) as exc:
-            return End(f"connect failed: {type(exc).__name__}: {exc}")
+            return connect_failure(exc)
         try:
             async with task_group(f"aries-{self._name}") as spawn:
                 if isinstance(ws, FrameSocket):
@@ -354,7 +348,7 @@ class Connection:
             code = exc.rcvd.code if exc.rcvd else ABNORMAL_CLOSURE
             return End(f"connection lost while subscribing ({code})")
         self.connections += 1
-        self._backoff.connected(now)
+        self._reconnects.connected(now)
         self._publish(StreamConnected, attempt=self.attempts, reconnect=self._had_connection)
         self._had_connection = True
         self._first_attempt.set()
