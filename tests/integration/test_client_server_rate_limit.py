@@ -44,10 +44,10 @@ async def test_a_fan_out_over_the_servers_rate_limit_all_succeeds_within_the_bud
         assert limit is not None
         refused = limit.refused
     assert [q.symbol for q in quotes] == ["AAPL"] * 300
-    assert took < 30
-    # Backing off, the calls are refused about once each (not 4 times each in a second).
+    assert took < 30, took
+    # Backing off, each call is refused a few times at most (not 4 times in a millisecond).
     assert sim.requests[QUOTES] == 300 + refused
-    assert refused < 2 * 300
+    assert refused < 3 * 300
 
 
 @pytest.mark.parametrize("status", [429, 503])
