@@ -14,8 +14,9 @@ __all__ = ["StreamConfig"]
 class StreamConfig:
     """How a stream connects, stays alive, reconnects and buffers.
 
-    The defaults reconnect forever with exponential backoff and jitter, ping every 15 s and
-    declare the connection dead after 30 s without any frame (data, pong, anything).
+    The defaults reconnect forever with exponential backoff and jitter (but give up after
+    three handshakes in a row refused with a status such as 404: ``max_refusals``), ping every
+    15 s and declare the connection dead after 30 s without any frame (data, pong, anything).
 
     Example:
         >>> cfg = StreamConfig(stale_after=10.0, max_attempts=5)
@@ -36,6 +37,12 @@ class StreamConfig:
         max_attempts: consecutive unhealthy attempts before giving up (None: never give up);
             an attempt is healthy when its connection delivered data or stayed up for
             ``backoff_reset_after``.
+        max_refusals: consecutive attempts whose websocket handshake the server refused with
+            a status that retrying will not change (400, 404, 405, 410, 426...: a wrong URL;
+            not 401/403, 408, 429 or 5xx) before the stream gives up with a
+            :class:`~aries_async.errors.StreamClosedError` naming the status. Entering a
+            stream refused so from the start waits for that verdict and raises it. None: keep
+            retrying with the backoff (the first such refusal is logged at WARNING either way).
         backoff_initial: the first reconnect delay, seconds.
         backoff_max: the cap of one delay.
         backoff_multiplier: growth factor per consecutive failure.
@@ -80,6 +87,7 @@ class StreamConfig:
     stale_after: float = 30.0
     reconnect: bool = True
     max_attempts: int | None = None
+    max_refusals: int | None = 3
     backoff_initial: float = 0.5
     backoff_max: float = 30.0
     backoff_multiplier: float = 2.0
@@ -114,6 +122,8 @@ class StreamConfig:
             raise ConfigurationError("backoff_jitter must be in [0, 1)")
         if self.max_attempts is not None and self.max_attempts < 1:
             raise ConfigurationError("max_attempts must be None or at least 1")
+        if self.max_refusals is not None and self.max_refusals < 1:
+            raise ConfigurationError("max_refusals must be None or at least 1")
         for name in ("terminal_orders_kept", "unknown_orders_kept"):
             kept = getattr(self, name)
             if kept is not None and (type(kept) is not int or kept < 0):

@@ -155,7 +155,7 @@ class Connection:
         self._rand = rand
         self._connect: Connector = connect or ws_connect
         self._name = name
-        self._reconnects = Reconnects(cfg, name)
+        self._reconnects = Reconnects(cfg, name, url)
         self._ws: ClientConnection | None = None
         self._sending = asyncio.Lock()  # a replay's frames, or one frame of the face's
         self._task: asyncio.Task[None] | None = None
@@ -283,7 +283,7 @@ class Connection:
             self._publish(
                 StreamDisconnected, reason=end.reason, will_reconnect=True, retry_in=delay
             )
-            if not end.retry_now:  # an immediate retry is still part of the first verdict
+            if self._reconnects.settles_entry(end):
                 self._first_attempt.set()
             if delay > 0:
                 await self._sleep(delay)

@@ -4,22 +4,40 @@ means (:func:`connect_failure`).
 
 :class:`~aries_async.streaming.connection.Connection` carries out the attempts; the verdicts
 on how they ended are made here, from the :class:`~aries_async.streaming.StreamConfig`:
-``reconnect``, ``max_attempts`` (consecutive unhealthy attempts) and the backoff, which only
-a healthy connection resets (see :class:`~aries_async.streaming.protocol.Backoff`).
+``reconnect``, ``max_attempts`` (consecutive unhealthy attempts), ``max_refusals``
+(consecutive handshakes refused for good) and the backoff, which only a healthy connection
+resets (see :class:`~aries_async.streaming.protocol.Backoff`).
+
+A handshake refused with a status that retrying will not change (404 for a wrong path, 400,
+405, 410, 426...) is a configuration problem rather than an outage, and would otherwise look
+like one that never ends: the first of a connection's is logged at WARNING with the URL (no
+credentials, no query) and the status, the attempts go on backing off like any others, and
+``max_refusals`` of them in a row end the stream. 401 and 403 are not among them: they are
+about authentication, whose refusals the stream already counts (``POST /auth``), and a
+gateway that answers them may take the next attempt's fresh token. 408, 429 and 5xx are a
+busy or failing server, which recovers.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
-from websockets.exceptions import InvalidURI
+import yarl
+from websockets.exceptions import InvalidStatus, InvalidURI
 
 from aries_async.errors import StreamClosedError
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.protocol import Backoff
 from aries_async.streaming.protocol.session import End
 
-__all__ = ["Reconnects", "connect_failure"]
+__all__ = ["Reconnects", "connect_failure", "url_for_logs"]
+
+log = logging.getLogger("aries_async.streaming")
+
+_PASSING_REFUSALS = frozenset({401, 403, 407, 408, 425, 429})
+"""The 4xx statuses of a refused handshake that a later attempt may not get: authentication
+(401, 403, 407) and a busy server (408, 425 Too Early, 429)."""
 
 
 class Reconnects:
@@ -28,13 +46,17 @@ class Reconnects:
     Args:
         config: the stream's settings.
         name: the stream's name, in the errors' messages.
+        url: the stream's URL (logged without credentials or query).
     """
 
-    def __init__(self, config: StreamConfig, name: str) -> None:
+    def __init__(self, config: StreamConfig, name: str, url: str) -> None:
         self._config = config
         self._name = name
+        self._url = url
         self._backoff = Backoff.from_config(config)
         self._failures = 0  # unhealthy attempts in a row
+        self._refusals = 0  # handshakes refused for good in a row
+        self._warned = False
 
     def connected(self, now: float) -> None:
         """A connection is up (authenticated and subscribed) at ``now``."""
@@ -49,18 +71,70 @@ class Reconnects:
         reset = self._backoff.disconnected(now, healthy=healthy)
         self._failures = 0 if reset else self._failures + 1
         cfg = self._config
+        if end.refused is None:
+            self._refusals = 0
+        else:
+            self._refusals += 1
+            self._warn(end.refused)
         if not cfg.reconnect:
             return StreamClosedError(f"{self._name} stream closed: {end.reason}")
+        limit = cfg.max_refusals
+        if end.refused is not None and limit is not None and self._refusals >= limit:
+            url = url_for_logs(self._url)
+            return StreamClosedError(
+                f"{self._name} stream closed: HTTP {end.refused} from {url}, "
+                f"{self._refusals} times in a row"
+            )
         if cfg.max_attempts is not None and self._failures >= cfg.max_attempts:
             why = f"gave up after {self._failures} attempts"
             return StreamClosedError(f"{self._name} stream closed: {why}")
         return 0.0 if end.retry_now else self._backoff.next_delay(rand())
 
+    def settles_entry(self, end: End) -> bool:
+        """Whether an attempt that ended with ``end`` (and will be retried) is the first
+        verdict that entering the stream waits for: not when it is retried at once (a refused
+        token), nor when it is a refusal that ``max_refusals`` counts (entering then raises
+        the error that ends them, rather than return a stream that will not connect)."""
+        if end.retry_now:
+            return False
+        return end.refused is None or self._config.max_refusals is None
+
+    def _warn(self, status: int) -> None:
+        if self._warned:
+            return
+        self._warned = True
+        limit = self._config.max_refusals
+        then = "retrying" if limit is None else f"giving up after {limit} in a row"
+        log.warning(
+            "%s stream: %s refused the websocket handshake with HTTP %d, which retrying will "
+            "not change unless the URL is wrong or the server changes; %s",
+            self._name,
+            url_for_logs(self._url),
+            status,
+            then,
+        )
+
 
 def connect_failure(error: BaseException) -> End:
     """How an attempt ends whose socket could not be opened with ``error`` (a timeout, an
-    ``OSError``, a websockets error): an invalid URL ends the stream, the rest are retried."""
+    ``OSError``, a websockets error): an invalid URL ends the stream, a handshake refused for
+    good is marked (:attr:`End.refused <aries_async.streaming.protocol.session.End.refused>`),
+    the rest are retried."""
     if isinstance(error, InvalidURI):
         fatal = StreamClosedError(f"invalid stream URL: {error}")
         return End(str(fatal), fatal=fatal)
-    return End(f"connect failed: {type(error).__name__}: {error}")
+    reason = f"connect failed: {type(error).__name__}: {error}"
+    if isinstance(error, InvalidStatus):
+        status = error.response.status_code
+        if 400 <= status < 500 and status not in _PASSING_REFUSALS:
+            return End(reason, refused=status)
+    return End(reason)
+
+
+def url_for_logs(url: str) -> str:
+    """``url`` without what may be secret: its user and password, query and fragment."""
+    try:
+        parsed = yarl.URL(url)
+    except (TypeError, ValueError):
+        return "(an invalid URL)"
+    return str(parsed.with_user(None).with_query(None).with_fragment(None))

@@ -132,12 +132,15 @@ class End:
         retry_now: reconnect without the backoff (a refused token, to be replaced).
         invalidate: tell the token source the token was refused.
         fatal: the stream is over with this error (no reconnect).
+        refused: the HTTP status with which the server refused the websocket handshake, when
+            retrying will not change it (a wrong path: 404); None otherwise.
     """
 
     reason: str
     retry_now: bool = False
     invalidate: bool = False
     fatal: BaseException | None = None
+    refused: int | None = None
 
 
 Action = SendAuth | Deliver | Opened | FetchToken | Reauthenticated | End
