@@ -50,32 +50,37 @@ async def test_a_fan_out_over_the_servers_rate_limit_all_succeeds_within_the_bud
     assert refused < 3 * 300
 
 
+async def _quote(
+    policy: RetryPolicy, fault: RateLimitFault | ServerErrorFault, sleep: RecordingSleep
+) -> None:
+    """One quote with ``policy``, its route first answering ``fault``; ``sleep`` records the
+    waits before its retries."""
+    async with Simulator(seed=1) as sim:
+        if isinstance(fault, RateLimitFault):
+            sim.faults.rate_limit["GET /v1/chart/quotes"] = fault
+        else:
+            sim.faults.server_errors["GET /v1/chart/quotes"] = fault
+        config = sim.client_config(retry=policy)
+        async with AriesClient(config, token=sim.issue_token(), sleep=sleep) as client:
+            assert (await client.market.quote("AAPL")).symbol == "AAPL"
+
+
 @pytest.mark.parametrize("status", [429, 503])
 async def test_a_tiny_retry_after_does_not_make_attempts_back_to_back(status: int) -> None:
     sleep = RecordingSleep()
-    async with Simulator(seed=1) as sim:
-        if status == 429:
-            sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(
-                count=3, retry_after=0.002
-            )
-        else:
-            sim.faults.server_errors["GET /v1/chart/quotes"] = ServerErrorFault(
-                count=3, status=503, retry_after=0.002
-            )
-        config = sim.client_config(retry=RetryPolicy(jitter=0.0))
-        async with AriesClient(config, token=sim.issue_token(), sleep=sleep) as client:
-            assert (await client.market.quote("AAPL")).symbol == "AAPL"
+    fault: RateLimitFault | ServerErrorFault = (
+        RateLimitFault(count=3, retry_after=0.002)
+        if status == 429
+        else ServerErrorFault(count=3, status=503, retry_after=0.002)
+    )
+    await _quote(RetryPolicy(jitter=0.0), fault, sleep)
     # The larger of the server's 2 ms and the policy's exponential backoff.
     assert sleep.waits == [0.5, 1.0, 2.0]
 
 
 async def test_a_retry_after_longer_than_the_backoff_is_waited_out_in_full() -> None:
     sleep = RecordingSleep()
-    async with Simulator(seed=1) as sim:
-        sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(count=2, retry_after=1.5)
-        config = sim.client_config(retry=RetryPolicy(jitter=0.0))
-        async with AriesClient(config, token=sim.issue_token(), sleep=sleep) as client:
-            await client.market.quote("AAPL")
+    await _quote(RetryPolicy(jitter=0.0), RateLimitFault(count=2, retry_after=1.5), sleep)
     assert sleep.waits == [1.5, 1.5]  # then 2.0 would have been the backoff's
 
 
@@ -121,12 +126,8 @@ async def test_429s_without_end_give_up_when_the_next_wait_would_pass_the_timeou
 
 async def test_max_attempts_of_one_still_disables_the_retries_of_a_429() -> None:
     sleep = RecordingSleep()
-    async with Simulator(seed=1) as sim:
-        sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(count=1, retry_after=0)
-        config = sim.client_config(retry=RetryPolicy(max_attempts=1))
-        async with AriesClient(config, token=sim.issue_token(), sleep=sleep) as client:
-            with pytest.raises(RateLimitError):
-                await client.market.quote("AAPL")
+    with pytest.raises(RateLimitError):
+        await _quote(RetryPolicy(max_attempts=1), RateLimitFault(count=1, retry_after=0), sleep)
     assert sleep.waits == []
 
 
