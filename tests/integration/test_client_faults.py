@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,12 +25,15 @@ from aries_async.testing import RecordingSleep
 
 
 async def test_plugin_fixtures_rate_limit_is_waited_out(
-    aries_sim: Simulator, aries_client: AriesClient
+    aries_sim: Simulator, aries_client: AriesClient, loop_clock: Callable[[], float]
 ) -> None:
+    # On virtual time: the retry waits the policy's backoff (0.5 s at most) for real otherwise.
+    started = loop_clock()
     aries_sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(count=1, retry_after=0)
     quotes = await aries_client.market.quotes(["AAPL"])
     assert quotes["AAPL"].last_price is not None
     assert aries_sim.requests[("GET", "/v1/chart/quotes")] == 2
+    assert 0.375 <= loop_clock() - started < 1.0
 
 
 async def test_retry_after_is_honoured_and_capped() -> None:
