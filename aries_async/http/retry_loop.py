@@ -4,8 +4,9 @@ Whether a failure is retried and how long to wait first are decided in :mod:`.re
 module runs those decisions. The failure that ended attempt 1 (sent by the transport without
 any retry machinery) is replayed as tenacity's first outcome, so that waits, logs and the
 attempt limit are exactly those of a loop that had run from the start; a retry whose wait would
-end at or past the call's deadline is never begun (the one bound of the retries of 429s, which
-do not use up attempts: see :func:`.retry.counts_as_attempt`); every further attempt first
+end at or past the call's deadline (on the clock, or by the waits made so far) is never begun
+(the one bound of the retries of 429s, which do not use up attempts: see
+:func:`.retry.counts_as_attempt`); every further attempt first
 takes its turn under the rate limit; and a wait ends at once when the transport closes.
 """
 
@@ -105,6 +106,12 @@ class RetryLoop:
             return retry_delay(exc, state.attempt_number, policy, self._rand) if exc else 0.0
 
         counted = 0  # the failed attempts that use up one of max_attempts (not the 429s)
+        # The waits count in the call's time whatever the clock says: with a sleep that does
+        # not wait (a test's), the 429s (which max_attempts does not bound) would otherwise be
+        # retried as fast as the loop turns until the clock reached the deadline. With a real
+        # sleep the clock's check below comes first.
+        left = deadline - self._monotonic()
+        waited = 0.0
 
         def _stop(state: RetryCallState) -> bool:
             # Called once for each failed attempt that may be retried.
@@ -114,12 +121,15 @@ class RetryLoop:
                 counted += 1
             if policy.max_attempts <= 1 or counted >= policy.max_attempts:
                 return True
-            late = self._monotonic() + (state.upcoming_sleep or 0.0) >= deadline
+            upcoming = state.upcoming_sleep or 0.0
+            late = self._monotonic() + upcoming >= deadline or waited + upcoming >= left
             if late:
                 log.info("giving up %s %s: its timeout would pass", method, path_of(url))
             return late
 
         def _before_sleep(state: RetryCallState) -> None:
+            nonlocal waited
+            waited += state.upcoming_sleep or 0.0
             exc = state.outcome.exception() if state.outcome else None
             log.info(
                 "retrying %s %s after %s in %.2fs (attempt %d)",

@@ -124,6 +124,15 @@ async def test_429s_without_end_give_up_when_the_next_wait_would_pass_the_timeou
     assert sim.requests[QUOTES] == 7
 
 
+async def test_429s_without_end_make_the_same_attempts_with_a_sleep_that_does_not_wait() -> None:
+    """A test's sleep returns at once: the waits still count in the call's time, so the
+    attempts are those a real sleep would allow, not as many as 30 s of the real clock hold."""
+    sleep = RecordingSleep()
+    with pytest.raises(RateLimitError):
+        await _quote(RetryPolicy(jitter=0.0), RateLimitFault(count=None, retry_after=0), sleep)
+    assert sleep.waits == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]
+
+
 async def test_max_attempts_of_one_still_disables_the_retries_of_a_429() -> None:
     sleep = RecordingSleep()
     with pytest.raises(RateLimitError):
