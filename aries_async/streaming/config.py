@@ -14,8 +14,9 @@ __all__ = ["StreamConfig"]
 class StreamConfig:
     """How a stream connects, stays alive, reconnects and buffers.
 
-    The defaults reconnect forever with exponential backoff and jitter (but give up after
-    three handshakes in a row refused with a status such as 404: ``max_refusals``), ping every
+    The defaults reconnect forever with exponential backoff and jitter (but, before the first
+    connection, give up after three handshakes in a row refused with a status such as 404:
+    ``max_refusals``), ping every
     15 s and declare the connection dead after 30 s without any frame (data, pong, anything).
 
     Example:
@@ -40,9 +41,11 @@ class StreamConfig:
         max_refusals: consecutive attempts whose websocket handshake the server refused with
             a status that retrying will not change (400, 404, 405, 410, 426...: a wrong URL;
             not 401/403, 408, 429 or 5xx) before the stream gives up with a
-            :class:`~aries_async.errors.StreamClosedError` naming the status. Entering a
-            stream refused so from the start waits for that verdict and raises it. None: keep
-            retrying with the backoff (the first such refusal is logged at WARNING either way).
+            :class:`~aries_async.errors.StreamClosedError` naming the status, counted until the
+            stream has connected once (after that the URL is known to be right, and refusals
+            are an outage bounded by ``max_attempts`` only). Entering a stream refused so from
+            the start waits for that verdict and raises it. None: keep retrying with the
+            backoff (the first such refusal is logged at WARNING either way).
         backoff_initial: the first reconnect delay, seconds.
         backoff_max: the cap of one delay.
         backoff_multiplier: growth factor per consecutive failure.

@@ -11,11 +11,14 @@ resets (see :class:`~aries_async.streaming.protocol.Backoff`).
 A handshake refused with a status that retrying will not change (404 for a wrong path, 400,
 405, 410, 426...) is a configuration problem rather than an outage, and would otherwise look
 like one that never ends: the first of a connection's is logged at WARNING with the URL (no
-credentials, no query) and the status, the attempts go on backing off like any others, and
-``max_refusals`` of them in a row end the stream. 401 and 403 are not among them: they are
-about authentication, whose refusals the stream already counts (``POST /auth``), and a
-gateway that answers them may take the next attempt's fresh token. 408, 429 and 5xx are a
-busy or failing server, which recovers.
+credentials, no query) and the status, the attempts go on backing off like any others, and,
+until the stream has connected once, ``max_refusals`` of them in a row end the stream. A
+stream that has connected had the right URL: refusals after that (a deployment that drops
+the path for a while) are an outage like any other, bounded by ``max_attempts`` only.
+
+401 and 403 are not among those statuses: they are about authentication, whose refusals the
+stream already counts (``POST /auth``), and a gateway that answers them may take the next
+attempt's fresh token. 408, 429 and 5xx are a busy or failing server, which recovers.
 """
 
 from __future__ import annotations
@@ -57,10 +60,12 @@ class Reconnects:
         self._failures = 0  # unhealthy attempts in a row
         self._refusals = 0  # handshakes refused for good in a row
         self._warned = False
+        self._ever_connected = False
 
     def connected(self, now: float) -> None:
         """A connection is up (authenticated and subscribed) at ``now``."""
         self._backoff.connected(now)
+        self._ever_connected = True
 
     def after(
         self, end: End, now: float, *, healthy: bool, rand: Callable[[], float]
@@ -78,7 +83,7 @@ class Reconnects:
             self._warn(end.refused)
         if not cfg.reconnect:
             return StreamClosedError(f"{self._name} stream closed: {end.reason}")
-        limit = cfg.max_refusals
+        limit = None if self._ever_connected else cfg.max_refusals
         if end.refused is not None and limit is not None and self._refusals >= limit:
             url = url_for_logs(self._url)
             return StreamClosedError(
@@ -103,7 +108,7 @@ class Reconnects:
         if self._warned:
             return
         self._warned = True
-        limit = self._config.max_refusals
+        limit = None if self._ever_connected else self._config.max_refusals
         then = "retrying" if limit is None else f"giving up after {limit} in a row"
         log.warning(
             "%s stream: %s refused the websocket handshake with HTTP %d, which retrying will "

@@ -1,7 +1,8 @@
 """A stream whose URL the server refuses at the handshake with a status that retrying will not
 change (a wrong path: 404) says so once at WARNING, keeps backing off, and by default gives up
-after ``StreamConfig.max_refusals`` such refusals in a row with a ``StreamClosedError`` that
-names the status: entering fails, or the consumers end with it."""
+after ``StreamConfig.max_refusals`` such refusals in a row, before it ever connected, with a
+``StreamClosedError`` that names the status: entering fails. A stream that had connected
+retries them as any outage."""
 
 from __future__ import annotations
 
@@ -100,33 +101,34 @@ async def test_without_a_limit_refusals_back_off_to_the_cap_and_warn_once(
     assert len([m for m in _warnings(caplog) if WARNED in m]) == 1
 
 
-async def test_consumers_of_a_stream_whose_url_starts_to_404_end_with_the_error(
+async def test_a_stream_that_connected_keeps_trying_through_404s_and_warns_once(
     sim: Simulator, hub: WsHub, fake_time: FakeTime, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Connected once, then the server refuses the path (a deployment that dropped it): the
-    refusals are counted afresh, and the consumers end with the error after the third."""
+    """Connected once, then the server refuses the path (a deployment that dropped it for a
+    while): the URL was right, so the refusals are an outage like any other, retried with the
+    backoff (``max_attempts`` bounds them, not ``max_refusals``), said once at WARNING; when
+    the path is served again the stream is back."""
     caplog.set_level(logging.INFO, logger="aries_async")
     wrong = _wrong(sim, "market")
     opened: list[str] = []
 
     def connect(uri: str, **kwargs: Any) -> Any:
-        target = uri if not opened else wrong
+        target = wrong if 1 <= len(opened) <= 5 else uri
         opened.append(target)
         return ws_connect(target, **kwargs)
 
     stream = make_stream("market", sim, fake_time, CONFIG, Tokens(sim), connect=connect)
     status = stream.status()
-    quotes = stream.quotes()
     async with stream:
         assert isinstance(await asyncio.wait_for(anext(status), 5), StreamConnected)
         assert hub.drop("market") == 1
-        for delay in (0.5, 1.0, 2.0):  # the drop, then the two refusals that keep trying
+        for delay in (0.5, 1.0, 2.0, 4.0, 4.0, 4.0):  # the drop, then five refusals
             event = await asyncio.wait_for(anext(status), 5)
             assert isinstance(event, StreamDisconnected) and event.retry_in == delay
             await _let_through(fake_time, delay)
-        with pytest.raises(StreamClosedError, match="HTTP 404"):
-            await asyncio.wait_for(anext(quotes), 5)
-    assert len(opened) == 4
+        assert isinstance(await asyncio.wait_for(anext(status), 5), StreamConnected)
+        assert stream.connected
+    assert opened.count(wrong) == 5
     assert len([m for m in _warnings(caplog) if WARNED in m]) == 1
 
 
