@@ -279,6 +279,8 @@ def check_text(value: str | None, field: str, *, low: int, high: int) -> None:
 def check_symbol(value: str | None) -> None:
     if value is not None:
         refuse_option_ticker(value)  # first: its length is not what is wrong with it
+        if "," in value:  # the quotes call's separator: two instruments, not one
+            raise ValidationError(f"symbol: one symbol per order, got {value!r}", field="symbol")
     check_text(value, "symbol", low=1, high=MAX_SYMBOL_LENGTH)
 
 

@@ -493,3 +493,20 @@ def test_a_replace_that_changes_nothing_is_refused() -> None:
         assert info.value.field is None
     for one in ({"client_id": "again"}, {"time_in_force": "GTC"}, {"currency": "USD"}):
         assert replace(**one).to_wire()
+
+
+def test_an_order_for_two_symbols_at_once_is_refused() -> None:
+    """A comma makes two symbols of one (the quotes call's separator): no order, replace,
+    cancel or leg is for two instruments, and the message says so."""
+    builds: list[Callable[[], object]] = [
+        lambda: order(symbol="AAPL,MSFT"),
+        lambda: replace(symbol="AAPL,MSFT", price="1"),
+        lambda: cancel(symbol="AAPL,MSFT"),
+        lambda: OrderLeg(
+            symbol="AAPL,MSFT", security_type="CS", side="BUY", position_effect="OPEN"
+        ),
+    ]
+    for build in builds:
+        with pytest.raises(ValidationError, match="one symbol") as info:
+            build()
+        assert info.value.field == "symbol"
