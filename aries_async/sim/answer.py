@@ -266,13 +266,11 @@ class Answer:
         match = next((m for m in named if m is not None), None)
         if match is not None:
             root = match.group(1)
-            picked = [
-                (
-                    datetime.strptime(match.group(2), "%y%m%d").date(),
-                    match.group(3) == "C",
-                    int(match.group(4)) / 1000,
-                )
-            ]
+            try:
+                expiry = datetime.strptime(match.group(2), "%y%m%d").date()
+            except ValueError:  # OSI-shaped, but its expiry is no date (month 13...): none
+                return []
+            picked = [(expiry, match.group(3) == "C", int(match.group(4)) / 1000)]
         else:
             root = self.symbols[0]
             kind = self.params.get("contractType", "").lower()

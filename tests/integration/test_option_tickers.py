@@ -128,3 +128,13 @@ async def test_the_operations_of_tickers_take_them(aries: AriesClient) -> None:
     ticker, _ = await _contract(aries)
     snapshot = await aries.options.contract_snapshot("AAPL", ticker)
     assert snapshot is not None
+
+
+async def test_a_contract_whose_expiry_is_no_date_gets_an_answer_not_a_500(
+    aries: AriesClient,
+) -> None:
+    """The simulator reads the expiry of an OSI-shaped ticker it is asked about: one whose
+    month is 13 is no contract it lists, answered as any other it does not list, not with an
+    internal error."""
+    answer = await aries.options.contract_snapshot("AAPL", "O:AAPL261399C00190000")
+    assert answer.results is not None
