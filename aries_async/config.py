@@ -232,7 +232,8 @@ class ClientConfig:
         pool_size: maximum simultaneous connections (hundreds of concurrent calls are fine).
         pool_size_per_host: per-host limit (0: same as pool_size).
         retry: the retry policy for idempotent calls.
-        refresh_skew: refresh a token this many seconds before it expires.
+        refresh_skew: refresh a token this many seconds before it expires (one the client
+            cannot renew, an access token alone, is used until it expires).
         quote_chunk_size: symbols per ``/v1/chart/quotes`` request in ``market.quotes()``.
         max_response_bytes: the largest response body read, in bytes (after decompression);
             a larger one raises :class:`~aries_async.errors.ResponseTooLargeError` as soon as

@@ -88,3 +88,20 @@ def test_the_cli_says_the_token_was_refused_and_that_the_variable_wins(cli: Cli)
     assert REFUSED in done.err and "expired and cannot" not in done.err
     assert "ARIES_ACCESS_TOKEN" in done.err
     assert "not-a-token-the-simulator-issued" not in done.err
+
+
+async def test_a_token_that_cannot_be_renewed_is_used_to_its_last_second() -> None:
+    """Within the margin before its expiry where a renewable token would be renewed, one that
+    cannot be (no refresh token: an ``ARIES_ACCESS_TOKEN``) still works, and is used until it
+    expires; then the error says when it expired."""
+    async with manual_sim() as sim:
+        issued = sim.issue_token_response(ttl=600)
+        token = bare(Token.from_response(issued, now=sim.clock.now()))
+        async with client_on(sim, token) as client:
+            assert await client.accounts.list()
+            sim.advance(590)  # 10 s left: inside the renewal margin
+            assert await client.accounts.list()
+            assert (await client.market.quote("AAPL")).symbol == "AAPL"
+            sim.advance(11)
+            with pytest.raises(NotSignedInError, match="expired at"):
+                await client.accounts.list()
