@@ -192,7 +192,7 @@ def check_expiry(
     Args:
         token: the token as the store holds it after the network checks (None: no token).
         now: Unix seconds.
-        skew: the client refreshes this many seconds before expiry.
+        skew: the client refreshes this many seconds before expiry (a token it can renew).
         token_from_env: the token came from ``ARIES_ACCESS_TOKEN`` (its expiry is unknown).
         refreshed: the network checks refreshed it.
         refresh_failed: the network checks needed a refresh and were refused.
@@ -211,7 +211,8 @@ def check_expiry(
     prefix = "refreshed by this check; " if refreshed else ""
     left = token.seconds_left(now)
     refresh_left = None if token.refresh_expires_at is None else token.refresh_expires_at - now
-    if left is not None and token.needs_refresh(now, skew):
+    # The client renews a token ``skew`` early, and uses one it cannot renew to its end.
+    if left is not None and token.needs_refresh(now, skew if token.renewable else 0.0):
         if not token.renewable:
             return Check(
                 name,

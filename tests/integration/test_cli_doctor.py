@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import stat
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from cli_harness import Cli, cli_fixture, closed_port  # noqa: F401 - cli_fixture: `cli`
 
 from aries_async._cli.doctor import check_expiry, check_scopes, exit_status
+from aries_async.auth.filestore import FileTokenStore
 from aries_async.auth.tokens import Token
 from aries_async.sim import ServerErrorFault
 
@@ -99,6 +102,22 @@ def test_expired_token_without_refresh_token_exits_3(cli: Cli) -> None:
     # Not sent at all: the client knew it expired; the server refused nothing.
     assert "refused" not in found["REST API"]["detail"]
     assert "the access token expired at" in found["REST API"]["detail"]
+
+
+def test_a_token_that_cannot_be_renewed_works_to_its_end_and_is_not_called_expired(
+    cli: Cli,
+) -> None:
+    token = cli.sign_in(ttl=40, refresh=False)
+    # Obtained an hour ago, so that 40 s left is inside the refresh margin (60 s): nothing to
+    # renew it with, and the server still takes it.
+    old = attrs.evolve(token, obtained_at=token.obtained_at - 3600)
+    asyncio.run(FileTokenStore(cli.token_file).save(old))
+    code, found = rows(cli)
+    assert found["REST API"]["status"] == "ok", found["REST API"]
+    row = found["token expiry"]
+    assert row["status"] == "warn", row
+    assert "expired" not in row["detail"] and "no refresh token" in row["detail"]
+    assert code == 0
 
 
 def test_expired_token_is_refreshed_by_the_check(cli: Cli) -> None:
