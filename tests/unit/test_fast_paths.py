@@ -127,11 +127,26 @@ class Clock:
 async def test_cached_agrees_with_needs_refresh(
     expires_at: float | None, now: float, usable: bool
 ) -> None:
-    token = Token(access_token="t" * 40, expires_at=expires_at)
+    token = Token(access_token="t" * 40, refresh_token="r" * 40, expires_at=expires_at)
     session = AuthSession(None, MemoryTokenStore(), refresh_skew=60.0, wall_clock=Clock(now))  # type: ignore[arg-type]
     await session.set_token(token)
     assert (session.cached() is token) is usable
     assert usable is not token.needs_refresh(now, 60.0)
+
+
+@pytest.mark.parametrize(
+    ("now", "usable"),
+    [(900.0, True), (940.0, True), (999.0, True), (1000.0, False), (2000.0, False)],
+)
+async def test_a_token_that_cannot_be_renewed_is_cached_to_its_end(
+    now: float, usable: bool
+) -> None:
+    """No refresh token and no app grant: nothing to renew it with, so no margin."""
+    token = Token(access_token="t" * 40, expires_at=1000.0)
+    session = AuthSession(None, MemoryTokenStore(), refresh_skew=60.0, wall_clock=Clock(now))  # type: ignore[arg-type]
+    await session.set_token(token)
+    assert (session.cached() is token) is usable
+    assert usable is not token.needs_refresh(now, 0.0)
 
 
 async def test_cached_is_none_for_a_refused_token_and_before_any_token() -> None:
