@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
@@ -62,11 +63,19 @@ def _url_problem(url: str, schemes: tuple[str, str]) -> str | None:
     return None
 
 
+_PASSWORD = re.compile(r"^((?:[^:/@\s]+://)?[^:/@\s]*:)[^@/\s]*@")
+"""The password of a URL's ``user:password@`` part (with or without a scheme)."""
+
+
 def _check_url(url: str, setting: str, schemes: tuple[str, str]) -> None:
-    """Raise a :class:`ConfigurationError` naming ``setting`` when ``url`` is not usable."""
+    """Raise a :class:`ConfigurationError` naming ``setting`` when ``url`` is not usable. The
+    message quotes the URL with any password in it masked: errors get logged."""
     problem = _url_problem(url, schemes)
     if problem is not None:
-        raise ConfigurationError(f"{setting}={url!r} {problem}", setting=setting)
+        shown = _PASSWORD.sub(r"\1***@", url)
+        raise ConfigurationError(
+            f"{setting}={shown!r} {problem.replace(url, shown)}", setting=setting
+        )
 
 
 @attrs.frozen(kw_only=True)

@@ -94,3 +94,26 @@ def test_a_client_is_never_built_on_a_bad_url() -> None:
             ClientConfig.from_env({"ARIES_BASE_URL": "127.0.0.1:8089"}),
             token=Token(access_token="x"),
         )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "bot:s3cret@api.aries.example",
+        "ftp://bot:s3cret@api.aries.example",
+        "http://bot:s3cret@api.aries.example:port",
+        "https://bot:s3cret@api.aries.example /v1",
+    ],
+)
+def test_a_password_in_a_bad_url_is_not_repeated_in_the_error(value: str) -> None:
+    """The error quotes the URL to show what is wrong with it, and may be logged: a password
+    written into the URL is masked there."""
+    for build in (
+        lambda: ClientConfig.for_base_url(value),
+        lambda: ClientConfig.from_env({"ARIES_BASE_URL": value}),
+        lambda: Endpoints(market_ws_url=value.replace("http", "ws")),
+    ):
+        with pytest.raises(ConfigurationError) as info:
+            build()
+        assert "s3cret" not in str(info.value)
+        assert "bot:***@api.aries.example" in str(info.value)
