@@ -29,11 +29,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from aries_async._cli.common import (
+    ENV_SIGN_IN_FIX,
     EXIT_API,
     EXIT_AUTH,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
+    LOGIN_FIX,
     emit,
     err,
     make_client,
@@ -275,11 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_API
     except (NotSignedInError, AuthError, StreamAuthError, AuthenticationError) as exc:
         # The variable wins over the token file: signing in alone would not mend it.
-        fix = (
-            "ARIES_ACCESS_TOKEN is set: replace it, or unset it and run: aries-async login"
-            if os.environ.get("ARIES_ACCESS_TOKEN")
-            else "run: aries-async login"
-        )
+        fix = ENV_SIGN_IN_FIX if os.environ.get("ARIES_ACCESS_TOKEN") else LOGIN_FIX
         err(f"not signed in: {exc} ({fix})")
         return EXIT_AUTH
     except PermissionDeniedError as exc:

@@ -30,12 +30,14 @@ from aries_async.models.events import (
 )
 
 __all__ = [
+    "ENV_SIGN_IN_FIX",
     "EXIT_API",
     "EXIT_AUTH",
     "EXIT_DECLINED",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
+    "LOGIN_FIX",
     "Refusals",
     "by_reason",
     "dumps",
@@ -66,6 +68,12 @@ EXIT_DECLINED = 4
 EXIT_INTERRUPTED = 130
 """Ctrl-C (128 + SIGINT, as shells report it); ``stream`` exits 0 instead, as Ctrl-C is how it
 is meant to stop."""
+
+LOGIN_FIX = "run: aries-async login"
+"""What to do when signing in again mends it."""
+ENV_SIGN_IN_FIX = "ARIES_ACCESS_TOKEN is set: replace it, or unset it and run: aries-async login"
+"""That advice when ``ARIES_ACCESS_TOKEN`` is set: the variable wins over the token file, so
+signing in alone would not mend it."""
 
 
 def jsonable(value: Any) -> Any:

@@ -41,7 +41,10 @@ import asyncio
 import time
 from collections.abc import Iterable, Sequence
 
+import attrs
+
 from aries_async._cli.common import (
+    ENV_SIGN_IN_FIX,
     EXIT_API,
     EXIT_AUTH,
     EXIT_OK,
@@ -180,7 +183,10 @@ async def _collect(args: argparse.Namespace) -> list[Check]:
         )
     )
     checks.append(check_scopes(token, token_from_env=from_env, requested=config.scopes))
-    return [*checks, rest, *sockets]
+    checks += [rest, *sockets]
+    if from_env:
+        checks = [attrs.evolve(c, fix=ENV_SIGN_IN_FIX) if c.fix == LOGIN_FIX else c for c in checks]
+    return checks
 
 
 async def run(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from aries_async._cli.common import LOGIN_FIX
 from aries_async.auth.tokens import CLIENT_CREDENTIALS, Token
 from aries_async.config import ClientConfig, Endpoints
 
@@ -41,8 +42,6 @@ FEATURE_SCOPES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 """What each SDK feature needs: any one of the listed scopes suffices (oauth.md §4)."""
 
-LOGIN_FIX = "run: aries-async login"
-"""The fix of every row that signing in again mends."""
 
 _LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 

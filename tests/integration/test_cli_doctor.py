@@ -202,6 +202,9 @@ def test_refused_token_exits_3(cli: Cli) -> None:
     assert found["REST API"]["status"] == "fail" and found["REST API"]["kind"] == "auth"
     assert "refused the access token (expired, revoked or invalid)" in found["REST API"]["detail"]
     assert found["market websocket"]["status"] == "fail"
+    # Signing in alone would not mend it: the variable wins over the token file.
+    for row in (found["REST API"], found["market websocket"]):
+        assert row["fix"].startswith("ARIES_ACCESS_TOKEN is set: replace it, or unset it"), row
 
 
 @pytest.mark.parametrize(
