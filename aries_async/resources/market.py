@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,7 @@ from aries_async.resources.generated.market import MarketOperations
 
 if TYPE_CHECKING:
     from aries_async.http.transport import Query
+    from aries_async.models.generated.market import GetOptionDetailsResponse
     from aries_async.models.market import Bar, Holiday, MarketStatus, Resolution, SymbolMatch
     from aries_async.models.options import OptionChain
 
@@ -320,6 +321,22 @@ class Market(MarketOperations):
         path = f"/v1/options/{seg}/expiry-dates"
         data = await self._get(path, operation="market.option_expirations")
         return (await self._structure(data, OptionExpirations, "expirations")).expiry_dates
+
+    async def option_details(self, symbols: str | Sequence[str]) -> GetOptionDetailsResponse:
+        """Details of option contracts by their OSI symbols (``GET
+        /v1/marketdata/options/details``), as :meth:`MarketOperations.option_details
+        <aries_async.resources.generated.market.MarketOperations.option_details>` says.
+
+        Raises:
+            ValidationError: before sending, for an option's ``O:`` ticker among
+                ``symbols`` (naming its OSI symbol): the answer would name another symbol than
+                the one asked for. Then as the generated method.
+        """
+        names = symbols.split(",") if isinstance(symbols, str) else symbols
+        for name in names:
+            if isinstance(name, str):
+                refuse_option_ticker(name.strip(), field="symbols")
+        return await super().option_details(symbols)
 
     async def option_chain(self, symbol: str, expiry: date) -> OptionChain:
         """Calls and puts of one expiry (``GET /v1/options/{symbol}/contracts/{expiry}``) by

@@ -61,6 +61,22 @@ async def test_quotes_refuse_a_ticker_before_sending(
     assert [item.symbol for item in details.data or ()] == [osi]
 
 
+async def test_option_details_refuse_a_ticker_before_sending(
+    sim: Simulator, hub: WsHub, aries: AriesClient
+) -> None:
+    """The details call takes OSI symbols (rest.md): an answer to a ticker would name another
+    symbol than the one asked for."""
+    ticker, osi = await _contract(aries)
+    before = _sent(sim, hub)
+    for symbols in ([ticker], [osi, ticker], ticker, f"{osi},{ticker}"):
+        with pytest.raises(ValidationError) as info:
+            await aries.market.option_details(symbols)
+        assert info.value.field == "symbols"
+        _says_osi(info.value, ticker, osi)
+    assert _sent(sim, hub) == before
+    assert [d.symbol for d in (await aries.market.option_details(osi)).data or ()] == [osi]
+
+
 @pytest.mark.parametrize("kind", ["market", "charts"])
 async def test_subscribes_refuse_a_ticker_before_sending(
     kind: str, sim: Simulator, hub: WsHub, aries: AriesClient
