@@ -37,11 +37,10 @@ import orjson
 from aries_async.sim.auth import AccessGrant, AuthServer, TokenProblem
 from aries_async.sim.faults import Faults
 from aries_async.sim.feed import NEW_YORK, Clock, Feed
-from aries_async.sim.sessions import HOLIDAYS, is_trading_day, session_name
+from aries_async.sim.sessions import is_trading_day, session_name
 from aries_async.sim.state import State
 
 __all__ = [
-    "HOLIDAYS",
     "JOURNAL_SIZE",
     "QUOTE_UNKNOWN",
     "RecordedRequest",

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from aries_async.sim.context import SimContext
 from aries_async.sim.feed import NEW_YORK
+from aries_async.sim.holidays import holidays
 from aries_async.sim.responses import (
     context_of,
     int_param,
@@ -21,7 +22,6 @@ from aries_async.sim.responses import (
     validation_error,
 )
 from aries_async.sim.routes_options import option_search
-from aries_async.sim.sessions import HOLIDAYS
 from aries_async.sim.symbols import SymbolInfo
 from aries_async.sim.walk import stable_seed
 
@@ -197,12 +197,13 @@ async def _holidays(request: web.Request) -> web.StreamResponse:
     if isinstance(exchange, web.Response):
         return exchange
     ctx = context_of(request)
-    today = datetime.fromtimestamp(ctx.clock.now(), NEW_YORK).date().isoformat()
+    today = datetime.fromtimestamp(ctx.clock.now(), NEW_YORK).date()
+    upcoming = (*holidays(today.year), *holidays(today.year + 1))  # this year's rest and next
     rows = (
         [
             {"eventName": name, "atDate": day, "tradingHour": hours}
-            for name, day, hours in HOLIDAYS
-            if day >= today
+            for name, day, hours in upcoming
+            if day >= today.isoformat()
         ]
         if exchange == "US"
         else []

@@ -1,9 +1,9 @@
 """The simulator's New York trading calendar: trading days, sessions, and when an order's
 session ends.
 
-Sessions of a trading day (a weekday that is not a full-day holiday of :data:`HOLIDAYS`), New
-York time: pre-market 04:00-09:30, regular 09:30-16:00 (13:00 on an early-close day),
-after-hours from the close to 20:00. The market-status routes and the websocket's
+Sessions of a trading day (a weekday that is not a full-day holiday: :func:`holidays`, by the
+exchange's rules), New York time: pre-market 04:00-09:30, regular 09:30-16:00 (13:00 on an
+early-close day), after-hours from the close to 20:00. The market-status routes and the websocket's
 ``marketStatus`` say which one the clock is in (:func:`session_name`).
 
 One rule ends every session-bound order, equity or prediction: an order belongs to the first
@@ -30,11 +30,12 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from aries_async.sim.clock import NEW_YORK
+from aries_async.sim.holidays import holidays, hours_by_date
 
 __all__ = [
-    "HOLIDAYS",
     "calendar_day_end",
     "extended_close",
+    "holidays",
     "is_trading_day",
     "next_end",
     "order_deadline",
@@ -43,34 +44,6 @@ __all__ = [
     "session_name",
 ]
 
-HOLIDAYS: tuple[tuple[str, str, str], ...] = (
-    ("New Year's Day", "2026-01-01", ""),
-    ("Martin Luther King, Jr. Day", "2026-01-19", ""),
-    ("Washington's Birthday", "2026-02-16", ""),
-    ("Good Friday", "2026-04-03", ""),
-    ("Memorial Day", "2026-05-25", ""),
-    ("Juneteenth National Independence Day", "2026-06-19", ""),
-    ("Independence Day (observed)", "2026-07-03", ""),
-    ("Labor Day", "2026-09-07", ""),
-    ("Thanksgiving Day", "2026-11-26", ""),
-    ("Thanksgiving Day", "2026-11-27", "09:30-13:00"),
-    ("Christmas", "2026-12-24", "09:30-13:00"),
-    ("Christmas", "2026-12-25", ""),
-    ("New Year's Day", "2027-01-01", ""),
-    ("Martin Luther King, Jr. Day", "2027-01-18", ""),
-    ("Washington's Birthday", "2027-02-15", ""),
-    ("Good Friday", "2027-03-26", ""),
-    ("Memorial Day", "2027-05-31", ""),
-    ("Juneteenth National Independence Day (observed)", "2027-06-18", ""),
-    ("Independence Day (observed)", "2027-07-05", ""),
-    ("Labor Day", "2027-09-06", ""),
-    ("Thanksgiving Day", "2027-11-25", ""),
-    ("Thanksgiving Day", "2027-11-26", "09:30-13:00"),
-    ("Christmas (observed)", "2027-12-24", ""),
-)
-"""US market holidays (NYSE calendar): name, date, trading hours on an early close."""
-
-_HOURS = {day: hours for _, day, hours in HOLIDAYS}
 _OPEN = time(9, 30)
 _CLOSE = time(16, 0)
 _PRE_MARKET = time(4, 0)
@@ -80,13 +53,18 @@ _LOOKAHEAD_DAYS = 15
 """How far :func:`next_end` looks for a session: longer than any run of days without one."""
 
 
+def _hours(day: date) -> str | None:
+    """The trading hours of a holiday or early close (``""``: closed); None: a usual day."""
+    return hours_by_date(day.year).get(day.isoformat())
+
+
 def is_trading_day(day: date) -> bool:
     """Weekday and not a full-day holiday."""
-    return day.weekday() < 5 and _HOURS.get(day.isoformat()) != ""
+    return day.weekday() < 5 and _hours(day) != ""
 
 
 def _close_time(day: date) -> time:
-    hours = _HOURS.get(day.isoformat())
+    hours = _hours(day)
     return time.fromisoformat(hours.split("-")[1]) if hours else _CLOSE
 
 
