@@ -210,8 +210,7 @@ def check_expiry(
     prefix = "refreshed by this check; " if refreshed else ""
     left = token.seconds_left(now)
     refresh_left = None if token.refresh_expires_at is None else token.refresh_expires_at - now
-    # The client renews a token ``skew`` early, and uses one it cannot renew to its end.
-    if left is not None and token.needs_refresh(now, skew if token.renewable else 0.0):
+    if left is not None and token.needs_refresh(now, token.renewal_margin(skew)):
         if not token.renewable:
             return Check(
                 name,

@@ -132,18 +132,13 @@ class AuthSession:
 
     def _adopt(self, token: Token | None) -> None:
         self._token = token
-        self._due = None if token is None else token.refresh_due(self._margin(token))
-
-    def _margin(self, token: Token) -> float:
-        """How long before its expiry ``token`` is renewed: the refresh skew, or nothing for a
-        token the client cannot renew (an access token alone), which is used to its end."""
-        return self._skew if token.renewable else 0.0
+        self._due = None if token is None else token.refresh_due(token.renewal_margin(self._skew))
 
     def _usable(self, token: Token | None) -> TypeGuard[Token]:
         return (
             token is not None
             and token.access_token != self._invalid
-            and not token.needs_refresh(self._wall_clock(), self._margin(token))
+            and not token.needs_refresh(self._wall_clock(), token.renewal_margin(self._skew))
         )
 
     def cached(self) -> Token | None:
@@ -350,7 +345,7 @@ class AuthSession:
         if token.access_token == self._invalid:
             # A 401 does not say why: the token may be malformed, revoked or past its expiry.
             why = "the server refused the access token (expired, revoked or invalid) and it"
-        else:  # one that cannot be renewed is used to its end (see _margin): it is past it
+        else:  # one that cannot be renewed is used to its end (renewal_margin): it is past it
             when = token.expires_at_datetime
             at = f" {when:%Y-%m-%d %H:%M:%S} UTC" if when is not None else ""
             why = f"the access token expired{' at' + at if at else ''} and"

@@ -150,6 +150,11 @@ class Token:
             skew = min(skew, max(expires_at - self.obtained_at, 0.0) / 2)
         return expires_at - skew
 
+    def renewal_margin(self, skew: float = DEFAULT_REFRESH_SKEW) -> float:
+        """How early before its expiry the client renews this token: ``skew`` seconds, or none
+        for a token it cannot renew (an access token alone), which it uses to its end."""
+        return skew if self.renewable else 0.0
+
     def needs_refresh(self, now: float | None = None, skew: float = DEFAULT_REFRESH_SKEW) -> bool:
         """Whether the access token is expired or due for renewal (see :meth:`refresh_due`)."""
         due = self.refresh_due(skew)
