@@ -31,6 +31,7 @@ from aries_async.sim.option_model import (
     greeks,
     option_price,
     osi,
+    parse_osi,
     strikes,
 )
 from aries_async.sim.walk import round_price, stable_seed
@@ -262,15 +263,13 @@ class Answer:
         """The listed contracts the request is about: one when it names a contract, else the
         chain of the first symbol (two expiries), filtered by the request's contract type."""
         today = self.now.astimezone(NEW_YORK).date()
-        named = [OPTION_SYMBOL.match(v) for v in self.params.values()]
-        match = next((m for m in named if m is not None), None)
-        if match is not None:
-            root = match.group(1)
-            try:
-                expiry = datetime.strptime(match.group(2), "%y%m%d").date()
-            except ValueError:  # OSI-shaped, but its expiry is no date (month 13...): none
+        osi_symbol = next((v for v in self.params.values() if OPTION_SYMBOL.match(v)), None)
+        if osi_symbol is not None:
+            parts = parse_osi(osi_symbol)
+            if parts is None:  # OSI-shaped, but its expiry is no date (month 13...): none
                 return []
-            picked = [(expiry, match.group(3) == "C", int(match.group(4)) / 1000)]
+            root = parts.root
+            picked = [(parts.expiry, parts.call, parts.strike)]
         else:
             root = self.symbols[0]
             kind = self.params.get("contractType", "").lower()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import attrs
 
@@ -19,10 +19,12 @@ __all__ = [
     "OPTION_SYMBOL",
     "VOLATILITY",
     "Greeks",
+    "OsiParts",
     "expiries",
     "greeks",
     "option_price",
     "osi",
+    "parse_osi",
     "strikes",
 ]
 
@@ -63,6 +65,29 @@ def strikes(price: float) -> list[float]:
 def osi(root: str, expiry: date, put_call: str, strike: float) -> str:
     """The OSI symbol of a contract (``put_call`` is ``C`` or ``P``)."""
     return f"{root}{expiry:%y%m%d}{put_call}{round(strike * 1000):08d}"
+
+
+@attrs.frozen
+class OsiParts:
+    """What an OSI symbol names: the underlying's root, the expiry, call or put, the strike."""
+
+    root: str
+    expiry: date
+    call: bool
+    strike: float
+
+
+def parse_osi(symbol: str) -> OsiParts | None:
+    """The parts of an OSI option symbol (``O:`` prefix allowed); None when ``symbol`` is not
+    one, or names no real day as its expiry (month 13...): no such option."""
+    match = OPTION_SYMBOL.match(symbol)
+    if match is None:
+        return None
+    try:
+        expiry = datetime.strptime(match.group(2), "%y%m%d").date()
+    except ValueError:
+        return None
+    return OsiParts(match.group(1), expiry, match.group(3) == "C", int(match.group(4)) / 1000)
 
 
 def _d1_d2(spot: float, strike: float, years: float, vol: float) -> tuple[float, float, float]:

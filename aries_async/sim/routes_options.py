@@ -11,11 +11,11 @@ from aiohttp import web
 from aries_async.sim.context import SimContext
 from aries_async.sim.feed import NEW_YORK, round_price
 from aries_async.sim.option_model import (
-    OPTION_SYMBOL,
     VOLATILITY,
     expiries,
     option_price,
     osi,
+    parse_osi,
     strikes,
 )
 from aries_async.sim.records import RefusedRequest
@@ -147,20 +147,16 @@ def option_quote(ctx: SimContext, symbol: str, spot: float | None = None) -> dic
     (``spot``, default its current last), or None when it is not an option of a known,
     optionable symbol (or its expiry is no date): ``symbol``, ``lastPrice``, ``bidPrice``,
     ``askPrice``, ``midPrice``, ``closePrice``."""
-    match = OPTION_SYMBOL.match(symbol)
-    info = ctx.feed.symbols.get(match.group(1)) if match else None
-    if match is None or info is None or not info.optionable:
+    parts = parse_osi(symbol)
+    info = ctx.feed.symbols.get(parts.root) if parts else None
+    if parts is None or info is None or not info.optionable:
         return None
-    try:
-        expiry = datetime.strptime(match.group(2), "%y%m%d").date()
-    except ValueError:  # OSI-shaped, but its expiry is no date (month 13...): no such option
-        return None
-    strike = int(match.group(4)) / 1000
+    expiry, strike = parts.expiry, parts.strike
     if spot is None:
         spot = ctx.feed.quote(info.symbol).last
     today = datetime.fromtimestamp(ctx.clock.now(), NEW_YORK).date()
     years = (expiry - today).days / 365
-    theo = option_price(spot, strike, years, VOLATILITY, match.group(3) == "C")
+    theo = option_price(spot, strike, years, VOLATILITY, parts.call)
     mid = max(0.01, round(theo, 2))
     half = max(0.01, round(mid * 0.02, 2))
     return {
