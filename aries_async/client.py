@@ -25,7 +25,6 @@ from aries_async.auth.tokens import Token
 from aries_async.config import ClientConfig
 from aries_async.errors import (
     AuthenticationError,
-    ClientClosedError,
     PermissionDeniedError,
     ValidationError,
 )
@@ -192,9 +191,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
         return cls(ClientConfig.from_env(), **kwargs)
 
     async def __aenter__(self) -> AriesClient:
-        if self._transport.closed:
-            raise ClientClosedError("the client is closed; create a new one")
-        self._transport.check_loop()
+        self._check_open_client()
         await self.auth.save_initial()
         return self
 

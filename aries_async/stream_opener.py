@@ -121,10 +121,16 @@ class Streams:
         return set()
 
     def _check_open_client(self) -> None:
-        """Before a stream is built: the client's loop, and the client still open."""
-        self._transport.check_loop()  # the client's token refreshes are its loop's
+        """Before the client is entered or a stream is built: the client still open, and on
+        its loop (a stream's token refreshes are the client's loop's).
+
+        Raises:
+            ClientClosedError: the client is closed.
+            WrongEventLoopError: the client belongs to another event loop.
+        """
         if self._transport.closed:
             raise ClientClosedError("the client is closed; create a new one")
+        self._transport.check_loop()
 
     async def _close_streams(self) -> None:
         """Close every stream the client opened that is still open."""
