@@ -59,7 +59,7 @@ def refuse_option_ticker(symbol: str, field: str = "symbol", hint: str = "") -> 
     """
     if symbol[: len(OPTION_TICKER_PREFIX)].upper() != OPTION_TICKER_PREFIX:
         return symbol
-    osi = symbol[len(OPTION_TICKER_PREFIX) :].strip().upper()
+    osi = stored_symbol(symbol[len(OPTION_TICKER_PREFIX) :])
     raise ValidationError(
         f"{field}: {symbol!r} is an option ticker (as option chains and contract snapshots "
         f"name a contract); pass its OSI symbol {osi!r} (OptionContract.osi){hint}",

@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from aries_async._validate import stored_symbol
 from aries_async.models._values import number_decimal
 from aries_async.models._wire import Timestamped, to_int, to_str, to_time
 
@@ -71,13 +72,13 @@ def _objects(data: Any) -> tuple[Mapping[str, Any], ...]:
 
 def _symbols(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
-        return tuple(s.strip().upper() for s in value.split(",") if s.strip())
+        return tuple(stored_symbol(s) for s in value.split(",") if s.strip())
     if isinstance(value, Sequence):
         out = []
         for item in value:
             symbol = item.get("symbol") if isinstance(item, Mapping) else item
             if isinstance(symbol, str) and symbol.strip():
-                out.append(symbol.strip().upper())
+                out.append(stored_symbol(symbol))
         return tuple(out)
     return ()
 

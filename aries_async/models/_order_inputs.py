@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from aries_async._validate import MAX_SYMBOL_LENGTH, refuse_option_ticker
+from aries_async._validate import MAX_SYMBOL_LENGTH, refuse_option_ticker, stored_symbol
 from aries_async.errors import ValidationError
 from aries_async.models._converter import unstructure
 from aries_async.models.common import OpenEnum, parse_date
@@ -217,7 +217,7 @@ def maturity_input(value: date | str | None) -> date | None:
 def symbol_input(value: str) -> str:
     if not isinstance(value, str):
         raise ValidationError(f"symbol: expected a string, got {value!r}", field="symbol")
-    return value.strip().upper()
+    return stored_symbol(value)
 
 
 def opt_symbol_input(value: str | None) -> str | None:
