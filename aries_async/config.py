@@ -38,6 +38,17 @@ DEFAULT_SCOPES: tuple[str, ...] = (
 _WEB = ("http", "https")
 _SOCKET = ("ws", "wss")
 
+_URL_FIELDS: dict[str, tuple[str, tuple[str, str]]] = {
+    "base_url": ("ARIES_BASE_URL", _WEB),
+    "authorize_url": ("ARIES_AUTHORIZE_URL", _WEB),
+    "token_url": ("ARIES_TOKEN_URL", _WEB),
+    "market_ws_url": ("ARIES_MARKET_WS_URL", _SOCKET),
+    "accounts_ws_url": ("ARIES_ACCOUNTS_WS_URL", _SOCKET),
+    "charts_ws_url": ("ARIES_CHARTS_WS_URL", _SOCKET),
+}
+"""Endpoint field -> the variable that sets it, and the schemes it takes (``base_url``'s
+variable sets every URL on its host: :meth:`ClientConfig.from_env`)."""
+
 
 def _url_problem(url: str, schemes: tuple[str, str]) -> str | None:
     """What is wrong with ``url`` as a URL of one of ``schemes``, or None when nothing is."""
@@ -103,10 +114,8 @@ class Endpoints:
     charts_ws_url: str = "wss://api.aries.com/v1/charts/ws"
 
     def __attrs_post_init__(self) -> None:
-        for field in ("base_url", "authorize_url", "token_url"):
-            _check_url(getattr(self, field), field, _WEB)
-        for field in ("market_ws_url", "accounts_ws_url", "charts_ws_url"):
-            _check_url(getattr(self, field), field, _SOCKET)
+        for field, (_, schemes) in _URL_FIELDS.items():
+            _check_url(getattr(self, field), field, schemes)
 
 
 PRODUCTION = Endpoints()
@@ -208,16 +217,6 @@ def _env_float(env: Mapping[str, str], key: str, default: float) -> float:
         return float(raw)
     except ValueError:
         raise ConfigurationError(f"{key} must be a number, got {raw!r}") from None
-
-
-_URL_VARIABLES: dict[str, tuple[str, tuple[str, str]]] = {
-    "authorize_url": ("ARIES_AUTHORIZE_URL", _WEB),
-    "token_url": ("ARIES_TOKEN_URL", _WEB),
-    "market_ws_url": ("ARIES_MARKET_WS_URL", _SOCKET),
-    "accounts_ws_url": ("ARIES_ACCOUNTS_WS_URL", _SOCKET),
-    "charts_ws_url": ("ARIES_CHARTS_WS_URL", _SOCKET),
-}
-"""Endpoint field -> the variable that sets it alone, and the schemes it takes."""
 
 
 @attrs.frozen(kw_only=True)
@@ -331,8 +330,8 @@ class ClientConfig:
         base_url = env.get("ARIES_BASE_URL")
         endpoints = _endpoints_at(base_url, "ARIES_BASE_URL") if base_url else PRODUCTION
         changes = {}
-        for field, (key, schemes) in _URL_VARIABLES.items():
-            if env.get(key):
+        for field, (key, schemes) in _URL_FIELDS.items():
+            if field != "base_url" and env.get(key):
                 _check_url(env[key], key, schemes)
                 changes[field] = env[key]
         if changes:
