@@ -166,7 +166,6 @@ class Connection:
         self._delivered = False  # the current connection handed on data (it is healthy)
         self._closing = False
         self._ended = False
-        self._had_connection = False
         self.attempts = 0
         self.connections = 0
 
@@ -292,7 +291,7 @@ class Connection:
         log.warning("%s stream failed: %s", self._name, error)
         reason = reason or str(error)
         self._publish(StreamDisconnected, reason=reason, will_reconnect=False, retry_in=None)
-        if not self._first_attempt.is_set() and not self._had_connection:
+        if not self._first_attempt.is_set() and not self.connections:
             self._first_error = error
         self._end(error)
 
@@ -349,8 +348,7 @@ class Connection:
             return End(f"connection lost while subscribing ({code})")
         self.connections += 1
         self._reconnects.connected(now)
-        self._publish(StreamConnected, attempt=self.attempts, reconnect=self._had_connection)
-        self._had_connection = True
+        self._publish(StreamConnected, attempt=self.attempts, reconnect=self.connections > 1)
         self._first_attempt.set()
         link = Link(
             ws,
