@@ -71,6 +71,9 @@ def _url_problem(url: str, schemes: tuple[str, str]) -> str | None:
         parts.port  # noqa: B018 - reading it checks it
     except ValueError:
         return "has a port that is not a number from 0 to 65535"
+    if "@" in parts.netloc:
+        # aiohttp and websockets would send them as basic auth beside the bearer token.
+        return "has a user name or password before its host: credentials never go in a URL"
     return None
 
 
@@ -99,11 +102,12 @@ class Endpoints:
 
     Each URL is checked when the endpoints are built: ``base_url``, ``authorize_url`` and
     ``token_url`` must be ``http(s)://`` URLs with a host, the three websocket URLs
-    ``ws(s)://`` ones.
+    ``ws(s)://`` ones, and none may hold a ``user:password@`` part (it would be sent as basic
+    auth beside the token).
 
     Raises:
-        ConfigurationError: a URL has no scheme, another scheme, no host or a bad port; its
-            ``setting`` is the argument's name.
+        ConfigurationError: a URL has no scheme, another scheme, no host, a bad port or
+            credentials; its ``setting`` is the argument's name.
     """
 
     base_url: str = "https://api.aries.com"

@@ -117,3 +117,25 @@ def test_a_password_in_a_bad_url_is_not_repeated_in_the_error(value: str) -> Non
             build()
         assert "s3cret" not in str(info.value)
         assert "bot:***@api.aries.example" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://bot:s3cret@api.aries.example",
+        "https://bot@api.aries.example/v1",
+        "http://:s3cret@127.0.0.1:8089",
+    ],
+)
+def test_a_url_with_credentials_is_refused(value: str) -> None:
+    """aiohttp and websockets send a URL's ``user:password@`` as basic auth beside the bearer
+    token: credentials there would go to every request's server. They are refused, masked."""
+    for build in (
+        lambda: ClientConfig.for_base_url(value),
+        lambda: ClientConfig.from_env({"ARIES_BASE_URL": value}),
+        lambda: Endpoints(token_url=value),
+        lambda: Endpoints(accounts_ws_url=value.replace("http", "ws", 1)),
+    ):
+        with pytest.raises(ConfigurationError, match="user name or password") as info:
+            build()
+        assert "s3cret" not in str(info.value)
