@@ -3,8 +3,9 @@ session ends.
 
 Sessions of a trading day (a weekday that is not a full-day holiday: :func:`holidays`, by the
 exchange's rules), New York time: pre-market 04:00-09:30, regular 09:30-16:00 (13:00 on an
-early-close day), after-hours from the close to 20:00. The market-status routes and the websocket's
-``marketStatus`` say which one the clock is in (:func:`session_name`).
+early-close day), after-hours from the close to 20:00 (17:00 after an early close). The
+market-status routes and the websocket's ``marketStatus`` say which one the clock is in
+(:func:`session_name`).
 
 One rule ends every session-bound order, equity or prediction: an order belongs to the first
 session whose end (by the order's kind) comes after its placement, and expires at that end
@@ -17,7 +18,7 @@ session whose end (by the order's kind) comes after its placement, and expires a
   by the close expires then);
 * ``AT_THE_OPENING``: the regular open (no opening auction either: an order placed before a
   trading day's open works until it, one placed later belongs to the next trading day's open);
-* ``EXTENDED_HOURS``: the end of after-hours, 20:00;
+* ``EXTENDED_HOURS``: the end of after-hours, 20:00 (17:00 on an early-close day);
 * ``GTC`` works until filled or canceled; ``IOC`` and ``FOK`` end at acceptance.
 
 Prediction orders with ``timeInForce`` ``day`` end with the New York calendar day
@@ -48,6 +49,8 @@ _OPEN = time(9, 30)
 _CLOSE = time(16, 0)
 _PRE_MARKET = time(4, 0)
 _AFTER_HOURS_END = time(20, 0)
+_EARLY_AFTER_HOURS_END = time(17, 0)
+"""After an early close (13:00) the exchanges' late session ends at 17:00."""
 
 _LOOKAHEAD_DAYS = 15
 """How far :func:`next_end` looks for a session: longer than any run of days without one."""
@@ -68,6 +71,10 @@ def _close_time(day: date) -> time:
     return time.fromisoformat(hours.split("-")[1]) if hours else _CLOSE
 
 
+def _after_hours_end(day: date) -> time:
+    return _EARLY_AFTER_HOURS_END if _hours(day) else _AFTER_HOURS_END
+
+
 def regular_open(day: date) -> datetime | None:
     """The open of ``day``'s regular session (09:30 New York); None: not a trading day."""
     return datetime.combine(day, _OPEN, NEW_YORK) if is_trading_day(day) else None
@@ -80,8 +87,9 @@ def regular_close(day: date) -> datetime | None:
 
 
 def extended_close(day: date) -> datetime | None:
-    """The end of ``day``'s after-hours session (20:00 New York); None: not a trading day."""
-    return datetime.combine(day, _AFTER_HOURS_END, NEW_YORK) if is_trading_day(day) else None
+    """The end of ``day``'s after-hours session (20:00 New York, 17:00 on an early-close day);
+    None: not a trading day."""
+    return datetime.combine(day, _after_hours_end(day), NEW_YORK) if is_trading_day(day) else None
 
 
 def calendar_day_end(day: date) -> datetime:
@@ -99,7 +107,7 @@ def session_name(local: datetime) -> str:
         return "regular"
     if _PRE_MARKET <= now < _OPEN:
         return "pre-market"
-    if close <= now < _AFTER_HOURS_END:
+    if close <= now < _after_hours_end(local.date()):
         return "after-hours"
     return ""
 

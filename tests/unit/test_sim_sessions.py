@@ -34,6 +34,7 @@ def ny(month: int, day: int, hour: int, minute: int = 0) -> datetime:
         pytest.param("AT_THE_OPENING", ny(1, 15, 9, 30), ny(1, 16, 9, 30), id="ato-after"),
         pytest.param("EXTENDED_HOURS", ny(1, 15, 17), ny(1, 15, 20), id="ext-after-hours"),
         pytest.param("EXTENDED_HOURS", ny(1, 15, 20), ny(1, 16, 20), id="ext-late"),
+        pytest.param("EXTENDED_HOURS", ny(11, 27, 14), ny(11, 27, 17), id="ext-early-close"),
     ],
 )
 def test_an_order_expires_at_the_end_of_the_first_session_after_its_placement(
@@ -62,3 +63,10 @@ def test_the_close_is_where_the_market_status_leaves_the_regular_session() -> No
 
 def test_a_calendar_day_session_ends_at_new_york_midnight() -> None:
     assert next_end(ny(3, 7, 23, 59).timestamp(), calendar_day_end) == ny(3, 8, 0).timestamp()
+
+
+def test_after_hours_of_an_early_close_end_at_five() -> None:
+    """On an early-close day (13:00) the after-hours session ends at 17:00, not 20:00."""
+    assert session_name(ny(11, 27, 16, 59)) == "after-hours"
+    assert session_name(ny(11, 27, 17)) == ""
+    assert session_name(ny(11, 30, 19, 59)) == "after-hours"  # a usual Monday
