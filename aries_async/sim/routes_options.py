@@ -143,11 +143,15 @@ async def _contracts(request: web.Request) -> web.StreamResponse:
 
 
 def option_quote(ctx: SimContext, symbol: str, spot: float | None = None) -> dict[str, Any] | None:
-    """The quote of an OSI option symbol (``O:`` prefix allowed) at the underlying's price
-    (``spot``, default its current last), or None when it is not an option of a known,
-    optionable symbol (or its expiry is no date): ``symbol``, ``lastPrice``, ``bidPrice``,
-    ``askPrice``, ``midPrice``, ``closePrice``."""
-    parts = parse_osi(symbol)
+    """The quote of a bare OSI option symbol at the underlying's price (``spot``, default its
+    current last), or None when it is not an option of a known, optionable symbol (or its
+    expiry is no date): ``symbol``, ``lastPrice``, ``bidPrice``, ``askPrice``, ``midPrice``,
+    ``closePrice``.
+
+    The ``O:`` ticker of a contract list is not an OSI symbol: the details route and the
+    sockets that quote contracts take OSI symbols only (rest.md section 13), and a simulator
+    that stripped the prefix would pass a bot the real server refuses."""
+    parts = None if symbol.upper().startswith("O:") else parse_osi(symbol)
     info = ctx.feed.symbols.get(parts.root) if parts else None
     if parts is None or info is None or not info.optionable:
         return None
@@ -160,7 +164,7 @@ def option_quote(ctx: SimContext, symbol: str, spot: float | None = None) -> dic
     mid = max(0.01, round(theo, 2))
     half = max(0.01, round(mid * 0.02, 2))
     return {
-        "symbol": symbol.removeprefix("O:"),
+        "symbol": symbol,
         "lastPrice": mid,
         "bidPrice": round(max(0.0, mid - half), 2),
         "askPrice": round(mid + half, 2),

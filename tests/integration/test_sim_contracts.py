@@ -169,7 +169,8 @@ async def _collect_wire() -> dict[str, Any]:
                 **{"from": "2026-01-01T00:00:00Z", "to": "2026-01-15T15:00:00Z"},
             )
             out["equities"] = await get("/v1/marketdata/equities/details", symbols="AAPL,SPX")
-            option = out["chain"]["calls"][0]["symbol"]
+            # The chain names a contract by its ticker; the details take its OSI symbol.
+            option = out["chain"]["calls"][0]["symbol"].removeprefix("O:")
             out["options"] = await get("/v1/marketdata/options/details", symbols=option)
             out["quotes"] = await get("/v1/chart/quotes", symbols="AAPL")
             now = int(sim.clock.now())

@@ -216,6 +216,23 @@ async def test_market_status_holidays_and_options(api: SimApi, sim: Simulator) -
     assert eq["errors"][0]["symbol"] == "ZZZZ9"
 
 
+async def test_option_details_refuse_tickers(api: SimApi) -> None:
+    """The details route takes bare OSI symbols (rest.md section 13): the ``O:`` ticker of a
+    contract list is no such symbol, so it is refused as the real server would, not stripped
+    (a bot tested on a forgiving simulator would fail against the real one)."""
+    status, body = await api.call("GET", "/v1/options/AAPL/expiry-dates")
+    status, chain = await api.call("GET", f"/v1/options/AAPL/contracts/{body['expiryDates'][0]}")
+    ticker = chain["calls"][0]["symbol"]
+    osi = ticker.removeprefix("O:")
+    for asked in (ticker, ticker.lower(), "o:" + osi):
+        status, details = await api.call(
+            "GET", "/v1/marketdata/options/details", params={"symbols": f"{osi},{asked}"}
+        )
+        assert status == 200
+        assert [item["symbol"] for item in details["data"]] == [osi]
+        assert [error["error"] for error in details["errors"]] == ["option not found"]
+
+
 async def test_etb_and_chart_helpers(api: SimApi) -> None:
     status, body = await api.call("GET", "/v1/etb")
     assert body["count"] == len(body["symbols"]) > 400
