@@ -1,9 +1,13 @@
 """The field-name rules: what value a field of a simulated answer gets, by its name.
 
-:data:`RULES` is an ordered table ``(name pattern, parent pattern, kinds, rule)``; the first row
-whose patterns match a field's name and its parent property's name (and whose kinds include the
-field's kind, when given) gives its value. :func:`rule_for` picks the row once per field, when
-an operation's schema is compiled (:mod:`~aries_async.sim.schema_walk`). A rule reads the
+:data:`RULES` is an ordered table ``(name pattern, parent pattern, kinds, rule)``; a row whose
+patterns match a field's name and its parent property's name (and whose kinds include the
+field's kind, when given) gives its value. A name pattern matches whole words of the name only
+(``time`` is in ``createdTime``, not in ``sentiment``), and a row matching the word that says
+what the field is (its last, or the last before a preposition: ``targetExchange`` is an
+exchange, ``percentOfShares`` a percentage) goes before the first row matching any other.
+:func:`rule_for` picks the row once per field, when an operation's schema is compiled
+(:mod:`~aries_async.sim.schema_walk`). A rule reads the
 :class:`~aries_async.sim.answer.Answer` (the request) and the :class:`~aries_async.sim.answer.Item`
 (the element being built) and returns a plain value; the walker fits it to the field's type.
 
@@ -152,7 +156,7 @@ RULES: tuple[_Row, ...] = (
     (r"^(frequency)$", "", ("integer",), _r(const(4))),
     (r"^utcOffset$", "", ("integer",), _r(const(-5))),
     (r"^timeframe$", "", ("string",), _r(timeframe)),
-    (r"(?i)exchange|^tape$", "", ("integer",), _r(lambda a, it: 1 + int(it.unit("x") * 19))),
+    (r"(?i)exchange(Id)?|^tape$", "", ("integer",), _r(lambda a, it: 1 + int(it.unit("x") * 19))),
     (r"^conditions$", "", ("integer",), _r(lambda a, it: 1 + int(it.unit("cond") * 40))),
     # prices: the item's bar (its contract's for options), the underlying's under underlyingAsset
     (r"^price$|^(value|last|lp)$", r"^underlyingAsset$", (), _r(underlying)),
@@ -162,8 +166,8 @@ RULES: tuple[_Row, ...] = (
     (r"(?i)^(l|low|lowPrice|low_price|dayLow)$", "", _NUM, _r(lambda a, it: it.bar[2])),
     (r"(?i)^(vw|vwap|twap|averagePrice|avgPrice|average_price)$", "", _NUM, _r(typical)),
     # (not ``52WeekHighDate`` and the like: those are days, see the times below)
-    (r"(?i)(high52|52WeekHigh|ytdHigh|targetHigh)(?!\w*Date)", "", _NUM, _times(1.18)),
-    (r"(?i)(low52|52WeekLow|ytdLow|targetLow)(?!\w*Date)", "", _NUM, _times(0.78)),
+    (r"(?i)(high52|52WeekHigh|ytdHigh|targetHigh)(?!\w*Date)\w*", "", _NUM, _times(1.18)),
+    (r"(?i)(low52|52WeekLow|ytdLow|targetLow)(?!\w*Date)\w*", "", _NUM, _times(0.78)),
     (r"(?i)(target|priceTarget|pt_current|pt_prior)", "", _NUM, _r(target)),
     (r"(?i)^(bid|bidPrice|bp)$", "", _NUM, _touch(0.9995)),
     (r"(?i)^(ask|askPrice|ap)$", "", _NUM, _touch(1.0005)),
@@ -193,10 +197,12 @@ RULES: tuple[_Row, ...] = (
     (r"(?i)(eps|EPS)(Estimate|Avg|Mean|Low)", "", _NUM,
      _r(lambda a, it: round(eps(it) * 0.97, 2))),
     (r"(?i)(eps|earningsPerShare|EPS)", "", _NUM, _r(lambda a, it: eps(it))),
-    (r"(?i)(ratio|priceTo|margin|growth|return|leverage|^pe$|quick|current)", "", ("number",),
+    (r"(?i:ratio|priceTo|margin|growth|return|leverage|^pe$|quick|current)|(?<=[a-z])To(?=[A-Z])",
+     "", ("number",),
      _span(0.1, 3.0, 3)),
     # times: in the requested window (see time_rule for units and offsets)
-    (r"(?i)(date|time|At$|timestamp|updated|since|^t$|expiry|maturity|period|day$)", "", _TIMES,
+    (r"(?i)(dates?|time|At$|timestamp|updated?|since|^t$|^[a-e]time$|expiry|maturity|period|day$)",
+     "", _TIMES,
      lambda name, kind: time_rule(name, kind)),
     (r"", "", ("date", "date-time"), lambda name, kind: time_rule(name, kind)),
     (r"(?i)^(year|fiscalYear)$", "", (), _r(lambda a, it: it.when.year)),
@@ -221,7 +227,7 @@ RULES: tuple[_Row, ...] = (
     (r"(?i)(rating|grade)", "", ("string",), _r(pick(RATINGS))),
     (r"^side$", "", ("string",), _r(pick(("buy", "sell")))),
     (r"(?i)^(signal|action)$", "", ("string",), _r(pick(("buy", "neutral", "sell")))),
-    (r"(?i)(url|website|weburl|logo|link)", "", ("string",),
+    (r"(?i)(url|website|weburl|logo|link|permalink)", "", ("string",),
      _r(lambda a, it: f"https://example.com/{it.symbol.lower()}/{it.index}")),
     (r"(?i)^(freq|frequency)$", "", ("string",),
      lambda name, kind: echo_or(const("quarterly"))(name)),
@@ -236,21 +242,64 @@ RULES: tuple[_Row, ...] = (
 # fmt: on
 
 
+# Where a word of a field's name starts and ends: camelCase humps, snake_case underscores,
+# digits, and an acronym before a capitalised word (``EPSCurrent``).
+_WORD_START = (
+    r"(?:^|(?<=_)|(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])"
+    r"|(?<=[A-Z])(?=[A-Z][a-z]))"
+)
+_WORD_END = r"(?=$|_|(?<=[a-z])[A-Z]|(?<=[A-Za-z])\d|(?<=\d)[A-Za-z]|(?<=[A-Z])[A-Z][a-z])"
+_HEAD_END = r"(?=$|(?:Of|From|On|For|In|Per|By)(?=[A-Z\d_]|$))"
+_NOT_A_LINE = r"(?i:perShare|eps|ratio|margin|growth|percent|return)|(?<=[a-z])To(?=[A-Z])"
+"""Words that make a name that reads like a statement line a ratio (``debtToEquity``,
+``returnOnAssets``, ``surprisePercent``), which gets a rule of its own."""
+
+
+@functools.cache
+def _words(pattern: str, *, head: bool = False) -> re.Pattern[str]:
+    """``pattern`` matching whole words of a name only, so that ``time`` finds ``createdTime``
+    and not ``sentiment``; with ``head``, ending with the word that says what the field is:
+    the last, or the last before a preposition (``percentOfShares`` is a percentage)."""
+    if pattern.startswith("(?i)"):  # a global flag must lead: scope it to the pattern instead
+        pattern = f"(?i:{pattern[4:]})"
+    return re.compile(f"{_WORD_START}(?:{pattern}){_HEAD_END if head else _WORD_END}")
+
+
+def _row_of(name: str, parent: str, kind: str) -> int | str | None:
+    """The index in :data:`RULES` of the row that gives field ``name`` its value,
+    ``"statement"`` for a statement line, or None.
+
+    A row's pattern must match whole words of the name. A row matching its head word, which
+    says what the field is (``targetExchange`` is an exchange, ``shortVolumeRatio`` a ratio),
+    goes before one matching only a word that qualifies it; among those, the table's order
+    decides. A catch-all row (empty pattern) matches in both rounds."""
+    line = kind in ("number", "integer") and statement_line(name) is not None
+    if line and not _words(_NOT_A_LINE).search(name):
+        return "statement"
+    for head in (True, False):
+        for index, (pattern, parent_pattern, kinds, make) in enumerate(RULES):
+            if kinds and kind not in kinds:
+                continue
+            if parent_pattern and not re.search(parent_pattern, parent):
+                continue
+            if pattern and not _words(pattern, head=head).search(name):
+                continue
+            if make(name, kind) is not None:
+                return index
+    return None
+
+
 @functools.cache
 def rule_for(name: str, parent: str, kind: str) -> Rule | None:
     """The rule of field ``name`` (inside ``parent``, of ``kind``): a financial statement line,
-    a parameter the request carries, else the first matching row of :data:`RULES`."""
-    if kind in ("number", "integer"):
-        statement = statement_line(name)
-        if statement is not None and not re.search(r"(?i)(perShare|eps|ratio|margin|growth)", name):
-            return statement
-    for pattern, parent_pattern, kinds, make in RULES:
-        if kinds and kind not in kinds:
-            continue
-        if re.search(pattern, name) and (not parent_pattern or re.search(parent_pattern, parent)):
-            rule = make(name, kind)
-            if rule is not None:
-                return _echoing(name, rule)
+    a parameter the request carries, else the row of :data:`RULES` that fits the name's words
+    (see :func:`_row_of`)."""
+    row = _row_of(name, parent, kind)
+    if row == "statement":
+        return statement_line(name)
+    if isinstance(row, int):
+        make = RULES[row][3]
+        return _echoing(name, make(name, kind))
     return _echoing(name, None)
 
 

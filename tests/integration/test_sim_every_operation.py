@@ -10,6 +10,8 @@ values, determinism, paging in the four styles, error envelopes for bad input, a
 from __future__ import annotations
 
 import asyncio
+import re
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -187,6 +189,55 @@ def test_statements_have_consistent_signs(wire: dict[str, Any]) -> None:
     for row in wire["first"]["getCashFlowStatements"][2]["results"]:
         assert row["netCashFromOperatingActivities"] > 0
         assert row["purchaseOfPropertyPlantAndEquipment"] < 0
+
+
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_TIME_WORDS = frozenset(
+    {"at", "date", "dates", "day", "end", "expiration", "expiry", "from", "last", "maturity"}
+    | {"period", "since", "start", "t", "time", "timestamp", "to", "updated"}
+)
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _scalars(body: Any, owner: str = "") -> Iterator[tuple[str, Any]]:
+    """Every scalar of an answer with the name of the field holding it."""
+    if not isinstance(body, dict | list):
+        return
+    pairs = body.items() if isinstance(body, dict) else ((owner, v) for v in body)
+    for name, value in pairs:
+        yield from _scalars(value, name) if isinstance(value, dict | list) else [(name, value)]
+
+
+def _misfits(name: str, value: Any) -> str | None:
+    """Why ``value`` is of the wrong kind for a field called ``name`` (its words, the last one
+    saying what it is: ``targetExchange`` is an exchange), or None."""
+    words = [word.lower() for word in _WORD.findall(name)]
+    if not words or value is None or isinstance(value, bool):
+        return None
+    number = isinstance(value, int | float)
+    if isinstance(value, str) and _ISO.match(value) and not _TIME_WORDS & set(words):
+        return "a time in a field that names none"
+    if words[-1] == "exchange" and re.fullmatch(r"[\d.]+", str(value)) and not number:
+        return "a number for an exchange's name"
+    ratio = words[-1] in ("ratio", "percent", "percentage") or "to" in words[1:-1]
+    if ratio and number and abs(value) > 1000:
+        return "an amount for a ratio"
+    if {"cash", "activities"} <= set(words) and number and 0 < abs(value) < 1000:
+        return "a ratio for a cash flow"
+    return None
+
+
+def test_fields_get_values_of_their_kind(wire: dict[str, Any]) -> None:
+    """A filler value fits the field's meaning, read from its name's words, not from a word
+    that happens to sit inside another (``sentiment`` is no time, ``targetExchange`` no price
+    target, ``shortVolumeRatio`` no volume, ``debtToEquity`` no statement line)."""
+    misfits = {
+        (op_id, name, why)
+        for op_id, (_, _, body) in wire["first"].items()
+        for name, value in _scalars(body)
+        if (why := _misfits(name, value)) is not None
+    }
+    assert not misfits, sorted(misfits)
 
 
 async def test_another_seed_gives_other_data(wire: dict[str, Any]) -> None:
