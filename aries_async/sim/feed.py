@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from aries_async.sim.bars import (
     Bar,
@@ -205,6 +206,30 @@ class Feed:
                 snap = walker.snapshot()
                 for listener in list(self._listeners):
                     listener(snap)
+
+    def set_price(self, symbol: str, price: Decimal | float) -> QuoteSnapshot:
+        """Move ``symbol``'s last trade to ``price`` now, quoted around it, so that a test can
+        make a resting order fill (or not) without searching seeds: the working orders and
+        the market sockets get the move as a step of the walk, which goes on from there.
+
+        Returns:
+            The symbol's snapshot after the move.
+
+        Raises:
+            UnknownSymbolError: not in the universe.
+            ValueError: ``price`` is not positive.
+        """
+        if not price > 0:
+            raise ValueError("a price must be positive")
+        self.quote(symbol)  # an unwatched symbol catches up silently
+        self.advance_to()  # a watched one: its listeners see the steps before the move
+        walker = self._walker(symbol)
+        walker.jump(float(price))
+        snap = walker.snapshot()
+        if walker.info.symbol in self._watch:
+            for listener in list(self._listeners):
+                listener(snap)
+        return snap
 
     # -- bars -------------------------------------------------------------------------------
 

@@ -266,6 +266,18 @@ class Walker:
         self.bid, self.ask, self.bid_size, self.ask_size = self._touch(new)
         self._record(self.step_time(self.seq), new, self.last_size)
 
+    def jump(self, price: float) -> None:
+        """Put the last trade at ``price`` now, within the current step (a test's price move:
+        the walk goes on from there); the touch is quoted around it as after a step."""
+        new = round_price(price)
+        self.tick = "+" if new > self.price else "-" if new < self.price else "="
+        self.price = new
+        self.raw = float(new)
+        self.high = max(self.high, new)
+        self.low = min(self.low, new)
+        self.bid, self.ask, self.bid_size, self.ask_size = self._touch(new)
+        self._record(self.step_time(self.seq), new, 0)
+
     def snapshot(self) -> QuoteSnapshot:
         """The symbol's state after the last step."""
         return QuoteSnapshot(

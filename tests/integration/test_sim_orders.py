@@ -304,3 +304,24 @@ async def test_active_orders_pagination_and_empty_variants(api: Api, sim: Simula
     assert seen == list(reversed(ids))
     status, body = await api.call("GET", path, params={"limit": "0"})
     assert status == 400
+
+
+async def test_a_set_price_fills_a_resting_order_and_the_walk_goes_on(
+    api: Api, sim: Simulator
+) -> None:
+    """``feed.set_price`` moves a symbol where a test needs it: a buy limit below the market
+    rests until the price is set through it, then fills at the new touch, and a sell limit
+    far above the market never fills, however the walk goes on from there."""
+    ask = sim.feed.quote("MSFT").ask_price
+    limit = (ask * Decimal("0.9")).quantize(Decimal("0.01"))
+    _, ack = await api.place(symbol="MSFT", side="BUY", type="LIMIT", qty="3", price=str(limit))
+    assert (await api.order(ack["clOrdId"]))["ordStatus"] == "NEW"
+    snap = sim.feed.set_price("MSFT", limit - Decimal("1"))
+    assert snap.last_price == limit - 1 and snap.ask_price <= limit
+    order = await api.order(ack["clOrdId"])
+    assert (order["ordStatus"], order["cumQty"]) == ("FILLED", "3")
+    assert Decimal(order["avgPrice"]) <= limit
+    sim.advance(60)
+    assert abs(sim.feed.quote("MSFT").last_price - snap.last_price) < 5  # on from the move
+    with pytest.raises(ValueError, match="positive"):
+        sim.feed.set_price("MSFT", Decimal(0))
