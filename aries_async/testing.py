@@ -40,6 +40,14 @@ Helpers:
             ...  # run the bot
         assert not any(shows_secret(line, token.access_token) for line in logs.lines)
 
+``aries_sim_options``
+    The keyword arguments of ``aries_sim``'s simulator (none by default). Override it to run the
+    two fixtures above on a manual clock, so that time only moves on ``aries_sim.advance()``::
+
+        @pytest.fixture
+        def aries_sim_options():
+            return {"clock": ManualClock(), "tick_interval": None}
+
 Options: ``--aries-sim-seed N`` changes the seed. For full control build the simulator yourself,
 e.g. with a manual clock so time only moves when you say so::
 
@@ -90,6 +98,7 @@ __all__ = [
     "RecordingSleep",
     "aries_client",
     "aries_sim",
+    "aries_sim_options",
     "capture_logs",
     "pytest_addoption",
     "redis_server",
@@ -219,13 +228,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.fixture
+def aries_sim_options() -> dict[str, Any]:
+    """Keyword arguments for the :class:`~aries_async.sim.Simulator` of ``aries_sim`` (none:
+    the wall clock, seed ``--aries-sim-seed``). Override it in a ``conftest.py`` or a test
+    module to run ``aries_sim`` (and so ``aries_client``) on other settings, such as a manual
+    clock: ``return {"clock": ManualClock(), "tick_interval": None}``."""
+    return {}
+
+
 @_async_fixture
-async def aries_sim(request: pytest.FixtureRequest) -> AsyncIterator[Simulator]:
-    """A running simulator (fixed seed, wall clock), stopped after the test."""
+async def aries_sim(
+    request: pytest.FixtureRequest, aries_sim_options: dict[str, Any]
+) -> AsyncIterator[Simulator]:
+    """A running simulator (fixed seed, wall clock unless ``aries_sim_options`` says
+    otherwise), stopped after the test."""
     from aries_async.sim.server import Simulator
 
     seed = request.config.getoption("--aries-sim-seed", default=0)
-    async with Simulator(seed=int(seed or 0)) as sim:
+    async with Simulator(**{"seed": int(seed or 0), **aries_sim_options}) as sim:
         yield sim
 
 
