@@ -9,7 +9,11 @@ switch without one is set from Python only.
 =================================  ==============================================================
 field                              effect
 =================================  ==============================================================
-``ws_drop_after``                  websocket closes abruptly after N messages sent
+``ws_drop_after``                  websocket closes abruptly after N messages sent, every
+                                   connection until set back to None (the answers to a
+                                   subscribe count: a small N leaves a reconnecting client
+                                   no room for its events; to drop one socket, set it back
+                                   once the client has seen the drop)
                                    Flag: ``--ws-drop-after N``.
 ``ws_malformed_every``             every Nth websocket frame carries a malformed line
                                    Flag: ``--ws-malformed-every N``.
