@@ -36,6 +36,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --swallow-orders N                          execute N order POSTs but drop their responses
     --swallow-mode drop|hang|garble|empty|...   close the connection, never answer, or answer
                                                 200 with a body that is not an order ack
+    --reject-orders N                           refuse the next N valid order placements
     --rejections-status-only                    order rejections without "success": false
     --positions-unavailable                     positions answer 503
     --positions-shape sdk|availability|instrument|bare   the positions answer in that shape

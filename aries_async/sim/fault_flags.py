@@ -67,6 +67,13 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--swallow-orders", type=int, default=0, metavar="N")
     faults.add_argument("--swallow-mode", choices=SWALLOW_MODES, default="drop")
     faults.add_argument(
+        "--reject-orders",
+        type=int,
+        default=0,
+        metavar="N",
+        help="refuse the next N valid order placements as the broker would",
+    )
+    faults.add_argument(
         "--rejections-status-only",
         action="store_true",
         help='order rejections answered 200 say only status REJECTED (no "success": false)',
@@ -244,6 +251,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         latency=args.latency,
         swallow_order_response=args.swallow_orders,
         swallow_mode=args.swallow_mode,
+        reject_orders=args.reject_orders,
         rejections_status_only=args.rejections_status_only,
         positions_unavailable=args.positions_unavailable,
         positions_shape=args.positions_shape,

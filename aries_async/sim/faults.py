@@ -72,6 +72,12 @@ field                              effect
 ``swallow_order_calls``            the order calls ``swallow_order_response`` counts and
                                    answers so: ``{"place"}`` (default), with ``"replace"``
                                    and/or ``"cancel"``
+``reject_orders``                  the next N valid ``POST /v1/orders`` are refused as the
+                                   broker refuses one (:data:`REJECT_ORDERS_REASON`): a
+                                   refusing acknowledgement, or a 400 with the simulator's
+                                   ``rejections_as_http``; a test's way to a rejection that
+                                   the preview did not foresee
+                                   Flag: ``--reject-orders N``.
 ``rejections_status_only``         the order calls' business rejections answered 200 (place,
                                    replace, cancel) say only ``"status": "REJECTED"``, without
                                    ``"success": false`` (False: both)
@@ -256,6 +262,7 @@ __all__ = [
     "ERROR_SHAPES",
     "MALFORMED_DATE",
     "NON_ACK_MODES",
+    "REJECT_ORDERS_REASON",
     "SWALLOW_MODES",
     "TOKEN_ERROR_SHAPES",
     "AppRateLimit",
@@ -267,6 +274,9 @@ __all__ = [
     "is_oauth_path",
     "route_matches",
 ]
+
+REJECT_ORDERS_REASON = "refused by the simulator (reject_orders)"
+"""The ``ordRejReason`` of an order refused by the ``reject_orders`` switch."""
 
 NON_ACK_MODES = (
     "garble",
@@ -306,6 +316,7 @@ class Faults(WebsocketFaults):
     swallow_mode: str = "drop"
     swallow_order_calls: frozenset[str] = frozenset({"place"})
     hold_order_answers: asyncio.Event | None = None
+    reject_orders: int = 0
     rejections_status_only: bool = False
     positions_unavailable: bool = False
     positions_shape: str = "sdk"

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
 
-from aries_async.sim.faults import NON_ACK_MODES
+from aries_async.sim.faults import NON_ACK_MODES, REJECT_ORDERS_REASON
 from aries_async.sim.feed import NEW_YORK
 from aries_async.sim.records import (
     AccountNotFoundError,
@@ -170,6 +171,9 @@ def _order_call(operation: str) -> Handler:
         if isinstance(body, web.Response):
             return body
         action = getattr(ctx.state, operation)
+        if operation == "place" and ctx.faults.reject_orders > 0:
+            ctx.faults.reject_orders -= 1
+            action = functools.partial(action, refuse=REJECT_ORDERS_REASON)
         try:
             result = action(body)
         except OrderRequestError as exc:

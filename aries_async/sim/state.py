@@ -204,8 +204,9 @@ class State(Ledger):
             "transactTime": rfc3339(order.updated_at),
         }
 
-    def place(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        """``POST /v1/orders``: validate, accept, acknowledge, then match.
+    def place(self, body: Mapping[str, Any], *, refuse: str | None = None) -> dict[str, Any]:
+        """``POST /v1/orders``: validate, accept, acknowledge, then match; ``refuse``: refuse
+        a valid order for that reason whatever the business rules say.
 
         Returns:
             The ``OrdResponse`` acknowledgement (state at acceptance, before any fill).
@@ -215,7 +216,7 @@ class State(Ledger):
             AccountNotFoundError: unknown account.
         """
         spec = parse_order(body, self.account)
-        reason = self.reject_reason(spec)
+        reason = refuse or self.reject_reason(spec)
         if reason is not None and self.rejections_as_http:
             raise OrderRequestError("ORDER_REJECTED", reason)
         order = self.new_order(spec, status="REJECTED" if reason else "NEW")
