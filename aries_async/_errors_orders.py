@@ -1,18 +1,23 @@
 """The order errors that live apart from :mod:`aries_async.errors` (which serves them on first
 use): an order write whose outcome is unknown, a lookup that cannot tell which order it was,
-and an order the server refused."""
+and an order the server refused (in an acknowledgement or with an HTTP status)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from aries_async.errors import AriesError, ValidationError
+from aries_async.errors import APIError, AriesError, BadRequestError, ValidationError
 
 if TYPE_CHECKING:
     from aries_async.models.orders import Order, OrderAck, OrderRequest, ReplaceAck
 
-__all__ = ["OrderMatchAmbiguousError", "OrderOutcomeUnknownError", "OrderRejectedError"]
+__all__ = [
+    "OrderMatchAmbiguousError",
+    "OrderOutcomeUnknownError",
+    "OrderRejectedError",
+    "OrderRejectedHTTPError",
+]
 
 
 class OrderOutcomeUnknownError(AriesError):
@@ -63,18 +68,52 @@ class OrderMatchAmbiguousError(OrderOutcomeUnknownError):
 
 
 class OrderRejectedError(ValidationError):
-    """The server refused the order, or the replacement: its acknowledgement says
-    ``success: false`` or ``REJECTED`` (for its terms: buying power, an unknown symbol, a
-    price off the tick...), so there is no order to wait for. A :class:`ValidationError`
-    (``field`` is ``"order"``), apart from one for input refused before sending by being its
-    own class.
+    """The server refused the order, or the replacement (for its terms: buying power, an
+    unknown symbol, a price off the tick...), so there is no order to wait for. The API says
+    so in one of two ways (rest.md 6.1 leaves it open): an acknowledgement with
+    ``success: false`` or ``REJECTED``, which ``wait_for_order()`` raises this for, or an
+    HTTP 400 or 422 answer, which ``place()`` and ``replace()`` raise
+    :class:`OrderRejectedHTTPError` for. A :class:`ValidationError` (``field`` is
+    ``"order"``), apart from one for input refused before sending by being its own class.
 
     Attributes:
-        ack: the acknowledgement that said so.
-        reason: the server's words (its ``ordRejReason`` and ``text``), or "no reason given".
+        ack: the acknowledgement that said so; None for an HTTP answer.
+        reason: the server's words (its ``ordRejReason`` and ``text``, or the error's
+            message), or "no reason given".
     """
 
-    def __init__(self, message: str, *, ack: OrderAck | ReplaceAck, reason: str) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        ack: OrderAck | ReplaceAck | None = None,
+        reason: str = "no reason given",
+    ) -> None:
         super().__init__(message, field="order")
         self.ack = ack
         self.reason = reason
+
+
+class OrderRejectedHTTPError(BadRequestError, OrderRejectedError):
+    """An order placement or replacement answered HTTP 400 or 422: the server refused it and
+    nothing was placed or changed. Both an :class:`OrderRejectedError` (``reason`` is the
+    error's message, ``ack`` None) and a :class:`BadRequestError` (``status``, ``code``...)."""
+
+    def __init__(self, message: str, **answer: Any) -> None:
+        super().__init__(message, **answer)
+        self.reason = message
+
+    @classmethod
+    def of(cls, error: APIError) -> OrderRejectedHTTPError:
+        """The rejection an order write's error answer says."""
+        return cls(
+            error.message,
+            status=error.status,
+            code=error.code,
+            error_type=error.error_type,
+            request_id=error.request_id,
+            body=error.body,
+            details=error.details,
+            method=error.method,
+            path=error.path,
+        )

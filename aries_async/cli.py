@@ -49,6 +49,7 @@ from aries_async.errors import (
     AuthError,
     ConfigurationError,
     NotSignedInError,
+    OrderRejectedError,
     PermissionDeniedError,
     StreamAuthError,
     TokenRefreshError,
@@ -265,6 +266,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (``aries-async demo | head``)
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_API
+    except OrderRejectedError as exc:  # sent, and refused by the server
+        err(f"rejected: {exc}")
         return EXIT_API
     except ValidationError as exc:
         err(f"invalid input: {exc} (nothing was sent)")

@@ -7,6 +7,7 @@
     │   └── MissingDependencyError    an optional extra is not installed (also an ImportError)
     ├── ValidationError (ValueError)  bad input, raised before anything is sent
     │   └── OrderRejectedError        the server refused the order: nothing to wait for
+    │       └── OrderRejectedHTTPError  ... with a 400 or 422 (also a BadRequestError)
     ├── AuthError                     OAuth flow problems (no request or a token-endpoint reply)
     │   ├── StateMismatchError        callback ``state`` differs from the one we issued
     │   ├── AuthorizationDeniedError  the user refused consent (``error=access_denied``)
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
         OrderMatchAmbiguousError,
         OrderOutcomeUnknownError,
         OrderRejectedError,
+        OrderRejectedHTTPError,
     )
     from aries_async._errors_stream import (
         OrderStateUnknownError,
@@ -95,6 +97,7 @@ __all__ = [
     "OrderMatchAmbiguousError",
     "OrderOutcomeUnknownError",
     "OrderRejectedError",
+    "OrderRejectedHTTPError",
     "OrderStateUnknownError",
     "PaginationError",
     "PermissionDeniedError",
@@ -385,6 +388,7 @@ class ServerError(APIError):
 _HOMES = {  # module -> the names it defines that are served from here
     "aries_async._errors_orders": (
         "OrderMatchAmbiguousError OrderOutcomeUnknownError OrderRejectedError"
+        " OrderRejectedHTTPError"
     ),
     "aries_async._errors_stream": "OrderStateUnknownError StreamAuthError StreamClosedError"
     " StreamError StreamOverflowError StreamRequestError StreamRequestInterrupted"

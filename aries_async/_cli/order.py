@@ -51,6 +51,7 @@ from aries_async._cli.common import (
 from aries_async._cli.order_args import add_arguments, build_request, decimal_arg
 from aries_async.errors import (
     OrderOutcomeUnknownError,
+    OrderRejectedHTTPError,
     ResponseFormatError,
     ServerError,
     TransportError,
@@ -172,6 +173,12 @@ async def _place(args: argparse.Namespace) -> int:
             ack = await client.orders.place(request)
         except OrderOutcomeUnknownError as exc:
             _outcome_unknown(args, data, str(exc), exc.account_id, exc.client_id)
+            return EXIT_API
+        except OrderRejectedHTTPError as exc:  # the other form of a rejection (rest.md 6.1)
+            text = f"Rejected: order not placed (client id {client_id}): {exc.reason}"
+            emit(
+                {**data, "outcome": "rejected", "ack": None, "reason": exc.reason}, args.json, text
+            )
             return EXIT_API
         except asyncio.CancelledError as exc:  # Ctrl-C while the order was on its way
             if never_sent(exc):  # waiting for its turn, token or connection: nothing left

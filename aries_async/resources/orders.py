@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from aries_async._lazy import load
 from aries_async.errors import (
+    APIError,
     ClientClosedError,
     ConnectionFailedError,
     OrderOutcomeUnknownError,
+    OrderRejectedHTTPError,
     RequestTimeoutError,
     ResponseFormatError,
     ServerError,
@@ -43,6 +45,10 @@ if TYPE_CHECKING:
     )
 
 __all__ = ["Orders", "new_client_id"]
+
+_REJECTION_STATUSES = frozenset({400, 422})
+"""The statuses with which the server refuses an order or a replacement for its terms (rest.md
+6.1: a 4xx, or a 2xx acknowledgement that says so)."""
 
 log = logging.getLogger("aries_async")
 
@@ -154,7 +160,10 @@ class Orders(OrderReads):
                 must carry ``clOrdId``); carries the request as sent and the time the attempt
                 started, to give :meth:`find_placed`.
             ClientClosedError: the client was closed before the order was sent.
-            APIError: the server refused the order (4xx); it was not placed.
+            OrderRejectedHTTPError: the server refused the order with a 400 or 422 (an
+                :class:`~aries_async.errors.OrderRejectedError` and a
+                :class:`~aries_async.errors.BadRequestError`); it was not placed.
+            APIError: any other 4xx; the order was not placed.
             AuthError: no usable token, found before anything was sent (the order was not
                 placed): :class:`~aries_async.errors.NotSignedInError`,
                 :class:`~aries_async.errors.ReauthenticationRequired` or, when the token
@@ -191,7 +200,7 @@ class Orders(OrderReads):
         task = asyncio.current_task()  # what the transport marks when a closing call was unsent
         try:
             try:
-                data = await self._post("/v1/orders", "orders.place", request, idempotent=False)
+                data = await self._post("/v1/orders", "orders.place", request, rejects=True)
                 ack = _acknowledgement(data, "an order")
                 return await self._structure(ack, models.OrderAck, "order ack")
             except (ServerError, ResponseFormatError) as exc:
@@ -243,12 +252,23 @@ class Orders(OrderReads):
         operation: str,
         request: OrderRequest | ReplaceRequest | CancelRequest,
         *,
-        idempotent: bool,
+        idempotent: bool = False,
+        rejects: bool = False,
     ) -> Any:
-        """``POST path`` with the request's wire body: the decoded answer."""
-        return await self._client.request(
-            "POST", path, json=request.to_wire(), idempotent=idempotent, operation=operation
-        )
+        """``POST path`` with the request's wire body: the decoded answer. ``rejects``: the
+        call places or replaces an order, so a 400 or 422 is the server refusing it.
+
+        Raises:
+            OrderRejectedHTTPError: ``rejects`` and a 400 or 422 answer.
+        """
+        try:
+            return await self._client.request(
+                "POST", path, json=request.to_wire(), idempotent=idempotent, operation=operation
+            )
+        except APIError as exc:
+            if rejects and exc.status in _REJECTION_STATUSES:
+                raise OrderRejectedHTTPError.of(exc) from None
+            raise
 
     async def preview(self, request: OrderRequest) -> OrderPreview:
         """``POST /v1/orders/preview`` (safe to retry: it places nothing)."""
@@ -260,11 +280,13 @@ class Orders(OrderReads):
         """``POST /v1/orders/replace``; the ack's ``cl_ord_id`` is the new id. Not retried.
 
         Raises:
+            OrderRejectedHTTPError: the server refused the replacement with a 400 or 422;
+                the order is as it was.
             ResponseFormatError: a 2xx that is not a replace acknowledgement (the replace may
                 or may not have been applied; look at the order).
         """
         models = await load(ORDER_MODELS)
-        data = await self._post("/v1/orders/replace", "orders.replace", request, idempotent=False)
+        data = await self._post("/v1/orders/replace", "orders.replace", request, rejects=True)
         ack = _acknowledgement(data, "a replace")
         return await self._structure(ack, models.ReplaceAck, "replace ack")
 
@@ -276,6 +298,6 @@ class Orders(OrderReads):
                 may not have been applied; look at the order).
         """
         models = await load(ORDER_MODELS)
-        data = await self._post("/v1/orders/cancel", "orders.cancel", request, idempotent=False)
+        data = await self._post("/v1/orders/cancel", "orders.cancel", request)
         ack = _acknowledgement(data, "a cancel")
         return await self._structure(ack, models.CancelAck, "cancel ack")

@@ -21,7 +21,7 @@ import pytest
 import yarl
 from cli_harness import Cli, cli_fixture  # noqa: F401 - cli_fixture is the `cli` fixture
 
-from aries_async.sim.faults import NON_ACK_MODES
+from aries_async.sim.faults import NON_ACK_MODES, REJECT_ORDERS_REASON
 
 ACCOUNT = "TEST-ACCOUNT-001"
 BUY_LIMIT = ("order", "place", ACCOUNT, "AAPL", "buy", "10", "--limit", "1.50")  # stays open
@@ -103,6 +103,25 @@ def test_place_yes_json(cli: Cli) -> None:
     assert "Preview:" in done.err  # the human preview stays off stdout
     (order,) = sim_orders(cli)
     assert order.client_id == "my-bot-1" and order.cl_ord_id == data["ack"]["cl_ord_id"]
+
+
+@pytest.mark.parametrize("as_http", [False, True], ids=["ack", "http-400"])
+def test_a_rejected_order_prints_rejected_whichever_way_it_came(cli: Cli, as_http: bool) -> None:
+    """An order the preview passed and the broker refused at placement: a refusing
+    acknowledgement or a 400 (rest.md 6.1 allows both) is the same outcome to the user."""
+    cli.on_sim(lambda: setattr(cli.sim.state, "rejections_as_http", as_http))
+    cli.on_sim(lambda: setattr(cli.sim.faults, "reject_orders", 2))
+    done = cli(*BUY_LIMIT, "--yes", "--json", "--client-id", "refused-1")
+    assert done.code == 1, done.err
+    data = done.json()
+    assert data["outcome"] == "rejected" and data["client_id"] == "refused-1"
+    assert REJECT_ORDERS_REASON in json.dumps(data)
+    text = cli(*BUY_LIMIT, "--yes", "--client-id", "refused-2")
+    assert text.code == 1
+    assert "Rejected: order " in text.out and "(client id refused-2)" in text.out
+    assert "nothing was sent" not in text.err
+    assert REJECT_ORDERS_REASON in text.out
+    assert [o.status for o in sim_orders(cli)] == ([] if as_http else ["REJECTED"] * 2)
 
 
 def test_place_blocked_by_the_preview_is_not_sent(cli: Cli) -> None:

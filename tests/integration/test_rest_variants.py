@@ -17,10 +17,15 @@ import attrs
 import pytest
 
 from aries_async import AriesClient
-from aries_async.errors import BadRequestError
+from aries_async.errors import (
+    BadRequestError,
+    NotFoundError,
+    OrderRejectedError,
+    OrderRejectedHTTPError,
+)
 from aries_async.models._reader import BodyReader, Unread
 from aries_async.models.accounts import Position, SecurityType
-from aries_async.models.orders import CancelRequest, OrderRequest
+from aries_async.models.orders import CancelRequest, OrderRequest, ReplaceRequest
 from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.valuation import POSITIONS_SHAPES
 
@@ -59,6 +64,47 @@ async def test_a_rejection_answered_400_is_raised_and_the_order_not_placed() -> 
         assert info.value.code == "ORDER_REJECTED"
         assert sim.state.find_by_client_id("refused") == []
         assert await client.orders.find_by_client_id(ACCOUNT, "refused") is None
+
+
+async def test_a_rejection_answered_400_is_an_order_rejection_as_an_ack_is() -> None:
+    """rest.md 6.1 leaves open whether a refused order is a 400 or a 2xx that says so: a bot
+    catches ``OrderRejectedError`` for both, and code that caught ``BadRequestError`` still
+    does."""
+    async with (
+        Simulator(rejections_as_http=True, clock=ManualClock(), tick_interval=None) as sim,
+        AriesClient(sim.client_config(), token=sim.issue_token()) as client,
+    ):
+        with pytest.raises(OrderRejectedError) as refused:
+            await client.orders.place(limit_buy("NOSUCH"))
+        assert isinstance(refused.value, BadRequestError)
+        assert (refused.value.status, refused.value.code) == (400, "ORDER_REJECTED")
+        assert refused.value.ack is None
+        assert "NOSUCH" in refused.value.reason
+        assert refused.value.field == "order"
+
+        placed = await client.orders.place(limit_buy())
+        assert placed.cl_ord_id is not None
+        with pytest.raises(OrderRejectedHTTPError) as replaced:
+            await client.orders.replace(
+                ReplaceRequest(
+                    orig_cl_ord_id=placed.cl_ord_id,
+                    account_id=ACCOUNT,
+                    symbol="KO",
+                    side="SELL",
+                    type="LIMIT",
+                    quantity=1,
+                    price="1.00",
+                )
+            )
+        assert replaced.value.code == "REPLACE_REJECTED"
+        assert replaced.value.reason == "side cannot change"
+
+        cancel = CancelRequest(
+            orig_cl_ord_id="no-such-order", account_id=ACCOUNT, symbol="KO", side="BUY"
+        )
+        with pytest.raises(NotFoundError) as missing:  # a refused cancel is not a rejection
+            await client.orders.cancel(cancel)
+        assert not isinstance(missing.value, OrderRejectedError)
 
 
 @pytest.mark.parametrize("new_id", [True, False], ids=["new-id", "same-id"])
