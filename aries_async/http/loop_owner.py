@@ -38,7 +38,8 @@ class LoopOwner:
             f"this client belongs to the event loop it was first used on, which {state}; "
             "nothing was sent. Each asyncio.run() starts a new loop: make the client inside "
             "the coroutine that uses it (async with AriesClient(...) as client:), one per "
-            "asyncio.run()"
+            "asyncio.run(). Under pytest-asyncio, a test and the fixture that made the client "
+            "must run with the same loop scope"
         )
 
     def on_its_loop(self) -> bool:
