@@ -51,7 +51,6 @@ __all__ = ["ChartSession"]
 _QUOTES, _TRADES = "quotes", "trades"
 _TYPES = {"quote": _QUOTES, "quotes": _QUOTES, "trade": _TRADES, "trades": _TRADES}
 _KINDS = {_QUOTES: "quote", _TRADES: "trade"}  # the update kind of each subscription type
-_TICKER_PREFIX = "O:"  # of an option ticker (conventions.md section 9), not a socket symbol
 
 
 def _iso(seconds: float) -> str:
@@ -141,9 +140,7 @@ class ChartSession(Session):
         """A new subscription of ``symbol``, watching its underlying for an option; None when
         the socket does not know it. The socket takes OSI symbols (websocket.md section 5):
         the ``O:`` ticker of a contract list is not one, as on the market socket."""
-        option = (
-            not symbol.startswith(_TICKER_PREFIX) and option_quote(self.hub.ctx, symbol) is not None
-        )
+        option = option_quote(self.hub.ctx, symbol) is not None  # None for an O: ticker
         watched = symbol[:-15] if option else symbol
         if not option and not self.hub.ctx.feed.has(symbol):
             return None
