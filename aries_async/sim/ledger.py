@@ -65,6 +65,7 @@ class Ledger:
         faults: Faults | None = None,
     ) -> None:
         self.feed = feed
+        self.starting_cash = starting_cash
         self.faults = faults if faults is not None else Faults()
         self.clock = clock
         self.user_id = user_id
@@ -149,6 +150,40 @@ class Ledger:
         return [self.order_wire(o, texts=texts) for o in orders]
 
     # -- reading --------------------------------------------------------------------------------
+
+    def add_account(
+        self, account_id: str, *, cash: Decimal | None = None, sim: bool = False
+    ) -> SimAccount:
+        """Open another trading account for the user (a test of a bot trading several):
+        listed, traded, valued and streamed as the two the simulator starts with. ``cash``:
+        its starting cash (default the simulator's ``starting_cash``); ``sim``: a simulation
+        account (``is_sim``, no broker account number) rather than a margin one.
+
+        Raises:
+            ValueError: the id is taken, or not 1-50 characters without white space or ``/``;
+                ``cash`` is negative.
+        """
+        if not 0 < len(account_id) <= 50 or any(c.isspace() or c == "/" for c in account_id):
+            raise ValueError(f"an account id is 1-50 characters, no space or /: {account_id!r}")
+        if account_id in self.accounts:
+            raise ValueError(f"account {account_id} is already there")
+        if cash is None:
+            cash = self.starting_cash
+        if not cash >= 0:
+            raise ValueError(f"starting cash must not be negative: {cash}")
+        account = SimAccount(
+            account_id=account_id,
+            broker_account_id="" if sim else f"5SIM{len(self.accounts) + 1:04d}",
+            is_sim=sim,
+            account_type="" if sim else "INDIVIDUAL",
+            account_class="" if sim else "MARGIN",
+            cash=cash,
+            start_of_day_cash=cash,
+        )
+        self.accounts[account_id] = account
+        self.positions[account_id] = {}
+        self.orders[account_id] = []
+        return account
 
     def account(self, account_id: str) -> SimAccount:
         """The account.
