@@ -100,6 +100,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
 
     Raises:
         ConfigurationError: ``rate_budget`` without ``config.rate_limit``.
+        TypeError: ``token`` not a ``Token`` (a bare string: ``Token(access_token=...)``).
     """
 
     @renamed_arguments(clock="wall_clock")

@@ -31,7 +31,7 @@ from aries_async._deprecation import renamed_arguments
 from aries_async.auth.grant_errors import REFUSAL_STATUSES
 from aries_async.auth.oauth import OAuth
 from aries_async.auth.store import TokenStore, sign_out
-from aries_async.auth.tokens import Token
+from aries_async.auth.tokens import Token, given_token
 from aries_async.errors import AuthError, NotSignedInError, ReauthenticationRequired
 from aries_async.http.loop_owner import LoopOwner
 
@@ -102,6 +102,7 @@ class AuthSession:
         loop_owner: LoopOwner | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
+        token = given_token(token)
         self._owner = loop_owner if loop_owner is not None else LoopOwner()
         self._sleep = sleep
         self._oauth = oauth

@@ -17,6 +17,7 @@ __all__ = [
     "DEFAULT_REFRESH_SKEW",
     "MAX_LIFETIME",
     "Token",
+    "given_token",
     "redact",
 ]
 
@@ -233,6 +234,23 @@ class Token:
         )
 
     __str__ = __repr__
+
+
+def given_token(value: object) -> Token | None:
+    """``value`` when it is a :class:`Token` or None: what a client or session is given.
+
+    Raises:
+        TypeError: anything else, a bare access token string above all (which would otherwise
+            fail deep in the session, far from the mistake). The value is a secret: only its
+            type is named.
+    """
+    if value is None or isinstance(value, Token):
+        return value
+    raise TypeError(
+        f"token must be a Token, got {type(value).__name__}: pass a bare access token as "
+        "token=Token(access_token=...) (from aries_async import Token); it is not renewed "
+        "when it expires"
+    )
 
 
 def _number(value: Any) -> float | None:
