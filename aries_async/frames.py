@@ -86,7 +86,9 @@ def to_frame(
 
     Raises:
         MissingDependencyError: pandas is not installed (``pip install 'aries-async[pandas]'``).
-        ValidationError: a row is not an attrs model, ``decimals`` or ``index`` is unknown.
+        ValidationError: a row is not an attrs model, ``decimals`` or ``index`` is unknown;
+            ``index`` given for empty ``rows`` without ``model`` (a list such as ``bars()``'s
+            can be empty: pass ``model=`` where it may be).
     """
     if decimals not in ("decimal", "float"):
         raise ValidationError(
@@ -116,6 +118,15 @@ def to_frame(
         key = index
         if key not in frame.columns:  # a field's old name reads as its new one, warning
             key = next(filter(None, (current_name(cls, index) for cls in classes)), index)
+        if key not in frame.columns and not classes:
+            # An empty list (a range without bars) has no class to take the columns from:
+            # saying that bars have no timestamp would send the user the wrong way.
+            raise ValidationError(
+                f"index {index!r}: no rows and no model= to take the columns from; pass the "
+                f"rows' class, to_frame(rows, model=Bar, index={index!r}) "
+                "(from aries_async.models import Bar)",
+                field="index",
+            )
         if key not in frame.columns:
             raise ValidationError(f"index {index!r} is not one of the columns", field="index")
         frame = frame.set_index(key)

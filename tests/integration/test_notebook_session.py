@@ -3,6 +3,8 @@ the mistakes such a session makes, and what its cells show."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from aries_async import AriesClient, Token
@@ -23,3 +25,25 @@ async def test_a_bare_access_token_string_is_refused_with_the_way_to_pass_it(
     # What the message says works.
     async with AriesClient(sim.client_config(), token=Token(access_token=secret)) as client:
         assert await client.accounts.list()
+
+
+async def test_an_empty_range_of_bars_asks_for_the_model_to_index_by_timestamp(
+    sim: Simulator,
+) -> None:
+    pd = pytest.importorskip("pandas")
+    from aries_async import ValidationError, to_frame
+    from aries_async.models import Bar
+
+    saturday, sunday = datetime(2026, 11, 28, tzinfo=UTC), datetime(2026, 11, 29, tzinfo=UTC)
+    async with AriesClient(sim.client_config(), token=sim.issue_token()) as client:
+        bars = await client.market.bars("AAPL", "D", saturday, sunday)
+    assert bars == []  # a weekend: no bars
+    # The README's line, on a range without data: the message names the way out rather than
+    # saying that bars have no timestamp.
+    with pytest.raises(ValidationError) as caught:
+        to_frame(bars, index="timestamp")
+    assert "model=" in str(caught.value)
+    assert "no rows" in str(caught.value)
+    frame = to_frame(bars, model=Bar, index="timestamp")
+    assert frame.empty and frame.index.name == "timestamp"
+    assert isinstance(frame, pd.DataFrame)
