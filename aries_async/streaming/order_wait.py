@@ -82,7 +82,8 @@ class OrderWaiting:
             ValidationError: before waiting, for an empty id, an acknowledgement that carries
                 no ``clOrdId``, or for a status that is not an :class:`OrderStatus`
                 (``"CANCELLED"``: it would never come).
-            TimeoutError: ``timeout`` passed.
+            TimeoutError: ``timeout`` passed; the message names the order and the status the
+                stream has it in.
             OrderStateUnknownError: the order left the working set while the stream was
                 disconnected and the lookup could not tell its state (one of a status the
                 client does not know included, though the stream holds it), or the stream
@@ -104,7 +105,26 @@ class OrderWaiting:
         waiting = wait_for(books, cl_ord_id, hint, done, changed=self._changed, check=self._check)
         if timeout is None:
             return await waiting
-        return await asyncio.wait_for(waiting, timeout)
+        try:
+            async with asyncio.timeout(timeout) as scope:
+                return await waiting
+        except TimeoutError:
+            if not scope.expired():
+                raise  # not this wait's own timeout
+            # A bare TimeoutError (what wait_for raises) leaves a notebook cell saying nothing.
+            raise TimeoutError(self._still_waiting(cl_ord_id, wanted, timeout)) from None
+
+    def _still_waiting(self, cl_ord_id: str, wanted: Iterable[OrderStatus], timeout: float) -> str:
+        held = (b.mirror.orders.get(cl_ord_id) for b in self._books.values())
+        order = next((o for o in held if o is not None), None)
+        status = order.ord_status if order is not None else None
+        where = (
+            f"the stream has it {status.value}"
+            if status is not None
+            else "the stream has not seen it"
+        )
+        names = " or ".join(sorted(s.value for s in wanted))
+        return f"order {cl_ord_id} did not reach {names} or an end within {timeout:g} s; {where}"
 
     def _check(self) -> None:
         if self._error is not None:

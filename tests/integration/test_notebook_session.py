@@ -4,10 +4,11 @@ the mistakes such a session makes, and what its cells show."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 
-from aries_async import AriesClient, Token
+from aries_async import AriesClient, OrderRequest, OrderStatus, Token
 from aries_async.sim import Simulator
 
 
@@ -47,3 +48,22 @@ async def test_an_empty_range_of_bars_asks_for_the_model_to_index_by_timestamp(
     frame = to_frame(bars, model=Bar, index="timestamp")
     assert frame.empty and frame.index.name == "timestamp"
     assert isinstance(frame, pd.DataFrame)
+
+
+@pytest.mark.usefixtures("loop_clock")  # the wait's timeout passes on virtual time
+async def test_a_wait_for_an_order_that_times_out_says_which_order_and_where_it_stands(
+    sim: Simulator, aries: AriesClient
+) -> None:
+    account = (await aries.accounts.list())[0].id
+    far_below = OrderRequest(
+        account_id=account, symbol="AAPL", side="BUY", type="LIMIT", quantity=1, price=Decimal(1)
+    )
+    async with aries.account_stream(account) as stream:
+        ack = await aries.orders.place(far_below)  # rests on the book: never fills
+        with pytest.raises(TimeoutError) as caught:
+            await stream.wait_for_order(ack, timeout=2)
+    # A cell that ends in a bare "TimeoutError:" leaves the user to guess what was waited for.
+    said = str(caught.value)
+    assert ack.cl_ord_id is not None and ack.cl_ord_id in said
+    assert "FILLED" in said and "2 s" in said
+    assert OrderStatus.NEW.value in said  # where the order stands
