@@ -388,4 +388,5 @@ class AriesClient(AsyncClosing, Groups, Streams):
         return await asyncio.to_thread(decode_body, body, response.headers, method, path, parse)
 
     def __repr__(self) -> str:
-        return f"AriesClient(base_url={self.config.endpoints.base_url!r})"
+        closed = ", closed" if self._transport.closed else ""
+        return f"AriesClient(base_url={self.config.endpoints.base_url!r}{closed})"

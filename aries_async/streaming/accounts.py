@@ -59,7 +59,7 @@ from aries_async.models.events import (
 from aries_async.streaming.account_book import account_ids_of
 from aries_async.streaming.account_books import AccountBooks
 from aries_async.streaming.account_topics import AccountTopics
-from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
+from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions, listed
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.connection import (
     Connection,
@@ -187,6 +187,9 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics, OrderWaiting):
         for account_id in ids:
             self._add_book(account_id)
         self._error: BaseException | None = None
+
+    def _repr_parts(self) -> list[str]:
+        return [f"accounts {listed(self.account_ids)}"]
 
     # -- consumers ----------------------------------------------------------------------------
 

@@ -27,9 +27,16 @@ from aries_async.streaming.credentials import session_callbacks
 from aries_async.streaming.fanout import Consumer, Hub
 from aries_async.streaming.protocol import Decoder, normalize_symbol
 
-__all__ = ["STATUS_TYPES", "StreamBase", "StreamOptions"]
+__all__ = ["STATUS_TYPES", "StreamBase", "StreamOptions", "listed"]
 
 STATUS_TYPES: tuple[type[Any], ...] = typing.get_args(StatusEvent)
+
+
+def listed(names: Iterable[str], shown: int = 5) -> str:
+    """Names for a repr: the first ``shown`` of them, then how many more ("none" for none)."""
+    names = list(names)
+    more = f" (+{len(names) - shown} more)" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more if names else "none"
 
 
 class StreamOptions(TypedDict, total=False):
@@ -133,6 +140,22 @@ class StreamBase(AsyncClosing):
     def consumers(self) -> int:
         """Consumers registered on the stream: those not closed, ended or garbage collected."""
         return self._hub.consumers
+
+    def __repr__(self) -> str:
+        # What a notebook shows of a stream: its state and what it follows (no credentials).
+        state = "closed" if self._closed else "connected" if self.connected else "connecting"
+        consumers, reconnects = self.consumers, self.reconnects
+        parts = [
+            state,
+            *self._repr_parts(),
+            f"{consumers} consumer{'s' * (consumers != 1)}",
+            f"{reconnects} reconnect{'s' * (reconnects != 1)}",
+        ]
+        return f"<{type(self).__name__} {'; '.join(parts)}>"
+
+    def _repr_parts(self) -> list[str]:
+        """What a face adds to its repr (its symbols, its accounts)."""
+        return []
 
     # -- consumers ----------------------------------------------------------------------------
 

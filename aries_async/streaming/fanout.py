@@ -103,6 +103,20 @@ class Consumer(AsyncClosing, Parking, Generic[T]):
         self.delivered = 0
         hub._register(self)
 
+    def __repr__(self) -> str:
+        # What a notebook shows of a consumer: what it takes and how far it has got.
+        kinds = ", ".join(sorted(kind.__name__ for kind in self.types))
+        parts = [f"Consumer of {kinds}"]
+        if self.symbols is not None:
+            parts.append("symbols " + ", ".join(sorted(self.symbols)))
+        counts = [f"{self.pending} pending", f"{self.delivered} delivered"]
+        counts += [f"{self.conflated} conflated"] * bool(self.conflated)
+        counts += [f"{self.dropped} dropped"] * bool(self.dropped)
+        parts.append(", ".join(counts))
+        if self._done:
+            parts.append("ended")
+        return f"<{'; '.join(parts)}>"
+
     # -- producer side (called by the hub) --------------------------------------------------
 
     def _put(self, item: Any) -> None:

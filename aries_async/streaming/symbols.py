@@ -10,7 +10,7 @@ from typing import Any, ClassVar, Generic, TypeVar, Unpack
 import attrs
 
 from aries_async.models.events import ServerErrorMessage, UnknownEvent
-from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
+from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions, listed
 from aries_async.streaming.connection import TokenProvider
 from aries_async.streaming.fanout import Consumer
 from aries_async.streaming.protocol import (
@@ -60,6 +60,9 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
         """Desired subscriptions by symbol (sent again after every reconnect and
         re-authentication)."""
         return dict(self._subs.desired)
+
+    def _repr_parts(self) -> list[str]:
+        return [f"symbols {listed(sorted(self._subs.desired))}"]
 
     @property
     def acknowledged(self) -> frozenset[str]:

@@ -67,3 +67,32 @@ async def test_a_wait_for_an_order_that_times_out_says_which_order_and_where_it_
     assert ack.cl_ord_id is not None and ack.cl_ord_id in said
     assert "FILLED" in said and "2 s" in said
     assert OrderStatus.NEW.value in said  # where the order stands
+
+
+async def test_what_a_cell_shows_of_a_client_its_streams_and_consumers(sim: Simulator) -> None:
+    # A notebook shows the repr of a cell's last value: it should say what the object is
+    # doing, never hold a secret.
+    token = sim.issue_token()
+    client = AriesClient(sim.client_config(), token=token)
+    assert repr(client) == f"AriesClient(base_url={sim.base_url!r})"
+    account = (await client.accounts.list())[0].id
+    async with client.market_stream() as market:
+        await market.subscribe(["msft", "AAPL"], channels=["quotes"])
+        quotes = market.quotes()
+        await anext(quotes)
+        shown = repr(market)
+        assert shown.startswith("<MarketStream connected;")
+        assert "symbols AAPL, MSFT" in shown and "1 consumer" in shown
+        assert "0 reconnects" in shown
+        assert repr(quotes).startswith("<Consumer of QuoteUpdate;")
+        assert "1 delivered" in repr(quotes)
+    assert repr(market).startswith("<MarketStream closed;")
+    assert "ended" in repr(quotes)
+    async with client.account_stream(account) as accounts:
+        assert repr(accounts).startswith("<AccountStream connected;")
+        assert f"accounts {account}" in repr(accounts)
+    await client.aclose()
+    assert repr(client) == f"AriesClient(base_url={sim.base_url!r}, closed)"
+    for text in (repr(client), repr(market), repr(accounts), repr(quotes)):
+        assert token.access_token not in text
+        assert token.refresh_token is not None and token.refresh_token not in text
