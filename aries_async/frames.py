@@ -8,6 +8,7 @@ first call, never with the package.
 from __future__ import annotations
 
 import enum
+import inspect
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -169,8 +170,10 @@ def _items(rows: Any) -> tuple[list[Any], type | None]:
         ]
         return lists[0] if len(lists) == 1 else ([rows], None)
     if isinstance(rows, str | bytes) or not isinstance(rows, Iterable):
+        # A paginated call or a coroutine whose await was left out (a Paged is awaitable).
+        hint = ": await it first (to_frame(await ...))" if inspect.isawaitable(rows) else ""
         raise ValidationError(
-            f"to_frame takes a list of models, got {type(rows).__name__}", field="rows"
+            f"to_frame takes a list of models, got {type(rows).__name__}{hint}", field="rows"
         )
     return list(rows), None
 

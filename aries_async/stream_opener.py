@@ -65,15 +65,37 @@ class StreamOpener(Generic[S]):
         ...         await stream.subscribe("AAPL")
     """
 
-    __slots__ = ("_build", "_modules", "_open", "_stream")
+    __slots__ = ("_build", "_call", "_modules", "_open", "_stream")
 
     def __init__(
-        self, modules: tuple[str, ...], build: Callable[[], S], open_streams: set[Any]
+        self,
+        modules: tuple[str, ...],
+        build: Callable[[], S],
+        open_streams: set[Any],
+        call: str = "client.market_stream()",
     ) -> None:
         self._modules = modules
         self._build = build
         self._open = open_streams
+        self._call = call
         self._stream: S | None = None
+
+    def __repr__(self) -> str:
+        return f"<StreamOpener: async with {self._call} as stream>"
+
+    if not TYPE_CHECKING:  # type checkers keep refusing what the opener does not have
+
+        def __getattr__(self, name: str) -> Any:
+            # Reached only for a name the opener lacks: most likely the stream's own
+            # (subscribe, quotes...), the async with left out, as across notebook cells.
+            if name.startswith("_"):
+                raise AttributeError(name)
+            raise AttributeError(
+                f"'StreamOpener' object has no attribute {name!r}: the stream is what "
+                f"`async with {self._call} as stream:` gives (to keep one open across "
+                "notebook cells: `stream = await stack.enter_async_context(...)` on a "
+                "contextlib.AsyncExitStack, closed with `await stack.aclose()`)"
+            )
 
     async def __aenter__(self) -> S:
         if self._stream is not None:
@@ -187,7 +209,9 @@ class Streams:
                 **kwargs,
             )
 
-        return StreamOpener(("aries_async.streaming.charts",), build, self._open_streams)
+        return StreamOpener(
+            ("aries_async.streaming.charts",), build, self._open_streams, "client.chart_stream()"
+        )
 
     @renamed_arguments(clock="monotonic")
     def account_stream(
@@ -224,4 +248,4 @@ class Streams:
             )
 
         modules = ("aries_async.streaming.accounts", "aries_async.resources.orders")
-        return StreamOpener(modules, build, self._open_streams)
+        return StreamOpener(modules, build, self._open_streams, "client.account_stream(...)")

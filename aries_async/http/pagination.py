@@ -74,6 +74,10 @@ class Paged(Generic[P, I]):
     def __aiter__(self) -> AsyncIterator[I]:
         return self._items()
 
+    def __repr__(self) -> str:
+        # What a notebook shows when the await was left out: nothing was sent yet.
+        return "<Paged, not sent yet: `await` it for one page, `async for` over it for every item>"
+
 
 async def _await(page: Awaitable[P]) -> P:
     return await page

@@ -96,3 +96,23 @@ async def test_what_a_cell_shows_of_a_client_its_streams_and_consumers(sim: Simu
     for text in (repr(client), repr(market), repr(accounts), repr(quotes)):
         assert token.access_token not in text
         assert token.refresh_token is not None and token.refresh_token not in text
+
+
+async def test_a_stream_opener_or_a_pager_used_as_their_result_say_how_to_get_it(
+    sim: Simulator, aries: AriesClient
+) -> None:
+    pytest.importorskip("pandas")
+    from aries_async import ValidationError, to_frame
+
+    opener = aries.market_stream()  # the async with left out, as across notebook cells
+    with pytest.raises(AttributeError) as caught:
+        opener.subscribe  # type: ignore[attr-defined]  # noqa: B018
+    assert "async with client.market_stream() as stream" in str(caught.value)
+    assert "async with" in repr(opener)
+    pages = aries.stocks.trades("AAPL", limit=5)  # the await left out
+    assert "await" in repr(pages)
+    with pytest.raises(ValidationError) as refused:
+        to_frame(pages)
+    assert "await" in str(refused.value)
+    assert not sim.requests.get(("GET", "/v1/stocks/trades"))  # nothing sent
+    assert len(to_frame(await pages)) == 5  # what the messages say works
