@@ -117,3 +117,9 @@ class OrderRejectedHTTPError(BadRequestError, OrderRejectedError):
             method=error.method,
             path=error.path,
         )
+
+
+# Tracebacks (a notebook's last line above all) and reprs name the module these are imported
+# from; pickle finds them there too.
+for _name in __all__:
+    globals()[_name].__module__ = "aries_async.errors"

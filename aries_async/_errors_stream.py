@@ -89,3 +89,9 @@ class OrderStateUnknownError(StreamError):
         super().__init__(message)
         self.cl_ord_id = cl_ord_id
         self.last_known = last_known
+
+
+# Tracebacks (a notebook's last line above all) and reprs name the module these are imported
+# from; pickle finds them there too.
+for _name in __all__:
+    globals()[_name].__module__ = "aries_async.errors"

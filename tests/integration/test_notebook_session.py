@@ -3,12 +3,15 @@ the mistakes such a session makes, and what its cells show."""
 
 from __future__ import annotations
 
+import pickle
+import traceback
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
 from aries_async import AriesClient, OrderRequest, OrderStatus, Token
+from aries_async.errors import OrderStateUnknownError, StreamClosedError
 from aries_async.sim import Simulator
 
 
@@ -116,3 +119,23 @@ async def test_a_stream_opener_or_a_pager_used_as_their_result_say_how_to_get_it
     assert "await" in str(refused.value)
     assert not sim.requests.get(("GET", "/v1/stocks/trades"))  # nothing sent
     assert len(to_frame(await pages)) == 5  # what the messages say works
+
+
+async def test_a_cells_traceback_names_errors_where_they_are_imported_from(
+    aries: AriesClient,
+) -> None:
+    async with aries.market_stream() as stream:
+        pass
+    with pytest.raises(StreamClosedError) as closed:
+        stream.quotes()  # the stream of an earlier cell, closed since
+    account = (await aries.accounts.list())[0].id
+    async with aries.account_stream(account) as orders:
+        with pytest.raises(OrderStateUnknownError) as unknown:
+            await orders.wait_for_order("NO-SUCH-ORDER")
+    for caught in (closed, unknown):
+        # The last line of a notebook's traceback: aries_async.errors, not a private module.
+        (line,) = traceback.format_exception_only(caught.value)
+        assert line.startswith(f"aries_async.errors.{caught.type.__name__}: ")
+    # pickle finds the class under the name it now shows.
+    again = pickle.loads(pickle.dumps(closed.value))  # noqa: S301 - our own error
+    assert type(again) is StreamClosedError and str(again) == str(closed.value)
