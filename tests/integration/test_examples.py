@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from child_process import run_child
 from redis_server import REQUIRED
@@ -139,3 +140,21 @@ async def test_running_the_notebooks_client_cell_again_closes_the_client_it_made
     # The client it made before must not be left for the garbage collector to find unclosed.
     # In a fresh interpreter: what earlier tests of a worker leave unclosed is not counted.
     assert await run_child(_RERUN_CHILD, {"cells": notebook_cells()}) == []
+
+
+async def test_running_the_notebooks_simulator_cell_again_stops_the_one_it_started() -> None:
+    # Run again, the first cell must not leave its earlier simulator serving (and ticking)
+    # for as long as the kernel lives.
+    (sim_cell,) = [source for source in notebook_cells() if "Simulator(" in source]
+    namespace: dict[str, Any] = {}
+    await run_cell(sim_cell, namespace)
+    first = namespace["sim"]
+    await run_cell(sim_cell, namespace)
+    try:
+        assert namespace["sim"] is not first
+        async with aiohttp.ClientSession() as http:
+            with pytest.raises(aiohttp.ClientConnectionError):
+                await http.get(f"{first.base_url}/v1/market/status")
+    finally:
+        await first.aclose()
+        await namespace["sim"].aclose()
