@@ -293,6 +293,17 @@ class Orders(OrderReads):
     async def cancel(self, request: CancelRequest) -> CancelAck:
         """``POST /v1/orders/cancel``. Not retried.
 
+        The request names the order by the ``cl_ord_id`` its placement was acknowledged with,
+        and repeats its account, symbol and side::
+
+            await client.orders.cancel(CancelRequest(
+                orig_cl_ord_id=ack.cl_ord_id, account_id=account_id, symbol="AAPL", side="BUY"))
+
+        The ack says the cancel was taken (typically ``PENDING_CANCEL``); the order then ends
+        ``CANCELED`` on the account stream (``wait_for_order(ack, "CANCELED")``). A refused
+        cancel (of an order already ended, say) is an ack with ``success=False``, status
+        ``REJECTED`` and the reason in ``text``, not an exception.
+
         Raises:
             ResponseFormatError: a 2xx that is not a cancel acknowledgement (the cancel may or
                 may not have been applied; look at the order).
