@@ -387,6 +387,11 @@ class AriesClient(AsyncClosing, Groups, Streams):
             return decode_body(body, response.headers, method, path, parse)
         return await asyncio.to_thread(decode_body, body, response.headers, method, path, parse)
 
+    def __del__(self) -> None:
+        # Dropped unclosed (a notebook's client cell run again): say which client, and how.
+        if "_transport" in self.__dict__:
+            self._transport.report_unclosed(repr(self))
+
     def __repr__(self) -> str:
         closed = ", closed" if self._transport.closed else ""
         return f"AriesClient(base_url={self.config.endpoints.base_url!r}{closed})"

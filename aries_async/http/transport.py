@@ -8,6 +8,7 @@ import functools
 import logging
 import random
 import time
+import warnings
 from collections.abc import Callable, Coroutine, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any
@@ -138,6 +139,23 @@ class Transport(LoopOwner):
             self._session, self._traced = open_sessions(self._config)
             self._own_session = True
         return self._session
+
+    def report_unclosed(self, owner: str) -> None:
+        """Report ``owner`` (a repr) dropped while our own connection pool is open: a
+        :class:`ResourceWarning` and the loop's exception handler (which logs it, as aiohttp
+        does its connector), both naming it and how to close it. For the owner's ``__del__``."""
+        session = self._session
+        if self._closed or not self._own_session or session is None or session.closed:
+            return
+        message = (
+            f"Unclosed {owner}: dropped without being closed, it leaves its connection pool "
+            "to the garbage collector. Close a client when done with it: await "
+            "client.aclose(), or async with AriesClient(...) as client (in a notebook, let "
+            "the cell that makes a client close the one it made before)"
+        )
+        warnings.warn(message, ResourceWarning, source=self, stacklevel=1)
+        if self._loop is not None:
+            self._loop.call_exception_handler({"message": message})
 
     async def close(self) -> None:
         """Close for good: end calls in flight wherever they wait (their turn under the rate

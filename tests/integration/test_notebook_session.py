@@ -3,8 +3,10 @@ the mistakes such a session makes, and what its cells show."""
 
 from __future__ import annotations
 
+import gc
 import pickle
 import traceback
+import warnings
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -139,3 +141,31 @@ async def test_a_cells_traceback_names_errors_where_they_are_imported_from(
     # pickle finds the class under the name it now shows.
     again = pickle.loads(pickle.dumps(closed.value))  # noqa: S301 - our own error
     assert type(again) is StreamClosedError and str(again) == str(closed.value)
+
+
+async def test_a_client_dropped_unclosed_is_named_with_the_way_to_close_it(
+    sim: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The "make the client" cell run again without closing the client it made before: what
+    # the kernel reports should name that client and say how to close one, not only
+    # aiohttp's connector.
+    client = AriesClient(sim.client_config(), token=sim.issue_token())
+    await client.accounts.list()  # its connection pool is open
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        client = AriesClient(sim.client_config(), token=sim.issue_token())
+        gc.collect()
+    said = [str(w.message) for w in warned if w.category is ResourceWarning]
+    said += [r.getMessage() for r in caplog.records if r.name == "asyncio"]
+    ours = [m for m in said if m.startswith(f"Unclosed AriesClient(base_url={sim.base_url!r})")]
+    assert len(ours) == 2  # the warning, and the event loop's report (shown in a notebook)
+    assert all("await client.aclose()" in m for m in ours)
+    await client.aclose()
+    # A client closed, or never used, holds nothing: nothing to report.
+    caplog.clear()
+    with warnings.catch_warnings(record=True) as quiet:
+        warnings.simplefilter("always")
+        client = AriesClient(sim.client_config(), token=sim.issue_token())
+        gc.collect()
+    assert not [w for w in quiet if "AriesClient" in str(w.message)]
+    assert not [r for r in caplog.records if "AriesClient" in r.getMessage()]
