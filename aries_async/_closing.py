@@ -1,11 +1,31 @@
-"""``async with`` for the objects that close with ``await aclose()``."""
+"""``async with`` for the objects that close with ``await aclose()``, and the wait for a task
+they cancel on closing."""
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
-__all__ = ["AsyncClosing"]
+__all__ = ["AsyncClosing", "cancel_and_wait"]
+
+
+async def cancel_and_wait(task: asyncio.Future[Any]) -> None:
+    """Cancel ``task`` and wait for it to end, taking the ``CancelledError`` it ends with, but
+    not one meant for the caller: cancelled while it waits (a notebook's interrupt during a
+    close), the caller gets its ``CancelledError`` at once and ``task`` ends by itself.
+
+    ``contextlib.suppress(CancelledError)`` around the wait would swallow both, and the
+    interrupted caller would go on to its next statement.
+    """
+    task.cancel()
+    caller = asyncio.current_task()
+    before = caller.cancelling() if caller is not None else 0
+    try:
+        await task
+    except asyncio.CancelledError:
+        if caller is not None and caller.cancelling() > before:
+            raise
 
 
 class AsyncClosing:

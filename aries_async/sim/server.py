@@ -16,7 +16,6 @@ engine at once, so tests never sleep.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 from collections import Counter, deque
@@ -26,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from aries_async._closing import AsyncClosing
+from aries_async._closing import AsyncClosing, cancel_and_wait
 from aries_async.sim.app import build_app
 from aries_async.sim.auth import AuthServer
 from aries_async.sim.context import QUOTE_UNKNOWN, RecordedRequest, SimContext, SimSettings
@@ -305,10 +304,8 @@ class Simulator(AsyncClosing):
     async def stop(self) -> None:
         """Stop the ticker and the server (idempotent)."""
         if self._ticker is not None:
-            self._ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticker
-            self._ticker = None
+            ticker, self._ticker = self._ticker, None
+            await cancel_and_wait(ticker)  # an interrupt of the caller is not swallowed
         if self._runner is not None:
             self.context.stopping.set()
             await self._runner.cleanup()

@@ -67,6 +67,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from aries_async._closing import cancel_and_wait
 from aries_async.sim.context import SimContext
 from aries_async.sim.feed import Firehose, QuoteSnapshot
 from aries_async.sim.watchlists import WatchlistChange
@@ -343,10 +344,8 @@ class WsHub:
     async def on_shutdown(self, app: web.Application) -> None:
         """Stop the poll and drop every socket."""
         if self._poller is not None:
-            self._poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
-            self._poller = None
+            poller, self._poller = self._poller, None
+            await cancel_and_wait(poller)  # an interrupt of the caller is not swallowed
         for session in list(self.sessions):
             session.abort()
         if self._remove_listener is not None:

@@ -69,6 +69,7 @@ from websockets.asyncio.client import ClientConnection
 from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
+from aries_async._closing import cancel_and_wait
 from aries_async.errors import StreamClosedError, StreamError
 from aries_async.models.events import (
     StatusEvent,
@@ -210,11 +211,11 @@ class Connection:
         """Close the socket and stop every task (idempotent); ends consumers normally."""
         self._closing = True
         task = self._task
-        if task is not None and not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._end(None)
+        try:
+            if task is not None and not task.done():
+                await cancel_and_wait(task)  # an interrupt of the caller is not swallowed
+        finally:
+            self._end(None)
 
     def spawn(self, coro: Coroutine[Any, Any, None], what: str) -> asyncio.Task[None] | None:
         """Run ``coro`` as a child of the connection (cancelled and awaited when the stream

@@ -3,6 +3,7 @@ the mistakes such a session makes, and what its cells show."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import pickle
 import traceback
@@ -169,3 +170,45 @@ async def test_a_client_dropped_unclosed_is_named_with_the_way_to_close_it(
         gc.collect()
     assert not [w for w in quiet if "AriesClient" in str(w.message)]
     assert not [r for r in caplog.records if "AriesClient" in r.getMessage()]
+
+
+async def test_an_interrupt_while_a_stream_closes_stops_the_cell(aries: AriesClient) -> None:
+    # A cell interrupted while its stream closes (the closing handshake can take up to
+    # StreamConfig.close_timeout) must stop there: before, the stream swallowed the
+    # CancelledError with its own task's and the cell went on to its next statement.
+    stream = await aries.market_stream().__aenter__()
+    status = stream.status()
+    went_on: list[str] = []
+
+    async def cell() -> None:
+        await stream.aclose()
+        went_on.append("the statement after the close")  # an order, say
+
+    task = asyncio.ensure_future(cell())
+    await asyncio.sleep(0)  # the cell now waits for the stream's tasks to end
+    assert stream.connected  # its close is under way
+    task.cancel()  # the notebook's interrupt
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert went_on == []
+    async for _ in status:  # the stream ends all the same: its consumers end
+        pass
+    assert not stream.connected
+
+
+async def test_an_interrupt_while_the_simulator_stops_stops_the_cell() -> None:
+    sim = Simulator(seed=1)
+    await sim.start()
+    went_on: list[str] = []
+
+    async def cell() -> None:
+        await sim.aclose()
+        went_on.append("the statement after the close")
+
+    task = asyncio.ensure_future(cell())
+    await asyncio.sleep(0)  # the cell now waits for the simulator's ticker to end
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert went_on == []
+    await sim.aclose()  # what the interrupt cut short, done again
