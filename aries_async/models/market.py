@@ -175,6 +175,17 @@ class QuoteBatch(FrameRows, _BySymbol[Quote]):
     def errors(self, value: Mapping[str, QuoteError]) -> None:
         self._errors: _BySymbol[QuoteError] = _BySymbol(value)
 
+    def __missing__(self, key: str) -> Quote:
+        try:
+            return super().__missing__(key)
+        except KeyError:
+            error = self._errors.get(key) if isinstance(key, str) else None
+            if error is None:
+                raise
+            # The batch knows why there is no quote: a KeyError still (a dict's miss), but
+            # one that says so.
+            raise KeyError(f"{key}: {error} (batch.errors[{key!r}])") from error
+
     def __repr__(self) -> str:
         return f"QuoteBatch({dict.__repr__(self)}, errors={self.errors!r})"
 

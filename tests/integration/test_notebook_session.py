@@ -212,3 +212,16 @@ async def test_an_interrupt_while_the_simulator_stops_stops_the_cell() -> None:
         await task
     assert went_on == []
     await sim.aclose()  # what the interrupt cut short, done again
+
+
+async def test_a_symbol_that_got_no_quote_says_why_when_looked_up(aries: AriesClient) -> None:
+    batch = await aries.market.quotes(["AAPL", "NOSUCH"])
+    with pytest.raises(KeyError) as missing:
+        batch["nosuch"]  # a cell's last line
+    # The batch knows why there is no quote: a bare KeyError('nosuch') hid it.
+    assert "unknown symbol NOSUCH" in str(missing.value)
+    assert missing.value.__cause__ is batch.errors["NOSUCH"]
+    assert "batch.errors" in str(missing.value)
+    with pytest.raises(KeyError) as never_asked:
+        batch["MSFT"]
+    assert never_asked.value.args == ("MSFT",)
