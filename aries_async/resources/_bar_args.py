@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from aries_async.errors import ResponseFormatError, ValidationError
@@ -54,11 +54,17 @@ def _resolution_order(value: str) -> tuple[int, int, str]:
     return rank, count, value
 
 
-def epoch(value: datetime | int, field: str) -> int:
+def epoch(value: object, field: str) -> int:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValidationError(f"{field} must be timezone-aware", field=field)
         return int(value.timestamp())
+    if isinstance(value, date):  # a calendar day is no instant: say which one to give
+        raise ValidationError(
+            f"{field} must be an aware datetime or Unix seconds, got a date: "
+            f"datetime({value.year}, {value.month}, {value.day}, tzinfo=UTC) for its start",
+            field=field,
+        )
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValidationError(f"{field} must be an aware datetime or Unix seconds", field=field)
     return value

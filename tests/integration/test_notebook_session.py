@@ -8,13 +8,13 @@ import gc
 import pickle
 import traceback
 import warnings
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
 from aries_async import AriesClient, OrderRequest, OrderStatus, Token
-from aries_async.errors import OrderStateUnknownError, StreamClosedError
+from aries_async.errors import OrderStateUnknownError, StreamClosedError, ValidationError
 from aries_async.sim import Simulator
 
 
@@ -38,7 +38,7 @@ async def test_an_empty_range_of_bars_asks_for_the_model_to_index_by_timestamp(
     sim: Simulator,
 ) -> None:
     pd = pytest.importorskip("pandas")
-    from aries_async import ValidationError, to_frame
+    from aries_async import to_frame
     from aries_async.models import Bar
 
     saturday, sunday = datetime(2026, 11, 28, tzinfo=UTC), datetime(2026, 11, 29, tzinfo=UTC)
@@ -108,7 +108,7 @@ async def test_a_stream_opener_or_a_pager_used_as_their_result_say_how_to_get_it
     sim: Simulator, aries: AriesClient
 ) -> None:
     pytest.importorskip("pandas")
-    from aries_async import ValidationError, to_frame
+    from aries_async import to_frame
 
     opener = aries.market_stream()  # the async with left out, as across notebook cells
     with pytest.raises(AttributeError) as caught:
@@ -225,3 +225,14 @@ async def test_a_symbol_that_got_no_quote_says_why_when_looked_up(aries: AriesCl
     with pytest.raises(KeyError) as never_asked:
         batch["MSFT"]
     assert never_asked.value.args == ("MSFT",)
+
+
+async def test_bars_given_calendar_days_say_how_to_give_instants(
+    sim: Simulator, aries: AriesClient
+) -> None:
+    days = (date(2026, 11, 2), date(2026, 11, 6))  # what an untyped notebook passes
+    with pytest.raises(ValidationError) as caught:
+        await aries.market.bars("AAPL", "D", *days)  # type: ignore[arg-type]
+    said = str(caught.value)
+    assert "got a date" in said and "datetime(2026, 11, 2, tzinfo=UTC)" in said
+    assert not sim.requests.get(("GET", "/v1/chart/history"))  # nothing sent
