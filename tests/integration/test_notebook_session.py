@@ -236,3 +236,22 @@ async def test_bars_given_calendar_days_say_how_to_give_instants(
     said = str(caught.value)
     assert "got a date" in said and "datetime(2026, 11, 2, tzinfo=UTC)" in said
     assert not sim.requests.get(("GET", "/v1/chart/history"))  # nothing sent
+
+
+async def test_a_consumer_interrupted_in_one_cell_goes_on_in_the_next(
+    sim: Simulator, aries: AriesClient
+) -> None:
+    async with aries.market_stream() as stream:
+        quotes = stream.quotes()
+        await stream.subscribe("AAPL", channels=["quotes"])
+        first = await anext(quotes)  # the snapshot
+        cell = asyncio.ensure_future(anext(quotes))  # a cell waiting for the next quote
+        await asyncio.sleep(0)
+        cell.cancel()  # interrupted while it waited
+        with pytest.raises(asyncio.CancelledError):
+            await cell
+        sim.advance(0.5)  # the feed moves on
+        following = await anext(quotes)  # the next cell, on the same consumer
+        assert first.timestamp is not None and following.timestamp is not None
+        assert following.symbol == "AAPL" and following.timestamp > first.timestamp
+        assert quotes.delivered == 2 and quotes.pending == 0
