@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 __all__ = ["redis_module", "shown_client", "shown_url"]
 
+_UNREADABLE = "<unreadable Redis URL>"
+
 
 def redis_module() -> Any:
     """The ``redis`` package (its ``asyncio`` client loaded).
@@ -31,11 +33,15 @@ def redis_module() -> Any:
 
 
 def shown_url(url: str) -> str:
-    """The URL without its user, password or query (which may carry a password)."""
+    """The URL without its user, password or query (which may carry a password); a URL
+    without ``scheme://`` in front is not shown at all, since a password may then be read
+    as its scheme or its path."""
     try:
         parsed = yarl.URL(url)
     except (TypeError, ValueError):
-        return "<unreadable Redis URL>"
+        return _UNREADABLE
+    if not parsed.scheme or not url.lower().startswith(f"{parsed.scheme}://"):
+        return _UNREADABLE
     if parsed.scheme == "unix":
         return f"unix://{parsed.path}"
     port = f":{parsed.explicit_port}" if parsed.explicit_port else ""

@@ -328,6 +328,22 @@ def test_bad_arguments_are_configuration_errors() -> None:
         RedisTokenStore("redis://localhost", client_id="app", lease=0)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "redis//:pw-secret-123456@cache.example:6379/0",
+        "redis:/:pw-secret-123456@cache.example",
+        "redis:pw-secret-123456@cache.example",
+        ":pw-secret-123456@cache.example:6379",
+        "pw-secret-123456",
+    ],
+)
+def test_a_url_without_its_slashes_is_refused_without_its_password(url: str) -> None:
+    with pytest.raises(ConfigurationError, match="not a Redis URL") as raised:
+        RedisTokenStore(url, client_id="app")
+    assert not shows_secret(str(raised.value), "pw-secret-123456"), raised.value
+
+
 def test_without_redis_py_the_error_names_the_extra() -> None:
     script = (
         "import sys; sys.modules['redis'] = None\n"
