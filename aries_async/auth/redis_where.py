@@ -1,5 +1,6 @@
-"""The Redis store's connection helpers: redis-py loaded on demand, and where a store's Redis
-is, shown without its password."""
+"""The Redis connection helpers of the token store and the rate budget: redis-py loaded on
+demand, a client made from a URL, where a client's Redis is (shown without its password), and
+what a failed command means."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 import yarl
 
-from aries_async.errors import ConfigurationError
+from aries_async.errors import AriesError, ConfigurationError, ConnectionFailedError
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-__all__ = ["redis_module", "shown_client", "shown_url"]
+__all__ = ["redis_client", "redis_failure", "redis_module", "shown_client", "shown_url"]
 
 _UNREADABLE = "<unreadable Redis URL>"
 
@@ -27,9 +28,40 @@ def redis_module() -> Any:
         import redis.asyncio
     except ImportError as exc:
         raise ConfigurationError(
-            "RedisTokenStore needs redis-py, the redis extra: pip install 'aries-async[redis]'"
+            "RedisTokenStore and RedisRateBudget need redis-py, the redis extra: "
+            "pip install 'aries-async[redis]'"
         ) from exc
     return redis
+
+
+def redis_client(url: str) -> Redis:
+    """A redis-py asyncio client for ``url``.
+
+    Raises:
+        ConfigurationError: redis-py is not installed, or cannot read ``url`` (the message
+            shows it without its password, and does not chain redis-py's, which may quote it).
+    """
+    module = redis_module()
+    try:
+        client: Redis = module.asyncio.Redis.from_url(url)
+    except ValueError:
+        raise ConfigurationError(
+            f"not a Redis URL (redis://, rediss:// or unix://): {shown_url(url)}"
+        ) from None
+    return client
+
+
+def redis_failure(exc: Exception, message: str) -> AriesError:
+    """What a failed Redis command means, ``message`` saying what failed: Redis down or timing
+    out is :class:`ConnectionFailedError` (an outage: nothing was sent to Aries, try again
+    later); anything else (a refused password, a database out of range, a key of another
+    type) is :class:`ConfigurationError`, which waiting does not cure."""
+    module = redis_module()
+    text = f"{message}: {type(exc).__name__}: {exc}"
+    outage = isinstance(exc, (module.ConnectionError, module.TimeoutError))
+    if outage and not isinstance(exc, module.AuthenticationError):
+        return ConnectionFailedError(text, request_sent=False)
+    return ConfigurationError(text)
 
 
 def shown_url(url: str) -> str:

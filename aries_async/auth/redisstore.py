@@ -43,9 +43,15 @@ import orjson
 
 from aries_async._closing import AsyncClosing
 from aries_async.auth.redis_lock import Lease, RedisLock
-from aries_async.auth.redis_where import redis_module, shown_client, shown_url
+from aries_async.auth.redis_where import (
+    redis_client,
+    redis_failure,
+    redis_module,
+    shown_client,
+    shown_url,
+)
 from aries_async.auth.tokens import Token
-from aries_async.errors import AriesError, ConfigurationError, ConnectionFailedError
+from aries_async.errors import AriesError, ConfigurationError
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -117,19 +123,9 @@ class RedisTokenStore(AsyncClosing):
         if not (lease > 0 and poll_interval > 0):
             raise ConfigurationError("lease and poll_interval must be positive")
         self._error: type[Exception] = module.RedisError
-        self._unreachable: tuple[type[Exception], ...] = (
-            module.ConnectionError,
-            module.TimeoutError,
-        )
-        self._refused: type[Exception] = module.AuthenticationError
         if isinstance(redis, str):
             self._where = shown_url(redis)
-            try:
-                self._redis: Redis = module.asyncio.Redis.from_url(redis)
-            except ValueError:
-                raise ConfigurationError(
-                    f"not a Redis URL (redis://, rediss:// or unix://): {self._where}"
-                ) from None  # its message may quote the URL, password included
+            self._redis: Redis = redis_client(redis)
             self._owned = True
         else:
             self._redis = redis
@@ -165,13 +161,9 @@ class RedisTokenStore(AsyncClosing):
         """Redis down or timing out: :class:`ConnectionFailedError` (nothing was sent to Aries,
         so try again later); anything else (a refused password, a key of another type):
         :class:`ConfigurationError`."""
-        message = (
-            f"cannot {what} the token in Redis at {self._where} ({self.token_key}): "
-            f"{type(exc).__name__}: {exc}"
+        return redis_failure(
+            exc, f"cannot {what} the token in Redis at {self._where} ({self.token_key})"
         )
-        if isinstance(exc, self._unreachable) and not isinstance(exc, self._refused):
-            return ConnectionFailedError(message, request_sent=False)
-        return ConfigurationError(message)
 
     # -- TokenStore -----------------------------------------------------------------------------
 

@@ -17,13 +17,21 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import Awaitable, Callable
-
-import redis.asyncio as redis
-from redis.exceptions import RedisError
+from typing import TYPE_CHECKING
 
 from aries_async._closing import AsyncClosing
 from aries_async._deprecation import renamed_arguments
-from aries_async.errors import ConnectionFailedError
+from aries_async.auth.redis_where import (
+    redis_client,
+    redis_failure,
+    redis_module,
+    shown_client,
+    shown_url,
+)
+from aries_async.errors import AriesError
+
+if TYPE_CHECKING:
+    import redis.asyncio as redis
 
 __all__ = ["RedisRateBudget"]
 
@@ -91,6 +99,10 @@ class RedisRateBudget(AsyncClosing):
             that moves with their ``sleep``, so that turns and pauses pass without waiting.
             Members of a fleet must all use the same clock. Its old name ``clock`` still
             works for one release, with a :class:`DeprecationWarning`.
+
+    Raises:
+        ConfigurationError: redis-py is not installed (the ``redis`` extra), or ``url`` is not
+            a Redis URL.
     """
 
     @renamed_arguments(clock="wall_clock")
@@ -102,8 +114,10 @@ class RedisRateBudget(AsyncClosing):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         wall_clock: Callable[[], float] | None = None,
     ) -> None:
+        self._error: type[Exception] = redis_module().RedisError
         self._own = isinstance(url, str)
-        self.redis = redis.Redis.from_url(url) if isinstance(url, str) else url
+        self._where = shown_url(url) if isinstance(url, str) else shown_client(url)
+        self.redis = redis_client(url) if isinstance(url, str) else url
         self.prefix = prefix
         self._sleep = sleep
         self._wall_clock = wall_clock
@@ -119,6 +133,7 @@ class RedisRateBudget(AsyncClosing):
 
         Raises:
             ConnectionFailedError: Redis cannot be reached (the call was not sent).
+            ConfigurationError: Redis refused the password, the database or the command.
         """
         keys = self._keys(bucket)
         interval = max(1, round(1_000_000 / per_second))
@@ -127,8 +142,8 @@ class RedisRateBudget(AsyncClosing):
             try:
                 args = [interval, burst, limit, self._now()]
                 reserved, wait = await self._reserve(keys=keys, args=args)
-            except RedisError as exc:
-                raise _unreachable(exc) from exc
+            except self._error as exc:
+                raise self._failure(exc) from exc
             seconds = int(wait) / 1_000_000
             if reserved:
                 if seconds > 0:
@@ -148,24 +163,24 @@ class RedisRateBudget(AsyncClosing):
 
         Raises:
             ConnectionFailedError: Redis cannot be reached.
+            ConfigurationError: Redis refused the password, the database or the command.
         """
         try:
             micros = max(1, math.ceil(seconds * 1_000_000))
             await self._pause(keys=[self._keys(bucket)[1]], args=[micros, self._now()])
-        except RedisError as exc:
-            raise _unreachable(exc) from exc
+        except self._error as exc:
+            raise self._failure(exc) from exc
 
     async def aclose(self) -> None:
         """Close the Redis client if we made it from a URL."""
         if self._own:
             await self.redis.aclose()
 
+    def _failure(self, exc: Exception) -> AriesError:
+        """An outage (:class:`~aries_async.errors.ConnectionFailedError`) or a mistake
+        (:class:`~aries_async.errors.ConfigurationError`), naming the Redis."""
+        return redis_failure(exc, f"the shared rate budget in Redis at {self._where} failed")
+
     def __repr__(self) -> str:
         # The URL may carry a password: not shown.
         return f"RedisRateBudget(prefix={self.prefix!r})"
-
-
-def _unreachable(exc: RedisError) -> ConnectionFailedError:
-    return ConnectionFailedError(
-        f"the shared rate budget (Redis) failed: {type(exc).__name__}", request_sent=False
-    )

@@ -18,10 +18,11 @@ import pytest
 
 from aries_async import AriesClient, RateLimit
 from aries_async.config import RetryPolicy
-from aries_async.errors import ConnectionFailedError, RateLimitError
+from aries_async.errors import ConfigurationError, ConnectionFailedError, RateLimitError
 from aries_async.http.budget import LocalRateBudget, RateBudget
 from aries_async.http.budget_redis import RedisRateBudget
 from aries_async.sim import AppRateLimit, RateLimitFault, Simulator
+from aries_async.testing import shows_secret
 
 QUOTES = ("GET", "/v1/chart/quotes")
 
@@ -59,6 +60,48 @@ async def test_an_unreachable_redis_fails_the_call_unsent() -> None:
             await budget.acquire("x", 1, 1, 1.0)
     assert info.value.request_sent is False
     assert "password" not in repr(RedisRateBudget("redis://u:password@127.0.0.1:1/0"))
+
+
+async def test_an_unreachable_redis_is_named_without_its_password() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with RedisRateBudget(f"redis://:pw-secret-123456@127.0.0.1:{port}/0") as budget:
+        with pytest.raises(ConnectionFailedError) as info:
+            await budget.acquire("x", 1, 1, 1.0)
+    assert f"127.0.0.1:{port}" in str(info.value)
+    assert not shows_secret(str(info.value), "pw-secret-123456")
+
+
+async def test_a_wrong_password_is_a_configuration_error_not_an_outage(redis_url: str) -> None:
+    # An outage is worth waiting out; a wrong password or database is not: a bot that
+    # retries ConnectionFailedError would retry this one for ever.
+    password = redis_url.split(":")[2].split("@")[0]
+    for url in (redis_url.replace(password, "wrong-password-1234"), redis_url[:-2] + "/99"):
+        async with RedisRateBudget(url) as budget:
+            with pytest.raises(ConfigurationError) as info:
+                await budget.acquire("x", 1, 1, 1.0)
+            with pytest.raises(ConfigurationError):
+                await budget.pause("x", 1.0)
+        assert "127.0.0.1" in str(info.value)
+        assert not shows_secret(str(info.value), password)
+        assert not shows_secret(str(info.value), "wrong-password-1234")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://:pw-secret-123456@cache.example:6379/0",
+        "redis//:pw-secret-123456@cache.example:6379/0",
+        "redis://:pw-secret-123456@cache.example:port/0",
+        "redis://:pw-secret-123456@cache.example:6379/0?socket_timeout=soon",
+    ],
+)
+def test_a_bad_url_is_a_configuration_error_without_its_password(url: str) -> None:
+    with pytest.raises(ConfigurationError, match="Redis URL") as info:
+        RedisRateBudget(url)
+    assert not shows_secret(str(info.value), "pw-secret-123456")
+    assert info.value.__cause__ is None  # redis-py's message may quote the URL
 
 
 @pytest.fixture

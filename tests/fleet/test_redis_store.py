@@ -349,15 +349,20 @@ def test_without_redis_py_the_error_names_the_extra() -> None:
         "import sys; sys.modules['redis'] = None\n"
         "import aries_async\n"
         "from aries_async.auth import RedisTokenStore\n"
+        "from aries_async.http.budget_redis import RedisRateBudget\n"
         "try:\n"
         "    RedisTokenStore('redis://localhost', client_id='app')\n"
+        "except aries_async.errors.ConfigurationError as exc:\n"
+        "    print(exc)\n"
+        "try:\n"
+        "    RedisRateBudget('redis://localhost')\n"
         "except aries_async.errors.ConfigurationError as exc:\n"
         "    print(exc)\n"
     )
     out = subprocess.run(  # noqa: S603 - our own interpreter and script
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     ).stdout
-    assert "pip install 'aries-async[redis]'" in out
+    assert out.count("pip install 'aries-async[redis]'") == 2, out
 
 
 async def test_a_renewal_refused_because_the_next_holder_rotated_takes_its_token(
