@@ -7,7 +7,8 @@ import redis.
 
 Two keys per grant (``prefix`` defaults to ``aries-async``)::
 
-    <prefix>:{<client_id>/<grant>}:token   a hash: "token" (the token as JSON) and "version"
+    <prefix>:{<client_id>/<grant>}:token   a hash: "token" (the token as JSON), "version",
+                                           and "restored" for a token put back (below)
     <prefix>:{<client_id>/<grant>}:lock    the refresh lock: "<host>:<pid>:<random>", a lease
 
 A grant is named by the app's ``client_id`` and a name of your choosing, ``grant`` (default
@@ -26,6 +27,13 @@ the save is skipped with a warning, so a late holder never overwrites a newer to
 refresh was refused, the other's having rotated the refresh token away, the session takes the
 other's token from the store (:mod:`aries_async.auth.session`). Other saves (a sign-in,
 ``set_token``) replace the token unconditionally, and a clear (logout) always wins.
+
+A Redis that loses its data (restarted without persistence, flushed, the key evicted or
+deleted) does not sign the fleet out: each store remembers the token it last loaded or saved,
+and one that finds the hash gone, version and all, puts its token back (with a warning); where
+another process already put back a token obtained earlier than its own, it puts back its own,
+so the fleet converges on the newest grant it holds. A logout keeps the hash's version, so a
+store that saw it puts nothing back.
 
 Tokens, the URL's password and the lock owners' randomness never appear in logs, reprs or
 errors.
@@ -67,16 +75,37 @@ if ARGV[2] ~= '' and tonumber(ARGV[2]) ~= version then
 end
 version = version + 1
 redis.call('HSET', KEYS[1], 'token', ARGV[1], 'version', version)
+redis.call('HDEL', KEYS[1], 'restored')
 return version
 """
 """Save ARGV[1] when ARGV[2] is empty or the current version; the new version, or -1."""
 
 _CLEAR = """
-redis.call('HDEL', KEYS[1], 'token')
+redis.call('HDEL', KEYS[1], 'token', 'restored')
 return redis.call('HINCRBY', KEYS[1], 'version', 1)
 """
 """Forget the token but keep counting versions, so a holder that read a version before the
-logout cannot match a later sign-in's version and write over it."""
+logout cannot match a later sign-in's version and write over it (and so that a hash without a
+version is one Redis lost, not a logout)."""
+
+_RESTORE = """
+local version = redis.call('HGET', KEYS[1], 'version')
+if version then
+    local restored = redis.call('HGET', KEYS[1], 'restored')
+    if not restored or tonumber(restored) >= tonumber(ARGV[2]) then
+        local kept = redis.call('HMGET', KEYS[1], 'token', 'version')
+        return {kept[1], kept[2], 0}
+    end
+    version = tonumber(version) + 1
+else
+    version = 1
+end
+redis.call('HSET', KEYS[1], 'token', ARGV[1], 'version', version, 'restored', ARGV[2])
+return {ARGV[1], version, 1}
+"""
+"""Put back ARGV[1] (a token obtained at ARGV[2]) where Redis lost the hash, or over a token put
+back that was obtained earlier; else leave the hash as it is. The token and version there, and
+1 when put back."""
 
 
 class RedisTokenStore(AsyncClosing):
@@ -140,6 +169,9 @@ class RedisTokenStore(AsyncClosing):
         self.poll_interval = poll_interval
         self._save_script = self._redis.register_script(_SAVE)
         self._clear_script = self._redis.register_script(_CLEAR)
+        self._restore_script = self._redis.register_script(_RESTORE)
+        self._seen: Token | None = None
+        """The token this store last loaded or saved: what it puts back if Redis loses it."""
         self._refresh_lock = RedisLock(
             self._redis,
             self.lock_key,
@@ -174,20 +206,45 @@ class RedisTokenStore(AsyncClosing):
             ConnectionFailedError: Redis could not be reached (or timed out).
             ConfigurationError: Redis refused the password or the command.
         """
-        raw, version = await self._run(
-            "read", self._redis.hmget(self.token_key, ["token", "version"])
+        raw, version, restored = await self._run(
+            "read", self._redis.hmget(self.token_key, ["token", "version", "restored"])
         )
+        seen = self._seen
+        if seen is not None and (
+            version is None or (restored is not None and float(restored) < seen.obtained_at)
+        ):
+            raw, version = await self._restore(seen)
         lease = self._lease()
         if lease is not None:
             lease.version = int(version or 0)
+        self._seen = None
         if raw is None:
             return None
         try:
             data = orjson.loads(raw)
-            return Token.from_dict(data) if isinstance(data, dict) else None
+            token = Token.from_dict(data) if isinstance(data, dict) else None
         except (orjson.JSONDecodeError, ValueError):
             log.warning("the value at %s is not a saved token: treated as none", self.token_key)
             return None
+        self._seen = token
+        return token
+
+    async def _restore(self, token: Token) -> tuple[Any, Any]:
+        """Put ``token`` back where Redis lost the token (see the module notes); the token and
+        version there afterwards."""
+        data = orjson.dumps(token.to_dict())
+        raw, version, put_back = await self._run(
+            "restore",
+            self._restore_script(keys=[self.token_key], args=[data, repr(token.obtained_at)]),
+        )
+        if put_back:
+            log.warning(
+                "restored the token at %s from this process's memory: Redis had lost it "
+                "(restarted without persistence, flushed, or the key evicted or deleted; "
+                "a logout is clear(), which is kept)",
+                self.token_key,
+            )
+        return raw, version
 
     async def save(self, token: Token) -> None:
         """Replace the saved token; under the lock, after a load under it, only if nobody else
@@ -215,6 +272,7 @@ class RedisTokenStore(AsyncClosing):
                 self.lease,
             )
             return
+        self._seen = token
         if lease is not None:
             lease.version = version
 
@@ -226,6 +284,7 @@ class RedisTokenStore(AsyncClosing):
             ConfigurationError: Redis refused the password or the command.
         """
         version = await self._run("delete", self._clear_script(keys=[self.token_key]))
+        self._seen = None
         lease = self._lease()
         if lease is not None:
             lease.version = int(version)
