@@ -22,7 +22,7 @@ from aries_async._lazy import lazy_dir, lazy_getattr
 if TYPE_CHECKING:
     from aries_async.auth.filestore import FileTokenStore
     from aries_async.auth.login import login
-    from aries_async.auth.oauth import AuthorizationRequest
+    from aries_async.auth.pkce import AuthorizationRequest
     from aries_async.auth.redisstore import RedisTokenStore
     from aries_async.auth.store import MemoryTokenStore, TokenStore
     from aries_async.auth.tokens import Token
@@ -166,7 +166,7 @@ _LAZY: dict[str, str] = {
     "AuthError": _ERRORS,
     "AuthenticationError": _ERRORS,
     "AuthorizationDeniedError": _ERRORS,
-    "AuthorizationRequest": "aries_async.auth.oauth",
+    "AuthorizationRequest": "aries_async.auth.pkce",
     "BadRequestError": _ERRORS,
     "CancelRequest": _ORDERS,
     "ChartStream": _STREAMING,

@@ -148,7 +148,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
         )
         # A sign-in or app token obtained through client.oauth is used at once, not only
         # once the token in memory is due.
-        self.oauth.save_grants_with(self.auth.set_token)
+        self.oauth.save_grants_with(self.auth.set_token, self.auth.use_saved)
 
     # The resources are built on first use: a program that only polls quotes never imports the
     # order, account or user models.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import secrets
 import time
@@ -10,11 +11,11 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
-import attrs
-
 from aries_async._deprecation import renamed_arguments
+from aries_async.auth.app_token import stored_or_new
 from aries_async.auth.grant_errors import quotes_a_secret, redacted, refusal_error, unread_body
 from aries_async.auth.pkce import (
+    AuthorizationRequest,
     callback_code,
     check_code_verifier,
     make_pkce_pair,
@@ -52,28 +53,6 @@ class _BodyNotRead(Exception):
     grant): the grant may go once more in the other encoding."""
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class AuthorizationRequest:
-    """What the callback needs: keep it between sending the user away and the redirect back.
-
-    Attributes:
-        url: send the user's browser here.
-        state: the CSRF value the callback must echo.
-        code_verifier: the PKCE verifier (None without PKCE); sent instead of the secret.
-        redirect_uri: the redirect URI used (must be sent again at the exchange).
-        scopes: the scopes asked for.
-    """
-
-    url: str
-    state: str
-    redirect_uri: str
-    code_verifier: str | None = None
-    scopes: tuple[str, ...] = ()
-
-    def __repr__(self) -> str:
-        return f"AuthorizationRequest(url={self.url!r}, redirect_uri={self.redirect_uri!r})"
-
-
 class OAuth:
     """OAuth2 calls of one client (``client.oauth``). Successful grants are saved in the store,
     and the client uses them from the next call on. Tokens are stamped on ``wall_clock`` (Unix
@@ -92,15 +71,21 @@ class OAuth:
         self._store = store
         self._wall_clock = wall_clock
         self._keep: Callable[[Token], Awaitable[None]] | None = None
+        self._use: Callable[[Token], Awaitable[None]] | None = None
         # The encodings (form: True, JSON: False) the token endpoint answered as unread
         # (oauth.md 3.2 leaves open which it reads): a grant goes in the other one first.
         self._unread: set[bool] = set()
 
-    def save_grants_with(self, keep: Callable[[Token], Awaitable[None]]) -> None:
-        """Save each successful grant with ``keep`` instead of in the store alone: the client
-        passes its session's :meth:`~aries_async.auth.session.AuthSession.set_token`, which
-        saves the token and uses it from the next call on."""
+    def save_grants_with(
+        self,
+        keep: Callable[[Token], Awaitable[None]],
+        use: Callable[[Token], Awaitable[None]] | None = None,
+    ) -> None:
+        """Save each successful grant with ``keep`` instead of in the store alone, and hand a
+        token already saved (``client_credentials(reuse=True)``) to ``use``: the client passes
+        its session's ``set_token`` and ``use_saved``, to use the token from the next call on."""
         self._keep = keep
+        self._use = use
 
     def authorization_url(
         self,
@@ -257,7 +242,9 @@ class OAuth:
             body["client_secret"] = self._config.client_secret
         return await self._token_request(body, form=False, previous=token)
 
-    async def client_credentials(self, scopes: str | Iterable[str] | None = None) -> Token:
+    async def client_credentials(
+        self, scopes: str | Iterable[str] | None = None, *, reuse: bool = False
+    ) -> Token:
         """Get an app token with the client-credentials grant (a form body, as the official SDK
         sends it; JSON when the token endpoint reads no form, as for every grant).
 
@@ -268,6 +255,10 @@ class OAuth:
         (the CLI's token file, which ``AriesClient.from_env()`` uses) holds the app token
         instead, and the sign-in's refresh token is gone from it; give an app client a store of
         its own (``token_store=``).
+
+        ``reuse=True``, for a fleet sharing one store: under the store's lock, an app token
+        there that is not due (with the scopes asked, when both are known) is used instead of
+        a new one, so processes starting at once make one token request between them.
 
         Raises:
             ValidationError: a scope or group name is unknown, or ``scopes`` names none (an
@@ -281,6 +272,13 @@ class OAuth:
                 "client_credentials needs at least one scope, or scopes=None for the server's "
                 "default",
             )
+        if reuse:
+            fetch = functools.partial(self._client_credentials, asked)
+            now, skew = self._wall_clock(), self._config.refresh_skew
+            token = await stored_or_new(self._store, fetch, asked=asked, now=now, skew=skew)
+            if self._use is not None:
+                await self._use(token)
+            return token
         token = await self._client_credentials(asked)
         await self._save(token)
         return token

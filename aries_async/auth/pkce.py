@@ -10,9 +10,39 @@ import secrets
 import string
 from urllib.parse import parse_qs, urlsplit
 
+import attrs
+
 from aries_async.errors import AuthorizationDeniedError, StateMismatchError, ValidationError
 
-__all__ = ["callback_code", "check_code_verifier", "make_pkce_pair", "same_state"]
+__all__ = [
+    "AuthorizationRequest",
+    "callback_code",
+    "check_code_verifier",
+    "make_pkce_pair",
+    "same_state",
+]
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class AuthorizationRequest:
+    """What the callback needs: keep it between sending the user away and the redirect back.
+
+    Attributes:
+        url: send the user's browser here.
+        state: the CSRF value the callback must echo.
+        code_verifier: the PKCE verifier (None without PKCE); sent instead of the secret.
+        redirect_uri: the redirect URI used (must be sent again at the exchange).
+        scopes: the scopes asked for.
+    """
+
+    url: str
+    state: str
+    redirect_uri: str
+    code_verifier: str | None = None
+    scopes: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"AuthorizationRequest(url={self.url!r}, redirect_uri={self.redirect_uri!r})"
 
 
 def make_pkce_pair() -> tuple[str, str]:

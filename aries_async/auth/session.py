@@ -376,6 +376,12 @@ class AuthSession:
         self._owner.check_loop()
         async with self._store.lock():
             await self._store.save(token)
+        await self.use_saved(token)
+
+    async def use_saved(self, token: Token) -> None:
+        """Use ``token``, which is already in the store (saved or found there under its lock),
+        from the next call on; a grant refused before is forgotten."""
+        self._owner.check_loop()
         self._unsaved = None
         self._revive(token)
         self._invalid = None
