@@ -8,7 +8,7 @@ import redis.
 Two keys per grant (``prefix`` defaults to ``aries-async``)::
 
     <prefix>:{<client_id>/<grant>}:token   a hash: "token" (the token as JSON), "version",
-                                           and "restored" for a token put back (below)
+                                           "restored" for a token put back, "refused" (below)
     <prefix>:{<client_id>/<grant>}:lock    the refresh lock: "<host>:<pid>:<random>", a lease
 
 A grant is named by the app's ``client_id`` and a name of your choosing, ``grant`` (default
@@ -34,6 +34,10 @@ and one that finds the hash gone, version and all, puts its token back (with a w
 another process already put back a token obtained earlier than its own, it puts back its own,
 so the fleet converges on the newest grant it holds. A logout keeps the hash's version, so a
 store that saw it puts nothing back.
+
+A grant the token endpoint refused for good is kept as refused beside the token ("refused",
+until the token changes: :mod:`~aries_async.auth.shared_refusals`), so the other processes
+raise the same error without sending the dead grant again: the fleet sends it once.
 
 Tokens, the URL's password and the lock owners' randomness never appear in logs, reprs or
 errors.
@@ -75,18 +79,26 @@ if ARGV[2] ~= '' and tonumber(ARGV[2]) ~= version then
 end
 version = version + 1
 redis.call('HSET', KEYS[1], 'token', ARGV[1], 'version', version)
-redis.call('HDEL', KEYS[1], 'restored')
+redis.call('HDEL', KEYS[1], 'restored', 'refused')
 return version
 """
 """Save ARGV[1] when ARGV[2] is empty or the current version; the new version, or -1."""
 
 _CLEAR = """
-redis.call('HDEL', KEYS[1], 'token', 'restored')
+redis.call('HDEL', KEYS[1], 'token', 'restored', 'refused')
 return redis.call('HINCRBY', KEYS[1], 'version', 1)
 """
 """Forget the token but keep counting versions, so a holder that read a version before the
 logout cannot match a later sign-in's version and write over it (and so that a hash without a
 version is one Redis lost, not a logout)."""
+
+_REFUSE = """
+if redis.call('HGET', KEYS[1], 'version') == ARGV[2] then
+    redis.call('HSET', KEYS[1], 'refused', ARGV[1])
+end
+return 0
+"""
+"""Keep the refusal ARGV[1] beside the token while it is the one of version ARGV[2]."""
 
 _RESTORE = """
 local version = redis.call('HGET', KEYS[1], 'version')
@@ -101,6 +113,7 @@ else
     version = 1
 end
 redis.call('HSET', KEYS[1], 'token', ARGV[1], 'version', version, 'restored', ARGV[2])
+redis.call('HDEL', KEYS[1], 'refused')
 return {ARGV[1], version, 1}
 """
 """Put back ARGV[1] (a token obtained at ARGV[2]) where Redis lost the hash, or over a token put
@@ -170,6 +183,7 @@ class RedisTokenStore(AsyncClosing):
         self._save_script = self._redis.register_script(_SAVE)
         self._clear_script = self._redis.register_script(_CLEAR)
         self._restore_script = self._redis.register_script(_RESTORE)
+        self._refuse_script = self._redis.register_script(_REFUSE)
         self._seen: Token | None = None
         """The token this store last loaded or saved: what it puts back if Redis loses it."""
         self._refresh_lock = RedisLock(
@@ -288,6 +302,36 @@ class RedisTokenStore(AsyncClosing):
         lease = self._lease()
         if lease is not None:
             lease.version = int(version)
+
+    async def refuse(self, record: dict[str, Any]) -> None:
+        """Keep ``record``, the token endpoint's refusal of the grant loaded under the lock,
+        beside it for the fleet's other processes (:mod:`~aries_async.auth.shared_refusals`);
+        nothing when the token changed since that load, or outside the lock.
+
+        Raises:
+            ConnectionFailedError: Redis could not be reached (or timed out).
+            ConfigurationError: Redis refused the password or the command.
+        """
+        lease = self._lease()
+        if lease is None or lease.version is None:
+            return
+        args = [orjson.dumps(record).decode(), str(lease.version)]
+        script = self._refuse_script(keys=[self.token_key], args=args)
+        await self._run("keep the refusal of", script)
+
+    async def refusal(self) -> dict[str, Any] | None:
+        """The refusal another process kept for the token in the store (see :meth:`refuse`).
+
+        Raises:
+            ConnectionFailedError: Redis could not be reached (or timed out).
+            ConfigurationError: Redis refused the password or the command.
+        """
+        raw = await self._run("read the refusal of", self._redis.hget(self.token_key, "refused"))
+        try:
+            record = orjson.loads(raw) if raw is not None else None
+        except orjson.JSONDecodeError:
+            return None
+        return record if isinstance(record, dict) else None
 
     def lock(self) -> contextlib.AbstractAsyncContextManager[None]:
         """The refresh lock: exclusive across this process's tasks and every process on the

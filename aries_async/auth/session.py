@@ -30,7 +30,8 @@ from typing import Any, TypeGuard
 from aries_async._deprecation import renamed_arguments
 from aries_async.auth.grant_errors import REFUSAL_STATUSES
 from aries_async.auth.oauth import OAuth
-from aries_async.auth.store import TokenStore, sign_out
+from aries_async.auth.shared_refusals import record_refusal, recorded_refusal
+from aries_async.auth.store import TokenStore, sign_out, where
 from aries_async.auth.tokens import Token, given_token
 from aries_async.errors import AuthError, NotSignedInError, ReauthenticationRequired
 from aries_async.http.loop_owner import LoopOwner
@@ -69,14 +70,6 @@ def _retrieve(task: asyncio.Future[Token]) -> None:
 
 def _same_grant(a: Token, b: Token) -> bool:
     return a.access_token == b.access_token and a.refresh_token == b.refresh_token
-
-
-def _where(store: TokenStore) -> str:
-    path = getattr(store, "path", None)
-    if path is not None:
-        return f"in the token file {path}"
-    key = getattr(store, "token_key", None)  # a RedisTokenStore
-    return f"in Redis at {key}" if key is not None else "in the token store"
 
 
 class AuthSession:
@@ -223,7 +216,7 @@ class AuthSession:
             self._raise_if_failed_meanwhile(earlier)
             if stored is None:
                 if token is None:  # never signed in: nothing to renew, no lock to take
-                    raise NotSignedInError(f"no token {_where(self._store)}: sign in first")
+                    raise NotSignedInError(f"no token {where(self._store)}: sign in first")
             else:
                 self._raise_if_refused(stored)
             return await self._renewal(other_than)
@@ -298,10 +291,14 @@ class AuthSession:
                 signed_out = self._token is not None
                 self._adopt(None)
                 raise NotSignedInError(
-                    f"no token {_where(self._store)}: "
+                    f"no token {where(self._store)}: "
                     + ("it was cleared (signed out)" if signed_out else "sign in first")
                 )
             self._raise_if_refused(stored)
+            elsewhere = await recorded_refusal(self._store)
+            if elsewhere is not None:  # another process sent this grant and was refused
+                self._refused = (stored, elsewhere)
+                raise elsewhere
             if not stored.renewable:
                 raise NotSignedInError(self._why_unusable(stored))
             log.debug("renewing the access token")
@@ -318,6 +315,7 @@ class AuthSession:
                         return current
                 if _refused_for_good(exc):
                     self._refused = (stored, exc)
+                    await record_refusal(self._store, exc)
                 raise
             self.refreshes += 1
             # The store may have changed while the grant was in flight, by a writer that did
@@ -327,7 +325,7 @@ class AuthSession:
             if current is None:
                 self._adopt(None)
                 raise NotSignedInError(
-                    f"signed out while the token was being renewed: the token {_where(self._store)}"
+                    f"signed out while the token was being renewed: the token {where(self._store)}"
                     " was cleared, and the new token was not saved"
                 )
             if current != stored:

@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 
 from aries_async.auth.tokens import Token
 
-__all__ = ["MemoryTokenStore", "TokenStore", "sign_out"]
+__all__ = ["MemoryTokenStore", "TokenStore", "sign_out", "where"]
 
 
 @runtime_checkable
@@ -89,3 +89,12 @@ async def sign_out(store: TokenStore) -> bool:
         had = await store.load() is not None
         await store.clear()
     return had
+
+
+def where(store: TokenStore) -> str:
+    """Where ``store`` keeps its token, for messages ("in the token file ...")."""
+    path = getattr(store, "path", None)
+    if path is not None:
+        return f"in the token file {path}"
+    key = getattr(store, "token_key", None)  # a RedisTokenStore
+    return f"in Redis at {key}" if key is not None else "in the token store"
