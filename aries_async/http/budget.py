@@ -182,7 +182,7 @@ class Pacer:
         try:
             left = deadline - self._monotonic()
             if left > 0:
-                taken = await self.budget.acquire(bucket, limit.per_second, limit.burst, left)
+                taken = await self._take(bucket, limit, left)
         finally:
             lane.hand_over()
         if not taken:
@@ -190,6 +190,19 @@ class Pacer:
                 f"{method} {path}: the rate limit leaves no turn for it before its timeout",
                 request_sent=False,
             )
+
+    async def _take(self, bucket: str, limit: RateLimit, left: float) -> bool:
+        """A turn from the budget within ``left`` seconds; False when none came by then, also
+        when the budget's store stopped answering (a stalled Redis must not hold the call past
+        its deadline)."""
+        scope = asyncio.timeout(left)
+        try:
+            async with scope:
+                return await self.budget.acquire(bucket, limit.per_second, limit.burst, left)
+        except TimeoutError:
+            if not scope.expired():
+                raise
+            return False
 
     def _rank(self, method: str, path: str) -> int:
         """0 for a call with priority, 1 for the others: the order of the waiters."""

@@ -10,7 +10,7 @@ import asyncio
 import functools
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import attrs
@@ -33,6 +33,7 @@ __all__ = [
     "Query",
     "Response",
     "Sleep",
+    "by_deadline",
     "client_timeout",
     "closing_of",
     "failure",
@@ -205,3 +206,28 @@ def path_of(url: str) -> str:
     slash = rest.find("/")
     path = rest[slash:] if slash != -1 else "/"
     return path.split("?", 1)[0]
+
+
+T = TypeVar("T")
+
+
+async def by_deadline(
+    token: Awaitable[T], deadline: float, monotonic: Callable[[], float], call: str
+) -> T:
+    """``token``'s result (the access token of ``call``, "GET /path"), unless ``deadline``
+    (on ``monotonic``) passes first: a renewal held up (a stalled token store, a slow token
+    endpoint) goes on without the call, which does not wait past its timeout.
+
+    Raises:
+        RequestTimeoutError: the deadline passed; the request was not sent.
+    """
+    scope = asyncio.timeout(deadline - monotonic())
+    try:
+        async with scope:
+            return await token
+    except TimeoutError:
+        if not scope.expired():
+            raise
+    raise RequestTimeoutError(
+        f"{call}: waited for its access token past its timeout", request_sent=False
+    )

@@ -32,6 +32,7 @@ from aries_async.http.exchange import (
     Query,
     Response,
     Sleep,
+    by_deadline,
     client_timeout,
     closing_of,
     failure,
@@ -282,7 +283,8 @@ class Transport(LoopOwner):
                     extra = header_factory()
                     # Not a dict: an awaitable, the factory has work to do first.
                     if not isinstance(extra, dict):
-                        extra = dict(await extra)
+                        call = f"{method} {path_of(url)}"
+                        extra = dict(await by_deadline(extra, deadline, self._monotonic, call))
                     send_headers = {**headers, **extra} if headers else extra
                 body: bytes | Mapping[str, str] | None = data
                 if json is not None:

@@ -1,0 +1,81 @@
+"""A Redis that stops answering (paused, overloaded, its host unreachable without a reset)
+holds a call no longer than the call's own timeout: the wait for its turn in the shared rate
+budget and for a token under the store's lock end at the call's deadline with
+``RequestTimeoutError``, the request not sent, instead of when redis-py's socket timeout ends
+(5 s in redis-py 8, none before it: for ever).
+
+Redis is stalled with ``CLIENT PAUSE ... WRITE``: scripts and ``SET`` wait, reads and the
+test's own ``CLIENT UNPAUSE`` do not. The calls' timeouts are short and real: what is waited
+for is the call's end, which without the bound comes only with the unpause.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+import redis.asyncio
+
+from aries_async import AriesClient
+from aries_async.auth.redisstore import RedisTokenStore
+from aries_async.errors import RequestTimeoutError
+from aries_async.http.budget_redis import RedisRateBudget
+from aries_async.sim import Simulator
+
+TIMEOUT = 0.2
+
+
+@pytest.fixture
+async def paused(redis_url: str) -> AsyncIterator[redis.asyncio.Redis]:
+    """A plain client that pauses the server's writes; they resume after the test."""
+    client = redis.asyncio.Redis.from_url(redis_url)
+    yield client
+    await client.client_unpause()
+    await client.aclose()
+
+
+async def test_a_stalled_rate_budget_ends_the_call_at_its_deadline(
+    redis_url: str, paused: redis.asyncio.Redis
+) -> None:
+    async with (
+        Simulator(tick_interval=None) as sim,
+        RedisRateBudget(redis_url) as budget,
+    ):
+        config = sim.client_config(rate_limit=20, timeout=TIMEOUT)
+        async with AriesClient(config, token=sim.issue_token(), rate_budget=budget) as client:
+            await client.market.quote("AAPL")
+            await paused.client_pause(60_000, all=False)
+            async with asyncio.timeout(30):  # the pause's end is a minute away
+                with pytest.raises(RequestTimeoutError) as raised:
+                    await client.market.quote("AAPL")
+    assert raised.value.request_sent is False
+    assert sim.requests[("GET", "/v1/chart/quotes")] == 1
+
+
+async def test_a_stalled_token_store_ends_the_call_at_its_deadline(
+    redis_url: str, paused: redis.asyncio.Redis
+) -> None:
+    later = [0.0]
+
+    def wall_clock() -> float:
+        return time.time() + later[0]
+
+    async with (
+        Simulator(tick_interval=None) as sim,
+        RedisTokenStore(redis_url, client_id=sim.client_id) as store,
+    ):
+        await store.save(sim.issue_token(ttl=100))
+        config = sim.client_config(timeout=TIMEOUT)
+        async with AriesClient(config, token_store=store, wall_clock=wall_clock) as client:
+            await client.market.quote("AAPL")
+            later[0] = 60.0  # due: the renewal takes the store's lock (a SET)
+            await paused.client_pause(60_000, all=False)
+            async with asyncio.timeout(30):
+                with pytest.raises(RequestTimeoutError) as raised:
+                    await client.market.quote("AAPL")
+            assert raised.value.request_sent is False
+            await paused.client_unpause()
+            await client.market.quote("AAPL")  # the renewal went on meanwhile, or goes now
+        assert sim.token_requests == 1
