@@ -229,15 +229,18 @@ class Pacer:
 
     async def rate_limited(self, method: str, url: str, retry_after: float | None) -> None:
         """Record a 429's ``Retry-After`` as a pause of the call's bucket (for every process
-        sharing the budget). A failure to record it is logged, not raised: the 429 is."""
+        sharing the budget). A failure to record it is logged, not raised: the 429 is. So is
+        a budget that takes the pause's whole length to answer (a stalled Redis): the call
+        goes on then, as a record that late would hold nobody back."""
         if retry_after is None or retry_after <= 0:
             return
         path = path_of(url)
         bucket, _ = self._bucket(method, path)
         log.info("429 on %s %s: pausing its budget for %.2fs", method, path, retry_after)
         try:
-            await self.budget.pause(bucket, retry_after)
-        except (AriesError, OSError):
+            async with asyncio.timeout(retry_after):
+                await self.budget.pause(bucket, retry_after)
+        except (AriesError, OSError, TimeoutError):
             log.warning("could not record the pause of %s %s", method, path, exc_info=True)
 
 
