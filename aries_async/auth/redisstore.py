@@ -134,7 +134,7 @@ class RedisTokenStore(AsyncClosing):
         redis: a Redis URL (``redis://``, ``rediss://`` for TLS, ``unix://``; a password as
             ``redis://:PASSWORD@host`` or ``redis://USER:PASSWORD@host``), or a
             ``redis.asyncio.Redis`` client of yours (then you close it; the store does not).
-        client_id: the app whose grant this is.
+        client_id: the app whose grant this is (``config.client_id``; None raises).
         grant: which of the app's grants (default ``"user"``).
         prefix: the start of every key.
         lease: seconds a refresh lock lasts unless its holder renews it (a dead holder's lock
@@ -152,7 +152,7 @@ class RedisTokenStore(AsyncClosing):
         self,
         redis: str | Redis,
         *,
-        client_id: str,
+        client_id: str | None,
         grant: str = "user",
         prefix: str = "aries-async",
         lease: float = 60.0,
@@ -160,7 +160,9 @@ class RedisTokenStore(AsyncClosing):
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
         module = redis_module()
-        if not client_id or not grant or {"{", "}"} & set(client_id + grant):
+        if not client_id:  # ClientConfig.client_id, read from an unset ARIES_CLIENT_ID
+            raise ConfigurationError("RedisTokenStore needs the app's client_id (ARIES_CLIENT_ID)")
+        if not grant or {"{", "}"} & set(client_id + grant):
             raise ConfigurationError("client_id and grant must be non-empty and without braces")
         if not (lease > 0 and poll_interval > 0):
             raise ConfigurationError("lease and poll_interval must be positive")

@@ -324,6 +324,9 @@ def test_bad_arguments_are_configuration_errors() -> None:
         RedisTokenStore("http://:secret-password@host/", client_id="app")
     with pytest.raises(ConfigurationError, match="braces"):
         RedisTokenStore("redis://localhost", client_id="a{b}")
+    for unset in (None, ""):  # ClientConfig.from_env() without ARIES_CLIENT_ID
+        with pytest.raises(ConfigurationError, match="ARIES_CLIENT_ID"):
+            RedisTokenStore("redis://localhost", client_id=unset)
     with pytest.raises(ConfigurationError, match="positive"):
         RedisTokenStore("redis://localhost", client_id="app", lease=0)
 
