@@ -13,7 +13,7 @@ from aries_async.errors import AriesError, ConfigurationError, ConnectionFailedE
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-__all__ = ["redis_client", "redis_failure", "redis_module", "shown_client", "shown_url"]
+__all__ = ["redis_client", "redis_failure", "redis_module", "shown", "shown_client", "shown_url"]
 
 _UNREADABLE = "<unreadable Redis URL>"
 
@@ -62,6 +62,11 @@ def redis_failure(exc: Exception, message: str) -> AriesError:
     if outage and not isinstance(exc, module.AuthenticationError):
         return ConnectionFailedError(text, request_sent=False)
     return ConfigurationError(text)
+
+
+def shown(redis: str | Redis) -> str:
+    """Where ``redis`` (a URL or a client) connects, without its password."""
+    return shown_url(redis) if isinstance(redis, str) else shown_client(redis)
 
 
 def shown_url(url: str) -> str:

@@ -55,13 +55,7 @@ import orjson
 
 from aries_async._closing import AsyncClosing
 from aries_async.auth.redis_lock import Lease, RedisLock
-from aries_async.auth.redis_where import (
-    redis_client,
-    redis_failure,
-    redis_module,
-    shown_client,
-    shown_url,
-)
+from aries_async.auth.redis_where import redis_client, redis_failure, redis_module, shown
 from aries_async.auth.tokens import Token
 from aries_async.errors import AriesError, ConfigurationError
 
@@ -167,14 +161,9 @@ class RedisTokenStore(AsyncClosing):
         if not (lease > 0 and poll_interval > 0):
             raise ConfigurationError("lease and poll_interval must be positive")
         self._error: type[Exception] = module.RedisError
-        if isinstance(redis, str):
-            self._where = shown_url(redis)
-            self._redis: Redis = redis_client(redis)
-            self._owned = True
-        else:
-            self._redis = redis
-            self._where = shown_client(redis)
-            self._owned = False
+        self._where = shown(redis)
+        self._owned = isinstance(redis, str)
+        self._redis: Redis = redis_client(redis) if isinstance(redis, str) else redis
         tag = f"{prefix}:{{{client_id}/{grant}}}"
         self.token_key = f"{tag}:token"
         """The hash that holds the token and its version."""

@@ -21,13 +21,7 @@ from typing import TYPE_CHECKING
 
 from aries_async._closing import AsyncClosing
 from aries_async._deprecation import renamed_arguments
-from aries_async.auth.redis_where import (
-    redis_client,
-    redis_failure,
-    redis_module,
-    shown_client,
-    shown_url,
-)
+from aries_async.auth.redis_where import redis_client, redis_failure, redis_module, shown
 from aries_async.errors import AriesError
 
 if TYPE_CHECKING:
@@ -116,7 +110,7 @@ class RedisRateBudget(AsyncClosing):
     ) -> None:
         self._error: type[Exception] = redis_module().RedisError
         self._own = isinstance(url, str)
-        self._where = shown_url(url) if isinstance(url, str) else shown_client(url)
+        self._where = shown(url)
         self.redis = redis_client(url) if isinstance(url, str) else url
         self.prefix = prefix
         self._sleep = sleep

@@ -55,22 +55,13 @@ async def test_an_unreachable_redis_fails_the_call_unsent() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    async with RedisRateBudget(f"redis://127.0.0.1:{port}/0") as budget:
-        with pytest.raises(ConnectionFailedError) as info:
-            await budget.acquire("x", 1, 1, 1.0)
-    assert info.value.request_sent is False
-    assert "password" not in repr(RedisRateBudget("redis://u:password@127.0.0.1:1/0"))
-
-
-async def test_an_unreachable_redis_is_named_without_its_password() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     async with RedisRateBudget(f"redis://:pw-secret-123456@127.0.0.1:{port}/0") as budget:
         with pytest.raises(ConnectionFailedError) as info:
             await budget.acquire("x", 1, 1, 1.0)
-    assert f"127.0.0.1:{port}" in str(info.value)
+    assert info.value.request_sent is False
+    assert f"127.0.0.1:{port}" in str(info.value)  # which Redis, without its password
     assert not shows_secret(str(info.value), "pw-secret-123456")
+    assert "password" not in repr(RedisRateBudget("redis://u:password@127.0.0.1:1/0"))
 
 
 async def test_a_wrong_password_is_a_configuration_error_not_an_outage(redis_url: str) -> None:

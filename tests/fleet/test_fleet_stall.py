@@ -13,12 +13,12 @@ for is the call's end, which without the bound comes only with the unpause.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio
 from redis_server import reply_gate
+from stream_helpers import WallClockAhead
 
 from aries_async import AriesClient, RateLimit
 from aries_async.auth.redisstore import RedisTokenStore
@@ -59,11 +59,7 @@ async def test_a_stalled_rate_budget_ends_the_call_at_its_deadline(
 async def test_a_stalled_token_store_ends_the_call_at_its_deadline(
     redis_url: str, paused: redis.asyncio.Redis
 ) -> None:
-    later = [0.0]
-
-    def wall_clock() -> float:
-        return time.time() + later[0]
-
+    wall_clock = WallClockAhead()
     async with (
         Simulator(tick_interval=None) as sim,
         RedisTokenStore(redis_url, client_id=sim.client_id) as store,
@@ -72,7 +68,7 @@ async def test_a_stalled_token_store_ends_the_call_at_its_deadline(
         config = sim.client_config(timeout=TIMEOUT)
         async with AriesClient(config, token_store=store, wall_clock=wall_clock) as client:
             await client.market.quote("AAPL")
-            later[0] = 60.0  # due: the renewal takes the store's lock (a SET)
+            wall_clock.ahead = 60.0  # due: the renewal takes the store's lock (a SET)
             await paused.client_pause(60_000, all=False)
             async with asyncio.timeout(30):
                 with pytest.raises(RequestTimeoutError) as raised:

@@ -10,12 +10,13 @@ Expiry is on each client's own ``wall_clock``, moved by the test.
 
 from __future__ import annotations
 
-import time
+import contextlib
 from collections.abc import AsyncIterator
 
 import attrs
 import pytest
 import redis.asyncio
+from stream_helpers import WallClockAhead
 
 from aries_async import AriesClient
 from aries_async.auth.redisstore import RedisTokenStore
@@ -34,6 +35,16 @@ def _token(n: int, obtained_at: float) -> Token:
     )
 
 
+@contextlib.asynccontextmanager
+async def _stores(redis_url: str, count: int) -> AsyncIterator[list[RedisTokenStore]]:
+    """``count`` stores of one app's grant, each with its own connections (processes)."""
+    async with contextlib.AsyncExitStack() as stack:
+        yield [
+            await stack.enter_async_context(RedisTokenStore(redis_url, client_id="app"))
+            for _ in range(count)
+        ]
+
+
 @pytest.fixture
 async def raw(redis_url: str) -> AsyncIterator[redis.asyncio.Redis]:
     client = redis.asyncio.Redis.from_url(redis_url, decode_responses=True)
@@ -44,11 +55,7 @@ async def raw(redis_url: str) -> AsyncIterator[redis.asyncio.Redis]:
 async def test_a_token_the_store_saw_is_put_back_when_redis_lost_it(
     redis_url: str, raw: redis.asyncio.Redis
 ) -> None:
-    async with (
-        RedisTokenStore(redis_url, client_id="app") as one,
-        RedisTokenStore(redis_url, client_id="app") as two,
-        RedisTokenStore(redis_url, client_id="app") as fresh,
-    ):
+    async with _stores(redis_url, 3) as (one, two, fresh):
         await one.save(_token(1, 100.0))
         assert await two.load() == _token(1, 100.0)
         await raw.flushall()
@@ -62,10 +69,7 @@ async def test_a_token_the_store_saw_is_put_back_when_redis_lost_it(
 async def test_a_newer_token_replaces_an_older_one_put_back(
     redis_url: str, raw: redis.asyncio.Redis
 ) -> None:
-    async with (
-        RedisTokenStore(redis_url, client_id="app") as idle,
-        RedisTokenStore(redis_url, client_id="app") as busy,
-    ):
+    async with _stores(redis_url, 2) as (idle, busy):
         await idle.save(_token(1, 100.0))  # then idle while the grant was renewed
         await busy.save(_token(2, 200.0))
         await raw.flushall()
@@ -84,11 +88,7 @@ async def test_a_newer_token_replaces_an_older_one_put_back(
 async def test_a_logout_is_not_undone_and_a_store_that_saw_nothing_restores_nothing(
     redis_url: str, raw: redis.asyncio.Redis
 ) -> None:
-    async with (
-        RedisTokenStore(redis_url, client_id="app") as one,
-        RedisTokenStore(redis_url, client_id="app") as two,
-        RedisTokenStore(redis_url, client_id="app") as blank,
-    ):
+    async with _stores(redis_url, 3) as (one, two, blank):
         await one.save(_token(1, 100.0))
         assert await two.load() == _token(1, 100.0)
         await one.clear()
@@ -103,11 +103,7 @@ async def test_a_logout_is_not_undone_and_a_store_that_saw_nothing_restores_noth
 async def test_a_fleet_whose_redis_lost_the_token_renews_it_once_and_goes_on(
     redis_url: str, raw: redis.asyncio.Redis, grant: str
 ) -> None:
-    later = [0.0]  # how far the clients' clocks are ahead of the simulator's
-
-    def wall_clock() -> float:
-        return time.time() + later[0]
-
+    wall_clock = WallClockAhead()
     async with Simulator(tick_interval=None) as sim:
         token = sim.issue_token(ttl=100)  # due 50 s on, a renewal's token an hour on
         if grant == "app":
@@ -127,7 +123,7 @@ async def test_a_fleet_whose_redis_lost_the_token_renews_it_once_and_goes_on(
                     await client.market.quote("AAPL")
                 assert sim.token_requests == 0
                 await raw.flushall()  # Redis restarted, keeping nothing
-                later[0] = 60.0
+                wall_clock.ahead = 60.0
                 for client in clients:
                     await client.market.quote("AAPL")
             finally:
@@ -141,11 +137,7 @@ async def test_a_fleet_whose_redis_lost_the_token_renews_it_once_and_goes_on(
 async def test_a_fleet_signed_out_stays_signed_out_after_redis_lost_its_data(
     redis_url: str, raw: redis.asyncio.Redis
 ) -> None:
-    later = [0.0]
-
-    def wall_clock() -> float:
-        return time.time() + later[0]
-
+    wall_clock = WallClockAhead()
     async with (
         Simulator(tick_interval=None) as sim,
         RedisTokenStore(redis_url, client_id=sim.client_id) as one,
@@ -156,7 +148,7 @@ async def test_a_fleet_signed_out_stays_signed_out_after_redis_lost_its_data(
         async with AriesClient(config, token_store=two, wall_clock=wall_clock) as client:
             await client.market.quote("AAPL")
             await one.clear()  # a logout elsewhere, seen here
-            later[0] = 60.0
+            wall_clock.ahead = 60.0
             with pytest.raises(NotSignedInError):
                 await client.market.quote("AAPL")
             await raw.flushall()  # then Redis lost everything

@@ -9,6 +9,7 @@ import gc
 import heapq
 import itertools
 import json
+import time
 import tracemalloc
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from types import ModuleType
@@ -22,6 +23,17 @@ from aries_async.sim import Simulator
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import AccountStream, ChartStream, MarketStream, StreamConfig
 from aries_async.streaming.accounts import OrderLookup
+
+
+class WallClockAhead:
+    """A wall clock (Unix seconds) ``ahead`` seconds past the real one: a client given it sees
+    its tokens due while the simulator, on the real clock, still honours them."""
+
+    def __init__(self) -> None:
+        self.ahead = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.ahead
 
 
 class FakeTime:
