@@ -28,6 +28,7 @@ from aries_async.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from aries_async.http.call_timeout import BLOCK_TIMEOUT, TimeoutBlock
 from aries_async.http.decode import Parse, decode_body
 from aries_async.http.transport import Monotonic, Query, Sleep, Transport
 
@@ -49,10 +50,6 @@ log = logging.getLogger("aries_async")
 
 _IDEMPOTENT = frozenset(("GET", "HEAD", "PUT", "DELETE", "OPTIONS"))
 
-
-_TIMEOUT: contextvars.ContextVar[float | None] = contextvars.ContextVar(
-    "aries_async_timeout", default=None
-)
 
 _ANSWERS: contextvars.ContextVar[tuple[AriesClient, Callable[[Mapping[str, str]], None]] | None]
 _ANSWERS = contextvars.ContextVar("aries_async_answers", default=None)
@@ -216,9 +213,9 @@ class AriesClient(AsyncClosing, Groups, Streams):
             await self.auth.settle()
         await self._transport.close()
 
-    @contextlib.contextmanager
-    def timeout(self, seconds: float) -> Iterator[None]:
-        """Override the per-call timeout for every call made inside the block (this task only).
+    def timeout(self, seconds: float) -> TimeoutBlock:
+        """Override the per-call timeout for every call made inside the block (this task
+        only); ``with`` and ``async with`` both work.
 
         Example:
             >>> async def fast(client: AriesClient) -> None:
@@ -228,13 +225,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
         Raises:
             ValidationError: ``seconds`` is not positive.
         """
-        if not seconds > 0:
-            raise ValidationError("timeout must be positive", field="timeout")
-        reset = _TIMEOUT.set(seconds)
-        try:
-            yield
-        finally:
-            _TIMEOUT.reset(reset)
+        return TimeoutBlock(seconds)
 
     @contextlib.contextmanager
     def _answers_to(self, seen: Callable[[Mapping[str, str]], None]) -> Iterator[None]:
@@ -340,7 +331,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
         """
         method = method.upper()
         if timeout is None:
-            timeout = _TIMEOUT.get()
+            timeout = BLOCK_TIMEOUT.get()
         if idempotent is None:
             idempotent = method in _IDEMPOTENT
         url = self._url(path, authenticated)

@@ -268,6 +268,22 @@ async def test_timeout_block_applies_to_resource_calls() -> None:
             assert await client.accounts.list()  # the override ended with the block
 
 
+async def test_timeout_block_works_with_async_with_too() -> None:
+    """``async with``, as for ``asyncio.timeout``, works as ``with`` does."""
+    async with Simulator(seed=1) as sim:
+        cfg = sim.client_config(retry=RetryPolicy(max_attempts=1))
+        async with AriesClient(cfg, token=sim.issue_token()) as client:
+            sim.faults.route_latency["/v2/users/me/accounts"] = 0.3
+            with pytest.raises(RequestTimeoutError):
+                async with client.timeout(0.05):
+                    await client.accounts.list()
+            sim.faults.route_latency.clear()
+            assert await client.accounts.list()
+            with pytest.raises(ValidationError, match="positive"):
+                async with client.timeout(0):
+                    pass
+
+
 async def test_a_caller_timing_out_mid_refresh_does_not_lose_the_rotated_refresh_token() -> None:
     async with Simulator(seed=3) as sim:
         old = sim.issue_token(ttl=0)  # expired on arrival: the next call refreshes
