@@ -46,17 +46,17 @@
                                       (carries its last known state)
 
 Messages never contain tokens or secrets; the raw body is kept on :attr:`APIError.body` for you
-to inspect, and is not part of ``str(error)``.
+to inspect, and is not part of ``str(error)``. Every error pickles with its attributes.
 
 :func:`api_error_from_response`, :func:`parse_retry_after`, the input checks, the order errors
-and the stream errors are served from here on first use;
-they live in modules that import this one.
+and the stream errors are served from here on first use; they live in modules importing this.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from aries_async._errors_pickle import error_state, rebuild_error
 from aries_async._lazy import lazy_getattr
 
 if TYPE_CHECKING:
@@ -127,6 +127,9 @@ __all__ = [
 
 class AriesError(Exception):
     """Root of every exception raised by aries-async."""
+
+    def __reduce__(self) -> tuple[Any, ...]:  # a call of the class needs its keywords
+        return rebuild_error, (type(self), self.args), error_state(self)
 
 
 class ConfigurationError(AriesError):
@@ -376,8 +379,7 @@ class ConflictError(APIError):
 
 
 class RateLimitError(APIError):
-    """429: too many requests. ``retry_after``: the seconds the server asked us to wait, when
-    it said."""
+    """429: too many requests. ``retry_after``: the seconds the server asked to wait, if sent."""
 
 
 class ServerError(APIError):
@@ -386,10 +388,8 @@ class ServerError(APIError):
 
 
 _HOMES = {  # module -> the names it defines that are served from here
-    "aries_async._errors_orders": (
-        "OrderMatchAmbiguousError OrderOutcomeUnknownError OrderRejectedError"
-        " OrderRejectedHTTPError"
-    ),
+    "aries_async._errors_orders": "OrderMatchAmbiguousError OrderOutcomeUnknownError"
+    " OrderRejectedError OrderRejectedHTTPError",
     "aries_async._errors_stream": "OrderStateUnknownError StreamAuthError StreamClosedError"
     " StreamError StreamOverflowError StreamRequestError StreamRequestInterrupted"
     " StreamRequestTimeout",

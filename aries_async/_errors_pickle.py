@@ -1,0 +1,37 @@
+"""How an :class:`~aries_async.errors.AriesError` pickles: rebuilt from its ``args`` and its
+attributes, without a call of its class.
+
+Python pickles an exception as a call of its class with ``args``, which fails for a class
+whose constructor takes keyword-only arguments (``OrderStateUnknownError(message,
+cl_ord_id=..., last_known=...)``) and garbles one that builds its message from its arguments
+(``QuoteError``). A process pool's worker that raised one would hand its parent a
+``TypeError`` instead.
+
+What is pickled is exactly what the error shows: ``args`` (its message), its attributes
+(``__notes__`` among them) and an ``ImportError``'s ``name`` and ``path``. As for every Python
+exception, ``__cause__``, ``__context__`` and ``__traceback__`` stay behind: a cause (an
+aiohttp error, say) need not pickle, and may hold what the error itself does not show.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["error_state", "rebuild_error"]
+
+
+def rebuild_error(cls: type[BaseException], args: tuple[Any, ...]) -> BaseException:
+    """An instance of ``cls`` with ``args``, its constructor not called; pickle sets its
+    attributes next (``BaseException.__setstate__``)."""
+    error = cls.__new__(cls, *args)
+    error.args = args  # an OSError subclass (a TimeoutError) leaves them to its __init__
+    return error
+
+
+def error_state(error: BaseException) -> dict[str, Any]:
+    """The attributes of ``error`` to pickle: its ``__dict__``, and the fields an
+    ``ImportError`` keeps outside it."""
+    state = dict(vars(error))
+    if isinstance(error, ImportError):
+        state.update(name=error.name, path=error.path)
+    return state
