@@ -21,6 +21,7 @@ from aries_async._validate import stored_symbol
 from aries_async.errors import QuoteError, ResponseFormatError
 from aries_async.frames import FrameRows
 from aries_async.models._quote import NO_SYMBOL, Quote
+from aries_async.models._summary import counted
 
 if TYPE_CHECKING:
     from aries_async.models._market_other import (
@@ -148,7 +149,9 @@ class QuoteBatch(FrameRows, _BySymbol[Quote]):
     ``batch["aapl"]``, ``"aapl" in batch``, ``batch.get("aapl")`` and ``batch.errors[
     "nosuch"]`` find them; iterating gives the stored ``"AAPL"``.
 
-    It equals the plain dict of its quotes; ``errors`` is in its ``repr``; ``to_frame()``
+    It equals the plain dict of its quotes; its ``repr`` counts the quotes and the errors and
+    names the first few symbols of each (``QuoteBatch(500 quotes: AAPL, MSFT, NVDA, AMZN,
+    GOOG, ... 495 more; 1 error: NOSUCH (unknown symbol))``); ``to_frame()``
     gives a row per quote indexed ``0..n-1`` like every ``to_frame()``, with the symbol a
     column: ``to_frame(index="symbol")`` indexes it by symbol.
 
@@ -187,7 +190,10 @@ class QuoteBatch(FrameRows, _BySymbol[Quote]):
             raise KeyError(f"{key}: {error} (batch.errors[{key!r}])") from error
 
     def __repr__(self) -> str:
-        return f"QuoteBatch({dict.__repr__(self)}, errors={self.errors!r})"
+        # One line however many symbols were asked for; each quote keeps its own full repr.
+        errors = (f"{s} ({e.reason})" if e.reason else s for s, e in self.errors.items())
+        quotes = counted("quote", iter(self), len(self))
+        return f"QuoteBatch({quotes}; {counted('error', errors, len(self.errors))})"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (dict(self), dict(self.errors)))

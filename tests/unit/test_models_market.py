@@ -159,12 +159,29 @@ def test_a_quote_batch_is_the_dict_of_its_quotes_with_errors_beside() -> None:
     quote = Quote.from_chart_item({"n": "AAPL", "s": "ok", "v": VALUES})
     batch = QuoteBatch({"AAPL": quote}, {"BAD": QuoteError("BAD", "unknown symbol")})
     assert batch == {"AAPL": quote} and isinstance(batch, dict)
-    assert "errors={'BAD': QuoteError(" in repr(batch)
+    assert repr(batch) == "QuoteBatch(1 quote: AAPL; 1 error: BAD (unknown symbol))"
     again = pickle.loads(pickle.dumps(batch))  # noqa: S301 - our own bytes
     assert again == batch and list(again.errors) == ["BAD"]
     assert again["aapl"] is again["AAPL"] and "bad" in again.errors  # pickled, still so
     batch.errors = {"NOSUCH": QuoteError("NOSUCH", "unknown symbol")}  # set: looked up so too
     assert batch.errors.get("nosuch") is batch.errors["NOSUCH"]
+
+
+def test_a_big_quote_batch_s_repr_names_a_few_symbols_and_counts_them_all() -> None:
+    # A notebook cell or a log line shows the batch of a 500-symbol watchlist in one line.
+    symbols = [f"S{n:03}" for n in range(500)]
+    quotes = {s: Quote.from_chart_item({"n": s, "s": "ok", "v": VALUES}) for s in symbols}
+    errors = {s: QuoteError(s, "unknown symbol") for s in ("X1", "X2", "X3", "X4", "X5", "X6")}
+    assert repr(QuoteBatch(quotes, errors)) == (
+        "QuoteBatch(500 quotes: S000, S001, S002, S003, S004, ... 495 more; 6 errors: "
+        "X1 (unknown symbol), X2 (unknown symbol), X3 (unknown symbol), X4 (unknown symbol), "
+        "X5 (unknown symbol), ... 1 more)"
+    )
+    assert repr(QuoteBatch()) == "QuoteBatch(0 quotes; 0 errors)"
+    few = QuoteBatch({s: quotes[s] for s in symbols[:2]}, {"BAD": QuoteError("BAD")})
+    assert repr(few) == "QuoteBatch(2 quotes: S000, S001; 1 error: BAD)"
+    # Each quote keeps its own full repr.
+    assert repr(few["S000"]).startswith("Quote(symbol='S000', ")
 
 
 @pytest.mark.parametrize(
