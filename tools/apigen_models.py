@@ -336,6 +336,8 @@ def _model(
         if meta:
             types.names.add("wire")
             options.append(f"metadata=wire({', '.join(meta)})")
+        if annotation.startswith("list["):  # a page of 500 items prints as its first few
+            options.append("repr=items_repr")
         if len(f"    {py}: {annotation} = None") > 100:
             annotation = f"(\n        {annotation}\n    )"
         noqa = "  # noqa: E741" if py in ("l", "I", "O") else ""
@@ -453,6 +455,7 @@ def model_module(
         import_lines(
             body,
             {
+                "aries_async.models._summary": ["items_repr"],
                 "aries_async.models.common": ["CalendarDate", "OpenEnum", "wire"],
                 **dict(sorted(elsewhere.items())),
             },

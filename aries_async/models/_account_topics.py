@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from aries_async._validate import stored_symbol
+from aries_async.models._summary import items_repr
 from aries_async.models._values import number_decimal
 from aries_async.models._wire import Timestamped, to_int, to_str, to_time
 
@@ -131,7 +132,7 @@ class PnlEvent(Timestamped):
 
     account_id: str | None = None
     interval: str | None = None
-    candles: tuple[PnlCandle, ...] = ()
+    candles: tuple[PnlCandle, ...] = attrs.field(default=(), repr=items_repr)
     topic: str = "pnl"
     timestamp_ms: int | None = attrs.field(default=None, eq=False)
     raw: Any = attrs.field(default=None, repr=False, eq=False)
@@ -203,7 +204,7 @@ class WatchlistEvent(Timestamped):
         topic, timestamp_ms, timestamp, raw: as for :class:`PnlEvent`.
     """
 
-    watchlists: tuple[WatchlistState, ...] = ()
+    watchlists: tuple[WatchlistState, ...] = attrs.field(default=(), repr=items_repr)
     action: str | None = None
     account_id: str | None = None
     topic: str = "watchlist"
@@ -272,7 +273,7 @@ class NewsEvent(Timestamped):
         topic, timestamp_ms, timestamp, raw: as for :class:`PnlEvent`.
     """
 
-    items: tuple[NewsItem, ...] = ()
+    items: tuple[NewsItem, ...] = attrs.field(default=(), repr=items_repr)
     topic: str = "news"
     timestamp_ms: int | None = attrs.field(default=None, eq=False)
     raw: Any = attrs.field(default=None, repr=False, eq=False)

@@ -17,6 +17,7 @@ import attrs
 
 from aries_async._deprecation import renamed, renamed_keywords
 from aries_async.errors import ResponseFormatError
+from aries_async.models._summary import items_repr
 from aries_async.models._values import json_number, response_decimal
 from aries_async.models.common import OpenEnum, datetime_to_epoch, parse_datetime, wire
 from aries_async.models.market import check_status
@@ -350,8 +351,8 @@ class EquityDetails:
 class EquityDetailsResponse:
     """``GET /v1/marketdata/equities/details``: details in input order plus per-symbol errors."""
 
-    data: list[EquityDetails] = attrs.Factory(list)
-    errors: list[SymbolError] = attrs.Factory(list)
+    data: list[EquityDetails] = attrs.field(factory=list, repr=items_repr)
+    errors: list[SymbolError] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -370,5 +371,5 @@ class OptionDetails:
 class OptionDetailsResponse:
     """``GET /v1/marketdata/options/details``: details plus per-symbol errors."""
 
-    data: list[OptionDetails] = attrs.Factory(list)
-    errors: list[SymbolError] = attrs.Factory(list)
+    data: list[OptionDetails] = attrs.field(factory=list, repr=items_repr)
+    errors: list[SymbolError] = attrs.field(factory=list, repr=items_repr)

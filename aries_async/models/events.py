@@ -78,6 +78,7 @@ from aries_async.models._market_events import (
     TimeAndSalesUpdate,
     TradeUpdate,
 )
+from aries_async.models._summary import items_repr
 from aries_async.models._wire import Timestamped
 from aries_async.models.accounts import Balance, Position
 from aries_async.models.orders import Order
@@ -147,8 +148,8 @@ class AccountSnapshot(Timestamped):
 
     account_id: str
     balance: Balance
-    positions: tuple[Position, ...] = ()
-    orders: tuple[Order, ...] = ()
+    positions: tuple[Position, ...] = attrs.field(default=(), repr=items_repr)
+    orders: tuple[Order, ...] = attrs.field(default=(), repr=items_repr)
     resync: bool = False
     raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
     timestamp_ms: int | None = attrs.field(default=None, eq=False)

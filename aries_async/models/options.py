@@ -14,6 +14,7 @@ from decimal import Decimal
 import attrs
 
 from aries_async._validate import OPTION_TICKER_PREFIX
+from aries_async.models._summary import items_repr
 
 __all__ = ["OptionChain", "OptionContract", "OptionExpirations"]
 
@@ -23,7 +24,7 @@ class OptionExpirations:
     """``GET /v1/options/{symbol}/expiry-dates``: the expiry dates listed for an underlying."""
 
     symbol: str | None = None
-    expiry_dates: list[date] = attrs.Factory(list)
+    expiry_dates: list[date] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -66,5 +67,5 @@ class OptionChain:
 
     symbol: str | None = None
     expiry_date: date | None = None
-    calls: list[OptionContract] = attrs.Factory(list)
-    puts: list[OptionContract] = attrs.Factory(list)
+    calls: list[OptionContract] = attrs.field(factory=list, repr=items_repr)
+    puts: list[OptionContract] = attrs.field(factory=list, repr=items_repr)

@@ -23,6 +23,7 @@ import attrs
 
 from aries_async._deprecation import renamed
 from aries_async._lazy import lazy_dir, lazy_getattr
+from aries_async.models._summary import items_repr
 from aries_async.models.accounts import SecurityType
 from aries_async.models.common import OpenEnum, wire
 
@@ -281,7 +282,7 @@ class OrderPage:
     ``next_cursor`` is ``0`` on the last page; otherwise pass it back as ``cursor``.
     """
 
-    orders: list[Order] = attrs.Factory(list)
+    orders: list[Order] = attrs.field(factory=list, repr=items_repr)
     next_cursor: int = 0
 
     @property

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import wire
 
 __all__ = [
@@ -73,7 +74,7 @@ class OptionSnapshotLastQuote:
 @attrs.frozen(kw_only=True)
 class OptionSnapshotLastTrade:
     """The ``OptionSnapshotLastTrade`` object."""
-    conditions: list[int] = attrs.field(factory=list)
+    conditions: list[int] = attrs.field(factory=list, repr=items_repr)
     decimal_size: Decimal | None = attrs.field(default=None, metadata=wire(lenient=True))
     exchange: int | None = None
     price: Decimal | None = None

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import wire
 
 __all__ = [
@@ -97,7 +98,7 @@ class CompanyPresentationResponse:
 
     Answered by ``client.alternative_data.company_presentation()``.
     """
-    res: list[Re] = attrs.field(factory=list)
+    res: list[Re] = attrs.field(factory=list, repr=items_repr)
     symbol: str | None = None
 
 
@@ -107,7 +108,7 @@ class EarningsCallLiveResponse:
 
     Answered by ``client.alternative_data.earnings_call_live()``.
     """
-    event: list[Event] = attrs.field(factory=list)
+    event: list[Event] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -116,7 +117,7 @@ class EarningsQualityScoreResponse:
 
     Answered by ``client.alternative_data.earnings_quality_score()``.
     """
-    data: list[EarningsQualityScoreResponseData] = attrs.field(factory=list)
+    data: list[EarningsQualityScoreResponseData] = attrs.field(factory=list, repr=items_repr)
     frequency: str | None = attrs.field(default=None, metadata=wire('freq'))
     symbol: str | None = None
 
@@ -151,7 +152,7 @@ class HistoricalEsgResponse:
 
     Answered by ``client.alternative_data.historical_esg()``.
     """
-    data: list[HistoricalEsgResponseData] = attrs.field(factory=list)
+    data: list[HistoricalEsgResponseData] = attrs.field(factory=list, repr=items_repr)
     symbol: str | None = None
 
 
@@ -172,7 +173,7 @@ class InvestmentThemeResponse:
 
     Answered by ``client.alternative_data.investment_theme()``.
     """
-    data: list[InvestmentThemeResponseData] = attrs.field(factory=list)
+    data: list[InvestmentThemeResponseData] = attrs.field(factory=list, repr=items_repr)
     theme: str | None = None
 
 
@@ -206,7 +207,7 @@ class SocialSentimentResponse:
 
     Answered by ``client.alternative_data.social_sentiment()``.
     """
-    data: list[SocialSentimentResponseData] = attrs.field(factory=list)
+    data: list[SocialSentimentResponseData] = attrs.field(factory=list, repr=items_repr)
     symbol: str | None = None
 
 
@@ -225,7 +226,7 @@ class SocialSentimentResponseData:
 @attrs.frozen(kw_only=True)
 class SupplyChainResponse:
     """The ``SupplyChainResponse`` object answered by ``client.alternative_data.supply_chain()``."""
-    data: list[SupplyChainResponseData] = attrs.field(factory=list)
+    data: list[SupplyChainResponseData] = attrs.field(factory=list, repr=items_repr)
     symbol: str | None = None
 
 
@@ -251,12 +252,12 @@ class TranscriptResponse:
     """The ``TranscriptResponse`` object answered by ``client.alternative_data.transcript()``."""
     audio: str | None = None
     id: str | None = None
-    participant: list[Participant] = attrs.field(factory=list)
+    participant: list[Participant] = attrs.field(factory=list, repr=items_repr)
     quarter: int | None = None
     symbol: str | None = None
     time: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
     title: str | None = None
-    transcript: list[TranscriptResponseTranscript] = attrs.field(factory=list)
+    transcript: list[TranscriptResponseTranscript] = attrs.field(factory=list, repr=items_repr)
     year: int | None = None
 
 
@@ -265,7 +266,7 @@ class TranscriptResponseTranscript:
     """The ``TranscriptResponseTranscript`` object."""
     name: str | None = None
     session: str | None = None
-    speech: list[str] = attrs.field(factory=list)
+    speech: list[str] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -275,7 +276,7 @@ class TranscriptsResponse:
     Answered by ``client.alternative_data.list_transcripts()``.
     """
     symbol: str | None = None
-    transcripts: list[TranscriptsResponseTranscript] = attrs.field(factory=list)
+    transcripts: list[TranscriptsResponseTranscript] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import CalendarDate, wire
 
 __all__ = [
@@ -39,7 +40,7 @@ class BankBranchesResponse:
 
     Answered by ``client.alternative_data.bank_branches()``.
     """
-    data: list[BankBranchesResponseData] = attrs.field(factory=list)
+    data: list[BankBranchesResponseData] = attrs.field(factory=list, repr=items_repr)
     symbol: str | None = None
 
 
@@ -59,7 +60,7 @@ class CongressionalTradingResponse:
 
     Answered by ``client.alternative_data.congressional_trading()``.
     """
-    data: list[CongressionalTradingResponseData] = attrs.field(factory=list)
+    data: list[CongressionalTradingResponseData] = attrs.field(factory=list, repr=items_repr)
     symbol: str | None = None
 
 
@@ -84,7 +85,7 @@ class Covid19UsCasesResponse:
 
     Answered by ``client.alternative_data.covid19_us_cases()``.
     """
-    data: list[Covid19UsCasesResponseData] = attrs.field(factory=list)
+    data: list[Covid19UsCasesResponseData] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -102,7 +103,9 @@ class FdaAdvisoryCommitteeCalendarResponse:
 
     Answered by ``client.alternative_data.fda_advisory_committee_calendar()``.
     """
-    data: list[FdaAdvisoryCommitteeCalendarResponseData] = attrs.field(factory=list)
+    data: list[FdaAdvisoryCommitteeCalendarResponseData] = attrs.field(
+        factory=list, repr=items_repr
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -117,7 +120,7 @@ class FdaAdvisoryCommitteeCalendarResponseData:
 @attrs.frozen(kw_only=True)
 class LobbyingResponse:
     """The ``LobbyingResponse`` object answered by ``client.alternative_data.lobbying()``."""
-    data: list[LobbyingResponseData] = attrs.field(factory=list)
+    data: list[LobbyingResponseData] = attrs.field(factory=list, repr=items_repr)
     symbol: str | None = None
 
 
@@ -144,7 +147,7 @@ class LobbyingResponseData:
 @attrs.frozen(kw_only=True)
 class UsaSpendingResponse:
     """The ``UsaSpendingResponse`` object answered by ``client.alternative_data.usa_spending()``."""
-    data: list[UsaSpendingResponseData] = attrs.field(factory=list)
+    data: list[UsaSpendingResponseData] = attrs.field(factory=list, repr=items_repr)
     symbol: str | None = None
 
 
@@ -179,7 +182,7 @@ class UsptoPatentsResponse:
 
     Answered by ``client.alternative_data.uspto_patents()``.
     """
-    data: list[UsptoPatentsResponseData] = attrs.field(factory=list)
+    data: list[UsptoPatentsResponseData] = attrs.field(factory=list, repr=items_repr)
     symbol: str | None = None
 
 
@@ -187,7 +190,7 @@ class UsptoPatentsResponse:
 class UsptoPatentsResponseData:
     """The ``UsptoPatentsResponseData`` object."""
     application_number: str | None = None
-    company_filing_name: list[str] = attrs.field(factory=list)
+    company_filing_name: list[str] = attrs.field(factory=list, repr=items_repr)
     description: str | None = None
     filing_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     filing_status: str | None = None
@@ -203,7 +206,7 @@ class VisaApplicationsResponse:
 
     Answered by ``client.alternative_data.visa_applications()``.
     """
-    data: list[VisaApplicationsResponseData] = attrs.field(factory=list)
+    data: list[VisaApplicationsResponseData] = attrs.field(factory=list, repr=items_repr)
     symbol: str | None = None
 
 

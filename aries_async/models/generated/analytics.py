@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import CalendarDate, wire
 
 __all__ = [
@@ -65,13 +66,13 @@ class AnalystInsightsResponse:
 
     Answered by ``client.analytics.analyst_insights()``.
     """
-    insights: list[AnalystInsightItem] = attrs.field(factory=list)
+    insights: list[AnalystInsightItem] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
 class GetRatingsResponse:
     """The ``GetRatingsResponse`` object answered by ``client.analytics.ratings()``."""
-    ratings: list[Rating] = attrs.field(factory=list)
+    ratings: list[Rating] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -210,7 +211,7 @@ class ScreenClause:
 @attrs.frozen(kw_only=True)
 class ScreenGroup:
     """The ``ScreenGroup`` object."""
-    clauses: list[ScreenClause] = attrs.field(factory=list)
+    clauses: list[ScreenClause] = attrs.field(factory=list, repr=items_repr)
     operator: str | None = None
 
 
@@ -224,7 +225,7 @@ class SectorAvgChange:
 @attrs.frozen(kw_only=True)
 class StockScreenerResponse:
     """The ``StockScreenerResponse`` object answered by ``client.analytics.stock_screener()``."""
-    data: list[StockScreenerResponseData] = attrs.field(factory=list)
+    data: list[StockScreenerResponseData] = attrs.field(factory=list, repr=items_repr)
     security: StockScreenerResponseSecurity | None = None
 
 

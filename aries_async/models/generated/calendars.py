@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import CalendarDate, wire
 
 __all__ = [
@@ -61,7 +62,7 @@ class ConferenceCallsResponse:
 
     Answered by ``client.calendars.conference_calls()``.
     """
-    conference_calls: list[ConferenceCall] = attrs.field(factory=list)
+    conference_calls: list[ConferenceCall] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -125,8 +126,8 @@ class EconomicsIndicator:
 @attrs.frozen(kw_only=True)
 class GetEconomicsCalendarResponse:
     """The ``GetEconomicsCalendarResponse`` object answered by ``client.calendars.economics()``."""
-    events: list[EconomicsCalendarEvent] = attrs.field(factory=list)
-    important_dates: list[str] = attrs.field(factory=list)
+    events: list[EconomicsCalendarEvent] = attrs.field(factory=list, repr=items_repr)
+    important_dates: list[str] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -164,4 +165,4 @@ class MergersAndAcquisitionsResponse:
 
     Answered by ``client.calendars.mergers_and_acquisitions()``.
     """
-    mergers_acquisitions: list[MergersAcquisition] = attrs.field(factory=list)
+    mergers_acquisitions: list[MergersAcquisition] = attrs.field(factory=list, repr=items_repr)

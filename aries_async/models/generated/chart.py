@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
+
 __all__ = ["ChartConfig", "SearchSymbolItem", "Subsession", "SymbolInfo", "TickChartBars"]
 
 
@@ -15,19 +17,19 @@ __all__ = ["ChartConfig", "SearchSymbolItem", "Subsession", "SymbolInfo", "TickC
 class ChartConfig:
     """The ``ChartConfig`` object answered by ``client.chart.config()``."""
     __wire_case__ = "snake"
-    daily_multipliers: list[str]
+    daily_multipliers: list[str] = attrs.field(repr=items_repr)
     has_daily: bool
     has_intraday: bool
     has_weekly_and_monthly: bool
-    intraday_multipliers: list[str]
-    monthly_multipliers: list[str]
-    supported_resolutions: list[str]
+    intraday_multipliers: list[str] = attrs.field(repr=items_repr)
+    monthly_multipliers: list[str] = attrs.field(repr=items_repr)
+    supported_resolutions: list[str] = attrs.field(repr=items_repr)
     supports_group_request: bool
     supports_marks: bool
     supports_search: bool
     supports_time: bool
     supports_timescale_marks: bool
-    weekly_multipliers: list[str]
+    weekly_multipliers: list[str] = attrs.field(repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -52,7 +54,7 @@ class Subsession:
 class SymbolInfo:
     """The ``SymbolInfo`` object answered by ``client.chart.symbol_info()``."""
     __wire_case__ = "snake"
-    daily_multipliers: list[str]
+    daily_multipliers: list[str] = attrs.field(repr=items_repr)
     description: str
     exchange: str
     format: str
@@ -61,33 +63,33 @@ class SymbolInfo:
     has_seconds: bool
     has_ticks: bool
     has_weekly_and_monthly: bool
-    intraday_multipliers: list[str]
+    intraday_multipliers: list[str] = attrs.field(repr=items_repr)
     listed_exchange: str
     minmov: Decimal
-    monthly_multipliers: list[str]
+    monthly_multipliers: list[str] = attrs.field(repr=items_repr)
     name: str
     pricescale: int
     session: str
     subsession_id: str
-    subsessions: list[Subsession] = attrs.field(factory=list)
-    supported_resolutions: list[str]
+    subsessions: list[Subsession] = attrs.field(factory=list, repr=items_repr)
+    supported_resolutions: list[str] = attrs.field(repr=items_repr)
     ticker: str
     timezone: str
     type: str
     visible_plots_set: str
     volume_precision: Decimal
-    weekly_multipliers: list[str]
+    weekly_multipliers: list[str] = attrs.field(repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
 class TickChartBars:
     """The ``TickChartBars`` object answered by ``client.chart.tick_history()``."""
-    c: list[Decimal] = attrs.field(factory=list)
+    c: list[Decimal] = attrs.field(factory=list, repr=items_repr)
     errmsg: str | None = None
-    h: list[Decimal] = attrs.field(factory=list)
-    l: list[Decimal] = attrs.field(factory=list)  # noqa: E741
+    h: list[Decimal] = attrs.field(factory=list, repr=items_repr)
+    l: list[Decimal] = attrs.field(factory=list, repr=items_repr)  # noqa: E741
     next_to: str | None = None
-    o: list[Decimal] = attrs.field(factory=list)
+    o: list[Decimal] = attrs.field(factory=list, repr=items_repr)
     s: str
-    t: list[int] = attrs.field(factory=list)
-    v: list[int] = attrs.field(factory=list)
+    t: list[int] = attrs.field(factory=list, repr=items_repr)
+    v: list[int] = attrs.field(factory=list, repr=items_repr)

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import wire
 
 __all__ = [
@@ -28,9 +29,9 @@ __all__ = [
 @attrs.frozen(kw_only=True)
 class Annual:
     """The ``Annual`` object."""
-    current_ratio: list[MetricSeriesPoint] = attrs.field(factory=list)
-    net_margin: list[MetricSeriesPoint] = attrs.field(factory=list)
-    sales_per_share: list[MetricSeriesPoint] = attrs.field(factory=list)
+    current_ratio: list[MetricSeriesPoint] = attrs.field(factory=list, repr=items_repr)
+    net_margin: list[MetricSeriesPoint] = attrs.field(factory=list, repr=items_repr)
+    sales_per_share: list[MetricSeriesPoint] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -57,13 +58,13 @@ class CompanyExecutive:
 @attrs.frozen(kw_only=True)
 class CompanyExecutiveResponse:
     """The ``CompanyExecutiveResponse`` object answered by ``client.company.executives()``."""
-    executives: list[CompanyExecutive] = attrs.field(factory=list)
+    executives: list[CompanyExecutive] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
 class CompanyPeersResponse:
     """The ``CompanyPeersResponse`` object answered by ``client.company.peers()``."""
-    peers: list[str] = attrs.field(factory=list)
+    peers: list[str] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import CalendarDate, wire
 
 __all__ = [
@@ -49,7 +50,7 @@ class DividendsResponse:
     """The ``DividendsResponse`` object answered by ``client.corporate_actions.dividends()``."""
     next_url: str | None = None
     request_id: str | None = None
-    results: list[DividendItem] = attrs.field(factory=list)
+    results: list[DividendItem] = attrs.field(factory=list, repr=items_repr)
     status: str | None = None
 
 
@@ -59,7 +60,7 @@ class IpoCalendarResponse:
 
     Answered by ``client.corporate_actions.ipo_calendar()``.
     """
-    ipos: list[IpoItem] = attrs.field(factory=list)
+    ipos: list[IpoItem] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -112,7 +113,7 @@ class Spinoff:
 @attrs.frozen(kw_only=True)
 class SpinoffsResponse:
     """The ``SpinoffsResponse`` object answered by ``client.corporate_actions.spinoffs()``."""
-    spinoffs: list[Spinoff] = attrs.field(factory=list)
+    spinoffs: list[Spinoff] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -123,7 +124,7 @@ class StockSplitsResponse:
     """
     next_url: str | None = None
     request_id: str | None = None
-    results: list[StockSplitsResponseResult]
+    results: list[StockSplitsResponseResult] = attrs.field(repr=items_repr)
     status: str
 
 
@@ -181,7 +182,7 @@ class TenderOffersResponse:
     Answered by ``client.corporate_actions.tender_offers()``.
     """
     security: TenderOffersResponseSecurity | None = None
-    tender_offers: list[TenderOffer]
+    tender_offers: list[TenderOffer] = attrs.field(repr=items_repr)
 
 
 TenderOffersResponseSecurity = PaidSecurity

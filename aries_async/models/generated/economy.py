@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import CalendarDate, wire
 
 __all__ = [
@@ -28,7 +29,7 @@ class InflationExpectationsResponse:
     """
     next_url: str | None = None
     request_id: str | None = None
-    results: list[InflationExpectationsResponseResult] = attrs.field(factory=list)
+    results: list[InflationExpectationsResponseResult] = attrs.field(factory=list, repr=items_repr)
     status: str | None = None
 
 
@@ -50,7 +51,7 @@ class InflationResponse:
     """The ``InflationResponse`` object answered by ``client.economy.inflation()``."""
     next_url: str | None = None
     request_id: str | None = None
-    results: list[InflationResponseResult] = attrs.field(factory=list)
+    results: list[InflationResponseResult] = attrs.field(factory=list, repr=items_repr)
     status: str | None = None
 
 
@@ -71,7 +72,7 @@ class TreasuryYieldsResponse:
     """The ``TreasuryYieldsResponse`` object answered by ``client.economy.treasury_yields()``."""
     next_url: str | None = None
     request_id: str | None = None
-    results: list[TreasuryYieldsResponseResult] = attrs.field(factory=list)
+    results: list[TreasuryYieldsResponseResult] = attrs.field(factory=list, repr=items_repr)
     status: str | None = None
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import wire
 
 __all__ = [
@@ -51,13 +52,13 @@ class EarningsSurprisesResponse:
 
     Answered by ``client.estimates.earnings_surprises()``.
     """
-    earning_surprises: list[EarningSurprise] = attrs.field(factory=list)
+    earning_surprises: list[EarningSurprise] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
 class EbitEstimates:
     """The ``EbitEstimates`` object."""
-    data: list[EbitEstimatesResponseData] = attrs.field(factory=list)
+    data: list[EbitEstimatesResponseData] = attrs.field(factory=list, repr=items_repr)
     frequency: str | None = attrs.field(default=None, metadata=wire('freq'))
     symbol: str | None = None
 
@@ -83,7 +84,7 @@ class EbitEstimatesResponseData:
 @attrs.frozen(kw_only=True)
 class EbitdaEstimates:
     """The ``EbitdaEstimates`` object."""
-    data: list[EbitdaEstimatesResponseData] = attrs.field(factory=list)
+    data: list[EbitdaEstimatesResponseData] = attrs.field(factory=list, repr=items_repr)
     frequency: str | None = attrs.field(default=None, metadata=wire('freq'))
     symbol: str | None = None
 
@@ -112,7 +113,7 @@ class EbitdaEstimatesResponseData:
 @attrs.frozen(kw_only=True)
 class EpsEstimates:
     """The ``EpsEstimates`` object."""
-    data: list[EpsEstimatesResponseData] = attrs.field(factory=list)
+    data: list[EpsEstimatesResponseData] = attrs.field(factory=list, repr=items_repr)
     frequency: str | None = attrs.field(default=None, metadata=wire('freq'))
     symbol: str | None = None
 
@@ -150,7 +151,7 @@ class PriceTargetResponse:
 @attrs.frozen(kw_only=True)
 class RevenueEstimates:
     """The ``RevenueEstimates`` object."""
-    data: list[RevenueEstimatesResponseData] = attrs.field(factory=list)
+    data: list[RevenueEstimatesResponseData] = attrs.field(factory=list, repr=items_repr)
     frequency: str | None = attrs.field(default=None, metadata=wire('freq'))
     symbol: str | None = None
 
@@ -182,7 +183,7 @@ class UpgradesDowngradesResponse:
 
     Answered by ``client.estimates.upgrades_downgrades()``.
     """
-    data: list[UpgradesDowngradesResponseData] = attrs.field(factory=list)
+    data: list[UpgradesDowngradesResponseData] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import wire
 
 __all__ = [
@@ -46,7 +47,7 @@ class EtfCountryAllocationResponse:
 @attrs.frozen(kw_only=True)
 class EtfCountryAllocationResponseData:
     """The ``EtfCountryAllocationResponseData`` object."""
-    country_exposure: list[CountryExposure] = attrs.field(factory=list)
+    country_exposure: list[CountryExposure] = attrs.field(factory=list, repr=items_repr)
     symbol: str | None = None
 
 
@@ -59,7 +60,7 @@ class EtfHoldingsResponse:
 @attrs.frozen(kw_only=True)
 class EtfHoldingsResponseData:
     """The ``EtfHoldingsResponseData`` object."""
-    holdings: list[Holding] = attrs.field(factory=list)
+    holdings: list[Holding] = attrs.field(factory=list, repr=items_repr)
     number_of_holdings: int | None = None
     symbol: str | None = None
 
@@ -86,7 +87,7 @@ class EtfSectorAllocationResponse:
 @attrs.frozen(kw_only=True)
 class EtfSectorAllocationResponseData:
     """The ``EtfSectorAllocationResponseData`` object."""
-    sector_exposure: list[SectorExposure] = attrs.field(factory=list)
+    sector_exposure: list[SectorExposure] = attrs.field(factory=list, repr=items_repr)
     symbol: str | None = None
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import wire
 
 __all__ = [
@@ -41,7 +42,7 @@ class FilingSimilarityRecord:
 class FilingsSimilarityIndexDataWrapper:
     """The ``FilingsSimilarityIndexDataWrapper`` object."""
     cik: str | None = None
-    similarity: list[FilingSimilarityRecord] = attrs.field(factory=list)
+    similarity: list[FilingSimilarityRecord] = attrs.field(factory=list, repr=items_repr)
     symbol: str | None = None
 
 
@@ -70,4 +71,4 @@ class SecFiling:
 @attrs.frozen(kw_only=True)
 class SecFilingsResponse:
     """The ``SecFilingsResponse`` object answered by ``client.filings.sec()``."""
-    filings: list[SecFiling] = attrs.field(factory=list)
+    filings: list[SecFiling] = attrs.field(factory=list, repr=items_repr)

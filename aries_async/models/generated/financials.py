@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import CalendarDate, wire
 
 __all__ = [
@@ -72,7 +73,7 @@ class CashFlowStatement:
     purchase_of_property_plant_and_equipment: Decimal | None = None
     sale_of_property_plant_and_equipment: Decimal | None = None
     short_term_debt_issuances_repayments: Decimal | None = None
-    tickers: list[str] = attrs.field(factory=list)
+    tickers: list[str] = attrs.field(factory=list, repr=items_repr)
     timeframe: str | None = None
 
 
@@ -84,7 +85,7 @@ class CashFlowStatementsResponse:
     """
     next_url: str | None = None
     request_id: str | None = None
-    results: list[CashFlowStatement] = attrs.field(factory=list)
+    results: list[CashFlowStatement] = attrs.field(factory=list, repr=items_repr)
     status: str | None = None
 
 
@@ -93,7 +94,7 @@ class FinancialRatiosResponse:
     """The ``FinancialRatiosResponse`` object answered by ``client.financials.ratios()``."""
     next_url: str | None = None
     request_id: str | None = None
-    results: list[FinancialRatiosResponseResult] = attrs.field(factory=list)
+    results: list[FinancialRatiosResponseResult] = attrs.field(factory=list, repr=items_repr)
     status: str | None = None
 
 
@@ -152,7 +153,7 @@ class FinancialStatement:
 class FinancialsReportedDataWrapper:
     """The ``FinancialsReportedDataWrapper`` object."""
     cik: str | None = None
-    data: list[ReportedFiling] = attrs.field(factory=list)
+    data: list[ReportedFiling] = attrs.field(factory=list, repr=items_repr)
     symbol: str | None = None
 
 
@@ -166,7 +167,7 @@ class FinancialsReportedResponse:
 class FinancialsRevenueBreakdownDataWrapper:
     """The ``FinancialsRevenueBreakdownDataWrapper`` object."""
     cik: str | None = None
-    data: list[RevenueBreakdownEntry] = attrs.field(factory=list)
+    data: list[RevenueBreakdownEntry] = attrs.field(factory=list, repr=items_repr)
     symbol: str | None = None
 
 
@@ -182,7 +183,7 @@ class FinancialsRevenueBreakdownResponse:
 @attrs.frozen(kw_only=True)
 class FinancialsStatementsDataWrapper:
     """The ``FinancialsStatementsDataWrapper`` object."""
-    financials: list[FinancialStatement] = attrs.field(factory=list)
+    financials: list[FinancialStatement] = attrs.field(factory=list, repr=items_repr)
     symbol: str | None = None
 
 
@@ -228,7 +229,7 @@ class IncomeStatement:
     research_development: Decimal | None = None
     revenue: Decimal | None = None
     selling_general_administrative: Decimal | None = None
-    tickers: list[str] = attrs.field(factory=list)
+    tickers: list[str] = attrs.field(factory=list, repr=items_repr)
     timeframe: str | None = None
     total_operating_expenses: Decimal | None = None
     total_other_income_expense: Decimal | None = None
@@ -242,7 +243,7 @@ class IncomeStatementsResponse:
     """
     next_url: str | None = None
     request_id: str | None = None
-    results: list[IncomeStatement] = attrs.field(factory=list)
+    results: list[IncomeStatement] = attrs.field(factory=list, repr=items_repr)
     status: str | None = None
 
 
@@ -274,14 +275,14 @@ class ReportedFiling:
 @attrs.frozen(kw_only=True)
 class ReportedReport:
     """The ``ReportedReport`` object."""
-    bs: list[ReportedBSItem] = attrs.field(factory=list)
+    bs: list[ReportedBSItem] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
 class RevenueBreakdownAxis:
     """The ``RevenueBreakdownAxis`` object."""
     axis: str | None = None
-    data: list[RevenueBreakdownDataPoint] = attrs.field(factory=list)
+    data: list[RevenueBreakdownDataPoint] = attrs.field(factory=list, repr=items_repr)
     label: str | None = None
 
 
@@ -307,7 +308,7 @@ class RevenueBreakdownInner:
     """The ``RevenueBreakdownInner`` object."""
     concept: str | None = None
     end_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
-    revenue_breakdown: list[RevenueBreakdownAxis] = attrs.field(factory=list)
+    revenue_breakdown: list[RevenueBreakdownAxis] = attrs.field(factory=list, repr=items_repr)
     start_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     unit: str | None = None
     value: Decimal | None = None
@@ -318,7 +319,7 @@ class ShortInterestResponse:
     """The ``ShortInterestResponse`` object answered by ``client.financials.short_interest()``."""
     next_url: str | None = None
     request_id: str | None = None
-    results: list[ShortInterestResponseResult] = attrs.field(factory=list)
+    results: list[ShortInterestResponseResult] = attrs.field(factory=list, repr=items_repr)
     status: str | None = None
 
 
@@ -337,7 +338,7 @@ class ShortVolumeResponse:
     """The ``ShortVolumeResponse`` object answered by ``client.financials.short_volume()``."""
     next_url: str | None = None
     request_id: str | None = None
-    results: list[ShortVolumeResponseResult] = attrs.field(factory=list)
+    results: list[ShortVolumeResponseResult] = attrs.field(factory=list, repr=items_repr)
     status: str | None = None
 
 

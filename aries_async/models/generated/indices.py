@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import CalendarDate, wire
 
 __all__ = [
@@ -92,7 +93,7 @@ class IndexBarResponseIndex:
 @attrs.frozen(kw_only=True)
 class IndexBarsResponse:
     """The ``IndexBarsResponse`` object answered by ``client.indices.bars()``."""
-    bars: list[IndexBarsResponseBar] = attrs.field(factory=list)
+    bars: list[IndexBarsResponseBar] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -112,7 +113,7 @@ class IndexBarsResponseBar:
 @attrs.frozen(kw_only=True)
 class IndexChartBarsResponse:
     """The ``IndexChartBarsResponse`` object answered by ``client.indices.chart_bars()``."""
-    chart_bars: list[ChartBar] = attrs.field(factory=list)
+    chart_bars: list[ChartBar] = attrs.field(factory=list, repr=items_repr)
     currency: str | None = None
     index_group: str | None = None
     index_name: str | None = None
@@ -131,13 +132,13 @@ class IndexGroup:
 @attrs.frozen(kw_only=True)
 class IndexGroupsResponse:
     """The ``IndexGroupsResponse`` object answered by ``client.indices.groups()``."""
-    index_groups: list[IndexGroup] = attrs.field(factory=list)
+    index_groups: list[IndexGroup] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
 class IndexListResponse:
     """The ``IndexListResponse`` object answered by ``client.indices.list()``."""
-    indices: list[IndexListResponseIndex] = attrs.field(factory=list)
+    indices: list[IndexListResponseIndex] = attrs.field(factory=list, repr=items_repr)
     next_page: str | None = None
 
 
@@ -156,7 +157,7 @@ class IndexSearchResponse:
 
     Answered by ``client.indices.search()``, ``client.indices.by_group()``.
     """
-    indices: list[IndexSearchResponseIndex] = attrs.field(factory=list)
+    indices: list[IndexSearchResponseIndex] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -196,7 +197,7 @@ class IndicesRealtimeValuesResponse:
 
     Answered by ``client.indices.realtime_values()``.
     """
-    items: list[IndicesRealtimeValuesItem] = attrs.field(factory=list)
+    items: list[IndicesRealtimeValuesItem] = attrs.field(factory=list, repr=items_repr)
 
 
 IndexSearchResponseIndex = IndexBarResponseIndex

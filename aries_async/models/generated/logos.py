@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import wire
 
 __all__ = [
@@ -25,7 +26,7 @@ __all__ = [
 @attrs.frozen(kw_only=True)
 class LogoSearchResponse:
     """The ``LogoSearchResponse`` object answered by ``client.logos.search()``."""
-    data: list[LogoSearchResponseData] = attrs.field(factory=list)
+    data: list[LogoSearchResponseData] = attrs.field(factory=list, repr=items_repr)
     ok: bool | None = None
 
 
@@ -52,7 +53,7 @@ class LogoSearchResponseFiles:
 @attrs.frozen(kw_only=True)
 class LogoSyncResponse:
     """The ``LogoSyncResponse`` object answered by ``client.logos.sync()``."""
-    data: list[LogoSyncResponseData] = attrs.field(factory=list)
+    data: list[LogoSyncResponseData] = attrs.field(factory=list, repr=items_repr)
     has_more: bool | None = None
     ok: bool | None = None
     page: int | None = None
@@ -66,7 +67,7 @@ class LogoSyncResponseData:
     created_at: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
     files: LogoSyncResponseFiles | None = None
     id: str | None = None
-    securities: list[LogoSyncResponseSecurity] = attrs.field(factory=list)
+    securities: list[LogoSyncResponseSecurity] = attrs.field(factory=list, repr=items_repr)
     updated_at: datetime | None = attrs.field(default=None, metadata=wire(lenient=True))
 
 

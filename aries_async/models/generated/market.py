@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import wire
 
 __all__ = [
@@ -116,7 +117,7 @@ class EquityDetailsDTO:
 class EtbListResponse:
     """The ``EtbListResponse`` object answered by ``client.market.etb_list()``."""
     count: int | None = None
-    symbols: list[str] = attrs.field(factory=list)
+    symbols: list[str] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -129,15 +130,15 @@ class EtbSearchResponse:
 @attrs.frozen(kw_only=True)
 class GetEquityDetailsResponse:
     """The ``GetEquityDetailsResponse`` object answered by ``client.market.equity_details()``."""
-    data: list[EquityDetailsDTO] = attrs.field(factory=list)
-    errors: list[SymbolError] = attrs.field(factory=list)
+    data: list[EquityDetailsDTO] = attrs.field(factory=list, repr=items_repr)
+    errors: list[SymbolError] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
 class GetOptionDetailsResponse:
     """The ``GetOptionDetailsResponse`` object answered by ``client.market.option_details()``."""
-    data: list[OptionDetailsDTO] = attrs.field(factory=list)
-    errors: list[SymbolError] = attrs.field(factory=list)
+    data: list[OptionDetailsDTO] = attrs.field(factory=list, repr=items_repr)
+    errors: list[SymbolError] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)

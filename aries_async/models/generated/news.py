@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
+
 __all__ = ["Buzz", "News", "NewsItem", "NewsListResponse", "NewsSentimentResponse", "Sentiment"]
 
 
@@ -25,11 +27,11 @@ class News:
     """The ``News`` object (also ``NewsItem``) answered by ``client.news.get()``."""
     __wire_case__ = "snake"
     action: str | None = None
-    authors: list[str] = attrs.field(factory=list)
+    authors: list[str] = attrs.field(factory=list, repr=items_repr)
     body: str | None = None
     id: int | None = None
     news_type: str | None = None
-    symbols: list[str] = attrs.field(factory=list)
+    symbols: list[str] = attrs.field(factory=list, repr=items_repr)
     timestamp: datetime | None = None
     title: str | None = None
 
@@ -37,7 +39,7 @@ class News:
 @attrs.frozen(kw_only=True)
 class NewsListResponse:
     """The ``NewsListResponse`` object answered by ``client.news.list()``."""
-    news: list[News] = attrs.field(factory=list)
+    news: list[News] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import CalendarDate, wire
 from aries_async.models.generated._shared import (
     OptionSnapshotContractDetails,
@@ -78,7 +79,7 @@ class OptionChainSnapshotResponse:
     """
     next_url: str | None = None
     request_id: str | None = None
-    results: list[OptionContractSnapshotRow] = attrs.field(factory=list)
+    results: list[OptionContractSnapshotRow] = attrs.field(factory=list, repr=items_repr)
     status: str | None = None
 
 
@@ -124,7 +125,7 @@ class OptionLastTradeResponse:
 @attrs.frozen(kw_only=True)
 class OptionLastTradeResponseResults:
     """The ``OptionLastTradeResponseResults`` object (also ``StockLastTradeResponseResults``)."""
-    conditions: list[int] = attrs.field(factory=list)
+    conditions: list[int] = attrs.field(factory=list, repr=items_repr)
     correction: int | None = None
     exchange: int | None = None
     id: str | None = None
@@ -172,7 +173,7 @@ class OptionQuotesResponse:
     """The ``OptionQuotesResponse`` object answered by ``client.options.quotes()``."""
     next_url: str | None = None
     request_id: str | None = None
-    results: list[OptionQuotesResponseResult] = attrs.field(factory=list)
+    results: list[OptionQuotesResponseResult] = attrs.field(factory=list, repr=items_repr)
     status: str | None = None
 
 
@@ -194,14 +195,14 @@ class OptionTradesResponse:
     """The ``OptionTradesResponse`` object answered by ``client.options.trades()``."""
     next_url: str | None = None
     request_id: str | None = None
-    results: list[OptionTradesResponseResult] = attrs.field(factory=list)
+    results: list[OptionTradesResponseResult] = attrs.field(factory=list, repr=items_repr)
     status: str | None = None
 
 
 @attrs.frozen(kw_only=True)
 class OptionTradesResponseResult:
     """The ``OptionTradesResponseResult`` object."""
-    conditions: list[int] = attrs.field(factory=list)
+    conditions: list[int] = attrs.field(factory=list, repr=items_repr)
     correction: int | None = None
     exchange: int | None = None
     participant_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
@@ -213,7 +214,7 @@ class OptionTradesResponseResult:
 @attrs.frozen(kw_only=True)
 class OptionsActivityResponse:
     """The ``OptionsActivityResponse`` object answered by ``client.options.activity()``."""
-    activities: list[Activity] = attrs.field(factory=list)
+    activities: list[Activity] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -224,7 +225,7 @@ class OptionsUnusualActivityResponse:
     """
     __wire_case__ = "snake"
     next_page: str | None = None
-    trades: list[OptionsUnusualActivityTrade] = attrs.field(factory=list)
+    trades: list[OptionsUnusualActivityTrade] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)

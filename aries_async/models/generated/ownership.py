@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import wire
 
 __all__ = [
@@ -41,7 +42,7 @@ class InsiderTransactionsResponse:
 
     Answered by ``client.ownership.insider_transactions()``.
     """
-    transactions: list[InsiderTransaction] = attrs.field(factory=list)
+    transactions: list[InsiderTransaction] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -62,7 +63,7 @@ class InstitutionalOwnershipResponse:
 
     Answered by ``client.ownership.institutional_ownership()``.
     """
-    data: list[InstitutionalHolding] = attrs.field(factory=list)
+    data: list[InstitutionalHolding] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -71,7 +72,7 @@ class InstitutionalPortfolioResponse:
 
     Answered by ``client.ownership.institutional_portfolio()``.
     """
-    holdings: list[InstitutionalHolding] = attrs.field(factory=list)
+    holdings: list[InstitutionalHolding] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -80,7 +81,7 @@ class OwnershipDataResponse:
 
     Answered by ``client.ownership.fund_ownership()``, ``client.ownership.ownership_data()``.
     """
-    data: list[OwnershipRecord] = attrs.field(factory=list)
+    data: list[OwnershipRecord] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
+
 __all__ = [
     "GetHistoryBatchResponseBody",
     "GetHistoryResponseBody",
@@ -42,7 +44,7 @@ class GetHistoryResponseBody:
 @attrs.frozen(kw_only=True)
 class PredMdBatchHistoryResponse:
     """The ``PredMdBatchHistoryResponse`` object."""
-    results: list[PredMdHistoryResponse]
+    results: list[PredMdHistoryResponse] = attrs.field(repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -60,7 +62,7 @@ class PredMdHistoryResponse:
     count: int
     from_: datetime | None = None
     symbol: str
-    ticks: list[PredMdTick]
+    ticks: list[PredMdTick] = attrs.field(repr=items_repr)
     to: datetime | None = None
 
 

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import OpenEnum, wire
 
 __all__ = [
@@ -59,7 +60,7 @@ class GetEventContractsResponseBody:
 @attrs.frozen(kw_only=True)
 class ListCategoriesData:
     """The ``ListCategoriesData`` object."""
-    categories: list[PredMdCategory]
+    categories: list[PredMdCategory] = attrs.field(repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -76,7 +77,7 @@ class ListCategoriesResponseBody:
 class PredMdBaseEvent:
     """The ``PredMdBaseEvent`` object."""
     base_event_id: str
-    category_levels: list[str] = attrs.field(factory=list)
+    category_levels: list[str] = attrs.field(factory=list, repr=items_repr)
     display_name: str | None = None
     first_seen_at: datetime
     last_synced_at: datetime
@@ -95,7 +96,7 @@ class PredMdBaseEventSearchResult:
     """The ``PredMdBaseEventSearchResult`` object."""
     __wire_tag__: ClassVar[tuple[str, str]] = ('type', 'base-events')
     found: int
-    hits: list[PredMdBaseEventHit]
+    hits: list[PredMdBaseEventHit] = attrs.field(repr=items_repr)
     page: int
     per_page: int
     type: PredMdBaseEventSearchResultType
@@ -110,13 +111,13 @@ class PredMdBaseEventSearchResultType(OpenEnum):
 class PredMdBaseEventWithEvents:
     """The ``PredMdBaseEventWithEvents`` object."""
     base_event: PredMdBaseEvent
-    events: list[PredMdEventWithContracts]
+    events: list[PredMdEventWithContracts] = attrs.field(repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
 class PredMdCategory:
     """The ``PredMdCategory`` object."""
-    children: list[PredMdCategory] = attrs.field(factory=list)
+    children: list[PredMdCategory] = attrs.field(factory=list, repr=items_repr)
     name: str
     path: str
 
@@ -143,7 +144,7 @@ class PredMdContract:
     strike_unit: str | None = None
     strike_value: Decimal | None = None
     symbol: str
-    symbol_sub_types: list[str]
+    symbol_sub_types: list[str] = attrs.field(repr=items_repr)
     termination_date: datetime | None = None
     tick_size: Decimal
     tradable: bool
@@ -165,7 +166,7 @@ class PredMdContractHit:
     state: str
     strike_value: Decimal | None = None
     symbol: str
-    symbol_sub_types: list[str]
+    symbol_sub_types: list[str] = attrs.field(repr=items_repr)
     tick_size: Decimal
     time_specifier: str | None = None
     tradable: bool
@@ -177,7 +178,7 @@ class PredMdContractSearchResult:
     """The ``PredMdContractSearchResult`` object."""
     __wire_tag__: ClassVar[tuple[str, str]] = ('type', 'contracts')
     found: int
-    hits: list[PredMdContractHit]
+    hits: list[PredMdContractHit] = attrs.field(repr=items_repr)
     page: int
     per_page: int
     type: PredMdContractSearchResultType
@@ -223,7 +224,7 @@ class PredMdEventSearchResult:
     """The ``PredMdEventSearchResult`` object."""
     __wire_tag__: ClassVar[tuple[str, str]] = ('type', 'events')
     found: int
-    hits: list[PredMdEventHit]
+    hits: list[PredMdEventHit] = attrs.field(repr=items_repr)
     page: int
     per_page: int
     type: PredMdEventSearchResultType
@@ -237,7 +238,7 @@ class PredMdEventSearchResultType(OpenEnum):
 @attrs.frozen(kw_only=True)
 class PredMdEventWithContracts:
     """The ``PredMdEventWithContracts`` object."""
-    contracts: list[PredMdContract]
+    contracts: list[PredMdContract] = attrs.field(repr=items_repr)
     event: PredMdEvent
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import wire
 
 __all__ = [
@@ -92,14 +93,14 @@ class PredOrdersOrder:
 class PredOrdersOrderDetail:
     """The ``PredOrdersOrderDetail`` object."""
     order: PredOrdersOrder
-    reports: list[PredOrdersOrderReport]
+    reports: list[PredOrdersOrderReport] = attrs.field(repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
 class PredOrdersOrderPage:
     """The ``PredOrdersOrderPage`` object."""
     next_cursor: str | None = None
-    orders: list[PredOrdersOrder]
+    orders: list[PredOrdersOrder] = attrs.field(repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)

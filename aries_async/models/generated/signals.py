@@ -8,6 +8,7 @@ from datetime import datetime
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import wire
 from aries_async.models.generated.analytics import AnalystInsightItemSecurity
 
@@ -20,7 +21,7 @@ class BullBearAnalysisResponse:
 
     Answered by ``client.signals.bull_bear_analysis()``.
     """
-    bull_bear_cases: list[BullBearCase] = attrs.field(factory=list)
+    bull_bear_cases: list[BullBearCase] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -29,7 +30,7 @@ class BullBearCase:
     bear_case: str | None = None
     bull_case: str | None = None
     id: str | None = None
-    securities: list[BullBearAnalysisResponseSecurity] = attrs.field(factory=list)
+    securities: list[BullBearAnalysisResponseSecurity] = attrs.field(factory=list, repr=items_repr)
     ticker: str | None = None
     updated: datetime | None = attrs.field(default=None, metadata=wire(epoch='ms'))
 

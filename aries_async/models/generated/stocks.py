@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import wire
 from aries_async.models.generated._shared import (
     OptionSnapshotContractDetails,
@@ -59,7 +60,7 @@ class DailyMarketSummaryResponse:
     adjusted: bool | None = None
     query_count: int | None = None
     request_id: str | None = None
-    results: list[StockOhlcBar] = attrs.field(factory=list)
+    results: list[StockOhlcBar] = attrs.field(factory=list, repr=items_repr)
     results_count: int | None = None
     status: str | None = None
 
@@ -100,7 +101,7 @@ class LastQuote:
 @attrs.frozen(kw_only=True)
 class LastTrade:
     """The ``LastTrade`` object."""
-    conditions: list[int] = attrs.field(factory=list)
+    conditions: list[int] = attrs.field(factory=list, repr=items_repr)
     exchange_id: int | None = None
     price: Decimal | None = None
     size: int | None = None
@@ -140,7 +141,7 @@ class StockAggregatesResponse:
     next_url: str | None = None
     query_count: int | None = None
     request_id: str | None = None
-    results: list[StockOhlcBar] = attrs.field(factory=list)
+    results: list[StockOhlcBar] = attrs.field(factory=list, repr=items_repr)
     results_count: int | None = None
     status: str | None = None
     ticker: str | None = None
@@ -163,8 +164,8 @@ class StockLastQuoteResponseResults:
     bid_exchange: int | None = None
     bid_price: Decimal | None = None
     bid_size: int | None = None
-    conditions: list[int] = attrs.field(factory=list)
-    indicators: list[int] = attrs.field(factory=list)
+    conditions: list[int] = attrs.field(factory=list, repr=items_repr)
+    indicators: list[int] = attrs.field(factory=list, repr=items_repr)
     participant_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     sequence_number: int | None = None
     sip_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
@@ -209,7 +210,7 @@ class StockPreviousDayResponse:
     adjusted: bool | None = None
     query_count: int | None = None
     request_id: str | None = None
-    results: list[StockOhlcBar] = attrs.field(factory=list)
+    results: list[StockOhlcBar] = attrs.field(factory=list, repr=items_repr)
     results_count: int | None = None
     status: str | None = None
     ticker: str | None = None
@@ -220,7 +221,7 @@ class StockQuotesResponse:
     """The ``StockQuotesResponse`` object answered by ``client.stocks.quotes()``."""
     next_url: str | None = None
     request_id: str | None = None
-    results: list[StockQuotesResponseResult] = attrs.field(factory=list)
+    results: list[StockQuotesResponseResult] = attrs.field(factory=list, repr=items_repr)
     status: str | None = None
 
 
@@ -233,8 +234,8 @@ class StockQuotesResponseResult:
     bid_exchange: int | None = None
     bid_price: Decimal | None = None
     bid_size: Decimal | None = None
-    conditions: list[int] = attrs.field(factory=list)
-    indicators: list[int] = attrs.field(factory=list)
+    conditions: list[int] = attrs.field(factory=list, repr=items_repr)
+    indicators: list[int] = attrs.field(factory=list, repr=items_repr)
     participant_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
     sequence_number: int | None = None
     sip_timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ns'))
@@ -247,7 +248,7 @@ class StockSnapshotsResponse:
     """The ``StockSnapshotsResponse`` object answered by ``client.stocks.snapshots()``."""
     count: int | None = None
     status: str | None = None
-    tickers: list[Ticker] = attrs.field(factory=list)
+    tickers: list[Ticker] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -255,14 +256,14 @@ class StockTradesResponse:
     """The ``StockTradesResponse`` object answered by ``client.stocks.trades()``."""
     next_url: str | None = None
     request_id: str | None = None
-    results: list[StockTradesResponseResult] = attrs.field(factory=list)
+    results: list[StockTradesResponseResult] = attrs.field(factory=list, repr=items_repr)
     status: str | None = None
 
 
 @attrs.frozen(kw_only=True)
 class StockTradesResponseResult:
     """The ``StockTradesResponseResult`` object."""
-    conditions: list[int] = attrs.field(factory=list)
+    conditions: list[int] = attrs.field(factory=list, repr=items_repr)
     correction: int | None = None
     exchange: int | None = None
     id: str | None = None
@@ -297,7 +298,7 @@ class UnifiedSnapshotResponse:
     """The ``UnifiedSnapshotResponse`` object answered by ``client.stocks.unified_snapshot()``."""
     next_url: str | None = None
     request_id: str | None = None
-    results: list[UnifiedSnapshotResponseResult] = attrs.field(factory=list)
+    results: list[UnifiedSnapshotResponseResult] = attrs.field(factory=list, repr=items_repr)
     status: str | None = None
 
 

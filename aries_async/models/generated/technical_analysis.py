@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import attrs
 
+from aries_async.models._summary import items_repr
 from aries_async.models.common import wire
 
 __all__ = [
@@ -93,7 +94,7 @@ class SupportResistanceLevelsResponse:
 @attrs.frozen(kw_only=True)
 class SupportResistanceLevelsResponseData:
     """The ``SupportResistanceLevelsResponseData`` object."""
-    levels: list[Decimal] = attrs.field(factory=list)
+    levels: list[Decimal] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -109,8 +110,8 @@ class TechnicalIndicatorResponse:
 
     Answered by ``client.technical_analysis.indicator()``.
     """
-    sma: list[Decimal] = attrs.field(factory=list)
-    t: list[int] = attrs.field(factory=list)
+    sma: list[Decimal] = attrs.field(factory=list, repr=items_repr)
+    t: list[int] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -125,7 +126,7 @@ class TechnicalPatternsResponse:
 @attrs.frozen(kw_only=True)
 class TechnicalPatternsResponseData:
     """The ``TechnicalPatternsResponseData`` object."""
-    points: list[Point] = attrs.field(factory=list)
+    points: list[Point] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)

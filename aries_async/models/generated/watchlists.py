@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import attrs
 
+from aries_async.models._summary import items_repr
+
 __all__ = ["Watchlist", "WatchlistRequest", "WatchlistResponse"]
 
 
@@ -18,16 +20,16 @@ class Watchlist:
     """
     __wire_case__ = "snake"
     id: int | None = None
-    invalid_symbols: list[str] = attrs.field(factory=list)
+    invalid_symbols: list[str] = attrs.field(factory=list, repr=items_repr)
     name: str | None = None
-    symbols: list[str] = attrs.field(factory=list)
+    symbols: list[str] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
 class WatchlistRequest:
     """The ``WatchlistRequest`` object."""
     name: str
-    symbols: list[str] = attrs.field(factory=list)
+    symbols: list[str] = attrs.field(factory=list, repr=items_repr)
 
 
 @attrs.frozen(kw_only=True)
@@ -38,4 +40,4 @@ class WatchlistResponse:
     """
     __wire_case__ = "snake"
     user_id: int | None = None
-    watchlist: list[Watchlist] = attrs.field(factory=list)
+    watchlist: list[Watchlist] = attrs.field(factory=list, repr=items_repr)
