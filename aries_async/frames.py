@@ -100,11 +100,7 @@ def to_frame(
     model = model or listed
     for position, row in enumerate(items):
         if not attrs.has(type(row)):
-            raise ValidationError(
-                f"to_frame takes attrs models (bars, quotes...); row {position} is a "
-                f"{type(row).__name__}",
-                field="rows",
-            )
+            raise _not_models(rows, position, row)
     classes = list(dict.fromkeys(type(row) for row in items)) or ([model] if model else [])
     columns: dict[str, _Column] = {}
     for cls in classes:
@@ -170,12 +166,33 @@ def _items(rows: Any) -> tuple[list[Any], type | None]:
         ]
         return lists[0] if len(lists) == 1 else ([rows], None)
     if isinstance(rows, str | bytes) or not isinstance(rows, Iterable):
-        # A paginated call or a coroutine whose await was left out (a Paged is awaitable).
-        hint = ": await it first (to_frame(await ...))" if inspect.isawaitable(rows) else ""
-        raise ValidationError(
-            f"to_frame takes a list of models, got {type(rows).__name__}{hint}", field="rows"
-        )
+        raise _not_models(rows)
     return list(rows), None
+
+
+_ACCEPTED = (
+    "to_frame takes aries-async models (bars, quotes, orders...): a list of them, a mapping "
+    "of them (a QuoteBatch), or one model (a response holding a list of them gives that list)"
+)
+
+
+def _not_models(rows: Any, position: int | None = None, row: Any = None) -> ValidationError:
+    """The refusal of ``rows``, which are not models (or whose item at ``position``, ``row``,
+    is not one): what ``to_frame`` takes, then what it got, by type (never a row's value,
+    which may be large)."""
+    got = f"got {_a(type(rows).__name__)}"
+    if position is not None:
+        key = list(rows)[position] if isinstance(rows, Mapping) else None
+        where = f"value for {key!r}" if isinstance(rows, Mapping) else f"item {position}"
+        got += f" whose {where} is {_a(type(row).__name__)}"
+    elif inspect.isawaitable(rows):
+        # A paginated call or a coroutine whose await was left out (a Paged is awaitable).
+        got += ": await it first (to_frame(await ...))"
+    return ValidationError(f"{_ACCEPTED}; {got}", field="rows")
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
 
 
 def _list_item(hint: Any) -> type | None:

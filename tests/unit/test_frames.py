@@ -187,10 +187,42 @@ def test_rows_of_several_models_get_the_union_of_their_columns() -> None:
     assert frame["ticker"][1] == "A"
 
 
-@pytest.mark.parametrize("rows", [[{"close": 1}], ["AAPL"], "AAPL", 42])
-def test_rows_that_are_not_models_are_refused(rows: Any) -> None:
-    with pytest.raises(ValidationError):
+ACCEPTED = (
+    "to_frame takes aries-async models (bars, quotes, orders...): a list of them, a mapping "
+    "of them (a QuoteBatch), or one model (a response holding a list of them gives that list)"
+)
+
+
+@pytest.mark.parametrize(
+    ("rows", "got"),
+    [
+        ({"a": 1}, "got a dict whose value for 'a' is an int"),
+        ([{"close": 1}], "got a list whose item 0 is a dict"),
+        ((bar(30, "1"), "AAPL"), "got a tuple whose item 1 is a str"),
+        ("AAPL", "got a str"),
+        (42, "got an int"),
+    ],
+)
+def test_rows_that_are_not_models_are_refused_saying_what_is_taken(rows: Any, got: str) -> None:
+    with pytest.raises(ValidationError) as refused:
         to_frame(rows)
+    assert str(refused.value) == f"{ACCEPTED}; {got}"
+    assert refused.value.field == "rows"
+
+
+def test_an_awaitable_left_unawaited_is_refused_with_the_await_to_add() -> None:
+    async def bars() -> list[Bar]:
+        return []
+
+    pending = bars()
+    try:
+        with pytest.raises(ValidationError) as refused:
+            to_frame(pending)
+    finally:
+        pending.close()
+    assert (
+        str(refused.value) == f"{ACCEPTED}; got a coroutine: await it first (to_frame(await ...))"
+    )
 
 
 def test_quotes_and_a_quote_batch() -> None:
