@@ -179,7 +179,7 @@ class WatchlistState:
 
     id: int | None = None
     name: str | None = None
-    symbols: tuple[str, ...] = ()
+    symbols: tuple[str, ...] = attrs.field(default=(), repr=items_repr)
     raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
 
     @classmethod

@@ -62,3 +62,11 @@ def test_short_lists_and_single_models_keep_the_repr_attrs_writes() -> None:
     snapshot = AccountSnapshot(account_id="A1", balance=None, orders=tuple(ORDERS[:3]))  # type: ignore[arg-type]
     for model in (order, page, snapshot, NewsListResponse(news=[News(id=1)])):
         assert repr(model) == _attrs_repr(model)
+
+
+def test_a_long_watchlist_on_the_stream_shows_its_first_symbols_and_the_count() -> None:
+    from aries_async.models.events import WatchlistState
+
+    state = WatchlistState(id=7, name="all", symbols=tuple(f"S{i:03d}" for i in range(300)))
+    text = repr(state)
+    assert "S004" in text and "S005" not in text and "300 in all" in text
