@@ -70,6 +70,7 @@ if TYPE_CHECKING:
         WrongEventLoopError,
     )
     from aries_async.frames import to_frame
+    from aries_async.http.budget_redis import RedisRateBudget
     from aries_async.http.pagination import Paged
     from aries_async.models.orders import (
         CancelRequest,
@@ -123,6 +124,7 @@ __all__ = [
     "RateLimit",
     "RateLimitError",
     "ReauthenticationRequired",
+    "RedisRateBudget",
     "RedisTokenStore",
     "ReplaceRequest",
     "RequestTimeoutError",
@@ -198,6 +200,7 @@ _LAZY: dict[str, str] = {
     "RateLimit": "aries_async.config",
     "RateLimitError": _ERRORS,
     "ReauthenticationRequired": _ERRORS,
+    "RedisRateBudget": "aries_async.http.budget_redis",
     "RedisTokenStore": "aries_async.auth.redisstore",
     "ReplaceRequest": _ORDERS,
     "RequestTimeoutError": _ERRORS,

@@ -26,8 +26,7 @@ import sys
 import time
 from collections.abc import Iterator
 
-from aries_async import AriesClient, RedisTokenStore
-from aries_async.http.budget_redis import RedisRateBudget
+from aries_async import AriesClient, RedisRateBudget, RedisTokenStore
 from aries_async.sim import Simulator
 from aries_async.testing import redis_server
 

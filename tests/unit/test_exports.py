@@ -163,3 +163,19 @@ def test_every_public_exception_is_exported_from_the_package() -> None:
     assert missing == []
     for name in classes - set(NOT_AT_THE_TOP):
         assert getattr(aries_async, name) is getattr(errors, name)
+
+
+def test_the_fleet_classes_are_exported_lazily_from_the_package() -> None:
+    # The README's fleet example imports both from the top; neither may load redis-py (an
+    # extra) or the budget's module before it is used.
+    loaded = _modules_after(
+        "import aries_async\n"
+        "assert 'RedisRateBudget' in aries_async.__all__\n"
+        "assert 'RedisTokenStore' in dir(aries_async)\n"
+    )
+    assert [m for m in loaded if m.startswith(("redis", "aries_async.http.budget"))] == []
+    from aries_async import RedisRateBudget, RedisTokenStore
+    from aries_async.auth.redisstore import RedisTokenStore as Store
+    from aries_async.http.budget_redis import RedisRateBudget as Budget
+
+    assert (RedisRateBudget, RedisTokenStore) == (Budget, Store)
