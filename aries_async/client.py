@@ -328,6 +328,8 @@ class AriesClient(AsyncClosing, Groups, Streams):
             NotSignedInError, ReauthenticationRequired: no usable grant.
             TokenRefreshError: the token endpoint failed while getting a fresh access token;
                 the request was not sent.
+            StoreUnavailableError: the Redis of a shared token store or rate budget is down
+                (a ``ConnectionFailedError``); the request was not sent.
         """
         method = method.upper()
         if timeout is None:

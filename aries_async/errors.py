@@ -16,6 +16,7 @@
     │   └── TokenRefreshError         the token endpoint failed; the call was not sent
     ├── TransportError                nothing usable came back
     │   ├── ConnectionFailedError     connect/reset/DNS; wraps the aiohttp error
+    │   │   └── StoreUnavailableError  a fleet's Redis is down (token store or rate budget)
     │   └── RequestTimeoutError       the call ran out of time
     ├── ClientClosedError             the client was closed (aclose); the call was not retried
     ├── WrongEventLoopError (RuntimeError)  used on a loop other than the one it belongs to
@@ -41,15 +42,14 @@
         ├── StreamRequestError        a socket request was refused (``status``, ``code``)
         │   ├── StreamRequestTimeout      no answer in time (also a ``TimeoutError``)
         │   └── StreamRequestInterrupted  the socket dropped with it in flight, not resent
-        └── OrderStateUnknownError    an order finished unseen while the stream was down and
-                                      could not be looked up, or its account was removed
-                                      (carries its last known state)
+        └── OrderStateUnknownError    an order finished unseen while the stream was down and was
+                                      not found, or its account went (has its last known state)
 
 Messages never contain tokens or secrets; the raw body is kept on :attr:`APIError.body` for you
 to inspect, and is not part of ``str(error)``. Every error pickles with its attributes.
 
-:func:`api_error_from_response`, :func:`parse_retry_after`, the input checks, the order errors
-and the stream errors are served from here on first use; they live in modules importing this.
+:func:`api_error_from_response`, :func:`parse_retry_after`, the input checks, the order, store
+and stream errors are served from here on first use; they live in modules that import this one.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ if TYPE_CHECKING:
         OrderRejectedError,
         OrderRejectedHTTPError,
     )
+    from aries_async._errors_store import StoreUnavailableError
     from aries_async._errors_stream import (
         OrderStateUnknownError,
         StreamAuthError,
@@ -109,6 +110,7 @@ __all__ = [
     "ResponseTooLargeError",
     "ServerError",
     "StateMismatchError",
+    "StoreUnavailableError",
     "StreamAuthError",
     "StreamClosedError",
     "StreamError",
@@ -192,10 +194,10 @@ class ReauthenticationRequired(AuthError):
 
 
 class TokenRefreshError(AuthError):
-    """A call needed a fresh access token and the token endpoint did not give one: it was
-    unreachable, timed out, or answered 429 or 5xx (after the client's retries). The call itself
-    was **not** sent, so an order was certainly not placed; try again later. ``__cause__`` is
-    the transport or API error of the token request; ``status`` its HTTP status, if any."""
+    """A call needed a fresh access token and the token endpoint did not give one: unreachable,
+    timed out, or a 429 or 5xx (after the client's retries). The call was **not** sent (an order
+    certainly not placed); try again later. ``__cause__``: the token request's error; ``status``:
+    its HTTP status, if any. A token store that is down raises :class:`StoreUnavailableError`."""
 
 
 class TransportError(AriesError):
@@ -390,6 +392,7 @@ class ServerError(APIError):
 _HOMES = {  # module -> the names it defines that are served from here
     "aries_async._errors_orders": "OrderMatchAmbiguousError OrderOutcomeUnknownError"
     " OrderRejectedError OrderRejectedHTTPError",
+    "aries_async._errors_store": "StoreUnavailableError",
     "aries_async._errors_stream": "OrderStateUnknownError StreamAuthError StreamClosedError"
     " StreamError StreamOverflowError StreamRequestError StreamRequestInterrupted"
     " StreamRequestTimeout",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
+from aries_async._errors_store import StoreUnavailableError
 from aries_async.errors import APIError, TokenRefreshError, TransportError
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ class Bearer:
     async def _refreshed(self) -> dict[str, str]:
         try:
             token = await self.auth.token()
+        except StoreUnavailableError:
+            raise  # the token store is down: the token endpoint was not asked
         except (TransportError, APIError) as exc:
             # Raised as the call's own error, a token endpoint's 503 or timeout would read as
             # the call's: for an order, "may have been placed", when nothing was sent at all.

@@ -122,7 +122,7 @@ class RedisLock:
 
         Raises:
             AriesError: what ``run`` makes of a failed ``SET`` (the store's
-                ``ConnectionFailedError`` or ``ConfigurationError``).
+                ``StoreUnavailableError`` or ``ConfigurationError``).
         """
         async with self._lock:
             lease = Lease(self, await self._acquire())

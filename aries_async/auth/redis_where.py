@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import yarl
 
-from aries_async.errors import AriesError, ConfigurationError, ConnectionFailedError
+from aries_async._errors_store import StoreUnavailableError
+from aries_async.errors import AriesError, ConfigurationError
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -53,14 +54,14 @@ def redis_client(url: str) -> Redis:
 
 def redis_failure(exc: Exception, message: str) -> AriesError:
     """What a failed Redis command means, ``message`` saying what failed: Redis down or timing
-    out is :class:`ConnectionFailedError` (an outage: nothing was sent to Aries, try again
-    later); anything else (a refused password, a database out of range, a key of another
-    type) is :class:`ConfigurationError`, which waiting does not cure."""
+    out is :class:`StoreUnavailableError`, a :class:`ConnectionFailedError` (an outage: nothing
+    was sent to Aries, try again later); anything else (a refused password, a database out of
+    range, a key of another type) is :class:`ConfigurationError`, which waiting does not cure."""
     module = redis_module()
     text = f"{message}: {type(exc).__name__}: {exc}"
     outage = isinstance(exc, (module.ConnectionError, module.TimeoutError))
     if outage and not isinstance(exc, module.AuthenticationError):
-        return ConnectionFailedError(text, request_sent=False)
+        return StoreUnavailableError(text, request_sent=False)
     return ConfigurationError(text)
 
 

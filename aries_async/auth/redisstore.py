@@ -195,11 +195,12 @@ class RedisTokenStore(AsyncClosing):
             raise self._failure(what, exc) from exc
 
     def _failure(self, what: str, exc: Exception) -> AriesError:
-        """Redis down or timing out: :class:`ConnectionFailedError` (nothing was sent to Aries,
-        so try again later); anything else (a refused password, a key of another type):
-        :class:`ConfigurationError`."""
+        """Redis down or timing out: :class:`~aries_async.errors.StoreUnavailableError`, a
+        ``ConnectionFailedError`` (nothing was sent to Aries, so try again later); anything
+        else (a refused password, a key of another type): :class:`ConfigurationError`."""
         return redis_failure(
-            exc, f"cannot {what} the token in Redis at {self._where} ({self.token_key})"
+            exc,
+            f"the token store cannot {what} the token in Redis at {self._where} ({self.token_key})",
         )
 
     # -- TokenStore -----------------------------------------------------------------------------
@@ -208,7 +209,7 @@ class RedisTokenStore(AsyncClosing):
         """The saved token; None when there is none or it cannot be read as a token.
 
         Raises:
-            ConnectionFailedError: Redis could not be reached (or timed out).
+            StoreUnavailableError: Redis could not be reached (or timed out).
             ConfigurationError: Redis refused the password or the command.
         """
         raw, version, restored = await self._run(
@@ -257,7 +258,7 @@ class RedisTokenStore(AsyncClosing):
         is kept, with a warning.
 
         Raises:
-            ConnectionFailedError: Redis could not be reached (or timed out).
+            StoreUnavailableError: Redis could not be reached (or timed out).
             ConfigurationError: Redis refused the password or the command.
         """
         lease = self._lease()
@@ -285,7 +286,7 @@ class RedisTokenStore(AsyncClosing):
         """Forget the token (logout), whatever was read before.
 
         Raises:
-            ConnectionFailedError: Redis could not be reached (or timed out).
+            StoreUnavailableError: Redis could not be reached (or timed out).
             ConfigurationError: Redis refused the password or the command.
         """
         version = await self._run("delete", self._clear_script(keys=[self.token_key]))
@@ -300,7 +301,7 @@ class RedisTokenStore(AsyncClosing):
         nothing when the token changed since that load, or outside the lock.
 
         Raises:
-            ConnectionFailedError: Redis could not be reached (or timed out).
+            StoreUnavailableError: Redis could not be reached (or timed out).
             ConfigurationError: Redis refused the password or the command.
         """
         lease = self._lease()
@@ -314,7 +315,7 @@ class RedisTokenStore(AsyncClosing):
         """The refusal another process kept for the token in the store (see :meth:`refuse`).
 
         Raises:
-            ConnectionFailedError: Redis could not be reached (or timed out).
+            StoreUnavailableError: Redis could not be reached (or timed out).
             ConfigurationError: Redis refused the password or the command.
         """
         raw = await self._run("read the refusal of", self._redis.hget(self.token_key, "refused"))
@@ -330,7 +331,7 @@ class RedisTokenStore(AsyncClosing):
         as Redis gave it the lock releases it in the background (:meth:`aclose` waits for it).
 
         Raises:
-            ConnectionFailedError: Redis could not be reached (or timed out).
+            StoreUnavailableError: Redis could not be reached (or timed out).
             ConfigurationError: Redis refused the password or the command.
         """
         return self._refresh_lock.hold()
@@ -343,7 +344,7 @@ class RedisTokenStore(AsyncClosing):
         """Who holds the refresh lock now, as ``"<host>:<pid>:<random>"`` (None: nobody).
 
         Raises:
-            ConnectionFailedError: Redis could not be reached (or timed out).
+            StoreUnavailableError: Redis could not be reached (or timed out).
         """
         owner = await self._run("read the lock of", self._redis.get(self.lock_key))
         return None if owner is None else bytes(owner).decode(errors="replace")

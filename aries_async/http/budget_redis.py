@@ -182,7 +182,7 @@ class RedisRateBudget(AsyncClosing):
         """See :meth:`~aries_async.http.budget.RateBudget.acquire`.
 
         Raises:
-            ConnectionFailedError: Redis cannot be reached (the call was not sent).
+            StoreUnavailableError: Redis cannot be reached (the call was not sent).
             ConfigurationError: Redis refused the password, the database or the command.
         """
         keys = self._keys(bucket)
@@ -236,7 +236,7 @@ class RedisRateBudget(AsyncClosing):
         """See :meth:`~aries_async.http.budget.RateBudget.pause`.
 
         Raises:
-            ConnectionFailedError: Redis cannot be reached.
+            StoreUnavailableError: Redis cannot be reached.
             ConfigurationError: Redis refused the password, the database or the command.
         """
         try:
@@ -260,7 +260,7 @@ class RedisRateBudget(AsyncClosing):
                 await self.redis.aclose()
 
     def _failure(self, exc: Exception) -> AriesError:
-        """An outage (:class:`~aries_async.errors.ConnectionFailedError`) or a mistake
+        """An outage (:class:`~aries_async.errors.StoreUnavailableError`) or a mistake
         (:class:`~aries_async.errors.ConfigurationError`), naming the Redis."""
         return redis_failure(exc, f"the shared rate budget in Redis at {self._where} failed")
 

@@ -167,7 +167,9 @@ class Orders(OrderReads):
             AuthError: no usable token, found before anything was sent (the order was not
                 placed): :class:`~aries_async.errors.NotSignedInError`,
                 :class:`~aries_async.errors.ReauthenticationRequired` or, when the token
-                endpoint failed, :class:`~aries_async.errors.TokenRefreshError`.
+                endpoint failed, :class:`~aries_async.errors.TokenRefreshError`. (A shared
+                token store that is down raises
+                :class:`~aries_async.errors.StoreUnavailableError`, not placed either.)
             asyncio.CancelledError: the call was cancelled (``asyncio.timeout``, ``wait_for``,
                 task cancellation, Ctrl-C under ``asyncio.run``, interrupting a Jupyter cell
                 that awaits it) before the answer arrived. The order may have been placed: a

@@ -1,0 +1,18 @@
+"""The error of a fleet's shared store being unreachable, apart from :mod:`aries_async.errors`
+(which serves it on first use)."""
+
+from __future__ import annotations
+
+from aries_async.errors import ConnectionFailedError
+
+__all__ = ["StoreUnavailableError"]
+
+
+class StoreUnavailableError(ConnectionFailedError):
+    """The Redis of a :class:`~aries_async.RedisTokenStore` or
+    :class:`~aries_async.RedisRateBudget` could not be reached or timed out: the call was
+    **not** sent (``request_sent`` is False), and the token endpoint was not asked either, so
+    this is never a :class:`~aries_async.errors.TokenRefreshError`. Try again once Redis is
+    back. The message says which (the token store and its key, or the rate budget) and where,
+    without the password; ``__cause__`` is redis-py's error. A wrong password or database is a
+    :class:`~aries_async.errors.ConfigurationError` instead."""
