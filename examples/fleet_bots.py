@@ -26,7 +26,7 @@ import sys
 import time
 from collections.abc import Iterator
 
-from aries_async import AriesClient, RedisRateBudget, RedisTokenStore
+from aries_async import AriesClient, ClientConfig, RedisRateBudget, RedisTokenStore
 from aries_async.sim import Simulator
 from aries_async.testing import redis_server
 
@@ -38,11 +38,12 @@ SECONDS = float(os.environ.get("FLEET_SECONDS", "3"))
 async def bot() -> None:
     """One bot: poll quotes with four concurrent calls for SECONDS; print how many came."""
     quotes = 0
-    url, client_id = os.environ["REDIS_URL"], os.environ["ARIES_CLIENT_ID"]
+    url, config = os.environ["REDIS_URL"], ClientConfig.from_env()
+    token_url = config.endpoints.token_url  # so that a sandbox's token is never used here
     async with (
         RedisRateBudget(url) as budget,
-        RedisTokenStore(url, client_id=client_id) as store,
-        AriesClient.from_env(rate_budget=budget, token_store=store) as client,
+        RedisTokenStore(url, client_id=config.client_id, token_url=token_url) as store,
+        AriesClient(config, rate_budget=budget, token_store=store) as client,
     ):
         end = time.monotonic() + SECONDS
 
@@ -70,7 +71,9 @@ async def fleet(redis_url: str) -> None:
     async with Simulator(rate_limit=RATE) as sim:
         # The grant, saved once where every bot finds it (after `aries-async login`, this would
         # be the CLI's token: `await store.save(await FileTokenStore().load())`).
-        async with RedisTokenStore(redis_url, client_id=sim.client_id) as store:
+        async with RedisTokenStore(
+            redis_url, client_id=sim.client_id, token_url=sim.token_url
+        ) as store:
             await store.save(sim.issue_token())
         env = dict(
             os.environ,

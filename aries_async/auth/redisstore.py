@@ -8,7 +8,8 @@ import redis.
 Two keys per grant (``prefix`` defaults to ``aries-async``)::
 
     <prefix>:{<client_id>/<grant>}:token   a hash: "token" (the token as JSON), "version",
-                                           "restored" for a token put back, "refused" (below)
+                                           "restored" for a token put back, "refused" (below),
+                                           "endpoint" (the token URL, with ``token_url=``)
     <prefix>:{<client_id>/<grant>}:lock    the refresh lock: "<host>:<pid>:<random>", a lease
 
 A grant is named by the app's ``client_id`` and a name of your choosing, ``grant`` (default
@@ -55,7 +56,14 @@ import orjson
 
 from aries_async._closing import AsyncClosing
 from aries_async.auth.redis_lock import Lease, RedisLock
-from aries_async.auth.redis_where import redis_client, redis_failure, redis_module, shown
+from aries_async.auth.redis_token_scripts import CLEAR, REFUSE, RESTORE, SAVE
+from aries_async.auth.redis_where import (
+    redis_client,
+    redis_failure,
+    redis_module,
+    shown,
+    shown_url,
+)
 from aries_async.auth.tokens import Token
 from aries_async.errors import AriesError, ConfigurationError
 
@@ -65,54 +73,6 @@ if TYPE_CHECKING:
 __all__ = ["RedisTokenStore"]
 
 log = logging.getLogger("aries_async.auth")
-
-_SAVE = """
-local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
-if ARGV[2] ~= '' and tonumber(ARGV[2]) ~= version then
-    return -1
-end
-version = version + 1
-redis.call('HSET', KEYS[1], 'token', ARGV[1], 'version', version)
-redis.call('HDEL', KEYS[1], 'restored', 'refused')
-return version
-"""
-"""Save ARGV[1] when ARGV[2] is empty or the current version; the new version, or -1."""
-
-_CLEAR = """
-redis.call('HDEL', KEYS[1], 'token', 'restored', 'refused')
-return redis.call('HINCRBY', KEYS[1], 'version', 1)
-"""
-"""Forget the token but keep counting versions, so a holder that read a version before the
-logout cannot match a later sign-in's version and write over it (and so that a hash without a
-version is one Redis lost, not a logout)."""
-
-_REFUSE = """
-if redis.call('HGET', KEYS[1], 'version') == ARGV[2] then
-    redis.call('HSET', KEYS[1], 'refused', ARGV[1])
-end
-return 0
-"""
-"""Keep the refusal ARGV[1] beside the token while it is the one of version ARGV[2]."""
-
-_RESTORE = """
-local version = redis.call('HGET', KEYS[1], 'version')
-if version then
-    local restored = redis.call('HGET', KEYS[1], 'restored')
-    if not restored or tonumber(restored) >= tonumber(ARGV[2]) then
-        local kept = redis.call('HMGET', KEYS[1], 'token', 'version')
-        return {kept[1], kept[2], 0}
-    end
-    version = tonumber(version) + 1
-else
-    version = 1
-end
-redis.call('HSET', KEYS[1], 'token', ARGV[1], 'version', version, 'restored', ARGV[2])
-redis.call('HDEL', KEYS[1], 'refused')
-return {ARGV[1], version, 1}
-"""
-"""Put back ARGV[1] (a token obtained at ARGV[2]) where Redis lost the hash, or over a token put
-back that was obtained earlier; else leave the hash as it is. The token and version there, and
-1 when put back."""
 
 
 class RedisTokenStore(AsyncClosing):
@@ -136,6 +96,13 @@ class RedisTokenStore(AsyncClosing):
         poll_interval: about how often a process waiting for the lock asks again, in seconds.
         sleep: ``asyncio.sleep``-compatible; the waits between lease renewals use it (tests
             pass one they control).
+        token_url: the token endpoint the grant is for (``config.endpoints.token_url``): kept
+            beside the token, and a token kept for another (a sandbox's, where this is
+            production's, of one client id on the same keys) is refused with
+            ``ConfigurationError``. A
+            token kept without one (saved before, or by a store not given one) is accepted,
+            and labelled at this store's next save; a store not given one checks nothing and
+            removes the label when it saves.
 
     Raises:
         ConfigurationError: redis-py is not installed (the ``redis`` extra), the URL is not a
@@ -152,6 +119,7 @@ class RedisTokenStore(AsyncClosing):
         lease: float = 60.0,
         poll_interval: float = 0.05,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        token_url: str | None = None,
     ) -> None:
         module = redis_module()
         if not client_id:  # ClientConfig.client_id, read from an unset ARIES_CLIENT_ID
@@ -171,10 +139,13 @@ class RedisTokenStore(AsyncClosing):
         """The refresh lock's key."""
         self.lease = lease
         self.poll_interval = poll_interval
-        self._save_script = self._redis.register_script(_SAVE)
-        self._clear_script = self._redis.register_script(_CLEAR)
-        self._restore_script = self._redis.register_script(_RESTORE)
-        self._refuse_script = self._redis.register_script(_REFUSE)
+        self.token_url = token_url
+        """The token endpoint the tokens are for (None: not checked)."""
+        self._label = token_url or ""
+        self._save_script = self._redis.register_script(SAVE)
+        self._clear_script = self._redis.register_script(CLEAR)
+        self._restore_script = self._redis.register_script(RESTORE)
+        self._refuse_script = self._redis.register_script(REFUSE)
         self._seen: Token | None = None
         """The token this store last loaded or saved: what it puts back if Redis loses it."""
         self._refresh_lock = RedisLock(
@@ -210,11 +181,14 @@ class RedisTokenStore(AsyncClosing):
 
         Raises:
             StoreUnavailableError: Redis could not be reached (or timed out).
-            ConfigurationError: Redis refused the password or the command.
+            ConfigurationError: Redis refused the password or the command, or the token is
+                for a token endpoint other than :attr:`token_url`.
         """
-        raw, version, restored = await self._run(
-            "read", self._redis.hmget(self.token_key, ["token", "version", "restored"])
+        fields = ["token", "version", "restored", "endpoint"]
+        raw, version, restored, endpoint = await self._run(
+            "read", self._redis.hmget(self.token_key, fields)
         )
+        self._check(endpoint)
         seen = self._seen
         if seen is not None and (
             version is None or (restored is not None and float(restored) < seen.obtained_at)
@@ -239,10 +213,11 @@ class RedisTokenStore(AsyncClosing):
         """Put ``token`` back where Redis lost the token (see the module notes); the token and
         version there afterwards."""
         data = orjson.dumps(token.to_dict())
-        raw, version, put_back = await self._run(
-            "restore",
-            self._restore_script(keys=[self.token_key], args=[data, repr(token.obtained_at)]),
+        args: list[bytes | str] = [data, repr(token.obtained_at), self._label]
+        raw, version, put_back, endpoint = await self._run(
+            "restore", self._restore_script(keys=[self.token_key], args=args)
         )
+        self._check(endpoint)
         if put_back:
             log.warning(
                 "restored the token at %s from this process's memory: Redis had lost it "
@@ -252,6 +227,24 @@ class RedisTokenStore(AsyncClosing):
             )
         return raw, version
 
+    def _check(self, endpoint: Any) -> None:
+        """Refuse a token saved for another token endpoint than :attr:`token_url` (if set)."""
+        theirs = None if endpoint is None else bytes(endpoint).decode(errors="replace")
+        if self.token_url is not None and theirs is not None and theirs != self.token_url:
+            raise ConfigurationError(
+                f"the token at {self.token_key} in Redis at {self._where} is for the token "
+                f"endpoint {shown_url(theirs)}, this store for {shown_url(self.token_url)}: give "
+                "each API environment its own prefix= (or Redis database); nothing was sent"
+            )
+
+    async def _other_endpoint(self) -> ConfigurationError:
+        """The error of a save or clear refused for a token of another endpoint."""
+        try:
+            self._check(await self._run("read", self._redis.hget(self.token_key, "endpoint")))
+        except ConfigurationError as exc:
+            return exc
+        return ConfigurationError(f"the token at {self.token_key} is for another endpoint")
+
     async def save(self, token: Token) -> None:
         """Replace the saved token; under the lock, after a load under it, only if nobody else
         changed it since (this holder's own saves and clears do not count), else the newer one
@@ -259,16 +252,22 @@ class RedisTokenStore(AsyncClosing):
 
         Raises:
             StoreUnavailableError: Redis could not be reached (or timed out).
-            ConfigurationError: Redis refused the password or the command.
+            ConfigurationError: Redis refused the password or the command, or the token there
+                is for a token endpoint other than :attr:`token_url` (it is kept).
         """
         lease = self._lease()
         expected = "" if lease is None or lease.version is None else str(lease.version)
         data = orjson.dumps(token.to_dict())
         version = int(
             await self._run(
-                "write", self._save_script(keys=[self.token_key], args=[data, expected])
+                "write",
+                self._save_script(
+                    keys=[self.token_key], args=[data, expected, self.token_url or ""]
+                ),
             )
         )
+        if version == -2:
+            raise await self._other_endpoint()
         if version < 0:
             log.warning(
                 "the token at %s changed after this process read it under the refresh lock "
@@ -283,13 +282,18 @@ class RedisTokenStore(AsyncClosing):
             lease.version = version
 
     async def clear(self) -> None:
-        """Forget the token (logout), whatever was read before.
+        """Forget the token (logout), whatever was read before; but not a token for a token
+        endpoint other than :attr:`token_url`.
 
         Raises:
             StoreUnavailableError: Redis could not be reached (or timed out).
-            ConfigurationError: Redis refused the password or the command.
+            ConfigurationError: Redis refused the password or the command, or the token there
+                is for another token endpoint (it is kept).
         """
-        version = await self._run("delete", self._clear_script(keys=[self.token_key]))
+        args = ["", "", self._label]
+        version = await self._run("delete", self._clear_script(keys=[self.token_key], args=args))
+        if int(version) == -2:
+            raise await self._other_endpoint()
         self._seen = None
         lease = self._lease()
         if lease is not None:

@@ -1,0 +1,82 @@
+"""The Lua scripts of :class:`~aries_async.auth.redisstore.RedisTokenStore`, on its token hash
+(``KEYS[1]``; the fields are described in :mod:`~aries_async.auth.redisstore`). Each runs
+atomically on the Redis server.
+
+The token endpoint a token is for (``ARGV[3]`` of the scripts that take it, '' when the store
+was not told) is kept in the hash's ``endpoint`` field: a save or a clear by a store told
+another endpoint is refused (-2), and one by a store not told any leaves no ``endpoint`` behind.
+"""
+
+from __future__ import annotations
+
+__all__ = ["CLEAR", "REFUSE", "RESTORE", "SAVE"]
+
+_OTHER = """
+local endpoint = redis.call('HGET', KEYS[1], 'endpoint')
+if ARGV[3] ~= '' and endpoint and endpoint ~= ARGV[3] then return -2 end
+"""
+"""-2 when the token there was saved for a token endpoint other than ARGV[3] (if given)."""
+
+_LABEL = """
+if ARGV[3] == '' then redis.call('HDEL', KEYS[1], 'endpoint')
+else redis.call('HSET', KEYS[1], 'endpoint', ARGV[3]) end
+"""
+"""Keep ARGV[3], the token endpoint, beside the token; none when unknown."""
+
+SAVE = (
+    _OTHER
+    + """
+local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if ARGV[2] ~= '' and tonumber(ARGV[2]) ~= version then
+    return -1
+end
+version = version + 1
+redis.call('HSET', KEYS[1], 'token', ARGV[1], 'version', version)
+redis.call('HDEL', KEYS[1], 'restored', 'refused')
+"""
+    + _LABEL
+    + "return version"
+)
+"""Save ARGV[1] when ARGV[2] is empty or the current version; the new version, -1 or -2."""
+
+CLEAR = (
+    _OTHER
+    + """
+redis.call('HDEL', KEYS[1], 'token', 'restored', 'refused', 'endpoint')
+return redis.call('HINCRBY', KEYS[1], 'version', 1)
+"""
+)
+"""Forget the token but keep counting versions, so a holder that read a version before the
+logout cannot match a later sign-in's version and write over it (and so that a hash without a
+version is one Redis lost, not a logout)."""
+
+REFUSE = """
+if redis.call('HGET', KEYS[1], 'version') == ARGV[2] then
+    redis.call('HSET', KEYS[1], 'refused', ARGV[1])
+end
+return 0
+"""
+"""Keep the refusal ARGV[1] beside the token while it is the one of version ARGV[2]."""
+
+RESTORE = (
+    """
+local version = redis.call('HGET', KEYS[1], 'version')
+if version then
+    local restored = redis.call('HGET', KEYS[1], 'restored')
+    if not restored or tonumber(restored) >= tonumber(ARGV[2]) then
+        local kept = redis.call('HMGET', KEYS[1], 'token', 'version', 'endpoint')
+        return {kept[1], kept[2], 0, kept[3]}
+    end
+    version = tonumber(version) + 1
+else
+    version = 1
+end
+redis.call('HSET', KEYS[1], 'token', ARGV[1], 'version', version, 'restored', ARGV[2])
+redis.call('HDEL', KEYS[1], 'refused')
+"""
+    + _LABEL
+    + "return {ARGV[1], version, 1, ARGV[3]}"
+)
+"""Put back ARGV[1] (a token obtained at ARGV[2]) where Redis lost the hash, or over a token put
+back that was obtained earlier; else leave the hash as it is. The token and version there, and
+1 when put back, and the endpoint there."""
