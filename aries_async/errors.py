@@ -246,11 +246,8 @@ class WrongEventLoopError(AriesError, RuntimeError):
 
 
 class ResponseFormatError(AriesError):
-    """A successful response whose body we could not use, or an in-band error (``s: "error"``).
-
-    Attributes:
-        body: the raw response body.
-    """
+    """A successful response whose body we could not use, or an in-band error (``s: "error"``);
+    ``body``: the raw response body."""
 
     def __init__(self, message: str, *, body: bytes | None = None) -> None:
         super().__init__(message)

@@ -90,6 +90,9 @@ MAKERS: dict[str, Callable[[], BaseException]] = {
     "ConnectionFailedError": lambda: errors.ConnectionFailedError(
         "connection reset", request_sent=True
     ),
+    "StoreUnavailableError": lambda: errors.StoreUnavailableError(
+        "the token store in Redis at redis://cache:6379/0 is unreachable", request_sent=False
+    ),
     "RequestTimeoutError": lambda: errors.RequestTimeoutError("timed out", request_sent=False),
     "ClientClosedError": lambda: errors.ClientClosedError(
         "the client was closed", request_sent=True
