@@ -16,6 +16,13 @@ until the stream has connected once, ``max_refusals`` of them in a row end the s
 stream that has connected had the right URL: refusals after that (a deployment that drops
 the path for a while) are an outage like any other, bounded by ``max_attempts`` only.
 
+A server that cannot be reached at all (a wrong port, a server down) fails every attempt
+before any handshake, and the stream, entered after its first failure, would retry it in
+silence but for the INFO lines: after :data:`QUIET_ATTEMPTS` failed attempts of a stream that
+has never connected, one WARNING names the URL (no credentials, no query), the attempts so
+far and the last error, whatever the failure (not after a refusal's own WARNING, which said
+it already). A stream that connects after either warning says so at INFO.
+
 401 and 403 are not among those statuses: they are about authentication, whose refusals the
 stream already counts (``POST /auth``), and a gateway that answers them may take the next
 attempt's fresh token. 408, 429 and 5xx are a busy or failing server, which recovers.
@@ -34,13 +41,17 @@ from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.protocol import Backoff
 from aries_async.streaming.protocol.session import End
 
-__all__ = ["Reconnects", "connect_failure", "url_for_logs"]
+__all__ = ["QUIET_ATTEMPTS", "Reconnects", "connect_failure", "url_for_logs"]
 
 log = logging.getLogger("aries_async.streaming")
 
 _PASSING_REFUSALS = frozenset({401, 403, 407, 408, 425, 429})
 """The 4xx statuses of a refused handshake that a later attempt may not get: authentication
 (401, 403, 407) and a busy server (408, 425 Too Early, 429)."""
+
+QUIET_ATTEMPTS = 3
+"""Failed attempts of a stream that has never connected before it warns that it cannot
+connect: a server restarting is back by then (0.5 + 1 + 2 s of backoff), a wrong port never."""
 
 
 class Reconnects:
@@ -59,12 +70,22 @@ class Reconnects:
         self._backoff = Backoff.from_config(config)
         self._failures = 0  # unhealthy attempts in a row
         self._refusals = 0  # handshakes refused for good in a row
-        self._warned = False
+        self._refused_told = False
+        self._warned = False  # a WARNING said that the stream is not connecting
         self._ever_connected = False
+        self._unconnected = 0  # attempts before the first connection
 
     def connected(self, now: float) -> None:
         """A connection is up (authenticated and subscribed) at ``now``."""
         self._backoff.connected(now)
+        if not self._ever_connected and self._warned:
+            # The WARNING said the stream was not connecting: say that it now is.
+            log.info(
+                "%s stream connected to %s after %d attempts",
+                self._name,
+                url_for_logs(self._url),
+                self._unconnected + 1,
+            )
         self._ever_connected = True
 
     def after(
@@ -76,11 +97,14 @@ class Reconnects:
         reset = self._backoff.disconnected(now, healthy=healthy)
         self._failures = 0 if reset else self._failures + 1
         cfg = self._config
+        if not self._ever_connected:
+            self._unconnected += 1
         if end.refused is None:
             self._refusals = 0
+            self._warn_unconnected(end.reason)
         else:
             self._refusals += 1
-            self._warn(end.refused)
+            self._warn_refused(end.refused)
         if not cfg.reconnect:
             return StreamClosedError(f"{self._name} stream closed: {end.reason}")
         limit = None if self._ever_connected else cfg.max_refusals
@@ -104,10 +128,24 @@ class Reconnects:
             return False
         return end.refused is None or self._config.max_refusals is None
 
-    def _warn(self, status: int) -> None:
-        if self._warned:
+    def _warn_unconnected(self, reason: str) -> None:
+        if self._warned or self._ever_connected or self._unconnected < QUIET_ATTEMPTS:
             return
         self._warned = True
+        log.warning(
+            "%s stream: cannot reach %s: not connected after %d attempts, the last: %s; "
+            "retrying with the backoff",
+            self._name,
+            url_for_logs(self._url),
+            self._unconnected,
+            reason,
+        )
+
+    def _warn_refused(self, status: int) -> None:
+        # Said once, even after the WARNING that the stream is not connecting: it tells why.
+        if self._refused_told:
+            return
+        self._refused_told = self._warned = True
         limit = None if self._ever_connected else self._config.max_refusals
         then = "retrying" if limit is None else f"giving up after {limit} in a row"
         log.warning(
