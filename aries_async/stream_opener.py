@@ -4,7 +4,6 @@ the client's methods that return them."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -20,13 +19,14 @@ if TYPE_CHECKING:
     from aries_async.http.transport import Transport
     from aries_async.resources.orders import Orders
     from aries_async.streaming.accounts import AccountStream
+    from aries_async.streaming.base import StreamBase
     from aries_async.streaming.charts import ChartStream
     from aries_async.streaming.market import MarketStream
 
 __all__ = ["StreamOpener", "Streams"]
 
 
-S = TypeVar("S", bound=contextlib.AbstractAsyncContextManager[Any])
+S = TypeVar("S", bound="StreamBase")
 
 _KEYWORDS = frozenset({"config", "sleep", "monotonic", "wall_clock", "rand", "connect"})
 """The keywords of every stream (``StreamOptions``) but the token callbacks the client passes
@@ -105,6 +105,9 @@ class StreamOpener(Generic[S]):
         stream = self._stream = self._build()
         entered: S = await stream.__aenter__()
         self._open.add(stream)
+        # Closed with its own aclose() (a notebook's stream, entered without async with),
+        # the stream leaves the client's open streams then, not when the client closes.
+        stream._on_aclose(functools.partial(self._open.discard, stream))
         return entered
 
     async def __aexit__(self, *exc_info: Any) -> None:
@@ -139,7 +142,7 @@ class Streams:
 
     @functools.cached_property
     def _open_streams(self) -> set[Any]:
-        """The streams opened through the client and not closed through their opener."""
+        """The streams opened through the client and not closed yet (however closed)."""
         return set()
 
     def _check_open_client(self) -> None:

@@ -98,6 +98,7 @@ class StreamBase(AsyncClosing):
             options.setdefault("renew_token", session[1])
         self._hub = Hub()
         self._closed = False
+        self._close_hooks: list[Callable[[], None]] = []
         self._monotonic = options.get("monotonic", time.monotonic)
         self._connection = Connection(
             url, token_provider, self, name=self._task_prefix, decoder=self._decoder(), **options
@@ -112,7 +113,15 @@ class StreamBase(AsyncClosing):
     async def aclose(self) -> None:
         """Close the stream: the socket and every task stop, iterators end normally."""
         self._closed = True
+        hooks, self._close_hooks = self._close_hooks, []
+        for hook in hooks:
+            hook()
         await self._connection.close()
+
+    def _on_aclose(self, hook: Callable[[], None]) -> None:
+        """Call ``hook`` when :meth:`aclose` starts (once): the client that opened the stream
+        lets go of it so, however it is closed."""
+        self._close_hooks.append(hook)
 
     # -- state --------------------------------------------------------------------------------
 
