@@ -1,13 +1,16 @@
-"""``async with`` for the objects that close with ``await aclose()``, and the wait for a task
-they cancel on closing."""
+"""``async with`` for the objects that close with ``await aclose()``, the wait for a task
+they cancel on closing, and concurrent calls that leave nothing running when one fails."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine, Iterable
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
-__all__ = ["AsyncClosing", "cancel_and_wait"]
+__all__ = ["AsyncClosing", "cancel_and_wait", "concurrently"]
+
+T = TypeVar("T")
 
 
 async def cancel_and_wait(task: asyncio.Future[Any]) -> None:
@@ -26,6 +29,27 @@ async def cancel_and_wait(task: asyncio.Future[Any]) -> None:
     except asyncio.CancelledError:
         if caller is not None and caller.cancelling() > before:
             raise
+
+
+async def concurrently(calls: Iterable[Coroutine[Any, Any, T]]) -> list[T]:
+    """The results of ``calls``, run concurrently, in their order.
+
+    The first to fail cancels the others, and its error is raised once they have ended (not
+    an ``ExceptionGroup``: when several failed at once, the first to fail): nothing goes on in
+    the background after the caller has its error. A caller cancelled meanwhile cancels them
+    too, and gets its ``CancelledError`` once they have ended.
+    """
+    error: BaseException | None = None
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(call) for call in calls]
+    except BaseExceptionGroup as failed:
+        error = failed
+        while isinstance(error, BaseExceptionGroup):
+            error = error.exceptions[0]
+    if error is not None:
+        raise error  # outside the except block: not chained to the group that held it
+    return [task.result() for task in tasks]
 
 
 class AsyncClosing:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from aries_async._closing import concurrently
 from aries_async._lazy import load
 from aries_async._validate import (
     MAX_SYMBOL_LENGTH,
@@ -156,6 +156,8 @@ class Market(MarketOperations):
             ValidationError: no symbol, or one that is empty once stripped, holds a space,
                 comma or control character inside it, or is longer than 21 characters, or an
                 option's ``O:`` ticker (as :meth:`quote`); then nothing is sent.
+            APIError, TransportError: a chunk's request failed otherwise (after the client's
+                own retries); the other chunks' requests are cancelled, and have ended, first.
         """
         names = [symbols] if isinstance(symbols, str) else symbols
         wanted = list(dict.fromkeys(_quoted(s) for s in names))
@@ -163,7 +165,8 @@ class Market(MarketOperations):
             raise ValidationError("symbols must not be empty", field="symbols")
         size = self._client.config.quote_chunk_size
         chunks = [wanted[i : i + size] for i in range(0, len(wanted), size)]
-        results = await asyncio.gather(*(self._fetch_quotes(chunk) for chunk in chunks))
+        # A chunk that fails cancels the others: none goes on after the error is raised.
+        results = await concurrently(self._fetch_quotes(chunk) for chunk in chunks)
         batch = QuoteBatch()
         errors: dict[str, QuoteError] = {}
         for quotes, failed in results:
@@ -194,7 +197,7 @@ class Market(MarketOperations):
             return {}, {symbols[0]: error}
         quotes: dict[str, Quote] = {}
         errors: dict[str, QuoteError] = {}
-        for good, bad in await asyncio.gather(*(self._fetch_quotes([s]) for s in symbols)):
+        for good, bad in await concurrently(self._fetch_quotes([s]) for s in symbols):
             quotes.update(good)
             errors.update(bad)
         return quotes, errors
