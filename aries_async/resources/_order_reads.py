@@ -13,19 +13,22 @@ terms) and the current state of orders the account stream lost sight of
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncGenerator, Hashable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from aries_async._lazy import load
 from aries_async._validate import require_count, require_text
 from aries_async.errors import ValidationError
-from aries_async.http.pagination import following, paginate
+from aries_async.http.pagination import Paged, following, paginate
 from aries_async.resources import _order_lookup as lookup
 from aries_async.resources._base import Resource, path_segment
 
 if TYPE_CHECKING:
-    from aries_async.models.orders import Order, OrderRequest
+    from aries_async.models.orders import Order, OrderPage, OrderRequest
+
+    Halves = tuple[Callable[[], Awaitable[OrderPage]], Callable[[], AsyncGenerator[Order, None]]]
+    """What awaits one page of orders, and what iterates every order from it on."""
 
 __all__ = ["ORDER_MODELS", "OrderReads"]
 
@@ -48,33 +51,44 @@ class OrderReads(Resource):
     nothing but ``GET``)."""
 
     def _pages(
-        self, path: str, params: dict[str, str], limit: int, operation: str
-    ) -> AsyncGenerator[Order, None]:
+        self,
+        path: str,
+        params: dict[str, str],
+        limit: int,
+        operation: str,
+        cursor: int | None = None,
+    ) -> Halves:
+        """What awaits the page at ``cursor`` (None: the first), and what iterates every
+        order from there (the two halves of a :class:`~aries_async.http.pagination.Paged`)."""
         require_count(limit, "page_size", _MAX_LIMIT)
+        if cursor is not None and (type(cursor) is not int or cursor < 0):
+            raise ValidationError(f"cursor must be an int >= 0, got {cursor!r}", field="cursor")
 
-        async def fetch(cursor: Hashable | None) -> tuple[list[Order], Hashable | None]:
+        async def page(current: Hashable | None) -> OrderPage:
             query = dict(params, limit=str(limit))
-            if cursor:
-                query["cursor"] = str(cursor)
+            if current:
+                query["cursor"] = str(current)
             models = await load(ORDER_MODELS)
-            page = await self._get_as(
+            return await self._get_as(
                 path, models.OrderPage, "orders", query, operation=operation, bulk=True
             )
-            count = len(page.orders)
-            after = following(
-                "cursor", sent=page.next_cursor, count=count, current=cursor, size=None
-            )
-            return page.orders, after
 
-        return paginate(fetch, "orders")
+        async def fetch(current: Hashable | None) -> tuple[list[Order], Hashable | None]:
+            got = await page(current)
+            count = len(got.orders)
+            after = following(
+                "cursor", sent=got.next_cursor, count=count, current=current, size=None
+            )
+            return got.orders, after
+
+        start = cursor or None  # 0 is the first page, as no cursor
+        return (lambda: page(start)), (lambda: paginate(fetch, "orders", start))
 
     async def active(self, account_id: str, *, page_size: int = 200) -> list[Order]:
         """``GET /v2/accounts/{id}/orders``: open orders plus today's activity, every page."""
         seg = path_segment(account_id, "account_id")
-        return [
-            o
-            async for o in self._pages(f"/v2/accounts/{seg}/orders", {}, page_size, "orders.active")
-        ]
+        _, orders = self._pages(f"/v2/accounts/{seg}/orders", {}, page_size, "orders.active")
+        return [o async for o in orders()]
 
     def history(
         self,
@@ -85,8 +99,13 @@ class OrderReads(Resource):
         order_by: Literal["asc", "desc"] = "desc",
         exclude_today: bool = False,
         page_size: int = 200,
-    ) -> AsyncGenerator[Order, None]:
-        """``GET /v2/accounts/{id}/orders/history`` as an async iterator over every page.
+        cursor: int | None = None,
+    ) -> Paged[OrderPage, Order]:
+        """``GET /v2/accounts/{id}/orders/history``, paged as every paginated method is
+        (:class:`~aries_async.http.pagination.Paged`): ``await`` it for one page (an
+        :class:`~aries_async.models.orders.OrderPage`, whose ``next_cursor`` goes back as
+        ``cursor`` for the next), or iterate it with ``async for`` for every order of every
+        page from ``cursor`` (None or 0: the first page) on.
 
         The orders created from ``start`` to ``end``, both included. Without ``end``, up to now
         on the client's ``wall_clock`` (rounded up to the second; the server's own default
@@ -97,8 +116,24 @@ class OrderReads(Resource):
         Raises:
             ValidationError: ``start`` or ``end`` not an aware datetime, ``end`` before
                 ``start``, a window over 90 days, ``exclude_today`` not a bool (checked here,
-                before anything is sent).
+                before anything is sent), ``cursor`` not an int >= 0.
         """
+        page, items = self._history(
+            account_id, start, end, order_by, exclude_today, page_size, cursor
+        )
+        return Paged(page, items)
+
+    def _history(
+        self,
+        account_id: str,
+        start: datetime,
+        end: datetime | None = None,
+        order_by: Literal["asc", "desc"] = "desc",
+        exclude_today: bool = False,
+        page_size: int = 200,
+        cursor: int | None = None,
+    ) -> Halves:
+        """:meth:`history`'s halves, its arguments checked (the reads below iterate it)."""
         seg = path_segment(account_id, "account_id")
         params = {"from": _rfc3339(start, "start"), "order_by": order_by}
         if end is not None:
@@ -124,7 +159,7 @@ class OrderReads(Resource):
         if exclude_today:
             params["exclude_today"] = "true"
         path = f"/v2/accounts/{seg}/orders/history"
-        return self._pages(path, params, page_size, "orders.history")
+        return self._pages(path, params, page_size, "orders.history", cursor)
 
     async def find_by_client_id(
         self, account_id: str, client_id: str, *, lookback: timedelta = timedelta(days=1)
@@ -198,7 +233,8 @@ class OrderReads(Resource):
             shift = lead or timedelta(0)
             server_now = None if lead is None else now - shift
             window = lookup.history_window(since - shift, now - shift, server_now)
-            async with contextlib.aclosing(self.history(request.account_id, *window)) as pages:
+            history = self._history(request.account_id, *window)[1]()
+            async with contextlib.aclosing(history) as pages:
                 orders = [*active, *[order async for order in pages]]
         return lookup.match_placed(orders, request, since, lookup.clock_lead(dates))
 
@@ -257,7 +293,7 @@ class OrderReads(Resource):
             start, end = lookup.history_window(
                 now - lookup.HISTORY_WINDOW, max([now, *created]), server_now
             )
-        async with contextlib.aclosing(self.history(account_id, start, end)) as history:
+        async with contextlib.aclosing(self._history(account_id, start, end)[1]()) as history:
             async for order in history:
                 if order.cl_ord_id in wanted and order.cl_ord_id not in found:
                     found[order.cl_ord_id] = order

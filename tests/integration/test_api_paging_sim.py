@@ -128,3 +128,25 @@ async def test_order_history_pages_by_cursor_through_short_pages(
     assert listed == collection
     # pages of 2 though 4 were asked for, each but the last with its cursor
     assert len(sim.journal) == -(-len(collection) // 2)
+
+
+async def test_order_history_is_paged_as_the_other_listings(
+    sim: Simulator,
+    aries: AriesClient,
+) -> None:
+    for i in range(ORDERS):
+        order = OrderRequest(
+            account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", quantity="1", price=f"2.1{i}"
+        )
+        await aries.orders.place(order)
+    now = datetime.fromtimestamp(sim.clock.now(), UTC)
+    window = (now - timedelta(days=1), now + timedelta(days=1))
+    pages = aries.orders.history(ACCOUNT, *window, page_size=4)
+    assert isinstance(pages, Paged)
+    collection = [o.cl_ord_id async for o in pages]  # every item of every page
+    assert len(collection) >= ORDERS
+    first = await pages  # one page, with its continuation
+    assert [o.cl_ord_id for o in first.orders] == collection[:4] and first.has_more
+    after = aries.orders.history(ACCOUNT, *window, page_size=4, cursor=first.next_cursor)
+    assert [o.cl_ord_id for o in (await after).orders] == collection[4:8]
+    assert [o.cl_ord_id async for o in after] == collection[4:]

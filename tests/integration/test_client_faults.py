@@ -235,6 +235,8 @@ async def _called(call: Any, client: AriesClient) -> None:
         (lambda c: c.orders.history("TEST-SIM-001", START.isoformat()), "start"),
         (lambda c: c.orders.history("TEST-SIM-001", START, START.date()), "end"),
         (lambda c: c.orders.history("TEST-SIM-001", START, exclude_today="no"), "exclude_today"),
+        (lambda c: c.orders.history("TEST-SIM-001", START, cursor=-1), "cursor"),
+        (lambda c: c.orders.history("TEST-SIM-001", START, cursor="2"), "cursor"),
     ],
 )
 async def test_bad_input_is_refused_before_anything_reaches_the_simulator(

@@ -3,7 +3,7 @@ inside their path segment, and paging ends."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterable, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -31,11 +31,11 @@ ID_CALLS: list[Callable[[AriesClient, str], Awaitable[Any]]] = [
 ]
 
 
-async def _drain(pages: AsyncIterator[Any]) -> list[Any]:
+async def _drain(pages: AsyncIterable[Any]) -> list[Any]:
     return [item async for item in pages]
 
 
-async def _collect(pages: AsyncIterator[Any], into: list[Any], bound: int = 50) -> None:
+async def _collect(pages: AsyncIterable[Any], into: list[Any], bound: int = 50) -> None:
     """Append every item to ``into``; fail (rather than loop forever) past ``bound`` items."""
     async for item in pages:
         into.append(item)

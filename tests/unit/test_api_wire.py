@@ -33,7 +33,7 @@ a Decimal, a bool; a list for a comma-separated value) and the client must rende
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple, cast
@@ -109,7 +109,7 @@ def _order(cls: Any, body: dict[str, Any]) -> Any:
     )
 
 
-async def _all(pages: AsyncIterator[Any]) -> list[Any]:
+async def _all(pages: AsyncIterable[Any]) -> list[Any]:
     return [item async for item in pages]
 
 
