@@ -1,5 +1,6 @@
 """``async with`` for the objects that close with ``await aclose()``, the wait for a task
-they cancel on closing, and concurrent calls that leave nothing running when one fails."""
+they cancel on closing, a close that an interrupt does not cut short, and concurrent calls
+that leave nothing running when one fails."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Coroutine, Iterable
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-__all__ = ["AsyncClosing", "cancel_and_wait", "concurrently"]
+__all__ = ["AsyncClosing", "cancel_and_wait", "concurrently", "through_interrupts"]
 
 T = TypeVar("T")
 
@@ -29,6 +30,32 @@ async def cancel_and_wait(task: asyncio.Future[Any]) -> None:
     except asyncio.CancelledError:
         if caller is not None and caller.cancelling() > before:
             raise
+
+
+_FINISHING: set[asyncio.Future[Any]] = set()
+"""The closes :func:`through_interrupts` left to finish by themselves (held, not collected)."""
+
+
+async def through_interrupts(close: Coroutine[Any, Any, None]) -> None:
+    """Run ``close`` to its end even when the caller is cancelled meanwhile (a notebook's
+    interrupt during a client's close): the caller gets its ``CancelledError`` once ``close``
+    has ended, so that an interrupt does not leave half of what it closes open. A second
+    cancellation while it waits gives up the wait (``close`` goes on by itself).
+
+    Its own error is raised as it is when the caller was not cancelled; when the caller was,
+    the ``CancelledError`` wins.
+    """
+    task = asyncio.ensure_future(close)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        if not task.done():  # the caller's interrupt: let the close end first
+            _FINISHING.add(task)
+            task.add_done_callback(_FINISHING.discard)
+            await asyncio.wait((task,))
+        if not task.cancelled():
+            task.exception()  # retrieved: the interrupt is what the caller hears of
+        raise
 
 
 async def concurrently(calls: Iterable[Coroutine[Any, Any, T]]) -> list[T]:

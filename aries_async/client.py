@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import yarl
 
-from aries_async._closing import AsyncClosing
+from aries_async._closing import AsyncClosing, through_interrupts
 from aries_async._deprecation import renamed_arguments
 from aries_async._validate import require_headers
 from aries_async.auth.bearer import Bearer as _Bearer
@@ -205,9 +205,17 @@ class AriesClient(AsyncClosing, Groups, Streams):
         A client belongs to the event loop it was first used on: close it there, or anywhere
         once that loop is closed (each ``asyncio.run()`` closes its loop at its end).
 
+        Cancelled while it closes (a notebook's interrupt), it still closes everything (the
+        streams' closing handshakes are bounded by their ``StreamConfig.close_timeout``) and
+        then raises the ``CancelledError``: nothing is left half open. A second cancellation
+        meanwhile stops waiting for it (the close goes on by itself).
+
         Raises:
             WrongEventLoopError: the client's own loop is another one, still open.
         """
+        await through_interrupts(self._close())
+
+    async def _close(self) -> None:
         if self._transport.on_its_loop():
             await self._close_streams()
             await self.auth.settle()

@@ -14,7 +14,7 @@ from stream_helpers import until
 
 import aries_async
 from aries_async import AriesClient
-from aries_async.errors import PermissionDeniedError
+from aries_async.errors import ClientClosedError, PermissionDeniedError
 from aries_async.sim import ErrorFault, Simulator
 
 SDK = Path(aries_async.__file__ or "aries_async").parent
@@ -63,3 +63,31 @@ async def test_a_stream_closed_by_itself_is_let_go_by_its_client(aries: AriesCli
     del stream
     # The socket lets go of its callbacks once the loop has run its connection_lost.
     await until(lambda: _collected(gone), timeout=2)
+
+
+async def test_an_interrupted_close_still_closes_the_client_and_its_streams(
+    sim: Simulator,
+) -> None:
+    # A notebook's interrupt while the client closes (its streams' closing handshakes take
+    # a while): the cell stops with its CancelledError, and nothing stays open behind it.
+    client = await AriesClient(sim.client_config(), token=sim.issue_token()).__aenter__()
+    await client.accounts.list()  # its connection pool is open
+    streams = [await client.market_stream().__aenter__() for _ in range(3)]
+    went_on: list[str] = []
+
+    async def cell() -> None:
+        await client.aclose()
+        went_on.append("the statement after the close")
+
+    task = asyncio.ensure_future(cell())
+    await asyncio.sleep(0)  # the cell now waits for a stream's tasks to end
+    assert sum(stream.connected for stream in streams) == 3  # the close is under way
+    task.cancel()  # the interrupt
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert went_on == []
+    assert repr(client).endswith(", closed)")
+    assert all("closed" in repr(stream) and not stream.connected for stream in streams)
+    assert _ours() == []  # every stream's tasks have ended
+    with pytest.raises(ClientClosedError):
+        await client.accounts.list()
