@@ -118,22 +118,13 @@ class OrderReads(Resource):
                 ``start``, a window over 90 days, ``exclude_today`` not a bool (checked here,
                 before anything is sent), ``cursor`` not an int >= 0.
         """
-        page, items = self._history(
-            account_id, start, end, order_by, exclude_today, page_size, cursor
-        )
-        return Paged(page, items)
+        path, params = self._history_query(account_id, start, end, order_by, exclude_today)
+        return Paged(*self._pages(path, params, page_size, "orders.history", cursor))
 
-    def _history(
-        self,
-        account_id: str,
-        start: datetime,
-        end: datetime | None = None,
-        order_by: Literal["asc", "desc"] = "desc",
-        exclude_today: bool = False,
-        page_size: int = 200,
-        cursor: int | None = None,
-    ) -> Halves:
-        """:meth:`history`'s halves, its arguments checked (the reads below iterate it)."""
+    def _history_query(
+        self, account_id: str, start: datetime, end: datetime | None, order_by: str, today: bool
+    ) -> tuple[str, dict[str, str]]:
+        """The path and query of :meth:`history`'s reads, its arguments checked."""
         seg = path_segment(account_id, "account_id")
         params = {"from": _rfc3339(start, "start"), "order_by": order_by}
         if end is not None:
@@ -152,14 +143,21 @@ class OrderReads(Resource):
             params["to"] = _rfc3339(min(ceiling, start + lookup.HISTORY_WINDOW), "end")
         if order_by not in ("asc", "desc"):
             raise ValidationError("order_by must be 'asc' or 'desc'", field="order_by")
-        if not isinstance(exclude_today, bool):
+        if not isinstance(today, bool):
             raise ValidationError(
-                f"exclude_today must be True or False, got {exclude_today!r}", field="exclude_today"
+                f"exclude_today must be True or False, got {today!r}", field="exclude_today"
             )
-        if exclude_today:
+        if today:
             params["exclude_today"] = "true"
-        path = f"/v2/accounts/{seg}/orders/history"
-        return self._pages(path, params, page_size, "orders.history", cursor)
+        return f"/v2/accounts/{seg}/orders/history", params
+
+    def _history(
+        self, account_id: str, start: datetime, end: datetime
+    ) -> AsyncGenerator[Order, None]:
+        """Every order of :meth:`history` from ``start`` to ``end``, newest first (the reads
+        below close it when they have found what they look for)."""
+        path, params = self._history_query(account_id, start, end, "desc", False)
+        return self._pages(path, params, 200, "orders.history")[1]()
 
     async def find_by_client_id(
         self, account_id: str, client_id: str, *, lookback: timedelta = timedelta(days=1)
@@ -233,8 +231,7 @@ class OrderReads(Resource):
             shift = lead or timedelta(0)
             server_now = None if lead is None else now - shift
             window = lookup.history_window(since - shift, now - shift, server_now)
-            history = self._history(request.account_id, *window)[1]()
-            async with contextlib.aclosing(history) as pages:
+            async with contextlib.aclosing(self._history(request.account_id, *window)) as pages:
                 orders = [*active, *[order async for order in pages]]
         return lookup.match_placed(orders, request, since, lookup.clock_lead(dates))
 
@@ -293,7 +290,7 @@ class OrderReads(Resource):
             start, end = lookup.history_window(
                 now - lookup.HISTORY_WINDOW, max([now, *created]), server_now
             )
-        async with contextlib.aclosing(self._history(account_id, start, end)[1]()) as history:
+        async with contextlib.aclosing(self._history(account_id, start, end)) as history:
             async for order in history:
                 if order.cl_ord_id in wanted and order.cl_ord_id not in found:
                     found[order.cl_ord_id] = order

@@ -82,21 +82,38 @@ async def test_page_numbers_give_every_item_once_and_stop_on_the_last_page(
     assert [dict(r.query).get("page") for r in sim.journal if r.raw_path == path] == pages
 
 
-@pytest.mark.parametrize("short", [None, 2])
-async def test_integer_cursors_give_every_order_once_in_order(
-    sim: Simulator, aries: AriesClient, short: int | None
-) -> None:
+async def _resting(aries: AriesClient, symbol: str, prices: str) -> list[str]:
+    """Place ``ORDERS`` resting buys of ``symbol`` (limit prices ``prices`` followed by a
+    digit); their ``cl_ord_id``."""
     placed = []
     for i in range(ORDERS):
         order = OrderRequest(
             account_id=ACCOUNT,
-            symbol="AAPL",
+            symbol=symbol,
             side="BUY",
             type="LIMIT",
             quantity="1",
-            price=f"1.0{i}",
+            price=f"{prices}{i}",
         )
         placed.append((await aries.orders.place(order)).cl_ord_id)
+    return [cl_ord_id for cl_ord_id in placed if cl_ord_id is not None]
+
+
+async def _history_window(
+    sim: Simulator, aries: AriesClient, prices: str
+) -> tuple[datetime, datetime]:
+    """``ORDERS`` resting orders placed (:func:`_resting`, of KO); a history window from a
+    day before the simulator's now to a day after."""
+    await _resting(aries, "KO", prices)
+    now = datetime.fromtimestamp(sim.clock.now(), UTC)
+    return now - timedelta(days=1), now + timedelta(days=1)
+
+
+@pytest.mark.parametrize("short", [None, 2])
+async def test_integer_cursors_give_every_order_once_in_order(
+    sim: Simulator, aries: AriesClient, short: int | None
+) -> None:
+    placed = await _resting(aries, "AAPL", "1.0")
     collection = [o.cl_ord_id for o in await aries.orders.active(ACCOUNT, page_size=500)]
     assert set(placed) <= set(collection)
     sim.faults.short_pages = short
@@ -113,13 +130,7 @@ async def test_order_history_pages_by_cursor_through_short_pages(
     sim: Simulator,
     aries: AriesClient,
 ) -> None:
-    for i in range(ORDERS):
-        order = OrderRequest(
-            account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", quantity="1", price=f"2.0{i}"
-        )
-        await aries.orders.place(order)
-    now = datetime.fromtimestamp(sim.clock.now(), UTC)
-    window = (now - timedelta(days=1), now + timedelta(days=1))
+    window = await _history_window(sim, aries, "2.0")
     collection = [o.cl_ord_id async for o in aries.orders.history(ACCOUNT, *window, page_size=200)]
     assert len(collection) >= ORDERS
     sim.faults.short_pages = 2
@@ -134,13 +145,7 @@ async def test_order_history_is_paged_as_the_other_listings(
     sim: Simulator,
     aries: AriesClient,
 ) -> None:
-    for i in range(ORDERS):
-        order = OrderRequest(
-            account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", quantity="1", price=f"2.1{i}"
-        )
-        await aries.orders.place(order)
-    now = datetime.fromtimestamp(sim.clock.now(), UTC)
-    window = (now - timedelta(days=1), now + timedelta(days=1))
+    window = await _history_window(sim, aries, "2.1")
     pages = aries.orders.history(ACCOUNT, *window, page_size=4)
     assert isinstance(pages, Paged)
     collection = [o.cl_ord_id async for o in pages]  # every item of every page
