@@ -196,6 +196,31 @@ STREAM_TASKS = ("aries-market-", "aries-accounts-", "aries-charts-")
 """How the tasks of every stream face are named (``aries-<face>-<what>``)."""
 
 
+async def interrupt_cell(
+    close: Callable[[], Awaitable[Any]], under_way: Callable[[], bool] = lambda: True
+) -> None:
+    """A notebook cell that awaits ``close()`` then goes on, interrupted (its task cancelled)
+    once the close waits: the cell must stop there, with its ``CancelledError``.
+    ``under_way``: true while the close is still going on, checked before the interrupt."""
+    went_on: list[str] = []
+
+    async def cell() -> None:
+        await close()
+        went_on.append("the statement after the close")  # an order, say
+
+    task = asyncio.ensure_future(cell())
+    await asyncio.sleep(0)  # the cell now waits for what the close waits for
+    assert under_way()
+    task.cancel()  # the notebook's interrupt
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+    else:
+        raise AssertionError("the interrupted cell ended normally")
+    assert went_on == []
+
+
 def own_tasks() -> list[asyncio.Task[Any]]:
     """The streams' tasks still running (supervisor, keep-alive, re-auth, reconcile)."""
     return [

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from stream_helpers import interrupt_cell
 
 from aries_async import AriesClient, OrderRequest, OrderStatus, Token
 from aries_async.errors import OrderStateUnknownError, StreamClosedError, ValidationError
@@ -178,19 +179,7 @@ async def test_an_interrupt_while_a_stream_closes_stops_the_cell(aries: AriesCli
     # CancelledError with its own task's and the cell went on to its next statement.
     stream = await aries.market_stream().__aenter__()
     status = stream.status()
-    went_on: list[str] = []
-
-    async def cell() -> None:
-        await stream.aclose()
-        went_on.append("the statement after the close")  # an order, say
-
-    task = asyncio.ensure_future(cell())
-    await asyncio.sleep(0)  # the cell now waits for the stream's tasks to end
-    assert stream.connected  # its close is under way
-    task.cancel()  # the notebook's interrupt
-    with pytest.raises(asyncio.CancelledError):
-        await task
-    assert went_on == []
+    await interrupt_cell(stream.aclose, lambda: stream.connected)  # its close under way
     async for _ in status:  # the stream ends all the same: its consumers end
         pass
     assert not stream.connected
@@ -199,18 +188,7 @@ async def test_an_interrupt_while_a_stream_closes_stops_the_cell(aries: AriesCli
 async def test_an_interrupt_while_the_simulator_stops_stops_the_cell() -> None:
     sim = Simulator(seed=1)
     await sim.start()
-    went_on: list[str] = []
-
-    async def cell() -> None:
-        await sim.aclose()
-        went_on.append("the statement after the close")
-
-    task = asyncio.ensure_future(cell())
-    await asyncio.sleep(0)  # the cell now waits for the simulator's ticker to end
-    task.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await task
-    assert went_on == []
+    await interrupt_cell(sim.aclose)  # it waits for the simulator's ticker to end
     await sim.aclose()  # what the interrupt cut short, done again
 
 
