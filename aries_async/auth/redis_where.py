@@ -35,6 +35,9 @@ def redis_module() -> Any:
     return redis
 
 
+_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
 def redis_client(url: str) -> Redis:
     """A redis-py asyncio client for ``url``.
 
@@ -43,12 +46,16 @@ def redis_client(url: str) -> Redis:
             shows it without its password, and does not chain redis-py's, which may quote it).
     """
     module = redis_module()
+    refused = ConfigurationError(
+        f"not a Redis URL (redis://, rediss:// or unix://): {shown_url(url)}"
+    )
+    # Checked here too: redis-py 5 reads "redis:/:PASSWORD@host" as a URL of localhost.
+    if not url.lower().startswith(_SCHEMES):
+        raise refused
     try:
         client: Redis = module.asyncio.Redis.from_url(url)
     except ValueError:
-        raise ConfigurationError(
-            f"not a Redis URL (redis://, rediss:// or unix://): {shown_url(url)}"
-        ) from None
+        raise refused from None
     return client
 
 
