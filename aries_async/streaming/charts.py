@@ -170,8 +170,9 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
 
         Raises:
             StreamClosedError: the stream is closed.
-            ValidationError: an empty or non-text symbol, or an unknown channel (then nothing
-                is dropped).
+            ValidationError: an empty or non-text symbol, an option's ``O:`` ticker (the
+                message names its OSI symbol, which is what :meth:`subscribe` took), or an
+                unknown channel (then nothing is dropped).
         """
         names = self._unsubscribing(symbols)
         wanted = None if channels is None else [chart_channel(c) for c in channels]

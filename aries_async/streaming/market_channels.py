@@ -138,8 +138,9 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate])
 
         Raises:
             StreamClosedError: the stream is closed.
-            ValidationError: an empty or non-text symbol, or an unknown channel (then nothing
-                is dropped).
+            ValidationError: an empty or non-text symbol, an option's ``O:`` ticker (the
+                message names its OSI symbol, which is what :meth:`subscribe` took), or an
+                unknown channel (then nothing is dropped).
         """
         names = self._unsubscribing(symbols)
         wanted = [channel_of(c) for c in channels] if channels is not None else None

@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Generic, TypeVar, Unpack
 
 import attrs
 
+from aries_async._validate import refuse_option_ticker
 from aries_async.models.events import ServerErrorMessage, UnknownEvent
 from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions, listed
 from aries_async.streaming.connection import TokenProvider
@@ -121,11 +122,13 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
 
         Raises:
             StreamClosedError: the stream is closed.
-            ValidationError: an empty or non-text symbol.
+            ValidationError: an empty or non-text symbol, or an option's ``O:`` ticker (naming
+                its OSI symbol): :meth:`subscribe` refuses one, so it names no subscription,
+                and dropping nothing quietly would leave the contract's updates coming.
         """
         self._check_open()
         names = [symbols] if isinstance(symbols, str) else list(symbols)
-        return [normalize_symbol(symbol) for symbol in names]
+        return [refuse_option_ticker(normalize_symbol(symbol)) for symbol in names]
 
     def _forget(self, symbol: str) -> None:
         """Drop the latest quote / trade of ``symbol`` once that channel is not desired."""

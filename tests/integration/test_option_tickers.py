@@ -154,3 +154,23 @@ async def test_a_contract_whose_expiry_is_no_date_gets_an_answer_not_a_500(
     internal error."""
     answer = await aries.options.contract_snapshot("AAPL", "O:AAPL261399C00190000")
     assert answer.results is not None
+
+
+@pytest.mark.parametrize("kind", ["market", "charts"])
+async def test_unsubscribes_refuse_a_ticker(
+    kind: str, sim: Simulator, hub: WsHub, aries: AriesClient
+) -> None:
+    """Unsubscribing the ticker of a contract subscribed by its OSI symbol used to return
+    quietly and drop nothing: its updates went on. It is refused as the subscribe is."""
+    ticker, osi = await _contract(aries)
+    opener = aries.market_stream() if kind == "market" else aries.chart_stream()
+    async with opener as stream:
+        await stream.subscribe(osi, channels=["quotes"])
+        await until(lambda: stream.acknowledged == {osi})
+        with pytest.raises(ValidationError) as info:
+            await stream.unsubscribe(ticker)
+        assert info.value.field == "symbol"
+        _says_osi(info.value, ticker, osi)
+        assert set(stream.subscriptions) == {osi}
+        await stream.unsubscribe(osi)
+        assert dict(stream.subscriptions) == {}
