@@ -56,6 +56,26 @@ def is_osi_symbol(symbol: str) -> bool:
     return bool(_OSI.match(symbol.upper()))
 
 
+def osi_terms(symbol: str) -> tuple[PutCall, Decimal, date]:
+    """The put/call, strike and expiry an OSI symbol spells (``AAPL261218C00215000``: a call,
+    215, 2026-12-18); strikes are thousandths in the last 8 digits.
+
+    Raises:
+        ValidationError: ``symbol`` is no OSI symbol, or its expiry is no date.
+    """
+    if not is_osi_symbol(symbol):
+        raise ValidationError(f"symbol: {symbol!r} is no OSI option symbol", field="symbol")
+    digits = symbol[-15:-9]
+    try:
+        maturity = date(2000 + int(digits[:2]), int(digits[2:4]), int(digits[4:]))
+    except ValueError:
+        raise ValidationError(
+            f"symbol: the expiry {digits!r} of {symbol!r} is no date", field="symbol"
+        ) from None
+    put_call = PutCall.CALL if symbol[-9].upper() == "C" else PutCall.PUT
+    return put_call, Decimal(symbol[-8:]) / 1000, maturity
+
+
 def decimal_input(value: object, field: str) -> Decimal:
     if isinstance(value, float):
         raise ValidationError(

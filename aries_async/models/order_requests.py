@@ -47,6 +47,7 @@ from aries_async.models._order_inputs import (
     opt_symbol_input,
     opt_tif_input,
     order_type_input,
+    osi_terms,
     plain,
     position_effect_input,
     price_input,
@@ -97,9 +98,10 @@ class OrderLeg:
     """One leg of an order request (``OrdLeg``).
 
     Option legs (``security_type=OPT``) need ``put_call``, ``strike_price`` and ``maturity``
-    unless ``symbol`` is a full OSI symbol the server can derive them from (the OSI symbol,
-    not the ``O:`` ticker of an option chain: that is refused). ``symbol`` is the
-    underlying and defaults to the order's symbol. Aliases ``B``/``S``, ``O``/``C`` and
+    unless ``symbol`` is a full OSI symbol: then they are read from it (and refused when
+    given otherwise), and all four are sent (the OSI symbol, not the ``O:`` ticker of an
+    option chain: that is refused). Otherwise ``symbol`` is the underlying and defaults to
+    the order's symbol. Aliases ``B``/``S``, ``O``/``C`` and
     ``C``/``P`` are accepted and sent as the long names. ``ratio_quantity`` is sent as
     ``ratioQty``; the old keyword and attribute ``ratio_qty`` still work for one release, with
     a :class:`DeprecationWarning`.
@@ -133,14 +135,30 @@ class OrderLeg:
         check_price(self.strike_price, "strike_price")
         if self.symbol is not None:
             check_symbol(self.symbol)
-        if self.security_type == LegSecurityType.OPT and not (
-            self.symbol is not None and is_osi_symbol(self.symbol)
-        ):
+        if self.security_type == LegSecurityType.OPT:
+            if self.symbol is not None and is_osi_symbol(self.symbol):
+                self._take_terms(self.symbol)
             for name in ("put_call", "strike_price", "maturity"):
                 if getattr(self, name) is None:
                     raise ValidationError(f"{name}: required for option legs", field=name)
         if self.strike_price is not None:
             object.__setattr__(self, "strike_price", plain(self.strike_price))
+
+    def _take_terms(self, osi: str) -> None:
+        """Fill ``put_call``, ``strike_price`` and ``maturity`` from ``osi``: the leg's
+        ``symbol`` is documented as the underlying (rest.md 6.1), and a server that reads it
+        so wants the contract's terms in their own fields (the simulator refuses the leg
+        without them)."""
+        terms = dict(zip(("put_call", "strike_price", "maturity"), osi_terms(osi), strict=True))
+        for name, value in terms.items():
+            given = getattr(self, name)
+            if given is None:
+                object.__setattr__(self, name, value)
+            elif given != value:
+                raise ValidationError(
+                    f"{name}: {given} disagrees with the OSI symbol {osi!r} ({value})",
+                    field=name,
+                )
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON object for this leg (camelCase, decimal strings, no nulls)."""

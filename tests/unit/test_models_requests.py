@@ -347,16 +347,44 @@ def test_leg_aliases_and_body() -> None:
 
 
 def test_option_leg_identified_by_osi_symbol_needs_no_fields() -> None:
+    """The terms are read from the OSI symbol and sent: a server that reads a leg's symbol
+    as the underlying (rest.md 6.1) refuses an option leg without them."""
     leg = OrderLeg(
-        security_type="OPT", side="BUY", position_effect="OPEN", symbol="AAPL240119C00150000"
+        security_type="OPT", side="BUY", position_effect="OPEN", symbol="AAPL240119P00152500"
     )
     assert leg.to_wire() == {
         "securityType": "OPT",
         "side": "BUY",
         "positionEffect": "OPEN",
         "ratioQty": "1",
-        "symbol": "AAPL240119C00150000",
+        "putCall": "PUT",
+        "strikePrice": "152.5",
+        "maturity": "2024-01-19",
+        "symbol": "AAPL240119P00152500",
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("put_call", "CALL"), ("strike_price", "150"), ("maturity", "2024-02-16")],
+)
+def test_option_leg_terms_that_contradict_its_osi_symbol_are_refused(name: str, value: str) -> None:
+    with pytest.raises(ValidationError, match="disagrees with the OSI symbol") as info:
+        OrderLeg(
+            security_type="OPT",
+            side="BUY",
+            position_effect="OPEN",
+            symbol="AAPL240119P00152500",
+            **{name: value},
+        )
+    assert info.value.field == name
+
+
+def test_option_leg_of_an_osi_symbol_whose_expiry_is_no_date_is_refused() -> None:
+    with pytest.raises(ValidationError, match="no date"):
+        OrderLeg(
+            security_type="OPT", side="BUY", position_effect="OPEN", symbol="AAPL241319C00150000"
+        )
 
 
 def test_stock_leg_needs_no_option_fields() -> None:
