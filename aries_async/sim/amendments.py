@@ -4,9 +4,10 @@
 filled quantity over; ``cancel`` marks it ``CANCELED`` and its ack carries a new ``clOrdId``
 (switch ``cancel_assigns_new_id``) with ``origClOrdId`` = the order's id. An order no longer
 open, a replace that changes the side or asks for no more than is filled: refused with
-``success: false`` (or a 400 with ``rejections_as_http``). :class:`~aries_async.sim.state.State`
-answers ``POST /v1/orders/replace`` and ``/cancel`` with these; everything returned is in wire
-form.
+``success: false`` (or a 400 with ``rejections_as_http``); a multi-leg replace without its
+``legs`` (rest.md 6.3 requires them) is a 400 ``MISSING_FIELD``.
+:class:`~aries_async.sim.state.State` answers ``POST /v1/orders/replace`` and ``/cancel`` with
+these; everything returned is in wire form.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ def replace(state: State, body: Mapping[str, Any]) -> dict[str, Any]:
     symbol = str(body.get("symbol") or "").upper()
     if symbol and symbol != old.symbol:
         raise OrderRequestError("INVALID_FIELD", "symbol must match the original order", "symbol")
+    if len(old.legs) > 1 and not body.get("legs"):
+        # rest.md 6.3: a single-leg option may be named by its symbol; a spread may not.
+        raise OrderRequestError("MISSING_FIELD", "multi-leg replaces must send legs", "legs")
     merged: dict[str, Any] = {
         "tradingAccountId": old.account_id,
         "symbol": old.symbol,

@@ -7,10 +7,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from aries_async import AriesClient
+from aries_async.errors import BadRequestError
 from aries_async.models.options import OptionContract
-from aries_async.models.order_requests import OrderLeg, OrderRequest
-from aries_async.models.orders import PutCall
+from aries_async.models.order_requests import OrderLeg, OrderRequest, ReplaceRequest
+from aries_async.models.orders import OrderStatus, PutCall
 
 ACCOUNT = "TEST-SIM-001"
 
@@ -50,3 +53,40 @@ async def test_a_spread_of_legs_named_by_osi_symbols_is_placed(aries: AriesClien
         (PutCall.CALL, low.strike_price, expiry),
         (PutCall.CALL, high.strike_price, expiry),
     ]
+
+
+async def test_a_spread_replaced_without_its_legs_is_refused(aries: AriesClient) -> None:
+    """rest.md 6.3: multi-leg replaces must send ``legs``. The simulator used to accept one
+    without and keep the old legs, so a bot that forgot them passed here and failed live."""
+    _, low, high = await _calls(aries)
+    legs = [_osi_leg(low, "BUY"), _osi_leg(high, "SELL")]
+    spread = OrderRequest(
+        account_id=ACCOUNT,
+        symbol="AAPL",
+        side="BUY",
+        type="LIMIT",
+        quantity=1,
+        price=Decimal("0.05"),
+        legs=legs,
+        time_in_force="GTC",
+    )
+    async with aries.account_stream(ACCOUNT) as stream:
+        ack = await aries.orders.place(spread)
+        assert ack.success and ack.cl_ord_id is not None
+        await stream.wait_for_order(ack, "NEW", timeout=5)
+        orig = ack.cl_ord_id
+        with pytest.raises(BadRequestError, match="legs") as info:
+            await aries.orders.replace(
+                ReplaceRequest(orig_cl_ord_id=orig, account_id=ACCOUNT, symbol="AAPL", price="0.06")
+            )
+        assert info.value.status == 400
+        (still,) = [o for o in await aries.orders.active(ACCOUNT) if o.cl_ord_id == ack.cl_ord_id]
+        assert still.ord_status == OrderStatus.NEW and still.price == Decimal("0.05")
+        replaced = await aries.orders.replace(
+            ReplaceRequest(
+                orig_cl_ord_id=orig, account_id=ACCOUNT, symbol="AAPL", price="0.06", legs=legs
+            )
+        )
+        assert replaced.success, replaced.text
+        order = await stream.wait_for_order(replaced, "NEW", timeout=5)
+    assert order.price == Decimal("0.06") and len(order.legs) == 2
