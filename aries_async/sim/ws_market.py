@@ -4,9 +4,11 @@
 (:meth:`MarketSession.push_status`, on the hub's deadline checks); subscribe with an array of
 per-symbol objects (``quoteFields``, ``tradeFields``, legacy ``fields``, ``level2``,
 ``timeAndSales``, ``greeksFields`` for OSI option symbols); a snapshot of each symbol follows
-the subscription, then updates on every feed step; a channel ``faults.ws_refused_channels``
-refuses is left out, with an error naming it; with ``faults.ws_already_subscribed`` a symbol
-asked as the socket holds it already gets an ``already subscribed`` error instead; with
+the subscription, then updates on every feed step (an OSI option's quotes and trades priced
+as the option details route prices it, ``instrumentType: "o"``, on its underlying's steps);
+a channel ``faults.ws_refused_channels`` refuses is left out, with an error naming it; with
+``faults.ws_already_subscribed`` a symbol asked as the socket holds it already gets an
+``already subscribed`` error instead; with
 ``faults.ws_counting_subscriptions`` each channel of a symbol is counted (see
 :mod:`~aries_async.sim.ws_counts`) and an unsubscribe drops only the channels whose count
 reaches zero. A
@@ -28,11 +30,13 @@ import math
 from typing import Any
 
 from aries_async.sim.feed import QuoteSnapshot
+from aries_async.sim.routes_options import option_quote
 from aries_async.sim.ws_counts import SubscriptionCounts
 from aries_async.sim.ws_market_subs import (
     SLOTS,
     UNSUB_KEYS,
     MarketSub,
+    option_values,
     osi_root,
     requested_fields,
     select_fields,
@@ -305,15 +309,18 @@ class MarketSession(Session):
             if sub.greeks is not None:
                 data = select_fields(_greeks(snap.last, sub.option), sub.greeks)
                 self._update("greeks", symbol, data, stamp)
-            return
+            priced = option_quote(self.hub.ctx, symbol, snap.last)
+            if priced is None:
+                return  # no contract the simulator lists: nothing to quote
+            quote, trade = option_values(priced, snap)
+        else:
+            quote, trade = snap.quote_data(), snap.trade_data()
         if sub.quote is not None:
-            data = select_fields(snap.quote_data(), sub.quote)
-            self._update("quote", symbol, data, stamp, snapshot=snapshot)
+            self._update("quote", symbol, select_fields(quote, sub.quote), stamp, snapshot=snapshot)
         if sub.trade is not None:
-            data = select_fields(snap.trade_data(), sub.trade)
-            self._update("trade", symbol, data, stamp, snapshot=snapshot)
-        if snapshot:
-            return
+            self._update("trade", symbol, select_fields(trade, sub.trade), stamp, snapshot=snapshot)
+        if snapshot or sub.option is not None:
+            return  # level 2 and time and sales: stocks only here
         if sub.level2:
             data = {
                 "orderBook": [f"{snap.ask_size}:{snap.ask}:0", f"0:{snap.bid}:{snap.bid_size}"],

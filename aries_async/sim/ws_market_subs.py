@@ -4,12 +4,16 @@ data, and the unsubscribe items' keys. Used by :mod:`aries_async.sim.ws_market`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aries_async.sim.walk import QuoteSnapshot
 
 __all__ = [
     "SLOTS",
     "UNSUB_KEYS",
     "MarketSub",
+    "option_values",
     "osi_root",
     "requested_fields",
     "select_fields",
@@ -40,6 +44,38 @@ def osi_root(symbol: str) -> tuple[str, bool, float] | None:
     if len(symbol) < 16 or symbol[-9] not in "CP" or not symbol[-8:].isdigit():
         return None
     return symbol[:-15], symbol[-9] == "C", int(symbol[-8:]) / 1000
+
+
+def option_values(priced: dict[str, Any], snap: QuoteSnapshot) -> tuple[dict[str, Any], ...]:
+    """The market ``quote`` and ``trade`` data of an option contract at one step of its
+    underlying: prices as the option details route gives them (``priced``, from
+    :func:`~aries_async.sim.routes_options.option_quote`), sizes and volume in contracts
+    (a hundredth of the underlying's, as the charts socket counts them), times the step's."""
+    last, close = priced["lastPrice"], priced["closePrice"]
+    stamp = int(snap.time * 1000)
+    quote = {
+        "instrumentType": "o",
+        "bidPrice": priced["bidPrice"],
+        "bidSize": max(1, snap.bid_size // 100),
+        "askPrice": priced["askPrice"],
+        "askSize": max(1, snap.ask_size // 100),
+        "midPrice": priced["midPrice"],
+        "spread": round(priced["askPrice"] - priced["bidPrice"], 4),
+        "quoteTimestamp": stamp,
+    }
+    trade = {
+        "instrumentType": "o",
+        "lastPrice": last,
+        "price": last,
+        "size": max(1, snap.last_size // 100),
+        "totalVolume": snap.volume // 100,
+        "netChange": round(last - close, 2),
+        "previousClosePrice": close,
+        "tradeSeq": snap.seq,
+        "tradeExchange": "OPRA",
+        "tradeTimestamp": stamp,
+    }
+    return quote, trade
 
 
 SLOTS = {
