@@ -1,12 +1,16 @@
 """The simulator's chart routes (``/v1/chart/*``, rest.md section 7): quotes, bars with
-``nextTime`` paging, search, the chart configuration, symbol info and the server time."""
+``nextTime`` paging (of an OSI option symbol too, as the charts socket streams one), search,
+the chart configuration, symbol info and the server time."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from aiohttp import web
 
+from aries_async.sim.bars import Bar
 from aries_async.sim.context import SimContext
 from aries_async.sim.feed import UnknownSymbolError, parse_resolution
 from aries_async.sim.responses import (
@@ -17,6 +21,7 @@ from aries_async.sim.responses import (
     validation_error,
 )
 from aries_async.sim.routes_market import searched
+from aries_async.sim.routes_options import option_bars
 from aries_async.sim.symbols import SymbolInfo
 
 __all__ = ["add_routes"]
@@ -95,15 +100,19 @@ async def _history(request: web.Request) -> web.StreamResponse:
         return _chart_error("to must be greater than from")
     if end < 0:
         return json_response({"s": "no_data", "errmsg": "range is before the epoch"})
-    if not ctx.feed.has(symbol):
-        return _chart_error(f"unknown symbol {symbol}")
+    if ctx.feed.has(symbol):
+        history: Callable[[int, int], list[Bar] | None] = partial(ctx.feed.bars, symbol, resolution)
+    else:  # an OSI option symbol, as the charts socket streams one
+        history = partial(option_bars, ctx, symbol, resolution)
     try:
-        bars = ctx.feed.bars(symbol, resolution, max(start, 0), end)
+        bars = history(max(start, 0), end)
     except UnknownSymbolError:
+        bars = None
+    if bars is None:
         return _chart_error(f"unknown symbol {symbol}")
     if not bars:
         body: dict[str, Any] = {"s": "no_data", "errmsg": "no bars in requested range"}
-        earlier = ctx.feed.bars(symbol, resolution, 0, start - 1) if start > 0 else []
+        earlier = (history(0, start - 1) or []) if start > 0 else []
         if earlier:
             body["nextTime"] = earlier[-1].time
         return json_response(body)

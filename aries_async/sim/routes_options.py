@@ -1,17 +1,20 @@
 """The simulator's option routes: expiry dates, contracts and option quotes (rest.md section 7),
-and the option part of symbol search. Prices come from Black-Scholes at a flat 30% volatility."""
+the option part of symbol search, and the bars of an option's chart history. Prices come from
+Black-Scholes at a flat 30% volatility."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from aiohttp import web
 
+from aries_async.sim.bars import Bar
 from aries_async.sim.context import SimContext
 from aries_async.sim.feed import NEW_YORK, round_price
 from aries_async.sim.option_model import (
     VOLATILITY,
+    OsiParts,
     expiries,
     option_price,
     osi,
@@ -32,6 +35,7 @@ __all__ = [
     "add_routes",
     "contracts_body",
     "expiry_dates_body",
+    "option_bars",
     "option_quote",
     "option_search",
 ]
@@ -155,13 +159,9 @@ def option_quote(ctx: SimContext, symbol: str, spot: float | None = None) -> dic
     info = ctx.feed.symbols.get(parts.root) if parts else None
     if parts is None or info is None or not info.optionable:
         return None
-    expiry, strike = parts.expiry, parts.strike
     if spot is None:
         spot = ctx.feed.quote(info.symbol).last
-    today = datetime.fromtimestamp(ctx.clock.now(), NEW_YORK).date()
-    years = (expiry - today).days / 365
-    theo = option_price(spot, strike, years, VOLATILITY, parts.call)
-    mid = max(0.01, round(theo, 2))
+    mid = _last_price(parts, spot, datetime.fromtimestamp(ctx.clock.now(), NEW_YORK).date())
     half = max(0.01, round(mid * 0.02, 2))
     return {
         "symbol": symbol,
@@ -171,6 +171,39 @@ def option_quote(ctx: SimContext, symbol: str, spot: float | None = None) -> dic
         "midPrice": mid,
         "closePrice": round_price(mid * 0.98),
     }
+
+
+def _last_price(parts: OsiParts, spot: float, day: date) -> float:
+    """The contract's price on ``day`` with its underlying at ``spot`` (a cent at least).
+    Within a day it only rises with the spot (a call) or falls (a put)."""
+    years = (parts.expiry - day).days / 365
+    return max(0.01, round(option_price(spot, parts.strike, years, VOLATILITY, parts.call), 2))
+
+
+def option_bars(
+    ctx: SimContext, symbol: str, resolution: tuple[str, int], start: int, end: int
+) -> list[Bar] | None:
+    """The chart history of a bare OSI option symbol (None when :func:`option_quote` would
+    not quote it): its price over each of the underlying's bars up to the expiry, so that
+    a bar spans the prices its live trades had (the price moves with the spot within a
+    day), and a hundredth of the underlying's volume, as the sockets count contracts."""
+    parts = None if symbol.upper().startswith("O:") else parse_osi(symbol)
+    info = ctx.feed.symbols.get(parts.root) if parts else None
+    if parts is None or info is None or not info.optionable:
+        return None
+    bars = []
+    for bar in ctx.feed.bars(info.symbol, resolution, start, end):
+        zone = NEW_YORK if resolution[0] == "min" else UTC  # a daily bar's time: UTC midnight
+        day = datetime.fromtimestamp(bar.time, zone).date()
+        if day > parts.expiry:
+            break
+        # A put is dearest where its underlying is cheapest.
+        spots = (bar.open, bar.high, bar.low, bar.close)
+        if not parts.call:
+            spots = (bar.open, bar.low, bar.high, bar.close)
+        first, top, bottom, last = (_last_price(parts, spot, day) for spot in spots)
+        bars.append(Bar(bar.time, first, top, bottom, last, bar.volume // 100))
+    return bars
 
 
 async def _option_details(request: web.Request) -> web.StreamResponse:

@@ -5,9 +5,15 @@ OSI symbol with ``symbolType: "option"``; 3.4: quotes and trades carry ``instrum
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from decimal import Decimal
 
+import pytest
+from stream_helpers import until
+
 from aries_async import AriesClient
+from aries_async.models.events import ChartTrade
+from aries_async.sim import Simulator
 
 
 async def test_an_option_subscribed_on_the_market_socket_sends_quotes_and_trades(
@@ -29,3 +35,48 @@ async def test_an_option_subscribed_on_the_market_socket_sends_quotes_and_trades
     assert quote.symbol == trade.symbol == osi
     assert (quote.bid_price, quote.ask_price) == (details.bid_price, details.ask_price)
     assert isinstance(trade.last_price, Decimal) and trade.last_price == details.last_price
+
+
+@pytest.mark.parametrize("side", ["calls", "puts"])
+async def test_an_options_chart_history_lines_up_with_its_live_trades(
+    side: str, sim: Simulator, aries: AriesClient
+) -> None:
+    """The charts socket streams an option contract (websocket.md 5: equities and OSI
+    option symbols), but its history (rest.md 9a) answered ``unknown symbol``, so a chart of
+    the contract had no bars to draw. Its minute bars are now its prices over the
+    underlying's bars, and they agree with what the socket sent in each minute: the quote
+    on subscribe (where the first bar opens), then the trades."""
+    expiry = (await aries.market.option_expirations("AAPL"))[1]
+    chain = await aries.market.option_chain("AAPL", expiry)
+    osi = getattr(chain, side)[6].osi
+    assert osi is not None
+    trades: list[ChartTrade] = []
+    async with aries.chart_stream() as charts:
+        consumer = charts.trades(osi, buffer=10_000)
+        await charts.subscribe(osi)
+        await until(lambda: charts.acknowledged == {osi} and charts.latest(osi) is not None)
+        start = sim.clock.now()
+        snapshot = charts.latest(osi)  # the price before the first trade: the bar opens there
+        assert snapshot is not None and snapshot.last_price is not None
+        sim.advance(150)
+        end = sim.clock.now()
+        async for trade in consumer:
+            trades.append(trade)
+            stamp = trade.trade_timestamp
+            if stamp is not None and stamp.timestamp() >= int(end):
+                break
+    bars = await aries.market.bars(osi, "1", int(start) - 60, int(end))
+    first_minute = datetime.fromtimestamp(int(start) - int(start) % 60, UTC)
+    minutes: dict[datetime, list[Decimal]] = {first_minute: [snapshot.last_price]}
+    for trade in trades:
+        assert trade.trade_timestamp is not None and trade.price is not None
+        minutes.setdefault(trade.trade_timestamp.replace(second=0), []).append(trade.price)
+    assert [bar.timestamp for bar in bars] == sorted(minutes)
+    for bar in bars:
+        prices = minutes[bar.timestamp]
+        assert (bar.open, bar.high, bar.low, bar.close) == (
+            prices[0],
+            max(prices),
+            min(prices),
+            prices[-1],
+        ), bar.timestamp
