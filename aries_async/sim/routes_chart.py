@@ -1,4 +1,4 @@
-"""The simulator's chart routes (``/v1/chart/*``, rest.md section 7): quotes, bars with
+"""The simulator's chart routes (``/v1/chart/*``, rest.md section 7): quotes and bars with
 ``nextTime`` paging (of an OSI option symbol too, as the charts socket streams one), search,
 the chart configuration, symbol info and the server time."""
 
@@ -21,7 +21,7 @@ from aries_async.sim.responses import (
     validation_error,
 )
 from aries_async.sim.routes_market import searched
-from aries_async.sim.routes_options import option_bars
+from aries_async.sim.routes_options import option_bars, option_chart_values, option_quote
 from aries_async.sim.symbols import SymbolInfo
 
 __all__ = ["add_routes"]
@@ -46,13 +46,22 @@ def _quote_values(ctx: SimContext, info: SymbolInfo) -> dict[str, Any]:
     }
 
 
+def _option_values(ctx: SimContext, symbol: str) -> dict[str, Any] | None:
+    priced = option_quote(ctx, symbol)
+    if priced is None:
+        return None
+    return option_chart_values(priced, ctx.feed.quote(symbol[:-15]).volume // 100)
+
+
 async def _quotes(request: web.Request) -> web.StreamResponse:
     ctx = context_of(request)
     symbols = symbols_param(request)
     if isinstance(symbols, web.Response):
         return symbols
     unknown = ctx.settings.quote_unknown
-    missing = [s for s in symbols if ctx.feed.symbols.get(s) is None]
+    # An OSI option symbol is quoted as the charts socket quotes it.
+    options = {s: v for s in symbols if s not in ctx.feed.symbols and (v := _option_values(ctx, s))}
+    missing = [s for s in symbols if ctx.feed.symbols.get(s) is None and s not in options]
     if unknown in ("400", "404") and missing:
         bad = ",".join(missing)
         if unknown == "400":
@@ -61,7 +70,10 @@ async def _quotes(request: web.Request) -> web.StreamResponse:
     items: list[dict[str, Any]] = []
     for symbol in symbols:
         info = ctx.feed.symbols.get(symbol)
-        if info is None:
+        if symbol in options:
+            status = symbol if ctx.settings.quote_symbol_in == "s" else "ok"
+            items.append({"n": symbol, "s": status, "v": options[symbol]})
+        elif info is None:
             if unknown != "omit":
                 error = f"unknown symbol {symbol}"
                 items.append({"n": symbol, "s": "error", "errmsg": error, "v": {}})

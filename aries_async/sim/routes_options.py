@@ -36,6 +36,7 @@ __all__ = [
     "contracts_body",
     "expiry_dates_body",
     "option_bars",
+    "option_chart_values",
     "option_quote",
     "option_search",
 ]
@@ -170,6 +171,24 @@ def option_quote(ctx: SimContext, symbol: str, spot: float | None = None) -> dic
         "askPrice": round(mid + half, 2),
         "midPrice": mid,
         "closePrice": round_price(mid * 0.98),
+    }
+
+
+def option_chart_values(priced: dict[str, Any], volume: int) -> dict[str, Any]:
+    """The TradingView quote values (``v``) of a contract :func:`option_quote` priced, as the
+    charts socket and ``GET /v1/chart/quotes`` send them; ``volume`` in contracts."""
+    last = priced["lastPrice"]
+    close = priced.get("closePrice", last)
+    return {
+        "lp": last,
+        "ch": round(last - close, 2),
+        "chp": round((last - close) / close * 100, 2) if close else 0.0,
+        "bid": priced["bidPrice"],
+        "ask": priced["askPrice"],
+        "prev_close_price": close,
+        "volume": volume,
+        "exchange": "OPRA",
+        "short_name": priced["symbol"],
     }
 
 

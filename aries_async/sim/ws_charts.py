@@ -38,7 +38,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from aries_async.sim.routes_options import option_quote
+from aries_async.sim.routes_options import option_chart_values, option_quote
 from aries_async.sim.walk import QuoteSnapshot
 from aries_async.sim.ws_counts import SubscriptionCounts
 from aries_async.sim.ws_partial import ChangedFields
@@ -228,22 +228,10 @@ class ChartSession(Session):
         return self.changes.changed(kind, symbol, data, snapshot=snapshot)
 
     def _values(self, sub: _ChartSub, snap: QuoteSnapshot) -> tuple[dict[str, Any], dict[str, Any]]:
-        if sub.option:
-            priced = option_quote(self.hub.ctx, sub.symbol, snap.last) or {}
-            last = priced.get("lastPrice", 0.0)
-            close = priced.get("closePrice", last)
-            quote = {
-                "lp": last,
-                "ch": round(last - close, 2),
-                "chp": round((last - close) / close * 100, 2) if close else 0.0,
-                "bid": priced.get("bidPrice"),
-                "ask": priced.get("askPrice"),
-                "prev_close_price": close,
-                "volume": snap.volume // 100,
-                "exchange": "OPRA",
-                "short_name": sub.symbol,
-            }
-            trade = {"lp": last, "v": max(1, snap.last_size // 100)}
+        priced = option_quote(self.hub.ctx, sub.symbol, snap.last) if sub.option else None
+        if priced is not None:
+            quote = option_chart_values(priced, snap.volume // 100)
+            trade = {"lp": priced["lastPrice"], "v": max(1, snap.last_size // 100)}
         else:
             info = self.hub.ctx.feed.info(sub.watched)
             quote = snap.chart_quote_data(info.exchange, sub.symbol)

@@ -80,3 +80,21 @@ async def test_an_options_chart_history_lines_up_with_its_live_trades(
             min(prices),
             prices[-1],
         ), bar.timestamp
+
+
+async def test_an_option_is_quoted_by_its_osi_symbol(aries: AriesClient) -> None:
+    """``market.quote`` refuses a contract's ``O:`` ticker and names its OSI symbol to pass
+    (README: quotes want the OSI symbol); the simulator then answered ``unknown symbol`` for
+    that OSI symbol, which the charts socket quotes. It is quoted as the socket quotes it."""
+    expiry = (await aries.market.option_expirations("AAPL"))[1]
+    osi = (await aries.market.option_chain("AAPL", expiry)).calls[6].osi
+    assert osi is not None
+    quote = await aries.market.quote(osi)
+    batch = await aries.market.quotes(["AAPL", osi, "NOSUCH"])
+    (details,) = (await aries.market.option_details([osi])).data or []
+    assert quote.symbol == osi and list(batch) == ["AAPL", osi] and list(batch.errors) == ["NOSUCH"]
+    assert (quote.bid_price, quote.ask_price, quote.last_price) == (
+        details.bid_price,
+        details.ask_price,
+        details.last_price,
+    )
