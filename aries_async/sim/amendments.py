@@ -59,6 +59,11 @@ def replace(state: State, body: Mapping[str, Any]) -> dict[str, Any]:
     spec = parse_order(merged, state.account)
     if not body.get("legs"):
         spec["legs"] = old.legs
+    if spec["legs"] and spec["tif"] not in ("DAY", "GTC"):
+        # parse_order checks the legs it was sent; an option order's own count as well.
+        raise OrderRequestError(
+            "INVALID_FIELD", "options orders accept timeInForce DAY or GTC", "timeInForce"
+        )
     now = state.clock.now()
     if not old.working or spec["qty"] <= old.cum_qty or spec["side"] != old.side:
         text = (

@@ -90,3 +90,27 @@ async def test_a_spread_replaced_without_its_legs_is_refused(aries: AriesClient)
         assert replaced.success, replaced.text
         order = await stream.wait_for_order(replaced, "NEW", timeout=5)
     assert order.price == Decimal("0.06") and len(order.legs) == 2
+
+
+async def test_an_option_order_replaced_to_ioc_is_refused(aries: AriesClient) -> None:
+    """Options take DAY or GTC only (rest.md 6.1), on a replace too. An option order placed
+    with one leg under its underlying's symbol cannot be told an option by the client when
+    replaced without legs; the simulator took it to IOC all the same."""
+    _, call, _ = await _calls(aries)
+    ack = await aries.orders.place(
+        OrderRequest(
+            account_id=ACCOUNT,
+            symbol="AAPL",
+            side="BUY",
+            type="LIMIT",
+            quantity=1,
+            price="0.05",
+            legs=[_osi_leg(call, "BUY")],
+        )
+    )
+    assert ack.success and ack.cl_ord_id is not None
+    change = ReplaceRequest(
+        orig_cl_ord_id=ack.cl_ord_id, account_id=ACCOUNT, symbol="AAPL", time_in_force="IOC"
+    )
+    with pytest.raises(BadRequestError, match="DAY or GTC"):
+        await aries.orders.replace(change)
