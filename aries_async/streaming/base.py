@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Self, TypedDict, Unpack
 
 from aries_async._closing import AsyncClosing
 from aries_async._deprecation import renamed_arguments
+from aries_async._validate import refuse_option_ticker
 from aries_async.errors import StreamClosedError
 from aries_async.models.events import (
     StatusEvent,
@@ -189,7 +190,12 @@ class StreamBase(AsyncClosing):
         self._check_open()
         wanted = [symbols] if isinstance(symbols, str) else symbols
         if wanted is not None:
-            wanted = [normalize_symbol(symbol, "symbols") for symbol in wanted]
+            # A contract's O: ticker names no update (they carry its OSI symbol): a consumer
+            # of it would wait forever.
+            wanted = [
+                refuse_option_ticker(normalize_symbol(symbol, "symbols"), field="symbols")
+                for symbol in wanted
+            ]
         return Consumer(
             self._hub,
             types,

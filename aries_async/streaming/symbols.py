@@ -24,6 +24,14 @@ from aries_async.streaming.strays import Strays
 
 __all__ = ["SymbolStream"]
 
+
+def _named(symbol: object) -> str:
+    """A symbol given to read or drop a subscription, as :meth:`SymbolStream.subscribe`
+    stores it; a contract's ``O:`` ticker is refused as there (it names no subscription, so
+    reading or dropping it would quietly do nothing)."""
+    return refuse_option_ticker(normalize_symbol(symbol))
+
+
 S = TypeVar("S")
 Q = TypeVar("Q")
 T = TypeVar("T")
@@ -128,7 +136,7 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
         """
         self._check_open()
         names = [symbols] if isinstance(symbols, str) else list(symbols)
-        return [refuse_option_ticker(normalize_symbol(symbol)) for symbol in names]
+        return [_named(symbol) for symbol in names]
 
     def _forget(self, symbol: str) -> None:
         """Drop the latest quote / trade of ``symbol`` once that channel is not desired."""
@@ -192,20 +200,26 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
         its quotes are subscribed. ``symbol`` is matched in any case, and so are the
         updates: one that names a subscribed symbol in another case than :meth:`subscribe`
         stored it (upper case) is that symbol's, delivered and kept under the stored symbol
-        (``latest("AAPL").symbol == "AAPL"`` for updates of ``"aapl"``)."""
-        return self._latest.get(normalize_symbol(symbol))
+        (``latest("AAPL").symbol == "AAPL"`` for updates of ``"aapl"``).
+
+        Raises:
+            ValidationError: an empty or non-text symbol, or an option's ``O:`` ticker (the
+                message names its OSI symbol, under which its updates are kept)."""
+        return self._latest.get(_named(symbol))
 
     def latest_trade(self, symbol: str) -> T | None:
         """The last known trade of ``symbol`` (partial updates merged), or None; only while
-        its trades are subscribed."""
-        return self._latest_trade.get(normalize_symbol(symbol))
+        its trades are subscribed. Raises ``ValidationError`` as :meth:`latest` does."""
+        return self._latest_trade.get(_named(symbol))
 
     # -- consumers ----------------------------------------------------------------------------
 
     def quotes(
         self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
     ) -> Consumer[Q]:
-        """Quote updates (all subscribed symbols, or only ``symbols``).
+        """Quote updates (all subscribed symbols, or only ``symbols``: an option's ``O:``
+        ticker among them raises ``ValidationError`` naming its OSI symbol, as
+        :meth:`subscribe` does, and so it does for every consumer of this stream).
 
         Ends when the stream is closed; raises the stream's fatal error
         (:class:`~aries_async.errors.StreamAuthError`, :class:`~aries_async.errors.

@@ -174,3 +174,30 @@ async def test_unsubscribes_refuse_a_ticker(
         assert set(stream.subscriptions) == {osi}
         await stream.unsubscribe(osi)
         assert dict(stream.subscriptions) == {}
+
+
+@pytest.mark.parametrize("kind", ["market", "charts"])
+async def test_a_streams_readers_refuse_a_ticker(
+    kind: str, sim: Simulator, hub: WsHub, aries: AriesClient
+) -> None:
+    """A consumer filtered on a contract's ticker used to wait forever (the updates are the
+    OSI symbol's), and ``latest(ticker)`` read None beside a live quote: both are refused as
+    the subscribe is, naming the OSI symbol."""
+    ticker, osi = await _contract(aries)
+    opener = aries.market_stream() if kind == "market" else aries.chart_stream()
+    async with opener as stream:
+        await stream.subscribe(osi, channels=["quotes"])
+        await until(lambda: stream.latest(osi) is not None)
+        readers: list[Callable[[str], object]] = [
+            stream.quotes,
+            stream.trades,
+            stream.events,
+            stream.latest,
+            stream.latest_trade,
+        ]
+        for read in readers:
+            with pytest.raises(ValidationError) as info:
+                read(ticker)
+            _says_osi(info.value, ticker, osi)
+        with pytest.raises(ValidationError):
+            stream.quotes([osi, ticker])
