@@ -218,7 +218,8 @@ class Market(MarketOperations):
         ``nextTime``), so nothing is cut off; :meth:`iter_bars` yields them as they come.
 
         Args:
-            symbol: the ticker.
+            symbol: the ticker, or an option's OSI symbol (not the ``O:`` ticker of a chain,
+                which raises ``ValidationError`` naming the OSI symbol).
             resolution: the bar size, one of :data:`~aries_async.models.market.Resolution`:
                 minutes as a bare number (``"5"``; ``"60"`` is an hour), ``"D"``, ``"W"``,
                 ``"1M"`` (a month)...
@@ -228,7 +229,7 @@ class Market(MarketOperations):
         Raises:
             ValidationError: a resolution not in the set (``"1m"``, which this API reads as a
                 month, ``"5m"``, ``"1h"``... with a hint), naive datetimes, ``end`` not after
-                ``start``. Nothing is sent.
+                ``start``, an option's ``O:`` ticker. Nothing is sent.
             ResponseFormatError: the server answered ``s: "error"`` inside a 200, or a
                 continuation that does not advance.
         """
@@ -270,7 +271,8 @@ class Market(MarketOperations):
         frm, to = epoch(start, "start"), epoch(end, "end")
         if to <= frm:
             raise ValidationError("end must be after start", field="end")
-        params = {"symbol": _symbol(symbol), "resolution": size, "from": str(frm), "to": str(to)}
+        name = refuse_option_ticker(_symbol(symbol))  # a contract's history: its OSI symbol
+        params = {"symbol": name, "resolution": size, "from": str(frm), "to": str(to)}
         if include_extended:
             params["includeExtended"] = "true"
         return params

@@ -201,3 +201,21 @@ async def test_a_streams_readers_refuse_a_ticker(
             _says_osi(info.value, ticker, osi)
         with pytest.raises(ValidationError):
             stream.quotes([osi, ticker])
+
+
+async def test_bars_refuse_a_ticker_before_sending(
+    sim: Simulator, hub: WsHub, aries: AriesClient
+) -> None:
+    """Chart history names a contract as the charts socket does, by its OSI symbol; its
+    ticker used to go out and come back as ``unknown symbol`` (a ResponseFormatError)."""
+    ticker, osi = await _contract(aries)
+    now = int(sim.clock.now())
+    before = _sent(sim, hub)
+    with pytest.raises(ValidationError) as info:
+        await aries.market.bars(ticker, "1", now - 600, now)
+    with pytest.raises(ValidationError):
+        aries.market.iter_bars(ticker, "1", now - 600, now)
+    assert info.value.field == "symbol"
+    _says_osi(info.value, ticker, osi)
+    assert _sent(sim, hub) == before
+    assert await aries.market.bars(osi, "1", now - 600, now)
