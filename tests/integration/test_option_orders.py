@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -30,22 +31,27 @@ def _osi_leg(contract: OptionContract, side: str) -> OrderLeg:
     return OrderLeg(security_type="OPT", side=side, position_effect="OPEN", symbol=contract.osi)
 
 
+_GTC_BUY: dict[str, Any] = {
+    "account_id": ACCOUNT,
+    "side": "BUY",
+    "type": "LIMIT",
+    "quantity": 1,
+    "time_in_force": "GTC",
+}
+
+
+def _buy(price: str, legs: list[OrderLeg]) -> OrderRequest:
+    """A limit buy of one of ``legs`` (a spread, or one option) on AAPL, good till cancelled."""
+    return OrderRequest(symbol="AAPL", price=price, legs=legs, **_GTC_BUY)
+
+
 async def test_a_spread_of_legs_named_by_osi_symbols_is_placed(aries: AriesClient) -> None:
     """OrderLeg takes an OSI symbol in place of put_call, strike_price and maturity; such a
     spread used to pass validation and then come back refused (``putCall is required``):
     the legs now carry the contract's terms, read from its OSI symbol."""
     expiry, low, high = await _calls(aries)
-    request = OrderRequest(
-        account_id=ACCOUNT,
-        symbol="AAPL",
-        side="BUY",
-        type="LIMIT",
-        quantity=1,
-        price=Decimal("2.00"),
-        legs=[_osi_leg(low, "BUY"), _osi_leg(high, "SELL")],
-    )
     async with aries.account_stream(ACCOUNT) as stream:
-        ack = await aries.orders.place(request)
+        ack = await aries.orders.place(_buy("2.00", [_osi_leg(low, "BUY"), _osi_leg(high, "SELL")]))
         assert ack.success, ack.text
         order = await stream.wait_for_order(ack, "NEW", timeout=5)
     terms = [(leg.put_call, leg.strike_price, leg.maturity) for leg in order.legs]
@@ -60,18 +66,8 @@ async def test_a_spread_replaced_without_its_legs_is_refused(aries: AriesClient)
     without and keep the old legs, so a bot that forgot them passed here and failed live."""
     _, low, high = await _calls(aries)
     legs = [_osi_leg(low, "BUY"), _osi_leg(high, "SELL")]
-    spread = OrderRequest(
-        account_id=ACCOUNT,
-        symbol="AAPL",
-        side="BUY",
-        type="LIMIT",
-        quantity=1,
-        price=Decimal("0.05"),
-        legs=legs,
-        time_in_force="GTC",
-    )
     async with aries.account_stream(ACCOUNT) as stream:
-        ack = await aries.orders.place(spread)
+        ack = await aries.orders.place(_buy("0.05", legs))
         assert ack.success and ack.cl_ord_id is not None
         await stream.wait_for_order(ack, "NEW", timeout=5)
         orig = ack.cl_ord_id
@@ -97,17 +93,7 @@ async def test_an_option_order_replaced_to_ioc_is_refused(aries: AriesClient) ->
     with one leg under its underlying's symbol cannot be told an option by the client when
     replaced without legs; the simulator took it to IOC all the same."""
     _, call, _ = await _calls(aries)
-    ack = await aries.orders.place(
-        OrderRequest(
-            account_id=ACCOUNT,
-            symbol="AAPL",
-            side="BUY",
-            type="LIMIT",
-            quantity=1,
-            price="0.05",
-            legs=[_osi_leg(call, "BUY")],
-        )
-    )
+    ack = await aries.orders.place(_buy("0.05", [_osi_leg(call, "BUY")]))
     assert ack.success and ack.cl_ord_id is not None
     change = ReplaceRequest(
         orig_cl_ord_id=ack.cl_ord_id, account_id=ACCOUNT, symbol="AAPL", time_in_force="IOC"
