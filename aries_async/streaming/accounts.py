@@ -40,6 +40,7 @@ from collections.abc import Iterable
 from typing import Any, Unpack
 
 from aries_async.errors import ConfigurationError, OrderStateUnknownError
+from aries_async.models._summary import counted
 from aries_async.models.events import (
     AccountInfoEvent,
     AccountSnapshot,
@@ -59,7 +60,7 @@ from aries_async.models.events import (
 from aries_async.streaming.account_book import account_ids_of
 from aries_async.streaming.account_books import AccountBooks
 from aries_async.streaming.account_topics import AccountTopics
-from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions, listed
+from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.connection import (
     Connection,
@@ -189,7 +190,7 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics, OrderWaiting):
         self._error: BaseException | None = None
 
     def _repr_parts(self) -> list[str]:
-        return [f"accounts {listed(self.account_ids)}"]
+        return [counted("account", self.account_ids, len(self.account_ids))]
 
     # -- consumers ----------------------------------------------------------------------------
 

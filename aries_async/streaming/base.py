@@ -28,16 +28,9 @@ from aries_async.streaming.credentials import session_callbacks
 from aries_async.streaming.fanout import Consumer, Hub
 from aries_async.streaming.protocol import Decoder, normalize_symbol
 
-__all__ = ["STATUS_TYPES", "StreamBase", "StreamOptions", "listed"]
+__all__ = ["STATUS_TYPES", "StreamBase", "StreamOptions"]
 
 STATUS_TYPES: tuple[type[Any], ...] = typing.get_args(StatusEvent)
-
-
-def listed(names: Iterable[str], shown: int = 5) -> str:
-    """Names for a repr: the first ``shown`` of them, then how many more ("none" for none)."""
-    names = list(names)
-    more = f" (+{len(names) - shown} more)" if len(names) > shown else ""
-    return ", ".join(names[:shown]) + more if names else "none"
 
 
 class StreamOptions(TypedDict, total=False):

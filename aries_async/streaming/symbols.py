@@ -10,8 +10,9 @@ from typing import Any, ClassVar, Generic, TypeVar, Unpack
 import attrs
 
 from aries_async._validate import refuse_option_ticker
+from aries_async.models._summary import counted
 from aries_async.models.events import ServerErrorMessage, UnknownEvent
-from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions, listed
+from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
 from aries_async.streaming.connection import TokenProvider
 from aries_async.streaming.fanout import Consumer
 from aries_async.streaming.protocol import (
@@ -71,7 +72,7 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
         return dict(self._subs.desired)
 
     def _repr_parts(self) -> list[str]:
-        return [f"symbols {listed(sorted(self._subs.desired))}"]
+        return [counted("symbol", sorted(self._subs.desired), len(self._subs.desired))]
 
     @property
     def acknowledged(self) -> frozenset[str]:

@@ -89,7 +89,7 @@ async def test_what_a_cell_shows_of_a_client_its_streams_and_consumers(sim: Simu
         await anext(quotes)
         shown = repr(market)
         assert shown.startswith("<MarketStream connected;")
-        assert "symbols AAPL, MSFT" in shown and "1 consumer" in shown
+        assert "2 symbols: AAPL, MSFT" in shown and "1 consumer" in shown
         assert "0 reconnects" in shown
         assert repr(quotes).startswith("<Consumer of QuoteUpdate;")
         assert "1 delivered" in repr(quotes)
@@ -97,7 +97,7 @@ async def test_what_a_cell_shows_of_a_client_its_streams_and_consumers(sim: Simu
     assert "ended" in repr(quotes)
     async with client.account_stream(account) as accounts:
         assert repr(accounts).startswith("<AccountStream connected;")
-        assert f"accounts {account}" in repr(accounts)
+        assert f"1 account: {account}" in repr(accounts)
     await client.aclose()
     assert repr(client) == f"AriesClient(base_url={sim.base_url!r}, closed)"
     for text in (repr(client), repr(market), repr(accounts), repr(quotes)):
