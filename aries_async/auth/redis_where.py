@@ -80,7 +80,21 @@ def shown(redis: str | Redis) -> str:
 def shown_url(url: str) -> str:
     """The URL without its user, password or query (which may carry a password); a URL
     without ``scheme://`` in front is not shown at all, since a password may then be read
-    as its scheme or its path."""
+    as its scheme or its path.
+
+    Everything up to the last ``@`` is taken for the user and password, as redis-py takes it:
+    a password written unescaped may hold ``/`` or ``@``, which a URL parser reads as the
+    path (``redis://:2024/Hs8@host``: port 2024, path ``/Hs8@host``). When a ``?`` or ``#``
+    comes before that ``@``, it may be a query's password or a password's own character:
+    the URL is not shown at all."""
+    scheme, slashes, rest = url.partition("://")
+    if not slashes:
+        return _UNREADABLE
+    user_info, at, host_on = rest.rpartition("@")
+    if at:
+        if "?" in user_info or "#" in user_info:
+            return _UNREADABLE
+        url = f"{scheme}://{host_on}"
     try:
         parsed = yarl.URL(url)
     except (TypeError, ValueError):
