@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
@@ -61,6 +60,11 @@ def _url_problem(url: str, schemes: tuple[str, str]) -> str | None:
     scheme = url.split("://", 1)[0].lower()
     if scheme not in schemes:
         return f"has the scheme {scheme!r}, not {schemes[0]} or {schemes[1]}: expected {expected}"
+    if "@" in url:
+        # Before the host and port are read: a password written unescaped may hold "/", and
+        # a parser then takes its start for the host and port and the rest for the path.
+        # aiohttp and websockets would send credentials as basic auth beside the bearer token.
+        return "has a user name or password before its host: credentials never go in a URL"
     try:
         parts = urlsplit(url)
     except ValueError as exc:  # an unclosed IPv6 bracket, say
@@ -71,14 +75,23 @@ def _url_problem(url: str, schemes: tuple[str, str]) -> str | None:
         parts.port  # noqa: B018 - reading it checks it
     except ValueError:
         return "has a port that is not a number from 0 to 65535"
-    if "@" in parts.netloc:
-        # aiohttp and websockets would send them as basic auth beside the bearer token.
-        return "has a user name or password before its host: credentials never go in a URL"
     return None
 
 
-_PASSWORD = re.compile(r"^((?:[^:/@\s]+://)?[^:/@\s]*:)[^@/\s]*@")
-"""The password of a URL's ``user:password@`` part (with or without a scheme)."""
+def _masked(url: str) -> str:
+    """``url`` with its credentials masked: everything up to its last ``@`` (where a password
+    written unescaped, ``/`` and ``@`` in it, ends) but the scheme and a user name before a
+    ``:`` (a URL with a user name alone may hold a token there: masked whole)."""
+    head, at, tail = url.rpartition("@")
+    if not at:
+        return url
+    scheme, slashes, user_info = head.partition("://")
+    if not slashes:
+        scheme, user_info = "", head
+    user, colon, _ = user_info.partition(":")
+    if not colon or any(c in user for c in "/?#"):
+        user, colon = "", ""
+    return f"{scheme}{slashes}{user}{colon}***@{tail}"
 
 
 def _check_url(url: str, setting: str, schemes: tuple[str, str]) -> None:
@@ -86,10 +99,10 @@ def _check_url(url: str, setting: str, schemes: tuple[str, str]) -> None:
     message quotes the URL with any password in it masked: errors get logged."""
     problem = _url_problem(url, schemes)
     if problem is not None:
-        shown = _PASSWORD.sub(r"\1***@", url)
-        raise ConfigurationError(
-            f"{setting}={shown!r} {problem.replace(url, shown)}", setting=setting
-        )
+        shown = _masked(url)
+        # The "no scheme" advice quotes the URL without its leading colons and slashes.
+        told = problem.replace(url, shown).replace(url.lstrip(":/"), shown.lstrip(":/"))
+        raise ConfigurationError(f"{setting}={shown!r} {told}", setting=setting)
 
 
 @attrs.frozen(kw_only=True)

@@ -324,3 +324,16 @@ def test_a_malformed_url_is_a_failed_urls_row_not_a_traceback(
     assert (row["status"], row["kind"]) == ("fail", "config")
     assert row["detail"].startswith(f"{variable}={value!r}") and words in row["detail"]
     assert variable in row["fix"]
+
+
+@pytest.mark.parametrize("command", [("doctor", "--json"), ("doctor",), ("accounts", "--json")])
+def test_a_password_with_a_slash_in_a_url_is_never_printed(cli: Cli, command: tuple[str]) -> None:
+    """A generated password written into ``ARIES_BASE_URL`` (``/`` and ``@`` in it, which a
+    URL parser reads as the path): refused, and no piece of it in what the command prints."""
+    password = "Hs8+Jd3/Lk5Wq9@Zr7Tn4Bx"
+    cli.sign_in()
+    cli.setenv(ARIES_BASE_URL=f"http://bot:{password}@127.0.0.1:{closed_port()}")
+    done = cli(*command)
+    assert done.code == 2
+    for piece in ("Hs8+Jd3", "Lk5Wq9", "Zr7Tn4Bx"):
+        assert piece not in done.out + done.err

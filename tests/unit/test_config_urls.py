@@ -139,3 +139,31 @@ def test_a_url_with_credentials_is_refused(value: str) -> None:
         with pytest.raises(ConfigurationError, match="user name or password") as info:
             build()
         assert "s3cret" not in str(info.value)
+
+
+PASSWORD = "Hs8+Jd3/Lk5Wq9@Zr7Tn4Bx"
+"""A generated password holding ``/`` and ``@``, which cut a URL short where it is parsed."""
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        f"https://bot:{PASSWORD}@api.aries.example",
+        f"https://:{PASSWORD}@api.aries.example/v1",
+        f"https://bot:2024/{PASSWORD}@api.aries.example",  # reads as host "bot", port 2024
+        f"bot:{PASSWORD}@api.aries.example",
+    ],
+)
+def test_a_password_with_a_slash_or_an_at_sign_is_refused_and_never_shown(value: str) -> None:
+    """Such a URL is refused (it has credentials, whatever a parser makes of it), and no
+    piece of the password is in the error, which the command line prints and bots log."""
+    for build in (
+        lambda: ClientConfig.for_base_url(value),
+        lambda: ClientConfig.from_env({"ARIES_BASE_URL": value}),
+        lambda: Endpoints(token_url=value),
+        lambda: Endpoints(charts_ws_url=value.replace("http", "ws", 1)),
+    ):
+        with pytest.raises(ConfigurationError) as info:
+            build()
+        for piece in PASSWORD.replace("@", "/").split("/"):
+            assert piece not in str(info.value), str(info.value)
