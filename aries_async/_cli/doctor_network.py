@@ -90,9 +90,12 @@ async def _handshake(name: str, url: str, token: str | None, timeout: float) -> 
 
     from aries_async.models.events import AuthFailure, AuthSuccess, ServerErrorMessage
     from aries_async.streaming.protocol import Decoder, encode_auth
+    from aries_async.streaming.socket import WS_LOG
 
     start = time.perf_counter()
-    async with connect(url, open_timeout=timeout, ping_interval=None) as ws:
+    # The streams' logger for websockets: at DEBUG it logs every frame, and the one of the
+    # auth request below would show (the end of) the token.
+    async with connect(url, open_timeout=timeout, ping_interval=None, logger=WS_LOG) as ws:
         opened = _ms(start)
         if token is None:
             return Check(

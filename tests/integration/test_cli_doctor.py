@@ -16,6 +16,7 @@ from aries_async._cli.doctor import check_expiry, check_scopes, exit_status
 from aries_async.auth.filestore import FileTokenStore
 from aries_async.auth.tokens import Token
 from aries_async.sim import ServerErrorFault
+from aries_async.testing import capture_logs, shows_secret
 
 
 def rows(cli: Cli, *args: str) -> tuple[int, dict[str, dict[str, Any]]]:
@@ -337,3 +338,15 @@ def test_a_password_with_a_slash_in_a_url_is_never_printed(cli: Cli, command: tu
     assert done.code == 2
     for piece in ("Hs8+Jd3", "Lk5Wq9", "Zr7Tn4Bx"):
         assert piece not in done.out + done.err
+
+
+def test_the_websocket_checks_log_no_token_at_debug(cli: Cli) -> None:
+    """Run where logging is on at DEBUG (websockets then logs every frame it sends): the
+    frames of the checks' ``POST /auth`` requests are logged without their token."""
+    token = cli.sign_in()
+    with capture_logs() as logs:
+        code, found = rows(cli)
+    assert code == 0, found
+    assert any(line.startswith("websockets.client DEBUG > TEXT") for line in logs.lines)
+    leaked = [line for line in logs.lines if shows_secret(line, token.access_token)]
+    assert not leaked, leaked[0]
