@@ -16,7 +16,9 @@ __all__ = [
     "CLIENT_CREDENTIALS",
     "DEFAULT_REFRESH_SKEW",
     "MAX_LIFETIME",
+    "SHOWN_RUN",
     "Token",
+    "blanked",
     "given_token",
     "redact",
 ]
@@ -39,6 +41,47 @@ CLIENT_CREDENTIALS = "client_credentials"
 def redact(secret: str | None) -> str:
     """A stand-in for a secret in logs and reprs; it reveals nothing of the secret."""
     return "<none>" if not secret else "<redacted>"
+
+
+SHOWN_RUN = 12
+"""The most characters of a secret in a row that :func:`blanked` leaves in a text (the window
+of :func:`aries_async.testing.shows_secret`)."""
+
+
+def blanked(text: str, secrets: Iterable[str | None]) -> str:
+    """``text`` (a server's words) with every piece of a secret in it blanked out as
+    ``[redacted]``: the secret whole, or cut short (any :data:`SHOWN_RUN` characters of it in a
+    row), as a server shortening what it quotes would show it.
+
+    Example:
+        >>> blanked("bad token abcdefghijklmn... (expired)", ["abcdefghijklmnopqrstuvwxyz"])
+        'bad token [redacted]... (expired)'
+    """
+    hidden = bytearray(len(text))
+    windows: set[str] = set()
+    for secret in secrets:
+        if not secret:
+            continue
+        if len(secret) <= SHOWN_RUN:  # too short to cut: only whole
+            start = text.find(secret)
+            while start != -1:
+                hidden[start : start + len(secret)] = b"\1" * len(secret)
+                start = text.find(secret, start + 1)
+            continue
+        windows.update(secret[i : i + SHOWN_RUN] for i in range(len(secret) - SHOWN_RUN + 1))
+    if windows:
+        for start in range(len(text) - SHOWN_RUN + 1):
+            if text[start : start + SHOWN_RUN] in windows:
+                hidden[start : start + SHOWN_RUN] = b"\1" * SHOWN_RUN
+    if not any(hidden):
+        return text
+    parts: list[str] = []
+    for index, char in enumerate(text):
+        if not hidden[index]:
+            parts.append(char)
+        elif index == 0 or not hidden[index - 1]:
+            parts.append("[redacted]")
+    return "".join(parts)
 
 
 @attrs.frozen(kw_only=True, repr=False)

@@ -199,6 +199,11 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help="token refusals quote the code or refresh token they refuse",
     )
     faults.add_argument(
+        "--token-echo",
+        action="store_true",
+        help="REST 401s and websocket auth refusals quote the access token they refuse",
+    )
+    faults.add_argument(
         "--refresh-without-secret",
         action="store_true",
         help="accept the refresh grant without client_secret (a public/PKCE client)",
@@ -271,6 +276,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         else args.token_response_body.encode(),
         token_error_shape=args.token_error_shape,
         token_error_echo=args.token_error_echo,
+        token_echo=args.token_echo,
         refresh_without_secret=args.refresh_without_secret,
         token_encodings=frozenset(args.token_encoding or ("json", "form")),
         refused_grants=frozenset(args.refused_grant),

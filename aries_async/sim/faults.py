@@ -183,6 +183,11 @@ field                              effect
                                    or ``refresh_token=`` and its value): a server careless with
                                    secrets, to check none reaches an error message or a log
                                    Flag: ``--token-error-echo``.
+``token_echo``                     refusals of an access token quote it (`` (token=...)``): a
+                                   REST 401's message and the websocket error refusing
+                                   ``POST /auth``; a server careless with the bearer token, to
+                                   check none reaches an error, a status event or a log
+                                   Flag: ``--token-echo``.
 ``refresh_without_secret``         the refresh grant is accepted without ``client_secret`` (a
                                    public/PKCE client, oauth.md 3.1 UNCERTAIN); one sent is still
                                    checked. False: the secret is required, as the docs say
@@ -346,6 +351,7 @@ class Faults(WebsocketFaults):
     # The token endpoint's UNCERTAIN points (oauth.md 3.1, 3.5).
     token_error_shape: str = "rfc"  # noqa: S105 - a shape name
     token_error_echo: bool = False
+    token_echo: bool = False
     refresh_without_secret: bool = False
     token_encodings: frozenset[str] = frozenset({"json", "form"})
     refused_grants: frozenset[str] = frozenset()

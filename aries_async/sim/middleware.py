@@ -338,12 +338,16 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
                 result.message,
                 {"required_scope": result.missing_scope},
             )
+        message = result.message
+        if ctx.faults.token_echo:
+            sent = request.headers.get("Authorization", "").partition(" ")[2].strip()
+            message += f" (token={sent})" if sent else ""
         return nested_error(
             request,
             401,
             "AUTHENTICATION",
             result.code,
-            result.message,
+            message,
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
     request[GRANT_KEY] = result

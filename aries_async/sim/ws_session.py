@@ -288,7 +288,8 @@ class Session:
             return
         result = self.hub.ctx.authenticate(token, self.scopes)
         if isinstance(result, TokenProblem):
-            self.refuse_auth("authentication failed", request_id)
+            echo = f" (token={token})" if self.hub.ctx.faults.token_echo else ""
+            self.refuse_auth("authentication failed" + echo, request_id)
             return
         first = self.grant is None
         self.grant = result

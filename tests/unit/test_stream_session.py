@@ -231,3 +231,21 @@ def test_an_error_without_an_id_about_something_else_leaves_a_pending_reauth_alo
     assert session.phase is Phase.OPEN
     assert session.receive([AuthSuccess(request_id=request.request_id)]) == [Reauthenticated()]
     assert session.reauths == 1
+
+
+def test_a_refusal_quoting_the_token_says_why_without_it() -> None:
+    """A server may quote the token it refuses, whole or cut short: the retry's reason and the
+    fatal error say what the server said, the token blanked out."""
+    token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMDAxIn0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg"
+    session = Session(IdFactory(), auth_timeout=5.0)
+    told = []
+    ends: list[End] = []
+    for quoted in (token, token[:20] + "...", "..." + token[-16:]):
+        session.connect(token, now=0.0)
+        refusal = AuthFailure(action="error", error=f"authentication failed (token={quoted})")
+        [end] = session.receive([refusal])
+        assert isinstance(end, End) and "authentication failed (token=" in end.reason
+        ends.append(end)
+        told += [end.reason, str(end.fatal), repr(end)]
+    assert isinstance(ends[-1].fatal, StreamAuthError)  # the third refusal in a row
+    assert not [text for text in told if token[:12] in text or token[-12:] in text], told

@@ -23,6 +23,7 @@ from typing import Any
 
 import attrs
 
+from aries_async.auth.tokens import blanked
 from aries_async.errors import StreamAuthError
 from aries_async.models.events import (
     AuthExpired,
@@ -168,6 +169,7 @@ class Session:
         self._refusals = 0  # refused authentications in a row
         self._reauth_id: str | None = None
         self._fetching = False  # a token for a re-authentication is being fetched
+        self._sent: str | None = None  # the token of the last auth request: never quoted
 
     # -- the connection's events --------------------------------------------------------------
 
@@ -178,6 +180,7 @@ class Session:
         self._deadline = now + self._auth_timeout
         self._reauth_id = None
         self._fetching = False
+        self._sent = token
         return SendAuth(encode_auth(token, self._auth_id), self._auth_id)
 
     def time_left(self, now: float) -> float:
@@ -228,6 +231,7 @@ class Session:
             return None
         self._deadline = now + self._auth_timeout
         self._reauth_id = self._ids("auth")
+        self._sent = token
         return SendAuth(encode_auth(token, self._reauth_id), self._reauth_id)
 
     def token_failed(self, fatal: BaseException | None = None) -> End:
@@ -265,6 +269,8 @@ class Session:
         return _with_data(data, Opened())
 
     def _refused(self, error: str) -> End:
+        # A server may quote the token it refuses: the reason goes to status events and logs.
+        error = blanked(error, [self._sent])
         self.phase = Phase.IDLE
         self._refusals += 1
         if self._refusals >= FATAL_REFUSALS:
