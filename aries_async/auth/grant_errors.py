@@ -30,7 +30,8 @@ in an encoding it does not read (oauth.md 3.2: JSON or a form, a CONFLICT): :fun
 says so, and the caller may send the grant once more in the other encoding.
 
 The server's own words (``error_description``, the envelope's ``message``) stay in the message,
-with every secret the request carried blanked out: a server may quote what it was sent.
+with every secret the request carried blanked out, whole or any piece of it: a server may quote
+what it was sent, or the start of it.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from typing import Any
 
 import orjson
 
+from aries_async.auth.tokens import blanked
 from aries_async.errors import APIError, AuthError, ReauthenticationRequired
 
 __all__ = ["REFUSAL_STATUSES", "quotes_a_secret", "redacted", "refusal_error", "unread_body"]
@@ -106,8 +108,12 @@ def unread_body(exc: APIError) -> bool:
 
 
 def quotes_a_secret(exc: APIError, sent: Mapping[str, str]) -> bool:
-    """Whether the error answer quotes a secret of the request (so it is not chained)."""
-    return any(secret.encode() in exc.body or secret in str(exc) for secret in _secrets(sent))
+    """Whether the error answer quotes a secret of the request, whole or a piece of it (any
+    :data:`~aries_async.auth.tokens.SHOWN_RUN` characters in a row): it is then not chained."""
+    secrets = _secrets(sent)
+    return any(
+        blanked(text, secrets) != text for text in (exc.body.decode(errors="replace"), str(exc))
+    )
 
 
 def redacted(exc: APIError, sent: Mapping[str, str]) -> APIError:
@@ -130,8 +136,8 @@ def _secrets(sent: Mapping[str, str]) -> list[str]:
 
 
 def _blank(text: str, sent: Mapping[str, str]) -> str:
-    for secret in _secrets(sent):
-        text = text.replace(secret, "[redacted]")
+    # Pieces too: a server shortening what it quotes ("code=AbCd...") still shows one.
+    text = blanked(text, _secrets(sent))
     return text if len(text) <= _LONGEST else text[: _LONGEST - 3] + "..."
 
 

@@ -96,6 +96,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --token-response-body TEXT                  answer every token request 200 with TEXT
     --token-error-shape rfc|nested|nested_no_code|empty   how token refusals are worded
     --token-error-echo                          token refusals quote the grant they refuse
+    --token-error-echo-cut N                    ... quoting the grant's first N characters only
     --token-echo                                401s and websocket auth refusals quote the token
     --refresh-without-secret                    refresh grant accepted without client_secret
     --token-encoding json|form                  the token request bodies read (default: both)

@@ -199,6 +199,13 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help="token refusals quote the code or refresh token they refuse",
     )
     faults.add_argument(
+        "--token-error-echo-cut",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --token-error-echo, quote the grant's first N characters only",
+    )
+    faults.add_argument(
         "--token-echo",
         action="store_true",
         help="REST 401s and websocket auth refusals quote the access token they refuse",
@@ -276,6 +283,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         else args.token_response_body.encode(),
         token_error_shape=args.token_error_shape,
         token_error_echo=args.token_error_echo,
+        token_error_echo_cut=args.token_error_echo_cut,
         token_echo=args.token_echo,
         refresh_without_secret=args.refresh_without_secret,
         token_encodings=frozenset(args.token_encoding or ("json", "form")),

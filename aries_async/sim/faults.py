@@ -183,6 +183,10 @@ field                              effect
                                    or ``refresh_token=`` and its value): a server careless with
                                    secrets, to check none reaches an error message or a log
                                    Flag: ``--token-error-echo``.
+``token_error_echo_cut``           N: ``token_error_echo`` quotes the grant cut short, its first
+                                   N characters and ``...`` (a server shortening what it
+                                   quotes); None: whole
+                                   Flag: ``--token-error-echo-cut N``.
 ``token_echo``                     refusals of an access token quote it (`` (token=...)``): a
                                    REST 401's message and the websocket error refusing
                                    ``POST /auth``; a server careless with the bearer token, to
@@ -351,6 +355,7 @@ class Faults(WebsocketFaults):
     # The token endpoint's UNCERTAIN points (oauth.md 3.1, 3.5).
     token_error_shape: str = "rfc"  # noqa: S105 - a shape name
     token_error_echo: bool = False
+    token_error_echo_cut: int | None = None
     token_echo: bool = False
     refresh_without_secret: bool = False
     token_encodings: frozenset[str] = frozenset({"json", "form"})

@@ -166,9 +166,14 @@ async def token_fields(request: web.Request) -> dict[str, str]:
     return {k: str(v) for k, v in form.items()}
 
 
-def quoted_grant(fields: dict[str, str]) -> str:
-    """What ``token_error_echo`` adds to a message: the grant the request carried."""
-    quoted = [f"{name}={fields[name]}" for name in ("code", "refresh_token") if name in fields]
+def quoted_grant(fields: dict[str, str], cut: int | None = None) -> str:
+    """What ``token_error_echo`` adds to a message: the grant the request carried (its first
+    ``cut`` characters and ``...``, when ``cut`` is given: ``token_error_echo_cut``)."""
+    quoted = [
+        f"{name}={fields[name] if cut is None else fields[name][:cut] + '...'}"
+        for name in ("code", "refresh_token")
+        if name in fields
+    ]
     return "".join(f" ({text})" for text in quoted)
 
 
@@ -225,7 +230,7 @@ def _refusal(
     faults = context_of(request).faults
     description = exc.description
     if faults.token_error_echo:
-        description += quoted_grant(fields)
+        description += quoted_grant(fields, faults.token_error_echo_cut)
     shape = faults.token_error_shape
     if shape == "empty":
         return web.Response(status=exc.status, headers=headers)

@@ -30,6 +30,7 @@ from aries_async.errors import (
 )
 from aries_async.sim import ManualClock, ServerErrorFault, Simulator
 from aries_async.sim.faults import TOKEN_ERROR_SHAPES
+from aries_async.testing import shows_secret
 
 WITH_CODE = ("rfc", "nested")
 """The refusal shapes that carry an error code (the others: no code, no body)."""
@@ -161,6 +162,45 @@ async def test_a_failing_token_endpoint_quoting_the_grant_keeps_it_out_of_errors
         assert failed.value.status == 503 and "[redacted]" in str(failed.value)
     for text in (told(failed.value), caplog.text):
         assert stored.refresh_token not in text
+
+
+@pytest.mark.parametrize("shape", ["rfc", "nested"])
+async def test_a_refusal_quoting_the_grant_cut_short_keeps_every_piece_of_it_out(
+    shape: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A server that shortens what it quotes (``code=AbCd...``) quotes a piece of the grant:
+    no 12 characters of it in a row reach an error, its chain or a log record."""
+    caplog.set_level(logging.DEBUG)
+    async with manual_sim() as sim, client_on(sim, token=user_token(sim)) as client:
+        sim.faults.token_error_shape = shape
+        sim.faults.token_error_echo = True
+        sim.faults.token_error_echo_cut = 24
+        request = client.oauth.authorization_url()
+        callback = await follow_consent(request.url)
+        code = parse_qs(urlsplit(callback).query)["code"][0]
+        sim.advance(601)
+        with pytest.raises(ReauthenticationRequired) as refused_code:
+            await client.oauth.exchange_code(callback, request)
+        assert "authorization code expired (code=[redacted]...)" in str(refused_code.value)
+        stored = await client.auth.store.load()
+        assert stored is not None and stored.refresh_token
+        sim.faults.server_errors["POST /v1/oauth2/token"] = ServerErrorFault(count=None)
+        sim.advance(3600)
+        with pytest.raises(TokenRefreshError) as failed:
+            await client.accounts.list()
+        sim.faults.server_errors.clear()
+        sim.revoke_tokens(refresh_tokens=True)
+        with pytest.raises(ReauthenticationRequired) as refused_refresh:
+            await client.accounts.list()
+    errors = [refused_code.value, failed.value, refused_refresh.value]
+    texts = [told(error) for error in errors] + [caplog.text]
+    for error in errors:
+        cause: BaseException | None = error
+        while cause is not None:
+            texts += [repr(vars(cause)), repr(getattr(cause, "body", b""))]
+            cause = cause.__cause__ or cause.__context__
+    for secret in (code, stored.refresh_token):
+        assert not [text for text in texts if shows_secret(text, secret)], secret[:6]
 
 
 # -- a public client's refresh (no secret) -------------------------------------------------
