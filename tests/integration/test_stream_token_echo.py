@@ -6,15 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from stream_helpers import take, until
+from stream_helpers import FakeTime, Tokens, drained, make_stream, take, until
 
 from aries_async import AriesClient, Token
 from aries_async.errors import NotSignedInError
+from aries_async.models.events import StreamConnected, StreamDisconnected
 from aries_async.sim import Simulator
 from aries_async.sim.ws import WsHub
+from aries_async.streaming import StreamConfig
 from aries_async.testing import LogCapture, capture_logs, shows_secret
 
 ACCOUNT = "TEST-ACCOUNT-001"
+REFUSED = "a-token-the-server-refuses-and-quotes-back"
 
 
 @pytest.fixture
@@ -71,3 +74,31 @@ async def test_a_rest_refusal_quoting_the_token_keeps_it_out_of_the_error(
         texts += [str(cause), repr(cause), repr(vars(cause))]
         cause = cause.__cause__ or cause.__context__
     assert not [text for text in texts if shows_secret(text, bare.access_token)]
+
+
+@pytest.mark.parametrize("kind", ["market", "accounts", "charts"])
+async def test_a_refused_reauthentication_quoting_the_token_without_an_id_is_a_refusal(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime, every_record: LogCapture
+) -> None:
+    """An ``error`` with no id that quotes the token of the pending re-authentication refuses
+    it (its words are not the documented ones, but the token is ours): the token is replaced
+    and the stream reconnects at once; nothing quoting it is delivered as data."""
+    sim.faults.token_echo = True
+    sim.faults.ws_auth_error_id = "none"
+    tokens = Tokens(sim)
+    config = StreamConfig(backoff_initial=5.0, backoff_jitter=0.0, auth_timeout=3600.0)
+    extra = {"invalidate_token": tokens.invalidate}
+    stream = make_stream(kind, sim, fake_time, config, tokens, account=ACCOUNT, **extra)
+    status, events = stream.status(), stream.events()
+    async with stream:
+        assert [type(e) for e in await take(status, 1)] == [StreamConnected]
+        tokens.current = REFUSED  # what the cache holds at refreshAuth
+        assert hub.refresh_auth(kind) == 1
+        [down, back] = await take(status, 2)
+        assert isinstance(down, StreamDisconnected)
+        assert (down.reason, down.retry_in) == ("re-authentication refused", 0.0)
+        assert isinstance(back, StreamConnected) and back.reconnect
+        assert tokens.refused == [REFUSED]
+        delivered = drained(events)
+    texts = [repr(item) for item in delivered] + every_record.lines
+    assert not [text for text in texts if shows_secret(text, REFUSED)]

@@ -314,12 +314,17 @@ class Session:
 
     def _refuses_reauth(self, error: ServerErrorMessage) -> bool:
         """Whether ``error`` answers the pending re-authentication: it carries its id, or no
-        id and says so. Subscriptions and requests go on meanwhile, so an id-less error may
-        be theirs (on a new socket nothing else was sent: any id-less error refuses it)."""
+        id and says so (or quotes the token sent). Subscriptions and requests go on
+        meanwhile, so an id-less error may be theirs (on a new socket nothing else was sent:
+        any id-less error refuses it)."""
         if self._reauth_id is None:
             return False
         if error.request_id is None:
-            return error.error.strip().lower() in AUTH_REFUSALS
+            text = error.error
+            # One that quotes the token sent is about it, whatever its words: delivered as
+            # data, it would hand the token to the consumers (and leave the re-authentication
+            # to time out).
+            return text.strip().lower() in AUTH_REFUSALS or blanked(text, [self._sent]) != text
         return error.request_id == self._reauth_id
 
     def _control(self, kind: type[Any], message: Any) -> Action | None:
