@@ -21,10 +21,12 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import Frame, Opcode
 
+from aries_async.auth.tokens import blanked
 from aries_async.streaming._parking import Parking
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.handler import Connector
@@ -222,19 +224,52 @@ class FrameSocket(ClientConnection):
 
 class _FrameLog(logging.LoggerAdapter[logging.Logger]):
     """The logger our sockets give websockets: at DEBUG it logs every frame, and those of our
-    ``POST /auth`` requests carry the access token; such a frame is logged by its size only.
-    Nothing changes while DEBUG is off (websockets then formats no frame at all)."""
+    ``POST /auth`` requests carry the access token; such a frame is logged by its size only,
+    and so is a frame from the server about authentication (an error, ``authSuccess``...)
+    that quotes one of the last tokens sent (a refusal saying which token it refuses).
+    Nothing changes while DEBUG is off (websockets then formats no frame at all, and this
+    logger sees none)."""
+
+    def __init__(self, logger: logging.Logger) -> None:
+        super().__init__(logger)
+        # The tokens of the last auth requests logged (any socket's): a refusal answers one
+        # of them within moments.
+        self._sent: deque[str] = deque(maxlen=_REMEMBERED)
 
     def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
         if args:
-            args = tuple(_without_token(arg) for arg in args)
+            args = tuple(self._without_token(arg) for arg in args)
         super().log(level, msg, *args, **kwargs)
 
+    def _without_token(self, arg: object) -> object:
+        if not isinstance(arg, Frame):
+            return arg
+        if b'"token"' in arg.data:
+            self._remember(bytes(arg.data))
+            return (
+                f"{arg.opcode.name} [a request carrying a token, {len(arg.data)} bytes, not shown]"
+            )
+        # Only the frames that may answer an auth request (an error, authSuccess...): the
+        # data frames, most of them, are not looked through.
+        if self._sent and (b"error" in arg.data or b"auth" in arg.data):
+            text = bytes(arg.data).decode(errors="replace")
+            if blanked(text, self._sent) != text:
+                return (
+                    f"{arg.opcode.name} [a frame quoting a token, {len(arg.data)} bytes, not shown]"
+                )
+        return arg
 
-def _without_token(arg: object) -> object:
-    if isinstance(arg, Frame) and b'"token"' in arg.data:
-        return f"{arg.opcode.name} [a request carrying a token, {len(arg.data)} bytes, not shown]"
-    return arg
+    def _remember(self, data: bytes) -> None:
+        try:
+            token = orjson.loads(data)["payload"]["body"]["token"]
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            return
+        if isinstance(token, str) and token and token not in self._sent:
+            self._sent.append(token)
+
+
+_REMEMBERED = 8
+"""How many of the last tokens sent the frame log looks for in the server's frames."""
 
 
 WS_LOG = _FrameLog(logging.getLogger("websockets.client"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import websockets.frames
 from stream_helpers import FakeTime, Tokens, drained, make_stream, take, until
 
 from aries_async import AriesClient, Token
@@ -102,3 +103,27 @@ async def test_a_refused_reauthentication_quoting_the_token_without_an_id_is_a_r
         delivered = drained(events)
     texts = [repr(item) for item in delivered] + every_record.lines
     assert not [text for text in texts if shows_secret(text, REFUSED)]
+
+
+async def test_websockets_frame_log_shows_no_frame_quoting_the_token(
+    sim: Simulator, hub: WsHub, every_record: LogCapture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """websockets logs every frame at DEBUG, cut to ``WEBSOCKETS_MAX_LOG_SIZE`` characters
+    (75 by default; raised here as a user who wants to read whole frames raises it): the
+    server's refusal quoting the token is logged by its size only, as our auth requests are."""
+    monkeypatch.setattr(websockets.frames.Frame, "MAX_LOG_SIZE", 100_000)
+    sim.faults.token_echo = True
+    token = sim.issue_token()
+    client = AriesClient(sim.client_config(), token=token, wall_clock=sim.clock.now)
+    async with client, client.market_stream() as market:
+        quotes = market.quotes()
+        await market.subscribe(["AAPL"], channels=["quotes"])
+        sim.revoke_tokens()
+        hub.drop()  # the new socket presents the revoked token: refused, quoting it
+        await until(lambda: market.reconnects >= 1 and market.connected)
+        sim.advance(1)
+        await take(quotes, 1)
+    frames = [line for line in every_record.lines if line.startswith("websockets.client DEBUG <")]
+    assert any("authentication failed" in line or "not shown" in line for line in frames)
+    leaked = [line for line in every_record.lines if shows_secret(line, token.access_token)]
+    assert not leaked, leaked[0][:300]
