@@ -16,6 +16,7 @@ import aiohttp
 import attrs
 import orjson
 
+from aries_async.auth.tokens import blanked
 from aries_async.config import ClientConfig
 from aries_async.errors import (
     APIError,
@@ -76,19 +77,44 @@ class Response:
 
 
 def status_error(
-    response: Response, reason: str | None, method: str, url: str, *, now: float
+    response: Response,
+    reason: str | None,
+    method: str,
+    url: str,
+    *,
+    now: float,
+    sent: Mapping[str, str] | None = None,
 ) -> APIError:
     """The error of ours for an error status (4xx, 5xx); ``now`` is the client's wall clock
-    (Unix seconds), which an HTTP-date ``Retry-After`` is read against."""
+    (Unix seconds), which an HTTP-date ``Retry-After`` is read against. The bearer token of
+    ``sent`` (the request's headers), whole or any piece of it, is blanked out of the body
+    and the reason the error keeps: a server may quote what it was sent, and errors get
+    logged."""
+    body = response.body
+    bearer = _bearer(sent)
+    if bearer:
+        text = body.decode(errors="replace")
+        if (shown := blanked(text, [bearer])) != text:
+            body = shown.encode()
+        reason = reason and blanked(reason, [bearer])
     return api_error_from_response(
         response.status,
         response.headers,
-        response.body,
+        body,
         reason=reason,
         method=method,
         path=path_of(url),
         now=now,
     )
+
+
+def _bearer(headers: Mapping[str, str] | None) -> str | None:
+    """The token of an ``Authorization: Bearer`` header among ``headers``, if any."""
+    for name, value in (headers or {}).items():
+        if name.lower() == "authorization":
+            scheme, _, token = value.partition(" ")
+            return token.strip() or None if scheme.lower() == "bearer" else None
+    return None
 
 
 def failure(

@@ -351,7 +351,8 @@ class Transport(LoopOwner):
                     log.debug("%s %s -> %s (%d bytes)", method, path_of(url), status, len(payload))
                 response = Response(status, response_headers, payload)
                 if status >= 400:
-                    raise status_error(response, reason, method, url, now=self._wall_clock())
+                    now = self._wall_clock()
+                    raise status_error(response, reason, method, url, now=now, sent=send_headers)
                 return response
             except Exception as exc:
                 if self._pacer is not None and isinstance(exc, RateLimitError):

@@ -208,7 +208,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument(
         "--token-echo",
         action="store_true",
-        help="REST 401s and websocket auth refusals quote the access token they refuse",
+        help="REST 401s and 5xx bursts, and websocket auth refusals, quote the access token",
     )
     faults.add_argument(
         "--refresh-without-secret",

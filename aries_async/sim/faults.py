@@ -187,10 +187,10 @@ field                              effect
                                    N characters and ``...`` (a server shortening what it
                                    quotes); None: whole
                                    Flag: ``--token-error-echo-cut N``.
-``token_echo``                     refusals of an access token quote it (`` (token=...)``): a
-                                   REST 401's message and the websocket error refusing
-                                   ``POST /auth``; a server careless with the bearer token, to
-                                   check none reaches an error, a status event or a log
+``token_echo``                     the access token sent is quoted (`` (token=...)``) by a REST
+                                   401's and a ``server_errors`` burst's message and the error
+                                   refusing a websocket ``POST /auth``: a server careless with
+                                   the bearer token, to check none reaches an error or a log
                                    Flag: ``--token-echo``.
 ``refresh_without_secret``         the refresh grant is accepted without ``client_secret`` (a
                                    public/PKCE client, oauth.md 3.1 UNCERTAIN); one sent is still

@@ -191,6 +191,9 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
         if faults.token_error_echo and path == TOKEN_PATH:
             with contextlib.suppress(ValueError):
                 message += quoted_grant(await token_fields(request), faults.token_error_echo_cut)
+        bearer = request.headers.get("Authorization", "").partition(" ")[2].strip()
+        if faults.token_echo and bearer:
+            message += f" (token={bearer})"
         return fault_error(request, burst.status, kind, "SIMULATED_FAILURE", message, headers)
     response = await handler(request)
     gzipped = any(route_matches(key, method, path, template) for key in faults.gzip_body)

@@ -1,8 +1,9 @@
-"""A server that quotes the access token it refuses (the simulator's ``token_echo``): the token
+"""A server that quotes the access token it was sent (the simulator's ``token_echo``): the token
 reaches no status event, error or log record of the streams, and no REST error."""
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 import pytest
@@ -10,12 +11,12 @@ import websockets.frames
 from stream_helpers import FakeTime, Tokens, drained, make_stream, take, until
 
 from aries_async import AriesClient, Token
-from aries_async.errors import NotSignedInError
+from aries_async.errors import APIError, NotSignedInError
 from aries_async.models.events import StreamConnected, StreamDisconnected
-from aries_async.sim import Simulator
+from aries_async.sim import ServerErrorFault, Simulator
 from aries_async.sim.ws import WsHub
 from aries_async.streaming import StreamConfig
-from aries_async.testing import LogCapture, capture_logs, shows_secret
+from aries_async.testing import LogCapture, RecordingSleep, capture_logs, shows_secret
 
 ACCOUNT = "TEST-ACCOUNT-001"
 REFUSED = "a-token-the-server-refuses-and-quotes-back"
@@ -75,6 +76,32 @@ async def test_a_rest_refusal_quoting_the_token_keeps_it_out_of_the_error(
         texts += [str(cause), repr(cause), repr(vars(cause))]
         cause = cause.__cause__ or cause.__context__
     assert not [text for text in texts if shows_secret(text, bare.access_token)]
+
+
+@pytest.mark.parametrize("status", [500, 503])
+async def test_a_server_error_quoting_the_token_keeps_it_out_of_the_error(
+    sim: Simulator, every_record: LogCapture, status: int
+) -> None:
+    """A failing server that quotes the bearer token in its error: the APIError (message,
+    body, repr, pickled copy) and the retries' log records carry no piece of it."""
+    sim.faults.token_echo = True
+    sim.faults.server_errors["GET /v2/users/me/accounts"] = ServerErrorFault(
+        count=None, status=status
+    )
+    token = sim.issue_token()
+    client = AriesClient(
+        sim.client_config(), token=token, wall_clock=sim.clock.now, sleep=RecordingSleep()
+    )
+    async with client:
+        with pytest.raises(APIError) as failed:
+            await client.accounts.list()
+    error = failed.value
+    assert error.status == status and "simulated server failure" in str(error)
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own error
+    texts = [str(error), repr(error), repr(vars(error)), repr(vars(copy)), *every_record.lines]
+    texts.append(error.body.decode(errors="replace"))
+    leaked = [text for text in texts if shows_secret(text, token.access_token)]
+    assert not leaked, leaked[0][:300]
 
 
 @pytest.mark.parametrize("kind", ["market", "accounts", "charts"])
