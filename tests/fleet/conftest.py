@@ -19,15 +19,21 @@ from aries_async.testing import redis_server, redis_server_binary
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    """The URL of a running ``redis-server`` (with its password) for this test session."""
+def redis_binary() -> str:
+    """The ``redis-server`` to run (the test is skipped without one, unless required)."""
     binary = redis_server_binary()
     if binary is None:
         message = "no redis-server binary (Debian: apt-get install redis-server)"
         if REQUIRED:
             pytest.fail(f"ARIES_REQUIRE_REDIS=1 but {message}")
         pytest.skip(message)
-    with redis_server(binary, password=secrets.token_hex(16)) as url:
+    return binary
+
+
+@pytest.fixture(scope="session")
+def redis_url(redis_binary: str) -> Iterator[str]:
+    """The URL of a running ``redis-server`` (with its password) for this test session."""
+    with redis_server(redis_binary, password=secrets.token_hex(16)) as url:
         yield url
 
 

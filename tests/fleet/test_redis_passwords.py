@@ -9,13 +9,12 @@ it, and the URL is then shown without the password all the same.
 from __future__ import annotations
 
 import pytest
-from redis_server import REQUIRED
 
 from aries_async.auth.redisstore import RedisTokenStore
 from aries_async.auth.tokens import Token
 from aries_async.errors import AriesError
 from aries_async.http.budget_redis import RedisRateBudget
-from aries_async.testing import capture_logs, redis_server, redis_server_binary, shows_secret
+from aries_async.testing import capture_logs, redis_server, shows_secret
 
 AT_SIGN = "Qv7@kP2mX9@wR4tZ8nL6sB1c"
 """A password with ``@`` in it (redis-py takes everything up to the last ``@``)."""
@@ -24,25 +23,14 @@ SLASH = "2024/Hs8+Jd3/Lk5Wq9Zr7Tn4Bx"
 """A base64-like password starting with digits, with ``/``: unescaped, its start reads as a port."""
 
 
-@pytest.fixture
-def binary() -> str:
-    found = redis_server_binary()
-    if found is None:
-        message = "no redis-server binary (Debian: apt-get install redis-server)"
-        if REQUIRED:
-            pytest.fail(f"ARIES_REQUIRE_REDIS=1 but {message}")
-        pytest.skip(message)
-    return found
-
-
 def _shown(text: str, password: str) -> bool:
     # Any run of 8 characters: the password's pieces between its @ and / are that long.
     return shows_secret(text, password, window=8)
 
 
-async def test_a_password_with_at_signs_works_and_is_never_shown(binary: str) -> None:
+async def test_a_password_with_at_signs_works_and_is_never_shown(redis_binary: str) -> None:
     token = Token(access_token="a" * 40, refresh_token="r" * 40, expires_at=2_000_000_000.0)
-    with redis_server(binary, password=AT_SIGN) as url, capture_logs() as logs:
+    with redis_server(redis_binary, password=AT_SIGN) as url, capture_logs() as logs:
         assert AT_SIGN in url
         async with RedisTokenStore(url, client_id="app") as store:
             async with store.lock():
@@ -68,8 +56,8 @@ async def test_a_password_with_at_signs_works_and_is_never_shown(binary: str) ->
     assert not leaked, leaked
 
 
-async def test_a_password_with_a_slash_is_never_shown(binary: str) -> None:
-    with redis_server(binary) as url:
+async def test_a_password_with_a_slash_is_never_shown(redis_binary: str) -> None:
+    with redis_server(redis_binary) as url:
         unescaped = url.replace("redis://", f"redis://:{SLASH}@")
         texts: list[str] = []
         with capture_logs() as logs:

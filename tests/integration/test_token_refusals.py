@@ -57,6 +57,20 @@ async def follow_consent(url: str) -> str:
         return resp.headers["Location"]
 
 
+async def an_expired_code_refused(
+    sim: Simulator, client: AriesClient
+) -> tuple[str, ReauthenticationRequired]:
+    """Sign in through the consent page, let the code expire, exchange it: the code and the
+    refusal."""
+    request = client.oauth.authorization_url()
+    callback = await follow_consent(request.url)
+    code = parse_qs(urlsplit(callback).query)["code"][0]
+    sim.advance(601)
+    with pytest.raises(ReauthenticationRequired) as refused:
+        await client.oauth.exchange_code(callback, request)
+    return code, refused.value
+
+
 def told(exc: BaseException) -> str:
     """Everything the error says, its chain included, as a traceback prints it."""
     return "".join(traceback.format_exception(exc))
@@ -125,13 +139,8 @@ async def test_a_refusal_quoting_the_grant_keeps_it_out_of_errors_and_logs(
     async with manual_sim() as sim, client_on(sim, token=user_token(sim)) as client:
         sim.faults.token_error_shape = shape
         sim.faults.token_error_echo = True
-        request = client.oauth.authorization_url()
-        callback = await follow_consent(request.url)
-        code = parse_qs(urlsplit(callback).query)["code"][0]
-        sim.advance(601)
-        with pytest.raises(ReauthenticationRequired) as refused_code:
-            await client.oauth.exchange_code(callback, request)
-        assert "authorization code expired (code=[redacted])" in str(refused_code.value)
+        code, refused_code = await an_expired_code_refused(sim, client)
+        assert "authorization code expired (code=[redacted])" in str(refused_code)
         stored = await client.auth.store.load()
         assert stored is not None and stored.refresh_token
         sim.advance(3600)
@@ -139,7 +148,7 @@ async def test_a_refusal_quoting_the_grant_keeps_it_out_of_errors_and_logs(
         with pytest.raises(ReauthenticationRequired) as refused_refresh:
             await client.accounts.list()
         assert "(refresh_token=[redacted])" in str(refused_refresh.value)
-    texts = [told(refused_code.value), told(refused_refresh.value), caplog.text]
+    texts = [told(refused_code), told(refused_refresh.value), caplog.text]
     for secret in (code, stored.refresh_token, sim.client_secret):
         for text in texts:
             assert secret not in text
@@ -175,13 +184,8 @@ async def test_a_refusal_quoting_the_grant_cut_short_keeps_every_piece_of_it_out
         sim.faults.token_error_shape = shape
         sim.faults.token_error_echo = True
         sim.faults.token_error_echo_cut = 24
-        request = client.oauth.authorization_url()
-        callback = await follow_consent(request.url)
-        code = parse_qs(urlsplit(callback).query)["code"][0]
-        sim.advance(601)
-        with pytest.raises(ReauthenticationRequired) as refused_code:
-            await client.oauth.exchange_code(callback, request)
-        assert "authorization code expired (code=[redacted]...)" in str(refused_code.value)
+        code, refused_code = await an_expired_code_refused(sim, client)
+        assert "authorization code expired (code=[redacted]...)" in str(refused_code)
         stored = await client.auth.store.load()
         assert stored is not None and stored.refresh_token
         sim.faults.server_errors["POST /v1/oauth2/token"] = ServerErrorFault(count=None)
@@ -192,7 +196,7 @@ async def test_a_refusal_quoting_the_grant_cut_short_keeps_every_piece_of_it_out
         sim.revoke_tokens(refresh_tokens=True)
         with pytest.raises(ReauthenticationRequired) as refused_refresh:
             await client.accounts.list()
-    errors = [refused_code.value, failed.value, refused_refresh.value]
+    errors = [refused_code, failed.value, refused_refresh.value]
     texts = [told(error) for error in errors] + [caplog.text]
     for error in errors:
         cause: BaseException | None = error
