@@ -63,7 +63,9 @@ async def read_pasted_line() -> str:
     def read() -> None:
         line = sys.stdin.readline()
         with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits any more
-            loop.call_soon_threadsafe(deliver, line)
+            # A closure, not deliver(line): asyncio's debug mode logs a slow callback with its
+            # arguments, and the line holds the authorization code.
+            loop.call_soon_threadsafe(lambda: deliver(line))
 
     threading.Thread(target=read, name="aries-login-paste", daemon=True).start()
     return await future

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import socket
@@ -18,12 +19,13 @@ from child_process import sim_command
 from cli_harness import assert_python_names
 
 from aries_async.auth.filestore import FileTokenStore
-from aries_async.auth.login import login
+from aries_async.auth.login import login, read_pasted_line
 from aries_async.auth.scopes import expand_scopes
 from aries_async.cli import main
 from aries_async.client import AriesClient
 from aries_async.errors import AuthorizationDeniedError, ConfigurationError, StateMismatchError
 from aries_async.sim import Simulator
+from aries_async.testing import capture_logs, shows_secret
 
 
 def _free_port() -> int:
@@ -348,3 +350,24 @@ async def test_from_env_uses_the_token_file_of_cli_login(
         assert await client.accounts.list()  # and without ``async with``
     finally:
         await client.aclose()
+
+
+async def test_a_pasted_callback_is_not_shown_in_asyncio_debug_logs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """asyncio's debug mode logs a slow callback with its arguments (cut to about 13
+    characters at each end): the pasted line, whose code may come last (``echo -n URL |
+    aries-async login --paste``), is not one of them. Every callback counts as slow here."""
+    code = "sim_code_QWERTYUIOPASDFGHJKLZXCVBNM12"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"http://127.0.0.1:9/cb?state=s&code={code}"))
+    loop = asyncio.get_running_loop()
+    monkeypatch.setattr(loop, "slow_callback_duration", 0.0)
+    with capture_logs() as logs:
+        loop.set_debug(True)
+        try:
+            line = await read_pasted_line()
+        finally:
+            loop.set_debug(False)
+    assert line.endswith(code)
+    assert any("Executing" in text for text in logs.lines)
+    assert not [text for text in logs.lines if shows_secret(text, code)]
