@@ -11,16 +11,9 @@ from aiohttp import web
 
 from aries_async.sim.bars import Bar
 from aries_async.sim.context import SimContext
-from aries_async.sim.feed import NEW_YORK, round_price
-from aries_async.sim.option_model import (
-    VOLATILITY,
-    OsiParts,
-    expiries,
-    option_price,
-    osi,
-    parse_osi,
-    strikes,
-)
+from aries_async.sim.feed import NEW_YORK
+from aries_async.sim.option_model import expiries, osi, strikes
+from aries_async.sim.option_quotes import contract_price, contract_quote, priced_contract
 from aries_async.sim.records import RefusedRequest
 from aries_async.sim.responses import (
     context_of,
@@ -151,27 +144,13 @@ def option_quote(ctx: SimContext, symbol: str, spot: float | None = None) -> dic
     """The quote of a bare OSI option symbol at the underlying's price (``spot``, default its
     current last), or None when it is not an option of a known, optionable symbol (or its
     expiry is no date): ``symbol``, ``lastPrice``, ``bidPrice``, ``askPrice``, ``midPrice``,
-    ``closePrice``.
+    ``closePrice``; the quote option orders fill against
+    (:func:`~aries_async.sim.option_quotes.contract_quote`).
 
     The ``O:`` ticker of a contract list is not an OSI symbol: the details route and the
     sockets that quote contracts take OSI symbols only (rest.md section 13), and a simulator
     that stripped the prefix would pass a bot the real server refuses."""
-    parts = None if symbol.upper().startswith("O:") else parse_osi(symbol)
-    info = ctx.feed.symbols.get(parts.root) if parts else None
-    if parts is None or info is None or not info.optionable:
-        return None
-    if spot is None:
-        spot = ctx.feed.quote(info.symbol).last
-    mid = _last_price(parts, spot, datetime.fromtimestamp(ctx.clock.now(), NEW_YORK).date())
-    half = max(0.01, round(mid * 0.02, 2))
-    return {
-        "symbol": symbol,
-        "lastPrice": mid,
-        "bidPrice": round(max(0.0, mid - half), 2),
-        "askPrice": round(mid + half, 2),
-        "midPrice": mid,
-        "closePrice": round_price(mid * 0.98),
-    }
+    return contract_quote(ctx.feed, ctx.clock.now(), symbol, spot)
 
 
 def option_chart_values(priced: dict[str, Any], volume: int) -> dict[str, Any]:
@@ -192,13 +171,6 @@ def option_chart_values(priced: dict[str, Any], volume: int) -> dict[str, Any]:
     }
 
 
-def _last_price(parts: OsiParts, spot: float, day: date) -> float:
-    """The contract's price on ``day`` with its underlying at ``spot`` (a cent at least).
-    Within a day it only rises with the spot (a call) or falls (a put)."""
-    years = (parts.expiry - day).days / 365
-    return max(0.01, round(option_price(spot, parts.strike, years, VOLATILITY, parts.call), 2))
-
-
 def option_bars(
     ctx: SimContext, symbol: str, resolution: tuple[str, int], start: int, end: int
 ) -> list[Bar] | None:
@@ -206,12 +178,11 @@ def option_bars(
     not quote it): its price over each of the underlying's bars up to the expiry, so that
     a bar spans the prices its live trades had (the price moves with the spot within a
     day), and a hundredth of the underlying's volume, as the sockets count contracts."""
-    parts = None if symbol.upper().startswith("O:") else parse_osi(symbol)
-    info = ctx.feed.symbols.get(parts.root) if parts else None
-    if parts is None or info is None or not info.optionable:
+    parts = priced_contract(ctx.feed, symbol)
+    if parts is None:
         return None
     bars = []
-    for bar in ctx.feed.bars(info.symbol, resolution, start, end):
+    for bar in ctx.feed.bars(parts.root, resolution, start, end):
         zone = NEW_YORK if resolution[0] == "min" else UTC  # a daily bar's time: UTC midnight
         day = datetime.fromtimestamp(bar.time, zone).date()
         if day > parts.expiry:
@@ -220,7 +191,7 @@ def option_bars(
         spots = (bar.open, bar.high, bar.low, bar.close)
         if not parts.call:
             spots = (bar.open, bar.low, bar.high, bar.close)
-        first, top, bottom, last = (_last_price(parts, spot, day) for spot in spots)
+        first, top, bottom, last = (contract_price(parts, spot, day) for spot in spots)
         bars.append(Bar(bar.time, first, top, bottom, last, bar.volume // 100))
     return bars
 
