@@ -23,6 +23,7 @@ from typing import Any
 from aries_async.sim import valuation
 from aries_async.sim.faults import Faults
 from aries_async.sim.feed import NEW_YORK, Clock, Feed, QuoteSnapshot, UnknownSymbolError
+from aries_async.sim.option_quotes import CONTRACT_SIZE, contract_snapshot
 from aries_async.sim.records import (
     AccountEvent,
     AccountNotFoundError,
@@ -218,11 +219,12 @@ class Ledger:
         }
 
     def quote_or_none(self, symbol: str) -> QuoteSnapshot | None:
-        """The symbol's current quote, or None for a symbol the feed does not know."""
+        """The symbol's current quote (an OSI symbol's: its contract's), or None for a symbol
+        the feed does not know."""
         try:
             return self.feed.quote(symbol)
         except UnknownSymbolError:
-            return None
+            return contract_snapshot(self.feed, self.clock.now(), symbol)
 
     def position_wire(self, pos: SimPosition) -> dict[str, Any]:
         """An ``AccountPosition`` object."""
@@ -347,9 +349,11 @@ class Ledger:
         self._by_id[(order.account_id, order.cl_ord_id)] = order
 
     def apply_fill(
-        self, account_id: str, symbol: str, delta: Decimal, price: Decimal
+        self, account_id: str, symbol: str, delta: Decimal, price: Decimal, *, option: bool = False
     ) -> SimPosition:
-        """Move cash and the position by a fill of ``delta`` shares at ``price``."""
+        """Move cash and the position by a fill of ``delta`` shares at ``price`` (``option``:
+        ``delta`` contracts of an OSI symbol at a premium per share, a contract 100 shares)."""
+        size = CONTRACT_SIZE if option else Decimal(1)
         acct = self.accounts[account_id]
         book = self.positions[account_id]
         pos = book.get(symbol)
@@ -361,6 +365,7 @@ class Ledger:
                 quantity=Decimal(0),
                 average_price=Decimal(0),
                 created_at=now,
+                security_type="OPTION" if option else "EQUITY",
                 today_realized=pos.today_realized if pos else Decimal(0),
             )
             book[symbol] = pos
@@ -374,7 +379,7 @@ class Ledger:
             )
         else:
             closed = min(abs(delta), abs(old))
-            realized = (price - pos.average_price) * closed * (1 if old > 0 else -1)
+            realized = (price - pos.average_price) * closed * size * (1 if old > 0 else -1)
             acct.realized_pl += realized
             acct.day_realized_pl += realized
             pos.today_realized += realized
@@ -382,9 +387,10 @@ class Ledger:
                 pos.average_price = price
                 pos.created_at = now
         pos.quantity = new
-        acct.cash -= delta * price
+        amount = delta * price * size
+        acct.cash -= amount
         if delta > 0:
-            acct.value_bought += delta * price
+            acct.value_bought += amount
         else:
-            acct.value_sold += -delta * price
+            acct.value_sold += -amount
         return pos

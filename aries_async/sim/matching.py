@@ -4,13 +4,16 @@ Market orders fill at the touch (buy at the ask, sell at the bid) right after ac
 orders fill when the touch crosses them, stop orders trigger on the last trade; each step of the
 feed offers only the touch size, so large orders fill partially over several steps; ``IOC``
 cancels what the first pass cannot fill, ``FOK`` cancels unless all of it can fill. Option
-orders rest: the simulator does not price them.
+orders (one contract or a spread of 2-4) match the same way on each step of their underlying,
+against their contracts' quotes (:mod:`~aries_async.sim.option_fills`), and fill whole; a
+position moves by the contracts and cash by the premium x 100. One the simulator cannot price
+(a stock leg, an unlisted contract, legs on several underlyings) rests.
 
 An order still working when its session ends (``DAY`` at the close, see
 :mod:`~aries_async.sim.sessions`) expires: ``EXPIRED``, ``leavesQty`` 0, what it filled kept,
 ``updatedAt`` the session's end, announced like any other end. A feed step at or after that
-end no longer fills it; :meth:`Matcher.expire_due` ends the rest (option orders, and symbols
-the feed has not stepped) once the clock has passed their end.
+end no longer fills it; :meth:`Matcher.expire_due` ends the rest (orders the feed has not
+stepped, options that rest) once the clock has passed their end.
 """
 
 from __future__ import annotations
@@ -20,13 +23,15 @@ from decimal import Decimal
 
 from aries_async.sim.feed import QuoteSnapshot
 from aries_async.sim.ledger import Ledger
-from aries_async.sim.records import SimOrder, price_decimal
+from aries_async.sim.option_fills import Touch, equity_touch, option_touch
+from aries_async.sim.option_quotes import order_contracts
+from aries_async.sim.records import SimOrder, decimal_text
 
 __all__ = ["Matcher"]
 
 
 class Matcher:
-    """Fills the ledger's working equity orders against the feed's quotes."""
+    """Fills the ledger's working orders against the feed's quotes."""
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
@@ -35,29 +40,34 @@ class Matcher:
         self._next_expiry = math.inf
         ledger.feed.listen(self.on_tick)
 
+    def underlying(self, order: SimOrder) -> str | None:
+        """The symbol whose steps the order matches on (None: an option order that rests)."""
+        if order.security_type == "EQUITY":
+            return order.symbol
+        contracts = order_contracts(self.ledger.feed, order.legs, order.side)
+        return contracts[0].underlying if contracts else None
+
     def start_working(self, order: SimOrder) -> None:
         """Take a newly accepted order into matching; a marketable one fills at once."""
         if order.expires_at is not None:
             self._next_expiry = min(self._next_expiry, order.expires_at)
-        if order.security_type != "EQUITY":
-            return  # option orders rest; the simulator does not price options
-        self.ledger.feed.watch(order.symbol)
-        self.try_fill(order, self.ledger.feed.quote(order.symbol), first=True)
+        symbol = self.underlying(order)
+        if symbol is None:
+            return
+        self.ledger.feed.watch(symbol)
+        self.try_fill(order, self.ledger.feed.quote(symbol), first=True)
 
     def stop_working(self, order: SimOrder) -> None:
         """Take a working order out of matching (before it changes to a terminal status)."""
-        if order.working and order.security_type == "EQUITY":
-            self.ledger.feed.unwatch(order.symbol)
+        symbol = self.underlying(order) if order.working else None
+        if symbol is not None:
+            self.ledger.feed.unwatch(symbol)
 
     def on_tick(self, snap: QuoteSnapshot) -> None:
-        """Offer a feed step to the working orders in its symbol."""
+        """Offer a feed step to the working orders on its symbol."""
         for orders in self.ledger.orders.values():
             for order in orders:
-                if (
-                    order.working
-                    and order.symbol == snap.symbol
-                    and order.security_type == "EQUITY"
-                ):
+                if order.working and self.underlying(order) == snap.symbol:
                     if order.expires_at is not None and snap.time >= order.expires_at:
                         self.expire(order)
                     else:
@@ -69,31 +79,44 @@ class Matcher:
         self.expire_due(self.ledger.clock.now())
         for orders in self.ledger.orders.values():
             for order in list(orders):
-                if order.working and order.security_type == "EQUITY":
-                    self.try_fill(order, self.ledger.feed.quote(order.symbol), first=False)
+                symbol = self.underlying(order) if order.working else None
+                if symbol is not None:
+                    self.try_fill(order, self.ledger.feed.quote(symbol), first=False)
+
+    def touch(self, order: SimOrder, snap: QuoteSnapshot) -> Touch | None:
+        """Where ``order`` can trade at the step ``snap`` of its symbol (None: nowhere)."""
+        buying = order.side in ("BUY", "BUY_TO_COVER")
+        if order.security_type == "EQUITY":
+            return equity_touch(snap, buying=buying)
+        contracts = order_contracts(self.ledger.feed, order.legs, order.side)
+        if contracts is None:
+            return None
+        return option_touch(self.ledger.feed, contracts, snap, buying=buying)
 
     def try_fill(self, order: SimOrder, snap: QuoteSnapshot, *, first: bool) -> None:
         """Fill what the touch allows; ``first`` is the pass at acceptance (IOC/FOK decide)."""
+        touch = self.touch(order, snap)
+        if touch is None:
+            return
         buying = order.side in ("BUY", "BUY_TO_COVER")
         if order.type in ("STOP", "STOP_LIMIT") and not order.triggered:
             assert order.stop_price is not None
-            last = price_decimal(snap.last)
+            last = touch.last
             if (buying and last >= order.stop_price) or (not buying and last <= order.stop_price):
                 order.triggered = True
-        touch = price_decimal(snap.ask if buying else snap.bid)
-        size = Decimal(snap.ask_size if buying else snap.bid_size)
         marketable = False
         if order.type == "MARKET" or (order.type == "STOP" and order.triggered):
             marketable = True
         elif order.type == "LIMIT" or (order.type == "STOP_LIMIT" and order.triggered):
             assert order.price is not None
-            marketable = touch <= order.price if buying else touch >= order.price
+            price = touch.price
+            marketable = price <= order.price if buying else price >= order.price
         leaves = order.qty - order.cum_qty
-        if first and order.time_in_force == "FOK" and (not marketable or size < leaves):
+        if first and order.time_in_force == "FOK" and (not marketable or touch.size < leaves):
             self.finish(order, "CANCELED", "FOK order could not be filled completely")
             return
         if marketable:
-            self.fill(order, min(leaves, size), touch)
+            self.fill(order, min(leaves, touch.size), touch)
         if first and order.time_in_force == "IOC" and order.working:
             self.finish(order, "CANCELED", "IOC remainder canceled")
 
@@ -139,16 +162,24 @@ class Matcher:
             order.account_id, "account.balance", self.ledger.balance_wire(order.account_id)
         )
 
-    def fill(self, order: SimOrder, qty: Decimal, price: Decimal) -> None:
-        """Fill ``qty`` at ``price``: order, position and balance change and are announced."""
+    def fill(self, order: SimOrder, qty: Decimal, touch: Touch) -> None:
+        """Fill ``qty`` at ``touch``: order, positions and balance change and are announced.
+        A spread's order keeps ``avgPrice`` 0 and its legs get theirs (rest.md section 5)."""
         if qty <= 0:
             return
         total = order.cum_qty + qty
-        order.avg_price = (
-            ((order.avg_price * order.cum_qty + price * qty) / total)
-            .quantize(Decimal("0.00001"))
-            .normalize()
-        )
+        if len(touch.legs) > 1:
+            # New dicts: a replacement order starts with its original's legs.
+            order.legs = [
+                leg | {"avgPrice": decimal_text(price)}
+                for leg, (_, price) in zip(order.legs, touch.legs, strict=True)
+            ]
+        else:
+            order.avg_price = (
+                ((order.avg_price * order.cum_qty + touch.price * qty) / total)
+                .quantize(Decimal("0.00001"))
+                .normalize()
+            )
         order.cum_qty = total
         order.updated_at = self.ledger.clock.now()
         if total >= order.qty:
@@ -156,10 +187,21 @@ class Matcher:
             order.status = "FILLED"
         else:
             order.status = "PARTIALLY_FILLED"
-        delta = qty if order.side in ("BUY", "BUY_TO_COVER") else -qty
-        position = self.ledger.apply_fill(order.account_id, order.symbol, delta, price)
+        if touch.legs:
+            positions = [
+                self.ledger.apply_fill(
+                    order.account_id, leg.symbol, leg.per_unit * qty, price, option=True
+                )
+                for leg, price in touch.legs
+            ]
+        else:
+            delta = qty if order.side in ("BUY", "BUY_TO_COVER") else -qty
+            positions = [self.ledger.apply_fill(order.account_id, order.symbol, delta, touch.price)]
         self.ledger.emit(order.account_id, "account.order", self.ledger.order_wire(order))
-        self.ledger.emit(order.account_id, "account.position", self.ledger.position_wire(position))
+        for position in positions:
+            self.ledger.emit(
+                order.account_id, "account.position", self.ledger.position_wire(position)
+            )
         self.ledger.emit(
             order.account_id, "account.balance", self.ledger.balance_wire(order.account_id)
         )

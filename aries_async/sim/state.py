@@ -18,7 +18,11 @@ Orders (rest.md 6.5/6.6):
 * ``replace`` gives the order a new ``clOrdId`` (the old one becomes ``REPLACED``), carrying the
   filled quantity over; ``cancel`` marks it ``CANCELED`` and its ack carries a new ``clOrdId``
   (switch ``cancel_assigns_new_id``) with ``origClOrdId`` = the order's id;
-* option orders (``legs`` or an OSI symbol) are validated and rest as ``NEW``; they never fill;
+* option orders (``legs`` or an OSI symbol: one contract, or a spread of 2-4) are validated
+  and match as equity orders do, on each step of their underlying, against their contracts'
+  quotes (a spread at its net price), filling whole; a contract is 100 shares: positions move
+  by contracts, cash and buying power by the premium x 100. One the simulator cannot price
+  rests (:mod:`~aries_async.sim.matching`);
 * an order still working when its session ends expires (``EXPIRED``, ``leavesQty`` 0, its fills
   kept, announced on the account socket): ``DAY`` and ``AT_THE_CLOSE`` at the regular close of
   the trading day they belong to (placed after the close, on a weekend or a holiday: the next
@@ -59,6 +63,8 @@ from aries_async.sim.feed import Clock, Feed
 from aries_async.sim.intake import parse_order
 from aries_async.sim.ledger import Ledger
 from aries_async.sim.matching import Matcher
+from aries_async.sim.option_fills import option_touch
+from aries_async.sim.option_quotes import CONTRACT_SIZE, order_contracts
 from aries_async.sim.predictions import PredictionOrders
 from aries_async.sim.records import (
     ACTIVE_STATUSES,
@@ -166,7 +172,7 @@ class State(Ledger):
     def reject_reason(self, spec: Mapping[str, Any]) -> str | None:
         """Why the business rules refuse a valid order, or None."""
         if spec["legs"]:
-            return None
+            return self.option_reject_reason(spec)
         info = self.feed.symbols.get(spec["symbol"])
         if info is None:
             return f"unknown symbol {spec['symbol']}"
@@ -185,6 +191,26 @@ class State(Ledger):
             power = Decimal(self.balance_wire(spec["account_id"])["netBuyingPower"])
             if qty * price > power:
                 return "insufficient buying power"
+        return None
+
+    def option_reject_reason(self, spec: Mapping[str, Any]) -> str | None:
+        """Why the business rules refuse a valid option order, or None: one that pays (a buy,
+        a debit spread) needs its premium x 100 in option buying power, at its limit (a
+        market one: at the contracts' touch now). An order of contracts the simulator
+        cannot price is accepted and rests."""
+        contracts = order_contracts(self.feed, spec["legs"], spec["side"])
+        buying = spec["side"] in ("BUY", "BUY_TO_COVER")
+        if contracts is None or not buying:
+            return None
+        price = spec["price"] or spec["stop"]
+        if price is None:
+            touch = option_touch(
+                self.feed, contracts, self.feed.quote(contracts[0].underlying), buying=True
+            )
+            price = touch.price if touch else Decimal(0)
+        power = Decimal(self.balance_wire(spec["account_id"])["optionBuyingPower"])
+        if spec["qty"] * price * CONTRACT_SIZE > power:
+            return "insufficient buying power"
         return None
 
     def ack(self, order: SimOrder, *, success: bool, text: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from aries_async.sim.option_quotes import CONTRACT_SIZE
 from aries_async.sim.records import (
     SimAccount,
     SimOrder,
@@ -18,10 +19,22 @@ from aries_async.sim.records import (
 )
 from aries_async.sim.walk import QuoteSnapshot
 
-__all__ = ["POSITIONS_SHAPES", "balance_wire", "position_wire", "positions_answer"]
+__all__ = [
+    "POSITIONS_SHAPES",
+    "balance_wire",
+    "contract_size",
+    "position_wire",
+    "positions_answer",
+]
 
 POSITIONS_SHAPES = ("sdk", "availability", "instrument", "bare")
 """``positions_shape`` values (see :func:`positions_answer`)."""
+
+
+def contract_size(pos: SimPosition) -> Decimal:
+    """Shares per unit of the position's quantity: an option's contract holds 100, and its
+    price and average price are premiums per share."""
+    return CONTRACT_SIZE if pos.security_type == "OPTION" else Decimal(1)
 
 
 def position_wire(pos: SimPosition, snap: QuoteSnapshot | None) -> dict[str, Any]:
@@ -33,16 +46,17 @@ def position_wire(pos: SimPosition, snap: QuoteSnapshot | None) -> dict[str, Any
         "quantity": decimal_text(pos.quantity),
         "averagePrice": decimal_text(pos.average_price),
     }
+    size = contract_size(pos)
     if snap is not None:
         price = price_decimal(snap.last)
         ref = price_decimal(snap.prev_close)
         out["price"] = decimal_text(price)
-        out["marketValue"] = money(pos.quantity * price)
-        out["costBasis"] = money(pos.quantity * pos.average_price)
-        out["unrealizedPl"] = money(pos.quantity * (price - pos.average_price))
-        out["todayPl"] = money(pos.day_pnl(price, ref))
+        out["marketValue"] = money(pos.quantity * price * size)
+        out["costBasis"] = money(pos.quantity * pos.average_price * size)
+        out["unrealizedPl"] = money(pos.quantity * (price - pos.average_price) * size)
+        out["todayPl"] = money(pos.day_pnl(price, ref) * size)
     else:
-        out["costBasis"] = money(pos.quantity * pos.average_price)
+        out["costBasis"] = money(pos.quantity * pos.average_price * size)
         out["unrealizedPl"] = "0.00"
         out["todayPl"] = "0.00"
     out["todayRealizedPnL"] = money(pos.today_realized)
@@ -117,20 +131,23 @@ def balance_wire(
         snap = quote_or_none(pos.symbol)
         price = price_decimal(snap.last) if snap else pos.average_price
         prev = price_decimal(snap.prev_close) if snap else pos.average_price
-        value = pos.quantity * price
+        size = contract_size(pos)
+        value = pos.quantity * price * size
         if value >= 0:
             long_value += value
         else:
             short_value += -value
-        cost += abs(pos.quantity) * pos.average_price
-        unrealized += pos.quantity * (price - pos.average_price)
-        sod_value += pos.sod_quantity * prev
-        day_open += pos.day_pnl(price, prev)
+        cost += abs(pos.quantity) * pos.average_price * size
+        unrealized += pos.quantity * (price - pos.average_price) * size
+        sod_value += pos.sod_quantity * prev * size
+        day_open += pos.day_pnl(price, prev) * size
     equity = acct.cash + long_value - short_value
-    working = [o for o in orders if o.working and o.security_type == "EQUITY"]
+    working = [o for o in orders if o.working]
     pending_margin = sum(
         (
-            o.leaves_qty * (o.price or o.stop_price or Decimal(0))
+            o.leaves_qty
+            * (o.price or o.stop_price or Decimal(0))
+            * (CONTRACT_SIZE if o.security_type == "OPTION" else 1)
             for o in working
             if o.side in ("BUY", "BUY_TO_COVER")
         ),

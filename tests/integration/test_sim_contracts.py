@@ -455,6 +455,12 @@ async def _collect_stream() -> list[str]:
                 hub.topics.watchlist_changed(ACCOUNT, {"id": 1, "name": "Mine", "symbols": []})
                 hub.topics.news("KO raises its dividend", symbols=["KO"])
                 hub.topics.account_info(ACCOUNT)
+                # Option fills: positions of contracts, a spread's legs with their prices.
+                call = order | {"symbol": option}
+                spread = order | {"type": "LIMIT", "price": "50.00", "legs": _spread(expiry)}
+                for placed in (call, spread):
+                    async with http.post(base + "/v1/orders", json=placed) as resp:
+                        assert (await resp.json())["status"] == "NEW"
                 hub.expire()
                 lines += await _lines_until_close(accounts)
             async with http.ws_connect(sim.accounts_ws_url) as late:
@@ -463,6 +469,22 @@ async def _collect_stream() -> list[str]:
                 hub.check_deadlines()
                 lines += await _lines_until_close(late)
     return lines
+
+
+def _spread(expiry: str) -> list[dict[str, str]]:
+    """The legs of a call spread on AAPL (bought at 230, sold at 240) expiring on ``expiry``."""
+    return [
+        {
+            "securityType": "OPT",
+            "side": side,
+            "ratioQty": "1",
+            "positionEffect": "OPEN",
+            "putCall": "CALL",
+            "strikePrice": strike,
+            "maturity": expiry,
+        }
+        for side, strike in (("BUY", "230"), ("SELL", "240"))
+    ]
 
 
 def _kind(line: str) -> str:

@@ -224,7 +224,7 @@ async def test_the_session_bound_times_in_force_expire_at_their_session_end(
 
 
 async def test_a_day_option_order_expires_too(sim: Simulator, aries: AriesClient) -> None:
-    """Option orders rest unpriced; a ``DAY`` one still ends at the close."""
+    """A ``DAY`` option order that never became marketable ends at the close."""
     ack = sim.state.place(
         {
             "tradingAccountId": ACCOUNT,
