@@ -75,16 +75,24 @@ def _url_problem(url: str, schemes: tuple[str, str]) -> str | None:
         parts.port  # noqa: B018 - reading it checks it
     except ValueError:
         return "has a port that is not a number from 0 to 65535"
+    if "?" in url or "#" in url:
+        # Paths are appended to these URLs and queries built by the client: one written in
+        # never reached the server as meant, and may hold a key.
+        return "has a query or a fragment: endpoint URLs take none (keys go in the settings)"
     return None
 
 
 def _masked(url: str) -> str:
     """``url`` with its credentials masked: everything up to its last ``@`` (where a password
     written unescaped, ``/`` and ``@`` in it, ends) but the scheme and a user name before a
-    ``:`` (a URL with a user name alone may hold a token there: masked whole)."""
+    ``:`` (a URL with a user name alone may hold a token there: masked whole); and any query
+    or fragment after the host."""
     head, at, tail = url.rpartition("@")
+    cut = min((i for i in (tail.find("?"), tail.find("#")) if i != -1), default=-1)
+    if cut != -1:
+        tail = f"{tail[:cut]}{tail[cut]}***"
     if not at:
-        return url
+        return tail
     scheme, slashes, user_info = head.partition("://")
     if not slashes:
         scheme, user_info = "", head
@@ -116,11 +124,11 @@ class Endpoints:
     Each URL is checked when the endpoints are built: ``base_url``, ``authorize_url`` and
     ``token_url`` must be ``http(s)://`` URLs with a host, the three websocket URLs
     ``ws(s)://`` ones, and none may hold a ``user:password@`` part (it would be sent as basic
-    auth beside the token).
+    auth beside the token), a query or a fragment.
 
     Raises:
-        ConfigurationError: a URL has no scheme, another scheme, no host, a bad port or
-            credentials; its ``setting`` is the argument's name.
+        ConfigurationError: a URL has no scheme, another scheme, no host, a bad port,
+            credentials, a query or a fragment; its ``setting`` is the argument's name.
     """
 
     base_url: str = "https://api.aries.com"

@@ -167,3 +167,26 @@ def test_a_password_with_a_slash_or_an_at_sign_is_refused_and_never_shown(value:
             build()
         for piece in PASSWORD.replace("@", "/").split("/"):
             assert piece not in str(info.value), str(info.value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://gw.aries.example/?api_key=k3y-s3cret",
+        "https://gw.aries.example/v1?api_key=k3y-s3cret",
+        "https://gw.aries.example/v1#k3y-s3cret",
+    ],
+)
+def test_a_url_with_a_query_or_fragment_is_refused_without_showing_it(value: str) -> None:
+    """The client appends paths to the base URL and builds its own queries: a query or a
+    fragment in an endpoint URL never worked, and may hold a key, so the error masks it."""
+    for build in (
+        lambda: ClientConfig.for_base_url(value),
+        lambda: ClientConfig.from_env({"ARIES_BASE_URL": value}),
+        lambda: Endpoints(token_url=value),
+        lambda: Endpoints(market_ws_url=value.replace("https", "wss", 1)),
+    ):
+        with pytest.raises(ConfigurationError, match="query or a fragment") as info:
+            build()
+        assert "k3y-s3cret" not in str(info.value)
+        assert "gw.aries.example" in str(info.value)
