@@ -325,6 +325,25 @@ def check_option_tif(
         )
 
 
+def check_whole_contracts(
+    quantity: Decimal | None, symbol: str | None, legs: tuple[OrderLeg, ...]
+) -> None:
+    """An option order's quantity (contracts, or spreads of legs) and its option legs' ratios
+    are whole numbers: a contract cannot be split, where a share can."""
+    if quantity is not None and is_option_order(symbol, legs) and quantity % 1:
+        raise ValidationError(
+            f"quantity: an option order takes a whole number of contracts, got {quantity}",
+            field="quantity",
+        )
+    for leg in legs:
+        if leg.security_type is LegSecurityType.OPT and leg.ratio_quantity % 1:
+            raise ValidationError(
+                "legs: an option leg's ratio_quantity is a whole number of contracts, got "
+                f"{leg.ratio_quantity}",
+                field="legs",
+            )
+
+
 def check_prices_for_type(
     order_type: OrderType | None,
     price: Decimal | None,

@@ -33,6 +33,7 @@ from aries_async.models._order_inputs import (
     check_prices_for_type,
     check_symbol,
     check_text,
+    check_whole_contracts,
     is_option_order,
     is_osi_symbol,
     leg_security_type_input,
@@ -176,7 +177,8 @@ class OrderRequest:
     (``quantity``, prices, a leg's ``ratio_quantity`` and ``strike_price``) is finite, below
     10**15, with at most 15 significant digits and 15 decimals, so that the server reads
     exactly the number given (see :data:`MAX_SIGNIFICANT_DIGITS`); option orders (legs, or an
-    OSI symbol such as ``AAPL240119C00150000``) take only DAY or GTC; at most 4 legs; symbol
+    OSI symbol such as ``AAPL240119C00150000``) take only DAY or GTC and whole contracts (a
+    whole ``quantity``, whole ratios of option legs); at most 4 legs; symbol
     1-21 characters (upper-cased), and for an option its OSI symbol, not the ``O:`` ticker of
     an option chain (``OptionContract.osi`` converts; the message names it); ``client_id``
     1-50 characters, not blank; account id 1-50 characters. Unknown enum values are refused
@@ -247,6 +249,7 @@ def _check_order_fields(req: OrderRequest | ReplaceRequest, *, require_prices: b
     check_currency(req.currency)
     _check_legs(req.legs)
     check_option_tif(req.time_in_force, req.symbol, req.legs)
+    check_whole_contracts(req.quantity, req.symbol, req.legs)
     for name in ("price", "stop_price"):
         value = getattr(req, name)
         if value is not None:

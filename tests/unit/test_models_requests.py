@@ -293,6 +293,33 @@ def test_option_orders_allow_day_and_gtc(tif: str) -> None:
     assert order(legs=[option_leg()], time_in_force=tif).is_option
 
 
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: order(symbol="AAPL240119C00150000", quantity="0.5", price="2.5"),
+        lambda: order(legs=[option_leg()], quantity="1.5"),
+        lambda: order(legs=[option_leg(ratio_quantity="0.5")]),
+        lambda: ReplaceRequest(
+            orig_cl_ord_id="A1",
+            account_id=ACCOUNT,
+            symbol="AAPL240119C00150000",
+            quantity="2.25",
+        ),
+    ],
+    ids=["osi-quantity", "legs-quantity", "leg-ratio", "replace-quantity"],
+)
+def test_option_contracts_are_whole(build: Callable[[], object]) -> None:
+    """A contract cannot be split: a fractional quantity of an option order, or a fractional
+    ratio of an option leg, is refused before sending (fractional shares stay allowed)."""
+    with pytest.raises(ValidationError, match="whole number of contracts"):
+        build()
+
+
+def test_fractional_shares_stay_allowed() -> None:
+    assert order(quantity="0.5").quantity == Decimal("0.5")
+    assert order(symbol="AAPL240119C00150000", quantity="2", price="2.5").quantity == 2
+
+
 def test_equity_orders_allow_every_tif() -> None:
     for tif in TimeInForce:
         assert order(time_in_force=tif).time_in_force is tif
