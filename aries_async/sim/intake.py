@@ -138,6 +138,10 @@ def parse_order(body: Mapping[str, Any], check_account: Callable[[str], object])
         raise OrderRequestError(
             "INVALID_FIELD", "options orders accept timeInForce DAY or GTC", "timeInForce"
         )
+    if legs and qty is not None and qty % 1:
+        raise OrderRequestError(
+            "INVALID_FIELD", "options orders take a whole number of contracts", "qty"
+        )
     return {
         "account_id": account_id,
         "symbol": symbol,

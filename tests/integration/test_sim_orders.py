@@ -280,6 +280,15 @@ async def test_preview_and_option_orders(api: Api) -> None:
         timeInForce="IOC",
     )
     assert status == 400  # options accept DAY or GTC only
+    status, body = await api.place(
+        symbol="AAPL260618C00150000",
+        side="BUY",
+        type="LIMIT",
+        qty="0.5",
+        price="2.5",
+        timeInForce="DAY",
+    )
+    assert (status, body["error"]["details"]) == (400, {"field": "qty"})  # not split
 
 
 async def test_active_orders_pagination_and_empty_variants(api: Api, sim: Simulator) -> None:
