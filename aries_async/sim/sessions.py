@@ -35,6 +35,7 @@ from aries_async.sim.holidays import holidays, hours_by_date
 
 __all__ = [
     "calendar_day_end",
+    "contract_close",
     "extended_close",
     "holidays",
     "is_trading_day",
@@ -90,6 +91,18 @@ def extended_close(day: date) -> datetime | None:
     """The end of ``day``'s after-hours session (20:00 New York, 17:00 on an early-close day);
     None: not a trading day."""
     return datetime.combine(day, _after_hours_end(day), NEW_YORK) if is_trading_day(day) else None
+
+
+def contract_close(maturity: date) -> datetime:
+    """When an option contract expiring on ``maturity`` stops trading: the regular close of
+    that day, or of the last trading day before it when the exchange is closed then."""
+    day = maturity
+    for _ in range(_LOOKAHEAD_DAYS):
+        close = regular_close(day)
+        if close is not None:
+            return close
+        day -= timedelta(days=1)
+    return datetime.combine(maturity, _CLOSE, NEW_YORK)
 
 
 def calendar_day_end(day: date) -> datetime:

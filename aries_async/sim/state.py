@@ -53,7 +53,8 @@ with ``subscribe(callback)`` for watchlist changes) and ``state.predictions``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -82,7 +83,7 @@ from aries_async.sim.records import (
     rfc3339,
 )
 from aries_async.sim.seed import seed_history
-from aries_async.sim.sessions import order_deadline
+from aries_async.sim.sessions import contract_close, order_deadline
 from aries_async.sim.watchlists import Watchlists
 
 __all__ = [
@@ -164,6 +165,9 @@ class State(Ledger):
             legs=list(legs),
         )
         deadline = order_deadline(order.time_in_force, now)
+        contracts_end = _contracts_end(legs)  # GTC included: not past its contracts
+        if contracts_end is not None and (deadline is None or contracts_end[0] < deadline[0]):
+            deadline = contracts_end[0], f"option contract expired on {contracts_end[1]}"
         if deadline is not None:
             order.expires_at, order.expiry_text = deadline
         self.add_order(order)
@@ -198,6 +202,9 @@ class State(Ledger):
         a debit spread) needs its premium x 100 in option buying power, at its limit (a
         market one: at the contracts' touch now). An order of contracts the simulator
         cannot price is accepted and rests."""
+        contracts_end = _contracts_end(spec["legs"])
+        if contracts_end is not None and self.clock.now() >= contracts_end[0]:
+            return f"option contract expired on {contracts_end[1]}"
         contracts = order_contracts(self.feed, spec["legs"], spec["side"])
         buying = spec["side"] in ("BUY", "BUY_TO_COVER")
         if contracts is None or not buying:
@@ -335,3 +342,16 @@ class State(Ledger):
     def expire_due(self) -> None:
         """Expire every working order whose session has ended by the clock."""
         self.matcher.expire_due(self.clock.now())
+
+
+def _contracts_end(legs: Sequence[Mapping[str, Any]]) -> tuple[float, date] | None:
+    """When the first of ``legs``' option contracts stops trading (Unix seconds), and its
+    expiration day; None for no option leg with a readable maturity."""
+    ends = []
+    for leg in legs:
+        try:
+            maturity = date.fromisoformat(str(leg.get("maturity")))
+        except ValueError:
+            continue
+        ends.append((contract_close(maturity).timestamp(), maturity))
+    return min(ends, default=None)

@@ -221,3 +221,28 @@ async def test_a_resting_spread_replaced_at_a_marketable_price_fills(aries: Arie
     (old,) = [o for o in await aries.orders.active(ACCOUNT) if o.cl_ord_id == ack.cl_ord_id]
     assert old.ord_status == OrderStatus.REPLACED
     assert [leg.average_price for leg in old.legs] == [None, None]
+
+
+async def test_an_order_for_an_expired_contract_is_rejected(aries: AriesClient) -> None:
+    """A contract past its expiration day no longer trades: the order is refused."""
+    expired = "AAPL251219C00150000"  # the simulator's clock is on 2026-01-15
+    ack = await aries.orders.place(_order(expired, "BUY", 1, Decimal("1.00")))
+    assert not ack.success and ack.status == OrderStatus.REJECTED
+    assert ack.ord_rej_reason == "option contract expired on 2025-12-19"
+
+
+async def test_a_gtc_option_order_ends_with_its_contract(
+    sim: Simulator, aries: AriesClient
+) -> None:
+    """GTC works until filled or canceled, but not past the contract: a resting order expires
+    at the close of the contract's expiration day."""
+    osi = await _call(aries, 0)  # deep in the money: a low bid does not fill
+    maturity = (await aries.market.option_expirations("AAPL"))[1]  # that of _calls
+    order = attrs.evolve(_order(osi, "BUY", 1, Decimal("0.01")), time_in_force="GTC")
+    ack = await aries.orders.place(order)
+    assert ack.success
+    close = datetime(maturity.year, maturity.month, maturity.day, 16, tzinfo=NEW_YORK)
+    sim.advance(close.timestamp() - sim.clock.now() + 60)
+    (done,) = [o for o in await aries.orders.active(ACCOUNT) if o.cl_ord_id == ack.cl_ord_id]
+    assert done.ord_status == OrderStatus.EXPIRED
+    assert done.updated_at == close
