@@ -282,9 +282,12 @@ async def _huge(
         body = _grown(body, size)
     padding = max(0, size - len(body))
     if not chunked:
-        response.body = body + b" " * padding
+        # Compressed here, whatever the request accepts (aiohttp's own compression would
+        # negotiate, and warns that a large body compressed on the loop blocks it).
+        whole = body + b" " * padding
+        response.body = gzip.compress(whole, compresslevel=1) if gzipped else whole
         if gzipped:
-            response.enable_compression(web.ContentCoding.gzip)
+            response.headers["Content-Encoding"] = "gzip"
         return response
     stream = _stream_like(response)
     stream.enable_chunked_encoding()
