@@ -11,6 +11,9 @@ Checks, in order:
                        (the refresh grant needs it). Secrets are never printed.
 ``token file``         the token file exists and only you can read it (mode 0600); a file that
                        the group or others may read warns (reading it makes it private)
+``token directory``    the token file's directory is yours alone: one the group or others may
+                       write to fails (they could replace the token), one they may list warns;
+                       either names the ``chmod`` that fixes it (doctor does not change it)
 ``token expiry``       how long the access token lives and whether it can be refreshed
 ``scopes``             the granted scopes against those the SDK's features use (oauth.md §4)
 ``REST API``           an authenticated ``GET /v2/users/me/accounts``, with its latency
@@ -60,6 +63,7 @@ from aries_async._cli.doctor_checks import (
     check_credentials,
     check_expiry,
     check_scopes,
+    check_token_dir,
     check_token_file,
     check_urls,
 )
@@ -151,6 +155,7 @@ async def _collect(args: argparse.Namespace) -> list[Check]:
         check_credentials(config, token_from_env=from_env),
         check_token_file(file_store.path, token_from_env=from_env),
     ]
+    directory_row = check_token_dir(file_store.path, token_from_env=from_env)
     store: TokenStore = MemoryTokenStore(override) if override is not None else file_store
     try:
         signed_in = await store.load() is not None
@@ -172,6 +177,7 @@ async def _collect(args: argparse.Namespace) -> list[Check]:
         )
         refreshed = client.auth.refreshes > 0
     token = await store.load()
+    checks.append(directory_row)
     checks.append(
         check_expiry(
             token,

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from aries_async._cli.common import LOGIN_FIX
+from aries_async.auth.token_dir import directory_exposure
 from aries_async.auth.tokens import CLIENT_CREDENTIALS, Token
 from aries_async.config import ClientConfig, Endpoints
 
@@ -26,6 +27,7 @@ __all__ = [
     "check_credentials",
     "check_expiry",
     "check_scopes",
+    "check_token_dir",
     "check_token_file",
     "check_urls",
 ]
@@ -160,6 +162,30 @@ def check_token_file(path: Path, *, token_from_env: bool) -> Check:
             "auth",
         )
     return Check("token file", "ok", f"{path} (mode {mode:04o})", "", "auth")
+
+
+def check_token_dir(path: Path, *, token_from_env: bool) -> Check:
+    """The token file's directory is the user's alone: writable by the group or others fails
+    (they could replace the token), readable or searchable by them warns. It is not changed."""
+    name = "token directory"
+    directory = path.parent
+    if token_from_env:
+        return Check(name, "skip", "ARIES_ACCESS_TOKEN is set: no token file is used", "", "config")
+    try:
+        exposure = directory_exposure(directory)
+    except FileNotFoundError:
+        return Check(
+            name, "skip", f"{directory} does not exist yet (login creates it, 0700)", "", "config"
+        )
+    except OSError as exc:
+        return Check(name, "fail", f"cannot examine {directory}: {exc.strerror}", "", "config")
+    if exposure is None:
+        return Check(name, "ok", f"{directory} (private)", "", "config")
+    fix = exposure.fix
+    if exposure.writable:
+        fix += "; if others may have written to it, sign in again (aries-async login)"
+    status = "fail" if exposure.writable else "warn"
+    return Check(name, status, exposure.describe(), fix, "config")
 
 
 def _span(seconds: float) -> str:

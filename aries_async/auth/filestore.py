@@ -8,7 +8,10 @@ refresh happens among all of them. The file lock is ``fcntl.flock`` on POSIX and
 build a :class:`FileTokenStore` (:class:`~aries_async.errors.ConfigurationError`).
 
 A token file that group or others may read (a copy, a restored backup) is made private
-(owner-only) when it is read, with a warning on the ``aries_async.auth`` logger. The lock file is
+(owner-only) when it is read, with a warning on the ``aries_async.auth`` logger. A directory
+(created 0700) that the group or others may use gets one warning from the store that writes
+into it, naming its mode and the ``chmod`` that fixes it; it is not changed (see
+:mod:`~aries_async.auth.token_dir`). The lock file is
 opened with ``O_NOFOLLOW``: a symbolic link planted at its path is refused, never followed.
 
 Waiting for the file lock blocks a thread of its own, never one of the event loop's worker
@@ -28,7 +31,6 @@ import contextlib
 import errno
 import logging
 import os
-import stat
 import sys
 import tempfile
 import threading
@@ -39,6 +41,7 @@ from typing import IO, Protocol
 import orjson
 
 from aries_async.auth.store import MemoryTokenStore, TokenStore
+from aries_async.auth.token_dir import directory_exposure, make_private
 from aries_async.auth.tokens import Token
 from aries_async.errors import ConfigurationError
 
@@ -195,16 +198,26 @@ class FileTokenStore:
         self.path = Path(path) if path is not None else default_token_path()
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self._lock = asyncio.Lock()
+        self._reported_dir_mode: int | None = None
 
     # -- blocking parts (run in a thread) -------------------------------------------------------
 
     def _ensure_dir(self) -> None:
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
 
+    def _report_loose_dir(self) -> None:
+        """Warn once per store (and again if the mode changes) when the group or others may use
+        the directory: the user may have made or shared it on purpose, so it is not changed."""
+        exposure = directory_exposure(self.path.parent)
+        if exposure is None or exposure.mode == self._reported_dir_mode:
+            return
+        self._reported_dir_mode = exposure.mode
+        log.warning("%s; make it private: %s", exposure.describe(), exposure.fix)
+
     def _read(self) -> Token | None:
         try:
             with open(self.path, "rb") as handle:
-                self._make_private(handle.fileno())
+                make_private(handle.fileno(), self.path)
                 raw = handle.read()
         except FileNotFoundError:
             return None
@@ -217,32 +230,9 @@ class FileTokenStore:
         log.warning("the token file %s does not hold a saved token: treated as none", self.path)
         return None
 
-    def _make_private(self, fd: int) -> None:
-        """Take group and other permissions off the open token file, saying so (POSIX)."""
-        if sys.platform == "win32":  # Windows: the directory's inherited access list applies
-            return
-        mode = stat.S_IMODE(os.fstat(fd).st_mode)
-        if mode & 0o077:
-            try:
-                os.fchmod(fd, mode & 0o700)
-            except OSError as exc:  # not our file: say so, and go on reading it
-                log.warning(
-                    "the token file %s can be read by other users (mode %o) and cannot be made "
-                    "private: %s",
-                    self.path,
-                    mode,
-                    exc.strerror or exc,
-                )
-                return
-            log.warning(
-                "the token file %s could be read by other users (mode %o); made it private (%o)",
-                self.path,
-                mode,
-                mode & 0o700,
-            )
-
     def _write(self, token: Token) -> None:
         self._ensure_dir()
+        self._report_loose_dir()
         data = orjson.dumps(token.to_dict(), option=orjson.OPT_INDENT_2)
         fd, tmp_name = tempfile.mkstemp(
             prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent

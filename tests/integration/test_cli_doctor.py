@@ -36,6 +36,7 @@ def test_good_setup_every_row_ok(cli: Cli) -> None:
         "urls": "ok",
         "client credentials": "ok",
         "token file": "ok",
+        "token directory": "ok",
         "token expiry": "ok",
         "scopes": "ok",
         "REST API": "ok",
@@ -50,7 +51,7 @@ def test_good_setup_every_row_ok(cli: Cli) -> None:
     text = cli("doctor")
     assert text.code == 0
     assert text.out.splitlines()[0].split() == ["CHECK", "STATUS", "DETAIL", "WHAT", "TO", "DO"]
-    assert "9 ok, 0 fail" in text.out
+    assert "10 ok, 0 fail" in text.out
     secret = cli.env["ARIES_CLIENT_SECRET"]
     token = Path(cli.token_file).read_text()
     assert secret not in text.out + text.err
@@ -67,6 +68,45 @@ def test_token_file_readable_by_others_warns_with_the_fix(cli: Cli) -> None:
     assert stat.S_IMODE(os.stat(cli.token_file).st_mode) == 0o600
     _, again = rows(cli)
     assert again["token file"]["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("mode", "status", "code", "who"),
+    [
+        (0o777, "fail", 2, "replace"),
+        (0o770, "fail", 2, "replace"),
+        (0o1777, "fail", 2, "replace"),
+        (0o755, "warn", 0, "list"),
+        (0o710, "warn", 0, "list"),
+    ],
+    ids=["0777", "0770", "1777", "0755", "0710"],
+)
+def test_a_loose_token_directory_is_reported_with_the_fix(
+    cli: Cli, mode: int, status: str, code: int, who: str
+) -> None:
+    cli.sign_in()
+    directory = cli.token_file.parent
+    os.chmod(directory, mode)
+    done, found = rows(cli)
+    assert done == code
+    row = found["token directory"]
+    assert row["status"] == status and row["kind"] == "config"
+    assert str(directory) in row["detail"] and f"{mode:04o}" in row["detail"]
+    assert who in row["detail"]
+    assert f"chmod 700 {directory}" in row["fix"]
+    assert stat.S_IMODE(os.stat(directory).st_mode) == mode  # reported, not changed
+    assert found["REST API"]["status"] == "ok"  # the token still works
+    os.chmod(directory, 0o700)
+    _, again = rows(cli)
+    assert again["token directory"]["status"] == "ok"
+
+
+def test_the_token_directory_row_without_a_directory_or_with_an_env_token(cli: Cli) -> None:
+    _, found = rows(cli)  # never signed in: nothing made the directory yet
+    assert found["token directory"]["status"] == "skip"
+    cli.setenv(ARIES_ACCESS_TOKEN="x" * 40)
+    _, found = rows(cli)
+    assert found["token directory"]["status"] == "skip"
 
 
 def test_not_signed_in_exits_3_but_still_reaches_the_servers(cli: Cli) -> None:
