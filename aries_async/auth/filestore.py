@@ -34,6 +34,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import IO, Protocol
@@ -41,7 +42,12 @@ from typing import IO, Protocol
 import orjson
 
 from aries_async.auth.store import MemoryTokenStore, TokenStore
-from aries_async.auth.token_dir import directory_exposure, make_private
+from aries_async.auth.token_dir import (
+    directory_exposure,
+    make_private,
+    remove_stale_temporaries,
+    temporary_prefix,
+)
 from aries_async.auth.tokens import Token
 from aries_async.errors import ConfigurationError
 
@@ -233,9 +239,10 @@ class FileTokenStore:
     def _write(self, token: Token) -> None:
         self._ensure_dir()
         self._report_loose_dir()
+        remove_stale_temporaries(self.path.parent, self.path.name, now=time.time())
         data = orjson.dumps(token.to_dict(), option=orjson.OPT_INDENT_2)
         fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+            prefix=temporary_prefix(self.path.name), suffix=".tmp", dir=self.path.parent
         )
         try:
             if sys.platform != "win32":  # Windows: the directory's inherited access list applies
@@ -338,6 +345,8 @@ class FileTokenStore:
 
     async def save(self, token: Token) -> None:
         """Replace the file atomically (temporary file, fsync, ``os.replace``), mode 0600.
+        Temporaries that killed saves left (older than
+        :data:`~aries_async.auth.token_dir.STALE_TEMPORARY_AGE`) are removed first.
 
         Raises:
             ConfigurationError: the file or its directory cannot be written.

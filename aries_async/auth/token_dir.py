@@ -1,7 +1,10 @@
 """The token file and its directory: who else may use them (POSIX permission bits).
 
 A token file that the group or others may read is made private when it is read
-(:func:`make_private`).
+(:func:`make_private`). A save killed between writing its temporary file and renaming it over
+the token file leaves that temporary (0600, holding a token): the next save removes those of
+its own naming, once old enough that no save can still be writing them
+(:func:`remove_stale_temporaries`).
 
 A directory that the group or others may write to lets them replace or plant the token file
 (a token of theirs, so that the program trades on their account, or a file that breaks it);
@@ -13,15 +16,29 @@ it (or shared it) on purpose, and a tightened directory does not undo a file alr
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import re
 import stat
 import sys
 from pathlib import Path
 
 import attrs
 
-__all__ = ["DirectoryExposure", "directory_exposure", "make_private"]
+__all__ = [
+    "STALE_TEMPORARY_AGE",
+    "DirectoryExposure",
+    "directory_exposure",
+    "make_private",
+    "remove_stale_temporaries",
+    "temporary_prefix",
+]
+
+STALE_TEMPORARY_AGE = 15 * 60.0
+"""Seconds after its last write that a temporary is taken as left by a killed save: a save
+writes a few hundred bytes and renames them within a second; the margin covers slow disks and
+clocks of network file systems."""
 
 log = logging.getLogger("aries_async.auth")
 
@@ -98,3 +115,44 @@ def make_private(fd: int, path: Path) -> None:
             mode,
             mode & 0o700,
         )
+
+
+def temporary_prefix(name: str) -> str:
+    """How the temporaries of the token file ``name`` begin (``.token.json.``): hidden, and
+    named after their file, so that each store knows its own."""
+    return f".{name}."
+
+
+def remove_stale_temporaries(
+    directory: Path, name: str, *, now: float, older_than: float = STALE_TEMPORARY_AGE
+) -> list[Path]:
+    """Delete the temporaries of the token file ``name`` that a killed save left in
+    ``directory``: regular files of the user's, named ``.<name>.<random>.tmp``, last written
+    more than ``older_than`` seconds before ``now`` (Unix time). Symbolic links, directories
+    and every other name are left alone; nothing is followed. Never raises: a file that cannot
+    be examined or removed stays (the save goes on).
+
+    Returns:
+        the files removed.
+    """
+    own = re.compile(re.escape(temporary_prefix(name)) + r"[A-Za-z0-9_]+\.tmp")
+    uid = os.geteuid() if hasattr(os, "geteuid") else None
+    removed: list[Path] = []
+    with contextlib.suppress(OSError), os.scandir(directory) as entries:
+        for entry in entries:
+            if not own.fullmatch(entry.name):
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+                if (
+                    not stat.S_ISREG(info.st_mode)
+                    or (uid is not None and info.st_uid != uid)
+                    or info.st_mtime > now - older_than
+                ):
+                    continue
+                os.unlink(entry.path)  # removes the name only: a link is never followed
+            except OSError:
+                continue
+            removed.append(Path(entry.path))
+            log.info("removed %s, left by a save that was interrupted", entry.path)
+    return removed
