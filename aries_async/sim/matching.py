@@ -6,7 +6,8 @@ feed offers only the touch size, so large orders fill partially over several ste
 cancels what the first pass cannot fill, ``FOK`` cancels unless all of it can fill. Option
 orders (one contract or a spread of 2-4) match the same way on each step of their underlying,
 against their contracts' quotes (:mod:`~aries_async.sim.option_fills`), and fill whole; a
-position moves by the contracts and cash by the premium x 100. One the simulator cannot price
+position moves by the contracts and cash by the premium x 100 and the option fees
+(:data:`~aries_async.sim.option_fills.OPTION_FEE` a contract). One the simulator cannot price
 (a stock leg, an unlisted contract, legs on several underlyings) rests.
 
 An order still working when its session ends (``DAY`` at the close, see
@@ -23,7 +24,7 @@ from decimal import Decimal
 
 from aries_async.sim.feed import QuoteSnapshot
 from aries_async.sim.ledger import Ledger
-from aries_async.sim.option_fills import Touch, equity_touch, option_touch
+from aries_async.sim.option_fills import Touch, equity_touch, option_fees, option_touch
 from aries_async.sim.option_quotes import order_contracts
 from aries_async.sim.records import SimOrder, decimal_text
 
@@ -194,6 +195,8 @@ class Matcher:
                 )
                 for leg, price in touch.legs
             ]
+            fees = option_fees((leg.per_unit for leg, _ in touch.legs), qty)
+            self.ledger.accounts[order.account_id].cash -= fees
         else:
             delta = qty if order.side in ("BUY", "BUY_TO_COVER") else -qty
             positions = [self.ledger.apply_fill(order.account_id, order.symbol, delta, touch.price)]

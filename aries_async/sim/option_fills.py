@@ -5,10 +5,17 @@ An option order trades against its contracts' quotes
 contract at its ask, a sold one at its bid, a spread at the net of its legs by their ratios
 (a debit for a buy order, a credit for a sell order). Contract quotes carry no size: an option
 order fills whole. The last price (what stops trigger on) is the contracts' net mid.
+
+Each contract traded, bought or sold, leg by leg, costs :data:`OPTION_FEE` on the account's
+cash at the fill: what the preview quotes as ``optionFees`` (rest.md 6.2; its ``fees`` count
+in ``buyingPowerImpact`` as the spec's example shows). The wire has no fee field on orders or
+balances, so the fees show in ``cashBalance`` and what derives from it, not in the realized
+P&L.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 import attrs
@@ -18,7 +25,16 @@ from aries_async.sim.option_quotes import OrderContract, contract_quote
 from aries_async.sim.records import price_decimal
 from aries_async.sim.walk import QuoteSnapshot
 
-__all__ = ["Touch", "equity_touch", "option_touch"]
+__all__ = ["OPTION_FEE", "Touch", "equity_touch", "option_fees", "option_touch"]
+
+OPTION_FEE = Decimal("0.65")
+"""What each option contract traded costs (the simulator's fee schedule: the spec has none)."""
+
+
+def option_fees(per_unit: Iterable[Decimal], quantity: Decimal) -> Decimal:
+    """The fees of ``quantity`` units of an option order whose legs move ``per_unit``
+    contracts each (signed: bought or sold, both pay)."""
+    return OPTION_FEE * quantity * sum((abs(n) for n in per_unit), Decimal(0))
 
 
 @attrs.frozen

@@ -98,6 +98,11 @@ def _leg_symbol(leg: dict[str, Any]) -> str | None:
     return osi(named, expiry, put_call, strike) if named else None
 
 
+def leg_ratio(leg: dict[str, Any]) -> Decimal:
+    """The contracts a wire leg moves per unit of its order's quantity (``ratioQty``, 1)."""
+    return Decimal(str(leg.get("ratioQty") or "1"))
+
+
 def order_contracts(
     feed: Feed, legs: list[dict[str, Any]], side: str
 ) -> list[OrderContract] | None:
@@ -117,8 +122,7 @@ def order_contracts(
             sign = 1 if side in ("BUY", "BUY_TO_COVER") else -1
         else:
             sign = 1 if leg.get("side") == "BUY" else -1
-        ratio = Decimal(str(leg.get("ratioQty") or "1"))
-        contracts.append(OrderContract(symbol, parts.root, sign * ratio))
+        contracts.append(OrderContract(symbol, parts.root, sign * leg_ratio(leg)))
     if len({c.underlying for c in contracts}) != 1:
         return None
     return contracts

@@ -21,7 +21,8 @@ Orders (rest.md 6.5/6.6):
 * option orders (``legs`` or an OSI symbol: one contract, or a spread of 2-4) are validated
   and match as equity orders do, on each step of their underlying, against their contracts'
   quotes (a spread at its net price), filling whole; a contract is 100 shares: positions move
-  by contracts, cash and buying power by the premium x 100. One the simulator cannot price
+  by contracts, cash and buying power by the premium x 100 and 0.65 a contract in fees (the
+  preview's ``optionFees``). One the simulator cannot price
   rests (:mod:`~aries_async.sim.matching`);
 * an order still working when its session ends expires (``EXPIRED``, ``leavesQty`` 0, its fills
   kept, announced on the account socket): ``DAY`` and ``AT_THE_CLOSE`` at the regular close of
@@ -64,8 +65,8 @@ from aries_async.sim.feed import Clock, Feed
 from aries_async.sim.intake import parse_order
 from aries_async.sim.ledger import Ledger
 from aries_async.sim.matching import Matcher
-from aries_async.sim.option_fills import option_touch
-from aries_async.sim.option_quotes import CONTRACT_SIZE, order_contracts
+from aries_async.sim.option_fills import option_fees, option_touch
+from aries_async.sim.option_quotes import CONTRACT_SIZE, leg_ratio, order_contracts
 from aries_async.sim.predictions import PredictionOrders
 from aries_async.sim.records import (
     ACTIVE_STATUSES,
@@ -199,7 +200,7 @@ class State(Ledger):
 
     def option_reject_reason(self, spec: Mapping[str, Any]) -> str | None:
         """Why the business rules refuse a valid option order, or None: one that pays (a buy,
-        a debit spread) needs its premium x 100 in option buying power, at its limit (a
+        a debit spread) needs its premium x 100 and its fees in option buying power, at its limit (a
         market one: at the contracts' touch now). An order of contracts the simulator
         cannot price is accepted and rests."""
         contracts_end = _contracts_end(spec["legs"])
@@ -216,7 +217,8 @@ class State(Ledger):
             )
             price = touch.price if touch else Decimal(0)
         power = Decimal(self.balance_wire(spec["account_id"])["optionBuyingPower"])
-        if spec["qty"] * price * CONTRACT_SIZE > power:
+        fees = option_fees((leg_ratio(leg) for leg in spec["legs"]), spec["qty"])
+        if spec["qty"] * price * CONTRACT_SIZE + fees > power:
             return "insufficient buying power"
         return None
 
@@ -286,13 +288,14 @@ class State(Ledger):
             if spec["side"] in ("BUY", "BUY_TO_COVER")
             else (cost * Decimal("0.0000278")).quantize(CENT)
         )
+        option_fee = option_fees((leg_ratio(leg) for leg in spec["legs"]), spec["qty"])
         out: dict[str, Any] = {
             "estimatedCost": money(cost),
             "estimatedMargin": "0.00",
             "commission": "0.00",
             "fees": money(fees),
             "buyingPowerImpact": money(
-                cost + fees if spec["side"] in ("BUY", "BUY_TO_COVER") else Decimal(0)
+                cost + fees + option_fee if spec["side"] in ("BUY", "BUY_TO_COVER") else Decimal(0)
             ),
             "numDayTrades": 0,
             "warnRuleId": "0",
@@ -304,7 +307,7 @@ class State(Ledger):
         if spec["legs"]:
             out.update(
                 {
-                    "optionFees": "0.65",
+                    "optionFees": money(option_fee),
                     "optionPremium": money(cost),
                     "optionRequirement": money(cost),
                 }

@@ -1,6 +1,7 @@
 """Option orders fill in the simulator as equity orders do, against the contract's quote (the
 one ``market.option_details()`` answers, priced from the underlying's walk): a bot's option
-fill handling gets fills, positions in contracts and cash moved by the premium x 100.
+fill handling gets fills, positions in contracts and cash moved by the premium x 100
+and 0.65 a contract in fees (what the preview quotes as ``optionFees``).
 
 The simulator starts on Thursday 2026-01-15 10:00 New York, the market open.
 """
@@ -23,6 +24,7 @@ from aries_async.sim.clock import NEW_YORK
 
 ACCOUNT = "TEST-SIM-001"
 CONTRACT = Decimal(100)
+FEE = Decimal("0.65")  # the simulator's option fee, a contract traded
 
 
 @pytest.fixture
@@ -85,7 +87,7 @@ async def test_a_marketable_option_buy_fills_at_the_ask(aries: AriesClient) -> N
     assert position.security_type == "OPTION"
     assert (position.quantity, position.average_price) == (Decimal(1), ask)
     assert position.cost_basis == ask * CONTRACT
-    assert await _cash(aries) == cash - ask * CONTRACT
+    assert await _cash(aries) == cash - ask * CONTRACT - FEE
 
 
 async def test_a_resting_option_limit_fills_when_the_underlying_moves(
@@ -123,7 +125,7 @@ async def test_an_option_position_is_sold_to_close_at_the_bid(aries: AriesClient
         )
     assert (sold.ord_status, sold.average_price) == (OrderStatus.FILLED, bid)
     assert osi not in [p.symbol for p in await aries.accounts.positions(ACCOUNT)]
-    assert await _cash(aries) == cash - 3 * (ask - bid) * CONTRACT
+    assert await _cash(aries) == cash - 3 * (ask - bid) * CONTRACT - 6 * FEE
 
 
 async def test_a_day_option_order_expires_at_the_close(sim: Simulator, aries: AriesClient) -> None:
@@ -180,7 +182,7 @@ async def test_a_vertical_spread_fills_all_legs_at_its_net_price(aries: AriesCli
     assert resting.ord_status == OrderStatus.NEW
     held = {p.symbol: p.quantity for p in await aries.accounts.positions(ACCOUNT)}
     assert (held[low.osi], held[high.osi]) == (Decimal(2), Decimal(-2))
-    assert await _cash(aries) == cash - 2 * debit * CONTRACT
+    assert await _cash(aries) == cash - 2 * debit * CONTRACT - 4 * FEE
 
 
 async def test_an_option_buy_beyond_buying_power_is_rejected(
@@ -246,3 +248,52 @@ async def test_a_gtc_option_order_ends_with_its_contract(
     (done,) = [o for o in await aries.orders.active(ACCOUNT) if o.cl_ord_id == ack.cl_ord_id]
     assert done.ord_status == OrderStatus.EXPIRED
     assert done.updated_at == close
+
+
+async def test_an_option_fill_costs_the_fees_its_preview_quotes(aries: AriesClient) -> None:
+    """A bot that previews, places and then checks its cash finds the premium x 100 and the
+    preview's ``optionFees`` gone: 0.65 a contract, on every fill, buy or sell."""
+    osi = await _call(aries, 8)
+    bid, ask = await _touch(aries, osi)
+    buy, sell = _order(osi, "BUY", 3), _order(osi, "SELL", 3)
+    bought_preview, sold_preview = await aries.orders.preview(buy), await aries.orders.preview(sell)
+    assert bought_preview.option_fees == sold_preview.option_fees == 3 * FEE
+    assert bought_preview.buying_power_impact == 3 * ask * CONTRACT + 3 * FEE
+    cash = await _cash(aries)
+    async with aries.account_stream(ACCOUNT) as stream:
+        bought = await stream.wait_for_order(await aries.orders.place(buy), timeout=5)
+        assert bought.ord_status == OrderStatus.FILLED
+        assert await _cash(aries) == cash - 3 * ask * CONTRACT - 3 * FEE
+        sold = await stream.wait_for_order(await aries.orders.place(sell), timeout=5)
+        assert sold.ord_status == OrderStatus.FILLED
+    assert await _cash(aries) == cash - 3 * (ask - bid) * CONTRACT - 6 * FEE
+
+
+async def test_a_spread_pays_the_fee_on_every_contract_of_every_leg(aries: AriesClient) -> None:
+    low, high, low_ask, high_bid = await _vertical(aries)
+    debit = low_ask - high_bid
+    spread = _spread(low, high, 2, debit + Decimal("0.10"))
+    preview = await aries.orders.preview(spread)
+    assert preview.option_fees == 4 * FEE  # two spreads of two legs
+    cash = await _cash(aries)
+    async with aries.account_stream(ACCOUNT) as stream:
+        order = await stream.wait_for_order(await aries.orders.place(spread), timeout=5)
+    assert order.ord_status == OrderStatus.FILLED
+    assert await _cash(aries) == cash - 2 * debit * CONTRACT - 4 * FEE
+
+
+async def test_an_option_buy_needs_its_fees_in_buying_power(
+    sim: Simulator, aries: AriesClient
+) -> None:
+    osi = await _call(aries, 8)
+    _, ask = await _touch(aries, osi)
+    order = _order(osi, "BUY", 1, ask)
+    sim.state.add_account("EXACT-1", cash=ask * CONTRACT)  # the premium, not the fee
+    ack = await aries.orders.place(attrs.evolve(order, account_id="EXACT-1"))
+    assert not ack.success and ack.ord_rej_reason == "insufficient buying power"
+    sim.state.add_account("EXACT-2", cash=ask * CONTRACT + FEE)
+    async with aries.account_stream("EXACT-2") as stream:
+        ack = await aries.orders.place(attrs.evolve(order, account_id="EXACT-2"))
+        assert (await stream.wait_for_order(ack, timeout=5)).ord_status == OrderStatus.FILLED
+    cash = (await aries.accounts.balance("EXACT-2")).cash_balance
+    assert cash == Decimal(0)

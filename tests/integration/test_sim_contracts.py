@@ -32,7 +32,7 @@ import aiohttp
 import attrs
 import orjson
 import pytest
-from spec_check import check_definition
+from spec_check import check_answer, check_definition
 
 from aries_async import AriesClient, models
 from aries_async.auth.tokens import Token
@@ -172,6 +172,8 @@ async def _collect_wire() -> dict[str, Any]:
             # The chain names a contract by its ticker; the details take its OSI symbol.
             option = out["chain"]["calls"][0]["symbol"].removeprefix("O:")
             out["options"] = await get("/v1/marketdata/options/details", symbols=option)
+            option_order = order | {"symbol": option, "qty": "3", "price": "1.00"}
+            out["option_preview"] = await post("/v1/orders/preview", option_order)
             out["quotes"] = await get("/v1/chart/quotes", symbols="AAPL")
             now = int(sim.clock.now())
             out["bars"] = await get(
@@ -201,7 +203,7 @@ async def _collect_wire() -> dict[str, Any]:
         ("Order", lambda w: w["orders"]["orders"]),
         ("OrderPage", lambda w: [w["orders"]]),
         ("OrderAck", lambda w: [w["ack"]]),
-        ("OrderPreview", lambda w: [w["preview"]]),
+        ("OrderPreview", lambda w: [w["preview"], w["option_preview"]]),
         ("ReplaceAck", lambda w: [w["replace"]]),
         ("CancelAck", lambda w: [w["cancel"]]),
         ("SymbolMatch", lambda w: w["search"]),
@@ -229,6 +231,12 @@ def test_every_response_the_models_take_is_complete(wire: dict[str, Any]) -> Non
     assert wire["history"]["orders"]
     assert wire["equities"]["data"] and not wire["equities"]["errors"]
     assert wire["options"]["data"] and not wire["options"]["errors"]
+
+
+def test_an_option_preview_fits_the_description_and_quotes_its_fees(wire: dict[str, Any]) -> None:
+    preview = wire["option_preview"]
+    check_answer("previewOrder", 200, preview)  # and finance-dev's model, when installed
+    assert preview["optionFees"] == "1.95"  # three contracts at 0.65
 
 
 # -- payloads the client parses by hand, and the streams ---------------------------------------
