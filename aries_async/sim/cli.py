@@ -50,6 +50,7 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --history-stuck-continuation                bars pages name their own first bar as nextTime
     --drop-connection ROUTE[=COUNT]             close COUNT connections without an answer
     --ws-drop-after N / --ws-malformed-every N / --ws-stall   websocket faults
+    --ws-drop-after-count K                     --ws-drop-after drops the next K sockets only
     --ws-expire-after-auth authExpired|authRequired   end each socket right after authSuccess
     --ws-close-after-accept                     close each socket right after authSuccess
     --ws-auth-unanswered                        leave every websocket authentication unanswered

@@ -7,7 +7,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from aries_async.sim.fault_values import checked, refused_channel, refused_request
+from aries_async.sim.fault_values import (
+    checked,
+    parse_count,
+    refused_channel,
+    refused_request,
+)
 from aries_async.sim.faults import AUTH_ID_PLACES
 from aries_async.sim.ws_faults import ERROR_ID_PLACES
 from aries_async.sim.ws_requests import RESPONSE_SHAPES
@@ -22,6 +27,13 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``websocket faults`` argument group to ``parser``."""
     faults = parser.add_argument_group("websocket faults")
     faults.add_argument("--ws-drop-after", type=int, default=None, metavar="N")
+    faults.add_argument(
+        "--ws-drop-after-count",
+        type=checked(parse_count, "a count of at least 1, or *"),
+        default=None,
+        metavar="K",
+        help="--ws-drop-after drops the next K sockets only (default: every socket)",
+    )
     faults.add_argument("--ws-malformed-every", type=int, default=None, metavar="N")
     faults.add_argument("--ws-stall", action="store_true")
     faults.add_argument("--ws-account-unanswered", action="store_true")

@@ -45,8 +45,9 @@ firehose's synthetic symbols gets precomputed quote frames (in its socket's form
 runs.
 
 Faults (``ctx.faults``, read on every send): ``ws_drop_after`` closes a socket abruptly once it
-has sent that many lines; ``ws_malformed_every`` appends a malformed line to every Nth frame;
-``ws_stall`` sends nothing and answers no ping while set. Read at each socket's first
+has sent that many lines (the next ``ws_drop_after_count`` sockets only, when set);
+``ws_malformed_every`` appends a malformed line to every Nth frame; ``ws_stall`` sends nothing
+and answers no ping while set. Read at each socket's first
 ``authSuccess``: ``ws_expire_after_auth`` follows it with that action and a close;
 ``ws_close_after_accept`` with a close.
 

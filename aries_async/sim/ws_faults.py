@@ -13,8 +13,15 @@ field                              effect
                                    connection until set back to None (the answers to a
                                    subscribe count: a small N leaves a reconnecting client
                                    no room for its events; to drop one socket, set it back
-                                   once the client has seen the drop)
+                                   once the client has seen the drop, or use
+                                   ``ws_drop_after_count``)
                                    Flag: ``--ws-drop-after N``.
+``ws_drop_after_count``            how many more sockets ``ws_drop_after`` drops: each drop
+                                   takes one off, and at 0 no socket is dropped (until it is
+                                   set again); ``1`` drops one socket once, so a client's
+                                   reconnection can be watched going on. None (default): every
+                                   socket, as long as ``ws_drop_after`` is set
+                                   Flag: ``--ws-drop-after-count K`` (``*``: every socket).
 ``ws_malformed_every``             every Nth websocket frame carries a malformed line
                                    Flag: ``--ws-malformed-every N``.
 ``ws_stall``                       websocket stops sending and stops answering pings
@@ -232,6 +239,7 @@ class WebsocketFaults:
     """The websockets' faults (see the module docstring); the defaults inject nothing."""
 
     ws_drop_after: int | None = None
+    ws_drop_after_count: int | None = None
     ws_malformed_every: int | None = None
     ws_stall: bool = False
     ws_account_unanswered: bool = False
@@ -270,3 +278,15 @@ class WebsocketFaults:
     charts_trade_time: str = "s"
     charts_numbers: str = "number"
     charts_ack: str = "subscribed"
+
+    def drop_limit(self) -> int | None:
+        """The lines after which a socket is dropped now: ``ws_drop_after``, unless
+        ``ws_drop_after_count`` has no drop left (None: no socket is dropped)."""
+        if self.ws_drop_after_count is not None and self.ws_drop_after_count <= 0:
+            return None
+        return self.ws_drop_after
+
+    def note_drop(self) -> None:
+        """Take the socket being dropped off ``ws_drop_after_count`` (when it counts)."""
+        if self.ws_drop_after_count is not None:
+            self.ws_drop_after_count = max(0, self.ws_drop_after_count - 1)

@@ -137,8 +137,9 @@ class Session:
                     break
                 batch = self.pending[:MAX_LINES_PER_FRAME]
                 del self.pending[:MAX_LINES_PER_FRAME]
-                limit = faults.ws_drop_after
+                limit = faults.drop_limit()
                 if limit is not None and self.lines_sent + len(batch) >= limit:
+                    faults.note_drop()  # before the send's await: no other socket takes it
                     batch = batch[: max(0, limit - self.lines_sent)]
                     if batch:
                         await self._send_frame("\n".join(batch))

@@ -506,6 +506,16 @@ async def test_cli_flags_build_every_fault() -> None:
     assert faults.huge_body == {"GET /v1/chart/quotes": 20_000_000}
 
 
+def test_the_drop_after_count_is_a_cli_flag() -> None:
+    assert build_faults(_parse(["--ws-drop-after", "5"])).ws_drop_after_count is None
+    faults = build_faults(_parse(["--ws-drop-after", "5", "--ws-drop-after-count", "2"]))
+    assert (faults.ws_drop_after, faults.ws_drop_after_count) == (5, 2)
+    assert build_faults(_parse(["--ws-drop-after-count", "*"])).ws_drop_after_count is None
+    for bad in ("0", "-1", "x"):
+        with pytest.raises(SystemExit):
+            _parse(["--ws-drop-after-count", bad])
+
+
 def test_the_market_acknowledgements_switch_is_a_cli_flag() -> None:
     assert build_faults(_parse([])).ws_market_unacknowledged is False
     assert build_faults(_parse(["--ws-market-unacknowledged"])).ws_market_unacknowledged is True

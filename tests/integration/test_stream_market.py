@@ -287,6 +287,28 @@ async def test_drop_after_fault_keeps_the_stream_going(
         assert got
 
 
+async def test_drop_after_count_drops_one_socket_then_the_next_keeps_receiving(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    async with make_stream(sim, Tokens(sim), fake_time) as stream:
+        await stream.subscribe(["AAPL", "MSFT"], channels=["trades"])
+        await subscribed(stream, "AAPL", "MSFT")
+        sim.faults.ws_drop_after = 12
+        sim.faults.ws_drop_after_count = 1
+        sim.advance(3.0)  # more lines than the socket has left: it is dropped
+        await until(lambda: stream.reconnects == 1 and hub.subscribes == 2)
+        assert sim.faults.ws_drop_after_count == 0  # the one drop is spent
+        await subscribed(stream, "AAPL", "MSFT")
+        (session,) = [s for s in hub.sessions if not s.closed]
+        trades = stream.trades()
+        sim.advance(10.0)  # far more than 12 lines on the new socket: it stays
+        got = await take(trades, 10)
+        assert {trade.symbol for trade in got} == {"AAPL", "MSFT"}
+        await until(lambda: session.lines_sent > 12)
+        assert (stream.reconnects, hub.connections["market"]) == (1, 2)
+        assert not session.closed
+
+
 async def test_malformed_frames_and_unknown_types_do_not_end_the_stream(
     sim: Simulator, hub: WsHub, fake_time: FakeTime
 ) -> None:
