@@ -28,7 +28,8 @@ their records in :mod:`~aries_async.sim.fault_kinds`, the websockets' in
 :mod:`~aries_async.sim.ws_faults`, the command line's flags in
 :mod:`~aries_async.sim.fault_flags` and :mod:`~aries_async.sim.fault_values`, a spoiled value
 in :mod:`~aries_async.sim.spoil`),
-:mod:`~aries_async.sim.context` (what the HTTP app and websockets share),
+:mod:`~aries_async.sim.context` (what the HTTP app and websockets share; what they served,
+:mod:`~aries_async.sim.summary`),
 :mod:`~aries_async.sim.app` (the HTTP app: :mod:`~aries_async.sim.middleware`, the
 ``routes_*`` modules and :mod:`~aries_async.sim.responses`; every other operation of the API
 description from :mod:`~aries_async.sim.routes_generic`, with :mod:`~aries_async.sim.schema_walk`,
@@ -54,6 +55,7 @@ from aries_async.sim.faults import (
 from aries_async.sim.feed import Clock, Firehose, ManualClock, QuoteSnapshot, SystemClock
 from aries_async.sim.server import Simulator
 from aries_async.sim.state import AccountEvent
+from aries_async.sim.summary import SimSummary
 
 __all__ = [
     "AccountEvent",
@@ -69,6 +71,7 @@ __all__ = [
     "ServerErrorFault",
     "SimContext",
     "SimSettings",
+    "SimSummary",
     "Simulator",
     "SystemClock",
 ]

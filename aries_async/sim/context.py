@@ -140,6 +140,9 @@ class SimContext:
     Attributes:
         requests: request counts keyed by ``(METHOD, concrete path)`` and by
             ``(METHOD, route template)`` (e.g. ``("GET", "/v2/accounts/{id}/orders")``).
+        route_counts: request counts keyed by ``(METHOD, route template)`` only (the path
+            when unrouted): one count per request, unlike ``requests``.
+        status_counts: answers by HTTP status (a connection closed without an answer has none).
         token_requests: how many ``POST /v1/oauth2/token`` calls arrived.
         journal: the latest :data:`JOURNAL_SIZE` HTTP requests, oldest first
             (:class:`RecordedRequest`).
@@ -153,6 +156,8 @@ class SimContext:
     faults: Faults
     settings: SimSettings
     requests: Counter[tuple[str, str]] = attrs.Factory(Counter)
+    route_counts: Counter[tuple[str, str]] = attrs.Factory(Counter)
+    status_counts: Counter[int] = attrs.Factory(Counter)
     journal: deque[RecordedRequest] = attrs.Factory(lambda: deque(maxlen=JOURNAL_SIZE))
     token_requests: int = 0
     authenticated_requests: int = 0

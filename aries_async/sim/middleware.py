@@ -1,6 +1,7 @@
 """The simulator's HTTP middlewares, outermost first.
 
-1. counting (``ctx.requests``), the journal of requests as received (``ctx.journal``; no
+1. counting (``ctx.requests``, ``ctx.route_counts``; the answers by status in
+   ``ctx.status_counts``), the journal of requests as received (``ctx.journal``; no
    credentials, no OAuth bodies), a request id (``X-Request-Id``), JSON 404/405 envelopes,
    and the catch-up of orders whose session has ended (``ctx.catch_up()``);
 2. faults: latency, the app's sustained rate limit and per-route 429s with ``Retry-After``,
@@ -71,6 +72,7 @@ async def count_middleware(request: web.Request, handler: Handler) -> web.Stream
     request[REQUEST_ID_KEY] = "req-" + secrets.token_hex(6)
     template = route_template(request)
     ctx.requests[(request.method, request.path)] += 1
+    ctx.route_counts[(request.method, template)] += 1
     if template != request.path:
         ctx.requests[(request.method, template)] += 1
     secret = is_oauth_path(request.path)
@@ -89,9 +91,18 @@ async def count_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         response = await handler(request)
     except web.HTTPNotFound:
-        return nested_error(request, 404, "NOT_FOUND", "ROUTE_NOT_FOUND", "no such route")
+        response = nested_error(request, 404, "NOT_FOUND", "ROUTE_NOT_FOUND", "no such route")
     except web.HTTPMethodNotAllowed:
-        return nested_error(request, 405, "BAD_REQUEST", "METHOD_NOT_ALLOWED", "method not allowed")
+        response = nested_error(
+            request, 405, "BAD_REQUEST", "METHOD_NOT_ALLOWED", "method not allowed"
+        )
+    except web.HTTPException as exc:
+        ctx.status_counts[exc.status] += 1
+        raise
+    except Exception:
+        ctx.status_counts[500] += 1  # what aiohttp answers for it
+        raise
+    ctx.status_counts[response.status] += 1
     if not response.prepared:
         response.headers.setdefault("X-Request-Id", request_id(request))
     return response

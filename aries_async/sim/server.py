@@ -32,6 +32,7 @@ from aries_async.sim.context import QUOTE_UNKNOWN, RecordedRequest, SimContext, 
 from aries_async.sim.faults import AppRateLimit, Faults
 from aries_async.sim.feed import Clock, Feed, Firehose, ManualClock, SystemClock
 from aries_async.sim.state import State
+from aries_async.sim.summary import SimSummary
 from aries_async.sim.ws import hub_of
 
 if TYPE_CHECKING:
@@ -230,9 +231,8 @@ class Simulator(AsyncClosing):
 
     @property
     def journal(self) -> deque[RecordedRequest]:
-        """The latest HTTP requests as received, oldest first (see
-        :class:`~aries_async.sim.context.RecordedRequest`; no headers, no OAuth bodies).
-        ``journal[-1]`` is the last one; ``journal.clear()`` starts afresh."""
+        """The latest HTTP requests as received (:class:`RecordedRequest`: no secret headers,
+        no OAuth bodies), oldest first: ``journal[-1]`` is the last; ``clear()`` starts afresh."""
         return self.context.journal
 
     @property
@@ -249,6 +249,10 @@ class Simulator(AsyncClosing):
         if server is None:
             return 0
         return sum(1 for handler in server.connections if handler.transport is not None)
+
+    def summary(self) -> SimSummary:
+        """What it served so far (a :class:`~aries_async.sim.summary.SimSummary`)."""
+        return SimSummary.of(self.context)
 
     def info(self) -> dict[str, str]:
         """The connection fields the CLI prints (includes the local client secret)."""
