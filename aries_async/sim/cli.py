@@ -16,6 +16,19 @@ After it, on stderr (stdout carries the JSON only), come the shell lines that po
     export ARIES_TOKEN_FILE=/tmp/aries-sim-.../token.json
     unset ARIES_ACCESS_TOKEN
 
+When it stops it prints on stderr what it served (:meth:`Simulator.summary()
+<aries_async.sim.server.Simulator.summary>`: requests, token requests, 429 and 5xx answers,
+requests by route and answers by status), after a line saying it stopped::
+
+    aries-async sim: stopped; it served:
+    requests: 352
+    token requests: 12
+    rate limited (429): 3
+    server errors (5xx): 0
+    by route:
+      GET /v1/chart/quotes: 340
+    ...
+
 The command line signs in from a token file, not with the client credentials alone: the
 simulator saves a token of every scope in a file of its own (renewed by the command line as
 it expires, and removed when the simulator stops), so ``login`` and ``logout`` in that shell
@@ -320,7 +333,8 @@ def shell_lines(sim: Simulator, token_file: Path) -> str:
 
 async def run(args: argparse.Namespace) -> int:
     """Start the simulator, print its fields as one JSON line (then, on stderr, the
-    :func:`shell_lines` of a token file it keeps meanwhile), serve until interrupted.
+    :func:`shell_lines` of a token file it keeps meanwhile), serve until interrupted, then
+    print on stderr what it served (:meth:`~aries_async.sim.summary.SimSummary.text`).
 
     Returns:
         The exit status (0 on a clean stop, 2 when the port cannot be bound).
@@ -348,6 +362,7 @@ async def run(args: argparse.Namespace) -> int:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(signum)
         await sim.stop()
+        print(f"aries-async sim: stopped; it served:\n{sim.summary().text()}", file=sys.stderr)
     return 0
 
 

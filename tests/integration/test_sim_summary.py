@@ -1,13 +1,20 @@
-"""What the simulator served, told back: ``Simulator.summary()``."""
+"""What the simulator served, told back: ``Simulator.summary()`` in Python, and the same
+summary on stderr when ``aries-async sim`` stops on SIGINT or SIGTERM."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import shlex
+import signal
 from collections import Counter
 
 import aiohttp
+import pytest
+from child_process import sim_command
 from sim_http import SimApi
 
+from aries_async.auth.filestore import FileTokenStore
 from aries_async.sim import ManualClock, RateLimitFault, ServerErrorFault, SimSummary, Simulator
 
 QUOTES = "GET /v1/chart/quotes"
@@ -83,3 +90,45 @@ async def test_the_summary_outlives_the_simulator(http: aiohttp.ClientSession) -
     async with Simulator(clock=ManualClock(), tick_interval=None) as sim:
         await _serve_a_little(sim.base_url, http, sim.issue_token().access_token)
     assert (sim.summary().requests, sim.summary().token_requests) == (6, 1)
+
+
+async def _lines_until_blank(stream: asyncio.StreamReader) -> list[str]:
+    lines: list[str] = []
+    while line := (await asyncio.wait_for(stream.readline(), 30)).decode().rstrip("\n"):
+        lines.append(line)
+    return lines
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+async def test_sim_prints_what_it_served_when_it_stops(signum: signal.Signals) -> None:
+    flags = ("--rate-limit", f"{QUOTES}=2", "--server-errors", f"{QUOTES}=1:502")
+    async with sim_command(*flags) as (sim, info), aiohttp.ClientSession() as http:
+        assert sim.stderr is not None
+        shell = await _lines_until_blank(sim.stderr)  # it is ready and has said how to use it
+        exported = dict(
+            shlex.split(line.removeprefix("export "))[0].split("=", 1)
+            for line in shell
+            if line.startswith("export ")
+        )
+        token = await FileTokenStore(exported["ARIES_TOKEN_FILE"]).load()  # its own token
+        assert token is not None
+        statuses = await _serve_a_little(info["base_url"], http, token.access_token)
+        sim.send_signal(signum)
+        out, err = await asyncio.wait_for(sim.communicate(), 30)
+    assert sim.returncode == 0
+    assert out == b""  # stdout carries the JSON line only
+    told = err.decode().splitlines()
+    start = told.index("aries-async sim: stopped; it served:")
+    served = told[start + 1 :]
+    assert served[:4] == [
+        "requests: 6",
+        "token requests: 1",
+        f"rate limited (429): {statuses[429]}",
+        f"server errors (5xx): {statuses[502]}",
+    ]
+    assert (statuses[429], statuses[502]) == (2, 1)
+    assert f"  {QUOTES}: 4" in served
+    assert "  POST /v1/oauth2/token: 1" in served
+    assert served[served.index("by status:") + 1 :] == [
+        f"  {status}: {count}" for status, count in sorted(statuses.items())
+    ]
