@@ -23,6 +23,7 @@ __all__ = [
     "WATCH_LOOP_IMPORTS",
     "BotAnswer",
     "Bots",
+    "lines_until_blank",
     "run_child",
     "run_child_told",
     "sim_command",
@@ -104,6 +105,15 @@ async def sim_command(
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+async def lines_until_blank(stream: asyncio.StreamReader) -> list[str]:
+    """The lines of ``stream`` up to the next empty one (the shell lines ``aries-async sim``
+    prints on stderr end with one), without their newlines."""
+    lines: list[str] = []
+    while line := (await asyncio.wait_for(stream.readline(), 30)).decode().rstrip("\n"):
+        lines.append(line)
+    return lines
 
 
 def sim_env(sim: Simulator, home: Path) -> dict[str, str]:

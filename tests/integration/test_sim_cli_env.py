@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import attrs
-from child_process import sim_command
+from child_process import lines_until_blank, sim_command
 from cli_harness import closed_port
 
 from aries_async.auth.filestore import FileTokenStore
@@ -29,13 +29,6 @@ _URL_VARIABLES = (
     "ARIES_CHARTS_WS_URL",
 )
 """The URLs ``ClientConfig.from_env`` reads (see its docstring)."""
-
-
-async def _lines_until_blank(stream: asyncio.StreamReader) -> list[str]:
-    lines: list[str] = []
-    while line := (await asyncio.wait_for(stream.readline(), 30)).decode().rstrip("\n"):
-        lines.append(line)
-    return lines
 
 
 def _shell_then_quote(lines: list[str], home: Path) -> subprocess.CompletedProcess[str]:
@@ -65,7 +58,7 @@ async def test_the_lines_sim_prints_point_the_cli_at_it(tmp_path: Path) -> None:
     async with sim_command("--client-secret", secret) as (sim, info):
         try:
             assert sim.stderr is not None
-            lines = await _lines_until_blank(sim.stderr)
+            lines = await lines_until_blank(sim.stderr)
             commands = [line for line in lines if not line.startswith("#")]
             assert commands and all(
                 line.startswith(("export ARIES_", "unset ")) for line in commands

@@ -11,7 +11,7 @@ from collections import Counter
 
 import aiohttp
 import pytest
-from child_process import sim_command
+from child_process import lines_until_blank, sim_command
 from sim_http import SimApi
 
 from aries_async.auth.filestore import FileTokenStore
@@ -92,19 +92,12 @@ async def test_the_summary_outlives_the_simulator(http: aiohttp.ClientSession) -
     assert (sim.summary().requests, sim.summary().token_requests) == (6, 1)
 
 
-async def _lines_until_blank(stream: asyncio.StreamReader) -> list[str]:
-    lines: list[str] = []
-    while line := (await asyncio.wait_for(stream.readline(), 30)).decode().rstrip("\n"):
-        lines.append(line)
-    return lines
-
-
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 async def test_sim_prints_what_it_served_when_it_stops(signum: signal.Signals) -> None:
     flags = ("--rate-limit", f"{QUOTES}=2", "--server-errors", f"{QUOTES}=1:502")
     async with sim_command(*flags) as (sim, info), aiohttp.ClientSession() as http:
         assert sim.stderr is not None
-        shell = await _lines_until_blank(sim.stderr)  # it is ready and has said how to use it
+        shell = await lines_until_blank(sim.stderr)  # it is ready and has said how to use it
         exported = dict(
             shlex.split(line.removeprefix("export "))[0].split("=", 1)
             for line in shell
