@@ -61,21 +61,27 @@ async def through_interrupts(close: Coroutine[Any, Any, None]) -> None:
 async def concurrently(calls: Iterable[Coroutine[Any, Any, T]]) -> list[T]:
     """The results of ``calls``, run concurrently, in their order.
 
-    The first to fail cancels the others, and its error is raised once they have ended (not
-    an ``ExceptionGroup``: when several failed at once, the first to fail): nothing goes on in
-    the background after the caller has its error. A caller cancelled meanwhile cancels them
-    too, and gets its ``CancelledError`` once they have ended.
+    The first to fail cancels the others, and an error is raised once they have ended (not
+    an ``ExceptionGroup``: that of the first call, in their order, that failed): nothing goes
+    on in the background after the caller has its error. A caller cancelled meanwhile cancels
+    them too, and gets its ``CancelledError`` once they have ended, whatever they raised.
     """
-    error: BaseException | None = None
+    tasks = [asyncio.ensure_future(call) for call in calls]
+    if not tasks:
+        return []
     try:
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(call) for call in calls]
-    except BaseExceptionGroup as failed:
-        error = failed
-        while isinstance(error, BaseExceptionGroup):
-            error = error.exceptions[0]
-    if error is not None:
-        raise error  # outside the except block: not chained to the group that held it
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    finally:
+        # The caller cancelled, or a call failed: the others end before anything is raised.
+        # (Not a TaskGroup: one whose caller was cancelled while a call failed raises that
+        # call's error and drops the cancellation, which an ``except Exception`` then takes.)
+        for task in tasks:
+            task.cancel()
+        await asyncio.wait(tasks)
+        errors = [t.exception() for t in tasks if t.done() and not t.cancelled()]
+    first = next((error for error in errors if error is not None), None)
+    if first is not None:
+        raise first
     return [task.result() for task in tasks]
 
 
