@@ -175,7 +175,11 @@ def connect_failure(error: BaseException) -> End:
 
 
 def url_for_logs(url: str) -> str:
-    """``url`` without what may be secret: its user and password, query and fragment."""
+    """``url`` without what may be secret: its user and password (everything up to the last
+    ``@``: a password written unescaped may hold ``/``), query and fragment."""
+    scheme, slashes, rest = url.partition("://")
+    if slashes:
+        url = f"{scheme}://{rest.rpartition('@')[2]}"
     try:
         parsed = yarl.URL(url)
     except (TypeError, ValueError):
