@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from aries_async._url_secrets import masked
 from aries_async.errors import ConfigurationError, ValidationError
 from aries_async.rate_limit import RateLimit, rate_limit_setting
 
@@ -82,32 +83,12 @@ def _url_problem(url: str, schemes: tuple[str, str]) -> str | None:
     return None
 
 
-def _masked(url: str) -> str:
-    """``url`` with its credentials masked: everything up to its last ``@`` (where a password
-    written unescaped, ``/`` and ``@`` in it, ends) but the scheme and a user name before a
-    ``:`` (a URL with a user name alone may hold a token there: masked whole); and any query
-    or fragment after the host."""
-    head, at, tail = url.rpartition("@")
-    cut = min((i for i in (tail.find("?"), tail.find("#")) if i != -1), default=-1)
-    if cut != -1:
-        tail = f"{tail[:cut]}{tail[cut]}***"
-    if not at:
-        return tail
-    scheme, slashes, user_info = head.partition("://")
-    if not slashes:
-        scheme, user_info = "", head
-    user, colon, _ = user_info.partition(":")
-    if not colon or any(c in user for c in "/?#"):
-        user, colon = "", ""
-    return f"{scheme}{slashes}{user}{colon}***@{tail}"
-
-
 def _check_url(url: str, setting: str, schemes: tuple[str, str]) -> None:
     """Raise a :class:`ConfigurationError` naming ``setting`` when ``url`` is not usable. The
     message quotes the URL with any password in it masked: errors get logged."""
     problem = _url_problem(url, schemes)
     if problem is not None:
-        shown = _masked(url)
+        shown = masked(url)
         # The "no scheme" advice quotes the URL without its leading colons and slashes.
         told = problem.replace(url, shown).replace(url.lstrip(":/"), shown.lstrip(":/"))
         raise ConfigurationError(f"{setting}={shown!r} {told}", setting=setting)

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import yarl
-
 from aries_async._errors_store import StoreUnavailableError
+from aries_async._url_secrets import redacted
 from aries_async.errors import AriesError, ConfigurationError
 
 if TYPE_CHECKING:
@@ -78,33 +77,10 @@ def shown(redis: str | Redis) -> str:
 
 
 def shown_url(url: str) -> str:
-    """The URL without its user, password or query (which may carry a password); a URL
-    without ``scheme://`` in front is not shown at all, since a password may then be read
-    as its scheme or its path.
-
-    Everything up to the last ``@`` is taken for the user and password, as redis-py takes it:
-    a password written unescaped may hold ``/`` or ``@``, which a URL parser reads as the
-    path (``redis://:2024/Hs8@host``: port 2024, path ``/Hs8@host``). When a ``?`` or ``#``
-    comes before that ``@``, it may be a query's password or a password's own character:
-    the URL is not shown at all."""
-    scheme, slashes, rest = url.partition("://")
-    if not slashes:
-        return _UNREADABLE
-    user_info, at, host_on = rest.rpartition("@")
-    if at:
-        if "?" in user_info or "#" in user_info:
-            return _UNREADABLE
-        url = f"{scheme}://{host_on}"
-    try:
-        parsed = yarl.URL(url)
-    except (TypeError, ValueError):
-        return _UNREADABLE
-    if not parsed.scheme or not url.lower().startswith(f"{parsed.scheme}://"):
-        return _UNREADABLE
-    if parsed.scheme == "unix":
-        return f"unix://{parsed.path}"
-    port = f":{parsed.explicit_port}" if parsed.explicit_port else ""
-    return f"{parsed.scheme}://{parsed.host or ''}{port}{parsed.path}"
+    """The URL without its user, password or query (see :func:`aries_async._url_secrets.redacted`),
+    or a note that it is not shown (no ``scheme://`` in front, a ``?`` or ``#`` before its last
+    ``@``, not a URL)."""
+    return redacted(url) or _UNREADABLE
 
 
 def shown_client(client: Redis) -> str:

@@ -33,9 +33,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-import yarl
 from websockets.exceptions import InvalidStatus, InvalidURI
 
+from aries_async._url_secrets import redacted
 from aries_async.errors import StreamClosedError
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.protocol import Backoff
@@ -176,12 +176,6 @@ def connect_failure(error: BaseException) -> End:
 
 def url_for_logs(url: str) -> str:
     """``url`` without what may be secret: its user and password (everything up to the last
-    ``@``: a password written unescaped may hold ``/``), query and fragment."""
-    scheme, slashes, rest = url.partition("://")
-    if slashes:
-        url = f"{scheme}://{rest.rpartition('@')[2]}"
-    try:
-        parsed = yarl.URL(url)
-    except (TypeError, ValueError):
-        return "(an invalid URL)"
-    return str(parsed.with_user(None).with_query(None).with_fragment(None))
+    ``@``: a password written unescaped may hold ``/``), query and fragment (see
+    :func:`aries_async._url_secrets.redacted`)."""
+    return redacted(url) or "(a URL not shown)"
