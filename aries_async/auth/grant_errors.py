@@ -41,7 +41,7 @@ from typing import Any
 
 import orjson
 
-from aries_async.auth.tokens import blanked
+from aries_async.auth.tokens import blanked, quotes_secret
 from aries_async.errors import APIError, AuthError, ReauthenticationRequired
 
 __all__ = ["REFUSAL_STATUSES", "quotes_a_secret", "redacted", "refusal_error", "unread_body"]
@@ -112,7 +112,7 @@ def quotes_a_secret(exc: APIError, sent: Mapping[str, str]) -> bool:
     :data:`~aries_async.auth.tokens.SHOWN_RUN` characters in a row): it is then not chained."""
     secrets = _secrets(sent)
     return any(
-        blanked(text, secrets) != text for text in (exc.body.decode(errors="replace"), str(exc))
+        quotes_secret(text, secrets) for text in (exc.body.decode(errors="replace"), str(exc))
     )
 
 

@@ -20,6 +20,7 @@ __all__ = [
     "Token",
     "blanked",
     "given_token",
+    "quotes_secret",
     "redact",
 ]
 
@@ -82,6 +83,11 @@ def blanked(text: str, secrets: Iterable[str | None]) -> str:
         elif index == 0 or not hidden[index - 1]:
             parts.append("[redacted]")
     return "".join(parts)
+
+
+def quotes_secret(text: str, secrets: Iterable[str | None]) -> bool:
+    """Whether ``text`` holds a piece of a secret that :func:`blanked` would blank out."""
+    return blanked(text, secrets) != text
 
 
 @attrs.frozen(kw_only=True, repr=False)

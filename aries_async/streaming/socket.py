@@ -26,7 +26,7 @@ from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 from websockets.frames import Frame, Opcode
 
-from aries_async.auth.tokens import blanked
+from aries_async.auth.tokens import quotes_secret
 from aries_async.streaming._parking import Parking
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.handler import Connector
@@ -253,7 +253,7 @@ class _FrameLog(logging.LoggerAdapter[logging.Logger]):
         # data frames, most of them, are not looked through.
         if self._sent and (b"error" in arg.data or b"auth" in arg.data):
             text = bytes(arg.data).decode(errors="replace")
-            if blanked(text, self._sent) != text:
+            if quotes_secret(text, self._sent):
                 return (
                     f"{arg.opcode.name} [a frame quoting a token, {len(arg.data)} bytes, not shown]"
                 )

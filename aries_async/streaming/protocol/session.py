@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from aries_async.auth.tokens import blanked
+from aries_async.auth.tokens import blanked, quotes_secret
 from aries_async.errors import StreamAuthError
 from aries_async.models.events import (
     AuthExpired,
@@ -324,7 +324,7 @@ class Session:
             # One that quotes the token sent is about it, whatever its words: delivered as
             # data, it would hand the token to the consumers (and leave the re-authentication
             # to time out).
-            return text.strip().lower() in AUTH_REFUSALS or blanked(text, [self._sent]) != text
+            return text.strip().lower() in AUTH_REFUSALS or quotes_secret(text, [self._sent])
         return error.request_id == self._reauth_id
 
     def _control(self, kind: type[Any], message: Any) -> Action | None:
