@@ -20,14 +20,10 @@ from aries_async._validate import require_headers
 from aries_async.auth.bearer import Bearer as _Bearer
 from aries_async.auth.oauth import OAuth
 from aries_async.auth.session import AuthSession
-from aries_async.auth.store import MemoryTokenStore, TokenStore
+from aries_async.auth.store import ClientBound, MemoryTokenStore, TokenStore
 from aries_async.auth.tokens import Token
 from aries_async.config import ClientConfig
-from aries_async.errors import (
-    AuthenticationError,
-    PermissionDeniedError,
-    ValidationError,
-)
+from aries_async.errors import AuthenticationError, PermissionDeniedError, ValidationError
 from aries_async.http.call_timeout import BLOCK_TIMEOUT, TimeoutBlock
 from aries_async.http.decode import Parse, decode_body
 from aries_async.http.transport import Monotonic, Query, Sleep, Transport
@@ -96,7 +92,8 @@ class AriesClient(AsyncClosing, Groups, Streams):
             not closed by the client). Default: this client's own.
 
     Raises:
-        ConfigurationError: ``rate_budget`` without ``config.rate_limit``.
+        ConfigurationError: ``rate_budget`` without ``config.rate_limit``; a ``token_store``
+            of another app or token endpoint (``RedisTokenStore``'s ``client_id``, ``token_url``).
         TypeError: ``token`` not a ``Token`` (a bare string: ``Token(access_token=...)``).
     """
 
@@ -115,6 +112,8 @@ class AriesClient(AsyncClosing, Groups, Streams):
     ) -> None:
         self.config = config or ClientConfig()
         self._store: TokenStore = token_store or MemoryTokenStore()
+        if isinstance(self._store, ClientBound):
+            self._store.bind_client(self.config.client_id, self.config.endpoints.token_url)
         self._monotonic = monotonic
         self._wall_clock = wall_clock
         pacer = None

@@ -96,7 +96,8 @@ class RedisTokenStore(AsyncClosing):
         poll_interval: about how often a process waiting for the lock asks again, in seconds.
         sleep: ``asyncio.sleep``-compatible; the waits between lease renewals use it (tests
             pass one they control).
-        token_url: the token endpoint the grant is for (``config.endpoints.token_url``): kept
+        token_url: the token endpoint the grant is for (``config.endpoints.token_url``; the
+            client's, when left out and the store is given to an ``AriesClient``): kept
             beside the token, and a token kept for another (a sandbox's, where this is
             production's, of one client id on the same keys) is refused with
             ``ConfigurationError``. A
@@ -137,6 +138,8 @@ class RedisTokenStore(AsyncClosing):
         """The hash that holds the token and its version."""
         self.lock_key = f"{tag}:lock"
         """The refresh lock's key."""
+        self.client_id = client_id
+        """The app whose grant this is (part of the keys)."""
         self.lease = lease
         self.poll_interval = poll_interval
         self.token_url = token_url
@@ -173,6 +176,27 @@ class RedisTokenStore(AsyncClosing):
             exc,
             f"the token store cannot {what} the token in Redis at {self._where} ({self.token_key})",
         )
+
+    def bind_client(self, client_id: str | None, token_url: str) -> None:
+        """Called by :class:`~aries_async.AriesClient` when given this store, with its app and
+        token endpoint: a store not told its endpoint takes the client's, one told another or
+        keyed by another app is refused (its tokens would be sent where they do not belong).
+
+        Raises:
+            ConfigurationError: the client's app or endpoint is not this store's.
+        """
+        if client_id is not None and client_id != self.client_id:
+            raise ConfigurationError(
+                f"the token store at {self.token_key} keeps the app {self.client_id!r}'s tokens, "
+                f"the client is the app {client_id!r}: build the store with its client_id"
+            )
+        if self.token_url is None:
+            self.token_url = self._label = token_url
+        elif token_url != self.token_url:
+            raise ConfigurationError(
+                f"the token store at {self.token_key} is for the token endpoint "
+                f"{shown_url(self.token_url)}, the client for {shown_url(token_url)}"
+            )
 
     # -- TokenStore -----------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 
 from aries_async.auth.tokens import Token
 
-__all__ = ["MemoryTokenStore", "TokenStore", "sign_out", "where"]
+__all__ = ["ClientBound", "MemoryTokenStore", "TokenStore", "sign_out", "where"]
 
 
 @runtime_checkable
@@ -46,6 +46,18 @@ class TokenStore(Protocol):
 
     def lock(self) -> contextlib.AbstractAsyncContextManager[None]:
         """An exclusive lock around a refresh, shared by every user of this store."""
+        ...
+
+
+@runtime_checkable
+class ClientBound(Protocol):
+    """A token store that keeps the tokens of one app and one token endpoint, and wants to
+    know the client it is given to (as :class:`~aries_async.auth.redisstore.RedisTokenStore`
+    does): :class:`~aries_async.AriesClient` calls :meth:`bind_client` when built with it."""
+
+    def bind_client(self, client_id: str | None, token_url: str) -> None:
+        """Take (or check) the client's app and token endpoint; raise
+        :class:`~aries_async.errors.ConfigurationError` for ones the store does not serve."""
         ...
 
 

@@ -69,3 +69,40 @@ async def test_tokens_saved_without_an_endpoint_still_load_and_are_then_labelled
             await raw.aclose()
             await plain.aclose()
             await told.aclose()
+
+
+async def test_a_store_given_to_a_client_learns_its_endpoint(redis_url: str) -> None:
+    """Every member of a fleet need not pass ``token_url=``: the client tells its store, so
+    the check above holds for a store built with the client id alone."""
+    async with Simulator(tick_interval=None) as sandbox, Simulator(tick_interval=None) as prod:
+        async with (
+            RedisTokenStore(redis_url, client_id=sandbox.client_id) as tests,
+            RedisTokenStore(redis_url, client_id=prod.client_id) as live,
+        ):
+            async with AriesClient(sandbox.client_config(), token_store=tests) as client:
+                await client.auth.set_token(sandbox.issue_token())
+            assert tests.token_url == sandbox.token_url
+            async with AriesClient(prod.client_config(), token_store=live) as client:
+                with pytest.raises(ConfigurationError):
+                    await client.market.quote("AAPL")
+        assert prod.requests[QUOTES] == 0 and prod.token_requests == 0
+
+
+async def test_a_store_for_another_endpoint_or_app_is_refused_by_the_client(
+    redis_url: str,
+) -> None:
+    """A store told one endpoint, or keyed by one app, given to a client of another: refused
+    when the client is built, before anything is read or sent."""
+    async with Simulator(tick_interval=None) as sandbox, Simulator(tick_interval=None) as prod:
+        async with (
+            RedisTokenStore(redis_url, client_id=prod.client_id, token_url=prod.token_url) as a,
+            RedisTokenStore(redis_url, client_id="another-app") as b,
+        ):
+            with pytest.raises(ConfigurationError) as endpoint:
+                AriesClient(sandbox.client_config(), token_store=a)
+            with pytest.raises(ConfigurationError) as app:
+                AriesClient(prod.client_config(), token_store=b)
+            AriesClient(prod.client_config(), token_store=a)  # its own: accepted
+        assert sandbox.token_url in str(endpoint.value) and prod.token_url in str(endpoint.value)
+        assert "another-app" in str(app.value) and prod.client_id in str(app.value)
+        assert sandbox.token_requests == 0 and prod.token_requests == 0
