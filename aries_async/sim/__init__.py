@@ -25,7 +25,8 @@ Parts: :mod:`~aries_async.sim.symbols` (the universe, read from ``data/symbols.c
 :mod:`~aries_async.sim.predictions_intake`), :mod:`~aries_async.sim.auth`
 (OAuth, records in :mod:`~aries_async.sim.grants`), :mod:`~aries_async.sim.faults` (faults:
 their records in :mod:`~aries_async.sim.fault_kinds`, the websockets' in
-:mod:`~aries_async.sim.ws_faults`, the command line's flags in
+:mod:`~aries_async.sim.ws_faults`, the spec's readings in :mod:`~aries_async.sim.fault_variants`,
+the command line's flags in
 :mod:`~aries_async.sim.fault_flags` and :mod:`~aries_async.sim.fault_values`, a spoiled value
 in :mod:`~aries_async.sim.spoil`),
 :mod:`~aries_async.sim.context` (what the HTTP app and websockets share; what they served,

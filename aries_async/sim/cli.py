@@ -34,7 +34,8 @@ simulator saves a token of every scope in a file of its own (renewed by the comm
 it expires, and removed when the simulator stops), so ``login`` and ``logout`` in that shell
 leave your own token file alone.
 
-Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/path`` or ``*``)::
+Fault flags (see :mod:`aries_async.sim.faults` and :mod:`aries_async.sim.fault_variants`; ROUTE
+is ``"METHOD /path"``, ``/path`` or ``*``)::
 
     --rate-limit N                              the app's sustained limit: N requests a second
                                                 across its tokens and connections (429 beyond)
@@ -59,6 +60,11 @@ Fault flags (see :mod:`aries_async.sim.faults`; ROUTE is ``"METHOD /path"``, ``/
     --order-status-text STATUS=TEXT             returned orders of STATUS say TEXT in ordStatus
     --date-header clock|none|malformed          every answer's Date: the simulator's clock, none,
                                                 or malformed
+    --market-status-timestamp-ms                market status timestamp in ms, not seconds
+    --market-status-session words|upper|camel   how the market status words its session
+    --scope-enforcement operation|unnamed|none  per-operation scopes, 403s without the scope
+                                                named, or any valid token for every route
+    --whole-shares-only                         refuse fractional stock quantities
     --revoke-tokens-after N                     revoke every token after N API requests
     --history-stuck-continuation                bars pages name their own first bar as nextTime
     --drop-connection ROUTE[=COUNT]             close COUNT connections without an answer

@@ -164,8 +164,10 @@ class SimContext:
     stopping: asyncio.Event = attrs.Factory(asyncio.Event)
 
     def authenticate(self, token: str, scopes: Iterable[str] = ()) -> AccessGrant | TokenProblem:
-        """Validate a raw access token; ``scopes`` lists acceptable scopes (any one suffices)."""
-        return self.auth.check_token(token, scopes)
+        """Validate a raw access token; ``scopes`` lists acceptable scopes (any one suffices),
+        unless ``faults.scope_enforcement`` is ``"none"``."""
+        enforced = self.faults.scope_enforcement != "none"
+        return self.auth.check_token(token, scopes if enforced else ())
 
     def tick(self) -> int:
         """Advance watched symbols to the clock (matching runs on each step), then expire the

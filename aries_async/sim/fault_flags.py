@@ -21,6 +21,7 @@ from aries_async.sim.fault_values import (
     status_text,
     trickle_body,
 )
+from aries_async.sim.fault_variants import MARKET_SESSION_WORDINGS, SCOPE_ENFORCEMENTS
 from aries_async.sim.faults import (
     DATE_HEADERS,
     ERROR_SHAPES,
@@ -106,6 +107,30 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="N",
         help="REST order reads say those texts for N orders, then the true status",
+    )
+    faults.add_argument(
+        "--market-status-timestamp-ms",
+        action="store_true",
+        help="the market status timestamp in Unix milliseconds instead of seconds",
+    )
+    faults.add_argument(
+        "--market-status-session",
+        choices=tuple(MARKET_SESSION_WORDINGS),
+        default="words",
+        help="how the market status words its session: regular/pre-market/after-hours "
+        "(words), REGULAR/PRE_MARKET/AFTER_HOURS (upper) or regular/preMarket/afterHours (camel)",
+    )
+    faults.add_argument(
+        "--scope-enforcement",
+        choices=SCOPE_ENFORCEMENTS,
+        default="operation",
+        help="the scopes a token needs: each operation's (a 403 naming the missing one), the "
+        "same without naming it (unnamed), or none (any valid token opens every route)",
+    )
+    faults.add_argument(
+        "--whole-shares-only",
+        action="store_true",
+        help="refuse stock orders for a fractional quantity as the broker would",
     )
     faults.add_argument(
         "--date-header",
@@ -271,6 +296,10 @@ def build_faults(args: argparse.Namespace) -> Faults:
         snapshot_working_orders_only=args.snapshot_working_orders_only,
         order_client_id=args.order_client_id,
         date_header=args.date_header,
+        market_status_timestamp_ms=args.market_status_timestamp_ms,
+        market_status_session=args.market_status_session,
+        scope_enforcement=args.scope_enforcement,
+        whole_shares_only=args.whole_shares_only,
         revoke_tokens_after=args.revoke_tokens_after,
         order_status_text_reads=args.order_status_text_reads,
         history_stuck_continuation=args.history_stuck_continuation,

@@ -7,7 +7,9 @@ order-response ones by :mod:`aries_async.sim.routes_trading` and
 ``order_client_id`` and ``order_status_text`` by the books
 (:class:`aries_async.sim.ledger.Ledger`, which holds the simulator's faults). The websockets'
 ``ws_*`` and ``charts_*`` faults, which :class:`Faults` inherits, are in
-:mod:`aries_async.sim.ws_faults`, with their own table.
+:mod:`aries_async.sim.ws_faults`, with their own table; so are the switches between readings of
+the spec's UNCERTAIN points that no fault below covers (the market status, scopes, fractional
+shares), in :mod:`aries_async.sim.fault_variants`.
 
 Routes are named ``"METHOD /path"`` or ``"/path"`` (any method); the path may be the concrete
 path (``/v1/accounts/TEST-ACCOUNT-001/positions``) or the route template
@@ -122,9 +124,6 @@ field                              effect
                                    simulator's clock), ``"none"`` (left out) or ``"malformed"``
                                    (:data:`MALFORMED_DATE`); see :data:`DATE_HEADERS`
                                    Flag: ``--date-header clock|none|malformed``.
-``market_status_timestamp_ms``     ``GET /v1/market/status`` gives its ``timestamp`` in Unix
-                                   milliseconds instead of seconds (rest.md 10: the unit is
-                                   UNCERTAIN)
 ``revoke_tokens_after``            after N more authenticated REST requests every access token
                                    is revoked (once); ``Simulator.revoke_tokens()`` does it now
                                    Flag: ``--revoke-tokens-after N``.
@@ -263,6 +262,7 @@ from aries_async.sim.fault_kinds import (
     RateLimitFault,
     ServerErrorFault,
 )
+from aries_async.sim.fault_variants import VariantFaults
 from aries_async.sim.ws_faults import AUTH_ID_PLACES, WebsocketFaults
 
 __all__ = [
@@ -279,6 +279,7 @@ __all__ = [
     "Faults",
     "RateLimitFault",
     "ServerErrorFault",
+    "VariantFaults",
     "WebsocketFaults",
     "is_oauth_path",
     "route_matches",
@@ -310,9 +311,10 @@ TOKEN_ERROR_SHAPES = ("rfc", "nested", "nested_no_code", "empty")
 
 
 @attrs.define(kw_only=True)
-class Faults(WebsocketFaults):
+class Faults(VariantFaults):
     """Every injectable fault; the defaults inject nothing. See the module docstring (and
-    :mod:`~aries_async.sim.ws_faults` for the websockets' own, which it inherits)."""
+    :mod:`~aries_async.sim.ws_faults` for the websockets' own and
+    :mod:`~aries_async.sim.fault_variants` for the spec's readings, which it inherits)."""
 
     rate_limit: dict[str, RateLimitFault] = attrs.Factory(dict)
     server_errors: dict[str, ServerErrorFault] = attrs.Factory(dict)
@@ -335,7 +337,6 @@ class Faults(WebsocketFaults):
     order_status_text: dict[str, str] = attrs.Factory(dict)
     order_status_text_reads: int | None = None
     date_header: str = "clock"
-    market_status_timestamp_ms: bool = False
     revoke_tokens_after: int | None = None
     # Market data and resets (everyday friction).
     history_stuck_continuation: bool = False

@@ -344,17 +344,14 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     scopes = ROUTE_SCOPES.get((request.method, route_template(request)))
     if scopes is None:
         return await handler(request)
-    result = ctx.auth.check(request.headers.get("Authorization"), scopes)
+    enforcement = ctx.faults.scope_enforcement
+    required = () if enforcement == "none" else scopes
+    result = ctx.auth.check(request.headers.get("Authorization"), required)
     if isinstance(result, TokenProblem):
         if result.status == 403:
-            return nested_error(
-                request,
-                403,
-                "AUTHORIZATION",
-                result.code,
-                result.message,
-                {"required_scope": result.missing_scope},
-            )
+            named = enforcement != "unnamed"
+            details = {"required_scope": result.missing_scope} if named else None
+            return nested_error(request, 403, "AUTHORIZATION", result.code, result.message, details)
         message = result.message
         if ctx.faults.token_echo:
             sent = request.headers.get("Authorization", "").partition(" ")[2].strip()

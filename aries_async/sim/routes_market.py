@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from aries_async.sim.context import SimContext
+from aries_async.sim.fault_variants import session_worded
 from aries_async.sim.feed import NEW_YORK
 from aries_async.sim.holidays import holidays
 from aries_async.sim.responses import (
@@ -189,6 +190,7 @@ async def _market_status(request: web.Request) -> web.StreamResponse:
     status = ctx.market_status(exchange)
     if ctx.faults.market_status_timestamp_ms:
         status["timestamp"] = int(ctx.clock.now() * 1000)
+    status["session"] = session_worded(str(status["session"]), ctx.faults.market_status_session)
     return json_response(status)
 
 

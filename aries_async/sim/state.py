@@ -183,6 +183,8 @@ class State(Ledger):
             return f"unknown symbol {spec['symbol']}"
         if not info.tradable:
             return f"{spec['symbol']} is not tradable"
+        if self.faults.whole_shares_only and spec["qty"] % 1:
+            return f"fractional shares of {info.symbol} are not supported"
         held = self.positions[spec["account_id"]].get(info.symbol)
         held_qty = held.quantity if held else Decimal(0)
         side, qty = spec["side"], spec["qty"]

@@ -14,7 +14,7 @@ import pytest
 from aries_async import AriesClient, OrderRequest, Token
 from aries_async.auth.scopes import expand_scopes
 from aries_async.errors import PermissionDeniedError, ValidationError, api_error_from_response
-from aries_async.sim import RecordedRequest
+from aries_async.sim import ManualClock, RecordedRequest, Simulator
 from aries_async.sim.faults import ServerErrorFault
 from aries_async.sim.threaded import ThreadedSimulator
 
@@ -149,6 +149,33 @@ async def test_a_token_without_its_scope_list_still_names_what_is_needed(
     assert "market.status() needs the scope market:supplemental" in message
     assert "not granted" not in message and "which this token has" not in message
     assert info.value.missing_scope == "market:supplemental"  # the server named it
+
+
+async def test_a_server_enforcing_no_scope_serves_every_call_of_a_narrow_token() -> None:
+    """oauth.md 4 leaves the server's scope enforcement UNCERTAIN: the client never refuses a
+    call for its token's scopes by itself, so a server that checks none serves them all."""
+    async with Simulator(clock=ManualClock(), tick_interval=None) as sim:
+        sim.faults.scope_enforcement = "none"
+        narrow = sim.issue_token(["market:information"])
+        async with AriesClient(sim.client_config(), token=narrow) as client:
+            assert [a.id for a in await client.accounts.list()]
+            assert (await client.market.status()).exchange == "US"
+            assert await client.orders.preview(PREVIEW)
+        sim.faults.scope_enforcement = "operation"
+        async with AriesClient(sim.client_config(), token=narrow) as client:
+            with pytest.raises(PermissionDeniedError):
+                await client.accounts.list()
+
+
+async def test_a_403_that_names_no_scope_names_the_one_the_token_lacks() -> None:
+    async with Simulator(clock=ManualClock(), tick_interval=None) as sim:
+        sim.faults.scope_enforcement = "unnamed"
+        narrow = sim.issue_token(["account:information"])
+        async with AriesClient(sim.client_config(), token=narrow) as client:
+            with pytest.raises(PermissionDeniedError) as info:
+                await client.market.status()
+    assert info.value.missing_scope == "market:supplemental"  # from the token's own list
+    assert "market.status() needs the scope market:supplemental" in str(info.value)
 
 
 def test_the_scope_in_the_details_of_a_403_is_read() -> None:

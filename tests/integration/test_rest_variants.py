@@ -11,6 +11,7 @@ the quote items' ``n``/``s`` in ``test_market_friction.py``; ``Retry-After`` for
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -194,3 +195,72 @@ async def test_positions_in_each_documented_shape_are_the_same_positions(
     assert found == [_as_shape_says(p, shape) for p in sdk] * times
     if path == "reader":  # all of them but a large answer's last (read with the rest)
         assert sum(models) >= max(1, len(found) - 1)
+
+
+SESSIONS = {  # New York 08:00, 10:00, 17:00 and 21:00 of a Thursday
+    13: ("pre-market", "PRE_MARKET", "preMarket"),
+    15: ("regular", "REGULAR", "regular"),
+    22: ("after-hours", "AFTER_HOURS", "afterHours"),
+    2: ("", "", ""),
+}
+
+
+@pytest.mark.parametrize("hour", SESSIONS)
+@pytest.mark.parametrize("wording", ["words", "upper", "camel"])
+async def test_the_market_status_session_is_read_as_the_server_words_it(
+    wording: str, hour: int
+) -> None:
+    """rest.md 10 leaves the ``session`` tokens UNCERTAIN: the client keeps the server's word
+    and reads ``is_open`` from ``isOpen``, never from the word."""
+    start = datetime(2026, 1, 15 if hour > 2 else 16, hour, tzinfo=UTC).timestamp()
+    async with (
+        Simulator(clock=ManualClock(start), tick_interval=None) as sim,
+        AriesClient(sim.client_config(), token=sim.issue_token()) as client,
+    ):
+        sim.faults.market_status_session = wording
+        status = await client.market.status()
+    said = SESSIONS[hour][("words", "upper", "camel").index(wording)]
+    assert status.session == said
+    assert status.is_open is (hour == 15)
+
+
+def fractional_buy() -> OrderRequest:
+    return OrderRequest(
+        account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", quantity="0.5", price="1.00"
+    )
+
+
+async def test_a_fractional_quantity_is_placed_where_the_server_takes_it() -> None:
+    async with (
+        Simulator(clock=ManualClock(), tick_interval=None) as sim,
+        AriesClient(sim.client_config(), token=sim.issue_token()) as client,
+    ):
+        assert (await client.orders.preview(fractional_buy())).ok
+        ack = await client.orders.place(fractional_buy())
+        (order,) = [o for o in await client.orders.active(ACCOUNT) if o.cl_ord_id == ack.cl_ord_id]
+    assert ack.accepted and order.quantity == Decimal("0.5")
+
+
+@pytest.mark.parametrize("as_http", [False, True], ids=["ack", "http-400"])
+async def test_a_fractional_quantity_refused_by_the_server_is_a_rejection(as_http: bool) -> None:
+    """conventions.md 4 leaves fractional shares UNCERTAIN: where the broker refuses them, the
+    preview says why and the placement is a rejection in either form of rest.md 6.1 (a
+    refusing acknowledgement, or ``OrderRejectedHTTPError``), never an unknown outcome."""
+    async with (
+        Simulator(rejections_as_http=as_http, clock=ManualClock(), tick_interval=None) as sim,
+        AriesClient(sim.client_config(), token=sim.issue_token()) as client,
+    ):
+        sim.faults.whole_shares_only = True
+        preview = await client.orders.preview(fractional_buy())
+        assert not preview.ok and "fractional" in preview.errors[0]
+        half = fractional_buy().with_client_id("half")
+        if as_http:
+            with pytest.raises(OrderRejectedHTTPError) as refused:
+                await client.orders.place(half)
+            assert "fractional shares of KO" in refused.value.reason
+            assert await client.orders.find_by_client_id(ACCOUNT, "half") is None
+        else:
+            ack = await client.orders.place(half)
+            assert not ack.accepted and "fractional shares of KO" in (ack.ord_rej_reason or "")
+        whole = await client.orders.place(limit_buy())  # a whole quantity goes on as before
+        assert whole.accepted

@@ -178,6 +178,49 @@ async def test_market_status_timestamp_in_milliseconds(
     assert body["timestamp"] == int(sim.clock.now() * 1000)
 
 
+async def test_the_spec_variant_switches_answer_as_they_say(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    sim.faults.market_status_session = "upper"
+    _, _, body = await _get(http, "/v1/market/status")
+    assert body["session"] == "REGULAR"  # 10:00 in New York
+    narrow = {"Authorization": sim.issue_token(["market:information"]).authorization}
+    status, _, body = await _get(http, "/v2/users/me/accounts", headers=narrow)
+    assert status == 403 and body["error"]["details"] == {"required_scope": "account:information"}
+    sim.faults.scope_enforcement = "unnamed"
+    status, _, body = await _get(http, "/v2/users/me/accounts", headers=narrow)
+    assert status == 403 and body["error"]["details"] == {}
+    sim.faults.scope_enforcement = "none"
+    status, _, body = await _get(http, "/v2/users/me/accounts", headers=narrow)
+    assert status == 200 and body["accounts"]
+    status, _, _ = await _get(http, "/v2/users/me/accounts", headers={"Authorization": "Bearer x"})
+    assert status == 401  # the token itself is still checked
+    sim.faults.whole_shares_only = True
+    async with http.post("/v1/orders", json={**ORDER, "qty": "1.5"}) as resp:
+        ack = await resp.json()
+    assert ack["status"] == "REJECTED" and "fractional" in ack["ordRejReason"]
+
+
+def test_the_spec_variant_switches_are_cli_flags() -> None:
+    default = build_faults(_parse([]))
+    assert (default.market_status_timestamp_ms, default.whole_shares_only) == (False, False)
+    assert (default.market_status_session, default.scope_enforcement) == ("words", "operation")
+    faults = build_faults(
+        _parse(
+            [
+                "--market-status-timestamp-ms",
+                "--market-status-session",
+                "camel",
+                "--scope-enforcement",
+                "unnamed",
+                "--whole-shares-only",
+            ]
+        )
+    )
+    assert (faults.market_status_timestamp_ms, faults.whole_shares_only) == (True, True)
+    assert (faults.market_status_session, faults.scope_enforcement) == ("camel", "unnamed")
+
+
 async def test_answers_are_dated_on_the_simulators_clock_or_as_the_fault_says(
     sim: Simulator, http: aiohttp.ClientSession
 ) -> None:

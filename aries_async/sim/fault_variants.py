@@ -1,0 +1,75 @@
+"""Switches between the readings of the REST spec's UNCERTAIN points that no other fault
+covers: the ``variant`` fields of :class:`~aries_async.sim.faults.Faults`, which inherits them
+from :class:`VariantFaults` (set them as every fault: ``sim.faults.scope_enforcement = "none"``,
+or by their CLI flags). ``docs/uncertain.md`` lists every UNCERTAIN and CONFLICT point of the
+spec with the switch producing each reading. A row's ``Flag:`` is the ``aries-async sim`` flag
+that sets the switch.
+
+=================================  ==============================================================
+field                              effect
+=================================  ==============================================================
+``market_status_timestamp_ms``     ``GET /v1/market/status`` gives its ``timestamp`` in Unix
+                                   milliseconds instead of seconds (rest.md 10: the unit is
+                                   UNCERTAIN)
+                                   Flag: ``--market-status-timestamp-ms``.
+``market_status_session``          how ``GET /v1/market/status`` words its ``session`` (rest.md
+                                   10: the tokens are UNCERTAIN), empty when closed in every
+                                   one: ``"words"`` (default: ``regular``, ``pre-market``,
+                                   ``after-hours``), ``"upper"`` (``REGULAR``, ``PRE_MARKET``,
+                                   ``AFTER_HOURS``) or ``"camel"`` (``regular``, ``preMarket``,
+                                   ``afterHours``, as the market socket's flags are named)
+                                   Flag: ``--market-status-session words|upper|camel``.
+``scope_enforcement``              how the REST routes and the websockets check a token's
+                                   scopes (oauth.md 4: the granularity is UNCERTAIN):
+                                   ``"operation"`` (default: the scopes each operation declares,
+                                   a 403 naming the one missing in ``details.required_scope``),
+                                   ``"unnamed"`` (the same 403 without ``details``) or
+                                   ``"none"`` (any valid token opens every route and socket)
+                                   Flag: ``--scope-enforcement operation|unnamed|none``.
+``whole_shares_only``              a stock order for a fractional quantity is refused as the
+                                   broker refuses one (a refusing acknowledgement, or a 400 with
+                                   ``rejections_as_http``), and its preview lists why in
+                                   ``errors`` (conventions.md 4: fractional shares are
+                                   UNCERTAIN; False: accepted and filled as any other)
+                                   Flag: ``--whole-shares-only``.
+=================================  ==============================================================
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from aries_async.sim.ws_faults import WebsocketFaults
+
+__all__ = ["MARKET_SESSION_WORDINGS", "SCOPE_ENFORCEMENTS", "VariantFaults", "session_worded"]
+
+MARKET_SESSION_WORDINGS: dict[str, dict[str, str]] = {
+    "words": {},
+    "upper": {"regular": "REGULAR", "pre-market": "PRE_MARKET", "after-hours": "AFTER_HOURS"},
+    "camel": {"pre-market": "preMarket", "after-hours": "afterHours"},
+}
+"""``market_status_session`` values: each one's words for the simulator's own (absent: the
+same)."""
+
+SCOPE_ENFORCEMENTS = ("operation", "unnamed", "none")
+"""``scope_enforcement`` values."""
+
+
+def session_worded(session: str, wording: str) -> str:
+    """``session`` (the simulator's word for it) as ``wording`` says it."""
+    return MARKET_SESSION_WORDINGS[wording].get(session, session)
+
+
+@attrs.define(kw_only=True)
+class VariantFaults(WebsocketFaults):
+    """The REST spec's readings without another fault (see the module docstring); the defaults
+    are the simulator's usual reading."""
+
+    market_status_timestamp_ms: bool = False
+    market_status_session: str = attrs.field(
+        default="words", validator=attrs.validators.in_(MARKET_SESSION_WORDINGS)
+    )
+    scope_enforcement: str = attrs.field(
+        default="operation", validator=attrs.validators.in_(SCOPE_ENFORCEMENTS)
+    )
+    whole_shares_only: bool = False
