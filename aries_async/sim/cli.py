@@ -103,6 +103,7 @@ is ``"METHOD /path"``, ``/path`` or ``*``)::
     --ws-pong-without-id                        pongs without the ping's id
     --ws-market-numbers number|string           market quote/trade/greeks numbers as strings
     --ws-market-times ms|iso                    market exchange times in ms or ISO 8601
+    --ws-market-update-types sdk|docs|none      market updates' type: quote..., quoteUpdate..., none
     --ws-refuse-channel [SYMBOL:]CHANNEL        market and charts sockets refuse that channel
     --trickle-body ROUTE=SECONDS                send those bodies a byte at a time
     --huge-body ROUTE=BYTES                     grow those JSON answers to BYTES

@@ -18,7 +18,12 @@ from aries_async.sim.ws_faults import ERROR_ID_PLACES
 from aries_async.sim.ws_requests import RESPONSE_SHAPES
 from aries_async.sim.ws_session import ACK_TYPES
 from aries_async.sim.ws_topics import TOPIC_SHAPES
-from aries_async.sim.ws_values import MARKET_NUMBERS, MARKET_TIMES, SYMBOL_CASES
+from aries_async.sim.ws_values import (
+    MARKET_NUMBERS,
+    MARKET_TIMES,
+    SYMBOL_CASES,
+    UPDATE_TYPE_NAMES,
+)
 
 __all__ = ["add_ws_fault_arguments", "ws_fault_values"]
 
@@ -63,6 +68,12 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--ws-pong-without-id", action="store_true")
     faults.add_argument("--ws-market-numbers", choices=MARKET_NUMBERS, default="number")
     faults.add_argument("--ws-market-times", choices=MARKET_TIMES, default="ms")
+    faults.add_argument(
+        "--ws-market-update-types",
+        choices=UPDATE_TYPE_NAMES,
+        default="sdk",
+        help="the type of market updates: quote... (sdk), quoteUpdate... (docs) or none",
+    )
     faults.add_argument(
         "--ws-refuse-channel",
         action="append",

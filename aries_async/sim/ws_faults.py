@@ -38,6 +38,12 @@ field                              effect
                                    as Unix ``"ms"`` (default, SDK) or ``"iso"`` with the New
                                    York offset (10.1 CONFLICT); ``payload.timestamp`` stays ms
                                    Flag: ``--ws-market-times ms|iso``.
+``ws_market_update_types``         the ``type`` of market quote, trade, level 2, time and
+                                   sales and greeks updates (3.5, UNKNOWN): ``"sdk"`` (default,
+                                   ``quote``...), ``"docs"`` (``quoteUpdate``...) or ``"none"``
+                                   (no ``type``); see :func:`~aries_async.sim.ws_values.
+                                   update_type`
+                                   Flag: ``--ws-market-update-types sdk|docs|none``.
 ``ws_account_unanswered``          the account socket registers an ``account`` subscription
                                    and sends its events, but neither its ack nor its snapshot
                                    (the answer lost on the server's side)
@@ -253,6 +259,7 @@ class WebsocketFaults:
     ws_pong_without_id: bool = False
     ws_market_numbers: str = "number"
     ws_market_times: str = "ms"
+    ws_market_update_types: str = "sdk"
     ws_auth_unanswered: bool = False
     ws_auth_success_id: str = "payload"
     ws_auth_error_id: str = "payload"

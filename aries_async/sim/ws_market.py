@@ -45,7 +45,7 @@ from aries_async.sim.ws_partial import ChangedFields
 from aries_async.sim.ws_repeats import UpdateRepeats
 from aries_async.sim.ws_requests import answer_request
 from aries_async.sim.ws_session import Session, ms
-from aries_async.sim.ws_values import market_values, update_symbol
+from aries_async.sim.ws_values import market_values, update_symbol, update_type
 
 __all__ = ["MarketSession"]
 
@@ -354,11 +354,13 @@ class MarketSession(Session):
             data = market_values(data, faults)
         update = {
             "action": "update",
-            "type": kind,
+            "type": update_type(kind, faults),
             "symbol": self._spelled(symbol),
             "data": data,
             "timestamp": stamp,
         }
+        if update["type"] is None:
+            del update["type"]
         self.event(update)
         if kind in ("quote", "trade"):
             for again in self.repeats.after(faults, kind, symbol, update):

@@ -15,6 +15,12 @@ switch                 values
                        ``2025-06-25T04:12:14.327-04:00``)
 =====================  ==========================================================================
 
+The ``type`` of a market update, as ``faults.ws_market_update_types`` says (websocket.md 3.5:
+UNKNOWN): :func:`update_type`: ``"sdk"`` (default: ``quote``, ``trade``, ``level2``,
+``timeAndSales``, ``greeks``, the SDK's unsubscribe categories), ``"docs"`` (the docs' message
+names: ``quoteUpdate``, ``tradeUpdate``, ``level2Update``, ``timeAndSalesUpdate``,
+``greeksUpdate``) or ``"none"`` (no ``type``); ``marketStatus`` keeps its own.
+
 And how the market and charts sockets spell the symbol of their updates (websocket.md does
 not say; the SDK's examples are upper case): :func:`update_symbol`, as
 ``faults.ws_symbol_case`` says: ``"upper"`` (default, as the socket stores it), ``"lower"``,
@@ -35,7 +41,15 @@ from aries_async.sim.clock import NEW_YORK
 if TYPE_CHECKING:
     from aries_async.sim.faults import Faults
 
-__all__ = ["MARKET_NUMBERS", "MARKET_TIMES", "SYMBOL_CASES", "market_values", "update_symbol"]
+__all__ = [
+    "MARKET_NUMBERS",
+    "MARKET_TIMES",
+    "SYMBOL_CASES",
+    "UPDATE_TYPE_NAMES",
+    "market_values",
+    "update_symbol",
+    "update_type",
+]
 
 MARKET_NUMBERS = ("number", "string")
 """``faults.ws_market_numbers`` values."""
@@ -84,3 +98,15 @@ def update_symbol(symbol: str, asked: str, faults: Faults) -> str:
     if case == "title":
         return symbol.title()
     return asked if case == "asked" else symbol
+
+
+UPDATE_TYPE_NAMES = ("sdk", "docs", "none")
+"""``ws_market_update_types`` values."""
+
+
+def update_type(kind: str, faults: Faults) -> str | None:
+    """The ``type`` of a market update of ``kind`` (the SDK's name), None: no ``type``."""
+    names = faults.ws_market_update_types
+    if names == "none":
+        return None
+    return f"{kind}Update" if names == "docs" else kind

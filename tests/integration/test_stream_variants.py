@@ -1,9 +1,9 @@
 """The sockets' open points (websocket.md 2-5 and 10), each produced by the simulator (by a
-switch where the variants exclude each other) and taken by the client: numbers and exchange
-times on the market socket, the acknowledgements' form (of unsubscribes too), binary frames,
-pongs without the ping's id, the P&L intervals of both lists; and what the spec requires of
-the simulator beside them: the market status pushed again when it changes, every documented
-form of the authentication request.
+switch where the variants exclude each other) and taken by the client: numbers, exchange
+times and the updates' ``type`` strings on the market socket, the acknowledgements' form (of
+unsubscribes too), binary frames, pongs without the ping's id, the P&L intervals of both lists;
+and what the spec requires of the simulator beside them: the market status pushed again when it
+changes, every documented form of the authentication request.
 
 Time never passes for real: the simulator runs on a ManualClock, the streams' keep-alive and
 backoff on :class:`FakeTime`; the only waits are for socket traffic, each bounded by a timeout.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -30,6 +31,7 @@ from aries_async.models.events import (
     AccountSnapshot,
     ChartQuote,
     GreeksUpdate,
+    Level2Update,
     PnlInterval,
     QuoteUpdate,
     SubscribeAck,
@@ -293,6 +295,37 @@ async def test_market_numbers_and_times_read_the_same_in_every_variant(
     assert isinstance(greeks.delta, Decimal) and greeks.implied_volatility == Decimal("0.25")
 
 
+@pytest.mark.parametrize("names", ["sdk", "docs", "none"])
+async def test_market_updates_are_told_apart_by_their_data_whatever_their_type_says(
+    sim: Simulator, fake_time: FakeTime, names: str
+) -> None:
+    """websocket.md 3.5: the update ``type`` strings are UNKNOWN; the client dispatches on the
+    contents of ``data`` when the type is one it does not know, or none."""
+    sim.faults.ws_market_update_types = names
+    kinds = {QuoteUpdate, TradeUpdate, TimeAndSalesUpdate, Level2Update, GreeksUpdate}
+    async with make("market", sim, fake_time) as stream:
+        events = stream.events()
+        await stream.subscribe("AAPL", channels=["quotes", "trades", "timeAndSales", "level2"])
+        await stream.subscribe(OPTION, channels=["greeks"])
+        await until(lambda: stream.acknowledged == {"AAPL", OPTION})
+        drained(events)
+        sim.advance(0.5)
+        got: dict[type[Any], Any] = {}
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(2):
+                async for event in events:
+                    got.setdefault(type(event), event)
+                    if kinds <= set(got):
+                        break
+        assert stream.unknown == 0
+    assert set(got) >= kinds, sorted(kind.__name__ for kind in got)
+    snap = sim.feed.quote("AAPL")
+    assert got[QuoteUpdate].bid_price == snap.bid_price
+    assert got[TradeUpdate].trade_sequence == snap.seq
+    assert got[TimeAndSalesUpdate].price == snap.last_price
+    assert got[Level2Update].symbol == "AAPL" and got[GreeksUpdate].symbol == OPTION
+
+
 async def test_the_equity_snapshot_request_reads_the_same_in_every_variant(
     sim: Simulator, fake_time: FakeTime
 ) -> None:
@@ -431,6 +464,7 @@ SWITCHES = [
     (["--ws-ack-type", "response"], "ws_ack_type", "response", "subscribed"),
     (["--ws-market-numbers", "string"], "ws_market_numbers", "string", "number"),
     (["--ws-market-times", "iso"], "ws_market_times", "iso", "ms"),
+    (["--ws-market-update-types", "docs"], "ws_market_update_types", "docs", "sdk"),
     (["--ws-binary-frames"], "ws_binary_frames", True, False),
     (["--ws-pong-without-id"], "ws_pong_without_id", True, False),
     (["--ws-reauth-drops-subscriptions"], "ws_reauth_drops_subscriptions", True, False),

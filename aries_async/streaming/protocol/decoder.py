@@ -78,14 +78,20 @@ _AUTH_FAILURES = frozenset({"authRequired", "authTimeout"})
 
 
 def _guess_update(data: Mapping[str, Any]) -> _Factory | None:
+    """The model of an update whose ``type`` the client does not know (websocket.md 3.5: the
+    strings are UNKNOWN), by what its ``data`` holds. A time and sales print names its own
+    ``symbol`` in ``data`` (the docs' example, the SDK's model) and has no session figures; a
+    trade has ``lastPrice`` or ``totalVolume`` beside its ``price`` and ``tradeSeq``."""
     if "orderBook" in data:
         return _level2
     if "delta" in data or "impliedVolatility" in data:
         return _greeks
     if "bidPrice" in data or "askPrice" in data:
         return _quote
-    if "lastPrice" in data or "tradeSeq" in data:
+    if "lastPrice" in data or "totalVolume" in data:
         return _trade
+    if "price" in data or "tradeSeq" in data:
+        return _time_and_sales if "symbol" in data else _trade
     return None
 
 
