@@ -65,6 +65,8 @@ is ``"METHOD /path"``, ``/path`` or ``*``)::
     --scope-enforcement operation|unnamed|none  per-operation scopes, 403s without the scope
                                                 named, or any valid token for every route
     --whole-shares-only                         refuse fractional stock quantities
+    --order-fields sdk|docs                     returned orders' securityType, category and
+                                                exDestination as the SDK or the docs word them
     --revoke-tokens-after N                     revoke every token after N API requests
     --history-stuck-continuation                bars pages name their own first bar as nextTime
     --drop-connection ROUTE[=COUNT]             close COUNT connections without an answer

@@ -21,7 +21,11 @@ from aries_async.sim.fault_values import (
     status_text,
     trickle_body,
 )
-from aries_async.sim.fault_variants import MARKET_SESSION_WORDINGS, SCOPE_ENFORCEMENTS
+from aries_async.sim.fault_variants import (
+    MARKET_SESSION_WORDINGS,
+    ORDER_FIELDS,
+    SCOPE_ENFORCEMENTS,
+)
 from aries_async.sim.faults import (
     DATE_HEADERS,
     ERROR_SHAPES,
@@ -126,6 +130,13 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         default="operation",
         help="the scopes a token needs: each operation's (a 403 naming the missing one), the "
         "same without naming it (unnamed), or none (any valid token opens every route)",
+    )
+    faults.add_argument(
+        "--order-fields",
+        choices=ORDER_FIELDS,
+        default="sdk",
+        help="returned orders' securityType/category/exDestination: EQUITY/EQUITY/MNGD (sdk) "
+        "or the docs' CS/SINGLE_LEG/NASDAQ (docs)",
     )
     faults.add_argument(
         "--whole-shares-only",
@@ -300,6 +311,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         market_status_session=args.market_status_session,
         scope_enforcement=args.scope_enforcement,
         whole_shares_only=args.whole_shares_only,
+        order_fields=args.order_fields,
         revoke_tokens_after=args.revoke_tokens_after,
         order_status_text_reads=args.order_status_text_reads,
         history_stuck_continuation=args.history_stuck_continuation,

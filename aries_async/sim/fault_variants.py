@@ -32,16 +32,32 @@ field                              effect
                                    ``errors`` (conventions.md 4: fractional shares are
                                    UNCERTAIN; False: accepted and filled as any other)
                                    Flag: ``--whole-shares-only``.
+``order_fields``                   how the orders the API returns (REST lists, account socket)
+                                   word three fields the SDK and the docs disagree on (rest.md
+                                   15, rows 7-9, CONFLICT): ``"sdk"`` (default: a stock's
+                                   ``securityType`` ``EQUITY``, ``category`` ``EQUITY``,
+                                   ``exDestination`` ``MNGD``) or ``"docs"`` (the docs'
+                                   examples: ``CS``, ``SINGLE_LEG``, ``NASDAQ``)
+                                   Flag: ``--order-fields sdk|docs``.
 =================================  ==============================================================
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from aries_async.sim.ws_faults import WebsocketFaults
 
-__all__ = ["MARKET_SESSION_WORDINGS", "SCOPE_ENFORCEMENTS", "VariantFaults", "session_worded"]
+__all__ = [
+    "MARKET_SESSION_WORDINGS",
+    "ORDER_FIELDS",
+    "SCOPE_ENFORCEMENTS",
+    "VariantFaults",
+    "docs_order_fields",
+    "session_worded",
+]
 
 MARKET_SESSION_WORDINGS: dict[str, dict[str, str]] = {
     "words": {},
@@ -53,6 +69,24 @@ same)."""
 
 SCOPE_ENFORCEMENTS = ("operation", "unnamed", "none")
 """``scope_enforcement`` values."""
+
+
+ORDER_FIELDS = ("sdk", "docs")
+"""``order_fields`` values."""
+
+_DOCS_ORDER_FIELDS = {
+    "securityType": {"EQUITY": "CS"},
+    "category": {"EQUITY": "SINGLE_LEG"},
+    "exDestination": {"MNGD": "NASDAQ"},
+}
+
+
+def docs_order_fields(order: dict[str, Any]) -> None:
+    """Word an order's ``TradeOrderV2`` object (in place) as the docs' examples do."""
+    for field, words in _DOCS_ORDER_FIELDS.items():
+        value = order.get(field)
+        if isinstance(value, str):
+            order[field] = words.get(value, value)
 
 
 def session_worded(session: str, wording: str) -> str:
@@ -73,3 +107,4 @@ class VariantFaults(WebsocketFaults):
         default="operation", validator=attrs.validators.in_(SCOPE_ENFORCEMENTS)
     )
     whole_shares_only: bool = False
+    order_fields: str = attrs.field(default="sdk", validator=attrs.validators.in_(ORDER_FIELDS))

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from aries_async.sim import valuation
+from aries_async.sim.fault_variants import docs_order_fields
 from aries_async.sim.faults import Faults
 from aries_async.sim.feed import NEW_YORK, Clock, Feed, QuoteSnapshot, UnknownSymbolError
 from aries_async.sim.option_quotes import CONTRACT_SIZE, contract_snapshot
@@ -134,6 +135,8 @@ class Ledger:
         out = order.wire()
         if self.faults.order_client_id == "oauth_client":
             out["clientId"] = self.oauth_client_id
+        if self.faults.order_fields == "docs":
+            docs_order_fields(out)
         status_text = self.faults.order_status_text.get(order.status) if texts else None
         if status_text is not None:
             out["ordStatus"] = status_text

@@ -264,3 +264,22 @@ async def test_a_fractional_quantity_refused_by_the_server_is_a_rejection(as_htt
             assert not ack.accepted and "fractional shares of KO" in (ack.ord_rej_reason or "")
         whole = await client.orders.place(limit_buy())  # a whole quantity goes on as before
         assert whole.accepted
+
+
+@pytest.mark.parametrize("fields", ["sdk", "docs"])
+async def test_orders_read_the_same_whichever_words_their_type_and_route(fields: str) -> None:
+    """rest.md 15 rows 7-9: the SDK and the docs' examples word a stock order's
+    ``securityType``, ``category`` and ``exDestination`` apart; both are read, the unknown
+    words kept, and an order is still found by its tag."""
+    async with (
+        Simulator(clock=ManualClock(), tick_interval=None) as sim,
+        AriesClient(sim.client_config(), token=sim.issue_token()) as client,
+    ):
+        sim.faults.order_fields = fields
+        ack = await client.orders.place(limit_buy().with_client_id("worded"))
+        (order,) = [o for o in await client.orders.active(ACCOUNT) if o.cl_ord_id == ack.cl_ord_id]
+        found = await client.orders.find_by_client_id(ACCOUNT, "worded")
+    said = ("EQUITY", "EQUITY", "MNGD") if fields == "sdk" else ("CS", "SINGLE_LEG", "NASDAQ")
+    assert (order.security_type, order.category, order.ex_destination) == said
+    assert found is not None and found.cl_ord_id == ack.cl_ord_id
+    assert (order.quantity, order.price) == (Decimal(1), Decimal("1.00"))

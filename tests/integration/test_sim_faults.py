@@ -214,10 +214,13 @@ def test_the_spec_variant_switches_are_cli_flags() -> None:
                 "--scope-enforcement",
                 "unnamed",
                 "--whole-shares-only",
+                "--order-fields",
+                "docs",
             ]
         )
     )
     assert (faults.market_status_timestamp_ms, faults.whole_shares_only) == (True, True)
+    assert (default.order_fields, faults.order_fields) == ("sdk", "docs")
     assert (faults.market_status_session, faults.scope_enforcement) == ("camel", "unnamed")
 
 
