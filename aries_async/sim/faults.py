@@ -7,9 +7,8 @@ order-response ones by :mod:`aries_async.sim.routes_trading` and
 ``order_client_id`` and ``order_status_text`` by the books
 (:class:`aries_async.sim.ledger.Ledger`, which holds the simulator's faults). The websockets'
 ``ws_*`` and ``charts_*`` faults, which :class:`Faults` inherits, are in
-:mod:`aries_async.sim.ws_faults`, with their own table; so are the switches between readings of
-the spec's UNCERTAIN points that no fault below covers (the market status, scopes, fractional
-shares), in :mod:`aries_async.sim.fault_variants`.
+:mod:`aries_async.sim.ws_faults`, with their own table; the spec's UNCERTAIN readings that no
+fault below covers, in :mod:`aries_async.sim.fault_variants`.
 
 Routes are named ``"METHOD /path"`` or ``"/path"`` (any method); the path may be the concrete
 path (``/v1/accounts/TEST-ACCOUNT-001/positions``) or the route template
