@@ -201,6 +201,20 @@ async def test_the_spec_variant_switches_answer_as_they_say(
     assert ack["status"] == "REJECTED" and "fractional" in ack["ordRejReason"]
 
 
+@pytest.mark.parametrize("enforcement", ["operation", "none"])
+async def test_scope_enforcement_none_opens_the_sockets_to_any_valid_token(
+    sim: Simulator, enforcement: str
+) -> None:
+    sim.faults.scope_enforcement = enforcement
+    token = sim.issue_token(["account:information"]).access_token
+    auth = {"method": "POST", "path": "/auth", "body": {"token": token}}
+    async with aiohttp.ClientSession() as http, http.ws_connect(sim.market_ws_url) as ws:
+        await ws.send_json({"type": "request", "id": "a1", "payload": auth})
+        first = json.loads((await ws.receive(timeout=5)).data.splitlines()[0])
+    accepted = "authSuccess" if enforcement == "none" else "error"
+    assert first["payload"]["action"] == accepted
+
+
 def test_the_spec_variant_switches_are_cli_flags() -> None:
     default = build_faults(_parse([]))
     assert (default.market_status_timestamp_ms, default.whole_shares_only) == (False, False)
