@@ -91,6 +91,7 @@ def replace(state: State, body: Mapping[str, Any]) -> dict[str, Any]:
     new = state.new_order(spec, status="NEW", orig=old.cl_ord_id)
     new.cum_qty = old.cum_qty
     new.avg_price = old.avg_price
+    new.notional, new.fees_paid = old.notional, old.fees_paid
     new.created_at = old.created_at
     if new.cum_qty:
         new.status = "PARTIALLY_FILLED"

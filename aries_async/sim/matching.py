@@ -6,8 +6,9 @@ feed offers only the touch size, so large orders fill partially over several ste
 cancels what the first pass cannot fill, ``FOK`` cancels unless all of it can fill. Option
 orders (one contract or a spread of 2-4) match the same way on each step of their underlying,
 against their contracts' quotes (:mod:`~aries_async.sim.option_fills`), and fill whole; a
-position moves by the contracts and cash by the premium x 100 and the option fees
-(:data:`~aries_async.sim.option_fills.OPTION_FEE` a contract). One the simulator cannot price
+position moves by the contracts and cash by the premium x 100. Fills pay the fees the
+preview quotes (option fees, and a sale's regulatory fees) as realized losses, by the rule of
+:mod:`~aries_async.sim.option_fills`. One the simulator cannot price
 (a stock leg, an unlisted contract, legs on several underlyings) rests.
 
 An order still working when its session ends (``DAY`` at the close, see
@@ -24,8 +25,15 @@ from decimal import Decimal
 
 from aries_async.sim.feed import QuoteSnapshot
 from aries_async.sim.ledger import Ledger
-from aries_async.sim.option_fills import Touch, equity_touch, option_fees, option_touch
-from aries_async.sim.option_quotes import order_contracts
+from aries_async.sim.option_fills import (
+    Touch,
+    charge_fee,
+    equity_touch,
+    option_fees,
+    option_touch,
+    regulatory_fees,
+)
+from aries_async.sim.option_quotes import CONTRACT_SIZE, order_contracts
 from aries_async.sim.records import SimOrder, decimal_text
 
 __all__ = ["Matcher"]
@@ -195,11 +203,22 @@ class Matcher:
                 )
                 for leg, price in touch.legs
             ]
-            fees = option_fees((leg.per_unit for leg, _ in touch.legs), qty)
-            self.ledger.accounts[order.account_id].cash -= fees
+            fees = [
+                (position, option_fees((leg.per_unit,), qty))
+                for position, (leg, _) in zip(positions, touch.legs, strict=True)
+            ]
         else:
             delta = qty if order.side in ("BUY", "BUY_TO_COVER") else -qty
             positions = [self.ledger.apply_fill(order.account_id, order.symbol, delta, touch.price)]
+            fees = []
+        # Rounded on the order's whole sale so far: its parts together pay what its preview
+        # quotes, not a cent more for each part.
+        order.notional += qty * touch.price * (CONTRACT_SIZE if touch.legs else 1)
+        due = regulatory_fees(order.side, order.notional) - order.fees_paid
+        order.fees_paid += due
+        fees.append((positions[0], due))
+        for position, fee in fees:
+            charge_fee(self.ledger.accounts[order.account_id], position, fee)
         self.ledger.emit(order.account_id, "account.order", self.ledger.order_wire(order))
         for position in positions:
             self.ledger.emit(

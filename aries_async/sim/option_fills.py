@@ -6,11 +6,25 @@ contract at its ask, a sold one at its bid, a spread at the net of its legs by t
 (a debit for a buy order, a credit for a sell order). Contract quotes carry no size: an option
 order fills whole. The last price (what stops trigger on) is the contracts' net mid.
 
-Each contract traded, bought or sold, leg by leg, costs :data:`OPTION_FEE` on the account's
-cash at the fill: what the preview quotes as ``optionFees`` (rest.md 6.2; its ``fees`` count
-in ``buyingPowerImpact`` as the spec's example shows). The wire has no fee field on orders or
-balances, so the fees show in ``cashBalance`` and what derives from it, not in the realized
-P&L.
+The fees (the simulator's schedule: the spec has none), one rule for the preview and the fill:
+
+* each option contract traded, bought or sold, leg by leg, costs :data:`OPTION_FEE`: what
+  the preview quotes as ``optionFees`` (rest.md 6.2);
+* a sale (``SELL``, ``SELL_SHORT``; of stock or of options) pays the regulatory ``fees`` of
+  :func:`regulatory_fees`: :data:`REGULATORY_FEE_RATE` of what it sells for (quantity x
+  price, x 100 for contracts), rounded to the cent; a buy pays none. The preview quotes them
+  at its price (the limit, or the touch now), and the fills charge them at theirs: an order
+  filled in parts pays, on each fill, the fees of all it has sold so far less what it has
+  paid, so that a whole order pays what one preview of its quantity at the price it filled
+  at quotes (rounded once, not on each part);
+* a fee is paid at the fill that incurs it, and is a realized loss: it comes off
+  ``cashBalance`` and what derives from it (``balance``, the buying powers) and off
+  ``realizedPl``, ``dayRealizedPnl`` and the position's ``todayRealizedPnL`` alike (the wire
+  has no fee field on balances or positions; ``dayTotalPnl`` is the day's total P&L, so a
+  day's change of ``balance`` is its ``dayTotalPnl``). A round trip's cash is thus its
+  realized P&L, fees included. A spread's regulatory fees are booked on its first leg's
+  position, its option fees on each leg's. The preview counts ``fees`` and ``optionFees``
+  in ``buyingPowerImpact``, as the spec's example shows.
 """
 
 from __future__ import annotations
@@ -22,10 +36,19 @@ import attrs
 
 from aries_async.sim.feed import Feed
 from aries_async.sim.option_quotes import OrderContract, contract_quote
-from aries_async.sim.records import price_decimal
+from aries_async.sim.records import CENT, SimAccount, SimPosition, price_decimal
 from aries_async.sim.walk import QuoteSnapshot
 
-__all__ = ["OPTION_FEE", "Touch", "equity_touch", "option_fees", "option_touch"]
+__all__ = [
+    "OPTION_FEE",
+    "REGULATORY_FEE_RATE",
+    "Touch",
+    "charge_fee",
+    "equity_touch",
+    "option_fees",
+    "option_touch",
+    "regulatory_fees",
+]
 
 OPTION_FEE = Decimal("0.65")
 """What each option contract traded costs (the simulator's fee schedule: the spec has none)."""
@@ -35,6 +58,26 @@ def option_fees(per_unit: Iterable[Decimal], quantity: Decimal) -> Decimal:
     """The fees of ``quantity`` units of an option order whose legs move ``per_unit``
     contracts each (signed: bought or sold, both pay)."""
     return OPTION_FEE * quantity * sum((abs(n) for n in per_unit), Decimal(0))
+
+
+REGULATORY_FEE_RATE = Decimal("0.0000278")
+"""The regulatory fees of a sale, per dollar it sells for."""
+
+
+def regulatory_fees(side: str, notional: Decimal) -> Decimal:
+    """The regulatory ``fees`` of an order of ``side`` that trades ``notional`` dollars
+    (quantity x price x contract size): none for a buy, to the cent for a sale."""
+    if side in ("BUY", "BUY_TO_COVER"):
+        return Decimal(0)
+    return (abs(notional) * REGULATORY_FEE_RATE).quantize(CENT)
+
+
+def charge_fee(account: SimAccount, position: SimPosition, fee: Decimal) -> None:
+    """Book a fee paid at a fill in ``position``: a realized loss, off the cash."""
+    account.cash -= fee
+    account.realized_pl -= fee
+    account.day_realized_pl -= fee
+    position.today_realized -= fee
 
 
 @attrs.frozen

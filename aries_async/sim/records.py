@@ -184,7 +184,9 @@ class SimOrder:
 
     ``expires_at`` is when the order expires if still working (Unix seconds; None: no session
     ends it), and ``expiry_text`` the ``text`` it then gets
-    (:func:`~aries_async.sim.sessions.order_deadline`).
+    (:func:`~aries_async.sim.sessions.order_deadline`). ``notional`` is what its fills traded
+    for (quantity x price x contract size) and ``fees_paid`` the regulatory fees they paid
+    (:func:`~aries_async.sim.option_fills.regulatory_fees`).
     """
 
     cl_ord_id: str
@@ -213,6 +215,8 @@ class SimOrder:
     seq: int = 0
     expires_at: float | None = None
     expiry_text: str = ""
+    notional: Decimal = Decimal(0)
+    fees_paid: Decimal = Decimal(0)
 
     @property
     def leaves_qty(self) -> Decimal:

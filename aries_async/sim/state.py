@@ -21,8 +21,7 @@ Orders (rest.md 6.5/6.6):
 * option orders (``legs`` or an OSI symbol: one contract, or a spread of 2-4) are validated
   and match as equity orders do, on each step of their underlying, against their contracts'
   quotes (a spread at its net price), filling whole; a contract is 100 shares: positions move
-  by contracts, cash and buying power by the premium x 100 and 0.65 a contract in fees (the
-  preview's ``optionFees``). One the simulator cannot price
+  by contracts, cash and buying power by the premium x 100. One the simulator cannot price
   rests (:mod:`~aries_async.sim.matching`);
 * an order still working when its session ends expires (``EXPIRED``, ``leavesQty`` 0, its fills
   kept, announced on the account socket): ``DAY`` and ``AT_THE_CLOSE`` at the regular close of
@@ -31,7 +30,9 @@ Orders (rest.md 6.5/6.6):
   on an early-close day); ``GTC`` works on (:mod:`~aries_async.sim.sessions`). The clock
   drives it: a tick (``Simulator.advance``, the ticker) or any HTTP request after the end sees
   the order expired;
-* fills move cash and positions (average price, realized P&L) and emit account events.
+* fills move cash and positions (average price, realized P&L) and emit account events; they
+  pay the fees the preview quotes (``optionFees``, 0.65 a contract, and a sale's regulatory
+  ``fees``) as realized losses (the rule: :mod:`~aries_async.sim.option_fills`).
 
 The parts: :mod:`~aries_async.sim.records` (accounts, positions, orders, wire helpers),
 :mod:`~aries_async.sim.intake` (request validation), :mod:`~aries_async.sim.ledger` (the books
@@ -65,12 +66,11 @@ from aries_async.sim.feed import Clock, Feed
 from aries_async.sim.intake import parse_order
 from aries_async.sim.ledger import Ledger
 from aries_async.sim.matching import Matcher
-from aries_async.sim.option_fills import option_fees, option_touch
+from aries_async.sim.option_fills import option_fees, option_touch, regulatory_fees
 from aries_async.sim.option_quotes import CONTRACT_SIZE, leg_ratio, order_contracts
 from aries_async.sim.predictions import PredictionOrders
 from aries_async.sim.records import (
     ACTIVE_STATUSES,
-    CENT,
     AccountEvent,
     AccountNotFoundError,
     OrderNotFoundError,
@@ -285,11 +285,7 @@ class State(Ledger):
                 )
         multiplier = Decimal(100) if spec["legs"] else Decimal(1)
         cost = spec["qty"] * (price or Decimal(0)) * multiplier
-        fees = (
-            Decimal(0)
-            if spec["side"] in ("BUY", "BUY_TO_COVER")
-            else (cost * Decimal("0.0000278")).quantize(CENT)
-        )
+        fees = regulatory_fees(spec["side"], cost)
         option_fee = option_fees((leg_ratio(leg) for leg in spec["legs"]), spec["qty"])
         out: dict[str, Any] = {
             "estimatedCost": money(cost),

@@ -1,7 +1,8 @@
 """Option orders fill in the simulator as equity orders do, against the contract's quote (the
 one ``market.option_details()`` answers, priced from the underlying's walk): a bot's option
 fill handling gets fills, positions in contracts and cash moved by the premium x 100
-and 0.65 a contract in fees (what the preview quotes as ``optionFees``).
+and 0.65 a contract in fees (what the preview quotes as ``optionFees``), and a sale's
+regulatory ``fees``.
 
 The simulator starts on Thursday 2026-01-15 10:00 New York, the market open.
 """
@@ -120,12 +121,13 @@ async def test_an_option_position_is_sold_to_close_at_the_bid(aries: AriesClient
         assert bought.ord_status == OrderStatus.FILLED
         held = [p.quantity for p in await aries.accounts.positions(ACCOUNT) if p.symbol == osi]
         assert held == [Decimal(3)]
-        sold = await stream.wait_for_order(
-            await aries.orders.place(_order(osi, "SELL", 3)), timeout=5
-        )
+        sale = _order(osi, "SELL", 3)
+        fees = (await aries.orders.preview(sale)).fees  # a sale's regulatory fees
+        assert fees is not None
+        sold = await stream.wait_for_order(await aries.orders.place(sale), timeout=5)
     assert (sold.ord_status, sold.average_price) == (OrderStatus.FILLED, bid)
     assert osi not in [p.symbol for p in await aries.accounts.positions(ACCOUNT)]
-    assert await _cash(aries) == cash - 3 * (ask - bid) * CONTRACT - 6 * FEE
+    assert await _cash(aries) == cash - 3 * (ask - bid) * CONTRACT - 6 * FEE - fees
 
 
 async def test_a_day_option_order_expires_at_the_close(sim: Simulator, aries: AriesClient) -> None:
@@ -252,7 +254,8 @@ async def test_a_gtc_option_order_ends_with_its_contract(
 
 async def test_an_option_fill_costs_the_fees_its_preview_quotes(aries: AriesClient) -> None:
     """A bot that previews, places and then checks its cash finds the premium x 100 and the
-    preview's ``optionFees`` gone: 0.65 a contract, on every fill, buy or sell."""
+    preview's ``optionFees`` gone: 0.65 a contract, on every fill, buy or sell; a sale pays
+    the regulatory ``fees`` its preview quotes too."""
     osi = await _call(aries, 8)
     bid, ask = await _touch(aries, osi)
     buy, sell = _order(osi, "BUY", 3), _order(osi, "SELL", 3)
@@ -266,7 +269,8 @@ async def test_an_option_fill_costs_the_fees_its_preview_quotes(aries: AriesClie
         assert await _cash(aries) == cash - 3 * ask * CONTRACT - 3 * FEE
         sold = await stream.wait_for_order(await aries.orders.place(sell), timeout=5)
         assert sold.ord_status == OrderStatus.FILLED
-    assert await _cash(aries) == cash - 3 * (ask - bid) * CONTRACT - 6 * FEE
+    assert bought_preview.fees == 0 and sold_preview.fees is not None
+    assert await _cash(aries) == cash - 3 * (ask - bid) * CONTRACT - 6 * FEE - sold_preview.fees
 
 
 async def test_a_spread_pays_the_fee_on_every_contract_of_every_leg(aries: AriesClient) -> None:

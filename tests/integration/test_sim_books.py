@@ -1,0 +1,143 @@
+"""The simulator's books tell one story: what a preview quotes is what the fill charges, the
+cash a round trip costs is its realized P&L.
+
+A bot tested against the simulator reconciles these against each other; a simulator whose
+books disagree with themselves would teach it to tolerate a broken ledger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from decimal import Decimal
+
+import pytest
+
+from aries_async import AriesClient
+from aries_async.models.order_requests import OrderRequest
+from aries_async.models.orders import OrderStatus
+from aries_async.sim import ManualClock, Simulator
+from aries_async.sim.state import AccountEvent
+
+ACCOUNT = "TEST-SIM-001"
+CONTRACT = Decimal(100)
+FEE = Decimal("0.65")  # the simulator's option fee, a contract traded
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[Simulator]:
+    async with Simulator(seed=0, clock=ManualClock(), tick_interval=None, step_seconds=60) as s:
+        yield s
+
+
+def _order(symbol: str, side: str, quantity: int, price: Decimal | None = None) -> OrderRequest:
+    return OrderRequest(
+        account_id=ACCOUNT,
+        symbol=symbol,
+        side=side,
+        type="MARKET" if price is None else "LIMIT",
+        quantity=quantity,
+        price=price,
+        time_in_force="DAY",
+    )
+
+
+async def _osi(aries: AriesClient) -> str:
+    """A call near the money on AAPL's second expiry."""
+    expiry = (await aries.market.option_expirations("AAPL"))[1]
+    osi = (await aries.market.option_chain("AAPL", expiry)).calls[8].osi
+    assert osi is not None
+    return osi
+
+
+async def _books(aries: AriesClient, account: str = ACCOUNT) -> dict[str, Decimal]:
+    """The balance's figures a bot reconciles, by wire name."""
+    balance = await aries.accounts.balance(account)
+    figures = {
+        "cashBalance": balance.cash_balance,
+        "balance": balance.balance,
+        "realizedPl": balance.realized_pnl,
+        "dayRealizedPnl": balance.day_realized_pnl,
+        "dayTotalPnl": balance.day_total_pnl,
+    }
+    assert all(v is not None for v in figures.values()), figures
+    return {k: v for k, v in figures.items() if v is not None}
+
+
+async def _fill(aries: AriesClient, order: OrderRequest) -> None:
+    async with aries.account_stream(order.account_id) as stream:
+        ack = await aries.orders.place(order)
+        assert ack.success, ack.text
+        filled = await stream.wait_for_order(ack, timeout=5)
+    assert filled.ord_status == OrderStatus.FILLED, filled
+
+
+@pytest.mark.parametrize("side", ["SELL", "SELL_SHORT"])
+async def test_a_sale_pays_the_fees_its_preview_quotes(aries: AriesClient, side: str) -> None:
+    """Selling pays the regulatory ``fees`` the preview quotes for that quantity and price;
+    buying pays none, as its preview says."""
+    buy = _order("AAPL", "BUY", 10)
+    bought_preview = await aries.orders.preview(buy)
+    assert bought_preview.fees == 0
+    before = await _books(aries)
+    await _fill(aries, buy)
+    assert bought_preview.estimated_cost is not None
+    middle = await _books(aries)
+    assert middle["cashBalance"] == before["cashBalance"] - bought_preview.estimated_cost
+    sell = _order("AAPL", side, 10)
+    sold_preview = await aries.orders.preview(sell)
+    assert sold_preview.fees is not None and sold_preview.estimated_cost is not None
+    assert sold_preview.fees > 0  # ten shares of AAPL: a few cents
+    await _fill(aries, sell)
+    after = await _books(aries)
+    proceeds = sold_preview.estimated_cost - sold_preview.fees
+    assert after["cashBalance"] == middle["cashBalance"] + proceeds
+
+
+async def test_an_option_sale_pays_its_fees_and_option_fees(aries: AriesClient) -> None:
+    osi = await _osi(aries)
+    await _fill(aries, _order(osi, "BUY", 2))
+    sell = _order(osi, "SELL", 2)
+    preview = await aries.orders.preview(sell)
+    assert preview.fees is not None and preview.option_fees == 2 * FEE
+    assert preview.estimated_cost is not None
+    cash = (await _books(aries))["cashBalance"]
+    await _fill(aries, sell)
+    paid = preview.fees + preview.option_fees
+    assert (await _books(aries))["cashBalance"] == cash + preview.estimated_cost - paid
+
+
+@pytest.mark.parametrize("option", [False, True], ids=["equity", "option"])
+async def test_a_round_trip_moves_cash_and_realized_pnl_alike(
+    sim: Simulator, aries: AriesClient, option: bool
+) -> None:
+    """Fees are realized losses: after a buy and a sell of the same thing, the cash it cost,
+    the realized P&L (whole and the day's), the account's value and the day's total P&L all
+    moved by the same amount, and the stream's last balance event says what REST says."""
+    symbol = await _osi(aries) if option else "AAPL"
+    events: list[AccountEvent] = []
+    remove = sim.state.listen(ACCOUNT, events.append)
+    before = await _books(aries)
+    await _fill(aries, _order(symbol, "BUY", 3))
+    await _fill(aries, _order(symbol, "SELL", 3))
+    remove()
+    after = await _books(aries)
+    moved = {name: after[name] - before[name] for name in before}
+    assert moved["cashBalance"] < 0  # the spread and the fees
+    assert len(set(moved.values())) == 1, moved
+    (balance, *_) = [e.data for e in reversed(events) if e.name == "account.balance"]
+    assert Decimal(balance["realizedPl"]) == after["realizedPl"]
+    assert Decimal(balance["cashBalance"]) == after["cashBalance"]
+    (position, *_) = [
+        e.data for e in reversed(events) if e.name == "account.position" and e.data["symbol"]
+    ]
+    assert Decimal(position["todayRealizedPnL"]) == moved["realizedPl"]
+
+
+async def test_an_open_position_counts_its_fees_in_the_days_total(aries: AriesClient) -> None:
+    """Between the buy and the sale, the account's value moved by the day's total P&L."""
+    osi = await _osi(aries)
+    before = await _books(aries)
+    await _fill(aries, _order(osi, "BUY", 2))
+    after = await _books(aries)
+    assert after["balance"] - before["balance"] == after["dayTotalPnl"] - before["dayTotalPnl"]
+    assert after["dayRealizedPnl"] - before["dayRealizedPnl"] == -2 * FEE
