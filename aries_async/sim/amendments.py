@@ -4,7 +4,10 @@
 filled quantity over; ``cancel`` marks it ``CANCELED`` and its ack carries a new ``clOrdId``
 (switch ``cancel_assigns_new_id``) with ``origClOrdId`` = the order's id. An order no longer
 open, a replace that changes the side or asks for no more than is filled: refused with
-``success: false`` (or a 400 with ``rejections_as_http``); a multi-leg replace without its
+``success: false`` (or a 400 ``REPLACE_REJECTED`` with ``rejections_as_http``); so is one
+whose unfilled quantity a placement would be refused (buying power, a position to sell or
+close; the text the placement's ``ordRejReason`` would say, a 400 ``ORDER_REJECTED`` as the
+placement's), the order left as it was; a multi-leg replace without its
 ``legs`` (rest.md 6.3 requires them) is a 400 ``MISSING_FIELD``.
 :class:`~aries_async.sim.state.State` answers ``POST /v1/orders/replace`` and ``/cancel`` with
 these; everything returned is in wire form.
@@ -73,18 +76,12 @@ def replace(state: State, body: Mapping[str, Any]) -> dict[str, Any]:
             if spec["side"] != old.side
             else "qty must exceed the filled quantity"
         )
-        if state.rejections_as_http:
-            raise OrderRequestError("REPLACE_REJECTED", text)
-        return {
-            "success": False,
-            "clOrdId": old.cl_ord_id,
-            "origClOrdId": old.cl_ord_id,
-            "status": "REJECTED",
-            "qty": decimal_text(spec["qty"]),
-            "price": decimal_text(spec["price"]) if spec["price"] is not None else "",
-            "text": text,
-            "transactTime": rfc3339(now),
-        }
+        return _refused(state, old.cl_ord_id, spec, text, "REPLACE_REJECTED", now)
+    # The replacement meets the rules a placement meets (buying power, a position to sell or
+    # close), for what it leaves to fill: what is filled is already in cash and positions.
+    reason = state.reject_reason(spec | {"qty": spec["qty"] - old.cum_qty})
+    if reason is not None:
+        return _refused(state, old.cl_ord_id, spec, reason, "ORDER_REJECTED", now)
     state.matcher.stop_working(old)
     old.status = "REPLACED"
     old.updated_at = now
@@ -109,6 +106,25 @@ def replace(state: State, body: Mapping[str, Any]) -> dict[str, Any]:
     state.emit(new.account_id, "account.order", state.order_wire(new))
     state.matcher.start_working(new)
     return ack
+
+
+def _refused(
+    state: State, cl_ord_id: str, spec: Mapping[str, Any], text: str, code: str, now: float
+) -> dict[str, Any]:
+    """The answer refusing a replace of the order ``cl_ord_id`` (which stays as it was):
+    ``success: false``, or a 400 of ``code`` with ``rejections_as_http``."""
+    if state.rejections_as_http:
+        raise OrderRequestError(code, text)
+    return {
+        "success": False,
+        "clOrdId": cl_ord_id,
+        "origClOrdId": cl_ord_id,
+        "status": "REJECTED",
+        "qty": decimal_text(spec["qty"]),
+        "price": decimal_text(spec["price"]) if spec["price"] is not None else "",
+        "text": text,
+        "transactTime": rfc3339(now),
+    }
 
 
 def cancel(state: State, body: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """The simulator's books tell one story: what a preview quotes is what the fill charges, the
-cash a round trip costs is its realized P&L.
+cash a round trip costs is its realized P&L, a replace meets the buying power a placement
+does.
 
 A bot tested against the simulator reconciles these against each other; a simulator whose
 books disagree with themselves would teach it to tolerate a broken ledger.
@@ -10,10 +11,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from decimal import Decimal
 
+import attrs
 import pytest
 
-from aries_async import AriesClient
-from aries_async.models.order_requests import OrderRequest
+from aries_async import AriesClient, OrderRejectedHTTPError
+from aries_async.models.order_requests import OrderRequest, ReplaceRequest
 from aries_async.models.orders import OrderStatus
 from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.state import AccountEvent
@@ -141,3 +143,58 @@ async def test_an_open_position_counts_its_fees_in_the_days_total(aries: AriesCl
     after = await _books(aries)
     assert after["balance"] - before["balance"] == after["dayTotalPnl"] - before["dayTotalPnl"]
     assert after["dayRealizedPnl"] - before["dayRealizedPnl"] == -2 * FEE
+
+
+async def _resting_buy(aries: AriesClient, account: str) -> str:
+    """A limit buy of one AAPL share far below the market, working in ``account``."""
+    order = attrs.evolve(_order("AAPL", "BUY", 1, Decimal(100)), account_id=account)
+    ack = await aries.orders.place(order)
+    assert ack.success and ack.cl_ord_id is not None, ack
+    return ack.cl_ord_id
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"quantity": Decimal(40)}, {"quantity": Decimal(20), "price": Decimal(200)}],
+    ids=["quantity", "price"],
+)
+async def test_a_replace_beyond_buying_power_is_refused_as_a_placement_is(
+    sim: Simulator, aries: AriesClient, change: dict[str, Decimal]
+) -> None:
+    """A cash-poor margin account (buying power twice its 1000) may rest a small order but
+    not grow it beyond what it could place."""
+    sim.state.add_account("POOR-1", cash=Decimal(1000))
+    placed = await aries.orders.place(
+        attrs.evolve(_order("AAPL", "BUY", 40, Decimal(100)), account_id="POOR-1")
+    )
+    assert not placed.success and placed.ord_rej_reason == "insufficient buying power"
+    cl_ord_id = await _resting_buy(aries, "POOR-1")
+    request = ReplaceRequest(
+        orig_cl_ord_id=cl_ord_id,
+        account_id="POOR-1",
+        symbol="AAPL",
+        quantity=change["quantity"],
+        price=change.get("price"),
+    )
+    refused = await aries.orders.replace(request)
+    assert not refused.success and refused.status == OrderStatus.REJECTED
+    assert refused.text == placed.ord_rej_reason
+    (order,) = [o for o in await aries.orders.active("POOR-1") if o.cl_ord_id == cl_ord_id]
+    assert order.ord_status == OrderStatus.NEW and order.quantity == 1
+    sim.state.rejections_as_http = True
+    with pytest.raises(OrderRejectedHTTPError) as caught:
+        await aries.orders.replace(request)
+    assert caught.value.reason == "insufficient buying power"
+    assert caught.value.code == "ORDER_REJECTED"
+
+
+async def test_a_replace_within_buying_power_still_goes_through(
+    sim: Simulator, aries: AriesClient
+) -> None:
+    sim.state.add_account("POOR-2", cash=Decimal(1000))
+    cl_ord_id = await _resting_buy(aries, "POOR-2")
+    request = ReplaceRequest(
+        orig_cl_ord_id=cl_ord_id, account_id="POOR-2", symbol="AAPL", quantity=15
+    )
+    replaced = await aries.orders.replace(request)
+    assert replaced.success, replaced.text
