@@ -277,6 +277,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--rejections-as-http", action="store_true", help="order rejections as HTTP 400"
     )
     switches.add_argument(
+        "--unchecked-closes",
+        action="store_true",
+        help="take option legs marked CLOSE without a position to close",
+    )
+    switches.add_argument(
         "--cancel-echo-id", action="store_true", help="cancel acks echo the order's clOrdId"
     )
     switches.add_argument(
@@ -308,6 +313,7 @@ def build_simulator(args: argparse.Namespace) -> Simulator:
         market_open={"auto": None, "open": True, "closed": False}[args.market],
         starting_cash=args.starting_cash,
     )
+    sim.state.check_closing_legs = not args.unchecked_closes
     return sim
 
 

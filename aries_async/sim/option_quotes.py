@@ -23,6 +23,8 @@ __all__ = [
     "contract_price",
     "contract_quote",
     "contract_snapshot",
+    "leg_ratio",
+    "leg_symbol",
     "order_contracts",
     "priced_contract",
 ]
@@ -83,7 +85,7 @@ class OrderContract:
     per_unit: Decimal
 
 
-def _leg_symbol(leg: dict[str, Any]) -> str | None:
+def leg_symbol(leg: dict[str, Any]) -> str | None:
     """The OSI symbol of an option leg: its ``symbol`` when that is one, else built from the
     underlying, maturity, put/call and strike it carries."""
     named = str(leg.get("symbol") or "")
@@ -114,7 +116,7 @@ def order_contracts(
         return None
     contracts = []
     for leg in legs:
-        symbol = _leg_symbol(leg) if leg.get("securityType") == "OPTION" else None
+        symbol = leg_symbol(leg) if leg.get("securityType") == "OPTION" else None
         parts = priced_contract(feed, symbol) if symbol else None
         if symbol is None or parts is None:
             return None

@@ -61,6 +61,7 @@ from decimal import Decimal
 from typing import Any
 
 from aries_async.sim import amendments
+from aries_async.sim.closing import unbacked_close
 from aries_async.sim.faults import Faults
 from aries_async.sim.feed import Clock, Feed
 from aries_async.sim.intake import parse_order
@@ -113,6 +114,11 @@ class State(Ledger):
             echoing the order's id.
         faults: the simulator's live faults (the state reads
             ``snapshot_working_orders_only``); a private default set when not given.
+
+    Attributes:
+        check_closing_legs: refuse an option order whose ``CLOSE`` leg has no position to
+            close (:mod:`~aries_async.sim.closing`; default True, the CLI's
+            ``--unchecked-closes`` sets it False: a server that does not check).
     """
 
     def __init__(
@@ -132,6 +138,7 @@ class State(Ledger):
         )
         self.rejections_as_http = rejections_as_http
         self.cancel_assigns_new_id = cancel_assigns_new_id
+        self.check_closing_legs = True
         self.matcher = Matcher(self)
         self.watchlists = Watchlists(clock=clock, symbols=feed.symbols)
         self.predictions = PredictionOrders(clock=clock, seed=feed.seed)
@@ -208,6 +215,11 @@ class State(Ledger):
         contracts_end = _contracts_end(spec["legs"])
         if contracts_end is not None and self.clock.now() >= contracts_end[0]:
             return f"option contract expired on {contracts_end[1]}"
+        if self.check_closing_legs:
+            held = self.positions[spec["account_id"]]
+            unbacked = unbacked_close(held, spec["legs"], spec["side"], spec["qty"])
+            if unbacked is not None:
+                return unbacked
         contracts = order_contracts(self.feed, spec["legs"], spec["side"])
         buying = spec["side"] in ("BUY", "BUY_TO_COVER")
         if contracts is None or not buying:

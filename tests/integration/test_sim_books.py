@@ -1,6 +1,6 @@
 """The simulator's books tell one story: what a preview quotes is what the fill charges, the
 cash a round trip costs is its realized P&L, a replace meets the buying power a placement
-does.
+does, and an option leg that closes needs a position to close.
 
 A bot tested against the simulator reconciles these against each other; a simulator whose
 books disagree with themselves would teach it to tolerate a broken ledger.
@@ -8,6 +8,7 @@ books disagree with themselves would teach it to tolerate a broken ledger.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import AsyncIterator
 from decimal import Decimal
 
@@ -15,9 +16,10 @@ import attrs
 import pytest
 
 from aries_async import AriesClient, OrderRejectedHTTPError
-from aries_async.models.order_requests import OrderRequest, ReplaceRequest
+from aries_async.models.order_requests import OrderLeg, OrderRequest, ReplaceRequest
 from aries_async.models.orders import OrderStatus
 from aries_async.sim import ManualClock, Simulator
+from aries_async.sim.cli import add_arguments, build_simulator
 from aries_async.sim.state import AccountEvent
 
 ACCOUNT = "TEST-SIM-001"
@@ -198,3 +200,51 @@ async def test_a_replace_within_buying_power_still_goes_through(
     )
     replaced = await aries.orders.replace(request)
     assert replaced.success, replaced.text
+
+
+def _closing(osi: str, side: str) -> OrderRequest:
+    """One contract of ``osi`` bought or sold by a leg that closes a position."""
+    leg = OrderLeg(security_type="OPT", side=side, position_effect="CLOSE", symbol=osi)
+    return attrs.evolve(_order("AAPL", side, 1), legs=[leg])
+
+
+@pytest.mark.parametrize("side", ["SELL", "BUY"])
+async def test_a_closing_leg_without_a_position_to_close_is_refused(
+    aries: AriesClient, side: str
+) -> None:
+    osi = await _osi(aries)
+    order = _closing(osi, side)
+    preview = await aries.orders.preview(order)
+    assert preview.errors == ["no position to close"]
+    ack = await aries.orders.place(order)
+    assert not ack.success and ack.status == OrderStatus.REJECTED
+    assert ack.ord_rej_reason == "no position to close"
+    assert osi not in [p.symbol for p in await aries.accounts.positions(ACCOUNT)]
+
+
+async def test_a_closing_leg_closes_a_held_position(aries: AriesClient) -> None:
+    osi = await _osi(aries)
+    await _fill(aries, _order(osi, "BUY", 1))
+    too_many = attrs.evolve(_closing(osi, "SELL"), quantity=2)
+    assert (await aries.orders.preview(too_many)).errors == ["no position to close"]
+    await _fill(aries, _closing(osi, "SELL"))
+    assert osi not in [p.symbol for p in await aries.accounts.positions(ACCOUNT)]
+
+
+async def test_a_lenient_simulator_takes_a_closing_leg_without_a_position(
+    sim: Simulator, aries: AriesClient
+) -> None:
+    """``--unchecked-closes``: a server that does not check what a leg closes."""
+    sim.state.check_closing_legs = False
+    osi = await _osi(aries)
+    await _fill(aries, _closing(osi, "SELL"))
+    held = {p.symbol: p.quantity for p in await aries.accounts.positions(ACCOUNT)}
+    assert held[osi] == -1
+
+
+@pytest.mark.parametrize("flags", [[], ["--unchecked-closes"]])
+def test_the_command_line_switches_the_check(flags: list[str]) -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    simulator = build_simulator(parser.parse_args(flags))
+    assert simulator.state.check_closing_legs is not bool(flags)

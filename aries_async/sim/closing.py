@@ -1,0 +1,56 @@
+"""Option legs that close a position: the simulator's check of ``positionEffect``.
+
+The spec says what ``CLOSE`` means, not what the server does with one that has nothing to
+close: the SDK's models document ``OPEN`` as "a new position" and ``CLOSE`` as "when closing an
+existing position" ("closes an existing position (or reduces it)"). The simulator takes that
+at its word, as it refuses an equity ``SELL`` of shares the account does not hold: an option
+leg marked ``CLOSE`` (or ``C``) must have, in the account, a position on the other side of
+at least the contracts it trades (the order's quantity x the leg's ``ratioQty``); a sold leg
+closes a long position, a bought leg a short one. Otherwise the order is refused (``no
+position to close``), at placement, in the preview's ``errors`` and on a replace.
+
+A single leg trades on the order's side (as the fill does: a ``SELL`` order's leg sells);
+a spread's legs on their own. Only option legs are checked; ``OPEN`` legs are not (a bought
+leg marked ``OPEN`` against a short position still nets against it, as fills do).
+
+The switch :attr:`State.check_closing_legs <aries_async.sim.state.State>` (CLI
+``--unchecked-closes`` turns it off) stands for a server that does not check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from aries_async.sim.option_quotes import leg_ratio, leg_symbol
+from aries_async.sim.records import SimPosition
+
+__all__ = ["NO_POSITION_TO_CLOSE", "unbacked_close"]
+
+NO_POSITION_TO_CLOSE = "no position to close"
+"""The refusal's reason (``ordRejReason``, a preview's ``errors`` entry)."""
+
+
+def unbacked_close(
+    positions: Mapping[str, SimPosition],
+    legs: Sequence[Mapping[str, Any]],
+    side: str,
+    quantity: Decimal,
+) -> str | None:
+    """Why an order of ``quantity`` on ``side`` with ``legs`` cannot close what they say they
+    close in an account holding ``positions`` (by symbol), or None."""
+    for leg in legs:
+        if leg.get("positionEffect") != "CLOSE" or leg.get("securityType") != "OPTION":
+            continue
+        # One leg trades on the order's side (as it fills), a spread's on their own.
+        one = len(legs) == 1
+        buying = side in ("BUY", "BUY_TO_COVER") if one else leg.get("side") == "BUY"
+        symbol = leg_symbol(dict(leg))
+        held = positions.get(symbol) if symbol else None
+        contracts = quantity * leg_ratio(dict(leg))
+        # A bought leg closes a short position, a sold one a long one.
+        closable = -held.quantity if held and buying else held.quantity if held else Decimal(0)
+        if closable < contracts:
+            return NO_POSITION_TO_CLOSE
+    return None
