@@ -9,7 +9,6 @@ books disagree with themselves would teach it to tolerate a broken ledger.
 from __future__ import annotations
 
 import argparse
-from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import attrs
@@ -18,7 +17,7 @@ import pytest
 from aries_async import AriesClient, OrderRejectedHTTPError
 from aries_async.models.order_requests import OrderLeg, OrderRequest, ReplaceRequest
 from aries_async.models.orders import OrderStatus
-from aries_async.sim import ManualClock, Simulator
+from aries_async.sim import Simulator
 from aries_async.sim.cli import add_arguments, build_simulator
 from aries_async.sim.state import AccountEvent
 
@@ -27,21 +26,10 @@ CONTRACT = Decimal(100)
 FEE = Decimal("0.65")  # the simulator's option fee, a contract traded
 
 
-@pytest.fixture
-async def sim() -> AsyncIterator[Simulator]:
-    async with Simulator(seed=0, clock=ManualClock(), tick_interval=None, step_seconds=60) as s:
-        yield s
-
-
-def _order(symbol: str, side: str, quantity: int, price: Decimal | None = None) -> OrderRequest:
+def _order(symbol: str, side: str, quantity: int) -> OrderRequest:
+    """A market order of ``quantity`` (shares or contracts) for the day."""
     return OrderRequest(
-        account_id=ACCOUNT,
-        symbol=symbol,
-        side=side,
-        type="MARKET" if price is None else "LIMIT",
-        quantity=quantity,
-        price=price,
-        time_in_force="DAY",
+        account_id=ACCOUNT, symbol=symbol, side=side, type="MARKET", quantity=quantity
     )
 
 
@@ -149,7 +137,7 @@ async def test_an_open_position_counts_its_fees_in_the_days_total(aries: AriesCl
 
 async def _resting_buy(aries: AriesClient, account: str) -> str:
     """A limit buy of one AAPL share far below the market, working in ``account``."""
-    order = attrs.evolve(_order("AAPL", "BUY", 1, Decimal(100)), account_id=account)
+    order = attrs.evolve(_order("AAPL", "BUY", 1), type="LIMIT", price=100, account_id=account)
     ack = await aries.orders.place(order)
     assert ack.success and ack.cl_ord_id is not None, ack
     return ack.cl_ord_id
@@ -167,7 +155,7 @@ async def test_a_replace_beyond_buying_power_is_refused_as_a_placement_is(
     not grow it beyond what it could place."""
     sim.state.add_account("POOR-1", cash=Decimal(1000))
     placed = await aries.orders.place(
-        attrs.evolve(_order("AAPL", "BUY", 40, Decimal(100)), account_id="POOR-1")
+        attrs.evolve(_order("AAPL", "BUY", 40), type="LIMIT", price=100, account_id="POOR-1")
     )
     assert not placed.success and placed.ord_rej_reason == "insufficient buying power"
     cl_ord_id = await _resting_buy(aries, "POOR-1")
