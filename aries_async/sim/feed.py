@@ -50,6 +50,7 @@ from aries_async.sim.bars import (
 )
 from aries_async.sim.clock import DEFAULT_START, NEW_YORK, Clock, ManualClock, SystemClock
 from aries_async.sim.firehose import Firehose
+from aries_async.sim.sessions import is_trading_day
 from aries_async.sim.symbols import SYMBOLS, SymbolInfo, SymbolTable
 from aries_async.sim.walk import INTRADAY_DAYS_CAP, QuoteSnapshot, Walker, round_price
 
@@ -280,9 +281,17 @@ class Feed:
             for d in walker.history()
         ]
         today = datetime.fromtimestamp(walker.t0, NEW_YORK).date()
-        out.append(
-            Bar(day_epoch(today), walker.open, walker.high, walker.low, walker.price, walker.volume)
-        )
+        if is_trading_day(today):  # today's session so far; a day without one has no bar
+            out.append(
+                Bar(
+                    day_epoch(today),
+                    walker.open,
+                    walker.high,
+                    walker.low,
+                    walker.price,
+                    walker.volume,
+                )
+            )
         return out
 
     def history_closes(self, symbol: str) -> list[tuple[date, float]]:

@@ -23,6 +23,7 @@ import attrs
 from aries_async.sim.bars import Bar, DayBar
 from aries_async.sim.clock import NEW_YORK
 from aries_async.sim.records import price_decimal
+from aries_async.sim.sessions import is_trading_day
 from aries_async.sim.symbols import SymbolInfo
 
 __all__ = [
@@ -301,7 +302,7 @@ class Walker:
     # -- history ----------------------------------------------------------------------------
 
     def history(self) -> list[DayBar]:
-        """Daily bars of the weekdays before t0's New York date, oldest first."""
+        """Daily bars of the trading days before t0's New York date, oldest first."""
         if self._history is None:
             today = datetime.fromtimestamp(self.t0, NEW_YORK).date()
             self._history = list(
@@ -371,7 +372,7 @@ def _history(
     days: list[date] = []
     cursor = today - timedelta(days=1)
     while len(days) < HISTORY_DAYS:
-        if cursor.weekday() < 5:
+        if is_trading_day(cursor):
             days.append(cursor)
         cursor -= timedelta(days=1)
     bars: list[DayBar] = []
