@@ -310,22 +310,14 @@ MarketEvent = (
     | Level2Update
     | GreeksUpdate
     | MarketStatusUpdate
-    | StreamConnected
-    | StreamDisconnected
+    | StatusEvent
     | ServerErrorMessage
     | UnknownEvent
 )
 """Everything :meth:`MarketStream.events() <aries_async.streaming.market.MarketStream.events>`
 can yield."""
 
-ChartEvent = (
-    ChartQuote
-    | ChartTrade
-    | StreamConnected
-    | StreamDisconnected
-    | ServerErrorMessage
-    | UnknownEvent
-)
+ChartEvent = ChartQuote | ChartTrade | StatusEvent | ServerErrorMessage | UnknownEvent
 """Everything :meth:`ChartStream.events() <aries_async.streaming.charts.ChartStream.events>`
 can yield."""
 
@@ -338,8 +330,7 @@ AccountEvent = (
     | PnlEvent
     | WatchlistEvent
     | NewsEvent
-    | StreamConnected
-    | StreamDisconnected
+    | StatusEvent
     | ServerErrorMessage
     | UnknownEvent
 )

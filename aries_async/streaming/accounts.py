@@ -42,6 +42,7 @@ from typing import Any, Unpack
 from aries_async.errors import ConfigurationError, OrderStateUnknownError
 from aries_async.models._summary import counted
 from aries_async.models.events import (
+    AccountEvent,
     AccountInfoEvent,
     AccountSnapshot,
     BalanceEvent,
@@ -203,11 +204,12 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics, OrderWaiting):
             limit=self.config.account_buffer if limit is None else limit,
         )
 
-    def events(self, *, buffer: int | None = None) -> Consumer[Any]:
+    def events(self, *, buffer: int | None = None) -> Consumer[AccountEvent]:
         """Every account event in order, of every account: snapshots, order/position/balance
         events (with :class:`OrderStateUnknown` for a missed order change that could not be
         looked up), ``account.info``, the other topics' events, status changes (the gap
-        markers), server errors and unknown messages.
+        markers), server errors and unknown messages: an
+        :data:`~aries_async.models.events.AccountEvent`.
 
         Ends when the stream is closed; raises its fatal error
         (:class:`~aries_async.errors.StreamAuthError`, :class:`~aries_async.errors.

@@ -25,6 +25,7 @@ import attrs
 
 from aries_async.models._wire import stamped_before
 from aries_async.models.events import (
+    ChartEvent,
     ChartQuote,
     ChartTrade,
     ServerErrorMessage,
@@ -59,7 +60,7 @@ _QUOTES, _TRADES = Channel.QUOTES.value, Channel.TRADES.value
 """The ``payload.type`` of each channel (its carrier, but for trades sent with the quotes)."""
 
 
-class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade]):
+class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartEvent]):
     """Live chart quotes and trades over ``/v1/charts/ws`` with reconnects, replayed
     subscriptions and per-consumer conflation.
 

@@ -20,6 +20,7 @@ from typing import Any, Unpack
 from aries_async.models.events import (
     GreeksUpdate,
     Level2Update,
+    MarketEvent,
     QuoteUpdate,
     ServerErrorMessage,
     TimeAndSalesUpdate,
@@ -54,7 +55,7 @@ _CHANNEL_TYPES: dict[Channel, type[Any]] = {
 _TYPE_CHANNELS = {kind: channel for channel, kind in _CHANNEL_TYPES.items()}
 
 
-class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate]):
+class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate, MarketEvent]):
     """The subscribe and unsubscribe calls of the market stream, and what they keep: the
     desired subscriptions and, per update type, the symbols it is delivered for."""
 

@@ -36,10 +36,12 @@ def _named(symbol: object) -> str:
 S = TypeVar("S")
 Q = TypeVar("Q")
 T = TypeVar("T")
+E = TypeVar("E")
 
 
-class SymbolStream(StreamBase, Generic[S, Q, T]):
-    """A stream of per-symbol updates: subscriptions of type ``S``, quotes ``Q``, trades ``T``.
+class SymbolStream(StreamBase, Generic[S, Q, T, E]):
+    """A stream of per-symbol updates: subscriptions of type ``S``, quotes ``Q``, trades ``T``,
+    and ``E`` every item :meth:`events` delivers (the face's union of them).
 
     A face sets :attr:`_quote_type`, :attr:`_trade_type` and :attr:`_symbol_types`, and keeps
     :attr:`_latest` / :attr:`_latest_trade` up to date from its ``on_messages``.
@@ -244,10 +246,11 @@ class SymbolStream(StreamBase, Generic[S, Q, T]):
 
     def events(
         self, symbols: str | Iterable[str] | None = None, *, buffer: int | None = None
-    ) -> Consumer[Any]:
+    ) -> Consumer[E]:
         """Everything in arrival order: every update type, :class:`StreamConnected` /
         :class:`StreamDisconnected` (the gap markers), :class:`StreamReauthenticated`, server
-        errors and unknown messages.
+        errors and unknown messages (:data:`~aries_async.models.events.MarketEvent` on the
+        market stream, :data:`~aries_async.models.events.ChartEvent` on the charts stream).
 
         With ``symbols`` only per-symbol updates of those symbols are delivered. Ends and
         raises like :meth:`quotes`; a slow consumer gets updates conflated per (type, symbol)

@@ -143,6 +143,7 @@ async def test_a_partly_refused_request_acknowledges_its_good_symbols(
                 if isinstance(event, ServerErrorMessage):
                     break
         assert stream.refused == {"NOSUCH": "invalid symbol"}
+        assert isinstance(event, ServerErrorMessage)
         assert event.symbols == ("NOSUCH",)
         await subscribed(stream, "AAPL", "MSFT")
         assert stream.acknowledged == {"AAPL", "MSFT"}
