@@ -9,7 +9,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 import aiohttp
 import yarl
@@ -25,7 +25,7 @@ from aries_async.auth.tokens import Token
 from aries_async.config import ClientConfig
 from aries_async.errors import AuthenticationError, PermissionDeniedError, ValidationError
 from aries_async.http.call_timeout import BLOCK_TIMEOUT, TimeoutBlock
-from aries_async.http.decode import Parse, decode_body
+from aries_async.http.decode import decode_body
 from aries_async.http.transport import Monotonic, Query, Sleep, Transport
 
 # The resources are small (their models load on first use, off the event loop): imported here,
@@ -38,6 +38,7 @@ from aries_async.resources.users import Users
 from aries_async.stream_opener import StreamOpener, Streams
 
 if TYPE_CHECKING:
+    from aries_async.client_options import ClientOptions, Parsed
     from aries_async.http.budget import RateBudget
 
 __all__ = ["AriesClient", "StreamOpener"]
@@ -170,7 +171,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
         return Market(self)
 
     @classmethod
-    def from_env(cls, **kwargs: Any) -> AriesClient:
+    def from_env(cls, **kwargs: Unpack[ClientOptions]) -> AriesClient:
         """A client configured from ``ARIES_*`` environment variables (ClientConfig.from_env),
         signed in as ``aries-async login`` left it.
 
@@ -287,10 +288,10 @@ class AriesClient(AsyncClosing, Groups, Streams):
         idempotent: bool | None = None,
         timeout: float | None = None,
         authenticated: bool = True,
-        parse: Parse | None = None,
+        parse: Callable[[Any], Parsed] | None = None,
         scopes: Sequence[str] | None = None,
         operation: str | None = None,
-    ) -> Any:
+    ) -> Parsed:
         """Call any endpoint (the long tail of ``endpoints-all.md``) with auth, retries and errors.
 
         Args:
@@ -383,9 +384,12 @@ class AriesClient(AsyncClosing, Groups, Streams):
         if watch is not None and watch[0] is self:
             watch[1](response.headers)
         body = response.body
-        if len(body) < self._offload:
-            return decode_body(body, response.headers, method, path, parse)
-        return await asyncio.to_thread(decode_body, body, response.headers, method, path, parse)
+        parsed: Parsed = (
+            decode_body(body, response.headers, method, path, parse)
+            if len(body) < self._offload
+            else await asyncio.to_thread(decode_body, body, response.headers, method, path, parse)
+        )
+        return parsed
 
     def __del__(self) -> None:
         # Dropped unclosed (a notebook's client cell run again): say which client, and how.

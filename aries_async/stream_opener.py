@@ -5,8 +5,8 @@ the client's methods that return them."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, Unpack
 
 from aries_async._deprecation import renamed_arguments
 from aries_async._lazy import load
@@ -21,17 +21,41 @@ if TYPE_CHECKING:
     from aries_async.streaming.accounts import AccountStream
     from aries_async.streaming.base import StreamBase
     from aries_async.streaming.charts import ChartStream
+    from aries_async.streaming.config import StreamConfig
+    from aries_async.streaming.connection import Connector
+    from aries_async.streaming.lookup import OrderLookup
     from aries_async.streaming.market import MarketStream
 
-__all__ = ["StreamOpener", "Streams"]
+__all__ = ["AccountOpenerOptions", "OpenerOptions", "StreamOpener", "Streams"]
 
 
 S = TypeVar("S", bound="StreamBase")
 
-_KEYWORDS = frozenset({"config", "sleep", "monotonic", "wall_clock", "rand", "connect"})
-"""The keywords of every stream (``StreamOptions``) but the token callbacks the client passes
-itself; named here, as checking a call must not load the streaming code."""
-_ACCOUNT_KEYWORDS = _KEYWORDS | {"reconcile", "reconcile_attempts"}
+
+class OpenerOptions(TypedDict, total=False):
+    """The keyword arguments of ``client.market_stream()`` and ``client.chart_stream()``: those
+    every stream takes (:class:`~aries_async.streaming.base.StreamOptions`) but the token
+    callbacks the client passes itself. Declared here, as checking a call must not load the
+    streaming code."""
+
+    config: StreamConfig | None
+    sleep: Callable[[float], Awaitable[Any]]
+    monotonic: Callable[[], float]
+    wall_clock: Callable[[], float]
+    rand: Callable[[], float]
+    connect: Connector | None
+
+
+class AccountOpenerOptions(OpenerOptions, total=False):
+    """The keyword arguments of ``client.account_stream()``: :class:`OpenerOptions` and the
+    account stream's own."""
+
+    reconcile: OrderLookup | None
+    reconcile_attempts: int
+
+
+_KEYWORDS = OpenerOptions.__optional_keys__
+_ACCOUNT_KEYWORDS = AccountOpenerOptions.__optional_keys__
 
 
 def _check_keywords(owner: object, method: str, given: Any, taken: frozenset[str]) -> None:
@@ -163,7 +187,7 @@ class Streams:
             await self._open_streams.pop().aclose()
 
     @renamed_arguments(clock="monotonic")
-    def market_stream(self, **kwargs: Any) -> StreamOpener[MarketStream]:
+    def market_stream(self, **kwargs: Unpack[OpenerOptions]) -> StreamOpener[MarketStream]:
         """A market-data stream: ``async with client.market_stream() as stream`` gives a
         :class:`~aries_async.streaming.MarketStream` (``kwargs`` go to it); see
         :class:`StreamOpener`.
@@ -189,7 +213,7 @@ class Streams:
         return StreamOpener(("aries_async.streaming.market",), build, self._open_streams)
 
     @renamed_arguments(clock="monotonic")
-    def chart_stream(self, **kwargs: Any) -> StreamOpener[ChartStream]:
+    def chart_stream(self, **kwargs: Unpack[OpenerOptions]) -> StreamOpener[ChartStream]:
         """A charts stream (TradingView-style quotes and trades): ``async with
         client.chart_stream() as stream`` gives a :class:`~aries_async.streaming.ChartStream`
         (``kwargs`` go to it); see :class:`StreamOpener`.
@@ -218,7 +242,7 @@ class Streams:
 
     @renamed_arguments(clock="monotonic")
     def account_stream(
-        self, account_id: str, *more_accounts: str, **kwargs: Any
+        self, account_id: str, *more_accounts: str, **kwargs: Unpack[AccountOpenerOptions]
     ) -> StreamOpener[AccountStream]:
         """An account-updates stream for one account or several on one socket: ``async with
         client.account_stream(account_id) as stream`` gives an

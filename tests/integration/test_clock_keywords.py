@@ -73,8 +73,9 @@ def test_the_clients_old_clock_from_env_warns_on_the_callers_line(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("ARIES_ACCESS_TOKEN", "t" * 40)
+    old: dict[str, Any] = {"clock": lambda: 5.0}  # a keyword only the untyped path takes
     with pytest.warns(DeprecationWarning, match=r"AriesClient\(clock=") as caught:
-        AriesClient.from_env(**{"clock": lambda: 5.0})
+        AriesClient.from_env(**old)
     assert caught[0].filename == __file__  # past from_env, a frame of ours
 
 

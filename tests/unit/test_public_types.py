@@ -5,9 +5,12 @@ them check at run time what those types promise."""
 
 from __future__ import annotations
 
+import inspect
 import typing
-from typing import assert_type
+from typing import Any, assert_type
 
+from aries_async import AriesClient, ClientConfig
+from aries_async.client_options import ClientOptions
 from aries_async.models.events import AccountEvent, ChartEvent, MarketEvent
 from aries_async.streaming import AccountStream, ChartStream, Consumer, MarketStream
 from aries_async.streaming.base import STATUS_TYPES
@@ -24,8 +27,36 @@ async def _typed_stream_events(
         assert_type(event, MarketEvent)
 
 
+def _count(data: Any) -> int:
+    return len(data)
+
+
+async def _typed_request(client: AriesClient) -> None:
+    assert_type(await client.request("GET", "/v1/x"), Any)
+    assert_type(await client.request("GET", "/v1/x", parse=None), Any)
+    assert_type(await client.request("GET", "/v1/x", parse=_count), int)
+
+
+def _typed_keywords(client: AriesClient) -> None:
+    """A keyword an opener does not take, or a value of the wrong type, is a type error (as
+    it is a ``TypeError`` when called)."""
+    client.market_stream(buffer=10)  # type: ignore[call-arg]
+    client.chart_stream(config=ClientConfig())  # type: ignore[arg-type]
+    client.account_stream("ACC1", reconcile_attempts="3")  # type: ignore[arg-type]
+    client.account_stream("ACC1", token_store=None)  # type: ignore[call-arg]
+    AriesClient.from_env(tokn=None)  # type: ignore[call-arg]
+    AriesClient.from_env(rate_budget=20)  # type: ignore[arg-type]
+
+
 def test_every_status_event_is_in_each_stream_event_union() -> None:
     """``events()`` delivers the connection's status events, the re-authentication included,
     so a ``match`` over the union it is typed with reaches each of them."""
     for union in (MarketEvent, ChartEvent, AccountEvent):
         assert set(STATUS_TYPES) <= set(typing.get_args(union))
+
+
+def test_from_env_takes_the_keywords_of_the_client_but_config() -> None:
+    """``ClientOptions`` types ``from_env``'s keywords: it names each keyword of the client."""
+    keywords = inspect.signature(AriesClient.__init__).parameters
+    taken = {name for name, p in keywords.items() if p.kind is p.KEYWORD_ONLY}
+    assert set(ClientOptions.__optional_keys__) == taken
