@@ -12,8 +12,9 @@ from typing import Any, assert_type
 from aries_async import AriesClient, ClientConfig
 from aries_async.client_options import ClientOptions
 from aries_async.models.events import AccountEvent, ChartEvent, MarketEvent
+from aries_async.stream_opener import OpenerOptions
 from aries_async.streaming import AccountStream, ChartStream, Consumer, MarketStream
-from aries_async.streaming.base import STATUS_TYPES
+from aries_async.streaming.base import STATUS_TYPES, StreamOptions
 
 
 async def _typed_stream_events(
@@ -60,3 +61,18 @@ def test_from_env_takes_the_keywords_of_the_client_but_config() -> None:
     keywords = inspect.signature(AriesClient.__init__).parameters
     taken = {name for name, p in keywords.items() if p.kind is p.KEYWORD_ONLY}
     assert set(ClientOptions.__optional_keys__) == taken
+
+
+def test_the_openers_take_the_keywords_of_the_streams_but_the_token_callbacks() -> None:
+    """``OpenerOptions`` repeats ``StreamOptions`` (the opener may not load the streaming code
+    to read it): the two stay the same but for what the client passes itself."""
+    client_passes = {"invalidate_token", "renew_token"}
+    assert OpenerOptions.__optional_keys__ == StreamOptions.__optional_keys__ - client_passes
+    assert _texts(OpenerOptions) == {
+        name: text for name, text in _texts(StreamOptions).items() if name not in client_passes
+    }
+
+
+def _texts(options: Any) -> dict[str, str]:
+    """Each key's annotation as written (the modules postpone their annotations)."""
+    return {name: ref.__forward_arg__ for name, ref in options.__annotations__.items()}
