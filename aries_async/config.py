@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Unpack
 from urllib.parse import urlsplit
 
 import attrs
@@ -12,6 +13,9 @@ import attrs
 from aries_async._url_secrets import masked
 from aries_async.errors import ConfigurationError, ValidationError
 from aries_async.rate_limit import RateLimit, rate_limit_setting
+
+if TYPE_CHECKING:
+    from aries_async.client_options import ConfigOptions, ConfigOverrides
 
 __all__ = [
     "DEFAULT_SCOPES",
@@ -301,7 +305,7 @@ class ClientConfig:
             raise ConfigurationError("retry.max_attempts must be at least 1")
 
     @classmethod
-    def for_base_url(cls, base_url: str, **kwargs: object) -> ClientConfig:
+    def for_base_url(cls, base_url: str, **kwargs: Unpack[ConfigOptions]) -> ClientConfig:
         """Settings whose every URL lives on one host (the simulator, a proxy, a test server).
 
         ``http://127.0.0.1:8080`` gives REST there, the token URL at ``/v1/oauth2/token``, the
@@ -312,10 +316,12 @@ class ClientConfig:
                 scheme, another scheme...): the message says which, ``setting`` is
                 ``"base_url"``.
         """
-        return cls(endpoints=_endpoints_at(base_url, "base_url"), **kwargs)  # type: ignore[arg-type]
+        return cls(endpoints=_endpoints_at(base_url, "base_url"), **kwargs)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> ClientConfig:
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, **overrides: Unpack[ConfigOverrides]
+    ) -> ClientConfig:
         """Read settings from the environment.
 
         Variables: ``ARIES_CLIENT_ID``, ``ARIES_CLIENT_SECRET``, ``ARIES_REDIRECT_URI``,

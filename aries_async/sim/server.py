@@ -3,8 +3,7 @@
 Example:
     >>> async def main() -> None:                                  # doctest: +SKIP
     ...     async with Simulator(seed=7, token_ttl=5) as sim:
-    ...         config = sim.client_config()
-    ...         token = sim.issue_token()
+    ...         client = AriesClient(sim.client_config(), token=sim.issue_token())
     ...         sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(count=2)
 
 Time: with the default :class:`~aries_async.sim.feed.SystemClock` a background ticker advances
@@ -21,7 +20,7 @@ import secrets
 from collections import Counter, deque
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from aiohttp import web
 
@@ -37,6 +36,7 @@ from aries_async.sim.ws import hub_of
 
 if TYPE_CHECKING:
     from aries_async.auth.tokens import Token
+    from aries_async.client_options import ConfigOptions
     from aries_async.config import ClientConfig
 
 __all__ = ["DEFAULT_CLIENT_ID", "DEFAULT_REDIRECT_URI", "Simulator"]
@@ -387,14 +387,14 @@ class Simulator(AsyncClosing):
         passes (no filter, or a symbol or topic in common); returns the item as sent."""
         return hub_of(self.app).topics.news(headline, symbols=list(symbols), topics=list(topics))
 
-    def client_config(self, **overrides: Any) -> ClientConfig:
+    def client_config(self, **overrides: Unpack[ConfigOptions]) -> ClientConfig:
         """A :class:`~aries_async.config.ClientConfig` pointing every URL at this simulator."""
         from aries_async.config import ClientConfig
 
-        values: dict[str, Any] = {
+        values: ConfigOptions = {
             "client_id": self.client_id,
             "client_secret": self.client_secret,
             "redirect_uri": self.redirect_uri,
+            **overrides,
         }
-        values.update(overrides)
         return ClientConfig.for_base_url(self.base_url, **values)

@@ -18,6 +18,7 @@ from aries_async import (
     RateLimit,
     RetryPolicy,
 )
+from aries_async.client_options import ConfigOptions
 from aries_async.errors import (
     ClientClosedError,
     RateLimitError,
@@ -143,7 +144,7 @@ async def _arrived(sim: Simulator, path: str) -> None:
     ids=["pool", "per-host pool limit"],
 )
 async def test_aclose_ends_an_in_flight_call_with_a_typed_error_not_a_retry(
-    sim: Simulator, pool: dict[str, int]
+    sim: Simulator, pool: ConfigOptions
 ) -> None:
     # Under a per-host limit aiohttp's connector would hold the call until its timeout.
     sleep = RecordingSleep()

@@ -9,9 +9,12 @@ import inspect
 import typing
 from typing import Any, assert_type
 
-from aries_async import AriesClient, ClientConfig
-from aries_async.client_options import ClientOptions
+import attrs
+
+from aries_async import AriesClient, ClientConfig, Endpoints
+from aries_async.client_options import ClientOptions, ConfigOptions, ConfigOverrides
 from aries_async.models.events import AccountEvent, ChartEvent, MarketEvent
+from aries_async.sim import Simulator
 from aries_async.stream_opener import OpenerOptions
 from aries_async.streaming import AccountStream, ChartStream, Consumer, MarketStream
 from aries_async.streaming.base import STATUS_TYPES, StreamOptions
@@ -47,6 +50,15 @@ def _typed_keywords(client: AriesClient) -> None:
     client.account_stream("ACC1", token_store=None)  # type: ignore[call-arg]
     AriesClient.from_env(tokn=None)  # type: ignore[call-arg]
     AriesClient.from_env(rate_budget=20)  # type: ignore[arg-type]
+    ClientConfig.from_env(rate_limt=20)  # type: ignore[call-arg]
+    ClientConfig.from_env(timeout="30")  # type: ignore[arg-type]
+    ClientConfig.for_base_url("http://127.0.0.1", endpoints=Endpoints())  # type: ignore[call-arg]
+    ClientConfig.for_base_url("http://127.0.0.1", pool_size=None)  # type: ignore[arg-type]
+
+
+def _typed_simulator(sim: Simulator) -> None:
+    sim.client_config(timeout="30")  # type: ignore[arg-type]
+    sim.client_config(time_out=30)  # type: ignore[call-arg]
 
 
 def test_every_status_event_is_in_each_stream_event_union() -> None:
@@ -76,3 +88,11 @@ def test_the_openers_take_the_keywords_of_the_streams_but_the_token_callbacks() 
 def _texts(options: Any) -> dict[str, str]:
     """Each key's annotation as written (the modules postpone their annotations)."""
     return {name: ref.__forward_arg__ for name, ref in options.__annotations__.items()}
+
+
+def test_the_settings_keywords_are_the_fields_of_the_settings() -> None:
+    """``ConfigOverrides`` types ``ClientConfig.from_env``'s keywords, ``ConfigOptions`` those
+    of ``for_base_url`` (which sets ``endpoints`` itself): each names a field of the class."""
+    fields = {field.name for field in attrs.fields(ClientConfig)}
+    assert set(ConfigOverrides.__optional_keys__) == fields
+    assert set(ConfigOptions.__optional_keys__) == fields - {"endpoints"}
