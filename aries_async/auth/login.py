@@ -17,7 +17,7 @@ import logging
 import sys
 import threading
 import webbrowser
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -139,7 +139,7 @@ async def login(
     client: AriesClient,
     *,
     redirect_uri: str | None = None,
-    scopes: tuple[str, ...] | None = None,
+    scopes: str | Iterable[str] | None = None,
     open_url: OpenUrl | None = open_in_browser,
     listen: bool = True,
     read_line: ReadLine | None = None,
@@ -151,7 +151,9 @@ async def login(
     Args:
         client: an open :class:`~aries_async.AriesClient` (its config gives client id and URLs).
         redirect_uri: the registered redirect URI (default: the configured one).
-        scopes: the scopes to ask for (default: the configured ones).
+        scopes: the scopes or scope groups to ask for, as
+            :meth:`~aries_async.auth.oauth.OAuth.authorization_url` takes them (default: the
+            configured ones).
         open_url: opens the URL in a browser; None only prints it.
         listen: wait for the callback on the redirect URI's loopback port.
         read_line: reads a pasted callback URL (or code); None disables paste mode.

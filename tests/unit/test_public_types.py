@@ -11,7 +11,7 @@ from typing import Any, assert_type
 
 import attrs
 
-from aries_async import AriesClient, ClientConfig, Endpoints
+from aries_async import AriesClient, ClientConfig, Endpoints, login
 from aries_async.client_options import ClientOptions, ConfigOptions, ConfigOverrides
 from aries_async.models.events import AccountEvent, ChartEvent, MarketEvent
 from aries_async.sim import Simulator
@@ -54,6 +54,13 @@ def _typed_keywords(client: AriesClient) -> None:
     ClientConfig.from_env(timeout="30")  # type: ignore[arg-type]
     ClientConfig.for_base_url("http://127.0.0.1", endpoints=Endpoints())  # type: ignore[call-arg]
     ClientConfig.for_base_url("http://127.0.0.1", pool_size=None)  # type: ignore[arg-type]
+
+
+async def _typed_login(client: AriesClient) -> None:
+    """``login`` takes scopes as ``authorization_url`` does, which it hands them to."""
+    await login(client, scopes=["trading", "analytics"], open_url=None)
+    await login(client, scopes="trading analytics", open_url=None)
+    client.oauth.authorization_url(scopes=["trading"])
 
 
 def _typed_simulator(sim: Simulator) -> None:
