@@ -28,14 +28,14 @@ class renamed(Generic[_T]):
     """A read-only attribute under an old name, deprecated in favour of ``new``.
 
     Reading it returns the attribute ``new`` and emits a :class:`DeprecationWarning` that
-    names both, attributed to the line that read it. Not an attrs field (the class attribute
-    is not annotated), so ``__init__``, equality, ``repr`` and ``to_frame`` know only the new
-    name.
+    names both, attributed to the line that read it. Declared a ``ClassVar`` (so that every
+    type checker reads it as ``T`` on an instance), it is not an attrs field: ``__init__``,
+    equality, ``repr`` and ``to_frame`` know only the new name.
 
     Example::
 
         class Quote:
-            bid = renamed[Decimal | None]("bid_price")
+            bid: ClassVar[renamed[Decimal | None]] = renamed("bid_price")
     """
 
     __slots__ = ("_message", "_new", "_old", "_owner")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -85,7 +85,7 @@ class QuoteUpdate(LazyWire):
         "quoteTimestamp", to_time, "``quoteTimestamp`` (exchange time) as aware UTC."
     )
 
-    quote_time = renamed[datetime | None]("quote_timestamp")
+    quote_time: ClassVar[renamed[datetime | None]] = renamed("quote_timestamp")
 
     def merged(self, newer: QuoteUpdate) -> QuoteUpdate:
         """``newer`` with the fields it did not send taken from ``self`` (partial updates)."""
@@ -198,9 +198,9 @@ class TradeUpdate(LazyWire):
         "tradeTimestamp", to_time, "``tradeTimestamp`` (exchange time) as aware UTC."
     )
 
-    trade_seq = renamed[int | None]("trade_sequence")
-    trade_time = renamed[datetime | None]("trade_timestamp")
-    net_change = renamed[Decimal | None]("change")
+    trade_seq: ClassVar[renamed[int | None]] = renamed("trade_sequence")
+    trade_time: ClassVar[renamed[datetime | None]] = renamed("trade_timestamp")
+    net_change: ClassVar[renamed[Decimal | None]] = renamed("change")
 
     def merged(self, newer: TradeUpdate) -> TradeUpdate:
         """``newer`` with the fields it did not send taken from ``self``."""
@@ -226,8 +226,8 @@ class TimeAndSalesUpdate(LazyWire):
         "tradeTimestamp", to_time, "``tradeTimestamp`` (exchange time) as aware UTC."
     )
 
-    trade_seq = renamed[int | None]("trade_sequence")
-    trade_time = renamed[datetime | None]("trade_timestamp")
+    trade_seq: ClassVar[renamed[int | None]] = renamed("trade_sequence")
+    trade_time: ClassVar[renamed[datetime | None]] = renamed("trade_timestamp")
 
 
 @attrs.frozen(kw_only=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal, get_args
+from typing import Any, ClassVar, Literal, get_args
 
 import attrs
 
@@ -102,7 +102,7 @@ class Bar:
     close: Decimal
     volume: Decimal | None = None
 
-    time = renamed[datetime]("timestamp")
+    time: ClassVar[renamed[datetime]] = renamed("timestamp")
 
 
 def parse_bars(data: object) -> list[Bar]:
@@ -338,13 +338,19 @@ class EquityDetails:
     nyse_sell_volume: Decimal | None = None
     nyse_net_inflow: Decimal | None = None
 
-    avg_volume_4_weeks = renamed[Decimal | None]("average_volume_4_weeks")
-    pct_held_by_institution = renamed[Decimal | None]("percent_held_by_institution")
-    trade_seq = renamed[int | None]("trade_sequence")
-    eps_current_qtr_mean_est = renamed[Decimal | None]("eps_current_quarter_mean_estimate")
-    eps_current_year_mean_est = renamed[Decimal | None]("eps_current_year_mean_estimate")
-    nasdaq_net_in_flow = renamed[Decimal | None]("nasdaq_net_inflow")
-    net_change = renamed[Decimal | None]("change")
+    avg_volume_4_weeks: ClassVar[renamed[Decimal | None]] = renamed("average_volume_4_weeks")
+    pct_held_by_institution: ClassVar[renamed[Decimal | None]] = renamed(
+        "percent_held_by_institution"
+    )
+    trade_seq: ClassVar[renamed[int | None]] = renamed("trade_sequence")
+    eps_current_qtr_mean_est: ClassVar[renamed[Decimal | None]] = renamed(
+        "eps_current_quarter_mean_estimate"
+    )
+    eps_current_year_mean_est: ClassVar[renamed[Decimal | None]] = renamed(
+        "eps_current_year_mean_estimate"
+    )
+    nasdaq_net_in_flow: ClassVar[renamed[Decimal | None]] = renamed("nasdaq_net_inflow")
+    net_change: ClassVar[renamed[Decimal | None]] = renamed("change")
 
 
 @attrs.frozen(kw_only=True)

@@ -10,7 +10,7 @@ import operator
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import attrs
 import orjson
@@ -113,14 +113,14 @@ class Quote:
     exchange: str | None = None
     received_at: datetime | None = attrs.field(default=None, eq=False)
 
-    last = renamed[Decimal | None]("last_price")
-    bid = renamed[Decimal | None]("bid_price")
-    ask = renamed[Decimal | None]("ask_price")
-    open = renamed[Decimal | None]("open_price")
-    high = renamed[Decimal | None]("high_price")
-    low = renamed[Decimal | None]("low_price")
-    prev_close = renamed[Decimal | None]("previous_close_price")
-    mid = renamed[Decimal | None]("mid_price")
+    last: ClassVar[renamed[Decimal | None]] = renamed("last_price")
+    bid: ClassVar[renamed[Decimal | None]] = renamed("bid_price")
+    ask: ClassVar[renamed[Decimal | None]] = renamed("ask_price")
+    open: ClassVar[renamed[Decimal | None]] = renamed("open_price")
+    high: ClassVar[renamed[Decimal | None]] = renamed("high_price")
+    low: ClassVar[renamed[Decimal | None]] = renamed("low_price")
+    prev_close: ClassVar[renamed[Decimal | None]] = renamed("previous_close_price")
+    mid: ClassVar[renamed[Decimal | None]] = renamed("mid_price")
 
     @property
     def mid_price(self) -> Decimal | None:

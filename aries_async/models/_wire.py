@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 import attrs
 
@@ -96,7 +96,7 @@ class Wire(Timestamped):
     __slots__ = ()
     data: Mapping[str, Any]
 
-    time = renamed[datetime | None]("timestamp")
+    time: ClassVar[renamed[datetime | None]] = renamed("timestamp")
 
     def get(self, wire_name: str, default: Any = None) -> Any:
         """A raw wire field (as decoded from JSON), for fields this model does not name."""

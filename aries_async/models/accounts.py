@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import ClassVar
 
 import attrs
 
@@ -145,15 +146,27 @@ class Balance:
         default=None, metadata=wire("sodMarginTradeBalance")
     )
 
-    unrealized_pl = renamed[Decimal | None]("unrealized_pnl")
-    realized_pl = renamed[Decimal | None]("realized_pnl")
-    sod_positions_market_value = renamed[Decimal | None]("start_of_day_positions_market_value")
-    sod_ttl_equity = renamed[Decimal | None]("start_of_day_total_equity")
-    sod_ttl_equity_updated_at = renamed[datetime | None]("start_of_day_total_equity_updated_at")
-    sod_funds_available_date = renamed[date | None]("start_of_day_funds_available_date")
-    sod_gross_funds_available = renamed[Decimal | None]("start_of_day_gross_funds_available")
-    sod_net_funds_available = renamed[Decimal | None]("start_of_day_net_funds_available")
-    sod_margin_trade_balance = renamed[Decimal | None]("start_of_day_margin_trade_balance")
+    unrealized_pl: ClassVar[renamed[Decimal | None]] = renamed("unrealized_pnl")
+    realized_pl: ClassVar[renamed[Decimal | None]] = renamed("realized_pnl")
+    sod_positions_market_value: ClassVar[renamed[Decimal | None]] = renamed(
+        "start_of_day_positions_market_value"
+    )
+    sod_ttl_equity: ClassVar[renamed[Decimal | None]] = renamed("start_of_day_total_equity")
+    sod_ttl_equity_updated_at: ClassVar[renamed[datetime | None]] = renamed(
+        "start_of_day_total_equity_updated_at"
+    )
+    sod_funds_available_date: ClassVar[renamed[date | None]] = renamed(
+        "start_of_day_funds_available_date"
+    )
+    sod_gross_funds_available: ClassVar[renamed[Decimal | None]] = renamed(
+        "start_of_day_gross_funds_available"
+    )
+    sod_net_funds_available: ClassVar[renamed[Decimal | None]] = renamed(
+        "start_of_day_net_funds_available"
+    )
+    sod_margin_trade_balance: ClassVar[renamed[Decimal | None]] = renamed(
+        "start_of_day_margin_trade_balance"
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -182,5 +195,5 @@ class Position:
     )
     created_at: datetime | None = None
 
-    unrealized_pl = renamed[Decimal | None]("unrealized_pnl")
-    today_pl = renamed[Decimal | None]("today_pnl")
+    unrealized_pl: ClassVar[renamed[Decimal | None]] = renamed("unrealized_pnl")
+    today_pl: ClassVar[renamed[Decimal | None]] = renamed("today_pnl")

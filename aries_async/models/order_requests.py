@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 
@@ -129,7 +129,7 @@ class OrderLeg:
     symbol: str | None = attrs.field(default=None, converter=opt_symbol_input)
     cfi_code: str | None = None
 
-    ratio_qty = renamed[Decimal]("ratio_quantity")
+    ratio_qty: ClassVar[renamed[Decimal]] = renamed("ratio_quantity")
 
     def __attrs_post_init__(self) -> None:
         check_positive(self.ratio_quantity, "ratio_quantity")
@@ -211,7 +211,7 @@ class OrderRequest:
     currency: str | None = attrs.field(default=None, converter=opt_currency_input)
     legs: tuple[OrderLeg, ...] = attrs.field(default=(), converter=legs_input)
 
-    qty = renamed[Decimal]("quantity")
+    qty: ClassVar[renamed[Decimal]] = renamed("quantity")
 
     def __attrs_post_init__(self) -> None:
         _check_order_fields(self, require_prices=True)
@@ -289,7 +289,7 @@ class ReplaceRequest:
     currency: str | None = attrs.field(default=None, converter=opt_currency_input)
     legs: tuple[OrderLeg, ...] = attrs.field(default=(), converter=legs_input)
 
-    qty = renamed[Decimal | None]("quantity")
+    qty: ClassVar[renamed[Decimal | None]] = renamed("quantity")
 
     def __attrs_post_init__(self) -> None:
         check_text(self.orig_cl_ord_id, "orig_cl_ord_id", low=1, high=MAX_CL_ORD_ID_LENGTH)

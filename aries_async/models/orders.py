@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
@@ -213,8 +213,8 @@ class OrderLegState:
     maturity: date | None = attrs.field(default=None, metadata=wire(lenient=True))
     average_price: Decimal | None = attrs.field(default=None, metadata=wire("avgPrice", blank=True))
 
-    ratio_qty = renamed[Decimal | None]("ratio_quantity")
-    avg_price = renamed[Decimal | None]("average_price")
+    ratio_qty: ClassVar[renamed[Decimal | None]] = renamed("ratio_quantity")
+    avg_price: ClassVar[renamed[Decimal | None]] = renamed("average_price")
 
 
 @attrs.frozen(kw_only=True)
@@ -258,10 +258,10 @@ class Order:
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
-    qty = renamed[Decimal | None]("quantity")
-    cum_qty = renamed[Decimal | None]("cumulative_quantity")
-    leaves_qty = renamed[Decimal | None]("leaves_quantity")
-    avg_price = renamed[Decimal | None]("average_price")
+    qty: ClassVar[renamed[Decimal | None]] = renamed("quantity")
+    cum_qty: ClassVar[renamed[Decimal | None]] = renamed("cumulative_quantity")
+    leaves_qty: ClassVar[renamed[Decimal | None]] = renamed("leaves_quantity")
+    avg_price: ClassVar[renamed[Decimal | None]] = renamed("average_price")
 
     @property
     def status(self) -> OrderStatus | None:
@@ -312,10 +312,10 @@ class OrderAck:
     ord_rej_reason: str | None = None
     transact_time: datetime | None = None
 
-    qty = renamed[Decimal | None]("quantity")
-    cum_qty = renamed[Decimal | None]("cumulative_quantity")
-    leaves_qty = renamed[Decimal | None]("leaves_quantity")
-    avg_price = renamed[Decimal | None]("average_price")
+    qty: ClassVar[renamed[Decimal | None]] = renamed("quantity")
+    cum_qty: ClassVar[renamed[Decimal | None]] = renamed("cumulative_quantity")
+    leaves_qty: ClassVar[renamed[Decimal | None]] = renamed("leaves_quantity")
+    avg_price: ClassVar[renamed[Decimal | None]] = renamed("average_price")
 
     @property
     def accepted(self) -> bool:
@@ -344,7 +344,7 @@ class OrderPreview:
     option_premium: Decimal | None = None
     option_requirement: Decimal | None = None
 
-    num_day_trades = renamed[int]("number_day_trades")
+    num_day_trades: ClassVar[renamed[int]] = renamed("number_day_trades")
 
     @property
     def ok(self) -> bool:
@@ -365,7 +365,7 @@ class ReplaceAck:
     text: str | None = None
     transact_time: datetime | None = None
 
-    qty = renamed[Decimal | None]("quantity")
+    qty: ClassVar[renamed[Decimal | None]] = renamed("quantity")
 
     @property
     def accepted(self) -> bool:
