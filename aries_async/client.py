@@ -143,8 +143,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
             loop_owner=self._transport,
             sleep=sleep,
         )
-        # A sign-in or app token obtained through client.oauth is used at once, not only
-        # once the token in memory is due.
+        # A sign-in or app token from client.oauth is used at once, not once the old one is due.
         self.oauth.save_grants_with(self.auth.set_token, self.auth.use_saved)
 
     # The resources are built on first use: a program that only polls quotes never imports the
