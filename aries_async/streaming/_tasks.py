@@ -10,8 +10,9 @@ from typing import Any
 
 __all__ = ["Spawn", "finished_within", "leaf_error", "task_group"]
 
-Spawn = Callable[[Coroutine[Any, Any, None], str], "asyncio.Task[None]"]
-"""Starts a named child task in a :func:`task_group`."""
+Spawn = Callable[[Coroutine[Any, Any, None], str], "asyncio.Task[None] | None"]
+"""Starts a named child task in a :func:`task_group`; None (the coroutine closed) once the
+group is shutting down."""
 
 
 @contextlib.asynccontextmanager
@@ -22,8 +23,12 @@ async def task_group(prefix: str) -> AsyncIterator[Spawn]:
     children: list[asyncio.Task[None]] = []
     async with asyncio.TaskGroup() as group:
 
-        def spawn(coro: Coroutine[Any, Any, None], what: str) -> asyncio.Task[None]:
-            task = group.create_task(coro, name=f"{prefix}-{what}")
+        def spawn(coro: Coroutine[Any, Any, None], what: str) -> asyncio.Task[None] | None:
+            try:
+                task = group.create_task(coro, name=f"{prefix}-{what}")
+            except RuntimeError:  # shutting down (a child failed): Python 3.11 left it open
+                coro.close()
+                return None
             children.append(task)
             task.add_done_callback(children.remove)
             return task

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from aries_async._validate import require_text
@@ -21,6 +21,7 @@ from aries_async.errors import OrderStateUnknownError, ValidationError
 from aries_async.models.accounts import Balance, Position
 from aries_async.models.events import AccountSnapshot, BalanceEvent, OrderEvent, PositionEvent
 from aries_async.models.orders import Order
+from aries_async.streaming._tasks import Spawn
 from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.lookup import OrderLookup, OrderStateUnknown, Reconciler
 from aries_async.streaming.mirror import AccountMirror, status_known
@@ -29,8 +30,6 @@ from aries_async.streaming.relooks import Relooks
 __all__ = ["AccountBook", "account_ids_of", "account_of"]
 
 log = logging.getLogger("aries_async.streaming")
-
-Spawn = Callable[[Coroutine[Any, Any, None], str], "asyncio.Task[None] | None"]
 
 
 def account_ids_of(accounts: str | Iterable[str]) -> list[str]:

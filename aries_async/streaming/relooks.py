@@ -16,18 +16,17 @@ lookup, one at a time per order.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from aries_async.config import RetryPolicy
+from aries_async.streaming._tasks import Spawn
 
 __all__ = ["RELOOK", "Relooks"]
 
 RELOOK = RetryPolicy(initial_backoff=1.0, max_backoff=60.0, multiplier=2.0)
 """The waits before each lookup again of one order: 1, 2, 4 ... 60 s, each shortened by up
 to the policy's jitter, so that many orders (or many clients) do not ask at once."""
-
-Spawn = Callable[[Coroutine[Any, Any, None], str], "asyncio.Task[None] | None"]
 
 
 class Relooks:

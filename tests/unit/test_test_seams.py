@@ -32,6 +32,11 @@ SEAMS: dict[str, str] = {
         "concurrent calls that end together: a caller's cancellation racing a call's failure"
         " cannot be arranged through market.quotes() without timing"
     ),
+    "aries_async.streaming._tasks.task_group": (
+        "the streams' task group: a child started while the group shuts down (a sibling"
+        " failed) cannot be arranged through a stream without timing"
+    ),
+    "aries_async.streaming._tasks.Spawn": "the type of that group's starter",
     "aries_async._deprecation.renamed": (
         "the one deprecated-alias descriptor: tests find the old names through it"
     ),
