@@ -76,6 +76,11 @@ class OAuth:
         # (oauth.md 3.2 leaves open which it reads): a grant goes in the other one first.
         self._unread: set[bool] = set()
 
+    @property
+    def app_grant(self) -> bool:
+        """Whether this client can get app tokens (it holds a client id and a secret)."""
+        return bool(self._config.client_id and self._config.client_secret)
+
     def save_grants_with(
         self,
         keep: Callable[[Token], Awaitable[None]],

@@ -31,7 +31,7 @@ from aries_async._deprecation import renamed_arguments
 from aries_async.auth.grant_errors import REFUSAL_STATUSES
 from aries_async.auth.oauth import OAuth
 from aries_async.auth.shared_refusals import record_refusal, recorded_refusal
-from aries_async.auth.store import TokenStore, sign_out, where
+from aries_async.auth.store import TokenStore, not_signed_in, sign_out, where
 from aries_async.auth.tokens import Token, given_token
 from aries_async.errors import AuthError, NotSignedInError, ReauthenticationRequired
 from aries_async.http.loop_owner import LoopOwner
@@ -216,7 +216,7 @@ class AuthSession:
             self._raise_if_failed_meanwhile(earlier)
             if stored is None:
                 if token is None:  # never signed in: nothing to renew, no lock to take
-                    raise NotSignedInError(f"no token {where(self._store)}: sign in first")
+                    raise not_signed_in(self._store, self._oauth.app_grant)
             else:
                 self._raise_if_refused(stored)
             return await self._renewal(other_than)
@@ -290,10 +290,7 @@ class AuthSession:
             if stored is None:
                 signed_out = self._token is not None
                 self._adopt(None)
-                raise NotSignedInError(
-                    f"no token {where(self._store)}: "
-                    + ("it was cleared (signed out)" if signed_out else "sign in first")
-                )
+                raise not_signed_in(self._store, self._oauth.app_grant, signed_out=signed_out)
             self._raise_if_refused(stored)
             elsewhere = await recorded_refusal(self._store)
             if elsewhere is not None:  # another process sent this grant and was refused

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from typing import Protocol, runtime_checkable
 
 from aries_async.auth.tokens import Token
+from aries_async.errors import NotSignedInError
 
 __all__ = ["ClientBound", "MemoryTokenStore", "TokenStore", "sign_out", "where"]
 
@@ -110,3 +111,16 @@ def where(store: TokenStore) -> str:
         return f"in the token file {path}"
     key = getattr(store, "token_key", None)  # a RedisTokenStore
     return f"in Redis at {key}" if key is not None else "in the token store"
+
+
+def not_signed_in(
+    store: TokenStore, app_grant: bool, *, signed_out: bool = False
+) -> NotSignedInError:
+    """The :class:`~aries_async.errors.NotSignedInError` of a call that found no token in
+    ``store``: cleared by a sign-out, or never there. Then, with ``app_grant`` (the client holds
+    an id and a secret), it names the app token too, the one call away that finance-dev's
+    client makes by itself."""
+    if signed_out:
+        return NotSignedInError(f"no token {where(store)}: it was cleared (signed out)")
+    how = ", or get an app token: await client.oauth.client_credentials()" if app_grant else ""
+    return NotSignedInError(f"no token {where(store)}: sign in first{how}")

@@ -54,6 +54,25 @@ async def test_pkce_login_flow_and_state_check() -> None:
         assert {a.is_sim for a in accounts} == {True, False}
 
 
+async def test_not_signed_in_names_the_app_token_when_the_client_has_a_secret() -> None:
+    # A bot moving from finance-dev, whose client fetches an app token by itself, constructs
+    # ours with the same id and secret and calls at once: the error must say how to get one.
+    async with Simulator(seed=3) as sim:
+        async with AriesClient(sim.client_config()) as client:
+            with pytest.raises(NotSignedInError) as confidential:
+                await client.accounts.list()
+            assert str(confidential.value).endswith(
+                "sign in first, or get an app token: await client.oauth.client_credentials()"
+            )
+            await client.oauth.client_credentials()
+            assert await client.accounts.list()
+        async with AriesClient(sim.client_config(client_secret=None)) as public:
+            with pytest.raises(NotSignedInError) as pkce:
+                await public.accounts.list()
+            # No secret, no app token: only the sign-in is named.
+            assert str(pkce.value).endswith(": sign in first")
+
+
 async def test_a_public_client_signs_in_with_pkce_alone() -> None:
     async with (
         Simulator(seed=3) as sim,
