@@ -330,7 +330,8 @@ def _method(op: dict[str, Any], types: Types, filters: Filters) -> list[str]:
     auth = "no token needed" if op["auth"] == "none" else auth
     paging = op["pagination"]
     doc = [f"{op['summary']}."]
-    facts = f"``{op['method']} {op['path']}``; {auth}; "
+    # The official name too, so that a bot moving from finance-dev finds its call here.
+    facts = f"``{op['method']} {op['path']}`` (finance-dev ``{op['official']}``); {auth}; "
     facts += "retried when safe" if op["retry"] else "never retried"
     if op["idempotency_key"]:
         facts += " (one ``Idempotency-Key`` across the retries)"

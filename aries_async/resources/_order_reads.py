@@ -85,7 +85,8 @@ class OrderReads(Resource):
         return (lambda: page(start)), (lambda: paginate(fetch, "orders", start))
 
     async def active(self, account_id: str, *, page_size: int = 200) -> list[Order]:
-        """``GET /v2/accounts/{id}/orders``: open orders plus today's activity, every page."""
+        """``GET /v2/accounts/{id}/orders`` (finance-dev ``orders.list_active_orders``): open
+        orders plus today's activity, every page."""
         seg = path_segment(account_id, "account_id")
         _, orders = self._pages(f"/v2/accounts/{seg}/orders", {}, page_size, "orders.active")
         return [o async for o in orders()]
@@ -101,11 +102,11 @@ class OrderReads(Resource):
         page_size: int = 200,
         cursor: int | None = None,
     ) -> Paged[OrderPage, Order]:
-        """``GET /v2/accounts/{id}/orders/history``, paged as every paginated method is
-        (:class:`~aries_async.http.pagination.Paged`): ``await`` it for one page (an
-        :class:`~aries_async.models.orders.OrderPage`, whose ``next_cursor`` goes back as
-        ``cursor`` for the next), or iterate it with ``async for`` for every order of every
-        page from ``cursor`` (None or 0: the first page) on.
+        """``GET /v2/accounts/{id}/orders/history`` (finance-dev ``orders.list_order_history``),
+        paged as every paginated method is (:class:`~aries_async.http.pagination.Paged`):
+        ``await`` it for one page (an :class:`~aries_async.models.orders.OrderPage`, whose
+        ``next_cursor`` goes back as ``cursor`` for the next), or iterate it with ``async for``
+        for every order of every page from ``cursor`` (None or 0: the first page) on.
 
         The orders created from ``start`` to ``end``, both included. Without ``end``, up to now
         on the client's ``wall_clock`` (rounded up to the second; the server's own default

@@ -21,7 +21,8 @@ class Accounts(Resource):
     """Account calls."""
 
     async def list(self) -> builtins.list[Account]:
-        """``GET /v2/users/me/accounts``: every account of the user (live and ``is_sim``)."""
+        """``GET /v2/users/me/accounts`` (finance-dev ``accounts.get_user_accounts``): every
+        account of the user (live and ``is_sim``)."""
         models = await load(_MODELS)
         data = await self._get("/v2/users/me/accounts", operation="accounts.list")
         accounts = _field(data, "accounts")
@@ -31,7 +32,7 @@ class Accounts(Resource):
         return found
 
     async def balance(self, account_id: str) -> Balance:
-        """``GET /v2/accounts/{id}/balance``.
+        """``GET /v2/accounts/{id}/balance`` (finance-dev ``accounts.get_account_balance``).
 
         Raises:
             ValidationError: empty account id (nothing sent).
@@ -45,7 +46,7 @@ class Accounts(Resource):
         return balance
 
     async def positions(self, account_id: str) -> builtins.list[Position]:
-        """``GET /v1/accounts/{id}/positions``."""
+        """``GET /v1/accounts/{id}/positions`` (finance-dev ``accounts.get_account_positions``)."""
         seg = path_segment(account_id, "account_id")
         models = await load(_MODELS)
 

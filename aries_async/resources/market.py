@@ -81,8 +81,8 @@ class Market(MarketOperations):
     """Market-data calls (the generated ones come from :class:`MarketOperations`)."""
 
     async def search(self, query: str, *, limit: int = 20) -> list[SymbolMatch]:
-        """``GET /v1/marketdata/search``: stocks and indices by ticker prefix or name
-        (``.AAPL`` for options, ``/ES`` for futures)."""
+        """``GET /v1/marketdata/search`` (finance-dev ``market.search_market_symbols``): stocks
+        and indices by ticker prefix or name (``.AAPL`` for options, ``/ES`` for futures)."""
         query = require_text(query, "query")
         require_count(limit, "limit", 100)
         await load(_OTHER)
@@ -134,7 +134,7 @@ class Market(MarketOperations):
     async def quotes(self, symbols: str | Iterable[str]) -> QuoteBatch:
         """Quotes for many symbols: the ones that came back, keyed by symbol, and in
         ``.errors`` a :class:`~aries_async.errors.QuoteError` for each that did not (an
-        unknown symbol does not fail the others).
+        unknown symbol does not fail the others). finance-dev ``chart.get_quotes``, typed.
 
         Each quote's ``received_at`` is the time the answer carrying it arrived (the client's
         ``wall_clock``): one time per request, so quotes of one chunk share it.
@@ -211,8 +211,8 @@ class Market(MarketOperations):
         *,
         include_extended: bool = False,
     ) -> list[Bar]:
-        """Historical bars (``GET /v1/chart/history``) from ``start`` to ``end``, oldest first;
-        ``[]`` when there is no data.
+        """Historical bars (``GET /v1/chart/history``, finance-dev ``chart.get_chart_history``)
+        from ``start`` to ``end``, oldest first; ``[]`` when there is no data.
 
         A range longer than one answer of the server is fetched page after page (following
         ``nextTime``), so nothing is cut off; :meth:`iter_bars` yields them as they come.
@@ -298,7 +298,8 @@ class Market(MarketOperations):
             params = {**params, "from": str(following), "firstDataRequest": "0"}
 
     async def status(self, exchange: str = "US") -> MarketStatus:
-        """``GET /v1/market/status`` (scope ``market:supplemental``)."""
+        """``GET /v1/market/status`` (finance-dev ``market.get_market_status``; scope
+        ``market:supplemental``)."""
         params = {"exchange": require_text(exchange, "exchange").upper()}
         await load(_OTHER)
         from aries_async.models.market import MarketStatus
@@ -308,7 +309,7 @@ class Market(MarketOperations):
         )
 
     async def holidays(self, exchange: str = "US") -> list[Holiday]:
-        """``GET /v1/market/holiday``."""
+        """``GET /v1/market/holiday`` (finance-dev ``market.get_market_holidays``)."""
         params = {"exchange": require_text(exchange, "exchange").upper()}
         await load(_OTHER)
         from aries_async.models.market import Holiday
@@ -318,7 +319,8 @@ class Market(MarketOperations):
         return await self._structure(items or [], list[Holiday], "holidays")
 
     async def option_expirations(self, symbol: str) -> list[date]:
-        """Expiry dates of an underlying (``GET /v1/options/{symbol}/expiry-dates``)."""
+        """Expiry dates of an underlying (``GET /v1/options/{symbol}/expiry-dates``; finance-dev
+        ``options.list_option_expiry_dates``)."""
         seg = path_segment(_symbol(symbol), "symbol")
         await load(_OPTIONS)
         from aries_async.models.options import OptionExpirations
@@ -329,7 +331,8 @@ class Market(MarketOperations):
 
     async def option_details(self, symbols: str | Sequence[str]) -> GetOptionDetailsResponse:
         """Details of option contracts by their OSI symbols (``GET
-        /v1/marketdata/options/details``), as :meth:`MarketOperations.option_details
+        /v1/marketdata/options/details``; finance-dev ``market.get_option_details``), as
+        :meth:`MarketOperations.option_details
         <aries_async.resources.generated.market.MarketOperations.option_details>` says.
 
         Raises:
@@ -344,8 +347,9 @@ class Market(MarketOperations):
         return await super().option_details(symbols)
 
     async def option_chain(self, symbol: str, expiry: date) -> OptionChain:
-        """Calls and puts of one expiry (``GET /v1/options/{symbol}/contracts/{expiry}``) by
-        their ``O:`` ticker; quotes, streams and orders take the OSI symbol: ``contract.osi``."""
+        """Calls and puts of one expiry (``GET /v1/options/{symbol}/contracts/{expiry}``;
+        finance-dev ``options.list_option_contracts``) by their ``O:`` ticker; quotes, streams
+        and orders take the OSI symbol: ``contract.osi``."""
         if not isinstance(expiry, date):
             raise ValidationError("expiry must be a date", field="expiry")
         seg = path_segment(_symbol(symbol), "symbol")

@@ -136,7 +136,8 @@ class Orders(OrderReads):
     from :class:`~aries_async.resources._order_reads.OrderReads`."""
 
     async def place(self, request: OrderRequest) -> OrderAck:
-        """``POST /v1/orders``. Sent once; never retried after it may have reached the server.
+        """``POST /v1/orders`` (finance-dev ``orders.place_order``). Sent once; never retried
+        after it may have reached the server.
 
         The order is tagged with ``request.client_id`` or a fresh :func:`new_client_id`. A
         rejection in a 200 (``success: false``) is returned as the ack; check ``ack.accepted``.
@@ -273,13 +274,15 @@ class Orders(OrderReads):
             raise
 
     async def preview(self, request: OrderRequest) -> OrderPreview:
-        """``POST /v1/orders/preview`` (safe to retry: it places nothing)."""
+        """``POST /v1/orders/preview`` (finance-dev ``orders.preview_order``; safe to retry: it
+        places nothing)."""
         models = await load(ORDER_MODELS)
         data = await self._post("/v1/orders/preview", "orders.preview", request, idempotent=True)
         return await self._structure(data, models.OrderPreview, "order preview")
 
     async def replace(self, request: ReplaceRequest) -> ReplaceAck:
-        """``POST /v1/orders/replace``; the ack's ``cl_ord_id`` is the new id. Not retried.
+        """``POST /v1/orders/replace`` (finance-dev ``orders.replace_order``); the ack's
+        ``cl_ord_id`` is the new id. Not retried.
 
         Raises:
             OrderRejectedHTTPError: the server refused the replacement with a 400 or 422;
@@ -293,7 +296,7 @@ class Orders(OrderReads):
         return await self._structure(ack, models.ReplaceAck, "replace ack")
 
     async def cancel(self, request: CancelRequest) -> CancelAck:
-        """``POST /v1/orders/cancel``. Not retried.
+        """``POST /v1/orders/cancel`` (finance-dev ``orders.cancel_order``). Not retried.
 
         The request names the order by the ``cl_ord_id`` its placement was acknowledged with,
         and repeats its account, symbol and side::

@@ -201,3 +201,24 @@ def test_a_spelled_out_parameter_goes_out_under_its_wire_name() -> None:
     assert body["stopPx"] == "0.3" and "stop_price" not in body
     query = plan("getShortInterest").build({"average_daily_volume_list": ["1", "2"]}).query
     assert query == {"avgDailyVolumeList": "1,2"}
+
+
+def test_every_method_names_the_official_call_it_replaces() -> None:
+    # A bot moving from finance-dev knows the official name (``calendar.get_historical_data``)
+    # and not ours (``calendars.economic_history``): help() and a search of the package for the
+    # old name must find the method, generated or hand-written.
+    client = AriesClient()  # never opened: only its methods' docstrings are read
+    missing = []
+    for op in operations():
+        for where in {f"{op['group']}.{op['name']}", op["covered_by"]} - {None}:
+            owner: Any = client
+            *groups, name = where.split(".")
+            for part in groups:
+                owner = getattr(owner, part)
+            method = getattr(owner, name, None)
+            if method is None and where != op["covered_by"]:
+                continue  # covered by a hand-written method only (accounts.balance)
+            doc = " ".join((inspect.getdoc(method) or "").split())  # as wrapped
+            if f"finance-dev ``{op['official']}``" not in doc:
+                missing.append(f"{where}: {op['official']}")
+    assert missing == []

@@ -42,10 +42,11 @@ class AlternativeData(Operations):
     async def bank_branches(self, symbol: str) -> BankBranchesResponse:
         """Get Bank Branch.
 
-        ``GET /v1/stock/bank-branch``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``symbol``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/bank-branch`` (finance-dev ``alternative_data.get_bank_branches``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`BankBranchesResponse`.
@@ -55,10 +56,11 @@ class AlternativeData(Operations):
     async def company_esg(self, symbol: str) -> CompanyEsgResponse:
         """Get Company ESG.
 
-        ``GET /v1/stock/esg``; scope ``market:supplemental``; retried when safe; not paged. In the
-        query: ``symbol``. Errors: a missing or malformed argument raises ``ValidationError`` naming
-        it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/esg`` (finance-dev ``alternative_data.get_company_esg``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`CompanyEsgResponse`.
@@ -68,10 +70,11 @@ class AlternativeData(Operations):
     async def company_presentation(self, symbol: str) -> CompanyPresentationResponse:
         """Get Company Presentation.
 
-        ``GET /v1/stock/presentation``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``symbol``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/presentation`` (finance-dev ``alternative_data.get_company_presentation``);
+        scope ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`CompanyPresentationResponse`.
@@ -89,11 +92,12 @@ class AlternativeData(Operations):
     ) -> CongressionalTradingResponse:
         """Get Congressional Trading.
 
-        ``GET /v1/stock/congressional-trading``; scope ``market:supplemental``; retried when safe;
-        not paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/congressional-trading`` (finance-dev
+        ``alternative_data.get_congressional_trading``); scope ``market:supplemental``; retried when
+        safe; not paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`CongressionalTradingResponse`.
@@ -106,10 +110,11 @@ class AlternativeData(Operations):
     async def covid19_us_cases(self) -> Covid19UsCasesResponse:
         """Get COVID-19 US.
 
-        ``GET /v1/stock/covid19/us``; scope ``market:supplemental``; retried when safe; not paged.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/covid19/us`` (finance-dev ``alternative_data.get_covid19_us_cases``); scope
+        ``market:supplemental``; retried when safe; not paged. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`Covid19UsCasesResponse`.
@@ -125,11 +130,12 @@ class AlternativeData(Operations):
     ) -> EarningsCallLiveResponse:
         """Get Earnings Call Live.
 
-        ``GET /v1/stock/earnings-call-live``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``from_`` as ``from``, ``to`` and ``symbol``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/earnings-call-live`` (finance-dev
+        ``alternative_data.get_earnings_call_live``); scope ``market:supplemental``; retried when
+        safe; not paged. In the query: ``from_`` as ``from``, ``to`` and ``symbol``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EarningsCallLiveResponse`.
@@ -143,11 +149,12 @@ class AlternativeData(Operations):
     ) -> EarningsQualityScoreResponse:
         """Get Earnings Quality Score.
 
-        ``GET /v1/stock/earnings-quality-score``; scope ``market:supplemental``; retried when safe;
-        not paged. In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/earnings-quality-score`` (finance-dev
+        ``alternative_data.get_earnings_quality_score``); scope ``market:supplemental``; retried
+        when safe; not paged. In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EarningsQualityScoreResponse`.
@@ -160,10 +167,12 @@ class AlternativeData(Operations):
     async def fda_advisory_committee_calendar(self) -> FdaAdvisoryCommitteeCalendarResponse:
         """Get FDA Advisory Committee Calendar.
 
-        ``GET /v1/stock/fda-advisory-committee-calendar``; scope ``market:supplemental``; retried
-        when safe; not paged. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/fda-advisory-committee-calendar`` (finance-dev
+        ``alternative_data.get_fda_advisory_committee_calendar``); scope ``market:supplemental``;
+        retried when safe; not paged. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`FdaAdvisoryCommitteeCalendarResponse`.
@@ -176,11 +185,11 @@ class AlternativeData(Operations):
     async def historical_esg(self, symbol: str) -> HistoricalEsgResponse:
         """Get Historical ESG.
 
-        ``GET /v1/stock/historical-esg``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/stock/historical-esg`` (finance-dev ``alternative_data.get_historical_esg``);
+        scope ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`HistoricalEsgResponse`.
@@ -218,11 +227,11 @@ class AlternativeData(Operations):
     ) -> InvestmentThemeResponse:
         """Get Investment Theme.
 
-        ``GET /v1/stock/investment-theme``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``theme``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/stock/investment-theme`` (finance-dev ``alternative_data.get_investment_theme``);
+        scope ``market:supplemental``; retried when safe; not paged. In the query: ``theme``.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`InvestmentThemeResponse`.
@@ -232,11 +241,11 @@ class AlternativeData(Operations):
     async def list_transcripts(self, symbol: str) -> TranscriptsResponse:
         """Get Transcripts List.
 
-        ``GET /v1/stock/transcripts/list``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/stock/transcripts/list`` (finance-dev ``alternative_data.list_transcripts``);
+        scope ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`TranscriptsResponse`.
@@ -246,11 +255,11 @@ class AlternativeData(Operations):
     async def lobbying(self, symbol: str, from_: date, to: date) -> LobbyingResponse:
         """Get Lobbying.
 
-        ``GET /v1/stock/lobbying``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/lobbying`` (finance-dev ``alternative_data.get_lobbying``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``, ``from_``
+        as ``from`` and ``to``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`LobbyingResponse`.
@@ -266,11 +275,12 @@ class AlternativeData(Operations):
     ) -> SocialSentimentResponse:
         """Get Social Sentiment.
 
-        ``GET /v1/stock/social-sentiment``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/social-sentiment`` (finance-dev ``alternative_data.get_social_sentiment``);
+        scope ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``,
+        ``from_`` as ``from`` and ``to``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`SocialSentimentResponse`.
@@ -280,10 +290,11 @@ class AlternativeData(Operations):
     async def supply_chain(self, symbol: str) -> SupplyChainResponse:
         """Get Supply Chain.
 
-        ``GET /v1/stock/supply-chain``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``symbol``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/supply-chain`` (finance-dev ``alternative_data.get_supply_chain``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`SupplyChainResponse`.
@@ -293,10 +304,11 @@ class AlternativeData(Operations):
     async def transcript(self, id: str) -> TranscriptResponse:
         """Get Transcript by ID.
 
-        ``GET /v1/stock/transcripts``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``id``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/transcripts`` (finance-dev ``alternative_data.get_transcript``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``id``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`TranscriptResponse`.
@@ -306,11 +318,11 @@ class AlternativeData(Operations):
     async def usa_spending(self, symbol: str, from_: date, to: date) -> UsaSpendingResponse:
         """Get USA Spending.
 
-        ``GET /v1/stock/usa-spending``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/usa-spending`` (finance-dev ``alternative_data.get_usa_spending``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``, ``from_``
+        as ``from`` and ``to``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`UsaSpendingResponse`.
@@ -320,11 +332,11 @@ class AlternativeData(Operations):
     async def uspto_patents(self, symbol: str, from_: date, to: date) -> UsptoPatentsResponse:
         """Get USPTO Patent.
 
-        ``GET /v1/stock/uspto-patent``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/uspto-patent`` (finance-dev ``alternative_data.get_uspto_patents``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``, ``from_``
+        as ``from`` and ``to``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`UsptoPatentsResponse`.
@@ -339,11 +351,12 @@ class AlternativeData(Operations):
     ) -> VisaApplicationsResponse:
         """Get Visa Application (H1-B).
 
-        ``GET /v1/stock/visa-application``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/visa-application`` (finance-dev ``alternative_data.get_visa_applications``);
+        scope ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``,
+        ``from_`` as ``from`` and ``to``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`VisaApplicationsResponse`.

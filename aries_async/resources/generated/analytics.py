@@ -47,13 +47,14 @@ class Analytics(Operations):
     ) -> Paged[AnalystInsightsResponse, AnalystInsightItem]:
         """Get Analyst Insights.
 
-        ``GET /v1/analytics/insights``; scope ``analytics:information``; retried when safe; paged
-        (page numbers: ``page`` counts up for you). In the query: ``page``, ``page_size`` as
-        ``pageSize``, ``symbols``, ``analyst``, ``rating_id`` as ``ratingId``, ``search_keys_type``
-        as ``searchKeysType`` and ``search_keys`` as ``searchKeys``. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/analytics/insights`` (finance-dev ``analytics.get_analyst_insights``); scope
+        ``analytics:information``; retried when safe; paged (page numbers: ``page`` counts up for
+        you). In the query: ``page``, ``page_size`` as ``pageSize``, ``symbols``, ``analyst``,
+        ``rating_id`` as ``ratingId``, ``search_keys_type`` as ``searchKeysType`` and
+        ``search_keys`` as ``searchKeys``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`AnalystInsightsResponse`); with ``async for``, every
@@ -68,8 +69,9 @@ class Analytics(Operations):
     ) -> builtins.list[OptionsScreenerItem]:
         """Get Top ETF Options by Volume.
 
-        ``GET /v1/options/etfs/top-volume``; scope ``options:information``; retried when safe; not
-        paged. In the query: ``size``. Errors: a missing or malformed argument raises
+        ``GET /v1/options/etfs/top-volume`` (finance-dev
+        ``analytics.get_options_et_fs_top_volume``); scope ``options:information``; retried when
+        safe; not paged. In the query: ``size``. Errors: a missing or malformed argument raises
         ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
         naming the scope needed; another error answer the ``APIError`` of its status
         (:mod:`aries_async.errors`).
@@ -85,10 +87,11 @@ class Analytics(Operations):
     async def market_breadth(self) -> MarketBreadthResponse:
         """Get Market Breadth.
 
-        ``GET /v1/analytics/market-breadth``; scope ``analytics:information``; retried when safe;
-        not paged. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
-        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
-        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/analytics/market-breadth`` (finance-dev ``analytics.get_market_breadth``); scope
+        ``analytics:information``; retried when safe; not paged. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`MarketBreadthResponse`.
@@ -98,10 +101,11 @@ class Analytics(Operations):
     async def net_inflow(self) -> NetInflowResponse:
         """Get Net Inflow.
 
-        ``GET /v1/analytics/net-inflow``; scope ``analytics:information``; retried when safe; not
-        paged. Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/analytics/net-inflow`` (finance-dev ``analytics.get_net_inflow``); scope
+        ``analytics:information``; retried when safe; not paged. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`NetInflowResponse`.
@@ -122,13 +126,14 @@ class Analytics(Operations):
     ) -> Paged[GetRatingsResponse, Rating]:
         """Get Analyst Ratings.
 
-        ``GET /v1/analytics/ratings``; scope ``analytics:information``; retried when safe; paged
-        (page numbers: ``page`` counts up for you). In the query: ``tickers``, ``page``,
-        ``page_size`` as ``pageSize``, ``importance``, ``action``, ``analyst_id`` as ``analystId``,
-        ``firm_id`` as ``firmId`` and the keys of :class:`DateIsFromToFilters` (``**filters``).
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/analytics/ratings`` (finance-dev ``analytics.get_ratings``); scope
+        ``analytics:information``; retried when safe; paged (page numbers: ``page`` counts up for
+        you). In the query: ``tickers``, ``page``, ``page_size`` as ``pageSize``, ``importance``,
+        ``action``, ``analyst_id`` as ``analystId``, ``firm_id`` as ``firmId`` and the keys of
+        :class:`DateIsFromToFilters` (``**filters``). Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`GetRatingsResponse`); with ``async for``, every
@@ -156,11 +161,11 @@ class Analytics(Operations):
     ) -> builtins.list[SymbolDetails]:
         """Get Sector Tickers.
 
-        ``GET /v1/equity/sector-tickers``; scope ``market:information``; retried when safe; not
-        paged. In the query: ``sector``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/equity/sector-tickers`` (finance-dev ``analytics.get_sector_tickers``); scope
+        ``market:information``; retried when safe; not paged. In the query: ``sector``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
@@ -175,11 +180,11 @@ class Analytics(Operations):
     ) -> builtins.list[SectorAvgChange]:
         """Get Sector-wise Change.
 
-        ``GET /v1/equity/sector-wise-change``; scope ``market:information``; retried when safe; not
-        paged. In the query: ``limit`` and ``size``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/equity/sector-wise-change`` (finance-dev ``analytics.get_sector_wise_change``);
+        scope ``market:information``; retried when safe; not paged. In the query: ``limit`` and
+        ``size``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
+        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
+        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             a list of :class:`SectorAvgChange` (``[]`` for ``null``).
@@ -202,12 +207,13 @@ class Analytics(Operations):
     ) -> builtins.list[StockScreenerResponse]:
         """Stock Screener.
 
-        ``POST /v1/stock/screener``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``page_size``, ``order_column``, ``order_direction`` and ``primary_only``. The
-        body needs clauses and operator, or groups and operator. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``POST /v1/stock/screener`` (finance-dev ``analytics.stock_screener``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``page_size``,
+        ``order_column``, ``order_direction`` and ``primary_only``. The body needs clauses and
+        operator, or groups and operator. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Args:
             clauses: body ``clauses``, list of :class:`ScreenClause`; optional.
@@ -229,8 +235,9 @@ class Analytics(Operations):
     ) -> builtins.list[OptionsScreenerItem]:
         """Get Top Stock Options by Gains.
 
-        ``GET /v1/options/stocks/top-gainers``; scope ``options:information``; retried when safe;
-        not paged. In the query: ``size``. Errors: a missing or malformed argument raises
+        ``GET /v1/options/stocks/top-gainers`` (finance-dev
+        ``analytics.get_options_stocks_top_gainers``); scope ``options:information``; retried when
+        safe; not paged. In the query: ``size``. Errors: a missing or malformed argument raises
         ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
         naming the scope needed; another error answer the ``APIError`` of its status
         (:mod:`aries_async.errors`).
@@ -250,8 +257,9 @@ class Analytics(Operations):
     ) -> builtins.list[OptionsScreenerItem]:
         """Get Top Stock Options by Volume.
 
-        ``GET /v1/options/stocks/top-volume``; scope ``options:information``; retried when safe; not
-        paged. In the query: ``size``. Errors: a missing or malformed argument raises
+        ``GET /v1/options/stocks/top-volume`` (finance-dev
+        ``analytics.get_options_stocks_top_volume``); scope ``options:information``; retried when
+        safe; not paged. In the query: ``size``. Errors: a missing or malformed argument raises
         ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
         naming the scope needed; another error answer the ``APIError`` of its status
         (:mod:`aries_async.errors`).
@@ -272,11 +280,11 @@ class Analytics(Operations):
     ) -> builtins.list[SymbolDetails]:
         """Get Top Gaining Stocks.
 
-        ``GET /v1/equity/top-gainers``; scope ``market:information``; retried when safe; not paged.
-        In the query: ``limit`` and ``size``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/equity/top-gainers`` (finance-dev ``analytics.get_top_gainers``); scope
+        ``market:information``; retried when safe; not paged. In the query: ``limit`` and ``size``.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
@@ -291,11 +299,11 @@ class Analytics(Operations):
     ) -> builtins.list[SymbolDetails]:
         """Get Top Losing Stocks.
 
-        ``GET /v1/equity/top-losers``; scope ``market:information``; retried when safe; not paged.
-        In the query: ``limit`` and ``size``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/equity/top-losers`` (finance-dev ``analytics.get_top_losers``); scope
+        ``market:information``; retried when safe; not paged. In the query: ``limit`` and ``size``.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
@@ -310,11 +318,11 @@ class Analytics(Operations):
     ) -> builtins.list[SymbolDetails]:
         """Get Most Active Stocks.
 
-        ``GET /v1/equity/top-most-active``; scope ``market:information``; retried when safe; not
-        paged. In the query: ``limit`` and ``size``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/equity/top-most-active`` (finance-dev ``analytics.get_top_most_active``); scope
+        ``market:information``; retried when safe; not paged. In the query: ``limit`` and ``size``.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).

@@ -40,12 +40,13 @@ class Calendars(Operations):
     ) -> Paged[ConferenceCallsResponse, ConferenceCall]:
         """Get Conference Calls.
 
-        ``GET /v1/calendars/conference-calls``; scope ``calendar:information``; retried when safe;
-        paged (page numbers: ``page`` counts up for you). In the query: ``tickers``, ``page``,
-        ``page_size`` as ``pageSize`` and the keys of :class:`DateFromToFilters` (``**filters``).
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/calendars/conference-calls`` (finance-dev ``calendar.get_conference_calls``);
+        scope ``calendar:information``; retried when safe; paged (page numbers: ``page`` counts up
+        for you). In the query: ``tickers``, ``page``, ``page_size`` as ``pageSize`` and the keys of
+        :class:`DateFromToFilters` (``**filters``). Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`ConferenceCallsResponse`); with ``async for``, every
@@ -62,11 +63,11 @@ class Calendars(Operations):
     ) -> builtins.list[EarningRelease]:
         """Get Earnings Calendar.
 
-        ``GET /v1/calendars/earnings``; scope ``calendar:information``; retried when safe; not
-        paged. In the query: ``from_`` as ``from``, ``to`` and ``symbol``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/calendars/earnings`` (finance-dev ``calendar.get_earnings_calendar``); scope
+        ``calendar:information``; retried when safe; not paged. In the query: ``from_`` as ``from``,
+        ``to`` and ``symbol``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             a list of :class:`EarningRelease` (``[]`` for ``null``).
@@ -79,11 +80,11 @@ class Calendars(Operations):
     async def economic_history(self, symbol: str) -> builtins.list[EconomicsIndicator]:
         """Get Historical Economic Data.
 
-        ``GET /v1/calendars/historical/{symbol}``; scope ``calendar:information``; retried when
-        safe; not paged. In the path: ``symbol``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/calendars/historical/{symbol}`` (finance-dev ``calendar.get_historical_data``);
+        scope ``calendar:information``; retried when safe; not paged. In the path: ``symbol``.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             a list of :class:`EconomicsIndicator` (``[]`` for ``null``).
@@ -102,11 +103,12 @@ class Calendars(Operations):
     ) -> GetEconomicsCalendarResponse:
         """Get Economics Calendar.
 
-        ``GET /v1/calendars/economics``; scope ``calendar:information``; retried when safe; not
-        paged. In the query: ``date_`` as ``date``, ``from_`` as ``from`` and ``to``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/calendars/economics`` (finance-dev ``calendar.get_economics_calendar``); scope
+        ``calendar:information``; retried when safe; not paged. In the query: ``date_`` as ``date``,
+        ``from_`` as ``from`` and ``to``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`GetEconomicsCalendarResponse`.
@@ -126,7 +128,8 @@ class Calendars(Operations):
     ) -> Paged[MergersAndAcquisitionsResponse, MergersAcquisition]:
         """Get Mergers & Acquisitions.
 
-        ``GET /v1/calendars/mergers-acquisitions``; scope ``calendar:information``; retried when
+        ``GET /v1/calendars/mergers-acquisitions`` (finance-dev
+        ``calendar.get_mergers_and_acquisitions``); scope ``calendar:information``; retried when
         safe; paged (page numbers: ``page`` counts up for you). In the query: ``tickers``, ``page``,
         ``page_size`` as ``pageSize`` and the keys of :class:`DateFromToFilters` (``**filters``).
         Errors: a missing or malformed argument raises ``ValidationError`` naming it, before

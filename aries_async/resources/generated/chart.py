@@ -27,10 +27,11 @@ class Chart(Operations):
     async def config(self) -> ChartConfig:
         """Get Chart Configuration.
 
-        ``GET /v1/chart/config``; scope ``market:information``; retried when safe; not paged.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/chart/config`` (finance-dev ``chart.get_chart_config``); scope
+        ``market:information``; retried when safe; not paged. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`ChartConfig`.
@@ -45,11 +46,11 @@ class Chart(Operations):
     ) -> builtins.list[SearchSymbolItem]:
         """Search Symbols.
 
-        ``GET /v1/chart/search``; scope ``market:information``; retried when safe; not paged. In the
-        query: ``query`` and ``limit``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/chart/search`` (finance-dev ``chart.search_symbols``); scope
+        ``market:information``; retried when safe; not paged. In the query: ``query`` and ``limit``.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             a list of :class:`SearchSymbolItem` (``[]`` for ``null``).
@@ -59,10 +60,11 @@ class Chart(Operations):
     async def server_time(self) -> datetime:
         """Get Server Time.
 
-        ``GET /v1/chart/time``; scope ``market:information``; retried when safe; not paged. Errors:
-        a missing or malformed argument raises ``ValidationError`` naming it, before anything is
-        sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/chart/time`` (finance-dev ``chart.get_chart_time``); scope ``market:information``;
+        retried when safe; not paged. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             the server's answer (``text/plain``) as an aware UTC ``datetime``.
@@ -72,10 +74,11 @@ class Chart(Operations):
     async def symbol_info(self, symbol: str) -> SymbolInfo:
         """Get Symbol Information.
 
-        ``GET /v1/chart/symbols``; scope ``market:information``; retried when safe; not paged. In
-        the query: ``symbol``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/chart/symbols`` (finance-dev ``chart.get_symbol_info``); scope
+        ``market:information``; retried when safe; not paged. In the query: ``symbol``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`SymbolInfo`.
@@ -92,11 +95,12 @@ class Chart(Operations):
     ) -> TickChartBars:
         """Get Tick-Based Chart Data.
 
-        ``GET /v1/chart/tick-history``; scope ``market:information``; retried when safe; not paged.
-        In the query: ``symbol``, ``resolution``, ``countback`` and ``cursor``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/chart/tick-history`` (finance-dev ``chart.get_tick_history``); scope
+        ``market:information``; retried when safe; not paged. In the query: ``symbol``,
+        ``resolution``, ``countback`` and ``cursor``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`TickChartBars`.

@@ -25,10 +25,11 @@ class Company(Operations):
     async def executives(self, symbol: str) -> CompanyExecutiveResponse:
         """Get Company Executives.
 
-        ``GET /v1/company/executive``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``symbol``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/company/executive`` (finance-dev ``company.get_company_executives``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`CompanyExecutiveResponse`.
@@ -38,11 +39,11 @@ class Company(Operations):
     async def metrics(self, symbol: str, *, metric: Literal["all"] = "all") -> BasicFinancials:
         """Get Company Financial Metrics.
 
-        ``GET /v1/company/metrics``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol`` and ``metric``, always 'all'. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/company/metrics`` (finance-dev ``company.get_company_metrics``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
+        ``metric``, always 'all'. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`BasicFinancials`.
@@ -52,10 +53,11 @@ class Company(Operations):
     async def peers(self, symbol: str) -> CompanyPeersResponse:
         """Get Company Peers.
 
-        ``GET /v1/company/peers``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/company/peers`` (finance-dev ``company.get_company_peers``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`CompanyPeersResponse`.
@@ -71,11 +73,11 @@ class Company(Operations):
     ) -> CompanyProfile:
         """Get Company Profile.
 
-        ``GET /v1/company/profile``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol``, ``isin`` and ``cusip``. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/company/profile`` (finance-dev ``company.get_company_profile``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``, ``isin``
+        and ``cusip``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
+        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
+        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`CompanyProfile`.

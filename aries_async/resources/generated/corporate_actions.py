@@ -52,14 +52,14 @@ class CorporateActions(Operations):
     ) -> Paged[DividendsResponse, DividendItem]:
         """Get Dividend History.
 
-        ``GET /v1/corporate-actions/dividends``; scope ``market:supplemental``; retried when safe;
-        paged (each page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
-        ``tickersAnyOf``, ``distribution_type`` as ``distributionType``, ``distribution_types`` as
-        ``distributionTypes``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`CorporateActionsDividendsFilters` (``**filters``). Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/corporate-actions/dividends`` (finance-dev ``corporate_actions.get_dividends``);
+        scope ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed
+        for you). In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``distribution_type`` as
+        ``distributionType``, ``distribution_types`` as ``distributionTypes``, ``limit``, ``sort``,
+        ``next`` and the keys of :class:`CorporateActionsDividendsFilters` (``**filters``). Errors:
+        a missing or malformed argument raises ``ValidationError`` naming it, before anything is
+        sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`DividendsResponse`); with ``async for``, every
@@ -70,9 +70,10 @@ class CorporateActions(Operations):
     async def ipo_calendar(self, from_: date, to: date) -> IpoCalendarResponse:
         """Get IPO Calendar.
 
-        ``GET /v1/corporate-actions/ipo-calendar``; scope ``market:supplemental``; retried when
-        safe; not paged. In the query: ``from_`` as ``from`` and ``to``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``GET /v1/corporate-actions/ipo-calendar`` (finance-dev
+        ``corporate_actions.get_ipo_calendar``); scope ``market:supplemental``; retried when safe;
+        not paged. In the query: ``from_`` as ``from`` and ``to``. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
         ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
         its status (:mod:`aries_async.errors`).
 
@@ -90,12 +91,12 @@ class CorporateActions(Operations):
     ) -> SpinoffsResponse:
         """Get Corporate Spinoffs.
 
-        ``GET /v1/corporate-actions/spinoffs``; scope ``market:supplemental``; retried when safe;
-        not paged. In the query: ``identifier``, ``identifier_type`` as ``identifierType``,
-        ``start_date`` as ``startDate`` and ``end_date`` as ``endDate``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/corporate-actions/spinoffs`` (finance-dev ``corporate_actions.get_spinoffs``);
+        scope ``market:supplemental``; retried when safe; not paged. In the query: ``identifier``,
+        ``identifier_type`` as ``identifierType``, ``start_date`` as ``startDate`` and ``end_date``
+        as ``endDate``. Errors: a missing or malformed argument raises ``ValidationError`` naming
+        it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`SpinoffsResponse`.
@@ -115,14 +116,14 @@ class CorporateActions(Operations):
     ) -> Paged[StockSplitsResponse, StockSplitsResponseResult]:
         """Get Stock Split History.
 
-        ``GET /v1/stock/split``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
-        ``tickersAnyOf``, ``adjustment_type`` as ``adjustmentType``, ``adjustment_types`` as
-        ``adjustmentTypes``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`CorporateActionsStockSplitsFilters` (``**filters``). Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/split`` (finance-dev ``corporate_actions.get_stock_splits``); scope
+        ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
+        you). In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``adjustment_type`` as
+        ``adjustmentType``, ``adjustment_types`` as ``adjustmentTypes``, ``limit``, ``sort``,
+        ``next`` and the keys of :class:`CorporateActionsStockSplitsFilters` (``**filters``).
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`StockSplitsResponse`); with ``async for``, every
@@ -139,8 +140,9 @@ class CorporateActions(Operations):
     ) -> TenderOffersResponse:
         """Get Tender Offers.
 
-        ``GET /v1/corporate-actions/tender-offers``; scope ``market:supplemental``; retried when
-        safe; not paged. In the query: ``identifier``, ``identifier_type`` as ``identifierType``,
+        ``GET /v1/corporate-actions/tender-offers`` (finance-dev
+        ``corporate_actions.get_tender_offers``); scope ``market:supplemental``; retried when safe;
+        not paged. In the query: ``identifier``, ``identifier_type`` as ``identifierType``,
         ``start_date`` as ``startDate`` and ``end_date`` as ``endDate``. Errors: a missing or
         malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
         ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of

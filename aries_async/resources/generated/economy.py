@@ -38,12 +38,13 @@ class Economy(Operations):
     ) -> Paged[InflationResponse, InflationResponseResult]:
         """Get Latest Inflation Data.
 
-        ``GET /v1/economy/inflation``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you). In the query: ``dates``, ``limit``, ``sort``,
-        ``next`` and the keys of :class:`DateFilters` (``**filters``). Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/economy/inflation`` (finance-dev ``economy.get_inflation``); scope
+        ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
+        you). In the query: ``dates``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`DateFilters` (``**filters``). Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`InflationResponse`); with ``async for``, every
@@ -62,12 +63,13 @@ class Economy(Operations):
     ) -> Paged[InflationExpectationsResponse, InflationExpectationsResponseResult]:
         """Get Latest Inflation Expectations.
 
-        ``GET /v1/economy/inflation-expectations``; scope ``market:supplemental``; retried when
-        safe; paged (each page's ``nextUrl`` is followed for you). In the query: ``dates``,
-        ``limit``, ``sort``, ``next`` and the keys of :class:`DateFilters` (``**filters``). Errors:
-        a missing or malformed argument raises ``ValidationError`` naming it, before anything is
-        sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/economy/inflation-expectations`` (finance-dev
+        ``economy.get_inflation_expectations``); scope ``market:supplemental``; retried when safe;
+        paged (each page's ``nextUrl`` is followed for you). In the query: ``dates``, ``limit``,
+        ``sort``, ``next`` and the keys of :class:`DateFilters` (``**filters``). Errors: a missing
+        or malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`InflationExpectationsResponse`); with ``async for``, every
@@ -86,12 +88,13 @@ class Economy(Operations):
     ) -> Paged[TreasuryYieldsResponse, TreasuryYieldsResponseResult]:
         """Get Latest Treasury Yields.
 
-        ``GET /v1/economy/treasury-yields``; scope ``market:supplemental``; retried when safe; paged
-        (each page's ``nextUrl`` is followed for you). In the query: ``dates``, ``limit``, ``sort``,
-        ``next`` and the keys of :class:`DateFilters` (``**filters``). Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/economy/treasury-yields`` (finance-dev ``economy.get_treasury_yields``); scope
+        ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
+        you). In the query: ``dates``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`DateFilters` (``**filters``). Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`TreasuryYieldsResponse`); with ``async for``, every

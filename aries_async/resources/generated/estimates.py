@@ -34,11 +34,11 @@ class Estimates(Operations):
     ) -> EarningsSurprisesResponse:
         """Get Earnings Surprises.
 
-        ``GET /v1/stock/earnings``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol`` and ``limit``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/stock/earnings`` (finance-dev ``estimates.get_earnings_surprises``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
+        ``limit``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
+        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
+        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EarningsSurprisesResponse`.
@@ -53,11 +53,12 @@ class Estimates(Operations):
     ) -> EbitEstimatesResponse:
         """Get EBIT Estimates.
 
-        ``GET /v1/stock/ebit-estimate``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/ebit-estimate`` (finance-dev ``estimates.get_ebit_estimates``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
+        ``frequency`` as ``freq``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EbitEstimatesResponse`.
@@ -72,11 +73,12 @@ class Estimates(Operations):
     ) -> EbitdaEstimatesResponse:
         """Get EBITDA Estimates.
 
-        ``GET /v1/stock/ebitda-estimate``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/ebitda-estimate`` (finance-dev ``estimates.get_ebitda_estimates``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
+        ``frequency`` as ``freq``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EbitdaEstimatesResponse`.
@@ -91,11 +93,12 @@ class Estimates(Operations):
     ) -> EpsEstimatesResponse:
         """Get EPS Estimates.
 
-        ``GET /v1/stock/eps-estimate``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/eps-estimate`` (finance-dev ``estimates.get_eps_estimates``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
+        ``frequency`` as ``freq``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EpsEstimatesResponse`.
@@ -105,10 +108,11 @@ class Estimates(Operations):
     async def price_target(self, symbol: str) -> PriceTargetResponse:
         """Get Analyst Price Targets.
 
-        ``GET /v1/stock/price-target``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``symbol``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/price-target`` (finance-dev ``estimates.get_price_target``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`PriceTargetResponse`.
@@ -123,11 +127,12 @@ class Estimates(Operations):
     ) -> RevenueEstimatesResponse:
         """Get Revenue Estimates.
 
-        ``GET /v1/stock/revenue-estimate``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/revenue-estimate`` (finance-dev ``estimates.get_revenue_estimates``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
+        ``frequency`` as ``freq``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`RevenueEstimatesResponse`.
@@ -143,11 +148,12 @@ class Estimates(Operations):
     ) -> UpgradesDowngradesResponse:
         """Get Analyst Upgrades & Downgrades.
 
-        ``GET /v1/stock/upgrade-downgrade``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/stock/upgrade-downgrade`` (finance-dev ``estimates.get_upgrades_downgrades``);
+        scope ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``,
+        ``from_`` as ``from`` and ``to``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`UpgradesDowngradesResponse`.

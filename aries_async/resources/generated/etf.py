@@ -31,11 +31,11 @@ class Etf(Operations):
     ) -> EtfCountryAllocationResponse:
         """Get ETF Country Allocation.
 
-        ``GET /v1/etf/country``; scope ``market:supplemental``; retried when safe; not paged. In the
-        query: ``symbol`` and ``isin``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/etf/country`` (finance-dev ``etf.get_etf_country_allocation``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
+        ``isin``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
+        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
+        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EtfCountryAllocationResponse`.
@@ -55,11 +55,12 @@ class Etf(Operations):
     ) -> EtfHoldingsResponse:
         """Get ETF Holdings.
 
-        ``GET /v1/etf/holdings``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol``, ``isin``, ``skip`` and ``date_`` as ``date``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/etf/holdings`` (finance-dev ``etf.get_etf_holdings``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``, ``isin``,
+        ``skip`` and ``date_`` as ``date``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EtfHoldingsResponse`.
@@ -69,11 +70,11 @@ class Etf(Operations):
     async def profile(self, symbol: str, *, isin: str | None = None) -> EtfProfileResponse:
         """Get ETF Profile.
 
-        ``GET /v1/etf/profile``; scope ``market:supplemental``; retried when safe; not paged. In the
-        query: ``symbol`` and ``isin``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/etf/profile`` (finance-dev ``etf.get_etf_profile``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
+        ``isin``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
+        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
+        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EtfProfileResponse`.
@@ -88,11 +89,11 @@ class Etf(Operations):
     ) -> EtfSectorAllocationResponse:
         """Get ETF Sector Allocation.
 
-        ``GET /v1/etf/sector``; scope ``market:supplemental``; retried when safe; not paged. In the
-        query: ``symbol`` and ``isin``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/etf/sector`` (finance-dev ``etf.get_etf_sector_allocation``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
+        ``isin``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
+        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
+        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EtfSectorAllocationResponse`.

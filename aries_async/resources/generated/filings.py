@@ -33,11 +33,12 @@ class Filings(Operations):
     ) -> SecFilingsResponse:
         """Get SEC Filings.
 
-        ``GET /v1/filings/sec``; scope ``market:supplemental``; retried when safe; not paged. In the
-        query: ``symbol``, ``cik``, ``access_number`` as ``accessNumber``, ``form``, ``from_`` as
-        ``from`` and ``to``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/filings/sec`` (finance-dev ``filings.get_sec_filings``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``, ``cik``,
+        ``access_number`` as ``accessNumber``, ``form``, ``from_`` as ``from`` and ``to``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`SecFilingsResponse`.
@@ -53,11 +54,12 @@ class Filings(Operations):
     ) -> FilingsSimilarityIndexResponse:
         """Get Filings Similarity Index.
 
-        ``GET /v1/filings/similarity-index``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol``, ``cik`` and ``frequency`` as ``freq``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/filings/similarity-index`` (finance-dev ``filings.get_filings_similarity_index``);
+        scope ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``,
+        ``cik`` and ``frequency`` as ``freq``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`FilingsSimilarityIndexResponse`.

@@ -51,12 +51,13 @@ class Financials(Operations):
     ) -> Paged[CashFlowStatementsResponse, CashFlowStatement]:
         """Get Cash Flow Statements.
 
-        ``GET /v1/financials/cash-flow-statements``; scope ``market:supplemental``; retried when
-        safe; paged (each page's ``nextUrl`` is followed for you). In the query: ``ciks``,
-        ``limit``, ``sort``, ``next`` and the keys of :class:`FinancialsStatementsFilters`
-        (``**filters``). Errors: a missing or malformed argument raises ``ValidationError`` naming
-        it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/financials/cash-flow-statements`` (finance-dev
+        ``financials.get_cash_flow_statements``); scope ``market:supplemental``; retried when safe;
+        paged (each page's ``nextUrl`` is followed for you). In the query: ``ciks``, ``limit``,
+        ``sort``, ``next`` and the keys of :class:`FinancialsStatementsFilters` (``**filters``).
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`CashFlowStatementsResponse`); with ``async for``, every
@@ -75,12 +76,13 @@ class Financials(Operations):
     ) -> Paged[IncomeStatementsResponse, IncomeStatement]:
         """Get Income Statements.
 
-        ``GET /v1/financials/income-statements``; scope ``market:supplemental``; retried when safe;
-        paged (each page's ``nextUrl`` is followed for you). In the query: ``ciks``, ``limit``,
-        ``sort``, ``next`` and the keys of :class:`FinancialsStatementsFilters` (``**filters``).
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/financials/income-statements`` (finance-dev ``financials.get_income_statements``);
+        scope ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed
+        for you). In the query: ``ciks``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`FinancialsStatementsFilters` (``**filters``). Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`IncomeStatementsResponse`); with ``async for``, every
@@ -100,11 +102,11 @@ class Financials(Operations):
     ) -> Paged[FinancialRatiosResponse, FinancialRatiosResponseResult]:
         """Get Financial Ratios.
 
-        ``GET /v1/financials/ratios``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
-        ``tickersAnyOf``, ``ciks``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`FinancialsRatiosFilters` (``**filters``). Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``GET /v1/financials/ratios`` (finance-dev ``financials.get_financial_ratios``); scope
+        ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
+        you). In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``ciks``, ``limit``, ``sort``,
+        ``next`` and the keys of :class:`FinancialsRatiosFilters` (``**filters``). Errors: a missing
+        or malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
         ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
         its status (:mod:`aries_async.errors`).
 
@@ -126,12 +128,12 @@ class Financials(Operations):
     ) -> FinancialsReportedResponse:
         """Get Reported Financials.
 
-        ``GET /v1/financials/reported``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol``, ``cik``, ``access_number`` as ``accessNumber``,
-        ``frequency`` as ``freq``, ``from_`` as ``from`` and ``to``. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/financials/reported`` (finance-dev ``financials.get_reported_financials``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``, ``cik``,
+        ``access_number`` as ``accessNumber``, ``frequency`` as ``freq``, ``from_`` as ``from`` and
+        ``to``. Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`FinancialsReportedResponse`.
@@ -149,11 +151,11 @@ class Financials(Operations):
     ) -> FinancialsRevenueBreakdownResponse:
         """Get Revenue Breakdown.
 
-        ``GET /v1/financials/revenue-breakdown``; scope ``market:supplemental``; retried when safe;
-        not paged. In the query: ``symbol`` and ``cik``. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/financials/revenue-breakdown`` (finance-dev ``financials.get_revenue_breakdown``);
+        scope ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
+        ``cik``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
+        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
+        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`FinancialsRevenueBreakdownResponse`.
@@ -177,14 +179,15 @@ class Financials(Operations):
     ) -> Paged[ShortInterestResponse, ShortInterestResponseResult]:
         """Get Short Interest Data.
 
-        ``GET /v1/financials/short-interest``; scope ``market:supplemental``; retried when safe;
-        paged (each page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
-        ``tickersAnyOf``, ``days_to_cover_list`` as ``daysToCoverList``, ``settlement_dates`` as
-        ``settlementDates``, ``average_daily_volume_list`` as ``avgDailyVolumeList``, ``limit``,
-        ``sort``, ``next`` and the keys of :class:`FinancialsShortInterestFilters` (``**filters``).
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/financials/short-interest`` (finance-dev ``financials.get_short_interest``); scope
+        ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
+        you). In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``days_to_cover_list`` as
+        ``daysToCoverList``, ``settlement_dates`` as ``settlementDates``,
+        ``average_daily_volume_list`` as ``avgDailyVolumeList``, ``limit``, ``sort``, ``next`` and
+        the keys of :class:`FinancialsShortInterestFilters` (``**filters``). Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`ShortInterestResponse`); with ``async for``, every
@@ -206,10 +209,11 @@ class Financials(Operations):
     ) -> Paged[ShortVolumeResponse, ShortVolumeResponseResult]:
         """Get Short Volume Data.
 
-        ``GET /v1/financials/short-volume``; scope ``market:supplemental``; retried when safe; paged
-        (each page's ``nextUrl`` is followed for you). In the query: ``tickers_any_of`` as
-        ``tickersAnyOf``, ``dates``, ``short_volume_ratio_list`` as ``shortVolumeRatioList``,
-        ``total_volume_list`` as ``totalVolumeList``, ``limit``, ``sort``, ``next`` and the keys of
+        ``GET /v1/financials/short-volume`` (finance-dev ``financials.get_short_volume``); scope
+        ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
+        you). In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``dates``,
+        ``short_volume_ratio_list`` as ``shortVolumeRatioList``, ``total_volume_list`` as
+        ``totalVolumeList``, ``limit``, ``sort``, ``next`` and the keys of
         :class:`FinancialsShortVolumeFilters` (``**filters``). Errors: a missing or malformed
         argument raises ``ValidationError`` naming it, before anything is sent; a 403
         ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
@@ -231,11 +235,12 @@ class Financials(Operations):
     ) -> FinancialsStatementsResponse:
         """Get Financial Statements.
 
-        ``GET /v1/financials/statements``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol``, ``statement``, ``frequency`` as ``freq`` and
-        ``preliminary``. Errors: a missing or malformed argument raises ``ValidationError`` naming
-        it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/financials/statements`` (finance-dev ``financials.get_financial_statements``);
+        scope ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``,
+        ``statement``, ``frequency`` as ``freq`` and ``preliminary``. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`FinancialsStatementsResponse`.

@@ -41,12 +41,12 @@ class Indices(Operations):
     ) -> IndexBarResponse:
         """Get Index Bar Data.
 
-        ``GET /v1/indices/bar``; scope ``market:supplemental``; retried when safe; not paged. In the
-        query: ``identifier``, ``end_time`` as ``endTime``, ``identifier_type`` as
-        ``identifierType``, ``precision`` and ``period``. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/indices/bar`` (finance-dev ``indices.get_index_bar``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``identifier``,
+        ``end_time`` as ``endTime``, ``identifier_type`` as ``identifierType``, ``precision`` and
+        ``period``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
+        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
+        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`IndexBarResponse`.
@@ -65,10 +65,11 @@ class Indices(Operations):
     ) -> IndexBarsResponse:
         """Get Index Bars Data.
 
-        ``GET /v1/indices/bars``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``identifier``, ``start_time`` as ``startTime``, ``end_time`` as ``endTime``,
-        ``identifier_type`` as ``identifierType``, ``precision`` and ``period``. Errors: a missing
-        or malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``GET /v1/indices/bars`` (finance-dev ``indices.get_index_bars``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``identifier``,
+        ``start_time`` as ``startTime``, ``end_time`` as ``endTime``, ``identifier_type`` as
+        ``identifierType``, ``precision`` and ``period``. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
         ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
         its status (:mod:`aries_async.errors`).
 
@@ -80,11 +81,11 @@ class Indices(Operations):
     async def by_group(self, index_group: str) -> IndicesByGroupResponse:
         """Get Indices By Group.
 
-        ``GET /v1/indices/by-group``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``index_group`` as ``indexGroup``. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/indices/by-group`` (finance-dev ``indices.list_indices_by_group``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``index_group`` as
+        ``indexGroup``. Errors: a missing or malformed argument raises ``ValidationError`` naming
+        it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`IndicesByGroupResponse`.
@@ -105,11 +106,12 @@ class Indices(Operations):
     ) -> IndexChartBarsResponse:
         """Get Index Chart Data.
 
-        ``GET /v1/indices/chart-bars``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``identifier``, ``start_time`` as ``startTime``, ``end_time`` as ``endTime``,
-        ``identifier_type`` as ``identifierType``, ``precision``, ``period``, ``adjustment_method``
-        as ``adjustmentMethod`` and ``include_extended`` as ``includeExtended``. Errors: a missing
-        or malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``GET /v1/indices/chart-bars`` (finance-dev ``indices.get_index_chart_bars``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``identifier``,
+        ``start_time`` as ``startTime``, ``end_time`` as ``endTime``, ``identifier_type`` as
+        ``identifierType``, ``precision``, ``period``, ``adjustment_method`` as ``adjustmentMethod``
+        and ``include_extended`` as ``includeExtended``. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
         ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
         its status (:mod:`aries_async.errors`).
 
@@ -121,10 +123,11 @@ class Indices(Operations):
     async def groups(self) -> IndexGroupsResponse:
         """Get Index Groups.
 
-        ``GET /v1/indices/groups``; scope ``market:supplemental``; retried when safe; not paged.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/indices/groups`` (finance-dev ``indices.list_index_groups``); scope
+        ``market:supplemental``; retried when safe; not paged. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`IndexGroupsResponse`.
@@ -140,12 +143,13 @@ class Indices(Operations):
     ) -> Paged[IndexListResponse, IndexListResponseIndex]:
         """Get Index List.
 
-        ``GET /v1/indices/list``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextPage`` token is sent back for you). In the query: ``index_group`` as
-        ``indexGroup``, ``page_size`` as ``pageSize`` and ``next_page`` as ``nextPage``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/indices/list`` (finance-dev ``indices.list_indices``); scope
+        ``market:supplemental``; retried when safe; paged (each page's ``nextPage`` token is sent
+        back for you). In the query: ``index_group`` as ``indexGroup``, ``page_size`` as
+        ``pageSize`` and ``next_page`` as ``nextPage``. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`IndexListResponse`); with ``async for``, every
@@ -161,11 +165,12 @@ class Indices(Operations):
     ) -> IndicesRealtimeValuesResponse:
         """Get Realtime Indices Values.
 
-        ``GET /v1/indices/realtime/values``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``identifiers`` and ``identifier_type`` as ``identifierType``. Errors:
-        a missing or malformed argument raises ``ValidationError`` naming it, before anything is
-        sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/indices/realtime/values`` (finance-dev ``indices.get_index_realtime_values``);
+        scope ``market:supplemental``; retried when safe; not paged. In the query: ``identifiers``
+        and ``identifier_type`` as ``identifierType``. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`IndicesRealtimeValuesResponse`.
@@ -178,11 +183,11 @@ class Indices(Operations):
     async def search(self, index_name: str) -> IndexSearchResponse:
         """Search Indices.
 
-        ``GET /v1/indices/search``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``index_name`` as ``indexName``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/indices/search`` (finance-dev ``indices.search_indices``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``index_name`` as
+        ``indexName``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
+        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
+        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`IndexSearchResponse`.

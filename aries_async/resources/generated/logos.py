@@ -36,13 +36,13 @@ class Logos(Operations):
     ) -> LogoSearchResponse:
         """Search Company Logos.
 
-        ``GET /v1/logos/search``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``search_keys`` as ``searchKeys``, ``fields``, ``search_keys_type`` as
-        ``searchKeysType``, ``composite_auto`` as ``compositeAuto``, ``composite_radius`` as
-        ``compositeRadius`` and ``scale``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/logos/search`` (finance-dev ``logos.search_logos``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``search_keys`` as
+        ``searchKeys``, ``fields``, ``search_keys_type`` as ``searchKeysType``, ``composite_auto``
+        as ``compositeAuto``, ``composite_radius`` as ``compositeRadius`` and ``scale``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`LogoSearchResponse`.
@@ -62,13 +62,13 @@ class Logos(Operations):
     ) -> Paged[LogoSyncResponse, LogoSyncResponseData]:
         """Sync Company Logos.
 
-        ``GET /v1/logos/sync``; scope ``market:supplemental``; retried when safe; paged (page
-        numbers: ``page`` counts up for you). In the query: ``fields``, ``updated_since`` as
-        ``updatedSince``, ``composite_auto`` as ``compositeAuto``, ``composite_radius`` as
-        ``compositeRadius``, ``scale``, ``page`` and ``page_size`` as ``pageSize``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/logos/sync`` (finance-dev ``logos.sync_logos``); scope ``market:supplemental``;
+        retried when safe; paged (page numbers: ``page`` counts up for you). In the query:
+        ``fields``, ``updated_since`` as ``updatedSince``, ``composite_auto`` as ``compositeAuto``,
+        ``composite_radius`` as ``compositeRadius``, ``scale``, ``page`` and ``page_size`` as
+        ``pageSize``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
+        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
+        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`LogoSyncResponse`); with ``async for``, every

@@ -26,11 +26,11 @@ class MarketOperations(Operations):
     async def equity_details(self, symbols: str | Sequence[str]) -> GetEquityDetailsResponse:
         """Get equity details.
 
-        ``GET /v1/marketdata/equities/details``; scope ``market:information``; retried when safe;
-        not paged. In the query: ``symbols``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/marketdata/equities/details`` (finance-dev ``market.get_equity_details``); scope
+        ``market:information``; retried when safe; not paged. In the query: ``symbols``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`GetEquityDetailsResponse`.
@@ -40,10 +40,10 @@ class MarketOperations(Operations):
     async def etb_list(self) -> EtbListResponse:
         """Get Easy-to-Borrow List.
 
-        ``GET /v1/etb``; scope ``market:information``; retried when safe; not paged. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/etb`` (finance-dev ``market.get_etb_list``); scope ``market:information``; retried
+        when safe; not paged. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`EtbListResponse`.
@@ -53,11 +53,11 @@ class MarketOperations(Operations):
     async def option_details(self, symbols: str | Sequence[str]) -> GetOptionDetailsResponse:
         """Get option details.
 
-        ``GET /v1/marketdata/options/details``; scope ``market:information``; retried when safe; not
-        paged. In the query: ``symbols``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/marketdata/options/details`` (finance-dev ``market.get_option_details``); scope
+        ``market:information``; retried when safe; not paged. In the query: ``symbols``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`GetOptionDetailsResponse`.
@@ -67,10 +67,11 @@ class MarketOperations(Operations):
     async def search_etb_symbols(self, *, symbols: Sequence[str]) -> EtbSearchResponse:
         """Search Easy-to-Borrow Symbols.
 
-        ``POST /v1/etb/search``; scope ``market:information``; retried when safe; not paged. Errors:
-        a missing or malformed argument raises ``ValidationError`` naming it, before anything is
-        sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``POST /v1/etb/search`` (finance-dev ``market.search_etb_symbols``); scope
+        ``market:information``; retried when safe; not paged. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Args:
             symbols: body ``symbols``, list of string; required.

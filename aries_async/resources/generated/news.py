@@ -21,11 +21,11 @@ class News(Operations):
     async def get(self, id: str, news_type: Literal["news", "press_release"]) -> NewsItem:
         """Get News by ID.
 
-        ``GET /v1/news/{id}``; scope ``market:supplemental``; retried when safe; not paged. In the
-        path: ``id``. In the query: ``news_type`` as ``newsType``. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/news/{id}`` (finance-dev ``news.get_news_by_id``); scope ``market:supplemental``;
+        retried when safe; not paged. In the path: ``id``. In the query: ``news_type`` as
+        ``newsType``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
+        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
+        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`NewsItem`.
@@ -40,11 +40,11 @@ class News(Operations):
     ) -> NewsListResponse:
         """Get Market News.
 
-        ``GET /v1/news``; scope ``market:supplemental``; retried when safe; not paged. In the query:
-        ``symbols`` and ``topics``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/news`` (finance-dev ``news.get_news``); scope ``market:supplemental``; retried
+        when safe; not paged. In the query: ``symbols`` and ``topics``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`NewsListResponse`.
@@ -54,10 +54,11 @@ class News(Operations):
     async def sentiment(self, symbol: str) -> NewsSentimentResponse:
         """Get News Sentiment.
 
-        ``GET /v1/news-sentiment``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/news-sentiment`` (finance-dev ``news.get_news_sentiment``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`NewsSentimentResponse`.

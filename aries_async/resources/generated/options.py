@@ -49,12 +49,13 @@ class Options(Operations):
     ) -> Paged[OptionsActivityResponse, Activity]:
         """Get Options Activity.
 
-        ``GET /v1/options/activity``; scope ``market:supplemental``; retried when safe; paged (page
-        numbers: ``page`` counts up for you). In the query: ``tickers``, ``page``, ``page_size`` as
-        ``pageSize`` and the keys of :class:`DateFromToFilters` (``**filters``). Errors: a missing
-        or malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/options/activity`` (finance-dev ``options.get_options_activity``); scope
+        ``market:supplemental``; retried when safe; paged (page numbers: ``page`` counts up for
+        you). In the query: ``tickers``, ``page``, ``page_size`` as ``pageSize`` and the keys of
+        :class:`DateFromToFilters` (``**filters``). Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`OptionsActivityResponse`); with ``async for``, every
@@ -75,14 +76,14 @@ class Options(Operations):
     ) -> Paged[OptionChainSnapshotResponse, OptionContractSnapshotRow]:
         """Get option chain snapshot.
 
-        ``GET /v1/options/snapshot/chain/{underlyingAsset}``; scope ``market:supplemental``; retried
-        when safe; paged (each page's ``nextUrl`` is followed for you). In the path:
-        ``underlying_asset`` as ``underlyingAsset``. In the query: ``contract_type`` as
-        ``contractType``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`OptionsChainSnapshotFilters` (``**filters``). Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/options/snapshot/chain/{underlyingAsset}`` (finance-dev
+        ``options.get_option_chain_snapshot``); scope ``market:supplemental``; retried when safe;
+        paged (each page's ``nextUrl`` is followed for you). In the path: ``underlying_asset`` as
+        ``underlyingAsset``. In the query: ``contract_type`` as ``contractType``, ``order``,
+        ``limit``, ``sort``, ``next`` and the keys of :class:`OptionsChainSnapshotFilters`
+        (``**filters``). Errors: a missing or malformed argument raises ``ValidationError`` naming
+        it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`OptionChainSnapshotResponse`); with ``async for``, every
@@ -97,12 +98,12 @@ class Options(Operations):
     ) -> OptionContractSnapshotResponse:
         """Get option contract snapshot.
 
-        ``GET /v1/options/snapshot/{underlyingAsset}/{optionContract}``; scope
-        ``market:supplemental``; retried when safe; not paged. In the path: ``underlying_asset`` as
-        ``underlyingAsset`` and ``option_contract`` as ``optionContract``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/options/snapshot/{underlyingAsset}/{optionContract}`` (finance-dev
+        ``options.get_option_contract_snapshot``); scope ``market:supplemental``; retried when safe;
+        not paged. In the path: ``underlying_asset`` as ``underlyingAsset`` and ``option_contract``
+        as ``optionContract``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`OptionContractSnapshotResponse`.
@@ -115,10 +116,11 @@ class Options(Operations):
     async def last_trade(self, ticker: str) -> OptionLastTradeResponse:
         """Get Options Last Trade.
 
-        ``GET /v1/options/last-trade``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``ticker``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/options/last-trade`` (finance-dev ``options.get_option_last_trade``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``ticker``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`OptionLastTradeResponse`.
@@ -128,11 +130,11 @@ class Options(Operations):
     async def open_close(self, ticker: str, date_: date) -> OptionOpenCloseResponse:
         """Get Option Open/Close Data.
 
-        ``GET /v1/options/open-close``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``ticker`` and ``date_`` as ``date``. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/options/open-close`` (finance-dev ``options.get_option_open_close``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``ticker`` and
+        ``date_`` as ``date``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`OptionOpenCloseResponse`.
@@ -142,11 +144,11 @@ class Options(Operations):
     async def previous_day(self, ticker: str) -> OptionPreviousDayResponse:
         """Get Previous Day Option Data.
 
-        ``GET /v1/options/previous-day``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``ticker``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/options/previous-day`` (finance-dev ``options.get_option_previous_day``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``ticker``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`OptionPreviousDayResponse`.
@@ -165,12 +167,13 @@ class Options(Operations):
     ) -> Paged[OptionQuotesResponse, OptionQuotesResponseResult]:
         """Get Options Quotes.
 
-        ``GET /v1/options/quotes``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you). In the query: ``ticker``, ``order``, ``limit``,
-        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/options/quotes`` (finance-dev ``options.get_option_quotes``); scope
+        ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
+        you). In the query: ``ticker``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`TimestampFilters` (``**filters``). Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`OptionQuotesResponse`); with ``async for``, every
@@ -190,12 +193,13 @@ class Options(Operations):
     ) -> Paged[OptionTradesResponse, OptionTradesResponseResult]:
         """Get Options Trades.
 
-        ``GET /v1/options/trades``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you). In the query: ``ticker``, ``order``, ``limit``,
-        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/options/trades`` (finance-dev ``options.get_option_trades``); scope
+        ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
+        you). In the query: ``ticker``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`TimestampFilters` (``**filters``). Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`OptionTradesResponse`); with ``async for``, every
@@ -211,9 +215,10 @@ class Options(Operations):
     ) -> OptionsUnusualActivityResponse:
         """Get Options Unusual Activity by Symbol.
 
-        ``GET /v1/options/unusual_activity/{symbol}``; scope ``options:information``; retried when
-        safe; not paged. In the path: ``symbol``. In the query: ``source``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``GET /v1/options/unusual_activity/{symbol}`` (finance-dev
+        ``options.get_options_unusual_activity``); scope ``options:information``; retried when safe;
+        not paged. In the path: ``symbol``. In the query: ``source``. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
         ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
         its status (:mod:`aries_async.errors`).
 

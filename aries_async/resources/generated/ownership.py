@@ -31,11 +31,11 @@ class Ownership(Operations):
     ) -> OwnershipDataResponse:
         """Get Fund Ownership Data.
 
-        ``GET /v1/ownership/fund``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol`` and ``limit``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/ownership/fund`` (finance-dev ``ownership.get_fund_ownership``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
+        ``limit``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
+        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
+        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`OwnershipDataResponse`.
@@ -51,11 +51,12 @@ class Ownership(Operations):
     ) -> InsiderTransactionsResponse:
         """Get Insider Transactions.
 
-        ``GET /v1/ownership/insider-transactions``; scope ``market:supplemental``; retried when
-        safe; not paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/ownership/insider-transactions`` (finance-dev
+        ``ownership.get_insider_transactions``); scope ``market:supplemental``; retried when safe;
+        not paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a missing or
+        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`InsiderTransactionsResponse`.
@@ -75,11 +76,12 @@ class Ownership(Operations):
     ) -> InstitutionalOwnershipResponse:
         """Get Institutional Ownership.
 
-        ``GET /v1/institutional/ownership``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``cusip``, ``from_`` as ``from``, ``to`` and ``symbol``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/institutional/ownership`` (finance-dev ``ownership.get_institutional_ownership``);
+        scope ``market:supplemental``; retried when safe; not paged. In the query: ``cusip``,
+        ``from_`` as ``from``, ``to`` and ``symbol``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`InstitutionalOwnershipResponse`.
@@ -97,11 +99,12 @@ class Ownership(Operations):
     ) -> InstitutionalPortfolioResponse:
         """Get Institutional Portfolio.
 
-        ``GET /v1/institutional/portfolio``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``cik``, ``from_`` as ``from`` and ``to``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/institutional/portfolio`` (finance-dev ``ownership.get_institutional_portfolio``);
+        scope ``market:supplemental``; retried when safe; not paged. In the query: ``cik``,
+        ``from_`` as ``from`` and ``to``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`InstitutionalPortfolioResponse`.
@@ -119,11 +122,11 @@ class Ownership(Operations):
     ) -> OwnershipDataResponse:
         """Get Company Ownership Data.
 
-        ``GET /v1/ownership/data``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol`` and ``limit``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/ownership/data`` (finance-dev ``ownership.get_ownership_data``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
+        ``limit``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
+        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
+        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`OwnershipDataResponse`.

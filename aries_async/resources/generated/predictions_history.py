@@ -32,11 +32,12 @@ class PredictionsHistory(Operations):
     ) -> GetHistoryResponseBody:
         """Get historical ticks for a single symbol.
 
-        ``GET /v1/predictions/historical-data``; no token needed; retried when safe; not paged. In
-        the query: ``symbol``, ``from_`` as ``from``, ``to`` and ``limit``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/predictions/historical-data`` (finance-dev ``predictions.history.get_history``);
+        no token needed; retried when safe; not paged. In the query: ``symbol``, ``from_`` as
+        ``from``, ``to`` and ``limit``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`GetHistoryResponseBody`.
@@ -50,8 +51,9 @@ class PredictionsHistory(Operations):
     ) -> GetHistoryBatchResponseBody:
         """Batch historical ticks for up to 5 symbols.
 
-        ``POST /v1/predictions/historical-data/batch``; no token needed; retried when safe; not
-        paged. Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        ``POST /v1/predictions/historical-data/batch`` (finance-dev
+        ``predictions.history.get_history_batch``); no token needed; retried when safe; not paged.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
         anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
         answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 

@@ -29,9 +29,10 @@ class PredictionsMarkets(Operations):
     async def base_event(self, base_event_id: str) -> GetBaseEventResponseBody:
         """Get a base event with its events and each event's contracts.
 
-        ``GET /v1/predictions/base-events/{baseEventId}``; no token needed; retried when safe; not
-        paged. In the path: ``base_event_id`` as ``baseEventId``. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``GET /v1/predictions/base-events/{baseEventId}`` (finance-dev
+        ``predictions.markets.get_base_event``); no token needed; retried when safe; not paged. In
+        the path: ``base_event_id`` as ``baseEventId``. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
         ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
         its status (:mod:`aries_async.errors`).
 
@@ -43,10 +44,11 @@ class PredictionsMarkets(Operations):
     async def categories(self) -> ListCategoriesResponseBody:
         """List prediction market categories.
 
-        ``GET /v1/predictions/categories``; no token needed; retried when safe; not paged. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/predictions/categories`` (finance-dev ``predictions.markets.list_categories``); no
+        token needed; retried when safe; not paged. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`ListCategoriesResponseBody`.
@@ -56,11 +58,12 @@ class PredictionsMarkets(Operations):
     async def event_contracts(self, event_id: str) -> GetEventContractsResponseBody:
         """Get an event and all contracts under it.
 
-        ``GET /v1/predictions/events/{eventId}/contracts``; no token needed; retried when safe; not
-        paged. In the path: ``event_id`` as ``eventId``. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/predictions/events/{eventId}/contracts`` (finance-dev
+        ``predictions.markets.get_event_contracts``); no token needed; retried when safe; not paged.
+        In the path: ``event_id`` as ``eventId``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`GetEventContractsResponseBody`.
@@ -85,13 +88,13 @@ class PredictionsMarkets(Operations):
     ) -> Paged[SearchResponseBody, PredMdBaseEventHit | PredMdContractHit | PredMdEventHit]:
         """Search contracts, events or base events.
 
-        ``GET /v1/predictions/search``; no token needed; retried when safe; paged (page numbers:
-        ``page`` counts up for you). In the query: ``type``, ``q``, ``state``, ``base_event_id`` as
-        ``baseEventId``, ``event_id`` as ``eventId``, ``category``, ``tradable``, ``page`` and
-        ``per_page`` as ``perPage``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/predictions/search`` (finance-dev ``predictions.markets.search``); no token
+        needed; retried when safe; paged (page numbers: ``page`` counts up for you). In the query:
+        ``type``, ``q``, ``state``, ``base_event_id`` as ``baseEventId``, ``event_id`` as
+        ``eventId``, ``category``, ``tradable``, ``page`` and ``per_page`` as ``perPage``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`SearchResponseBody`); with ``async for``, every

@@ -26,7 +26,8 @@ class PredictionsOrders(Operations):
     async def get(self, order_id: str) -> GetPredictionOrderResponseBody:
         """Get prediction order.
 
-        ``GET /v1/predictions/orders/{orderId}``; a token of any scope; retried when safe; not
+        ``GET /v1/predictions/orders/{orderId}`` (finance-dev
+        ``predictions.orders.get_prediction_order``); a token of any scope; retried when safe; not
         paged. In the path: ``order_id`` as ``orderId``. Errors: a missing or malformed argument
         raises ``ValidationError`` naming it, before anything is sent; a 403
         ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
@@ -51,11 +52,12 @@ class PredictionsOrders(Operations):
     ) -> ListPredictionOrdersResponseBody:
         """List prediction orders.
 
-        ``GET /v1/predictions/orders``; a token of any scope; retried when safe; not paged. In the
-        query: ``status``, ``account_id`` as ``accountId``, ``symbol``, ``limit`` and ``cursor``.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/predictions/orders`` (finance-dev ``predictions.orders.list_prediction_orders``);
+        a token of any scope; retried when safe; not paged. In the query: ``status``, ``account_id``
+        as ``accountId``, ``symbol``, ``limit`` and ``cursor``. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`ListPredictionOrdersResponseBody`.
@@ -83,11 +85,11 @@ class PredictionsOrders(Operations):
     ) -> PlacePredictionOrderResponseBody:
         """Place prediction order.
 
-        ``POST /v1/predictions/orders``; a token of any scope; retried when safe (one
-        ``Idempotency-Key`` across the retries); not paged. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``POST /v1/predictions/orders`` (finance-dev ``predictions.orders.place_prediction_order``);
+        a token of any scope; retried when safe (one ``Idempotency-Key`` across the retries); not
+        paged. Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Args:
             account_id: body ``accountId``, string; required.

@@ -50,12 +50,12 @@ class Stocks(Operations):
     ) -> StockAggregatesResponse:
         """Get Aggregate Bars.
 
-        ``GET /v1/stocks/aggs``; scope ``market:supplemental``; retried when safe; not paged. In the
-        query: ``ticker``, ``multiplier``, ``timespan``, ``from_`` as ``from``, ``to``,
-        ``adjusted``, ``sort``, ``limit`` and ``next``. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/stocks/aggs`` (finance-dev ``stocks.get_stock_aggregates``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``ticker``,
+        ``multiplier``, ``timespan``, ``from_`` as ``from``, ``to``, ``adjusted``, ``sort``,
+        ``limit`` and ``next``. Errors: a missing or malformed argument raises ``ValidationError``
+        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`StockAggregatesResponse`.
@@ -71,11 +71,12 @@ class Stocks(Operations):
     ) -> DailyMarketSummaryResponse:
         """Get Daily Market Summary.
 
-        ``GET /v1/stocks/grouped``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``date_`` as ``date``, ``adjusted`` and ``include_otc`` as ``includeOtc``.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/stocks/grouped`` (finance-dev ``stocks.get_daily_market_summary``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``date_`` as ``date``,
+        ``adjusted`` and ``include_otc`` as ``includeOtc``. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`DailyMarketSummaryResponse`.
@@ -88,10 +89,11 @@ class Stocks(Operations):
     async def last_quote(self, ticker: str) -> StockLastQuoteResponse:
         """Get Last Quote (NBBO).
 
-        ``GET /v1/stocks/last-quote``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``ticker``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/stocks/last-quote`` (finance-dev ``stocks.get_stock_last_quote``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``ticker``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`StockLastQuoteResponse`.
@@ -101,10 +103,11 @@ class Stocks(Operations):
     async def last_trade(self, ticker: str) -> StockLastTradeResponse:
         """Get Last Trade.
 
-        ``GET /v1/stocks/last-trade``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``ticker``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/stocks/last-trade`` (finance-dev ``stocks.get_stock_last_trade``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``ticker``. Errors: a
+        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
+        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
+        ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`StockLastTradeResponse`.
@@ -120,11 +123,12 @@ class Stocks(Operations):
     ) -> StockOpenCloseResponse:
         """Get Daily Ticker Summary.
 
-        ``GET /v1/stocks/open-close``; scope ``market:supplemental``; retried when safe; not paged.
-        In the query: ``ticker``, ``date_`` as ``date`` and ``adjusted``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/stocks/open-close`` (finance-dev ``stocks.get_stock_open_close``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``ticker``, ``date_``
+        as ``date`` and ``adjusted``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`StockOpenCloseResponse`.
@@ -139,11 +143,11 @@ class Stocks(Operations):
     ) -> StockPreviousDayResponse:
         """Get Previous Day Bar.
 
-        ``GET /v1/stocks/prev``; scope ``market:supplemental``; retried when safe; not paged. In the
-        query: ``ticker`` and ``adjusted``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/stocks/prev`` (finance-dev ``stocks.get_stock_previous_day``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``ticker`` and
+        ``adjusted``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
+        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
+        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`StockPreviousDayResponse`.
@@ -162,12 +166,13 @@ class Stocks(Operations):
     ) -> Paged[StockQuotesResponse, StockQuotesResponseResult]:
         """Get Stock Quotes (NBBO).
 
-        ``GET /v1/stocks/quotes``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you). In the query: ``ticker``, ``order``, ``limit``,
-        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/stocks/quotes`` (finance-dev ``stocks.get_stock_quotes``); scope
+        ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
+        you). In the query: ``ticker``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`TimestampFilters` (``**filters``). Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`StockQuotesResponse`); with ``async for``, every
@@ -183,11 +188,12 @@ class Stocks(Operations):
     ) -> StockSnapshotsResponse:
         """Get Full Market Snapshot.
 
-        ``GET /v1/stocks/snapshot``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``tickers`` and ``include_otc`` as ``includeOtc``. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/stocks/snapshot`` (finance-dev ``stocks.get_stock_snapshots``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``tickers`` and
+        ``include_otc`` as ``includeOtc``. Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             :class:`StockSnapshotsResponse`.
@@ -206,12 +212,13 @@ class Stocks(Operations):
     ) -> Paged[StockTradesResponse, StockTradesResponseResult]:
         """Get Stock Trades.
 
-        ``GET /v1/stocks/trades``; scope ``market:supplemental``; retried when safe; paged (each
-        page's ``nextUrl`` is followed for you). In the query: ``ticker``, ``order``, ``limit``,
-        ``sort``, ``next`` and the keys of :class:`TimestampFilters` (``**filters``). Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/stocks/trades`` (finance-dev ``stocks.get_stock_trades``); scope
+        ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
+        you). In the query: ``ticker``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
+        :class:`TimestampFilters` (``**filters``). Errors: a missing or malformed argument raises
+        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
+        naming the scope needed; another error answer the ``APIError`` of its status
+        (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`StockTradesResponse`); with ``async for``, every
@@ -232,13 +239,13 @@ class Stocks(Operations):
     ) -> Paged[UnifiedSnapshotResponse, UnifiedSnapshotResponseResult]:
         """Get Unified Snapshot.
 
-        ``GET /v1/stocks/unified-snapshot``; scope ``market:supplemental``; retried when safe; paged
-        (each page's ``nextUrl`` is followed for you). In the query: ``type``, ``tickers_any_of`` as
-        ``tickersAnyOf``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`TickerFilters` (``**filters``). Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/stocks/unified-snapshot`` (finance-dev ``stocks.get_unified_snapshot``); scope
+        ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
+        you). In the query: ``type``, ``tickers_any_of`` as ``tickersAnyOf``, ``order``, ``limit``,
+        ``sort``, ``next`` and the keys of :class:`TickerFilters` (``**filters``). Errors: a missing
+        or malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             awaited, one page (:class:`UnifiedSnapshotResponse`); with ``async for``, every

@@ -31,9 +31,10 @@ class TechnicalAnalysis(Operations):
     ) -> AggregateTechnicalIndicatorsResponse:
         """Get Aggregate Technical Indicators.
 
-        ``GET /v1/scan/technical-indicator``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol`` and ``resolution``. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``GET /v1/scan/technical-indicator`` (finance-dev
+        ``technical_analysis.get_aggregate_technical_indicators``); scope ``market:supplemental``;
+        retried when safe; not paged. In the query: ``symbol`` and ``resolution``. Errors: a missing
+        or malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
         ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
         its status (:mod:`aries_async.errors`).
 
@@ -71,10 +72,11 @@ class TechnicalAnalysis(Operations):
     ) -> TechnicalIndicatorResponse:
         """Get Technical Indicator Data.
 
-        ``GET /v1/indicator``; scope ``market:supplemental``; retried when safe; not paged. In the
-        query: ``symbol``, ``resolution``, ``indicator``, ``from_`` as ``from``, ``to``,
-        ``timeperiod``, ``fast_period``, ``slow_period`` and ``signal_period``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``GET /v1/indicator`` (finance-dev ``technical_analysis.get_technical_indicator``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``,
+        ``resolution``, ``indicator``, ``from_`` as ``from``, ``to``, ``timeperiod``,
+        ``fast_period``, ``slow_period`` and ``signal_period``. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
         ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
         its status (:mod:`aries_async.errors`).
 
@@ -89,11 +91,11 @@ class TechnicalAnalysis(Operations):
     async def patterns(self, symbol: str, resolution: Resolution) -> TechnicalPatternsResponse:
         """Get Technical Patterns.
 
-        ``GET /v1/scan/pattern``; scope ``market:supplemental``; retried when safe; not paged. In
-        the query: ``symbol`` and ``resolution``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``GET /v1/scan/pattern`` (finance-dev ``technical_analysis.get_technical_patterns``); scope
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
+        ``resolution``. Errors: a missing or malformed argument raises ``ValidationError`` naming
+        it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
+        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`TechnicalPatternsResponse`.
@@ -107,9 +109,10 @@ class TechnicalAnalysis(Operations):
     ) -> SupportResistanceLevelsResponse:
         """Get Support & Resistance Levels.
 
-        ``GET /v1/scan/support-resistance``; scope ``market:supplemental``; retried when safe; not
-        paged. In the query: ``symbol`` and ``resolution``. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``GET /v1/scan/support-resistance`` (finance-dev
+        ``technical_analysis.get_support_resistance_levels``); scope ``market:supplemental``;
+        retried when safe; not paged. In the query: ``symbol`` and ``resolution``. Errors: a missing
+        or malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
         ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
         its status (:mod:`aries_async.errors`).
 

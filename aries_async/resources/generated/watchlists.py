@@ -25,10 +25,11 @@ class Watchlists(Operations):
     async def create(self, *, name: str, symbols: Sequence[str] | None = None) -> Watchlist:
         """Create Watchlist.
 
-        ``POST /v1/config/watchlist``; scope ``watchlist:management``; never retried; not paged.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``POST /v1/config/watchlist`` (finance-dev ``watchlist.create``); scope
+        ``watchlist:management``; never retried; not paged. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Args:
             name: body ``name``, string; required.
@@ -42,11 +43,11 @@ class Watchlists(Operations):
     async def delete(self, watchlist_id: int) -> Watchlist:
         """Delete Watchlist.
 
-        ``DELETE /v1/config/watchlist/{watchlist_id}``; scope ``watchlist:management``; retried when
-        safe; not paged. In the path: ``watchlist_id``. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``DELETE /v1/config/watchlist/{watchlist_id}`` (finance-dev ``watchlist.delete``); scope
+        ``watchlist:management``; retried when safe; not paged. In the path: ``watchlist_id``.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`Watchlist`.
@@ -56,11 +57,11 @@ class Watchlists(Operations):
     async def get(self, watchlist_id: int) -> Watchlist:
         """Get Watchlist.
 
-        ``GET /v1/config/watchlist/{watchlist_id}``; scope ``watchlist:information``; retried when
-        safe; not paged. In the path: ``watchlist_id``. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``GET /v1/config/watchlist/{watchlist_id}`` (finance-dev ``watchlist.get``); scope
+        ``watchlist:information``; retried when safe; not paged. In the path: ``watchlist_id``.
+        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
+        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
+        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`Watchlist`.
@@ -70,10 +71,11 @@ class Watchlists(Operations):
     async def list(self) -> WatchlistResponse:
         """List Watchlists.
 
-        ``GET /v1/config/watchlist``; scope ``watchlist:information``; retried when safe; not paged.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``GET /v1/config/watchlist`` (finance-dev ``watchlist.list``); scope
+        ``watchlist:information``; retried when safe; not paged. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Returns:
             :class:`WatchlistResponse`.
@@ -87,10 +89,11 @@ class Watchlists(Operations):
     ) -> WatchlistResponse:
         """Replace All Watchlists.
 
-        ``PUT /v1/config/watchlist``; scope ``watchlist:management``; retried when safe; not paged.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``PUT /v1/config/watchlist`` (finance-dev ``watchlist.replace_all``); scope
+        ``watchlist:management``; retried when safe; not paged. Errors: a missing or malformed
+        argument raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Args:
             watchlists: the JSON array body; required.
@@ -110,11 +113,12 @@ class Watchlists(Operations):
     ) -> Watchlist:
         """Update Watchlist.
 
-        ``PATCH /v1/config/watchlist/{watchlist_id}``; scope ``watchlist:management``; retried when
-        safe; not paged. In the path: ``watchlist_id``. The body needs name, or add_symbols, or
-        remove_symbols. Errors: a missing or malformed argument raises ``ValidationError`` naming
-        it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``PATCH /v1/config/watchlist/{watchlist_id}`` (finance-dev ``watchlist.update``); scope
+        ``watchlist:management``; retried when safe; not paged. In the path: ``watchlist_id``. The
+        body needs name, or add_symbols, or remove_symbols. Errors: a missing or malformed argument
+        raises ``ValidationError`` naming it, before anything is sent; a 403
+        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
+        its status (:mod:`aries_async.errors`).
 
         Args:
             add_symbols: body ``add_symbols``, list of string; optional.
