@@ -55,6 +55,13 @@ class Resource:
     def __init__(self, client: AriesClient) -> None:
         self._client = client
 
+    if not TYPE_CHECKING:  # hidden from type checkers: a misspelt method stays their error
+
+        def __getattr__(self, name: str) -> Any:
+            from aries_async.resources._official import missing_attribute
+
+            raise missing_attribute(self, name)
+
     def _now(self) -> datetime:
         """The client's wall clock (its ``wall_clock``) as an aware UTC datetime."""
         return datetime.fromtimestamp(self._client._wall_clock(), UTC)

@@ -222,3 +222,27 @@ def test_every_method_names_the_official_call_it_replaces() -> None:
             if f"finance-dev ``{op['official']}``" not in doc:
                 missing.append(f"{where}: {op['official']}")
     assert missing == []
+
+
+def test_an_official_method_name_says_where_the_call_went() -> None:
+    # A bot moved over line by line still says ``client.accounts.get_account_balance(...)``:
+    # the AttributeError names our method instead of leaving the user to search for it.
+    client: Any = AriesClient()  # never opened
+    with pytest.raises(AttributeError) as moved:
+        client.accounts.get_account_balance  # noqa: B018 - the lookup is the test
+    assert str(moved.value) == (
+        "'Accounts' object has no attribute 'get_account_balance': finance-dev's "
+        "accounts.get_account_balance is client.accounts.balance"
+    )
+    assert moved.value.name == "get_account_balance"
+    with pytest.raises(
+        AttributeError,
+        match=r"calendar\.get_historical_data is client\.calendars\.economic_history$",
+    ):
+        client.calendars.get_historical_data  # noqa: B018
+    with pytest.raises(AttributeError, match=r"chart\.get_quotes is client\.market\.quotes$"):
+        client.chart.get_quotes  # noqa: B018
+    with pytest.raises(AttributeError) as unknown:
+        client.orders.no_such_call  # noqa: B018
+    assert str(unknown.value) == "'Orders' object has no attribute 'no_such_call'"
+    assert not hasattr(client.market, "_private") and hasattr(client.market, "quote")
