@@ -153,6 +153,16 @@ class Streams:
     """
 
     config: ClientConfig
+
+    if not TYPE_CHECKING:  # hidden from type checkers: a misspelt name stays their error
+
+        def __getattr__(self, name: str) -> Any:
+            # The client's own: finance-dev's ``websocket`` (and its renamed groups) say where
+            # they went here.
+            from aries_async.resources._official import missing_attribute
+
+            raise missing_attribute(self, name, group=True)
+
     auth: AuthSession
     _wall_clock: Callable[[], float]
     _transport: Transport

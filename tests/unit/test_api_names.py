@@ -246,3 +246,21 @@ def test_an_official_method_name_says_where_the_call_went() -> None:
         client.orders.no_such_call  # noqa: B018
     assert str(unknown.value) == "'Orders' object has no attribute 'no_such_call'"
     assert not hasattr(client.market, "_private") and hasattr(client.market, "quote")
+
+
+def test_an_official_group_name_says_where_its_calls_went() -> None:
+    client: Any = AriesClient()  # never opened
+    with pytest.raises(AttributeError) as sockets:
+        client.websocket  # noqa: B018 - the lookup is the test
+    assert str(sockets.value) == (
+        "'AriesClient' object has no attribute 'websocket': finance-dev's websocket.market, "
+        ".chart and .account are client.market_stream(), chart_stream() and "
+        "account_stream(account_id)"
+    )
+    with pytest.raises(AttributeError, match=r": finance-dev's calendar is client\.calendars$"):
+        client.calendar  # noqa: B018
+    with pytest.raises(AttributeError, match=r"watchlist is client\.watchlists$"):
+        client.watchlist  # noqa: B018
+    with pytest.raises(AttributeError) as unknown:
+        client.nothing_like_it  # noqa: B018
+    assert str(unknown.value) == "'AriesClient' object has no attribute 'nothing_like_it'"
