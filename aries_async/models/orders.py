@@ -63,7 +63,6 @@ __all__ = [
     "is_osi_symbol",
 ]
 
-# --------------------------------------------------------------------------------------------
 # Enums
 
 
@@ -191,7 +190,6 @@ class LegSide(OpenEnum):
         return {"B": "BUY", "S": "SELL"}
 
 
-# --------------------------------------------------------------------------------------------
 # Responses
 
 
@@ -296,11 +294,13 @@ class OrderAck:
     """Acknowledgement of ``POST /v1/orders`` (``OrdResponse``): receipt, not a fill.
 
     A rejection can come as HTTP 200 with ``success: false`` or ``status: REJECTED``; check
-    :attr:`accepted`. Fills arrive later as account events.
+    :attr:`accepted`. Fills arrive later as account events. ``client_id`` is the tag the
+    order went out with (the caller's, or the one ``place()`` made), echoed or not.
     """
 
     success: bool | None = None
     cl_ord_id: str | None = None
+    client_id: str | None = None
     status: OrderStatus | None = None
     symbol: str | None = None
     side: Side | None = None

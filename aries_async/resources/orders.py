@@ -19,6 +19,8 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from aries_async._lazy import load
 from aries_async.errors import (
     APIError,
@@ -205,7 +207,8 @@ class Orders(OrderReads):
             try:
                 data = await self._post("/v1/orders", "orders.place", request, rejects=True)
                 ack = _acknowledgement(data, "an order")
-                return await self._structure(ack, models.OrderAck, "order ack")
+                placed: OrderAck = await self._structure(ack, models.OrderAck, "order ack")
+                return placed if placed.client_id else attrs.evolve(placed, client_id=client_id)
             except (ServerError, ResponseFormatError) as exc:
                 raise self._unknown(request, started, exc) from exc
             except (ConnectionFailedError, ClientClosedError, RequestTimeoutError) as exc:

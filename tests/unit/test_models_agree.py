@@ -70,11 +70,20 @@ def json_type(schema_name: str, wire_name: str) -> str:
     return str(kind["type"]) + (f"/{kind['format']}" if "format" in kind else "")
 
 
+# Fields the SDK fills itself, beside what the wire object holds (read from it too if a
+# server sends them): (model, attribute) -> why.
+FILLED_BY_THE_SDK: dict[tuple[type[Any], str], str] = {
+    (OrderAck, "client_id"): "the tag place() sent, which OrdResponse does not echo",
+}
+
+
 def by_wire_name(model: type[Any]) -> dict[str, tuple[str, type[Any]]]:
     """Each field's wire name -> (its attribute, its type without ``None``)."""
     hints = typing.get_type_hints(model)
     out = {}
     for field in attrs.fields(model):
+        if (model, field.name) in FILLED_BY_THE_SDK:
+            continue
         (kind,) = [t for t in typing.get_args(hints[field.name]) if t is not type(None)]
         out[field_wire_name(field, "camel")] = (field.name, kind)
     return out
