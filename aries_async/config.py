@@ -224,9 +224,12 @@ def _env_float(env: Mapping[str, str], key: str, default: float) -> float:
     if raw is None or raw == "":
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
         raise ConfigurationError(f"{key} must be a number, got {raw!r}") from None
+    if not math.isfinite(value):  # "inf" reads as a float, but no setting means "endless"
+        raise ConfigurationError(f"{key} must be a finite number, got {raw!r}")
+    return value
 
 
 @attrs.frozen(kw_only=True)
@@ -289,8 +292,10 @@ class ClientConfig:
     rate_limit: RateLimit | None = attrs.field(default=None, converter=rate_limit_setting)
 
     def __attrs_post_init__(self) -> None:
-        if not (self.timeout > 0 and self.connect_timeout > 0):
-            raise ConfigurationError("timeouts must be positive")
+        # An infinite one cannot be scheduled (aiohttp rounds its deadline to an int).
+        timeouts = (self.timeout, self.connect_timeout)
+        if not all(t > 0 and math.isfinite(t) for t in timeouts):
+            raise ConfigurationError("timeouts must be positive and finite")
         if self.attempt_timeout is not None and not self.attempt_timeout > 0:
             raise ConfigurationError("attempt_timeout must be positive (or None)")
         if self.max_response_bytes < 1 or self.offload_parse_bytes < 0:

@@ -178,3 +178,25 @@ def test_a_base_url_without_a_usable_scheme_exits_2_on_one_line(
     if command[0] != "doctor":
         assert done.err.startswith("configuration error: ARIES_BASE_URL=")
         assert len(done.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("variable", "command"),
+    [
+        ("ARIES_TIMEOUT", ("quote", "AAPL")),
+        ("ARIES_TIMEOUT", ("accounts", "--json")),
+        ("ARIES_CONNECT_TIMEOUT", ("accounts",)),
+    ],
+)
+def test_an_endless_timeout_variable_exits_2_naming_it(
+    cli: Cli, variable: str, command: tuple[str, ...]
+) -> None:
+    """``ARIES_TIMEOUT=inf`` reads as "no limit", which no call can schedule: a configuration
+    error naming the variable, not a traceback from deep in the HTTP stack."""
+    cli.sign_in()
+    cli.setenv(**{variable: "inf"})
+    done = cli(*command)
+    assert (done.code, done.out) == (2, ""), done.err
+    assert done.err.startswith(f"configuration error: {variable} must be a finite number")
+    assert len(done.err.strip().splitlines()) == 1
+    assert cli.requests("GET", "/v2/users/me/accounts") == 0

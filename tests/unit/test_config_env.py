@@ -41,8 +41,18 @@ def test_defaults_without_variables() -> None:
         ("ARIES_MAX_ATTEMPTS", "-1", "ARIES_MAX_ATTEMPTS must be at least 1"),
         ("ARIES_CONNECT_TIMEOUT", "soon", "ARIES_CONNECT_TIMEOUT must be a number"),
         ("ARIES_CONNECT_TIMEOUT", "0", "timeouts must be positive"),
+        ("ARIES_TIMEOUT", "inf", "ARIES_TIMEOUT must be a finite number"),
+        ("ARIES_CONNECT_TIMEOUT", "Infinity", "ARIES_CONNECT_TIMEOUT must be a finite number"),
+        ("ARIES_TIMEOUT", "nan", "ARIES_TIMEOUT must be a finite number"),
     ],
 )
 def test_a_bad_value_is_a_configuration_error(key: str, value: str, message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
         ClientConfig.from_env({key: value})
+
+
+@pytest.mark.parametrize("setting", ["timeout", "connect_timeout"])
+def test_an_endless_timeout_is_a_configuration_error(setting: str) -> None:
+    """No call could keep its time budget (aiohttp cannot schedule an infinite deadline)."""
+    with pytest.raises(ConfigurationError, match="timeouts must be positive and finite"):
+        ClientConfig(**{setting: float("inf")})  # type: ignore[arg-type]
