@@ -40,6 +40,7 @@ from aries_async._cli.common import (
     err,
     make_client,
     say,
+    seconds,
     symbols,
     token_store,
 )
@@ -120,7 +121,9 @@ def _parser() -> argparse.ArgumentParser:
         "market, analytics, watchlist... (aries_async.auth.scopes.SCOPE_GROUPS; default: "
         "ARIES_SCOPES, else the default group)",
     )
-    login.add_argument("--timeout", type=float, default=300.0, help="seconds to wait (300)")
+    login.add_argument(
+        "--timeout", type=seconds, default=300.0, help="seconds to wait (300; inf: no limit)"
+    )
     _json_flag(login)
     _json_flag(_command(sub, "logout", "forget the saved token"))
     doctor.add_arguments(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import enum
+import math
 import os
 import re
 import sys
@@ -44,10 +45,12 @@ __all__ = [
     "emit",
     "env_token",
     "err",
+    "finite_seconds",
     "jsonable",
     "make_client",
     "notice",
     "say",
+    "seconds",
     "stream_options",
     "symbols",
     "table",
@@ -154,6 +157,28 @@ def say(text: str) -> None:
     """A line on stdout, flushed at once (the user or a script must see it before we wait)."""
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
+
+
+def seconds(text: str, *, finite: bool = False) -> float:
+    """A positive number of seconds from argv, for ``--timeout``, ``--duration`` and the like
+    (``inf`` when it may wait for ever and not ``finite``).
+
+    Raises:
+        argparse.ArgumentTypeError: not a number, not positive (0, a negative, ``nan``) or,
+            when ``finite``, infinite (the CLI exits 2 with the usage).
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (value > 0 and (math.isfinite(value) or not finite)):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def finite_seconds(text: str) -> float:
+    """:func:`seconds`, finite: a wait that must end (a network check, a reconnect delay)."""
+    return seconds(text, finite=True)
 
 
 def symbols(values: Sequence[str]) -> list[str]:

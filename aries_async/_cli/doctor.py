@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import time
 from collections.abc import Iterable, Sequence
 
@@ -54,6 +55,7 @@ from aries_async._cli.common import (
     EXIT_USAGE,
     emit,
     env_token,
+    finite_seconds,
     table,
 )
 from aries_async._cli.doctor_checks import (
@@ -94,7 +96,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``doctor`` options."""
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=finite_seconds,  # a check that may never end would defeat doctor's promise
         default=5.0,
         help="seconds allowed for each network check (default 5)",
     )
@@ -197,8 +199,8 @@ async def _collect(args: argparse.Namespace) -> list[Check]:
 
 async def run(args: argparse.Namespace) -> int:
     """Run every check, print the report, return the exit status (see the module docstring)."""
-    if not args.timeout > 0:
-        raise ConfigurationError("--timeout must be positive")
+    if not (args.timeout > 0 and math.isfinite(args.timeout)):  # a Namespace built by hand
+        raise ConfigurationError("--timeout must be a positive, finite number of seconds")
     checks = await _collect(args)
     emit([c.to_json() for c in checks], args.json, render(checks))
     return exit_status(checks)

@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import math
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -44,7 +43,9 @@ from aries_async._cli.common import (
     EXIT_OK,
     dumps,
     err,
+    finite_seconds,
     make_client,
+    seconds,
     stream_options,
 )
 from aries_async._cli.common import symbols as checked_symbols
@@ -135,27 +136,8 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = 0.0
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
-    return value
-
-
 _DEFAULTS = StreamConfig()
 """The streams' settings, whose reconnect backoff ``--reconnect-delay`` changes."""
-
-
-def _reconnect_delay(text: str) -> float:
-    """A positive number of seconds, as ``--duration`` takes, and finite (a reconnect that
-    would never come is no delay)."""
-    value = _positive_float(text)
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
-    return value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -174,15 +156,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"(default: {','.join(DEFAULT_FIELDS)}; bid, ask, last and time are older names)",
     )
     parser.add_argument("--count", type=_positive_int, metavar="N", help="stop after N updates")
-    parser.add_argument(
-        "--duration", type=_positive_float, metavar="SECONDS", help="stop after SECONDS"
-    )
+    parser.add_argument("--duration", type=seconds, metavar="SECONDS", help="stop after SECONDS")
     parser.add_argument(
         "--json", action="store_true", help="NDJSON, one line per update (also when piped)"
     )
     parser.add_argument(
         "--reconnect-delay",
-        type=_reconnect_delay,
+        type=finite_seconds,  # a reconnect that would never come is no delay
         metavar="SECONDS",
         help=f"seconds to wait before reconnecting when the connection drops (default "
         f"{_DEFAULTS.backoff_initial:g}), doubled after each failed attempt in a row, "

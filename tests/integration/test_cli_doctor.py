@@ -390,3 +390,15 @@ def test_the_websocket_checks_log_no_token_at_debug(cli: Cli) -> None:
     assert any(line.startswith("websockets.client DEBUG > TEXT") for line in logs.lines)
     leaked = [line for line in logs.lines if shows_secret(line, token.access_token)]
     assert not leaked, leaked[0]
+
+
+@pytest.mark.parametrize("value", ["inf", "0", "-1", "nan"])
+def test_a_timeout_that_is_no_limit_exits_2_before_any_check(cli: Cli, value: str) -> None:
+    """Doctor promises never to hang: ``--timeout inf`` is a usage error, not a traceback
+    from the HTTP stack that cannot schedule an endless deadline."""
+    cli.sign_in()
+    done = cli("doctor", "--json", f"--timeout={value}")
+    assert (done.code, done.out) == (2, ""), done.err
+    assert f"--timeout: expected a positive number of seconds, got '{value}'" in done.err
+    assert "Traceback" not in done.err
+    assert cli.requests("GET", "/v2/users/me/accounts") == 0

@@ -227,6 +227,22 @@ def test_cli_login_refuses_an_unknown_scope_group(capsys: pytest.CaptureFixture[
     assert "all, alternative_data, analytics" in err  # the valid groups are listed
 
 
+@pytest.mark.parametrize("value", ["0", "-5", "nan", "soon"])
+def test_cli_login_refuses_a_timeout_that_is_no_wait(
+    value: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A usage error (exit 2) before any sign-in starts, as ``stream --duration`` has: not
+    a sign-in that "timed out" at once (exit 3) after printing its address."""
+    monkeypatch.setenv("ARIES_CLIENT_ID", "an-app")
+    monkeypatch.setenv("ARIES_BASE_URL", f"http://127.0.0.1:{_free_port()}")
+    monkeypatch.setenv("ARIES_REDIRECT_URI", f"http://127.0.0.1:{_free_port()}/callback")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["login", "--paste", f"--timeout={value}"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "--timeout" in err and "positive number of seconds" in err
+
+
 def test_main_usage_errors_return_2() -> None:
     assert main(["nonsense"]) == 2
     assert main(["login", "--bogus"]) == 2
