@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 from aries_async._cli.doctor_checks import LOGIN_FIX, Check
+from aries_async.auth.tokens import blanked
 from aries_async.errors import (
     AriesError,
     AuthenticationError,
@@ -114,8 +115,10 @@ async def _handshake(name: str, url: str, token: str | None, timeout: float) -> 
                         name, "ok", f"{url} opened in {opened}, authenticated in {_ms(start)}"
                     )
                 if isinstance(message, (AuthFailure, ServerErrorMessage)):
+                    # A server may quote the token it refuses: its words, not the token.
+                    said = blanked(message.error, [token])
                     return Check(
-                        name, "fail", f"{url} refused the token: {message.error}", LOGIN_FIX, "auth"
+                        name, "fail", f"{url} refused the token: {said}", LOGIN_FIX, "auth"
                     )
 
 

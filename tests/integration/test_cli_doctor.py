@@ -402,3 +402,17 @@ def test_a_timeout_that_is_no_limit_exits_2_before_any_check(cli: Cli, value: st
     assert f"--timeout: expected a positive number of seconds, got '{value}'" in done.err
     assert "Traceback" not in done.err
     assert cli.requests("GET", "/v2/users/me/accounts") == 0
+
+
+@pytest.mark.parametrize("output", [(), ("--json",)])
+def test_a_refusal_quoting_the_token_is_shown_without_it(cli: Cli, output: tuple[str, ...]) -> None:
+    """A server whose websocket refusals quote the token they refuse (the simulator's
+    ``token_echo``): the rows keep its words, with the token blanked out."""
+    refused = "a-long-token-the-server-refuses-and-quotes-back"
+    cli.on_sim(lambda: setattr(cli.sim.faults, "token_echo", True))
+    cli.setenv(ARIES_ACCESS_TOKEN=refused)
+    done = cli("doctor", "--timeout", "3", *output)
+    assert done.code == 3, done.out
+    assert "market websocket" in done.out and "refused the token" in done.out
+    assert "[redacted]" in done.out  # the server did quote it
+    assert not shows_secret(done.out + done.err, refused)
