@@ -57,18 +57,21 @@ from aries_async.errors import (
     TransportError,
 )
 from aries_async.http.exchange import never_sent
+from aries_async.models.common import decimal_to_wire
 from aries_async.models.orders import CancelRequest, Order, OrderAck, OrderPreview, OrderRequest
 
 __all__ = ["add_arguments", "build_request", "decimal_arg", "describe", "preview_lines", "run"]
 
 
 def describe(request: OrderRequest) -> str:
-    """``BUY 10 AAPL LIMIT @ 150.00 DAY on ACCOUNT`` (one line)."""
-    parts = [request.side.value, str(request.quantity), request.symbol, request.type.value]
+    """``BUY 10 AAPL LIMIT @ 150.00 DAY on ACCOUNT`` (one line; numbers in plain notation,
+    ``1e3`` typed is shown ``1000``)."""
+    quantity = decimal_to_wire(request.quantity)
+    parts = [request.side.value, quantity, request.symbol, request.type.value]
     if request.price is not None:
-        parts.append(f"@ {request.price}")
+        parts.append(f"@ {decimal_to_wire(request.price)}")
     if request.stop_price is not None:
-        parts.append(f"stop {request.stop_price}")
+        parts.append(f"stop {decimal_to_wire(request.stop_price)}")
     parts.append(request.time_in_force.value)
     return " ".join(parts) + f" on {request.account_id}"
 
@@ -85,7 +88,7 @@ def preview_lines(request: OrderRequest, preview: OrderPreview) -> list[str]:
         ("option fees", preview.option_fees),
         ("option requirement", preview.option_requirement),
     ]
-    shown = [(n, str(v)) for n, v in figures if v is not None]
+    shown = [(n, decimal_to_wire(v)) for n, v in figures if v is not None]
     shown.append(("day trades", str(preview.number_day_trades)))
     width = max(len(n) for n, _ in shown)
     lines = [f"Preview: {describe(request)}"]

@@ -77,6 +77,16 @@ def test_place_asks_and_sends_on_yes(cli: Cli) -> None:
     assert order.qty == Decimal(10) and order.price == Decimal("1.50")
 
 
+def test_the_order_asked_about_is_written_as_the_user_reads_numbers(cli: Cli) -> None:
+    """A quantity or price typed with an exponent (a script's ``1e3``) is shown as the plain
+    number at the question, never ``1E+3``: the user confirms what they can read."""
+    done = cli(
+        "order", "place", ACCOUNT, "AAPL", "buy", "1e1", "--limit", "1.5e2", stdin="n\n", tty=True
+    )
+    assert done.code == 4, done.err
+    assert done.out.splitlines()[0] == f"Preview: BUY 10 AAPL LIMIT @ 150 DAY on {ACCOUNT}"
+
+
 @pytest.mark.parametrize("answer", ["n\n", "\n", "nope\n", ""])
 def test_place_sends_nothing_unless_yes(cli: Cli, answer: str) -> None:
     done = cli(*BUY_LIMIT, stdin=answer, tty=True)
