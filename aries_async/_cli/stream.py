@@ -250,13 +250,38 @@ async def _consume(
     return None
 
 
+def _refuse_unused(args: argparse.Namespace) -> None:
+    """Refuse an option the stream asked for has no use for, rather than stream something
+    else than was asked without a word.
+
+    Raises:
+        ValidationError: ``--topics`` without ``--account``; ``--interval`` without
+            ``--topics pnl``; with ``--account``, ``--charts``, ``--fields`` (the quote
+            columns) or a ``SYMBOL`` without ``--topics news``.
+    """
+    topics = args.topics or ()
+    if not args.account and args.topics is not None:
+        raise ValidationError("--topics needs --account", field="topics")
+    if args.interval is not None and "pnl" not in topics:
+        raise ValidationError("--interval is for --account with --topics pnl", field="interval")
+    if not args.account:
+        return
+    if args.charts:
+        raise ValidationError("--charts streams symbols' quotes, not --account", field="charts")
+    if args.fields is not DEFAULT_FIELDS:  # not its default: given
+        raise ValidationError(
+            "--fields chooses the quote columns; with --account choose --topics", field="fields"
+        )
+    if args.symbols and "news" not in topics:
+        raise ValidationError("with --account, a SYMBOL is for --topics news", field="symbols")
+
+
 async def run(args: argparse.Namespace) -> int:
     """Stream until ``--count``, ``--duration`` or Ctrl-C; returns the exit status."""
     symbols = checked_symbols(args.symbols)
+    _refuse_unused(args)
     if args.account:
         return await run_account(args)
-    if args.topics is not None:
-        raise ValidationError("--topics needs --account", field="topics")
     if not symbols:
         raise ValidationError("name a symbol, or an account with --account", field="symbols")
     state = StreamState(symbols)

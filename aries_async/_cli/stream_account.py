@@ -67,6 +67,7 @@ ACCOUNT_TOPICS: dict[str, tuple[type[Any], ...]] = {
 
 _ACCOUNT = ("orders", "positions", "balance", "info", "snapshots")
 DEFAULT_TOPICS = ("orders", "positions", "balance")
+DEFAULT_INTERVAL = "1m"
 
 
 def parse_topics(text: str) -> tuple[str, ...]:
@@ -168,7 +169,7 @@ def _notice(event: Any) -> str:
 async def _subscribe(stream: Any, topics: Iterable[str], args: argparse.Namespace) -> None:
     if "pnl" in topics:
         for account in stream.account_ids:
-            await stream.subscribe_pnl(account, interval=args.interval)
+            await stream.subscribe_pnl(account, interval=args.interval or DEFAULT_INTERVAL)
     if "watchlist" in topics:
         await stream.subscribe_watchlist()
     if "news" in topics:
@@ -255,6 +256,5 @@ def add_account_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--interval",
         choices=[i.value for i in PnlInterval],
-        default="1m",
-        help="with --topics pnl: the candle interval (default 1m)",
+        help=f"with --topics pnl: the candle interval (default {DEFAULT_INTERVAL})",
     )

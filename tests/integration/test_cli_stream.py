@@ -341,6 +341,29 @@ def test_account_usage_errors_exit_2(cli: Cli, args: tuple[str, ...]) -> None:
     assert cli(*args).code == 2
 
 
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--account", "TEST-ACCOUNT-001", "--charts"), "--charts"),
+        (("--account", "TEST-ACCOUNT-001", "AAPL"), "SYMBOL"),
+        (("--account", "TEST-ACCOUNT-001", "--topics", "orders,pnl", "AAPL"), "SYMBOL"),
+        (("--account", "TEST-ACCOUNT-001", "--fields", "bid_price"), "--fields"),
+        (("--account", "TEST-ACCOUNT-001", "--interval", "5m"), "--interval"),
+        (("AAPL", "--interval", "5m"), "--interval"),
+    ],
+)
+def test_an_option_the_stream_would_ignore_exits_2(
+    cli: Cli, args: tuple[str, ...], words: str
+) -> None:
+    """Asked of a stream that has no use for it (the account socket has no chart quotes,
+    takes symbols only for its news, candles only for pnl): a usage error naming it, not a
+    stream that quietly shows something else than was asked."""
+    cli.sign_in()
+    done = cli("stream", *args, "--duration", "0.5")
+    assert (done.code, done.out) == (2, ""), done.err
+    assert words in done.err and "nothing was sent" in done.err
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_account_events_on_a_terminal_are_table_lines(cli: Cli) -> None:
     args = ("--account", "TEST-ACCOUNT-001", "--topics", "snapshots,pnl", "--count", "2")
