@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,6 +40,7 @@ from aries_async._cli.common import (
     make_client,
     say,
     seconds,
+    stdout_closed,
     symbols,
     token_store,
 )
@@ -267,8 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Ctrl-C is how a live stream is meant to end; anywhere else it cut the work short.
         return EXIT_OK if args.command == "stream" else EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader went away (``aries-async demo | head``)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        stdout_closed()
         return EXIT_API
     except OrderRejectedError as exc:  # sent, and refused by the server
         err(f"rejected: {exc}")

@@ -51,6 +51,7 @@ __all__ = [
     "notice",
     "say",
     "seconds",
+    "stdout_closed",
     "stream_options",
     "symbols",
     "table",
@@ -145,6 +146,14 @@ def emit(data: Any, as_json: bool, text: str) -> None:
     """Print ``data`` as indented JSON (see :func:`jsonable`) when ``as_json``, else ``text``."""
     sys.stdout.write((dumps(data, indent=True) if as_json else text) + "\n")
     sys.stdout.flush()
+
+
+def stdout_closed() -> None:
+    """Point stdout at the null device after its reader went away (``| head -1``): what is
+    still written, and the flush at exit, then go nowhere instead of raising again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def err(text: str) -> None:

@@ -18,7 +18,8 @@ With ``--json``, ``place`` and ``cancel`` print one JSON document whatever the o
 ``outcome``: ``accepted``, ``rejected``, ``declined``, ``unknown``, ``not_sent`` (Ctrl-C before
 the request left); ``blocked`` for ``place``, ``not_found`` and ``terminal`` for ``cancel``),
 the explanations going to stderr; only an error of the API, the network or the sign-in prints
-none.
+none. Once the request was sent, a stdout whose reader went away (``| head -1``) does not hide
+the outcome: it goes to stderr, and the exit status is still the outcome's.
 
 Exit status: 0 done; 1 the API or network failed, the order or cancel was rejected, the preview
 has blocking errors, the outcome is unknown, or (``find``, ``cancel``) no such order, or
@@ -46,6 +47,7 @@ from aries_async._cli.common import (
     emit,
     err,
     make_client,
+    stdout_closed,
     table,
 )
 from aries_async._cli.order_args import add_arguments, build_request, decimal_arg
@@ -125,6 +127,18 @@ async def _confirm(question: str) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
+def _tell(data: Any, as_json: bool, text: str) -> None:
+    """Print the outcome of a request that was sent, as :func:`emit` does; when stdout's
+    reader went away (``| head -1`` after the preview), ``text`` goes to stderr instead. The
+    order may have been placed: the user, and the exit status, must still say so."""
+    try:
+        emit(data, as_json, text)
+    except BrokenPipeError:
+        stdout_closed()
+        if text:  # else stderr told it already
+            err(f"{text} (stdout was closed)")
+
+
 def _show(lines: list[str], to_stderr: bool) -> None:
     text = "\n".join(lines)
     if to_stderr:
@@ -179,7 +193,7 @@ async def _place(args: argparse.Namespace) -> int:
             return EXIT_API
         except OrderRejectedHTTPError as exc:  # the other form of a rejection (rest.md 6.1)
             text = f"Rejected: order not placed (client id {client_id}): {exc.reason}"
-            emit(
+            _tell(
                 {**data, "outcome": "rejected", "ack": None, "reason": exc.reason}, args.json, text
             )
             return EXIT_API
@@ -187,13 +201,13 @@ async def _place(args: argparse.Namespace) -> int:
             if never_sent(exc):  # waiting for its turn, token or connection: nothing left
                 err(f"Interrupted before it was sent: the order was NOT placed ({client_id}).")
                 if args.json:
-                    emit({**data, "outcome": "not_sent", "ack": None}, True, "")
+                    _tell({**data, "outcome": "not_sent", "ack": None}, True, "")
             else:
                 _outcome_unknown(args, data, "interrupted", request.account_id, client_id)
             raise
     outcome = "accepted" if ack.accepted else "rejected"
     data.update(outcome=outcome, ack=ack)
-    emit(data, args.json, _ack_text(ack, client_id))
+    _tell(data, args.json, _ack_text(ack, client_id))
     return EXIT_OK if ack.accepted else EXIT_API
 
 
@@ -207,7 +221,7 @@ def _outcome_unknown(
         f"  aries-async order find {account_id} {client_id}"
     )
     if args.json:
-        emit({**data, "outcome": "unknown", "ack": None}, True, "")
+        _tell({**data, "outcome": "unknown", "ack": None}, True, "")
 
 
 def _order_line(order: Order) -> list[str]:
@@ -240,7 +254,7 @@ def _cancel_outcome(args: argparse.Namespace, order: Order | None, outcome: str)
     """With ``--json``, the one document of a cancel that got no acknowledgement (what
     happened is on stderr)."""
     if args.json:
-        emit({"order": order, "outcome": outcome, "ack": None}, True, "")
+        _tell({"order": order, "outcome": outcome, "ack": None}, True, "")
 
 
 async def _cancel(args: argparse.Namespace) -> int:
@@ -288,7 +302,7 @@ async def _cancel(args: argparse.Namespace) -> int:
     else:
         text = f"Cancel rejected: {ack.text or ack.status}"
     outcome = "accepted" if ack.accepted else "rejected"
-    emit({"order": order, "outcome": outcome, "ack": ack}, args.json, text)
+    _tell({"order": order, "outcome": outcome, "ack": ack}, args.json, text)
     return EXIT_OK if ack.accepted else EXIT_API
 
 

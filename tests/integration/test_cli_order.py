@@ -294,6 +294,34 @@ def test_ctrl_c_before_the_order_was_sent_says_it_was_not_placed(cli: Cli) -> No
     assert cli.requests(*PREVIEW) == 1 and cli.requests(*PLACE) == 0
 
 
+@pytest.mark.parametrize("output", [(), ("--json",)])
+def test_a_reader_gone_before_the_answer_still_learns_the_order_was_placed(
+    cli: Cli, output: tuple[str, ...]
+) -> None:
+    """``order place ... --yes | head -1``: the reader took the preview's first line and went
+    away before the order's answer. The order was placed: the command says so on stderr and
+    exits 0, not 1 without a word (a script would take the order for failed, and send it
+    again)."""
+    # The order's answer comes a byte at a time: the reader is gone before it is printed.
+    cli.on_sim(lambda: cli.sim.faults.trickle_body.update({"POST /v1/orders": 0.002}))
+    proc = cli.spawn(*BUY_LIMIT, "--yes", "--client-id", "bot-gone", *output)
+    try:
+        shown = proc.stderr if output else proc.stdout  # with --json the preview is on stderr
+        assert shown is not None and shown.readline().startswith("Preview: BUY 10 AAPL")
+        assert proc.stdout is not None
+        proc.stdout.close()  # the reader went away
+        assert proc.stderr is not None
+        err, code = proc.stderr.read(), proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert code == 0, err
+    assert "Placed: order" in err and "bot-gone" in err
+    assert "Traceback" not in err
+    assert [o.client_id for o in sim_orders(cli)] == ["bot-gone"]
+
+
 def place_open_order(cli: Cli) -> str:
     done = cli(*BUY_LIMIT, "--yes", "--json")
     assert done.code == 0, done.err
