@@ -195,10 +195,14 @@ async def _login(args: argparse.Namespace) -> int:
     from aries_async.auth.login import login, open_in_browser, read_pasted_line
     from aries_async.auth.scopes import expand_scopes
     from aries_async.client import AriesClient
+    from aries_async.config import ClientConfig
 
     store = token_store(args)
     scopes = tuple(expand_scopes(args.scopes)) if args.scopes and args.scopes.strip() else None
-    async with AriesClient.from_env(token_store=store) as client:
+    env = dict(os.environ)
+    if scopes is not None:  # the flag wins: ARIES_SCOPES is not even read
+        env.pop("ARIES_SCOPES", None)
+    async with AriesClient(ClientConfig.from_env(env), token_store=store) as client:
         token = await login(
             client,
             redirect_uri=args.redirect_uri,

@@ -220,6 +220,16 @@ async def test_cli_login_asks_for_the_scopes_of_groups(sim: Simulator, tmp_path:
     assert saved is not None and saved.scopes == frozenset(expected)
 
 
+async def test_cli_login_scopes_win_over_a_broken_aries_scopes(
+    sim: Simulator, tmp_path: Path
+) -> None:
+    """The flag replaces the variable, so the variable's value is not read: a stale
+    ``ARIES_SCOPES`` in a shell profile does not stop a sign-in that names its scopes."""
+    env = {**_cli_env(sim, tmp_path), "ARIES_SCOPES": "market analytix"}
+    out, _ = await _cli_login(env, "--scopes", "market")
+    assert json.loads(out)["scopes"] == sorted(expand_scopes(["market"]))
+
+
 def test_cli_login_refuses_an_unknown_scope_group(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["login", "--paste", "--scopes", "market analytix"]) == 2
     err = capsys.readouterr().err
