@@ -24,9 +24,9 @@ the outcome: it goes to stderr, and the exit status is still the outcome's.
 Exit status: 0 done; 1 the API or network failed, the order or cancel was rejected, the preview
 has blocking errors, the outcome is unknown, or (``find``, ``cancel``) no such order, or
 (``cancel``) nothing left to cancel; 2 bad input or no terminal to confirm on; 3 not signed in
-or refused; 4 you answered no (nothing was sent); 130 Ctrl-C (at the prompt nothing was sent;
-while placing or cancelling, whether the request had left, and if it may have, what to check,
-as for an unknown outcome).
+or refused; 4 you answered no (nothing was sent); 130 Ctrl-C (during the preview, the lookup or
+at the prompt nothing was sent, and it says so; while placing or cancelling, whether the
+request had left, and if it may have, what to check, as for an unknown outcome).
 
 The arguments and the order they describe are :mod:`~aries_async._cli.order_args` (its names
 stay importable from here); this module runs the actions and shows what they do.
@@ -173,7 +173,11 @@ async def _place(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     data: dict[str, Any] = {"client_id": client_id, "request": request}
     async with make_client(args) as client:
-        preview = await client.orders.preview(request)
+        try:
+            preview = await client.orders.preview(request)
+        except asyncio.CancelledError:  # Ctrl-C during the preview: the order never left
+            _not_placed(args, data, "during the preview")
+            raise
         data["preview"] = preview
         _show(preview_lines(request, preview), to_stderr=args.json)
         if not preview.ok:
@@ -199,9 +203,7 @@ async def _place(args: argparse.Namespace) -> int:
             return EXIT_API
         except asyncio.CancelledError as exc:  # Ctrl-C while the order was on its way
             if never_sent(exc):  # waiting for its turn, token or connection: nothing left
-                err(f"Interrupted before it was sent: the order was NOT placed ({client_id}).")
-                if args.json:
-                    _tell({**data, "outcome": "not_sent", "ack": None}, True, "")
+                _not_placed(args, data, "before it was sent")
             else:
                 _outcome_unknown(args, data, "interrupted", request.account_id, client_id)
             raise
@@ -209,6 +211,13 @@ async def _place(args: argparse.Namespace) -> int:
     data.update(outcome=outcome, ack=ack)
     _tell(data, args.json, _ack_text(ack, client_id))
     return EXIT_OK if ack.accepted else EXIT_API
+
+
+def _not_placed(args: argparse.Namespace, data: dict[str, Any], when: str) -> None:
+    """Tell the user that Ctrl-C stopped the command ``when``, and the order was not sent."""
+    err(f"Interrupted {when}: the order was NOT placed ({data['client_id']}).")
+    if args.json:
+        _tell({**data, "outcome": "not_sent", "ack": None}, True, "")
 
 
 def _outcome_unknown(
@@ -261,7 +270,12 @@ async def _cancel(args: argparse.Namespace) -> int:
     if not _can_confirm(args, "cancel the order"):
         return EXIT_USAGE
     async with make_client(args) as client:
-        orders = await client.orders.active(args.account)
+        try:
+            orders = await client.orders.active(args.account)
+        except asyncio.CancelledError:  # Ctrl-C while the order is looked up
+            err("Interrupted while looking the order up: the cancel was NOT sent.")
+            _cancel_outcome(args, None, "not_sent")
+            raise
         order = next((o for o in orders if o.cl_ord_id == args.order_id), None)
         if order is None:
             err(

@@ -322,6 +322,32 @@ def test_a_reader_gone_before_the_answer_still_learns_the_order_was_placed(
     assert [o.client_id for o in sim_orders(cli)] == ["bot-gone"]
 
 
+@pytest.mark.parametrize("output", [(), ("--json",)])
+def test_ctrl_c_during_the_preview_says_the_order_was_not_placed(
+    cli: Cli, output: tuple[str, ...]
+) -> None:
+    """The help promises that Ctrl-C says whether the order was sent: interrupted while the
+    preview is on its way (a slow server), it was not, and the command says so."""
+    cli.on_sim(lambda: cli.sim.faults.trickle_body.update({"POST /v1/orders/preview": 5.0}))
+    proc = cli.spawn(*BUY_LIMIT, "--yes", "--client-id", "bot-79", *output)
+    code, out, err = interrupted(proc, reached(cli, proc, PREVIEW))
+    assert code == 130
+    assert "was NOT placed" in err and "bot-79" in err
+    assert "outcome is unknown" not in err
+    if output:
+        assert json.loads(out)["outcome"] == "not_sent"
+    assert cli.requests(*PLACE) == 0
+
+
+def test_ctrl_c_while_the_order_is_looked_up_says_the_cancel_was_not_sent(cli: Cli) -> None:
+    cli.on_sim(lambda: cli.sim.faults.trickle_body.update({f"/v2/accounts/{ACCOUNT}/orders": 5.0}))
+    proc = cli.spawn("order", "cancel", ACCOUNT, "SIM-1", "--yes")
+    code, _, err = interrupted(proc, reached(cli, proc, ("GET", f"/v2/accounts/{ACCOUNT}/orders")))
+    assert code == 130
+    assert "the cancel was NOT sent" in err
+    assert cli.requests(*CANCEL) == 0
+
+
 def place_open_order(cli: Cli) -> str:
     done = cli(*BUY_LIMIT, "--yes", "--json")
     assert done.code == 0, done.err
