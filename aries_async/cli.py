@@ -222,7 +222,15 @@ async def _login(args: argparse.Namespace) -> int:
         "token_file": where,
     }
     emit(data, args.json, f"Signed in; token saved to {where}")
+    _env_token_note("the other commands use it, not the token saved: unset it to use the file")
     return EXIT_OK
+
+
+def _env_token_note(what: str) -> None:
+    """Warn on stderr that ``ARIES_ACCESS_TOKEN`` still wins over the token file: ``what``
+    that means here."""
+    if os.environ.get("ARIES_ACCESS_TOKEN"):
+        err(f"note: ARIES_ACCESS_TOKEN is set: {what}")
 
 
 async def _logout(args: argparse.Namespace) -> int:
@@ -233,6 +241,7 @@ async def _logout(args: argparse.Namespace) -> int:
     where = str(getattr(store, "path", ""))
     text = f"Signed out; removed {where}" if had else "Not signed in; nothing to remove"
     emit({"signed_out": True, "had_token": had, "token_file": where}, args.json, text)
+    _env_token_note("the other commands still sign in with it: unset it to sign out")
     return EXIT_OK
 
 

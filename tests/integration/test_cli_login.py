@@ -230,6 +230,21 @@ async def test_cli_login_scopes_win_over_a_broken_aries_scopes(
     assert json.loads(out)["scopes"] == sorted(expand_scopes(["market"]))
 
 
+async def test_cli_login_and_logout_say_that_aries_access_token_still_wins(
+    sim: Simulator, tmp_path: Path
+) -> None:
+    """With ``ARIES_ACCESS_TOKEN`` set, the other commands use it, not the token file: "Signed
+    in" or "Signed out" alone would leave the user to find out why nothing changed."""
+    env = {**_cli_env(sim, tmp_path), "ARIES_ACCESS_TOKEN": "a-stale-token"}
+    out, err = await _cli_login(env)
+    assert json.loads(out)["signed_in"] is True
+    assert "ARIES_ACCESS_TOKEN is set" in err and "unset it" in err
+    proc = await _spawn_cli("logout", env=env)
+    raw_out, raw_err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0 and "Signed out" in raw_out.decode()
+    assert "ARIES_ACCESS_TOKEN is set" in raw_err.decode()
+
+
 def test_cli_login_refuses_an_unknown_scope_group(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["login", "--paste", "--scopes", "market analytix"]) == 2
     err = capsys.readouterr().err
