@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -54,6 +55,7 @@ from aries_async._cli.stream_refusals import SymbolRefusals
 from aries_async._cli.stream_view import (
     FIELDS,
     Screen,
+    ScreenNotices,
     StreamState,
     record,
     redraw,
@@ -287,7 +289,10 @@ async def run(args: argparse.Namespace) -> int:
     state = StreamState(symbols)
     screen = Screen(state, args.fields) if sys.stdout.isatty() and not args.json else None
     painter: asyncio.Task[None] | None = None
+    notices: ScreenNotices | None = None
     if screen is not None:
+        notices = ScreenNotices(state, screen)
+        logging.getLogger("aries_async").addHandler(notices)
         sys.stdout.write("\x1b[?25l")  # hide the cursor while drawing
     try:
         async with (
@@ -316,6 +321,8 @@ async def run(args: argparse.Namespace) -> int:
             painter.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await painter
+        if notices is not None:
+            logging.getLogger("aries_async").removeHandler(notices)
         if screen is not None:
             screen.draw()  # the final state stays on screen
             sys.stdout.write("\x1b[?25h")

@@ -6,6 +6,8 @@ NDJSON object of an update (:func:`record`)."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import shutil
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -29,10 +31,12 @@ __all__ = [
     "FIELDS",
     "REDRAW_INTERVAL",
     "Screen",
+    "ScreenNotices",
     "StreamState",
     "record",
     "redraw",
     "render_frame",
+    "rows_of",
 ]
 
 FIELDS: dict[str, tuple[str, str | None]] = {
@@ -176,6 +180,28 @@ def redraw(previous_lines: int, frame: str) -> str:
     return f"\r{up}\x1b[J{frame}\n"
 
 
+def rows_of(frame: str, columns: int) -> int:
+    """How many rows of a terminal ``columns`` wide ``frame`` takes: a line longer than that
+    wraps onto more than one (a long disconnect reason in the status line), and a redraw that
+    moved up over its lines only would leave the top of the frame before on the screen."""
+    return sum(max(1, -(-len(line) // max(columns, 1))) for line in frame.split("\n"))
+
+
+class ScreenNotices(logging.Handler):
+    """While the table is drawn, the library's log records (a socket it cannot reach...) go
+    to its status line: written to the terminal, they would land across the table and throw
+    the next redraw off."""
+
+    def __init__(self, state: StreamState, screen: Screen) -> None:
+        super().__init__()
+        self._state = state
+        self._screen = screen
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._state.notice = record.getMessage()
+        self._screen.changed()
+
+
 class Screen:
     """Draws frames on a terminal, at most every :data:`REDRAW_INTERVAL` seconds."""
 
@@ -195,7 +221,7 @@ class Screen:
         frame = render_frame(self._state, self._fields)
         sys.stdout.write(redraw(self._lines, frame))
         sys.stdout.flush()
-        self._lines = frame.count("\n") + 1
+        self._lines = rows_of(frame, shutil.get_terminal_size().columns)
         self._drawn = self._version
 
     async def loop(self) -> None:

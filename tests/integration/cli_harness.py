@@ -212,13 +212,17 @@ class Cli:
         return Result(code, captured.out, captured.err)
 
     def spawn(
-        self, *args: str, stdin: int = subprocess.PIPE, stdout: int = subprocess.PIPE
+        self,
+        *args: str,
+        stdin: int = subprocess.PIPE,
+        stdout: int = subprocess.PIPE,
+        stderr: int = subprocess.PIPE,
     ) -> subprocess.Popen[str]:
         """Start ``python -m aries_async.cli args`` with this environment (and Ctrl-C at its
         default, see :data:`_AS_FROM_A_TERMINAL`).
 
-        stderr is a pipe; so are ``stdin`` and ``stdout`` unless another file descriptor is
-        given (a pseudo-terminal, say).
+        ``stdin``, ``stdout`` and ``stderr`` are pipes unless another file descriptor is given
+        (a pseudo-terminal, say).
         """
         env = {"PATH": "/usr/bin:/bin", **self.env}
         return subprocess.Popen(  # noqa: S603 - our own CLI with our interpreter
@@ -226,7 +230,7 @@ class Cli:
             env=env,
             stdin=stdin,
             stdout=stdout,
-            stderr=subprocess.PIPE,
+            stderr=stderr,
             text=True,
         )
 

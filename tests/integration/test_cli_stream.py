@@ -12,7 +12,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from cli_harness import Cli, running_cli, stepping_cli_fixture  # noqa: F401 - the `cli` fixture
+from cli_harness import (  # noqa: F401 - the `cli` fixture
+    Cli,
+    closed_port,
+    running_cli,
+    stepping_cli_fixture,
+)
 
 from aries_async._cli.common import stream_options
 from aries_async._cli.stream import StreamState, record, redraw, render_frame
@@ -180,6 +185,45 @@ def test_on_a_terminal_the_table_is_redrawn_in_place(cli: Cli) -> None:
     assert last[0].split()[:3] == ["SYMBOL", "BID", "ASK"]
     assert last[1].startswith("AAPL") and last[2].startswith("MSFT")
     assert last[4].startswith("[connected] updates 8 |")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_a_long_status_on_a_narrow_terminal_keeps_the_table_in_place(cli: Cli) -> None:
+    """Reconnecting to a socket that is down: the status line says why at length, wider than
+    the terminal, which wraps it; and the library warns that the socket cannot be reached.
+    Each redraw moves up over the rows the frame before took, wrapped ones included, and the
+    warning goes to the status line, not across the table (stderr is the terminal too)."""
+    import fcntl
+    import pty
+    import re
+    import struct
+    import termios
+
+    cli.sign_in()
+    cli.setenv(ARIES_MARKET_WS_URL=f"ws://127.0.0.1:{closed_port()}/v1/market/ws")
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 60, 0, 0))
+    args = ("stream", "AAPL", "--reconnect-delay", "0.02", "--duration", "1")
+    proc = cli.spawn(*args, stdout=follower, stderr=follower)
+    os.close(follower)
+    output = b""
+    with contextlib.suppress(OSError):  # EIO once the command has exited
+        while chunk := os.read(leader, 65536):
+            output += chunk
+    os.close(leader)
+    assert proc.wait(timeout=30) == 0
+    text = output.decode().replace("\x1b[?25h", "")
+    # Each frame is written as: "\r", up over the rows of the one before, clear, the frame.
+    parts = re.split(r"\r(?:\x1b\[(\d+)A)?\x1b\[J", text)
+    frames, ups = parts[2::2], [int(up) for up in parts[3::2]]
+    assert len(frames) >= 3, text
+    assert any(len(frame.splitlines()[-1]) > 60 for frame in frames), text  # wider: wrapped
+    for frame in frames:
+        assert len(frame.rstrip("\r\n").split("\r\n")) == 4, frame  # no line but its own
+    rows = [
+        sum(max(1, -(-len(line) // 60)) for line in f.rstrip("\r\n").split("\r\n")) for f in frames
+    ]
+    assert ups == rows[:-1]
 
 
 def test_not_signed_in_exits_3(cli: Cli) -> None:
