@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import signal
+import subprocess
 import sys
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -157,13 +159,22 @@ def test_reconnect_delay_is_the_wait_before_each_reconnect(
     assert told and all(line.endswith("; retrying in 0.0 s") for line in told), done.err
 
 
-def on_a_terminal(cli: Cli, *args: str) -> str:
-    """What ``aries-async stream ARGS`` wrote to a pseudo-terminal (it must exit 0)."""
+def on_a_terminal(cli: Cli, *args: str, columns: int | None = None) -> str:
+    """What ``aries-async stream ARGS`` wrote to a pseudo-terminal (it must exit 0); with
+    ``columns``, a terminal that wide, which stderr writes to as well (as in a shell)."""
     import pty
 
     cli.sign_in()
     leader, follower = pty.openpty()
-    proc = cli.spawn("stream", *args, stdout=follower)
+    stderr = subprocess.PIPE
+    if columns is not None:
+        import fcntl
+        import struct
+        import termios
+
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+        stderr = follower
+    proc = cli.spawn("stream", *args, stdout=follower, stderr=stderr)
     os.close(follower)
     output = b""
     with contextlib.suppress(OSError):  # EIO once the command has exited
@@ -193,26 +204,9 @@ def test_a_long_status_on_a_narrow_terminal_keeps_the_table_in_place(cli: Cli) -
     the terminal, which wraps it; and the library warns that the socket cannot be reached.
     Each redraw moves up over the rows the frame before took, wrapped ones included, and the
     warning goes to the status line, not across the table (stderr is the terminal too)."""
-    import fcntl
-    import pty
-    import re
-    import struct
-    import termios
-
-    cli.sign_in()
     cli.setenv(ARIES_MARKET_WS_URL=f"ws://127.0.0.1:{closed_port()}/v1/market/ws")
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 60, 0, 0))
-    args = ("stream", "AAPL", "--reconnect-delay", "0.02", "--duration", "1")
-    proc = cli.spawn(*args, stdout=follower, stderr=follower)
-    os.close(follower)
-    output = b""
-    with contextlib.suppress(OSError):  # EIO once the command has exited
-        while chunk := os.read(leader, 65536):
-            output += chunk
-    os.close(leader)
-    assert proc.wait(timeout=30) == 0
-    text = output.decode().replace("\x1b[?25h", "")
+    args = ("AAPL", "--reconnect-delay", "0.02", "--duration", "1")
+    text = on_a_terminal(cli, *args, columns=60).replace("\x1b[?25h", "")
     # Each frame is written as: "\r", up over the rows of the one before, clear, the frame.
     parts = re.split(r"\r(?:\x1b\[(\d+)A)?\x1b\[J", text)
     frames, ups = parts[2::2], [int(up) for up in parts[3::2]]
