@@ -60,6 +60,7 @@ from aries_async._cli.stream_view import (
     record,
     redraw,
     render_frame,
+    show_cursor_when_terminated,
 )
 from aries_async.errors import ValidationError
 from aries_async.models.events import (
@@ -290,10 +291,12 @@ async def run(args: argparse.Namespace) -> int:
     screen = Screen(state, args.fields) if sys.stdout.isatty() and not args.json else None
     painter: asyncio.Task[None] | None = None
     notices: ScreenNotices | None = None
+    unhook = None
     if screen is not None:
         notices = ScreenNotices(state, screen)
         logging.getLogger("aries_async").addHandler(notices)
         sys.stdout.write("\x1b[?25l")  # hide the cursor while drawing
+        unhook = show_cursor_when_terminated()
     try:
         async with (
             make_client(args) as client,
@@ -323,6 +326,8 @@ async def run(args: argparse.Namespace) -> int:
                 await painter
         if notices is not None:
             logging.getLogger("aries_async").removeHandler(notices)
+        if unhook is not None:
+            unhook()
         if screen is not None:
             screen.draw()  # the final state stays on screen
             sys.stdout.write("\x1b[?25h")

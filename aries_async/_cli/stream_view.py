@@ -6,10 +6,13 @@ NDJSON object of an update (:func:`record`)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import shutil
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -37,6 +40,7 @@ __all__ = [
     "redraw",
     "render_frame",
     "rows_of",
+    "show_cursor_when_terminated",
 ]
 
 FIELDS: dict[str, tuple[str, str | None]] = {
@@ -178,6 +182,30 @@ def redraw(previous_lines: int, frame: str) -> str:
     """The bytes that replace the last frame (``previous_lines`` tall) with ``frame``."""
     up = f"\x1b[{previous_lines}A" if previous_lines else ""
     return f"\r{up}\x1b[J{frame}\n"
+
+
+_SHOW_CURSOR = b"\x1b[?25h"
+
+
+def show_cursor_when_terminated() -> Callable[[], None]:
+    """Let SIGTERM (``timeout``, ``kill``) end the process as it would, but first show the
+    cursor the table hid: the shell must not be left without one. Ctrl-C needs none of this:
+    it ends the stream through its ``finally``. Returns what puts SIGTERM back as it was."""
+    if sys.platform == "win32" or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        return lambda: None  # another handler is someone else's choice
+
+    def show_then_die(signum: int, _frame: object) -> None:
+        # The raw descriptor: the signal may come in the middle of a buffered write.
+        with contextlib.suppress(OSError):
+            os.write(sys.stdout.fileno(), _SHOW_CURSOR)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    signal.signal(signal.SIGTERM, show_then_die)
+    return restore
 
 
 def rows_of(frame: str, columns: int) -> int:

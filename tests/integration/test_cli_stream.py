@@ -220,6 +220,36 @@ def test_a_long_status_on_a_narrow_terminal_keeps_the_table_in_place(cli: Cli) -
     assert ups == rows[:-1]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_terminated_on_a_terminal_it_gives_the_cursor_back(cli: Cli) -> None:
+    """``timeout 60 aries-async stream AAPL``, or a ``kill``: SIGTERM ends the command as it
+    would (killed by the signal, as ``timeout`` expects), but not before it shows the cursor
+    it hid for the table: the shell is not left without one."""
+    import pty
+
+    cli.sign_in()
+    leader, follower = pty.openpty()
+    proc = cli.spawn("stream", "AAPL", stdout=follower)
+    os.close(follower)
+    output = b""
+    try:
+        while b"[connected]" not in output:  # a frame is drawn: the cursor is hidden
+            output += os.read(leader, 65536)
+        proc.send_signal(signal.SIGTERM)
+        with contextlib.suppress(OSError):  # EIO once the command has exited
+            while chunk := os.read(leader, 65536):
+                output += chunk
+    finally:
+        os.close(leader)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == -signal.SIGTERM
+    assert output.startswith(b"\x1b[?25l") and output.rstrip().endswith(b"\x1b[?25h")
+
+
 def test_not_signed_in_exits_3(cli: Cli) -> None:
     done = cli("stream", "AAPL", "--count", "1")
     assert done.code == 3
