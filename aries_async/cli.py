@@ -70,7 +70,8 @@ _EPILOG = """examples:
 
 exit codes: 0 ok, 1 API or network error, 2 usage/input/configuration error,
 3 not signed in or refused, 4 declined at a prompt, 130 Ctrl-C (stream: 0).
-environment: ARIES_CLIENT_ID, ARIES_CLIENT_SECRET, ARIES_REDIRECT_URI, ARIES_SCOPES,
+environment: ARIES_CLIENT_ID, ARIES_CLIENT_SECRET, ARIES_APP_TOKEN (1: an app token when
+there is none), ARIES_REDIRECT_URI, ARIES_SCOPES,
 ARIES_BASE_URL (or ARIES_*_URL), ARIES_TIMEOUT, ARIES_CONNECT_TIMEOUT, ARIES_MAX_ATTEMPTS
 (1: no retries), ARIES_POOL_SIZE, ARIES_RATE_LIMIT, ARIES_TOKEN_FILE, ARIES_ACCESS_TOKEN."""
 

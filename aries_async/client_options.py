@@ -48,6 +48,7 @@ class ConfigOptions(TypedDict, total=False):
 
     client_id: str | None
     client_secret: str | None
+    app_token: bool
     redirect_uri: str | None
     scopes: str | Iterable[str]
     timeout: float

@@ -232,6 +232,16 @@ def _env_float(env: Mapping[str, str], key: str, default: float) -> float:
     return value
 
 
+_YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _env_bool(env: Mapping[str, str], key: str) -> bool:
+    raw = env.get(key, "").strip().lower()
+    if raw not in _YES + _NO + ("",):
+        raise ConfigurationError(f"{key} must be 1/true/yes/on or 0/false/no/off, got {raw!r}")
+    return raw in _YES
+
+
 @attrs.frozen(kw_only=True)
 class ClientConfig:
     """Everything an :class:`~aries_async.AriesClient` needs besides its token store.
@@ -239,6 +249,9 @@ class ClientConfig:
     Attributes:
         client_id: the OAuth client id of your app.
         client_secret: the client secret (confidential apps); not needed with PKCE.
+        app_token: with ``client_id`` and ``client_secret``, a client with no token gets an
+            app token (client credentials, the server's default scopes) by itself at its first
+            call, as finance-dev's does; off, an empty store means "not signed in".
         redirect_uri: the redirect URI registered for your app.
         scopes: scopes requested by the login flow.
         endpoints: the URLs; production by default.
@@ -275,6 +288,7 @@ class ClientConfig:
 
     client_id: str | None = None
     client_secret: str | None = attrs.field(default=None, repr=False)
+    app_token: bool = False
     redirect_uri: str | None = None
     scopes: tuple[str, ...] = attrs.field(default=DEFAULT_SCOPES, converter=scope_names)
     endpoints: Endpoints = PRODUCTION
@@ -308,6 +322,8 @@ class ClientConfig:
             raise ConfigurationError("quote_chunk_size must be at least 1")
         if self.retry.max_attempts < 1:
             raise ConfigurationError("retry.max_attempts must be at least 1")
+        if self.app_token and not (self.client_id and self.client_secret):
+            raise ConfigurationError("app_token needs the client_id and the client_secret")
 
     @classmethod
     def for_base_url(cls, base_url: str, **kwargs: Unpack[ConfigOptions]) -> ClientConfig:
@@ -329,7 +345,8 @@ class ClientConfig:
     ) -> ClientConfig:
         """Read settings from the environment.
 
-        Variables: ``ARIES_CLIENT_ID``, ``ARIES_CLIENT_SECRET``, ``ARIES_REDIRECT_URI``,
+        Variables: ``ARIES_CLIENT_ID``, ``ARIES_CLIENT_SECRET``, ``ARIES_APP_TOKEN`` (``1`` or
+        ``0``: ``app_token``), ``ARIES_REDIRECT_URI``,
         ``ARIES_SCOPES`` (scopes and scope groups such as ``analytics`` or ``all``, space or
         comma separated: :data:`~aries_async.auth.scopes.SCOPE_GROUPS`), ``ARIES_BASE_URL``
         (moves every URL to that host, as :meth:`for_base_url`), then ``ARIES_AUTHORIZE_URL``,
@@ -356,6 +373,7 @@ class ClientConfig:
         values: dict[str, object] = {
             "client_id": env.get("ARIES_CLIENT_ID") or None,
             "client_secret": env.get("ARIES_CLIENT_SECRET") or None,
+            "app_token": _env_bool(env, "ARIES_APP_TOKEN"),
             "redirect_uri": env.get("ARIES_REDIRECT_URI") or None,
             "endpoints": endpoints,
             "timeout": _env_float(env, "ARIES_TIMEOUT", 30.0),

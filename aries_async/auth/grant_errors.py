@@ -44,10 +44,35 @@ import orjson
 from aries_async.auth.tokens import blanked, quotes_secret
 from aries_async.errors import APIError, AuthError, ReauthenticationRequired
 
-__all__ = ["REFUSAL_STATUSES", "quotes_a_secret", "redacted", "refusal_error", "unread_body"]
+__all__ = [
+    "REFUSAL_STATUSES",
+    "quotes_a_secret",
+    "redacted",
+    "refusal_error",
+    "refused_for_good",
+    "unread_body",
+]
 
 REFUSAL_STATUSES = frozenset({400, 401})
 """The statuses with which the token endpoint refuses a grant, whatever the body says."""
+
+_REFUSED_FOR_GOOD = frozenset(
+    {"invalid_client", "unauthorized_client", "invalid_scope", "unsupported_grant_type"}
+)
+"""Token-endpoint errors (besides ``invalid_grant``) that asking again with the same grant and
+configuration cannot cure, whatever their status."""
+
+
+def refused_for_good(exc: AuthError) -> bool:
+    """Whether the token endpoint refused the grant, so that sending it again cannot help: a
+    400 or 401 whatever its body says (flat, nested, with no code or no body at all), or a
+    refusal code; not a failure of the endpoint (429, 5xx, an answer that is no token)."""
+    return (
+        isinstance(exc, ReauthenticationRequired)
+        or exc.status in REFUSAL_STATUSES
+        or exc.error in _REFUSED_FOR_GOOD
+    )
+
 
 _SECRET_FIELDS = ("code", "refresh_token", "client_secret", "code_verifier")
 _REAUTHENTICATE = frozenset({"invalid_grant", "invalid_token"})

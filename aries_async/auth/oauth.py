@@ -37,13 +37,7 @@ if TYPE_CHECKING:
     from aries_async.http.exchange import Response
     from aries_async.http.transport import Transport
 
-__all__ = [
-    "AuthorizationRequest",
-    "OAuth",
-    "check_code_verifier",
-    "make_pkce_pair",
-    "same_state",
-]
+__all__ = ["AuthorizationRequest", "OAuth", "check_code_verifier", "make_pkce_pair", "same_state"]
 
 log = logging.getLogger("aries_async.auth")
 
@@ -80,6 +74,11 @@ class OAuth:
     def app_grant(self) -> bool:
         """Whether this client can get app tokens (it holds a client id and a secret)."""
         return bool(self._config.client_id and self._config.client_secret)
+
+    @property
+    def app_token_by_itself(self) -> bool:
+        """Whether a client with no token gets an app token by itself (``config.app_token``)."""
+        return self._config.app_token
 
     def save_grants_with(
         self,

@@ -9,14 +9,15 @@ refresh token, an app token (client credentials) with the client credentials. Af
 away a newer token. A websocket whose session ends with the token it presented asks for
 another (:meth:`AuthSession.access_token_other_than`): a renewal ahead of time, shared alike.
 
-The store is the truth. A store found empty means signed out (a logout in another process is
-not undone); a renewal whose store was cleared or replaced while it was in flight does not save
-its result. A refresh refused because another process renewed meanwhile (its refresh token
-rotated away while a store lock's lease ran out) takes that process's token from the store. A
-grant the token endpoint refused (a 400 or 401, whatever its body) is not sent again: later
-calls raise the same error at once, until a new token is set here or appears in the store.
-Callers that waited while a renewal failed (the token endpoint down, say) get its error; a
-caller that comes afterwards tries again.
+The store is the truth. A store found empty means signed out (a logout in another process is not
+undone), but to a client that gets its app token by itself (``config.app_token``), which gets
+one then, as it renews one; a renewal whose store was cleared or replaced while it was in flight
+does not save its result. A refresh refused because another process renewed meanwhile (its
+refresh token rotated away while a store lock's lease ran out) takes that process's token from
+the store. A grant the token endpoint refused (a 400 or 401, whatever its body) is not sent
+again: later calls raise the same error at once, until a new token is set here or appears in the
+store. Callers that waited while a renewal failed (the token endpoint down, say) get its error;
+a caller that comes afterwards tries again.
 """
 
 from __future__ import annotations
@@ -28,11 +29,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeGuard
 
 from aries_async._deprecation import renamed_arguments
-from aries_async.auth.grant_errors import REFUSAL_STATUSES
+from aries_async.auth.grant_errors import refused_for_good
 from aries_async.auth.oauth import OAuth
 from aries_async.auth.shared_refusals import record_refusal, recorded_refusal
 from aries_async.auth.store import TokenStore, not_signed_in, sign_out, where
-from aries_async.auth.tokens import Token, given_token
+from aries_async.auth.tokens import CLIENT_CREDENTIALS, Token, given_token
 from aries_async.errors import AuthError, NotSignedInError, ReauthenticationRequired
 from aries_async.http.loop_owner import LoopOwner
 
@@ -44,28 +45,16 @@ SESSION_WARNING = 300.0
 
 log = logging.getLogger("aries_async.auth")
 
-_REFUSED_FOR_GOOD = frozenset(
-    {"invalid_client", "unauthorized_client", "invalid_scope", "unsupported_grant_type"}
-)
-"""Token-endpoint errors (besides ``invalid_grant``) that asking again with the same grant and
-configuration cannot cure, whatever their status."""
-
-
-def _refused_for_good(exc: AuthError) -> bool:
-    """Whether the token endpoint refused the grant, so that sending it again cannot help: a
-    400 or 401 whatever its body says (flat, nested, with no code or no body at all), or a
-    refusal code; not a failure of the endpoint (429, 5xx, an answer that is no token)."""
-    return (
-        isinstance(exc, ReauthenticationRequired)
-        or exc.status in REFUSAL_STATUSES
-        or exc.error in _REFUSED_FOR_GOOD
-    )
-
 
 def _retrieve(task: asyncio.Future[Token]) -> None:
     """Mark a refresh's failure as seen when every caller that waited on it was cancelled."""
     if not task.cancelled():
         task.exception()
+
+
+_NO_APP_TOKEN_YET = Token(access_token="", grant_type=CLIENT_CREDENTIALS, expires_at=0.0)
+"""The grant of a client that gets its app token by itself (``config.app_token``) and has none
+in its store yet: renewed as an expired app token is, refusals remembered alike."""
 
 
 def _same_grant(a: Token, b: Token) -> bool:
@@ -215,7 +204,7 @@ class AuthSession:
                 return stored
             self._raise_if_failed_meanwhile(earlier)
             if stored is None:
-                if token is None:  # never signed in: nothing to renew, no lock to take
+                if token is None and not self._oauth.app_token_by_itself:  # never signed in
                     raise not_signed_in(self._store, self._oauth.app_grant)
             else:
                 self._raise_if_refused(stored)
@@ -287,7 +276,9 @@ class AuthSession:
             stored = await self._store.load()
             if self._revived(stored, other_than):
                 return stored
-            if stored is None:
+            if stored is None and self._oauth.app_token_by_itself:
+                stored = _NO_APP_TOKEN_YET
+            elif stored is None:
                 signed_out = self._token is not None
                 self._adopt(None)
                 raise not_signed_in(self._store, self._oauth.app_grant, signed_out=signed_out)
@@ -310,7 +301,7 @@ class AuthSession:
                     if current != stored and self._revived(current):
                         log.debug("the grant was renewed elsewhere meanwhile; using that token")
                         return current
-                if _refused_for_good(exc):
+                if refused_for_good(exc):
                     self._refused = (stored, exc)
                     await record_refusal(self._store, exc)
                 raise
@@ -319,13 +310,13 @@ class AuthSession:
             # not take the lock: it wins. Cleared is a logout, not to be undone; replaced is a
             # newer sign-in, not to be overwritten.
             current = await self._store.load()
-            if current is None:
+            if current is None and stored is not _NO_APP_TOKEN_YET:
                 self._adopt(None)
                 raise NotSignedInError(
                     f"signed out while the token was being renewed: the token {where(self._store)}"
                     " was cleared, and the new token was not saved"
                 )
-            if current != stored:
+            if current is not None and current != stored:  # None: the first app token
                 if self._revived(current):
                     return current
                 self._adopt(fresh)

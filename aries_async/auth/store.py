@@ -122,5 +122,10 @@ def not_signed_in(
     client makes by itself."""
     if signed_out:
         return NotSignedInError(f"no token {where(store)}: it was cleared (signed out)")
-    how = ", or get an app token: await client.oauth.client_credentials()" if app_grant else ""
+    how = (
+        ", or get an app token: await client.oauth.client_credentials(), or by itself with"
+        " ClientConfig(app_token=True)"
+        if app_grant
+        else ""
+    )
     return NotSignedInError(f"no token {where(store)}: sign in first{how}")

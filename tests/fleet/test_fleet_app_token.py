@@ -66,3 +66,25 @@ async def test_reuse_asks_again_for_a_token_due_or_of_another_grant(redis_url: s
         renewed = await client.oauth.client_credentials(reuse=True)
         assert sim.token_requests == 3 and renewed not in (again, due)
         assert await store.load() == renewed
+
+
+async def test_a_fleet_of_clients_getting_app_tokens_by_themselves_gets_one(
+    redis_url: str,
+) -> None:
+    """``ClientConfig(app_token=True)``: no call to ``client_credentials`` at all, the first
+    calls of every member make one token request between them."""
+    async with Simulator(tick_interval=None) as sim, contextlib.AsyncExitStack() as stack:
+        config = sim.client_config(app_token=True)
+        clients = [
+            await stack.enter_async_context(
+                AriesClient(
+                    config,
+                    token_store=await stack.enter_async_context(
+                        RedisTokenStore(redis_url, client_id=sim.client_id, grant="app")
+                    ),
+                )
+            )
+            for _ in range(PROCESSES)
+        ]
+        await asyncio.gather(*(c.market.quote("AAPL") for c in clients for _ in range(20)))
+        assert sim.token_requests == 1

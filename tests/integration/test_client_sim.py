@@ -62,7 +62,8 @@ async def test_not_signed_in_names_the_app_token_when_the_client_has_a_secret() 
             with pytest.raises(NotSignedInError) as confidential:
                 await client.accounts.list()
             assert str(confidential.value).endswith(
-                "sign in first, or get an app token: await client.oauth.client_credentials()"
+                "sign in first, or get an app token: await client.oauth.client_credentials(),"
+                " or by itself with ClientConfig(app_token=True)"
             )
             await client.oauth.client_credentials()
             assert await client.accounts.list()
