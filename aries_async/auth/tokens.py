@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import attrs
 
@@ -49,10 +51,24 @@ SHOWN_RUN = 12
 of :func:`aries_async.testing.shows_secret`)."""
 
 
+def _echoed_forms(secret: str) -> set[str]:
+    r"""``secret`` as a server may echo it: as written, percent-encoded as in a form body or a
+    query (``%2F``, a space as ``%20`` or ``+``), and escaped inside JSON (``/`` as ``\/`` too)."""
+    escaped = json.dumps(secret)[1:-1]
+    return {
+        secret,
+        quote(secret, safe=""),
+        quote_plus(secret, safe=""),
+        escaped,
+        escaped.replace("/", "\\/"),
+    }
+
+
 def blanked(text: str, secrets: Iterable[str | None]) -> str:
     """``text`` (a server's words) with every piece of a secret in it blanked out as
     ``[redacted]``: the secret whole, or cut short (any :data:`SHOWN_RUN` characters of it in a
-    row), as a server shortening what it quotes would show it.
+    row), as a server shortening what it quotes would show it; also as a server echoes what it
+    received, percent-encoded or escaped in JSON.
 
     Example:
         >>> blanked("bad token abcdefghijklmn... (expired)", ["abcdefghijklmnopqrstuvwxyz"])
@@ -60,9 +76,7 @@ def blanked(text: str, secrets: Iterable[str | None]) -> str:
     """
     hidden = bytearray(len(text))
     windows: set[str] = set()
-    for secret in secrets:
-        if not secret:
-            continue
+    for secret in {form for given in secrets if given for form in _echoed_forms(given)}:
         if len(secret) <= SHOWN_RUN:  # too short to cut: only whole
             start = text.find(secret)
             while start != -1:
