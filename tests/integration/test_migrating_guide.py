@@ -8,15 +8,12 @@ token hook blocks, so the simulator serves from its own thread.
 
 from __future__ import annotations
 
-import ast
-import asyncio
-import inspect
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from doc_blocks import python_blocks, run_block
 
 from aries_async import AriesClient
 from aries_async.sim.threaded import ThreadedSimulator
@@ -25,12 +22,6 @@ pytestmark = pytest.mark.finance_dev
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "migrating.md"
-BLOCK = re.compile(r"^```python\n(.*?)^```$", re.DOTALL | re.MULTILINE)
-
-
-def guide_blocks() -> list[str]:
-    """The guide's Python blocks, in order."""
-    return BLOCK.findall(GUIDE.read_text(encoding="utf-8"))
 
 
 @pytest.fixture
@@ -40,18 +31,8 @@ def sim() -> Iterator[ThreadedSimulator]:
         yield running
 
 
-async def run_block(source: str, namespace: dict[str, Any], number: int) -> None:
-    code = compile(
-        source, f"<docs/migrating.md block {number}>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
-    )
-    if code.co_flags & inspect.CO_COROUTINE:
-        await eval(code, namespace)  # noqa: S307 - the guide's own code, on purpose
-    else:
-        await asyncio.to_thread(exec, code, namespace)
-
-
 async def test_every_block_of_the_guide_runs(sim: ThreadedSimulator) -> None:
-    blocks = guide_blocks()
+    blocks = python_blocks(GUIDE)
     assert len(blocks) >= 10
     namespace: dict[str, Any] = {
         "ACCOUNT": "TEST-ACCOUNT-001",
@@ -61,8 +42,8 @@ async def test_every_block_of_the_guide_runs(sim: ThreadedSimulator) -> None:
         "CLIENT_SECRET": sim.client_secret,
     }
     try:
-        for number, source in enumerate(blocks, 1):
-            await run_block(source, namespace, number)
+        for block in blocks:
+            await run_block(block.source, namespace, block.label)
     finally:
         client = namespace.get("client")
         if isinstance(client, AriesClient):
