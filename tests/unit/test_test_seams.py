@@ -41,6 +41,10 @@ SEAMS: dict[str, str] = {
         "the one deprecated-alias descriptor: tests find the old names through it"
     ),
     "aries_async._cli.*": "the CLI's implementation, tested below its commands",
+    "aries_async.cli._parser": (
+        "the command line's parser: the README's commands are parsed, not run (they would sign"
+        " in, place orders, serve)"
+    ),
     "aries_async.models._deferred.Deferred": (
         "the one lazy mechanism: tests find a model's lazily converted fields through it"
     ),
