@@ -14,12 +14,14 @@ import io
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import attrs
 import pytest
@@ -38,9 +40,13 @@ __all__ = [
     "WIRE_NAMES",
     "Cli",
     "Result",
+    "a_line",
     "assert_python_names",
     "cli_fixture",
     "closed_port",
+    "gone_after_a_line",
+    "interrupted",
+    "reached",
     "running_cli",
     "stepping_cli_fixture",
 ]
@@ -238,6 +244,18 @@ class Cli:
         """Run ``function`` on the simulator's loop (to read or change its state)."""
         return self.sim.call(function)
 
+    def lose_answer(self, call: str, mode: str = "drop") -> None:
+        """The simulator executes the next ``call`` (``"place"``, ``"replace"``, ``"cancel"``)
+        and answers it as ``mode`` says (``"drop"``: the connection is dropped; ``"hang"``: no
+        answer; a non-ack body): the outcome is unknown to the command."""
+
+        def lose() -> None:
+            self.sim.faults.swallow_order_calls = frozenset({call})
+            self.sim.faults.swallow_order_response = 1
+            self.sim.faults.swallow_mode = mode
+
+        self.on_sim(lose)
+
     def requests(self, method: str, path: str) -> int:
         """How many ``method path`` requests reached the simulator."""
         count: int = self.on_sim(lambda: self.sim.requests[(method, path)])
@@ -274,3 +292,57 @@ def stepping_cli_fixture(
     ``cli_fixture``)."""
     with running_cli(tmp_path, monkeypatch, capsys, step_seconds=0.05) as harness:
         yield harness
+
+
+# -- Ctrl-C at a chosen moment of a spawned command ------------------------------------------
+
+
+def interrupted(proc: subprocess.Popen[str], ready: Callable[[], object]) -> tuple[int, str, str]:
+    """Ctrl-C to ``proc`` once ``ready()`` returns (it blocks until the moment has come): the
+    exit code, stdout and stderr."""
+    try:
+        ready()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return proc.returncode, out, err
+
+
+def reached(cli: Cli, proc: subprocess.Popen[str], route: tuple[str, str]) -> Callable[[], None]:
+    """Waits until a request of ``route`` has reached the simulator (``proc`` still running)."""
+
+    def wait() -> None:
+        deadline = time.monotonic() + 30
+        while cli.requests(*route) == 0:
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+
+    return wait
+
+
+def a_line(stream: IO[str] | None) -> Callable[[], None]:
+    """Waits for a line on ``stream`` (one the command prints before the step interrupted)."""
+
+    def wait() -> None:
+        assert stream is not None and stream.readline()
+
+    return wait
+
+
+def gone_after_a_line(proc: subprocess.Popen[str], shown: IO[str] | None) -> tuple[str, str, int]:
+    """``| head -1``: the first line of ``shown`` (stdout, or stderr when the command shows
+    what it does there), then the reader of stdout goes away. That line, what ``proc`` wrote
+    on stderr after it, and its exit code."""
+    try:
+        assert shown is not None and proc.stdout is not None and proc.stderr is not None
+        first = shown.readline()
+        proc.stdout.close()  # the reader went away
+        err, code = proc.stderr.read(), proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return first, err, code

@@ -8,18 +8,24 @@ import os
 import re
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pytest
 import yarl
-from cli_harness import Cli, cli_fixture  # noqa: F401 - cli_fixture is the `cli` fixture
+from cli_harness import (  # cli_fixture is the `cli` fixture
+    Cli,
+    a_line,
+    cli_fixture,  # noqa: F401
+    gone_after_a_line,
+    interrupted,
+    reached,
+)
 
 from aries_async.sim.faults import NON_ACK_MODES, REJECT_ORDERS_REASON
 
@@ -233,41 +239,6 @@ def test_a_2xx_that_is_not_an_ack_prints_an_unknown_outcome_never_rejected(
     assert len(sim_orders(cli)) == 2  # both landed; neither was reported rejected
 
 
-def interrupted(proc: subprocess.Popen[str], ready: Callable[[], object]) -> tuple[int, str, str]:
-    """Ctrl-C to ``proc`` once ``ready()`` returns (it blocks until the moment has come): the
-    exit code, stdout and stderr."""
-    try:
-        ready()
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    return proc.returncode, out, err
-
-
-def reached(cli: Cli, proc: subprocess.Popen[str], route: tuple[str, str]) -> Callable[[], None]:
-    """Waits until a request of ``route`` has reached the simulator (``proc`` still running)."""
-
-    def wait() -> None:
-        deadline = time.monotonic() + 30
-        while cli.requests(*route) == 0:
-            assert proc.poll() is None and time.monotonic() < deadline
-            time.sleep(0.01)
-
-    return wait
-
-
-def a_line(stream: IO[str] | None) -> Callable[[], None]:
-    """Waits for a line on ``stream`` (one the command prints before the step interrupted)."""
-
-    def wait() -> None:
-        assert stream is not None and stream.readline()
-
-    return wait
-
-
 def test_ctrl_c_while_placing_prints_the_client_id_and_exits_130(cli: Cli) -> None:
     def hang_next_order() -> None:
         cli.sim.faults.swallow_order_response = 1
@@ -305,17 +276,9 @@ def test_a_reader_gone_before_the_answer_still_learns_the_order_was_placed(
     # The order's answer comes a byte at a time: the reader is gone before it is printed.
     cli.on_sim(lambda: cli.sim.faults.trickle_body.update({"POST /v1/orders": 0.002}))
     proc = cli.spawn(*BUY_LIMIT, "--yes", "--client-id", "bot-gone", *output)
-    try:
-        shown = proc.stderr if output else proc.stdout  # with --json the preview is on stderr
-        assert shown is not None and shown.readline().startswith("Preview: BUY 10 AAPL")
-        assert proc.stdout is not None
-        proc.stdout.close()  # the reader went away
-        assert proc.stderr is not None
-        err, code = proc.stderr.read(), proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    shown = proc.stderr if output else proc.stdout  # with --json the preview is on stderr
+    first, err, code = gone_after_a_line(proc, shown)
+    assert first.startswith("Preview: BUY 10 AAPL")
     assert code == 0, err
     assert "Placed: order" in err and "bot-gone" in err
     assert "Traceback" not in err
@@ -409,12 +372,7 @@ def test_cancel_yes_json_and_unknown_order(cli: Cli) -> None:
 def test_cancel_json_with_an_unknown_outcome_prints_it(cli: Cli, mode: str) -> None:
     order_id = place_open_order(cli)
 
-    def lose_the_cancels_answer() -> None:
-        cli.sim.faults.swallow_order_calls = frozenset({"cancel"})
-        cli.sim.faults.swallow_order_response = 1
-        cli.sim.faults.swallow_mode = mode
-
-    cli.on_sim(lose_the_cancels_answer)
+    cli.lose_answer("cancel", mode)
     done = cli("order", "cancel", ACCOUNT, order_id, "--yes", "--json")
     assert done.code == 1, done.err
     data = done.json()
@@ -445,12 +403,7 @@ def test_cancel_json_prints_one_document_whatever_the_outcome(cli: Cli) -> None:
 def test_ctrl_c_while_cancelling_prints_the_unknown_outcome_and_exits_130(cli: Cli) -> None:
     order_id = place_open_order(cli)
 
-    def hang_next_cancel() -> None:
-        cli.sim.faults.swallow_order_calls = frozenset({"cancel"})
-        cli.sim.faults.swallow_order_response = 1
-        cli.sim.faults.swallow_mode = "hang"  # executed, never answered
-
-    cli.on_sim(hang_next_cancel)
+    cli.lose_answer("cancel", "hang")  # executed, never answered
     proc = cli.spawn("order", "cancel", ACCOUNT, order_id, "--yes", "--json")
     code, out, err = interrupted(proc, reached(cli, proc, CANCEL))
     assert code == 130
