@@ -2,16 +2,19 @@
 
 Commands: ``demo`` (the quickstart against an in-process simulator), ``sim`` (run a simulator),
 ``login`` / ``logout``, ``doctor`` (check configuration, token, scopes, REST and the market and
-accounts websockets), ``accounts``, ``quote SYMBOL...``, ``stream SYMBOL...`` (a live table, or
-NDJSON when piped), ``order preview|place|cancel|list|find``. Every command but ``demo`` and
-``sim`` takes ``--json``.
+accounts websockets), ``accounts``, ``positions ACCOUNT``, ``balances ACCOUNT``, ``quote
+SYMBOL...``, ``bars SYMBOL``, ``search QUERY``, ``stream SYMBOL...`` (a live table, or NDJSON
+when piped), ``order preview|place|replace|cancel|wait|list|find``. Every command but ``demo``
+and ``sim`` takes ``--json``; ``--version`` prints the installed version.
 
-Exit codes: 0 ok; 1 API or transport error (also a rejected order, a preview with blocking
-errors, an unknown outcome, an order ``order find`` or ``order cancel`` did not find, a symbol
+Exit codes: 0 ok; 1 API or transport error (also a rejected order, replace or cancel, a preview
+with blocking errors, an unknown outcome, an order ``order find``, ``replace`` or ``cancel``
+did not find or found ended, an order ``order wait`` saw end without filling, a symbol
 ``quote`` got no quote for, after printing the others, or a ``stream`` whose every symbol or
 account the server refused); 2 usage, input or configuration error (nothing was sent); 3 not
 signed in, or the token or its scopes were refused; 4 you answered no at a confirmation prompt
-(nothing was sent); 130 interrupted with Ctrl-C (``stream`` exits 0: Ctrl-C is how it stops).
+(nothing was sent); 5 ``order wait --timeout`` passed before the order ended; 130 interrupted
+with Ctrl-C (``stream`` exits 0: Ctrl-C is how it stops).
 
 Credentials and URLs come from the ``ARIES_*`` environment variables (see
 :meth:`aries_async.config.ClientConfig.from_env`). The token lives in the token file written by
@@ -65,11 +68,16 @@ _EPILOG = """examples:
   aries-async stream AAPL MSFT          live table (NDJSON when piped or with --json)
   aries-async stream --account ID --topics pnl,orders
                                         account events (table, or NDJSON when piped)
+  aries-async positions ACCOUNT         positions (balances ACCOUNT: cash, buying power)
+  aries-async bars AAPL                 daily bars of the last 30 days (--resolution, --start)
   aries-async order place ACCOUNT AAPL buy 10 --limit 150.00
                                         preview, confirm [y/N], place
+  aries-async order wait ACCOUNT ORDER_ID --timeout 60
+                                        until it fills (0), ends otherwise (1), or 5
 
-exit codes: 0 ok, 1 API or network error, 2 usage/input/configuration error,
-3 not signed in or refused, 4 declined at a prompt, 130 Ctrl-C (stream: 0).
+exit codes: 0 ok, 1 API or network error (also rejected, not found, not filled), 2 usage/
+input/configuration error, 3 not signed in or refused, 4 declined at a prompt, 5 order wait timed
+out, 130 Ctrl-C (stream: 0).
 environment: ARIES_CLIENT_ID, ARIES_CLIENT_SECRET, ARIES_APP_TOKEN (1: an app token when
 there is none), ARIES_REDIRECT_URI, ARIES_SCOPES,
 ARIES_BASE_URL (or ARIES_*_URL), ARIES_TIMEOUT, ARIES_CONNECT_TIMEOUT, ARIES_MAX_ATTEMPTS
@@ -86,8 +94,18 @@ def _command(sub: Any, name: str, text: str) -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    """The installed distribution's version (what ``pip`` installed, not a constant here)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("aries-async")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
 def _parser() -> argparse.ArgumentParser:
-    from aries_async._cli import doctor, order, stream
+    from aries_async._cli import account, doctor, market, order, stream
     from aries_async.sim.cli import add_arguments as add_sim_arguments
 
     parser = argparse.ArgumentParser(
@@ -95,6 +113,9 @@ def _parser() -> argparse.ArgumentParser:
         description="aries-async: the Aries brokerage API from the command line.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {_version()}", help="print the version"
     )
     parser.add_argument(
         "--token-file",
@@ -136,9 +157,11 @@ def _parser() -> argparse.ArgumentParser:
         )
     )
     _json_flag(_command(sub, "accounts", "list your accounts"))
+    account.add_arguments(sub)
     quote = _command(sub, "quote", "quotes for one or more symbols (exit 1 when one has none)")
     quote.add_argument("symbols", nargs="+", metavar="SYMBOL")
     _json_flag(quote)
+    market.add_arguments(sub)
     stream.add_arguments(
         sub.add_parser(
             "stream",
@@ -151,7 +174,8 @@ def _parser() -> argparse.ArgumentParser:
     order.add_arguments(
         sub.add_parser(
             "order",
-            help="preview, place (with confirmation), cancel, list or find orders",
+            help="preview, place, replace or cancel (with confirmation), wait for, list or "
+            "find orders",
             description="Orders, never by accident: place previews and asks [y/N] on the "
             "terminal (--yes for scripts); without a terminal and without --yes it refuses.",
         )
@@ -247,7 +271,7 @@ async def _logout(args: argparse.Namespace) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from aries_async._cli import doctor, order, stream
+    from aries_async._cli import account, doctor, market, order, stream
 
     if args.command == "demo":
         from aries_async.demo import run_demo
@@ -260,6 +284,10 @@ async def _run(args: argparse.Namespace) -> int:
     commands = {
         "accounts": _accounts,
         "quote": _quote,
+        "positions": account.positions,
+        "balances": account.balances,
+        "bars": market.bars,
+        "search": market.search,
         "login": _login,
         "logout": _logout,
         "doctor": doctor.run,

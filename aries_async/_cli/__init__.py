@@ -3,7 +3,9 @@
 ``common`` holds what every command shares (exit codes, output, the client); ``doctor``,
 ``stream`` and ``order`` hold one command each, with their parts beside them
 (``doctor_checks`` and ``doctor_network``; ``stream_view``, ``stream_account`` and
-``stream_refusals``; ``order_args``).
+``stream_refusals``; ``order_args``, ``order_flow`` (the confirmation and outcome reports
+``place``, ``replace`` and ``cancel`` share) and ``order_wait``); ``account`` holds
+``positions`` and ``balances``, ``market`` ``bars`` and ``search``.
 """
 
 __all__: list[str] = []

@@ -37,10 +37,12 @@ __all__ = [
     "EXIT_DECLINED",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
+    "EXIT_TIMEOUT",
     "EXIT_USAGE",
     "LOGIN_FIX",
     "Refusals",
     "by_reason",
+    "cell",
     "dumps",
     "emit",
     "env_token",
@@ -53,6 +55,7 @@ __all__ = [
     "seconds",
     "stdout_closed",
     "stream_options",
+    "subcommand",
     "symbols",
     "table",
     "token_store",
@@ -69,6 +72,9 @@ EXIT_AUTH = 3
 token)."""
 EXIT_DECLINED = 4
 """You answered no at a confirmation prompt: nothing was sent."""
+EXIT_TIMEOUT = 5
+"""A wait with a time limit (``order wait --timeout``) ran out before what it waited for came:
+the order is still working."""
 EXIT_INTERRUPTED = 130
 """Ctrl-C (128 + SIGINT, as shells report it); ``stream`` exits 0 instead, as Ctrl-C is how it
 is meant to stop."""
@@ -142,10 +148,32 @@ def dumps(data: Any, *, indent: bool = False) -> str:
     return orjson.dumps(jsonable(data), option=option).decode()
 
 
+def cell(value: Any) -> str:
+    """One value as a text table shows it: as :func:`jsonable` writes it (a decimal exact, a
+    time ISO 8601 UTC), ``-`` when unknown."""
+    if value is None:
+        return "-"
+    data = jsonable(value)
+    return data if isinstance(data, str) else dumps(data)
+
+
 def emit(data: Any, as_json: bool, text: str) -> None:
     """Print ``data`` as indented JSON (see :func:`jsonable`) when ``as_json``, else ``text``."""
     sys.stdout.write((dumps(data, indent=True) if as_json else text) + "\n")
     sys.stdout.flush()
+
+
+def subcommand(sub: Any, name: str, text: str, epilog: str) -> argparse.ArgumentParser:
+    """A sub-command whose ``--help`` opens with ``text`` (as the list shows it) and ends with
+    ``epilog`` as written: its examples and exit codes, line by line."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name,
+        help=text,
+        description=text,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
 
 
 def stdout_closed() -> None:

@@ -1,10 +1,13 @@
-"""``aries-async order preview|place|cancel|list|find``: orders, never placed by accident.
+"""``aries-async order preview|place|replace|cancel|wait|list|find``: orders, never placed or
+changed by accident.
 
 ``order place`` previews the order, shows the preview and asks ``Place this order? [y/N]`` on
 the terminal; only ``y``/``yes`` sends it. ``--yes`` skips the question (for scripts). Without a
 terminal on stdin and without ``--yes`` it refuses before sending anything (exit 2). A preview
-with blocking errors is never placed. ``order cancel`` looks the order up, shows it and asks
-likewise.
+with blocking errors is never placed. ``order cancel`` and ``order replace`` look the order up,
+show it (``replace`` also what changes: ``Change: limit 1.50 -> 1.60``) and ask likewise
+(:mod:`~aries_async._cli.order_flow`, which they share). ``order wait`` is
+:mod:`~aries_async._cli.order_wait`.
 
 Quantities and prices are parsed from the command line as ``Decimal`` (never float); the order
 is validated (:class:`~aries_async.models.orders.OrderRequest`) before anything is sent, and
@@ -12,20 +15,23 @@ an invalid one exits 2 with the reason. Every order carries a client id (``--cli
 fresh one), printed with the acknowledgement. When the outcome is unknown (a timeout, a
 dropped connection after sending, or a 2xx answer that is not an order acknowledgement: only
 an answer saying so is a rejection) nothing is retried: the command prints the client id and the
-``aries-async order find`` command that tells whether the order landed, and exits 1.
+``aries-async order find`` command that tells whether the order landed, and exits 1; for a
+replace or cancel, the ``aries-async order list`` command to check with.
 
-With ``--json``, ``place`` and ``cancel`` print one JSON document whatever the outcome (its
-``outcome``: ``accepted``, ``rejected``, ``declined``, ``unknown``, ``not_sent`` (Ctrl-C before
-the request left); ``blocked`` for ``place``, ``not_found`` and ``terminal`` for ``cancel``),
-the explanations going to stderr; only an error of the API, the network or the sign-in prints
-none. Once the request was sent, a stdout whose reader went away (``| head -1``) does not hide
-the outcome: it goes to stderr, and the exit status is still the outcome's.
+With ``--json``, ``place``, ``replace`` and ``cancel`` print one JSON document whatever the
+outcome (its ``outcome``: ``accepted``, ``rejected``, ``declined``, ``unknown``, ``not_sent``
+(Ctrl-C before the request left); ``blocked`` for ``place``, ``not_found`` and ``terminal``
+for ``replace`` and ``cancel``), the explanations going to stderr; only an error of the API,
+the network or the sign-in prints none. Once the request was sent, a stdout whose reader went
+away (``| head -1``) does not hide the outcome: it goes to stderr, and the exit status is
+still the outcome's.
 
-Exit status: 0 done; 1 the API or network failed, the order or cancel was rejected, the preview
-has blocking errors, the outcome is unknown, or (``find``, ``cancel``) no such order, or
-(``cancel``) nothing left to cancel; 2 bad input or no terminal to confirm on; 3 not signed in
-or refused; 4 you answered no (nothing was sent); 130 Ctrl-C (during the preview, the lookup or
-at the prompt nothing was sent, and it says so; while placing or cancelling, whether the
+Exit status: 0 done; 1 the API or network failed, the order, replace or cancel was rejected,
+the preview has blocking errors, the outcome is unknown, or (``find``, ``replace``,
+``cancel``) no such order, or (``replace``, ``cancel``) the order has ended; 2 bad input or no
+terminal to confirm on; 3 not signed in or refused; 4 you answered no (nothing was sent); 5
+(``wait``) the timeout passed first; 130 Ctrl-C (during the preview, the lookup or at the
+prompt nothing was sent, and it says so; while placing, replacing or cancelling, whether the
 request had left, and if it may have, what to check, as for an unknown outcome).
 
 The arguments and the order they describe are :mod:`~aries_async._cli.order_args` (its names
@@ -36,7 +42,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from typing import Any
 
 from aries_async._cli.common import (
@@ -44,23 +49,35 @@ from aries_async._cli.common import (
     EXIT_DECLINED,
     EXIT_OK,
     EXIT_USAGE,
+    cell,
     emit,
     err,
     make_client,
-    stdout_closed,
-    table,
 )
 from aries_async._cli.order_args import add_arguments, build_request, decimal_arg
-from aries_async.errors import (
-    OrderOutcomeUnknownError,
-    OrderRejectedHTTPError,
-    ResponseFormatError,
-    ServerError,
-    TransportError,
+from aries_async._cli.order_flow import (
+    Change,
+    can_confirm,
+    change_order,
+    confirm,
+    orders_table,
+    show,
+    tell,
 )
+from aries_async._cli.order_wait import wait
+from aries_async.errors import OrderOutcomeUnknownError, OrderRejectedHTTPError, ValidationError
 from aries_async.http.exchange import never_sent
 from aries_async.models.common import decimal_to_wire
-from aries_async.models.orders import CancelRequest, Order, OrderAck, OrderPreview, OrderRequest
+from aries_async.models.orders import (
+    CancelAck,
+    CancelRequest,
+    Order,
+    OrderAck,
+    OrderPreview,
+    OrderRequest,
+    ReplaceAck,
+    ReplaceRequest,
+)
 
 __all__ = ["add_arguments", "build_request", "decimal_arg", "describe", "preview_lines", "run"]
 
@@ -100,54 +117,6 @@ def preview_lines(request: OrderRequest, preview: OrderPreview) -> list[str]:
     return lines
 
 
-def _can_confirm(args: argparse.Namespace, what: str) -> bool:
-    if args.yes or sys.stdin.isatty():
-        return True
-    err(
-        f"refusing to {what}: stdin is not a terminal, so nobody can confirm. "
-        "Pass --yes to go ahead without the prompt. Nothing was sent."
-    )
-    return False
-
-
-async def _confirm(question: str) -> bool:
-    sys.stderr.write(f"{question} [y/N] ")
-    sys.stderr.flush()
-    from aries_async.auth.login import read_pasted_line
-
-    try:
-        # On a daemon thread, not asyncio.to_thread: after Ctrl-C asyncio.run would wait for
-        # a worker blocked in readline until Enter.
-        answer = await read_pasted_line()
-    except asyncio.CancelledError:  # Ctrl-C at the prompt
-        err("\nInterrupted: nothing was sent.")
-        raise
-    if not answer.endswith("\n"):
-        sys.stderr.write("\n")  # end of input: leave the terminal on a fresh line
-    return answer.strip().lower() in ("y", "yes")
-
-
-def _tell(data: Any, as_json: bool, text: str) -> None:
-    """Print the outcome of a request that was sent, as :func:`emit` does; when stdout's
-    reader went away (``| head -1`` after the preview), ``text`` goes to stderr instead. The
-    order may have been placed: the user, and the exit status, must still say so."""
-    try:
-        emit(data, as_json, text)
-    except BrokenPipeError:
-        stdout_closed()
-        if text:  # else stderr told it already
-            err(f"{text} (stdout was closed)")
-
-
-def _show(lines: list[str], to_stderr: bool) -> None:
-    text = "\n".join(lines)
-    if to_stderr:
-        err(text)
-    else:
-        sys.stdout.write(text + "\n")
-        sys.stdout.flush()
-
-
 def _ack_text(ack: OrderAck, client_id: str) -> str:
     if ack.accepted:
         return f"Placed: order {ack.cl_ord_id} (client id {client_id}), status {ack.status}"
@@ -169,7 +138,7 @@ async def _place(args: argparse.Namespace) -> int:
 
     request = build_request(args, args.client_id or new_client_id())
     client_id = request.client_id or ""
-    if not _can_confirm(args, "place the order"):
+    if not can_confirm(args, "place the order"):
         return EXIT_USAGE
     data: dict[str, Any] = {"client_id": client_id, "request": request}
     async with make_client(args) as client:
@@ -179,13 +148,13 @@ async def _place(args: argparse.Namespace) -> int:
             _not_placed(args, data, "during the preview")
             raise
         data["preview"] = preview
-        _show(preview_lines(request, preview), to_stderr=args.json)
+        show(preview_lines(request, preview), to_stderr=args.json)
         if not preview.ok:
             err("Not placed: the preview reports blocking errors.")
             if args.json:
                 emit({**data, "outcome": "blocked", "ack": None}, True, "")
             return EXIT_API
-        if not args.yes and not await _confirm("Place this order?"):
+        if not args.yes and not await confirm("Place this order?"):
             err("Not placed.")
             if args.json:
                 emit({**data, "outcome": "declined", "ack": None}, True, "")
@@ -197,7 +166,7 @@ async def _place(args: argparse.Namespace) -> int:
             return EXIT_API
         except OrderRejectedHTTPError as exc:  # the other form of a rejection (rest.md 6.1)
             text = f"Rejected: order not placed (client id {client_id}): {exc.reason}"
-            _tell(
+            tell(
                 {**data, "outcome": "rejected", "ack": None, "reason": exc.reason}, args.json, text
             )
             return EXIT_API
@@ -209,7 +178,7 @@ async def _place(args: argparse.Namespace) -> int:
             raise
     outcome = "accepted" if ack.accepted else "rejected"
     data.update(outcome=outcome, ack=ack)
-    _tell(data, args.json, _ack_text(ack, client_id))
+    tell(data, args.json, _ack_text(ack, client_id))
     return EXIT_OK if ack.accepted else EXIT_API
 
 
@@ -217,7 +186,7 @@ def _not_placed(args: argparse.Namespace, data: dict[str, Any], when: str) -> No
     """Tell the user that Ctrl-C stopped the command ``when``, and the order was not sent."""
     err(f"Interrupted {when}: the order was NOT placed ({data['client_id']}).")
     if args.json:
-        _tell({**data, "outcome": "not_sent", "ack": None}, True, "")
+        tell({**data, "outcome": "not_sent", "ack": None}, True, "")
 
 
 def _outcome_unknown(
@@ -230,110 +199,109 @@ def _outcome_unknown(
         f"  aries-async order find {account_id} {client_id}"
     )
     if args.json:
-        _tell({**data, "outcome": "unknown", "ack": None}, True, "")
+        tell({**data, "outcome": "unknown", "ack": None}, True, "")
 
 
-def _order_line(order: Order) -> list[str]:
-    price = " ".join(
-        f"{label}{value}"
-        for label, value in (("", order.price), ("stop ", order.stop_price))
-        if value is not None
+def _cancel_request(args: argparse.Namespace, order: Order) -> CancelRequest:
+    return CancelRequest(
+        orig_cl_ord_id=order.cl_ord_id or args.order_id,
+        account_id=args.account,
+        symbol=order.symbol or "",
+        side=order.side.value if order.side is not None else "",
     )
-    return [
-        order.cl_ord_id or "-",
-        order.client_id or "-",
-        order.symbol or "-",
-        str(order.side or "-"),
-        str(order.quantity or "-"),
-        str(order.type or "-"),
-        price or "-",
-        str(order.ord_status or "-"),
-        str(order.cumulative_quantity if order.cumulative_quantity is not None else "-"),
-    ]
 
 
-_ORDER_HEADINGS = ["ORDER ID", "CLIENT ID", "SYMBOL", "SIDE", "QTY", "TYPE", "PRICE", "STATUS"]
-
-
-def _orders_table(orders: list[Order]) -> str:
-    return table([*_ORDER_HEADINGS, "FILLED"], [_order_line(o) for o in orders])
-
-
-def _cancel_outcome(args: argparse.Namespace, order: Order | None, outcome: str) -> None:
-    """With ``--json``, the one document of a cancel that got no acknowledgement (what
-    happened is on stderr)."""
-    if args.json:
-        _tell({"order": order, "outcome": outcome, "ack": None}, True, "")
+def _cancel_text(args: argparse.Namespace, ack: CancelAck) -> str:
+    if ack.accepted:
+        return f"Cancel requested: order {ack.orig_cl_ord_id or args.order_id}, status {ack.status}"
+    return f"Cancel rejected: {ack.text or ack.status}"
 
 
 async def _cancel(args: argparse.Namespace) -> int:
-    if not _can_confirm(args, "cancel the order"):
-        return EXIT_USAGE
-    async with make_client(args) as client:
-        try:
-            orders = await client.orders.active(args.account)
-        except asyncio.CancelledError:  # Ctrl-C while the order is looked up
-            err("Interrupted while looking the order up: the cancel was NOT sent.")
-            _cancel_outcome(args, None, "not_sent")
-            raise
-        order = next((o for o in orders if o.cl_ord_id == args.order_id), None)
-        if order is None:
-            err(
-                f"No order {args.order_id} among the open and today's orders of {args.account} "
-                f"(see: aries-async order list {args.account})."
-            )
-            _cancel_outcome(args, None, "not_found")
-            return EXIT_API
-        if order.is_terminal:
-            err(f"Order {args.order_id} is {order.ord_status}: nothing to cancel.")
-            _cancel_outcome(args, order, "terminal")
-            return EXIT_API
-        _show([_orders_table([order])], to_stderr=args.json)
-        if not args.yes and not await _confirm("Cancel this order?"):
-            err("Not cancelled.")
-            _cancel_outcome(args, order, "declined")
-            return EXIT_DECLINED
-        request = CancelRequest(
-            orig_cl_ord_id=order.cl_ord_id or args.order_id,
-            account_id=args.account,
-            symbol=order.symbol or "",
-            side=order.side.value if order.side is not None else "",
-        )
-        try:
-            ack = await client.orders.cancel(request)
-        except (TransportError, ServerError, ResponseFormatError) as exc:
-            _cancel_unknown(args, order, str(exc))
-            return EXIT_API
-        except asyncio.CancelledError as exc:  # Ctrl-C while the cancel was on its way
-            if never_sent(exc):
-                err("Interrupted before it was sent: the cancel was NOT sent.")
-                _cancel_outcome(args, order, "not_sent")
-            else:
-                _cancel_unknown(args, order, "interrupted")
-            raise
-    if ack.accepted:
-        text = f"Cancel requested: order {ack.orig_cl_ord_id or args.order_id}, status {ack.status}"
-    else:
-        text = f"Cancel rejected: {ack.text or ack.status}"
-    outcome = "accepted" if ack.accepted else "rejected"
-    _tell({"order": order, "outcome": outcome, "ack": ack}, args.json, text)
-    return EXIT_OK if ack.accepted else EXIT_API
-
-
-def _cancel_unknown(args: argparse.Namespace, order: Order, why: str) -> None:
-    """Tell the user that a cancel may or may not have been applied, and how to find out."""
-    err(
-        f"The cancel may or may not have reached the server ({why}); it was not retried. "
-        f"Check with: aries-async order list {args.account}"
+    return await change_order(
+        args,
+        Change(
+            noun="cancel",
+            done="cancelled",
+            build=lambda order: _cancel_request(args, order),
+            send=lambda client, request: client.orders.cancel(request),
+            details=lambda order, request: [],
+            told=lambda ack: _cancel_text(args, ack),
+        ),
     )
-    _cancel_outcome(args, order, "unknown")
+
+
+_CHANGED = (
+    ("quantity", "quantity", "quantity"),
+    ("price", "price", "limit"),
+    ("stop_price", "stop_price", "stop"),
+    ("type", "type", "type"),
+    ("time_in_force", "time_in_force", "tif"),
+    ("client_id", "client_id", "client id"),
+)
+"""(the request's attribute, the order's, the word shown) of what a replace may change."""
+
+
+def _replace_request(args: argparse.Namespace, order: Order) -> ReplaceRequest:
+    return ReplaceRequest(
+        orig_cl_ord_id=order.cl_ord_id or args.order_id,
+        account_id=args.account,
+        symbol=order.symbol or "",
+        side=order.side.value if order.side is not None else None,
+        type=args.type.upper() if args.type else None,
+        quantity=args.quantity,
+        price=args.limit,
+        stop_price=args.stop,
+        time_in_force=args.tif.upper() if args.tif else None,
+        client_id=args.client_id,
+    )
+
+
+def _replace_lines(order: Order, request: ReplaceRequest) -> list[str]:
+    """``Change: quantity 10 -> 5, limit 1.50 -> 1.60``: what the replace asks for."""
+    changes = [
+        f"{word} {cell(getattr(order, now))} -> {cell(getattr(request, new))}"
+        for new, now, word in _CHANGED
+        if getattr(request, new) is not None
+    ]
+    return [f"Change: {', '.join(changes)}"]
+
+
+def _replace_text(args: argparse.Namespace, ack: ReplaceAck) -> str:
+    if ack.accepted:
+        return (
+            f"Replace requested: order {ack.orig_cl_ord_id or args.order_id} is now "
+            f"{ack.cl_ord_id}, status {ack.status}"
+        )
+    return f"Replace rejected: order {args.order_id} unchanged: {ack.text or ack.status}"
+
+
+async def _replace(args: argparse.Namespace) -> int:
+    wanted = (args.quantity, args.limit, args.stop, args.type, args.tif, args.client_id)
+    if all(value is None for value in wanted):  # before anything is sent, even the lookup
+        raise ValidationError(
+            "the replace changes nothing: give --quantity, --limit, --stop, --type, --tif or "
+            "--client-id"
+        )
+    return await change_order(
+        args,
+        Change(
+            noun="replace",
+            done="replaced",
+            build=lambda order: _replace_request(args, order),
+            send=lambda client, request: client.orders.replace(request),
+            details=_replace_lines,
+            told=lambda ack: _replace_text(args, ack),
+            with_request=True,
+        ),
+    )
 
 
 async def _list(args: argparse.Namespace) -> int:
     async with make_client(args) as client:
         orders = await client.orders.active(args.account)
     none = f"No open orders or activity today in {args.account}"
-    text = _orders_table(orders) if orders else none
+    text = orders_table(orders) if orders else none
     emit(orders, args.json, text)
     return EXIT_OK
 
@@ -353,7 +321,7 @@ async def _find(args: argparse.Namespace) -> int:
             err(text)  # stdout stays JSON (null); the explanation still reaches the user
         emit(None, args.json, text)
         return EXIT_API
-    emit(order, args.json, _orders_table([order]))
+    emit(order, args.json, orders_table([order]))
     return EXIT_OK
 
 
@@ -363,6 +331,8 @@ async def run(args: argparse.Namespace) -> int:
         "preview": _preview,
         "place": _place,
         "cancel": _cancel,
+        "replace": _replace,
+        "wait": wait,
         "list": _list,
         "find": _find,
     }

@@ -65,7 +65,19 @@ def _account_stream(cli: Cli) -> list[Any]:
     return lines
 
 
-COVERED = {"accounts", "quote", "doctor", "order", "stream", "logout", "login"}
+COVERED = {
+    "accounts",
+    "positions",
+    "balances",
+    "quote",
+    "bars",
+    "search",
+    "doctor",
+    "order",
+    "stream",
+    "logout",
+    "login",
+}
 """The commands checked here, and ``login`` (a browser sign-in, checked in test_cli_login)."""
 
 
@@ -84,7 +96,8 @@ def test_every_command_with_json_is_checked(cli: Cli) -> None:
     assert "order" in commands() and "demo" in commands()
     assert {c for c in commands() if has_json(c)} == COVERED
     # every order action takes --json, and the test below runs each
-    assert set(commands("order")) == {"preview", "place", "cancel", "list", "find"}
+    actions = {"preview", "place", "replace", "cancel", "wait", "list", "find"}
+    assert set(commands("order")) == actions
     assert all(has_json("order", action) for action in commands("order"))
 
 
@@ -100,18 +113,25 @@ def test_every_json_output_speaks_python_names(cli: Cli) -> None:
         return data
 
     run("accounts", "--json")
+    run("positions", ACCOUNT, "--json")
+    run("balances", ACCOUNT, "--json")
     run("quote", "AAPL", "BADSYM", "--json", code=1)
+    run("bars", "AAPL", "--json")
+    run("search", "apple", "--json")
     run("doctor", "--json")
     run("order", "preview", ACCOUNT, "AAPL", "buy", "2", "--limit", "1.50", "--json")
     limit = ("order", "place", ACCOUNT, "AAPL", "buy", "2", "--limit", "1.50")
     placed = run(*limit, "--client-id", "names-1", "--yes", "--json")
     run("order", "list", ACCOUNT, "--json")
     found = run("order", "find", ACCOUNT, "names-1", "--json")
-    run("order", "cancel", ACCOUNT, placed["ack"]["cl_ord_id"], "--yes", "--json")
+    moved = run(
+        "order", "replace", ACCOUNT, placed["ack"]["cl_ord_id"], "--limit", "1.4", "--yes", "--json"
+    )
+    run("order", "cancel", ACCOUNT, moved["ack"]["cl_ord_id"], "--yes", "--json")
+    run("order", "wait", ACCOUNT, moved["ack"]["cl_ord_id"], "--json", code=1)
     run("order", "cancel", ACCOUNT, "NO-SUCH-ORDER", "--yes", "--json", code=1)
     other = run(*limit, "--client-id", "names-2", "--yes", "--json")
-    cli.on_sim(lambda: setattr(cli.sim.faults, "swallow_order_calls", frozenset({"cancel"})))
-    cli.on_sim(lambda: setattr(cli.sim.faults, "swallow_order_response", 1))
+    cli.lose_answer("cancel")
     unknown = run("order", "cancel", ACCOUNT, other["ack"]["cl_ord_id"], "--yes", "--json", code=1)
     run("stream", "AAPL", "--json", "--count", "4", ndjson=True)
     run("stream", "AAPL", "--charts", "--json", "--count", "4", ndjson=True)
@@ -122,6 +142,7 @@ def test_every_json_output_speaks_python_names(cli: Cli) -> None:
         assert_python_names(data, command)
     # the names the models give: what a script reads is what the Python code reads
     assert found["client_id"] == "names-1" and found["cl_ord_id"] == placed["ack"]["cl_ord_id"]
+    assert moved["request"]["price"] == "1.4" and moved["ack"]["orig_cl_ord_id"]
     assert "estimated_cost" in placed["preview"] and placed["request"]["quantity"] == "2"
     assert unknown["outcome"] == "unknown" and unknown["order"]["client_id"] == "names-2"
     events = {line["event"]: line for line in outputs["stream --account"]}

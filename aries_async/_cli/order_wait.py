@@ -1,0 +1,56 @@
+"""``aries-async order wait ACCOUNT ORDER_ID [--timeout S]``: until the order ends.
+
+The wait follows the account's stream (:meth:`AccountStream.wait_for_order
+<aries_async.streaming.order_wait.OrderWaiting.wait_for_order>`): an order that ended before
+the command started is found at once (looked up over REST), one still working is followed
+until it fills or ends otherwise. It then prints the order, a table or with ``--json``
+``{"order": Order, "outcome": "filled" | "not_filled"}``.
+
+Exit status: 0 filled; 1 ended without filling (rejected, cancelled, expired, replaced: the
+order lives on under its new id, done for the day), or the order could not be found or
+followed (the API, the network, the stream failed); 5 ``--timeout`` passed first (the order
+is still working; with ``--json`` the document is ``{"order": null, "outcome": "timeout"}``);
+3 not signed in or refused; 130 Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from aries_async._cli.common import EXIT_API, EXIT_OK, EXIT_TIMEOUT, emit, err, make_client
+from aries_async._cli.order_flow import orders_table
+from aries_async.models.orders import Order, OrderStatus
+
+__all__ = ["wait"]
+
+
+async def wait(args: argparse.Namespace) -> int:
+    """Run ``order wait``; returns the exit status (see the module docstring)."""
+    limit: float = args.timeout
+    async with make_client(args) as client, client.account_stream(args.account) as stream:
+        try:
+            order: Order = await stream.wait_for_order(
+                args.order_id, timeout=None if math.isinf(limit) else limit
+            )
+        except TimeoutError as exc:  # the wait's own: its message names the status held
+            err(f"Timed out: {exc}")
+            if args.json:
+                emit({"order": None, "outcome": "timeout"}, True, "")
+            return EXIT_TIMEOUT
+    filled = order.ord_status == OrderStatus.FILLED
+    if not filled:
+        err(_ended(args, order))
+    outcome = "filled" if filled else "not_filled"
+    emit({"order": order, "outcome": outcome}, args.json, orders_table([order]))
+    return EXIT_OK if filled else EXIT_API
+
+
+def _ended(args: argparse.Namespace, order: Order) -> str:
+    """What to say of an order that ended without filling."""
+    status = order.ord_status.value if order.ord_status is not None else "unknown"
+    text = f"Order {args.order_id} ended {status} without filling"
+    if order.ord_status == OrderStatus.REPLACED:
+        return f"{text}: it was replaced; see its new id in: aries-async order list {args.account}"
+    reason = " ".join(str(x) for x in (order.text, order.ord_rej_reason) if x)
+    return f"{text}: {reason}" if reason else f"{text}."
