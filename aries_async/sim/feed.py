@@ -276,23 +276,15 @@ class Feed:
         return out
 
     def _day_bars(self, walker: Walker) -> list[Bar]:
-        out = [
+        # The history, the sessions of the live walk that ended, then the current one; a day
+        # without a session (a start on a Sunday, a holiday) has no bar.
+        session = walker.session
+        days = [*walker.history(), *session.done, session.bar()]
+        return [
             Bar(day_epoch(d.day), d.open, d.high, d.low, d.close, d.volume)
-            for d in walker.history()
+            for d in days
+            if is_trading_day(d.day)
         ]
-        today = datetime.fromtimestamp(walker.t0, NEW_YORK).date()
-        if is_trading_day(today):  # today's session so far; a day without one has no bar
-            out.append(
-                Bar(
-                    day_epoch(today),
-                    walker.open,
-                    walker.high,
-                    walker.low,
-                    walker.price,
-                    walker.volume,
-                )
-            )
-        return out
 
     def history_closes(self, symbol: str) -> list[tuple[date, float]]:
         """``(date, close)`` of the history sessions, oldest first (for seeding orders)."""

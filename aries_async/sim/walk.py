@@ -22,6 +22,7 @@ import attrs
 
 from aries_async.sim.bars import Bar, DayBar
 from aries_async.sim.clock import NEW_YORK
+from aries_async.sim.day_sessions import DaySession
 from aries_async.sim.records import price_decimal
 from aries_async.sim.sessions import is_trading_day
 from aries_async.sim.symbols import SymbolInfo
@@ -87,9 +88,10 @@ class QuoteSnapshot:
         seq: the step number (also the trade sequence).
         last: last trade price; ``last_size`` its size.
         bid, ask, bid_size, ask_size: the touch.
-        open, high, low: session values since the feed started.
+        open, high, low: the current session's values (see
+            :mod:`~aries_async.sim.day_sessions`).
         prev_close: the previous session's close.
-        volume: session volume.
+        volume: the current session's volume.
         tick: ``+``, ``-`` or ``=`` versus the previous trade.
     """
 
@@ -199,16 +201,14 @@ class Walker:
         self.daily_vol = 0.06 if info.symbol == "VIX" else setup.uniform(0.01, 0.03)
         self.sigma = self.daily_vol * math.sqrt(step_seconds / (SESSION_MINUTES * 60))
         start = round_price(info.base_price * math.exp(setup.gauss(0.0, 0.02)))
+        # The close before the live walk: where the history ends (the session's own moves on).
         self.prev_close = round_price(start / math.exp(setup.gauss(0.0, self.daily_vol * 0.4)))
         self.avg_day_volume = int(setup.uniform(2e5, 3e7) if info.kind != "index" else 0)
         self.rng = random.Random(stable_seed(seed, info.symbol, "live"))
         self.price = start
         self.raw = float(start)  # unrounded, so sub-cent moves accumulate
         self.seq = 0
-        self.volume = 0
-        self.open = start
-        self.high = start
-        self.low = start
+        self.session = DaySession.starting(t0, start, self.prev_close)
         self.tick = "="
         self.last_size = 0
         self.bid, self.ask, self.bid_size, self.ask_size = self._touch(start)
@@ -261,9 +261,7 @@ class Walker:
         self.tick = "+" if new > self.price else "-" if new < self.price else "="
         self.price = new
         self.last_size = rng.randint(1, 20) * 100 if self.info.kind != "index" else 0
-        self.volume += self.last_size
-        self.high = max(self.high, new)
-        self.low = min(self.low, new)
+        self.session.trade(self.step_time(self.seq), new, self.last_size)
         self.bid, self.ask, self.bid_size, self.ask_size = self._touch(new)
         self._record(self.step_time(self.seq), new, self.last_size)
 
@@ -274,8 +272,7 @@ class Walker:
         self.tick = "+" if new > self.price else "-" if new < self.price else "="
         self.price = new
         self.raw = float(new)
-        self.high = max(self.high, new)
-        self.low = min(self.low, new)
+        self.session.trade(self.step_time(self.seq), new, 0)
         self.bid, self.ask, self.bid_size, self.ask_size = self._touch(new)
         self._record(self.step_time(self.seq), new, 0)
 
@@ -291,11 +288,11 @@ class Walker:
             ask=self.ask,
             bid_size=self.bid_size,
             ask_size=self.ask_size,
-            open=self.open,
-            high=self.high,
-            low=self.low,
-            prev_close=self.prev_close,
-            volume=self.volume,
+            open=self.session.open,
+            high=self.session.high,
+            low=self.session.low,
+            prev_close=self.session.prev_close,
+            volume=self.session.volume,
             tick=self.tick,
         )
 

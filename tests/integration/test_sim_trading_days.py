@@ -1,0 +1,122 @@
+"""A simulator that runs for days starts a new session at each trading day's open, as a bot
+reading quotes and daily bars over a week expects: the previous close is the last day's
+close, the open, high, low and volume are the day's own, and each day the simulator ran has
+its daily bar (found a defect: they were the values since the simulator started, and the
+daily bars stopped at its first day).
+
+The simulator starts on Monday 2026-11-23 10:00 New York; Thursday 2026-11-26 is
+Thanksgiving, Friday an early close (13:00).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+
+import pytest
+
+from aries_async import AriesClient, Token
+from aries_async.sim import ManualClock, Simulator
+from aries_async.sim.clock import NEW_YORK
+
+SYMBOL = "AAPL"
+
+
+def new_york(day: int, hour: int, minute: int = 0) -> float:
+    """Unix seconds of November ``day``, 2026 at ``hour:minute`` in New York."""
+    return datetime(2026, 11, day, hour, minute, tzinfo=NEW_YORK).timestamp()
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[Simulator]:
+    clock = ManualClock(start=new_york(23, 10))
+    week = 7 * 86400.0
+    async with Simulator(
+        seed=4, clock=clock, tick_interval=None, token_ttl=week, step_seconds=60.0
+    ) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+async def client(sim: Simulator) -> AsyncIterator[AriesClient]:
+    token = Token.from_response(sim.issue_token_response(), now=sim.clock.now())
+    async with AriesClient(sim.client_config(), token=token, wall_clock=sim.clock.now) as c:
+        yield c
+
+
+def move_to(sim: Simulator, when: float) -> None:
+    sim.advance(when - sim.clock.now())
+
+
+async def test_a_new_trading_day_has_its_own_open_and_the_last_close(
+    sim: Simulator, client: AriesClient
+) -> None:
+    monday_open = await client.market.quote(SYMBOL)
+    move_to(sim, new_york(23, 16))
+    monday_close = await client.market.quote(SYMBOL)
+    move_to(sim, new_york(23, 19))  # after hours: still Monday's session
+    evening = await client.market.quote(SYMBOL)
+    assert evening.previous_close_price == monday_open.previous_close_price
+    move_to(sim, new_york(24, 9, 31))
+    tuesday = await client.market.quote(SYMBOL)
+    assert tuesday.previous_close_price == monday_close.last_price
+    assert tuesday.open_price != monday_open.open_price
+    assert tuesday.low_price is not None and tuesday.high_price is not None
+    assert tuesday.last_price is not None
+    # Two steps (09:30, 09:31) of Tuesday's session: its range is theirs alone.
+    assert tuesday.high_price - tuesday.low_price < Decimal("1.00")
+    assert tuesday.low_price <= tuesday.last_price <= tuesday.high_price
+
+
+async def test_the_holiday_keeps_the_last_close_and_the_early_close_ends_the_day(
+    sim: Simulator, client: AriesClient
+) -> None:
+    move_to(sim, new_york(25, 16))
+    wednesday_close = await client.market.quote(SYMBOL)
+    move_to(sim, new_york(26, 12))  # Thanksgiving: no session, Wednesday's goes on
+    holiday = await client.market.quote(SYMBOL)
+    assert holiday.open_price == wednesday_close.open_price
+    assert holiday.previous_close_price == wednesday_close.previous_close_price
+    move_to(sim, new_york(27, 9, 30))
+    friday_open = await client.market.quote(SYMBOL)
+    assert friday_open.previous_close_price == wednesday_close.last_price
+    move_to(sim, new_york(27, 13))  # Friday closes at 13:00
+    friday_close = await client.market.quote(SYMBOL)
+    move_to(sim, new_york(27, 15))  # the last price moves on, the session's values stand
+    later = await client.market.quote(SYMBOL)
+    assert (later.high_price, later.low_price, later.volume) == (
+        friday_close.high_price,
+        friday_close.low_price,
+        friday_close.volume,
+    )
+    move_to(sim, new_york(30, 10))
+    monday = await client.market.quote(SYMBOL)
+    assert monday.previous_close_price == friday_close.last_price
+
+
+async def test_each_trading_day_the_simulator_ran_has_its_daily_bar(
+    sim: Simulator, client: AriesClient
+) -> None:
+    closes: dict[date, Decimal | None] = {}
+    for number, close_hour in ((23, 16), (24, 16), (25, 16), (27, 13)):
+        move_to(sim, new_york(number, close_hour))
+        closes[date(2026, 11, number)] = (await client.market.quote(SYMBOL)).last_price
+    move_to(sim, new_york(30, 11))
+    bars = await client.market.bars(
+        SYMBOL,
+        "D",
+        datetime(2026, 11, 20, tzinfo=UTC),
+        datetime.combine(date(2026, 11, 30), time(23), UTC),
+    )
+    by_day = {b.timestamp.date(): b for b in bars}
+    assert sorted(by_day) == [
+        date(2026, 11, 20),
+        *sorted(closes),
+        date(2026, 11, 30),
+    ]
+    for day, close in closes.items():
+        assert by_day[day].close == close, day
+    last = by_day[date(2026, 11, 30)]
+    now = await client.market.quote(SYMBOL)
+    assert last.close == now.last_price and last.open == now.open_price
