@@ -171,7 +171,9 @@ class SimContext:
 
     def tick(self) -> int:
         """Advance watched symbols to the clock (matching runs on each step), then expire the
-        orders whose session has ended by now; returns the steps taken."""
+        orders whose session has ended by now (the books start a trading day first, once
+        its open is reached); returns the steps taken."""
+        self.state.start_days()
         steps = self.feed.advance_to()
         self.state.expire_due()
         return steps
@@ -180,6 +182,7 @@ class SimContext:
         """Tick when an order's session has ended since the last tick, so that a request
         reads it expired (after the fills the steps up to now give); otherwise nothing (the
         middleware calls it on every request)."""
+        self.state.start_days()
         if self.state.expiry_due():
             self.tick()
 

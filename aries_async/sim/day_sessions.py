@@ -23,14 +23,15 @@ from aries_async.sim.bars import DayBar
 from aries_async.sim.clock import NEW_YORK
 from aries_async.sim.sessions import regular_close, regular_open
 
-__all__ = ["DaySession"]
+__all__ = ["DaySession", "next_open_after"]
 
 _LOOKAHEAD_DAYS = 15
 """How far the next trading day is looked for: longer than any run of days without one."""
 
 
-def _next_open(day: date) -> float:
-    """The regular open of the first trading day after ``day`` (Unix seconds)."""
+def next_open_after(day: date) -> float:
+    """The regular open of the first trading day after ``day`` (Unix seconds): when the
+    session after ``day``'s starts."""
     for ahead in range(1, _LOOKAHEAD_DAYS):
         opens = regular_open(day + timedelta(days=ahead))
         if opens is not None:
@@ -83,7 +84,7 @@ class DaySession:
             volume=0,
             prev_close=prev_close,
             ends=_close(day),
-            next_open=_next_open(day),
+            next_open=next_open_after(day),
         )
 
     def trade(self, when: float, price: float, size: int) -> None:
@@ -106,7 +107,7 @@ class DaySession:
             self.prev_close = self.close
             self.day = datetime.fromtimestamp(self.next_open, NEW_YORK).date()
             self.ends = _close(self.day)
-            self.next_open = _next_open(self.day)
+            self.next_open = next_open_after(self.day)
             # A session without a trade of its own (a step longer than a day) is flat at the
             # close before it; the one ``when`` falls in opens at this trade.
             self.open = self.high = self.low = self.close = last

@@ -144,6 +144,11 @@ class SimAccount:
     value_bought: Decimal = Decimal(0)
     value_sold: Decimal = Decimal(0)
 
+    def start_day(self) -> None:
+        """A new trading day: its start-of-day cash is the cash now, its day figures zero."""
+        self.start_of_day_cash = self.cash
+        self.day_realized_pl = self.value_bought = self.value_sold = Decimal(0)
+
     def wire(self) -> dict[str, Any]:
         """The ``AccountItem`` of ``GET /v2/users/me/accounts``."""
         return {
@@ -168,6 +173,11 @@ class SimPosition:
     security_type: str = "EQUITY"
     today_realized: Decimal = Decimal(0)
     sod_quantity: Decimal = Decimal(0)
+
+    def start_day(self) -> None:
+        """A new trading day: what is held now is carried into it, nothing realized yet."""
+        self.sod_quantity = self.quantity
+        self.today_realized = Decimal(0)
 
     def day_pnl(self, price: Decimal, prev_close: Decimal) -> Decimal:
         """Today's open P&L: shares carried from yesterday against the previous close, shares

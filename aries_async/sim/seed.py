@@ -57,10 +57,6 @@ def seed_history(ledger: Ledger) -> None:
             if book is not None and book.quantity and book.created_at > when:
                 book.created_at = when
         ledger.add_order(order)
-    acct = ledger.accounts[account]
-    acct.start_of_day_cash = acct.cash
-    acct.value_bought = acct.value_sold = Decimal(0)
-    acct.day_realized_pl = Decimal(0)
+    ledger.accounts[account].start_day()
     for pos in ledger.positions[account].values():
-        pos.sod_quantity = pos.quantity
-        pos.today_realized = Decimal(0)
+        pos.start_day()

@@ -56,14 +56,15 @@ with ``subscribe(callback)`` for watchlist changes) and ``state.predictions``
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from aries_async.sim import amendments
 from aries_async.sim.closing import unbacked_close
+from aries_async.sim.day_sessions import next_open_after
 from aries_async.sim.faults import Faults
-from aries_async.sim.feed import Clock, Feed
+from aries_async.sim.feed import NEW_YORK, Clock, Feed
 from aries_async.sim.intake import parse_order
 from aries_async.sim.ledger import Ledger
 from aries_async.sim.matching import Matcher
@@ -143,6 +144,22 @@ class State(Ledger):
         self.watchlists = Watchlists(clock=clock, symbols=feed.symbols)
         self.predictions = PredictionOrders(clock=clock, seed=feed.seed)
         seed_history(self)
+        self._next_day = next_open_after(datetime.fromtimestamp(feed.t0, NEW_YORK).date())
+
+    def start_days(self) -> None:
+        """Start a new trading day on the books once the clock has reached its open (the
+        moment the feed's sessions start theirs, :mod:`~aries_async.sim.day_sessions`): each
+        account's start-of-day cash and each position's carried quantity are what they hold
+        now, their day figures zero. Called on every tick and request; cheap otherwise."""
+        now = self.clock.now()
+        if now < self._next_day:
+            return
+        for account in self.accounts.values():
+            account.start_day()
+        for book in self.positions.values():
+            for position in book.values():
+                position.start_day()
+        self._next_day = next_open_after(datetime.fromtimestamp(now, NEW_YORK).date())
 
     def new_order(
         self, spec: Mapping[str, Any], *, status: str, orig: str | None = None

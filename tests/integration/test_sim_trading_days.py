@@ -16,11 +16,12 @@ from decimal import Decimal
 
 import pytest
 
-from aries_async import AriesClient, Token
+from aries_async import AriesClient, OrderRequest, Token
 from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.clock import NEW_YORK
 
 SYMBOL = "AAPL"
+ACCOUNT = "TEST-ACCOUNT-001"
 
 
 def new_york(day: int, hour: int, minute: int = 0) -> float:
@@ -120,3 +121,34 @@ async def test_each_trading_day_the_simulator_ran_has_its_daily_bar(
     last = by_day[date(2026, 11, 30)]
     now = await client.market.quote(SYMBOL)
     assert last.close == now.last_price and last.open == now.open_price
+
+
+async def test_the_account_starts_each_trading_day_afresh(
+    sim: Simulator, client: AriesClient
+) -> None:
+    quote = await client.market.quote(SYMBOL)
+    assert quote.ask_price is not None
+    ack = await client.orders.place(
+        OrderRequest(
+            account_id=ACCOUNT,
+            symbol=SYMBOL,
+            side="BUY",
+            type="LIMIT",
+            quantity=3,
+            price=quote.ask_price + Decimal(5),
+        )
+    )
+    assert ack.accepted
+    sim.advance(60.0)
+    monday = await client.accounts.balance(ACCOUNT)
+    assert monday.value_bought is not None and monday.value_bought > 0
+    move_to(sim, new_york(24, 10))
+    tuesday = await client.accounts.balance(ACCOUNT)
+    assert tuesday.value_bought == 0 and tuesday.value_sold == 0
+    assert tuesday.day_realized_pnl == 0
+    assert tuesday.start_of_day_cash == tuesday.cash_balance == monday.cash_balance
+    (position,) = [p for p in await client.accounts.positions(ACCOUNT) if p.symbol == SYMBOL]
+    now = sim.feed.quote(SYMBOL)
+    assert position.quantity is not None
+    # Carried from Monday: measured from Monday's close, not from the price paid.
+    assert position.today_pnl == position.quantity * (now.last_price - now.previous_close_price)
