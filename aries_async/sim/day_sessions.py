@@ -54,19 +54,19 @@ class DaySession:
 
     Attributes:
         day: the New York date of the current session.
+        prev_close: the close of the session before it.
         open, high, low, close, volume: its values so far (``close``: the last price at or
             before its close).
-        prev_close: the close of the session before it.
         done: a daily bar for each session of the live walk that ended, oldest first.
     """
 
     day: date
+    prev_close: float
     open: float
     high: float
     low: float
     close: float
     volume: int
-    prev_close: float
     ends: float
     next_open: float
     done: list[DayBar] = attrs.Factory(list)

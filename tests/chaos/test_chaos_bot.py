@@ -58,7 +58,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import gc
-import heapq
 import itertools
 import os
 import random
@@ -72,6 +71,7 @@ from typing import Any, Literal, TypeVar
 
 import attrs
 import pytest
+from virtual_time import VirtualTime
 
 from aries_async.auth.store import MemoryTokenStore
 from aries_async.auth.tokens import Token
@@ -143,41 +143,6 @@ checked; a failure makes the test xfail, a pass makes it fail (remove the entry)
 def _seeds() -> tuple[int, ...]:
     chosen = os.environ.get("CHAOS_SEED", "").strip()
     return tuple(int(s) for s in chosen.split(",") if s.strip()) if chosen else SEEDS
-
-
-# -- simulated time ------------------------------------------------------------------------------
-
-
-class VirtualTime:
-    """The simulator's manual clock as the SDK's clock, and a sleep that ends when the driver
-    has moved that clock far enough (:meth:`wake`)."""
-
-    def __init__(self, clock: ManualClock) -> None:
-        self._clock = clock
-        self._timers: list[tuple[float, int, asyncio.Future[None]]] = []
-        self._order = itertools.count()
-
-    def now(self) -> float:
-        return self._clock.now()
-
-    async def sleep(self, seconds: float) -> None:
-        if seconds <= 0:
-            await asyncio.sleep(0)
-            return
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._timers, (self.now() + seconds, next(self._order), future))
-        await future
-
-    def wake(self) -> None:
-        now = self.now()
-        while self._timers and self._timers[0][0] <= now:
-            _, _, future = heapq.heappop(self._timers)
-            if not future.done():
-                future.set_result(None)
-
-    @property
-    def timers(self) -> int:
-        return len(self._timers)
 
 
 # -- the faults ------------------------------------------------------------------------------------

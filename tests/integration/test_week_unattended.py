@@ -32,16 +32,14 @@ It found the simulator's days not rolling (the previous close, the session's val
 daily bars and the accounts' day figures stayed those of its first day).
 
 Time is the simulator's :class:`~aries_async.sim.ManualClock`, which is also the client's
-wall clock and the streams' monotonic clock and sleep (:class:`SimTime`): the driver moves
-it three minutes a step and gives the loop :data:`PASSES` passes to carry what the step
-caused (no real sleeps), so the week takes a few seconds.
+wall clock and the streams' monotonic clock and sleep (:class:`~virtual_time.VirtualTime`):
+the driver moves it three minutes a step and gives the loop :data:`PASSES` passes to carry
+what the step caused (no real sleeps), so the week takes a few seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
-import heapq
-import itertools
 import logging
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -52,6 +50,7 @@ from typing import Any, TypeVar
 
 import attrs
 import pytest
+from virtual_time import VirtualTime
 
 from aries_async import AriesClient, OrderRequest, Token
 from aries_async.auth.store import MemoryTokenStore
@@ -78,49 +77,20 @@ PASSES = 40
 """Loop passes per step: enough for a token request and a re-authentication to complete
 within the step that started them, as they would within a second against a real server."""
 
+WAITS = 600.0
+"""Simulated seconds the client waits for an answer to its authentication or its account
+subscription, and the simulator for an account socket's authentication: longer than a
+step, so that an answer that comes within the loop passes of the next step is in time."""
+
 STREAMS = StreamConfig(
     ping_interval=60.0,
     pong_timeout=300.0,
     stale_after=900.0,
-    backoff_initial=1.0,
-    backoff_max=30.0,
-    backoff_jitter=0.0,
-    request_timeout=600.0,
-    auth_timeout=30.0,
-    open_timeout=5.0,
+    auth_timeout=WAITS,
+    request_timeout=WAITS,
 )
-
-
-class SimTime:
-    """The simulator's clock as the client's wall clock and the streams' monotonic clock, and
-    a sleep that ends once the driver has moved it far enough (:meth:`wake`)."""
-
-    def __init__(self, clock: ManualClock) -> None:
-        self.clock = clock
-        self._timers: list[tuple[float, int, asyncio.Future[None]]] = []
-        self._order = itertools.count()
-
-    def now(self) -> float:
-        return self.clock.now()
-
-    async def sleep(self, seconds: float) -> None:
-        if seconds <= 0:
-            await asyncio.sleep(0)
-            return
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._timers, (self.now() + seconds, next(self._order), future))
-        await future
-
-    def wake(self) -> None:
-        now = self.now()
-        while self._timers and self._timers[0][0] <= now:
-            _, _, future = heapq.heappop(self._timers)
-            if not future.done():
-                future.set_result(None)
-
-    @property
-    def timers(self) -> int:
-        return sum(1 for _, _, f in self._timers if not f.done())
+"""Keep-alive on the scale of the driver's steps; a lost socket is retried after the
+default backoff (0.5 s, doubled up to 30 s)."""
 
 
 def new_york(day: date, at: time) -> float:
@@ -151,7 +121,7 @@ class DayEnd:
 class Week:
     """The driver: moves time, holds the bot's client and streams and what they saw."""
 
-    def __init__(self, sim: Simulator, time_: SimTime, client: AriesClient) -> None:
+    def __init__(self, sim: Simulator, time_: VirtualTime, client: AriesClient) -> None:
         self.sim = sim
         self.hub: WsHub = hub_of(sim.app)
         self.time = time_
@@ -469,7 +439,7 @@ async def week() -> AsyncIterator[Week]:
     async with Simulator(
         seed=3, clock=clock, tick_interval=None, token_ttl=TOKEN_TTL, step_seconds=60.0
     ) as sim:
-        time_ = SimTime(clock)
+        time_ = VirtualTime(clock)
         token = Token.from_response(sim.issue_token_response(), now=clock.now())
         config = sim.client_config(timeout=5.0)
         client = AriesClient(
@@ -523,7 +493,12 @@ async def stall(week: Week, seconds: float) -> None:
     week.sim.faults.ws_stall = False
     market, account = week.market, week.account
     assert market is not None and account is not None
-    await week.until(lambda: market.connected and account.connected, "no reconnect after a stall")
+    # A socket opened during the stall waits out its authentication's answer first.
+    await week.until(
+        lambda: market.connected and account.connected,
+        "no reconnect after a stall",
+        steps=int(2 * WAITS / 5),
+    )
     # Each stream says once that it went stale: the warning a stall is owed.
     stale = [r for r in week.logs.records[before:] if "is stale" in r.getMessage()]
     week.check(len(stale) == 2, f"stale warnings: {[r.getMessage() for r in stale]}")
@@ -561,6 +536,7 @@ async def test_a_bot_runs_a_week_unattended(week: Week) -> None:
     # Refresh tokens live a little over a day: only their rotation at every renewal keeps the
     # grant alive over the week.
     week.sim.auth.refresh_ttl = 26 * 3600.0
+    week.sim.settings.ws_auth_timeout = WAITS
     warnings: list[logging.LogRecord] = []
     with capture_logs() as logs:
         week.logs = logs

@@ -15,17 +15,25 @@ process or thread (a Redis server, a ``ThreadedSimulator``) must not be awaited 
 time while a timer is pending, as the clock would move to that timer rather than wait for the
 answer. The client's worker threads (``run_in_executor``) are waited for: looptime moves the
 clock along with real time while they run.
+
+:class:`VirtualTime` is the other kind: the simulator's :class:`~aries_async.sim.ManualClock`
+as the SDK's clock (``wall_clock``, ``monotonic``) and a sleep (``sleep``) that the test's
+driver ends by moving that clock, for scenarios of simulated minutes or weeks.
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import time
 from collections.abc import Callable
 
 import pytest
 
-__all__ = ["loop_time", "on_virtual_time"]
+from aries_async.sim import ManualClock
+
+__all__ = ["VirtualTime", "loop_time", "on_virtual_time"]
 
 
 def on_virtual_time(
@@ -46,3 +54,37 @@ def on_virtual_time(
 def loop_time() -> float:
     """The running loop's clock (virtual in a test on virtual time)."""
     return asyncio.get_running_loop().time()
+
+
+class VirtualTime:
+    """The simulator's manual clock as the SDK's clock, and a sleep that ends when the driver
+    has moved that clock far enough (:meth:`wake`)."""
+
+    def __init__(self, clock: ManualClock) -> None:
+        self._clock = clock
+        self._timers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    def now(self) -> float:
+        return self._clock.now()
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds <= 0:
+            await asyncio.sleep(0)
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._timers, (self.now() + seconds, next(self._order), future))
+        await future
+
+    def wake(self) -> None:
+        """End the sleeps due by the clock's time now."""
+        now = self.now()
+        while self._timers and self._timers[0][0] <= now:
+            _, _, future = heapq.heappop(self._timers)
+            if not future.done():
+                future.set_result(None)
+
+    @property
+    def timers(self) -> int:
+        """Sleeps pending (not those whose sleeper was cancelled)."""
+        return sum(1 for _, _, future in self._timers if not future.done())
