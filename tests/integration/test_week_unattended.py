@@ -61,6 +61,7 @@ from aries_async.sim.clock import NEW_YORK
 from aries_async.sim.faults import ServerErrorFault
 from aries_async.sim.sessions import is_trading_day, regular_close
 from aries_async.sim.ws import WsHub, hub_of
+from aries_async.stream_opener import OpenerOptions
 from aries_async.streaming import AccountStream, MarketStream, StreamConfig
 from aries_async.testing import LogCapture, capture_logs
 
@@ -197,7 +198,11 @@ class Week:
             seen.events[type(event).__name__] += 1
 
     async def open_streams(self, stack: AsyncExitStack) -> None:
-        options = {"config": STREAMS, "sleep": self.time.sleep, "monotonic": self.time.now}
+        options: OpenerOptions = {
+            "config": STREAMS,
+            "sleep": self.time.sleep,
+            "monotonic": self.time.now,
+        }
         self.market = await stack.enter_async_context(self.client.market_stream(**options))
         self.account = await stack.enter_async_context(
             self.client.account_stream(ACCOUNT, **options)
