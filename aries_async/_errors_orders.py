@@ -116,6 +116,7 @@ class OrderRejectedHTTPError(BadRequestError, OrderRejectedError):
             details=error.details,
             method=error.method,
             path=error.path,
+            headers=error.headers,
         )
 
 

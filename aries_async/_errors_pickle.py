@@ -17,21 +17,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from multidict import CIMultiDict, CIMultiDictProxy
+
 __all__ = ["error_state", "rebuild_error"]
 
 
-def rebuild_error(cls: type[BaseException], args: tuple[Any, ...]) -> BaseException:
-    """An instance of ``cls`` with ``args``, its constructor not called; pickle sets its
-    attributes next (``BaseException.__setstate__``)."""
+def rebuild_error(
+    cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any] | None = None
+) -> BaseException:
+    """An instance of ``cls`` with ``args`` and the attributes of ``state`` (see
+    :func:`error_state`), its constructor not called. Without ``state`` (pickled by an older
+    version), pickle sets the attributes next (``BaseException.__setstate__``)."""
     error = cls.__new__(cls, *args)
     error.args = args  # an OSError subclass (a TimeoutError) leaves them to its __init__
+    for name, value in (state or {}).items():
+        # A read-only view does not pickle: it travels as the dict it shows.
+        setattr(error, name, CIMultiDictProxy(value) if isinstance(value, CIMultiDict) else value)
     return error
 
 
 def error_state(error: BaseException) -> dict[str, Any]:
     """The attributes of ``error`` to pickle: its ``__dict__``, and the fields an
-    ``ImportError`` keeps outside it."""
-    state = dict(vars(error))
+    ``ImportError`` keeps outside it; read-only headers (``APIError.headers``) as a copy of
+    the dict they show, which :func:`rebuild_error` turns back into a read-only view."""
+    state = {
+        name: CIMultiDict(value) if isinstance(value, CIMultiDictProxy) else value
+        for name, value in vars(error).items()
+    }
     if isinstance(error, ImportError):
         state.update(name=error.name, path=error.path)
     return state

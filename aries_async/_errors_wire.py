@@ -193,6 +193,7 @@ def api_error_from_response(
         "details": details,
         "method": method,
         "path": path,
+        "headers": headers,
     }
     if status == 403:
         return PermissionDeniedError(

@@ -46,20 +46,30 @@
                                       not found, or its account went (has its last known state)
 
 Messages never contain tokens or secrets; the raw body is kept on :attr:`APIError.body` for you
-to inspect, and is not part of ``str(error)``. Every error pickles with its attributes.
+to inspect, and is not part of ``str(error)``; its headers on :attr:`APIError.headers`, without
+those that may carry a credential. Every error pickles with its attributes.
 
-:func:`api_error_from_response`, :func:`parse_retry_after`, the input checks, the order, store
-and stream errors are served from here on first use; they live in modules that import this one.
+:func:`api_error_from_response`, :func:`parse_retry_after`, the input checks, the response
+format, order, store and stream errors are served from here on first use; they live in modules
+that import this one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from aries_async._errors_headers import shown_headers
 from aries_async._errors_pickle import error_state, rebuild_error
 from aries_async._lazy import lazy_getattr
 
 if TYPE_CHECKING:
+    from aries_async._errors_format import (
+        PaginationError,
+        QuoteError,
+        ResponseFormatError,
+        ResponseTooLargeError,
+    )
     from aries_async._errors_orders import (
         OrderMatchAmbiguousError,
         OrderOutcomeUnknownError,
@@ -131,7 +141,7 @@ class AriesError(Exception):
     """Root of every exception raised by aries-async."""
 
     def __reduce__(self) -> tuple[Any, ...]:  # a call of the class needs its keywords
-        return rebuild_error, (type(self), self.args), error_state(self)
+        return rebuild_error, (type(self), self.args, error_state(self))
 
 
 class ConfigurationError(AriesError):
@@ -245,58 +255,6 @@ class WrongEventLoopError(AriesError, RuntimeError):
     the loop that uses it (each ``asyncio.run()`` starts a new one)."""
 
 
-class ResponseFormatError(AriesError):
-    """A successful response whose body we could not use, or an in-band error (``s: "error"``);
-    ``body``: the raw response body."""
-
-    def __init__(self, message: str, *, body: bytes | None = None) -> None:
-        super().__init__(message)
-        self.body = body
-
-
-class QuoteError(ResponseFormatError):
-    """The server would not quote one symbol (an unknown symbol, most often).
-
-    :meth:`Market.quote() <aries_async.resources.market.Market.quote>` raises it;
-    :meth:`Market.quotes() <aries_async.resources.market.Market.quotes>` returns the good quotes
-    and one of these per bad symbol in ``errors``. The server may say so in any of the ways the
-    API leaves open: an item with ``s: "error"``, no item for the symbol, or a 400/404 for a
-    request naming it (then ``__cause__`` is that :class:`APIError`).
-
-    Attributes:
-        symbol: the symbol as sent (upper case).
-        reason: the server's message, when it sent one.
-    """
-
-    def __init__(
-        self, symbol: str, reason: str | None = None, *, body: bytes | None = None
-    ) -> None:
-        suffix = f": {reason}" if reason else ""
-        super().__init__(f"no quote for {symbol}{suffix}", body=body)
-        self.symbol = symbol
-        self.reason = reason
-
-
-class ResponseTooLargeError(ResponseFormatError):
-    """The response body was larger than ``ClientConfig.max_response_bytes``; reading stopped
-    there (the connection is dropped, not reused). Not retried.
-
-    Attributes:
-        limit: the cap in bytes.
-        status: the HTTP status of the response.
-    """
-
-    def __init__(self, message: str, *, limit: int, status: int) -> None:
-        super().__init__(message)
-        self.limit = limit
-        self.status = status
-
-
-class PaginationError(ResponseFormatError):
-    """The server sent a page cursor or ``nextUrl`` it had already sent during this iteration:
-    following it would loop forever. The items yielded before it were each yielded once."""
-
-
 class APIError(AriesError):
     """The server answered with an error status.
 
@@ -309,6 +267,9 @@ class APIError(AriesError):
         body: the raw body bytes (may be empty).
         details: field-level details (``codes`` of the flat envelope, ``details`` of the nested).
         retry_after: the seconds ``Retry-After`` asked us to wait (429 and 5xx), when sent.
+        headers: the response's headers, read-only, looked up in any case (a trace id to quote
+            to the broker); never ``Authorization``, ``Cookie`` or ``Set-Cookie``, and any piece
+            of the access token the request carried is blanked out of the others.
     """
 
     def __init__(
@@ -324,8 +285,10 @@ class APIError(AriesError):
         method: str | None = None,
         path: str | None = None,
         retry_after: float | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self.status = status
+        self.headers = shown_headers(headers or {})
         self.retry_after = retry_after
         self.code = code
         self.error_type = error_type
@@ -387,6 +350,8 @@ class ServerError(APIError):
 
 
 _HOMES = {  # module -> the names it defines that are served from here
+    "aries_async._errors_format": "PaginationError QuoteError ResponseFormatError"
+    " ResponseTooLargeError",
     "aries_async._errors_orders": "OrderMatchAmbiguousError OrderOutcomeUnknownError"
     " OrderRejectedError OrderRejectedHTTPError",
     "aries_async._errors_store": "StoreUnavailableError",

@@ -40,6 +40,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
+from multidict import CIMultiDict
 
 from aries_async.auth.tokens import blanked, quotes_secret
 from aries_async.errors import APIError, AuthError, ReauthenticationRequired
@@ -134,16 +135,17 @@ def unread_body(exc: APIError) -> bool:
 
 def quotes_a_secret(exc: APIError, sent: Mapping[str, str]) -> bool:
     """Whether the error answer quotes a secret of the request, whole or a piece of it (any
-    :data:`~aries_async.auth.tokens.SHOWN_RUN` characters in a row): it is then not chained."""
+    :data:`~aries_async.auth.tokens.SHOWN_RUN` characters in a row), in its body, message or
+    a header: it is then not chained."""
     secrets = _secrets(sent)
-    return any(
-        quotes_secret(text, secrets) for text in (exc.body.decode(errors="replace"), str(exc))
-    )
+    texts = (exc.body.decode(errors="replace"), str(exc), *exc.headers.values())
+    return any(quotes_secret(text, secrets) for text in texts)
 
 
 def redacted(exc: APIError, sent: Mapping[str, str]) -> APIError:
     """``exc`` (a 429 or 5xx of the token endpoint, of the same class) with every secret of
-    the request blanked out of its message and without its body, which quoted one."""
+    the request blanked out of its message and headers, and without its body, which may
+    have quoted one."""
     return type(exc)(
         _blank(exc.message, sent),
         status=exc.status,
@@ -153,6 +155,7 @@ def redacted(exc: APIError, sent: Mapping[str, str]) -> APIError:
         method=exc.method,
         path=exc.path,
         retry_after=exc.retry_after,
+        headers=CIMultiDict((k, blanked(v, _secrets(sent))) for k, v in exc.headers.items()),
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import aiohttp
 import attrs
 import orjson
+from multidict import CIMultiDict
 
 from aries_async.auth.tokens import blanked
 from aries_async.config import ClientConfig
@@ -89,21 +90,21 @@ def status_error(
     (Unix seconds), which an HTTP-date ``Retry-After`` is read against. The bearer token of
     ``sent`` (the request's headers), whole or any piece of it, is blanked out of the body
     and the reason the error keeps: a server may quote what it was sent, and errors get
-    logged."""
+    logged. So is it out of the headers the error keeps (``Authorization``, ``Cookie`` and
+    ``Set-Cookie`` are dropped whole)."""
     body = response.body
+    headers = response.headers
     bearer = _bearer(sent)
     if bearer:
         text = body.decode(errors="replace")
-        # Pieces are looked for where a server's message is (a scan costs about 1 us a
-        # character: a large error page would hold the loop); the whole token everywhere.
-        whole = text.replace(bearer, "[redacted]")
-        shown = blanked(whole[:_PIECES_WITHIN], [bearer]) + whole[_PIECES_WITHIN:]
+        shown = _blank(text, bearer)
         if shown != text:
             body = shown.encode()
         reason = reason and blanked(reason, [bearer])
+        headers = _blank_headers(headers, bearer)
     return api_error_from_response(
         response.status,
-        response.headers,
+        headers,
         body,
         reason=reason,
         method=method,
@@ -113,7 +114,27 @@ def status_error(
 
 
 _PIECES_WITHIN = 16384
-"""How far into an error body :func:`status_error` looks for pieces of the token."""
+"""How far into an error body (and into its headers' values) :func:`status_error` looks for
+pieces of the token."""
+
+
+def _blank(text: str, bearer: str) -> str:
+    """``text`` without ``bearer``: pieces of it are looked for where a server's message is
+    (a scan costs about 1 us a character: a large error page would hold the loop), the whole
+    token everywhere."""
+    whole = text.replace(bearer, "[redacted]")
+    return blanked(whole[:_PIECES_WITHIN], [bearer]) + whole[_PIECES_WITHIN:]
+
+
+def _blank_headers(headers: Mapping[str, str], bearer: str) -> Mapping[str, str]:
+    """``headers`` with ``bearer`` blanked out of their values (:func:`_blank`, over the values
+    at once: the token's pieces are computed once). A NUL cannot be in a header value, nor in
+    a token, so no piece found spans two values."""
+    pairs = list(headers.items())
+    values = _blank("\0".join(value for _, value in pairs), bearer).split("\0")
+    if len(values) != len(pairs):  # a value with a NUL after all: keep none rather than guess
+        return {}
+    return CIMultiDict((name, value) for (name, _), value in zip(pairs, values, strict=True))
 
 
 def _bearer(headers: Mapping[str, str] | None) -> str | None:

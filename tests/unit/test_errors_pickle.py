@@ -44,6 +44,7 @@ ANSWER: dict[str, Any] = {
     "details": [{"field": "price", "issue": "off the tick"}],
     "method": "POST",
     "path": "/v1/orders",
+    "headers": {"X-Trace-Id": "trace-7f3a", "Set-Cookie": "sid=1"},  # read-only; no cookie kept
 }
 STARTED = datetime(2026, 3, 2, 14, 29, 59, tzinfo=UTC)
 
