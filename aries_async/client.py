@@ -111,7 +111,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
         monotonic: Monotonic = time.monotonic,
         rate_budget: RateBudget | None = None,
     ) -> None:
-        self.config = config or ClientConfig()
+        self.config: ClientConfig = config or ClientConfig()
         self._store: TokenStore = token_store or MemoryTokenStore()
         if isinstance(self._store, ClientBound):
             self._store.bind_client(self.config.client_id, self.config.endpoints.token_url)
@@ -133,8 +133,8 @@ class AriesClient(AsyncClosing, Groups, Streams):
         self._origin = yarl.URL(self.config.endpoints.base_url).origin()
         self._offload = self.config.offload_parse_bytes
         self._budget = self.config.timeout
-        self.oauth = OAuth(self.config, self._transport, self._store, wall_clock=wall_clock)
-        self.auth = AuthSession(
+        self.oauth: OAuth = OAuth(self.config, self._transport, self._store, wall_clock=wall_clock)
+        self.auth: AuthSession = AuthSession(
             self.oauth,
             self._store,
             refresh_skew=self.config.refresh_skew,

@@ -64,6 +64,8 @@ from aries_async._errors_pickle import error_state, rebuild_error
 from aries_async._lazy import lazy_getattr
 
 if TYPE_CHECKING:
+    from multidict import CIMultiDictProxy
+
     from aries_async._errors_format import (
         PaginationError,
         QuoteError,
@@ -288,7 +290,7 @@ class APIError(AriesError):
         headers: Mapping[str, str] | None = None,
     ) -> None:
         self.status = status
-        self.headers = shown_headers(headers or {})
+        self.headers: CIMultiDictProxy[str] = shown_headers(headers or {})
         self.retry_after = retry_after
         self.code = code
         self.error_type = error_type

@@ -201,8 +201,8 @@ class FileTokenStore:
                 "lacks: use MemoryTokenStore or a TokenStore of your own"
             )
         self._locking: _FileLocking = locking
-        self.path = Path(path) if path is not None else default_token_path()
-        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.path: Path = Path(path) if path is not None else default_token_path()
+        self.lock_path: Path = self.path.with_name(self.path.name + ".lock")
         self._lock = asyncio.Lock()
         self._reported_dir_mode: int | None = None
 

@@ -134,9 +134,9 @@ class RedisTokenStore(AsyncClosing):
         self._owned = isinstance(redis, str)
         self._redis: Redis = redis_client(redis) if isinstance(redis, str) else redis
         tag = f"{prefix}:{{{client_id}/{grant}}}"
-        self.token_key = f"{tag}:token"
+        self.token_key: str = f"{tag}:token"
         """The hash that holds the token and its version."""
-        self.lock_key = f"{tag}:lock"
+        self.lock_key: str = f"{tag}:lock"
         """The refresh lock's key."""
         self.client_id = client_id
         """The app whose grant this is (part of the keys)."""

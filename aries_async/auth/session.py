@@ -103,7 +103,7 @@ class AuthSession:
         self._lock = asyncio.Lock()
         self._refreshing: asyncio.Future[Token] | None = None
         """The latest refresh (a strong reference, so the loop cannot drop it mid-flight)."""
-        self.refreshes = 0
+        self.refreshes: int = 0
         """How many renewal grants (refresh or client credentials) this session sent."""
         if token is not None:
             self._adopt(token)

@@ -167,8 +167,8 @@ class Connection:
         self._delivered = False  # the current connection handed on data (it is healthy)
         self._closing = False
         self._ended = False
-        self.attempts = 0
-        self.connections = 0
+        self.attempts: int = 0
+        self.connections: int = 0
 
     # -- lifecycle ------------------------------------------------------------------------------
 

@@ -86,8 +86,8 @@ class Consumer(AsyncClosing, Parking, Generic[T]):
         symbols: Iterable[str] | None = None,
     ) -> None:
         self._hub = hub
-        self.types = frozenset(types)
-        self.symbols = frozenset(symbols) if symbols is not None else None
+        self.types: frozenset[type[Any]] = frozenset(types)
+        self.symbols: frozenset[str] | None = frozenset(symbols) if symbols is not None else None
         self._policy = policy
         self._limit = require_count(limit, "buffer")
         self._queue: collections.deque[Any] = collections.deque()
@@ -98,9 +98,9 @@ class Consumer(AsyncClosing, Parking, Generic[T]):
         Parking.__init__(self)
         self._done = False
         self._error: BaseException | None = None
-        self.conflated = 0
-        self.dropped = 0
-        self.delivered = 0
+        self.conflated: int = 0
+        self.dropped: int = 0
+        self.delivered: int = 0
         hub._register(self)
 
     def __repr__(self) -> str:

@@ -112,10 +112,10 @@ class Decoder:
     """
 
     def __init__(self) -> None:
-        self.malformed = 0
-        self.invalid = 0
-        self.unknown = 0
-        self.lines = 0
+        self.malformed: int = 0
+        self.invalid: int = 0
+        self.unknown: int = 0
+        self.lines: int = 0
 
     def feed(self, frame: str | bytes) -> list[Any]:
         """Decode one frame; never raises for bad content."""
