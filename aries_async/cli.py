@@ -19,7 +19,10 @@ with Ctrl-C (``stream`` exits 0: Ctrl-C is how it stops).
 Credentials and URLs come from the ``ARIES_*`` environment variables (see
 :meth:`aries_async.config.ClientConfig.from_env`). The token lives in the token file written by
 ``aries-async login`` (``$XDG_CONFIG_HOME/aries-async/token.json``; ``--token-file`` or
-``ARIES_TOKEN_FILE`` elsewhere); ``ARIES_ACCESS_TOKEN`` overrides it for one run.
+``ARIES_TOKEN_FILE`` elsewhere, a leading ``~`` in either being the home directory);
+``ARIES_ACCESS_TOKEN`` overrides it for one run. ``--token-file`` may come before the command
+or after it (``aries-async accounts --token-file t.json``); given both, the one after the
+command wins.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from aries_async._cli.common import (
     symbols,
     token_store,
 )
+from aries_async._cli.token_file import PATH_HELP, TOKEN_FILE
 from aries_async.errors import (
     AriesError,
     AuthenticationError,
@@ -88,9 +92,15 @@ def _json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-def _command(sub: Any, name: str, text: str) -> argparse.ArgumentParser:
-    """A sub-command whose ``--help`` opens with ``text``, what it does, as the list shows."""
-    parser: argparse.ArgumentParser = sub.add_parser(name, help=text, description=text)
+def _command(
+    sub: Any, name: str, text: str, *, signs_in: bool = True, **more: Any
+) -> argparse.ArgumentParser:
+    """A sub-command whose ``--help`` opens with ``text``, what it does, as the list shows
+    (``description`` in ``more`` when it says more); one that ``signs_in`` takes
+    ``--token-file`` after the command too."""
+    parents = [TOKEN_FILE] if signs_in else []
+    more.setdefault("description", text)
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=text, parents=parents, **more)
     return parser
 
 
@@ -120,11 +130,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--token-file",
         default=os.environ.get("ARIES_TOKEN_FILE") or None,
-        help="where the token is kept (default: $XDG_CONFIG_HOME/aries-async/token.json)",
+        metavar="PATH",
+        help=PATH_HELP,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    _command(sub, "demo", "walk the quickstart against an in-process simulator")
-    add_sim_arguments(_command(sub, "sim", "run a local Aries simulator until interrupted"))
+    # demo and sim run a simulator of their own, which signs them in: no token file of yours.
+    _command(sub, "demo", "walk the quickstart against an in-process simulator", signs_in=False)
+    add_sim_arguments(
+        _command(sub, "sim", "run a local Aries simulator until interrupted", signs_in=False)
+    )
     login = _command(sub, "login", "sign in with your browser and save the token")
     login.add_argument(
         "--no-browser",
@@ -149,9 +163,10 @@ def _parser() -> argparse.ArgumentParser:
     _json_flag(login)
     _json_flag(_command(sub, "logout", "forget the saved token"))
     doctor.add_arguments(
-        sub.add_parser(
+        _command(
+            sub,
             "doctor",
-            help="check configuration, token, scopes, REST and the three websockets",
+            "check configuration, token, scopes, REST and the three websockets",
             description="One row per check, with what to do about each problem. Exit 0 when "
             "nothing failed; 2 configuration, 3 sign-in, 1 network failures.",
         )
@@ -163,19 +178,20 @@ def _parser() -> argparse.ArgumentParser:
     _json_flag(quote)
     market.add_arguments(sub)
     stream.add_arguments(
-        sub.add_parser(
+        _command(
+            sub,
             "stream",
-            help="live quotes and trades: a table updating in place, or NDJSON when piped",
+            "live quotes and trades: a table updating in place, or NDJSON when piped",
             description="Live quotes and trades until --count updates, --duration seconds or "
             "Ctrl-C. On a terminal: a table redrawn in place with a status line; otherwise "
             "(or with --json) one NDJSON object per update, status notices on stderr.",
         )
     )
     order.add_arguments(
-        sub.add_parser(
+        _command(
+            sub,
             "order",
-            help="preview, place, replace or cancel (with confirmation), wait for, list or "
-            "find orders",
+            "preview, place, replace or cancel (with confirmation), wait for, list or find orders",
             description="Orders, never by accident: place previews and asks [y/N] on the "
             "terminal (--yes for scripts); without a terminal and without --yes it refuses.",
         )

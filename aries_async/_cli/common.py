@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 import orjson
 
+from aries_async._cli.token_file import TOKEN_FILE
 from aries_async._validate import refuse_option_ticker, require_symbol
 from aries_async.apispec.naming import field_name
 from aries_async.auth.store import TokenStore
@@ -165,13 +166,15 @@ def emit(data: Any, as_json: bool, text: str) -> None:
 
 def subcommand(sub: Any, name: str, text: str, epilog: str) -> argparse.ArgumentParser:
     """A sub-command whose ``--help`` opens with ``text`` (as the list shows it) and ends with
-    ``epilog`` as written: its examples and exit codes, line by line."""
+    ``epilog`` as written: its examples and exit codes, line by line. It takes
+    ``--token-file`` (:data:`TOKEN_FILE`)."""
     parser: argparse.ArgumentParser = sub.add_parser(
         name,
         help=text,
         description=text,
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[TOKEN_FILE],
     )
     return parser
 

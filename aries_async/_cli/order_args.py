@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from aries_async._cli.common import seconds, subcommand
+from aries_async._cli.token_file import TOKEN_FILE
 from aries_async.models.orders import OrderRequest
 
 __all__ = ["ORDER_TYPES", "TIME_IN_FORCE", "add_arguments", "build_request", "decimal_arg"]
@@ -54,7 +55,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "order was sent).",
     }
     for name, text in helps.items():
-        cmd = sub.add_parser(name, help=text, description=text, epilog=epilogs[name])
+        cmd = sub.add_parser(
+            name, help=text, description=text, epilog=epilogs[name], parents=[TOKEN_FILE]
+        )
         cmd.add_argument("account", metavar="ACCOUNT", help=_ACCOUNT_HELP)
         cmd.add_argument("symbol", metavar="SYMBOL", help="ticker or OSI option symbol")
         cmd.add_argument("side", metavar="SIDE", help="buy, sell, sell_short or buy_to_cover")

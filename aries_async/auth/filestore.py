@@ -75,7 +75,7 @@ def token_store_from_env(
 
     ``ARIES_ACCESS_TOKEN``, when set, is the token (in memory, for this run; never renewed);
     otherwise the token file: ``path``, else ``ARIES_TOKEN_FILE``, else
-    :func:`default_token_path`.
+    :func:`default_token_path` (a leading ``~`` in either expanded, as a shell would).
 
     Raises:
         ConfigurationError: this platform has no file locking (see :class:`FileTokenStore`).
@@ -185,7 +185,8 @@ class FileTokenStore:
         'token.json'
 
     Args:
-        path: the token file (default: :func:`default_token_path`).
+        path: the token file (default: :func:`default_token_path`); a leading ``~`` or
+            ``~user`` is expanded to that home directory.
 
     Raises:
         ConfigurationError: this platform has no file locking (neither ``fcntl`` nor
@@ -201,7 +202,9 @@ class FileTokenStore:
                 "lacks: use MemoryTokenStore or a TokenStore of your own"
             )
         self._locking: _FileLocking = locking
-        self.path: Path = Path(path) if path is not None else default_token_path()
+        # A ``~`` no shell expanded (``--token-file=~/t.json``, a variable's value) is the
+        # home directory, not a directory named ``~`` in the current one.
+        self.path: Path = Path(path).expanduser() if path is not None else default_token_path()
         self.lock_path: Path = self.path.with_name(self.path.name + ".lock")
         self._lock = asyncio.Lock()
         self._reported_dir_mode: int | None = None

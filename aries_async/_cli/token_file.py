@@ -1,0 +1,26 @@
+"""``--token-file``: where the command line keeps the token, before or after the command."""
+
+from __future__ import annotations
+
+import argparse
+
+__all__ = ["PATH_HELP", "TOKEN_FILE"]
+
+PATH_HELP = (
+    "where the token is kept (default: ARIES_TOKEN_FILE, else "
+    "$XDG_CONFIG_HOME/aries-async/token.json; a leading ~ is your home directory); before "
+    "or after the command: given both, the one after the command wins"
+)
+"""What ``--token-file`` says in every ``--help``."""
+
+
+def _token_file_parent() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: left out after the command, it keeps what came before it (or the default).
+    parent.add_argument("--token-file", default=argparse.SUPPRESS, metavar="PATH", help=PATH_HELP)
+    return parent
+
+
+TOKEN_FILE = _token_file_parent()
+"""The parent parser (``parents=[TOKEN_FILE]``) of every command that signs in: its
+``--token-file`` may follow the command, and wins over one given before it."""
