@@ -44,6 +44,7 @@ __all__ = [
     "Refusals",
     "by_reason",
     "cell",
+    "delay_seconds",
     "dumps",
     "emit",
     "env_token",
@@ -199,26 +200,32 @@ def say(text: str) -> None:
     sys.stdout.flush()
 
 
-def seconds(text: str, *, finite: bool = False) -> float:
+def seconds(text: str, *, finite: bool = False, zero: bool = False) -> float:
     """A positive number of seconds from argv, for ``--timeout``, ``--duration`` and the like
-    (``inf`` when it may wait for ever and not ``finite``).
+    (``inf`` when it may wait for ever and not ``finite``; ``0`` too when ``zero``).
 
     Raises:
-        argparse.ArgumentTypeError: not a number, not positive (0, a negative, ``nan``) or,
-            when ``finite``, infinite (the CLI exits 2 with the usage).
+        argparse.ArgumentTypeError: not a number, not positive (a negative, ``nan``; 0 unless
+            ``zero``) or, when ``finite``, infinite (the CLI exits 2 with the usage).
     """
     try:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not (value > 0 and (math.isfinite(value) or not finite)):
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
-    return value
+    if not ((value > 0 or (zero and value == 0)) and (math.isfinite(value) or not finite)):
+        kind = "non-negative" if zero else "positive"
+        raise argparse.ArgumentTypeError(f"expected a {kind} number of seconds, got {text!r}")
+    return value or 0.0  # -0 is 0
 
 
 def finite_seconds(text: str) -> float:
     """:func:`seconds`, finite: a wait that must end (a network check, a reconnect delay)."""
     return seconds(text, finite=True)
+
+
+def delay_seconds(text: str) -> float:
+    """:func:`seconds`, finite, or 0: a delay where 0 is none (the simulator's ``--latency``)."""
+    return seconds(text, finite=True, zero=True)
 
 
 def symbols(values: Sequence[str]) -> list[str]:

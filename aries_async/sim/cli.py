@@ -148,7 +148,6 @@ import argparse
 import asyncio
 import contextlib
 import json
-import math
 import shlex
 import signal
 import sys
@@ -156,10 +155,11 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+from aries_async._cli.common import finite_seconds
 from aries_async.auth.filestore import FileTokenStore
 from aries_async.sim.context import QUOTE_UNKNOWN
 from aries_async.sim.fault_flags import add_fault_arguments, build_faults
-from aries_async.sim.fault_values import checked, huge_body
+from aries_async.sim.fault_values import checked, count, huge_body
 from aries_async.sim.server import DEFAULT_REDIRECT_URI, Simulator
 
 __all__ = [
@@ -183,20 +183,8 @@ def _port(text: str) -> int:
     return value
 
 
-def _seconds(text: str) -> float:
-    if not (math.isfinite(value := float(text)) and value > 0):
-        raise ValueError(text)
-    return value
-
-
 def _cash(text: str) -> Decimal:
     if not ((value := Decimal(text)).is_finite() and value >= 0):
-        raise ValueError(text)
-    return value
-
-
-def _size(text: str) -> int:
-    if (value := int(text)) < 0:
         raise ValueError(text)
     return value
 
@@ -214,13 +202,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     server.add_argument("--seed", type=int, default=0, help="price-walk seed (default 0)")
     server.add_argument(
         "--step-seconds",
-        type=checked(_seconds, "a positive number of seconds"),
+        type=finite_seconds,
         default=0.5,
         help="market seconds per walk step",
     )
     server.add_argument(
         "--tick-interval",
-        type=checked(_seconds, "a positive number of seconds"),
+        type=finite_seconds,
         default=0.05,
         help="seconds between feed ticks",
     )
@@ -233,7 +221,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     oauth = parser.add_argument_group("oauth")
     oauth.add_argument(
         "--token-ttl",
-        type=checked(_seconds, "a positive number of seconds"),
+        type=finite_seconds,
         default=3600.0,
         help="access-token lifetime in seconds",
     )
@@ -267,7 +255,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     switches.add_argument(
         "--history-page-size",
-        type=checked(_size, "a whole number of at least 0"),
+        type=count,
         default=1000,
         metavar="N",
         help="most bars per /v1/chart/history answer; the rest is announced with nextTime "

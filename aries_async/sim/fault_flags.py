@@ -9,9 +9,11 @@ import argparse
 
 import attrs
 
+from aries_async._cli.common import delay_seconds
 from aries_async.sim.fault_flags_ws import add_ws_fault_arguments, ws_fault_values
 from aries_async.sim.fault_values import (
     checked,
+    count,
     drop_connection,
     error_response,
     huge_body,
@@ -68,12 +70,12 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         type=error_response,
         help=f"N answers (default 1, * always) of STATUS, body in SHAPE: {', '.join(ERROR_SHAPES)}",
     )
-    faults.add_argument("--latency", type=float, default=0.0, metavar="SECONDS")
-    faults.add_argument("--swallow-orders", type=int, default=0, metavar="N")
+    faults.add_argument("--latency", type=delay_seconds, default=0.0, metavar="SECONDS")
+    faults.add_argument("--swallow-orders", type=count, default=0, metavar="N")
     faults.add_argument("--swallow-mode", choices=SWALLOW_MODES, default="drop")
     faults.add_argument(
         "--reject-orders",
-        type=int,
+        type=count,
         default=0,
         metavar="N",
         help="refuse the next N valid order placements as the broker would",
@@ -107,7 +109,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     )
     faults.add_argument(
         "--order-status-text-reads",
-        type=int,
+        type=count,
         default=None,
         metavar="N",
         help="REST order reads say those texts for N orders, then the true status",
@@ -149,7 +151,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         default="clock",
         help="every answer's Date: the simulator's clock, left out, or malformed",
     )
-    faults.add_argument("--revoke-tokens-after", type=int, default=None, metavar="N")
+    faults.add_argument("--revoke-tokens-after", type=count, default=None, metavar="N")
     faults.add_argument(
         "--history-stuck-continuation",
         action="store_true",
@@ -203,7 +205,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     faults.add_argument("--cycle-cursors", action="store_true")
     faults.add_argument(
         "--stall-token-requests",
-        type=int,
+        type=count,
         default=0,
         metavar="N",
         help="never answer (nor process) the next N token requests",
@@ -236,7 +238,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     )
     faults.add_argument(
         "--token-error-echo-cut",
-        type=int,
+        type=count,
         default=None,
         metavar="N",
         help="with --token-error-echo, quote the grant's first N characters only",
@@ -275,10 +277,10 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="the authorize page's error redirects leave state out",
     )
-    faults.add_argument("--swallow-prediction-orders", type=int, default=0, metavar="N")
+    faults.add_argument("--swallow-prediction-orders", type=count, default=0, metavar="N")
     faults.add_argument(
         "--short-pages",
-        type=int,
+        type=count,
         default=None,
         metavar="N",
         help="listings answered from the API description carry N items a page, continued",

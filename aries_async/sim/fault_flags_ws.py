@@ -7,8 +7,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from aries_async._cli.common import delay_seconds, finite_seconds
 from aries_async.sim.fault_values import (
     checked,
+    count,
     parse_count,
     refused_channel,
     refused_request,
@@ -31,7 +33,7 @@ __all__ = ["add_ws_fault_arguments", "ws_fault_values"]
 def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``websocket faults`` argument group to ``parser``."""
     faults = parser.add_argument_group("websocket faults")
-    faults.add_argument("--ws-drop-after", type=int, default=None, metavar="N")
+    faults.add_argument("--ws-drop-after", type=count, default=None, metavar="N")
     faults.add_argument(
         "--ws-drop-after-count",
         type=checked(parse_count, "a count of at least 1, or *"),
@@ -39,7 +41,7 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="K",
         help="--ws-drop-after drops the next K sockets only (default: every socket)",
     )
-    faults.add_argument("--ws-malformed-every", type=int, default=None, metavar="N")
+    faults.add_argument("--ws-malformed-every", type=count, default=None, metavar="N")
     faults.add_argument("--ws-stall", action="store_true")
     faults.add_argument("--ws-account-unanswered", action="store_true")
     faults.add_argument(
@@ -94,7 +96,7 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
     )
     faults.add_argument(
         "--ws-auth-deadline",
-        type=float,
+        type=finite_seconds,
         default=None,
         metavar="SECONDS",
         help="market and charts sockets not authenticated within SECONDS get authTimeout "
@@ -102,7 +104,7 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
     )
     faults.add_argument(
         "--ws-market-repeat-every",
-        type=int,
+        type=count,
         default=None,
         metavar="N",
         help="every Nth quote or trade update of the market and charts sockets is sent "
@@ -110,7 +112,7 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
     )
     faults.add_argument(
         "--ws-market-stale-every",
-        type=int,
+        type=count,
         default=None,
         metavar="N",
         help="every Nth quote or trade update of the market and charts sockets is followed "
@@ -147,7 +149,7 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
     )
     faults.add_argument(
         "--ws-subscribe-delay",
-        type=float,
+        type=delay_seconds,
         default=None,
         metavar="SECONDS",
         help="market, charts and accounts sockets act on each (un)subscribe SECONDS after "

@@ -14,6 +14,7 @@ from aries_async.sim.faults import ERROR_SHAPES, ErrorFault, RateLimitFault, Ser
 
 __all__ = [
     "checked",
+    "count",
     "drop_connection",
     "error_response",
     "huge_body",
@@ -61,8 +62,11 @@ def rate_limit(spec: str) -> float | tuple[str, RateLimitFault]:
     route, _, rest = spec.partition("=")
     count, _, retry = rest.partition(":")
     try:
+        retry_after = float(retry) if retry else 1.0
+        if not 0 <= retry_after < math.inf:  # nan too
+            raise ValueError(retry)
         return route.strip(), RateLimitFault(
-            count=parse_count(count) if rest else 1, retry_after=float(retry) if retry else 1.0
+            count=parse_count(count) if rest else 1, retry_after=retry_after
         )
     except ValueError:
         expected = "ROUTE[=COUNT[:SECONDS]] or a number"
@@ -187,6 +191,12 @@ def refused_request(spec: str) -> tuple[str, str]:
     return pattern, text.strip() or "request refused"
 
 
+def _whole(text: str) -> int:
+    if (value := int(text)) < 0:
+        raise ValueError(text)
+    return value
+
+
 def checked(parse: Callable[[str], T], expected: str) -> Callable[[str], T]:
     """``parse`` as an argparse ``type``: what it cannot read is refused as argparse reads it,
     so a malformed fault value exits 2 with a message instead of a traceback."""
@@ -198,3 +208,8 @@ def checked(parse: Callable[[str], T], expected: str) -> Callable[[str], T]:
             raise argparse.ArgumentTypeError(f"expected {expected}, got {spec!r}") from None
 
     return check
+
+
+count = checked(_whole, "a whole number of at least 0")
+"""The argparse ``type`` of a flag's N (a count, a size, every Nth: 0 is none): a negative
+would make nonsense of it (``--ws-malformed-every -1`` spoils every frame)."""

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from cli_harness import Cli, cli_fixture, closed_port  # noqa: F401 - the `cli` fixture
 
-from aries_async.cli import main
+from aries_async.cli import _parser, main
 from aries_async.demo import run_demo
 from aries_async.sim.threaded import ThreadedSimulator
 
@@ -200,3 +200,51 @@ def test_an_endless_timeout_variable_exits_2_naming_it(
     assert done.err.startswith(f"configuration error: {variable} must be a finite number")
     assert len(done.err.strip().splitlines()) == 1
     assert cli.requests("GET", "/v2/users/me/accounts") == 0
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [
+        ("--latency", "-1"),
+        ("--latency", "nan"),
+        ("--latency", "inf"),
+        ("--ws-subscribe-delay", "-0.5"),
+        ("--ws-subscribe-delay", "nan"),
+        ("--ws-auth-deadline", "-1"),
+        ("--ws-auth-deadline", "0"),
+        ("--ws-auth-deadline", "nan"),
+        ("--rate-limit", "GET /v1/x=1:-5"),
+        ("--rate-limit", "GET /v1/x=1:nan"),
+        ("--swallow-orders", "-1"),
+        ("--reject-orders", "-1"),
+        ("--stall-token-requests", "-1"),
+        ("--swallow-prediction-orders", "-1"),
+        ("--revoke-tokens-after", "-1"),
+        ("--order-status-text-reads", "-1"),
+        ("--token-error-echo-cut", "-1"),
+        ("--short-pages", "-1"),
+        ("--ws-drop-after", "-1"),
+        ("--ws-malformed-every", "-2"),
+        ("--ws-market-repeat-every", "-1"),
+        ("--ws-market-stale-every", "-1"),
+    ],
+)
+def test_sim_refuses_a_negative_or_nan_number_with_exit_2(
+    flag: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``aries-async sim --latency -1`` would serve with nonsense (a negative wait, a fault
+    that fires on every request where it should fire every Nth): refused as a usage error,
+    the flag named, before any simulator starts."""
+    with pytest.raises(SystemExit) as exited:  # parsed only: a simulator taking it would run
+        _parser().parse_args(["sim", f"{flag}={value}"])
+    assert exited.value.code == 2
+    assert flag in capsys.readouterr().err
+
+
+def test_sim_takes_zero_where_zero_means_none(capsys: pytest.CaptureFixture[str]) -> None:
+    args = _parser().parse_args(
+        ["sim", "--latency", "0", "--ws-subscribe-delay", "0", "--swallow-orders", "0"]
+    )
+    assert (args.latency, args.ws_subscribe_delay, args.swallow_orders) == (0.0, 0.0, 0)
+    assert _parser().parse_args(["sim", "--latency", "0.25"]).latency == 0.25
+
