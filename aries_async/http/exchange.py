@@ -15,8 +15,10 @@ from typing import Any, TypeVar
 import aiohttp
 import attrs
 import orjson
+import yarl
 from multidict import CIMultiDict
 
+from aries_async._url_secrets import redacted
 from aries_async.auth.tokens import blanked
 from aries_async.config import ClientConfig
 from aries_async.errors import (
@@ -161,10 +163,28 @@ def failure(
     if isinstance(exc, TimeoutError):
         return RequestTimeoutError(f"{method} {path_of(url)} timed out", request_sent=sent)
     if isinstance(exc, aiohttp.ClientConnectorError):
-        return ConnectionFailedError(f"{method} {path_of(url)}: cannot connect", request_sent=False)
+        return ConnectionFailedError(
+            f"{method} {path_of(url)}: cannot connect{_to(url)}", request_sent=False
+        )
     return ConnectionFailedError(
-        f"{method} {path_of(url)}: connection failed ({type(exc).__name__})", request_sent=sent
+        f"{method} {path_of(url)}: connection failed{_to(url)} ({type(exc).__name__})",
+        request_sent=sent,
     )
+
+
+def _to(url: str) -> str:
+    """`` to host:port`` of ``url``, which server a network failure was with (the path alone
+    does not tell); never its credentials or query (see :func:`redacted`), nothing when it
+    cannot be shown safely."""
+    shown = redacted(url)
+    if shown is None:
+        return ""
+    parsed = yarl.URL(shown)
+    host = parsed.raw_host
+    if not host:
+        return ""
+    where = f"[{host}]" if ":" in host else host  # an IPv6 address
+    return f" to {where}" if parsed.port is None else f" to {where}:{parsed.port}"
 
 
 _UNSENT = "_aries_async_unsent"

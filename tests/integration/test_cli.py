@@ -248,3 +248,13 @@ def test_sim_takes_zero_where_zero_means_none(capsys: pytest.CaptureFixture[str]
     assert (args.latency, args.ws_subscribe_delay, args.swallow_orders) == (0.0, 0.0, 0)
     assert _parser().parse_args(["sim", "--latency", "0.25"]).latency == 0.25
 
+
+def test_a_server_that_cannot_be_reached_is_named(cli: Cli) -> None:
+    """ "GET /v2/users/me/accounts: cannot connect" leaves the user to guess which server it
+    was: the message names its host and port."""
+    cli.sign_in()
+    port = closed_port()
+    cli.setenv(ARIES_BASE_URL=f"http://127.0.0.1:{port}/api", ARIES_MAX_ATTEMPTS="1")
+    done = cli("accounts")
+    assert done.code == 1, done.err
+    assert done.err == f"error: GET /api/v2/users/me/accounts: cannot connect to 127.0.0.1:{port}\n"

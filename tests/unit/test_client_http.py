@@ -109,6 +109,19 @@ async def test_connection_refused_is_not_an_unknown_outcome(sim: Simulator) -> N
     assert info.value.request_sent is False
 
 
+async def test_connection_refused_names_the_host_and_port(sim: Simulator) -> None:
+    """Which server could not be reached, as ``host:port`` (not the URL: no query); the
+    error's attributes as ever."""
+    await sim.stop()
+    where = f"{sim.host}:{sim.port}"
+    async with make_client(sim, RecordingSleep(), retry=RetryPolicy(max_attempts=1)) as client:
+        with pytest.raises(ConnectionFailedError) as info:
+            await client.accounts.list()
+    assert str(info.value) == f"GET /v2/users/me/accounts: cannot connect to {where}"
+    assert info.value.request_sent is False
+    assert info.value.__cause__ is not None
+
+
 async def test_place_is_retried_when_the_connection_could_not_be_opened(sim: Simulator) -> None:
     await sim.stop()
 
