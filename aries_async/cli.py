@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -319,6 +320,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error (2)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    # A stream's end reaches the command as the error it raises, printed below: the
+    # library's warning of it would tell the same failure twice.
+    streams = logging.getLogger("aries_async.streaming")
+    streams.addFilter(_not_a_stream_end)
     try:
         return asyncio.run(_run(args))
     except KeyboardInterrupt:
@@ -358,6 +363,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AriesError as exc:
         err(f"error: {exc}")
         return EXIT_API
+    finally:
+        streams.removeFilter(_not_a_stream_end)
+
+
+def _not_a_stream_end(record: logging.LogRecord) -> bool:
+    """Whether a record of the streams' logger is not the end of a stream (see ``main``)."""
+    return not hasattr(record, "aries_stream_error")
 
 
 if __name__ == "__main__":

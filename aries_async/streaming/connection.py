@@ -45,7 +45,9 @@ once is retried ever more slowly. The retries without a wait are those with a fr
 after a refusal. :attr:`StreamConfig.max_attempts` bounds the consecutive unhealthy attempts
 (those verdicts are :class:`~aries_async.streaming.reconnects.Reconnects`').
 Each disconnect, reconnect and accepted re-authentication reaches the handler as a
-:data:`~aries_async.models.events.StatusEvent` stamped on both clocks (and is logged at INFO).
+:data:`~aries_async.models.events.StatusEvent` stamped on both clocks (and is logged at INFO);
+the stream's end at WARNING, the record's ``aries_stream_error`` the error it ends with (also
+raised to its user: a command line that prints that error can leave the record out).
 
 A socket is closed with websockets' closing handshake (a peer that does not answer is cut
 after :attr:`StreamConfig.close_timeout`). A :meth:`Connection.start` that is cancelled closes
@@ -289,7 +291,7 @@ class Connection:
                 await self._sleep(delay)
 
     def _fail(self, error: BaseException, reason: str | None = None) -> None:
-        log.warning("%s stream failed: %s", self._name, error)
+        log.warning("%s stream failed: %s", self._name, error, extra={"aries_stream_error": error})
         reason = reason or str(error)
         self._publish(StreamDisconnected, reason=reason, will_reconnect=False, retry_in=None)
         if not self._first_attempt.is_set() and not self.connections:

@@ -256,6 +256,21 @@ def test_not_signed_in_exits_3(cli: Cli) -> None:
     assert "aries-async login" in done.err
 
 
+@pytest.mark.parametrize(
+    "command", [("stream", "AAPL", "--count", "1"), ("stream", "--account", "TEST-SIM-001")]
+)
+def test_a_refused_token_is_told_once(cli: Cli, command: tuple[str, ...]) -> None:
+    """The stream's refusal of the token ends the command with "not signed in: ...", and
+    only that: not first the library's warning that the stream failed, saying it again. A
+    process of its own, where nothing has configured logging (as a user runs it)."""
+    cli.setenv(ARIES_ACCESS_TOKEN="not-a-token")
+    proc = cli.spawn(*command)
+    out, err = proc.communicate(timeout=60)
+    assert (proc.returncode, out) == (3, ""), err
+    assert err.count("the server refused the access token") == 1, err
+    assert err.startswith("not signed in: "), err
+
+
 def test_ctrl_c_exits_0(cli: Cli) -> None:
     """Also when the tests run where Ctrl-C is ignored (a shell's background job, which the
     command inherits): the spawned command is the one a terminal starts."""
