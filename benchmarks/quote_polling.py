@@ -45,6 +45,11 @@ then (the contenders' modules, finance-dev's among them) out of the collector's 
 requests made, not a heap that is mostly the comparison package's, whichever contender sets
 it off.
 
+``--workers`` runs the requests in ``--concurrency`` tasks that each loop until the requests
+are done, as a polling bot would, instead of one task a request made up front that waits its
+turn at a semaphore (the default): the up-front tasks are most of the heap that each full
+collection walks, whichever contender sets it off.
+
 ``--slowed-raw US`` adds a diagnostic contender: raw aiohttp that also computes for ``US``
 microseconds a request and allocates nothing the collector tracks. It shows what a client a
 few microseconds slower than raw aiohttp pays in this set-up, its collections included.
@@ -85,8 +90,25 @@ Timed = Callable[[], Awaitable[None]]
 """Runs the timed part of one contender (the requests), after its untimed set-up."""
 
 
+HARNESS = {"workers": False}
+"""``--workers``: how :func:`gather_limited` runs the requests (set once by :func:`main`)."""
+
+
 async def gather_limited(make: Callable[[], Awaitable[Any]], n: int, conc: int) -> None:
-    """Run ``make()`` ``n`` times with at most ``conc`` in flight."""
+    """Run ``make()`` ``n`` times with at most ``conc`` in flight: ``n`` tasks made up front
+    that take turns at a semaphore, or with ``--workers`` ``conc`` tasks that each run
+    ``make()`` until ``n`` calls have started (a polling bot's shape)."""
+    if HARNESS["workers"]:
+        left = n
+
+        async def worker() -> None:
+            nonlocal left
+            while left > 0:
+                left -= 1
+                await make()
+
+        await asyncio.gather(*(worker() for _ in range(min(n, conc))))
+        return
     sem = asyncio.Semaphore(conc)
 
     async def one() -> None:
@@ -389,6 +411,11 @@ def main(argv: list[str] | None = None) -> int:
         help="after one untimed run of each contender, gc.freeze() what the process holds",
     )
     parser.add_argument(
+        "--workers",
+        action="store_true",
+        help="run the requests in --concurrency worker tasks, not --requests tasks made up front",
+    )
+    parser.add_argument(
         "--slowed-raw",
         type=float,
         metavar="US",
@@ -409,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--info", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     n, c = args.requests, args.concurrency
+    HARNESS["workers"] = args.workers
     if args.worker is not None:
         return worker(args.worker, n, c, args.info)
     contenders = dict(CONTENDERS)
@@ -503,6 +531,7 @@ def main(argv: list[str] | None = None) -> int:
         "pool": POOL,
         "garbage_collector": not args.no_gc,
         "frozen_before_rounds": args.freeze,
+        "worker_tasks": args.workers,
         "runs": runs,
         "two_raw_clients": sim_check,
     }
