@@ -62,9 +62,10 @@ TOKEN_FILE = "token.json"  # noqa: S105 - a file name
 
 
 def default_token_path() -> Path:
-    """``$XDG_CONFIG_HOME/aries-async/token.json`` or ``~/.config/aries-async/token.json``."""
+    """``$XDG_CONFIG_HOME/aries-async/token.json`` or ``~/.config/aries-async/token.json``
+    (a relative ``XDG_CONFIG_HOME`` is ignored, as the XDG spec says)."""
     base = os.environ.get("XDG_CONFIG_HOME")
-    root = Path(base) if base else Path.home() / ".config"
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".config"
     return root / APP_DIR / TOKEN_FILE
 
 
