@@ -245,16 +245,20 @@ async def _login(args: argparse.Namespace) -> int:
     if scopes is not None:  # the flag wins: ARIES_SCOPES is not even read
         env.pop("ARIES_SCOPES", None)
     async with AriesClient(ClientConfig.from_env(env), token_store=store) as client:
-        token = await login(
-            client,
-            redirect_uri=args.redirect_uri,
-            scopes=scopes,
-            open_url=None if args.no_browser or args.paste else open_in_browser,
-            listen=not args.paste,
-            read_line=read_pasted_line if args.no_browser or args.paste else None,
-            out=err if args.json else say,
-            timeout=args.timeout,
-        )
+        try:
+            token = await login(
+                client,
+                redirect_uri=args.redirect_uri,
+                scopes=scopes,
+                open_url=None if args.no_browser or args.paste else open_in_browser,
+                listen=not args.paste,
+                read_line=read_pasted_line if args.no_browser or args.paste else None,
+                out=err if args.json else say,
+                timeout=args.timeout,
+            )
+        except TimeoutError:  # login's own wait, told as such; any other is main()'s
+            err("timed out waiting for the sign-in callback")
+            return EXIT_AUTH
     where = str(getattr(store, "path", ""))
     data = {
         "signed_in": True,
@@ -354,9 +358,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         hint = "" if exc.required_scopes else "; sign in again with the scope (aries-async login)"
         err(f"refused: {exc}{hint}")
         return EXIT_AUTH
-    except TimeoutError:
-        err("timed out waiting for the sign-in callback")
-        return EXIT_AUTH
+    except TimeoutError:  # a wait of the command's that ran out (login says its own)
+        err("error: timed out")
+        return EXIT_API
     except EOFError:
         err("nothing was pasted; not signed in")
         return EXIT_AUTH
