@@ -276,14 +276,13 @@ class Feed:
         return out
 
     def _day_bars(self, walker: Walker) -> list[Bar]:
-        # The history, the sessions of the live walk that ended, then the current one; a day
-        # without a session (a start on a Sunday, a holiday) has no bar.
+        # The history (trading days only), the sessions of the live walk that ended, then the
+        # current one; a live day without a session (a start on a Sunday) has no bar.
         session = walker.session
-        days = [*walker.history(), *session.done, session.bar()]
+        live = [d for d in (*session.done, session.bar()) if is_trading_day(d.day)]
         return [
             Bar(day_epoch(d.day), d.open, d.high, d.low, d.close, d.volume)
-            for d in days
-            if is_trading_day(d.day)
+            for d in (*walker.history(), *live)
         ]
 
     def history_closes(self, symbol: str) -> list[tuple[date, float]]:
