@@ -46,9 +46,9 @@ def unbacked_close(
         # One leg trades on the order's side (as it fills), a spread's on their own.
         one = len(legs) == 1
         buying = side in ("BUY", "BUY_TO_COVER") if one else leg.get("side") == "BUY"
-        symbol = leg_symbol(dict(leg))
+        symbol = leg_symbol(leg)
         held = positions.get(symbol) if symbol else None
-        contracts = quantity * leg_ratio(dict(leg))
+        contracts = quantity * leg_ratio(leg)
         # A bought leg closes a short position, a sold one a long one.
         closable = -held.quantity if held and buying else held.quantity if held else Decimal(0)
         if closable < contracts:

@@ -7,6 +7,7 @@ No HTTP here: the routes (:mod:`~aries_async.sim.routes_options`) and the books 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -85,7 +86,7 @@ class OrderContract:
     per_unit: Decimal
 
 
-def leg_symbol(leg: dict[str, Any]) -> str | None:
+def leg_symbol(leg: Mapping[str, Any]) -> str | None:
     """The OSI symbol of an option leg: its ``symbol`` when that is one, else built from the
     underlying, maturity, put/call and strike it carries."""
     named = str(leg.get("symbol") or "")
@@ -100,7 +101,7 @@ def leg_symbol(leg: dict[str, Any]) -> str | None:
     return osi(named, expiry, put_call, strike) if named else None
 
 
-def leg_ratio(leg: dict[str, Any]) -> Decimal:
+def leg_ratio(leg: Mapping[str, Any]) -> Decimal:
     """The contracts a wire leg moves per unit of its order's quantity (``ratioQty``, 1)."""
     return Decimal(str(leg.get("ratioQty") or "1"))
 
