@@ -232,14 +232,15 @@ async def _cancel(args: argparse.Namespace) -> int:
 
 
 _CHANGED = (
-    ("quantity", "quantity", "quantity"),
-    ("price", "price", "limit"),
-    ("stop_price", "stop_price", "stop"),
-    ("type", "type", "type"),
-    ("time_in_force", "time_in_force", "tif"),
-    ("client_id", "client_id", "client id"),
+    ("quantity", "quantity"),
+    ("price", "limit"),
+    ("stop_price", "stop"),
+    ("type", "type"),
+    ("time_in_force", "tif"),
+    ("client_id", "client id"),
 )
-"""(the request's attribute, the order's, the word shown) of what a replace may change."""
+"""(the attribute, of the request and of the order alike; the word shown) of what a replace
+may change."""
 
 
 def _replace_request(args: argparse.Namespace, order: Order) -> ReplaceRequest:
@@ -260,9 +261,9 @@ def _replace_request(args: argparse.Namespace, order: Order) -> ReplaceRequest:
 def _replace_lines(order: Order, request: ReplaceRequest) -> list[str]:
     """``Change: quantity 10 -> 5, limit 1.50 -> 1.60``: what the replace asks for."""
     changes = [
-        f"{word} {cell(getattr(order, now))} -> {cell(getattr(request, new))}"
-        for new, now, word in _CHANGED
-        if getattr(request, new) is not None
+        f"{word} {cell(getattr(order, name))} -> {cell(getattr(request, name))}"
+        for name, word in _CHANGED
+        if getattr(request, name) is not None
     ]
     return [f"Change: {', '.join(changes)}"]
 
