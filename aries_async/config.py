@@ -391,7 +391,7 @@ class ClientConfig:
             values["connect_timeout"] = _env_float(env, "ARIES_CONNECT_TIMEOUT", 10.0)
         if env.get("ARIES_RATE_LIMIT"):
             rate = _env_float(env, "ARIES_RATE_LIMIT", 0.0)
-            if not (rate > 0 and math.isfinite(rate)):
+            if not rate > 0:  # finite already (_env_float)
                 raise ConfigurationError(f"ARIES_RATE_LIMIT must be positive, got {rate!r}")
             values["rate_limit"] = rate
         if env.get("ARIES_MAX_ATTEMPTS"):
