@@ -66,11 +66,11 @@ from tools.apigen_models import (  # noqa: E402
 
 FILTERS = "aries_async.resources.generated._filters"
 ERRORS = (
-    "Errors: a missing or malformed argument raises ``ValidationError`` naming it, before "
-    "anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error "
-    "answer the ``APIError`` of its status (:mod:`aries_async.errors`)."
+    "Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another "
+    "``APIError``: see :class:`Operations`."
 )
-"""The sentence on errors every generated method's docstring ends its paragraph with."""
+"""The sentence on errors every generated method's docstring ends its paragraph with: what it
+raises, by name, for a hover; ``Operations`` says once when and with what message."""
 MODELS = "aries_async/models/generated"
 RESOURCES = "aries_async/resources/generated"
 

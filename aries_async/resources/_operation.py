@@ -207,6 +207,8 @@ class Operations(Resource):
         ValidationError: a parameter is missing, of the wrong type or not an allowed value;
             the message names the method and the parameter, and nothing is sent.
         PermissionDeniedError: 403; the message names the scope this method needs.
+        APIError: another error answer, as the subclass of its status
+            (:mod:`aries_async.errors`).
         PaginationError: (a paged method, while iterating) the server sent a continuation
             twice, or a ``nextUrl`` off the API's origin (not followed).
         TypeError: a ``**filters`` key that is none of the operation's parameters, as for any

@@ -43,10 +43,9 @@ class AlternativeData(Operations):
         """Get Bank Branch.
 
         ``GET /v1/stock/bank-branch`` (finance-dev ``alternative_data.get_bank_branches``); scope
-        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`BankBranchesResponse`.
@@ -57,10 +56,9 @@ class AlternativeData(Operations):
         """Get Company ESG.
 
         ``GET /v1/stock/esg`` (finance-dev ``alternative_data.get_company_esg``); scope
-        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`CompanyEsgResponse`.
@@ -72,9 +70,8 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/presentation`` (finance-dev ``alternative_data.get_company_presentation``);
         scope ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another
+        ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`CompanyPresentationResponse`.
@@ -94,10 +91,9 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/congressional-trading`` (finance-dev
         ``alternative_data.get_congressional_trading``); scope ``market:supplemental``; retried when
-        safe; not paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        safe; not paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`CongressionalTradingResponse`.
@@ -111,10 +107,8 @@ class AlternativeData(Operations):
         """Get COVID-19 US.
 
         ``GET /v1/stock/covid19/us`` (finance-dev ``alternative_data.get_covid19_us_cases``); scope
-        ``market:supplemental``; retried when safe; not paged. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``market:supplemental``; retried when safe; not paged. Raises ``ValidationError`` (nothing
+        sent), ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`Covid19UsCasesResponse`.
@@ -132,10 +126,9 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/earnings-call-live`` (finance-dev
         ``alternative_data.get_earnings_call_live``); scope ``market:supplemental``; retried when
-        safe; not paged. In the query: ``from_`` as ``from``, ``to`` and ``symbol``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        safe; not paged. In the query: ``from_`` as ``from``, ``to`` and ``symbol``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`EarningsCallLiveResponse`.
@@ -151,10 +144,9 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/earnings-quality-score`` (finance-dev
         ``alternative_data.get_earnings_quality_score``); scope ``market:supplemental``; retried
-        when safe; not paged. In the query: ``symbol`` and ``frequency`` as ``freq``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        when safe; not paged. In the query: ``symbol`` and ``frequency`` as ``freq``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`EarningsQualityScoreResponse`.
@@ -169,10 +161,8 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/fda-advisory-committee-calendar`` (finance-dev
         ``alternative_data.get_fda_advisory_committee_calendar``); scope ``market:supplemental``;
-        retried when safe; not paged. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        retried when safe; not paged. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`FdaAdvisoryCommitteeCalendarResponse`.
@@ -187,9 +177,8 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/historical-esg`` (finance-dev ``alternative_data.get_historical_esg``);
         scope ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another
+        ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`HistoricalEsgResponse`.
@@ -228,10 +217,9 @@ class AlternativeData(Operations):
         """Get Investment Theme.
 
         ``GET /v1/stock/investment-theme`` (finance-dev ``alternative_data.get_investment_theme``);
-        scope ``market:supplemental``; retried when safe; not paged. In the query: ``theme``.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        scope ``market:supplemental``; retried when safe; not paged. In the query: ``theme``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`InvestmentThemeResponse`.
@@ -243,9 +231,8 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/transcripts/list`` (finance-dev ``alternative_data.list_transcripts``);
         scope ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another
+        ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`TranscriptsResponse`.
@@ -257,9 +244,8 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/lobbying`` (finance-dev ``alternative_data.get_lobbying``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``, ``from_``
-        as ``from`` and ``to``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        as ``from`` and ``to``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError``
+        (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`LobbyingResponse`.
@@ -277,10 +263,8 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/social-sentiment`` (finance-dev ``alternative_data.get_social_sentiment``);
         scope ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``,
-        ``from_`` as ``from`` and ``to``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``from_`` as ``from`` and ``to``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`SocialSentimentResponse`.
@@ -291,10 +275,9 @@ class AlternativeData(Operations):
         """Get Supply Chain.
 
         ``GET /v1/stock/supply-chain`` (finance-dev ``alternative_data.get_supply_chain``); scope
-        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`SupplyChainResponse`.
@@ -305,10 +288,9 @@ class AlternativeData(Operations):
         """Get Transcript by ID.
 
         ``GET /v1/stock/transcripts`` (finance-dev ``alternative_data.get_transcript``); scope
-        ``market:supplemental``; retried when safe; not paged. In the query: ``id``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``market:supplemental``; retried when safe; not paged. In the query: ``id``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`TranscriptResponse`.
@@ -320,9 +302,8 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/usa-spending`` (finance-dev ``alternative_data.get_usa_spending``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``, ``from_``
-        as ``from`` and ``to``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        as ``from`` and ``to``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError``
+        (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`UsaSpendingResponse`.
@@ -334,9 +315,8 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/uspto-patent`` (finance-dev ``alternative_data.get_uspto_patents``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``, ``from_``
-        as ``from`` and ``to``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        as ``from`` and ``to``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError``
+        (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`UsptoPatentsResponse`.
@@ -353,10 +333,8 @@ class AlternativeData(Operations):
 
         ``GET /v1/stock/visa-application`` (finance-dev ``alternative_data.get_visa_applications``);
         scope ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``,
-        ``from_`` as ``from`` and ``to``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``from_`` as ``from`` and ``to``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`VisaApplicationsResponse`.

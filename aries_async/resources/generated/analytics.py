@@ -51,10 +51,8 @@ class Analytics(Operations):
         ``analytics:information``; retried when safe; paged (page numbers: ``page`` counts up for
         you). In the query: ``page``, ``page_size`` as ``pageSize``, ``symbols``, ``analyst``,
         ``rating_id`` as ``ratingId``, ``search_keys_type`` as ``searchKeysType`` and
-        ``search_keys`` as ``searchKeys``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``search_keys`` as ``searchKeys``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`AnalystInsightsResponse`); with ``async for``, every
@@ -71,10 +69,8 @@ class Analytics(Operations):
 
         ``GET /v1/options/etfs/top-volume`` (finance-dev
         ``analytics.get_options_et_fs_top_volume``); scope ``options:information``; retried when
-        safe; not paged. In the query: ``size``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        safe; not paged. In the query: ``size``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             a list of :class:`OptionsScreenerItem` (``[]`` for ``null``).
@@ -88,10 +84,8 @@ class Analytics(Operations):
         """Get Market Breadth.
 
         ``GET /v1/analytics/market-breadth`` (finance-dev ``analytics.get_market_breadth``); scope
-        ``analytics:information``; retried when safe; not paged. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``analytics:information``; retried when safe; not paged. Raises ``ValidationError`` (nothing
+        sent), ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`MarketBreadthResponse`.
@@ -102,10 +96,8 @@ class Analytics(Operations):
         """Get Net Inflow.
 
         ``GET /v1/analytics/net-inflow`` (finance-dev ``analytics.get_net_inflow``); scope
-        ``analytics:information``; retried when safe; not paged. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``analytics:information``; retried when safe; not paged. Raises ``ValidationError`` (nothing
+        sent), ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`NetInflowResponse`.
@@ -130,10 +122,8 @@ class Analytics(Operations):
         ``analytics:information``; retried when safe; paged (page numbers: ``page`` counts up for
         you). In the query: ``tickers``, ``page``, ``page_size`` as ``pageSize``, ``importance``,
         ``action``, ``analyst_id`` as ``analystId``, ``firm_id`` as ``firmId`` and the keys of
-        :class:`DateIsFromToFilters` (``**filters``). Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        :class:`DateIsFromToFilters` (``**filters``). Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`GetRatingsResponse`); with ``async for``, every
@@ -162,10 +152,9 @@ class Analytics(Operations):
         """Get Sector Tickers.
 
         ``GET /v1/equity/sector-tickers`` (finance-dev ``analytics.get_sector_tickers``); scope
-        ``market:information``; retried when safe; not paged. In the query: ``sector``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``market:information``; retried when safe; not paged. In the query: ``sector``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
@@ -182,9 +171,8 @@ class Analytics(Operations):
 
         ``GET /v1/equity/sector-wise-change`` (finance-dev ``analytics.get_sector_wise_change``);
         scope ``market:information``; retried when safe; not paged. In the query: ``limit`` and
-        ``size``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
-        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
-        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``size``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or
+        another ``APIError``: see :class:`Operations`.
 
         Returns:
             a list of :class:`SectorAvgChange` (``[]`` for ``null``).
@@ -210,10 +198,8 @@ class Analytics(Operations):
         ``POST /v1/stock/screener`` (finance-dev ``analytics.stock_screener``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``page_size``,
         ``order_column``, ``order_direction`` and ``primary_only``. The body needs clauses and
-        operator, or groups and operator. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        operator, or groups and operator. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Args:
             clauses: body ``clauses``, list of :class:`ScreenClause`; optional.
@@ -237,10 +223,8 @@ class Analytics(Operations):
 
         ``GET /v1/options/stocks/top-gainers`` (finance-dev
         ``analytics.get_options_stocks_top_gainers``); scope ``options:information``; retried when
-        safe; not paged. In the query: ``size``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        safe; not paged. In the query: ``size``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             a list of :class:`OptionsScreenerItem` (``[]`` for ``null``).
@@ -259,10 +243,8 @@ class Analytics(Operations):
 
         ``GET /v1/options/stocks/top-volume`` (finance-dev
         ``analytics.get_options_stocks_top_volume``); scope ``options:information``; retried when
-        safe; not paged. In the query: ``size``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        safe; not paged. In the query: ``size``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             a list of :class:`OptionsScreenerItem` (``[]`` for ``null``).
@@ -282,9 +264,8 @@ class Analytics(Operations):
 
         ``GET /v1/equity/top-gainers`` (finance-dev ``analytics.get_top_gainers``); scope
         ``market:information``; retried when safe; not paged. In the query: ``limit`` and ``size``.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another
+        ``APIError``: see :class:`Operations`.
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
@@ -301,9 +282,8 @@ class Analytics(Operations):
 
         ``GET /v1/equity/top-losers`` (finance-dev ``analytics.get_top_losers``); scope
         ``market:information``; retried when safe; not paged. In the query: ``limit`` and ``size``.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another
+        ``APIError``: see :class:`Operations`.
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
@@ -320,9 +300,8 @@ class Analytics(Operations):
 
         ``GET /v1/equity/top-most-active`` (finance-dev ``analytics.get_top_most_active``); scope
         ``market:information``; retried when safe; not paged. In the query: ``limit`` and ``size``.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another
+        ``APIError``: see :class:`Operations`.
 
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).

@@ -43,10 +43,8 @@ class Calendars(Operations):
         ``GET /v1/calendars/conference-calls`` (finance-dev ``calendar.get_conference_calls``);
         scope ``calendar:information``; retried when safe; paged (page numbers: ``page`` counts up
         for you). In the query: ``tickers``, ``page``, ``page_size`` as ``pageSize`` and the keys of
-        :class:`DateFromToFilters` (``**filters``). Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        :class:`DateFromToFilters` (``**filters``). Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`ConferenceCallsResponse`); with ``async for``, every
@@ -65,9 +63,8 @@ class Calendars(Operations):
 
         ``GET /v1/calendars/earnings`` (finance-dev ``calendar.get_earnings_calendar``); scope
         ``calendar:information``; retried when safe; not paged. In the query: ``from_`` as ``from``,
-        ``to`` and ``symbol``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``to`` and ``symbol``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError``
+        (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             a list of :class:`EarningRelease` (``[]`` for ``null``).
@@ -82,9 +79,8 @@ class Calendars(Operations):
 
         ``GET /v1/calendars/historical/{symbol}`` (finance-dev ``calendar.get_historical_data``);
         scope ``calendar:information``; retried when safe; not paged. In the path: ``symbol``.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another
+        ``APIError``: see :class:`Operations`.
 
         Returns:
             a list of :class:`EconomicsIndicator` (``[]`` for ``null``).
@@ -105,10 +101,8 @@ class Calendars(Operations):
 
         ``GET /v1/calendars/economics`` (finance-dev ``calendar.get_economics_calendar``); scope
         ``calendar:information``; retried when safe; not paged. In the query: ``date_`` as ``date``,
-        ``from_`` as ``from`` and ``to``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``from_`` as ``from`` and ``to``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`GetEconomicsCalendarResponse`.
@@ -132,9 +126,8 @@ class Calendars(Operations):
         ``calendar.get_mergers_and_acquisitions``); scope ``calendar:information``; retried when
         safe; paged (page numbers: ``page`` counts up for you). In the query: ``tickers``, ``page``,
         ``page_size`` as ``pageSize`` and the keys of :class:`DateFromToFilters` (``**filters``).
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another
+        ``APIError``: see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`MergersAndAcquisitionsResponse`); with ``async for``, every

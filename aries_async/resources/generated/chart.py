@@ -28,10 +28,8 @@ class Chart(Operations):
         """Get Chart Configuration.
 
         ``GET /v1/chart/config`` (finance-dev ``chart.get_chart_config``); scope
-        ``market:information``; retried when safe; not paged. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``market:information``; retried when safe; not paged. Raises ``ValidationError`` (nothing
+        sent), ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`ChartConfig`.
@@ -48,9 +46,8 @@ class Chart(Operations):
 
         ``GET /v1/chart/search`` (finance-dev ``chart.search_symbols``); scope
         ``market:information``; retried when safe; not paged. In the query: ``query`` and ``limit``.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another
+        ``APIError``: see :class:`Operations`.
 
         Returns:
             a list of :class:`SearchSymbolItem` (``[]`` for ``null``).
@@ -61,10 +58,8 @@ class Chart(Operations):
         """Get Server Time.
 
         ``GET /v1/chart/time`` (finance-dev ``chart.get_chart_time``); scope ``market:information``;
-        retried when safe; not paged. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        retried when safe; not paged. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             the server's answer (``text/plain``) as an aware UTC ``datetime``.
@@ -75,10 +70,9 @@ class Chart(Operations):
         """Get Symbol Information.
 
         ``GET /v1/chart/symbols`` (finance-dev ``chart.get_symbol_info``); scope
-        ``market:information``; retried when safe; not paged. In the query: ``symbol``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``market:information``; retried when safe; not paged. In the query: ``symbol``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`SymbolInfo`.
@@ -97,10 +91,8 @@ class Chart(Operations):
 
         ``GET /v1/chart/tick-history`` (finance-dev ``chart.get_tick_history``); scope
         ``market:information``; retried when safe; not paged. In the query: ``symbol``,
-        ``resolution``, ``countback`` and ``cursor``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``resolution``, ``countback`` and ``cursor``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`TickChartBars`.

@@ -26,10 +26,9 @@ class Company(Operations):
         """Get Company Executives.
 
         ``GET /v1/company/executive`` (finance-dev ``company.get_company_executives``); scope
-        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`CompanyExecutiveResponse`.
@@ -41,9 +40,8 @@ class Company(Operations):
 
         ``GET /v1/company/metrics`` (finance-dev ``company.get_company_metrics``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
-        ``metric``, always 'all'. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``metric``, always 'all'. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`BasicFinancials`.
@@ -54,10 +52,9 @@ class Company(Operations):
         """Get Company Peers.
 
         ``GET /v1/company/peers`` (finance-dev ``company.get_company_peers``); scope
-        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`CompanyPeersResponse`.
@@ -75,9 +72,8 @@ class Company(Operations):
 
         ``GET /v1/company/profile`` (finance-dev ``company.get_company_profile``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``, ``isin``
-        and ``cusip``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
-        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
-        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        and ``cusip``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or
+        another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`CompanyProfile`.

@@ -56,10 +56,9 @@ class CorporateActions(Operations):
         scope ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed
         for you). In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``distribution_type`` as
         ``distributionType``, ``distribution_types`` as ``distributionTypes``, ``limit``, ``sort``,
-        ``next`` and the keys of :class:`CorporateActionsDividendsFilters` (``**filters``). Errors:
-        a missing or malformed argument raises ``ValidationError`` naming it, before anything is
-        sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``next`` and the keys of :class:`CorporateActionsDividendsFilters` (``**filters``). Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`DividendsResponse`); with ``async for``, every
@@ -72,10 +71,9 @@ class CorporateActions(Operations):
 
         ``GET /v1/corporate-actions/ipo-calendar`` (finance-dev
         ``corporate_actions.get_ipo_calendar``); scope ``market:supplemental``; retried when safe;
-        not paged. In the query: ``from_`` as ``from`` and ``to``. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        not paged. In the query: ``from_`` as ``from`` and ``to``. Raises ``ValidationError``
+        (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``: see
+        :class:`Operations`.
 
         Returns:
             :class:`IpoCalendarResponse`.
@@ -94,9 +92,8 @@ class CorporateActions(Operations):
         ``GET /v1/corporate-actions/spinoffs`` (finance-dev ``corporate_actions.get_spinoffs``);
         scope ``market:supplemental``; retried when safe; not paged. In the query: ``identifier``,
         ``identifier_type`` as ``identifierType``, ``start_date`` as ``startDate`` and ``end_date``
-        as ``endDate``. Errors: a missing or malformed argument raises ``ValidationError`` naming
-        it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        as ``endDate``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403)
+        or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`SpinoffsResponse`.
@@ -120,10 +117,9 @@ class CorporateActions(Operations):
         ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
         you). In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``adjustment_type`` as
         ``adjustmentType``, ``adjustment_types`` as ``adjustmentTypes``, ``limit``, ``sort``,
-        ``next`` and the keys of :class:`CorporateActionsStockSplitsFilters` (``**filters``).
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``next`` and the keys of :class:`CorporateActionsStockSplitsFilters` (``**filters``). Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`StockSplitsResponse`); with ``async for``, every
@@ -143,10 +139,9 @@ class CorporateActions(Operations):
         ``GET /v1/corporate-actions/tender-offers`` (finance-dev
         ``corporate_actions.get_tender_offers``); scope ``market:supplemental``; retried when safe;
         not paged. In the query: ``identifier``, ``identifier_type`` as ``identifierType``,
-        ``start_date`` as ``startDate`` and ``end_date`` as ``endDate``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``start_date`` as ``startDate`` and ``end_date`` as ``endDate``. Raises ``ValidationError``
+        (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``: see
+        :class:`Operations`.
 
         Returns:
             :class:`TenderOffersResponse`.

@@ -41,10 +41,8 @@ class Economy(Operations):
         ``GET /v1/economy/inflation`` (finance-dev ``economy.get_inflation``); scope
         ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
         you). In the query: ``dates``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`DateFilters` (``**filters``). Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        :class:`DateFilters` (``**filters``). Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`InflationResponse`); with ``async for``, every
@@ -66,10 +64,9 @@ class Economy(Operations):
         ``GET /v1/economy/inflation-expectations`` (finance-dev
         ``economy.get_inflation_expectations``); scope ``market:supplemental``; retried when safe;
         paged (each page's ``nextUrl`` is followed for you). In the query: ``dates``, ``limit``,
-        ``sort``, ``next`` and the keys of :class:`DateFilters` (``**filters``). Errors: a missing
-        or malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``sort``, ``next`` and the keys of :class:`DateFilters` (``**filters``). Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`InflationExpectationsResponse`); with ``async for``, every
@@ -91,10 +88,8 @@ class Economy(Operations):
         ``GET /v1/economy/treasury-yields`` (finance-dev ``economy.get_treasury_yields``); scope
         ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
         you). In the query: ``dates``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`DateFilters` (``**filters``). Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        :class:`DateFilters` (``**filters``). Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`TreasuryYieldsResponse`); with ``async for``, every

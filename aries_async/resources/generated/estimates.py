@@ -36,9 +36,8 @@ class Estimates(Operations):
 
         ``GET /v1/stock/earnings`` (finance-dev ``estimates.get_earnings_surprises``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
-        ``limit``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
-        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
-        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``limit``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or
+        another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`EarningsSurprisesResponse`.
@@ -55,10 +54,8 @@ class Estimates(Operations):
 
         ``GET /v1/stock/ebit-estimate`` (finance-dev ``estimates.get_ebit_estimates``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
-        ``frequency`` as ``freq``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``frequency`` as ``freq``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`EbitEstimatesResponse`.
@@ -75,10 +72,8 @@ class Estimates(Operations):
 
         ``GET /v1/stock/ebitda-estimate`` (finance-dev ``estimates.get_ebitda_estimates``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
-        ``frequency`` as ``freq``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``frequency`` as ``freq``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`EbitdaEstimatesResponse`.
@@ -95,10 +90,8 @@ class Estimates(Operations):
 
         ``GET /v1/stock/eps-estimate`` (finance-dev ``estimates.get_eps_estimates``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
-        ``frequency`` as ``freq``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``frequency`` as ``freq``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`EpsEstimatesResponse`.
@@ -109,10 +102,9 @@ class Estimates(Operations):
         """Get Analyst Price Targets.
 
         ``GET /v1/stock/price-target`` (finance-dev ``estimates.get_price_target``); scope
-        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`PriceTargetResponse`.
@@ -129,10 +121,8 @@ class Estimates(Operations):
 
         ``GET /v1/stock/revenue-estimate`` (finance-dev ``estimates.get_revenue_estimates``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
-        ``frequency`` as ``freq``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``frequency`` as ``freq``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`RevenueEstimatesResponse`.
@@ -150,10 +140,8 @@ class Estimates(Operations):
 
         ``GET /v1/stock/upgrade-downgrade`` (finance-dev ``estimates.get_upgrades_downgrades``);
         scope ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``,
-        ``from_`` as ``from`` and ``to``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``from_`` as ``from`` and ``to``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`UpgradesDowngradesResponse`.

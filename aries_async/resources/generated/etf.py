@@ -33,9 +33,8 @@ class Etf(Operations):
 
         ``GET /v1/etf/country`` (finance-dev ``etf.get_etf_country_allocation``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
-        ``isin``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
-        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
-        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``isin``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or
+        another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`EtfCountryAllocationResponse`.
@@ -57,10 +56,8 @@ class Etf(Operations):
 
         ``GET /v1/etf/holdings`` (finance-dev ``etf.get_etf_holdings``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``, ``isin``,
-        ``skip`` and ``date_`` as ``date``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``skip`` and ``date_`` as ``date``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`EtfHoldingsResponse`.
@@ -72,9 +69,8 @@ class Etf(Operations):
 
         ``GET /v1/etf/profile`` (finance-dev ``etf.get_etf_profile``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
-        ``isin``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
-        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
-        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``isin``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or
+        another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`EtfProfileResponse`.
@@ -91,9 +87,8 @@ class Etf(Operations):
 
         ``GET /v1/etf/sector`` (finance-dev ``etf.get_etf_sector_allocation``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
-        ``isin``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
-        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
-        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``isin``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or
+        another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`EtfSectorAllocationResponse`.

@@ -35,10 +35,9 @@ class Filings(Operations):
 
         ``GET /v1/filings/sec`` (finance-dev ``filings.get_sec_filings``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``, ``cik``,
-        ``access_number`` as ``accessNumber``, ``form``, ``from_`` as ``from`` and ``to``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``access_number`` as ``accessNumber``, ``form``, ``from_`` as ``from`` and ``to``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`SecFilingsResponse`.
@@ -56,10 +55,8 @@ class Filings(Operations):
 
         ``GET /v1/filings/similarity-index`` (finance-dev ``filings.get_filings_similarity_index``);
         scope ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``,
-        ``cik`` and ``frequency`` as ``freq``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``cik`` and ``frequency`` as ``freq``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`FilingsSimilarityIndexResponse`.

@@ -55,9 +55,8 @@ class Financials(Operations):
         ``financials.get_cash_flow_statements``); scope ``market:supplemental``; retried when safe;
         paged (each page's ``nextUrl`` is followed for you). In the query: ``ciks``, ``limit``,
         ``sort``, ``next`` and the keys of :class:`FinancialsStatementsFilters` (``**filters``).
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another
+        ``APIError``: see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`CashFlowStatementsResponse`); with ``async for``, every
@@ -79,10 +78,8 @@ class Financials(Operations):
         ``GET /v1/financials/income-statements`` (finance-dev ``financials.get_income_statements``);
         scope ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed
         for you). In the query: ``ciks``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`FinancialsStatementsFilters` (``**filters``). Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        :class:`FinancialsStatementsFilters` (``**filters``). Raises ``ValidationError`` (nothing
+        sent), ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`IncomeStatementsResponse`); with ``async for``, every
@@ -105,10 +102,9 @@ class Financials(Operations):
         ``GET /v1/financials/ratios`` (finance-dev ``financials.get_financial_ratios``); scope
         ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
         you). In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``ciks``, ``limit``, ``sort``,
-        ``next`` and the keys of :class:`FinancialsRatiosFilters` (``**filters``). Errors: a missing
-        or malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``next`` and the keys of :class:`FinancialsRatiosFilters` (``**filters``). Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`FinancialRatiosResponse`); with ``async for``, every
@@ -131,9 +127,8 @@ class Financials(Operations):
         ``GET /v1/financials/reported`` (finance-dev ``financials.get_reported_financials``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``, ``cik``,
         ``access_number`` as ``accessNumber``, ``frequency`` as ``freq``, ``from_`` as ``from`` and
-        ``to``. Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``to``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or
+        another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`FinancialsReportedResponse`.
@@ -153,9 +148,8 @@ class Financials(Operations):
 
         ``GET /v1/financials/revenue-breakdown`` (finance-dev ``financials.get_revenue_breakdown``);
         scope ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
-        ``cik``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
-        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
-        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``cik``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or
+        another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`FinancialsRevenueBreakdownResponse`.
@@ -184,10 +178,9 @@ class Financials(Operations):
         you). In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``days_to_cover_list`` as
         ``daysToCoverList``, ``settlement_dates`` as ``settlementDates``,
         ``average_daily_volume_list`` as ``avgDailyVolumeList``, ``limit``, ``sort``, ``next`` and
-        the keys of :class:`FinancialsShortInterestFilters` (``**filters``). Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        the keys of :class:`FinancialsShortInterestFilters` (``**filters``). Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`ShortInterestResponse`); with ``async for``, every
@@ -214,10 +207,8 @@ class Financials(Operations):
         you). In the query: ``tickers_any_of`` as ``tickersAnyOf``, ``dates``,
         ``short_volume_ratio_list`` as ``shortVolumeRatioList``, ``total_volume_list`` as
         ``totalVolumeList``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`FinancialsShortVolumeFilters` (``**filters``). Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        :class:`FinancialsShortVolumeFilters` (``**filters``). Raises ``ValidationError`` (nothing
+        sent), ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`ShortVolumeResponse`); with ``async for``, every
@@ -237,10 +228,9 @@ class Financials(Operations):
 
         ``GET /v1/financials/statements`` (finance-dev ``financials.get_financial_statements``);
         scope ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``,
-        ``statement``, ``frequency`` as ``freq`` and ``preliminary``. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``statement``, ``frequency`` as ``freq`` and ``preliminary``. Raises ``ValidationError``
+        (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``: see
+        :class:`Operations`.
 
         Returns:
             :class:`FinancialsStatementsResponse`.

@@ -44,9 +44,8 @@ class Indices(Operations):
         ``GET /v1/indices/bar`` (finance-dev ``indices.get_index_bar``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``identifier``,
         ``end_time`` as ``endTime``, ``identifier_type`` as ``identifierType``, ``precision`` and
-        ``period``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
-        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
-        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``period``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or
+        another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`IndexBarResponse`.
@@ -68,10 +67,8 @@ class Indices(Operations):
         ``GET /v1/indices/bars`` (finance-dev ``indices.get_index_bars``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``identifier``,
         ``start_time`` as ``startTime``, ``end_time`` as ``endTime``, ``identifier_type`` as
-        ``identifierType``, ``precision`` and ``period``. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``identifierType``, ``precision`` and ``period``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`IndexBarsResponse`.
@@ -83,9 +80,8 @@ class Indices(Operations):
 
         ``GET /v1/indices/by-group`` (finance-dev ``indices.list_indices_by_group``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``index_group`` as
-        ``indexGroup``. Errors: a missing or malformed argument raises ``ValidationError`` naming
-        it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``indexGroup``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403)
+        or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`IndicesByGroupResponse`.
@@ -110,10 +106,8 @@ class Indices(Operations):
         ``market:supplemental``; retried when safe; not paged. In the query: ``identifier``,
         ``start_time`` as ``startTime``, ``end_time`` as ``endTime``, ``identifier_type`` as
         ``identifierType``, ``precision``, ``period``, ``adjustment_method`` as ``adjustmentMethod``
-        and ``include_extended`` as ``includeExtended``. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        and ``include_extended`` as ``includeExtended``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`IndexChartBarsResponse`.
@@ -124,10 +118,8 @@ class Indices(Operations):
         """Get Index Groups.
 
         ``GET /v1/indices/groups`` (finance-dev ``indices.list_index_groups``); scope
-        ``market:supplemental``; retried when safe; not paged. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``market:supplemental``; retried when safe; not paged. Raises ``ValidationError`` (nothing
+        sent), ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`IndexGroupsResponse`.
@@ -146,10 +138,8 @@ class Indices(Operations):
         ``GET /v1/indices/list`` (finance-dev ``indices.list_indices``); scope
         ``market:supplemental``; retried when safe; paged (each page's ``nextPage`` token is sent
         back for you). In the query: ``index_group`` as ``indexGroup``, ``page_size`` as
-        ``pageSize`` and ``next_page`` as ``nextPage``. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``pageSize`` and ``next_page`` as ``nextPage``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`IndexListResponse`); with ``async for``, every
@@ -167,10 +157,8 @@ class Indices(Operations):
 
         ``GET /v1/indices/realtime/values`` (finance-dev ``indices.get_index_realtime_values``);
         scope ``market:supplemental``; retried when safe; not paged. In the query: ``identifiers``
-        and ``identifier_type`` as ``identifierType``. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        and ``identifier_type`` as ``identifierType``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`IndicesRealtimeValuesResponse`.
@@ -185,9 +173,8 @@ class Indices(Operations):
 
         ``GET /v1/indices/search`` (finance-dev ``indices.search_indices``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``index_name`` as
-        ``indexName``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
-        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
-        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``indexName``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or
+        another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`IndexSearchResponse`.

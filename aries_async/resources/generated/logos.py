@@ -39,10 +39,9 @@ class Logos(Operations):
         ``GET /v1/logos/search`` (finance-dev ``logos.search_logos``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``search_keys`` as
         ``searchKeys``, ``fields``, ``search_keys_type`` as ``searchKeysType``, ``composite_auto``
-        as ``compositeAuto``, ``composite_radius`` as ``compositeRadius`` and ``scale``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        as ``compositeAuto``, ``composite_radius`` as ``compositeRadius`` and ``scale``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`LogoSearchResponse`.
@@ -66,9 +65,8 @@ class Logos(Operations):
         retried when safe; paged (page numbers: ``page`` counts up for you). In the query:
         ``fields``, ``updated_since`` as ``updatedSince``, ``composite_auto`` as ``compositeAuto``,
         ``composite_radius`` as ``compositeRadius``, ``scale``, ``page`` and ``page_size`` as
-        ``pageSize``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
-        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
-        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``pageSize``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or
+        another ``APIError``: see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`LogoSyncResponse`); with ``async for``, every

@@ -27,10 +27,9 @@ class MarketOperations(Operations):
         """Get equity details.
 
         ``GET /v1/marketdata/equities/details`` (finance-dev ``market.get_equity_details``); scope
-        ``market:information``; retried when safe; not paged. In the query: ``symbols``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``market:information``; retried when safe; not paged. In the query: ``symbols``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`GetEquityDetailsResponse`.
@@ -41,9 +40,8 @@ class MarketOperations(Operations):
         """Get Easy-to-Borrow List.
 
         ``GET /v1/etb`` (finance-dev ``market.get_etb_list``); scope ``market:information``; retried
-        when safe; not paged. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        when safe; not paged. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError``
+        (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`EtbListResponse`.
@@ -54,10 +52,9 @@ class MarketOperations(Operations):
         """Get option details.
 
         ``GET /v1/marketdata/options/details`` (finance-dev ``market.get_option_details``); scope
-        ``market:information``; retried when safe; not paged. In the query: ``symbols``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``market:information``; retried when safe; not paged. In the query: ``symbols``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`GetOptionDetailsResponse`.
@@ -68,10 +65,8 @@ class MarketOperations(Operations):
         """Search Easy-to-Borrow Symbols.
 
         ``POST /v1/etb/search`` (finance-dev ``market.search_etb_symbols``); scope
-        ``market:information``; retried when safe; not paged. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``market:information``; retried when safe; not paged. Raises ``ValidationError`` (nothing
+        sent), ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Args:
             symbols: body ``symbols``, list of string; required.

@@ -23,9 +23,8 @@ class News(Operations):
 
         ``GET /v1/news/{id}`` (finance-dev ``news.get_news_by_id``); scope ``market:supplemental``;
         retried when safe; not paged. In the path: ``id``. In the query: ``news_type`` as
-        ``newsType``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
-        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
-        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``newsType``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or
+        another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`NewsItem`.
@@ -41,10 +40,9 @@ class News(Operations):
         """Get Market News.
 
         ``GET /v1/news`` (finance-dev ``news.get_news``); scope ``market:supplemental``; retried
-        when safe; not paged. In the query: ``symbols`` and ``topics``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        when safe; not paged. In the query: ``symbols`` and ``topics``. Raises ``ValidationError``
+        (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``: see
+        :class:`Operations`.
 
         Returns:
             :class:`NewsListResponse`.
@@ -55,10 +53,9 @@ class News(Operations):
         """Get News Sentiment.
 
         ``GET /v1/news-sentiment`` (finance-dev ``news.get_news_sentiment``); scope
-        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`NewsSentimentResponse`.

@@ -52,10 +52,8 @@ class Options(Operations):
         ``GET /v1/options/activity`` (finance-dev ``options.get_options_activity``); scope
         ``market:supplemental``; retried when safe; paged (page numbers: ``page`` counts up for
         you). In the query: ``tickers``, ``page``, ``page_size`` as ``pageSize`` and the keys of
-        :class:`DateFromToFilters` (``**filters``). Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        :class:`DateFromToFilters` (``**filters``). Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`OptionsActivityResponse`); with ``async for``, every
@@ -81,9 +79,8 @@ class Options(Operations):
         paged (each page's ``nextUrl`` is followed for you). In the path: ``underlying_asset`` as
         ``underlyingAsset``. In the query: ``contract_type`` as ``contractType``, ``order``,
         ``limit``, ``sort``, ``next`` and the keys of :class:`OptionsChainSnapshotFilters`
-        (``**filters``). Errors: a missing or malformed argument raises ``ValidationError`` naming
-        it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        (``**filters``). Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403)
+        or another ``APIError``: see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`OptionChainSnapshotResponse`); with ``async for``, every
@@ -101,9 +98,8 @@ class Options(Operations):
         ``GET /v1/options/snapshot/{underlyingAsset}/{optionContract}`` (finance-dev
         ``options.get_option_contract_snapshot``); scope ``market:supplemental``; retried when safe;
         not paged. In the path: ``underlying_asset`` as ``underlyingAsset`` and ``option_contract``
-        as ``optionContract``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        as ``optionContract``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError``
+        (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`OptionContractSnapshotResponse`.
@@ -117,10 +113,9 @@ class Options(Operations):
         """Get Options Last Trade.
 
         ``GET /v1/options/last-trade`` (finance-dev ``options.get_option_last_trade``); scope
-        ``market:supplemental``; retried when safe; not paged. In the query: ``ticker``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``market:supplemental``; retried when safe; not paged. In the query: ``ticker``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`OptionLastTradeResponse`.
@@ -132,9 +127,8 @@ class Options(Operations):
 
         ``GET /v1/options/open-close`` (finance-dev ``options.get_option_open_close``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``ticker`` and
-        ``date_`` as ``date``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``date_`` as ``date``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError``
+        (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`OptionOpenCloseResponse`.
@@ -145,10 +139,9 @@ class Options(Operations):
         """Get Previous Day Option Data.
 
         ``GET /v1/options/previous-day`` (finance-dev ``options.get_option_previous_day``); scope
-        ``market:supplemental``; retried when safe; not paged. In the query: ``ticker``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``market:supplemental``; retried when safe; not paged. In the query: ``ticker``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`OptionPreviousDayResponse`.
@@ -170,10 +163,8 @@ class Options(Operations):
         ``GET /v1/options/quotes`` (finance-dev ``options.get_option_quotes``); scope
         ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
         you). In the query: ``ticker``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`TimestampFilters` (``**filters``). Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        :class:`TimestampFilters` (``**filters``). Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`OptionQuotesResponse`); with ``async for``, every
@@ -196,10 +187,8 @@ class Options(Operations):
         ``GET /v1/options/trades`` (finance-dev ``options.get_option_trades``); scope
         ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
         you). In the query: ``ticker``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`TimestampFilters` (``**filters``). Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        :class:`TimestampFilters` (``**filters``). Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`OptionTradesResponse`); with ``async for``, every
@@ -217,10 +206,9 @@ class Options(Operations):
 
         ``GET /v1/options/unusual_activity/{symbol}`` (finance-dev
         ``options.get_options_unusual_activity``); scope ``options:information``; retried when safe;
-        not paged. In the path: ``symbol``. In the query: ``source``. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        not paged. In the path: ``symbol``. In the query: ``source``. Raises ``ValidationError``
+        (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``: see
+        :class:`Operations`.
 
         Returns:
             :class:`OptionsUnusualActivityResponse`.

@@ -33,9 +33,8 @@ class Ownership(Operations):
 
         ``GET /v1/ownership/fund`` (finance-dev ``ownership.get_fund_ownership``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
-        ``limit``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
-        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
-        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``limit``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or
+        another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`OwnershipDataResponse`.
@@ -53,10 +52,9 @@ class Ownership(Operations):
 
         ``GET /v1/ownership/insider-transactions`` (finance-dev
         ``ownership.get_insider_transactions``); scope ``market:supplemental``; retried when safe;
-        not paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Errors: a missing or
-        malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        not paged. In the query: ``symbol``, ``from_`` as ``from`` and ``to``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`InsiderTransactionsResponse`.
@@ -78,10 +76,8 @@ class Ownership(Operations):
 
         ``GET /v1/institutional/ownership`` (finance-dev ``ownership.get_institutional_ownership``);
         scope ``market:supplemental``; retried when safe; not paged. In the query: ``cusip``,
-        ``from_`` as ``from``, ``to`` and ``symbol``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``from_`` as ``from``, ``to`` and ``symbol``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`InstitutionalOwnershipResponse`.
@@ -101,10 +97,8 @@ class Ownership(Operations):
 
         ``GET /v1/institutional/portfolio`` (finance-dev ``ownership.get_institutional_portfolio``);
         scope ``market:supplemental``; retried when safe; not paged. In the query: ``cik``,
-        ``from_`` as ``from`` and ``to``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``from_`` as ``from`` and ``to``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`InstitutionalPortfolioResponse`.
@@ -124,9 +118,8 @@ class Ownership(Operations):
 
         ``GET /v1/ownership/data`` (finance-dev ``ownership.get_ownership_data``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
-        ``limit``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
-        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
-        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``limit``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or
+        another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`OwnershipDataResponse`.

@@ -34,10 +34,8 @@ class PredictionsHistory(Operations):
 
         ``GET /v1/predictions/historical-data`` (finance-dev ``predictions.history.get_history``);
         no token needed; retried when safe; not paged. In the query: ``symbol``, ``from_`` as
-        ``from``, ``to`` and ``limit``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``from``, ``to`` and ``limit``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`GetHistoryResponseBody`.
@@ -53,9 +51,8 @@ class PredictionsHistory(Operations):
 
         ``POST /v1/predictions/historical-data/batch`` (finance-dev
         ``predictions.history.get_history_batch``); no token needed; retried when safe; not paged.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another
+        ``APIError``: see :class:`Operations`.
 
         Args:
             queries: body ``queries``, list of :class:`PredMdHistoryRequest`; required.

@@ -31,10 +31,8 @@ class PredictionsMarkets(Operations):
 
         ``GET /v1/predictions/base-events/{baseEventId}`` (finance-dev
         ``predictions.markets.get_base_event``); no token needed; retried when safe; not paged. In
-        the path: ``base_event_id`` as ``baseEventId``. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        the path: ``base_event_id`` as ``baseEventId``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`GetBaseEventResponseBody`.
@@ -45,10 +43,8 @@ class PredictionsMarkets(Operations):
         """List prediction market categories.
 
         ``GET /v1/predictions/categories`` (finance-dev ``predictions.markets.list_categories``); no
-        token needed; retried when safe; not paged. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        token needed; retried when safe; not paged. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`ListCategoriesResponseBody`.
@@ -60,10 +56,8 @@ class PredictionsMarkets(Operations):
 
         ``GET /v1/predictions/events/{eventId}/contracts`` (finance-dev
         ``predictions.markets.get_event_contracts``); no token needed; retried when safe; not paged.
-        In the path: ``event_id`` as ``eventId``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        In the path: ``event_id`` as ``eventId``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`GetEventContractsResponseBody`.
@@ -91,10 +85,9 @@ class PredictionsMarkets(Operations):
         ``GET /v1/predictions/search`` (finance-dev ``predictions.markets.search``); no token
         needed; retried when safe; paged (page numbers: ``page`` counts up for you). In the query:
         ``type``, ``q``, ``state``, ``base_event_id`` as ``baseEventId``, ``event_id`` as
-        ``eventId``, ``category``, ``tradable``, ``page`` and ``per_page`` as ``perPage``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``eventId``, ``category``, ``tradable``, ``page`` and ``per_page`` as ``perPage``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`SearchResponseBody`); with ``async for``, every

@@ -28,10 +28,8 @@ class PredictionsOrders(Operations):
 
         ``GET /v1/predictions/orders/{orderId}`` (finance-dev
         ``predictions.orders.get_prediction_order``); a token of any scope; retried when safe; not
-        paged. In the path: ``order_id`` as ``orderId``. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        paged. In the path: ``order_id`` as ``orderId``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`GetPredictionOrderResponseBody`.
@@ -54,10 +52,8 @@ class PredictionsOrders(Operations):
 
         ``GET /v1/predictions/orders`` (finance-dev ``predictions.orders.list_prediction_orders``);
         a token of any scope; retried when safe; not paged. In the query: ``status``, ``account_id``
-        as ``accountId``, ``symbol``, ``limit`` and ``cursor``. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        as ``accountId``, ``symbol``, ``limit`` and ``cursor``. Raises ``ValidationError`` (nothing
+        sent), ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`ListPredictionOrdersResponseBody`.
@@ -87,9 +83,8 @@ class PredictionsOrders(Operations):
 
         ``POST /v1/predictions/orders`` (finance-dev ``predictions.orders.place_prediction_order``);
         a token of any scope; retried when safe (one ``Idempotency-Key`` across the retries); not
-        paged. Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        paged. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another
+        ``APIError``: see :class:`Operations`.
 
         Args:
             account_id: body ``accountId``, string; required.

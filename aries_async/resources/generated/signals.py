@@ -30,10 +30,9 @@ class Signals(Operations):
 
         ``GET /v1/signals/bull-bear`` (finance-dev ``signals.get_bull_bear_analysis``); scope
         ``market:supplemental``; retried when safe; paged (page numbers: ``page`` counts up for
-        you). In the query: ``symbols``, ``page`` and ``page_size`` as ``pageSize``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        you). In the query: ``symbols``, ``page`` and ``page_size`` as ``pageSize``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`BullBearAnalysisResponse`); with ``async for``, every

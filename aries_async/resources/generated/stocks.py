@@ -53,9 +53,8 @@ class Stocks(Operations):
         ``GET /v1/stocks/aggs`` (finance-dev ``stocks.get_stock_aggregates``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``ticker``,
         ``multiplier``, ``timespan``, ``from_`` as ``from``, ``to``, ``adjusted``, ``sort``,
-        ``limit`` and ``next``. Errors: a missing or malformed argument raises ``ValidationError``
-        naming it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``limit`` and ``next``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError``
+        (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`StockAggregatesResponse`.
@@ -73,10 +72,8 @@ class Stocks(Operations):
 
         ``GET /v1/stocks/grouped`` (finance-dev ``stocks.get_daily_market_summary``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``date_`` as ``date``,
-        ``adjusted`` and ``include_otc`` as ``includeOtc``. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``adjusted`` and ``include_otc`` as ``includeOtc``. Raises ``ValidationError`` (nothing
+        sent), ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`DailyMarketSummaryResponse`.
@@ -90,10 +87,9 @@ class Stocks(Operations):
         """Get Last Quote (NBBO).
 
         ``GET /v1/stocks/last-quote`` (finance-dev ``stocks.get_stock_last_quote``); scope
-        ``market:supplemental``; retried when safe; not paged. In the query: ``ticker``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``market:supplemental``; retried when safe; not paged. In the query: ``ticker``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`StockLastQuoteResponse`.
@@ -104,10 +100,9 @@ class Stocks(Operations):
         """Get Last Trade.
 
         ``GET /v1/stocks/last-trade`` (finance-dev ``stocks.get_stock_last_trade``); scope
-        ``market:supplemental``; retried when safe; not paged. In the query: ``ticker``. Errors: a
-        missing or malformed argument raises ``ValidationError`` naming it, before anything is sent;
-        a 403 ``PermissionDeniedError`` naming the scope needed; another error answer the
-        ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``market:supplemental``; retried when safe; not paged. In the query: ``ticker``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`StockLastTradeResponse`.
@@ -125,10 +120,8 @@ class Stocks(Operations):
 
         ``GET /v1/stocks/open-close`` (finance-dev ``stocks.get_stock_open_close``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``ticker``, ``date_``
-        as ``date`` and ``adjusted``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        as ``date`` and ``adjusted``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`StockOpenCloseResponse`.
@@ -145,9 +138,8 @@ class Stocks(Operations):
 
         ``GET /v1/stocks/prev`` (finance-dev ``stocks.get_stock_previous_day``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``ticker`` and
-        ``adjusted``. Errors: a missing or malformed argument raises ``ValidationError`` naming it,
-        before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another
-        error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``adjusted``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or
+        another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`StockPreviousDayResponse`.
@@ -169,10 +161,8 @@ class Stocks(Operations):
         ``GET /v1/stocks/quotes`` (finance-dev ``stocks.get_stock_quotes``); scope
         ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
         you). In the query: ``ticker``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`TimestampFilters` (``**filters``). Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        :class:`TimestampFilters` (``**filters``). Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`StockQuotesResponse`); with ``async for``, every
@@ -190,10 +180,8 @@ class Stocks(Operations):
 
         ``GET /v1/stocks/snapshot`` (finance-dev ``stocks.get_stock_snapshots``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``tickers`` and
-        ``include_otc`` as ``includeOtc``. Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        ``include_otc`` as ``includeOtc``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`StockSnapshotsResponse`.
@@ -215,10 +203,8 @@ class Stocks(Operations):
         ``GET /v1/stocks/trades`` (finance-dev ``stocks.get_stock_trades``); scope
         ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
         you). In the query: ``ticker``, ``order``, ``limit``, ``sort``, ``next`` and the keys of
-        :class:`TimestampFilters` (``**filters``). Errors: a missing or malformed argument raises
-        ``ValidationError`` naming it, before anything is sent; a 403 ``PermissionDeniedError``
-        naming the scope needed; another error answer the ``APIError`` of its status
-        (:mod:`aries_async.errors`).
+        :class:`TimestampFilters` (``**filters``). Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`StockTradesResponse`); with ``async for``, every
@@ -242,10 +228,9 @@ class Stocks(Operations):
         ``GET /v1/stocks/unified-snapshot`` (finance-dev ``stocks.get_unified_snapshot``); scope
         ``market:supplemental``; retried when safe; paged (each page's ``nextUrl`` is followed for
         you). In the query: ``type``, ``tickers_any_of`` as ``tickersAnyOf``, ``order``, ``limit``,
-        ``sort``, ``next`` and the keys of :class:`TickerFilters` (``**filters``). Errors: a missing
-        or malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``sort``, ``next`` and the keys of :class:`TickerFilters` (``**filters``). Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`UnifiedSnapshotResponse`); with ``async for``, every

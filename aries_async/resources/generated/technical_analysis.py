@@ -33,10 +33,9 @@ class TechnicalAnalysis(Operations):
 
         ``GET /v1/scan/technical-indicator`` (finance-dev
         ``technical_analysis.get_aggregate_technical_indicators``); scope ``market:supplemental``;
-        retried when safe; not paged. In the query: ``symbol`` and ``resolution``. Errors: a missing
-        or malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        retried when safe; not paged. In the query: ``symbol`` and ``resolution``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`AggregateTechnicalIndicatorsResponse`.
@@ -75,10 +74,8 @@ class TechnicalAnalysis(Operations):
         ``GET /v1/indicator`` (finance-dev ``technical_analysis.get_technical_indicator``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol``,
         ``resolution``, ``indicator``, ``from_`` as ``from``, ``to``, ``timeperiod``,
-        ``fast_period``, ``slow_period`` and ``signal_period``. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``fast_period``, ``slow_period`` and ``signal_period``. Raises ``ValidationError`` (nothing
+        sent), ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`TechnicalIndicatorResponse`.
@@ -93,9 +90,8 @@ class TechnicalAnalysis(Operations):
 
         ``GET /v1/scan/pattern`` (finance-dev ``technical_analysis.get_technical_patterns``); scope
         ``market:supplemental``; retried when safe; not paged. In the query: ``symbol`` and
-        ``resolution``. Errors: a missing or malformed argument raises ``ValidationError`` naming
-        it, before anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed;
-        another error answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        ``resolution``. Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403)
+        or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`TechnicalPatternsResponse`.
@@ -111,10 +107,9 @@ class TechnicalAnalysis(Operations):
 
         ``GET /v1/scan/support-resistance`` (finance-dev
         ``technical_analysis.get_support_resistance_levels``); scope ``market:supplemental``;
-        retried when safe; not paged. In the query: ``symbol`` and ``resolution``. Errors: a missing
-        or malformed argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        retried when safe; not paged. In the query: ``symbol`` and ``resolution``. Raises
+        ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``:
+        see :class:`Operations`.
 
         Returns:
             :class:`SupportResistanceLevelsResponse`.

@@ -26,10 +26,8 @@ class Watchlists(Operations):
         """Create Watchlist.
 
         ``POST /v1/config/watchlist`` (finance-dev ``watchlist.create``); scope
-        ``watchlist:management``; never retried; not paged. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``watchlist:management``; never retried; not paged. Raises ``ValidationError`` (nothing
+        sent), ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Args:
             name: body ``name``, string; required.
@@ -45,9 +43,8 @@ class Watchlists(Operations):
 
         ``DELETE /v1/config/watchlist/{watchlist_id}`` (finance-dev ``watchlist.delete``); scope
         ``watchlist:management``; retried when safe; not paged. In the path: ``watchlist_id``.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another
+        ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`Watchlist`.
@@ -59,9 +56,8 @@ class Watchlists(Operations):
 
         ``GET /v1/config/watchlist/{watchlist_id}`` (finance-dev ``watchlist.get``); scope
         ``watchlist:information``; retried when safe; not paged. In the path: ``watchlist_id``.
-        Errors: a missing or malformed argument raises ``ValidationError`` naming it, before
-        anything is sent; a 403 ``PermissionDeniedError`` naming the scope needed; another error
-        answer the ``APIError`` of its status (:mod:`aries_async.errors`).
+        Raises ``ValidationError`` (nothing sent), ``PermissionDeniedError`` (403) or another
+        ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`Watchlist`.
@@ -72,10 +68,8 @@ class Watchlists(Operations):
         """List Watchlists.
 
         ``GET /v1/config/watchlist`` (finance-dev ``watchlist.list``); scope
-        ``watchlist:information``; retried when safe; not paged. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``watchlist:information``; retried when safe; not paged. Raises ``ValidationError`` (nothing
+        sent), ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
             :class:`WatchlistResponse`.
@@ -90,10 +84,8 @@ class Watchlists(Operations):
         """Replace All Watchlists.
 
         ``PUT /v1/config/watchlist`` (finance-dev ``watchlist.replace_all``); scope
-        ``watchlist:management``; retried when safe; not paged. Errors: a missing or malformed
-        argument raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        ``watchlist:management``; retried when safe; not paged. Raises ``ValidationError`` (nothing
+        sent), ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Args:
             watchlists: the JSON array body; required.
@@ -115,10 +107,8 @@ class Watchlists(Operations):
 
         ``PATCH /v1/config/watchlist/{watchlist_id}`` (finance-dev ``watchlist.update``); scope
         ``watchlist:management``; retried when safe; not paged. In the path: ``watchlist_id``. The
-        body needs name, or add_symbols, or remove_symbols. Errors: a missing or malformed argument
-        raises ``ValidationError`` naming it, before anything is sent; a 403
-        ``PermissionDeniedError`` naming the scope needed; another error answer the ``APIError`` of
-        its status (:mod:`aries_async.errors`).
+        body needs name, or add_symbols, or remove_symbols. Raises ``ValidationError`` (nothing
+        sent), ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Args:
             add_symbols: body ``add_symbols``, list of string; optional.
