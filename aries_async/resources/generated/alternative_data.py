@@ -5,7 +5,7 @@ tools/generate_api.py from aries_async/apispec: do not edit.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 from aries_async.resources._operation import Operations
 
@@ -50,7 +50,7 @@ class AlternativeData(Operations):
         Returns:
             :class:`BankBranchesResponse`.
         """
-        return cast("BankBranchesResponse", await self._call("getBankBranches", locals()))
+        return await self._call("getBankBranches", locals())
 
     async def company_esg(self, symbol: str) -> CompanyEsgResponse:
         """Get Company ESG.
@@ -63,7 +63,7 @@ class AlternativeData(Operations):
         Returns:
             :class:`CompanyEsgResponse`.
         """
-        return cast("CompanyEsgResponse", await self._call("getCompanyEsg", locals()))
+        return await self._call("getCompanyEsg", locals())
 
     async def company_presentation(self, symbol: str) -> CompanyPresentationResponse:
         """Get Company Presentation.
@@ -76,10 +76,7 @@ class AlternativeData(Operations):
         Returns:
             :class:`CompanyPresentationResponse`.
         """
-        return cast(
-            "CompanyPresentationResponse",
-            await self._call("getCompanyPresentation", locals()),
-        )
+        return await self._call("getCompanyPresentation", locals())
 
     async def congressional_trading(
         self,
@@ -98,10 +95,7 @@ class AlternativeData(Operations):
         Returns:
             :class:`CongressionalTradingResponse`.
         """
-        return cast(
-            "CongressionalTradingResponse",
-            await self._call("getCongressionalTrading", locals()),
-        )
+        return await self._call("getCongressionalTrading", locals())
 
     async def covid19_us_cases(self) -> Covid19UsCasesResponse:
         """Get COVID-19 US.
@@ -113,7 +107,7 @@ class AlternativeData(Operations):
         Returns:
             :class:`Covid19UsCasesResponse`.
         """
-        return cast("Covid19UsCasesResponse", await self._call("getCovid19UsCases", locals()))
+        return await self._call("getCovid19UsCases", locals())
 
     async def earnings_call_live(
         self,
@@ -133,7 +127,7 @@ class AlternativeData(Operations):
         Returns:
             :class:`EarningsCallLiveResponse`.
         """
-        return cast("EarningsCallLiveResponse", await self._call("getEarningsCallLive", locals()))
+        return await self._call("getEarningsCallLive", locals())
 
     async def earnings_quality_score(
         self,
@@ -151,10 +145,7 @@ class AlternativeData(Operations):
         Returns:
             :class:`EarningsQualityScoreResponse`.
         """
-        return cast(
-            "EarningsQualityScoreResponse",
-            await self._call("getEarningsQualityScore", locals()),
-        )
+        return await self._call("getEarningsQualityScore", locals())
 
     async def fda_advisory_committee_calendar(self) -> FdaAdvisoryCommitteeCalendarResponse:
         """Get FDA Advisory Committee Calendar.
@@ -167,10 +158,7 @@ class AlternativeData(Operations):
         Returns:
             :class:`FdaAdvisoryCommitteeCalendarResponse`.
         """
-        return cast(
-            "FdaAdvisoryCommitteeCalendarResponse",
-            await self._call("getFdaAdvisoryCommitteeCalendar", locals()),
-        )
+        return await self._call("getFdaAdvisoryCommitteeCalendar", locals())
 
     async def historical_esg(self, symbol: str) -> HistoricalEsgResponse:
         """Get Historical ESG.
@@ -183,7 +171,7 @@ class AlternativeData(Operations):
         Returns:
             :class:`HistoricalEsgResponse`.
         """
-        return cast("HistoricalEsgResponse", await self._call("getHistoricalEsg", locals()))
+        return await self._call("getHistoricalEsg", locals())
 
     async def investment_theme(
         self,
@@ -224,7 +212,7 @@ class AlternativeData(Operations):
         Returns:
             :class:`InvestmentThemeResponse`.
         """
-        return cast("InvestmentThemeResponse", await self._call("getInvestmentTheme", locals()))
+        return await self._call("getInvestmentTheme", locals())
 
     async def list_transcripts(self, symbol: str) -> TranscriptsResponse:
         """Get Transcripts List.
@@ -237,7 +225,7 @@ class AlternativeData(Operations):
         Returns:
             :class:`TranscriptsResponse`.
         """
-        return cast("TranscriptsResponse", await self._call("listTranscripts", locals()))
+        return await self._call("listTranscripts", locals())
 
     async def lobbying(self, symbol: str, from_: date, to: date) -> LobbyingResponse:
         """Get Lobbying.
@@ -250,7 +238,7 @@ class AlternativeData(Operations):
         Returns:
             :class:`LobbyingResponse`.
         """
-        return cast("LobbyingResponse", await self._call("getLobbying", locals()))
+        return await self._call("getLobbying", locals())
 
     async def social_sentiment(
         self,
@@ -269,7 +257,7 @@ class AlternativeData(Operations):
         Returns:
             :class:`SocialSentimentResponse`.
         """
-        return cast("SocialSentimentResponse", await self._call("getSocialSentiment", locals()))
+        return await self._call("getSocialSentiment", locals())
 
     async def supply_chain(self, symbol: str) -> SupplyChainResponse:
         """Get Supply Chain.
@@ -282,7 +270,7 @@ class AlternativeData(Operations):
         Returns:
             :class:`SupplyChainResponse`.
         """
-        return cast("SupplyChainResponse", await self._call("getSupplyChain", locals()))
+        return await self._call("getSupplyChain", locals())
 
     async def transcript(self, id: str) -> TranscriptResponse:
         """Get Transcript by ID.
@@ -295,7 +283,7 @@ class AlternativeData(Operations):
         Returns:
             :class:`TranscriptResponse`.
         """
-        return cast("TranscriptResponse", await self._call("getTranscript", locals()))
+        return await self._call("getTranscript", locals())
 
     async def usa_spending(self, symbol: str, from_: date, to: date) -> UsaSpendingResponse:
         """Get USA Spending.
@@ -308,7 +296,7 @@ class AlternativeData(Operations):
         Returns:
             :class:`UsaSpendingResponse`.
         """
-        return cast("UsaSpendingResponse", await self._call("getUsaSpending", locals()))
+        return await self._call("getUsaSpending", locals())
 
     async def uspto_patents(self, symbol: str, from_: date, to: date) -> UsptoPatentsResponse:
         """Get USPTO Patent.
@@ -321,7 +309,7 @@ class AlternativeData(Operations):
         Returns:
             :class:`UsptoPatentsResponse`.
         """
-        return cast("UsptoPatentsResponse", await self._call("getUsptoPatents", locals()))
+        return await self._call("getUsptoPatents", locals())
 
     async def visa_applications(
         self,
@@ -339,4 +327,4 @@ class AlternativeData(Operations):
         Returns:
             :class:`VisaApplicationsResponse`.
         """
-        return cast("VisaApplicationsResponse", await self._call("getVisaApplications", locals()))
+        return await self._call("getVisaApplications", locals())

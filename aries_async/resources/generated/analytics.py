@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, Unpack, cast
+from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -75,10 +75,7 @@ class Analytics(Operations):
         Returns:
             a list of :class:`OptionsScreenerItem` (``[]`` for ``null``).
         """
-        return cast(
-            "builtins.list[OptionsScreenerItem]",
-            await self._call("getOptionsETFsTopVolume", locals()),
-        )
+        return await self._call("getOptionsETFsTopVolume", locals())
 
     async def market_breadth(self) -> MarketBreadthResponse:
         """Get Market Breadth.
@@ -90,7 +87,7 @@ class Analytics(Operations):
         Returns:
             :class:`MarketBreadthResponse`.
         """
-        return cast("MarketBreadthResponse", await self._call("getMarketBreadth", locals()))
+        return await self._call("getMarketBreadth", locals())
 
     async def net_inflow(self) -> NetInflowResponse:
         """Get Net Inflow.
@@ -102,7 +99,7 @@ class Analytics(Operations):
         Returns:
             :class:`NetInflowResponse`.
         """
-        return cast("NetInflowResponse", await self._call("getNetInflow", locals()))
+        return await self._call("getNetInflow", locals())
 
     def ratings(
         self,
@@ -159,7 +156,7 @@ class Analytics(Operations):
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
         """
-        return cast("builtins.list[SymbolDetails]", await self._call("getSectorTickers", locals()))
+        return await self._call("getSectorTickers", locals())
 
     async def sector_wise_change(
         self,
@@ -177,10 +174,7 @@ class Analytics(Operations):
         Returns:
             a list of :class:`SectorAvgChange` (``[]`` for ``null``).
         """
-        return cast(
-            "builtins.list[SectorAvgChange]",
-            await self._call("getSectorWiseChange", locals()),
-        )
+        return await self._call("getSectorWiseChange", locals())
 
     async def stock_screener(
         self,
@@ -209,10 +203,7 @@ class Analytics(Operations):
         Returns:
             a list of :class:`StockScreenerResponse` (``[]`` for ``null``).
         """
-        return cast(
-            "builtins.list[StockScreenerResponse]",
-            await self._call("stockScreener", locals()),
-        )
+        return await self._call("stockScreener", locals())
 
     async def stocks_top_gainers(
         self,
@@ -229,10 +220,7 @@ class Analytics(Operations):
         Returns:
             a list of :class:`OptionsScreenerItem` (``[]`` for ``null``).
         """
-        return cast(
-            "builtins.list[OptionsScreenerItem]",
-            await self._call("getOptionsStocksTopGainers", locals()),
-        )
+        return await self._call("getOptionsStocksTopGainers", locals())
 
     async def stocks_top_volume(
         self,
@@ -249,10 +237,7 @@ class Analytics(Operations):
         Returns:
             a list of :class:`OptionsScreenerItem` (``[]`` for ``null``).
         """
-        return cast(
-            "builtins.list[OptionsScreenerItem]",
-            await self._call("getOptionsStocksTopVolume", locals()),
-        )
+        return await self._call("getOptionsStocksTopVolume", locals())
 
     async def top_gainers(
         self,
@@ -270,7 +255,7 @@ class Analytics(Operations):
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
         """
-        return cast("builtins.list[SymbolDetails]", await self._call("getTopGainers", locals()))
+        return await self._call("getTopGainers", locals())
 
     async def top_losers(
         self,
@@ -288,7 +273,7 @@ class Analytics(Operations):
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
         """
-        return cast("builtins.list[SymbolDetails]", await self._call("getTopLosers", locals()))
+        return await self._call("getTopLosers", locals())
 
     async def top_most_active(
         self,
@@ -306,4 +291,4 @@ class Analytics(Operations):
         Returns:
             a list of :class:`SymbolDetails` (``[]`` for ``null``).
         """
-        return cast("builtins.list[SymbolDetails]", await self._call("getTopMostActive", locals()))
+        return await self._call("getTopMostActive", locals())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Unpack, cast
+from typing import TYPE_CHECKING, Unpack
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -69,10 +69,7 @@ class Calendars(Operations):
         Returns:
             a list of :class:`EarningRelease` (``[]`` for ``null``).
         """
-        return cast(
-            "builtins.list[EarningRelease]",
-            await self._call("getEarningsCalendar", locals()),
-        )
+        return await self._call("getEarningsCalendar", locals())
 
     async def economic_history(self, symbol: str) -> builtins.list[EconomicsIndicator]:
         """Get Historical Economic Data.
@@ -85,10 +82,7 @@ class Calendars(Operations):
         Returns:
             a list of :class:`EconomicsIndicator` (``[]`` for ``null``).
         """
-        return cast(
-            "builtins.list[EconomicsIndicator]",
-            await self._call("getHistoricalData", locals()),
-        )
+        return await self._call("getHistoricalData", locals())
 
     async def economics(
         self,
@@ -107,10 +101,7 @@ class Calendars(Operations):
         Returns:
             :class:`GetEconomicsCalendarResponse`.
         """
-        return cast(
-            "GetEconomicsCalendarResponse",
-            await self._call("getEconomicsCalendar", locals()),
-        )
+        return await self._call("getEconomicsCalendar", locals())
 
     def mergers_and_acquisitions(
         self,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import builtins
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 from aries_async.resources._operation import Operations
 
@@ -34,7 +34,7 @@ class Chart(Operations):
         Returns:
             :class:`ChartConfig`.
         """
-        return cast("ChartConfig", await self._call("getChartConfig", locals()))
+        return await self._call("getChartConfig", locals())
 
     async def search_symbols(
         self,
@@ -52,7 +52,7 @@ class Chart(Operations):
         Returns:
             a list of :class:`SearchSymbolItem` (``[]`` for ``null``).
         """
-        return cast("builtins.list[SearchSymbolItem]", await self._call("searchSymbols", locals()))
+        return await self._call("searchSymbols", locals())
 
     async def server_time(self) -> datetime:
         """Get Server Time.
@@ -64,7 +64,7 @@ class Chart(Operations):
         Returns:
             the server's answer (``text/plain``) as an aware UTC ``datetime``.
         """
-        return cast("datetime", await self._call("getChartTime", locals()))
+        return await self._call("getChartTime", locals())
 
     async def symbol_info(self, symbol: str) -> SymbolInfo:
         """Get Symbol Information.
@@ -77,7 +77,7 @@ class Chart(Operations):
         Returns:
             :class:`SymbolInfo`.
         """
-        return cast("SymbolInfo", await self._call("getSymbolInfo", locals()))
+        return await self._call("getSymbolInfo", locals())
 
     async def tick_history(
         self,
@@ -97,4 +97,4 @@ class Chart(Operations):
         Returns:
             :class:`TickChartBars`.
         """
-        return cast("TickChartBars", await self._call("getTickHistory", locals()))
+        return await self._call("getTickHistory", locals())

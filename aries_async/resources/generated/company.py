@@ -4,7 +4,7 @@ from aries_async/apispec: do not edit.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 from aries_async.resources._operation import Operations
 
@@ -33,7 +33,7 @@ class Company(Operations):
         Returns:
             :class:`CompanyExecutiveResponse`.
         """
-        return cast("CompanyExecutiveResponse", await self._call("getCompanyExecutives", locals()))
+        return await self._call("getCompanyExecutives", locals())
 
     async def metrics(self, symbol: str, *, metric: Literal["all"] = "all") -> BasicFinancials:
         """Get Company Financial Metrics.
@@ -46,7 +46,7 @@ class Company(Operations):
         Returns:
             :class:`BasicFinancials`.
         """
-        return cast("BasicFinancials", await self._call("getCompanyMetrics", locals()))
+        return await self._call("getCompanyMetrics", locals())
 
     async def peers(self, symbol: str) -> CompanyPeersResponse:
         """Get Company Peers.
@@ -59,7 +59,7 @@ class Company(Operations):
         Returns:
             :class:`CompanyPeersResponse`.
         """
-        return cast("CompanyPeersResponse", await self._call("getCompanyPeers", locals()))
+        return await self._call("getCompanyPeers", locals())
 
     async def profile(
         self,
@@ -78,4 +78,4 @@ class Company(Operations):
         Returns:
             :class:`CompanyProfile`.
         """
-        return cast("CompanyProfile", await self._call("getCompanyProfile", locals()))
+        return await self._call("getCompanyProfile", locals())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Literal, Unpack, cast
+from typing import TYPE_CHECKING, Literal, Unpack
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -78,7 +78,7 @@ class CorporateActions(Operations):
         Returns:
             :class:`IpoCalendarResponse`.
         """
-        return cast("IpoCalendarResponse", await self._call("getIpoCalendar", locals()))
+        return await self._call("getIpoCalendar", locals())
 
     async def spinoffs(
         self,
@@ -98,7 +98,7 @@ class CorporateActions(Operations):
         Returns:
             :class:`SpinoffsResponse`.
         """
-        return cast("SpinoffsResponse", await self._call("getSpinoffs", locals()))
+        return await self._call("getSpinoffs", locals())
 
     def stock_splits(
         self,
@@ -146,4 +146,4 @@ class CorporateActions(Operations):
         Returns:
             :class:`TenderOffersResponse`.
         """
-        return cast("TenderOffersResponse", await self._call("getTenderOffers", locals()))
+        return await self._call("getTenderOffers", locals())

@@ -5,7 +5,7 @@ tools/generate_api.py from aries_async/apispec: do not edit.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 from aries_async.resources._operation import Operations
 
@@ -42,7 +42,7 @@ class Estimates(Operations):
         Returns:
             :class:`EarningsSurprisesResponse`.
         """
-        return cast("EarningsSurprisesResponse", await self._call("getEarningsSurprises", locals()))
+        return await self._call("getEarningsSurprises", locals())
 
     async def ebit_estimates(
         self,
@@ -60,7 +60,7 @@ class Estimates(Operations):
         Returns:
             :class:`EbitEstimatesResponse`.
         """
-        return cast("EbitEstimatesResponse", await self._call("getEbitEstimates", locals()))
+        return await self._call("getEbitEstimates", locals())
 
     async def ebitda_estimates(
         self,
@@ -78,7 +78,7 @@ class Estimates(Operations):
         Returns:
             :class:`EbitdaEstimatesResponse`.
         """
-        return cast("EbitdaEstimatesResponse", await self._call("getEbitdaEstimates", locals()))
+        return await self._call("getEbitdaEstimates", locals())
 
     async def eps_estimates(
         self,
@@ -96,7 +96,7 @@ class Estimates(Operations):
         Returns:
             :class:`EpsEstimatesResponse`.
         """
-        return cast("EpsEstimatesResponse", await self._call("getEpsEstimates", locals()))
+        return await self._call("getEpsEstimates", locals())
 
     async def price_target(self, symbol: str) -> PriceTargetResponse:
         """Get Analyst Price Targets.
@@ -109,7 +109,7 @@ class Estimates(Operations):
         Returns:
             :class:`PriceTargetResponse`.
         """
-        return cast("PriceTargetResponse", await self._call("getPriceTarget", locals()))
+        return await self._call("getPriceTarget", locals())
 
     async def revenue_estimates(
         self,
@@ -127,7 +127,7 @@ class Estimates(Operations):
         Returns:
             :class:`RevenueEstimatesResponse`.
         """
-        return cast("RevenueEstimatesResponse", await self._call("getRevenueEstimates", locals()))
+        return await self._call("getRevenueEstimates", locals())
 
     async def upgrades_downgrades(
         self,
@@ -146,7 +146,4 @@ class Estimates(Operations):
         Returns:
             :class:`UpgradesDowngradesResponse`.
         """
-        return cast(
-            "UpgradesDowngradesResponse",
-            await self._call("getUpgradesDowngrades", locals()),
-        )
+        return await self._call("getUpgradesDowngrades", locals())

@@ -5,7 +5,7 @@ aries_async/apispec: do not edit.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from aries_async.resources._operation import Operations
 
@@ -39,10 +39,7 @@ class Etf(Operations):
         Returns:
             :class:`EtfCountryAllocationResponse`.
         """
-        return cast(
-            "EtfCountryAllocationResponse",
-            await self._call("getEtfCountryAllocation", locals()),
-        )
+        return await self._call("getEtfCountryAllocation", locals())
 
     async def holdings(
         self,
@@ -62,7 +59,7 @@ class Etf(Operations):
         Returns:
             :class:`EtfHoldingsResponse`.
         """
-        return cast("EtfHoldingsResponse", await self._call("getEtfHoldings", locals()))
+        return await self._call("getEtfHoldings", locals())
 
     async def profile(self, symbol: str, *, isin: str | None = None) -> EtfProfileResponse:
         """Get ETF Profile.
@@ -75,7 +72,7 @@ class Etf(Operations):
         Returns:
             :class:`EtfProfileResponse`.
         """
-        return cast("EtfProfileResponse", await self._call("getEtfProfile", locals()))
+        return await self._call("getEtfProfile", locals())
 
     async def sector_allocation(
         self,
@@ -93,7 +90,4 @@ class Etf(Operations):
         Returns:
             :class:`EtfSectorAllocationResponse`.
         """
-        return cast(
-            "EtfSectorAllocationResponse",
-            await self._call("getEtfSectorAllocation", locals()),
-        )
+        return await self._call("getEtfSectorAllocation", locals())

@@ -5,7 +5,7 @@ from aries_async/apispec: do not edit.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 from aries_async.resources._operation import Operations
 
@@ -42,7 +42,7 @@ class Filings(Operations):
         Returns:
             :class:`SecFilingsResponse`.
         """
-        return cast("SecFilingsResponse", await self._call("getSecFilings", locals()))
+        return await self._call("getSecFilings", locals())
 
     async def similarity_index(
         self,
@@ -61,7 +61,4 @@ class Filings(Operations):
         Returns:
             :class:`FilingsSimilarityIndexResponse`.
         """
-        return cast(
-            "FilingsSimilarityIndexResponse",
-            await self._call("getFilingsSimilarityIndex", locals()),
-        )
+        return await self._call("getFilingsSimilarityIndex", locals())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Literal, Unpack, cast
+from typing import TYPE_CHECKING, Literal, Unpack
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -133,10 +133,7 @@ class Financials(Operations):
         Returns:
             :class:`FinancialsReportedResponse`.
         """
-        return cast(
-            "FinancialsReportedResponse",
-            await self._call("getReportedFinancials", locals()),
-        )
+        return await self._call("getReportedFinancials", locals())
 
     async def revenue_breakdown(
         self,
@@ -154,10 +151,7 @@ class Financials(Operations):
         Returns:
             :class:`FinancialsRevenueBreakdownResponse`.
         """
-        return cast(
-            "FinancialsRevenueBreakdownResponse",
-            await self._call("getRevenueBreakdown", locals()),
-        )
+        return await self._call("getRevenueBreakdown", locals())
 
     def short_interest(
         self,
@@ -235,7 +229,4 @@ class Financials(Operations):
         Returns:
             :class:`FinancialsStatementsResponse`.
         """
-        return cast(
-            "FinancialsStatementsResponse",
-            await self._call("getFinancialStatements", locals()),
-        )
+        return await self._call("getFinancialStatements", locals())

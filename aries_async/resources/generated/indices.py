@@ -5,7 +5,7 @@ from aries_async/apispec: do not edit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -50,7 +50,7 @@ class Indices(Operations):
         Returns:
             :class:`IndexBarResponse`.
         """
-        return cast("IndexBarResponse", await self._call("getIndexBar", locals()))
+        return await self._call("getIndexBar", locals())
 
     async def bars(
         self,
@@ -73,7 +73,7 @@ class Indices(Operations):
         Returns:
             :class:`IndexBarsResponse`.
         """
-        return cast("IndexBarsResponse", await self._call("getIndexBars", locals()))
+        return await self._call("getIndexBars", locals())
 
     async def by_group(self, index_group: str) -> IndicesByGroupResponse:
         """Get Indices By Group.
@@ -86,7 +86,7 @@ class Indices(Operations):
         Returns:
             :class:`IndicesByGroupResponse`.
         """
-        return cast("IndicesByGroupResponse", await self._call("listIndicesByGroup", locals()))
+        return await self._call("listIndicesByGroup", locals())
 
     async def chart_bars(
         self,
@@ -112,7 +112,7 @@ class Indices(Operations):
         Returns:
             :class:`IndexChartBarsResponse`.
         """
-        return cast("IndexChartBarsResponse", await self._call("getIndexChartBars", locals()))
+        return await self._call("getIndexChartBars", locals())
 
     async def groups(self) -> IndexGroupsResponse:
         """Get Index Groups.
@@ -124,7 +124,7 @@ class Indices(Operations):
         Returns:
             :class:`IndexGroupsResponse`.
         """
-        return cast("IndexGroupsResponse", await self._call("listIndexGroups", locals()))
+        return await self._call("listIndexGroups", locals())
 
     def list(
         self,
@@ -163,10 +163,7 @@ class Indices(Operations):
         Returns:
             :class:`IndicesRealtimeValuesResponse`.
         """
-        return cast(
-            "IndicesRealtimeValuesResponse",
-            await self._call("getIndexRealtimeValues", locals()),
-        )
+        return await self._call("getIndexRealtimeValues", locals())
 
     async def search(self, index_name: str) -> IndexSearchResponse:
         """Search Indices.
@@ -179,4 +176,4 @@ class Indices(Operations):
         Returns:
             :class:`IndexSearchResponse`.
         """
-        return cast("IndexSearchResponse", await self._call("searchIndices", locals()))
+        return await self._call("searchIndices", locals())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -46,7 +46,7 @@ class Logos(Operations):
         Returns:
             :class:`LogoSearchResponse`.
         """
-        return cast("LogoSearchResponse", await self._call("searchLogos", locals()))
+        return await self._call("searchLogos", locals())
 
     def sync(
         self,

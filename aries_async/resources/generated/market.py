@@ -5,7 +5,7 @@ from aries_async/apispec: do not edit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from aries_async.resources._operation import Operations
 
@@ -34,7 +34,7 @@ class MarketOperations(Operations):
         Returns:
             :class:`GetEquityDetailsResponse`.
         """
-        return cast("GetEquityDetailsResponse", await self._call("getEquityDetails", locals()))
+        return await self._call("getEquityDetails", locals())
 
     async def etb_list(self) -> EtbListResponse:
         """Get Easy-to-Borrow List.
@@ -46,7 +46,7 @@ class MarketOperations(Operations):
         Returns:
             :class:`EtbListResponse`.
         """
-        return cast("EtbListResponse", await self._call("getEtbList", locals()))
+        return await self._call("getEtbList", locals())
 
     async def option_details(self, symbols: str | Sequence[str]) -> GetOptionDetailsResponse:
         """Get option details.
@@ -59,7 +59,7 @@ class MarketOperations(Operations):
         Returns:
             :class:`GetOptionDetailsResponse`.
         """
-        return cast("GetOptionDetailsResponse", await self._call("getOptionDetails", locals()))
+        return await self._call("getOptionDetails", locals())
 
     async def search_etb_symbols(self, *, symbols: Sequence[str]) -> EtbSearchResponse:
         """Search Easy-to-Borrow Symbols.
@@ -74,4 +74,4 @@ class MarketOperations(Operations):
         Returns:
             :class:`EtbSearchResponse`.
         """
-        return cast("EtbSearchResponse", await self._call("searchEtbSymbols", locals()))
+        return await self._call("searchEtbSymbols", locals())

@@ -5,7 +5,7 @@ aries_async/apispec: do not edit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 from aries_async.resources._operation import Operations
 
@@ -29,7 +29,7 @@ class News(Operations):
         Returns:
             :class:`NewsItem`.
         """
-        return cast("NewsItem", await self._call("getNewsById", locals()))
+        return await self._call("getNewsById", locals())
 
     async def list(
         self,
@@ -47,7 +47,7 @@ class News(Operations):
         Returns:
             :class:`NewsListResponse`.
         """
-        return cast("NewsListResponse", await self._call("getNews", locals()))
+        return await self._call("getNews", locals())
 
     async def sentiment(self, symbol: str) -> NewsSentimentResponse:
         """Get News Sentiment.
@@ -60,4 +60,4 @@ class News(Operations):
         Returns:
             :class:`NewsSentimentResponse`.
         """
-        return cast("NewsSentimentResponse", await self._call("getNewsSentiment", locals()))
+        return await self._call("getNewsSentiment", locals())

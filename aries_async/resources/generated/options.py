@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Literal, Unpack, cast
+from typing import TYPE_CHECKING, Literal, Unpack
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -104,10 +104,7 @@ class Options(Operations):
         Returns:
             :class:`OptionContractSnapshotResponse`.
         """
-        return cast(
-            "OptionContractSnapshotResponse",
-            await self._call("getOptionContractSnapshot", locals()),
-        )
+        return await self._call("getOptionContractSnapshot", locals())
 
     async def last_trade(self, ticker: str) -> OptionLastTradeResponse:
         """Get Options Last Trade.
@@ -120,7 +117,7 @@ class Options(Operations):
         Returns:
             :class:`OptionLastTradeResponse`.
         """
-        return cast("OptionLastTradeResponse", await self._call("getOptionLastTrade", locals()))
+        return await self._call("getOptionLastTrade", locals())
 
     async def open_close(self, ticker: str, date_: date) -> OptionOpenCloseResponse:
         """Get Option Open/Close Data.
@@ -133,7 +130,7 @@ class Options(Operations):
         Returns:
             :class:`OptionOpenCloseResponse`.
         """
-        return cast("OptionOpenCloseResponse", await self._call("getOptionOpenClose", locals()))
+        return await self._call("getOptionOpenClose", locals())
 
     async def previous_day(self, ticker: str) -> OptionPreviousDayResponse:
         """Get Previous Day Option Data.
@@ -146,7 +143,7 @@ class Options(Operations):
         Returns:
             :class:`OptionPreviousDayResponse`.
         """
-        return cast("OptionPreviousDayResponse", await self._call("getOptionPreviousDay", locals()))
+        return await self._call("getOptionPreviousDay", locals())
 
     def quotes(
         self,
@@ -213,7 +210,4 @@ class Options(Operations):
         Returns:
             :class:`OptionsUnusualActivityResponse`.
         """
-        return cast(
-            "OptionsUnusualActivityResponse",
-            await self._call("getOptionsUnusualActivity", locals()),
-        )
+        return await self._call("getOptionsUnusualActivity", locals())

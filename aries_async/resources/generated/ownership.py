@@ -5,7 +5,7 @@ tools/generate_api.py from aries_async/apispec: do not edit.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from aries_async.resources._operation import Operations
 
@@ -39,7 +39,7 @@ class Ownership(Operations):
         Returns:
             :class:`OwnershipDataResponse`.
         """
-        return cast("OwnershipDataResponse", await self._call("getFundOwnership", locals()))
+        return await self._call("getFundOwnership", locals())
 
     async def insider_transactions(
         self,
@@ -59,10 +59,7 @@ class Ownership(Operations):
         Returns:
             :class:`InsiderTransactionsResponse`.
         """
-        return cast(
-            "InsiderTransactionsResponse",
-            await self._call("getInsiderTransactions", locals()),
-        )
+        return await self._call("getInsiderTransactions", locals())
 
     async def institutional_ownership(
         self,
@@ -82,10 +79,7 @@ class Ownership(Operations):
         Returns:
             :class:`InstitutionalOwnershipResponse`.
         """
-        return cast(
-            "InstitutionalOwnershipResponse",
-            await self._call("getInstitutionalOwnership", locals()),
-        )
+        return await self._call("getInstitutionalOwnership", locals())
 
     async def institutional_portfolio(
         self,
@@ -103,10 +97,7 @@ class Ownership(Operations):
         Returns:
             :class:`InstitutionalPortfolioResponse`.
         """
-        return cast(
-            "InstitutionalPortfolioResponse",
-            await self._call("getInstitutionalPortfolio", locals()),
-        )
+        return await self._call("getInstitutionalPortfolio", locals())
 
     async def ownership_data(
         self,
@@ -124,4 +115,4 @@ class Ownership(Operations):
         Returns:
             :class:`OwnershipDataResponse`.
         """
-        return cast("OwnershipDataResponse", await self._call("getOwnershipData", locals()))
+        return await self._call("getOwnershipData", locals())

@@ -5,7 +5,7 @@ tools/generate_api.py from aries_async/apispec: do not edit.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from aries_async.resources._operation import Operations
 
@@ -40,7 +40,7 @@ class PredictionsHistory(Operations):
         Returns:
             :class:`GetHistoryResponseBody`.
         """
-        return cast("GetHistoryResponseBody", await self._call("getHistory", locals()))
+        return await self._call("getHistory", locals())
 
     async def history_batch(
         self,
@@ -60,4 +60,4 @@ class PredictionsHistory(Operations):
         Returns:
             :class:`GetHistoryBatchResponseBody`.
         """
-        return cast("GetHistoryBatchResponseBody", await self._call("getHistoryBatch", locals()))
+        return await self._call("getHistoryBatch", locals())

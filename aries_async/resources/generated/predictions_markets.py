@@ -4,7 +4,7 @@ tools/generate_api.py from aries_async/apispec: do not edit.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -37,7 +37,7 @@ class PredictionsMarkets(Operations):
         Returns:
             :class:`GetBaseEventResponseBody`.
         """
-        return cast("GetBaseEventResponseBody", await self._call("getBaseEvent", locals()))
+        return await self._call("getBaseEvent", locals())
 
     async def categories(self) -> ListCategoriesResponseBody:
         """List prediction market categories.
@@ -49,7 +49,7 @@ class PredictionsMarkets(Operations):
         Returns:
             :class:`ListCategoriesResponseBody`.
         """
-        return cast("ListCategoriesResponseBody", await self._call("listCategories", locals()))
+        return await self._call("listCategories", locals())
 
     async def event_contracts(self, event_id: str) -> GetEventContractsResponseBody:
         """Get an event and all contracts under it.
@@ -62,10 +62,7 @@ class PredictionsMarkets(Operations):
         Returns:
             :class:`GetEventContractsResponseBody`.
         """
-        return cast(
-            "GetEventContractsResponseBody",
-            await self._call("getEventContracts", locals()),
-        )
+        return await self._call("getEventContracts", locals())
 
     def search(
         self,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from aries_async.resources._operation import Operations
 
@@ -34,10 +34,7 @@ class PredictionsOrders(Operations):
         Returns:
             :class:`GetPredictionOrderResponseBody`.
         """
-        return cast(
-            "GetPredictionOrderResponseBody",
-            await self._call("getPredictionOrder", locals()),
-        )
+        return await self._call("getPredictionOrder", locals())
 
     async def list(
         self,
@@ -58,10 +55,7 @@ class PredictionsOrders(Operations):
         Returns:
             :class:`ListPredictionOrdersResponseBody`.
         """
-        return cast(
-            "ListPredictionOrdersResponseBody",
-            await self._call("listPredictionOrders", locals()),
-        )
+        return await self._call("listPredictionOrders", locals())
 
     async def place(
         self,
@@ -104,7 +98,4 @@ class PredictionsOrders(Operations):
         Returns:
             :class:`PlacePredictionOrderResponseBody`.
         """
-        return cast(
-            "PlacePredictionOrderResponseBody",
-            await self._call("placePredictionOrder", locals()),
-        )
+        return await self._call("placePredictionOrder", locals())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Literal, Unpack, cast
+from typing import TYPE_CHECKING, Literal, Unpack
 
 from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
@@ -59,7 +59,7 @@ class Stocks(Operations):
         Returns:
             :class:`StockAggregatesResponse`.
         """
-        return cast("StockAggregatesResponse", await self._call("getStockAggregates", locals()))
+        return await self._call("getStockAggregates", locals())
 
     async def daily_market_summary(
         self,
@@ -78,10 +78,7 @@ class Stocks(Operations):
         Returns:
             :class:`DailyMarketSummaryResponse`.
         """
-        return cast(
-            "DailyMarketSummaryResponse",
-            await self._call("getDailyMarketSummary", locals()),
-        )
+        return await self._call("getDailyMarketSummary", locals())
 
     async def last_quote(self, ticker: str) -> StockLastQuoteResponse:
         """Get Last Quote (NBBO).
@@ -94,7 +91,7 @@ class Stocks(Operations):
         Returns:
             :class:`StockLastQuoteResponse`.
         """
-        return cast("StockLastQuoteResponse", await self._call("getStockLastQuote", locals()))
+        return await self._call("getStockLastQuote", locals())
 
     async def last_trade(self, ticker: str) -> StockLastTradeResponse:
         """Get Last Trade.
@@ -107,7 +104,7 @@ class Stocks(Operations):
         Returns:
             :class:`StockLastTradeResponse`.
         """
-        return cast("StockLastTradeResponse", await self._call("getStockLastTrade", locals()))
+        return await self._call("getStockLastTrade", locals())
 
     async def open_close(
         self,
@@ -126,7 +123,7 @@ class Stocks(Operations):
         Returns:
             :class:`StockOpenCloseResponse`.
         """
-        return cast("StockOpenCloseResponse", await self._call("getStockOpenClose", locals()))
+        return await self._call("getStockOpenClose", locals())
 
     async def previous_day(
         self,
@@ -144,7 +141,7 @@ class Stocks(Operations):
         Returns:
             :class:`StockPreviousDayResponse`.
         """
-        return cast("StockPreviousDayResponse", await self._call("getStockPreviousDay", locals()))
+        return await self._call("getStockPreviousDay", locals())
 
     def quotes(
         self,
@@ -186,7 +183,7 @@ class Stocks(Operations):
         Returns:
             :class:`StockSnapshotsResponse`.
         """
-        return cast("StockSnapshotsResponse", await self._call("getStockSnapshots", locals()))
+        return await self._call("getStockSnapshots", locals())
 
     def trades(
         self,

@@ -5,7 +5,7 @@ tools/generate_api.py from aries_async/apispec: do not edit.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal
 
 from aries_async.resources._operation import Operations
 
@@ -40,10 +40,7 @@ class TechnicalAnalysis(Operations):
         Returns:
             :class:`AggregateTechnicalIndicatorsResponse`.
         """
-        return cast(
-            "AggregateTechnicalIndicatorsResponse",
-            await self._call("getAggregateTechnicalIndicators", locals()),
-        )
+        return await self._call("getAggregateTechnicalIndicators", locals())
 
     async def indicator(
         self,
@@ -80,10 +77,7 @@ class TechnicalAnalysis(Operations):
         Returns:
             :class:`TechnicalIndicatorResponse`.
         """
-        return cast(
-            "TechnicalIndicatorResponse",
-            await self._call("getTechnicalIndicator", locals()),
-        )
+        return await self._call("getTechnicalIndicator", locals())
 
     async def patterns(self, symbol: str, resolution: Resolution) -> TechnicalPatternsResponse:
         """Get Technical Patterns.
@@ -96,7 +90,7 @@ class TechnicalAnalysis(Operations):
         Returns:
             :class:`TechnicalPatternsResponse`.
         """
-        return cast("TechnicalPatternsResponse", await self._call("getTechnicalPatterns", locals()))
+        return await self._call("getTechnicalPatterns", locals())
 
     async def support_resistance(
         self,
@@ -114,7 +108,4 @@ class TechnicalAnalysis(Operations):
         Returns:
             :class:`SupportResistanceLevelsResponse`.
         """
-        return cast(
-            "SupportResistanceLevelsResponse",
-            await self._call("getSupportResistanceLevels", locals()),
-        )
+        return await self._call("getSupportResistanceLevels", locals())

@@ -5,7 +5,7 @@ tools/generate_api.py from aries_async/apispec: do not edit.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from aries_async.resources._operation import Operations
 
@@ -36,7 +36,7 @@ class Watchlists(Operations):
         Returns:
             :class:`Watchlist`.
         """
-        return cast("Watchlist", await self._call("createConfigWatchlist", locals()))
+        return await self._call("createConfigWatchlist", locals())
 
     async def delete(self, watchlist_id: int) -> Watchlist:
         """Delete Watchlist.
@@ -49,7 +49,7 @@ class Watchlists(Operations):
         Returns:
             :class:`Watchlist`.
         """
-        return cast("Watchlist", await self._call("deleteConfigWatchlistById", locals()))
+        return await self._call("deleteConfigWatchlistById", locals())
 
     async def get(self, watchlist_id: int) -> Watchlist:
         """Get Watchlist.
@@ -62,7 +62,7 @@ class Watchlists(Operations):
         Returns:
             :class:`Watchlist`.
         """
-        return cast("Watchlist", await self._call("getConfigWatchlistById", locals()))
+        return await self._call("getConfigWatchlistById", locals())
 
     async def list(self) -> WatchlistResponse:
         """List Watchlists.
@@ -74,7 +74,7 @@ class Watchlists(Operations):
         Returns:
             :class:`WatchlistResponse`.
         """
-        return cast("WatchlistResponse", await self._call("getConfigWatchlists", locals()))
+        return await self._call("getConfigWatchlists", locals())
 
     async def replace_all(
         self,
@@ -93,7 +93,7 @@ class Watchlists(Operations):
         Returns:
             :class:`WatchlistResponse`.
         """
-        return cast("WatchlistResponse", await self._call("replaceConfigWatchlists", locals()))
+        return await self._call("replaceConfigWatchlists", locals())
 
     async def update(
         self,
@@ -118,4 +118,4 @@ class Watchlists(Operations):
         Returns:
             :class:`Watchlist`.
         """
-        return cast("Watchlist", await self._call("updateConfigWatchlistById", locals()))
+        return await self._call("updateConfigWatchlistById", locals())
