@@ -169,18 +169,15 @@ class TradeUpdate(LazyWire):
     change from the previous close is), still read, with a :class:`DeprecationWarning`.
     """
 
-    @lazy
-    def last_price(self) -> Decimal | None:
-        """``lastPrice`` (falls back to ``price``)."""
-        value = number_decimal(self.data.get("lastPrice"))
-        return value if value is not None else number_decimal(self.data.get("price"))
-
-    @lazy
-    def price(self) -> Decimal | None:
-        """``price`` of this trade (falls back to ``lastPrice``)."""
-        value = number_decimal(self.data.get("price"))
-        return value if value is not None else number_decimal(self.data.get("lastPrice"))
-
+    last_price = lazy_field(
+        "lastPrice", number_decimal, "``lastPrice`` (falls back to ``price``).", fallback="price"
+    )
+    price = lazy_field(
+        "price",
+        number_decimal,
+        "``price`` of this trade (falls back to ``lastPrice``).",
+        fallback="lastPrice",
+    )
     size = lazy_field("size", number_decimal, "``size``.")
     total_volume = lazy_field("totalVolume", number_decimal, "``totalVolume``.")
     tick_volume = lazy_field("tickVolume", number_decimal, "``tickVolume``.")
@@ -304,12 +301,12 @@ class GreeksUpdate(LazyWire):
     theta = lazy_field("theta", number_decimal, "``theta``.")
     vega = lazy_field("vega", number_decimal, "``vega``.")
     rho = lazy_field("rho", number_decimal, "``rho``.")
-
-    @lazy
-    def implied_volatility(self) -> Decimal | None:
-        """``impliedVolatility`` (also read from ``iv``)."""
-        value = number_decimal(self.data.get("impliedVolatility"))
-        return value if value is not None else number_decimal(self.data.get("iv"))
+    implied_volatility = lazy_field(
+        "impliedVolatility",
+        number_decimal,
+        "``impliedVolatility`` (also read from ``iv``).",
+        fallback="iv",
+    )
 
 
 @attrs.frozen(slots=True, weakref_slot=False, repr=False)

@@ -149,24 +149,39 @@ else:
 
 
 def lazy_field(
-    wire: str, convert: Callable[[Any], _T], doc: str, *, within: str | None = None
+    wire: str,
+    convert: Callable[[Any], _T],
+    doc: str,
+    *,
+    within: str | None = None,
+    fallback: str | None = None,
 ) -> _T:
     """A lazy field: ``convert(data.get(wire))`` on first read, then kept.
 
     With ``within`` the field is read from the object ``data[within]`` (None when that is not
-    an object). Typed as the value it reads (like ``attrs.field``).
+    an object). Else, with ``fallback`` (another wire name for the same value), it is
+    ``convert(data.get(fallback))`` when the first reads as None. Typed as the value it reads
+    (like ``attrs.field``).
     """
-    if within is None:
-
-        def compute(model: LazyWire) -> Any:
-            return convert(model.data.get(wire))
-
-    else:
+    if within is not None:
         outer = within
 
         def compute(model: LazyWire) -> Any:
             inner = model.data.get(outer)
             return convert(inner.get(wire) if type(inner) is dict else None)
+
+    elif fallback is None:
+
+        def compute(model: LazyWire) -> Any:
+            return convert(model.data.get(wire))
+
+    else:
+        second = fallback
+
+        def compute(model: LazyWire) -> Any:
+            data = model.data
+            value = convert(data.get(wire))
+            return value if value is not None else convert(data.get(second))
 
     return cast(_T, Deferred(None, compute, doc=doc, wire=wire))
 

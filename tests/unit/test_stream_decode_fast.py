@@ -372,3 +372,26 @@ def test_a_sequence_number_that_is_not_whole_is_not_cut_to_one(wire: Any) -> Non
 def test_a_whole_sequence_number_reads_as_an_int(wire: Any) -> None:
     seq = TradeUpdate("A", {"tradeSeq": wire}).trade_sequence
     assert seq == 42 and type(seq) is int
+
+
+@pytest.mark.parametrize(
+    ("update", "field", "expected"),
+    [
+        (TradeUpdate("A", {"lastPrice": 2.5, "price": 3}), "last_price", Decimal("2.5")),
+        (TradeUpdate("A", {"price": 3}), "last_price", Decimal(3)),
+        (TradeUpdate("A", {"lastPrice": "", "price": "3"}), "last_price", Decimal(3)),
+        (TradeUpdate("A", {"lastPrice": 2.5, "price": 3}), "price", Decimal(3)),
+        (TradeUpdate("A", {"lastPrice": 2.5}), "price", Decimal("2.5")),
+        (TradeUpdate("A", {"price": "x", "lastPrice": 2.5}), "price", Decimal("2.5")),
+        (TradeUpdate("A", {}), "price", None),
+        (GreeksUpdate("A", {"impliedVolatility": 0.2, "iv": 0.3}), "implied_volatility", 0.2),
+        (GreeksUpdate("A", {"iv": "0.3"}), "implied_volatility", Decimal("0.3")),
+        (GreeksUpdate("A", {"impliedVolatility": None, "iv": 0.3}), "implied_volatility", 0.3),
+        (GreeksUpdate("A", {}), "implied_volatility", None),
+    ],
+)
+def test_a_field_with_two_wire_names_reads_the_second_when_the_first_is_unreadable(
+    update: Any, field: str, expected: Any
+) -> None:
+    got = getattr(update, field)
+    assert got == (Decimal(repr(expected)) if type(expected) is float else expected)
