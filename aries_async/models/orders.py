@@ -289,8 +289,21 @@ class OrderPage:
         return self.next_cursor != 0
 
 
+class _Acknowledgement:
+    """What the write acknowledgements share (attrs supplies the fields)."""
+
+    __slots__ = ()
+    success: bool | None
+    status: OrderStatus | None
+
+    @property
+    def accepted(self) -> bool:
+        """``success`` is true and the status is not ``REJECTED`` (an omitted success is false)."""
+        return self.success is True and self.status != OrderStatus.REJECTED
+
+
 @attrs.frozen(kw_only=True)
-class OrderAck:
+class OrderAck(_Acknowledgement):
     """Acknowledgement of ``POST /v1/orders`` (``OrdResponse``): receipt, not a fill.
 
     A rejection can come as HTTP 200 with ``success: false`` or ``status: REJECTED``; check
@@ -316,11 +329,6 @@ class OrderAck:
     cum_qty: ClassVar[renamed[Decimal | None]] = renamed("cumulative_quantity")
     leaves_qty: ClassVar[renamed[Decimal | None]] = renamed("leaves_quantity")
     avg_price: ClassVar[renamed[Decimal | None]] = renamed("average_price")
-
-    @property
-    def accepted(self) -> bool:
-        """``success`` is true and the status is not ``REJECTED`` (an omitted success is false)."""
-        return self.success is True and self.status != OrderStatus.REJECTED
 
 
 @attrs.frozen(kw_only=True)
@@ -353,7 +361,7 @@ class OrderPreview:
 
 
 @attrs.frozen(kw_only=True)
-class ReplaceAck:
+class ReplaceAck(_Acknowledgement):
     """Acknowledgement of ``POST /v1/orders/replace``: ``cl_ord_id`` is the order's **new** id."""
 
     success: bool | None = None
@@ -367,14 +375,9 @@ class ReplaceAck:
 
     qty: ClassVar[renamed[Decimal | None]] = renamed("quantity")
 
-    @property
-    def accepted(self) -> bool:
-        """``success`` is true and the status is not ``REJECTED``."""
-        return self.success is True and self.status != OrderStatus.REJECTED
-
 
 @attrs.frozen(kw_only=True)
-class CancelAck:
+class CancelAck(_Acknowledgement):
     """Acknowledgement of ``POST /v1/orders/cancel``.
 
     Whether ``cl_ord_id`` is a new id or an echo is not specified; key on ``orig_cl_ord_id``.
@@ -385,11 +388,6 @@ class CancelAck:
     orig_cl_ord_id: str | None = None
     status: OrderStatus | None = None
     text: str | None = None
-
-    @property
-    def accepted(self) -> bool:
-        """``success`` is true and the status is not ``REJECTED``."""
-        return self.success is True and self.status != OrderStatus.REJECTED
 
 
 _REQUESTS = "aries_async.models.order_requests"

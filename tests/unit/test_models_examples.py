@@ -300,8 +300,9 @@ def test_acks_example_values() -> None:
         ({"status": "NEW"}, False),  # Go omitempty drops success=false
     ],
 )
-def test_ack_accepted(body: dict[str, Any], accepted: bool) -> None:
-    assert structure(body, OrderAck).accepted is accepted
+@pytest.mark.parametrize("ack", [OrderAck, ReplaceAck, CancelAck])
+def test_ack_accepted(body: dict[str, Any], accepted: bool, ack: type[Any]) -> None:
+    assert structure(body, ack).accepted is accepted
 
 
 def test_market_examples_values() -> None:
