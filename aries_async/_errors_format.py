@@ -5,6 +5,7 @@ sent twice."""
 
 from __future__ import annotations
 
+from aries_async._errors_pickle import served_from_errors
 from aries_async.errors import AriesError
 
 __all__ = ["PaginationError", "QuoteError", "ResponseFormatError", "ResponseTooLargeError"]
@@ -62,7 +63,4 @@ class PaginationError(ResponseFormatError):
     following it would loop forever. The items yielded before it were each yielded once."""
 
 
-# Tracebacks (a notebook's last line above all) and reprs name the module these are imported
-# from; pickle finds them there too.
-for _name in __all__:
-    globals()[_name].__module__ = "aries_async.errors"
+served_from_errors(globals(), __all__)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from aries_async._errors_pickle import served_from_errors
 from aries_async.errors import APIError, AriesError, BadRequestError, ValidationError
 
 if TYPE_CHECKING:
@@ -120,7 +121,4 @@ class OrderRejectedHTTPError(BadRequestError, OrderRejectedError):
         )
 
 
-# Tracebacks (a notebook's last line above all) and reprs name the module these are imported
-# from; pickle finds them there too.
-for _name in __all__:
-    globals()[_name].__module__ = "aries_async.errors"
+served_from_errors(globals(), __all__)

@@ -11,15 +11,19 @@ What is pickled is exactly what the error shows: ``args`` (its message), its att
 (``__notes__`` among them) and an ``ImportError``'s ``name`` and ``path``. As for every Python
 exception, ``__cause__``, ``__context__`` and ``__traceback__`` stay behind: a cause (an
 aiohttp error, say) need not pickle, and may hold what the error itself does not show.
+
+Pickle finds a class by its ``__module__``: the errors defined in modules of their own are
+named as :mod:`aries_async.errors`, which serves them (:func:`served_from_errors`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
-__all__ = ["error_state", "rebuild_error"]
+__all__ = ["error_state", "rebuild_error", "served_from_errors"]
 
 
 def rebuild_error(
@@ -47,3 +51,11 @@ def error_state(error: BaseException) -> dict[str, Any]:
     if isinstance(error, ImportError):
         state.update(name=error.name, path=error.path)
     return state
+
+
+def served_from_errors(namespace: dict[str, Any], names: Iterable[str]) -> None:
+    """Name the classes ``names`` of a module's ``namespace`` as members of
+    :mod:`aries_async.errors`, which serves them: tracebacks (a notebook's last line above all)
+    and reprs then name the module they are imported from, and pickle finds them there."""
+    for name in names:
+        namespace[name].__module__ = "aries_async.errors"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from aries_async._errors_pickle import served_from_errors
 from aries_async.errors import ConnectionFailedError
 
 __all__ = ["StoreUnavailableError"]
@@ -16,3 +17,6 @@ class StoreUnavailableError(ConnectionFailedError):
     back. The message says which (the token store and its key, or the rate budget) and where,
     without the password; ``__cause__`` is redis-py's error. A wrong password or database is a
     :class:`~aries_async.errors.ConfigurationError` instead."""
+
+
+served_from_errors(globals(), __all__)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from aries_async._errors_pickle import served_from_errors
 from aries_async.errors import AriesError
 
 if TYPE_CHECKING:
@@ -91,7 +92,4 @@ class OrderStateUnknownError(StreamError):
         self.last_known = last_known
 
 
-# Tracebacks (a notebook's last line above all) and reprs name the module these are imported
-# from; pickle finds them there too.
-for _name in __all__:
-    globals()[_name].__module__ = "aries_async.errors"
+served_from_errors(globals(), __all__)

@@ -165,6 +165,18 @@ def test_every_public_exception_is_exported_from_the_package() -> None:
         assert getattr(aries_async, name) is getattr(errors, name)
 
 
+def test_every_error_is_named_as_in_the_module_that_serves_it() -> None:
+    """Tracebacks, reprs and pickle name ``aries_async.errors.X``, wherever ``X`` is defined."""
+    from aries_async import errors
+
+    elsewhere = sorted(
+        f"{value.__module__}.{name}"
+        for name in errors.__all__
+        if isinstance(value := getattr(errors, name), type) and value.__module__ != errors.__name__
+    )
+    assert elsewhere == []
+
+
 def test_the_fleet_classes_are_exported_lazily_from_the_package() -> None:
     # The README's fleet example imports both from the top; neither may load redis-py (an
     # extra) or the budget's module before it is used.
