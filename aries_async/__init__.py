@@ -158,80 +158,32 @@ __all__ = [
 
 __version__ = "0.1.0"
 
-_ORDERS = "aries_async.models.orders"
-_ERRORS = "aries_async.errors"
-_STREAMING = "aries_async.streaming"
-
-_LAZY: dict[str, str] = {
-    "APIError": _ERRORS,
-    "AccountStream": _STREAMING,
-    "AriesClient": "aries_async.client",
-    "AriesError": _ERRORS,
-    "AuthError": _ERRORS,
-    "AuthenticationError": _ERRORS,
-    "AuthorizationDeniedError": _ERRORS,
-    "AuthorizationRequest": "aries_async.auth.pkce",
-    "BadRequestError": _ERRORS,
-    "CancelRequest": _ORDERS,
-    "ChartStream": _STREAMING,
-    "ClientClosedError": _ERRORS,
-    "ClientConfig": "aries_async.config",
-    "ConfigurationError": _ERRORS,
-    "ConflictError": _ERRORS,
-    "ConnectionFailedError": _ERRORS,
-    "Endpoints": "aries_async.config",
-    "FileTokenStore": "aries_async.auth.filestore",
-    "MarketStream": _STREAMING,
-    "MemoryTokenStore": "aries_async.auth.store",
-    "MissingDependencyError": _ERRORS,
-    "NotFoundError": _ERRORS,
-    "NotSignedInError": _ERRORS,
-    "OrderLeg": _ORDERS,
-    "OrderMatchAmbiguousError": _ERRORS,
-    "OrderOutcomeUnknownError": _ERRORS,
-    "OrderRejectedError": _ERRORS,
-    "OrderRejectedHTTPError": _ERRORS,
-    "OrderRequest": _ORDERS,
-    "OrderStateUnknownError": _ERRORS,
-    "OrderStatus": _ORDERS,
-    "OrderType": _ORDERS,
-    "Paged": "aries_async.http.pagination",
-    "PaginationError": _ERRORS,
-    "PermissionDeniedError": _ERRORS,
-    "QuoteError": _ERRORS,
-    "RateLimit": "aries_async.config",
-    "RateLimitError": _ERRORS,
-    "ReauthenticationRequired": _ERRORS,
-    "RedisRateBudget": "aries_async.http.budget_redis",
-    "RedisTokenStore": "aries_async.auth.redisstore",
-    "ReplaceRequest": _ORDERS,
-    "RequestTimeoutError": _ERRORS,
-    "ResponseFormatError": _ERRORS,
-    "ResponseTooLargeError": _ERRORS,
-    "RetryPolicy": "aries_async.config",
-    "ServerError": _ERRORS,
-    "Side": _ORDERS,
-    "StateMismatchError": _ERRORS,
-    "StoreUnavailableError": _ERRORS,
-    "StreamAuthError": _ERRORS,
-    "StreamClosedError": _ERRORS,
-    "StreamConfig": _STREAMING,
-    "StreamError": _ERRORS,
-    "StreamOverflowError": _ERRORS,
-    "StreamRequestError": _ERRORS,
-    "StreamRequestInterrupted": _ERRORS,
-    "StreamRequestTimeout": _ERRORS,
-    "TimeInForce": _ORDERS,
-    "Token": "aries_async.auth.tokens",
-    "TokenRefreshError": _ERRORS,
-    "TokenStore": "aries_async.auth.store",
-    "TransportError": _ERRORS,
-    "ValidationError": _ERRORS,
-    "WrongEventLoopError": _ERRORS,
-    "login": "aries_async.auth.login",
-    "to_frame": "aries_async.frames",
+_HOMES = {  # module -> the public names it defines, imported from it on first access
+    "aries_async.auth.filestore": "FileTokenStore",
+    "aries_async.auth.login": "login",
+    "aries_async.auth.pkce": "AuthorizationRequest",
+    "aries_async.auth.redisstore": "RedisTokenStore",
+    "aries_async.auth.store": "MemoryTokenStore TokenStore",
+    "aries_async.auth.tokens": "Token",
+    "aries_async.client": "AriesClient",
+    "aries_async.config": "ClientConfig Endpoints RateLimit RetryPolicy",
+    "aries_async.errors": "APIError AriesError AuthError AuthenticationError"
+    " AuthorizationDeniedError BadRequestError ClientClosedError ConfigurationError ConflictError"
+    " ConnectionFailedError MissingDependencyError NotFoundError NotSignedInError"
+    " OrderMatchAmbiguousError OrderOutcomeUnknownError OrderRejectedError OrderRejectedHTTPError"
+    " OrderStateUnknownError PaginationError PermissionDeniedError QuoteError RateLimitError"
+    " ReauthenticationRequired RequestTimeoutError ResponseFormatError ResponseTooLargeError"
+    " ServerError StateMismatchError StoreUnavailableError StreamAuthError StreamClosedError"
+    " StreamError StreamOverflowError StreamRequestError StreamRequestInterrupted"
+    " StreamRequestTimeout TokenRefreshError TransportError ValidationError WrongEventLoopError",
+    "aries_async.frames": "to_frame",
+    "aries_async.http.budget_redis": "RedisRateBudget",
+    "aries_async.http.pagination": "Paged",
+    "aries_async.models.orders": "CancelRequest OrderLeg OrderRequest OrderStatus OrderType"
+    " ReplaceRequest Side TimeInForce",
+    "aries_async.streaming": "AccountStream ChartStream MarketStream StreamConfig",
 }
-"""Public name -> the module that defines it (imported on first access)."""
+_LAZY = {name: home for home, names in _HOMES.items() for name in names.split()}
 
 
 __getattr__ = lazy_getattr(__name__, _LAZY, globals())

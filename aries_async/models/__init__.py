@@ -126,65 +126,21 @@ __all__ = [
     "wire",
 ]
 
-_LAZY: dict[str, str] = {
-    "Account": "aries_async.models.accounts",
-    "AccountApplication": "aries_async.models.users",
-    "AccountStatus": "aries_async.models.accounts",
-    "Balance": "aries_async.models.accounts",
-    "Bar": "aries_async.models.market",
-    "CancelAck": "aries_async.models.orders",
-    "CancelRequest": "aries_async.models.orders",
-    "DecimalInput": "aries_async.models.orders",
-    "EquityDetails": "aries_async.models.market",
-    "EquityDetailsResponse": "aries_async.models.market",
-    "ExDestination": "aries_async.models.orders",
-    "Holiday": "aries_async.models.market",
-    "LegSecurityType": "aries_async.models.orders",
-    "LegSide": "aries_async.models.orders",
-    "MarketStatus": "aries_async.models.market",
-    "OpenEnum": "aries_async.models.common",
-    "OptionChain": "aries_async.models.options",
-    "OptionContract": "aries_async.models.options",
-    "OptionDetails": "aries_async.models.market",
-    "OptionDetailsResponse": "aries_async.models.market",
-    "OptionExpirations": "aries_async.models.options",
-    "Order": "aries_async.models.orders",
-    "OrderAck": "aries_async.models.orders",
-    "OrderCategory": "aries_async.models.orders",
-    "OrderLeg": "aries_async.models.orders",
-    "OrderLegState": "aries_async.models.orders",
-    "OrderPage": "aries_async.models.orders",
-    "OrderPreview": "aries_async.models.orders",
-    "OrderRequest": "aries_async.models.orders",
-    "OrderStatus": "aries_async.models.orders",
-    "OrderType": "aries_async.models.orders",
-    "Position": "aries_async.models.accounts",
-    "PositionEffect": "aries_async.models.orders",
-    "PutCall": "aries_async.models.orders",
-    "Quote": "aries_async.models.market",
-    "QuoteBatch": "aries_async.models.market",
-    "RESOLUTIONS": "aries_async.models.market",
-    "Resolution": "aries_async.models.market",
-    "ReplaceAck": "aries_async.models.orders",
-    "ReplaceRequest": "aries_async.models.orders",
-    "SecurityType": "aries_async.models.accounts",
-    "Side": "aries_async.models.orders",
-    "SymbolError": "aries_async.models.market",
-    "SymbolMatch": "aries_async.models.market",
-    "SymbolType": "aries_async.models.market",
-    "TimeInForce": "aries_async.models.orders",
-    "User": "aries_async.models.users",
-    "bars_to_wire": "aries_async.models.market",
-    "converter": "aries_async.models._converter",
-    "is_osi_symbol": "aries_async.models.orders",
-    "parse_bars": "aries_async.models.market",
-    "parse_quote_batch": "aries_async.models.market",
-    "parse_quotes_response": "aries_async.models.market",
-    "structure": "aries_async.models._converter",
-    "unstructure": "aries_async.models._converter",
-    "wire": "aries_async.models.common",
+_HOMES = {  # module -> the public names it defines, imported from it on first access
+    "aries_async.models._converter": "converter structure unstructure",
+    "aries_async.models.accounts": "Account AccountStatus Balance Position SecurityType",
+    "aries_async.models.common": "OpenEnum wire",
+    "aries_async.models.market": "Bar EquityDetails EquityDetailsResponse Holiday MarketStatus"
+    " OptionDetails OptionDetailsResponse Quote QuoteBatch RESOLUTIONS Resolution SymbolError"
+    " SymbolMatch SymbolType bars_to_wire parse_bars parse_quote_batch parse_quotes_response",
+    "aries_async.models.options": "OptionChain OptionContract OptionExpirations",
+    "aries_async.models.orders": "CancelAck CancelRequest DecimalInput ExDestination"
+    " LegSecurityType LegSide Order OrderAck OrderCategory OrderLeg OrderLegState OrderPage"
+    " OrderPreview OrderRequest OrderStatus OrderType PositionEffect PutCall ReplaceAck"
+    " ReplaceRequest Side TimeInForce is_osi_symbol",
+    "aries_async.models.users": "AccountApplication User",
 }
-"""Public name -> the module that defines it (imported on first access)."""
+_LAZY = {name: home for home, names in _HOMES.items() for name in names.split()}
 
 
 __getattr__ = lazy_getattr(__name__, _LAZY, globals())
