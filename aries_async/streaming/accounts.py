@@ -111,9 +111,6 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics, OrderWaiting):
         token_provider: async callable returning an access token (called per attempt).
         accounts: the trading account id, or several: each gets its ``account``
             subscription on the one socket, re-sent after every reconnect.
-        config: timeouts, keep-alive, backoff, buffer bounds.
-        invalidate_token, renew_token: as :class:`~aries_async.streaming.base.StreamBase` says:
-            the session's own when ``token_provider`` is ``client.auth.access_token``.
         reconcile: looks up orders that left the working set while the stream was down
             (see :data:`OrderLookup`); without it they are reported as
             :class:`OrderStateUnknown` at once.
@@ -121,12 +118,8 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics, OrderWaiting):
             the orders are reported as :class:`OrderStateUnknown`. An order reported so is
             looked up again at the next reconnect, then with 2, 4, 8... up to 64 reconnects
             in between, until its state is known.
-        sleep, rand, connect: injectable for tests.
-        monotonic: monotonic seconds (default ``time.monotonic``), for the heartbeat, the
-            backoff and the status events' ``at``. Its old name ``clock`` still works for
-            one release, with a :class:`DeprecationWarning`.
-        wall_clock: Unix seconds, for the status events' ``timestamp`` (default
-            ``time.time``; a client's streams get the client's ``wall_clock``).
+        **options: the keywords :class:`~aries_async.streaming.base.StreamOptions` describes:
+            ``config``, the token callbacks, the clocks, the seams for tests.
 
     Memory: per account, :attr:`orders` holds every working order and the latest
     :attr:`StreamConfig.terminal_orders_kept` terminal ones (and those being waited for); a

@@ -34,7 +34,26 @@ STATUS_TYPES: tuple[type[Any], ...] = typing.get_args(StatusEvent)
 
 
 class StreamOptions(TypedDict, total=False):
-    """The keyword arguments every stream takes (see :class:`StreamBase`)."""
+    """The keyword arguments every stream takes (:class:`StreamBase`, and the market, charts
+    and account streams), each optional.
+
+    Attributes:
+        config: timeouts, keep-alive, backoff, buffer bounds (default ``StreamConfig()``).
+        invalidate_token: async callable told about a refused token, so that the provider's
+            next token is another.
+        renew_token: async callable asked on ``refreshAuth`` for a token other than the one
+            the socket uses. Without one the socket presents the provider's token again, and
+            a server that ends the session with that token closes the socket at its expiry:
+            the stream reconnects, a gap the status events tell. Both token callbacks are the
+            session's own when ``token_provider`` is ``client.auth.access_token`` (see
+            :class:`StreamBase`).
+        sleep, rand, connect: injectable for tests.
+        monotonic: monotonic seconds (default ``time.monotonic``), for the heartbeat, the
+            backoff and the status events' ``at``. Its old name ``clock`` still works for
+            one release, with a :class:`DeprecationWarning`.
+        wall_clock: Unix seconds, for the status events' ``timestamp`` (default
+            ``time.time``; a client's streams get the client's ``wall_clock``).
+    """
 
     config: StreamConfig | None
     invalidate_token: TokenInvalidator | None
@@ -52,19 +71,10 @@ class StreamBase(AsyncClosing):
     Args:
         url: the websocket URL.
         token_provider: async callable returning an access token (called per attempt).
-        config: timeouts, keep-alive, backoff, buffer bounds.
-        invalidate_token: async callable told about a refused token (optional), so that the
-            provider's next token is another.
-        renew_token: async callable asked on ``refreshAuth`` for a token other than the one
-            the socket uses (optional). Without one the socket presents the provider's token
-            again, and a server that ends the session with that token closes the socket at its
-            expiry: the stream reconnects, a gap the status events tell.
-        sleep, rand, connect: injectable for tests.
-        monotonic: monotonic seconds (default ``time.monotonic``), for the heartbeat, the
-            backoff and the status events' ``at``. Its old name ``clock`` still works for
-            one release, with a :class:`DeprecationWarning`.
-        wall_clock: Unix seconds, for the status events' ``timestamp`` (default
-            ``time.time``; a client's streams get the client's ``wall_clock``).
+        **options: the keywords :class:`StreamOptions` describes: ``config`` (timeouts,
+            keep-alive, backoff, buffer bounds), the token callbacks ``invalidate_token`` and
+            ``renew_token``, the clocks ``monotonic`` and ``wall_clock``, and ``sleep``,
+            ``rand`` and ``connect`` for tests.
 
     Given ``client.auth.access_token`` (an :class:`~aries_async.auth.session.AuthSession`'s) as
     ``token_provider``, a stream built from its class gets the session's ``invalidate`` and

@@ -58,15 +58,8 @@ class MarketStream(MarketChannels, SocketRequests):
     Args:
         url: the market websocket URL.
         token_provider: async callable returning an access token (called per attempt).
-        config: timeouts, keep-alive, backoff, buffer bounds.
-        invalidate_token, renew_token: as :class:`~aries_async.streaming.base.StreamBase` says:
-            the session's own when ``token_provider`` is ``client.auth.access_token``.
-        sleep, rand, connect: injectable for tests.
-        monotonic: monotonic seconds (default ``time.monotonic``), for the heartbeat, the
-            backoff and the status events' ``at``. Its old name ``clock`` still works for
-            one release, with a :class:`DeprecationWarning`.
-        wall_clock: Unix seconds, for the status events' ``timestamp`` (default
-            ``time.time``; a client's streams get the client's ``wall_clock``).
+        **options: the keywords :class:`~aries_async.streaming.base.StreamOptions` describes:
+            ``config``, the token callbacks, the clocks, the seams for tests.
 
     Any number of consumers may iterate at once; each receives every update for its filter,
     in the order the server sent them (conflated when it falls behind, see :meth:`quotes`).
