@@ -41,6 +41,8 @@ from aries_async.streaming.protocol import (
     HeartbeatAction,
     MarketSubscription,
     MarketSubscriptions,
+    encode_account_subscribe,
+    encode_account_unsubscribe,
     encode_auth,
     encode_market_subscribe,
     encode_ping,
@@ -145,6 +147,26 @@ def test_encoders() -> None:
     sub = MarketSubscription.build("AAPL", ["quotes"], quote_fields=["bidPrice"])
     message = orjson.loads(encode_market_subscribe("s-1", [sub.to_wire()]))
     assert message["payload"] == [{"symbol": "AAPL", "quoteFields": ["bidPrice"]}]
+
+
+@pytest.mark.parametrize(
+    ("encode", "kind"),
+    [(encode_account_subscribe, "subscribe"), (encode_account_unsubscribe, "unsubscribe")],
+)
+def test_account_frames_carry_their_topic_and_params_only_when_given(
+    encode: Any, kind: str
+) -> None:
+    """Both account encoders send ``{topic, params}``, leaving out params that are empty."""
+    with_params = orjson.loads(encode("u-1", "pnl", {"interval": "1m"}))
+    assert with_params == {
+        "type": kind,
+        "id": "u-1",
+        "payload": {"topic": "pnl", "params": {"interval": "1m"}},
+    }
+    no_params: tuple[dict[str, str] | None, ...] = (None, {})
+    for params in no_params:
+        bare = orjson.loads(encode("u-2", "account", params))
+        assert bare == {"type": kind, "id": "u-2", "payload": {"topic": "account"}}
 
 
 def test_market_subscriptions_desired_vs_acknowledged() -> None:

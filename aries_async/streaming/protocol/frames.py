@@ -90,20 +90,22 @@ def encode_account_subscribe(
     request_id: str, topic: str, params: Mapping[str, Any] | None = None
 ) -> str:
     """An account-socket ``subscribe`` (object payload ``{topic, params}``)."""
-    payload: dict[str, Any] = {"topic": topic}
-    if params:
-        payload["params"] = dict(params)
-    return _dumps({"type": "subscribe", "id": request_id, "payload": payload})
+    return _topic_frame("subscribe", request_id, topic, params)
 
 
 def encode_account_unsubscribe(
     request_id: str, topic: str, params: Mapping[str, Any] | None = None
 ) -> str:
-    """An account-socket ``unsubscribe``."""
+    """An account-socket ``unsubscribe`` (the payload of its ``subscribe``)."""
+    return _topic_frame("unsubscribe", request_id, topic, params)
+
+
+def _topic_frame(kind: str, request_id: str, topic: str, params: Mapping[str, Any] | None) -> str:
+    """An account-socket frame of type ``kind`` for ``topic`` (``params`` left out when empty)."""
     payload: dict[str, Any] = {"topic": topic}
     if params:
         payload["params"] = dict(params)
-    return _dumps({"type": "unsubscribe", "id": request_id, "payload": payload})
+    return _dumps({"type": kind, "id": request_id, "payload": payload})
 
 
 def encode_chart_subscribe(request_id: str, payload: Mapping[str, Any]) -> str:
