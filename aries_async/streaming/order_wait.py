@@ -6,7 +6,8 @@ stream's events, and over REST, account by account, for an order the stream has 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from aries_async.errors import OrderStateUnknownError, StreamClosedError
 from aries_async.models.events import AccountSnapshot
@@ -147,59 +148,54 @@ async def wait_for(
     an order of an account removed meanwhile raises :class:`OrderStateUnknownError`. The
     order is held in every book meanwhile: the bound of terminal orders does not forget it
     before the waiter has seen its state."""
+    with _held(books, cl_ord_id):
+        looked_up: dict[str, AccountSnapshot] = {}  # per account: the snapshot we asked REST after
+        while True:
+            book = next((b for b in books if cl_ord_id in b.mirror.orders), None)
+            order = book.mirror.orders[cl_ord_id] if book is not None else None
+            if book is not None and order is not None and book.removed:
+                raise _removed_error(book, order)
+            books = [b for b in books if not b.removed]
+            if order is not None and done(order):
+                return order
+            if book is None:
+                found, asked = await _look_up_unseen(books, cl_ord_id, hint, looked_up)
+                if found is not None and asked is not None and asked.removed:
+                    raise _removed_error(asked, found)  # removed while it was being looked up
+                unseen = all(cl_ord_id not in b.mirror.orders for b in books)
+                if found is not None and asked is not None and unseen:
+                    asked.adopt(found)
+                    if done(found):
+                        return found
+                if asked:
+                    continue  # the stream may have told more while we asked
+            elif order is not None:
+                reason = book.mirror.unknown.get(cl_ord_id)
+                if reason is not None and cl_ord_id not in book.mirror.pending:
+                    if not status_known(order):
+                        raise _held_unknown_error(order, reason)
+                    raise OrderStateUnknownError(
+                        f"order {cl_ord_id} left the working set while the stream was "
+                        f"disconnected and its state is unknown ({reason}); check the order "
+                        "history",
+                        cl_ord_id=cl_ord_id,
+                        last_known=order,
+                    )
+            check()
+            changed.clear()
+            await changed.wait()
+
+
+@contextlib.contextmanager
+def _held(books: Sequence[AccountBook], cl_ord_id: str) -> Iterator[None]:
+    """Hold the order in every book of ``books`` while the block runs."""
     for book in books:
         book.mirror.hold(cl_ord_id)
     try:
-        return await _wait_for(books, cl_ord_id, hint, done, changed=changed, check=check)
+        yield
     finally:
         for book in books:
             book.mirror.release(cl_ord_id)
-
-
-async def _wait_for(
-    books: Sequence[AccountBook],
-    cl_ord_id: str,
-    hint: Order,
-    done: Callable[[Order], bool],
-    *,
-    changed: asyncio.Event,
-    check: Callable[[], None],
-) -> Order:
-    looked_up: dict[str, AccountSnapshot] = {}  # per account: the snapshot we asked REST after
-    while True:
-        book = next((b for b in books if cl_ord_id in b.mirror.orders), None)
-        order = book.mirror.orders[cl_ord_id] if book is not None else None
-        if book is not None and order is not None and book.removed:
-            raise _removed_error(book, order)
-        books = [b for b in books if not b.removed]
-        if order is not None and done(order):
-            return order
-        if book is None:
-            found, asked = await _look_up_unseen(books, cl_ord_id, hint, looked_up)
-            if found is not None and asked is not None and asked.removed:
-                raise _removed_error(asked, found)  # removed while it was being looked up
-            unseen = all(cl_ord_id not in b.mirror.orders for b in books)
-            if found is not None and asked is not None and unseen:
-                asked.adopt(found)
-                if done(found):
-                    return found
-            if asked:
-                continue  # the stream may have told more while we asked
-        elif order is not None:
-            reason = book.mirror.unknown.get(cl_ord_id)
-            if reason is not None and cl_ord_id not in book.mirror.pending:
-                if not status_known(order):
-                    raise _held_unknown_error(order, reason)
-                raise OrderStateUnknownError(
-                    f"order {cl_ord_id} left the working set while the stream was "
-                    f"disconnected and its state is unknown ({reason}); check the order "
-                    "history",
-                    cl_ord_id=cl_ord_id,
-                    last_known=order,
-                )
-        check()
-        changed.clear()
-        await changed.wait()
 
 
 def _held_unknown_error(order: Order, reason: str) -> OrderStateUnknownError:
