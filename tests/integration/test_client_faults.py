@@ -153,7 +153,10 @@ async def test_server_error_burst_is_retried_with_backoff(empty_body: bool) -> N
             assert info.value.status == 502
 
 
-async def test_latency_beyond_the_per_call_timeout_raises_timeout() -> None:
+async def test_latency_beyond_the_per_call_timeout_raises_timeout(
+    loop_clock: Callable[[], float],
+) -> None:
+    # On virtual time: the 0.05 s timeout and the 0.3 s latency are the loop's timers.
     async with Simulator(seed=1) as sim:
         cfg = sim.client_config(retry=RetryPolicy(max_attempts=1))
         async with AriesClient(cfg, token=sim.issue_token()) as client:
@@ -164,9 +167,13 @@ async def test_latency_beyond_the_per_call_timeout_raises_timeout() -> None:
                 )
 
 
-async def test_waiting_for_a_busy_pool_is_not_a_connect_timeout() -> None:
+async def test_waiting_for_a_busy_pool_is_not_a_connect_timeout(
+    loop_clock: Callable[[], float],
+) -> None:
     # One pooled connection, held 0.2 s by a slow answer: the second call waits for it far
-    # longer than the connect timeout, which bounds opening a connection, not that wait.
+    # longer than the connect timeout, which bounds opening a connection, not that wait. On
+    # virtual time, so that opening the connection on a loaded machine does not itself take
+    # longer than the 0.02 s (a retried connect, seen under load).
     sleep = RecordingSleep()
     async with Simulator(seed=1) as sim:
         cfg = sim.client_config(pool_size=1, connect_timeout=0.02)
