@@ -12,7 +12,8 @@ import attrs
 from aries_async._cli.common import delay_seconds
 from aries_async.sim.fault_flags_ws import add_ws_fault_arguments, ws_fault_values
 from aries_async.sim.fault_values import (
-    checked,
+    add_repeatable,
+    add_switches,
     count,
     drop_connection,
     error_response,
@@ -41,11 +42,38 @@ from aries_async.sim.valuation import POSITIONS_SHAPES
 __all__ = ["add_fault_arguments", "build_faults"]
 
 
+_SWITCHES: dict[str, str | None] = {
+    "--empty-error-bodies": None,
+    "--rejections-status-only": "order rejections answered 200 say only status REJECTED "
+    '(no "success": false)',
+    "--positions-unavailable": None,
+    "--active-orders-empty-list": None,
+    "--snapshot-working-orders-only": "the account websocket snapshot lists only working "
+    "orders (no terminal ones)",
+    "--market-status-timestamp-ms": "the market status timestamp in Unix milliseconds "
+    "instead of seconds",
+    "--whole-shares-only": "refuse stock orders for a fractional quantity as the broker would",
+    "--history-stuck-continuation": "a bars page cut short names its own first bar as nextTime",
+    "--huge-body-chunked": None,
+    "--cycle-cursors": None,
+    "--token-error-echo": "token refusals quote the code or refresh token they refuse",
+    "--token-echo": "REST 401s and 5xx bursts, and websocket auth refusals, quote the access token",
+    "--refresh-without-secret": "accept the refresh grant without client_secret (a "
+    "public/PKCE client)",
+    "--deny-authorization": "the authorize page answers as if the user pressed Deny",
+    "--error-redirects-without-state": "the authorize page's error redirects leave state out",
+    "--unknown-fields": "every object of the answers made from the API description has keys "
+    "no schema names",
+}
+"""The on/off fault flags, each with its help (None: the CLI's docstring says it)."""
+
+
 def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``faults`` argument group to ``parser``, and the ``websocket faults``
     (:mod:`aries_async.sim.fault_flags_ws`)."""
     faults = parser.add_argument_group("faults")
-    faults.add_argument(
+    add = faults.add_argument
+    add(
         "--rate-limit",
         action="append",
         default=[],
@@ -54,15 +82,8 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help="a bare number: the app's sustained limit in requests a second (429 beyond it); "
         "ROUTE=N:SECS: the next N requests of ROUTE get 429 with Retry-After SECS",
     )
-    faults.add_argument(
-        "--server-errors",
-        action="append",
-        default=[],
-        metavar="ROUTE[=N[:STATUS]]",
-        type=checked(server_error, "ROUTE[=N[:STATUS]]"),
-    )
-    faults.add_argument("--empty-error-bodies", action="store_true")
-    faults.add_argument(
+    add_repeatable(add, "--server-errors", "ROUTE[=N[:STATUS]]", server_error)
+    add(
         "--error-response",
         action="append",
         default=[],
@@ -70,226 +91,140 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         type=error_response,
         help=f"N answers (default 1, * always) of STATUS, body in SHAPE: {', '.join(ERROR_SHAPES)}",
     )
-    faults.add_argument("--latency", type=delay_seconds, default=0.0, metavar="SECONDS")
-    faults.add_argument("--swallow-orders", type=count, default=0, metavar="N")
-    faults.add_argument("--swallow-mode", choices=SWALLOW_MODES, default="drop")
-    faults.add_argument(
+    add("--latency", type=delay_seconds, default=0.0, metavar="SECONDS")
+    add("--swallow-orders", type=count, default=0, metavar="N")
+    add("--swallow-mode", choices=SWALLOW_MODES, default="drop")
+    add(
         "--reject-orders",
         type=count,
         default=0,
         metavar="N",
         help="refuse the next N valid order placements as the broker would",
     )
-    faults.add_argument(
-        "--rejections-status-only",
-        action="store_true",
-        help='order rejections answered 200 say only status REJECTED (no "success": false)',
-    )
-    faults.add_argument("--positions-unavailable", action="store_true")
-    faults.add_argument("--positions-shape", choices=POSITIONS_SHAPES, default="sdk")
-    faults.add_argument("--active-orders-empty-list", action="store_true")
-    faults.add_argument(
-        "--snapshot-working-orders-only",
-        action="store_true",
-        help="the account websocket snapshot lists only working orders (no terminal ones)",
-    )
-    faults.add_argument(
+    add("--positions-shape", choices=POSITIONS_SHAPES, default="sdk")
+    add(
         "--order-client-id",
         choices=("tag", "oauth_client"),
         default="tag",
         help="what returned orders say in clientId: the request's tag or the OAuth client id",
     )
-    faults.add_argument(
+    add_repeatable(
+        add,
         "--order-status-text",
-        action="append",
-        default=[],
-        metavar="STATUS=TEXT",
-        type=checked(status_text, "STATUS=TEXT"),
-        help="returned orders of STATUS say TEXT in ordStatus (a status the client does not know)",
+        "STATUS=TEXT",
+        status_text,
+        "returned orders of STATUS say TEXT in ordStatus (a status the client does not know)",
     )
-    faults.add_argument(
+    add(
         "--order-status-text-reads",
         type=count,
         default=None,
         metavar="N",
         help="REST order reads say those texts for N orders, then the true status",
     )
-    faults.add_argument(
-        "--market-status-timestamp-ms",
-        action="store_true",
-        help="the market status timestamp in Unix milliseconds instead of seconds",
-    )
-    faults.add_argument(
+    add(
         "--market-status-session",
         choices=tuple(MARKET_SESSION_WORDINGS),
         default="words",
         help="how the market status words its session: regular/pre-market/after-hours "
         "(words), REGULAR/PRE_MARKET/AFTER_HOURS (upper) or regular/preMarket/afterHours (camel)",
     )
-    faults.add_argument(
+    add(
         "--scope-enforcement",
         choices=SCOPE_ENFORCEMENTS,
         default="operation",
         help="the scopes a token needs: each operation's (a 403 naming the missing one), the "
         "same without naming it (unnamed), or none (any valid token opens every route)",
     )
-    faults.add_argument(
+    add(
         "--order-fields",
         choices=ORDER_FIELDS,
         default="sdk",
         help="returned orders' securityType/category/exDestination: EQUITY/EQUITY/MNGD (sdk) "
         "or the docs' CS/SINGLE_LEG/NASDAQ (docs)",
     )
-    faults.add_argument(
-        "--whole-shares-only",
-        action="store_true",
-        help="refuse stock orders for a fractional quantity as the broker would",
-    )
-    faults.add_argument(
+    add(
         "--date-header",
         choices=DATE_HEADERS,
         default="clock",
         help="every answer's Date: the simulator's clock, left out, or malformed",
     )
-    faults.add_argument("--revoke-tokens-after", type=count, default=None, metavar="N")
-    faults.add_argument(
-        "--history-stuck-continuation",
-        action="store_true",
-        help="a bars page cut short names its own first bar as nextTime",
-    )
-    faults.add_argument(
+    add("--revoke-tokens-after", type=count, default=None, metavar="N")
+    add_repeatable(
+        add,
         "--drop-connection",
-        action="append",
-        default=[],
-        metavar="ROUTE[=N]",
-        type=checked(drop_connection, "ROUTE[=N]"),
-        help="close the connection of the next N requests (default 1) without an answer",
+        "ROUTE[=N]",
+        drop_connection,
+        "close the connection of the next N requests (default 1) without an answer",
     )
-    faults.add_argument(
-        "--trickle-body",
-        action="append",
-        default=[],
-        metavar="ROUTE=SECONDS",
-        type=checked(trickle_body, "ROUTE=SECONDS"),
-    )
-    faults.add_argument(
-        "--huge-body",
-        action="append",
-        default=[],
-        metavar="ROUTE=BYTES",
-        type=checked(huge_body, "ROUTE=BYTES"),
-    )
-    faults.add_argument("--huge-body-chunked", action="store_true")
-    faults.add_argument(
+    add_repeatable(add, "--trickle-body", "ROUTE=SECONDS", trickle_body)
+    add_repeatable(add, "--huge-body", "ROUTE=BYTES", huge_body)
+    add_repeatable(
+        add,
         "--gzip-body",
-        action="append",
-        default=[],
-        metavar="ROUTE",
-        type=str.strip,
-        help="send the route's answers gzip-compressed (Content-Encoding: gzip)",
+        "ROUTE",
+        str.strip,
+        "send the route's answers gzip-compressed (Content-Encoding: gzip)",
     )
-    faults.add_argument(
-        "--malformed-amount",
-        action="append",
-        default=[],
-        metavar="ROUTE=TEXT",
-        type=checked(route_text, "ROUTE=TEXT"),
-    )
-    faults.add_argument(
-        "--malformed-date",
-        action="append",
-        default=[],
-        metavar="ROUTE=TEXT",
-        type=checked(route_text, "ROUTE=TEXT"),
-    )
-    faults.add_argument("--cycle-cursors", action="store_true")
-    faults.add_argument(
+    add_repeatable(add, "--malformed-amount", "ROUTE=TEXT", route_text)
+    add_repeatable(add, "--malformed-date", "ROUTE=TEXT", route_text)
+    add(
         "--stall-token-requests",
         type=count,
         default=0,
         metavar="N",
         help="never answer (nor process) the next N token requests",
     )
-    faults.add_argument(
+    add_repeatable(
+        add,
         "--token-response-omit",
-        action="append",
-        default=[],
-        metavar="FIELD",
-        type=str.strip,
-        help="leave FIELD (scope, expires_in...) out of every token the token endpoint grants",
+        "FIELD",
+        str.strip,
+        "leave FIELD (scope, expires_in...) out of every token the token endpoint grants",
     )
-    faults.add_argument(
+    add(
         "--token-response-body",
         default=None,
         metavar="TEXT",
         help="answer every token request 200 with TEXT instead (an HTML page, null...)",
     )
-    faults.add_argument(
+    add(
         "--token-error-shape",
         choices=TOKEN_ERROR_SHAPES,
         default="rfc",
         help="how the token endpoint words a refusal: the RFC 6749 body, the nested envelope "
         "(with or without code) or no body",
     )
-    faults.add_argument(
-        "--token-error-echo",
-        action="store_true",
-        help="token refusals quote the code or refresh token they refuse",
-    )
-    faults.add_argument(
+    add(
         "--token-error-echo-cut",
         type=count,
         default=None,
         metavar="N",
         help="with --token-error-echo, quote the grant's first N characters only",
     )
-    faults.add_argument(
-        "--token-echo",
-        action="store_true",
-        help="REST 401s and 5xx bursts, and websocket auth refusals, quote the access token",
-    )
-    faults.add_argument(
-        "--refresh-without-secret",
-        action="store_true",
-        help="accept the refresh grant without client_secret (a public/PKCE client)",
-    )
-    faults.add_argument(
+    add(
         "--token-encoding",
         action="append",
         default=[],
         choices=("json", "form"),
         help="a request body the token endpoint reads (repeatable; default: both)",
     )
-    faults.add_argument(
+    add(
         "--refused-grant",
         action="append",
         default=[],
         choices=("authorization_code", "refresh_token", "client_credentials"),
         help="refuse this grant type with unauthorized_client (repeatable)",
     )
-    faults.add_argument(
-        "--deny-authorization",
-        action="store_true",
-        help="the authorize page answers as if the user pressed Deny",
-    )
-    faults.add_argument(
-        "--error-redirects-without-state",
-        action="store_true",
-        help="the authorize page's error redirects leave state out",
-    )
-    faults.add_argument("--swallow-prediction-orders", type=count, default=0, metavar="N")
-    faults.add_argument(
+    add("--swallow-prediction-orders", type=count, default=0, metavar="N")
+    add(
         "--short-pages",
         type=count,
         default=None,
         metavar="N",
         help="listings answered from the API description carry N items a page, continued",
     )
-    faults.add_argument(
-        "--unknown-fields",
-        action="store_true",
-        help="every object of the answers made from the API description has keys no schema names",
-    )
+    add_switches(add, _SWITCHES)
 
     add_ws_fault_arguments(parser)
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from aries_async._cli.common import delay_seconds, finite_seconds
 from aries_async.sim.fault_values import (
+    add_repeatable,
+    add_switches,
     checked,
     count,
     parse_count,
@@ -30,71 +32,82 @@ from aries_async.sim.ws_values import (
 __all__ = ["add_ws_fault_arguments", "ws_fault_values"]
 
 
+_SWITCHES: dict[str, str | None] = {
+    "--ws-stall": None,
+    "--ws-account-unanswered": None,
+    "--ws-market-unacknowledged": "the market socket acknowledges no (un)subscribe; its data "
+    "goes on",
+    "--ws-unsubscribes-unacknowledged": "the market and charts sockets acknowledge no "
+    "unsubscribe (subscribes as usual)",
+    "--ws-binary-frames": None,
+    "--ws-pong-without-id": None,
+    "--ws-auth-unanswered": None,
+    "--ws-market-partial": "quote and trade updates of the market and charts sockets carry "
+    "only the fields that changed since the previous one of their symbol (the snapshot stays "
+    "whole; a chart quote's v is what is compared, a chart trade keeps its t)",
+    "--ws-close-after-accept": None,
+    "--ws-reauth-drops-subscriptions": None,
+    "--ws-already-subscribed": "market and charts sockets answer a repeated subscribe with an "
+    "error event",
+    "--ws-counting-subscriptions": "market and charts sockets count the subscribes of a "
+    "symbol's channel; an unsubscribe takes one off and its updates flow while one is left",
+    "--ws-ignore-requests": None,
+    "--ws-watchlist-auto": None,
+}
+"""The on/off websocket fault flags, each with its help (None: the CLI's docstring says it)."""
+
+
 def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``websocket faults`` argument group to ``parser``."""
     faults = parser.add_argument_group("websocket faults")
-    faults.add_argument("--ws-drop-after", type=count, default=None, metavar="N")
-    faults.add_argument(
+    add = faults.add_argument
+    add("--ws-drop-after", type=count, default=None, metavar="N")
+    add(
         "--ws-drop-after-count",
         type=checked(parse_count, "a count of at least 1, or *"),
         default=None,
         metavar="K",
         help="--ws-drop-after drops the next K sockets only (default: every socket)",
     )
-    faults.add_argument("--ws-malformed-every", type=count, default=None, metavar="N")
-    faults.add_argument("--ws-stall", action="store_true")
-    faults.add_argument("--ws-account-unanswered", action="store_true")
-    faults.add_argument(
-        "--ws-market-unacknowledged",
-        action="store_true",
-        help="the market socket acknowledges no (un)subscribe; its data goes on",
-    )
-    faults.add_argument(
-        "--ws-unsubscribes-unacknowledged",
-        action="store_true",
-        help="the market and charts sockets acknowledge no unsubscribe (subscribes as usual)",
-    )
-    faults.add_argument(
+    add("--ws-malformed-every", type=count, default=None, metavar="N")
+    add(
         "--ws-symbol-case",
         choices=SYMBOL_CASES,
         default="upper",
         help="how the market and charts sockets spell the symbol of their updates",
     )
-    faults.add_argument(
+    add(
         "--ws-ack-type",
         choices=ACK_TYPES,
         default="subscribed",
         help="how the market and account sockets acknowledge (un)subscribes",
     )
-    faults.add_argument("--ws-binary-frames", action="store_true")
-    faults.add_argument("--ws-pong-without-id", action="store_true")
-    faults.add_argument("--ws-market-numbers", choices=MARKET_NUMBERS, default="number")
-    faults.add_argument("--ws-market-times", choices=MARKET_TIMES, default="ms")
-    faults.add_argument(
+    add("--ws-market-numbers", choices=MARKET_NUMBERS, default="number")
+    add("--ws-market-times", choices=MARKET_TIMES, default="ms")
+    add(
         "--ws-market-update-types",
         choices=UPDATE_TYPE_NAMES,
         default="sdk",
         help="the type of market updates: quote... (sdk), quoteUpdate... (docs) or none",
     )
-    faults.add_argument(
+    add_repeatable(
+        add,
         "--ws-refuse-channel",
-        action="append",
-        default=[],
-        metavar="[SYMBOL:]CHANNEL",
-        type=checked(refused_channel, "[SYMBOL:]CHANNEL (quotes, trades, level2, ...)"),
-        help="the market and charts sockets refuse CHANNEL of SYMBOL (of every symbol "
-        "without one), as one the user is not entitled to; the rest is subscribed",
+        "[SYMBOL:]CHANNEL",
+        refused_channel,
+        "the market and charts sockets refuse CHANNEL of SYMBOL (of every symbol without one), "
+        "as one the user is not entitled to; the rest is subscribed",
+        expected="[SYMBOL:]CHANNEL (quotes, trades, level2, ...)",
     )
-    faults.add_argument("--ws-auth-unanswered", action="store_true")
-    faults.add_argument("--ws-auth-success-id", choices=AUTH_ID_PLACES, default="payload")
-    faults.add_argument("--ws-auth-error-id", choices=AUTH_ID_PLACES, default="payload")
-    faults.add_argument(
+    add("--ws-auth-success-id", choices=AUTH_ID_PLACES, default="payload")
+    add("--ws-auth-error-id", choices=AUTH_ID_PLACES, default="payload")
+    add(
         "--ws-error-id",
         choices=ERROR_ID_PLACES,
         default="payload",
         help="where the errors refusing a subscribe or a socket request carry its id",
     )
-    faults.add_argument(
+    add(
         "--ws-auth-deadline",
         type=finite_seconds,
         default=None,
@@ -102,7 +115,7 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help="market and charts sockets not authenticated within SECONDS get authTimeout "
         "and are closed (as the accounts socket is)",
     )
-    faults.add_argument(
+    add(
         "--ws-market-repeat-every",
         type=count,
         default=None,
@@ -110,7 +123,7 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help="every Nth quote or trade update of the market and charts sockets is sent "
         "twice, verbatim",
     )
-    faults.add_argument(
+    add(
         "--ws-market-stale-every",
         type=count,
         default=None,
@@ -118,36 +131,14 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help="every Nth quote or trade update of the market and charts sockets is followed "
         "by the one before it again",
     )
-    faults.add_argument(
-        "--ws-market-partial",
-        action="store_true",
-        help="quote and trade updates of the market and charts sockets carry only the fields "
-        "that changed since the previous one of their symbol (the snapshot stays whole; a "
-        "chart quote's v is what is compared, a chart trade keeps its t)",
-    )
-    faults.add_argument(
+    add(
         "--ws-market-status",
         default=None,
         metavar="VALUE",
         help="marketStatus pushes say VALUE (preMarket, halted...) for the market and venues",
     )
-    faults.add_argument(
-        "--ws-expire-after-auth", choices=("authExpired", "authRequired"), default=None
-    )
-    faults.add_argument("--ws-close-after-accept", action="store_true")
-    faults.add_argument("--ws-reauth-drops-subscriptions", action="store_true")
-    faults.add_argument(
-        "--ws-already-subscribed",
-        action="store_true",
-        help="market and charts sockets answer a repeated subscribe with an error event",
-    )
-    faults.add_argument(
-        "--ws-counting-subscriptions",
-        action="store_true",
-        help="market and charts sockets count the subscribes of a symbol's channel; an "
-        "unsubscribe takes one off and its updates flow while one is left",
-    )
-    faults.add_argument(
+    add("--ws-expire-after-auth", choices=("authExpired", "authRequired"), default=None)
+    add(
         "--ws-subscribe-delay",
         type=delay_seconds,
         default=None,
@@ -155,31 +146,28 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help="market, charts and accounts sockets act on each (un)subscribe SECONDS after "
         "they read it (its answers come after those of what was read meanwhile)",
     )
-    faults.add_argument("--ws-ignore-requests", action="store_true")
-    faults.add_argument(
+    add_repeatable(
+        add,
         "--ws-refuse-request",
-        action="append",
-        default=[],
-        metavar="PATTERN[=TEXT]",
-        type=checked(refused_request, "PATTERN[=TEXT] (a path pattern: /options/*)"),
-        help="the market socket refuses the requests whose path matches PATTERN with an "
+        "PATTERN[=TEXT]",
+        refused_request,
+        "the market socket refuses the requests whose path matches PATTERN with an "
         "error event saying TEXT (placed as --ws-error-id says)",
+        expected="PATTERN[=TEXT] (a path pattern: /options/*)",
     )
-    faults.add_argument("--ws-response-shape", choices=RESPONSE_SHAPES, default="data")
-    faults.add_argument("--ws-topic-shape", choices=TOPIC_SHAPES, default="sdk")
-    faults.add_argument("--ws-watchlist-auto", action="store_true")
-    faults.add_argument(
+    add("--ws-response-shape", choices=RESPONSE_SHAPES, default="data")
+    add("--ws-topic-shape", choices=TOPIC_SHAPES, default="sdk")
+    add(
         "--charts-trades",
         choices=("separate", "with_quotes"),
         default="separate",
         help="charts socket: trades as their own subscription, or sent with the quotes",
     )
-    faults.add_argument("--charts-envelope", choices=("plain", "typed"), default="plain")
-    faults.add_argument("--charts-trade-time", choices=("s", "ms", "iso"), default="s")
-    faults.add_argument("--charts-numbers", choices=("number", "string"), default="number")
-    faults.add_argument(
-        "--charts-ack", choices=("subscribed", "response", "none"), default="subscribed"
-    )
+    add("--charts-envelope", choices=("plain", "typed"), default="plain")
+    add("--charts-trade-time", choices=("s", "ms", "iso"), default="s")
+    add("--charts-numbers", choices=("number", "string"), default="number")
+    add("--charts-ack", choices=("subscribed", "response", "none"), default="subscribed")
+    add_switches(add, _SWITCHES)
 
 
 def ws_fault_values(args: argparse.Namespace) -> dict[str, Any]:

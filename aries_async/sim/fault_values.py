@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from aries_async.sim.faults import ERROR_SHAPES, ErrorFault, RateLimitFault, ServerErrorFault
 
 __all__ = [
+    "AddArgument",
+    "add_repeatable",
+    "add_switches",
     "checked",
     "count",
     "drop_connection",
@@ -28,6 +31,9 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+AddArgument = Callable[..., object]
+"""An argument group's ``add_argument``, which the helpers below add flags with."""
 
 
 def parse_count(text: str) -> int | None:
@@ -213,3 +219,31 @@ def checked(parse: Callable[[str], T], expected: str) -> Callable[[str], T]:
 count = checked(_whole, "a whole number of at least 0")
 """The argparse ``type`` of a flag's N (a count, a size, every Nth: 0 is none): a negative
 would make nonsense of it (``--ws-malformed-every -1`` spoils every frame)."""
+
+
+def add_switches(add: AddArgument, switches: Mapping[str, str | None]) -> None:
+    """Add each on/off flag of ``switches`` (mapped to its help, or None) with ``add``."""
+    for flag, help_ in switches.items():
+        add(flag, action="store_true", help=help_)
+
+
+def add_repeatable(
+    add: AddArgument,
+    flag: str,
+    metavar: str,
+    parse: Callable[[str], object],
+    help_: str | None = None,
+    *,
+    expected: str | None = None,
+) -> None:
+    """Add ``flag`` with ``add``, given any number of times: the list of its values, each a
+    ``metavar`` that ``parse`` reads. A value it cannot read is refused (:func:`checked`) as
+    not what ``expected`` says (default: ``metavar``)."""
+    add(
+        flag,
+        action="append",
+        default=[],
+        metavar=metavar,
+        type=checked(parse, expected or metavar),
+        help=help_,
+    )
