@@ -53,27 +53,28 @@ class RegisteredClient:
 
 
 @attrs.define(kw_only=True)
-class AccessGrant:
-    """What an access token stands for."""
+class _TokenGrant:
+    """What a token stands for: the token (kept out of reprs), whose it is and until when."""
 
     token: str = attrs.field(repr=False)
     client_id: str
     user_id: int
     scopes: frozenset[str]
     expires_at: float
+
+
+@attrs.define(kw_only=True)
+class AccessGrant(_TokenGrant):
+    """What an access token stands for, with the refresh token granted along with it."""
+
     refresh_token: str | None = attrs.field(default=None, repr=False)
     revoked: bool = False
 
 
 @attrs.define(kw_only=True)
-class RefreshGrant:
+class RefreshGrant(_TokenGrant):
     """What a refresh token stands for (``valid`` is False once rotated or revoked)."""
 
-    token: str = attrs.field(repr=False)
-    client_id: str
-    user_id: int
-    scopes: frozenset[str]
-    expires_at: float
     valid: bool = True
 
 
