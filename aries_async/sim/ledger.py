@@ -74,24 +74,11 @@ class Ledger:
         self.user_email = "trader@sim.aries.local"
         self.oauth_client_id = ""
         self.accounts: dict[str, SimAccount] = {
-            "TEST-ACCOUNT-001": SimAccount(
-                account_id="TEST-ACCOUNT-001",
-                broker_account_id="5SIM0001",
-                is_sim=False,
-                account_type="INDIVIDUAL",
-                account_class="MARGIN",
-                cash=starting_cash,
-                start_of_day_cash=starting_cash,
-            ),
-            "TEST-SIM-001": SimAccount(
-                account_id="TEST-SIM-001",
-                broker_account_id="",
-                is_sim=True,
-                account_type="",
-                account_class="",
-                cash=starting_cash,
-                start_of_day_cash=starting_cash,
-            ),
+            account.account_id: account
+            for account in (
+                _opened("TEST-ACCOUNT-001", 1, starting_cash, sim=False),
+                _opened("TEST-SIM-001", 2, starting_cash, sim=True),
+            )
         }
         self.positions: dict[str, dict[str, SimPosition]] = {a: {} for a in self.accounts}
         self.orders: dict[str, list[SimOrder]] = {a: [] for a in self.accounts}
@@ -175,15 +162,7 @@ class Ledger:
             cash = self.starting_cash
         if not cash >= 0:
             raise ValueError(f"starting cash must not be negative: {cash}")
-        account = SimAccount(
-            account_id=account_id,
-            broker_account_id="" if sim else f"5SIM{len(self.accounts) + 1:04d}",
-            is_sim=sim,
-            account_type="" if sim else "INDIVIDUAL",
-            account_class="" if sim else "MARGIN",
-            cash=cash,
-            start_of_day_cash=cash,
-        )
+        account = _opened(account_id, len(self.accounts) + 1, cash, sim=sim)
         self.accounts[account_id] = account
         self.positions[account_id] = {}
         self.orders[account_id] = []
@@ -397,3 +376,17 @@ class Ledger:
         else:
             acct.value_sold += -amount
         return pos
+
+
+def _opened(account_id: str, number: int, cash: Decimal, *, sim: bool) -> SimAccount:
+    """A new account holding ``cash``: a margin one with broker account ``5SIM`` and
+    ``number``, or a simulation one (``sim``: no broker account, type or class)."""
+    return SimAccount(
+        account_id=account_id,
+        broker_account_id="" if sim else f"5SIM{number:04d}",
+        is_sim=sim,
+        account_type="" if sim else "INDIVIDUAL",
+        account_class="" if sim else "MARGIN",
+        cash=cash,
+        start_of_day_cash=cash,
+    )

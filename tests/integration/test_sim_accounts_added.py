@@ -45,3 +45,26 @@ async def test_an_account_id_already_there_or_malformed_is_refused() -> None:
                 sim.state.add_account(bad)
         with pytest.raises(ValueError, match="cash"):
             sim.state.add_account("BOT-4", cash=Decimal("-1"))
+
+
+async def test_accounts_are_numbered_and_typed_as_the_two_at_start() -> None:
+    # The two at start and the added ones are opened alike: a margin account gets the next
+    # broker number, a simulation one none.
+    async with Simulator(clock=ManualClock(), tick_interval=None) as sim:
+        sim.state.add_account("BOT-3")
+        sim.state.add_account("BOT-4", sim=True)
+        seen = {
+            account.account_id: (
+                account.broker_account_id,
+                account.is_sim,
+                account.account_type,
+                account.account_class,
+            )
+            for account in sim.state.accounts.values()
+        }
+    assert seen == {
+        "TEST-ACCOUNT-001": ("5SIM0001", False, "INDIVIDUAL", "MARGIN"),
+        "TEST-SIM-001": ("", True, "", ""),
+        "BOT-3": ("5SIM0003", False, "INDIVIDUAL", "MARGIN"),
+        "BOT-4": ("", True, "", ""),
+    }
