@@ -96,6 +96,11 @@ def parse_enum(
     return text
 
 
+def _leg_word(leg: Mapping[str, Any], field: str, *words: str) -> str | None:
+    """A leg's required ``field``: one of ``words``, or its initial (``B`` for ``BUY``)."""
+    return parse_enum(leg, field, set(words), required=True, aliases={w[0]: w for w in words})
+
+
 def parse_account_field(body: Mapping[str, Any], check_account: Callable[[str], object]) -> str:
     """The account id of an order body (``tradingAccountId`` or ``accountId``), checked to exist."""
     account_id = body.get("tradingAccountId") or body.get("accountId")
@@ -183,17 +188,9 @@ def parse_legs(body: Mapping[str, Any], symbol: str) -> list[dict[str, Any]]:
         if not isinstance(leg, dict):
             raise OrderRequestError("INVALID_FIELD", "each leg must be an object", "legs")
         sec = parse_enum(leg, "securityType", {"CS", "OPT"}, required=True)
-        side = parse_enum(
-            leg, "side", {"BUY", "SELL"}, required=True, aliases={"B": "BUY", "S": "SELL"}
-        )
+        side = _leg_word(leg, "side", "BUY", "SELL")
         ratio = parse_decimal(leg, "ratioQty", required=True)
-        effect = parse_enum(
-            leg,
-            "positionEffect",
-            {"OPEN", "CLOSE"},
-            required=True,
-            aliases={"O": "OPEN", "C": "CLOSE"},
-        )
+        effect = _leg_word(leg, "positionEffect", "OPEN", "CLOSE")
         out: dict[str, Any] = {
             "symbol": str(leg.get("symbol") or symbol),
             "side": side,
@@ -202,13 +199,7 @@ def parse_legs(body: Mapping[str, Any], symbol: str) -> list[dict[str, Any]]:
             "securityType": "OPTION" if sec == "OPT" else "EQUITY",
         }
         if sec == "OPT":
-            put_call = parse_enum(
-                leg,
-                "putCall",
-                {"CALL", "PUT"},
-                required=True,
-                aliases={"C": "CALL", "P": "PUT"},
-            )
+            put_call = _leg_word(leg, "putCall", "CALL", "PUT")
             strike = parse_decimal(leg, "strikePrice", required=True, max_places=5)
             maturity = leg.get("maturity")
             try:

@@ -291,6 +291,29 @@ async def test_preview_and_option_orders(api: Api) -> None:
     assert (status, body["error"]["details"]) == (400, {"field": "qty"})  # not split
 
 
+async def test_a_leg_may_give_its_words_by_their_initials(api: Api) -> None:
+    leg = {"securityType": "OPT", "ratioQty": "1", "strikePrice": "150", "maturity": "2026-06-18"}
+    initials = {"side": "b", "positionEffect": "O", "putCall": "P"}
+    status, ack = await api.place(
+        symbol="AAPL", side="BUY", type="LIMIT", qty="1", price="2.50", legs=[leg | initials]
+    )
+    assert (status, ack["success"]) == (200, True)
+    (placed,) = (await api.order(ack["clOrdId"]))["legs"]
+    assert {k: placed[k] for k in initials} == {
+        "side": "BUY",
+        "positionEffect": "OPEN",
+        "putCall": "PUT",
+    }
+    status, body = await api.place(
+        symbol="AAPL", side="BUY", type="LIMIT", qty="1", price="2.50", legs=[leg | {"side": "X"}]
+    )
+    assert (status, body["error"]["code"], body["error"]["details"]) == (
+        400,
+        "INVALID_FIELD",
+        {"field": "side"},
+    )
+
+
 async def test_active_orders_pagination_and_empty_variants(api: Api, sim: Simulator) -> None:
     path = f"/v2/accounts/{ACCOUNT}/orders"
     status, body = await api.call("GET", path)
