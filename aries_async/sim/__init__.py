@@ -42,7 +42,8 @@ description from :mod:`~aries_async.sim.routes_generic`, with :mod:`~aries_async
 :mod:`~aries_async.sim.ws_account` with :mod:`~aries_async.sim.ws_topics`,
 :mod:`~aries_async.sim.ws_charts`), :mod:`~aries_async.sim.server` (:class:`Simulator`;
 :mod:`~aries_async.sim.threaded` runs one on its own thread) and :mod:`~aries_async.sim.cli`
-(``aries-async sim``).
+(``aries-async sim``). The feed, the ledger and the watchlists keep their listeners with
+:mod:`~aries_async.sim.listeners`.
 """
 
 from aries_async.sim.context import RecordedRequest, SimContext, SimSettings

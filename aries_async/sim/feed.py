@@ -50,6 +50,7 @@ from aries_async.sim.bars import (
 )
 from aries_async.sim.clock import DEFAULT_START, NEW_YORK, Clock, ManualClock, SystemClock
 from aries_async.sim.firehose import Firehose
+from aries_async.sim.listeners import listen
 from aries_async.sim.sessions import is_trading_day
 from aries_async.sim.symbols import SYMBOLS, SymbolInfo, SymbolTable
 from aries_async.sim.walk import INTRADAY_DAYS_CAP, QuoteSnapshot, Walker, round_price
@@ -180,13 +181,7 @@ class Feed:
         Returns:
             A function that removes the listener (idempotent).
         """
-        self._listeners.append(callback)
-
-        def remove() -> None:
-            if callback in self._listeners:
-                self._listeners.remove(callback)
-
-        return remove
+        return listen(self._listeners, callback)
 
     def advance_to(self, now: float | None = None) -> int:
         """Step every watched symbol up to ``now`` (default: the clock), in time order.

@@ -24,6 +24,7 @@ from aries_async.sim import valuation
 from aries_async.sim.fault_variants import docs_order_fields
 from aries_async.sim.faults import Faults
 from aries_async.sim.feed import NEW_YORK, Clock, Feed, QuoteSnapshot, UnknownSymbolError
+from aries_async.sim.listeners import listen
 from aries_async.sim.option_quotes import CONTRACT_SIZE, contract_snapshot
 from aries_async.sim.records import (
     AccountEvent,
@@ -101,14 +102,7 @@ class Ledger:
             AccountNotFoundError: unknown account.
         """
         self.account(account_id)
-        self._listeners.setdefault(account_id, []).append(callback)
-
-        def remove() -> None:
-            callbacks = self._listeners.get(account_id, [])
-            if callback in callbacks:
-                callbacks.remove(callback)
-
-        return remove
+        return listen(self._listeners.setdefault(account_id, []), callback)
 
     def emit(self, account_id: str, name: str, data: dict[str, Any]) -> None:
         """Tell the account's listeners about a change."""

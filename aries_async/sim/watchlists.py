@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 import attrs
 
 from aries_async.sim.feed import Clock
+from aries_async.sim.listeners import listen
 from aries_async.sim.records import RefusedRequest
 from aries_async.sim.symbols import SymbolTable
 
@@ -105,13 +106,7 @@ class Watchlists:
         Returns:
             A function that removes the observer (idempotent).
         """
-        self._observers.append(callback)
-
-        def remove() -> None:
-            if callback in self._observers:
-                self._observers.remove(callback)
-
-        return remove
+        return listen(self._observers, callback)
 
     def _tell(self, user_id: int, kind: str, watchlist: SimWatchlist) -> None:
         change = WatchlistChange(user_id, kind, watchlist.wire(), self.clock.now())
