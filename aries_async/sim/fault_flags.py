@@ -72,8 +72,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``faults`` argument group to ``parser``, and the ``websocket faults``
     (:mod:`aries_async.sim.fault_flags_ws`)."""
     faults = parser.add_argument_group("faults")
-    add = faults.add_argument
-    add(
+    faults.add_argument(
         "--rate-limit",
         action="append",
         default=[],
@@ -82,8 +81,8 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help="a bare number: the app's sustained limit in requests a second (429 beyond it); "
         "ROUTE=N:SECS: the next N requests of ROUTE get 429 with Retry-After SECS",
     )
-    add_repeatable(add, "--server-errors", "ROUTE[=N[:STATUS]]", server_error)
-    add(
+    add_repeatable(faults.add_argument, "--server-errors", "ROUTE[=N[:STATUS]]", server_error)
+    faults.add_argument(
         "--error-response",
         action="append",
         default=[],
@@ -91,84 +90,84 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         type=error_response,
         help=f"N answers (default 1, * always) of STATUS, body in SHAPE: {', '.join(ERROR_SHAPES)}",
     )
-    add("--latency", type=delay_seconds, default=0.0, metavar="SECONDS")
-    add("--swallow-orders", type=count, default=0, metavar="N")
-    add("--swallow-mode", choices=SWALLOW_MODES, default="drop")
-    add(
+    faults.add_argument("--latency", type=delay_seconds, default=0.0, metavar="SECONDS")
+    faults.add_argument("--swallow-orders", type=count, default=0, metavar="N")
+    faults.add_argument("--swallow-mode", choices=SWALLOW_MODES, default="drop")
+    faults.add_argument(
         "--reject-orders",
         type=count,
         default=0,
         metavar="N",
         help="refuse the next N valid order placements as the broker would",
     )
-    add("--positions-shape", choices=POSITIONS_SHAPES, default="sdk")
-    add(
+    faults.add_argument("--positions-shape", choices=POSITIONS_SHAPES, default="sdk")
+    faults.add_argument(
         "--order-client-id",
         choices=("tag", "oauth_client"),
         default="tag",
         help="what returned orders say in clientId: the request's tag or the OAuth client id",
     )
     add_repeatable(
-        add,
+        faults.add_argument,
         "--order-status-text",
         "STATUS=TEXT",
         status_text,
         "returned orders of STATUS say TEXT in ordStatus (a status the client does not know)",
     )
-    add(
+    faults.add_argument(
         "--order-status-text-reads",
         type=count,
         default=None,
         metavar="N",
         help="REST order reads say those texts for N orders, then the true status",
     )
-    add(
+    faults.add_argument(
         "--market-status-session",
         choices=tuple(MARKET_SESSION_WORDINGS),
         default="words",
         help="how the market status words its session: regular/pre-market/after-hours "
         "(words), REGULAR/PRE_MARKET/AFTER_HOURS (upper) or regular/preMarket/afterHours (camel)",
     )
-    add(
+    faults.add_argument(
         "--scope-enforcement",
         choices=SCOPE_ENFORCEMENTS,
         default="operation",
         help="the scopes a token needs: each operation's (a 403 naming the missing one), the "
         "same without naming it (unnamed), or none (any valid token opens every route)",
     )
-    add(
+    faults.add_argument(
         "--order-fields",
         choices=ORDER_FIELDS,
         default="sdk",
         help="returned orders' securityType/category/exDestination: EQUITY/EQUITY/MNGD (sdk) "
         "or the docs' CS/SINGLE_LEG/NASDAQ (docs)",
     )
-    add(
+    faults.add_argument(
         "--date-header",
         choices=DATE_HEADERS,
         default="clock",
         help="every answer's Date: the simulator's clock, left out, or malformed",
     )
-    add("--revoke-tokens-after", type=count, default=None, metavar="N")
+    faults.add_argument("--revoke-tokens-after", type=count, default=None, metavar="N")
     add_repeatable(
-        add,
+        faults.add_argument,
         "--drop-connection",
         "ROUTE[=N]",
         drop_connection,
         "close the connection of the next N requests (default 1) without an answer",
     )
-    add_repeatable(add, "--trickle-body", "ROUTE=SECONDS", trickle_body)
-    add_repeatable(add, "--huge-body", "ROUTE=BYTES", huge_body)
+    add_repeatable(faults.add_argument, "--trickle-body", "ROUTE=SECONDS", trickle_body)
+    add_repeatable(faults.add_argument, "--huge-body", "ROUTE=BYTES", huge_body)
     add_repeatable(
-        add,
+        faults.add_argument,
         "--gzip-body",
         "ROUTE",
         str.strip,
         "send the route's answers gzip-compressed (Content-Encoding: gzip)",
     )
-    add_repeatable(add, "--malformed-amount", "ROUTE=TEXT", route_text)
-    add_repeatable(add, "--malformed-date", "ROUTE=TEXT", route_text)
-    add(
+    add_repeatable(faults.add_argument, "--malformed-amount", "ROUTE=TEXT", route_text)
+    add_repeatable(faults.add_argument, "--malformed-date", "ROUTE=TEXT", route_text)
+    faults.add_argument(
         "--stall-token-requests",
         type=count,
         default=0,
@@ -176,55 +175,55 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help="never answer (nor process) the next N token requests",
     )
     add_repeatable(
-        add,
+        faults.add_argument,
         "--token-response-omit",
         "FIELD",
         str.strip,
         "leave FIELD (scope, expires_in...) out of every token the token endpoint grants",
     )
-    add(
+    faults.add_argument(
         "--token-response-body",
         default=None,
         metavar="TEXT",
         help="answer every token request 200 with TEXT instead (an HTML page, null...)",
     )
-    add(
+    faults.add_argument(
         "--token-error-shape",
         choices=TOKEN_ERROR_SHAPES,
         default="rfc",
         help="how the token endpoint words a refusal: the RFC 6749 body, the nested envelope "
         "(with or without code) or no body",
     )
-    add(
+    faults.add_argument(
         "--token-error-echo-cut",
         type=count,
         default=None,
         metavar="N",
         help="with --token-error-echo, quote the grant's first N characters only",
     )
-    add(
+    faults.add_argument(
         "--token-encoding",
         action="append",
         default=[],
         choices=("json", "form"),
         help="a request body the token endpoint reads (repeatable; default: both)",
     )
-    add(
+    faults.add_argument(
         "--refused-grant",
         action="append",
         default=[],
         choices=("authorization_code", "refresh_token", "client_credentials"),
         help="refuse this grant type with unauthorized_client (repeatable)",
     )
-    add("--swallow-prediction-orders", type=count, default=0, metavar="N")
-    add(
+    faults.add_argument("--swallow-prediction-orders", type=count, default=0, metavar="N")
+    faults.add_argument(
         "--short-pages",
         type=count,
         default=None,
         metavar="N",
         help="listings answered from the API description carry N items a page, continued",
     )
-    add_switches(add, _SWITCHES)
+    add_switches(faults.add_argument, _SWITCHES)
 
     add_ws_fault_arguments(parser)
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from aries_async._cli.common import delay_seconds, finite_seconds
 from aries_async.sim.fault_values import (
-    add_repeatable,
     add_switches,
     checked,
     count,
@@ -60,54 +59,53 @@ _SWITCHES: dict[str, str | None] = {
 def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``websocket faults`` argument group to ``parser``."""
     faults = parser.add_argument_group("websocket faults")
-    add = faults.add_argument
-    add("--ws-drop-after", type=count, default=None, metavar="N")
-    add(
+    faults.add_argument("--ws-drop-after", type=count, default=None, metavar="N")
+    faults.add_argument(
         "--ws-drop-after-count",
         type=checked(parse_count, "a count of at least 1, or *"),
         default=None,
         metavar="K",
         help="--ws-drop-after drops the next K sockets only (default: every socket)",
     )
-    add("--ws-malformed-every", type=count, default=None, metavar="N")
-    add(
+    faults.add_argument("--ws-malformed-every", type=count, default=None, metavar="N")
+    faults.add_argument(
         "--ws-symbol-case",
         choices=SYMBOL_CASES,
         default="upper",
         help="how the market and charts sockets spell the symbol of their updates",
     )
-    add(
+    faults.add_argument(
         "--ws-ack-type",
         choices=ACK_TYPES,
         default="subscribed",
         help="how the market and account sockets acknowledge (un)subscribes",
     )
-    add("--ws-market-numbers", choices=MARKET_NUMBERS, default="number")
-    add("--ws-market-times", choices=MARKET_TIMES, default="ms")
-    add(
+    faults.add_argument("--ws-market-numbers", choices=MARKET_NUMBERS, default="number")
+    faults.add_argument("--ws-market-times", choices=MARKET_TIMES, default="ms")
+    faults.add_argument(
         "--ws-market-update-types",
         choices=UPDATE_TYPE_NAMES,
         default="sdk",
         help="the type of market updates: quote... (sdk), quoteUpdate... (docs) or none",
     )
-    add_repeatable(
-        add,
+    faults.add_argument(
         "--ws-refuse-channel",
-        "[SYMBOL:]CHANNEL",
-        refused_channel,
-        "the market and charts sockets refuse CHANNEL of SYMBOL (of every symbol without one), "
-        "as one the user is not entitled to; the rest is subscribed",
-        expected="[SYMBOL:]CHANNEL (quotes, trades, level2, ...)",
+        action="append",
+        default=[],
+        metavar="[SYMBOL:]CHANNEL",
+        type=checked(refused_channel, "[SYMBOL:]CHANNEL (quotes, trades, level2, ...)"),
+        help="the market and charts sockets refuse CHANNEL of SYMBOL (of every symbol "
+        "without one), as one the user is not entitled to; the rest is subscribed",
     )
-    add("--ws-auth-success-id", choices=AUTH_ID_PLACES, default="payload")
-    add("--ws-auth-error-id", choices=AUTH_ID_PLACES, default="payload")
-    add(
+    faults.add_argument("--ws-auth-success-id", choices=AUTH_ID_PLACES, default="payload")
+    faults.add_argument("--ws-auth-error-id", choices=AUTH_ID_PLACES, default="payload")
+    faults.add_argument(
         "--ws-error-id",
         choices=ERROR_ID_PLACES,
         default="payload",
         help="where the errors refusing a subscribe or a socket request carry its id",
     )
-    add(
+    faults.add_argument(
         "--ws-auth-deadline",
         type=finite_seconds,
         default=None,
@@ -115,7 +113,7 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help="market and charts sockets not authenticated within SECONDS get authTimeout "
         "and are closed (as the accounts socket is)",
     )
-    add(
+    faults.add_argument(
         "--ws-market-repeat-every",
         type=count,
         default=None,
@@ -123,7 +121,7 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help="every Nth quote or trade update of the market and charts sockets is sent "
         "twice, verbatim",
     )
-    add(
+    faults.add_argument(
         "--ws-market-stale-every",
         type=count,
         default=None,
@@ -131,14 +129,16 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help="every Nth quote or trade update of the market and charts sockets is followed "
         "by the one before it again",
     )
-    add(
+    faults.add_argument(
         "--ws-market-status",
         default=None,
         metavar="VALUE",
         help="marketStatus pushes say VALUE (preMarket, halted...) for the market and venues",
     )
-    add("--ws-expire-after-auth", choices=("authExpired", "authRequired"), default=None)
-    add(
+    faults.add_argument(
+        "--ws-expire-after-auth", choices=("authExpired", "authRequired"), default=None
+    )
+    faults.add_argument(
         "--ws-subscribe-delay",
         type=delay_seconds,
         default=None,
@@ -146,28 +146,30 @@ def add_ws_fault_arguments(parser: argparse.ArgumentParser) -> None:
         help="market, charts and accounts sockets act on each (un)subscribe SECONDS after "
         "they read it (its answers come after those of what was read meanwhile)",
     )
-    add_repeatable(
-        add,
+    faults.add_argument(
         "--ws-refuse-request",
-        "PATTERN[=TEXT]",
-        refused_request,
-        "the market socket refuses the requests whose path matches PATTERN with an "
+        action="append",
+        default=[],
+        metavar="PATTERN[=TEXT]",
+        type=checked(refused_request, "PATTERN[=TEXT] (a path pattern: /options/*)"),
+        help="the market socket refuses the requests whose path matches PATTERN with an "
         "error event saying TEXT (placed as --ws-error-id says)",
-        expected="PATTERN[=TEXT] (a path pattern: /options/*)",
     )
-    add("--ws-response-shape", choices=RESPONSE_SHAPES, default="data")
-    add("--ws-topic-shape", choices=TOPIC_SHAPES, default="sdk")
-    add(
+    faults.add_argument("--ws-response-shape", choices=RESPONSE_SHAPES, default="data")
+    faults.add_argument("--ws-topic-shape", choices=TOPIC_SHAPES, default="sdk")
+    faults.add_argument(
         "--charts-trades",
         choices=("separate", "with_quotes"),
         default="separate",
         help="charts socket: trades as their own subscription, or sent with the quotes",
     )
-    add("--charts-envelope", choices=("plain", "typed"), default="plain")
-    add("--charts-trade-time", choices=("s", "ms", "iso"), default="s")
-    add("--charts-numbers", choices=("number", "string"), default="number")
-    add("--charts-ack", choices=("subscribed", "response", "none"), default="subscribed")
-    add_switches(add, _SWITCHES)
+    faults.add_argument("--charts-envelope", choices=("plain", "typed"), default="plain")
+    faults.add_argument("--charts-trade-time", choices=("s", "ms", "iso"), default="s")
+    faults.add_argument("--charts-numbers", choices=("number", "string"), default="number")
+    faults.add_argument(
+        "--charts-ack", choices=("subscribed", "response", "none"), default="subscribed"
+    )
+    add_switches(faults.add_argument, _SWITCHES)
 
 
 def ws_fault_values(args: argparse.Namespace) -> dict[str, Any]:

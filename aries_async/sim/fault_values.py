@@ -233,17 +233,15 @@ def add_repeatable(
     metavar: str,
     parse: Callable[[str], object],
     help_: str | None = None,
-    *,
-    expected: str | None = None,
 ) -> None:
     """Add ``flag`` with ``add``, given any number of times: the list of its values, each a
-    ``metavar`` that ``parse`` reads. A value it cannot read is refused (:func:`checked`) as
-    not what ``expected`` says (default: ``metavar``)."""
+    ``metavar`` that ``parse`` reads (a value it cannot read is refused as :func:`checked`
+    refuses one, as not a ``metavar``)."""
     add(
         flag,
         action="append",
         default=[],
         metavar=metavar,
-        type=checked(parse, expected or metavar),
+        type=checked(parse, metavar),
         help=help_,
     )
