@@ -14,7 +14,9 @@ did not find or found ended, an order ``order wait`` saw end without filling, a 
 account the server refused); 2 usage, input or configuration error (nothing was sent); 3 not
 signed in, or the token or its scopes were refused; 4 you answered no at a confirmation prompt
 (nothing was sent); 5 ``order wait --timeout`` passed before the order ended; 130 interrupted
-with Ctrl-C (``stream`` exits 0: Ctrl-C is how it stops).
+with Ctrl-C (``stream`` exits 0: Ctrl-C is how it stops); 141 stdout's reader went away
+(``| head -1``), quietly, as a Unix filter (an order request that was sent tells its outcome
+on stderr instead, and exits as that says).
 
 Credentials and URLs come from the ``ARIES_*`` environment variables (see
 :meth:`aries_async.config.ClientConfig.from_env`). The token lives in the token file written by
@@ -40,6 +42,7 @@ from aries_async._cli.common import (
     EXIT_AUTH,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    EXIT_PIPE,
     EXIT_USAGE,
     LOGIN_FIX,
     emit,
@@ -82,7 +85,7 @@ _EPILOG = """examples:
 
 exit codes: 0 ok, 1 API or network error (also rejected, not found, not filled), 2 usage/
 input/configuration error, 3 not signed in or refused, 4 declined at a prompt, 5 order wait timed
-out, 130 Ctrl-C (stream: 0).
+out, 130 Ctrl-C (stream: 0), 141 stdout closed (| head -1).
 environment: ARIES_CLIENT_ID, ARIES_CLIENT_SECRET, ARIES_APP_TOKEN (1: an app token when
 there is none), ARIES_REDIRECT_URI, ARIES_SCOPES,
 ARIES_BASE_URL (or ARIES_*_URL), ARIES_TIMEOUT, ARIES_CONNECT_TIMEOUT, ARIES_MAX_ATTEMPTS
@@ -333,9 +336,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         # Ctrl-C is how a live stream is meant to end; anywhere else it cut the work short.
         return EXIT_OK if args.command == "stream" else EXIT_INTERRUPTED
-    except BrokenPipeError:  # the reader went away (``aries-async demo | head``)
+    except BrokenPipeError:  # stdout's reader went away (``aries-async stream AAPL | head -1``)
+        # Quietly, with the status a shell gives a filter that SIGPIPE stopped (the Python
+        # docs' "Note on SIGPIPE"; SIGPIPE itself stays ignored, or a socket's would kill us).
         stdout_closed()
-        return EXIT_API
+        return EXIT_PIPE
     except OrderRejectedError as exc:  # sent, and refused by the server
         err(f"rejected: {exc}")
         return EXIT_API

@@ -7,6 +7,7 @@ import enum
 import math
 import os
 import re
+import select
 import sys
 import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -38,6 +39,7 @@ __all__ = [
     "EXIT_DECLINED",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
+    "EXIT_PIPE",
     "EXIT_TIMEOUT",
     "EXIT_USAGE",
     "LOGIN_FIX",
@@ -77,6 +79,9 @@ EXIT_DECLINED = 4
 EXIT_TIMEOUT = 5
 """A wait with a time limit (``order wait --timeout``) ran out before what it waited for came:
 the order is still working."""
+EXIT_PIPE = 141
+"""stdout's reader went away (``| head -1``): the status a shell reports for a Unix filter
+that SIGPIPE stopped (128 + 13). The command ends quietly, as such a filter does."""
 EXIT_INTERRUPTED = 130
 """Ctrl-C (128 + SIGINT, as shells report it); ``stream`` exits 0 instead, as Ctrl-C is how it
 is meant to stop."""
@@ -182,9 +187,16 @@ def subcommand(sub: Any, name: str, text: str, epilog: str) -> argparse.Argument
 
 def stdout_closed() -> None:
     """Point stdout at the null device after its reader went away (``| head -1``): what is
-    still written, and the flush at exit, then go nowhere instead of raising again."""
+    still written, and the flush at exit, then go nowhere instead of raising again. So does
+    stderr when poll says it has no reader either (``2>&1 | head``): else Python's flush of
+    it at exit fails, and the status becomes 120."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
+    if hasattr(select, "poll"):  # not on Windows
+        poller = select.poll()
+        poller.register(sys.stderr.fileno(), select.POLLOUT)
+        if any(events & select.POLLERR for _, events in poller.poll(0)):
+            os.dup2(devnull, sys.stderr.fileno())
     os.close(devnull)
 
 
