@@ -84,12 +84,17 @@ class OrderStateUnknownError(StreamError):
     Attributes:
         cl_ord_id: the order.
         last_known: its last state seen by the stream (an :class:`~aries_async.models.Order`).
+        not_found: True when the REST lookup answered without the order (a wrong id, or an
+            order of another account), False when it failed or the state is unknown otherwise.
     """
 
-    def __init__(self, message: str, *, cl_ord_id: str, last_known: Order) -> None:
+    def __init__(
+        self, message: str, *, cl_ord_id: str, last_known: Order, not_found: bool = False
+    ) -> None:
         super().__init__(message)
         self.cl_ord_id = cl_ord_id
         self.last_known = last_known
+        self.not_found = not_found
 
 
 served_from_errors(globals(), __all__)

@@ -125,7 +125,8 @@ _EPILOGS = {
     "  3    not signed in or refused\n"
     "  5    --timeout passed first: the order is still working\n"
     "  130  Ctrl-C\n\n"
-    "--json prints {order, outcome}: outcome filled, not_filled or timeout (order null).",
+    "--json prints one {order, outcome} whatever happens: outcome filled, not_filled, or\n"
+    "(order null) timeout, not_found, error (with the error's message as error).",
     "list": "example:\n  aries-async order list TEST-ACCOUNT-001 --json\n\n"
     "exit codes: 0 listed (none is not an error), 1 API or network error, 2 usage error,\n"
     "3 not signed in or refused, 130 Ctrl-C.",

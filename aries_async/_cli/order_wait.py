@@ -6,11 +6,15 @@ the command started is found at once (looked up over REST), one still working is
 until it fills or ends otherwise. It then prints the order, a table or with ``--json``
 ``{"order": Order, "outcome": "filled" | "not_filled"}``.
 
+With ``--json`` every outcome prints one document: ``{"order": null, "outcome": "timeout"}``,
+``{"order": null, "outcome": "not_found"}`` (the lookup answered without the order) and
+``{"order": null, "outcome": "error", "error": MESSAGE}`` (the order could not be looked up
+or followed, or the sign-in was refused; the message is on stderr too).
+
 Exit status: 0 filled; 1 ended without filling (rejected, cancelled, expired, replaced: the
 order lives on under its new id, done for the day), or the order could not be found or
 followed (the API, the network, the stream failed); 5 ``--timeout`` passed first (the order
-is still working; with ``--json`` the document is ``{"order": null, "outcome": "timeout"}``);
-3 not signed in or refused; 130 Ctrl-C.
+is still working); 3 not signed in or refused; 130 Ctrl-C.
 """
 
 from __future__ import annotations
@@ -20,13 +24,31 @@ import math
 
 from aries_async._cli.common import EXIT_API, EXIT_OK, EXIT_TIMEOUT, emit, err, make_client
 from aries_async._cli.order_flow import orders_table
+from aries_async.errors import AriesError, OrderStateUnknownError
 from aries_async.models.orders import Order, OrderStatus
 
 __all__ = ["wait"]
 
 
 async def wait(args: argparse.Namespace) -> int:
-    """Run ``order wait``; returns the exit status (see the module docstring)."""
+    """Run ``order wait``; returns the exit status (see the module docstring).
+
+    Raises:
+        AriesError: the order was not found, or could not be followed; with ``--json`` its
+            document is printed first (``main`` tells the error and gives the exit status).
+    """
+    try:
+        return await _wait(args)
+    except (AriesError, TimeoutError) as exc:
+        if args.json:
+            if isinstance(exc, OrderStateUnknownError) and exc.not_found:
+                emit({"order": None, "outcome": "not_found"}, True, "")
+            else:
+                emit({"order": None, "outcome": "error", "error": str(exc)}, True, "")
+        raise
+
+
+async def _wait(args: argparse.Namespace) -> int:
     limit: float = args.timeout
     async with make_client(args) as client, client.account_stream(args.account) as stream:
         try:

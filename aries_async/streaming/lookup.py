@@ -252,9 +252,12 @@ class Reconciler:
             return found[0]
         if cl_ord_id in self._mirror.orders:
             return None
-        raise self._unseen_error(cl_ord_id, hint, "the order lookup did not find it")
+        missing = "the order lookup did not find it"
+        raise self._unseen_error(cl_ord_id, hint, missing, not_found=True)
 
-    def _unseen_error(self, cl_ord_id: str, hint: Order, what: str) -> OrderStateUnknownError:
+    def _unseen_error(
+        self, cl_ord_id: str, hint: Order, what: str, *, not_found: bool = False
+    ) -> OrderStateUnknownError:
         told = self._mirror.left.get(cl_ord_id)
         if told is None:
             where = "is not on the account stream"
@@ -267,6 +270,7 @@ class Reconciler:
             f"order {cl_ord_id} {where} and {what}; check the order history",
             cl_ord_id=cl_ord_id,
             last_known=hint if told is None else told,
+            not_found=not_found,
         )
 
 

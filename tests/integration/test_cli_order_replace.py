@@ -19,6 +19,8 @@ from cli_harness import (  # cli_fixture is the `cli` fixture
     reached,
 )
 
+from aries_async.sim.fault_kinds import ErrorFault
+
 ACCOUNT = "TEST-ACCOUNT-001"
 REPLACE = ("POST", "/v1/orders/replace")
 ACTIVE = ("GET", f"/v2/accounts/{ACCOUNT}/orders")
@@ -232,3 +234,30 @@ def test_help_of_the_order_actions_ends_with_examples_and_exit_codes(cli: Cli) -
         assert "ACCOUNT     " in text or "ACCOUNT  " in text, action
         assert "trading account id" in text, action
     assert "5    --timeout passed first" in cli("order", "wait", "--help").out
+
+
+def test_wait_json_for_no_such_order_is_one_document(cli: Cli) -> None:
+    """``--json`` prints one document whatever the outcome: a script reads it, not stderr."""
+    done = cli("order", "wait", ACCOUNT, "NO-SUCH", "--timeout", "30", "--json")
+    assert done.code == 1, done.err
+    assert done.json() == {"order": None, "outcome": "not_found"}
+    assert "NO-SUCH" in done.err and "did not find it" in done.err
+
+
+def test_wait_json_when_the_lookup_fails_says_error(cli: Cli) -> None:
+    route = f"GET /v2/accounts/{ACCOUNT}/orders"
+    cli.on_sim(lambda: cli.sim.faults.error_responses.update({route: ErrorFault(count=None)}))
+    done = cli("order", "wait", ACCOUNT, "NO-SUCH", "--timeout", "30", "--json")
+    assert done.code == 1, done.err
+    data = done.json()
+    assert_python_names(data, "order wait")
+    assert data["order"] is None and data["outcome"] == "error"
+    assert "NO-SUCH" in data["error"] and "looking it up failed" in data["error"]
+    assert data["error"] in done.err
+
+
+def test_wait_json_not_signed_in_says_error_and_exits_3(cli: Cli) -> None:
+    cli.token_file.unlink()
+    done = cli("order", "wait", ACCOUNT, "NO-SUCH", "--timeout", "30", "--json")
+    assert done.code == 3, done.err
+    assert done.json()["outcome"] == "error" and "not signed in" in done.err

@@ -696,7 +696,15 @@ async def test_wait_for_an_unseen_order_whose_lookup_fails_raises_state_unknown_
         assert info.value.last_known.cl_ord_id == ack.cl_ord_id
         assert info.value.last_known.ord_status == ack.status  # what the ack said, no more
         assert "ServerError" in str(info.value)
+        assert not info.value.not_found  # the lookup failed: the order may well exist
         assert stream.connected  # the stream itself is fine
+
+
+async def test_wait_for_an_order_no_lookup_finds_says_not_found(client: AriesClient) -> None:
+    async with client.account_stream(ACCOUNT, config=FAST) as stream:
+        with pytest.raises(OrderStateUnknownError) as info:
+            await stream.wait_for_order("NO-SUCH-ORDER", timeout=5)
+        assert info.value.not_found and "did not find it" in str(info.value)
 
 
 async def test_wait_for_an_order_nobody_knows_raises_state_unknown(sim: Simulator) -> None:
