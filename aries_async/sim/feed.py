@@ -14,12 +14,13 @@ The walk:
     (:mod:`~aries_async.sim.walk`).
 
 Bars:
-    Before ``t0`` there is a history of weekday sessions (09:30-16:00 New York): daily
+    Before ``t0`` there is a history of trading days' sessions (09:30-16:00 New York): daily
     open/high/low/close/volume from a backward walk that ends at the previous close, and minute
     bars drawn as a bridge from each day's open to its close that touches exactly its high and
     low, so minute, N-minute, daily, weekly and monthly bars agree. From ``t0`` on, bars are
     aggregated from the live steps, so the last bar's close is the last trade of the quote
-    (:mod:`~aries_async.sim.bars`).
+    (:mod:`~aries_async.sim.bars`). Intraday bars lie within the sessions of trading days only
+    (:mod:`~aries_async.sim.intraday`).
 
 Firehose:
     :class:`Firehose` describes a throughput mode of the market websocket: quote lines for
@@ -37,7 +38,7 @@ Listener API (used by the websocket module):
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 
 from aries_async.sim.bars import (
@@ -50,10 +51,11 @@ from aries_async.sim.bars import (
 )
 from aries_async.sim.clock import DEFAULT_START, NEW_YORK, Clock, ManualClock, SystemClock
 from aries_async.sim.firehose import Firehose
+from aries_async.sim.intraday import intraday_bars
 from aries_async.sim.listeners import listen
 from aries_async.sim.sessions import is_trading_day
 from aries_async.sim.symbols import SYMBOLS, SymbolInfo, SymbolTable
-from aries_async.sim.walk import INTRADAY_DAYS_CAP, QuoteSnapshot, Walker, round_price
+from aries_async.sim.walk import QuoteSnapshot, Walker, round_price
 
 __all__ = [
     "DEFAULT_START",
@@ -229,8 +231,18 @@ class Feed:
 
     # -- bars -------------------------------------------------------------------------------
 
-    def bars(self, symbol: str, resolution: tuple[str, int], start: int, end: int) -> list[Bar]:
+    def bars(
+        self,
+        symbol: str,
+        resolution: tuple[str, int],
+        start: int,
+        end: int,
+        *,
+        extended: bool = False,
+    ) -> list[Bar]:
         """Bars whose start time lies in ``[start, end]`` (Unix seconds), oldest first.
+        Intraday ones lie in the regular sessions of trading days, or with ``extended`` in
+        their pre-market and after-hours too (:mod:`~aries_async.sim.intraday`).
 
         Raises:
             UnknownSymbolError: not in the universe.
@@ -239,12 +251,7 @@ class Feed:
         self.quote(symbol)
         unit, size = resolution
         if unit == "min":
-            minutes = self._minute_bars(walker, start - size * 60, end)
-            return [
-                b
-                for b in aggregate(minutes, lambda t: t - t % (size * 60))
-                if start <= b.time <= end
-            ]
+            return intraday_bars(walker, size, start, end, extended)
         days = self._day_bars(walker)
         if unit == "day":
             grouped = days
@@ -253,22 +260,6 @@ class Feed:
         else:
             grouped = aggregate(days, lambda t: month_start(t, size))
         return [b for b in grouped if start <= b.time <= end]
-
-    def _minute_bars(self, walker: Walker, start: int, end: int) -> list[Bar]:
-        out: list[Bar] = []
-        if start < walker.t0:
-            first = datetime.fromtimestamp(max(start, 0), NEW_YORK).date()
-            last = datetime.fromtimestamp(min(end, walker.t0), NEW_YORK).date()
-            if (last - first).days > INTRADAY_DAYS_CAP:
-                first = last - timedelta(days=INTRADAY_DAYS_CAP)
-            for day in walker.history():
-                if first <= day.day <= last:
-                    out.extend(b for b in walker.intraday(day) if start <= b.time <= end)
-        for minute in sorted(walker.minutes):
-            if start <= minute <= end:
-                o, h, low, c, v = walker.minutes[minute]
-                out.append(Bar(minute, o, h, low, c, int(v)))
-        return out
 
     def _day_bars(self, walker: Walker) -> list[Bar]:
         # The history (trading days only), the sessions of the live walk that ended, then the

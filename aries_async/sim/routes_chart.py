@@ -91,6 +91,23 @@ def _chart_error(message: str) -> web.Response:
     return json_response({"s": "error", "errmsg": message})
 
 
+_LOOK_BACK = 7 * 86400
+"""The first span looked back for the bar before an empty range (a weekend, a holiday)."""
+
+
+def _last_before(history: Callable[[int, int], list[Bar] | None], start: int) -> int | None:
+    """The time of the last bar before ``start``: a week back, then twice as far each time
+    until the epoch, so that a year of minute bars is not built to find yesterday's."""
+    hi, span = start - 1, _LOOK_BACK
+    while hi >= 0:
+        lo = max(hi - span, 0)
+        found = history(lo, hi)
+        if found:
+            return found[-1].time
+        hi, span = lo - 1, span * 2
+    return None
+
+
 async def _history(request: web.Request) -> web.StreamResponse:
     ctx = context_of(request)
     query = request.query
@@ -112,9 +129,12 @@ async def _history(request: web.Request) -> web.StreamResponse:
         return _chart_error("to must be greater than from")
     if end < 0:
         return json_response({"s": "no_data", "errmsg": "range is before the epoch"})
+    extended = query.get("includeExtended", "").strip().lower() in ("true", "1")
     if ctx.feed.has(symbol):
-        history: Callable[[int, int], list[Bar] | None] = partial(ctx.feed.bars, symbol, resolution)
-    else:  # an OSI option symbol, as the charts socket streams one
+        history: Callable[[int, int], list[Bar] | None] = partial(
+            ctx.feed.bars, symbol, resolution, extended=extended
+        )
+    else:  # an OSI option symbol, as the charts socket streams one (regular hours only)
         history = partial(option_bars, ctx, symbol, resolution)
     try:
         bars = history(max(start, 0), end)
@@ -124,9 +144,9 @@ async def _history(request: web.Request) -> web.StreamResponse:
         return _chart_error(f"unknown symbol {symbol}")
     if not bars:
         body: dict[str, Any] = {"s": "no_data", "errmsg": "no bars in requested range"}
-        earlier = (history(0, start - 1) or []) if start > 0 else []
-        if earlier:
-            body["nextTime"] = earlier[-1].time
+        earlier = _last_before(history, min(start, int(ctx.clock.now()) + 1))
+        if earlier is not None:
+            body["nextTime"] = earlier
         return json_response(body)
     page = ctx.settings.history_page_size
     next_time: int | None = None

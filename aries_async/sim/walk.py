@@ -3,9 +3,10 @@
 Each symbol walks in fixed steps of ``step_seconds`` from the feed's start time ``t0``. Step
 ``k`` of symbol ``S`` depends only on ``(seed, S, k)``, so the same seed gives the same prices at
 the same times however often (or rarely) anyone looks. Before ``t0`` there is a history of
-weekday sessions (09:30-16:00 New York): daily open/high/low/close/volume from a backward walk
-that ends at the previous close, and minute bars drawn as a bridge from each day's open to its
-close that touches exactly its high and low.
+trading days' regular sessions (09:30-16:00 New York, 13:00 on an early close): daily
+open/high/low/close/volume from a backward walk that ends at the previous close, and minute
+bars drawn as a bridge from each day's open to its close that touches exactly its high and
+low.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from aries_async.sim.bars import Bar, DayBar
 from aries_async.sim.clock import NEW_YORK
 from aries_async.sim.day_sessions import DaySession
 from aries_async.sim.records import price_decimal
-from aries_async.sim.sessions import is_trading_day
+from aries_async.sim.sessions import is_trading_day, regular_close, regular_open
 from aries_async.sim.symbols import SymbolInfo
 
 __all__ = [
@@ -315,12 +316,16 @@ class Walker:
         return self._history
 
     def intraday(self, bar: DayBar) -> list[Bar]:
-        """Minute bars of one history session: a bridge open -> close touching high and low."""
+        """Minute bars of one history session, its regular hours (to 13:00 on an early
+        close): a bridge open -> close touching high and low."""
         cached = self._intraday.get(bar.day)
         if cached is not None:
             return cached
         rng = random.Random(stable_seed(self.seed, self.info.symbol, bar.day.isoformat()))
-        n = SESSION_MINUTES
+        opens, closes = regular_open(bar.day), regular_close(bar.day)
+        if opens is None or closes is None:  # a history day is a trading day
+            raise ValueError(f"{bar.day} has no session")
+        n = int(closes.timestamp() - opens.timestamp()) // 60
         walk = [0.0]
         for _ in range(n):
             walk.append(walk[-1] + rng.gauss(0.0, 1.0))
@@ -342,8 +347,7 @@ class Walker:
         if trough >= bottom:
             path[2 * n // 3] = bar.low
         path[0], path[n] = bar.open, bar.close
-        session = datetime(bar.day.year, bar.day.month, bar.day.day, 9, 30, tzinfo=NEW_YORK)
-        start = int(session.timestamp())
+        start = int(opens.timestamp())
         weights = [rng.uniform(0.5, 1.5) for _ in range(n)]
         total = sum(weights)
         out: list[Bar] = []
