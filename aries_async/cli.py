@@ -324,6 +324,17 @@ async def _run(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (see the module docstring)."""
     try:
+        return _main(argv)
+    except BrokenPipeError:  # stdout's reader went away (``aries-async stream AAPL | head -1``)
+        # Quietly, with the status a shell gives a filter that SIGPIPE stopped (the Python
+        # docs' "Note on SIGPIPE"; SIGPIPE itself stays ignored, or a socket's would kill us).
+        # Out here, so that an error told on a stderr gone too (``2>&1``) ends so as well.
+        stdout_closed()
+        return EXIT_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error (2)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
@@ -336,11 +347,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         # Ctrl-C is how a live stream is meant to end; anywhere else it cut the work short.
         return EXIT_OK if args.command == "stream" else EXIT_INTERRUPTED
-    except BrokenPipeError:  # stdout's reader went away (``aries-async stream AAPL | head -1``)
-        # Quietly, with the status a shell gives a filter that SIGPIPE stopped (the Python
-        # docs' "Note on SIGPIPE"; SIGPIPE itself stays ignored, or a socket's would kill us).
-        stdout_closed()
-        return EXIT_PIPE
     except OrderRejectedError as exc:  # sent, and refused by the server
         err(f"rejected: {exc}")
         return EXIT_API
