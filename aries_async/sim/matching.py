@@ -7,8 +7,8 @@ cancels what the first pass cannot fill, ``FOK`` cancels unless all of it can fi
 orders (one contract or a spread of 2-4) match the same way on each step of their underlying,
 against their contracts' quotes (:mod:`~aries_async.sim.option_fills`), and fill whole; a
 position moves by the contracts and cash by the premium x 100. Fills pay the fees the
-preview quotes (option fees, and a sale's regulatory fees) as realized losses, by the rule of
-:mod:`~aries_async.sim.option_fills`. One the simulator cannot price
+preview quotes (option fees, a stock order's per-share fee, a sale's regulatory fees) as
+realized losses, by the rule of :mod:`~aries_async.sim.option_fills`. One the simulator cannot price
 (a stock leg, an unlisted contract, legs on several underlyings) rests.
 
 An order still working when its session ends (``DAY`` at the close, see
@@ -31,7 +31,7 @@ from aries_async.sim.option_fills import (
     equity_touch,
     option_fees,
     option_touch,
-    regulatory_fees,
+    order_fees,
 )
 from aries_async.sim.option_quotes import CONTRACT_SIZE, order_contracts
 from aries_async.sim.records import SimOrder, decimal_text
@@ -214,7 +214,8 @@ class Matcher:
         # Rounded on the order's whole sale so far: its parts together pay what its preview
         # quotes, not a cent more for each part.
         order.notional += qty * touch.price * (CONTRACT_SIZE if touch.legs else 1)
-        due = regulatory_fees(order.side, order.notional) - order.fees_paid
+        shares = Decimal(0) if touch.legs else order.cum_qty
+        due = order_fees(order.side, order.notional, shares) - order.fees_paid
         order.fees_paid += due
         fees.append((positions[0], due))
         for position, fee in fees:

@@ -10,13 +10,18 @@ The fees (the simulator's schedule: the spec has none), one rule for the preview
 
 * each option contract traded, bought or sold, leg by leg, costs :data:`OPTION_FEE`: what
   the preview quotes as ``optionFees`` (rest.md 6.2);
-* a sale (``SELL``, ``SELL_SHORT``; of stock or of options) pays the regulatory ``fees`` of
-  :func:`regulatory_fees`: :data:`REGULATORY_FEE_RATE` of what it sells for (quantity x
-  price, x 100 for contracts), rounded to the cent; a buy pays none. The preview quotes them
-  at its price (the limit, or the touch now), and the fills charge them at theirs: an order
-  filled in parts pays, on each fill, the fees of all it has sold so far less what it has
-  paid, so that a whole order pays what one preview of its quantity at the price it filled
-  at quotes (rounded once, not on each part);
+* a stock order, bought or sold, pays the per-share :data:`TRADING_FEE_PER_SHARE`, rounded
+  up to the cent (a cent for the spec's preview example, ten shares bought:
+  ``examples/orders.preview.response.json`` quotes ``fees`` 0.01 and counts it in
+  ``buyingPowerImpact``; finance-dev calls ``fees`` "regulatory and exchange fees");
+* a sale (``SELL``, ``SELL_SHORT``; of stock or of options) pays, besides, the regulatory
+  fees of :func:`regulatory_fees`: :data:`REGULATORY_FEE_RATE` of what it sells for
+  (quantity x price, x 100 for contracts), rounded to the cent; a buy pays none;
+* the preview quotes both as ``fees`` (:func:`order_fees`) at its price (the limit, or the
+  touch now), and the fills charge them at theirs: an order filled in parts pays, on each
+  fill, the fees of all it has traded so far less what it has paid, so that a whole order
+  pays what one preview of its quantity at the price it filled at quotes (rounded once, not
+  on each part);
 * a fee is paid at the fill that incurs it, and is a realized loss: it comes off
   ``cashBalance`` and what derives from it (``balance``, the buying powers) and off
   ``realizedPl``, ``dayRealizedPnl`` and the position's ``todayRealizedPnL`` alike (the wire
@@ -30,7 +35,7 @@ The fees (the simulator's schedule: the spec has none), one rule for the preview
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 import attrs
 
@@ -42,11 +47,13 @@ from aries_async.sim.walk import QuoteSnapshot
 __all__ = [
     "OPTION_FEE",
     "REGULATORY_FEE_RATE",
+    "TRADING_FEE_PER_SHARE",
     "Touch",
     "charge_fee",
     "equity_touch",
     "option_fees",
     "option_touch",
+    "order_fees",
     "regulatory_fees",
 ]
 
@@ -70,6 +77,20 @@ def regulatory_fees(side: str, notional: Decimal) -> Decimal:
     if side in ("BUY", "BUY_TO_COVER"):
         return Decimal(0)
     return (abs(notional) * REGULATORY_FEE_RATE).quantize(CENT)
+
+
+TRADING_FEE_PER_SHARE = Decimal("0.000035")
+"""What each share of stock traded, bought or sold, costs (the simulator's schedule: the spec
+shows only its example's cent); an order's are rounded up to the cent."""
+
+
+def order_fees(side: str, notional: Decimal, shares: Decimal) -> Decimal:
+    """The ``fees`` of an order of ``side`` that trades ``notional`` dollars (quantity x price
+    x contract size) and ``shares`` shares of stock (0 for an option order, whose contracts
+    pay :func:`option_fees` instead): the per-share fee, rounded up to the cent, and a sale's
+    :func:`regulatory_fees`."""
+    trading = (abs(shares) * TRADING_FEE_PER_SHARE).quantize(CENT, rounding=ROUND_CEILING)
+    return trading + regulatory_fees(side, notional)
 
 
 def charge_fee(account: SimAccount, position: SimPosition, fee: Decimal) -> None:

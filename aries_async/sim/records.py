@@ -195,8 +195,8 @@ class SimOrder:
     ``expires_at`` is when the order expires if still working (Unix seconds; None: no session
     ends it), and ``expiry_text`` the ``text`` it then gets
     (:func:`~aries_async.sim.sessions.order_deadline`). ``notional`` is what its fills traded
-    for (quantity x price x contract size) and ``fees_paid`` the regulatory fees they paid
-    (:func:`~aries_async.sim.option_fills.regulatory_fees`).
+    for (quantity x price x contract size) and ``fees_paid`` the ``fees`` they paid
+    (:func:`~aries_async.sim.option_fills.order_fees`).
     """
 
     cl_ord_id: str

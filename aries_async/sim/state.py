@@ -31,8 +31,9 @@ Orders (rest.md 6.5/6.6):
   drives it: a tick (``Simulator.advance``, the ticker) or any HTTP request after the end sees
   the order expired;
 * fills move cash and positions (average price, realized P&L) and emit account events; they
-  pay the fees the preview quotes (``optionFees``, 0.65 a contract, and a sale's regulatory
-  ``fees``) as realized losses (the rule: :mod:`~aries_async.sim.option_fills`).
+  pay the fees the preview quotes (``optionFees``, 0.65 a contract; ``fees``, a stock order's
+  per-share fee and a sale's regulatory fees) as realized losses (the rule:
+  :mod:`~aries_async.sim.option_fills`).
 
 The parts: :mod:`~aries_async.sim.records` (accounts, positions, orders, wire helpers),
 :mod:`~aries_async.sim.intake` (request validation), :mod:`~aries_async.sim.ledger` (the books
@@ -68,7 +69,7 @@ from aries_async.sim.feed import NEW_YORK, Clock, Feed
 from aries_async.sim.intake import parse_order
 from aries_async.sim.ledger import Ledger
 from aries_async.sim.matching import Matcher
-from aries_async.sim.option_fills import option_fees, option_touch, regulatory_fees
+from aries_async.sim.option_fills import option_fees, option_touch, order_fees
 from aries_async.sim.option_quotes import CONTRACT_SIZE, leg_ratio, order_contracts
 from aries_async.sim.predictions import PredictionOrders
 from aries_async.sim.records import (
@@ -314,7 +315,7 @@ class State(Ledger):
                 )
         multiplier = Decimal(100) if spec["legs"] else Decimal(1)
         cost = spec["qty"] * (price or Decimal(0)) * multiplier
-        fees = regulatory_fees(spec["side"], cost)
+        fees = order_fees(spec["side"], cost, Decimal(0) if spec["legs"] else spec["qty"])
         option_fee = option_fees((leg_ratio(leg) for leg in spec["legs"]), spec["qty"])
         out: dict[str, Any] = {
             "estimatedCost": money(cost),

@@ -65,16 +65,17 @@ async def _fill(aries: AriesClient, order: OrderRequest) -> None:
 
 @pytest.mark.parametrize("side", ["SELL", "SELL_SHORT"])
 async def test_a_sale_pays_the_fees_its_preview_quotes(aries: AriesClient, side: str) -> None:
-    """Selling pays the regulatory ``fees`` the preview quotes for that quantity and price;
-    buying pays none, as its preview says."""
+    """Selling pays the ``fees`` the preview quotes for that quantity and price (regulatory
+    fees and the per-share fee); buying pays the per-share fee alone, as its preview says."""
     buy = _order("AAPL", "BUY", 10)
     bought_preview = await aries.orders.preview(buy)
-    assert bought_preview.fees == 0
+    assert bought_preview.fees == Decimal("0.01")  # rest.md's preview example
     before = await _books(aries)
     await _fill(aries, buy)
     assert bought_preview.estimated_cost is not None
     middle = await _books(aries)
-    assert middle["cashBalance"] == before["cashBalance"] - bought_preview.estimated_cost
+    paid = bought_preview.estimated_cost + bought_preview.fees
+    assert middle["cashBalance"] == before["cashBalance"] - paid
     sell = _order("AAPL", side, 10)
     sold_preview = await aries.orders.preview(sell)
     assert sold_preview.fees is not None and sold_preview.estimated_cost is not None

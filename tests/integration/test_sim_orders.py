@@ -57,7 +57,8 @@ async def test_market_order_fills_at_the_touch_and_moves_cash(api: Api, sim: Sim
     assert order["ordStatus"] == "FILLED"
     assert Decimal(order["avgPrice"]) == ask
     assert order["clientId"] == "bot-7"
-    assert sim.state.accounts[ACCOUNT].cash == cash_before - 10 * ask
+    fee = Decimal("0.01")  # ten shares' per-share fee, rounded up to the cent
+    assert sim.state.accounts[ACCOUNT].cash == cash_before - 10 * ask - fee
     status, positions = await api.call("GET", f"/v1/accounts/{ACCOUNT}/positions")
     assert positions["positions"][0]["quantity"] == "10"
     names = [(e.name, e.data.get("ordStatus")) for e in events]

@@ -1,0 +1,103 @@
+"""The simulator's balance as a broker keeps it: the per-order fee of the spec's preview
+example is charged on buys and sells alike.
+
+Raw REST calls, each answer checked against the API description and the official
+``finance-dev`` model (:func:`spec_check.check_answer`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sim_http import SimApi
+from spec_check import check_answer
+
+from aries_async.sim import Simulator
+
+ACCOUNT = "TEST-ACCOUNT-001"
+
+
+async def _balance(api: SimApi) -> dict[str, Any]:
+    status, body = await api.call("GET", f"/v2/accounts/{ACCOUNT}/balance")
+    check_answer("getAccountBalance", status, body)
+    return dict(body)
+
+
+async def _preview(api: SimApi, order: dict[str, Any]) -> dict[str, Any]:
+    status, body = await api.call("POST", "/v1/orders/preview", json=order)
+    check_answer("previewOrder", status, body)
+    return dict(body)
+
+
+async def _place(api: SimApi, order: dict[str, Any]) -> dict[str, Any]:
+    status, body = await api.call("POST", "/v1/orders", json=order)
+    check_answer("placeOrder", status, body)
+    return dict(body)
+
+
+def _order(side: str, qty: int, price: Decimal | None = None, **extra: Any) -> dict[str, Any]:
+    order: dict[str, Any] = {
+        "tradingAccountId": ACCOUNT,
+        "symbol": "AAPL",
+        "side": side,
+        "type": "MARKET" if price is None else "LIMIT",
+        "qty": str(qty),
+        "timeInForce": "DAY",
+    }
+    if price is not None:
+        order["price"] = str(price)
+    return order | extra
+
+
+async def _filled(api: SimApi, sim: Simulator, cl_ord_id: str) -> dict[str, Any]:
+    """The order once filled, the clock moved a feed step at a time (the touch offers only its
+    size each step)."""
+    for _ in range(200):
+        status, body = await api.call("GET", f"/v2/accounts/{ACCOUNT}/orders")
+        assert status == 200
+        order = next(o for o in body["orders"] if o["clOrdId"] == cl_ord_id)
+        if order["ordStatus"] == "FILLED":
+            return dict(order)
+        sim.advance(sim.feed.step_seconds)
+    raise AssertionError(f"{cl_ord_id} did not fill")
+
+
+D = Decimal
+
+# -- fees -------------------------------------------------------------------------------------
+
+
+async def test_a_buy_pays_the_per_order_fee_its_preview_quotes_as_in_the_spec(
+    api: SimApi, sim: Simulator
+) -> None:
+    """rest.md's preview example (examples/orders.preview.*): ``BUY 10 AAPL MARKET`` quotes
+    ``fees: "0.01"`` and ``buyingPowerImpact`` = ``estimatedCost`` + fees; the fill charges it."""
+    preview = await _preview(api, _order("BUY", 10))
+    assert preview["fees"] == "0.01"
+    assert D(preview["buyingPowerImpact"]) == D(preview["estimatedCost"]) + D("0.01")
+    before = await _balance(api)
+    ack = await _place(api, _order("BUY", 10))
+    filled = await _filled(api, sim, ack["clOrdId"])
+    after = await _balance(api)
+    cost = D(filled["cumQty"]) * D(filled["avgPrice"])
+    assert D(after["cashBalance"]) == D(before["cashBalance"]) - cost - D("0.01")
+    assert D(after["valueBought"]) - D(before["valueBought"]) == cost
+
+
+async def test_a_sale_pays_the_per_order_fee_besides_its_regulatory_fees(
+    api: SimApi, sim: Simulator
+) -> None:
+    bought = await _place(api, _order("BUY", 10))
+    await _filled(api, sim, bought["clOrdId"])
+    preview = await _preview(api, _order("SELL", 10))
+    proceeds = D(preview["estimatedCost"])
+    regulatory = (proceeds * D("0.0000278")).quantize(D("0.01"))
+    assert D(preview["fees"]) == regulatory + D("0.01")
+    before = await _balance(api)
+    sold = await _place(api, _order("SELL", 10))
+    filled = await _filled(api, sim, sold["clOrdId"])
+    after = await _balance(api)
+    value = D(filled["cumQty"]) * D(filled["avgPrice"])
+    fees = (value * D("0.0000278")).quantize(D("0.01")) + D("0.01")
+    assert D(after["cashBalance"]) == D(before["cashBalance"]) + value - fees
