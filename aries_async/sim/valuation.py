@@ -23,6 +23,7 @@ __all__ = [
     "POSITIONS_SHAPES",
     "balance_wire",
     "contract_size",
+    "margin_loan",
     "position_wire",
     "positions_answer",
 ]
@@ -114,6 +115,19 @@ def positions_answer(positions: list[dict[str, Any]], shape: str) -> Any:
     return {"positions": positions}
 
 
+def margin_loan(acct: SimAccount) -> Decimal:
+    """``intradayMarginBalance`` as finance-dev's ``AccountBalanceV2`` describes it (rest.md 3a
+    says only "derived"): the margin loan outstanding, positive, "the start-of-day margin trade
+    balance (sign-inverted) plus ``valueSold`` minus ``valueBought``". Read as the balance
+    rolled forward through the day's trades and then sign-inverted, since buying on margin
+    grows a loan and a loan is said positive; no loan (a credit balance) is zero. The
+    simulator's start-of-day margin trade balance is the margin account's start-of-day cash
+    (``sodMarginTradeBalance``, negative while a loan is outstanding), so the loan is the
+    cash short, fees apart (``valueBought`` and ``valueSold`` count no fees)."""
+    rolled = acct.start_of_day_cash + acct.value_sold - acct.value_bought
+    return max(Decimal(0), -rolled)
+
+
 def balance_wire(
     acct: SimAccount,
     positions: Iterable[SimPosition],
@@ -173,7 +187,7 @@ def balance_wire(
         "startOfDayCash": money(acct.start_of_day_cash),
         "amountAvailableToWithdraw": money(max(Decimal(0), acct.cash)),
         "fundsAvailableForWithdrawal": money(max(Decimal(0), acct.cash)),
-        "intradayMarginBalance": money(min(Decimal(0), acct.cash)),
+        "intradayMarginBalance": money(margin_loan(acct) if margin else Decimal(0)),
         "maintReq": money(maint),
         "grossMargin": money(long_value + short_value),
         "credit": "0.00",
@@ -199,5 +213,5 @@ def balance_wire(
         "sodFundsAvailableDate": today.isoformat(),
         "sodGrossFundsAvailable": money(acct.start_of_day_cash),
         "sodNetFundsAvailable": money(acct.start_of_day_cash),
-        "sodMarginTradeBalance": "0.00",
+        "sodMarginTradeBalance": money(acct.start_of_day_cash if margin else Decimal(0)),
     }

@@ -1,5 +1,6 @@
 """The simulator's balance as a broker keeps it: the per-order fee of the spec's preview
-example is charged on buys and sells alike.
+example is charged on buys and sells alike, and ``intradayMarginBalance`` is the margin loan
+outstanding.
 
 Raw REST calls, each answer checked against the API description and the official
 ``finance-dev`` model (:func:`spec_check.check_answer`).
@@ -101,3 +102,35 @@ async def test_a_sale_pays_the_per_order_fee_besides_its_regulatory_fees(
     value = D(filled["cumQty"]) * D(filled["avgPrice"])
     fees = (value * D("0.0000278")).quantize(D("0.01")) + D("0.01")
     assert D(after["cashBalance"]) == D(before["cashBalance"]) + value - fees
+
+
+# -- intradayMarginBalance --------------------------------------------------------------------
+
+
+def _loan(balance: dict[str, Any]) -> Decimal:
+    """The SDK's rule for ``intradayMarginBalance``: the start-of-day margin trade balance,
+    rolled forward through the day's trades, sign-inverted (a loan is positive)."""
+    rolled = D(balance["sodMarginTradeBalance"]) + D(balance["valueSold"])
+    return max(D(0), -(rolled - D(balance["valueBought"])))
+
+
+async def test_intraday_margin_balance_is_the_margin_loan_outstanding(
+    api: SimApi, sim: Simulator
+) -> None:
+    """finance-dev's ``AccountBalanceV2.intraday_margin_balance``: "Margin loan currently
+    outstanding, returned as a positive decimal string", rolled forward from the start-of-day
+    margin trade balance by ``valueSold`` minus ``valueBought``."""
+    start = await _balance(api)
+    assert start["intradayMarginBalance"] == "0.00"
+    assert D(start["sodMarginTradeBalance"]) == D(start["startOfDayCash"])
+    ask = D(str(sim.feed.quote("AAPL").ask))
+    qty = int(D(start["cashBalance"]) * D("1.5") / ask)  # half again what the cash pays for
+    fees = D((await _preview(api, _order("BUY", qty)))["fees"])  # a buy's: per share only
+    ack = await _place(api, _order("BUY", qty))
+    assert ack["success"], ack
+    await _filled(api, sim, ack["clOrdId"])
+    borrowed = await _balance(api)
+    loan = D(borrowed["intradayMarginBalance"])
+    assert loan > 0 > D(borrowed["cashBalance"])
+    assert abs(loan - _loan(borrowed)) <= D("0.01")  # each figure rounded to the cent
+    assert loan == -D(borrowed["cashBalance"]) - fees  # the cash short, fees apart
