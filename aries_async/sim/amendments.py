@@ -79,7 +79,7 @@ def replace(state: State, body: Mapping[str, Any]) -> dict[str, Any]:
         return _refused(state, old.cl_ord_id, spec, text, "REPLACE_REJECTED", now)
     # The replacement meets the rules a placement meets (buying power, a position to sell or
     # close), for what it leaves to fill: what is filled is already in cash and positions.
-    reason = state.reject_reason(spec | {"qty": spec["qty"] - old.cum_qty})
+    reason = state.reject_reason(spec | {"qty": spec["qty"] - old.cum_qty}, replacing=old)
     if reason is not None:
         return _refused(state, old.cl_ord_id, spec, reason, "ORDER_REJECTED", now)
     state.matcher.stop_working(old)

@@ -217,8 +217,11 @@ class Ledger:
         self.account(account_id)
         return [self.position_wire(p) for p in self.positions[account_id].values() if p.quantity]
 
-    def balance_wire(self, account_id: str) -> dict[str, Any]:
-        """The ``AccountBalanceV2`` object, computed from cash, positions and working orders.
+    def balance_wire(self, account_id: str, *, releasing: SimOrder | None = None) -> dict[str, Any]:
+        """The ``AccountBalanceV2`` object, computed from cash, positions and working orders
+        (the buying power they hold: :func:`~aries_async.sim.valuation.order_hold`);
+        ``releasing``: as if that working order held none (a replace checks its successor
+        against what the order it replaces would give back).
 
         Raises:
             AccountNotFoundError: unknown account.
@@ -226,7 +229,7 @@ class Ledger:
         return valuation.balance_wire(
             self.account(account_id),
             self.positions[account_id].values(),
-            self.orders[account_id],
+            [o for o in self.orders[account_id] if o is not releasing],
             self.quote_or_none,
             self.today(),
             self.midnight_ny(),

@@ -70,7 +70,7 @@ from aries_async.sim.intake import parse_order
 from aries_async.sim.ledger import Ledger
 from aries_async.sim.matching import Matcher
 from aries_async.sim.option_fills import option_fees, option_touch, order_fees
-from aries_async.sim.option_quotes import CONTRACT_SIZE, leg_ratio, order_contracts
+from aries_async.sim.option_quotes import leg_ratio, order_contracts
 from aries_async.sim.predictions import PredictionOrders
 from aries_async.sim.records import (
     ACTIVE_STATUSES,
@@ -88,6 +88,7 @@ from aries_async.sim.records import (
 )
 from aries_async.sim.seed import seed_history
 from aries_async.sim.sessions import contract_close, order_deadline
+from aries_async.sim.valuation import HOLDING_SIDES, order_hold
 from aries_async.sim.watchlists import Watchlists
 
 __all__ = [
@@ -199,10 +200,13 @@ class State(Ledger):
         self.add_order(order)
         return order
 
-    def reject_reason(self, spec: Mapping[str, Any]) -> str | None:
-        """Why the business rules refuse a valid order, or None."""
+    def reject_reason(
+        self, spec: Mapping[str, Any], *, replacing: SimOrder | None = None
+    ) -> str | None:
+        """Why the business rules refuse a valid order, or None; ``replacing``: the working
+        order it would replace, whose hold on the buying power it may use."""
         if spec["legs"]:
-            return self.option_reject_reason(spec)
+            return self.option_reject_reason(spec, replacing)
         info = self.feed.symbols.get(spec["symbol"])
         if info is None:
             return f"unknown symbol {spec['symbol']}"
@@ -217,15 +221,18 @@ class State(Ledger):
             return "insufficient position to sell; use SELL_SHORT"
         if side == "BUY_TO_COVER" and qty > max(-held_qty, Decimal(0)):
             return "no short position to cover"
-        if side in ("BUY", "BUY_TO_COVER"):
+        if side in HOLDING_SIDES:
             snap = self.feed.quote(info.symbol)
-            price = spec["price"] or spec["stop"] or price_decimal(snap.ask)
-            power = Decimal(self.balance_wire(spec["account_id"])["netBuyingPower"])
-            if qty * price > power:
+            touch = snap.bid if side == "SELL_SHORT" else snap.ask
+            price = spec["price"] or spec["stop"] or price_decimal(touch)
+            balance = self.balance_wire(spec["account_id"], releasing=replacing)
+            if order_hold(side, qty, price) > Decimal(balance["netBuyingPower"]):
                 return "insufficient buying power"
         return None
 
-    def option_reject_reason(self, spec: Mapping[str, Any]) -> str | None:
+    def option_reject_reason(
+        self, spec: Mapping[str, Any], replacing: SimOrder | None = None
+    ) -> str | None:
         """Why the business rules refuse a valid option order, or None: one that pays (a buy,
         a debit spread) needs its premium x 100 and its fees in option buying power, at its limit (a
         market one: at the contracts' touch now). An order of contracts the simulator
@@ -248,9 +255,9 @@ class State(Ledger):
                 self.feed, contracts, self.feed.quote(contracts[0].underlying), buying=True
             )
             price = touch.price if touch else Decimal(0)
-        power = Decimal(self.balance_wire(spec["account_id"])["optionBuyingPower"])
-        fees = option_fees((leg_ratio(leg) for leg in spec["legs"]), spec["qty"])
-        if spec["qty"] * price * CONTRACT_SIZE + fees > power:
+        balance = self.balance_wire(spec["account_id"], releasing=replacing)
+        hold = order_hold(spec["side"], spec["qty"], price, spec["legs"])
+        if hold > Decimal(balance["optionBuyingPower"]):
             return "insufficient buying power"
         return None
 

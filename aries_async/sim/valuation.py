@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from aries_async.sim.option_quotes import CONTRACT_SIZE
+from aries_async.sim.option_fills import option_fees, order_fees
+from aries_async.sim.option_quotes import CONTRACT_SIZE, leg_ratio
 from aries_async.sim.records import (
     SimAccount,
     SimOrder,
@@ -20,10 +21,12 @@ from aries_async.sim.records import (
 from aries_async.sim.walk import QuoteSnapshot
 
 __all__ = [
+    "HOLDING_SIDES",
     "POSITIONS_SHAPES",
     "balance_wire",
     "contract_size",
     "margin_loan",
+    "order_hold",
     "position_wire",
     "positions_answer",
 ]
@@ -115,6 +118,43 @@ def positions_answer(positions: list[dict[str, Any]], shape: str) -> Any:
     return {"positions": positions}
 
 
+HOLDING_SIDES = ("BUY", "BUY_TO_COVER", "SELL_SHORT")
+"""The sides whose working orders hold buying power (a short sale borrows what it sells)."""
+
+
+def order_hold(
+    side: str, qty: Decimal, price: Decimal | None, legs: Sequence[Mapping[str, Any]] = ()
+) -> Decimal:
+    """What an order of ``qty`` at ``price`` holds of the buying power while it works, as a
+    broker holds it: what its preview's ``buyingPowerImpact`` says, its value and its fees
+    (a stock order's; an option order's premium x 100 and option fees, for a buy or a debit
+    spread only: the simulator asks no margin of options written). Zero for a sale of what
+    is held; ``price`` None (an option order the simulator cannot price) holds the fees."""
+    if legs:
+        if side not in ("BUY", "BUY_TO_COVER"):
+            return Decimal(0)
+        notional = qty * (price or Decimal(0)) * CONTRACT_SIZE
+        paid = option_fees((leg_ratio(leg) for leg in legs), qty)
+        return notional + paid + order_fees(side, notional, Decimal(0))
+    if side not in HOLDING_SIDES:
+        return Decimal(0)
+    notional = qty * (price or Decimal(0))
+    return notional + order_fees(side, notional, qty)
+
+
+def _working_price(
+    order: SimOrder, quote_or_none: Callable[[str], QuoteSnapshot | None]
+) -> Decimal | None:
+    """The price a working stock order is held at: its limit, else its stop, else (a market
+    order not yet filled) the touch it would buy or sell at now."""
+    if order.price is not None or order.stop_price is not None:
+        return order.price or order.stop_price
+    snap = quote_or_none(order.symbol)
+    if snap is None:
+        return None
+    return price_decimal(snap.bid if order.side == "SELL_SHORT" else snap.ask)
+
+
 def margin_loan(acct: SimAccount) -> Decimal:
     """``intradayMarginBalance`` as finance-dev's ``AccountBalanceV2`` describes it (rest.md 3a
     says only "derived"): the margin loan outstanding, positive, "the start-of-day margin trade
@@ -157,20 +197,20 @@ def balance_wire(
         day_open += pos.day_pnl(price, prev) * size
     equity = acct.cash + long_value - short_value
     working = [o for o in orders if o.working]
-    pending_margin = sum(
-        (
-            o.leaves_qty
-            * (o.price or o.stop_price or Decimal(0))
-            * (CONTRACT_SIZE if o.security_type == "OPTION" else 1)
-            for o in working
-            if o.side in ("BUY", "BUY_TO_COVER")
-        ),
-        Decimal(0),
-    )
+    stock_hold = option_hold = Decimal(0)
+    for o in working:
+        if o.legs:
+            option_hold += order_hold(o.side, o.leaves_qty, o.price or o.stop_price, o.legs)
+        else:
+            stock_hold += order_hold(o.side, o.leaves_qty, _working_price(o, quote_or_none))
     margin = acct.account_class == "MARGIN" or acct.is_sim
     maint = (long_value + short_value) * Decimal("0.25")
     excess = max(Decimal(0), equity - maint)
-    buying_power = excess * 2 if margin else max(Decimal(0), acct.cash)
+    # Stock buys on margin take half their value of the excess equity (Reg T's 2x), option
+    # premiums all of theirs; a cash account pays for both in cash.
+    free = excess - stock_hold / 2 - option_hold if margin else acct.cash - stock_hold - option_hold
+    free = max(Decimal(0), free)
+    buying_power = free * 2 if margin else free
     sod_equity = acct.start_of_day_cash + sod_value
     return {
         "accountId": acct.account_id,
@@ -178,8 +218,8 @@ def balance_wire(
         "cashBalance": money(acct.cash),
         "netBuyingPower": money(buying_power),
         "stockBuyingPower": money(buying_power),
-        "optionBuyingPower": money(excess if margin else max(Decimal(0), acct.cash)),
-        "dayTradeBuyingPower": money(excess * 4 if margin else Decimal(0)),
+        "optionBuyingPower": money(free),
+        "dayTradeBuyingPower": money(free * 4 if margin else Decimal(0)),
         "dayTradeOvernightRegTBuyingPower": money(buying_power),
         "settledFunds": money(max(Decimal(0), acct.cash)),
         "unsettledFunds": "0.00",
@@ -197,7 +237,7 @@ def balance_wire(
         "pdt": "0.00",
         "pdtCreditRemaining": "0.00",
         "pendingOrdersCount": len(working),
-        "pendingOrdersMarginRequirements": money(pending_margin),
+        "pendingOrdersMarginRequirements": money(stock_hold + option_hold),
         "costOfPositions": money(cost),
         "openPnl": money(unrealized),
         "unrealizedPl": money(unrealized),

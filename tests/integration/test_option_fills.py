@@ -18,7 +18,12 @@ import pytest
 
 from aries_async import AriesClient
 from aries_async.models.options import OptionContract
-from aries_async.models.order_requests import OrderLeg, OrderRequest, ReplaceRequest
+from aries_async.models.order_requests import (
+    CancelRequest,
+    OrderLeg,
+    OrderRequest,
+    ReplaceRequest,
+)
 from aries_async.models.orders import OrderStatus
 from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.clock import NEW_YORK
@@ -301,3 +306,37 @@ async def test_an_option_buy_needs_its_fees_in_buying_power(
         assert (await stream.wait_for_order(ack, timeout=5)).ord_status == OrderStatus.FILLED
     cash = (await aries.accounts.balance("EXACT-2")).cash_balance
     assert cash == Decimal(0)
+
+
+async def test_a_resting_option_buy_holds_its_premium_and_fees_until_cancelled(
+    sim: Simulator, aries: AriesClient
+) -> None:
+    """A resting option BUY holds what its preview's ``buyingPowerImpact`` says (premium x 100
+    and option fees) of the option buying power, and twice that of the stock buying power
+    (the premium is paid in full, a stock buy on margin half); a second one beyond what is
+    left is refused; the cancel gives it back."""
+    osi = await _call(aries, 8)
+    bid, _ = await _touch(aries, osi)
+    limit = (bid / 2).quantize(Decimal("0.01"))  # far below the ask: it rests
+    impact = (await aries.orders.preview(_order(osi, "BUY", 2, limit))).buying_power_impact
+    assert impact == 2 * limit * CONTRACT + 2 * FEE
+    order = attrs.evolve(_order(osi, "BUY", 2, limit), account_id="HOLD-1")
+    sim.state.add_account("HOLD-1", cash=impact * Decimal("1.5"))
+    free = await aries.accounts.balance("HOLD-1")
+    assert free.option_buying_power is not None and free.net_buying_power is not None
+    ack = await aries.orders.place(order)
+    assert ack.success and ack.status == OrderStatus.NEW, ack
+    held = await aries.accounts.balance("HOLD-1")
+    assert held.option_buying_power == free.option_buying_power - impact
+    assert held.net_buying_power == free.net_buying_power - 2 * impact
+    assert held.pending_orders_margin_requirements == impact
+    second = await aries.orders.place(order)
+    assert not second.success and second.ord_rej_reason == "insufficient buying power"
+    assert ack.cl_ord_id is not None
+    cancel = CancelRequest(
+        orig_cl_ord_id=ack.cl_ord_id, account_id="HOLD-1", symbol=osi, side="BUY"
+    )
+    assert (await aries.orders.cancel(cancel)).success
+    assert (await aries.accounts.balance("HOLD-1")).option_buying_power == (
+        free.option_buying_power
+    )

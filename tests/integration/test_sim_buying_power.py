@@ -1,6 +1,7 @@
 """The simulator's balance as a broker keeps it: the per-order fee of the spec's preview
-example is charged on buys and sells alike, and ``intradayMarginBalance`` is the margin loan
-outstanding.
+example is charged on buys and sells alike, ``intradayMarginBalance`` is the margin loan
+outstanding, and a working order holds the buying power its preview says it takes until it
+ends.
 
 Raw REST calls, each answer checked against the API description and the official
 ``finance-dev`` model (:func:`spec_check.check_answer`).
@@ -8,6 +9,7 @@ Raw REST calls, each answer checked against the API description and the official
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -134,3 +136,109 @@ async def test_intraday_margin_balance_is_the_margin_loan_outstanding(
     assert loan > 0 > D(borrowed["cashBalance"])
     assert abs(loan - _loan(borrowed)) <= D("0.01")  # each figure rounded to the cent
     assert loan == -D(borrowed["cashBalance"]) - fees  # the cash short, fees apart
+
+
+# -- buying power held by working orders ------------------------------------------------------
+
+
+async def test_a_resting_buy_holds_its_buying_power_until_it_ends(
+    api: SimApi, sim: Simulator
+) -> None:
+    """A resting limit BUY takes what its preview's ``buyingPowerImpact`` says from the buying
+    power; a second order beyond what is left is refused as one beyond the buying power is; a
+    replace is checked with the order's own hold released; the cancel gives it all back."""
+    free = await _balance(api)
+    power = D(free["netBuyingPower"])
+    limit = (D(str(sim.feed.quote("AAPL").bid)) * D("0.5")).quantize(D("0.01"))
+    qty = int(power * D("0.6") / limit)
+    resting = _order("BUY", qty, limit)
+    impact = D((await _preview(api, resting))["buyingPowerImpact"])
+    ack = await _place(api, resting)
+    assert ack["success"] and ack["status"] == "NEW", ack
+    held = await _balance(api)
+    assert D(held["netBuyingPower"]) == power - impact
+    assert D(held["stockBuyingPower"]) == power - impact
+    half = D(free["optionBuyingPower"]) - impact / 2  # Reg T: a stock buy takes half in equity
+    assert abs(D(held["optionBuyingPower"]) - half) <= D("0.005")
+    assert D(held["pendingOrdersMarginRequirements"]) == impact
+    assert held["pendingOrdersCount"] == 1
+
+    second = await _place(api, _order("BUY", qty, limit))
+    assert not second["success"] and second["ordRejReason"] == "insufficient buying power"
+    preview = await _preview(api, _order("BUY", qty, limit))
+    assert preview["errors"] == ["insufficient buying power"]
+
+    # More of the same order: it needs only what it adds beyond its own hold.
+    bigger = int(power * D("0.9") / limit)
+    status, replaced = await api.call(
+        "POST",
+        "/v1/orders/replace",
+        json={
+            "tradingAccountId": ACCOUNT,
+            "origClOrdId": ack["clOrdId"],
+            "symbol": "AAPL",
+            "side": "BUY",
+            "qty": str(bigger),
+        },
+    )
+    check_answer("replaceOrder", status, replaced)
+    assert replaced["success"], replaced
+    now_held = D((await _preview(api, _order("BUY", bigger, limit)))["buyingPowerImpact"])
+    assert D((await _balance(api))["netBuyingPower"]) == power - now_held
+
+    status, cancelled = await api.call(
+        "POST",
+        "/v1/orders/cancel",
+        json={
+            "tradingAccountId": ACCOUNT,
+            "origClOrdId": replaced["clOrdId"],
+            "symbol": "AAPL",
+            "side": "BUY",
+        },
+    )
+    check_answer("cancelOrder", status, cancelled)
+    after = await _balance(api)
+    assert D(after["netBuyingPower"]) == power
+    assert D(after["pendingOrdersMarginRequirements"]) == 0
+
+
+async def test_an_expired_order_gives_its_buying_power_back(api: SimApi, sim: Simulator) -> None:
+    power = D((await _balance(api))["netBuyingPower"])
+    limit = (D(str(sim.feed.quote("AAPL").bid)) * D("0.5")).quantize(D("0.01"))
+    ack = await _place(api, _order("BUY", 100, limit))
+    assert ack["success"], ack
+    assert D((await _balance(api))["netBuyingPower"]) < power
+    sim.advance(24 * 3600)  # past the day's close: the DAY order expires
+    api.headers = {"Authorization": sim.issue_token().authorization}  # an hour's has lapsed
+    since = datetime.fromtimestamp(sim.clock.now() - 2 * 86400, UTC)
+    status, body = await api.call(
+        "GET",
+        f"/v2/accounts/{ACCOUNT}/orders/history",
+        params={"from": since.isoformat().replace("+00:00", "Z")},
+    )
+    assert status == 200
+    assert next(o for o in body["orders"] if o["clOrdId"] == ack["clOrdId"])["ordStatus"] == (
+        "EXPIRED"
+    )
+    after = await _balance(api)
+    assert D(after["pendingOrdersMarginRequirements"]) == 0
+    assert after["pendingOrdersCount"] == 0
+
+
+async def test_a_resting_short_sale_holds_buying_power_as_a_buy_does(
+    api: SimApi, sim: Simulator
+) -> None:
+    """A short sale borrows the shares it sells: a margin broker holds its value against the
+    buying power as it does a buy's (the simulator's margin rule is Reg T's 2x on excess
+    equity both ways); one beyond the buying power is refused."""
+    power = D((await _balance(api))["netBuyingPower"])
+    limit = (D(str(sim.feed.quote("AAPL").ask)) * D("1.5")).quantize(D("0.01"))
+    qty = int(power * D("0.6") / limit)
+    order = _order("SELL_SHORT", qty, limit)
+    preview = await _preview(api, order)
+    hold = D(preview["estimatedCost"]) + D(preview["fees"])
+    ack = await _place(api, order)
+    assert ack["success"] and ack["status"] == "NEW", ack
+    assert D((await _balance(api))["netBuyingPower"]) == power - hold
+    second = await _place(api, _order("SELL_SHORT", qty, limit))
+    assert not second["success"] and second["ordRejReason"] == "insufficient buying power"
