@@ -91,6 +91,7 @@ class AuthServer:
         self._access: dict[str, AccessGrant] = {}
         self._refresh: dict[str, RefreshGrant] = {}
         self._codes: dict[str, AuthorizationCode] = {}
+        self._sweep_at = _FIRST_SWEEP
 
     # -- clients and the authorize step -------------------------------------------------------
 
@@ -271,7 +272,31 @@ class AuthServer:
             )
             grant.refresh_token = refresh
         self._access[token] = grant
+        if len(self._access) + len(self._refresh) >= self._sweep_at:
+            self._sweep(now)
         return grant
+
+    def _sweep(self, now: float) -> None:
+        """Forget the grants nothing can use any more (a simulator renewing tokens for days
+        kept every one): expired access tokens (still answered ``TOKEN_EXPIRED``, read from
+        the token itself) and refresh tokens rotated or revoked (answered as unknown ones
+        are). Run when the books have doubled since the last sweep: a constant a token."""
+        self._access = {t: g for t, g in self._access.items() if now < g.expires_at}
+        self._refresh = {t: g for t, g in self._refresh.items() if g.valid}
+        self._sweep_at = max(_FIRST_SWEEP, 2 * (len(self._access) + len(self._refresh)))
+
+    def _expired_jwt(self, token: str) -> bool:
+        """Whether ``token`` is one this server signed whose ``exp`` has passed."""
+        head, _, rest = token.partition(".")
+        body, _, sig = rest.partition(".")
+        signed = hmac.new(self._signing_key, f"{head}.{body}".encode(), hashlib.sha256).digest()
+        try:
+            if not hmac.compare_digest(_unb64(sig), signed):
+                return False
+            exp = json.loads(_unb64(body)).get("exp")
+        except ValueError:  # not base64 or not JSON: not ours
+            return False
+        return isinstance(exp, int) and self.clock.now() >= exp
 
     def _response(self, grant: AccessGrant, refresh: str | None) -> dict[str, object]:
         body: dict[str, object] = {
@@ -319,6 +344,8 @@ class AuthServer:
         """Validate a raw access token (websockets send it in the auth message)."""
         grant = self._access.get(token)
         if grant is None:
+            if self._expired_jwt(token):  # swept: it expired
+                return TokenProblem(401, "TOKEN_EXPIRED", "access token expired")
             return TokenProblem(401, "INVALID_TOKEN", "invalid access token")
         if grant.revoked:
             return TokenProblem(401, "TOKEN_REVOKED", "access token was revoked")
@@ -345,6 +372,19 @@ class AuthServer:
             for refresh in self._refresh.values():
                 refresh.valid = False
         return count
+
+
+_FIRST_SWEEP = 32
+"""Grants held before the first sweep of the dead ones."""
+
+
+def _unb64(text: str) -> bytes:
+    """Unpadded URL-safe base64 (a JWT part) as bytes.
+
+    Raises:
+        ValueError: not base64.
+    """
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def _verify_pkce(verifier: str, challenge: str, method: str) -> bool:

@@ -266,6 +266,16 @@ async def test_expired_token_is_401_and_missing_scope_is_403(
     async with http.get(sim.base_url + "/v2/users/me/accounts") as resp:
         assert resp.status == 401
         assert (await resp.json())["error"]["type"] == "AUTHENTICATION"
+    for _ in range(100):  # enough tokens for the server to forget the dead ones
+        sim.issue_token()
+    async with http.get(sim.base_url + "/v2/users/me/accounts", headers=headers) as resp:
+        assert resp.status == 401
+        assert (await resp.json())["error"]["code"] == "TOKEN_EXPIRED"  # still, forgotten
+    forged = token.access_token[:-4] + ("AAAA" if token.access_token[-4:] != "AAAA" else "BBBB")
+    async with http.get(
+        sim.base_url + "/v2/users/me/accounts", headers={"Authorization": "Bearer " + forged}
+    ) as resp:
+        assert (await resp.json())["error"]["code"] == "INVALID_TOKEN"
 
 
 async def test_stalled_token_requests_are_never_answered_nor_spend_the_grant(
