@@ -39,6 +39,14 @@ async def _place(api: SimApi, order: dict[str, Any]) -> dict[str, Any]:
     return dict(body)
 
 
+async def _amend(api: SimApi, action: str, cl_ord_id: str, **extra: str) -> dict[str, Any]:
+    """``POST /v1/orders/{action}`` (replace, cancel) of a BUY of AAPL; the answer, checked."""
+    body = {"tradingAccountId": ACCOUNT, "origClOrdId": cl_ord_id, "symbol": "AAPL", "side": "BUY"}
+    status, answer = await api.call("POST", f"/v1/orders/{action}", json=body | extra)
+    check_answer(f"{action}Order", status, answer)
+    return dict(answer)
+
+
 def _order(side: str, qty: int, price: Decimal | None = None, **extra: Any) -> dict[str, Any]:
     order: dict[str, Any] = {
         "tradingAccountId": ACCOUNT,
@@ -170,33 +178,12 @@ async def test_a_resting_buy_holds_its_buying_power_until_it_ends(
 
     # More of the same order: it needs only what it adds beyond its own hold.
     bigger = int(power * D("0.9") / limit)
-    status, replaced = await api.call(
-        "POST",
-        "/v1/orders/replace",
-        json={
-            "tradingAccountId": ACCOUNT,
-            "origClOrdId": ack["clOrdId"],
-            "symbol": "AAPL",
-            "side": "BUY",
-            "qty": str(bigger),
-        },
-    )
-    check_answer("replaceOrder", status, replaced)
+    replaced = await _amend(api, "replace", ack["clOrdId"], qty=str(bigger))
     assert replaced["success"], replaced
     now_held = D((await _preview(api, _order("BUY", bigger, limit)))["buyingPowerImpact"])
     assert D((await _balance(api))["netBuyingPower"]) == power - now_held
 
-    status, cancelled = await api.call(
-        "POST",
-        "/v1/orders/cancel",
-        json={
-            "tradingAccountId": ACCOUNT,
-            "origClOrdId": replaced["clOrdId"],
-            "symbol": "AAPL",
-            "side": "BUY",
-        },
-    )
-    check_answer("cancelOrder", status, cancelled)
+    assert (await _amend(api, "cancel", replaced["clOrdId"]))["success"]
     after = await _balance(api)
     assert D(after["netBuyingPower"]) == power
     assert D(after["pendingOrdersMarginRequirements"]) == 0
