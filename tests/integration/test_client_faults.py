@@ -266,6 +266,7 @@ def test_the_connect_timeout_survives_a_per_call_timeout() -> None:
     assert client_timeout(5.0, 2.0).connect is None  # no bound on waiting for the pool
 
 
+@pytest.mark.usefixtures("loop_clock")  # the 0.3 s latency and 0.05 s timeout: virtual
 async def test_timeout_block_applies_to_resource_calls() -> None:
     async with Simulator(seed=1) as sim:
         cfg = sim.client_config(retry=RetryPolicy(max_attempts=1))
@@ -277,6 +278,7 @@ async def test_timeout_block_applies_to_resource_calls() -> None:
             assert await client.accounts.list()  # the override ended with the block
 
 
+@pytest.mark.usefixtures("loop_clock")  # the 0.3 s latency and 0.05 s timeout: virtual
 async def test_timeout_block_works_with_async_with_too() -> None:
     """``async with``, as for ``asyncio.timeout``, works as ``with`` does."""
     async with Simulator(seed=1) as sim:
@@ -293,6 +295,7 @@ async def test_timeout_block_works_with_async_with_too() -> None:
                     pass
 
 
+@pytest.mark.usefixtures("loop_clock")  # the 0.3 s latency and 0.05 s timeout: virtual
 async def test_a_caller_timing_out_mid_refresh_does_not_lose_the_rotated_refresh_token() -> None:
     async with Simulator(seed=3) as sim:
         old = sim.issue_token(ttl=0)  # expired on arrival: the next call refreshes
@@ -325,6 +328,7 @@ async def test_a_token_that_cannot_be_saved_is_still_used_by_this_process() -> N
             assert sim.token_requests == 1  # the rotated refresh token was not lost
 
 
+@pytest.mark.usefixtures("loop_clock")  # the 0.3 s latency and 0.05 s timeout: virtual
 async def test_callers_after_a_cancelled_one_join_its_refresh_not_start_another() -> None:
     class UnlockedStore(MemoryTokenStore):  # a store of one's own, with no lock of its own
         @contextlib.asynccontextmanager

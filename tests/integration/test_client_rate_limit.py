@@ -136,6 +136,7 @@ async def test_a_429_holds_back_the_next_calls_for_its_retry_after(
     assert sim.requests[QUOTES] == 2
 
 
+@pytest.mark.usefixtures("loop_clock")  # the 0.05 s left and the 0.5 s answer: virtual
 async def test_a_call_that_waited_for_its_turn_has_only_the_rest_of_its_time(
     paced: tuple[Simulator, AriesClient, FakeTime],
 ) -> None:

@@ -57,6 +57,7 @@ def _replace_or_cancel(client: AriesClient, what: str, cl_ord_id: str) -> Awaita
     )
 
 
+@pytest.mark.usefixtures("loop_clock")  # the attempt's 0.1 s timeout: virtual
 async def test_an_order_whose_attempt_timed_out_is_not_sent_again() -> None:
     async with Simulator(tick_interval=None) as sim:
         config = sim.client_config(

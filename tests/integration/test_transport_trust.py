@@ -265,6 +265,7 @@ async def test_aclose_ends_a_retry_waiting_for_its_turn_under_the_rate_limit(
     assert requests_to(sim, STATUS) == 1
 
 
+@pytest.mark.usefixtures("loop_clock")  # the 2 s answer and the 1 s bounds: virtual
 async def test_aclose_ends_a_call_waiting_for_a_pooled_connection_with_a_typed_error(
     sim: Simulator,
 ) -> None:
