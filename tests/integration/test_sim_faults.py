@@ -285,6 +285,7 @@ async def test_swallowed_order_response_still_places_the_order(
         assert resp.status == 200
 
 
+@pytest.mark.usefixtures("loop_clock")  # the 0.2 s timeout: virtual, never cut short
 async def test_swallow_hang_mode_never_answers(sim: Simulator, http: aiohttp.ClientSession) -> None:
     sim.faults.swallow_order_response = 1
     sim.faults.swallow_mode = "hang"
@@ -677,6 +678,7 @@ def test_cli_serves_and_prints_one_json_line() -> None:
         assert proc.wait(timeout=10) == 0
 
 
+@pytest.mark.usefixtures("loop_clock")  # the 0.2 s of silence: virtual
 async def test_a_stalled_socket_sends_no_expiry_after_the_auth_it_swallowed(
     sim: Simulator,
 ) -> None:

@@ -5,6 +5,7 @@ accepted. The other failures the simulator injects are in
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -86,6 +87,7 @@ async def test_a_reset_read_is_retried_after_a_wait(sim: Simulator) -> None:
 
 
 @pytest.mark.parametrize("mode", ["drop", "hang"])
+@pytest.mark.looptime(start=time.monotonic)  # the 0.2 s of a hung answer: virtual, not cut short
 async def test_place_is_never_retried_after_sending(sim: Simulator, mode: str) -> None:
     sim.faults.swallow_order_response = 1
     sim.faults.swallow_mode = mode
