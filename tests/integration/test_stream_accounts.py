@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from stream_helpers import CountingLookup, FakeTime, GatedTokens, next_gap
+from stream_helpers import CountingLookup, FakeTime, GatedTokens, next_gap, until
 
 from aries_async.client import AriesClient
 from aries_async.config import RetryPolicy
@@ -50,12 +50,6 @@ from aries_async.streaming.accounts import (
 
 ACCOUNT = "TEST-ACCOUNT-001"
 FAST = StreamConfig(backoff_initial=0.0, backoff_jitter=0.0)
-
-
-async def until(predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not predicate():  # noqa: ASYNC110 - polling socket-driven state
-            await asyncio.sleep(0.002)
 
 
 @pytest.fixture
@@ -165,6 +159,7 @@ async def test_a_resubscription_answered_by_no_snapshot_is_sent_again_on_a_new_s
         sim.faults.ws_account_unanswered = True
         tokens.gate.set()
         await until(lambda: stream.connected)
+        await until(lambda: 10.0 in fake_time.waiting())  # the wait for the snapshot began
         assert missed not in stream.orders
         sim.faults.ws_account_unanswered = False  # the next socket's snapshot comes
         fake_time.advance(10.0)  # request_timeout after the subscription was sent
