@@ -115,6 +115,7 @@ is ``"METHOD /path"``, ``/path`` or ``*``)::
     --malformed-date ROUTE=TEXT                 one date of the answer's last item is TEXT
     --cycle-cursors                             order pages that never end
     --stall-token-requests N                    never answer the next N token requests
+    --late-token-answers SECONDS                grant every token request, answer SECONDS later
     --token-response-omit FIELD                 granted tokens without FIELD (scope, expires_in...)
     --token-response-body TEXT                  answer every token request 200 with TEXT
     --token-error-shape rfc|nested|nested_no_code|empty   how token refusals are worded

@@ -174,6 +174,13 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="never answer (nor process) the next N token requests",
     )
+    faults.add_argument(
+        "--late-token-answers",
+        type=delay_seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="grant every token request, then hold its answer SECONDS",
+    )
     add_repeatable(
         faults.add_argument,
         "--token-response-omit",
@@ -254,6 +261,7 @@ def build_faults(args: argparse.Namespace) -> Faults:
         huge_body_chunked=args.huge_body_chunked,
         cycle_cursors=args.cycle_cursors,
         stall_token_requests=args.stall_token_requests,
+        late_token_answers=args.late_token_answers,
         token_response_omit=frozenset(args.token_response_omit),
         token_response_body=None
         if args.token_response_body is None

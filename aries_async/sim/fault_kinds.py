@@ -1,7 +1,8 @@
 """The records of the simulator's HTTP faults that answer a request instead of the route: a
 429 (:class:`RateLimitFault`, :class:`AppRateLimit`), a 5xx burst (:class:`ServerErrorFault`)
 and an error status in one of the documented error body shapes (:class:`ErrorFault`); and the
-values of the ``date_header`` switch (:data:`DATE_HEADERS`).
+values of the ``date_header``, ``swallow_mode`` and ``token_error_shape`` switches
+(:data:`DATE_HEADERS`, :data:`SWALLOW_MODES`, :data:`TOKEN_ERROR_SHAPES`).
 
 :class:`~aries_async.sim.faults.Faults` holds them (its module's table says how each is set);
 they are importable from :mod:`aries_async.sim.faults` and :mod:`aries_async.sim` too.
@@ -15,6 +16,9 @@ __all__ = [
     "DATE_HEADERS",
     "ERROR_SHAPES",
     "MALFORMED_DATE",
+    "NON_ACK_MODES",
+    "SWALLOW_MODES",
+    "TOKEN_ERROR_SHAPES",
     "AppRateLimit",
     "ErrorFault",
     "RateLimitFault",
@@ -28,6 +32,27 @@ clock (``"clock"``, as a server's is its own clock), left out (``"none"``) or
 
 MALFORMED_DATE = "Thu, 32 Jan 2026 25:61:00 GMT"
 """The ``Date`` of ``date_header="malformed"``: shaped as an HTTP-date, and none."""
+
+NON_ACK_MODES = (
+    "garble",
+    "empty",
+    "message",
+    "envelope",
+    "array",
+    "null",
+    "blank",
+    "no_id",
+    "blank_id",
+)
+"""``swallow_mode`` values that execute the order and answer 200 with a body that is not an
+order acknowledgement (one per shape a misbehaving gateway may send). ``no_id`` and
+``blank_id`` alter an accepting acknowledgement only: a rejection is answered as usual."""
+
+SWALLOW_MODES = ("drop", "hang", *NON_ACK_MODES)
+"""Every ``swallow_mode``."""
+
+TOKEN_ERROR_SHAPES = ("rfc", "nested", "nested_no_code", "empty")
+"""``token_error_shape`` values."""
 
 ERROR_SHAPES = (
     "flat",

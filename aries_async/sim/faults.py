@@ -159,6 +159,9 @@ field                              effect
                                    processed (a renewal stuck at the server: its refresh token
                                    is not used up)
                                    Flag: ``--stall-token-requests N``.
+``late_token_answers``             seconds: every grant is made (a refresh token rotated), then
+                                   its answer held that long (a slow token endpoint)
+                                   Flag: ``--late-token-answers SECONDS``.
 ``token_response_omit``            fields left out of every token the token endpoint grants
                                    (``scope``, ``expires_in``, ``token_type``,
                                    ``refresh_token_expires_in``...): oauth.md 3.3 says the
@@ -256,6 +259,9 @@ from aries_async.sim.fault_kinds import (
     DATE_HEADERS,
     ERROR_SHAPES,
     MALFORMED_DATE,
+    NON_ACK_MODES,
+    SWALLOW_MODES,
+    TOKEN_ERROR_SHAPES,
     AppRateLimit,
     ErrorFault,
     RateLimitFault,
@@ -286,27 +292,6 @@ __all__ = [
 
 REJECT_ORDERS_REASON = "refused by the simulator (reject_orders)"
 """The ``ordRejReason`` of an order refused by the ``reject_orders`` switch."""
-
-NON_ACK_MODES = (
-    "garble",
-    "empty",
-    "message",
-    "envelope",
-    "array",
-    "null",
-    "blank",
-    "no_id",
-    "blank_id",
-)
-"""``swallow_mode`` values that execute the order and answer 200 with a body that is not an
-order acknowledgement (one per shape a misbehaving gateway may send). ``no_id`` and
-``blank_id`` alter an accepting acknowledgement only: a rejection is answered as usual."""
-
-SWALLOW_MODES = ("drop", "hang", *NON_ACK_MODES)
-"""Every ``swallow_mode``."""
-
-TOKEN_ERROR_SHAPES = ("rfc", "nested", "nested_no_code", "empty")
-"""``token_error_shape`` values."""
 
 
 @attrs.define(kw_only=True)
@@ -350,6 +335,7 @@ class Faults(VariantFaults):
     cycle_cursors: bool = False
     # A fleet's refresh lock holder stuck at the token endpoint (killed there, in tests).
     stall_token_requests: int = 0
+    late_token_answers: float = 0.0
     token_response_omit: frozenset[str] = frozenset()
     token_response_body: bytes | None = None
     # The token endpoint's UNCERTAIN points (oauth.md 3.1, 3.5).

@@ -220,6 +220,9 @@ async def _token(request: web.Request) -> web.StreamResponse:
         return _refusal(request, exc, fields, headers)
     for name in ctx.faults.token_response_omit:
         body.pop(name, None)
+    if ctx.faults.late_token_answers > 0:
+        # Granted already: a client that stops waiting has lost its only copy of the grant.
+        await hold_answer(request, ctx.faults.late_token_answers)
     return json_response(body, 200, headers)
 
 

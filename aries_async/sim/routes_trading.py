@@ -206,7 +206,7 @@ def _order_call(operation: str) -> Handler:
 
 def _non_ack(mode: str, ack: Any) -> web.Response:
     """A 200 to an executed order whose body is not an order acknowledgement (see
-    :data:`~aries_async.sim.faults.NON_ACK_MODES`)."""
+    :data:`~aries_async.sim.fault_kinds.NON_ACK_MODES`)."""
     if mode == "garble":
         return web.Response(
             status=200, body=b"<html>upstream error</html>", content_type="text/html"

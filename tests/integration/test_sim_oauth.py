@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import base64
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
@@ -302,6 +302,33 @@ def test_cli_flag_for_stalled_token_requests() -> None:
     stalled = build_faults(parser.parse_args(["--stall-token-requests", "2"]))
     assert stalled.stall_token_requests == 2
     assert build_faults(parser.parse_args([])).stall_token_requests == 0
+
+
+async def test_late_token_answers_spend_the_grant_before_they_come(
+    sim: Simulator, http: aiohttp.ClientSession, loop_clock: Callable[[], float]
+) -> None:
+    first = sim.issue_token_response()
+    refresh = _refresh_body(sim, first)
+    sim.faults.late_token_answers = 2.0
+    started = loop_clock()
+    late = asyncio.ensure_future(_token(http, sim, refresh))
+    await asyncio.sleep(1.0)  # virtual time: moves once the request is read and granted
+    sim.faults.late_token_answers = 0.0
+    # Granted while its answer waits: the refresh token it traded in is spent already.
+    status, body = await _token(http, sim, refresh)
+    assert (status, body["error"]) == (400, "invalid_grant")
+    status, body = await late
+    assert status == 200
+    assert loop_clock() - started == pytest.approx(2.0)
+    assert body["refresh_token"] != first["refresh_token"]
+
+
+def test_cli_flag_for_late_token_answers() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    late = build_faults(parser.parse_args(["--late-token-answers", "2.5"]))
+    assert late.late_token_answers == 2.5
+    assert build_faults(parser.parse_args([])).late_token_answers == 0.0
 
 
 async def test_token_answers_can_leave_fields_out(
