@@ -21,7 +21,7 @@ from aries_async.auth.pkce import (
     make_pkce_pair,
     same_state,
 )
-from aries_async.auth.tokens import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, Token
+from aries_async.auth.tokens import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, REFRESH_WAIT, Token
 from aries_async.config import scope_names
 from aries_async.errors import (
     APIError,
@@ -229,7 +229,8 @@ class OAuth:
         return await self.refresh(token)
 
     async def refresh(self, token: Token) -> Token:
-        """Trade the refresh token for a new access token (not saved; the session saves it).
+        """Trade the refresh token for a new access token (not saved; the session saves it),
+        waiting up to :data:`~aries_async.auth.tokens.REFRESH_WAIT` for the answer.
 
         Raises:
             ReauthenticationRequired: the refresh token was refused (``invalid_grant``).
@@ -350,6 +351,7 @@ class OAuth:
         """
         log.debug("token request: grant_type=%s", body["grant_type"])
         failure: AuthError | APIError | None = None
+        least = REFRESH_WAIT if body["grant_type"] == "refresh_token" else 0.0
         try:
             return await self._transport.request(
                 "POST",
@@ -357,6 +359,7 @@ class OAuth:
                 idempotent=True,  # a refused grant is a 4xx (not retried); 5xx/timeouts retry
                 json=None if form else body,
                 data=body if form else None,
+                timeout=max(self._config.timeout, least),
             )
         except APIError as exc:
             if may_switch and unread_body(exc):

@@ -39,6 +39,10 @@ AUTHORIZATION_CODE = "authorization_code"
 """``Token.grant_type`` of a user's sign-in (renewed with its refresh token)."""
 CLIENT_CREDENTIALS = "client_credentials"
 """``Token.grant_type`` of an app token (renewed with the client credentials)."""
+REFRESH_WAIT = 120.0
+"""The least time a refresh grant is given (``ClientConfig.timeout`` when longer; each attempt
+within ``attempt_timeout``): a server that rotates refresh tokens has spent the old one once it
+grants, so its answer is the only copy of the new one, lost to a call that stops waiting."""
 
 
 def redact(secret: str | None) -> str:

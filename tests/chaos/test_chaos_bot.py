@@ -263,6 +263,9 @@ FAULTS: tuple[FaultKind, ...] = (
         ),
     ),
     on_route("token_endpoint_down", "server_errors", TOKEN, lambda r: ServerErrorFault(count=3)),
+    # Real seconds, past the client's timeout at times: the refresh token is rotated when the
+    # grant is made, so a renewal that gave up on the answer would sign the bot out.
+    switch("late_token_answers", "late_token_answers", lambda r: r.uniform(1.0, 3.0)),
     on_route("server_errors_orders", "server_errors", ORDERS, lambda r: ServerErrorFault(count=2)),
     switch("latency", "latency", lambda r: r.uniform(0.005, 0.03)),  # real seconds
     swallow("drop"),

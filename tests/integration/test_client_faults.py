@@ -314,6 +314,31 @@ async def test_a_caller_timing_out_mid_refresh_does_not_lose_the_rotated_refresh
             assert sim.token_requests == 1
 
 
+async def test_a_grant_answered_after_the_call_timeout_is_not_lost(
+    loop_clock: Callable[[], float],
+) -> None:
+    """The token endpoint rotates the refresh token and answers after the client's timeout
+    (a slow endpoint, or a loop too busy to read the answer in time): that answer holds the
+    only copy of the new refresh token, so the renewal waits for it, and the client stays
+    signed in. The caller that asked still ends at its own timeout."""
+    async with Simulator(seed=6) as sim:
+        old = sim.issue_token(ttl=0)  # expired on arrival: the next call renews it
+        store = MemoryTokenStore(old)
+        config = sim.client_config(timeout=1.0)
+        async with AriesClient(config, token_store=store, monotonic=loop_clock) as client:
+            sim.faults.late_token_answers = 3.0
+            started = loop_clock()
+            with pytest.raises(RequestTimeoutError, match="access token"):
+                await client.accounts.list()
+            assert loop_clock() - started == pytest.approx(1.0)
+            await client.auth.settle()  # the renewal went on without its caller
+            sim.faults.late_token_answers = 0.0
+            saved = await store.load()
+            assert saved is not None and saved.refresh_token != old.refresh_token
+            assert await client.accounts.list()  # no sign-in needed
+            assert sim.token_requests == 1
+
+
 async def test_a_token_that_cannot_be_saved_is_still_used_by_this_process() -> None:
     class ReadOnlyStore(MemoryTokenStore):
         async def save(self, token: Token) -> None:
