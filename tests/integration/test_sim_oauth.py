@@ -296,12 +296,18 @@ async def test_stalled_token_requests_are_never_answered_nor_spend_the_grant(
         await stalled
 
 
-def test_cli_flag_for_stalled_token_requests() -> None:
+@pytest.mark.parametrize(
+    ("flag", "field", "value"),
+    [
+        ("--stall-token-requests", "stall_token_requests", 2),
+        ("--late-token-answers", "late_token_answers", 2.5),
+    ],
+)
+def test_cli_flags_for_held_token_requests(flag: str, field: str, value: float) -> None:
     parser = argparse.ArgumentParser()
     add_arguments(parser)
-    stalled = build_faults(parser.parse_args(["--stall-token-requests", "2"]))
-    assert stalled.stall_token_requests == 2
-    assert build_faults(parser.parse_args([])).stall_token_requests == 0
+    assert getattr(build_faults(parser.parse_args([flag, str(value)])), field) == value
+    assert not getattr(build_faults(parser.parse_args([])), field)
 
 
 async def test_late_token_answers_spend_the_grant_before_they_come(
@@ -321,14 +327,6 @@ async def test_late_token_answers_spend_the_grant_before_they_come(
     assert status == 200
     assert loop_clock() - started == pytest.approx(2.0)
     assert body["refresh_token"] != first["refresh_token"]
-
-
-def test_cli_flag_for_late_token_answers() -> None:
-    parser = argparse.ArgumentParser()
-    add_arguments(parser)
-    late = build_faults(parser.parse_args(["--late-token-answers", "2.5"]))
-    assert late.late_token_answers == 2.5
-    assert build_faults(parser.parse_args([])).late_token_answers == 0.0
 
 
 async def test_token_answers_can_leave_fields_out(
