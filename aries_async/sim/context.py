@@ -144,6 +144,9 @@ class SimContext:
             when unrouted): one count per request, unlike ``requests``.
         status_counts: answers by HTTP status (a connection closed without an answer has none).
         token_requests: how many ``POST /v1/oauth2/token`` calls arrived.
+        ws_tokens: the access tokens the websockets' ``POST /auth`` presented, each with how
+            many times (:meth:`authenticate` counts them): tests see which token a client
+            presented again. Kept in memory only, never journaled or logged.
         journal: the latest :data:`JOURNAL_SIZE` HTTP requests, oldest first
             (:class:`RecordedRequest`).
         stopping: set when the simulator stops (requests a fault leaves unanswered end then).
@@ -160,12 +163,15 @@ class SimContext:
     status_counts: Counter[int] = attrs.Factory(Counter)
     journal: deque[RecordedRequest] = attrs.Factory(lambda: deque(maxlen=JOURNAL_SIZE))
     token_requests: int = 0
+    ws_tokens: Counter[str] = attrs.Factory(Counter)
     authenticated_requests: int = 0
     stopping: asyncio.Event = attrs.Factory(asyncio.Event)
 
     def authenticate(self, token: str, scopes: Iterable[str] = ()) -> AccessGrant | TokenProblem:
-        """Validate a raw access token; ``scopes`` lists acceptable scopes (any one suffices),
-        unless ``faults.scope_enforcement`` is ``"none"``."""
+        """Validate a raw access token that a websocket's ``POST /auth`` presented (counted in
+        :attr:`ws_tokens`); ``scopes`` lists acceptable scopes (any one suffices), unless
+        ``faults.scope_enforcement`` is ``"none"``."""
+        self.ws_tokens[token] += 1
         enforced = self.faults.scope_enforcement != "none"
         return self.auth.check_token(token, scopes if enforced else ())
 

@@ -31,7 +31,9 @@ ones'; this module carries out what they decide. Each attempt:
    follows); once it is accepted, the handler's ``on_reauth`` frames send every desired
    subscription again, their answers awaited as in 3 (a server may drop a socket's
    subscriptions when it re-authenticates: websocket.md 2.4 leaves it UNKNOWN);
-   ``authExpired`` ends the connection (a reconnect follows).
+   ``authExpired`` ends the connection, and the token it ended with is invalidated as a
+   refused one is: the reconnect presents another (a revoked token is never presented again,
+   and a shared :class:`~aries_async.auth.session.AuthSession` renews once for all streams).
 
 A replay (3, and after a re-authentication) is computed and sent under a lock that each
 :meth:`Connection.send` (a user's subscribe or unsubscribe) takes too. A send may wait for the
@@ -89,7 +91,7 @@ from aries_async.streaming.handler import (
     TokenProvider,
     TokenRenewer,
 )
-from aries_async.streaming.link import Link, LinkFatal, authenticate, deliverer
+from aries_async.streaming.link import Link, LinkFatal, authenticate, deliverer, last_words
 from aries_async.streaming.protocol import Decoder, Heartbeat, IdFactory, Session
 from aries_async.streaming.protocol.session import End
 from aries_async.streaming.reconnects import Reconnects, connect_failure
@@ -348,7 +350,8 @@ class Connection:
                     await ws.send(frame)
         except ConnectionClosed as exc:
             code = exc.rcvd.code if exc.rcvd else ABNORMAL_CLOSURE
-            return End(f"connection lost while subscribing ({code})")
+            said = await last_words(inbox, self.session, self.decoder)
+            return said or End(f"connection lost while subscribing ({code})")
         self.connections += 1
         self._reconnects.connected(now)
         self._publish(StreamConnected, attempt=self.attempts, reconnect=self.connections > 1)

@@ -29,7 +29,7 @@ from aries_async.streaming.protocol.session import (
 )
 from aries_async.streaming.socket import Inbox, SocketLost
 
-__all__ = ["Link", "LinkFatal", "TokenSource", "authenticate", "deliverer"]
+__all__ = ["Link", "LinkFatal", "TokenSource", "authenticate", "deliverer", "last_words"]
 
 log = logging.getLogger("aries_async.streaming")
 
@@ -87,6 +87,21 @@ async def authenticate(
                     return None  # after the whole frame: the rest of it is data
     except (TimeoutError, ConnectionClosed, SocketLost, OSError) as exc:
         return End(f"authentication did not complete: {type(unsent or exc).__name__}")
+
+
+async def last_words(inbox: Inbox, session: Session, decoder: Decoder) -> End | None:
+    """How the server ended an open connection whose socket closed before the subscriptions
+    were all sent: what it said before its close, read to the end of the socket's frames
+    (an ``authExpired`` right after ``authSuccess``: the token is then told refused, as on a
+    live socket); None when it said nothing that ends it. Data among them is not delivered:
+    its subscriptions are asked again on the next socket."""
+    try:
+        while True:
+            for action in session.receive(decoder.feed(await inbox.get())):
+                if type(action) is End:
+                    return action
+    except SocketLost:
+        return None
 
 
 def deliverer(handler: Any) -> Callable[[list[Any]], None]:

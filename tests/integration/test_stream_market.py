@@ -502,14 +502,14 @@ async def test_revoked_token_is_replaced_then_revoked_grant_is_fatal(
 async def test_two_tokens_refused_in_a_row_for_reasons_of_their_own_do_not_end_it(
     sim: Simulator, hub: WsHub, fake_time: FakeTime
 ) -> None:
-    """A revoked token, then its replacement revoked too before the stream could use it (the
-    server revoked every token again): two refusals in a row, each of another token. The
-    third token is good, and the stream goes on."""
+    """A revoked token (its session ends), then its two replacements revoked too before the
+    stream could use them (the server revoked every token again): two refusals in a row, each
+    of another token. The fourth token is good, and the stream goes on."""
 
     class RevokedAgain(Tokens):
         async def invalidate(self, token: str) -> None:
             await super().invalidate(token)
-            if self.invalidated == 1:
+            if self.invalidated <= 2:
                 self.sim.revoke_tokens()  # the fresh token dies before it is presented
 
     tokens = RevokedAgain(sim)
@@ -518,7 +518,7 @@ async def test_two_tokens_refused_in_a_row_for_reasons_of_their_own_do_not_end_i
         sim.revoke_tokens()
         hub.check_deadlines()  # revoked: authExpired + close
         await until(lambda: stream.reconnects == 1 and stream.connected)
-        assert tokens.invalidated == 2
+        assert tokens.invalidated == 3
         reasons: list[str] = []
         while len(reasons) < 3:  # the revocation, then the two refusals
             change = await anext(status)

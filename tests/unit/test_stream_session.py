@@ -151,7 +151,8 @@ def test_expiry_and_a_demand_for_auth_end_the_connection_and_later_data_is_not_r
     session = _open_session()
     first, second = _quote("A"), _quote("B")
     actions = session.receive([first, AuthExpired(), second])
-    assert actions == [Deliver([first]), End("session expired (authExpired)")]
+    # The token the session ended with is told refused: the reconnect presents another.
+    assert actions == [Deliver([first]), End("session expired (authExpired)", invalidate=True)]
     session = _open_session()
     [end] = session.receive([AuthFailure(action="authTimeout", error="late", request_id=None)])
     assert end == End("server requires authentication (authTimeout)")

@@ -131,7 +131,8 @@ class End:
     Attributes:
         reason: why, for the status event and the logs.
         retry_now: reconnect without the backoff (a refused token, to be replaced).
-        invalidate: tell the token source the token was refused.
+        invalidate: tell the token source the token was refused (or its session ended:
+            ``authExpired``), so that the next attempt presents another.
         fatal: the stream is over with this error (no reconnect).
         refused: the HTTP status with which the server refused the websocket handshake, when
             retrying will not change it (a wrong path: 404); None otherwise.
@@ -341,7 +342,9 @@ class Session:
                 return FetchToken()
             return None
         if kind is AuthExpired:
-            return End("session expired (authExpired)")
+            # The server ended the session of the token last presented (its expiry, a
+            # revocation): that token is told refused, so the reconnect presents another.
+            return End("session expired (authExpired)", invalidate=True)
         if kind is AuthFailure:
             return End(f"server requires authentication ({message.action})")
         return None  # Pong: any frame already proved the link alive

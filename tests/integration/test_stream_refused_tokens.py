@@ -1,0 +1,151 @@
+"""A token the server ended a socket's session with is not presented again, and a grant the
+token endpoint refused for good is told once.
+
+After the server revokes the tokens (``authExpired`` on every socket), or ends a session right
+after accepting it, the reconnect asks the provider for another token, telling it the one
+that was refused: a client's streams share one renewal, and the refused token is never
+presented again (the simulator counts every token a websocket's ``POST /auth`` presents,
+``context.ws_tokens``). When the renewal is refused for good (``invalid_grant``), each stream
+says so once, at its end.
+
+The simulator runs on a :class:`ManualClock` that is also the client's wall clock (token
+expiry); the streams' keep-alive and backoff run on :class:`FakeTime`. Nothing waits for time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from stream_helpers import FakeTime, take, until
+
+from aries_async import AriesClient, Token
+from aries_async.errors import StreamAuthError
+from aries_async.models.events import StreamConnected, StreamDisconnected
+from aries_async.sim import ManualClock, Simulator
+from aries_async.sim.ws import WsHub, hub_of
+from aries_async.streaming import StreamConfig
+
+ACCOUNT = "TEST-ACCOUNT-001"
+KINDS = ("market", "accounts", "charts")
+CONFIG = StreamConfig(backoff_initial=0.5, backoff_jitter=0.0)
+
+
+async def no_sleep(_: float) -> None:
+    """The client's retry sleep: a failing token endpoint is given up on at once."""
+
+
+@contextlib.asynccontextmanager
+async def client_and_sim() -> AsyncIterator[tuple[AriesClient, Simulator, WsHub]]:
+    async with Simulator(seed=5, clock=ManualClock(), tick_interval=None) as sim:
+        token = Token.from_response(sim.issue_token_response(), now=sim.clock.now())
+        client = AriesClient(
+            sim.client_config(), token=token, wall_clock=sim.clock.now, sleep=no_sleep
+        )
+        async with client:
+            yield client, sim, hub_of(sim.app)
+
+
+def open_stream(kind: str, client: AriesClient, fake_time: FakeTime) -> Any:
+    options: dict[str, Any] = {
+        "config": CONFIG,
+        "sleep": fake_time.sleep,
+        "monotonic": fake_time.clock,
+    }
+    if kind == "market":
+        return client.market_stream(**options)
+    if kind == "charts":
+        return client.chart_stream(**options)
+    return client.account_stream(ACCOUNT, **options)
+
+
+async def let_backoffs_through(fake_time: FakeTime, streams: tuple[Any, ...]) -> None:
+    """Once every one of ``streams`` is down and waiting for its backoff, let them through."""
+    await until(lambda: not any(s.connected for s in streams))
+    await until(lambda: len(fake_time.waiting()) == len(streams))
+    fake_time.advance(max(fake_time.waiting()))
+
+
+async def test_revoked_tokens_are_not_presented_again_and_one_renewal_serves_every_stream(
+    fake_time: FakeTime,
+) -> None:
+    async with (
+        client_and_sim() as (client, sim, hub),
+        open_stream("market", client, fake_time) as market,
+        open_stream("charts", client, fake_time) as charts,
+        open_stream("accounts", client, fake_time) as account,
+    ):
+        streams = (market, charts, account)
+        every_status = [stream.status() for stream in streams]
+        first = (await client.auth.token()).access_token
+        assert sim.context.ws_tokens[first] == 3
+        assert sim.revoke_tokens() > 0
+        hub.check_deadlines()  # authExpired on every socket
+        await let_backoffs_through(fake_time, streams)
+        await until(lambda: all(s.connected and s.reconnects == 1 for s in streams))
+        for status in every_status:
+            down, up = await take(status, 2)
+            assert isinstance(down, StreamDisconnected) and "authExpired" in down.reason
+            assert isinstance(up, StreamConnected) and up.reconnect
+        renewed = (await client.auth.token()).access_token
+        assert renewed != first
+        assert sim.context.ws_tokens[first] == 3  # each socket presented it once, no more
+        assert sim.context.ws_tokens[renewed] == 3
+        assert client.auth.refreshes == 1 and sim.token_requests == 1
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_session_ended_right_after_its_acceptance_is_not_begun_again_with_its_token(
+    kind: str, fake_time: FakeTime
+) -> None:
+    async with client_and_sim() as (client, sim, hub):
+        first = (await client.auth.token()).access_token
+
+        def on_open(_: str, opened: int) -> None:
+            sim.faults.ws_expire_after_auth = "authExpired" if opened == 1 else None
+
+        hub.on_open = on_open
+        async with open_stream(kind, client, fake_time) as stream:
+            await let_backoffs_through(fake_time, (stream,))
+            # The account socket closes while its subscription is sent: no connection before.
+            await until(lambda: stream.connected and sim.context.ws_tokens.total() == 2)
+        assert sim.context.ws_tokens[first] == 1
+        assert client.auth.refreshes == 1
+        assert sim.context.ws_tokens[(await client.auth.token()).access_token] == 1
+
+
+def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+async def test_a_refresh_token_refused_for_good_is_told_once_per_stream(
+    fake_time: FakeTime, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="aries_async")
+    async with (
+        client_and_sim() as (client, sim, hub),
+        open_stream("market", client, fake_time) as market,
+        open_stream("charts", client, fake_time) as charts,
+        open_stream("accounts", client, fake_time) as account,
+    ):
+        streams = (market, charts, account)
+        every_status = [stream.status() for stream in streams]
+        assert sim.revoke_tokens(refresh_tokens=True) > 0
+        hub.check_deadlines()
+        await let_backoffs_through(fake_time, streams)
+        for status in every_status:
+            while True:
+                (down,) = await take(status, 1)
+                assert isinstance(down, StreamDisconnected)
+                if not down.will_reconnect:
+                    break
+            with pytest.raises(StreamAuthError):
+                await take(status, 1)
+        told = warnings_of(caplog)
+        for name in ("market", "charts", "accounts"):
+            mine = [m for m in told if m.startswith(f"{name} stream")]
+            assert len(mine) == 1, told
+        assert sim.token_requests == 1  # the refusal is remembered, not asked again
