@@ -81,18 +81,26 @@ class Credentials:
         ends with that token's expiry would end all the same, and the connection with it.
         Then the renewer, when there is one, is asked for another; if it fails, the
         provider's token is presented (the session ends at its expiry and a reconnect
-        follows, as without a renewer).
+        follows, as without a renewer). A failure is logged at WARNING, but a grant refused
+        for good (an auth error) at INFO: the reconnect then fails with it, and the stream's
+        end is its one WARNING.
         """
         token = await self._token()
         if token == self._socket_token and self._renew is not None:
             try:
                 token = await self._renew(token)
             except Exception as exc:  # the token endpoint down, say: the token in hand serves
-                log.warning(
+                # A grant refused for good ends the stream at the session's end, with a
+                # WARNING that names the refusal: one WARNING per stream for it, not two.
+                # Anything else (the endpoint down) is told here, or not at all.
+                refused = isinstance(exc, (AuthError, StreamAuthError))
+                log.log(
+                    logging.INFO if refused else logging.WARNING,
                     "%s stream: no renewed token for the re-authentication (%s); using the "
-                    "current one",
+                    "current one%s",
                     self._name,
                     type(exc).__name__,
+                    " until the session ends" if refused else "",
                 )
                 token = await self._token()
         self._socket_token = token

@@ -24,7 +24,7 @@ from stream_helpers import FakeTime, take, until
 
 from aries_async import AriesClient, Token
 from aries_async.errors import StreamAuthError
-from aries_async.models.events import StreamConnected, StreamDisconnected
+from aries_async.models.events import StreamConnected, StreamDisconnected, StreamReauthenticated
 from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.ws import WsHub, hub_of
 from aries_async.streaming import StreamConfig
@@ -32,6 +32,8 @@ from aries_async.streaming import StreamConfig
 ACCOUNT = "TEST-ACCOUNT-001"
 KINDS = ("market", "accounts", "charts")
 CONFIG = StreamConfig(backoff_initial=0.5, backoff_jitter=0.0)
+TTL = 600.0
+"""The tokens' lifetime: the server warns (``refreshAuth``) 300 s before a session's end."""
 
 
 async def no_sleep(_: float) -> None:
@@ -39,8 +41,14 @@ async def no_sleep(_: float) -> None:
 
 
 @contextlib.asynccontextmanager
-async def client_and_sim() -> AsyncIterator[tuple[AriesClient, Simulator, WsHub]]:
-    async with Simulator(seed=5, clock=ManualClock(), tick_interval=None) as sim:
+async def client_and_sim(
+    refresh_ttl: float | None = None,
+) -> AsyncIterator[tuple[AriesClient, Simulator, WsHub]]:
+    """A client on a simulator whose tokens live :data:`TTL` (refresh tokens ``refresh_ttl``,
+    when given)."""
+    async with Simulator(seed=5, clock=ManualClock(), tick_interval=None, token_ttl=TTL) as sim:
+        if refresh_ttl is not None:
+            sim.auth.refresh_ttl = refresh_ttl
         token = Token.from_response(sim.issue_token_response(), now=sim.clock.now())
         client = AriesClient(
             sim.client_config(), token=token, wall_clock=sim.clock.now, sleep=no_sleep
@@ -149,3 +157,42 @@ async def test_a_refresh_token_refused_for_good_is_told_once_per_stream(
             mine = [m for m in told if m.startswith(f"{name} stream")]
             assert len(mine) == 1, told
         assert sim.token_requests == 1  # the refusal is remembered, not asked again
+
+
+async def test_a_refresh_token_dead_at_the_warning_is_told_once_per_stream_at_its_end(
+    fake_time: FakeTime, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The refresh token expired before the server's warning: the renewal for the
+    re-authentication is refused for good. Each stream goes on with the token in hand (it
+    serves until the session ends, as documented), says at INFO why it does, and at the
+    session's end fails with the refusal: one WARNING per stream, at that end."""
+    caplog.set_level(logging.INFO, logger="aries_async")
+    async with (
+        client_and_sim(refresh_ttl=1.0) as (client, sim, hub),
+        open_stream("market", client, fake_time) as market,
+        open_stream("charts", client, fake_time) as charts,
+        open_stream("accounts", client, fake_time) as account,
+    ):
+        streams = (market, charts, account)
+        every_status = [stream.status() for stream in streams]
+        sim.advance(TTL - 299.0)
+        hub.check_deadlines()  # refreshAuth: the renewal is refused
+        await until(lambda: all(s.reauths == 1 for s in streams))
+        assert warnings_of(caplog) == []
+        assert all(s.connected for s in streams)
+        sim.advance(299.0)
+        hub.check_deadlines()  # the session's end
+        await let_backoffs_through(fake_time, streams)
+        for status in every_status:
+            said, down, final = await take(status, 3)
+            assert isinstance(said, StreamReauthenticated)
+            assert isinstance(down, StreamDisconnected) and down.will_reconnect
+            assert isinstance(final, StreamDisconnected) and not final.will_reconnect
+            with pytest.raises(StreamAuthError, match="invalid_grant"):
+                await take(status, 1)
+        told = warnings_of(caplog)
+        for name in ("market", "charts", "accounts"):
+            mine = [m for m in told if m.startswith(f"{name} stream")]
+            assert len(mine) == 1, told
+        assert len(told) == 3, told
+        assert sim.token_requests == 1  # refused once, not asked again
