@@ -336,7 +336,13 @@ def stream_options(args: argparse.Namespace) -> dict[str, Any]:
 def notice(event: StatusEvent) -> str:
     """What the commands print for a status event."""
     if isinstance(event, StreamConnected):
-        return "reconnected (snapshots follow)" if event.reconnect else "connected"
+        if not event.reconnect:
+            return "connected"
+        # One StreamDisconnected came for the whole outage: this says how it went.
+        failed = event.failed_attempts
+        tried = f" and {failed} failed attempt{'s' * (failed != 1)}" if failed else ""
+        after = f" after {event.down_for:.1f} s{tried}" if event.down_for is not None else ""
+        return f"reconnected{after} (snapshots follow)"
     if isinstance(event, StreamReauthenticated):
         return "re-authenticated on the live socket (subscriptions sent again)"
     retry = f"; retrying in {event.retry_in:.1f} s" if event.retry_in is not None else ""

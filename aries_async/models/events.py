@@ -210,22 +210,32 @@ class StreamConnected:
             stream was down. Not a wall-clock time: see :attr:`timestamp`.
         timestamp: when the SDK saw the change, aware UTC, on the stream's ``wall_clock``
             (a client's streams: the client's ``wall_clock``); the server sends no time for it.
+        failed_attempts: attempts that failed since the connection was lost (the first
+            connection: since the stream opened); 0 when the first one succeeded.
+        down_for: seconds since the outage's :class:`StreamDisconnected` (``at`` minus its
+            ``at``); None when no attempt failed before this connection.
     """
 
     attempt: int
     reconnect: bool
     at: float
     timestamp: datetime = attrs.field(factory=_utc_now, eq=False)
+    failed_attempts: int = 0
+    down_for: float | None = None
 
 
 @attrs.frozen(kw_only=True)
 class StreamDisconnected:
-    """The connection was lost; nothing arrives until the next :class:`StreamConnected`.
+    """The connection was lost (or the first attempt failed); nothing arrives until the
+    next :class:`StreamConnected`. Once per outage, at its first failure: the later failed
+    attempts are logged at INFO and counted by the next :class:`StreamConnected`. A stream
+    that gives up publishes a last one, with ``will_reconnect=False``.
 
     Attributes:
         reason: a short human reason (``"no frames for 30.0 s"``, ``"server closed (1006)"``).
         will_reconnect: False when the stream is ending (fatal error or reconnects exhausted).
-        retry_in: seconds until the next attempt, when one is planned.
+        retry_in: seconds until the next attempt, when one is planned (the first of the
+            outage's; the later ones back off further, up to ``StreamConfig.backoff_max``).
         at, timestamp: as for :class:`StreamConnected` (monotonic seconds; wall clock, aware
             UTC).
     """

@@ -31,9 +31,7 @@ ones'; this module carries out what they decide. Each attempt:
    follows); once it is accepted, the handler's ``on_reauth`` frames send every desired
    subscription again, their answers awaited as in 3 (a server may drop a socket's
    subscriptions when it re-authenticates: websocket.md 2.4 leaves it UNKNOWN);
-   ``authExpired`` ends the connection, and the token it ended with is invalidated as a
-   refused one is: the reconnect presents another (a revoked token is never presented again,
-   and a shared :class:`~aries_async.auth.session.AuthSession` renews once for all streams).
+   ``authExpired`` ends the connection and invalidates its token (the reconnect takes another).
 
 A replay (3, and after a re-authentication) is computed and sent under a lock that each
 :meth:`Connection.send` (a user's subscribe or unsubscribe) takes too. A send may wait for the
@@ -46,8 +44,9 @@ stayed up for :attr:`StreamConfig.backoff_reset_after`; a server that ends every
 once is retried ever more slowly. The retries without a wait are those with a fresh token
 after a refusal. :attr:`StreamConfig.max_attempts` bounds the consecutive unhealthy attempts
 (those verdicts are :class:`~aries_async.streaming.reconnects.Reconnects`').
-Each disconnect, reconnect and accepted re-authentication reaches the handler as a
-:data:`~aries_async.models.events.StatusEvent` stamped on both clocks (and is logged at INFO);
+Each outage (a :class:`~aries_async.streaming.reconnects.Gap`: one ``StreamDisconnected``, one
+``StreamConnected``; its attempts logged at INFO) and each accepted re-authentication reach
+the handler as a :data:`~aries_async.models.events.StatusEvent` stamped on both clocks;
 the stream's end at WARNING, the record's ``aries_stream_error`` the error it ends with (also
 raised to its user: a command line that prints that error can leave the record out).
 
@@ -94,7 +93,7 @@ from aries_async.streaming.handler import (
 from aries_async.streaming.link import Link, LinkFatal, authenticate, deliverer, last_words
 from aries_async.streaming.protocol import Decoder, Heartbeat, IdFactory, Session
 from aries_async.streaming.protocol.session import End
-from aries_async.streaming.reconnects import Reconnects, connect_failure
+from aries_async.streaming.reconnects import Gap, Reconnects, connect_failure
 from aries_async.streaming.socket import ABNORMAL_CLOSURE, FrameSocket, Inbox, open_socket, pump
 
 __all__ = [
@@ -161,6 +160,7 @@ class Connection:
         self._connect: Connector = connect or ws_connect
         self._name = name
         self._reconnects = Reconnects(cfg, name, url)
+        self._gap = Gap()
         self._ws: ClientConnection | None = None
         self._sending = asyncio.Lock()  # a replay's frames, or one frame of the face's
         self._task: asyncio.Task[None] | None = None
@@ -284,9 +284,10 @@ class Connection:
             log.info(
                 "%s stream disconnected (%s); retrying in %.2f s", self._name, end.reason, delay
             )
-            self._publish(
-                StreamDisconnected, reason=end.reason, will_reconnect=True, retry_in=delay
-            )
+            if self._gap.failed(now):  # one event per outage, not per attempt
+                self._publish(
+                    StreamDisconnected, now, reason=end.reason, will_reconnect=True, retry_in=delay
+                )
             if self._reconnects.settles_entry(end):
                 self._first_attempt.set()
             if delay > 0:
@@ -354,7 +355,8 @@ class Connection:
             return said or End(f"connection lost while subscribing ({code})")
         self.connections += 1
         self._reconnects.connected(now)
-        self._publish(StreamConnected, attempt=self.attempts, reconnect=self.connections > 1)
+        up = self._monotonic()
+        self._publish(StreamConnected, up, **self._gap.closed(self.attempts, self.connections, up))
         self._first_attempt.set()
         link = Link(
             ws,
@@ -386,11 +388,12 @@ class Connection:
         log.info("%s stream re-authenticated on the live socket", self._name)
         self._publish(StreamReauthenticated)
 
-    def _publish(self, event: type[StatusEvent], **fields: Any) -> None:
-        """Hand the handler a status event, stamped now on both clocks: ``at`` (monotonic)
-        and ``timestamp`` (the wall clock, aware UTC)."""
+    def _publish(self, event: type[StatusEvent], at: float | None = None, **fields: Any) -> None:
+        """Hand the handler a status event, stamped on both clocks: ``at`` (monotonic, now
+        unless given) and ``timestamp`` (the wall clock now, aware UTC)."""
         stamp = datetime.fromtimestamp(self._wall_clock(), UTC)
-        self._handler.on_status(event(at=self._monotonic(), timestamp=stamp, **fields))
+        at = self._monotonic() if at is None else at
+        self._handler.on_status(event(at=at, timestamp=stamp, **fields))
 
 
 def _nothing_awaited() -> None:

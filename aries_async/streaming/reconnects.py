@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from websockets.exceptions import InvalidStatus, InvalidURI
 
@@ -41,7 +42,7 @@ from aries_async.streaming.config import StreamConfig
 from aries_async.streaming.protocol import Backoff
 from aries_async.streaming.protocol.session import End
 
-__all__ = ["QUIET_ATTEMPTS", "Reconnects", "connect_failure", "url_for_logs"]
+__all__ = ["QUIET_ATTEMPTS", "Gap", "Reconnects", "connect_failure", "url_for_logs"]
 
 log = logging.getLogger("aries_async.streaming")
 
@@ -156,6 +157,43 @@ class Reconnects:
             status,
             then,
         )
+
+
+class Gap:
+    """A stream's time without a connection, told once at each end: from the first failed
+    attempt after its last connection (or since it opened) to its next connection. The
+    attempts in between are logged, each with its wait, but publish nothing: a consumer gets
+    one :class:`~aries_async.models.events.StreamDisconnected` and one
+    :class:`~aries_async.models.events.StreamConnected` per outage, the latter with the
+    attempts that failed and the outage's length."""
+
+    __slots__ = ("_connected_attempt", "_since")
+
+    def __init__(self) -> None:
+        self._since: float | None = None  # when the gap began (its StreamDisconnected's at)
+        self._connected_attempt = 0  # the attempt that made the last connection
+
+    def failed(self, at: float) -> bool:
+        """An attempt ended at ``at`` (a connection lost, or one that never came) and will
+        be retried: whether it begins the gap (and so is told)."""
+        if self._since is not None:
+            return False
+        self._since = at
+        return True
+
+    def closed(self, attempt: int, connections: int, at: float) -> dict[str, Any]:
+        """Attempt number ``attempt`` made connection number ``connections`` at ``at``: the
+        fields of its :class:`~aries_async.models.events.StreamConnected` but ``at``, among
+        them the attempts that failed since the last connection (or the stream's start) and
+        the seconds since the gap began (None: no attempt failed before it)."""
+        failed = attempt - self._connected_attempt - 1
+        since, self._since, self._connected_attempt = self._since, None, attempt
+        return {
+            "attempt": attempt,
+            "reconnect": connections > 1,
+            "failed_attempts": failed,
+            "down_for": None if since is None else at - since,
+        }
 
 
 def connect_failure(error: BaseException) -> End:

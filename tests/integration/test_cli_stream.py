@@ -30,6 +30,7 @@ from aries_async.models.events import (
     StreamReauthenticated,
     TradeUpdate,
 )
+from aries_async.sim import ServerErrorFault
 from aries_async.streaming import StreamConfig
 
 
@@ -200,11 +201,13 @@ def test_on_a_terminal_the_table_is_redrawn_in_place(cli: Cli) -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_a_long_status_on_a_narrow_terminal_keeps_the_table_in_place(cli: Cli) -> None:
-    """Reconnecting to a socket that is down: the status line says why at length, wider than
-    the terminal, which wraps it; and the library warns that the socket cannot be reached.
-    Each redraw moves up over the rows the frame before took, wrapped ones included, and the
-    warning goes to the status line, not across the table (stderr is the terminal too)."""
-    cli.setenv(ARIES_MARKET_WS_URL=f"ws://127.0.0.1:{closed_port()}/v1/market/ws")
+    """Connecting to a socket that is down for a while (its handshakes answered 503): the
+    library warns that it cannot be reached, at length, wider than the terminal, which wraps
+    it; then the stream connects. Each redraw moves up over the rows the frame before took,
+    wrapped ones included, and the warning goes to the status line, not across the table
+    (stderr is the terminal too)."""
+    down = ServerErrorFault(count=4)
+    cli.on_sim(lambda: cli.sim.faults.server_errors.__setitem__("GET /v1/market/ws", down))
     args = ("AAPL", "--reconnect-delay", "0.02", "--duration", "1")
     text = on_a_terminal(cli, *args, columns=60).replace("\x1b[?25h", "")
     # Each frame is written as: "\r", up over the rows of the one before, clear, the frame.

@@ -115,23 +115,20 @@ async def test_a_missed_deadline_reconnects_after_the_backoff_with_the_same_toke
     missing = asyncio.create_task(miss_the_deadline(1))
     async with asyncio.timeout(5), stream:  # entered after a first failure that is not fatal
         await missing
+        (down,) = await take(status, 1)  # the outage's one event, at its first failure
+        assert isinstance(down, StreamDisconnected)
+        assert (down.reason, down.will_reconnect, down.retry_in) == (DEADLINE_PASSED, True, 0.5)
         for connection, backoff in ((1, 0.5), (2, 1.0), (3, 2.0)):
             if connection > 1:
                 await miss_the_deadline(connection)
-            (down,) = await take(status, 1)
-            assert isinstance(down, StreamDisconnected)
-            assert (down.reason, down.will_reconnect, down.retry_in) == (
-                DEADLINE_PASSED,
-                True,
-                backoff,
-            )
             await until(lambda: backoff in fake_time.waiting())  # noqa: B023 - awaited here
             assert hub.connections[kind] == connection  # nothing before the backoff
             if connection == 3:
                 sim.faults.ws_auth_unanswered = False
             fake_time.advance(backoff)
         (up,) = await take(status, 1)
-        assert isinstance(up, StreamConnected) and up.attempt == 4
+        assert isinstance(up, StreamConnected) and up.attempt == 4 and up.failed_attempts == 3
+        assert up.down_for == 0.5 + 1.0 + 2.0
         assert tokens.invalidated == 0 and tokens.calls == 4
     assert own_tasks() == []
 

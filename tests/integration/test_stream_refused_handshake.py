@@ -89,14 +89,15 @@ async def test_without_a_limit_refusals_back_off_to_the_cap_and_warn_once(
     status = stream.status()
     async with stream:  # entered after the first refusal, as after any recoverable failure
         assert not stream.connected
+        event = await asyncio.wait_for(anext(status), 5)  # the outage's one event
+        assert isinstance(event, StreamDisconnected)
+        assert "HTTP 404" in event.reason and event.will_reconnect and event.retry_in == 0.5
         delays = []
-        for _ in range(6):
-            event = await asyncio.wait_for(anext(status), 5)
-            assert isinstance(event, StreamDisconnected)
-            assert "HTTP 404" in event.reason and event.will_reconnect
-            assert event.retry_in is not None
-            delays.append(event.retry_in)
-            await _let_through(fake_time, event.retry_in)
+        for _ in range(6):  # the backoff: the only timer of a stream that is not connected
+            await until(lambda: len(fake_time.waiting()) == 1)
+            delays.append(fake_time.waiting()[0])
+            fake_time.advance(delays[-1])
+        assert status.pending == 0
     assert delays == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
     assert len([m for m in _warnings(caplog) if WARNED in m]) == 1
 
@@ -122,11 +123,13 @@ async def test_a_stream_that_connected_keeps_trying_through_404s_and_warns_once(
     async with stream:
         assert isinstance(await asyncio.wait_for(anext(status), 5), StreamConnected)
         assert hub.drop("market") == 1
+        event = await asyncio.wait_for(anext(status), 5)  # the outage's one event: the drop
+        assert isinstance(event, StreamDisconnected) and event.retry_in == 0.5
         for delay in (0.5, 1.0, 2.0, 4.0, 4.0, 4.0):  # the drop, then five refusals
-            event = await asyncio.wait_for(anext(status), 5)
-            assert isinstance(event, StreamDisconnected) and event.retry_in == delay
             await _let_through(fake_time, delay)
-        assert isinstance(await asyncio.wait_for(anext(status), 5), StreamConnected)
+        up = await asyncio.wait_for(anext(status), 5)
+        assert isinstance(up, StreamConnected) and up.failed_attempts == 5
+        assert up.down_for == 0.5 + 1.0 + 2.0 + 4.0 * 3
         assert stream.connected
     assert opened.count(wrong) == 5
     assert len([m for m in _warnings(caplog) if WARNED in m]) == 1

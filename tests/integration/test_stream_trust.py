@@ -76,6 +76,32 @@ async def next_disconnect(status: AsyncIterator[Any], fake_time: FakeTime) -> St
     raise AssertionError("the status consumer ended")
 
 
+class Retries:
+    """The waits before the reconnects, one per attempt, read from their INFO records
+    (``retrying in``): the status events tell an outage once, however many attempts it
+    takes (an account socket closed while it subscribes never connected: one outage)."""
+
+    def __init__(self, caplog: pytest.LogCaptureFixture) -> None:
+        caplog.set_level(logging.INFO, logger="aries_async.streaming")
+        self._caplog = caplog
+        self._seen = 0
+
+    def _records(self) -> list[logging.LogRecord]:
+        return [r for r in self._caplog.records if "retrying in" in str(r.msg)]
+
+    async def next(self, fake_time: FakeTime) -> float:
+        """The next attempt's wait (exact: the record's argument), let through at once."""
+        await until(lambda: len(self._records()) > self._seen)
+        record = self._records()[self._seen]
+        self._seen += 1
+        assert isinstance(record.args, tuple) and isinstance(record.args[-1], float)
+        delay = record.args[-1]
+        if delay:
+            await until(lambda: delay in fake_time.waiting())
+            fake_time.advance(delay)
+        return delay
+
+
 async def _data(stream: MarketStream | AccountStream | ChartStream) -> AsyncIterator[Any]:
     """What each connection of ``stream`` delivers: the account's snapshot, or AAPL quotes."""
     if isinstance(stream, AccountStream):
@@ -90,54 +116,57 @@ async def _data(stream: MarketStream | AccountStream | ChartStream) -> AsyncIter
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("fault", ["authExpired", "authRequired", "close"])
 async def test_a_server_ending_every_connection_at_once_gets_growing_delays_up_to_the_cap(
-    kind: str, fault: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+    kind: str,
+    fault: str,
+    sim: Simulator,
+    hub: WsHub,
+    fake_time: FakeTime,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     if fault == "close":
         sim.faults.ws_close_after_accept = True
     else:
         sim.faults.ws_expire_after_auth = fault
-    stream = make(kind, sim, fake_time)
-    status = stream.status()
-    async with stream:
-        delays = [(await next_disconnect(status, fake_time)).retry_in for _ in range(20)]
+    retries = Retries(caplog)
+    async with make(kind, sim, fake_time):
+        delays = [await retries.next(fake_time) for _ in range(20)]
     assert delays == [0.5, 1.0, 2.0] + [4.0] * 17
     assert 20 <= hub.connections[kind] <= 21  # one attempt per delay (and one in flight)
 
 
 @pytest.mark.parametrize("kind", KINDS)
 async def test_jitter_only_shortens_a_delay_so_the_cap_is_a_cap(
-    kind: str, sim: Simulator, fake_time: FakeTime
+    kind: str, sim: Simulator, fake_time: FakeTime, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Reconnect delays jitter as HTTP retries do: down by up to ``backoff_jitter`` of the
     nominal delay, never above it, so ``backoff_max`` bounds every wait."""
     sim.faults.ws_close_after_accept = True
     config = StreamConfig(backoff_initial=0.5, backoff_max=4.0, backoff_jitter=0.25)
     rands = iter([0.75, 0.0] * 10)  # values whose delays are exact in binary
-    stream = make(kind, sim, fake_time, config, rand=lambda: next(rands))
-    status = stream.status()
-    async with stream:
-        delays = [(await next_disconnect(status, fake_time)).retry_in for _ in range(8)]
+    retries = Retries(caplog)
+    async with make(kind, sim, fake_time, config, rand=lambda: next(rands)):
+        delays = [await retries.next(fake_time) for _ in range(8)]
     assert max(d or 0.0 for d in delays) <= 4.0
     assert delays == [0.5 * 0.8125, 1.0, 2.0 * 0.8125, 4.0, 4.0 * 0.8125, 4.0, 4.0 * 0.8125, 4.0]
 
 
 @pytest.mark.parametrize("kind", KINDS)
 async def test_drops_after_data_reset_the_backoff_and_empty_connections_after_them_grow_it(
-    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime, caplog: pytest.LogCaptureFixture
 ) -> None:
     stream = make(kind, sim, fake_time)
-    status = stream.status()
+    retries = Retries(caplog)
     data = await _data(stream)
     async with stream:
         delays = []
         for _ in range(6):
             await take(data, 1)  # this connection delivered data (a snapshot of its subscription)
             assert hub.drop(kind) == 1
-            delays.append((await next_disconnect(status, fake_time)).retry_in)
+            delays.append(await retries.next(fake_time))
         await take(data, 1)  # one more healthy connection, then only empty ones
         sim.faults.ws_expire_after_auth = "authExpired"
         assert hub.drop(kind) == 1
-        empty = [(await next_disconnect(status, fake_time)).retry_in for _ in range(5)]
+        empty = [await retries.next(fake_time) for _ in range(5)]
     assert delays == [0.5] * 6
     assert empty == [0.5, 1.0, 2.0, 4.0, 4.0]  # a healthy connection excuses none after it
 
@@ -275,14 +304,24 @@ async def test_subscribing_another_channel_keeps_the_first_across_reconnects(
 
 @pytest.mark.parametrize("kind", KINDS)
 async def test_max_attempts_counts_connections_that_ended_before_delivering_data(
-    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime, caplog: pytest.LogCaptureFixture
 ) -> None:
     sim.faults.ws_close_after_accept = True
     stream = make(kind, sim, fake_time, StreamConfig(max_attempts=3, backoff_jitter=0.0))
     status = stream.status()
+    retries = Retries(caplog)
     async with stream:
-        ends = [await next_disconnect(status, fake_time) for _ in range(3)]
-    assert [e.will_reconnect for e in ends] == [True, True, False]
+        assert [await retries.next(fake_time) for _ in range(2)] == [0.5, 1.0]
+        await until(lambda: hub.connections[kind] == 3)
+        ends: list[StreamDisconnected] = []
+        while not ends or ends[-1].will_reconnect:
+            (event,) = await take(status, 1)
+            if isinstance(event, StreamDisconnected):
+                ends.append(event)
+    # The market and charts sockets connect before they are closed: an outage each. The
+    # account socket is closed while it subscribes: it never connects, one outage in all.
+    outages = 1 if kind == "accounts" else 2
+    assert [e.will_reconnect for e in ends] == [True] * outages + [False]
     assert hub.connections[kind] == 3
     with pytest.raises(StreamClosedError, match="gave up after 3 attempts"):
         await take(status, 1)
