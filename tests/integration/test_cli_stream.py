@@ -208,7 +208,7 @@ def test_a_long_status_on_a_narrow_terminal_keeps_the_table_in_place(cli: Cli) -
     (stderr is the terminal too)."""
     down = ServerErrorFault(count=4)
     cli.on_sim(lambda: cli.sim.faults.server_errors.__setitem__("GET /v1/market/ws", down))
-    args = ("AAPL", "--reconnect-delay", "0.02", "--duration", "1")
+    args = ("AAPL", "--reconnect-delay", "0.02", "--count", "1", "--duration", "10")
     text = on_a_terminal(cli, *args, columns=60).replace("\x1b[?25h", "")
     # Each frame is written as: "\r", up over the rows of the one before, clear, the frame.
     parts = re.split(r"\r(?:\x1b\[(\d+)A)?\x1b\[J", text)

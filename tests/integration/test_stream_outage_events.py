@@ -24,15 +24,17 @@ PATHS = {"market": "/v1/market/ws", "accounts": "/v1/accounts/ws", "charts": "/v
 CONFIG = StreamConfig(backoff_initial=0.5, backoff_max=4.0, backoff_jitter=0.0)
 FAILED = 6
 """The handshakes the outage refuses."""
+WAITS = [0.5, 1.0, 2.0, 4.0, 4.0, 4.0, 4.0]
+"""The backoff after the drop, then after each refused handshake."""
 
 
-async def through_the_outage(stream: Any, fake_time: FakeTime) -> None:
-    """Move time to each next timer until the stream is connected again."""
-    while True:
-        await until(lambda: stream.connected or bool(fake_time.waiting()))
-        if stream.connected:
-            return
-        fake_time.advance(min(fake_time.waiting()))
+async def through_the_outage(stream: Any, fake_time: FakeTime, waits: list[float]) -> None:
+    """Let the backoff's ``waits`` through, each once it is pending (only these: an
+    authentication's deadline is a timer too), until the stream is connected again."""
+    for wait in waits:
+        await until(lambda: wait in fake_time.waiting())  # noqa: B023 - awaited here
+        fake_time.advance(wait)
+    await until(lambda: stream.connected)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -49,14 +51,14 @@ async def test_an_outage_is_one_disconnect_and_one_connect_counting_the_attempts
         sim.faults.server_errors[f"GET {PATHS[kind]}"] = ServerErrorFault(count=FAILED)
         assert hub.drop(kind) == 1
         await until(lambda: not stream.connected)
-        await through_the_outage(stream, fake_time)
+        await through_the_outage(stream, fake_time, WAITS)
         down, up = await take(status, 2)
         assert drained(status) == []
     assert isinstance(down, StreamDisconnected) and down.will_reconnect
     assert down.retry_in == 0.5  # the first wait; the later ones are logged
     assert isinstance(up, StreamConnected) and up.reconnect
     assert up.failed_attempts == FAILED
-    assert up.down_for == up.at - down.at == 0.5 + 1.0 + 2.0 + 4.0 * (FAILED - 2)
+    assert up.down_for == up.at - down.at == sum(WAITS)
     logged = [r.getMessage() for r in caplog.records if "retrying in" in r.getMessage()]
     assert len(logged) == FAILED + 1  # the drop, then each refused handshake
 
@@ -70,7 +72,7 @@ async def test_a_first_connection_after_failed_attempts_counts_them(
     stream = make_stream("market", sim, fake_time, CONFIG, Tokens(sim))
     status = stream.status()
     async with stream:
-        await through_the_outage(stream, fake_time)
+        await through_the_outage(stream, fake_time, [0.5, 1.0, 2.0])
         down, up = await take(status, 2)
         assert drained(status) == []
     assert isinstance(down, StreamDisconnected) and down.retry_in == 0.5
