@@ -5,6 +5,7 @@ lookups and gaps; raw sockets read one message at a time."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import heapq
 import itertools
@@ -17,10 +18,11 @@ from typing import Any
 
 import aiohttp
 
+from aries_async import AriesClient, Token
 from aries_async.errors import ReauthenticationRequired
 from aries_async.models.orders import Order
-from aries_async.sim import Simulator
-from aries_async.sim.ws import WsHub
+from aries_async.sim import ManualClock, Simulator
+from aries_async.sim.ws import WsHub, hub_of
 from aries_async.streaming import AccountStream, ChartStream, MarketStream, StreamConfig
 from aries_async.streaming.accounts import OrderLookup
 
@@ -350,3 +352,41 @@ async def until_pong(reader: Reader) -> list[dict[str, Any]]:
     while heard[-1].get("type") != "pong":
         heard.append(await reader.next())
     return heard
+
+
+async def _no_sleep(_: float) -> None:
+    """A client's retry sleep: a failing token endpoint is given up on at once."""
+
+
+@contextlib.asynccontextmanager
+async def client_on_sim(
+    ttl: float, refresh_ttl: float | None = None
+) -> AsyncIterator[tuple[AriesClient, Simulator, WsHub]]:
+    """A signed-in client on a simulator whose :class:`ManualClock` is the client's wall
+    clock, its tokens living ``ttl`` seconds (refresh tokens ``refresh_ttl``, when given)."""
+    async with Simulator(seed=5, clock=ManualClock(), tick_interval=None, token_ttl=ttl) as sim:
+        if refresh_ttl is not None:
+            sim.auth.refresh_ttl = refresh_ttl
+        token = Token.from_response(sim.issue_token_response(), now=sim.clock.now())
+        client = AriesClient(
+            sim.client_config(), token=token, wall_clock=sim.clock.now, sleep=_no_sleep
+        )
+        async with client:
+            yield client, sim, hub_of(sim.app)
+
+
+def client_stream(
+    kind: str, client: AriesClient, fake_time: FakeTime, config: StreamConfig, account: str
+) -> Any:
+    """The opener of ``client``'s stream of ``kind`` (``market``, ``charts``, ``accounts``:
+    of ``account``) on ``fake_time``."""
+    options: dict[str, Any] = {
+        "config": config,
+        "sleep": fake_time.sleep,
+        "monotonic": fake_time.clock,
+    }
+    if kind == "market":
+        return client.market_stream(**options)
+    if kind == "charts":
+        return client.chart_stream(**options)
+    return client.account_stream(account, **options)

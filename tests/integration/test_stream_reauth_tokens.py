@@ -15,11 +15,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from stream_helpers import FakeTime, take, until
+from stream_helpers import FakeTime, client_on_sim, client_stream, take, until
 
 from aries_async import AriesClient, Token
 from aries_async.auth.store import sign_out
@@ -42,32 +42,14 @@ TOKEN_ROUTE = "POST /v1/oauth2/token"
 TOKEN = ("POST", "/v1/oauth2/token")
 
 
-async def no_sleep(_: float) -> None:
-    """The client's retry sleep: a failing token endpoint is given up on at once."""
-
-
-@contextlib.asynccontextmanager
-async def client_and_sim() -> AsyncIterator[tuple[AriesClient, Simulator, WsHub]]:
-    async with Simulator(seed=5, clock=ManualClock(), tick_interval=None, token_ttl=TTL) as sim:
-        token = Token.from_response(sim.issue_token_response(), now=sim.clock.now())
-        client = AriesClient(
-            sim.client_config(), token=token, wall_clock=sim.clock.now, sleep=no_sleep
-        )
-        async with client:
-            yield client, sim, hub_of(sim.app)
+def client_and_sim() -> contextlib.AbstractAsyncContextManager[
+    tuple[AriesClient, Simulator, WsHub]
+]:
+    return client_on_sim(TTL)
 
 
 def open_stream(kind: str, client: AriesClient, fake_time: FakeTime) -> Any:
-    options: dict[str, Any] = {
-        "config": CONFIG,
-        "sleep": fake_time.sleep,
-        "monotonic": fake_time.clock,
-    }
-    if kind == "market":
-        return client.market_stream(**options)
-    if kind == "charts":
-        return client.chart_stream(**options)
-    return client.account_stream(ACCOUNT, **options)
+    return client_stream(kind, client, fake_time, CONFIG, ACCOUNT)
 
 
 def live(hub: WsHub, kind: str) -> Session:

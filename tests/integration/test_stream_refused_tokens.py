@@ -20,13 +20,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from stream_helpers import FakeTime, take, until
+from stream_helpers import FakeTime, client_on_sim, client_stream, take, until
 
-from aries_async import AriesClient, Token
+from aries_async import AriesClient
 from aries_async.errors import StreamAuthError
 from aries_async.models.events import StreamConnected, StreamDisconnected, StreamReauthenticated
-from aries_async.sim import ManualClock, Simulator
-from aries_async.sim.ws import WsHub, hub_of
+from aries_async.sim import Simulator
+from aries_async.sim.ws import WsHub
 from aries_async.streaming import StreamConfig
 
 ACCOUNT = "TEST-ACCOUNT-001"
@@ -36,38 +36,30 @@ TTL = 600.0
 """The tokens' lifetime: the server warns (``refreshAuth``) 300 s before a session's end."""
 
 
-async def no_sleep(_: float) -> None:
-    """The client's retry sleep: a failing token endpoint is given up on at once."""
-
-
-@contextlib.asynccontextmanager
-async def client_and_sim(
+def client_and_sim(
     refresh_ttl: float | None = None,
-) -> AsyncIterator[tuple[AriesClient, Simulator, WsHub]]:
-    """A client on a simulator whose tokens live :data:`TTL` (refresh tokens ``refresh_ttl``,
-    when given)."""
-    async with Simulator(seed=5, clock=ManualClock(), tick_interval=None, token_ttl=TTL) as sim:
-        if refresh_ttl is not None:
-            sim.auth.refresh_ttl = refresh_ttl
-        token = Token.from_response(sim.issue_token_response(), now=sim.clock.now())
-        client = AriesClient(
-            sim.client_config(), token=token, wall_clock=sim.clock.now, sleep=no_sleep
-        )
-        async with client:
-            yield client, sim, hub_of(sim.app)
+) -> contextlib.AbstractAsyncContextManager[tuple[AriesClient, Simulator, WsHub]]:
+    return client_on_sim(TTL, refresh_ttl)
 
 
 def open_stream(kind: str, client: AriesClient, fake_time: FakeTime) -> Any:
-    options: dict[str, Any] = {
-        "config": CONFIG,
-        "sleep": fake_time.sleep,
-        "monotonic": fake_time.clock,
-    }
-    if kind == "market":
-        return client.market_stream(**options)
-    if kind == "charts":
-        return client.chart_stream(**options)
-    return client.account_stream(ACCOUNT, **options)
+    return client_stream(kind, client, fake_time, CONFIG, ACCOUNT)
+
+
+@contextlib.asynccontextmanager
+async def every_stream(
+    fake_time: FakeTime, refresh_ttl: float | None = None
+) -> AsyncIterator[tuple[AriesClient, Simulator, WsHub, tuple[Any, ...], list[Any]]]:
+    """The client's market, charts and account streams, open on the simulator, and a status
+    consumer of each."""
+    async with (
+        client_and_sim(refresh_ttl) as (client, sim, hub),
+        open_stream("market", client, fake_time) as market,
+        open_stream("charts", client, fake_time) as charts,
+        open_stream("accounts", client, fake_time) as account,
+    ):
+        streams = (market, charts, account)
+        yield client, sim, hub, streams, [stream.status() for stream in streams]
 
 
 async def let_backoffs_through(fake_time: FakeTime, streams: tuple[Any, ...]) -> None:
@@ -80,14 +72,7 @@ async def let_backoffs_through(fake_time: FakeTime, streams: tuple[Any, ...]) ->
 async def test_revoked_tokens_are_not_presented_again_and_one_renewal_serves_every_stream(
     fake_time: FakeTime,
 ) -> None:
-    async with (
-        client_and_sim() as (client, sim, hub),
-        open_stream("market", client, fake_time) as market,
-        open_stream("charts", client, fake_time) as charts,
-        open_stream("accounts", client, fake_time) as account,
-    ):
-        streams = (market, charts, account)
-        every_status = [stream.status() for stream in streams]
+    async with every_stream(fake_time) as (client, sim, hub, streams, every_status):
         first = (await client.auth.token()).access_token
         assert sim.context.ws_tokens[first] == 3
         assert sim.revoke_tokens() > 0
@@ -133,14 +118,7 @@ async def test_a_refresh_token_refused_for_good_is_told_once_per_stream(
     fake_time: FakeTime, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="aries_async")
-    async with (
-        client_and_sim() as (client, sim, hub),
-        open_stream("market", client, fake_time) as market,
-        open_stream("charts", client, fake_time) as charts,
-        open_stream("accounts", client, fake_time) as account,
-    ):
-        streams = (market, charts, account)
-        every_status = [stream.status() for stream in streams]
+    async with every_stream(fake_time) as (_client, sim, hub, streams, every_status):
         assert sim.revoke_tokens(refresh_tokens=True) > 0
         hub.check_deadlines()
         await let_backoffs_through(fake_time, streams)
@@ -167,14 +145,13 @@ async def test_a_refresh_token_dead_at_the_warning_is_told_once_per_stream_at_it
     serves until the session ends, as documented), says at INFO why it does, and at the
     session's end fails with the refusal: one WARNING per stream, at that end."""
     caplog.set_level(logging.INFO, logger="aries_async")
-    async with (
-        client_and_sim(refresh_ttl=1.0) as (client, sim, hub),
-        open_stream("market", client, fake_time) as market,
-        open_stream("charts", client, fake_time) as charts,
-        open_stream("accounts", client, fake_time) as account,
+    async with every_stream(fake_time, refresh_ttl=1.0) as (
+        _client,
+        sim,
+        hub,
+        streams,
+        every_status,
     ):
-        streams = (market, charts, account)
-        every_status = [stream.status() for stream in streams]
         sim.advance(TTL - 299.0)
         hub.check_deadlines()  # refreshAuth: the renewal is refused
         await until(lambda: all(s.reauths == 1 for s in streams))
