@@ -43,6 +43,7 @@ from aries_async.sim.state import State
 __all__ = [
     "JOURNAL_SIZE",
     "QUOTE_UNKNOWN",
+    "WS_TOKENS_KEPT",
     "RecordedRequest",
     "SimContext",
     "SimSettings",
@@ -53,6 +54,10 @@ QUOTE_UNKNOWN = ("item", "omit", "400", "404")
 
 JOURNAL_SIZE = 10_000
 """How many of the latest HTTP requests :attr:`SimContext.journal` keeps."""
+WS_TOKENS_KEPT = 64
+"""How many distinct tokens, the latest presented to the websockets, :attr:`SimContext.ws_tokens`
+counts: enough for a test to see which token a client presented again, while a stream renewed
+hourly for weeks does not grow the simulator (each token held costs about 600 bytes)."""
 
 
 @attrs.frozen
@@ -146,7 +151,8 @@ class SimContext:
         token_requests: how many ``POST /v1/oauth2/token`` calls arrived.
         ws_tokens: the access tokens the websockets' ``POST /auth`` presented, each with how
             many times (:meth:`authenticate` counts them): tests see which token a client
-            presented again. Kept in memory only, never journaled or logged.
+            presented again. The latest :data:`WS_TOKENS_KEPT` tokens, kept in memory only,
+            never journaled or logged.
         journal: the latest :data:`JOURNAL_SIZE` HTTP requests, oldest first
             (:class:`RecordedRequest`).
         stopping: set when the simulator stops (requests a fault leaves unanswered end then).
@@ -171,7 +177,10 @@ class SimContext:
         """Validate a raw access token that a websocket's ``POST /auth`` presented (counted in
         :attr:`ws_tokens`); ``scopes`` lists acceptable scopes (any one suffices), unless
         ``faults.scope_enforcement`` is ``"none"``."""
-        self.ws_tokens[token] += 1
+        counts = self.ws_tokens
+        if token not in counts and len(counts) >= WS_TOKENS_KEPT:
+            del counts[next(iter(counts))]  # the oldest: a simulator that runs for weeks
+        counts[token] += 1
         enforced = self.faults.scope_enforcement != "none"
         return self.auth.check_token(token, scopes if enforced else ())
 
