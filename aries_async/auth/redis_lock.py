@@ -140,10 +140,24 @@ class RedisLock:
         """This lock as held by the current task, if it is."""
         return next((lease for lease in _LEASES.get() if lease.lock is self), None)
 
-    async def drain(self) -> None:
-        """Wait for the releases of cancelled lock waits to finish."""
-        if self._releases:
-            await asyncio.wait(set(self._releases))
+    async def drain(self, timeout: float) -> None:
+        """Wait for the releases of cancelled lock waits to finish, for ``timeout`` seconds at
+        most (a stalled Redis must not hold up a shutdown): those still waiting then are
+        given up, with a warning, and the lock ends with its lease."""
+        if not self._releases:
+            return
+        _, late = await asyncio.wait(set(self._releases), timeout=timeout)
+        if late:
+            for release in late:
+                release.cancel()
+            await asyncio.wait(late)
+            log.warning(
+                "could not release the refresh lock %s (Redis did not answer within %gs); "
+                "it ends with its lease (%gs)",
+                self.key,
+                timeout,
+                self.lease,
+            )
 
     async def _acquire(self) -> str:
         owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(8)}"

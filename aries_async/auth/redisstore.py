@@ -96,6 +96,9 @@ class RedisTokenStore(AsyncClosing):
         poll_interval: about how often a process waiting for the lock asks again, in seconds.
         sleep: ``asyncio.sleep``-compatible; the waits between lease renewals use it (tests
             pass one they control).
+        close_timeout: seconds :meth:`aclose` waits for Redis to take the releases of
+            cancelled lock waits before it gives up (a stalled Redis must not hold up a
+            shutdown; such a lock ends with its lease).
         token_url: the token endpoint the grant is for (``config.endpoints.token_url``; the
             client's, when left out and the store is given to an ``AriesClient``): kept
             beside the token, and a token kept for another (a sandbox's, where this is
@@ -121,14 +124,15 @@ class RedisTokenStore(AsyncClosing):
         poll_interval: float = 0.05,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         token_url: str | None = None,
+        close_timeout: float = 2.0,
     ) -> None:
         module = redis_module()
         if not client_id:  # ClientConfig.client_id, read from an unset ARIES_CLIENT_ID
             raise ConfigurationError("RedisTokenStore needs the app's client_id (ARIES_CLIENT_ID)")
         if not grant or {"{", "}"} & set(client_id + grant):
             raise ConfigurationError("client_id and grant must be non-empty and without braces")
-        if not (lease > 0 and poll_interval > 0):
-            raise ConfigurationError("lease and poll_interval must be positive")
+        if not (lease > 0 and poll_interval > 0 and close_timeout > 0):
+            raise ConfigurationError("lease, poll_interval and close_timeout must be positive")
         self._error: type[Exception] = module.RedisError
         self._where = shown(redis)
         self._owned = isinstance(redis, str)
@@ -142,6 +146,7 @@ class RedisTokenStore(AsyncClosing):
         """The app whose grant this is (part of the keys)."""
         self.lease = lease
         self.poll_interval = poll_interval
+        self.close_timeout = close_timeout
         self.token_url = token_url
         """The token endpoint the tokens are for (None: not checked)."""
         self._label = token_url or ""
@@ -380,10 +385,11 @@ class RedisTokenStore(AsyncClosing):
     # -- lifetime -------------------------------------------------------------------------------
 
     async def aclose(self) -> None:
-        """Finish releasing the locks of cancelled lock waits, then close the Redis
+        """Finish releasing the locks of cancelled lock waits (for ``close_timeout`` seconds at
+        most: a lock Redis has not released by then ends with its lease), then close the Redis
         connections the store opened from a URL (a client you gave stays open)."""
         try:
-            await self._refresh_lock.drain()
+            await self._refresh_lock.drain(self.close_timeout)
         finally:
             if self._owned:
                 await self._redis.aclose()

@@ -138,12 +138,15 @@ class RedisRateBudget(AsyncClosing):
             Members of a fleet must all use the same clock. Its old name ``clock`` still
             works for one release, with a :class:`DeprecationWarning`.
         member_lease: seconds (on the fleet's clock) this member's configured rate keeps
-            holding the fleet to it after its last turn, when it ends without ``aclose()``;
-            a member idle longer stops counting until its next turn.
+            holding the fleet to it after its last turn, when it ends without ``aclose()``
+            (or its withdrawal failed); a member idle longer stops counting until its next
+            turn.
+        close_timeout: seconds ``aclose()`` waits for Redis to take the withdrawal of this
+            member's rate before it gives up (a stalled Redis must not hold up a shutdown).
 
     Raises:
         ConfigurationError: redis-py is not installed (the ``redis`` extra), ``url`` is not
-            a Redis URL, or ``member_lease`` is not positive.
+            a Redis URL, or ``member_lease`` or ``close_timeout`` is not positive.
     """
 
     @renamed_arguments(clock="wall_clock")
@@ -155,9 +158,14 @@ class RedisRateBudget(AsyncClosing):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         wall_clock: Callable[[], float] | None = None,
         member_lease: float = 300.0,
+        close_timeout: float = 2.0,
     ) -> None:
         if not member_lease > 0:
             raise ConfigurationError(f"member_lease must be positive seconds, got {member_lease!r}")
+        if not close_timeout > 0:
+            raise ConfigurationError(
+                f"close_timeout must be positive seconds, got {close_timeout!r}"
+            )
         self._error: type[Exception] = redis_module().RedisError
         self._own = isinstance(url, str)
         self._where = shown(url)
@@ -166,6 +174,7 @@ class RedisRateBudget(AsyncClosing):
         self._sleep = sleep
         self._wall_clock = wall_clock
         self.member_lease = member_lease
+        self.close_timeout = close_timeout
         self._member = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(8)}"
         self._joined: set[str] = set()
         self._told: dict[str, tuple[int, int]] = {}
@@ -248,14 +257,28 @@ class RedisRateBudget(AsyncClosing):
     async def aclose(self) -> None:
         """Withdraw this member's rate from the buckets it used (so that it no longer holds the
         fleet back), then close the Redis client if we made it from a URL. A Redis that cannot
-        be reached then is not an error: the rate lapses after ``member_lease`` instead."""
+        be reached, or does not take the withdrawal within ``close_timeout`` seconds, is not an
+        error: one warning says so, and the rate lapses ``member_lease`` seconds after this
+        member's last turn instead."""
+        joined, self._joined = sorted(self._joined), set()
         try:
-            for bucket in sorted(self._joined):
-                await self.redis.hdel(self._keys(bucket)[0], self._member)
-        except self._error as exc:
-            log.debug("could not withdraw from the fleet's rate budget in Redis: %r", exc)
+            if joined:
+                async with asyncio.timeout(self.close_timeout):
+                    for bucket in joined:
+                        await self.redis.hdel(self._keys(bucket)[0], self._member)
+        except (self._error, TimeoutError) as exc:
+            # The type only: redis-py's messages may quote the server's address and more.
+            why = "timed out" if isinstance(exc, TimeoutError) else type(exc).__name__
+            log.warning(
+                "could not withdraw this process's rate from the fleet's rate budget in Redis "
+                "at %s (%s, waited at most %gs): the fleet keeps to it until %gs after this "
+                "process's last turn",
+                self._where,
+                why,
+                self.close_timeout,
+                self.member_lease,
+            )
         finally:
-            self._joined.clear()
             if self._own:
                 await self.redis.aclose()
 

@@ -3,7 +3,8 @@ holds a call no longer than the call's own timeout: the wait for its turn in the
 budget and for a token under the store's lock end at the call's deadline with
 ``RequestTimeoutError``, the request not sent, and a 429's pause that Redis does not record
 within the pause's length is given up; instead of when redis-py's socket timeout ends (5 s in
-redis-py 8, none before it: for ever).
+redis-py 8, none before it: for ever). Closing the budget or the token store gives up on it
+after their ``close_timeout``, with one warning.
 
 Redis is stalled with ``CLIENT PAUSE ... WRITE``: scripts and ``SET`` wait, reads and the
 test's own ``CLIENT UNPAUSE`` do not. The calls' timeouts are short and real: what is waited
@@ -13,20 +14,25 @@ for is the call's end, which without the bound comes only with the unpause.
 from __future__ import annotations
 
 import asyncio
+import logging
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio
-from redis_server import reply_gate
+from redis_server import cancel_unanswered_lock_wait, reply_gate
 from stream_helpers import WallClockAhead
 
 from aries_async import AriesClient, RateLimit
 from aries_async.auth.redisstore import RedisTokenStore
 from aries_async.errors import RateLimitError, RequestTimeoutError
 from aries_async.http.budget_redis import RedisRateBudget
-from aries_async.sim import RateLimitFault, Simulator
+from aries_async.sim import ManualClock, RateLimitFault, Simulator
+from aries_async.testing import capture_logs, shows_secret
 
 TIMEOUT = 0.2
+SOCKET_TIMEOUT_LESS = 4
+"""A generous bound on a close, short of redis-py 8's socket timeout (5 s; none before it)."""
 
 
 @pytest.fixture
@@ -43,7 +49,7 @@ async def test_a_stalled_rate_budget_ends_the_call_at_its_deadline(
 ) -> None:
     async with (
         Simulator(tick_interval=None) as sim,
-        RedisRateBudget(redis_url) as budget,
+        RedisRateBudget(redis_url, close_timeout=TIMEOUT) as budget,
     ):
         config = sim.client_config(rate_limit=20, timeout=TIMEOUT)
         async with AriesClient(config, token=sim.issue_token(), rate_budget=budget) as client:
@@ -52,9 +58,8 @@ async def test_a_stalled_rate_budget_ends_the_call_at_its_deadline(
             async with asyncio.timeout(30):  # the pause's end is a minute away
                 with pytest.raises(RequestTimeoutError) as raised:
                     await client.market.quote("AAPL")
-            # Leaving the budget withdraws this member's rate (a write): with Redis still
-            # paused that waits out redis-py's socket timeout, 5 s of the suite's time.
-            await paused.client_unpause()
+            # Leaving the budget withdraws this member's rate (a write), with Redis still
+            # paused: given up after close_timeout (the test below).
     assert raised.value.request_sent is False
     assert sim.requests[("GET", "/v1/chart/quotes")] == 1
 
@@ -102,3 +107,69 @@ async def test_a_429_whose_pause_redis_does_not_record_holds_the_call_no_longer(
                         await client.market.quote("AAPL")
                 gate.let_go()
         assert sim.requests[("GET", "/v1/chart/quotes")] == 2
+
+
+def _warnings(records: list[logging.LogRecord]) -> list[logging.LogRecord]:
+    return [record for record in records if record.levelno >= logging.WARNING]
+
+
+async def test_a_rate_budget_closes_within_its_bound_with_redis_stalled(
+    redis_url: str, paused: redis.asyncio.Redis
+) -> None:
+    """The withdrawal of this member's rate is given up after ``close_timeout``, with one
+    warning; the rate is not held for ever: it lapses with the member's lease (on the fleet's
+    clock), whether or not Redis ran the withdrawal once it answered again."""
+    clock = ManualClock(start=1_000_000.0)
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(seconds)
+
+    prefix = f"test:{uuid.uuid4().hex}:"
+
+    def member() -> RedisRateBudget:
+        return RedisRateBudget(
+            redis_url,
+            prefix=prefix,
+            sleep=sleep,
+            wall_clock=clock.now,
+            member_lease=30,
+            close_timeout=TIMEOUT,
+        )
+
+    password = redis_url.split(":")[2].split("@")[0]
+    async with member() as other:
+        leaving = member()
+        assert await leaving.acquire("b", 1, 1, 1.0)  # registers one a second
+        await paused.client_pause(60_000, all=False)
+        with capture_logs() as logs:
+            async with asyncio.timeout(SOCKET_TIMEOUT_LESS):
+                await leaving.aclose()
+        await paused.client_unpause()
+        (warning,) = _warnings(logs.records)
+        assert "withdraw" in warning.getMessage() and "30s" in warning.getMessage()
+        assert not any(shows_secret(line, password) for line in logs.lines), logs.lines
+        clock.advance(31)  # past the lease of its last turn
+        started = clock.now()
+        for _ in range(3):
+            assert await other.acquire("b", 10, 1, 1.0)
+        assert clock.now() - started == pytest.approx(0.2)  # its own ten a second
+
+
+async def test_a_token_store_closes_within_its_bound_with_redis_stalled(
+    redis_url: str,
+) -> None:
+    """A lock wait cancelled as Redis stopped answering leaves a release that close does not
+    wait for past ``close_timeout``; the lock ends with its lease."""
+    raw = redis.asyncio.Redis.from_url(redis_url)
+    async with reply_gate(redis_url) as gate:
+        store = RedisTokenStore(gate.url, client_id="app", close_timeout=TIMEOUT)
+        await cancel_unanswered_lock_wait(gate, store)  # its release is not answered
+        with capture_logs() as logs:
+            async with asyncio.timeout(SOCKET_TIMEOUT_LESS):
+                await store.aclose()
+        gate.let_go()
+    (warning,) = _warnings(logs.records)
+    assert store.lock_key in warning.getMessage() and "lease" in warning.getMessage()
+    left = await raw.pttl(store.lock_key)  # released, or ending with its lease
+    assert left == -2 or 0 < left <= 60_000
+    await raw.aclose()

@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio
-from redis_server import ReplyGate, reply_gate
+from redis_server import ReplyGate, cancel_unanswered_lock_wait, reply_gate
 from stream_helpers import FakeTime, until
 
 from aries_async import AriesClient
@@ -224,21 +224,10 @@ async def test_a_late_release_leaves_the_next_holders_lock_in_place(
 
 
 async def _cancel_as_redis_answers(gate: ReplyGate, store: RedisTokenStore) -> None:
-    """Start waiting for ``store``'s lock, and cancel the wait once Redis has answered its
-    SET, before the answer reaches the store."""
-    await store.lock_owner()  # connected before the replies are held
-    gate.hold()
-
-    async def enter() -> None:
-        async with store.lock():
-            raise AssertionError("the wait was cancelled before it got the answer")
-
-    waiter = asyncio.ensure_future(enter())
-    await asyncio.wait_for(gate.held.wait(), 5)
-    waiter.cancel()
+    """Cancel a wait for ``store``'s lock once Redis has answered its SET, before the answer
+    reaches the store; then let the replies through."""
+    await cancel_unanswered_lock_wait(gate, store)
     gate.let_go()
-    with pytest.raises(asyncio.CancelledError):
-        await waiter
 
 
 async def test_a_wait_cancelled_after_its_lock_was_taken_frees_it(

@@ -7,10 +7,13 @@ import contextlib
 import os
 from collections.abc import AsyncIterator
 
+import pytest
 import redis
 import yarl
 
-__all__ = ["REQUIRED", "ReplyGate", "flush", "reply_gate"]
+from aries_async.auth.redisstore import RedisTokenStore
+
+__all__ = ["REQUIRED", "ReplyGate", "cancel_unanswered_lock_wait", "flush", "reply_gate"]
 
 # Read at import: the autouse fixture of tests/conftest.py removes ARIES_* variables per test.
 REQUIRED = os.environ.get("ARIES_REQUIRE_REDIS") == "1"
@@ -97,3 +100,21 @@ async def reply_gate(url: str) -> AsyncIterator[ReplyGate]:
             task.cancel()  # connections its users left open end with it
         await asyncio.gather(*relays, return_exceptions=True)
         await server.wait_closed()
+
+
+async def cancel_unanswered_lock_wait(gate: ReplyGate, store: RedisTokenStore) -> None:
+    """Start waiting for ``store``'s lock (through ``gate``), and cancel the wait once Redis has
+    answered its SET, before the answer reaches the store: the replies stay held."""
+    await store.lock_owner()  # connected before the replies are held
+    gate.hold()
+
+    async def enter() -> None:
+        async with store.lock():
+            raise AssertionError("the wait was cancelled before it got the answer")
+
+    waiter = asyncio.ensure_future(enter())
+    async with asyncio.timeout(5):
+        await gate.held.wait()
+    waiter.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
