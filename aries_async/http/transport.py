@@ -8,7 +8,6 @@ import functools
 import logging
 import random
 import time
-import warnings
 from collections.abc import Callable, Coroutine, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any
@@ -47,6 +46,7 @@ from aries_async.http.loop_owner import LoopOwner
 from aries_async.http.retry import should_retry
 from aries_async.http.retry_loop import RetryLoop
 from aries_async.http.sessions import Sending, open_sessions
+from aries_async.http.unclosed import warn_unclosed
 
 if TYPE_CHECKING:
     from aries_async.http.budget import Pacer
@@ -148,15 +148,7 @@ class Transport(LoopOwner):
         session = self._session
         if self._closed or not self._own_session or session is None or session.closed:
             return
-        message = (
-            f"Unclosed {owner}: dropped without being closed, it leaves its connection pool "
-            "to the garbage collector. Close a client when done with it: await "
-            "client.aclose(), or async with AriesClient(...) as client (in a notebook, let "
-            "the cell that makes a client close the one it made before)"
-        )
-        warnings.warn(message, ResourceWarning, source=self, stacklevel=1)
-        if self._loop is not None:
-            self._loop.call_exception_handler({"message": message})
+        warn_unclosed(owner, self, self._loop)
 
     async def close(self) -> None:
         """Close for good: end calls in flight wherever they wait (their turn under the rate
