@@ -113,7 +113,9 @@ class OAuth:
         redirect = redirect_uri or self._config.redirect_uri
         if not redirect:
             raise ConfigurationError("a redirect_uri is required (argument or ARIES_REDIRECT_URI)")
-        scope_list = _some_scopes(
+        from aries_async.auth.scopes import some_scopes  # the table loads when it is needed
+
+        scope_list = some_scopes(
             scopes if scopes is not None else self._config.scopes,
             "the authorization request needs at least one scope (scopes= or ARIES_SCOPES)",
         )
@@ -270,9 +272,11 @@ class OAuth:
                 empty ``scope`` would ask for every scope the client may have); nothing is
                 sent. ``None`` (the default) asks for the server's default scopes.
         """
+        from aries_async.auth.scopes import some_scopes  # the table loads when it is needed
+
         asked = None
         if scopes is not None:
-            asked = _some_scopes(
+            asked = some_scopes(
                 scopes,
                 "client_credentials needs at least one scope, or scopes=None for the server's "
                 "default",
@@ -383,17 +387,3 @@ class OAuth:
         if not self._config.client_secret:
             raise ConfigurationError("client_secret is not configured (ARIES_CLIENT_SECRET)")
         return self._config.client_secret
-
-
-def _some_scopes(scopes: str | Iterable[str], refusal: str) -> tuple[str, ...]:
-    """The scopes ``scopes`` names (groups expanded).
-
-    Raises:
-        ValidationError: a name is unknown, or none is given (``refusal`` says why it must).
-    """
-    from aries_async.auth.scopes import expand_scopes  # the table loads when it is needed
-
-    names = tuple(expand_scopes(scopes))
-    if not names:
-        raise ValidationError(refusal, field="scopes")
-    return names

@@ -34,6 +34,7 @@ __all__ = [
     "required_scopes",
     "route_scopes",
     "route_template",
+    "some_scopes",
 ]
 
 ALL_SCOPES: tuple[str, ...] = (
@@ -182,6 +183,19 @@ def expand_scopes(names: str | Iterable[str]) -> list[str]:
             raise ValidationError(_unknown(word), field="scopes")
         scopes.update(dict.fromkeys(group))
     return list(scopes)
+
+
+def some_scopes(names: str | Iterable[str], refusal: str) -> tuple[str, ...]:
+    """The scopes ``names`` names (groups expanded, as :func:`expand_scopes` does), of which
+    there must be one at least.
+
+    Raises:
+        ValidationError: a name is unknown, or none is given (``refusal`` says why one must).
+    """
+    scopes = tuple(expand_scopes(names))
+    if not scopes:
+        raise ValidationError(refusal, field="scopes")
+    return scopes
 
 
 def _unknown(word: str) -> str:
