@@ -260,8 +260,8 @@ class ClientConfig:
             whose wait would end past the budget is not made: the last failure is raised.
             ``client.timeout(...)`` and ``request(timeout=...)`` set it per call.
         attempt_timeout: the longest one attempt may take, in seconds, within that budget
-            (None: an attempt may use all of what is left). Set it below ``timeout`` to leave
-            time for a retry after an attempt that hangs.
+            (None: all of what is left). Below ``timeout`` it leaves time to retry a hung
+            attempt; a refresh's or code exchange's are not cut (a retry would be refused).
         connect_timeout: timeout for opening a connection (within the attempt's time).
         pool_size: maximum simultaneous connections (hundreds of concurrent calls are fine).
         pool_size_per_host: per-host limit (0: same as pool_size).

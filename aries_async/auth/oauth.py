@@ -30,6 +30,7 @@ from aries_async.errors import (
     ReauthenticationRequired,
     ValidationError,
 )
+from aries_async.http.whole_attempts import whole_attempts
 
 if TYPE_CHECKING:
     from aries_async.auth.store import TokenStore
@@ -353,18 +354,23 @@ class OAuth:
             AuthError: the grant was refused (typed by :func:`refusal_error`).
             APIError: the endpoint failed (429, 5xx), every secret of the grant blanked out.
         """
-        log.debug("token request: grant_type=%s", body["grant_type"])
+        grant = body["grant_type"]
+        log.debug("token request: grant_type=%s", grant)
         failure: AuthError | APIError | None = None
-        least = REFRESH_WAIT if body["grant_type"] == "refresh_token" else 0.0
+        least = REFRESH_WAIT if grant == "refresh_token" else 0.0
+        # A code, or a refresh token a rotating server spends: no attempt stops waiting for
+        # the answer holding the new tokens before the call's time is up (see whole_attempts).
+        single_use = grant != CLIENT_CREDENTIALS
         try:
-            return await self._transport.request(
-                "POST",
-                self._config.endpoints.token_url,
-                idempotent=True,  # a refused grant is a 4xx (not retried); 5xx/timeouts retry
-                json=None if form else body,
-                data=body if form else None,
-                timeout=max(self._config.timeout, least),
-            )
+            with whole_attempts() if single_use else contextlib.nullcontext():
+                return await self._transport.request(
+                    "POST",
+                    self._config.endpoints.token_url,
+                    idempotent=True,  # a refusal is a 4xx (not retried); 5xx, timeouts retry
+                    json=None if form else body,
+                    data=body if form else None,
+                    timeout=max(self._config.timeout, least),
+                )
         except APIError as exc:
             if may_switch and unread_body(exc):
                 raise _BodyNotRead from None

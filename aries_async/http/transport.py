@@ -47,6 +47,7 @@ from aries_async.http.retry import should_retry
 from aries_async.http.retry_loop import RetryLoop
 from aries_async.http.sessions import Sending, open_sessions
 from aries_async.http.unclosed import warn_unclosed
+from aries_async.http.whole_attempts import WHOLE_ATTEMPTS
 
 if TYPE_CHECKING:
     from aries_async.http.budget import Pacer
@@ -190,7 +191,9 @@ class Transport(LoopOwner):
 
         The call must end within ``timeout`` seconds (default ``config.timeout``), retries
         included, or by ``deadline`` (on the ``monotonic`` clock) when given: a call that
-        continues an earlier one (a replay after a 401) passes the deadline it had.
+        continues an earlier one (a replay after a 401) passes the deadline it had. Each
+        attempt is cut at ``config.attempt_timeout``, but those of a call given a ``timeout``
+        or ``deadline`` in a :func:`~.whole_attempts.whole_attempts` block (a token grant's).
 
         The first attempt runs without any retry machinery. When it fails with an error that
         :func:`~.retry.should_retry` accepts, tenacity takes over: its loop first replays that
@@ -209,7 +212,7 @@ class Transport(LoopOwner):
         else:
             deadline = self._monotonic() + timeout
             config = self._config
-            if config.attempt_timeout is not None:
+            if config.attempt_timeout is not None and not WHOLE_ATTEMPTS.get():
                 timeout = min(timeout, config.attempt_timeout)
             attempt_timeout = client_timeout(timeout, config.connect_timeout)
         return self._attempt(
@@ -227,7 +230,7 @@ class Transport(LoopOwner):
 
     def _remaining(self, deadline: float, method: str, url: str) -> aiohttp.ClientTimeout:
         """The timeout of an attempt starting now: what is left before ``deadline``, at most
-        ``config.attempt_timeout``.
+        ``config.attempt_timeout`` (outside :func:`~.whole_attempts.whole_attempts`).
 
         Raises:
             RequestTimeoutError: nothing is left.
@@ -236,7 +239,7 @@ class Transport(LoopOwner):
         if left <= 0:
             raise RequestTimeoutError(f"{method} {path_of(url)} ran out of time")
         config = self._config
-        if config.attempt_timeout is not None:
+        if config.attempt_timeout is not None and not WHOLE_ATTEMPTS.get():
             left = min(left, config.attempt_timeout)
         return aiohttp.ClientTimeout(total=left, sock_connect=min(config.connect_timeout, left))
 

@@ -314,17 +314,19 @@ async def test_a_caller_timing_out_mid_refresh_does_not_lose_the_rotated_refresh
             assert sim.token_requests == 1
 
 
+@pytest.mark.parametrize("attempt_timeout", [None, 0.5], ids=["call-timeout", "attempt-timeout"])
 async def test_a_grant_answered_after_the_call_timeout_is_not_lost(
-    loop_clock: Callable[[], float],
+    loop_clock: Callable[[], float], attempt_timeout: float | None
 ) -> None:
     """The token endpoint rotates the refresh token and answers after the client's timeout
     (a slow endpoint, or a loop too busy to read the answer in time): that answer holds the
     only copy of the new refresh token, so the renewal waits for it, and the client stays
-    signed in. The caller that asked still ends at its own timeout."""
+    signed in. The caller that asked still ends at its own timeout. With an attempt timeout
+    too: an attempt cut short and retried would present the spent refresh token."""
     async with Simulator(seed=6) as sim:
         old = sim.issue_token(ttl=0)  # expired on arrival: the next call renews it
         store = MemoryTokenStore(old)
-        config = sim.client_config(timeout=1.0)
+        config = sim.client_config(timeout=1.0, attempt_timeout=attempt_timeout)
         async with AriesClient(config, token_store=store, monotonic=loop_clock) as client:
             sim.faults.late_token_answers = 3.0
             started = loop_clock()

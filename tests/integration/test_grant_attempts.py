@@ -1,0 +1,88 @@
+"""How the token grants' attempts are cut and retried.
+
+A grant that spends what it presents (a rotating refresh token, an authorization code) is
+answered once: its attempts are never cut at ``attempt_timeout`` (a retry would present what
+the server has spent), yet an answer that grants nothing (a 5xx), or a connection lost before
+the server read the grant, is retried as for any idempotent call. Client credentials can be
+asked for again at no risk: their attempts are cut as any call's are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import aiohttp
+import pytest
+
+from aries_async import AriesClient, MemoryTokenStore, RetryPolicy
+from aries_async.errors import RequestTimeoutError
+from aries_async.sim import ServerErrorFault, Simulator
+from aries_async.testing import RecordingSleep
+
+TOKEN = "POST /v1/oauth2/token"
+
+
+@pytest.mark.parametrize("attempt_timeout", [None, 0.5], ids=["call-timeout", "attempt-timeout"])
+@pytest.mark.parametrize("fault", ["503", "dropped-connection"])
+async def test_a_refresh_the_server_did_not_process_is_retried(
+    loop_clock: Callable[[], float], fault: str, attempt_timeout: float | None
+) -> None:
+    """The token endpoint answers 503, or closes the connection after reading the grant and
+    before processing it: the old refresh token is still good, and the retry renews with it."""
+    async with Simulator(seed=6) as sim:
+        old = sim.issue_token(ttl=0)  # expired on arrival: the next call renews it
+        store = MemoryTokenStore(old)
+        config = sim.client_config(timeout=5.0, attempt_timeout=attempt_timeout)
+        sleep = RecordingSleep()
+        async with AriesClient(
+            config, token_store=store, sleep=sleep, monotonic=loop_clock
+        ) as client:
+            if fault == "503":
+                sim.faults.server_errors[TOKEN] = ServerErrorFault(count=1, status=503)
+            else:
+                sim.faults.drop_connection[TOKEN] = 1
+            assert await client.accounts.list()
+            assert len(sleep.waits) == 1  # one retry, after the backoff
+            saved = await store.load()
+            assert saved is not None and saved.refresh_token != old.refresh_token
+            assert sim.token_requests == 1  # the one grant the server processed
+
+
+async def test_a_code_exchange_answered_after_the_attempt_timeout_is_not_lost(
+    loop_clock: Callable[[], float],
+) -> None:
+    """The code is used up once granted: an attempt cut at ``attempt_timeout`` and retried
+    would present a used code (refused, ``invalid_grant``). The exchange waits for its answer
+    within the call's timeout instead."""
+    async with Simulator(seed=6) as sim:
+        config = sim.client_config(timeout=2.0, attempt_timeout=0.5)
+        async with AriesClient(config, monotonic=loop_clock) as client:
+            request = client.oauth.authorization_url()
+            async with (
+                aiohttp.ClientSession() as browser,
+                browser.get(request.url, allow_redirects=False) as consent,
+            ):
+                callback = consent.headers["Location"]
+            sim.faults.late_token_answers = 1.0
+            started = loop_clock()
+            token = await client.oauth.exchange_code(callback, request)
+            assert loop_clock() - started == pytest.approx(1.0)
+            assert token.refresh_token
+            assert sim.token_requests == 1
+
+
+async def test_client_credentials_attempts_are_still_cut_at_the_attempt_timeout(
+    loop_clock: Callable[[], float],
+) -> None:
+    """Asking for an app token again spends nothing: a hung attempt is cut and retried."""
+    async with Simulator(seed=6) as sim:
+        retry = RetryPolicy(max_attempts=2, jitter=0.0)
+        config = sim.client_config(timeout=5.0, attempt_timeout=0.5, retry=retry)
+        sleep = RecordingSleep()
+        async with AriesClient(config, sleep=sleep, monotonic=loop_clock) as client:
+            sim.faults.late_token_answers = 3.0
+            started = loop_clock()
+            with pytest.raises(RequestTimeoutError):
+                await client.oauth.client_credentials()
+            assert loop_clock() - started == pytest.approx(1.0)  # two attempts of 0.5 s
+            assert sim.token_requests == 2
