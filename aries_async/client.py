@@ -197,9 +197,9 @@ class AriesClient(AsyncClosing, Groups, Streams):
 
         Calls in flight end at once with :class:`~aries_async.errors.ClientClosedError` (they
         are not retried), and so does every later call: a closed client never opens a new
-        connection pool. The streams it opened that are still open are closed first. A token
-        refresh still in flight (its caller timed out or was cancelled) is allowed to finish
-        first, so that a rotated refresh token is saved, not lost.
+        connection pool. Its open streams are closed first. A token refresh in flight gets its
+        grant's answer, so a rotated refresh token is not lost; its save waits at most the
+        store's ``close_timeout`` (:mod:`~aries_async.auth.renewal_close` says more).
 
         A client belongs to the event loop it was first used on: close it there, or anywhere
         once that loop is closed (each ``asyncio.run()`` closes its loop at its end).
@@ -217,7 +217,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
     async def _close(self) -> None:
         if self._transport.on_its_loop():
             await self._close_streams()
-            await self.auth.settle()
+            await self.auth.settle(closing=True)
         await self._transport.close()
 
     def timeout(self, seconds: float) -> TimeoutBlock:

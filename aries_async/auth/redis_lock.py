@@ -24,7 +24,7 @@ import os
 import random
 import secrets
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -118,7 +118,8 @@ class RedisLock:
     @contextlib.asynccontextmanager
     async def hold(self) -> AsyncIterator[None]:
         """Hold the lock, renewing its lease, until the block ends. A wait cancelled as Redis
-        gave it the lock releases it in the background (:meth:`drain` waits for it).
+        gave it the lock, and a holder cancelled in the block, release it in the background
+        (:meth:`drain` waits for it).
 
         Raises:
             AriesError: what ``run`` makes of a failed ``SET`` (the store's
@@ -133,17 +134,23 @@ class RedisLock:
             finally:
                 _LEASES.reset(reset)
                 renewing.cancel()
-                # Shielded: a second cancellation must not leave the lock to its lease.
-                await asyncio.shield(self._leave(lease, renewing))
+                leaving = self._background(self._leave(lease, renewing))
+                task = asyncio.current_task()
+                # A holder being cancelled (a closing client giving up a renewal on a Redis
+                # that stopped answering) does not wait for the release. Otherwise shielded:
+                # a cancellation must not leave the lock to its lease.
+                if task is None or not task.cancelling():
+                    await asyncio.shield(leaving)
 
     def held(self) -> Lease | None:
         """This lock as held by the current task, if it is."""
         return next((lease for lease in _LEASES.get() if lease.lock is self), None)
 
     async def drain(self, timeout: float) -> None:
-        """Wait for the releases of cancelled lock waits to finish, for ``timeout`` seconds at
-        most (a stalled Redis must not hold up a shutdown): those still waiting then are
-        given up, with a warning, and the lock ends with its lease."""
+        """Wait for the releases still in flight (those of cancelled lock waits and holders
+        among them) to finish, for ``timeout`` seconds at most (a stalled Redis must not hold
+        up a shutdown): those still waiting then are given up, with a warning, and the lock
+        ends with its lease."""
         if not self._releases:
             return
         _, late = await asyncio.wait(set(self._releases), timeout=timeout)
@@ -159,6 +166,13 @@ class RedisLock:
                 self.lease,
             )
 
+    def _background(self, release: Coroutine[Any, Any, None]) -> asyncio.Future[None]:
+        """Run ``release`` in a task of its own, which :meth:`drain` waits for."""
+        task = asyncio.ensure_future(release)
+        self._releases.add(task)
+        task.add_done_callback(self._releases.discard)
+        return task
+
     async def _acquire(self) -> str:
         owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(8)}"
         while True:
@@ -168,9 +182,7 @@ class RedisLock:
                 )
             except asyncio.CancelledError:
                 # The SET may have reached Redis: free the lock now rather than at lease end.
-                release = asyncio.ensure_future(self._release(owner, held=False))
-                self._releases.add(release)
-                release.add_done_callback(self._releases.discard)
+                self._background(self._release(owner, held=False))
                 raise
             if taken:
                 return owner

@@ -98,7 +98,8 @@ class RedisTokenStore(AsyncClosing):
             pass one they control).
         close_timeout: seconds :meth:`aclose` waits for Redis to take the releases of
             cancelled lock waits before it gives up (a stalled Redis must not hold up a
-            shutdown; such a lock ends with its lease).
+            shutdown; such a lock ends with its lease), and a closing ``AriesClient`` for the
+            store to take a renewal's result.
         token_url: the token endpoint the grant is for (``config.endpoints.token_url``; the
             client's, when left out and the store is given to an ``AriesClient``): kept
             beside the token, and a token kept for another (a sandbox's, where this is

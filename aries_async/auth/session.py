@@ -31,6 +31,7 @@ from typing import Any, TypeGuard
 from aries_async._deprecation import renamed_arguments
 from aries_async.auth.grant_errors import refused_for_good
 from aries_async.auth.oauth import OAuth
+from aries_async.auth.renewal_close import RenewalStage, settle_for_close
 from aries_async.auth.shared_refusals import record_refusal, recorded_refusal
 from aries_async.auth.store import TokenStore, not_signed_in, sign_out, where
 from aries_async.auth.tokens import CLIENT_CREDENTIALS, Token, given_token
@@ -103,6 +104,8 @@ class AuthSession:
         self._lock = asyncio.Lock()
         self._refreshing: asyncio.Future[Token] | None = None
         """The latest refresh (a strong reference, so the loop cannot drop it mid-flight)."""
+        self._stage = RenewalStage()
+        """How far the latest refresh got (for a closing client, :meth:`settle`)."""
         self.refreshes: int = 0
         """How many renewal grants (refresh or client credentials) this session sent."""
         if token is not None:
@@ -218,7 +221,8 @@ class AuthSession:
         still running waits for that one."""
         task = self._refreshing
         if task is None or task.done():
-            task = asyncio.ensure_future(self._renew_under_store_lock(other_than))
+            self._stage = stage = RenewalStage()
+            task = asyncio.ensure_future(stage.run(self._renew_under_store_lock(stage, other_than)))
             task.add_done_callback(_retrieve)
             self._refreshing = task
         return await asyncio.shield(task)
@@ -268,7 +272,9 @@ class AuthSession:
             status=error.status,
         )
 
-    async def _renew_under_store_lock(self, other_than: str | None = None) -> Token:
+    async def _renew_under_store_lock(
+        self, stage: RenewalStage, other_than: str | None = None
+    ) -> Token:
         """Renew the stored token under the store's lock, unless it is usable (and not
         ``other_than``, the token an early renewal replaces) by then."""
         async with self._store.lock():
@@ -291,7 +297,8 @@ class AuthSession:
                 raise NotSignedInError(self._why_unusable(stored))
             log.debug("renewing the access token")
             try:
-                fresh = await self._oauth.renew(stored)
+                with stage.granting():
+                    fresh = await self._oauth.renew(stored)
             except AuthError as exc:
                 if isinstance(exc, ReauthenticationRequired):
                     # Refused because another process renewed while this grant was in flight
@@ -338,12 +345,15 @@ class AuthSession:
             why = f"the access token expired{' at' + at if at else ''} and"
         return f"{why} cannot be renewed (no refresh token): sign in again"
 
-    async def settle(self) -> None:
+    async def settle(self, *, closing: bool = False) -> None:
         """Wait for a refresh still in flight whose callers were cancelled (raises only
-        :class:`~aries_async.errors.WrongEventLoopError`)."""
+        :class:`~aries_async.errors.WrongEventLoopError`); ``closing``, as a client's close
+        does (:mod:`~aries_async.auth.renewal_close`: bounded by the store's close_timeout)."""
         self._owner.check_loop()
         task = self._refreshing
-        if task is not None and not task.done():
+        if task is not None and closing:
+            await settle_for_close(task, self._stage, self._store)
+        elif task is not None and not task.done():
             await asyncio.wait([task])
 
     async def access_token(self) -> str:

@@ -10,9 +10,10 @@ Without a ``redis-server`` binary those tests are skipped, unless ``ARIES_REQUIR
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
+import redis.asyncio
 from redis_server import REQUIRED, flush
 
 from aries_async.testing import redis_server, redis_server_binary
@@ -42,3 +43,14 @@ def _empty_redis(request: pytest.FixtureRequest) -> None:
     """Every test that uses ``redis_url`` starts on an empty server."""
     if "redis_url" in request.fixturenames:
         flush(request.getfixturevalue("redis_url"))
+
+
+@pytest.fixture
+async def paused(redis_url: str) -> AsyncIterator[redis.asyncio.Redis]:
+    """A plain client to pause the server's writes with (``CLIENT PAUSE ... WRITE``: scripts
+    and ``SET`` wait, reads and its own ``CLIENT UNPAUSE`` do not); they resume after the
+    test."""
+    client = redis.asyncio.Redis.from_url(redis_url)
+    yield client
+    await client.client_unpause()
+    await client.aclose()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio
@@ -33,15 +32,6 @@ from aries_async.testing import capture_logs, shows_secret
 TIMEOUT = 0.2
 SOCKET_TIMEOUT_LESS = 4
 """A generous bound on a close, short of redis-py 8's socket timeout (5 s; none before it)."""
-
-
-@pytest.fixture
-async def paused(redis_url: str) -> AsyncIterator[redis.asyncio.Redis]:
-    """A plain client that pauses the server's writes; they resume after the test."""
-    client = redis.asyncio.Redis.from_url(redis_url)
-    yield client
-    await client.client_unpause()
-    await client.aclose()
 
 
 async def test_a_stalled_rate_budget_ends_the_call_at_its_deadline(

@@ -24,16 +24,18 @@ driver ends by moving that clock, for scenarios of simulated minutes or weeks.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
+import looptime
 import pytest
 
 from aries_async.sim import ManualClock
 
-__all__ = ["VirtualTime", "loop_time", "on_virtual_time"]
+__all__ = ["VirtualTime", "loop_time", "on_virtual_time", "virtual_from_here"]
 
 
 def on_virtual_time(
@@ -49,6 +51,22 @@ def on_virtual_time(
     while callbacks are ready): whether that happens depends on the clock's value.
     """
     request.applymarker(pytest.mark.looptime(start=start))
+
+
+@contextlib.contextmanager
+def virtual_from_here() -> Iterator[None]:
+    """Virtual time for the block only, its clock going on from the loop's time now (the
+    timers set before keep their places): for a test that needs another process's answers
+    (a Redis server) before the block and waits within it only for the loop's own work and
+    timers and for what does not come (a paused server), such as a close bounded by a
+    timeout shorter than redis-py's socket timeout.
+    """
+    loop = asyncio.get_running_loop()
+    if not isinstance(loop, looptime.LoopTimeEventLoop):
+        raise RuntimeError("the loop is not looptime's (is its pytest plugin loaded?)")
+    loop.setup_looptime(start=loop.time())
+    with looptime.enabled(strict=True):
+        yield
 
 
 def loop_time() -> float:

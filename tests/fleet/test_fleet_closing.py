@@ -1,0 +1,127 @@
+"""A client's close with a token renewal in flight on a Redis token store: a renewal that has
+not sent its grant is given up at once (nothing is lost), one whose grant is in flight is
+waited for until its answer (it carries the rotated refresh token), and the store's work after
+it (the save, the lock's release) at most the store's ``close_timeout``: closing does not wait
+out a stalled Redis (redis-py's socket timeout: 5 s in redis-py 8, the store's own before it).
+
+Redis is stalled with ``CLIENT PAUSE ... WRITE`` (the ``paused`` fixture: a renewal reads the
+token, then waits to take the lock), or by a relay that keeps its replies back
+(:func:`redis_server.reply_gate`: the store's commands reach it, their answers do not come
+back). The closes run on virtual
+time (:func:`virtual_from_here`): within them nothing waits for an answer from Redis, which
+does not come, so the clock moves from one of the loop's timers to the next and the close's
+length is the loop's exactly, whatever the machine's speed; without the bound the close would
+end at redis-py's socket timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+import redis.asyncio
+from redis_server import reply_gate
+from stream_helpers import WallClockAhead
+from virtual_time import loop_time, virtual_from_here
+
+from aries_async import AriesClient
+from aries_async.auth.redisstore import RedisTokenStore
+from aries_async.errors import ClientClosedError, RequestTimeoutError
+from aries_async.sim import Simulator
+from aries_async.testing import capture_logs
+
+CALL_TIMEOUT = 0.2
+CLOSE_TIMEOUT = 0.5
+
+
+async def _due_client(
+    sim: Simulator, store: RedisTokenStore, wall_clock: WallClockAhead
+) -> AriesClient:
+    """A client that made a call on a token saved in ``store``, which is due from now on."""
+    await store.save(sim.issue_token(ttl=100))
+    client = AriesClient(
+        sim.client_config(timeout=CALL_TIMEOUT), token_store=store, wall_clock=wall_clock
+    )
+    await client.market.quote("AAPL")
+    wall_clock.ahead = 60.0  # due: the next call renews under the store's lock
+    return client
+
+
+async def test_a_renewal_waiting_on_a_stalled_store_does_not_hold_up_the_close(
+    redis_url: str, paused: redis.asyncio.Redis
+) -> None:
+    """Its grant was not sent: the close gives it up at once, and a call waiting on it ends
+    with ``ClientClosedError``, not sent."""
+    async with Simulator(tick_interval=None) as sim:
+        store = RedisTokenStore(redis_url, client_id=sim.client_id, close_timeout=CLOSE_TIMEOUT)
+        client = await _due_client(sim, store, WallClockAhead())
+        await paused.client_pause(60_000, all=False)
+        with pytest.raises(RequestTimeoutError):
+            await client.market.quote("AAPL")  # the renewal goes on, stuck taking the lock
+
+        async def patient() -> None:
+            with client.timeout(60):
+                await client.market.quote("AAPL")
+
+        waiting = asyncio.ensure_future(patient())
+        with virtual_from_here():
+            started = loop_time()
+            async with asyncio.timeout(30):
+                await client.aclose()
+            assert loop_time() - started < CLOSE_TIMEOUT
+        with pytest.raises(ClientClosedError) as raised:
+            await waiting
+        assert raised.value.request_sent is False
+        assert sim.token_requests == 0
+        await paused.client_unpause()
+        await store.aclose()
+
+
+async def test_a_renewed_token_the_stalled_store_does_not_take_is_given_up_after_the_bound(
+    redis_url: str,
+) -> None:
+    """The grant's answer is waited for; its save, on a Redis that stopped answering
+    meanwhile, for ``close_timeout``, then given up with a warning."""
+    async with Simulator(tick_interval=None) as sim, reply_gate(redis_url) as gate:
+        store = RedisTokenStore(gate.url, client_id=sim.client_id, close_timeout=CLOSE_TIMEOUT)
+        client = await _due_client(sim, store, WallClockAhead())
+        sim.faults.late_token_answers = 1.0
+        with pytest.raises(RequestTimeoutError):
+            await client.market.quote("AAPL")  # the grant is in flight
+        assert sim.token_requests == 1
+        gate.hold()
+        with capture_logs() as logs, virtual_from_here():
+            started = loop_time()
+            async with asyncio.timeout(30):
+                await client.aclose()
+            took = loop_time() - started
+        assert CLOSE_TIMEOUT <= took <= 1.0 + CLOSE_TIMEOUT
+        (warning,) = [r for r in logs.records if r.levelno >= logging.WARNING]
+        assert store.token_key in warning.getMessage()
+        assert "not be saved" in warning.getMessage()
+        gate.let_go()
+        await store.aclose()
+
+
+async def test_a_renewal_whose_grant_is_in_flight_is_saved_past_the_bound(redis_url: str) -> None:
+    """The store answering, the close waits for the grant's answer however long it takes
+    (it holds the only copy of the rotated refresh token) and saves it."""
+    async with Simulator(tick_interval=None) as sim:
+        store = RedisTokenStore(redis_url, client_id=sim.client_id, close_timeout=0.05)
+        old = sim.issue_token(ttl=100)
+        await store.save(old)
+        wall_clock = WallClockAhead()
+        client = AriesClient(
+            sim.client_config(timeout=CALL_TIMEOUT), token_store=store, wall_clock=wall_clock
+        )
+        await client.market.quote("AAPL")
+        wall_clock.ahead = 60.0
+        sim.faults.late_token_answers = 0.3
+        with pytest.raises(RequestTimeoutError):
+            await client.market.quote("AAPL")
+        await client.aclose()
+        saved = await store.load()
+        assert saved is not None and saved.refresh_token != old.refresh_token
+        assert sim.token_requests == 1
+        await store.aclose()
