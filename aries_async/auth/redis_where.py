@@ -13,9 +13,23 @@ from aries_async.errors import AriesError, ConfigurationError
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-__all__ = ["redis_client", "redis_failure", "redis_module", "shown", "shown_client", "shown_url"]
+__all__ = [
+    "REDIS_SOCKET_TIMEOUT",
+    "redis_client",
+    "redis_failure",
+    "redis_module",
+    "shown",
+    "shown_client",
+    "shown_url",
+]
 
 _UNREADABLE = "<unreadable Redis URL>"
+
+REDIS_SOCKET_TIMEOUT = 5.0
+"""Seconds a client made from a URL waits for Redis to connect, and for each answer, before the
+command fails (``StoreUnavailableError``): redis-py 8's default, which redis-py before it does
+not have (it waits for ever); ``socket_timeout=`` and ``socket_connect_timeout=`` in the URL's
+query win."""
 
 
 def redis_module() -> Any:
@@ -38,7 +52,8 @@ _SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 def redis_client(url: str) -> Redis:
-    """A redis-py asyncio client for ``url``.
+    """A redis-py asyncio client for ``url``, with :data:`REDIS_SOCKET_TIMEOUT`s unless the
+    URL's query gives its own.
 
     Raises:
         ConfigurationError: redis-py is not installed, or cannot read ``url`` (the message
@@ -52,7 +67,12 @@ def redis_client(url: str) -> Redis:
     if not url.lower().startswith(_SCHEMES):
         raise refused
     try:
-        client: Redis = module.asyncio.Redis.from_url(url)
+        # redis-py reads timeouts in the URL's query over these.
+        client: Redis = module.asyncio.Redis.from_url(
+            url,
+            socket_timeout=REDIS_SOCKET_TIMEOUT,
+            socket_connect_timeout=REDIS_SOCKET_TIMEOUT,
+        )
     except ValueError:
         raise refused from None
     return client

@@ -87,7 +87,8 @@ class RedisTokenStore(AsyncClosing):
     Args:
         redis: a Redis URL (``redis://``, ``rediss://`` for TLS, ``unix://``; a password as
             ``redis://:PASSWORD@host`` or ``redis://USER:PASSWORD@host``), or a
-            ``redis.asyncio.Redis`` client of yours (then you close it; the store does not).
+            ``redis.asyncio.Redis`` client of yours, used as given (you close it; its
+            timeouts are yours). A URL's client times out after 5 s (``?socket_timeout=``).
         client_id: the app whose grant this is (``config.client_id``; None raises).
         grant: which of the app's grants (default ``"user"``).
         prefix: the start of every key.

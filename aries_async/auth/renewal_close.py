@@ -11,7 +11,7 @@ store (the new token, or a refusal) and releases the lock. Closing the client:
 - waits for the store's work after the answer at most the store's ``close_timeout`` (that of
   :class:`~aries_async.auth.redisstore.RedisTokenStore`; :data:`CLOSE_TIMEOUT` for a store
   without one), then gives it up with a warning: a stalled Redis does not hold up the close
-  until redis-py's socket timeout, or for ever.
+  until its Redis client's socket timeout (or for ever, on a client of yours without one).
 
 The calls that waited on a renewal given up end with
 :class:`~aries_async.errors.ClientClosedError`, not sent.

@@ -128,7 +128,10 @@ class RedisRateBudget(AsyncClosing):
 
     Args:
         url: a Redis URL (``redis://``, ``rediss://`` for TLS, user and password in it for
-            AUTH), or a ``redis.asyncio.Redis`` client (not closed by us).
+            AUTH; 5 s socket and connect timeouts unless ``?socket_timeout=`` and
+            ``?socket_connect_timeout=`` say otherwise), or a ``redis.asyncio.Redis`` client,
+            used as given (not closed by us; its timeouts are yours: redis-py before 8 has
+            none).
         prefix: the start of every key (``{prefix}{app:route}:turn``, ``...:pause`` and
             ``...:members``).
         sleep: the waits for turns and pauses (tests pass one that does not wait).

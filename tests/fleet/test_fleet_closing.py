@@ -2,7 +2,7 @@
 not sent its grant is given up at once (nothing is lost), one whose grant is in flight is
 waited for until its answer (it carries the rotated refresh token), and the store's work after
 it (the save, the lock's release) at most the store's ``close_timeout``: closing does not wait
-out a stalled Redis (redis-py's socket timeout: 5 s in redis-py 8, the store's own before it).
+out a stalled Redis (until the socket timeout of the store's Redis client: 5 s).
 
 Redis is stalled with ``CLIENT PAUSE ... WRITE`` (the ``paused`` fixture: a renewal reads the
 token, then waits to take the lock), or by a relay that keeps its replies back
@@ -11,7 +11,7 @@ back). The closes run on virtual
 time (:func:`virtual_from_here`): within them nothing waits for an answer from Redis, which
 does not come, so the clock moves from one of the loop's timers to the next and the close's
 length is the loop's exactly, whatever the machine's speed; without the bound the close would
-end at redis-py's socket timeout.
+end at the socket timeout.
 """
 
 from __future__ import annotations

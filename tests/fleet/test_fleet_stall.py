@@ -2,9 +2,9 @@
 holds a call no longer than the call's own timeout: the wait for its turn in the shared rate
 budget and for a token under the store's lock end at the call's deadline with
 ``RequestTimeoutError``, the request not sent, and a 429's pause that Redis does not record
-within the pause's length is given up; instead of when redis-py's socket timeout ends (5 s in
-redis-py 8, none before it: for ever). Closing the budget or the token store gives up on it
-after their ``close_timeout``, with one warning.
+within the pause's length is given up; instead of when the Redis client's socket timeout
+ends (5 s: :data:`~aries_async.auth.redis_where.REDIS_SOCKET_TIMEOUT`). Closing the budget or
+the token store gives up on it after their ``close_timeout``, with one warning.
 
 Redis is stalled with ``CLIENT PAUSE ... WRITE``: scripts and ``SET`` wait, reads and the
 test's own ``CLIENT UNPAUSE`` do not. The calls' timeouts are short and real: what is waited
@@ -31,7 +31,7 @@ from aries_async.testing import capture_logs, shows_secret
 
 TIMEOUT = 0.2
 SOCKET_TIMEOUT_LESS = 4
-"""A generous bound on a close, short of redis-py 8's socket timeout (5 s; none before it)."""
+"""A generous bound on a close, short of the Redis client's socket timeout (5 s)."""
 
 
 async def test_a_stalled_rate_budget_ends_the_call_at_its_deadline(
@@ -92,7 +92,7 @@ async def test_a_429_whose_pause_redis_does_not_record_holds_the_call_no_longer(
                 sim.faults.rate_limit["GET /v1/chart/quotes"] = RateLimitFault(
                     count=1, retry_after=0.1
                 )
-                async with asyncio.timeout(4):  # redis-py 8's socket timeout is 5 s
+                async with asyncio.timeout(4):  # the socket timeout is 5 s
                     with pytest.raises((RateLimitError, RequestTimeoutError)):
                         await client.market.quote("AAPL")
                 gate.let_go()
