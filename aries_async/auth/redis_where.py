@@ -79,13 +79,26 @@ def redis_client(url: str) -> Redis:
 
 
 def redis_failure(exc: Exception, message: str) -> AriesError:
-    """What a failed Redis command means, ``message`` saying what failed: Redis down or timing
-    out is :class:`StoreUnavailableError`, a :class:`ConnectionFailedError` (an outage: nothing
-    was sent to Aries, try again later); anything else (a refused password, a database out of
+    """What a failed Redis command means, ``message`` saying what failed: Redis down, timing
+    out, or refusing writes for a while (a primary demoted by a failover, ``READONLY``; full
+    under ``maxmemory`` without eviction, ``OOM``; a cluster failing over) is
+    :class:`StoreUnavailableError`, a :class:`ConnectionFailedError` (an outage: nothing was
+    sent to Aries, try again later); anything else (a refused password, a database out of
     range, a key of another type) is :class:`ConfigurationError`, which waiting does not cure."""
     module = redis_module()
     text = f"{message}: {type(exc).__name__}: {exc}"
-    outage = isinstance(exc, (module.ConnectionError, module.TimeoutError))
+    errors = module.exceptions
+    outage = isinstance(
+        exc,
+        (
+            errors.ConnectionError,
+            errors.TimeoutError,
+            errors.ReadOnlyError,
+            errors.OutOfMemoryError,
+            errors.TryAgainError,
+            errors.ClusterDownError,
+        ),
+    )
     if outage and not isinstance(exc, module.AuthenticationError):
         return StoreUnavailableError(text, request_sent=False)
     return ConfigurationError(text)
