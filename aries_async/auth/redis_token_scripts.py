@@ -60,23 +60,28 @@ return 0
 
 RESTORE = (
     """
-local version = redis.call('HGET', KEYS[1], 'version')
-if version then
-    local restored = redis.call('HGET', KEYS[1], 'restored')
-    if not restored or tonumber(restored) >= tonumber(ARGV[2]) then
-        local kept = redis.call('HMGET', KEYS[1], 'token', 'version', 'endpoint')
-        return {kept[1], kept[2], 0, kept[3]}
-    end
-    version = tonumber(version) + 1
+local kept = redis.call('HMGET', KEYS[1], 'token', 'version', 'endpoint', 'restored')
+local version = tonumber(kept[2] or '0')
+local newer
+if version == 0 then
+    newer = false
+elseif version < tonumber(ARGV[4]) then
+    local ok, there = pcall(cjson.decode, kept[1] or '')
+    local obtained = ok and type(there) == 'table' and tonumber(there['obtained_at'])
+    newer = obtained and obtained >= tonumber(ARGV[2])
 else
-    version = 1
+    newer = not kept[4] or tonumber(kept[4]) >= tonumber(ARGV[2])
 end
+if newer then return {kept[1], kept[2], 0, kept[3]} end
+version = math.max(version + 1, tonumber(ARGV[4]))
 redis.call('HSET', KEYS[1], 'token', ARGV[1], 'version', version, 'restored', ARGV[2])
 redis.call('HDEL', KEYS[1], 'refused')
 """
     + _LABEL
     + "return {ARGV[1], version, 1, ARGV[3]}"
 )
-"""Put back ARGV[1] (a token obtained at ARGV[2]) where Redis lost the hash, or over a token put
-back that was obtained earlier; else leave the hash as it is. The token and version there, and
-1 when put back, and the endpoint there."""
+"""Put back ARGV[1] (a token obtained at ARGV[2], seen at version ARGV[4]) where Redis lost the
+hash, or holds an older version of it with a token obtained earlier (none, or unreadable), or a
+token put back that was obtained earlier; else leave the hash as it is (a sign-in saved since
+Redis lost the hash is newer). The token and version there, 1 when put back, and the endpoint
+there."""

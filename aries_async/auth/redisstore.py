@@ -30,11 +30,10 @@ other's token from the store (:mod:`aries_async.auth.session`). Other saves (a s
 ``set_token``) replace the token unconditionally, and a clear (logout) always wins.
 
 A Redis that loses its data (restarted without persistence, flushed, the key evicted or
-deleted) does not sign the fleet out: each store remembers the token it last loaded or saved,
-and one that finds the hash gone, version and all, puts its token back (with a warning); where
-another process already put back a token obtained earlier than its own, it puts back its own,
-so the fleet converges on the newest grant it holds. A logout keeps the hash's version, so a
-store that saw it puts nothing back.
+deleted) or goes back to an older copy (restarted from an older snapshot, a failover onto a
+replica behind) does not sign the fleet out: a store puts back the token it last loaded or
+saved (:mod:`~aries_async.auth.redis_kept`), so the fleet converges on the newest grant it
+holds. A logout keeps the hash's version, so a store that saw it puts nothing back.
 
 A grant the token endpoint refused for good is kept as refused beside the token ("refused",
 until the token changes: :mod:`~aries_async.auth.shared_refusals`), so the other processes
@@ -55,6 +54,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from aries_async._closing import AsyncClosing
+from aries_async.auth.redis_kept import KeptToken, warn_put_back
 from aries_async.auth.redis_lock import Lease, RedisLock
 from aries_async.auth.redis_token_scripts import CLEAR, REFUSE, RESTORE, SAVE
 from aries_async.auth.redis_where import (
@@ -156,7 +156,7 @@ class RedisTokenStore(AsyncClosing):
         self._clear_script = self._redis.register_script(CLEAR)
         self._restore_script = self._redis.register_script(RESTORE)
         self._refuse_script = self._redis.register_script(REFUSE)
-        self._seen: Token | None = None
+        self._kept = KeptToken()
         """The token this store last loaded or saved: what it puts back if Redis loses it."""
         self._refresh_lock = RedisLock(
             self._redis,
@@ -220,15 +220,13 @@ class RedisTokenStore(AsyncClosing):
             "read", self._redis.hmget(self.token_key, fields)
         )
         self._check(endpoint)
-        seen = self._seen
-        if seen is not None and (
-            version is None or (restored is not None and float(restored) < seen.obtained_at)
-        ):
-            raw, version = await self._restore(seen)
+        lost = self._kept.to_put_back(version, restored)
+        if lost is not None:
+            raw, version = await self._restore(lost)
         lease = self._lease()
         if lease is not None:
             lease.version = int(version or 0)
-        self._seen = None
+        self._kept.saw(None, version)
         if raw is None:
             return None
         try:
@@ -237,25 +235,19 @@ class RedisTokenStore(AsyncClosing):
         except (orjson.JSONDecodeError, ValueError):
             log.warning("the value at %s is not a saved token: treated as none", self.token_key)
             return None
-        self._seen = token
+        self._kept.saw(token, version)
         return token
 
     async def _restore(self, token: Token) -> tuple[Any, Any]:
         """Put ``token`` back where Redis lost the token (see the module notes); the token and
         version there afterwards."""
-        data = orjson.dumps(token.to_dict())
-        args: list[bytes | str] = [data, repr(token.obtained_at), self._label]
+        args = self._kept.restore_args(token, self._label)
         raw, version, put_back, endpoint = await self._run(
             "restore", self._restore_script(keys=[self.token_key], args=args)
         )
         self._check(endpoint)
         if put_back:
-            log.warning(
-                "restored the token at %s from this process's memory: Redis had lost it "
-                "(restarted without persistence, flushed, or the key evicted or deleted; "
-                "a logout is clear(), which is kept)",
-                self.token_key,
-            )
+            warn_put_back(self.token_key)
         return raw, version
 
     def _check(self, endpoint: Any) -> None:
@@ -308,7 +300,7 @@ class RedisTokenStore(AsyncClosing):
                 self.lease,
             )
             return
-        self._seen = token
+        self._kept.saw(token, version)
         if lease is not None:
             lease.version = version
 
@@ -325,7 +317,7 @@ class RedisTokenStore(AsyncClosing):
         version = await self._run("delete", self._clear_script(keys=[self.token_key], args=args))
         if int(version) == -2:
             raise await self._other_endpoint()
-        self._seen = None
+        self._kept.saw(None, version)
         lease = self._lease()
         if lease is not None:
             lease.version = int(version)
