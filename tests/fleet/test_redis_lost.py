@@ -10,39 +10,20 @@ Expiry is on each client's own ``wall_clock``, moved by the test.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterator
 
 import attrs
 import pytest
 import redis.asyncio
+from redis_server import numbered_token, stores
 from stream_helpers import WallClockAhead
 
 from aries_async import AriesClient
 from aries_async.auth.redisstore import RedisTokenStore
-from aries_async.auth.tokens import CLIENT_CREDENTIALS, Token
+from aries_async.auth.tokens import CLIENT_CREDENTIALS
 from aries_async.errors import NotSignedInError
 from aries_async.sim import Simulator
 from aries_async.testing import capture_logs
-
-
-def _token(n: int, obtained_at: float) -> Token:
-    return Token(
-        access_token=f"access-{n}-" + "a" * 40,
-        refresh_token=f"refresh-{n}-" + "r" * 40,
-        expires_at=2_000_000_000.0,
-        obtained_at=obtained_at,
-    )
-
-
-@contextlib.asynccontextmanager
-async def _stores(redis_url: str, count: int) -> AsyncIterator[list[RedisTokenStore]]:
-    """``count`` stores of one app's grant, each with its own connections (processes)."""
-    async with contextlib.AsyncExitStack() as stack:
-        yield [
-            await stack.enter_async_context(RedisTokenStore(redis_url, client_id="app"))
-            for _ in range(count)
-        ]
 
 
 @pytest.fixture
@@ -55,42 +36,42 @@ async def raw(redis_url: str) -> AsyncIterator[redis.asyncio.Redis]:
 async def test_a_token_the_store_saw_is_put_back_when_redis_lost_it(
     redis_url: str, raw: redis.asyncio.Redis
 ) -> None:
-    async with _stores(redis_url, 3) as (one, two, fresh):
-        await one.save(_token(1, 100.0))
-        assert await two.load() == _token(1, 100.0)
+    async with stores(redis_url, 3) as (one, two, fresh):
+        await one.save(numbered_token(1, 100.0))
+        assert await two.load() == numbered_token(1, 100.0)
         await raw.flushall()
         with capture_logs() as logs:
-            assert await two.load() == _token(1, 100.0)
+            assert await two.load() == numbered_token(1, 100.0)
         assert [line for line in logs.lines if "restored" in line and two.token_key in line]
-        assert await fresh.load() == _token(1, 100.0)  # back for every process
+        assert await fresh.load() == numbered_token(1, 100.0)  # back for every process
         assert await raw.hget(one.token_key, "version") is not None
 
 
 async def test_a_newer_token_replaces_an_older_one_put_back(
     redis_url: str, raw: redis.asyncio.Redis
 ) -> None:
-    async with _stores(redis_url, 2) as (idle, busy):
-        await idle.save(_token(1, 100.0))  # then idle while the grant was renewed
-        await busy.save(_token(2, 200.0))
+    async with stores(redis_url, 2) as (idle, busy):
+        await idle.save(numbered_token(1, 100.0))  # then idle while the grant was renewed
+        await busy.save(numbered_token(2, 200.0))
         await raw.flushall()
-        assert await idle.load() == _token(1, 100.0)  # the first to look puts back its own
-        assert await busy.load() == _token(2, 200.0)  # a later one that knows better wins
-        assert await idle.load() == _token(2, 200.0)
+        assert await idle.load() == numbered_token(1, 100.0)  # the first to look puts back its own
+        assert await busy.load() == numbered_token(2, 200.0)  # a later one that knows better wins
+        assert await idle.load() == numbered_token(2, 200.0)
         async with busy.lock():
-            assert await busy.load() == _token(2, 200.0)
-            await busy.save(_token(3, 300.0))
+            assert await busy.load() == numbered_token(2, 200.0)
+            await busy.save(numbered_token(3, 300.0))
         await idle.load()
         await raw.flushall()
         await busy.load()  # puts back token 3
-        assert await idle.load() == _token(3, 300.0)
+        assert await idle.load() == numbered_token(3, 300.0)
 
 
 async def test_a_logout_is_not_undone_and_a_store_that_saw_nothing_restores_nothing(
     redis_url: str, raw: redis.asyncio.Redis
 ) -> None:
-    async with _stores(redis_url, 3) as (one, two, blank):
-        await one.save(_token(1, 100.0))
-        assert await two.load() == _token(1, 100.0)
+    async with stores(redis_url, 3) as (one, two, blank):
+        await one.save(numbered_token(1, 100.0))
+        assert await two.load() == numbered_token(1, 100.0)
         await one.clear()
         assert await two.load() is None
         await raw.flushall()

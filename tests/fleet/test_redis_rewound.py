@@ -14,22 +14,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 import redis.asyncio
+from redis_server import numbered_token, stores
 from stream_helpers import WallClockAhead
 
 from aries_async import AriesClient
 from aries_async.auth.redisstore import RedisTokenStore
-from aries_async.auth.tokens import Token
 from aries_async.sim import Simulator
 from aries_async.testing import capture_logs
-
-
-def _token(n: int, obtained_at: float) -> Token:
-    return Token(
-        access_token=f"access-{n}-" + "a" * 40,
-        refresh_token=f"refresh-{n}-" + "r" * 40,
-        expires_at=2_000_000_000.0,
-        obtained_at=obtained_at,
-    )
 
 
 @pytest.fixture
@@ -47,25 +38,21 @@ async def _rewind(raw: redis.asyncio.Redis, key: str, snapshot: bytes) -> None:
 async def test_a_store_that_saw_a_newer_version_puts_its_token_back(
     redis_url: str, raw: redis.asyncio.Redis
 ) -> None:
-    async with (
-        RedisTokenStore(redis_url, client_id="app") as one,
-        RedisTokenStore(redis_url, client_id="app") as two,
-        RedisTokenStore(redis_url, client_id="app") as blank,
-    ):
-        await one.save(_token(1, 100.0))
+    async with stores(redis_url, 3) as (one, two, blank):
+        await one.save(numbered_token(1, 100.0))
         snapshot = await raw.dump(one.token_key)
         assert snapshot is not None
-        await one.save(_token(2, 200.0))
-        assert await two.load() == _token(2, 200.0)
+        await one.save(numbered_token(2, 200.0))
+        assert await two.load() == numbered_token(2, 200.0)
         await _rewind(raw, one.token_key, snapshot)
         with capture_logs() as logs:
-            assert await two.load() == _token(2, 200.0)
+            assert await two.load() == numbered_token(2, 200.0)
         assert [line for line in logs.lines if "restored" in line and two.token_key in line]
-        assert await blank.load() == _token(2, 200.0)  # back for every process
+        assert await blank.load() == numbered_token(2, 200.0)  # back for every process
         async with one.lock():  # and a save under the lock goes on from there
-            assert await one.load() == _token(2, 200.0)
-            await one.save(_token(3, 300.0))
-        assert await two.load() == _token(3, 300.0)
+            assert await one.load() == numbered_token(2, 200.0)
+            await one.save(numbered_token(3, 300.0))
+        assert await two.load() == numbered_token(3, 300.0)
 
 
 async def test_a_fleet_on_a_redis_back_at_an_older_token_renews_from_the_newest(
@@ -107,14 +94,11 @@ async def test_a_sign_in_saved_after_redis_lost_the_token_is_not_overwritten(
     redis_url: str, raw: redis.asyncio.Redis
 ) -> None:
     """Its version starts again lower than the one the store saw, but its token is newer."""
-    async with (
-        RedisTokenStore(redis_url, client_id="app") as one,
-        RedisTokenStore(redis_url, client_id="app") as two,
-    ):
-        await one.save(_token(1, 100.0))
-        await one.save(_token(2, 200.0))
-        assert await two.load() == _token(2, 200.0)
+    async with stores(redis_url, 2) as (one, two):
+        await one.save(numbered_token(1, 100.0))
+        await one.save(numbered_token(2, 200.0))
+        assert await two.load() == numbered_token(2, 200.0)
         await raw.flushall()
-        await one.save(_token(3, 300.0))  # a sign-in on the emptied Redis: version 1
-        assert await two.load() == _token(3, 300.0)
-        assert await one.load() == _token(3, 300.0)
+        await one.save(numbered_token(3, 300.0))  # a sign-in on the emptied Redis: version 1
+        assert await two.load() == numbered_token(3, 300.0)
+        assert await one.load() == numbered_token(3, 300.0)

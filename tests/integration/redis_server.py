@@ -12,11 +12,40 @@ import redis
 import yarl
 
 from aries_async.auth.redisstore import RedisTokenStore
+from aries_async.auth.tokens import Token
 
-__all__ = ["REQUIRED", "ReplyGate", "cancel_unanswered_lock_wait", "flush", "reply_gate"]
+__all__ = [
+    "REQUIRED",
+    "ReplyGate",
+    "cancel_unanswered_lock_wait",
+    "flush",
+    "numbered_token",
+    "reply_gate",
+    "stores",
+]
 
 # Read at import: the autouse fixture of tests/conftest.py removes ARIES_* variables per test.
 REQUIRED = os.environ.get("ARIES_REQUIRE_REDIS") == "1"
+
+
+def numbered_token(n: int, obtained_at: float) -> Token:
+    """A user token told apart by ``n``, obtained at ``obtained_at`` (Unix seconds)."""
+    return Token(
+        access_token=f"access-{n}-" + "a" * 40,
+        refresh_token=f"refresh-{n}-" + "r" * 40,
+        expires_at=2_000_000_000.0,
+        obtained_at=obtained_at,
+    )
+
+
+@contextlib.asynccontextmanager
+async def stores(url: str, count: int) -> AsyncIterator[list[RedisTokenStore]]:
+    """``count`` stores of one app's grant, each with its own connections (processes)."""
+    async with contextlib.AsyncExitStack() as stack:
+        yield [
+            await stack.enter_async_context(RedisTokenStore(url, client_id="app"))
+            for _ in range(count)
+        ]
 
 
 def flush(url: str) -> None:
