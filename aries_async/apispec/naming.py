@@ -1,5 +1,5 @@
 """How the description's wire names become Python names, shared by the generator
-(``tools/generate_api.py``) and the client's runtime (:mod:`aries_async.resources._operation`).
+(``tools/generate_api.py``) and the client's runtime (:mod:`aries_async.resources._plan`).
 
 * a wire field becomes snake_case (``isETF`` -> ``is_etf``, ``add_symbols`` stays); a Python
   keyword gets a trailing ``_`` (``from`` -> ``from_``); leading digits move behind the first

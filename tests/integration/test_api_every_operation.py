@@ -42,7 +42,7 @@ from aries_async.http.pagination import Paged
 from aries_async.models import unstructure
 from aries_async.models._converter import strict_converter
 from aries_async.models.common import field_wire_name, parse_datetime
-from aries_async.resources._operation import plan
+from aries_async.resources._plan import plan
 from aries_async.sim import ManualClock, Simulator
 
 FEW = 3  # items an ``async for`` takes from a paginated method

@@ -23,7 +23,7 @@ import pytest
 from aries_async import AriesClient
 from aries_async.errors import APIError, ValidationError
 from aries_async.models.generated import PredMdHistoryRequest, ScreenClause, WatchlistRequest
-from aries_async.resources._operation import plan
+from aries_async.resources._plan import plan
 from aries_async.sim import Simulator
 
 Call = Callable[[AriesClient], Awaitable[Any]]

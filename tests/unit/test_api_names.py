@@ -193,7 +193,7 @@ def test_two_parameters_of_one_method_that_the_table_makes_one_name_stop_the_gen
 
 
 def test_a_spelled_out_parameter_goes_out_under_its_wire_name() -> None:
-    from aries_async.resources._operation import plan
+    from aries_async.resources._plan import plan
 
     order: dict[str, Any] = {"account_id": "A1", "order_type": "STOP", "outcome": "YES"}
     order |= {"side": "BUY", "symbol": "KX-1", "time_in_force": "DAY", "quantity": Decimal(2)}

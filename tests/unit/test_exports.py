@@ -114,6 +114,7 @@ HEAVY = (
     "aries_async.sim",
     "aries_async.filters",
     "aries_async.resources.generated._filters",
+    "aries_async.resources._plan",  # for the generated methods
 )
 
 

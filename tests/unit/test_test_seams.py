@@ -24,7 +24,7 @@ SEAMS: dict[str, str] = {
         "the converter that refuses keys a model does not name: how tests prove that the"
         " models name every field of the spec's examples and the simulator's answers"
     ),
-    "aries_async.resources._operation.plan": (
+    "aries_async.resources._plan.plan": (
         "the runtime plan of a generated operation (its wire parameters and model), which the"
         " every-operation tests compare with the API description"
     ),
