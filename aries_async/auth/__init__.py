@@ -1,13 +1,15 @@
 """OAuth, tokens, token stores and the refreshing session."""
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from aries_async.auth.oauth import AuthorizationRequest, OAuth
+from aries_async._lazy import lazy_dir, lazy_getattr
+from aries_async.auth.oauth import OAuth
 from aries_async.auth.session import AuthSession
 from aries_async.auth.store import MemoryTokenStore, TokenStore
 from aries_async.auth.tokens import Token
 
 if TYPE_CHECKING:
+    from aries_async.auth.pkce import AuthorizationRequest
     from aries_async.auth.redisstore import RedisTokenStore
 
 __all__ = [
@@ -20,11 +22,14 @@ __all__ = [
     "TokenStore",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    # The Redis store loads when it is asked for: most programs never use it.
-    if name == "RedisTokenStore":
-        from aries_async.auth.redisstore import RedisTokenStore
-
-        return RedisTokenStore
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# Loaded when they are asked for: most programs never use the Redis store, and app tokens
+# need no authorization request.
+__getattr__ = lazy_getattr(
+    __name__,
+    {
+        "AuthorizationRequest": "aries_async.auth.pkce",
+        "RedisTokenStore": "aries_async.auth.redisstore",
+    },
+    globals(),
+)
+__dir__ = lazy_dir(globals(), __all__)

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from aries_async.auth.oauth import same_state
+from aries_async.auth.pkce import same_state
 from aries_async.auth.tokens import Token
 from aries_async.errors import ConfigurationError
 

@@ -5,22 +5,15 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from aries_async._deprecation import renamed_arguments
+from aries_async._lazy import lazy_dir, lazy_getattr
 from aries_async.auth.app_token import stored_or_new
 from aries_async.auth.grant_errors import quotes_a_secret, redacted, refusal_error, unread_body
-from aries_async.auth.pkce import (
-    AuthorizationRequest,
-    callback_code,
-    check_code_verifier,
-    make_pkce_pair,
-    same_state,
-)
 from aries_async.auth.tokens import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, REFRESH_WAIT, Token
 from aries_async.config import scope_names
 from aries_async.errors import (
@@ -33,12 +26,13 @@ from aries_async.errors import (
 from aries_async.http.whole_attempts import whole_attempts
 
 if TYPE_CHECKING:
+    from aries_async.auth.pkce import AuthorizationRequest, make_pkce_pair
     from aries_async.auth.store import TokenStore
     from aries_async.config import ClientConfig
     from aries_async.http.exchange import Response
     from aries_async.http.transport import Transport
 
-__all__ = ["AuthorizationRequest", "OAuth", "check_code_verifier", "make_pkce_pair", "same_state"]
+__all__ = ["AuthorizationRequest", "OAuth", "make_pkce_pair"]
 
 log = logging.getLogger("aries_async.auth")
 
@@ -114,13 +108,15 @@ class OAuth:
         redirect = redirect_uri or self._config.redirect_uri
         if not redirect:
             raise ConfigurationError("a redirect_uri is required (argument or ARIES_REDIRECT_URI)")
-        from aries_async.auth.scopes import some_scopes  # the table loads when it is needed
+        # The scope table and PKCE load when they are needed: app tokens need neither.
+        from aries_async.auth.pkce import AuthorizationRequest, make_pkce_pair, new_state
+        from aries_async.auth.scopes import some_scopes
 
         scope_list = some_scopes(
             scopes if scopes is not None else self._config.scopes,
             "the authorization request needs at least one scope (scopes= or ARIES_SCOPES)",
         )
-        state_value = state or secrets.token_urlsafe(24)
+        state_value = state or new_state()
         query: dict[str, str] = {
             "response_type": "code",
             "client_id": client_id,
@@ -178,6 +174,9 @@ class OAuth:
                 another redirect URI...); the message has the server's reason.
             AuthError: another refusal from the token endpoint.
         """
+        # Loaded already, as a rule, by authorization_url (or by the login flow).
+        from aries_async.auth.pkce import callback_code, check_code_verifier
+
         code = callback_code(
             callback,
             request.state if request else state,
@@ -393,3 +392,9 @@ class OAuth:
         if not self._config.client_secret:
             raise ConfigurationError("client_secret is not configured (ARIES_CLIENT_SECRET)")
         return self._config.client_secret
+
+
+# The names this module defined in 0.1.0 are served from their module, loaded on first use.
+_PKCE = dict.fromkeys(("AuthorizationRequest", "make_pkce_pair"), "aries_async.auth.pkce")
+__getattr__ = lazy_getattr(__name__, _PKCE, globals())
+__dir__ = lazy_dir(globals(), __all__)

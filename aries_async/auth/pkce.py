@@ -19,6 +19,7 @@ __all__ = [
     "callback_code",
     "check_code_verifier",
     "make_pkce_pair",
+    "new_state",
     "same_state",
 ]
 
@@ -43,6 +44,11 @@ class AuthorizationRequest:
 
     def __repr__(self) -> str:
         return f"AuthorizationRequest(url={self.url!r}, redirect_uri={self.redirect_uri!r})"
+
+
+def new_state() -> str:
+    """A fresh ``state`` for an authorization request: 32 URL-safe characters."""
+    return secrets.token_urlsafe(24)
 
 
 def make_pkce_pair() -> tuple[str, str]:

@@ -115,6 +115,7 @@ HEAVY = (
     "aries_async.filters",
     "aries_async.resources.generated._filters",
     "aries_async.resources._plan",  # for the generated methods
+    "aries_async.auth.pkce",  # for a sign-in
 )
 
 
