@@ -20,6 +20,7 @@ import attrs
 
 from aries_async._deprecation import current_name
 from aries_async.errors import MissingDependencyError, ValidationError
+from aries_async.models._rows import FrameRows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -130,17 +131,6 @@ def to_frame(
     return frame
 
 
-class FrameRows:
-    """Gives a list-like or dict-like model of rows a :meth:`to_frame` method."""
-
-    __slots__ = ()
-
-    def to_frame(self, *, decimals: Decimals = "decimal", index: str | None = None) -> pd.DataFrame:
-        """These rows as a pandas DataFrame (:func:`aries_async.to_frame`; the columns of an
-        empty one come from the class's item type)."""
-        return to_frame(self, model=_item_type(type(self)), decimals=decimals, index=index)
-
-
 def _pandas() -> Any:
     try:
         import pandas
@@ -202,15 +192,6 @@ def _list_item(hint: Any) -> type | None:
         return None
     (item,) = typing.get_args(hint) or (None,)
     return item if isinstance(item, type) and attrs.has(item) else None
-
-
-def _item_type(cls: type) -> type | None:
-    """The item type of ``class X(list[Item])`` or ``class Y(dict[str, Item])``."""
-    for base in getattr(cls, "__orig_bases__", ()):
-        args = typing.get_args(base)
-        if args and isinstance(args[-1], type) and attrs.has(args[-1]):
-            return args[-1]
-    return None
 
 
 def _plan(cls: type) -> tuple[_Column, ...]:

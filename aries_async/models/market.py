@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 from aries_async._lazy import lazy_dir, lazy_getattr
 from aries_async._validate import stored_symbol
 from aries_async.errors import QuoteError, ResponseFormatError
-from aries_async.frames import FrameRows
 from aries_async.models._quote import NO_SYMBOL, Quote
+from aries_async.models._rows import FrameRows
 from aries_async.models._summary import counted
 
 if TYPE_CHECKING:

@@ -116,6 +116,7 @@ HEAVY = (
     "aries_async.resources.generated._filters",
     "aries_async.resources._plan",  # for the generated methods
     "aries_async.auth.pkce",  # for a sign-in
+    "aries_async.frames",  # for to_frame
 )
 
 
