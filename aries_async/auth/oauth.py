@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from aries_async._deprecation import renamed_arguments
-from aries_async._lazy import lazy_dir, lazy_getattr
+from aries_async._lazy import lazy_dir, lazy_getattr, load
 from aries_async.auth.app_token import stored_or_new
 from aries_async.auth.grant_errors import quotes_a_secret, redacted, refusal_error, unread_body
 from aries_async.auth.tokens import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, REFRESH_WAIT, Token
@@ -108,9 +108,8 @@ class OAuth:
         redirect = redirect_uri or self._config.redirect_uri
         if not redirect:
             raise ConfigurationError("a redirect_uri is required (argument or ARIES_REDIRECT_URI)")
-        # The scope table and PKCE load when they are needed: app tokens need neither.
         from aries_async.auth.pkce import AuthorizationRequest, make_pkce_pair, new_state
-        from aries_async.auth.scopes import some_scopes
+        from aries_async.auth.scopes import some_scopes  # the table loads when it is needed
 
         scope_list = some_scopes(
             scopes if scopes is not None else self._config.scopes,
@@ -174,7 +173,7 @@ class OAuth:
                 another redirect URI...); the message has the server's reason.
             AuthError: another refusal from the token endpoint.
         """
-        # Loaded already, as a rule, by authorization_url (or by the login flow).
+        await load("aries_async.auth.pkce")  # off the event loop, when not loaded yet
         from aries_async.auth.pkce import callback_code, check_code_verifier
 
         code = callback_code(
@@ -272,10 +271,11 @@ class OAuth:
                 empty ``scope`` would ask for every scope the client may have); nothing is
                 sent. ``None`` (the default) asks for the server's default scopes.
         """
-        from aries_async.auth.scopes import some_scopes  # the table loads when it is needed
-
         asked = None
         if scopes is not None:
+            await load("aries_async.auth.scopes")  # the table, off the event loop
+            from aries_async.auth.scopes import some_scopes
+
             asked = some_scopes(
                 scopes,
                 "client_credentials needs at least one scope, or scopes=None for the server's "

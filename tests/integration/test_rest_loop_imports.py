@@ -30,8 +30,9 @@ async def main():
     order = OrderRequest(account_id=info["account"], symbol="AAPL", side="BUY", type="LIMIT",
                          quantity=1, price=Decimal("1.50"))
     async with AriesClient(config) as client:
-        await client.auth.set_token(await client.oauth.client_credentials())
         watching = True
+        await client.oauth.client_credentials(scopes="market:information")
+        await client.auth.set_token(await client.oauth.client_credentials())
         await client.users.me()
         await client.accounts.list()
         await client.accounts.balance(info["account"])
