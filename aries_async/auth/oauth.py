@@ -13,17 +13,16 @@ from urllib.parse import quote, urlencode
 from aries_async._deprecation import renamed_arguments
 from aries_async._lazy import lazy_dir, lazy_getattr, load
 from aries_async.auth.app_token import stored_or_new
-from aries_async.auth.grant_errors import quotes_a_secret, redacted, refusal_error, unread_body
-from aries_async.auth.tokens import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, REFRESH_WAIT, Token
+from aries_async.auth.grant_post import BodyNotRead, post_grant
+from aries_async.auth.outliving import Outliving
+from aries_async.auth.tokens import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, Token
 from aries_async.config import scope_names
 from aries_async.errors import (
-    APIError,
     AuthError,
     ConfigurationError,
     ReauthenticationRequired,
     ValidationError,
 )
-from aries_async.http.whole_attempts import whole_attempts
 
 if TYPE_CHECKING:
     from aries_async.auth.pkce import AuthorizationRequest, make_pkce_pair
@@ -35,11 +34,6 @@ if TYPE_CHECKING:
 __all__ = ["AuthorizationRequest", "OAuth", "make_pkce_pair"]
 
 log = logging.getLogger("aries_async.auth")
-
-
-class _BodyNotRead(Exception):
-    """The token endpoint answered as to a body it could not read (its encoding, not its
-    grant): the grant may go once more in the other encoding."""
 
 
 class OAuth:
@@ -64,6 +58,7 @@ class OAuth:
         # The encodings (form: True, JSON: False) the token endpoint answered as unread
         # (oauth.md 3.2 leaves open which it reads): a grant goes in the other one first.
         self._unread: set[bool] = set()
+        self._exchanges = Outliving()
 
     @property
     def app_grant(self) -> bool:
@@ -172,6 +167,11 @@ class OAuth:
             ReauthenticationRequired: the code was refused (``invalid_grant``: expired, used,
                 another redirect URI...); the message has the server's reason.
             AuthError: another refusal from the token endpoint.
+
+        The code is spent once the server grants it, so the exchange waits for its answer
+        like a refresh (:data:`~aries_async.auth.tokens.REFRESH_WAIT`, or ``timeout`` when
+        longer), and a caller that stops waiting sooner (its own timeout, a cancellation) does
+        not stop it: the token is saved and used when the answer comes.
         """
         await load("aries_async.auth.pkce")  # off the event loop, when not loaded yet
         from aries_async.auth.pkce import callback_code, check_code_verifier
@@ -202,9 +202,16 @@ class OAuth:
         else:
             body["client_secret"] = self._require_secret()
         asked = request.scopes if request else ()
+        return await self._exchanges.run(self._exchange(body, asked), "the code exchange")
+
+    async def _exchange(self, body: dict[str, str], asked: tuple[str, ...]) -> Token:
         token = await self._token_request(body, form=False, asked=asked)
         await self._save(token)
         return token
+
+    async def settle(self) -> None:
+        """Wait for a code exchange still in flight whose caller stopped waiting."""
+        await self._exchanges.settle()
 
     async def _save(self, token: Token) -> None:
         if self._keep is not None:
@@ -319,13 +326,17 @@ class OAuth:
         if form in self._unread and other not in self._unread:
             form = other
         response: Response | None = None
-        with contextlib.suppress(_BodyNotRead):
-            response = await self._post(body, form=form, may_switch=True)
+        with contextlib.suppress(BodyNotRead):
+            response = await post_grant(
+                self._transport, self._config, body, form=form, may_switch=True
+            )
         if response is None:  # the body was not read: the other encoding (oauth.md 3.2)
             self._unread.add(form)
             form = not form
             log.debug("token request: sent again as %s", "a form" if form else "JSON")
-            response = await self._post(body, form=form, may_switch=False)
+            response = await post_grant(
+                self._transport, self._config, body, form=form, may_switch=False
+            )
         self._unread.discard(form)
         try:
             data = response.json()
@@ -343,45 +354,6 @@ class OAuth:
             )
         except ValueError as exc:
             raise AuthError(f"unusable token response: {exc}", status=response.status) from exc
-
-    async def _post(self, body: dict[str, str], *, form: bool, may_switch: bool) -> Response:
-        """Send the grant as a form or JSON.
-
-        Raises:
-            _BodyNotRead: ``may_switch`` and the endpoint did not read the body
-                (:func:`~aries_async.auth.grant_errors.unread_body`).
-            AuthError: the grant was refused (typed by :func:`refusal_error`).
-            APIError: the endpoint failed (429, 5xx), every secret of the grant blanked out.
-        """
-        grant = body["grant_type"]
-        log.debug("token request: grant_type=%s", grant)
-        failure: AuthError | APIError | None = None
-        least = REFRESH_WAIT if grant == "refresh_token" else 0.0
-        # A code, or a refresh token a rotating server spends: no attempt stops waiting for
-        # the answer holding the new tokens before the call's time is up (see whole_attempts).
-        single_use = grant != CLIENT_CREDENTIALS
-        try:
-            with whole_attempts() if single_use else contextlib.nullcontext():
-                return await self._transport.request(
-                    "POST",
-                    self._config.endpoints.token_url,
-                    idempotent=True,  # a refusal is a 4xx (not retried); 5xx, timeouts retry
-                    json=None if form else body,
-                    data=body if form else None,
-                    timeout=max(self._config.timeout, least),
-                )
-        except APIError as exc:
-            if may_switch and unread_body(exc):
-                raise _BodyNotRead from None
-            # A 429 or 5xx (refused is None): the endpoint failed (retried by the transport
-            # already), raised as it is but for a secret it quotes.
-            refused = refusal_error(exc, body)
-            if not quotes_a_secret(exc, body):
-                if refused is None:
-                    raise
-                raise refused from exc
-            failure = refused or redacted(exc, body)
-        raise failure  # outside the handler: nothing chained quotes the secret
 
     def _require_client_id(self) -> str:
         if not self._config.client_id:

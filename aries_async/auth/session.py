@@ -346,15 +346,17 @@ class AuthSession:
         return f"{why} cannot be renewed (no refresh token): sign in again"
 
     async def settle(self, *, closing: bool = False) -> None:
-        """Wait for a refresh still in flight whose callers were cancelled (raises only
-        :class:`~aries_async.errors.WrongEventLoopError`); ``closing``, as a client's close
-        does (:mod:`~aries_async.auth.renewal_close`: bounded by the store's close_timeout)."""
+        """Wait for a refresh (or a code exchange of its ``OAuth``) still in flight whose
+        callers were cancelled (raises only :class:`~aries_async.errors.WrongEventLoopError`);
+        ``closing``, as a client's close does (:mod:`~aries_async.auth.renewal_close`: the
+        store's work bounded by its close_timeout)."""
         self._owner.check_loop()
         task = self._refreshing
         if task is not None and closing:
             await settle_for_close(task, self._stage, self._store)
         elif task is not None and not task.done():
             await asyncio.wait([task])
+        await self._oauth.settle()
 
     async def access_token(self) -> str:
         """The access token string (a token provider for the streams)."""

@@ -40,10 +40,10 @@ AUTHORIZATION_CODE = "authorization_code"
 CLIENT_CREDENTIALS = "client_credentials"
 """``Token.grant_type`` of an app token (renewed with the client credentials)."""
 REFRESH_WAIT = 120.0
-"""The least time a refresh grant is given (``ClientConfig.timeout`` when longer; no attempt of
-it is cut at ``attempt_timeout``): a server that rotates refresh tokens has spent the old one
-once it grants, so its answer is the only copy of the new one, lost to a call that stops
-waiting."""
+"""The least time a refresh grant or a code exchange is given (``ClientConfig.timeout`` when
+longer; no attempt of it is cut at ``attempt_timeout``): a server that rotates refresh tokens
+has spent the old one once it grants, as it spends an authorization code, so its answer is the
+only copy of the new tokens, lost to a call that stops waiting."""
 
 
 def redact(secret: str | None) -> str:

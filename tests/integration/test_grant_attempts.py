@@ -9,12 +9,14 @@ asked for again at no risk: their attempts are cut as any call's are.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import aiohttp
 import pytest
+from stream_helpers import until
 
-from aries_async import AriesClient, MemoryTokenStore, RetryPolicy
+from aries_async import AriesClient, AuthorizationRequest, MemoryTokenStore, RetryPolicy
 from aries_async.errors import RequestTimeoutError
 from aries_async.sim import ServerErrorFault, Simulator
 from aries_async.testing import RecordingSleep
@@ -68,6 +70,61 @@ async def test_a_code_exchange_answered_after_the_attempt_timeout_is_not_lost(
             token = await client.oauth.exchange_code(callback, request)
             assert loop_clock() - started == pytest.approx(1.0)
             assert token.refresh_token
+            assert sim.token_requests == 1
+
+
+async def _signed_in_callback(client: AriesClient) -> tuple[str, AuthorizationRequest]:
+    """The browser's part of a sign-in: the callback URL the simulator redirects to."""
+    request = client.oauth.authorization_url()
+    async with (
+        aiohttp.ClientSession() as browser,
+        browser.get(request.url, allow_redirects=False) as consent,
+    ):
+        return consent.headers["Location"], request
+
+
+async def test_a_code_exchange_waits_for_its_answer_like_a_refresh(
+    loop_clock: Callable[[], float],
+) -> None:
+    """The code is spent once granted: an exchange that stops waiting at the client's
+    ``timeout`` loses the sign-in. It waits up to ``REFRESH_WAIT``, as a refresh does."""
+    async with Simulator(seed=6) as sim:
+        config = sim.client_config(timeout=1.0)
+        async with AriesClient(config, monotonic=loop_clock) as client:
+            callback, request = await _signed_in_callback(client)
+            sim.faults.late_token_answers = 3.0
+            started = loop_clock()
+            token = await client.oauth.exchange_code(callback, request)
+            assert loop_clock() - started == pytest.approx(3.0)
+            assert token.refresh_token
+            assert sim.token_requests == 1
+
+
+@pytest.mark.parametrize("how", ["timeout", "cancel"])
+async def test_a_code_exchange_whose_caller_gave_up_still_signs_in(
+    loop_clock: Callable[[], float], how: str
+) -> None:
+    """A caller's own timeout (or a cancellation) ends its wait, not the exchange: the code is
+    spent when the server grants, so the token the late answer holds is saved and used."""
+    async with Simulator(seed=6) as sim:
+        store = MemoryTokenStore()
+        async with AriesClient(sim.client_config(), token_store=store) as client:
+            callback, request = await _signed_in_callback(client)
+            sim.faults.late_token_answers = 2.0
+            exchange = asyncio.ensure_future(client.oauth.exchange_code(callback, request))
+            if how == "timeout":
+                with pytest.raises(TimeoutError):
+                    await asyncio.wait_for(exchange, timeout=0.5)
+            else:
+                await asyncio.sleep(0.5)  # virtual time: the code is granted by then
+                exchange.cancel()
+                with pytest.raises(asyncio.CancelledError):
+                    await exchange
+            assert await store.load() is None  # the answer is not in yet
+            await until(lambda: client.auth.cached() is not None, timeout=5.0)
+            assert await store.load() == client.auth.cached()
+            sim.faults.late_token_answers = 0.0
+            assert await client.accounts.list()  # signed in: no second sign-in needed
             assert sim.token_requests == 1
 
 
