@@ -16,8 +16,9 @@ does not save its result. A refresh refused because another process renewed mean
 refresh token rotated away while a store lock's lease ran out) takes that process's token from
 the store. A grant the token endpoint refused (a 400 or 401, whatever its body) is not sent
 again: later calls raise the same error at once, until a new token is set here or appears in the
-store. Callers that waited while a renewal failed (the token endpoint down, say) get its error;
-a caller that comes afterwards tries again.
+store; but inside the renewal margin the access token in hand still serves, and is returned
+(with a warning, once) until it expires. Callers that waited while a renewal failed (the token
+endpoint down, say) get its error; a caller that comes afterwards tries again.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from aries_async.auth.renewal_close import RenewalStage, settle_for_close
 from aries_async.auth.shared_refusals import record_refusal, recorded_refusal
 from aries_async.auth.store import TokenStore, not_signed_in, sign_out, where
 from aries_async.auth.tokens import CLIENT_CREDENTIALS, Token, given_token
+from aries_async.auth.unrenewable import serves_still, tell_serving, why_unusable
 from aries_async.errors import AuthError, NotSignedInError, ReauthenticationRequired
 from aries_async.http.loop_owner import LoopOwner
 
@@ -101,6 +103,7 @@ class AuthSession:
         the store (or by ``async with``)."""
         self._refused: tuple[Token, AuthError] | None = None
         """The grant the token endpoint refused for good, and how."""
+        self._warned: str | None = None  # the access token said to serve on after a refusal
         self._lock = asyncio.Lock()
         self._refreshing: asyncio.Future[Token] | None = None
         """The latest refresh (a strong reference, so the loop cannot drop it mid-flight)."""
@@ -150,7 +153,10 @@ class AuthSession:
                 the server refused it, and it cannot be renewed (the message says which).
             ReauthenticationRequired: the refresh token was refused; sign in again. Raised again
                 without asking the server until a new token is set or saved in the store.
-            AuthError: the client credentials were refused (also remembered, as above).
+                Refused inside the renewal margin, the access token in hand is returned instead
+                (a warning says so once) until it expires.
+            AuthError: the client credentials were refused (also remembered, and the token in
+                hand served to its end, as above).
             WrongEventLoopError: the session belongs to another event loop; nothing was done
                 (so for every awaitable of the session).
         """
@@ -205,13 +211,21 @@ class AuthSession:
             stored = await self._store.load()
             if self._revived(stored, other_than):
                 return stored
-            self._raise_if_failed_meanwhile(earlier)
-            if stored is None:
-                if token is None and not self._oauth.app_token_by_itself:  # never signed in
+            try:
+                self._raise_if_failed_meanwhile(earlier)
+                if stored is not None:
+                    self._raise_if_refused(stored)
+                elif token is None and not self._oauth.app_token_by_itself:  # never signed in
                     raise not_signed_in(self._store, self._oauth.app_grant)
-            else:
-                self._raise_if_refused(stored)
-            return await self._renewal(other_than)
+                return await self._renewal(other_than)
+            except AuthError as exc:  # refused inside the margin: the token may serve on
+                unusable = {self._invalid or "", other_than or ""}
+                if stored is None or not serves_still(stored, exc, self._wall_clock(), unusable):
+                    raise
+                if self._warned != stored.access_token:
+                    self._warned = stored.access_token
+                    tell_serving(stored, exc)
+                return stored
 
     async def _renewal(self, other_than: str | None = None) -> Token:
         """Run a renewal (the one in flight, if any) and return its token; called under the
@@ -294,7 +308,7 @@ class AuthSession:
                 self._refused = (stored, elsewhere)
                 raise elsewhere
             if not stored.renewable:
-                raise NotSignedInError(self._why_unusable(stored))
+                raise NotSignedInError(why_unusable(stored, self._invalid))
             log.debug("renewing the access token")
             try:
                 with stage.granting():
@@ -333,17 +347,6 @@ class AuthSession:
             self._adopt(fresh)
             await self._store.save(fresh)
             return fresh
-
-    def _why_unusable(self, token: Token) -> str:
-        """Why ``token``, which cannot be renewed, is not used: what is known of it."""
-        if token.access_token == self._invalid:
-            # A 401 does not say why: the token may be malformed, revoked or past its expiry.
-            why = "the server refused the access token (expired, revoked or invalid) and it"
-        else:  # one that cannot be renewed is used to its end (renewal_margin): it is past it
-            when = token.expires_at_datetime
-            at = f" {when:%Y-%m-%d %H:%M:%S} UTC" if when is not None else ""
-            why = f"the access token expired{' at' + at if at else ''} and"
-        return f"{why} cannot be renewed (no refresh token): sign in again"
 
     async def settle(self, *, closing: bool = False) -> None:
         """Wait for a refresh (or a code exchange of its ``OAuth``) still in flight whose

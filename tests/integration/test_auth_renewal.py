@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -177,6 +178,29 @@ async def test_refused_refresh_token_is_not_sent_again() -> None:
         # A new sign-in brings it back.
         await client.auth.set_token(user_token(sim))
         assert await client.accounts.list()
+
+
+async def test_a_dead_refresh_token_leaves_the_access_token_to_serve_to_its_end(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Inside the renewal margin the access token still serves: a refused refresh is said
+    once (a warning), and the calls go on with that token until it really expires."""
+    async with manual_sim() as sim:
+        sim.auth.refresh_ttl = 1800.0  # the refresh token dies first
+        async with client_on(sim, token=user_token(sim)) as client:
+            sim.advance(3600 - 30)  # 30 s left: due for renewal, refused (invalid_grant)
+            before = sim.token_requests
+            with caplog.at_level(logging.WARNING, logger="aries_async.auth"):
+                for _ in range(3):
+                    assert await client.accounts.list()
+                assert (await client.auth.token()).expires_at == sim.clock.now() + 30
+            assert sim.token_requests - before == 1  # the dead grant is not sent again
+            (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+            assert "sign in again" in warning.getMessage()
+            sim.advance(30)  # expired: now the refusal is the answer
+            with pytest.raises(ReauthenticationRequired):
+                await client.accounts.list()
+            assert sim.token_requests - before == 1
 
 
 async def test_callers_waiting_on_a_renewal_that_fails_share_its_failure() -> None:
