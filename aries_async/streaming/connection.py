@@ -31,7 +31,7 @@ ones'; this module carries out what they decide. Each attempt:
    follows); once it is accepted, the handler's ``on_reauth`` frames send every desired
    subscription again, their answers awaited as in 3 (a server may drop a socket's
    subscriptions when it re-authenticates: websocket.md 2.4 leaves it UNKNOWN);
-   ``authExpired`` ends the connection and invalidates its token (the reconnect takes another).
+   ``authExpired`` or ``authRequired`` ends it, its token invalidated (the next takes another).
 
 A replay (3, and after a re-authentication) is computed and sent under a lock that each
 :meth:`Connection.send` (a user's subscribe or unsubscribe) takes too. A send may wait for the

@@ -90,15 +90,20 @@ async def test_revoked_tokens_are_not_presented_again_and_one_renewal_serves_eve
         assert client.auth.refreshes == 1 and sim.token_requests == 1
 
 
+@pytest.mark.parametrize("action", ["authExpired", "authRequired"])
 @pytest.mark.parametrize("kind", KINDS)
 async def test_a_session_ended_right_after_its_acceptance_is_not_begun_again_with_its_token(
-    kind: str, fake_time: FakeTime
+    kind: str, action: str, fake_time: FakeTime
 ) -> None:
+    """The server ends a live socket's session (``authExpired``), or says that it is no
+    longer authenticated (``authRequired``, websocket.md 2.3: "authentication failed (e.g.
+    invalid or expired token)"): either way the token it presented is done with, and the
+    reconnect presents another."""
     async with client_and_sim() as (client, sim, hub):
         first = (await client.auth.token()).access_token
 
         def on_open(_: str, opened: int) -> None:
-            sim.faults.ws_expire_after_auth = "authExpired" if opened == 1 else None
+            sim.faults.ws_expire_after_auth = action if opened == 1 else None
 
         hub.on_open = on_open
         async with open_stream(kind, client, fake_time) as stream:

@@ -156,6 +156,10 @@ def test_expiry_and_a_demand_for_auth_end_the_connection_and_later_data_is_not_r
     session = _open_session()
     [end] = session.receive([AuthFailure(action="authTimeout", error="late", request_id=None)])
     assert end == End("server requires authentication (authTimeout)")
+    # A live socket asked to authenticate: the server no longer takes its token.
+    session = _open_session()
+    [end] = session.receive([AuthFailure(action="authRequired", error="x", request_id=None)])
+    assert end == End("server requires authentication (authRequired)", invalidate=True)
 
 
 def test_a_token_failure_during_reauth_ends_the_connection_fatal_or_not() -> None:

@@ -132,7 +132,8 @@ class End:
         reason: why, for the status event and the logs.
         retry_now: reconnect without the backoff (a refused token, to be replaced).
         invalidate: tell the token source the token was refused (or its session ended:
-            ``authExpired``), so that the next attempt presents another.
+            ``authExpired``, or ``authRequired`` on a live socket), so that the next attempt
+            presents another.
         fatal: the stream is over with this error (no reconnect).
         refused: the HTTP status with which the server refused the websocket handshake, when
             retrying will not change it (a wrong path: 404); None otherwise.
@@ -346,7 +347,11 @@ class Session:
             # revocation): that token is told refused, so the reconnect presents another.
             return End("session expired (authExpired)", invalidate=True)
         if kind is AuthFailure:
-            return End(f"server requires authentication ({message.action})")
+            if message.action == "authTimeout":  # a deadline passed: the token was not judged
+                return End(f"server requires authentication ({message.action})")
+            # The server no longer takes the token it accepted ("authentication failed (e.g.
+            # invalid or expired token)", websocket.md 2.3): told refused, as for authExpired.
+            return End(f"server requires authentication ({message.action})", invalidate=True)
         return None  # Pong: any frame already proved the link alive
 
 
