@@ -154,8 +154,11 @@ def failure(
     """The error of ours for an aiohttp or OS failure of one attempt (``closed``: the
     transport was closed meanwhile; ``begun`` False: aiohttp had not started to write the
     request, as a traced order write tells)."""
-    # Could not connect, or never got as far as writing: certainly not sent.
-    sent = begun and not isinstance(exc, aiohttp.ClientConnectorError)
+    # Could not connect (refused, or no connection in time: aiohttp's ConnectionTimeoutError
+    # ends only the wait for a connection), or never got as far as writing: certainly not
+    # sent. A ServerTimeoutError else (a read's) may come after the request went out.
+    unsent = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
+    sent = begun and not isinstance(exc, unsent)
     if closed:  # close() cut the connection: not a network failure to retry
         return ClientClosedError(
             f"{method} {path_of(url)}: the client was closed", request_sent=sent

@@ -30,9 +30,11 @@ __all__ = ["backoff_wait", "counts_as_attempt", "retry_delay", "should_retry"]
 def should_retry(error: BaseException, *, idempotent: bool, policy: RetryPolicy) -> bool:
     """Whether ``error`` may be retried.
 
-    * A connection error before the request was sent is always safe to retry.
+    * A connection error or a timeout before the request was sent (``request_sent`` False:
+      a refused or timed-out connect, a wait for a pooled connection) is always safe to
+      retry: nothing of it reached the server.
     * Anything that may have reached the server (timeouts, resets after sending, 408/429/5xx) is
-      retried only for idempotent calls; order writes are never retried.
+      retried only for idempotent calls; order writes are then never retried.
     * A 429 or 5xx whose ``Retry-After`` is longer than the policy's cap is raised, not waited
       out (nor retried sooner than the server asked).
 
@@ -42,7 +44,7 @@ def should_retry(error: BaseException, *, idempotent: bool, policy: RetryPolicy)
     if isinstance(error, ConnectionFailedError):
         return idempotent or not error.request_sent
     if isinstance(error, RequestTimeoutError):
-        return idempotent
+        return idempotent or not error.request_sent
     if isinstance(error, APIError):
         if not idempotent or error.status not in policy.retry_statuses:
             return False

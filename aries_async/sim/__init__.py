@@ -28,7 +28,8 @@ their records in :mod:`~aries_async.sim.fault_kinds`, the websockets' in
 :mod:`~aries_async.sim.ws_faults`, the spec's readings in :mod:`~aries_async.sim.fault_variants`,
 the command line's flags in
 :mod:`~aries_async.sim.fault_flags` and :mod:`~aries_async.sim.fault_values`, a spoiled value
-in :mod:`~aries_async.sim.spoil`),
+in :mod:`~aries_async.sim.spoil`, connects left unanswered in
+:mod:`~aries_async.sim.unanswered`),
 :mod:`~aries_async.sim.context` (what the HTTP app and websockets share; what they served,
 :mod:`~aries_async.sim.summary`),
 :mod:`~aries_async.sim.app` (the HTTP app: :mod:`~aries_async.sim.middleware`, the

@@ -8,7 +8,9 @@ order-response ones by :mod:`aries_async.sim.routes_trading` and
 (:class:`aries_async.sim.ledger.Ledger`, which holds the simulator's faults). The websockets'
 ``ws_*`` and ``charts_*`` faults, which :class:`Faults` inherits, are in
 :mod:`aries_async.sim.ws_faults`, with their own table; the spec's UNCERTAIN readings that no
-fault below covers, in :mod:`aries_async.sim.fault_variants`.
+fault below covers, in :mod:`aries_async.sim.fault_variants`. A connect left unanswered until
+the client's connect timeout is :class:`aries_async.sim.unanswered.UnansweredConnects` (a
+listener's part, not a request's: no field, no flag).
 
 Routes are named ``"METHOD /path"`` or ``"/path"`` (any method); the path may be the concrete
 path (``/v1/accounts/TEST-ACCOUNT-001/positions``) or the route template

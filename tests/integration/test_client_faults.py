@@ -21,6 +21,7 @@ from aries_async.errors import (
     ValidationError,
 )
 from aries_async.sim import ManualClock, RateLimitFault, ServerErrorFault, Simulator
+from aries_async.sim.unanswered import UnansweredConnects
 from aries_async.testing import RecordingSleep
 
 
@@ -185,6 +186,21 @@ async def test_waiting_for_a_busy_pool_is_not_a_connect_timeout(
     assert (first.symbol, second.symbol) == ("AAPL", "MSFT")
     assert sleep.waits == []  # nothing failed and was retried
     assert sim.requests[("GET", "/v1/chart/quotes")] == 2
+
+
+@pytest.mark.usefixtures("loop_clock")  # the connect timeout: virtual
+async def test_a_connect_timeout_says_the_request_was_not_sent() -> None:
+    """aiohttp's ``ConnectionTimeoutError`` ends a call before any byte of it was written,
+    whichever session sent it (an order write's traced one, or the plain one)."""
+    async with Simulator(seed=1) as sim:
+        cfg = sim.client_config(retry=RetryPolicy(max_attempts=1), connect_timeout=1.0)
+        async with AriesClient(cfg, token=sim.issue_token()) as client:
+            async with UnansweredConnects(sim):
+                with pytest.raises(RequestTimeoutError) as info:
+                    await client.market.quote("AAPL")
+            assert info.value.request_sent is False
+            assert sim.requests[("GET", "/v1/chart/quotes")] == 0
+            assert (await client.market.quote("AAPL")).symbol == "AAPL"
 
 
 async def test_quotes_of_one_string_is_one_symbol_not_its_letters() -> None:

@@ -27,6 +27,7 @@ from aries_async.errors import (
 from aries_async.models import CancelRequest, Order, OrderStatus, ReplaceRequest
 from aries_async.sim import ManualClock, ServerErrorFault, Simulator
 from aries_async.sim.faults import NON_ACK_MODES
+from aries_async.sim.unanswered import UnansweredConnects
 from aries_async.testing import RecordingSleep
 
 ACCOUNT = "TEST-SIM-001"
@@ -90,6 +91,29 @@ async def test_an_order_retried_after_a_refused_connection_is_sent_once() -> Non
                 await c.orders.place(order("second-attempt"))
         assert sim.requests[PLACE] == 1
         assert len(sim.state.find_by_client_id("second-attempt")) == 1
+
+
+@pytest.mark.usefixtures("loop_clock")  # the connect timeout: virtual
+async def test_an_order_retried_after_a_connect_timeout_is_sent_once() -> None:
+    """A connect that timed out (a host dropping connection requests) sent nothing of the
+    order: the placement is retried, and the order is placed once."""
+    async with Simulator(tick_interval=None) as sim:
+        unanswered = UnansweredConnects(sim)
+        await unanswered.start()  # the first attempt's connect times out
+
+        class AnswerOnWait(RecordingSleep):
+            async def __call__(self, seconds: float) -> None:
+                await super().__call__(seconds)
+                await unanswered.stop()
+
+        config = sim.client_config(retry=RetryPolicy(jitter=0.0), timeout=5.0, connect_timeout=1.0)
+        sleep = AnswerOnWait()
+        async with AriesClient(config, token=sim.issue_token(), sleep=sleep) as c:
+            ack = await c.orders.place(order("after-a-connect-timeout"))
+        assert ack.client_id == "after-a-connect-timeout"
+        assert len(sleep.waits) == 1
+        assert sim.requests[PLACE] == 1
+        assert len(sim.state.find_by_client_id("after-a-connect-timeout")) == 1
 
 
 @pytest.mark.parametrize("what", ["replace", "cancel"])

@@ -141,10 +141,15 @@ async def test_place_is_retried_when_the_connection_could_not_be_opened(sim: Sim
     assert sim.requests[PLACE] == 1
 
 
-def test_only_a_connection_never_opened_is_retried_for_a_write() -> None:
+@pytest.mark.parametrize("kind", [ConnectionFailedError, RequestTimeoutError])
+def test_only_a_request_never_sent_is_retried_for_a_write(
+    kind: type[ConnectionFailedError | RequestTimeoutError],
+) -> None:
+    """A refused connect, or one that timed out (or a wait for a pooled connection), sent
+    nothing: safe to retry even for an order write. A failure after sending is not."""
     policy = RetryPolicy()
-    never_sent = ConnectionFailedError("x", request_sent=False)
-    maybe_sent = ConnectionFailedError("x")
+    never_sent = kind("x", request_sent=False)
+    maybe_sent = kind("x", request_sent=True)
     assert should_retry(never_sent, idempotent=False, policy=policy)
     assert not should_retry(maybe_sent, idempotent=False, policy=policy)
     assert should_retry(maybe_sent, idempotent=True, policy=policy)
