@@ -297,9 +297,11 @@ class Transport(LoopOwner):
                     if session is None or session.closed or self._closed:
                         session = self.session
                     request: Requester = session.request
-                    if idempotent is False and self._traced is not None:
+                    if idempotent is not True and self._traced is not None:
                         # Traced: aiohttp tells when it starts writing the request; until
                         # then (a pooled connection, the connect) nothing of it has left.
+                        # Attempts 2.. (None) too: a write retried when its first was not
+                        # sent must know as much of its retry (rare: their cost is no matter).
                         # Bound here, not passed as None to every call: on the hot path an
                         # argument more costs more than the bound method does.
                         sending = Sending()

@@ -31,6 +31,7 @@ from stream_helpers import FakeTime, until
 from aries_async import AriesClient, OrderRequest, RateLimit
 from aries_async.config import ClientConfig, RetryPolicy
 from aries_async.errors import OrderOutcomeUnknownError, RateLimitError, RequestTimeoutError
+from aries_async.http.whole_attempts import whole_attempts
 from aries_async.models import OrderAck
 from aries_async.sim import RateLimitFault, Simulator
 
@@ -381,7 +382,10 @@ async def test_a_placement_that_times_out_waiting_for_a_connection_was_not_place
     the answer is the timeout itself, saying so, not an unknown outcome."""
     async with Simulator(seed=8) as sim:
         config = sim.client_config(timeout=0.5, pool_size=1)
-        async with AriesClient(config, token=sim.issue_token()) as client:
+        # The call's deadline on the loop's clock too: a retry (nothing was sent) is not
+        # begun once the wait for the connection took the whole timeout.
+        token = sim.issue_token()
+        async with AriesClient(config, token=token, monotonic=loop_clock) as client:
             sim.faults.route_latency["GET /v1/market/status"] = 60
             holder = asyncio.create_task(client.request("GET", "/v1/market/status", timeout=60))
             try:
@@ -391,6 +395,34 @@ async def test_a_placement_that_times_out_waiting_for_a_connection_was_not_place
                     await client.orders.place(buy(ACCOUNT))
                 assert info.value.request_sent is False
                 assert loop_clock() - started == pytest.approx(0.5, abs=0.01)
+                assert placed_nothing(sim)
+            finally:
+                holder.cancel()
+                await asyncio.wait([holder])
+
+
+async def test_a_placement_whose_every_attempt_waited_for_a_connection_was_not_placed(
+    loop_clock: Callable[[], float],
+) -> None:
+    """Each attempt cut at ``attempt_timeout`` while the only pooled connection is busy: the
+    placement is retried (nothing left), and its last attempt, as unsent as its first, is
+    told as such, not as an unknown outcome."""
+    async with Simulator(seed=8) as sim:
+        retry = RetryPolicy(max_attempts=2, jitter=0.0)
+        config = sim.client_config(timeout=5.0, attempt_timeout=0.5, pool_size=1, retry=retry)
+        token = sim.issue_token()
+        async with AriesClient(config, token=token, monotonic=loop_clock) as client:
+            sim.faults.route_latency["GET /v1/market/status"] = 60
+            with whole_attempts():  # the holder keeps the connection: its attempt is not cut
+                status = client.request("GET", "/v1/market/status", timeout=60)
+                holder = asyncio.create_task(status)
+            try:
+                await until(lambda: sim.requests[STATUS] == 1)
+                started = loop_clock()
+                with pytest.raises(RequestTimeoutError) as info:
+                    await client.orders.place(buy(ACCOUNT))
+                assert info.value.request_sent is False
+                assert loop_clock() - started > 1.0  # two attempts and the wait between
                 assert placed_nothing(sim)
             finally:
                 holder.cancel()
