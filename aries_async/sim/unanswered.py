@@ -12,8 +12,9 @@ fault begins are closed with the server.
 from __future__ import annotations
 
 import socket
-from types import TracebackType
 from typing import TYPE_CHECKING, Self
+
+from aries_async._closing import AsyncClosing
 
 if TYPE_CHECKING:
     from aries_async.sim.server import Simulator
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["UnansweredConnects"]
 
 
-class UnansweredConnects:
+class UnansweredConnects(AsyncClosing):
     """The fault on ``sim``, from :meth:`start` (or ``async with``) to :meth:`stop`.
 
     Example:
@@ -68,14 +69,10 @@ class UnansweredConnects:
         self._sockets = []
         await self._sim.start()
 
+    async def aclose(self) -> None:
+        """Same as :meth:`stop` (the end of ``async with``)."""
+        await self.stop()
+
     async def __aenter__(self) -> Self:
         await self.start()
         return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()

@@ -50,29 +50,6 @@ async def test_a_refresh_the_server_did_not_process_is_retried(
             assert sim.token_requests == 1  # the one grant the server processed
 
 
-async def test_a_code_exchange_answered_after_the_attempt_timeout_is_not_lost(
-    loop_clock: Callable[[], float],
-) -> None:
-    """The code is used up once granted: an attempt cut at ``attempt_timeout`` and retried
-    would present a used code (refused, ``invalid_grant``). The exchange waits for its answer
-    within the call's timeout instead."""
-    async with Simulator(seed=6) as sim:
-        config = sim.client_config(timeout=2.0, attempt_timeout=0.5)
-        async with AriesClient(config, monotonic=loop_clock) as client:
-            request = client.oauth.authorization_url()
-            async with (
-                aiohttp.ClientSession() as browser,
-                browser.get(request.url, allow_redirects=False) as consent,
-            ):
-                callback = consent.headers["Location"]
-            sim.faults.late_token_answers = 1.0
-            started = loop_clock()
-            token = await client.oauth.exchange_code(callback, request)
-            assert loop_clock() - started == pytest.approx(1.0)
-            assert token.refresh_token
-            assert sim.token_requests == 1
-
-
 async def _signed_in_callback(client: AriesClient) -> tuple[str, AuthorizationRequest]:
     """The browser's part of a sign-in: the callback URL the simulator redirects to."""
     request = client.oauth.authorization_url()
@@ -83,19 +60,26 @@ async def _signed_in_callback(client: AriesClient) -> tuple[str, AuthorizationRe
         return consent.headers["Location"], request
 
 
-async def test_a_code_exchange_waits_for_its_answer_like_a_refresh(
-    loop_clock: Callable[[], float],
+@pytest.mark.parametrize(
+    ("timeout", "attempt_timeout", "late"),
+    [(2.0, 0.5, 1.0), (1.0, None, 3.0)],
+    ids=["past-the-attempt-timeout", "past-the-call-timeout"],
+)
+async def test_a_code_exchange_answered_late_is_not_lost(
+    loop_clock: Callable[[], float], timeout: float, attempt_timeout: float | None, late: float
 ) -> None:
-    """The code is spent once granted: an exchange that stops waiting at the client's
-    ``timeout`` loses the sign-in. It waits up to ``REFRESH_WAIT``, as a refresh does."""
+    """The code is used up once granted: an attempt cut at ``attempt_timeout`` and retried
+    would present a used code (refused, ``invalid_grant``), and an exchange that stops waiting
+    at the client's ``timeout`` loses the sign-in. The exchange waits for its answer up to
+    ``REFRESH_WAIT``, as a refresh does."""
     async with Simulator(seed=6) as sim:
-        config = sim.client_config(timeout=1.0)
+        config = sim.client_config(timeout=timeout, attempt_timeout=attempt_timeout)
         async with AriesClient(config, monotonic=loop_clock) as client:
             callback, request = await _signed_in_callback(client)
-            sim.faults.late_token_answers = 3.0
+            sim.faults.late_token_answers = late
             started = loop_clock()
             token = await client.oauth.exchange_code(callback, request)
-            assert loop_clock() - started == pytest.approx(3.0)
+            assert loop_clock() - started == pytest.approx(late)
             assert token.refresh_token
             assert sim.token_requests == 1
 

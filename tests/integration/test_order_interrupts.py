@@ -375,58 +375,52 @@ async def test_a_keyboard_interrupt_before_the_placement_was_sent_says_not_place
         assert placed_nothing(sim)
 
 
+@contextlib.asynccontextmanager
+async def connection_held(sim: Simulator, client: AriesClient) -> AsyncIterator[None]:
+    """A block in which a call of a minute holds a pooled connection of ``client`` (the only
+    one, with ``pool_size=1``); its attempt is not cut at ``attempt_timeout``."""
+    sim.faults.route_latency["GET /v1/market/status"] = 60
+    with whole_attempts():
+        holder = asyncio.create_task(client.request("GET", "/v1/market/status", timeout=60))
+    try:
+        await until(lambda: sim.requests[STATUS] == 1)
+        yield
+    finally:
+        holder.cancel()
+        await asyncio.wait([holder])
+
+
+@pytest.mark.parametrize(
+    ("timeout", "attempt_timeout", "attempts"),
+    [(0.5, None, 3), (5.0, 0.5, 2)],
+    ids=["one-attempt", "every-attempt"],
+)
 async def test_a_placement_that_times_out_waiting_for_a_connection_was_not_placed(
-    loop_clock: Callable[[], float],
+    loop_clock: Callable[[], float], timeout: float, attempt_timeout: float | None, attempts: int
 ) -> None:
     """Out of time while the only pooled connection is busy: nothing of the order left, so
-    the answer is the timeout itself, saying so, not an unknown outcome."""
+    the answer is the timeout itself, saying so, not an unknown outcome. Each attempt cut at
+    ``attempt_timeout`` so: the placement is retried (nothing left), and its last attempt,
+    as unsent as its first, is told so too."""
     async with Simulator(seed=8) as sim:
-        config = sim.client_config(timeout=0.5, pool_size=1)
+        retry = RetryPolicy(max_attempts=attempts, jitter=0.0)
+        config = sim.client_config(
+            timeout=timeout, attempt_timeout=attempt_timeout, pool_size=1, retry=retry
+        )
         # The call's deadline on the loop's clock too: a retry (nothing was sent) is not
         # begun once the wait for the connection took the whole timeout.
         token = sim.issue_token()
-        async with AriesClient(config, token=token, monotonic=loop_clock) as client:
-            sim.faults.route_latency["GET /v1/market/status"] = 60
-            holder = asyncio.create_task(client.request("GET", "/v1/market/status", timeout=60))
-            try:
-                await until(lambda: sim.requests[STATUS] == 1)
-                started = loop_clock()
-                with pytest.raises(RequestTimeoutError) as info:
-                    await client.orders.place(buy(ACCOUNT))
-                assert info.value.request_sent is False
-                assert loop_clock() - started == pytest.approx(0.5, abs=0.01)
-                assert placed_nothing(sim)
-            finally:
-                holder.cancel()
-                await asyncio.wait([holder])
-
-
-async def test_a_placement_whose_every_attempt_waited_for_a_connection_was_not_placed(
-    loop_clock: Callable[[], float],
-) -> None:
-    """Each attempt cut at ``attempt_timeout`` while the only pooled connection is busy: the
-    placement is retried (nothing left), and its last attempt, as unsent as its first, is
-    told as such, not as an unknown outcome."""
-    async with Simulator(seed=8) as sim:
-        retry = RetryPolicy(max_attempts=2, jitter=0.0)
-        config = sim.client_config(timeout=5.0, attempt_timeout=0.5, pool_size=1, retry=retry)
-        token = sim.issue_token()
-        async with AriesClient(config, token=token, monotonic=loop_clock) as client:
-            sim.faults.route_latency["GET /v1/market/status"] = 60
-            with whole_attempts():  # the holder keeps the connection: its attempt is not cut
-                status = client.request("GET", "/v1/market/status", timeout=60)
-                holder = asyncio.create_task(status)
-            try:
-                await until(lambda: sim.requests[STATUS] == 1)
-                started = loop_clock()
-                with pytest.raises(RequestTimeoutError) as info:
-                    await client.orders.place(buy(ACCOUNT))
-                assert info.value.request_sent is False
-                assert loop_clock() - started > 1.0  # two attempts and the wait between
-                assert placed_nothing(sim)
-            finally:
-                holder.cancel()
-                await asyncio.wait([holder])
+        async with (
+            AriesClient(config, token=token, monotonic=loop_clock) as client,
+            connection_held(sim, client),
+        ):
+            started = loop_clock()
+            with pytest.raises(RequestTimeoutError) as info:
+                await client.orders.place(buy(ACCOUNT))
+            assert info.value.request_sent is False
+            least = attempts * 0.5 if attempt_timeout else timeout  # every attempt's wait
+            assert least <= loop_clock() - started <= timeout + 0.01
+            assert placed_nothing(sim)
 
 
 async def test_a_placement_that_times_out_after_it_was_sent_may_have_been_placed(
