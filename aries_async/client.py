@@ -197,10 +197,9 @@ class AriesClient(AsyncClosing, Groups, Streams):
 
         Calls in flight end at once with :class:`~aries_async.errors.ClientClosedError` (they
         are not retried), and so does every later call: a closed client never opens a new
-        connection pool. Its open streams are closed first. A token refresh or code exchange
-        in flight (its caller timed out or was cancelled) gets its grant's answer, so the
-        tokens it holds are not lost; the save waits at most the store's ``close_timeout``
-        (:mod:`~aries_async.auth.renewal_close` says more).
+        connection pool. Its open streams are closed first. A token grant in flight gets its
+        answer, so a rotated refresh token is not lost; its save waits at most the store's
+        ``close_timeout`` (:mod:`~aries_async.auth.renewal_close`).
 
         A client belongs to the event loop it was first used on: close it there, or anywhere
         once that loop is closed (each ``asyncio.run()`` closes its loop at its end).

@@ -16,9 +16,8 @@ does not save its result. A refresh refused because another process renewed mean
 refresh token rotated away while a store lock's lease ran out) takes that process's token from
 the store. A grant the token endpoint refused (a 400 or 401, whatever its body) is not sent
 again: later calls raise the same error at once, until a new token is set here or appears in the
-store; but inside the renewal margin the access token in hand still serves, and is returned
-(with a warning, once) until it expires. Callers that waited while a renewal failed (the token
-endpoint down, say) get its error; a caller that comes afterwards tries again.
+store, but the access token in hand serves to its end (one warning). Callers that waited
+while a renewal failed (the endpoint down, say) get its error; later callers try again.
 """
 
 from __future__ import annotations
@@ -153,8 +152,7 @@ class AuthSession:
                 the server refused it, and it cannot be renewed (the message says which).
             ReauthenticationRequired: the refresh token was refused; sign in again. Raised again
                 without asking the server until a new token is set or saved in the store.
-                Refused inside the renewal margin, the access token in hand is returned instead
-                (a warning says so once) until it expires.
+                Refused inside the renewal margin, the token in hand serves to its end instead.
             AuthError: the client credentials were refused (also remembered, and the token in
                 hand served to its end, as above).
             WrongEventLoopError: the session belongs to another event loop; nothing was done
