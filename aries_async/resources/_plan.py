@@ -174,10 +174,15 @@ def _target(schema: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
+_OPERATIONS = {op["id"]: op for op in operations()}
+"""The description by operation id, read as this module loads: in the thread that loads it for
+a first call, so that call does not parse the description (a few milliseconds) on the loop."""
+
+
 @functools.cache
 def plan(op_id: str) -> Plan:
     """The :class:`Plan` of operation ``op_id``."""
-    op = next(o for o in operations() if o["id"] == op_id)
+    op = _OPERATIONS[op_id]
     schema = op["response"]["schema"] or {}
     text = op["response"]["content_type"].startswith("text/")
     alt = next((a for a in variants(schema) if a.get("type") != "null"), {})
