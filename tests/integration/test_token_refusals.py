@@ -30,7 +30,7 @@ from aries_async.errors import (
 )
 from aries_async.sim import ManualClock, ServerErrorFault, Simulator
 from aries_async.sim.faults import TOKEN_ERROR_SHAPES
-from aries_async.testing import shows_secret
+from aries_async.testing import RecordingSleep, shows_secret
 
 WITH_CODE = ("rfc", "nested")
 """The refusal shapes that carry an error code (the others: no code, no body)."""
@@ -160,7 +160,8 @@ async def test_a_failing_token_endpoint_quoting_the_grant_keeps_it_out_of_errors
     """A 503 (not a refusal) whose message quotes the refresh token: the call fails with
     ``TokenRefreshError`` as before, and the token is nowhere in what it says or logs."""
     caplog.set_level(logging.DEBUG)
-    async with manual_sim() as sim, client_on(sim, token=user_token(sim)) as client:
+    sleep = RecordingSleep()  # the refresh's retries of the 503s, at once
+    async with manual_sim() as sim, client_on(sim, token=user_token(sim), sleep=sleep) as client:
         sim.faults.token_error_echo = True
         sim.faults.server_errors["POST /v1/oauth2/token"] = ServerErrorFault(count=None)
         stored = await client.auth.store.load()
@@ -169,6 +170,7 @@ async def test_a_failing_token_endpoint_quoting_the_grant_keeps_it_out_of_errors
         with pytest.raises(TokenRefreshError) as failed:
             await client.accounts.list()
         assert failed.value.status == 503 and "[redacted]" in str(failed.value)
+        assert len(sleep.waits) == client.config.retry.max_attempts - 1  # every attempt quoted it
     for text in (told(failed.value), caplog.text):
         assert stored.refresh_token not in text
 
@@ -180,7 +182,8 @@ async def test_a_refusal_quoting_the_grant_cut_short_keeps_every_piece_of_it_out
     """A server that shortens what it quotes (``code=AbCd...``) quotes a piece of the grant:
     no 12 characters of it in a row reach an error, its chain or a log record."""
     caplog.set_level(logging.DEBUG)
-    async with manual_sim() as sim, client_on(sim, token=user_token(sim)) as client:
+    sleep = RecordingSleep()  # the refresh's retries of the 503s, at once
+    async with manual_sim() as sim, client_on(sim, token=user_token(sim), sleep=sleep) as client:
         sim.faults.token_error_shape = shape
         sim.faults.token_error_echo = True
         sim.faults.token_error_echo_cut = 24
