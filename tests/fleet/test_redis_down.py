@@ -19,7 +19,7 @@ from aries_async import (
     StoreUnavailableError,
 )
 from aries_async.sim import Simulator
-from aries_async.testing import redis_server, redis_server_binary
+from aries_async.testing import RecordingSleep, redis_server, redis_server_binary
 
 QUOTES = ("GET", "/v1/chart/quotes")
 
@@ -28,11 +28,13 @@ async def test_a_token_renewal_with_the_store_down_says_the_store_is_down(
     redis_url: str,  # only for its skip without a redis-server
 ) -> None:
     wall_clock = WallClockAhead()
+    sleep = RecordingSleep()  # the retries of the unreachable store, at once
     async with Simulator(tick_interval=None) as sim:
         with redis_server(redis_server_binary(), password="pw-secret-123456") as url:
             store = RedisTokenStore(url, client_id=sim.client_id)
             await store.save(sim.issue_token(ttl=100))  # due 50 s on
-            client = AriesClient(sim.client_config(), token_store=store, wall_clock=wall_clock)
+            config = sim.client_config()
+            client = AriesClient(config, token_store=store, wall_clock=wall_clock, sleep=sleep)
             await client.market.quote("AAPL")
         wall_clock.ahead = 60.0  # the token is due, and Redis is gone
         try:
@@ -47,6 +49,7 @@ async def test_a_token_renewal_with_the_store_down_says_the_store_is_down(
     assert "token store" in str(error) and store.token_key in str(error)
     assert "pw-secret-123456" not in str(error)
     assert sim.token_requests == 0 and sim.requests[QUOTES] == 1
+    assert len(sleep.waits) == config.retry.max_attempts - 1  # retried, as a connect failure
 
 
 async def test_the_rate_budget_with_redis_down_raises_the_same_error(redis_url: str) -> None:
