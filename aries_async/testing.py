@@ -30,6 +30,8 @@ Helpers:
 
         with redis_server() as url:  # "redis://127.0.0.1:PORT/0"
             ...  # RedisRateBudget(url), one per simulated process
+        with redis_server(port=yarl.URL(url).port):
+            ...  # the same Redis restarted, empty: the processes' connections were closed
 
 ``capture_logs()`` and ``shows_secret()``
     Every record of every logger at DEBUG (as ``logging.basicConfig(level=DEBUG)`` would show
@@ -160,10 +162,13 @@ def capture_logs() -> Iterator[LogCapture]:
 
 
 @contextlib.contextmanager
-def redis_server(binary: str | None = None, *, password: str | None = None) -> Iterator[str]:
-    """Run a ``redis-server`` for as long as the block lasts, on a free loopback port, in a
-    temporary directory, with no persistence; yields its ``redis://`` URL (with ``password``,
-    when given, which the server then requires).
+def redis_server(
+    binary: str | None = None, *, password: str | None = None, port: int | None = None
+) -> Iterator[str]:
+    """Run a ``redis-server`` for as long as the block lasts, on a free loopback port (or
+    ``port``: a block after another on the port the first yielded is a restart of that Redis,
+    empty), in a temporary directory, with no persistence; yields its ``redis://`` URL (with
+    ``password``, when given, which the server then requires).
 
     Raises:
         FileNotFoundError: no ``redis-server`` on ``PATH`` or where Debian puts it (and no
@@ -173,9 +178,10 @@ def redis_server(binary: str | None = None, *, password: str | None = None) -> I
     binary = binary or redis_server_binary()
     if binary is None:
         raise FileNotFoundError("redis-server is not installed (Debian: apt install redis-server)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
+    if port is None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
     with tempfile.TemporaryDirectory(prefix="aries-redis-") as workdir:
         args = [binary, "--bind", "127.0.0.1", "--port", str(port), "--dir", workdir]
         args += ["--save", "", "--appendonly", "no", "--daemonize", "no"]
