@@ -59,7 +59,9 @@ class ReplyGate:
 
     Commands always reach Redis. After :meth:`hold`, the next replies stop at the relay
     (``held`` is set when the first arrives), so a test can act between a command taking effect
-    and its sender hearing of it; :meth:`let_go` forwards them and lets later ones through.
+    and its sender hearing of it; :meth:`let_go` forwards them and lets later ones through,
+    :meth:`cut` closes the connections instead (the replies held are lost, as with a Redis
+    that went away after it ran the command) and lets later connections through.
     A connection's own greeting (AUTH) is a reply too: open it before holding.
     """
 
@@ -70,6 +72,8 @@ class ReplyGate:
         """Set when a reply has been kept back since :meth:`hold`."""
         self._open = asyncio.Event()
         self._open.set()
+        self.connections: set[asyncio.StreamWriter] = set()
+        """The relay's ends of its open connections, both sides."""
 
     def hold(self) -> None:
         """Keep back every reply from now on."""
@@ -78,6 +82,13 @@ class ReplyGate:
 
     def let_go(self) -> None:
         """Forward the replies kept back, and every later one."""
+        self._open.set()
+
+    def cut(self) -> None:
+        """Close every connection open now, its replies kept back lost; forward every later
+        connection's replies."""
+        for writer in self.connections:
+            writer.close()
         self._open.set()
 
     async def pump(
@@ -103,8 +114,10 @@ async def reply_gate(url: str) -> AsyncIterator[ReplyGate]:
     relays: set[asyncio.Future[None]] = set()
 
     async def relay(client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter) -> None:
+        gate.connections.add(client_out)
         try:
             server_in, server_out = await asyncio.open_connection(target.host, target.port)
+            gate.connections.add(server_out)
             try:
                 await asyncio.gather(
                     gate.pump(client_in, server_out, gated=False),
@@ -112,8 +125,10 @@ async def reply_gate(url: str) -> AsyncIterator[ReplyGate]:
                 )
             finally:
                 server_out.close()
+                gate.connections.discard(server_out)
         finally:
             client_out.close()
+            gate.connections.discard(client_out)
 
     def connected(client_in: asyncio.StreamReader, client_out: asyncio.StreamWriter) -> None:
         relays.add(asyncio.ensure_future(relay(client_in, client_out)))
