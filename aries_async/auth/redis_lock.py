@@ -1,14 +1,20 @@
 """The refresh lock of a :class:`~aries_async.auth.redisstore.RedisTokenStore`: a lease on Redis.
 
-The lock is a lease: ``SET NX PX`` with an owner string (``"<host>:<pid>:<random>"``), released
-by a script that deletes the key only while it still names that owner. While the lock is held,
-the lease (``lease``, 60 seconds by default) starts again every third of it, by a script that
-does so only while the key still names that owner: however long a live holder's token request
-takes (a slow token endpoint, 5xx answers and their retries), no other process refreshes the
-same grant meanwhile (with rotating refresh tokens one of the two would be refused, and told to
-sign in again). A holder that dies (SIGKILL, a lost host) frees the lock when its lease ends;
-one held up for longer than that (a frozen process, Redis out of reach) loses it: its renewal
-stops with a warning, and neither it nor its release touches the next holder's lock.
+The lock is a lease: ``SET NX PX`` with an owner string (``"<host>:<pid>:<random>"``), in a
+script that also takes a lock already naming that owner, released by a script that deletes the
+key only while it still names that owner. While the lock is held, the lease (``lease``, 60
+seconds by default) starts again every third of it, by a script that does so only while the key
+still names that owner: however long a live holder's token request takes (a slow token
+endpoint, 5xx answers and their retries), no other process refreshes the same grant meanwhile
+(with rotating refresh tokens one of the two would be refused, and told to sign in again). A
+holder that dies (SIGKILL, a lost host) frees the lock when its lease ends; one held up for
+longer than that (a frozen process, Redis out of reach) loses it: its renewal stops with a
+warning, and neither it nor its release touches the next holder's lock.
+
+Each of these commands is safe to send twice (as a client does that sends a command again when
+its connection failed, the first one's reply lost): the second take finds the lock its own, the
+second release finds its owner in ``<lock key>:released`` (kept for a lease), the second
+renewal renews again.
 
 Waiting for the lock polls Redis every ``poll_interval`` seconds or so, jittered. The owner
 strings' randomness never appears in logs. Importing this module does not import redis.
@@ -34,13 +40,29 @@ __all__ = ["Lease", "RedisLock"]
 
 log = logging.getLogger("aries_async.auth")
 
-_RELEASE = """
+_TAKE = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
 if redis.call('GET', KEYS[1]) == ARGV[1] then
-    return redis.call('DEL', KEYS[1])
+    redis.call('PEXPIRE', KEYS[1], ARGV[2])
+    return 1
 end
 return 0
 """
-"""Delete the lock only while it still names this owner."""
+"""Take the lock for ARGV[1] (a lease of ARGV[2] milliseconds) when it is free or already
+his: sent again after its reply was lost, it finds its own first run's lock taken."""
+
+_RELEASE = """
+local owner = redis.call('GET', KEYS[1])
+if owner == ARGV[1] then
+    redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+    return redis.call('DEL', KEYS[1])
+end
+if not owner and redis.call('GET', KEYS[2]) == ARGV[1] then return 1 end
+return 0
+"""
+"""Delete the lock KEYS[1] only while it still names this owner, who is then kept in KEYS[2]
+for a lease (ARGV[2] milliseconds): the same release sent again finds the lock released by
+this owner (1), not a lock that ran out before it was released (0, as when another holds it)."""
 
 _RENEW = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -102,7 +124,6 @@ class RedisLock:
         run: Callable[[str, Awaitable[Any]], Awaitable[Any]],
         error: type[Exception],
     ) -> None:
-        self._redis = redis
         self.key = key
         self.lease = lease
         self.poll_interval = poll_interval
@@ -110,7 +131,10 @@ class RedisLock:
         self._sleep = sleep
         self._run = run
         self._error = error
+        self._take_script = redis.register_script(_TAKE)
         self._release_script = redis.register_script(_RELEASE)
+        self.released_key = f"{key}:released"
+        """The last owner to release the lock, kept for a lease."""
         self._renew_script = redis.register_script(_RENEW)
         self._lock = asyncio.Lock()
         self._releases: set[asyncio.Future[None]] = set()
@@ -178,7 +202,7 @@ class RedisLock:
         while True:
             try:
                 taken = await self._run(
-                    "lock", self._redis.set(self.key, owner, nx=True, px=self._lease_ms)
+                    "lock", self._take_script(keys=[self.key], args=[owner, self._lease_ms])
                 )
             except asyncio.CancelledError:
                 # The SET may have reached Redis: free the lock now rather than at lease end.
@@ -221,9 +245,11 @@ class RedisLock:
         await self._release(lease.owner, held=not lease.lost)
 
     async def _release(self, owner: str, *, held: bool = True) -> None:
-        """Delete the lock if ``owner`` holds it; warn when it was ``held`` and no longer is."""
+        """Delete the lock if ``owner`` holds it; warn when it was ``held`` and another owner
+        holds it now."""
         try:
-            released = await self._release_script(keys=[self.key], args=[owner])
+            keys = [self.key, self.released_key]
+            released = await self._release_script(keys=keys, args=[owner, self._lease_ms])
         except self._error as exc:
             log.warning(
                 "could not release the refresh lock %s (%s); it ends with its lease",

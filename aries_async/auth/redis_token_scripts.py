@@ -1,6 +1,8 @@
 """The Lua scripts of :class:`~aries_async.auth.redisstore.RedisTokenStore`, on its token hash
 (``KEYS[1]``; the fields are described in :mod:`~aries_async.auth.redisstore`). Each runs
-atomically on the Redis server.
+atomically on the Redis server, and is safe to run twice (a client sends a command again when
+its connection failed, the first one's reply lost): a save finds its own write (below), a
+clear counts one more version, a refusal and a token put back are kept once.
 
 The token endpoint a token is for (``ARGV[3]`` of the scripts that take it, '' when the store
 was not told) is kept in the hash's ``endpoint`` field: a save or a clear by a store told
@@ -24,25 +26,33 @@ else redis.call('HSET', KEYS[1], 'endpoint', ARGV[3]) end
 """Keep ARGV[3], the token endpoint, beside the token; none when unknown."""
 
 SAVE = (
-    _OTHER
+    """
+if redis.call('HGET', KEYS[1], 'saved') == ARGV[4] then
+    return tonumber(redis.call('HGET', KEYS[1], 'version'))
+end
+"""
+    + _OTHER
     + """
 local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
 if ARGV[2] ~= '' and tonumber(ARGV[2]) ~= version then
     return -1
 end
 version = version + 1
-redis.call('HSET', KEYS[1], 'token', ARGV[1], 'version', version)
+redis.call('HSET', KEYS[1], 'token', ARGV[1], 'version', version, 'saved', ARGV[4])
 redis.call('HDEL', KEYS[1], 'restored', 'refused')
 """
     + _LABEL
     + "return version"
 )
-"""Save ARGV[1] when ARGV[2] is empty or the current version; the new version, -1 or -2."""
+"""Save ARGV[1] when ARGV[2] is empty or the current version; the new version, -1 or -2. The
+save is named ARGV[4] (random, one per save), kept in the hash's ``saved`` field until the next
+write: the same save sent again (its reply lost with its connection) finds its own write there
+and returns its version, rather than fail its check against the version it wrote itself."""
 
 CLEAR = (
     _OTHER
     + """
-redis.call('HDEL', KEYS[1], 'token', 'restored', 'refused', 'endpoint')
+redis.call('HDEL', KEYS[1], 'token', 'restored', 'refused', 'endpoint', 'saved')
 return redis.call('HINCRBY', KEYS[1], 'version', 1)
 """
 )
@@ -75,7 +85,7 @@ end
 if newer then return {kept[1], kept[2], 0, kept[3]} end
 version = math.max(version + 1, tonumber(ARGV[4]))
 redis.call('HSET', KEYS[1], 'token', ARGV[1], 'version', version, 'restored', ARGV[2])
-redis.call('HDEL', KEYS[1], 'refused')
+redis.call('HDEL', KEYS[1], 'refused', 'saved')
 """
     + _LABEL
     + "return {ARGV[1], version, 1, ARGV[3]}"

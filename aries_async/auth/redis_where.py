@@ -40,6 +40,8 @@ def redis_module() -> Any:
     """
     try:
         import redis.asyncio
+        import redis.asyncio.retry
+        import redis.backoff
     except ImportError as exc:
         raise ConfigurationError(
             "RedisTokenStore and RedisRateBudget need redis-py, the redis extra: "
@@ -53,13 +55,19 @@ _SCHEMES = ("redis://", "rediss://", "unix://")
 
 def redis_client(url: str) -> Redis:
     """A redis-py asyncio client for ``url``, with :data:`REDIS_SOCKET_TIMEOUT`s unless the
-    URL's query gives its own.
+    URL's query gives its own, that sends a command again, once and at once, on a new
+    connection when its connection failed (a pooled connection a restarted Redis closed: the
+    store's and the budget's commands are safe to send twice). A timeout is not retried: a
+    stalled Redis fails the call after one timeout, not two. A client of yours is used as
+    given; for the same, build it with ``retry=Retry(NoBackoff(), 1)`` (``redis.asyncio.retry``,
+    ``redis.backoff``) and ``retry_on_error=[ConnectionError]`` (``redis.exceptions``).
 
     Raises:
         ConfigurationError: redis-py is not installed, or cannot read ``url`` (the message
             shows it without its password, and does not chain redis-py's, which may quote it).
     """
     module = redis_module()
+    connection_error = module.exceptions.ConnectionError
     refused = ConfigurationError(
         f"not a Redis URL (redis://, rediss:// or unix://): {shown_url(url)}"
     )
@@ -72,6 +80,12 @@ def redis_client(url: str) -> Redis:
             url,
             socket_timeout=REDIS_SOCKET_TIMEOUT,
             socket_connect_timeout=REDIS_SOCKET_TIMEOUT,
+            # Both are needed: redis-py 5 retries only errors named in retry_on_error, and the
+            # Retry's own list would add timeouts.
+            retry=module.asyncio.retry.Retry(
+                module.backoff.NoBackoff(), 1, supported_errors=(connection_error,)
+            ),
+            retry_on_error=[connection_error],
         )
     except ValueError:
         raise refused from None

@@ -5,12 +5,14 @@ asyncio client it uses); without it, building a :class:`RedisTokenStore` raises
 :class:`~aries_async.errors.ConfigurationError` naming the extra. Importing this module does not
 import redis.
 
-Two keys per grant (``prefix`` defaults to ``aries-async``)::
+Three keys per grant (``prefix`` defaults to ``aries-async``)::
 
     <prefix>:{<client_id>/<grant>}:token   a hash: "token" (the token as JSON), "version",
                                            "restored" for a token put back, "refused" (below),
-                                           "endpoint" (the token URL, with ``token_url=``)
+                                           "endpoint" (the token URL, with ``token_url=``),
+                                           "saved" (which save wrote the token: below)
     <prefix>:{<client_id>/<grant>}:lock    the refresh lock: "<host>:<pid>:<random>", a lease
+    <prefix>:{<client_id>/<grant>}:lock:released   its last owner, for a lease after its release
 
 A grant is named by the app's ``client_id`` and a name of your choosing, ``grant`` (default
 ``"user"``): one name per signed-in user when one app acts for several, ``"app"`` for an app
@@ -35,6 +37,12 @@ replica behind) does not sign the fleet out: a store puts back the token it last
 saved (:mod:`~aries_async.auth.redis_kept`), so the fleet converges on the newest grant it
 holds. A logout keeps the hash's version, so a store that saw it puts nothing back.
 
+Every command of the store is safe to send twice (its reply lost with its connection): a
+script finds its own first run's effect (a save its write, named in "saved"; the lock its
+owner). So a client made from a URL sends a command again, once, when its connection failed:
+the first command on a connection a restarted Redis closed does not fail (a client of yours:
+see :func:`~aries_async.auth.redis_where.redis_client`).
+
 A grant the token endpoint refused for good is kept as refused beside the token ("refused",
 until the token changes: :mod:`~aries_async.auth.shared_refusals`), so the other processes
 raise the same error without sending the dead grant again: the fleet sends it once.
@@ -48,6 +56,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -88,7 +97,9 @@ class RedisTokenStore(AsyncClosing):
         redis: a Redis URL (``redis://``, ``rediss://`` for TLS, ``unix://``; a password as
             ``redis://:PASSWORD@host`` or ``redis://USER:PASSWORD@host``), or a
             ``redis.asyncio.Redis`` client of yours, used as given (you close it; its
-            timeouts are yours). A URL's client times out after 5 s (``?socket_timeout=``).
+            timeouts and retries are yours: see the module notes). A URL's client times out
+            after 5 s (``?socket_timeout=``), and sends a command again when its connection
+            failed.
         client_id: the app whose grant this is (``config.client_id``; None raises).
         grant: which of the app's grants (default ``"user"``).
         prefix: the start of every key.
@@ -281,14 +292,8 @@ class RedisTokenStore(AsyncClosing):
         lease = self._lease()
         expected = "" if lease is None or lease.version is None else str(lease.version)
         data = orjson.dumps(token.to_dict())
-        version = int(
-            await self._run(
-                "write",
-                self._save_script(
-                    keys=[self.token_key], args=[data, expected, self.token_url or ""]
-                ),
-            )
-        )
+        args: list[bytes | str] = [data, expected, self._label, secrets.token_hex(8)]
+        version = int(await self._run("write", self._save_script(keys=[self.token_key], args=args)))
         if version == -2:
             raise await self._other_endpoint()
         if version < 0:

@@ -19,6 +19,12 @@ member that was configured lower is left (closed, or gone for ``member_lease``).
 hash forgets every registration at once; the members still running register again at their
 next turn.
 
+Each command is safe to send twice (its reply lost with its connection, which a client made
+from a URL answers by sending it again, once): a registration is written again; a pause is
+set again, to end later by the time the second took; a reservation sent twice reserves two
+turns, the first of which goes unused, so the fleet sends less than its budget for one turn,
+never more.
+
 We use one script rather than the ``limits`` library: its Redis windows count whole seconds
 on each process's own clock, and it answers "refused" rather than "your turn is in 40 ms",
 so waiting calls would have to poll.
@@ -129,9 +135,10 @@ class RedisRateBudget(AsyncClosing):
     Args:
         url: a Redis URL (``redis://``, ``rediss://`` for TLS, user and password in it for
             AUTH; 5 s socket and connect timeouts unless ``?socket_timeout=`` and
-            ``?socket_connect_timeout=`` say otherwise), or a ``redis.asyncio.Redis`` client,
-            used as given (not closed by us; its timeouts are yours: redis-py before 8 has
-            none).
+            ``?socket_connect_timeout=`` say otherwise; a command sent again, once, when its
+            connection failed), or a ``redis.asyncio.Redis`` client, used as given (not
+            closed by us; its timeouts and retries are yours: redis-py before 8 has no
+            timeout; see :func:`~aries_async.auth.redis_where.redis_client` for the retry).
         prefix: the start of every key (``{prefix}{app:route}:turn``, ``...:pause`` and
             ``...:members``).
         sleep: the waits for turns and pauses (tests pass one that does not wait).

@@ -58,11 +58,12 @@ def _expired(sim: Simulator, grant: str) -> Token:
 
 async def _all_at_the_lock(raw: redis.asyncio.Redis, sim: Simulator, renewals: int) -> None:
     """Until ``renewals`` token requests reached the simulator and every bot but one was
-    refused the lock (its last command a ``SET``), the one left holding it."""
+    refused the lock (its last command the lock script's ``EVALSHA``), the one left holding
+    it."""
     async with asyncio.timeout(60):
         while True:
             clients = await raw.client_list()
-            refused = [c for c in clients if c["name"].startswith("bot") and c["cmd"] == "set"]
+            refused = [c for c in clients if c["name"].startswith("bot") and c["cmd"] == "evalsha"]
             if sim.token_requests == renewals and len(refused) == PROCESSES - 1:
                 return
             await asyncio.sleep(0.01)

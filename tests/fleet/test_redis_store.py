@@ -407,12 +407,13 @@ async def _time_passes(
 
 
 async def _asking_for_the_lock(raw: redis.asyncio.Redis, name: str, sim: Simulator) -> None:
-    """Until the Redis connection ``name`` was refused the lock (its last command a ``SET``),
-    or a second token request reached the simulator (it took the lock instead)."""
+    """Until the Redis connection ``name`` was refused the lock (its last command the lock
+    script's ``EVALSHA``), or a second token request reached the simulator (it took the lock
+    instead)."""
     async with asyncio.timeout(5):
         while sim.token_requests < 2:
             clients = await raw.client_list()
-            if any(c["name"] == name and c["cmd"] == "set" for c in clients):
+            if any(c["name"] == name and c["cmd"] == "evalsha" for c in clients):
                 return
             await asyncio.sleep(0.002)
 
@@ -460,11 +461,11 @@ FLEET = 8
 
 async def _fleet_at_the_lock(raw: redis.asyncio.Redis, sim: Simulator) -> None:
     """Until one token request reached the simulator and every other process of the fleet was
-    refused the lock (its Redis connection's last command a ``SET``)."""
+    refused the lock (its Redis connection's last command the lock script's ``EVALSHA``)."""
     async with asyncio.timeout(5):
         while True:
             clients = await raw.client_list()
-            refused = [c for c in clients if c["name"].startswith("bot") and c["cmd"] == "set"]
+            refused = [c for c in clients if c["name"].startswith("bot") and c["cmd"] == "evalsha"]
             if sim.token_requests == 1 and len(refused) == FLEET - 1:
                 return
             await asyncio.sleep(0.002)
