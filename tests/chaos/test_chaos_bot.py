@@ -498,8 +498,9 @@ class Bot:
                 if stream is None:
                     raise StreamClosedError("not open yet")
                 order = await stream.wait_for_order(cl_ord_id)
-            except OrderStateUnknownError:
+            except OrderStateUnknownError as exc:
                 self.unknown.add(cl_ord_id)  # a reported gap: looked up at the end
+                self.mirror.setdefault(cl_ord_id, exc.last_known)  # for that lookup
                 return
             except StreamError:  # the stream is being opened again
                 await self.time.sleep(1.0)
@@ -537,6 +538,9 @@ class Bot:
                     self.unknown.discard(order.cl_ord_id)
         elif isinstance(event, OrderStateUnknown):
             if event.order.cl_ord_id:
+                # Told in a status the client does not know, perhaps before any other event of
+                # the order reached the bot: kept as told, and looked up at the end.
+                self.mirror[event.order.cl_ord_id] = event.order
                 self.unknown.add(event.order.cl_ord_id)
         elif isinstance(event, OrderEvent) and event.order.cl_ord_id:
             self.mirror[event.order.cl_ord_id] = event.order
