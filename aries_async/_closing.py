@@ -9,7 +9,7 @@ from collections.abc import Coroutine, Iterable
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-__all__ = ["AsyncClosing", "cancel_and_wait", "concurrently", "through_interrupts"]
+__all__ = ["AsyncClosing", "cancel_and_wait", "concurrently", "retrieve", "through_interrupts"]
 
 T = TypeVar("T")
 
@@ -30,6 +30,13 @@ async def cancel_and_wait(task: asyncio.Future[Any]) -> None:
     except asyncio.CancelledError:
         if caller is not None and caller.cancelling() > before:
             raise
+
+
+def retrieve(task: asyncio.Future[Any]) -> None:
+    """Take ``task``'s error, if it has one, as seen (a done callback of a task whose waiters
+    may all be gone): asyncio then does not log it as never retrieved."""
+    if not task.cancelled():
+        task.exception()
 
 
 _FINISHING: set[asyncio.Future[Any]] = set()
@@ -53,8 +60,7 @@ async def through_interrupts(close: Coroutine[Any, Any, None]) -> None:
             _FINISHING.add(task)
             task.add_done_callback(_FINISHING.discard)
             await asyncio.wait((task,))
-        if not task.cancelled():
-            task.exception()  # retrieved: the interrupt is what the caller hears of
+        retrieve(task)  # the interrupt is what the caller hears of
         raise
 
 

@@ -8,6 +8,8 @@ import logging
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
+from aries_async._closing import retrieve
+
 __all__ = ["Outliving"]
 
 T = TypeVar("T")
@@ -19,11 +21,6 @@ def _tell_failure(what: str, task: asyncio.Future[Any]) -> None:
     """Log how a call whose caller had left failed: nobody else is told."""
     if not task.cancelled() and (error := task.exception()) is not None:
         log.warning("%s went on after its caller stopped waiting, and failed: %s", what, error)
-
-
-def _retrieve(task: asyncio.Future[Any]) -> None:
-    if not task.cancelled():
-        task.exception()
 
 
 class Outliving:
@@ -40,7 +37,7 @@ class Outliving:
         task = asyncio.ensure_future(call)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        task.add_done_callback(_retrieve)
+        task.add_done_callback(retrieve)
         try:
             return await asyncio.shield(task)
         except asyncio.CancelledError:

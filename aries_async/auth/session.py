@@ -28,6 +28,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeGuard
 
+from aries_async._closing import retrieve
 from aries_async._deprecation import renamed_arguments
 from aries_async.auth.grant_errors import refused_for_good
 from aries_async.auth.oauth import OAuth
@@ -46,12 +47,6 @@ SESSION_WARNING = 300.0
 (websocket.md 2.4, the accounts socket; the simulator's ``ws_refresh_warning``)."""
 
 log = logging.getLogger("aries_async.auth")
-
-
-def _retrieve(task: asyncio.Future[Token]) -> None:
-    """Mark a refresh's failure as seen when every caller that waited on it was cancelled."""
-    if not task.cancelled():
-        task.exception()
 
 
 _NO_APP_TOKEN_YET = Token(access_token="", grant_type=CLIENT_CREDENTIALS, expires_at=0.0)
@@ -235,7 +230,7 @@ class AuthSession:
         if task is None or task.done():
             self._stage = stage = RenewalStage()
             task = asyncio.ensure_future(stage.run(self._renew_under_store_lock(stage, other_than)))
-            task.add_done_callback(_retrieve)
+            task.add_done_callback(retrieve)  # its callers may all have been cancelled
             self._refreshing = task
         return await asyncio.shield(task)
 
