@@ -19,13 +19,19 @@ import functools
 import json
 from typing import Any
 
-__all__ = ["operations", "schemas"]
+__all__ = ["operations", "operations_by_id", "schemas"]
 
 
 @functools.cache
 def operations() -> tuple[dict[str, Any], ...]:
     """Every operation, sorted by group and method name."""
     return tuple(json.loads(_read("operations.json")))
+
+
+@functools.cache
+def operations_by_id() -> dict[str, dict[str, Any]]:
+    """Every operation by its ``id`` (the operationId)."""
+    return {op["id"]: op for op in operations()}
 
 
 @functools.cache

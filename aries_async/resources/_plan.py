@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from aries_async.apispec import operations, schemas
+from aries_async.apispec import operations_by_id, schemas
 from aries_async.apispec.naming import BODY_PARAMS, TIME_TEXT, field_name, ref_name, variants
 from aries_async.errors import ResponseFormatError
 from aries_async.models.common import parse_datetime
@@ -174,7 +174,7 @@ def _target(schema: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-_OPERATIONS = {op["id"]: op for op in operations()}
+_OPERATIONS = operations_by_id()
 """The description by operation id, read as this module loads: in the thread that loads it for
 a first call, so that call does not parse the description (a few milliseconds) on the loop."""
 

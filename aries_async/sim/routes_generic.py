@@ -36,7 +36,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from aries_async.apispec import operations, schemas
+from aries_async.apispec import operations, operations_by_id, schemas
 from aries_async.apispec.amounts import is_decimal_string
 from aries_async.sim.answer import Answer
 from aries_async.sim.field_rules import rule_for
@@ -96,7 +96,7 @@ _INDICES = ["SPX", "NDX", "DJI", "RUT", "VIX", "COMP"]
 @functools.cache
 def _generator(op_id: str) -> Gen:
     """The compiled response schema of an operation (built on its first request)."""
-    op = next(o for o in operations() if o["id"] == op_id)
+    op = operations_by_id()[op_id]
     return compile_schema(op["response"]["schema"], schemas(), rule_for, is_decimal_string)
 
 
