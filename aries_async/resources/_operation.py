@@ -34,6 +34,9 @@ PLANS = "aries_async.resources._plan"
 """Loaded by the first call of a generated method, off the event loop (see ``_lazy.load``):
 ``client.market``'s hand-written calls never need it."""
 
+MODELS = "aries_async.models.generated"
+"""Where each generated model is (its ``MODULES``), loaded with the first model."""
+
 
 class Operations(Resource):
     """Base of the generated resource classes: one method per operation calls :meth:`_call`
@@ -67,9 +70,10 @@ class Operations(Resource):
         op = steps.op
         cls: Any = None
         if steps.model is not None:
-            from aries_async.models.generated import MODULES
-
-            module = await load(MODULES[steps.model])
+            # The models' table (a few hundred names) is a module of its own: loaded as the
+            # models are, off the event loop.
+            models = await load(MODELS)
+            module = await load(models.MODULES[steps.model])
             cls = getattr(module, steps.model)
             cls = list_of(cls) if steps.many else cls
         kwargs: dict[str, Any] = {

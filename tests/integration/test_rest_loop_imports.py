@@ -62,3 +62,36 @@ asyncio.run(main())
 async def test_rest_calls_import_nothing_on_the_event_loop(sim: Simulator) -> None:
     result = await run_child(_CHILD, {**sim.info(), "account": ACCOUNT})
     assert result["imported"] == [], result
+
+
+_GENERATED_CHILD = (
+    WATCH_LOOP_IMPORTS
+    + r"""
+import asyncio, json
+from aries_async import AriesClient, ClientConfig
+
+
+async def main():
+    global watching
+    config = ClientConfig.for_base_url(
+        info["base_url"], client_id=info["client_id"], client_secret=info["client_secret"]
+    )
+    async with AriesClient(config) as client:
+        await client.auth.set_token(await client.oauth.client_credentials())
+        stocks, indices = client.stocks, client.indices  # a group's module loads on first use
+        watching = True
+        await stocks.last_trade("AAPL")
+        async for _ in indices.list("Equity", page_size=2):
+            break
+        watching = False
+    print(json.dumps({"imported": imported}))
+
+
+asyncio.run(main())
+"""
+)
+
+
+async def test_a_first_generated_call_imports_nothing_on_the_event_loop(sim: Simulator) -> None:
+    result = await run_child(_GENERATED_CHILD, sim.info())
+    assert result["imported"] == [], result
