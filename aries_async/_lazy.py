@@ -12,7 +12,7 @@ import types
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["lazy_dir", "lazy_getattr", "load"]
+__all__ = ["lazy_dir", "lazy_getattr", "load", "loaded"]
 
 
 def lazy_getattr(
@@ -74,6 +74,13 @@ async def load(module: str) -> types.ModuleType:
     found = await asyncio.to_thread(importlib.import_module, module)
     _LOADED.add(module)
     return found
+
+
+def loaded(module: str) -> types.ModuleType | None:
+    """``module`` when :func:`load` has loaded it, else None: code that cannot await (a
+    method that checks its arguments as it is called) uses it now, or defers its use to an
+    ``await`` of :func:`load` rather than import it on the event loop."""
+    return sys.modules[module] if module in _LOADED else None
 
 
 _LOADED: set[str] = set()

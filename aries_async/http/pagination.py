@@ -56,8 +56,9 @@ class Paged(Generic[P, I]):
         ...     async for trade in client.stocks.trades("AAPL", limit=100):  # every trade
         ...         print(trade.price)
 
-    The arguments were checked when the method was called; each ``await`` and each loop sends
-    its own requests.
+    The arguments are checked when the method is called (a program's first generated paged
+    call checks them at its first ``await`` or ``async for`` step instead, raising the same
+    error before anything is sent); each ``await`` and each loop sends its own requests.
     """
 
     __slots__ = ("_items", "_page")

@@ -14,13 +14,14 @@ one that takes an ``Idempotency-Key`` sends the same key on every retry of the c
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Hashable, Mapping, Sequence
+import contextlib
+from collections.abc import AsyncGenerator, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import yarl
 
-from aries_async._lazy import load
+from aries_async._lazy import load, loaded
 from aries_async.errors import PaginationError
 from aries_async.http.pagination import Paged, following, paginate
 from aries_async.resources._base import Resource, list_of
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
 __all__ = ["Operations"]
 
 PLANS = "aries_async.resources._plan"
-"""Loaded by the first call of a generated method, off the event loop (see ``_lazy.load``):
+"""Loaded by the first call of a generated method, off the event loop (see ``_lazy.load``; a
+paged method's first call loads it at its first ``await`` or ``async for`` step):
 ``client.market``'s hand-written calls never need it."""
 
 MODELS = "aries_async.models.generated"
@@ -50,14 +52,16 @@ class Operations(Resource):
 
     Raises (every method):
         ValidationError: a parameter is missing, of the wrong type or not an allowed value;
-            the message names the method and the parameter, and nothing is sent.
+            the message names the method and the parameter, and nothing is sent. A paged
+            method raises it as it is called, or, when it is the program's first generated
+            call, at its first ``await`` or ``async for`` step (:meth:`_paged`).
         PermissionDeniedError: 403; the message names the scope this method needs.
         APIError: another error answer, as the subclass of its status
             (:mod:`aries_async.errors`).
         PaginationError: (a paged method, while iterating) the server sent a continuation
             twice, or a ``nextUrl`` off the API's origin (not followed).
         TypeError: a ``**filters`` key that is none of the operation's parameters, as for any
-            unknown keyword argument.
+            unknown keyword argument (a paged method: when it raises ValidationError).
     """
 
     async def _call(self, op_id: str, values: Mapping[str, Any]) -> Any:
@@ -95,16 +99,39 @@ class Operations(Resource):
 
     def _paged(self, op_id: str, values: Mapping[str, Any]) -> Paged[Any, Any]:
         """``op_id``'s first page when awaited, every item of its pages when iterated (see
-        :mod:`aries_async.http.pagination`); the arguments are checked now."""
-        # Checked now, so imported now when no call has loaded the plans yet: on the first
-        # use of the group, whose module the client imported on that use too.
-        from aries_async.resources._plan import plan
+        :mod:`aries_async.http.pagination`).
 
-        steps = plan(op_id)
-        first = steps.build(values)
-        return Paged(lambda: self._send(steps, first), lambda: self._items(steps, first))
+        The arguments are checked now once a call has loaded the plans. Before that (the
+        program's first generated call is this one), they are checked at the first ``await``
+        or first ``async for`` step, after the plans have loaded off the event loop: the same
+        error, raised before anything is sent.
+        """
+        plans = loaded(PLANS)
+        if plans is not None:
+            steps: Plan = plans.plan(op_id)
+            first = steps.build(values)
+            return Paged(lambda: self._send(steps, first), lambda: self._items(steps, first))
+        # Importing the plans here would run on the event loop (the module and the API
+        # description it parses: milliseconds), stalling every other task meanwhile.
+        checked: list[tuple[Plan, Request]] = []
 
-    def _items(self, steps: Plan, first: Request) -> AsyncIterator[Any]:
+        async def check() -> tuple[Plan, Request]:
+            if not checked:  # a refused check is made again, and refused again, each time
+                steps = (await load(PLANS)).plan(op_id)
+                checked.append((steps, steps.build(values)))
+            return checked[0]
+
+        async def page() -> Any:
+            return await self._send(*await check())
+
+        async def items() -> AsyncGenerator[Any, None]:
+            async with contextlib.aclosing(self._items(*await check())) as pages:
+                async for item in pages:
+                    yield item
+
+        return Paged(page, items)
+
+    def _items(self, steps: Plan, first: Request) -> AsyncGenerator[Any, None]:
         """Every item of the pages that ``first`` starts."""
         from aries_async.apispec.naming import field_name  # loaded with the plans
 
