@@ -19,6 +19,7 @@ from typing import Any
 from aries_async.sim import Simulator
 
 __all__ = [
+    "APP_CLIENT",
     "TOKEN_BOT",
     "WATCH_LOOP_IMPORTS",
     "BotAnswer",
@@ -51,6 +52,25 @@ sys.addaudithook(audit)
 """
 """A script's preamble: ``info`` is the JSON argument, and while ``watching`` is true every
 module imported on the main thread (the event loop's) is appended to ``imported``."""
+
+
+APP_CLIENT = r"""
+import contextlib
+from aries_async import AriesClient, ClientConfig
+
+
+@contextlib.asynccontextmanager
+async def app_client():
+    config = ClientConfig.for_base_url(
+        info["base_url"], client_id=info["client_id"], client_secret=info["client_secret"]
+    )
+    async with AriesClient(config) as client:
+        await client.auth.set_token(await client.oauth.client_credentials())
+        yield client
+"""
+"""A script's part (after ``info`` is set, as :data:`WATCH_LOOP_IMPORTS` sets it): ``async with
+app_client() as client`` is a client of the simulator that ``info`` describes (``sim.info()``),
+signed in with an app token of every scope."""
 
 
 async def run_child(script: str, info: dict[str, Any], timeout: float = 60) -> Any:

@@ -9,15 +9,18 @@ Only a fresh interpreter has not loaded the plans, so the calls run in a child p
 
 from __future__ import annotations
 
-from child_process import run_child
+from child_process import APP_CLIENT, run_child
 
 from aries_async.sim import Simulator
 
-_CHILD = r"""
+_CHILD = (
+    r"""
 import asyncio, json, sys
-from aries_async import AriesClient, ClientConfig
 
 info = json.loads(sys.argv[1])
+"""
+    + APP_CLIENT
+    + r"""
 
 
 def described(exc):
@@ -63,11 +66,7 @@ async def first_symbols(paged):
 
 
 async def main():
-    config = ClientConfig.for_base_url(
-        info["base_url"], client_id=info["client_id"], client_secret=info["client_secret"]
-    )
-    async with AriesClient(config) as client:
-        await client.auth.set_token(await client.oauth.client_credentials())
+    async with app_client() as client:
         bad_size = lambda: client.analytics.ratings(page_size="50")
         bad_filter = lambda: client.stocks.trades("AAPL", timestamp_fromm="x")
         listing = lambda: client.indices.list("Equity", page_size=2)
@@ -92,6 +91,7 @@ async def main():
 
 asyncio.run(main())
 """
+)
 
 
 async def test_a_first_paged_call_checks_its_arguments_when_awaited_or_iterated(

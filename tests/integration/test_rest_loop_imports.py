@@ -8,7 +8,7 @@ interpreter watches the import audit events of its loop thread through a session
 from __future__ import annotations
 
 import pytest
-from child_process import WATCH_LOOP_IMPORTS, run_child
+from child_process import APP_CLIENT, WATCH_LOOP_IMPORTS, run_child
 
 from aries_async.sim import Simulator
 
@@ -67,18 +67,14 @@ async def test_rest_calls_import_nothing_on_the_event_loop(sim: Simulator) -> No
 
 _GENERATED_CHILD = (
     WATCH_LOOP_IMPORTS
+    + APP_CLIENT
     + r"""
 import asyncio, json
-from aries_async import AriesClient, ClientConfig
 
 
 async def main():
     global watching
-    config = ClientConfig.for_base_url(
-        info["base_url"], client_id=info["client_id"], client_secret=info["client_secret"]
-    )
-    async with AriesClient(config) as client:
-        await client.auth.set_token(await client.oauth.client_credentials())
+    async with app_client() as client:
         stocks, indices = client.stocks, client.indices  # a group's module loads on first use
         watching = True
         if info["first"] == "paged":
