@@ -15,6 +15,7 @@ from aries_async.http.whole_attempts import whole_attempts
 if TYPE_CHECKING:
     from aries_async.config import ClientConfig
     from aries_async.http.exchange import Response
+    from aries_async.http.sessions import Sending
     from aries_async.http.transport import Transport
 
 __all__ = ["BodyNotRead", "post_grant"]
@@ -34,8 +35,10 @@ async def post_grant(
     *,
     form: bool,
     may_switch: bool,
+    sending: Sending | None = None,
 ) -> Response:
-    """Send the grant ``body`` as a form or JSON.
+    """Send the grant ``body`` as a form or JSON (``sending``, given, is told when the request
+    starts to be written: see :meth:`~aries_async.http.transport.Transport.request`).
 
     A grant that spends what it presents (a code, or a refresh token a rotating server
     spends) waits at least :data:`~aries_async.auth.tokens.REFRESH_WAIT` (``config.timeout``
@@ -62,6 +65,7 @@ async def post_grant(
                 json=None if form else body,
                 data=body if form else None,
                 timeout=max(config.timeout, REFRESH_WAIT if single_use else 0.0),
+                sending=sending,
             )
     except APIError as exc:
         if may_switch and unread_body(exc):

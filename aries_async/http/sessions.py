@@ -4,6 +4,8 @@ calls that must know whether their request left (order writes)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from types import SimpleNamespace
 from typing import Any
 
@@ -13,7 +15,10 @@ import orjson
 from aries_async.config import ClientConfig
 from aries_async.http.exchange import session_timeout
 
-__all__ = ["Sending", "open_sessions", "sending_trace"]
+__all__ = ["Requester", "Sending", "open_sessions", "sending_trace"]
+
+Requester = Callable[..., AbstractAsyncContextManager[aiohttp.ClientResponse]]
+"""``session.request``, or it with the trace context of the request bound."""
 
 
 class Sending:

@@ -9,7 +9,6 @@ import logging
 import random
 import time
 from collections.abc import Callable, Coroutine, Mapping
-from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -45,7 +44,7 @@ from aries_async.http.in_flight import InFlight
 from aries_async.http.loop_owner import LoopOwner
 from aries_async.http.retry import should_retry
 from aries_async.http.retry_loop import RetryLoop
-from aries_async.http.sessions import Sending, open_sessions
+from aries_async.http.sessions import Requester, Sending, open_sessions
 from aries_async.http.unclosed import warn_unclosed
 from aries_async.http.whole_attempts import WHOLE_ATTEMPTS
 
@@ -55,9 +54,6 @@ if TYPE_CHECKING:
 __all__ = ["HeaderFactory", "Monotonic", "Query", "Response", "Sleep", "Transport"]
 
 log = logging.getLogger("aries_async.http")
-
-Requester = Callable[..., AbstractAsyncContextManager[aiohttp.ClientResponse]]
-"""``session.request``, or it with the trace context of the request bound."""
 
 
 class Transport(LoopOwner):
@@ -183,11 +179,14 @@ class Transport(LoopOwner):
         header_factory: HeaderFactory | None = None,
         timeout: float | None = None,
         deadline: float | None = None,
+        sending: Sending | None = None,
     ) -> Coroutine[Any, Any, Response]:
         """Send a request, retrying per the policy (see :func:`~.retry.should_retry`); await it.
 
         ``header_factory`` is called before every attempt (it supplies the bearer token); what
-        it returns is awaited unless it is already the headers.
+        it returns is awaited unless it is already the headers. ``sending`` is told when
+        aiohttp starts writing the request (any attempt of it; on a session given to the
+        transport, untraced, as soon as aiohttp is handed it).
 
         The call must end within ``timeout`` seconds (default ``config.timeout``), retries
         included, or by ``deadline`` (on the ``monotonic`` clock) when given: a call that
@@ -226,6 +225,7 @@ class Transport(LoopOwner):
             attempt_timeout,
             deadline,
             idempotent,
+            sending,
         )
 
     def _remaining(self, deadline: float, method: str, url: str) -> aiohttp.ClientTimeout:
@@ -255,6 +255,7 @@ class Transport(LoopOwner):
         timeout: aiohttp.ClientTimeout,
         deadline: float,
         idempotent: bool | None,
+        told: Sending | None = None,
     ) -> Response:
         """One attempt: its turn under the rate limit (outside the try: no turn in time is
         not retried), fresh headers (and token), one exchange. ``idempotent`` is None for
@@ -297,15 +298,17 @@ class Transport(LoopOwner):
                     if session is None or session.closed or self._closed:
                         session = self.session
                     request: Requester = session.request
-                    if idempotent is not True and self._traced is not None:
+                    if (idempotent is not True or told is not None) and self._traced is not None:
                         # Traced: aiohttp tells when it starts writing the request; until
                         # then (a pooled connection, the connect) nothing of it has left.
                         # Attempts 2.. (None) too: a write retried when its first was not
                         # sent must know as much of its retry (rare: their cost is no matter).
                         # Bound here, not passed as None to every call: on the hot path an
                         # argument more costs more than the bound method does.
-                        sending = Sending()
+                        sending = Sending() if told is None else told
                         request = functools.partial(self._traced.request, trace_request_ctx=sending)
+                    elif told is not None:
+                        told.begun = True  # not traced: it may leave from here on
                     sent = True  # from here on it may reach the server
                     async with request(
                         method,
@@ -379,7 +382,7 @@ class Transport(LoopOwner):
         # partial, not a lambda: a lambda would make every argument a closure cell on each
         # call, retried or not (garbage-collector work on the hot path).
         again = functools.partial(
-            self._attempt, method, url, params, json, data, headers, header_factory
+            self._attempt, method, url, params, json, data, headers, header_factory, told=told
         )
         return await self._retries.run(first, method, url, idempotent, deadline, again)
 
