@@ -15,6 +15,7 @@ from aries_async._lazy import lazy_dir, lazy_getattr, load
 from aries_async.auth.app_token import stored_or_new
 from aries_async.auth.grant_post import BodyNotRead, post_grant
 from aries_async.auth.outliving import Outliving
+from aries_async.auth.renewal_close import ExchangeStage
 from aries_async.auth.tokens import AUTHORIZATION_CODE, CLIENT_CREDENTIALS, Token
 from aries_async.config import scope_names
 from aries_async.errors import (
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from aries_async.auth.store import TokenStore
     from aries_async.config import ClientConfig
     from aries_async.http.exchange import Response
+    from aries_async.http.sessions import Sending
     from aries_async.http.transport import Transport
 
 __all__ = ["AuthorizationRequest", "OAuth", "make_pkce_pair"]
@@ -171,7 +173,9 @@ class OAuth:
         The code is spent once the server grants it, so the exchange waits for its answer
         like a refresh (:data:`~aries_async.auth.tokens.REFRESH_WAIT`, or ``timeout`` when
         longer), and a caller that stops waiting sooner (its own timeout, a cancellation) does
-        not stop it: the token is saved and used when the answer comes.
+        not stop it once its request may have reached the server: the token is saved and used
+        when the answer comes. A caller that stops waiting before (the exchange still
+        connecting, say: nothing was sent, the code is not spent) stops the exchange too.
         """
         await load("aries_async.auth.pkce")  # off the event loop, when not loaded yet
         from aries_async.auth.pkce import callback_code, check_code_verifier
@@ -202,10 +206,17 @@ class OAuth:
         else:
             body["client_secret"] = self._require_secret()
         asked = request.scopes if request else ()
-        return await self._exchanges.run(self._exchange(body, asked), "the code exchange")
+        from aries_async.http.sessions import Sending  # loaded with the transport already
 
-    async def _exchange(self, body: dict[str, str], asked: tuple[str, ...]) -> Token:
-        token = await self._token_request(body, form=False, asked=asked)
+        stage = ExchangeStage(Sending())
+        exchange = self._exchange(body, asked, stage)
+        return await self._exchanges.run(exchange, stage, "the code exchange")
+
+    async def _exchange(
+        self, body: dict[str, str], asked: tuple[str, ...], stage: ExchangeStage
+    ) -> Token:
+        with stage.granting():
+            token = await self._token_request(body, form=False, asked=asked, sending=stage.request)
         await self._save(token)
         return token
 
@@ -317,10 +328,12 @@ class OAuth:
         form: bool,
         previous: Token | None = None,
         asked: tuple[str, ...] = (),
+        sending: Sending | None = None,
     ) -> Token:
         """Send a grant, as a form or JSON (``form``), unless the token endpoint did not read
         that encoding before. A body the endpoint does not read goes once in the other (so a
-        server that reads both gets each grant as the official package sends it)."""
+        server that reads both gets each grant as the official package sends it). ``sending``
+        is told when a request of it starts to be written."""
         grant = body["grant_type"]
         other = not form
         if form in self._unread and other not in self._unread:
@@ -328,14 +341,14 @@ class OAuth:
         response: Response | None = None
         with contextlib.suppress(BodyNotRead):
             response = await post_grant(
-                self._transport, self._config, body, form=form, may_switch=True
+                self._transport, self._config, body, form=form, may_switch=True, sending=sending
             )
         if response is None:  # the body was not read: the other encoding (oauth.md 3.2)
             self._unread.add(form)
             form = not form
             log.debug("token request: sent again as %s", "a form" if form else "JSON")
             response = await post_grant(
-                self._transport, self._config, body, form=form, may_switch=False
+                self._transport, self._config, body, form=form, may_switch=False, sending=sending
             )
         self._unread.discard(form)
         try:

@@ -1,4 +1,4 @@
-"""Calls that go on when their caller stops waiting: a grant whose answer is its only copy."""
+"""Grants that go on when their caller stops waiting: a grant whose answer is its only copy."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 from aries_async._closing import retrieve
+from aries_async.auth.renewal_close import RenewalStage
 
 __all__ = ["Outliving"]
 
@@ -24,28 +25,40 @@ def _tell_failure(what: str, task: asyncio.Future[Any]) -> None:
 
 
 class Outliving:
-    """Runs calls in tasks of their own that a caller's timeout or cancellation does not stop,
-    and keeps them (strong references) until they end."""
+    """Runs grants in tasks of their own that a caller's timeout or cancellation does not stop
+    once their request may have been sent, and keeps them (strong references) until they end."""
 
     def __init__(self) -> None:
-        self._tasks: set[asyncio.Future[Any]] = set()
+        self._tasks: dict[asyncio.Future[Any], RenewalStage] = {}
 
-    async def run(self, call: Coroutine[Any, Any, T], what: str) -> T:
-        """Await ``call`` in a task of its own, shielded: a caller that stops waiting gets its
-        ``CancelledError`` (or its timeout) while ``call`` goes on; how it then fails, if it
-        does, is logged as ``what``."""
-        task = asyncio.ensure_future(call)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    async def run(self, call: Coroutine[Any, Any, T], stage: RenewalStage, what: str) -> T:
+        """Await the grant ``call`` (how far it got: ``stage``) in a task of its own, shielded:
+        a caller that stops waiting gets its ``CancelledError`` (or its timeout) while ``call``
+        goes on; how it then fails, if it does, is logged as ``what``. A caller that stops
+        waiting before the grant was sent (``stage.sent``) stops ``call`` too: nothing was
+        spent, and nothing of it is left when the caller's cancellation goes on."""
+        task = asyncio.ensure_future(stage.run(call))
+        self._tasks[task] = stage
+        task.add_done_callback(self._forget)
         task.add_done_callback(retrieve)
         try:
             return await asyncio.shield(task)
         except asyncio.CancelledError:
-            if not task.done():
+            if task.done():
+                raise
+            if not stage.sent:
+                # The task waits where it stood when it was looked at (its turn under the
+                # rate limit, a pooled connection, the connect): the cancellation lands there.
+                task.cancel()
+                await asyncio.wait((task,))
+            else:
                 task.add_done_callback(functools.partial(_tell_failure, what))
             raise
 
+    def _forget(self, task: asyncio.Future[Any]) -> None:
+        self._tasks.pop(task, None)
+
     async def settle(self) -> None:
-        """Wait for the calls still running (their outcomes are theirs: nothing is raised)."""
+        """Wait for the grants still running (their outcomes are theirs: nothing is raised)."""
         if self._tasks:
             await asyncio.wait(list(self._tasks))

@@ -23,12 +23,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Coroutine, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aries_async.auth.store import where
 from aries_async.errors import ClientClosedError
 
-__all__ = ["CLOSE_TIMEOUT", "RenewalStage", "close_timeout", "settle_for_close"]
+if TYPE_CHECKING:
+    from aries_async.http.sessions import Sending
+
+__all__ = ["CLOSE_TIMEOUT", "ExchangeStage", "RenewalStage", "close_timeout", "settle_for_close"]
 
 log = logging.getLogger("aries_async.auth")
 
@@ -48,20 +51,25 @@ def close_timeout(store: Any) -> float:
 
 
 class RenewalStage:
-    """How far one renewal got: its grant ``sent`` (from the moment it starts), ``answered``
-    (however it ended), and whether a closing client ``given_up`` on it."""
+    """How far one renewal got: its grant :attr:`sent`, ``answered`` (however it ended), and
+    whether a closing client ``given_up`` on it."""
 
-    __slots__ = ("answered", "given_up", "sent")
+    __slots__ = ("answered", "given_up", "started")
 
     def __init__(self) -> None:
-        self.sent = False
+        self.started = False
         self.answered = asyncio.Event()
         self.given_up = False
 
+    @property
+    def sent(self) -> bool:
+        """Whether the grant may have reached the token endpoint: from the moment it starts."""
+        return self.started
+
     @contextlib.contextmanager
     def granting(self) -> Iterator[None]:
-        """Around the grant: sent as it starts, answered as it ends."""
-        self.sent = True
+        """Around the grant: started as it starts, answered as it ends."""
+        self.started = True
         try:
             yield
         finally:
@@ -79,6 +87,23 @@ class RenewalStage:
         raise ClientClosedError(
             "the client was closed while the access token was being renewed", request_sent=False
         )
+
+
+class ExchangeStage(RenewalStage):
+    """How far one code exchange got: its grant :attr:`sent` once aiohttp started writing its
+    request (``request``, given to the transport), not before: until then the code is not
+    spent, and giving the exchange up loses nothing."""
+
+    __slots__ = ("request",)
+
+    def __init__(self, request: Sending) -> None:
+        super().__init__()
+        self.request = request
+
+    @property
+    def sent(self) -> bool:
+        """Whether the grant's request may have reached the token endpoint."""
+        return self.request.begun
 
 
 async def settle_for_close(task: asyncio.Future[Any], stage: RenewalStage, store: Any) -> None:

@@ -19,6 +19,7 @@ from stream_helpers import until
 from aries_async import AriesClient, AuthorizationRequest, MemoryTokenStore, RetryPolicy
 from aries_async.errors import RequestTimeoutError
 from aries_async.sim import ServerErrorFault, Simulator
+from aries_async.sim.unanswered import UnansweredConnects
 from aries_async.testing import RecordingSleep
 
 TOKEN = "POST /v1/oauth2/token"
@@ -110,6 +111,35 @@ async def test_a_code_exchange_whose_caller_gave_up_still_signs_in(
             sim.faults.late_token_answers = 0.0
             assert await client.accounts.list()  # signed in: no second sign-in needed
             assert sim.token_requests == 1
+
+
+@pytest.mark.parametrize("how", ["timeout", "cancel"])
+async def test_a_code_exchange_given_up_before_its_request_was_sent_stops(
+    loop_clock: Callable[[], float], how: str
+) -> None:
+    """A caller that stops waiting while the exchange still connects (the token endpoint
+    answers no connection) has spent nothing: the exchange stops with it, and its caller's
+    timeout or cancellation comes as usual. Nothing reaches the server once it answers
+    again, and nothing lands in the store."""
+    async with Simulator(seed=6) as sim:
+        store = MemoryTokenStore()
+        config = sim.client_config(connect_timeout=1.0)
+        async with AriesClient(config, token_store=store) as client:
+            callback, request = await _signed_in_callback(client)
+            async with UnansweredConnects(sim):
+                exchange = asyncio.ensure_future(client.oauth.exchange_code(callback, request))
+                if how == "timeout":
+                    with pytest.raises(TimeoutError):
+                        await asyncio.wait_for(exchange, timeout=0.5)
+                else:
+                    await asyncio.sleep(0.5)  # virtual time: still connecting
+                    exchange.cancel()
+                    with pytest.raises(asyncio.CancelledError):
+                        await exchange
+            await client.auth.settle()  # an exchange that went on would be answered now
+            assert sim.token_requests == 0
+            assert await store.load() is None
+            assert client.auth.cached() is None
 
 
 async def test_client_credentials_attempts_are_still_cut_at_the_attempt_timeout(
