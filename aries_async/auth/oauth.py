@@ -220,9 +220,11 @@ class OAuth:
         await self._save(token)
         return token
 
-    async def settle(self) -> None:
-        """Wait for a code exchange still in flight whose caller stopped waiting."""
-        await self._exchanges.settle()
+    async def settle(self, *, closing: bool = False) -> None:
+        """Wait for a code exchange still in flight whose caller stopped waiting; ``closing``,
+        as a client's close does (:mod:`~aries_async.auth.renewal_close`: its save waited for
+        at most the store's close_timeout)."""
+        await self._exchanges.settle(self._store if closing else None)
 
     async def _save(self, token: Token) -> None:
         if self._keep is not None:

@@ -9,7 +9,7 @@ from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 from aries_async._closing import retrieve
-from aries_async.auth.renewal_close import RenewalStage
+from aries_async.auth.renewal_close import RenewalStage, settle_for_close
 
 __all__ = ["Outliving"]
 
@@ -18,8 +18,11 @@ T = TypeVar("T")
 log = logging.getLogger("aries_async.auth")
 
 
-def _tell_failure(what: str, task: asyncio.Future[Any]) -> None:
-    """Log how a call whose caller had left failed: nobody else is told."""
+def _tell_failure(what: str, stage: RenewalStage, task: asyncio.Future[Any]) -> None:
+    """Log how a call whose caller had left failed: nobody else is told (but of a call a
+    closing client gave up, which it warned of already)."""
+    if stage.given_up:
+        return
     if not task.cancelled() and (error := task.exception()) is not None:
         log.warning("%s went on after its caller stopped waiting, and failed: %s", what, error)
 
@@ -52,13 +55,21 @@ class Outliving:
                 task.cancel()
                 await asyncio.wait((task,))
             else:
-                task.add_done_callback(functools.partial(_tell_failure, what))
+                task.add_done_callback(functools.partial(_tell_failure, what, stage))
             raise
 
     def _forget(self, task: asyncio.Future[Any]) -> None:
         self._tasks.pop(task, None)
 
-    async def settle(self) -> None:
-        """Wait for the grants still running (their outcomes are theirs: nothing is raised)."""
-        if self._tasks:
-            await asyncio.wait(list(self._tasks))
+    async def settle(self, closing_on: Any = None) -> None:
+        """Wait for the grants still running (their outcomes are theirs: nothing is raised);
+        with the token store they save to (``closing_on``), as a closing client does
+        (:func:`~aries_async.auth.renewal_close.settle_for_close`: the store's work after
+        each answer waited for at most its ``close_timeout``)."""
+        tasks = list(self._tasks.items())
+        if not tasks:
+            return
+        if closing_on is None:
+            await asyncio.wait([task for task, _ in tasks])
+            return
+        await asyncio.gather(*(settle_for_close(task, stage, closing_on) for task, stage in tasks))

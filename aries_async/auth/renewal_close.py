@@ -1,20 +1,25 @@
-"""A token renewal still in flight when its client closes, and how long the close waits for it.
+"""A token grant still in flight when its client closes (a renewal, or a sign-in's code
+exchange), and how long the close waits for it.
 
 A renewal waits on the token store (its lock, a read), sends its grant, then writes to the
-store (the new token, or a refusal) and releases the lock. Closing the client:
+store (the new token, or a refusal) and releases the lock; a code exchange sends its grant
+(sent once aiohttp starts writing its request), then saves the token under the store's lock.
+Closing the client:
 
-- gives up a renewal that has not sent its grant: nothing was sent, so nothing is lost (a
-  renewal waiting for another process's lock, or on a store that stopped answering, would
-  otherwise hold the close up for as long as that takes);
+- gives up a grant not sent yet: nothing was sent, so nothing is lost (a renewal waiting for
+  another process's lock, or on a store that stopped answering, would otherwise hold the
+  close up for as long as that takes; an exchange still connecting, until its timeout);
 - waits for the answer of a grant in flight, however long the token endpoint takes (up to the
-  renewal's own timeout): it holds the only copy of a rotated refresh token;
+  grant's own timeout): it holds the only copy of a rotated refresh token, or of the token a
+  spent code was granted;
 - waits for the store's work after the answer at most the store's ``close_timeout`` (that of
   :class:`~aries_async.auth.redisstore.RedisTokenStore`; :data:`CLOSE_TIMEOUT` for a store
   without one), then gives it up with a warning: a stalled Redis does not hold up the close
   until its Redis client's socket timeout (or for ever, on a client of yours without one).
 
 The calls that waited on a renewal given up end with
-:class:`~aries_async.errors.ClientClosedError`, not sent.
+:class:`~aries_async.errors.ClientClosedError`, not sent; so does a code exchange given up,
+its ``request_sent`` saying whether its grant was.
 """
 
 from __future__ import annotations
@@ -56,6 +61,9 @@ class RenewalStage:
 
     __slots__ = ("answered", "given_up", "started")
 
+    what = "token renewal"
+    """What the grant is, in a warning."""
+
     def __init__(self) -> None:
         self.started = False
         self.answered = asyncio.Event()
@@ -75,6 +83,21 @@ class RenewalStage:
         finally:
             self.answered.set()
 
+    def closed_error(self) -> ClientClosedError:
+        """What the calls that wait on a grant given up raise."""
+        return ClientClosedError(
+            "the client was closed while the access token was being renewed", request_sent=False
+        )
+
+    def lost(self, store: Any) -> str:
+        """What is lost when the store's work after the grant is given up."""
+        if not self.sent:
+            return "its grant was not sent, and a refresh lock it took ends with its lease"
+        return (
+            f"the renewed token may not be saved {where(store)}, and if its refresh token was "
+            "rotated the next renewal there asks to sign in again"
+        )
+
     async def run(self, renewal: Coroutine[Any, Any, T]) -> T:
         """``renewal``'s result (the renewal's task runs this): a closing client's giving it
         up is :class:`~aries_async.errors.ClientClosedError` to the calls that wait on it, not
@@ -84,9 +107,7 @@ class RenewalStage:
         except asyncio.CancelledError:
             if not self.given_up:
                 raise
-        raise ClientClosedError(
-            "the client was closed while the access token was being renewed", request_sent=False
-        )
+        raise self.closed_error()
 
 
 class ExchangeStage(RenewalStage):
@@ -95,6 +116,8 @@ class ExchangeStage(RenewalStage):
     spent, and giving the exchange up loses nothing."""
 
     __slots__ = ("request",)
+
+    what = "code exchange"
 
     def __init__(self, request: Sending) -> None:
         super().__init__()
@@ -105,11 +128,24 @@ class ExchangeStage(RenewalStage):
         """Whether the grant's request may have reached the token endpoint."""
         return self.request.begun
 
+    def closed_error(self) -> ClientClosedError:
+        """What the caller of an exchange given up raises."""
+        lost = "; its token may not be saved" if self.sent else ""
+        return ClientClosedError(
+            f"the client was closed during the code exchange{lost}", request_sent=self.sent
+        )
+
+    def lost(self, store: Any) -> str:
+        """What is lost when the store's work after the grant is given up."""
+        if not self.sent:
+            return "its code was not sent"
+        return f"the signed-in token may not be saved {where(store)}: sign in again if it is not"
+
 
 async def settle_for_close(task: asyncio.Future[Any], stage: RenewalStage, store: Any) -> None:
-    """Let the renewal ``task`` on ``store`` end as a closing client may (see the module
-    notes), the store's work after the grant's answer waited for at most
-    :func:`close_timeout`."""
+    """Let the grant's ``task`` (a renewal, or a code exchange: ``stage`` says) on ``store``
+    end as a closing client may (see the module notes), the store's work after the grant's
+    answer waited for at most :func:`close_timeout`."""
     if task.done():
         return
     timeout = close_timeout(store)
@@ -126,15 +162,11 @@ async def settle_for_close(task: asyncio.Future[Any], stage: RenewalStage, store
     if done:
         return
     log.warning(
-        "the token store did not finish the token renewal's work within %gs of the client's "
-        "close (it stopped answering?); gave it up: %s",
+        "the token store did not finish the %s's work within %gs of the client's close (it "
+        "stopped answering?); gave it up: %s",
+        stage.what,
         timeout,
-        (
-            f"the renewed token may not be saved {where(store)}, and if its refresh token was "
-            "rotated the next renewal there asks to sign in again"
-            if stage.sent
-            else "its grant was not sent, and a refresh lock it took ends with its lease"
-        ),
+        stage.lost(store),
     )
     stage.given_up = True
     task.cancel()

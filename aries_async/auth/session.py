@@ -347,12 +347,15 @@ class AuthSession:
         ``closing``, as a client's close does (:mod:`~aries_async.auth.renewal_close`: the
         store's work bounded by its close_timeout)."""
         self._owner.check_loop()
+        # At once: on a stalled store, each waits its close_timeout from the same start.
+        await asyncio.gather(self._settle_renewal(closing), self._oauth.settle(closing=closing))
+
+    async def _settle_renewal(self, closing: bool) -> None:
         task = self._refreshing
         if task is not None and closing:
             await settle_for_close(task, self._stage, self._store)
         elif task is not None and not task.done():
             await asyncio.wait([task])
-        await self._oauth.settle()
 
     async def access_token(self) -> str:
         """The access token string (a token provider for the streams)."""

@@ -22,6 +22,7 @@ import logging
 import pytest
 import redis.asyncio
 from redis_server import reply_gate
+from sim_http import follow_consent
 from stream_helpers import WallClockAhead
 from virtual_time import loop_time, virtual_from_here
 
@@ -48,6 +49,16 @@ async def _due_client(
     return client
 
 
+async def _timed_close(client: AriesClient) -> tuple[float, list[str]]:
+    """Close ``client``: how long it took on the loop's clock, and the warnings it logged."""
+    with capture_logs() as logs:
+        started = loop_time()
+        async with asyncio.timeout(30):
+            await client.aclose()
+        took = loop_time() - started
+    return took, [r.getMessage() for r in logs.records if r.levelno >= logging.WARNING]
+
+
 async def test_a_renewal_waiting_on_a_stalled_store_does_not_hold_up_the_close(
     redis_url: str, paused: redis.asyncio.Redis
 ) -> None:
@@ -66,10 +77,8 @@ async def test_a_renewal_waiting_on_a_stalled_store_does_not_hold_up_the_close(
 
         waiting = asyncio.ensure_future(patient())
         with virtual_from_here():
-            started = loop_time()
-            async with asyncio.timeout(30):
-                await client.aclose()
-            assert loop_time() - started < CLOSE_TIMEOUT
+            took, _ = await _timed_close(client)
+        assert took < CLOSE_TIMEOUT
         with pytest.raises(ClientClosedError) as raised:
             await waiting
         assert raised.value.request_sent is False
@@ -91,15 +100,40 @@ async def test_a_renewed_token_the_stalled_store_does_not_take_is_given_up_after
             await client.market.quote("AAPL")  # the grant is in flight
         assert sim.token_requests == 1
         gate.hold()
-        with capture_logs() as logs, virtual_from_here():
-            started = loop_time()
-            async with asyncio.timeout(30):
-                await client.aclose()
-            took = loop_time() - started
+        with virtual_from_here():
+            took, warnings = await _timed_close(client)
         assert CLOSE_TIMEOUT <= took <= 1.0 + CLOSE_TIMEOUT
-        (warning,) = [r for r in logs.records if r.levelno >= logging.WARNING]
-        assert store.token_key in warning.getMessage()
-        assert "not be saved" in warning.getMessage()
+        (warning,) = warnings
+        assert store.token_key in warning
+        assert "not be saved" in warning
+        gate.let_go()
+        await store.aclose()
+
+
+async def test_a_code_exchange_the_stalled_store_does_not_save_is_given_up_after_the_bound(
+    redis_url: str,
+) -> None:
+    """A code exchange that outlived its caller is waited for as a renewal is: its answer
+    for as long as it takes, its save, on a Redis that stopped answering meanwhile, for
+    ``close_timeout``, then given up with a warning."""
+    async with Simulator(tick_interval=None) as sim, reply_gate(redis_url) as gate:
+        store = RedisTokenStore(gate.url, client_id=sim.client_id, close_timeout=CLOSE_TIMEOUT)
+        assert await store.load() is None  # its connection open before the gate holds
+        client = AriesClient(sim.client_config(), token_store=store)
+        request = client.oauth.authorization_url()
+        callback = await follow_consent(request.url)
+        sim.faults.late_token_answers = 1.0
+        with virtual_from_here():  # from here on, nothing awaits an answer from Redis
+            with pytest.raises(TimeoutError):
+                async with asyncio.timeout(CALL_TIMEOUT):
+                    await client.oauth.exchange_code(callback, request)
+            assert sim.token_requests == 1  # the grant is in flight
+            gate.hold()
+            took, warnings = await _timed_close(client)
+        assert CLOSE_TIMEOUT <= took <= 1.0 + CLOSE_TIMEOUT
+        (warning,) = warnings
+        assert "code exchange" in warning
+        assert store.token_key in warning
         gate.let_go()
         await store.aclose()
 

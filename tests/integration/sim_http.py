@@ -10,7 +10,7 @@ import aiohttp
 
 from aries_async.sim import Simulator
 
-__all__ = ["Gate", "SimApi"]
+__all__ = ["Gate", "SimApi", "follow_consent"]
 
 
 class SimApi:
@@ -55,3 +55,11 @@ class Gate(asyncio.Event):
             asyncio.get_running_loop().call_soon(self._on_arrival)
             self._on_arrival = None
         return await super().wait()
+
+
+async def follow_consent(url: str) -> str:
+    """Play the browser: load the authorize URL and return where it redirects (the callback
+    URL, with the code)."""
+    async with aiohttp.ClientSession() as http, http.get(url, allow_redirects=False) as resp:
+        assert resp.status in (302, 303), resp.status
+        return resp.headers["Location"]

@@ -17,7 +17,7 @@ import pytest
 from stream_helpers import until
 
 from aries_async import AriesClient, AuthorizationRequest, MemoryTokenStore, RetryPolicy
-from aries_async.errors import RequestTimeoutError
+from aries_async.errors import ClientClosedError, RequestTimeoutError
 from aries_async.sim import ServerErrorFault, Simulator
 from aries_async.sim.unanswered import UnansweredConnects
 from aries_async.testing import RecordingSleep
@@ -140,6 +140,26 @@ async def test_a_code_exchange_given_up_before_its_request_was_sent_stops(
             assert sim.token_requests == 0
             assert await store.load() is None
             assert client.auth.cached() is None
+
+
+async def test_a_code_exchange_not_sent_is_given_up_by_the_close(
+    loop_clock: Callable[[], float],
+) -> None:
+    """The client closes while an exchange still connects: nothing was sent, so the close
+    does not wait for it, and its caller gets ``ClientClosedError``, not sent."""
+    async with Simulator(seed=6) as sim:
+        client = AriesClient(sim.client_config(connect_timeout=1.0))
+        callback, request = await _signed_in_callback(client)
+        async with UnansweredConnects(sim):
+            exchange = asyncio.ensure_future(client.oauth.exchange_code(callback, request))
+            await asyncio.sleep(0.5)  # virtual time: still connecting
+            started = loop_clock()
+            await client.aclose()
+            assert loop_clock() - started < 0.5
+            with pytest.raises(ClientClosedError) as raised:
+                await exchange
+            assert raised.value.request_sent is False
+        assert sim.token_requests == 0
 
 
 async def test_client_credentials_attempts_are_still_cut_at_the_attempt_timeout(
