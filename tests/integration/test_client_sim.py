@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator, Callable
 from decimal import Decimal
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import aiohttp
 import pytest
+from sim_http import follow_consent
 
 from aries_async import AriesClient, OrderRequest, Token
 from aries_async.errors import (
@@ -25,13 +25,6 @@ from aries_async.errors import (
 )
 from aries_async.sim import Simulator
 from aries_async.sim.faults import NON_ACK_MODES
-
-
-async def follow_consent(url: str) -> str:
-    """Play the browser: load the authorize URL and return where it redirects."""
-    async with aiohttp.ClientSession() as http, http.get(url, allow_redirects=False) as resp:
-        assert resp.status in (302, 303), resp.status
-        return resp.headers["Location"]
 
 
 async def test_pkce_login_flow_and_state_check() -> None:

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import aiohttp
 import pytest
+from sim_http import follow_consent
 
 from aries_async import AriesClient
 from aries_async.errors import AuthorizationDeniedError, StateMismatchError, ValidationError
@@ -21,13 +22,6 @@ from aries_async.sim import Simulator
 async def signing_in() -> AsyncIterator[tuple[Simulator, AriesClient]]:
     async with Simulator(seed=3, tick_interval=None) as sim, AriesClient(sim.client_config()) as c:
         yield sim, c
-
-
-async def follow_consent(url: str) -> str:
-    """Play the browser: load the authorize URL and return where it redirects."""
-    async with aiohttp.ClientSession() as http, http.get(url, allow_redirects=False) as resp:
-        assert resp.status in (302, 303), resp.status
-        return resp.headers["Location"]
 
 
 async def press_deny(sim: Simulator, url: str) -> str:

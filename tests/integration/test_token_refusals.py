@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import aiohttp
 import pytest
+from sim_http import follow_consent
 
 from aries_async import AriesClient, Token
 from aries_async.auth.store import MemoryTokenStore
@@ -49,12 +50,6 @@ def client_on(sim: Simulator, config: ClientConfig | None = None, **kwargs: obje
 
 def user_token(sim: Simulator) -> Token:
     return Token.from_response(sim.issue_token_response(), now=sim.clock.now())
-
-
-async def follow_consent(url: str) -> str:
-    """Play the browser: load the authorize URL and return where it redirects."""
-    async with aiohttp.ClientSession() as http, http.get(url, allow_redirects=False) as resp:
-        return resp.headers["Location"]
 
 
 async def an_expired_code_refused(
