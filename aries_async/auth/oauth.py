@@ -28,7 +28,7 @@ from aries_async.errors import (
 if TYPE_CHECKING:
     from aries_async.auth.pkce import AuthorizationRequest, make_pkce_pair
     from aries_async.auth.store import TokenStore
-    from aries_async.config import ClientConfig
+    from aries_async.config import ClientConfig, RetryPolicy
     from aries_async.http.exchange import Response
     from aries_async.http.sessions import Sending
     from aries_async.http.transport import Transport
@@ -66,6 +66,12 @@ class OAuth:
     def app_grant(self) -> bool:
         """Whether this client can get app tokens (it holds a client id and a secret)."""
         return bool(self._config.client_id and self._config.client_secret)
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The client's retry policy (``config.retry``): its backoff also spaces the renewals
+        of a token that still serves while the token endpoint fails."""
+        return self._config.retry
 
     @property
     def app_token_by_itself(self) -> bool:

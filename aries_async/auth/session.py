@@ -16,8 +16,9 @@ does not save its result. A refresh refused because another process renewed mean
 refresh token rotated away while a store lock's lease ran out) takes that process's token from
 the store. A grant the token endpoint refused (a 400 or 401, whatever its body) is not sent
 again: later calls raise the same error at once, until a new token is set here or appears in the
-store, but the access token in hand serves to its end (one warning). Callers that waited
-while a renewal failed (the endpoint down, say) get its error; later callers try again.
+store, but the access token in hand serves to its end (one warning). A token endpoint that
+fails (down: :mod:`~aries_async.auth.renewal_outage`) leaves it to serve until shortly
+before its end, renewed again after a backoff; past that, callers get the endpoint's error.
 """
 
 from __future__ import annotations
@@ -33,10 +34,11 @@ from aries_async._deprecation import renamed_arguments
 from aries_async.auth.grant_errors import refused_for_good
 from aries_async.auth.oauth import OAuth
 from aries_async.auth.renewal_close import RenewalStage, settle_for_close
+from aries_async.auth.renewal_outage import ENDPOINT_FAILURES, InHand
 from aries_async.auth.shared_refusals import record_refusal, recorded_refusal
 from aries_async.auth.store import TokenStore, not_signed_in, sign_out, where
 from aries_async.auth.tokens import CLIENT_CREDENTIALS, Token, given_token
-from aries_async.auth.unrenewable import serves_still, tell_serving, why_unusable
+from aries_async.auth.unrenewable import why_unusable
 from aries_async.errors import AuthError, NotSignedInError, ReauthenticationRequired
 from aries_async.http.loop_owner import LoopOwner
 
@@ -97,12 +99,12 @@ class AuthSession:
         the store (or by ``async with``)."""
         self._refused: tuple[Token, AuthError] | None = None
         """The grant the token endpoint refused for good, and how."""
-        self._warned: str | None = None  # the access token said to serve on after a refusal
         self._lock = asyncio.Lock()
         self._refreshing: asyncio.Future[Token] | None = None
         """The latest refresh (a strong reference, so the loop cannot drop it mid-flight)."""
         self._stage = RenewalStage()
         """How far the latest refresh got (for a closing client, :meth:`settle`)."""
+        self._in_hand = InHand()  # whether the token in hand serves on when renewal fails
         self.refreshes: int = 0
         """How many renewal grants (refresh or client credentials) this session sent."""
         if token is not None:
@@ -204,6 +206,9 @@ class AuthSession:
             stored = await self._store.load()
             if self._revived(stored, other_than):
                 return stored
+            unusable = {self._invalid or "", other_than or ""}
+            if self._in_hand.serving(stored, self._wall_clock(), unusable):
+                return stored  # its renewal failed of late: not tried again so soon
             try:
                 self._raise_if_failed_meanwhile(earlier)
                 if stored is not None:
@@ -211,13 +216,9 @@ class AuthSession:
                 elif token is None and not self._oauth.app_token_by_itself:  # never signed in
                     raise not_signed_in(self._store, self._oauth.app_grant)
                 return await self._renewal(other_than)
-            except AuthError as exc:  # refused inside the margin: the token may serve on
-                unusable = {self._invalid or "", other_than or ""}
-                if stored is None or not serves_still(stored, exc, self._wall_clock(), unusable):
+            except (AuthError, *ENDPOINT_FAILURES) as exc:  # inside the margin: it may serve on
+                if not self._in_hand.serves_on(stored, exc, self._wall_clock(), unusable):
                     raise
-                if self._warned != stored.access_token:
-                    self._warned = stored.access_token
-                    tell_serving(stored, exc)
                 return stored
 
     async def _renewal(self, other_than: str | None = None) -> Token:
@@ -303,8 +304,9 @@ class AuthSession:
             if not stored.renewable:
                 raise NotSignedInError(why_unusable(stored, self._invalid))
             log.debug("renewing the access token")
+            policy = self._oauth.retry_policy  # spaces the renewals while the endpoint fails
             try:
-                with stage.granting():
+                with stage.granting(), self._in_hand.renewing(stored, self._wall_clock, policy):
                     fresh = await self._oauth.renew(stored)
             except AuthError as exc:
                 if isinstance(exc, ReauthenticationRequired):

@@ -1,0 +1,157 @@
+"""The token in hand when its renewal fails inside the renewal margin: used on, or not.
+
+Two failures leave it to serve. A grant refused for good (:mod:`~aries_async.auth.unrenewable`)
+leaves it to its end. A token endpoint that fails, for a reason that says nothing of the grant
+(a 429 or 5xx, a timeout, a connection refused or reset: the endpoint's, not the token
+store's), leaves it while it has more than :data:`SERVE_FLOOR` seconds left; the renewal is
+tried again once the retry policy's backoff has passed
+(:func:`~aries_async.http.retry.retry_delay`: the wait grows with each failed renewal in a row,
+and a longer ``Retry-After`` is waited out), and the calls made meanwhile are served without
+asking the endpoint. A renewal that ends otherwise (a new token, a refusal) ends the outage.
+Either way one warning says so, and a token the server refused (a 401) or that a caller wants
+replaced is not served. Past the floor, the outage is the calls' error again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import random
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import TypeGuard
+
+from aries_async._errors_store import StoreUnavailableError
+from aries_async.auth.tokens import Token
+from aries_async.auth.unrenewable import serves_still, tell_serving
+from aries_async.config import RetryPolicy
+from aries_async.errors import APIError, AuthError, TransportError
+from aries_async.http.retry import retry_delay
+
+__all__ = ["ENDPOINT_FAILURES", "SERVE_FLOOR", "InHand", "endpoint_failed"]
+
+log = logging.getLogger("aries_async.auth")
+
+SERVE_FLOOR = 5.0
+"""Seconds before its expiry from which a token whose renewal failed for an outage is no longer
+served: a call sent with it then may well arrive after it expired (a slow send, clocks apart)."""
+
+ENDPOINT_FAILURES = (APIError, TransportError)
+"""What a grant's request raises when the endpoint failed (a 429 or 5xx, no answer at all); the
+token store's :class:`~aries_async.errors.StoreUnavailableError` is one too, and is told apart
+by :func:`endpoint_failed`."""
+
+
+def endpoint_failed(error: BaseException) -> bool:
+    """Whether ``error``, which ended a renewal, is the token endpoint's failure, not a refusal
+    of the grant nor the token store's failure."""
+    return isinstance(error, ENDPOINT_FAILURES) and not isinstance(error, StoreUnavailableError)
+
+
+class InHand:
+    """Whether the token in hand serves on after its renewal failed, and the failed renewals
+    in a row of one access token (an outage): when to try again.
+
+    Args:
+        rand: uniform in [0, 1), for the backoff's jitter.
+    """
+
+    def __init__(self, rand: Callable[[], float] = random.random) -> None:
+        self._rand = rand
+        self._token: str | None = None
+        """The access token whose renewal failed for an outage (None: no outage)."""
+        self._error: BaseException | None = None
+        self._failures = 0
+        self._retry_at = 0.0
+        self._warned: tuple[str, bool] | None = None
+        """The access token last said to serve on, and whether after a refusal (else an
+        outage): one warning for each."""
+
+    @contextlib.contextmanager
+    def renewing(
+        self, token: Token, wall_clock: Callable[[], float], policy: RetryPolicy
+    ) -> Iterator[None]:
+        """Around the grant that renews ``token``: an :func:`endpoint_failed` error ends in
+        an outage, the next renewal waiting for the backoff of ``policy`` (from the time on
+        ``wall_clock``); any other end (a new token, a refusal) ends the outage."""
+        try:
+            yield
+        except ENDPOINT_FAILURES as exc:
+            if endpoint_failed(exc):
+                self._failed(token, exc, wall_clock(), policy)
+            raise
+        except AuthError:
+            self._over()
+            raise
+        self._over()
+
+    def _failed(self, token: Token, error: BaseException, now: float, policy: RetryPolicy) -> None:
+        if token.access_token != self._token:
+            self._token, self._failures = token.access_token, 0
+        self._failures += 1
+        self._error = error
+        self._retry_at = now + retry_delay(error, self._failures, policy, self._rand)
+
+    def _over(self) -> None:
+        if self._token is not None and self._warned == (self._token, False):
+            log.info(
+                "the token endpoint answered again after %d failed renewal%s",
+                self._failures,
+                "" if self._failures == 1 else "s",
+            )
+        self._token, self._error, self._failures = None, None, 0
+
+    def serving(self, token: Token | None, now: float, unusable: set[str]) -> TypeGuard[Token]:
+        """Whether ``token``, due for renewal, is served as it is, without a renewal: its last
+        one failed for an outage, the backoff runs, and it still serves (:meth:`serves_on`)."""
+        if token is None or token.access_token != self._token or now >= self._retry_at:
+            return False
+        return self._error is not None and self._outlasts(token, now, unusable)
+
+    def serves_on(
+        self, token: Token | None, error: BaseException, now: float, unusable: set[str]
+    ) -> TypeGuard[Token]:
+        """Whether ``token``, whose renewal ``error`` ended, is to be used all the same (and if
+        so, warn once): the grant was refused for good and the token has not expired, or the
+        endpoint failed and it has more than :data:`SERVE_FLOOR` seconds left; never one of
+        ``unusable`` (refused itself with a 401, or the one a caller wants replaced)."""
+        if token is None:
+            return False
+        if isinstance(error, AuthError):
+            if not serves_still(token, error, now, unusable):
+                return False
+            if self._warned != (token.access_token, True):
+                self._warned = (token.access_token, True)
+                tell_serving(token, error)
+            return True
+        if not endpoint_failed(error) or not self._outlasts(token, now, unusable):
+            return False
+        if self._warned != (token.access_token, False):
+            self._warned = (token.access_token, False)
+            _tell_outage(token, error)
+        return True
+
+    @staticmethod
+    def _outlasts(token: Token, now: float, unusable: set[str]) -> bool:
+        """Whether ``token`` is to serve on through an outage (at ``now``)."""
+        if token.access_token in unusable:
+            return False
+        left = token.seconds_left(now)
+        return left is not None and left > SERVE_FLOOR
+
+
+def _tell_outage(token: Token, error: BaseException) -> None:
+    """Warn that ``token``'s renewal failed for an outage, and until when it serves."""
+    until = ""
+    if token.expires_at is not None:
+        with contextlib.suppress(OverflowError, ValueError, OSError):
+            when = datetime.fromtimestamp(token.expires_at - SERVE_FLOOR, tz=UTC)
+            until = f" until {when:%Y-%m-%d %H:%M:%S} UTC"
+    log.warning(
+        "could not renew the access token (%s: %s); the token in hand is used%s (%gs before "
+        "it expires) while the renewal is tried again",
+        type(error).__name__,
+        error,
+        until,
+        SERVE_FLOOR,
+    )
