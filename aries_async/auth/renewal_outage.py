@@ -14,6 +14,7 @@ replaced is not served. Past the floor, the outage is the calls' error again.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import random
@@ -25,16 +26,21 @@ from aries_async._errors_store import StoreUnavailableError
 from aries_async.auth.tokens import Token
 from aries_async.auth.unrenewable import serves_still, tell_serving
 from aries_async.config import RetryPolicy
-from aries_async.errors import APIError, AuthError, TransportError
+from aries_async.errors import APIError, AuthError, RequestTimeoutError, TransportError
 from aries_async.http.retry import retry_delay
 
-__all__ = ["ENDPOINT_FAILURES", "SERVE_FLOOR", "InHand", "endpoint_failed"]
+__all__ = ["ENDPOINT_FAILURES", "RENEWAL_PATIENCE", "SERVE_FLOOR", "InHand", "endpoint_failed"]
 
 log = logging.getLogger("aries_async.auth")
 
 SERVE_FLOOR = 5.0
 """Seconds before its expiry from which a token whose renewal failed for an outage is no longer
 served: a call sent with it then may well arrive after it expired (a slow send, clocks apart)."""
+
+RENEWAL_PATIENCE = 5.0
+"""The longest a call waits for a renewal while the token in hand serves (a token endpoint that
+does not answer, or slowly): then the call goes on with that token, the renewal without it. A
+renewal that takes longer than this is not waited for by later calls either."""
 
 ENDPOINT_FAILURES = (APIError, TransportError)
 """What a grant's request raises when the endpoint failed (a 429 or 5xx, no answer at all); the
@@ -63,6 +69,8 @@ class InHand:
         self._error: BaseException | None = None
         self._failures = 0
         self._retry_at = 0.0
+        self._slow: asyncio.Future[Token] | None = None
+        """The latest renewal a caller stopped waiting for (:data:`RENEWAL_PATIENCE`)."""
         self._warned: tuple[str, bool] | None = None
         """The access token last said to serve on, and whether after a refusal (else an
         outage): one warning for each."""
@@ -107,6 +115,33 @@ class InHand:
         if token is None or token.access_token != self._token or now >= self._retry_at:
             return False
         return self._error is not None and self._outlasts(token, now, unusable)
+
+    async def renewal(
+        self, task: asyncio.Future[Token], token: Token | None, now: float, unusable: set[str]
+    ) -> Token:
+        """The token of the renewal ``task`` of ``token`` (shielded: a caller that stops
+        waiting does not stop it), waited for at most :data:`RENEWAL_PATIENCE` when ``token``
+        would serve on through an outage, and not at all once a caller stopped waiting for it.
+
+        Raises:
+            RequestTimeoutError: the renewal did not end in time (``request_sent`` False: it
+                is the calls' that was not sent); the token in hand serves.
+        """
+        if token is None or not self._outlasts(token, now, unusable):
+            return await asyncio.shield(task)
+        if task is not self._slow:
+            patience = asyncio.timeout(RENEWAL_PATIENCE)
+            try:
+                async with patience:
+                    return await asyncio.shield(task)
+            except TimeoutError:
+                if not patience.expired():
+                    raise
+            self._slow = task
+        raise RequestTimeoutError(
+            f"the renewal did not end within {RENEWAL_PATIENCE:g}s (the token endpoint is slow?)",
+            request_sent=False,
+        )
 
     def serves_on(
         self, token: Token | None, error: BaseException, now: float, unusable: set[str]

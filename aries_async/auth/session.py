@@ -17,7 +17,7 @@ refresh token rotated away while a store lock's lease ran out) takes that proces
 the store. A grant the token endpoint refused (a 400 or 401, whatever its body) is not sent
 again: later calls raise the same error at once, until a new token is set here or appears in the
 store, but the access token in hand serves to its end (one warning). A token endpoint that
-fails (down: :mod:`~aries_async.auth.renewal_outage`) leaves it to serve until shortly
+fails (down, slow: :mod:`~aries_async.auth.renewal_outage`) leaves it to serve until shortly
 before its end, renewed again after a backoff; past that, callers get the endpoint's error.
 """
 
@@ -215,25 +215,27 @@ class AuthSession:
                     self._raise_if_refused(stored)
                 elif token is None and not self._oauth.app_token_by_itself:  # never signed in
                     raise not_signed_in(self._store, self._oauth.app_grant)
-                return await self._renewal(other_than)
+                return await self._renewal(other_than, stored, unusable)
             except (AuthError, *ENDPOINT_FAILURES) as exc:  # inside the margin: it may serve on
                 if not self._in_hand.serves_on(stored, exc, self._wall_clock(), unusable):
                     raise
                 return stored
 
-    async def _renewal(self, other_than: str | None = None) -> Token:
+    async def _renewal(
+        self, other_than: str | None, in_hand: Token | None, unusable: set[str]
+    ) -> Token:
         """Run a renewal (the one in flight, if any) and return its token; called under the
         lock. It runs in a task of its own, shielded: a caller's timeout or cancellation must
         not stop it between the grant and the save, or the rotated refresh token would be lost
         and the user signed out. A caller that comes while one whose first caller gave up is
-        still running waits for that one."""
+        still running waits for that one (a moment at most while ``in_hand`` serves)."""
         task = self._refreshing
         if task is None or task.done():
             self._stage = stage = RenewalStage()
             task = asyncio.ensure_future(stage.run(self._renew_under_store_lock(stage, other_than)))
             task.add_done_callback(retrieve)  # its callers may all have been cancelled
             self._refreshing = task
-        return await asyncio.shield(task)
+        return await self._in_hand.renewal(task, in_hand, self._wall_clock(), unusable)
 
     def _raise_if_failed_meanwhile(self, earlier: asyncio.Future[Token] | None) -> None:
         """Raise the failure of a renewal that ended while this caller waited for the lock, when

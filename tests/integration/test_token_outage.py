@@ -21,7 +21,7 @@ import attrs
 import pytest
 
 from aries_async import AriesClient, Token
-from aries_async.auth.renewal_outage import SERVE_FLOOR
+from aries_async.auth.renewal_outage import RENEWAL_PATIENCE, SERVE_FLOOR
 from aries_async.errors import ReauthenticationRequired, TokenRefreshError
 from aries_async.sim import ManualClock, RateLimitFault, ServerErrorFault, Simulator
 
@@ -222,3 +222,23 @@ async def test_a_dead_grant_inside_an_outage_is_still_a_dead_grant() -> None:
             sim.advance(40)
             with pytest.raises(ReauthenticationRequired):
                 await client.accounts.list()
+
+
+async def test_a_token_endpoint_that_does_not_answer_holds_the_calls_a_moment_only(
+    loop_clock: Callable[[], float], caplog: pytest.LogCaptureFixture
+) -> None:
+    async with on_sim() as sim, bot(sim, token=signed_in(sim)) as client:
+        token = await client.auth.token()
+        sim.advance(LIFE - 30)
+        sim.faults.stall_token_requests = 1_000  # asked, never answered
+        before, started = sim.token_requests, loop_clock()
+        with caplog.at_level(logging.WARNING, logger="aries_async.auth"):
+            results = await asyncio.gather(*(client.accounts.list() for _ in range(100)))
+            assert len(results) == 100
+            assert loop_clock() - started == pytest.approx(RENEWAL_PATIENCE)
+            assert await client.accounts.list()  # the renewal still in flight: at once
+            assert loop_clock() - started == pytest.approx(RENEWAL_PATIENCE)
+        assert sim.token_requests - before == 1
+        assert (await client.auth.token()).access_token == token.access_token
+        (warning,) = warnings_of(caplog)
+        assert "RequestTimeoutError" in warning
