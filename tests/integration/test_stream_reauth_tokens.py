@@ -300,3 +300,32 @@ async def test_a_stream_told_not_to_renew_does_not(kind: str, fake_time: FakeTim
             (said,) = await take(status, 1)
             assert isinstance(said, StreamReauthenticated)
             assert client.auth.refreshes == 0
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_inside_the_margin_a_token_endpoint_down_neither_stops_a_reconnect_nor_a_reauth(
+    kind: str, fake_time: FakeTime
+) -> None:
+    """The token in hand, due for renewal but good for 50 s more, serves the stream as it
+    serves the REST calls while the token endpoint fails: a dropped socket reconnects with it
+    and a re-authentication presents it, instead of failing for want of a renewed one."""
+    async with (
+        client_and_sim() as (client, sim, hub),
+        open_stream(kind, client, fake_time) as stream,
+    ):
+        status = stream.status()
+        sim.advance(TTL - 50.0)
+        sim.faults.server_errors[TOKEN_ROUTE] = ServerErrorFault(count=None)
+        assert hub.drop(kind) == 1
+        (down,) = await take(status, 1)
+        assert isinstance(down, StreamDisconnected) and down.will_reconnect
+        await until(lambda: down.retry_in in fake_time.waiting())
+        fake_time.advance(down.retry_in or 0.0)
+        await until(lambda: stream.reconnects == 1 and stream.connected)
+        await take(status, 1)  # connected again, with the token in hand
+        assert live(hub, kind).expires_at == sim.clock.now() + 50.0
+        assert hub.refresh_auth(kind) == 1
+        (said,) = await take(status, 1)
+        assert isinstance(said, StreamReauthenticated)
+        assert live(hub, kind).expires_at == sim.clock.now() + 50.0
+        assert client.auth.refreshes == 0
