@@ -209,7 +209,9 @@ class TokenRefreshError(AuthError):
     """A call needed a fresh access token and the token endpoint did not give one: unreachable,
     timed out, or a 429 or 5xx (after the client's retries). The call was **not** sent (an order
     certainly not placed); try again later. ``__cause__``: the token request's error; ``status``:
-    its HTTP status, if any. A token store that is down raises :class:`StoreUnavailableError`."""
+    its HTTP status, if any. A token store that is down raises :class:`StoreUnavailableError`.
+    Not raised while the token in hand is inside its renewal margin and more than a few seconds
+    from its expiry: the call is sent with it (:mod:`aries_async.auth.renewal_outage`)."""
 
 
 class TransportError(AriesError):
