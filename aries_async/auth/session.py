@@ -16,9 +16,8 @@ does not save its result. A refresh refused because another process renewed mean
 refresh token rotated away while a store lock's lease ran out) takes that process's token from
 the store. A grant the token endpoint refused (a 400 or 401, whatever its body) is not sent
 again: later calls raise the same error at once, until a new token is set here or appears in the
-store, but the access token in hand serves to its end (one warning). A token endpoint that
-fails (down, slow: :mod:`~aries_async.auth.renewal_outage`) leaves it to serve until shortly
-before its end, renewed again after a backoff; past that, callers get the endpoint's error.
+store. The access token in hand serves on (one warning) through a refusal to its end, through a
+failing endpoint to shortly before it (:mod:`~aries_async.auth.renewal_outage`).
 """
 
 from __future__ import annotations
@@ -350,8 +349,7 @@ class AuthSession:
         callers were cancelled (raises only :class:`~aries_async.errors.WrongEventLoopError`);
         ``closing``, as a client's close does (:mod:`~aries_async.auth.renewal_close`: the
         store's work bounded by its close_timeout)."""
-        self._owner.check_loop()
-        # At once: on a stalled store, each waits its close_timeout from the same start.
+        self._owner.check_loop()  # both at once: on a stalled store, one close_timeout
         await asyncio.gather(self._settle_renewal(closing), self._oauth.settle(closing=closing))
 
     async def _settle_renewal(self, closing: bool) -> None:
