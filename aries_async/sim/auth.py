@@ -24,10 +24,8 @@ Contract (oauth.md):
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-import json
 import secrets
 from collections.abc import Iterable
 
@@ -41,6 +39,7 @@ from aries_async.sim.grants import (
     RegisteredClient,
     TokenProblem,
 )
+from aries_async.sim.jwt import b64, signed_claims, signed_jwt
 
 __all__ = [
     "ALL_SCOPES",
@@ -244,7 +243,8 @@ class AuthServer:
     ) -> AccessGrant:
         now = self.clock.now()
         lifetime = self.token_ttl if ttl is None else ttl
-        token = self._jwt(
+        token = signed_jwt(
+            self._signing_key,
             {
                 "sub": str(self.user_id),
                 "cid": client_id,
@@ -252,7 +252,7 @@ class AuthServer:
                 "iat": int(now),
                 "exp": int(now + lifetime),
                 "jti": secrets.token_hex(8),
-            }
+            },
         )
         grant = AccessGrant(
             token=token,
@@ -287,15 +287,8 @@ class AuthServer:
 
     def _expired_jwt(self, token: str) -> bool:
         """Whether ``token`` is one this server signed whose ``exp`` has passed."""
-        head, _, rest = token.partition(".")
-        body, _, sig = rest.partition(".")
-        signed = hmac.new(self._signing_key, f"{head}.{body}".encode(), hashlib.sha256).digest()
-        try:
-            if not hmac.compare_digest(_unb64(sig), signed):
-                return False
-            exp = json.loads(_unb64(body)).get("exp")
-        except ValueError:  # not base64 or not JSON: not ours
-            return False
+        claims = signed_claims(self._signing_key, token)
+        exp = None if claims is None else claims.get("exp")
         return isinstance(exp, int) and self.clock.now() >= exp
 
     def _response(self, grant: AccessGrant, refresh: str | None) -> dict[str, object]:
@@ -309,15 +302,6 @@ class AuthServer:
             body["refresh_token"] = refresh
             body["refresh_token_expires_in"] = int(self.refresh_ttl)
         return body
-
-    def _jwt(self, claims: dict[str, object]) -> str:
-        def b64(data: bytes) -> str:
-            return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-        head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
-        body = b64(json.dumps(claims, separators=(",", ":")).encode())
-        sig = hmac.new(self._signing_key, f"{head}.{body}".encode(), hashlib.sha256).digest()
-        return f"{head}.{body}.{b64(sig)}"
 
     def issue(
         self, scopes: Iterable[str] | None = None, ttl: float | None = None
@@ -378,22 +362,12 @@ _FIRST_SWEEP = 32
 """Grants held before the first sweep of the dead ones."""
 
 
-def _unb64(text: str) -> bytes:
-    """Unpadded URL-safe base64 (a JWT part) as bytes.
-
-    Raises:
-        ValueError: not base64.
-    """
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 def _verify_pkce(verifier: str, challenge: str, method: str) -> bool:
     if not 43 <= len(verifier) <= 128:
         return False
     if method.upper() == "S256":
         digest = hashlib.sha256(verifier.encode("ascii", "replace")).digest()
-        expected = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-        return hmac.compare_digest(expected, challenge)
+        return hmac.compare_digest(b64(digest), challenge)
     if method.lower() == "plain":
         return hmac.compare_digest(verifier, challenge)
     return False
