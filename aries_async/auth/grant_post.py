@@ -15,7 +15,7 @@ from aries_async.http.whole_attempts import whole_attempts
 if TYPE_CHECKING:
     from aries_async.config import ClientConfig
     from aries_async.http.exchange import Response
-    from aries_async.http.sessions import Sending
+    from aries_async.http.sending import Sending
     from aries_async.http.transport import Transport
 
 __all__ = ["BodyNotRead", "post_grant"]

@@ -14,22 +14,12 @@ import orjson
 
 from aries_async.config import ClientConfig
 from aries_async.http.exchange import session_timeout
+from aries_async.http.sending import Sending
 
 __all__ = ["Requester", "Sending", "open_sessions", "sending_trace"]
 
 Requester = Callable[..., AbstractAsyncContextManager[aiohttp.ClientResponse]]
 """``session.request``, or it with the trace context of the request bound."""
-
-
-class Sending:
-    """Whether aiohttp has started to write one request: given as the request's
-    ``trace_request_ctx`` to a session traced by :func:`sending_trace`, it says ``begun``
-    from the moment aiohttp is about to write the request's first byte."""
-
-    __slots__ = ("begun",)
-
-    def __init__(self) -> None:
-        self.begun = False
 
 
 async def _headers_going(
