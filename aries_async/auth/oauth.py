@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from aries_async.auth.store import TokenStore
     from aries_async.config import ClientConfig, RetryPolicy
     from aries_async.http.exchange import Response
-    from aries_async.http.sessions import Sending
+    from aries_async.http.sending import Sending
     from aries_async.http.transport import Transport
 
 __all__ = ["AuthorizationRequest", "OAuth", "make_pkce_pair"]
@@ -212,9 +212,7 @@ class OAuth:
         else:
             body["client_secret"] = self._require_secret()
         asked = request.scopes if request else ()
-        from aries_async.http.sessions import Sending  # loaded with the transport already
-
-        stage = ExchangeStage(Sending())
+        stage = ExchangeStage()
         exchange = self._exchange(body, asked, stage)
         return await self._exchanges.run(exchange, stage, "the code exchange")
 
@@ -241,10 +239,11 @@ class OAuth:
         async with self._store.lock():
             await self._store.save(token)
 
-    async def renew(self, token: Token) -> Token:
+    async def renew(self, token: Token, *, sending: Sending | None = None) -> Token:
         """A new access token for ``token``'s grant (not saved; the session saves it): an app
         token (``grant_type`` client credentials) gets a new one with the same scopes,
-        anything else is refreshed with its refresh token.
+        anything else is refreshed with its refresh token. ``sending`` is told when a request
+        of the grant starts to be written (a closing client gives up a grant not sent).
 
         Raises:
             ReauthenticationRequired: the refresh token was refused (``invalid_grant``).
@@ -252,8 +251,8 @@ class OAuth:
             AuthError: another refusal from the token endpoint.
         """
         if token.grant_type == CLIENT_CREDENTIALS:
-            return await self._client_credentials(token.scopes or None)
-        return await self.refresh(token)
+            return await self._client_credentials(token.scopes or None, sending)
+        return await self._refresh(token, sending)
 
     async def refresh(self, token: Token) -> Token:
         """Trade the refresh token for a new access token (not saved; the session saves it),
@@ -263,6 +262,9 @@ class OAuth:
             ReauthenticationRequired: the refresh token was refused (``invalid_grant``).
             AuthError: another refusal from the token endpoint.
         """
+        return await self._refresh(token, None)
+
+    async def _refresh(self, token: Token, sending: Sending | None) -> Token:
         if not token.refresh_token:
             raise ReauthenticationRequired("the token has no refresh token; sign in again")
         body = {
@@ -272,7 +274,7 @@ class OAuth:
         }
         if self._config.client_secret:
             body["client_secret"] = self._config.client_secret
-        return await self._token_request(body, form=False, previous=token)
+        return await self._token_request(body, form=False, previous=token, sending=sending)
 
     async def client_credentials(
         self, scopes: str | Iterable[str] | None = None, *, reuse: bool = False
@@ -318,7 +320,9 @@ class OAuth:
         await self._save(token)
         return token
 
-    async def _client_credentials(self, scopes: str | Iterable[str] | None) -> Token:
+    async def _client_credentials(
+        self, scopes: str | Iterable[str] | None, sending: Sending | None = None
+    ) -> Token:
         body = {
             "grant_type": "client_credentials",
             "client_id": self._require_client_id(),
@@ -327,7 +331,7 @@ class OAuth:
         asked = scope_names(scopes) if scopes is not None else ()
         if scopes is not None:
             body["scope"] = " ".join(asked)
-        return await self._token_request(body, form=True, asked=asked)
+        return await self._token_request(body, form=True, asked=asked, sending=sending)
 
     async def _token_request(
         self,

@@ -2,13 +2,14 @@
 exchange), and how long the close waits for it.
 
 A renewal waits on the token store (its lock, a read), sends its grant, then writes to the
-store (the new token, or a refusal) and releases the lock; a code exchange sends its grant
-(sent once aiohttp starts writing its request), then saves the token under the store's lock.
-Closing the client:
+store (the new token, or a refusal) and releases the lock; a code exchange sends its grant,
+then saves the token under the store's lock. A grant is sent once aiohttp starts writing its
+request (any attempt of it), not before. Closing the client:
 
 - gives up a grant not sent yet: nothing was sent, so nothing is lost (a renewal waiting for
   another process's lock, or on a store that stopped answering, would otherwise hold the
-  close up for as long as that takes; an exchange still connecting, until its timeout);
+  close up for as long as that takes; a grant still connecting, for its connect timeouts and
+  retries);
 - waits for the answer of a grant in flight, however long the token endpoint takes (up to the
   grant's own timeout): it holds the only copy of a rotated refresh token, or of the token a
   spent code was granted;
@@ -28,13 +29,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Coroutine, Iterator
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from aries_async.auth.store import where
 from aries_async.errors import ClientClosedError
-
-if TYPE_CHECKING:
-    from aries_async.http.sessions import Sending
+from aries_async.http.sending import Sending
 
 __all__ = ["CLOSE_TIMEOUT", "ExchangeStage", "RenewalStage", "close_timeout", "settle_for_close"]
 
@@ -56,35 +55,37 @@ def close_timeout(store: Any) -> float:
 
 
 class RenewalStage:
-    """How far one renewal got: its grant :attr:`sent`, ``answered`` (however it ended), and
+    """How far one renewal got: its grant :attr:`sent` once aiohttp started writing its
+    request (``request``, given to the transport), ``answered`` (however it ended), and
     whether a closing client ``given_up`` on it."""
 
-    __slots__ = ("answered", "given_up", "started")
+    __slots__ = ("answered", "given_up", "request")
 
     what = "token renewal"
     """What the grant is, in a warning."""
 
-    def __init__(self) -> None:
-        self.started = False
+    def __init__(self, request: Sending | None = None) -> None:
+        self.request = Sending() if request is None else request
         self.answered = asyncio.Event()
         self.given_up = False
 
     @property
     def sent(self) -> bool:
-        """Whether the grant may have reached the token endpoint: from the moment it starts."""
-        return self.started
+        """Whether the grant's request may have reached the token endpoint: until then
+        nothing is spent (a refresh token, a code), and giving the grant up loses nothing."""
+        return self.request.begun
 
     @contextlib.contextmanager
     def granting(self) -> Iterator[None]:
-        """Around the grant: started as it starts, answered as it ends."""
-        self.started = True
+        """Around the grant: answered as it ends (sent, or not)."""
         try:
             yield
         finally:
             self.answered.set()
 
     def closed_error(self) -> ClientClosedError:
-        """What the calls that wait on a grant given up raise."""
+        """What the calls that wait on a renewal given up raise: their own requests were not
+        sent (whatever became of the grant)."""
         return ClientClosedError(
             "the client was closed while the access token was being renewed", request_sent=False
         )
@@ -111,22 +112,12 @@ class RenewalStage:
 
 
 class ExchangeStage(RenewalStage):
-    """How far one code exchange got: its grant :attr:`sent` once aiohttp started writing its
-    request (``request``, given to the transport), not before: until then the code is not
-    spent, and giving the exchange up loses nothing."""
+    """How far one code exchange got (as a renewal's: :class:`RenewalStage`); its caller's
+    call is the grant itself, so its error says whether that was sent."""
 
-    __slots__ = ("request",)
+    __slots__ = ()
 
     what = "code exchange"
-
-    def __init__(self, request: Sending) -> None:
-        super().__init__()
-        self.request = request
-
-    @property
-    def sent(self) -> bool:
-        """Whether the grant's request may have reached the token endpoint."""
-        return self.request.begun
 
     def closed_error(self) -> ClientClosedError:
         """What the caller of an exchange given up raises."""

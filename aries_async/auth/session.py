@@ -308,7 +308,7 @@ class AuthSession:
             policy = self._oauth.retry_policy  # spaces the renewals while the endpoint fails
             try:
                 with stage.granting(), self._in_hand.renewing(stored, self._wall_clock, policy):
-                    fresh = await self._oauth.renew(stored)
+                    fresh = await self._oauth.renew(stored, sending=stage.request)
             except AuthError as exc:
                 if isinstance(exc, ReauthenticationRequired):
                     # Refused because another process renewed while this grant was in flight

@@ -177,3 +177,52 @@ async def test_client_credentials_attempts_are_still_cut_at_the_attempt_timeout(
                 await client.oauth.client_credentials()
             assert loop_clock() - started == pytest.approx(1.0)  # two attempts of 0.5 s
             assert sim.token_requests == 2
+
+
+@pytest.mark.parametrize("grant", ["refresh", "client-credentials"])
+async def test_a_renewal_not_sent_is_given_up_by_the_close(
+    loop_clock: Callable[[], float], grant: str
+) -> None:
+    """The client closes while a renewal's grant still connects (the token endpoint answers
+    no connection): nothing was sent, so the close gives the renewal up at once instead of
+    waiting out its connect timeouts and retries, and the call waiting on it gets
+    ``ClientClosedError``, not sent."""
+    async with Simulator(seed=6) as sim:
+        if grant == "refresh":
+            store = MemoryTokenStore(sim.issue_token(ttl=0))  # expired: the call renews it
+            config = sim.client_config(connect_timeout=1.0)
+        else:
+            store = MemoryTokenStore()  # no app token yet: the call gets one
+            config = sim.client_config(connect_timeout=1.0, app_token=True)
+        client = AriesClient(config, token_store=store)
+        async with UnansweredConnects(sim):
+            call = asyncio.ensure_future(client.accounts.list())
+            await asyncio.sleep(0.5)  # virtual time: the grant still connecting
+            started = loop_clock()
+            await client.aclose()
+            assert loop_clock() - started < 0.5
+            with pytest.raises(ClientClosedError) as raised:
+                await call
+            assert raised.value.request_sent is False
+        assert sim.token_requests == 0
+        assert client.auth.refreshes == 0
+
+
+async def test_a_renewal_whose_grant_was_sent_is_waited_for_by_the_close(
+    loop_clock: Callable[[], float],
+) -> None:
+    """A renewal whose grant reached the server holds the rotated refresh token: the close
+    waits for its answer, and the token is saved."""
+    async with Simulator(seed=6) as sim:
+        old = sim.issue_token(ttl=0)
+        store = MemoryTokenStore(old)
+        client = AriesClient(sim.client_config(timeout=0.5), token_store=store)
+        sim.faults.late_token_answers = 2.0
+        started = loop_clock()
+        with pytest.raises(RequestTimeoutError):
+            await client.accounts.list()  # the renewal goes on without its caller
+        assert sim.token_requests == 1
+        await client.aclose()
+        assert loop_clock() - started == pytest.approx(2.0, abs=0.1)  # the answer's time
+        saved = await store.load()
+        assert saved is not None and saved.refresh_token != old.refresh_token
