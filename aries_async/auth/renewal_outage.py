@@ -6,8 +6,11 @@ leaves it to its end. A token endpoint that fails, for a reason that says nothin
 store's), leaves it while it has more than :data:`SERVE_FLOOR` seconds left; the renewal is
 tried again once the retry policy's backoff has passed
 (:func:`~aries_async.http.retry.retry_delay`: the wait grows with each failed renewal in a row,
-and a longer ``Retry-After`` is waited out), and the calls made meanwhile are served without
-asking the endpoint. A renewal that ends otherwise (a new token, a refusal) ends the outage.
+and a longer ``Retry-After`` is waited out), and the calls made meanwhile, or while a renewal a
+call stopped waiting for (:data:`RENEWAL_PATIENCE`) is still in flight, are served without
+asking the endpoint or reading the token store (:meth:`InHand.serving`, the session's path in
+memory): a token another process stored meanwhile is taken at the next renewal attempt. A
+renewal that ends otherwise (a new token, a refusal) ends the outage.
 Either way one warning says so, and a token the server refused (a 401) or that a caller wants
 replaced is not served. Past the floor, the outage is the calls' error again.
 """
@@ -71,6 +74,8 @@ class InHand:
         self._retry_at = 0.0
         self._slow: asyncio.Future[Token] | None = None
         """The latest renewal a caller stopped waiting for (:data:`RENEWAL_PATIENCE`)."""
+        self._slow_for: str | None = None
+        """The access token that renewal renews."""
         self._warned: tuple[str, bool] | None = None
         """The access token last said to serve on, and whether after a refusal (else an
         outage): one warning for each."""
@@ -110,9 +115,16 @@ class InHand:
         self._token, self._error, self._failures = None, None, 0
 
     def serving(self, token: Token | None, now: float, unusable: set[str]) -> TypeGuard[Token]:
-        """Whether ``token``, due for renewal, is served as it is, without a renewal: its last
-        one failed for an outage, the backoff runs, and it still serves (:meth:`serves_on`)."""
-        if token is None or token.access_token != self._token or now >= self._retry_at:
+        """Whether ``token``, due for renewal, is served as it is, without a renewal now: its
+        last one failed for an outage and the backoff runs, or the one in flight is one a
+        caller stopped waiting for; and it still serves (:meth:`serves_on`). Cheap: the
+        session asks it of every call due for renewal, before its lock and its store."""
+        if token is None:
+            return False
+        slow = self._slow
+        if slow is not None and token.access_token == self._slow_for and not slow.done():
+            return self._outlasts(token, now, unusable)
+        if token.access_token != self._token or now >= self._retry_at:
             return False
         return self._error is not None and self._outlasts(token, now, unusable)
 
@@ -137,7 +149,7 @@ class InHand:
             except TimeoutError:
                 if not patience.expired():
                     raise
-            self._slow = task
+            self._slow, self._slow_for = task, token.access_token
         raise RequestTimeoutError(
             f"the renewal did not end within {RENEWAL_PATIENCE:g}s (the token endpoint is slow?)",
             request_sent=False,

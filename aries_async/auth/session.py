@@ -129,15 +129,15 @@ class AuthSession:
         """The token in memory when it is usable as it is (no refresh, no store, no await).
 
         Returns:
-            The token :meth:`token` would return without renewing, or None when :meth:`token`
-            has work to do (no token yet, refused, or due for renewal).
+            The token :meth:`token` would return without renewing (one serving through an
+            outage too), or None when :meth:`token` has work to do (no token yet, refused, due).
         """
         token = self._token
         if token is None or token.access_token == self._invalid or self._unsaved is not None:
             return None
         due = self._due
-        if due is not None and self._wall_clock() >= due:
-            return None
+        if due is not None and (now := self._wall_clock()) >= due:
+            return token if self._in_hand.serving(token, now, set()) else None
         return token
 
     async def token(self) -> Token:

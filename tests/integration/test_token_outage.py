@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Callable
 import attrs
 import pytest
 
-from aries_async import AriesClient, Token
+from aries_async import AriesClient, MemoryTokenStore, Token
 from aries_async.auth.renewal_outage import RENEWAL_PATIENCE, SERVE_FLOOR
 from aries_async.errors import ReauthenticationRequired, TokenRefreshError
 from aries_async.sim import ManualClock, RateLimitFault, ServerErrorFault, Simulator
@@ -242,3 +242,74 @@ async def test_a_token_endpoint_that_does_not_answer_holds_the_calls_a_moment_on
         assert (await client.auth.token()).access_token == token.access_token
         (warning,) = warnings_of(caplog)
         assert "RequestTimeoutError" in warning
+
+
+class CountedStore(MemoryTokenStore):
+    """A memory store that counts its loads (a Redis store makes a GET of each)."""
+
+    def __init__(self, token: Token | None = None) -> None:
+        super().__init__(token)
+        self.loads = 0
+
+    async def load(self) -> Token | None:
+        self.loads += 1
+        return await super().load()
+
+
+async def test_calls_served_through_an_outage_do_not_read_the_store_each() -> None:
+    """While the backoff runs, the token in hand is served from memory as outside an outage:
+    the store is read at each renewal attempt, not at each call."""
+    async with on_sim() as sim:
+        store = CountedStore(signed_in(sim))
+        async with bot(sim, token_store=store) as client:
+            assert await client.accounts.list()
+            sim.advance(LIFE - MARGIN + 1)
+            answers_503(sim)
+            assert await client.accounts.list()  # the first renewal fails: the outage begins
+            loads = store.loads
+            for _ in range(4):  # 4 x 250 calls, a renewal attempt after each backoff
+                for _ in range(250):
+                    assert await client.accounts.list()
+                sim.advance(client.config.retry.max_backoff)
+            assert store.loads - loads <= 3 * 4  # a renewal reads the store twice or so
+            assert client.auth.refreshes == 0
+
+
+async def test_a_token_stored_elsewhere_during_an_outage_is_used_at_the_next_attempt() -> None:
+    """Another process renewed meanwhile (its token endpoint answered): its token is taken
+    from the store when the backoff ends, without a grant of this process."""
+    async with on_sim() as sim:
+        store = CountedStore(signed_in(sim))
+        async with bot(sim, token_store=store) as client:
+            sim.advance(LIFE - MARGIN + 1)
+            answers_503(sim)
+            assert await client.accounts.list()
+            elsewhere = signed_in(sim)
+            await store.save(elsewhere)
+            sim.advance(client.config.retry.max_backoff)
+            before = sim.requests[TOKEN]
+            assert await client.accounts.list()
+            assert (await client.auth.token()).access_token == elsewhere.access_token
+            assert sim.requests[TOKEN] == before
+
+
+async def test_calls_while_a_slow_renewal_runs_do_not_read_the_store_each(
+    loop_clock: Callable[[], float],
+) -> None:
+    """A token endpoint that does not answer: once a call stopped waiting for the renewal
+    (:data:`RENEWAL_PATIENCE`), the calls go on with the token in hand from memory, the
+    store untouched until the renewal ends."""
+    async with on_sim() as sim:
+        store = CountedStore(signed_in(sim))
+        async with bot(sim, token_store=store) as client:
+            token = await client.auth.token()
+            sim.advance(LIFE - 30)
+            sim.faults.stall_token_requests = 1_000  # asked, never answered
+            assert await client.accounts.list()  # after RENEWAL_PATIENCE, the token in hand
+            loads, started = store.loads, loop_clock()
+            for _ in range(1000):
+                assert await client.accounts.list()
+            assert loop_clock() - started < 1.0
+            assert store.loads == loads
+            assert (await client.auth.token()).access_token == token.access_token
+            assert sim.token_requests == 1
