@@ -10,11 +10,13 @@ asked for again at no risk: their attempts are cut as any call's are.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import aiohttp
 import pytest
 from stream_helpers import until
+from virtual_time import loop_time
 
 from aries_async import AriesClient, AuthorizationRequest, MemoryTokenStore, RetryPolicy
 from aries_async.errors import ClientClosedError, RequestTimeoutError
@@ -142,6 +144,24 @@ async def test_a_code_exchange_given_up_before_its_request_was_sent_stops(
             assert client.auth.cached() is None
 
 
+async def _closed_while_connecting(
+    sim: Simulator, client: AriesClient, call: Coroutine[Any, Any, object]
+) -> None:
+    """Run ``call``, whose token grant connects to ``sim`` answering no connection, and close
+    ``client`` meanwhile: the close is at once (on the loop's virtual clock), ``call`` raises
+    ``ClientClosedError``, not sent, and the simulator saw no token request."""
+    async with UnansweredConnects(sim):
+        waiting = asyncio.ensure_future(call)
+        await asyncio.sleep(0.5)  # virtual time: the grant still connecting
+        started = loop_time()
+        await client.aclose()
+        assert loop_time() - started < 0.5
+        with pytest.raises(ClientClosedError) as raised:
+            await waiting
+        assert raised.value.request_sent is False
+    assert sim.token_requests == 0
+
+
 async def test_a_code_exchange_not_sent_is_given_up_by_the_close(
     loop_clock: Callable[[], float],
 ) -> None:
@@ -150,16 +170,7 @@ async def test_a_code_exchange_not_sent_is_given_up_by_the_close(
     async with Simulator(seed=6) as sim:
         client = AriesClient(sim.client_config(connect_timeout=1.0))
         callback, request = await _signed_in_callback(client)
-        async with UnansweredConnects(sim):
-            exchange = asyncio.ensure_future(client.oauth.exchange_code(callback, request))
-            await asyncio.sleep(0.5)  # virtual time: still connecting
-            started = loop_clock()
-            await client.aclose()
-            assert loop_clock() - started < 0.5
-            with pytest.raises(ClientClosedError) as raised:
-                await exchange
-            assert raised.value.request_sent is False
-        assert sim.token_requests == 0
+        await _closed_while_connecting(sim, client, client.oauth.exchange_code(callback, request))
 
 
 async def test_client_credentials_attempts_are_still_cut_at_the_attempt_timeout(
@@ -195,16 +206,7 @@ async def test_a_renewal_not_sent_is_given_up_by_the_close(
             store = MemoryTokenStore()  # no app token yet: the call gets one
             config = sim.client_config(connect_timeout=1.0, app_token=True)
         client = AriesClient(config, token_store=store)
-        async with UnansweredConnects(sim):
-            call = asyncio.ensure_future(client.accounts.list())
-            await asyncio.sleep(0.5)  # virtual time: the grant still connecting
-            started = loop_clock()
-            await client.aclose()
-            assert loop_clock() - started < 0.5
-            with pytest.raises(ClientClosedError) as raised:
-                await call
-            assert raised.value.request_sent is False
-        assert sim.token_requests == 0
+        await _closed_while_connecting(sim, client, client.accounts.list())
         assert client.auth.refreshes == 0
 
 
