@@ -53,8 +53,8 @@ and answers no ping while set. Read at each socket's first
 
 Tests drive time through :class:`WsHub` (``hub_of(sim.app)``): :meth:`WsHub.check_deadlines`
 runs the session timers against the simulator clock at once (a background poll also does it
-every :data:`POLL_INTERVAL` seconds), :meth:`WsHub.refresh_auth`, :meth:`WsHub.expire`,
-:meth:`WsHub.drop`, :meth:`WsHub.inject` trigger events on demand.
+every :data:`POLL_INTERVAL` seconds while a socket is open), :meth:`WsHub.refresh_auth`,
+:meth:`WsHub.expire`, :meth:`WsHub.drop`, :meth:`WsHub.inject` trigger events on demand.
 """
 
 from __future__ import annotations
@@ -299,6 +299,8 @@ class WsHub:
             self.on_open(kind, self.connections[kind])
         session: Session = _SESSIONS[kind](self, ws, request)
         self.sessions.add(session)
+        if self._poller is None or self._poller.done():  # it ends with the last socket
+            self._poller = asyncio.create_task(self._poll(), name="aries-sim-ws-poll")
         writer = asyncio.create_task(session.writer(), name=f"aries-sim-ws-{kind}-writer")
         try:
             async for msg in ws:
@@ -331,16 +333,12 @@ class WsHub:
         return ws
 
     async def _poll(self) -> None:
-        while True:
+        while self.sessions:  # an idle simulator does not wake
             await asyncio.sleep(POLL_INTERVAL)
             try:
                 self.check_deadlines()
             except Exception:  # a bug here must not stop the simulator
                 log.exception("websocket deadline check failed")
-
-    async def on_startup(self, app: web.Application) -> None:
-        """Start the deadline poll."""
-        self._poller = asyncio.create_task(self._poll(), name="aries-sim-ws-poll")
 
     async def on_shutdown(self, app: web.Application) -> None:
         """Stop the poll and drop every socket."""
@@ -386,7 +384,6 @@ def setup(app: web.Application, ctx: SimContext) -> None:
         app.router.add_get(path, hub.market)
     app.router.add_get("/v1/accounts/ws", hub.accounts)
     app.router.add_get("/v1/charts/ws", hub.charts)
-    app.on_startup.append(hub.on_startup)
     app.on_shutdown.append(hub.on_shutdown)
 
     def push_watchlist(change: WatchlistChange) -> None:
