@@ -20,12 +20,12 @@ from aries_async.sim.symbols import SYMBOLS
 CALLS_A_SECOND = 200  # the server's limit, which the client is told
 
 
-async def main() -> None:
+async def main(rounds: int = 3) -> None:
     async with Simulator(seed=1, rate_limit=CALLS_A_SECOND) as sim:
         symbols = [s.symbol for s in SYMBOLS if s.kind == "stock"][:500]
         config = sim.client_config(rate_limit=CALLS_A_SECOND)  # or ARIES_RATE_LIMIT=200
         async with AriesClient(config, token=sim.issue_token()) as client:
-            for round_no in range(3):
+            for round_no in range(rounds):
                 started = time.perf_counter()
                 quotes = await client.market.quotes(symbols)
                 batch = time.perf_counter() - started
