@@ -1,6 +1,8 @@
 """The pytest plugin a user's own tests get (``aries_async.testing``): its fixtures in
 pytest-asyncio's strict and auto modes, and ``aries_sim_options`` overridden for a manual
-clock. Each case runs a small test file of a user's in a pytest of its own."""
+clock. Each case runs a small test file of a user's in a pytest of its own: in this process
+(pytester's inline run, which loads the plugins from their entry points as any pytest does),
+and once in a process of its own, as the user starts it."""
 
 from __future__ import annotations
 
@@ -40,21 +42,17 @@ async def test_a_resting_order_fills_when_the_price_crosses(aries_sim, aries_cli
 """
 
 
-@pytest.mark.parametrize("mode", ["strict", "auto"])
+@pytest.mark.parametrize(
+    ("mode", "run"), [("strict", "inline"), ("auto", "subprocess")], ids=["strict", "auto"]
+)
 def test_the_fixtures_work_in_both_modes_on_a_manual_clock(
-    pytester: pytest.Pytester, mode: str
+    pytester: pytest.Pytester, mode: str, run: str
 ) -> None:
     pytester.makepyfile(test_user=USER_TESTS)
-    result = pytester.runpytest_subprocess(
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:xdist",
-        "-o",
-        f"asyncio_mode={mode}",
-        "-o",
-        "asyncio_default_fixture_loop_scope=function",
-        "-W",
-        "error",
-    )
+    options: tuple[str, ...] = ("-p", "no:cacheprovider", "-p", "no:xdist", "-W", "error")
+    options += ("-o", f"asyncio_mode={mode}", "-o", "asyncio_default_fixture_loop_scope=function")
+    if run == "inline":
+        result = pytester.runpytest_inprocess(*options)
+    else:
+        result = pytester.runpytest_subprocess(*options)
     result.assert_outcomes(passed=1)

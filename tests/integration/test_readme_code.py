@@ -252,7 +252,7 @@ async def test_time_moves_on_advance(aries_sim, aries_client):
     assert aries_sim.clock.now() == start + 30
 """
     )
-    pytester.runpytest_subprocess(*PYTEST_OPTIONS).assert_outcomes(passed=1)
+    pytester.runpytest_inprocess(*PYTEST_OPTIONS).assert_outcomes(passed=1)
 
 
 @readme_test("rate-limit-test")
@@ -263,7 +263,7 @@ def test_the_readers_tests_pass(pytester: pytest.Pytester) -> None:
         test_survives=block("rate-limit-test").source,
         test_waits=block("recording-sleep-test").source,
     )
-    pytester.runpytest_subprocess(*PYTEST_OPTIONS).assert_outcomes(passed=2)
+    pytester.runpytest_inprocess(*PYTEST_OPTIONS).assert_outcomes(passed=2)
 
 
 # -- the shell blocks -------------------------------------------------------------------------
