@@ -14,6 +14,9 @@ the usual one.
 
 The parent can ask for the simulator's counters: a line ``counters`` on the child's standard
 input is answered by one JSON line on its standard output (see :func:`counters`).
+
+:func:`serving` gives only the JSON info, for a run that needs no process to measure (a
+profile of the client); with :data:`IN_THREAD` set it serves from a thread of this process.
 """
 
 from __future__ import annotations
@@ -36,14 +39,24 @@ if TYPE_CHECKING:  # the simulator is imported by the child that runs it, not by
     from aries_async.sim.feed import Firehose
 
 __all__ = [
+    "IN_THREAD",
     "counters",
     "finance_dev_client",
     "main",
     "running",
+    "serving",
     "sim_cpu",
     "start",
     "write_results",
 ]
+
+
+IN_THREAD = False
+"""Whether :func:`serving` runs the simulator on a thread of this process (a
+:class:`~aries_async.sim.ThreadedSimulator`) rather than in a child: for the tests of the
+profiles, which look at which functions a profile names and keep no figure, and need not
+start an interpreter for the simulator. It shares this process's interpreter lock, so a
+profile's timings are the simulator's as much as the client's."""
 
 
 def start(
@@ -87,6 +100,24 @@ def running(
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@contextlib.contextmanager
+def serving(
+    symbols: int | None = None, lines_per_frame: int = 20, count: int | None = None
+) -> Iterator[dict[str, Any]]:
+    """The JSON info of a simulator that serves while the block runs: :func:`running`'s, or,
+    with :data:`IN_THREAD`, one on a thread of this process with the same settings."""
+    if not IN_THREAD:
+        with running(symbols, lines_per_frame, count) as (_, info):
+            yield info
+        return
+    from aries_async.sim import Faults
+    from aries_async.sim.threaded import ThreadedSimulator
+
+    firehose = _firehose(symbols, lines_per_frame, count, None)
+    with ThreadedSimulator(**_settings(firehose, None, Faults())) as sim:
+        yield sim.call(lambda: _info(sim.simulator, firehose))
 
 
 def counters(proc: subprocess.Popen[str]) -> dict[str, int]:
@@ -170,13 +201,8 @@ async def serve(
 ) -> None:
     from aries_async.sim import Simulator
 
-    async with Simulator(
-        tick_interval=tick_interval, firehose=firehose, token_ttl=86_400, faults=faults
-    ) as sim:
-        info = dict(sim.info(), token=sim.issue_token_response())
-        if firehose is not None:
-            info["firehose_symbols"] = firehose.names()
-        sys.stdout.write(json.dumps(info) + "\n")
+    async with Simulator(**_settings(firehose, tick_interval, faults)) as sim:
+        sys.stdout.write(json.dumps(_info(sim, firehose)) + "\n")
         sys.stdout.flush()
         if sys.stdin is None or sys.stdin.isatty():
             await sim.serve_forever()
@@ -184,11 +210,43 @@ async def serve(
             await _answer(sim)  # serves until the parent closes our standard input
 
 
+def _settings(
+    firehose: Firehose | None, tick_interval: float | None, faults: Faults | None
+) -> dict[str, Any]:
+    """The benchmarks' simulator: no ticker unless asked, tokens that outlive any run."""
+    return {
+        "tick_interval": tick_interval,
+        "firehose": firehose,
+        "token_ttl": 86_400,
+        "faults": faults,
+    }
+
+
+def _info(sim: Simulator, firehose: Firehose | None) -> dict[str, Any]:
+    """The JSON info line: URLs, credentials, a token response, the firehose's symbols."""
+    info = dict(sim.info(), token=sim.issue_token_response())
+    if firehose is not None:
+        info["firehose_symbols"] = firehose.names()
+    return info
+
+
+def _firehose(
+    symbols: int | None, lines_per_frame: int, count: int | None, duration: float | None
+) -> Firehose | None:
+    """The firehose of ``--symbols`` (None: the usual market socket)."""
+    if symbols is None:
+        return None
+    from aries_async.sim.feed import Firehose
+
+    return Firehose(
+        symbols=symbols, lines_per_frame=lines_per_frame, count=count, duration=duration
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the settings and serve until killed."""
     from aries_async.sim import AppRateLimit, Faults
     from aries_async.sim.cli import huge_body
-    from aries_async.sim.feed import Firehose
 
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--symbols", type=int, default=None, help="firehose symbols (default: off)")
@@ -202,14 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     faults = Faults(huge_body=dict(huge_body(spec) for spec in args.huge_body))
     if args.rate_limit is not None:
         faults.app_rate_limit = AppRateLimit(per_second=args.rate_limit)
-    firehose = None
-    if args.symbols is not None:
-        firehose = Firehose(
-            symbols=args.symbols,
-            lines_per_frame=args.lines_per_frame,
-            count=args.count,
-            duration=args.duration,
-        )
+    firehose = _firehose(args.symbols, args.lines_per_frame, args.count, args.duration)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(firehose, args.tick_interval, faults))
     return 0

@@ -382,7 +382,7 @@ def instructions(names: list[str], n: int, conc: int) -> int:
 
 def profile(n: int, conc: int) -> int:
     """``--profile``: ``n`` requests of ``client.market.quote`` under pyinstrument."""
-    with _simproc.running() as (_, info):
+    with _simproc.serving() as info:
         token = asyncio.run(get_token(info))
 
         def run(requests: int) -> None:

@@ -547,7 +547,7 @@ def profile(args: argparse.Namespace) -> int:
     """``--profile``: our consumer against the firehose, once per frame size, under pyinstrument."""
     name, run = "aries-async", CONTENDERS["aries-async"]
     for lines in (int(x) for x in args.frames.split(",")):
-        with _simproc.running(args.symbols, lines, count=args.count) as (_, info):
+        with _simproc.serving(args.symbols, lines, count=args.count) as info:
             asyncio.run(run(info, min(args.count, 20_000)))  # imports, first connection
             title = f"stream_throughput_{lines}_per_frame"
             print(f"\n{lines} lines a frame, {name}, {args.count:,} quotes")

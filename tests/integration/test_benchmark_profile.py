@@ -1,7 +1,10 @@
 """The benchmarks' ``--profile`` option: pyinstrument profiles of our hot paths, written to files.
 
-Each benchmark's profile runs our contender for real (the decoder in process; quote polling and
-the stream against a simulator in its own process, as the benchmarks do) with a small count.
+Each benchmark's profile runs our contender for real with a small count: the decoder in
+process; the stream against a simulator in its own process, as the benchmarks run it; quote
+polling against one that serves from a thread of this process (``_simproc.IN_THREAD``), as
+what is checked is which functions the profile names, and a process is one more interpreter
+to start.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import _profile, quote_polling, stream_decode, stream_throughput
+from benchmarks import _profile, _simproc, quote_polling, stream_decode, stream_throughput
 
 pytest.importorskip("pyinstrument")
 
@@ -78,7 +81,10 @@ def test_decode_profile_shows_the_decoder(
     assert "self time by function" in capsys.readouterr().out
 
 
-def test_quote_polling_profile_shows_our_request_path(results: Path) -> None:
+def test_quote_polling_profile_shows_our_request_path(
+    results: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_simproc, "IN_THREAD", True)
     assert quote_polling.main(["--profile", "--requests", "200", "--rounds", "2"]) == 0
     names = functions(results / "quote_polling.flat.txt")
     assert {"Market.quote", "AriesClient.request", "Quote.from_chart_item"} <= set(names)
