@@ -131,8 +131,8 @@ class RecordingSleep:
 class LogCapture(logging.Handler):
     """The records :func:`capture_logs` collected, in order."""
 
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
+    def __init__(self, level: int = logging.DEBUG) -> None:
+        super().__init__(level)
         self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
         self.records: list[logging.LogRecord] = []
 
@@ -146,19 +146,23 @@ class LogCapture(logging.Handler):
 
 
 @contextlib.contextmanager
-def capture_logs() -> Iterator[LogCapture]:
-    """Every record of every logger at DEBUG while the block runs (the root logger's level is
-    set back afterwards)."""
+def capture_logs(level: int = logging.DEBUG) -> Iterator[LogCapture]:
+    """Every record of every logger at ``level`` or above (DEBUG: all) while the block runs
+    (the root logger's level is set back afterwards).
+
+    A higher level spares a long run the records it would not read: below it, the loggers
+    of the block (the websockets library's, one line a frame at DEBUG) make none at all.
+    """
     root = logging.getLogger()
-    capture = LogCapture()
-    level = root.level
+    capture = LogCapture(level)
+    saved = root.level
     root.addHandler(capture)
-    root.setLevel(logging.DEBUG)
+    root.setLevel(level)
     try:
         yield capture
     finally:
         root.removeHandler(capture)
-        root.setLevel(level)
+        root.setLevel(saved)
 
 
 @contextlib.contextmanager

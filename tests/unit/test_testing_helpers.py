@@ -23,6 +23,26 @@ def test_capture_logs_takes_every_logger_at_debug_and_restores_the_level() -> No
     assert root.level == before
 
 
+def test_capture_logs_at_a_level_makes_no_record_below_it() -> None:
+    root = logging.getLogger()
+    before = root.level
+    made: list[str] = []
+
+    class Counted:
+        def __repr__(self) -> str:  # formatted only when a record is made and read
+            made.append("repr")
+            return "frame"
+
+    with capture_logs(logging.WARNING) as logs:
+        logging.getLogger("websockets.client").debug("> TEXT %r", Counted())
+        logging.getLogger("aries_async.http").info("GET /v1 -> %d", 200)
+        logging.getLogger("aries_async.streaming").warning("%s stream is stale", "market")
+        assert not logging.getLogger("websockets.client").isEnabledFor(logging.DEBUG)
+    assert logs.lines == ["aries_async.streaming WARNING market stream is stale"]
+    assert made == []
+    assert root.level == before
+
+
 def test_shows_secret_sees_the_whole_secret_or_any_twelve_characters_of_it() -> None:
     assert shows_secret(f"token={SECRET}", SECRET)
     assert shows_secret(f"...{SECRET[-12:]}'}}", SECRET)  # a log cut short shows the end
