@@ -32,6 +32,13 @@ LIMIT_BUY: dict[str, Any] = {
 skews = pytest.mark.parametrize("skew", [-SKEW, SKEW], ids=["client-behind", "client-ahead"])
 
 
+def _simulator(seed: int = 0) -> Simulator:
+    """A simulator on a manual clock whose walk takes a minute a step: the tests move its
+    clock by hours and days, and look at orders that never fill, not at prices (at half a
+    second a step, the walk made nearly all of their time)."""
+    return Simulator(seed=seed, clock=ManualClock(), tick_interval=None, step_seconds=60.0)
+
+
 def _skewed(sim: Simulator, skew: timedelta) -> AriesClient:
     """A client of ``sim`` whose clock reads the simulator's, shifted by ``skew``."""
     shift = skew.total_seconds()
@@ -78,7 +85,7 @@ def _latest_finished(sim: Simulator, account: str) -> SimOrder:
 
 @skews
 async def test_an_order_never_placed_is_not_found_on_either_clock(skew: timedelta) -> None:
-    async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _skewed(sim, skew) as c:
+    async with _simulator() as sim, _skewed(sim, skew) as c:
         since = datetime.fromtimestamp(sim.clock.now(), UTC) + skew  # the client's reading
         request = OrderRequest(**LIMIT_BUY, client_id="never-sent")
         assert await c.orders.find_placed(request, since=since) is None
@@ -90,7 +97,7 @@ async def test_an_order_never_placed_is_not_found_on_either_clock(skew: timedelt
 async def test_an_order_of_yesterday_is_found_by_its_tag_on_either_clock(skew: timedelta) -> None:
     """Placed, cancelled, and looked for a day later: only the history has it; a window
     starting on the client's clock alone misses it and says it was never placed."""
-    async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _skewed(sim, skew) as c:
+    async with _simulator() as sim, _skewed(sim, skew) as c:
         since = datetime.fromtimestamp(sim.clock.now(), UTC) + skew
         request = OrderRequest(**LIMIT_BUY, client_id="yesterday")
         cl_ord_id = await _placed_and_cancelled(c, request)
@@ -105,7 +112,7 @@ async def test_reconcile_without_creation_times_holds_on_either_clock(skew: time
     """As far back as the API allows, but never over 90 days on the server's clock."""
     account = "TEST-ACCOUNT-001"  # seeded with a history of several days
     async with (
-        Simulator(seed=9, clock=ManualClock(), tick_interval=None) as sim,
+        _simulator(seed=9) as sim,
         _skewed(sim, skew) as c,
     ):
         older = _latest_finished(sim, account)
@@ -119,7 +126,7 @@ async def test_reconcile_without_creation_times_holds_on_either_clock(skew: time
 async def test_find_by_client_id_over_the_longest_lookback_holds_on_either_clock(
     skew: timedelta,
 ) -> None:
-    async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _skewed(sim, skew) as c:
+    async with _simulator() as sim, _skewed(sim, skew) as c:
         lookback = timedelta(days=90)
         assert await c.orders.find_by_client_id(ACCOUNT, "never-sent", lookback=lookback) is None
         ((start, end),) = _windows(sim)
@@ -131,7 +138,7 @@ async def test_reconcile_finds_an_order_by_its_creation_time_whatever_the_client
     own times, written by the server, place the window."""
     account = "TEST-ACCOUNT-001"
     async with (
-        Simulator(seed=9, clock=ManualClock(), tick_interval=None) as sim,
+        _simulator(seed=9) as sim,
         _skewed(sim, timedelta(days=200)) as c,
     ):
         older = _latest_finished(sim, account)
@@ -143,7 +150,7 @@ async def test_reconcile_finds_an_order_by_its_creation_time_whatever_the_client
 async def test_an_order_placed_just_before_midnight_is_found_by_a_client_behind() -> None:
     """Placed at 23:55 New York, looked for at 00:01: out of the active orders, and created
     after the client's now (23:51). The window reaches past the client's now."""
-    async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _skewed(sim, -SKEW) as c:
+    async with _simulator() as sim, _skewed(sim, -SKEW) as c:
         _at_five_to_midnight(sim)
         since = datetime.fromtimestamp(sim.clock.now(), UTC) - SKEW
         request = OrderRequest(**LIMIT_BUY, client_id="before-midnight")
@@ -160,7 +167,7 @@ async def test_an_account_stream_finds_an_older_order_it_has_not_seen(skew: time
     alone (no creation time) is looked for as far back as the API allows."""
     account = "TEST-ACCOUNT-001"  # seeded with a history of several days
     async with (
-        Simulator(seed=9, clock=ManualClock(), tick_interval=None) as sim,
+        _simulator(seed=9) as sim,
         _skewed(sim, skew) as c,
         c.account_stream(account) as stream,
     ):
@@ -195,7 +202,7 @@ async def test_an_order_lost_under_a_server_without_tags_is_found_on_either_cloc
     """Its time is written on the server's clock, the attempt's read on the client's: the
     ``Date`` of the lookup's answers puts the attempt on the server's clock."""
     async with (
-        Simulator(clock=ManualClock(), tick_interval=None) as sim,
+        _simulator() as sim,
         _without_tags(sim, skew) as c,
     ):
         sim.faults.swallow_order_response = 1  # placed, then the connection drops
@@ -212,7 +219,7 @@ async def test_an_order_with_the_terms_placed_before_the_attempt_is_not_taken_fo
     """A second before the attempt on the server's clock, whichever clock the client has:
     never an allowance of minutes that would take it for the attempt's."""
     async with (
-        Simulator(clock=ManualClock(), tick_interval=None) as sim,
+        _simulator() as sim,
         _without_tags(sim, skew) as c,
     ):
         before = await c.orders.place(OrderRequest(**LIMIT_BUY, client_id="before"))
@@ -233,7 +240,7 @@ async def test_without_a_usable_date_the_attempt_stays_on_the_clients_clock(
     """No ``Date`` to read the server's clock by (left out, malformed): the attempt is taken
     as read. On the server's clock the order is found; a client minutes ahead misses it."""
     async with (
-        Simulator(clock=ManualClock(), tick_interval=None) as sim,
+        _simulator() as sim,
         _without_tags(sim, skew) as c,
     ):
         sim.faults.date_header = date
@@ -261,7 +268,7 @@ async def test_the_lookups_by_id_find_for_a_client_hours_off(
     """Placed at 23:55 New York and cancelled, looked for at 00:01 by its ``clOrdId`` alone
     (reconcile) and by its tag: each history read reaches to the server's now, not to the
     client's."""
-    async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _skewed(sim, skew) as c:
+    async with _simulator() as sim, _skewed(sim, skew) as c:
         _at_five_to_midnight(sim)
         request = OrderRequest(**LIMIT_BUY, client_id="before-midnight")
         cl_ord_id = await _placed_and_cancelled(c, request)
@@ -279,7 +286,7 @@ async def test_a_finished_order_is_found_by_a_client_hours_off(skew: timedelta, 
     window's slack: the window is put on the server's clock by the ``Date`` of the first
     read. Placed at 23:55 New York and cancelled, looked for at 00:01: only the history
     holds it."""
-    async with Simulator(clock=ManualClock(), tick_interval=None) as sim:
+    async with _simulator() as sim:
         _at_five_to_midnight(sim)
         client = _skewed(sim, skew) if tags else _without_tags(sim, skew)
         async with client as c:
@@ -310,7 +317,7 @@ async def test_the_lookups_end_their_window_at_the_servers_now(skew: timedelta) 
     the ``Date`` of the first answer), not an hour past it."""
     account = "TEST-ACCOUNT-001"  # seeded with a history of several days
     async with (
-        Simulator(seed=9, clock=ManualClock(), tick_interval=None) as sim,
+        _simulator(seed=9) as sim,
         _skewed(sim, skew) as c,
     ):
         now = datetime.fromtimestamp(sim.clock.now(), UTC)
@@ -333,7 +340,7 @@ async def test_a_lookback_of_90_days_reaches_90_days_back(skew: timedelta) -> No
     """An order created 90 days less half an hour ago is found by its tag with the longest
     lookback, and by its ``clOrdId`` alone: a window ending an hour ahead of the server's
     now would start half an hour after it."""
-    async with Simulator(clock=ManualClock(), tick_interval=None) as sim:
+    async with _simulator() as sim:
         async with _skewed(sim, skew) as c:
             cl_ord_id = await _placed_and_cancelled(c, OrderRequest(**LIMIT_BUY, client_id="old"))
         sim.advance((timedelta(days=90) - timedelta(minutes=30)).total_seconds())
@@ -350,7 +357,7 @@ async def test_without_a_usable_date_the_window_keeps_its_hour_past_the_clients_
     date: str,
 ) -> None:
     """Nothing read the server's clock: a client minutes behind it still reaches past its now."""
-    async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _skewed(sim, -SKEW) as c:
+    async with _simulator() as sim, _skewed(sim, -SKEW) as c:
         sim.faults.date_header = date
         assert await c.orders.find_by_client_id(ACCOUNT, "never-sent") is None
         ((_, end),) = _windows(sim)
