@@ -5,14 +5,20 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import subprocess
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from cli_harness import Cli, cli_fixture, closed_port  # noqa: F401 - the `cli` fixture
+from cli_harness import (  # noqa: F401 - the `cli` fixture
+    Cli,
+    Result,
+    cli_fixture,
+    closed_port,
+    run_main,
+    run_script,
+    use_env,
+)
 
 from aries_async.cli import _parser, main
 from aries_async.demo import run_demo
@@ -27,71 +33,77 @@ def sim_env(tmp_path: Path) -> Iterator[dict[str, str]]:
             "ARIES_BASE_URL": sim.base_url,
             "ARIES_CLIENT_ID": sim.client_id,
             "ARIES_ACCESS_TOKEN": token.access_token,
-            "PATH": "/usr/bin:/bin",
             # Never read or write the user's real token file.
             "XDG_CONFIG_HOME": str(tmp_path / "config"),
             "HOME": str(tmp_path),
         }
 
 
-def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 - our own CLI with our interpreter
-        [sys.executable, "-m", "aries_async.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
+RunCli = Callable[..., Result]
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch) -> RunCli:
+    """``run_cli(*args, env=...)``: ``main(args)`` in this process with ``env``'s variables."""
+
+    def run(*args: str, env: dict[str, str]) -> Result:
+        with monkeypatch.context() as patch:
+            use_env(patch, env)
+            return run_main(args)
+
+    return run
 
 
 def test_accounts_json(sim_env: dict[str, str]) -> None:
-    done = run_cli("accounts", "--json", env=sim_env)
-    assert done.returncode == 0, done.stderr
-    data = json.loads(done.stdout)
+    """The installed ``aries-async`` itself (the other tests here call its ``main()``)."""
+    done = run_script(["accounts", "--json"], sim_env)
+    assert done.code == 0, done.err
+    data = json.loads(done.out)
     assert {a["trading_account_id"] for a in data} == {"TEST-ACCOUNT-001", "TEST-SIM-001"}
 
 
-def test_quote_text_and_json(sim_env: dict[str, str]) -> None:
+def test_quote_text_and_json(sim_env: dict[str, str], run_cli: RunCli) -> None:
     done = run_cli("quote", "AAPL", "msft", "--json", env=sim_env)
-    assert done.returncode == 0, done.stderr
-    data = json.loads(done.stdout)
+    assert done.code == 0, done.err
+    data = done.json()
     assert [q["symbol"] for q in data["quotes"]] == ["AAPL", "MSFT"] and data["errors"] == []
     apple = data["quotes"][0]
     assert isinstance(apple["ask_price"], str)
     assert float(apple["ask_price"]) >= float(apple["bid_price"])
     assert datetime.fromisoformat(apple["received_at"]).tzinfo is not None
     text = run_cli("quote", "AAPL", env=sim_env)
-    assert text.stdout.startswith("AAPL")
+    assert text.out.startswith("AAPL")
 
 
-def test_quote_prints_the_good_symbols_and_the_bad_ones(sim_env: dict[str, str]) -> None:
+def test_quote_prints_the_good_symbols_and_the_bad_ones(
+    sim_env: dict[str, str], run_cli: RunCli
+) -> None:
     text = run_cli("quote", "AAPL", "BADSYM", env=sim_env)
-    assert text.returncode == 1, text.stderr  # something failed: a script must notice
-    lines = text.stdout.splitlines()
+    assert text.code == 1, text.err  # something failed: a script must notice
+    lines = text.out.splitlines()
     assert lines[0].startswith("AAPL") and "last" in lines[0]
     assert lines[1].startswith("BADSYM") and "error" in lines[1]
     done = run_cli("quote", "AAPL", "BADSYM", "--json", env=sim_env)
-    assert done.returncode == 1
-    data = json.loads(done.stdout)
+    assert done.code == 1
+    data = done.json()
     assert [q["symbol"] for q in data["quotes"]] == ["AAPL"]
     assert float(data["quotes"][0]["last_price"]) > 0
     [error] = data["errors"]
     assert error["symbol"] == "BADSYM" and "BADSYM" in error["error"]
 
 
-def test_exit_codes(sim_env: dict[str, str]) -> None:
+def test_exit_codes(sim_env: dict[str, str], run_cli: RunCli) -> None:
     no_token = {k: v for k, v in sim_env.items() if k != "ARIES_ACCESS_TOKEN"}
-    assert run_cli("accounts", env=no_token).returncode == 3
+    assert run_cli("accounts", env=no_token).code == 3
     closed = f"http://127.0.0.1:{closed_port()}"
     bad = dict(sim_env, ARIES_BASE_URL=closed, ARIES_TIMEOUT="2", ARIES_MAX_ATTEMPTS="1")
-    assert run_cli("accounts", env=bad).returncode == 1
-    assert run_cli("nonsense", env=sim_env).returncode == 2
-    assert run_cli("quote", env=sim_env).returncode == 2
+    assert run_cli("accounts", env=bad).code == 1
+    assert run_cli("nonsense", env=sim_env).code == 2
+    assert run_cli("quote", env=sim_env).code == 2
     secret = sim_env["ARIES_ACCESS_TOKEN"]
     failed = run_cli("quote", "AAPL", env=dict(sim_env, ARIES_ACCESS_TOKEN=secret + "x"))
-    assert failed.returncode == 3
-    assert secret not in failed.stderr + failed.stdout
+    assert failed.code == 3
+    assert secret not in failed.err + failed.out
 
 
 @pytest.mark.parametrize("command", [("quote",), ("stream", "--count", "1")])

@@ -145,13 +145,12 @@ BOUND = ("--duration", "60")
 def test_reconnect_delay_is_the_wait_before_each_reconnect(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
     what: tuple[str, ...],
     lines: int,
 ) -> None:
     # Prices that never step: each connection carries its acknowledgements and snapshots,
     # then the server ends it; the updates counted come from the second.
-    with running_cli(tmp_path, monkeypatch, capsys, tick_interval=None) as cli:
+    with running_cli(tmp_path, monkeypatch, tick_interval=None) as cli:
         cli.sign_in()
         cli.on_sim(lambda: setattr(cli.sim.faults, "ws_drop_after", lines))
         done = cli("stream", *what, "--count", "2", "--reconnect-delay", "0.001", *BOUND)

@@ -26,13 +26,11 @@ AT_ONCE = ("--reconnect-delay", "0.001")
 
 
 @pytest.fixture
-def quiet_cli(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> Iterator[Cli]:
+def quiet_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
     """A ``cli`` whose simulator's prices never step: a connection carries only what its
     subscriptions bring at once (an acknowledgement, a snapshot, a refusal), so
     ``ws_drop_after`` ends every connection after the same lines."""
-    with running_cli(tmp_path, monkeypatch, capsys, tick_interval=None) as harness:
+    with running_cli(tmp_path, monkeypatch, tick_interval=None) as harness:
         yield harness
 
 
