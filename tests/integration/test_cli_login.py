@@ -16,7 +16,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 from child_process import sim_command
-from cli_harness import assert_python_names
+from cli_harness import Started, assert_python_names, run_main, run_script, use_env
 
 from aries_async.auth.filestore import FileTokenStore
 from aries_async.auth.login import login, read_pasted_line
@@ -59,20 +59,6 @@ async def _browser(url: str) -> None:
         assert "Signed in" in await page.text()
 
 
-async def _spawn_cli(*args: str, env: dict[str, str]) -> asyncio.subprocess.Process:
-    """``python -m aries_async.cli ARGS`` with every stream piped."""
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "aries_async.cli",
-        *args,
-        env=env,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-
-
 def _cli_env(sim: Simulator, home: Path) -> dict[str, str]:
     """The environment of a CLI run against ``sim`` with its config under ``home``."""
     return {
@@ -82,31 +68,36 @@ def _cli_env(sim: Simulator, home: Path) -> dict[str, str]:
         "ARIES_REDIRECT_URI": sim.redirect_uri,
         "XDG_CONFIG_HOME": str(home / "config"),
         "HOME": str(home),
-        "PATH": "/usr/bin:/bin",
     }
 
 
-async def _cli_login(env: dict[str, str], *args: str) -> tuple[str, str]:
-    """``aries-async login --no-browser --json ARGS`` in a process of its own, this test
-    playing the browser that follows the printed URL to the loopback port; returns stdout and
-    stderr."""
-    proc = await _spawn_cli("login", "--no-browser", "--json", "--timeout", "30", *args, env=env)
-    url = await _authorize_url(proc.stderr)
-    assert proc.stderr is not None
-    waiting = (await asyncio.wait_for(proc.stderr.readline(), 30)).decode()
-    assert "Waiting" in waiting  # the callback server is listening now
-    await _browser(url)
-    raw_out, raw_err = await asyncio.wait_for(proc.communicate(), 60)
-    out, err = raw_out.decode(), raw_err.decode()
+async def _cli(*args: str) -> tuple[int, str, str]:
+    """``aries-async ARGS`` (``main()`` on a thread: the simulator runs on this loop), with
+    nothing on stdin: the exit status, stdout and stderr."""
+    done = await asyncio.to_thread(run_main, args)
+    return done.code, done.out, done.err
+
+
+async def _cli_login(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], *args: str
+) -> tuple[str, str]:
+    """``aries-async login --no-browser --json ARGS`` with ``env``, this test playing the
+    browser that follows the printed URL to the loopback port; returns stdout and stderr."""
+    use_env(monkeypatch, env)
+    with Started("login", "--no-browser", "--json", "--timeout", "30", *args) as proc:
+        url = await _authorize_url(proc.stderr)
+        waiting = await asyncio.to_thread(proc.stderr.readline)
+        assert "Waiting" in waiting  # the callback server is listening now
+        await _browser(url)
+        out, err = await asyncio.to_thread(proc.communicate)
     assert proc.returncode == 0, err
     return out, err
 
 
-async def _authorize_url(stream: asyncio.StreamReader | None) -> str:
+async def _authorize_url(stream: io.TextIOBase) -> str:
     """The authorize URL the CLI prints (the line with ``code_challenge=``)."""
-    assert stream is not None
     while True:
-        line = (await asyncio.wait_for(stream.readline(), 30)).decode()
+        line = await asyncio.to_thread(stream.readline)
         assert line, "the CLI exited before printing the URL"
         if "code_challenge=" in line:
             return line.strip()
@@ -167,20 +158,15 @@ async def test_login_needs_a_way_back(sim: Simulator) -> None:
             await login(client, redirect_uri="https://example.com/cb", open_url=None)
 
 
-async def test_cli_login_accounts_logout(sim: Simulator, tmp_path: Path) -> None:
-    env = _cli_env(sim, tmp_path)
+async def test_cli_login_accounts_logout(
+    sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_env(monkeypatch, _cli_env(sim, tmp_path))
     token_file = tmp_path / "config" / "aries-async" / "token.json"
-
-    async def cli(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
-        proc = await _spawn_cli(*args, env=env)
-        out, err = await asyncio.wait_for(proc.communicate(stdin), 60)
-        assert proc.returncode is not None
-        return proc.returncode, out.decode(), err.decode()
-
-    code, _, err = await cli("accounts", "--json")
+    code, _, err = await _cli("accounts", "--json")
     assert code == 3 and "aries-async login" in err
 
-    out, err = await _cli_login(env)
+    out, err = await _cli_login(monkeypatch, _cli_env(sim, tmp_path))
     data = json.loads(out)
     assert data["signed_in"] is True and data["token_file"] == str(token_file)
     assert_python_names(data, "login")
@@ -189,30 +175,32 @@ async def test_cli_login_accounts_logout(sim: Simulator, tmp_path: Path) -> None
     saved = await FileTokenStore(token_file).load()
     assert saved is not None and saved.access_token not in out + err
 
-    code, out, err = await cli("accounts", "--json")
+    code, out, err = await _cli("accounts", "--json")
     assert code == 0, err
     assert json.loads(out)
 
-    code, out, _ = await cli("logout", "--json")
+    code, out, _ = await _cli("logout", "--json")
     assert code == 0 and json.loads(out)["had_token"] is True
     assert not token_file.exists()
-    code, _, _ = await cli("quote", "AAPL")
+    code, _, _ = await _cli("quote", "AAPL")
     assert code == 3
 
     # Paste mode: nothing listens; the address the browser ended on comes on stdin.
-    proc = await _spawn_cli("login", "--paste", env=env)
-    url = await _authorize_url(proc.stdout)
-    location = await _consent(url)
-    raw_out, raw_err = await asyncio.wait_for(proc.communicate(location.encode() + b"\n"), 60)
-    assert proc.returncode == 0, raw_err.decode()
-    assert "Signed in" in raw_out.decode()
-    code, out, err = await cli("quote", "AAPL", "--json")
+    with Started("login", "--paste") as proc:
+        url = await _authorize_url(proc.stdout)
+        location = await _consent(url)
+        raw_out, raw_err = await asyncio.to_thread(proc.communicate, location + "\n")
+    assert proc.returncode == 0, raw_err
+    assert "Signed in" in raw_out
+    code, out, err = await _cli("quote", "AAPL", "--json")
     assert code == 0, err
     assert [q["symbol"] for q in json.loads(out)["quotes"]] == ["AAPL"]
 
 
-async def test_cli_login_asks_for_the_scopes_of_groups(sim: Simulator, tmp_path: Path) -> None:
-    out, _ = await _cli_login(_cli_env(sim, tmp_path), "--scopes", "analytics, orders")
+async def test_cli_login_asks_for_the_scopes_of_groups(
+    sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, _ = await _cli_login(monkeypatch, _cli_env(sim, tmp_path), "--scopes", "analytics, orders")
     expected = expand_scopes(["analytics", "orders"])
     assert "analytics:information" in expected and "order:execution" in expected
     assert json.loads(out)["scopes"] == sorted(expected)
@@ -221,28 +209,28 @@ async def test_cli_login_asks_for_the_scopes_of_groups(sim: Simulator, tmp_path:
 
 
 async def test_cli_login_scopes_win_over_a_broken_aries_scopes(
-    sim: Simulator, tmp_path: Path
+    sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The flag replaces the variable, so the variable's value is not read: a stale
     ``ARIES_SCOPES`` in a shell profile does not stop a sign-in that names its scopes."""
     env = {**_cli_env(sim, tmp_path), "ARIES_SCOPES": "market analytix"}
-    out, _ = await _cli_login(env, "--scopes", "market")
+    out, _ = await _cli_login(monkeypatch, env, "--scopes", "market")
     assert json.loads(out)["scopes"] == sorted(expand_scopes(["market"]))
 
 
 async def test_cli_login_and_logout_say_that_aries_access_token_still_wins(
-    sim: Simulator, tmp_path: Path
+    sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With ``ARIES_ACCESS_TOKEN`` set, the other commands use it, not the token file: "Signed
-    in" or "Signed out" alone would leave the user to find out why nothing changed."""
+    in" or "Signed out" alone would leave the user to find out why nothing changed. (The
+    logout: the installed ``aries-async`` itself, once in this file.)"""
     env = {**_cli_env(sim, tmp_path), "ARIES_ACCESS_TOKEN": "a-stale-token"}
-    out, err = await _cli_login(env)
+    out, err = await _cli_login(monkeypatch, env)
     assert json.loads(out)["signed_in"] is True
     assert "ARIES_ACCESS_TOKEN is set" in err and "unset it" in err
-    proc = await _spawn_cli("logout", env=env)
-    raw_out, raw_err = await asyncio.wait_for(proc.communicate(), 60)
-    assert proc.returncode == 0 and "Signed out" in raw_out.decode()
-    assert "ARIES_ACCESS_TOKEN is set" in raw_err.decode()
+    done = await asyncio.to_thread(run_script, ["logout"], env)
+    assert done.code == 0 and "Signed out" in done.out
+    assert "ARIES_ACCESS_TOKEN is set" in done.err
 
 
 def test_cli_login_refuses_an_unknown_scope_group(capsys: pytest.CaptureFixture[str]) -> None:
@@ -375,7 +363,7 @@ async def test_from_env_uses_the_token_file_of_cli_login(
 ) -> None:
     """README's "Use" snippet right after ``aries-async login``: no store passed anywhere."""
     env = _cli_env(sim, tmp_path)
-    await _cli_login(env)
+    await _cli_login(monkeypatch, env)
 
     for name, value in env.items():
         monkeypatch.setenv(name, value)
