@@ -17,6 +17,7 @@ import pytest
 from cli_harness import (  # noqa: F401 - the `cli` fixture
     Cli,
     closed_port,
+    run_on_terminal,
     running_cli,
     stepping_cli_fixture,
 )
@@ -162,27 +163,10 @@ def test_reconnect_delay_is_the_wait_before_each_reconnect(
 def on_a_terminal(cli: Cli, *args: str, columns: int | None = None) -> str:
     """What ``aries-async stream ARGS`` wrote to a pseudo-terminal (it must exit 0); with
     ``columns``, a terminal that wide, which stderr writes to as well (as in a shell)."""
-    import pty
-
     cli.sign_in()
-    leader, follower = pty.openpty()
-    stderr = subprocess.PIPE
-    if columns is not None:
-        import fcntl
-        import struct
-        import termios
-
-        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
-        stderr = follower
-    proc = cli.spawn("stream", *args, stdout=follower, stderr=stderr)
-    os.close(follower)
-    output = b""
-    with contextlib.suppress(OSError):  # EIO once the command has exited
-        while chunk := os.read(leader, 65536):
-            output += chunk
-    os.close(leader)
-    assert proc.wait(timeout=30) == 0
-    return output.decode()
+    code, output = run_on_terminal(["stream", *args], columns=columns)
+    assert code == 0, output
+    return output
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
@@ -264,9 +248,10 @@ def test_not_signed_in_exits_3(cli: Cli) -> None:
 def test_a_refused_token_is_told_once(cli: Cli, command: tuple[str, ...]) -> None:
     """The stream's refusal of the token ends the command with "not signed in: ...", and
     only that: not first the library's warning that the stream failed, saying it again. A
-    process of its own, where nothing has configured logging (as a user runs it)."""
+    process of its own, where nothing has configured logging (as a user runs it): the
+    installed ``aries-async`` itself."""
     cli.setenv(ARIES_ACCESS_TOKEN="not-a-token")
-    proc = cli.spawn(*command)
+    proc = cli.spawn(*command, script=True)
     out, err = proc.communicate(timeout=60)
     assert (proc.returncode, out) == (3, ""), err
     assert err.count("the server refused the access token") == 1, err

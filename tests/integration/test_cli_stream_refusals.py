@@ -316,18 +316,12 @@ def test_an_account_refusal_is_told_again_after_the_account_was_acknowledged(
 def _told_by_connection(cli: Cli, *args: str) -> list[list[str]]:
     """Run the CLI with ``args`` to its end (exit 0) and return what it told of refusals and
     server errors, a list a connection (a new one begins at each "disconnected")."""
-    proc = cli.spawn(*args)
-    try:
-        assert proc.stderr is not None
-        told: list[list[str]] = [[]]
-        for line in proc.stderr:
-            if "refused" in line or "server error" in line:
-                told[-1].append(line.split(": ", 1)[1].strip())
-            if "disconnected" in line:  # the server ended it
-                told.append([])
-        assert proc.wait(timeout=30) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    done = cli(*args)
+    assert done.code == 0, done.err
+    told: list[list[str]] = [[]]
+    for line in done.err.splitlines(keepends=True):
+        if "refused" in line or "server error" in line:
+            told[-1].append(line.split(": ", 1)[1].strip())
+        if "disconnected" in line:  # the server ended it
+            told.append([])
     return told
