@@ -186,7 +186,9 @@ def test_wait_for_a_filled_order_exits_0(cli: Cli) -> None:
 
 def test_wait_for_an_order_cancelled_meanwhile_exits_1(cli: Cli) -> None:
     order_id = placed(cli)
-    proc = cli.spawn("order", "wait", ACCOUNT, order_id, "--json")
+    # The installed aries-async itself (the file's one run of it): the cancel, run here
+    # meanwhile, has the standard streams of this process.
+    proc = cli.spawn("order", "wait", ACCOUNT, order_id, "--json", script=True)
     try:
         assert cli("order", "cancel", ACCOUNT, order_id, "--yes").code == 0
         out, err = proc.communicate(timeout=30)
