@@ -231,7 +231,8 @@ def _standard_streams(
     """``sys.stdin``, ``sys.stdout`` and ``sys.stderr`` are these for the block; with
     ``interpreters``, so is ``sys.__stdout__`` (what a process was started with, where
     ``shutil.get_terminal_size`` looks for the terminal's width)."""
-    assert _ONE_RUN.acquire(blocking=False), "one in-process run of the CLI at a time"
+    if not _ONE_RUN.acquire(blocking=False):
+        raise RuntimeError("one in-process run of the CLI at a time: the streams are shared")
     saved = sys.stdin, sys.stdout, sys.stderr, sys.__stdout__
     try:
         # What main() uses of them (write, flush, readline, isatty, fileno) a TextIOBase has.
@@ -285,8 +286,9 @@ class Started:
     :attr:`stdin` and reads its :attr:`stdout` and :attr:`stderr` (``_Channel``: ``readline``
     and ``read`` wait for the command) while it runs.
 
-    The block waits for the command to end (after ending its stdin); an error ``main()``
-    raised is raised by :meth:`wait` (a child would print its traceback and exit 1).
+    The block ends its stdin and waits (a minute at most) for the command to end; an error
+    ``main()`` raised is raised by :meth:`wait` (a child would print its traceback and exit
+    1).
     """
 
     def __init__(self, *args: str, tty: bool = False) -> None:
@@ -424,10 +426,6 @@ class Cli:
         """Run ``main(args)`` here (:func:`run_main`); ``stdin`` is what the user types,
         ``tty`` whether it is a terminal."""
         return run_main(args, stdin=stdin, tty=tty)
-
-    def script(self, *args: str) -> Result:
-        """:func:`run_script` with this environment."""
-        return run_script(args, self.env)
 
     def spawn(
         self,
