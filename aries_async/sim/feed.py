@@ -272,5 +272,14 @@ class Feed:
         ]
 
     def history_closes(self, symbol: str) -> list[tuple[date, float]]:
-        """``(date, close)`` of the history sessions, oldest first (for seeding orders)."""
+        """``(date, close)`` of the history sessions, oldest first."""
         return [(d.day, d.close) for d in self._walker(symbol).history()]
+
+    def recent_closes(self, symbol: str, count: int) -> tuple[tuple[date, float], ...]:
+        """``(date, close)`` of the last ``count`` history sessions, oldest first: the end of
+        :meth:`history_closes`, without drawing the years before it (for seeding orders).
+
+        Raises:
+            UnknownSymbolError: not in the universe.
+        """
+        return self._walker(symbol).recent_closes(count)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 import attrs
 
@@ -20,6 +20,7 @@ __all__ = [
     "CENT",
     "AccountEvent",
     "AccountNotFoundError",
+    "ClientPrice",
     "OrderNotFoundError",
     "OrderRequestError",
     "RefusedRequest",
@@ -271,3 +272,22 @@ class SimOrder:
             }
         )
         return out
+
+
+class ClientPrice:
+    """A price of the walk (a float field) as a client reads it: the ``Decimal`` of the JSON
+    number the simulator writes for it (its shortest ``repr``)."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+        self.__doc__ = f":attr:`{field}` as a client reads it."
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> ClientPrice: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> Decimal: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        return price_decimal(getattr(instance, self.field))

@@ -17,8 +17,9 @@ __all__ = ["seed_history"]
 
 def seed_history(ledger: Ledger) -> None:
     """A few past orders and the positions they built (deterministic per seed)."""
-    closes = ledger.feed.history_closes("AAPL")
-    msft = ledger.feed.history_closes("MSFT")
+    # The last sessions only: drawing ten years of history would be most of a start's cost.
+    closes = ledger.feed.recent_closes("AAPL", 8)
+    msft = ledger.feed.recent_closes("MSFT", 6)
     account = "TEST-ACCOUNT-001"
     plan = [
         ("AAPL", "BUY", Decimal(50), closes[-8], "FILLED"),

@@ -15,16 +15,17 @@ import functools
 import hashlib
 import math
 import random
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from decimal import Decimal
-from typing import Any, overload
+from itertools import islice
+from typing import Any, NamedTuple
 
 import attrs
 
 from aries_async.sim.bars import Bar, DayBar
 from aries_async.sim.clock import NEW_YORK
 from aries_async.sim.day_sessions import DaySession
-from aries_async.sim.records import price_decimal
+from aries_async.sim.records import ClientPrice
 from aries_async.sim.sessions import is_trading_day, regular_close, regular_open
 from aries_async.sim.symbols import SymbolInfo
 
@@ -32,8 +33,11 @@ __all__ = [
     "HISTORY_DAYS",
     "INTRADAY_DAYS_CAP",
     "SESSION_MINUTES",
+    "HistoryKey",
     "QuoteSnapshot",
     "Walker",
+    "daily_history",
+    "recent_closes",
     "round_price",
     "stable_seed",
 ]
@@ -52,25 +56,6 @@ def stable_seed(*parts: object) -> int:
     """A seed that depends only on ``parts`` (not on Python's hash randomisation)."""
     digest = hashlib.sha256(":".join(str(p) for p in parts).encode()).digest()
     return int.from_bytes(digest[:8], "big")
-
-
-class _ClientPrice:
-    """A price of the walk (a float field) as a client reads it: the ``Decimal`` of the JSON
-    number the simulator writes for it (its shortest ``repr``)."""
-
-    def __init__(self, field: str) -> None:
-        self.field = field
-        self.__doc__ = f":attr:`{field}` as a client reads it."
-
-    @overload
-    def __get__(self, instance: None, owner: type | None = None) -> _ClientPrice: ...
-    @overload
-    def __get__(self, instance: object, owner: type | None = None) -> Decimal: ...
-
-    def __get__(self, instance: object | None, owner: type | None = None) -> Any:
-        if instance is None:
-            return self
-        return price_decimal(getattr(instance, self.field))
 
 
 @attrs.frozen(kw_only=True)
@@ -112,13 +97,13 @@ class QuoteSnapshot:
     volume: int
     tick: str = "="
 
-    last_price = _ClientPrice("last")
-    bid_price = _ClientPrice("bid")
-    ask_price = _ClientPrice("ask")
-    open_price = _ClientPrice("open")
-    high_price = _ClientPrice("high")
-    low_price = _ClientPrice("low")
-    previous_close_price = _ClientPrice("prev_close")
+    last_price = ClientPrice("last")
+    bid_price = ClientPrice("bid")
+    ask_price = ClientPrice("ask")
+    open_price = ClientPrice("open")
+    high_price = ClientPrice("high")
+    low_price = ClientPrice("low")
+    previous_close_price = ClientPrice("prev_close")
 
     @property
     def change(self) -> float:
@@ -299,21 +284,27 @@ class Walker:
 
     # -- history ----------------------------------------------------------------------------
 
+    @property
+    def history_key(self) -> HistoryKey:
+        """What the history before t0 depends on."""
+        return HistoryKey(
+            self.seed,
+            self.info.symbol,
+            datetime.fromtimestamp(self.t0, NEW_YORK).date(),
+            self.prev_close,
+            self.daily_vol,
+            self.avg_day_volume,
+        )
+
     def history(self) -> list[DayBar]:
         """Daily bars of the trading days before t0's New York date, oldest first."""
         if self._history is None:
-            today = datetime.fromtimestamp(self.t0, NEW_YORK).date()
-            self._history = list(
-                _history(
-                    self.seed,
-                    self.info.symbol,
-                    today,
-                    self.prev_close,
-                    self.daily_vol,
-                    self.avg_day_volume,
-                )
-            )
+            self._history = list(daily_history(self.history_key))
         return self._history
+
+    def recent_closes(self, count: int) -> tuple[tuple[date, float], ...]:
+        """``(date, close)`` of the last ``count`` sessions of :meth:`history`, oldest first."""
+        return recent_closes(self.history_key, count)
 
     def intraday(self, bar: DayBar) -> list[Bar]:
         """Minute bars of one history session, its regular hours (to 13:00 on an early
@@ -362,30 +353,48 @@ class Walker:
         return out
 
 
-@functools.lru_cache(maxsize=64)
-def _history(
-    seed: int, symbol: str, today: date, prev_close: float, vol: float, avg_day_volume: int
-) -> tuple[DayBar, ...]:
-    # Shared by every simulator of the same seed and day (the bars are frozen): the backward
-    # walk of ten years is most of what starting a simulator costs, and a test suite or a
-    # bot's tests start hundreds of simulators on the same seed.
-    rng = random.Random(stable_seed(seed, symbol, "history"))
-    days: list[date] = []
-    cursor = today - timedelta(days=1)
-    while len(days) < HISTORY_DAYS:
-        if is_trading_day(cursor):
-            days.append(cursor)
-        cursor -= timedelta(days=1)
-    bars: list[DayBar] = []
-    close = prev_close
-    for day in days:  # newest first
+class HistoryKey(NamedTuple):
+    """All a symbol's history depends on: the seed, the ticker, t0's New York date (it ends the
+    trading day before) and the walk's parameters drawn from them; not t0's time or the step."""
+
+    seed: int
+    symbol: str
+    today: date
+    prev_close: float
+    daily_vol: float
+    avg_day_volume: int
+
+
+def _walk_back(key: HistoryKey) -> Iterator[DayBar]:
+    """The sessions before ``key.today``, newest first, each drawn from the one after it."""
+    rng = random.Random(stable_seed(key.seed, key.symbol, "history"))
+    vol = key.daily_vol
+    close = key.prev_close
+    cursor = key.today - timedelta(days=1)
+    for _ in range(HISTORY_DAYS):
+        while not is_trading_day(cursor):
+            cursor -= timedelta(days=1)
         open_ = round_price(close / math.exp(rng.gauss(0.0, vol)))
         high = round_price(max(open_, close) * (1 + abs(rng.gauss(0.0, vol * 0.5))))
         low = round_price(min(open_, close) * (1 - abs(rng.gauss(0.0, vol * 0.5))))
-        volume = int(avg_day_volume * rng.uniform(0.5, 1.6))
-        bars.append(DayBar(day, open_, high, max(low, 0.0001), close, volume))
+        volume = int(key.avg_day_volume * rng.uniform(0.5, 1.6))
+        yield DayBar(cursor, open_, high, max(low, 0.0001), close, volume)
         close = round_price(open_ / math.exp(rng.gauss(0.0, vol * 0.3)))
         if close <= 0:
             close = open_
-    bars.reverse()
-    return tuple(bars)
+        cursor -= timedelta(days=1)
+
+
+# Shared by every simulator of a process, as tuples of frozen bars that none can change.
+@functools.lru_cache(maxsize=64)
+def daily_history(key: HistoryKey) -> tuple[DayBar, ...]:
+    """The :data:`HISTORY_DAYS` sessions before ``key.today``, oldest first."""
+    return tuple(reversed(tuple(_walk_back(key))))
+
+
+@functools.lru_cache(maxsize=256)
+def recent_closes(key: HistoryKey, count: int) -> tuple[tuple[date, float], ...]:
+    """``(date, close)`` of the last ``count`` sessions of :func:`daily_history`, oldest
+    first, drawing only those."""
+    newest = islice(_walk_back(key), max(0, min(count, HISTORY_DAYS)))
+    return tuple(reversed([(bar.day, bar.close) for bar in newest]))
