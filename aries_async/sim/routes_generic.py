@@ -323,8 +323,10 @@ def _page(
     return None
 
 
-def _handler(op: dict[str, Any]) -> Handler:
-    """The route handler answering ``op`` from its description."""
+@functools.cache
+def _handler(op_id: str) -> Handler:
+    """The handler answering ``op_id`` from its description (stateless: shared by every app)."""
+    op = operations_by_id()[op_id]
     paged = op["pagination"] is not None
     text = op["response"]["content_type"] == "text/plain"
 
@@ -373,21 +375,26 @@ def described_routes(router: web.UrlDispatcher) -> dict[tuple[str, str], str]:
     }
 
 
+def _served(router: web.UrlDispatcher) -> frozenset[tuple[str, str]]:
+    routes = router.routes()
+    return frozenset((r.method, r.resource.canonical) for r in routes if r.resource is not None)
+
+
+@functools.lru_cache(maxsize=8)
+def _unserved(served: frozenset[tuple[str, str]]) -> tuple[str, ...]:
+    # Every simulator's app has the same explicit routes: this is worked out once.
+    return tuple(o["id"] for o in operations() if (o["method"], o["path"]) not in served)
+
+
 def generated_ids(router: web.UrlDispatcher) -> list[str]:
     """The ids of the operations :func:`add_routes` would serve on ``router``: those whose
     method and path have no route yet."""
-    served = {
-        (route.method, route.resource.canonical)
-        for route in router.routes()
-        if route.resource is not None
-    }
-    return [o["id"] for o in operations() if (o["method"], o["path"]) not in served]
+    return list(_unserved(_served(router)))
 
 
 def add_routes(router: web.UrlDispatcher) -> None:
     """Serve every operation without a route on ``router`` (call after the explicit routes)."""
-    wanted = set(generated_ids(router))
-    todo = [o for o in operations() if o["id"] in wanted]
+    todo = [operations_by_id()[op_id] for op_id in _unserved(_served(router))]
     # Fewer path parameters first: /snapshot/chain/{u} must win over /snapshot/{u}/{c}.
     for op in sorted(todo, key=lambda o: o["path"].count("{")):
-        router.add_route(op["method"], op["path"], _handler(op))
+        router.add_route(op["method"], op["path"], _handler(op["id"]))
