@@ -69,7 +69,6 @@ class InHand:
         self._rand = rand
         self._token: str | None = None
         """The access token whose renewal failed for an outage (None: no outage)."""
-        self._error: BaseException | None = None
         self._failures = 0
         self._retry_at = 0.0
         self._slow: asyncio.Future[Token] | None = None
@@ -102,7 +101,6 @@ class InHand:
         if token.access_token != self._token:
             self._token, self._failures = token.access_token, 0
         self._failures += 1
-        self._error = error
         self._retry_at = now + retry_delay(error, self._failures, policy, self._rand)
 
     def _over(self) -> None:
@@ -112,7 +110,7 @@ class InHand:
                 self._failures,
                 "" if self._failures == 1 else "s",
             )
-        self._token, self._error, self._failures = None, None, 0
+        self._token, self._failures = None, 0
 
     def serving(self, token: Token | None, now: float, unusable: set[str]) -> TypeGuard[Token]:
         """Whether ``token``, due for renewal, is served as it is, without a renewal now: its
@@ -126,7 +124,7 @@ class InHand:
             return self._outlasts(token, now, unusable)
         if token.access_token != self._token or now >= self._retry_at:
             return False
-        return self._error is not None and self._outlasts(token, now, unusable)
+        return self._outlasts(token, now, unusable)
 
     async def renewal(
         self, task: asyncio.Future[Token], token: Token | None, now: float, unusable: set[str]
