@@ -139,11 +139,11 @@ class Transport(LoopOwner):
         return self._session
 
     def report_unclosed(self, owner: str) -> None:
-        """Report ``owner`` (a repr) dropped while our own connection pool is open: a
-        :class:`ResourceWarning` and the loop's exception handler (which logs it, as aiohttp
-        does its connector), both naming it and how to close it. For the owner's ``__del__``."""
-        session = self._session
-        if self._closed or not self._own_session or session is None or session.closed:
+        """Report ``owner`` (a repr) dropped with the pool we opened not closed by us: a
+        :class:`ResourceWarning` and the loop's exception handler, naming it and how to close
+        it. For the owner's ``__del__``; not the session's ``closed``, which aiohttp's connector
+        sets when the collector finalizes it first (a dropped cycle has no set order)."""
+        if self._closed or not self._own_session or self._session is None:
             return
         warn_unclosed(owner, self, self._loop)
 
