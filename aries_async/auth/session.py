@@ -243,9 +243,8 @@ class AuthSession:
         task = self._refreshing
         if task is None or task is earlier or not task.done() or task.cancelled():
             return
-        error = task.exception()
-        if error is not None:
-            raise error
+        if task.exception() is not None:
+            task.result()  # raises it with its own traceback, not one grown by every caller's
 
     async def _save_unsaved(self) -> None:
         token = self._unsaved

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import traceback
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -212,6 +213,14 @@ async def test_callers_waiting_on_a_renewal_that_fails_share_its_failure() -> No
             *(client.accounts.list() for _ in range(20)), return_exceptions=True
         )
         assert {type(result) for result in results} == {TokenRefreshError}
+        # Each caller's error has the renewal's failure as its cause, with the renewal's
+        # traceback and that caller's frames, not those of every caller before it.
+        for result in results:
+            assert isinstance(result, TokenRefreshError)
+            cause = result.__cause__
+            assert cause is not None
+            frames = [frame.name for frame in traceback.extract_tb(cause.__traceback__)]
+            assert frames.count("_current") <= 1, frames
         # One renewal (its attempts as the retry policy allows) for the twenty callers, not
         # one renewal each, one after the other, against a token endpoint that is down.
         assert sim.requests[TOKEN] - before == client.config.retry.max_attempts
