@@ -37,6 +37,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Iterable
+from types import TracebackType
 from typing import Any, Unpack
 
 from aries_async.errors import ConfigurationError, OrderStateUnknownError
@@ -182,6 +183,7 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics, OrderWaiting):
         for account_id in ids:
             self._add_book(account_id)
         self._error: BaseException | None = None
+        self._error_tb: TracebackType | None = None
 
     def _repr_parts(self) -> list[str]:
         return [counted("account", self.account_ids, len(self.account_ids))]
@@ -301,6 +303,7 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics, OrderWaiting):
         connection, stop with it)."""
         super().on_end(error)
         self._error = error
+        self._error_tb = error.__traceback__ if error is not None else None
         self._changed.set()
 
 

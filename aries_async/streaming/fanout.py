@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import collections
 from collections.abc import AsyncIterator, Iterable
+from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 from aries_async._closing import AsyncClosing
@@ -98,6 +99,7 @@ class Consumer(AsyncClosing, Parking, Generic[T]):
         Parking.__init__(self)
         self._done = False
         self._error: BaseException | None = None
+        self._error_tb: TracebackType | None = None
         self.conflated: int = 0
         self.dropped: int = 0
         self.delivered: int = 0
@@ -211,11 +213,13 @@ class Consumer(AsyncClosing, Parking, Generic[T]):
             self._since[key] = marks
         overflow[key] = merge(item) if merge is not None else item
 
-    def _finish(self, error: BaseException | None) -> None:
+    def _finish(self, error: BaseException | None, traceback: TracebackType | None = None) -> None:
+        """End after the buffer, normally or raising ``error`` with ``traceback`` (the one it
+        had when the stream ended: each consumer's raise adds its own frames to that alone)."""
         if self._done:
             return
         self._done = True
-        self._error = error
+        self._error, self._error_tb = error, traceback
         self._wake()
 
     # -- consumer side ------------------------------------------------------------------------
@@ -283,7 +287,7 @@ class Consumer(AsyncClosing, Parking, Generic[T]):
         if self._done:
             error, self._error = self._error, None
             if error is not None:
-                raise error
+                raise error.with_traceback(self._error_tb)
             raise StopAsyncIteration
         await self._park()
 

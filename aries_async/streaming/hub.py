@@ -12,6 +12,7 @@ annotations only, so the two import no cycle.
 from __future__ import annotations
 
 import weakref
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -28,10 +29,11 @@ class Hub:
         self._routes: dict[type[Any], list[weakref.ref[Consumer[Any]]]] = {}
         self._ended = False
         self._error: BaseException | None = None
+        self._error_tb: TracebackType | None = None
 
     def _register(self, consumer: Consumer[Any]) -> None:
         if self._ended:
-            consumer._finish(self._error)
+            consumer._finish(self._error, self._error_tb)
             return
         key = id(consumer)
 
@@ -112,9 +114,10 @@ class Hub:
             return
         self._ended = True
         self._error = error
+        self._error_tb = error.__traceback__ if error is not None else None
         for ref in list(self._consumers.values()):
             consumer = ref()
             if consumer is not None:
-                consumer._finish(error)
+                consumer._finish(error, self._error_tb)
         self._consumers.clear()
         self._routes.clear()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from types import TracebackType
 
 from aries_async.errors import OrderStateUnknownError, StreamClosedError
 from aries_async.models.events import AccountSnapshot
@@ -26,6 +27,9 @@ class OrderWaiting:
     _books: dict[str, AccountBook]
     _changed: asyncio.Event
     _error: BaseException | None
+    _error_tb: TracebackType | None
+    """The traceback ``_error`` had when the stream ended: each waiter raises it with that,
+    so that its traceback shows its own frames, not those of every waiter before it."""
     _closed: bool
 
     async def wait_for_order(
@@ -129,7 +133,7 @@ class OrderWaiting:
 
     def _check(self) -> None:
         if self._error is not None:
-            raise self._error
+            raise self._error.with_traceback(self._error_tb)
         if self._closed:
             raise StreamClosedError("the account stream is closed")
 

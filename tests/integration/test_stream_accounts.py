@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import traceback
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from stream_helpers import CountingLookup, FakeTime, GatedTokens, next_gap, until
+from stream_helpers import CountingLookup, FakeTime, GatedTokens, Tokens, next_gap, until
 
 from aries_async.client import AriesClient
 from aries_async.config import RetryPolicy
 from aries_async.errors import (
     OrderRejectedError,
+    StreamAuthError,
     StreamError,
     StreamOverflowError,
     ValidationError,
@@ -109,6 +111,29 @@ async def test_wait_for_order_returns_when_the_order_ends_another_way(sim: Simul
         # Waiting for a fill, it returns the cancellation: the order will never fill.
         order = await stream.wait_for_order(cl_ord_id, "FILLED", timeout=5)
         assert order.ord_status == OrderStatus.CANCELED
+
+
+async def test_order_waiters_of_a_failed_stream_each_raise_with_their_own_traceback(
+    sim: Simulator, hub: WsHub
+) -> None:
+    # Every waiter raises the stream's one error: each with the frames of its own raise, not
+    # with those of every waiter that raised it before (its traceback grew each time).
+    tokens = Tokens(sim)
+    stream = AccountStream(
+        sim.accounts_ws_url, tokens, ACCOUNT, config=FAST, invalidate_token=tokens.invalidate
+    )
+    async with stream:
+        cl_ord_id = place(sim, symbol="KO", side="BUY", type="LIMIT", qty="1", price="1.00")
+        await stream.wait_for_order(cl_ord_id, "NEW", timeout=5)
+        tokens.grant_revoked = True
+        sim.revoke_tokens()
+        hub.check_deadlines()
+        depths = []
+        for _ in range(5):
+            with pytest.raises(StreamAuthError) as raised:
+                await stream.wait_for_order(cl_ord_id, "FILLED", timeout=5)
+            depths.append(len(traceback.extract_tb(raised.value.__traceback__)))
+        assert len(set(depths)) == 1, depths
 
 
 async def test_reconnect_resyncs_from_a_fresh_snapshot(sim: Simulator, hub: WsHub) -> None:

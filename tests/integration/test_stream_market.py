@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import traceback
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
@@ -496,6 +497,26 @@ async def test_revoked_token_is_replaced_then_revoked_grant_is_fatal(
             await drain()
         assert isinstance(changes[-1], StreamDisconnected)
         assert not changes[-1].will_reconnect
+    assert own_tasks() == []
+
+
+async def test_a_fatal_error_reaches_each_consumer_with_its_own_traceback(
+    sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    # Every consumer raises the stream's one error: each with the frames of its own raise,
+    # not with those of every consumer that raised it before (its traceback grew each time).
+    tokens = Tokens(sim)
+    async with make_stream(sim, tokens, fake_time) as stream:
+        consumers = [stream.quotes() for _ in range(5)]
+        tokens.grant_revoked = True
+        sim.revoke_tokens()
+        hub.check_deadlines()
+        depths = []
+        for consumer in consumers:
+            with pytest.raises(StreamAuthError) as raised:
+                await take(consumer, 1)
+            depths.append(len(traceback.extract_tb(raised.value.__traceback__)))
+        assert len(set(depths)) == 1, depths
     assert own_tasks() == []
 
 
