@@ -2,15 +2,15 @@
 
 Two failures leave it to serve. A grant refused for good (:mod:`~aries_async.auth.unrenewable`)
 leaves it to its end. A token endpoint that fails, for a reason that says nothing of the grant
-(a 429 or 5xx, a timeout, a connection refused or reset: the endpoint's, not the token
-store's), leaves it while it has more than :data:`SERVE_FLOOR` seconds left; the renewal is
-tried again once the retry policy's backoff has passed
-(:func:`~aries_async.http.retry.retry_delay`: the wait grows with each failed renewal in a row,
-and a longer ``Retry-After`` is waited out), and the calls made meanwhile, or while a renewal a
-call stopped waiting for (:data:`RENEWAL_PATIENCE`) is still in flight, are served without
-asking the endpoint or reading the token store (:meth:`InHand.serving`, the session's path in
-memory): a token another process stored meanwhile is taken at the next renewal attempt. A
-renewal that ends otherwise (a new token, a refusal) ends the outage.
+(a 429 or 5xx, a timeout, a connection refused or reset: the endpoint's, not the token store's;
+a 2xx that is no token, a captive portal's page, say), leaves it while it has more than
+:data:`SERVE_FLOOR` seconds left; the renewal is tried again once the retry policy's backoff has
+passed (:func:`~aries_async.http.retry.retry_delay`: the wait grows with each failed renewal in
+a row, and a longer ``Retry-After`` is waited out), and the calls made meanwhile, or while a
+renewal a call stopped waiting for (:data:`RENEWAL_PATIENCE`) is still in flight, are served
+without asking the endpoint or reading the token store (:meth:`InHand.serving`, the session's
+path in memory): a token another process stored meanwhile is taken at the next renewal attempt.
+A renewal that ends otherwise (a new token, a refusal) ends the outage.
 Either way one warning says so, and a token the server refused (a 401) or that a caller wants
 replaced is not served. Past the floor, the outage is the calls' error again.
 """
@@ -53,7 +53,10 @@ by :func:`endpoint_failed`."""
 
 def endpoint_failed(error: BaseException) -> bool:
     """Whether ``error``, which ended a renewal, is the token endpoint's failure, not a refusal
-    of the grant nor the token store's failure."""
+    of the grant nor the token store's failure: that includes a 2xx answer that is no token
+    (a page a proxy or a captive portal put in its place), which says nothing of the grant."""
+    if isinstance(error, AuthError):
+        return error.status is not None and 200 <= error.status < 300
     return isinstance(error, ENDPOINT_FAILURES) and not isinstance(error, StoreUnavailableError)
 
 
@@ -88,12 +91,11 @@ class InHand:
         ``wall_clock``); any other end (a new token, a refusal) ends the outage."""
         try:
             yield
-        except ENDPOINT_FAILURES as exc:
+        except (AuthError, *ENDPOINT_FAILURES) as exc:
             if endpoint_failed(exc):
                 self._failed(token, exc, wall_clock(), policy)
-            raise
-        except AuthError:
-            self._over()
+            elif isinstance(exc, AuthError):  # a refusal: the endpoint answers
+                self._over()
             raise
         self._over()
 
@@ -162,7 +164,7 @@ class InHand:
         ``unusable`` (refused itself with a 401, or the one a caller wants replaced)."""
         if token is None:
             return False
-        if isinstance(error, AuthError):
+        if isinstance(error, AuthError) and not endpoint_failed(error):
             if not serves_still(token, error, now, unusable):
                 return False
             if self._warned != (token.access_token, True):

@@ -22,7 +22,7 @@ import pytest
 
 from aries_async import AriesClient, MemoryTokenStore, Token
 from aries_async.auth.renewal_outage import RENEWAL_PATIENCE, SERVE_FLOOR
-from aries_async.errors import ReauthenticationRequired, TokenRefreshError
+from aries_async.errors import AuthError, ReauthenticationRequired, TokenRefreshError
 from aries_async.sim import ManualClock, RateLimitFault, ServerErrorFault, Simulator
 
 TOKEN = ("POST", "/v1/oauth2/token")
@@ -74,10 +74,16 @@ def resets(sim: Simulator) -> None:
     sim.faults.drop_connection[TOKEN_ROUTE] = 1_000_000
 
 
+def portal(sim: Simulator) -> None:
+    # A captive portal or a proxy between the bot and the token endpoint: its page, as a 200.
+    sim.faults.token_response_body = b"<html><body>Sign in to the Wi-Fi</body></html>"
+
+
 OUTAGES: dict[str, Callable[[Simulator], None]] = {
     "503": answers_503,
     "429": answers_429,
     "reset": resets,
+    "portal": portal,
 }
 
 
@@ -179,6 +185,26 @@ async def test_the_endpoint_back_renews_and_clears_the_outage(
         with caplog.at_level(logging.WARNING, logger="aries_async.auth"):
             assert await client.accounts.list()
         assert len(warnings_of(caplog)) == 1
+
+
+async def test_a_page_in_place_of_a_token_is_an_outage_not_a_refusal() -> None:
+    # A captive portal's page answered for the token: it says nothing of the grant. The token
+    # in hand serves, the renewal waits for the backoff, and renews once the page is gone;
+    # near the token's expiry the page's error is raised, as an outage's would be.
+    async with on_sim() as sim, bot(sim, token=signed_in(sim)) as client:
+        old = await client.auth.token()
+        sim.advance(LIFE - 40)
+        portal(sim)
+        before = sim.requests[TOKEN]
+        assert await client.accounts.list()
+        assert await client.accounts.list()  # backing off: not asked again
+        assert sim.requests[TOKEN] - before == 1
+        sim.advance(40 - SERVE_FLOOR)
+        with pytest.raises(AuthError, match="no JSON object"):
+            await client.accounts.list()
+        sim.faults.token_response_body = None
+        assert await client.accounts.list()  # renewed: the grant was never refused
+        assert (await client.auth.token()).access_token != old.access_token
 
 
 async def test_the_outage_is_raised_once_the_token_nears_its_expiry() -> None:
