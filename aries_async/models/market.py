@@ -24,21 +24,17 @@ from aries_async.models._rows import FrameRows
 from aries_async.models._summary import counted
 
 if TYPE_CHECKING:
+    from aries_async.models._bars import RESOLUTIONS, Bar, Resolution, bars_to_wire, parse_bars
     from aries_async.models._market_other import (
-        RESOLUTIONS,
-        Bar,
         EquityDetails,
         EquityDetailsResponse,
         Holiday,
         MarketStatus,
         OptionDetails,
         OptionDetailsResponse,
-        Resolution,
         SymbolError,
         SymbolMatch,
         SymbolType,
-        bars_to_wire,
-        parse_bars,
     )
 
 __all__ = [
@@ -257,7 +253,11 @@ def _has_items(data: Mapping[str, Any]) -> bool:
 
 
 _OTHER = "aries_async.models._market_other"
+_BARS = "aries_async.models._bars"
+_BAR_NAMES = frozenset({"RESOLUTIONS", "Bar", "Resolution", "bars_to_wire", "parse_bars"})
 __getattr__ = lazy_getattr(
-    __name__, {name: _OTHER for name in __all__ if name not in globals()}, globals()
+    __name__,
+    {name: _BARS if name in _BAR_NAMES else _OTHER for name in __all__ if name not in globals()},
+    globals(),
 )
 __dir__ = lazy_dir(globals(), __all__)

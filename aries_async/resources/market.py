@@ -64,6 +64,7 @@ def _symbols_query(symbols: str) -> Query:
 
 
 _OTHER = "aries_async.models._market_other"
+_BARS = "aries_async.models._bars"
 """Where the market models other than quotes live (search, status, holidays, bars)."""
 _OPTIONS = "aries_async.models.options"
 
@@ -233,7 +234,7 @@ class Market(MarketOperations):
             ResponseFormatError: the server answered ``s: "error"`` inside a 200, or a
                 continuation that does not advance.
         """
-        await load(_OTHER)
+        await load(_BARS)
         bars: list[Bar] = []
         # A page at a time: a large page is one list extension, not an async step per bar.
         async for page in self._bar_pages(

@@ -109,6 +109,7 @@ HEAVY = (
     "aries_async.models.orders",
     "aries_async.models.events",
     "aries_async.models._market_other",
+    "aries_async.models._bars",
     "aries_async.models._converter",
     "aries_async.auth.login",
     "aries_async.sim",
