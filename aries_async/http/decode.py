@@ -7,7 +7,8 @@ read is decoded here and given to it as JSON.
 Small bodies are decoded with orjson at once. The client runs large ones in a worker thread
 so that the event loop goes on meanwhile; but a thread only helps while it lets go of the
 interpreter lock, and orjson holds it for a whole document (about 7 ms a megabyte). A body of
-:data:`SLICED_BYTES` or more is therefore decoded in parts, the lock let go between them:
+:data:`SLICED_BYTES` or more is therefore decoded in parts, the lock let go between them
+(:func:`~aries_async._give_way.give_way`):
 
 * a long list of objects (positions, orders: ``[{...},{...},...]``) is cut between two of
   its objects every :data:`_PIECE` bytes, and each part read by the ``parse``'s
@@ -26,6 +27,7 @@ from typing import Any, Protocol
 
 import orjson
 
+from aries_async._give_way import give_way
 from aries_async.errors import ResponseFormatError
 
 __all__ = [
@@ -119,6 +121,7 @@ def loads_in_slices(body: bytes) -> Any:
     try:
         for start in range(0, len(body), _SLICE):
             parser.send(bytes(view[start : start + _SLICE]))
+            give_way()
         parser.close()
     except ijson.JSONError:
         found.clear()
@@ -177,10 +180,10 @@ def loads_in_pieces(
         return None
     try:
         rest = orjson.loads(b"".join((body[: cuts[0] + 1], _MARK, body[cuts[-1] :])))
-        parts = [
-            _read_part(b"".join((b"[", body[start + 1 : end], b"]")), read_items)
-            for start, end in itertools.pairwise(cuts)
-        ]
+        parts = []
+        for start, end in itertools.pairwise(cuts):
+            parts.append(_read_part(b"".join((b"[", body[start + 1 : end], b"]")), read_items))
+            give_way()
     except orjson.JSONDecodeError:
         return None
     return rest if _splice(rest, parts) else None

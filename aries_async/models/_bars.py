@@ -14,8 +14,9 @@ from typing import Any, ClassVar, Literal, get_args
 import attrs
 
 from aries_async._deprecation import renamed, renamed_keywords
+from aries_async._give_way import give_way
 from aries_async.errors import ResponseFormatError
-from aries_async.models._values import json_number, response_decimal
+from aries_async.models._values import json_number, numbers_decimals, response_decimal
 from aries_async.models.common import datetime_to_epoch, parse_datetime
 from aries_async.models.market import check_status
 
@@ -61,7 +62,9 @@ def parse_bars(data: object) -> list[Bar]:
     """Parse a ``GET /v1/chart/history`` (or tick-history) body into bars, oldest first.
 
     ``t`` may be Unix seconds or milliseconds (told apart by size). ``s == "no_data"`` gives
-    ``[]``.
+    ``[]``. The bars are made a step at a time (each column's part converted in one go),
+    letting a waiting event loop in between (:func:`~aries_async._give_way.give_way`) when a
+    large answer is read in a worker thread.
 
     Raises:
         ResponseFormatError: ``s == "error"``, arrays of different lengths, or bad values.
@@ -85,21 +88,65 @@ def parse_bars(data: object) -> list[Bar]:
             )
     if columns["v"] and len(columns["v"]) != length:
         raise ResponseFormatError(f"bars: 'v' has {len(columns['v'])} values but 't' has {length}")
-    bars = []
-    for i in range(length):
-        try:
-            when = parse_datetime(columns["t"][i])
-        except ValueError as exc:
-            raise ResponseFormatError(f"bars: t[{i}]: {exc}") from None
-        prices = [
-            response_decimal(columns[key][i], f"bars: {key}[{i}]") for key in ("o", "h", "l", "c")
-        ]
-        if when is None or any(p is None for p in prices):
-            raise ResponseFormatError(f"bars: bar {i} has empty values")
-        volume = response_decimal(columns["v"][i], f"bars: v[{i}]") if columns["v"] else None
-        open_, high, low, close = (p for p in prices if p is not None)
-        bars.append(Bar(timestamp=when, open=open_, high=high, low=low, close=close, volume=volume))
+    bars: list[Bar] = []
+    for at in range(0, length, _BARS_A_STEP):
+        bars += _some_bars(columns, at, min(at + _BARS_A_STEP, length))
+        give_way()
     return bars
+
+
+_BARS_A_STEP = 500
+"""Bars made between two :func:`give_way` calls (a few milliseconds of work)."""
+
+
+def _some_bars(columns: dict[str, Sequence[Any]], start: int, stop: int) -> list[Bar]:
+    """The bars ``start`` to ``stop`` (indexes) of the answer's ``columns``."""
+    times = _times(columns["t"], start, stop)
+    prices = [_amounts(columns[key], key, start, stop) for key in ("o", "h", "l", "c")]
+    volumes = _amounts(columns["v"], "v", start, stop) if columns["v"] else [None] * (stop - start)
+    if None in times or any(None in column for column in prices):
+        empty = next(i for i, row in enumerate(zip(times, *prices, strict=True)) if None in row)
+        raise ResponseFormatError(f"bars: bar {start + empty} has empty values")
+    return list(map(_bar, times, *prices, volumes))
+
+
+_new = object.__new__
+_init = Bar.__init__.__wrapped__  # type: ignore[attr-defined]
+"""attrs' own ``__init__`` of :class:`Bar`, without the check for its previous keyword names
+(which costs as much again, for names no answer uses)."""
+
+
+def _bar(
+    when: datetime, open_: Decimal, high: Decimal, low: Decimal, close: Decimal, volume: Any
+) -> Bar:
+    bar: Bar = _new(Bar)
+    _init(bar, timestamp=when, open=open_, high=high, low=low, close=close, volume=volume)
+    return bar
+
+
+def _times(column: Sequence[Any], start: int, stop: int) -> list[datetime | None]:
+    """The ``t`` column's values ``start`` to ``stop`` as aware UTC instants (None for an
+    empty value)."""
+    values = column[start:stop]
+    try:
+        return list(map(parse_datetime, values))
+    except ValueError:
+        for i, value in enumerate(values, start):
+            try:
+                parse_datetime(value)
+            except ValueError as exc:
+                raise ResponseFormatError(f"bars: t[{i}]: {exc}") from None
+        raise
+
+
+def _amounts(column: Sequence[Any], key: str, start: int, stop: int) -> list[Decimal | None]:
+    """A price or volume column's values ``start`` to ``stop`` as ``Decimal`` values (None for
+    an empty value), converted in one go when they are JSON numbers only, else one by one."""
+    values = column[start:stop]
+    converted = numbers_decimals(values)
+    if converted is not None:
+        return converted
+    return [response_decimal(value, f"bars: {key}[{i}]") for i, value in enumerate(values, start)]
 
 
 def bars_to_wire(
