@@ -66,6 +66,9 @@ _SLICE = 1 << 16
 _PIECE = 1 << 18
 """Bytes of a list of objects read by orjson at a time (about 2 ms)."""
 
+_OPENING_WITHIN = 1 << 16
+"""How far into a body :func:`loads_in_pieces` looks for the opening of its list of objects."""
+
 _MARK = b'"\\u0000aries-async"'
 _MARK_VALUE = "\x00aries-async"
 """A list item that stands for the cut-out parts of a list: no body without a backslash can
@@ -151,7 +154,9 @@ def loads_in_pieces(
     apart, and a cut that is not between two items of one list makes a part or the rest
     unreadable.
     """
-    opening = body.find(b'[{"')
+    # The list opens near the start of such a body (bare, or under its object's first keys):
+    # looking further would scan a large body of another kind (bars' columns) to no end.
+    opening = body.find(b'[{"', 0, _OPENING_WITHIN)
     if opening < 0 or b"\\" in body:
         return None
     # The list's objects begin with the same key, which an object nested in them (an order's
