@@ -25,17 +25,14 @@ from aries_async.models._summary import counted
 
 if TYPE_CHECKING:
     from aries_async.models._bars import RESOLUTIONS, Bar, Resolution, bars_to_wire, parse_bars
-    from aries_async.models._market_other import (
+    from aries_async.models._details import (
         EquityDetails,
         EquityDetailsResponse,
-        Holiday,
-        MarketStatus,
         OptionDetails,
         OptionDetailsResponse,
         SymbolError,
-        SymbolMatch,
-        SymbolType,
     )
+    from aries_async.models._market_other import Holiday, MarketStatus, SymbolMatch, SymbolType
 
 __all__ = [
     "RESOLUTIONS",
@@ -252,12 +249,16 @@ def _has_items(data: Mapping[str, Any]) -> bool:
     return isinstance(items, list) and bool(items)
 
 
-_OTHER = "aries_async.models._market_other"
-_BARS = "aries_async.models._bars"
-_BAR_NAMES = frozenset({"RESOLUTIONS", "Bar", "Resolution", "bars_to_wire", "parse_bars"})
+_LATER = {
+    "aries_async.models._market_other": "Holiday MarketStatus SymbolMatch SymbolType",
+    "aries_async.models._bars": "RESOLUTIONS Bar Resolution bars_to_wire parse_bars",
+    "aries_async.models._details": (
+        "EquityDetails EquityDetailsResponse OptionDetails OptionDetailsResponse SymbolError"
+    ),
+}
 __getattr__ = lazy_getattr(
     __name__,
-    {name: _BARS if name in _BAR_NAMES else _OTHER for name in __all__ if name not in globals()},
+    {name: module for module, names in _LATER.items() for name in names.split()},
     globals(),
 )
 __dir__ = lazy_dir(globals(), __all__)

@@ -110,6 +110,7 @@ HEAVY = (
     "aries_async.models.events",
     "aries_async.models._market_other",
     "aries_async.models._bars",
+    "aries_async.models._details",
     "aries_async.models._converter",
     "aries_async.auth.login",
     "aries_async.sim",
