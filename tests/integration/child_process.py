@@ -43,12 +43,19 @@ watching = False
 imported = []
 
 
-def audit(event, args):
-    if event == "import" and watching and threading.get_ident() == loop_thread:
-        imported.append(args[0])
+class WatchImports:
+    # First on the import path: told of every module imported (not in sys.modules yet), by an
+    # import statement or importlib.import_module alike (the "import" audit event misses the
+    # latter, which the package's lazy names use).
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if watching and threading.get_ident() == loop_thread:
+            imported.append(name)
+        return None  # the other finders find it
 
 
-sys.addaudithook(audit)
+sys.meta_path.insert(0, WatchImports)
 """
 """A script's preamble: ``info`` is the JSON argument, and while ``watching`` is true every
 module imported on the main thread (the event loop's) is appended to ``imported``."""
