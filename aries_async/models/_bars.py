@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, ClassVar, Literal, get_args
+from typing import Any, ClassVar, Literal
 
 import attrs
 
@@ -20,22 +20,7 @@ from aries_async.models._values import json_number, numbers_decimals, response_d
 from aries_async.models.common import datetime_to_epoch, parse_datetime
 from aries_async.models.market import check_status
 
-__all__ = ["RESOLUTIONS", "Bar", "Resolution", "bars_to_wire", "parse_bars"]
-
-
-_Minutes = Literal["1", "3", "5", "15", "30", "45", "60", "120", "180", "240"]
-_DaysAndLonger = Literal["D", "1D", "1d", "W", "1W", "1w", "M", "1M", "3M", "6M", "12M"]
-Resolution = Literal[_Minutes, _DaysAndLonger]
-"""A bar size of ``market.bars()``: minutes as a bare number (``"1"`` ... ``"240"``: ``"60"``
-is an hour), ``D``/``1D`` a day, ``W``/``1W`` a week, ``M``/``1M``/``3M``/``6M``/``12M``
-months (rest.md section 9a).
-
-The API also takes ``1m``, ``3m``, ``6m`` and ``12m``, but as months, which is not how they
-read: the SDK refuses them (and ``5m``, ``1h``...) with a hint instead of asking for monthly
-bars when minutes were meant."""
-
-RESOLUTIONS: frozenset[str] = frozenset(get_args(Resolution))
-"""Every :data:`Resolution`."""
+__all__ = ["Bar", "bars_to_wire", "parse_bars"]
 
 
 @renamed_keywords

@@ -24,7 +24,7 @@ from aries_async.models._rows import FrameRows
 from aries_async.models._summary import counted
 
 if TYPE_CHECKING:
-    from aries_async.models._bars import RESOLUTIONS, Bar, Resolution, bars_to_wire, parse_bars
+    from aries_async.models._bars import Bar, bars_to_wire, parse_bars
     from aries_async.models._details import (
         EquityDetails,
         EquityDetailsResponse,
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         SymbolError,
     )
     from aries_async.models._market_other import Holiday, MarketStatus, SymbolMatch, SymbolType
+    from aries_async.models._resolutions import RESOLUTIONS, Resolution
 
 __all__ = [
     "RESOLUTIONS",
@@ -251,7 +252,8 @@ def _has_items(data: Mapping[str, Any]) -> bool:
 
 _LATER = {
     "aries_async.models._market_other": "Holiday MarketStatus SymbolMatch SymbolType",
-    "aries_async.models._bars": "RESOLUTIONS Bar Resolution bars_to_wire parse_bars",
+    "aries_async.models._bars": "Bar bars_to_wire parse_bars",
+    "aries_async.models._resolutions": "RESOLUTIONS Resolution",
     "aries_async.models._details": (
         "EquityDetails EquityDetailsResponse OptionDetails OptionDetailsResponse SymbolError"
     ),

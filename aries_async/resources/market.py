@@ -22,6 +22,7 @@ from aries_async.errors import (
     ResponseFormatError,
     ValidationError,
 )
+from aries_async.models._resolutions import RESOLUTIONS
 from aries_async.models.market import (
     Quote,
     QuoteBatch,
@@ -234,7 +235,6 @@ class Market(MarketOperations):
             ResponseFormatError: the server answered ``s: "error"`` inside a 200, or a
                 continuation that does not advance.
         """
-        await load(_BARS)
         bars: list[Bar] = []
         # A page at a time: a large page is one list extension, not an async step per bar.
         async for page in self._bar_pages(
@@ -266,8 +266,6 @@ class Market(MarketOperations):
         end: datetime | int,
         include_extended: bool,
     ) -> dict[str, str]:
-        from aries_async.models.market import RESOLUTIONS
-
         size = bar_size(resolution, RESOLUTIONS)
         frm, to = epoch(start, "start"), epoch(end, "end")
         if to <= frm:
@@ -279,6 +277,7 @@ class Market(MarketOperations):
         return params
 
     async def _bar_pages(self, params: dict[str, str]) -> AsyncIterator[list[Bar]]:
+        await load(_BARS)  # the models, in a worker thread on first use
         to = int(params["to"])
         while True:
             bars, following = await self._get(

@@ -104,3 +104,37 @@ async def test_a_first_generated_call_imports_nothing_on_the_event_loop(
     # plans as it is called; a paged one returns before anything is awaited.
     result = await run_child(_GENERATED_CHILD, {**sim.info(), "first": first})
     assert result["imported"] == [], result
+
+
+_BARS_CHILD = (
+    WATCH_LOOP_IMPORTS
+    + APP_CLIENT
+    + r"""
+import asyncio, json, time
+
+
+async def main():
+    global watching
+    async with app_client() as client:
+        await client.market.quote("AAPL")
+        watching = True
+        now = int(time.time())
+        # A program's first bars may come through iter_bars, which checks its arguments as
+        # it is called, before anything is awaited.
+        bars = client.market.iter_bars("AAPL", "D", now - 86_400 * 20, now)
+        async for _ in bars:
+            pass
+        watching = False
+    print(json.dumps({"imported": imported}))
+
+
+asyncio.run(main())
+"""
+)
+
+
+async def test_iter_bars_as_the_first_bars_imports_nothing_on_the_event_loop(
+    sim: Simulator,
+) -> None:
+    result = await run_child(_BARS_CHILD, sim.info())
+    assert result["imported"] == [], result
