@@ -1,5 +1,6 @@
-"""Bars (``GET /v1/chart/history``): the :class:`Bar` model, its sizes, and the conversion of
-the answer's columns into bars and back (the simulator writes them with :func:`bars_to_wire`).
+"""Bars (``GET /v1/chart/history``): the :class:`Bar` model and the conversion of the answer's
+columns into bars and back (the simulator writes them with :func:`bars_to_wire`); their sizes
+are in :mod:`._resolutions`.
 
 Part of :mod:`aries_async.models.market`, which serves every name here on first use.
 """
@@ -96,9 +97,9 @@ def _some_bars(columns: dict[str, Sequence[Any]], start: int, stop: int) -> list
 
 
 _new = object.__new__
-_init = Bar.__init__.__wrapped__  # type: ignore[attr-defined]
+_init = getattr(Bar.__init__, "__wrapped__", Bar.__init__)
 """attrs' own ``__init__`` of :class:`Bar`, without the check for its previous keyword names
-(which costs as much again, for names no answer uses)."""
+(``renamed_keywords``' wrapper, which costs as much again, for names no answer uses)."""
 
 
 def _bar(
