@@ -7,6 +7,8 @@ interpreter watches the import audit events of its loop thread through a session
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 from child_process import APP_CLIENT, WATCH_LOOP_IMPORTS, run_child
 
@@ -65,34 +67,46 @@ async def test_rest_calls_import_nothing_on_the_event_loop(sim: Simulator) -> No
     assert result["imported"] == [], result
 
 
-_GENERATED_CHILD = (
-    WATCH_LOOP_IMPORTS
-    + APP_CLIENT
-    + r"""
-import asyncio, json
+def _app_session(before: str, watched: str) -> str:
+    """A child script: an app client on the simulator (``client``) runs the lines ``before``,
+    then the lines ``watched`` while the imports on the loop's thread are watched, and prints
+    those."""
+    lines = textwrap.dedent(before) + "watching = True\n" + textwrap.dedent(watched)
+    return (
+        WATCH_LOOP_IMPORTS
+        + APP_CLIENT
+        + f"""
+import asyncio, json, time
 
 
 async def main():
     global watching
     async with app_client() as client:
-        stocks, indices = client.stocks, client.indices  # a group's module loads on first use
-        watching = True
-        if info["first"] == "paged":
-            # Called before any call has loaded the plans that check their arguments.
-            trades = stocks.trades("AAPL", limit=2)
-            listing = indices.list("Equity", page_size=2)
-            await trades
-            async for _ in listing:
-                break
-        await stocks.last_trade("AAPL")
-        async for _ in indices.list("Equity", page_size=2):
-            break
-        watching = False
-    print(json.dumps({"imported": imported}))
+{textwrap.indent(lines, " " * 8)}        watching = False
+    print(json.dumps({{"imported": imported}}))
 
 
 asyncio.run(main())
 """
+    )
+
+
+_GENERATED_CHILD = _app_session(
+    """\
+    stocks, indices = client.stocks, client.indices  # a group's module loads on first use
+    """,
+    """\
+    if info["first"] == "paged":
+        # Called before any call has loaded the plans that check their arguments.
+        trades = stocks.trades("AAPL", limit=2)
+        listing = indices.list("Equity", page_size=2)
+        await trades
+        async for _ in listing:
+            break
+    await stocks.last_trade("AAPL")
+    async for _ in indices.list("Equity", page_size=2):
+        break
+    """,
 )
 
 
@@ -106,30 +120,17 @@ async def test_a_first_generated_call_imports_nothing_on_the_event_loop(
     assert result["imported"] == [], result
 
 
-_BARS_CHILD = (
-    WATCH_LOOP_IMPORTS
-    + APP_CLIENT
-    + r"""
-import asyncio, json, time
-
-
-async def main():
-    global watching
-    async with app_client() as client:
-        await client.market.quote("AAPL")
-        watching = True
-        now = int(time.time())
-        # A program's first bars may come through iter_bars, which checks its arguments as
-        # it is called, before anything is awaited.
-        bars = client.market.iter_bars("AAPL", "D", now - 86_400 * 20, now)
-        async for _ in bars:
-            pass
-        watching = False
-    print(json.dumps({"imported": imported}))
-
-
-asyncio.run(main())
-"""
+_BARS_CHILD = _app_session(
+    """\
+    await client.market.quote("AAPL")
+    """,
+    """\
+    now = int(time.time())
+    # A program's first bars may come through iter_bars, which checks its arguments as it
+    # is called, before anything is awaited.
+    async for _ in client.market.iter_bars("AAPL", "D", now - 86_400 * 20, now):
+        pass
+    """,
 )
 
 
