@@ -10,20 +10,18 @@ the read: the loop runs during the read only if the read lets go of the lock its
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
-import aries_async.client as client_module
-import aries_async.resources.market as market_module
 from aries_async import AriesClient
+from aries_async.models.market import parse_bars
 from aries_async.sim import Simulator
 
 ACCOUNT = "TEST-ACCOUNT-001"
-SIZE = 3_000_000  # read in parts: a list of objects in pieces, anything else in slices
 
 
 @pytest.fixture
@@ -32,65 +30,78 @@ async def client(sim: Simulator) -> AsyncIterator[AriesClient]:
         yield aries
 
 
-@contextlib.contextmanager
-def no_forced_switch() -> Iterator[None]:
-    """A switch interval longer than any read here: no thread is made to let go of the lock."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(100.0)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
+class Turns:
+    """Counts the event loop's turns while work runs in its default executor (the thread
+    ``asyncio.to_thread`` runs the client's work in)."""
 
+    def __init__(self) -> None:
+        self.turns = 0
+        self._working = False
 
-def positions(client: AriesClient, _: Simulator) -> Awaitable[Any]:
-    return client.accounts.positions(ACCOUNT)
+    def executor(self) -> ThreadPoolExecutor:
+        turns = self
 
+        class Watched(ThreadPoolExecutor):
+            def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+                def run() -> Any:
+                    turns._working = True
+                    try:
+                        return fn(*args, **kwargs)
+                    finally:
+                        turns._working = False
 
-def bars(client: AriesClient, sim: Simulator) -> Awaitable[Any]:
-    now = int(sim.clock.now())
-    return client.market.bars("AAPL", "1D", now - 86_400 * 30, now)
+                return super().submit(run)
 
+        return Watched(max_workers=1)
 
-CALLS: dict[str, tuple[str, Callable[[AriesClient, Simulator], Awaitable[Any]], Any, str]] = {
-    # The read of a list of objects, in pieces, each read into models.
-    "positions": (f"GET /v1/accounts/{ACCOUNT}/positions", positions, client_module, "decode_body"),
-    # Bars come as columns, decoded a slice at a time: here, the models made from them.
-    "bars": ("GET /v1/chart/history", bars, market_module, "bar_page"),
-}
+    async def counting(self, work: Awaitable[Any]) -> Any:
+        """``work``'s result, with the loop's turns counted while the executor works, and no
+        thread made to let go of the interpreter lock by the switch interval."""
+        running = True
 
+        async def count() -> None:
+            while running:
+                await asyncio.sleep(0)
+                self.turns += self._working
 
-@pytest.mark.parametrize("name", sorted(CALLS))
-async def test_the_event_loop_runs_while_a_large_answer_is_read(
-    sim: Simulator, client: AriesClient, monkeypatch: pytest.MonkeyPatch, name: str
-) -> None:
-    route, call, module, watched_name = CALLS[name]
-    await call(client, sim)  # the models' code made, as in a process that ran a while
-    sim.faults.huge_body[route] = SIZE
-    reading = [False]
-    work = getattr(module, watched_name)
-
-    def watched(*args: Any) -> Any:
-        reading[0] = True
+        counter = asyncio.create_task(count())
+        before = sys.getswitchinterval()
+        sys.setswitchinterval(100.0)  # longer than any read here
         try:
-            return work(*args)
+            return await work
         finally:
-            reading[0] = False
+            sys.setswitchinterval(before)
+            running = False
+            await counter
 
-    monkeypatch.setattr(module, watched_name, watched)
-    turns = 0
-    running = True
 
-    async def count() -> None:
-        nonlocal turns
-        while running:
-            await asyncio.sleep(0)
-            turns += reading[0]
+@pytest.fixture
+async def turns() -> Turns:
+    watch = Turns()
+    asyncio.get_running_loop().set_default_executor(watch.executor())
+    return watch
 
-    counter = asyncio.create_task(count())
-    with no_forced_switch():
-        answer = await call(client, sim)
-    running = False
-    await counter
-    assert len(answer) > 1000
-    assert turns >= 3, f"the loop ran {turns} times while the answer was read"
+
+async def test_the_loop_runs_while_a_large_list_is_read(
+    sim: Simulator, client: AriesClient, turns: Turns
+) -> None:
+    # A list of objects, cut in parts, each read into models.
+    await client.accounts.positions(ACCOUNT)  # the models' code made, as in a process that ran
+    sim.faults.huge_body[f"GET /v1/accounts/{ACCOUNT}/positions"] = 3_000_000
+    many = await turns.counting(client.accounts.positions(ACCOUNT))
+    assert len(many) > 1000
+    assert turns.turns >= 3, f"the loop ran {turns.turns} times while the answer was read"
+
+
+async def test_the_loop_runs_while_many_bars_are_made(turns: Turns) -> None:
+    # Bars come as columns (decoded a slice at a time): here, the models made from them.
+    count = 100_000
+    columns = {
+        "s": "ok",
+        "t": [1_700_000_000 + 60 * i for i in range(count)],
+        **{key: [100.25] * count for key in ("o", "h", "l", "c")},
+        "v": [1_000] * count,
+    }
+    bars = await turns.counting(asyncio.to_thread(parse_bars, columns))
+    assert len(bars) == count
+    assert turns.turns >= 3, f"the loop ran {turns.turns} times while the bars were made"
