@@ -14,18 +14,23 @@ unknown state in :mod:`.unknown_orders`, some looked up again on a timer by
 :class:`ChartStream` and :class:`AccountStream` on :mod:`.base`. See ``docs/architecture.md``.
 """
 
-from aries_async.streaming.accounts import (
-    AccountStream,
-    OrderLookup,
-    OrderStateUnknown,
-    account_stream,
-)
-from aries_async.streaming.charts import ChartStream
-from aries_async.streaming.config import StreamConfig
-from aries_async.streaming.fanout import Consumer
-from aries_async.streaming.market import MarketStream, market_stream
-from aries_async.streaming.protocol import Channel
-from aries_async.streaming.socket_requests import EquitySnapshot
+from typing import TYPE_CHECKING
+
+from aries_async._lazy import lazy_dir, lazy_getattr
+
+if TYPE_CHECKING:
+    from aries_async.streaming.accounts import (
+        AccountStream,
+        OrderLookup,
+        OrderStateUnknown,
+        account_stream,
+    )
+    from aries_async.streaming.charts import ChartStream
+    from aries_async.streaming.config import StreamConfig
+    from aries_async.streaming.fanout import Consumer
+    from aries_async.streaming.market import MarketStream, market_stream
+    from aries_async.streaming.protocol import Channel
+    from aries_async.streaming.socket_requests import EquitySnapshot
 
 __all__ = [
     "AccountStream",
@@ -40,3 +45,18 @@ __all__ = [
     "account_stream",
     "market_stream",
 ]
+
+# Each name loads its module on first use: a market stream does not load the account stream.
+_LAZY = {
+    "aries_async.streaming.accounts": "AccountStream OrderLookup OrderStateUnknown account_stream",
+    "aries_async.streaming.charts": "ChartStream",
+    "aries_async.streaming.config": "StreamConfig",
+    "aries_async.streaming.fanout": "Consumer",
+    "aries_async.streaming.market": "MarketStream market_stream",
+    "aries_async.streaming.protocol": "Channel",
+    "aries_async.streaming.socket_requests": "EquitySnapshot",
+}
+__getattr__ = lazy_getattr(
+    __name__, {name: module for module, names in _LAZY.items() for name in names.split()}, globals()
+)
+__dir__ = lazy_dir(globals(), __all__)
