@@ -11,16 +11,9 @@ from typing import Any, ClassVar
 import attrs
 
 from aries_async._deprecation import renamed
+from aries_async.models._stream_events import ServerErrorMessage, StatusEvent, UnknownEvent
 from aries_async.models._values import number_decimal, numbers_decimals
-from aries_async.models._wire import (
-    LazyWire,
-    Wire,
-    lazy,
-    lazy_field,
-    to_int,
-    to_str,
-    to_time,
-)
+from aries_async.models._wire import LazyWire, Wire, lazy, lazy_field, to_int, to_str, to_time
 
 __all__ = [
     "BookLevel",
@@ -28,6 +21,7 @@ __all__ = [
     "GreeksUpdate",
     "Level2Update",
     "MarketDataUpdate",
+    "MarketEvent",
     "MarketStatusUpdate",
     "QuoteUpdate",
     "TimeAndSalesUpdate",
@@ -384,3 +378,18 @@ class MarketStatusUpdate(Wire):
 
 MarketDataUpdate = QuoteUpdate | TradeUpdate | TimeAndSalesUpdate | Level2Update | GreeksUpdate
 """A per-symbol market-data update."""
+
+
+MarketEvent = (
+    QuoteUpdate
+    | TradeUpdate
+    | TimeAndSalesUpdate
+    | Level2Update
+    | GreeksUpdate
+    | MarketStatusUpdate
+    | StatusEvent
+    | ServerErrorMessage
+    | UnknownEvent
+)
+"""Everything :meth:`MarketStream.events() <aries_async.streaming.market.MarketStream.events>`
+can yield."""

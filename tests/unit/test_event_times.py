@@ -135,4 +135,4 @@ def test_the_watchlist_event_state_is_watchlist_state() -> None:
     assert event.watchlists[0].symbols == ("AAPL",)
     assert "WatchlistState" in events.__all__ and "Watchlist" not in events.__all__
     with pytest.raises(AttributeError):  # a name the REST model has, never an event's
-        _ = events.Watchlist  # type: ignore[attr-defined]
+        _ = events.Watchlist
