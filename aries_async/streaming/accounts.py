@@ -72,11 +72,8 @@ from aries_async.streaming.connection import (
 from aries_async.streaming.fanout import Consumer
 from aries_async.streaming.lookup import OrderLookup, OrderStateUnknown
 from aries_async.streaming.order_wait import OrderWaiting
-from aries_async.streaming.protocol import (
-    AccountRequests,
-    AccountSubscriptions,
-    prepare_account_decoding,
-)
+from aries_async.streaming.protocol import AccountRequests, AccountSubscriptions
+from aries_async.streaming.protocol.account_events import prepare_account_decoding
 
 __all__ = [
     "AccountStream",

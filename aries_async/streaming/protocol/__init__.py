@@ -3,7 +3,8 @@ in.
 
 * :mod:`.frames`: encoders of the client's messages (auth, ping, market and account
   subscribe/unsubscribe) and correlation ids;
-* :mod:`.decoder`: :class:`Decoder`, one pass from a websocket frame to typed events;
+* :mod:`.decoder`: :class:`Decoder`, one pass from a websocket frame to typed events (the
+  account socket's in :mod:`.account_events`, loaded with the account stream);
 * :mod:`.charts`: the charts socket's decoder and subscriptions;
 * :mod:`.subscriptions`: what we want (desired) versus what the server confirmed on the
   current connection (acknowledged); :mod:`.market_subscription`: what one symbol's market
@@ -21,7 +22,7 @@ from aries_async.streaming.protocol.account_requests import (
     TopicKey,
     topic_key,
 )
-from aries_async.streaming.protocol.decoder import Decoder, prepare_account_decoding
+from aries_async.streaming.protocol.decoder import Decoder
 from aries_async.streaming.protocol.frames import (
     IdFactory,
     encode_account_subscribe,
@@ -71,7 +72,6 @@ __all__ = [
     "encode_ping",
     "looks_like_osi",
     "normalize_symbol",
-    "prepare_account_decoding",
     "stored_symbol",
     "topic_key",
 ]

@@ -10,23 +10,16 @@ from typing import Any
 
 import orjson
 
-from aries_async.models._converter import converter, structure
 from aries_async.models._market_events import convert_quote_prices
 from aries_async.models._wire import wire_factory
-from aries_async.models.accounts import Balance, Position
 from aries_async.models.events import (
-    AccountInfoEvent,
-    AccountSnapshot,
     AuthExpired,
     AuthFailure,
     AuthSuccess,
-    BalanceEvent,
     GreeksUpdate,
     Level2Update,
     MarketStatusUpdate,
-    OrderEvent,
     Pong,
-    PositionEvent,
     QuoteUpdate,
     RefreshAuth,
     ServerErrorMessage,
@@ -35,10 +28,8 @@ from aries_async.models.events import (
     TradeUpdate,
     UnknownEvent,
 )
-from aries_async.models.orders import Order
-from aries_async.streaming.protocol.topics import decode_topic_event, topic_of
 
-__all__ = ["Decoder", "prepare_account_decoding"]
+__all__ = ["Decoder"]
 
 log = logging.getLogger("aries_async.streaming")
 _loads = orjson.loads
@@ -46,15 +37,6 @@ _NEWLINE = ord("\n")
 """``_NEWLINE in frame`` finds a newline byte in a few dozen nanoseconds. ``b"\n" in frame``
 takes five times as long: ``bytes.__contains__`` first tries its argument as an integer, and a
 bytes argument raises (and clears) a TypeError every time."""
-
-
-def prepare_account_decoding() -> None:
-    """Build the converter's decoders of the account messages (orders, positions, balance)
-    now. cattrs writes and compiles them on first use, some 20 ms of CPU: the account stream's
-    module does it at import (which the client runs in a worker thread) rather than at the
-    first snapshot, on the event loop."""
-    for cls in (list[Order], list[Position], Order, Position, Balance):
-        converter.get_structure_hook(cls)
 
 
 _Factory = Callable[[str, Mapping[str, Any], Any], Any]
@@ -311,49 +293,17 @@ class Decoder:
         return self._unknown(message)
 
     def _account(self, message: dict[str, Any], payload: dict[str, Any]) -> Any:
-        data = payload.get("data")
-        name = payload.get("name")
-        stamp = payload.get("timestamp")
-        stamp = stamp if isinstance(stamp, int) else None
-        topic = topic_of(payload.get("topic"))
-        if topic is not None and topic != "account":
-            try:
-                event = decode_topic_event(topic, payload)
-            except Exception as exc:  # tolerant readers; should one still fail, the stream goes on
-                self.invalid += 1
-                log.warning("%s event did not fit its model: %s", topic, type(exc).__name__)
-                event = None
-            return self._unknown(message) if event is None else event
-        if topic is None or not isinstance(data, dict):
-            return self._unknown(message)
+        # Loaded with the account stream (its module imports it, in a worker thread): the
+        # market and chart streams never build the account events nor their REST models.
+        from aries_async.streaming.protocol.account_events import account_event
+
         try:
-            if name == "account.info":
-                account = data.get("accountId")
-                return AccountInfoEvent(
-                    account_id=None if account is None else str(account),
-                    data=data,
-                    timestamp_ms=stamp,
-                )
-            if name == "account.order":
-                return OrderEvent(order=structure(data, Order), timestamp_ms=stamp)
-            if name == "account.position":
-                return PositionEvent(position=structure(data, Position), timestamp_ms=stamp)
-            if name == "account.balance":
-                return BalanceEvent(balance=structure(data, Balance), timestamp_ms=stamp)
-            if name is None and ("ordersV2" in data or "positions" in data or "account" in data):
-                account = data.get("account") or {}
-                return AccountSnapshot(
-                    account_id=str(account.get("accountId") or ""),
-                    balance=structure(account, Balance),
-                    positions=tuple(structure(data.get("positions") or [], list[Position])),
-                    orders=tuple(structure(data.get("ordersV2") or [], list[Order])),
-                    raw=data,
-                    timestamp_ms=stamp,
-                )
+            event = account_event(payload)
         except Exception as exc:  # cattrs raises several types; the stream must go on
             self.invalid += 1
-            log.warning("account event %s did not fit its model: %s", name, type(exc).__name__)
-        return self._unknown(message)
+            log.warning("%s did not fit its model: %s", _what(payload), type(exc).__name__)
+            event = None
+        return self._unknown(message) if event is None else event
 
     def _unknown(self, message: dict[str, Any]) -> UnknownEvent:
         self.unknown += 1
@@ -371,3 +321,11 @@ def _texts(value: Any) -> tuple[str, ...] | None:
     """The strings of a list (an error's ``symbols`` or ``channels``); None when it has none."""
     found = tuple(v for v in value if type(v) is str) if type(value) is list else ()
     return found or None
+
+
+def _what(payload: Mapping[str, Any]) -> str:
+    """An account message's kind, for a log line: its topic or its event name."""
+    topic = payload.get("topic")
+    if isinstance(topic, str) and topic and topic != "account":
+        return f"{topic} event"
+    return f"account event {payload.get('name')}"
