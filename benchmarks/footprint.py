@@ -19,10 +19,10 @@ import json
 import statistics
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 from benchmarks import _simproc
+from benchmarks._bytecode import write_package_bytecode
 
 OURS = """
 import time
@@ -86,10 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args(argv)
-    package = Path(__file__).resolve().parent.parent / "aries_async"
-    subprocess.run(  # noqa: S603 - our own interpreter
-        [sys.executable, "-m", "compileall", "-q", str(package)], check=True
-    )
+    write_package_bytecode()
     contenders = (("aries-async", OURS), ("finance-dev", FD), ("raw aiohttp", RAW))
     samples: dict[str, list[list[float]]] = {name: [] for name, _ in contenders}
     with _simproc.running() as (_, info):
