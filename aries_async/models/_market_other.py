@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import attrs
 
+from aries_async._lazy import lazy_getattr
 from aries_async.models.common import OpenEnum, wire
 
 __all__ = [
@@ -81,3 +82,19 @@ class Holiday:
     def early_close(self) -> bool:
         """Whether the market opens that day with shortened hours (not a full closure)."""
         return bool(self.trading_hour and self.trading_hour.strip())
+
+
+# 0.1.0 defined the bars and the details here, and a pickle names a class by its module: what
+# moved out is still found here (loaded on first use), so that pickles of then load now.
+_MOVED = {
+    "aries_async.models._bars": "Bar bars_to_wire parse_bars",
+    "aries_async.models._resolutions": "RESOLUTIONS Resolution",
+    "aries_async.models._details": (
+        "EquityDetails EquityDetailsResponse OptionDetails OptionDetailsResponse SymbolError"
+    ),
+}
+__getattr__ = lazy_getattr(
+    __name__,
+    {name: module for module, names in _MOVED.items() for name in names.split()},
+    globals(),
+)
