@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aries_async._lazy import lazy_dir, lazy_getattr
+from aries_async._lazy import lazy_dir, lazy_getattr, names_to_modules
 
 if TYPE_CHECKING:
     from aries_async.auth.filestore import FileTokenStore
@@ -183,7 +183,7 @@ _HOMES = {  # module -> the public names it defines, imported from it on first a
     " ReplaceRequest Side TimeInForce",
     "aries_async.streaming": "AccountStream ChartStream MarketStream StreamConfig",
 }
-_LAZY = {name: home for home, names in _HOMES.items() for name in names.split()}
+_LAZY = names_to_modules(_HOMES)
 
 
 __getattr__ = lazy_getattr(__name__, _LAZY, globals())

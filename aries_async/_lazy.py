@@ -12,7 +12,13 @@ import types
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["lazy_dir", "lazy_getattr", "load", "loaded"]
+__all__ = ["lazy_dir", "lazy_getattr", "load", "loaded", "names_to_modules"]
+
+
+def names_to_modules(homes: Mapping[str, str]) -> dict[str, str]:
+    """The table :func:`lazy_getattr` takes (each name -> the module that defines it), from
+    ``homes``: each module -> the names it defines, separated by spaces."""
+    return {name: home for home, names in homes.items() for name in names.split()}
 
 
 def lazy_getattr(

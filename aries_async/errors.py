@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING, Any
 
 from aries_async._errors_headers import shown_headers
 from aries_async._errors_pickle import error_state, rebuild_error
-from aries_async._lazy import lazy_getattr
+from aries_async._lazy import lazy_getattr, names_to_modules
 
 if TYPE_CHECKING:
     from multidict import CIMultiDictProxy
@@ -365,5 +365,5 @@ _HOMES = {  # module -> the names it defines that are served from here
     "aries_async._errors_wire": "api_error_from_response parse_retry_after",
     "aries_async._validate": "require_count require_text",
 }
-_LAZY = {name: home for home, names in _HOMES.items() for name in names.split()}
+_LAZY = names_to_modules(_HOMES)
 __getattr__ = lazy_getattr(__name__, _LAZY, globals())

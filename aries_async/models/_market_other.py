@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 import attrs
 
-from aries_async._lazy import lazy_getattr
+from aries_async._lazy import lazy_getattr, names_to_modules
 from aries_async.models.common import OpenEnum, wire
 
 __all__ = [
@@ -93,8 +93,4 @@ _MOVED = {
         "EquityDetails EquityDetailsResponse OptionDetails OptionDetailsResponse SymbolError"
     ),
 }
-__getattr__ = lazy_getattr(
-    __name__,
-    {name: module for module, names in _MOVED.items() for name in names.split()},
-    globals(),
-)
+__getattr__ = lazy_getattr(__name__, names_to_modules(_MOVED), globals())

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aries_async._lazy import lazy_dir, lazy_getattr
+from aries_async._lazy import lazy_dir, lazy_getattr, names_to_modules
 
 if TYPE_CHECKING:
     from aries_async.models._account_events import (
@@ -155,7 +155,7 @@ __all__ = [
 
 # Each name loads its module on first use: a market stream does not build the account events
 # (nor the REST models their payloads are).
-_LAZY = {
+_HOMES = {
     "aries_async.models._account_events": (
         "AccountEvent AccountSnapshot BalanceEvent OrderEvent PositionEvent"
     ),
@@ -175,7 +175,6 @@ _LAZY = {
     ),
     "aries_async.models._wire": "Timestamped",
 }
-__getattr__ = lazy_getattr(
-    __name__, {name: module for module, names in _LAZY.items() for name in names.split()}, globals()
-)
+_LAZY = names_to_modules(_HOMES)
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
 __dir__ = lazy_dir(globals(), __all__)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-from aries_async._lazy import lazy_dir, lazy_getattr
+from aries_async._lazy import lazy_dir, lazy_getattr, names_to_modules
 from aries_async._validate import stored_symbol
 from aries_async.errors import QuoteError, ResponseFormatError
 from aries_async.models._quote import NO_SYMBOL, Quote
@@ -250,7 +250,7 @@ def _has_items(data: Mapping[str, Any]) -> bool:
     return isinstance(items, list) and bool(items)
 
 
-_LATER = {
+_HOMES = {
     "aries_async.models._market_other": "Holiday MarketStatus SymbolMatch SymbolType",
     "aries_async.models._bars": "Bar bars_to_wire parse_bars",
     "aries_async.models._resolutions": "RESOLUTIONS Resolution",
@@ -258,9 +258,6 @@ _LATER = {
         "EquityDetails EquityDetailsResponse OptionDetails OptionDetailsResponse SymbolError"
     ),
 }
-__getattr__ = lazy_getattr(
-    __name__,
-    {name: module for module, names in _LATER.items() for name in names.split()},
-    globals(),
-)
+_LAZY = names_to_modules(_HOMES)
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
 __dir__ = lazy_dir(globals(), __all__)

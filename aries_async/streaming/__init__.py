@@ -16,7 +16,7 @@ unknown state in :mod:`.unknown_orders`, some looked up again on a timer by
 
 from typing import TYPE_CHECKING
 
-from aries_async._lazy import lazy_dir, lazy_getattr
+from aries_async._lazy import lazy_dir, lazy_getattr, names_to_modules
 
 if TYPE_CHECKING:
     from aries_async.streaming.accounts import (
@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 # Each name loads its module on first use: a market stream does not load the account stream.
-_LAZY = {
+_HOMES = {
     "aries_async.streaming.accounts": "AccountStream OrderLookup OrderStateUnknown account_stream",
     "aries_async.streaming.charts": "ChartStream",
     "aries_async.streaming.config": "StreamConfig",
@@ -56,7 +56,6 @@ _LAZY = {
     "aries_async.streaming.protocol": "Channel",
     "aries_async.streaming.socket_requests": "EquitySnapshot",
 }
-__getattr__ = lazy_getattr(
-    __name__, {name: module for module, names in _LAZY.items() for name in names.split()}, globals()
-)
+_LAZY = names_to_modules(_HOMES)
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
 __dir__ = lazy_dir(globals(), __all__)

@@ -71,7 +71,16 @@ def test_unknown_names_still_raise_attribute_error() -> None:
         exec("from aries_async import no_such_name")  # noqa: S102
 
 
-@pytest.mark.parametrize("package", ["aries_async", "aries_async.models", "aries_async.resources"])
+@pytest.mark.parametrize(
+    "package",
+    [
+        "aries_async",
+        "aries_async.models",
+        "aries_async.models.events",
+        "aries_async.resources",
+        "aries_async.streaming",
+    ],
+)
 def test_type_checkers_see_what_the_lazy_table_serves(package: str) -> None:
     """Every lazily served name is imported under TYPE_CHECKING from the same module."""
     module = importlib.import_module(package)
