@@ -7,10 +7,10 @@ first use: a program that only polls quotes does not build these classes at impo
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import attrs
 
-from aries_async._lazy import lazy_getattr, names_to_modules
 from aries_async.models.common import OpenEnum, wire
 
 __all__ = [
@@ -84,13 +84,12 @@ class Holiday:
         return bool(self.trading_hour and self.trading_hour.strip())
 
 
-# 0.1.0 defined the bars and the details here, and a pickle names a class by its module: what
-# moved out is still found here (loaded on first use), so that pickles of then load now.
-_MOVED = {
-    "aries_async.models._bars": "Bar bars_to_wire parse_bars",
-    "aries_async.models._resolutions": "RESOLUTIONS Resolution",
-    "aries_async.models._details": (
-        "EquityDetails EquityDetailsResponse OptionDetails OptionDetailsResponse SymbolError"
-    ),
-}
-__getattr__ = lazy_getattr(__name__, names_to_modules(_MOVED), globals())
+def __getattr__(name: str) -> Any:
+    # 0.1.0 defined the bars and the details here, and a pickle names a class by its module:
+    # what moved out is served by models.market (which knows where each name now lives), so
+    # that pickles of then load now.
+    from aries_async.models import market
+
+    if name in market.__all__:
+        return getattr(market, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
