@@ -136,21 +136,3 @@ def test_the_watchlist_event_state_is_watchlist_state() -> None:
     assert "WatchlistState" in events.__all__ and "Watchlist" not in events.__all__
     with pytest.raises(AttributeError):  # a name the REST model has, never an event's
         _ = events.Watchlist
-
-
-def test_an_event_pickled_by_0_1_0_unpickles_where_it_now_lives() -> None:
-    # 0.1.0 defined the status, control and account events in models/events.py, now a facade
-    # over the modules that define them: a pickle that names it still loads.
-    import pickle
-
-    value = events.StreamConnected(attempt=2, reconnect=True, at=5.0, down_for=3.0)
-    cls = type(value)
-    assert cls.__module__ != "aries_async.models.events"
-    moved_to = cls.__module__
-    cls.__module__ = "aries_async.models.events"  # as 0.1.0 pickled it
-    try:
-        pickled = pickle.dumps(value)
-    finally:
-        cls.__module__ = moved_to
-    assert b"aries_async.models.events" in pickled
-    assert pickle.loads(pickled) == value  # noqa: S301 - our own bytes

@@ -445,33 +445,3 @@ def test_the_cli_prints_python_names_and_null_for_what_is_missing() -> None:
     assert printed["bid_price"] is None and printed["ask_price"] is None
     assert printed["received_at"] == "2026-01-02T15:30:00Z"
     assert "bid" not in printed and "last" not in printed  # no deprecated name
-
-
-@pytest.mark.parametrize("name", ["Bar", "EquityDetails", "SymbolError", "OptionDetails"])
-def test_a_model_pickled_by_0_1_0_unpickles_where_it_now_lives(name: str) -> None:
-    # 0.1.0 defined the bars and the details in models/_market_other.py, and a pickle names
-    # a class by its module: bars cached with pickle then must load now.
-    import pickle
-
-    from aries_async.models import market
-
-    cls = getattr(market, name)
-    value = (
-        market.Bar(
-            timestamp=datetime(2026, 11, 27, 14, 30, tzinfo=UTC),
-            open=Decimal("1.5"),
-            high=Decimal("2"),
-            low=Decimal("1"),
-            close=Decimal("1.75"),
-        )
-        if name == "Bar"
-        else cls()
-    )
-    moved_to = cls.__module__
-    cls.__module__ = "aries_async.models._market_other"  # as 0.1.0 pickled it
-    try:
-        pickled = pickle.dumps(value)
-    finally:
-        cls.__module__ = moved_to
-    assert b"_market_other" in pickled
-    assert pickle.loads(pickled) == value  # noqa: S301 - our own bytes
