@@ -167,7 +167,7 @@ def loads_in_pieces(
     quotes = count(b'"', 0, opening)
     if quotes % 2:  # the "[" is in a string
         return None
-    cuts = [opening]  # the first part begins with the list's first object
+    cut = opening  # the last cut; the first part begins with the list's first object
     parts: list[Any] = []  # each read as soon as its end is found, the lock let go after it
     counted = opening
     try:
@@ -176,20 +176,20 @@ def loads_in_pieces(
             quotes += count(b'"', counted, at)
             counted = at
             if quotes % 2 == 0:  # outside a string
-                cuts.append(at + 1)  # the comma between the two objects
-                parts.append(_read_part(body, cuts[-2], cuts[-1], read_items))
+                parts.append(_read_part(body, cut, at + 1, read_items))
+                cut = at + 1  # the comma between the two objects
                 give_way()
                 at = find(between, at + _PIECE)
             else:
                 at = find(between, at + len(between))
         # The last part ends before the list's last object, the only one left to the rest.
-        last = body.rfind(between, cuts[-1] + 1)
+        last = body.rfind(between, cut + 1)
         if last > counted and (quotes + count(b'"', counted, last)) % 2 == 0:
-            cuts.append(last + 1)
-            parts.append(_read_part(body, cuts[-2], cuts[-1], read_items))
+            parts.append(_read_part(body, cut, last + 1, read_items))
+            cut = last + 1
         if not parts:
             return None
-        rest = orjson.loads(b"".join((body[: cuts[0] + 1], _MARK, body[cuts[-1] :])))
+        rest = orjson.loads(b"".join((body[: opening + 1], _MARK, body[cut:])))
     except orjson.JSONDecodeError:
         return None
     return rest if _splice(rest, parts) else None
