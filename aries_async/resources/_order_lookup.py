@@ -11,22 +11,28 @@ the attempt on the server's clock by the ``Date`` of the server's answers.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from aries_async._errors_orders import OrderMatchAmbiguousError
 from aries_async._errors_wire import parse_http_date
+from aries_async.errors import ValidationError
 
 if TYPE_CHECKING:
-    from aries_async.models.orders import Order, OrderRequest
+    from aries_async.models.order_requests import OrderLeg
+    from aries_async.models.orders import Order, OrderLegState, OrderRequest
 
 __all__ = [
     "CLOCK_SLACK",
     "DATE_MARGIN",
     "HISTORY_WINDOW",
     "SDK_TAG",
+    "Told",
     "clock_lead",
     "history_window",
     "match_placed",
@@ -51,7 +57,8 @@ SDK_TAG = re.compile(r"aa-[0-9a-f]{32}")
 
 def _same_terms(order: Order, request: OrderRequest) -> bool:
     """Whether ``order`` asks what ``request`` asks: account, symbol, side, type, quantity,
-    time in force and the prices its type uses (an unused price may come back as 0)."""
+    time in force, the prices its type uses (an unused price may come back as 0) and the
+    legs (:func:`_same_legs`)."""
     if (order.account_id or request.account_id) != request.account_id:
         return False
     if (order.symbol or "").upper() != request.symbol:
@@ -66,8 +73,71 @@ def _same_terms(order: Order, request: OrderRequest) -> bool:
         return False
     uses_price = request.type in ("LIMIT", "STOP_LIMIT")
     uses_stop = request.type in ("STOP", "STOP_LIMIT")
-    return (not uses_price or order.price == request.price) and (
-        not uses_stop or order.stop_price == request.stop_price
+    if (uses_price and order.price != request.price) or (
+        uses_stop and order.stop_price != request.stop_price
+    ):
+        return False
+    return _same_legs(order, request)
+
+
+LegTerms = tuple[object, ...]
+"""A leg as compared: option or not, side, ratio, put or call, strike, expiry (None: not
+stated)."""
+
+_OPTION_TYPES = {"OPTION": True, "OPT": True, "EQUITY": False, "CS": False}
+
+
+def _leg_terms(leg: OrderLeg | OrderLegState) -> LegTerms:
+    """A leg's terms, its contract read from an OSI symbol where the leg does not state it."""
+    return _terms(leg.symbol, leg.security_type, leg.side, leg.ratio_quantity, leg)
+
+
+def _terms(
+    symbol: str | None,
+    security_type: str | None,
+    side: str | None,
+    ratio: Decimal | None,
+    leg: OrderLeg | OrderLegState | None = None,
+) -> LegTerms:
+    from aries_async.models._order_inputs import is_osi_symbol, osi_terms
+
+    option = _OPTION_TYPES.get(security_type or "")
+    put_call, strike, expiry = (
+        (leg.put_call, leg.strike_price, leg.maturity) if leg else (None, None, None)
+    )
+    if symbol and is_osi_symbol(symbol):
+        with contextlib.suppress(ValidationError):  # an expiry that is no date: not stated
+            spelt = osi_terms(symbol)
+            put_call, expiry = put_call or spelt[0], expiry or spelt[2]
+            strike = spelt[1] if strike is None else strike
+        option = True
+    if put_call is not None:
+        option = True
+    return (option, side, ratio, put_call, strike, expiry)
+
+
+def _agree(ours: LegTerms, theirs: LegTerms) -> bool:
+    """Whether two legs agree on every term both state."""
+    return all(a is None or b is None or a == b for a, b in zip(ours, theirs, strict=True))
+
+
+def _same_legs(order: Order, request: OrderRequest) -> bool:
+    """Whether the order's legs are the request's, in any order: each leg's side, ratio and
+    contract (put or call, strike, expiry; given, or spelt by an OSI symbol), compared where
+    both state them. A request without legs stands for one: an option symbol's contract (a
+    server may report a single-leg order with it), else the stock. An order reported without
+    legs is not told apart by them."""
+    if not order.legs:
+        return True
+    wanted = [_leg_terms(leg) for leg in request.legs]
+    if not wanted:  # an option symbol's contract, else the stock itself
+        wanted = [_terms(request.symbol, "EQUITY", request.side, None)]
+    got = [_leg_terms(leg) for leg in order.legs]
+    if len(got) != len(wanted):
+        return False
+    return any(
+        all(_agree(a, b) for a, b in zip(wanted, order_of, strict=True))
+        for order_of in itertools.permutations(got)
     )
 
 
@@ -121,17 +191,24 @@ def match_placed(
     request: OrderRequest,
     since: datetime,
     lead: timedelta | None = None,
+    told: Mapping[str, str] | None = None,
 ) -> Order | None:
     """The order ``request`` (as sent, with its tag) became, among ``orders``.
 
-    1. An order carrying the request's tag is the one.
-    2. Else, when the orders carry tags (some has a tag :func:`new_client_id
-       <aries_async.resources.orders.new_client_id>` made): the server echoes tags, so an
-       order of ours would carry this one: None.
-    3. Else the server does not echo tags: the one order with the request's terms created in
-       the second of ``since - lead`` or later (or with no creation time) is the one; none:
-       None. The second, not the instant: servers write times to the millisecond or the
-       second, and the order is created at the instant the attempt started or after it.
+    1. An order carrying the request's tag is the one; so is an order the client was told
+       it placed for this tag (``told``).
+    2. Else, when the server shows that it echoes tags (an order carries a tag
+       :func:`new_client_id <aries_async.resources.orders.new_client_id>` made, or the tag an
+       order in ``told`` was placed with): an order of ours would carry this one: None.
+    3. Else the server does not echo tags, or has not shown it: the one order with the
+       request's terms (legs included) created in the second of ``since - lead`` or later
+       (or with no creation time), and not placed for another tag by this client (in
+       ``told``), is the one; none: None. The second, not the instant: servers write times
+       to the millisecond or the second, and the order is created at the instant the
+       attempt started or after it.
+
+    Tags of the user's own making, on a server that echoes them, show it only through
+    ``told``: another client's orders under such tags are told apart by their terms alone.
 
     ``since - lead`` is the attempt on the server's clock, at the earliest (``lead`` is an
     upper bound, see :func:`clock_lead`): the order created for the attempt is never left
@@ -144,6 +221,8 @@ def match_placed(
         since: when the attempt started, on the client's clock (aware).
         lead: how far the client's clock is ahead of the server's, at most
             (:func:`clock_lead`); None when not known: the clocks are taken to agree.
+        told: the orders this client placed and was told so (``clOrdId`` -> the tag it
+            was sent with).
 
     Returns:
         The order, or None when no order is it (it was not placed).
@@ -153,12 +232,13 @@ def match_placed(
             orders have the request's terms since the attempt: nothing is guessed.
     """
     tag = request.client_id
+    told = told or {}
     seen: dict[str, Order] = {}
     for order in orders:
-        if tag and order.client_id == tag:
+        if tag and tag in (order.client_id, told.get(order.cl_ord_id or "")):
             return order
         seen.setdefault(order.cl_ord_id or f"#{len(seen)}", order)
-    if any(SDK_TAG.fullmatch(order.client_id or "") for order in seen.values()):
+    if any(_echoed(order, told) for order in seen.values()):
         return None
     start = since if lead is None else since - lead  # on the server's clock
     earliest = start.replace(microsecond=0)  # a server writes times to the ms or s, at best
@@ -166,7 +246,8 @@ def match_placed(
         (
             order
             for order in seen.values()
-            if _same_terms(order, request)
+            if (order.cl_ord_id or "") not in told
+            and _same_terms(order, request)
             and (order.created_at is None or order.created_at >= earliest)
         ),
         key=lambda order: order.created_at or since,
@@ -184,3 +265,31 @@ def match_placed(
         started_at=since,
         candidates=tuple(candidates),
     )
+
+
+def _echoed(order: Order, told: Mapping[str, str]) -> bool:
+    """Whether ``order`` shows that the server echoes tags: it carries one of the SDK's, or
+    the tag this client placed it with."""
+    tag = order.client_id or ""
+    return bool(tag) and (
+        SDK_TAG.fullmatch(tag) is not None or told.get(order.cl_ord_id or "") == tag
+    )
+
+
+class Told:
+    """The orders a client placed and was told so: ``clOrdId`` -> the tag it was sent with,
+    the newest :attr:`SIZE` (what :func:`match_placed` learns from)."""
+
+    SIZE = 4096
+
+    def __init__(self) -> None:
+        self.tags: dict[str, str] = {}
+
+    def add(self, cl_ord_id: str | None, tag: str | None) -> None:
+        """Remember the order ``cl_ord_id`` placed with ``tag`` (None: with none)."""
+        if not cl_ord_id:
+            return
+        self.tags.pop(cl_ord_id, None)
+        self.tags[cl_ord_id] = tag or ""
+        if len(self.tags) > self.SIZE:
+            del self.tags[next(iter(self.tags))]

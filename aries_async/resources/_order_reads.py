@@ -25,6 +25,7 @@ from aries_async.resources import _order_lookup as lookup
 from aries_async.resources._base import Resource, path_segment
 
 if TYPE_CHECKING:
+    from aries_async.client import AriesClient
     from aries_async.models.orders import Order, OrderPage, OrderRequest
 
     Halves = tuple[Callable[[], Awaitable[OrderPage]], Callable[[], AsyncGenerator[Order, None]]]
@@ -49,6 +50,11 @@ def _rfc3339(value: datetime, field: str) -> str:
 class OrderReads(Resource):
     """Order reads (the part of :class:`~aries_async.resources.orders.Orders` that sends
     nothing but ``GET``)."""
+
+    def __init__(self, client: AriesClient) -> None:
+        super().__init__(client)
+        self._told = lookup.Told()
+        """The orders this client placed and was told so, for :meth:`find_placed`."""
 
     def _pages(
         self,
@@ -195,11 +201,15 @@ class OrderReads(Resource):
 
         Reads the active orders, then the history from an hour before ``since`` to now (on the
         server's clock, by the ``Date`` of the first answer). An order
-        carrying the request's tag is the one. When none does and the account's orders carry
-        no tags (the server does not echo them: ``clientId`` names the app), the order with
-        the same symbol, side, type, quantity, time in force and limit/stop prices created in
-        the second of ``since`` or later is the one, ``since`` put on the server's clock by
-        the ``Date`` of the reads' answers (none: the clocks are taken to agree).
+        carrying the request's tag is the one. When none does and the server has not shown
+        that it echoes tags (an order carrying a tag of the SDK's making, or the tag this
+        client placed it with: ``clientId`` may name the app instead), the order with the
+        same symbol, side, type, quantity, time in force, limit/stop prices and legs created
+        in the second of ``since`` or later is the one, ``since`` put on the server's clock by
+        the ``Date`` of the reads' answers (none: the clocks are taken to agree). An order
+        this client placed for another request and was told so is never the one. Tags of
+        your own making on a server that echoes them: orders placed by other clients under
+        such tags are told apart by their terms alone; :meth:`find_by_client_id` is exact.
 
         Args:
             request: the request as sent, with its tag (:attr:`OrderOutcomeUnknownError.request
@@ -234,7 +244,9 @@ class OrderReads(Resource):
             window = lookup.history_window(since - shift, now - shift, server_now)
             async with contextlib.aclosing(self._history(request.account_id, *window)) as pages:
                 orders = [*active, *[order async for order in pages]]
-        return lookup.match_placed(orders, request, since, lookup.clock_lead(dates))
+        return lookup.match_placed(
+            orders, request, since, lookup.clock_lead(dates), self._told.tags
+        )
 
     async def _active_and_server_now(
         self, account_id: str

@@ -208,6 +208,7 @@ class Orders(OrderReads):
                 data = await self._post("/v1/orders", "orders.place", request, rejects=True)
                 ack = _acknowledgement(data, "an order")
                 placed: OrderAck = await self._structure(ack, models.OrderAck, "order ack")
+                self._told.add(placed.cl_ord_id, client_id)
                 return placed if placed.client_id else attrs.evolve(placed, client_id=client_id)
             except (ServerError, ResponseFormatError) as exc:
                 raise self._unknown(request, started, exc) from exc
@@ -296,7 +297,9 @@ class Orders(OrderReads):
         models = await load(ORDER_MODELS)
         data = await self._post("/v1/orders/replace", "orders.replace", request, rejects=True)
         ack = _acknowledgement(data, "a replace")
-        return await self._structure(ack, models.ReplaceAck, "replace ack")
+        replaced: ReplaceAck = await self._structure(ack, models.ReplaceAck, "replace ack")
+        self._told.add(replaced.cl_ord_id, request.client_id)
+        return replaced
 
     async def cancel(self, request: CancelRequest) -> CancelAck:
         """``POST /v1/orders/cancel`` (finance-dev ``orders.cancel_order``). Not retried.

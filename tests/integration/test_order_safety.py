@@ -351,14 +351,18 @@ async def test_an_order_refused_under_a_server_without_tags_is_not_found() -> No
 
 
 async def test_two_orders_with_the_terms_under_a_server_without_tags_are_not_guessed() -> None:
-    async with Simulator(clock=ManualClock(), tick_interval=None) as sim, _without_tags(sim) as c:
+    async with (
+        Simulator(clock=ManualClock(), tick_interval=None) as sim,
+        _without_tags(sim) as c,
+        _without_tags(sim) as elsewhere,  # another process of the app
+    ):
         since = datetime.fromtimestamp(sim.clock.now(), UTC)
         sim.faults.swallow_order_response = 1
         with pytest.raises(OrderOutcomeUnknownError) as info:
             await c.orders.place(order("lost"))
-        other = await c.orders.place(order("other"))  # the same terms, another intent
+        other = await elsewhere.orders.place(order("other"))  # the same terms, another intent
         dearer = OrderRequest(**{**LIMIT_BUY, "price": "1.01"}, quantity=1, client_id="dearer")
-        assert (await c.orders.place(dearer)).accepted  # another price: not a candidate
+        assert (await elsewhere.orders.place(dearer)).accepted  # another price: not a candidate
         request = info.value.request
         assert request is not None
         with pytest.raises(OrderMatchAmbiguousError) as ambiguous:
