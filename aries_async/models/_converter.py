@@ -36,6 +36,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
+from aries_async.models._lists import is_list, list_hook_factory
 from aries_async.models._values import number_decimal
 from aries_async.models.common import (
     OpenEnum,
@@ -364,6 +365,7 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
 
         return unstructure_model
 
+    conv.register_structure_hook_factory(is_list, list_hook_factory(conv))
     conv.register_structure_hook_factory(_is_tagged_union, _tagged_union_factory(conv))
     conv.register_structure_hook_factory(attrs.has, _structure_factory)
     conv.register_unstructure_hook_factory(attrs.has, _unstructure_factory)

@@ -52,7 +52,8 @@ class Accounts(Resource):
 
         def parse(data: Any, cls: type[builtins.list[Position]], what: str) -> Any:
             if not isinstance(data, list):  # the oldest documented shape was a bare array
-                data = _field(data, "positions") or []
+                data = _field(data, "positions")  # absent (left out when empty) or null: none
+                data = [] if data is None else data
             return self._parse(data, cls, what)
 
         # Structured where the body is decoded: off the event loop when the answer is large.

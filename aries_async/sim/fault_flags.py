@@ -167,6 +167,13 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_repeatable(faults.add_argument, "--malformed-amount", "ROUTE=TEXT", route_text)
     add_repeatable(faults.add_argument, "--malformed-date", "ROUTE=TEXT", route_text)
+    add_repeatable(
+        faults.add_argument,
+        "--list-as-object",
+        "ROUTE",
+        str.strip,
+        "send the first list of the route's answers as an object keyed by place",
+    )
     faults.add_argument(
         "--stall-token-requests",
         type=count,
@@ -293,5 +300,6 @@ def build_faults(args: argparse.Namespace) -> Faults:
     faults.gzip_body.update(args.gzip_body)
     faults.malformed_amount.update(args.malformed_amount)
     faults.malformed_date.update(args.malformed_date)
+    faults.list_as_object.update(args.list_as_object)
     faults.order_status_text.update(args.order_status_text)
     return faults

@@ -249,6 +249,9 @@ field                              effect
                                    looked for depth-first: an order's legs too) becomes that
                                    text (``"2026-13-45"``, ``"TBD"``): one bad date in an answer
                                    Flag: ``--malformed-date ROUTE=TEXT``.
+``list_as_object``                 routes whose answers' first list is sent as an object keyed
+                                   by the items' places (``{}`` when empty)
+                                   Flag: ``--list-as-object ROUTE``.
 =================================  =============================================================="""
 
 from __future__ import annotations
@@ -362,6 +365,8 @@ class Faults(VariantFaults):
     malformed_amount: dict[str, str] = attrs.Factory(dict)
     # A malformed calendar day in a REST answer (models read it as None, with a warning).
     malformed_date: dict[str, str] = attrs.Factory(dict)
+    # An answer whose list is an object (cattrs reads any iterable as a list).
+    list_as_object: set[str] = attrs.Factory(set)
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""

@@ -47,7 +47,7 @@ from aries_async.sim.responses import (
     shaped_error,
 )
 from aries_async.sim.routes_oauth import TOKEN_PATH, quoted_grant, token_fields
-from aries_async.sim.spoil import last_item, spoil_amount, spoil_date
+from aries_async.sim.spoil import last_item, list_as_object, spoil_amount, spoil_date
 from aries_async.sim.ws import WS_PATHS
 
 __all__ = [
@@ -219,6 +219,10 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
                 and response.status == 200
             ):
                 response = _spoiled(response, text, spoil)
+    for key in faults.list_as_object:
+        if route_matches(key, method, path, template) and isinstance(response, web.Response):
+            data = list_as_object(orjson.loads(_body_of(response)))
+            response = json_response(data, response.status)
     for key, size in faults.huge_body.items():
         if (
             route_matches(key, method, path, template)

@@ -1,14 +1,14 @@
 """One value of an answer spoiled, for the ``malformed_amount`` and ``malformed_date`` faults
 (:mod:`aries_async.sim.faults`): the value is looked for in the last object of the answer's
 first list of objects, deep in a large answer, where a reader that stops at the first items
-would miss it."""
+would miss it. And an answer whose list is an object, for the ``list_as_object`` fault."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-__all__ = ["last_item", "spoil_amount", "spoil_date"]
+__all__ = ["last_item", "list_as_object", "spoil_amount", "spoil_date"]
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _AMOUNT = re.compile(r"-?\d+(\.\d+)?")
@@ -43,3 +43,12 @@ def spoil_date(item: dict[str, Any], text: str) -> bool:
         if any(isinstance(inner, dict) and spoil_date(inner, text) for inner in nested):
             return True
     return False
+
+
+def list_as_object(data: Any) -> Any:
+    """``data`` (an answer's JSON) with its first list (the answer itself, or an object's
+    first value that is one) an object keyed by the items' places (``{}`` when empty)."""
+    if isinstance(data, list):
+        return {str(n): item for n, item in enumerate(data)}
+    key = next((k for k, v in data.items() if isinstance(v, list)), None)
+    return data if key is None else {**data, key: list_as_object(data[key])}
