@@ -17,7 +17,8 @@ A paginated method returns a :class:`Paged`: ``await`` it for one page, or itera
 A server that hands one out again (a bug, a proxy replaying a cached page, a hostile server)
 would otherwise keep an ``async for`` loop running forever, yielding the same items again;
 :class:`PageTrail` turns that into :class:`~aries_async.errors.PaginationError`. Every pager
-of the SDK keeps one.
+of the SDK keeps one. So does a page that is the one before it again (a server that ignores
+the ``page`` asked for: each number is new).
 """
 
 from __future__ import annotations
@@ -149,16 +150,26 @@ async def paginate(
 
     Raises:
         PaginationError: a continuation came back twice (``start`` included: a page that
-            names the one the loop started from would give its items again).
+            names the one the loop started from would give its items again), or a page was
+            the one before it again.
     """
     trail = PageTrail(what)
     continuation = start
     if start is not None:  # a page naming the one the loop started from would come again
         trail.follow(start)
+    before: Sequence[T] = ()
     while True:
         items, continuation = await fetch(continuation)
+        if items and items == before:
+            # A server (or a proxy) that ignores the page asked for: every page number is
+            # new, every page the same.
+            raise PaginationError(
+                f"{what}: the server sent the page it had sent before; stopping instead of "
+                "looping forever"
+            )
         for item in items:
             yield item
         if continuation is None or not items:
             return
         trail.follow(continuation)
+        before = items

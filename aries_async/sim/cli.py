@@ -114,7 +114,7 @@ is ``"METHOD /path"``, ``/path`` or ``*``)::
     --malformed-amount ROUTE=TEXT               one amount of the answer's last item is TEXT
     --malformed-date ROUTE=TEXT                 one date of the answer's last item is TEXT
     --list-as-object ROUTE                      the answer's first list sent as an object
-    --cycle-cursors                             order pages that never end
+    --cycle-cursors                             pages that never end
     --stall-token-requests N                    never answer the next N token requests
     --late-token-answers SECONDS                grant every token request, answer SECONDS later
     --token-response-omit FIELD                 granted tokens without FIELD (scope, expires_in...)

@@ -154,8 +154,10 @@ field                              effect
                                    With ``huge_body``: a small download that decodes to a
                                    large body (the padding compresses a thousandfold)
                                    Flag: ``--gzip-body ROUTE``.
-``cycle_cursors``                  the order lists' last page (of two or more) names the second
-                                   page as ``nextCursor`` instead of 0: the pages never end
+``cycle_cursors``                  pages that never end: the order lists' last page (of two or
+                                   more) names the second as ``nextCursor`` instead of 0, and
+                                   the listings paged by number answer the first page whatever
+                                   ``page`` is asked (a server or proxy that ignores it)
                                    Flag: ``--cycle-cursors``.
 ``stall_token_requests``           the next N token requests are counted and never answered nor
                                    processed (a renewal stuck at the server: its refresh token

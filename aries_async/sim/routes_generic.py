@@ -19,8 +19,7 @@ one that answers from the description alone.
   (``page`` from 1 and a page size; the last page is short) and ``next_page`` (an opaque
   ``nextPage`` token); the token is absent on the last page. Other list answers carry
   :data:`LIST_SIZE` items, or as many as a ``limit``/``size``/``countback`` parameter asks (at
-  most :data:`MAX_ITEMS`). The ``short_pages`` fault cuts the token-style pages short, with a
-  continuation.
+  most :data:`MAX_ITEMS`). ``short_pages`` cuts token-style pages short, a continuation kept.
 * ``text/plain`` operations answer the simulator's clock in Unix seconds.
 """
 
@@ -293,8 +292,9 @@ def _page(
     style = paging["style"]
     size_name = paging.get("size", "pageSize" if style == "next_page" else "limit")
     size = max(1, int(params.get(size_name) or _DEFAULT_PAGE))
-    if style == "page":
-        page = max(1, int(params.get("page") or 1))
+    faults = context_of(request).faults
+    if style == "page":  # Faults.cycle_cursors: the page number ignored, the pages never end
+        page = 1 if faults.cycle_cursors else max(1, int(params.get("page") or 1))
         start = (page - 1) * size
         answer.extra.update({"page": page, size_name: size})
     elif style == "cursor":
@@ -306,7 +306,7 @@ def _page(
             return _bad(request, op, "INVALID_PARAMETER", "unknown paging token", paging["param"])
         start = found
     end = min(start + size, total)
-    short = context_of(request).faults.short_pages
+    short = faults.short_pages
     if short is not None and style != "page":  # a short page that is not the last
         end = min(end, start + max(short, 1))
     answer.indexes = range(start, max(start, end))

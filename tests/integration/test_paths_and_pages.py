@@ -96,6 +96,18 @@ async def test_a_cycling_cursor_stops_the_iterator_with_a_typed_error(sim: Simul
             await client.orders.active(ACCOUNT, page_size=2)
 
 
+async def test_a_server_that_ignores_the_page_number_stops_the_iterator(sim: Simulator) -> None:
+    """Each page number new, every page the first: the trail of continuations never repeats."""
+    async with AriesClient(sim.client_config(), token=sim.issue_token()) as client:
+        first = await _drain(client.analytics.ratings(tickers="AAPL", page_size=2))
+        assert len(first) > 2  # more than one page
+        sim.faults.cycle_cursors = True
+        seen: list[Any] = []
+        with pytest.raises(PaginationError, match="page it had sent before"):
+            await _collect(client.analytics.ratings(tickers="AAPL", page_size=2), seen)
+        assert seen == first[:2]
+
+
 def test_a_page_trail_refuses_any_continuation_seen_before() -> None:
     trail = PageTrail("dividends")
     for url in ("https://api/v1/x?next=a", "https://api/v1/x?next=b", "/v1/x?next=c"):
