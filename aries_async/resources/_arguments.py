@@ -39,8 +39,14 @@ def blank_text(value: Any, schema: Mapping[str, Any]) -> bool:
 
 
 def _number(method: str, name: str, value: Any, text: bool = False) -> Decimal:
-    """``value`` as a finite Decimal (from a Decimal, an int, a float; a decimal string too
-    when ``text``)."""
+    """``value`` as a finite Decimal: from a Decimal or an int; when ``text`` (money or a
+    quantity the wire takes as a decimal string) from a decimal string too, never a float (it
+    would send its binary noise, ``0.1 + 0.2`` as ``0.30000000000000004``); otherwise (a JSON
+    number: a market-data filter) from a float by its shortest text."""
+    if text and isinstance(value, float):
+        raise invalid(
+            method, name, f"float {value!r} refused, pass a Decimal, int or str (floats lose money)"
+        )
     if isinstance(value, Decimal):
         number: Decimal | None = value if value.is_finite() else None
     elif isinstance(value, bool) or (isinstance(value, str) and not text):
