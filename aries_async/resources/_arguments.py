@@ -12,11 +12,16 @@ from typing import Any
 
 import attrs
 
+from aries_async.apispec import schemas
 from aries_async.apispec.amounts import is_decimal_string
 from aries_async.apispec.naming import query_time, ref_name, variants
 from aries_async.errors import ValidationError
 from aries_async.models._values import number_decimal
-from aries_async.models.common import datetime_to_epoch, datetime_to_wire, decimal_to_wire
+from aries_async.models.common import (
+    datetime_to_epoch,
+    datetime_to_wire,
+    decimal_to_wire,
+)
 
 __all__ = ["blank_text", "body_value", "invalid", "query_value"]
 
@@ -123,20 +128,20 @@ def query_value(
 def body_value(
     method: str, name: str, value: Any, schema: dict[str, Any], owner: str, wire: str = ""
 ) -> Any:
-    """A body value as JSON, checked against its schema: an attrs model through the
-    converter, a mapping as given (wire names), a list item by item."""
+    """A body value as JSON, checked against its schema: an object (a mapping by wire names,
+    or an attrs model) key by key (:func:`_object`), a list item by item (``name[0]``...), a
+    scalar by its type and format."""
     kinds = [alt for alt in variants(schema) if alt.get("type") != "null"]
     kind = kinds[0] if kinds else {}
     if attrs.has(type(value)) or isinstance(value, Mapping):
         if not (ref_name(kind) or kind.get("type") == "object"):
             raise invalid(method, name, f"must be {kind.get('type', 'a value')}, got a mapping")
-        from aries_async.models._converter import unstructure
-
-        return unstructure(value)
+        return _object(method, name, value, kind, owner)
     if kind.get("type") == "array":
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
             raise invalid(method, name, f"must be a list, got {value!r}")
-        return [body_value(method, name, item, kind.get("items", {}), owner) for item in value]
+        items = kind.get("items", {})
+        return [body_value(method, f"{name}[{i}]", v, items, owner) for i, v in enumerate(value)]
     if ref_name(kind):
         raise invalid(method, name, f"must be a {ref_name(kind)} or a mapping, got {value!r}")
     if kind.get("type") == "string" and is_decimal_string(owner, wire):
@@ -145,6 +150,10 @@ def body_value(
         if not isinstance(value, datetime) or value.tzinfo is None:
             raise invalid(method, name, f"must be a timezone-aware datetime, got {value!r}")
         return datetime_to_wire(value)
+    if kind.get("format") == "date":
+        if not isinstance(value, date) or isinstance(value, datetime):
+            raise invalid(method, name, f"must be a datetime.date, got {value!r}")
+        return value.isoformat()
     if kind.get("type") == "number":
         return float(_number(method, name, value))
     expected: dict[str, type | tuple[type, ...]] = {"string": str, "integer": int, "boolean": bool}
@@ -154,3 +163,40 @@ def body_value(
     ):
         raise invalid(method, name, f"must be {kind['type']}, got {value!r}")
     return value
+
+
+def _object(method: str, name: str, value: Any, kind: dict[str, Any], owner: str) -> Any:
+    """An object checked against its schema: a key it does not name is refused (naming those
+    it does), a required one must be there (and not blank text), and each value is checked as
+    :func:`body_value` checks a parameter, under the name ``name.key``.
+
+    A mapping is given by wire names and sent as checked; an attrs model is sent through the
+    converter.
+    """
+    schema_name = ref_name(kind)
+    target: dict[str, Any] = schemas()[schema_name] if schema_name else kind
+    properties: dict[str, Any] = target.get("properties", {})
+    extra = target.get("additionalProperties", "properties" not in target)
+    if attrs.has(type(value)):
+        from aries_async.models._converter import unstructure
+
+        return unstructure(value)
+    given = value
+    body: dict[str, Any] = {}
+    for key, item in given.items():
+        if not isinstance(key, str):
+            raise invalid(method, name, f"keys must be strings (wire names), got {key!r}")
+        prop = properties.get(key)
+        if prop is None and not extra:
+            allowed = ", ".join(sorted(properties))
+            raise invalid(method, f"{name}.{key}", f"is an unknown key (allowed: {allowed})")
+        if item is not None:
+            where = schema_name or owner
+            schema = prop if prop is not None else extra if isinstance(extra, dict) else {}
+            body[key] = body_value(method, f"{name}.{key}", item, schema, where, key)
+    for key in target.get("required", []):
+        if key not in body:
+            raise invalid(method, f"{name}.{key}", "is required")
+        if blank_text(body[key], properties.get(key, {})):
+            raise invalid(method, f"{name}.{key}", "must not be empty")
+    return body

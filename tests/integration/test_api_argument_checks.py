@@ -8,7 +8,9 @@ item, the item and its key); the simulator's journal stays empty.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +18,7 @@ import pytest
 
 from aries_async import AriesClient
 from aries_async.errors import ValidationError
+from aries_async.models.generated import PredMdHistoryRequest
 from aries_async.sim import Simulator
 
 Call = Callable[[AriesClient], Awaitable[Any]]
@@ -73,3 +76,89 @@ async def test_a_huge_prediction_quantity_is_refused_by_the_simulator_not_failed
 
     with pytest.raises(BadRequestError, match="quantity"):
         await aries.predictions.orders.place(**{**PRED, "quantity": Decimal("1e400")})
+
+
+BAD_ITEMS: list[tuple[Call, str, str]] = [
+    (
+        lambda c: c.watchlists.replace_all(watchlists=[{"nme": "x", "symbols": ["AAPL"]}]),
+        "watchlists[0].nme",
+        "allowed: name, symbols",
+    ),
+    (
+        lambda c: c.watchlists.replace_all(watchlists=[{"symbols": ["AAPL"]}]),
+        "watchlists[0].name",
+        "is required",
+    ),
+    (
+        lambda c: c.watchlists.replace_all(watchlists=[{"name": "A"}, {"name": 5}]),
+        "watchlists[1].name",
+        "must be string",
+    ),
+    (
+        lambda c: c.watchlists.replace_all(watchlists=[{"name": "A", "symbols": ["KO", 7]}]),
+        "watchlists[0].symbols[1]",
+        "must be string",
+    ),
+    (
+        lambda c: c.analytics.stock_screener(
+            operator="AND", clauses=[{"field": "marketCap", "operator": "gt", "value": 1e9}]
+        ),
+        "clauses[0].value",
+        "must be string",
+    ),
+    (
+        lambda c: c.analytics.stock_screener(operator="AND", clauses=[{"fieldz": "marketCap"}]),
+        "clauses[0].fieldz",
+        "allowed: field, operator, value",
+    ),
+    (
+        lambda c: c.predictions.history.history_batch(queries=[{"sym": CONTRACT}]),
+        "queries[0].sym",
+        "unknown key",
+    ),
+    (
+        lambda c: c.predictions.history.history_batch(
+            queries=[{"symbol": CONTRACT, "from": "2026-01-01T00:00:00"}]
+        ),
+        "queries[0].from",
+        "timezone-aware datetime",
+    ),
+    (
+        lambda c: c.predictions.history.history_batch(queries=[{"symbol": CONTRACT, "limit": "5"}]),
+        "queries[0].limit",
+        "must be integer",
+    ),
+    (
+        lambda c: c.predictions.history.history_batch(queries=[{7: CONTRACT}]),  # type: ignore[dict-item]
+        "queries[0]",
+        "keys must be strings",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "field", "why"), BAD_ITEMS)
+async def test_a_body_item_is_checked_against_its_schema(
+    aries: AriesClient, sim: Simulator, call: Call, field: str, why: str
+) -> None:
+    error = await _refused(aries, sim, call)
+    assert error.field == field
+    assert why in str(error)
+
+
+async def test_good_body_items_are_sent_as_the_wire_wants_them(
+    aries: AriesClient, sim: Simulator
+) -> None:
+    when = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    await aries.predictions.history.history_batch(
+        queries=[
+            PredMdHistoryRequest(symbol=CONTRACT, from_=when, limit=5),
+            {"symbol": CONTRACT, "to": when},
+        ]
+    )
+    (sent,) = list(sim.journal)
+    assert json.loads(sent.body) == {
+        "queries": [
+            {"symbol": CONTRACT, "from": "2026-01-01T12:00:00Z", "limit": 5},
+            {"symbol": CONTRACT, "to": "2026-01-01T12:00:00Z"},
+        ]
+    }
