@@ -21,6 +21,8 @@ from aries_async.models.common import (
     datetime_to_epoch,
     datetime_to_wire,
     decimal_to_wire,
+    field_wire_name,
+    wire_case,
 )
 
 __all__ = ["blank_text", "body_value", "invalid", "query_value"]
@@ -170,18 +172,16 @@ def _object(method: str, name: str, value: Any, kind: dict[str, Any], owner: str
     it does), a required one must be there (and not blank text), and each value is checked as
     :func:`body_value` checks a parameter, under the name ``name.key``.
 
-    A mapping is given by wire names and sent as checked; an attrs model is sent through the
-    converter.
+    A mapping is given by wire names and sent as checked; an attrs model is read by its
+    fields' wire names, their Python values checked (a naive datetime is refused, not taken
+    for UTC), and sent through the converter, as before.
     """
     schema_name = ref_name(kind)
     target: dict[str, Any] = schemas()[schema_name] if schema_name else kind
     properties: dict[str, Any] = target.get("properties", {})
     extra = target.get("additionalProperties", "properties" not in target)
-    if attrs.has(type(value)):
-        from aries_async.models._converter import unstructure
-
-        return unstructure(value)
-    given = value
+    model = attrs.has(type(value))
+    given = _wire_items(value) if model else value
     body: dict[str, Any] = {}
     for key, item in given.items():
         if not isinstance(key, str):
@@ -199,4 +199,24 @@ def _object(method: str, name: str, value: Any, kind: dict[str, Any], owner: str
             raise invalid(method, f"{name}.{key}", "is required")
         if blank_text(body[key], properties.get(key, {})):
             raise invalid(method, f"{name}.{key}", "must not be empty")
+    if model:
+        from aries_async.models._converter import unstructure
+
+        return unstructure(value)
     return body
+
+
+def _wire_items(model: Any) -> dict[str, Any]:
+    """An attrs model's fields by their wire names (as the converter writes them), the ones
+    that are None left out, with the keys of an open model's ``__wire_extra__`` field."""
+    cls = type(model)
+    case = wire_case(cls)
+    extra = getattr(cls, "__wire_extra__", None)
+    items = {
+        field_wire_name(a, case): getattr(model, a.name)
+        for a in attrs.fields(cls)
+        if a.name != extra and getattr(model, a.name) is not None
+    }
+    if extra is not None:
+        items.update(getattr(model, extra))
+    return items

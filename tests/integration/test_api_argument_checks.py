@@ -18,7 +18,7 @@ import pytest
 
 from aries_async import AriesClient
 from aries_async.errors import ValidationError
-from aries_async.models.generated import PredMdHistoryRequest
+from aries_async.models.generated import PredMdHistoryRequest, ScreenClause, WatchlistRequest
 from aries_async.sim import Simulator
 
 Call = Callable[[AriesClient], Awaitable[Any]]
@@ -34,6 +34,7 @@ PRED: dict[str, Any] = {
     "price": Decimal("0.42"),
 }
 CONTRACT = "KXFED-26MAR-T4.00"
+NAIVE = datetime(2026, 1, 1)  # the naive time under test
 
 
 async def _refused(aries: AriesClient, sim: Simulator, call: Call) -> ValidationError:
@@ -95,6 +96,11 @@ BAD_ITEMS: list[tuple[Call, str, str]] = [
         "must be string",
     ),
     (
+        lambda c: c.watchlists.replace_all(watchlists=[WatchlistRequest(name=5)]),  # type: ignore[arg-type]
+        "watchlists[0].name",
+        "must be string",
+    ),
+    (
         lambda c: c.watchlists.replace_all(watchlists=[{"name": "A", "symbols": ["KO", 7]}]),
         "watchlists[0].symbols[1]",
         "must be string",
@@ -102,6 +108,14 @@ BAD_ITEMS: list[tuple[Call, str, str]] = [
     (
         lambda c: c.analytics.stock_screener(
             operator="AND", clauses=[{"field": "marketCap", "operator": "gt", "value": 1e9}]
+        ),
+        "clauses[0].value",
+        "must be string",
+    ),
+    (
+        lambda c: c.analytics.stock_screener(
+            operator="AND",
+            clauses=[ScreenClause(field="marketCap", operator="gt", value=1e9)],  # type: ignore[arg-type]
         ),
         "clauses[0].value",
         "must be string",
@@ -119,6 +133,13 @@ BAD_ITEMS: list[tuple[Call, str, str]] = [
     (
         lambda c: c.predictions.history.history_batch(
             queries=[{"symbol": CONTRACT, "from": "2026-01-01T00:00:00"}]
+        ),
+        "queries[0].from",
+        "timezone-aware datetime",
+    ),
+    (
+        lambda c: c.predictions.history.history_batch(
+            queries=[PredMdHistoryRequest(symbol=CONTRACT, from_=NAIVE)]
         ),
         "queries[0].from",
         "timezone-aware datetime",
