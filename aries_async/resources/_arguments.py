@@ -97,9 +97,9 @@ def _scalar(method: str, name: str, value: Any, schema: Mapping[str, Any]) -> st
         return datetime_to_wire(value)
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        return decimal_to_wire(Decimal(value))
-    raise invalid(method, name, f"must be a string, got {value!r}")
+    # A number is refused, not written out: the text of an identifier (a CIK's, a CUSIP's
+    # leading zeros), a ticker or a code is the user's to give, as the signature (``str``) says.
+    raise invalid(method, name, f"must be a string (the text the API takes), got {value!r}")
 
 
 def query_value(

@@ -183,3 +183,20 @@ async def test_good_body_items_are_sent_as_the_wire_wants_them(
             {"symbol": CONTRACT, "to": "2026-01-01T12:00:00Z"},
         ]
     }
+
+
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda c: c.stocks.trades(123), "ticker"),  # type: ignore[arg-type]
+        (lambda c: c.financials.income_statements(cik=320193), "cik"),  # type: ignore[arg-type]
+        (lambda c: c.company.profile(cusip=Decimal("37833100")), "cusip"),  # type: ignore[arg-type]
+        (lambda c: c.options.chain_snapshot("AAPL", strike_price_gte=180), "strike_price_gte"),  # type: ignore[arg-type]
+    ],
+)
+async def test_a_number_for_a_text_parameter_is_refused(
+    aries: AriesClient, sim: Simulator, call: Call, field: str
+) -> None:
+    error = await _refused(aries, sim, call)
+    assert error.field == field
+    assert "must be a string" in str(error)
