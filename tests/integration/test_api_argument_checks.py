@@ -200,3 +200,31 @@ async def test_a_number_for_a_text_parameter_is_refused(
     error = await _refused(aries, sim, call)
     assert error.field == field
     assert "must be a string" in str(error)
+
+
+WRONG_TYPES: list[tuple[Call, str, str]] = [
+    (lambda c: c.orders.place(None), "request", "OrderRequest"),  # type: ignore[arg-type]
+    (lambda c: c.orders.place({"symbol": "AAPL"}), "request", "OrderRequest"),  # type: ignore[arg-type]
+    (lambda c: c.orders.preview(None), "request", "OrderRequest"),  # type: ignore[arg-type]
+    (lambda c: c.orders.replace(None), "request", "ReplaceRequest"),  # type: ignore[arg-type]
+    (lambda c: c.orders.cancel({}), "request", "CancelRequest"),  # type: ignore[arg-type]
+    (
+        lambda c: c.orders.find_placed(None, since=datetime.now(UTC)),  # type: ignore[arg-type]
+        "request",
+        "OrderRequest",
+    ),
+    (lambda c: c.orders.reconcile("TEST-ACCOUNT-001", None), "orders", "list of Order"),  # type: ignore[arg-type]
+    (lambda c: c.orders.reconcile("TEST-ACCOUNT-001", [1]), "orders", "list of Order"),  # type: ignore[list-item]
+    (lambda c: c.market.quotes(None), "symbols", "a list of strings"),  # type: ignore[arg-type]
+    (lambda c: c.market.quotes(5), "symbols", "a list of strings"),  # type: ignore[arg-type]
+    (lambda c: c.market.option_details(None), "symbols", "a list of strings"),  # type: ignore[arg-type]
+]
+
+
+@pytest.mark.parametrize(("call", "field", "expected"), WRONG_TYPES)
+async def test_a_hand_written_call_refuses_the_wrong_type_by_name(
+    aries: AriesClient, sim: Simulator, call: Call, field: str, expected: str
+) -> None:
+    error = await _refused(aries, sim, call)
+    assert error.field == field
+    assert expected in str(error)
