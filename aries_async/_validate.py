@@ -151,8 +151,14 @@ _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 """Characters no field value may hold: CR and LF (which would start another header or the
 body: header injection), NUL and the other controls; a tab is allowed."""
-_RESERVED_HEADERS = frozenset(("authorization", "host", "content-length", "transfer-encoding"))
-"""Set by the client and aiohttp alone: the bearer token and the message framing."""
+_RESERVED_HEADERS: dict[str, str] = {
+    "authorization": "the client sets it (the bearer token of the signed-in session)",
+    "host": "the client sets it (the host of its base URL, which the token is sent to)",
+    "content-length": "aiohttp sets it (the length of the body it sends)",
+    "transfer-encoding": "aiohttp sets it (how the body it sends is framed)",
+}
+"""Set by the client and aiohttp alone (the bearer token, the host, the message framing):
+lower-case name -> why, as the refusal says it."""
 
 
 def require_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -179,9 +185,7 @@ def require_headers(headers: Mapping[str, str]) -> dict[str, str]:
         lower = name.lower()
         if lower in _RESERVED_HEADERS:
             raise ValidationError(
-                f"header {name!r} cannot be given: the client sets it (Authorization: the "
-                "bearer token of the signed-in session)",
-                field="headers",
+                f"header {name!r} cannot be given: {_RESERVED_HEADERS[lower]}", field="headers"
             )
         if lower in seen:
             raise ValidationError(
