@@ -4,7 +4,8 @@ is sent."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
 from aries_async.errors import ValidationError
 
@@ -14,10 +15,14 @@ __all__ = [
     "refuse_option_ticker",
     "require_count",
     "require_headers",
+    "require_instance",
+    "require_items",
     "require_symbol",
     "require_text",
     "stored_symbol",
 ]
+
+_T = TypeVar("_T")
 
 
 def stored_symbol(symbol: str) -> str:
@@ -37,6 +42,42 @@ def require_text(value: object, field: str) -> str:
     if not text:
         raise ValidationError(f"{field} must be a non-empty string, got {value!r}", field=field)
     return text
+
+
+def require_instance(value: object, kind: type[_T], field: str) -> _T:
+    """``value``, when it is a ``kind`` (a call's request model).
+
+    Raises:
+        ValidationError: naming ``field`` and the type it must be, for anything else (a
+            mapping of the same fields too: the model is what checks them).
+    """
+    if not isinstance(value, kind):
+        raise ValidationError(
+            f"{field} must be {_article(kind.__name__)} {kind.__name__}, got {value!r:.80}",
+            field=field,
+        )
+    return value
+
+
+def require_items(value: object, field: str, kind: type | None = None) -> list[Any]:
+    """The items of ``value``, when it is a list of them (any iterable but a string, bytes or a
+    mapping), each a ``kind`` when one is given.
+
+    Raises:
+        ValidationError: naming ``field``, for anything else.
+    """
+    what = f"a list of {kind.__name__}" if kind else "a list of strings (or one string)"
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise ValidationError(f"{field} must be {what}, got {value!r:.80}", field=field)
+    items = list(value)
+    for item in items:
+        if kind is not None and not isinstance(item, kind):
+            raise ValidationError(f"{field} must be {what}, got {item!r:.80} in it", field=field)
+    return items
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1].upper() in "AEIOU" else "a"
 
 
 MAX_SYMBOL_LENGTH = 21
@@ -110,8 +151,14 @@ _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 """Characters no field value may hold: CR and LF (which would start another header or the
 body: header injection), NUL and the other controls; a tab is allowed."""
-_RESERVED_HEADERS = frozenset(("authorization", "host", "content-length", "transfer-encoding"))
-"""Set by the client and aiohttp alone: the bearer token and the message framing."""
+_RESERVED_HEADERS: dict[str, str] = {
+    "authorization": "the client sets it (the bearer token of the signed-in session)",
+    "host": "the client sets it (the host of its base URL, which the token is sent to)",
+    "content-length": "aiohttp sets it (the length of the body it sends)",
+    "transfer-encoding": "aiohttp sets it (how the body it sends is framed)",
+}
+"""Set by the client and aiohttp alone (the bearer token, the host, the message framing):
+lower-case name -> why, as the refusal says it."""
 
 
 def require_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -138,9 +185,7 @@ def require_headers(headers: Mapping[str, str]) -> dict[str, str]:
         lower = name.lower()
         if lower in _RESERVED_HEADERS:
             raise ValidationError(
-                f"header {name!r} cannot be given: the client sets it (Authorization: the "
-                "bearer token of the signed-in session)",
-                field="headers",
+                f"header {name!r} cannot be given: {_RESERVED_HEADERS[lower]}", field="headers"
             )
         if lower in seen:
             raise ValidationError(

@@ -47,6 +47,7 @@ from aries_async.models.common import (
     parse_date,
     parse_datetime,
     parse_decimal,
+    wire_case,
 )
 
 __all__ = ["converter", "strict_converter", "structure", "unstructure"]
@@ -54,10 +55,6 @@ __all__ = ["converter", "strict_converter", "structure", "unstructure"]
 T = TypeVar("T")
 
 _log = logging.getLogger("aries_async.models")
-
-
-def _wire_case(cls: type) -> str:
-    return str(getattr(cls, "__wire_case__", "camel"))
 
 
 def _strip_optional(tp: Any) -> Any:
@@ -259,7 +256,7 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
 
     def _detailed_structure_fn(cls: type[Any]) -> _Hook:
         """cattrs' own structuring of ``cls``, which says which field is wrong and why."""
-        case = _wire_case(cls)
+        case = wire_case(cls)
         fields = attrs.fields(cls)
         overrides: dict[str, Any] = {
             a.name: override(rename=field_wire_name(a, case)) for a in fields
@@ -283,7 +280,7 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
 
     def _structure_factory(cls: type[Any]) -> _Hook:
         attrs.resolve_types(cls)
-        case = _wire_case(cls)
+        case = wire_case(cls)
         fields = [a for a in attrs.fields(cls) if a.init]
         hooks = {a.name: _field_hook(conv, a) for a in fields}
         fast: _Hook | None = None
@@ -335,7 +332,7 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
 
     def _unstructure_factory(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
         attrs.resolve_types(cls)
-        case = _wire_case(cls)
+        case = wire_case(cls)
         fields = attrs.fields(cls)
         extra = getattr(cls, "__wire_extra__", None)
         fields = tuple(a for a in fields if a.name != extra)

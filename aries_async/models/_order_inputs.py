@@ -302,6 +302,8 @@ def check_symbol(value: str | None) -> None:
         if "," in value:  # the quotes call's separator: two instruments, not one
             raise ValidationError(f"symbol: one symbol per order, got {value!r}", field="symbol")
     check_text(value, "symbol", low=1, high=MAX_SYMBOL_LENGTH)
+    if value is not None and is_osi_symbol(value):
+        osi_terms(value)  # the pattern lets an expiry through that is no date (month 13)
 
 
 def check_currency(value: str | None) -> None:

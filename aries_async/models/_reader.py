@@ -39,7 +39,7 @@ import attrs
 import msgspec
 
 from aries_async.models._values import parse_decimal
-from aries_async.models.common import OpenEnum, field_wire_name
+from aries_async.models.common import OpenEnum, field_wire_name, wire_case
 
 __all__ = ["BodyReader", "Unread", "body_reader"]
 
@@ -127,7 +127,7 @@ def _mirror(
     attrs.resolve_types(cls)
     if any(hasattr(cls, name) for name in ("__wire_extra__", "__wire_tag__")):
         return None
-    case = str(getattr(cls, "__wire_case__", "camel"))
+    case = wire_case(cls)
     fields: list[tuple[str, Any, Any]] = []
     amounts: list[str] = []
     times: list[str] = []

@@ -35,6 +35,7 @@ __all__ = [
     "parse_datetime",
     "parse_decimal",
     "wire",
+    "wire_case",
 ]
 
 _E = TypeVar("_E", bound="OpenEnum")
@@ -283,6 +284,12 @@ def epoch_ms(value: object) -> int | None:
     except (ValueError, OverflowError, OSError):
         return None
     return None if when is None else datetime_to_epoch(when, "ms")
+
+
+def wire_case(cls: type) -> str:
+    """How a model's fields are named on the wire: ``"camel"``, or ``"snake"`` when the class
+    sets ``__wire_case__ = "snake"``."""
+    return str(getattr(cls, "__wire_case__", "camel"))
 
 
 def field_wire_name(field: attrs.Attribute[Any], case: str) -> str:

@@ -12,11 +12,18 @@ from typing import Any
 
 import attrs
 
+from aries_async.apispec import schemas
 from aries_async.apispec.amounts import is_decimal_string
 from aries_async.apispec.naming import query_time, ref_name, variants
 from aries_async.errors import ValidationError
 from aries_async.models._values import number_decimal
-from aries_async.models.common import datetime_to_epoch, datetime_to_wire, decimal_to_wire
+from aries_async.models.common import (
+    datetime_to_epoch,
+    datetime_to_wire,
+    decimal_to_wire,
+    field_wire_name,
+    wire_case,
+)
 
 __all__ = ["blank_text", "body_value", "invalid", "query_value"]
 
@@ -39,8 +46,14 @@ def blank_text(value: Any, schema: Mapping[str, Any]) -> bool:
 
 
 def _number(method: str, name: str, value: Any, text: bool = False) -> Decimal:
-    """``value`` as a finite Decimal (from a Decimal, an int, a float; a decimal string too
-    when ``text``)."""
+    """``value`` as a finite Decimal: from a Decimal or an int; when ``text`` (money or a
+    quantity the wire takes as a decimal string) from a decimal string too, never a float (it
+    would send its binary noise, ``0.1 + 0.2`` as ``0.30000000000000004``); otherwise (a JSON
+    number: a market-data filter) from a float by its shortest text."""
+    if text and isinstance(value, float):
+        raise invalid(
+            method, name, f"float {value!r} refused, pass a Decimal, int or str (floats lose money)"
+        )
     if isinstance(value, Decimal):
         number: Decimal | None = value if value.is_finite() else None
     elif isinstance(value, bool) or (isinstance(value, str) and not text):
@@ -84,9 +97,9 @@ def _scalar(method: str, name: str, value: Any, schema: Mapping[str, Any]) -> st
         return datetime_to_wire(value)
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        return decimal_to_wire(Decimal(value))
-    raise invalid(method, name, f"must be a string, got {value!r}")
+    # A number is refused, not written out: the text of an identifier (a CIK's, a CUSIP's
+    # leading zeros), a ticker or a code is the user's to give, as the signature (``str``) says.
+    raise invalid(method, name, f"must be a string (the text the API takes), got {value!r}")
 
 
 def query_value(
@@ -117,20 +130,20 @@ def query_value(
 def body_value(
     method: str, name: str, value: Any, schema: dict[str, Any], owner: str, wire: str = ""
 ) -> Any:
-    """A body value as JSON, checked against its schema: an attrs model through the
-    converter, a mapping as given (wire names), a list item by item."""
+    """A body value as JSON, checked against its schema: an object (a mapping by wire names,
+    or an attrs model) key by key (:func:`_object`), a list item by item (``name[0]``...), a
+    scalar by its type and format."""
     kinds = [alt for alt in variants(schema) if alt.get("type") != "null"]
     kind = kinds[0] if kinds else {}
     if attrs.has(type(value)) or isinstance(value, Mapping):
         if not (ref_name(kind) or kind.get("type") == "object"):
             raise invalid(method, name, f"must be {kind.get('type', 'a value')}, got a mapping")
-        from aries_async.models._converter import unstructure
-
-        return unstructure(value)
+        return _object(method, name, value, kind, owner)
     if kind.get("type") == "array":
         if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
             raise invalid(method, name, f"must be a list, got {value!r}")
-        return [body_value(method, name, item, kind.get("items", {}), owner) for item in value]
+        items = kind.get("items", {})
+        return [body_value(method, f"{name}[{i}]", v, items, owner) for i, v in enumerate(value)]
     if ref_name(kind):
         raise invalid(method, name, f"must be a {ref_name(kind)} or a mapping, got {value!r}")
     if kind.get("type") == "string" and is_decimal_string(owner, wire):
@@ -139,6 +152,10 @@ def body_value(
         if not isinstance(value, datetime) or value.tzinfo is None:
             raise invalid(method, name, f"must be a timezone-aware datetime, got {value!r}")
         return datetime_to_wire(value)
+    if kind.get("format") == "date":
+        if not isinstance(value, date) or isinstance(value, datetime):
+            raise invalid(method, name, f"must be a datetime.date, got {value!r}")
+        return value.isoformat()
     if kind.get("type") == "number":
         return float(_number(method, name, value))
     expected: dict[str, type | tuple[type, ...]] = {"string": str, "integer": int, "boolean": bool}
@@ -148,3 +165,58 @@ def body_value(
     ):
         raise invalid(method, name, f"must be {kind['type']}, got {value!r}")
     return value
+
+
+def _object(method: str, name: str, value: Any, kind: dict[str, Any], owner: str) -> Any:
+    """An object checked against its schema: a key it does not name is refused (naming those
+    it does), a required one must be there (and not blank text), and each value is checked as
+    :func:`body_value` checks a parameter, under the name ``name.key``.
+
+    A mapping is given by wire names and sent as checked; an attrs model is read by its
+    fields' wire names, their Python values checked (a naive datetime is refused, not taken
+    for UTC), and sent through the converter, as before.
+    """
+    schema_name = ref_name(kind)
+    target: dict[str, Any] = schemas()[schema_name] if schema_name else kind
+    properties: dict[str, Any] = target.get("properties", {})
+    extra = target.get("additionalProperties", "properties" not in target)
+    model = attrs.has(type(value))
+    given = _wire_items(value) if model else value
+    body: dict[str, Any] = {}
+    for key, item in given.items():
+        if not isinstance(key, str):
+            raise invalid(method, name, f"keys must be strings (wire names), got {key!r}")
+        prop = properties.get(key)
+        if prop is None and not extra:
+            allowed = ", ".join(sorted(properties))
+            raise invalid(method, f"{name}.{key}", f"is an unknown key (allowed: {allowed})")
+        if item is not None:
+            where = schema_name or owner
+            schema = prop if prop is not None else extra if isinstance(extra, dict) else {}
+            body[key] = body_value(method, f"{name}.{key}", item, schema, where, key)
+    for key in target.get("required", []):
+        if key not in body:
+            raise invalid(method, f"{name}.{key}", "is required")
+        if blank_text(body[key], properties.get(key, {})):
+            raise invalid(method, f"{name}.{key}", "must not be empty")
+    if model:
+        from aries_async.models._converter import unstructure
+
+        return unstructure(value)
+    return body
+
+
+def _wire_items(model: Any) -> dict[str, Any]:
+    """An attrs model's fields by their wire names (as the converter writes them), the ones
+    that are None left out, with the keys of an open model's ``__wire_extra__`` field."""
+    cls = type(model)
+    case = wire_case(cls)
+    extra = getattr(cls, "__wire_extra__", None)
+    items = {
+        field_wire_name(a, case): getattr(model, a.name)
+        for a in attrs.fields(cls)
+        if a.name != extra and getattr(model, a.name) is not None
+    }
+    if extra is not None:
+        items.update(getattr(model, extra))
+    return items

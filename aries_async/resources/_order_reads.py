@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from aries_async._lazy import load
-from aries_async._validate import require_count, require_text
+from aries_async._validate import require_count, require_instance, require_items, require_text
 from aries_async.errors import ValidationError
 from aries_async.http.pagination import Paged, following, paginate
 from aries_async.resources import _order_lookup as lookup
@@ -220,12 +220,15 @@ class OrderReads(Resource):
             The order, or None when no order is it.
 
         Raises:
-            ValidationError: ``request`` has no ``client_id``; ``since`` not an aware
+            ValidationError: ``request`` is no :class:`OrderRequest` or has no
+                ``client_id``; ``since`` not an aware
                 datetime or over 90 days ago (checked before anything is sent).
             OrderMatchAmbiguousError: no order carries the tag, tags are not echoed, and
                 several orders have the request's terms (``candidates``); nothing is guessed.
             APIError, TransportError: a read failed (after the client's own retries).
         """
+        models = await load(ORDER_MODELS)
+        require_instance(request, models.OrderRequest, "request")
         require_text(request.client_id, "client_id")
         _rfc3339(since, "since")
         now = self._now()
@@ -283,9 +286,12 @@ class OrderReads(Resource):
             out.
 
         Raises:
+            ValidationError: ``orders`` is no list of :class:`Order` (nothing is sent).
             APIError, TransportError: a read failed (after the client's own retries).
         """
-        wanted = {o.cl_ord_id: o for o in orders if o.cl_ord_id}
+        models = await load(ORDER_MODELS)
+        asked: list[Order] = require_items(orders, "orders", models.Order)
+        wanted = {o.cl_ord_id: o for o in asked if o.cl_ord_id}
         if not wanted:
             return []
         found: dict[str, Order] = {}

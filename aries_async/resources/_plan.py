@@ -109,7 +109,10 @@ class Plan:
             items = values.get(name)
             if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Sequence):
                 raise invalid(self.name, name, "must be a list of models or mappings")
-            return [body_value(self.name, name, item, schema["items"], "") for item in items]
+            return [
+                body_value(self.name, f"{name}[{i}]", item, schema["items"], "")
+                for i, item in enumerate(items)
+            ]
         # An object body's fields are parameters; an ``anyOf`` body's alternatives share them,
         # and the body must then carry what one of them requires.
         parts = [

@@ -12,6 +12,7 @@ from aries_async._validate import (
     MAX_SYMBOL_LENGTH,
     refuse_option_ticker,
     require_count,
+    require_items,
     require_symbol,
     require_text,
 )
@@ -155,13 +156,14 @@ class Market(MarketOperations):
         :meth:`quote`.
 
         Raises:
-            ValidationError: no symbol, or one that is empty once stripped, holds a space,
-                comma or control character inside it, or is longer than 21 characters, or an
-                option's ``O:`` ticker (as :meth:`quote`); then nothing is sent.
+            ValidationError: ``symbols`` is neither a string nor a list of them; no symbol,
+                or one that is empty once stripped, holds a space, comma or control character
+                inside it, or is longer than 21 characters, or an option's ``O:`` ticker (as
+                :meth:`quote`); then nothing is sent.
             APIError, TransportError: a chunk's request failed otherwise (after the client's
                 own retries); the other chunks' requests are cancelled, and have ended, first.
         """
-        names = [symbols] if isinstance(symbols, str) else symbols
+        names = [symbols] if isinstance(symbols, str) else require_items(symbols, "symbols")
         wanted = list(dict.fromkeys(_quoted(s) for s in names))
         if not wanted:
             raise ValidationError("symbols must not be empty", field="symbols")
@@ -340,7 +342,9 @@ class Market(MarketOperations):
                 ``symbols`` (naming its OSI symbol): the answer would name another symbol than
                 the one asked for. Then as the generated method.
         """
-        names = symbols.split(",") if isinstance(symbols, str) else symbols
+        names = (
+            symbols.split(",") if isinstance(symbols, str) else require_items(symbols, "symbols")
+        )
         for name in names:
             if isinstance(name, str):
                 refuse_option_ticker(name.strip(), field="symbols")

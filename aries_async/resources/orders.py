@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from aries_async._lazy import load
+from aries_async._validate import require_instance
 from aries_async.errors import (
     APIError,
     ClientClosedError,
@@ -156,6 +157,7 @@ class Orders(OrderReads):
         kept by its task alone.
 
         Raises:
+            ValidationError: ``request`` is no :class:`OrderRequest` (nothing is sent).
             OrderOutcomeUnknownError: timeout, reset, 5xx, the client closed (``aclose``) after
                 sending, or a 2xx that is not an order acknowledgement (``{}``,
                 ``{"message": "ok"}``, an envelope, a list, no JSON: only a body saying
@@ -196,11 +198,12 @@ class Orders(OrderReads):
                 ``RuntimeError: Event loop is closed``), which would otherwise take its place
                 and make Python print it as ignored.
         """
+        models = await load(ORDER_MODELS)
+        require_instance(request, models.OrderRequest, "request")
         if request.client_id is None:
             request = request.with_client_id(new_client_id())
         client_id = request.client_id
         assert client_id is not None
-        models = await load(ORDER_MODELS)
         started = self._now()
         task = asyncio.current_task()  # what the transport marks when a closing call was unsent
         try:
@@ -279,8 +282,10 @@ class Orders(OrderReads):
 
     async def preview(self, request: OrderRequest) -> OrderPreview:
         """``POST /v1/orders/preview`` (finance-dev ``orders.preview_order``; safe to retry: it
-        places nothing)."""
+        places nothing). A ``request`` that is no :class:`OrderRequest` raises
+        :class:`~aries_async.errors.ValidationError` before anything is sent."""
         models = await load(ORDER_MODELS)
+        require_instance(request, models.OrderRequest, "request")
         data = await self._post("/v1/orders/preview", "orders.preview", request, idempotent=True)
         return await self._structure(data, models.OrderPreview, "order preview")
 
@@ -289,12 +294,14 @@ class Orders(OrderReads):
         ``cl_ord_id`` is the new id. Not retried.
 
         Raises:
+            ValidationError: ``request`` is no :class:`ReplaceRequest` (nothing is sent).
             OrderRejectedHTTPError: the server refused the replacement with a 400 or 422;
                 the order is as it was.
             ResponseFormatError: a 2xx that is not a replace acknowledgement (the replace may
                 or may not have been applied; look at the order).
         """
         models = await load(ORDER_MODELS)
+        require_instance(request, models.ReplaceRequest, "request")
         data = await self._post("/v1/orders/replace", "orders.replace", request, rejects=True)
         ack = _acknowledgement(data, "a replace")
         replaced: ReplaceAck = await self._structure(ack, models.ReplaceAck, "replace ack")
@@ -316,10 +323,12 @@ class Orders(OrderReads):
         ``REJECTED`` and the reason in ``text``, not an exception.
 
         Raises:
+            ValidationError: ``request`` is no :class:`CancelRequest` (nothing is sent).
             ResponseFormatError: a 2xx that is not a cancel acknowledgement (the cancel may or
                 may not have been applied; look at the order).
         """
         models = await load(ORDER_MODELS)
+        require_instance(request, models.CancelRequest, "request")
         data = await self._post("/v1/orders/cancel", "orders.cancel", request)
         ack = _acknowledgement(data, "a cancel")
         return await self._structure(ack, models.CancelAck, "cancel ack")

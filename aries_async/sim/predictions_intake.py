@@ -12,6 +12,7 @@ from typing import Any
 from aries_async.sim.records import RefusedRequest, parse_rfc3339
 
 __all__ = [
+    "MAX_DIGITS",
     "MAX_LIMIT",
     "OPEN_STATES",
     "ORDER_TYPES",
@@ -43,6 +44,9 @@ OPEN_STATES = frozenset({"pending_new", "new", "partially_filled", "unknown"})
 
 TICK = Decimal("0.01")
 """Price increment of a contract, in dollars (prices lie in 0.01 ... 0.99)."""
+
+MAX_DIGITS = 15
+"""Digits before the decimal point of a quantity or price: below 10**15, as in core orders."""
 
 MAX_LIMIT = 200
 """Most orders in one page; larger ``limit`` values are clamped to it."""
@@ -83,7 +87,12 @@ def _decimal(body: Mapping[str, Any], field: str) -> Decimal:
         value = Decimal(raw.strip())
     except InvalidOperation:
         raise _invalid(f"{field} must be a decimal string", field) from None
-    if not value.is_finite() or value <= 0 or value != value.quantize(TICK):
+    if not value.is_finite() or value <= 0:
+        raise _invalid(f"{field} must be positive, in steps of {TICK}", field)
+    # First: a number of more digits than the decimal context holds cannot be quantized.
+    if value.adjusted() >= MAX_DIGITS:
+        raise _invalid(f"{field} must be below 10**{MAX_DIGITS}", field)
+    if value != value.quantize(TICK):
         raise _invalid(f"{field} must be positive, in steps of {TICK}", field)
     return value
 

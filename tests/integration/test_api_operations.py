@@ -356,7 +356,7 @@ REFUSED: list[tuple[Call, str]] = [
     (lambda c: c.watchlists.update(7), "name"),  # at least one change
     (lambda c: c.watchlists.replace_all(watchlists="Tech"), "watchlists"),  # type: ignore[arg-type]
     (lambda c: c.predictions.orders.place(**{**ORDER, "quantity": "ten"}), "quantity"),
-    (lambda c: c.predictions.history.history_batch(queries=[42]), "queries"),  # type: ignore[list-item]
+    (lambda c: c.predictions.history.history_batch(queries=[42]), "queries[0]"),  # type: ignore[list-item]
     # a shared query filter (``**filters``) is checked like any other parameter
     (lambda c: c.stocks.trades("AAPL", timestamp_from=True), "timestamp_from"),  # type: ignore[arg-type]
     (lambda c: c.financials.ratios(price_min="1"), "price_min"),  # type: ignore[arg-type]

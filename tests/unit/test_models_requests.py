@@ -414,6 +414,32 @@ def test_option_leg_of_an_osi_symbol_whose_expiry_is_no_date_is_refused() -> Non
         )
 
 
+BAD_EXPIRY = "AAPL261318C00215000"  # month 13: the OSI pattern holds, the date does not
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: OrderRequest(
+            account_id=ACCOUNT, symbol=BAD_EXPIRY, side="BUY", type="LIMIT", quantity=1, price="1"
+        ),
+        lambda: ReplaceRequest(
+            orig_cl_ord_id="X", account_id=ACCOUNT, symbol=BAD_EXPIRY, price="1"
+        ),
+        lambda: CancelRequest(
+            orig_cl_ord_id="X", account_id=ACCOUNT, symbol=BAD_EXPIRY, side="BUY"
+        ),
+        lambda: OrderLeg(security_type="CS", side="BUY", position_effect="OPEN", symbol=BAD_EXPIRY),
+    ],
+)
+def test_an_osi_symbol_whose_expiry_is_no_date_is_refused_at_construction(
+    build: Callable[[], object],
+) -> None:
+    with pytest.raises(ValidationError, match="no date") as info:
+        build()
+    assert info.value.field == "symbol"
+
+
 def test_stock_leg_needs_no_option_fields() -> None:
     leg = OrderLeg(security_type="CS", side="BUY", position_effect="OPEN", ratio_quantity=100)
     assert leg.to_wire()["securityType"] == "CS"
