@@ -150,8 +150,8 @@ class Transport(LoopOwner):
     async def close(self) -> None:
         """Close for good: end calls in flight wherever they wait (their turn under the rate
         limit, their token, a pooled connection, their answer, a retry wait), close the session
-        if we created it (idempotent). Its own loop closed, nothing runs there again: the session
-        is marked closed, its connections left to that loop.
+        if we created it (idempotent). Its own loop closed, the session is marked closed all
+        the same (else, collected, it says "Unclosed"); its connections are left to that loop.
 
         Raises:
             WrongEventLoopError: the transport belongs to another event loop, still open.
@@ -161,8 +161,6 @@ class Transport(LoopOwner):
         if on_its_loop:
             self._retries.close()
             self._in_flight.cut()
-        # Its loop ended, the sessions are marked closed all the same (aiohttp leaves the
-        # ended loop's connections as they are): collected, they would say "Unclosed".
         if self._traced is not None and not self._traced.closed:
             await self._traced.close()  # first: it does not close the pool
         if self._session is not None and self._own_session and not self._session.closed:
