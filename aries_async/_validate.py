@@ -17,6 +17,7 @@ __all__ = [
     "require_headers",
     "require_instance",
     "require_items",
+    "require_method",
     "require_symbol",
     "require_text",
     "stored_symbol",
@@ -147,7 +148,7 @@ def require_count(value: object, field: str, maximum: int | None = None) -> int:
 
 
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-"""An HTTP field name: one RFC 9110 token."""
+"""An HTTP field name, or method: one RFC 9110 token."""
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 """Characters no field value may hold: CR and LF (which would start another header or the
 body: header injection), NUL and the other controls; a tab is allowed."""
@@ -159,6 +160,18 @@ _RESERVED_HEADERS: dict[str, str] = {
 }
 """Set by the client and aiohttp alone (the bearer token, the host, the message framing):
 lower-case name -> why, as the refusal says it."""
+
+
+def require_method(method: object) -> str:
+    """``method`` upper-cased, when it is an HTTP method: one RFC 9110 token.
+
+    Raises:
+        ValidationError: naming ``method``, for anything else (a space or a line break in it
+            would break the request line).
+    """
+    if not isinstance(method, str) or not _HEADER_NAME.fullmatch(method):
+        raise ValidationError(f"method must be an HTTP method, got {method!r}", field="method")
+    return method.upper()
 
 
 def require_headers(headers: Mapping[str, str]) -> dict[str, str]:

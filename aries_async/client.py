@@ -16,7 +16,7 @@ import yarl
 
 from aries_async._closing import AsyncClosing, through_interrupts
 from aries_async._deprecation import renamed_arguments
-from aries_async._validate import require_headers
+from aries_async._validate import require_headers, require_method
 from aries_async.auth.bearer import Bearer as _Bearer
 from aries_async.auth.oauth import OAuth
 from aries_async.auth.session import AuthSession
@@ -330,15 +330,15 @@ class AriesClient(AsyncClosing, Groups, Streams):
             WrongEventLoopError: the client belongs to another event loop; nothing was sent.
             PermissionDeniedError: a 403; it names the scopes the operation needs
                 (``required_scopes``) and, when the token lacks them, ``missing_scope``.
-            ValidationError: an absolute URL on another origin (authenticated calls), or
-                ``headers`` that break the rules above; nothing is sent.
+            ValidationError: a ``method`` that is no HTTP token, an absolute URL on another
+                origin (authenticated calls), ``headers`` that break the rules; nothing is sent.
             NotSignedInError, ReauthenticationRequired: no usable grant.
             TokenRefreshError: the token endpoint failed while getting a fresh access token;
                 the request was not sent.
             StoreUnavailableError: the Redis of a shared token store or rate budget is down
                 (a ``ConnectionFailedError``); the request was not sent.
         """
-        method = method.upper()
+        method = require_method(method)
         if timeout is None:
             timeout = BLOCK_TIMEOUT.get()
         if idempotent is None:

@@ -282,3 +282,15 @@ async def test_bad_headers_are_refused_before_anything_is_sent(
     # each refused header gives its own reason: only Authorization's is the token
     assert ("bearer token" in str(info.value)) == ("authorization" in str(headers).lower())
     assert len(journal(sim)) == before
+
+
+@pytest.mark.parametrize("method", ["GE T", "GET\r\nX-Injected: 1", "", None, 7])
+async def test_a_bad_method_is_refused_before_anything_is_sent(
+    sim: ThreadedSimulator, method: Any
+) -> None:
+    before = len(journal(sim))
+    async with AriesClient(sim.client_config(), token=token(sim)) as client:
+        with pytest.raises(ValidationError) as info:
+            await client.request(method, "/v1/market/status")
+    assert info.value.field == "method"
+    assert len(journal(sim)) == before
