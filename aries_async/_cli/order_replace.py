@@ -9,11 +9,12 @@ order keeps what is not given. Outcomes, ``--json`` and exit codes: :mod:`~aries
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from aries_async._cli.common import cell
 from aries_async._cli.order_flow import Change, change_order
 from aries_async.errors import ValidationError
-from aries_async.models.orders import Order, ReplaceAck, ReplaceRequest
+from aries_async.models.orders import Order, OrderLeg, ReplaceAck, ReplaceRequest
 
 __all__ = ["replace"]
 
@@ -30,6 +31,45 @@ _CHANGED = (
 may change."""
 
 
+_LEG_TYPES = {"OPTION": "OPT", "EQUITY": "CS"}
+"""A reported leg's security type (``SecurityType``) as a request leg names it."""
+
+
+def _legs(order: Order) -> tuple[OrderLeg, ...]:
+    """The legs of a multi-leg order, as reported, for its replace: it must send them (rest.md
+    6.3), and the order keeps them. Other orders send none: the server keeps a single option
+    leg, and a stock order has none to send.
+
+    Raises:
+        ValidationError: a leg as reported cannot be sent back (a term missing or unknown).
+    """
+    if len(order.legs) < 2:
+        return ()
+    legs = []
+    for number, leg in enumerate(order.legs, 1):
+        kind = leg.security_type.value if leg.security_type is not None else None
+        terms: dict[str, Any] = {
+            "security_type": _LEG_TYPES.get(kind or "", kind),
+            "side": leg.side,
+            "position_effect": leg.position_effect,
+            "put_call": leg.put_call,
+            "strike_price": leg.strike_price,
+            "maturity": leg.maturity,
+            "symbol": leg.symbol,
+        }
+        if leg.ratio_quantity is not None:
+            terms["ratio_quantity"] = leg.ratio_quantity
+        try:
+            legs.append(OrderLeg(**terms))
+        except ValidationError as exc:
+            raise ValidationError(
+                f"leg {number} of order {order.cl_ord_id}, as the server reports it, cannot be "
+                f"sent back with the replace a multi-leg order needs: {exc}",
+                field="legs",
+            ) from None
+    return tuple(legs)
+
+
 def _replace_request(args: argparse.Namespace, order: Order) -> ReplaceRequest:
     return ReplaceRequest(
         orig_cl_ord_id=order.cl_ord_id or args.order_id,
@@ -42,6 +82,7 @@ def _replace_request(args: argparse.Namespace, order: Order) -> ReplaceRequest:
         stop_price=args.stop,
         time_in_force=args.tif.upper() if args.tif else None,
         client_id=args.client_id,
+        legs=_legs(order),
     )
 
 

@@ -4,6 +4,7 @@ the exit code its help documents."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,8 @@ from cli_harness import (  # cli_fixture is the `cli` fixture
     reached,
 )
 
+from aries_async import AriesClient
+from aries_async.models.order_requests import OrderLeg, OrderRequest
 from aries_async.sim.fault_kinds import ErrorFault
 
 ACCOUNT = "TEST-ACCOUNT-001"
@@ -41,6 +44,36 @@ def placed(cli: Cli, *order: str) -> str:
     return order_id
 
 
+def spread(cli: Cli) -> str:
+    """The id of a call spread on AAPL (buy one strike, sell the next) placed far below its
+    net price: it stays open. ``order place`` takes no legs; the library places it."""
+
+    async def place() -> str:
+        async with AriesClient(cli.sim.client_config(), token=cli.sim.issue_token()) as client:
+            expiry = (await client.market.option_expirations("AAPL"))[1]
+            calls = (await client.market.option_chain("AAPL", expiry)).calls
+            legs = [
+                OrderLeg(security_type="OPT", side=side, position_effect="OPEN", symbol=c.osi)
+                for side, c in (("BUY", calls[5]), ("SELL", calls[6]))
+            ]
+            ack = await client.orders.place(
+                OrderRequest(
+                    account_id=ACCOUNT,
+                    symbol="AAPL",
+                    side="BUY",
+                    type="LIMIT",
+                    quantity=1,
+                    price="0.05",
+                    time_in_force="GTC",
+                    legs=legs,
+                )
+            )
+        assert ack.accepted and ack.cl_ord_id is not None, ack
+        return ack.cl_ord_id
+
+    return asyncio.run(place())
+
+
 def sim_order(cli: Cli, cl_ord_id: str) -> Any:
     return cli.on_sim(lambda: cli.sim.state.order(ACCOUNT, cl_ord_id))
 
@@ -56,6 +89,21 @@ def test_replace_shows_the_change_asks_and_replaces_on_yes(cli: Cli) -> None:
     assert sim_order(cli, order_id).status == "REPLACED"
     assert sim_order(cli, new_id).price == Decimal("1.6")
     assert cli.requests(*REPLACE) == 1
+
+
+def test_replace_of_a_spread_sends_its_legs_and_keeps_them(cli: Cli) -> None:
+    """rest.md 6.3: a multi-leg replace must send its legs. The command sent none, so every
+    replace of a spread was refused; it sends the legs of the order it looked up."""
+    order_id = spread(cli)
+    before = sim_order(cli, order_id).legs
+    done = cli("order", "replace", ACCOUNT, order_id, "--limit", "0.06", "--yes", "--json")
+    assert done.code == 0, done.err
+    data = done.json()
+    assert data["outcome"] == "accepted" and len(data["request"]["legs"]) == 2
+    assert "Change: limit 0.05 -> 0.06" in done.err
+    new = sim_order(cli, data["ack"]["cl_ord_id"])
+    assert new.price == Decimal("0.06") and new.legs == before
+    assert sim_order(cli, order_id).status == "REPLACED"
 
 
 @pytest.mark.parametrize("answer", ["n\n", "", "nope\n"])
