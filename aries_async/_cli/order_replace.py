@@ -14,6 +14,7 @@ from typing import Any
 from aries_async._cli.common import cell
 from aries_async._cli.order_flow import Change, change_order
 from aries_async.errors import ValidationError
+from aries_async.models._order_inputs import check_prices_for_type, prices_of_type
 from aries_async.models.orders import Order, OrderLeg, ReplaceAck, ReplaceRequest
 
 __all__ = ["replace"]
@@ -71,6 +72,45 @@ def _legs(order: Order) -> tuple[OrderLeg, ...]:
 
 
 def _replace_request(args: argparse.Namespace, order: Order) -> ReplaceRequest:
+    """The replace the arguments ask of ``order``.
+
+    Raises:
+        ValidationError: the order it leaves breaks a rule, or it changes nothing.
+    """
+    request = _request(args, order)
+    _check_merged(order, request)
+    _check_changes(order, request)
+    return request
+
+
+def _check_merged(order: Order, request: ReplaceRequest) -> None:
+    """The order the replace leaves (``order`` with the change) meets the type and price
+    rules of ``order place``, with its messages: a price given must fit the type, given or
+    kept (the server ignores a stop on a limit order), and the type's prices, given or kept,
+    must be there (the server refuses a stop order without a stop). A price kept that the new
+    type takes no more is dropped, as the server drops it."""
+    kind = request.type or order.type
+    if kind is None or not kind.is_known:  # a type the server reports and we do not know
+        return
+    takes_price, takes_stop = prices_of_type(kind)
+    price, stop = request.price, request.stop_price
+    if price is None and takes_price:
+        price = order.price
+    if stop is None and takes_stop:
+        stop = order.stop_price
+    check_prices_for_type(kind, price, stop, require=True)
+
+
+def _check_changes(order: Order, request: ReplaceRequest) -> None:
+    """A replace whose every change the order has already is refused: it would still give
+    the order a new id, and be told as a change."""
+    given = [(name, word) for name, word in _CHANGED if getattr(request, name) is not None]
+    if all(getattr(request, name) == getattr(order, name) for name, _ in given):
+        has = ", ".join(f"{word} {cell(getattr(order, name))}" for name, word in given)
+        raise ValidationError(f"the replace changes nothing: order {order.cl_ord_id} has {has}")
+
+
+def _request(args: argparse.Namespace, order: Order) -> ReplaceRequest:
     return ReplaceRequest(
         orig_cl_ord_id=order.cl_ord_id or args.order_id,
         account_id=args.account,

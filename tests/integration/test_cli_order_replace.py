@@ -132,6 +132,55 @@ def test_replace_refuses_without_a_terminal_or_a_change(cli: Cli) -> None:
     assert cli.requests(*ACTIVE) == lookups + 1  # only the bad price's: found, then refused
 
 
+def _refusal(done: Any) -> str:
+    """The reason of an input refused (exit 2), as stderr gives it."""
+    assert done.code == 2, (done.out, done.err)
+    return str(done.err.split("invalid input: ", 1)[1].split(" (nothing was sent)")[0])
+
+
+@pytest.mark.parametrize(
+    ("change", "place"),
+    [
+        (["--stop", "1.4"], ["--limit", "1.50", "--stop", "1.4", "--type", "limit"]),
+        (["--type", "stop"], ["--limit", "1.50", "--type", "stop"]),
+        (["--type", "market", "--limit", "1.6"], ["--limit", "1.6", "--type", "market"]),
+    ],
+    ids=["stop-on-limit", "stop-without-its-price", "limit-on-market"],
+)
+def test_replace_refuses_what_the_changed_order_breaks_as_place_does(
+    cli: Cli, change: list[str], place: list[str]
+) -> None:
+    """The order the replace leaves (the one looked up, with the change) meets the rules of
+    ``order place``: a stop on a limit order was sent, told as a change and ignored by the
+    server; ``--type stop`` kept the limit, sent no stop and was refused by the server."""
+    order_id = placed(cli)
+    replaced = cli("order", "replace", ACCOUNT, order_id, *change, "--yes", "--json")
+    placing = cli("order", "place", ACCOUNT, "AAPL", "buy", "10", *place, "--yes")
+    assert _refusal(replaced) == _refusal(placing)
+    assert replaced.out == "" and cli.requests(*REPLACE) == 0
+    assert sim_order(cli, order_id).status == "NEW"
+
+
+def test_replace_to_another_type_drops_the_price_it_takes_no_more(cli: Cli) -> None:
+    """A limit order made a stop order leaves its limit behind (the server drops it too)."""
+    order_id = placed(cli)
+    done = cli("order", "replace", ACCOUNT, order_id, "--type", "stop", "--stop", "1.4", "--yes")
+    assert done.code == 0, done.err
+    new = sim_order(cli, done.out.rsplit(" is now ", 1)[1].split(",")[0])
+    assert (new.type, new.price, new.stop_price) == ("STOP", None, Decimal("1.4"))
+
+
+def test_replace_to_what_the_order_has_already_sends_nothing(cli: Cli) -> None:
+    """A replace that changes nothing would still give the order a new id and be told as a
+    change: it is refused as a replace without options is (exit 2)."""
+    order_id = placed(cli)
+    same = ("--limit", "1.5", "--quantity", "10", "--type", "limit", "--tif", "day")
+    done = cli("order", "replace", ACCOUNT, order_id, *same, "--yes")
+    assert "the replace changes nothing" in _refusal(done)
+    assert f"order {order_id} has quantity 10, limit 1.50, type LIMIT, tif DAY" in done.err
+    assert cli.requests(*REPLACE) == 0 and sim_order(cli, order_id).status == "NEW"
+
+
 def test_replace_yes_json(cli: Cli) -> None:
     order_id = placed(cli)
     args = ("order", "replace", ACCOUNT, order_id, "--quantity", "4", "--limit", "1.55")
