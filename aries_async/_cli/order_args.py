@@ -127,7 +127,8 @@ _EPILOGS = {
     "  5    --timeout passed first: the order is still working\n"
     "  130  Ctrl-C\n\n"
     "--json prints one {order, outcome} whatever happens: outcome filled, not_filled, or\n"
-    "(order null) timeout, not_found, error (with the error's message as error).",
+    "(order null) timeout, not_found, error (with the error's message as error), unknown\n"
+    "(Ctrl-C).",
     "list": "example:\n  aries-async order list TEST-ACCOUNT-001 --json\n\n"
     "exit codes: 0 listed (none is not an error), 1 API or network error, 2 usage error,\n"
     "3 not signed in or refused, 130 Ctrl-C.",

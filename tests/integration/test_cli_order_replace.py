@@ -360,3 +360,14 @@ def test_wait_json_not_signed_in_says_error_and_exits_3(cli: Cli) -> None:
     done = cli("order", "wait", ACCOUNT, "NO-SUCH", "--timeout", "30", "--json")
     assert done.code == 3, done.err
     assert done.json()["outcome"] == "error" and "not signed in" in done.err
+
+
+def test_wait_json_interrupted_prints_its_document_and_exits_130(cli: Cli) -> None:
+    """``--json`` prints one document whatever happens: Ctrl-C too (it printed nothing). How
+    the order ends is unknown to the command, as after an interrupted ``order place``."""
+    order_id = placed(cli)
+    proc = cli.spawn("order", "wait", ACCOUNT, order_id, "--json")
+    code, out, err = interrupted(proc, reached(cli, proc, ("GET", "/v1/accounts/ws")))
+    assert code == 130, err
+    assert json.loads(out) == {"order": None, "outcome": "unknown"}
+    assert "Traceback" not in err
