@@ -193,23 +193,27 @@ def test_a_base_url_without_a_usable_scheme_exits_2_on_one_line(
 
 
 @pytest.mark.parametrize(
-    ("variable", "command"),
+    ("variable", "value", "command", "words"),
     [
-        ("ARIES_TIMEOUT", ("quote", "AAPL")),
-        ("ARIES_TIMEOUT", ("accounts", "--json")),
-        ("ARIES_CONNECT_TIMEOUT", ("accounts",)),
+        ("ARIES_TIMEOUT", "inf", ("quote", "AAPL"), "must be a finite number"),
+        ("ARIES_TIMEOUT", "inf", ("accounts", "--json"), "must be a finite number"),
+        ("ARIES_CONNECT_TIMEOUT", "inf", ("accounts",), "must be a finite number"),
+        ("ARIES_TIMEOUT", "-1", ("accounts",), "must be positive"),
+        ("ARIES_CONNECT_TIMEOUT", "0", ("accounts",), "must be positive"),
     ],
 )
-def test_an_endless_timeout_variable_exits_2_naming_it(
-    cli: Cli, variable: str, command: tuple[str, ...]
+def test_a_timeout_variable_refused_exits_2_naming_it(
+    cli: Cli, variable: str, value: str, command: tuple[str, ...], words: str
 ) -> None:
-    """``ARIES_TIMEOUT=inf`` reads as "no limit", which no call can schedule: a configuration
-    error naming the variable, not a traceback from deep in the HTTP stack."""
+    """``ARIES_TIMEOUT=inf`` reads as "no limit", which no call can schedule; 0 or below
+    leaves no time at all: a configuration error naming the variable and its value (a
+    negative one was told as "timeouts must be positive", naming neither), not a traceback
+    from deep in the HTTP stack."""
     cli.sign_in()
-    cli.setenv(**{variable: "inf"})
+    cli.setenv(**{variable: value})
     done = cli(*command)
     assert (done.code, done.out) == (2, ""), done.err
-    assert done.err.startswith(f"configuration error: {variable} must be a finite number")
+    assert done.err.startswith(f"configuration error: {variable} {words}, got {value!r}")
     assert len(done.err.strip().splitlines()) == 1
     assert cli.requests("GET", "/v2/users/me/accounts") == 0
 
