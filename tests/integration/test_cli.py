@@ -257,6 +257,46 @@ def test_sim_refuses_a_negative_or_nan_number_with_exit_2(
     assert flag in capsys.readouterr().err
 
 
+_ROUTE_FLAGS = {
+    "--rate-limit": "{}=1",
+    "--server-errors": "{}=1",
+    "--error-response": "{}=500",
+    "--drop-connection": "{}=1",
+    "--trickle-body": "{}=0.01",
+    "--huge-body": "{}=100",
+    "--gzip-body": "{}",
+    "--malformed-amount": "{}=N/A",
+    "--malformed-date": "{}=N/A",
+    "--list-as-object": "{}",
+}
+"""Every flag that takes a ROUTE, and its value around one."""
+
+
+@pytest.mark.parametrize("flag", sorted(_ROUTE_FLAGS))
+@pytest.mark.parametrize("route", ["abc", "v1/orders", "FETCH /v1/orders", "GET *", "GET", " "])
+def test_sim_refuses_a_route_no_request_can_match(
+    flag: str, route: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--rate-limit abc`` started a simulator whose fault never fired: a route is ``*``, a
+    path or a method and a path (as the faults match them), else a usage error naming it."""
+    with pytest.raises(SystemExit) as exited:
+        _parser().parse_args(["sim", flag, _ROUTE_FLAGS[flag].format(route)])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert flag in err, err
+    # --error-response says its whole form when no route comes before its "=".
+    if route.strip() or flag != "--error-response":
+        assert "a route: *, /PATH or METHOD /PATH" in err, err
+
+
+@pytest.mark.parametrize("flag", sorted(_ROUTE_FLAGS))
+@pytest.mark.parametrize("route", ["*", "/v1/orders", "POST /v1/orders", "get /v1/orders"])
+def test_sim_takes_every_route_a_request_can_match(flag: str, route: str) -> None:
+    args = _parser().parse_args(["sim", flag, _ROUTE_FLAGS[flag].format(route)])
+    (value,) = getattr(args, flag.lstrip("-").replace("-", "_"))
+    assert (value if isinstance(value, str) else value[0]) == route
+
+
 def test_sim_takes_zero_where_zero_means_none(capsys: pytest.CaptureFixture[str]) -> None:
     args = _parser().parse_args(
         ["sim", "--latency", "0", "--ws-subscribe-delay", "0", "--swallow-orders", "0"]
