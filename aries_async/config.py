@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Unpack, cast
 from urllib.parse import urlsplit
 
 import attrs
 
+from aries_async._config_env import env_settings
 from aries_async._url_secrets import masked
-from aries_async.errors import ConfigurationError, ValidationError
+from aries_async.errors import ConfigurationError
 from aries_async.rate_limit import RateLimit, rate_limit_setting
 
 if TYPE_CHECKING:
@@ -208,40 +209,6 @@ def scope_names(scopes: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(scope for name in scopes for scope in str(name).split())
 
 
-def _env_int(env: Mapping[str, str], key: str) -> int:
-    raw = env[key]
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        raise ConfigurationError(f"{key} must be a whole number, got {raw!r}") from None
-    if value < 1:
-        raise ConfigurationError(f"{key} must be at least 1, got {raw!r}")
-    return value
-
-
-def _env_float(env: Mapping[str, str], key: str, default: float) -> float:
-    raw = env.get(key)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigurationError(f"{key} must be a number, got {raw!r}") from None
-    if not math.isfinite(value):  # "inf" reads as a float, but no setting means "endless"
-        raise ConfigurationError(f"{key} must be a finite number, got {raw!r}")
-    return value
-
-
-_YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
-
-
-def _env_bool(env: Mapping[str, str], key: str) -> bool:
-    raw = env.get(key, "").strip().lower()
-    if raw not in _YES + _NO + ("",):
-        raise ConfigurationError(f"{key} must be 1/true/yes/on or 0/false/no/off, got {raw!r}")
-    return raw in _YES
-
-
 @attrs.frozen(kw_only=True)
 class ClientConfig:
     """Everything an :class:`~aries_async.AriesClient` needs besides its token store.
@@ -373,28 +340,19 @@ class ClientConfig:
         values: dict[str, object] = {
             "client_id": env.get("ARIES_CLIENT_ID") or None,
             "client_secret": env.get("ARIES_CLIENT_SECRET") or None,
-            "app_token": _env_bool(env, "ARIES_APP_TOKEN"),
             "redirect_uri": env.get("ARIES_REDIRECT_URI") or None,
             "endpoints": endpoints,
-            "timeout": _env_float(env, "ARIES_TIMEOUT", 30.0),
+            **env_settings(env),
         }
-        if env.get("ARIES_SCOPES"):
-            from aries_async.auth.scopes import expand_scopes
-
-            try:
-                values["scopes"] = tuple(expand_scopes(env["ARIES_SCOPES"]))
-            except ValidationError as exc:
-                raise ConfigurationError(f"ARIES_SCOPES: {exc}") from None
-        if env.get("ARIES_POOL_SIZE"):
-            values["pool_size"] = _env_int(env, "ARIES_POOL_SIZE")
-        if env.get("ARIES_CONNECT_TIMEOUT"):
-            values["connect_timeout"] = _env_float(env, "ARIES_CONNECT_TIMEOUT", 10.0)
-        if env.get("ARIES_RATE_LIMIT"):
-            rate = _env_float(env, "ARIES_RATE_LIMIT", 0.0)
-            if not rate > 0:  # finite already (_env_float)
-                raise ConfigurationError(f"ARIES_RATE_LIMIT must be positive, got {rate!r}")
-            values["rate_limit"] = rate
-        if env.get("ARIES_MAX_ATTEMPTS"):
-            values["retry"] = RetryPolicy(max_attempts=_env_int(env, "ARIES_MAX_ATTEMPTS"))
+        attempts = values.pop("max_attempts", None)
+        if attempts is not None:
+            values["retry"] = RetryPolicy(max_attempts=cast(int, attempts))
         values.update(overrides)
+        from_env = "app_token" not in overrides and values.get("app_token")
+        if from_env and not (values["client_id"] and values["client_secret"]):
+            raise ConfigurationError(
+                f"ARIES_APP_TOKEN={env['ARIES_APP_TOKEN']!r} needs ARIES_CLIENT_ID and "
+                "ARIES_CLIENT_SECRET",
+                setting="ARIES_APP_TOKEN",
+            )
         return cls(**values)  # type: ignore[arg-type]

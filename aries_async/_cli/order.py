@@ -6,8 +6,8 @@ the terminal; only ``y``/``yes`` sends it. ``--yes`` skips the question (for scr
 terminal on stdin and without ``--yes`` it refuses before sending anything (exit 2). A preview
 with blocking errors is never placed. ``order cancel`` and ``order replace`` look the order up,
 show it (``replace`` also what changes: ``Change: limit 1.50 -> 1.60``) and ask likewise
-(:mod:`~aries_async._cli.order_flow`, which they share). ``order wait`` is
-:mod:`~aries_async._cli.order_wait`.
+(:mod:`~aries_async._cli.order_flow`, which they share). ``order replace`` is
+:mod:`~aries_async._cli.order_replace`, ``order wait`` :mod:`~aries_async._cli.order_wait`.
 
 Quantities and prices are parsed from the command line as ``Decimal`` (never float); the order
 is validated (:class:`~aries_async.models.orders.OrderRequest`) before anything is sent, and
@@ -49,7 +49,6 @@ from aries_async._cli.common import (
     EXIT_DECLINED,
     EXIT_OK,
     EXIT_USAGE,
-    cell,
     emit,
     err,
     make_client,
@@ -64,8 +63,9 @@ from aries_async._cli.order_flow import (
     show,
     tell,
 )
+from aries_async._cli.order_replace import replace
 from aries_async._cli.order_wait import wait
-from aries_async.errors import OrderOutcomeUnknownError, OrderRejectedHTTPError, ValidationError
+from aries_async.errors import OrderOutcomeUnknownError, OrderRejectedHTTPError
 from aries_async.http.exchange import never_sent
 from aries_async.models.common import decimal_to_wire
 from aries_async.models.orders import (
@@ -75,8 +75,6 @@ from aries_async.models.orders import (
     OrderAck,
     OrderPreview,
     OrderRequest,
-    ReplaceAck,
-    ReplaceRequest,
 )
 
 __all__ = ["add_arguments", "build_request", "decimal_arg", "describe", "preview_lines", "run"]
@@ -231,73 +229,6 @@ async def _cancel(args: argparse.Namespace) -> int:
     )
 
 
-_CHANGED = (
-    ("quantity", "quantity"),
-    ("price", "limit"),
-    ("stop_price", "stop"),
-    ("type", "type"),
-    ("time_in_force", "tif"),
-    ("client_id", "client id"),
-)
-"""(the attribute, of the request and of the order alike; the word shown) of what a replace
-may change."""
-
-
-def _replace_request(args: argparse.Namespace, order: Order) -> ReplaceRequest:
-    return ReplaceRequest(
-        orig_cl_ord_id=order.cl_ord_id or args.order_id,
-        account_id=args.account,
-        symbol=order.symbol or "",
-        side=order.side.value if order.side is not None else None,
-        type=args.type.upper() if args.type else None,
-        quantity=args.quantity,
-        price=args.limit,
-        stop_price=args.stop,
-        time_in_force=args.tif.upper() if args.tif else None,
-        client_id=args.client_id,
-    )
-
-
-def _replace_lines(order: Order, request: ReplaceRequest) -> list[str]:
-    """``Change: quantity 10 -> 5, limit 1.50 -> 1.60``: what the replace asks for."""
-    changes = [
-        f"{word} {cell(getattr(order, name))} -> {cell(getattr(request, name))}"
-        for name, word in _CHANGED
-        if getattr(request, name) is not None
-    ]
-    return [f"Change: {', '.join(changes)}"]
-
-
-def _replace_text(args: argparse.Namespace, ack: ReplaceAck) -> str:
-    if ack.accepted:
-        return (
-            f"Replace requested: order {ack.orig_cl_ord_id or args.order_id} is now "
-            f"{ack.cl_ord_id}, status {ack.status}"
-        )
-    return f"Replace rejected: order {args.order_id} unchanged: {ack.text or ack.status}"
-
-
-async def _replace(args: argparse.Namespace) -> int:
-    wanted = (args.quantity, args.limit, args.stop, args.type, args.tif, args.client_id)
-    if all(value is None for value in wanted):  # before anything is sent, even the lookup
-        raise ValidationError(
-            "the replace changes nothing: give --quantity, --limit, --stop, --type, --tif or "
-            "--client-id"
-        )
-    return await change_order(
-        args,
-        Change(
-            noun="replace",
-            done="replaced",
-            build=lambda order: _replace_request(args, order),
-            send=lambda client, request: client.orders.replace(request),
-            details=_replace_lines,
-            told=lambda ack: _replace_text(args, ack),
-            with_request=True,
-        ),
-    )
-
-
 async def _list(args: argparse.Namespace) -> int:
     async with make_client(args) as client:
         orders = await client.orders.active(args.account)
@@ -332,7 +263,7 @@ async def run(args: argparse.Namespace) -> int:
         "preview": _preview,
         "place": _place,
         "cancel": _cancel,
-        "replace": _replace,
+        "replace": replace,
         "wait": wait,
         "list": _list,
         "find": _find,

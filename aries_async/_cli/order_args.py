@@ -110,8 +110,9 @@ _EPILOGS = {
     "replace": "examples:\n"
     "  aries-async order replace TEST-ACCOUNT-001 ORDER_ID --limit 151.25\n"
     "  aries-async order replace TEST-ACCOUNT-001 ORDER_ID --quantity 5 --yes --json\n\n"
-    "The order keeps what is not given; its side cannot change. A replace gives the order a\n"
-    "new id (printed): use it for any later replace, cancel or wait.\n\n"
+    "The order keeps what is not given; its side cannot change. The order it leaves meets\n"
+    "the type and price rules of 'order place' (else exit 2, nothing sent). A replace gives\n"
+    "the order a new id (printed): use it for any later replace, cancel or wait.\n\n"
     + _CHANGE_EXIT.format(noun="replace", request=", request"),
     "wait": "examples:\n"
     "  aries-async order wait TEST-ACCOUNT-001 ORDER_ID --timeout 60\n"
@@ -126,7 +127,8 @@ _EPILOGS = {
     "  5    --timeout passed first: the order is still working\n"
     "  130  Ctrl-C\n\n"
     "--json prints one {order, outcome} whatever happens: outcome filled, not_filled, or\n"
-    "(order null) timeout, not_found, error (with the error's message as error).",
+    "(order null) timeout, not_found, error (with the error's message as error), unknown\n"
+    "(Ctrl-C).",
     "list": "example:\n  aries-async order list TEST-ACCOUNT-001 --json\n\n"
     "exit codes: 0 listed (none is not an error), 1 API or network error, 2 usage error,\n"
     "3 not signed in or refused, 130 Ctrl-C.",

@@ -9,17 +9,20 @@ until it fills or ends otherwise. It then prints the order, a table or with ``--
 With ``--json`` every outcome prints one document: ``{"order": null, "outcome": "timeout"}``,
 ``{"order": null, "outcome": "not_found"}`` (the lookup answered without the order) and
 ``{"order": null, "outcome": "error", "error": MESSAGE}`` (the order could not be looked up
-or followed, or the sign-in was refused; the message is on stderr too).
+or followed, or the sign-in was refused; the message is on stderr too) and, after Ctrl-C,
+``{"order": null, "outcome": "unknown"}``.
 
 Exit status: 0 filled; 1 ended without filling (rejected, cancelled, expired, replaced: the
 order lives on under its new id, done for the day), or the order could not be found or
 followed (the API, the network, the stream failed); 5 ``--timeout`` passed first (the order
-is still working); 3 not signed in or refused; 130 Ctrl-C.
+is still working); 3 not signed in or refused; 130 Ctrl-C (with ``--json``,
+``{"order": null, "outcome": "unknown"}``: how the order ends is not known).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import math
 
 from aries_async._cli.common import EXIT_API, EXIT_OK, EXIT_TIMEOUT, emit, err, make_client
@@ -39,6 +42,10 @@ async def wait(args: argparse.Namespace) -> int:
     """
     try:
         return await _wait(args)
+    except asyncio.CancelledError:  # Ctrl-C: how the order ends is not known
+        if args.json:
+            emit({"order": None, "outcome": "unknown"}, True, "")
+        raise
     except (AriesError, TimeoutError) as exc:
         if args.json:
             if isinstance(exc, OrderStateUnknownError) and exc.not_found:
@@ -50,16 +57,21 @@ async def wait(args: argparse.Namespace) -> int:
 
 async def _wait(args: argparse.Namespace) -> int:
     limit: float = args.timeout
+    timed_out = ""
     async with make_client(args) as client, client.account_stream(args.account) as stream:
         try:
-            order: Order = await stream.wait_for_order(
+            order: Order | None = await stream.wait_for_order(
                 args.order_id, timeout=None if math.isinf(limit) else limit
             )
         except TimeoutError as exc:  # the wait's own: its message names the status held
-            err(f"Timed out: {exc}")
-            if args.json:
-                emit({"order": None, "outcome": "timeout"}, True, "")
-            return EXIT_TIMEOUT
+            order, timed_out = None, str(exc)
+    # Told once the stream and client are closed: a Ctrl-C while they close (wait's own
+    # document) would otherwise follow this one.
+    if order is None:
+        err(f"Timed out: {timed_out}")
+        if args.json:
+            emit({"order": None, "outcome": "timeout"}, True, "")
+        return EXIT_TIMEOUT
     filled = order.ord_status == OrderStatus.FILLED
     if not filled:
         err(_ended(args, order))

@@ -346,6 +346,14 @@ def check_whole_contracts(
             )
 
 
+def prices_of_type(order_type: OrderType) -> tuple[bool, bool]:
+    """Whether an order of ``order_type`` takes a limit ``price``, and a ``stop_price``."""
+    return (
+        order_type in (OrderType.LIMIT, OrderType.STOP_LIMIT),
+        order_type in (OrderType.STOP, OrderType.STOP_LIMIT),
+    )
+
+
 def check_prices_for_type(
     order_type: OrderType | None,
     price: Decimal | None,
@@ -355,8 +363,7 @@ def check_prices_for_type(
 ) -> None:
     if order_type is None:
         return
-    needs_price = order_type in (OrderType.LIMIT, OrderType.STOP_LIMIT)
-    needs_stop = order_type in (OrderType.STOP, OrderType.STOP_LIMIT)
+    needs_price, needs_stop = prices_of_type(order_type)
     if needs_price and price is None and require:
         raise ValidationError(f"price: required for {order_type.value} orders", field="price")
     if needs_stop and stop_price is None and require:

@@ -35,7 +35,7 @@ it expires, and removed when the simulator stops), so ``login`` and ``logout`` i
 leave your own token file alone.
 
 Fault flags (see :mod:`aries_async.sim.faults` and :mod:`aries_async.sim.fault_variants`; ROUTE
-is ``"METHOD /path"``, ``/path`` or ``*``)::
+is ``"METHOD /path"``, ``/path`` or ``*``, else refused: no request would match it)::
 
     --rate-limit N                              the app's sustained limit: N requests a second
                                                 across its tokens and connections (429 beyond)

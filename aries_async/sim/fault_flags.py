@@ -17,6 +17,7 @@ from aries_async.sim.fault_values import (
     count,
     drop_connection,
     error_response,
+    fault_route,
     huge_body,
     rate_limit,
     route_text,
@@ -162,7 +163,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         faults.add_argument,
         "--gzip-body",
         "ROUTE",
-        str.strip,
+        fault_route,
         "send the route's answers gzip-compressed (Content-Encoding: gzip)",
     )
     add_repeatable(faults.add_argument, "--malformed-amount", "ROUTE=TEXT", route_text)
@@ -171,7 +172,7 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         faults.add_argument,
         "--list-as-object",
         "ROUTE",
-        str.strip,
+        fault_route,
         "send the first list of the route's answers as an object keyed by place",
     )
     faults.add_argument(

@@ -13,6 +13,7 @@ from typing import TypeVar
 from aries_async.sim.faults import ERROR_SHAPES, ErrorFault, RateLimitFault, ServerErrorFault
 
 __all__ = [
+    "HTTP_METHODS",
     "AddArgument",
     "add_repeatable",
     "add_switches",
@@ -20,6 +21,7 @@ __all__ = [
     "count",
     "drop_connection",
     "error_response",
+    "fault_route",
     "huge_body",
     "parse_count",
     "rate_limit",
@@ -49,6 +51,30 @@ def parse_count(text: str) -> int | None:
     return int(text)
 
 
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+"""The methods a ``METHOD /PATH`` route may name."""
+
+
+def fault_route(text: str) -> str:
+    """A fault's ROUTE, stripped: ``*`` (every request but OAuth's), ``/PATH`` (any method) or
+    ``METHOD /PATH``, as :func:`~aries_async.sim.faults.route_matches` matches them.
+
+    Raises:
+        argparse.ArgumentTypeError: a route no request can match (``abc``, ``FETCH /x``), which
+            would start a simulator whose fault never fires (the command exits 2).
+    """
+    key = text.strip()
+    method, _, path = key.partition(" ")
+    if not path:
+        method, path = "", key
+    if key == "*" or (path.startswith("/") and method.upper() in ("", *HTTP_METHODS)):
+        return key
+    raise argparse.ArgumentTypeError(
+        f"expected a route: *, /PATH or METHOD /PATH (METHOD one of {', '.join(HTTP_METHODS)}), "
+        f"got {text!r}"
+    )
+
+
 def rate_limit(spec: str) -> float | tuple[str, RateLimitFault]:
     """``--rate-limit``: a bare number is the app's sustained limit in requests a second;
     ``ROUTE[=COUNT[:RETRY_AFTER]]`` the route's :class:`RateLimitFault`.
@@ -71,7 +97,7 @@ def rate_limit(spec: str) -> float | tuple[str, RateLimitFault]:
         retry_after = float(retry) if retry else 1.0
         if not 0 <= retry_after < math.inf:  # nan too
             raise ValueError(retry)
-        return route.strip(), RateLimitFault(
+        return fault_route(route), RateLimitFault(
             count=parse_count(count) if rest else 1, retry_after=retry_after
         )
     except ValueError:
@@ -90,7 +116,9 @@ def server_error(spec: str) -> tuple[str, ServerErrorFault]:
     code = int(status) if status else 503
     if not 500 <= code <= 599:
         raise ValueError("a 5xx status")
-    return route.strip(), ServerErrorFault(count=parse_count(count) if rest else 1, status=code)
+    return fault_route(route), ServerErrorFault(
+        count=parse_count(count) if rest else 1, status=code
+    )
 
 
 def error_response(spec: str) -> tuple[str, ErrorFault]:
@@ -109,7 +137,7 @@ def error_response(spec: str) -> tuple[str, ErrorFault]:
         problem = f"a count of at least 1 or *, got {count!r}"
     else:
         fault = ErrorFault(count=parse_count(count or "1"), status=int(status), shape=shape)
-        return route.strip(), fault
+        return fault_route(route), fault
     raise argparse.ArgumentTypeError(f"expected {problem}")
 
 
@@ -122,19 +150,20 @@ def huge_body(spec: str) -> tuple[str, int]:
     route, _, size = spec.rpartition("=")
     if int(size) < 0:
         raise ValueError("a size of at least 0")
-    return route.strip(), int(size)
+    return fault_route(route), int(size)
 
 
 def route_text(spec: str) -> tuple[str, str]:
     """``ROUTE=TEXT`` (``--malformed-amount``, ``--malformed-date``): the route and the text.
 
     Raises:
-        ValueError: no ``=``, or no route before it.
+        ValueError: no ``=``.
+        argparse.ArgumentTypeError: no route before it that a request can match.
     """
     route, sep, text = spec.partition("=")
-    if not sep or not route.strip():
+    if not sep:
         raise ValueError("ROUTE=TEXT")
-    return route.strip(), text
+    return fault_route(route), text
 
 
 def status_text(spec: str) -> tuple[str, str]:
@@ -154,14 +183,14 @@ def trickle_body(spec: str) -> tuple[str, float]:
     seconds = float(gap)
     if not 0 <= seconds < math.inf:
         raise ValueError("a gap of at least 0 seconds")
-    return route.strip(), seconds
+    return fault_route(route), seconds
 
 
 def drop_connection(spec: str) -> tuple[str, int]:
     route, _, count = spec.partition("=")
     if int(count or 1) < 1:
         raise ValueError("a count of at least 1")
-    return route.strip(), int(count or 1)
+    return fault_route(route), int(count or 1)
 
 
 SOCKET_CHANNELS = ("quotes", "trades", "level2", "timeAndSales", "greeks")

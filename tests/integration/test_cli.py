@@ -193,23 +193,27 @@ def test_a_base_url_without_a_usable_scheme_exits_2_on_one_line(
 
 
 @pytest.mark.parametrize(
-    ("variable", "command"),
+    ("variable", "value", "command", "words"),
     [
-        ("ARIES_TIMEOUT", ("quote", "AAPL")),
-        ("ARIES_TIMEOUT", ("accounts", "--json")),
-        ("ARIES_CONNECT_TIMEOUT", ("accounts",)),
+        ("ARIES_TIMEOUT", "inf", ("quote", "AAPL"), "must be a finite number"),
+        ("ARIES_TIMEOUT", "inf", ("accounts", "--json"), "must be a finite number"),
+        ("ARIES_CONNECT_TIMEOUT", "inf", ("accounts",), "must be a finite number"),
+        ("ARIES_TIMEOUT", "-1", ("accounts",), "must be positive"),
+        ("ARIES_CONNECT_TIMEOUT", "0", ("accounts",), "must be positive"),
     ],
 )
-def test_an_endless_timeout_variable_exits_2_naming_it(
-    cli: Cli, variable: str, command: tuple[str, ...]
+def test_a_timeout_variable_refused_exits_2_naming_it(
+    cli: Cli, variable: str, value: str, command: tuple[str, ...], words: str
 ) -> None:
-    """``ARIES_TIMEOUT=inf`` reads as "no limit", which no call can schedule: a configuration
-    error naming the variable, not a traceback from deep in the HTTP stack."""
+    """``ARIES_TIMEOUT=inf`` reads as "no limit", which no call can schedule; 0 or below
+    leaves no time at all: a configuration error naming the variable and its value (a
+    negative one was told as "timeouts must be positive", naming neither), not a traceback
+    from deep in the HTTP stack."""
     cli.sign_in()
-    cli.setenv(**{variable: "inf"})
+    cli.setenv(**{variable: value})
     done = cli(*command)
     assert (done.code, done.out) == (2, ""), done.err
-    assert done.err.startswith(f"configuration error: {variable} must be a finite number")
+    assert done.err.startswith(f"configuration error: {variable} {words}, got {value!r}")
     assert len(done.err.strip().splitlines()) == 1
     assert cli.requests("GET", "/v2/users/me/accounts") == 0
 
@@ -251,6 +255,46 @@ def test_sim_refuses_a_negative_or_nan_number_with_exit_2(
         _parser().parse_args(["sim", f"{flag}={value}"])
     assert exited.value.code == 2
     assert flag in capsys.readouterr().err
+
+
+_ROUTE_FLAGS = {
+    "--rate-limit": "{}=1",
+    "--server-errors": "{}=1",
+    "--error-response": "{}=500",
+    "--drop-connection": "{}=1",
+    "--trickle-body": "{}=0.01",
+    "--huge-body": "{}=100",
+    "--gzip-body": "{}",
+    "--malformed-amount": "{}=N/A",
+    "--malformed-date": "{}=N/A",
+    "--list-as-object": "{}",
+}
+"""Every flag that takes a ROUTE, and its value around one."""
+
+
+@pytest.mark.parametrize("flag", sorted(_ROUTE_FLAGS))
+@pytest.mark.parametrize("route", ["abc", "v1/orders", "FETCH /v1/orders", "GET *", "GET", " "])
+def test_sim_refuses_a_route_no_request_can_match(
+    flag: str, route: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--rate-limit abc`` started a simulator whose fault never fired: a route is ``*``, a
+    path or a method and a path (as the faults match them), else a usage error naming it."""
+    with pytest.raises(SystemExit) as exited:
+        _parser().parse_args(["sim", flag, _ROUTE_FLAGS[flag].format(route)])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert flag in err, err
+    # --error-response says its whole form when no route comes before its "=".
+    if route.strip() or flag != "--error-response":
+        assert "a route: *, /PATH or METHOD /PATH" in err, err
+
+
+@pytest.mark.parametrize("flag", sorted(_ROUTE_FLAGS))
+@pytest.mark.parametrize("route", ["*", "/v1/orders", "POST /v1/orders", "get /v1/orders"])
+def test_sim_takes_every_route_a_request_can_match(flag: str, route: str) -> None:
+    args = _parser().parse_args(["sim", flag, _ROUTE_FLAGS[flag].format(route)])
+    (value,) = getattr(args, flag.lstrip("-").replace("-", "_"))
+    assert (value if isinstance(value, str) else value[0]) == route
 
 
 def test_sim_takes_zero_where_zero_means_none(capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,6 +4,7 @@ the exit code its help documents."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,8 @@ from cli_harness import (  # cli_fixture is the `cli` fixture
     reached,
 )
 
+from aries_async import AriesClient
+from aries_async.models.order_requests import OrderLeg, OrderRequest
 from aries_async.sim.fault_kinds import ErrorFault
 
 ACCOUNT = "TEST-ACCOUNT-001"
@@ -41,6 +44,36 @@ def placed(cli: Cli, *order: str) -> str:
     return order_id
 
 
+def spread(cli: Cli) -> str:
+    """The id of a call spread on AAPL (buy one strike, sell the next) placed far below its
+    net price: it stays open. ``order place`` takes no legs; the library places it."""
+
+    async def place() -> str:
+        async with AriesClient(cli.sim.client_config(), token=cli.sim.issue_token()) as client:
+            expiry = (await client.market.option_expirations("AAPL"))[1]
+            calls = (await client.market.option_chain("AAPL", expiry)).calls
+            legs = [
+                OrderLeg(security_type="OPT", side=side, position_effect="OPEN", symbol=c.osi)
+                for side, c in (("BUY", calls[5]), ("SELL", calls[6]))
+            ]
+            ack = await client.orders.place(
+                OrderRequest(
+                    account_id=ACCOUNT,
+                    symbol="AAPL",
+                    side="BUY",
+                    type="LIMIT",
+                    quantity=1,
+                    price="0.05",
+                    time_in_force="GTC",
+                    legs=legs,
+                )
+            )
+        assert ack.accepted and ack.cl_ord_id is not None, ack
+        return ack.cl_ord_id
+
+    return asyncio.run(place())
+
+
 def sim_order(cli: Cli, cl_ord_id: str) -> Any:
     return cli.on_sim(lambda: cli.sim.state.order(ACCOUNT, cl_ord_id))
 
@@ -56,6 +89,21 @@ def test_replace_shows_the_change_asks_and_replaces_on_yes(cli: Cli) -> None:
     assert sim_order(cli, order_id).status == "REPLACED"
     assert sim_order(cli, new_id).price == Decimal("1.6")
     assert cli.requests(*REPLACE) == 1
+
+
+def test_replace_of_a_spread_sends_its_legs_and_keeps_them(cli: Cli) -> None:
+    """rest.md 6.3: a multi-leg replace must send its legs. The command sent none, so every
+    replace of a spread was refused; it sends the legs of the order it looked up."""
+    order_id = spread(cli)
+    before = sim_order(cli, order_id).legs
+    done = cli("order", "replace", ACCOUNT, order_id, "--limit", "0.06", "--yes", "--json")
+    assert done.code == 0, done.err
+    data = done.json()
+    assert data["outcome"] == "accepted" and len(data["request"]["legs"]) == 2
+    assert "Change: limit 0.05 -> 0.06" in done.err
+    new = sim_order(cli, data["ack"]["cl_ord_id"])
+    assert new.price == Decimal("0.06") and new.legs == before
+    assert sim_order(cli, order_id).status == "REPLACED"
 
 
 @pytest.mark.parametrize("answer", ["n\n", "", "nope\n"])
@@ -82,6 +130,55 @@ def test_replace_refuses_without_a_terminal_or_a_change(cli: Cli) -> None:
     assert cli("order", "replace", ACCOUNT, order_id, "--limit", "x", "--yes").code == 2
     assert cli.requests(*REPLACE) == 0
     assert cli.requests(*ACTIVE) == lookups + 1  # only the bad price's: found, then refused
+
+
+def _refusal(done: Any) -> str:
+    """The reason of an input refused (exit 2), as stderr gives it."""
+    assert done.code == 2, (done.out, done.err)
+    return str(done.err.split("invalid input: ", 1)[1].split(" (nothing was sent)")[0])
+
+
+@pytest.mark.parametrize(
+    ("change", "place"),
+    [
+        (["--stop", "1.4"], ["--limit", "1.50", "--stop", "1.4", "--type", "limit"]),
+        (["--type", "stop"], ["--limit", "1.50", "--type", "stop"]),
+        (["--type", "market", "--limit", "1.6"], ["--limit", "1.6", "--type", "market"]),
+    ],
+    ids=["stop-on-limit", "stop-without-its-price", "limit-on-market"],
+)
+def test_replace_refuses_what_the_changed_order_breaks_as_place_does(
+    cli: Cli, change: list[str], place: list[str]
+) -> None:
+    """The order the replace leaves (the one looked up, with the change) meets the rules of
+    ``order place``: a stop on a limit order was sent, told as a change and ignored by the
+    server; ``--type stop`` kept the limit, sent no stop and was refused by the server."""
+    order_id = placed(cli)
+    replaced = cli("order", "replace", ACCOUNT, order_id, *change, "--yes", "--json")
+    placing = cli("order", "place", ACCOUNT, "AAPL", "buy", "10", *place, "--yes")
+    assert _refusal(replaced) == _refusal(placing)
+    assert replaced.out == "" and cli.requests(*REPLACE) == 0
+    assert sim_order(cli, order_id).status == "NEW"
+
+
+def test_replace_to_another_type_drops_the_price_it_takes_no_more(cli: Cli) -> None:
+    """A limit order made a stop order leaves its limit behind (the server drops it too)."""
+    order_id = placed(cli)
+    done = cli("order", "replace", ACCOUNT, order_id, "--type", "stop", "--stop", "1.4", "--yes")
+    assert done.code == 0, done.err
+    new = sim_order(cli, done.out.rsplit(" is now ", 1)[1].split(",")[0])
+    assert (new.type, new.price, new.stop_price) == ("STOP", None, Decimal("1.4"))
+
+
+def test_replace_to_what_the_order_has_already_sends_nothing(cli: Cli) -> None:
+    """A replace that changes nothing would still give the order a new id and be told as a
+    change: it is refused as a replace without options is (exit 2)."""
+    order_id = placed(cli)
+    same = ("--limit", "1.5", "--quantity", "10", "--type", "limit", "--tif", "day")
+    done = cli("order", "replace", ACCOUNT, order_id, *same, "--yes")
+    assert "the replace changes nothing" in _refusal(done)
+    assert f"order {order_id} has quantity 10, limit 1.50, type LIMIT, tif DAY" in done.err
+    assert cli.requests(*REPLACE) == 0 and sim_order(cli, order_id).status == "NEW"
 
 
 def test_replace_yes_json(cli: Cli) -> None:
@@ -263,3 +360,14 @@ def test_wait_json_not_signed_in_says_error_and_exits_3(cli: Cli) -> None:
     done = cli("order", "wait", ACCOUNT, "NO-SUCH", "--timeout", "30", "--json")
     assert done.code == 3, done.err
     assert done.json()["outcome"] == "error" and "not signed in" in done.err
+
+
+def test_wait_json_interrupted_prints_its_document_and_exits_130(cli: Cli) -> None:
+    """``--json`` prints one document whatever happens: Ctrl-C too (it printed nothing). How
+    the order ends is unknown to the command, as after an interrupted ``order place``."""
+    order_id = placed(cli)
+    proc = cli.spawn("order", "wait", ACCOUNT, order_id, "--json")
+    code, out, err = interrupted(proc, reached(cli, proc, ("GET", "/v1/accounts/ws")))
+    assert code == 130, err
+    assert json.loads(out) == {"order": None, "outcome": "unknown"}
+    assert "Traceback" not in err

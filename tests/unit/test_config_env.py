@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from aries_async import ClientConfig
@@ -40,15 +42,31 @@ def test_defaults_without_variables() -> None:
         ("ARIES_MAX_ATTEMPTS", "many", "ARIES_MAX_ATTEMPTS must be a whole number"),
         ("ARIES_MAX_ATTEMPTS", "-1", "ARIES_MAX_ATTEMPTS must be at least 1"),
         ("ARIES_CONNECT_TIMEOUT", "soon", "ARIES_CONNECT_TIMEOUT must be a number"),
-        ("ARIES_CONNECT_TIMEOUT", "0", "timeouts must be positive"),
+        ("ARIES_CONNECT_TIMEOUT", "0", "ARIES_CONNECT_TIMEOUT must be positive, got '0'"),
+        ("ARIES_TIMEOUT", "-1", "ARIES_TIMEOUT must be positive, got '-1'"),
+        ("ARIES_TIMEOUT", "0", "ARIES_TIMEOUT must be positive, got '0'"),
+        ("ARIES_RATE_LIMIT", "-2", "ARIES_RATE_LIMIT must be positive, got '-2'"),
+        ("ARIES_APP_TOKEN", "maybe", "ARIES_APP_TOKEN must be 1/true/yes/on"),
+        ("ARIES_SCOPES", "nonsense!", "ARIES_SCOPES"),
         ("ARIES_TIMEOUT", "inf", "ARIES_TIMEOUT must be a finite number"),
         ("ARIES_CONNECT_TIMEOUT", "Infinity", "ARIES_CONNECT_TIMEOUT must be a finite number"),
         ("ARIES_TIMEOUT", "nan", "ARIES_TIMEOUT must be a finite number"),
     ],
 )
 def test_a_bad_value_is_a_configuration_error(key: str, value: str, message: str) -> None:
-    with pytest.raises(ConfigurationError, match=message):
+    """The message names the variable and its value, and so does ``setting``."""
+    with pytest.raises(ConfigurationError, match=re.escape(message)) as info:
         ClientConfig.from_env({key: value})
+    assert info.value.setting == key
+
+
+def test_an_app_token_without_the_client_s_credentials_names_the_variables() -> None:
+    with pytest.raises(ConfigurationError) as info:
+        ClientConfig.from_env({"ARIES_APP_TOKEN": "1", "ARIES_CLIENT_ID": "me"})
+    assert str(info.value) == ("ARIES_APP_TOKEN='1' needs ARIES_CLIENT_ID and ARIES_CLIENT_SECRET")
+    assert info.value.setting == "ARIES_APP_TOKEN"
+    given = ClientConfig.from_env({"ARIES_APP_TOKEN": "1"}, client_id="me", client_secret="s")
+    assert given.app_token
 
 
 @pytest.mark.parametrize("setting", ["timeout", "connect_timeout"])
