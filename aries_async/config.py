@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from aries_async._config_env import env_settings
 from aries_async._url_secrets import masked
 from aries_async.errors import ConfigurationError
 from aries_async.rate_limit import RateLimit, rate_limit_setting
@@ -337,6 +336,8 @@ class ClientConfig:
                 changes[field] = env[key]
         if changes:
             endpoints = attrs.evolve(endpoints, **changes)
+        from aries_async._config_env import env_settings  # the command line's, not a quote's
+
         values: dict[str, object] = {
             "client_id": env.get("ARIES_CLIENT_ID") or None,
             "client_secret": env.get("ARIES_CLIENT_SECRET") or None,
