@@ -14,6 +14,7 @@ split (no extra call or attribute hop per update).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any, Unpack
 
@@ -40,7 +41,7 @@ from aries_async.streaming.protocol import (
 )
 from aries_async.streaming.protocol.market import unsubscribe_item
 from aries_async.streaming.protocol.subscriptions import says_already_subscribed
-from aries_async.streaming.symbols import SymbolStream
+from aries_async.streaming.symbols import Outgoing, SymbolStream
 
 __all__ = ["MarketChannels"]
 
@@ -156,10 +157,13 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate, 
             self._want(symbol)
             self._forget(symbol)
         if items:
-            request_id, now = self._connection.ids("unsub"), self._monotonic()
-            for symbol, gone in dropped:
-                self._strays.sent(request_id, symbol, gone, now=now)
-            await self._connection.send(encode_market_unsubscribe(request_id, items))
+            request_id = self._connection.ids("unsub")
+
+            def record() -> None:
+                for symbol, gone in dropped:
+                    self._strays.sent(request_id, symbol, gone, now=self._monotonic())
+
+            await self._send_frames([(encode_market_unsubscribe(request_id, items), record)])
 
     def _want(self, symbol: str) -> None:
         """Keep what :meth:`on_messages` delivers of ``symbol`` as it is desired now."""
@@ -186,17 +190,20 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate, 
 
     def _subscribe_frames(
         self, items: list[dict[str, Any]], *, replay: bool = False, refused: bool = True
-    ) -> list[str]:
-        """The frames that send ``items`` (``replay`` and ``refused``: see
-        :meth:`~aries_async.streaming.protocol.SymbolSubscriptions.sent`)."""
-        frames = []
+    ) -> list[Outgoing]:
+        """The frames that send ``items``, each with what records its request (``replay``
+        and ``refused``: see :meth:`~aries_async.streaming.protocol.SymbolSubscriptions.
+        sent`)."""
+        frames: list[Outgoing] = []
         batch = self.config.subscribe_batch
         for start in range(0, len(items), batch):
             chunk = items[start : start + batch]
             request_id = self._connection.ids("sub")
             symbols = [item["symbol"] for item in chunk]
-            self._subs.sent(request_id, symbols, replay=replay, refused=refused)
-            frames.append(encode_market_subscribe(request_id, chunk))
+            record = functools.partial(
+                self._subs.sent, request_id, symbols, replay=replay, refused=refused
+            )
+            frames.append((encode_market_subscribe(request_id, chunk), record))
         return frames
 
     def _subscriptions_error(self, error: ServerErrorMessage) -> bool:
