@@ -24,6 +24,7 @@ from typing import Any, Unpack
 
 import attrs
 
+from aries_async._validate import one_or_more
 from aries_async.models._wire import stamped_before
 from aries_async.models.events import (
     ChartEvent,
@@ -133,7 +134,7 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
             symbols: one symbol or several (tickers, OSI option symbols), in any case. An
                 option is named by its OSI symbol (``contract.osi``), not the ``O:`` ticker of
                 a chain.
-            channels: ``quotes`` and/or ``trades``.
+            channels: ``quotes`` and/or ``trades`` (one name is one channel).
             option: force ``symbolType: "option"`` (OSI symbols are detected).
 
         Raises:
@@ -141,11 +142,13 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
             ValidationError: a malformed symbol (not text, empty once the white space around
                 it is stripped, with a space, comma or control character inside it, or over 21
                 characters), an option's ``O:`` ticker (the message names its OSI symbol), no
-                channel or one the charts socket does not have; then nothing is subscribed.
+                channel or one the charts socket does not have, or ``symbols`` or
+                ``channels`` of the wrong type (the error names it); then nothing is
+                subscribed.
         """
         self._check_open()
-        names = [symbols] if isinstance(symbols, str) else list(symbols)
-        channels = list(channels)
+        names = one_or_more(symbols, "symbols")
+        channels = one_or_more(channels, "channels")
         subs = [ChartSubscription.build(symbol, channels, option=option) for symbol in names]
         frames: list[Outgoing] = []
         for sub in subs:
@@ -170,7 +173,9 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
                 unknown channel (then nothing is dropped).
         """
         names = self._unsubscribing(symbols)
-        wanted = None if channels is None else [chart_channel(c) for c in channels]
+        wanted = None
+        if channels is not None:
+            wanted = [chart_channel(c) for c in one_or_more(channels, "channels")]
         frames: list[Outgoing] = []
         for symbol in names:
             before = self._subs.wire_types(symbol)

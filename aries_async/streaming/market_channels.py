@@ -18,6 +18,7 @@ import functools
 from collections.abc import Iterable
 from typing import Any, Unpack
 
+from aries_async._validate import one_or_more
 from aries_async.models.events import (
     GreeksUpdate,
     Level2Update,
@@ -97,7 +98,8 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate, 
             symbols: one symbol or several (tickers, indices, OSI option symbols), in any
                 case: they are stripped and upper-cased, as the REST calls do. An option is
                 named by its OSI symbol (``contract.osi``), not the ``O:`` ticker of a chain.
-            channels: any of ``quotes``, ``trades``, ``level2``, ``timeAndSales``, ``greeks``.
+            channels: one or several of ``quotes``, ``trades``, ``level2``, ``timeAndSales``,
+                ``greeks`` (one name is one channel, as one symbol is one symbol).
             quote_fields, trade_fields, time_and_sales_fields, greeks_fields: field
                 selection (None or ``"*"``: all fields).
             option: force ``symbolType: "option"`` (OSI symbols are detected).
@@ -107,12 +109,13 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate, 
             ValidationError: a malformed symbol (not text, empty once the white space around
                 it is stripped, with a space, comma or control character inside it, or over 21
                 characters), an option's ``O:`` ticker (the message names its OSI symbol), no
-                channel or an unknown one; then nothing is subscribed, not even the valid
-                symbols.
+                channel or an unknown one, or an argument of the wrong type (``None``, a
+                number or bytes for ``symbols``, ``channels`` or a field selection: the error
+                names it); then nothing is subscribed, not even the valid symbols.
         """
         self._check_open()
-        names = [symbols] if isinstance(symbols, str) else list(symbols)
-        channels = list(channels)  # an iterator is read once per symbol below
+        names = one_or_more(symbols, "symbols")
+        channels = one_or_more(channels, "channels")  # an iterator is read once per symbol
         subs = [
             MarketSubscription.build(
                 symbol,
@@ -145,7 +148,9 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate, 
                 unknown channel (then nothing is dropped).
         """
         names = self._unsubscribing(symbols)
-        wanted = [channel_of(c) for c in channels] if channels is not None else None
+        wanted = None
+        if channels is not None:
+            wanted = [channel_of(c) for c in one_or_more(channels, "channels")]
         items: list[str | dict[str, Any]] = []
         dropped: list[tuple[str, frozenset[str]]] = []
         for symbol in names:

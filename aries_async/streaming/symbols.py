@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Generic, TypeVar, Unpack
 
 import attrs
 
-from aries_async._validate import refuse_option_ticker
+from aries_async._validate import one_or_more, refuse_option_ticker
 from aries_async.models._summary import counted
 from aries_async.models.events import ServerErrorMessage, UnknownEvent
 from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
@@ -147,8 +147,7 @@ class SymbolStream(StreamBase, Generic[S, Q, T, E]):
                 and dropping nothing quietly would leave the contract's updates coming.
         """
         self._check_open()
-        names = [symbols] if isinstance(symbols, str) else list(symbols)
-        return [_named(symbol) for symbol in names]
+        return [_named(symbol) for symbol in one_or_more(symbols, "symbols")]
 
     def _forget(self, symbol: str) -> None:
         """Drop the latest quote / trade of ``symbol`` once that channel is not desired."""
