@@ -38,12 +38,12 @@ A replay (3, and after a re-authentication) is computed and sent under a lock th
 write buffer to drain, and a user's frame between a replay's frames would be undone on the server
 by a later one, computed before it.
 
-Every reconnect waits for the backoff (exponential, with jitter, up to its cap), reset only by
-a *healthy* connection: one that delivered data (a message of the handler's ``data_types``) or
-stayed up for :attr:`StreamConfig.backoff_reset_after`; a server that ends every connection at
-once is retried ever more slowly. The retries without a wait are those with a fresh token
-after a refusal. :attr:`StreamConfig.max_attempts` bounds the consecutive unhealthy attempts
-(those verdicts are :class:`~aries_async.streaming.reconnects.Reconnects`').
+Every reconnect waits for the backoff (exponential, with jitter, up to its cap), reset only by a
+*healthy* connection: one that delivered data (of the handler's ``data_types``) and stayed up for
+:attr:`StreamConfig.healthy_after`, or stayed up for ``backoff_reset_after``; a server that ends
+every connection soon, data or not, is retried ever more slowly. The retries without a wait are
+those with a fresh token after a refusal. :attr:`StreamConfig.max_attempts` bounds the unhealthy
+attempts in a row (verdicts of :class:`~aries_async.streaming.reconnects.Reconnects`).
 Each outage (a :class:`~aries_async.streaming.reconnects.Gap`: one ``StreamDisconnected``, one
 ``StreamConnected``; its attempts logged at INFO) and each accepted re-authentication reach
 the handler as a :data:`~aries_async.models.events.StatusEvent` stamped on both clocks;
