@@ -12,12 +12,14 @@ from aries_async.errors import ValidationError
 __all__ = [
     "MAX_SYMBOL_LENGTH",
     "OPTION_TICKER_PREFIX",
+    "one_or_more",
     "refuse_option_ticker",
     "require_count",
     "require_headers",
     "require_instance",
     "require_items",
     "require_method",
+    "require_seconds",
     "require_symbol",
     "require_text",
     "stored_symbol",
@@ -75,6 +77,26 @@ def require_items(value: object, field: str, kind: type | None = None) -> list[A
         if kind is not None and not isinstance(item, kind):
             raise ValidationError(f"{field} must be {what}, got {item!r:.80} in it", field=field)
     return items
+
+
+def one_or_more(value: object, field: str, kind: type | None = None) -> list[Any]:
+    """``[value]`` for one string (one symbol, one channel name: a string is not taken letter
+    by letter), else the items of ``value`` (:func:`require_items`: ``None``, a number or bytes
+    refused by ``field``)."""
+    return [value] if isinstance(value, str) else require_items(value, field, kind)
+
+
+def require_seconds(value: object, field: str) -> float:
+    """``value``, when it is a number of seconds (an int or a float, not a bool nor NaN).
+
+    Raises:
+        ValidationError: naming ``field``, for anything else (``"1"``, ``True``, ``None``).
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise ValidationError(
+            f"{field} must be a number of seconds, got {value!r:.80}", field=field
+        )
+    return float(value)
 
 
 def _article(noun: str) -> str:

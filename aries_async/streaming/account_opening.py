@@ -20,6 +20,7 @@ messages come, and provides ``_check_open``, ``_add_book`` and ``_drop_book``.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -75,10 +76,12 @@ class AccountOpening:
             await connection.send(frame)
             return
         request_id = connection.ids("sub")
-        # Before sending: the answer may be read while the send is awaited. Not connected:
-        # the replay on the next connection sends it, under another id.
-        self._requests.sent(request_id, topic_key(topic, params), replay=replay)
-        await connection.send(encode_account_subscribe(request_id, topic, params))
+        # Recorded as it is written (not connected: never, and the replay on the next
+        # connection sends it, under another id).
+        record = functools.partial(
+            self._requests.sent, request_id, topic_key(topic, params), replay=replay
+        )
+        await connection.send(encode_account_subscribe(request_id, topic, params), record)
 
     # -- accounts -----------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Self, TypedDict, Unpack
 
 from aries_async._closing import AsyncClosing
 from aries_async._deprecation import renamed_arguments
-from aries_async._validate import refuse_option_ticker
+from aries_async._validate import one_or_more, refuse_option_ticker
 from aries_async.errors import StreamClosedError
 from aries_async.models.events import (
     StatusEvent,
@@ -191,7 +191,7 @@ class StreamBase(AsyncClosing):
         """A conflating consumer of ``types`` (of ``symbols`` only, when given), bounded by
         ``limit`` (default :attr:`StreamConfig.market_buffer`)."""
         self._check_open()
-        wanted = [symbols] if isinstance(symbols, str) else symbols
+        wanted = None if symbols is None else one_or_more(symbols, "symbols")
         if wanted is not None:
             # A contract's O: ticker names no update (they carry its OSI symbol): a consumer
             # of it would wait forever.

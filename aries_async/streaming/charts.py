@@ -17,12 +17,14 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable
 from typing import Any, Unpack
 
 import attrs
 
+from aries_async._validate import one_or_more
 from aries_async.models._wire import stamped_before
 from aries_async.models.events import (
     ChartEvent,
@@ -48,7 +50,7 @@ from aries_async.streaming.protocol.charts import (
 )
 from aries_async.streaming.protocol.subscriptions import says_already_subscribed
 from aries_async.streaming.protocol.untied import UntiedLog
-from aries_async.streaming.symbols import SymbolStream
+from aries_async.streaming.symbols import Outgoing, SymbolStream
 
 __all__ = ["ChartStream"]
 
@@ -132,7 +134,7 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
             symbols: one symbol or several (tickers, OSI option symbols), in any case. An
                 option is named by its OSI symbol (``contract.osi``), not the ``O:`` ticker of
                 a chain.
-            channels: ``quotes`` and/or ``trades``.
+            channels: ``quotes`` and/or ``trades`` (one name is one channel).
             option: force ``symbolType: "option"`` (OSI symbols are detected).
 
         Raises:
@@ -140,13 +142,15 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
             ValidationError: a malformed symbol (not text, empty once the white space around
                 it is stripped, with a space, comma or control character inside it, or over 21
                 characters), an option's ``O:`` ticker (the message names its OSI symbol), no
-                channel or one the charts socket does not have; then nothing is subscribed.
+                channel or one the charts socket does not have, or ``symbols`` or
+                ``channels`` of the wrong type (the error names it); then nothing is
+                subscribed.
         """
         self._check_open()
-        names = [symbols] if isinstance(symbols, str) else list(symbols)
-        channels = list(channels)
+        names = one_or_more(symbols, "symbols")
+        channels = one_or_more(channels, "channels")
         subs = [ChartSubscription.build(symbol, channels, option=option) for symbol in names]
-        frames: list[str] = []
+        frames: list[Outgoing] = []
         for sub in subs:
             before = self._subs.wire_types(sub.symbol)
             refused = before - self._subs.asked(sub.symbol, refused=False)
@@ -169,27 +173,32 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
                 unknown channel (then nothing is dropped).
         """
         names = self._unsubscribing(symbols)
-        wanted = None if channels is None else [chart_channel(c) for c in channels]
-        frames = []
+        wanted = None
+        if channels is not None:
+            wanted = [chart_channel(c) for c in one_or_more(channels, "channels")]
+        frames: list[Outgoing] = []
         for symbol in names:
             before = self._subs.wire_types(symbol)
             self._subs.remove(symbol, wanted)
             for kind in sorted(before - self._subs.wire_types(symbol)):
                 request_id = self._connection.ids("unsub")
-                self._strays.sent(request_id, symbol, [kind], now=self._monotonic())
-                frames.append(encode_chart_unsubscribe(request_id, kind, symbol))
+                record = functools.partial(
+                    self._strays.sent, request_id, symbol, [kind], now=self._monotonic()
+                )
+                frames.append((encode_chart_unsubscribe(request_id, kind, symbol), record))
             self._forget(symbol)
         await self._send_frames(frames)
 
     def _subscribe_frames(
         self, symbol: str, kinds: Iterable[str], replay: bool = False
-    ) -> list[str]:
+    ) -> list[Outgoing]:
+        """The frames that subscribe ``kinds`` of ``symbol``, each with what records it."""
         sub = self._subs.desired[symbol]
-        frames = []
+        frames: list[Outgoing] = []
         for kind in sorted(kinds):
             request_id = self._connection.ids("sub")
-            self._subs.sent_type(request_id, symbol, kind, replay)
-            frames.append(encode_chart_subscribe(request_id, sub.to_wire(kind)))
+            record = functools.partial(self._subs.sent_type, request_id, symbol, kind, replay)
+            frames.append((encode_chart_subscribe(request_id, sub.to_wire(kind)), record))
         return frames
 
     @property
@@ -210,11 +219,11 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
         return self._replay(refused=False)
 
     def _replay(self, refused: bool) -> list[str]:
-        frames: list[str] = []
+        frames: list[Outgoing] = []
         for symbol in self._subs.desired:
             kinds = self._subs.asked(symbol, refused)
             frames += self._subscribe_frames(symbol, kinds, replay=True)
-        return frames
+        return self._written(frames)
 
     def on_messages(self, messages: list[Any]) -> None:
         """Track and publish the data messages of one socket read, in order: only the
@@ -327,7 +336,7 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
         log.info("charts server refused a trades subscription (%s); using quotes", error.error)
         before = {symbol: self._subs.wire_types(symbol) for symbol in self._subs.desired}
         self._subs.trades_in_quotes = True
-        frames: list[str] = []
+        frames: list[Outgoing] = []
         for symbol, kinds in before.items():
             frames += self._subscribe_frames(symbol, self._subs.wire_types(symbol) - kinds)
         if frames:

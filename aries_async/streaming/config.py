@@ -36,8 +36,8 @@ class StreamConfig:
         reconnect: reconnect after recoverable failures (False: the first failure ends the
             stream with :class:`~aries_async.errors.StreamClosedError`).
         max_attempts: consecutive unhealthy attempts before giving up (None: never give up);
-            an attempt is healthy when its connection delivered data or stayed up for
-            ``backoff_reset_after``.
+            an attempt is healthy when its connection delivered data and stayed up for
+            ``healthy_after``, or stayed up for ``backoff_reset_after``.
         max_refusals: consecutive attempts whose websocket handshake the server refused with
             a status that retrying will not change (400, 404, 405, 410, 426...: a wrong URL;
             not 401/403, 408, 429 or 5xx) before the stream gives up with a
@@ -51,8 +51,16 @@ class StreamConfig:
         backoff_multiplier: growth factor per consecutive failure.
         backoff_jitter: fraction of randomness (0.2: each delay is 80% to 100% of nominal,
             the rule of HTTP retries; see :attr:`retry_policy`).
-        backoff_reset_after: a connection that stayed up this long resets the backoff, as one
-            that delivered data does (every reconnect still waits the first delay).
+        backoff_reset_after: a connection that stayed up this long resets the backoff, data
+            or none (every reconnect still waits the first delay).
+        healthy_after: a connection that delivered data resets the backoff only once it has
+            also stayed up this long (on the stream's monotonic clock, from its
+            authentication): a server that closes every socket right after the snapshot or
+            the acknowledgements is flapping, and meets a growing backoff instead of a
+            reconnect every ``backoff_initial``. 5 s: longer than such a socket lives (its
+            authentication and first answers take well under a second), and no longer than
+            a working connection is sure to last, so one that worked for a few seconds still
+            reconnects after the first delay. 0: data alone resets it.
         market_buffer: per market-data consumer, updates queued before conflation starts.
         account_buffer: per account consumer, events queued before
             :class:`~aries_async.errors.StreamOverflowError` (account events are never dropped).
@@ -96,6 +104,7 @@ class StreamConfig:
     backoff_multiplier: float = 2.0
     backoff_jitter: float = 0.2
     backoff_reset_after: float = 30.0
+    healthy_after: float = 5.0
     market_buffer: int = 10_000
     account_buffer: int = 100_000
     status_buffer: int = 1_000
@@ -119,6 +128,8 @@ class StreamConfig:
         for name in positive:
             if getattr(self, name) <= 0:
                 raise ConfigurationError(f"StreamConfig.{name} must be positive")
+        if not self.healthy_after >= 0:
+            raise ConfigurationError("StreamConfig.healthy_after must be >= 0")
         if self.backoff_initial < 0 or self.backoff_multiplier < 1:
             raise ConfigurationError("backoff_initial must be >= 0 and backoff_multiplier >= 1")
         if not 0 <= self.backoff_jitter < 1:

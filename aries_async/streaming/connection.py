@@ -34,27 +34,26 @@ ones'; this module carries out what they decide. Each attempt:
    ``authExpired`` or ``authRequired`` ends it, its token invalidated (the next takes another).
 
 A replay (3, and after a re-authentication) is computed and sent under a lock that each
-:meth:`Connection.send` (a user's subscribe or unsubscribe) takes too. A send may wait for the
-write buffer to drain: a user's frame landing between a replay's frames would be undone on the
-server by a later one, computed before it (a dropped symbol subscribed again).
+:meth:`Connection.send` (a user's subscribe or unsubscribe) takes too: a send may wait for the
+write buffer to drain, and a user's frame between a replay's frames would be undone on the server
+by a later one, computed before it.
 
-Every reconnect waits for the backoff (exponential, with jitter, up to its cap), reset only by
-a *healthy* connection: one that delivered data (a message of the handler's ``data_types``) or
-stayed up for :attr:`StreamConfig.backoff_reset_after`; a server that ends every connection at
-once is retried ever more slowly. The retries without a wait are those with a fresh token
-after a refusal. :attr:`StreamConfig.max_attempts` bounds the consecutive unhealthy attempts
-(those verdicts are :class:`~aries_async.streaming.reconnects.Reconnects`').
+Every reconnect waits for the backoff (exponential, with jitter, up to its cap), reset only by a
+*healthy* connection: one that delivered data (of the handler's ``data_types``) and stayed up for
+:attr:`StreamConfig.healthy_after`, or stayed up for ``backoff_reset_after``; a server that ends
+every connection soon, data or not, is retried ever more slowly. The retries without a wait are
+those with a fresh token after a refusal. :attr:`StreamConfig.max_attempts` bounds the unhealthy
+attempts in a row (verdicts of :class:`~aries_async.streaming.reconnects.Reconnects`).
 Each outage (a :class:`~aries_async.streaming.reconnects.Gap`: one ``StreamDisconnected``, one
 ``StreamConnected``; its attempts logged at INFO) and each accepted re-authentication reach
 the handler as a :data:`~aries_async.models.events.StatusEvent` stamped on both clocks;
 the stream's end at WARNING, the record's ``aries_stream_error`` the error it ends with (also
 raised to its user: a command line that prints that error can leave the record out).
 
-A socket is closed with websockets' closing handshake (a peer that does not answer is cut
-after :attr:`StreamConfig.close_timeout`). A :meth:`Connection.start` that is cancelled closes
-the connection before it returns: nothing it began goes on connecting. websockets is given a
-logger that shows the frames of our ``POST /auth`` requests by their size only (at DEBUG it
-logs every frame, and those carry the access token).
+A socket is closed with websockets' closing handshake (a peer that does not answer is cut after
+:attr:`StreamConfig.close_timeout`); a cancelled :meth:`Connection.start` closes the connection
+before it returns. websockets' logger shows our ``POST /auth`` frames by their size only (at DEBUG
+it logs every frame, and those carry the access token).
 """
 
 from __future__ import annotations
@@ -123,8 +122,7 @@ class Connection:
         monotonic: monotonic seconds; heartbeat, backoff reset and the status events' ``at``.
         wall_clock: Unix seconds; the status events' ``timestamp``.
         rand: uniform [0, 1) source for jitter.
-        connect: ``websockets.asyncio.client.connect``-compatible opener (see
-            :data:`Connector`).
+        connect: a ``websockets.asyncio.client.connect``-like opener (:data:`Connector`).
         name: used in logs and task names.
         decoder: turns frames into messages (default: the market and account one).
     """
@@ -189,8 +187,7 @@ class Connection:
     async def start(self) -> None:
         """Start the supervisor and wait for the first attempt's outcome.
 
-        Returns once connected, or after a first *recoverable* failure (it keeps retrying in
-        the background; watch the status events).
+        Returns once connected, or after a first *recoverable* failure (it retries behind).
 
         Raises:
             StreamAuthError: the credentials were refused or the grant is gone.
@@ -235,13 +232,16 @@ class Connection:
         self._ended = True
         self._handler.on_end(error)
 
-    async def send(self, frame: str) -> bool:
+    async def send(self, frame: str, record: Callable[[], object] | None = None) -> bool:
         """Send on the live socket, after a replay being sent (see the module docstring);
-        False when there is no socket (the replay will cover it)."""
+        False when there is no socket (the replay will cover it, and ``record``, which makes
+        the frame's request await its answer, is not called: it was never sent)."""
         async with self._sending:
             ws = self._ws  # read under the lock: the socket may go while a replay is sent
             if ws is None:
                 return False
+            if record is not None:
+                record()  # before the write: its answer may be read while the send waits
             try:
                 await ws.send(frame)
             except ConnectionClosed:

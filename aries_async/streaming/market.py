@@ -135,14 +135,15 @@ class MarketStream(MarketChannels, SocketRequests):
     def on_open(self, connection: Connection) -> list[str]:
         """Replay every desired subscription, then send the requests waiting for a
         connection (called by the connection)."""
-        return self._subscribe_frames(self._subs.replay(), replay=True) + self._requests.replay()
+        replay = self._written(self._subscribe_frames(self._subs.replay(), replay=True))
+        return replay + self._requests.replay()
 
     def on_reauth(self, connection: Connection) -> list[str]:
         """Re-authenticated on the live socket: send every desired subscription again, but
         the channels this socket refused (the requests in flight on the socket are answered
         as usual)."""
         items = self._subs.replay(refused=False)
-        return self._subscribe_frames(items, replay=True, refused=False)
+        return self._written(self._subscribe_frames(items, replay=True, refused=False))
 
     def on_messages(self, messages: list[Any]) -> None:
         """Route the data messages of one frame, in order (called by the connection; the hot

@@ -14,9 +14,11 @@ split (no extra call or attribute hop per update).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any, Unpack
 
+from aries_async._validate import one_or_more
 from aries_async.models.events import (
     GreeksUpdate,
     Level2Update,
@@ -40,7 +42,7 @@ from aries_async.streaming.protocol import (
 )
 from aries_async.streaming.protocol.market import unsubscribe_item
 from aries_async.streaming.protocol.subscriptions import says_already_subscribed
-from aries_async.streaming.symbols import SymbolStream
+from aries_async.streaming.symbols import Outgoing, SymbolStream
 
 __all__ = ["MarketChannels"]
 
@@ -96,7 +98,8 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate, 
             symbols: one symbol or several (tickers, indices, OSI option symbols), in any
                 case: they are stripped and upper-cased, as the REST calls do. An option is
                 named by its OSI symbol (``contract.osi``), not the ``O:`` ticker of a chain.
-            channels: any of ``quotes``, ``trades``, ``level2``, ``timeAndSales``, ``greeks``.
+            channels: one or several of ``quotes``, ``trades``, ``level2``, ``timeAndSales``,
+                ``greeks`` (one name is one channel, as one symbol is one symbol).
             quote_fields, trade_fields, time_and_sales_fields, greeks_fields: field
                 selection (None or ``"*"``: all fields).
             option: force ``symbolType: "option"`` (OSI symbols are detected).
@@ -106,12 +109,13 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate, 
             ValidationError: a malformed symbol (not text, empty once the white space around
                 it is stripped, with a space, comma or control character inside it, or over 21
                 characters), an option's ``O:`` ticker (the message names its OSI symbol), no
-                channel or an unknown one; then nothing is subscribed, not even the valid
-                symbols.
+                channel or an unknown one, or an argument of the wrong type (``None``, a
+                number or bytes for ``symbols``, ``channels`` or a field selection: the error
+                names it); then nothing is subscribed, not even the valid symbols.
         """
         self._check_open()
-        names = [symbols] if isinstance(symbols, str) else list(symbols)
-        channels = list(channels)  # an iterator is read once per symbol below
+        names = one_or_more(symbols, "symbols")
+        channels = one_or_more(channels, "channels")  # an iterator is read once per symbol
         subs = [
             MarketSubscription.build(
                 symbol,
@@ -144,7 +148,9 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate, 
                 unknown channel (then nothing is dropped).
         """
         names = self._unsubscribing(symbols)
-        wanted = [channel_of(c) for c in channels] if channels is not None else None
+        wanted = None
+        if channels is not None:
+            wanted = [channel_of(c) for c in one_or_more(channels, "channels")]
         items: list[str | dict[str, Any]] = []
         dropped: list[tuple[str, frozenset[str]]] = []
         for symbol in names:
@@ -156,10 +162,13 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate, 
             self._want(symbol)
             self._forget(symbol)
         if items:
-            request_id, now = self._connection.ids("unsub"), self._monotonic()
-            for symbol, gone in dropped:
-                self._strays.sent(request_id, symbol, gone, now=now)
-            await self._connection.send(encode_market_unsubscribe(request_id, items))
+            request_id = self._connection.ids("unsub")
+
+            def record() -> None:
+                for symbol, gone in dropped:
+                    self._strays.sent(request_id, symbol, gone, now=self._monotonic())
+
+            await self._send_frames([(encode_market_unsubscribe(request_id, items), record)])
 
     def _want(self, symbol: str) -> None:
         """Keep what :meth:`on_messages` delivers of ``symbol`` as it is desired now."""
@@ -186,17 +195,20 @@ class MarketChannels(SymbolStream[MarketSubscription, QuoteUpdate, TradeUpdate, 
 
     def _subscribe_frames(
         self, items: list[dict[str, Any]], *, replay: bool = False, refused: bool = True
-    ) -> list[str]:
-        """The frames that send ``items`` (``replay`` and ``refused``: see
-        :meth:`~aries_async.streaming.protocol.SymbolSubscriptions.sent`)."""
-        frames = []
+    ) -> list[Outgoing]:
+        """The frames that send ``items``, each with what records its request (``replay``
+        and ``refused``: see :meth:`~aries_async.streaming.protocol.SymbolSubscriptions.
+        sent`)."""
+        frames: list[Outgoing] = []
         batch = self.config.subscribe_batch
         for start in range(0, len(items), batch):
             chunk = items[start : start + batch]
             request_id = self._connection.ids("sub")
             symbols = [item["symbol"] for item in chunk]
-            self._subs.sent(request_id, symbols, replay=replay, refused=refused)
-            frames.append(encode_market_subscribe(request_id, chunk))
+            record = functools.partial(
+                self._subs.sent, request_id, symbols, replay=replay, refused=refused
+            )
+            frames.append((encode_market_subscribe(request_id, chunk), record))
         return frames
 
     def _subscriptions_error(self, error: ServerErrorMessage) -> bool:

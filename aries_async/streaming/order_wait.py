@@ -10,6 +10,7 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import TracebackType
 
+from aries_async._validate import require_seconds
 from aries_async.errors import OrderStateUnknownError, StreamClosedError
 from aries_async.models.events import AccountSnapshot
 from aries_async.models.orders import Order, OrderAck, OrderStatus, ReplaceAck
@@ -86,7 +87,7 @@ class OrderWaiting:
                 has the server's words). A :class:`ValidationError`, as are the others here.
             ValidationError: before waiting, for an empty id, an acknowledgement that carries
                 no ``clOrdId``, or for a status that is not an :class:`OrderStatus`
-                (``"CANCELLED"``: it would never come).
+                (``"CANCELLED"``: it would never come), or a ``timeout`` that is no number.
             TimeoutError: ``timeout`` passed; the message names the order and the status the
                 stream has it in.
             OrderStateUnknownError: the order left the working set while the stream was
@@ -101,6 +102,8 @@ class OrderWaiting:
         cl_ord_id = order_id_to_wait_for(order)
         hint = last_known(order, cl_ord_id)
         wanted = statuses_to_wait_for(status)
+        if timeout is not None:  # checked before the wait's coroutine is made
+            timeout = require_seconds(timeout, "timeout")
 
         def done(order: Order) -> bool:
             status_now = order.ord_status

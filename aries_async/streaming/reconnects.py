@@ -94,7 +94,8 @@ class Reconnects:
     ) -> float | StreamClosedError:
         """The seconds to wait before the next attempt, after one that ended (not fatally) at
         ``now`` with ``end``; or the error that ends the stream. ``healthy``: the connection
-        delivered data; ``rand`` gives the jitter's number in [0, 1), asked only for a wait."""
+        delivered data (it resets the backoff once it was up for ``healthy_after``, too);
+        ``rand`` gives the jitter's number in [0, 1), asked only for a wait."""
         reset = self._backoff.disconnected(now, healthy=healthy)
         self._failures = 0 if reset else self._failures + 1
         cfg = self._config

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from aries_async._validate import require_text
+from aries_async._validate import require_seconds, require_text
 from aries_async.errors import (
     ResponseFormatError,
     StreamClosedError,
@@ -237,7 +237,7 @@ class SocketRequests:
             timeout: seconds to wait (default :attr:`StreamConfig.request_timeout`).
 
         Raises:
-            ValidationError: an empty method or path, or a timeout that is not positive.
+            ValidationError: an empty method or path, or a timeout that is no positive number.
             StreamRequestError: the server refused it (``status``, ``code``).
             StreamRequestTimeout: no answer in time.
             StreamRequestInterrupted: the socket dropped with it in flight (see above).
@@ -245,7 +245,9 @@ class SocketRequests:
         """
         method = require_text(method, "method").upper()
         path = require_text(path, "path")
-        wait = self.config.request_timeout if timeout is None else timeout
+        wait = (
+            self.config.request_timeout if timeout is None else require_seconds(timeout, "timeout")
+        )
         if not wait > 0:
             raise ValidationError("timeout must be positive", field="timeout")
         self._check_open()

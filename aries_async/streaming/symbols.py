@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Generic, TypeVar, Unpack
 
 import attrs
 
-from aries_async._validate import refuse_option_ticker
+from aries_async._validate import one_or_more, refuse_option_ticker
 from aries_async.models._summary import counted
 from aries_async.models.events import ServerErrorMessage, UnknownEvent
 from aries_async.streaming.base import STATUS_TYPES, StreamBase, StreamOptions
@@ -23,7 +23,12 @@ from aries_async.streaming.protocol import (
 )
 from aries_async.streaming.strays import Strays
 
-__all__ = ["SymbolStream"]
+__all__ = ["Outgoing", "SymbolStream"]
+
+Outgoing = tuple[str, Callable[[], None]]
+"""A frame of a request, and what records the request as awaiting its answer: called as the
+frame is written, never for one that found no socket (a request never sent awaits nothing;
+the replay on the next socket carries the wish)."""
 
 
 def _named(symbol: object) -> str:
@@ -31,6 +36,10 @@ def _named(symbol: object) -> str:
     stores it; a contract's ``O:`` ticker is refused as there (it names no subscription, so
     reading or dropping it would quietly do nothing)."""
     return refuse_option_ticker(normalize_symbol(symbol))
+
+
+def _recorded() -> None:
+    """The record of a request recorded already."""
 
 
 S = TypeVar("S")
@@ -138,8 +147,7 @@ class SymbolStream(StreamBase, Generic[S, Q, T, E]):
                 and dropping nothing quietly would leave the contract's updates coming.
         """
         self._check_open()
-        names = [symbols] if isinstance(symbols, str) else list(symbols)
-        return [_named(symbol) for symbol in names]
+        return [_named(symbol) for symbol in one_or_more(symbols, "symbols")]
 
     def _forget(self, symbol: str) -> None:
         """Drop the latest quote / trade of ``symbol`` once that channel is not desired."""
@@ -148,10 +156,20 @@ class SymbolStream(StreamBase, Generic[S, Q, T, E]):
         if not self._subs.wants(symbol, Channel.TRADES):
             self._latest_trade.pop(symbol, None)
 
-    async def _send_frames(self, frames: Iterable[str]) -> None:
-        for frame in frames:
-            if not await self._connection.send(frame):
-                return  # not connected: the replay on the next connection sends everything
+    async def _send_frames(self, frames: Iterable[Outgoing]) -> None:
+        """Send each frame, its request recorded as awaiting an answer as it is written."""
+        for frame, record in frames:
+            if not await self._connection.send(frame, record):
+                return  # not connected: the replay on the next connection carries the wish
+
+    @staticmethod
+    def _written(frames: Iterable[Outgoing]) -> list[str]:
+        """A replay's frames, written now under the send lock: each request recorded."""
+        out = []
+        for frame, record in frames:
+            record()
+            out.append(frame)
+        return out
 
     @staticmethod
     def _renamed(message: Any, wanted: Container[str]) -> Any:
@@ -176,8 +194,11 @@ class SymbolStream(StreamBase, Generic[S, Q, T, E]):
         if not self._strays.arrived(symbol, channel, self._monotonic()):
             return
         request_id = self._connection.ids("unsub")
+        # Recorded at once (a stray comes on a live socket, whose end forgets it): the next
+        # stray, read before the frame is written, must not ask for another.
         self._strays.sent(request_id, symbol, [channel], again=True, now=self._monotonic())
-        self._connection.spawn(self._send_frames([unsubscribe(request_id)]), "unsubscribe")
+        frame = (unsubscribe(request_id), _recorded)
+        self._connection.spawn(self._send_frames([frame]), "unsubscribe")
 
     # -- state --------------------------------------------------------------------------------
 

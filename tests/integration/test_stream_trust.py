@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 import pytest
 from child_process import WATCH_LOOP_IMPORTS, run_child
-from stream_helpers import FakeTime, Tokens, make_stream, own_tasks, take, until
+from stream_helpers import FakeTime, Tokens, drained, make_stream, own_tasks, take, until
 
 from aries_async.auth.store import MemoryTokenStore
 from aries_async.client import AriesClient
@@ -150,6 +150,30 @@ async def test_jitter_only_shortens_a_delay_so_the_cap_is_a_cap(
     assert delays == [0.5 * 0.8125, 1.0, 2.0 * 0.8125, 4.0, 4.0 * 0.8125, 4.0, 4.0 * 0.8125, 4.0]
 
 
+@pytest.mark.parametrize("kind", EVERY_KIND)
+async def test_a_server_dropping_each_socket_after_its_data_gets_growing_delays(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A server that closes every socket right after the snapshot (or the acknowledgements)
+    is flapping, not healthy: each connection delivered data, but none stayed up for
+    ``healthy_after``, so the delays grow. Each outage is still told truly: a connection
+    came after no failed attempt, ``down_for`` the wait before it."""
+    stream = make(kind, sim, fake_time)
+    retries = Retries(caplog)
+    status = stream.status()
+    data = await _data(stream)
+    async with stream:
+        delays = []
+        for _ in range(5):
+            await take(data, 1)  # this connection delivered data, and is dropped at once
+            assert hub.drop(kind) == 1
+            delays.append(await retries.next(fake_time))
+        await take(data, 1)
+    assert delays == [0.5, 1.0, 2.0, 4.0, 4.0]
+    connected = [e for e in drained(status) if isinstance(e, StreamConnected)]
+    assert [(e.failed_attempts, e.down_for) for e in connected[1:]] == [(0, d) for d in delays]
+
+
 @pytest.mark.parametrize("kind", KINDS)
 async def test_drops_after_data_reset_the_backoff_and_empty_connections_after_them_grow_it(
     kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime, caplog: pytest.LogCaptureFixture
@@ -161,9 +185,11 @@ async def test_drops_after_data_reset_the_backoff_and_empty_connections_after_th
         delays = []
         for _ in range(6):
             await take(data, 1)  # this connection delivered data (a snapshot of its subscription)
+            fake_time.advance(BACKOFF.healthy_after)  # and stayed up long enough
             assert hub.drop(kind) == 1
             delays.append(await retries.next(fake_time))
         await take(data, 1)  # one more healthy connection, then only empty ones
+        fake_time.advance(BACKOFF.healthy_after)
         sim.faults.ws_expire_after_auth = "authExpired"
         assert hub.drop(kind) == 1
         empty = [await retries.next(fake_time) for _ in range(5)]

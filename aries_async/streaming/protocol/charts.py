@@ -34,7 +34,7 @@ from typing import Any
 
 import attrs
 
-from aries_async._validate import refuse_option_ticker, require_symbol
+from aries_async._validate import one_or_more, refuse_option_ticker, require_symbol
 from aries_async.errors import ValidationError
 from aries_async.models._chart_events import ChartQuote, ChartTrade, convert_chart_prices
 from aries_async.models._wire import to_time, wire_factory
@@ -191,7 +191,7 @@ class ChartSubscription:
                 channel, or one the charts socket does not have.
         """
         symbol = refuse_option_ticker(require_symbol(symbol))
-        chans = frozenset(chart_channel(c) for c in channels)
+        chans = frozenset(chart_channel(c) for c in one_or_more(channels, "channels"))
         if not chans:
             raise ValidationError("at least one channel is needed", field="channels")
         return cls(

@@ -99,8 +99,9 @@ class Backoff:
     counting unhealthy connections in a row; a healthy connection resets them.
 
     A reconnect loop rather than tenacity: tenacity counts the attempts of one call that either
-    fails or succeeds, while a connection can end well (it delivered data, or stayed up for
-    ``reset_after``) and start the count again, and every end needs its status event.
+    fails or succeeds, while a connection can end well (it delivered data and stayed up for
+    ``healthy_after``, or stayed up for ``reset_after``) and start the count again, and every
+    end needs its status event.
 
     Example:
         >>> from aries_async.config import RetryPolicy
@@ -110,16 +111,23 @@ class Backoff:
         [1.0, 2.0, 4.0, 8.0, 8.0]
     """
 
-    def __init__(self, policy: RetryPolicy, *, reset_after: float) -> None:
+    def __init__(
+        self, policy: RetryPolicy, *, reset_after: float, healthy_after: float = 0.0
+    ) -> None:
         self.policy = policy
         self.reset_after = reset_after
+        self.healthy_after = healthy_after
         self.failures = 0
         self._connected_at: float | None = None
 
     @classmethod
     def from_config(cls, config: StreamConfig) -> Backoff:
         """The backoff ``config`` describes."""
-        return cls(config.retry_policy, reset_after=config.backoff_reset_after)
+        return cls(
+            config.retry_policy,
+            reset_after=config.backoff_reset_after,
+            healthy_after=config.healthy_after,
+        )
 
     def next_delay(self, rand: float) -> float:
         """The delay before the next attempt; ``rand`` is uniform in [0, 1)."""
@@ -131,11 +139,13 @@ class Backoff:
         self._connected_at = now
 
     def disconnected(self, now: float, *, healthy: bool = False) -> bool:
-        """The connection ended at ``now``; resets the delays if it was ``healthy`` (it
-        delivered data, say) or had been up for ``reset_after``. Returns whether it reset."""
-        stable = self._connected_at is not None and now - self._connected_at >= self.reset_after
+        """The connection ended at ``now``; resets the delays if it had been up for
+        ``healthy_after`` and was ``healthy`` (it delivered data), or for ``reset_after``
+        either way (a connection that closed at once never resets them: a flapping server).
+        Returns whether it reset."""
+        up = -1.0 if self._connected_at is None else now - self._connected_at
         self._connected_at = None
-        if healthy or stable:
+        if up >= self.reset_after or (healthy and up >= self.healthy_after):
             self.failures = 0
             return True
         return False

@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 
 from aries_async._validate import (
+    one_or_more,
     refuse_option_ticker,
     require_symbol,
     require_text,
@@ -59,12 +60,10 @@ def channel_of(value: Channel | str) -> Channel:
         ) from None
 
 
-def _fields(value: Iterable[str] | str | None) -> frozenset[str]:
+def _fields(value: Iterable[str] | str | None, field: str) -> frozenset[str]:
     if value is None:
         return frozenset({"*"})
-    if isinstance(value, str):
-        return frozenset({value})
-    found = frozenset(value)
+    found = frozenset(one_or_more(value, field, str))
     return found or frozenset({"*"})
 
 
@@ -116,7 +115,7 @@ class MarketSubscription:
                 symbol: ``refuse_option_ticker``), no channel, or an unknown channel.
         """
         symbol = refuse_option_ticker(require_symbol(symbol))
-        chans = frozenset(channel_of(c) for c in channels)
+        chans = frozenset(channel_of(c) for c in one_or_more(channels, "channels"))
         if not chans:
             raise ValidationError("at least one channel is needed", field="channels")
         is_option = option if option is not None else looks_like_osi(symbol)
@@ -124,10 +123,10 @@ class MarketSubscription:
             symbol=symbol,
             channels=chans,
             option=is_option or Channel.GREEKS in chans,
-            quote_fields=_fields(quote_fields),
-            trade_fields=_fields(trade_fields),
-            time_and_sales_fields=_fields(time_and_sales_fields),
-            greeks_fields=_fields(greeks_fields),
+            quote_fields=_fields(quote_fields, "quote_fields"),
+            trade_fields=_fields(trade_fields, "trade_fields"),
+            time_and_sales_fields=_fields(time_and_sales_fields, "time_and_sales_fields"),
+            greeks_fields=_fields(greeks_fields, "greeks_fields"),
         )
 
     def merge(self, other: MarketSubscription) -> MarketSubscription:
