@@ -290,10 +290,10 @@ def check_text(value: str | None, field: str, *, low: int, high: int) -> None:
         raise ValidationError(
             f"{field}: length must be {low}-{high} characters, got {len(value)}", field=field
         )
-    if any(ch.isspace() or not ch.isprintable() for ch in value) and field != "client_id":
-        raise ValidationError(
-            f"{field}: must not contain spaces or control characters", field=field
-        )
+    spaced = field == "client_id"  # a free-form tag: spaces are fine, a line break is not
+    if any(not ch.isprintable() or (ch.isspace() and not spaced) for ch in value):
+        what = "control characters" if spaced else "spaces or control characters"
+        raise ValidationError(f"{field}: must not contain {what}", field=field)
 
 
 def check_symbol(value: str | None) -> None:

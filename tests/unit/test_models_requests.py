@@ -143,6 +143,11 @@ INVALID: list[tuple[str, Callable[[], Any], str]] = [
     # a blank tag could never be looked up (find_by_client_id refuses it)
     ("client_id empty", lambda: order(client_id=""), "client_id"),
     ("client_id blank", lambda: order(client_id="  "), "client_id"),
+    # a tag with a line break or another control character would break the log lines and
+    # the CSV files it is reconciled with (spaces are fine)
+    ("client_id newline", lambda: order(client_id="a\nb"), "client_id"),
+    ("client_id NUL", lambda: order(client_id="a\x00b"), "client_id"),
+    ("replace client_id tab", lambda: replace(client_id="a\tb"), "client_id"),
     ("empty account", lambda: order(account_id=""), "account_id"),
     ("account 51 chars", lambda: order(account_id="A" * 51), "account_id"),
     ("currency 4 letters", lambda: order(currency="USDT"), "currency"),
