@@ -104,21 +104,23 @@ class OAuth:
 
         Raises:
             ConfigurationError: no client id, or no redirect URI given or configured.
-            ValidationError: a scope or group name is unknown, or no scope is asked for (the
-                authorization request requires one).
+            ValidationError: a scope or group name is unknown, no scope is asked for (the
+                request requires one), or the redirect URI is no absolute URI.
         """
         client_id = self._require_client_id()
         redirect = redirect_uri or self._config.redirect_uri
         if not redirect:
             raise ConfigurationError("a redirect_uri is required (argument or ARIES_REDIRECT_URI)")
-        from aries_async.auth.pkce import AuthorizationRequest, make_pkce_pair, new_state
+        from aries_async.auth import pkce as steps  # ``pkce`` is the flag
         from aries_async.auth.scopes import some_scopes  # the table loads when it is needed
+
+        redirect = steps.require_redirect_uri(redirect)
 
         scope_list = some_scopes(
             scopes if scopes is not None else self._config.scopes,
             "the authorization request needs at least one scope (scopes= or ARIES_SCOPES)",
         )
-        state_value = state or new_state()
+        state_value = state or steps.new_state()
         query: dict[str, str] = {
             "response_type": "code",
             "client_id": client_id,
@@ -128,13 +130,13 @@ class OAuth:
         }
         verifier: str | None = None
         if pkce:
-            verifier, challenge = make_pkce_pair()
+            verifier, challenge = steps.make_pkce_pair()
             query["code_challenge"] = challenge
             query["code_challenge_method"] = "S256"
         # quote, not urlencode's default quote_plus: a space is %20, which every reader of a
         # query takes for a space ("+" is one only in form encoding).
         url = f"{self._config.endpoints.authorize_url}?{urlencode(query, quote_via=quote)}"
-        return AuthorizationRequest(
+        return steps.AuthorizationRequest(
             url=url,
             state=state_value,
             redirect_uri=redirect,

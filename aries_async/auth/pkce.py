@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 import string
 from urllib.parse import parse_qs, urlsplit
@@ -20,6 +21,7 @@ __all__ = [
     "check_code_verifier",
     "make_pkce_pair",
     "new_state",
+    "require_redirect_uri",
     "same_state",
 ]
 
@@ -44,6 +46,35 @@ class AuthorizationRequest:
 
     def __repr__(self) -> str:
         return f"AuthorizationRequest(url={self.url!r}, redirect_uri={self.redirect_uri!r})"
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+
+
+def require_redirect_uri(uri: str) -> str:
+    """``uri``, when it can be a redirection endpoint: an absolute URI (a scheme; a host for
+    ``http(s)``; an app's own scheme, ``myapp://signed-in``, for a native app), without a
+    fragment, space or control character (RFC 6749 3.1.2).
+
+    Raises:
+        ValidationError: naming ``redirect_uri``, for anything else: the authorization server
+            would refuse it once the user is in the browser.
+    """
+    parts = urlsplit(uri) if isinstance(uri, str) else None
+    if (
+        parts is None
+        or not _SCHEME.fullmatch(parts.scheme)
+        or (parts.scheme.lower() in ("http", "https") and not parts.hostname)
+        or (not parts.netloc and parts.path[:1].isdigit())  # localhost:8765/cb: no scheme
+        or "#" in uri
+        or any(ch.isspace() or not ch.isprintable() for ch in uri)
+    ):
+        raise ValidationError(
+            f"redirect_uri must be an absolute URI without a fragment (https://host/path, or "
+            f"an app's own scheme), got {uri!r:.80}",
+            field="redirect_uri",
+        )
+    return uri
 
 
 def new_state() -> str:

@@ -112,3 +112,17 @@ async def test_check_state_false_exchanges_a_callback_the_caller_checked() -> No
         token = await client.oauth.exchange_code(callback, check_state=False)
         assert token.refresh_token
         assert await client.accounts.list()
+
+
+@pytest.mark.parametrize(
+    "redirect",
+    ["notaurl", "localhost:8765/cb", "https:///cb", "https://example.com/cb#frag", "http://a b/"],
+)
+async def test_a_redirect_uri_that_is_no_absolute_uri_is_refused(redirect: str) -> None:
+    # RFC 6749 3.1.2: an absolute URI without a fragment. The authorization server would
+    # refuse it after the user has gone to the browser; the sign-in says so before.
+    async with signing_in() as (_sim, client):
+        with pytest.raises(ValidationError) as info:
+            client.oauth.authorization_url(redirect_uri=redirect)
+        assert info.value.field == "redirect_uri"
+        assert client.oauth.authorization_url(redirect_uri="myapp://signed-in").url  # a native
