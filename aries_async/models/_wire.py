@@ -113,10 +113,12 @@ class Wire(Timestamped):
 _MS_FROM, _MS_TO = MS_RANGE
 
 
-def stamped_before(update: Wire, than: Wire) -> bool:
+def stamped_before(update: Wire, than: Wire, trusted_until: int | None = None) -> bool:
     """Whether ``update`` is a late one: its :attr:`~Wire.order_ms` is before ``than``'s (one
     without a readable time orders nothing: False). An equal time is not late (several
-    updates may share a millisecond)."""
+    updates may share a millisecond). A ``than`` dated after ``trusted_until`` (Unix ms)
+    orders nothing either: a server clock gone wrong would otherwise make every later update
+    look late."""
     new, old = update.timestamp_ms, than.timestamp_ms
     # The hot path: both envelope times are Unix ms, as the market socket sends them.
     if (
@@ -125,9 +127,11 @@ def stamped_before(update: Wire, than: Wire) -> bool:
         and _MS_FROM <= new < _MS_TO
         and _MS_FROM <= old < _MS_TO
     ):
-        return new < old
+        return new < old and (trusted_until is None or old <= trusted_until)
     new, old = update.order_ms, than.order_ms
-    return new is not None and old is not None and new < old
+    if new is None or old is None:
+        return False
+    return new < old and (trusted_until is None or old <= trusted_until)
 
 
 # -- lazy fields ------------------------------------------------------------------------------

@@ -54,6 +54,13 @@ def _texts(values: Iterable[str] | str | None, field: str, upper: bool) -> list[
     if values is None:
         return None
     items = [values] if isinstance(values, str) else list(values)
+    if not items:
+        # No filter is the server's choice (websocket.md 4.2), wider than none at all.
+        raise ValidationError(
+            f"{field} is empty: it names no news; leave it out (None) for the server's "
+            "choice (news of the portfolio and watchlists), or call unsubscribe_news()",
+            field=field,
+        )
     texts = [require_text(v, field) for v in items]
     return [t.upper() for t in texts] if upper else texts
 
@@ -123,7 +130,9 @@ class AccountTopics(AccountOpening):
         subscription (the socket knows one).
 
         Raises:
-            ValidationError: an empty symbol or topic (nothing is sent).
+            ValidationError: an empty symbol or topic, or an empty ``symbols`` or ``topics``
+                (it names no news, and leaving it out would ask for the server's choice;
+                nothing is sent).
             StreamClosedError: the stream is closed.
         """
         params: dict[str, Any] = {}

@@ -81,7 +81,8 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
     trade's is that, or, without one, its ``t``; either is compared as an instant whatever
     its wire form (epoch seconds or milliseconds, RFC 3339), so a ``t`` in whole seconds
     orders trades to the second only. A quote sent without a time (the documented plain
-    event) orders nothing: it is merged as it comes.
+    event) orders nothing: it is merged as it comes. Nor does one held that is dated past the
+    client's clock by more than :data:`~aries_async.streaming.symbols.AHEAD_TOLERANCE`.
 
     Symbols are upper case as :meth:`subscribe` stores them, in the updates delivered too: a
     server that names a subscribed symbol in another case (``"aapl"``) sends that symbol's
@@ -195,10 +196,11 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
         """The frames that subscribe ``kinds`` of ``symbol``, each with what records it."""
         sub = self._subs.desired[symbol]
         frames: list[Outgoing] = []
-        for kind in sorted(kinds):
-            request_id = self._connection.ids("sub")
+        request_ids = [self._connection.ids("sub") for _ in sorted(kinds)]
+        for request_id, kind in zip(request_ids, sorted(kinds), strict=True):
             record = functools.partial(self._subs.sent_type, request_id, symbol, kind, replay)
             frames.append((encode_chart_subscribe(request_id, sub.to_wire(kind)), record))
+        self._subs.pair(request_ids)
         return frames
 
     @property
@@ -236,6 +238,7 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
         :attr:`~aries_async.models.events.ChartQuote.name` keeps the server's spelling)."""
         wants_quotes, wants_trades = self._subs.quote_symbols, self._subs.trade_symbols
         latest = self._latest
+        trusted_until = self._trusted_until()
         out: list[Any] = []
         for message in messages:
             kind = type(message)
@@ -252,7 +255,9 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
                 quote = latest.get(symbol)
                 if quote is None:
                     latest[symbol] = message
-                elif message.timestamp_ms is None or not stamped_before(message, quote):
+                elif message.timestamp_ms is None or not stamped_before(
+                    message, quote, trusted_until
+                ):
                     # (A quote's only time is its envelope's: one without orders nothing.)
                     latest[symbol] = quote.merged(message)
             elif kind is ChartTrade:
@@ -267,7 +272,7 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
                 trade = self._latest_trade.get(message.symbol)
                 if trade is None:
                     self._latest_trade[message.symbol] = message
-                elif not stamped_before(message, trade):
+                elif not stamped_before(message, trade, trusted_until):
                     self._latest_trade[message.symbol] = trade.merged(message)
             elif kind is SubscribeAck:
                 if not self._subs.acknowledge(message.request_id):

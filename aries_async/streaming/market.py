@@ -71,7 +71,9 @@ class MarketStream(MarketChannels, SocketRequests):
     time: an update whose envelope ``timestamp`` is before the one they hold for its symbol
     (compared as instants, whatever their wire form: Unix ms, seconds, RFC 3339) is not
     merged into them; an equal one is (several updates may share a millisecond), so a
-    verbatim repeat leaves them as they were.
+    verbatim repeat leaves them as they were. One they hold that is dated past the client's
+    clock by more than :data:`~aries_async.streaming.symbols.AHEAD_TOLERANCE` (a server
+    clock gone wrong) keeps no later update out.
 
     Symbols are upper case as :meth:`subscribe` stores them, in the updates delivered too: a
     server that names a subscribed symbol in another case (``"aapl"``) sends that symbol's
@@ -156,6 +158,7 @@ class MarketStream(MarketChannels, SocketRequests):
         symbol in another case is that symbol's (see :meth:`~aries_async.streaming.symbols.
         SymbolStream.latest`)."""
         latest = self._latest
+        trusted_until = self._trusted_until()
         wanted = self._wanted
         quoted = wanted[QuoteUpdate]
         acks = False
@@ -177,7 +180,7 @@ class MarketStream(MarketChannels, SocketRequests):
                 previous = latest.get(symbol)
                 if previous is None:
                     latest[symbol] = message
-                elif stamped_before(message, previous):
+                elif stamped_before(message, previous, trusted_until):
                     pass  # delivered as it came, but the latest quote is the newer one
                 elif message.data.keys() >= previous.data.keys():
                     latest[symbol] = message  # it sent every field the previous one had
@@ -203,7 +206,7 @@ class MarketStream(MarketChannels, SocketRequests):
                         untold.add(id(message))
                         continue
                     renamed[id(message)] = message = subscribed
-                self._track(kind, message)
+                self._track(kind, message, trusted_until)
             elif kind is MarketStatusUpdate:
                 self._market_status = message
         if acks or untold or renamed:
@@ -214,14 +217,15 @@ class MarketStream(MarketChannels, SocketRequests):
             ]
         self._hub.publish_many(messages)
 
-    def _track(self, kind: type[Any], message: Any) -> None:
-        """Keep :meth:`latest_trade` up to date with a subscribed per-symbol update."""
+    def _track(self, kind: type[Any], message: Any, trusted_until: int) -> None:
+        """Keep :meth:`latest_trade` up to date with a subscribed per-symbol update (see
+        :func:`~aries_async.models._wire.stamped_before` for ``trusted_until``)."""
         if kind is TradeUpdate:
             symbol = message.symbol
             previous_trade = self._latest_trade.get(symbol)
             if previous_trade is None:
                 self._latest_trade[symbol] = message
-            elif not stamped_before(message, previous_trade):
+            elif not stamped_before(message, previous_trade, trusted_until):
                 self._latest_trade[symbol] = previous_trade.merged(message)
 
     def on_close(self) -> None:

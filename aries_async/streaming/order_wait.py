@@ -94,7 +94,8 @@ class OrderWaiting:
                 disconnected and the lookup could not tell its state (one of a status the
                 client does not know included, though the stream holds it), or the stream
                 does not hold it and its lookup failed or did not find it (ask the order
-                history), or
+                history; one of an account the stream does not follow is not found: the
+                message names those it does, see :meth:`add_account`), or
                 its account was removed (:meth:`remove_account`) while you waited (or while
                 the order was being looked up in it, when no other account found it).
             StreamAuthError, StreamClosedError: the stream failed or was closed.
@@ -258,5 +259,25 @@ async def _look_up_unseen(
             continue
         return found, book
     if errors:
-        raise next((e for e, b in errors if b.removed), errors[0][0])
+        raise next((e for e, b in errors if b.removed), None) or _unseen_error(errors, cl_ord_id)
     return None, asked
+
+
+def _unseen_error(
+    errors: Sequence[tuple[OrderStateUnknownError, AccountBook]], cl_ord_id: str
+) -> OrderStateUnknownError:
+    """The error of a lookup that found the order in none of the accounts asked: one of
+    another account is not looked for (an acknowledgement names none), so the error names
+    those the stream follows; any other failure is the first lookup's own."""
+    first = errors[0][0]
+    if not all(e.not_found and cl_ord_id not in b.mirror.left for e, b in errors):
+        return first
+    accounts = ", ".join(b.account_id for _, b in errors)
+    return OrderStateUnknownError(
+        f"order {cl_ord_id} is not on the account stream and the order lookup did not find it "
+        f"in the accounts the stream follows ({accounts}): to wait for an order of another "
+        "account, follow that account too (add_account()); else check the order history",
+        cl_ord_id=cl_ord_id,
+        last_known=first.last_known,
+        not_found=True,
+    )

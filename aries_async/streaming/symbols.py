@@ -4,6 +4,7 @@ the latest quote and trade per symbol, and the quote, trade and event consumers.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Container, Iterable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar, Unpack
 
@@ -23,7 +24,13 @@ from aries_async.streaming.protocol import (
 )
 from aries_async.streaming.strays import Strays
 
-__all__ = ["Outgoing", "SymbolStream"]
+__all__ = ["AHEAD_TOLERANCE", "Outgoing", "SymbolStream"]
+
+AHEAD_TOLERANCE = 300.0
+"""Seconds past the client's clock (``wall_clock``) an update's time may be and still order
+the later ones for :meth:`SymbolStream.latest`: one dated further ahead (a server clock gone
+wrong) is merged as it comes but keeps no later update out, so it cannot freeze the cache;
+honest times, within clock skew of the client's, are ordered as ever."""
 
 Outgoing = tuple[str, Callable[[], None]]
 """A frame of a request, and what records the request as awaiting its answer: called as the
@@ -69,10 +76,16 @@ class SymbolStream(StreamBase, Generic[S, Q, T, E]):
         **options: Unpack[StreamOptions],
     ) -> None:
         super().__init__(url, token_provider, **options)
+        self._wall_clock = options.get("wall_clock", time.time)
         self._subs = subscriptions
         self._latest: dict[str, Q] = {}
         self._latest_trade: dict[str, T] = {}
         self._strays = Strays()
+
+    def _trusted_until(self) -> int:
+        """The latest time (Unix ms) a held update may have and still order those after it
+        (see :data:`AHEAD_TOLERANCE`)."""
+        return int((self._wall_clock() + AHEAD_TOLERANCE) * 1000)
 
     # -- subscriptions ------------------------------------------------------------------------
 

@@ -727,6 +727,26 @@ async def test_wait_for_an_order_no_lookup_finds_says_not_found(client: AriesCli
         assert info.value.not_found and "did not find it" in str(info.value)
 
 
+@pytest.mark.parametrize("followed", [[ACCOUNT], [ACCOUNT, "TEST-SIM-001"]])
+async def test_wait_for_an_order_no_followed_account_has_names_them(
+    client: AriesClient, followed: list[str]
+) -> None:
+    # The acknowledgement names no account: the lookup can only say where the order is not.
+    elsewhere = OrderRequest(
+        account_id="TEST-SIM-001", symbol="KO", side="BUY", type="LIMIT", quantity=1, price="1"
+    )
+    ack = await client.orders.place(elsewhere)
+    order = ack if len(followed) == 1 else "NO-SUCH-ORDER"
+    async with client.account_stream(*followed, config=FAST) as stream:
+        await until(lambda: all(stream.account(a).snapshot is not None for a in followed))
+        with pytest.raises(OrderStateUnknownError) as info:
+            await stream.wait_for_order(order, timeout=5)
+    message = str(info.value)
+    assert info.value.not_found
+    assert f"did not find it in the accounts the stream follows ({', '.join(followed)})" in message
+    assert "add_account()" in message and "check the order history" in message
+
+
 async def test_wait_for_an_order_nobody_knows_raises_state_unknown(sim: Simulator) -> None:
     asked: list[list[str | None]] = []
 

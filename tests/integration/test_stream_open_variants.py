@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -266,6 +267,42 @@ async def test_a_slow_consumer_gets_the_newest_quote_not_a_late_one(
         snapshot, newest = await take(quotes, 2)
         assert newest.timestamp_ms == snapshot.timestamp_ms + 500
         assert stream.latest("AAPL") == newest
+
+
+FAR_AHEAD = 99_999_999_999_999_999
+"""A server clock gone wrong: read as microseconds, the year 5138."""
+
+
+def _quote_line(kind: str, stamp: int, price: str) -> str:
+    data: dict[str, Any] = {"bidPrice": price}
+    if kind == "charts":
+        data = {"s": "ok", "n": "AAPL", "v": {"lp": price}}
+    payload = {"action": "update", "type": "quote", "symbol": "AAPL", "data": data}
+    return json.dumps({"type": "event", "payload": {**payload, "timestamp": stamp}})
+
+
+@pytest.mark.parametrize("kind", SOCKETS)
+async def test_a_quote_dated_far_ahead_of_the_clock_does_not_hold_latest_back(
+    kind: str, sim: Simulator, hub: WsHub, fake_time: FakeTime
+) -> None:
+    """One update dated in the year 5138 is delivered and merged, but it orders nothing
+    once :meth:`latest` holds it: the next real quote replaces it (before, every later one
+    looked older), and a late one with an honest time is still kept out."""
+    sim.faults.charts_envelope = "typed"
+    async with _stream_on(kind, sim, fake_time, Tokens(sim), wall_clock=sim.clock.now) as stream:
+        quotes = stream.quotes("AAPL")
+        await stream.subscribe("AAPL", channels=["quotes"])
+        (first,) = await take(quotes, 1)
+        assert hub.inject(_quote_line(kind, FAR_AHEAD, "1.25"), kind) == 1
+        (ahead,) = await take(quotes, 1)
+        assert ahead.timestamp_ms == FAR_AHEAD and stream.latest("AAPL").timestamp_ms == FAR_AHEAD
+        sim.advance(0.5)
+        (honest,) = await take(quotes, 1)
+        assert stream.latest("AAPL").timestamp_ms == honest.timestamp_ms > first.timestamp_ms
+        assert hub.inject(_quote_line(kind, first.timestamp_ms, "1.50"), kind) == 1
+        (late,) = await take(quotes, 1)  # delivered as it came, but not the latest
+        assert late.timestamp_ms == first.timestamp_ms
+        assert stream.latest("AAPL").timestamp_ms == honest.timestamp_ms
 
 
 CHART_TIMES = [("typed", "ms"), ("plain", "s"), ("plain", "ms"), ("plain", "iso")]

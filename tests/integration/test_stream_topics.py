@@ -300,6 +300,24 @@ async def test_bad_topic_input_is_refused_before_sending(hub: WsHub, stream: Acc
     assert session.topics.news is None
 
 
+@pytest.mark.parametrize(
+    "filters", [{"symbols": []}, {"topics": ()}, {"symbols": [], "topics": []}]
+)
+async def test_an_empty_news_filter_is_refused_not_widened(
+    hub: WsHub, stream: AccountStream, filters: dict[str, Any]
+) -> None:
+    # No filter is the server's choice (websocket.md 4.2: portfolio and watchlist news); an
+    # empty one names no news at all, so sending none would widen what was asked for.
+    session = topic_sessions(hub)[0]
+    await stream.subscribe_news(symbols=["AAPL"])
+    await until(lambda: session.topics.news is not None)
+    with pytest.raises(ValidationError, match="unsubscribe_news") as caught:
+        await stream.subscribe_news(**filters)
+    assert caught.value.field in filters
+    await stream.subscribe_news(symbols=["MSFT"])  # the next frame: the refused one was not sent
+    await until(lambda: session.topics.news == (frozenset({"MSFT"}), frozenset()))
+
+
 async def test_a_refused_pnl_subscription_is_a_server_error(
     sim: Simulator, stream: AccountStream
 ) -> None:
