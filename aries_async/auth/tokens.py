@@ -279,6 +279,10 @@ class Token:
         access = data.get("access_token")
         if not isinstance(access, str) or not access:
             raise ValueError("saved token has no access_token")
+        texts = ("token_type", "refresh_token", "scope", "grant_type")
+        odd = [key for key in texts if not isinstance(data.get(key) or "", str)]
+        if odd:  # what to_dict writes is text: this was written by something else
+            raise ValueError(f"saved token's {', '.join(odd)} is not text")
         scope = data.get("scope") or ""
         return cls(
             access_token=access,

@@ -63,7 +63,17 @@ async def test_round_trip_mode_0600_and_clear(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    [b"{not json", b"[1, 2]", b"", b'{"access_token": "access-secret-tail', b'{"scope": "x"}'],
+    [
+        b"{not json",
+        b"[1, 2]",
+        b"",
+        b'{"access_token": "access-secret-tail',
+        b'{"scope": "x"}',
+        # a field of another type (hand-edited, another tool's): the renewal failed on it
+        b'{"access_token": "access-secret", "refresh_token": 12345}',
+        b'{"access_token": "access-secret", "scope": ["a", "b"]}',
+        b'{"access_token": "access-secret", "token_type": 7}',
+    ],
 )
 async def test_a_file_without_a_token_is_no_token_with_a_warning(
     tmp_path: Path, content: bytes, caplog: pytest.LogCaptureFixture
