@@ -243,16 +243,17 @@ class OAuth:
 
     async def renew(self, token: Token, *, sending: Sending | None = None) -> Token:
         """A new access token for ``token``'s grant (not saved; the session saves it): an app
-        token (``grant_type`` client credentials) gets a new one with the same scopes,
-        anything else is refreshed with its refresh token. ``sending`` is told when a request
-        of the grant starts to be written (a closing client gives up a grant not sent).
+        token (client credentials; with ``config.app_token``, any without a refresh token)
+        gets a new one with the same scopes, any other is refreshed. ``sending`` is told when
+        a request of the grant starts to be written (a closing client gives up one not sent).
 
         Raises:
             ReauthenticationRequired: the refresh token was refused (``invalid_grant``).
             ConfigurationError: an app token, but no client secret is configured.
             AuthError: another refusal from the token endpoint.
         """
-        if token.grant_type == CLIENT_CREDENTIALS:
+        app = self.app_token_by_itself and not token.can_refresh  # 0.1.0 saved no grant type
+        if app or token.grant_type == CLIENT_CREDENTIALS:
             return await self._client_credentials(token.scopes or None, sending)
         return await self._refresh(token, sending)
 

@@ -301,7 +301,7 @@ class AuthSession:
             if elsewhere is not None:  # another process sent this grant and was refused
                 self._refused = (stored, elsewhere)
                 raise elsewhere
-            if not stored.renewable:
+            if not stored.renewable and not self._oauth.app_token_by_itself:
                 raise NotSignedInError(why_unusable(stored, self._invalid))
             log.debug("renewing the access token")
             policy = self._oauth.retry_policy  # spaces the renewals while the endpoint fails

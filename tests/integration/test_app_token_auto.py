@@ -13,6 +13,7 @@ import pytest
 
 from aries_async import AriesClient, ClientConfig
 from aries_async.auth.store import MemoryTokenStore
+from aries_async.auth.tokens import Token
 from aries_async.errors import AuthError, ConfigurationError, NotSignedInError
 from aries_async.sim import ManualClock, Simulator
 
@@ -80,3 +81,19 @@ def test_the_environment_turns_it_on() -> None:
     assert not ClientConfig.from_env(env={**env, "ARIES_APP_TOKEN": "0"}).app_token
     with pytest.raises(ConfigurationError, match="ARIES_APP_TOKEN"):
         ClientConfig.from_env(env={**env, "ARIES_APP_TOKEN": "perhaps"})
+
+
+async def test_an_app_token_saved_without_its_grant_is_renewed(sim: Simulator) -> None:
+    """0.1.0 saved app tokens without ``grant_type`` (and they carry no refresh token): at
+    its expiry, a client that gets app tokens by itself got one, not "sign in again"."""
+    async with app(sim) as first:
+        token = await first.auth.token()
+    saved = {k: v for k, v in token.to_dict().items() if k not in ("grant_type", "obtained_at")}
+    store = MemoryTokenStore(Token.from_dict(saved))
+    sim.advance(601)  # expired
+    shared = [app(sim, store) for _ in range(2)]
+    async with shared[0] as one, shared[1] as two:
+        await asyncio.gather(*(c.market.quote("AAPL") for c in (one, two) for _ in range(20)))
+        renewed = await store.load()
+    assert sim.token_requests == 2  # the first client's, and one renewal for both
+    assert renewed is not None and renewed.grant_type == "client_credentials"
