@@ -35,7 +35,8 @@ A Redis that loses its data (restarted without persistence, flushed, the key evi
 deleted) or goes back to an older copy (restarted from an older snapshot, a failover onto a
 replica behind) does not sign the fleet out: a store puts back the token it last loaded or
 saved (:mod:`~aries_async.auth.redis_kept`), so the fleet converges on the newest grant it
-holds. A logout keeps the hash's version, so a store that saw it puts nothing back.
+holds. A logout keeps the hash's version, so a store that saw it puts nothing back (one lost
+with the data before any store read it cannot be told from a loss: it is undone).
 
 Every command of the store is safe to send twice (its reply lost with its connection): a
 script finds its own first run's effect (a save its write, named in "saved"; the lock its
