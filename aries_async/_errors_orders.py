@@ -33,8 +33,8 @@ class OrderOutcomeUnknownError(AriesError):
     Attributes:
         client_id: the ``clientId`` tag the order was sent with.
         account_id: the trading account the order was for.
-        request: the request as sent (with that tag), when known.
-        started_at: the client's time (aware UTC) just before the attempt, when known.
+        request: the request as sent (with that tag).
+        started_at: the client's time (aware UTC) just before the attempt.
     """
 
     def __init__(
@@ -43,8 +43,8 @@ class OrderOutcomeUnknownError(AriesError):
         *,
         client_id: str,
         account_id: str,
-        request: OrderRequest | None = None,
-        started_at: datetime | None = None,
+        request: OrderRequest,
+        started_at: datetime,
     ) -> None:
         super().__init__(message)
         self.client_id = client_id

@@ -11,6 +11,9 @@ the names of models that are themselves the same (a list of ``IndexBarsResponseB
 of ``IndexBarResponseBar``): found by refining the groups until they no longer change. The
 model that stays a class is the one of the module that sorts first (``_shared`` before the
 groups), so a module imports aliases' classes only from modules before it: no import cycles.
+
+A schema that a hand-written model reads (:data:`HAND_WRITTEN`) is no class of its own either:
+its generated name is that model, so that one wire object has one class.
 """
 
 from __future__ import annotations
@@ -21,6 +24,28 @@ from collections.abc import Callable
 from typing import Any
 
 WORD = re.compile(r"\b[A-Z]\w*\b")
+
+HAND_WRITTEN = {
+    "EquityDetailsDTO": "aries_async.models.market.EquityDetails",
+    "GetEquityDetailsResponse": "aries_async.models.market.EquityDetailsResponse",
+    "GetOptionDetailsResponse": "aries_async.models.market.OptionDetailsResponse",
+    "OptionDetailsDTO": "aries_async.models.market.OptionDetails",
+    "SymbolError": "aries_async.models.market.SymbolError",
+}
+"""Schema name -> the hand-written model that reads it (``module.Class``): the models the
+package exported before the generated ones existed, with the old names they still read
+(deprecated aliases) and the house types (a size is a ``Decimal``). The generated name is
+bound to that class, and the generated methods answer with it; ``tests/unit/test_models_agree.py``
+holds each to its schema's fields and types."""
+
+
+def hand_written(name: str) -> tuple[str, str] | None:
+    """(module, class) of the hand-written model that schema ``name`` is, if one is."""
+    path = HAND_WRITTEN.get(name)
+    if path is None:
+        return None
+    module, cls = path.rsplit(".", 1)
+    return module, cls
 
 
 def aliases(

@@ -45,7 +45,7 @@ from aries_async.apispec.naming import (  # noqa: E402
     spell_out,
     variants,
 )
-from tools.apigen_alias import aliases  # noqa: E402
+from tools.apigen_alias import aliases, hand_written  # noqa: E402
 from tools.apigen_filters import Filters  # noqa: E402
 from tools.apigen_models import (  # noqa: E402
     HEADER,
@@ -221,7 +221,9 @@ def _result(op: dict[str, Any], types: Types) -> tuple[str, str]:
         return f"builtins.list[{item}]", f"a list of :class:`{item}` (``[]`` for ``null``)"
     name = str(ref_name(alt))
     types.used.add(name)
-    return name, f":class:`{name}`"
+    hand = hand_written(name)
+    shown = hand[1] if hand else name  # the class, not the schema's name for it
+    return shown, f":class:`{shown}`"
 
 
 def _items(op: dict[str, Any], types: Types) -> str:
@@ -379,7 +381,8 @@ def _resource_module(
     )
     by_module: dict[str, list[str]] = defaultdict(list)
     for name in sorted(types.used):
-        by_module[f"aries_async.models.generated.{owners[name]}"].append(name)
+        where, model = hand_written(name) or (f"aries_async.models.generated.{owners[name]}", name)
+        by_module[where].append(model)
     by_module[FILTERS] = sorted({*filters.of_method.values(), *filters.enums.values()})
     blocks = [
         (["import builtins"] if "builtins." in body else [])

@@ -1,6 +1,10 @@
 """Equity and option details (``GET /v1/marketdata/equities/details``, ``/options/details``):
-the 70-field :class:`EquityDetails` and its kin. Part of :mod:`aries_async.models.market`, which
+the 70-field :class:`EquityDetails` and its kin, which ``market.equity_details()`` and
+``market.option_details()`` answer with. Part of :mod:`aries_async.models.market`, which
 serves every name here on first use: a symbol search or a market status does not build them.
+The generated models name these classes by their schemas too (``GetEquityDetailsResponse``,
+``EquityDetailsDTO``, ``GetOptionDetailsResponse``, ``OptionDetailsDTO``, ``SymbolError``):
+one class per wire object.
 """
 
 from __future__ import annotations
@@ -161,7 +165,8 @@ class EquityDetails:
 
 @attrs.frozen(kw_only=True)
 class EquityDetailsResponse:
-    """``GET /v1/marketdata/equities/details``: details in input order plus per-symbol errors."""
+    """``GET /v1/marketdata/equities/details`` (``market.equity_details()``): details in input
+    order plus per-symbol errors."""
 
     data: list[EquityDetails] = attrs.field(factory=list, repr=items_repr)
     errors: list[SymbolError] = attrs.field(factory=list, repr=items_repr)
@@ -181,7 +186,8 @@ class OptionDetails:
 
 @attrs.frozen(kw_only=True)
 class OptionDetailsResponse:
-    """``GET /v1/marketdata/options/details``: details plus per-symbol errors."""
+    """``GET /v1/marketdata/options/details`` (``market.option_details()``): details plus
+    per-symbol errors."""
 
     data: list[OptionDetails] = attrs.field(factory=list, repr=items_repr)
     errors: list[SymbolError] = attrs.field(factory=list, repr=items_repr)

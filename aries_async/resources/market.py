@@ -36,8 +36,14 @@ from aries_async.resources.generated.market import MarketOperations
 
 if TYPE_CHECKING:
     from aries_async.http.transport import Query
-    from aries_async.models.generated.market import GetOptionDetailsResponse
-    from aries_async.models.market import Bar, Holiday, MarketStatus, Resolution, SymbolMatch
+    from aries_async.models.market import (
+        Bar,
+        Holiday,
+        MarketStatus,
+        OptionDetailsResponse,
+        Resolution,
+        SymbolMatch,
+    )
     from aries_async.models.options import OptionChain
 
 __all__ = ["Market"]
@@ -331,7 +337,7 @@ class Market(MarketOperations):
         data = await self._get(path, operation="market.option_expirations")
         return (await self._structure(data, OptionExpirations, "expirations")).expiry_dates
 
-    async def option_details(self, symbols: str | Sequence[str]) -> GetOptionDetailsResponse:
+    async def option_details(self, symbols: str | Sequence[str]) -> OptionDetailsResponse:
         """Details of option contracts by their OSI symbols (``GET
         /v1/marketdata/options/details``; finance-dev ``market.get_option_details``), as
         :meth:`MarketOperations.option_details

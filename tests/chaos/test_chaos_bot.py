@@ -472,12 +472,11 @@ class Bot:
     async def find(self, intent: Intent, error: Exception) -> Order | Literal[False] | None:
         """The order; None: it does not exist; False: the lookups kept failing or could not
         tell which order it was."""
-        if not isinstance(error, OrderOutcomeUnknownError) or error.started_at is None:
+        if not isinstance(error, OrderOutcomeUnknownError):
             return False  # not the SDK's documented unknown outcome: never send again
-        request = error.request or intent.request
         for _ in range(10):
             try:
-                return await self.client.orders.find_placed(request, since=error.started_at)
+                return await self.client.orders.find_placed(error.request, since=error.started_at)
             except OrderMatchAmbiguousError as exc:
                 self._error("find_placed", exc)
                 return False

@@ -5,7 +5,9 @@ Shared by the tests that run documentation (``test_readme_code.py``, ``test_migr
 above its fence, which the rendered page does not show:
 
 * ``<!-- test: NAME -->``: a test runs it, found by ``NAME``;
-* ``<!-- not run: REASON -->``: no test runs it, for ``REASON``.
+* ``<!-- not run: REASON -->``: no test runs it, for ``REASON``;
+* ``<!-- not typed: REASON -->`` (beside a ``test`` mark): ``test_doc_types.py`` does not hold
+  it to ``mypy --strict``, for ``REASON``.
 
 A block with a top-level ``await`` runs as a coroutine on the test's loop; one without (a script
 ending in ``asyncio.run``) on a thread of its own, where it may start a loop.
@@ -38,7 +40,8 @@ __all__ = [
 ]
 
 FENCE = re.compile(r"^```(?P<info>[^\n`]*)\n(?P<body>.*?)^```$", re.DOTALL | re.MULTILINE)
-MARK = re.compile(r"<!--\s*(?P<kind>test|not run):\s*(?P<value>.*?)\s*-->\s*$")
+MARK = re.compile(r"<!--\s*(?P<kind>test|not run|not typed):\s*(?P<value>.*?)\s*-->")
+MARKS = re.compile(rf"(?:\s*{MARK.pattern})+\s*$")
 
 
 @attrs.frozen
@@ -49,10 +52,14 @@ class DocBlock:
     source: str
     label: str
     """``<README.md:71>``: the file and the line of the opening fence, for tracebacks."""
+    line: int
+    """The line of the opening fence (the source starts on the next one)."""
     test: str | None
     """The ``NAME`` of a ``<!-- test: NAME -->`` mark."""
     not_run: str | None
     """The ``REASON`` of a ``<!-- not run: REASON -->`` mark."""
+    not_typed: str | None = None
+    """The ``REASON`` of a ``<!-- not typed: REASON -->`` mark."""
 
 
 def fenced_blocks(path: Path) -> list[DocBlock]:
@@ -62,15 +69,17 @@ def fenced_blocks(path: Path) -> list[DocBlock]:
     for found in FENCE.finditer(text):
         line = text.count("\n", 0, found.start()) + 1
         before = text[: found.start()].rstrip("\n").rsplit("\n", 1)[-1]
-        mark = MARK.search(before)
-        kind, value = (mark["kind"], mark["value"]) if mark else (None, None)
+        line_marks = MARKS.search(before)
+        marks = {m["kind"]: m["value"] for m in MARK.finditer(line_marks[0] if line_marks else "")}
         blocks.append(
             DocBlock(
                 language=found["info"].strip(),
                 source=found["body"],
                 label=f"<{path.name}:{line}>",
-                test=value if kind == "test" else None,
-                not_run=value if kind == "not run" else None,
+                line=line,
+                test=marks.get("test"),
+                not_run=marks.get("not run"),
+                not_typed=marks.get("not typed"),
             )
         )
     return blocks

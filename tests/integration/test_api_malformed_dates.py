@@ -2,8 +2,8 @@
 promises only a string: the model reads it as None and warns, naming the field and the value
 (cut short, never the answer), and the rest of the answer reads as it would have.
 
-The hand-written models read such days as their generated twins do (``EquityDetails`` as
-``EquityDetailsDTO``), an order page read from its bytes as one read by the converter."""
+``EquityDetails`` read such days alike by the converter and through the generated method
+(``market.equity_details()``), an order page read from its bytes as one read by the converter."""
 
 from __future__ import annotations
 
@@ -24,13 +24,13 @@ DETAILS = "/v1/marketdata/equities/details"
 ACTIVE = f"/v2/accounts/{ACCOUNT}/orders"
 
 READERS: dict[str, Callable[[AriesClient], Awaitable[Any]]] = {
-    "EquityDetails": lambda client: client.request(
+    "structure": lambda client: client.request(
         "GET",
         DETAILS,
         params={"symbols": "AAPL,MSFT"},
         parse=lambda body: structure(body, EquityDetailsResponse),
     ),
-    "EquityDetailsDTO": lambda client: client.market.equity_details(["AAPL", "MSFT"]),
+    "equity_details": lambda client: client.market.equity_details(["AAPL", "MSFT"]),
 }
 
 
@@ -38,19 +38,19 @@ def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
 
 
-@pytest.mark.parametrize("model", READERS)
+@pytest.mark.parametrize("reader", READERS)
 @pytest.mark.parametrize("text", ["2026-13-45", "TBD " * 200])
 async def test_equity_details_read_a_malformed_date_as_none_and_warn(
     sim: Simulator,
     aries: AriesClient,
     caplog: pytest.LogCaptureFixture,
-    model: str,
+    reader: str,
     text: str,
 ) -> None:
-    before = await READERS[model](aries)
+    before = await READERS[reader](aries)
     sim.faults.malformed_date[f"GET {DETAILS}"] = text
     with caplog.at_level(logging.WARNING, "aries_async"):
-        after = await READERS[model](aries)
+        after = await READERS[reader](aries)
     first, last = after.data
     assert last.high_52_week_date is None and before.data[1].high_52_week_date is not None
     assert attrs.evolve(last, high_52_week_date=before.data[1].high_52_week_date) == before.data[1]

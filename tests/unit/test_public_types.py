@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import inspect
 import typing
+from datetime import datetime
 from typing import Any, assert_type
 
 import attrs
 
-from aries_async import AriesClient, ClientConfig, Endpoints, login
+from aries_async import AriesClient, ClientConfig, Endpoints, OrderRequest, login
 from aries_async.client_options import ClientOptions, ConfigOptions, ConfigOverrides
+from aries_async.errors import OrderOutcomeUnknownError
 from aries_async.models.events import AccountEvent, ChartEvent, MarketEvent
 from aries_async.sim import Simulator
 from aries_async.stream_opener import OpenerOptions
@@ -29,6 +31,17 @@ async def _typed_stream_events(
     assert_type(account.events(), Consumer[AccountEvent])
     async for event in market.events():
         assert_type(event, MarketEvent)
+
+
+async def _typed_unknown_outcome(client: AriesClient, request: OrderRequest) -> None:
+    """The README's and the error's own idiom: what a lost placement carries is what
+    ``find_placed`` takes, with nothing to narrow."""
+    try:
+        await client.orders.place(request)
+    except OrderOutcomeUnknownError as error:
+        assert_type(error.request, OrderRequest)
+        assert_type(error.started_at, datetime)
+        await client.orders.find_placed(error.request, since=error.started_at)
 
 
 def _count(data: Any) -> int:

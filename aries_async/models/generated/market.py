@@ -4,13 +4,16 @@ edit.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
-
 import attrs
 
 from aries_async.models._summary import items_repr
-from aries_async.models.common import wire
+from aries_async.models.market import (
+    EquityDetails,
+    EquityDetailsResponse,
+    OptionDetails,
+    OptionDetailsResponse,
+    SymbolError,
+)
 
 __all__ = [
     "EquityDetailsDTO",
@@ -21,96 +24,6 @@ __all__ = [
     "OptionDetailsDTO",
     "SymbolError",
 ]
-
-
-@attrs.frozen(kw_only=True)
-class EquityDetailsDTO:
-    """The ``EquityDetailsDTO`` object."""
-    eps_3_year_growth_rate: Decimal | None = attrs.field(
-        default=None, metadata=wire('EPS3YearGrowthRate')
-    )
-    eps_5_year_growth_rate: Decimal | None = attrs.field(
-        default=None, metadata=wire('EPS5YearGrowthRate')
-    )
-    eps_current_quarter_mean_estimate: Decimal | None = attrs.field(
-        default=None, metadata=wire('EPSCurrentQtrMeanEst')
-    )
-    eps_current_year_mean_estimate: Decimal | None = attrs.field(
-        default=None, metadata=wire('EPSCurrentYearMeanEst')
-    )
-    eps_diluted: Decimal | None = attrs.field(default=None, metadata=wire('EPSDiluted'))
-    eps_latest_12_month: Decimal | None = attrs.field(
-        default=None, metadata=wire('EPSLatest12Month')
-    )
-    pe: Decimal | None = attrs.field(default=None, metadata=wire('PE'))
-    advancers: int | None = None
-    annual_yield: Decimal | None = None
-    ask_exchange: str | None = None
-    ask_price: Decimal | None = None
-    ask_size: int | None = None
-    assets: Decimal | None = None
-    average_volume_4_weeks: int | None = attrs.field(default=None, metadata=wire('avgVolume4Weeks'))
-    beta: Decimal | None = None
-    bid_exchange: str | None = None
-    bid_price: Decimal | None = None
-    bid_size: int | None = None
-    change_status: str | None = None
-    close_price: Decimal | None = None
-    decliners: int | None = None
-    dividend: Decimal | None = None
-    expiration_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
-    has_options: bool | None = None
-    high_52_week_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
-    high_52_week_price: Decimal | None = None
-    high_price: Decimal | None = None
-    instrument_type: str | None = None
-    is_etf: bool | None = attrs.field(default=None, metadata=wire('isETF'))
-    last_price: Decimal | None = None
-    liabilities: Decimal | None = None
-    long_term_debt: Decimal | None = None
-    low_52_week_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
-    low_52_week_price: Decimal | None = None
-    low_price: Decimal | None = None
-    market_cap: int | None = None
-    mid_price: Decimal | None = None
-    name: str | None = None
-    nasdaq_buy_volume: int | None = None
-    nasdaq_net_inflow: Decimal | None = attrs.field(default=None, metadata=wire('nasdaqNetInFlow'))
-    nasdaq_sell_volume: int | None = None
-    change: Decimal | None = attrs.field(default=None, metadata=wire('netChange'))
-    nyse_buy_volume: int | None = None
-    nyse_net_inflow: Decimal | None = None
-    nyse_sell_volume: int | None = None
-    open_interest: int | None = None
-    open_price: Decimal | None = None
-    percent_held_by_institution: Decimal | None = attrs.field(
-        default=None, metadata=wire('pctHeldByInstitution')
-    )
-    price: Decimal | None = None
-    put_call: str | None = None
-    quote_timestamp: datetime | None = None
-    shares_outstanding: int | None = None
-    short_interest: int | None = None
-    short_sale_restricted: int | None = None
-    sic_code: int | None = None
-    size: int | None = None
-    spread: Decimal | None = None
-    strike_price: Decimal | None = None
-    symbol: str | None = None
-    tick: int | None = None
-    total_symbols: int | None = None
-    total_volume: int | None = None
-    trade_exchange: str | None = None
-    trade_sequence: int | None = attrs.field(default=None, metadata=wire('tradeSeq'))
-    trade_timestamp: datetime | None = None
-    type: str | None = None
-    unchanged: int | None = None
-    underlying_symbol: str | None = None
-    year_end_close: Decimal | None = None
-    ytd_high: Decimal | None = None
-    ytd_high_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
-    ytd_low: Decimal | None = None
-    ytd_low_date: date | None = attrs.field(default=None, metadata=wire(lenient=True))
 
 
 @attrs.frozen(kw_only=True)
@@ -127,33 +40,7 @@ class EtbSearchResponse:
     results: dict[str, bool] | None = None
 
 
-@attrs.frozen(kw_only=True)
-class GetEquityDetailsResponse:
-    """The ``GetEquityDetailsResponse`` object answered by ``client.market.equity_details()``."""
-    data: list[EquityDetailsDTO] = attrs.field(factory=list, repr=items_repr)
-    errors: list[SymbolError] = attrs.field(factory=list, repr=items_repr)
-
-
-@attrs.frozen(kw_only=True)
-class GetOptionDetailsResponse:
-    """The ``GetOptionDetailsResponse`` object answered by ``client.market.option_details()``."""
-    data: list[OptionDetailsDTO] = attrs.field(factory=list, repr=items_repr)
-    errors: list[SymbolError] = attrs.field(factory=list, repr=items_repr)
-
-
-@attrs.frozen(kw_only=True)
-class OptionDetailsDTO:
-    """The ``OptionDetailsDTO`` object."""
-    ask_price: Decimal | None = None
-    bid_price: Decimal | None = None
-    close_price: Decimal | None = None
-    last_price: Decimal | None = None
-    mid_price: Decimal | None = None
-    symbol: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class SymbolError:
-    """The ``SymbolError`` object."""
-    error: str | None = None
-    symbol: str | None = None
+EquityDetailsDTO = EquityDetails
+GetEquityDetailsResponse = EquityDetailsResponse
+GetOptionDetailsResponse = OptionDetailsResponse
+OptionDetailsDTO = OptionDetails

@@ -10,12 +10,8 @@ from typing import TYPE_CHECKING
 from aries_async.resources._operation import Operations
 
 if TYPE_CHECKING:
-    from aries_async.models.generated.market import (
-        EtbListResponse,
-        EtbSearchResponse,
-        GetEquityDetailsResponse,
-        GetOptionDetailsResponse,
-    )
+    from aries_async.models.generated.market import EtbListResponse, EtbSearchResponse
+    from aries_async.models.market import EquityDetailsResponse, OptionDetailsResponse
 
 __all__ = ["MarketOperations"]
 
@@ -23,7 +19,7 @@ __all__ = ["MarketOperations"]
 class MarketOperations(Operations):
     """``client.market``: the ``market`` operations."""
 
-    async def equity_details(self, symbols: str | Sequence[str]) -> GetEquityDetailsResponse:
+    async def equity_details(self, symbols: str | Sequence[str]) -> EquityDetailsResponse:
         """Get equity details.
 
         ``GET /v1/marketdata/equities/details`` (finance-dev ``market.get_equity_details``); scope
@@ -32,7 +28,7 @@ class MarketOperations(Operations):
         see :class:`Operations`.
 
         Returns:
-            :class:`GetEquityDetailsResponse`.
+            :class:`EquityDetailsResponse`.
         """
         return await self._call("getEquityDetails", locals())
 
@@ -48,7 +44,7 @@ class MarketOperations(Operations):
         """
         return await self._call("getEtbList", locals())
 
-    async def option_details(self, symbols: str | Sequence[str]) -> GetOptionDetailsResponse:
+    async def option_details(self, symbols: str | Sequence[str]) -> OptionDetailsResponse:
         """Get option details.
 
         ``GET /v1/marketdata/options/details`` (finance-dev ``market.get_option_details``); scope
@@ -57,7 +53,7 @@ class MarketOperations(Operations):
         see :class:`Operations`.
 
         Returns:
-            :class:`GetOptionDetailsResponse`.
+            :class:`OptionDetailsResponse`.
         """
         return await self._call("getOptionDetails", locals())
 
