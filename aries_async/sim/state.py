@@ -62,7 +62,7 @@ from decimal import Decimal
 from typing import Any
 
 from aries_async.sim import amendments
-from aries_async.sim.closing import unbacked_close
+from aries_async.sim.closing import unbacked_close, unbacked_stock_close
 from aries_async.sim.day_sessions import next_open_after
 from aries_async.sim.faults import Faults
 from aries_async.sim.feed import NEW_YORK, Clock, Feed
@@ -216,11 +216,11 @@ class State(Ledger):
             return f"fractional shares of {info.symbol} are not supported"
         held = self.positions[spec["account_id"]].get(info.symbol)
         held_qty = held.quantity if held else Decimal(0)
+        orders = self.orders[spec["account_id"]]
+        unbacked = unbacked_stock_close(held_qty, orders, spec, replacing)
+        if unbacked is not None:
+            return unbacked
         side, qty = spec["side"], spec["qty"]
-        if side == "SELL" and qty > max(held_qty, Decimal(0)):
-            return "insufficient position to sell; use SELL_SHORT"
-        if side == "BUY_TO_COVER" and qty > max(-held_qty, Decimal(0)):
-            return "no short position to cover"
         if side in HOLDING_SIDES:
             snap = self.feed.quote(info.symbol)
             touch = snap.bid if side == "SELL_SHORT" else snap.ask
