@@ -328,15 +328,23 @@ class Ledger:
         self._by_id[(order.account_id, order.cl_ord_id)] = order
 
     def apply_fill(
-        self, account_id: str, symbol: str, delta: Decimal, price: Decimal, *, option: bool = False
+        self,
+        account_id: str,
+        symbol: str,
+        delta: Decimal,
+        price: Decimal,
+        *,
+        option: bool = False,
+        at: float | None = None,
     ) -> SimPosition:
-        """Move cash and the position by a fill of ``delta`` shares at ``price`` (``option``:
-        ``delta`` contracts of an OSI symbol at a premium per share, a contract 100 shares)."""
+        """Move cash and the position by a fill of ``delta`` shares at ``price`` at the time
+        ``at`` (default: now; ``option``: ``delta`` contracts of an OSI symbol at a premium per
+        share, a contract 100 shares)."""
         size = CONTRACT_SIZE if option else Decimal(1)
         acct = self.accounts[account_id]
         book = self.positions[account_id]
         pos = book.get(symbol)
-        now = self.clock.now()
+        now = self.clock.now() if at is None else at
         if pos is None or not pos.quantity:
             pos = SimPosition(
                 account_id=account_id,
