@@ -57,14 +57,19 @@ class Matcher:
         return contracts[0].underlying if contracts else None
 
     def start_working(self, order: SimOrder) -> None:
-        """Take a newly accepted order into matching; a marketable one fills at once."""
+        """Take a newly accepted (or replacing) order into matching; a marketable one fills at
+        once. The buying power it holds changes the balance: announced, unless its fill did."""
         if order.expires_at is not None:
             self._next_expiry = min(self._next_expiry, order.expires_at)
+        filled = order.cum_qty
         symbol = self.underlying(order)
-        if symbol is None:
-            return
-        self.ledger.feed.watch(symbol)
-        self.try_fill(order, self.ledger.feed.quote(symbol), first=True)
+        if symbol is not None:
+            self.ledger.feed.watch(symbol)
+            self.try_fill(order, self.ledger.feed.quote(symbol), first=True)
+        if order.cum_qty == filled or order.status == "CANCELED":  # an IOC's remainder
+            self.ledger.emit(
+                order.account_id, "account.balance", self.ledger.balance_wire(order.account_id)
+            )
 
     def stop_working(self, order: SimOrder) -> None:
         """Take a working order out of matching (before it changes to a terminal status)."""

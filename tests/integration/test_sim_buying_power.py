@@ -16,7 +16,7 @@ from typing import Any
 from sim_http import SimApi
 from spec_check import check_answer
 
-from aries_async.sim import Simulator
+from aries_async.sim import AccountEvent, Simulator
 
 ACCOUNT = "TEST-ACCOUNT-001"
 
@@ -229,3 +229,28 @@ async def test_a_resting_short_sale_holds_buying_power_as_a_buy_does(
     assert D((await _balance(api))["netBuyingPower"]) == power - hold
     second = await _place(api, _order("SELL_SHORT", qty, limit))
     assert not second["success"] and second["ordRejReason"] == "insufficient buying power"
+
+
+async def test_the_account_socket_hears_each_change_of_the_holds(
+    api: SimApi, sim: Simulator
+) -> None:
+    """Placing, replacing and cancelling a resting order each change the buying power it
+    holds, and each sends an ``account.balance`` event saying what the REST balance says."""
+    balances: list[dict[str, Any]] = []
+
+    def on_event(event: AccountEvent) -> None:
+        if event.name == "account.balance":
+            balances.append(event.data)
+
+    sim.state.listen(ACCOUNT, on_event)
+    limit = (D(str(sim.feed.quote("AAPL").bid)) * D("0.5")).quantize(D("0.01"))
+    ack = await _place(api, _order("BUY", 100, limit, timeInForce="GTC"))
+    assert ack["success"], ack
+    assert balances and balances[-1] == await _balance(api)
+    held = D(balances[-1]["pendingOrdersMarginRequirements"])
+    replaced = await _amend(api, "replace", ack["clOrdId"], qty="200")
+    assert replaced["success"], replaced
+    assert len(balances) == 2 and balances[-1] == await _balance(api)
+    assert D(balances[-1]["pendingOrdersMarginRequirements"]) > held
+    assert (await _amend(api, "cancel", replaced["clOrdId"]))["success"]
+    assert len(balances) == 3 and balances[-1]["pendingOrdersCount"] == 0
