@@ -329,9 +329,7 @@ class State(Ledger):
             "estimatedMargin": "0.00",
             "commission": "0.00",
             "fees": money(fees),
-            "buyingPowerImpact": money(
-                cost + fees + option_fee if spec["side"] in ("BUY", "BUY_TO_COVER") else Decimal(0)
-            ),
+            "buyingPowerImpact": money(order_hold(spec["side"], spec["qty"], price, spec["legs"])),
             "numDayTrades": 0,
             "warnRuleId": "0",
             "warnings": []
