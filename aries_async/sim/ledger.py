@@ -33,6 +33,7 @@ from aries_async.sim.records import (
     SimAccount,
     SimOrder,
     SimPosition,
+    price_decimal,
     rfc3339,
 )
 
@@ -345,17 +346,21 @@ class Ledger:
         book = self.positions[account_id]
         pos = book.get(symbol)
         now = self.clock.now() if at is None else at
-        if pos is None or not pos.quantity:
-            pos = SimPosition(
+        if pos is None:
+            pos = book[symbol] = SimPosition(
                 account_id=account_id,
                 symbol=symbol,
                 quantity=Decimal(0),
                 average_price=Decimal(0),
                 created_at=now,
                 security_type="OPTION" if option else "EQUITY",
-                today_realized=pos.today_realized if pos else Decimal(0),
             )
-            book[symbol] = pos
+        elif not pos.quantity:
+            pos.created_at = now  # kept: what it carried into the day and realized today
+        snap = self.quote_or_none(symbol)
+        today = pos.trade_today(delta, price, price_decimal(snap.prev_close) if snap else price)
+        acct.day_realized_pl += today * size
+        pos.today_realized += today * size
         old = pos.quantity
         new = old + delta
         if old == 0 or (old > 0) == (delta > 0):
@@ -368,8 +373,6 @@ class Ledger:
             closed = min(abs(delta), abs(old))
             realized = (price - pos.average_price) * closed * size * (1 if old > 0 else -1)
             acct.realized_pl += realized
-            acct.day_realized_pl += realized
-            pos.today_realized += realized
             if new != 0 and (new > 0) != (old > 0):
                 pos.average_price = price
                 pos.created_at = now
