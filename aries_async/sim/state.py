@@ -88,6 +88,7 @@ from aries_async.sim.records import (
 )
 from aries_async.sim.seed import seed_history
 from aries_async.sim.sessions import contract_close, order_deadline
+from aries_async.sim.settlement import settle_expired, settlement_due
 from aries_async.sim.valuation import HOLDING_SIDES, order_hold
 from aries_async.sim.watchlists import Watchlists
 
@@ -156,6 +157,7 @@ class State(Ledger):
         now = self.clock.now()
         if now < self._next_day:
             return
+        settle_expired(self, now)  # yesterday's expirations, in yesterday's books
         for account in self.accounts.values():
             account.start_day()
         for book in self.positions.values():
@@ -372,12 +374,16 @@ class State(Ledger):
         self.matcher.match()
 
     def expiry_due(self) -> bool:
-        """Whether a working order's session has ended by the clock (it is still to expire)."""
-        return self.matcher.expiry_due(self.clock.now())
+        """Whether a working order's session has ended by the clock (it is still to expire),
+        or an option position's contract (:mod:`~aries_async.sim.settlement`)."""
+        now = self.clock.now()
+        return self.matcher.expiry_due(now) or settlement_due(self, now)
 
     def expire_due(self) -> None:
-        """Expire every working order whose session has ended by the clock."""
+        """Expire every working order whose session has ended by the clock, and settle
+        every option position whose contract has."""
         self.matcher.expire_due(self.clock.now())
+        settle_expired(self, self.clock.now())
 
 
 def _contracts_end(legs: Sequence[Mapping[str, Any]]) -> tuple[float, date] | None:
