@@ -15,6 +15,14 @@ leg marked ``OPEN`` against a short position still nets against it, as fills do)
 
 The switch :attr:`State.check_closing_legs <aries_async.sim.state.State>` (CLI
 ``--unchecked-closes`` turns it off) stands for a server that does not check.
+
+Stock: a ``SELL`` sells shares held and a ``BUY_TO_COVER`` covers a short
+(:func:`unbacked_stock_close`). The shares the working orders of the same side already sell
+(or cover) are spoken for, as a broker's "shares available" are: an order beyond what is
+left is refused at intake (placement, preview, replace) with the counts in its reason, so
+the position never crosses zero without a ``SELL_SHORT`` (or a ``BUY``). Refused at intake,
+not cut at the fill: the bot learns at once, as it would from a broker, and an order once
+accepted fills as the touch allows.
 """
 
 from __future__ import annotations
@@ -24,9 +32,9 @@ from decimal import Decimal
 from typing import Any
 
 from aries_async.sim.option_quotes import leg_ratio, leg_symbol
-from aries_async.sim.records import SimPosition
+from aries_async.sim.records import SimOrder, SimPosition, decimal_text
 
-__all__ = ["NO_POSITION_TO_CLOSE", "unbacked_close"]
+__all__ = ["NO_POSITION_TO_CLOSE", "unbacked_close", "unbacked_stock_close"]
 
 NO_POSITION_TO_CLOSE = "no position to close"
 """The refusal's reason (``ordRejReason``, a preview's ``errors`` entry)."""
@@ -54,3 +62,46 @@ def unbacked_close(
         if closable < contracts:
             return NO_POSITION_TO_CLOSE
     return None
+
+
+def unbacked_stock_close(
+    held: Decimal,
+    orders: Sequence[SimOrder],
+    spec: Mapping[str, Any],
+    replacing: SimOrder | None = None,
+) -> str | None:
+    """Why a stock order ``spec`` (a ``SELL`` or ``BUY_TO_COVER``) is beyond the position of
+    ``held`` shares (negative: short) once the account's working ``orders`` of its side on its
+    symbol are counted (``replacing``, the order it would replace, not), or None."""
+    side, symbol = spec["side"], spec["symbol"]
+    if side == "SELL":
+        has = max(held, Decimal(0))
+    elif side == "BUY_TO_COVER":
+        has = max(-held, Decimal(0))
+    else:
+        return None
+    working = sum(
+        (
+            o.leaves_qty
+            for o in orders
+            if o.working
+            and not o.legs
+            and o is not replacing
+            and o.symbol == symbol
+            and o.side == side
+        ),
+        Decimal(0),
+    )
+    if spec["qty"] <= has - working:
+        return None
+    if not working:
+        return (
+            "insufficient position to sell; use SELL_SHORT"
+            if side == "SELL"
+            else "no short position to cover"
+        )
+    what = "sell" if side == "SELL" else "cover"
+    return (
+        f"insufficient position to {what}: {decimal_text(has)} held, {decimal_text(working)}"
+        f" in working {side} orders"
+    ) + ("; use SELL_SHORT" if side == "SELL" else "")

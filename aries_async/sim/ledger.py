@@ -33,6 +33,7 @@ from aries_async.sim.records import (
     SimAccount,
     SimOrder,
     SimPosition,
+    price_decimal,
     rfc3339,
 )
 
@@ -328,26 +329,38 @@ class Ledger:
         self._by_id[(order.account_id, order.cl_ord_id)] = order
 
     def apply_fill(
-        self, account_id: str, symbol: str, delta: Decimal, price: Decimal, *, option: bool = False
+        self,
+        account_id: str,
+        symbol: str,
+        delta: Decimal,
+        price: Decimal,
+        *,
+        option: bool = False,
+        at: float | None = None,
     ) -> SimPosition:
-        """Move cash and the position by a fill of ``delta`` shares at ``price`` (``option``:
-        ``delta`` contracts of an OSI symbol at a premium per share, a contract 100 shares)."""
+        """Move cash and the position by a fill of ``delta`` shares at ``price`` at the time
+        ``at`` (default: now; ``option``: ``delta`` contracts of an OSI symbol at a premium per
+        share, a contract 100 shares)."""
         size = CONTRACT_SIZE if option else Decimal(1)
         acct = self.accounts[account_id]
         book = self.positions[account_id]
         pos = book.get(symbol)
-        now = self.clock.now()
-        if pos is None or not pos.quantity:
-            pos = SimPosition(
+        now = self.clock.now() if at is None else at
+        if pos is None:
+            pos = book[symbol] = SimPosition(
                 account_id=account_id,
                 symbol=symbol,
                 quantity=Decimal(0),
                 average_price=Decimal(0),
                 created_at=now,
                 security_type="OPTION" if option else "EQUITY",
-                today_realized=pos.today_realized if pos else Decimal(0),
             )
-            book[symbol] = pos
+        elif not pos.quantity:
+            pos.created_at = now  # kept: what it carried into the day and realized today
+        snap = self.quote_or_none(symbol)
+        today = pos.trade_today(delta, price, price_decimal(snap.prev_close) if snap else price)
+        acct.day_realized_pl += today * size
+        pos.today_realized += today * size
         old = pos.quantity
         new = old + delta
         if old == 0 or (old > 0) == (delta > 0):
@@ -360,8 +373,6 @@ class Ledger:
             closed = min(abs(delta), abs(old))
             realized = (price - pos.average_price) * closed * size * (1 if old > 0 else -1)
             acct.realized_pl += realized
-            acct.day_realized_pl += realized
-            pos.today_realized += realized
             if new != 0 and (new > 0) != (old > 0):
                 pos.average_price = price
                 pos.created_at = now

@@ -57,14 +57,19 @@ class Matcher:
         return contracts[0].underlying if contracts else None
 
     def start_working(self, order: SimOrder) -> None:
-        """Take a newly accepted order into matching; a marketable one fills at once."""
+        """Take a newly accepted (or replacing) order into matching; a marketable one fills at
+        once. The buying power it holds changes the balance: announced, unless its fill did."""
         if order.expires_at is not None:
             self._next_expiry = min(self._next_expiry, order.expires_at)
+        filled = order.cum_qty
         symbol = self.underlying(order)
-        if symbol is None:
-            return
-        self.ledger.feed.watch(symbol)
-        self.try_fill(order, self.ledger.feed.quote(symbol), first=True)
+        if symbol is not None:
+            self.ledger.feed.watch(symbol)
+            self.try_fill(order, self.ledger.feed.quote(symbol), first=True)
+        if order.cum_qty == filled or order.status == "CANCELED":  # an IOC's remainder
+            self.ledger.emit(
+                order.account_id, "account.balance", self.ledger.balance_wire(order.account_id)
+            )
 
     def stop_working(self, order: SimOrder) -> None:
         """Take a working order out of matching (before it changes to a terminal status)."""
@@ -80,7 +85,7 @@ class Matcher:
                     if order.expires_at is not None and snap.time >= order.expires_at:
                         self.expire(order)
                     else:
-                        self.try_fill(order, snap, first=False)
+                        self.try_fill(order, snap, first=False, at=snap.time)
 
     def match(self) -> None:
         """Run one matching pass over every working order at the current quotes, after
@@ -102,8 +107,11 @@ class Matcher:
             return None
         return option_touch(self.ledger.feed, contracts, snap, buying=buying)
 
-    def try_fill(self, order: SimOrder, snap: QuoteSnapshot, *, first: bool) -> None:
-        """Fill what the touch allows; ``first`` is the pass at acceptance (IOC/FOK decide)."""
+    def try_fill(
+        self, order: SimOrder, snap: QuoteSnapshot, *, first: bool, at: float | None = None
+    ) -> None:
+        """Fill what the touch allows; ``first`` is the pass at acceptance (IOC/FOK decide),
+        ``at`` the time of the feed step it fills at (default: now)."""
         touch = self.touch(order, snap)
         if touch is None:
             return
@@ -125,7 +133,7 @@ class Matcher:
             self.finish(order, "CANCELED", "FOK order could not be filled completely")
             return
         if marketable:
-            self.fill(order, min(leaves, touch.size), touch)
+            self.fill(order, min(leaves, touch.size), touch, at=at)
         if first and order.time_in_force == "IOC" and order.working:
             self.finish(order, "CANCELED", "IOC remainder canceled")
 
@@ -171,9 +179,11 @@ class Matcher:
             order.account_id, "account.balance", self.ledger.balance_wire(order.account_id)
         )
 
-    def fill(self, order: SimOrder, qty: Decimal, touch: Touch) -> None:
-        """Fill ``qty`` at ``touch``: order, positions and balance change and are announced.
-        A spread's order keeps ``avgPrice`` 0 and its legs get theirs (rest.md section 5)."""
+    def fill(self, order: SimOrder, qty: Decimal, touch: Touch, *, at: float | None = None) -> None:
+        """Fill ``qty`` at ``touch`` at the time ``at`` (default: now; a feed step's during an
+        advance): order, positions and balance change and are announced. A spread's order
+        keeps ``avgPrice`` 0 and its legs get theirs (rest.md section 5)."""
+        when = self.ledger.clock.now() if at is None else at
         if qty <= 0:
             return
         total = order.cum_qty + qty
@@ -190,7 +200,7 @@ class Matcher:
                 .normalize()
             )
         order.cum_qty = total
-        order.updated_at = self.ledger.clock.now()
+        order.updated_at = when
         if total >= order.qty:
             self.stop_working(order)
             order.status = "FILLED"
@@ -199,7 +209,7 @@ class Matcher:
         if touch.legs:
             positions = [
                 self.ledger.apply_fill(
-                    order.account_id, leg.symbol, leg.per_unit * qty, price, option=True
+                    order.account_id, leg.symbol, leg.per_unit * qty, price, option=True, at=when
                 )
                 for leg, price in touch.legs
             ]
@@ -209,7 +219,9 @@ class Matcher:
             ]
         else:
             delta = qty if order.side in ("BUY", "BUY_TO_COVER") else -qty
-            positions = [self.ledger.apply_fill(order.account_id, order.symbol, delta, touch.price)]
+            positions = [
+                self.ledger.apply_fill(order.account_id, order.symbol, delta, touch.price, at=when)
+            ]
             fees = []
         # Rounded on the order's whole sale so far: its parts together pay what its preview
         # quotes, not a cent more for each part.

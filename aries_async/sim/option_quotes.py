@@ -8,7 +8,7 @@ No HTTP here: the routes (:mod:`~aries_async.sim.routes_options`) and the books 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +16,7 @@ import attrs
 
 from aries_async.sim.feed import NEW_YORK, Feed, round_price
 from aries_async.sim.option_model import VOLATILITY, OsiParts, option_price, osi, parse_osi
+from aries_async.sim.sessions import is_trading_day, regular_open
 from aries_async.sim.walk import QuoteSnapshot
 
 __all__ = [
@@ -61,18 +62,33 @@ def contract_quote(
     parts = priced_contract(feed, symbol)
     if parts is None:
         return None
+    underlying = feed.quote(parts.root)
     if spot is None:
-        spot = feed.quote(parts.root).last
+        spot = underlying.last
     mid = contract_price(parts, spot, datetime.fromtimestamp(now, NEW_YORK).date())
     half = max(0.01, round(mid * 0.02, 2))
+    # Its close: its price at the underlying's last close, on that session's day.
+    close = contract_price(parts, underlying.prev_close, _previous_session_day(now))
     return {
         "symbol": symbol,
         "lastPrice": mid,
         "bidPrice": round(max(0.0, mid - half), 2),
         "askPrice": round(mid + half, 2),
         "midPrice": mid,
-        "closePrice": round_price(mid * 0.98),
+        "closePrice": round_price(close),
     }
+
+
+def _previous_session_day(now: float) -> date:
+    """The day of the session before the one under way at ``now`` (a session runs from its
+    trading day's regular open to the next one's, :mod:`~aries_async.sim.day_sessions`)."""
+    day = datetime.fromtimestamp(now, NEW_YORK).date()
+    opens = regular_open(day)
+    sessions = 1 if opens is not None and now >= opens.timestamp() else 2
+    while sessions:
+        day -= timedelta(days=1)
+        sessions -= is_trading_day(day)
+    return day
 
 
 @attrs.frozen

@@ -174,19 +174,45 @@ class SimPosition:
     security_type: str = "EQUITY"
     today_realized: Decimal = Decimal(0)
     sod_quantity: Decimal = Decimal(0)
+    carried: Decimal = Decimal(0)
+    day_quantity: Decimal = Decimal(0)
+    day_price: Decimal = Decimal(0)
 
     def start_day(self) -> None:
-        """A new trading day: what is held now is carried into it, nothing realized yet."""
-        self.sod_quantity = self.quantity
-        self.today_realized = Decimal(0)
+        """A new trading day: what is held now is carried into it, nothing realized yet.
+
+        The day's figures split the position in two: ``carried``, what is left of the
+        start-of-day quantity ``sod_quantity`` (valued against the previous close), and
+        ``day_quantity``, what was opened today (against ``day_price``, its average price)."""
+        self.sod_quantity = self.carried = self.quantity
+        self.day_quantity = self.day_price = self.today_realized = Decimal(0)
 
     def day_pnl(self, price: Decimal, prev_close: Decimal) -> Decimal:
-        """Today's open P&L: shares carried from yesterday against the previous close, shares
-        opened today against the average price."""
-        carried = min(abs(self.sod_quantity), abs(self.quantity))
-        opened = abs(self.quantity) - carried
-        sign = 1 if self.quantity > 0 else -1
-        return sign * (carried * (price - prev_close) + opened * (price - self.average_price))
+        """Today's open P&L per share: the shares carried from yesterday against the previous
+        close, the shares opened today against what they were traded at."""
+        return self.carried * (price - prev_close) + self.day_quantity * (price - self.day_price)
+
+    def trade_today(self, delta: Decimal, price: Decimal, prev_close: Decimal) -> Decimal:
+        """Book a fill of ``delta`` (signed) at ``price`` in the day's figures, before
+        ``quantity`` moves; returns the day's realized P&L per share. A close takes the carried
+        shares first (realized against the previous close), then today's (against their price);
+        what is left of ``delta`` opens today's, the other way. So the day's realized and open
+        P&L add up to the day's change of the position's value less what it traded for."""
+        realized = Decimal(0)
+        if self.quantity and (self.quantity > 0) != (delta > 0):
+            sign = 1 if self.quantity > 0 else -1
+            left = abs(delta)
+            for ref, held in ((prev_close, "carried"), (self.day_price, "day_quantity")):
+                closed = min(left, abs(getattr(self, held)))
+                realized += sign * closed * (price - ref)
+                setattr(self, held, getattr(self, held) - sign * closed)
+                left -= closed
+            delta = -sign * left
+        if delta:
+            total = self.day_quantity + delta
+            self.day_price = (self.day_quantity * self.day_price + delta * price) / total
+            self.day_quantity = total
+        return realized
 
 
 @attrs.define(kw_only=True)

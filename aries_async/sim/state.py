@@ -62,7 +62,7 @@ from decimal import Decimal
 from typing import Any
 
 from aries_async.sim import amendments
-from aries_async.sim.closing import unbacked_close
+from aries_async.sim.closing import unbacked_close, unbacked_stock_close
 from aries_async.sim.day_sessions import next_open_after
 from aries_async.sim.faults import Faults
 from aries_async.sim.feed import NEW_YORK, Clock, Feed
@@ -88,6 +88,7 @@ from aries_async.sim.records import (
 )
 from aries_async.sim.seed import seed_history
 from aries_async.sim.sessions import contract_close, order_deadline
+from aries_async.sim.settlement import settle_expired, settlement_due
 from aries_async.sim.valuation import HOLDING_SIDES, order_hold
 from aries_async.sim.watchlists import Watchlists
 
@@ -156,6 +157,7 @@ class State(Ledger):
         now = self.clock.now()
         if now < self._next_day:
             return
+        settle_expired(self, now)  # yesterday's expirations, in yesterday's books
         for account in self.accounts.values():
             account.start_day()
         for book in self.positions.values():
@@ -216,11 +218,11 @@ class State(Ledger):
             return f"fractional shares of {info.symbol} are not supported"
         held = self.positions[spec["account_id"]].get(info.symbol)
         held_qty = held.quantity if held else Decimal(0)
+        orders = self.orders[spec["account_id"]]
+        unbacked = unbacked_stock_close(held_qty, orders, spec, replacing)
+        if unbacked is not None:
+            return unbacked
         side, qty = spec["side"], spec["qty"]
-        if side == "SELL" and qty > max(held_qty, Decimal(0)):
-            return "insufficient position to sell; use SELL_SHORT"
-        if side == "BUY_TO_COVER" and qty > max(-held_qty, Decimal(0)):
-            return "no short position to cover"
         if side in HOLDING_SIDES:
             snap = self.feed.quote(info.symbol)
             touch = snap.bid if side == "SELL_SHORT" else snap.ask
@@ -329,9 +331,7 @@ class State(Ledger):
             "estimatedMargin": "0.00",
             "commission": "0.00",
             "fees": money(fees),
-            "buyingPowerImpact": money(
-                cost + fees + option_fee if spec["side"] in ("BUY", "BUY_TO_COVER") else Decimal(0)
-            ),
+            "buyingPowerImpact": money(order_hold(spec["side"], spec["qty"], price, spec["legs"])),
             "numDayTrades": 0,
             "warnRuleId": "0",
             "warnings": []
@@ -374,12 +374,16 @@ class State(Ledger):
         self.matcher.match()
 
     def expiry_due(self) -> bool:
-        """Whether a working order's session has ended by the clock (it is still to expire)."""
-        return self.matcher.expiry_due(self.clock.now())
+        """Whether a working order's session has ended by the clock (it is still to expire),
+        or an option position's contract (:mod:`~aries_async.sim.settlement`)."""
+        now = self.clock.now()
+        return self.matcher.expiry_due(now) or settlement_due(self, now)
 
     def expire_due(self) -> None:
-        """Expire every working order whose session has ended by the clock."""
+        """Expire every working order whose session has ended by the clock, and settle
+        every option position whose contract has."""
         self.matcher.expire_due(self.clock.now())
+        settle_expired(self, self.clock.now())
 
 
 def _contracts_end(legs: Sequence[Mapping[str, Any]]) -> tuple[float, date] | None:

@@ -180,8 +180,8 @@ def balance_wire(
     working orders; ``today`` and ``midnight`` (Unix seconds) are the New York trading day."""
     long_value = short_value = cost = unrealized = day_open = sod_value = Decimal(0)
     for pos in positions:
-        if not pos.quantity:
-            continue
+        if not pos.quantity and not pos.sod_quantity:
+            continue  # one closed today still counts in the start of the day
         snap = quote_or_none(pos.symbol)
         price = price_decimal(snap.last) if snap else pos.average_price
         prev = price_decimal(snap.prev_close) if snap else pos.average_price

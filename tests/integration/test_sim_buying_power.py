@@ -1,7 +1,7 @@
 """The simulator's balance as a broker keeps it: the per-order fee of the spec's preview
 example is charged on buys and sells alike, ``intradayMarginBalance`` is the margin loan
-outstanding, and a working order holds the buying power its preview says it takes until it
-ends.
+outstanding, a working order holds the buying power its preview says it takes until it
+ends, and a working sale (or cover) holds the shares it closes.
 
 Raw REST calls, each answer checked against the API description and the official
 ``finance-dev`` model (:func:`spec_check.check_answer`).
@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from sim_http import SimApi
 from spec_check import check_answer
 
-from aries_async.sim import Simulator
+from aries_async.sim import AccountEvent, Simulator
 
 ACCOUNT = "TEST-ACCOUNT-001"
 
@@ -217,15 +218,84 @@ async def test_a_resting_short_sale_holds_buying_power_as_a_buy_does(
 ) -> None:
     """A short sale borrows the shares it sells: a margin broker holds its value against the
     buying power as it does a buy's (the simulator's margin rule is Reg T's 2x on excess
-    equity both ways); one beyond the buying power is refused."""
+    equity both ways), and its preview's ``buyingPowerImpact`` says so; one beyond the buying
+    power is refused."""
     power = D((await _balance(api))["netBuyingPower"])
     limit = (D(str(sim.feed.quote("AAPL").ask)) * D("1.5")).quantize(D("0.01"))
     qty = int(power * D("0.6") / limit)
     order = _order("SELL_SHORT", qty, limit)
     preview = await _preview(api, order)
     hold = D(preview["estimatedCost"]) + D(preview["fees"])
+    assert D(preview["buyingPowerImpact"]) == hold
     ack = await _place(api, order)
     assert ack["success"] and ack["status"] == "NEW", ack
     assert D((await _balance(api))["netBuyingPower"]) == power - hold
     second = await _place(api, _order("SELL_SHORT", qty, limit))
     assert not second["success"] and second["ordRejReason"] == "insufficient buying power"
+
+
+async def test_the_account_socket_hears_each_change_of_the_holds(
+    api: SimApi, sim: Simulator
+) -> None:
+    """Placing, replacing and cancelling a resting order each change the buying power it
+    holds, and each sends an ``account.balance`` event saying what the REST balance says."""
+    balances: list[dict[str, Any]] = []
+
+    def on_event(event: AccountEvent) -> None:
+        if event.name == "account.balance":
+            balances.append(event.data)
+
+    sim.state.listen(ACCOUNT, on_event)
+    limit = (D(str(sim.feed.quote("AAPL").bid)) * D("0.5")).quantize(D("0.01"))
+    ack = await _place(api, _order("BUY", 100, limit, timeInForce="GTC"))
+    assert ack["success"], ack
+    assert balances and balances[-1] == await _balance(api)
+    held = D(balances[-1]["pendingOrdersMarginRequirements"])
+    replaced = await _amend(api, "replace", ack["clOrdId"], qty="200")
+    assert replaced["success"], replaced
+    assert len(balances) == 2 and balances[-1] == await _balance(api)
+    assert D(balances[-1]["pendingOrdersMarginRequirements"]) > held
+    assert (await _amend(api, "cancel", replaced["clOrdId"]))["success"]
+    assert len(balances) == 3 and balances[-1]["pendingOrdersCount"] == 0
+
+
+async def _quantity(api: SimApi, symbol: str) -> Decimal:
+    status, body = await api.call("GET", f"/v1/accounts/{ACCOUNT}/positions")
+    check_answer("getAccountPositions", status, body)
+    held = [p["quantity"] for p in body["positions"] if p["symbol"] == symbol]
+    return D(held[0]) if held else D(0)
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing", "away"),
+    [("BUY", "SELL", 5), ("SELL_SHORT", "BUY_TO_COVER", -5)],
+)
+async def test_working_orders_count_against_the_position_they_close(
+    api: SimApi, sim: Simulator, opening: str, closing: str, away: int
+) -> None:
+    """A SELL beyond the position is refused (going short takes SELL_SHORT), a BUY_TO_COVER
+    beyond the short too, counting what the working orders of that side already close: so
+    the position never crosses zero; a replace may use its own order's share, and a cancel
+    gives it back."""
+
+    def msft(side: str, qty: int, price: Decimal | None = None) -> dict[str, Any]:
+        # None held: the account's seeded trades closed it.
+        return _order(side, qty, price, symbol="MSFT", timeInForce="GTC")
+
+    last = D(str(sim.feed.quote("MSFT").last))
+    assert (await _place(api, msft(opening, 100)))["success"]
+    first = await _place(api, msft(closing, 60, last + away))
+    assert first["success"] and first["status"] == "NEW", first
+    second = await _place(api, msft(closing, 60, last + away))
+    assert not second["success"] and second["status"] == "REJECTED", second
+    reason = second["ordRejReason"]
+    assert "60 in working" in reason and closing in reason, reason
+    third = await _place(api, msft(closing, 40, last + away))
+    assert third["success"], third
+
+    same = {"symbol": "MSFT", "side": closing}
+    assert not (await _amend(api, "replace", first["clOrdId"], qty="70", **same))["success"]
+    assert (await _amend(api, "cancel", third["clOrdId"], **same))["success"]
+    assert (await _amend(api, "replace", first["clOrdId"], qty="100", **same))["success"]
+    sim.feed.set_price("MSFT", last + 2 * away)
+    assert await _quantity(api, "MSFT") == 0
