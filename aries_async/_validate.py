@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from aries_async.errors import ValidationError
@@ -15,6 +16,7 @@ __all__ = [
     "one_or_more",
     "refuse_option_ticker",
     "require_count",
+    "require_day",
     "require_headers",
     "require_instance",
     "require_items",
@@ -84,6 +86,19 @@ def one_or_more(value: object, field: str, kind: type | None = None) -> list[Any
     by letter), else the items of ``value`` (:func:`require_items`: ``None``, a number or bytes
     refused by ``field``)."""
     return [value] if isinstance(value, str) else require_items(value, field, kind)
+
+
+def require_day(value: object, field: str) -> date:
+    """``value``, when it is a calendar day: a :class:`~datetime.date`, not a
+    :class:`~datetime.datetime` (a date to ``isinstance``, whose ``isoformat()`` carries its
+    time, and whose day depends on the zone it is read in).
+
+    Raises:
+        ValidationError: naming ``field``, for anything else.
+    """
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise ValidationError(f"{field} must be a datetime.date, got {value!r:.80}", field=field)
+    return value
 
 
 def require_seconds(value: object, field: str) -> float:

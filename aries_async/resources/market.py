@@ -12,6 +12,7 @@ from aries_async._validate import (
     MAX_SYMBOL_LENGTH,
     refuse_option_ticker,
     require_count,
+    require_day,
     require_items,
     require_symbol,
     require_text,
@@ -360,8 +361,7 @@ class Market(MarketOperations):
         """Calls and puts of one expiry (``GET /v1/options/{symbol}/contracts/{expiry}``;
         finance-dev ``options.list_option_contracts``) by their ``O:`` ticker; quotes, streams
         and orders take the OSI symbol: ``contract.osi``."""
-        if not isinstance(expiry, date):
-            raise ValidationError("expiry must be a date", field="expiry")
+        expiry = require_day(expiry, "expiry")
         seg = path_segment(_symbol(symbol), "symbol")
         await load(_OPTIONS)
         from aries_async.models.options import OptionChain

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from aries_async._validate import require_seconds, require_text
+from aries_async._validate import require_day, require_seconds, require_text
 from aries_async.errors import (
     ResponseFormatError,
     StreamClosedError,
@@ -302,8 +302,7 @@ class SocketRequests:
         """
         from aries_async.models.options import OptionChain
 
-        if not isinstance(expiration, date):
-            raise ValidationError("expiration must be a date", field="expiration")
+        expiration = require_day(expiration, "expiration")
         path = f"/options/{_symbol(symbol)}/contracts/{expiration.isoformat()}"
         data = await self.request("GET", path, timeout=timeout)
         chain: OptionChain = _structure(data, OptionChain, "contract symbols")

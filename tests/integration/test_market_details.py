@@ -4,12 +4,16 @@ generated names of those schemas are the same classes."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from aries_async import AriesClient, models
+from aries_async.errors import ValidationError
 from aries_async.models import generated
+from aries_async.sim import Simulator
 
 
 async def test_equity_details_are_the_documented_models(aries: AriesClient) -> None:
@@ -49,3 +53,19 @@ def test_the_generated_names_are_the_documented_models() -> None:
     assert generated.GetOptionDetailsResponse is models.OptionDetailsResponse
     assert generated.OptionDetailsDTO is models.OptionDetails
     assert generated.SymbolError is models.SymbolError
+
+
+@pytest.mark.parametrize(
+    "expiry",
+    [datetime(2026, 1, 16), datetime(2026, 1, 16, 23, 30, tzinfo=UTC), "2026-01-16", None],
+)
+async def test_an_option_chain_takes_a_day_and_nothing_else(
+    aries: AriesClient, sim: Simulator, expiry: Any
+) -> None:
+    # A datetime is a date to isinstance: it was sent as "2026-01-16T00:00:00", which the
+    # server refuses (and an aware one may name another day than the user's).
+    before = len(sim.journal)
+    with pytest.raises(ValidationError) as info:
+        await aries.market.option_chain("AAPL", expiry)
+    assert info.value.field == "expiry"
+    assert len(sim.journal) == before
