@@ -196,11 +196,10 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
         """The frames that subscribe ``kinds`` of ``symbol``, each with what records it."""
         sub = self._subs.desired[symbol]
         frames: list[Outgoing] = []
-        request_ids = [self._connection.ids("sub") for _ in sorted(kinds)]
-        for request_id, kind in zip(request_ids, sorted(kinds), strict=True):
+        for kind in sorted(kinds):
+            request_id = self._connection.ids("sub")
             record = functools.partial(self._subs.sent_type, request_id, symbol, kind, replay)
             frames.append((encode_chart_subscribe(request_id, sub.to_wire(kind)), record))
-        self._subs.pair(request_ids)
         return frames
 
     @property

@@ -17,15 +17,7 @@ from typing import Any
 import orjson
 import pytest
 import pytest_asyncio
-from stream_helpers import (
-    FakeTime,
-    Tokens,
-    drained,
-    own_tasks,
-    subscription_growth,
-    take,
-    until,
-)
+from stream_helpers import FakeTime, Tokens, own_tasks, subscription_growth, take, until
 
 from aries_async import AriesClient
 from aries_async.errors import ValidationError
@@ -41,9 +33,8 @@ from aries_async.models.events import (
 from aries_async.sim import ManualClock, Simulator
 from aries_async.sim.ws import WsHub, hub_of
 from aries_async.sim.ws_charts import ChartSession
-from aries_async.sim.ws_faults import ERROR_ID_PLACES
 from aries_async.streaming import ChartStream, StreamConfig
-from aries_async.streaming.protocol import Channel, charts, subscriptions
+from aries_async.streaming.protocol import charts, subscriptions
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -200,28 +191,6 @@ async def test_a_refused_symbol_arrives_as_a_server_error(
         error = await next_of(events, ServerErrorMessage)
         assert error.error == "invalid symbol"
         assert "NOPE" not in stream.acknowledged
-        assert stream.refused == {"NOPE": "invalid symbol"}
-
-
-@pytest.mark.parametrize("error_id", ERROR_ID_PLACES)
-async def test_a_symbol_refused_for_quotes_and_trades_is_told_once_per_subscribe(
-    sim: Simulator, fake_time: FakeTime, error_id: str
-) -> None:
-    """One subscribe sends a request per ``payload.type``; the server refuses each for the
-    same reason, but the user asked once and hears of it once (each time they ask)."""
-    sim.faults.ws_error_id = error_id
-    both = {Channel.QUOTES: "invalid symbol", Channel.TRADES: "invalid symbol"}
-    async with make_stream(sim, fake_time) as stream:
-        events = stream.events()
-        for _ in range(2):
-            await stream.subscribe("NOPE")
-            await until(lambda: stream.refused_channels.get("NOPE") == both)
-            await until(lambda: not stream.awaiting)
-            await stream.subscribe("MSFT")  # answered after every refusal of NOPE
-            await until(lambda: "MSFT" in stream.acknowledged)
-            await stream.unsubscribe("MSFT")
-            told = [e for e in drained(events) if isinstance(e, ServerErrorMessage)]
-            assert [e.error for e in told] == ["invalid symbol"]
         assert stream.refused == {"NOPE": "invalid symbol"}
 
 

@@ -38,8 +38,6 @@ from aries_async._validate import one_or_more, refuse_option_ticker, require_sym
 from aries_async.errors import ValidationError
 from aries_async.models._chart_events import ChartQuote, ChartTrade, convert_chart_prices
 from aries_async.models._wire import to_time, wire_factory
-from aries_async.models.events import ServerErrorMessage
-from aries_async.streaming.protocol.chart_pairs import Pairs
 from aries_async.streaming.protocol.decoder import Decoder
 from aries_async.streaming.protocol.market_subscription import (
     Channel,
@@ -234,7 +232,6 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         self.trades_in_quotes = False
         self.quote_symbols: set[str] = set()
         self.trade_symbols: set[str] = set()
-        self.pairs = Pairs()
 
     def _desire(self, sub: ChartSubscription | None, symbol: str) -> None:
         for channel, symbols in (
@@ -291,21 +288,6 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         if len(self._pending) <= before:
             self.untied.clear()  # a superseded request may have been the one refused
 
-    def pair(self, request_ids: list[str]) -> None:
-        """The requests one subscribe sends for one symbol (see :class:`.Pairs`)."""
-        self.pairs.pair(request_ids, self._pending)
-
-    def acknowledge(self, request_id: str | None) -> bool:
-        """See :meth:`.SymbolSubscriptions.acknowledge`."""
-        self.pairs.answered(request_id or "")
-        return super().acknowledge(request_id)
-
-    def error(self, error: ServerErrorMessage) -> bool:
-        """See :meth:`.SymbolSubscriptions.error`; not told either when the other request of
-        its subscribe was refused and told for the same reason (:class:`.Pairs`)."""
-        told = super().error(error)
-        return self.pairs.refused(error.request_id or "", error.error, told)
-
     def discard(self, symbol: str) -> None:
         """``symbol`` is no longer desired (see :meth:`~aries_async.streaming.protocol.
         subscriptions.SymbolSubscriptions.discard`); a request of it awaiting an answer may
@@ -319,7 +301,6 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         """The connection ended: nothing is acknowledged, nothing held any more."""
         super().reset()
         self.untied.clear()
-        self.pairs.clear()
 
     # -- errors without an id or a symbol ---------------------------------------------------------
 
@@ -354,10 +335,7 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         protocol.untied.Untied`). The caller refuses them with that reason's error."""
         if unsubscribing or not self.untied:
             return [], "", False
-        asked = {
-            rid: (self.pairs.key(rid, kind), *symbols)
-            for rid, (kind, symbols) in self._pending.items()
-        }
+        asked = {rid: (kind, *symbols) for rid, (kind, symbols) in self._pending.items()}
         return self.untied.settle(asked)
 
     def refused_type(
