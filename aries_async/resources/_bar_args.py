@@ -4,6 +4,7 @@ and the continuation of a page."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import AsyncIterator
 from datetime import date, datetime
@@ -54,11 +55,20 @@ def _resolution_order(value: str) -> tuple[int, int, str]:
     return rank, count, value
 
 
+LAST_SECOND = 10**11 - 1
+"""The last Unix second a bars request can name (in the year 5138): the server reads a larger
+number as milliseconds (rest.md 9a). A later end asks for everything up to now."""
+
+
 def epoch(value: object, field: str) -> int:
+    """``value`` in Unix seconds, bars whose open lies between ``start`` and ``end``: a start
+    in a second's fraction is the next second, an end the second it is in."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValidationError(f"{field} must be timezone-aware", field=field)
-        return int(value.timestamp())
+        seconds = value.timestamp()
+        whole = math.floor(seconds) if field == "end" else math.ceil(seconds)
+        return min(whole, LAST_SECOND)
     if isinstance(value, date):  # a calendar day is no instant: say which one to give
         raise ValidationError(
             f"{field} must be an aware datetime or Unix seconds, got a date: "

@@ -4,7 +4,7 @@ that read as something else, and bars over a range longer than one page of the s
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -160,3 +160,30 @@ def test_the_sim_command_line_sets_the_market_variants_and_faults() -> None:
     assert sim.faults.drop_connection == {"GET /v1/chart/quotes": 2}
     default = build_simulator(parser.parse_args(["--history-page-size", "0"]))
     assert (default.settings.quote_unknown, default.settings.history_page_size) == ("item", None)
+
+
+async def test_bars_open_between_start_and_end_to_the_microsecond(
+    sim: Simulator, client: AriesClient
+) -> None:
+    # A start of 15:00:00.001 sent as 15:00:00 (rounded down) gave the bar opening before it.
+    open_at = datetime.fromtimestamp(int(sim.clock.now()) // 300 * 300 - 86400, UTC)  # yesterday
+    start, end = open_at + timedelta(microseconds=1000), open_at + timedelta(minutes=10)
+    bars = await client.market.bars("AAPL", "5", start, end)
+    assert [bar.timestamp - open_at for bar in bars] == [
+        timedelta(minutes=5),
+        timedelta(minutes=10),
+    ]
+    just_before = end - timedelta(microseconds=1)  # the 10-minute bar opens after it
+    assert len(await client.market.bars("AAPL", "5", start, just_before)) == 1
+
+
+async def test_an_end_past_any_real_time_is_the_present(
+    sim: Simulator, client: AriesClient
+) -> None:
+    # Past about 5138 the seconds read as milliseconds (rest.md 9a): 1978, "to before from".
+    start = datetime.fromtimestamp(sim.clock.now(), UTC) - timedelta(days=10)
+    now = datetime.fromtimestamp(sim.clock.now(), UTC)
+    expected = await client.market.bars("AAPL", "D", start, now)
+    assert expected
+    for end in (datetime(5200, 1, 1, tzinfo=UTC), datetime.max.replace(tzinfo=UTC)):
+        assert await client.market.bars("AAPL", "D", start, end) == expected
