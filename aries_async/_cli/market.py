@@ -18,7 +18,7 @@ sent); 3 not signed in or refused; 130 Ctrl-C.
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from aries_async._cli.common import (
@@ -44,7 +44,8 @@ _EXIT = (
 
 def _time(text: str, *, end: bool) -> datetime:
     """A time from argv, aware UTC; a bare date is the start of that day, or with ``end`` its
-    end (the next midnight).
+    last second (the bars that open at an end are given: the next midnight's are the next
+    day's).
 
     Raises:
         argparse.ArgumentTypeError: neither an ISO 8601 time nor a date (the CLI exits 2).
@@ -53,8 +54,7 @@ def _time(text: str, *, end: bool) -> datetime:
     try:
         if len(value) == len("2026-01-05"):
             day = date.fromisoformat(value)
-            start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-            return start + timedelta(days=1) if end else start
+            return datetime.combine(day, time(23, 59, 59) if end else time(0), UTC)
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
@@ -125,8 +125,9 @@ _BAR_COLUMNS = ("timestamp", "open", "high", "low", "close", "volume")
 async def bars(args: argparse.Namespace) -> int:
     """Run ``bars``; returns the exit status."""
     (symbol,) = symbols([args.symbol])
-    end: datetime = args.end or datetime.now(UTC)
-    start: datetime = args.start or end - timedelta(days=DEFAULT_DAYS)
+    now = datetime.now(UTC)
+    end: datetime = args.end or now
+    start: datetime = args.start or min(end, now) - timedelta(days=DEFAULT_DAYS)
     async with make_client(args) as client:
         found = await client.market.bars(
             symbol, args.resolution, start, end, include_extended=args.extended

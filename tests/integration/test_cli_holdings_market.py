@@ -107,6 +107,26 @@ def test_bars_of_a_given_range_and_resolution(cli: Cli) -> None:
     assert cli(*iso).code == 0
 
 
+def test_a_date_as_end_is_that_day_and_not_the_next(cli: Cli) -> None:
+    # The server gives the bars that open at `to` too: the next midnight was the next day's
+    # (and the next month's, for a month's bars ending on its last day).
+    day = datetime.now(UTC).date() - timedelta(days=7)
+    while day.weekday() >= 4:  # a Monday to Thursday: the next day has a bar
+        day -= timedelta(days=1)
+    first = day.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    for resolution, start, end, opens in (("D", day, day, day), ("M", first, last, first)):
+        args = ("-r", resolution, "--start", str(start), "--end", str(end), "--json")
+        done = cli("bars", "AAPL", *args)
+        assert done.code == 0, done.err
+        assert [bar["timestamp"][:10] for bar in done.json()] == [str(opens)]
+    # The last day there is: its next midnight is no date (a traceback, exit 1); an end past
+    # any bar is the present, and the start defaults to 30 days before it.
+    done = cli("bars", "AAPL", "--end", "9999-12-31", "--json")
+    assert done.code == 0, done.err
+    assert done.json() == cli("bars", "AAPL", "--json").json()
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
