@@ -22,6 +22,7 @@ from aries_async.sim.responses import (
     per_symbol_response,
     validation_error,
 )
+from aries_async.sim.sessions import contract_close
 
 __all__ = [
     "OptionsLookupError",
@@ -199,7 +200,14 @@ def option_bars(
 async def _option_details(request: web.Request) -> web.StreamResponse:
     ctx = context_of(request)
 
+    now = ctx.clock.now()
+
     def detail(symbol: str) -> dict[str, Any] | str:
+        # A contract past its last close is listed no more (its chain is EXPIRY_NOT_FOUND, an
+        # order for it refused): answered as a contract the server does not have.
+        parts = priced_contract(ctx.feed, symbol)
+        if parts is not None and now >= contract_close(parts.expiry).timestamp():
+            return "option not found"
         return option_quote(ctx, symbol) or "option not found"
 
     return per_symbol_response(request, detail)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import threading
 from collections.abc import Callable
 from types import TracebackType
@@ -42,7 +43,6 @@ class ThreadedSimulator:
         self._thread: threading.Thread | None = None
         self._sim: Simulator | None = None
         self._stop: asyncio.Event | None = None
-        self._ready = concurrent.futures.Future[None]()
 
     @property
     def simulator(self) -> Simulator:
@@ -64,30 +64,45 @@ class ThreadedSimulator:
     def start(self, timeout: float = 10.0) -> None:
         """Start the thread and wait until the server listens.
 
+        Each start serves a new :class:`Simulator` built from the same arguments, on a new
+        thread and loop: a start after :meth:`stop` begins from a fresh state, as a restarted
+        server would (with ``port=0``, on another port). A start that failed leaves the
+        instance stopped, so it can be started again.
+
         Raises:
             RuntimeError: already started.
             OSError: the server could not bind.
+            TimeoutError: the server did not listen within ``timeout`` seconds.
         """
         if self._thread is not None:
             raise RuntimeError("already started")
-        self._thread = threading.Thread(target=self._run, name="aries-sim", daemon=True)
+        # A future per start: the one of a start before is done, and setting it again would
+        # kill the new thread before it serves.
+        ready = concurrent.futures.Future[None]()
+        self._thread = threading.Thread(
+            target=self._run, args=(ready,), name="aries-sim", daemon=True
+        )
         self._thread.start()
-        self._ready.result(timeout)
+        try:
+            ready.result(timeout)
+        except BaseException:
+            self.stop(timeout)
+            raise
 
-    def _run(self) -> None:
-        asyncio.run(self._main())
+    def _run(self, ready: concurrent.futures.Future[None]) -> None:
+        asyncio.run(self._main(ready))
 
-    async def _main(self) -> None:
+    async def _main(self, ready: concurrent.futures.Future[None]) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         try:
             sim = Simulator(**self._kwargs)
             await sim.start()
         except BaseException as exc:
-            self._ready.set_exception(exc)
+            ready.set_exception(exc)
             return
         self._sim = sim
-        self._ready.set_result(None)
+        ready.set_result(None)
         try:
             await self._stop.wait()
         finally:
@@ -105,12 +120,17 @@ class ThreadedSimulator:
         return asyncio.run_coroutine_threadsafe(invoke(), loop).result(timeout)
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop the server and join the thread (idempotent)."""
-        if self._loop is not None and self._stop is not None and self._thread is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
-            self._thread.join(timeout)
+        """Stop the server and join the thread (idempotent); :meth:`start` may follow."""
+        loop, stop, thread = self._loop, self._stop, self._thread
+        if thread is not None:
+            if loop is not None and stop is not None and thread.is_alive():
+                # RuntimeError: the loop closed meanwhile, the thread is ending by itself.
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(stop.set)
+            thread.join(timeout)
         self._thread = None
         self._loop = None
+        self._stop = None
         self._sim = None
 
     def __enter__(self) -> ThreadedSimulator:

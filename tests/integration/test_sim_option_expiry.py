@@ -79,3 +79,31 @@ async def test_an_expired_contract_is_settled_at_its_intrinsic_value(
     ended = [e.data for e in events if e.name == "account.position"]
     assert {p["symbol"] for p in ended if p["quantity"] == "0"} == set(contracts)
     assert all(p["createdAt"] < "2026-01-16T21:00:00.001Z" for p in ended)
+
+
+async def test_an_expired_contract_is_quoted_as_no_option(api: SimApi, sim: Simulator) -> None:
+    # As the chain of its expiry (404) and an order for it (refused) say: it is no longer
+    # listed, so the details answer it as a symbol the server does not have.
+    strike = round(sim.feed.quote("AAPL").last) * 1000
+    ended, friday = f"AAPL260109C{strike:08d}", f"AAPL260116C{strike:08d}"
+
+    async def details() -> dict[str, Any]:
+        status, body = await api.call(
+            "GET", "/v1/marketdata/options/details", params={"symbols": f"{ended},{friday}"}
+        )
+        check_answer("getOptionDetails", status, body)
+        assert status == 200
+        answer: dict[str, Any] = body
+        return answer
+
+    body = await details()
+    assert [item["symbol"] for item in body["data"]] == [friday]
+    assert body["errors"] == [{"symbol": ended, "error": "option not found"}]
+
+    sim.advance(30 * 3600)  # Friday 16:00: the Friday contract's last close
+    api.headers = {"Authorization": sim.issue_token().authorization}
+    body = await details()
+    assert body["data"] == []
+    assert body["errors"] == [
+        {"symbol": symbol, "error": "option not found"} for symbol in (ended, friday)
+    ]
