@@ -138,28 +138,13 @@ class OrderLeg:
             check_symbol(self.symbol)
         if self.security_type == LegSecurityType.OPT:
             if self.symbol is not None and is_osi_symbol(self.symbol):
-                self._take_terms(self.symbol)
-            for name in ("put_call", "strike_price", "maturity"):
-                if getattr(self, name) is None:
-                    raise ValidationError(f"{name}: required for option legs", field=name)
+                # The leg's symbol is documented as the underlying (rest.md 6.1): a server
+                # that reads it so wants the contract's terms in their own fields (the
+                # simulator refuses the leg without them).
+                _agree_with_osi(self, self.symbol, fill=True)
+            _require_terms(self, "option legs")
         if self.strike_price is not None:
             object.__setattr__(self, "strike_price", plain(self.strike_price))
-
-    def _take_terms(self, osi: str) -> None:
-        """Fill ``put_call``, ``strike_price`` and ``maturity`` from ``osi``: the leg's
-        ``symbol`` is documented as the underlying (rest.md 6.1), and a server that reads it
-        so wants the contract's terms in their own fields (the simulator refuses the leg
-        without them)."""
-        terms = dict(zip(("put_call", "strike_price", "maturity"), osi_terms(osi), strict=True))
-        for name, value in terms.items():
-            given = getattr(self, name)
-            if given is None:
-                object.__setattr__(self, name, value)
-            elif given != value:
-                raise ValidationError(
-                    f"{name}: {given} disagrees with the OSI symbol {osi!r} ({value})",
-                    field=name,
-                )
 
     def to_wire(self) -> dict[str, Any]:
         """The JSON object for this leg (camelCase, decimal strings, no nulls)."""
@@ -345,9 +330,39 @@ class CancelRequest:
         check_text(self.account_id, "account_id", low=1, high=MAX_ACCOUNT_ID_LENGTH)
         check_symbol(self.symbol)
         check_price(self.strike_price, "strike_price")
+        if is_osi_symbol(self.symbol):  # terms given beside it must name the same contract
+            _agree_with_osi(self, self.symbol, fill=False)
+        elif self.security_type == LegSecurityType.OPT:
+            _require_terms(self, "an option named by its underlying")
         if self.strike_price is not None:
             object.__setattr__(self, "strike_price", plain(self.strike_price))
 
     def to_wire(self) -> dict[str, Any]:
         """The exact JSON body: camelCase keys, plain decimal strings, no nulls."""
         return to_wire_body(self)
+
+
+_TERMS = ("put_call", "strike_price", "maturity")
+
+
+def _agree_with_osi(request: OrderLeg | CancelRequest, osi: str, *, fill: bool) -> None:
+    """Check that the option terms ``request`` states are those ``osi`` spells (``fill``: and
+    set the ones it leaves out).
+
+    Raises:
+        ValidationError: naming the first term that disagrees.
+    """
+    for name, value in zip(_TERMS, osi_terms(osi), strict=True):
+        given = getattr(request, name)
+        if given is None and fill:
+            object.__setattr__(request, name, value)
+        elif given is not None and given != value:
+            raise ValidationError(
+                f"{name}: {given} disagrees with the OSI symbol {osi!r} ({value})", field=name
+            )
+
+
+def _require_terms(request: OrderLeg | CancelRequest, what: str) -> None:
+    for name in _TERMS:
+        if getattr(request, name) is None:
+            raise ValidationError(f"{name}: required for {what}", field=name)

@@ -199,6 +199,24 @@ INVALID: list[tuple[str, Callable[[], Any], str]] = [
     ("cancel side missing", lambda: cancel(side=None), "side"),
     ("cancel strike float", lambda: cancel(strike_price=1.5), "strike_price"),
     ("cancel strike negative", lambda: cancel(strike_price="-5"), "strike_price"),
+    # an OSI symbol and terms that contradict it: which contract is meant?
+    (
+        "cancel put_call against the OSI symbol",
+        lambda: cancel(symbol="AAPL260116C00190000", put_call="PUT"),
+        "put_call",
+    ),
+    (
+        "cancel strike against the OSI symbol",
+        lambda: cancel(symbol="AAPL260116C00190000", strike_price="200"),
+        "strike_price",
+    ),
+    (
+        "cancel expiry against the OSI symbol",
+        lambda: cancel(symbol="AAPL260116C00190000", maturity="2027-01-01"),
+        "maturity",
+    ),
+    # an option named by the underlying needs its terms (the docstring's either/or)
+    ("cancel option without terms", lambda: cancel(security_type="OPT"), "put_call"),
     ("cancel bad put_call", lambda: cancel(put_call="X"), "put_call"),
     ("cancel bad maturity", lambda: cancel(maturity="2026-6-1"), "maturity"),
     ("cancel bad security type", lambda: cancel(security_type="BOND"), "security_type"),
