@@ -153,9 +153,7 @@ def body_value(
             raise invalid(method, name, f"must be a timezone-aware datetime, got {value!r}")
         return datetime_to_wire(value)
     if kind.get("format") == "date":
-        if not isinstance(value, date) or isinstance(value, datetime):
-            raise invalid(method, name, f"must be a datetime.date, got {value!r}")
-        return value.isoformat()
+        return _scalar(method, name, value, kind)  # a calendar day, as a parameter takes one
     if kind.get("type") == "number":
         return float(_number(method, name, value))
     expected: dict[str, type | tuple[type, ...]] = {"string": str, "integer": int, "boolean": bool}

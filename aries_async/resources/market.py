@@ -10,6 +10,7 @@ from aries_async._closing import concurrently
 from aries_async._lazy import load
 from aries_async._validate import (
     MAX_SYMBOL_LENGTH,
+    one_or_more,
     refuse_option_ticker,
     require_count,
     require_day,
@@ -170,8 +171,7 @@ class Market(MarketOperations):
             APIError, TransportError: a chunk's request failed otherwise (after the client's
                 own retries); the other chunks' requests are cancelled, and have ended, first.
         """
-        names = [symbols] if isinstance(symbols, str) else require_items(symbols, "symbols")
-        wanted = list(dict.fromkeys(_quoted(s) for s in names))
+        wanted = list(dict.fromkeys(_quoted(s) for s in one_or_more(symbols, "symbols")))
         if not wanted:
             raise ValidationError("symbols must not be empty", field="symbols")
         size = self._client.config.quote_chunk_size
