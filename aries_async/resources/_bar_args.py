@@ -60,14 +60,15 @@ LAST_SECOND = 10**11 - 1
 number as milliseconds (rest.md 9a). A later end asks for everything up to now."""
 
 
-def epoch(value: object, field: str) -> int:
-    """``value`` in Unix seconds, bars whose open lies between ``start`` and ``end``: a start
-    in a second's fraction is the next second, an end the second it is in."""
+def epoch(value: object, field: str, *, ends: bool) -> int:
+    """``value`` in Unix seconds, for bars whose open lies between ``start`` and ``end``: a
+    time in a second's fraction is the next second for the start of a range, and the second it
+    is in for its end (``ends``)."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValidationError(f"{field} must be timezone-aware", field=field)
         seconds = value.timestamp()
-        whole = math.floor(seconds) if field == "end" else math.ceil(seconds)
+        whole = math.floor(seconds) if ends else math.ceil(seconds)
         return min(whole, LAST_SECOND)
     if isinstance(value, date):  # a calendar day is no instant: say which one to give
         raise ValidationError(

@@ -276,7 +276,7 @@ class Market(MarketOperations):
         include_extended: bool,
     ) -> dict[str, str]:
         size = bar_size(resolution, RESOLUTIONS)
-        frm, to = epoch(start, "start"), epoch(end, "end")
+        frm, to = epoch(start, "start", ends=False), epoch(end, "end", ends=True)
         if to <= frm:
             raise ValidationError("end must be after start", field="end")
         name = refuse_option_ticker(_symbol(symbol))  # a contract's history: its OSI symbol
