@@ -19,6 +19,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+import attrs
+
 from aries_async._errors_orders import OrderMatchAmbiguousError
 from aries_async._errors_wire import parse_http_date
 from aries_async.errors import ValidationError
@@ -36,6 +38,7 @@ __all__ = [
     "clock_lead",
     "history_window",
     "match_placed",
+    "match_tagged",
 ]
 
 HISTORY_WINDOW = timedelta(days=90)
@@ -191,12 +194,14 @@ def match_placed(
     request: OrderRequest,
     since: datetime,
     lead: timedelta | None = None,
-    told: Mapping[str, str] | None = None,
+    told: Mapping[str, Told.Entry] | None = None,
 ) -> Order | None:
     """The order ``request`` (as sent, with its tag) became, among ``orders``.
 
-    1. An order carrying the request's tag is the one; so is an order the client was told
-       it placed for this tag (``told``).
+    1. An order carrying the request's tag (or that the client was told it placed with the
+       tag) is the one (:func:`match_tagged`), unless it is an earlier request's: one this
+       client placed by an attempt begun before ``since``, or, when ``lead`` is known, one
+       created before the attempt on the server's clock (a tag may be used again).
     2. Else, when the server shows that it echoes tags (an order carries a tag
        :func:`new_client_id <aries_async.resources.orders.new_client_id>` made, or the tag an
        order in ``told`` was placed with): an order of ours would carry this one: None.
@@ -221,27 +226,27 @@ def match_placed(
         since: when the attempt started, on the client's clock (aware).
         lead: how far the client's clock is ahead of the server's, at most
             (:func:`clock_lead`); None when not known: the clocks are taken to agree.
-        told: the orders this client placed and was told so (``clOrdId`` -> the tag it
-            was sent with).
+        told: the orders this client placed and was told so (:attr:`Told.placed`).
 
     Returns:
         The order, or None when no order is it (it was not placed).
 
     Raises:
-        OrderMatchAmbiguousError: no order carries the tag, tags are not echoed, and several
-            orders have the request's terms since the attempt: nothing is guessed.
+        OrderMatchAmbiguousError: several orders carry the tag since the attempt and have
+            its terms; or none carries it, tags are not echoed, and several orders have the
+            request's terms since the attempt: nothing is guessed.
     """
     tag = request.client_id
     told = told or {}
     seen: dict[str, Order] = {}
     for order in orders:
-        if tag and tag in (order.client_id, told.get(order.cl_ord_id or "")):
-            return order
         seen.setdefault(order.cl_ord_id or f"#{len(seen)}", order)
+    tagged = match_tagged(seen.values(), request, since, lead, told)
+    if tagged is not None:
+        return tagged
     if any(_echoed(order, told) for order in seen.values()):
         return None
-    start = since if lead is None else since - lead  # on the server's clock
-    earliest = start.replace(microsecond=0)  # a server writes times to the ms or s, at best
+    earliest = _attempt_on_server(since, lead)
     candidates = sorted(
         (
             order
@@ -254,12 +259,72 @@ def match_placed(
     )
     if len(candidates) <= 1:
         return candidates[0] if candidates else None
+    raise _ambiguous(
+        request,
+        since,
+        candidates,
+        f"no order carries the tag {tag!r} (the server does not echo tags) and",
+    )
+
+
+def match_tagged(
+    orders: Iterable[Order],
+    request: OrderRequest,
+    since: datetime,
+    lead: timedelta | None,
+    told: Mapping[str, Told.Entry],
+) -> Order | None:
+    """Step 1 of :func:`match_placed`: the order carrying the request's tag, or that this
+    client was told it placed with that tag, and is not an earlier request's; None when
+    there is none. Several such orders: the one with the request's terms.
+
+    An earlier request's order: one this client placed by an attempt begun before ``since``
+    (its own clock, as ``since``); or, ``lead`` known, one created before the attempt on the
+    server's clock. Without a ``Date`` to put the clocks together an untold order is not
+    judged by its time: a client clock ahead of the server's would leave the order out, and
+    the request be sent twice.
+
+    Raises:
+        OrderMatchAmbiguousError: several orders carry the tag since the attempt and have
+            the request's terms.
+    """
+    tag = request.client_id
+    if not tag:
+        return None
+    earliest = None if lead is None else _attempt_on_server(since, lead)
+    found = []
+    for order in orders:
+        entry = told.get(order.cl_ord_id or "")
+        if tag not in (order.client_id, entry and entry.tag):
+            continue
+        if entry is not None:
+            if entry.started < since:
+                continue  # placed for an earlier request, and told so
+        elif earliest is not None and order.created_at and order.created_at < earliest:
+            continue  # created before the attempt: another process's, under the same tag
+        found.append(order)
+    if len(found) > 1:
+        found = [order for order in found if _same_terms(order, request)]
+    if len(found) <= 1:
+        return found[0] if found else None
+    raise _ambiguous(request, since, found, f"several orders carry the tag {tag!r} and")
+
+
+def _attempt_on_server(since: datetime, lead: timedelta | None) -> datetime:
+    """The start of the second the attempt began in, on the server's clock at the earliest
+    (a server writes times to the millisecond or the second, at best)."""
+    start = since if lead is None else since - lead
+    return start.replace(microsecond=0)
+
+
+def _ambiguous(
+    request: OrderRequest, since: datetime, candidates: list[Order], why: str
+) -> OrderMatchAmbiguousError:
     ids = ", ".join(order.cl_ord_id or "?" for order in candidates)
-    raise OrderMatchAmbiguousError(
-        f"no order carries the tag {tag!r} (the server does not echo tags) and "
-        f"{len(candidates)} orders have its terms since {since.isoformat()}: {ids}; "
+    return OrderMatchAmbiguousError(
+        f"{why} {len(candidates)} orders have its terms since {since.isoformat()}: {ids}; "
         "any may be the one sent, or none. Look at them before sending it again",
-        client_id=tag or "",
+        client_id=request.client_id or "",
         account_id=request.account_id,
         request=request,
         started_at=since,
@@ -267,29 +332,41 @@ def match_placed(
     )
 
 
-def _echoed(order: Order, told: Mapping[str, str]) -> bool:
+def _echoed(order: Order, told: Mapping[str, Told.Entry]) -> bool:
     """Whether ``order`` shows that the server echoes tags: it carries one of the SDK's, or
     the tag this client placed it with."""
     tag = order.client_id or ""
+    entry = told.get(order.cl_ord_id or "")
     return bool(tag) and (
-        SDK_TAG.fullmatch(tag) is not None or told.get(order.cl_ord_id or "") == tag
+        SDK_TAG.fullmatch(tag) is not None or (entry is not None and entry.tag == tag)
     )
 
 
 class Told:
-    """The orders a client placed and was told so: ``clOrdId`` -> the tag it was sent with,
-    the newest :attr:`SIZE` (what :func:`match_placed` learns from)."""
+    """The orders a client placed and was told so, the newest :attr:`SIZE` (what
+    :func:`match_placed` learns from)."""
 
     SIZE = 4096
 
-    def __init__(self) -> None:
-        self.tags: dict[str, str] = {}
+    @attrs.frozen
+    class Entry:
+        """An order this client was told it placed."""
 
-    def add(self, cl_ord_id: str | None, tag: str | None) -> None:
-        """Remember the order ``cl_ord_id`` placed with ``tag`` (None: with none)."""
+        tag: str
+        """The tag it was sent with ("" for none)."""
+        started: datetime
+        """When the attempt that placed it began, on the client's clock."""
+
+    def __init__(self) -> None:
+        self.placed: dict[str, Told.Entry] = {}
+        """``clOrdId`` -> how it was placed."""
+
+    def add(self, cl_ord_id: str | None, tag: str | None, started: datetime) -> None:
+        """Remember the order ``cl_ord_id`` placed with ``tag`` (None: with none) by an
+        attempt begun at ``started``."""
         if not cl_ord_id:
             return
-        self.tags.pop(cl_ord_id, None)
-        self.tags[cl_ord_id] = tag or ""
-        if len(self.tags) > self.SIZE:
-            del self.tags[next(iter(self.tags))]
+        self.placed.pop(cl_ord_id, None)
+        self.placed[cl_ord_id] = Told.Entry(tag or "", started)
+        if len(self.placed) > self.SIZE:
+            del self.placed[next(iter(self.placed))]

@@ -201,7 +201,9 @@ class OrderReads(Resource):
 
         Reads the active orders, then the history from an hour before ``since`` to now (on the
         server's clock, by the ``Date`` of the first answer). An order
-        carrying the request's tag is the one. When none does and the server has not shown
+        carrying the request's tag is the one, unless it is an earlier request's under the
+        same tag (one this client placed by an attempt begun before ``since``, or one created
+        before the attempt on the server's clock). When none does and the server has not shown
         that it echoes tags (an order carrying a tag of the SDK's making, or the tag this
         client placed it with: ``clientId`` may name the app instead), the order with the
         same symbol, side, type, quantity, time in force, limit/stop prices and legs created
@@ -236,19 +238,19 @@ class OrderReads(Resource):
             raise ValidationError("since is over 90 days ago", field="since")
         with self._server_dates() as dates:
             active = await self.active(request.account_id)
-            tagged = next((o for o in active if o.client_id == request.client_id), None)
+            lead = lookup.clock_lead(dates)
+            tagged = lookup.match_tagged(active, request, since, lead, self._told.placed)
             if tagged is not None:
                 return tagged  # the usual answer on a server that echoes tags: no history read
             # The window on the server's clock, by the Date of the answers so far: a client
             # clock hours off (a local time taken for UTC) is beyond the window's slack.
-            lead = lookup.clock_lead(dates)
             shift = lead or timedelta(0)
             server_now = None if lead is None else now - shift
             window = lookup.history_window(since - shift, now - shift, server_now)
             async with contextlib.aclosing(self._history(request.account_id, *window)) as pages:
                 orders = [*active, *[order async for order in pages]]
         return lookup.match_placed(
-            orders, request, since, lookup.clock_lead(dates), self._told.tags
+            orders, request, since, lookup.clock_lead(dates), self._told.placed
         )
 
     async def _active_and_server_now(

@@ -211,7 +211,7 @@ class Orders(OrderReads):
                 data = await self._post("/v1/orders", "orders.place", request, rejects=True)
                 ack = _acknowledgement(data, "an order")
                 placed: OrderAck = await self._structure(ack, models.OrderAck, "order ack")
-                self._told.add(placed.cl_ord_id, client_id)
+                self._told.add(placed.cl_ord_id, client_id, started)
                 return placed if placed.client_id else attrs.evolve(placed, client_id=client_id)
             except (ServerError, ResponseFormatError) as exc:
                 raise self._unknown(request, started, exc) from exc
@@ -302,10 +302,11 @@ class Orders(OrderReads):
         """
         models = await load(ORDER_MODELS)
         require_instance(request, models.ReplaceRequest, "request")
+        started = self._now()
         data = await self._post("/v1/orders/replace", "orders.replace", request, rejects=True)
         ack = _acknowledgement(data, "a replace")
         replaced: ReplaceAck = await self._structure(ack, models.ReplaceAck, "replace ack")
-        self._told.add(replaced.cl_ord_id, request.client_id)
+        self._told.add(replaced.cl_ord_id, request.client_id, started)
         return replaced
 
     async def cancel(self, request: CancelRequest) -> CancelAck:

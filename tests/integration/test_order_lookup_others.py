@@ -3,8 +3,8 @@
 An order found where none was placed is an order lost: the bot that trusts the answer does
 not send it again. Each test here failed before its fix: a sibling order under a tag of the
 user's own making (a server that echoes tags, which only tags of the SDK's making proved), an
-order this client placed and was told of, and an order whose legs differ (a server that does
-not echo tags, where the terms decide).
+order this client placed and was told of, an order whose legs differ (a server that does not
+echo tags, where the terms decide), and an earlier order under a tag used again.
 """
 
 from __future__ import annotations
@@ -47,11 +47,12 @@ def _client(sim: Simulator) -> AriesClient:
 
 async def _refused(client: AriesClient, sim: Simulator, request: OrderRequest) -> OrderRequest:
     """Place ``request`` on a server that answers 503 and places nothing: the request as sent."""
+    before = len(sim.state.find_by_client_id(request.client_id)) if request.client_id else 0
     sim.faults.server_errors["POST /v1/orders"] = ServerErrorFault(count=1, status=503)
     with pytest.raises(OrderOutcomeUnknownError) as info:
         await client.orders.place(request)
     assert info.value.request is not None
-    assert not sim.state.find_by_client_id(info.value.request.client_id or "")
+    assert len(sim.state.find_by_client_id(info.value.request.client_id or "")) == before
     return info.value.request
 
 
@@ -173,3 +174,76 @@ async def test_a_lost_spread_is_found_whichever_way_its_legs_were_named() -> Non
         (placed,) = sim.state.find_by_client_id("lost-spread")
         found = await c.orders.find_placed(lost, since=since)
         assert found is not None and found.cl_ord_id == placed.cl_ord_id
+
+
+def _at_skew(sim: Simulator, skew: float) -> AriesClient:
+    """A client of ``sim`` whose clock reads the simulator's shifted by ``skew`` seconds."""
+    return AriesClient(
+        sim.client_config(), token=sim.issue_token(), wall_clock=lambda: sim.clock.now() + skew
+    )
+
+
+reused = pytest.mark.parametrize("terms", ["same terms", "other terms"])
+skews = pytest.mark.parametrize("skew", [-600.0, 0.0, 600.0], ids=["behind", "agreed", "ahead"])
+
+
+@reused
+@skews
+async def test_an_earlier_order_under_a_reused_tag_is_not_the_lost_one(
+    terms: str, skew: float
+) -> None:
+    """The README lets a tag be used again (a second order under it is another order); this
+    client was told of the first. A server that echoes tags; the second attempt placed
+    nothing."""
+    async with _simulator(echo=True) as sim, _at_skew(sim, skew) as c:
+        assert (await c.orders.place(_limit("1.00", "rebalance-aapl"))).accepted
+        sim.advance(2)
+        since = _utc(sim.clock.now() + skew)
+        price = "1.00" if terms == "same terms" else "1.05"
+        refused = await _refused(c, sim, _limit(price, "rebalance-aapl"))
+        assert await c.orders.find_placed(refused, since=since) is None
+
+
+@reused
+@skews
+async def test_another_processs_earlier_order_under_the_tag_is_not_the_lost_one(
+    terms: str, skew: float
+) -> None:
+    """The first order under the tag came from another process of the app (this client was
+    not told of it): created before the attempt on the server's clock, it is not the one."""
+    async with _simulator(echo=True) as sim, _client(sim) as other, _at_skew(sim, skew) as c:
+        assert (await other.orders.place(_limit("1.00", "rebalance-aapl"))).accepted
+        sim.advance(2)
+        since = _utc(sim.clock.now() + skew)
+        price = "1.00" if terms == "same terms" else "1.05"
+        refused = await _refused(c, sim, _limit(price, "rebalance-aapl"))
+        assert await c.orders.find_placed(refused, since=since) is None
+
+
+@reused
+@skews
+async def test_an_order_lost_under_a_reused_tag_is_found_not_the_earlier_one(
+    terms: str, skew: float
+) -> None:
+    async with _simulator(echo=True) as sim, _at_skew(sim, skew) as c:
+        first = await c.orders.place(_limit("1.00", "rebalance-aapl"))
+        sim.advance(2)
+        since = _utc(sim.clock.now() + skew)
+        price = "1.00" if terms == "same terms" else "1.05"
+        lost = await _lost(c, sim, _limit(price, "rebalance-aapl"))
+        placed = sim.state.find_by_client_id("rebalance-aapl")
+        (second,) = [o for o in placed if o.cl_ord_id != first.cl_ord_id]
+        found = await c.orders.find_placed(lost, since=since)
+        assert found is not None and found.cl_ord_id == second.cl_ord_id
+
+
+@skews
+async def test_an_order_this_client_was_told_of_is_found_for_its_own_request(skew: float) -> None:
+    """Asked after the request was acknowledged (the attempt began before it was told)."""
+    async with _simulator(echo=True) as sim, _at_skew(sim, skew) as c:
+        since = _utc(sim.clock.now() + skew)
+        request = _limit("1.00", "asked-after")
+        ack = await c.orders.place(request)
+        sim.advance(2)
+        found = await c.orders.find_placed(request, since=since)
+        assert found is not None and found.cl_ord_id == ack.cl_ord_id
