@@ -18,11 +18,10 @@ from typing import Any
 import attrs
 import orjson
 
-from aries_async._cli.token_file import TOKEN_FILE
+from aries_async._cli.token_file import TOKEN_FILE, env_token
 from aries_async._validate import refuse_option_ticker, require_symbol
 from aries_async.apispec.naming import field_name
 from aries_async.auth.store import TokenStore
-from aries_async.auth.tokens import Token
 from aries_async.models.common import datetime_to_wire, decimal_to_wire
 from aries_async.models.events import (
     ServerErrorMessage,
@@ -287,12 +286,6 @@ def table(
 
     rule = ["-" * w for w in widths]
     return "\n".join([line(headers), line(rule), *(line(c) for c in lines)])
-
-
-def env_token() -> Token | None:
-    """The ``ARIES_ACCESS_TOKEN`` override as a token (no expiry or scopes known), if set."""
-    access = os.environ.get("ARIES_ACCESS_TOKEN")
-    return Token(access_token=access) if access else None
 
 
 def token_store(args: argparse.Namespace) -> TokenStore:

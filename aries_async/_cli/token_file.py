@@ -1,10 +1,14 @@
-"""``--token-file``: where the command line keeps the token, before or after the command."""
+"""``--token-file``: where the command line keeps the token, before or after the command;
+and ``ARIES_ACCESS_TOKEN``, the token that overrides it."""
 
 from __future__ import annotations
 
 import argparse
+import os
 
-__all__ = ["PATH_HELP", "TOKEN_FILE"]
+from aries_async.auth.tokens import Token, token_from_variable
+
+__all__ = ["PATH_HELP", "TOKEN_FILE", "env_token"]
 
 PATH_HELP = (
     "where the token is kept (default: ARIES_TOKEN_FILE, else "
@@ -24,3 +28,13 @@ def _token_file_parent() -> argparse.ArgumentParser:
 TOKEN_FILE = _token_file_parent()
 """The parent parser (``parents=[TOKEN_FILE]``) of every command that signs in: its
 ``--token-file`` may follow the command, and wins over one given before it."""
+
+
+def env_token() -> Token | None:
+    """The ``ARIES_ACCESS_TOKEN`` override as a token (no expiry or scopes known), if set.
+
+    Raises:
+        ValidationError: it holds a character no token has (a trailing newline, say).
+    """
+    access = os.environ.get("ARIES_ACCESS_TOKEN")
+    return token_from_variable(access) if access else None

@@ -48,7 +48,7 @@ from aries_async.auth.token_dir import (
     remove_stale_temporaries,
     temporary_prefix,
 )
-from aries_async.auth.tokens import Token
+from aries_async.auth.tokens import Token, token_from_variable
 from aries_async.errors import ConfigurationError
 
 __all__ = ["FileTokenStore", "default_token_path", "token_store_from_env"]
@@ -80,11 +80,12 @@ def token_store_from_env(
 
     Raises:
         ConfigurationError: this platform has no file locking (see :class:`FileTokenStore`).
+        ValidationError: ``ARIES_ACCESS_TOKEN`` holds a character no token has.
     """
     env = os.environ if env is None else env
     access = env.get("ARIES_ACCESS_TOKEN")
     if access:
-        return MemoryTokenStore(Token(access_token=access))
+        return MemoryTokenStore(token_from_variable(access))
     return FileTokenStore(path or env.get("ARIES_TOKEN_FILE") or None)
 
 

@@ -109,6 +109,26 @@ def quotes_secret(text: str, secrets: Iterable[str | None]) -> bool:
     return blanked(text, secrets) != text
 
 
+def _token_text(value: object, name: str) -> None:
+    """Refuse a token with a character no token has: a space, a line break or another control
+    character (a file or variable read with its trailing newline). Sent,
+    it would fail in the HTTP library (a header with a control character) or be refused by
+    the server (a refresh token: the grant taken for revoked). The value is a secret: only
+    its name is said.
+
+    Raises:
+        ValidationError: such a token.
+    """
+    if isinstance(value, str) and not all(c.isprintable() and not c.isspace() for c in value):
+        from aries_async.errors import ValidationError
+
+        raise ValidationError(
+            f"the {name} holds a line break, a space or another character no token has (read "
+            "from a file or an environment variable with its trailing newline?): strip it",
+            field=name,
+        )
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class Token:
     """An OAuth access token, with its refresh token, expiry and granted scopes.
@@ -135,10 +155,12 @@ class Token:
         3600.0
     """
 
-    access_token: str
+    access_token: str = attrs.field(validator=lambda _t, a, v: _token_text(v, a.name))
     token_type: str = "Bearer"  # noqa: S105 - a scheme name, not a secret
     expires_at: float | None = None
-    refresh_token: str | None = None
+    refresh_token: str | None = attrs.field(
+        default=None, validator=lambda _t, a, v: _token_text(v, a.name)
+    )
     refresh_expires_at: float | None = None
     scopes: frozenset[str] = frozenset()
     obtained_at: float = 0.0
@@ -306,6 +328,21 @@ class Token:
         )
 
     __str__ = __repr__
+
+
+def token_from_variable(value: str, name: str = "ARIES_ACCESS_TOKEN") -> Token:
+    """The access token held by the environment variable ``name`` (no expiry or scopes known).
+
+    Raises:
+        ValidationError: it holds a character no token has (a trailing newline, say); the
+            message names the variable.
+    """
+    from aries_async.errors import ValidationError
+
+    try:
+        return Token(access_token=value)
+    except ValidationError as exc:
+        raise ValidationError(f"{name}: {exc}", field=name) from None
 
 
 def given_token(value: object) -> Token | None:
