@@ -54,6 +54,25 @@ _URL_FIELDS: dict[str, tuple[str, tuple[str, str]]] = {
 variable sets every URL on its host: :meth:`ClientConfig.from_env`)."""
 
 
+def _check_credential(value: object, name: str) -> None:
+    """A client id or secret is printable ASCII, spaces included (RFC 6749 A.1, A.2). The
+    value is a secret: only its name is said.
+
+    Raises:
+        ConfigurationError: anything else (``setting`` is ``name``).
+    """
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{name} must be text, not {type(value).__name__}", setting=name)
+    if not all(" " <= char <= "~" for char in value):
+        raise ConfigurationError(
+            f"{name} holds a line break, another control character or a character beyond "
+            "ASCII (read from a file with its trailing newline?): strip it",
+            setting=name,
+        )
+
+
 def _url_problem(url: str, schemes: tuple[str, str]) -> str | None:
     """What is wrong with ``url`` as a URL of one of ``schemes``, or None when nothing is."""
     # Plain http and ws stay allowed: the simulator and test servers serve them on loopback.
@@ -288,6 +307,8 @@ class ClientConfig:
             raise ConfigurationError("quote_chunk_size must be at least 1")
         if self.retry.max_attempts < 1:
             raise ConfigurationError("retry.max_attempts must be at least 1")
+        for name in ("client_id", "client_secret"):
+            _check_credential(getattr(self, name), name)
         if self.app_token and not (self.client_id and self.client_secret):
             raise ConfigurationError("app_token needs the client_id and the client_secret")
 
@@ -338,6 +359,8 @@ class ClientConfig:
             endpoints = attrs.evolve(endpoints, **changes)
         from aries_async._config_env import env_settings  # the command line's, not a quote's
 
+        for key in ("ARIES_CLIENT_ID", "ARIES_CLIENT_SECRET"):
+            _check_credential(env.get(key), key)
         values: dict[str, object] = {
             "client_id": env.get("ARIES_CLIENT_ID") or None,
             "client_secret": env.get("ARIES_CLIENT_SECRET") or None,

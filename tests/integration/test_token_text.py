@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 from cli_harness import Cli, cli_fixture  # noqa: F401 - the `cli` fixture
 
-from aries_async import AriesClient, Token, ValidationError
+from aries_async import AriesClient, ClientConfig, ConfigurationError, Token, ValidationError
 from aries_async.sim import Simulator
 
 BROKEN = ["\n", "\r\n", " ", "\t", "\x00"]
@@ -84,3 +86,33 @@ def test_the_cli_reads_a_token_file_with_a_line_break_as_no_token(cli: Cli) -> N
     assert done.code in (2, 3), done.err
     assert "Traceback" not in done.err
     assert saved["access_token"].strip() not in done.err + done.out
+
+
+@pytest.mark.parametrize("name", ["client_id", "client_secret"])
+@pytest.mark.parametrize("value", ["s3cret-value\n", "s3cret\x00value", "s3cret-välue", 123])
+async def test_client_credentials_a_token_endpoint_cannot_take_are_refused(
+    name: str, value: object
+) -> None:
+    """A secret read with its line break was sent, and the server's ``invalid_client`` said
+    the secret was wrong; a number escaped as urllib's TypeError. Client ids and secrets are
+    printable ASCII, spaces included (RFC 6749 A.1, A.2)."""
+    async with Simulator(tick_interval=None) as sim:
+        changes: dict[str, Any] = {name: value}
+        with pytest.raises(ConfigurationError) as raised:
+            attrs.evolve(sim.client_config(), **changes, app_token=True)
+        assert raised.value.setting == name
+        assert "s3cret" not in str(raised.value)
+        assert sim.token_requests == 0
+
+
+def test_a_secret_with_a_space_is_taken() -> None:
+    config = ClientConfig(client_id="my app", client_secret="two words")
+    assert config.client_secret == "two words"
+
+
+def test_the_variable_holding_a_broken_secret_is_named() -> None:
+    env = {"ARIES_CLIENT_ID": "app", "ARIES_CLIENT_SECRET": "s3cret-value\n"}
+    with pytest.raises(ConfigurationError) as raised:
+        ClientConfig.from_env(env)
+    assert raised.value.setting == "ARIES_CLIENT_SECRET"
+    assert "ARIES_CLIENT_SECRET" in str(raised.value) and "s3cret" not in str(raised.value)
