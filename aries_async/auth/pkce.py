@@ -131,12 +131,17 @@ def callback_code(
         check_state: compare the states (the CSRF check); False: the caller did.
 
     Raises:
-        ValidationError: a callback URL without a code, or whose state there is nothing to
-            check against (``expected`` None and ``check_state``).
+        ValidationError: a callback that is no text, a callback URL without a code, or whose
+            state there is nothing to check against (``expected`` None and ``check_state``).
         StateMismatchError: the state is not the one issued. An error redirect without any
             state is not one: it is a denial.
         AuthorizationDeniedError: the callback carries ``error=...``.
     """
+    if not isinstance(callback, str):  # its code is a secret until spent: not shown
+        raise ValidationError(
+            f"callback must be the redirect URL or the code as text, not {type(callback).__name__}",
+            field="callback",
+        )
     if "?" not in callback and not callback.startswith(("http://", "https://")):
         if (
             check_state

@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import attrs
 import pytest
 from cli_harness import Cli, cli_fixture  # noqa: F401 - the `cli` fixture
+from sim_http import follow_consent
 
 from aries_async import AriesClient, ClientConfig, ConfigurationError, Token, ValidationError
 from aries_async.sim import Simulator
@@ -116,3 +118,17 @@ def test_the_variable_holding_a_broken_secret_is_named() -> None:
         ClientConfig.from_env(env)
     assert raised.value.setting == "ARIES_CLIENT_SECRET"
     assert "ARIES_CLIENT_SECRET" in str(raised.value) and "s3cret" not in str(raised.value)
+
+
+@pytest.mark.parametrize("kind", [bytes, bytearray])
+async def test_a_callback_given_as_bytes_is_refused_without_showing_it(kind: type) -> None:
+    """It escaped as a TypeError from the URL parser; the code is a secret until spent."""
+    async with Simulator(seed=3) as sim, AriesClient(sim.client_config()) as client:
+        request = client.oauth.authorization_url()
+        callback = await follow_consent(request.url)
+        with pytest.raises(ValidationError) as raised:
+            await client.oauth.exchange_code(kind(callback.encode()), request)
+        assert raised.value.field == "callback"
+        code = parse_qs(urlsplit(callback).query)["code"][0]
+        assert code not in str(raised.value)
+        assert sim.token_requests == 0
