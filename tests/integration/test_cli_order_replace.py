@@ -161,6 +161,35 @@ def test_replace_refuses_what_the_changed_order_breaks_as_place_does(
     assert sim_order(cli, order_id).status == "NEW"
 
 
+def test_replace_of_a_single_option_to_ioc_is_refused_before_sending(cli: Cli) -> None:
+    """Options take DAY or GTC only (rest.md 6.1). An option placed under its underlying's
+    symbol with one leg sends no leg with its replace, so the request alone cannot tell it is
+    one: the replace was sent and refused by the server (exit 1). The order looked up tells."""
+
+    async def place() -> str:
+        async with AriesClient(cli.sim.client_config(), token=cli.sim.issue_token()) as client:
+            expiry = (await client.market.option_expirations("AAPL"))[1]
+            call = (await client.market.option_chain("AAPL", expiry)).calls[5]
+            leg = OrderLeg(security_type="OPT", side="BUY", position_effect="OPEN", symbol=call.osi)
+            one_leg = OrderRequest(
+                account_id=ACCOUNT,
+                symbol="AAPL",
+                side="BUY",
+                type="LIMIT",
+                quantity=1,
+                price="0.05",
+                legs=[leg],
+            )
+            ack = await client.orders.place(one_leg)
+        assert ack.accepted and ack.cl_ord_id is not None, ack
+        return ack.cl_ord_id
+
+    order_id = asyncio.run(place())
+    done = cli("order", "replace", ACCOUNT, order_id, "--tif", "ioc", "--yes", "--json")
+    assert "time_in_force: option and multi-leg orders allow only DAY or GTC" in _refusal(done)
+    assert cli.requests(*REPLACE) == 0 and sim_order(cli, order_id).status == "NEW"
+
+
 def test_replace_to_another_type_drops_the_price_it_takes_no_more(cli: Cli) -> None:
     """A limit order made a stop order leaves its limit behind (the server drops it too)."""
     order_id = placed(cli)
