@@ -159,15 +159,19 @@ async def test_signing_in_with_state_and_pkce(sim: Simulator, http: aiohttp.Clie
 
 
 @readme_test("option-order")
-async def test_an_option_order_takes_the_osi_symbol(aries: AriesClient) -> None:
-    # ``client`` and ``account_id``: the prose's; ``OrderRequest`` and ``Decimal``: the
-    # quickstart's imports.
-    namespace: dict[str, Any] = {
+def order_fragment_names(aries: AriesClient) -> dict[str, Any]:
+    """What an orders fragment takes from around it: ``client`` and ``account_id``, the
+    prose's; ``OrderRequest`` and ``Decimal``, the quickstart's imports."""
+    return {
         "client": aries,
         "account_id": ACCOUNT,
         "OrderRequest": OrderRequest,
         "Decimal": Decimal,
     }
+
+
+async def test_an_option_order_takes_the_osi_symbol(aries: AriesClient) -> None:
+    namespace = order_fragment_names(aries)
     await run_block(block("option-order").source, namespace, block("option-order").label)
     call, details = namespace["call"], namespace["details"]
     assert call.symbol == f"O:{call.osi}"  # "call.symbol: the ticker"
@@ -180,14 +184,7 @@ async def test_an_option_order_takes_the_osi_symbol(aries: AriesClient) -> None:
 async def test_a_working_order_is_changed_by_what_changes(
     sim: Simulator, aries: AriesClient
 ) -> None:
-    # ``client`` and ``account_id``: the prose's; ``OrderRequest`` and ``Decimal``: the
-    # quickstart's imports.
-    namespace: dict[str, Any] = {
-        "client": aries,
-        "account_id": ACCOUNT,
-        "OrderRequest": OrderRequest,
-        "Decimal": Decimal,
-    }
+    namespace = order_fragment_names(aries)
     await run_block(block("change-order").source, namespace, block("change-order").label)
     order, moved = namespace["order"], namespace["moved"]
     new = sim.state.order(ACCOUNT, moved.cl_ord_id)
