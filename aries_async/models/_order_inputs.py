@@ -316,9 +316,10 @@ def is_option_order(symbol: str | None, legs: tuple[OrderLeg, ...]) -> bool:
 
 
 def check_option_tif(
-    tif: TimeInForce | None, symbol: str | None, legs: tuple[OrderLeg, ...]
+    tif: TimeInForce | None, symbol: str | None, legs: tuple[OrderLeg, ...], option: bool = False
 ) -> None:
-    if tif is None or not is_option_order(symbol, legs):
+    """An option order (``option``: one known otherwise) takes DAY or GTC only."""
+    if tif is None or not (option or is_option_order(symbol, legs)):
         return
     if tif not in (TimeInForce.DAY, TimeInForce.GTC):
         raise ValidationError(
@@ -328,11 +329,11 @@ def check_option_tif(
 
 
 def check_whole_contracts(
-    quantity: Decimal | None, symbol: str | None, legs: tuple[OrderLeg, ...]
+    quantity: Decimal | None, symbol: str | None, legs: tuple[OrderLeg, ...], option: bool = False
 ) -> None:
-    """An option order's quantity (contracts, or spreads of legs) and its option legs' ratios
-    are whole numbers: a contract cannot be split, where a share can."""
-    if quantity is not None and is_option_order(symbol, legs) and quantity % 1:
+    """An option order's (``option``: one known otherwise) quantity, in contracts or spreads,
+    and its option legs' ratios are whole numbers: a contract cannot be split, a share can."""
+    if quantity is not None and (option or is_option_order(symbol, legs)) and quantity % 1:
         raise ValidationError(
             f"quantity: an option order takes a whole number of contracts, got {quantity}",
             field="quantity",

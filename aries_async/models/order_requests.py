@@ -20,6 +20,7 @@ import attrs
 from aries_async._deprecation import renamed, renamed_keywords
 from aries_async._validate import require_text
 from aries_async.errors import ValidationError
+from aries_async.models._leg_symbols import check_legs_symbol
 from aries_async.models._order_inputs import (
     MAX_ACCOUNT_ID_LENGTH,
     MAX_CL_ORD_ID_LENGTH,
@@ -233,6 +234,7 @@ def _check_order_fields(req: OrderRequest | ReplaceRequest, *, require_prices: b
         require_text(req.client_id, "client_id")
     check_currency(req.currency)
     _check_legs(req.legs)
+    check_legs_symbol(req.symbol, req.legs)
     check_option_tif(req.time_in_force, req.symbol, req.legs)
     check_whole_contracts(req.quantity, req.symbol, req.legs)
     for name in ("price", "stop_price"):

@@ -1,4 +1,5 @@
-"""``client.orders``: read, place, preview, replace and cancel orders — never twice by accident.
+"""``client.orders``: read, place, preview, replace (or change) and cancel orders — never twice
+by accident.
 
 Aries has no idempotency key. :meth:`Orders.place` tags every order with a unique ``clientId``
 (unless you give one), never retries once the request may have reached the server, and turns an
@@ -7,8 +8,9 @@ carrying the request and when it was sent; :meth:`Orders.find_placed` then tells
 order landed, by its tag or, on a server that does not echo tags, by its terms.
 
 This module holds the writes and what makes them safe (the tag, the acknowledgement check, the
-unknown outcome); the reads, ``find_placed`` among them, are
-:class:`~aries_async.resources._order_reads.OrderReads`, which :class:`Orders` extends.
+unknown outcome, a change built from the order it changes and checked before it is sent); the
+reads, ``find_placed`` among them, are :class:`~aries_async.resources._order_reads.OrderReads`,
+which :class:`Orders` extends.
 """
 
 from __future__ import annotations
@@ -40,14 +42,21 @@ if TYPE_CHECKING:
     from aries_async.models.orders import (
         CancelAck,
         CancelRequest,
+        DecimalInput,
+        Order,
         OrderAck,
         OrderPreview,
         OrderRequest,
+        OrderType,
         ReplaceAck,
         ReplaceRequest,
+        TimeInForce,
     )
 
 __all__ = ["Orders", "new_client_id"]
+
+_CHANGES = "aries_async.models._order_changes"
+"""What builds and checks :meth:`Orders.change`'s replace; loaded by its first call."""
 
 _REJECTION_STATUSES = frozenset({400, 422})
 """The statuses with which the server refuses an order or a replacement for its terms (rest.md
@@ -308,6 +317,49 @@ class Orders(OrderReads):
         replaced: ReplaceAck = await self._structure(ack, models.ReplaceAck, "replace ack")
         self._told.add(replaced.cl_ord_id, request.client_id, started)
         return replaced
+
+    async def change(
+        self,
+        order: Order,
+        *,
+        quantity: DecimalInput | None = None,
+        price: DecimalInput | None = None,
+        stop_price: DecimalInput | None = None,
+        type: OrderType | str | None = None,
+        time_in_force: TimeInForce | str | None = None,
+        client_id: str | None = None,
+    ) -> ReplaceAck:
+        """Change a working ``order`` (as :meth:`active` or an account stream reads it): give
+        only what changes, ``await client.orders.change(order, price=Decimal("1.60"))``.
+
+        The :class:`ReplaceRequest` names the order, carries the changes (the server keeps the
+        rest) and, for a spread, the order's legs, which a multi-leg replace must send
+        (rest.md 6.3); it is sent once by :meth:`replace`, whose answer and errors are this
+        call's. The ack's ``cl_ord_id`` is the order's new id: change it again by the order
+        the stream or :meth:`active` reports under that id.
+
+        Raises:
+            ValidationError: before anything is sent, when ``order`` is no :class:`Order`
+                (or has ended, or lacks its id, account or symbol); nothing is given; a
+                change is malformed (a quantity of 0); the order it leaves breaks a rule of
+                :class:`OrderRequest` (a stop on a LIMIT order, a price on a MARKET one, a
+                STOP order without its stop, IOC on an option); or every change is what the
+                order has already (it would still get a new id).
+            OrderRejectedHTTPError, ResponseFormatError: as :meth:`replace`.
+        """
+        models = await load(ORDER_MODELS)
+        require_instance(order, models.Order, "order")
+        changes = await load(_CHANGES)
+        request: ReplaceRequest = changes.replace_for(
+            order,
+            quantity=quantity,
+            price=price,
+            stop_price=stop_price,
+            type=type,
+            time_in_force=time_in_force,
+            client_id=client_id,
+        )
+        return await self.replace(request)
 
     async def cancel(self, request: CancelRequest) -> CancelAck:
         """``POST /v1/orders/cancel`` (finance-dev ``orders.cancel_order``). Not retried.

@@ -44,9 +44,10 @@ def placed(cli: Cli, *order: str) -> str:
     return order_id
 
 
-def spread(cli: Cli) -> str:
-    """The id of a call spread on AAPL (buy one strike, sell the next) placed far below its
-    net price: it stays open. ``order place`` takes no legs; the library places it."""
+def spread(cli: Cli, *sides: str) -> str:
+    """The id of a call spread on AAPL (buy one strike, sell the next; one call for one of
+    ``sides``) placed far below its net price: it stays open. ``order place`` takes no legs;
+    the library places it, under the underlying's symbol."""
 
     async def place() -> str:
         async with AriesClient(cli.sim.client_config(), token=cli.sim.issue_token()) as client:
@@ -54,7 +55,7 @@ def spread(cli: Cli) -> str:
             calls = (await client.market.option_chain("AAPL", expiry)).calls
             legs = [
                 OrderLeg(security_type="OPT", side=side, position_effect="OPEN", symbol=c.osi)
-                for side, c in (("BUY", calls[5]), ("SELL", calls[6]))
+                for side, c in zip(sides or ("BUY", "SELL"), calls[5:7], strict=False)
             ]
             ack = await client.orders.place(
                 OrderRequest(
@@ -159,6 +160,16 @@ def test_replace_refuses_what_the_changed_order_breaks_as_place_does(
     assert _refusal(replaced) == _refusal(placing)
     assert replaced.out == "" and cli.requests(*REPLACE) == 0
     assert sim_order(cli, order_id).status == "NEW"
+
+
+def test_replace_of_a_single_option_to_ioc_is_refused_before_sending(cli: Cli) -> None:
+    """Options take DAY or GTC only (rest.md 6.1). An option placed under its underlying's
+    symbol with one leg sends no leg with its replace, so the request alone cannot tell it is
+    one: the replace was sent and refused by the server (exit 1). The order looked up tells."""
+    order_id = spread(cli, "BUY")  # one call
+    done = cli("order", "replace", ACCOUNT, order_id, "--tif", "ioc", "--yes", "--json")
+    assert "time_in_force: option and multi-leg orders allow only DAY or GTC" in _refusal(done)
+    assert cli.requests(*REPLACE) == 0 and sim_order(cli, order_id).status == "NEW"
 
 
 def test_replace_to_another_type_drops_the_price_it_takes_no_more(cli: Cli) -> None:

@@ -159,21 +159,44 @@ async def test_signing_in_with_state_and_pkce(sim: Simulator, http: aiohttp.Clie
 
 
 @readme_test("option-order")
-async def test_an_option_order_takes_the_osi_symbol(aries: AriesClient) -> None:
-    # ``client`` and ``account_id``: the prose's; ``OrderRequest`` and ``Decimal``: the
-    # quickstart's imports.
-    namespace: dict[str, Any] = {
+def order_fragment_names(aries: AriesClient) -> dict[str, Any]:
+    """What an orders fragment takes from around it: ``client`` and ``account_id``, the
+    prose's; ``OrderRequest`` and ``Decimal``, the quickstart's imports."""
+    return {
         "client": aries,
         "account_id": ACCOUNT,
         "OrderRequest": OrderRequest,
         "Decimal": Decimal,
     }
+
+
+async def test_an_option_order_takes_the_osi_symbol(aries: AriesClient) -> None:
+    namespace = order_fragment_names(aries)
     await run_block(block("option-order").source, namespace, block("option-order").label)
     call, details = namespace["call"], namespace["details"]
     assert call.symbol == f"O:{call.osi}"  # "call.symbol: the ticker"
     (quote,) = details.data  # "its quote: bid, ask, last"
     assert quote.symbol == call.osi
     assert None not in (quote.bid_price, quote.ask_price, quote.last_price)
+
+
+@readme_test("change-order")
+async def test_a_working_order_is_changed_by_what_changes(
+    sim: Simulator, aries: AriesClient
+) -> None:
+    namespace = order_fragment_names(aries)
+    await run_block(block("change-order").source, namespace, block("change-order").label)
+    order, moved = namespace["order"], namespace["moved"]
+    new = sim.state.order(ACCOUNT, moved.cl_ord_id)
+    # "10 AAPL, LIMIT, DAY: kept"; "moved.cl_ord_id: its new id"
+    assert (new.symbol, new.qty, new.type, new.time_in_force) == (
+        "AAPL",
+        Decimal(10),
+        "LIMIT",
+        "DAY",
+    )
+    assert new.price == Decimal("1.60") and moved.cl_ord_id != order.cl_ord_id
+    assert sim.state.order(ACCOUNT, order.cl_ord_id).status == "REPLACED"
 
 
 @readme_test("operation-groups")
