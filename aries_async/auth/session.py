@@ -32,12 +32,12 @@ from aries_async._closing import retrieve
 from aries_async._deprecation import renamed_arguments
 from aries_async.auth.grant_errors import refused_for_good
 from aries_async.auth.oauth import OAuth
-from aries_async.auth.renewal_close import RenewalStage, settle_for_close
+from aries_async.auth.renewal_close import RenewalStage, settle_renewal
 from aries_async.auth.renewal_outage import ENDPOINT_FAILURES, InHand
 from aries_async.auth.shared_refusals import record_refusal, recorded_refusal
 from aries_async.auth.store import TokenStore, not_signed_in, sign_out, where
 from aries_async.auth.tokens import CLIENT_CREDENTIALS, Token, given_token
-from aries_async.auth.unrenewable import why_unusable
+from aries_async.auth.unrenewable import refused_again, why_unusable
 from aries_async.errors import AuthError, NotSignedInError, ReauthenticationRequired
 from aries_async.http.loop_owner import LoopOwner
 
@@ -53,10 +53,6 @@ log = logging.getLogger("aries_async.auth")
 _NO_APP_TOKEN_YET = Token(access_token="", grant_type=CLIENT_CREDENTIALS, expires_at=0.0)
 """The grant of a client that gets its app token by itself (``config.app_token``) and has none
 in its store yet: renewed as an expired app token is, refusals remembered alike."""
-
-
-def _same_grant(a: Token, b: Token) -> bool:
-    return a.access_token == b.access_token and a.refresh_token == b.refresh_token
 
 
 class AuthSession:
@@ -267,18 +263,7 @@ class AuthSession:
         return True
 
     def _raise_if_refused(self, token: Token) -> None:
-        refused = self._refused
-        if refused is None:
-            return
-        dead, error = refused
-        if not _same_grant(token, dead):
-            self._refused = None  # another grant: give it its chance
-            return
-        raise type(error)(
-            f"{error} (not sent again until a new token is set)",
-            error=error.error,
-            status=error.status,
-        )
+        self._refused = refused_again(self._refused, token)
 
     async def _renew_under_store_lock(
         self, stage: RenewalStage, other_than: str | None = None
@@ -349,14 +334,8 @@ class AuthSession:
         ``closing``, as a client's close does (:mod:`~aries_async.auth.renewal_close`: the
         store's work bounded by its close_timeout)."""
         self._owner.check_loop()  # both at once: on a stalled store, one close_timeout
-        await asyncio.gather(self._settle_renewal(closing), self._oauth.settle(closing=closing))
-
-    async def _settle_renewal(self, closing: bool) -> None:
-        task = self._refreshing
-        if task is not None and closing:
-            await settle_for_close(task, self._stage, self._store)
-        elif task is not None and not task.done():
-            await asyncio.wait([task])
+        renewal = settle_renewal(self._refreshing, self._stage, self._store, closing=closing)
+        await asyncio.gather(renewal, self._oauth.settle(closing=closing))
 
     async def access_token(self) -> str:
         """The access token string (a token provider for the streams)."""
