@@ -16,7 +16,7 @@
     │   └── TokenRefreshError         the token endpoint failed; the call was not sent
     ├── TransportError                nothing usable came back
     │   ├── ConnectionFailedError     connect/reset/DNS; wraps the aiohttp error
-    │   │   └── StoreUnavailableError  a fleet's Redis is down (token store or rate budget)
+    │   │   └── StoreUnavailableError  a token store or rate budget is down (Redis, a disk)
     │   └── RequestTimeoutError       the call ran out of time
     ├── ClientClosedError             the client was closed (aclose); the call was not retried
     ├── WrongEventLoopError (RuntimeError)  used on a loop other than the one it belongs to
