@@ -18,7 +18,11 @@ class StoreUnavailableError(ConnectionFailedError):
     is back. The message says which (the token store and its key or file, or the rate budget)
     and where, without the password; ``__cause__`` is redis-py's error, or the ``OSError``. A
     wrong password or database, or a file that may not be read, is a
-    :class:`~aries_async.errors.ConfigurationError` instead."""
+    :class:`~aries_async.errors.ConfigurationError` instead.
+
+    Inside the renewal margin, a token store's outage is not raised while the token in hand
+    has more than a few seconds left: the call is sent with it
+    (:mod:`aries_async.auth.renewal_outage`)."""
 
 
 served_from_errors(globals(), __all__)

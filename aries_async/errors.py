@@ -210,8 +210,8 @@ class TokenRefreshError(AuthError):
     timed out, or a 429 or 5xx (after the client's retries). The call was **not** sent (an order
     certainly not placed); try again later. ``__cause__``: the token request's error; ``status``:
     its HTTP status, if any. A token store that is down raises :class:`StoreUnavailableError`.
-    Not raised while the token in hand is inside its renewal margin and more than a few seconds
-    from its expiry: the call is sent with it (:mod:`aries_async.auth.renewal_outage`)."""
+    Neither is raised while the token in hand is inside its renewal margin and more than a few
+    seconds from its expiry: the call is sent with it (:mod:`aries_async.auth.renewal_outage`)."""
 
 
 class TransportError(AriesError):

@@ -5,10 +5,11 @@ full (``ENOSPC``, ``EDQUOT``: a Redis under ``maxmemory`` that evicts nothing is
 an I/O error (a failing disk, a network file system that lost its server: ``EIO``, ``ESTALE``,
 ``ETIMEDOUT`` and the network's own), no descriptor or lock left (``EMFILE``, ``ENFILE``,
 ``ENOLCK``), a call interrupted or busy. It is an outage of the store,
-:class:`~aries_async.errors.StoreUnavailableError` (nothing was sent; try again later).
-Anything else (no permission, a directory in the way, a name too long, a read-only file
-system) is a mistake that waiting does not cure: :class:`~aries_async.errors.ConfigurationError`,
-the call's error at once.
+:class:`~aries_async.errors.StoreUnavailableError` (nothing was sent; try again later), through
+which the token in hand serves inside its renewal margin
+(:mod:`~aries_async.auth.renewal_outage`). Anything else (no permission, a directory in the
+way, a name too long, a read-only file system) is a mistake that waiting does not cure:
+:class:`~aries_async.errors.ConfigurationError`, the call's error at once.
 """
 
 from __future__ import annotations

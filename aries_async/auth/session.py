@@ -17,7 +17,7 @@ refresh token rotated away while a store lock's lease ran out) takes that proces
 the store. A grant the token endpoint refused (a 400 or 401, whatever its body) is not sent
 again: later calls raise the same error at once, until a new token is set here or appears in the
 store. The access token in hand serves on (one warning) through a refusal to its end, through a
-failing endpoint to shortly before it (:mod:`~aries_async.auth.renewal_outage`).
+failing endpoint or token store to shortly before it (:mod:`~aries_async.auth.renewal_outage`).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from typing import Any, TypeGuard
 
 from aries_async._closing import retrieve
 from aries_async._deprecation import renamed_arguments
+from aries_async._errors_store import StoreUnavailableError
 from aries_async.auth.grant_errors import refused_for_good
 from aries_async.auth.oauth import OAuth
 from aries_async.auth.renewal_close import RenewalStage, settle_renewal
@@ -198,12 +199,21 @@ class AuthSession:
             token = self._token
             if self._usable(token) and token.access_token != other_than:
                 return token
-            stored = await self._store.load()
+            unusable = {self._invalid or "", other_than or ""}
+            if self._in_hand.serving(token, self._wall_clock(), unusable):
+                return token  # its renewal failed of late (the store too): not tried so soon
+            policy = self._oauth.retry_policy  # spaces the renewals while an outage lasts
+            try:
+                with self._in_hand.storing(token, self._wall_clock, policy):
+                    stored = await self._store.load()
+            except StoreUnavailableError as exc:  # the store is down: the token in hand may serve
+                if not self._in_hand.serves_on(token, exc, self._wall_clock(), unusable):
+                    raise
+                return token
             if self._revived(stored, other_than):
                 return stored
-            unusable = {self._invalid or "", other_than or ""}
             if self._in_hand.serving(stored, self._wall_clock(), unusable):
-                return stored  # its renewal failed of late: not tried again so soon
+                return stored  # as above (a token of another process's, due as well)
             try:
                 self._raise_if_failed_meanwhile(earlier)
                 if stored is not None:
@@ -212,7 +222,9 @@ class AuthSession:
                     raise not_signed_in(self._store, self._oauth.app_grant)
                 return await self._renewal(other_than, stored, unusable)
             except (AuthError, *ENDPOINT_FAILURES) as exc:  # inside the margin: it may serve on
-                if not self._in_hand.serves_on(stored, exc, self._wall_clock(), unusable):
+                granted = self._stage.answered.is_set()  # after it, a store's failure is ours
+                now = self._wall_clock()
+                if not self._in_hand.serves_on(stored, exc, now, unusable, granted=granted):
                     raise
                 return stored
 
@@ -227,7 +239,8 @@ class AuthSession:
         task = self._refreshing
         if task is None or task.done():
             self._stage = stage = RenewalStage()
-            task = asyncio.ensure_future(stage.run(self._renew_under_store_lock(stage, other_than)))
+            renewal = self._renew_under_store_lock(stage, other_than, in_hand)
+            task = asyncio.ensure_future(stage.run(renewal))
             task.add_done_callback(retrieve)  # its callers may all have been cancelled
             self._refreshing = task
         return await self._in_hand.renewal(task, in_hand, self._wall_clock(), unusable)
@@ -266,67 +279,69 @@ class AuthSession:
         self._refused = refused_again(self._refused, token)
 
     async def _renew_under_store_lock(
-        self, stage: RenewalStage, other_than: str | None = None
+        self, stage: RenewalStage, other_than: str | None, in_hand: Token | None
     ) -> Token:
         """Renew the stored token under the store's lock, unless it is usable (and not
-        ``other_than``, the token an early renewal replaces) by then."""
-        async with self._store.lock():
-            # Another process may have renewed (or signed out) while we waited for its lock.
-            stored = await self._store.load()
-            if self._revived(stored, other_than):
-                return stored
-            if stored is None and self._oauth.app_token_by_itself:
-                stored = _NO_APP_TOKEN_YET
-            elif stored is None:
-                signed_out = self._token is not None
-                self._adopt(None)
-                raise not_signed_in(self._store, self._oauth.app_grant, signed_out=signed_out)
-            self._raise_if_refused(stored)
-            elsewhere = await recorded_refusal(self._store)
-            if elsewhere is not None:  # another process sent this grant and was refused
-                self._refused = (stored, elsewhere)
-                raise elsewhere
-            if not stored.renewable and not self._oauth.app_token_by_itself:
-                raise NotSignedInError(why_unusable(stored, self._invalid))
-            log.debug("renewing the access token")
-            policy = self._oauth.retry_policy  # spaces the renewals while the endpoint fails
-            try:
-                with stage.granting(), self._in_hand.renewing(stored, self._wall_clock, policy):
-                    fresh = await self._oauth.renew(stored, sending=stage.request)
-            except AuthError as exc:
-                if isinstance(exc, ReauthenticationRequired):
-                    # Refused because another process renewed while this grant was in flight
-                    # (a store lock with a lease that ran out), rotating the refresh token we
-                    # sent: its token is in the store, and nobody is signed out.
-                    current = await self._store.load()
-                    if current != stored and self._revived(current):
-                        log.debug("the grant was renewed elsewhere meanwhile; using that token")
+        ``other_than``, the token an early renewal replaces) by then; the store failing
+        before the grant is an outage for ``in_hand``, the token the calls have."""
+        policy = self._oauth.retry_policy  # spaces the renewals while an outage lasts
+        with self._in_hand.storing(in_hand, self._wall_clock, policy, stage.answered.is_set):
+            async with self._store.lock():
+                # Another process may have renewed (or signed out) while we waited for its lock.
+                stored = await self._store.load()
+                if self._revived(stored, other_than):
+                    return stored
+                if stored is None and self._oauth.app_token_by_itself:
+                    stored = _NO_APP_TOKEN_YET
+                elif stored is None:
+                    signed_out = self._token is not None
+                    self._adopt(None)
+                    raise not_signed_in(self._store, self._oauth.app_grant, signed_out=signed_out)
+                self._raise_if_refused(stored)
+                elsewhere = await recorded_refusal(self._store)
+                if elsewhere is not None:  # another process sent this grant and was refused
+                    self._refused = (stored, elsewhere)
+                    raise elsewhere
+                if not stored.renewable and not self._oauth.app_token_by_itself:
+                    raise NotSignedInError(why_unusable(stored, self._invalid))
+                log.debug("renewing the access token")
+                try:
+                    with stage.granting(), self._in_hand.renewing(stored, self._wall_clock, policy):
+                        fresh = await self._oauth.renew(stored, sending=stage.request)
+                except AuthError as exc:
+                    if isinstance(exc, ReauthenticationRequired):
+                        # Refused because another process renewed while this grant was in flight
+                        # (a store lock with a lease that ran out), rotating the refresh token we
+                        # sent: its token is in the store, and nobody is signed out.
+                        current = await self._store.load()
+                        if current != stored and self._revived(current):
+                            log.debug("the grant was renewed elsewhere meanwhile; using that token")
+                            return current
+                    if refused_for_good(exc):
+                        self._refused = (stored, exc)
+                        await record_refusal(self._store, exc)
+                    raise
+                self.refreshes += 1
+                # The store may have changed while the grant was in flight, by a writer that did
+                # not take the lock: it wins. Cleared is a logout, not to be undone; replaced is a
+                # newer sign-in, not to be overwritten.
+                current = await self._store.load()
+                if current is None and stored is not _NO_APP_TOKEN_YET:
+                    self._adopt(None)
+                    raise NotSignedInError(
+                        "signed out while the token was being renewed: the token "
+                        f"{where(self._store)} was cleared, and the new token was not saved"
+                    )
+                if current is not None and current != stored:  # None: the first app token
+                    if self._revived(current):
                         return current
-                if refused_for_good(exc):
-                    self._refused = (stored, exc)
-                    await record_refusal(self._store, exc)
-                raise
-            self.refreshes += 1
-            # The store may have changed while the grant was in flight, by a writer that did
-            # not take the lock: it wins. Cleared is a logout, not to be undone; replaced is a
-            # newer sign-in, not to be overwritten.
-            current = await self._store.load()
-            if current is None and stored is not _NO_APP_TOKEN_YET:
-                self._adopt(None)
-                raise NotSignedInError(
-                    f"signed out while the token was being renewed: the token {where(self._store)}"
-                    " was cleared, and the new token was not saved"
-                )
-            if current is not None and current != stored:  # None: the first app token
-                if self._revived(current):
-                    return current
+                    self._adopt(fresh)
+                    return fresh
+                # In memory first: if saving fails (its error is raised), this process still has
+                # the new grant, whose refresh token the server has just rotated.
                 self._adopt(fresh)
+                await self._store.save(fresh)
                 return fresh
-            # In memory first: if saving fails (its error is raised), this process still has
-            # the new grant, whose refresh token the server has just rotated.
-            self._adopt(fresh)
-            await self._store.save(fresh)
-            return fresh
 
     async def settle(self, *, closing: bool = False) -> None:
         """Wait for a refresh (or a code exchange of its ``OAuth``) still in flight whose
