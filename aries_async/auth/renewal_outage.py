@@ -12,6 +12,8 @@ a row, and a longer ``Retry-After`` is waited out), and the calls made meanwhile
 renewal a call stopped waiting for (:data:`RENEWAL_PATIENCE`) is still in flight, are served
 without asking the endpoint or reading the token store (:meth:`InHand.serving`, the session's
 path in memory): a token another process stored meanwhile is taken at the next renewal attempt.
+A store that does not answer is an outage too: a call whose token serves waits for the store's
+read (:meth:`InHand.load`), as for the renewal, :data:`RENEWAL_PATIENCE` at most.
 A renewal that ends otherwise (a new token, a refusal) ends the outage; a store that answers
 again ends its own. Either way one warning says so, naming what failed (and an INFO line when
 it answers again), and a token the server refused (a 401) or that a caller wants replaced is
@@ -25,7 +27,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from typing import TypeGuard
 
@@ -52,9 +54,10 @@ SERVE_FLOOR = 5.0
 served: a call sent with it then may well arrive after it expired (a slow send, clocks apart)."""
 
 RENEWAL_PATIENCE = 5.0
-"""The longest a call waits for a renewal while the token in hand serves (a token endpoint that
-does not answer, or slowly): then the call goes on with that token, the renewal without it. A
-renewal that takes longer than this is not waited for by later calls either."""
+"""The longest a call waits for a renewal while the token in hand serves (a token endpoint or a
+token store that does not answer, or slowly): then the call goes on with that token, the
+renewal without it. A renewal that takes longer than this is not waited for by later calls
+either; nor is the store's read before it (:meth:`InHand.load`)."""
 
 ENDPOINT_FAILURES = (APIError, TransportError)
 """What a grant's request raises when the endpoint failed (a 429 or 5xx, no answer at all); the
@@ -64,6 +67,8 @@ by :func:`endpoint_failed` and :func:`store_failed`."""
 _ENDPOINT = "the token endpoint"
 _STORE = "the token store"
 _REFUSAL = "a refusal"
+_SOMEWHERE = "in the token store"
+"""Where a store keeps its token, when it does not say (:func:`~aries_async.auth.store.where`)."""
 
 
 def endpoint_failed(error: BaseException) -> bool:
@@ -96,16 +101,23 @@ class InHand:
 
     Args:
         rand: uniform in [0, 1), for the backoff's jitter.
+        where: where the store keeps the token (:func:`~aries_async.auth.store.where`), for
+            the error of a store that does not answer.
     """
 
-    def __init__(self, rand: Callable[[], float] = random.random) -> None:
+    def __init__(
+        self, rand: Callable[[], float] = random.random, *, where: str = _SOMEWHERE
+    ) -> None:
         self._rand = rand
+        self._where = where
         self._token: str | None = None
         """The access token whose renewal failed for an outage (None: no outage)."""
         self._cause = _ENDPOINT
         """What failed: the token endpoint or the token store."""
         self._failures = 0
         self._retry_at = 0.0
+        self._granting = False
+        """Whether the renewal in flight is in its grant (else on the store, or done)."""
         self._slow: asyncio.Future[Token] | None = None
         """The latest renewal a caller stopped waiting for (:data:`RENEWAL_PATIENCE`)."""
         self._slow_for: str | None = None
@@ -121,6 +133,7 @@ class InHand:
         """Around the grant that renews ``token``: an :func:`endpoint_failed` error ends in
         an outage, the next renewal waiting for the backoff of ``policy`` (from the time on
         ``wall_clock``); any other end (a new token, a refusal) ends the outage."""
+        self._granting = True
         try:
             yield
         except (AuthError, *ENDPOINT_FAILURES) as exc:
@@ -129,6 +142,8 @@ class InHand:
             elif isinstance(exc, AuthError):  # a refusal: the endpoint answers
                 self._over()
             raise
+        finally:
+            self._granting = False
         self._over()
 
     @contextlib.contextmanager
@@ -151,6 +166,43 @@ class InHand:
             raise
         if self._token is not None and self._cause == _STORE:
             self._over()
+
+    async def load(
+        self,
+        load: Callable[[], Awaitable[Token | None]],
+        token: Token | None,
+        wall_clock: Callable[[], float],
+        policy: RetryPolicy,
+        unusable: set[str],
+    ) -> Token | None:
+        """The store's token (``load``, its read at a renewal's start), waited for at most
+        :data:`RENEWAL_PATIENCE` when ``token``, the token in hand, would serve on through an
+        outage (:meth:`serves_on`): a store that does not answer is down as much as one that
+        cannot be reached. Either ends in an outage of the store (:meth:`storing`).
+
+        Raises:
+            StoreUnavailableError: the store's failure, or its silence (``request_sent``
+                False); the token in hand may serve (:meth:`serves_on`).
+        """
+        with self.storing(token, wall_clock, policy):
+            if token is None or not self._outlasts(token, wall_clock(), unusable):
+                return await load()
+            patience = asyncio.timeout(RENEWAL_PATIENCE)
+            try:
+                async with patience:
+                    return await load()
+            except TimeoutError:
+                if not patience.expired():
+                    raise
+            raise self._unanswered()
+
+    def _unanswered(self) -> StoreUnavailableError:
+        """The error of a token store that did not answer in time."""
+        where = "" if self._where == _SOMEWHERE else f" (the token {self._where})"
+        return StoreUnavailableError(
+            f"the token store did not answer within {RENEWAL_PATIENCE:g}s{where}",
+            request_sent=False,
+        )
 
     def _failed(self, token: Token, error: BaseException, now: float, policy: RetryPolicy) -> None:
         cause = _STORE if store_failed(error) else _ENDPOINT
@@ -184,15 +236,23 @@ class InHand:
         return self._outlasts(token, now, unusable)
 
     async def renewal(
-        self, task: asyncio.Future[Token], token: Token | None, now: float, unusable: set[str]
+        self,
+        task: asyncio.Future[Token],
+        token: Token | None,
+        now: float,
+        unusable: set[str],
+        granted: Callable[[], bool] = lambda: False,
     ) -> Token:
         """The token of the renewal ``task`` of ``token`` (shielded: a caller that stops
         waiting does not stop it), waited for at most :data:`RENEWAL_PATIENCE` when ``token``
         would serve on through an outage, and not at all once a caller stopped waiting for it.
 
         Raises:
-            RequestTimeoutError: the renewal did not end in time (``request_sent`` False: it
-                is the calls' that was not sent); the token in hand serves.
+            StoreUnavailableError: the renewal did not end in time, waiting on the token store
+                before its grant (its lock, a read; ``granted``: whether the grant is done).
+            RequestTimeoutError: the renewal did not end in time, in its grant or after it
+                (``request_sent`` False: it is the calls' that was not sent).
+                Either way the token in hand serves (:meth:`serves_on`).
         """
         if token is None or not self._outlasts(token, now, unusable):
             return await asyncio.shield(task)
@@ -205,6 +265,8 @@ class InHand:
                 if not patience.expired():
                     raise
             self._slow, self._slow_for = task, token.access_token
+        if not self._granting and not granted():
+            raise self._unanswered()
         raise RequestTimeoutError(
             f"the renewal did not end within {RENEWAL_PATIENCE:g}s (the token endpoint is slow?)",
             request_sent=False,

@@ -100,7 +100,7 @@ class AuthSession:
         """The latest refresh (a strong reference, so the loop cannot drop it mid-flight)."""
         self._stage = RenewalStage()
         """How far the latest refresh got (for a closing client, :meth:`settle`)."""
-        self._in_hand = InHand()  # whether the token in hand serves on when renewal fails
+        self._in_hand = InHand(where=where(store))  # does the token in hand serve on?
         self.refreshes: int = 0
         """How many renewal grants (refresh or client credentials) this session sent."""
         if token is not None:
@@ -204,8 +204,9 @@ class AuthSession:
                 return token  # its renewal failed of late (the store too): not tried so soon
             policy = self._oauth.retry_policy  # spaces the renewals while an outage lasts
             try:
-                with self._in_hand.storing(token, self._wall_clock, policy):
-                    stored = await self._store.load()
+                stored = await self._in_hand.load(
+                    self._store.load, token, self._wall_clock, policy, unusable
+                )
             except StoreUnavailableError as exc:  # the store is down: the token in hand may serve
                 if not self._in_hand.serves_on(token, exc, self._wall_clock(), unusable):
                     raise
@@ -226,6 +227,7 @@ class AuthSession:
                 now = self._wall_clock()
                 if not self._in_hand.serves_on(stored, exc, now, unusable, granted=granted):
                     raise
+                self._adopt(stored)  # in hand now, should the store fail at the next attempt
                 return stored
 
     async def _renewal(
@@ -243,7 +245,8 @@ class AuthSession:
             task = asyncio.ensure_future(stage.run(renewal))
             task.add_done_callback(retrieve)  # its callers may all have been cancelled
             self._refreshing = task
-        return await self._in_hand.renewal(task, in_hand, self._wall_clock(), unusable)
+        granted = self._stage.answered.is_set
+        return await self._in_hand.renewal(task, in_hand, self._wall_clock(), unusable, granted)
 
     def _raise_if_failed_meanwhile(self, earlier: asyncio.Future[Token] | None) -> None:
         """Raise the failure of a renewal that ended while this caller waited for the lock, when
