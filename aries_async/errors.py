@@ -16,7 +16,7 @@
     │   └── TokenRefreshError         the token endpoint failed; the call was not sent
     ├── TransportError                nothing usable came back
     │   ├── ConnectionFailedError     connect/reset/DNS; wraps the aiohttp error
-    │   │   └── StoreUnavailableError  a fleet's Redis is down (token store or rate budget)
+    │   │   └── StoreUnavailableError  a token store or rate budget is down (Redis, a disk)
     │   └── RequestTimeoutError       the call ran out of time
     ├── ClientClosedError             the client was closed (aclose); the call was not retried
     ├── WrongEventLoopError (RuntimeError)  used on a loop other than the one it belongs to
@@ -210,8 +210,8 @@ class TokenRefreshError(AuthError):
     timed out, or a 429 or 5xx (after the client's retries). The call was **not** sent (an order
     certainly not placed); try again later. ``__cause__``: the token request's error; ``status``:
     its HTTP status, if any. A token store that is down raises :class:`StoreUnavailableError`.
-    Not raised while the token in hand is inside its renewal margin and more than a few seconds
-    from its expiry: the call is sent with it (:mod:`aries_async.auth.renewal_outage`)."""
+    Neither is raised while the token in hand is inside its renewal margin and more than a few
+    seconds from its expiry: the call is sent with it (:mod:`aries_async.auth.renewal_outage`)."""
 
 
 class TransportError(AriesError):

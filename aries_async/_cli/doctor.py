@@ -72,7 +72,7 @@ from aries_async._cli.doctor_checks import (
 from aries_async._cli.doctor_network import check_rest, check_websockets, probe_websocket
 from aries_async.auth.store import MemoryTokenStore, TokenStore
 from aries_async.config import ClientConfig, RetryPolicy
-from aries_async.errors import ConfigurationError
+from aries_async.errors import ConfigurationError, StoreUnavailableError
 
 __all__ = [
     "FEATURE_SCOPES",
@@ -90,6 +90,7 @@ __all__ = [
 ]
 
 _FIX_UNREADABLE = "make it a file you own (or pass --token-file), then run: aries-async login"
+_FIX_FAILING = "check the disk or the file system it is on, then run the doctor again"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -161,8 +162,9 @@ async def _collect(args: argparse.Namespace) -> list[Check]:
     store: TokenStore = MemoryTokenStore(override) if override is not None else file_store
     try:
         signed_in = await store.load() is not None
-    except ConfigurationError as exc:  # there but unreadable: go on as if not signed in
-        checks[-1] = Check("token file", "fail", str(exc), _FIX_UNREADABLE, "auth")
+    except (ConfigurationError, StoreUnavailableError) as exc:  # there but unreadable: go on
+        fix = _FIX_FAILING if isinstance(exc, StoreUnavailableError) else _FIX_UNREADABLE
+        checks[-1] = Check("token file", "fail", str(exc), fix, "auth")  # as if not signed in
         store, signed_in = MemoryTokenStore(), False
     if not signed_in and checks[-1].status != "fail" and not from_env:
         checks[-1] = Check(

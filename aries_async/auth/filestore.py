@@ -18,6 +18,10 @@ Waiting for the file lock blocks a thread of its own, never one of the event loo
 threads: the holder needs those to read and save the token, so waiters parked there could
 deadlock it.
 
+A file system that fails for a while (full, an I/O error) is an outage of the store, as a Redis
+down is (:mod:`~aries_async.auth.file_failures`); a file not to be read or written (permissions,
+a directory in its place) a :class:`~aries_async.errors.ConfigurationError`.
+
 On Windows, mode bits mean little: the file gets the access control list it inherits from its
 directory (under the user's profile that is normally the user only), and ``os.replace`` fails
 while another process has the file open, which surfaces as a
@@ -41,6 +45,7 @@ from typing import IO, Protocol
 
 import orjson
 
+from aries_async.auth.file_failures import file_failure
 from aries_async.auth.store import MemoryTokenStore, TokenStore
 from aries_async.auth.token_dir import (
     directory_exposure,
@@ -342,11 +347,12 @@ class FileTokenStore:
 
         Raises:
             ConfigurationError: the file exists but cannot be read (permissions, a directory).
+            StoreUnavailableError: the file system failed for a while (an I/O error, say).
         """
         try:
             return await asyncio.to_thread(self._read)
         except OSError as exc:
-            raise self._os_error("read", exc) from exc
+            raise file_failure("read", self.path, exc) from exc
 
     async def save(self, token: Token) -> None:
         """Replace the file atomically (temporary file, fsync, ``os.replace``), mode 0600.
@@ -355,35 +361,35 @@ class FileTokenStore:
 
         Raises:
             ConfigurationError: the file or its directory cannot be written.
+            StoreUnavailableError: the file system failed for a while (full, an I/O error).
         """
         try:
             await asyncio.to_thread(self._write, token)
         except OSError as exc:
-            raise self._os_error("write", exc) from exc
+            raise file_failure("write", self.path, exc) from exc
 
     async def clear(self) -> None:
         """Delete the token file (logout).
 
         Raises:
             ConfigurationError: the file cannot be deleted.
+            StoreUnavailableError: the file system failed for a while.
         """
         try:
             await asyncio.to_thread(self._remove)
         except OSError as exc:
-            raise self._os_error("delete", exc) from exc
-
-    def _os_error(self, what: str, exc: OSError) -> ConfigurationError:
-        reason = exc.strerror or str(exc) or type(exc).__name__
-        return ConfigurationError(f"cannot {what} the token file {self.path}: {reason}")
+            raise file_failure("delete", self.path, exc) from exc
 
     @contextlib.asynccontextmanager
     async def lock(self) -> AsyncIterator[None]:
-        """Exclusive across tasks of this process and across processes sharing the file."""
+        """Exclusive across tasks of this process and across processes sharing the file;
+        raises as :meth:`save` does when the lock file cannot be opened or locked."""
         async with self._lock:
             try:
                 fd = await self._acquire_file_lock()
             except OSError as exc:
-                raise self._os_error(f"lock ({self.lock_path.name}) next to", exc) from exc
+                what = f"lock ({self.lock_path.name}) next to"
+                raise file_failure(what, self.path, exc) from exc
             try:
                 yield
             finally:

@@ -35,7 +35,14 @@ from aries_async.auth.store import where
 from aries_async.errors import ClientClosedError
 from aries_async.http.sending import Sending
 
-__all__ = ["CLOSE_TIMEOUT", "ExchangeStage", "RenewalStage", "close_timeout", "settle_for_close"]
+__all__ = [
+    "CLOSE_TIMEOUT",
+    "ExchangeStage",
+    "RenewalStage",
+    "close_timeout",
+    "settle_for_close",
+    "settle_renewal",
+]
 
 log = logging.getLogger("aries_async.auth")
 
@@ -131,6 +138,17 @@ class ExchangeStage(RenewalStage):
         if not self.sent:
             return "its code was not sent"
         return f"the signed-in token may not be saved {where(store)}: sign in again if it is not"
+
+
+async def settle_renewal(
+    task: asyncio.Future[Any] | None, stage: RenewalStage, store: Any, *, closing: bool
+) -> None:
+    """Wait for the renewal ``task`` (None: there was none) to end, ``closing`` as a closing
+    client lets it (:func:`settle_for_close`, ``stage`` saying how far it got on ``store``)."""
+    if task is not None and closing:
+        await settle_for_close(task, stage, store)
+    elif task is not None and not task.done():
+        await asyncio.wait([task])
 
 
 async def settle_for_close(task: asyncio.Future[Any], stage: RenewalStage, store: Any) -> None:

@@ -1,18 +1,24 @@
 """The token in hand when its renewal fails inside the renewal margin: used on, or not.
 
-Two failures leave it to serve. A grant refused for good (:mod:`~aries_async.auth.unrenewable`)
+Three failures leave it to serve. A grant refused for good (:mod:`~aries_async.auth.unrenewable`)
 leaves it to its end. A token endpoint that fails, for a reason that says nothing of the grant
-(a 429 or 5xx, a timeout, a connection refused or reset: the endpoint's, not the token store's;
-a 2xx that is no token, a captive portal's page, say), leaves it while it has more than
+(a 429 or 5xx, a timeout, a connection refused or reset; a 2xx that is no token, a captive
+portal's page, say), and a token store that fails before the grant is sent, which says nothing
+of it either (:class:`~aries_async.errors.StoreUnavailableError`: a Redis down, refusing writes
+or not answering, a file system failing for a while), leave it while it has more than
 :data:`SERVE_FLOOR` seconds left; the renewal is tried again once the retry policy's backoff has
 passed (:func:`~aries_async.http.retry.retry_delay`: the wait grows with each failed renewal in
 a row, and a longer ``Retry-After`` is waited out), and the calls made meanwhile, or while a
 renewal a call stopped waiting for (:data:`RENEWAL_PATIENCE`) is still in flight, are served
 without asking the endpoint or reading the token store (:meth:`InHand.serving`, the session's
 path in memory): a token another process stored meanwhile is taken at the next renewal attempt.
-A renewal that ends otherwise (a new token, a refusal) ends the outage.
-Either way one warning says so, and a token the server refused (a 401) or that a caller wants
-replaced is not served. Past the floor, the outage is the calls' error again.
+A store that does not answer is an outage too: a call whose token serves waits for the store's
+read (:meth:`InHand.load`), as for the renewal, :data:`RENEWAL_PATIENCE` at most.
+A renewal that ends otherwise (a new token, a refusal) ends the outage; a store that answers
+again ends its own. Either way one warning says so, naming what failed (and an INFO line when
+it answers again), and a token the server refused (a 401) or that a caller wants replaced is
+not served. Past the floor, or with no token in hand, the outage is the calls' error again; so
+is a store's failure once the grant was sent (the new token is this process's, in memory).
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from typing import TypeGuard
 
@@ -32,7 +38,14 @@ from aries_async.config import RetryPolicy
 from aries_async.errors import APIError, AuthError, RequestTimeoutError, TransportError
 from aries_async.http.retry import retry_delay
 
-__all__ = ["ENDPOINT_FAILURES", "RENEWAL_PATIENCE", "SERVE_FLOOR", "InHand", "endpoint_failed"]
+__all__ = [
+    "ENDPOINT_FAILURES",
+    "RENEWAL_PATIENCE",
+    "SERVE_FLOOR",
+    "InHand",
+    "endpoint_failed",
+    "store_failed",
+]
 
 log = logging.getLogger("aries_async.auth")
 
@@ -41,14 +54,21 @@ SERVE_FLOOR = 5.0
 served: a call sent with it then may well arrive after it expired (a slow send, clocks apart)."""
 
 RENEWAL_PATIENCE = 5.0
-"""The longest a call waits for a renewal while the token in hand serves (a token endpoint that
-does not answer, or slowly): then the call goes on with that token, the renewal without it. A
-renewal that takes longer than this is not waited for by later calls either."""
+"""The longest a call waits for a renewal while the token in hand serves (a token endpoint or a
+token store that does not answer, or slowly): then the call goes on with that token, the
+renewal without it. A renewal that takes longer than this is not waited for by later calls
+either; nor is the store's read before it (:meth:`InHand.load`)."""
 
 ENDPOINT_FAILURES = (APIError, TransportError)
 """What a grant's request raises when the endpoint failed (a 429 or 5xx, no answer at all); the
 token store's :class:`~aries_async.errors.StoreUnavailableError` is one too, and is told apart
-by :func:`endpoint_failed`."""
+by :func:`endpoint_failed` and :func:`store_failed`."""
+
+_ENDPOINT = "the token endpoint"
+_STORE = "the token store"
+_REFUSAL = "a refusal"
+_SOMEWHERE = "in the token store"
+"""Where a store keeps its token, when it does not say (:func:`~aries_async.auth.store.where`)."""
 
 
 def endpoint_failed(error: BaseException) -> bool:
@@ -60,27 +80,51 @@ def endpoint_failed(error: BaseException) -> bool:
     return isinstance(error, ENDPOINT_FAILURES) and not isinstance(error, StoreUnavailableError)
 
 
+def store_failed(error: BaseException) -> bool:
+    """Whether ``error`` is the token store's outage (down, refusing writes, not answering):
+    which says nothing of the grant either. A store's mistake (a refused password, a file
+    that may not be read) is a :class:`~aries_async.errors.ConfigurationError`, not this."""
+    return isinstance(error, StoreUnavailableError)
+
+
+def _failing(error: BaseException) -> str | None:
+    """What failed, when ``error`` is an outage's: the token endpoint or the token store."""
+    if store_failed(error):
+        return _STORE
+    return _ENDPOINT if endpoint_failed(error) else None
+
+
 class InHand:
     """Whether the token in hand serves on after its renewal failed, and the failed renewals
-    in a row of one access token (an outage): when to try again.
+    in a row of one access token for one cause (an outage of the endpoint or of the store):
+    when to try again.
 
     Args:
         rand: uniform in [0, 1), for the backoff's jitter.
+        where: where the store keeps the token (:func:`~aries_async.auth.store.where`), for
+            the error of a store that does not answer.
     """
 
-    def __init__(self, rand: Callable[[], float] = random.random) -> None:
+    def __init__(
+        self, rand: Callable[[], float] = random.random, *, where: str = _SOMEWHERE
+    ) -> None:
         self._rand = rand
+        self._where = where
         self._token: str | None = None
         """The access token whose renewal failed for an outage (None: no outage)."""
+        self._cause = _ENDPOINT
+        """What failed: the token endpoint or the token store."""
         self._failures = 0
         self._retry_at = 0.0
+        self._granting = False
+        """Whether the renewal in flight is in its grant (else on the store, or done)."""
         self._slow: asyncio.Future[Token] | None = None
         """The latest renewal a caller stopped waiting for (:data:`RENEWAL_PATIENCE`)."""
         self._slow_for: str | None = None
         """The access token that renewal renews."""
-        self._warned: tuple[str, bool] | None = None
-        """The access token last said to serve on, and whether after a refusal (else an
-        outage): one warning for each."""
+        self._warned: tuple[str, str] | None = None
+        """The access token last said to serve on, and after what (a refusal, the endpoint's
+        or the store's outage): one warning for each."""
 
     @contextlib.contextmanager
     def renewing(
@@ -89,6 +133,7 @@ class InHand:
         """Around the grant that renews ``token``: an :func:`endpoint_failed` error ends in
         an outage, the next renewal waiting for the backoff of ``policy`` (from the time on
         ``wall_clock``); any other end (a new token, a refusal) ends the outage."""
+        self._granting = True
         try:
             yield
         except (AuthError, *ENDPOINT_FAILURES) as exc:
@@ -97,18 +142,80 @@ class InHand:
             elif isinstance(exc, AuthError):  # a refusal: the endpoint answers
                 self._over()
             raise
+        finally:
+            self._granting = False
         self._over()
 
+    @contextlib.contextmanager
+    def storing(
+        self,
+        token: Token | None,
+        wall_clock: Callable[[], float],
+        policy: RetryPolicy,
+        granted: Callable[[], bool] = lambda: False,
+    ) -> Iterator[None]:
+        """Around the token store's work for a renewal of ``token`` (the token in hand; None:
+        there is none): a :func:`store_failed` error before the grant was sent (``granted``)
+        ends in an outage of the store, as an endpoint's failure does (:meth:`renewing`);
+        the work done, an outage of the store is over (the store answers again)."""
+        try:
+            yield
+        except StoreUnavailableError as exc:
+            if token is not None and not granted():
+                self._failed(token, exc, wall_clock(), policy)
+            raise
+        if self._token is not None and self._cause == _STORE:
+            self._over()
+
+    async def load(
+        self,
+        load: Callable[[], Awaitable[Token | None]],
+        token: Token | None,
+        wall_clock: Callable[[], float],
+        policy: RetryPolicy,
+        unusable: set[str],
+    ) -> Token | None:
+        """The store's token (``load``, its read at a renewal's start), waited for at most
+        :data:`RENEWAL_PATIENCE` when ``token``, the token in hand, would serve on through an
+        outage (:meth:`serves_on`): a store that does not answer is down as much as one that
+        cannot be reached. Either ends in an outage of the store (:meth:`storing`).
+
+        Raises:
+            StoreUnavailableError: the store's failure, or its silence (``request_sent``
+                False); the token in hand may serve (:meth:`serves_on`).
+        """
+        with self.storing(token, wall_clock, policy):
+            if token is None or not self._outlasts(token, wall_clock(), unusable):
+                return await load()
+            patience = asyncio.timeout(RENEWAL_PATIENCE)
+            try:
+                async with patience:
+                    return await load()
+            except TimeoutError:
+                if not patience.expired():
+                    raise
+            raise self._unanswered()
+
+    def _unanswered(self) -> StoreUnavailableError:
+        """The error of a token store that did not answer in time."""
+        where = "" if self._where == _SOMEWHERE else f" (the token {self._where})"
+        return StoreUnavailableError(
+            f"the token store did not answer within {RENEWAL_PATIENCE:g}s{where}",
+            request_sent=False,
+        )
+
     def _failed(self, token: Token, error: BaseException, now: float, policy: RetryPolicy) -> None:
-        if token.access_token != self._token:
-            self._token, self._failures = token.access_token, 0
+        cause = _STORE if store_failed(error) else _ENDPOINT
+        if token.access_token != self._token or cause != self._cause:
+            self._token, self._cause, self._failures = token.access_token, cause, 0
         self._failures += 1
         self._retry_at = now + retry_delay(error, self._failures, policy, self._rand)
 
     def _over(self) -> None:
-        if self._token is not None and self._warned == (self._token, False):
+        if self._token is not None and self._warned == (self._token, self._cause):
             log.info(
-                "the token endpoint answered again after %d failed renewal%s",
+                "%s answered again after %d failed renewal%s",
+                self._cause,
                 self._failures,
                 "" if self._failures == 1 else "s",
             )
@@ -129,15 +236,23 @@ class InHand:
         return self._outlasts(token, now, unusable)
 
     async def renewal(
-        self, task: asyncio.Future[Token], token: Token | None, now: float, unusable: set[str]
+        self,
+        task: asyncio.Future[Token],
+        token: Token | None,
+        now: float,
+        unusable: set[str],
+        granted: Callable[[], bool] = lambda: False,
     ) -> Token:
         """The token of the renewal ``task`` of ``token`` (shielded: a caller that stops
         waiting does not stop it), waited for at most :data:`RENEWAL_PATIENCE` when ``token``
         would serve on through an outage, and not at all once a caller stopped waiting for it.
 
         Raises:
-            RequestTimeoutError: the renewal did not end in time (``request_sent`` False: it
-                is the calls' that was not sent); the token in hand serves.
+            StoreUnavailableError: the renewal did not end in time, waiting on the token store
+                before its grant (its lock, a read; ``granted``: whether the grant is done).
+            RequestTimeoutError: the renewal did not end in time, in its grant or after it
+                (``request_sent`` False: it is the calls' that was not sent).
+                Either way the token in hand serves (:meth:`serves_on`).
         """
         if token is None or not self._outlasts(token, now, unusable):
             return await asyncio.shield(task)
@@ -150,32 +265,45 @@ class InHand:
                 if not patience.expired():
                     raise
             self._slow, self._slow_for = task, token.access_token
+        if not self._granting and not granted():
+            raise self._unanswered()
         raise RequestTimeoutError(
             f"the renewal did not end within {RENEWAL_PATIENCE:g}s (the token endpoint is slow?)",
             request_sent=False,
         )
 
     def serves_on(
-        self, token: Token | None, error: BaseException, now: float, unusable: set[str]
+        self,
+        token: Token | None,
+        error: BaseException,
+        now: float,
+        unusable: set[str],
+        *,
+        granted: bool = False,
     ) -> TypeGuard[Token]:
         """Whether ``token``, whose renewal ``error`` ended, is to be used all the same (and if
         so, warn once): the grant was refused for good and the token has not expired, or the
-        endpoint failed and it has more than :data:`SERVE_FLOOR` seconds left; never one of
-        ``unusable`` (refused itself with a 401, or the one a caller wants replaced)."""
+        endpoint failed, or the store before the grant was sent (``granted``: after it, the
+        new token is in memory, and the store's failure to keep it is the call's), and it has
+        more than :data:`SERVE_FLOOR` seconds left; never one of ``unusable`` (refused itself
+        with a 401, or the one a caller wants replaced)."""
         if token is None:
             return False
         if isinstance(error, AuthError) and not endpoint_failed(error):
             if not serves_still(token, error, now, unusable):
                 return False
-            if self._warned != (token.access_token, True):
-                self._warned = (token.access_token, True)
+            if self._warned != (token.access_token, _REFUSAL):
+                self._warned = (token.access_token, _REFUSAL)
                 tell_serving(token, error)
             return True
-        if not endpoint_failed(error) or not self._outlasts(token, now, unusable):
+        failing = _failing(error)
+        if failing is None or (failing == _STORE and granted):
             return False
-        if self._warned != (token.access_token, False):
-            self._warned = (token.access_token, False)
-            _tell_outage(token, error)
+        if not self._outlasts(token, now, unusable):
+            return False
+        if self._warned != (token.access_token, failing):
+            self._warned = (token.access_token, failing)
+            _tell_outage(token, error, failing)
         return True
 
     @staticmethod
@@ -187,16 +315,18 @@ class InHand:
         return left is not None and left > SERVE_FLOOR
 
 
-def _tell_outage(token: Token, error: BaseException) -> None:
-    """Warn that ``token``'s renewal failed for an outage, and until when it serves."""
+def _tell_outage(token: Token, error: BaseException, failing: str) -> None:
+    """Warn that ``token``'s renewal failed for an outage of what is ``failing`` (the token
+    endpoint or the token store), and until when it serves."""
     until = ""
     if token.expires_at is not None:
         with contextlib.suppress(OverflowError, ValueError, OSError):
             when = datetime.fromtimestamp(token.expires_at - SERVE_FLOOR, tz=UTC)
             until = f" until {when:%Y-%m-%d %H:%M:%S} UTC"
     log.warning(
-        "could not renew the access token (%s: %s); the token in hand is used%s (%gs before "
-        "it expires) while the renewal is tried again",
+        "could not renew the access token, %s failing (%s: %s); the token in hand is used%s "
+        "(%gs before it expires) while the renewal is tried again",
+        failing,
         type(error).__name__,
         error,
         until,

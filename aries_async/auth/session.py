@@ -17,7 +17,7 @@ refresh token rotated away while a store lock's lease ran out) takes that proces
 the store. A grant the token endpoint refused (a 400 or 401, whatever its body) is not sent
 again: later calls raise the same error at once, until a new token is set here or appears in the
 store. The access token in hand serves on (one warning) through a refusal to its end, through a
-failing endpoint to shortly before it (:mod:`~aries_async.auth.renewal_outage`).
+failing endpoint or token store to shortly before it (:mod:`~aries_async.auth.renewal_outage`).
 """
 
 from __future__ import annotations
@@ -30,14 +30,15 @@ from typing import Any, TypeGuard
 
 from aries_async._closing import retrieve
 from aries_async._deprecation import renamed_arguments
+from aries_async._errors_store import StoreUnavailableError
 from aries_async.auth.grant_errors import refused_for_good
 from aries_async.auth.oauth import OAuth
-from aries_async.auth.renewal_close import RenewalStage, settle_for_close
+from aries_async.auth.renewal_close import RenewalStage, settle_renewal
 from aries_async.auth.renewal_outage import ENDPOINT_FAILURES, InHand
 from aries_async.auth.shared_refusals import record_refusal, recorded_refusal
 from aries_async.auth.store import TokenStore, not_signed_in, sign_out, where
 from aries_async.auth.tokens import CLIENT_CREDENTIALS, Token, given_token
-from aries_async.auth.unrenewable import why_unusable
+from aries_async.auth.unrenewable import refused_again, why_unusable
 from aries_async.errors import AuthError, NotSignedInError, ReauthenticationRequired
 from aries_async.http.loop_owner import LoopOwner
 
@@ -53,10 +54,6 @@ log = logging.getLogger("aries_async.auth")
 _NO_APP_TOKEN_YET = Token(access_token="", grant_type=CLIENT_CREDENTIALS, expires_at=0.0)
 """The grant of a client that gets its app token by itself (``config.app_token``) and has none
 in its store yet: renewed as an expired app token is, refusals remembered alike."""
-
-
-def _same_grant(a: Token, b: Token) -> bool:
-    return a.access_token == b.access_token and a.refresh_token == b.refresh_token
 
 
 class AuthSession:
@@ -103,7 +100,7 @@ class AuthSession:
         """The latest refresh (a strong reference, so the loop cannot drop it mid-flight)."""
         self._stage = RenewalStage()
         """How far the latest refresh got (for a closing client, :meth:`settle`)."""
-        self._in_hand = InHand()  # whether the token in hand serves on when renewal fails
+        self._in_hand = InHand(where=where(store))  # does the token in hand serve on?
         self.refreshes: int = 0
         """How many renewal grants (refresh or client credentials) this session sent."""
         if token is not None:
@@ -202,12 +199,22 @@ class AuthSession:
             token = self._token
             if self._usable(token) and token.access_token != other_than:
                 return token
-            stored = await self._store.load()
+            unusable = {self._invalid or "", other_than or ""}
+            if self._in_hand.serving(token, self._wall_clock(), unusable):
+                return token  # its renewal failed of late (the store too): not tried so soon
+            policy = self._oauth.retry_policy  # spaces the renewals while an outage lasts
+            try:
+                stored = await self._in_hand.load(
+                    self._store.load, token, self._wall_clock, policy, unusable
+                )
+            except StoreUnavailableError as exc:  # the store is down: the token in hand may serve
+                if not self._in_hand.serves_on(token, exc, self._wall_clock(), unusable):
+                    raise
+                return token
             if self._revived(stored, other_than):
                 return stored
-            unusable = {self._invalid or "", other_than or ""}
             if self._in_hand.serving(stored, self._wall_clock(), unusable):
-                return stored  # its renewal failed of late: not tried again so soon
+                return stored  # as above (a token of another process's, due as well)
             try:
                 self._raise_if_failed_meanwhile(earlier)
                 if stored is not None:
@@ -216,8 +223,11 @@ class AuthSession:
                     raise not_signed_in(self._store, self._oauth.app_grant)
                 return await self._renewal(other_than, stored, unusable)
             except (AuthError, *ENDPOINT_FAILURES) as exc:  # inside the margin: it may serve on
-                if not self._in_hand.serves_on(stored, exc, self._wall_clock(), unusable):
+                granted = self._stage.answered.is_set()  # after it, a store's failure is ours
+                now = self._wall_clock()
+                if not self._in_hand.serves_on(stored, exc, now, unusable, granted=granted):
                     raise
+                self._adopt(stored)  # in hand now, should the store fail at the next attempt
                 return stored
 
     async def _renewal(
@@ -231,10 +241,12 @@ class AuthSession:
         task = self._refreshing
         if task is None or task.done():
             self._stage = stage = RenewalStage()
-            task = asyncio.ensure_future(stage.run(self._renew_under_store_lock(stage, other_than)))
+            renewal = self._renew_under_store_lock(stage, other_than, in_hand)
+            task = asyncio.ensure_future(stage.run(renewal))
             task.add_done_callback(retrieve)  # its callers may all have been cancelled
             self._refreshing = task
-        return await self._in_hand.renewal(task, in_hand, self._wall_clock(), unusable)
+        granted = self._stage.answered.is_set
+        return await self._in_hand.renewal(task, in_hand, self._wall_clock(), unusable, granted)
 
     def _raise_if_failed_meanwhile(self, earlier: asyncio.Future[Token] | None) -> None:
         """Raise the failure of a renewal that ended while this caller waited for the lock, when
@@ -267,81 +279,72 @@ class AuthSession:
         return True
 
     def _raise_if_refused(self, token: Token) -> None:
-        refused = self._refused
-        if refused is None:
-            return
-        dead, error = refused
-        if not _same_grant(token, dead):
-            self._refused = None  # another grant: give it its chance
-            return
-        raise type(error)(
-            f"{error} (not sent again until a new token is set)",
-            error=error.error,
-            status=error.status,
-        )
+        self._refused = refused_again(self._refused, token)
 
     async def _renew_under_store_lock(
-        self, stage: RenewalStage, other_than: str | None = None
+        self, stage: RenewalStage, other_than: str | None, in_hand: Token | None
     ) -> Token:
         """Renew the stored token under the store's lock, unless it is usable (and not
-        ``other_than``, the token an early renewal replaces) by then."""
-        async with self._store.lock():
-            # Another process may have renewed (or signed out) while we waited for its lock.
-            stored = await self._store.load()
-            if self._revived(stored, other_than):
-                return stored
-            if stored is None and self._oauth.app_token_by_itself:
-                stored = _NO_APP_TOKEN_YET
-            elif stored is None:
-                signed_out = self._token is not None
-                self._adopt(None)
-                raise not_signed_in(self._store, self._oauth.app_grant, signed_out=signed_out)
-            self._raise_if_refused(stored)
-            elsewhere = await recorded_refusal(self._store)
-            if elsewhere is not None:  # another process sent this grant and was refused
-                self._refused = (stored, elsewhere)
-                raise elsewhere
-            if not stored.renewable and not self._oauth.app_token_by_itself:
-                raise NotSignedInError(why_unusable(stored, self._invalid))
-            log.debug("renewing the access token")
-            policy = self._oauth.retry_policy  # spaces the renewals while the endpoint fails
-            try:
-                with stage.granting(), self._in_hand.renewing(stored, self._wall_clock, policy):
-                    fresh = await self._oauth.renew(stored, sending=stage.request)
-            except AuthError as exc:
-                if isinstance(exc, ReauthenticationRequired):
-                    # Refused because another process renewed while this grant was in flight
-                    # (a store lock with a lease that ran out), rotating the refresh token we
-                    # sent: its token is in the store, and nobody is signed out.
-                    current = await self._store.load()
-                    if current != stored and self._revived(current):
-                        log.debug("the grant was renewed elsewhere meanwhile; using that token")
+        ``other_than``, the token an early renewal replaces) by then; the store failing
+        before the grant is an outage for ``in_hand``, the token the calls have."""
+        policy = self._oauth.retry_policy  # spaces the renewals while an outage lasts
+        with self._in_hand.storing(in_hand, self._wall_clock, policy, stage.answered.is_set):
+            async with self._store.lock():
+                # Another process may have renewed (or signed out) while we waited for its lock.
+                stored = await self._store.load()
+                if self._revived(stored, other_than):
+                    return stored
+                if stored is None and self._oauth.app_token_by_itself:
+                    stored = _NO_APP_TOKEN_YET
+                elif stored is None:
+                    signed_out = self._token is not None
+                    self._adopt(None)
+                    raise not_signed_in(self._store, self._oauth.app_grant, signed_out=signed_out)
+                self._raise_if_refused(stored)
+                elsewhere = await recorded_refusal(self._store)
+                if elsewhere is not None:  # another process sent this grant and was refused
+                    self._refused = (stored, elsewhere)
+                    raise elsewhere
+                if not stored.renewable and not self._oauth.app_token_by_itself:
+                    raise NotSignedInError(why_unusable(stored, self._invalid))
+                log.debug("renewing the access token")
+                try:
+                    with stage.granting(), self._in_hand.renewing(stored, self._wall_clock, policy):
+                        fresh = await self._oauth.renew(stored, sending=stage.request)
+                except AuthError as exc:
+                    if isinstance(exc, ReauthenticationRequired):
+                        # Refused because another process renewed while this grant was in flight
+                        # (a store lock with a lease that ran out), rotating the refresh token we
+                        # sent: its token is in the store, and nobody is signed out.
+                        current = await self._store.load()
+                        if current != stored and self._revived(current):
+                            log.debug("the grant was renewed elsewhere meanwhile; using that token")
+                            return current
+                    if refused_for_good(exc):
+                        self._refused = (stored, exc)
+                        await record_refusal(self._store, exc)
+                    raise
+                self.refreshes += 1
+                # The store may have changed while the grant was in flight, by a writer that did
+                # not take the lock: it wins. Cleared is a logout, not to be undone; replaced is a
+                # newer sign-in, not to be overwritten.
+                current = await self._store.load()
+                if current is None and stored is not _NO_APP_TOKEN_YET:
+                    self._adopt(None)
+                    raise NotSignedInError(
+                        "signed out while the token was being renewed: the token "
+                        f"{where(self._store)} was cleared, and the new token was not saved"
+                    )
+                if current is not None and current != stored:  # None: the first app token
+                    if self._revived(current):
                         return current
-                if refused_for_good(exc):
-                    self._refused = (stored, exc)
-                    await record_refusal(self._store, exc)
-                raise
-            self.refreshes += 1
-            # The store may have changed while the grant was in flight, by a writer that did
-            # not take the lock: it wins. Cleared is a logout, not to be undone; replaced is a
-            # newer sign-in, not to be overwritten.
-            current = await self._store.load()
-            if current is None and stored is not _NO_APP_TOKEN_YET:
-                self._adopt(None)
-                raise NotSignedInError(
-                    f"signed out while the token was being renewed: the token {where(self._store)}"
-                    " was cleared, and the new token was not saved"
-                )
-            if current is not None and current != stored:  # None: the first app token
-                if self._revived(current):
-                    return current
+                    self._adopt(fresh)
+                    return fresh
+                # In memory first: if saving fails (its error is raised), this process still has
+                # the new grant, whose refresh token the server has just rotated.
                 self._adopt(fresh)
+                await self._store.save(fresh)
                 return fresh
-            # In memory first: if saving fails (its error is raised), this process still has
-            # the new grant, whose refresh token the server has just rotated.
-            self._adopt(fresh)
-            await self._store.save(fresh)
-            return fresh
 
     async def settle(self, *, closing: bool = False) -> None:
         """Wait for a refresh (or a code exchange of its ``OAuth``) still in flight whose
@@ -349,14 +352,8 @@ class AuthSession:
         ``closing``, as a client's close does (:mod:`~aries_async.auth.renewal_close`: the
         store's work bounded by its close_timeout)."""
         self._owner.check_loop()  # both at once: on a stalled store, one close_timeout
-        await asyncio.gather(self._settle_renewal(closing), self._oauth.settle(closing=closing))
-
-    async def _settle_renewal(self, closing: bool) -> None:
-        task = self._refreshing
-        if task is not None and closing:
-            await settle_for_close(task, self._stage, self._store)
-        elif task is not None and not task.done():
-            await asyncio.wait([task])
+        renewal = settle_renewal(self._refreshing, self._stage, self._store, closing=closing)
+        await asyncio.gather(renewal, self._oauth.settle(closing=closing))
 
     async def access_token(self) -> str:
         """The access token string (a token provider for the streams)."""

@@ -8,9 +8,32 @@ from aries_async.auth.grant_errors import refused_for_good
 from aries_async.auth.tokens import Token
 from aries_async.errors import AuthError, NotSignedInError
 
-__all__ = ["serves_still", "tell_serving", "why_unusable"]
+__all__ = ["refused_again", "serves_still", "tell_serving", "why_unusable"]
 
 log = logging.getLogger("aries_async.auth")
+
+
+def refused_again(
+    refused: tuple[Token, AuthError] | None, token: Token
+) -> tuple[Token, AuthError] | None:
+    """What is known refused once ``token`` is to be renewed, when ``refused`` is the grant the
+    token endpoint refused for good and how: None when ``token`` is of another grant (which
+    gets its chance), else nothing, as ``refused``'s error is raised again.
+
+    Raises:
+        AuthError: ``refused``'s error (its type, ``error`` and ``status``), saying that the
+            grant is not sent again until a new token is set.
+    """
+    if refused is None:
+        return None
+    dead, error = refused
+    if (token.access_token, token.refresh_token) != (dead.access_token, dead.refresh_token):
+        return None
+    raise type(error)(
+        f"{error} (not sent again until a new token is set)",
+        error=error.error,
+        status=error.status,
+    )
 
 
 def serves_still(token: Token | None, error: AuthError, now: float, unusable: set[str]) -> bool:

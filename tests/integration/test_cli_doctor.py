@@ -133,6 +133,18 @@ def test_an_unreadable_token_file_is_a_failed_row_not_a_traceback(cli: Cli) -> N
     assert listed.code == 2 and "cannot read the token file" in listed.err
 
 
+def test_a_token_file_the_disk_fails_to_read_is_a_failed_row_not_a_traceback(cli: Cli) -> None:
+    Path(cli.token_file).parent.mkdir(parents=True, exist_ok=True)
+    # Read at offset 0, /proc/self/mem (never mapped there) fails with EIO, as a failing disk.
+    Path(cli.token_file).symlink_to("/proc/self/mem")
+    code, found = rows(cli)
+    assert code == 3
+    row = found["token file"]
+    assert row["status"] == "fail" and "Input/output error" in row["detail"]
+    assert "disk" in row["fix"]
+    assert found["REST API"]["status"] == "skip"
+
+
 def test_expired_token_without_refresh_token_exits_3(cli: Cli) -> None:
     cli.sign_in(ttl=0, refresh=False)  # expired on arrival
     code, found = rows(cli)

@@ -19,7 +19,7 @@ from aries_async.auth import filestore
 from aries_async.auth.filestore import FileTokenStore, default_token_path
 from aries_async.auth.store import TokenStore
 from aries_async.auth.tokens import Token
-from aries_async.errors import ConfigurationError
+from aries_async.errors import ConfigurationError, StoreUnavailableError
 
 
 def _token(n: int) -> Token:
@@ -110,6 +110,32 @@ async def test_crash_mid_write_keeps_previous_token(
         await store.save(_token(2))
     assert await store.load() == _token(1)
     assert sorted(await asyncio.to_thread(os.listdir, tmp_path)) == ["token.json"]
+
+
+@pytest.mark.parametrize(
+    ("code", "raised"),
+    [
+        (errno.ENOSPC, StoreUnavailableError),  # full: it passes, as a full Redis's outage
+        (errno.EIO, StoreUnavailableError),
+        (errno.EACCES, ConfigurationError),  # a mistake: waiting does not cure it
+        (errno.EROFS, ConfigurationError),
+    ],
+)
+async def test_a_file_system_failing_for_a_while_is_an_outage_of_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, raised: type[Exception]
+) -> None:
+    store = FileTokenStore(tmp_path / "token.json")
+    await store.save(_token(1))
+
+    def fails(handle: IO[bytes], data: bytes) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(filestore, "_write_all", fails)
+    with pytest.raises(raised, match=f"cannot write the token file .*: {os.strerror(code)}") as e:
+        await store.save(_token(2))
+    assert type(e.value) is raised
+    assert not isinstance(e.value, StoreUnavailableError) or e.value.request_sent is False
+    assert await store.load() == _token(1)
 
 
 async def test_lock_excludes_tasks_in_this_process(tmp_path: Path) -> None:
