@@ -260,7 +260,9 @@ class Streams:
         :class:`StreamOpener`.
 
         Orders that finish while the stream is disconnected, and that the resync snapshot leaves
-        out, are looked up with :meth:`Orders.reconcile` (pass ``reconcile=`` to override).
+        out, are looked up with :meth:`Orders.reconcile` (pass ``reconcile=`` to override), and
+        so are those placed and finished meanwhile, which a snapshot of working orders never
+        lists (see :mod:`~aries_async.streaming.accounts`).
 
         Raises:
             ValidationError: an account id is empty or not a string.

@@ -6,6 +6,7 @@ and the order, position and balance changes, whose payloads are the REST models.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import attrs
@@ -17,7 +18,14 @@ from aries_async.models._wire import Timestamped
 from aries_async.models.accounts import Balance, Position
 from aries_async.models.orders import Order
 
-__all__ = ["AccountEvent", "AccountSnapshot", "BalanceEvent", "OrderEvent", "PositionEvent"]
+__all__ = [
+    "AccountEvent",
+    "AccountSnapshot",
+    "BalanceEvent",
+    "GapUnchecked",
+    "OrderEvent",
+    "PositionEvent",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -79,11 +87,41 @@ class BalanceEvent(Timestamped):
     timestamp_ms: int | None = attrs.field(default=None, eq=False)
 
 
+@attrs.frozen(kw_only=True)
+class GapUnchecked:
+    """The account stream could not check a gap for orders created in it: orders placed and
+    finished while it was down may exist that it never tells.
+
+    After a reconnect whose snapshot lists no terminal order (a server whose snapshot lists
+    working orders only, websocket.md 4.3), the stream reads the account's orders over REST
+    with its ``reconcile`` hook to find those created while it was down; this event says that
+    read kept failing (``reconcile_attempts`` times). The next resync checks again from
+    ``since``; meanwhile ``client.orders.active(account_id)`` lists them (the orders whose
+    ``created_at`` is ``since`` or later and that the stream does not hold). Delivered by
+    :meth:`AccountStream.events() <aries_async.streaming.accounts.AccountStream.events>`, after
+    the resync snapshot it is about.
+
+    Attributes:
+        account_id: the account.
+        since: the orders created from then on (the server's clock, aware UTC) are not known
+            to the stream unless it told them.
+        until: up to when (the resync snapshot's time, a margin later); None when that
+            snapshot carried no time.
+        reason: the error of the last failed read.
+    """
+
+    account_id: str
+    since: datetime
+    until: datetime | None
+    reason: str
+
+
 AccountEvent = (
     AccountSnapshot
     | OrderEvent
     | PositionEvent
     | BalanceEvent
+    | GapUnchecked
     | AccountInfoEvent
     | PnlEvent
     | WatchlistEvent

@@ -21,7 +21,8 @@ Charts (``/v1/charts/ws``)
 
 Account updates (``/v1/accounts/ws``)
     :class:`AccountSnapshot`, :class:`OrderEvent`, :class:`PositionEvent`,
-    :class:`BalanceEvent`; their payloads are the REST models (:class:`~aries_async.models.
+    :class:`BalanceEvent`, and :class:`GapUnchecked` when a gap could not be checked for
+    orders created in it; their payloads are the REST models (:class:`~aries_async.models.
     orders.Order`, :class:`~aries_async.models.accounts.Position`,
     :class:`~aries_async.models.accounts.Balance`), structured with the one converter.
     :class:`AccountInfoEvent`, and the other topics' :class:`PnlEvent`,
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
         AccountEvent,
         AccountSnapshot,
         BalanceEvent,
+        GapUnchecked,
         OrderEvent,
         PositionEvent,
     )
@@ -124,6 +126,7 @@ __all__ = [
     "ChartUpdate",
     "ControlMessage",
     "ExchangeQuote",
+    "GapUnchecked",
     "GreeksUpdate",
     "Level2Update",
     "MarketDataUpdate",
@@ -157,7 +160,7 @@ __all__ = [
 # (nor the REST models their payloads are).
 _HOMES = {
     "aries_async.models._account_events": (
-        "AccountEvent AccountSnapshot BalanceEvent OrderEvent PositionEvent"
+        "AccountEvent AccountSnapshot BalanceEvent GapUnchecked OrderEvent PositionEvent"
     ),
     "aries_async.models._account_topics": (
         "AccountInfoEvent NewsEvent NewsItem PnlCandle PnlEvent PnlInterval WatchlistEvent "

@@ -267,13 +267,21 @@ class OrderReads(Resource):
         now = self._now() - (lead or timedelta(0))
         return active, now, None if lead is None else now
 
-    async def reconcile(self, account_id: str, orders: Sequence[Order]) -> list[Order]:
-        """The current state of ``orders``, matched by ``clOrdId`` (those found).
+    async def reconcile(
+        self,
+        account_id: str,
+        orders: Sequence[Order],
+        *,
+        created_since: datetime | None = None,
+    ) -> list[Order]:
+        """The current state of ``orders``, matched by ``clOrdId`` (those found), and with
+        ``created_since``, the account's orders of today created since then too.
 
         The account stream's REST lookup (see
         :data:`~aries_async.streaming.accounts.OrderLookup`) for orders that left the working
-        set while it was disconnected. One active-orders read (open orders plus today's
-        terminal activity, every page) finds what finished today; only the orders still
+        set while it was disconnected, and for those placed and finished meanwhile
+        (``created_since``). One active-orders read (open orders plus today's terminal
+        activity, every page) finds what finished today; only the orders still
         missing cost a history read, newest first, stopping once all are found. The orders'
         creation times (the server's clock) bound it, an hour wider on each side but ending at
         the server's now; when one is not known it reaches back 90 days from the server's now
@@ -282,28 +290,39 @@ class OrderReads(Resource):
         Args:
             account_id: the trading account.
             orders: the orders' last known state (``cl_ord_id`` and ``created_at`` are used).
+            created_since: also return every order of that read (today's) whose ``created_at``
+                is this time or later (the server's clock, aware); one without a creation
+                time is left out. The history is not read for these: an order created and
+                finished before the server's day began is not among them.
 
         Returns:
-            The orders found, in their current state; an order found in neither list is left
-            out.
+            The orders found, in their current state, then those created since
+            ``created_since`` that are not among them; an order found in neither list is
+            left out.
 
         Raises:
-            ValidationError: ``orders`` is no list of :class:`Order` (nothing is sent).
+            ValidationError: ``orders`` is no list of :class:`Order`, ``created_since`` no
+                aware datetime (nothing is sent).
             APIError, TransportError: a read failed (after the client's own retries).
         """
         models = await load(ORDER_MODELS)
         asked: list[Order] = require_items(orders, "orders", models.Order)
+        if created_since is not None:
+            _rfc3339(created_since, "created_since")
         wanted = {o.cl_ord_id: o for o in asked if o.cl_ord_id}
-        if not wanted:
+        if not wanted and created_since is None:
             return []
         found: dict[str, Order] = {}
+        newer: list[Order] = []  # created since created_since
         active, now, server_now = await self._active_and_server_now(account_id)
         for order in active:
             if order.cl_ord_id in wanted:
                 found[order.cl_ord_id] = order
+            elif created_since is not None and _created_since(order, created_since):
+                newer.append(order)
         missing = [o for key, o in wanted.items() if key not in found]
         if not missing:
-            return list(found.values())
+            return [*found.values(), *newer]
         created = [o.created_at for o in missing if o.created_at is not None]
         if len(created) == len(missing):  # the server's times: whatever the client's clock
             start, end = lookup.history_window(min(created), max(created), server_now)
@@ -317,4 +336,9 @@ class OrderReads(Resource):
                     found[order.cl_ord_id] = order
                     if len(found) == len(wanted):
                         break
-        return list(found.values())
+        return [*found.values(), *newer]
+
+
+def _created_since(order: Order, since: datetime) -> bool:
+    """Whether ``order`` was created at ``since`` or later (one without a time: not)."""
+    return order.created_at is not None and order.created_at >= since

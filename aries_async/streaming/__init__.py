@@ -10,7 +10,8 @@ session, heartbeat and backoff), :mod:`.connection`, :mod:`.credentials` and :mo
 reconnecting socket, the tokens it presents and its tasks), :mod:`.fanout` (bounded
 per-consumer buffers, fed by :mod:`.hub`), :mod:`.mirror` (the account state, its orders of
 unknown state in :mod:`.unknown_orders`, some looked up again on a timer by
-:mod:`.relooks`), and the faces :class:`MarketStream`,
+:mod:`.relooks`), :mod:`.lookup` and :mod:`.gap_sweep` (the REST lookups of what a gap hid),
+and the faces :class:`MarketStream`,
 :class:`ChartStream` and :class:`AccountStream` on :mod:`.base`. See ``docs/architecture.md``.
 """
 
@@ -21,6 +22,8 @@ from aries_async._lazy import lazy_dir, lazy_getattr, names_to_modules
 if TYPE_CHECKING:
     from aries_async.streaming.accounts import (
         AccountStream,
+        GapUnchecked,
+        OrderListing,
         OrderLookup,
         OrderStateUnknown,
         account_stream,
@@ -38,7 +41,9 @@ __all__ = [
     "ChartStream",
     "Consumer",
     "EquitySnapshot",
+    "GapUnchecked",
     "MarketStream",
+    "OrderListing",
     "OrderLookup",
     "OrderStateUnknown",
     "StreamConfig",
@@ -48,7 +53,9 @@ __all__ = [
 
 # Each name loads its module on first use: a market stream does not load the account stream.
 _HOMES = {
-    "aries_async.streaming.accounts": "AccountStream OrderLookup OrderStateUnknown account_stream",
+    "aries_async.streaming.accounts": (
+        "AccountStream GapUnchecked OrderListing OrderLookup OrderStateUnknown account_stream"
+    ),
     "aries_async.streaming.charts": "ChartStream",
     "aries_async.streaming.config": "StreamConfig",
     "aries_async.streaming.fanout": "Consumer",

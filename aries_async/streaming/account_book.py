@@ -6,7 +6,8 @@ accounts is :mod:`~aries_async.streaming.order_wait`).
 A stream may follow several accounts on one socket; each has a book, and every snapshot,
 order, position and balance event goes to the book of its account. The snapshot after a
 reconnect resyncs that account alone: its changed orders are published, its vanished ones
-looked up with its own lookup task.
+looked up, and its gap swept for orders begun and ended in it
+(:mod:`~aries_async.streaming.gap_sweep`), with its own lookup task.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ class AccountBook:
         changed: wakes the order waiters.
         spawn: starts a task owned by the stream's connection.
         online: set while the stream is connected (the timed lookups wait for it).
+        wall_clock: Unix seconds (the stream's): when a snapshot without a time arrived.
     """
 
     def __init__(
@@ -89,8 +91,10 @@ class AccountBook:
         changed: Callable[[], None],
         spawn: Spawn,
         online: asyncio.Event,
+        wall_clock: Callable[[], float],
     ) -> None:
         self.account_id = account_id
+        self._wall_clock = wall_clock
         self.mirror = AccountMirror(
             terminal_kept=config.terminal_orders_kept,
             unknown_kept=config.unknown_orders_kept,
@@ -177,18 +181,22 @@ class AccountBook:
     def on_snapshot(self, snapshot: AccountSnapshot) -> None:
         """A snapshot of this account: published (``resync=True`` after the first), then an
         :class:`OrderEvent` for each order that changed while the stream was down, and the
-        orders that vanished are looked up (or reported unknown)."""
+        orders that vanished are looked up (or reported unknown), and the gap swept when the
+        snapshot may leave out orders begun and ended in it."""
         # An order still unknown is looked up again after later reconnects, spaced out;
         # reported once when there is nothing to look it up with.
         resync = self.mirror.apply_snapshot(snapshot, relook_unknown=self.reconciler is not None)
         self._publish(resync.snapshot)
         for order in resync.changed:
             self._publish(OrderEvent(order=order, resync=True))
-        if resync.vanished:
-            if self.reconciler is None:
+        reconciler = self.reconciler
+        if reconciler is None:
+            if resync.vanished:
                 self.give_up(resync.vanished, "no order lookup configured")
-            else:
-                self.mirror.pending.update(resync.vanished)  # unknown until found
+        else:
+            self.mirror.pending.update(resync.vanished)  # unknown until found
+            sweep = reconciler.on_snapshot(resync.snapshot, self._wall_clock())
+            if resync.vanished or sweep:
                 self._reconcile()
         self._changed()
 
@@ -235,8 +243,10 @@ class AccountBook:
         """An order waiter's lookup of an order the stream has not seen (see
         :meth:`~aries_async.streaming.lookup.Reconciler.look_up_unseen`), in a task of the
         stream's connection that :meth:`remove` cancels: a removal ends the wait at once,
-        not when the request returns. None when the stream has seen the order meanwhile, or
-        has ended.
+        not when the request returns. While the resync's sweep of the gap is due or under way
+        (:attr:`Reconciler.sweeping <aries_async.streaming.lookup.Reconciler.sweeping>`), it
+        waits for that first: found there, the order is the stream's without a read of its
+        own. None when the stream has seen the order meanwhile, or has ended.
 
         Raises:
             OrderStateUnknownError: the lookup failed or did not find the order, or the
@@ -244,6 +254,13 @@ class AccountBook:
         """
         reconciler = self.reconciler
         assert reconciler is not None
+        sweep = self._task
+        if reconciler.sweeping and sweep is not None and not sweep.done():
+            # The resync's sweep reads the orders begun in the gap: its answer, not a read
+            # of our own, is the stream's (and it may well be this order).
+            await asyncio.wait((sweep,))
+            if cl_ord_id in self.mirror.orders:
+                return None
         found: list[Order | None] = []
         failed: list[Exception] = []
 

@@ -28,7 +28,32 @@ example ``client.orders.reconcile``) in a task the stream owns; what the lookup 
 published as ``OrderEvent(resync=True)`` after the snapshot and its changed-order events. An
 order that cannot be resolved (the lookup keeps failing, does not find it, or no hook was
 given) is published as :class:`OrderStateUnknown`, and :meth:`AccountStream.wait_for_order`
-raises :class:`OrderStateUnknownError` for it: a gap is never silent.
+raises :class:`OrderStateUnknownError` for it.
+
+An order placed *and* finished while the stream was down is in no such snapshot, and the
+stream never knew it. So a resync snapshot that lists no terminal order (it may list working
+orders only) is swept (:mod:`~aries_async.streaming.gap_sweep`): the hook, given
+``created_since`` (an :class:`OrderListing`, as ``client.orders.reconcile`` is), reads the
+account's orders of today in the same request as the lookup above, and each order created
+since the stream's last sync point (the previous snapshot's server time, a second earlier)
+that the stream does not hold is published as ``OrderEvent(resync=True)`` after the snapshot
+and its changed-order events, and held (``stream.orders``, ``wait_for_order``). A snapshot
+that lists a terminal order lists today's: it costs no read. A sweep whose read keeps failing
+(``reconcile_attempts``, spaced by the reconnect backoff) is published as
+:class:`~aries_async.models.events.GapUnchecked` to :meth:`AccountStream.events`, and the
+next resync sweeps again from the same point: a gap is never silent.
+
+The limits: without a hook, or with one that does not take ``created_since`` (written for
+``reconcile(account_id, orders)``: it is called so, as before), nothing is swept, and an order
+begun and ended in the gap is not told: :meth:`AccountStream.wait_for_order` on it still finds
+it over REST with such a hook, and without one waits on the stream only (give it a
+``timeout``); compare ``stream.orders`` with ``client.orders.active()`` after a
+:class:`~aries_async.models.events.StreamConnected` with ``reconnect=True`` to find such
+orders yourself. ``client.orders.reconcile`` lists today's
+orders: a gap across the server's midnight leaves out the orders begun and ended before it.
+An order that ended within a second before the stream opened may be told at the first swept
+resync; one whose snapshot carries no time widens that to an hour (see
+:mod:`~aries_async.streaming.gap_sweep`).
 """
 
 from __future__ import annotations
@@ -36,6 +61,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Iterable
 from types import TracebackType
 from typing import Any, Unpack
@@ -47,6 +73,7 @@ from aries_async.models.events import (
     AccountInfoEvent,
     AccountSnapshot,
     BalanceEvent,
+    GapUnchecked,
     NewsEvent,
     OrderEvent,
     PnlEvent,
@@ -70,13 +97,15 @@ from aries_async.streaming.connection import (
     TokenProvider,
 )
 from aries_async.streaming.fanout import Consumer
-from aries_async.streaming.lookup import OrderLookup, OrderStateUnknown
+from aries_async.streaming.lookup import OrderListing, OrderLookup, OrderStateUnknown
 from aries_async.streaming.order_wait import OrderWaiting
 from aries_async.streaming.protocol import AccountRequests, AccountSubscriptions
 from aries_async.streaming.protocol.account_events import prepare_account_decoding
 
 __all__ = [
     "AccountStream",
+    "GapUnchecked",
+    "OrderListing",
     "OrderLookup",
     "OrderStateUnknown",
     "OrderStateUnknownError",
@@ -91,6 +120,7 @@ _ALL_TYPES: tuple[type[Any], ...] = (
     AccountSnapshot,
     OrderEvent,
     OrderStateUnknown,
+    GapUnchecked,
     PositionEvent,
     BalanceEvent,
     *_TOPIC_TYPES,
@@ -111,9 +141,13 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics, OrderWaiting):
             subscription on the one socket, re-sent after every reconnect.
         reconcile: looks up orders that left the working set while the stream was down
             (see :data:`OrderLookup`); without it they are reported as
-            :class:`OrderStateUnknown` at once.
+            :class:`OrderStateUnknown` at once. One that also takes ``created_since``
+            (:class:`OrderListing`) finds the orders placed and finished while the stream
+            was down, which a snapshot of working orders leaves out (see the module
+            docstring).
         reconcile_attempts: failed lookups in a row (spaced by the reconnect backoff) before
-            the orders are reported as :class:`OrderStateUnknown`. An order reported so is
+            the orders are reported as :class:`OrderStateUnknown` (and a sweep of the gap as
+            :class:`~aries_async.models.events.GapUnchecked`). An order reported so is
             looked up again at the next reconnect, then with 2, 4, 8... up to 64 reconnects
             in between, until its state is known.
         **options: the keywords :class:`~aries_async.streaming.base.StreamOptions` describes:
@@ -175,6 +209,7 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics, OrderWaiting):
             "changed": self._changed.set,
             "spawn": self._connection.spawn,
             "online": self._online,
+            "wall_clock": options.get("wall_clock", time.time),
         }
         self._books = {}
         for account_id in ids:
@@ -199,8 +234,9 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics, OrderWaiting):
     def events(self, *, buffer: int | None = None) -> Consumer[AccountEvent]:
         """Every account event in order, of every account: snapshots, order/position/balance
         events (with :class:`OrderStateUnknown` for a missed order change that could not be
-        looked up), ``account.info``, the other topics' events, status changes (the gap
-        markers), server errors and unknown messages: an
+        looked up, and :class:`~aries_async.models.events.GapUnchecked` for a gap whose
+        orders could not be read), ``account.info``, the other topics' events, status changes
+        (the gap markers), server errors and unknown messages: an
         :data:`~aries_async.models.events.AccountEvent`.
 
         Ends when the stream is closed; raises its fatal error

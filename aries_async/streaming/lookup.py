@@ -1,11 +1,14 @@
 """REST lookups for the account stream: orders that left the working set while the stream was
-down (:class:`Reconciler`), and orders a waiter asks for that the stream has not seen."""
+down and those begun and ended meanwhile (:class:`Reconciler`, with the sweep of
+:mod:`~aries_async.streaming.gap_sweep`), and orders a waiter asks for that the stream has not
+seen."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import attrs
 
@@ -20,15 +23,17 @@ from aries_async.errors import (
 )
 from aries_async.http.retry import backoff_wait
 from aries_async.models._order_inputs import enum_input
-from aries_async.models.events import OrderEvent
+from aries_async.models.events import AccountSnapshot, GapUnchecked, OrderEvent
 from aries_async.models.orders import Order, OrderAck, OrderStatus, ReplaceAck
 from aries_async.streaming.config import StreamConfig
+from aries_async.streaming.gap_sweep import GapSweep, Window, lists_orders
 from aries_async.streaming.mirror import AccountMirror
 
 if TYPE_CHECKING:
     from tenacity import RetryCallState
 
 __all__ = [
+    "OrderListing",
     "OrderLookup",
     "OrderStateUnknown",
     "Reconciler",
@@ -42,7 +47,23 @@ log = logging.getLogger("aries_async.streaming")
 OrderLookup = Callable[[str, Sequence[Order]], Awaitable[Iterable[Order]]]
 """``reconcile(account_id, orders)``: the current state of ``orders`` (their last known state,
 keyed by ``clOrdId``) looked up over REST; it returns those it found and raises when the lookup
-itself failed. ``AriesClient.orders.reconcile`` is one."""
+itself failed. ``AriesClient.orders.reconcile`` is one, and an :class:`OrderListing` too: a
+hook that also takes ``created_since`` lets the stream find the orders begun and ended while
+it was down (see :mod:`~aries_async.streaming.gap_sweep`); one that does not is called as
+above, and the stream does not look for those."""
+
+
+class OrderListing(Protocol):
+    """An :data:`OrderLookup` that can also list the account's orders:
+    ``reconcile(account_id, orders, created_since=when)`` returns, besides the orders it
+    found, every order of the account it can list whose ``created_at`` is ``when`` or later
+    (the server's clock, aware UTC), in its current state. ``created_since`` is given only
+    when the stream sweeps a gap (``orders`` may then be empty); None or left out, it is a
+    plain :data:`OrderLookup`. ``AriesClient.orders.reconcile`` is one (today's orders)."""
+
+    def __call__(
+        self, account_id: str, orders: Sequence[Order], *, created_since: datetime | None = None
+    ) -> Awaitable[Iterable[Order]]: ...
 
 
 @attrs.frozen(kw_only=True)
@@ -131,7 +152,10 @@ def last_known(order: OrderAck | ReplaceAck | str, cl_ord_id: str) -> Order:
 
 
 class Reconciler:
-    """Looks up, over REST, the orders the :class:`AccountMirror` holds as pending.
+    """Looks up, over REST, the orders the :class:`AccountMirror` holds as pending, and, with
+    a hook that can list the account's orders (:class:`OrderListing`), sweeps the resyncs
+    that may leave out orders begun and ended in the gap (:class:`~aries_async.streaming.
+    gap_sweep.GapSweep`), in the same read.
 
     Args:
         lookup: see :data:`OrderLookup`.
@@ -169,16 +193,29 @@ class Reconciler:
         self._publish = publish
         self._give_up = give_up
         self._changed = changed
+        self._gap = GapSweep() if lists_orders(lookup) else None
+
+    def on_snapshot(self, snapshot: AccountSnapshot, wall_now: float) -> bool:
+        """A snapshot of the account (as published), arrived at ``wall_now`` (the client's
+        Unix seconds): whether a sweep of its gap is due (:meth:`run` makes it)."""
+        return self._gap is not None and self._gap.on_snapshot(snapshot, wall_now)
+
+    @property
+    def sweeping(self) -> bool:
+        """Whether a sweep is due or under way (an order waiter waits for it rather than
+        reading the orders itself)."""
+        return self._gap is not None and self._gap.due
 
     async def run(self) -> None:
-        """Look up every pending order until none is left (orders that vanish during a
-        lookup, or that a waiter's order's timer adds, are taken by the next one); failures
-        back off like reconnects."""
+        """Look up every pending order, and sweep the gap when due, until nothing is left
+        (orders that vanish during a lookup, a waiter's order's timer, or a resync add, are
+        taken by the next one); failures back off like reconnects."""
         # Imported here: tenacity is only needed once a stream has missed orders.
         from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
-        while self._mirror.pending:
+        while self._mirror.pending or self.sweeping:
             batch: dict[str, Order] = {}
+            window: Window | None = None
             retrying = AsyncRetrying(
                 stop=stop_after_attempt(self._attempts),
                 retry=retry_if_exception(_worth_retrying),
@@ -191,20 +228,54 @@ class Reconciler:
                 async for attempt in retrying:
                     with attempt:
                         batch = dict(self._mirror.pending)
-                        found = list(await self._lookup(self.account_id, list(batch.values())))
+                        window = self._gap.take() if self._gap is not None else None
+                        found = list(await self._read(batch, window))
             except Exception as exc:  # retried above, now published as unknown
                 self._log_failure(exc, len(batch), retrying.statistics.get("attempt_number"))
-                self._give_up(
-                    {k: v for k, v in batch.items() if k in self._mirror.pending},
-                    f"the order lookup failed: {type(exc).__name__}: {exc}",
-                )
+                reason = f"the order lookup failed: {type(exc).__name__}: {exc}"
+                self._give_up({k: v for k, v in batch.items() if k in self._mirror.pending}, reason)
+                if self._gap is not None and window is not None:
+                    self._gap.unchecked(window)
+                    self._publish(
+                        GapUnchecked(
+                            account_id=self.account_id,
+                            reason=reason,
+                            since=window.since,
+                            until=window.until,
+                        )
+                    )
                 continue
             result = self._mirror.apply_lookup(batch, found)
             for order in result.updated:
                 self._publish(OrderEvent(order=order, resync=True))
             if result.missing:
                 self._give_up(result.missing, "the order lookup did not find it")
+            if self._gap is not None and window is not None:
+                self._tell_news(self._gap.checked(window, found, self._mirror))
             self._changed()
+
+    def _tell_news(self, orders: Sequence[Order]) -> None:
+        """Hold and publish the orders a sweep found that began in the gap."""
+        told = [order for order in orders if self._mirror.adopt(order)]
+        for order in told:
+            self._publish(OrderEvent(order=order, resync=True))
+        if told:
+            log.info(
+                "account %s: %d order(s) created while the stream was down, which the resync "
+                "snapshot did not list, found over REST",
+                self.account_id,
+                len(told),
+            )
+
+    def _read(
+        self, batch: Mapping[str, Order], window: Window | None
+    ) -> Awaitable[Iterable[Order]]:
+        """The hook's read of ``batch``, and of the orders created in ``window`` when one is
+        due (a hook that takes ``created_since``: see :class:`OrderListing`)."""
+        if window is None:
+            return self._lookup(self.account_id, list(batch.values()))
+        listing = cast(OrderListing, self._lookup)
+        return listing(self.account_id, list(batch.values()), created_since=window.since)
 
     def _log_retry(self, state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None
@@ -213,14 +284,18 @@ class Reconciler:
     def _log_failure(
         self, exc: BaseException | None, orders: int, attempt: int | None, *, final: bool = True
     ) -> None:
+        sweeping = self.sweeping
+        what = [f"{orders} order(s) whose state the stream does not know"] if orders else []
+        what += ["the orders created while it was down"] if sweeping else []
+        outcome = [] if not final else ["reporting them as unknown"] if orders else []
+        outcome += ["telling the gap unchecked"] if final and sweeping else []
         log.warning(
-            "account %s: looking up %d order(s) whose state the stream does not know failed "
-            "(%s, attempt %s)%s",
+            "account %s: looking up %s failed (%s, attempt %s); %s",
             self.account_id,
-            orders,
+            " and ".join(what) or "orders",
             type(exc).__name__,
             attempt,
-            "; reporting them as unknown" if final else "; retrying",
+            " and ".join(outcome) or ("retrying" if not final else "giving up"),
         )
 
     async def look_up_unseen(self, cl_ord_id: str, hint: Order) -> Order | None:

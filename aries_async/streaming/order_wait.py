@@ -56,8 +56,10 @@ class OrderWaiting:
         then holds it and publishes it as ``OrderEvent(resync=True)``, as a resync does (its
         events may have been lost on a live socket). That costs one lookup
         (an active-orders read) when you wait right after placing, before the order's first
-        event has arrived. Without a hook such an order is waited for on the stream only
-        (give ``timeout``).
+        event has arrived. One placed and finished while the stream was down is the stream's
+        once the resync's sweep found it (see :mod:`~aries_async.streaming.accounts`): a wait
+        started while that sweep reads waits for its answer rather than reading again.
+        Without a hook such an order is waited for on the stream only (give ``timeout``).
 
         An order in an ``ordStatus`` the client does not know is not an end: the wait goes on
         (see :mod:`~aries_async.streaming.mirror`). Once the server no longer lists it, the

@@ -20,6 +20,7 @@ from aries_async.models.events import (
     ChartQuote,
     ChartTrade,
     ControlMessage,
+    GapUnchecked,
     GreeksUpdate,
     MarketEvent,
     MarketStatusUpdate,
@@ -171,6 +172,13 @@ CHART_WIRE: list[tuple[dict[str, Any], tuple[str, ...]]] = [
     ),
     ({"type": "event", "payload": {"symbol": "AAPL", "data": {"lp": 189.5, "v": 100}}}, ()),
 ]
+SYNTHESIZED: list[tuple[Any, tuple[str, ...]]] = [
+    (
+        GapUnchecked(account_id="A1", since=AT, until=None, reason="the order lookup failed"),
+        ("since=", "until=None"),
+    ),
+]
+"""Events the stream makes itself (no wire message is one)."""
 STATUS = [
     StreamConnected(attempt=2, reconnect=True, at=1.5),
     StreamDisconnected(reason="server closed (1006)", will_reconnect=True, retry_in=0.5, at=1.0),
@@ -184,7 +192,7 @@ def _built() -> list[tuple[Any, tuple[str, ...]]]:
         for message, shown in table:
             [event] = decoder.feed(orjson.dumps(message))
             out.append((event, shown))
-    return out + [(status, ("at=", "timestamp=")) for status in STATUS]
+    return out + SYNTHESIZED + [(status, ("at=", "timestamp=")) for status in STATUS]
 
 
 BUILT = _built()
