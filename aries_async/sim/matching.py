@@ -9,7 +9,10 @@ against their contracts' quotes (:mod:`~aries_async.sim.option_fills`), and fill
 position moves by the contracts and cash by the premium x 100. Fills pay the fees the
 preview quotes (option fees, a stock order's per-share fee, a sale's regulatory fees) as
 realized losses, by the rule of :mod:`~aries_async.sim.option_fills`. One the simulator cannot price
-(a stock leg, an unlisted contract, legs on several underlyings) rests.
+(a stock leg, an unlisted contract, legs on several underlyings) rests. A stock order fills
+no more than its side may trade at the position when it fills (a ``SELL`` the shares held, a
+``BUY_TO_COVER`` the short, a ``SELL_SHORT`` nothing while long:
+:func:`~aries_async.sim.closing.deliverable`); the rest is canceled, with why in ``text``.
 
 An order still working when its session ends (``DAY`` at the close, see
 :mod:`~aries_async.sim.sessions`) expires: ``EXPIRED``, ``leavesQty`` 0, what it filled kept,
@@ -23,6 +26,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
+from aries_async.sim.closing import deliverable
 from aries_async.sim.feed import QuoteSnapshot
 from aries_async.sim.ledger import Ledger
 from aries_async.sim.option_fills import (
@@ -133,9 +137,31 @@ class Matcher:
             self.finish(order, "CANCELED", "FOK order could not be filled completely")
             return
         if marketable:
-            self.fill(order, min(leaves, touch.size), touch, at=at)
+            qty = min(leaves, touch.size)
+            limit = self.deliverable(order)
+            if limit is not None and limit[0] < qty:
+                # Another fill took what this side was to trade (closing.deliverable): fill
+                # what is left of it, cancel the rest, never cross zero by this side.
+                self.fill(order, limit[0], touch, at=at)
+                if order.working:
+                    self.finish(order, "CANCELED", limit[1], at=at)
+                    self.ledger.emit(
+                        order.account_id,
+                        "account.balance",
+                        self.ledger.balance_wire(order.account_id),
+                    )
+                return
+            self.fill(order, qty, touch, at=at)
         if first and order.time_in_force == "IOC" and order.working:
             self.finish(order, "CANCELED", "IOC remainder canceled")
+
+    def deliverable(self, order: SimOrder) -> tuple[Decimal, str] | None:
+        """How much a stock order may fill by its side at the position now, and why the rest
+        cannot (None: no limit; an option order's legs were checked at intake)."""
+        if order.legs:
+            return None
+        held = self.ledger.positions[order.account_id].get(order.symbol)
+        return deliverable(order.side, held.quantity if held else Decimal(0))
 
     def finish(self, order: SimOrder, status: str, text: str, *, at: float | None = None) -> None:
         """End a working order with a terminal status, at ``at`` (default: now)."""

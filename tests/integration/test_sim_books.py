@@ -66,7 +66,8 @@ async def _fill(aries: AriesClient, order: OrderRequest) -> None:
 @pytest.mark.parametrize("side", ["SELL", "SELL_SHORT"])
 async def test_a_sale_pays_the_fees_its_preview_quotes(aries: AriesClient, side: str) -> None:
     """Selling pays the ``fees`` the preview quotes for that quantity and price (regulatory
-    fees and the per-share fee); buying pays the per-share fee alone, as its preview says."""
+    fees and the per-share fee); buying pays the per-share fee alone, as its preview says.
+    (A short sale is made from a flat account: the shares bought are sold first.)"""
     buy = _order("AAPL", "BUY", 10)
     bought_preview = await aries.orders.preview(buy)
     assert bought_preview.fees == Decimal("0.01")  # rest.md's preview example
@@ -76,6 +77,9 @@ async def test_a_sale_pays_the_fees_its_preview_quotes(aries: AriesClient, side:
     middle = await _books(aries)
     paid = bought_preview.estimated_cost + bought_preview.fees
     assert middle["cashBalance"] == before["cashBalance"] - paid
+    if side == "SELL_SHORT":
+        await _fill(aries, _order("AAPL", "SELL", 10))
+        middle = await _books(aries)
     sell = _order("AAPL", side, 10)
     sold_preview = await aries.orders.preview(sell)
     assert sold_preview.fees is not None and sold_preview.estimated_cost is not None
