@@ -27,8 +27,9 @@ Prediction orders with ``timeInForce`` ``day`` end with the New York calendar da
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from aries_async.sim.clock import NEW_YORK
 from aries_async.sim.holidays import holidays, hours_by_date
@@ -36,6 +37,7 @@ from aries_async.sim.holidays import holidays, hours_by_date
 __all__ = [
     "calendar_day_end",
     "contract_close",
+    "contracts_end",
     "extended_close",
     "holidays",
     "is_trading_day",
@@ -103,6 +105,19 @@ def contract_close(maturity: date) -> datetime:
             return close
         day -= timedelta(days=1)
     return datetime.combine(maturity, _CLOSE, NEW_YORK)
+
+
+def contracts_end(legs: Sequence[Mapping[str, Any]]) -> tuple[float, date] | None:
+    """When the first of the option contracts of an order's ``legs`` stops trading (Unix
+    seconds), and its expiration day; None for no option leg with a readable maturity."""
+    ends = []
+    for leg in legs:
+        try:
+            maturity = date.fromisoformat(str(leg.get("maturity")))
+        except ValueError:
+            continue
+        ends.append((contract_close(maturity).timestamp(), maturity))
+    return min(ends, default=None)
 
 
 def calendar_day_end(day: date) -> datetime:
