@@ -218,6 +218,21 @@ class Feed:
                 for listener in list(self._listeners):
                     listener(snap)
 
+    def session_price(self, symbol: str, day: date, *, opening: bool) -> float | None:
+        """The official open (``opening``) or close of ``symbol``'s regular session of ``day``
+        as far as the walk has stepped: its first trade at or after the open, or its last at
+        or before the close (:mod:`~aries_async.sim.day_sessions`); None when the live walk
+        has no session of ``day``.
+
+        Raises:
+            UnknownSymbolError: not in the universe.
+        """
+        session = self._walker(symbol).session
+        for bar in (session.bar(), *reversed(session.done)):
+            if bar.day == day:
+                return bar.open if opening else bar.close
+        return None
+
     def set_price(self, symbol: str, price: Decimal | float) -> QuoteSnapshot:
         """Move ``symbol``'s last trade to ``price`` now, quoted around it, so that a test can
         make a resting order fill (or not) without searching seeds: the working orders and

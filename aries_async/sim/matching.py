@@ -14,6 +14,11 @@ no more than its side may trade at the position when it fills (a ``SELL`` the sh
 ``BUY_TO_COVER`` the short, a ``SELL_SHORT`` nothing while long:
 :func:`~aries_async.sim.closing.deliverable`); the rest is canceled, with why in ``text``.
 
+``AT_THE_OPENING`` and ``AT_THE_CLOSE`` orders do not fill on the feed's steps: at their
+session's open or close, their auction, they fill whole at the official open or close price
+(:meth:`~aries_async.sim.feed.Feed.session_price`) when it is marketable for them, and expire
+otherwise.
+
 An order still working when its session ends (``DAY`` at the close, see
 :mod:`~aries_async.sim.sessions`) expires: ``EXPIRED``, ``leavesQty`` 0, what it filled kept,
 ``updatedAt`` the session's end, announced like any other end. A feed step at or after that
@@ -24,10 +29,11 @@ stepped, options that rest) once the clock has passed their end.
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from decimal import Decimal
 
 from aries_async.sim.closing import deliverable
-from aries_async.sim.feed import QuoteSnapshot
+from aries_async.sim.feed import NEW_YORK, QuoteSnapshot
 from aries_async.sim.ledger import Ledger
 from aries_async.sim.option_fills import (
     Touch,
@@ -38,9 +44,12 @@ from aries_async.sim.option_fills import (
     order_fees,
 )
 from aries_async.sim.option_quotes import CONTRACT_SIZE, order_contracts
-from aries_async.sim.records import SimOrder, decimal_text
+from aries_async.sim.records import SimOrder, decimal_text, price_decimal
 
-__all__ = ["Matcher"]
+__all__ = ["AUCTIONS", "Matcher"]
+
+AUCTIONS = frozenset({"AT_THE_OPENING", "AT_THE_CLOSE"})
+"""The times in force that trade in the opening or closing auction only."""
 
 
 class Matcher:
@@ -115,10 +124,16 @@ class Matcher:
         self, order: SimOrder, snap: QuoteSnapshot, *, first: bool, at: float | None = None
     ) -> None:
         """Fill what the touch allows; ``first`` is the pass at acceptance (IOC/FOK decide),
-        ``at`` the time of the feed step it fills at (default: now)."""
-        touch = self.touch(order, snap)
-        if touch is None:
+        ``at`` the time of the feed step it fills at (default: now). An auction's order waits
+        for its auction (:meth:`expire`)."""
+        if order.time_in_force in AUCTIONS:
             return
+        touch = self.touch(order, snap)
+        if touch is not None:
+            self.offer(order, touch, first=first, at=at)
+
+    def offer(self, order: SimOrder, touch: Touch, *, first: bool, at: float | None = None) -> None:
+        """Fill what ``touch`` allows of ``order`` (see :meth:`try_fill`)."""
         buying = order.side in ("BUY", "BUY_TO_COVER")
         if order.type in ("STOP", "STOP_LIMIT") and not order.triggered:
             assert order.stop_price is not None
@@ -199,7 +214,21 @@ class Matcher:
         self._earliest_expiry()
 
     def expire(self, order: SimOrder) -> None:
-        """End a working order whose session is over: ``EXPIRED`` at the session's end."""
+        """End a working order whose session is over: ``EXPIRED`` at the session's end. An
+        ``AT_THE_OPENING`` or ``AT_THE_CLOSE`` one is offered its auction first: all of it at
+        the official open or close price, filled if that price is marketable for it."""
+        assert order.expires_at is not None
+        if order.time_in_force in AUCTIONS:
+            day = datetime.fromtimestamp(order.expires_at, NEW_YORK).date()
+            opening = order.time_in_force == "AT_THE_OPENING"
+            price = self.ledger.feed.session_price(order.symbol, day, opening=opening)
+            if price is not None:
+                official = price_decimal(price)
+                leaves = order.qty - order.cum_qty
+                auction = Touch(last=official, price=official, size=leaves)
+                self.offer(order, auction, first=False, at=order.expires_at)
+            if not order.working:
+                return
         self.finish(order, "EXPIRED", order.expiry_text, at=order.expires_at)
         self.ledger.emit(
             order.account_id, "account.balance", self.ledger.balance_wire(order.account_id)

@@ -14,10 +14,13 @@ session whose end (by the order's kind) comes after its placement, and expires a
 
 * ``DAY``: the regular close. Placed before or during a trading day's regular session, that
   day's close; placed after the close, on a weekend or a holiday, the next trading day's;
-* ``AT_THE_CLOSE``: the same close (the simulator has no closing auction: what has not filled
-  by the close expires then);
-* ``AT_THE_OPENING``: the regular open (no opening auction either: an order placed before a
-  trading day's open works until it, one placed later belongs to the next trading day's open);
+* ``AT_THE_CLOSE``: the same close, where it trades in the closing auction (finance-dev:
+  "execute at the official market close price; if it can't fill at close, it's cancelled"):
+  all of it at the session's official close price if that is marketable for it, else it
+  expires then; it does not fill before (:mod:`~aries_async.sim.matching`);
+* ``AT_THE_OPENING``: the regular open, in the opening auction likewise, at the official open
+  price (an order placed before a trading day's open belongs to that open, one placed later
+  to the next trading day's);
 * ``EXTENDED_HOURS``: the end of after-hours, 20:00 (17:00 on an early-close day);
 * ``GTC`` works until filled or canceled; ``IOC`` and ``FOK`` end at acceptance.
 

@@ -27,7 +27,9 @@ Orders (rest.md 6.5/6.6):
   kept, announced on the account socket): ``DAY`` and ``AT_THE_CLOSE`` at the regular close of
   the trading day they belong to (placed after the close, on a weekend or a holiday: the next
   one's), ``AT_THE_OPENING`` at the open, ``EXTENDED_HOURS`` at 20:00 New York (17:00
-  on an early-close day); ``GTC`` works on (:mod:`~aries_async.sim.sessions`). The clock
+  on an early-close day); ``GTC`` works on (:mod:`~aries_async.sim.sessions`);
+  ``AT_THE_OPENING`` and ``AT_THE_CLOSE`` ones trade only in that open's or close's auction,
+  whole, at its official price if marketable (:mod:`~aries_async.sim.matching`). The clock
   drives it: a tick (``Simulator.advance``, the ticker) or any HTTP request after the end sees
   the order expired;
 * fills move cash and positions (average price, realized P&L) and emit account events; they
