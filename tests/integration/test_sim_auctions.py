@@ -111,7 +111,10 @@ async def test_an_at_the_opening_order_fills_at_the_next_opening_price(
 
 @pytest.mark.parametrize(
     ("tif", "day", "end"),
-    [("AT_THE_CLOSE", 15, new_york(15, 16)), ("AT_THE_OPENING", 16, new_york(16, 9, 30))],
+    [
+        pytest.param("AT_THE_CLOSE", 15, new_york(15, 16), id="close"),
+        pytest.param("AT_THE_OPENING", 16, new_york(16, 9, 30), id="opening"),
+    ],
 )
 async def test_a_limit_the_auction_price_does_not_reach_expires_unfilled(
     sim: Simulator, aries: AriesClient, tif: str, day: int, end: float
