@@ -2,7 +2,11 @@
 
 ``replace`` gives the order a new ``clOrdId`` (the old one becomes ``REPLACED``), carrying the
 filled quantity over; ``cancel`` marks it ``CANCELED`` and its ack carries a new ``clOrdId``
-(switch ``cancel_assigns_new_id``) with ``origClOrdId`` = the order's id. An order no longer
+(switch ``cancel_assigns_new_id``) with ``origClOrdId`` = the order's id. A cancel of an order
+no longer open, or whose ``symbol`` or ``side`` is not the order's (rest.md 6.4 sends the
+original order's; the answer to one that is not is not documented): refused with ``success:
+false`` (or a 400 ``CANCEL_REJECTED`` with ``rejections_as_http``, rest.md 6.1's UNCERTAIN),
+the order left working. An order no longer
 open, a replace that changes the side or asks for no more than is filled: refused with
 ``success: false`` (or a 400 ``REPLACE_REJECTED`` with ``rejections_as_http``); so is one
 whose unfilled quantity a placement would be refused (buying power, a position to sell or
@@ -19,7 +23,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from aries_async.sim.intake import SIDES, parse_account_field, parse_enum, parse_order
-from aries_async.sim.records import OrderRequestError, decimal_text, rfc3339
+from aries_async.sim.option_model import parse_osi
+from aries_async.sim.option_quotes import leg_symbol
+from aries_async.sim.records import OrderRequestError, SimOrder, decimal_text, rfc3339
 
 if TYPE_CHECKING:
     from aries_async.sim.state import State
@@ -137,22 +143,25 @@ def cancel(state: State, body: Mapping[str, Any]) -> dict[str, Any]:
     target = _target(state, body)
     if not body.get("symbol"):
         raise OrderRequestError("MISSING_FIELD", "symbol is required", "symbol")
-    parse_enum(body, "side", SIDES, required=True)
+    side = parse_enum(body, "side", SIDES, required=True)
     order = state.order(*target)
     now = state.clock.now()
     if state.cancel_assigns_new_id:
         cancel_id = f"{order.cl_ord_id}-C{state.next_serial()}"
     else:
         cancel_id = order.cl_ord_id
-    if not order.working:
+    refusal = _misnamed(order, body, side)
+    if refusal is None and not order.working:
+        refusal = f"order is not open ({order.status})"
+    if refusal is not None:
         if state.rejections_as_http:
-            raise OrderRequestError("CANCEL_REJECTED", "order is not open")
+            raise OrderRequestError("CANCEL_REJECTED", refusal)
         return {
             "success": False,
             "clOrdId": cancel_id,
             "origClOrdId": order.cl_ord_id,
             "status": "REJECTED",
-            "text": f"order is not open ({order.status})",
+            "text": refusal,
         }
     state.matcher.stop_working(order)
     order.status = "CANCELED"
@@ -167,6 +176,27 @@ def cancel(state: State, body: Mapping[str, Any]) -> dict[str, Any]:
         "status": "PENDING_CANCEL",
         "text": "Cancel request processed",
     }
+
+
+def _misnamed(order: SimOrder, body: Mapping[str, Any], side: str | None) -> str | None:
+    """Why a cancel's ``symbol`` and ``side`` are not those of ``order`` (rest.md 6.4: the
+    original order's), or None. An option order is named by its symbol as placed, its legs'
+    OSI symbols, or their underlying (with the option terms of one of its legs, if sent)."""
+    if side != order.side:
+        return f"side {side} is not the order's ({order.side})"
+    symbol = str(body["symbol"]).strip().upper()
+    contracts = {c for c in map(leg_symbol, order.legs) if c is not None}
+    roots = {parts.root for parts in map(parse_osi, contracts) if parts is not None}
+    if symbol not in {order.symbol, *contracts, *roots}:
+        return f"symbol {symbol} is not the order's ({order.symbol})"
+    if symbol in roots and body.get("strikePrice"):
+        put_call = "CALL" if str(body.get("putCall")).upper() in ("C", "CALL") else "PUT"
+        terms = {"symbol": symbol, "putCall": put_call} | {
+            name: body.get(name) for name in ("strikePrice", "maturity")
+        }
+        if leg_symbol(terms) not in contracts:
+            return f"the option terms sent are not the order's contract ({order.symbol})"
+    return None
 
 
 def _target(state: State, body: Mapping[str, Any]) -> tuple[str, str]:

@@ -16,13 +16,18 @@ leg marked ``OPEN`` against a short position still nets against it, as fills do)
 The switch :attr:`State.check_closing_legs <aries_async.sim.state.State>` (CLI
 ``--unchecked-closes`` turns it off) stands for a server that does not check.
 
-Stock: a ``SELL`` sells shares held and a ``BUY_TO_COVER`` covers a short
-(:func:`unbacked_stock_close`). The shares the working orders of the same side already sell
-(or cover) are spoken for, as a broker's "shares available" are: an order beyond what is
-left is refused at intake (placement, preview, replace) with the counts in its reason, so
-the position never crosses zero without a ``SELL_SHORT`` (or a ``BUY``). Refused at intake,
-not cut at the fill: the bot learns at once, as it would from a broker, and an order once
-accepted fills as the touch allows.
+Stock, by the sides as finance-dev defines them (rest.md lists them): a ``SELL`` sells
+shares held, a ``BUY_TO_COVER`` covers a short, a ``SELL_SHORT`` sells shares the account
+does not own (:func:`unbacked_stock_close`). The shares the working orders of the same side
+already sell (or cover) are spoken for, as a broker's "shares available" are: an order
+beyond what is left is refused at intake (placement, preview, replace) with the counts in
+its reason, and so is a ``SELL_SHORT`` while the account is long (the shares held are sold
+with ``SELL`` first), so the position never crosses zero without a ``SELL_SHORT`` (or a
+``BUY``). Refused at intake: the bot learns at once, as it would from a broker, and an order
+once accepted fills as the touch allows -- within what its side may still trade when it
+fills (:func:`deliverable`): another order filling first can take that away (a resting
+short sale, placed flat, meets an account a buy made long; a ``BUY`` covers what a working
+``BUY_TO_COVER`` was to), and the matcher then cancels what is left rather than cross zero.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from typing import Any
 from aries_async.sim.option_quotes import leg_ratio, leg_symbol
 from aries_async.sim.records import SimOrder, SimPosition, decimal_text
 
-__all__ = ["NO_POSITION_TO_CLOSE", "unbacked_close", "unbacked_stock_close"]
+__all__ = ["NO_POSITION_TO_CLOSE", "deliverable", "unbacked_close", "unbacked_stock_close"]
 
 NO_POSITION_TO_CLOSE = "no position to close"
 """The refusal's reason (``ordRejReason``, a preview's ``errors`` entry)."""
@@ -72,8 +77,14 @@ def unbacked_stock_close(
 ) -> str | None:
     """Why a stock order ``spec`` (a ``SELL`` or ``BUY_TO_COVER``) is beyond the position of
     ``held`` shares (negative: short) once the account's working ``orders`` of its side on its
-    symbol are counted (``replacing``, the order it would replace, not), or None."""
+    symbol are counted (``replacing``, the order it would replace, not), or a ``SELL_SHORT``
+    is sent while the account is long; None when neither."""
     side, symbol = spec["side"], spec["symbol"]
+    if side == "SELL_SHORT" and held > 0:
+        return (
+            f"a short sale while long: {decimal_text(held)} held; SELL the shares held before"
+            " selling short"
+        )
     if side == "SELL":
         has = max(held, Decimal(0))
     elif side == "BUY_TO_COVER":
@@ -105,3 +116,16 @@ def unbacked_stock_close(
         f"insufficient position to {what}: {decimal_text(has)} held, {decimal_text(working)}"
         f" in working {side} orders"
     ) + ("; use SELL_SHORT" if side == "SELL" else "")
+
+
+def deliverable(side: str, held: Decimal) -> tuple[Decimal, str] | None:
+    """How much a stock order on ``side`` may fill now that the account holds ``held``
+    shares (negative: short), and what its ``text`` says of the rest it then cannot; None
+    for no limit (a ``BUY``, a ``SELL_SHORT`` from a flat or short account)."""
+    if side == "SELL":
+        return max(held, Decimal(0)), "no shares left to sell; the rest canceled"
+    if side == "BUY_TO_COVER":
+        return max(-held, Decimal(0)), "no short position left to cover; the rest canceled"
+    if side == "SELL_SHORT" and held > 0:
+        return Decimal(0), "the account is long: a short sale cannot sell shares held; canceled"
+    return None

@@ -186,19 +186,23 @@ class SimContext:
 
     def tick(self) -> int:
         """Advance watched symbols to the clock (matching runs on each step), then expire the
-        orders whose session has ended by now (the books start a trading day first, once
-        its open is reached); returns the steps taken."""
-        self.state.start_days()
-        steps = self.feed.advance_to()
+        orders whose session has ended by now; returns the steps taken. Each trading day's
+        open on the way starts that day on the books between the steps before it, which
+        belong to the day before, and the steps from it on."""
+        steps = 0
+        while (opens := self.state.next_open) <= self.clock.now():
+            steps += self.feed.advance_before(opens)
+            self.state.start_days(opens)
+        steps += self.feed.advance_to()
         self.state.expire_due()
         return steps
 
     def catch_up(self) -> None:
         """Tick when an order's session has ended since the last tick, so that a request
-        reads it expired (after the fills the steps up to now give); otherwise nothing (the
-        middleware calls it on every request)."""
-        self.state.start_days()
-        if self.state.expiry_due():
+        reads it expired (after the fills the steps up to now give), or a trading day has
+        opened, so that it reads the new day's books after the last day's steps; otherwise
+        nothing (the middleware calls it on every request)."""
+        if self.state.next_open <= self.clock.now() or self.state.expiry_due():
             self.tick()
 
     def market_status(self, exchange: str = "US") -> dict[str, object]:

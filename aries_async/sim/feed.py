@@ -191,10 +191,23 @@ class Feed:
         Listeners are called once per step. Returns the number of steps taken.
         """
         target = self.clock.now() if now is None else now
+        return self._advance(lambda walker: walker.steps_due(target) > 0)
+
+    def advance_before(self, when: float) -> int:
+        """Step every watched symbol through its steps before ``when``, in time order, and
+        leave a step at ``when`` for later (the first of a trading day, whose start the books
+        take before it). Returns the number of steps taken."""
+        return self._advance(
+            lambda walker: walker.steps_due(when) > 0 and walker.step_time(walker.seq + 1) < when
+        )
+
+    def _advance(self, due_now: Callable[[Walker], bool]) -> int:
+        """Step the watched symbols for which ``due_now`` holds, a step of each a round, until
+        it holds for none; listeners hear each step. Returns the number of steps taken."""
         walkers = [self._walker(symbol) for symbol in sorted(self._watch)]
         count = 0
         while True:
-            due = [w for w in walkers if w.steps_due(target) > 0]
+            due = [w for w in walkers if due_now(w)]
             if not due:
                 return count
             # One step of each due symbol per round keeps symbols in time order.
@@ -204,6 +217,21 @@ class Feed:
                 snap = walker.snapshot()
                 for listener in list(self._listeners):
                     listener(snap)
+
+    def session_price(self, symbol: str, day: date, *, opening: bool) -> float | None:
+        """The official open (``opening``) or close of ``symbol``'s regular session of ``day``
+        as far as the walk has stepped: its first trade at or after the open, or its last at
+        or before the close (:mod:`~aries_async.sim.day_sessions`); None when the live walk
+        has no session of ``day``.
+
+        Raises:
+            UnknownSymbolError: not in the universe.
+        """
+        session = self._walker(symbol).session
+        for bar in (session.bar(), *reversed(session.done)):
+            if bar.day == day:
+                return bar.open if opening else bar.close
+        return None
 
     def set_price(self, symbol: str, price: Decimal | float) -> QuoteSnapshot:
         """Move ``symbol``'s last trade to ``price`` now, quoted around it, so that a test can

@@ -9,7 +9,15 @@ against their contracts' quotes (:mod:`~aries_async.sim.option_fills`), and fill
 position moves by the contracts and cash by the premium x 100. Fills pay the fees the
 preview quotes (option fees, a stock order's per-share fee, a sale's regulatory fees) as
 realized losses, by the rule of :mod:`~aries_async.sim.option_fills`. One the simulator cannot price
-(a stock leg, an unlisted contract, legs on several underlyings) rests.
+(a stock leg, an unlisted contract, legs on several underlyings) rests. A stock order fills
+no more than its side may trade at the position when it fills (a ``SELL`` the shares held, a
+``BUY_TO_COVER`` the short, a ``SELL_SHORT`` nothing while long:
+:func:`~aries_async.sim.closing.deliverable`); the rest is canceled, with why in ``text``.
+
+``AT_THE_OPENING`` and ``AT_THE_CLOSE`` orders do not fill on the feed's steps: at their
+session's open or close, their auction, they fill whole at the official open or close price
+(:meth:`~aries_async.sim.feed.Feed.session_price`) when it is marketable for them, and expire
+otherwise.
 
 An order still working when its session ends (``DAY`` at the close, see
 :mod:`~aries_async.sim.sessions`) expires: ``EXPIRED``, ``leavesQty`` 0, what it filled kept,
@@ -21,9 +29,11 @@ stepped, options that rest) once the clock has passed their end.
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from decimal import Decimal
 
-from aries_async.sim.feed import QuoteSnapshot
+from aries_async.sim.closing import deliverable
+from aries_async.sim.feed import NEW_YORK, QuoteSnapshot
 from aries_async.sim.ledger import Ledger
 from aries_async.sim.option_fills import (
     Touch,
@@ -34,9 +44,12 @@ from aries_async.sim.option_fills import (
     order_fees,
 )
 from aries_async.sim.option_quotes import CONTRACT_SIZE, order_contracts
-from aries_async.sim.records import SimOrder, decimal_text
+from aries_async.sim.records import SimOrder, decimal_text, price_decimal
 
-__all__ = ["Matcher"]
+__all__ = ["AUCTIONS", "Matcher"]
+
+AUCTIONS = frozenset({"AT_THE_OPENING", "AT_THE_CLOSE"})
+"""The times in force that trade in the opening or closing auction only."""
 
 
 class Matcher:
@@ -111,10 +124,16 @@ class Matcher:
         self, order: SimOrder, snap: QuoteSnapshot, *, first: bool, at: float | None = None
     ) -> None:
         """Fill what the touch allows; ``first`` is the pass at acceptance (IOC/FOK decide),
-        ``at`` the time of the feed step it fills at (default: now)."""
-        touch = self.touch(order, snap)
-        if touch is None:
+        ``at`` the time of the feed step it fills at (default: now). An auction's order waits
+        for its auction (:meth:`expire`)."""
+        if order.time_in_force in AUCTIONS:
             return
+        touch = self.touch(order, snap)
+        if touch is not None:
+            self.offer(order, touch, first=first, at=at)
+
+    def offer(self, order: SimOrder, touch: Touch, *, first: bool, at: float | None = None) -> None:
+        """Fill what ``touch`` allows of ``order`` (see :meth:`try_fill`)."""
         buying = order.side in ("BUY", "BUY_TO_COVER")
         if order.type in ("STOP", "STOP_LIMIT") and not order.triggered:
             assert order.stop_price is not None
@@ -133,9 +152,31 @@ class Matcher:
             self.finish(order, "CANCELED", "FOK order could not be filled completely")
             return
         if marketable:
-            self.fill(order, min(leaves, touch.size), touch, at=at)
+            qty = min(leaves, touch.size)
+            limit = self.deliverable(order)
+            if limit is not None and limit[0] < qty:
+                # Another fill took what this side was to trade (closing.deliverable): fill
+                # what is left of it, cancel the rest, never cross zero by this side.
+                self.fill(order, limit[0], touch, at=at)
+                if order.working:
+                    self.finish(order, "CANCELED", limit[1], at=at)
+                    self.ledger.emit(
+                        order.account_id,
+                        "account.balance",
+                        self.ledger.balance_wire(order.account_id),
+                    )
+                return
+            self.fill(order, qty, touch, at=at)
         if first and order.time_in_force == "IOC" and order.working:
             self.finish(order, "CANCELED", "IOC remainder canceled")
+
+    def deliverable(self, order: SimOrder) -> tuple[Decimal, str] | None:
+        """How much a stock order may fill by its side at the position now, and why the rest
+        cannot (None: no limit; an option order's legs were checked at intake)."""
+        if order.legs:
+            return None
+        held = self.ledger.positions[order.account_id].get(order.symbol)
+        return deliverable(order.side, held.quantity if held else Decimal(0))
 
     def finish(self, order: SimOrder, status: str, text: str, *, at: float | None = None) -> None:
         """End a working order with a terminal status, at ``at`` (default: now)."""
@@ -173,7 +214,21 @@ class Matcher:
         self._earliest_expiry()
 
     def expire(self, order: SimOrder) -> None:
-        """End a working order whose session is over: ``EXPIRED`` at the session's end."""
+        """End a working order whose session is over: ``EXPIRED`` at the session's end. An
+        ``AT_THE_OPENING`` or ``AT_THE_CLOSE`` one is offered its auction first: all of it at
+        the official open or close price, filled if that price is marketable for it."""
+        assert order.expires_at is not None
+        if order.time_in_force in AUCTIONS:
+            day = datetime.fromtimestamp(order.expires_at, NEW_YORK).date()
+            opening = order.time_in_force == "AT_THE_OPENING"
+            price = self.ledger.feed.session_price(order.symbol, day, opening=opening)
+            if price is not None:
+                official = price_decimal(price)
+                leaves = order.qty - order.cum_qty
+                auction = Touch(last=official, price=official, size=leaves)
+                self.offer(order, auction, first=False, at=order.expires_at)
+            if not order.working:
+                return
         self.finish(order, "EXPIRED", order.expiry_text, at=order.expires_at)
         self.ledger.emit(
             order.account_id, "account.balance", self.ledger.balance_wire(order.account_id)

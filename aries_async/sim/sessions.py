@@ -14,10 +14,13 @@ session whose end (by the order's kind) comes after its placement, and expires a
 
 * ``DAY``: the regular close. Placed before or during a trading day's regular session, that
   day's close; placed after the close, on a weekend or a holiday, the next trading day's;
-* ``AT_THE_CLOSE``: the same close (the simulator has no closing auction: what has not filled
-  by the close expires then);
-* ``AT_THE_OPENING``: the regular open (no opening auction either: an order placed before a
-  trading day's open works until it, one placed later belongs to the next trading day's open);
+* ``AT_THE_CLOSE``: the same close, where it trades in the closing auction (finance-dev:
+  "execute at the official market close price; if it can't fill at close, it's cancelled"):
+  all of it at the session's official close price if that is marketable for it, else it
+  expires then; it does not fill before (:mod:`~aries_async.sim.matching`);
+* ``AT_THE_OPENING``: the regular open, in the opening auction likewise, at the official open
+  price (an order placed before a trading day's open belongs to that open, one placed later
+  to the next trading day's);
 * ``EXTENDED_HOURS``: the end of after-hours, 20:00 (17:00 on an early-close day);
 * ``GTC`` works until filled or canceled; ``IOC`` and ``FOK`` end at acceptance.
 
@@ -27,8 +30,9 @@ Prediction orders with ``timeInForce`` ``day`` end with the New York calendar da
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from aries_async.sim.clock import NEW_YORK
 from aries_async.sim.holidays import holidays, hours_by_date
@@ -36,6 +40,7 @@ from aries_async.sim.holidays import holidays, hours_by_date
 __all__ = [
     "calendar_day_end",
     "contract_close",
+    "contracts_end",
     "extended_close",
     "holidays",
     "is_trading_day",
@@ -103,6 +108,19 @@ def contract_close(maturity: date) -> datetime:
             return close
         day -= timedelta(days=1)
     return datetime.combine(maturity, _CLOSE, NEW_YORK)
+
+
+def contracts_end(legs: Sequence[Mapping[str, Any]]) -> tuple[float, date] | None:
+    """When the first of the option contracts of an order's ``legs`` stops trading (Unix
+    seconds), and its expiration day; None for no option leg with a readable maturity."""
+    ends = []
+    for leg in legs:
+        try:
+            maturity = date.fromisoformat(str(leg.get("maturity")))
+        except ValueError:
+            continue
+        ends.append((contract_close(maturity).timestamp(), maturity))
+    return min(ends, default=None)
 
 
 def calendar_day_end(day: date) -> datetime:

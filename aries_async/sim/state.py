@@ -27,7 +27,9 @@ Orders (rest.md 6.5/6.6):
   kept, announced on the account socket): ``DAY`` and ``AT_THE_CLOSE`` at the regular close of
   the trading day they belong to (placed after the close, on a weekend or a holiday: the next
   one's), ``AT_THE_OPENING`` at the open, ``EXTENDED_HOURS`` at 20:00 New York (17:00
-  on an early-close day); ``GTC`` works on (:mod:`~aries_async.sim.sessions`). The clock
+  on an early-close day); ``GTC`` works on (:mod:`~aries_async.sim.sessions`);
+  ``AT_THE_OPENING`` and ``AT_THE_CLOSE`` ones trade only in that open's or close's auction,
+  whole, at its official price if marketable (:mod:`~aries_async.sim.matching`). The clock
   drives it: a tick (``Simulator.advance``, the ticker) or any HTTP request after the end sees
   the order expired;
 * fills move cash and positions (average price, realized P&L) and emit account events; they
@@ -56,8 +58,8 @@ with ``subscribe(callback)`` for watchlist changes) and ``state.predictions``
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from collections.abc import Mapping
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -87,7 +89,7 @@ from aries_async.sim.records import (
     rfc3339,
 )
 from aries_async.sim.seed import seed_history
-from aries_async.sim.sessions import contract_close, order_deadline
+from aries_async.sim.sessions import contracts_end, order_deadline
 from aries_async.sim.settlement import settle_expired, settlement_due
 from aries_async.sim.valuation import HOLDING_SIDES, order_hold
 from aries_async.sim.watchlists import Watchlists
@@ -149,12 +151,19 @@ class State(Ledger):
         seed_history(self)
         self._next_day = next_open_after(datetime.fromtimestamp(feed.t0, NEW_YORK).date())
 
-    def start_days(self) -> None:
-        """Start a new trading day on the books once the clock has reached its open (the
-        moment the feed's sessions start theirs, :mod:`~aries_async.sim.day_sessions`): each
-        account's start-of-day cash and each position's carried quantity are what they hold
-        now, their day figures zero. Called on every tick and request; cheap otherwise."""
-        now = self.clock.now()
+    @property
+    def next_open(self) -> float:
+        """When the next trading day starts on the books (Unix seconds)."""
+        return self._next_day
+
+    def start_days(self, at: float | None = None) -> None:
+        """Start a new trading day on the books once ``at`` (default: the clock) has reached
+        its open (the moment the feed's sessions start theirs,
+        :mod:`~aries_async.sim.day_sessions`): each account's start-of-day cash and each
+        position's carried quantity are what they hold now, their day figures zero. A tick
+        calls it at each open it crosses, after the steps before it
+        (:meth:`~aries_async.sim.context.SimContext.tick`); cheap otherwise."""
+        now = self.clock.now() if at is None else at
         if now < self._next_day:
             return
         settle_expired(self, now)  # yesterday's expirations, in yesterday's books
@@ -194,9 +203,9 @@ class State(Ledger):
             legs=list(legs),
         )
         deadline = order_deadline(order.time_in_force, now)
-        contracts_end = _contracts_end(legs)  # GTC included: not past its contracts
-        if contracts_end is not None and (deadline is None or contracts_end[0] < deadline[0]):
-            deadline = contracts_end[0], f"option contract expired on {contracts_end[1]}"
+        ends = contracts_end(legs)  # GTC included: not past its contracts
+        if ends is not None and (deadline is None or ends[0] < deadline[0]):
+            deadline = ends[0], f"option contract expired on {ends[1]}"
         if deadline is not None:
             order.expires_at, order.expiry_text = deadline
         self.add_order(order)
@@ -239,9 +248,9 @@ class State(Ledger):
         a debit spread) needs its premium x 100 and its fees in option buying power, at its limit (a
         market one: at the contracts' touch now). An order of contracts the simulator
         cannot price is accepted and rests."""
-        contracts_end = _contracts_end(spec["legs"])
-        if contracts_end is not None and self.clock.now() >= contracts_end[0]:
-            return f"option contract expired on {contracts_end[1]}"
+        ends = contracts_end(spec["legs"])
+        if ends is not None and self.clock.now() >= ends[0]:
+            return f"option contract expired on {ends[1]}"
         if self.check_closing_legs:
             held = self.positions[spec["account_id"]]
             unbacked = unbacked_close(held, spec["legs"], spec["side"], spec["qty"])
@@ -384,16 +393,3 @@ class State(Ledger):
         every option position whose contract has."""
         self.matcher.expire_due(self.clock.now())
         settle_expired(self, self.clock.now())
-
-
-def _contracts_end(legs: Sequence[Mapping[str, Any]]) -> tuple[float, date] | None:
-    """When the first of ``legs``' option contracts stops trading (Unix seconds), and its
-    expiration day; None for no option leg with a readable maturity."""
-    ends = []
-    for leg in legs:
-        try:
-            maturity = date.fromisoformat(str(leg.get("maturity")))
-        except ValueError:
-            continue
-        ends.append((contract_close(maturity).timestamp(), maturity))
-    return min(ends, default=None)

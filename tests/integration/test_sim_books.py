@@ -1,6 +1,7 @@
 """The simulator's books tell one story: what a preview quotes is what the fill charges, the
 cash a round trip costs is its realized P&L, a replace meets the buying power a placement
-does, and an option leg that closes needs a position to close.
+does, a replaced order's fills count once, and an option leg that closes needs a position to
+close.
 
 A bot tested against the simulator reconciles these against each other; a simulator whose
 books disagree with themselves would teach it to tolerate a broken ledger.
@@ -9,6 +10,7 @@ books disagree with themselves would teach it to tolerate a broken ledger.
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import attrs
@@ -66,7 +68,8 @@ async def _fill(aries: AriesClient, order: OrderRequest) -> None:
 @pytest.mark.parametrize("side", ["SELL", "SELL_SHORT"])
 async def test_a_sale_pays_the_fees_its_preview_quotes(aries: AriesClient, side: str) -> None:
     """Selling pays the ``fees`` the preview quotes for that quantity and price (regulatory
-    fees and the per-share fee); buying pays the per-share fee alone, as its preview says."""
+    fees and the per-share fee); buying pays the per-share fee alone, as its preview says.
+    (A short sale is made from a flat account: the shares bought are sold first.)"""
     buy = _order("AAPL", "BUY", 10)
     bought_preview = await aries.orders.preview(buy)
     assert bought_preview.fees == Decimal("0.01")  # rest.md's preview example
@@ -76,6 +79,9 @@ async def test_a_sale_pays_the_fees_its_preview_quotes(aries: AriesClient, side:
     middle = await _books(aries)
     paid = bought_preview.estimated_cost + bought_preview.fees
     assert middle["cashBalance"] == before["cashBalance"] - paid
+    if side == "SELL_SHORT":
+        await _fill(aries, _order("AAPL", "SELL", 10))
+        middle = await _books(aries)
     sell = _order("AAPL", side, 10)
     sold_preview = await aries.orders.preview(sell)
     assert sold_preview.fees is not None and sold_preview.estimated_cost is not None
@@ -189,6 +195,47 @@ async def test_a_replace_within_buying_power_still_goes_through(
     )
     replaced = await aries.orders.replace(request)
     assert replaced.success, replaced.text
+
+
+async def test_the_history_counts_a_replaced_orders_fills_once(
+    sim: Simulator, aries: AriesClient
+) -> None:
+    """Partly filled, replaced, then filled: the replacement carries its original's fills
+    (``cumQty`` is the order's, as FIX's), and the history, which leaves out the records a
+    newer one superseded (finance-dev: ``SUPERSEDED``, "replaced by a newer record"), lists
+    the order once: its rows add up to the shares bought, as the position does. The
+    original still ends ``REPLACED`` in today's orders."""
+    quote = sim.feed.quote("AAPL")
+    quantity = quote.ask_size + 300  # more than the touch offers: a partial fill
+    order = attrs.evolve(_order("AAPL", "BUY", quantity), type="LIMIT", price=quote.ask_price)
+    placed = await aries.orders.place(order)
+    assert placed.cl_ord_id is not None
+    (first,) = [o for o in await aries.orders.active(ACCOUNT) if o.cl_ord_id == placed.cl_ord_id]
+    assert first.ord_status == OrderStatus.PARTIALLY_FILLED and first.cumulative_quantity
+    request = ReplaceRequest(
+        orig_cl_ord_id=placed.cl_ord_id,
+        account_id=ACCOUNT,
+        symbol="AAPL",
+        price=quote.ask_price + 20,
+    )
+    replaced = await aries.orders.replace(request)
+    assert replaced.success and replaced.cl_ord_id is not None, replaced
+    sim.advance(sim.feed.step_seconds * 4)
+    chain = {placed.cl_ord_id, replaced.cl_ord_id}
+    today = {o.cl_ord_id: o for o in await aries.orders.active(ACCOUNT) if o.cl_ord_id in chain}
+    assert today[replaced.cl_ord_id].ord_status == OrderStatus.FILLED
+    assert today[replaced.cl_ord_id].cumulative_quantity == quantity
+    assert today[placed.cl_ord_id].ord_status == OrderStatus.REPLACED
+    now = datetime.fromtimestamp(sim.clock.now(), UTC)
+    rows = [
+        o
+        async for o in aries.orders.history(ACCOUNT, now - timedelta(days=1), now)
+        if o.cl_ord_id in chain
+    ]
+    assert [o.cl_ord_id for o in rows] == [replaced.cl_ord_id]
+    assert sum(o.cumulative_quantity or 0 for o in rows) == quantity
+    held = {p.symbol: p.quantity for p in await aries.accounts.positions(ACCOUNT)}
+    assert held["AAPL"] == quantity
 
 
 def _closing(osi: str, side: str) -> OrderRequest:

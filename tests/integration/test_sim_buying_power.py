@@ -219,18 +219,19 @@ async def test_a_resting_short_sale_holds_buying_power_as_a_buy_does(
     """A short sale borrows the shares it sells: a margin broker holds its value against the
     buying power as it does a buy's (the simulator's margin rule is Reg T's 2x on excess
     equity both ways), and its preview's ``buyingPowerImpact`` says so; one beyond the buying
-    power is refused."""
+    power is refused. (MSFT: the account is flat in it, and long AAPL, which it would sell
+    first.)"""
     power = D((await _balance(api))["netBuyingPower"])
-    limit = (D(str(sim.feed.quote("AAPL").ask)) * D("1.5")).quantize(D("0.01"))
+    limit = (D(str(sim.feed.quote("MSFT").ask)) * D("1.5")).quantize(D("0.01"))
     qty = int(power * D("0.6") / limit)
-    order = _order("SELL_SHORT", qty, limit)
+    order = _order("SELL_SHORT", qty, limit, symbol="MSFT")
     preview = await _preview(api, order)
     hold = D(preview["estimatedCost"]) + D(preview["fees"])
     assert D(preview["buyingPowerImpact"]) == hold
     ack = await _place(api, order)
     assert ack["success"] and ack["status"] == "NEW", ack
     assert D((await _balance(api))["netBuyingPower"]) == power - hold
-    second = await _place(api, _order("SELL_SHORT", qty, limit))
+    second = await _place(api, _order("SELL_SHORT", qty, limit, symbol="MSFT"))
     assert not second["success"] and second["ordRejReason"] == "insufficient buying power"
 
 

@@ -58,8 +58,8 @@ def _advance(api: SimApi, sim: Simulator, seconds: float) -> None:
         [("SELL", 100)],
         [("SELL", 100), ("BUY", 100)],
         [("SELL", 40), ("BUY", 70), ("SELL", 80)],
-        [("SELL_SHORT", 150)],
-        [("SELL_SHORT", 150), ("BUY_TO_COVER", 50)],
+        [("SELL", 100), ("SELL_SHORT", 50)],
+        [("SELL", 100), ("SELL_SHORT", 50), ("BUY_TO_COVER", 20)],
     ],
 )
 async def test_a_carried_position_traded_today_keeps_the_start_of_day(
