@@ -118,9 +118,7 @@ class OrderReads(Resource):
         on the client's ``wall_clock`` (rounded up to the second; the server's own default
         would end at the start of the current minute), or 90 days after ``start`` if that
         comes first. The server reads the history from its database: :meth:`active` has
-        today's orders as they change. It leaves out the records a newer one superseded
-        (``SUPERSEDED``; the simulator leaves out a replaced order, whose replacement carries
-        its fills in ``cumulative_quantity``): count an order's fills once, on its latest id.
+        today's orders as they change.
 
         Raises:
             ValidationError: ``start`` or ``end`` not an aware datetime, ``end`` before

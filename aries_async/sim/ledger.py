@@ -278,9 +278,7 @@ class Ledger:
     def history(
         self, account_id: str, start: float, end: float, *, ascending: bool
     ) -> list[SimOrder]:
-        """Orders created in ``[start, end]``, without the records a newer one superseded
-        (finance-dev's ``SUPERSEDED``): a replaced order's, whose fills its replacement
-        carries, so that the history counts them once.
+        """Orders created in ``[start, end]``, without ``SUPERSEDED`` rows.
 
         Raises:
             AccountNotFoundError: unknown account.
@@ -289,7 +287,7 @@ class Ledger:
         orders = [
             o
             for o in self.orders[account_id]
-            if start <= o.created_at <= end and o.status not in ("SUPERSEDED", "REPLACED")
+            if start <= o.created_at <= end and o.status != "SUPERSEDED"
         ]
         return sorted(orders, key=lambda o: (o.created_at, o.seq), reverse=not ascending)
 
@@ -307,6 +305,8 @@ class Ledger:
     def find_by_client_id(self, client_id: str) -> list[SimOrder]:
         """Every order (all accounts) tagged with ``clientId``."""
         return [o for orders in self.orders.values() for o in orders if o.client_id == client_id]
+
+    # -- writing --------------------------------------------------------------------------------
 
     # -- bookkeeping ----------------------------------------------------------------------------
 

@@ -1,7 +1,6 @@
 """The simulator's books tell one story: what a preview quotes is what the fill charges, the
 cash a round trip costs is its realized P&L, a replace meets the buying power a placement
-does, a replaced order's fills count once, and an option leg that closes needs a position to
-close.
+does, and an option leg that closes needs a position to close.
 
 A bot tested against the simulator reconciles these against each other; a simulator whose
 books disagree with themselves would teach it to tolerate a broken ledger.
@@ -10,7 +9,6 @@ books disagree with themselves would teach it to tolerate a broken ledger.
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import attrs
@@ -195,47 +193,6 @@ async def test_a_replace_within_buying_power_still_goes_through(
     )
     replaced = await aries.orders.replace(request)
     assert replaced.success, replaced.text
-
-
-async def test_the_history_counts_a_replaced_orders_fills_once(
-    sim: Simulator, aries: AriesClient
-) -> None:
-    """Partly filled, replaced, then filled: the replacement carries its original's fills
-    (``cumQty`` is the order's, as FIX's), and the history, which leaves out the records a
-    newer one superseded (finance-dev: ``SUPERSEDED``, "replaced by a newer record"), lists
-    the order once: its rows add up to the shares bought, as the position does. The
-    original still ends ``REPLACED`` in today's orders."""
-    quote = sim.feed.quote("AAPL")
-    quantity = quote.ask_size + 300  # more than the touch offers: a partial fill
-    order = attrs.evolve(_order("AAPL", "BUY", quantity), type="LIMIT", price=quote.ask_price)
-    placed = await aries.orders.place(order)
-    assert placed.cl_ord_id is not None
-    (first,) = [o for o in await aries.orders.active(ACCOUNT) if o.cl_ord_id == placed.cl_ord_id]
-    assert first.ord_status == OrderStatus.PARTIALLY_FILLED and first.cumulative_quantity
-    request = ReplaceRequest(
-        orig_cl_ord_id=placed.cl_ord_id,
-        account_id=ACCOUNT,
-        symbol="AAPL",
-        price=quote.ask_price + 20,
-    )
-    replaced = await aries.orders.replace(request)
-    assert replaced.success and replaced.cl_ord_id is not None, replaced
-    sim.advance(sim.feed.step_seconds * 4)
-    chain = {placed.cl_ord_id, replaced.cl_ord_id}
-    today = {o.cl_ord_id: o for o in await aries.orders.active(ACCOUNT) if o.cl_ord_id in chain}
-    assert today[replaced.cl_ord_id].ord_status == OrderStatus.FILLED
-    assert today[replaced.cl_ord_id].cumulative_quantity == quantity
-    assert today[placed.cl_ord_id].ord_status == OrderStatus.REPLACED
-    now = datetime.fromtimestamp(sim.clock.now(), UTC)
-    rows = [
-        o
-        async for o in aries.orders.history(ACCOUNT, now - timedelta(days=1), now)
-        if o.cl_ord_id in chain
-    ]
-    assert [o.cl_ord_id for o in rows] == [replaced.cl_ord_id]
-    assert sum(o.cumulative_quantity or 0 for o in rows) == quantity
-    held = {p.symbol: p.quantity for p in await aries.accounts.positions(ACCOUNT)}
-    assert held["AAPL"] == quantity
 
 
 def _closing(osi: str, side: str) -> OrderRequest:

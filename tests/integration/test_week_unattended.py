@@ -23,8 +23,7 @@ previous close is the last day's close and the day's figures start afresh, place
 marketable order (it fills; the positions agree at once), a resting ``DAY`` order that it
 replaces, one it cancels and a ``GTC`` one; after the close the ``DAY`` orders are
 ``EXPIRED`` on the stream and on REST, the ``GTC`` ones work on, and the day has its daily
-bar. At each day's end every order the stream holds is as REST's history says (which
-leaves the replaced ones out: their replacements carry their fills), the
+bar. At each day's end every order the stream holds is as REST's history says, the
 positions and cash agree, the latest quotes are the simulator's, and the loop's tasks, the
 open connections and sockets, and the pending timers are no more than on the first day.
 Nothing may be logged at WARNING or above that the week does not explain.
@@ -392,9 +391,7 @@ class Week:
         )
 
     async def orders_agree(self) -> None:
-        """Every order the stream holds is in the state REST's order history says; a
-        replaced one is not there (a record its replacement superseded, which carries its
-        fills)."""
+        """Every order the stream holds is in the state REST's order history says."""
         account = self.account
         assert account is not None
         start = datetime.combine(FIRST_DAY, time(0), NEW_YORK)
@@ -402,9 +399,6 @@ class Week:
         rest = {o.cl_ord_id: o async for o in self.client.orders.history(ACCOUNT, start, end)}
         for cl, order in account.orders.items():
             other = rest.get(cl)
-            if order.ord_status == OrderStatus.REPLACED:
-                self.check(other is None, f"order {cl}: REPLACED, yet in REST's history")
-                continue
             self.check(
                 other is not None
                 and (other.ord_status, other.cumulative_quantity)
