@@ -9,7 +9,11 @@ from collections.abc import Awaitable, Callable
 from aries_async.auth.store import TokenStore
 from aries_async.auth.tokens import CLIENT_CREDENTIALS, Token
 
-__all__ = ["stored_or_new"]
+__all__ = ["NO_APP_TOKEN_YET", "stored_or_new"]
+
+NO_APP_TOKEN_YET = Token(access_token="", grant_type=CLIENT_CREDENTIALS, expires_at=0.0)
+"""The grant of a client that gets its app token by itself (``config.app_token``) and has none
+in its store yet: the session renews it as an expired app token, refusals remembered alike."""
 
 
 async def stored_or_new(

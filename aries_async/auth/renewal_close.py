@@ -40,6 +40,7 @@ __all__ = [
     "ExchangeStage",
     "RenewalStage",
     "close_timeout",
+    "raise_if_failed_meanwhile",
     "settle_for_close",
     "settle_renewal",
 ]
@@ -180,3 +181,16 @@ async def settle_for_close(task: asyncio.Future[Any], stage: RenewalStage, store
     stage.given_up = True
     task.cancel()
     await asyncio.wait((task,))
+
+
+def raise_if_failed_meanwhile(
+    task: asyncio.Future[Any] | None, earlier: asyncio.Future[Any] | None
+) -> None:
+    """Raise the failure of the renewal ``task`` when it ended while a caller waited for the
+    session's lock (``earlier``: the one that had ended before it came), no usable token
+    having turned up meanwhile: it was this caller's renewal too (a second one, right away,
+    would fail the same way)."""
+    if task is None or task is earlier or not task.done() or task.cancelled():
+        return
+    if task.exception() is not None:
+        task.result()  # raises it with its own traceback, not one grown by every caller's

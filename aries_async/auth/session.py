@@ -18,6 +18,8 @@ the store. A grant the token endpoint refused (a 400 or 401, whatever its body) 
 again: later calls raise the same error at once, until a new token is set here or appears in the
 store. The access token in hand serves on (one warning) through a refusal to its end, through a
 failing endpoint or token store to shortly before it (:mod:`~aries_async.auth.renewal_outage`).
+A renewed token the store fails to take is kept, served, and saved at the next access to the
+store unless a logout or a newer token is there (:mod:`~aries_async.auth.renewal_resave`).
 """
 
 from __future__ import annotations
@@ -31,15 +33,21 @@ from typing import Any, TypeGuard
 from aries_async._closing import retrieve
 from aries_async._deprecation import renamed_arguments
 from aries_async._errors_store import StoreUnavailableError
+from aries_async.auth.app_token import NO_APP_TOKEN_YET
 from aries_async.auth.grant_errors import refused_for_good
 from aries_async.auth.oauth import OAuth
-from aries_async.auth.renewal_close import RenewalStage, settle_renewal
-from aries_async.auth.renewal_outage import ENDPOINT_FAILURES, InHand
+from aries_async.auth.renewal_close import (
+    RenewalStage,
+    raise_if_failed_meanwhile,
+    settle_renewal,
+)
+from aries_async.auth.renewal_outage import ENDPOINT_FAILURES, RENEWAL_PATIENCE, InHand
+from aries_async.auth.renewal_resave import Pending, save_renewed
 from aries_async.auth.shared_refusals import record_refusal, recorded_refusal
 from aries_async.auth.store import TokenStore, not_signed_in, sign_out, where
-from aries_async.auth.tokens import CLIENT_CREDENTIALS, Token, given_token
-from aries_async.auth.unrenewable import refused_again, why_unusable
-from aries_async.errors import AuthError, NotSignedInError, ReauthenticationRequired
+from aries_async.auth.tokens import Token, given_token
+from aries_async.auth.unrenewable import refused_again, renewed_elsewhere, why_unusable
+from aries_async.errors import AuthError, NotSignedInError
 from aries_async.http.loop_owner import LoopOwner
 
 __all__ = ["SESSION_WARNING", "AuthSession"]
@@ -49,11 +57,6 @@ SESSION_WARNING = 300.0
 (websocket.md 2.4, the accounts socket; the simulator's ``ws_refresh_warning``)."""
 
 log = logging.getLogger("aries_async.auth")
-
-
-_NO_APP_TOKEN_YET = Token(access_token="", grant_type=CLIENT_CREDENTIALS, expires_at=0.0)
-"""The grant of a client that gets its app token by itself (``config.app_token``) and has none
-in its store yet: renewed as an expired app token is, refusals remembered alike."""
 
 
 class AuthSession:
@@ -101,6 +104,7 @@ class AuthSession:
         self._stage = RenewalStage()
         """How far the latest refresh got (for a closing client, :meth:`settle`)."""
         self._in_hand = InHand(where=where(store))  # does the token in hand serve on?
+        self._pending = Pending(store)  # a renewed token the store did not take
         self.refreshes: int = 0
         """How many renewal grants (refresh or client credentials) this session sent."""
         if token is not None:
@@ -132,6 +136,8 @@ class AuthSession:
         token = self._token
         if token is None or token.access_token == self._invalid or self._unsaved is not None:
             return None
+        if self._pending.due(self._wall_clock):
+            return None  # a renewed token the store did not take: this call saves it first
         due = self._due
         if due is not None and (now := self._wall_clock()) >= due:
             return token if self._in_hand.serving(token, now, set()) else None
@@ -197,12 +203,25 @@ class AuthSession:
         async with self._lock:
             await self._save_unsaved()
             token = self._token
+            unusable = {self._invalid or "", other_than or ""}
+            policy = self._oauth.retry_policy  # spaces the renewals while an outage lasts
+            if self._pending.due(self._wall_clock):  # first the renewed token the store missed
+                try:
+                    token = await self._pending.save(self._wall_clock(), policy, RENEWAL_PATIENCE)
+                except StoreUnavailableError as exc:  # the token in hand serves, as below
+                    if (self._usable(token) and token.access_token != other_than) or (
+                        self._in_hand.serves_on(token, exc, self._wall_clock(), unusable)
+                    ):
+                        return token
+                    raise
+                except NotSignedInError:  # a logout meanwhile wins
+                    self._adopt(None)
+                    raise
+                self._revive(token)  # it, or a newer token found in the store
             if self._usable(token) and token.access_token != other_than:
                 return token
-            unusable = {self._invalid or "", other_than or ""}
             if self._in_hand.serving(token, self._wall_clock(), unusable):
                 return token  # its renewal failed of late (the store too): not tried so soon
-            policy = self._oauth.retry_policy  # spaces the renewals while an outage lasts
             try:
                 stored = await self._in_hand.load(
                     self._store.load, token, self._wall_clock, policy, unusable
@@ -216,9 +235,9 @@ class AuthSession:
             if self._in_hand.serving(stored, self._wall_clock(), unusable):
                 return stored  # as above (a token of another process's, due as well)
             try:
-                self._raise_if_failed_meanwhile(earlier)
+                raise_if_failed_meanwhile(self._refreshing, earlier)
                 if stored is not None:
-                    self._raise_if_refused(stored)
+                    self._refused = refused_again(self._refused, stored)
                 elif token is None and not self._oauth.app_token_by_itself:  # never signed in
                     raise not_signed_in(self._store, self._oauth.app_grant)
                 return await self._renewal(other_than, stored, unusable)
@@ -248,16 +267,6 @@ class AuthSession:
         granted = self._stage.answered.is_set
         return await self._in_hand.renewal(task, in_hand, self._wall_clock(), unusable, granted)
 
-    def _raise_if_failed_meanwhile(self, earlier: asyncio.Future[Token] | None) -> None:
-        """Raise the failure of a renewal that ended while this caller waited for the lock, when
-        no usable token turned up meanwhile: it was this caller's renewal too (a second one,
-        right away, would fail the same way)."""
-        task = self._refreshing
-        if task is None or task is earlier or not task.done() or task.cancelled():
-            return
-        if task.exception() is not None:
-            task.result()  # raises it with its own traceback, not one grown by every caller's
-
     async def _save_unsaved(self) -> None:
         token = self._unsaved
         if token is not None:
@@ -275,11 +284,10 @@ class AuthSession:
         it is revived."""
         if not self._usable(stored) or stored.access_token == other_than:
             return False
+        if self._pending.stale(stored):
+            return False  # the token the pending one replaces
         self._revive(stored)
         return True
-
-    def _raise_if_refused(self, token: Token) -> None:
-        self._refused = refused_again(self._refused, token)
 
     async def _renew_under_store_lock(
         self, stage: RenewalStage, other_than: str | None, in_hand: Token | None
@@ -291,16 +299,16 @@ class AuthSession:
         with self._in_hand.storing(in_hand, self._wall_clock, policy, stage.answered.is_set):
             async with self._store.lock():
                 # Another process may have renewed (or signed out) while we waited for its lock.
-                stored = await self._store.load()
+                stored = await self._pending.under_lock(await self._store.load())
                 if self._revived(stored, other_than):
                     return stored
                 if stored is None and self._oauth.app_token_by_itself:
-                    stored = _NO_APP_TOKEN_YET
+                    stored = NO_APP_TOKEN_YET
                 elif stored is None:
                     signed_out = self._token is not None
                     self._adopt(None)
                     raise not_signed_in(self._store, self._oauth.app_grant, signed_out=signed_out)
-                self._raise_if_refused(stored)
+                self._refused = refused_again(self._refused, stored)
                 elsewhere = await recorded_refusal(self._store)
                 if elsewhere is not None:  # another process sent this grant and was refused
                     self._refused = (stored, elsewhere)
@@ -312,39 +320,28 @@ class AuthSession:
                     with stage.granting(), self._in_hand.renewing(stored, self._wall_clock, policy):
                         fresh = await self._oauth.renew(stored, sending=stage.request)
                 except AuthError as exc:
-                    if isinstance(exc, ReauthenticationRequired):
-                        # Refused because another process renewed while this grant was in flight
-                        # (a store lock with a lease that ran out), rotating the refresh token we
-                        # sent: its token is in the store, and nobody is signed out.
-                        current = await self._store.load()
-                        if current != stored and self._revived(current):
-                            log.debug("the grant was renewed elsewhere meanwhile; using that token")
-                            return current
+                    current = await renewed_elsewhere(self._store, stored, exc)
+                    if current is not None and self._revived(current):
+                        log.debug("the grant was renewed elsewhere meanwhile; using that token")
+                        return current
                     if refused_for_good(exc):
                         self._refused = (stored, exc)
                         await record_refusal(self._store, exc)
                     raise
                 self.refreshes += 1
-                # The store may have changed while the grant was in flight, by a writer that did
-                # not take the lock: it wins. Cleared is a logout, not to be undone; replaced is a
-                # newer sign-in, not to be overwritten.
-                current = await self._store.load()
-                if current is None and stored is not _NO_APP_TOKEN_YET:
-                    self._adopt(None)
-                    raise NotSignedInError(
-                        "signed out while the token was being renewed: the token "
-                        f"{where(self._store)} was cleared, and the new token was not saved"
-                    )
-                if current is not None and current != stored:  # None: the first app token
-                    if self._revived(current):
-                        return current
-                    self._adopt(fresh)
-                    return fresh
-                # In memory first: if saving fails (its error is raised), this process still has
-                # the new grant, whose refresh token the server has just rotated.
+                # In memory first: this process holds the only copy of the new grant, whose
+                # refresh token the server has just rotated.
                 self._adopt(fresh)
-                await self._store.save(fresh)
-                return fresh
+                renewed_from = None if stored is NO_APP_TOKEN_YET else stored
+                try:  # unless the store changed meanwhile (see save_renewed)
+                    there = await save_renewed(self._store, fresh, renewed_from)
+                except NotSignedInError:
+                    self._adopt(None)
+                    raise
+                except StoreUnavailableError as exc:  # kept: saved once the store answers
+                    self._pending.keep(fresh, renewed_from, exc, self._wall_clock(), policy)
+                    return fresh
+                return there if there is fresh or self._revived(there) else fresh
 
     async def settle(self, *, closing: bool = False) -> None:
         """Wait for a refresh (or a code exchange of its ``OAuth``) still in flight whose
@@ -354,6 +351,8 @@ class AuthSession:
         self._owner.check_loop()  # both at once: on a stalled store, one close_timeout
         renewal = settle_renewal(self._refreshing, self._stage, self._store, closing=closing)
         await asyncio.gather(renewal, self._oauth.settle(closing=closing))
+        if closing:  # a renewed token the store did not take: one more try
+            await self._pending.on_close(self._oauth.retry_policy, self._wall_clock())
 
     async def access_token(self) -> str:
         """The access token string (a token provider for the streams)."""
@@ -378,6 +377,7 @@ class AuthSession:
         from the next call on; a grant refused before is forgotten."""
         self._owner.check_loop()
         self._unsaved = None
+        self._pending.drop()
         self._revive(token)
         self._invalid = None
 
@@ -391,6 +391,7 @@ class AuthSession:
         """Forget the token here and in the store (waiting for a renewal in flight)."""
         self._owner.check_loop()
         self._unsaved = None
+        self._pending.drop()
         await sign_out(self._store)
         self._adopt(None)
         self._refused = None

@@ -30,7 +30,11 @@ class TokenStore(Protocol):
 
     The store is the truth: an empty store means signed out. A session that finds its store
     cleared (a logout elsewhere) stops using its token instead of renewing it, and a renewal
-    whose store changed while it was in flight does not overwrite the change.
+    whose store changed while it was in flight does not overwrite the change. A renewed token
+    that ``load()`` or ``save()`` failed to take (raising
+    :class:`~aries_async.errors.StoreUnavailableError`) is saved again later, under ``lock()``
+    after a ``load()``, only while the store still holds the token it was renewed from
+    (:mod:`~aries_async.auth.renewal_resave`): no other method is needed.
     """
 
     async def load(self) -> Token | None:

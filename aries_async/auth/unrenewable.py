@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 
 from aries_async.auth.grant_errors import refused_for_good
+from aries_async.auth.store import TokenStore
 from aries_async.auth.tokens import Token
-from aries_async.errors import AuthError, NotSignedInError
+from aries_async.errors import AuthError, NotSignedInError, ReauthenticationRequired
 
-__all__ = ["refused_again", "serves_still", "tell_serving", "why_unusable"]
+__all__ = ["refused_again", "renewed_elsewhere", "serves_still", "tell_serving", "why_unusable"]
 
 log = logging.getLogger("aries_async.auth")
 
@@ -68,3 +69,14 @@ def why_unusable(token: Token, invalid: str | None) -> str:
         at = f" {when:%Y-%m-%d %H:%M:%S} UTC" if when is not None else ""
         why = f"the access token expired{' at' + at if at else ''} and"
     return f"{why} cannot be renewed (no refresh token): sign in again"
+
+
+async def renewed_elsewhere(store: TokenStore, stored: Token, error: AuthError) -> Token | None:
+    """The token in ``store`` when ``error`` refused the refresh token of ``stored`` because
+    another process renewed it while this grant was in flight (a store lock whose lease ran
+    out), rotating that refresh token away: its token is in the store, and nobody is signed
+    out. None when the store still holds ``stored``, or for another refusal."""
+    if not isinstance(error, ReauthenticationRequired):
+        return None
+    current = await store.load()
+    return None if current == stored else current

@@ -137,6 +137,9 @@ field                              effect
 ``hold_token_requests``            an :class:`asyncio.Event`: token requests are counted, then
                                    wait until it is set (Python only: holds a renewal at the
                                    server while a test acts as another process)
+``after_token_grant``              an async callable, awaited once each grant is made, before
+                                   its answer is sent (Python only: a test acts between a
+                                   renewal's grant and its save, say stops the token store)
 ``trickle_body``                   route -> seconds: the answer's body is sent one byte at a
                                    time, that long apart (a server that never quite stalls);
                                    the simulator stopping first drops the connection
@@ -259,6 +262,7 @@ field                              effect
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 import attrs
 
@@ -334,6 +338,7 @@ class Faults(VariantFaults):
     drop_connection: dict[str, int] = attrs.Factory(dict)
     # Sign-in and tokens
     hold_token_requests: asyncio.Event | None = None
+    after_token_grant: Callable[[], Awaitable[None]] | None = None
     # Misbehaving bodies and paging (the client's time budget, size cap and page trail).
     trickle_body: dict[str, float] = attrs.Factory(dict)
     huge_body: dict[str, int] = attrs.Factory(dict)

@@ -218,6 +218,9 @@ async def _token(request: web.Request) -> web.StreamResponse:
         )
     except OAuthError as exc:
         return _refusal(request, exc, fields, headers)
+    granted = ctx.faults.after_token_grant
+    if granted is not None:
+        await granted()
     for name in ctx.faults.token_response_omit:
         body.pop(name, None)
     if ctx.faults.late_token_answers > 0:

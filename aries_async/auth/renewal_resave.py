@@ -1,0 +1,223 @@
+"""A renewed token the token store did not take: kept pending, saved once the store answers.
+
+A renewal's grant rotates the refresh token: from its answer on, the token the store holds is
+dead at the server, and the new one is in this process's memory only. When the store fails then
+(its read after the grant, or the save: :class:`~aries_async.errors.StoreUnavailableError`, a
+Redis down, refusing writes or not answering), the session keeps the new token as *pending*
+(one warning, naming the store), serves its calls with it (it is valid), and saves it at its
+next access to the store, before anything else: the next call once the retry policy's backoff
+has passed (a call sooner is served from memory, a store down is not asked at every call), or
+the next renewal, whichever comes first. A client that closes with a token still pending tries
+once more, within the store's ``close_timeout``, and warns if it still cannot (the other
+processes sharing the store may then be asked to sign in again: sign in again).
+
+That save is a check-and-set under the store's lock (a read, a comparison, a write; on a
+:class:`~aries_async.auth.redisstore.RedisTokenStore` its save under the lock is checked against
+the version read): what the store holds then decides.
+
+- The token the pending one was renewed from (or nothing, for an app token got by itself into
+  an empty store): nobody wrote meanwhile, and its refresh token is dead: the pending token is
+  saved (one INFO line). A Redis that lost its data meanwhile shows the token it had (a store
+  puts back the token it last read: :mod:`~aries_async.auth.redis_kept`), so it is saved there
+  too.
+- The pending token itself: the failed save had reached the store (its answer was lost).
+- Nothing: a logout (``clear()``) meanwhile. It wins: the pending token is dropped, not written
+  back, and the session is signed out.
+- Another token: a sign-in, or another process's token, saved meanwhile. It wins: the pending
+  token is dropped and the session takes the store's.
+
+A token set here (a sign-in, ``set_token``) or a logout here drops the pending one too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+
+from aries_async._errors_store import StoreUnavailableError
+from aries_async.auth.renewal_close import close_timeout
+from aries_async.auth.store import TokenStore, where
+from aries_async.auth.tokens import Token
+from aries_async.config import RetryPolicy
+from aries_async.errors import NotSignedInError
+from aries_async.http.retry import retry_delay
+
+__all__ = ["Pending", "save_renewed", "signed_out_meanwhile"]
+
+log = logging.getLogger("aries_async.auth")
+
+
+def _same(one: Token | None, other: Token | None) -> bool:
+    """Whether two tokens are one grant (the same access and refresh tokens)."""
+    if one is None or other is None:
+        return one is other
+    return (one.access_token, one.refresh_token) == (other.access_token, other.refresh_token)
+
+
+def signed_out_meanwhile(store: TokenStore) -> NotSignedInError:
+    """The error of a renewal whose store was cleared before its token could be saved."""
+    return NotSignedInError(
+        f"signed out while the token was being renewed: the token {where(store)} was cleared, "
+        "and the new token was not saved"
+    )
+
+
+async def save_renewed(store: TokenStore, fresh: Token, renewed_from: Token | None) -> Token:
+    """Save ``fresh``, just granted for ``renewed_from`` (None: an empty store, an app token got
+    by itself), with the store's lock held, unless the store changed while the grant was in
+    flight, by a writer that did not take the lock: it wins. Cleared is a logout, not to be
+    undone; replaced is a newer sign-in, not to be overwritten: its token is returned.
+
+    Raises:
+        NotSignedInError: the store was cleared meanwhile.
+        StoreUnavailableError: the store failed (keep ``fresh`` pending: :class:`Pending`).
+    """
+    current = await store.load()
+    if current is None and renewed_from is not None:
+        raise signed_out_meanwhile(store)
+    if current is not None and current != renewed_from:  # None: the first app token
+        return current
+    await store.save(fresh)
+    return fresh
+
+
+class Pending:
+    """The renewed token ``store`` has not taken yet (see the module notes), if any.
+
+    Args:
+        store: the session's token store.
+        rand: uniform in [0, 1), for the backoff's jitter.
+    """
+
+    def __init__(self, store: TokenStore, rand: Callable[[], float] = random.random) -> None:
+        self._store = store
+        self._rand = rand
+        self.token: Token | None = None
+        """The renewed token the store has not taken (None: there is none)."""
+        self._renewed_from: Token | None = None
+        """The token the store held when it was renewed (None: an empty store)."""
+        self._failures = 0
+        self._retry_at = 0.0
+
+    def keep(
+        self,
+        token: Token,
+        renewed_from: Token | None,
+        error: StoreUnavailableError,
+        now: float,
+        policy: RetryPolicy,
+    ) -> None:
+        """Keep ``token``, renewed from ``renewed_from``, which the store failed to take with
+        ``error`` at ``now`` (one warning): saved after the backoff of ``policy``."""
+        self.token, self._renewed_from, self._failures = token, renewed_from, 0
+        self._failed(error, now, policy)
+        log.warning(
+            "could not save the renewed token %s (%s: %s): this process keeps it in memory and "
+            "saves it as soon as the token store answers again (the token there was renewed: "
+            "its refresh token is no longer taken by the server)",
+            where(self._store),
+            type(error).__name__,
+            error,
+        )
+
+    def _failed(self, error: StoreUnavailableError, now: float, policy: RetryPolicy) -> None:
+        self._failures += 1
+        self._retry_at = now + retry_delay(error, self._failures, policy, self._rand)
+
+    def due(self, wall_clock: Callable[[], float]) -> bool:
+        """Whether a token is pending and its backoff has passed: the next call saves it."""
+        return self.token is not None and wall_clock() >= self._retry_at
+
+    def drop(self) -> None:
+        """Forget the pending token (a token set here, or a logout here, replaces it)."""
+        self.token = self._renewed_from = None
+
+    def stale(self, token: Token | None) -> bool:
+        """Whether ``token``, found in the store, is the one a pending token replaces."""
+        return self.token is not None and _same(token, self._renewed_from)
+
+    async def save(self, now: float, policy: RetryPolicy, patience: float) -> Token:
+        """Save the pending token under the store's lock (see the module notes; call it only
+        when one is pending), waiting ``patience`` seconds at most (a call that has a valid
+        token does not wait on a store that does not answer, or on a lock its failed release
+        left to its lease): the store's token afterwards.
+
+        Raises:
+            NotSignedInError: the store was cleared meanwhile (a logout: it wins).
+            StoreUnavailableError: the store failed again, or did not answer in time: the token
+                stays pending, saved after a longer backoff.
+        """
+        bound = asyncio.timeout(patience)
+        try:
+            async with bound, self._store.lock():
+                there = await self.under_lock(await self._store.load())
+            if there is None:
+                raise signed_out_meanwhile(self._store)
+            return there
+        except TimeoutError as exc:
+            if not bound.expired():
+                raise
+            error = StoreUnavailableError(
+                f"the token store did not answer within {patience:g}s (the token "
+                f"{where(self._store)})",
+                request_sent=False,
+            )
+            self._failed(error, now, policy)
+            raise error from exc
+        except StoreUnavailableError as exc:
+            if self.token is not None:
+                self._failed(exc, now, policy)
+            raise
+
+    async def under_lock(self, stored: Token | None) -> Token | None:
+        """With the store's lock held and ``stored`` just read from it: the pending token
+        (if any) saved when ``stored`` is the token it was renewed from; the store's token
+        afterwards (None: none, a logout).
+
+        Raises:
+            StoreUnavailableError: the save failed; the token stays pending.
+        """
+        token = self.token
+        if token is None or _same(stored, token):
+            self.drop()  # the failed save had reached the store
+            return stored
+        if not _same(stored, self._renewed_from):
+            log.info(
+                "did not save the renewed token %s: %s meanwhile, which wins",
+                where(self._store),
+                "it was cleared (signed out)" if stored is None else "another token was saved",
+            )
+            self.drop()
+            return stored
+        await self._store.save(token)
+        log.info(
+            "saved the renewed token %s, which the token store had not taken (%d failed attempt%s)",
+            where(self._store),
+            self._failures,
+            "" if self._failures == 1 else "s",
+        )
+        self.drop()
+        return token
+
+    async def on_close(self, policy: RetryPolicy, now: float) -> None:
+        """A closing client's last attempt to save the pending token (if any), within the
+        store's ``close_timeout``; a warning when it fails."""
+        if self.token is None:
+            return
+        timeout = close_timeout(self._store)
+        try:
+            await self.save(now, policy, timeout)
+        except NotSignedInError:
+            return  # a logout meanwhile: nothing to keep
+        except StoreUnavailableError as exc:
+            why = f"{type(exc).__name__}: {exc}"
+            log.warning(
+                "the client closed with a renewed token the token store never took (%s); it "
+                "may be lost to the fleet: the token %s has a refresh token the server no "
+                "longer takes, so the next renewal there asks to sign in again: sign in again",
+                why,
+                where(self._store),
+            )
+            self.drop()

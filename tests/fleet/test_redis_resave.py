@@ -1,0 +1,230 @@
+"""A renewal whose token the store missed: Redis fails between the grant and the save.
+
+The simulator rotates refresh tokens, so once the grant is made the token the store still holds
+is dead at the server, and the new one lives only in the memory of the process that renewed.
+That process keeps it as pending, serves its calls with it, and saves it at its next access to
+the store once it answers again (a check-and-set under the store's lock): only over the token it
+was renewed from, never over a logout or a newer token saved meanwhile; a closing client tries
+once more. Then the others renew with it: nobody is signed out.
+
+The outage starts from the simulator's ``after_token_grant`` hook, right after the grant: Redis
+stopped (the read after the grant fails; it comes back empty on the same port) or refusing
+writes (``maxmemory`` of one byte: the save fails with ``OOM``, reads still work). The clients'
+wall clock runs ahead of the simulator's (:class:`WallClockAhead`); nothing sleeps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import attrs
+import pytest
+import redis.asyncio
+import yarl
+from stream_helpers import WallClockAhead
+
+from aries_async import AriesClient, NotSignedInError, RedisTokenStore, Token
+from aries_async.sim import Simulator
+from aries_async.testing import RecordingSleep, redis_server, shows_secret
+
+PASSWORD = "pw-secret-654321"
+LIFE = 100.0
+"""The first token's life on the simulator's clock: due 50 s on (half a short life)."""
+STORE_DOWN = "stopped"
+WRITES_REFUSED = "refusing writes"
+
+
+@attrs.define
+class Fleet:
+    """Two processes, ``a`` (which renews) and ``b``, each with its own store on one Redis,
+    both holding ``old``; ``outage()`` starts the store's outage, ``back()`` ends it."""
+
+    sim: Simulator
+    binary: str
+    servers: contextlib.ExitStack
+    url: str
+    raw: redis.asyncio.Redis
+    wall_clock: WallClockAhead
+    old: Token
+    a: AriesClient
+    b: AriesClient
+    store_a: RedisTokenStore
+    store_b: RedisTokenStore
+    kind: str = WRITES_REFUSED
+
+    async def outage(self) -> None:
+        self.sim.faults.after_token_grant = None
+        if self.kind == STORE_DOWN:
+            self.servers.close()  # Redis stops: the connections are refused
+        else:
+            await self.raw.config_set("maxmemory", 1)  # noeviction: every write is refused
+
+    async def back(self) -> None:
+        if self.kind == STORE_DOWN:  # the same Redis restarted, empty
+            port = yarl.URL(self.url).port
+            self.servers.enter_context(redis_server(self.binary, password=PASSWORD, port=port))
+        else:
+            await self.raw.config_set("maxmemory", 0)
+            # The refresh lock a's renewal could not release ends (its lease runs out).
+            await self.raw.delete(self.store_a.lock_key)
+
+    async def renew_into_the_outage(self) -> Token:
+        """``a`` renews (its token due), the store failing right after the grant; the new
+        token, which its calls use."""
+        self.sim.faults.after_token_grant = self.outage
+        self.wall_clock.ahead = 60.0
+        await self.a.market.quote("AAPL")
+        fresh = await self.a.auth.token()
+        assert fresh.access_token != self.old.access_token
+        assert fresh.refresh_token != self.old.refresh_token
+        assert self.sim.token_requests == 1
+        return fresh
+
+    def next_attempt(self) -> None:
+        """Past the backoff of the failed save: the next call tries the store again."""
+        self.wall_clock.ahead += self.a.config.retry.max_backoff
+
+
+@contextlib.asynccontextmanager
+async def fleet(binary: str, kind: str = WRITES_REFUSED) -> AsyncIterator[Fleet]:
+    wall_clock = WallClockAhead()
+    async with Simulator(tick_interval=None, rotate_refresh_tokens=True) as sim:
+        with contextlib.ExitStack() as servers:
+            url = servers.enter_context(redis_server(binary, password=PASSWORD))
+            raw = redis.asyncio.Redis.from_url(url)
+            store_a = RedisTokenStore(url, client_id=sim.client_id)
+            store_b = RedisTokenStore(url, client_id=sim.client_id)
+            old = sim.issue_token(ttl=LIFE)
+            await store_a.save(old)
+            config = sim.client_config()
+            clients: dict[str, Any] = {"wall_clock": wall_clock, "sleep": RecordingSleep()}
+            a = AriesClient(config, token_store=store_a, **clients)
+            b = AriesClient(config, token_store=store_b, **clients)
+            await a.market.quote("AAPL")
+            await b.market.quote("AAPL")
+            try:
+                yield Fleet(
+                    sim, binary, servers, url, raw, wall_clock, old, a, b, store_a, store_b, kind
+                )
+            finally:
+                with contextlib.suppress(redis.RedisError):
+                    await raw.config_set("maxmemory", 0)
+                for closing in (a, b, store_a, store_b, raw):
+                    await closing.aclose()
+
+
+def said(caplog: pytest.LogCaptureFixture, text: str) -> list[tuple[str, str]]:
+    """The level and message of each record that says ``text``."""
+    return [(r.levelname, r.getMessage()) for r in caplog.records if text in r.getMessage()]
+
+
+def assert_no_secret(caplog: pytest.LogCaptureFixture, *tokens: Token) -> None:
+    secrets = [PASSWORD]
+    for token in tokens:
+        secrets += [token.access_token, token.refresh_token or token.access_token]
+    for record in caplog.records:
+        line = f"{record.getMessage()} {record.exc_text or ''}"
+        assert not any(shows_secret(line, secret) for secret in secrets), line
+
+
+@pytest.mark.parametrize("kind", [STORE_DOWN, WRITES_REFUSED])
+async def test_the_token_the_store_missed_is_saved_once_it_answers_and_the_fleet_renews_on(
+    redis_binary: str, kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with fleet(redis_binary, kind) as f:
+        fresh = await f.renew_into_the_outage()  # the call is served: the new token is valid
+        await f.a.market.quote("AAPL")  # the backoff runs: from memory, the store not asked
+        f.next_attempt()
+        await f.a.market.quote("AAPL")  # the store still fails: served all the same
+        assert await f.a.auth.token() == fresh
+        await f.back()
+        f.next_attempt()
+        await f.a.market.quote("AAPL")  # saves the pending token first
+        saved = await f.store_b.load()
+        assert saved is not None and saved.access_token == fresh.access_token
+        # b's token (the old one) is long due, and the new one is due too by now: b renews
+        # with the refresh token a's grant brought, and is not refused.
+        due = fresh.refresh_due(fresh.renewal_margin(60.0))
+        assert due is not None
+        f.wall_clock.ahead += due - f.wall_clock() + 1
+        await f.b.market.quote("AAPL")
+        renewed = await f.b.auth.token()
+        await f.a.market.quote("AAPL")  # a takes b's token from the store
+        in_a = await f.a.auth.token()
+        requests = f.sim.token_requests
+    assert requests == 2 and f.b.auth.refreshes == 1 and f.a.auth.refreshes == 1
+    assert renewed.access_token not in {fresh.access_token, f.old.access_token}
+    assert in_a == renewed
+    (warning,) = said(caplog, "could not save the renewed token")
+    assert warning[0] == "WARNING" and f.store_a.token_key in warning[1]
+    (info,) = said(caplog, "saved the renewed token")
+    assert info[0] == "INFO" and f.store_a.token_key in info[1]
+    assert not [r for r in caplog.records if "sign in again" in r.getMessage()]
+    assert_no_secret(caplog, f.old, fresh, renewed)
+
+
+async def test_a_logout_while_the_token_is_pending_wins(
+    redis_binary: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with fleet(redis_binary) as f:
+        await f.renew_into_the_outage()
+        await f.back()
+        await f.store_b.clear()  # a logout elsewhere while a's token is pending
+        f.next_attempt()
+        with pytest.raises(NotSignedInError, match="cleared"):
+            await f.a.market.quote("AAPL")
+        with pytest.raises(NotSignedInError):
+            await f.a.auth.token()
+        in_store = await f.store_b.load()
+    assert in_store is None
+    assert f.sim.token_requests == 1
+    assert not said(caplog, "saved the renewed token")
+
+
+async def test_a_newer_token_saved_while_the_token_is_pending_wins(
+    redis_binary: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with fleet(redis_binary) as f:
+        fresh = await f.renew_into_the_outage()
+        await f.back()
+        newer = f.sim.issue_token()  # a sign-in elsewhere while a's token is pending
+        await f.store_b.save(newer)
+        f.next_attempt()
+        await f.a.market.quote("AAPL")
+        in_a = await f.a.auth.token()
+        in_store = await f.store_b.load()
+    assert in_a == newer and in_store == newer
+    assert in_a.access_token != fresh.access_token
+    assert f.sim.token_requests == 1
+    assert not said(caplog, "saved the renewed token")
+
+
+@pytest.mark.parametrize("answers", [True, False])
+async def test_a_client_closing_with_a_pending_token_tries_the_store_once_more(
+    redis_binary: str, answers: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with fleet(redis_binary) as f:
+        fresh = await f.renew_into_the_outage()
+        if answers:
+            await f.back()  # the backoff still runs: only the close tries it again
+        await f.a.aclose()
+        await f.raw.config_set("maxmemory", 0)
+        in_store = await f.store_b.load()
+    lost = said(caplog, "sign in again")
+    if answers:
+        assert in_store is not None and in_store.access_token == fresh.access_token
+        assert [level for level, _ in said(caplog, "saved the renewed token")] == ["INFO"]
+        assert not lost
+    else:
+        assert in_store == f.old
+        ((level, message),) = lost
+        assert level == "WARNING" and f.store_a.token_key in message
+        assert "may be lost" in message
+    assert_no_secret(caplog, f.old, fresh)
