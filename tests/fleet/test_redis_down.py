@@ -22,6 +22,7 @@ from contextlib import AbstractAsyncContextManager
 
 import pytest
 import yarl
+from log_secrets import assert_no_secret as no_secret_in
 from stream_helpers import WallClockAhead
 
 from aries_async import (
@@ -35,7 +36,7 @@ from aries_async import (
 )
 from aries_async.auth.renewal_outage import SERVE_FLOOR
 from aries_async.sim import Simulator
-from aries_async.testing import RecordingSleep, redis_server, redis_server_binary, shows_secret
+from aries_async.testing import RecordingSleep, redis_server, redis_server_binary
 
 QUOTES = ("GET", "/v1/chart/quotes")
 PASSWORD = "pw-secret-123456"
@@ -75,12 +76,7 @@ def outage_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 def assert_no_secret(caplog: pytest.LogCaptureFixture, *tokens: Token) -> None:
-    secrets = [PASSWORD]
-    for token in tokens:
-        secrets += [token.access_token, token.refresh_token or token.access_token]
-    for record in caplog.records:
-        line = f"{record.getMessage()} {record.exc_text or ''}"
-        assert not any(shows_secret(line, secret) for secret in secrets), line
+    no_secret_in(caplog.records, tokens, PASSWORD)
 
 
 async def test_a_token_renewal_with_the_store_down_serves_the_token_in_hand(

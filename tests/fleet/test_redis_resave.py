@@ -24,11 +24,12 @@ import attrs
 import pytest
 import redis.asyncio
 import yarl
+from log_secrets import assert_no_secret as no_secret_in
 from stream_helpers import WallClockAhead
 
 from aries_async import AriesClient, NotSignedInError, RedisTokenStore, Token
 from aries_async.sim import Simulator
-from aries_async.testing import RecordingSleep, redis_server, shows_secret
+from aries_async.testing import RecordingSleep, redis_server
 
 PASSWORD = "pw-secret-654321"
 LIFE = 100.0
@@ -122,12 +123,7 @@ def said(caplog: pytest.LogCaptureFixture, text: str) -> list[tuple[str, str]]:
 
 
 def assert_no_secret(caplog: pytest.LogCaptureFixture, *tokens: Token) -> None:
-    secrets = [PASSWORD]
-    for token in tokens:
-        secrets += [token.access_token, token.refresh_token or token.access_token]
-    for record in caplog.records:
-        line = f"{record.getMessage()} {record.exc_text or ''}"
-        assert not any(shows_secret(line, secret) for secret in secrets), line
+    no_secret_in(caplog.records, tokens, PASSWORD)
 
 
 @pytest.mark.parametrize("kind", [STORE_DOWN, WRITES_REFUSED])
