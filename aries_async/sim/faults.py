@@ -156,8 +156,9 @@ field                              effect
                                    Flag: ``--gzip-body ROUTE``.
 ``cycle_cursors``                  pages that never end: the order lists' last page (of two or
                                    more) names the second as ``nextCursor`` instead of 0, and
-                                   the listings paged by number answer the first page whatever
-                                   ``page`` is asked (a server or proxy that ignores it)
+                                   the listings paged by number (and the prediction orders')
+                                   answer the first page whatever ``page`` (``cursor``) is
+                                   asked (a server or proxy that ignores it)
                                    Flag: ``--cycle-cursors``.
 ``stall_token_requests``           the next N token requests are counted and never answered nor
                                    processed (a renewal stuck at the server: its refresh token
