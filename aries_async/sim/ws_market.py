@@ -81,6 +81,7 @@ class MarketSession(Session):
         self.market: dict[str, MarketSub] = {}  # by the watched (underlying) symbol
         self.options: dict[str, list[MarketSub]] = {}
         self.status_sent: dict[str, Any] | None = None
+        self.status_at = 0.0  # the time of status_sent
         self.repeats = UpdateRepeats()
         self.changes = ChangedFields()
         self.counts = SubscriptionCounts()  # faults.ws_counting_subscriptions
@@ -93,12 +94,19 @@ class MarketSession(Session):
     def on_first_auth(self) -> None:
         self.push_status(self.hub.status())
 
-    def push_status(self, status: dict[str, Any]) -> None:
-        """Send ``marketStatus`` unless only ``serverTime`` changed since the last one sent."""
-        if self.status_sent is not None and _status_key(status) == _status_key(self.status_sent):
+    def push_status(self, status: dict[str, Any], at: float | None = None) -> None:
+        """Send ``marketStatus``, the status as of the time ``at`` (default: now), unless only
+        ``serverTime`` changed since the last one sent or that one is later (the socket
+        opened after the change)."""
+        at = self.hub.ctx.clock.now() if at is None else at
+        if self.status_sent is not None and (
+            at < self.status_at or _status_key(status) == _status_key(self.status_sent)
+        ):
             return
-        self.status_sent = status
-        self.event({"action": "update", "type": "marketStatus", "data": status})
+        self.status_sent, self.status_at = status, at
+        self.event(
+            {"action": "update", "type": "marketStatus", "data": status, "timestamp": ms(at)}
+        )
 
     def subscribe(self, payload: Any, request_id: str | None) -> None:
         """Subscribe to symbols; a snapshot of each follows the ack."""
