@@ -110,6 +110,18 @@ COVERED_BY = {
     "listOrderHistory": "orders.history",
 }
 
+# Operations that page though endpoints-all.md names no pager for them: the official package
+# reads one page, but the request takes a ``cursor`` and the page (``PredOrdersOrderPage``)
+# hands out the next as ``nextCursor``, an opaque string (null on the last page).
+PAGINATION = {
+    "listPredictionOrders": {
+        "style": "next_page",
+        "items": "data.orders",
+        "next": "data.nextCursor",
+        "param": "cursor",
+    },
+}
+
 _SCALARS: dict[str, dict[str, Any]] = {
     "str": {"type": "string"},
     "int": {"type": "integer"},
@@ -177,9 +189,15 @@ def _deref(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _pagination(
-    cell: str, params: list[dict[str, Any]], response: dict[str, Any], defs: dict[str, Any]
+    op_id: str,
+    cell: str,
+    params: list[dict[str, Any]],
+    response: dict[str, Any],
+    defs: dict[str, Any],
 ) -> dict[str, Any] | None:
     wires = {p["wire"] for p in params if p["in"] == "query"}
+    if op_id in PAGINATION:
+        return PAGINATION[op_id]
     if not cell:
         return None
     if "nextCursor" in cell:
@@ -254,7 +272,9 @@ def derive(notes: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
                 "auth": "none" if scope_cell.startswith("none") else "bearer",
                 "retry": op["default_retry"] or keyed,
                 "idempotency_key": keyed,
-                "pagination": _pagination(row[-1], params, response["schema"], defs),
+                "pagination": _pagination(
+                    op["operation_id"], row[-1], params, response["schema"], defs
+                ),
                 "params": [p for p in params if p["in"] != "header"],
                 "body": body,
                 "response": response,

@@ -100,7 +100,7 @@ LIST_WIRES = frozenset(
 _PAGING = {
     "page": "page numbers: ``page`` counts up",
     "next_url": "each page's ``nextUrl`` is followed",
-    "next_page": "each page's ``nextPage`` token is sent back",
+    "next_page": "each page's ``{next}`` token is sent back as ``{param}``",
     "cursor": "each page's ``nextCursor`` is sent back",
 }
 
@@ -339,7 +339,10 @@ def _method(op: dict[str, Any], types: Types, filters: Filters) -> list[str]:
         facts += " (one ``Idempotency-Key`` across the retries)"
     if paging:
         item = _items(op, types)
-        facts += f"; paged ({_PAGING[paging['style']]} for you)"
+        said = _PAGING[paging["style"]].format(
+            next=paging.get("next", "").rsplit(".", 1)[-1], param=paging.get("param")
+        )
+        facts += f"; paged ({said} for you)"
         returned = (
             f"awaited, one page ({returned}); with ``async for``, every :class:`{item}` of every "
             "page, fetched as the loop goes on"

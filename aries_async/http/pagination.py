@@ -6,7 +6,9 @@ four styles (conventions.md section 11), and paging that always ends.
   or empty ends;
 * ``page``: ``page`` numbers from the one asked for (1 when none), next ``page + 1``; an empty
   page, or one shorter than the page size asked for, ends;
-* ``next_page``: the page's ``nextPage`` token goes back as ``nextPage``; absent or empty ends.
+* ``next_page``: an opaque token, the page's ``nextPage`` (or a prediction order page's
+  ``nextCursor``), goes back as the operation's parameter (``nextPage``, ``cursor``); absent,
+  null or empty ends.
 
 An empty page ends every style. :func:`paginate` runs the loop, :func:`following` says what comes
 after a page. Every continuation a server hands out may be followed once per iteration.

@@ -15,7 +15,7 @@ one that takes an ``Idempotency-Key`` sends the same key on every retry of the c
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncGenerator, Hashable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -154,21 +154,23 @@ class Operations(Resource):
             elif current is not None and cont_wire:
                 request = attrs.evolve(first, query={**first.query, cont_wire: str(current)})
             page = await self._send(steps, request, url)
-            items = page
-            for step in paging["items"].split("."):
-                items = getattr(items, field_name(step), None) if items is not None else None
-            items = items or []
-            sent = (
-                getattr(page, field_name(paging.get("next", "")), None)
-                if "next" in paging
-                else None
-            )
+            items = _read(page, paging["items"], field_name) or []
+            sent = _read(page, paging["next"], field_name) if "next" in paging else None
             after = following(
                 style, sent=sent, count=len(items), current=current or start, size=size
             )
             return items, after
 
         return paginate(fetch, steps.what, start)
+
+
+def _read(page: Any, path: str, field_name: Callable[[str], str]) -> Any:
+    """The value at ``path`` (wire names, dotted: ``data.nextCursor``) in the page model;
+    None when a step is missing or None."""
+    value = page
+    for step in path.split("."):
+        value = getattr(value, field_name(step), None) if value is not None else None
+    return value
 
 
 def _same_origin(url: str, base: yarl.URL, what: str) -> str:

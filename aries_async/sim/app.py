@@ -37,6 +37,7 @@ __all__ = [
     "CONTEXT_KEY",
     "ROUTE_SCOPES",
     "Handler",
+    "add_routes",
     "build_app",
     "flat_error",
     "grant_of",
@@ -44,11 +45,10 @@ __all__ = [
 ]
 
 
-def build_app(ctx: SimContext) -> web.Application:
-    """The aiohttp application serving ``ctx`` (REST, OAuth and, via ``ws.setup``, websockets)."""
-    app = web.Application(middlewares=MIDDLEWARES)
-    app[CONTEXT_KEY] = ctx
-    app.on_response_prepare.append(date_header)
+def add_routes(router: web.UrlDispatcher) -> None:
+    """Every HTTP route of the simulator but the websockets' (``ws.setup``) on ``router``:
+    the app's, and the table the faults' routes are checked against
+    (:mod:`~aries_async.sim.fault_routes`)."""
     for routes in (
         routes_market,
         routes_chart,
@@ -58,8 +58,16 @@ def build_app(ctx: SimContext) -> web.Application:
         routes_watchlists,
         routes_predictions,
     ):
-        routes.add_routes(app.router)
+        routes.add_routes(router)
     # Last: it serves every operation of the description that the routes above do not.
-    routes_generic.add_routes(app.router)
+    routes_generic.add_routes(router)
+
+
+def build_app(ctx: SimContext) -> web.Application:
+    """The aiohttp application serving ``ctx`` (REST, OAuth and, via ``ws.setup``, websockets)."""
+    app = web.Application(middlewares=MIDDLEWARES)
+    app[CONTEXT_KEY] = ctx
+    app.on_response_prepare.append(date_header)
+    add_routes(app.router)
     ws.setup(app, ctx)
     return app

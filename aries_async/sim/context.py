@@ -205,9 +205,10 @@ class SimContext:
         if self.state.next_open <= self.clock.now() or self.state.expiry_due():
             self.tick()
 
-    def market_status(self, exchange: str = "US") -> dict[str, object]:
-        """The ``MarketStatus`` object for ``exchange`` at the clock's time."""
-        now = self.clock.now()
+    def market_status(self, exchange: str = "US", at: float | None = None) -> dict[str, object]:
+        """The ``MarketStatus`` object for ``exchange`` at the time ``at`` (default: the
+        clock's)."""
+        now = self.clock.now() if at is None else at
         local = datetime.fromtimestamp(now, NEW_YORK)
         session = self._session(local)
         return {

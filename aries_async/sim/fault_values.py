@@ -10,6 +10,8 @@ import math
 from collections.abc import Callable, Mapping
 from typing import TypeVar
 
+from aries_async.errors import ValidationError
+from aries_async.sim.fault_routes import HTTP_METHODS, check_route
 from aries_async.sim.faults import ERROR_SHAPES, ErrorFault, RateLimitFault, ServerErrorFault
 
 __all__ = [
@@ -51,28 +53,20 @@ def parse_count(text: str) -> int | None:
     return int(text)
 
 
-HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
-"""The methods a ``METHOD /PATH`` route may name."""
-
-
 def fault_route(text: str) -> str:
     """A fault's ROUTE, stripped: ``*`` (every request but OAuth's), ``/PATH`` (any method) or
-    ``METHOD /PATH``, as :func:`~aries_async.sim.faults.route_matches` matches them.
+    ``METHOD /PATH``, naming a route the simulator serves (the check of the faults set from
+    Python: :func:`~aries_async.sim.fault_routes.check_route`).
 
     Raises:
-        argparse.ArgumentTypeError: a route no request can match (``abc``, ``FETCH /x``), which
-            would start a simulator whose fault never fires (the command exits 2).
+        argparse.ArgumentTypeError: a route no request can match (``abc``, ``FETCH /x``) or
+            none of the simulator's routes (``/v1/chart/quote``), which would start a
+            simulator whose fault never fires (the command exits 2).
     """
-    key = text.strip()
-    method, _, path = key.partition(" ")
-    if not path:
-        method, path = "", key
-    if key == "*" or (path.startswith("/") and method.upper() in ("", *HTTP_METHODS)):
-        return key
-    raise argparse.ArgumentTypeError(
-        f"expected a route: *, /PATH or METHOD /PATH (METHOD one of {', '.join(HTTP_METHODS)}), "
-        f"got {text!r}"
-    )
+    try:
+        return check_route(text.strip(), "ROUTE")
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("ROUTE: ")) from None
 
 
 def rate_limit(spec: str) -> float | tuple[str, RateLimitFault]:

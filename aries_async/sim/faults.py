@@ -14,7 +14,10 @@ listener's part, not a request's: no field, no flag).
 
 Routes are named ``"METHOD /path"`` or ``"/path"`` (any method); the path may be the concrete
 path (``/v1/accounts/TEST-ACCOUNT-001/positions``) or the route template
-(``/v1/accounts/{id}/positions``); ``"*"`` matches every route except the OAuth ones.
+(``/v1/accounts/{id}/positions``); ``"*"`` matches every route except the OAuth ones. A route
+that names none of the simulator's routes (a typo, a method the route does not take) is
+refused with ``ValidationError`` as it is set (:mod:`~aries_async.sim.fault_routes`, whose
+check the ``aries-async sim`` flags share): its fault would never fire.
 
 A row's ``Flag:`` is the ``aries-async sim`` flag that sets the switch; a switch without one is
 set from Python only. The simulator's settings that are not faults (``--quote-unknown``,
@@ -159,8 +162,9 @@ field                              effect
                                    Flag: ``--gzip-body ROUTE``.
 ``cycle_cursors``                  pages that never end: the order lists' last page (of two or
                                    more) names the second as ``nextCursor`` instead of 0, and
-                                   the listings paged by number answer the first page whatever
-                                   ``page`` is asked (a server or proxy that ignores it)
+                                   the listings paged by number (and the prediction orders')
+                                   answer the first page whatever ``page`` (``cursor``) is
+                                   asked (a server or proxy that ignores it)
                                    Flag: ``--cycle-cursors``.
 ``stall_token_requests``           the next N token requests are counted and never answered nor
                                    processed (a renewal stuck at the server: its refresh token
@@ -278,6 +282,7 @@ from aries_async.sim.fault_kinds import (
     RateLimitFault,
     ServerErrorFault,
 )
+from aries_async.sim.fault_routes import is_oauth_path, route_fields, route_matches, routed
 from aries_async.sim.fault_variants import VariantFaults
 from aries_async.sim.ws_faults import AUTH_ID_PLACES, WebsocketFaults
 
@@ -311,13 +316,13 @@ class Faults(VariantFaults):
     :mod:`~aries_async.sim.ws_faults` for the websockets' own and
     :mod:`~aries_async.sim.fault_variants` for the spec's readings, which it inherits)."""
 
-    rate_limit: dict[str, RateLimitFault] = attrs.Factory(dict)
-    server_errors: dict[str, ServerErrorFault] = attrs.Factory(dict)
-    error_responses: dict[str, ErrorFault] = attrs.Factory(dict)
+    rate_limit: dict[str, RateLimitFault] = attrs.field(factory=dict, on_setattr=routed)
+    server_errors: dict[str, ServerErrorFault] = attrs.field(factory=dict, on_setattr=routed)
+    error_responses: dict[str, ErrorFault] = attrs.field(factory=dict, on_setattr=routed)
     retry_after_http_date: bool = False
     retry_after_headers: dict[str, str] = attrs.Factory(dict)
     latency: float = 0.0
-    route_latency: dict[str, float] = attrs.Factory(dict)
+    route_latency: dict[str, float] = attrs.field(factory=dict, on_setattr=routed)
     swallow_order_response: int = 0
     swallow_mode: str = "drop"
     swallow_order_calls: frozenset[str] = frozenset({"place"})
@@ -335,15 +340,15 @@ class Faults(VariantFaults):
     revoke_tokens_after: int | None = None
     # Market data and resets (everyday friction).
     history_stuck_continuation: bool = False
-    drop_connection: dict[str, int] = attrs.Factory(dict)
+    drop_connection: dict[str, int] = attrs.field(factory=dict, on_setattr=routed)
     # Sign-in and tokens
     hold_token_requests: asyncio.Event | None = None
     after_token_grant: Callable[[], Awaitable[None]] | None = None
     # Misbehaving bodies and paging (the client's time budget, size cap and page trail).
-    trickle_body: dict[str, float] = attrs.Factory(dict)
-    huge_body: dict[str, int] = attrs.Factory(dict)
+    trickle_body: dict[str, float] = attrs.field(factory=dict, on_setattr=routed)
+    huge_body: dict[str, int] = attrs.field(factory=dict, on_setattr=routed)
     huge_body_chunked: bool = False
-    gzip_body: set[str] = attrs.Factory(set)
+    gzip_body: set[str] = attrs.field(factory=set, on_setattr=routed)
     cycle_cursors: bool = False
     # A fleet's refresh lock holder stuck at the token endpoint (killed there, in tests).
     stall_token_requests: int = 0
@@ -369,32 +374,17 @@ class Faults(VariantFaults):
     # Answers made from the API description: fields a newer server would add.
     unknown_fields: bool = False
     # A malformed number in a REST answer (models check them when built).
-    malformed_amount: dict[str, str] = attrs.Factory(dict)
+    malformed_amount: dict[str, str] = attrs.field(factory=dict, on_setattr=routed)
     # A malformed calendar day in a REST answer (models read it as None, with a warning).
-    malformed_date: dict[str, str] = attrs.Factory(dict)
+    malformed_date: dict[str, str] = attrs.field(factory=dict, on_setattr=routed)
     # An answer whose list is an object (cattrs reads any iterable as a list).
-    list_as_object: set[str] = attrs.Factory(set)
+    list_as_object: set[str] = attrs.field(factory=set, on_setattr=routed)
+
+    def __attrs_post_init__(self) -> None:
+        route_fields(self)  # the routes the constructor was given are checked too
 
     def clear(self) -> None:
         """Remove every fault (switches go back to their defaults)."""
         fresh = Faults()
         for field in attrs.fields(Faults):
             setattr(self, field.name, getattr(fresh, field.name))
-
-
-def is_oauth_path(path: str) -> bool:
-    """Whether ``path`` is one of the OAuth endpoints (token, authorize): ``*`` faults spare
-    them and the request journal keeps no body of theirs."""
-    return path.startswith(("/v1/oauth2", "/oauth2"))
-
-
-def route_matches(key: str, method: str, path: str, template: str) -> bool:
-    """Whether the fault key ``key`` names this request."""
-    if key == "*":
-        return not is_oauth_path(path)
-    want_method, _, want_path = key.partition(" ")
-    if not want_path:
-        want_method, want_path = "", key
-    if want_method and want_method.upper() != method.upper():
-        return False
-    return want_path in (path, template)

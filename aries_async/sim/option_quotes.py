@@ -16,12 +16,13 @@ import attrs
 
 from aries_async.sim.feed import NEW_YORK, Feed, round_price
 from aries_async.sim.option_model import VOLATILITY, OsiParts, option_price, osi, parse_osi
-from aries_async.sim.sessions import is_trading_day, regular_open
+from aries_async.sim.sessions import contract_close, is_trading_day, regular_open
 from aries_async.sim.walk import QuoteSnapshot
 
 __all__ = [
     "CONTRACT_SIZE",
     "OrderContract",
+    "contract_closed",
     "contract_price",
     "contract_quote",
     "contract_snapshot",
@@ -44,6 +45,16 @@ def priced_contract(feed: Feed, symbol: str) -> OsiParts | None:
     if parts is None or info is None or not info.optionable:
         return None
     return parts
+
+
+def contract_closed(symbol: str, at: float) -> bool:
+    """Whether the contract of an OSI ``symbol`` (or its ``O:`` ticker) stopped trading by
+    ``at`` (Unix seconds): from its last trading day's regular close
+    (:func:`~aries_async.sim.sessions.contract_close`) orders refuse it, its positions are
+    settled (:mod:`~aries_async.sim.settlement`), and the API quotes it as a contract it does
+    not have. False for a symbol that is no OSI symbol."""
+    parts = parse_osi(symbol.removeprefix("O:"))
+    return parts is not None and at >= contract_close(parts.expiry).timestamp()
 
 
 def contract_price(parts: OsiParts, spot: float, day: date) -> float:

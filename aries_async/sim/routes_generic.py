@@ -21,6 +21,8 @@ one that answers from the description alone.
   :data:`LIST_SIZE` items, or as many as a ``limit``/``size``/``countback`` parameter asks (at
   most :data:`MAX_ITEMS`). ``short_pages`` cuts token-style pages short, a continuation kept.
 * ``text/plain`` operations answer the simulator's clock in Unix seconds.
+* A contract named by ``optionContract`` (its snapshot) that stopped trading is a 404
+  ``OPTION_NOT_FOUND``, as the option details answer it as none the server has.
 """
 
 from __future__ import annotations
@@ -40,14 +42,17 @@ from aries_async.apispec.amounts import is_decimal_string
 from aries_async.sim.answer import Answer
 from aries_async.sim.field_rules import rule_for
 from aries_async.sim.option_model import OPTION_SYMBOL
+from aries_async.sim.option_quotes import contract_closed
 from aries_async.sim.responses import (
     Handler,
     context_of,
     json_response,
+    nested_error,
     request_id,
     validation_error,
 )
 from aries_async.sim.schema_walk import OMIT, Gen, compile_schema
+from aries_async.sim.spoil import with_unknown_fields
 
 __all__ = [
     "LIST_SIZE",
@@ -337,6 +342,9 @@ def _handler(op_id: str) -> Handler:
         params = await _inputs(request, op)
         if isinstance(params, web.Response):
             return params
+        # A snapshot of a contract past its last close: one the server does not have any more.
+        if contract_closed(params.get("optionContract", ""), ctx.clock.now()):
+            return nested_error(request, 404, "NOT_FOUND", "OPTION_NOT_FOUND", "option not found")
         now = datetime.fromtimestamp(ctx.clock.now(), UTC)
         window = _window(request, op, params, now)
         if isinstance(window, web.Response):
@@ -348,22 +356,11 @@ def _handler(op_id: str) -> Handler:
             return bad
         body = _generator(op["id"])(answer, answer.root, 0)
         if ctx.faults.unknown_fields:
-            body = _with_unknown(body)
+            body = with_unknown_fields(body)
         return json_response(body, op["response"]["status"])
 
     handle.operation_id = op["id"]  # type: ignore[attr-defined]  # see described_routes()
     return handle
-
-
-def _with_unknown(value: Any) -> Any:
-    """``value`` with two keys no schema names in each of its objects (Faults.unknown_fields)."""
-    if isinstance(value, list):
-        return [_with_unknown(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    out = {k: _with_unknown(v) for k, v in value.items()}
-    out.update(simUnknownText="added by a newer server", simUnknownNumber=1.25)
-    return out
 
 
 def described_routes(router: web.UrlDispatcher) -> dict[tuple[str, str], str]:

@@ -13,7 +13,12 @@ from aries_async.sim.bars import Bar
 from aries_async.sim.context import SimContext
 from aries_async.sim.feed import NEW_YORK
 from aries_async.sim.option_model import expiries, osi, strikes
-from aries_async.sim.option_quotes import contract_price, contract_quote, priced_contract
+from aries_async.sim.option_quotes import (
+    contract_closed,
+    contract_price,
+    contract_quote,
+    priced_contract,
+)
 from aries_async.sim.records import RefusedRequest
 from aries_async.sim.responses import (
     context_of,
@@ -22,7 +27,6 @@ from aries_async.sim.responses import (
     per_symbol_response,
     validation_error,
 )
-from aries_async.sim.sessions import contract_close
 
 __all__ = [
     "OptionsLookupError",
@@ -141,17 +145,26 @@ async def _contracts(request: web.Request) -> web.StreamResponse:
     return json_response(body)
 
 
-def option_quote(ctx: SimContext, symbol: str, spot: float | None = None) -> dict[str, Any] | None:
-    """The quote of a bare OSI option symbol at the underlying's price (``spot``, default its
+def option_quote(
+    ctx: SimContext, symbol: str, spot: float | None = None, at: float | None = None
+) -> dict[str, Any] | None:
+    """The quote of a bare OSI option symbol at the time ``at`` (default: the clock's; a
+    socket's feed step gives its own) and the underlying's price ``spot`` (default its
     current last), or None when it is not an option of a known, optionable symbol (or its
-    expiry is no date): ``symbol``, ``lastPrice``, ``bidPrice``, ``askPrice``, ``midPrice``,
-    ``closePrice``; the quote option orders fill against
-    (:func:`~aries_async.sim.option_quotes.contract_quote`).
+    expiry is no date), or its contract stopped trading by then
+    (:func:`~aries_async.sim.option_quotes.contract_closed`): ``symbol``, ``lastPrice``,
+    ``bidPrice``, ``askPrice``, ``midPrice``, ``closePrice``; the quote option orders fill
+    against (:func:`~aries_async.sim.option_quotes.contract_quote`).
 
-    The ``O:`` ticker of a contract list is not an OSI symbol: the details route and the
-    sockets that quote contracts take OSI symbols only (rest.md section 13), and a simulator
-    that stripped the prefix would pass a bot the real server refuses."""
-    return contract_quote(ctx.feed, ctx.clock.now(), symbol, spot)
+    A contract past its last close is listed no more (its chain is ``EXPIRY_NOT_FOUND``, an
+    order for it refused, its positions settled): the details route, the chart quotes and the
+    sockets answer it as a contract the server does not have. The ``O:`` ticker of a contract
+    list is not an OSI symbol: they take OSI symbols only (rest.md section 13), and a
+    simulator that stripped the prefix would pass a bot the real server refuses."""
+    now = ctx.clock.now() if at is None else at
+    if contract_closed(symbol, now):
+        return None
+    return contract_quote(ctx.feed, now, symbol, spot)
 
 
 def option_chart_values(priced: dict[str, Any], volume: int) -> dict[str, Any]:
@@ -200,14 +213,7 @@ def option_bars(
 async def _option_details(request: web.Request) -> web.StreamResponse:
     ctx = context_of(request)
 
-    now = ctx.clock.now()
-
     def detail(symbol: str) -> dict[str, Any] | str:
-        # A contract past its last close is listed no more (its chain is EXPIRY_NOT_FOUND, an
-        # order for it refused): answered as a contract the server does not have.
-        parts = priced_contract(ctx.feed, symbol)
-        if parts is not None and now >= contract_close(parts.expiry).timestamp():
-            return "option not found"
         return option_quote(ctx, symbol) or "option not found"
 
     return per_symbol_response(request, detail)

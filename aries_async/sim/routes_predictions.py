@@ -5,7 +5,8 @@ Answers use the prediction envelope: ``{"success": true, "data": ...}``, and ref
 ``{"success": false, "error": {"type", "code", "message", "details", "request_id"}}`` with the
 lower-case types of conventions.md section 5, C (``bad_request``, ``not_found``, ``conflict``;
 the injected 429 and 5xx of :mod:`~aries_async.sim.middleware` use it here too).
-The ``swallow_prediction_orders`` fault drops the answer to a placement that was made.
+The ``swallow_prediction_orders`` fault drops the answer to a placement that was made;
+``cycle_cursors`` answers the listing's first page whatever cursor is sent.
 """
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ async def _place(request: web.Request) -> web.StreamResponse:
 async def _list(request: web.Request) -> web.StreamResponse:
     orders, user_id = _user(request)
     query = request.query
+    # Faults.cycle_cursors: the cursor ignored, every page is the first (a proxy's cache).
+    cursor = None if context_of(request).faults.cycle_cursors else query.get("cursor")
     try:
         chunk, following = orders.page(
             user_id,
@@ -91,7 +94,7 @@ async def _list(request: web.Request) -> web.StreamResponse:
             account_id=query.get("accountId") or None,
             symbol=query.get("symbol") or None,
             limit=parse_limit(query.get("limit")),
-            cursor=query.get("cursor") or None,
+            cursor=cursor or None,
         )
     except PredictionOrderError as exc:
         return prediction_error(request, exc)

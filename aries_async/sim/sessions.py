@@ -30,6 +30,7 @@ Prediction orders with ``timeInForce`` ``day`` end with the New York calendar da
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -45,9 +46,11 @@ __all__ = [
     "holidays",
     "is_trading_day",
     "next_end",
+    "next_session_change",
     "order_deadline",
     "regular_close",
     "regular_open",
+    "session_changes",
     "session_name",
 ]
 
@@ -141,6 +144,30 @@ def session_name(local: datetime) -> str:
     if close <= now < _after_hours_end(local.date()):
         return "after-hours"
     return ""
+
+
+def session_changes(after: float, until: float) -> list[float]:
+    """The instants (Unix seconds) in ``(after, until]`` at which :func:`session_name`
+    changes, in order: each trading day's pre-market start, open, close and end of
+    after-hours."""
+    found = []
+    day = datetime.fromtimestamp(after, NEW_YORK).date()
+    last = datetime.fromtimestamp(until, NEW_YORK).date()
+    while day <= last:
+        if is_trading_day(day):
+            for at in (_PRE_MARKET, _OPEN, _close_time(day), _after_hours_end(day)):
+                instant = datetime.combine(day, at, NEW_YORK).timestamp()
+                if after < instant <= until:
+                    found.append(instant)
+        day += timedelta(days=1)
+    return found
+
+
+def next_session_change(after: float) -> float:
+    """The first instant after ``after`` at which :func:`session_name` changes (``inf``: none
+    within two weeks)."""
+    changes = session_changes(after, after + _LOOKAHEAD_DAYS * 86400)
+    return changes[0] if changes else math.inf
 
 
 def next_end(placed_at: float, end_of: Callable[[date], datetime | None]) -> float:

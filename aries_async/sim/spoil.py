@@ -1,14 +1,15 @@
 """One value of an answer spoiled, for the ``malformed_amount`` and ``malformed_date`` faults
 (:mod:`aries_async.sim.faults`): the value is looked for in the last object of the answer's
 first list of objects, deep in a large answer, where a reader that stops at the first items
-would miss it. And an answer whose list is an object, for the ``list_as_object`` fault."""
+would miss it. And an answer whose list is an object, for the ``list_as_object`` fault, and
+one with fields no schema names, for ``unknown_fields``."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-__all__ = ["last_item", "list_as_object", "spoil_amount", "spoil_date"]
+__all__ = ["last_item", "list_as_object", "spoil_amount", "spoil_date", "with_unknown_fields"]
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _AMOUNT = re.compile(r"-?\d+(\.\d+)?")
@@ -52,3 +53,15 @@ def list_as_object(data: Any) -> Any:
         return {str(n): item for n, item in enumerate(data)}
     key = next((k for k, v in data.items() if isinstance(v, list)), None)
     return data if key is None else {**data, key: list_as_object(data[key])}
+
+
+def with_unknown_fields(value: Any) -> Any:
+    """``value`` with two keys no schema names in each of its objects (``simUnknownText``, a
+    string, and ``simUnknownNumber``, a number): a server newer than the client."""
+    if isinstance(value, list):
+        return [with_unknown_fields(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: with_unknown_fields(v) for k, v in value.items()}
+    out.update(simUnknownText="added by a newer server", simUnknownNumber=1.25)
+    return out

@@ -17,10 +17,11 @@ frame (up to :data:`MAX_LINES_PER_FRAME` lines). The protocol is in
 :mod:`~aries_async.sim.ws_charts` and :mod:`~aries_async.sim.ws_account`; this module holds the
 hub.
 
-Market: ``marketStatus`` push after auth, and again when it changes (the deadline checks
-compare it); subscribe with an array of per-symbol objects
-(``quoteFields``/``tradeFields`` string or list, ``"*"``, both omitted = all quote and trade
-fields, ``level2``, ``timeAndSales``, ``greeksFields`` for OSI option symbols); a snapshot
+Market: ``marketStatus`` push after auth, and again when it changes, as of the moment it
+changed (:mod:`~aries_async.sim.ws_status`: a session change as the feed steps or the deadline
+checks reach it, other changes at the deadline checks); subscribe with an array of per-symbol
+objects (``quoteFields``/``tradeFields`` string or list, ``"*"``, both omitted = all quote and
+trade fields, ``level2``, ``timeAndSales``, ``greeksFields`` for OSI option symbols); a snapshot
 (quote, trade, greeks) on subscribe, never for level 2; then ``quote``, ``trade``, ``level2``,
 ``timeAndSales`` and ``greeks`` updates on every feed step. Unknown symbols get an
 ``action: "error"`` event with the subscribe id. Acks ``{"type": "subscribed", "id"}`` (or the
@@ -63,7 +64,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -81,6 +81,7 @@ from aries_async.sim.ws_session import (
     MAX_PENDING_LINES,
     Session,
 )
+from aries_async.sim.ws_status import StatusChanges, status_data
 from aries_async.sim.ws_topics import AccountTopics
 
 __all__ = [
@@ -132,6 +133,7 @@ class WsHub:
         """``unsubscribe`` messages the authenticated sockets received (of every kind)."""
         self.topics = AccountTopics(self)
         """The account socket's ``pnl``/``watchlist``/``news`` topics and their test hooks."""
+        self._status_changes = StatusChanges(ctx.clock.now())
 
     # -- firehose -----------------------------------------------------------------------------
 
@@ -178,27 +180,23 @@ class WsHub:
                 del self._by_symbol[symbol]
 
     def _on_step(self, snap: QuoteSnapshot) -> None:
+        if snap.time >= self._status_changes.next:  # the session changed before this step
+            self._send_status_changes(snap.time)
         for session in list(self._by_symbol.get(snap.symbol, ())):
             session.on_step(snap)
 
-    def status(self) -> dict[str, Any]:
-        """The ``marketStatus`` data object (websocket.md 3.2) at the clock's time."""
-        info = self.ctx.market_status()
-        session = info.get("session")
-        is_open = session == "regular"
-        venue = self.ctx.faults.ws_market_status or ("open" if is_open else "closed")
-        now = self.ctx.clock.now()
-        return {
-            "afterHours": session == "after-hours",
-            "currencies": {"crypto": "open", "fx": "open"},
-            "earlyHours": session == "pre-market",
-            "exchanges": {"nasdaq": venue, "nyse": venue, "otc": venue},
-            "indicesGroups": {"dow_jones": venue, "nasdaq": venue, "s_and_p": venue},
-            "market": venue,
-            "serverTime": datetime.fromtimestamp(now, UTC)
-            .isoformat(timespec="milliseconds")
-            .replace("+00:00", "Z"),
-        }
+    def status(self, at: float | None = None) -> dict[str, Any]:
+        """The ``marketStatus`` data object (websocket.md 3.2) at the time ``at`` (default:
+        the clock's)."""
+        return status_data(self.ctx, at)
+
+    def _send_status_changes(self, upto: float) -> None:
+        """Send the market sockets each session change up to ``upto``, as of its time."""
+        for at in self._status_changes.due(upto):
+            status = self.status(at)
+            for session in self._select("market"):
+                if isinstance(session, MarketSession) and session.status_sent is not None:
+                    session.push_status(status, at)
 
     # -- triggers for tests -------------------------------------------------------------------
 
@@ -210,6 +208,7 @@ class WsHub:
         revoked tokens) and push a changed market status to the market sockets."""
         now = self.ctx.clock.now()
         settings = self.ctx.settings
+        self._send_status_changes(now)  # those the feed steps did not reach, at their times
         status: dict[str, Any] | None = None
         for session in self._select(None):
             if session.closing:

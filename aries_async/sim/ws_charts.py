@@ -4,8 +4,9 @@
 official SDK sends it; a ``payload`` array of such objects or a ``symbols`` list is accepted
 too) -> an acknowledgement, a quote at once (``quotes``), then a quote and/or a last trade on
 every feed step of the symbol. OSI option symbols of optionable symbols are priced from their
-underlying (Black-Scholes, as the option REST routes). Any other symbol (an unknown ticker, the
-``O:`` ticker of a contract list, an OSI symbol whose expiry is no date) is refused with
+underlying (Black-Scholes, as the option REST routes), up to their contract's last close. Any
+other symbol (an unknown ticker, the ``O:`` ticker of a contract list, an OSI symbol whose
+expiry is no date or whose contract stopped trading) is refused with
 ``{"error": "invalid symbol"}`` and the socket goes on, as the market socket refuses one.
 ``unsubscribe {type, symbol}`` drops that type (without ``type``: the symbol).
 
@@ -200,7 +201,10 @@ class ChartSession(Session):
 
     def _send(self, sub: _ChartSub, snap: QuoteSnapshot, *, snapshot: bool) -> None:
         faults = self.hub.ctx.faults
-        quote, trade = self._values(sub, snap)
+        priced = self._values(sub, snap)
+        if priced is None:
+            return  # a contract past its last close: no longer quoted
+        quote, trade = priced
         shown = update_symbol(sub.symbol, sub.asked, faults)
         if _QUOTES in sub.types:
             values = self._changed("quote", sub.symbol, quote, snapshot)
@@ -227,8 +231,14 @@ class ChartSession(Session):
             return data
         return self.changes.changed(kind, symbol, data, snapshot=snapshot)
 
-    def _values(self, sub: _ChartSub, snap: QuoteSnapshot) -> tuple[dict[str, Any], dict[str, Any]]:
-        priced = option_quote(self.hub.ctx, sub.symbol, snap.last) if sub.option else None
+    def _values(
+        self, sub: _ChartSub, snap: QuoteSnapshot
+    ) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        priced = (
+            option_quote(self.hub.ctx, sub.symbol, snap.last, snap.time) if sub.option else None
+        )
+        if sub.option and priced is None:
+            return None
         if priced is not None:
             quote = option_chart_values(priced, snap.volume // 100)
             trade = {"lp": priced["lastPrice"], "v": max(1, snap.last_size // 100)}

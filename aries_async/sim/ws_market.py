@@ -5,7 +5,8 @@
 per-symbol objects (``quoteFields``, ``tradeFields``, legacy ``fields``, ``level2``,
 ``timeAndSales``, ``greeksFields`` for OSI option symbols); a snapshot of each symbol follows
 the subscription, then updates on every feed step (an OSI option's quotes and trades priced
-as the option details route prices it, ``instrumentType: "o"``, on its underlying's steps);
+as the option details route prices it, ``instrumentType: "o"``, on its underlying's steps up
+to its contract's last close; a contract past it is refused as an unknown symbol is);
 a channel ``faults.ws_refused_channels`` refuses is left out, with an error naming it; with
 ``faults.ws_already_subscribed`` a symbol asked as the socket holds it already gets an
 ``already subscribed`` error instead; with
@@ -81,6 +82,7 @@ class MarketSession(Session):
         self.market: dict[str, MarketSub] = {}  # by the watched (underlying) symbol
         self.options: dict[str, list[MarketSub]] = {}
         self.status_sent: dict[str, Any] | None = None
+        self.status_at = 0.0  # the time of status_sent
         self.repeats = UpdateRepeats()
         self.changes = ChangedFields()
         self.counts = SubscriptionCounts()  # faults.ws_counting_subscriptions
@@ -93,12 +95,19 @@ class MarketSession(Session):
     def on_first_auth(self) -> None:
         self.push_status(self.hub.status())
 
-    def push_status(self, status: dict[str, Any]) -> None:
-        """Send ``marketStatus`` unless only ``serverTime`` changed since the last one sent."""
-        if self.status_sent is not None and _status_key(status) == _status_key(self.status_sent):
+    def push_status(self, status: dict[str, Any], at: float | None = None) -> None:
+        """Send ``marketStatus``, the status as of the time ``at`` (default: now), unless only
+        ``serverTime`` changed since the last one sent or that one is later (the socket
+        opened after the change)."""
+        at = self.hub.ctx.clock.now() if at is None else at
+        if self.status_sent is not None and (
+            at < self.status_at or _status_key(status) == _status_key(self.status_sent)
+        ):
             return
-        self.status_sent = status
-        self.event({"action": "update", "type": "marketStatus", "data": status})
+        self.status_sent, self.status_at = status, at
+        self.event(
+            {"action": "update", "type": "marketStatus", "data": status, "timestamp": ms(at)}
+        )
 
     def subscribe(self, payload: Any, request_id: str | None) -> None:
         """Subscribe to symbols; a snapshot of each follows the ack."""
@@ -117,7 +126,8 @@ class MarketSession(Session):
                 continue
             option = osi_root(symbol)
             watched = option[0] if option else symbol
-            if not feed.has(watched):
+            # A contract past its last close is one the server does not have (option_quote).
+            if not feed.has(watched) or (option and option_quote(self.hub.ctx, symbol) is None):
                 bad.append(symbol)
                 continue
             sub = MarketSub(symbol)
@@ -306,12 +316,12 @@ class MarketSession(Session):
         stamp = ms(snap.time)
         symbol = sub.symbol
         if sub.option is not None:
+            priced = option_quote(self.hub.ctx, symbol, snap.last, snap.time)
+            if priced is None:
+                return  # no contract the simulator lists (any more: past its close)
             if sub.greeks is not None:
                 data = select_fields(_greeks(snap.last, sub.option), sub.greeks)
                 self._update("greeks", symbol, data, stamp)
-            priced = option_quote(self.hub.ctx, symbol, snap.last)
-            if priced is None:
-                return  # no contract the simulator lists: nothing to quote
             quote, trade = option_values(priced, snap)
         else:
             quote, trade = snap.quote_data(), snap.trade_data()

@@ -146,9 +146,17 @@ def op_by_id(op_id: str) -> dict[str, Any]:
 
 
 def clock_values(now: float, expiry: str) -> dict[str, dict[str, str]]:
-    """The arguments that depend on the simulator: its clock and its listed expiries."""
+    """The arguments that depend on the simulator: its clock and its listed expiries (a
+    contract of one of them, listed whatever the day: the fixed :data:`OPTION` is quoted as
+    none the server has once its expiry has passed)."""
     week_ago = datetime.fromtimestamp(now - 7 * 86400, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return {"listOrderHistory": {"from": week_ago}, "listOptionContracts": {"expiryDate": expiry}}
+    live = f"AAPL{expiry[2:].replace('-', '')}{OPTION[-9:]}"
+    return {
+        "listOrderHistory": {"from": week_ago},
+        "listOptionContracts": {"expiryDate": expiry},
+        "getOptionContractSnapshot": {"optionContract": f"O:{live}"},
+        "getOptionDetails": {"symbols": live},
+    }
 
 
 def param_values(op: dict[str, Any], extra: dict[str, dict[str, str]]) -> dict[str, str]:

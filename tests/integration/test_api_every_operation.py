@@ -87,7 +87,7 @@ HAND: dict[str, Hand] = {
 
 
 async def _fresh(client: AriesClient, op_id: str) -> dict[str, dict[str, str]]:
-    """Ids a call needs made just before it: a watchlist, a prediction order."""
+    """Ids a call needs made just before it: a watchlist, prediction orders."""
     if op_id in (
         "getConfigWatchlistById",
         "updateConfigWatchlistById",
@@ -95,9 +95,11 @@ async def _fresh(client: AriesClient, op_id: str) -> dict[str, dict[str, str]]:
     ):
         made = await client.watchlists.create(name=f"For {op_id}", symbols=["AAPL", "MSFT"])
         return {op_id: {"watchlist_id": str(made.id)}}
-    if op_id == "getPredictionOrder":
+    if op_id in ("getPredictionOrder", "listPredictionOrders"):
         order = body_kwargs(op_by_id("placePredictionOrder"), BODIES["placePredictionOrder"])
-        placed = await client.predictions.orders.place(**order)
+        # the listing is paged: enough orders for the ``async for`` to take FEW
+        for _ in range(1 if op_id == "getPredictionOrder" else FEW):
+            placed = await client.predictions.orders.place(**order)
         assert placed.data is not None
         return {op_id: {"orderId": str(placed.data.order_id)}}
     return {}

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from aries_async import AriesClient, OrderRequest
+from aries_async.errors import PaginationError
 from aries_async.http.pagination import Paged
 from aries_async.sim import Simulator
 from aries_async.sim.routes_generic import PAGED_TOTAL
@@ -155,3 +157,64 @@ async def test_order_history_is_paged_as_the_other_listings(
     after = aries.orders.history(ACCOUNT, *window, page_size=4, cursor=first.next_cursor)
     assert [o.cl_ord_id for o in (await after).orders] == collection[4:8]
     assert [o.cl_ord_id async for o in after] == collection[4:]
+
+
+PREDICTIONS = "/v1/predictions/orders"
+PREDICTION: dict[str, Any] = {
+    "account_id": ACCOUNT,
+    "symbol": "KXFEDDECISION-26DEC-H25",
+    "side": "buy",
+    "outcome": "YES",
+    "order_type": "limit",
+    "price": Decimal("0.01"),  # rests: no contract is that cheap
+    "quantity": Decimal(3),
+    "time_in_force": "gtc",
+}
+
+
+async def _predictions(aries: AriesClient, count: int) -> list[str]:
+    """``count`` resting prediction orders placed; their ids, newest first (the listing's
+    order)."""
+    placed = []
+    for _ in range(count):
+        answer = await aries.predictions.orders.place(**PREDICTION)
+        assert answer.data is not None
+        placed.append(answer.data.order_id)
+    return placed[::-1]
+
+
+async def test_prediction_orders_are_paged_by_their_string_cursor(
+    sim: Simulator, aries: AriesClient
+) -> None:
+    placed = await _predictions(aries, 5)
+    sim.journal.clear()
+    pages = aries.predictions.orders.list(limit=2)
+    assert isinstance(pages, Paged)
+    first = await pages  # one page, with its continuation
+    assert first.data is not None and first.data.next_cursor is not None
+    assert [o.order_id for o in first.data.orders] == placed[:2]
+    assert [o.order_id async for o in pages] == placed  # every order of every page, once
+    after = aries.predictions.orders.list(limit=2, cursor=first.data.next_cursor)
+    assert [o.order_id async for o in after] == placed[2:]
+    cursors = [dict(r.query).get("cursor") for r in sim.journal if r.raw_path == PREDICTIONS]
+    # the await; the loop's three pages of 2, 2 and 1; the loop's two from the first's cursor
+    second = first.data.next_cursor
+    assert cursors[:3] == [None, None, second] and cursors[3] not in (None, second)
+    assert cursors[4:] == cursors[2:4]
+
+
+async def test_prediction_orders_that_repeat_a_page_stop_the_loop(
+    sim: Simulator, aries: AriesClient
+) -> None:
+    placed = await _predictions(aries, 5)
+    sim.faults.cycle_cursors = True  # the cursor ignored: every page is the first
+    seen: list[str] = []
+
+    async def walk() -> None:
+        async for order in aries.predictions.orders.list(limit=2):
+            seen.append(order.order_id)
+            assert len(seen) < 50, "the pages never ended"
+
+    with pytest.raises(PaginationError, match="page it had sent before"):
+        await walk()
+    assert seen == placed[:2]

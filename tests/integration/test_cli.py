@@ -229,8 +229,8 @@ def test_a_timeout_variable_refused_exits_2_naming_it(
         ("--ws-auth-deadline", "-1"),
         ("--ws-auth-deadline", "0"),
         ("--ws-auth-deadline", "nan"),
-        ("--rate-limit", "GET /v1/x=1:-5"),
-        ("--rate-limit", "GET /v1/x=1:nan"),
+        ("--rate-limit", "GET /v1/chart/quotes=1:-5"),
+        ("--rate-limit", "GET /v1/chart/quotes=1:nan"),
         ("--swallow-orders", "-1"),
         ("--reject-orders", "-1"),
         ("--stall-token-requests", "-1"),
@@ -290,7 +290,7 @@ def test_sim_refuses_a_route_no_request_can_match(
 
 
 @pytest.mark.parametrize("flag", sorted(_ROUTE_FLAGS))
-@pytest.mark.parametrize("route", ["*", "/v1/orders", "POST /v1/orders", "get /v1/orders"])
+@pytest.mark.parametrize("route", ["*", "/v1/orders", "POST /v1/orders", "get /v1/chart/quotes"])
 def test_sim_takes_every_route_a_request_can_match(flag: str, route: str) -> None:
     args = _parser().parse_args(["sim", flag, _ROUTE_FLAGS[flag].format(route)])
     (value,) = getattr(args, flag.lstrip("-").replace("-", "_"))

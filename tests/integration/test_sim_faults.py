@@ -585,12 +585,12 @@ def test_the_market_acknowledgements_switch_is_a_cli_flag() -> None:
 
 def test_cli_flags_for_shaped_errors_and_the_positions_shape() -> None:
     args = ["--error-response", "GET /v1/users/me=404:legacy:2", "--error-response", "*=500"]
-    args += ["--error-response", "/v1/x=422:flat_bare:*", "--positions-shape", "bare"]
+    args += ["--error-response", "/v1/chart/quotes=422:flat_bare:*", "--positions-shape", "bare"]
     faults = build_faults(_parse(args))
     assert faults.error_responses == {
         "GET /v1/users/me": ErrorFault(count=2, status=404, shape="legacy"),
         "*": ErrorFault(count=1, status=500, shape="nested"),
-        "/v1/x": ErrorFault(count=None, status=422, shape="flat_bare"),
+        "/v1/chart/quotes": ErrorFault(count=None, status=422, shape="flat_bare"),
     }
     assert faults.positions_shape == "bare"
     default = build_faults(_parse([]))
@@ -600,13 +600,16 @@ def test_cli_flags_for_shaped_errors_and_the_positions_shape() -> None:
 @pytest.mark.parametrize(
     ("spec", "said"),
     [
-        ("GET /v1/x=200", "a 4xx or 5xx status, got '200'"),
-        ("GET /v1/x=600:flat", "a 4xx or 5xx status, got '600'"),
-        ("GET /v1/x=oops", "a 4xx or 5xx status, got 'oops'"),
-        ("GET /v1/x", "expected ROUTE=STATUS[:SHAPE[:COUNT]], got 'GET /v1/x'"),
-        ("GET /v1/x=404:xml", "a shape of " + ", ".join(ERROR_SHAPES) + ", got 'xml'"),
-        ("GET /v1/x=404:flat:two", "a count of at least 1 or *, got 'two'"),
-        ("GET /v1/x=404:flat:0", "a count of at least 1 or *, got '0'"),
+        ("GET /v1/chart/quotes=200", "a 4xx or 5xx status, got '200'"),
+        ("GET /v1/chart/quotes=600:flat", "a 4xx or 5xx status, got '600'"),
+        ("GET /v1/chart/quotes=oops", "a 4xx or 5xx status, got 'oops'"),
+        (
+            "GET /v1/chart/quotes",
+            "expected ROUTE=STATUS[:SHAPE[:COUNT]], got 'GET /v1/chart/quotes'",
+        ),
+        ("GET /v1/chart/quotes=404:xml", "a shape of " + ", ".join(ERROR_SHAPES) + ", got 'xml'"),
+        ("GET /v1/chart/quotes=404:flat:two", "a count of at least 1 or *, got 'two'"),
+        ("GET /v1/chart/quotes=404:flat:0", "a count of at least 1 or *, got '0'"),
         (" =404", "expected ROUTE=STATUS[:SHAPE[:COUNT]], got ' =404'"),
     ],
 )
@@ -700,18 +703,18 @@ async def test_a_stalled_socket_sends_no_expiry_after_the_auth_it_swallowed(
 @pytest.mark.parametrize(
     ("flag", "spec"),
     [
-        ("--server-errors", "GET /v1/x=two"),
-        ("--server-errors", "GET /v1/x=1:oops"),
-        ("--server-errors", "GET /v1/x=1:200"),
-        ("--server-errors", "GET /v1/x=0"),
-        ("--server-errors", "GET /v1/x=-2:503"),
-        ("--rate-limit", "GET /v1/x=-1"),
-        ("--drop-connection", "GET /v1/x=0"),
-        ("--drop-connection", "GET /v1/x=many"),
-        ("--trickle-body", "GET /v1/x=slow"),
-        ("--trickle-body", "GET /v1/x=-1"),
-        ("--huge-body", "GET /v1/x=big"),
-        ("--huge-body", "GET /v1/x=-5"),
+        ("--server-errors", "GET /v1/chart/quotes=two"),
+        ("--server-errors", "GET /v1/chart/quotes=1:oops"),
+        ("--server-errors", "GET /v1/chart/quotes=1:200"),
+        ("--server-errors", "GET /v1/chart/quotes=0"),
+        ("--server-errors", "GET /v1/chart/quotes=-2:503"),
+        ("--rate-limit", "GET /v1/chart/quotes=-1"),
+        ("--drop-connection", "GET /v1/chart/quotes=0"),
+        ("--drop-connection", "GET /v1/chart/quotes=many"),
+        ("--trickle-body", "GET /v1/chart/quotes=slow"),
+        ("--trickle-body", "GET /v1/chart/quotes=-1"),
+        ("--huge-body", "GET /v1/chart/quotes=big"),
+        ("--huge-body", "GET /v1/chart/quotes=-5"),
     ],
 )
 def test_cli_refuses_a_malformed_fault_value_with_exit_2(

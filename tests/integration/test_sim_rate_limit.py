@@ -105,7 +105,9 @@ def test_cli_bare_number_beside_route_faults() -> None:
     assert Faults().app_rate_limit is None
 
 
-@pytest.mark.parametrize("spec", ["0", "-3", "nan", "inf", "/v1/x=a", "/v1/x=1:b"])
+@pytest.mark.parametrize(
+    "spec", ["0", "-3", "nan", "inf", "/v1/chart/quotes=a", "/v1/chart/quotes=1:b"]
+)
 def test_cli_refuses_a_bad_rate_limit(spec: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         _parse("--rate-limit", spec)

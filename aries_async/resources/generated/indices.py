@@ -137,9 +137,10 @@ class Indices(Operations):
 
         ``GET /v1/indices/list`` (finance-dev ``indices.list_indices``); scope
         ``market:supplemental``; retried when safe; paged (each page's ``nextPage`` token is sent
-        back for you). In the query: ``index_group`` as ``indexGroup``, ``page_size`` as
-        ``pageSize`` and ``next_page`` as ``nextPage``. Raises ``ValidationError`` (nothing sent),
-        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
+        back as ``nextPage`` for you). In the query: ``index_group`` as ``indexGroup``,
+        ``page_size`` as ``pageSize`` and ``next_page`` as ``nextPage``. Raises ``ValidationError``
+        (nothing sent), ``PermissionDeniedError`` (403) or another ``APIError``: see
+        :class:`Operations`.
 
         Returns:
             awaited, one page (:class:`IndexListResponse`); with ``async for``, every

@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from aries_async.http.pagination import Paged
 from aries_async.resources._operation import Operations
 
 if TYPE_CHECKING:
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
         GetPredictionOrderResponseBody,
         ListPredictionOrdersResponseBody,
         PlacePredictionOrderResponseBody,
+        PredOrdersOrder,
     )
 
 __all__ = ["PredictionsOrders"]
@@ -36,7 +38,7 @@ class PredictionsOrders(Operations):
         """
         return await self._call("getPredictionOrder", locals())
 
-    async def list(
+    def list(
         self,
         *,
         status: str | None = None,
@@ -44,18 +46,20 @@ class PredictionsOrders(Operations):
         symbol: str | None = None,
         limit: int | None = None,
         cursor: str | None = None,
-    ) -> ListPredictionOrdersResponseBody:
+    ) -> Paged[ListPredictionOrdersResponseBody, PredOrdersOrder]:
         """List prediction orders.
 
         ``GET /v1/predictions/orders`` (finance-dev ``predictions.orders.list_prediction_orders``);
-        a token of any scope; retried when safe; not paged. In the query: ``status``, ``account_id``
-        as ``accountId``, ``symbol``, ``limit`` and ``cursor``. Raises ``ValidationError`` (nothing
-        sent), ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
+        a token of any scope; retried when safe; paged (each page's ``nextCursor`` token is sent
+        back as ``cursor`` for you). In the query: ``status``, ``account_id`` as ``accountId``,
+        ``symbol``, ``limit`` and ``cursor``. Raises ``ValidationError`` (nothing sent),
+        ``PermissionDeniedError`` (403) or another ``APIError``: see :class:`Operations`.
 
         Returns:
-            :class:`ListPredictionOrdersResponseBody`.
+            awaited, one page (:class:`ListPredictionOrdersResponseBody`); with ``async for``, every
+            :class:`PredOrdersOrder` of every page, fetched as the loop goes on.
         """
-        return await self._call("listPredictionOrders", locals())
+        return self._paged("listPredictionOrders", locals())
 
     async def place(
         self,
