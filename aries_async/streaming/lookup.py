@@ -289,7 +289,10 @@ class Reconciler:
         what += ["the orders created while it was down"] if sweeping else []
         outcome = [] if not final else ["reporting them as unknown"] if orders else []
         outcome += ["telling the gap unchecked"] if final and sweeping else []
-        log.warning(
+        # Refused credentials are the stream's to tell (once, as it ends): not again here.
+        level = logging.INFO if isinstance(exc, AuthError) else logging.WARNING
+        log.log(
+            level,
             "account %s: looking up %s failed (%s, attempt %s); %s",
             self.account_id,
             " and ".join(what) or "orders",
