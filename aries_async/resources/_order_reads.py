@@ -272,15 +272,15 @@ class OrderReads(Resource):
         account_id: str,
         orders: Sequence[Order],
         *,
-        created_since: datetime | None = None,
+        changed_since: datetime | None = None,
     ) -> list[Order]:
         """The current state of ``orders``, matched by ``clOrdId`` (those found), and with
-        ``created_since``, the account's orders of today created since then too.
+        ``changed_since``, the account's orders of today created or changed since then too.
 
         The account stream's REST lookup (see
         :data:`~aries_async.streaming.accounts.OrderLookup`) for orders that left the working
         set while it was disconnected, and for those placed and finished meanwhile
-        (``created_since``). One active-orders read (open orders plus today's terminal
+        (``changed_since``). One active-orders read (open orders plus today's terminal
         activity, every page) finds what finished today; only the orders still
         missing cost a history read, newest first, stopping once all are found. The orders'
         creation times (the server's clock) bound it, an hour wider on each side but ending at
@@ -290,35 +290,37 @@ class OrderReads(Resource):
         Args:
             account_id: the trading account.
             orders: the orders' last known state (``cl_ord_id`` and ``created_at`` are used).
-            created_since: also return every order of that read (today's) whose ``created_at``
-                is this time or later (the server's clock, aware); one without a creation
-                time is left out. The history is not read for these: an order created and
-                finished before the server's day began is not among them.
+            changed_since: also return every order of that read (today's) whose ``created_at``
+                or ``updated_at`` is this time or later (the server's clock, aware): one
+                begun then, or a replacement, which a server may give its original's creation
+                time; one with neither time is left out. The history is not read for these:
+                an order created and finished before the server's day began is not among
+                them.
 
         Returns:
-            The orders found, in their current state, then those created since
-            ``created_since`` that are not among them; an order found in neither list is
+            The orders found, in their current state, then those created or changed since
+            ``changed_since`` that are not among them; an order found in neither list is
             left out.
 
         Raises:
-            ValidationError: ``orders`` is no list of :class:`Order`, ``created_since`` no
+            ValidationError: ``orders`` is no list of :class:`Order`, ``changed_since`` no
                 aware datetime (nothing is sent).
             APIError, TransportError: a read failed (after the client's own retries).
         """
         models = await load(ORDER_MODELS)
         asked: list[Order] = require_items(orders, "orders", models.Order)
-        if created_since is not None:
-            _rfc3339(created_since, "created_since")
+        if changed_since is not None:
+            _rfc3339(changed_since, "changed_since")
         wanted = {o.cl_ord_id: o for o in asked if o.cl_ord_id}
-        if not wanted and created_since is None:
+        if not wanted and changed_since is None:
             return []
         found: dict[str, Order] = {}
-        newer: list[Order] = []  # created since created_since
+        newer: list[Order] = []  # created or changed since changed_since
         active, now, server_now = await self._active_and_server_now(account_id)
         for order in active:
             if order.cl_ord_id in wanted:
                 found[order.cl_ord_id] = order
-            elif created_since is not None and _created_since(order, created_since):
+            elif changed_since is not None and _changed_since(order, changed_since):
                 newer.append(order)
         missing = [o for key, o in wanted.items() if key not in found]
         if not missing:
@@ -339,6 +341,7 @@ class OrderReads(Resource):
         return [*found.values(), *newer]
 
 
-def _created_since(order: Order, since: datetime) -> bool:
-    """Whether ``order`` was created at ``since`` or later (one without a time: not)."""
-    return order.created_at is not None and order.created_at >= since
+def _changed_since(order: Order, since: datetime) -> bool:
+    """Whether ``order`` was created or changed at ``since`` or later (one without either
+    time: not)."""
+    return any(t is not None and t >= since for t in (order.created_at, order.updated_at))

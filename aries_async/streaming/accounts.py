@@ -33,17 +33,18 @@ raises :class:`OrderStateUnknownError` for it.
 An order placed *and* finished while the stream was down is in no such snapshot, and the
 stream never knew it. So a resync snapshot that lists no terminal order (it may list working
 orders only) is swept (:mod:`~aries_async.streaming.gap_sweep`): the hook, given
-``created_since`` (an :class:`OrderListing`, as ``client.orders.reconcile`` is), reads the
-account's orders of today in the same request as the lookup above, and each order created
-since the stream's last sync point (the previous snapshot's server time, a second earlier)
-that the stream does not hold is published as ``OrderEvent(resync=True)`` after the snapshot
-and its changed-order events, and held (``stream.orders``, ``wait_for_order``). A snapshot
-that lists a terminal order lists today's: it costs no read. A sweep whose read keeps failing
+``changed_since`` (an :class:`OrderListing`, as ``client.orders.reconcile`` is), reads the
+account's orders of today in the same request as the lookup above, and each order created or
+changed (a replacement) since the stream's last sync point (the previous snapshot's server
+time, a second earlier) that the stream does not hold is published as
+``OrderEvent(resync=True)`` after the snapshot and its changed-order events, and held
+(``stream.orders``, ``wait_for_order``). A snapshot that lists a terminal order lists
+today's: it costs no read. A sweep whose read keeps failing
 (``reconcile_attempts``, spaced by the reconnect backoff) is published as
 :class:`~aries_async.models.events.GapUnchecked` to :meth:`AccountStream.events`, and the
 next resync sweeps again from the same point: a gap is never silent.
 
-The limits: without a hook, or with one that does not take ``created_since`` (written for
+The limits: without a hook, or with one that does not take ``changed_since`` (written for
 ``reconcile(account_id, orders)``: it is called so, as before), nothing is swept, and an order
 begun and ended in the gap is not told: :meth:`AccountStream.wait_for_order` on it still finds
 it over REST with such a hook, and without one waits on the stream only (give it a
@@ -141,7 +142,7 @@ class AccountStream(StreamBase, AccountBooks, AccountTopics, OrderWaiting):
             subscription on the one socket, re-sent after every reconnect.
         reconcile: looks up orders that left the working set while the stream was down
             (see :data:`OrderLookup`); without it they are reported as
-            :class:`OrderStateUnknown` at once. One that also takes ``created_since``
+            :class:`OrderStateUnknown` at once. One that also takes ``changed_since``
             (:class:`OrderListing`) finds the orders placed and finished while the stream
             was down, which a snapshot of working orders leaves out (see the module
             docstring).

@@ -7,8 +7,9 @@ those begun and ended in it included. One that lists working orders only tells n
 latter: such an order is in no snapshot, and the stream, down, heard none of its events. So a
 resync snapshot that lists no terminal order (it may be of either kind: nothing may have ended
 today) is *swept*: the account's orders are read over REST (the ``reconcile`` hook, asked with
-``created_since``), and each the stream does not hold (nor told and forgot, nor let go), created
-in the gap's window, is told as ``OrderEvent(resync=True)``.
+``changed_since``), and each the stream does not hold (nor told and forgot, nor let go), created
+or changed in the gap's window, is told as ``OrderEvent(resync=True)`` (changed: a replacement
+made in the gap may carry its original's creation time, as the simulator's does).
 
 The window starts at the stream's last sync point: the time of the latest snapshot up to which
 the account's orders are known to the stream (the first snapshot's; then that of each resync
@@ -17,7 +18,8 @@ the stream opened is not news. A sweep that keeps failing leaves the sync point 
 the next resync checks the longer gap. The window ends at the resync snapshot's time: an order
 created after it is told live.
 
-Times are the server's: the snapshot's envelope ``timestamp`` and the orders' ``createdAt``,
+Times are the server's: the snapshot's envelope ``timestamp`` and the orders' ``createdAt`` and
+``updatedAt``,
 widened by :data:`SYNC_MARGIN` on either side (a server may write times to the second). A
 snapshot without a time gives the client's wall clock when it arrived, reaching back
 :data:`UNTIMED_MARGIN` (the two clocks may differ by minutes), and no end: orders ended in the
@@ -48,11 +50,11 @@ UNTIMED_MARGIN = timedelta(hours=1)
 
 
 def lists_orders(lookup: Callable[..., Any]) -> bool:
-    """Whether a ``reconcile`` hook can list the account's orders: it takes ``created_since``
+    """Whether a ``reconcile`` hook can list the account's orders: it takes ``changed_since``
     by name (``client.orders.reconcile`` does). One written for ``reconcile(account_id,
     orders)`` is called so, and the stream does not sweep."""
     try:
-        parameter = inspect.signature(lookup).parameters.get("created_since")
+        parameter = inspect.signature(lookup).parameters.get("changed_since")
     except (TypeError, ValueError):  # no signature to read (a builtin): not asked
         return False
     return parameter is not None and parameter.kind in (
@@ -66,8 +68,8 @@ class Window:
     """A gap to sweep.
 
     Attributes:
-        since: the orders created from then on are looked for (the sync point, less the
-            margin).
+        since: the orders created or changed from then on are looked for (the sync point,
+            less the margin).
         until: ... up to then (the resync snapshot's time, plus the margin); None: no end.
         synced: the sync point once this window is checked.
     """
@@ -75,6 +77,12 @@ class Window:
     since: datetime
     until: datetime | None
     synced: datetime
+
+    def holds(self, when: datetime | None) -> bool:
+        """Whether ``when`` (an order's time; None: not known) lies in the window."""
+        return (
+            when is not None and when >= self.since and (self.until is None or when <= self.until)
+        )
 
 
 class GapSweep:
@@ -117,7 +125,8 @@ class GapSweep:
 
     def checked(self, window: Window, found: Iterable[Order], mirror: AccountMirror) -> list[Order]:
         """``window`` was read (``found``, the hook's answer): the sync point moves on, and
-        the orders to tell are returned, the first created first: those of the window the
+        the orders to tell are returned, the first created first: those begun in the window
+        (created, or changed: a replacement may carry its original's creation time) that the
         mirror does not hold, has not forgotten (:meth:`AccountMirror.forgotten`) and has
         not let go (:attr:`AccountMirror.left`: told already). A window due since, for a
         later resync, stays due."""
@@ -127,11 +136,11 @@ class GapSweep:
             self._due = None
         news: dict[str, Order] = {}
         for order in found:
-            cl_ord_id, created = order.cl_ord_id, order.created_at
-            if not cl_ord_id or created is None or created < window.since:
-                continue
-            if window.until is not None and created > window.until:
-                continue  # created after the resync snapshot: told live
+            cl_ord_id = order.cl_ord_id
+            if not cl_ord_id or not any(
+                window.holds(t) for t in (order.created_at, order.updated_at)
+            ):
+                continue  # before the gap (not news), or after the resync snapshot (told live)
             if cl_ord_id in mirror.orders or cl_ord_id in mirror.left or mirror.forgotten(order):
                 continue
             news.setdefault(cl_ord_id, order)

@@ -48,21 +48,22 @@ OrderLookup = Callable[[str, Sequence[Order]], Awaitable[Iterable[Order]]]
 """``reconcile(account_id, orders)``: the current state of ``orders`` (their last known state,
 keyed by ``clOrdId``) looked up over REST; it returns those it found and raises when the lookup
 itself failed. ``AriesClient.orders.reconcile`` is one, and an :class:`OrderListing` too: a
-hook that also takes ``created_since`` lets the stream find the orders begun and ended while
+hook that also takes ``changed_since`` lets the stream find the orders begun and ended while
 it was down (see :mod:`~aries_async.streaming.gap_sweep`); one that does not is called as
 above, and the stream does not look for those."""
 
 
 class OrderListing(Protocol):
     """An :data:`OrderLookup` that can also list the account's orders:
-    ``reconcile(account_id, orders, created_since=when)`` returns, besides the orders it
-    found, every order of the account it can list whose ``created_at`` is ``when`` or later
-    (the server's clock, aware UTC), in its current state. ``created_since`` is given only
-    when the stream sweeps a gap (``orders`` may then be empty); None or left out, it is a
-    plain :data:`OrderLookup`. ``AriesClient.orders.reconcile`` is one (today's orders)."""
+    ``reconcile(account_id, orders, changed_since=when)`` returns, besides the orders it
+    found, every order of the account it can list whose ``created_at`` or ``updated_at`` is
+    ``when`` or later (the server's clock, aware UTC), in its current state.
+    ``changed_since`` is given only when the stream sweeps a gap (``orders`` may then be
+    empty); None or left out, it is a plain :data:`OrderLookup`.
+    ``AriesClient.orders.reconcile`` is one (today's orders)."""
 
     def __call__(
-        self, account_id: str, orders: Sequence[Order], *, created_since: datetime | None = None
+        self, account_id: str, orders: Sequence[Order], *, changed_since: datetime | None = None
     ) -> Awaitable[Iterable[Order]]: ...
 
 
@@ -271,11 +272,11 @@ class Reconciler:
         self, batch: Mapping[str, Order], window: Window | None
     ) -> Awaitable[Iterable[Order]]:
         """The hook's read of ``batch``, and of the orders created in ``window`` when one is
-        due (a hook that takes ``created_since``: see :class:`OrderListing`)."""
+        due (a hook that takes ``changed_since``: see :class:`OrderListing`)."""
         if window is None:
             return self._lookup(self.account_id, list(batch.values()))
         listing = cast(OrderListing, self._lookup)
-        return listing(self.account_id, list(batch.values()), created_since=window.since)
+        return listing(self.account_id, list(batch.values()), changed_since=window.since)
 
     def _log_retry(self, state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None

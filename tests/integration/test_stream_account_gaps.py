@@ -104,6 +104,38 @@ async def placed_while_down(client: AriesClient) -> OrderAck:
     return ack
 
 
+async def test_a_replacement_made_and_filled_while_down_is_told_after_the_resync(
+    sim: Simulator, hub: WsHub, client: AriesClient, fake_time: FakeTime
+) -> None:
+    """An order working before the stream opened is replaced while the socket is down, and
+    the replacement fills: a new order begun and ended in the gap, which a server gives its
+    original's ``createdAt`` (as the simulator does). It is told, and held."""
+    sim.faults.snapshot_working_orders_only = True
+    resting = OrderRequest(
+        account_id=ACCOUNT, symbol="KO", side="BUY", type="LIMIT", quantity=Decimal(2), price="1.00"
+    )
+    ack = await client.orders.place(resting)
+    (order,) = [o for o in await client.orders.active(ACCOUNT) if o.cl_ord_id == ack.cl_ord_id]
+    sim.advance(60)  # the stream opens a minute later
+    config = StreamConfig(backoff_initial=1.0, backoff_jitter=0.0)
+    opener = client.account_stream(
+        ACCOUNT, config=config, sleep=fake_time.sleep, monotonic=fake_time.clock
+    )
+    async with opener as stream:
+        events = Heard(stream.events())
+        await until(lambda: stream.snapshot is not None)
+        assert hub.drop("accounts") == 1
+        await until(lambda: fake_time.waiting() == [1.0])
+        sim.advance(60)
+        moved = await client.orders.change(order, type="MARKET")
+        replacement = sim.state.order(ACCOUNT, moved.cl_ord_id or "")
+        assert replacement.status == "FILLED"
+        fake_time.advance(1.0)
+        await until(lambda: (OrderStatus.FILLED, True) in told(events(), moved.cl_ord_id))
+        held = stream.orders[moved.cl_ord_id or ""]
+        assert held.ord_status == OrderStatus.FILLED
+
+
 # -- the user's report ------------------------------------------------------------------------
 
 
@@ -162,11 +194,11 @@ async def test_a_waiter_started_while_the_sweep_reads_has_the_order_from_it(
     asked: list[tuple[list[str | None], datetime | None]] = []
 
     async def held(
-        account_id: str, orders: Sequence[Order], *, created_since: datetime | None = None
+        account_id: str, orders: Sequence[Order], *, changed_since: datetime | None = None
     ) -> list[Order]:
-        asked.append(([o.cl_ord_id for o in orders], created_since))
+        asked.append(([o.cl_ord_id for o in orders], changed_since))
         await release.wait()
-        return await client.orders.reconcile(account_id, orders, created_since=created_since)
+        return await client.orders.reconcile(account_id, orders, changed_since=changed_since)
 
     async with gated_stream(sim, tokens, held) as stream:
         events = Heard(stream.order_events())

@@ -562,26 +562,26 @@ async def test_orders_reconcile_reads_active_then_history_for_older_orders() -> 
             assert sim.requests[ACTIVE] == 2
 
 
-async def test_orders_reconcile_lists_the_orders_created_since_a_time_in_one_read(
+async def test_orders_reconcile_lists_the_orders_changed_since_a_time_in_one_read(
     sim: Simulator, client: AriesClient
 ) -> None:
     older = place(sim, symbol="KO", side="BUY", type="MARKET", qty="1")
     sim.advance(10.0)
     newer = place(sim, symbol="KO", side="BUY", type="MARKET", qty="3")
     since = datetime.fromtimestamp(sim.state.order(ACCOUNT, newer).created_at, UTC)
-    found = await client.orders.reconcile(ACCOUNT, [], created_since=since)
+    found = await client.orders.reconcile(ACCOUNT, [], changed_since=since)
     assert [o.cl_ord_id for o in found] == [newer]
     assert found[0].ord_status == OrderStatus.FILLED
     assert sim.requests[ACTIVE] == 1
 
     # One read answers both: the orders asked about, and those created since.
     asked = [Order(cl_ord_id=older, ord_status=OrderStatus.NEW)]
-    found = await client.orders.reconcile(ACCOUNT, asked, created_since=since)
+    found = await client.orders.reconcile(ACCOUNT, asked, changed_since=since)
     assert [o.cl_ord_id for o in found] == [older, newer]
     assert sim.requests[ACTIVE] == 2
     assert sim.requests[HISTORY] == 0
     with pytest.raises(ValidationError):
-        await client.orders.reconcile(ACCOUNT, [], created_since=since.replace(tzinfo=None))
+        await client.orders.reconcile(ACCOUNT, [], changed_since=since.replace(tzinfo=None))
     assert sim.requests[ACTIVE] == 2
 
 

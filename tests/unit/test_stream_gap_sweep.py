@@ -158,12 +158,12 @@ def test_a_snapshot_without_a_time_takes_the_clients_clock_an_hour_back_and_no_e
     assert _ids(sweep.checked(window, found, AccountMirror())) == ["much-later"]
 
 
-def test_only_a_hook_taking_created_since_by_name_lists_orders() -> None:
+def test_only_a_hook_taking_changed_since_by_name_lists_orders() -> None:
     async def plain(account_id: str, orders: Sequence[Order]) -> list[Order]:
         return []
 
     async def listing(
-        account_id: str, orders: Sequence[Order], *, created_since: datetime | None = None
+        account_id: str, orders: Sequence[Order], *, changed_since: datetime | None = None
     ) -> list[Order]:
         return []
 
