@@ -76,6 +76,8 @@ def check_route(route: str, fault: str) -> str:
             ``FETCH /x``), or one that names no route of the simulator (``/v1/chart/quote``,
             ``DELETE /v1/chart/quotes``); the message quotes the route.
     """
+    if not isinstance(route, str):
+        raise ValidationError(f"{fault}: expected {ROUTE_FORM}, got {route!r}", field=fault)
     if route == "*":
         return route
     method, _, path = route.partition(" ")
@@ -169,7 +171,8 @@ class RouteFaults(dict[str, V]):
 
 class RouteSet(set[str]):
     """A fault that is a set of routes (``sim.faults.gzip_body``), each checked by
-    :func:`check_route` as it is added (``add``, ``update``, ``|=``).
+    :func:`check_route` as it is added (``add``, ``update``, ``|=``,
+    ``symmetric_difference_update``, ``^=``): a set refused is left as it was.
 
     Args:
         fault: the fault's name, for the messages.
@@ -199,6 +202,18 @@ class RouteSet(set[str]):
 
     def __ior__(self, other: Any) -> RouteSet:  # type: ignore[override,misc]
         self.update(other)
+        return self
+
+    def symmetric_difference_update(self, other: Iterable[str]) -> None:
+        """Add the routes of ``other`` not in the set (each checked first), remove those in
+        it."""
+        given = set(other)
+        for route in given - self:
+            check_route(route, self.fault)
+        super().symmetric_difference_update(given)
+
+    def __ixor__(self, other: Any) -> RouteSet:  # type: ignore[override,misc]
+        self.symmetric_difference_update(other)
         return self
 
     def __reduce__(self) -> tuple[Any, ...]:

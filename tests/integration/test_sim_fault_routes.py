@@ -41,6 +41,8 @@ UNSERVED = [
     "FETCH /v1/chart/quotes",
     "abc",
     "",
+    None,  # not a route at all
+    ("GET", "/v1/chart/quotes"),
 ]
 SERVED = [
     "*",
@@ -58,12 +60,21 @@ Put = Callable[[Faults, str], object]
 build: Callable[..., Faults] = Faults  # the faults' constructor, given a field by name
 
 
+def _xor_into(faults: Faults, field: str, route: Any) -> None:
+    """``faults.<field> ^= {route}``, as a test would write it."""
+    routes = getattr(faults, field)
+    routes ^= {route}
+    setattr(faults, field, routes)
+
+
 def _puts(field: str) -> list[Put]:
     """Every way to put a route into the fault ``field``."""
     if field in SETS:
         return [
             lambda f, r: getattr(f, field).add(r),
             lambda f, r: getattr(f, field).update([r]),
+            lambda f, r: getattr(f, field).symmetric_difference_update({r}),
+            lambda f, r: _xor_into(f, field, r),
             lambda f, r: setattr(f, field, {r}),
             lambda f, r: build(**{field: {r}}),
         ]
