@@ -99,7 +99,7 @@ class Session:
             return
         self.pending.append(orjson.dumps(message).decode())
         if len(self.pending) > MAX_PENDING_LINES:
-            log.warning("websocket client too slow; dropping it")
+            log.warning("websocket client too far behind (a long advance()?); dropping it")
             self.abort()
             return
         self.wake.set()
