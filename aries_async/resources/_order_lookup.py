@@ -232,9 +232,9 @@ def match_placed(
         The order, or None when no order is it (it was not placed).
 
     Raises:
-        OrderMatchAmbiguousError: several orders carry the tag since the attempt and have
-            its terms; or none carries it, tags are not echoed, and several orders have the
-            request's terms since the attempt: nothing is guessed.
+        OrderMatchAmbiguousError: several orders carry the tag since the attempt, and not
+            exactly one has its terms; or none carries it, tags are not echoed, and several
+            orders have the request's terms since the attempt: nothing is guessed.
     """
     tag = request.client_id
     told = told or {}
@@ -285,8 +285,8 @@ def match_tagged(
     the request be sent twice.
 
     Raises:
-        OrderMatchAmbiguousError: several orders carry the tag since the attempt and have
-            the request's terms.
+        OrderMatchAmbiguousError: several orders carry the tag since the attempt, and not
+            exactly one has the request's terms.
     """
     tag = request.client_id
     if not tag:
@@ -303,11 +303,13 @@ def match_tagged(
         elif earliest is not None and order.created_at and order.created_at < earliest:
             continue  # created before the attempt: another process's, under the same tag
         found.append(order)
-    if len(found) > 1:
-        found = [order for order in found if _same_terms(order, request)]
     if len(found) <= 1:
         return found[0] if found else None
-    raise _ambiguous(request, since, found, f"several orders carry the tag {tag!r} and")
+    same = [order for order in found if _same_terms(order, request)]
+    if len(same) == 1:
+        return same[0]
+    # None of its terms: a server may report them its own way; "not placed" is no safer.
+    raise _ambiguous(request, since, same or found, f"several orders carry the tag {tag!r} and")
 
 
 def _attempt_on_server(since: datetime, lead: timedelta | None) -> datetime:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from aries_async import AriesClient, OrderRequest
-from aries_async.errors import OrderOutcomeUnknownError
+from aries_async.errors import OrderMatchAmbiguousError, OrderOutcomeUnknownError
 from aries_async.models import OrderLeg
 from aries_async.sim import ManualClock, ServerErrorFault, Simulator
 
@@ -234,3 +234,17 @@ async def test_an_order_this_client_was_told_of_is_found_for_its_own_request(ske
         sim.advance(2)
         found = await c.orders.find_placed(request, since=since)
         assert found is not None and found.cl_ord_id == ack.cl_ord_id
+
+
+async def test_orders_under_the_tag_since_the_attempt_none_of_its_terms_are_not_guessed() -> None:
+    """Two orders another process placed under the tag during the attempt, neither of the
+    request's terms: neither is taken for it, nor is "not placed" said (a server may report
+    the terms its own way): nothing is guessed."""
+    async with _simulator(echo=True) as sim, _client(sim) as other, _client(sim) as c:
+        since = _utc(sim.clock.now())
+        refused = await _refused(c, sim, _limit("1.00", "rebalance-aapl"))
+        for price in ("1.05", "1.10"):
+            assert (await other.orders.place(_limit(price, "rebalance-aapl"))).accepted
+        with pytest.raises(OrderMatchAmbiguousError) as raised:
+            await c.orders.find_placed(refused, since=since)
+        assert len(raised.value.candidates) == 2
