@@ -138,6 +138,9 @@ class RedisLock:
         self._renew_script = redis.register_script(_RENEW)
         self._lock = asyncio.Lock()
         self._releases: set[asyncio.Future[None]] = set()
+        self._unreleased: set[str] = set()
+        """Owners of this process whose release Redis refused (its writes refused, say): the
+        next take of the lock releases them first, not waiting out their lease."""
 
     @contextlib.asynccontextmanager
     async def hold(self) -> AsyncIterator[None]:
@@ -199,6 +202,7 @@ class RedisLock:
 
     async def _acquire(self) -> str:
         owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(8)}"
+        await self._release_unreleased()
         while True:
             try:
                 taken = await self._run(
@@ -244,6 +248,17 @@ class RedisLock:
         await asyncio.wait([renewing])
         await self._release(lease.owner, held=not lease.lost)
 
+    async def _release_unreleased(self) -> None:
+        """Release the locks of this process a failed release left (quietly: each was
+        warned about once)."""
+        for owner in list(self._unreleased):
+            try:
+                keys = [self.key, self.released_key]
+                await self._release_script(keys=keys, args=[owner, self._lease_ms])
+            except self._error:
+                return  # still refused: they end with their lease
+            self._unreleased.discard(owner)
+
     async def _release(self, owner: str, *, held: bool = True) -> None:
         """Delete the lock if ``owner`` holds it; warn when it was ``held`` and another owner
         holds it now."""
@@ -251,6 +266,7 @@ class RedisLock:
             keys = [self.key, self.released_key]
             released = await self._release_script(keys=keys, args=[owner, self._lease_ms])
         except self._error as exc:
+            self._unreleased.add(owner)
             log.warning(
                 "could not release the refresh lock %s (%s); it ends with its lease",
                 self.key,

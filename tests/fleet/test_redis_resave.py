@@ -69,8 +69,9 @@ class Fleet:
             self.servers.enter_context(redis_server(self.binary, password=PASSWORD, port=port))
         else:
             await self.raw.config_set("maxmemory", 0)
-            # The refresh lock a's renewal could not release ends (its lease runs out).
-            await self.raw.delete(self.store_a.lock_key)
+            # The refresh lock a's renewal could not release is still there, for its lease:
+            # a's next take of it releases it first (it is a's own).
+            assert await self.raw.get(self.store_a.lock_key) is not None
 
     async def renew_into_the_outage(self) -> Token:
         """``a`` renews (its token due), the store failing right after the grant; the new
