@@ -354,8 +354,8 @@ def _method(op: dict[str, Any], types: Types, filters: Filters) -> list[str]:
     lines.append(f'        """{doc[0]}')
     # One paragraph of what is particular to this operation; what every method shares (the
     # errors, the naming of wire parameters) is said once, on ``Operations``.
-    said = [facts + ".", *where, _body_needs(op, types), ERRORS]
-    lines += ["", *wrap(" ".join(s for s in said if s), " " * 8)]
+    paragraph = [facts + ".", *where, _body_needs(op, types), ERRORS]
+    lines += ["", *wrap(" ".join(s for s in paragraph if s), " " * 8)]
     if arg_docs:
         lines += ["", "        Args:", *arg_docs]
     lines += ["", "        Returns:", *wrap(returned + ".", " " * 12), '        """']
