@@ -248,13 +248,18 @@ class RedisLock:
         await asyncio.wait([renewing])
         await self._release(lease.owner, held=not lease.lost)
 
+    def _delete_if_held(self, owner: str) -> Awaitable[Any]:
+        """The release script: deletes the lock if ``owner`` holds it (true then), and notes
+        the release."""
+        keys = [self.key, self.released_key]
+        return self._release_script(keys=keys, args=[owner, self._lease_ms])
+
     async def _release_unreleased(self) -> None:
         """Release the locks of this process a failed release left (quietly: each was
         warned about once)."""
         for owner in list(self._unreleased):
             try:
-                keys = [self.key, self.released_key]
-                await self._release_script(keys=keys, args=[owner, self._lease_ms])
+                await self._delete_if_held(owner)
             except self._error:
                 return  # still refused: they end with their lease
             self._unreleased.discard(owner)
@@ -263,8 +268,7 @@ class RedisLock:
         """Delete the lock if ``owner`` holds it; warn when it was ``held`` and another owner
         holds it now."""
         try:
-            keys = [self.key, self.released_key]
-            released = await self._release_script(keys=keys, args=[owner, self._lease_ms])
+            released = await self._delete_if_held(owner)
         except self._error as exc:
             self._unreleased.add(owner)
             log.warning(

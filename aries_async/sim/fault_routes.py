@@ -186,18 +186,21 @@ class RouteSet(set[str]):
         self.fault = fault
         self.update(routes)
 
+    def _check_new(self, routes: Iterable[str]) -> None:
+        """Check each of ``routes`` the set does not hold yet."""
+        for route in routes:
+            if route not in self:
+                check_route(route, self.fault)
+
     def add(self, route: str) -> None:
         """Add ``route``, checked."""
-        if route not in self:
-            check_route(route, self.fault)
+        self._check_new([route])
         super().add(route)
 
     def update(self, *others: Iterable[str]) -> None:
         """Add every route, or none: each is checked first."""
         given = [route for other in others for route in other]
-        for route in given:
-            if route not in self:
-                check_route(route, self.fault)
+        self._check_new(given)
         super().update(given)
 
     def __ior__(self, other: Any) -> RouteSet:  # type: ignore[override,misc]
@@ -208,8 +211,7 @@ class RouteSet(set[str]):
         """Add the routes of ``other`` not in the set (each checked first), remove those in
         it."""
         given = set(other)
-        for route in given - self:
-            check_route(route, self.fault)
+        self._check_new(given)
         super().symmetric_difference_update(given)
 
     def __ixor__(self, other: Any) -> RouteSet:  # type: ignore[override,misc]
