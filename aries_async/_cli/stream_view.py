@@ -118,7 +118,7 @@ class StreamState:
             values = {
                 "last_price": update.last_price,
                 "size": update.size,
-                "volume": update.total_volume,
+                "volume": update.volume,
                 "change": update.change,
                 "timestamp": update.trade_timestamp,
             }

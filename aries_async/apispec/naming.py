@@ -3,8 +3,8 @@
 
 * a wire field becomes snake_case (``isETF`` -> ``is_etf``, ``add_symbols`` stays); a Python
   keyword gets a trailing ``_`` (``from`` -> ``from_``); leading digits move behind the first
-  word (``52WeekHigh`` -> ``week52_high``); digits keep the small letters after
-  them (``average_return_1m``), since a name cannot start with one;
+  word (``10DayAverageTradingVolume`` -> ``day10_average_trading_volume``); digits keep the
+  small letters after them (``average_return_1m``), since a name cannot start with one;
 * the abbreviations of :data:`ABBREVIATIONS` are spelled out, word by word (:func:`spell_out`:
   ``avgPx`` -> ``average_price``, ``phoneNum`` -> ``phone_number``); the same holds for the
   methods' parameters and, by hand, for the hand-written models;
@@ -99,6 +99,16 @@ SAME_NAMES: dict[str, str] = {
     "net_change": "change",
     # the same figure as ``NetInflow.nasdaqNetInflow``, spelled differently by the wire
     "nasdaq_net_in_flow": "nasdaq_net_inflow",
+    # the 52-week range: ``high52WeekPrice`` of the equity details, ``52WeekHigh`` of the
+    # company metrics, ``high52Weeks`` of the index values
+    "week52_high": "high_52_week_price",
+    "week52_low": "low_52_week_price",
+    "week52_high_date": "high_52_week_date",
+    "week52_low_date": "low_52_week_date",
+    "high_52_weeks": "high_52_week_price",
+    "low_52_weeks": "low_52_week_price",
+    # a bar's volume-weighted average price, ``vwap``/``vw`` of the other bars
+    "volume_weighted": "vwap",
 }
 """Whole name (snake_case, abbreviations spelled out) -> the package's one name for the thing
 it names, where the wire names one thing two ways: a whole name only (``bid_size`` and
@@ -118,6 +128,13 @@ FIELD_NAMES: dict[tuple[str, str], str] = {
     ("StockOhlcBar", "vw"): "vwap",
     ("StockOhlcBar", "n"): "number_of_trades",
     ("StockOhlcBar", "t"): "timestamp",
+    # the previous day's bar of an option counts its trades as the other bars do
+    ("OptionPreviousDayResponse", "transactionCount"): "number_of_trades",
+    # the session's volume so far is ``volume``, as a quote's is (``Quote``, ``ChartQuote``);
+    # ``totalVolume`` stays ``total_volume`` where it is the whole beside its parts
+    # (``ShortVolumeResponseResult``: ``shortVolume`` of ``totalVolume``)
+    ("EquityDetails", "totalVolume"): "volume",
+    ("TradeUpdate", "totalVolume"): "volume",
 }
 """(schema or operation id, wire name) -> Python name, where the rule above is not enough."""
 

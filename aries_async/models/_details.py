@@ -47,9 +47,10 @@ class EquityDetails:
     ``avgVolume4Weeks`` and ``pctHeldByInstitution``, ``trade_sequence`` its ``tradeSeq``,
     ``eps_current_quarter_mean_estimate`` its ``EPSCurrentQtrMeanEst`` and
     ``nasdaq_net_inflow`` its ``nasdaqNetInFlow`` (named as ``nyse_net_inflow`` is),
-    ``change`` its ``netChange`` (named as a quote's change from the previous close is); their
-    old names (``avg_volume_4_weeks``, ``trade_seq``, ``nasdaq_net_in_flow``...) are
-    deprecated aliases.
+    ``change`` its ``netChange`` (named as a quote's change from the previous close is),
+    ``volume`` its ``totalVolume`` (the session's volume so far, named as a quote's is); their
+    old names (``avg_volume_4_weeks``, ``trade_seq``, ``total_volume``...) are deprecated
+    aliases.
 
     Its calendar days (``high_52_week_date``, ``ytd_low_date``, ``expiration_date``...) are
     plain strings on the wire: one that is not a date reads as None, with a warning on the
@@ -76,7 +77,7 @@ class EquityDetails:
     close_price: Decimal | None = None
     change: Decimal | None = attrs.field(default=None, metadata=wire("netChange"))
     change_status: str | None = None
-    total_volume: Decimal | None = None
+    volume: Decimal | None = attrs.field(default=None, metadata=wire("totalVolume"))
     average_volume_4_weeks: Decimal | None = attrs.field(
         default=None, metadata=wire("avgVolume4Weeks")
     )
@@ -153,6 +154,7 @@ class EquityDetails:
         "percent_held_by_institution"
     )
     trade_seq: ClassVar[renamed[int | None]] = renamed("trade_sequence")
+    total_volume: ClassVar[renamed[Decimal | None]] = renamed("volume")
     eps_current_qtr_mean_est: ClassVar[renamed[Decimal | None]] = renamed(
         "eps_current_quarter_mean_estimate"
     )

@@ -158,9 +158,10 @@ class TradeUpdate(LazyWire):
         timestamp_ms: the envelope's ``timestamp`` as sent (the raw wire value, Unix ms),
             when sent; :attr:`timestamp` is the same instant as aware UTC.
 
-    ``trade_time``, ``trade_seq`` and ``net_change``, the previous release's names of
-    :attr:`trade_timestamp`, :attr:`trade_sequence` and :attr:`change` (named as a quote's
-    change from the previous close is), still read, with a :class:`DeprecationWarning`.
+    ``trade_time``, ``trade_seq``, ``net_change`` and ``total_volume``, the previous
+    release's names of :attr:`trade_timestamp`, :attr:`trade_sequence`, :attr:`change` and
+    :attr:`volume` (named as a quote's change from the previous close and session volume
+    are), still read, with a :class:`DeprecationWarning`.
     """
 
     last_price = lazy_field(
@@ -173,7 +174,9 @@ class TradeUpdate(LazyWire):
         fallback="lastPrice",
     )
     size = lazy_field("size", number_decimal, "``size``.")
-    total_volume = lazy_field("totalVolume", number_decimal, "``totalVolume``.")
+    volume = lazy_field(
+        "totalVolume", number_decimal, "``totalVolume``: the session's volume so far."
+    )
     tick_volume = lazy_field("tickVolume", number_decimal, "``tickVolume``.")
     open_price = lazy_field("openPrice", number_decimal, "``openPrice``.")
     high_price = lazy_field("highPrice", number_decimal, "``highPrice``.")
@@ -192,6 +195,7 @@ class TradeUpdate(LazyWire):
     trade_seq: ClassVar[renamed[int | None]] = renamed("trade_sequence")
     trade_time: ClassVar[renamed[datetime | None]] = renamed("trade_timestamp")
     net_change: ClassVar[renamed[Decimal | None]] = renamed("change")
+    total_volume: ClassVar[renamed[Decimal | None]] = renamed("volume")
 
     def merged(self, newer: TradeUpdate) -> TradeUpdate:
         """``newer`` with the fields it did not send taken from ``self``."""

@@ -192,7 +192,7 @@ def test_keys_that_are_data_are_printed_as_sent() -> None:
     }
     payload = {"topic": "account", "name": "account.info", "data": data}
     printed = record_of(_decoded({**payload, "timestamp": 1768489200000}))["data"]
-    names = ["account_id", "day_trade_count", "week52_high", "buying_power_by_symbol"]
+    names = ["account_id", "day_trade_count", "high_52_week_price", "buying_power_by_symbol"]
     assert list(printed) == [*names, "daily_pnl", "orders_by_id"]
     assert printed["buying_power_by_symbol"] == data["buyingPowerBySymbol"]
     assert printed["daily_pnl"] == data["dailyPnl"]

@@ -23,7 +23,7 @@ async def test_equity_details_are_the_documented_models(aries: AriesClient) -> N
     apple = answer.data[0]
     assert isinstance(apple, models.EquityDetails)
     # Sizes and volumes are Decimal (docs/architecture.md, Quantities), as prices are.
-    for size in (apple.ask_size, apple.bid_size, apple.total_volume, apple.average_volume_4_weeks):
+    for size in (apple.ask_size, apple.bid_size, apple.volume, apple.average_volume_4_weeks):
         assert type(size) is Decimal
     # The names 0.1.0 had read for one release, warning.
     for old, new in [

@@ -746,7 +746,7 @@ async def test_fractional_sizes_and_volumes_arrive_whole(
                         break
     quote, trade = got["QuoteUpdate"], got["TradeUpdate"]
     assert (quote.bid_size, quote.ask_size) == (Decimal("150.5"), Decimal("0.25"))
-    assert (trade.size, trade.total_volume, trade.tick_volume) == (
+    assert (trade.size, trade.volume, trade.tick_volume) == (
         Decimal("0.5"),
         Decimal("1234.5"),
         Decimal("2.75"),

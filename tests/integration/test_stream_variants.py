@@ -288,7 +288,7 @@ async def test_market_numbers_and_times_read_the_same_in_every_variant(
     assert quote.bid_size == snap.bid_size
     assert quote.quote_timestamp == exact(snap.time)
     assert (trade.last_price, trade.size) == (snap.last_price, snap.last_size)
-    assert trade.total_volume == snap.volume and trade.trade_sequence == snap.seq
+    assert trade.volume == snap.volume and trade.trade_sequence == snap.seq
     assert trade.trade_timestamp == exact(snap.time)
     assert (printed.price, printed.size) == (snap.last_price, snap.last_size)
     assert printed.trade_timestamp == exact(snap.time)

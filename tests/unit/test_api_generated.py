@@ -246,7 +246,7 @@ def test_wire_names_that_are_not_identifiers_or_collide_get_python_names() -> No
     metric = structure(
         {"52WeekHigh": 199.62, "10DayAverageTradingVolume": 5, "x": 1}, generated.Metric
     )
-    assert metric.week52_high == Decimal("199.62")
+    assert metric.high_52_week_price == Decimal("199.62")
     assert metric.day10_average_trading_volume == Decimal(5)
     wire = {"T": "AAPL", "t": 1736951400000, "l": 1.5, "vw": 2.25, "n": 3}
     bar = structure(wire, generated.StockOhlcBar)
@@ -321,7 +321,7 @@ def test_a_one_of_result_is_read_by_its_tag_and_open_enums_keep_unknown_values()
 def test_an_open_object_keeps_the_keys_it_does_not_name() -> None:
     wire = {"52WeekHigh": 199.62, "peTTM": 28.7, "currency": "USD", "flag": True}
     metric = structure(wire, generated.Metric)
-    assert metric.week52_high == Decimal("199.62")
+    assert metric.high_52_week_price == Decimal("199.62")
     assert metric.extra == {"peTTM": Decimal("28.7"), "currency": "USD", "flag": True}
     assert unstructure(metric) == {
         "52WeekHigh": "199.62",

@@ -35,8 +35,10 @@ from aries_async.models import (
     OrderPreview,
     OrderRequest,
     Position,
+    Quote,
     ReplaceAck,
     ReplaceRequest,
+    generated,
     parse_bars,
     structure,
     unstructure,
@@ -175,6 +177,50 @@ def test_departures_are_needed() -> None:
         assert spell_out(name) != name, departure
 
 
+# One figure, one name: (model, wire key) pairs that name the same figure, each group read
+# under the one Python name the package gives it, generated and hand-written models alike.
+SAME_FIGURE: dict[str, list[tuple[type, str]]] = {
+    "high_52_week_price": [
+        (EquityDetails, "high52WeekPrice"),
+        (generated.Metric, "52WeekHigh"),
+        (generated.IndicesRealtimeIndexValue, "high52Weeks"),
+    ],
+    "low_52_week_price": [
+        (EquityDetails, "low52WeekPrice"),
+        (generated.Metric, "52WeekLow"),
+        (generated.IndicesRealtimeIndexValue, "low52Weeks"),
+    ],
+    "high_52_week_date": [(EquityDetails, "high52WeekDate"), (generated.Metric, "52WeekHighDate")],
+    "low_52_week_date": [(EquityDetails, "low52WeekDate"), (generated.Metric, "52WeekLowDate")],
+    # a bar's volume-weighted average price and its count of trades
+    "vwap": [
+        (generated.StockOhlcBar, "vw"),
+        (generated.Min, "vwap"),
+        (generated.OptionPreviousDayResponse, "volumeWeighted"),
+    ],
+    "number_of_trades": [
+        (generated.StockOhlcBar, "n"),
+        (generated.OptionPreviousDayResponse, "transactionCount"),
+    ],
+    # the session's volume so far, as a quote, a trade and the details state it
+    "volume": [
+        (Quote, "volume"),
+        (ChartQuote, "volume"),
+        (TradeUpdate, "totalVolume"),
+        (EquityDetails, "totalVolume"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", SAME_FIGURE)
+def test_one_figure_has_one_name(name: str) -> None:
+    found = {
+        f"{model.__name__}.{wire}": dict((w, py) for py, w in _wire_names(model)).get(wire)
+        for model, wire in SAME_FIGURE[name]
+    }
+    assert found == dict.fromkeys(found, name)
+
+
 # (model, old name, new name, wire key): the renames of the hand-written models' fields.
 RENAMES: list[tuple[type, str, str, str]] = [
     (Balance, "unrealized_pl", "unrealized_pnl", "unrealizedPl"),
@@ -213,6 +259,7 @@ RENAMES: list[tuple[type, str, str, str]] = [
     ),
     (EquityDetails, "nasdaq_net_in_flow", "nasdaq_net_inflow", "nasdaqNetInFlow"),
     (EquityDetails, "net_change", "change", "netChange"),
+    (EquityDetails, "total_volume", "volume", "totalVolume"),
     (
         Balance,
         "sod_positions_market_value",
@@ -293,6 +340,7 @@ RENAMED_READS: list[tuple[Any, str, str]] = [
     ),
     (TradeUpdate("A", {"tradeSeq": 7}), "trade_seq", "trade_sequence"),
     (TradeUpdate("A", {"netChange": 1.5}), "net_change", "change"),
+    (TradeUpdate("A", {"totalVolume": 1200}), "total_volume", "volume"),
     (TimeAndSalesUpdate("A", {"tradeSeq": "7"}), "trade_seq", "trade_sequence"),
     # an instant is ``timestamp`` (``<what>_timestamp``), as the wire's ``quoteTimestamp`` says
     (QuoteUpdate("A", {"quoteTimestamp": MS}), "quote_time", "quote_timestamp"),

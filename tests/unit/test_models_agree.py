@@ -162,7 +162,7 @@ def test_the_sized_rule_names_only_sizes_and_volumes() -> None:
         "nyse_buy_volume",
         "nyse_sell_volume",
         "size",
-        "total_volume",
+        "volume",
     ]
 
 

@@ -112,12 +112,12 @@ class Metric:
     day10_average_trading_volume: Decimal | None = attrs.field(
         default=None, metadata=wire('10DayAverageTradingVolume')
     )
-    week52_high: Decimal | None = attrs.field(default=None, metadata=wire('52WeekHigh'))
-    week52_high_date: date | None = attrs.field(
+    high_52_week_price: Decimal | None = attrs.field(default=None, metadata=wire('52WeekHigh'))
+    high_52_week_date: date | None = attrs.field(
         default=None, metadata=wire('52WeekHighDate', lenient=True)
     )
-    week52_low: Decimal | None = attrs.field(default=None, metadata=wire('52WeekLow'))
-    week52_low_date: date | None = attrs.field(
+    low_52_week_price: Decimal | None = attrs.field(default=None, metadata=wire('52WeekLow'))
+    low_52_week_date: date | None = attrs.field(
         default=None, metadata=wire('52WeekLowDate', lenient=True)
     )
     week52_price_return_daily: Decimal | None = attrs.field(

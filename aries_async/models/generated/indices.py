@@ -168,10 +168,10 @@ class IndicesRealtimeIndexValue:
     close: Decimal | None = None
     date: CalendarDate | None = attrs.field(default=None, metadata=wire(lenient=True))
     high: Decimal | None = None
-    high_52_weeks: Decimal | None = None
+    high_52_week_price: Decimal | None = attrs.field(default=None, metadata=wire('high52Weeks'))
     last_price: Decimal | None = attrs.field(default=None, metadata=wire('last'))
     low: Decimal | None = None
-    low_52_weeks: Decimal | None = None
+    low_52_week_price: Decimal | None = attrs.field(default=None, metadata=wire('low52Weeks'))
     open: Decimal | None = None
     percent_change_from_open: Decimal | None = None
     percent_change_from_previous_close: Decimal | None = None

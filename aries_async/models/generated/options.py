@@ -163,9 +163,9 @@ class OptionPreviousDayResponse:
     open: Decimal
     ticker: str
     timestamp: datetime | None = attrs.field(default=None, metadata=wire(epoch='ms'))
-    transaction_count: int | None = None
+    number_of_trades: int | None = attrs.field(default=None, metadata=wire('transactionCount'))
     volume: Decimal
-    volume_weighted: Decimal | None = None
+    vwap: Decimal | None = attrs.field(default=None, metadata=wire('volumeWeighted'))
 
 
 @attrs.frozen(kw_only=True)
