@@ -14,6 +14,7 @@ __all__ = [
     "MAX_SYMBOL_LENGTH",
     "OPTION_TICKER_PREFIX",
     "one_or_more",
+    "printable",
     "refuse_option_ticker",
     "require_count",
     "require_day",
@@ -28,6 +29,13 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+
+
+def printable(text: str, *, spaces: bool = False) -> bool:
+    """Whether ``text`` holds no line break, tab or other control character, nor any other
+    character Python would not print as itself (``str.isprintable``), and no space unless
+    ``spaces``: the one rule for what is sent as a symbol, a tag, a token or a URL."""
+    return text.isprintable() and (spaces or " " not in text)
 
 
 def stored_symbol(symbol: str) -> str:
@@ -158,7 +166,7 @@ def require_symbol(value: object, field: str = "symbol") -> str:
     symbol = stored_symbol(require_text(value, field))
     if "," in symbol:
         raise ValidationError(f"one symbol per item, got {value!r}", field=field)
-    if len(symbol) > MAX_SYMBOL_LENGTH or any(c.isspace() or not c.isprintable() for c in symbol):
+    if len(symbol) > MAX_SYMBOL_LENGTH or not printable(symbol):
         raise ValidationError(
             f"{field}: {MAX_SYMBOL_LENGTH} characters at most, no space or control character, "
             f"got {value!r}",

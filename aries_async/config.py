@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from aries_async._url_secrets import masked
+from aries_async._validate import printable
 from aries_async.errors import ConfigurationError
 from aries_async.rate_limit import RateLimit, rate_limit_setting
 
@@ -76,7 +77,7 @@ def _check_credential(value: object, name: str) -> None:
 def _url_problem(url: str, schemes: tuple[str, str]) -> str | None:
     """What is wrong with ``url`` as a URL of one of ``schemes``, or None when nothing is."""
     # Plain http and ws stay allowed: the simulator and test servers serve them on loopback.
-    if any(c.isspace() or ord(c) < 32 for c in url):
+    if not printable(url):
         return "contains a space or a control character"
     expected = f"{schemes[1]}://... (or {schemes[0]}:// for a local server)"
     if "://" not in url:

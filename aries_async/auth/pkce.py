@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
+from aries_async._validate import printable
 from aries_async.errors import AuthorizationDeniedError, StateMismatchError, ValidationError
 
 __all__ = [
@@ -67,7 +68,7 @@ def require_redirect_uri(uri: str) -> str:
         or (parts.scheme.lower() in ("http", "https") and not parts.hostname)
         or (not parts.netloc and parts.path[:1].isdigit())  # localhost:8765/cb: no scheme
         or "#" in uri
-        or any(ch.isspace() or not ch.isprintable() for ch in uri)
+        or not printable(uri)
     ):
         raise ValidationError(
             f"redirect_uri must be an absolute URI without a fragment (https://host/path, or "

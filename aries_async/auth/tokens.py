@@ -13,6 +13,8 @@ from urllib.parse import quote, quote_plus
 
 import attrs
 
+from aries_async._validate import printable
+
 __all__ = [
     "AUTHORIZATION_CODE",
     "CLIENT_CREDENTIALS",
@@ -119,7 +121,7 @@ def _token_text(value: object, name: str) -> None:
     Raises:
         ValidationError: such a token.
     """
-    if isinstance(value, str) and not all(c.isprintable() and not c.isspace() for c in value):
+    if isinstance(value, str) and not printable(value):
         from aries_async.errors import ValidationError
 
         raise ValidationError(

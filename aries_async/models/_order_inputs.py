@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from aries_async._validate import MAX_SYMBOL_LENGTH, refuse_option_ticker, stored_symbol
+from aries_async._validate import MAX_SYMBOL_LENGTH, printable, refuse_option_ticker, stored_symbol
 from aries_async.errors import ValidationError
 from aries_async.models._converter import unstructure
 from aries_async.models.common import OpenEnum, parse_date
@@ -291,7 +291,7 @@ def check_text(value: str | None, field: str, *, low: int, high: int) -> None:
             f"{field}: length must be {low}-{high} characters, got {len(value)}", field=field
         )
     spaced = field == "client_id"  # a free-form tag: spaces are fine, a line break is not
-    if any(not ch.isprintable() or (ch.isspace() and not spaced) for ch in value):
+    if not printable(value, spaces=spaced):
         what = "control characters" if spaced else "spaces or control characters"
         raise ValidationError(f"{field}: must not contain {what}", field=field)
 

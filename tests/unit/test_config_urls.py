@@ -36,6 +36,9 @@ def test_configuration_error_is_an_aries_error() -> None:
         ("http://127.0.0.1:port", "port"),
         ("http://[::1/v1", "not a well-formed URL"),
         ("http://api.aries.example /v1", "space"),
+        # the one rule of what is sent: no character that does not print as itself
+        ("http://api.aries.example/v1\x7f", "control character"),
+        ("http://api.aries\u200b.example/v1", "control character"),
     ],
 )
 def test_a_bad_base_url_names_the_setting_and_the_problem(value: str, words: str) -> None:
