@@ -39,6 +39,12 @@ field                              effect
                                    ``exDestination`` ``MNGD``) or ``"docs"`` (the docs'
                                    examples: ``CS``, ``SINGLE_LEG``, ``NASDAQ``)
                                    Flag: ``--order-fields sdk|docs``.
+``short_sale_while_long``          a stock ``SELL_SHORT`` sent while the account is long the
+                                   symbol is taken, and fills, netting against the shares
+                                   held (the spec does not say; False: refused, and one resting
+                                   is cancelled when it would fill on a long account,
+                                   :mod:`~aries_async.sim.closing`)
+                                   Flag: ``--short-sale-while-long``.
 =================================  ==============================================================
 """
 
@@ -108,3 +114,4 @@ class VariantFaults(WebsocketFaults):
     )
     whole_shares_only: bool = False
     order_fields: str = attrs.field(default="sdk", validator=attrs.validators.in_(ORDER_FIELDS))
+    short_sale_while_long: bool = False

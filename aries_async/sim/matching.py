@@ -176,7 +176,11 @@ class Matcher:
         if order.legs:
             return None
         held = self.ledger.positions[order.account_id].get(order.symbol)
-        return deliverable(order.side, held.quantity if held else Decimal(0))
+        return deliverable(
+            order.side,
+            held.quantity if held else Decimal(0),
+            short_while_long=self.ledger.faults.short_sale_while_long,
+        )
 
     def finish(self, order: SimOrder, status: str, text: str, *, at: float | None = None) -> None:
         """End a working order with a terminal status, at ``at`` (default: now)."""

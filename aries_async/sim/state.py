@@ -228,7 +228,9 @@ class State(Ledger):
         held = self.positions[spec["account_id"]].get(info.symbol)
         held_qty = held.quantity if held else Decimal(0)
         orders = self.orders[spec["account_id"]]
-        unbacked = unbacked_stock_close(held_qty, orders, spec, replacing)
+        unbacked = unbacked_stock_close(
+            held_qty, orders, spec, replacing, short_while_long=self.faults.short_sale_while_long
+        )
         if unbacked is not None:
             return unbacked
         side, qty = spec["side"], spec["qty"]

@@ -230,9 +230,11 @@ def test_the_spec_variant_switches_are_cli_flags() -> None:
                 "--whole-shares-only",
                 "--order-fields",
                 "docs",
+                "--short-sale-while-long",
             ]
         )
     )
+    assert (default.short_sale_while_long, faults.short_sale_while_long) == (False, True)
     assert (faults.market_status_timestamp_ms, faults.whole_shares_only) == (True, True)
     assert (default.order_fields, faults.order_fields) == ("sdk", "docs")
     assert (faults.market_status_session, faults.scope_enforcement) == ("camel", "unnamed")
