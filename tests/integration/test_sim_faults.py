@@ -436,7 +436,7 @@ async def test_rejections_status_only_drops_success_from_rejections_alone(
     assert (await post("/v1/orders/cancel", cancel))["success"] is True
     for route, body in [
         ("/v1/orders/cancel", cancel),
-        ("/v1/orders/replace", {**target, "qty": "2"}),
+        ("/v1/orders/replace", {**target, "symbol": "KO", "qty": "2"}),
     ]:
         refused = await post(route, body)  # the order is no longer open
         assert refused["status"] == "REJECTED" and "success" not in refused, route
