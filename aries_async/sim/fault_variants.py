@@ -45,6 +45,15 @@ field                              effect
                                    is cancelled when it would fill on a long account,
                                    :mod:`~aries_async.sim.closing`)
                                    Flag: ``--short-sale-while-long``.
+``late_auction_orders``            an ``AT_THE_OPENING`` or ``AT_THE_CLOSE`` order is taken
+                                   until its auction and joins it (the spec names no cut-off;
+                                   False: refused from 09:28 or 15:50 New York,
+                                   :mod:`~aries_async.sim.auctions`)
+                                   Flag: ``--late-auction-orders``.
+``auction_stops``                  a ``STOP`` or ``STOP_LIMIT`` order for an auction is taken,
+                                   the auction's price triggering its stop (the spec does not
+                                   say; False: a 400 ``INVALID_FIELD``)
+                                   Flag: ``--auction-stops``.
 =================================  ==============================================================
 """
 
@@ -115,3 +124,5 @@ class VariantFaults(WebsocketFaults):
     whole_shares_only: bool = False
     order_fields: str = attrs.field(default="sdk", validator=attrs.validators.in_(ORDER_FIELDS))
     short_sale_while_long: bool = False
+    late_auction_orders: bool = False
+    auction_stops: bool = False

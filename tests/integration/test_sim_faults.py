@@ -231,9 +231,13 @@ def test_the_spec_variant_switches_are_cli_flags() -> None:
                 "--order-fields",
                 "docs",
                 "--short-sale-while-long",
+                "--late-auction-orders",
+                "--auction-stops",
             ]
         )
     )
+    assert (default.late_auction_orders, faults.late_auction_orders) == (False, True)
+    assert (default.auction_stops, faults.auction_stops) == (False, True)
     assert (default.short_sale_while_long, faults.short_sale_while_long) == (False, True)
     assert (faults.market_status_timestamp_ms, faults.whole_shares_only) == (True, True)
     assert (default.order_fields, faults.order_fields) == ("sdk", "docs")
