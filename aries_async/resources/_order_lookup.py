@@ -19,11 +19,10 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-import attrs
-
 from aries_async._errors_orders import OrderMatchAmbiguousError
 from aries_async._errors_wire import parse_http_date
 from aries_async.errors import ValidationError
+from aries_async.resources._told import Told
 
 if TYPE_CHECKING:
     from aries_async.models.order_requests import OrderLeg
@@ -342,33 +341,3 @@ def _echoed(order: Order, told: Mapping[str, Told.Entry]) -> bool:
     return bool(tag) and (
         SDK_TAG.fullmatch(tag) is not None or (entry is not None and entry.tag == tag)
     )
-
-
-class Told:
-    """The orders a client placed and was told so, the newest :attr:`SIZE` (what
-    :func:`match_placed` learns from)."""
-
-    SIZE = 4096
-
-    @attrs.frozen
-    class Entry:
-        """An order this client was told it placed."""
-
-        tag: str
-        """The tag it was sent with ("" for none)."""
-        started: datetime
-        """When the attempt that placed it began, on the client's clock."""
-
-    def __init__(self) -> None:
-        self.placed: dict[str, Told.Entry] = {}
-        """``clOrdId`` -> how it was placed."""
-
-    def add(self, cl_ord_id: str | None, tag: str | None, started: datetime) -> None:
-        """Remember the order ``cl_ord_id`` placed with ``tag`` (None: with none) by an
-        attempt begun at ``started``."""
-        if not cl_ord_id:
-            return
-        self.placed.pop(cl_ord_id, None)
-        self.placed[cl_ord_id] = Told.Entry(tag or "", started)
-        if len(self.placed) > self.SIZE:
-            del self.placed[next(iter(self.placed))]

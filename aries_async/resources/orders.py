@@ -220,7 +220,7 @@ class Orders(OrderReads):
                 data = await self._post("/v1/orders", "orders.place", request, rejects=True)
                 ack = _acknowledgement(data, "an order")
                 placed: OrderAck = await self._structure(ack, models.OrderAck, "order ack")
-                self._told.add(placed.cl_ord_id, client_id, started)
+                self._told.add(placed.cl_ord_id, client_id, started, request.symbol)
                 return placed if placed.client_id else attrs.evolve(placed, client_id=client_id)
             except (ServerError, ResponseFormatError) as exc:
                 raise self._unknown(request, started, exc) from exc
@@ -303,7 +303,9 @@ class Orders(OrderReads):
         ``cl_ord_id`` is the new id. Not retried.
 
         Raises:
-            ValidationError: ``request`` is no :class:`ReplaceRequest` (nothing is sent).
+            ValidationError: ``request`` is no :class:`ReplaceRequest`, or names another
+                symbol than the order this client placed under its ``orig_cl_ord_id``
+                (rest.md 6.3: the original order's; nothing is sent).
             OrderRejectedHTTPError: the server refused the replacement with a 400 or 422;
                 the order is as it was.
             ResponseFormatError: a 2xx that is not a replace acknowledgement (the replace may
@@ -311,11 +313,12 @@ class Orders(OrderReads):
         """
         models = await load(ORDER_MODELS)
         require_instance(request, models.ReplaceRequest, "request")
+        symbol = self._told.check_replace(request.orig_cl_ord_id, request.symbol)
         started = self._now()
         data = await self._post("/v1/orders/replace", "orders.replace", request, rejects=True)
         ack = _acknowledgement(data, "a replace")
         replaced: ReplaceAck = await self._structure(ack, models.ReplaceAck, "replace ack")
-        self._told.add(replaced.cl_ord_id, request.client_id, started)
+        self._told.add(replaced.cl_ord_id, request.client_id, started, symbol)
         return replaced
 
     async def change(

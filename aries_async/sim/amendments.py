@@ -12,14 +12,18 @@ open, a replace that changes the side or asks for no more than is filled: refuse
 whose unfilled quantity a placement would be refused (buying power, a position to sell or
 close; the text the placement's ``ordRejReason`` would say, a 400 ``ORDER_REJECTED`` as the
 placement's), the order left as it was; a multi-leg replace without its
-``legs`` (rest.md 6.3 requires them) is a 400 ``MISSING_FIELD``.
+``legs`` (rest.md 6.3 requires them) is a 400 ``MISSING_FIELD``, and so is a replace without
+``symbol`` (rest.md 6.3: required, "as on the original order"); one naming another instrument
+is a 400 ``INVALID_FIELD`` (a single-leg option order may be named by its symbol as placed,
+its contract's OSI symbol or its underlying with the one leg, rest.md 6.3; legs that name
+other contracts are refused too).
 :class:`~aries_async.sim.state.State` answers ``POST /v1/orders/replace`` and ``/cancel`` with
 these; everything returned is in wire form.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from aries_async.sim.intake import SIDES, parse_account_field, parse_enum, parse_order
@@ -41,15 +45,13 @@ def replace(state: State, body: Mapping[str, Any]) -> dict[str, Any]:
         AccountNotFoundError, OrderNotFoundError: unknown account or order.
     """
     old = state.order(*_target(state, body))
-    symbol = str(body.get("symbol") or "").upper()
-    if symbol and symbol != old.symbol:
-        raise OrderRequestError("INVALID_FIELD", "symbol must match the original order", "symbol")
+    symbol = _named_symbol(old, body)
     if len(old.legs) > 1 and not body.get("legs"):
         # rest.md 6.3: a single-leg option may be named by its symbol; a spread may not.
         raise OrderRequestError("MISSING_FIELD", "multi-leg replaces must send legs", "legs")
     merged: dict[str, Any] = {
         "tradingAccountId": old.account_id,
-        "symbol": old.symbol,
+        "symbol": symbol,
         "side": body.get("side") or old.side,
         "type": body.get("type") or old.type,
         "timeInForce": body.get("timeInForce") or old.time_in_force,
@@ -65,9 +67,13 @@ def replace(state: State, body: Mapping[str, Any]) -> dict[str, Any]:
         merged["stopPrice"] = body.get("stopPrice")
     elif old.stop_price is not None:
         merged["stopPrice"] = decimal_text(old.stop_price)
-    spec = parse_order(merged, state.account)
+    spec = parse_order(merged, state.account) | {"symbol": old.symbol}
     if not body.get("legs"):
         spec["legs"] = old.legs
+    elif old.legs and _contracts(spec["legs"]) != _contracts(old.legs):
+        raise OrderRequestError(
+            "INVALID_FIELD", "legs must name the original order's contracts", "legs"
+        )
     if spec["legs"] and spec["tif"] not in ("DAY", "GTC"):
         # parse_order checks the legs it was sent; an option order's own count as well.
         raise OrderRequestError(
@@ -112,6 +118,32 @@ def replace(state: State, body: Mapping[str, Any]) -> dict[str, Any]:
     state.emit(new.account_id, "account.order", state.order_wire(new))
     state.matcher.start_working(new)
     return ack
+
+
+def _named_symbol(old: SimOrder, body: Mapping[str, Any]) -> str:
+    """The ``symbol`` a replace of ``old`` sends, upper-cased, when it names that order's
+    instrument (rest.md 6.3: required, "as on the original order"; a single-leg option order
+    by its symbol as placed, its contract's OSI symbol or its underlying).
+
+    Raises:
+        OrderRequestError: no ``symbol``, or one naming another instrument.
+    """
+    sent = body.get("symbol")
+    if not isinstance(sent, str) or not sent.strip():
+        raise OrderRequestError("MISSING_FIELD", "symbol is required", "symbol")
+    symbol = sent.strip().upper()
+    names = {old.symbol}
+    if len(old.legs) == 1 and (contract := leg_symbol(old.legs[0])) is not None:
+        parts = parse_osi(contract)
+        names |= {contract, parts.root} if parts is not None else {contract}
+    if symbol not in names:
+        raise OrderRequestError("INVALID_FIELD", "symbol must match the original order", "symbol")
+    return symbol
+
+
+def _contracts(legs: Sequence[Mapping[str, Any]]) -> list[str | None]:
+    """The OSI symbols of option ``legs``, sorted (the unnamed last)."""
+    return sorted(map(leg_symbol, legs), key=lambda name: (name is None, name or ""))
 
 
 def _refused(

@@ -28,6 +28,12 @@ once accepted fills as the touch allows -- within what its side may still trade 
 fills (:func:`deliverable`): another order filling first can take that away (a resting
 short sale, placed flat, meets an account a buy made long; a ``BUY`` covers what a working
 ``BUY_TO_COVER`` was to), and the matcher then cancels what is left rather than cross zero.
+
+The spec says nothing of a ``SELL_SHORT`` sent while long (finance-dev only defines the
+side): refusing it is the simulator's reading. The switch
+:attr:`Faults.short_sale_while_long <aries_async.sim.faults.Faults>` (CLI
+``--short-sale-while-long``) stands for a server that takes it: the sale then nets against the
+shares held (positions are net), at intake and when it fills.
 """
 
 from __future__ import annotations
@@ -74,13 +80,16 @@ def unbacked_stock_close(
     orders: Sequence[SimOrder],
     spec: Mapping[str, Any],
     replacing: SimOrder | None = None,
+    *,
+    short_while_long: bool = False,
 ) -> str | None:
     """Why a stock order ``spec`` (a ``SELL`` or ``BUY_TO_COVER``) is beyond the position of
     ``held`` shares (negative: short) once the account's working ``orders`` of its side on its
     symbol are counted (``replacing``, the order it would replace, not), or a ``SELL_SHORT``
-    is sent while the account is long; None when neither."""
+    is sent while the account is long (unless ``short_while_long``: a server that takes it);
+    None when neither."""
     side, symbol = spec["side"], spec["symbol"]
-    if side == "SELL_SHORT" and held > 0:
+    if side == "SELL_SHORT" and held > 0 and not short_while_long:
         return (
             f"a short sale while long: {decimal_text(held)} held; SELL the shares held before"
             " selling short"
@@ -118,14 +127,17 @@ def unbacked_stock_close(
     ) + ("; use SELL_SHORT" if side == "SELL" else "")
 
 
-def deliverable(side: str, held: Decimal) -> tuple[Decimal, str] | None:
+def deliverable(
+    side: str, held: Decimal, *, short_while_long: bool = False
+) -> tuple[Decimal, str] | None:
     """How much a stock order on ``side`` may fill now that the account holds ``held``
     shares (negative: short), and what its ``text`` says of the rest it then cannot; None
-    for no limit (a ``BUY``, a ``SELL_SHORT`` from a flat or short account)."""
+    for no limit (a ``BUY``, a ``SELL_SHORT`` from a flat or short account, or from a long
+    one with ``short_while_long``)."""
     if side == "SELL":
         return max(held, Decimal(0)), "no shares left to sell; the rest canceled"
     if side == "BUY_TO_COVER":
         return max(-held, Decimal(0)), "no short position left to cover; the rest canceled"
-    if side == "SELL_SHORT" and held > 0:
+    if side == "SELL_SHORT" and held > 0 and not short_while_long:
         return Decimal(0), "the account is long: a short sale cannot sell shares held; canceled"
     return None

@@ -173,6 +173,11 @@ class SimContext:
     authenticated_requests: int = 0
     stopping: asyncio.Event = attrs.Factory(asyncio.Event)
 
+    def __attrs_post_init__(self) -> None:
+        # A price set for a test moves the market as it stands at the clock: the days the
+        # books have not started yet, the orders whose sessions have ended, first.
+        self.feed.catch_up = self.tick
+
     def authenticate(self, token: str, scopes: Iterable[str] = ()) -> AccessGrant | TokenProblem:
         """Validate a raw access token that a websocket's ``POST /auth`` presented (counted in
         :attr:`ws_tokens`); ``scopes`` lists acceptable scopes (any one suffices), unless

@@ -54,6 +54,12 @@ _SWITCHES: dict[str, str | None] = {
     "--market-status-timestamp-ms": "the market status timestamp in Unix milliseconds "
     "instead of seconds",
     "--whole-shares-only": "refuse stock orders for a fractional quantity as the broker would",
+    "--short-sale-while-long": "take a SELL_SHORT while the account is long the symbol (it "
+    "nets against the shares held)",
+    "--late-auction-orders": "take AT_THE_OPENING/AT_THE_CLOSE orders until their auction "
+    "(no 09:28/15:50 cut-off)",
+    "--auction-stops": "take STOP and STOP_LIMIT orders for the auctions (their price "
+    "triggers the stop)",
     "--history-stuck-continuation": "a bars page cut short names its own first bar as nextTime",
     "--huge-body-chunked": None,
     "--cycle-cursors": None,
@@ -263,6 +269,9 @@ def build_faults(args: argparse.Namespace) -> Faults:
         scope_enforcement=args.scope_enforcement,
         whole_shares_only=args.whole_shares_only,
         order_fields=args.order_fields,
+        short_sale_while_long=args.short_sale_while_long,
+        late_auction_orders=args.late_auction_orders,
+        auction_stops=args.auction_stops,
         revoke_tokens_after=args.revoke_tokens_after,
         order_status_text_reads=args.order_status_text_reads,
         history_stuck_continuation=args.history_stuck_continuation,

@@ -39,6 +39,21 @@ field                              effect
                                    ``exDestination`` ``MNGD``) or ``"docs"`` (the docs'
                                    examples: ``CS``, ``SINGLE_LEG``, ``NASDAQ``)
                                    Flag: ``--order-fields sdk|docs``.
+``short_sale_while_long``          a stock ``SELL_SHORT`` sent while the account is long the
+                                   symbol is taken, and fills, netting against the shares
+                                   held (the spec does not say; False: refused, and one resting
+                                   is cancelled when it would fill on a long account,
+                                   :mod:`~aries_async.sim.closing`)
+                                   Flag: ``--short-sale-while-long``.
+``late_auction_orders``            an ``AT_THE_OPENING`` or ``AT_THE_CLOSE`` order is taken
+                                   until its auction and joins it (the spec names no cut-off;
+                                   False: refused from 09:28 or 15:50 New York,
+                                   :mod:`~aries_async.sim.auctions`)
+                                   Flag: ``--late-auction-orders``.
+``auction_stops``                  a ``STOP`` or ``STOP_LIMIT`` order for an auction is taken,
+                                   the auction's price triggering its stop (the spec does not
+                                   say; False: a 400 ``INVALID_FIELD``)
+                                   Flag: ``--auction-stops``.
 =================================  ==============================================================
 """
 
@@ -108,3 +123,6 @@ class VariantFaults(WebsocketFaults):
     )
     whole_shares_only: bool = False
     order_fields: str = attrs.field(default="sdk", validator=attrs.validators.in_(ORDER_FIELDS))
+    short_sale_while_long: bool = False
+    late_auction_orders: bool = False
+    auction_stops: bool = False

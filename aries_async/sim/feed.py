@@ -86,6 +86,12 @@ class Feed:
         step_seconds: seconds between two steps of the walk.
         symbols: the instrument universe.
         t0: start of the live walk (defaults to ``clock.now()``).
+
+    Attributes:
+        catch_up: what :meth:`set_price` runs before its move to bring the market to the
+            clock: :meth:`advance_to` on a bare feed; a simulator's tick in a simulator
+            (:meth:`~aries_async.sim.context.SimContext.tick`, which also starts the trading
+            days on the books and expires the orders the clock has ended).
     """
 
     def __init__(
@@ -107,6 +113,7 @@ class Feed:
         self._walkers: dict[str, Walker] = {}
         self._watch: dict[str, int] = {}
         self._listeners: list[Callable[[QuoteSnapshot], None]] = []
+        self.catch_up: Callable[[], object] = self.advance_to
 
     # -- lookup -----------------------------------------------------------------------------
 
@@ -237,6 +244,9 @@ class Feed:
         """Move ``symbol``'s last trade to ``price`` now, quoted around it, so that a test can
         make a resting order fill (or not) without searching seeds: the working orders and
         the market sockets get the move as a step of the walk, which goes on from there.
+        The market first catches up to the clock (:attr:`catch_up`): in a simulator whose
+        clock has passed a trading day's open since it last ticked, that day starts on the
+        books before the move, and what the move fills is that day's.
 
         Returns:
             The symbol's snapshot after the move.
@@ -248,7 +258,7 @@ class Feed:
         if not price > 0:
             raise ValueError("a price must be positive")
         self.quote(symbol)  # an unwatched symbol catches up silently
-        self.advance_to()  # a watched one: its listeners see the steps before the move
+        self.catch_up()  # a watched one: its listeners see the steps before the move
         walker = self._walker(symbol)
         walker.jump(float(price))
         snap = walker.snapshot()

@@ -17,7 +17,7 @@ no more than its side may trade at the position when it fills (a ``SELL`` the sh
 ``AT_THE_OPENING`` and ``AT_THE_CLOSE`` orders do not fill on the feed's steps: at their
 session's open or close, their auction, they fill whole at the official open or close price
 (:meth:`~aries_async.sim.feed.Feed.session_price`) when it is marketable for them, and expire
-otherwise.
+otherwise. Which are taken, and until when: :mod:`~aries_async.sim.auctions`.
 
 An order still working when its session ends (``DAY`` at the close, see
 :mod:`~aries_async.sim.sessions`) expires: ``EXPIRED``, ``leavesQty`` 0, what it filled kept,
@@ -32,6 +32,7 @@ import math
 from datetime import datetime
 from decimal import Decimal
 
+from aries_async.sim.auctions import AUCTIONS
 from aries_async.sim.closing import deliverable
 from aries_async.sim.feed import NEW_YORK, QuoteSnapshot
 from aries_async.sim.ledger import Ledger
@@ -47,9 +48,6 @@ from aries_async.sim.option_quotes import CONTRACT_SIZE, order_contracts
 from aries_async.sim.records import SimOrder, decimal_text, price_decimal
 
 __all__ = ["AUCTIONS", "Matcher"]
-
-AUCTIONS = frozenset({"AT_THE_OPENING", "AT_THE_CLOSE"})
-"""The times in force that trade in the opening or closing auction only."""
 
 
 class Matcher:
@@ -176,7 +174,11 @@ class Matcher:
         if order.legs:
             return None
         held = self.ledger.positions[order.account_id].get(order.symbol)
-        return deliverable(order.side, held.quantity if held else Decimal(0))
+        return deliverable(
+            order.side,
+            held.quantity if held else Decimal(0),
+            short_while_long=self.ledger.faults.short_sale_while_long,
+        )
 
     def finish(self, order: SimOrder, status: str, text: str, *, at: float | None = None) -> None:
         """End a working order with a terminal status, at ``at`` (default: now)."""

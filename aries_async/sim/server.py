@@ -9,7 +9,8 @@ Example:
 Time: with the default :class:`~aries_async.sim.feed.SystemClock` a background ticker advances
 the feed every ``tick_interval`` seconds. Pass ``clock=ManualClock()`` to control time yourself:
 :meth:`Simulator.advance` moves the clock and runs every step of the walk and of the matching
-engine at once, so tests never sleep.
+engine at once, so tests never sleep; ``await sim.advance_async(seconds)`` does it in slices
+that let the event loop run (:mod:`~aries_async.sim.pacing`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from aries_async.sim.app import build_app
 from aries_async.sim.auth import AuthServer
 from aries_async.sim.context import QUOTE_UNKNOWN, RecordedRequest, SimContext, SimSettings
 from aries_async.sim.faults import AppRateLimit, Faults
-from aries_async.sim.feed import Clock, Feed, Firehose, ManualClock, SystemClock
+from aries_async.sim.feed import Clock, Feed, Firehose, SystemClock
+from aries_async.sim.pacing import SimTime
 from aries_async.sim.state import State
 from aries_async.sim.summary import SimSummary
 from aries_async.sim.ws import hub_of
@@ -47,7 +49,7 @@ DEFAULT_CLIENT_ID = "aries-sim-client"
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8765/callback"
 
 
-class Simulator(AsyncClosing):
+class Simulator(SimTime, AsyncClosing):
     """A running local Aries server (REST, OAuth, websockets) with controllable state and faults.
 
     Args:
@@ -334,26 +336,6 @@ class Simulator(AsyncClosing):
     async def serve_forever(self) -> None:
         """Run until cancelled (used by ``aries-async sim``)."""
         await asyncio.Event().wait()
-
-    # -- time ---------------------------------------------------------------------------------
-
-    def advance(self, seconds: float) -> int:
-        """Move a :class:`ManualClock` forward and run every feed/matching step in between.
-
-        Returns:
-            The number of feed steps taken.
-
-        Raises:
-            TypeError: the simulator does not run on a :class:`ManualClock`.
-        """
-        if not isinstance(self.clock, ManualClock):
-            raise TypeError("advance() needs Simulator(clock=ManualClock())")
-        self.clock.advance(seconds)
-        return self.context.tick()
-
-    def step(self) -> int:
-        """Run the feed and matching up to the clock's current time now."""
-        return self.context.tick()
 
     # -- tokens and faults ---------------------------------------------------------------------
 

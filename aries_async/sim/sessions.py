@@ -20,7 +20,7 @@ session whose end (by the order's kind) comes after its placement, and expires a
   expires then; it does not fill before (:mod:`~aries_async.sim.matching`);
 * ``AT_THE_OPENING``: the regular open, in the opening auction likewise, at the official open
   price (an order placed before a trading day's open belongs to that open, one placed later
-  to the next trading day's);
+  to the next trading day's); until when both are taken: :mod:`~aries_async.sim.auctions`;
 * ``EXTENDED_HOURS``: the end of after-hours, 20:00 (17:00 on an early-close day);
 * ``GTC`` works until filled or canceled; ``IOC`` and ``FOK`` end at acceptance.
 

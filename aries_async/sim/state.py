@@ -64,6 +64,7 @@ from decimal import Decimal
 from typing import Any
 
 from aries_async.sim import amendments
+from aries_async.sim.auctions import auction_refusal
 from aries_async.sim.closing import unbacked_close, unbacked_stock_close
 from aries_async.sim.day_sessions import next_open_after
 from aries_async.sim.faults import Faults
@@ -228,7 +229,9 @@ class State(Ledger):
         held = self.positions[spec["account_id"]].get(info.symbol)
         held_qty = held.quantity if held else Decimal(0)
         orders = self.orders[spec["account_id"]]
-        unbacked = unbacked_stock_close(held_qty, orders, spec, replacing)
+        unbacked = auction_refusal(spec, self.clock.now(), self.faults) or unbacked_stock_close(
+            held_qty, orders, spec, replacing, short_while_long=self.faults.short_sale_while_long
+        )
         if unbacked is not None:
             return unbacked
         side, qty = spec["side"], spec["qty"]

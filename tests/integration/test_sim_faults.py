@@ -230,9 +230,15 @@ def test_the_spec_variant_switches_are_cli_flags() -> None:
                 "--whole-shares-only",
                 "--order-fields",
                 "docs",
+                "--short-sale-while-long",
+                "--late-auction-orders",
+                "--auction-stops",
             ]
         )
     )
+    assert (default.late_auction_orders, faults.late_auction_orders) == (False, True)
+    assert (default.auction_stops, faults.auction_stops) == (False, True)
+    assert (default.short_sale_while_long, faults.short_sale_while_long) == (False, True)
     assert (faults.market_status_timestamp_ms, faults.whole_shares_only) == (True, True)
     assert (default.order_fields, faults.order_fields) == ("sdk", "docs")
     assert (faults.market_status_session, faults.scope_enforcement) == ("camel", "unnamed")
@@ -434,7 +440,7 @@ async def test_rejections_status_only_drops_success_from_rejections_alone(
     assert (await post("/v1/orders/cancel", cancel))["success"] is True
     for route, body in [
         ("/v1/orders/cancel", cancel),
-        ("/v1/orders/replace", {**target, "qty": "2"}),
+        ("/v1/orders/replace", {**target, "symbol": "KO", "qty": "2"}),
     ]:
         refused = await post(route, body)  # the order is no longer open
         assert refused["status"] == "REJECTED" and "success" not in refused, route

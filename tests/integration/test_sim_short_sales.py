@@ -163,3 +163,38 @@ async def test_a_working_cover_covers_no_more_than_the_short_left(
     assert order["ordStatus"] == "CANCELED" and order["cumQty"] == "40", order
     assert order["leavesQty"] == "0" and "short" in order["text"], order
     assert await _held(api) == 0
+
+
+@pytest.mark.parametrize("kind", ["market", "limit"])
+async def test_a_server_that_takes_a_short_sale_while_long_nets_it_against_the_shares(
+    api: SimApi, sim: Simulator, kind: str
+) -> None:
+    """The spec does not say the server refuses a ``SELL_SHORT`` while long (finance-dev only
+    defines the side); ``faults.short_sale_while_long`` stands for a server that takes it:
+    the sale nets against the shares held, as any sale of the position does."""
+    sim.faults.short_sale_while_long = True
+    await _long(api, 100)
+    price = None if kind == "market" else _last(sim) - 5  # marketable at once
+    order = _order("SELL_SHORT", 150, price)
+    assert (await _preview(api, order))["errors"] == []
+    ack = await _place(api, order)
+    assert ack["success"] and ack["status"] == "NEW", ack
+    placed = (await _orders(api))[ack["clOrdId"]]
+    assert placed["ordStatus"] == "FILLED" and placed["cumQty"] == "150", placed
+    assert await _held(api) == -50
+
+
+async def test_a_resting_short_sale_fills_on_a_long_account_where_the_server_takes_it(
+    api: SimApi, sim: Simulator
+) -> None:
+    """Under the switch, a short sale resting from a flat account still fills whole once a
+    buy has made the account long: nothing is cancelled for the side."""
+    sim.faults.short_sale_while_long = True
+    last = _last(sim)
+    short = await _place(api, _order("SELL_SHORT", 50, last + 2))
+    assert short["success"] and short["status"] == "NEW", short
+    await _long(api, 100)
+    sim.feed.set_price("MSFT", last + 4)
+    order = (await _orders(api))[short["clOrdId"]]
+    assert order["ordStatus"] == "FILLED" and order["cumQty"] == "50", order
+    assert await _held(api) == 50

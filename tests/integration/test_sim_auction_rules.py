@@ -1,0 +1,147 @@
+"""What an ``AT_THE_OPENING`` or ``AT_THE_CLOSE`` order may be: the spec names the two times
+in force (rest.md 6.1) and finance-dev says they "execute at the official market open (close)
+price", nothing more. The simulator takes the US exchanges' rules as the likeliest reading,
+each with a switch for a server that does otherwise:
+
+* a cut-off: an order for the closing auction is taken until 10 minutes before the close
+  (15:50 New York), one for the opening auction until 2 minutes before the open (09:28);
+  later, before its auction, it is refused as a broker refuses it (a refusing
+  acknowledgement, or a 400 with ``rejections_as_http``). ``faults.late_auction_orders``
+  (``--late-auction-orders``): taken until the auction itself, and it joins it;
+* an auction order is a market or a limit one: a ``STOP`` or ``STOP_LIMIT`` for an auction
+  is a 400 (``INVALID_FIELD``, ``timeInForce``). ``faults.auction_stops``
+  (``--auction-stops``): taken, the auction's price triggering its stop.
+
+A simulator that took a closing order at 15:59 into the close passed a bot's test whose order
+the real market refuses; the client reads each answer as the refusal it is.
+
+The simulator starts on Thursday 2026-01-15 10:00 New York, the market open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+
+from aries_async.client import AriesClient
+from aries_async.errors import OrderRejectedError, OrderRejectedHTTPError
+from aries_async.models.orders import Order, OrderAck, OrderRequest, OrderStatus
+from aries_async.sim import ManualClock, Simulator
+from aries_async.sim.clock import NEW_YORK
+
+ACCOUNT = "TEST-SIM-001"
+WEEK = 7 * 86400.0
+
+
+def new_york(day: int, hour: int, minute: int = 0) -> float:
+    """Unix seconds of January ``day``, 2026 at ``hour:minute`` in New York."""
+    return datetime(2026, 1, day, hour, minute, tzinfo=NEW_YORK).timestamp()
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[Simulator]:
+    """A step a minute (the hours pass quickly); tokens outlive them."""
+    async with Simulator(
+        seed=0, clock=ManualClock(), tick_interval=None, token_ttl=WEEK, step_seconds=60.0
+    ) as s:
+        yield s
+
+
+def move_to(sim: Simulator, when: float) -> None:
+    sim.advance(when - sim.clock.now())
+
+
+async def order_now(aries: AriesClient, ack: OrderAck) -> Order:
+    return next(o for o in await aries.orders.active(ACCOUNT) if o.cl_ord_id == ack.cl_ord_id)
+
+
+def order(
+    tif: str, type: str = "MARKET", stop: Decimal | None = None, limit: Decimal | None = None
+) -> OrderRequest:
+    return OrderRequest(
+        account_id=ACCOUNT,
+        symbol="KO",
+        side="BUY",
+        type=type,
+        quantity=10,
+        price=limit,
+        stop_price=stop,
+        time_in_force=tif,
+    )
+
+
+CUTOFFS = [
+    pytest.param("AT_THE_CLOSE", (15, 15, 49), (15, 15, 50), new_york(15, 16), id="close"),
+    pytest.param("AT_THE_OPENING", (16, 9, 27), (16, 9, 28), new_york(16, 9, 30), id="opening"),
+]
+
+
+@pytest.mark.parametrize(("tif", "taken", "late", "auction"), CUTOFFS)
+async def test_an_auction_order_after_its_cutoff_is_refused(
+    sim: Simulator,
+    aries: AriesClient,
+    tif: str,
+    taken: tuple[int, int, int],
+    late: tuple[int, int, int],
+    auction: float,
+) -> None:
+    move_to(sim, new_york(*taken))
+    early = await aries.orders.place(order(tif))
+    assert early.success and early.status == OrderStatus.NEW, early
+    move_to(sim, new_york(*late))
+    refused = await aries.orders.place(order(tif))
+    assert not refused.success and refused.status == OrderStatus.REJECTED, refused
+    assert "cut-off" in (refused.ord_rej_reason or ""), refused
+    sim.state.rejections_as_http = True
+    with pytest.raises(OrderRejectedHTTPError) as caught:
+        await aries.orders.place(order(tif))
+    assert isinstance(caught.value, OrderRejectedError) and "cut-off" in str(caught.value)
+    move_to(sim, auction + 60)
+    assert (await order_now(aries, early)).ord_status == OrderStatus.FILLED
+
+
+@pytest.mark.parametrize(("tif", "taken", "late", "auction"), CUTOFFS)
+async def test_a_late_auction_order_joins_it_where_the_server_takes_it(
+    sim: Simulator,
+    aries: AriesClient,
+    tif: str,
+    taken: tuple[int, int, int],
+    late: tuple[int, int, int],
+    auction: float,
+) -> None:
+    sim.faults.late_auction_orders = True
+    move_to(sim, auction - 30)
+    ack = await aries.orders.place(order(tif))
+    assert ack.success and ack.status == OrderStatus.NEW, ack
+    move_to(sim, auction + 60)
+    filled = await order_now(aries, ack)
+    assert filled.ord_status == OrderStatus.FILLED, filled
+    assert filled.updated_at == datetime.fromtimestamp(auction, NEW_YORK)
+
+
+@pytest.mark.parametrize("tif", ["AT_THE_CLOSE", "AT_THE_OPENING"])
+@pytest.mark.parametrize("type", ["STOP", "STOP_LIMIT"])
+async def test_a_stop_order_for_an_auction_is_a_400(
+    sim: Simulator, aries: AriesClient, tif: str, type: str
+) -> None:
+    last = sim.feed.quote("KO").last_price
+    request = order(tif, type, stop=last + 1, limit=last + 2 if type == "STOP_LIMIT" else None)
+    with pytest.raises(OrderRejectedHTTPError) as caught:
+        await aries.orders.place(request)
+    assert (caught.value.status, caught.value.code) == (400, "INVALID_FIELD")
+    assert all(o.time_in_force != tif for o in sim.state.orders[ACCOUNT])  # nothing booked
+
+
+async def test_a_stop_for_the_close_is_triggered_by_its_price_where_the_server_takes_it(
+    sim: Simulator, aries: AriesClient
+) -> None:
+    sim.faults.auction_stops = True
+    last = sim.feed.quote("KO").last_price
+    ack = await aries.orders.place(order("AT_THE_CLOSE", "STOP", stop=last / 2))
+    assert ack.success and ack.status == OrderStatus.NEW, ack
+    move_to(sim, new_york(15, 16, 1))
+    filled = await order_now(aries, ack)
+    assert filled.ord_status == OrderStatus.FILLED, filled  # the close is above half the price
