@@ -26,7 +26,7 @@ from aries_async.models.orders import LegSecurityType
 if TYPE_CHECKING:
     from aries_async.models.order_requests import OrderLeg
 
-__all__ = ["check_legs_symbol"]
+__all__ = ["check_legs_symbol", "same_underlying"]
 
 _RULE = "an order and its legs name one underlying, the order's symbol (rest.md 6.1)"
 _ONE_CONTRACT = "an OSI symbol and the order's one leg name one contract (rest.md 6.1, 6.3)"
@@ -81,6 +81,16 @@ def _check_contract(osi: str, legs: tuple[OrderLeg, ...]) -> None:
             f"{_contract(*wanted)}: {_ONE_CONTRACT}",
             field="legs",
         )
+
+
+def same_underlying(one: str, other: str) -> bool:
+    """Whether ``one`` and ``other``, each a ticker or an OSI symbol, may be on one
+    underlying, by the rule above (a contract by its root)."""
+    if is_osi_symbol(one) and is_osi_symbol(other):
+        return _of(one, other[:-15])
+    if is_osi_symbol(other):
+        return _of(other, one)
+    return _of(one, other)
 
 
 def _of(symbol: str, underlying: str) -> bool:

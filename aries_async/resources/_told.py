@@ -4,12 +4,12 @@ check of a replace's symbol."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 import attrs
 
 from aries_async.errors import ValidationError
+from aries_async.models._leg_symbols import same_underlying
 
 __all__ = ["Told"]
 
@@ -50,9 +50,10 @@ class Told:
 
     def check_replace(self, orig_cl_ord_id: str, symbol: str) -> str:
         """The symbol the order ``orig_cl_ord_id`` was placed with ("" when this client did
-        not place it); a replace naming it as ``symbol`` must name the same instrument
-        (rest.md 6.3: "as on the original order"), an option's underlying or its OSI symbol
-        alike (the server tells a contract from another).
+        not place it); a replace naming it as ``symbol`` must name the same underlying
+        (rest.md 6.3: "as on the original order"), by the legs' rule
+        (:func:`~aries_async.models._leg_symbols.same_underlying`: an option's underlying
+        or its OSI symbol alike; the server tells a contract from another).
 
         Raises:
             ValidationError: ``symbol`` names another instrument (``field`` ``symbol``).
@@ -60,20 +61,10 @@ class Told:
         entry = self.placed.get(orig_cl_ord_id)
         if entry is None or not entry.symbol:
             return ""
-        if _root(symbol) != _root(entry.symbol):
+        if not same_underlying(symbol, entry.symbol):
             raise ValidationError(
                 f"symbol: {symbol!r} is not the instrument of order {orig_cl_ord_id!r} "
                 f"({entry.symbol!r}); a replace names its order's symbol",
                 field="symbol",
             )
         return entry.symbol
-
-
-_OSI_ROOT = re.compile(r"([A-Z0-9.]{1,6})\d{6}[CP]\d{8}")
-
-
-def _root(symbol: str) -> str:
-    """The instrument ``symbol`` trades: an OSI option symbol's underlying, else itself."""
-    upper = symbol.strip().upper()
-    match = _OSI_ROOT.fullmatch(upper)
-    return match.group(1) if match else upper

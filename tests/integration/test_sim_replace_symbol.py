@@ -21,7 +21,7 @@ from sim_http import SimApi
 from spec_check import check_answer
 
 from aries_async import AriesClient
-from aries_async.errors import ValidationError
+from aries_async.errors import OrderRejectedHTTPError, ValidationError
 from aries_async.models.order_requests import OrderLeg, OrderRequest, ReplaceRequest
 from aries_async.sim import Simulator
 
@@ -181,4 +181,47 @@ async def test_the_client_sends_an_option_replace_in_either_form(
             orig_cl_ord_id=_id(ack.cl_ord_id), account_id=ACCOUNT, symbol=OSI, quantity=2
         )
     )
+    assert replaced.success, replaced
+
+
+async def test_the_client_leaves_a_symbol_of_the_same_underlying_to_the_server(
+    sim: Simulator, aries: AriesClient
+) -> None:
+    """An OSI root is not always the ticker (``BRKB`` for ``BRK.B``, ``SPXW`` for ``SPX``):
+    the client checks a replace's symbol by the legs' rule, so it does not refuse what may
+    name the same underlying."""
+    leg = OrderLeg(
+        security_type="OPT",
+        side="BUY",
+        ratio_quantity=1,
+        position_effect="OPEN",
+        put_call="CALL",
+        strike_price=450,
+        maturity="2026-02-20",
+    )
+    ack = await aries.orders.place(
+        OrderRequest(
+            account_id=ACCOUNT,
+            symbol="BRK.B",
+            side="BUY",
+            type="LIMIT",
+            quantity=1,
+            price="0.05",
+            time_in_force="GTC",
+            legs=(leg,),
+        )
+    )
+    sent = sim.requests[("POST", "/v1/orders/replace")]
+    request = ReplaceRequest(
+        orig_cl_ord_id=_id(ack.cl_ord_id),
+        account_id=ACCOUNT,
+        symbol="BRKB260220C00450000",  # OCC's root for BRK.B
+        quantity=2,
+    )
+    # The simulator's contracts keep the ticker's dot (``BRK.B260220C...``), so it refuses
+    # this one; a server on OCC's roots would take it. Either way, it is the server's call.
+    with pytest.raises(OrderRejectedHTTPError, match="symbol"):
+        await aries.orders.replace(request)
+    assert sim.requests[("POST", "/v1/orders/replace")] == sent + 1
+    replaced = await aries.orders.replace(attrs.evolve(request, symbol="BRK.B260220C00450000"))
     assert replaced.success, replaced
