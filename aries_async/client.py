@@ -319,8 +319,8 @@ class AriesClient(AsyncClosing, Groups, Streams):
                 a 403 (typed methods pass theirs).
 
         Returns:
-            The decoded JSON body (None when empty; text for ``text/plain`` bodies), or what
-            ``parse`` made of it.
+            The decoded JSON (None when empty; text for ``text/plain``; in a body with a number
+            a float may not hold, each number with a fraction a ``Decimal``), or ``parse``'s result.
 
         Raises:
             APIError: error statuses (subclass per status), after retries where safe.

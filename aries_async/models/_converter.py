@@ -238,9 +238,11 @@ def _configure(conv: cattrs.Converter, *, forbid_extra_keys: bool) -> cattrs.Con
     conv.register_unstructure_hook(date, lambda value: value.isoformat())
 
     def _structure_int(value: Any, _type: Any) -> int:
-        # int(12.5) is 12: a fraction would be cut without a word.
-        if value.__class__ is float and not value.is_integer():
-            raise ValueError(f"expected a whole number, got {value!r}")
+        # int(12.5) is 12: a fraction would be cut without a word (of an exact number too).
+        if (value.__class__ is float and not value.is_integer()) or (
+            value.__class__ is Decimal and value != value.to_integral_value()
+        ):
+            raise ValueError(f"expected a whole number, got {value}")
         return int(value)
 
     structure_bool = conv.get_structure_hook(bool)

@@ -220,6 +220,8 @@ class BodyReader:
     _checks: _Checks
     _item_checks: _Checks | None
     _key: str | None
+    _listed: str | None
+    """The attribute of a model answer that holds its :attr:`item` list (an order page's orders)."""
 
     def read(self, body: bytes) -> Any:
         """The models of a whole answer.
@@ -228,8 +230,15 @@ class BodyReader:
             Unread: the body does not fit (the converter reads it, or says why not).
         """
         answer = _decode(self._answer, body)
+        # An answer with no items is left to the converter, which tells an empty answer from
+        # one in an envelope it does not know (models/_envelopes.py): the mirror reads both as
+        # one without its list. It is a short read, whoever makes it.
         if self._key is not None and not isinstance(answer, list):
-            answer = getattr(answer, self._key) or []
+            answer = getattr(answer, self._key)
+            if answer is None:
+                raise Unread
+        elif self._listed is not None and not getattr(answer, self._listed):
+            raise Unread
         if not self._checks.passed(answer if isinstance(answer, list) else [answer]):
             raise Unread
         return _convert(answer, self.model)
@@ -294,11 +303,12 @@ def _make_reader(model: Any, key: str | None) -> BodyReader | None:
         envelope = msgspec.defstruct(f"{cls.__name__}Answer", [(key, answer | None, None)])
         answer = envelope | answer
     item: Any = cls if many else None
+    listed_in: str | None = None
     if not many:  # the answer's one list of models, if it has one (a page's orders)
         lists = [a for a in attrs.fields(cls) if typing.get_origin(a.type) is list]
         listed = [typing.get_args(a.type)[0] for a in lists]
         if len(listed) == 1 and attrs.has(listed[0]):
-            item = listed[0]
+            item, listed_in = listed[0], lists[0].name
     items: Callable[[bytes], Any] | None = None
     item_checks: _Checks | None = None
     item_mirror = None if item is None else _mirror(item)
@@ -306,4 +316,4 @@ def _make_reader(model: Any, key: str | None) -> BodyReader | None:
         item_struct, item_checks = item_mirror
         items = msgspec.json.Decoder(list[item_struct]).decode  # type: ignore[valid-type]
     decoder = msgspec.json.Decoder(answer)
-    return BodyReader(model, item, decoder.decode, items, checks, item_checks, key)
+    return BodyReader(model, item, decoder.decode, items, checks, item_checks, key, listed_in)

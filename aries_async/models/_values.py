@@ -52,8 +52,9 @@ def float_decimal(value: float) -> Decimal | None:
 
 
 def number_decimal(value: Any) -> Decimal | None:
-    """A market-data value as ``Decimal``, tolerantly: a JSON number, or a decimal string as
-    some messages send; None for ``""``, inf, nan and anything that is not a number."""
+    """A market-data value as ``Decimal``, tolerantly: a JSON number (an int, a float, or the
+    ``Decimal`` an exactly read number is), or a decimal string as some messages send; None
+    for ``""``, inf, nan and anything that is not a number."""
     kind = type(value)
     if kind is float:
         return float_decimal(value)
@@ -65,6 +66,8 @@ def number_decimal(value: Any) -> Decimal | None:
         except InvalidOperation:
             return None
         return result if result.is_finite() else None
+    if kind is Decimal:  # a number read exactly (http/decode.py: more digits than a float's)
+        return value if value.is_finite() else None
     if isinstance(value, str):
         return number_decimal(str(value))
     if isinstance(value, float):

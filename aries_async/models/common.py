@@ -188,6 +188,11 @@ def parse_datetime(value: object) -> datetime | None:
         raise ValueError(f"not a date-time: {value!r}")
     if isinstance(value, (int, float)):
         return _from_epoch(value)
+    if isinstance(value, Decimal):  # an epoch read exactly (http/decode.py)
+        if not value.is_finite():
+            raise ValueError(f"not a date-time: {value!r}")
+        whole = value == value.to_integral_value()
+        return _from_epoch(int(value) if whole else float(value))
     if isinstance(value, str):
         text = value.strip()
         if not text:

@@ -173,8 +173,10 @@ class Resource:
         import cattrs
 
         from aries_async.models._converter import structure
+        from aries_async.models._envelopes import check_answer
 
         try:
+            check_answer(data, cls)  # keys it does not know, and none it does: no empty model
             return structure(data, cls)
         except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
             raise ResponseFormatError(f"unexpected {what} response: {exc}") from exc

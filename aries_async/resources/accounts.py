@@ -25,7 +25,7 @@ class Accounts(Resource):
         account of the user (live and ``is_sim``)."""
         models = await load(_MODELS)
         data = await self._get("/v2/users/me/accounts", operation="accounts.list")
-        accounts = _field(data, "accounts")
+        accounts = _listed(data, "accounts", "accounts")
         found: builtins.list[Account] = await self._structure(
             accounts, list_of(models.Account), "accounts"
         )
@@ -52,8 +52,8 @@ class Accounts(Resource):
 
         def parse(data: Any, cls: type[builtins.list[Position]], what: str) -> Any:
             if not isinstance(data, list):  # the oldest documented shape was a bare array
-                data = _field(data, "positions")  # absent (left out when empty) or null: none
-                data = [] if data is None else data
+                # Absent (left out when empty) or null: none; DOCS-new adds "availability".
+                data = _listed(data, "positions", what, ("availability",))
             return self._parse(data, cls, what)
 
         # Structured where the body is decoded: off the event loop when the answer is large.
@@ -70,7 +70,12 @@ class Accounts(Resource):
         return found
 
 
-def _field(data: Any, name: str) -> Any:
-    if not isinstance(data, dict):
-        raise ResponseFormatError(f"expected a JSON object with {name!r}")
-    return data.get(name)
+def _listed(data: Any, key: str, what: str, also: tuple[str, ...] = ()) -> Any:
+    """The list under ``key`` of an answer object (see :func:`~aries_async.models._envelopes.
+    listed`: absent or null is none, another envelope an error)."""
+    from aries_async.models._envelopes import listed
+
+    try:
+        return listed(data, key, also)
+    except ValueError as exc:
+        raise ResponseFormatError(f"unexpected {what} response: {exc}") from None

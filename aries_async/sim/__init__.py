@@ -27,8 +27,9 @@ Parts: :mod:`~aries_async.sim.symbols` (the universe, read from ``data/symbols.c
 their records in :mod:`~aries_async.sim.fault_kinds`, the websockets' in
 :mod:`~aries_async.sim.ws_faults`, the spec's readings in :mod:`~aries_async.sim.fault_variants`,
 the command line's flags in
-:mod:`~aries_async.sim.fault_flags` and :mod:`~aries_async.sim.fault_values`, a spoiled value
-in :mod:`~aries_async.sim.spoil`, connects left unanswered in
+:mod:`~aries_async.sim.fault_flags` and :mod:`~aries_async.sim.fault_values`, the answers'
+body faults in :mod:`~aries_async.sim.fault_bodies`, applied (a spoiled value too) by
+:mod:`~aries_async.sim.spoil`, connects left unanswered in
 :mod:`~aries_async.sim.unanswered`),
 :mod:`~aries_async.sim.context` (what the HTTP app and websockets share; what they served,
 :mod:`~aries_async.sim.summary`),

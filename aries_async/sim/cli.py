@@ -114,6 +114,7 @@ is ``"METHOD /path"``, ``/path`` or ``*``, else refused: no request would match 
     --malformed-amount ROUTE=TEXT               one amount of the answer's last item is TEXT
     --malformed-date ROUTE=TEXT                 one date of the answer's last item is TEXT
     --list-as-object ROUTE                      the answer's first list sent as an object
+    --wrap-answer ROUTE=KEY                     the answer sent inside {KEY: answer}
     --cycle-cursors                             pages that never end
     --stall-token-requests N                    never answer the next N token requests
     --late-token-answers SECONDS                grant every token request, answer SECONDS later

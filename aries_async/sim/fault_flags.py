@@ -181,6 +181,13 @@ def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
         fault_route,
         "send the first list of the route's answers as an object keyed by place",
     )
+    add_repeatable(
+        faults.add_argument,
+        "--wrap-answer",
+        "ROUTE=KEY",
+        route_text,
+        "send the route's answers inside an object under KEY ({KEY: answer})",
+    )
     faults.add_argument(
         "--stall-token-requests",
         type=count,
@@ -311,5 +318,6 @@ def build_faults(args: argparse.Namespace) -> Faults:
     faults.malformed_amount.update(args.malformed_amount)
     faults.malformed_date.update(args.malformed_date)
     faults.list_as_object.update(args.list_as_object)
+    faults.wrap_answer.update(args.wrap_answer)
     faults.order_status_text.update(args.order_status_text)
     return faults

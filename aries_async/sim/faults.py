@@ -8,7 +8,9 @@ order-response ones by :mod:`aries_async.sim.routes_trading` and
 (:class:`aries_async.sim.ledger.Ledger`, which holds the simulator's faults). The websockets'
 ``ws_*`` and ``charts_*`` faults, which :class:`Faults` inherits, are in
 :mod:`aries_async.sim.ws_faults`, with their own table; the spec's UNCERTAIN readings that no
-fault below covers, in :mod:`aries_async.sim.fault_variants`. A connect left unanswered until
+fault below covers, in :mod:`aries_async.sim.fault_variants`; the faults that change an
+answer's body (one bad value, a list as an object, an envelope, a body given as is), in
+:mod:`aries_async.sim.fault_bodies`. A connect left unanswered until
 the client's connect timeout is :class:`aries_async.sim.unanswered.UnansweredConnects` (a
 listener's part, not a request's: no field, no flag).
 
@@ -249,18 +251,6 @@ field                              effect
                                    string, and ``simUnknownNumber``, a number): a server newer
                                    than the client
                                    Flag: ``--unknown-fields``.
-``malformed_amount``               route -> text: in a 200 answer's first list of objects, the
-                                   last object's first decimal-string amount becomes that text
-                                   (``"12.3.4"``): one bad number deep in a large answer
-                                   Flag: ``--malformed-amount ROUTE=TEXT``.
-``malformed_date``                 route -> text: in a 200 answer's first list of objects, the
-                                   last object's first calendar day (a ``YYYY-MM-DD`` string,
-                                   looked for depth-first: an order's legs too) becomes that
-                                   text (``"2026-13-45"``, ``"TBD"``): one bad date in an answer
-                                   Flag: ``--malformed-date ROUTE=TEXT``.
-``list_as_object``                 routes whose answers' first list is sent as an object keyed
-                                   by the items' places (``{}`` when empty)
-                                   Flag: ``--list-as-object ROUTE``.
 =================================  =============================================================="""
 
 from __future__ import annotations
@@ -270,6 +260,7 @@ from collections.abc import Awaitable, Callable
 
 import attrs
 
+from aries_async.sim.fault_bodies import BodyFaults
 from aries_async.sim.fault_kinds import (
     DATE_HEADERS,
     ERROR_SHAPES,
@@ -296,6 +287,7 @@ __all__ = [
     "SWALLOW_MODES",
     "TOKEN_ERROR_SHAPES",
     "AppRateLimit",
+    "BodyFaults",
     "ErrorFault",
     "Faults",
     "RateLimitFault",
@@ -311,10 +303,11 @@ REJECT_ORDERS_REASON = "refused by the simulator (reject_orders)"
 
 
 @attrs.define(kw_only=True)
-class Faults(VariantFaults):
+class Faults(BodyFaults):
     """Every injectable fault; the defaults inject nothing. See the module docstring (and
     :mod:`~aries_async.sim.ws_faults` for the websockets' own and
-    :mod:`~aries_async.sim.fault_variants` for the spec's readings, which it inherits)."""
+    :mod:`~aries_async.sim.fault_variants` for the spec's readings and
+    :mod:`~aries_async.sim.fault_bodies` for the answers' bodies, which it inherits)."""
 
     rate_limit: dict[str, RateLimitFault] = attrs.field(factory=dict, on_setattr=routed)
     server_errors: dict[str, ServerErrorFault] = attrs.field(factory=dict, on_setattr=routed)
@@ -373,12 +366,6 @@ class Faults(VariantFaults):
     short_pages: int | None = None
     # Answers made from the API description: fields a newer server would add.
     unknown_fields: bool = False
-    # A malformed number in a REST answer (models check them when built).
-    malformed_amount: dict[str, str] = attrs.field(factory=dict, on_setattr=routed)
-    # A malformed calendar day in a REST answer (models read it as None, with a warning).
-    malformed_date: dict[str, str] = attrs.field(factory=dict, on_setattr=routed)
-    # An answer whose list is an object (cattrs reads any iterable as a list).
-    list_as_object: set[str] = attrs.field(factory=set, on_setattr=routed)
 
     def __attrs_post_init__(self) -> None:
         route_fields(self)  # the routes the constructor was given are checked too

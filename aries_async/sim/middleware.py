@@ -6,7 +6,8 @@
    and the catch-up of orders whose session has ended (``ctx.catch_up()``);
 2. faults: latency, the app's sustained rate limit and per-route 429s with ``Retry-After``,
    error statuses in each documented body shape, 5xx bursts, dropped connections, huge,
-   trickled and gzipped bodies (see :mod:`aries_async.sim.faults`);
+   trickled and gzipped bodies (see :mod:`aries_async.sim.faults`), and the answers' bodies
+   changed (:mod:`aries_async.sim.fault_bodies`);
 3. bearer-token and scope checks (401 for missing/expired/revoked tokens, 403 naming the
    missing scope), using :data:`~aries_async.auth.scopes.ROUTE_SCOPES`, the client's table of
    the scopes each operation needs (endpoints-all.md, oauth.md section 4).
@@ -21,9 +22,8 @@ import contextlib
 import gzip
 import math
 import secrets
-from collections.abc import Callable
 from email.utils import formatdate
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 import orjson
 from aiohttp import web
@@ -40,14 +40,13 @@ from aries_async.sim.responses import (
     drop_connection,
     fault_error,
     hold_answer,
-    json_response,
     nested_error,
     request_id,
     route_template,
     shaped_error,
 )
 from aries_async.sim.routes_oauth import TOKEN_PATH, quoted_grant, token_fields
-from aries_async.sim.spoil import last_item, list_as_object, spoil_amount, spoil_date
+from aries_async.sim.spoil import reshaped
 from aries_async.sim.ws import WS_PATHS
 
 __all__ = [
@@ -208,21 +207,7 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
         return fault_error(request, burst.status, kind, "SIMULATED_FAILURE", message, headers)
     response = await handler(request)
     gzipped = any(route_matches(key, method, path, template) for key in faults.gzip_body)
-    for spoils, spoil in (
-        (faults.malformed_amount, spoil_amount),
-        (faults.malformed_date, spoil_date),
-    ):
-        for key, text in spoils.items():
-            if (
-                route_matches(key, method, path, template)
-                and isinstance(response, web.Response)
-                and response.status == 200
-            ):
-                response = _spoiled(response, text, spoil)
-    for key in faults.list_as_object:
-        if route_matches(key, method, path, template) and isinstance(response, web.Response):
-            data = list_as_object(orjson.loads(_body_of(response)))
-            response = json_response(data, response.status)
+    response = reshaped(response, faults, method, path, template)
     for key, size in faults.huge_body.items():
         if (
             route_matches(key, method, path, template)
@@ -237,18 +222,6 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
     if gzipped and isinstance(response, web.Response):
         response.enable_compression(web.ContentCoding.gzip)  # whatever Accept-Encoding says
     return response
-
-
-def _spoiled(
-    response: web.Response, text: str, spoil: Callable[[dict[str, Any], str], bool]
-) -> web.Response:
-    """``response`` with one value of its first list's last object set to ``text`` by
-    ``spoil`` (see :mod:`aries_async.sim.spoil`); unchanged when it has none."""
-    data = orjson.loads(_body_of(response))
-    item = last_item(data)
-    if item is None or not spoil(item, text):
-        return response
-    return json_response(data, response.status)
 
 
 def _body_of(response: web.Response) -> bytes:

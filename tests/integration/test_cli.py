@@ -268,6 +268,7 @@ _ROUTE_FLAGS = {
     "--malformed-amount": "{}=N/A",
     "--malformed-date": "{}=N/A",
     "--list-as-object": "{}",
+    "--wrap-answer": "{}=data",
 }
 """Every flag that takes a ROUTE, and its value around one."""
 

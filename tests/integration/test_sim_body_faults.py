@@ -158,6 +158,8 @@ def test_cli_flags_for_body_and_paging_faults() -> None:
             "GET /v1/accounts/A/positions=1.2.3",
             "--malformed-date",
             "GET /v1/marketdata/equities/details=TBD",
+            "--wrap-answer",
+            "GET /v1/accounts/{id}/positions=data",
         ]
     )
     faults = build_faults(args)
@@ -170,6 +172,7 @@ def test_cli_flags_for_body_and_paging_faults() -> None:
     assert faults.unknown_fields is True
     assert faults.malformed_amount == {"GET /v1/accounts/A/positions": "1.2.3"}
     assert faults.malformed_date == {"GET /v1/marketdata/equities/details": "TBD"}
+    assert faults.wrap_answer == {"GET /v1/accounts/{id}/positions": "data"}
 
 
 async def test_malformed_amount_spoils_one_number_of_the_last_item(
@@ -225,3 +228,29 @@ async def test_malformed_date_looks_for_a_date_inside_the_last_item_too(
         (spoiled,) = (await resp.json())["orders"]
     assert spoiled["legs"][0]["maturity"] == "TBD"
     assert spoiled["createdAt"][:4].isdigit()  # a date-time is not a calendar day
+
+
+async def test_wrap_answer_sends_the_answer_inside_an_object_under_its_key(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    path = "/v1/accounts/TEST-ACCOUNT-001/positions"
+    async with http.get(path) as resp:
+        plain = await resp.json()
+    sim.faults.wrap_answer["GET /v1/accounts/{id}/positions"] = "data"
+    async with http.get(path) as resp:
+        assert resp.status == 200
+        assert await resp.json() == {"data": plain}
+    async with http.get("/v2/accounts/TEST-ACCOUNT-001/balance") as resp:
+        assert "data" not in await resp.json()  # another route: as it was
+
+
+async def test_answer_body_sends_the_bytes_given_and_still_serves_the_request(
+    sim: Simulator, http: aiohttp.ClientSession
+) -> None:
+    body = b'{"s":"ok","d":[{"n":"KO","s":"ok","v":{"lp":0.1234567890123456789}}]}'
+    sim.faults.answer_body["GET /v1/chart/quotes"] = body
+    async with http.get(QUOTES) as resp:
+        assert resp.status == 200
+        assert resp.content_type == "application/json"
+        assert await resp.read() == body
+    assert sim.requests[("GET", "/v1/chart/quotes")] == 1

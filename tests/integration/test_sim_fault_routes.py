@@ -28,6 +28,8 @@ VALUES: dict[str, Any] = {
     "huge_body": 100,
     "malformed_amount": "1.2.3",
     "malformed_date": "TBD",
+    "wrap_answer": "data",
+    "answer_body": b"{}",
 }
 SETS = ("gzip_body", "list_as_object")
 """The faults that are a set of routes."""

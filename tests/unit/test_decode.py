@@ -1,8 +1,11 @@
-"""Large bodies decoded a slice at a time give exactly what orjson gives."""
+"""Bodies decode to what orjson gives, but for numbers a float may not hold (a run of more
+than 15 digits), read exactly as ``Decimal``; large bodies decoded a slice at a time, or in
+pieces, give exactly what a small body's decoding (``decode.loads``) gives."""
 
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -36,12 +39,51 @@ def _document(seed: int, items: int) -> Any:
     }
 
 
+def test_a_number_a_float_does_not_hold_is_read_exactly() -> None:
+    body = b'{"a": 123456789012345678.25, "b": 0.5, "c": 123456789012345678901, "d": [7, 1e3]}'
+    read = decode.loads(body)
+    assert read == {
+        "a": Decimal("123456789012345678.25"),
+        "b": Decimal("0.5"),  # every number with a fraction, in such a body
+        "c": 123456789012345678901,
+        "d": [7, Decimal("1E+3")],
+    }
+    assert [type(read[k]) for k in "abc"] == [Decimal, Decimal, int]
+    assert orjson.loads(body)["a"] != read["a"]  # what a float made of it
+    assert decode.loads(b'[-0.1234567890123456789, "x"]') == [
+        Decimal("-0.1234567890123456789"),
+        "x",
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"lp": 228.14, "chp": -0.62, "v": 1250000, "t": 1701450000123, "id": "X-1"}',
+        b'[123456789012345, 0.1234567890123, 1.5e300, "123456789012345"]',  # runs of 15
+        b"[]",
+    ],
+)
+def test_a_body_whose_numbers_a_float_holds_is_what_orjson_gives(body: bytes) -> None:
+    read = decode.loads(body)
+    assert read == orjson.loads(body)
+    assert repr(read) == repr(orjson.loads(body))  # floats, not Decimals
+
+
+@pytest.mark.parametrize("body", [b'{"a": 1.2345678901234567890', b"[12345678901234567890,]"])
+def test_a_long_number_in_what_is_not_json_is_refused(body: bytes) -> None:
+    with pytest.raises(ResponseFormatError, match="not JSON"):
+        decode_body(body, JSON, "GET", "/x", None)
+
+
 @pytest.mark.parametrize("items", [0, 1, 3_000])  # 3,000 rows span many slices
-def test_slices_decode_to_what_orjson_decodes(items: int) -> None:
+def test_slices_decode_to_what_a_small_body_decodes_to(items: int) -> None:
     body = orjson.dumps(_document(items, items))
-    assert loads_in_slices(body) == orjson.loads(body)
+    assert loads_in_slices(body) == decode.loads(body)
     assert loads_in_slices(b"  [1, 2.0, -3]  \n") == [1, 2.0, -3]
     assert [type(v) for v in loads_in_slices(b"[1, 2.0]")] == [int, float]
+    exact = loads_in_slices(b" " * (1 << 17) + b"[1, 2.0, 0.1234567890123456789]")
+    assert exact == [1, Decimal("2.0"), Decimal("0.1234567890123456789")]
 
 
 def test_what_the_incremental_parser_refuses_orjson_decides() -> None:
@@ -51,7 +93,7 @@ def test_what_the_incremental_parser_refuses_orjson_decides() -> None:
 def test_a_body_split_inside_a_token_still_decodes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(decode, "_SLICE", 7)  # slices end inside strings, numbers and escapes
     body = orjson.dumps(_document(1, 40))
-    assert loads_in_slices(body) == orjson.loads(body)
+    assert loads_in_slices(body) == decode.loads(body)
 
 
 @pytest.mark.parametrize("body", [b'{"a": [1, 2', b"[1] [2]", b"[NaN]", b"{'a': 1}", b"", b"[1,]"])
@@ -73,7 +115,7 @@ def test_decode_body_takes_the_sliced_path_for_large_bodies(
     small = orjson.dumps(_document(2, 10))
     large = orjson.dumps(_document(3, 5_000))
     assert len(small) < SLICED_BYTES <= len(large)
-    assert decode_body(small, JSON, "GET", "/x", None) == orjson.loads(small)
+    assert decode_body(small, JSON, "GET", "/x", None) == decode.loads(small)
     assert decode_body(large, JSON, "GET", "/x", len) == 3  # parse gets the decoded document
     assert sliced == [len(large)]
     with pytest.raises(ResponseFormatError, match="not JSON"):

@@ -1,0 +1,72 @@
+"""What an answer object must carry to be read as its model, or as the list it holds.
+
+A server leaves an empty list out of its answer (Go's ``omitempty``: ``{}`` for no
+positions) or sends it as ``null``; both read as no items. An answer in another envelope
+(``{"data": {"positions": [...]}}``, a proxy's or a newer server's) would read the same way,
+every key unknown and so ignored: a bot told it holds nothing buys again. So an answer object
+that carries keys, none of which its model (or its list's envelope) knows, is refused, the
+keys that came named in the message; ``{}`` is an answer with everything left out.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from aries_async.models.common import field_wire_name, wire_case
+
+__all__ = ["check_answer", "listed"]
+
+
+@functools.cache
+def _known(cls: type) -> frozenset[str] | None:
+    """The wire keys of model ``cls``; None for an open model (every key is its own)."""
+    if getattr(cls, "__wire_extra__", None) is not None:
+        return None
+    case = wire_case(cls)
+    return frozenset(field_wire_name(a, case) for a in attrs.fields(cls))
+
+
+def check_answer(data: Any, cls: Any) -> None:
+    """Refuse an answer object with keys none of which model ``cls`` knows (nothing to check
+    for other data, or when ``cls`` is no model class).
+
+    Raises:
+        ValueError: the message names the keys that came.
+    """
+    if type(data) is not dict or not data or not attrs.has(cls):
+        return
+    known = _known(cls)
+    if known is not None and known.isdisjoint(data):
+        raise ValueError(_unknown(data, known))
+
+
+def listed(data: Any, key: str, also: Iterable[str] = ()) -> Any:
+    """The list an answer object holds under ``key`` (what is there, to be read as a list);
+    ``[]`` when the key is absent or ``null``, unless the object carries other keys and none
+    of ``key`` and ``also`` (the keys documented beside it).
+
+    Raises:
+        ValueError: ``data`` is no object, or an object in another envelope (named).
+    """
+    if not isinstance(data, dict):
+        raise ValueError(f"expected a JSON object with {key!r}, got {data!r:.80}")
+    found = data.get(key)
+    if found is not None:
+        return found
+    known = frozenset((key, *also))
+    if data and known.isdisjoint(data):
+        raise ValueError(_unknown(data, known))
+    return []
+
+
+def _unknown(data: dict[str, Any], known: frozenset[str]) -> str:
+    came = ", ".join(repr(k) for k in sorted(data)[:5]) + (", ..." if len(data) > 5 else "")
+    wanted = ", ".join(repr(k) for k in sorted(known)[:5]) + (", ..." if len(known) > 5 else "")
+    return (
+        f"an object with none of the keys expected ({wanted}) but {came}: an envelope this "
+        "client does not know, not read as empty"
+    )
