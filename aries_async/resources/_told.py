@@ -9,7 +9,6 @@ from datetime import datetime
 import attrs
 
 from aries_async.errors import ValidationError
-from aries_async.models._leg_symbols import same_underlying
 
 __all__ = ["Told"]
 
@@ -61,6 +60,9 @@ class Told:
         entry = self.placed.get(orig_cl_ord_id)
         if entry is None or not entry.symbol:
             return ""
+        # here, not at the top: the order models it loads are not needed before an order
+        from aries_async.models._leg_symbols import same_underlying
+
         if not same_underlying(symbol, entry.symbol):
             raise ValidationError(
                 f"symbol: {symbol!r} is not the instrument of order {orig_cl_ord_id!r} "
