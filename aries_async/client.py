@@ -290,6 +290,7 @@ class AriesClient(AsyncClosing, Groups, Streams):
         parse: Callable[[Any], Parsed] | None = None,
         scopes: Sequence[str] | None = None,
         operation: str | None = None,
+        exact: bool = False,
     ) -> Parsed:
         """Call any endpoint (the long tail of ``endpoints-all.md``) with auth, retries and errors.
 
@@ -317,10 +318,12 @@ class AriesClient(AsyncClosing, Groups, Streams):
                 default: those :mod:`aries_async.auth.scopes` lists for ``method path``.
             operation: the name of the method making the call (``market.status``), named by
                 a 403 (typed methods pass theirs).
+            exact: in a body holding a number a float does not hold (past 15 digits), read
+                every number with a fraction as a ``Decimal`` (as the typed methods do).
 
         Returns:
-            The decoded JSON (None when empty; text for ``text/plain``; in a body with a number
-            a float may not hold, each number with a fraction a ``Decimal``), or ``parse``'s result.
+            The decoded JSON (None when empty; text for ``text/plain``; numbers as orjson
+            reads them, unless ``exact``), or what ``parse`` makes of it.
 
         Raises:
             APIError: error statuses (subclass per status), after retries where safe.
@@ -382,13 +385,10 @@ class AriesClient(AsyncClosing, Groups, Streams):
         watch = _ANSWERS.get()
         if watch is not None and watch[0] is self:
             watch[1](response.headers)
-        body = response.body
-        parsed: Parsed = (
-            decode_body(body, response.headers, method, path, parse)
-            if len(body) < self._offload
-            else await asyncio.to_thread(decode_body, body, response.headers, method, path, parse)
-        )
-        return parsed
+        args = (response.body, response.headers, method, path, parse, exact)
+        if len(response.body) < self._offload:
+            return decode_body(*args)  # type: ignore[no-any-return]
+        return await asyncio.to_thread(decode_body, *args)
 
     def __del__(self) -> None:
         # Dropped unclosed (a notebook's client cell run again): say which client, and how.

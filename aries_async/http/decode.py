@@ -29,10 +29,8 @@ a fraction of a microsecond a kilobyte; bodies without one (nearly all) are orjs
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from typing import Any, Protocol
 
-import msgspec
 import orjson
 
 from aries_async._give_way import give_way
@@ -93,9 +91,6 @@ _LONG_RUN = b"0" * 16
 its number may not survive as a float (its text, in a string, is no number: the exact read
 gives the same value for it, a little slower)."""
 
-_EXACT = msgspec.json.Decoder(float_hook=Decimal)
-"""JSON with every number that has a fraction or an exponent read as a ``Decimal``."""
-
 
 def exact_needed(body: bytes) -> bool:
     """Whether ``body`` may hold a number that a float does not hold exactly (see the module
@@ -103,26 +98,34 @@ def exact_needed(body: bytes) -> bool:
     return _LONG_RUN in body.translate(_NUMERALS)
 
 
-def loads(body: bytes) -> Any:
-    """The JSON document in ``body``: orjson's values, unless a number in it may not survive
-    as a float; then every number with a fraction or an exponent is the ``Decimal`` of its
-    digits and every whole number an ``int``.
+def loads(body: bytes, *, exact: bool = True) -> Any:
+    """The JSON document in ``body``: orjson's values, unless ``exact`` and a number in it
+    may not survive as a float; then every number with a fraction or an exponent is the
+    ``Decimal`` of its digits and every whole number an ``int``.
 
     Raises:
         ValueError: the body is not one JSON document (orjson's or msgspec's error).
     """
-    if not exact_needed(body):
+    if not exact or not exact_needed(body):
         return orjson.loads(body)
+    from aries_async.http import exact_json  # loaded when first needed
+
     try:
-        return _EXACT.decode(body)
-    except msgspec.DecodeError as exc:
+        return exact_json.decoder.decode(body)
+    except exact_json.DecodeError as exc:
         raise ValueError(str(exc)) from None
 
 
 def decode_body(
-    body: bytes, headers: Mapping[str, str], method: str, path: str, parse: Parse | None
+    body: bytes,
+    headers: Mapping[str, str],
+    method: str,
+    path: str,
+    parse: Parse | None,
+    exact: bool = False,
 ) -> Any:
-    """A response body decoded (JSON, else text; None when empty), then ``parse``d if given.
+    """A response body decoded (JSON, else text; None when empty), then ``parse``d if given;
+    ``exact``: its long numbers read exactly (:func:`loads`), else as orjson reads them.
 
     Raises:
         ResponseFormatError: the body claims to be JSON and is not.
@@ -140,11 +143,11 @@ def decode_body(
                     return read
             try:
                 if len(body) < SLICED_BYTES:
-                    data = loads(body)
+                    data = loads(body, exact=exact)
                 else:
-                    data = loads_in_pieces(body, getattr(parse, "read_items", None))
+                    data = loads_in_pieces(body, getattr(parse, "read_items", None), exact=exact)
                     if data is None:
-                        data = loads_in_slices(body)
+                        data = loads_in_slices(body, exact=exact)
                     give_way()  # before the models are made of it (or checked, once made)
             except ValueError as exc:  # orjson's and ijson's errors both derive from it
                 raise ResponseFormatError(
@@ -153,11 +156,12 @@ def decode_body(
     return data if parse is None else parse(data)
 
 
-def loads_in_slices(body: bytes) -> Any:
+def loads_in_slices(body: bytes, *, exact: bool = True) -> Any:
     """The JSON document in ``body``, parsed :data:`_SLICE` bytes at a time; the same values
-    as :func:`loads` (floats as ``float``, whole numbers as ``int``; in a body that may hold
-    a number a float does not, ``Decimal`` for every number with a fraction). A body the
-    incremental parser refuses goes to :func:`loads`, which reads it or raises.
+    as :func:`loads` with ``exact`` (floats as ``float``, whole numbers as ``int``; with
+    ``exact``, in a body that may hold a number a float does not, ``Decimal`` for every
+    number with a fraction). A body the incremental parser refuses goes to :func:`loads`,
+    which reads it or raises.
 
     Raises:
         ValueError: the body is not one JSON document.
@@ -165,14 +169,15 @@ def loads_in_slices(body: bytes) -> Any:
     import ijson  # only for large bodies
 
     view = memoryview(body)
-    exact = False
-    for start in range(0, len(body), _SLICE):  # a run across two slices is in the second
+    decimals = False
+    for start in range(0, len(body), _SLICE) if exact else ():
+        # a run across two slices is in the second
         if exact_needed(bytes(view[max(0, start - 16) : start + _SLICE])):
-            exact = True
+            decimals = True
             break
         give_way()
     found = ijson.sendable_list()
-    parser = ijson.items_coro(found, "", use_float=not exact)
+    parser = ijson.items_coro(found, "", use_float=not decimals)
     try:
         for start in range(0, len(body), _SLICE):
             parser.send(bytes(view[start : start + _SLICE]))
@@ -184,16 +189,20 @@ def loads_in_slices(body: bytes) -> Any:
         return found[0]
     # What yajl refuses (a whole number of 2**63 and up, say) orjson or msgspec may still
     # read: they decide, in one go, as for a small body.
-    return loads(body)
+    return loads(body, exact=exact)
 
 
 def loads_in_pieces(
-    body: bytes, read_items: Callable[[bytes], list[Any] | None] | None = None
+    body: bytes,
+    read_items: Callable[[bytes], list[Any] | None] | None = None,
+    *,
+    exact: bool = True,
 ) -> Any:
     """The JSON document in ``body``, when it holds a long list of objects, read by orjson in
     parts of about :data:`_PIECE` bytes; None when the body is not of that kind or not JSON
     (the caller then reads it another way). ``read_items`` may read a part (a JSON list of
-    those objects) instead, into the items that take their place.
+    those objects) instead, into the items that take their place; ``exact`` is
+    :func:`loads`'s.
 
     The list is cut after its ``[`` and at ``},{"key"`` (the key its first object begins
     with) where that is outside any string: the count of ``"`` before it is even, which is
@@ -227,7 +236,7 @@ def loads_in_pieces(
             quotes += count(b'"', counted, at)
             counted = at
             if quotes % 2 == 0:  # outside a string
-                parts.append(_read_part(body, cut, at + 1, read_items))
+                parts.append(_read_part(body, cut, at + 1, read_items, exact))
                 cut = at + 1  # the comma between the two objects
                 give_way()
                 at = find(between, at + _PIECE)
@@ -236,23 +245,27 @@ def loads_in_pieces(
         # The last part ends before the list's last object, the only one left to the rest.
         last = body.rfind(between, cut + 1)
         if last > counted and (quotes + count(b'"', counted, last)) % 2 == 0:
-            parts.append(_read_part(body, cut, last + 1, read_items))
+            parts.append(_read_part(body, cut, last + 1, read_items, exact))
             cut = last + 1
         if not parts:
             return None
-        rest = loads(b"".join((body[: opening + 1], _MARK, body[cut:])))
+        rest = loads(b"".join((body[: opening + 1], _MARK, body[cut:])), exact=exact)
     except ValueError:  # orjson's and msgspec's (loads) errors
         return None
     return rest if _splice(rest, parts) else None
 
 
 def _read_part(
-    body: bytes, start: int, end: int, read_items: Callable[[bytes], list[Any] | None] | None
+    body: bytes,
+    start: int,
+    end: int,
+    read_items: Callable[[bytes], list[Any] | None] | None,
+    exact: bool,
 ) -> Any:
     """The items of ``body`` between the cuts ``start`` and ``end``."""
     part = b"".join((b"[", body[start + 1 : end], b"]"))
     items = None if read_items is None else read_items(part)
-    return loads(part) if items is None else items
+    return loads(part, exact=exact) if items is None else items
 
 
 def _splice(document: Any, parts: list[list[Any]]) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import types
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -87,7 +88,13 @@ class Resource:
         with a large body, see ``AriesClient.request``); ``operation`` names the method in a
         403's message."""
         return await self._client.request(
-            "GET", path, params=params, timeout=timeout, parse=parse, operation=operation
+            "GET",
+            path,
+            params=params,
+            timeout=timeout,
+            parse=parse,
+            operation=operation,
+            exact=True,
         )
 
     async def _get_as(
@@ -125,7 +132,7 @@ class Resource:
         its bytes by msgspec where it can (:mod:`aries_async.models._reader`); ``key``: the
         object key that holds such an answer's list, when it is not the bare list.
         """
-        request = self._client.request
+        request = functools.partial(self._client.request, exact=True)
         if bulk and cls not in BUILT_TYPES:
             # The type's first use: its body reader and the converter's code (for what the
             # reader leaves) are made in a worker thread; the call then runs as later ones do.

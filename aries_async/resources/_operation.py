@@ -39,6 +39,10 @@ paged method's first call loads it at its first ``await`` or ``async for`` step)
 MODELS = "aries_async.models.generated"
 """Where each generated model is (its ``MODULES``), loaded with the first model."""
 
+EXACT_JSON = "aries_async.http.exact_json"
+"""The exact reading of long numbers (msgspec), loaded with the first model: many answers of
+the market data's vendors hold a nanosecond clock, a run of digits that asks for it."""
+
 
 class Operations(Resource):
     """Base of the generated resource classes: one method per operation calls :meth:`_call`
@@ -78,6 +82,7 @@ class Operations(Resource):
             # models are, off the event loop.
             models = await load(MODELS)
             module = await load(models.MODULES[steps.model])
+            await load(EXACT_JSON)  # for an answer with a number a float does not hold
             cls = getattr(module, steps.model)
             cls = list_of(cls) if steps.many else cls
         kwargs: dict[str, Any] = {
@@ -91,7 +96,9 @@ class Operations(Resource):
         if request.headers:
             kwargs["headers"] = request.headers
         if cls is None:  # a text answer
-            data = await self._client.request(op["method"], url or request.path, **kwargs)
+            data = await self._client.request(
+                op["method"], url or request.path, exact=True, **kwargs
+            )
             return steps.parse(data, None, steps.what)
         return await self._request_as(
             op["method"], url or request.path, cls, steps.what, parse=steps.parse, **kwargs

@@ -121,7 +121,11 @@ class Market(MarketOperations):
         sym = _quoted(symbol)
         try:
             data = await self._client.request(
-                "GET", "/v1/chart/quotes", params=_symbols_query(sym), operation="market.quote"
+                "GET",
+                "/v1/chart/quotes",
+                params=_symbols_query(sym),
+                operation="market.quote",
+                exact=True,
             )
         except _REFUSALS as exc:
             raise QuoteError(sym, exc.message, body=exc.body) from exc

@@ -282,7 +282,12 @@ class Orders(OrderReads):
         """
         try:
             return await self._client.request(
-                "POST", path, json=request.to_wire(), idempotent=idempotent, operation=operation
+                "POST",
+                path,
+                json=request.to_wire(),
+                idempotent=idempotent,
+                operation=operation,
+                exact=True,
             )
         except APIError as exc:
             if rejects and exc.status in _REJECTION_STATUSES:

@@ -96,3 +96,22 @@ async def test_a_quote_price_sent_as_a_long_number_keeps_every_digit(
     assert str(quote.last_price) == digits
     assert quote.bid_price == Decimal("228.5")
     assert quote.ask_price == Decimal(str(item["v"]["ask"]))  # untouched: the float's digits
+
+
+async def test_a_bare_request_reads_numbers_one_way_whatever_the_body(
+    sim: Simulator, aries: AriesClient
+) -> None:
+    """``client.request()`` gives JSON's plain values (a ``float`` for a number with a
+    fraction) for every body, a long number in it or not: code that reads its numbers must
+    not meet a ``float`` from one body and a ``Decimal`` from the next (``price * 1.01``,
+    ``json.dumps``). ``exact=True`` asks for the digits, as the typed methods do."""
+    path = BALANCE.split(" ", 1)[1]
+    raw = await aries.request("GET", path)
+    sim.faults.answer_body[BALANCE] = _with_numbers(
+        raw, {"cashBalance": LONG["past a float's fraction digits"], "balance": "1234.5"}
+    )
+    plain = await aries.request("GET", path)
+    assert type(plain["balance"]) is float and type(plain["cashBalance"]) is float
+    exact = await aries.request("GET", path, exact=True)
+    assert exact["cashBalance"] == Decimal(LONG["past a float's fraction digits"])
+    assert exact["balance"] == Decimal("1234.5")

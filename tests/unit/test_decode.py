@@ -107,15 +107,16 @@ def test_decode_body_takes_the_sliced_path_for_large_bodies(
 ) -> None:
     sliced: list[int] = []
 
-    def spy(body: bytes) -> Any:
+    def spy(body: bytes, **options: Any) -> Any:
         sliced.append(len(body))
-        return loads_in_slices(body)
+        return loads_in_slices(body, **options)
 
     monkeypatch.setattr(decode, "loads_in_slices", spy)
     small = orjson.dumps(_document(2, 10))
     large = orjson.dumps(_document(3, 5_000))
     assert len(small) < SLICED_BYTES <= len(large)
-    assert decode_body(small, JSON, "GET", "/x", None) == decode.loads(small)
+    assert decode_body(small, JSON, "GET", "/x", None) == decode.loads(small, exact=False)
+    assert decode_body(small, JSON, "GET", "/x", None, exact=True) == decode.loads(small)
     assert decode_body(large, JSON, "GET", "/x", len) == 3  # parse gets the decoded document
     assert sliced == [len(large)]
     with pytest.raises(ResponseFormatError, match="not JSON"):
