@@ -105,8 +105,10 @@ class ChartRefusals:
         if not subs.in_flight or says_already_subscribed(error.error):
             return self._answered(error)  # it refuses none of our subscribes
         self._log.untied(error.error, len(subs.in_flight) + unsubscribing, "requests")
+        # Those held before, that can no longer be tied, are not this one's to tie with.
+        told = self._unheard.dropped() if self._unheard and not subs.untied else []
         repeat = subs.may_repeat(error.error)
-        told = self._unheard.hold(error, now=bool(unsubscribing), repeat=repeat)
+        told += self._unheard.hold(error, now=bool(unsubscribing), repeat=repeat)
         tied, reason, _ = subs.hold(error.error, unsubscribing)
         return told + self._tie(tied, reason)
 

@@ -3,7 +3,11 @@ subscribe of a symbol, once the stream knows all it refused."""
 
 from __future__ import annotations
 
+from aries_async.models.events import ServerErrorMessage
+from aries_async.streaming.chart_refusals import ChartRefusals
 from aries_async.streaming.protocol.chart_pairs import Pairs, Unheard
+from aries_async.streaming.protocol.charts import ChartSubscription, ChartSubscriptions
+from aries_async.streaming.strays import Strays
 
 IDS = ["q-1", "t-1"]  # one subscribe: its quotes request, then its trades one
 
@@ -115,3 +119,28 @@ def test_unheard_errors_dropped_or_blocked_are_told_but_repeats() -> None:
     unheard.hold("e-3", now=False, repeat=False)
     unheard.hold("e-4", now=False, repeat=True)
     assert unheard.dropped() == ["e-3"]
+
+
+def test_errors_held_that_can_no_longer_be_tied_are_told_before_the_next_is_held() -> None:
+    """A subscribe superseded while an error naming nothing is held (it may have been the one
+    refused) leaves that error untied for good: it is told when the next such error comes,
+    even before the stream looks at what it holds, and the next is tied on its own."""
+    subs = ChartSubscriptions()
+    refusals = ChartRefusals(subs, Strays(), lambda error: None)
+
+    def sent(request_id: str, symbol: str) -> None:
+        for recorded in refusals.written(request_id, [request_id]):
+            subs.sent_type(recorded, symbol, "quotes")
+
+    for symbol in ("NOPE", "MSFT"):
+        subs.add(ChartSubscription.build(symbol, ["quotes"]))
+    sent("s-1", "NOPE")
+    sent("s-2", "MSFT")
+    first = ServerErrorMessage(error="invalid symbol")
+    assert refusals.refusal(first) == []  # two await: held
+    sent("s-3", "NOPE")  # asked again: s-1 superseded, unanswered
+    assert not subs.untied
+    second = ServerErrorMessage(error="not entitled")
+    assert refusals.refusal(second) == [first]
+    assert refusals.acknowledged("s-2") == [second]  # tied to s-3, the one left
+    assert subs.refusals == {"NOPE": "not entitled"}
