@@ -56,11 +56,14 @@ class OrderOutcomeUnknownError(AriesError):
 class OrderMatchAmbiguousError(OrderOutcomeUnknownError):
     """:meth:`Orders.find_placed <aries_async.resources.orders.Orders.find_placed>` found no
     order carrying the tag, on a server that does not echo tags, and more than one order with
-    the request's terms since the attempt: any of them may be the one sent, or none. Nothing
+    the request's terms since the attempt; or orders carrying the tag since the attempt that
+    this client was not told of (another process's under the same tag, maybe), not exactly
+    one of them with the request's terms: any of them may be the one sent, or none. Nothing
     is guessed; look at ``candidates`` (or wait for the account stream) before sending again.
 
     Attributes:
-        candidates: the orders that match the request's terms, oldest first.
+        candidates: the orders that match the request's terms, oldest first (those under
+            the tag when none does).
     """
 
     def __init__(self, message: str, *, candidates: tuple[Order, ...] = (), **known: Any) -> None:

@@ -200,7 +200,10 @@ def match_placed(
     1. An order carrying the request's tag (or that the client was told it placed with the
        tag) is the one (:func:`match_tagged`), unless it is an earlier request's: one this
        client placed by an attempt begun before ``since``, or, when ``lead`` is known, one
-       created before the attempt on the server's clock (a tag may be used again).
+       created before the attempt on the server's clock (a tag may be used again). One this
+       client was not told of is the one only with the request's terms: of other terms it
+       may be another process's under the same tag (two bots of one tag scheme), and
+       :class:`OrderMatchAmbiguousError` says so.
     2. Else, when the server shows that it echoes tags (an order carries a tag
        :func:`new_client_id <aries_async.resources.orders.new_client_id>` made, or the tag an
        order in ``told`` was placed with): an order of ours would carry this one: None.
@@ -213,6 +216,10 @@ def match_placed(
 
     Tags of the user's own making, on a server that echoes them, show it only through
     ``told``: another client's orders under such tags are told apart by their terms alone.
+    What cannot be told apart from the wire: another process's order under the same tag
+    (or, before the server was seen to echo tags, under another tag of the user's making)
+    with the request's terms, created during the attempt, is taken for the one sent. Tags
+    unique per process (or the SDK's own) leave no such order.
 
     ``since - lead`` is the attempt on the server's clock, at the earliest (``lead`` is an
     upper bound, see :func:`clock_lead`): the order created for the attempt is never left
@@ -231,9 +238,10 @@ def match_placed(
         The order, or None when no order is it (it was not placed).
 
     Raises:
-        OrderMatchAmbiguousError: several orders carry the tag since the attempt, and not
-            exactly one has its terms; or none carries it, tags are not echoed, and several
-            orders have the request's terms since the attempt: nothing is guessed.
+        OrderMatchAmbiguousError: orders carry the tag since the attempt (one this client
+            was not told of, or several), and not exactly one has its terms; or none carries
+            it, tags are not echoed, and several orders have the request's terms since the
+            attempt: nothing is guessed.
     """
     tag = request.client_id
     told = told or {}
@@ -262,7 +270,8 @@ def match_placed(
         request,
         since,
         candidates,
-        f"no order carries the tag {tag!r} (the server does not echo tags) and",
+        f"no order carries the tag {tag!r} (the server does not echo tags) and "
+        f"{len(candidates)} orders have its terms",
     )
 
 
@@ -281,11 +290,14 @@ def match_tagged(
     (its own clock, as ``since``); or, ``lead`` known, one created before the attempt on the
     server's clock. Without a ``Date`` to put the clocks together an untold order is not
     judged by its time: a client clock ahead of the server's would leave the order out, and
-    the request be sent twice.
+    the request be sent twice. A single order this client was told it placed by the attempt
+    is the one whatever its terms; one it was not told of must have the request's terms.
 
     Raises:
-        OrderMatchAmbiguousError: several orders carry the tag since the attempt, and not
-            exactly one has the request's terms.
+        OrderMatchAmbiguousError: orders carry the tag since the attempt (one this client
+            was not told of, or several) and not exactly one has the request's terms: another
+            process may use the tag too (a tag of the user's own making), and a server may
+            report terms its own way, so neither the order nor "not placed" is guessed.
     """
     tag = request.client_id
     if not tag:
@@ -302,13 +314,23 @@ def match_tagged(
         elif earliest is not None and order.created_at and order.created_at < earliest:
             continue  # created before the attempt: another process's, under the same tag
         found.append(order)
-    if len(found) <= 1:
-        return found[0] if found else None
+    if not found:
+        return None
+    if len(found) == 1 and (found[0].cl_ord_id or "") in told:
+        return found[0]  # this client was told it placed it, by this attempt: ours
     same = [order for order in found if _same_terms(order, request)]
     if len(same) == 1:
         return same[0]
-    # None of its terms: a server may report them its own way; "not placed" is no safer.
-    raise _ambiguous(request, since, same or found, f"several orders carry the tag {tag!r} and")
+    # Another process's order under the tag (a tag of the user's own making, used by two
+    # bots) is not ours because it carries the tag; of other terms, it is no more ours than
+    # "not placed" is safe to say (a server may report terms its own way): nothing is guessed.
+    candidates = sorted(same or found, key=lambda order: order.created_at or since)
+    if same:
+        why = f"several orders carry the tag {tag!r} and {len(same)} have its terms"
+        raise _ambiguous(request, since, candidates, why)
+    carry = "an order carries" if len(found) == 1 else f"{len(found)} orders carry"
+    why = f"{carry} the tag {tag!r} without its terms (another process's, under the same tag?)"
+    raise _ambiguous(request, since, candidates, why)
 
 
 def _attempt_on_server(since: datetime, lead: timedelta | None) -> datetime:
@@ -323,7 +345,7 @@ def _ambiguous(
 ) -> OrderMatchAmbiguousError:
     ids = ", ".join(order.cl_ord_id or "?" for order in candidates)
     return OrderMatchAmbiguousError(
-        f"{why} {len(candidates)} orders have its terms since {since.isoformat()}: {ids}; "
+        f"{why} since {since.isoformat()}: {ids}; "
         "any may be the one sent, or none. Look at them before sending it again",
         client_id=request.client_id or "",
         account_id=request.account_id,

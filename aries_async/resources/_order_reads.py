@@ -203,7 +203,9 @@ class OrderReads(Resource):
         server's clock, by the ``Date`` of the first answer). An order
         carrying the request's tag is the one, unless it is an earlier request's under the
         same tag (one this client placed by an attempt begun before ``since``, or one created
-        before the attempt on the server's clock). When none does and the server has not shown
+        before the attempt on the server's clock); one this client was not told of is the one
+        only with the request's terms (else ``OrderMatchAmbiguousError``: it may be another
+        process's under the same tag). When none does and the server has not shown
         that it echoes tags (an order carrying a tag of the SDK's making, or the tag this
         client placed it with: ``clientId`` may name the app instead), the order with the
         same symbol, side, type, quantity, time in force, limit/stop prices and legs created
@@ -212,6 +214,14 @@ class OrderReads(Resource):
         this client placed for another request and was told so is never the one. Tags of
         your own making on a server that echoes them: orders placed by other clients under
         such tags are told apart by their terms alone; :meth:`find_by_client_id` is exact.
+
+        A limit of the wire: several processes (two bots of one user on one account) that
+        make tags by one scheme can place orders under the same tag, and nothing in an order
+        says which process placed it. Another process's order under the request's tag with
+        its terms, created during the attempt (or, before this client has seen the server
+        echo a tag, one under another tag of your making), is taken for the one sent. Make
+        each process's tags its own (a prefix per process, or ``place()``'s own tags, which
+        also show that the server echoes them).
 
         Args:
             request: the request as sent, with its tag (:attr:`OrderOutcomeUnknownError.request
@@ -226,7 +236,9 @@ class OrderReads(Resource):
                 ``client_id``; ``since`` not an aware
                 datetime or over 90 days ago (checked before anything is sent).
             OrderMatchAmbiguousError: no order carries the tag, tags are not echoed, and
-                several orders have the request's terms (``candidates``); nothing is guessed.
+                several orders have the request's terms; or orders this client was not told
+                of carry the tag and not exactly one has its terms (``candidates``); nothing
+                is guessed.
             APIError, TransportError: a read failed (after the client's own retries).
         """
         models = await load(ORDER_MODELS)

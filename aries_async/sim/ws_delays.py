@@ -2,7 +2,8 @@
 as a server whose subscriptions are checked apart from its authentication: a subscribe read
 before a ``POST /auth`` may be answered after it. Held messages are acted on in the order they
 were read, by the hub's deadline checks (:meth:`~aries_async.sim.ws.WsHub.check_deadlines`,
-which a test may call after ``sim.advance``), once the simulator's clock reaches their time;
+which a test may call after ``sim.advance``), once the simulator's clock reaches their time,
+or one by one whatever their time (:meth:`HeldSubscriptions.release`);
 while one is held, every later (un)subscribe waits behind it, whatever the delay is then. The
 hub counts an (un)subscribe (``subscribes``, ``unsubscribes``) when it is acted on."""
 
@@ -52,6 +53,16 @@ class HeldSubscriptions:
         while self._queue and self._queue[0][0] <= now:
             _, act = self._queue.popleft()
             act()
+
+    def release(self, count: int = 1) -> int:
+        """Act now, in order, on the first ``count`` messages held, whatever their time (a
+        test then sees the answers of one request at a time); returns how many were."""
+        acted = 0
+        while self._queue and acted < count:
+            _, act = self._queue.popleft()
+            act()
+            acted += 1
+        return acted
 
     def clear(self) -> None:
         """The socket is gone: nothing held is acted on."""

@@ -22,8 +22,6 @@ import logging
 from collections.abc import Iterable
 from typing import Any, Unpack
 
-import attrs
-
 from aries_async._validate import one_or_more
 from aries_async.models._wire import stamped_before
 from aries_async.models.events import (
@@ -34,6 +32,7 @@ from aries_async.models.events import (
     SubscribeAck,
 )
 from aries_async.streaming.base import StreamOptions
+from aries_async.streaming.chart_refusals import ChartRefusals
 from aries_async.streaming.connection import Connection, TokenProvider
 from aries_async.streaming.protocol import (
     Channel,
@@ -48,8 +47,6 @@ from aries_async.streaming.protocol.charts import (
     ChartSubscriptions,
     chart_channel,
 )
-from aries_async.streaming.protocol.subscriptions import says_already_subscribed
-from aries_async.streaming.protocol.untied import UntiedLog
 from aries_async.streaming.symbols import Outgoing, SymbolStream
 
 __all__ = ["ChartStream"]
@@ -104,11 +101,7 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
         self, url: str, token_provider: TokenProvider, **options: Unpack[StreamOptions]
     ) -> None:
         super().__init__(url, token_provider, ChartSubscriptions(), **options)
-        self._untied = UntiedLog(
-            "charts",
-            "they stay in awaiting until the others are answered, which ties it to the one "
-            "left (or until the connection ends)",
-        )
+        self._told = ChartRefusals(self._subs, self._strays, self._trades_refused)
 
     # -- subscriptions ------------------------------------------------------------------------
 
@@ -124,7 +117,9 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
         The subscription is remembered and sent again after every reconnect and
         re-authentication; the server sends a quote on subscribe. Fire-and-forget: a refusal
         arrives as a :class:`~aries_async.models.events.ServerErrorMessage` in :meth:`events`,
-        once, and stays in :attr:`refused`: a refused channel is asked for again by your own
+        once per subscribe (a symbol's quotes and trades are two requests, both refused for
+        one reason: one refusal, told once both answers are in), and stays in
+        :attr:`refused`: a refused channel is asked for again by your own
         subscribe of it and on a new socket, never by the replay after a re-authentication
         (see :attr:`refused`).
         A server that refuses the ``trades`` subscription type (not the symbol) is taken to
@@ -160,6 +155,7 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
             # What is new, and what the server refused that this call asks for again.
             frames += self._subscribe_frames(sub.symbol, kinds - before | kinds & refused)
         await self._send_frames(frames)
+        self._tell(self._told.released())
 
     async def unsubscribe(
         self, symbols: str | Iterable[str], *, channels: Iterable[Channel | str] | None = None
@@ -189,18 +185,29 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
                 frames.append((encode_chart_unsubscribe(request_id, kind, symbol), record))
             self._forget(symbol)
         await self._send_frames(frames)
+        self._tell(self._told.released())
 
     def _subscribe_frames(
         self, symbol: str, kinds: Iterable[str], replay: bool = False
     ) -> list[Outgoing]:
-        """The frames that subscribe ``kinds`` of ``symbol``, each with what records it."""
+        """The frames that subscribe ``kinds`` of ``symbol``, each with what records it (the
+        first written records them all: see :meth:`.Pairs.written`)."""
         sub = self._subs.desired[symbol]
+        asked = {self._connection.ids("sub"): kind for kind in sorted(kinds)}
+        ids = list(asked)
         frames: list[Outgoing] = []
-        for kind in sorted(kinds):
-            request_id = self._connection.ids("sub")
-            record = functools.partial(self._subs.sent_type, request_id, symbol, kind, replay)
+        for request_id, kind in asked.items():
+            record = functools.partial(self._record, request_id, ids, symbol, asked, replay)
             frames.append((encode_chart_subscribe(request_id, sub.to_wire(kind)), record))
         return frames
+
+    def _record(
+        self, request_id: str, ids: list[str], symbol: str, asked: dict[str, str], replay: bool
+    ) -> None:
+        """``request_id`` of ``ids`` (one subscribe of ``symbol``: id -> ``payload.type``) is
+        written: record what awaits an answer from now."""
+        for recorded in self._told.written(request_id, ids):
+            self._subs.sent_type(recorded, symbol, asked[recorded], replay)
 
     @property
     def trades_in_quotes(self) -> bool:
@@ -274,15 +281,14 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
                 elif not stamped_before(message, trade, trusted_until):
                     self._latest_trade[message.symbol] = trade.merged(message)
             elif kind is SubscribeAck:
-                if not self._subs.acknowledge(message.request_id):
-                    self._strays.acknowledge(message.request_id)
-                if self._subs.untied:  # a held refusal may be tied now, by elimination
-                    tied, reason, _ = self._subs.settle(self._strays.awaiting)
-                    self._tie(tied, reason)
+                out += self._told.acknowledged(message.request_id)
                 continue
-            elif kind is ServerErrorMessage and self._refused(message):
+            elif kind is ServerErrorMessage:
+                out += self._told.refusal(message)
                 continue
             out.append(message)
+        if self._told.holding:
+            out += self._told.released()
         if out:
             self._hub.publish_many(out)
 
@@ -299,44 +305,11 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
             symbol, kind, lambda request_id: encode_chart_unsubscribe(request_id, kind, symbol)
         )
 
-    def _refused(self, error: ServerErrorMessage) -> bool:
-        """An error answering one of our subscriptions; True when it was handled here and is
-        not told (a refused ``trades`` type: trades come with the quotes; an answer that says
-        the symbol is subscribed already; a refusal that only repeats a known one). A refused
-        symbol is told. One that names neither its request nor a symbol answers the lone
-        subscribe awaiting an answer, or is held until it can be tied (:meth:`_idless`)."""
-        if error.request_id is None and not error.symbols:
-            return self._idless(error)
-        return self._answered(error)
-
-    def _idless(self, error: ServerErrorMessage) -> bool:
-        """An error without an id or a symbol: :meth:`_answered` as the lone subscribe's, or
-        held while several await an answer (told unless it may only repeat a known refusal,
-        or it is tied with an earlier one to the same subscription for the same reason)."""
-        subs, unsubscribing = self._subs, self._strays.awaiting
-        request_id = subs.lone(unsubscribing)
-        if request_id is not None:
-            return self._answered(attrs.evolve(error, request_id=request_id))
-        if not subs.in_flight or says_already_subscribed(error.error):
-            return self._answered(error)  # it refuses none of our subscribes
-        self._untied.untied(error.error, len(subs.in_flight) + unsubscribing, "requests")
-        repeated = subs.may_repeat(error.error)
-        tied, reason, repeats = subs.hold(error.error, unsubscribing)
-        self._tie(tied, reason)
-        return repeated or repeats
-
-    def _tie(self, tied: list[str], reason: str) -> None:
-        """Held refusals were tied to these subscribes (by elimination): each refused."""
-        for request_id in tied:
-            self._answered(ServerErrorMessage(error=reason, request_id=request_id))
-
-    def _answered(self, error: ServerErrorMessage) -> bool:
-        """:meth:`_refused` of an error tied to its request (or naming symbols)."""
-        subs = self._subs
-        if not subs.refused_type(error.request_id, error.error, error.symbols):
-            return not subs.error(error)
+    def _trades_refused(self, error: ServerErrorMessage) -> None:
+        """The server refused the ``trades`` type (not a symbol): trades come with the
+        quotes, which every symbol whose trades are wanted now subscribes."""
         if self._subs.trades_in_quotes:
-            return True  # sent before the first refusal came: its quotes were subscribed then
+            return  # sent before the first refusal came: its quotes were subscribed then
         log.info("charts server refused a trades subscription (%s); using quotes", error.error)
         before = {symbol: self._subs.wire_types(symbol) for symbol in self._subs.desired}
         self._subs.trades_in_quotes = True
@@ -345,9 +318,12 @@ class ChartStream(SymbolStream[ChartSubscription, ChartQuote, ChartTrade, ChartE
             frames += self._subscribe_frames(symbol, self._subs.wire_types(symbol) - kinds)
         if frames:
             self._connection.spawn(self._send_frames(frames), "subscribe")
-        return True
+
+    def _tell(self, told: list[ServerErrorMessage]) -> None:
+        if told:
+            self._hub.publish_many(told)
 
     def on_close(self) -> None:
-        """The socket is gone: nothing is acknowledged any more."""
-        self._subs.reset()
-        self._strays.reset()
+        """The socket is gone: nothing is acknowledged any more; the refusals held are told
+        (before the gap's :class:`~aries_async.models.events.StreamDisconnected`)."""
+        self._tell(self._told.closed())

@@ -19,6 +19,7 @@ import pytest
 from cli_harness import Cli, cli_fixture, running_cli  # noqa: F401 - the `cli` fixture
 
 from aries_async.sim.ws import hub_of
+from aries_async.sim.ws_faults import ERROR_ID_PLACES
 
 BOUND = ("--duration", "60")
 AT_ONCE = ("--reconnect-delay", "0.001")
@@ -46,6 +47,28 @@ def test_every_symbol_refused_stops_at_once_and_exits_1(
     last = done.err.splitlines()[-1]
     assert "refused" in last and "invalid symbol" in last
     assert "NOSUCHSYM" in last and "NOSUCHTOO" in last
+
+
+@pytest.mark.parametrize("error_id", ERROR_ID_PLACES)
+def test_every_charts_symbol_refused_stops_wherever_the_errors_put_their_id(
+    cli: Cli, error_id: str
+) -> None:
+    """Each symbol is two requests on the charts socket (quotes, trades), each refused: the
+    stream tells one refusal per symbol once both answers are in, so the command, which
+    looks again at each thing told, sees every symbol refused (with ids or without) and
+    stops, whichever way the answers fall into the stream's reads."""
+    cli.sign_in()
+    cli.on_sim(lambda: setattr(cli.sim.faults, "ws_error_id", error_id))
+    done = cli("stream", "NOSUCHSYM", "nosuchtoo", "--charts", "--count", "1", *BOUND)
+    assert done.code == 1, done.err
+    assert done.out == ""
+    said = [line for line in done.err.splitlines() if "refused" in line or "error" in line]
+    every = "the server refused every symbol: NOSUCHSYM, NOSUCHTOO (invalid symbol)"
+    # The first symbol's refusal may be in before the second's answers are (one subscribe
+    # each): then it is told alone first, once.
+    first = "the server refused NOSUCHSYM (invalid symbol); streaming NOSUCHTOO"
+    assert said[-1] == f"aries-async stream: {every}", done.err
+    assert said[:-1] in ([], [f"aries-async stream: {first}"]), done.err
 
 
 def test_some_symbols_refused_are_named_and_the_others_stream(cli: Cli) -> None:

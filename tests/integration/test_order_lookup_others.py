@@ -248,3 +248,23 @@ async def test_orders_under_the_tag_since_the_attempt_none_of_its_terms_are_not_
         with pytest.raises(OrderMatchAmbiguousError) as raised:
             await c.orders.find_placed(refused, since=since)
         assert len(raised.value.candidates) == 2
+
+
+@skews
+async def test_another_process_order_under_the_tag_of_other_terms_is_not_the_lost_one(
+    skew: float,
+) -> None:
+    """Two bots of one user tag their orders by one scheme (``rebalance-aapl``), on a server
+    that echoes tags. This one's attempt placed nothing; meanwhile the other placed an order
+    under the same tag at another price: it is not taken for the one sent (the bot would
+    never send it), nor is "not placed" said (a server may report terms its own way)."""
+    async with _simulator(echo=True) as sim, _client(sim) as other, _at_skew(sim, skew) as c:
+        since = _utc(sim.clock.now() + skew)
+        refused = await _refused(c, sim, _limit("1.00", "rebalance-aapl"))
+        sim.advance(1)
+        placed = await other.orders.place(_limit("1.05", "rebalance-aapl"))
+        assert placed.accepted
+        with pytest.raises(OrderMatchAmbiguousError) as raised:
+            await c.orders.find_placed(refused, since=since)
+        assert [o.cl_ord_id for o in raised.value.candidates] == [placed.cl_ord_id]
+        assert "rebalance-aapl" in str(raised.value)

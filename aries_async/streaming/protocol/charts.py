@@ -29,7 +29,7 @@ What the spec leaves open, and how each variant is taken:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import attrs
@@ -232,6 +232,11 @@ class ChartSubscriptions(SymbolSubscriptions[ChartSubscription]):
         self.trades_in_quotes = False
         self.quote_symbols: set[str] = set()
         self.trade_symbols: set[str] = set()
+
+    @property
+    def pending_ids(self) -> Collection[str]:
+        """The ids of the requests awaiting an answer on this connection (a live view)."""
+        return self._pending.keys()
 
     def _desire(self, sub: ChartSubscription | None, symbol: str) -> None:
         for channel, symbols in (
