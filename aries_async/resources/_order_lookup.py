@@ -290,8 +290,9 @@ def match_tagged(
     (its own clock, as ``since``); or, ``lead`` known, one created before the attempt on the
     server's clock. Without a ``Date`` to put the clocks together an untold order is not
     judged by its time: a client clock ahead of the server's would leave the order out, and
-    the request be sent twice. A single order this client was told it placed by the attempt
-    is the one whatever its terms; one it was not told of must have the request's terms.
+    the request be sent twice. A single order this client was told it placed by the attempt,
+    or carrying a tag ``place()`` made (no other process has it), is the one whatever its
+    terms; another must have the request's terms.
 
     Raises:
         OrderMatchAmbiguousError: orders carry the tag since the attempt (one this client
@@ -316,8 +317,10 @@ def match_tagged(
         found.append(order)
     if not found:
         return None
-    if len(found) == 1 and (found[0].cl_ord_id or "") in told:
-        return found[0]  # this client was told it placed it, by this attempt: ours
+    if len(found) == 1 and ((found[0].cl_ord_id or "") in told or SDK_TAG.fullmatch(tag)):
+        # This client was told it placed it by this attempt, or the tag is one place() made,
+        # which no other process has: ours, however the server reports its terms.
+        return found[0]
     same = [order for order in found if _same_terms(order, request)]
     if len(same) == 1:
         return same[0]

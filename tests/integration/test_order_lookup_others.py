@@ -268,3 +268,17 @@ async def test_another_process_order_under_the_tag_of_other_terms_is_not_the_los
             await c.orders.find_placed(refused, since=since)
         assert [o.cl_ord_id for o in raised.value.candidates] == [placed.cl_ord_id]
         assert "rebalance-aapl" in str(raised.value)
+
+
+async def test_the_one_order_under_a_tag_the_sdk_made_is_the_lost_one_whatever_its_terms() -> None:
+    """A tag ``place()`` made (``aa-`` and 32 hex digits) is no other process's: the one order
+    carrying it is the one sent, even where the server reports its terms its own way (here a
+    limit price written back with another tick)."""
+    async with _simulator(echo=True) as sim, _client(sim) as c:
+        since = _utc(sim.clock.now())
+        lost = await _lost(c, sim, _limit("1.00"))
+        assert lost.client_id is not None and lost.client_id.startswith("aa-")
+        (order,) = sim.state.find_by_client_id(lost.client_id)
+        order.price = Decimal("1.0001")  # as the server reports it
+        found = await c.orders.find_placed(lost, since=since)
+        assert found is not None and found.cl_ord_id == order.cl_ord_id
