@@ -18,8 +18,8 @@ the store. A grant the token endpoint refused (a 400 or 401, whatever its body) 
 again: later calls raise the same error at once, until a new token is set here or appears in the
 store. The access token in hand serves on (one warning) through a refusal to its end, through a
 failing endpoint or token store to shortly before it (:mod:`~aries_async.auth.renewal_outage`).
-A renewed token the store fails to take is kept, served, and saved at the next access to the
-store unless a logout or a newer token is there (:mod:`~aries_async.auth.renewal_resave`).
+A renewed token the store fails to take is kept, served, and saved in the background once the
+store answers, unless a logout or a newer token is there (:mod:`~aries_async.auth.renewal_resave`).
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from aries_async.auth.renewal_close import (
     settle_renewal,
 )
 from aries_async.auth.renewal_outage import ENDPOINT_FAILURES, RENEWAL_PATIENCE, InHand
-from aries_async.auth.renewal_resave import Pending, save_renewed
+from aries_async.auth.renewal_resave import Pending, Resaver, save_renewed
 from aries_async.auth.shared_refusals import record_refusal, recorded_refusal
 from aries_async.auth.store import TokenStore, not_signed_in, sign_out, where
 from aries_async.auth.tokens import Token, given_token
@@ -105,6 +105,7 @@ class AuthSession:
         """How far the latest refresh got (for a closing client, :meth:`settle`)."""
         self._in_hand = InHand(where=where(store))  # does the token in hand serve on?
         self._pending = Pending(store)  # a renewed token the store did not take
+        self._resaver = Resaver(self._pending, self._resave, wall_clock, sleep)
         self.refreshes: int = 0
         """How many renewal grants (refresh or client credentials) this session sent."""
         if token is not None:
@@ -136,8 +137,6 @@ class AuthSession:
         token = self._token
         if token is None or token.access_token == self._invalid or self._unsaved is not None:
             return None
-        if self._pending.due(self._wall_clock):
-            return None  # a renewed token the store did not take: this call saves it first
         due = self._due
         if due is not None and (now := self._wall_clock()) >= due:
             return token if self._in_hand.serving(token, now, set()) else None
@@ -205,19 +204,6 @@ class AuthSession:
             token = self._token
             unusable = {self._invalid or "", other_than or ""}
             policy = self._oauth.retry_policy  # spaces the renewals while an outage lasts
-            if self._pending.due(self._wall_clock):  # first the renewed token the store missed
-                try:
-                    token = await self._pending.save(self._wall_clock(), policy, RENEWAL_PATIENCE)
-                except StoreUnavailableError as exc:  # the token in hand serves, as below
-                    if (self._usable(token) and token.access_token != other_than) or (
-                        self._in_hand.serves_on(token, exc, self._wall_clock(), unusable)
-                    ):
-                        return token
-                    raise
-                except NotSignedInError:  # a logout meanwhile wins
-                    self._adopt(None)
-                    raise
-                self._revive(token)  # it, or a newer token found in the store
             if self._usable(token) and token.access_token != other_than:
                 return token
             if self._in_hand.serving(token, self._wall_clock(), unusable):
@@ -340,8 +326,24 @@ class AuthSession:
                     raise
                 except StoreUnavailableError as exc:  # kept: saved once the store answers
                     self._pending.keep(fresh, renewed_from, exc, self._wall_clock(), policy)
+                    self._resaver.start()
                     return fresh
                 return there if there is fresh or self._revived(there) else fresh
+
+    async def _resave(self) -> None:
+        """Save the pending token (the :class:`Resaver`'s attempt), then use the store's.
+
+        Raises:
+            NotSignedInError: a logout meanwhile; it wins (nothing in hand now).
+            StoreUnavailableError: the store failed again; the token stays pending.
+        """
+        policy = self._oauth.retry_policy
+        try:
+            token = await self._pending.save(self._wall_clock(), policy, RENEWAL_PATIENCE)
+        except NotSignedInError:
+            self._adopt(None)
+            raise
+        self._revive(token)  # it, or a newer token found in the store
 
     async def settle(self, *, closing: bool = False) -> None:
         """Wait for a refresh (or a code exchange of its ``OAuth``) still in flight whose
@@ -352,6 +354,7 @@ class AuthSession:
         renewal = settle_renewal(self._refreshing, self._stage, self._store, closing=closing)
         await asyncio.gather(renewal, self._oauth.settle(closing=closing))
         if closing:  # a renewed token the store did not take: one more try
+            await self._resaver.stop()
             await self._pending.on_close(self._oauth.retry_policy, self._wall_clock())
 
     async def access_token(self) -> str:
