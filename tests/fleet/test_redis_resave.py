@@ -59,6 +59,10 @@ class ClockSleep:
         self._timers.append((self.wall_clock.ahead + seconds, ends))
         await ends
 
+    def waiting(self) -> int:
+        """How many waits have not ended."""
+        return sum(not ends.done() for _, ends in self._timers)
+
     def advance(self, seconds: float) -> None:
         """Move the wall clock ``seconds`` on, ending the waits that end by then."""
         self.wall_clock.ahead += seconds
@@ -129,6 +133,10 @@ class Fleet:
         """Past the backoff of the failed save: ``a`` tries the store again."""
         self.sleep.advance(self.a.config.retry.max_backoff)
 
+    async def failed_again(self) -> None:
+        """Wait until ``a``'s attempt has failed: it waits for its next backoff."""
+        await until(lambda: self.sleep.waiting() == 1)
+
 
 @contextlib.asynccontextmanager
 async def fleet(binary: str, kind: str = WRITES_REFUSED) -> AsyncIterator[Fleet]:
@@ -189,6 +197,7 @@ async def test_the_token_the_store_missed_is_saved_once_it_answers_and_the_fleet
         fresh = await f.renew_into_the_outage()  # the call is served: the new token is valid
         await f.a.market.quote("AAPL")  # the backoff runs: from memory, the store not asked
         f.next_attempt()
+        await f.failed_again()
         await f.a.market.quote("AAPL")  # the store still fails: served all the same
         assert await f.a.auth.token() == fresh
         await f.back()
@@ -292,6 +301,7 @@ async def test_an_idle_process_saves_its_pending_token_once_the_store_answers(
     async with fleet(redis_binary, kind) as f:
         fresh = await f.renew_into_the_outage()
         f.next_attempt()  # the store still fails: a tries it again, later
+        await f.failed_again()
         await f.back()
         f.next_attempt()
         saved = await stored(f.store_b, fresh)
