@@ -43,6 +43,7 @@ from typing import Any
 from aries_async._closing import retrieve
 from aries_async._errors_store import StoreUnavailableError
 from aries_async.auth.renewal_close import close_timeout
+from aries_async.auth.renewal_outage import RENEWAL_PATIENCE
 from aries_async.auth.store import TokenStore, where
 from aries_async.auth.tokens import Token
 from aries_async.config import RetryPolicy
@@ -237,8 +238,8 @@ class Resaver:
 
     Args:
         pending: the session's pending token.
-        attempt: one save of it (:meth:`Pending.save`, with what the session does with the
-            store's token afterwards).
+        took: given the store's token after a save (:meth:`Pending.save`): the pending one,
+            or a newer one found there; None, a logout meanwhile.
         wall_clock: the clock of the backoff (Unix seconds).
         sleep: waits that long, in seconds.
     """
@@ -246,18 +247,21 @@ class Resaver:
     def __init__(
         self,
         pending: Pending,
-        attempt: Callable[[], Awaitable[object]],
+        took: Callable[[Token | None], None],
         wall_clock: Callable[[], float],
         sleep: Callable[[float], Awaitable[Any]],
     ) -> None:
         self._pending = pending
-        self._attempt = attempt
+        self._policy = RetryPolicy()  # the client's, from start()
+        self._took = took
         self._wall_clock = wall_clock
         self._sleep = sleep
         self._task: asyncio.Future[None] | None = None
 
-    def start(self) -> None:
-        """Save the pending token in the background, unless that runs already."""
+    def start(self, policy: RetryPolicy) -> None:
+        """Save the pending token in the background, unless that runs already, its attempts
+        spaced by the backoff of ``policy``."""
+        self._policy = policy
         if self._task is None or self._task.done():
             self._task = asyncio.ensure_future(self._run())
             self._task.add_done_callback(retrieve)
@@ -273,11 +277,13 @@ class Resaver:
             if self._over():
                 return  # saved or dropped meanwhile
             try:
-                await self._attempt()
+                now = self._wall_clock()
+                token = await self._pending.save(now, self._policy, RENEWAL_PATIENCE)
             except StoreUnavailableError:
                 continue  # still pending, after a longer backoff (Pending.save)
             except NotSignedInError:
-                return  # a logout meanwhile: it wins
+                self._took(None)  # a logout meanwhile: it wins
+                return
             except AriesError as exc:  # a mistake, not an outage: asking again cannot help
                 log.warning(
                     "could not save the renewed token %s (%s: %s); tried again at the next "
@@ -287,6 +293,7 @@ class Resaver:
                     exc,
                 )
                 return
+            self._took(token)
 
     async def stop(self) -> None:
         """Stop the background save (the pending token, if any, stays pending)."""

@@ -41,7 +41,7 @@ from aries_async.auth.renewal_close import (
     raise_if_failed_meanwhile,
     settle_renewal,
 )
-from aries_async.auth.renewal_outage import ENDPOINT_FAILURES, RENEWAL_PATIENCE, InHand
+from aries_async.auth.renewal_outage import ENDPOINT_FAILURES, InHand
 from aries_async.auth.renewal_resave import Pending, Resaver, save_renewed
 from aries_async.auth.shared_refusals import record_refusal, recorded_refusal
 from aries_async.auth.store import TokenStore, not_signed_in, sign_out, where
@@ -105,7 +105,7 @@ class AuthSession:
         """How far the latest refresh got (for a closing client, :meth:`settle`)."""
         self._in_hand = InHand(where=where(store))  # does the token in hand serve on?
         self._pending = Pending(store)  # a renewed token the store did not take
-        self._resaver = Resaver(self._pending, self._resave, wall_clock, sleep)
+        self._resaver = Resaver(self._pending, self._took, wall_clock, sleep)
         self.refreshes: int = 0
         """How many renewal grants (refresh or client credentials) this session sent."""
         if token is not None:
@@ -326,24 +326,16 @@ class AuthSession:
                     raise
                 except StoreUnavailableError as exc:  # kept: saved once the store answers
                     self._pending.keep(fresh, renewed_from, exc, self._wall_clock(), policy)
-                    self._resaver.start()
+                    self._resaver.start(policy)
                     return fresh
                 return there if there is fresh or self._revived(there) else fresh
 
-    async def _resave(self) -> None:
-        """Save the pending token (the :class:`Resaver`'s attempt), then use the store's.
-
-        Raises:
-            NotSignedInError: a logout meanwhile; it wins (nothing in hand now).
-            StoreUnavailableError: the store failed again; the token stays pending.
-        """
-        policy = self._oauth.retry_policy
-        try:
-            token = await self._pending.save(self._wall_clock(), policy, RENEWAL_PATIENCE)
-        except NotSignedInError:
+    def _took(self, token: Token | None) -> None:
+        """Use the store's token after the background save (None: a logout meanwhile won)."""
+        if token is None:
             self._adopt(None)
-            raise
-        self._revive(token)  # it, or a newer token found in the store
+        else:
+            self._revive(token)  # the pending token, or a newer one found in the store
 
     async def settle(self, *, closing: bool = False) -> None:
         """Wait for a refresh (or a code exchange of its ``OAuth``) still in flight whose
@@ -391,10 +383,12 @@ class AuthSession:
             await self._save_unsaved()
 
     async def clear(self) -> None:
-        """Forget the token here and in the store (waiting for a renewal in flight)."""
+        """Forget the token here and in the store (waiting for a renewal in flight); a renewed
+        token pending for the store is dropped once the store took the logout, not before."""
         self._owner.check_loop()
         self._unsaved = None
-        self._pending.drop()
         await sign_out(self._store)
+        self._pending.drop()
+        await self._resaver.stop()
         self._adopt(None)
         self._refused = None

@@ -30,7 +30,7 @@ import yarl
 from log_secrets import assert_no_secret as no_secret_in
 from stream_helpers import WallClockAhead, until
 
-from aries_async import AriesClient, NotSignedInError, RedisTokenStore, Token
+from aries_async import AriesClient, NotSignedInError, RedisTokenStore, StoreUnavailableError, Token
 from aries_async.sim import Simulator
 from aries_async.testing import redis_server
 
@@ -315,4 +315,20 @@ async def test_an_idle_process_saves_its_pending_token_once_the_store_answers(
     (info,) = said(caplog, "saved the renewed token")
     assert info[0] == "INFO"
     assert not said(caplog, "sign in again")
+    assert_no_secret(caplog, f.old, fresh)
+
+
+async def test_a_logout_the_store_does_not_take_keeps_the_pending_token(
+    redis_binary: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``clear()`` failing (the store refusing writes), nobody is signed out: the pending token
+    is still saved once the store answers (a logout tried again clears it then)."""
+    caplog.set_level(logging.DEBUG)
+    async with fleet(redis_binary) as f:
+        fresh = await f.renew_into_the_outage()
+        with pytest.raises(StoreUnavailableError):
+            await f.a.auth.clear()
+        await f.back()
+        f.next_attempt()
+        assert await stored(f.store_b, fresh)
     assert_no_secret(caplog, f.old, fresh)
