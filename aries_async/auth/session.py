@@ -307,8 +307,9 @@ class AuthSession:
                         fresh = await self._oauth.renew(stored, sending=stage.request)
                 except AuthError as exc:
                     current = await renewed_elsewhere(self._store, stored, exc)
-                    if current is not None and self._revived(current):
-                        log.debug("the grant was renewed elsewhere meanwhile; using that token")
+                    if current is not None:  # not the token refused: due or not, it is used
+                        log.debug("another token was saved meanwhile; using that token")
+                        self._revive(current)
                         return current
                     if refused_for_good(exc):
                         self._refused = (stored, exc)
