@@ -27,7 +27,9 @@ the version read): what the store holds then decides.
 - Nothing: a logout (``clear()``) meanwhile. It wins: the pending token is dropped, not written
   back, and the session is signed out.
 - Another token: a sign-in, or another process's token, saved meanwhile. It wins: the pending
-  token is dropped and the session takes the store's.
+  token is dropped and the session takes the store's. So too when the store skipped the save
+  (a Redis store's version check: another process saved after the read), which a read after
+  the save tells.
 
 A token set here (a sign-in, ``set_token``) or a logout here drops the pending one too.
 """
@@ -191,14 +193,13 @@ class Pending:
             self.drop()  # the failed save had reached the store
             return stored
         if not _same(stored, self._renewed_from):
-            log.info(
-                "did not save the renewed token %s: %s meanwhile, which wins",
-                where(self.store),
-                "it was cleared (signed out)" if stored is None else "another token was saved",
-            )
-            self.drop()
-            return stored
+            return self._beaten(stored)
         await self.store.save(token)
+        # A save can be skipped without an error (RedisTokenStore's version check, when
+        # another process saved meanwhile without the lock): what the store holds says.
+        there = await self.store.load()
+        if not _same(there, token):
+            return self._beaten(there)
         log.info(
             "saved the renewed token %s, which the token store had not taken (%d failed attempt%s)",
             where(self.store),
@@ -207,6 +208,17 @@ class Pending:
         )
         self.drop()
         return token
+
+    def _beaten(self, stored: Token | None) -> Token | None:
+        """Drop the pending token for ``stored``, a logout (None) or another token, which the
+        store holds instead: it wins."""
+        log.info(
+            "did not save the renewed token %s: %s meanwhile, which wins",
+            where(self.store),
+            "it was cleared (signed out)" if stored is None else "another token was saved",
+        )
+        self.drop()
+        return stored
 
     async def on_close(self, policy: RetryPolicy, now: float) -> None:
         """A closing client's last attempt to save the pending token (if any), within the

@@ -139,14 +139,16 @@ class Fleet:
 
 
 @contextlib.asynccontextmanager
-async def fleet(binary: str, kind: str = WRITES_REFUSED) -> AsyncIterator[Fleet]:
+async def fleet(
+    binary: str, kind: str = WRITES_REFUSED, store: type[RedisTokenStore] = RedisTokenStore
+) -> AsyncIterator[Fleet]:
     wall_clock = WallClockAhead()
     sleep = ClockSleep(wall_clock)
     async with Simulator(tick_interval=None, rotate_refresh_tokens=True) as sim:
         with contextlib.ExitStack() as servers:
             url = servers.enter_context(redis_server(binary, password=PASSWORD))
             raw = redis.asyncio.Redis.from_url(url)
-            store_a = RedisTokenStore(url, client_id=sim.client_id)
+            store_a = store(url, client_id=sim.client_id)
             store_b = RedisTokenStore(url, client_id=sim.client_id)
             old = sim.issue_token(ttl=LIFE)
             await store_a.save(old)
@@ -332,3 +334,39 @@ async def test_a_logout_the_store_does_not_take_keeps_the_pending_token(
         f.next_attempt()
         assert await stored(f.store_b, fresh)
     assert_no_secret(caplog, f.old, fresh)
+
+
+class OvertakenStore(RedisTokenStore):
+    """A store whose next read, once :attr:`overtake` is set, is followed at once by a save of
+    that token by another process, without the lock (a sign-in elsewhere): the save of this
+    process that follows the read is skipped by its version check."""
+
+    overtake: tuple[RedisTokenStore, Token] | None = None
+    """The other process's store, and the token it saves."""
+
+    async def load(self) -> Token | None:
+        token = await super().load()
+        overtake, self.overtake = self.overtake, None
+        if overtake is not None:
+            elsewhere, newer = overtake
+            await elsewhere.save(newer)
+        return token
+
+
+async def test_a_pending_save_skipped_by_the_version_check_is_not_said_saved(
+    redis_binary: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with fleet(redis_binary, store=OvertakenStore) as f:
+        fresh = await f.renew_into_the_outage()
+        await f.back()
+        newer = f.sim.issue_token()
+        assert isinstance(f.store_a, OvertakenStore)
+        f.store_a.overtake = (f.store_b, newer)
+        f.next_attempt()
+        await until(lambda: f.a.auth.cached() != fresh)  # a takes the store's token
+        in_a = await f.a.auth.token()
+        in_store = await f.store_b.load()
+    assert in_store == newer and in_a == newer
+    assert not said(caplog, "saved the renewed token")
+    assert said(caplog, "kept the newer token")
