@@ -31,7 +31,8 @@ the version read): what the store holds then decides.
   (a Redis store's version check: another process saved after the read), which a read after
   the save tells.
 
-A token set here (a sign-in, ``set_token``) or a logout here drops the pending one too.
+A token set here (a sign-in, ``set_token``) drops the pending one too, and so does a logout here
+once the store took it (one the store failed to take leaves it pending: nobody is signed out).
 """
 
 from __future__ import annotations
